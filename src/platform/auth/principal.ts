@@ -1,0 +1,12 @@
+import type { MembershipGrant } from '../authz/permissions.js';
+
+/** The authenticated caller, as every service sees it regardless of transport or token kind. */
+export interface Principal {
+  readonly userId: string;
+  readonly instanceId: string;
+  /** The org the user belongs to. */
+  readonly orgId: string;
+  /** How the caller proved who it is; later issues add 'oidc' and 'session'. */
+  readonly method: 'pat';
+  readonly grants: readonly MembershipGrant[];
+}

