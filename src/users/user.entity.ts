@@ -62,6 +62,13 @@ export class User {
   @Column({ name: 'phone_verified', type: 'boolean', default: false })
   phoneVerified!: boolean;
 
+  /** SHA-256 of the pending email verification code (single use). */
+  @Column({ name: 'email_code_hash', type: 'text', nullable: true, select: false })
+  emailCodeHash!: string | null;
+
+  @Column({ name: 'email_code_expires_at', type: 'timestamptz', nullable: true, select: false })
+  emailCodeExpiresAt!: Date | null;
+
   /** Machine users: display name and description. */
   @Column({ name: 'machine_name', type: 'text', nullable: true })
   machineName!: string | null;

@@ -1,1 +1,19 @@
-export default async function globalTeardown(): Promise<void> {}
+import pg from 'pg';
+
+/** Drops the run's databases and stops the embedded server, if one was started. */
+export default async function globalTeardown(): Promise<void> {
+  const adminUrl = process.env.PORTCULLIS_TEST_ADMIN_URL;
+  const template = process.env.PORTCULLIS_TEST_TEMPLATE;
+  if (adminUrl && template) {
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    const { rows } = await admin.query(
+      `SELECT datname FROM pg_database WHERE datname LIKE 'portcullis\\_t\\_%' OR datname LIKE $1`,
+      [`${template}%`],
+    );
+    for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    await admin.end();
+  }
+  const embedded = (globalThis as Record<string, unknown>).__embeddedPostgres as { stop(): Promise<void> } | undefined;
+  await embedded?.stop();
+}

@@ -69,6 +69,14 @@ export class Config {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   logLevel = 'info';
 
+  /** Port for org domain HTTP challenges instead of https:443 then http:80 (proxies, tests). */
+  @IsOptional() @IsInt() @Min(1) @Max(65535)
+  domainChallengeHttpPort?: number;
+
+  /** DNS servers (host or host:port, comma separated) for org domain DNS challenges; default the system's. */
+  @IsOptional() @IsString()
+  dnsServers?: string;
+
   /** Seconds to drain in-flight requests on SIGTERM. */
   @IsInt() @Min(0)
   shutdownGraceSeconds = 10;
@@ -84,7 +92,7 @@ export class Config {
 
 export class ConfigError extends Error {}
 
-const NUMERIC_KEYS = new Set(['port', 'shutdownGraceSeconds']);
+const NUMERIC_KEYS = new Set(['port', 'shutdownGraceSeconds', 'domainChallengeHttpPort']);
 
 export function envName(key: string): string {
   return 'PORTCULLIS_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
@@ -92,7 +100,7 @@ export function envName(key: string): string {
 
 /** Keys of Config that are settings (own data properties), in declaration order. */
 export function configKeys(): string[] {
-  return Object.keys(new Config()).concat(['databaseUrl', 'masterkey', 'adminPatPath']).filter(
+  return Object.keys(new Config()).concat(['databaseUrl', 'masterkey', 'adminPatPath', 'domainChallengeHttpPort', 'dnsServers']).filter(
     (k, i, all) => all.indexOf(k) === i,
   );
 }

@@ -23,7 +23,8 @@ export function createDataSource(target: ConnectionTarget, poolSize?: number): D
   return new DataSource(dataSourceOptions(target, poolSize));
 }
 
-/** Runs pending migrations; several processes starting together take turns on an advisory lock. */
+/** Runs pending migrations; several processes starting together take turns on an advisory lock.
+ * Holds one pooled connection for the lock while the migrations use another. */
 export async function migrate(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   try {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, chownSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { tmpdir, userInfo } from 'node:os';
@@ -68,6 +68,9 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   const pgData = join(dataDir, 'pg');
   const socketDir = socketDirFor(dataDir);
   mkdirSync(dataDir, { recursive: true });
+  // Run as root, the server is the `postgres` user, who must be able to reach <dataDir>/pg.
+  // The secrets beside it (master key, PAT) keep their own 0600 modes.
+  if (userInfo().uid === 0) chmodSync(dataDir, 0o755);
   const initialised = existsSync(join(pgData, 'PG_VERSION'));
   if (!initialised && existsSync(pgData)) rmSync(pgData, { recursive: true, force: true }); // half-made by a crash
 

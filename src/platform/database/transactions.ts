@@ -7,8 +7,9 @@ import { DataSource, type EntityManager } from 'typeorm';
 export class Transactions {
   constructor(private readonly dataSource: DataSource) {}
 
-  run<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction('READ COMMITTED', work);
+  /** With `outer`, joins that transaction (a larger unit of work, e.g. bootstrap) instead. */
+  run<T>(work: (tx: EntityManager) => Promise<T>, outer?: EntityManager): Promise<T> {
+    return outer ? work(outer) : this.dataSource.transaction('READ COMMITTED', work);
   }
 
   get reader(): EntityManager {

@@ -12,6 +12,8 @@ export interface Caller {
   readonly instance: Instance;
   readonly principal: Principal | undefined;
   readonly requestId: string;
+  /** Set only for the server's own work (bootstrap): it passes every permission check. */
+  readonly system?: true;
 }
 
 export interface AuthenticatedCaller extends Caller {
@@ -28,4 +30,13 @@ export function authenticatedCallerOf(ctx: HandlerContext): AuthenticatedCaller 
   const caller = callerOf(ctx);
   if (!caller.principal) throw Unauthenticated('AUTH-n0c4l', 'authentication required');
   return caller as AuthenticatedCaller;
+}
+
+/** The actor recorded on audit events. */
+export function creatorOf(caller: Caller): string {
+  return caller.principal?.userId ?? 'SYSTEM';
+}
+
+export function systemCaller(instance: Instance, requestId: string): Caller {
+  return { instance, principal: undefined, requestId, system: true };
 }

@@ -44,9 +44,10 @@ function observe({ metrics, log }: PipelineDeps): Interceptor {
 }
 
 /** Finds the instance from the host (HTTP/1.1 Host or HTTP/2 :authority). */
-function tenancy({ resolver }: PipelineDeps): Interceptor {
+function tenancy({ resolver, registry }: PipelineDeps): Interceptor {
   return (next) => async (req) => {
-    const host = req.header.get('host') ?? req.header.get(':authority') ?? new URL(req.url).host;
+    if (registry.binding(req.service.typeName)?.instanceless) return next(req);
+    const host = req.header.get('host') ?? new URL(req.url).host; // HTTP/2: the URL carries :authority
     req.contextValues.set(INSTANCE, await resolver.resolve(host));
     return next(req);
   };
@@ -59,6 +60,7 @@ function authorize({ registry, authenticator }: PipelineDeps): Interceptor {
     if (access === undefined) {
       throw new ConnectError(`${req.service.typeName}.${req.method.name} is not implemented yet`, Code.Unimplemented);
     }
+    if (access === 'public' && !req.contextValues.get(INSTANCE)) return next(req);
     const instance = req.contextValues.get(INSTANCE)!;
     const authorization = req.header.get('authorization');
     if (access === 'public') {

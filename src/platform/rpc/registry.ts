@@ -16,6 +16,8 @@ export interface ServiceBinding<S extends DescService = DescService> {
   readonly service: S;
   readonly impl: Partial<ServiceImpl<S>>;
   readonly access: AccessTable<S>;
+  /** Server-wide services (health, reflection) answer on any host, without an instance. */
+  readonly instanceless?: boolean;
 }
 
 export class RpcBootError extends Error {}
@@ -35,6 +37,9 @@ export class RpcRegistry {
     for (const method of binding.service.methods) {
       const implemented = typeof (binding.impl as Record<string, unknown>)[method.localName] === 'function';
       const access = (binding.access as Record<string, MethodAccess | undefined>)[method.localName];
+      if (implemented && binding.instanceless && access !== 'public') {
+        throw new RpcBootError(`${name}.${method.name} is instanceless, so it can only be public`);
+      }
       if (implemented && !access) {
         throw new RpcBootError(
           `${name}.${method.name} is implemented but declares neither a permission nor 'public' in its access table`,

@@ -1,0 +1,16 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { BootstrapModule } from './bootstrap/bootstrap.module.js';
+import { OrgsModule } from './orgs/orgs.module.js';
+import { PlatformModule, type Runtime } from './platform/platform.module.js';
+import { UsersModule } from './users/users.module.js';
+
+/** One Nest module per resource; each registers its handlers with the platform RPC registry. */
+@Module({})
+export class AppModule {
+  static create(runtime: Runtime): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forRoot(runtime), UsersModule, OrgsModule, BootstrapModule],
+    };
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { OrgsModule } from '../orgs/orgs.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { FirstInstanceSetup } from './first-instance.js';
+
+@Module({
+  imports: [OrgsModule, UsersModule],
+  providers: [FirstInstanceSetup],
+  exports: [FirstInstanceSetup],
+})
+export class BootstrapModule {}

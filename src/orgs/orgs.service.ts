@@ -1,0 +1,446 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { authorize, visibleOrgs } from '../platform/authz/authorize.js';
+import { MembershipCommands } from '../platform/authz/membership-commands.js';
+import { MasterKey, randomToken } from '../platform/crypto/master-key.js';
+import { and, column, fetchPage, listSql, type Filter, type Page, type TextMatch } from '../platform/database/list-query.js';
+import { isUniqueViolation } from '../platform/database/pg-errors.js';
+import { Transactions } from '../platform/database/transactions.js';
+import { invalidField } from '../platform/errors/domain-error.js';
+import { EventStore, type EventInput, type WrittenEvent } from '../platform/events/event-store.js';
+import { IdGenerator } from '../platform/ids/id-generator.js';
+import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
+import { UsersService, type NewHumanUser } from '../users/users.service.js';
+import { DomainVerifier } from './domain-verifier.js';
+import { Org, OrgDomain, OrgMetadata, type DomainValidationType, type OrgState } from './org.entity.js';
+import { challengeLocation, generatedDomain, isValidDomain, normaliseDomain } from './org-rules.js';
+import * as errors from './orgs.errors.js';
+
+export type AdminSpec =
+  | { readonly kind: 'existing'; readonly userId: string; readonly roles: readonly string[]; readonly field: string }
+  | { readonly kind: 'human'; readonly human: NewHumanUser; readonly roles: readonly string[]; readonly field: string };
+
+export interface NewOrg {
+  readonly id?: string;
+  readonly name: string;
+  readonly admins: readonly AdminSpec[];
+}
+
+export type OrgAdminResult =
+  | { readonly kind: 'created'; readonly userId: string; readonly emailCode?: string }
+  | { readonly kind: 'assigned'; readonly userId: string };
+
+/** Sequence, time and owner of the last change, for the responses' details. */
+export interface ChangeDetails {
+  readonly sequence: bigint;
+  readonly changeDate: Date;
+  readonly resourceOwner: string;
+  readonly creationDate?: Date;
+}
+
+export interface OrgCreated {
+  readonly id: string;
+  readonly details: ChangeDetails;
+  readonly admins: OrgAdminResult[];
+}
+
+export type OrgFilter =
+  | { readonly kind: 'name'; readonly match: TextMatch; readonly value: string }
+  | { readonly kind: 'domain'; readonly match: TextMatch; readonly value: string }
+  | { readonly kind: 'state'; readonly state: OrgState | 'removed' }
+  | { readonly kind: 'id'; readonly id: string }
+  | { readonly kind: 'default' };
+
+export type OrgSort = 'name' | 'creationDate' | 'unspecified';
+
+export interface OrgRow extends Org {
+  readonly total?: never;
+}
+
+export interface Listed<T> {
+  readonly items: T[];
+  readonly total: bigint;
+  readonly page: Page;
+}
+
+const DEFAULT_ADMIN_ROLES = ['ORG_OWNER'];
+const SORT_COLUMNS: Record<OrgSort, string> = { name: 'o.name', creationDate: 'o.created_at', unspecified: 'o.id' };
+
+function details(event: WrittenEvent, creationDate?: Date): ChangeDetails {
+  return { sequence: event.sequence, changeDate: event.createdAt, resourceOwner: event.resourceOwner, creationDate };
+}
+
+/** Commands and queries of organizations, their domains and metadata. */
+@Injectable()
+export class OrgsService {
+  constructor(
+    private readonly tx: Transactions,
+    private readonly ids: IdGenerator,
+    private readonly events: EventStore,
+    private readonly members: MembershipCommands,
+    private readonly users: UsersService,
+    private readonly masterKey: MasterKey,
+    private readonly verifier: DomainVerifier,
+  ) {}
+
+  // ---- commands ---------------------------------------------------------------------------
+
+  async create(caller: Caller, input: NewOrg, outer?: EntityManager): Promise<OrgCreated> {
+    const name = input.name.trim();
+    if (!name) throw invalidField('ORG-n4m3e', 'name', 'must not be blank');
+    authorize(caller, 'org.create', {}, errors.orgNotFound);
+    const id = input.id?.trim() || this.ids.next();
+    const domain = generatedDomain(name, id, caller.instance.primaryDomain);
+    return this.tx.run(async (tx) => {
+      const now = new Date();
+      await this.insertOrg(tx, { instanceId: caller.instance.id, id, name, state: 'active', primaryDomain: domain, createdAt: now, changedAt: now, sequence: '0' });
+      await this.insertDomain(tx, { instanceId: caller.instance.id, orgId: id, domain, isVerified: true, isPrimary: true, isGenerated: true, createdAt: now });
+      const written = await this.push(tx, caller, id, [
+        { type: 'org.added', payload: { name } },
+        { type: 'org.domain.added', payload: { domain } },
+        { type: 'org.domain.verified', payload: { domain } },
+        { type: 'org.domain.primary.set', payload: { domain } },
+      ]);
+      const admins = await this.addAdmins(tx, caller, id, input.admins);
+      return { id, details: details(written, now), admins };
+    }, outer);
+  }
+
+  async rename(caller: Caller, orgId: string, newName: string): Promise<ChangeDetails> {
+    const name = newName.trim();
+    if (!name) throw invalidField('ORG-n4m3e', 'name', 'must not be blank');
+    return this.tx.run(async (tx) => {
+      const org = await this.loadForWrite(tx, caller, orgId, 'org.write');
+      if (org.state !== 'active') throw errors.orgNotActive();
+      if (org.name === name) throw errors.orgNameUnchanged();
+      const changes: EventInput['payload'][] = [{ name }];
+      let primaryDomain = org.primaryDomain;
+      const generated = await tx.findOneBy(OrgDomain, { instanceId: caller.instance.id, orgId, isGenerated: true });
+      const newDomain = generatedDomain(name, orgId, caller.instance.primaryDomain);
+      // As ZITADEL: the generated domain follows the name, and stays primary if it was.
+      if (generated && generated.domain !== newDomain) {
+        await tx.delete(OrgDomain, { instanceId: caller.instance.id, orgId, domain: generated.domain });
+        await this.insertDomain(tx, { ...generated, domain: newDomain, createdAt: new Date() });
+        if (generated.isPrimary) primaryDomain = newDomain;
+        changes.push({ domain: newDomain, replaced: generated.domain });
+      }
+      await this.updateOrg(tx, caller, orgId, { name, primaryDomain });
+      return details(await this.push(tx, caller, orgId, [
+        { type: 'org.changed', payload: { name } },
+        ...(changes.length > 1 ? [{ type: 'org.domain.generated.changed', payload: changes[1] }] : []),
+      ]));
+    });
+  }
+
+  async setState(caller: Caller, orgId: string, state: OrgState): Promise<ChangeDetails> {
+    return this.tx.run(async (tx) => {
+      const org = await this.loadForWrite(tx, caller, orgId, 'org.write');
+      if (org.state === state) throw state === 'active' ? errors.orgAlreadyActive() : errors.orgAlreadyInactive();
+      await this.updateOrg(tx, caller, orgId, { state });
+      return details(await this.push(tx, caller, orgId, [{ type: state === 'active' ? 'org.reactivated' : 'org.deactivated' }]));
+    });
+  }
+
+  /** Deletes the org and everything it owns: its users, their tokens, domains, metadata, memberships. */
+  async delete(caller: Caller, orgId: string): Promise<ChangeDetails> {
+    return this.tx.run(async (tx) => {
+      await this.loadForWrite(tx, caller, orgId, 'org.delete');
+      if (caller.instance.defaultOrgId === orgId) throw errors.defaultOrgUndeletable();
+      const written = await this.push(tx, caller, orgId, [{ type: 'org.removed' }]);
+      await tx.query(
+        `DELETE FROM memberships WHERE instance_id = $1 AND (resource_owner = $2 OR user_id IN
+           (SELECT id FROM users WHERE instance_id = $1 AND resource_owner = $2))`,
+        [caller.instance.id, orgId],
+      );
+      await this.users.removeAllOfOrg(tx, caller.instance.id, orgId);
+      await tx.delete(Org, { instanceId: caller.instance.id, id: orgId }); // domains and metadata cascade
+      return details(written);
+    });
+  }
+
+  async setMetadata(caller: Caller, orgId: string, entries: readonly { key: string; value: Uint8Array }[]): Promise<ChangeDetails> {
+    entries.forEach((e, i) => {
+      if (!e.key.trim()) throw invalidField('ORG-m3t4k', `metadata[${i}].key`, 'must not be blank');
+      if (e.value.length === 0) throw invalidField('ORG-m3t4v', `metadata[${i}].value`, 'must not be empty');
+    });
+    return this.tx.run(async (tx) => {
+      await this.loadForWrite(tx, caller, orgId, 'org.write');
+      const now = new Date();
+      for (const e of entries) {
+        await tx
+          .createQueryBuilder()
+          .insert()
+          .into(OrgMetadata)
+          .values({ instanceId: caller.instance.id, orgId, key: e.key, value: Buffer.from(e.value), createdAt: now, changedAt: now })
+          .orUpdate(['value', 'changed_at'], ['instance_id', 'org_id', 'key'])
+          .execute();
+      }
+      return details(await this.push(tx, caller, orgId, entries.map((e) => ({ type: 'org.metadata.set', payload: { key: e.key } }))));
+    });
+  }
+
+  async deleteMetadata(caller: Caller, orgId: string, keys: readonly string[]): Promise<ChangeDetails> {
+    if (keys.length === 0) throw invalidField('ORG-m3t4d', 'keys', 'at least one key is required');
+    return this.tx.run(async (tx) => {
+      await this.loadForWrite(tx, caller, orgId, 'org.write');
+      for (const key of keys) {
+        const result = await tx.delete(OrgMetadata, { instanceId: caller.instance.id, orgId, key });
+        if (!result.affected) throw errors.metadataNotFound(key);
+      }
+      return details(await this.push(tx, caller, orgId, keys.map((key) => ({ type: 'org.metadata.removed', payload: { key } }))));
+    });
+  }
+
+  async addDomain(caller: Caller, orgId: string, rawDomain: string): Promise<ChangeDetails> {
+    const domain = normaliseDomain(rawDomain);
+    if (!isValidDomain(domain)) throw invalidField('ORG-d0m1v', 'domain', 'must be a valid domain name, e.g. example.com');
+    return this.tx.run(async (tx) => {
+      await this.loadForWrite(tx, caller, orgId, 'org.write', true);
+      const existing = await tx.findBy(OrgDomain, { instanceId: caller.instance.id, domain });
+      if (existing.some((d) => d.orgId === orgId)) throw errors.domainExists(domain);
+      if (existing.some((d) => d.isVerified)) throw errors.domainVerifiedElsewhere(domain);
+      const now = new Date();
+      await this.insertDomain(tx, { instanceId: caller.instance.id, orgId, domain, isVerified: false, isPrimary: false, isGenerated: false, createdAt: now });
+      return details(await this.push(tx, caller, orgId, [{ type: 'org.domain.added', payload: { domain } }]), now);
+    });
+  }
+
+  async deleteDomain(caller: Caller, orgId: string, rawDomain: string): Promise<ChangeDetails> {
+    const domain = normaliseDomain(rawDomain);
+    return this.tx.run(async (tx) => {
+      await this.loadForWrite(tx, caller, orgId, 'org.write', true);
+      const found = await tx.findOneBy(OrgDomain, { instanceId: caller.instance.id, orgId, domain });
+      if (!found) throw errors.domainNotFound(domain);
+      if (found.isPrimary) throw errors.primaryDomainUndeletable(domain);
+      await tx.delete(OrgDomain, { instanceId: caller.instance.id, orgId, domain });
+      return details(await this.push(tx, caller, orgId, [{ type: 'org.domain.removed', payload: { domain } }]));
+    });
+  }
+
+  /** A new challenge token for the domain; replaces any earlier one. */
+  async generateDomainValidation(
+    caller: Caller,
+    orgId: string,
+    rawDomain: string,
+    type: DomainValidationType,
+  ): Promise<{ token: string; url: string }> {
+    const domain = normaliseDomain(rawDomain);
+    return this.tx.run(async (tx) => {
+      await this.loadForWrite(tx, caller, orgId, 'org.write', true);
+      const found = await tx.findOneBy(OrgDomain, { instanceId: caller.instance.id, orgId, domain });
+      if (!found) throw errors.domainNotFound(domain);
+      if (found.isVerified) throw errors.domainAlreadyVerified(domain);
+      const token = randomToken(24);
+      await tx.update(OrgDomain, { instanceId: caller.instance.id, orgId, domain }, {
+        validationType: type,
+        validationToken: this.masterKey.encrypt(token),
+      });
+      await this.push(tx, caller, orgId, [{ type: 'org.domain.verification.added', payload: { domain, validationType: type } }]);
+      return { token, url: challengeLocation(type, domain, token) };
+    });
+  }
+
+  async verifyDomain(caller: Caller, orgId: string, rawDomain: string): Promise<ChangeDetails> {
+    const domain = normaliseDomain(rawDomain);
+    // Read the challenge first: the network check must not hold a transaction open.
+    const pending = await this.tx.run(async (tx) => {
+      await this.loadForWrite(tx, caller, orgId, 'org.write', true);
+      return tx
+        .getRepository(OrgDomain)
+        .createQueryBuilder('d')
+        .addSelect('d.validationToken')
+        .where('d.instance_id = :i AND d.org_id = :o AND d.domain = :domain', { i: caller.instance.id, o: orgId, domain })
+        .getOne();
+    });
+    if (!pending) throw errors.domainNotFound(domain);
+    if (pending.isVerified) throw errors.domainAlreadyVerified(domain);
+    if (!pending.validationToken || !pending.validationType) throw errors.noPendingValidation(domain);
+    const failure = await this.verifier.verify(pending.validationType, domain, this.masterKey.decrypt(pending.validationToken));
+    if (failure) {
+      await this.tx.run((tx) => this.push(tx, caller, orgId, [{ type: 'org.domain.verification.failed', payload: { domain } }]));
+      throw errors.domainVerificationFailed(domain, failure);
+    }
+    return this.tx.run(async (tx) => {
+      await this.loadForWrite(tx, caller, orgId, 'org.write', true);
+      try {
+        await tx.query('SAVEPOINT verify_domain');
+        const result = await tx.update(
+          OrgDomain,
+          { instanceId: caller.instance.id, orgId, domain, isVerified: false },
+          { isVerified: true, validationToken: null },
+        );
+        if (!result.affected) throw errors.domainAlreadyVerified(domain);
+      } catch (err) {
+        await tx.query('ROLLBACK TO SAVEPOINT verify_domain');
+        if (isUniqueViolation(err, 'org_domains_verified')) throw errors.domainVerifiedElsewhere(domain);
+        throw err;
+      }
+      return details(await this.push(tx, caller, orgId, [{ type: 'org.domain.verified', payload: { domain } }]));
+    });
+  }
+
+  // ---- queries ----------------------------------------------------------------------------
+
+  async list(caller: Caller, filters: readonly OrgFilter[], sort: OrgSort, page: Page): Promise<Listed<Org>> {
+    const visible = visibleOrgs(caller, 'org.read');
+    const where = and(
+      { op: 'eq', column: column('o.instance_id'), value: caller.instance.id },
+      visible === 'all' ? { op: 'true' } : { op: 'in', column: column('o.id'), values: visible },
+      ...filters.map((f) => this.orgFilter(caller, f)),
+    );
+    const q = listSql({ select: 'o.*', from: 'orgs o', where, sort: column(SORT_COLUMNS[sort]), tieBreaker: column('o.id'), page });
+    const { rows, total } = await fetchPage(this.tx.reader, q);
+    const items = rows.map((r) => this.tx.reader.create(Org, {
+      instanceId: r.instance_id as string, id: r.id as string, name: r.name as string, state: r.state as OrgState,
+      primaryDomain: r.primary_domain as string, createdAt: r.created_at as Date, changedAt: r.changed_at as Date, sequence: r.sequence as string,
+    }));
+    return { items, total, page };
+  }
+
+  async listMetadata(caller: Caller, orgId: string, keyFilters: readonly { match: TextMatch; value: string }[], page: Page): Promise<Listed<OrgMetadata>> {
+    await this.loadForRead(caller, orgId);
+    const where = and(
+      { op: 'eq', column: column('m.instance_id'), value: caller.instance.id },
+      { op: 'eq', column: column('m.org_id'), value: orgId },
+      ...keyFilters.map((f): Filter => ({ op: 'text', column: column('m.key'), match: f.match, value: f.value })),
+    );
+    const q = listSql({ select: 'm.*', from: 'org_metadata m', where, sort: column('m.key'), tieBreaker: column('m.key'), page: { ...page, asc: true } });
+    const { rows, total } = await fetchPage(this.tx.reader, q);
+    const items = rows.map((r) =>
+      this.tx.reader.create(OrgMetadata, { key: r.key as string, value: r.value as Buffer, createdAt: r.created_at as Date, changedAt: r.changed_at as Date }),
+    );
+    return { items, total, page };
+  }
+
+  async listDomains(caller: Caller, orgId: string, nameFilters: readonly { match: TextMatch; value: string }[], page: Page): Promise<Listed<OrgDomain>> {
+    await this.loadForRead(caller, orgId);
+    const where = and(
+      { op: 'eq', column: column('d.instance_id'), value: caller.instance.id },
+      { op: 'eq', column: column('d.org_id'), value: orgId },
+      ...nameFilters.map((f): Filter => ({ op: 'text', column: column('d.domain'), match: f.match, value: f.value })),
+    );
+    const q = listSql({ select: 'd.*', from: 'org_domains d', where, sort: column('d.domain'), tieBreaker: column('d.domain'), page: { ...page, asc: true } });
+    const { rows, total } = await fetchPage(this.tx.reader, q);
+    const items = rows.map((r) =>
+      this.tx.reader.create(OrgDomain, {
+        orgId: r.org_id as string, domain: r.domain as string, isVerified: r.is_verified as boolean, isPrimary: r.is_primary as boolean,
+        isGenerated: r.is_generated as boolean, validationType: r.validation_type as DomainValidationType | null, createdAt: r.created_at as Date,
+      }),
+    );
+    return { items, total, page };
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private orgFilter(caller: Caller, f: OrgFilter): Filter {
+    switch (f.kind) {
+      case 'name':
+        return { op: 'text', column: column('o.name'), match: f.match, value: f.value };
+      case 'domain':
+        // As ZITADEL's v2 API: any verified domain of the org matches.
+        return {
+          op: 'exists',
+          from: column('org_domains d'),
+          where: and(
+            { op: 'same', left: column('d.instance_id'), right: column('o.instance_id') },
+            { op: 'same', left: column('d.org_id'), right: column('o.id') },
+            { op: 'isTrue', column: column('d.is_verified') },
+            { op: 'text', column: column('d.domain'), match: f.match, value: f.value },
+          ),
+        };
+      case 'state':
+        return f.state === 'removed' ? { op: 'false' } : { op: 'eq', column: column('o.state'), value: f.state };
+      case 'id':
+        return { op: 'eq', column: column('o.id'), value: f.id };
+      case 'default':
+        return { op: 'eq', column: column('o.id'), value: caller.instance.defaultOrgId ?? '' };
+    }
+  }
+
+  private async loadForRead(caller: Caller, orgId: string): Promise<Org> {
+    authorize(caller, 'org.read', { orgId }, errors.orgNotFound);
+    const org = await this.tx.reader.findOneBy(Org, { instanceId: caller.instance.id, id: orgId });
+    if (!org) throw errors.orgNotFound();
+    return org;
+  }
+
+  /** Checks the permission on the org, then locks its row for the rest of the transaction. */
+  private async loadForWrite(tx: EntityManager, caller: Caller, orgId: string, permission: string, mustBeActive = false): Promise<Org> {
+    authorize(caller, permission, { orgId }, errors.orgNotFound, 'org.read');
+    const org = await tx
+      .getRepository(Org)
+      .createQueryBuilder('o')
+      .setLock('pessimistic_write')
+      .where('o.instance_id = :i AND o.id = :id', { i: caller.instance.id, id: orgId })
+      .getOne();
+    if (!org) throw errors.orgNotFound();
+    if (mustBeActive && org.state !== 'active') throw errors.orgNotActive();
+    return org;
+  }
+
+  private async insertOrg(tx: EntityManager, org: Org): Promise<void> {
+    try {
+      await tx.query('SAVEPOINT insert_org');
+      await tx.insert(Org, org);
+      await tx.query('RELEASE SAVEPOINT insert_org');
+    } catch (err) {
+      await tx.query('ROLLBACK TO SAVEPOINT insert_org');
+      if (isUniqueViolation(err, 'orgs_name')) throw errors.orgNameTaken(org.name);
+      if (isUniqueViolation(err, 'orgs_pkey')) throw errors.orgIdTaken();
+      throw err;
+    }
+  }
+
+  private async insertDomain(tx: EntityManager, domain: Omit<OrgDomain, 'validationType' | 'validationToken'> & Partial<OrgDomain>): Promise<void> {
+    try {
+      await tx.query('SAVEPOINT insert_domain');
+      await tx.insert(OrgDomain, { validationType: null, validationToken: null, ...domain });
+      await tx.query('RELEASE SAVEPOINT insert_domain');
+    } catch (err) {
+      await tx.query('ROLLBACK TO SAVEPOINT insert_domain');
+      if (isUniqueViolation(err, 'org_domains_verified')) throw errors.generatedDomainTaken(domain.domain);
+      throw err;
+    }
+  }
+
+  private async updateOrg(tx: EntityManager, caller: Caller, orgId: string, changes: Partial<Org>): Promise<void> {
+    await tx.update(Org, { instanceId: caller.instance.id, id: orgId }, { ...changes, changedAt: new Date() });
+  }
+
+  /** Appends the org's events and moves its row's sequence to the last one. */
+  private async push(tx: EntityManager, caller: Caller, orgId: string, events: { type: string; payload?: Record<string, unknown> }[]): Promise<WrittenEvent> {
+    const written = await this.events.push(
+      tx,
+      caller.instance.id,
+      creatorOf(caller),
+      events.map((e) => ({ aggregateType: 'org', aggregateId: orgId, resourceOwner: orgId, ...e })),
+    );
+    const last = written[written.length - 1];
+    await tx.update(Org, { instanceId: caller.instance.id, id: orgId }, { sequence: last.sequence.toString(), changedAt: last.createdAt });
+    return last;
+  }
+
+  private async addAdmins(tx: EntityManager, caller: Caller, orgId: string, specs: readonly AdminSpec[]): Promise<OrgAdminResult[]> {
+    // ZITADEL: with no admins named, the creator becomes the org's owner.
+    const admins: AdminSpec[] =
+      specs.length === 0 && caller.principal
+        ? [{ kind: 'existing', userId: caller.principal.userId, roles: DEFAULT_ADMIN_ROLES, field: 'admins' }]
+        : [...specs];
+    const results: OrgAdminResult[] = [];
+    for (const admin of admins) {
+      const roles = admin.roles.length ? admin.roles : DEFAULT_ADMIN_ROLES;
+      let result: OrgAdminResult;
+      if (admin.kind === 'existing') {
+        const user = await this.users.findById(tx, caller.instance.id, admin.userId);
+        if (!user) throw errors.adminUserNotFound(`${admin.field}.user_id`);
+        result = { kind: 'assigned', userId: user.id };
+      } else {
+        const created = await this.users.addHuman(tx, caller, orgId, admin.human);
+        result = { kind: 'created', userId: created.userId, emailCode: created.emailCode };
+      }
+      await this.members.grant(tx, caller, { userId: result.userId, level: 'org', resourceId: orgId, resourceOwner: orgId, roles }, `${admin.field}.roles`);
+      results.push(result);
+    }
+    return results;
+  }
+}

@@ -1,0 +1,49 @@
+import { create } from '@bufbuild/protobuf';
+import { timestampFromDate, type Timestamp } from '@bufbuild/protobuf/wkt';
+import { DetailsSchema, ListDetailsSchema, type Details, type ListDetails } from '@zitadel/proto/zitadel/object/v2/object_pb.js';
+import { PaginationResponseSchema, type PaginationResponse } from '@zitadel/proto/zitadel/filter/v2beta/filter_pb.js';
+import type { TextMatch } from '../database/list-query.js';
+
+/** zitadel.object.v2(beta).TextQueryMethod, by number (both versions share it). */
+const TEXT_MATCHES: readonly TextMatch[] = [
+  'equals',
+  'equalsIgnoreCase',
+  'startsWith',
+  'startsWithIgnoreCase',
+  'contains',
+  'containsIgnoreCase',
+  'endsWith',
+  'endsWithIgnoreCase',
+];
+
+export function textMatch(method: number): TextMatch {
+  return TEXT_MATCHES[method] ?? 'equals';
+}
+
+export function ts(date: Date | undefined): Timestamp | undefined {
+  return date ? timestampFromDate(date) : undefined;
+}
+
+export interface ChangeInfo {
+  readonly sequence: bigint;
+  readonly changeDate: Date;
+  readonly resourceOwner: string;
+  readonly creationDate?: Date;
+}
+
+export function detailsV2(change: ChangeInfo): Details {
+  return create(DetailsSchema, {
+    sequence: change.sequence,
+    changeDate: ts(change.changeDate),
+    resourceOwner: change.resourceOwner,
+    creationDate: ts(change.creationDate),
+  });
+}
+
+export function listDetailsV2(total: bigint): ListDetails {
+  return create(ListDetailsSchema, { totalResult: total, timestamp: ts(new Date()) });
+}
+
+export function paginationV2beta(total: bigint, limit: number): PaginationResponse {
+  return create(PaginationResponseSchema, { totalResult: total, appliedLimit: BigInt(limit) });
+}

@@ -1,0 +1,156 @@
+import type { TLSSocket } from 'node:tls';
+import { createRegistry, toJson, type DescFile, type DescService, type JsonValue, type Message, type Registry } from '@bufbuild/protobuf';
+import { InvalidArgument } from '../../errors/domain-error.js';
+import { toRestError } from '../../errors/wire-errors.js';
+import { readBody, sendJson, type HttpRequest, type HttpResponse } from '../../http/http-routes.js';
+import type { UnaryInvoker } from '../unary-invoker.js';
+import { collectRoutes, routingTable, type ExtraBinding, type RestRoute } from './http-bindings.js';
+import { matchPath } from './path-template.js';
+import { decodeRequest } from './request-decoder.js';
+
+export type { ExtraBinding, HttpRuleLike, RestRoute } from './http-bindings.js';
+
+const ID_BODY_TOO_LARGE = 'REST-b5lg8';
+
+export interface RestHandlerOptions {
+  readonly services: readonly DescService[];
+  readonly invoker: UnaryInvoker;
+  /** Bindings the pinned descriptors lack; they win over an identical annotated template. */
+  readonly extraBindings?: readonly ExtraBinding[];
+}
+
+export interface RestHandler {
+  /** Answers the request and resolves true, or resolves false (and writes nothing) when no route matches. */
+  handle(req: HttpRequest, res: HttpResponse): Promise<boolean>;
+  readonly routes: readonly RestRoute[];
+}
+
+interface RouteMatch {
+  readonly route: RestRoute;
+  readonly pathParams: Map<string, string>;
+  readonly query: URLSearchParams;
+}
+
+/** Every file the services were declared in and everything they import, for `Any` in JSON. */
+function contractRegistry(services: readonly DescService[]): Registry {
+  const files = new Set<DescFile>();
+  const visit = (file: DescFile): void => {
+    if (files.has(file)) return;
+    files.add(file);
+    file.dependencies.forEach(visit);
+  };
+  services.forEach((s) => visit(s.file));
+  return createRegistry(...files);
+}
+
+function splitUrl(rawUrl: string): { path: string; query: URLSearchParams } {
+  const q = rawUrl.indexOf('?');
+  // Not `new URL`: a path like `//x/y` would be read as a host.
+  return q < 0 ? { path: rawUrl, query: new URLSearchParams() } : { path: rawUrl.slice(0, q), query: new URLSearchParams(rawUrl.slice(q + 1)) };
+}
+
+function findRoute(table: Map<string, RestRoute[]>, httpMethod: string, rawUrl: string): RouteMatch | undefined {
+  const { path, query } = splitUrl(rawUrl);
+  for (const route of table.get(httpMethod.toUpperCase()) ?? []) {
+    const pathParams = matchPath(route.template, path);
+    if (pathParams) return { route, pathParams, query };
+  }
+  return undefined;
+}
+
+/**
+ * Node's headers as WHATWG Headers for the interceptors. HTTP/2 pseudo-headers are not valid
+ * header names there; `:authority` stands in for a missing `host` (RFC 9113 §8.3.1).
+ */
+export function toWhatwgHeaders(incoming: Record<string, string | string[] | undefined>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(incoming)) {
+    if (name.startsWith(':') || value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  const authority = incoming[':authority'];
+  if (!headers.has('host') && typeof authority === 'string') headers.set('host', authority);
+  return headers;
+}
+
+function requestUrl(req: HttpRequest, headers: Headers): string {
+  const scheme = (req.socket as TLSSocket | undefined)?.encrypted ? 'https' : 'http';
+  return `${scheme}://${headers.get('host') ?? 'localhost'}${req.url ?? '/'}`;
+}
+
+/** Aborted when the client goes away before the answer is written. */
+function clientGone(res: HttpResponse): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableEnded) controller.abort();
+  });
+  return controller.signal;
+}
+
+async function requestBody(req: HttpRequest): Promise<Buffer> {
+  try {
+    return await readBody(req);
+  } catch (err) {
+    // readBody's only own failure is the size limit; a dropped connection never gets an answer anyway.
+    throw InvalidArgument(ID_BODY_TOO_LARGE, `request body rejected: ${(err as Error).message}`);
+  }
+}
+
+function responseJson(route: RestRoute, reply: Message, registry: Registry): JsonValue {
+  const json = toJson(route.method.output, reply, { alwaysEmitImplicit: true, registry });
+  if (!route.responseBody) return json;
+  const field = route.method.output.fields.find((f) => f.name === route.responseBody)!;
+  // An unset message field is absent even with alwaysEmitImplicit; protobuf JSON writes that as null.
+  return (json as Record<string, JsonValue>)[field.jsonName] ?? null;
+}
+
+async function serve(match: RouteMatch, req: HttpRequest, res: HttpResponse, invoker: UnaryInvoker, registry: Registry): Promise<void> {
+  const { route } = match;
+  const headers = toWhatwgHeaders(req.headers as Record<string, string | string[] | undefined>);
+  const message = decodeRequest(
+    { input: route.method.input, body: route.body },
+    { pathParams: match.pathParams, query: match.query, body: route.body ? await requestBody(req) : undefined },
+    registry,
+  );
+  const reply = await invoker.invoke(route.method, message, {
+    url: requestUrl(req, headers),
+    httpMethod: req.method ?? route.httpMethod,
+    headers,
+    signal: clientGone(res),
+    protocolName: 'rest',
+  });
+  sendJson(res, 200, responseJson(route, reply, registry));
+}
+
+function sendError(res: HttpResponse, err: unknown): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const { status, body } = toRestError(err);
+  sendJson(res, status, body);
+}
+
+/**
+ * The REST transcoder: serves every google.api.http binding of the contract's unary methods (and
+ * the extra bindings) through the same invoker, hence the same interceptors, as gRPC. One generic
+ * piece; no route is written by hand.
+ */
+export function createRestHandler(options: RestHandlerOptions): RestHandler {
+  const routes = collectRoutes(options.services, options.extraBindings);
+  const table = routingTable(routes);
+  const registry = contractRegistry([...options.services, ...(options.extraBindings ?? []).map((b) => b.method.parent)]);
+  return {
+    routes,
+    async handle(req, res) {
+      const match = findRoute(table, req.method ?? 'GET', req.url ?? '/');
+      if (!match) return false;
+      try {
+        await serve(match, req, res, options.invoker, registry);
+      } catch (err) {
+        sendError(res, err);
+      }
+      return true;
+    },
+  };
+}

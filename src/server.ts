@@ -1,0 +1,126 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module.js';
+import { FirstInstanceSetup } from './bootstrap/first-instance.js';
+import { Authenticator } from './platform/auth/authenticator.js';
+import type { Config } from './platform/config/config.js';
+import { resolveMasterKey } from './platform/crypto/master-key-source.js';
+import { openDatabase, type OpenDatabase } from './platform/database/database.js';
+import { NotFound } from './platform/errors/domain-error.js';
+import { toRestError } from './platform/errors/wire-errors.js';
+import { HttpRoutes, sendJson, type HttpRequest, type HttpResponse } from './platform/http/http-routes.js';
+import { IdGenerator } from './platform/ids/id-generator.js';
+import { createLogger } from './platform/logging/logger.js';
+import { DebugRoutes } from './platform/observability/debug-routes.js';
+import { Metrics } from './platform/observability/metrics.js';
+import { CONTRACT_SERVICES } from './platform/rpc/contract.js';
+import { healthBinding } from './platform/rpc/health.js';
+import { OnePortServer } from './platform/rpc/one-port-server.js';
+import { createPipeline } from './platform/rpc/pipeline.js';
+import { reflectionBindings } from './platform/rpc/reflection.js';
+import { RpcRegistry } from './platform/rpc/registry.js';
+import { createRestHandler } from './platform/rpc/rest/transcoder.js';
+import { buildOpenApi, openApiHtml } from './platform/rpc/rest/openapi.js';
+import { UnaryInvoker } from './platform/rpc/unary-invoker.js';
+import { InstanceResolver } from './platform/tenancy/instance-resolver.js';
+
+export interface RunningServer {
+  readonly port: number;
+  readonly url: string;
+  readonly app: INestApplicationContext;
+  readonly database: OpenDatabase;
+  readonly log: Logger;
+  close(): Promise<void>;
+}
+
+async function nodeIdFrom(database: OpenDatabase): Promise<number> {
+  const [row] = await database.dataSource.query(`SELECT nextval('id_generator_nodes') AS n`);
+  return Number(BigInt(row.n) % 65536n);
+}
+
+/** The server's own services beside the contract: reflection and health, on any host. */
+function registerServerServices(app: INestApplicationContext): void {
+  const registry = app.get(RpcRegistry);
+  const debug = app.get(DebugRoutes);
+  const served = () => [...CONTRACT_SERVICES, ...registry.all().map((b) => b.service)].filter((s, i, all) => all.indexOf(s) === i);
+  for (const binding of [...reflectionBindings(served), healthBinding(() => debug.ready(), { services: served })]) {
+    registry.register({ ...binding, instanceless: true });
+  }
+}
+
+function mountOpenApi(routes: HttpRoutes): void {
+  let spec: string | undefined; // built on first request: it walks every descriptor
+  routes.mount('/openapi', (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path.endsWith('.json')) {
+      spec ??= JSON.stringify(buildOpenApi(CONTRACT_SERVICES, { title: 'Portcullis API (ZITADEL v2 contract)', version: '2' }));
+      (res as import('node:http').ServerResponse).writeHead(200, { 'content-type': 'application/json' });
+      res.end(spec);
+      return;
+    }
+    const html = openApiHtml('/openapi/v2.json');
+    (res as import('node:http').ServerResponse).writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(html);
+  });
+}
+
+/** Boots everything: database (embedded or external), Nest modules, first instance, one port. */
+export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+  const database = await openDatabase(config, log);
+  try {
+    const masterKey = resolveMasterKey(config, database.embedded, log);
+    const ids = new IdGenerator(await nodeIdFrom(database));
+    const app = await NestFactory.createApplicationContext(
+      AppModule.create({ config, log, dataSource: database.dataSource, ids, masterKey }),
+      { logger: ['error', 'warn'], abortOnError: false },
+    );
+    registerServerServices(app);
+    await app.get(FirstInstanceSetup).run();
+
+    const registry = app.get(RpcRegistry);
+    const interceptors = createPipeline({
+      registry,
+      resolver: app.get(InstanceResolver),
+      authenticator: app.get(Authenticator),
+      metrics: app.get(Metrics),
+      log,
+    });
+    const rest = createRestHandler({ services: CONTRACT_SERVICES, invoker: new UnaryInvoker(registry, interceptors) });
+    const routes = app.get(HttpRoutes);
+    mountOpenApi(routes);
+
+    const fallback = async (req: HttpRequest, res: HttpResponse): Promise<void> => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      const mounted = routes.find(path);
+      if (mounted) return mounted(req, res);
+      if (await rest.handle(req, res)) return;
+      const { status, body } = toRestError(NotFound('HTTP-r0ut3', `no route for ${req.method} ${path}; see /openapi/ for the API`));
+      sendJson(res, status, body);
+    };
+    const server = new OnePortServer({ registry, services: CONTRACT_SERVICES, interceptors, fallback, log });
+    const address: AddressInfo = await server.listen(config.port, config.host);
+    const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+    log.info({ port: address.port, externalUrl: config.externalUrl }, `Portcullis listening on port ${address.port}`);
+
+    let closing: Promise<void> | undefined;
+    return {
+      port: address.port,
+      url,
+      app,
+      database,
+      log,
+      close: () =>
+        (closing ??= (async () => {
+          await server.close(config.shutdownGraceSeconds * 1000);
+          await app.close();
+          await database.close();
+        })()),
+    };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}

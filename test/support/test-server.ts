@@ -1,0 +1,34 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/platform/config/config.js';
+import { createLogger } from '../../src/platform/logging/logger.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { cloneDatabase } from './database.js';
+
+export interface TestServer extends RunningServer {
+  /** The bootstrap machine admin's PAT (IAM_OWNER). */
+  readonly adminPat: string;
+  readonly baseUrl: string;
+}
+
+/** Boots the real server on a random port against a fresh database clone. */
+export async function bootTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'portcullis-srv-'));
+  const config = loadConfig({
+    PORTCULLIS_DATABASE_URL: await cloneDatabase(),
+    PORTCULLIS_PORT: '0',
+    PORTCULLIS_HOST: '127.0.0.1',
+    PORTCULLIS_DATA_DIR: dataDir,
+    PORTCULLIS_MASTERKEY: 'test-master-key-0123456789abcdef',
+    PORTCULLIS_SHUTDOWN_GRACE_SECONDS: '1',
+    ...env,
+  });
+  const server = await startServer(config, createLogger(process.env.PORTCULLIS_TEST_LOG_LEVEL ?? 'silent'));
+  return {
+    ...server,
+    close: server.close,
+    adminPat: readFileSync(config.patPath, 'utf8').trim(),
+    baseUrl: `http://127.0.0.1:${server.port}`,
+  };
+}
