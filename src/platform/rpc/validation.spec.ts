@@ -1,0 +1,447 @@
+import { create, createFileRegistry, setExtension } from '@bufbuild/protobuf';
+import type { DescMessage, MessageInitShape } from '@bufbuild/protobuf';
+import {
+  FieldDescriptorProto_Label,
+  FieldDescriptorProto_Type,
+  FieldOptionsSchema,
+  FileDescriptorProtoSchema,
+  file_google_protobuf_duration,
+} from '@bufbuild/protobuf/wkt';
+import { FieldRulesSchema, rules as fieldRules } from '@zitadel/proto/validate/validate_pb.js';
+import { CreateTargetRequestSchema } from '@zitadel/proto/zitadel/action/v2beta/action_service_pb.js';
+import { CreateAuthorizationRequestSchema } from '@zitadel/proto/zitadel/authorization/v2beta/authorization_service_pb.js';
+import { DomainsQuerySchema } from '@zitadel/proto/zitadel/instance/v2beta/instance_pb.js';
+import { GetDeviceAuthorizationRequestRequestSchema } from '@zitadel/proto/zitadel/oidc/v2/oidc_service_pb.js';
+import { AddOrganizationRequestSchema } from '@zitadel/proto/zitadel/org/v2/org_service_pb.js';
+import { CreateOrganizationRequestSchema } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
+import { NotificationSchema } from '@zitadel/proto/zitadel/quota_pb.js';
+import { CreateSessionRequestSchema } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
+import { LDAPCredentialsSchema } from '@zitadel/proto/zitadel/user/v2/idp_pb.js';
+import { SearchQuerySchema } from '@zitadel/proto/zitadel/user/v2/query_pb.js';
+import {
+  AddHumanUserRequestSchema,
+  AddPersonalAccessTokenRequestSchema,
+} from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
+import { ECDSASchema } from '@zitadel/proto/zitadel/webkey/v2beta/key_pb.js';
+import { CONTRACT_SERVICES } from './contract.js';
+import { validateMessage } from './validation.js';
+
+const validHuman = {
+  profile: { givenName: 'Ada', familyName: 'Lovelace' },
+  email: { email: 'ada@example.com' },
+} as const;
+
+describe('validateMessage on contract messages', () => {
+  it('returns nothing for a valid request', () => {
+    const request = create(AddOrganizationRequestSchema, {
+      name: 'Acme',
+      admins: [{ userType: { case: 'human', value: validHuman } }, { userType: { case: 'userId', value: '123' } }],
+    });
+    expect(validateMessage(AddOrganizationRequestSchema, request)).toEqual([]);
+  });
+
+  describe('string lengths (zitadel.org.v2beta.CreateOrganizationRequest)', () => {
+    const violations = (init: MessageInitShape<typeof CreateOrganizationRequestSchema>) =>
+      validateMessage(CreateOrganizationRequestSchema, create(CreateOrganizationRequestSchema, init));
+    const nameRange = [{ field: 'name', description: 'value length must be between 1 and 200 runes, inclusive' }];
+
+    it('checks an implicit-presence string even when empty', () => {
+      expect(violations({})).toEqual(nameRange);
+    });
+
+    it('refuses 201 characters and accepts 200', () => {
+      expect(violations({ name: 'a'.repeat(201) })).toEqual(nameRange);
+      expect(violations({ name: 'a'.repeat(200) })).toEqual([]);
+    });
+
+    it('counts Unicode code points, not bytes or UTF-16 units', () => {
+      expect(violations({ name: 'ü'.repeat(200) })).toEqual([]);
+      expect(violations({ name: '😀'.repeat(200) })).toEqual([]);
+      expect(violations({ name: '😀'.repeat(201) })).toEqual(nameRange);
+    });
+
+    it('checks a proto3 optional field only when it is set', () => {
+      expect(violations({ name: 'Acme' })).toEqual([]);
+      expect(violations({ name: 'Acme', id: '' })).toEqual([
+        { field: 'id', description: 'value length must be between 1 and 200 runes, inclusive' },
+      ]);
+    });
+  });
+
+  describe('zitadel.user.v2.AddHumanUserRequest', () => {
+    const violations = (init: MessageInitShape<typeof AddHumanUserRequestSchema>) =>
+      validateMessage(AddHumanUserRequestSchema, create(AddHumanUserRequestSchema, init));
+
+    it('requires profile and email', () => {
+      expect(violations({})).toEqual([
+        { field: 'profile', description: 'value is required' },
+        { field: 'email', description: 'value is required' },
+      ]);
+    });
+
+    it('reports nested fields with their paths', () => {
+      expect(violations({ profile: {}, email: { email: 'nope' } })).toEqual([
+        { field: 'profile.given_name', description: 'value length must be between 1 and 200 runes, inclusive' },
+        { field: 'profile.family_name', description: 'value length must be between 1 and 200 runes, inclusive' },
+        { field: 'email.email', description: 'value must be a valid email address' },
+      ]);
+    });
+
+    it.each([
+      ['ada@example.com', true],
+      ['ADA.Lovelace+tag@Sub.Example.COM', true],
+      ['"ada lovelace"@example.com', true],
+      ['Ada Lovelace <ada@example.com>', true], // Go's mail.ParseAddress takes a display name
+      ['ada@localhost', true],
+      ['ada@example.com.', true],
+      ['nope', false],
+      ['ada@', false],
+      ['@example.com', false],
+      ['ada@exa_mple.com', false], // PGV's hostname check: letters, digits, hyphens
+      ['ada@-example.com', false],
+      ['ada@[127.0.0.1]', false],
+      ['ada..l@example.com', false],
+      ['ada@example.com trailing', false],
+      [`${'a'.repeat(65)}@example.com`, false], // local part over 64 bytes
+    ])('email %s valid=%s', (email, valid) => {
+      const found = violations({ ...validHuman, email: { email } });
+      expect(found).toEqual(valid ? [] : [{ field: 'email.email', description: 'value must be a valid email address' }]);
+    });
+
+    it('applies rules of the oneof member that is set (bool const)', () => {
+      expect(violations({ ...validHuman, phone: { phone: '+41', verification: { case: 'isVerified', value: false } } })).toEqual([
+        { field: 'phone.is_verified', description: 'value must equal true' },
+      ]);
+      expect(violations({ ...validHuman, phone: { verification: { case: 'isVerified', value: true } } })).toEqual([]);
+    });
+
+    it('checks repeated messages and their bytes fields by index', () => {
+      expect(violations({ ...validHuman, metadata: [{ key: 'k', value: new Uint8Array([1]) }, { key: '' }] })).toEqual([
+        { field: 'metadata[1].key', description: 'value length must be between 1 and 200 runes, inclusive' },
+        { field: 'metadata[1].value', description: 'value length must be between 1 and 500000 bytes, inclusive' },
+      ]);
+    });
+  });
+
+  it('reports paths through repeated oneof members (zitadel.org.v2.AddOrganizationRequest)', () => {
+    const request = create(AddOrganizationRequestSchema, {
+      name: 'Acme',
+      admins: [
+        { userType: { case: 'userId', value: '1' } },
+        { userType: { case: 'human', value: { email: { email: 'x@y@z' } } } },
+      ],
+    });
+    expect(validateMessage(AddOrganizationRequestSchema, request)).toEqual([
+      { field: 'admins[1].human.profile', description: 'value is required' },
+      { field: 'admins[1].human.email.email', description: 'value must be a valid email address' },
+    ]);
+  });
+
+  it('requires one case of a (validate.required) oneof (zitadel.user.v2.SearchQuery)', () => {
+    expect(validateMessage(SearchQuerySchema, create(SearchQuerySchema))).toEqual([
+      { field: 'query', description: 'value is required' },
+    ]);
+    const set = create(SearchQuerySchema, { query: { case: 'userNameQuery', value: { userName: '' } } });
+    expect(validateMessage(SearchQuerySchema, set)).toEqual([
+      { field: 'user_name_query.user_name', description: 'value length must be between 1 and 200 runes, inclusive' },
+    ]);
+  });
+
+  it('checks enum defined_only and not_in (zitadel.webkey.v2beta.ECDSA)', () => {
+    expect(validateMessage(ECDSASchema, create(ECDSASchema, { curve: 99 }))).toEqual([
+      { field: 'curve', description: 'value must be one of the defined enum values' },
+    ]);
+    expect(validateMessage(ECDSASchema, create(ECDSASchema, { curve: 0 }))).toEqual([
+      { field: 'curve', description: 'value must not be in list [0]' },
+    ]);
+    expect(validateMessage(ECDSASchema, create(ECDSASchema, { curve: 1 }))).toEqual([]);
+  });
+
+  it('checks repeated max_items and item rules (zitadel.instance.v2beta.DomainsQuery)', () => {
+    const domains = Array.from({ length: 21 }, (_, i) => `d${i}.example.com`);
+    domains[3] = '';
+    expect(validateMessage(DomainsQuerySchema, create(DomainsQuerySchema, { domains }))).toEqual([
+      { field: 'domains', description: 'value must contain no more than 20 item(s)' },
+      { field: 'domains[3]', description: 'value length must be between 1 and 100 runes, inclusive' },
+    ]);
+  });
+
+  it('checks repeated unique (zitadel.authorization.v2beta.CreateAuthorizationRequest)', () => {
+    const request = create(CreateAuthorizationRequestSchema, { userId: 'u', projectId: 'p', roleKeys: ['a', 'b', 'a'] });
+    expect(validateMessage(CreateAuthorizationRequestSchema, request)).toEqual([
+      { field: 'role_keys[2]', description: 'repeated value must contain unique items' },
+    ]);
+  });
+
+  it('checks numeric bounds (zitadel.quota.v1.Notification percent gt 0)', () => {
+    expect(validateMessage(NotificationSchema, create(NotificationSchema, { percent: 0, callUrl: 'u' }))).toEqual([
+      { field: 'percent', description: 'value must be greater than 0' },
+    ]);
+    expect(validateMessage(NotificationSchema, create(NotificationSchema, { percent: 1, callUrl: 'u' }))).toEqual([]);
+  });
+
+  it('checks string len (zitadel.oidc.v2.GetDeviceAuthorizationRequestRequest)', () => {
+    const check = (userCode: string) =>
+      validateMessage(GetDeviceAuthorizationRequestRequestSchema, create(GetDeviceAuthorizationRequestRequestSchema, { userCode }));
+    expect(check('ABCD-EFGH')).toEqual([]);
+    expect(check('ABCDEFGH')).toEqual([{ field: 'user_code', description: 'value length must be 9 runes' }]);
+  });
+
+  it.each([
+    ['cn=admin,dc=example,dc=com', true],
+    ['user@example.com', true],
+    ['https://example.com/a?b#c', true],
+    ['100%', false], // bad percent escape
+    [':relative', false], // Go: missing protocol scheme
+    ['a b:c', false], // Go: first path segment in URL cannot contain colon
+    ['http://exa mple.com', false], // invalid host character
+  ])('checks uri_ref like Go url.Parse: %s valid=%s', (username, valid) => {
+    const found = validateMessage(LDAPCredentialsSchema, create(LDAPCredentialsSchema, { username, password: 'p' }));
+    expect(found).toEqual(valid ? [] : [{ field: 'username', description: 'value must be a valid URI' }]);
+  });
+
+  describe('durations (zitadel.action.v2beta.CreateTargetRequest, zitadel.session.v2.CreateSessionRequest)', () => {
+    const target = (timeout?: { seconds: bigint; nanos?: number }) =>
+      validateMessage(
+        CreateTargetRequestSchema,
+        create(CreateTargetRequestSchema, { name: 'n', endpoint: 'e', targetType: { case: 'restAsync', value: {} }, timeout }),
+      );
+
+    it('checks a closed range and accepts its bounds', () => {
+      expect(target({ seconds: 270n })).toEqual([]);
+      expect(target({ seconds: 0n })).toEqual([]);
+      expect(target({ seconds: 270n, nanos: 1 })).toEqual([
+        { field: 'timeout', description: 'value must be inside range [0s, 4m30s]' },
+      ]);
+    });
+
+    it('refuses an invalid duration and skips an unset one', () => {
+      expect(target({ seconds: 1n, nanos: -5 })).toEqual([{ field: 'timeout', description: 'value is not a valid duration' }]);
+      expect(target()).toEqual([]);
+    });
+
+    it('checks gt 0s', () => {
+      const session = (seconds: bigint) =>
+        validateMessage(CreateSessionRequestSchema, create(CreateSessionRequestSchema, { lifetime: { seconds } }));
+      expect(session(0n)).toEqual([{ field: 'lifetime', description: 'value must be greater than 0s' }]);
+      expect(session(60n)).toEqual([]);
+    });
+
+    it('requires a oneof case (target_type)', () => {
+      const request = create(CreateTargetRequestSchema, { name: 'n', endpoint: 'e' });
+      expect(validateMessage(CreateTargetRequestSchema, request)).toEqual([
+        { field: 'target_type', description: 'value is required' },
+      ]);
+    });
+  });
+
+  it('requires a timestamp (zitadel.user.v2.AddPersonalAccessTokenRequest)', () => {
+    const request = create(AddPersonalAccessTokenRequestSchema, { userId: 'u' });
+    expect(validateMessage(AddPersonalAccessTokenRequestSchema, request)).toEqual([
+      { field: 'expiration_date', description: 'value is required' },
+    ]);
+  });
+
+  it('validates an empty input of every contract method without throwing', () => {
+    let methods = 0;
+    for (const service of CONTRACT_SERVICES) {
+      for (const method of service.methods) {
+        methods++;
+        const violations = validateMessage(method.input, create(method.input));
+        for (const v of violations) expect(v).toEqual({ field: expect.any(String), description: expect.any(String) });
+      }
+    }
+    expect(methods).toBeGreaterThan(100);
+  });
+});
+
+// Rule kinds the contract does not use today, on messages built from descriptors at runtime.
+describe('validateMessage on synthetic messages', () => {
+  type FieldRulesInit = MessageInitShape<typeof FieldRulesSchema>;
+  interface FieldSpec {
+    type: FieldDescriptorProto_Type;
+    rules: FieldRulesInit;
+    repeated?: boolean;
+    typeName?: string;
+  }
+  let files = 0;
+
+  /** A proto3 message `test.M<n>` whose fields `f` … carry the given validate.rules. */
+  function messageWith(fields: Record<string, FieldSpec>): DescMessage {
+    const n = ++files;
+    const file = create(FileDescriptorProtoSchema, {
+      name: `synthetic${n}.proto`,
+      package: 'test',
+      syntax: 'proto3',
+      dependency: ['google/protobuf/duration.proto'],
+      messageType: [
+        {
+          name: `M${n}`,
+          field: Object.entries(fields).map(([name, spec], i) => {
+            const options = create(FieldOptionsSchema);
+            setExtension(options, fieldRules, create(FieldRulesSchema, spec.rules));
+            return {
+              name,
+              jsonName: name,
+              number: i + 1,
+              type: spec.type,
+              typeName: spec.typeName,
+              label: spec.repeated ? FieldDescriptorProto_Label.REPEATED : FieldDescriptorProto_Label.OPTIONAL,
+              options,
+            };
+          }),
+        },
+      ],
+    });
+    const registry = createFileRegistry(file, (dep) => (dep === 'google/protobuf/duration.proto' ? file_google_protobuf_duration : undefined));
+    return registry.getMessage(`test.M${n}`)!;
+  }
+
+  const STRING = FieldDescriptorProto_Type.STRING;
+  const descriptions = (desc: DescMessage, init: Record<string, unknown>) =>
+    validateMessage(desc, create(desc, init as never)).map((v) => `${v.field}: ${v.description}`);
+
+  it('string const, in, not_in, prefix, suffix, contains, not_contains, len_bytes', () => {
+    const desc = messageWith({
+      c: { type: STRING, rules: { type: { case: 'string', value: { const: 'x' } } } },
+      i: { type: STRING, rules: { type: { case: 'string', value: { in: ['a', 'b'] } } } },
+      n: { type: STRING, rules: { type: { case: 'string', value: { notIn: ['bad'] } } } },
+      p: { type: STRING, rules: { type: { case: 'string', value: { prefix: 'pre', suffix: 'suf', contains: 'mid' } } } },
+      nc: { type: STRING, rules: { type: { case: 'string', value: { notContains: 'no' } } } },
+      lb: { type: STRING, rules: { type: { case: 'string', value: { maxBytes: 3n } } } },
+    });
+    expect(descriptions(desc, { c: 'x', i: 'a', n: 'ok', p: 'pre-mid-suf', nc: 'yes', lb: 'abc' })).toEqual([]);
+    expect(descriptions(desc, { c: 'y', i: 'c', n: 'bad', p: 'xx', nc: 'not', lb: 'üü' })).toEqual([
+      'c: value must equal x',
+      'i: value must be in list [a b]',
+      'n: value must not be in list [bad]',
+      'p: value does not have prefix "pre"',
+      'p: value does not have suffix "suf"',
+      'p: value does not contain substring "mid"',
+      'nc: value contains substring "no"',
+      'lb: value length must be at most 3 bytes',
+    ]);
+  });
+
+  it('string ignore_empty skips all rules for ""', () => {
+    const desc = messageWith({ e: { type: STRING, rules: { type: { case: 'string', value: { minLen: 3n, email: true, ignoreEmpty: true } } } } });
+    expect(descriptions(desc, {})).toEqual([]);
+    expect(descriptions(desc, { e: 'a' })).toEqual([
+      'e: value length must be at least 3 runes',
+      'e: value must be a valid email address',
+    ]);
+  });
+
+  it.each<[string, Record<string, boolean>, string, boolean]>([
+    ['hostname', { hostname: true }, 'example.com', true],
+    ['hostname', { hostname: true }, 'ex_ample.com', false],
+    ['ip', { ip: true }, '2001:db8::1', true],
+    ['ip', { ip: true }, '010.0.0.1', false], // Go refuses leading zeros
+    ['ipv4', { ipv4: true }, '192.168.0.1', true],
+    ['ipv4', { ipv4: true }, '::ffff:192.168.0.1', true], // IPv4-mapped counts as IPv4 in Go
+    ['ipv4', { ipv4: true }, '::1', false],
+    ['ipv6', { ipv6: true }, '::1', true],
+    ['ipv6', { ipv6: true }, 'fe80::1%eth0', false],
+    ['ipv6', { ipv6: true }, '1.2.3.4', false],
+    ['address', { address: true }, '10.0.0.1', true],
+    ['address', { address: true }, 'not an address', false],
+    ['uri', { uri: true }, 'https://example.com/x', true],
+    ['uri', { uri: true }, '/relative', false],
+    ['uuid', { uuid: true }, '123e4567-e89b-12d3-a456-426614174000', true],
+    ['uuid', { uuid: true }, '123e4567e89b12d3a456426614174000', false],
+  ])('string %s %j on %s valid=%s', (_, wellKnown, value, valid) => {
+    const [[kind, flag]] = Object.entries(wellKnown);
+    const desc = messageWith({ v: { type: STRING, rules: { type: { case: 'string', value: { wellKnown: { case: kind, value: flag } as never } } } } });
+    expect(descriptions(desc, { v: value }).length === 0).toBe(valid);
+  });
+
+  it('uri says "value must be absolute" for a relative reference', () => {
+    const desc = messageWith({ v: { type: STRING, rules: { type: { case: 'string', value: { wellKnown: { case: 'uri', value: true } } } } } });
+    expect(descriptions(desc, { v: 'a/b' })).toEqual(['v: value must be absolute']);
+  });
+
+  it.each([
+    ['^[a-z]+\\d{2}$', 'abc12', 'abc1'],
+    ['(?i)^abc\\z', 'ABC', 'abc\n'],
+    ['^(?P<word>\\w+)\\-x$', 'a_b-x', 'a b-x'],
+    ['^\\x{1F600}\\pL$', '😀é', '😀1'],
+    ['^a.c$', 'a\rc', 'a\nc'], // RE2's '.' only excludes \n
+    ['^[[:alpha:]]+\\s$', 'abc\t', 'abc\u00a0'], // RE2's \s is ASCII only
+    ['^[]a]+$', ']a]', 'b'],
+  ])('string pattern %s (RE2) matches %j, not %j', (pattern, good, bad) => {
+    const desc = messageWith({ v: { type: STRING, rules: { type: { case: 'string', value: { pattern } } } } });
+    expect(descriptions(desc, { v: good })).toEqual([]);
+    expect(descriptions(desc, { v: bad })).toEqual([`v: value does not match regex pattern ${JSON.stringify(pattern)}`]);
+  });
+
+  it('numeric ranges follow PGV, including exclusive ranges when gt > lt', () => {
+    const desc = messageWith({
+      inside: { type: FieldDescriptorProto_Type.INT32, rules: { type: { case: 'int32', value: { gte: 1, lt: 10 } } } },
+      outside: { type: FieldDescriptorProto_Type.SINT32, rules: { type: { case: 'sint32', value: { gt: 10, lt: 5 } } } },
+      big: { type: FieldDescriptorProto_Type.INT64, rules: { type: { case: 'int64', value: { in: [1n, 2n] } } } },
+      u: { type: FieldDescriptorProto_Type.UINT64, rules: { type: { case: 'uint64', value: { lte: 5n, ignoreEmpty: true } } } },
+      d: { type: FieldDescriptorProto_Type.DOUBLE, rules: { type: { case: 'double', value: { gt: 0.5, lte: 1e6 } } } },
+      f: { type: FieldDescriptorProto_Type.FLOAT, rules: { type: { case: 'float', value: { const: 0.1 } } } },
+    });
+    expect(descriptions(desc, { inside: 1, outside: 3, big: 2n, u: 0n, d: 1e6, f: 0.1 })).toEqual([]);
+    expect(descriptions(desc, { inside: 10, outside: 7, big: 3n, u: 6n, d: 0.5, f: 0.2 })).toEqual([
+      'inside: value must be inside range [1, 10)',
+      'outside: value must be outside range [5, 10]',
+      'big: value must be in list [1 2]',
+      'u: value must be less than or equal to 5',
+      'd: value must be inside range (0.5, 1e+06]',
+      'f: value must equal 0.1',
+    ]);
+  });
+
+  it('bytes length, prefix, const, in and ip', () => {
+    const BYTES = FieldDescriptorProto_Type.BYTES;
+    const desc = messageWith({
+      len: { type: BYTES, rules: { type: { case: 'bytes', value: { len: 2n } } } },
+      pre: { type: BYTES, rules: { type: { case: 'bytes', value: { prefix: new Uint8Array([1, 255]) } } } },
+      c: { type: BYTES, rules: { type: { case: 'bytes', value: { const: new Uint8Array([7]) } } } },
+      ip: { type: BYTES, rules: { type: { case: 'bytes', value: { wellKnown: { case: 'ipv4', value: true } } } } },
+    });
+    const ok = { len: new Uint8Array(2), pre: new Uint8Array([1, 255, 3]), c: new Uint8Array([7]), ip: new Uint8Array(4) };
+    expect(descriptions(desc, ok)).toEqual([]);
+    expect(descriptions(desc, { len: new Uint8Array(1), pre: new Uint8Array([1]), c: new Uint8Array([8]), ip: new Uint8Array(16) })).toEqual([
+      'len: value length must be 2 bytes',
+      'pre: value does not have prefix "\\x1\\xFF"',
+      'c: value must equal [7]',
+      'ip: value must be a valid IPv4 address',
+    ]);
+  });
+
+  it('repeated min_items/max_items and items', () => {
+    const desc = messageWith({
+      r: {
+        type: STRING,
+        repeated: true,
+        rules: { type: { case: 'repeated', value: { minItems: 1n, maxItems: 2n, items: { type: { case: 'string', value: { maxLen: 1n } } } } } },
+      },
+    });
+    expect(descriptions(desc, {})).toEqual(['r: value must contain between 1 and 2 items, inclusive']);
+    expect(descriptions(desc, { r: ['a', 'bb'] })).toEqual(['r[1]: value length must be at most 1 runes']);
+  });
+
+  it('duration const, in and not-a-duration', () => {
+    const desc = messageWith({
+      c: { type: FieldDescriptorProto_Type.MESSAGE, typeName: '.google.protobuf.Duration', rules: { type: { case: 'duration', value: { const: { seconds: 0n } } } } },
+      i: {
+        type: FieldDescriptorProto_Type.MESSAGE,
+        typeName: '.google.protobuf.Duration',
+        rules: { type: { case: 'duration', value: { in: [{ seconds: 1n }, { nanos: 1_500_000 }] } } },
+      },
+    });
+    expect(descriptions(desc, { c: { seconds: 5n }, i: { seconds: 2n } })).toEqual([
+      'c: value must equal 0s',
+      'i: value must be in list [1s 1.5ms]',
+    ]);
+    expect(descriptions(desc, { c: { seconds: 0n }, i: { nanos: 1_500_000 } })).toEqual([]);
+  });
+
+  it('refuses rules that do not fit the field type instead of ignoring them', () => {
+    const desc = messageWith({ v: { type: STRING, rules: { type: { case: 'int32', value: { gt: 1 } } } } });
+    expect(() => validateMessage(desc, create(desc))).toThrow(/int32 rules do not fit/);
+  });
+});
