@@ -1,58 +1,20 @@
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { create, createFileRegistry, fromBinary } from '@bufbuild/protobuf';
 import {
   FileDescriptorProtoSchema,
   FileDescriptorSetSchema,
   type FileDescriptorProto,
 } from '@bufbuild/protobuf/wkt';
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { OrganizationService } from '@zitadel/proto/zitadel/org/v2/org_service_pb.js';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { serveBindings, type H2cServer } from '../../../test/support/h2c-server.js';
+import { exchange, reflectionClient, type ReflectionClient, type Reply } from '../../../test/support/grpc-reflection-client.js';
 import { healthBinding } from './health.js';
 import { reflectionBindings } from './reflection.js';
 import type { ServiceBinding } from './registry.js';
 
-const PROTO_ROOT = fileURLToPath(new URL('../../../proto', import.meta.url));
 const contract = [OrganizationService, SessionService];
 const unimplemented = (service: (typeof contract)[number]): ServiceBinding => ({ service, impl: {}, access: {} });
-
-/** A reflection response as @grpc/proto-loader decodes it (keepCase, virtual oneof fields). */
-interface Reply {
-  message_response: string;
-  list_services_response?: { service: { name: string }[] };
-  file_descriptor_response?: { file_descriptor_proto: Buffer[] };
-  all_extension_numbers_response?: { base_type_name: string; extension_number: number[] };
-  error_response?: { error_code: number; error_message: string };
-}
-
-type ReflectionClient = grpc.Client & { ServerReflectionInfo(): grpc.ClientDuplexStream<object, Reply> };
-
-function reflectionClient(version: 'v1' | 'v1alpha', target: string): ReflectionClient {
-  const definition = protoLoader.loadSync(`grpc/reflection/${version}/reflection.proto`, {
-    includeDirs: [PROTO_ROOT],
-    keepCase: true,
-    oneofs: true,
-  });
-  const loaded = grpc.loadPackageDefinition(definition) as any;
-  const Client = loaded.grpc.reflection[version].ServerReflection as grpc.ServiceClientConstructor;
-  return new Client(target, grpc.credentials.createInsecure()) as unknown as ReflectionClient;
-}
-
-/** Sends the requests on one bidi stream, as grpcurl does, and collects every reply. */
-function exchange(client: ReflectionClient, requests: object[]): Promise<Reply[]> {
-  return new Promise((resolve, reject) => {
-    const replies: Reply[] = [];
-    const call = client.ServerReflectionInfo();
-    call.on('data', (reply: Reply) => replies.push(reply));
-    call.on('error', reject);
-    call.on('end', () => resolve(replies));
-    requests.forEach((r) => call.write(r));
-    call.end();
-  });
-}
 
 const filesOf = (reply: Reply) =>
   reply.file_descriptor_response!.file_descriptor_proto.map((b) => fromBinary(FileDescriptorProtoSchema, b));

@@ -843,6 +843,9 @@ function runeCount(s: string): number {
 
 const utf8Length = (s: string): number => Buffer.byteLength(s, 'utf8');
 
+/** A UTF-16 unit is at most 3 UTF-8 bytes, so short strings skip the byte count. */
+const exceedsBytes = (s: string, max: number): boolean => s.length * 3 > max && utf8Length(s) > max;
+
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
@@ -919,20 +922,19 @@ function isV4Mapped(ip: Uint8Array): boolean {
 
 /** PGV's _validateHostname (RFC 1034 labels, ASCII only, one trailing dot allowed). */
 function isHostname(host: string): boolean {
-  if (utf8Length(host) > 253) return false;
-  const s = (host.endsWith('.') ? host.slice(0, -1) : host).toLowerCase();
-  return s.split('.').every((label) => {
-    const len = utf8Length(label);
-    return len > 0 && len <= 63 && !label.startsWith('-') && !label.endsWith('-') && /^[a-z0-9-]+$/.test(label);
-  });
+  if (exceedsBytes(host, 253)) return false;
+  return HOST_LABELS.test((host.endsWith('.') ? host.slice(0, -1) : host).toLowerCase());
 }
+
+/** Dot-separated labels of 1-63 of [a-z0-9-], not starting or ending with '-'. */
+const HOST_LABELS = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 /** PGV's _validateEmail: Go's mail.ParseAddress, then length limits and a hostname domain. */
 function isEmail(s: string): boolean {
   const addr = parseMailAddress(s);
-  if (addr === undefined || utf8Length(addr) > 254) return false;
+  if (addr === undefined || exceedsBytes(addr, 254)) return false;
   const at = addr.indexOf('@');
-  return utf8Length(addr.slice(0, at)) <= 64 && isHostname(addr.slice(at + 1));
+  return !exceedsBytes(addr.slice(0, at), 64) && isHostname(addr.slice(at + 1));
 }
 
 interface Cursor {
@@ -968,12 +970,15 @@ function parseMailAddress(s: string): string | undefined {
   return skipCFWS(p) && p.i === s.length ? addr : undefined;
 }
 
-const isWSP = (c: string | undefined): boolean => c === ' ' || c === '\t';
-const isVchar = (cp: number): boolean => (cp >= 0x21 && cp <= 0x7e) || cp >= 0x80;
-const SPECIALS = '()<>[]:;@\\,"';
+// Scanning works on UTF-16 units: every unit of a non-ASCII character is >= 0x80 and passes as
+// VCHAR (RFC 6532), exactly as the whole code point does in Go.
+const isWSP = (code: number): boolean => code === 0x20 || code === 0x09;
+const isVchar = (code: number): boolean => (code >= 0x21 && code <= 0x7e) || code >= 0x80;
+const SPECIALS = new Set([...'()<>[]:;@\\,"'].map((c) => c.charCodeAt(0)));
+const isAtext = (code: number): boolean => code === 0x2e || (isVchar(code) && !SPECIALS.has(code));
 
 function skipSpace(p: Cursor): void {
-  while (isWSP(p.s[p.i])) p.i++;
+  while (isWSP(p.s.charCodeAt(p.i))) p.i++;
 }
 
 function skipCFWS(p: Cursor): boolean {
@@ -1001,12 +1006,7 @@ function consumeComment(p: Cursor): boolean {
 
 function consumeAtom(p: Cursor, permissive: boolean): string | undefined {
   const start = p.i;
-  while (p.i < p.s.length) {
-    const cp = p.s.codePointAt(p.i)!;
-    const c = String.fromCodePoint(cp);
-    if (c !== '.' && (SPECIALS.includes(c) || !isVchar(cp))) break;
-    p.i += c.length;
-  }
+  while (isAtext(p.s.charCodeAt(p.i))) p.i++;
   const atom = p.s.slice(start, p.i);
   const malformed = atom === '' || (!permissive && (atom.startsWith('.') || atom.endsWith('.') || atom.includes('..')));
   if (!malformed) return atom;
@@ -1017,22 +1017,17 @@ function consumeAtom(p: Cursor, permissive: boolean): string | undefined {
 function consumeQuotedString(p: Cursor): string | undefined {
   const start = p.i;
   let text = '';
-  p.i++; // the opening quote
-  while (p.i < p.s.length) {
-    const cp = p.s.codePointAt(p.i)!;
-    const c = String.fromCodePoint(cp);
-    p.i += c.length;
-    if (c === '"') return text;
-    if (c === '\\') {
-      const next = p.s.codePointAt(p.i);
-      if (next === undefined || !(isVchar(next) || isWSP(String.fromCodePoint(next)))) break;
-      text += String.fromCodePoint(next);
-      p.i += String.fromCodePoint(next).length;
-    } else if (isVchar(cp) || isWSP(c)) {
-      text += c;
-    } else {
-      break;
+  for (p.i++; p.i < p.s.length; p.i++) {
+    const code = p.s.charCodeAt(p.i);
+    if (code === 0x22) {
+      p.i++;
+      return text;
     }
+    // quoted-pair = "\" (VCHAR / WSP); qtext is VCHAR but '"' and '\', which are handled here.
+    if (code === 0x5c) p.i++;
+    const c = p.s.charCodeAt(p.i);
+    if (!isVchar(c) && !isWSP(c)) break;
+    text += p.s[p.i];
   }
   p.i = start;
   return undefined;

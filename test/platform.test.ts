@@ -1,0 +1,43 @@
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { fileURLToPath } from 'node:url';
+import { bootTestServer, type TestServer } from './support/test-server.js';
+import { exchange, reflectionClient } from './support/grpc-reflection-client.js';
+import { CONTRACT_SERVICES } from '../src/platform/rpc/contract.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await bootTestServer();
+});
+afterAll(() => server?.close());
+
+describe('server reflection and health on the booted server', () => {
+  it.each(['v1', 'v1alpha'] as const)('lists every contract service over reflection %s (as grpcurl list does)', async (version) => {
+    const client = reflectionClient(version, `127.0.0.1:${server.port}`);
+    try {
+      const [reply] = await exchange(client, [{ list_services: '' }]);
+      const names = reply.list_services_response!.service.map((s) => s.name);
+      for (const service of CONTRACT_SERVICES) expect(names).toContain(service.typeName);
+      expect(names).toContain('grpc.health.v1.Health');
+      expect(names).toContain(`grpc.reflection.${version}.ServerReflection`);
+      const [described] = await exchange(client, [{ file_containing_symbol: 'zitadel.org.v2beta.OrganizationService' }]);
+      expect(described.file_descriptor_response!.file_descriptor_proto.length).toBeGreaterThan(1);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('answers the standard health check over gRPC', async () => {
+    const definition = protoLoader.loadSync('grpc/health/v1/health.proto', { enums: String, includeDirs: [fileURLToPath(new URL('../proto', import.meta.url))] });
+    const Health = (grpc.loadPackageDefinition(definition) as any).grpc.health.v1.Health as grpc.ServiceClientConstructor;
+    const client = new Health(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure());
+    try {
+      const reply = await new Promise<{ status: string }>((resolve, reject) =>
+        (client as any).Check({ service: '' }, (err: Error | null, res: { status: string }) => (err ? reject(err) : resolve(res))),
+      );
+      expect(reply.status).toBe('SERVING');
+    } finally {
+      client.close();
+    }
+  });
+});
