@@ -187,8 +187,9 @@ function compileList(field: DescField, rules: FieldRules | undefined, where: str
   };
 }
 
-function compileMap(field: DescField, rules: FieldRules | undefined, where: string): ValueCheck | undefined {
-  if (field.fieldKind !== 'map') return undefined;
+type DescMapField = Extract<DescField, { fieldKind: 'map' }>;
+
+function compileMap(field: DescMapField, rules: FieldRules | undefined, where: string): ValueCheck | undefined {
   const type = rules?.type;
   if (type?.case !== undefined && type.case !== 'map') throw mismatch(where, type.case);
   const r = type?.case === 'map' ? type.value : undefined;
@@ -568,24 +569,19 @@ function compileEnum(desc: DescEnum, r: EnumRules): ValueCheck | undefined {
 }
 
 function compileString(r: StringRules): ValueCheck | undefined {
-  const c = opt(r, 'const');
-  const prefix = opt(r, 'prefix');
-  const suffix = opt(r, 'suffix');
-  const contains = opt(r, 'contains');
-  const notContains = opt(r, 'notContains');
-  const pattern = opt(r, 'pattern');
+  const quoted = (what: string) => (part: string) => `${what} ${goQuote(part)}`;
   return runRules<string>(
     [
-      c === undefined ? undefined : constRule(c, (v) => v),
+      partRule(opt(r, 'const'), (v, c) => v === c, (c) => `value must equal ${c}`),
       inRule(r.in, r.notIn, (v) => v, goList),
       lengthRule(opt(r, 'len'), opt(r, 'minLen'), opt(r, 'maxLen'), 'runes', runeCount),
       lengthRule(opt(r, 'lenBytes'), opt(r, 'minBytes'), opt(r, 'maxBytes'), 'bytes', utf8Length),
-      prefix === undefined ? undefined : failsUnless((v) => v.startsWith(prefix), `value does not have prefix ${goQuote(prefix)}`),
-      suffix === undefined ? undefined : failsUnless((v) => v.endsWith(suffix), `value does not have suffix ${goQuote(suffix)}`),
-      contains === undefined ? undefined : failsUnless((v) => v.includes(contains), `value does not contain substring ${goQuote(contains)}`),
-      notContains === undefined ? undefined : failsUnless((v) => !v.includes(notContains), `value contains substring ${goQuote(notContains)}`),
+      partRule(opt(r, 'prefix'), (v, p) => v.startsWith(p), quoted('value does not have prefix')),
+      partRule(opt(r, 'suffix'), (v, p) => v.endsWith(p), quoted('value does not have suffix')),
+      partRule(opt(r, 'contains'), (v, p) => v.includes(p), quoted('value does not contain substring')),
+      partRule(opt(r, 'notContains'), (v, p) => !v.includes(p), quoted('value contains substring')),
       stringFormatRule(r),
-      pattern === undefined ? undefined : patternRule(pattern, (v: string) => v),
+      patternRule(opt(r, 'pattern'), (v: string) => v),
     ],
     r.ignoreEmpty ? (v) => v === '' : undefined,
   );
@@ -640,22 +636,18 @@ function headerRule(kind: KnownRegex, strict: boolean): Rule<string> | undefined
 }
 
 function compileBytes(r: BytesRules): ValueCheck | undefined {
-  const c = opt(r, 'const');
-  const prefix = opt(r, 'prefix');
-  const suffix = opt(r, 'suffix');
-  const contains = opt(r, 'contains');
-  const pattern = opt(r, 'pattern');
+  const shown = (what: string) => (part: Uint8Array) => `${what} ${goByteString(part)}`;
   const decoder = new TextDecoder();
   return runRules<Uint8Array>(
     [
       lengthRule(opt(r, 'len'), opt(r, 'minLen'), opt(r, 'maxLen'), 'bytes', (v) => v.length),
-      prefix === undefined ? undefined : failsUnless((v) => bytesAt(v, prefix, 0), `value does not have prefix ${goByteString(prefix)}`),
-      suffix === undefined ? undefined : failsUnless((v) => bytesAt(v, suffix, v.length - suffix.length), `value does not have suffix ${goByteString(suffix)}`),
-      contains === undefined ? undefined : failsUnless((v) => indexOfBytes(v, contains) >= 0, `value does not contain ${goByteString(contains)}`),
+      partRule(opt(r, 'prefix'), (v, p) => bytesAt(v, p, 0), shown('value does not have prefix')),
+      partRule(opt(r, 'suffix'), (v, p) => bytesAt(v, p, v.length - p.length), shown('value does not have suffix')),
+      partRule(opt(r, 'contains'), (v, p) => indexOfBytes(v, p) >= 0, shown('value does not contain')),
       inRule(r.in, r.notIn, hex, (list) => goList(list.map(goBytes))),
-      c === undefined ? undefined : failsUnless((v) => hex(v) === hex(c), `value must equal ${goBytes(c)}`),
+      partRule(opt(r, 'const'), (v, c) => hex(v) === hex(c), (c) => `value must equal ${goBytes(c)}`),
       bytesFormatRule(r),
-      pattern === undefined ? undefined : patternRule(pattern, (v: Uint8Array) => decoder.decode(v)),
+      patternRule(opt(r, 'pattern'), (v: Uint8Array) => decoder.decode(v)),
     ],
     r.ignoreEmpty ? (v) => v.length === 0 : undefined,
   );
@@ -677,6 +669,15 @@ function bytesFormatRule(r: BytesRules): Rule<Uint8Array> | undefined {
 
 function failsUnless<T>(ok: (value: T) => boolean, description: string): Rule<T> {
   return (value) => (ok(value) ? undefined : description);
+}
+
+/** A rule about a given part (const, prefix, pattern…), absent when the part is not set. */
+function partRule<T, P>(
+  part: P | undefined,
+  ok: (value: T, part: P) => boolean,
+  describe: (part: P) => string,
+): Rule<T> | undefined {
+  return part === undefined ? undefined : failsUnless((v) => ok(v, part), describe(part));
 }
 
 function constRule<T>(expected: T, show: (v: T) => string): Rule<T> {
@@ -783,7 +784,9 @@ function rangeRule<T extends Num>(b: Bounds<T>, show: (v: T) => string): Rule<T>
   return undefined;
 }
 
-function patternRule<T>(pattern: string, asText: (v: T) => string): Rule<T> {
+/** `pattern`: an RE2 expression, translated once when the message type is compiled. */
+function patternRule<T>(pattern: string | undefined, asText: (v: T) => string): Rule<T> | undefined {
+  if (pattern === undefined) return undefined;
   const re = re2ToRegExp(pattern);
   return failsUnless((v) => re.test(asText(v)), `value does not match regex pattern ${goQuote(pattern)}`);
 }
