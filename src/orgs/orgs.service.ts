@@ -4,7 +4,7 @@ import { authorize, visibleOrgs } from '../platform/authz/authorize.js';
 import { MembershipCommands } from '../platform/authz/membership-commands.js';
 import { MasterKey, randomToken } from '../platform/crypto/master-key.js';
 import { and, column, fetchPage, listSql, type Filter, type Page, type TextMatch } from '../platform/database/list-query.js';
-import { isUniqueViolation } from '../platform/database/pg-errors.js';
+import { isUniqueViolation, underSavepoint } from '../platform/database/pg-errors.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { invalidField } from '../platform/errors/domain-error.js';
 import { EventStore, type EventInput, type WrittenEvent } from '../platform/events/event-store.js';
@@ -262,19 +262,12 @@ export class OrgsService {
     }
     return this.tx.run(async (tx) => {
       await this.loadForWrite(tx, caller, orgId, 'org.write', true);
-      try {
-        await tx.query('SAVEPOINT verify_domain');
-        const result = await tx.update(
-          OrgDomain,
-          { instanceId: caller.instance.id, orgId, domain, isVerified: false },
-          { isVerified: true, validationToken: null },
-        );
-        if (!result.affected) throw errors.domainAlreadyVerified(domain);
-      } catch (err) {
-        await tx.query('ROLLBACK TO SAVEPOINT verify_domain');
-        if (isUniqueViolation(err, 'org_domains_verified')) throw errors.domainVerifiedElsewhere(domain);
-        throw err;
-      }
+      const result = await underSavepoint(
+        tx,
+        () => tx.update(OrgDomain, { instanceId: caller.instance.id, orgId, domain, isVerified: false }, { isVerified: true, validationToken: null }),
+        (err) => (isUniqueViolation(err, 'org_domains_verified') ? errors.domainVerifiedElsewhere(domain) : err),
+      );
+      if (!result.affected) throw errors.domainAlreadyVerified(domain);
       return details(await this.push(tx, caller, orgId, [{ type: 'org.domain.verified', payload: { domain } }]));
     });
   }
@@ -379,28 +372,19 @@ export class OrgsService {
   }
 
   private async insertOrg(tx: EntityManager, org: Org): Promise<void> {
-    try {
-      await tx.query('SAVEPOINT insert_org');
-      await tx.insert(Org, org);
-      await tx.query('RELEASE SAVEPOINT insert_org');
-    } catch (err) {
-      await tx.query('ROLLBACK TO SAVEPOINT insert_org');
-      if (isUniqueViolation(err, 'orgs_name')) throw errors.orgNameTaken(org.name);
-      if (isUniqueViolation(err, 'orgs_pkey')) throw errors.orgIdTaken();
-      throw err;
-    }
+    await underSavepoint(tx, () => tx.insert(Org, org), (err) => {
+      if (isUniqueViolation(err, 'orgs_name')) return errors.orgNameTaken(org.name);
+      if (isUniqueViolation(err, 'orgs_pkey')) return errors.orgIdTaken();
+      return err;
+    });
   }
 
   private async insertDomain(tx: EntityManager, domain: Omit<OrgDomain, 'validationType' | 'validationToken'> & Partial<OrgDomain>): Promise<void> {
-    try {
-      await tx.query('SAVEPOINT insert_domain');
-      await tx.insert(OrgDomain, { validationType: null, validationToken: null, ...domain });
-      await tx.query('RELEASE SAVEPOINT insert_domain');
-    } catch (err) {
-      await tx.query('ROLLBACK TO SAVEPOINT insert_domain');
-      if (isUniqueViolation(err, 'org_domains_verified')) throw errors.generatedDomainTaken(domain.domain);
-      throw err;
-    }
+    await underSavepoint(
+      tx,
+      () => tx.insert(OrgDomain, { validationType: null, validationToken: null, ...domain }),
+      (err) => (isUniqueViolation(err, 'org_domains_verified') ? errors.generatedDomainTaken(domain.domain) : err),
+    );
   }
 
   private async updateOrg(tx: EntityManager, caller: Caller, orgId: string, changes: Partial<Org>): Promise<void> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { hashToken, randomToken } from '../platform/crypto/master-key.js';
-import { isUniqueViolation } from '../platform/database/pg-errors.js';
+import { isUniqueViolation, underSavepoint } from '../platform/database/pg-errors.js';
 import { invalidField } from '../platform/errors/domain-error.js';
 import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
 import { IdGenerator } from '../platform/ids/id-generator.js';
@@ -176,17 +176,12 @@ export class UsersService {
     payload: Record<string, unknown>,
   ): Promise<WrittenEvent[]> {
     if (!user.username) throw invalidField('USER-uN0n3', usernameField, 'a username or email is required');
-    try {
-      // A savepoint keeps the surrounding transaction usable when the username is taken.
-      await tx.query('SAVEPOINT user_insert');
-      await tx.insert(User, { ...user, sequence: '1' });
-      await tx.query('RELEASE SAVEPOINT user_insert');
-    } catch (err) {
-      await tx.query('ROLLBACK TO SAVEPOINT user_insert');
-      if (isUniqueViolation(err, 'users_username')) throw usernameTaken(user.username);
-      if (isUniqueViolation(err, 'users_pkey')) throw invalidField('USER-1d3x1', 'user_id', 'a user with this id exists already');
-      throw err;
-    }
+    // A taken username fails this statement only; the surrounding transaction stays usable.
+    await underSavepoint(tx, () => tx.insert(User, { ...user, sequence: '1' }), (err) => {
+      if (isUniqueViolation(err, 'users_username')) return usernameTaken(user.username!);
+      if (isUniqueViolation(err, 'users_pkey')) return invalidField('USER-1d3x1', 'user_id', 'a user with this id exists already');
+      return err;
+    });
     return this.events.push(tx, caller.instance.id, creatorOf(caller), [
       { aggregateType: 'user', aggregateId: user.id!, type: eventType, payload, resourceOwner: user.resourceOwner! },
     ]);

@@ -109,7 +109,8 @@ describe('validateMessage on contract messages', () => {
     });
 
     it('applies rules of the oneof member that is set (bool const)', () => {
-      expect(violations({ ...validHuman, phone: { phone: '+41', verification: { case: 'isVerified', value: false } } })).toEqual([
+      const unverified = { phone: '+41', verification: { case: 'isVerified', value: false } } as const;
+      expect(violations({ ...validHuman, phone: unverified })).toEqual([
         { field: 'phone.is_verified', description: 'value must equal true' },
       ]);
       expect(violations({ ...validHuman, phone: { verification: { case: 'isVerified', value: true } } })).toEqual([]);
@@ -191,7 +192,10 @@ describe('validateMessage on contract messages', () => {
 
   it('checks string len (zitadel.oidc.v2.GetDeviceAuthorizationRequestRequest)', () => {
     const check = (userCode: string) =>
-      validateMessage(GetDeviceAuthorizationRequestRequestSchema, create(GetDeviceAuthorizationRequestRequestSchema, { userCode }));
+      validateMessage(
+        GetDeviceAuthorizationRequestRequestSchema,
+        create(GetDeviceAuthorizationRequestRequestSchema, { userCode }),
+      );
     expect(check('ABCD-EFGH')).toEqual([]);
     expect(check('ABCDEFGH')).toEqual([{ field: 'user_code', description: 'value length must be 9 runes' }]);
   });
@@ -213,7 +217,12 @@ describe('validateMessage on contract messages', () => {
     const target = (timeout?: { seconds: bigint; nanos?: number }) =>
       validateMessage(
         CreateTargetRequestSchema,
-        create(CreateTargetRequestSchema, { name: 'n', endpoint: 'e', targetType: { case: 'restAsync', value: {} }, timeout }),
+        create(CreateTargetRequestSchema, {
+          name: 'n',
+          endpoint: 'e',
+          targetType: { case: 'restAsync', value: {} },
+          timeout,
+        }),
       );
 
     it('checks a closed range and accepts its bounds', () => {
@@ -225,7 +234,9 @@ describe('validateMessage on contract messages', () => {
     });
 
     it('refuses an invalid duration and skips an unset one', () => {
-      expect(target({ seconds: 1n, nanos: -5 })).toEqual([{ field: 'timeout', description: 'value is not a valid duration' }]);
+      expect(target({ seconds: 1n, nanos: -5 })).toEqual([
+        { field: 'timeout', description: 'value is not a valid duration' },
+      ]);
       expect(target()).toEqual([]);
     });
 
@@ -276,6 +287,7 @@ describe('validateMessage on synthetic messages', () => {
     map?: { key: FieldDescriptorProto_Type; value: FieldDescriptorProto_Type };
   }
   let files = 0;
+  const OPTIONAL = FieldDescriptorProto_Label.OPTIONAL;
 
   /** A proto3 message `test.M<n>` whose fields `f` … carry the given validate.rules. */
   function messageWith(fields: Record<string, FieldSpec>): DescMessage {
@@ -294,8 +306,8 @@ describe('validateMessage on synthetic messages', () => {
               name: `${name}Entry`,
               options: { mapEntry: true },
               field: [
-                { name: 'key', jsonName: 'key', number: 1, type: spec.map!.key, label: FieldDescriptorProto_Label.OPTIONAL },
-                { name: 'value', jsonName: 'value', number: 2, type: spec.map!.value, label: FieldDescriptorProto_Label.OPTIONAL },
+                { name: 'key', jsonName: 'key', number: 1, type: spec.map!.key, label: OPTIONAL },
+                { name: 'value', jsonName: 'value', number: 2, type: spec.map!.value, label: OPTIONAL },
               ],
             })),
           field: Object.entries(fields).map(([name, spec], i) => {
@@ -314,22 +326,29 @@ describe('validateMessage on synthetic messages', () => {
         },
       ],
     });
-    const registry = createFileRegistry(file, (dep) => (dep === 'google/protobuf/duration.proto' ? file_google_protobuf_duration : undefined));
+    const registry = createFileRegistry(file, (dep) =>
+      dep === 'google/protobuf/duration.proto' ? file_google_protobuf_duration : undefined,
+    );
     return registry.getMessage(`test.M${n}`)!;
   }
 
   const STRING = FieldDescriptorProto_Type.STRING;
+  /** A string field with the given StringRules. */
+  const str = (value: Extract<FieldRulesInit['type'], { case: 'string' }>['value']): FieldSpec => ({
+    type: STRING,
+    rules: { type: { case: 'string', value } },
+  });
   const descriptions = (desc: DescMessage, init: Record<string, unknown>) =>
     validateMessage(desc, create(desc, init as never)).map((v) => `${v.field}: ${v.description}`);
 
   it('string const, in, not_in, prefix, suffix, contains, not_contains, len_bytes', () => {
     const desc = messageWith({
-      c: { type: STRING, rules: { type: { case: 'string', value: { const: 'x' } } } },
-      i: { type: STRING, rules: { type: { case: 'string', value: { in: ['a', 'b'] } } } },
-      n: { type: STRING, rules: { type: { case: 'string', value: { notIn: ['bad'] } } } },
-      p: { type: STRING, rules: { type: { case: 'string', value: { prefix: 'pre', suffix: 'suf', contains: 'mid' } } } },
-      nc: { type: STRING, rules: { type: { case: 'string', value: { notContains: 'no' } } } },
-      lb: { type: STRING, rules: { type: { case: 'string', value: { maxBytes: 3n } } } },
+      c: str({ const: 'x' }),
+      i: str({ in: ['a', 'b'] }),
+      n: str({ notIn: ['bad'] }),
+      p: str({ prefix: 'pre', suffix: 'suf', contains: 'mid' }),
+      nc: str({ notContains: 'no' }),
+      lb: str({ maxBytes: 3n }),
     });
     expect(descriptions(desc, { c: 'x', i: 'a', n: 'ok', p: 'pre-mid-suf', nc: 'yes', lb: 'abc' })).toEqual([]);
     expect(descriptions(desc, { c: 'y', i: 'c', n: 'bad', p: 'xx', nc: 'not', lb: 'üü' })).toEqual([
@@ -345,7 +364,7 @@ describe('validateMessage on synthetic messages', () => {
   });
 
   it('string ignore_empty skips all rules for ""', () => {
-    const desc = messageWith({ e: { type: STRING, rules: { type: { case: 'string', value: { minLen: 3n, wellKnown: { case: 'email', value: true }, ignoreEmpty: true } } } } });
+    const desc = messageWith({ e: str({ minLen: 3n, wellKnown: { case: 'email', value: true }, ignoreEmpty: true }) });
     expect(descriptions(desc, {})).toEqual([]);
     expect(descriptions(desc, { e: 'a' })).toEqual([
       'e: value length must be at least 3 runes',
@@ -372,12 +391,12 @@ describe('validateMessage on synthetic messages', () => {
     ['uuid', { uuid: true }, '123e4567e89b12d3a456426614174000', false],
   ])('string %s %j on %s valid=%s', (_, wellKnown, value, valid) => {
     const [[kind, flag]] = Object.entries(wellKnown);
-    const desc = messageWith({ v: { type: STRING, rules: { type: { case: 'string', value: { wellKnown: { case: kind, value: flag } as never } } } } });
+    const desc = messageWith({ v: str({ wellKnown: { case: kind, value: flag } as never }) });
     expect(descriptions(desc, { v: value }).length === 0).toBe(valid);
   });
 
   it('uri says "value must be absolute" for a relative reference', () => {
-    const desc = messageWith({ v: { type: STRING, rules: { type: { case: 'string', value: { wellKnown: { case: 'uri', value: true } } } } } });
+    const desc = messageWith({ v: str({ wellKnown: { case: 'uri', value: true } }) });
     expect(descriptions(desc, { v: 'a/b' })).toEqual(['v: value must be absolute']);
   });
 
@@ -390,7 +409,7 @@ describe('validateMessage on synthetic messages', () => {
     ['^[[:alpha:]]+\\s$', 'abc\t', 'abc\u00a0'], // RE2's \s is ASCII only
     ['^[]a]+$', ']a]', 'b'],
   ])('string pattern %s (RE2) matches %j, not %j', (pattern, good, bad) => {
-    const desc = messageWith({ v: { type: STRING, rules: { type: { case: 'string', value: { pattern } } } } });
+    const desc = messageWith({ v: str({ pattern }) });
     expect(descriptions(desc, { v: good })).toEqual([]);
     expect(descriptions(desc, { v: bad })).toEqual([`v: value does not match regex pattern ${JSON.stringify(pattern)}`]);
   });
@@ -400,7 +419,10 @@ describe('validateMessage on synthetic messages', () => {
       inside: { type: FieldDescriptorProto_Type.INT32, rules: { type: { case: 'int32', value: { gte: 1, lt: 10 } } } },
       outside: { type: FieldDescriptorProto_Type.SINT32, rules: { type: { case: 'sint32', value: { gt: 10, lt: 5 } } } },
       big: { type: FieldDescriptorProto_Type.INT64, rules: { type: { case: 'int64', value: { in: [1n, 2n] } } } },
-      u: { type: FieldDescriptorProto_Type.UINT64, rules: { type: { case: 'uint64', value: { lte: 5n, ignoreEmpty: true } } } },
+      u: {
+        type: FieldDescriptorProto_Type.UINT64,
+        rules: { type: { case: 'uint64', value: { lte: 5n, ignoreEmpty: true } } },
+      },
       d: { type: FieldDescriptorProto_Type.DOUBLE, rules: { type: { case: 'double', value: { gt: 0.5, lte: 1e6 } } } },
       f: { type: FieldDescriptorProto_Type.FLOAT, rules: { type: { case: 'float', value: { const: 0.1 } } } },
     });
@@ -425,7 +447,8 @@ describe('validateMessage on synthetic messages', () => {
     });
     const ok = { len: new Uint8Array(2), pre: new Uint8Array([1, 255, 3]), c: new Uint8Array([7]), ip: new Uint8Array(4) };
     expect(descriptions(desc, ok)).toEqual([]);
-    expect(descriptions(desc, { len: new Uint8Array(1), pre: new Uint8Array([1]), c: new Uint8Array([8]), ip: new Uint8Array(16) })).toEqual([
+    const bad = { len: new Uint8Array(1), pre: new Uint8Array([1]), c: new Uint8Array([8]), ip: new Uint8Array(16) };
+    expect(descriptions(desc, bad)).toEqual([
       'len: value length must be 2 bytes',
       'pre: value does not have prefix "\\x1\\xFF"',
       'c: value must equal [7]',
@@ -438,7 +461,9 @@ describe('validateMessage on synthetic messages', () => {
       r: {
         type: STRING,
         repeated: true,
-        rules: { type: { case: 'repeated', value: { minItems: 1n, maxItems: 2n, items: { type: { case: 'string', value: { maxLen: 1n } } } } } },
+        rules: {
+          type: { case: 'repeated', value: { minItems: 1n, maxItems: 2n, items: str({ maxLen: 1n }).rules } },
+        },
       },
     });
     expect(descriptions(desc, {})).toEqual(['r: value must contain between 1 and 2 items, inclusive']);
@@ -473,7 +498,7 @@ describe('validateMessage on synthetic messages', () => {
   it('well_known_regex HTTP header name, strict by default', () => {
     const header = (strict?: boolean) =>
       messageWith({
-        h: { type: STRING, rules: { type: { case: 'string', value: { wellKnown: { case: 'wellKnownRegex', value: KnownRegex.HTTP_HEADER_NAME }, strict } } } },
+        h: str({ wellKnown: { case: 'wellKnownRegex', value: KnownRegex.HTTP_HEADER_NAME }, strict }),
       });
     expect(descriptions(header(), { h: 'X-Request-Id' })).toEqual([]);
     expect(descriptions(header(), { h: 'X Request' })).toEqual(['h: value must be a valid HTTP header name']);
@@ -483,7 +508,11 @@ describe('validateMessage on synthetic messages', () => {
 
   it('duration const, in and not-a-duration', () => {
     const desc = messageWith({
-      c: { type: FieldDescriptorProto_Type.MESSAGE, typeName: '.google.protobuf.Duration', rules: { type: { case: 'duration', value: { const: { seconds: 0n } } } } },
+      c: {
+        type: FieldDescriptorProto_Type.MESSAGE,
+        typeName: '.google.protobuf.Duration',
+        rules: { type: { case: 'duration', value: { const: { seconds: 0n } } } },
+      },
       i: {
         type: FieldDescriptorProto_Type.MESSAGE,
         typeName: '.google.protobuf.Duration',

@@ -724,8 +724,14 @@ function lengthRule<T>(
       return l >= lo && l <= hi;
     }, `value length must be between ${min} and ${max} ${unit}, inclusive`);
   }
-  if (min !== undefined) return failsUnless((v) => measure(v) >= Number(min), `value length must be at least ${min} ${unit}`);
-  if (max !== undefined) return failsUnless((v) => measure(v) <= Number(max), `value length must be at most ${max} ${unit}`);
+  if (min !== undefined) {
+    const lo = Number(min);
+    return failsUnless((v) => measure(v) >= lo, `value length must be at least ${min} ${unit}`);
+  }
+  if (max !== undefined) {
+    const hi = Number(max);
+    return failsUnless((v) => measure(v) <= hi, `value length must be at most ${max} ${unit}`);
+  }
   return undefined;
 }
 
@@ -1155,7 +1161,8 @@ function validEscapes(s: string, mode: 'path' | 'host' | 'zone'): boolean {
       const byte = parseInt(s.slice(i + 1, i + 3), 16);
       const isPercent = s.slice(i, i + 3) === '%25';
       if (mode === 'host' && byte < 0x80 && !isPercent) return false;
-      if (mode === 'zone' && !isPercent && byte !== 0x20 && (byte >= 0x80 || !HOST_CHAR.test(String.fromCharCode(byte)))) return false;
+      const zoneSafe = byte === 0x20 || (byte < 0x80 && HOST_CHAR.test(String.fromCharCode(byte)));
+      if (mode === 'zone' && !isPercent && !zoneSafe) return false;
       i += 2;
     } else if (mode !== 'path' && c.charCodeAt(0) < 0x80 && !HOST_CHAR.test(c)) {
       return false;
@@ -1333,14 +1340,23 @@ const goBytes = (bytes: Uint8Array): string => goList([...bytes].map(String));
 const goByteString = (bytes: Uint8Array): string =>
   `"${[...bytes].map((b) => `\\x${b.toString(16).toUpperCase()}`).join('')}"`;
 
+const GO_NAMED_ESCAPES: Record<string, string> = {
+  '\x07': '\\a',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\v': '\\v',
+};
+
 /** strconv.Quote for the common cases: escapes quotes, backslashes and control characters. */
 function goQuote(s: string): string {
-  const named: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v' };
   let out = '';
   for (const ch of s) {
     const cp = ch.codePointAt(0)!;
     if (ch === '"' || ch === '\\') out += `\\${ch}`;
-    else if (named[ch]) out += named[ch];
+    else if (GO_NAMED_ESCAPES[ch]) out += GO_NAMED_ESCAPES[ch];
     else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
     else out += ch;
   }
