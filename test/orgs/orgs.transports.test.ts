@@ -2,6 +2,8 @@ import { OrganizationService as OrgV2 } from '@zitadel/proto/zitadel/org/v2/org_
 import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { TextQueryMethod } from '@zitadel/proto/zitadel/object/v2/object_pb.js';
 import { Code, ConnectError } from '@connectrpc/connect';
+import { ErrorDetailSchema } from '@zitadel/proto/zitadel/message_pb.js';
+import { BadRequestSchema } from '../../src/gen/google/rpc/error_details_pb.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { client, TRANSPORTS } from '../support/clients.js';
 
@@ -59,6 +61,11 @@ describe.each(TRANSPORTS)('organizations over %s', (transportName) => {
     expect(err.code).toBe(Code.InvalidArgument);
     expect(err.rawMessage).toMatch(/name/);
     expect(err.rawMessage).toMatch(/\([A-Z]+-[A-Za-z0-9]+\)$/);
+    const [detail] = err.findDetails(ErrorDetailSchema);
+    expect(detail.id).toMatch(/^[A-Z]+-/);
+    expect(err.rawMessage).toContain(`(${detail.id})`);
+    const [badRequest] = err.findDetails(BadRequestSchema);
+    expect(badRequest.fieldViolations.map((v) => v.field)).toContain('name');
   });
 
   it('answers UNIMPLEMENTED for a contract service that is not built yet', async () => {

@@ -645,7 +645,7 @@ function compileBytes(r: BytesRules): ValueCheck | undefined {
       partRule(opt(r, 'suffix'), (v, p) => bytesAt(v, p, v.length - p.length), shown('value does not have suffix')),
       partRule(opt(r, 'contains'), (v, p) => indexOfBytes(v, p) >= 0, shown('value does not contain')),
       inRule(r.in, r.notIn, hex, (list) => goList(list.map(goBytes))),
-      partRule(opt(r, 'const'), (v, c) => hex(v) === hex(c), (c) => `value must equal ${goBytes(c)}`),
+      partRule(opt(r, 'const'), (v, c) => v.length === c.length && bytesAt(v, c, 0), (c) => `value must equal ${goBytes(c)}`),
       bytesFormatRule(r),
       patternRule(opt(r, 'pattern'), (v: Uint8Array) => decoder.decode(v)),
     ],
