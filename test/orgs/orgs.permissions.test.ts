@@ -87,3 +87,52 @@ describe('organization permissions', () => {
     expect(await codeOf(asOwnerC.listOrganizations({}))).toBe('ok');
   });
 });
+
+describe('tokens and deletion', () => {
+  it('refuses an expired PAT with UNAUTHENTICATED', async () => {
+    const { pat } = await machineWithRoles(server, orgA, { level: 'org', resourceId: orgA, roles: ['ORG_OWNER'] }, new Date(Date.now() - 1000));
+    expect(await codeOf(client(OrgV2, 'grpc', server.baseUrl, pat).listOrganizations({}))).toBe(Code.Unauthenticated);
+  });
+
+  it('deletes an org with its users, whose tokens then stop working', async () => {
+    const admin = client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat);
+    const orgD = (await admin.createOrganization({ name: 'Org D' })).id;
+    const ownerD = await machineWithRoles(server, orgD, { level: 'org', resourceId: orgD, roles: ['ORG_OWNER'] });
+    expect(await codeOf(client(OrgV2, 'grpc', server.baseUrl, ownerD.pat).listOrganizations({}))).toBe('ok');
+    await admin.deleteOrganization({ id: orgD });
+    expect(await codeOf(client(OrgV2, 'grpc', server.baseUrl, ownerD.pat).listOrganizations({}))).toBe(Code.Unauthenticated);
+    const leftovers = await server.database.dataSource.query(
+      `SELECT (SELECT count(*) FROM users WHERE resource_owner = $1)::int AS users,
+              (SELECT count(*) FROM memberships WHERE resource_id = $1 OR user_id = $2)::int AS members,
+              (SELECT count(*) FROM org_domains WHERE org_id = $1)::int AS domains`,
+      [orgD, ownerD.userId],
+    );
+    expect(leftovers[0]).toEqual({ users: 0, members: 0, domains: 0 });
+  });
+});
+
+describe('listing', () => {
+  it('sorts, pages and counts', async () => {
+    const admin = client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat);
+    for (const name of ['List Zeta', 'List Alpha', 'List Mu']) await admin.createOrganization({ name });
+    const v2 = client(OrgV2, 'connect-h1', server.baseUrl, server.adminPat);
+    const byName = (asc: boolean, offset = 0n, limit = 0) =>
+      v2.listOrganizations({
+        query: { asc, offset, limit },
+        sortingColumn: 1,
+        queries: [{ query: { case: 'nameQuery', value: { name: 'List ', method: 2 } } }],
+      });
+    expect((await byName(true)).result.map((o) => o.name)).toEqual(['List Alpha', 'List Mu', 'List Zeta']);
+    expect((await byName(false)).result.map((o) => o.name)).toEqual(['List Zeta', 'List Mu', 'List Alpha']);
+    const second = await byName(true, 1n, 1);
+    expect(second.result.map((o) => o.name)).toEqual(['List Mu']);
+    expect(second.details?.totalResult).toBe(3n);
+    const byDomain = await v2.listOrganizations({ queries: [{ query: { case: 'domainQuery', value: { domain: 'list-mu.localhost', method: 0 } } }] });
+    expect(byDomain.result.map((o) => o.name)).toEqual(['List Mu']);
+    const beta = await admin.listOrganizations({ sortingColumn: 2, pagination: { asc: true, limit: 2 }, filter: [{ filter: { case: 'nameFilter', value: { name: 'List ', method: 2 } } }] });
+    expect(beta.organizations.map((o) => o.name)).toEqual(['List Zeta', 'List Alpha']);
+    expect(beta.pagination).toMatchObject({ totalResult: 3n, appliedLimit: 2n });
+    const inactive = await admin.listOrganizations({ filter: [{ filter: { case: 'stateFilter', value: { state: 2 } } }, { filter: { case: 'nameFilter', value: { name: 'List ', method: 2 } } }] });
+    expect(inactive.organizations).toHaveLength(0);
+  });
+});

@@ -150,3 +150,27 @@ describe('organizations over REST (ZITADEL paths and JSON)', () => {
     expect(page.body).toContain('/openapi/v2.json');
   });
 });
+
+describe('browser and operator conveniences', () => {
+  it('answers CORS preflights and tags responses with a request id', async () => {
+    const preflight = await fetch(server.baseUrl + '/v2/organizations/_search', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
+
+    const res = await fetch(server.baseUrl + '/v2/organizations/_search', {
+      method: 'POST',
+      headers: { origin: 'https://app.example.com', authorization: `Bearer ${server.adminPat}`, 'content-type': 'application/json', 'x-request-id': 'req-123' },
+      body: '{}',
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(res.headers.get('x-request-id')).toBe('req-123');
+    const failed = await fetch(server.baseUrl + '/v2/organizations/_search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(failed.status).toBe(401);
+    expect(failed.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

@@ -16,6 +16,7 @@ export async function machineWithRoles(
   server: RunningServer,
   orgId: string,
   grant: { level: MembershipLevel; resourceId: string; roles: string[] },
+  expiresAt = new Date(Date.now() + 3600_000),
 ): Promise<{ userId: string; pat: string }> {
   const instance = await server.app.get(InstanceResolver).resolve('127.0.0.1');
   const caller = systemCaller(instance, 'test');
@@ -29,7 +30,7 @@ export async function machineWithRoles(
       resourceOwner: grant.level === 'instance' ? instance.id : orgId,
       roles: grant.roles,
     });
-    const { token } = await users.addPersonalAccessToken(tx, caller, { id: userId, resourceOwner: orgId }, new Date(Date.now() + 3600_000));
+    const { token } = await users.addPersonalAccessToken(tx, caller, { id: userId, resourceOwner: orgId }, expiresAt);
     return { userId, pat: token };
   });
 }

@@ -7,6 +7,7 @@ import { connectNodeAdapter } from '@connectrpc/connect-node';
 import type { Logger } from 'pino';
 import { ErrorDetailSchema } from '@zitadel/proto/zitadel/message_pb.js';
 import { BadRequestSchema } from '../../gen/google/rpc/error_details_pb.js';
+import { applyCors } from '../http/cors.js';
 import type { HttpHandler } from '../http/http-routes.js';
 import type { RpcRegistry } from './registry.js';
 import { ReplaySocket, sniff } from './sniffing-listener.js';
@@ -51,9 +52,12 @@ export class OnePortServer {
         });
       },
     });
-    this.http1 = createHttp1Server(handler);
+    const withCors: typeof handler = (req, res) => {
+      if (!applyCors(req, res)) handler(req, res);
+    };
+    this.http1 = createHttp1Server(withCors);
     this.http1.keepAliveTimeout = 65_000;
-    this.http2 = createHttp2Server({}, handler);
+    this.http2 = createHttp2Server({}, withCors);
     this.http2.on('session', (session) => {
       this.sessions.add(session);
       session.once('close', () => this.sessions.delete(session));

@@ -29,9 +29,12 @@ function observe({ metrics, log }: PipelineDeps): Interceptor {
     const transport = req.header.get('x-portcullis-transport') ?? 'rpc';
     let code = 'ok';
     try {
-      return await next(req);
+      const res = await next(req);
+      res.header.set('x-request-id', requestId);
+      return res;
     } catch (err) {
       const wire = toConnectError(err);
+      wire.metadata.set('x-request-id', requestId);
       code = Code[wire.code];
       if (isServerFault(wire)) log.error({ err: wire.cause ?? wire, requestId, rpc }, 'request failed');
       throw wire;

@@ -31,7 +31,8 @@ export class UnaryInvoker {
     private readonly interceptors: readonly Interceptor[],
   ) {}
 
-  async invoke(method: DescMethodUnary, message: Message, init: InvokeInit): Promise<Message> {
+  /** The reply and the response headers the interceptors and handler set. */
+  async invoke(method: DescMethodUnary, message: Message, init: InvokeInit): Promise<{ message: Message; header: Headers }> {
     const header = new Headers(init.headers);
     header.set('x-portcullis-transport', init.protocolName);
     const call: UnaryNext = async (req) => {
@@ -69,6 +70,6 @@ export class UnaryInvoker {
       contextValues: createContextValues(),
       message,
     });
-    return response.message;
+    return { message: response.message, header: response.header };
   }
 }

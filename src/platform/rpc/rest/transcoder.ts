@@ -1,5 +1,6 @@
 import type { TLSSocket } from 'node:tls';
 import { createRegistry, toJson, type DescFile, type DescService, type JsonValue, type Message, type Registry } from '@bufbuild/protobuf';
+import { ConnectError } from '@connectrpc/connect';
 import { InvalidArgument } from '../../errors/domain-error.js';
 import { toRestError } from '../../errors/wire-errors.js';
 import { readBody, sendJson, type HttpRequest, type HttpResponse } from '../../http/http-routes.js';
@@ -112,14 +113,14 @@ async function serve(match: RouteMatch, req: HttpRequest, res: HttpResponse, inv
     { pathParams: match.pathParams, query: match.query, body: route.body ? await requestBody(req) : undefined },
     registry,
   );
-  const reply = await invoker.invoke(route.method, message, {
+  const { message: reply, header } = await invoker.invoke(route.method, message, {
     url: requestUrl(req, headers),
     httpMethod: req.method ?? route.httpMethod,
     headers,
     signal: clientGone(res),
     protocolName: 'rest',
   });
-  sendJson(res, 200, responseJson(route, reply, registry));
+  sendJson(res, 200, responseJson(route, reply, registry), Object.fromEntries(header));
 }
 
 function sendError(res: HttpResponse, err: unknown): void {
@@ -128,7 +129,7 @@ function sendError(res: HttpResponse, err: unknown): void {
     return;
   }
   const { status, body } = toRestError(err);
-  sendJson(res, status, body);
+  sendJson(res, status, body, Object.fromEntries(ConnectError.from(err).metadata));
 }
 
 /**
