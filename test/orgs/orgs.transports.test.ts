@@ -74,3 +74,14 @@ describe.each(TRANSPORTS)('organizations over %s', (transportName) => {
     await expect(users.getUserByID({ userId: '1' })).rejects.toMatchObject({ code: Code.Unimplemented });
   });
 });
+
+describe('@zitadel/client as published', () => {
+  it('adds and lists organizations with createOrganizationServiceClient over its server transport', async () => {
+    const { createOrganizationServiceClient } = await import('@zitadel/client/v2');
+    const { createServerTransport } = await import('@zitadel/client/node');
+    const orgs = createOrganizationServiceClient(createServerTransport(server.adminPat, { baseUrl: server.baseUrl }));
+    const { organizationId } = await orgs.addOrganization({ name: 'Zitadel Client Org' });
+    const listed = await orgs.listOrganizations({ queries: [{ query: { case: 'idQuery', value: { id: organizationId } } }] });
+    expect(listed.result[0]?.name).toBe('Zitadel Client Org');
+  });
+});
