@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { BootstrapModule } from './bootstrap/bootstrap.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { OrgsModule } from './orgs/orgs.module.js';
 import { PlatformModule, type Runtime } from './platform/platform.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -10,7 +11,7 @@ export class AppModule {
   static create(runtime: Runtime): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(runtime), UsersModule, OrgsModule, BootstrapModule],
+      imports: [PlatformModule.forRoot(runtime), NotificationsModule, UsersModule, OrgsModule, BootstrapModule],
     };
   }
 }

@@ -1,13 +1,24 @@
 // Every TypeORM entity and migration of the app, in one place for the DataSource and the CLI.
-// A module adding tables adds its entities and a new timestamped migration here.
+// A module adding tables lists its entities and new timestamped migrations in its own schema.ts.
 import { Foundation1764230400000 } from './platform/database/migrations/1764230400000-foundation.js';
+import { Users1764316800000 } from './platform/database/migrations/1764316800000-users.js';
 import { Membership } from './platform/authz/membership.entity.js';
 import { StoredEvent } from './platform/events/event.entity.js';
 import { Instance, InstanceDomain } from './platform/tenancy/instance.entity.js';
+import { NOTIFICATIONS_ENTITIES, NOTIFICATIONS_MIGRATIONS } from './notifications/schema.js';
 import { Org, OrgDomain, OrgMetadata } from './orgs/org.entity.js';
+import { CREDENTIALS_ENTITIES, CREDENTIALS_MIGRATIONS } from './users/credentials/schema.js';
+import { MFA_ENTITIES, MFA_MIGRATIONS } from './users/mfa/schema.js';
 import { PersonalAccessToken } from './users/personal-access-token.entity.js';
+import { UserCode } from './users/user-code.entity.js';
+import { UserMetadata } from './users/user-metadata.entity.js';
 import { User } from './users/user.entity.js';
 
-export const ENTITIES = [Instance, InstanceDomain, StoredEvent, Membership, User, PersonalAccessToken, Org, OrgDomain, OrgMetadata];
+export const ENTITIES = [
+  Instance, InstanceDomain, StoredEvent, Membership, User, UserCode, UserMetadata, PersonalAccessToken, Org, OrgDomain, OrgMetadata,
+  ...NOTIFICATIONS_ENTITIES, ...CREDENTIALS_ENTITIES, ...MFA_ENTITIES,
+];
 
-export const MIGRATIONS = [Foundation1764230400000];
+/** In timestamp order; a module's migrations are merged in by their timestamps. */
+export const MIGRATIONS = [Foundation1764230400000, Users1764316800000, ...NOTIFICATIONS_MIGRATIONS, ...CREDENTIALS_MIGRATIONS, ...MFA_MIGRATIONS]
+  .sort((a, b) => Number(/\d{13}/.exec(a.name)![0]) - Number(/\d{13}/.exec(b.name)![0]));

@@ -51,12 +51,14 @@ function registerServerServices(app: INestApplicationContext): void {
   }
 }
 
-function mountOpenApi(routes: HttpRoutes): void {
+function mountOpenApi(routes: HttpRoutes, registry: RpcRegistry): void {
   let spec: string | undefined; // built on first request: it walks every descriptor
   routes.mount('/openapi', (req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path.endsWith('.json')) {
-      spec ??= JSON.stringify(buildOpenApi(CONTRACT_SERVICES, { title: 'Portcullis API (ZITADEL v2 contract)', version: '2' }));
+      spec ??= JSON.stringify(
+        buildOpenApi(CONTRACT_SERVICES, { title: 'Portcullis API (ZITADEL v2 contract)', version: '2' }, { extraBindings: registry.httpBindings() }),
+      );
       (res as import('node:http').ServerResponse).writeHead(200, { 'content-type': 'application/json' });
       res.end(spec);
       return;
@@ -88,9 +90,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       metrics: app.get(Metrics),
       log,
     });
-    const rest = createRestHandler({ services: CONTRACT_SERVICES, invoker: new UnaryInvoker(registry, interceptors) });
+    const rest = createRestHandler({ services: CONTRACT_SERVICES, invoker: new UnaryInvoker(registry, interceptors), extraBindings: registry.httpBindings() });
     const routes = app.get(HttpRoutes);
-    mountOpenApi(routes);
+    mountOpenApi(routes, registry);
 
     const fallback = async (req: HttpRequest, res: HttpResponse): Promise<void> => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;

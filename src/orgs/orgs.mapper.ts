@@ -1,56 +1,14 @@
 import { create } from '@bufbuild/protobuf';
 import * as v2 from '@zitadel/proto/zitadel/org/v2/org_pb.js';
 import * as v2beta from '@zitadel/proto/zitadel/org/v2beta/org_pb.js';
-import { Unimplemented } from '../platform/errors/domain-error.js';
 import { detailsV2, ts } from '../platform/rpc/proto-mapping.js';
-import type { NewHumanUser } from '../users/users.service.js';
+import { newHuman, type HumanRequest } from '../users/users.mapper.js';
 import type { DomainValidationType, Org, OrgDomain, OrgState } from './org.entity.js';
 import type { AdminSpec } from './orgs.service.js';
-
-/** The shape user.v2 and user.v2beta AddHumanUserRequest share. */
-interface HumanRequest {
-  userId?: string;
-  username?: string;
-  profile?: { givenName: string; familyName: string; nickName?: string; displayName?: string; preferredLanguage?: string };
-  email?: { email: string; verification: { case: string | undefined; value?: unknown } };
-  phone?: { phone: string; verification: { case: string | undefined; value?: unknown } };
-  passwordType: { case: string | undefined; value?: unknown };
-  metadata: unknown[];
-  idpLinks: unknown[];
-  totpSecret?: string;
-}
 
 interface AdminRequest {
   userType: { case: 'userId'; value: string } | { case: 'human'; value: HumanRequest } | { case: undefined; value?: undefined };
   roles: string[];
-}
-
-function notYet(field: string): never {
-  throw Unimplemented('ORG-n0ty3', `${field} is not supported for organization admins yet; add it to the user after creation`);
-}
-
-export function newHuman(req: HumanRequest, fieldPath: string): NewHumanUser {
-  if (req.passwordType.case === 'hashedPassword') notYet(`${fieldPath}.hashed_password`);
-  if (req.metadata.length) notYet(`${fieldPath}.metadata`);
-  if (req.idpLinks.length) notYet(`${fieldPath}.idp_links`);
-  if (req.totpSecret) notYet(`${fieldPath}.totp_secret`);
-  const password = req.passwordType.case === 'password' ? (req.passwordType.value as { password: string; changeRequired: boolean }) : undefined;
-  return {
-    userId: req.userId,
-    username: req.username,
-    givenName: req.profile?.givenName ?? '',
-    familyName: req.profile?.familyName ?? '',
-    nickName: req.profile?.nickName,
-    displayName: req.profile?.displayName,
-    preferredLanguage: req.profile?.preferredLanguage,
-    email: req.email?.email ?? '',
-    emailVerified: req.email?.verification.case === 'isVerified' && req.email.verification.value === true,
-    returnEmailCode: req.email?.verification.case === 'returnCode',
-    password: password ? { value: password.password, changeRequired: password.changeRequired } : undefined,
-    phone: req.phone?.phone,
-    phoneVerified: req.phone?.verification.case === 'isVerified' && req.phone.verification.value === true,
-    fieldPath,
-  };
 }
 
 export function adminSpecs(admins: readonly AdminRequest[]): AdminSpec[] {

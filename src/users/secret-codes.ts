@@ -7,12 +7,23 @@ export interface CodeSpec {
   readonly expiryMs: number;
 }
 
-/** ZITADEL's default for email verification codes: 6 characters, upper-case letters and digits, 1 h. */
-export const EMAIL_VERIFICATION_CODE: CodeSpec = Object.freeze({
-  length: 6,
-  alphabet: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',
-  expiryMs: 60 * 60 * 1000,
-});
+const UPPER_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const LOWER_UPPER_DIGITS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const HOUR = 60 * 60 * 1000;
+
+/** What each code is for, with ZITADEL's default generator settings. */
+export const CODE_SPECS = Object.freeze({
+  email: { length: 6, alphabet: UPPER_DIGITS, expiryMs: HOUR },
+  phone: { length: 6, alphabet: UPPER_DIGITS, expiryMs: HOUR },
+  passwordReset: { length: 6, alphabet: UPPER_DIGITS, expiryMs: HOUR },
+  invite: { length: 6, alphabet: UPPER_DIGITS, expiryMs: 72 * HOUR },
+  passkeyRegistration: { length: 12, alphabet: LOWER_UPPER_DIGITS, expiryMs: HOUR },
+} satisfies Record<string, CodeSpec>);
+
+export type CodeKind = keyof typeof CODE_SPECS;
+
+/** Kept for callers that name the email spec directly. */
+export const EMAIL_VERIFICATION_CODE: CodeSpec = CODE_SPECS.email;
 
 export function generateCode(spec: CodeSpec): string {
   let code = '';

@@ -62,12 +62,15 @@ export class User {
   @Column({ name: 'phone_verified', type: 'boolean', default: false })
   phoneVerified!: boolean;
 
-  /** SHA-256 of the pending email verification code (single use). */
-  @Column({ name: 'email_code_hash', type: 'text', nullable: true, select: false })
-  emailCodeHash!: string | null;
+  /** zitadel.user.v2.Gender number. */
+  @Column({ type: 'smallint', default: 0 })
+  gender!: number;
 
-  @Column({ name: 'email_code_expires_at', type: 'timestamptz', nullable: true, select: false })
-  emailCodeExpiresAt!: Date | null;
+  @Column({ name: 'password_changed_at', type: 'timestamptz', nullable: true })
+  passwordChangedAt!: Date | null;
+
+  @Column({ name: 'mfa_init_skipped_at', type: 'timestamptz', nullable: true })
+  mfaInitSkippedAt!: Date | null;
 
   /** Machine users: display name and description. */
   @Column({ name: 'machine_name', type: 'text', nullable: true })

@@ -1,8 +1,31 @@
-import { AlreadyExists, FailedPrecondition, InvalidArgument, NotFound } from '../platform/errors/domain-error.js';
+import { AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, Unimplemented } from '../platform/errors/domain-error.js';
 
 export const userNotFound = () => NotFound('USER-n0t4d', 'user not found');
 export const usernameTaken = (username: string) =>
   AlreadyExists('USER-uN4m3', `the username "${username}" is already taken`);
+export const userIdTaken = () => AlreadyExists('USER-1d3x1', 'a user with this id exists already');
 export const passwordTooWeak = (field: string, problems: string[]) =>
   InvalidArgument('USER-pw0k1', `the password ${problems.join(', ')}`, problems.map((description) => ({ field, description })));
 export const userNotActive = () => FailedPrecondition('USER-st4t3', 'the user is not active');
+export const notHuman = () => FailedPrecondition('USER-hum4n', 'this applies to human users only');
+export const notMachine = () => FailedPrecondition('USER-m4ch1', 'this applies to machine users only');
+export const orgNotUsable = () => FailedPrecondition('USER-0rg1n', 'the organization is deactivated');
+export const orgNotFoundForUser = (field: string) =>
+  InvalidArgument('USER-0rgnf', `no organization found for ${field}`, [{ field, description: 'no such organization' }]);
+export const nothingChanged = () => FailedPrecondition('USER-n0chg', 'nothing changed');
+export const alreadyInactive = () => FailedPrecondition('USER-1n4ct', 'the user is already deactivated');
+export const cannotDeactivateInitial = () =>
+  FailedPrecondition('USER-1n1t1', 'a user in the initial state cannot be deactivated; delete it instead');
+export const notInactive = () => FailedPrecondition('USER-n1n4c', 'the user is not deactivated');
+export const shouldBeActiveOrInitial = () => FailedPrecondition('USER-4ct1n', 'only an active or initial user can be locked');
+export const notLocked = () => FailedPrecondition('USER-n0l0k', 'the user is not locked');
+export const emailAlreadyVerified = () => FailedPrecondition('USER-3m4lv', 'the email is already verified');
+export const noEmailCode = () => FailedPrecondition('USER-3m4lc', 'no email verification code is pending');
+export const noPhone = () => FailedPrecondition('USER-ph0n0', 'the user has no phone number');
+export const phoneAlreadyVerified = () => FailedPrecondition('USER-ph0nv', 'the phone is already verified');
+export const noPhoneCode = () => FailedPrecondition('USER-ph0nc', 'no phone verification code is pending');
+export const alreadyInitialised = () => FailedPrecondition('USER-1nv1t', 'the user has already been initialised (has a password or a verified email)');
+export const noInviteCode = () => FailedPrecondition('USER-1nvnc', 'no invite code is pending');
+export const metadataNotFound = (key: string) => NotFound('USER-m3t4n', `no metadata with the key "${key}"`);
+export const notYetSupported = (field: string) =>
+  Unimplemented('USER-n0ty3', `${field} is not supported yet (it arrives with the external identity provider issue)`);

@@ -1,19 +1,39 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { Authenticator } from '../platform/auth/authenticator.js';
+import { RpcRegistry } from '../platform/rpc/registry.js';
+import { UsersCoreHandler } from './core/users-core.handler.js';
+import { UserCredentialsModule } from './credentials/credentials.module.js';
+import { UserMfaModule } from './mfa/mfa.module.js';
 import { PatStrategy } from './pat.strategy.js';
+import { UserQueries } from './user-queries.js';
+import { UserServiceParts } from './user-service-parts.js';
+import { USER_HTTP_BINDINGS } from './users.http-bindings.js';
+import { UsersSharedModule } from './users-shared.module.js';
 import { UsersService } from './users.service.js';
 
+/** zitadel.user.v2.UserService: core methods here, credentials and MFA in their sub-modules. */
 @Module({
-  providers: [UsersService, PatStrategy],
-  exports: [UsersService],
+  imports: [UsersSharedModule, UserCredentialsModule, UserMfaModule],
+  providers: [UsersService, PatStrategy, UserQueries, UsersCoreHandler],
+  exports: [UsersService, UserQueries, UsersSharedModule],
 })
-export class UsersModule implements OnModuleInit {
+export class UsersModule implements OnModuleInit, OnApplicationBootstrap {
   constructor(
     private readonly authenticator: Authenticator,
     private readonly pats: PatStrategy,
+    private readonly registry: RpcRegistry,
+    private readonly parts: UserServiceParts,
   ) {}
 
   onModuleInit(): void {
     this.authenticator.use(this.pats);
+  }
+
+  /** After every part has been added (module init), register the whole service once. */
+  onApplicationBootstrap(): void {
+    const { impl, access } = this.parts.combined();
+    this.registry.register({ service: UserService, impl, access });
+    this.registry.addHttpBindings(USER_HTTP_BINDINGS);
   }
 }

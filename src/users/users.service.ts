@@ -2,38 +2,57 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { hashToken, randomToken } from '../platform/crypto/master-key.js';
 import { isUniqueViolation, underSavepoint } from '../platform/database/pg-errors.js';
+import { Transactions } from '../platform/database/transactions.js';
 import { invalidField } from '../platform/errors/domain-error.js';
-import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
+import type { WrittenEvent } from '../platform/events/event-store.js';
 import { IdGenerator } from '../platform/ids/id-generator.js';
-import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
-import { hashPassword } from './passwords.js';
+import { type Caller } from '../platform/rpc/call-context.js';
+import { Notifier, type NotificationTemplate } from '../notifications/notifier.js';
+import { Policies } from '../settings/policies.js';
+import { PasswordHasher } from './passwords.js';
 import { passwordProblems } from './password-policy.js';
 import { PersonalAccessToken } from './personal-access-token.entity.js';
-import { EMAIL_VERIFICATION_CODE, generateCode } from './secret-codes.js';
-import { User } from './user.entity.js';
-import { passwordTooWeak, usernameTaken } from './users.errors.js';
+import type { CodeKind } from './secret-codes.js';
+import { UserCodes } from './user-codes.js';
+import { UserMetadata } from './user-metadata.entity.js';
+import { UserStore, type UserEventInput } from './user-store.js';
+import { User, type UserState } from './user.entity.js';
+import * as errors from './users.errors.js';
 
-/** A new human user, as the org admin and (later) user APIs describe one. */
-export interface NewHumanUser {
-  readonly userId?: string;
-  readonly username?: string;
+/** How a new email or phone number is confirmed. */
+export type Verification = { readonly kind: 'verified' } | { readonly kind: 'return' } | { readonly kind: 'send'; readonly urlTemplate?: string };
+
+export interface ProfileInput {
   readonly givenName: string;
   readonly familyName: string;
   readonly nickName?: string;
   readonly displayName?: string;
   readonly preferredLanguage?: string;
+  readonly gender?: number;
+}
+
+/** A new human user, as the user and org-admin APIs describe one. */
+export interface NewHumanUser extends ProfileInput {
+  readonly userId?: string;
+  readonly username?: string;
   readonly email: string;
   readonly emailVerified: boolean;
   /** Return the verification code instead of sending it. */
   readonly returnEmailCode: boolean;
+  readonly emailUrlTemplate?: string;
   readonly password?: { readonly value: string; readonly changeRequired: boolean };
+  readonly hashedPassword?: { readonly hash: string; readonly changeRequired: boolean };
   readonly phone?: string;
+  readonly phoneVerification?: Verification;
+  /** Kept for the org-admin API, which only knows verified or not. */
   readonly phoneVerified?: boolean;
+  readonly metadata?: readonly { key: string; value: Uint8Array }[];
   /** Where in the request this user came from, to name fields in errors (e.g. `admins[0].human`). */
   readonly fieldPath: string;
 }
 
 export interface NewMachineUser {
+  readonly userId?: string;
   readonly username: string;
   readonly name: string;
   readonly description?: string;
@@ -42,123 +61,376 @@ export interface NewMachineUser {
 export interface CreatedHuman {
   readonly userId: string;
   readonly emailCode?: string;
+  readonly phoneCode?: string;
   readonly event: WrittenEvent;
 }
 
+export interface HumanChanges {
+  readonly username?: string;
+  readonly profile?: Partial<ProfileInput>;
+  readonly email?: { readonly email: string; readonly verification: Verification };
+  readonly phone?: { readonly phone: string; readonly verification: Verification };
+}
+
+const USERNAME_LOCK = 'username';
+
+const TRANSITION_EVENTS = { deactivate: 'user.deactivated', reactivate: 'user.reactivated', lock: 'user.locked', unlock: 'user.unlocked' } as const;
+
+function verificationOf(verified: boolean, returnCode: boolean, urlTemplate?: string): Verification {
+  return verified ? { kind: 'verified' } : returnCode ? { kind: 'return' } : { kind: 'send', urlTemplate };
+}
+
 /**
- * User commands needed by the foundation (org admins, bootstrap). The users issue grows this
- * into the whole UserService.
+ * Commands on users: create, change, state transitions, delete, contact verification,
+ * metadata. Every command checks the caller on the user's org and writes its events in the
+ * same transaction.
  */
 @Injectable()
 export class UsersService {
   constructor(
+    private readonly tx: Transactions,
     private readonly ids: IdGenerator,
-    private readonly events: EventStore,
+    private readonly store: UserStore,
+    private readonly codes: UserCodes,
+    private readonly notifier: Notifier,
+    private readonly policies: Policies,
+    private readonly hasher: PasswordHasher,
   ) {}
 
+  // ---- creation ------------------------------------------------------------------------------
+
   async addHuman(tx: EntityManager, caller: Caller, orgId: string, input: NewHumanUser): Promise<CreatedHuman> {
+    const path = input.fieldPath ? `${input.fieldPath}.` : '';
+    if (!input.givenName.trim()) throw invalidField('USER-g1vn0', `${path}profile.given_name`, 'must not be blank');
+    if (!input.familyName.trim()) throw invalidField('USER-f4mn0', `${path}profile.family_name`, 'must not be blank');
+    if (!input.email.trim()) throw invalidField('USER-3m4l0', `${path}email.email`, 'is required');
+    let passwordHash: string | null = null;
     if (input.password) {
-      const problems = passwordProblems(input.password.value);
-      if (problems.length) throw passwordTooWeak(`${input.fieldPath}.password.password`, problems);
+      await this.checkComplexity(caller, orgId, input.password.value, `${path}password.password`);
+      passwordHash = await this.hasher.hash(input.password.value);
+    } else if (input.hashedPassword) {
+      passwordHash = this.hasher.importHash(input.hashedPassword.hash, `${path}hashed_password.hash`);
     }
     const userId = input.userId || this.ids.next();
-    const username = input.username || input.email;
-    const emailCode = input.emailVerified ? undefined : generateCode(EMAIL_VERIFICATION_CODE);
+    const username = (input.username || input.email).trim();
+    const emailVerified = input.emailVerified;
+    const phoneVerification = input.phoneVerification ?? (input.phoneVerified ? { kind: 'verified' } : { kind: 'send' });
     const now = new Date();
-    const user: Partial<User> = {
+    const user: User = tx.create(User, {
       instanceId: caller.instance.id,
       id: userId,
       resourceOwner: orgId,
       type: 'human',
-      // ZITADEL: a human without a password or verified email stays `initial` until it has one.
-      state: input.password || input.emailVerified ? 'active' : 'initial',
+      // A human without a password or a verified email must still be initialised (invite code).
+      state: passwordHash || emailVerified ? 'active' : 'initial',
       username,
-      passwordHash: input.password ? await hashPassword(input.password.value) : null,
-      passwordChangeRequired: input.password?.changeRequired ?? false,
-      givenName: input.givenName,
-      familyName: input.familyName,
+      passwordHash,
+      passwordChangeRequired: input.password?.changeRequired ?? input.hashedPassword?.changeRequired ?? false,
+      passwordChangedAt: passwordHash ? now : null,
+      givenName: input.givenName.trim(),
+      familyName: input.familyName.trim(),
       nickName: input.nickName || null,
-      displayName: input.displayName || `${input.givenName} ${input.familyName}`,
+      displayName: input.displayName || `${input.givenName.trim()} ${input.familyName.trim()}`,
       preferredLanguage: input.preferredLanguage || null,
-      email: input.email,
-      emailVerified: input.emailVerified,
-      emailCodeHash: emailCode ? hashToken(emailCode) : null,
-      emailCodeExpiresAt: emailCode ? new Date(now.getTime() + EMAIL_VERIFICATION_CODE.expiryMs) : null,
+      gender: input.gender ?? 0,
+      email: input.email.trim(),
+      emailVerified,
       phone: input.phone || null,
-      phoneVerified: input.phoneVerified ?? false,
+      phoneVerified: !!input.phone && phoneVerification.kind === 'verified',
       createdAt: now,
       changedAt: now,
-    };
-    const [event] = await this.insertUser(tx, caller, user, 'user.human.added', `${input.fieldPath}.username`, {
-      username,
-      email: input.email,
-      givenName: input.givenName,
-      familyName: input.familyName,
+      sequence: '0',
     });
-    return { userId, emailCode: input.returnEmailCode ? emailCode : undefined, event };
+    await this.insert(tx, caller, user, `${path}username`);
+    const events: UserEventInput[] = [
+      { type: 'user.human.added', payload: { username, email: user.email, givenName: user.givenName, familyName: user.familyName } },
+    ];
+    if (emailVerified) events.push({ type: 'user.human.email.verified', payload: { email: user.email } });
+    if (user.phoneVerified) events.push({ type: 'user.human.phone.verified', payload: { phone: user.phone } });
+    if (passwordHash) events.push({ type: 'user.human.password.changed', payload: { changeRequired: user.passwordChangeRequired } });
+    for (const m of input.metadata ?? []) {
+      await tx.insert(UserMetadata, { instanceId: caller.instance.id, userId, key: m.key, value: Buffer.from(m.value), createdAt: now, changedAt: now });
+      events.push({ type: 'user.metadata.set', payload: { key: m.key } });
+    }
+    const emailCode = emailVerified
+      ? undefined
+      : await this.issueCode(tx, caller, user, 'email', verificationOf(false, input.returnEmailCode, input.emailUrlTemplate), events);
+    const phoneCode = user.phone && !user.phoneVerified ? await this.issueCode(tx, caller, user, 'phone', phoneVerification, events) : undefined;
+    const event = await this.store.push(tx, caller, user, events);
+    return { userId, emailCode, phoneCode, event };
   }
 
   async addMachine(tx: EntityManager, caller: Caller, orgId: string, input: NewMachineUser): Promise<string> {
-    const userId = this.ids.next();
+    const userId = input.userId || this.ids.next();
     const now = new Date();
-    await this.insertUser(
-      tx,
-      caller,
-      {
-        instanceId: caller.instance.id,
-        id: userId,
-        resourceOwner: orgId,
-        type: 'machine',
-        state: 'active',
-        username: input.username,
-        machineName: input.name,
-        machineDescription: input.description ?? null,
-        createdAt: now,
-        changedAt: now,
-      },
-      'user.machine.added',
-      'username',
-      { username: input.username, name: input.name },
-    );
+    const user = tx.create(User, {
+      instanceId: caller.instance.id,
+      id: userId,
+      resourceOwner: orgId,
+      type: 'machine',
+      state: 'active',
+      username: input.username.trim(),
+      machineName: input.name,
+      machineDescription: input.description || null,
+      createdAt: now,
+      changedAt: now,
+      sequence: '0',
+    });
+    await this.insert(tx, caller, user, 'username');
+    await this.store.push(tx, caller, user, [{ type: 'user.machine.added', payload: { username: user.username, name: input.name } }]);
     return userId;
   }
 
+  /** CreateUser/AddHumanUser: checks the target org, then creates in one transaction. */
+  async createHuman(caller: Caller, orgId: string, input: NewHumanUser): Promise<CreatedHuman> {
+    return this.tx.run(async (tx) => {
+      await this.checkOrg(tx, caller, orgId);
+      return this.addHuman(tx, caller, orgId, input);
+    });
+  }
+
+  async createMachine(caller: Caller, orgId: string, input: NewMachineUser): Promise<{ userId: string; event: WrittenEvent }> {
+    if (!input.username.trim()) throw invalidField('USER-uN0n3', 'username', 'is required for machine users');
+    if (!input.name.trim()) throw invalidField('USER-m4chn', 'machine.name', 'must not be blank');
+    return this.tx.run(async (tx) => {
+      await this.checkOrg(tx, caller, orgId);
+      const userId = await this.addMachine(tx, caller, orgId, input);
+      const [{ sequence, changed_at }] = await tx.query('SELECT sequence, changed_at FROM users WHERE instance_id = $1 AND id = $2', [caller.instance.id, userId]);
+      return { userId, event: { aggregateId: userId, sequence: BigInt(sequence), createdAt: changed_at, resourceOwner: orgId } };
+    });
+  }
+
+  // ---- changes -------------------------------------------------------------------------------
+
+  async updateHuman(caller: Caller, userId: string, changes: HumanChanges): Promise<{ event: WrittenEvent; emailCode?: string; phoneCode?: string }> {
+    return this.tx.run(async (tx) => {
+      const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true, self: true });
+      if (user.type !== 'human') throw errors.notHuman();
+      const events: UserEventInput[] = [];
+      const updates: Partial<User> = {};
+      if (changes.username !== undefined && changes.username.trim() !== user.username) {
+        updates.username = changes.username.trim();
+        await this.checkUsernameFree(tx, caller, user.resourceOwner, updates.username, 'username', user.id);
+        events.push({ type: 'user.username.changed', payload: { username: updates.username } });
+      }
+      if (changes.profile) {
+        const profile = pickChanged(user, changes.profile);
+        if (profile.givenName !== undefined && !(profile.givenName ?? '').trim()) throw invalidField('USER-g1vn0', 'profile.given_name', 'must not be blank');
+        if (profile.familyName !== undefined && !(profile.familyName ?? '').trim()) throw invalidField('USER-f4mn0', 'profile.family_name', 'must not be blank');
+        if (Object.keys(profile).length) {
+          Object.assign(updates, profile);
+          events.push({ type: 'user.human.profile.changed', payload: profile });
+        }
+      }
+      let emailCode: string | undefined;
+      let phoneCode: string | undefined;
+      if (changes.email) emailCode = await this.changeEmail(tx, caller, user, changes.email.email, changes.email.verification, updates, events);
+      if (changes.phone) phoneCode = await this.changePhone(tx, caller, user, changes.phone.phone, changes.phone.verification, updates, events);
+      if (!events.length) throw errors.nothingChanged();
+      if (Object.keys(updates).length) await tx.update(User, { instanceId: caller.instance.id, id: user.id }, updates);
+      return { event: await this.store.push(tx, caller, user, events), emailCode, phoneCode };
+    });
+  }
+
+  async updateMachine(caller: Caller, userId: string, changes: { username?: string; name?: string; description?: string }): Promise<WrittenEvent> {
+    return this.tx.run(async (tx) => {
+      const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true });
+      if (user.type !== 'machine') throw errors.notMachine();
+      const events: UserEventInput[] = [];
+      const updates: Partial<User> = {};
+      if (changes.username !== undefined && changes.username.trim() !== user.username) {
+        updates.username = changes.username.trim();
+        await this.checkUsernameFree(tx, caller, user.resourceOwner, updates.username, 'username', user.id);
+        events.push({ type: 'user.username.changed', payload: { username: updates.username } });
+      }
+      const machine: Partial<User> = {};
+      if (changes.name !== undefined && changes.name !== user.machineName) machine.machineName = changes.name;
+      if (changes.description !== undefined && changes.description !== user.machineDescription) machine.machineDescription = changes.description;
+      if (Object.keys(machine).length) {
+        Object.assign(updates, machine);
+        events.push({ type: 'user.machine.changed', payload: { name: machine.machineName, description: machine.machineDescription } });
+      }
+      if (!events.length) throw errors.nothingChanged();
+      await tx.update(User, { instanceId: caller.instance.id, id: user.id }, updates);
+      return this.store.push(tx, caller, user, events);
+    });
+  }
+
+  /** ZITADEL's user state machine. */
+  async transition(caller: Caller, userId: string, action: 'deactivate' | 'reactivate' | 'lock' | 'unlock'): Promise<WrittenEvent> {
+    return this.tx.run(async (tx) => {
+      const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true });
+      const next = nextState(user.state, action);
+      await tx.update(User, { instanceId: caller.instance.id, id: user.id }, { state: next });
+      return this.store.push(tx, caller, user, [{ type: TRANSITION_EVENTS[action] }]);
+    });
+  }
+
+  /** Removes the user with everything it owns; users may delete themselves. */
+  async delete(caller: Caller, userId: string): Promise<WrittenEvent> {
+    return this.tx.run(async (tx) => {
+      const user = await this.store.load(tx, caller, userId, 'user.delete', { lock: true, self: true });
+      const event = await this.store.push(tx, caller, user, [{ type: 'user.removed', payload: { username: user.username } }]);
+      await tx.query('DELETE FROM memberships WHERE instance_id = $1 AND user_id = $2', [caller.instance.id, user.id]);
+      await tx.delete(PersonalAccessToken, { instanceId: caller.instance.id, userId: user.id });
+      await tx.delete(User, { instanceId: caller.instance.id, id: user.id }); // codes, metadata, credentials cascade
+      return event;
+    });
+  }
+
+  // ---- email and phone -----------------------------------------------------------------------
+
+  async setEmail(caller: Caller, userId: string, email: string, verification: Verification): Promise<{ event: WrittenEvent; code?: string }> {
+    return this.tx.run(async (tx) => {
+      const user = await this.loadHuman(tx, caller, userId);
+      const events: UserEventInput[] = [];
+      const updates: Partial<User> = {};
+      const code = await this.changeEmail(tx, caller, user, email, verification, updates, events, true);
+      await tx.update(User, { instanceId: caller.instance.id, id: user.id }, updates);
+      return { event: await this.store.push(tx, caller, user, events), code };
+    });
+  }
+
+  /** SendEmailCode (a new code) and ResendEmailCode (only while one is pending). */
+  async sendEmailCode(caller: Caller, userId: string, verification: Verification, mustBePending: boolean): Promise<{ event: WrittenEvent; code?: string }> {
+    return this.tx.run(async (tx) => {
+      const user = await this.loadHuman(tx, caller, userId);
+      if (user.emailVerified) throw errors.emailAlreadyVerified();
+      if (mustBePending && !(await this.codes.pending(tx, caller.instance.id, user.id, 'email'))) throw errors.noEmailCode();
+      const events: UserEventInput[] = [];
+      const code = await this.issueCode(tx, caller, user, 'email', verification, events);
+      return { event: await this.store.push(tx, caller, user, events), code };
+    });
+  }
+
+  async verifyEmail(caller: Caller, userId: string, code: string): Promise<WrittenEvent> {
+    return this.tx.run(async (tx) => {
+      const user = await this.loadHuman(tx, caller, userId);
+      if (user.emailVerified) throw errors.emailAlreadyVerified();
+      await this.codes.consume(tx, caller.instance.id, user.id, 'email', code, 'verification_code');
+      const updates: Partial<User> = { emailVerified: true, ...(user.state === 'initial' ? { state: 'active' as const } : {}) };
+      await tx.update(User, { instanceId: caller.instance.id, id: user.id }, updates);
+      return this.store.push(tx, caller, user, [{ type: 'user.human.email.verified', payload: { email: user.email } }]);
+    });
+  }
+
+  async setPhone(caller: Caller, userId: string, phone: string, verification: Verification): Promise<{ event: WrittenEvent; code?: string }> {
+    return this.tx.run(async (tx) => {
+      const user = await this.loadHuman(tx, caller, userId);
+      const events: UserEventInput[] = [];
+      const updates: Partial<User> = {};
+      const code = await this.changePhone(tx, caller, user, phone, verification, updates, events, true);
+      await tx.update(User, { instanceId: caller.instance.id, id: user.id }, updates);
+      return { event: await this.store.push(tx, caller, user, events), code };
+    });
+  }
+
+  async removePhone(caller: Caller, userId: string): Promise<WrittenEvent> {
+    return this.tx.run(async (tx) => {
+      const user = await this.loadHuman(tx, caller, userId);
+      if (!user.phone) throw errors.noPhone();
+      await this.codes.discard(tx, caller.instance.id, user.id, 'phone');
+      await tx.update(User, { instanceId: caller.instance.id, id: user.id }, { phone: null, phoneVerified: false });
+      return this.store.push(tx, caller, user, [{ type: 'user.human.phone.removed' }]);
+    });
+  }
+
+  async resendPhoneCode(caller: Caller, userId: string, verification: Verification): Promise<{ event: WrittenEvent; code?: string }> {
+    return this.tx.run(async (tx) => {
+      const user = await this.loadHuman(tx, caller, userId);
+      if (!user.phone) throw errors.noPhone();
+      if (user.phoneVerified) throw errors.phoneAlreadyVerified();
+      if (!(await this.codes.pending(tx, caller.instance.id, user.id, 'phone'))) throw errors.noPhoneCode();
+      const events: UserEventInput[] = [];
+      const code = await this.issueCode(tx, caller, user, 'phone', verification, events);
+      return { event: await this.store.push(tx, caller, user, events), code };
+    });
+  }
+
+  async verifyPhone(caller: Caller, userId: string, code: string): Promise<WrittenEvent> {
+    return this.tx.run(async (tx) => {
+      const user = await this.loadHuman(tx, caller, userId);
+      if (!user.phone) throw errors.noPhone();
+      if (user.phoneVerified) throw errors.phoneAlreadyVerified();
+      await this.codes.consume(tx, caller.instance.id, user.id, 'phone', code, 'verification_code');
+      await tx.update(User, { instanceId: caller.instance.id, id: user.id }, { phoneVerified: true });
+      return this.store.push(tx, caller, user, [{ type: 'user.human.phone.verified', payload: { phone: user.phone } }]);
+    });
+  }
+
+  // ---- invite codes --------------------------------------------------------------------------
+
+  /** An invite lets a user who has neither password nor verified email set themselves up. */
+  async createInviteCode(caller: Caller, userId: string, verification: Verification, mustBePending = false): Promise<{ event: WrittenEvent; code?: string }> {
+    return this.tx.run(async (tx) => {
+      const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true, secrets: true });
+      if (user.type !== 'human') throw errors.notHuman();
+      if (user.passwordHash || user.emailVerified) throw errors.alreadyInitialised();
+      if (mustBePending && !(await this.codes.pending(tx, caller.instance.id, user.id, 'invite'))) throw errors.noInviteCode();
+      const events: UserEventInput[] = [];
+      const code = await this.issueCode(tx, caller, user, 'invite', verification, events);
+      return { event: await this.store.push(tx, caller, user, events), code };
+    });
+  }
+
+  /** Verifying the invite code proves the email address. */
+  async verifyInviteCode(caller: Caller, userId: string, code: string): Promise<WrittenEvent> {
+    return this.tx.run(async (tx) => {
+      const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true, self: true });
+      if (user.type !== 'human') throw errors.notHuman();
+      await this.codes.consume(tx, caller.instance.id, user.id, 'invite', code, 'verification_code');
+      await tx.update(User, { instanceId: caller.instance.id, id: user.id }, { emailVerified: true, state: user.state === 'initial' ? 'active' : user.state });
+      return this.store.push(tx, caller, user, [{ type: 'user.human.invite.code.verified' }, { type: 'user.human.email.verified', payload: { email: user.email } }]);
+    });
+  }
+
+  // ---- metadata ------------------------------------------------------------------------------
+
+  async setMetadata(caller: Caller, userId: string, entries: readonly { key: string; value: Uint8Array }[]): Promise<WrittenEvent> {
+    entries.forEach((e, i) => {
+      if (!e.key.trim()) throw invalidField('USER-m3t4k', `metadata[${i}].key`, 'must not be blank');
+      if (e.value.length === 0) throw invalidField('USER-m3t4v', `metadata[${i}].value`, 'must not be empty');
+    });
+    return this.tx.run(async (tx) => {
+      const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true });
+      const now = new Date();
+      for (const e of entries) {
+        await tx.createQueryBuilder().insert().into(UserMetadata)
+          .values({ instanceId: caller.instance.id, userId: user.id, key: e.key, value: Buffer.from(e.value), createdAt: now, changedAt: now })
+          .orUpdate(['value', 'changed_at'], ['instance_id', 'user_id', 'key'])
+          .execute();
+      }
+      return this.store.push(tx, caller, user, entries.map((e) => ({ type: 'user.metadata.set', payload: { key: e.key } })));
+    });
+  }
+
+  async deleteMetadata(caller: Caller, userId: string, keys: readonly string[]): Promise<WrittenEvent> {
+    if (!keys.length) throw invalidField('USER-m3t4d', 'keys', 'at least one key is required');
+    return this.tx.run(async (tx) => {
+      const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true });
+      for (const key of keys) {
+        const result = await tx.delete(UserMetadata, { instanceId: caller.instance.id, userId: user.id, key });
+        if (!result.affected) throw errors.metadataNotFound(key);
+      }
+      return this.store.push(tx, caller, user, keys.map((key) => ({ type: 'user.metadata.removed', payload: { key } })));
+    });
+  }
+
+  // ---- kept for the foundation (bootstrap, orgs) ---------------------------------------------
+
   /** Creates a PAT for a machine user; the token is returned once and stored only as a hash. */
-  async addPersonalAccessToken(
-    tx: EntityManager,
-    caller: Caller,
-    user: { id: string; resourceOwner: string },
-    expiresAt: Date,
-  ): Promise<{ id: string; token: string }> {
+  async addPersonalAccessToken(tx: EntityManager, caller: Caller, user: { id: string; resourceOwner: string }, expiresAt: Date): Promise<{ id: string; token: string }> {
     const id = this.ids.next();
     const token = randomToken(48);
     await tx.insert(PersonalAccessToken, {
-      instanceId: caller.instance.id,
-      id,
-      userId: user.id,
-      resourceOwner: user.resourceOwner,
-      tokenHash: hashToken(token),
-      expiresAt,
-      createdAt: new Date(),
+      instanceId: caller.instance.id, id, userId: user.id, resourceOwner: user.resourceOwner, tokenHash: hashToken(token), expiresAt, createdAt: new Date(),
     });
-    await this.events.push(tx, caller.instance.id, creatorOf(caller), [
-      {
-        aggregateType: 'user',
-        aggregateId: user.id,
-        type: 'user.personal.access.token.added',
-        payload: { tokenId: id, expiration: expiresAt.toISOString() },
-        resourceOwner: user.resourceOwner,
-      },
-    ]);
+    await this.store.push(tx, caller, user, [{ type: 'user.personal.access.token.added', payload: { tokenId: id, expiration: expiresAt.toISOString() } }]);
     return { id, token };
   }
 
   async findById(reader: EntityManager, instanceId: string, userId: string): Promise<User | null> {
-    return reader
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .where('u.instance_id = :instanceId AND u.id = :userId', { instanceId, userId })
-      .getOne();
+    return reader.getRepository(User).createQueryBuilder('u').where('u.instance_id = :instanceId AND u.id = :userId', { instanceId, userId }).getOne();
   }
 
   /** Removes an org's users and their tokens (the org is being deleted). */
@@ -167,23 +439,127 @@ export class UsersService {
     await tx.delete(User, { instanceId, resourceOwner: orgId });
   }
 
-  private async insertUser(
-    tx: EntityManager,
-    caller: Caller,
-    user: Partial<User>,
-    eventType: string,
-    usernameField: string,
-    payload: Record<string, unknown>,
-  ): Promise<WrittenEvent[]> {
-    if (!user.username) throw invalidField('USER-uN0n3', usernameField, 'a username or email is required');
-    // A taken username fails this statement only; the surrounding transaction stays usable.
-    await underSavepoint(tx, () => tx.insert(User, { ...user, sequence: '1' }), (err) => {
-      if (isUniqueViolation(err, 'users_username')) return usernameTaken(user.username!);
-      if (isUniqueViolation(err, 'users_pkey')) return invalidField('USER-1d3x1', 'user_id', 'a user with this id exists already');
-      return err;
+  // ---- internals -----------------------------------------------------------------------------
+
+  private async loadHuman(tx: EntityManager, caller: Caller, userId: string): Promise<User> {
+    const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true, self: true });
+    if (user.type !== 'human') throw errors.notHuman();
+    return user;
+  }
+
+  private async checkOrg(tx: EntityManager, caller: Caller, orgId: string): Promise<void> {
+    this.store.check(caller, { id: '', resourceOwner: orgId }, 'user.write', false);
+    const [org] = await tx.query('SELECT state FROM orgs WHERE instance_id = $1 AND id = $2', [caller.instance.id, orgId]);
+    if (!org) throw errors.orgNotFoundForUser('organization');
+    if (org.state !== 'active') throw errors.orgNotUsable();
+  }
+
+  private async checkComplexity(caller: Caller, orgId: string, password: string, field: string): Promise<void> {
+    const problems = passwordProblems(password, await this.policies.passwordComplexity(caller.instance.id, orgId));
+    if (problems.length) throw errors.passwordTooWeak(field, problems);
+  }
+
+  /** Usernames are unique per org or per instance, as the org's domain settings say. */
+  private async checkUsernameFree(tx: EntityManager, caller: Caller, orgId: string, username: string, field: string, exceptUserId?: string): Promise<void> {
+    if (!username) throw invalidField('USER-uN0n3', field, 'a username or email is required');
+    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${caller.instance.id}/${USERNAME_LOCK}/${username.toLowerCase()}`]);
+    const { userLoginMustBeDomain } = await this.policies.domainSettings(caller.instance.id, orgId);
+    const [taken] = await tx.query(
+      `SELECT 1 FROM users WHERE instance_id = $1 AND lower(username) = lower($2) AND id <> $3 ${userLoginMustBeDomain ? 'AND resource_owner = $4' : ''} LIMIT 1`,
+      userLoginMustBeDomain ? [caller.instance.id, username, exceptUserId ?? '', orgId] : [caller.instance.id, username, exceptUserId ?? ''],
+    );
+    if (taken) throw errors.usernameTaken(username);
+  }
+
+  private async insert(tx: EntityManager, caller: Caller, user: User, usernameField: string): Promise<void> {
+    await this.checkUsernameFree(tx, caller, user.resourceOwner, user.username, usernameField);
+    await underSavepoint(tx, () => tx.insert(User, user), (err) => (isUniqueViolation(err, 'users_pkey') ? errors.userIdTaken() : err));
+  }
+
+  private async changeEmail(
+    tx: EntityManager, caller: Caller, user: User, rawEmail: string, verification: Verification,
+    updates: Partial<User>, events: UserEventInput[], always = false,
+  ): Promise<string | undefined> {
+    const email = rawEmail.trim();
+    if (!email) throw invalidField('USER-3m4l0', 'email.email', 'is required');
+    if (!always && email === user.email && verification.kind !== 'verified') return undefined;
+    updates.email = email;
+    updates.emailVerified = verification.kind === 'verified';
+    events.push({ type: 'user.human.email.changed', payload: { email } });
+    if (updates.emailVerified) {
+      if (user.state === 'initial') updates.state = 'active';
+      events.push({ type: 'user.human.email.verified', payload: { email } });
+      await this.codes.discard(tx, caller.instance.id, user.id, 'email');
+      return undefined;
+    }
+    return this.issueCode(tx, caller, { ...user, email }, 'email', verification, events);
+  }
+
+  private async changePhone(
+    tx: EntityManager, caller: Caller, user: User, rawPhone: string, verification: Verification,
+    updates: Partial<User>, events: UserEventInput[], always = false,
+  ): Promise<string | undefined> {
+    const phone = rawPhone.trim();
+    if (!phone) throw invalidField('USER-ph0n1', 'phone.phone', 'is required');
+    if (!always && phone === user.phone && verification.kind !== 'verified') return undefined;
+    updates.phone = phone;
+    updates.phoneVerified = verification.kind === 'verified';
+    events.push({ type: 'user.human.phone.changed', payload: { phone } });
+    if (updates.phoneVerified) {
+      events.push({ type: 'user.human.phone.verified', payload: { phone } });
+      await this.codes.discard(tx, caller.instance.id, user.id, 'phone');
+      return undefined;
+    }
+    return this.issueCode(tx, caller, { ...user, phone }, 'phone', verification, events);
+  }
+
+  /** A new code of the kind: returned to the caller, or queued for delivery with the change. */
+  private async issueCode(
+    tx: EntityManager, caller: Caller, user: Pick<User, 'id' | 'resourceOwner' | 'email' | 'phone' | 'username' | 'displayName'>,
+    kind: Extract<CodeKind, 'email' | 'phone' | 'invite'>, verification: Verification, events: UserEventInput[],
+  ): Promise<string | undefined> {
+    const { code } = await this.codes.issue(tx, caller.instance.id, user.id, kind);
+    events.push({ type: `user.human.${kind === 'invite' ? 'invite' : kind}.code.added`, payload: { returned: verification.kind === 'return' } });
+    if (verification.kind === 'return') return code;
+    const template: NotificationTemplate = kind === 'email' ? 'verifyEmail' : kind === 'phone' ? 'verifyPhone' : 'inviteCode';
+    await this.notifier.enqueue(tx, caller.instance.id, {
+      channel: kind === 'phone' ? 'sms' : 'email',
+      to: (kind === 'phone' ? user.phone : user.email) ?? '',
+      template,
+      userId: user.id,
+      orgId: user.resourceOwner,
+      data: { code, loginName: user.username, displayName: user.displayName ?? user.username },
+      urlTemplate: verification.kind === 'send' ? verification.urlTemplate : undefined,
     });
-    return this.events.push(tx, caller.instance.id, creatorOf(caller), [
-      { aggregateType: 'user', aggregateId: user.id!, type: eventType, payload, resourceOwner: user.resourceOwner! },
-    ]);
+    return undefined;
+  }
+}
+
+/** The profile fields that differ from the stored user. */
+function pickChanged(user: User, profile: Partial<ProfileInput>): Partial<User> {
+  const changed: Partial<User> = {};
+  for (const key of ['givenName', 'familyName', 'nickName', 'displayName', 'preferredLanguage', 'gender'] as const) {
+    const value = profile[key];
+    if (value !== undefined && value !== user[key]) (changed as Record<string, unknown>)[key] = value;
+  }
+  return changed;
+}
+
+/** ZITADEL's transitions and the errors for illegal ones. */
+export function nextState(state: UserState, action: 'deactivate' | 'reactivate' | 'lock' | 'unlock'): UserState {
+  switch (action) {
+    case 'deactivate':
+      if (state === 'initial') throw errors.cannotDeactivateInitial();
+      if (state === 'inactive') throw errors.alreadyInactive();
+      return 'inactive';
+    case 'reactivate':
+      if (state !== 'inactive') throw errors.notInactive();
+      return 'active';
+    case 'lock':
+      if (state !== 'active' && state !== 'initial') throw errors.shouldBeActiveOrInitial();
+      return 'locked';
+    case 'unlock':
+      if (state !== 'locked') throw errors.notLocked();
+      return 'active';
   }
 }

@@ -69,9 +69,9 @@ describe.each(TRANSPORTS)('organizations over %s', (transportName) => {
   });
 
   it('answers UNIMPLEMENTED for a contract service that is not built yet', async () => {
-    const { UserService } = await import('@zitadel/proto/zitadel/user/v2/user_service_pb.js');
-    const users = client(UserService, transportName, server.baseUrl, server.adminPat);
-    await expect(users.getUserByID({ userId: '1' })).rejects.toMatchObject({ code: Code.Unimplemented });
+    const { SessionService } = await import('@zitadel/proto/zitadel/session/v2/session_service_pb.js');
+    const sessions = client(SessionService, transportName, server.baseUrl, server.adminPat);
+    await expect(sessions.getSession({ sessionId: '1' })).rejects.toMatchObject({ code: Code.Unimplemented });
   });
 });
 

@@ -81,6 +81,60 @@ export class Config {
   @IsInt() @Min(0)
   shutdownGraceSeconds = 10;
 
+  /** SMTP server for email notifications; email is a configured channel when this is set. */
+  @IsOptional() @IsString() @MinLength(1)
+  smtpHost?: string;
+
+  @IsOptional() @IsInt() @Min(1) @Max(65535)
+  smtpPort = 587;
+
+  /** SMTP login (AUTH PLAIN/LOGIN); none when unset. */
+  @IsOptional() @IsString()
+  smtpUser?: string;
+
+  @IsOptional() @IsString()
+  smtpPassword?: string;
+
+  /** Sender of notification emails (RFC 5322 mailbox). */
+  @IsOptional() @IsString() @MinLength(3)
+  smtpFrom = 'Portcullis <no-reply@localhost>';
+
+  /** `starttls` (upgrade required), `tls` (implicit TLS, usually port 465) or `none` (plain, local relays only). */
+  @IsOptional() @IsIn(['starttls', 'tls', 'none'])
+  smtpTls = 'starttls';
+
+  /** SMS delivery: `webhook` POSTs to PORTCULLIS_SMS_WEBHOOK_URL; `log` only logs (development). */
+  @IsOptional() @IsIn(['webhook', 'log'])
+  smsProvider = 'webhook';
+
+  /** Receives `{"to","text","template"}` as JSON for every SMS; SMS is a configured channel when set. */
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  smsWebhookUrl?: string;
+
+  /** Sent to the SMS webhook as `Authorization: Bearer <token>`. */
+  @IsOptional() @IsString()
+  smsWebhookToken?: string;
+
+  /** Delivery attempts of one notification before it is marked failed. */
+  @IsOptional() @IsInt() @Min(1) @Max(100)
+  notificationMaxAttempts = 10;
+
+  /** First retry delay in seconds; it doubles with every failed attempt (capped at an hour). */
+  @IsOptional() @IsInt() @Min(1) @Max(3600)
+  notificationRetrySeconds = 5;
+
+  /** argon2id memory cost of new password hashes, in KiB (default: OWASP's minimum, 19 MiB). */
+  @IsInt() @Min(8) @Max(4194304)
+  passwordHashMemoryKib = 19456;
+
+  /** argon2id passes over memory (time cost) of new password hashes. */
+  @IsInt() @Min(1) @Max(100)
+  passwordHashIterations = 2;
+
+  /** argon2id lanes of new password hashes. */
+  @IsInt() @Min(1) @Max(255)
+  passwordHashParallelism = 1;
+
   get patPath(): string {
     return this.adminPatPath ?? join(this.dataDir, 'admin.pat');
   }
@@ -92,7 +146,10 @@ export class Config {
 
 export class ConfigError extends Error {}
 
-const NUMERIC_KEYS = new Set(['port', 'shutdownGraceSeconds', 'domainChallengeHttpPort']);
+const NUMERIC_KEYS = new Set([
+  'passwordHashMemoryKib', 'passwordHashIterations', 'passwordHashParallelism',
+  'port', 'shutdownGraceSeconds', 'domainChallengeHttpPort', 'smtpPort', 'notificationMaxAttempts', 'notificationRetrySeconds',
+]);
 
 export function envName(key: string): string {
   return 'PORTCULLIS_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
@@ -100,7 +157,10 @@ export function envName(key: string): string {
 
 /** Keys of Config that are settings (own data properties), in declaration order. */
 export function configKeys(): string[] {
-  return Object.keys(new Config()).concat(['databaseUrl', 'masterkey', 'adminPatPath', 'domainChallengeHttpPort', 'dnsServers']).filter(
+  return Object.keys(new Config()).concat([
+    'databaseUrl', 'masterkey', 'adminPatPath', 'domainChallengeHttpPort', 'dnsServers',
+    'smtpHost', 'smtpUser', 'smtpPassword', 'smsWebhookUrl', 'smsWebhookToken',
+  ]).filter(
     (k, i, all) => all.indexOf(k) === i,
   );
 }

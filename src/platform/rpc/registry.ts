@@ -1,6 +1,7 @@
 import type { DescMethod, DescService } from '@bufbuild/protobuf';
 import type { ServiceImpl } from '@connectrpc/connect';
 import { Injectable } from '@nestjs/common';
+import type { ExtraBinding } from './rest/http-bindings.js';
 
 /**
  * What a caller needs to invoke a method. `public` needs no credentials; `authenticated` needs a
@@ -30,6 +31,16 @@ export class RpcBootError extends Error {}
 @Injectable()
 export class RpcRegistry {
   private readonly bindings = new Map<string, ServiceBinding>();
+  private readonly extraHttp: ExtraBinding[] = [];
+
+  /** REST bindings newer ZITADEL releases serve but the pinned descriptors lack (module-owned tables). */
+  addHttpBindings(bindings: readonly ExtraBinding[]): void {
+    this.extraHttp.push(...bindings);
+  }
+
+  httpBindings(): readonly ExtraBinding[] {
+    return this.extraHttp;
+  }
 
   register<S extends DescService>(binding: ServiceBinding<S>): void {
     const name = binding.service.typeName;

@@ -69,8 +69,6 @@ export class Foundation1764230400000 implements MigrationInterface {
       email_verified boolean NOT NULL DEFAULT false,
       phone text,
       phone_verified boolean NOT NULL DEFAULT false,
-      email_code_hash text,
-      email_code_expires_at timestamptz,
       machine_name text,
       machine_description text,
       created_at timestamptz NOT NULL,
@@ -79,8 +77,8 @@ export class Foundation1764230400000 implements MigrationInterface {
       PRIMARY KEY (instance_id, id)
     )`);
     await q.query(`CREATE INDEX users_owner ON users (instance_id, resource_owner)`);
-    // ZITADEL's default domain settings make usernames unique in the whole instance.
-    await q.query(`CREATE UNIQUE INDEX users_username ON users (instance_id, lower(username))`);
+    // Uniqueness depends on the domain settings (per org or per instance): checked under a lock.
+    await q.query(`CREATE INDEX users_username ON users (instance_id, lower(username))`);
 
     await q.query(`CREATE TABLE personal_access_tokens (
       instance_id text NOT NULL,

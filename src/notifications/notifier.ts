@@ -1,0 +1,32 @@
+import type { EntityManager } from 'typeorm';
+
+/** What a notification is about; each has an email and an SMS template. */
+export type NotificationTemplate =
+  | 'verifyEmail'
+  | 'verifyPhone'
+  | 'passwordReset'
+  | 'inviteCode'
+  | 'passkeyRegistration'
+  | 'otp';
+
+export interface OutboundNotification {
+  readonly channel: 'email' | 'sms';
+  /** Email address or phone number. */
+  readonly to: string;
+  readonly template: NotificationTemplate;
+  readonly userId: string;
+  readonly orgId: string;
+  /** Values for the template: `code`, `displayName`, `loginName`, … */
+  readonly data: Readonly<Record<string, string>>;
+  /** A link template with `{{.UserID}}`, `{{.Code}}`, `{{.OrgID}}` … (ZITADEL's Go-template names). */
+  readonly urlTemplate?: string;
+}
+
+/**
+ * Queues notifications in the caller's transaction (an outbox), so a code is only sent when the
+ * change that made it commits, and is never lost on restart. Implemented by the notifications
+ * module; throws FAILED_PRECONDITION when no channel for the notification is configured.
+ */
+export abstract class Notifier {
+  abstract enqueue(tx: EntityManager, instanceId: string, notification: OutboundNotification): Promise<void>;
+}

@@ -1,0 +1,14 @@
+import { loginNames } from './login-names.js';
+
+describe('loginNames', () => {
+  it('is the username alone when login need not be a domain', () => {
+    expect(loginNames('jane', ['acme.com'], 'acme.localhost', false)).toEqual({ loginNames: ['jane'], preferred: 'jane' });
+  });
+
+  it('is one name per verified domain, the primary preferred, when it must be a domain', () => {
+    expect(loginNames('jane', ['acme.com', 'acme.localhost'], 'acme.localhost', true)).toEqual({
+      loginNames: ['jane@acme.localhost', 'jane@acme.com'],
+      preferred: 'jane@acme.localhost',
+    });
+  });
+});

@@ -1,0 +1,220 @@
+import { Injectable } from '@nestjs/common';
+import { visibleOrgs } from '../platform/authz/authorize.js';
+import { and, column, fetchPage, listSql, type Filter, type Page, type TextMatch } from '../platform/database/list-query.js';
+import { Transactions } from '../platform/database/transactions.js';
+import type { Caller } from '../platform/rpc/call-context.js';
+import { Policies } from '../settings/policies.js';
+import { loginNames } from './core/login-names.js';
+import type { UserState, UserType } from './user.entity.js';
+import { UserStore } from './user-store.js';
+import { userNotFound } from './users.errors.js';
+
+export type UserTextField = 'username' | 'givenName' | 'familyName' | 'nickName' | 'displayName' | 'email' | 'phone' | 'loginName';
+
+/** ListUsers' query tree, in domain terms. */
+export type UserFilter =
+  | { readonly kind: 'text'; readonly field: UserTextField; readonly match: TextMatch; readonly value: string }
+  | { readonly kind: 'state'; readonly state: UserState | 'deleted' }
+  | { readonly kind: 'type'; readonly type: UserType }
+  | { readonly kind: 'ids'; readonly ids: readonly string[] }
+  | { readonly kind: 'emails'; readonly emails: readonly string[] }
+  | { readonly kind: 'org'; readonly orgId: string }
+  | { readonly kind: 'and' | 'or'; readonly filters: readonly UserFilter[] }
+  | { readonly kind: 'not'; readonly filter: UserFilter };
+
+export type UserSort = 'unspecified' | 'username' | 'givenName' | 'familyName' | 'nickName' | 'displayName' | 'email' | 'state' | 'type' | 'creationDate';
+
+/** A user with what the API shows beside the row: login names and machine secret presence. */
+export interface UserView {
+  readonly id: string;
+  readonly resourceOwner: string;
+  readonly type: UserType;
+  readonly state: UserState;
+  readonly username: string;
+  readonly loginNames: string[];
+  readonly preferredLoginName: string;
+  readonly givenName: string | null;
+  readonly familyName: string | null;
+  readonly nickName: string | null;
+  readonly displayName: string | null;
+  readonly preferredLanguage: string | null;
+  readonly gender: number;
+  readonly email: string | null;
+  readonly emailVerified: boolean;
+  readonly phone: string | null;
+  readonly phoneVerified: boolean;
+  readonly passwordChangeRequired: boolean;
+  readonly passwordChangedAt: Date | null;
+  readonly mfaInitSkippedAt: Date | null;
+  readonly machineName: string | null;
+  readonly machineDescription: string | null;
+  readonly hasSecret: boolean;
+  readonly createdAt: Date;
+  readonly changedAt: Date;
+  readonly sequence: bigint;
+}
+
+const TEXT_COLUMNS: Record<Exclude<UserTextField, 'loginName'>, string> = {
+  username: 'u.username',
+  givenName: 'u.given_name',
+  familyName: 'u.family_name',
+  nickName: 'u.nick_name',
+  displayName: 'u.display_name',
+  email: 'u.email',
+  phone: 'u.phone',
+};
+
+const SORT_COLUMNS: Record<UserSort, string> = {
+  unspecified: 'u.id',
+  username: 'u.username',
+  givenName: 'u.given_name',
+  familyName: 'u.family_name',
+  nickName: 'u.nick_name',
+  displayName: 'u.display_name',
+  email: 'u.email',
+  state: 'u.state',
+  type: 'u.type',
+  creationDate: 'u.created_at',
+};
+
+/** The row plus its org's primary domain and verified domains (for login names). */
+const SELECT = `u.*, o.primary_domain AS org_primary_domain,
+  ARRAY(SELECT d.domain FROM org_domains d WHERE d.instance_id = u.instance_id AND d.org_id = u.resource_owner AND d.is_verified ORDER BY d.domain) AS org_domains,
+  false AS has_secret`; // TODO(USER-s3cr): from the machine secret once credentials store it
+const FROM = 'users u JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner';
+
+function toFilter(f: UserFilter): Filter {
+  switch (f.kind) {
+    case 'text':
+      if (f.field === 'loginName') {
+        // A login name is the username alone or `username@<verified org domain>`.
+        return {
+          op: 'or',
+          filters: [
+            { op: 'text', column: column('u.username'), match: f.match, value: f.value },
+            {
+              op: 'exists',
+              from: column('org_domains ld'),
+              where: and(
+                { op: 'same', left: column('ld.instance_id'), right: column('u.instance_id') },
+                { op: 'same', left: column('ld.org_id'), right: column('u.resource_owner') },
+                { op: 'isTrue', column: column('ld.is_verified') },
+                { op: 'text', column: column(`u.username || '@' || ld.domain`), match: f.match, value: f.value },
+              ),
+            },
+          ],
+        };
+      }
+      return { op: 'text', column: column(TEXT_COLUMNS[f.field]), match: f.match, value: f.value };
+    case 'state':
+      return f.state === 'deleted' ? { op: 'false' } : { op: 'eq', column: column('u.state'), value: f.state };
+    case 'type':
+      return { op: 'eq', column: column('u.type'), value: f.type };
+    case 'ids':
+      return { op: 'in', column: column('u.id'), values: f.ids };
+    case 'emails':
+      return { op: 'in', column: column('lower(u.email)'), values: f.emails.map((e) => e.toLowerCase()) };
+    case 'org':
+      return { op: 'eq', column: column('u.resource_owner'), value: f.orgId };
+    case 'and':
+    case 'or':
+      return { op: f.kind, filters: f.filters.map(toFilter) };
+    case 'not':
+      return { op: 'not', filter: toFilter(f.filter) };
+  }
+}
+
+/** Reading users for a caller: one by id, or lists filtered to what the caller may see. */
+@Injectable()
+export class UserQueries {
+  constructor(
+    private readonly tx: Transactions,
+    private readonly store: UserStore,
+    private readonly policies: Policies,
+  ) {}
+
+  async get(caller: Caller, userId: string): Promise<UserView> {
+    const rows = await this.tx.reader.query(`SELECT ${SELECT} FROM ${FROM} WHERE u.instance_id = $1 AND u.id = $2`, [caller.instance.id, userId]);
+    if (!rows.length) throw userNotFound();
+    this.store.check(caller, { id: rows[0].id, resourceOwner: rows[0].resource_owner }, 'user.read', true);
+    return this.view(caller, rows[0]);
+  }
+
+  async list(caller: Caller, filters: readonly UserFilter[], sort: UserSort, page: Page): Promise<{ items: UserView[]; total: bigint }> {
+    const visible = visibleOrgs(caller, 'user.read');
+    const self = caller.principal?.userId;
+    const visibility: Filter =
+      visible === 'all'
+        ? { op: 'true' }
+        : { op: 'or', filters: [{ op: 'in', column: column('u.resource_owner'), values: visible }, ...(self ? [{ op: 'eq' as const, column: column('u.id'), value: self }] : [])] };
+    const q = listSql({
+      select: SELECT,
+      from: FROM,
+      where: and({ op: 'eq', column: column('u.instance_id'), value: caller.instance.id }, visibility, ...filters.map(toFilter)),
+      sort: column(SORT_COLUMNS[sort]),
+      tieBreaker: column('u.id'),
+      page,
+    });
+    const { rows, total } = await fetchPage(this.tx.reader, q);
+    return { items: await Promise.all(rows.map((r) => this.view(caller, r))), total };
+  }
+
+  async metadata(caller: Caller, userId: string, keyFilters: readonly { match: TextMatch; value: string }[], page: Page): Promise<{ items: MetadataEntry[]; total: bigint }> {
+    await this.get(caller, userId);
+    const q = listSql({
+      select: 'm.key, m.value, m.created_at, m.changed_at',
+      from: 'user_metadata m',
+      where: and(
+        { op: 'eq', column: column('m.instance_id'), value: caller.instance.id },
+        { op: 'eq', column: column('m.user_id'), value: userId },
+        ...keyFilters.map((f): Filter => ({ op: 'text', column: column('m.key'), match: f.match, value: f.value })),
+      ),
+      sort: column('m.key'),
+      tieBreaker: column('m.key'),
+      page: { ...page, asc: true },
+    });
+    const { rows, total } = await fetchPage<{ key: string; value: Buffer; created_at: Date; changed_at: Date }>(this.tx.reader, q);
+    return { items: rows.map((r) => ({ key: r.key, value: r.value, createdAt: r.created_at, changedAt: r.changed_at })), total };
+  }
+
+  private async view(caller: Caller, r: Record<string, any>): Promise<UserView> {
+    const { userLoginMustBeDomain } = await this.policies.domainSettings(caller.instance.id, r.resource_owner);
+    const names = loginNames(r.username, r.org_domains ?? [], r.org_primary_domain, userLoginMustBeDomain);
+    return {
+      id: r.id,
+      resourceOwner: r.resource_owner,
+      type: r.type,
+      state: r.state,
+      username: r.username,
+      loginNames: names.loginNames,
+      preferredLoginName: names.preferred,
+      givenName: r.given_name,
+      familyName: r.family_name,
+      nickName: r.nick_name,
+      displayName: r.display_name,
+      preferredLanguage: r.preferred_language,
+      gender: r.gender,
+      email: r.email,
+      emailVerified: r.email_verified,
+      phone: r.phone,
+      phoneVerified: r.phone_verified,
+      passwordChangeRequired: r.password_change_required,
+      passwordChangedAt: r.password_changed_at,
+      mfaInitSkippedAt: r.mfa_init_skipped_at,
+      machineName: r.machine_name,
+      machineDescription: r.machine_description,
+      hasSecret: r.has_secret,
+      createdAt: r.created_at,
+      changedAt: r.changed_at,
+      sequence: BigInt(r.sequence),
+    };
+  }
+}
+
+export interface MetadataEntry {
+  readonly key: string;
+  readonly value: Buffer;
+  readonly createdAt: Date;
+  readonly changedAt: Date;
+}
+

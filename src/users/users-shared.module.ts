@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { Policies } from '../settings/policies.js';
+import { PasswordHasher } from './passwords.js';
+import { UserCodes } from './user-codes.js';
+import { UserServiceParts } from './user-service-parts.js';
+import { UserStore } from './user-store.js';
+
+/** What every group of user methods shares. */
+@Module({
+  providers: [UserStore, UserCodes, UserServiceParts, Policies, PasswordHasher],
+  exports: [UserStore, UserCodes, UserServiceParts, Policies, PasswordHasher],
+})
+export class UsersSharedModule {}
