@@ -21,7 +21,7 @@ export interface UserEventInput {
   readonly payload?: Record<string, unknown>;
 }
 
-const SECRET_COLUMNS = ['passwordHash', 'emailCodeHash', 'emailCodeExpiresAt'] as const;
+const SECRET_COLUMNS = ['passwordHash'] as const;
 
 /**
  * Loading a user for a caller and recording its changes, shared by every group of user methods:

@@ -1,0 +1,184 @@
+import { Code, ConnectError } from '@connectrpc/connect';
+import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
+import { UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
+import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
+import { bootTestServer, type TestServer } from '../support/test-server.js';
+import { client, rest } from '../support/clients.js';
+
+let server: TestServer;
+let defaultOrg: string;
+beforeAll(async () => {
+  server = await bootTestServer();
+  [{ default_org_id: defaultOrg }] = await server.database.dataSource.query('SELECT default_org_id FROM instances');
+});
+afterAll(() => server?.close());
+
+async function codeOf(call: Promise<unknown>): Promise<Code | 'ok'> {
+  try {
+    await call;
+    return 'ok';
+  } catch (err) {
+    return ConnectError.from(err).code;
+  }
+}
+
+let n = 0;
+const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${n++}`;
+
+describe.each(['grpc', 'connect-h1'] as const)('users over %s', (transport) => {
+  const users = () => client(UserService, transport, server.baseUrl, server.adminPat);
+
+  it('creates a human, verifies the email with the returned code, and reads it back', async () => {
+    const username = unique('jane');
+    const created = await users().addHumanUser({
+      username,
+      profile: { givenName: 'Jane', familyName: 'Doe', gender: 1 },
+      email: { email: `${username}@example.com`, verification: { case: 'returnCode', value: {} } },
+    });
+    expect(created.userId).toMatch(/^\d{18}$/);
+    expect(created.emailCode).toMatch(/^[A-Z0-9]{6}$/);
+    let got = await users().getUserByID({ userId: created.userId });
+    expect(got.user).toMatchObject({ username, state: UserState.INITIAL, loginNames: [username], preferredLoginName: username });
+    expect(got.user?.type.case).toBe('human');
+
+    expect(await codeOf(users().verifyEmail({ userId: created.userId, verificationCode: 'WRONG1' }))).toBe(Code.InvalidArgument);
+    await users().verifyEmail({ userId: created.userId, verificationCode: created.emailCode! });
+    got = await users().getUserByID({ userId: created.userId });
+    expect(got.user?.state).toBe(UserState.ACTIVE);
+    expect(got.user?.type.case === 'human' && got.user.type.value.email?.isVerified).toBe(true);
+    // Single use.
+    expect(await codeOf(users().verifyEmail({ userId: created.userId, verificationCode: created.emailCode! }))).toBe(Code.FailedPrecondition);
+  });
+
+  it('refuses a taken username, a weak password, and sending without a delivery channel — writing nothing', async () => {
+    const username = unique('taken');
+    await users().addHumanUser({ username, profile: { givenName: 'A', familyName: 'B' }, email: { email: 'a@example.com', verification: { case: 'isVerified', value: true } } });
+    expect(await codeOf(users().addHumanUser({ username: username.toUpperCase(), profile: { givenName: 'A', familyName: 'B' }, email: { email: 'a@example.com', verification: { case: 'isVerified', value: true } } }))).toBe(Code.AlreadyExists);
+
+    const weak = ConnectError.from(
+      await users()
+        .addHumanUser({ username: unique('weak'), profile: { givenName: 'A', familyName: 'B' }, email: { email: 'w@example.com', verification: { case: 'isVerified', value: true } }, passwordType: { case: 'password', value: { password: 'short', changeRequired: false } } })
+        .catch((e) => e),
+    );
+    expect(weak.code).toBe(Code.InvalidArgument);
+    expect(weak.rawMessage).toMatch(/uppercase/);
+
+    const before = await server.database.dataSource.query('SELECT count(*)::int AS n FROM users');
+    const noChannel = ConnectError.from(
+      await users().addHumanUser({ username: unique('mail'), profile: { givenName: 'A', familyName: 'B' }, email: { email: 'm@example.com' } }).catch((e) => e),
+    );
+    expect(noChannel.code).toBe(Code.FailedPrecondition);
+    expect(noChannel.rawMessage).toMatch(/PORTCULLIS_SMTP_HOST/);
+    expect(await server.database.dataSource.query('SELECT count(*)::int AS n FROM users')).toEqual(before);
+  });
+
+  it('runs the state machine with ZITADEL\'s errors for illegal transitions', async () => {
+    const initial = await users().addHumanUser({ username: unique('st'), profile: { givenName: 'S', familyName: 'T' }, email: { email: 's@example.com', verification: { case: 'returnCode', value: {} } } });
+    expect(await codeOf(users().deactivateUser({ userId: initial.userId }))).toBe(Code.FailedPrecondition);
+    const active = await users().addHumanUser({ username: unique('st'), profile: { givenName: 'S', familyName: 'T' }, email: { email: 's@example.com', verification: { case: 'isVerified', value: true } } });
+    const id = active.userId;
+    expect(await codeOf(users().reactivateUser({ userId: id }))).toBe(Code.FailedPrecondition);
+    expect(await codeOf(users().unlockUser({ userId: id }))).toBe(Code.FailedPrecondition);
+    await users().deactivateUser({ userId: id });
+    expect(await codeOf(users().deactivateUser({ userId: id }))).toBe(Code.FailedPrecondition);
+    expect(await codeOf(users().lockUser({ userId: id }))).toBe(Code.FailedPrecondition);
+    await users().reactivateUser({ userId: id });
+    await users().lockUser({ userId: id });
+    expect((await users().getUserByID({ userId: id })).user?.state).toBe(UserState.LOCKED);
+    expect(await codeOf(users().lockUser({ userId: id }))).toBe(Code.FailedPrecondition);
+    await users().unlockUser({ userId: id });
+    await users().deleteUser({ userId: id });
+    expect(await codeOf(users().getUserByID({ userId: id }))).toBe(Code.NotFound);
+    expect(await codeOf(users().deleteUser({ userId: id }))).toBe(Code.NotFound);
+  });
+
+  it('sets, verifies and removes a phone; resend needs a pending code', async () => {
+    const { userId } = await users().addHumanUser({ username: unique('ph'), profile: { givenName: 'P', familyName: 'H' }, email: { email: 'p@example.com', verification: { case: 'isVerified', value: true } } });
+    expect(await codeOf(users().removePhone({ userId }))).toBe(Code.FailedPrecondition);
+    expect(await codeOf(users().setPhone({ userId, phone: '+41791234567' }))).toBe(Code.FailedPrecondition); // no SMS channel
+    const set = await users().setPhone({ userId, phone: '+41791234567', verification: { case: 'returnCode', value: {} } });
+    expect(set.verificationCode).toMatch(/^[A-Z0-9]{6}$/);
+    const resent = await users().resendPhoneCode({ userId, verification: { case: 'returnCode', value: {} } });
+    expect(await codeOf(users().verifyPhone({ userId, verificationCode: set.verificationCode! }))).toBe(Code.InvalidArgument); // replaced
+    await users().verifyPhone({ userId, verificationCode: resent.verificationCode! });
+    expect(await codeOf(users().resendPhoneCode({ userId, verification: { case: 'returnCode', value: {} } }))).toBe(Code.FailedPrecondition);
+    await users().removePhone({ userId });
+    const got = await users().getUserByID({ userId });
+    expect(got.user?.type.case === 'human' && got.user.type.value.phone?.phone).toBe('');
+  });
+
+  it('updates a human (UpdateHumanUser and UpdateUser) and refuses an update that changes nothing', async () => {
+    const { userId } = await users().addHumanUser({ username: unique('up'), profile: { givenName: 'U', familyName: 'P' }, email: { email: 'u@example.com', verification: { case: 'isVerified', value: true } } });
+    await users().updateHumanUser({ userId, profile: { givenName: 'Ursula', familyName: 'P', displayName: 'Ursula P' } });
+    const changed = await users().updateUser({ userId, userType: { case: 'human', value: { profile: { nickName: 'Uschi' }, email: { email: 'new@example.com', verification: { case: 'returnCode', value: {} } } } } });
+    expect(changed.emailCode).toMatch(/^[A-Z0-9]{6}$/);
+    const got = await users().getUserByID({ userId });
+    expect(got.user?.type.case === 'human' && got.user.type.value.profile).toMatchObject({ givenName: 'Ursula', nickName: 'Uschi', displayName: 'Ursula P' });
+    expect(got.user?.type.case === 'human' && got.user.type.value.email).toMatchObject({ email: 'new@example.com', isVerified: false });
+    expect(await codeOf(users().updateHumanUser({ userId, profile: { givenName: 'Ursula', familyName: 'P' } }))).toBe(Code.FailedPrecondition);
+  });
+
+  it('creates and updates a machine user with CreateUser/UpdateUser', async () => {
+    const username = unique('svc');
+    const created = await users().createUser({ organizationId: defaultOrg, username, userType: { case: 'machine', value: { name: 'Service', description: 'does things' } } });
+    await users().updateUser({ userId: created.id, userType: { case: 'machine', value: { description: 'does more' } } });
+    const got = await users().getUserByID({ userId: created.id });
+    expect(got.user?.type).toMatchObject({ case: 'machine', value: { name: 'Service', description: 'does more', hasSecret: false } });
+    expect(await codeOf(users().setEmail({ userId: created.id, email: 'x@example.com' }))).toBe(Code.FailedPrecondition);
+  });
+
+  it('sets, lists and deletes metadata', async () => {
+    const { userId } = await users().addHumanUser({ username: unique('md'), profile: { givenName: 'M', familyName: 'D' }, email: { email: 'md@example.com', verification: { case: 'isVerified', value: true } } });
+    await users().setUserMetadata({ userId, metadata: [{ key: 'team', value: new TextEncoder().encode('blue') }, { key: 'tier', value: new Uint8Array([1]) }] });
+    const listed = await users().listUserMetadata({ userId, filters: [{ filter: { case: 'keyFilter', value: { key: 'te', method: 2 } } }] });
+    expect(listed.metadata.map((m) => m.key)).toEqual(['team']);
+    expect(listed.pagination?.totalResult).toBe(1n);
+    await users().deleteUserMetadata({ userId, keys: ['team'] });
+    expect(await codeOf(users().deleteUserMetadata({ userId, keys: ['team'] }))).toBe(Code.NotFound);
+  });
+
+  it('runs the invite code flow for a user without password or verified email', async () => {
+    const { userId } = await users().addHumanUser({ username: unique('inv'), profile: { givenName: 'I', familyName: 'N' }, email: { email: 'inv@example.com', verification: { case: 'returnCode', value: {} } } });
+    const invite = await users().createInviteCode({ userId, verification: { case: 'returnCode', value: {} } });
+    expect(invite.inviteCode).toMatch(/^[A-Z0-9]{6}$/);
+    expect(await codeOf(users().resendInviteCode({ userId }))).toBe(Code.FailedPrecondition); // no email channel
+    await users().verifyInviteCode({ userId, verificationCode: invite.inviteCode! });
+    expect((await users().getUserByID({ userId })).user?.state).toBe(UserState.ACTIVE);
+    expect(await codeOf(users().createInviteCode({ userId, verification: { case: 'returnCode', value: {} } }))).toBe(Code.FailedPrecondition);
+  });
+});
+
+describe('users over REST, including the newer bindings', () => {
+  it('creates with POST /v2/users/new, patches with PATCH /v2/users/{id}, reads and deletes', async () => {
+    const username = unique('rest');
+    const created = await rest(server.baseUrl, 'POST', '/v2/users/new', {
+      token: server.adminPat,
+      body: { organizationId: defaultOrg, username, human: { profile: { givenName: 'Re', familyName: 'St' }, email: { email: `${username}@example.com`, isVerified: true }, password: { password: 'Sup3r!secret', changeRequired: true } } },
+    });
+    expect(created.status).toBe(200);
+    const id = created.body.id;
+    const patched = await rest(server.baseUrl, 'PATCH', `/v2/users/${id}`, { token: server.adminPat, body: { human: { profile: { nickName: 'Resty' } } } });
+    expect(patched.status).toBe(200);
+    const got = await rest(server.baseUrl, 'GET', `/v2/users/${id}`, { token: server.adminPat });
+    expect(got.status).toBe(200);
+    expect(got.body.user).toMatchObject({ userId: id, state: 'USER_STATE_ACTIVE', username, human: { profile: { nickName: 'Resty' }, passwordChangeRequired: true } });
+    expect(got.body.user.details.sequence).toMatch(/^\d+$/);
+    const missingName = await rest(server.baseUrl, 'POST', '/v2/users/human', { token: server.adminPat, body: { profile: { givenName: '', familyName: 'X' }, email: { email: 'x@example.com' } } });
+    expect(missingName.status).toBe(400);
+    expect(JSON.stringify(missingName.body)).toMatch(/given_name/);
+    expect((await rest(server.baseUrl, 'DELETE', `/v2/users/${id}`, { token: server.adminPat })).status).toBe(200);
+    expect((await rest(server.baseUrl, 'GET', `/v2/users/${id}`, { token: server.adminPat })).status).toBe(404);
+  });
+
+  it('shows login names with the org domain when the org is in another organization', async () => {
+    const org = await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: unique('LoginOrg') });
+    const res = await rest(server.baseUrl, 'POST', '/v2/users/human', {
+      token: server.adminPat,
+      body: { username: unique('ln'), organization: { orgId: org.id }, profile: { givenName: 'L', familyName: 'N' }, email: { email: 'ln@example.com', isVerified: true } },
+    });
+    expect(res.status).toBe(200);
+    const got = await rest(server.baseUrl, 'GET', `/v2/users/${res.body.userId}`, { token: server.adminPat });
+    expect(got.body.user.details.resourceOwner).toBe(org.id);
+  });
+});
+
