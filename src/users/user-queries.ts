@@ -83,28 +83,44 @@ const SELECT = `u.*, o.primary_domain AS org_primary_domain,
   false AS has_secret`; // TODO(USER-s3cr): from the machine secret once credentials store it
 const FROM = 'users u JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner';
 
+/** A verified domain of the user's org matching the text. */
+function orgDomainMatches(match: TextMatch, value: string, alias: string, domainColumn: string): Filter {
+  return {
+    op: 'exists',
+    from: column(`org_domains ${alias}`),
+    where: and(
+      { op: 'same', left: column(`${alias}.instance_id`), right: column('u.instance_id') },
+      { op: 'same', left: column(`${alias}.org_id`), right: column('u.resource_owner') },
+      { op: 'isTrue', column: column(`${alias}.is_verified`) },
+      { op: 'text', column: column(domainColumn), match, value },
+    ),
+  };
+}
+
+/**
+ * A login name is the username alone or `username@<verified org domain>`. An exact login name
+ * splits at the last `@`, so both halves use their indexes; other matches compare the joined text.
+ */
+function loginNameFilter(match: TextMatch, value: string): Filter {
+  const byUsername: Filter = { op: 'text', column: column('u.username'), match, value };
+  const at = value.lastIndexOf('@');
+  if ((match === 'equals' || match === 'equalsIgnoreCase') && at > 0) {
+    return {
+      op: 'or',
+      filters: [
+        byUsername,
+        and({ op: 'text', column: column('u.username'), match, value: value.slice(0, at) }, orgDomainMatches(match, value.slice(at + 1), 'ld', 'ld.domain')),
+      ],
+    };
+  }
+  if (match === 'equals' || match === 'equalsIgnoreCase') return byUsername;
+  return { op: 'or', filters: [byUsername, orgDomainMatches(match, value, 'ld', `u.username || '@' || ld.domain`)] };
+}
+
 function toFilter(f: UserFilter): Filter {
   switch (f.kind) {
     case 'text':
-      if (f.field === 'loginName') {
-        // A login name is the username alone or `username@<verified org domain>`.
-        return {
-          op: 'or',
-          filters: [
-            { op: 'text', column: column('u.username'), match: f.match, value: f.value },
-            {
-              op: 'exists',
-              from: column('org_domains ld'),
-              where: and(
-                { op: 'same', left: column('ld.instance_id'), right: column('u.instance_id') },
-                { op: 'same', left: column('ld.org_id'), right: column('u.resource_owner') },
-                { op: 'isTrue', column: column('ld.is_verified') },
-                { op: 'text', column: column(`u.username || '@' || ld.domain`), match: f.match, value: f.value },
-              ),
-            },
-          ],
-        };
-      }
+      if (f.field === 'loginName') return loginNameFilter(f.match, f.value);
       return { op: 'text', column: column(TEXT_COLUMNS[f.field]), match: f.match, value: f.value };
     case 'state':
       return f.state === 'deleted' ? { op: 'false' } : { op: 'eq', column: column('u.state'), value: f.state };

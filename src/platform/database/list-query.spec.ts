@@ -23,11 +23,11 @@ describe('page', () => {
 
 describe('filterSql', () => {
   it.each<[Filter, string, unknown[]]>([
-    [{ op: 'text', column: name, match: 'equals', value: 'Acme' }, 'o.name = $1', ['Acme']],
+    [{ op: 'text', column: name, match: 'equals', value: 'Acme' }, '(lower(o.name) = $1 AND o.name = $2)', ['acme', 'Acme']],
     [{ op: 'text', column: name, match: 'equalsIgnoreCase', value: 'Acme' }, 'lower(o.name) = $1', ['acme']],
-    [{ op: 'text', column: name, match: 'startsWith', value: 'a%_' }, 'o.name LIKE $1', ['a\\%\\_%']],
+    [{ op: 'text', column: name, match: 'startsWith', value: 'A%_' }, '(lower(o.name) LIKE $1 AND o.name LIKE $2)', ['a\\%\\_%', 'A\\%\\_%']],
     [{ op: 'text', column: name, match: 'containsIgnoreCase', value: 'X' }, 'lower(o.name) LIKE $1', ['%x%']],
-    [{ op: 'text', column: name, match: 'endsWith', value: 'z' }, 'o.name LIKE $1', ['%z']],
+    [{ op: 'text', column: name, match: 'endsWith', value: 'Z' }, '(lower(o.name) LIKE $1 AND o.name LIKE $2)', ['%z', '%Z']],
     [{ op: 'in', column: name, values: ['a', 'b'] }, 'o.name = ANY($1)', [['a', 'b']]],
     [{ op: 'not', filter: { op: 'eq', column: name, value: 'a' } }, 'NOT o.name = $1', ['a']],
     [{ op: 'or', filters: [] }, 'FALSE', []],

@@ -56,23 +56,30 @@ function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => '\\' + c);
 }
 
+/**
+ * Text matches compare `lower(column)`, so one trigram (or lower-case btree) index per column
+ * serves every match kind; a case-sensitive match adds the exact comparison as a recheck.
+ */
 function textSql(col: Column, match: TextMatch, value: string, param: (v: unknown) => string): string {
   const ignoreCase = match.endsWith('IgnoreCase');
   const kind = ignoreCase ? match.slice(0, -'IgnoreCase'.length) : match;
-  const lhs = ignoreCase ? `lower(${col})` : col;
-  const v = ignoreCase ? value.toLowerCase() : value;
-  switch (kind) {
-    case 'equals':
-      return `${lhs} = ${param(v)}`;
-    case 'startsWith':
-      return `${lhs} LIKE ${param(escapeLike(v) + '%')}`;
-    case 'contains':
-      return `${lhs} LIKE ${param('%' + escapeLike(v) + '%')}`;
-    case 'endsWith':
-      return `${lhs} LIKE ${param('%' + escapeLike(v))}`;
-    default:
-      throw new Error(`unknown text match ${match}`);
-  }
+  const pattern = (v: string): string => {
+    switch (kind) {
+      case 'equals':
+        return v;
+      case 'startsWith':
+        return escapeLike(v) + '%';
+      case 'contains':
+        return '%' + escapeLike(v) + '%';
+      case 'endsWith':
+        return '%' + escapeLike(v);
+      default:
+        throw new Error(`unknown text match ${match}`);
+    }
+  };
+  const op = kind === 'equals' ? '=' : 'LIKE';
+  const folded = `lower(${col}) ${op} ${param(pattern(value.toLowerCase()))}`;
+  return ignoreCase ? folded : `(${folded} AND ${col} ${op} ${param(pattern(value))})`;
 }
 
 /** Renders a filter as SQL, appending its values to `params` ($n placeholders). */

@@ -1,5 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+const SEARCHABLE = ['username', 'given_name', 'family_name', 'nick_name', 'display_name', 'email', 'phone'];
+
 /** Users: one-time codes, metadata, profile and password fields of the user API. */
 export class Users1764316800000 implements MigrationInterface {
   name = 'Users1764316800000';
@@ -9,13 +11,18 @@ export class Users1764316800000 implements MigrationInterface {
       ADD COLUMN gender smallint NOT NULL DEFAULT 0,
       ADD COLUMN password_changed_at timestamptz,
       ADD COLUMN mfa_init_skipped_at timestamptz`);
+    // Text searches compare lower(column) (see list-query.ts): one trigram index per searchable
+    // column serves equals, starts/ends with and contains, with or without case.
+    await q.query(`CREATE EXTENSION IF NOT EXISTS pg_trgm`);
+    for (const column of SEARCHABLE) {
+      await q.query(`CREATE INDEX users_${column}_trgm ON users USING gin (lower(${column}) gin_trgm_ops)`);
+    }
     await q.query(`CREATE INDEX users_email ON users (instance_id, lower(email))`);
-    await q.query(`CREATE INDEX users_phone ON users (instance_id, phone)`);
+    // Listing an org's users in username order, and counting them, from the index alone.
+    await q.query(`CREATE INDEX users_org_username ON users (instance_id, resource_owner, username)`);
     await q.query(`CREATE INDEX users_state ON users (instance_id, state)`);
     await q.query(`CREATE INDEX users_type ON users (instance_id, type)`);
     await q.query(`CREATE INDEX users_created ON users (instance_id, created_at)`);
-    await q.query(`CREATE INDEX users_names ON users (instance_id, lower(given_name), lower(family_name))`);
-    await q.query(`CREATE INDEX users_display_name ON users (instance_id, lower(display_name))`);
 
     await q.query(`CREATE TABLE user_codes (
       instance_id text NOT NULL,
@@ -43,7 +50,7 @@ export class Users1764316800000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE IF EXISTS user_metadata`);
     await q.query(`DROP TABLE IF EXISTS user_codes`);
-    for (const index of ['users_email', 'users_phone', 'users_state', 'users_type', 'users_created', 'users_names', 'users_display_name']) {
+    for (const index of ['users_email', 'users_org_username', 'users_state', 'users_type', 'users_created', ...SEARCHABLE.map((c) => `users_${c}_trgm`)]) {
       await q.query(`DROP INDEX IF EXISTS ${index}`);
     }
     await q.query(`ALTER TABLE users DROP COLUMN gender, DROP COLUMN password_changed_at, DROP COLUMN mfa_init_skipped_at`);
