@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Config } from '../platform/config/config.js';
 import { LOGGER } from '../platform/platform.module.js';
@@ -17,7 +17,7 @@ export const CHANNEL_SETTING: Readonly<Record<Channel, string>> = {
 
 /** The delivery channels this server has, from its settings, and sending through them. */
 @Injectable()
-export class DeliveryChannels implements OnApplicationShutdown {
+export class DeliveryChannels {
   private readonly mailer: SmtpMailer | undefined;
   private readonly sms: SmsProvider | undefined;
   private readonly settingSecrets: readonly string[];
@@ -53,7 +53,8 @@ export class DeliveryChannels implements OnApplicationShutdown {
     }
   }
 
-  onApplicationShutdown(): void {
+  /** Called by the delivery worker once it has stopped sending. */
+  close(): void {
     this.mailer?.close();
   }
 }

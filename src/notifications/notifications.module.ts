@@ -1,23 +1,17 @@
-import { Global, Injectable, Module } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { FailedPrecondition } from '../platform/errors/domain-error.js';
-import { Notifier, type OutboundNotification } from './notifier.js';
+import { Global, Module } from '@nestjs/common';
+import { DeliveryChannels } from './channels.js';
+import { NotificationDelivery } from './delivery-worker.js';
+import { Notifier } from './notifier.js';
+import { OutboxNotifier } from './outbox-notifier.js';
 
-/** With no delivery channel configured, asking to send is refused loudly, never dropped. */
-@Injectable()
-export class UnconfiguredNotifier extends Notifier {
-  async enqueue(_tx: EntityManager, _instanceId: string, notification: OutboundNotification): Promise<void> {
-    const settings = notification.channel === 'email' ? 'PORTCULLIS_SMTP_HOST' : 'PORTCULLIS_SMS_WEBHOOK_URL';
-    throw FailedPrecondition(
-      'NOTIF-n0chn',
-      `no ${notification.channel} delivery channel is configured (set ${settings}); ask for the code to be returned instead`,
-    );
-  }
-}
-
+/**
+ * Email and SMS delivery of codes. Other modules inject `Notifier` and call
+ * `enqueue(tx, instanceId, notification)` inside their own transaction; `DeliveryChannels.has()`
+ * tells beforehand whether a channel is configured. The worker sends after commit.
+ */
 @Global()
 @Module({
-  providers: [{ provide: Notifier, useClass: UnconfiguredNotifier }],
-  exports: [Notifier],
+  providers: [DeliveryChannels, OutboxNotifier, { provide: Notifier, useExisting: OutboxNotifier }, NotificationDelivery],
+  exports: [Notifier, DeliveryChannels],
 })
 export class NotificationsModule {}

@@ -80,7 +80,7 @@ const SORT_COLUMNS: Record<UserSort, string> = {
 /** The row plus its org's primary domain and verified domains (for login names). */
 const SELECT = `u.*, o.primary_domain AS org_primary_domain,
   ARRAY(SELECT d.domain FROM org_domains d WHERE d.instance_id = u.instance_id AND d.org_id = u.resource_owner AND d.is_verified ORDER BY d.domain) AS org_domains,
-  false AS has_secret`; // TODO(USER-s3cr): from the machine secret once credentials store it
+  EXISTS (SELECT 1 FROM machine_secrets s WHERE s.instance_id = u.instance_id AND s.user_id = u.id) AS has_secret`;
 const FROM = 'users u JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner';
 
 /** A verified domain of the user's org matching the text. */

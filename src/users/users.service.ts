@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { hashToken, randomToken } from '../platform/crypto/master-key.js';
 import { isUniqueViolation, underSavepoint } from '../platform/database/pg-errors.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { invalidField } from '../platform/errors/domain-error.js';
@@ -9,6 +8,7 @@ import { IdGenerator } from '../platform/ids/id-generator.js';
 import { type Caller } from '../platform/rpc/call-context.js';
 import { Notifier, type NotificationTemplate } from '../notifications/notifier.js';
 import { Policies } from '../settings/policies.js';
+import { insertPersonalAccessToken } from './credentials/machine-credentials.service.js';
 import { PasswordHasher } from './passwords.js';
 import { passwordProblems } from './password-policy.js';
 import { PersonalAccessToken } from './personal-access-token.entity.js';
@@ -420,11 +420,7 @@ export class UsersService {
 
   /** Creates a PAT for a machine user; the token is returned once and stored only as a hash. */
   async addPersonalAccessToken(tx: EntityManager, caller: Caller, user: { id: string; resourceOwner: string }, expiresAt: Date): Promise<{ id: string; token: string }> {
-    const id = this.ids.next();
-    const token = randomToken(48);
-    await tx.insert(PersonalAccessToken, {
-      instanceId: caller.instance.id, id, userId: user.id, resourceOwner: user.resourceOwner, tokenHash: hashToken(token), expiresAt, createdAt: new Date(),
-    });
+    const { id, token } = await insertPersonalAccessToken(tx, this.ids, caller.instance.id, user, expiresAt, new Date());
     await this.store.push(tx, caller, user, [{ type: 'user.personal.access.token.added', payload: { tokenId: id, expiration: expiresAt.toISOString() } }]);
     return { id, token };
   }

@@ -31,7 +31,8 @@ async function ensureTemplate(admin: pg.Client, adminUrl: string, template: stri
 export async function cloneDatabase(): Promise<string> {
   const adminUrl = process.env.PORTCULLIS_TEST_ADMIN_URL!;
   const template = process.env.PORTCULLIS_TEST_TEMPLATE!;
-  const name = `portcullis_t_${randomBytes(6).toString('hex')}`;
+  // Named after the run's template, so a run's teardown drops its own clones and no one else's.
+  const name = `${template}_t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {

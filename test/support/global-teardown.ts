@@ -8,8 +8,8 @@ export default async function globalTeardown(): Promise<void> {
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
     const { rows } = await admin.query(
-      `SELECT datname FROM pg_database WHERE datname LIKE 'portcullis\\_t\\_%' OR datname LIKE $1`,
-      [`${template}%`],
+      `SELECT datname FROM pg_database WHERE datname = $1 OR datname = $1 || '_building' OR starts_with(datname, $1 || '_t_')`,
+      [template],
     );
     for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
     await admin.end();

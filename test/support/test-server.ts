@@ -10,13 +10,22 @@ export interface TestServer extends RunningServer {
   /** The bootstrap machine admin's PAT (IAM_OWNER). */
   readonly adminPat: string;
   readonly baseUrl: string;
+  /** Where it keeps its data: give them to `bootTestServer` to start another process on them. */
+  readonly databaseUrl: string;
+  readonly dataDir: string;
 }
 
-/** Boots the real server on a random port against a fresh database clone. */
-export async function bootTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'portcullis-srv-'));
+/**
+ * Boots the real server on a random port against a fresh database clone or, with `sameDataAs`,
+ * on the database and data dir of an earlier server (a restart, or a second process beside it).
+ */
+export async function bootTestServer(
+  env: Record<string, string> = {},
+  sameDataAs?: Pick<TestServer, 'databaseUrl' | 'dataDir'>,
+): Promise<TestServer> {
+  const dataDir = sameDataAs?.dataDir ?? mkdtempSync(join(tmpdir(), 'portcullis-srv-'));
   const config = loadConfig({
-    PORTCULLIS_DATABASE_URL: await cloneDatabase(),
+    PORTCULLIS_DATABASE_URL: sameDataAs?.databaseUrl ?? (await cloneDatabase()),
     PORTCULLIS_PORT: '0',
     PORTCULLIS_HOST: '127.0.0.1',
     PORTCULLIS_DATA_DIR: dataDir,
@@ -30,5 +39,7 @@ export async function bootTestServer(env: Record<string, string> = {}): Promise<
     close: server.close,
     adminPat: readFileSync(config.patPath, 'utf8').trim(),
     baseUrl: `http://127.0.0.1:${server.port}`,
+    databaseUrl: config.databaseUrl!,
+    dataDir: config.dataDir,
   };
 }

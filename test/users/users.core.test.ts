@@ -124,6 +124,8 @@ describe.each(['grpc', 'connect-h1'] as const)('users over %s', (transport) => {
     await users().updateUser({ userId: created.id, userType: { case: 'machine', value: { description: 'does more' } } });
     const got = await users().getUserByID({ userId: created.id });
     expect(got.user?.type).toMatchObject({ case: 'machine', value: { name: 'Service', description: 'does more', hasSecret: false } });
+    await users().addSecret({ userId: created.id });
+    expect((await users().getUserByID({ userId: created.id })).user?.type).toMatchObject({ case: 'machine', value: { hasSecret: true } });
     expect(await codeOf(users().setEmail({ userId: created.id, email: 'x@example.com' }))).toBe(Code.FailedPrecondition);
   });
 

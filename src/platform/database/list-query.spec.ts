@@ -31,6 +31,7 @@ describe('filterSql', () => {
     [{ op: 'in', column: name, values: ['a', 'b'] }, 'o.name = ANY($1)', [['a', 'b']]],
     [{ op: 'not', filter: { op: 'eq', column: name, value: 'a' } }, 'NOT o.name = $1', ['a']],
     [{ op: 'or', filters: [] }, 'FALSE', []],
+    [{ op: 'cmp', column: column('t.created_at'), operator: '<=', value: new Date(0) }, 't.created_at <= $1', [new Date(0)]],
     [
       {
         op: 'exists',

@@ -27,6 +27,8 @@ export type Filter =
   | { readonly op: 'not'; readonly filter: Filter }
   | { readonly op: 'text'; readonly column: Column; readonly match: TextMatch; readonly value: string }
   | { readonly op: 'eq'; readonly column: Column; readonly value: string | number | boolean }
+  /** An ordering comparison, e.g. timestamps before/after a given instant. */
+  | { readonly op: 'cmp'; readonly column: Column; readonly operator: '=' | '<' | '<=' | '>' | '>='; readonly value: string | number | Date }
   | { readonly op: 'in'; readonly column: Column; readonly values: readonly (string | number)[] }
   /** Two columns equal, e.g. to correlate a sub-select with its outer row. */
   | { readonly op: 'same'; readonly left: Column; readonly right: Column }
@@ -101,6 +103,8 @@ export function filterSql(filter: Filter, params: unknown[]): string {
       return `${filter.column} = ${param(filter.value)}`;
     case 'in':
       return `${filter.column} = ANY(${param([...filter.values])})`;
+    case 'cmp':
+      return `${filter.column} ${filter.operator} ${param(filter.value)}`;
     case 'same':
       return `${filter.left} = ${filter.right}`;
     case 'isTrue':

@@ -1,3 +1,7 @@
 // Entities and migrations of this module, collected by src/schema.ts.
-export const CREDENTIALS_ENTITIES: Function[] = [];
-export const CREDENTIALS_MIGRATIONS: Function[] = [];
+import { MachineKey } from './machine-key.entity.js';
+import { MachineSecret } from './machine-secret.entity.js';
+import { UserCredentials1764489600000 } from './migrations/1764489600000-user-credentials.js';
+
+export const CREDENTIALS_ENTITIES: Function[] = [MachineKey, MachineSecret];
+export const CREDENTIALS_MIGRATIONS: Function[] = [UserCredentials1764489600000];

@@ -1,0 +1,252 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { Config } from '../platform/config/config.js';
+import { MasterKey } from '../platform/crypto/master-key.js';
+import { LOGGER } from '../platform/platform.module.js';
+import { DeliveryChannels, type Channel } from './channels.js';
+import { OUTBOX_NOTIFY_CHANNEL, type SealedNotification } from './outbox-notifier.js';
+import { scrubSecrets } from './templates.js';
+
+/** Fallback when a NOTIFY is missed (listener connection lost, another process's commit racing ours). */
+const POLL_MS = 5_000;
+/** Never re-check sooner than this: due rows locked by another process would make us spin. */
+const MIN_WAIT_MS = 200;
+/** Rows sent at once by one process, each in its own transaction. */
+const LANES = 4;
+const MAX_RETRY_DELAY_S = 3_600;
+const LISTEN_RETRY_MS = 5_000;
+/** Finished rows (payload already cleared) are kept this long for operators, then deleted. */
+const KEEP_FINISHED_DAYS = 7;
+const PRUNE_EVERY_MS = 3_600_000;
+
+interface ClaimedRow {
+  instance_id: string;
+  id: string;
+  channel: Channel;
+  template: string;
+  payload: string;
+  attempts: number;
+}
+
+/** Seconds to wait after the `attempts`-th failed attempt: base, 2×base, 4×base, … capped at an hour. */
+export function retryDelaySeconds(attempts: number, baseSeconds: number): number {
+  return Math.min(MAX_RETRY_DELAY_S, baseSeconds * 2 ** Math.min(attempts - 1, 30));
+}
+
+/**
+ * Sends committed outbox rows. Each process LISTENs for the NOTIFY that `enqueue` sends in the
+ * writing transaction, and polls as a fallback. A row is claimed with `FOR UPDATE SKIP LOCKED`
+ * and its lock held while it is sent and marked, so processes sharing a database never send one
+ * row twice; a process that dies mid-send releases the lock and the row is sent again later
+ * (at-least-once, as any outbox). Failures back off exponentially; after
+ * PORTCULLIS_NOTIFICATION_MAX_ATTEMPTS the row is marked failed. Sent and failed rows lose
+ * their sealed payload at once and are pruned after a week.
+ */
+@Injectable()
+export class NotificationDelivery implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log: Logger;
+  private running = false;
+  private current: Promise<void> | undefined;
+  private wakeAgain = false;
+  private timer: NodeJS.Timeout | undefined;
+  private listener: { runner: QueryRunner; client: pg.PoolClient; onNotification: (m: pg.Notification) => void; onError: (e: Error) => void } | undefined;
+  private listenTimer: NodeJS.Timeout | undefined;
+  private listening: Promise<void> | undefined;
+  private lastPrune = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly channels: DeliveryChannels,
+    private readonly masterKey: MasterKey,
+    private readonly config: Config,
+    @Inject(LOGGER) log: Logger,
+  ) {
+    this.log = log.child({ component: 'notifications' });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const channels = this.channels.configured;
+    if (!channels.length) {
+      this.log.debug('no notification channel configured; the delivery worker is off');
+      return;
+    }
+    this.running = true;
+    await (this.listening = this.listen());
+    this.wake();
+    this.log.info({ channels }, 'notification delivery started');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    clearTimeout(this.timer);
+    clearTimeout(this.listenTimer);
+    await this.current;
+    await this.listening;
+    await this.unlisten();
+    this.channels.close();
+  }
+
+  /** Looks for due rows now, or right after the pass in progress. */
+  wake(): void {
+    if (!this.running) return;
+    if (this.current) {
+      this.wakeAgain = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.current = this.pass().finally(() => (this.current = undefined));
+  }
+
+  private async pass(): Promise<void> {
+    let wait = POLL_MS;
+    try {
+      do {
+        this.wakeAgain = false;
+        await Promise.all(Array.from({ length: LANES }, () => this.lane()));
+      } while (this.wakeAgain && this.running);
+      await this.pruneIfDue();
+      wait = await this.msUntilNextDue();
+    } catch (err) {
+      this.log.error({ err }, 'notification delivery pass failed; trying again shortly');
+    }
+    if (this.wakeAgain) wait = 0;
+    if (this.running) this.timer = setTimeout(() => this.wake(), wait);
+  }
+
+  private async lane(): Promise<void> {
+    while (this.running && (await this.deliverOne())) {
+      /* next row */
+    }
+  }
+
+  /** Claims, sends and marks one due row; false when there was none to claim. */
+  private deliverOne(): Promise<boolean> {
+    return this.dataSource.transaction('READ COMMITTED', async (tx) => {
+      const [row] = (await tx.query(
+        `SELECT instance_id, id, channel, template, payload, attempts
+           FROM notification_outbox
+          WHERE state = 'pending' AND next_attempt_at <= now() AND channel = ANY($1)
+          ORDER BY next_attempt_at
+          LIMIT 1
+          FOR UPDATE SKIP LOCKED`,
+        [this.channels.configured],
+      )) as ClaimedRow[];
+      if (!row) return false;
+      const attempts = row.attempts + 1;
+      const meta = { instanceId: row.instance_id, notificationId: row.id, channel: row.channel, template: row.template, attempts };
+
+      let notification: SealedNotification;
+      try {
+        notification = JSON.parse(this.masterKey.decrypt(row.payload)) as SealedNotification;
+      } catch {
+        // Retrying cannot help: the key that sealed it is gone.
+        await this.finish(tx, row, 'failed', attempts, 'the payload cannot be opened with the current master key');
+        this.log.error(meta, 'notification payload cannot be decrypted (was PORTCULLIS_MASTERKEY changed?); marked failed');
+        return true;
+      }
+
+      try {
+        await this.channels.deliver(notification);
+      } catch (err) {
+        const secrets = [notification.to, ...Object.values(notification.data), ...this.channels.secrets];
+        const error = scrubSecrets(err instanceof Error ? err.message : String(err), secrets);
+        if (attempts >= this.config.notificationMaxAttempts) {
+          await this.finish(tx, row, 'failed', attempts, error);
+          this.log.error({ ...meta, error }, 'notification delivery failed for the last time; marked failed');
+        } else {
+          const delay = retryDelaySeconds(attempts, this.config.notificationRetrySeconds);
+          await tx.query(
+            `UPDATE notification_outbox
+                SET attempts = $3, last_error = $4, next_attempt_at = clock_timestamp() + make_interval(secs => $5), changed_at = clock_timestamp()
+              WHERE instance_id = $1 AND id = $2`,
+            [row.instance_id, row.id, attempts, error, delay],
+          );
+          this.log.warn({ ...meta, error, retryInSeconds: delay }, 'notification delivery failed; will retry');
+        }
+        return true;
+      }
+      await this.finish(tx, row, 'sent', attempts, null);
+      this.log.info(meta, 'notification sent');
+      return true;
+    });
+  }
+
+  /** A finished row keeps no secret: its payload is cleared. */
+  private async finish(tx: EntityManager, row: ClaimedRow, state: 'sent' | 'failed', attempts: number, error: string | null): Promise<void> {
+    await tx.query(
+      `UPDATE notification_outbox
+          SET state = $3, attempts = $4, last_error = $5, payload = NULL, changed_at = clock_timestamp()
+        WHERE instance_id = $1 AND id = $2`,
+      [row.instance_id, row.id, state, attempts, error],
+    );
+  }
+
+  private async msUntilNextDue(): Promise<number> {
+    const [{ ms }] = (await this.dataSource.query(
+      `SELECT EXTRACT(EPOCH FROM (min(next_attempt_at) - clock_timestamp())) * 1000 AS ms
+         FROM notification_outbox
+        WHERE state = 'pending' AND channel = ANY($1)`,
+      [this.channels.configured],
+    )) as { ms: string | null }[];
+    if (ms === null) return POLL_MS;
+    return Math.min(POLL_MS, Math.max(MIN_WAIT_MS, Math.ceil(Number(ms))));
+  }
+
+  private async pruneIfDue(): Promise<void> {
+    if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = Date.now();
+    const [, deleted] = (await this.dataSource.query(
+      `DELETE FROM notification_outbox WHERE state <> 'pending' AND changed_at < now() - make_interval(days => $1)`,
+      [KEEP_FINISHED_DAYS],
+    )) as [unknown, number];
+    if (deleted) this.log.info({ deleted }, 'pruned finished notifications');
+  }
+
+  /** One pooled connection LISTENs; if it drops, polling carries on and we listen again. */
+  private async listen(): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as pg.PoolClient;
+      const onNotification = (message: pg.Notification) => {
+        if (message.channel === OUTBOX_NOTIFY_CHANNEL) this.wake();
+      };
+      const onError = (err: Error) => {
+        this.log.warn({ err }, 'notification listener connection lost; polling until it is back');
+        void this.unlisten().then(() => this.scheduleListen());
+      };
+      client.on('notification', onNotification);
+      client.on('error', onError);
+      this.listener = { runner, client, onNotification, onError };
+      await runner.query(`LISTEN ${OUTBOX_NOTIFY_CHANNEL}`);
+      if (!this.running) await this.unlisten(); // shut down while connecting
+    } catch (err) {
+      this.log.warn({ err }, 'cannot LISTEN for notifications; polling until it works');
+      if (this.listener?.runner === runner) await this.unlisten();
+      else await runner.release().catch(() => undefined);
+      this.scheduleListen();
+    }
+  }
+
+  private scheduleListen(): void {
+    if (!this.running) return;
+    clearTimeout(this.listenTimer);
+    this.listenTimer = setTimeout(() => (this.listening = this.listen()), LISTEN_RETRY_MS);
+  }
+
+  private async unlisten(): Promise<void> {
+    const listener = this.listener;
+    if (!listener) return;
+    this.listener = undefined;
+    try {
+      if (!listener.runner.isReleased) await listener.runner.query(`UNLISTEN ${OUTBOX_NOTIFY_CHANNEL}`);
+    } catch {
+      /* the connection is gone: nothing to undo on it */
+    }
+    listener.client.removeListener('notification', listener.onNotification);
+    listener.client.removeListener('error', listener.onError);
+    await listener.runner.release().catch(() => undefined);
+  }
+}

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { MasterKey } from '../platform/crypto/master-key.js';
+import { FailedPrecondition, invalidField } from '../platform/errors/domain-error.js';
+import { IdGenerator } from '../platform/ids/id-generator.js';
+import { CHANNEL_SETTING, DeliveryChannels } from './channels.js';
+import { Notifier, type OutboundNotification } from './notifier.js';
+import { OutboxNotification } from './outbox.entity.js';
+import { urlTemplateProblems } from './templates.js';
+
+/** The PostgreSQL NOTIFY channel that wakes the delivery workers when a transaction commits rows. */
+export const OUTBOX_NOTIFY_CHANNEL = 'portcullis_notification_outbox';
+
+/** What is sealed into a row's payload: the whole notification, so the worker can render and send it. */
+export type SealedNotification = OutboundNotification;
+
+/**
+ * Writes notifications into the outbox in the caller's transaction. Nothing is sent from here:
+ * the delivery worker sends rows once they are committed, so a rolled-back change sends nothing.
+ */
+@Injectable()
+export class OutboxNotifier extends Notifier {
+  constructor(
+    private readonly channels: DeliveryChannels,
+    private readonly masterKey: MasterKey,
+    private readonly ids: IdGenerator,
+  ) {
+    super();
+  }
+
+  async enqueue(tx: EntityManager, instanceId: string, notification: OutboundNotification): Promise<void> {
+    if (!this.channels.has(notification.channel)) {
+      throw FailedPrecondition(
+        'NOTIF-n0chn',
+        `no ${notification.channel} delivery channel is configured (set ${CHANNEL_SETTING[notification.channel]}); ask for the code to be returned instead`,
+      );
+    }
+    if (!notification.to.trim() || /[\u0000-\u001f\u007f]/.test(notification.to)) {
+      throw invalidField('NOTIF-t0rcp', 'to', `is not a valid ${notification.channel === 'email' ? 'email address' : 'phone number'}`);
+    }
+    if (notification.urlTemplate !== undefined) {
+      const problems = urlTemplateProblems(notification.urlTemplate);
+      if (problems.length) throw invalidField('NOTIF-url7p', 'urlTemplate', problems.join('; '));
+    }
+    const sealed: SealedNotification = {
+      channel: notification.channel,
+      to: notification.to,
+      template: notification.template,
+      userId: notification.userId,
+      orgId: notification.orgId,
+      data: { ...notification.data },
+      ...(notification.urlTemplate !== undefined ? { urlTemplate: notification.urlTemplate } : {}),
+    };
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(OutboxNotification)
+      .values({
+        instanceId,
+        id: this.ids.next(),
+        channel: notification.channel,
+        template: notification.template,
+        userId: notification.userId,
+        orgId: notification.orgId,
+        payload: this.masterKey.encrypt(JSON.stringify(sealed)),
+        state: 'pending',
+        attempts: 0,
+        nextAttemptAt: () => 'now()',
+        createdAt: () => 'now()',
+        changedAt: () => 'now()',
+      })
+      .execute();
+    // Delivered to listeners only if and when this transaction commits.
+    await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_NOTIFY_CHANNEL, instanceId]);
+  }
+}

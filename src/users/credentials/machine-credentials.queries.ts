@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { visibleOrgs } from '../../platform/authz/authorize.js';
+import { and, column, fetchPage, listSql, type Filter, type Page } from '../../platform/database/list-query.js';
+import { Transactions } from '../../platform/database/transactions.js';
+import { invalidField } from '../../platform/errors/domain-error.js';
+import type { Caller } from '../../platform/rpc/call-context.js';
+
+export type TimestampComparison = 'equals' | 'after' | 'afterOrEquals' | 'before' | 'beforeOrEquals';
+
+/** The filters ListPersonalAccessTokens and ListKeys share (zitadel.filter.v2 IDFilter/TimestampFilter). */
+export type CredentialFilter =
+  | { readonly kind: 'id' | 'userId' | 'orgId'; readonly id: string }
+  | { readonly kind: 'created' | 'expires'; readonly comparison: TimestampComparison; readonly at: Date; readonly field: string };
+
+export type CredentialSort = 'creationDate' | 'id' | 'userId' | 'orgId' | 'expirationDate';
+
+/** A PAT or key as listed: never its secret part. */
+export interface CredentialRow {
+  readonly id: string;
+  readonly userId: string;
+  readonly organizationId: string;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+}
+
+/** Whitelisted table expressions and columns of the two listable credentials. */
+const TABLES = {
+  pat: { from: 'personal_access_tokens c', select: 'c.id, c.user_id, c.resource_owner, c.created_at, c.expires_at' },
+  key: { from: 'machine_keys c', select: 'c.id, c.user_id, c.resource_owner, c.created_at, c.expires_at' },
+} as const;
+
+const COLUMNS = {
+  id: 'c.id',
+  userId: 'c.user_id',
+  orgId: 'c.resource_owner',
+  created: 'c.created_at',
+  expires: 'c.expires_at',
+} as const;
+
+const SORT_COLUMNS: Record<CredentialSort, string> = {
+  creationDate: COLUMNS.created,
+  id: COLUMNS.id,
+  userId: COLUMNS.userId,
+  orgId: COLUMNS.orgId,
+  expirationDate: COLUMNS.expires,
+};
+
+const OPERATORS: Record<TimestampComparison, '=' | '<' | '<=' | '>' | '>='> = { equals: '=', after: '>', afterOrEquals: '>=', before: '<', beforeOrEquals: '<=' };
+
+/** A timestamp comparison; equality is to the millisecond, the precision of the API's timestamps. */
+function timestampFilter(col: string, comparison: TimestampComparison, at: Date, field: string): Filter {
+  if (Number.isNaN(at.getTime())) throw invalidField('CRED-t5nan', field, 'is not a valid timestamp');
+  const lhs = comparison === 'equals' ? `date_trunc('milliseconds', ${col})` : col;
+  return { op: 'cmp', column: column(lhs), operator: OPERATORS[comparison], value: at };
+}
+
+function credentialFilter(f: CredentialFilter): Filter {
+  switch (f.kind) {
+    case 'id':
+    case 'userId':
+    case 'orgId':
+      return { op: 'eq', column: column(COLUMNS[f.kind]), value: f.id };
+    case 'created':
+    case 'expires':
+      return timestampFilter(COLUMNS[f.kind], f.comparison, f.at, f.field);
+  }
+}
+
+/**
+ * ListPersonalAccessTokens and ListKeys: across users, limited to the orgs where the caller has
+ * user.read, plus the caller's own credentials (a machine user may see what it may add).
+ */
+@Injectable()
+export class MachineCredentialsQueries {
+  constructor(private readonly tx: Transactions) {}
+
+  list(
+    caller: Caller,
+    kind: keyof typeof TABLES,
+    filters: readonly CredentialFilter[],
+    sort: CredentialSort,
+    page: Page,
+  ): Promise<{ rows: CredentialRow[]; total: bigint }> {
+    const visible = visibleOrgs(caller, 'user.read');
+    const own = caller.principal?.userId;
+    const scope: Filter =
+      visible === 'all'
+        ? { op: 'true' }
+        : {
+            op: 'or',
+            filters: [
+              { op: 'in', column: column(COLUMNS.orgId), values: visible },
+              ...(own ? [{ op: 'eq', column: column(COLUMNS.userId), value: own } as const] : []),
+            ],
+          };
+    const where = and({ op: 'eq', column: column('c.instance_id'), value: caller.instance.id }, scope, ...filters.map(credentialFilter));
+    const table = TABLES[kind];
+    const q = listSql({ select: table.select, from: table.from, where, sort: column(SORT_COLUMNS[sort]), tieBreaker: column(COLUMNS.id), page });
+    return fetchPage<{ id: string; user_id: string; resource_owner: string; created_at: Date; expires_at: Date }>(this.tx.reader, q).then(
+      ({ rows, total }) => ({
+        total,
+        rows: rows.map((r) => ({ id: r.id, userId: r.user_id, organizationId: r.resource_owner, createdAt: r.created_at, expiresAt: r.expires_at })),
+      }),
+    );
+  }
+}

@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Org } from '../../orgs/org.entity.js';
+import { Policies } from '../../settings/policies.js';
+import { loginNames } from '../core/login-names.js';
+import type { User } from '../user.entity.js';
+
+/**
+ * The account name authenticators show (TOTP label, WebAuthn user name): the user's preferred
+ * login name, or the email when there is none, as ZITADEL's `GenerateLoginName`.
+ */
+@Injectable()
+export class AccountNames {
+  constructor(private readonly policies: Policies) {}
+
+  async of(db: EntityManager, instanceId: string, user: Pick<User, 'username' | 'resourceOwner' | 'email'>): Promise<string> {
+    const org = await db
+      .getRepository(Org)
+      .createQueryBuilder('o')
+      .select(['o.primaryDomain'])
+      .where('o.instance_id = :i AND o.id = :id', { i: instanceId, id: user.resourceOwner })
+      .getOne();
+    const settings = await this.policies.domainSettings(instanceId, user.resourceOwner);
+    const name = loginNames(user.username, [], org?.primaryDomain ?? '', settings.userLoginMustBeDomain && !!org).preferred;
+    return name || user.email || user.username;
+  }
+}

@@ -1,0 +1,77 @@
+import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
+import { UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
+import { bootTestServer, type TestServer } from '../support/test-server.js';
+import { client, rest } from '../support/clients.js';
+import { MailCatcher, SmsWebhook, uniqueEmail, uniquePhone } from '../support/receivers.js';
+
+let smtp: MailCatcher;
+let sms: SmsWebhook;
+let server: TestServer;
+
+beforeAll(async () => {
+  smtp = await new MailCatcher().start();
+  sms = await new SmsWebhook().start();
+  server = await bootTestServer({
+    PORTCULLIS_SMTP_HOST: '127.0.0.1',
+    PORTCULLIS_SMTP_PORT: String(smtp.port),
+    PORTCULLIS_SMTP_TLS: 'none',
+    PORTCULLIS_SMS_WEBHOOK_URL: sms.url,
+    PORTCULLIS_NOTIFICATION_RETRY_SECONDS: '1',
+  });
+});
+afterAll(async () => {
+  await server?.close();
+  await smtp?.stop();
+  await sms?.stop();
+});
+
+const codeIn = (text: string | undefined) => /\b([A-Z0-9]{6})\b/.exec(text ?? '')?.[1];
+
+describe('user codes delivered over real channels', () => {
+  it('emails the verification code of a new user, which then verifies the email (gRPC)', async () => {
+    const email = uniqueEmail('newuser');
+    const users = client(UserService, 'grpc', server.baseUrl, server.adminPat);
+    const created = await users.addHumanUser({
+      username: email,
+      profile: { givenName: 'Mail', familyName: 'Box' },
+      email: { email, verification: { case: 'sendCode', value: { urlTemplate: 'https://app.example.com/verify?user={{.UserID}}&code={{.Code}}' } } },
+    });
+    expect(created.emailCode).toBeUndefined();
+    const [mail] = await smtp.waitFor(email);
+    const code = codeIn(mail.text);
+    expect(code).toBeDefined();
+    expect(mail.text).toContain(`https://app.example.com/verify?user=${created.userId}&code=${code}`);
+    expect(mail.html || '').toContain(`https://app.example.com/verify?user=${created.userId}&#38;code=${code}`);
+    await users.verifyEmail({ userId: created.userId, verificationCode: code! });
+    expect((await users.getUserByID({ userId: created.userId })).user?.state).toBe(UserState.ACTIVE);
+  });
+
+  it('texts the phone verification code through the SMS webhook (Connect)', async () => {
+    const users = client(UserService, 'connect-h1', server.baseUrl, server.adminPat);
+    const { userId } = await users.addHumanUser({ username: uniqueEmail('phone'), profile: { givenName: 'P', familyName: 'H' }, email: { email: uniqueEmail('p'), verification: { case: 'isVerified', value: true } } });
+    const phone = uniquePhone();
+    await users.setPhone({ userId, phone });
+    const received = await sms.waitFor(phone);
+    const code = codeIn(received[0].body.text);
+    await users.verifyPhone({ userId, verificationCode: code! });
+    const got = await users.getUserByID({ userId });
+    expect(got.user?.type.case === 'human' && got.user.type.value.phone?.isVerified).toBe(true);
+  });
+
+  it('sends a new email code on request and an invite code by REST', async () => {
+    const email = uniqueEmail('invite');
+    const created = await rest(server.baseUrl, 'POST', '/v2/users/human', {
+      token: server.adminPat,
+      body: { username: email, profile: { givenName: 'In', familyName: 'Vite' }, email: { email, returnCode: {} } },
+    });
+    const userId = created.body.userId;
+    expect((await rest(server.baseUrl, 'POST', `/v2/users/${userId}/email/resend`, { token: server.adminPat, body: { sendCode: {} } })).status).toBe(200);
+    const invite = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/invite_code`, { token: server.adminPat, body: { sendCode: {} } });
+    expect(invite.status).toBe(200);
+    const mails = await smtp.waitFor(email, 2);
+    const inviteCode = codeIn(mails.find((m) => /invit/i.test(m.subject ?? ''))?.text);
+    expect(inviteCode).toBeDefined();
+    const verified = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/invite_code/verify`, { token: server.adminPat, body: { verificationCode: inviteCode } });
+    expect(verified.status).toBe(200);
+  });
+});
