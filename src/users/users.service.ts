@@ -9,6 +9,7 @@ import { type Caller } from '../platform/rpc/call-context.js';
 import { Notifier, type NotificationTemplate } from '../notifications/notifier.js';
 import { Policies } from '../settings/policies.js';
 import { insertPersonalAccessToken } from './credentials/machine-credentials.service.js';
+import { PasswordsService, type NewPassword } from './credentials/passwords.service.js';
 import { PasswordHasher } from './passwords.js';
 import { passwordProblems } from './password-policy.js';
 import { PersonalAccessToken } from './personal-access-token.entity.js';
@@ -70,6 +71,7 @@ export interface HumanChanges {
   readonly profile?: Partial<ProfileInput>;
   readonly email?: { readonly email: string; readonly verification: Verification };
   readonly phone?: { readonly phone: string; readonly verification: Verification };
+  readonly password?: NewPassword;
 }
 
 const USERNAME_LOCK = 'username';
@@ -95,6 +97,7 @@ export class UsersService {
     private readonly notifier: Notifier,
     private readonly policies: Policies,
     private readonly hasher: PasswordHasher,
+    private readonly passwords: PasswordsService,
   ) {}
 
   // ---- creation ------------------------------------------------------------------------------
@@ -226,9 +229,11 @@ export class UsersService {
       let phoneCode: string | undefined;
       if (changes.email) emailCode = await this.changeEmail(tx, caller, user, changes.email.email, changes.email.verification, updates, events);
       if (changes.phone) phoneCode = await this.changePhone(tx, caller, user, changes.phone.phone, changes.phone.verification, updates, events);
-      if (!events.length) throw errors.nothingChanged();
+      if (!events.length && !changes.password) throw errors.nothingChanged();
       if (Object.keys(updates).length) await tx.update(User, { instanceId: caller.instance.id, id: user.id }, updates);
-      return { event: await this.store.push(tx, caller, user, events), emailCode, phoneCode };
+      let event = events.length ? await this.store.push(tx, caller, user, events) : undefined;
+      if (changes.password) event = await this.passwords.set(caller, user.id, changes.password, tx);
+      return { event: event!, emailCode, phoneCode };
     });
   }
 

@@ -118,6 +118,17 @@ describe.each(['grpc', 'connect-h1'] as const)('users over %s', (transport) => {
     expect(await codeOf(users().updateHumanUser({ userId, profile: { givenName: 'Ursula', familyName: 'P' } }))).toBe(Code.FailedPrecondition);
   });
 
+  it('changes profile and password together in UpdateUser, or neither when the password is weak', async () => {
+    const { userId } = await users().addHumanUser({ username: unique('pw'), profile: { givenName: 'P', familyName: 'W' }, email: { email: 'pw@example.com', verification: { case: 'isVerified', value: true } } });
+    const weak = await codeOf(users().updateUser({ userId, userType: { case: 'human', value: { profile: { nickName: 'weak' }, password: { passwordType: { case: 'password', value: { password: 'weak', changeRequired: false } } } } } }));
+    expect(weak).toBe(Code.InvalidArgument);
+    let got = await users().getUserByID({ userId });
+    expect(got.user?.type.case === 'human' && got.user.type.value.profile?.nickName).toBeUndefined();
+    await users().updateUser({ userId, userType: { case: 'human', value: { profile: { nickName: 'strong' }, password: { passwordType: { case: 'password', value: { password: 'Str0ng!Passw0rd', changeRequired: true } } } } } });
+    got = await users().getUserByID({ userId });
+    expect(got.user?.type.case === 'human' && got.user.type.value).toMatchObject({ profile: { nickName: 'strong' }, passwordChangeRequired: true });
+  });
+
   it('creates and updates a machine user with CreateUser/UpdateUser', async () => {
     const username = unique('svc');
     const created = await users().createUser({ organizationId: defaultOrg, username, userType: { case: 'machine', value: { name: 'Service', description: 'does things' } } });

@@ -10,7 +10,8 @@ import { UserQueries } from '../user-queries.js';
 import { UserServiceParts, type UserServiceImpl } from '../user-service-parts.js';
 import { newHuman, userFilter, userMessage, userSort, verification, userDetails } from '../users.mapper.js';
 import { UsersService, type HumanChanges } from '../users.service.js';
-import { orgNotFoundForUser } from '../users.errors.js';
+import { notYetSupported, orgNotFoundForUser } from '../users.errors.js';
+import type { NewPassword } from '../credentials/passwords.service.js';
 import type { WrittenEvent } from '../../platform/events/event-store.js';
 
 /**
@@ -52,8 +53,31 @@ type ProfileLike = { givenName?: string; familyName?: string; nickName?: string;
 type ContactLike = { email: string; verification: { case: string | undefined; value?: unknown } };
 type PhoneLike = { phone: string; verification: { case: string | undefined; value?: unknown } };
 
-function humanChanges(req: { username?: string; profile?: ProfileLike; email?: ContactLike; phone?: PhoneLike }): HumanChanges {
+type SetPasswordLike = {
+  passwordType: { case: string | undefined; value?: unknown };
+  verification: { case: string | undefined; value?: unknown };
+};
+
+/** UpdateUser's and UpdateHumanUser's `password` (zitadel.user.v2.SetPassword). */
+function passwordChange(p: SetPasswordLike | undefined): NewPassword | undefined {
+  if (!p) return undefined;
+  if (p.passwordType.case === 'hashedPassword') throw notYetSupported('password.hashed_password on update (use SetPassword)');
+  if (p.passwordType.case !== 'password') throw invalidField('USER-pwd0n', 'password.password', 'is required');
+  const { password, changeRequired } = p.passwordType.value as { password: string; changeRequired: boolean };
+  const v = p.verification;
   return {
+    password,
+    changeRequired,
+    verification:
+      v.case === 'currentPassword' ? { kind: 'currentPassword', value: v.value as string }
+      : v.case === 'verificationCode' ? { kind: 'verificationCode', value: v.value as string }
+      : { kind: 'none' },
+  };
+}
+
+function humanChanges(req: { username?: string; profile?: ProfileLike; email?: ContactLike; phone?: PhoneLike; password?: SetPasswordLike }): HumanChanges {
+  return {
+    password: passwordChange(req.password),
     username: req.username,
     profile: req.profile,
     email: req.email ? { email: req.email.email, verification: verification(req.email.verification) } : undefined,
@@ -136,7 +160,7 @@ export class UsersCoreHandler implements OnModuleInit {
         return { changeDate: ts(event.createdAt) };
       }
       const human = req.userType.case === 'human' ? req.userType.value : undefined;
-      const updated = await this.users.updateHuman(caller, req.userId, humanChanges({ username: req.username, profile: human?.profile, email: human?.email, phone: human?.phone }));
+      const updated = await this.users.updateHuman(caller, req.userId, humanChanges({ username: req.username, profile: human?.profile, email: human?.email, phone: human?.phone, password: human?.password }));
       return { changeDate: ts(updated.event.createdAt), emailCode: updated.emailCode, phoneCode: updated.phoneCode };
     },
     deactivateUser: async (req, ctx) => ({ details: details(await this.users.transition(authenticatedCallerOf(ctx), req.userId, 'deactivate')) }),

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { hasPermission } from '../../platform/authz/permissions.js';
 import { Transactions } from '../../platform/database/transactions.js';
 import type { WrittenEvent } from '../../platform/events/event-store.js';
@@ -47,7 +48,8 @@ export class PasswordsService {
     private readonly notifier: Notifier,
   ) {}
 
-  async set(caller: Caller, userId: string, input: NewPassword): Promise<WrittenEvent> {
+  /** With `outer`, the change joins that transaction (UpdateUser changing profile and password). */
+  async set(caller: Caller, userId: string, input: NewPassword, outer?: EntityManager): Promise<WrittenEvent> {
     if (!input.password) throw errors.newPasswordMissing();
     return this.tx.run(async (tx) => {
       const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true, self: true, secrets: true });
@@ -80,7 +82,7 @@ export class PasswordsService {
       return this.store.push(tx, caller, user, [
         { type: 'user.human.password.changed', payload: { changeRequired: input.changeRequired, verifiedBy: verification.kind } },
       ]);
-    });
+    }, outer);
   }
 
   /** Issues a password reset code (replacing a pending one) and returns or sends it. */

@@ -3,6 +3,7 @@ import type { JsonObject } from '@bufbuild/protobuf';
 import { generateRegistrationOptions, verifyRegistrationResponse, type AuthenticatorSelectionCriteria } from '@simplewebauthn/server';
 import type { EntityManager } from 'typeorm';
 import { Notifier } from '../../notifications/notifier.js';
+import { urlTemplateProblems } from '../../notifications/templates.js';
 import { Config } from '../../platform/config/config.js';
 import { isUniqueViolation, underSavepoint } from '../../platform/database/pg-errors.js';
 import { Transactions } from '../../platform/database/transactions.js';
@@ -19,6 +20,7 @@ import { clientDataOrigin, registrationResponseOf } from './credential-json.js';
 import { UserWebAuthnCredential, type WebAuthnKind } from './mfa.entity.js';
 import {
   noEmailForLink,
+  urlTemplateInvalid,
   notHuman,
   relyingPartyInvalid,
   webAuthnAlreadyVerified,
@@ -27,7 +29,6 @@ import {
   webAuthnCredentialTaken,
   webAuthnNotFound,
 } from './mfa.errors.js';
-import { checkUrlTemplate } from './registration-link.js';
 import { originAllowed, relyingPartyId } from './relying-party.js';
 
 /** How long the browser may take, and so how long the stored challenge is valid. */
@@ -232,7 +233,8 @@ export class WebAuthnService {
    * passwordless init code): returned to the caller, or emailed as a link.
    */
   createRegistrationLink(caller: AuthenticatedCaller, userId: string, medium: LinkMedium): Promise<{ codeId: string; code?: string; event: WrittenEvent }> {
-    if (medium.kind === 'send' && medium.urlTemplate) checkUrlTemplate(medium.urlTemplate);
+    const problems = medium.kind === 'send' && medium.urlTemplate ? urlTemplateProblems(medium.urlTemplate) : [];
+    if (problems.length) throw urlTemplateInvalid(problems.join('; '));
     return this.transactions.run(async (tx) => {
       const user = await this.users.load(tx, caller, userId, LINK, { lock: true });
       if (user.type !== 'human') throw notHuman();
