@@ -41,3 +41,23 @@ describe('server reflection and health on the booted server', () => {
     }
   });
 });
+
+describe('the README', () => {
+  it('lists every built RPC as built and names every service that is not', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { RpcRegistry } = await import('../src/platform/rpc/registry.js');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const built = readme.slice(readme.indexOf('## What is built'), readme.indexOf('Not built yet'));
+    const notBuilt = readme.slice(readme.indexOf('Not built yet'), readme.indexOf('## Configuration'));
+    const registry = server.app.get(RpcRegistry);
+    for (const service of CONTRACT_SERVICES) {
+      const done = service.methods.filter((m) => registry.isImplemented(m));
+      const missing = service.methods.filter((m) => !registry.isImplemented(m));
+      if (done.length) {
+        const row = built.split('\n').find((l) => l.includes('`' + service.typeName + '`')) ?? '';
+        for (const m of done) expect(`${service.typeName} ${row.includes(m.name) ? 'listed' : 'missing'}: ${m.name}`).toBe(`${service.typeName} listed: ${m.name}`);
+      }
+      if (missing.length) expect(notBuilt).toContain(service.typeName.split('.').slice(-3).join('.'));
+    }
+  });
+});

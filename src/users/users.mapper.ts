@@ -93,7 +93,6 @@ export interface HumanRequest {
 export function newHuman(req: HumanRequest, fieldPath: string): NewHumanUser {
   const prefix = fieldPath ? `${fieldPath}.` : '';
   if (req.idpLinks.length) throw notYetSupported(`${prefix}idp_links`);
-  if (req.totpSecret) throw notYetSupported(`${prefix}totp_secret`);
   const password = req.passwordType.case === 'password' ? (req.passwordType.value as { password: string; changeRequired: boolean }) : undefined;
   const hashed = req.passwordType.case === 'hashedPassword' ? (req.passwordType.value as { hash: string; changeRequired: boolean }) : undefined;
   const email = req.email ? verification(req.email.verification) : ({ kind: 'send' } as Verification);
@@ -115,6 +114,7 @@ export function newHuman(req: HumanRequest, fieldPath: string): NewHumanUser {
     phone: req.phone?.phone || undefined,
     phoneVerification: req.phone?.phone ? verification(req.phone.verification) : undefined,
     metadata: req.metadata,
+    totpSecret: req.totpSecret || undefined,
     fieldPath,
   };
 }

@@ -10,6 +10,7 @@ import { Notifier, type NotificationTemplate } from '../notifications/notifier.j
 import { Policies } from '../settings/policies.js';
 import { insertPersonalAccessToken } from './credentials/machine-credentials.service.js';
 import { PasswordsService, type NewPassword } from './credentials/passwords.service.js';
+import { MfaService } from './mfa/mfa.service.js';
 import { PasswordHasher } from './passwords.js';
 import { passwordProblems } from './password-policy.js';
 import { PersonalAccessToken } from './personal-access-token.entity.js';
@@ -48,6 +49,8 @@ export interface NewHumanUser extends ProfileInput {
   /** Kept for the org-admin API, which only knows verified or not. */
   readonly phoneVerified?: boolean;
   readonly metadata?: readonly { key: string; value: Uint8Array }[];
+  /** A TOTP secret imported from another system (base32). */
+  readonly totpSecret?: string;
   /** Where in the request this user came from, to name fields in errors (e.g. `admins[0].human`). */
   readonly fieldPath: string;
 }
@@ -98,6 +101,7 @@ export class UsersService {
     private readonly policies: Policies,
     private readonly hasher: PasswordHasher,
     private readonly passwords: PasswordsService,
+    private readonly mfa: MfaService,
   ) {}
 
   // ---- creation ------------------------------------------------------------------------------
@@ -159,7 +163,11 @@ export class UsersService {
       ? undefined
       : await this.issueCode(tx, caller, user, 'email', verificationOf(false, input.returnEmailCode, input.emailUrlTemplate), events);
     const phoneCode = user.phone && !user.phoneVerified ? await this.issueCode(tx, caller, user, 'phone', phoneVerification, events) : undefined;
-    const event = await this.store.push(tx, caller, user, events);
+    let event = await this.store.push(tx, caller, user, events);
+    if (input.totpSecret) {
+      await this.mfa.importTotp(tx, caller, user, input.totpSecret, `${path}totp_secret`);
+      event = (await this.latest(tx, caller, user)) ?? event;
+    }
     return { userId, emailCode, phoneCode, event };
   }
 
@@ -198,8 +206,7 @@ export class UsersService {
     return this.tx.run(async (tx) => {
       await this.checkOrg(tx, caller, orgId);
       const userId = await this.addMachine(tx, caller, orgId, input);
-      const [{ sequence, changed_at }] = await tx.query('SELECT sequence, changed_at FROM users WHERE instance_id = $1 AND id = $2', [caller.instance.id, userId]);
-      return { userId, event: { aggregateId: userId, sequence: BigInt(sequence), createdAt: changed_at, resourceOwner: orgId } };
+      return { userId, event: (await this.latest(tx, caller, { id: userId, resourceOwner: orgId }))! };
     });
   }
 
@@ -335,6 +342,8 @@ export class UsersService {
       const user = await this.loadHuman(tx, caller, userId);
       if (!user.phone) throw errors.noPhone();
       await this.codes.discard(tx, caller.instance.id, user.id, 'phone');
+      // OTP by SMS needs the phone: it goes with it.
+      await this.mfa.phoneRemoved(tx, caller.instance.id, user.id);
       await tx.update(User, { instanceId: caller.instance.id, id: user.id }, { phone: null, phoneVerified: false });
       return this.store.push(tx, caller, user, [{ type: 'user.human.phone.removed' }]);
     });
@@ -441,6 +450,12 @@ export class UsersService {
   }
 
   // ---- internals -----------------------------------------------------------------------------
+
+  /** The user's last change, when something beyond this service appended to it. */
+  private async latest(tx: EntityManager, caller: Caller, user: Pick<User, 'id' | 'resourceOwner'>): Promise<WrittenEvent | undefined> {
+    const [row] = await tx.query('SELECT sequence, changed_at FROM users WHERE instance_id = $1 AND id = $2', [caller.instance.id, user.id]);
+    return row ? { aggregateId: user.id, sequence: BigInt(row.sequence), createdAt: row.changed_at, resourceOwner: user.resourceOwner } : undefined;
+  }
 
   private async loadHuman(tx: EntityManager, caller: Caller, userId: string): Promise<User> {
     const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true, self: true });

@@ -1,5 +1,5 @@
 import { Code, ConnectError } from '@connectrpc/connect';
-import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
+import { AuthenticationMethodType, UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
 import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
@@ -127,6 +127,24 @@ describe.each(['grpc', 'connect-h1'] as const)('users over %s', (transport) => {
     await users().updateUser({ userId, userType: { case: 'human', value: { profile: { nickName: 'strong' }, password: { passwordType: { case: 'password', value: { password: 'Str0ng!Passw0rd', changeRequired: true } } } } } });
     got = await users().getUserByID({ userId });
     expect(got.user?.type.case === 'human' && got.user.type.value).toMatchObject({ profile: { nickName: 'strong' }, passwordChangeRequired: true });
+  });
+
+  it('imports a TOTP secret on creation; removing the phone removes OTP by SMS', async () => {
+    const { userId } = await users().addHumanUser({
+      username: unique('totp'),
+      profile: { givenName: 'T', familyName: 'O' },
+      email: { email: 'totp@example.com', verification: { case: 'isVerified', value: true } },
+      phone: { phone: '+41790000001', verification: { case: 'isVerified', value: true } },
+      totpSecret: 'JBSWY3DPEHPK3PXP',
+    });
+    await users().addOTPSMS({ userId });
+    let types = (await users().listAuthenticationMethodTypes({ userId })).authMethodTypes;
+    expect(types).toEqual(expect.arrayContaining([AuthenticationMethodType.TOTP, AuthenticationMethodType.OTP_SMS]));
+    await users().removePhone({ userId });
+    types = (await users().listAuthenticationMethodTypes({ userId })).authMethodTypes;
+    expect(types).toContain(AuthenticationMethodType.TOTP);
+    expect(types).not.toContain(AuthenticationMethodType.OTP_SMS);
+    expect(await codeOf(users().addHumanUser({ username: unique('totp'), profile: { givenName: 'T', familyName: 'O' }, email: { email: 't@example.com', verification: { case: 'isVerified', value: true } }, totpSecret: 'not base32!' }))).toBe(Code.InvalidArgument);
   });
 
   it('creates and updates a machine user with CreateUser/UpdateUser', async () => {

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, envName, loadConfig } from './config.js';
+import { configKeys, ConfigError, envName, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('works with no settings at all (the embedded default)', () => {
@@ -36,5 +36,18 @@ describe('loadConfig', () => {
 
   it('maps keys to PORTCULLIS_ variables', () => {
     expect(envName('adminPatPath')).toBe('PORTCULLIS_ADMIN_PAT_PATH');
+  });
+});
+
+describe('the README', () => {
+  it('documents every setting', () => {
+    const readme = readFileSync(join(process.cwd(), 'README.md'), 'utf8');
+    const missing = configKeys().map(envName).filter((name) => {
+      if (readme.includes(name)) return false;
+      // Grouped rows name the first variable in full and the rest by their suffix.
+      const suffix = name.split('_').slice(-1)[0];
+      return !readme.includes(`…_${suffix}`);
+    });
+    expect(missing).toEqual([]);
   });
 });
