@@ -166,6 +166,7 @@ export class UserQueries {
     const q = listSql({
       select: SELECT,
       from: FROM,
+      countFrom: 'users u', // the filters read only the user row
       where: and({ op: 'eq', column: column('u.instance_id'), value: caller.instance.id }, visibility, ...filters.map(toFilter)),
       sort: column(SORT_COLUMNS[sort]),
       tieBreaker: column('u.id'),

@@ -133,6 +133,8 @@ export interface ListSql {
 export function listSql(options: {
   select: string;
   from: string;
+  /** The FROM of the count when the select needs joins the filters do not (cheaper counts). */
+  countFrom?: string;
   where: Filter;
   sort: Column;
   tieBreaker: Column;
@@ -148,7 +150,7 @@ export function listSql(options: {
     `LIMIT $${countParams + 1} OFFSET $${countParams + 2}`;
   return {
     sql,
-    countSql: `SELECT count(*)::bigint AS total FROM ${options.from} WHERE ${where}`,
+    countSql: `SELECT count(*)::bigint AS total FROM ${options.countFrom ?? options.from} WHERE ${where}`,
     params: [...params, options.page.limit, options.page.offset],
   };
 }

@@ -11,10 +11,11 @@ export class Users1764316800000 implements MigrationInterface {
       ADD COLUMN gender smallint NOT NULL DEFAULT 0,
       ADD COLUMN password_changed_at timestamptz,
       ADD COLUMN mfa_init_skipped_at timestamptz`);
-    // Text searches compare lower(column) (see list-query.ts): one trigram index per searchable
-    // column serves equals, starts/ends with and contains, with or without case.
+    // Text searches compare lower(column) (see list-query.ts): per searchable column a btree
+    // serves equals and starts-with, a trigram index contains and ends-with, with or without case.
     await q.query(`CREATE EXTENSION IF NOT EXISTS pg_trgm`);
     for (const column of SEARCHABLE) {
+      await q.query(`CREATE INDEX users_${column}_lower ON users (lower(${column}) text_pattern_ops)`);
       await q.query(`CREATE INDEX users_${column}_trgm ON users USING gin (lower(${column}) gin_trgm_ops)`);
     }
     await q.query(`CREATE INDEX users_email ON users (instance_id, lower(email))`);
@@ -50,7 +51,7 @@ export class Users1764316800000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE IF EXISTS user_metadata`);
     await q.query(`DROP TABLE IF EXISTS user_codes`);
-    for (const index of ['users_email', 'users_org_username', 'users_state', 'users_type', 'users_created', ...SEARCHABLE.map((c) => `users_${c}_trgm`)]) {
+    for (const index of ['users_email', 'users_org_username', 'users_state', 'users_type', 'users_created', ...SEARCHABLE.flatMap((c) => [`users_${c}_lower`, `users_${c}_trgm`])]) {
       await q.query(`DROP INDEX IF EXISTS ${index}`);
     }
     await q.query(`ALTER TABLE users DROP COLUMN gender, DROP COLUMN password_changed_at, DROP COLUMN mfa_init_skipped_at`);
