@@ -492,41 +492,40 @@ export class UsersService {
     await underSavepoint(tx, () => tx.insert(User, user), (err) => (isUniqueViolation(err, 'users_pkey') ? errors.userIdTaken() : err));
   }
 
-  private async changeEmail(
-    tx: EntityManager, caller: Caller, user: User, rawEmail: string, verification: Verification,
+  private changeEmail(
+    tx: EntityManager, caller: Caller, user: User, email: string, verification: Verification,
     updates: Partial<User>, events: UserEventInput[], always = false,
   ): Promise<string | undefined> {
-    const email = rawEmail.trim();
-    if (!email) throw invalidField('USER-3m4l0', 'email.email', 'is required');
-    if (!always && email === user.email && verification.kind !== 'verified') return undefined;
-    updates.email = email;
-    updates.emailVerified = verification.kind === 'verified';
-    events.push({ type: 'user.human.email.changed', payload: { email } });
-    if (updates.emailVerified) {
-      if (user.state === 'initial') updates.state = 'active';
-      events.push({ type: 'user.human.email.verified', payload: { email } });
-      await this.codes.discard(tx, caller.instance.id, user.id, 'email');
-      return undefined;
-    }
-    return this.issueCode(tx, caller, { ...user, email }, 'email', verification, events);
+    return this.changeContact(tx, caller, user, 'email', email, verification, updates, events, always);
   }
 
-  private async changePhone(
-    tx: EntityManager, caller: Caller, user: User, rawPhone: string, verification: Verification,
+  private changePhone(
+    tx: EntityManager, caller: Caller, user: User, phone: string, verification: Verification,
     updates: Partial<User>, events: UserEventInput[], always = false,
   ): Promise<string | undefined> {
-    const phone = rawPhone.trim();
-    if (!phone) throw invalidField('USER-ph0n1', 'phone.phone', 'is required');
-    if (!always && phone === user.phone && verification.kind !== 'verified') return undefined;
-    updates.phone = phone;
-    updates.phoneVerified = verification.kind === 'verified';
-    events.push({ type: 'user.human.phone.changed', payload: { phone } });
-    if (updates.phoneVerified) {
-      events.push({ type: 'user.human.phone.verified', payload: { phone } });
-      await this.codes.discard(tx, caller.instance.id, user.id, 'phone');
-      return undefined;
-    }
-    return this.issueCode(tx, caller, { ...user, phone }, 'phone', verification, events);
+    return this.changeContact(tx, caller, user, 'phone', phone, verification, updates, events, always);
+  }
+
+  /**
+   * A new email address or phone number: verified at once, or pending with a code that is
+   * returned or sent. Unless `always`, the same unverified value again changes nothing.
+   */
+  private async changeContact(
+    tx: EntityManager, caller: Caller, user: User, kind: 'email' | 'phone', raw: string, verification: Verification,
+    updates: Partial<User>, events: UserEventInput[], always: boolean,
+  ): Promise<string | undefined> {
+    const value = raw.trim();
+    if (!value) throw invalidField(kind === 'email' ? 'USER-3m4l0' : 'USER-ph0n1', `${kind}.${kind}`, 'is required');
+    if (!always && value === user[kind] && verification.kind !== 'verified') return undefined;
+    const verified = verification.kind === 'verified';
+    Object.assign(updates, kind === 'email' ? { email: value, emailVerified: verified } : { phone: value, phoneVerified: verified });
+    events.push({ type: `user.human.${kind}.changed`, payload: { [kind]: value } });
+    if (!verified) return this.issueCode(tx, caller, { ...user, [kind]: value }, kind, verification, events);
+    // A verified email proves the user: one waiting for initialisation becomes active.
+    if (kind === 'email' && user.state === 'initial') updates.state = 'active';
+    events.push({ type: `user.human.${kind}.verified`, payload: { [kind]: value } });
+    await this.codes.discard(tx, caller.instance.id, user.id, kind);
+    return undefined;
   }
 
   /** A new code of the kind: returned to the caller, or queued for delivery with the change. */

@@ -1,8 +1,8 @@
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code } from '@connectrpc/connect';
 import { OrganizationService as OrgV2 } from '@zitadel/proto/zitadel/org/v2/org_service_pb.js';
 import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
-import { client } from '../support/clients.js';
+import { client, codeOf } from '../support/clients.js';
 import { machineWithRoles } from '../support/principals.js';
 
 let server: TestServer;
@@ -21,14 +21,6 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-async function codeOf(call: Promise<unknown>): Promise<Code | 'ok'> {
-  try {
-    await call;
-    return 'ok';
-  } catch (err) {
-    return ConnectError.from(err).code;
-  }
-}
 
 describe('organization permissions', () => {
   it('lets an ORG_OWNER of A change A', async () => {

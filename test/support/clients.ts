@@ -1,5 +1,5 @@
 import type { DescService } from '@bufbuild/protobuf';
-import { createClient, type Client, type Transport } from '@connectrpc/connect';
+import { Code, ConnectError, createClient, type Client, type Transport } from '@connectrpc/connect';
 import { createConnectTransport, createGrpcWebTransport } from '@connectrpc/connect-node';
 import { NewAuthorizationBearerInterceptor } from '@zitadel/client';
 import { createServerTransport } from '@zitadel/client/node';
@@ -52,4 +52,14 @@ export async function rest(
     /* not JSON */
   }
   return { status: res.status, body };
+}
+
+/** The gRPC code a call ends with, or 'ok': for tables of allowed/denied calls. */
+export async function codeOf(call: Promise<unknown>): Promise<Code | 'ok'> {
+  try {
+    await call;
+    return 'ok';
+  } catch (err) {
+    return ConnectError.from(err).code;
+  }
 }

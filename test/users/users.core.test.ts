@@ -3,7 +3,7 @@ import { AuthenticationMethodType, UserService } from '@zitadel/proto/zitadel/us
 import { UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
 import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
-import { client, rest } from '../support/clients.js';
+import { client, rest, codeOf } from '../support/clients.js';
 
 let server: TestServer;
 let defaultOrg: string;
@@ -13,14 +13,6 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-async function codeOf(call: Promise<unknown>): Promise<Code | 'ok'> {
-  try {
-    await call;
-    return 'ok';
-  } catch (err) {
-    return ConnectError.from(err).code;
-  }
-}
 
 let n = 0;
 const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${n++}`;

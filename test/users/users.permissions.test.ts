@@ -1,8 +1,8 @@
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code } from '@connectrpc/connect';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
-import { client } from '../support/clients.js';
+import { client, codeOf } from '../support/clients.js';
 import { machineWithRoles } from '../support/principals.js';
 
 let server: TestServer;
@@ -24,14 +24,6 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-async function codeOf(call: Promise<unknown>): Promise<Code | 'ok'> {
-  try {
-    await call;
-    return 'ok';
-  } catch (err) {
-    return ConnectError.from(err).code;
-  }
-}
 
 let n = 0;
 async function humanInA(): Promise<string> {

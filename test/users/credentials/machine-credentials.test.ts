@@ -7,7 +7,7 @@ import { KeyFieldName } from '@zitadel/proto/zitadel/user/v2/key_pb.js';
 import { PersonalAccessTokenFieldName } from '@zitadel/proto/zitadel/user/v2/pat_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { BadRequestSchema } from '../../../src/gen/google/rpc/error_details_pb.js';
-import { client, rest, type TransportName } from '../../support/clients.js';
+import { client, rest, type TransportName, codeOf } from '../../support/clients.js';
 import { machineWithRoles } from '../../support/principals.js';
 import { bootTestServer, type TestServer } from '../../support/test-server.js';
 
@@ -67,14 +67,6 @@ async function failure(call: Promise<unknown>): Promise<ConnectError> {
   throw new Error('expected the call to fail');
 }
 
-async function codeOf(call: Promise<unknown>): Promise<Code | 'ok'> {
-  try {
-    await call;
-    return 'ok';
-  } catch (err) {
-    return ConnectError.from(err).code;
-  }
-}
 
 const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> => server.database.dataSource.query(text, params);
 

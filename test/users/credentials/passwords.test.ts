@@ -5,7 +5,7 @@ import { UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import bcrypt from 'bcryptjs';
 import { BadRequestSchema } from '../../../src/gen/google/rpc/error_details_pb.js';
-import { client, rest, type TransportName } from '../../support/clients.js';
+import { client, rest, type TransportName, codeOf } from '../../support/clients.js';
 import { machineWithRoles } from '../../support/principals.js';
 import { bootTestServer, type TestServer } from '../../support/test-server.js';
 
@@ -61,14 +61,6 @@ async function failure(call: Promise<unknown>): Promise<ConnectError> {
   throw new Error('expected the call to fail');
 }
 
-async function codeOf(call: Promise<unknown>): Promise<Code | 'ok'> {
-  try {
-    await call;
-    return 'ok';
-  } catch (err) {
-    return ConnectError.from(err).code;
-  }
-}
 
 const fieldsOf = (err: ConnectError) => err.findDetails(BadRequestSchema).flatMap((b) => b.fieldViolations.map((v) => v.field));
 

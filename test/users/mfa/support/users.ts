@@ -1,4 +1,5 @@
-import { Code, ConnectError } from '@connectrpc/connect';
+import { codeOf } from '../../../support/clients.js';
+import { ConnectError } from '@connectrpc/connect';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { Transactions } from '../../../../src/platform/database/transactions.js';
 import { systemCaller } from '../../../../src/platform/rpc/call-context.js';
@@ -44,14 +45,6 @@ export async function patFor(server: TestServer, user: { userId: string; orgId: 
   });
 }
 
-export async function codeOf(call: Promise<unknown>): Promise<Code | 'ok'> {
-  try {
-    await call;
-    return 'ok';
-  } catch (err) {
-    return ConnectError.from(err).code;
-  }
-}
 
 export async function errorOf(call: Promise<unknown>): Promise<ConnectError> {
   try {
@@ -66,3 +59,5 @@ export async function defaultOrgOf(server: TestServer): Promise<string> {
   const [{ default_org_id }] = await server.database.dataSource.query('SELECT default_org_id FROM instances');
   return default_org_id as string;
 }
+
+export { codeOf };
