@@ -22,7 +22,7 @@ import { OnePortServer } from './platform/rpc/one-port-server.js';
 import { createPipeline } from './platform/rpc/pipeline.js';
 import { reflectionBindings } from './platform/rpc/reflection.js';
 import { RpcRegistry } from './platform/rpc/registry.js';
-import { createRestHandler } from './platform/rpc/rest/transcoder.js';
+import { createRestHandler, type RestService } from './platform/rpc/rest/transcoder.js';
 import { buildOpenApi, openApiHtml } from './platform/rpc/rest/openapi.js';
 import { UnaryInvoker } from './platform/rpc/unary-invoker.js';
 import { InstanceResolver } from './platform/tenancy/instance-resolver.js';
@@ -51,13 +51,22 @@ function registerServerServices(app: INestApplicationContext): void {
   }
 }
 
+/**
+ * What REST serves: the contract at its annotated paths, and every registered service beside it
+ * (ZITADEL's v1 admin and management APIs) under its binding's prefix.
+ */
+function restServices(registry: RpcRegistry): RestService[] {
+  const beside = registry.all().filter((b) => !CONTRACT_SERVICES.includes(b.service));
+  return [...CONTRACT_SERVICES, ...beside.map((b) => ({ service: b.service, prefix: b.restPrefix ?? '' }))];
+}
+
 function mountOpenApi(routes: HttpRoutes, registry: RpcRegistry): void {
   let spec: string | undefined; // built on first request: it walks every descriptor
   routes.mount('/openapi', (req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path.endsWith('.json')) {
       spec ??= JSON.stringify(
-        buildOpenApi(CONTRACT_SERVICES, { title: 'Portcullis API (ZITADEL v2 contract)', version: '2' }, { extraBindings: registry.httpBindings() }),
+        buildOpenApi(restServices(registry), { title: 'Portcullis API (ZITADEL v2 contract)', version: '2' }, { extraBindings: registry.httpBindings() }),
       );
       (res as import('node:http').ServerResponse).writeHead(200, { 'content-type': 'application/json' });
       res.end(spec);
@@ -90,7 +99,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       metrics: app.get(Metrics),
       log,
     });
-    const rest = createRestHandler({ services: CONTRACT_SERVICES, invoker: new UnaryInvoker(registry, interceptors), extraBindings: registry.httpBindings() });
+    const rest = createRestHandler({ services: restServices(registry), invoker: new UnaryInvoker(registry, interceptors), extraBindings: registry.httpBindings() });
     const routes = app.get(HttpRoutes);
     mountOpenApi(routes, registry);
 

@@ -24,6 +24,25 @@ export interface ExtraBinding {
   readonly rule: HttpRuleLike;
 }
 
+/**
+ * A service to serve over REST, optionally under a path prefix: ZITADEL's v1 annotations are
+ * relative (`GET /policies/login`) and served under `/admin/v1`, `/management/v1`, ...
+ */
+export type RestService = DescService | { readonly service: DescService; readonly prefix: string };
+
+export function serviceOf(spec: RestService): DescService {
+  return 'kind' in spec ? spec : spec.service;
+}
+
+function prefixOf(spec: RestService): string {
+  if ('kind' in spec) return '';
+  const { prefix } = spec;
+  if (prefix && (!prefix.startsWith('/') || prefix.endsWith('/'))) {
+    throw new RestBindingError(`${spec.service.typeName}: REST prefix "${prefix}" must start with "/" and not end with one`);
+  }
+  return prefix;
+}
+
 export interface RestRoute {
   /** Upper-case HTTP method. */
   readonly httpMethod: string;
@@ -69,10 +88,10 @@ function isUnary(method: DescMethod): method is DescMethodUnary {
   return method.methodKind === 'unary';
 }
 
-function toRoute(method: DescMethod, rule: HttpRuleLike, origin: RestRoute['origin']): RestRoute {
-  const where = `${method.parent.typeName}.${method.name} ${rule.verb.toUpperCase()} ${rule.path}`;
+function toRoute(method: DescMethod, rule: HttpRuleLike, origin: RestRoute['origin'], prefix = ''): RestRoute {
+  const where = `${method.parent.typeName}.${method.name} ${rule.verb.toUpperCase()} ${prefix}${rule.path}`;
   if (!isUnary(method)) throw new RestBindingError(`${where}: only unary methods can be bound to REST`);
-  const template = parsePathTemplate(rule.path);
+  const template = parsePathTemplate(prefix + rule.path);
   for (const variable of template.variables) {
     if (!resolveFieldPath(method.input, variable)) {
       throw new RestBindingError(`${where}: path variable ${variable} is not a field of ${method.input.typeName}`);
@@ -86,16 +105,18 @@ function toRoute(method: DescMethod, rule: HttpRuleLike, origin: RestRoute['orig
 }
 
 /**
- * Every REST route of the given services' unary methods (annotations and additional bindings),
- * plus the extra bindings, which come first so they win a tie with an identical annotation.
- * Throws RestBindingError for a binding that cannot work, so a bad table fails at boot.
+ * Every REST route of the given services' unary methods (annotations and additional bindings,
+ * under the service's prefix if it has one), plus the extra bindings, which come first so they
+ * win a tie with an identical annotation. Throws RestBindingError for a binding that cannot
+ * work, so a bad table fails at boot.
  */
-export function collectRoutes(services: readonly DescService[], extra: readonly ExtraBinding[] = []): RestRoute[] {
-  const annotated = services.flatMap((service) =>
-    service.methods
-      .filter(isUnary)
-      .flatMap((m) => annotatedRules(m).map((rule) => toRoute(m, rule, 'annotation'))),
-  );
+export function collectRoutes(services: readonly RestService[], extra: readonly ExtraBinding[] = []): RestRoute[] {
+  const annotated = services.flatMap((spec) => {
+    const prefix = prefixOf(spec);
+    return serviceOf(spec)
+      .methods.filter(isUnary)
+      .flatMap((m) => annotatedRules(m).map((rule) => toRoute(m, rule, 'annotation', prefix)));
+  });
   return [...extra.map((b) => toRoute(b.method, b.rule, 'extra')), ...annotated];
 }
 

@@ -1,6 +1,6 @@
 import { getOption, hasOption, type DescMessage, type DescService } from '@bufbuild/protobuf';
 import { openapiv2_operation, openapiv2_tag } from '@zitadel/proto/protoc-gen-openapiv2/options/annotations_pb.js';
-import { collectRoutes, type ExtraBinding, type RestRoute } from './http-bindings.js';
+import { collectRoutes, type ExtraBinding, type RestRoute, type RestService } from './http-bindings.js';
 import { fieldSchema, messageSchema, schemaRef, type Components, type JsonSchema } from './json-schema.js';
 import { toOpenApiPath, variablePattern } from './path-template.js';
 import { isUrlSettable, resolveFieldPath } from './request-fields.js';
@@ -138,7 +138,7 @@ function serviceTag(service: DescService): JsonSchema {
  * google.api.http bindings the transcoder serves, so the two cannot drift apart.
  */
 export function buildOpenApi(
-  services: readonly DescService[],
+  services: readonly RestService[],
   info: OpenApiInfo,
   options: { extraBindings?: readonly ExtraBinding[] } = {},
 ): object {

@@ -5,16 +5,17 @@ import { InvalidArgument } from '../../errors/domain-error.js';
 import { toRestError } from '../../errors/wire-errors.js';
 import { readBody, sendJson, type HttpRequest, type HttpResponse } from '../../http/http-routes.js';
 import type { UnaryInvoker } from '../unary-invoker.js';
-import { collectRoutes, routingTable, type ExtraBinding, type RestRoute } from './http-bindings.js';
+import { collectRoutes, routingTable, serviceOf, type ExtraBinding, type RestRoute, type RestService } from './http-bindings.js';
 import { matchPath } from './path-template.js';
 import { decodeRequest } from './request-decoder.js';
 
-export type { ExtraBinding, HttpRuleLike, RestRoute } from './http-bindings.js';
+export type { ExtraBinding, HttpRuleLike, RestRoute, RestService } from './http-bindings.js';
 
 const ID_BODY_TOO_LARGE = 'REST-b5lg8';
 
 export interface RestHandlerOptions {
-  readonly services: readonly DescService[];
+  /** The services to serve, each optionally under a path prefix. */
+  readonly services: readonly RestService[];
   readonly invoker: UnaryInvoker;
   /** Bindings the pinned descriptors lack; they win over an identical annotated template. */
   readonly extraBindings?: readonly ExtraBinding[];
@@ -140,7 +141,7 @@ function sendError(res: HttpResponse, err: unknown): void {
 export function createRestHandler(options: RestHandlerOptions): RestHandler {
   const routes = collectRoutes(options.services, options.extraBindings);
   const table = routingTable(routes);
-  const registry = contractRegistry([...options.services, ...(options.extraBindings ?? []).map((b) => b.method.parent)]);
+  const registry = contractRegistry([...options.services.map(serviceOf), ...(options.extraBindings ?? []).map((b) => b.method.parent)]);
   return {
     routes,
     async handle(req, res) {
