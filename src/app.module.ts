@@ -3,6 +3,8 @@ import { BootstrapModule } from './bootstrap/bootstrap.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { OrgsModule } from './orgs/orgs.module.js';
 import { PlatformModule, type Runtime } from './platform/platform.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
+import { SettingsModule } from './settings/settings.module.js';
 import { UsersModule } from './users/users.module.js';
 
 /** One Nest module per resource; each registers its handlers with the platform RPC registry. */
@@ -11,7 +13,7 @@ export class AppModule {
   static create(runtime: Runtime): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(runtime), NotificationsModule, UsersModule, OrgsModule, BootstrapModule],
+      imports: [PlatformModule.forRoot(runtime), NotificationsModule, SettingsModule, UsersModule, OrgsModule, SessionsModule, BootstrapModule],
     };
   }
 }

@@ -7,6 +7,8 @@ import { StoredEvent } from './platform/events/event.entity.js';
 import { Instance, InstanceDomain } from './platform/tenancy/instance.entity.js';
 import { NOTIFICATIONS_ENTITIES, NOTIFICATIONS_MIGRATIONS } from './notifications/schema.js';
 import { Org, OrgDomain, OrgMetadata } from './orgs/org.entity.js';
+import { SESSIONS_ENTITIES, SESSIONS_MIGRATIONS } from './sessions/schema.js';
+import { SETTINGS_ENTITIES, SETTINGS_MIGRATIONS } from './settings/schema.js';
 import { CREDENTIALS_ENTITIES, CREDENTIALS_MIGRATIONS } from './users/credentials/schema.js';
 import { MFA_ENTITIES, MFA_MIGRATIONS } from './users/mfa/schema.js';
 import { PersonalAccessToken } from './users/personal-access-token.entity.js';
@@ -16,9 +18,9 @@ import { User } from './users/user.entity.js';
 
 export const ENTITIES = [
   Instance, InstanceDomain, StoredEvent, Membership, User, UserCode, UserMetadata, PersonalAccessToken, Org, OrgDomain, OrgMetadata,
-  ...NOTIFICATIONS_ENTITIES, ...CREDENTIALS_ENTITIES, ...MFA_ENTITIES,
+  ...NOTIFICATIONS_ENTITIES, ...CREDENTIALS_ENTITIES, ...MFA_ENTITIES, ...SESSIONS_ENTITIES, ...SETTINGS_ENTITIES,
 ];
 
 /** In timestamp order; a module's migrations are merged in by their timestamps. */
-export const MIGRATIONS = [Foundation1764230400000, Users1764316800000, ...NOTIFICATIONS_MIGRATIONS, ...CREDENTIALS_MIGRATIONS, ...MFA_MIGRATIONS]
+export const MIGRATIONS = [Foundation1764230400000, Users1764316800000, ...NOTIFICATIONS_MIGRATIONS, ...CREDENTIALS_MIGRATIONS, ...MFA_MIGRATIONS, ...SESSIONS_MIGRATIONS, ...SETTINGS_MIGRATIONS]
   .sort((a, b) => Number(/\d{13}/.exec(a.name)![0]) - Number(/\d{13}/.exec(b.name)![0]));

@@ -153,6 +153,8 @@ export class OrgsService {
         [caller.instance.id, orgId],
       );
       await this.users.removeAllOfOrg(tx, caller.instance.id, orgId);
+      // Its own policies go with it; the instance defaults are untouched.
+      await tx.query(`DELETE FROM settings_policies WHERE instance_id = $1 AND owner_type = 'org' AND owner = $2`, [caller.instance.id, orgId]);
       await tx.delete(Org, { instanceId: caller.instance.id, id: orgId }); // domains and metadata cascade
       return details(written);
     });

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { Policies } from '../settings/policies.js';
 import { PasswordHasher } from './passwords.js';
 import { UserCodes } from './user-codes.js';
 import { UserServiceParts } from './user-service-parts.js';
@@ -7,7 +6,7 @@ import { UserStore } from './user-store.js';
 
 /** What every group of user methods shares. */
 @Module({
-  providers: [UserStore, UserCodes, UserServiceParts, Policies, PasswordHasher],
-  exports: [UserStore, UserCodes, UserServiceParts, Policies, PasswordHasher],
+  providers: [UserStore, UserCodes, UserServiceParts, PasswordHasher],
+  exports: [UserStore, UserCodes, UserServiceParts, PasswordHasher],
 })
 export class UsersSharedModule {}

@@ -69,9 +69,9 @@ describe.each(TRANSPORTS)('organizations over %s', (transportName) => {
   });
 
   it('answers UNIMPLEMENTED for a contract service that is not built yet', async () => {
-    const { SessionService } = await import('@zitadel/proto/zitadel/session/v2/session_service_pb.js');
-    const sessions = client(SessionService, transportName, server.baseUrl, server.adminPat);
-    await expect(sessions.getSession({ sessionId: '1' })).rejects.toMatchObject({ code: Code.Unimplemented });
+    const { WebKeyService } = await import('@zitadel/proto/zitadel/webkey/v2/webkey_service_pb.js');
+    const webKeys = client(WebKeyService, transportName, server.baseUrl, server.adminPat);
+    await expect(webKeys.listWebKeys({})).rejects.toMatchObject({ code: Code.Unimplemented });
   });
 });
 

@@ -6,7 +6,9 @@ export interface Principal {
   readonly instanceId: string;
   /** The org the user belongs to. */
   readonly orgId: string;
-  /** How the caller proved who it is; later issues add 'oidc' and 'session'. */
-  readonly method: 'pat';
+  /** How the caller proved who it is; a later issue adds 'oidc'. */
+  readonly method: 'pat' | 'session';
+  /** With `method: 'session'`: the session whose token authenticated the call. */
+  readonly sessionId?: string;
   readonly grants: readonly MembershipGrant[];
 }

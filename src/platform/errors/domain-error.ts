@@ -1,3 +1,5 @@
+import type { DescMessage, Message } from '@bufbuild/protobuf';
+
 /**
  * Typed domain errors. Services throw these with a stable, greppable id (e.g. `ORG-7hq2k`);
  * the transport edge maps the kind to a wire code exactly once (see error-mapping.ts).
@@ -19,12 +21,19 @@ export interface FieldViolation {
   description: string;
 }
 
+/** A further typed detail sent with the error, e.g. `zitadel.v1.CredentialsCheckError` with the failed attempts. */
+export interface ExtraErrorDetail {
+  readonly desc: DescMessage;
+  readonly value: Message;
+}
+
 export class DomainError extends Error {
   constructor(
     readonly kind: ErrorKind,
     readonly id: string,
     message: string,
     readonly fieldViolations: FieldViolation[] = [],
+    readonly details: readonly ExtraErrorDetail[] = [],
   ) {
     super(message);
     this.name = `${kind}Error`;

@@ -20,8 +20,8 @@ function wireMessage(message: string, id: string): string {
 
 /**
  * Converts anything thrown below the edge into the ConnectError every transport sends. Domain
- * errors keep their kind, id and field violations; anything unexpected becomes a bare INTERNAL
- * (the cause is kept for the log, never sent).
+ * errors keep their kind, id, field violations and extra details; anything unexpected becomes a
+ * bare INTERNAL (the cause is kept for the log, never sent).
  */
 export function toConnectError(err: unknown): ConnectError {
   if (err instanceof DomainError) {
@@ -34,6 +34,7 @@ export function toConnectError(err: unknown): ConnectError {
         value: create(BadRequestSchema, { fieldViolations: err.fieldViolations }),
       });
     }
+    details.push(...err.details);
     return new ConnectError(wireMessage(err.message, err.id), wireCode(err.kind).grpc, undefined, details, err);
   }
   if (err instanceof ConnectError) return err;

@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Caller } from '../platform/rpc/call-context.js';
+import { Policies } from '../settings/policies.js';
+import { User } from '../users/user.entity.js';
+import { UserStore } from '../users/user-store.js';
+
+/** Which counter a failed check adds to: passwords, or one-time codes (TOTP, OTP SMS, OTP email). */
+export type CheckKind = 'password' | 'otp';
+
+/**
+ * ZITADEL's lockout rule: a failed check adds one to the user's count; reaching the policy's
+ * maximum locks the user. A maximum of 0 never locks.
+ */
+export function afterFailedCheck(failuresBefore: number, maxAttempts: number): { failures: number; lock: boolean } {
+  const failures = failuresBefore + 1;
+  return { failures, lock: maxAttempts > 0 && failures >= maxAttempts };
+}
+
+/** What a failed check did to the user's counts. */
+export interface FailedCheck {
+  readonly failures: number;
+  readonly locked: boolean;
+  /** The lockout policy's `showLockoutFailures`: whether the count may be told to the caller. */
+  readonly showFailures: boolean;
+}
+
+const FAILED_EVENT = {
+  password: 'user.human.password.check.failed',
+  totp: 'user.human.mfa.otp.check.failed',
+  otpSms: 'user.human.otp.sms.check.failed',
+  otpEmail: 'user.human.otp.email.check.failed',
+} as const;
+
+/**
+ * Counting failed password and one-time code checks against `Policies.lockoutSettings`, and
+ * locking the user when the count reaches the maximum. Counts live in `user_lockouts`, changed by
+ * one atomic upsert, so concurrent attempts cannot lose one.
+ */
+@Injectable()
+export class LockoutCounters {
+  constructor(
+    private readonly policies: Policies,
+    private readonly users: UserStore,
+  ) {}
+
+  /** Records a failed check in `tx` (which must commit even though the request fails). */
+  async recordFailure(
+    tx: EntityManager,
+    caller: Caller,
+    user: Pick<User, 'id' | 'resourceOwner'>,
+    check: keyof typeof FAILED_EVENT,
+  ): Promise<FailedCheck> {
+    const kind: CheckKind = check === 'password' ? 'password' : 'otp';
+    const settings = await this.policies.lockoutSettings(caller.instance.id, user.resourceOwner);
+    const [row]: { password_failures: number; otp_failures: number }[] = await tx.query(
+      `INSERT INTO user_lockouts AS l (instance_id, user_id, password_failures, otp_failures)
+       VALUES ($1, $2, $3, $4)
+       ON CONFLICT (instance_id, user_id) DO UPDATE SET
+         password_failures = CASE WHEN l.locked_at IS NULL THEN l.password_failures ELSE 0 END + EXCLUDED.password_failures,
+         otp_failures = CASE WHEN l.locked_at IS NULL THEN l.otp_failures ELSE 0 END + EXCLUDED.otp_failures,
+         locked_at = NULL
+       RETURNING password_failures, otp_failures`,
+      [caller.instance.id, user.id, kind === 'password' ? 1 : 0, kind === 'otp' ? 1 : 0],
+    );
+    const counted = kind === 'password' ? row.password_failures : row.otp_failures;
+    const max = kind === 'password' ? settings.maxPasswordAttempts : settings.maxOtpAttempts;
+    const { failures, lock } = afterFailedCheck(counted - 1, max);
+    const events: { type: string }[] = [{ type: FAILED_EVENT[check] }];
+    let locked = false;
+    if (lock) {
+      const result = await tx
+        .createQueryBuilder()
+        .update(User)
+        .set({ state: 'locked' })
+        .where(`instance_id = :i AND id = :id AND state IN ('active', 'initial')`, { i: caller.instance.id, id: user.id })
+        .execute();
+      locked = !!result.affected;
+      if (locked) {
+        await tx.query(`UPDATE user_lockouts SET locked_at = now() WHERE instance_id = $1 AND user_id = $2`, [caller.instance.id, user.id]);
+        events.push({ type: 'user.locked' });
+      }
+    }
+    await this.users.push(tx, caller, user, events);
+    return { failures, locked, showFailures: settings.showLockoutFailures };
+  }
+
+  /**
+   * A successful check starts its count again (only called when there is something to reset). A
+   * lock the counts caused that has since been lifted resets both counts, as the unlock would have.
+   */
+  async reset(tx: EntityManager, instanceId: string, userId: string, kinds: ReadonlySet<CheckKind>): Promise<void> {
+    await tx.query(
+      `UPDATE user_lockouts SET
+         password_failures = CASE WHEN locked_at IS NOT NULL OR $3 THEN 0 ELSE password_failures END,
+         otp_failures = CASE WHEN locked_at IS NOT NULL OR $4 THEN 0 ELSE otp_failures END,
+         locked_at = NULL
+       WHERE instance_id = $1 AND user_id = $2`,
+      [instanceId, userId, kinds.has('password'), kinds.has('otp')],
+    );
+  }
+}

@@ -1,0 +1,6 @@
+// Entities and migrations of this module, collected by src/schema.ts.
+import { Sessions1764748800000 } from './migrations/1764748800000-sessions.js';
+import { Session, UserLockout } from './session.entity.js';
+
+export const SESSIONS_ENTITIES: Function[] = [Session, UserLockout];
+export const SESSIONS_MIGRATIONS: Function[] = [Sessions1764748800000];

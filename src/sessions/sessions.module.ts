@@ -1,0 +1,30 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { Authenticator } from '../platform/auth/authenticator.js';
+import { UsersModule } from '../users/users.module.js';
+import { LockoutCounters } from './lockout.js';
+import { SessionQueries } from './session-queries.js';
+import { SessionTokenStrategy } from './session-token.strategy.js';
+import { SessionUsers } from './session-users.js';
+import { SessionWebAuthn } from './session-webauthn.js';
+import { SessionsHandler } from './sessions.handler.js';
+import { SessionsService } from './sessions.service.js';
+
+/**
+ * zitadel.session.v2.SessionService, and session tokens as Bearer tokens. Imports the users
+ * module so the PAT strategy is registered first (a session token is tried after it).
+ */
+@Module({
+  imports: [UsersModule],
+  providers: [SessionsService, SessionQueries, SessionUsers, SessionWebAuthn, LockoutCounters, SessionTokenStrategy, SessionsHandler],
+  exports: [SessionsService],
+})
+export class SessionsModule implements OnModuleInit {
+  constructor(
+    private readonly authenticator: Authenticator,
+    private readonly tokens: SessionTokenStrategy,
+  ) {}
+
+  onModuleInit(): void {
+    this.authenticator.use(this.tokens);
+  }
+}

@@ -1,0 +1,532 @@
+import { Injectable } from '@nestjs/common';
+import type { JsonObject } from '@bufbuild/protobuf';
+import type { EntityManager } from 'typeorm';
+import { Notifier, type OutboundNotification } from '../notifications/notifier.js';
+import { urlTemplateProblems } from '../notifications/templates.js';
+import { hasPermission } from '../platform/authz/permissions.js';
+import { MasterKey, hashToken, randomToken } from '../platform/crypto/master-key.js';
+import { Transactions } from '../platform/database/transactions.js';
+import { invalidField, type DomainError } from '../platform/errors/domain-error.js';
+import { EventStore } from '../platform/events/event-store.js';
+import { IdGenerator } from '../platform/ids/id-generator.js';
+import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
+import type { ChangeInfo } from '../platform/rpc/proto-mapping.js';
+import { Policies } from '../settings/policies.js';
+import { totpCodeMatches } from '../users/mfa/totp.js';
+import { PasswordHasher } from '../users/passwords.js';
+import { CODE_SPECS, generateCode } from '../users/secret-codes.js';
+import { UserStore } from '../users/user-store.js';
+import { User } from '../users/user.entity.js';
+import { LockoutCounters, type CheckKind } from './lockout.js';
+import { checkSessionAccess, hasSessionPermission, sameTokenHash } from './session-access.js';
+import { SessionUsers, type CheckedUser } from './session-users.js';
+import { SessionWebAuthn, type StoredChallenge } from './session-webauthn.js';
+import { Session, type UserVerification } from './session.entity.js';
+import * as errors from './sessions.errors.js';
+
+export type UserCheck = { readonly kind: 'id'; readonly id: string } | { readonly kind: 'loginName'; readonly loginName: string };
+
+/** What CreateSession/SetSession ask to verify, in domain terms. */
+export interface SessionChecks {
+  readonly user?: UserCheck;
+  readonly password?: string;
+  /** The PublicKeyCredential JSON of navigator.credentials.get(). */
+  readonly webAuthn?: JsonObject;
+  readonly idpIntent?: boolean;
+  readonly totp?: string;
+  readonly otpSms?: string;
+  readonly otpEmail?: string;
+}
+
+export type OtpEmailDelivery = { readonly kind: 'return' } | { readonly kind: 'send'; readonly urlTemplate?: string };
+
+export interface ChallengeRequests {
+  readonly webAuthn?: { readonly domain: string; readonly userVerification: UserVerification };
+  readonly otpSms?: { readonly returnCode: boolean };
+  readonly otpEmail?: OtpEmailDelivery;
+}
+
+/** What the client says about the end user's agent (CreateSession only). */
+export interface UserAgentInput {
+  readonly fingerprintId?: string;
+  readonly ip?: string;
+  readonly description?: string;
+  readonly header: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface SessionChange {
+  readonly checks: SessionChecks;
+  /** Set a key with a value; an empty value removes the key. */
+  readonly metadata: Readonly<Record<string, Uint8Array>>;
+  readonly challenges: ChallengeRequests;
+  /** The session expires this long after this change. */
+  readonly lifetimeMs?: number;
+}
+
+export interface ChallengesIssued {
+  readonly webAuthn?: JsonObject;
+  /** Codes asked to be returned instead of sent. */
+  readonly otpSms?: string;
+  readonly otpEmail?: string;
+}
+
+export interface SessionWritten {
+  readonly id: string;
+  /** The session's new token; the one before it stops working. */
+  readonly token: string;
+  readonly details: ChangeInfo;
+  readonly challenges: ChallengesIssued;
+}
+
+/** A session row as commands need it, secrets included. */
+interface SessionRow {
+  readonly tokenHash: string;
+  readonly creator: string;
+  readonly userId: string | null;
+  readonly userResourceOwner: string | null;
+  readonly expiresAt: Date | null;
+  readonly metadata: Record<string, string>;
+  readonly webAuthnChallenge: StoredChallenge | undefined;
+  readonly otpCodes: Record<OtpChannel, { readonly hash: string; readonly expiresAt: Date } | undefined>;
+}
+
+type OtpChannel = 'sms' | 'email';
+type SessionEvent = { readonly type: string; readonly payload?: Record<string, unknown> };
+type Columns = Partial<Omit<Session, 'instanceId' | 'id'>>;
+
+const OTP = {
+  sms: {
+    check: 'otpSms',
+    field: 'checks.otp_sms.code',
+    event: 'session.otp.sms',
+    spec: CODE_SPECS.otpSms,
+    checkedAt: 'otpSmsCheckedAt',
+    hash: 'otpSmsCodeHash',
+    expiresAt: 'otpSmsCodeExpiresAt',
+  },
+  email: {
+    check: 'otpEmail',
+    field: 'checks.otp_email.code',
+    event: 'session.otp.email',
+    spec: CODE_SPECS.otpEmail,
+    checkedAt: 'otpEmailCheckedAt',
+    hash: 'otpEmailCodeHash',
+    expiresAt: 'otpEmailCodeExpiresAt',
+  },
+} as const;
+
+const NO_WEBAUTHN_CHALLENGE: Columns = { webAuthnChallenge: null, webAuthnRpId: null, webAuthnUserVerification: null, webAuthnChallengeExpiresAt: null };
+
+/** What one change accumulates: the session's new columns, its events, the checks that passed. */
+class Draft {
+  readonly columns: Columns = {};
+  readonly events: SessionEvent[] = [];
+  readonly succeeded = new Set<CheckKind>();
+
+  record(type: string, columns: Columns = {}, payload?: Record<string, unknown>, check?: CheckKind): void {
+    Object.assign(this.columns, columns);
+    this.events.push(payload ? { type, payload } : { type });
+    if (check) this.succeeded.add(check);
+  }
+}
+
+/** The first request field that needs the session to have a user, if any. */
+function fieldNeedingUser(checks: SessionChecks, challenges: ChallengeRequests): string | undefined {
+  if (checks.password !== undefined) return 'checks.password';
+  if (checks.webAuthn) return 'checks.web_auth_n';
+  if (checks.totp !== undefined) return 'checks.totp';
+  if (checks.otpSms !== undefined) return 'checks.otp_sms';
+  if (checks.otpEmail !== undefined) return 'checks.otp_email';
+  if (challenges.webAuthn) return 'challenges.web_auth_n';
+  if (challenges.otpSms) return 'challenges.otp_sms';
+  if (challenges.otpEmail) return 'challenges.otp_email';
+  return undefined;
+}
+
+/**
+ * ZITADEL's metadata rule: a value sets its key, an empty value removes it. Returns the new
+ * metadata (values base64) and the keys that changed.
+ */
+export function mergeMetadata(
+  current: Readonly<Record<string, string>>,
+  changes: Readonly<Record<string, Uint8Array>>,
+): { metadata: Record<string, string>; changed: string[] } {
+  const metadata = { ...current };
+  const changed: string[] = [];
+  for (const [key, value] of Object.entries(changes)) {
+    if (value.length) {
+      const encoded = Buffer.from(value).toString('base64');
+      if (metadata[key] !== encoded) {
+        metadata[key] = encoded;
+        changed.push(key);
+      }
+    } else if (key in metadata) {
+      delete metadata[key];
+      changed.push(key);
+    }
+  }
+  return { metadata, changed };
+}
+
+/**
+ * Commands of the v2 session API: CreateSession, SetSession, DeleteSession. A change runs its
+ * checks (user, password, WebAuthn, TOTP, OTP SMS/email), then its challenges, and writes the
+ * session, a new token and the session's events in one transaction. A failed password or code
+ * check writes only the lockout count (and the lock it may cause), then fails the request.
+ */
+@Injectable()
+export class SessionsService {
+  private dummyHash?: Promise<string>;
+
+  constructor(
+    private readonly tx: Transactions,
+    private readonly ids: IdGenerator,
+    private readonly events: EventStore,
+    private readonly users: SessionUsers,
+    private readonly userStore: UserStore,
+    private readonly lockout: LockoutCounters,
+    private readonly hasher: PasswordHasher,
+    private readonly masterKey: MasterKey,
+    private readonly webAuthn: SessionWebAuthn,
+    private readonly notifier: Notifier,
+    private readonly policies: Policies,
+  ) {}
+
+  /** CreateSession: needs session.write (on the checked user's org, once the user is known). */
+  create(caller: Caller, change: SessionChange, userAgent?: UserAgentInput): Promise<SessionWritten> {
+    const principal = caller.principal;
+    if (!caller.system && !(principal && hasPermission(principal.grants, caller.instance.id, 'session.write'))) {
+      throw errors.sessionWriteDenied('session.write');
+    }
+    return this.write(caller, undefined, undefined, change, userAgent);
+  }
+
+  /** SetSession: with the session's current token, or as its user, or with session.write. */
+  set(caller: Caller, sessionId: string, token: string | undefined, change: SessionChange): Promise<SessionWritten> {
+    return this.write(caller, sessionId, token, change);
+  }
+
+  /** DeleteSession: with the session's current token, or as its user, or with session.delete. */
+  delete(caller: Caller, sessionId: string, token: string | undefined): Promise<ChangeInfo> {
+    const instanceId = caller.instance.id;
+    return this.tx.run(async (tx) => {
+      const row = await this.load(tx, instanceId, sessionId, true);
+      checkSessionAccess(caller, row, token, 'delete');
+      await tx.delete(Session, { instanceId, id: sessionId });
+      const [event] = await this.events.push(tx, instanceId, creatorOf(caller), [
+        { aggregateType: 'session', aggregateId: sessionId, resourceOwner: instanceId, type: 'session.terminated' },
+      ]);
+      return { sequence: event.sequence, changeDate: event.createdAt, resourceOwner: instanceId };
+    });
+  }
+
+  private async write(
+    caller: Caller,
+    sessionId: string | undefined,
+    token: string | undefined,
+    change: SessionChange,
+    userAgent?: UserAgentInput,
+  ): Promise<SessionWritten> {
+    const { checks, challenges } = change;
+    const instanceId = caller.instance.id;
+    if (checks.idpIntent) throw errors.intentNotSupported();
+    for (const key of Object.keys(change.metadata)) if (!key.trim()) throw errors.metadataKeyBlank(`metadata[${JSON.stringify(key)}]`);
+    if (challenges.otpEmail?.kind === 'send' && challenges.otpEmail.urlTemplate) {
+      const problems = urlTemplateProblems(challenges.otpEmail.urlTemplate);
+      if (problems.length) throw invalidField('SESSION-url7p', 'challenges.otp_email.send_code.url_template', problems.join('; '));
+    }
+
+    // 1. The session being changed, and whether the caller may change it.
+    const current = sessionId ? await this.load(this.tx.reader, instanceId, sessionId, false) : undefined;
+    if (sessionId) {
+      checkSessionAccess(caller, current, token, 'write');
+      if (current!.expiresAt && current!.expiresAt.getTime() <= Date.now()) throw errors.sessionExpired();
+    }
+
+    // 2. Its user: the one checked now, or the one checked before.
+    let user: CheckedUser | undefined;
+    if (checks.user) {
+      user = await this.resolveUser(caller, checks.user, checks.password, current?.userId ?? undefined);
+      if (current?.userId && current.userId !== user.id) throw errors.userChangeNotPossible();
+    } else if (current?.userId) {
+      user = await this.users.byId(this.tx.reader, instanceId, current.userId);
+    }
+    const needsUser = fieldNeedingUser(checks, challenges);
+    if (needsUser && !user) throw errors.userMissing(needsUser);
+    if (user && (checks.user || needsUser)) {
+      if (user.state === 'locked') throw errors.userLocked();
+      if (user.state === 'inactive' || !user.orgActive) throw errors.userNotActive();
+    }
+
+    // 3. The checks that need no lock, outside any transaction: argon2id takes its time.
+    let rehashed: string | undefined;
+    if (checks.password !== undefined) rehashed = await this.checkPassword(caller, user!, checks.password);
+    if (checks.totp !== undefined) await this.checkTotp(caller, user!, checks.totp);
+
+    // 4. Everything else under the session's row lock, written together.
+    const outcome = await this.tx.run(async (tx): Promise<SessionWritten | { failed: DomainError }> => {
+      const now = new Date();
+      const locked = sessionId ? await this.load(tx, instanceId, sessionId, true) : undefined;
+      if (sessionId) {
+        if (!locked) throw errors.sessionNotFound();
+        if (token && !sameTokenHash(locked.tokenHash, token)) throw errors.sessionTokenInvalid();
+      }
+      const id = sessionId ?? this.ids.next();
+      const draft = new Draft();
+      if (!sessionId) {
+        const agent = userAgent && { fingerprintID: userAgent.fingerprintId, ip: userAgent.ip, description: userAgent.description };
+        draft.record('session.added', {}, { userAgent: agent });
+      }
+      if (checks.user) {
+        draft.record(
+          'session.user.checked',
+          { userId: user!.id, userResourceOwner: user!.resourceOwner, userCheckedAt: now },
+          { userID: user!.id, userResourceOwner: user!.resourceOwner },
+        );
+      }
+      if (checks.password !== undefined) draft.record('session.password.checked', { passwordCheckedAt: now }, undefined, 'password');
+      const assertion = checks.webAuthn && (await this.webAuthn.verify(tx, instanceId, user!.id, locked?.webAuthnChallenge, checks.webAuthn));
+      if (assertion) {
+        draft.record(
+          'session.webAuthN.checked',
+          { webAuthnCheckedAt: now, webAuthnUserVerified: assertion.userVerified, ...NO_WEBAUTHN_CHALLENGE },
+          { userVerified: assertion.userVerified, webAuthNTokenId: assertion.tokenId },
+        );
+      }
+      if (checks.totp !== undefined) draft.record('session.totp.checked', { totpCheckedAt: now }, undefined, 'otp');
+      for (const channel of ['sms', 'email'] as const) {
+        const code = channel === 'sms' ? checks.otpSms : checks.otpEmail;
+        if (code !== undefined && !this.otpCodeMatches(locked, channel, code, draft, now)) {
+          return { failed: await this.failed(tx, caller, user!, OTP[channel].check) };
+        }
+      }
+
+      const { metadata, changed } = mergeMetadata(locked?.metadata ?? {}, change.metadata);
+      if (changed.length) draft.record('session.metadata.set', { metadata }, { keys: changed });
+      if (change.lifetimeMs) {
+        draft.record('session.lifetime.set', { expiresAt: new Date(now.getTime() + change.lifetimeMs) }, { lifetime: `${change.lifetimeMs / 1000}s` });
+      }
+      // Challenges come after the checks, so one request can check a user and challenge them.
+      const { issued, notifications } = await this.challenge(tx, instanceId, user, challenges, draft, now);
+
+      // Every change gets a new token; the previous one stops working with this commit.
+      const newToken = randomToken(32);
+      draft.record('session.token.set', { tokenHash: hashToken(newToken) });
+
+      const written = await this.events.push(
+        tx,
+        instanceId,
+        creatorOf(caller),
+        draft.events.map((e) => ({ aggregateType: 'session', aggregateId: id, resourceOwner: instanceId, ...e })),
+      );
+      const last = written[written.length - 1];
+      const stamp = { changedAt: last.createdAt, sequence: last.sequence.toString() };
+      if (sessionId) {
+        await tx.update(Session, { instanceId, id }, { ...draft.columns, ...stamp });
+      } else {
+        await tx.insert(Session, {
+          instanceId,
+          id,
+          creator: creatorOf(caller),
+          metadata: {},
+          webAuthnUserVerified: false,
+          userAgentFingerprintId: userAgent?.fingerprintId ?? null,
+          userAgentIp: userAgent?.ip ?? null,
+          userAgentDescription: userAgent?.description ?? null,
+          userAgentHeader: userAgent && Object.keys(userAgent.header).length ? (userAgent.header as Record<string, string[]>) : null,
+          ...draft.columns,
+          createdAt: now,
+          ...stamp,
+        });
+      }
+
+      if (assertion) await this.webAuthn.storeCounter(tx, instanceId, user!.id, assertion);
+      if (draft.succeeded.size && user!.hasLockoutCounts) await this.lockout.reset(tx, instanceId, user!.id, draft.succeeded);
+      if (rehashed) await this.storeRehash(tx, caller, user!, rehashed);
+      // Queued in this transaction: no channel configured refuses the whole request.
+      for (const notification of notifications) await this.notifier.enqueue(tx, instanceId, notification);
+
+      return {
+        id,
+        token: newToken,
+        details: { sequence: last.sequence, changeDate: last.createdAt, resourceOwner: instanceId, creationDate: sessionId ? undefined : now },
+        challenges: issued,
+      };
+    });
+    if ('failed' in outcome) throw outcome.failed;
+    return outcome;
+  }
+
+  /** An OTP SMS/email check against the session's pending code; used up when it matches. */
+  private otpCodeMatches(locked: SessionRow | undefined, channel: OtpChannel, code: string, draft: Draft, now: Date): boolean {
+    const otp = OTP[channel];
+    const pending = locked?.otpCodes[channel];
+    if (!pending) throw errors.otpNotChallenged(channel);
+    if (pending.expiresAt.getTime() <= now.getTime()) throw errors.otpCodeExpired(otp.field);
+    if (!sameTokenHash(pending.hash, code.trim())) return false;
+    draft.record(`${otp.event}.checked`, { [otp.checkedAt]: now, [otp.hash]: null, [otp.expiresAt]: null }, undefined, 'otp');
+    return true;
+  }
+
+  /** The WebAuthn and OTP challenges asked for: what to answer, and the OTP codes to send. */
+  private async challenge(
+    tx: EntityManager,
+    instanceId: string,
+    user: CheckedUser | undefined,
+    challenges: ChallengeRequests,
+    draft: Draft,
+    now: Date,
+  ): Promise<{ issued: ChallengesIssued; notifications: OutboundNotification[] }> {
+    const issued: { webAuthn?: JsonObject; otpSms?: string; otpEmail?: string } = {};
+    const notifications: OutboundNotification[] = [];
+    if (challenges.webAuthn) {
+      const { options, stored } = await this.webAuthn.challenge(tx, instanceId, user!.id, challenges.webAuthn);
+      draft.record(
+        'session.webAuthN.challenged',
+        {
+          webAuthnChallenge: stored.challenge,
+          webAuthnRpId: stored.rpId,
+          webAuthnUserVerification: stored.userVerification,
+          webAuthnChallengeExpiresAt: stored.expiresAt,
+        },
+        { rpid: stored.rpId, userVerification: stored.userVerification },
+      );
+      issued.webAuthn = options;
+    }
+    for (const channel of ['sms', 'email'] as const) {
+      const request = channel === 'sms' ? challenges.otpSms : challenges.otpEmail;
+      if (!request) continue;
+      const to = await this.otpDestination(tx, instanceId, user!, channel);
+      const otp = OTP[channel];
+      const code = generateCode(otp.spec);
+      const returned = 'returnCode' in request ? request.returnCode : request.kind === 'return';
+      const urlTemplate = 'kind' in request && request.kind === 'send' ? request.urlTemplate : undefined;
+      draft.record(
+        `${otp.event}.challenged`,
+        { [otp.hash]: hashToken(code), [otp.expiresAt]: new Date(now.getTime() + otp.spec.expiryMs) },
+        { expiry: `${otp.spec.expiryMs / 1000}s`, returnCode: returned, urlTemplate },
+      );
+      if (returned) issued[channel === 'sms' ? 'otpSms' : 'otpEmail'] = code;
+      else {
+        notifications.push({
+          channel,
+          to,
+          template: 'otp',
+          userId: user!.id,
+          orgId: user!.resourceOwner,
+          data: { code, loginName: user!.preferredLoginName, displayName: user!.displayName },
+          urlTemplate,
+        });
+      }
+    }
+    return { issued, notifications };
+  }
+
+  /**
+   * The user a check names. One the caller may not create sessions for answers like an unknown
+   * one; with `ignoreUnknownUsernames`, an unknown login name with a password answers exactly like
+   * a wrong password (after as long a hash verification), so names cannot be probed.
+   */
+  private async resolveUser(caller: Caller, check: UserCheck, password: string | undefined, sessionUserId: string | undefined): Promise<CheckedUser> {
+    const instanceId = caller.instance.id;
+    const db = this.tx.reader;
+    const found = check.kind === 'id' ? await this.users.byId(db, instanceId, check.id) : await this.users.byLoginName(db, instanceId, check.loginName);
+    const allowed =
+      found &&
+      (found.id === sessionUserId || found.id === caller.principal?.userId || hasSessionPermission(caller, 'session.write', found.resourceOwner));
+    if (found && allowed) return found;
+    if (check.kind === 'loginName' && password !== undefined) {
+      const settings = await this.policies.loginSettings(instanceId, caller.instance.defaultOrgId ?? '');
+      if (settings.ignoreUnknownUsernames) {
+        this.dummyHash ??= this.hasher.hash(randomToken(16));
+        await this.hasher.verify(await this.dummyHash, password);
+        throw errors.credentialsInvalid('password', undefined);
+      }
+    }
+    throw errors.userNotFound();
+  }
+
+  /** One argon2id (or legacy) verification; returns the new hash when the stored one is outdated. */
+  private async checkPassword(caller: Caller, user: CheckedUser, password: string): Promise<string | undefined> {
+    if (!user.passwordHash) throw errors.passwordNotSet();
+    if (!(await this.hasher.verify(user.passwordHash, password))) {
+      throw await this.tx.run((tx) => this.failed(tx, caller, user, 'password'));
+    }
+    return this.hasher.needsRehash(user.passwordHash) ? this.hasher.hash(password) : undefined;
+  }
+
+  private async checkTotp(caller: Caller, user: CheckedUser, code: string): Promise<void> {
+    const [totp]: { secret_sealed: string }[] = await this.tx.reader.query(
+      `SELECT secret_sealed FROM user_totp WHERE instance_id = $1 AND user_id = $2 AND state = 'ready'`,
+      [caller.instance.id, user.id],
+    );
+    if (!totp) throw errors.totpNotReady();
+    if (!totpCodeMatches(this.masterKey.decrypt(totp.secret_sealed), code.trim())) {
+      throw await this.tx.run((tx) => this.failed(tx, caller, user, 'totp'));
+    }
+  }
+
+  /**
+   * Counts a failed check (in `tx`, which must commit) and makes its error. The count is told
+   * only when the lockout policy shows it and unknown names are not hidden (where a count would
+   * tell known from unknown names).
+   */
+  private async failed(tx: EntityManager, caller: Caller, user: CheckedUser, check: 'password' | 'totp' | 'otpSms' | 'otpEmail'): Promise<DomainError> {
+    const result = await this.lockout.recordFailure(tx, caller, user, check);
+    const hidden = !result.showFailures || (await this.policies.loginSettings(caller.instance.id, user.resourceOwner)).ignoreUnknownUsernames;
+    return errors.credentialsInvalid(check, hidden ? undefined : result.failures);
+  }
+
+  /** Where an OTP code goes: the user's phone or email, once OTP over that channel is enabled. */
+  private async otpDestination(tx: EntityManager, instanceId: string, user: CheckedUser, channel: OtpChannel): Promise<string> {
+    const [enabled]: unknown[] = await tx.query(`SELECT 1 FROM user_otp_channels WHERE instance_id = $1 AND user_id = $2 AND channel = $3`, [
+      instanceId,
+      user.id,
+      channel,
+    ]);
+    const to = channel === 'sms' ? user.phone : user.email;
+    if (!enabled || !to) throw errors.otpNotEnabled(channel);
+    return to;
+  }
+
+  /** A legacy or outdated hash is replaced by one with the configured argon2id parameters. */
+  private async storeRehash(tx: EntityManager, caller: Caller, user: CheckedUser, hash: string): Promise<void> {
+    const { affected } = await tx
+      .createQueryBuilder()
+      .update(User)
+      .set({ passwordHash: hash })
+      .where('instance_id = :i AND id = :id AND password_hash = :old', { i: caller.instance.id, id: user.id, old: user.passwordHash })
+      .execute();
+    // Changed meanwhile (a new password): the newer hash stays.
+    if (affected) await this.userStore.push(tx, caller, user, [{ type: 'user.human.password.hash.updated' }]);
+  }
+
+  private async load(db: EntityManager, instanceId: string, sessionId: string, lock: boolean): Promise<SessionRow | undefined> {
+    const rows: Record<string, any>[] = await db.query(
+      `SELECT token_hash, creator, user_id, user_resource_owner, expires_at, metadata,
+              webauthn_challenge, webauthn_rp_id, webauthn_user_verification, webauthn_challenge_expires_at,
+              otp_sms_code_hash, otp_sms_code_expires_at, otp_email_code_hash, otp_email_code_expires_at
+         FROM sessions WHERE instance_id = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`,
+      [instanceId, sessionId],
+    );
+    const r = rows[0];
+    if (!r) return undefined;
+    const code = (hash: string | null, expiresAt: Date | null) => (hash && expiresAt ? { hash, expiresAt } : undefined);
+    return {
+      tokenHash: r.token_hash,
+      creator: r.creator,
+      userId: r.user_id,
+      userResourceOwner: r.user_resource_owner,
+      expiresAt: r.expires_at,
+      metadata: r.metadata ?? {},
+      webAuthnChallenge: r.webauthn_challenge
+        ? { challenge: r.webauthn_challenge, rpId: r.webauthn_rp_id, userVerification: r.webauthn_user_verification, expiresAt: r.webauthn_challenge_expires_at }
+        : undefined,
+      otpCodes: {
+        sms: code(r.otp_sms_code_hash, r.otp_sms_code_expires_at),
+        email: code(r.otp_email_code_hash, r.otp_email_code_expires_at),
+      },
+    };
+  }
+}
+

@@ -1,0 +1,6 @@
+// Entities and migrations of this module, collected by src/schema.ts.
+import { Settings1764662400000 } from './migrations/1764662400000-settings.js';
+import { SettingsPolicy } from './settings-policy.entity.js';
+
+export const SETTINGS_ENTITIES: Function[] = [SettingsPolicy];
+export const SETTINGS_MIGRATIONS: Function[] = [Settings1764662400000];

@@ -1,0 +1,224 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
+import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
+import { authenticatedCallerOf, type AuthenticatedCaller } from '../platform/rpc/call-context.js';
+import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
+import type { PolicyBodies, PolicyKind } from './policies.js';
+import { assertMatchesAnnotations } from './settings.access.js';
+import {
+  ageFromV1,
+  complexityFromV1,
+  domainPolicyV1,
+  isDefault,
+  labelFromV1,
+  labelPolicyV1,
+  lockoutFromV1,
+  lockoutPolicyV1,
+  loginFromV1,
+  loginPolicyV1,
+  notificationFromV1,
+  notificationPolicyV1,
+  objectDetailsV1,
+  orgIamPolicyV1,
+  passwordAgePolicyV1,
+  passwordComplexityPolicyV1,
+  privacyFromV1,
+  privacyPolicyV1,
+} from './settings-v1.mapper.js';
+import { SettingsService } from './settings.service.js';
+
+const READ = { permission: 'policy.read' } as const;
+const WRITE = { permission: 'policy.write' } as const;
+const DELETE = { permission: 'policy.delete' } as const;
+
+/** An org's own policies in ZITADEL's v1 management API; the rest of ManagementService is not built. */
+export const MANAGEMENT_POLICY_ACCESS: AccessTable<typeof ManagementService> = {
+  getOrgIAMPolicy: 'authenticated',
+  getDomainPolicy: 'authenticated',
+  getLoginPolicy: READ,
+  getDefaultLoginPolicy: READ,
+  addCustomLoginPolicy: WRITE,
+  updateCustomLoginPolicy: WRITE,
+  resetLoginPolicyToDefault: DELETE,
+  getPasswordComplexityPolicy: READ,
+  getDefaultPasswordComplexityPolicy: READ,
+  addCustomPasswordComplexityPolicy: WRITE,
+  updateCustomPasswordComplexityPolicy: WRITE,
+  resetPasswordComplexityPolicyToDefault: DELETE,
+  getPasswordAgePolicy: READ,
+  getDefaultPasswordAgePolicy: READ,
+  addCustomPasswordAgePolicy: WRITE,
+  updateCustomPasswordAgePolicy: WRITE,
+  resetPasswordAgePolicyToDefault: DELETE,
+  getLockoutPolicy: READ,
+  getDefaultLockoutPolicy: READ,
+  addCustomLockoutPolicy: WRITE,
+  updateCustomLockoutPolicy: WRITE,
+  resetLockoutPolicyToDefault: DELETE,
+  getPrivacyPolicy: READ,
+  getDefaultPrivacyPolicy: READ,
+  addCustomPrivacyPolicy: WRITE,
+  updateCustomPrivacyPolicy: WRITE,
+  resetPrivacyPolicyToDefault: DELETE,
+  getNotificationPolicy: READ,
+  getDefaultNotificationPolicy: READ,
+  addCustomNotificationPolicy: WRITE,
+  updateCustomNotificationPolicy: WRITE,
+  resetNotificationPolicyToDefault: DELETE,
+  getLabelPolicy: READ,
+  getPreviewLabelPolicy: READ,
+  getDefaultLabelPolicy: READ,
+  addCustomLabelPolicy: WRITE,
+  updateCustomLabelPolicy: WRITE,
+  activateCustomLabelPolicy: WRITE,
+  resetLabelPolicyToDefault: DELETE,
+};
+
+/** ZITADEL's v1 org context: the `x-zitadel-orgid` header, else the caller's own org. */
+export const ORG_HEADER = 'x-zitadel-orgid';
+
+function orgContext(ctx: HandlerContext): { caller: AuthenticatedCaller; orgId: string } {
+  const caller = authenticatedCallerOf(ctx);
+  return { caller, orgId: ctx.requestHeader.get(ORG_HEADER)?.trim() || caller.principal.orgId };
+}
+
+/** Transport edge of zitadel.management.v1.ManagementService's org policies, served under /management/v1. */
+@Injectable()
+export class SettingsManagementHandler implements OnModuleInit {
+  constructor(
+    private readonly settings: SettingsService,
+    private readonly registry: RpcRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    assertMatchesAnnotations(ManagementService, MANAGEMENT_POLICY_ACCESS);
+    this.registry.register({ service: ManagementService, impl: this.impl, access: MANAGEMENT_POLICY_ACCESS, restPrefix: '/management/v1' });
+  }
+
+  private readOrg<K extends PolicyKind>(ctx: HandlerContext, kind: K) {
+    const { caller, orgId } = orgContext(ctx);
+    return this.settings.read(caller, kind, { kind: 'org', orgId });
+  }
+
+  private readDefault<K extends PolicyKind>(ctx: HandlerContext, kind: K) {
+    return this.settings.instanceDefault(authenticatedCallerOf(ctx), kind);
+  }
+
+  private async add<K extends PolicyKind>(ctx: HandlerContext, kind: K, build: (inherited: PolicyBodies[K]) => PolicyBodies[K]) {
+    const { caller, orgId } = orgContext(ctx);
+    return { details: objectDetailsV1(await this.settings.addOrgPolicy(caller, orgId, kind, build)) };
+  }
+
+  private async update<K extends PolicyKind>(ctx: HandlerContext, kind: K, change: (current: PolicyBodies[K]) => PolicyBodies[K]) {
+    const { caller, orgId } = orgContext(ctx);
+    return { details: objectDetailsV1(await this.settings.updateOrgPolicy(caller, orgId, kind, change)) };
+  }
+
+  private async reset(ctx: HandlerContext, kind: PolicyKind) {
+    const { caller, orgId } = orgContext(ctx);
+    return { details: objectDetailsV1(await this.settings.resetOrgPolicy(caller, orgId, kind)) };
+  }
+
+  readonly impl: Partial<ServiceImpl<typeof ManagementService>> = {
+    getOrgIAMPolicy: async (_req, ctx) => {
+      const { settings, source } = await this.readOrg(ctx, 'domain');
+      return { policy: orgIamPolicyV1(settings, source) };
+    },
+    getDomainPolicy: async (_req, ctx) => {
+      const { settings, source } = await this.readOrg(ctx, 'domain');
+      return { policy: domainPolicyV1(settings, source) };
+    },
+
+    getLoginPolicy: async (_req, ctx) => {
+      const { settings, source } = await this.readOrg(ctx, 'login');
+      return { policy: loginPolicyV1(settings, source), isDefault: isDefault(source) };
+    },
+    getDefaultLoginPolicy: async (_req, ctx) => {
+      const { settings, source } = await this.readDefault(ctx, 'login');
+      return { policy: loginPolicyV1(settings, source) };
+    },
+    addCustomLoginPolicy: async (req, ctx) => this.add(ctx, 'login', (inherited) => loginFromV1(req, inherited)),
+    updateCustomLoginPolicy: async (req, ctx) => this.update(ctx, 'login', (current) => loginFromV1(req, current)),
+    resetLoginPolicyToDefault: async (_req, ctx) => this.reset(ctx, 'login'),
+
+    getPasswordComplexityPolicy: async (_req, ctx) => {
+      const { settings, source } = await this.readOrg(ctx, 'password_complexity');
+      return { policy: passwordComplexityPolicyV1(settings, source), isDefault: isDefault(source) };
+    },
+    getDefaultPasswordComplexityPolicy: async (_req, ctx) => {
+      const { settings, source } = await this.readDefault(ctx, 'password_complexity');
+      return { policy: passwordComplexityPolicyV1(settings, source) };
+    },
+    addCustomPasswordComplexityPolicy: async (req, ctx) => this.add(ctx, 'password_complexity', () => complexityFromV1(req)),
+    updateCustomPasswordComplexityPolicy: async (req, ctx) => this.update(ctx, 'password_complexity', () => complexityFromV1(req)),
+    resetPasswordComplexityPolicyToDefault: async (_req, ctx) => this.reset(ctx, 'password_complexity'),
+
+    getPasswordAgePolicy: async (_req, ctx) => {
+      const { settings, source } = await this.readOrg(ctx, 'password_age');
+      return { policy: passwordAgePolicyV1(settings, source), isDefault: isDefault(source) };
+    },
+    getDefaultPasswordAgePolicy: async (_req, ctx) => {
+      const { settings, source } = await this.readDefault(ctx, 'password_age');
+      return { policy: passwordAgePolicyV1(settings, source) };
+    },
+    addCustomPasswordAgePolicy: async (req, ctx) => this.add(ctx, 'password_age', () => ageFromV1(req)),
+    updateCustomPasswordAgePolicy: async (req, ctx) => this.update(ctx, 'password_age', () => ageFromV1(req)),
+    resetPasswordAgePolicyToDefault: async (_req, ctx) => this.reset(ctx, 'password_age'),
+
+    getLockoutPolicy: async (_req, ctx) => {
+      const { settings, source } = await this.readOrg(ctx, 'lockout');
+      return { policy: lockoutPolicyV1(settings, source), isDefault: isDefault(source) };
+    },
+    getDefaultLockoutPolicy: async (_req, ctx) => {
+      const { settings, source } = await this.readDefault(ctx, 'lockout');
+      return { policy: lockoutPolicyV1(settings, source) };
+    },
+    addCustomLockoutPolicy: async (req, ctx) => this.add(ctx, 'lockout', (inherited) => lockoutFromV1(req, inherited)),
+    updateCustomLockoutPolicy: async (req, ctx) => this.update(ctx, 'lockout', (current) => lockoutFromV1(req, current)),
+    resetLockoutPolicyToDefault: async (_req, ctx) => this.reset(ctx, 'lockout'),
+
+    getPrivacyPolicy: async (_req, ctx) => {
+      const { settings, source } = await this.readOrg(ctx, 'privacy');
+      return { policy: privacyPolicyV1(settings, source) };
+    },
+    getDefaultPrivacyPolicy: async (_req, ctx) => {
+      const { settings, source } = await this.readDefault(ctx, 'privacy');
+      return { policy: privacyPolicyV1(settings, source) };
+    },
+    addCustomPrivacyPolicy: async (req, ctx) => this.add(ctx, 'privacy', () => privacyFromV1(req)),
+    updateCustomPrivacyPolicy: async (req, ctx) => this.update(ctx, 'privacy', () => privacyFromV1(req)),
+    resetPrivacyPolicyToDefault: async (_req, ctx) => this.reset(ctx, 'privacy'),
+
+    getNotificationPolicy: async (_req, ctx) => {
+      const { settings, source } = await this.readOrg(ctx, 'notification');
+      return { policy: notificationPolicyV1(settings, source) };
+    },
+    getDefaultNotificationPolicy: async (_req, ctx) => {
+      const { settings, source } = await this.readDefault(ctx, 'notification');
+      return { policy: notificationPolicyV1(settings, source) };
+    },
+    addCustomNotificationPolicy: async (req, ctx) => this.add(ctx, 'notification', () => notificationFromV1(req)),
+    updateCustomNotificationPolicy: async (req, ctx) => this.update(ctx, 'notification', () => notificationFromV1(req)),
+    resetNotificationPolicyToDefault: async (_req, ctx) => this.reset(ctx, 'notification'),
+
+    getLabelPolicy: async (_req, ctx) => {
+      const { settings, source } = await this.readOrg(ctx, 'label_active');
+      return { policy: labelPolicyV1(settings, source), isDefault: isDefault(source) };
+    },
+    getPreviewLabelPolicy: async (_req, ctx) => {
+      const { settings, source } = await this.readOrg(ctx, 'label');
+      return { policy: labelPolicyV1(settings, source), isDefault: isDefault(source) };
+    },
+    getDefaultLabelPolicy: async (_req, ctx) => {
+      const { settings, source } = await this.readDefault(ctx, 'label_active');
+      return { policy: labelPolicyV1(settings, source) };
+    },
+    addCustomLabelPolicy: async (req, ctx) => this.add(ctx, 'label', (inherited) => labelFromV1(req, inherited)),
+    updateCustomLabelPolicy: async (req, ctx) => this.update(ctx, 'label', (current) => labelFromV1(req, current)),
+    activateCustomLabelPolicy: async (_req, ctx) => {
+      const { caller, orgId } = orgContext(ctx);
+      return { details: objectDetailsV1(await this.settings.activateLabelPolicy(caller, orgId)) };
+    },
+    resetLabelPolicyToDefault: async (_req, ctx) => this.reset(ctx, 'label'),
+  };
+}

@@ -1,0 +1,50 @@
+import { DEFAULT_LABEL_SETTINGS, DEFAULT_LEGAL_SETTINGS, DEFAULT_LOGIN_SETTINGS, DEFAULT_SECURITY_SETTINGS, POLICY_DEFAULTS, type PolicyKind } from './policies.js';
+import { canonicalLocale, mergeTranslations, policyProblems, samePolicy } from './settings-rules.js';
+
+describe('policy rules', () => {
+  it.each(Object.keys(POLICY_DEFAULTS) as PolicyKind[])('accepts the built-in %s defaults', (kind) => {
+    expect(policyProblems(kind, POLICY_DEFAULTS[kind])).toEqual([]);
+  });
+
+  it.each([
+    [0, false],
+    [1, true],
+    [72, true],
+    [73, false],
+  ])('password min length %i is allowed: %s', (minLength, ok) => {
+    const problems = policyProblems('password_complexity', { ...POLICY_DEFAULTS.password_complexity, minLength });
+    expect(problems.length === 0).toBe(ok);
+  });
+
+  it('refuses negative lifetimes and relative redirect URIs on the login policy', () => {
+    const problems = policyProblems('login', { ...DEFAULT_LOGIN_SETTINGS, mfaInitSkipLifetimeMs: -1, defaultRedirectUri: '/home' });
+    expect(problems.map((p) => p.field)).toEqual(['mfa_init_skip_lifetime', 'default_redirect_uri']);
+  });
+
+  it('refuses colours that are not hex and allows empty ones', () => {
+    expect(policyProblems('label', { ...DEFAULT_LABEL_SETTINGS, primaryColor: 'red', fontColorDark: '' }).map((p) => p.field)).toEqual(['primary_color']);
+    expect(policyProblems('label', { ...DEFAULT_LABEL_SETTINGS, warnColor: '#ABCDEF80' })).toEqual([]);
+  });
+
+  it('checks the support email and iframe origins', () => {
+    expect(policyProblems('privacy', { ...DEFAULT_LEGAL_SETTINGS, supportEmail: 'not an email' })).toHaveLength(1);
+    expect(policyProblems('security', { ...DEFAULT_SECURITY_SETTINGS, allowedOrigins: ['https://a.example', ' '] }).map((p) => p.field)).toEqual([
+      'embedded_iframe.allowed_origins[1]',
+    ]);
+  });
+
+  it('compares policies regardless of key order', () => {
+    expect(samePolicy({ a: 1, b: [1, 2] }, { b: [1, 2], a: 1 })).toBe(true);
+    expect(samePolicy({ a: 1 }, { a: 2 })).toBe(false);
+  });
+
+  it('canonicalises BCP 47 tags and refuses others', () => {
+    expect(canonicalLocale('de-ch')).toBe('de-CH');
+    expect(canonicalLocale('not a locale')).toBeUndefined();
+    expect(canonicalLocale('')).toBeUndefined();
+  });
+
+  it('merges translation trees leaf by leaf', () => {
+    expect(mergeTranslations({ login: { title: 'A', button: 'Go' }, x: 1 }, { login: { title: 'B' } })).toEqual({ login: { title: 'B', button: 'Go' }, x: 1 });
+  });
+});

@@ -1,0 +1,108 @@
+import type { FieldViolation } from '../platform/errors/domain-error.js';
+import type { PasswordComplexity } from '../users/password-policy.js';
+import type { LabelSettings, LegalSettings, LoginSettings, PolicyBodies, PolicyKind, SecuritySettings } from './policies.js';
+
+/** Pure rules of the settings: what makes a policy valid. No I/O. */
+
+/** ZITADEL refuses 0 and anything above bcrypt's 72-byte limit (`MODEL-Lsp0e`). */
+export const MAX_PASSWORD_MIN_LENGTH = 72;
+
+/** CSS hex colours: #rgb, #rgba, #rrggbb, #rrggbbaa. */
+const HEX_COLOR = /^#([0-9a-f]{3}|[0-9a-f]{4}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function passwordComplexityProblems(p: PasswordComplexity): FieldViolation[] {
+  if (!Number.isInteger(p.minLength) || p.minLength < 1 || p.minLength > MAX_PASSWORD_MIN_LENGTH) {
+    return [{ field: 'min_length', description: `must be between 1 and ${MAX_PASSWORD_MIN_LENGTH}` }];
+  }
+  return [];
+}
+
+const LIFETIMES = [
+  ['passwordCheckLifetimeMs', 'password_check_lifetime'],
+  ['externalLoginCheckLifetimeMs', 'external_login_check_lifetime'],
+  ['mfaInitSkipLifetimeMs', 'mfa_init_skip_lifetime'],
+  ['secondFactorCheckLifetimeMs', 'second_factor_check_lifetime'],
+  ['multiFactorCheckLifetimeMs', 'multi_factor_check_lifetime'],
+] as const;
+
+function loginProblems(p: LoginSettings): FieldViolation[] {
+  const problems: FieldViolation[] = [];
+  for (const [key, field] of LIFETIMES) {
+    if (!Number.isFinite(p[key]) || p[key] < 0) problems.push({ field, description: 'must not be negative' });
+  }
+  if (p.defaultRedirectUri && !URL.canParse(p.defaultRedirectUri)) {
+    problems.push({ field: 'default_redirect_uri', description: 'must be an absolute URI' });
+  }
+  return problems;
+}
+
+function labelProblems(p: LabelSettings): FieldViolation[] {
+  const colours = ['primaryColor', 'backgroundColor', 'warnColor', 'fontColor', 'primaryColorDark', 'backgroundColorDark', 'warnColorDark', 'fontColorDark'] as const;
+  return colours
+    .filter((c) => p[c] !== '' && !HEX_COLOR.test(p[c]))
+    .map((c) => ({ field: snake(c), description: 'must be a hex colour, e.g. #5469d4' }));
+}
+
+function legalProblems(p: LegalSettings): FieldViolation[] {
+  return p.supportEmail && !EMAIL.test(p.supportEmail) ? [{ field: 'support_email', description: 'must be an email address' }] : [];
+}
+
+function securityProblems(p: SecuritySettings): FieldViolation[] {
+  return p.allowedOrigins.flatMap((o, i) =>
+    !o.trim() || /\s/.test(o) ? [{ field: `embedded_iframe.allowed_origins[${i}]`, description: 'must be an origin without spaces, e.g. https://app.example.com' }] : [],
+  );
+}
+
+/** Every rule the policy breaks; empty when it may be stored. */
+export function policyProblems<K extends PolicyKind>(kind: K, body: PolicyBodies[K]): FieldViolation[] {
+  switch (kind) {
+    case 'password_complexity':
+      return passwordComplexityProblems(body as PasswordComplexity);
+    case 'login':
+      return loginProblems(body as LoginSettings);
+    case 'label':
+    case 'label_active':
+      return labelProblems(body as LabelSettings);
+    case 'privacy':
+      return legalProblems(body as LegalSettings);
+    case 'security':
+      return securityProblems(body as SecuritySettings);
+    default:
+      return [];
+  }
+}
+
+/** Same content, whatever the key order (policies are flat objects of scalars and arrays). */
+export function samePolicy(a: object, b: object): boolean {
+  const canonical = (o: object) => JSON.stringify(Object.entries(o).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+  return canonical(a) === canonical(b);
+}
+
+/** A BCP 47 tag in its canonical form (`de-ch` -> `de-CH`), or undefined when it is not one. */
+export function canonicalLocale(locale: string): string | undefined {
+  if (!locale.trim()) return undefined;
+  try {
+    return Intl.getCanonicalLocales(locale)[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Deep merge of translation trees: `over` wins leaf by leaf. */
+export function mergeTranslations(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const below = out[key];
+    out[key] = isObject(value) && isObject(below) ? mergeTranslations(below, value) : value;
+  }
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function snake(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
+}

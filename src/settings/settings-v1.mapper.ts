@@ -1,0 +1,302 @@
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import type { Duration } from '@bufbuild/protobuf/wkt';
+import type { ObjectDetailsSchema } from '@zitadel/proto/zitadel/object_pb.js';
+import type {
+  DomainPolicySchema,
+  LabelPolicySchema,
+  LockoutPolicySchema,
+  LoginPolicySchema,
+  NotificationPolicySchema,
+  OrgIAMPolicySchema,
+  PasswordAgePolicySchema,
+  PasswordComplexityPolicySchema,
+  PrivacyPolicySchema,
+} from '@zitadel/proto/zitadel/policy_pb.js';
+import { invalidField } from '../platform/errors/domain-error.js';
+import { ts } from '../platform/rpc/proto-mapping.js';
+import type { PasswordComplexity } from '../users/password-policy.js';
+import type {
+  DomainSettings,
+  LabelSettings,
+  LegalSettings,
+  LockoutSettings,
+  LoginSettings,
+  MultiFactor,
+  NotificationSettings,
+  PasswordExpirySettings,
+  PolicySource,
+  SecondFactor,
+  ThemeMode,
+} from './policies.js';
+import { noIdentityProviders } from './settings.errors.js';
+import { durationOf, fromNumber, msOf, MULTI_FACTOR_NUMBERS, PASSKEYS_NUMBERS, SECOND_FACTOR_NUMBERS } from './settings.mapper.js';
+import type { ChangeDetails } from './settings.service.js';
+
+// zitadel.policy.v1 (admin and management APIs) <-> policies. The v1 requests carry the whole
+// policy, so an absent field means its zero value, as in ZITADEL; fields a request does not
+// have at all (factors on update, lockout failures, asset URLs) keep their current values.
+
+/** v1's theme modes are numbered differently from v2's. */
+const THEME_MODE_V1: Readonly<Record<ThemeMode, number>> = { unspecified: 0, auto: 1, dark: 2, light: 3 };
+
+export function objectDetailsV1(change: ChangeDetails): MessageInitShape<typeof ObjectDetailsSchema> {
+  return { sequence: change.sequence, creationDate: ts(change.creationDate), changeDate: ts(change.changeDate), resourceOwner: change.resourceOwner };
+}
+
+function sourceDetailsV1(source: PolicySource): MessageInitShape<typeof ObjectDetailsSchema> {
+  return { sequence: source.sequence, creationDate: ts(source.createdAt), changeDate: ts(source.changedAt), resourceOwner: source.owner };
+}
+
+/** ZITADEL marks the instance's policies (and an org's inherited ones) `is_default`. */
+export function isDefault(source: PolicySource): boolean {
+  return source.ownerType !== 'org';
+}
+
+// ---- responses ----------------------------------------------------------------------------
+
+export function loginPolicyV1(s: LoginSettings, source: PolicySource): MessageInitShape<typeof LoginPolicySchema> {
+  return {
+    details: sourceDetailsV1(source),
+    allowUsernamePassword: s.allowUsernamePassword,
+    allowRegister: s.allowRegister,
+    allowExternalIdp: s.allowExternalIdp,
+    forceMfa: s.forceMfa,
+    forceMfaLocalOnly: s.forceMfaLocalOnly,
+    passwordlessType: PASSKEYS_NUMBERS[s.passkeysType],
+    isDefault: isDefault(source),
+    hidePasswordReset: s.hidePasswordReset,
+    ignoreUnknownUsernames: s.ignoreUnknownUsernames,
+    defaultRedirectUri: s.defaultRedirectUri,
+    passwordCheckLifetime: durationOf(s.passwordCheckLifetimeMs),
+    externalLoginCheckLifetime: durationOf(s.externalLoginCheckLifetimeMs),
+    mfaInitSkipLifetime: durationOf(s.mfaInitSkipLifetimeMs),
+    secondFactorCheckLifetime: durationOf(s.secondFactorCheckLifetimeMs),
+    multiFactorCheckLifetime: durationOf(s.multiFactorCheckLifetimeMs),
+    secondFactors: s.secondFactors.map((f) => SECOND_FACTOR_NUMBERS[f]),
+    multiFactors: s.multiFactors.map((f) => MULTI_FACTOR_NUMBERS[f]),
+    idps: [],
+    allowDomainDiscovery: s.allowDomainDiscovery,
+    disableLoginWithEmail: s.disableLoginWithEmail,
+    disableLoginWithPhone: s.disableLoginWithPhone,
+  };
+}
+
+export function passwordComplexityPolicyV1(s: PasswordComplexity, source: PolicySource): MessageInitShape<typeof PasswordComplexityPolicySchema> {
+  return {
+    details: sourceDetailsV1(source),
+    minLength: BigInt(s.minLength),
+    hasUppercase: s.requiresUppercase,
+    hasLowercase: s.requiresLowercase,
+    hasNumber: s.requiresNumber,
+    hasSymbol: s.requiresSymbol,
+    isDefault: isDefault(source),
+  };
+}
+
+export function passwordAgePolicyV1(s: PasswordExpirySettings, source: PolicySource): MessageInitShape<typeof PasswordAgePolicySchema> {
+  return { details: sourceDetailsV1(source), maxAgeDays: BigInt(s.maxAgeDays), expireWarnDays: BigInt(s.expireWarnDays), isDefault: isDefault(source) };
+}
+
+export function lockoutPolicyV1(s: LockoutSettings, source: PolicySource): MessageInitShape<typeof LockoutPolicySchema> {
+  return { details: sourceDetailsV1(source), maxPasswordAttempts: BigInt(s.maxPasswordAttempts), maxOtpAttempts: BigInt(s.maxOtpAttempts), isDefault: isDefault(source) };
+}
+
+export function labelPolicyV1(s: LabelSettings, source: PolicySource): MessageInitShape<typeof LabelPolicySchema> {
+  return {
+    details: sourceDetailsV1(source),
+    primaryColor: s.primaryColor,
+    backgroundColor: s.backgroundColor,
+    warnColor: s.warnColor,
+    fontColor: s.fontColor,
+    primaryColorDark: s.primaryColorDark,
+    backgroundColorDark: s.backgroundColorDark,
+    warnColorDark: s.warnColorDark,
+    fontColorDark: s.fontColorDark,
+    logoUrl: s.logoUrl,
+    iconUrl: s.iconUrl,
+    logoUrlDark: s.logoUrlDark,
+    iconUrlDark: s.iconUrlDark,
+    fontUrl: s.fontUrl,
+    hideLoginNameSuffix: s.hideLoginNameSuffix,
+    disableWatermark: s.disableWatermark,
+    themeMode: THEME_MODE_V1[s.themeMode],
+    isDefault: isDefault(source),
+  };
+}
+
+export function domainPolicyV1(s: DomainSettings, source: PolicySource): MessageInitShape<typeof DomainPolicySchema> {
+  return {
+    details: sourceDetailsV1(source),
+    userLoginMustBeDomain: s.userLoginMustBeDomain,
+    validateOrgDomains: s.validateOrgDomains,
+    smtpSenderAddressMatchesInstanceDomain: s.smtpSenderAddressMatchesInstanceDomain,
+    isDefault: isDefault(source),
+  };
+}
+
+/** The deprecated name of the domain policy (management's GetOrgIAMPolicy). */
+export function orgIamPolicyV1(s: DomainSettings, source: PolicySource): MessageInitShape<typeof OrgIAMPolicySchema> {
+  return { details: sourceDetailsV1(source), userLoginMustBeDomain: s.userLoginMustBeDomain, isDefault: isDefault(source) };
+}
+
+export function privacyPolicyV1(s: LegalSettings, source: PolicySource): MessageInitShape<typeof PrivacyPolicySchema> {
+  return {
+    details: sourceDetailsV1(source),
+    tosLink: s.tosLink,
+    privacyLink: s.privacyLink,
+    helpLink: s.helpLink,
+    supportEmail: s.supportEmail,
+    docsLink: s.docsLink,
+    customLink: s.customLink,
+    customLinkText: s.customLinkText,
+    isDefault: isDefault(source),
+  };
+}
+
+export function notificationPolicyV1(s: NotificationSettings, source: PolicySource): MessageInitShape<typeof NotificationPolicySchema> {
+  return { details: sourceDetailsV1(source), passwordChange: s.passwordChange, isDefault: isDefault(source) };
+}
+
+// ---- requests -----------------------------------------------------------------------------
+
+export interface LoginPolicyRequest {
+  allowUsernamePassword: boolean;
+  allowRegister: boolean;
+  allowExternalIdp: boolean;
+  forceMfa: boolean;
+  forceMfaLocalOnly: boolean;
+  passwordlessType: number;
+  hidePasswordReset: boolean;
+  ignoreUnknownUsernames: boolean;
+  defaultRedirectUri: string;
+  passwordCheckLifetime?: Duration;
+  externalLoginCheckLifetime?: Duration;
+  mfaInitSkipLifetime?: Duration;
+  secondFactorCheckLifetime?: Duration;
+  multiFactorCheckLifetime?: Duration;
+  allowDomainDiscovery: boolean;
+  disableLoginWithEmail: boolean;
+  disableLoginWithPhone: boolean;
+  /** Only on AddCustomLoginPolicy. */
+  secondFactors?: number[];
+  multiFactors?: number[];
+  idps?: unknown[];
+}
+
+function factors<T extends string>(table: Readonly<Record<T, number>>, numbers: readonly number[], field: string): T[] {
+  return [...new Set(numbers)].map((n, i) => {
+    const factor = fromNumber(table, n);
+    if (!factor) throw invalidField('SETTINGS-f4ct0', `${field}[${i}]`, 'must be a defined factor type');
+    return factor;
+  });
+}
+
+export function loginFromV1(req: LoginPolicyRequest, current: LoginSettings): LoginSettings {
+  if (req.idps?.length) throw noIdentityProviders('idps');
+  const passkeysType = fromNumber(PASSKEYS_NUMBERS, req.passwordlessType);
+  if (!passkeysType) throw invalidField('SETTINGS-pwdl5', 'passwordless_type', 'must be a defined passwordless type');
+  return {
+    allowUsernamePassword: req.allowUsernamePassword,
+    allowRegister: req.allowRegister,
+    allowExternalIdp: req.allowExternalIdp,
+    forceMfa: req.forceMfa,
+    forceMfaLocalOnly: req.forceMfaLocalOnly,
+    passkeysType,
+    hidePasswordReset: req.hidePasswordReset,
+    ignoreUnknownUsernames: req.ignoreUnknownUsernames,
+    defaultRedirectUri: req.defaultRedirectUri.trim(),
+    passwordCheckLifetimeMs: msOf(req.passwordCheckLifetime),
+    externalLoginCheckLifetimeMs: msOf(req.externalLoginCheckLifetime),
+    mfaInitSkipLifetimeMs: msOf(req.mfaInitSkipLifetime),
+    secondFactorCheckLifetimeMs: msOf(req.secondFactorCheckLifetime),
+    multiFactorCheckLifetimeMs: msOf(req.multiFactorCheckLifetime),
+    secondFactors: req.secondFactors ? factors<SecondFactor>(SECOND_FACTOR_NUMBERS, req.secondFactors, 'second_factors') : current.secondFactors,
+    multiFactors: req.multiFactors ? factors<MultiFactor>(MULTI_FACTOR_NUMBERS, req.multiFactors, 'multi_factors') : current.multiFactors,
+    allowDomainDiscovery: req.allowDomainDiscovery,
+    disableLoginWithEmail: req.disableLoginWithEmail,
+    disableLoginWithPhone: req.disableLoginWithPhone,
+  };
+}
+
+export function complexityFromV1(req: { minLength: number | bigint; hasUppercase: boolean; hasLowercase: boolean; hasNumber: boolean; hasSymbol: boolean }): PasswordComplexity {
+  return {
+    minLength: Number(req.minLength),
+    requiresUppercase: req.hasUppercase,
+    requiresLowercase: req.hasLowercase,
+    requiresNumber: req.hasNumber,
+    requiresSymbol: req.hasSymbol,
+  };
+}
+
+export function ageFromV1(req: { maxAgeDays: number | bigint; expireWarnDays: number | bigint }): PasswordExpirySettings {
+  return { maxAgeDays: Number(req.maxAgeDays), expireWarnDays: Number(req.expireWarnDays) };
+}
+
+export function lockoutFromV1(req: { maxPasswordAttempts: number | bigint; maxOtpAttempts: number | bigint }, current: LockoutSettings): LockoutSettings {
+  return { ...current, maxPasswordAttempts: Number(req.maxPasswordAttempts), maxOtpAttempts: Number(req.maxOtpAttempts) };
+}
+
+export interface LabelPolicyRequest {
+  primaryColor: string;
+  backgroundColor: string;
+  warnColor: string;
+  fontColor: string;
+  primaryColorDark: string;
+  backgroundColorDark: string;
+  warnColorDark: string;
+  fontColorDark: string;
+  hideLoginNameSuffix: boolean;
+  disableWatermark: boolean;
+  themeMode: number;
+}
+
+export function labelFromV1(req: LabelPolicyRequest, current: LabelSettings): LabelSettings {
+  const themeMode = fromNumber(THEME_MODE_V1, req.themeMode);
+  if (!themeMode) throw invalidField('SETTINGS-th3me', 'theme_mode', 'must be a defined theme mode');
+  return {
+    ...current,
+    primaryColor: req.primaryColor.trim(),
+    backgroundColor: req.backgroundColor.trim(),
+    warnColor: req.warnColor.trim(),
+    fontColor: req.fontColor.trim(),
+    primaryColorDark: req.primaryColorDark.trim(),
+    backgroundColorDark: req.backgroundColorDark.trim(),
+    warnColorDark: req.warnColorDark.trim(),
+    fontColorDark: req.fontColorDark.trim(),
+    hideLoginNameSuffix: req.hideLoginNameSuffix,
+    disableWatermark: req.disableWatermark,
+    themeMode,
+  };
+}
+
+export function domainFromV1(req: { userLoginMustBeDomain: boolean; validateOrgDomains: boolean; smtpSenderAddressMatchesInstanceDomain: boolean }): DomainSettings {
+  return {
+    userLoginMustBeDomain: req.userLoginMustBeDomain,
+    validateOrgDomains: req.validateOrgDomains,
+    smtpSenderAddressMatchesInstanceDomain: req.smtpSenderAddressMatchesInstanceDomain,
+  };
+}
+
+export function privacyFromV1(req: {
+  tosLink: string;
+  privacyLink: string;
+  helpLink: string;
+  supportEmail: string;
+  docsLink: string;
+  customLink: string;
+  customLinkText: string;
+}): LegalSettings {
+  return {
+    tosLink: req.tosLink.trim(),
+    privacyLink: req.privacyLink.trim(),
+    helpLink: req.helpLink.trim(),
+    supportEmail: req.supportEmail.trim(),
+    docsLink: req.docsLink.trim(),
+    customLink: req.customLink.trim(),
+    customLinkText: req.customLinkText,
+  };
+}
+
+export function notificationFromV1(req: { passwordChange: boolean }): NotificationSettings {
+  return { passwordChange: req.passwordChange };
+}

@@ -1,0 +1,18 @@
+import { Global, Module } from '@nestjs/common';
+import { Policies } from './policies.js';
+import { SettingsAdminHandler } from './settings-admin.handler.js';
+import { SettingsManagementHandler } from './settings-management.handler.js';
+import { SettingsHandler } from './settings.handler.js';
+import { SettingsService } from './settings.service.js';
+
+/**
+ * Policies (ZITADEL's settings): storage per instance and per org, the `Policies` read side every
+ * module injects (global, one instance), zitadel.settings.v2.SettingsService and the v1 admin and
+ * management policy methods.
+ */
+@Global()
+@Module({
+  providers: [Policies, SettingsService, SettingsHandler, SettingsAdminHandler, SettingsManagementHandler],
+  exports: [Policies],
+})
+export class SettingsModule {}

@@ -1,0 +1,374 @@
+import { createHash } from 'node:crypto';
+import type { JsonObject } from '@bufbuild/protobuf';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { authorize } from '../platform/authz/authorize.js';
+import { hasPermission } from '../platform/authz/permissions.js';
+import { isUniqueViolation, underSavepoint } from '../platform/database/pg-errors.js';
+import { Transactions } from '../platform/database/transactions.js';
+import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
+import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
+import { Org } from '../orgs/org.entity.js';
+import { ORG_POLICY_KINDS, Policies, withDefaults, type PolicyBodies, type PolicyKind, type ResolvedPolicy, type SecuritySettings } from './policies.js';
+import { SettingsPolicy, type PolicyOwnerType } from './settings-policy.entity.js';
+import { canonicalLocale, mergeTranslations, policyProblems, samePolicy } from './settings-rules.js';
+import * as errors from './settings.errors.js';
+
+/** Sequence, time and owner of a change, for the responses' details. */
+export interface ChangeDetails {
+  readonly sequence: bigint;
+  readonly changeDate: Date;
+  readonly resourceOwner: string;
+  readonly creationDate?: Date;
+}
+
+/**
+ * Whose policy a read asks for: the caller's own org (ZITADEL's default when no context is
+ * given), the instance default, or a named org.
+ */
+export type ReadTarget = { readonly kind: 'own' } | { readonly kind: 'instance' } | { readonly kind: 'org'; readonly orgId: string };
+
+/** Hosted login translations live on the system (built in), the instance or an org. */
+export type TranslationLevel = { readonly kind: 'system' } | { readonly kind: 'instance' } | { readonly kind: 'org'; readonly orgId: string };
+
+/** The name of each kind in ZITADEL's event types, e.g. `org.policy.password.complexity.added`. */
+const EVENT_NAMES: { readonly [K in PolicyKind]: string } = {
+  login: 'policy.login',
+  password_complexity: 'policy.password.complexity',
+  password_age: 'policy.password.age',
+  lockout: 'policy.lockout',
+  domain: 'policy.domain',
+  label: 'policy.label',
+  label_active: 'policy.label',
+  privacy: 'policy.privacy',
+  notification: 'policy.notification',
+  security: 'security.policy',
+  general: 'default.language',
+};
+
+/** How errors name each kind. */
+const KIND_NAMES: { readonly [K in PolicyKind]: string } = {
+  login: 'login',
+  password_complexity: 'password complexity',
+  password_age: 'password age',
+  lockout: 'lockout',
+  domain: 'domain',
+  label: 'label',
+  label_active: 'label',
+  privacy: 'privacy',
+  notification: 'notification',
+  security: 'security',
+  general: 'general',
+};
+
+const TRANSLATION_KIND = 'hosted_login_translation:';
+
+/** Portcullis ships no hosted login texts of its own yet: the system level is empty. */
+const SYSTEM_TRANSLATIONS: Readonly<Record<string, unknown>> = Object.freeze({});
+
+interface Owner {
+  readonly type: PolicyOwnerType;
+  readonly id: string;
+}
+
+function details(event: WrittenEvent, creationDate?: Date): ChangeDetails {
+  return { sequence: event.sequence, changeDate: event.createdAt, resourceOwner: event.resourceOwner, creationDate };
+}
+
+function etagOf(translations: Record<string, unknown>): string {
+  return createHash('sha256').update(JSON.stringify(translations)).digest('hex').slice(0, 32);
+}
+
+/**
+ * Commands and queries of policies: instance defaults (instance permissions), org overrides
+ * (`policy.*` on the org), the label policy's preview/active states, security settings and
+ * hosted login translations. Every change appends its audit event in the same transaction.
+ */
+@Injectable()
+export class SettingsService {
+  constructor(
+    private readonly tx: Transactions,
+    private readonly events: EventStore,
+    private readonly policies: Policies,
+  ) {}
+
+  // ---- queries ----------------------------------------------------------------------------
+
+  /**
+   * The policy in force for the target. Any authenticated caller reads the instance default and
+   * its own org's; another org's needs `policy.read` on it (ZITADEL, issue 5465).
+   */
+  async read<K extends PolicyKind>(caller: Caller, kind: K, target: ReadTarget): Promise<ResolvedPolicy<PolicyBodies[K]>> {
+    switch (target.kind) {
+      case 'instance':
+        return this.policies.resolve(kind, caller.instance.id);
+      case 'own':
+        return this.policies.resolve(kind, caller.instance.id, caller.principal?.orgId);
+      case 'org':
+        await this.checkOrgRead(caller, target.orgId);
+        return this.policies.resolve(kind, caller.instance.id, target.orgId);
+    }
+  }
+
+  /** The instance default for instance administrators (admin v1): `iam.policy.read` on the instance. */
+  async readInstancePolicy<K extends PolicyKind>(caller: Caller, kind: K): Promise<ResolvedPolicy<PolicyBodies[K]>> {
+    this.requireInstance(caller, 'iam.policy.read');
+    return this.policies.resolve(kind, caller.instance.id);
+  }
+
+  /** The instance default, which every authenticated caller may read (v2, management's GetDefault…). */
+  async instanceDefault<K extends PolicyKind>(caller: Caller, kind: K): Promise<ResolvedPolicy<PolicyBodies[K]>> {
+    return this.policies.resolve(kind, caller.instance.id);
+  }
+
+  async hostedLoginTranslation(
+    caller: Caller,
+    level: TranslationLevel,
+    rawLocale: string,
+    ignoreInheritance: boolean,
+  ): Promise<{ translations: JsonObject; etag: string }> {
+    const locale = canonicalLocale(rawLocale);
+    if (!locale) throw errors.invalidLocale('locale');
+    if (level.kind === 'org') await this.checkOrgRead(caller, level.orgId);
+    const owners: string[] = [];
+    if (level.kind !== 'system' && !(ignoreInheritance && level.kind === 'org')) owners.push(caller.instance.id);
+    if (level.kind === 'org') owners.push(level.orgId);
+    // The base language first, then the exact tag: `de-CH` inherits what `de` says.
+    const base = locale.split('-')[0];
+    const kinds = [...new Set([base, locale])].map((l) => TRANSLATION_KIND + l);
+    const rows = owners.length
+      ? await this.tx.reader
+          .getRepository(SettingsPolicy)
+          .createQueryBuilder('p')
+          .select(['p.owner', 'p.kind', 'p.body'])
+          .where('p.instance_id = :i AND p.kind IN (:...kinds) AND p.owner IN (:...owners)', { i: caller.instance.id, kinds, owners })
+          .getMany()
+      : [];
+    let translations: Record<string, unknown> = ignoreInheritance && level.kind !== 'system' ? {} : { ...SYSTEM_TRANSLATIONS };
+    for (const owner of owners) {
+      for (const kind of kinds) {
+        const row = rows.find((r) => r.owner === owner && r.kind === kind);
+        if (row) translations = mergeTranslations(translations, row.body);
+      }
+    }
+    return { translations: translations as JsonObject, etag: etagOf(translations) };
+  }
+
+  // ---- instance defaults ------------------------------------------------------------------
+
+  /**
+   * Changes the instance default. The instance always has every policy (ZITADEL adds them at
+   * set-up), so this is `…changed`; `add` (AddNotificationPolicy) refuses a stored one instead.
+   */
+  async setInstancePolicy<K extends PolicyKind>(
+    caller: Caller,
+    kind: K,
+    change: (current: PolicyBodies[K]) => PolicyBodies[K],
+    options: { add?: boolean; refuseUnchanged?: boolean } = {},
+  ): Promise<ChangeDetails> {
+    this.requireInstance(caller, 'iam.policy.write');
+    const owner: Owner = { type: 'instance', id: caller.instance.id };
+    return this.tx.run(async (tx) => {
+      const stored = await this.own(tx, caller, kind, owner);
+      if (options.add && stored) throw errors.defaultPolicyExists(KIND_NAMES[kind]);
+      const current = withDefaults(kind, stored?.body);
+      const next = this.validated(kind, change(current));
+      if (options.refuseUnchanged && samePolicy(current, next)) throw errors.policyUnchanged(KIND_NAMES[kind]);
+      const type = kind === 'security' || kind === 'general' ? 'set' : options.add ? 'added' : 'changed';
+      return this.store(tx, caller, kind, owner, next, `instance.${EVENT_NAMES[kind]}.${type}`, stored);
+    });
+  }
+
+  async setSecuritySettings(caller: Caller, settings: SecuritySettings): Promise<ChangeDetails> {
+    return this.setInstancePolicy(caller, 'security', () => settings);
+  }
+
+  // ---- org overrides ----------------------------------------------------------------------
+
+  /**
+   * Gives the org its own policy, built from the instance default it inherits so far (fields the
+   * request lacks keep the inherited values): AlreadyExists when it has one.
+   */
+  async addOrgPolicy<K extends PolicyKind>(
+    caller: Caller,
+    orgId: string,
+    kind: K,
+    build: (inherited: PolicyBodies[K]) => PolicyBodies[K],
+  ): Promise<ChangeDetails> {
+    this.assertOrgKind(kind);
+    return this.tx.run(async (tx) => {
+      const owner = await this.orgForWrite(tx, caller, orgId, 'policy.write');
+      if (await this.own(tx, caller, kind, owner)) throw errors.customPolicyExists(KIND_NAMES[kind]);
+      const inherited = await this.policies.resolve(kind, caller.instance.id, undefined, tx);
+      const next = this.validated(kind, build(inherited.settings));
+      return this.store(tx, caller, kind, owner, next, `org.${EVENT_NAMES[kind]}.added`, null, 'insert');
+    });
+  }
+
+  /** Changes the org's own policy: NotFound while it uses the instance default. */
+  async updateOrgPolicy<K extends PolicyKind>(
+    caller: Caller,
+    orgId: string,
+    kind: K,
+    change: (current: PolicyBodies[K]) => PolicyBodies[K],
+  ): Promise<ChangeDetails> {
+    this.assertOrgKind(kind);
+    return this.tx.run(async (tx) => {
+      const owner = await this.orgForWrite(tx, caller, orgId, 'policy.write');
+      const stored = await this.own(tx, caller, kind, owner);
+      if (!stored) throw errors.customPolicyNotFound(KIND_NAMES[kind]);
+      const current = withDefaults(kind, stored.body);
+      const next = this.validated(kind, change(current));
+      if (samePolicy(current, next)) throw errors.policyUnchanged(KIND_NAMES[kind]);
+      return this.store(tx, caller, kind, owner, next, `org.${EVENT_NAMES[kind]}.changed`, stored);
+    });
+  }
+
+  /** Back to the instance default: removes the org's own policy (both label states for `label`). */
+  async resetOrgPolicy(caller: Caller, orgId: string, kind: PolicyKind): Promise<ChangeDetails> {
+    this.assertOrgKind(kind);
+    const kinds = kind === 'label' || kind === 'label_active' ? ['label', 'label_active'] : [kind];
+    return this.tx.run(async (tx) => {
+      const owner = await this.orgForWrite(tx, caller, orgId, 'policy.delete');
+      const removed = await tx
+        .createQueryBuilder()
+        .delete()
+        .from(SettingsPolicy)
+        .where('instance_id = :i AND owner = :o AND kind IN (:...kinds)', { i: caller.instance.id, o: owner.id, kinds })
+        .execute();
+      if (!removed.affected) throw errors.customPolicyNotFound(KIND_NAMES[kind]);
+      return details(await this.push(tx, caller, owner, `org.${EVENT_NAMES[kind]}.removed`, {}));
+    });
+  }
+
+  /**
+   * ZITADEL's label policy has two states: changes write the preview, activation makes the
+   * preview the one in force. Without `orgId`, the instance default's.
+   */
+  async activateLabelPolicy(caller: Caller, orgId?: string): Promise<ChangeDetails> {
+    if (orgId === undefined) this.requireInstance(caller, 'iam.policy.write');
+    return this.tx.run(async (tx) => {
+      const owner: Owner = orgId === undefined ? { type: 'instance', id: caller.instance.id } : await this.orgForWrite(tx, caller, orgId, 'policy.write');
+      const preview = await this.own(tx, caller, 'label', owner);
+      if (!preview && owner.type === 'org') throw errors.customPolicyNotFound('label');
+      const active = await this.own(tx, caller, 'label_active', owner);
+      return this.store(tx, caller, 'label_active', owner, withDefaults('label', preview?.body), `${owner.type}.policy.label.activated`, active);
+    });
+  }
+
+  // ---- hosted login translations ----------------------------------------------------------
+
+  async setHostedLoginTranslation(
+    caller: Caller,
+    level: Exclude<TranslationLevel, { kind: 'system' }>,
+    rawLocale: string,
+    translations: JsonObject,
+  ): Promise<{ etag: string }> {
+    const locale = canonicalLocale(rawLocale);
+    if (!locale) throw errors.invalidLocale('locale');
+    if (level.kind === 'instance') this.requireInstance(caller, 'iam.policy.write');
+    return this.tx.run(async (tx) => {
+      const owner: Owner = level.kind === 'instance' ? { type: 'instance', id: caller.instance.id } : await this.orgForWrite(tx, caller, level.orgId, 'policy.write');
+      const kind = TRANSLATION_KIND + locale;
+      const written = await this.push(tx, caller, owner, `${owner.type}.hosted_login_translation.set`, { locale });
+      await this.upsert(tx, caller, kind, owner, translations, written);
+      return { etag: etagOf(translations) };
+    });
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private validated<K extends PolicyKind>(kind: K, body: PolicyBodies[K]): PolicyBodies[K] {
+    const problems = policyProblems(kind, body);
+    if (problems.length) throw errors.invalidPolicy(KIND_NAMES[kind], problems);
+    return body;
+  }
+
+  private assertOrgKind(kind: PolicyKind): void {
+    if (!ORG_POLICY_KINDS.includes(kind)) throw new Error(`${kind} policies exist only on the instance`);
+  }
+
+  /** Instance-wide permissions come only from instance memberships, never from an org's. */
+  private requireInstance(caller: Caller, permission: string): void {
+    if (caller.system) return;
+    const grants = (caller.principal?.grants ?? []).filter((g) => g.level === 'instance');
+    if (!hasPermission(grants, caller.instance.id, permission)) throw errors.instancePolicyDenied(permission);
+  }
+
+  /** Another org's policies need `policy.read` there; the same answer for missing and hidden orgs. */
+  private async checkOrgRead(caller: Caller, orgId: string): Promise<void> {
+    if (orgId !== caller.principal?.orgId) authorize(caller, 'policy.read', { orgId }, errors.orgNotFound);
+    const found = await this.tx.reader
+      .getRepository(Org)
+      .createQueryBuilder('o')
+      .select('o.id')
+      .where('o.instance_id = :i AND o.id = :id', { i: caller.instance.id, id: orgId })
+      .getOne();
+    if (!found) throw errors.orgNotFound();
+  }
+
+  /**
+   * Checks the permission on the org and holds a share lock on its row until commit, so the org
+   * cannot be deleted under a policy being written for it.
+   */
+  private async orgForWrite(tx: EntityManager, caller: Caller, orgId: string, permission: string): Promise<Owner> {
+    authorize(caller, permission, { orgId }, errors.orgNotFound, 'policy.read');
+    const org = await tx
+      .getRepository(Org)
+      .createQueryBuilder('o')
+      .select('o.id')
+      .where('o.instance_id = :i AND o.id = :id', { i: caller.instance.id, id: orgId })
+      .setLock('pessimistic_read')
+      .getOne();
+    if (!org) throw errors.orgNotFound();
+    return { type: 'org', id: orgId };
+  }
+
+  private own(tx: EntityManager, caller: Caller, kind: string, owner: Owner): Promise<SettingsPolicy | null> {
+    return tx
+      .getRepository(SettingsPolicy)
+      .createQueryBuilder('p')
+      .where('p.instance_id = :i AND p.kind = :kind AND p.owner = :owner', { i: caller.instance.id, kind, owner: owner.id })
+      .setLock('pessimistic_write')
+      .getOne();
+  }
+
+  /** Appends the event, then writes the row: `insert` for a new override, `upsert` otherwise. */
+  private async store<K extends PolicyKind>(
+    tx: EntityManager,
+    caller: Caller,
+    kind: K,
+    owner: Owner,
+    body: PolicyBodies[K],
+    eventType: string,
+    stored: SettingsPolicy | null,
+    mode: 'insert' | 'upsert' = 'upsert',
+  ): Promise<ChangeDetails> {
+    const payload = body as unknown as Record<string, unknown>;
+    const written = await this.push(tx, caller, owner, eventType, payload);
+    await this.upsert(tx, caller, kind, owner, payload, written, mode === 'insert');
+    return details(written, stored?.createdAt ?? written.createdAt);
+  }
+
+  /** Insert or replace the row; `insertOnly` turns a concurrent add into AlreadyExists. */
+  private async upsert(tx: EntityManager, caller: Caller, kind: string, owner: Owner, body: Record<string, unknown>, written: WrittenEvent, insertOnly = false) {
+    const sql = `INSERT INTO settings_policies (instance_id, kind, owner, owner_type, body, sequence, created_at, changed_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`;
+    const params = [caller.instance.id, kind, owner.id, owner.type, JSON.stringify(body), written.sequence.toString(), written.createdAt];
+    if (insertOnly) {
+      await underSavepoint(tx, () => tx.query(sql, params), (err) => (isUniqueViolation(err) ? errors.customPolicyExists(kind.replace(/_/g, ' ')) : err));
+      return;
+    }
+    await tx.query(
+      `${sql} ON CONFLICT (instance_id, kind, owner) DO UPDATE SET body = EXCLUDED.body, sequence = EXCLUDED.sequence, changed_at = EXCLUDED.changed_at`,
+      params,
+    );
+  }
+
+  private async push(tx: EntityManager, caller: Caller, owner: Owner, type: string, payload: Record<string, unknown>): Promise<WrittenEvent> {
+    const [written] = await this.events.push(tx, caller.instance.id, creatorOf(caller), [
+      { aggregateType: owner.type, aggregateId: owner.id, type, payload, resourceOwner: owner.id },
+    ]);
+    return written;
+  }
+}
