@@ -13,23 +13,21 @@ let server: TestServer;
 let loginPat: string;
 let lockingOrg: string;
 
-/**
- * An org's own policy, stored as the settings module stores policies (one jsonb row per kind and
- * owner in settings_policies); the settings API that sets them is not served yet.
- */
+/** An org's own policy, set as admins do: ZITADEL's management v1 API over REST. */
 async function orgPolicy(orgId: string, kind: 'lockout' | 'login', body: Record<string, unknown>): Promise<void> {
-  await server.database.dataSource.query(
-    `INSERT INTO settings_policies (instance_id, kind, owner, owner_type, body, sequence)
-     SELECT id, $1, $2, 'org', $3, 1 FROM instances`,
-    [kind, orgId, JSON.stringify(body)],
-  );
+  const res = await fetch(`${server.baseUrl}/management/v1/policies/${kind}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.adminPat}`, 'content-type': 'application/json', 'x-zitadel-orgid': orgId },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 200) throw new Error(`setting the ${kind} policy answered ${res.status}: ${await res.text()}`);
 }
 
 beforeAll(async () => {
   server = await bootTestServer();
   loginPat = await loginClient(server);
   lockingOrg = (await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: 'Locking Org' })).id;
-  await orgPolicy(lockingOrg, 'lockout', { maxPasswordAttempts: 3, maxOtpAttempts: 2, showLockoutFailures: true });
+  await orgPolicy(lockingOrg, 'lockout', { maxPasswordAttempts: 3, maxOtpAttempts: 2 });
 });
 afterAll(() => server?.close());
 
@@ -135,7 +133,7 @@ describe('ignoreUnknownUsernames', () => {
     // Off (the default): an unknown name is NOT_FOUND.
     expect((await byName('ghost-user', 'whatever')).code).toBe(Code.NotFound);
 
-    await orgPolicy(await defaultOrgOf(server), 'login', { ignoreUnknownUsernames: true });
+    await orgPolicy(await defaultOrgOf(server), 'login', { allowUsernamePassword: true, ignoreUnknownUsernames: true });
     const unknown = await byName('ghost-user', 'whatever');
     const wrong = await byName(known.username, 'whatever');
     for (const err of [unknown, wrong]) {
