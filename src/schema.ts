@@ -2,7 +2,10 @@
 // A module adding tables lists its entities and new timestamped migrations in its own schema.ts.
 import { Foundation1764230400000 } from './platform/database/migrations/1764230400000-foundation.js';
 import { Users1764316800000 } from './platform/database/migrations/1764316800000-users.js';
+import { APPS_ENTITIES, APPS_MIGRATIONS } from './apps/schema.js';
+import { AUTHORIZATIONS_ENTITIES, AUTHORIZATIONS_MIGRATIONS } from './authorizations/schema.js';
 import { Membership } from './platform/authz/membership.entity.js';
+import { PROJECTS_ENTITIES, PROJECTS_MIGRATIONS } from './projects/schema.js';
 import { StoredEvent } from './platform/events/event.entity.js';
 import { Instance, InstanceDomain } from './platform/tenancy/instance.entity.js';
 import { NOTIFICATIONS_ENTITIES, NOTIFICATIONS_MIGRATIONS } from './notifications/schema.js';
@@ -18,9 +21,9 @@ import { User } from './users/user.entity.js';
 
 export const ENTITIES = [
   Instance, InstanceDomain, StoredEvent, Membership, User, UserCode, UserMetadata, PersonalAccessToken, Org, OrgDomain, OrgMetadata,
-  ...NOTIFICATIONS_ENTITIES, ...CREDENTIALS_ENTITIES, ...MFA_ENTITIES, ...SESSIONS_ENTITIES, ...SETTINGS_ENTITIES,
+  ...NOTIFICATIONS_ENTITIES, ...CREDENTIALS_ENTITIES, ...MFA_ENTITIES, ...SESSIONS_ENTITIES, ...SETTINGS_ENTITIES, ...PROJECTS_ENTITIES, ...APPS_ENTITIES, ...AUTHORIZATIONS_ENTITIES,
 ];
 
 /** In timestamp order; a module's migrations are merged in by their timestamps. */
-export const MIGRATIONS = [Foundation1764230400000, Users1764316800000, ...NOTIFICATIONS_MIGRATIONS, ...CREDENTIALS_MIGRATIONS, ...MFA_MIGRATIONS, ...SESSIONS_MIGRATIONS, ...SETTINGS_MIGRATIONS]
+export const MIGRATIONS = [Foundation1764230400000, Users1764316800000, ...NOTIFICATIONS_MIGRATIONS, ...CREDENTIALS_MIGRATIONS, ...MFA_MIGRATIONS, ...SESSIONS_MIGRATIONS, ...SETTINGS_MIGRATIONS, ...PROJECTS_MIGRATIONS, ...APPS_MIGRATIONS, ...AUTHORIZATIONS_MIGRATIONS]
   .sort((a, b) => Number(/\d{13}/.exec(a.name)![0]) - Number(/\d{13}/.exec(b.name)![0]));
