@@ -1,8 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AppsModule } from './apps/apps.module.js';
+import { AuthorizationsModule } from './authorizations/authorizations.module.js';
 import { BootstrapModule } from './bootstrap/bootstrap.module.js';
+import { InternalPermissionsModule } from './internal-permissions/internal-permissions.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { OrgsModule } from './orgs/orgs.module.js';
 import { PlatformModule, type Runtime } from './platform/platform.module.js';
+import { ProjectsModule } from './projects/projects.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -13,7 +17,7 @@ export class AppModule {
   static create(runtime: Runtime): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(runtime), NotificationsModule, SettingsModule, UsersModule, OrgsModule, SessionsModule, BootstrapModule],
+      imports: [PlatformModule.forRoot(runtime), NotificationsModule, SettingsModule, UsersModule, OrgsModule, SessionsModule, ProjectsModule, AuthorizationsModule, InternalPermissionsModule, AppsModule, BootstrapModule],
     };
   }
 }

@@ -1,3 +1,6 @@
 // Entities and migrations of this module, collected by src/schema.ts.
-export const APPS_ENTITIES: Function[] = [];
-export const APPS_MIGRATIONS: Function[] = [];
+import { App, AppKey, AppOidcConfig, AppSamlConfig } from './app.entity.js';
+import { Apps1764921600000 } from './migrations/1764921600000-apps.js';
+
+export const APPS_ENTITIES: Function[] = [App, AppOidcConfig, AppSamlConfig, AppKey];
+export const APPS_MIGRATIONS: Function[] = [Apps1764921600000];

@@ -15,7 +15,7 @@ let counter = 0;
 export async function machineWithRoles(
   server: RunningServer,
   orgId: string,
-  grant: { level: MembershipLevel; resourceId: string; roles: string[] },
+  grant: { level: MembershipLevel; resourceId: string; roles: string[]; /** project grants: the granted project */ projectId?: string },
   expiresAt = new Date(Date.now() + 3600_000),
 ): Promise<{ userId: string; pat: string }> {
   const instance = await server.app.get(InstanceResolver).resolve('127.0.0.1');
@@ -29,6 +29,7 @@ export async function machineWithRoles(
       resourceId: grant.resourceId,
       resourceOwner: grant.level === 'instance' ? instance.id : orgId,
       roles: grant.roles,
+      projectId: grant.projectId,
     });
     const { token } = await users.addPersonalAccessToken(tx, caller, { id: userId, resourceOwner: orgId }, expiresAt);
     return { userId, pat: token };

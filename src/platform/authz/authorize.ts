@@ -1,6 +1,7 @@
+import type { Column, Filter } from '../database/list-query.js';
 import { PermissionDenied, Unauthenticated, type DomainError } from '../errors/domain-error.js';
 import type { Caller } from '../rpc/call-context.js';
-import { hasPermission, orgsWithPermission, type PermissionTarget } from './permissions.js';
+import { hasPermission, orgsWithPermission, scopesWithPermission, type PermissionTarget } from './permissions.js';
 
 /**
  * The resource-level check services make. A caller who may not even read the resource gets the
@@ -29,4 +30,24 @@ export function visibleOrgs(caller: Caller, permission: string): 'all' | string[
   if (caller.system) return 'all';
   if (!caller.principal) return [];
   return orgsWithPermission(caller.principal.grants, caller.instance.id, permission);
+}
+
+/**
+ * The rows a caller may see with a permission, as a list filter: those whose org, project or
+ * project grant column (as given) is among the caller's scopes; every row for instance-wide grants.
+ */
+export function scopeFilter(
+  caller: Caller,
+  permission: string,
+  columns: { readonly orgs?: Column; readonly projects?: Column; readonly projectGrants?: Column },
+): Filter {
+  if (caller.system) return { op: 'true' };
+  if (!caller.principal) return { op: 'false' };
+  const scopes = scopesWithPermission(caller.principal.grants, caller.instance.id, permission);
+  if (scopes === 'all') return { op: 'true' };
+  const filters: Filter[] = [];
+  if (columns.orgs) filters.push({ op: 'in', column: columns.orgs, values: scopes.orgs });
+  if (columns.projects) filters.push({ op: 'in', column: columns.projects, values: scopes.projects });
+  if (columns.projectGrants) filters.push({ op: 'in', column: columns.projectGrants, values: scopes.projectGrants });
+  return { op: 'or', filters };
 }

@@ -1,4 +1,4 @@
-import { hasPermission, orgsWithPermission, ROLE_PERMISSIONS, type MembershipGrant } from './permissions.js';
+import { hasPermission, orgsWithPermission, ROLE_PERMISSIONS, ROLES_BY_LEVEL, scopesWithPermission, type MembershipGrant, type PermissionTarget } from './permissions.js';
 
 const instanceId = 'inst';
 const grant = (level: MembershipGrant['level'], resourceId: string, roles: string[]): MembershipGrant => ({
@@ -8,8 +8,17 @@ const grant = (level: MembershipGrant['level'], resourceId: string, roles: strin
   roles,
 });
 
+/** A PROJECT_GRANT_* membership on grant g1: project p1 of orgA, granted to orgB. */
+const grantMember = (roles: string[], projectGrant: MembershipGrant['projectGrant'] = { projectId: 'p1', grantedOrgId: 'orgB' }): MembershipGrant => ({
+  level: 'project_grant',
+  resourceId: 'g1',
+  resourceOwner: 'orgA',
+  roles,
+  projectGrant,
+});
+
 describe('hasPermission', () => {
-  it.each<[string, MembershipGrant[], string, { orgId?: string; projectId?: string }, boolean]>([
+  it.each<[string, MembershipGrant[], string, PermissionTarget, boolean]>([
     ['IAM_OWNER may write any org', [grant('instance', instanceId, ['IAM_OWNER'])], 'org.write', { orgId: 'orgB' }, true],
     ['IAM_OWNER of another instance may not', [grant('instance', 'other', ['IAM_OWNER'])], 'org.write', { orgId: 'orgB' }, false],
     ['ORG_OWNER may write its org', [grant('org', 'orgA', ['ORG_OWNER'])], 'org.write', { orgId: 'orgA' }, true],
@@ -23,12 +32,54 @@ describe('hasPermission', () => {
     ['unknown role grants nothing', [grant('instance', instanceId, ['NOPE'])], 'org.read', {}, false],
     ['no memberships: denied', [], 'org.read', {}, false],
     ['IAM_LOGIN_CLIENT may not create orgs', [grant('instance', instanceId, ['IAM_LOGIN_CLIENT'])], 'org.create', {}, false],
+    // The instance itself: only instance memberships count, whatever the role says.
+    ['IAM_OWNER writes instance members', [grant('instance', instanceId, ['IAM_OWNER'])], 'iam.member.write', { instance: true }, true],
+    ['an org grant never covers the instance', [grant('org', 'orgA', ['ORG_OWNER'])], 'org.read', { instance: true }, false],
+    ['a project grant never covers the instance', [grant('project', 'p1', ['PROJECT_OWNER'])], 'project.read', { instance: true }, false],
+    // Project grants: the grant itself, or the granted project in the granted org.
+    ['PROJECT_GRANT_OWNER writes user grants on its grant', [grantMember(['PROJECT_GRANT_OWNER'])], 'user.grant.write', { orgId: 'orgB', projectId: 'p1', projectGrantId: 'g1' }, true],
+    ['PROJECT_GRANT_OWNER covers the granted project for the granted org', [grantMember(['PROJECT_GRANT_OWNER'])], 'project.read', { orgId: 'orgB', projectId: 'p1' }, true],
+    ['PROJECT_GRANT_OWNER not the project in its own org', [grantMember(['PROJECT_GRANT_OWNER'])], 'project.read', { orgId: 'orgA', projectId: 'p1' }, false],
+    ['PROJECT_GRANT_OWNER not another grant of the project', [grantMember(['PROJECT_GRANT_OWNER'])], 'user.grant.write', { orgId: 'orgC', projectId: 'p1', projectGrantId: 'g2' }, false],
+    ['PROJECT_GRANT_OWNER not another project', [grantMember(['PROJECT_GRANT_OWNER'])], 'project.read', { orgId: 'orgB', projectId: 'p2' }, false],
+    ['PROJECT_GRANT_OWNER is no org reader', [grantMember(['PROJECT_GRANT_OWNER'])], 'org.read', { orgId: 'orgB' }, false],
+    ['PROJECT_GRANT_OWNER may not write project roles', [grantMember(['PROJECT_GRANT_OWNER'])], 'project.role.write', { orgId: 'orgB', projectId: 'p1' }, false],
+    ['PROJECT_GRANT_OWNER_VIEWER reads but does not write', [grantMember(['PROJECT_GRANT_OWNER_VIEWER'])], 'user.grant.write', { orgId: 'orgB', projectId: 'p1', projectGrantId: 'g1' }, false],
+    ['a grant membership whose grant is gone covers no project', [{ ...grantMember(['PROJECT_GRANT_OWNER']), projectGrant: undefined }], 'project.read', { orgId: 'orgB', projectId: 'p1' }, false],
+    ['method-level check counts a grant membership', [grantMember(['PROJECT_GRANT_OWNER'])], 'user.grant.write', {}, true],
+    // The granted org's owner manages authorizations on the grant, not the project itself.
+    ['granted org owner writes user grants on the grant', [grant('org', 'orgB', ['ORG_OWNER'])], 'user.grant.write', { orgId: 'orgB', projectId: 'p1', projectGrantId: 'g1' }, true],
+    ['granted org owner may not write the project roles', [grant('org', 'orgB', ['ORG_OWNER'])], 'project.role.write', { orgId: 'orgA', projectId: 'p1' }, false],
+    ['project org owner may not write the granted org user grants', [grant('org', 'orgA', ['ORG_OWNER'])], 'user.grant.write', { orgId: 'orgB', projectId: 'p1', projectGrantId: 'g1' }, false],
+    ['PROJECT_OWNER covers user grants on its project grants', [grant('project', 'p1', ['PROJECT_OWNER'])], 'user.grant.write', { orgId: 'orgB', projectId: 'p1', projectGrantId: 'g1' }, true],
   ])('%s', (_name, grants, permission, target, expected) => {
     expect(hasPermission(grants, instanceId, permission, target)).toBe(expected);
   });
 
   it('gives every role only known-shaped permissions', () => {
     for (const perms of Object.values(ROLE_PERMISSIONS)) for (const p of perms) expect(p).toMatch(/^[a-z_]+(\.[a-z_]+)+$/);
+  });
+});
+
+describe('ROLES_BY_LEVEL', () => {
+  it('gives each level its own role prefix', () => {
+    expect(ROLES_BY_LEVEL.instance.every((r) => r.startsWith('IAM_'))).toBe(true);
+    expect(ROLES_BY_LEVEL.org.every((r) => r.startsWith('ORG_'))).toBe(true);
+    expect(ROLES_BY_LEVEL.project).toEqual(['PROJECT_OWNER', 'PROJECT_OWNER_VIEWER', 'PROJECT_OWNER_GLOBAL']);
+    expect(ROLES_BY_LEVEL.project_grant).toEqual(['PROJECT_GRANT_OWNER', 'PROJECT_GRANT_OWNER_VIEWER']);
+  });
+});
+
+describe('scopesWithPermission', () => {
+  it('is all for an instance grant, else the orgs, projects and grants', () => {
+    expect(scopesWithPermission([grant('instance', instanceId, ['IAM_OWNER'])], instanceId, 'user.grant.read')).toBe('all');
+    expect(
+      scopesWithPermission(
+        [grant('org', 'orgA', ['ORG_OWNER']), grant('project', 'p2', ['PROJECT_OWNER_VIEWER']), grantMember(['PROJECT_GRANT_OWNER']), grant('org', 'orgC', ['ORG_PROJECT_CREATOR'])],
+        instanceId,
+        'user.grant.read',
+      ),
+    ).toEqual({ orgs: ['orgA'], projects: ['p2'], projectGrants: ['g1'] });
   });
 });
 

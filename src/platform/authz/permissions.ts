@@ -1,16 +1,22 @@
 /**
  * Roles -> permissions, as ZITADEL's default role mapping. A membership grants roles on one
- * level: the whole instance, one org, or one project. Pure rules, no I/O.
+ * level: the whole instance, one org, one project, or one project grant (a project shared with
+ * another org). Pure rules, no I/O.
  */
-export type MembershipLevel = 'instance' | 'org' | 'project';
+export type MembershipLevel = 'instance' | 'org' | 'project' | 'project_grant';
 
 export interface MembershipGrant {
   readonly level: MembershipLevel;
-  /** instance id, org id or project id. */
+  /** instance id, org id, project id or project grant id. */
   readonly resourceId: string;
-  /** For project memberships, the org owning the project. */
+  /** For project and project grant memberships, the org owning the project. */
   readonly resourceOwner: string;
   readonly roles: readonly string[];
+  /**
+   * For project grant memberships: the granted project and the org it is granted to. Loaded with
+   * the grant; a membership whose grant is gone has none and covers nothing.
+   */
+  readonly projectGrant?: { readonly projectId: string; readonly grantedOrgId: string };
 }
 
 const READ_ALL = [
@@ -75,24 +81,32 @@ export const ROLE_PERMISSIONS: Readonly<Record<string, readonly string[]>> = Obj
     'project.grant.member.read', 'user.grant.read', 'org.read'],
 });
 
-/** Roles that may be given at each membership level. */
+/** Roles that may be given at each membership level (ZITADEL's IAM_*, ORG_*, PROJECT_*, PROJECT_GRANT_*). */
 export const ROLES_BY_LEVEL: Readonly<Record<MembershipLevel, readonly string[]>> = {
   instance: Object.keys(ROLE_PERMISSIONS).filter((r) => r.startsWith('IAM_')),
   org: Object.keys(ROLE_PERMISSIONS).filter((r) => r.startsWith('ORG_')),
-  project: Object.keys(ROLE_PERMISSIONS).filter((r) => r.startsWith('PROJECT_')),
+  project: Object.keys(ROLE_PERMISSIONS).filter((r) => r.startsWith('PROJECT_') && !r.startsWith('PROJECT_GRANT_')),
+  project_grant: Object.keys(ROLE_PERMISSIONS).filter((r) => r.startsWith('PROJECT_GRANT_')),
 };
 
 export function permissionsOfRoles(roles: readonly string[]): Set<string> {
   return new Set(roles.flatMap((r) => ROLE_PERMISSIONS[r] ?? []));
 }
 
-/** What a permission is checked against: nothing (anywhere), an org, or a project in an org. */
+/**
+ * What a permission is checked against: nothing (anywhere), the instance itself, an org, a
+ * project in an org, or a project grant (`projectId` the granted project, `orgId` the granted org).
+ */
 export interface PermissionTarget {
   readonly orgId?: string;
   readonly projectId?: string;
+  readonly projectGrantId?: string;
+  /** The instance itself (its administrators, its settings): only instance memberships cover it. */
+  readonly instance?: true;
 }
 
 function grantCovers(grant: MembershipGrant, instanceId: string, target: PermissionTarget): boolean {
+  if (target.instance) return grant.level === 'instance' && grant.resourceId === instanceId;
   switch (grant.level) {
     case 'instance':
       return grant.resourceId === instanceId;
@@ -100,6 +114,17 @@ function grantCovers(grant: MembershipGrant, instanceId: string, target: Permiss
       return target.orgId === undefined || grant.resourceId === target.orgId;
     case 'project':
       if (target.projectId !== undefined) return grant.resourceId === target.projectId;
+      return target.orgId === undefined;
+    case 'project_grant':
+      // The grant itself, or its project as the granted org sees it; never the project's own org.
+      if (target.projectGrantId !== undefined) return grant.resourceId === target.projectGrantId;
+      if (target.projectId !== undefined) {
+        return (
+          grant.projectGrant !== undefined &&
+          grant.projectGrant.projectId === target.projectId &&
+          (target.orgId === undefined || target.orgId === grant.projectGrant.grantedOrgId)
+        );
+      }
       return target.orgId === undefined;
   }
 }
@@ -132,4 +157,34 @@ export function orgsWithPermission(
     if (g.level === 'org') orgs.push(g.resourceId);
   }
   return orgs;
+}
+
+/** Where a permission holds: everywhere, or in these orgs, projects and project grants. */
+export type PermissionScopes = 'all' | { readonly orgs: string[]; readonly projects: string[]; readonly projectGrants: string[] };
+
+/**
+ * The scopes in which the grants carry the permission, for list queries: a row is visible when
+ * its org, its project or its project grant is among them (the same coverage as hasPermission
+ * for targets `{ orgId, projectId, projectGrantId }`).
+ */
+export function scopesWithPermission(grants: readonly MembershipGrant[], instanceId: string, permission: string): PermissionScopes {
+  const scopes = { orgs: [] as string[], projects: [] as string[], projectGrants: [] as string[] };
+  for (const g of grants) {
+    if (!permissionsOfRoles(g.roles).has(permission)) continue;
+    switch (g.level) {
+      case 'instance':
+        if (g.resourceId === instanceId) return 'all';
+        break;
+      case 'org':
+        scopes.orgs.push(g.resourceId);
+        break;
+      case 'project':
+        scopes.projects.push(g.resourceId);
+        break;
+      case 'project_grant':
+        if (g.projectGrant) scopes.projectGrants.push(g.resourceId);
+        break;
+    }
+  }
+  return scopes;
 }

@@ -1,0 +1,208 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Org } from '../orgs/org.entity.js';
+import { and, column, fetchPage, listSql, type Filter, type Page, type TextMatch } from '../platform/database/list-query.js';
+import { isUniqueViolation, underSavepoint } from '../platform/database/pg-errors.js';
+import { Transactions } from '../platform/database/transactions.js';
+import { PermissionDenied } from '../platform/errors/domain-error.js';
+import { IdGenerator } from '../platform/ids/id-generator.js';
+import type { Caller } from '../platform/rpc/call-context.js';
+import { ProjectGrant, type Project, type ProjectState } from './project.entity.js';
+import { ProjectAccess, scopesOf } from './project-access.js';
+import { ProjectDependents } from './project-dependents.js';
+import { ProjectStore } from './project-store.js';
+import * as errors from './projects.errors.js';
+import type { Listed } from './projects.service.js';
+
+export type GrantFilter =
+  | { readonly kind: 'projectName'; readonly match: TextMatch; readonly value: string }
+  | { readonly kind: 'roleKey'; readonly match: TextMatch; readonly value: string }
+  | { readonly kind: 'projectIds'; readonly ids: readonly string[] }
+  /** project_resource_owner_filter: grants of the org's projects. */
+  | { readonly kind: 'owner'; readonly orgId: string }
+  /** project_grant_resource_owner_filter: grants to the org (ZITADEL reads it as the granted org). */
+  | { readonly kind: 'grantedTo'; readonly orgId: string };
+
+export type GrantSort = 'projectId' | 'creationDate' | 'changeDate';
+
+/** A grant with the names the contract shows beside it. */
+export interface GrantView extends ProjectGrant {
+  readonly projectName: string;
+  readonly grantedOrgName: string;
+}
+
+const SORT_COLUMNS: Record<GrantSort, string> = { projectId: 'g.project_id', creationDate: 'g.created_at', changeDate: 'g.changed_at' };
+
+const GRANTS_FROM = `project_grants g
+  JOIN projects p ON p.instance_id = g.instance_id AND p.id = g.project_id
+  JOIN orgs o ON o.instance_id = g.instance_id AND o.id = g.granted_org_id`;
+
+/**
+ * Project grants: a project shared with another org, with the subset of its roles that org may
+ * hand out to its users. Keyed by project and granted org, as the v2beta API does; each grant
+ * also has its own id (what authorizations and grant memberships refer to).
+ */
+@Injectable()
+export class ProjectGrantsService {
+  constructor(
+    private readonly tx: Transactions,
+    private readonly ids: IdGenerator,
+    private readonly store: ProjectStore,
+    private readonly access: ProjectAccess,
+    private readonly dependents: ProjectDependents,
+  ) {}
+
+  async create(caller: Caller, projectId: string, grantedOrgId: string, roleKeys: readonly string[]): Promise<Date> {
+    return this.tx.run(async (tx) => {
+      const project = await this.access.load(tx, caller, projectId, 'project.grant.write', { lock: true });
+      if (grantedOrgId === project.resourceOwner) throw errors.grantToOwnOrg();
+      if (!(await tx.existsBy(Org, { instanceId: caller.instance.id, id: grantedOrgId }))) throw errors.grantedOrgNotFound();
+      const keys = await this.knownRoles(tx, caller, projectId, roleKeys);
+      const now = new Date();
+      const grant: ProjectGrant = {
+        instanceId: caller.instance.id,
+        id: this.ids.next(),
+        projectId,
+        resourceOwner: project.resourceOwner,
+        grantedOrgId,
+        roleKeys: keys,
+        state: 'active',
+        createdAt: now,
+        changedAt: now,
+        sequence: '0',
+      };
+      await underSavepoint(tx, () => tx.insert(ProjectGrant, grant), (err) =>
+        isUniqueViolation(err, 'project_grants_org') ? errors.grantExists() : err,
+      );
+      return this.push(tx, caller, project, grant, 'project.grant.added', { grantedOrgId, roleKeys: keys });
+    });
+  }
+
+  /**
+   * Replaces the roles the grant hands out. Roles it loses are taken from the authorizations
+   * given through it. The same roles again answer the last change date and write nothing.
+   */
+  async update(caller: Caller, projectId: string, grantedOrgId: string, roleKeys: readonly string[]): Promise<Date> {
+    return this.tx.run(async (tx) => {
+      const { project, grant } = await this.loadForWrite(tx, caller, projectId, grantedOrgId, 'project.grant.write');
+      const keys = await this.knownRoles(tx, caller, projectId, roleKeys);
+      const lost = grant.roleKeys.filter((k) => !keys.includes(k));
+      if (lost.length === 0 && keys.length === grant.roleKeys.length) return grant.changedAt;
+      await tx.update(ProjectGrant, { instanceId: caller.instance.id, id: grant.id }, { roleKeys: keys });
+      await this.dependents.removeRolesFromGrantAuthorizations(tx, caller, grant, lost);
+      return this.push(tx, caller, project, grant, 'project.grant.changed', { grantedOrgId, roleKeys: keys });
+    });
+  }
+
+  async setState(caller: Caller, projectId: string, grantedOrgId: string, state: ProjectState): Promise<Date> {
+    return this.tx.run(async (tx) => {
+      const { project, grant } = await this.loadForWrite(tx, caller, projectId, grantedOrgId, 'project.grant.write');
+      if (grant.state === state) throw state === 'active' ? errors.grantNotInactive() : errors.grantNotActive();
+      await tx.update(ProjectGrant, { instanceId: caller.instance.id, id: grant.id }, { state });
+      const type = state === 'active' ? 'project.grant.reactivated' : 'project.grant.deactivated';
+      return this.push(tx, caller, project, grant, type, { grantedOrgId });
+    });
+  }
+
+  /**
+   * Deletes the grant, the authorizations given through it and the memberships on it. A grant
+   * that does not exist, or that the caller cannot see, is "already deleted" (no error, no date).
+   */
+  async delete(caller: Caller, projectId: string, grantedOrgId: string): Promise<Date | undefined> {
+    return this.tx.run(async (tx) => {
+      const project = await this.store.lockProject(tx, caller.instance.id, projectId);
+      if (!project) return undefined;
+      const access = await this.access.check(tx, caller, project, 'project.grant.delete', 'project.grant.read');
+      if (access === 'hidden') return undefined;
+      if (access === 'denied') throw PermissionDenied('PROJ-d3n13', 'no permission: project.grant.delete required');
+      const grant = await this.store.findGrant(tx, caller.instance.id, projectId, grantedOrgId);
+      if (!grant) return undefined;
+      await this.dependents.removeGrant(tx, caller, grant);
+      const written = await this.store.push(tx, caller, project, [{ type: 'project.grant.removed', payload: { grantId: grant.id, grantedOrgId } }]);
+      await tx.delete(ProjectGrant, { instanceId: caller.instance.id, id: grant.id });
+      return written.createdAt;
+    });
+  }
+
+  /** Grants of the projects the caller may read grants of, and grants to its orgs. */
+  async list(caller: Caller, filters: readonly GrantFilter[], sort: GrantSort, page: Page): Promise<Listed<GrantView>> {
+    const scopes = scopesOf(caller, 'project.grant.read');
+    const visibility: Filter =
+      scopes === 'all'
+        ? { op: 'true' }
+        : {
+            op: 'or',
+            filters: [
+              { op: 'in', column: column('g.resource_owner'), values: scopes.orgs },
+              { op: 'in', column: column('g.granted_org_id'), values: scopes.orgs },
+              { op: 'in', column: column('g.project_id'), values: scopes.projects },
+              { op: 'in', column: column('g.id'), values: scopes.projectGrants },
+            ],
+          };
+    const q = listSql({
+      select: 'g.*, p.name AS project_name, o.name AS granted_org_name',
+      from: GRANTS_FROM,
+      where: and({ op: 'eq', column: column('g.instance_id'), value: caller.instance.id }, visibility, ...filters.map(grantFilter)),
+      sort: column(SORT_COLUMNS[sort]),
+      tieBreaker: column('g.id'),
+      page,
+    });
+    const { rows, total } = await fetchPage(this.tx.reader, q);
+    const items = rows.map(
+      (r): GrantView => ({
+        instanceId: r.instance_id as string,
+        id: r.id as string,
+        projectId: r.project_id as string,
+        resourceOwner: r.resource_owner as string,
+        grantedOrgId: r.granted_org_id as string,
+        roleKeys: r.role_keys as string[],
+        state: r.state as ProjectState,
+        createdAt: r.created_at as Date,
+        changedAt: r.changed_at as Date,
+        sequence: String(r.sequence),
+        projectName: r.project_name as string,
+        grantedOrgName: r.granted_org_name as string,
+      }),
+    );
+    return { items, total };
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private async loadForWrite(tx: EntityManager, caller: Caller, projectId: string, grantedOrgId: string, permission: string) {
+    const project = await this.access.load(tx, caller, projectId, permission, { lock: true, readPermission: 'project.grant.read' });
+    const grant = await this.store.findGrant(tx, caller.instance.id, projectId, grantedOrgId);
+    if (!grant) throw errors.grantNotFound();
+    return { project, grant };
+  }
+
+  /** The role keys without repeats, all of them roles of the project (else INVALID_ARGUMENT naming the others). */
+  private async knownRoles(tx: EntityManager, caller: Caller, projectId: string, roleKeys: readonly string[]): Promise<string[]> {
+    const keys = [...new Set(roleKeys)];
+    const missing = await this.store.missingRoleKeys(tx, caller.instance.id, projectId, keys);
+    if (missing.length) throw errors.grantRolesUnknown('role_keys', missing);
+    return keys;
+  }
+
+  /** Appends the grant's event to the project's aggregate and moves the grant row's sequence and change date. */
+  private async push(tx: EntityManager, caller: Caller, project: Project, grant: ProjectGrant, type: string, payload: Record<string, unknown>): Promise<Date> {
+    const written = await this.store.push(tx, caller, project, [{ type, payload: { grantId: grant.id, ...payload } }]);
+    await tx.update(ProjectGrant, { instanceId: caller.instance.id, id: grant.id }, { sequence: written.sequence.toString(), changedAt: written.createdAt });
+    return written.createdAt;
+  }
+}
+
+function grantFilter(f: GrantFilter): Filter {
+  switch (f.kind) {
+    case 'projectName':
+      return { op: 'text', column: column('p.name'), match: f.match, value: f.value };
+    case 'roleKey':
+      return { op: 'exists', from: column('unnest(g.role_keys) AS rk(key)'), where: { op: 'text', column: column('rk.key'), match: f.match, value: f.value } };
+    case 'projectIds':
+      return { op: 'in', column: column('g.project_id'), values: f.ids };
+    case 'owner':
+      return { op: 'eq', column: column('g.resource_owner'), value: f.orgId };
+    case 'grantedTo':
+      return { op: 'eq', column: column('g.granted_org_id'), value: f.orgId };
+  }
+}

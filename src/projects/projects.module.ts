@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { ProjectAccess } from './project-access.js';
+import { ProjectDependents } from './project-dependents.js';
+import { ProjectGrantsService } from './project-grants.service.js';
+import { ProjectRolesService } from './project-roles.service.js';
+import { ProjectStore } from './project-store.js';
+import { ProjectsHandler } from './projects.handler.js';
+import { ProjectsService } from './projects.service.js';
+
+/**
+ * zitadel.project.v2beta.ProjectService: projects, their roles and their grants to other orgs.
+ * Exports the store (does a project, grant or role exist; which org owns it) and the access
+ * checks (may the caller do X on this project) for the apps and authorizations modules.
+ */
+@Module({
+  providers: [ProjectStore, ProjectAccess, ProjectDependents, ProjectsService, ProjectRolesService, ProjectGrantsService, ProjectsHandler],
+  exports: [ProjectStore, ProjectAccess, ProjectsService],
+})
+export class ProjectsModule {}
