@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { authorize } from '../platform/authz/authorize.js';
-import { permissionsOfRoles } from '../platform/authz/permissions.js';
+import { authorize, scopeFilter } from '../platform/authz/authorize.js';
 import { and, column, fetchPage, listSql, type Filter, type Page, type TextMatch } from '../platform/database/list-query.js';
 import { Transactions } from '../platform/database/transactions.js';
 import type { Caller } from '../platform/rpc/call-context.js';
@@ -115,35 +114,6 @@ export function oidcSettingsOf(c: AppOidcConfig, authMethod: OidcAuthMethod): Oi
   };
 }
 
-/**
- * Where a caller holds a permission: everywhere, or in some orgs and some projects (project
- * memberships count for their project, as ZITADEL).
- */
-export function visibleScope(caller: Caller, permission: string): 'all' | { orgs: string[]; projects: string[] } {
-  if (caller.system) return 'all';
-  const grants = caller.principal?.grants ?? [];
-  const orgs: string[] = [];
-  const projects: string[] = [];
-  for (const g of grants) {
-    if (!permissionsOfRoles(g.roles).has(permission)) continue;
-    if (g.level === 'instance' && g.resourceId === caller.instance.id) return 'all';
-    if (g.level === 'org') orgs.push(g.resourceId);
-    if (g.level === 'project') projects.push(g.resourceId);
-  }
-  return { orgs, projects };
-}
-
-function scopeFilter(scope: ReturnType<typeof visibleScope>, orgColumn: string, projectColumn: string): Filter {
-  if (scope === 'all') return { op: 'true' };
-  return {
-    op: 'or',
-    filters: [
-      { op: 'in', column: column(orgColumn), values: scope.orgs },
-      { op: 'in', column: column(projectColumn), values: scope.projects },
-    ],
-  };
-}
-
 /** Reads of applications and their keys: the API's, and the ones the OIDC and SAML layers use. */
 @Injectable()
 export class AppsQueries {
@@ -187,7 +157,7 @@ export class AppsQueries {
       : { op: 'true' };
     const where = and(
       { op: 'eq', column: column('k.instance_id'), value: caller.instance.id },
-      scopeFilter(visibleScope(caller, 'project.app.read'), 'k.resource_owner', 'k.project_id'),
+      scopeFilter(caller, 'project.app.read', { orgs: column('k.resource_owner'), projects: column('k.project_id') }),
       resource,
     );
     const q = listSql({
