@@ -1,7 +1,7 @@
 import type { MembershipGrant } from '../platform/authz/permissions.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
-import { mayOnProject, mayThroughGrant, scopesOf } from './project-access.js';
+import { mayOnProject, mayThroughGrant } from './project-access.js';
 
 const instance = { id: 'inst' } as Instance;
 const caller = (...grants: MembershipGrant[]): Caller => ({
@@ -44,13 +44,3 @@ describe('mayThroughGrant', () => {
   });
 });
 
-describe('scopesOf', () => {
-  it('is everything for the instance and the system, else orgs, projects and grants', () => {
-    expect(scopesOf(caller(member('instance', 'inst', ['IAM_OWNER_VIEWER'], 'inst')), 'project.read')).toBe('all');
-    expect(scopesOf({ instance, requestId: 't', principal: undefined, system: true }, 'project.read')).toBe('all');
-    expect(scopesOf({ instance, requestId: 't', principal: undefined }, 'project.read')).toEqual({ orgs: [], projects: [], projectGrants: [] });
-    expect(
-      scopesOf(caller(member('org', 'orgA', ['ORG_OWNER']), member('project', 'p2', ['PROJECT_OWNER_VIEWER']), member('org', 'orgC', ['ORG_USER_SELF_MANAGER'])), 'project.read'),
-    ).toEqual({ orgs: ['orgA'], projects: ['p2'], projectGrants: [] });
-  });
-});

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { hasPermission, scopesWithPermission, type PermissionScopes } from '../platform/authz/permissions.js';
+import { hasPermission } from '../platform/authz/permissions.js';
 import { PermissionDenied, Unauthenticated } from '../platform/errors/domain-error.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import type { Project, ProjectGrant } from './project.entity.js';
@@ -8,16 +8,6 @@ import { ProjectStore } from './project-store.js';
 import * as errors from './projects.errors.js';
 
 type ProjectRef = Pick<Project, 'id' | 'resourceOwner'>;
-
-/**
- * Where a caller holds a permission, for list queries: everywhere, or in these orgs, on these
- * projects (PROJECT_OWNER, …) and these project grants (PROJECT_GRANT_OWNER, …).
- */
-export function scopesOf(caller: Caller, permission: string): PermissionScopes {
-  if (caller.system) return 'all';
-  if (!caller.principal) return { orgs: [], projects: [], projectGrants: [] };
-  return scopesWithPermission(caller.principal.grants, caller.instance.id, permission);
-}
 
 /** The permission on the project: through its org, the instance, or a membership on the project. */
 export function mayOnProject(caller: Caller, permission: string, project: ProjectRef): boolean {

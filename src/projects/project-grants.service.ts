@@ -8,7 +8,8 @@ import { PermissionDenied } from '../platform/errors/domain-error.js';
 import { IdGenerator } from '../platform/ids/id-generator.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { ProjectGrant, type Project, type ProjectState } from './project.entity.js';
-import { ProjectAccess, scopesOf } from './project-access.js';
+import { ProjectAccess } from './project-access.js';
+import { scopeFilter } from '../platform/authz/authorize.js';
 import { ProjectDependents } from './project-dependents.js';
 import { ProjectStore } from './project-store.js';
 import * as errors from './projects.errors.js';
@@ -126,19 +127,11 @@ export class ProjectGrantsService {
 
   /** Grants of the projects the caller may read grants of, and grants to its orgs. */
   async list(caller: Caller, filters: readonly GrantFilter[], sort: GrantSort, page: Page): Promise<Listed<GrantView>> {
-    const scopes = scopesOf(caller, 'project.grant.read');
-    const visibility: Filter =
-      scopes === 'all'
-        ? { op: 'true' }
-        : {
-            op: 'or',
-            filters: [
-              { op: 'in', column: column('g.resource_owner'), values: scopes.orgs },
-              { op: 'in', column: column('g.granted_org_id'), values: scopes.orgs },
-              { op: 'in', column: column('g.project_id'), values: scopes.projects },
-              { op: 'in', column: column('g.id'), values: scopes.projectGrants },
-            ],
-          };
+    const visibility = scopeFilter(caller, 'project.grant.read', {
+      orgs: [column('g.resource_owner'), column('g.granted_org_id')],
+      projects: column('g.project_id'),
+      projectGrants: column('g.id'),
+    });
     const q = listSql({
       select: 'g.*, p.name AS project_name, o.name AS granted_org_name',
       from: GRANTS_FROM,

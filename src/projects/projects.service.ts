@@ -9,7 +9,8 @@ import { PermissionDenied, invalidField } from '../platform/errors/domain-error.
 import { IdGenerator } from '../platform/ids/id-generator.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { Project, type ProjectState } from './project.entity.js';
-import { ProjectAccess, mayOnProject, scopesOf } from './project-access.js';
+import { ProjectAccess, mayOnProject } from './project-access.js';
+import { scopeFilter } from '../platform/authz/authorize.js';
 import { ProjectDependents } from './project-dependents.js';
 import { ProjectStore } from './project-store.js';
 import * as errors from './projects.errors.js';
@@ -204,19 +205,11 @@ export class ProjectsService {
   }
 
   async list(caller: Caller, filters: readonly ProjectFilter[], sort: ProjectSort, page: Page): Promise<Listed<ProjectView>> {
-    const scopes = scopesOf(caller, 'project.read');
-    const visibility: Filter =
-      scopes === 'all'
-        ? { op: 'true' }
-        : {
-            op: 'or',
-            filters: [
-              { op: 'in', column: column('gp.resource_owner'), values: scopes.orgs },
-              { op: 'in', column: column('gp.granted_org_id'), values: scopes.orgs },
-              { op: 'in', column: column('gp.id'), values: scopes.projects },
-              { op: 'in', column: column('gp.grant_id'), values: scopes.projectGrants },
-            ],
-          };
+    const visibility = scopeFilter(caller, 'project.read', {
+      orgs: [column('gp.resource_owner'), column('gp.granted_org_id')],
+      projects: column('gp.id'),
+      projectGrants: column('gp.grant_id'),
+    });
     const q = listSql({
       select: 'gp.*',
       from: GRANTED_PROJECTS,

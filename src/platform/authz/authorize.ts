@@ -34,19 +34,20 @@ export function visibleOrgs(caller: Caller, permission: string): 'all' | string[
 
 /**
  * The rows a caller may see with a permission, as a list filter: those whose org, project or
- * project grant column (as given) is among the caller's scopes; every row for instance-wide grants.
+ * project grant column (as given; several org columns may count, e.g. owner and granted org) is
+ * among the caller's scopes; every row for instance-wide grants.
  */
 export function scopeFilter(
   caller: Caller,
   permission: string,
-  columns: { readonly orgs?: Column; readonly projects?: Column; readonly projectGrants?: Column },
+  columns: { readonly orgs?: Column | readonly Column[]; readonly projects?: Column; readonly projectGrants?: Column },
 ): Filter {
   if (caller.system) return { op: 'true' };
   if (!caller.principal) return { op: 'false' };
   const scopes = scopesWithPermission(caller.principal.grants, caller.instance.id, permission);
   if (scopes === 'all') return { op: 'true' };
-  const filters: Filter[] = [];
-  if (columns.orgs) filters.push({ op: 'in', column: columns.orgs, values: scopes.orgs });
+  const orgColumns: readonly Column[] = columns.orgs === undefined ? [] : typeof columns.orgs === 'string' ? [columns.orgs] : columns.orgs;
+  const filters: Filter[] = orgColumns.map((c) => ({ op: 'in', column: c, values: scopes.orgs }));
   if (columns.projects) filters.push({ op: 'in', column: columns.projects, values: scopes.projects });
   if (columns.projectGrants) filters.push({ op: 'in', column: columns.projectGrants, values: scopes.projectGrants });
   return { op: 'or', filters };
