@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { Config } from '../platform/config/config.js';
+import { privateHostReason } from '../platform/http/outbound-guard.js';
 import { invalidField } from '../platform/errors/domain-error.js';
 import { metadataFetchFailed } from './apps.errors.js';
 
@@ -12,6 +14,8 @@ export const MAX_METADATA_BYTES = 500_000;
  */
 @Injectable()
 export class SamlMetadataFetcher {
+  constructor(@Inject(Config) private readonly config: Config) {}
+
   async fetch(rawUrl: string, field: string): Promise<string> {
     let url: URL;
     try {
@@ -21,15 +25,21 @@ export class SamlMetadataFetcher {
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalidField('APP-s4mu1', field, 'must be an absolute http(s) URL');
     if (url.hash) throw invalidField('APP-s4mu2', field, 'must not contain a fragment');
+    if (this.config.outboundAllowPrivate !== 'true') {
+      const reason = await privateHostReason(url);
+      if (reason) throw invalidField('APP-s4mu3', field, `${reason}; set PORTCULLIS_OUTBOUND_ALLOW_PRIVATE=true to allow internal metadata hosts`);
+    }
     let res: Response;
     try {
-      res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'follow', headers: { accept: 'application/samlmetadata+xml, application/xml, text/xml' } });
+      // No redirects: a public URL must not bounce the fetch to an internal address.
+      res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'manual', headers: { accept: 'application/samlmetadata+xml, application/xml, text/xml' } });
     } catch (err) {
       throw metadataFetchFailed(field, (err as Error).message);
     }
     if (!res.ok) {
       await res.body?.cancel();
-      throw metadataFetchFailed(field, `${url.origin} answered ${res.status}`);
+      const redirected = res.status >= 300 && res.status < 400 ? ' (redirects are not followed; give the final URL)' : '';
+      throw metadataFetchFailed(field, `${url.origin} answered ${res.status}${redirected}`);
     }
     return readCapped(res, field);
   }

@@ -27,7 +27,7 @@ let metadataBase: string;
 const documents = new Map<string, { status: number; body: string }>();
 
 beforeAll(async () => {
-  server = await bootTestServer();
+  server = await bootTestServer({ PORTCULLIS_OUTBOUND_ALLOW_PRIVATE: 'true' }); // the metadata server is on loopback
   orgId = (await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: 'Apps API SAML Org' })).id;
   projectId = await insertProject(server, orgId, 'Service Project');
   otherProjectId = await insertProject(server, orgId, 'Other Project');

@@ -115,6 +115,13 @@ export class Config {
   @IsOptional() @IsString()
   smsWebhookToken?: string;
 
+  /**
+   * Whether server-side fetches of user-given URLs (SAML SP metadata) may reach loopback,
+   * private and link-local addresses. Off by default: such URLs could probe the internal network.
+   */
+  @IsIn(['true', 'false'])
+  outboundAllowPrivate = 'false';
+
   /** Delivery attempts of one notification before it is marked failed. */
   @IsOptional() @IsInt() @Min(1) @Max(100)
   notificationMaxAttempts = 10;
