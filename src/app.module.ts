@@ -10,6 +10,7 @@ import { ProjectsModule } from './projects/projects.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { UsersModule } from './users/users.module.js';
+import { WebKeysModule } from './webkeys/webkeys.module.js';
 
 /** One Nest module per resource; each registers its handlers with the platform RPC registry. */
 @Module({})
@@ -17,7 +18,7 @@ export class AppModule {
   static create(runtime: Runtime): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(runtime), NotificationsModule, SettingsModule, UsersModule, OrgsModule, SessionsModule, ProjectsModule, AuthorizationsModule, InternalPermissionsModule, AppsModule, BootstrapModule],
+      imports: [PlatformModule.forRoot(runtime), NotificationsModule, SettingsModule, UsersModule, OrgsModule, SessionsModule, ProjectsModule, AuthorizationsModule, InternalPermissionsModule, AppsModule, WebKeysModule, BootstrapModule],
     };
   }
 }

@@ -18,12 +18,13 @@ import { PersonalAccessToken } from './users/personal-access-token.entity.js';
 import { UserCode } from './users/user-code.entity.js';
 import { UserMetadata } from './users/user-metadata.entity.js';
 import { User } from './users/user.entity.js';
+import { WEBKEYS_ENTITIES, WEBKEYS_MIGRATIONS } from './webkeys/schema.js';
 
 export const ENTITIES = [
   Instance, InstanceDomain, StoredEvent, Membership, User, UserCode, UserMetadata, PersonalAccessToken, Org, OrgDomain, OrgMetadata,
-  ...NOTIFICATIONS_ENTITIES, ...CREDENTIALS_ENTITIES, ...MFA_ENTITIES, ...SESSIONS_ENTITIES, ...SETTINGS_ENTITIES, ...PROJECTS_ENTITIES, ...APPS_ENTITIES, ...AUTHORIZATIONS_ENTITIES,
+  ...NOTIFICATIONS_ENTITIES, ...CREDENTIALS_ENTITIES, ...MFA_ENTITIES, ...SESSIONS_ENTITIES, ...SETTINGS_ENTITIES, ...PROJECTS_ENTITIES, ...APPS_ENTITIES, ...AUTHORIZATIONS_ENTITIES, ...WEBKEYS_ENTITIES,
 ];
 
 /** In timestamp order; a module's migrations are merged in by their timestamps. */
-export const MIGRATIONS = [Foundation1764230400000, Users1764316800000, ...NOTIFICATIONS_MIGRATIONS, ...CREDENTIALS_MIGRATIONS, ...MFA_MIGRATIONS, ...SESSIONS_MIGRATIONS, ...SETTINGS_MIGRATIONS, ...PROJECTS_MIGRATIONS, ...APPS_MIGRATIONS, ...AUTHORIZATIONS_MIGRATIONS]
+export const MIGRATIONS = [Foundation1764230400000, Users1764316800000, ...NOTIFICATIONS_MIGRATIONS, ...CREDENTIALS_MIGRATIONS, ...MFA_MIGRATIONS, ...SESSIONS_MIGRATIONS, ...SETTINGS_MIGRATIONS, ...PROJECTS_MIGRATIONS, ...APPS_MIGRATIONS, ...AUTHORIZATIONS_MIGRATIONS, ...WEBKEYS_MIGRATIONS]
   .sort((a, b) => Number(/\d{13}/.exec(a.name)![0]) - Number(/\d{13}/.exec(b.name)![0]));

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { OrgsModule } from '../orgs/orgs.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { WebKeysModule } from '../webkeys/webkeys.module.js';
 import { FirstInstanceSetup } from './first-instance.js';
 
 @Module({
-  imports: [OrgsModule, UsersModule],
+  imports: [OrgsModule, UsersModule, WebKeysModule],
   providers: [FirstInstanceSetup],
   exports: [FirstInstanceSetup],
 })

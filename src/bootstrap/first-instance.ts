@@ -14,6 +14,7 @@ import { hostName } from '../platform/tenancy/instance-resolver.js';
 import { Instance, InstanceDomain } from '../platform/tenancy/instance.entity.js';
 import { OrgsService } from '../orgs/orgs.service.js';
 import { UsersService } from '../users/users.service.js';
+import { WebKeysService } from '../webkeys/webkeys.service.js';
 
 const BOOTSTRAP_LOCK = 7274829;
 const ADMIN_MACHINE_USERNAME = 'portcullis-admin-sa';
@@ -47,6 +48,7 @@ export class FirstInstanceSetup {
     private readonly orgs: OrgsService,
     private readonly users: UsersService,
     private readonly members: MembershipCommands,
+    private readonly webKeys: WebKeysService,
   ) {}
 
   async run(): Promise<BootstrapResult> {
@@ -55,6 +57,8 @@ export class FirstInstanceSetup {
       const existing = await tx.getRepository(Instance).createQueryBuilder('i').orderBy('i.created_at').addOrderBy('i.id').getOne();
       if (existing) {
         await this.addDomains(tx, existing.id);
+        // Instances made before web keys existed get their signing key on the next start.
+        await this.webKeys.ensureActiveKey(systemCaller(existing, 'bootstrap'), tx);
         return { instance: existing, created: false };
       }
       return { instance: await this.createFirstInstance(tx), created: true };
@@ -81,6 +85,7 @@ export class FirstInstanceSetup {
     ]);
 
     const caller = systemCaller(instance, 'bootstrap');
+    await this.webKeys.ensureActiveKey(caller, tx);
     const org = await this.orgs.create(caller, { name: this.config.defaultOrgName, admins: [] }, tx);
     instance.defaultOrgId = org.id;
     await tx.update(Instance, { id }, { defaultOrgId: org.id });

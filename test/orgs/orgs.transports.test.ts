@@ -69,9 +69,9 @@ describe.each(TRANSPORTS)('organizations over %s', (transportName) => {
   });
 
   it('answers UNIMPLEMENTED for a contract service that is not built yet', async () => {
-    const { WebKeyService } = await import('@zitadel/proto/zitadel/webkey/v2/webkey_service_pb.js');
-    const webKeys = client(WebKeyService, transportName, server.baseUrl, server.adminPat);
-    await expect(webKeys.listWebKeys({})).rejects.toMatchObject({ code: Code.Unimplemented });
+    const { OIDCService } = await import('@zitadel/proto/zitadel/oidc/v2/oidc_service_pb.js');
+    const oidc = client(OIDCService, transportName, server.baseUrl, server.adminPat);
+    await expect(oidc.getAuthRequest({ authRequestId: 'V2_123' })).rejects.toMatchObject({ code: Code.Unimplemented });
   });
 });
 

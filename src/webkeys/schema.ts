@@ -1,0 +1,6 @@
+// Entities and migrations of this module, collected by src/schema.ts.
+import { WebKeys1765094400000 } from './migrations/1765094400000-webkeys.js';
+import { WebKey } from './web-key.entity.js';
+
+export const WEBKEYS_ENTITIES: Function[] = [WebKey];
+export const WEBKEYS_MIGRATIONS: Function[] = [WebKeys1765094400000];
