@@ -153,7 +153,7 @@ export class UserQueries {
     const rows = await this.tx.reader.query(`SELECT ${SELECT} FROM ${FROM} WHERE u.instance_id = $1 AND u.id = $2`, [caller.instance.id, userId]);
     if (!rows.length) throw userNotFound();
     this.store.check(caller, { id: rows[0].id, resourceOwner: rows[0].resource_owner }, 'user.read', true);
-    return this.view(caller, rows[0]);
+    return this.view(rows[0], await this.mustBeDomain(caller, [rows[0].resource_owner]));
   }
 
   async list(caller: Caller, filters: readonly UserFilter[], sort: UserSort, page: Page): Promise<{ items: UserView[]; total: bigint }> {
@@ -173,7 +173,8 @@ export class UserQueries {
       page,
     });
     const { rows, total } = await fetchPage(this.tx.reader, q);
-    return { items: await Promise.all(rows.map((r) => this.view(caller, r))), total };
+    const mustBeDomain = await this.mustBeDomain(caller, rows.map((r) => r.resource_owner as string));
+    return { items: rows.map((r) => this.view(r, mustBeDomain)), total };
   }
 
   async metadata(caller: Caller, userId: string, keyFilters: readonly { match: TextMatch; value: string }[], page: Page): Promise<{ items: MetadataEntry[]; total: bigint }> {
@@ -194,9 +195,15 @@ export class UserQueries {
     return { items: rows.map((r) => ({ key: r.key, value: r.value, createdAt: r.created_at, changedAt: r.changed_at })), total };
   }
 
-  private async view(caller: Caller, r: Record<string, any>): Promise<UserView> {
-    const { userLoginMustBeDomain } = await this.policies.domainSettings(caller.instance.id, r.resource_owner);
-    const names = loginNames(r.username, r.org_domains ?? [], r.org_primary_domain, userLoginMustBeDomain);
+  /** The domain setting each org of a page has, read once per org (a page is mostly one org). */
+  private async mustBeDomain(caller: Caller, orgIds: readonly string[]): Promise<Map<string, boolean>> {
+    const distinct = [...new Set(orgIds)];
+    const settings = await Promise.all(distinct.map((orgId) => this.policies.domainSettings(caller.instance.id, orgId)));
+    return new Map(distinct.map((orgId, i) => [orgId, settings[i].userLoginMustBeDomain]));
+  }
+
+  private view(r: Record<string, any>, mustBeDomain: Map<string, boolean>): UserView {
+    const names = loginNames(r.username, r.org_domains ?? [], r.org_primary_domain, mustBeDomain.get(r.resource_owner) ?? false);
     return {
       id: r.id,
       resourceOwner: r.resource_owner,
