@@ -27,9 +27,6 @@ export const CODE_SPECS = Object.freeze({
 
 export type CodeKind = keyof typeof CODE_SPECS;
 
-/** Kept for callers that name the email spec directly. */
-export const EMAIL_VERIFICATION_CODE: CodeSpec = CODE_SPECS.email;
-
 export function generateCode(spec: CodeSpec): string {
   let code = '';
   for (let i = 0; i < spec.length; i++) code += spec.alphabet[randomInt(spec.alphabet.length)];

@@ -6,7 +6,6 @@ export const usernameTaken = (username: string) =>
 export const userIdTaken = () => AlreadyExists('USER-1d3x1', 'a user with this id exists already');
 export const passwordTooWeak = (field: string, problems: string[]) =>
   InvalidArgument('USER-pw0k1', `the password ${problems.join(', ')}`, problems.map((description) => ({ field, description })));
-export const userNotActive = () => FailedPrecondition('USER-st4t3', 'the user is not active');
 export const notHuman = () => FailedPrecondition('USER-hum4n', 'this applies to human users only');
 export const notMachine = () => FailedPrecondition('USER-m4ch1', 'this applies to machine users only');
 export const orgNotUsable = () => FailedPrecondition('USER-0rg1n', 'the organization is deactivated');

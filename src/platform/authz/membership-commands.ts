@@ -92,10 +92,6 @@ export class MembershipCommands {
     return this.push(tx, caller, ref, 'removed', {});
   }
 
-  /** Removes every membership on a resource (when the resource itself goes). */
-  async removeAllOn(tx: EntityManager, instanceId: string, level: MembershipLevel, resourceId: string): Promise<void> {
-    await tx.delete(Membership, { instanceId, level, resourceId });
-  }
 
   private async push(tx: EntityManager, caller: Caller, ref: MembershipRef, what: 'added' | 'changed' | 'removed', payload: Record<string, unknown>): Promise<WrittenEvent> {
     const { aggregateType, prefix } = EVENTS[ref.level];
