@@ -2,6 +2,7 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { Authenticator } from '../platform/auth/authenticator.js';
 import { UsersModule } from '../users/users.module.js';
 import { LockoutCounters } from './lockout.js';
+import { LoginHandoff } from './login-handoff.js';
 import { SessionQueries } from './session-queries.js';
 import { SessionTokenStrategy } from './session-token.strategy.js';
 import { SessionUsers } from './session-users.js';
@@ -15,8 +16,8 @@ import { SessionsService } from './sessions.service.js';
  */
 @Module({
   imports: [UsersModule],
-  providers: [SessionsService, SessionQueries, SessionUsers, SessionWebAuthn, LockoutCounters, SessionTokenStrategy, SessionsHandler],
-  exports: [SessionsService],
+  providers: [SessionsService, SessionQueries, SessionUsers, SessionWebAuthn, LockoutCounters, SessionTokenStrategy, SessionsHandler, LoginHandoff],
+  exports: [SessionsService, LoginHandoff],
 })
 export class SessionsModule implements OnModuleInit {
   constructor(

@@ -34,6 +34,14 @@ export class Config {
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   externalUrl = 'http://localhost:8080';
 
+  /**
+   * Base of the login UI that OIDC auth requests and SAML requests are sent to
+   * (`<base>/login?authRequest=<id>`): a path on the instance's own URL, or an absolute URL for a
+   * separately hosted login. An app's own login base URI (login v2 settings) wins.
+   */
+  @IsString() @Matches(/^(\/|https?:\/\/)/, { message: 'loginUiUrl must be a path starting with / or an http(s) URL' })
+  loginUiUrl = '/ui/v2/login';
+
   /** Hosts accepted for the first instance besides the external URL's (comma separated). */
   @IsString()
   trustedDomains = 'localhost,127.0.0.1,[::1]';
