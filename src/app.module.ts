@@ -3,6 +3,7 @@ import { AppsModule } from './apps/apps.module.js';
 import { AuthorizationsModule } from './authorizations/authorizations.module.js';
 import { BootstrapModule } from './bootstrap/bootstrap.module.js';
 import { InternalPermissionsModule } from './internal-permissions/internal-permissions.module.js';
+import { OidcModule } from './oidc/oidc.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { OrgsModule } from './orgs/orgs.module.js';
 import { PlatformModule, type Runtime } from './platform/platform.module.js';
@@ -11,6 +12,7 @@ import { SessionsModule } from './sessions/sessions.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebKeysModule } from './webkeys/webkeys.module.js';
+import { SamlModule } from './saml/saml.module.js';
 
 /** One Nest module per resource; each registers its handlers with the platform RPC registry. */
 @Module({})
@@ -18,7 +20,7 @@ export class AppModule {
   static create(runtime: Runtime): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(runtime), NotificationsModule, SettingsModule, UsersModule, OrgsModule, SessionsModule, ProjectsModule, AuthorizationsModule, InternalPermissionsModule, AppsModule, WebKeysModule, BootstrapModule],
+      imports: [PlatformModule.forRoot(runtime), NotificationsModule, SettingsModule, UsersModule, OrgsModule, SessionsModule, ProjectsModule, AuthorizationsModule, InternalPermissionsModule, AppsModule, WebKeysModule, OidcModule, SamlModule, BootstrapModule],
     };
   }
 }

@@ -9,6 +9,7 @@ import { PROJECTS_ENTITIES, PROJECTS_MIGRATIONS } from './projects/schema.js';
 import { StoredEvent } from './platform/events/event.entity.js';
 import { Instance, InstanceDomain } from './platform/tenancy/instance.entity.js';
 import { NOTIFICATIONS_ENTITIES, NOTIFICATIONS_MIGRATIONS } from './notifications/schema.js';
+import { OIDC_ENTITIES, OIDC_MIGRATIONS } from './oidc/schema.js';
 import { Org, OrgDomain, OrgMetadata } from './orgs/org.entity.js';
 import { SESSIONS_ENTITIES, SESSIONS_MIGRATIONS } from './sessions/schema.js';
 import { SETTINGS_ENTITIES, SETTINGS_MIGRATIONS } from './settings/schema.js';
@@ -19,12 +20,13 @@ import { UserCode } from './users/user-code.entity.js';
 import { UserMetadata } from './users/user-metadata.entity.js';
 import { User } from './users/user.entity.js';
 import { WEBKEYS_ENTITIES, WEBKEYS_MIGRATIONS } from './webkeys/schema.js';
+import { SAML_ENTITIES, SAML_MIGRATIONS } from './saml/schema.js';
 
 export const ENTITIES = [
   Instance, InstanceDomain, StoredEvent, Membership, User, UserCode, UserMetadata, PersonalAccessToken, Org, OrgDomain, OrgMetadata,
-  ...NOTIFICATIONS_ENTITIES, ...CREDENTIALS_ENTITIES, ...MFA_ENTITIES, ...SESSIONS_ENTITIES, ...SETTINGS_ENTITIES, ...PROJECTS_ENTITIES, ...APPS_ENTITIES, ...AUTHORIZATIONS_ENTITIES, ...WEBKEYS_ENTITIES,
+  ...NOTIFICATIONS_ENTITIES, ...CREDENTIALS_ENTITIES, ...MFA_ENTITIES, ...SESSIONS_ENTITIES, ...SETTINGS_ENTITIES, ...PROJECTS_ENTITIES, ...APPS_ENTITIES, ...AUTHORIZATIONS_ENTITIES, ...WEBKEYS_ENTITIES, ...SAML_ENTITIES, ...OIDC_ENTITIES,
 ];
 
 /** In timestamp order; a module's migrations are merged in by their timestamps. */
-export const MIGRATIONS = [Foundation1764230400000, Users1764316800000, ...NOTIFICATIONS_MIGRATIONS, ...CREDENTIALS_MIGRATIONS, ...MFA_MIGRATIONS, ...SESSIONS_MIGRATIONS, ...SETTINGS_MIGRATIONS, ...PROJECTS_MIGRATIONS, ...APPS_MIGRATIONS, ...AUTHORIZATIONS_MIGRATIONS, ...WEBKEYS_MIGRATIONS]
+export const MIGRATIONS = [Foundation1764230400000, Users1764316800000, ...NOTIFICATIONS_MIGRATIONS, ...CREDENTIALS_MIGRATIONS, ...MFA_MIGRATIONS, ...SESSIONS_MIGRATIONS, ...SETTINGS_MIGRATIONS, ...PROJECTS_MIGRATIONS, ...APPS_MIGRATIONS, ...AUTHORIZATIONS_MIGRATIONS, ...WEBKEYS_MIGRATIONS, ...SAML_MIGRATIONS, ...OIDC_MIGRATIONS]
   .sort((a, b) => Number(/\d{13}/.exec(a.name)![0]) - Number(/\d{13}/.exec(b.name)![0]));

@@ -12,6 +12,7 @@ import { openDatabase, type OpenDatabase } from './platform/database/database.js
 import { NotFound } from './platform/errors/domain-error.js';
 import { toRestError } from './platform/errors/wire-errors.js';
 import { HttpRoutes, sendJson, type HttpRequest, type HttpResponse } from './platform/http/http-routes.js';
+import { RateLimiter } from './platform/http/rate-limit.js';
 import { IdGenerator } from './platform/ids/id-generator.js';
 import { createLogger } from './platform/logging/logger.js';
 import { DebugRoutes } from './platform/observability/debug-routes.js';
@@ -97,6 +98,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       resolver: app.get(InstanceResolver),
       authenticator: app.get(Authenticator),
       metrics: app.get(Metrics),
+      rateLimiter: app.get(RateLimiter),
       log,
     });
     const rest = createRestHandler({ services: restServices(registry), invoker: new UnaryInvoker(registry, interceptors), extraBindings: registry.httpBindings() });

@@ -9,6 +9,7 @@ import { MasterKey } from './crypto/master-key.js';
 import { Transactions } from './database/transactions.js';
 import { EventStore } from './events/event-store.js';
 import { HttpRoutes } from './http/http-routes.js';
+import { RateLimiter } from './http/rate-limit.js';
 import { IdGenerator } from './ids/id-generator.js';
 import { DebugRoutes } from './observability/debug-routes.js';
 import { Metrics } from './observability/metrics.js';
@@ -50,6 +51,8 @@ export class PlatformModule {
       { provide: DataSource, useValue: runtime.dataSource },
       { provide: IdGenerator, useValue: runtime.ids },
       { provide: MasterKey, useValue: runtime.masterKey },
+      // One limiter per process, shared by the RPC pipeline and plain HTTP routes (OIDC token endpoint).
+      { provide: RateLimiter, useValue: new RateLimiter({ perMinute: runtime.config.rateLimitPerMinute }) },
     ];
     return {
       module: PlatformModule,

@@ -52,7 +52,10 @@ export class LockoutCounters {
     check: keyof typeof FAILED_EVENT,
   ): Promise<FailedCheck> {
     const kind: CheckKind = check === 'password' ? 'password' : 'otp';
-    const settings = await this.policies.lockoutSettings(caller.instance.id, user.resourceOwner);
+    // Read on `tx`'s own connection: asking the pool for another while this transaction holds
+    // the user's lockout row would deadlock under concurrent failures (every pooled connection
+    // then belongs to a transaction waiting for that row).
+    const { settings } = await this.policies.resolve('lockout', caller.instance.id, user.resourceOwner, tx);
     const [row]: { password_failures: number; otp_failures: number }[] = await tx.query(
       `INSERT INTO user_lockouts AS l (instance_id, user_id, password_failures, otp_failures)
        VALUES ($1, $2, $3, $4)

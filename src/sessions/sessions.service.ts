@@ -473,7 +473,8 @@ export class SessionsService {
    */
   private async failed(tx: EntityManager, caller: Caller, user: CheckedUser, check: 'password' | 'totp' | 'otpSms' | 'otpEmail'): Promise<DomainError> {
     const result = await this.lockout.recordFailure(tx, caller, user, check);
-    const hidden = !result.showFailures || (await this.policies.loginSettings(caller.instance.id, user.resourceOwner)).ignoreUnknownUsernames;
+    // On `tx`: it holds the user's lockout row, and a second pooled connection could deadlock (see LockoutCounters).
+    const hidden = !result.showFailures || (await this.policies.resolve('login', caller.instance.id, user.resourceOwner, tx)).settings.ignoreUnknownUsernames;
     return errors.credentialsInvalid(check, hidden ? undefined : result.failures);
   }
 

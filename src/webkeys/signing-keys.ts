@@ -41,6 +41,37 @@ export class SigningKeys {
     return { kid: key.id, alg: key.alg, privateKey: createPrivateKey({ key: this.masterKey.decrypt(key.privateKey), format: 'pem' }) };
   }
 
+  /**
+   * Private JWKs of every key not deleted, the active one first (it is what signs), for a token
+   * signer that also needs the older keys' ids; with `tag`, which changes when any key changes.
+   */
+  async privateJwks(instanceId: string): Promise<{ keys: (Record<string, unknown> & { kid: string; alg: string; use: 'sig' })[]; tag: string }> {
+    const rows = await this.tx.reader
+      .getRepository(WebKey)
+      .createQueryBuilder('k')
+      .addSelect('k.privateKey')
+      .where('k.instance_id = :i', { i: instanceId })
+      .orderBy(`k.state = 'active'`, 'DESC')
+      .addOrderBy('k.created_at')
+      .getMany();
+    const keys = rows.map((k) => ({
+      ...createPrivateKey({ key: this.masterKey.decrypt(k.privateKey), format: 'pem' }).export({ format: 'jwk' }),
+      kid: k.id,
+      alg: k.alg,
+      use: 'sig' as const,
+    }));
+    return { keys, tag: await this.keysTag(instanceId) };
+  }
+
+  /** Changes whenever a key is created, activated or deleted: cheap to ask on every request. */
+  async keysTag(instanceId: string): Promise<string> {
+    const [row] = await this.tx.reader.query(
+      `SELECT COALESCE(string_agg(id || ':' || state, ',' ORDER BY id), '') AS tag FROM web_keys WHERE instance_id = $1`,
+      [instanceId],
+    );
+    return row.tag;
+  }
+
   /** Public keys of every key not deleted (initial, active, inactive), oldest first. */
   async jwks(instanceId: string): Promise<JsonWebKeySet> {
     const rows: { public_jwk: Record<string, unknown> }[] = await this.tx.reader.query(

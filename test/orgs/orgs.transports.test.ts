@@ -69,9 +69,9 @@ describe.each(TRANSPORTS)('organizations over %s', (transportName) => {
   });
 
   it('answers UNIMPLEMENTED for a contract service that is not built yet', async () => {
-    const { OIDCService } = await import('@zitadel/proto/zitadel/oidc/v2/oidc_service_pb.js');
-    const oidc = client(OIDCService, transportName, server.baseUrl, server.adminPat);
-    await expect(oidc.getAuthRequest({ authRequestId: 'V2_123' })).rejects.toMatchObject({ code: Code.Unimplemented });
+    const { FeatureService } = await import('@zitadel/proto/zitadel/feature/v2/feature_service_pb.js');
+    const features = client(FeatureService, transportName, server.baseUrl, server.adminPat);
+    await expect(features.getInstanceFeatures({})).rejects.toMatchObject({ code: Code.Unimplemented });
   });
 });
 

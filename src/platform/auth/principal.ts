@@ -6,8 +6,8 @@ export interface Principal {
   readonly instanceId: string;
   /** The org the user belongs to. */
   readonly orgId: string;
-  /** How the caller proved who it is; a later issue adds 'oidc'. */
-  readonly method: 'pat' | 'session';
+  /** How the caller proved who it is: a PAT, a session token, or an OIDC access token. */
+  readonly method: 'pat' | 'session' | 'oidc';
   /** With `method: 'session'`: the session whose token authenticated the call. */
   readonly sessionId?: string;
   readonly grants: readonly MembershipGrant[];

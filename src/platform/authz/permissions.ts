@@ -53,6 +53,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<string, readonly string[]>> = Obj
     'execution.target.write', 'execution.target.delete', 'execution.write', 'execution.delete',
     'userschema.write', 'userschema.delete'],
   IAM_OWNER_VIEWER: READ_ALL,
+  /** May act as any user of the instance (OIDC token exchange with an actor token, when allowed). */
+  IAM_END_USER_IMPERSONATOR: ['user.impersonation'],
   IAM_ORG_MANAGER: ['org.read', 'org.global.read', 'org.create', 'org.delete', ...ORG_WRITE, ...ORG_READ,
     'user.global.read', ...USER_WRITE, ...POLICY_WRITE, ...PROJECT_WRITE],
   IAM_USER_MANAGER: ['org.read', 'org.global.read', 'user.read', 'user.global.read', 'user.grant.read',
@@ -63,6 +65,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<string, readonly string[]>> = Obj
   ORG_OWNER: ['org.global.read', 'org.create', 'org.delete', ...ORG_READ, ...ORG_WRITE, ...USER_WRITE,
     ...POLICY_WRITE, ...PROJECT_WRITE, 'session.write', 'session.delete'],
   ORG_OWNER_VIEWER: ORG_READ,
+  /** May act as the org's users (OIDC token exchange with an actor token, when the security settings allow it). */
+  ORG_END_USER_IMPERSONATOR: ['user.impersonation'],
   ORG_USER_MANAGER: ['org.read', 'user.read', 'user.grant.read', 'user.membership.read', ...USER_WRITE,
     'policy.read', 'project.read', 'project.role.read'],
   ORG_USER_SELF_MANAGER: ['org.read', 'user.self.delete', 'policy.read'],

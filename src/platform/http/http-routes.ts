@@ -44,7 +44,10 @@ export function sendText(res: HttpResponse, status: number, body: string, conten
   res.end(body);
 }
 
-export async function readBody(req: HttpRequest, limitBytes = 4 * 1024 * 1024): Promise<Buffer> {
+/** Largest request body any transport reads (REST, Connect, gRPC). */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+export async function readBody(req: HttpRequest, limitBytes = MAX_BODY_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {

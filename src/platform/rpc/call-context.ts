@@ -6,6 +6,8 @@ import { Unauthenticated } from '../errors/domain-error.js';
 export const INSTANCE = createContextKey<Instance | undefined>(undefined, { description: 'instance' });
 export const PRINCIPAL = createContextKey<Principal | undefined>(undefined, { description: 'principal' });
 export const REQUEST_ID = createContextKey<string>('', { description: 'request id' });
+/** The client's address as the connection shows it (rate limits); set by each transport. */
+export const PEER_ADDRESS = createContextKey<string>('unknown', { description: 'peer address' });
 
 /** Who is calling on which instance: what services take instead of transport objects. */
 export interface Caller {

@@ -2,13 +2,16 @@ import { createServer as createHttp1Server, type Server as Http1Server } from 'n
 import { createServer as createHttp2Server, type Http2Server, type Http2Session } from 'node:http2';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { createRegistry, type DescService } from '@bufbuild/protobuf';
-import type { Interceptor } from '@connectrpc/connect';
+import { createContextValues, type Interceptor } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import type { Logger } from 'pino';
 import { ErrorDetailSchema } from '@zitadel/proto/zitadel/message_pb.js';
 import { BadRequestSchema } from '../../gen/google/rpc/error_details_pb.js';
 import { applyCors } from '../http/cors.js';
-import type { HttpHandler } from '../http/http-routes.js';
+import { MAX_BODY_BYTES, type HttpHandler } from '../http/http-routes.js';
+import { peerAddress, SESSION_PEER } from '../http/rate-limit.js';
+import { PEER_ADDRESS } from './call-context.js';
+import { withParseFailuresAsInvalidArgument } from './parse-errors.js';
 import type { RpcRegistry } from './registry.js';
 import { ReplaySocket, sniff } from './sniffing-listener.js';
 
@@ -26,12 +29,22 @@ export interface OnePortOptions {
  * gRPC (h2c, prior knowledge), Connect and gRPC-Web (HTTP/1.1 and h2c), REST and plain HTTP on
  * one port. One connect-node handler serves both HTTP versions; a sniffer picks the version.
  */
+/** How long a connection must stay silent during a drain before it is closed. */
+const DRAIN_IDLE_MS = 500;
+
 export class OnePortServer {
   private readonly net: NetServer;
   private readonly http1: Http1Server;
   private readonly http2: Http2Server;
   private readonly sockets = new Set<Socket>();
   private readonly sessions = new Set<Http2Session>();
+  /** The peer of the h2c connection being handed to the HTTP/2 server. */
+  private connecting: string | undefined;
+  /** HTTP/1.1 connections with requests being answered, and how many. */
+  private readonly busy = new Map<Socket, number>();
+  private draining = false;
+  /** Connections handed to the HTTP/2 server (their sessions drain themselves). */
+  private readonly h2cSockets = new WeakSet<Socket>();
 
   constructor(options: OnePortOptions) {
     const handler = connectNodeAdapter({
@@ -42,8 +55,12 @@ export class OnePortServer {
         for (const binding of options.registry.all()) {
           if (!options.services.includes(binding.service)) router.service(binding.service, binding.impl);
         }
+        router.handlers.splice(0, router.handlers.length, ...router.handlers.map(withParseFailuresAsInvalidArgument));
       },
       interceptors: options.interceptors,
+      // As the REST transcoder's body limit.
+      readMaxBytes: MAX_BODY_BYTES,
+      contextValues: (req) => createContextValues().set(PEER_ADDRESS, peerAddress(req)),
       jsonOptions: { registry: createRegistry(ErrorDetailSchema, BadRequestSchema) },
       fallback: (req, res) => {
         Promise.resolve(options.fallback(req, res)).catch((err: unknown) => {
@@ -55,10 +72,31 @@ export class OnePortServer {
     const withCors: typeof handler = (req, res) => {
       if (!applyCors(req, res)) handler(req, res);
     };
-    this.http1 = createHttp1Server(withCors);
+    const http1Handler: typeof handler = (req, res) => {
+      // Requests being answered per connection, so a drain closes only idle ones.
+      const socket = req.socket as Socket;
+      this.busy.set(socket, (this.busy.get(socket) ?? 0) + 1);
+      res.once('close', () => {
+        const left = (this.busy.get(socket) ?? 1) - 1;
+        if (left > 0) this.busy.set(socket, left);
+        else {
+          this.busy.delete(socket);
+          if (this.draining) this.closeWhenIdle(socket);
+        }
+      });
+      if (this.draining) {
+        // Answer, then close the connection (RFC 9112 §9.6); no idle timer while answering
+        // (Node's own timeout handler would cut the response).
+        socket.setTimeout(0);
+        (res as import('node:http').ServerResponse).setHeader('connection', 'close');
+      }
+      withCors(req, res);
+    };
+    this.http1 = createHttp1Server(http1Handler);
     this.http1.keepAliveTimeout = 65_000;
     this.http2 = createHttp2Server({}, withCors);
     this.http2.on('session', (session) => {
+      (session as unknown as Record<symbol, unknown>)[SESSION_PEER] = this.connecting;
       this.sessions.add(session);
       session.once('close', () => this.sessions.delete(session));
     });
@@ -68,7 +106,11 @@ export class OnePortServer {
       socket.on('error', () => socket.destroy());
       sniff(socket, (protocol, head) => {
         if (protocol === 'h2c') {
+          // The server makes the session (and emits 'session') synchronously within this emit.
+          this.connecting = socket.remoteAddress;
+          this.h2cSockets.add(socket);
           this.http2.emit('connection', new ReplaySocket(socket, head));
+          this.connecting = undefined;
         } else {
           socket.unshift(head);
           this.http1.emit('connection', socket);
@@ -88,12 +130,26 @@ export class OnePortServer {
     });
   }
 
-  /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts the rest. */
+  /** Closes an HTTP/1.1 connection (during a drain) once it has been silent for DRAIN_IDLE_MS. */
+  private closeWhenIdle(socket: Socket): void {
+    socket.setTimeout(DRAIN_IDLE_MS);
+    socket.once('timeout', () => {
+      if (!this.busy.has(socket)) socket.destroy();
+    });
+  }
+
+  /**
+   * Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts the rest.
+   * Connections are not cut the moment they look idle: a request may already be on its way (sent,
+   * not yet read), so an HTTP/1.1 connection closes once it has been silent for DRAIN_IDLE_MS,
+   * and one that brings a request is answered with `Connection: close`. HTTP/2 sessions get a
+   * GOAWAY and finish their streams.
+   */
   async close(graceMs: number): Promise<void> {
+    this.draining = true;
     const closed = new Promise<void>((resolve) => this.net.close(() => resolve()));
-    this.http1.close();
-    this.http1.closeIdleConnections();
     for (const session of this.sessions) session.close();
+    for (const socket of this.sockets) if (!this.h2cSockets.has(socket) && !this.busy.has(socket)) this.closeWhenIdle(socket);
     const deadline = setTimeout(() => {
       for (const socket of this.sockets) socket.destroy();
     }, graceMs);
@@ -101,4 +157,5 @@ export class OnePortServer {
     await closed;
     clearTimeout(deadline);
   }
+
 }

@@ -5,9 +5,10 @@ import { Authenticator } from '../auth/authenticator.js';
 import { hasPermission } from '../authz/permissions.js';
 import { InvalidArgument, PermissionDenied } from '../errors/domain-error.js';
 import { isServerFault, toConnectError } from '../errors/wire-errors.js';
+import { rateLimitedError, type RateLimiter } from '../http/rate-limit.js';
 import { Metrics } from '../observability/metrics.js';
 import { InstanceResolver } from '../tenancy/instance-resolver.js';
-import { INSTANCE, PRINCIPAL, REQUEST_ID } from './call-context.js';
+import { INSTANCE, PEER_ADDRESS, PRINCIPAL, REQUEST_ID } from './call-context.js';
 import { RpcRegistry } from './registry.js';
 import { validateMessage } from './validation.js';
 
@@ -17,7 +18,18 @@ export interface PipelineDeps {
   authenticator: Authenticator;
   metrics: Metrics;
   log: Logger;
+  /** Per-IP limits on the methods of RATE_LIMITED; none when absent. */
+  rateLimiter?: RateLimiter;
 }
+
+/**
+ * Methods that check credentials, limited per client IP before any work (authentication, argon2)
+ * is done, and the bucket each draws from. The OIDC token endpoint uses the same limiter.
+ */
+export const RATE_LIMITED: ReadonlyMap<string, string> = new Map([
+  ['zitadel.session.v2.SessionService/CreateSession', 'session'],
+  ['zitadel.session.v2.SessionService/SetSession', 'session'],
+]);
 
 /** Request id, logging and metrics; every error leaves as a ConnectError with ZITADEL's shape. */
 function observe({ metrics, log }: PipelineDeps): Interceptor {
@@ -43,6 +55,18 @@ function observe({ metrics, log }: PipelineDeps): Interceptor {
       metrics.observe(transport, rpc, code, seconds);
       log.debug({ requestId, rpc, transport, code, ms: Math.round(seconds * 1000) }, 'rpc');
     }
+  };
+}
+
+/** RESOURCE_EXHAUSTED (REST: 429 + Retry-After) when the caller's IP is over the method's limit. */
+function rateLimit({ rateLimiter }: PipelineDeps): Interceptor {
+  return (next) => async (req) => {
+    const bucket = rateLimiter?.enabled ? RATE_LIMITED.get(`${req.service.typeName}/${req.method.name}`) : undefined;
+    if (bucket) {
+      const decision = rateLimiter!.take(bucket, req.contextValues.get(PEER_ADDRESS));
+      if (!decision.allowed) throw rateLimitedError(decision);
+    }
+    return next(req);
   };
 }
 
@@ -95,5 +119,5 @@ function validate(): Interceptor {
 
 /** The interceptors every RPC passes through, on every transport, in order. */
 export function createPipeline(deps: PipelineDeps): Interceptor[] {
-  return [observe(deps), tenancy(deps), authorize(deps), validate()];
+  return [observe(deps), rateLimit(deps), tenancy(deps), authorize(deps), validate()];
 }

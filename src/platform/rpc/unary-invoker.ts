@@ -8,6 +8,7 @@ import {
   type UnaryRequest,
   type UnaryResponse,
 } from '@connectrpc/connect';
+import { PEER_ADDRESS } from './call-context.js';
 import { RpcRegistry } from './registry.js';
 
 export interface InvokeInit {
@@ -17,6 +18,8 @@ export interface InvokeInit {
   readonly signal: AbortSignal;
   /** Names the transport in logs and metrics, e.g. `rest`. */
   readonly protocolName: string;
+  /** The client's address (rate limits). */
+  readonly peer?: string;
 }
 
 type UnaryNext = (req: UnaryRequest) => Promise<UnaryResponse>;
@@ -67,7 +70,7 @@ export class UnaryInvoker {
       url: init.url,
       signal: init.signal,
       header,
-      contextValues: createContextValues(),
+      contextValues: createContextValues().set(PEER_ADDRESS, init.peer ?? 'unknown'),
       message,
     });
     return { message: response.message, header: response.header };

@@ -4,6 +4,7 @@ import { ConnectError } from '@connectrpc/connect';
 import { InvalidArgument } from '../../errors/domain-error.js';
 import { toRestError } from '../../errors/wire-errors.js';
 import { readBody, sendJson, type HttpRequest, type HttpResponse } from '../../http/http-routes.js';
+import { peerAddress } from '../../http/rate-limit.js';
 import type { UnaryInvoker } from '../unary-invoker.js';
 import { collectRoutes, routingTable, serviceOf, type ExtraBinding, type RestRoute, type RestService } from './http-bindings.js';
 import { matchPath } from './path-template.js';
@@ -89,10 +90,13 @@ function clientGone(res: HttpResponse): AbortSignal {
   return controller.signal;
 }
 
-async function requestBody(req: HttpRequest): Promise<Buffer> {
+async function requestBody(req: HttpRequest, res: HttpResponse): Promise<Buffer> {
   try {
     return await readBody(req);
   } catch (err) {
+    // The rest of the body is never read: close an HTTP/1.1 connection after the answer, or the
+    // client (still sending) and the next request on the connection would wait forever.
+    if (req.httpVersionMajor === 1 && !res.headersSent) (res as import('node:http').ServerResponse).setHeader('connection', 'close');
     // readBody's only own failure is the size limit; a dropped connection never gets an answer anyway.
     throw InvalidArgument(ID_BODY_TOO_LARGE, `request body rejected: ${(err as Error).message}`);
   }
@@ -111,7 +115,7 @@ async function serve(match: RouteMatch, req: HttpRequest, res: HttpResponse, inv
   const headers = toWhatwgHeaders(req.headers as Record<string, string | string[] | undefined>);
   const message = decodeRequest(
     { input: route.method.input, body: route.body },
-    { pathParams: match.pathParams, query: match.query, body: route.body ? await requestBody(req) : undefined },
+    { pathParams: match.pathParams, query: match.query, body: route.body ? await requestBody(req, res) : undefined },
     registry,
   );
   const { message: reply, header } = await invoker.invoke(route.method, message, {
@@ -120,6 +124,7 @@ async function serve(match: RouteMatch, req: HttpRequest, res: HttpResponse, inv
     headers,
     signal: clientGone(res),
     protocolName: 'rest',
+    peer: peerAddress(req),
   });
   sendJson(res, 200, responseJson(route, reply, registry), Object.fromEntries(header));
 }

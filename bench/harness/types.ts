@@ -1,0 +1,60 @@
+import type { Client as PgClient } from 'pg';
+
+/** What one measured run produced (Portcullis scenario or baseline). */
+export interface LoadResult {
+  readonly requests: number;
+  readonly seconds: number;
+  /** Completed requests per second. */
+  readonly throughput: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  /** Failed requests: transport errors, non-2xx answers, thrown calls. */
+  readonly errors: number;
+}
+
+export interface ServerUsage {
+  /** Peak resident set size of the server process during the run, MiB. */
+  readonly rssMiB: number;
+  /** Mean CPU of the server process during the run, % of one core. */
+  readonly cpuPercent: number;
+}
+
+export interface LoadOptions {
+  readonly seconds: number;
+  readonly connections: number;
+}
+
+/** The running server and its data, as scenarios see it. */
+export interface BenchTarget {
+  readonly baseUrl: string;
+  readonly adminPat: string;
+  /** A pg client on the server's database (seeding, baselines). */
+  readonly db: PgClient;
+  /** Connection settings of that database, for baselines that open their own pool. */
+  readonly dbConfig: { connectionString?: string; host?: string; port?: number; user?: string; database?: string };
+  readonly instanceId: string;
+  /** Where bulk-seeded data lives: an org with `seededUsers` users (ids 800000000000000001…). */
+  readonly orgId: string;
+  readonly seededUsers: number;
+}
+
+/** One Portcullis scenario: a small module in bench/scenarios, listed in bench/scenarios/index.ts. */
+export interface Scenario {
+  readonly id: string;
+  readonly name: string;
+  /** The transport the load goes over (for the table). */
+  readonly transport: string;
+  /** The id of the baseline it is compared to (bench/baselines/index.ts), if any. */
+  readonly baseline?: string;
+  readonly connections?: number;
+  /** Prepares data and runs the load; the harness measures the server around it. */
+  run(target: BenchTarget, options: LoadOptions): Promise<LoadResult>;
+}
+
+/** A baseline: the same kind of work without Portcullis, measured in the same run. */
+export interface Baseline {
+  readonly id: string;
+  readonly name: string;
+  run(target: BenchTarget, options: LoadOptions): Promise<LoadResult>;
+}

@@ -1,0 +1,89 @@
+import { createPublicKey } from 'node:crypto';
+import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import type Provider from 'oidc-provider';
+import { errors, type Client, type KoaContextWithOIDC } from 'oidc-provider';
+import type { DataSource } from 'typeorm';
+import { invalidGrant } from './oauth-errors.js';
+import { factsOf } from './oidc-clients.js';
+import { OIDC_LIFETIMES } from './oidc-lifetimes.js';
+import { AUDIENCE_RESOURCE, audienceOf } from './zitadel-scopes.js';
+
+export interface IssuedAccessToken {
+  readonly access_token: string;
+  readonly token_type: 'Bearer';
+  readonly expires_in: number;
+  readonly scope?: string;
+}
+
+/** A machine user's access token (client_credentials or JWT profile): `sub` is the machine user. */
+export async function issueMachineToken(provider: Provider, instanceId: string, client: Client, userId: string, scope: string, gty: string): Promise<IssuedAccessToken> {
+  const token = new provider.AccessToken({ accountId: userId, client, scope: scope || undefined, gty } as never);
+  token.resourceServer = new provider.ResourceServer(AUDIENCE_RESOURCE, {
+    scope: scope || 'openid',
+    audience: audienceOf(client.clientId, undefined, scope, instanceId).join(' '),
+    accessTokenFormat: 'opaque',
+    accessTokenTTL: OIDC_LIFETIMES.accessTokenSeconds,
+  } as never);
+  const value = await token.save();
+  return { access_token: value, token_type: 'Bearer', expires_in: token.expiration, ...(scope ? { scope } : {}) };
+}
+
+/**
+ * client_credentials as ZITADEL has it: only machine users use it (with their secret or a key),
+ * and their token is the machine user's, not the client's.
+ */
+export function clientCredentialsGrant(provider: Provider, instanceId: string) {
+  return async (ctx: KoaContextWithOIDC): Promise<void> => {
+    const client = ctx.oidc.client!;
+    const facts = factsOf(client);
+    if (facts?.kind !== 'machine') throw new errors.UnauthorizedClient('client_credentials is for machine users (their username and secret or key)');
+    const scope = String(ctx.oidc.params!.scope ?? '');
+    ctx.body = await issueMachineToken(provider, instanceId, client, facts.id, scope, 'client_credentials');
+  };
+}
+
+interface MachineKeyRow {
+  public_key: string;
+  username: string;
+}
+
+/**
+ * RFC 7523 JWT profile (`urn:ietf:params:oauth:grant-type:jwt-bearer`) as ZITADEL serves it: the
+ * assertion is signed by a machine user's key (`kid` = key id, `iss` = `sub` = user id, `aud` =
+ * the issuer), and no client authentication comes with it.
+ */
+export async function jwtProfileGrant(provider: Provider, dataSource: DataSource, instanceId: string, form: URLSearchParams): Promise<IssuedAccessToken> {
+  const assertion = form.get('assertion');
+  if (!assertion) throw new errors.InvalidRequest('missing required parameter: assertion');
+  let kid: string | undefined;
+  let sub: string | undefined;
+  try {
+    kid = decodeProtectedHeader(assertion).kid;
+    sub = decodeJwt(assertion).sub;
+  } catch {
+    throw invalidGrant('the assertion is not a JWT');
+  }
+  if (!kid || !sub) throw invalidGrant('the assertion needs a kid (the key id) and a sub (the user id)');
+  const [key]: MachineKeyRow[] = await dataSource.query(
+    `SELECT k.public_key, u.username FROM machine_keys k
+       JOIN users u ON u.instance_id = k.instance_id AND u.id = k.user_id AND u.type = 'machine' AND u.state = 'active'
+       JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner AND o.state = 'active'
+      WHERE k.instance_id = $1 AND k.id = $2 AND k.user_id = $3 AND k.expires_at > now()`,
+    [instanceId, kid, sub],
+  );
+  if (!key) throw invalidGrant('no active key with this kid for this user (or the user is not an active machine user)');
+  try {
+    await jwtVerify(assertion, createPublicKey(key.public_key), {
+      issuer: sub,
+      subject: sub,
+      audience: [provider.issuer, `${provider.issuer}/oauth/v2/token`],
+      clockTolerance: 5,
+      maxTokenAge: '1h',
+    });
+  } catch (err) {
+    throw invalidGrant(`the assertion is not valid: ${(err as Error).message}`);
+  }
+  const client = await provider.Client.find(key.username);
+  if (!client) throw invalidGrant('the machine user cannot be used as a client (its username is not unique)');
+  return issueMachineToken(provider, instanceId, client, sub, form.get('scope') ?? '', 'jwt-bearer');
+}

@@ -1,0 +1,169 @@
+import { Injectable } from '@nestjs/common';
+import type { Account, AccountClaims, KoaContextWithOIDC } from 'oidc-provider';
+import { Transactions } from '../platform/database/transactions.js';
+import { Policies } from '../settings/policies.js';
+import { loginNames } from '../users/core/login-names.js';
+import { factsOf } from './oidc-clients.js';
+import { parseScopes, roleClaims, wantsRoles, type GrantedRole, type ZitadelScopes } from './zitadel-scopes.js';
+
+interface UserRow {
+  id: string;
+  resource_owner: string;
+  type: 'human' | 'machine';
+  username: string;
+  given_name: string | null;
+  family_name: string | null;
+  nick_name: string | null;
+  display_name: string | null;
+  machine_name: string | null;
+  preferred_language: string | null;
+  email: string | null;
+  email_verified: boolean;
+  phone: string | null;
+  phone_verified: boolean;
+  gender: number;
+  changed_at: Date;
+  org_name: string;
+  org_domain: string;
+}
+
+/** ZITADEL's gender enum values (1 female, 2 male, 3 diverse) as OIDC's strings. */
+const GENDERS: Record<number, string> = { 1: 'female', 2: 'male', 3: 'diverse' };
+
+/** A key the provider's claim filter drops, holding the ZITADEL claims the scope asked for. */
+export const ZITADEL_CLAIMS = '__zitadel';
+
+/**
+ * oidc-provider's accounts: active users of active orgs (anyone else gets no token, and their
+ * refresh tokens stop working because the provider asks here on every refresh), with the
+ * standard claims and ZITADEL's reserved-scope claims (roles, metadata, resource owner).
+ */
+@Injectable()
+export class OidcAccounts {
+  constructor(
+    private readonly tx: Transactions,
+    private readonly policies: Policies,
+  ) {}
+
+  async find(instanceId: string, sub: string, ctx: KoaContextWithOIDC | undefined, _token?: unknown): Promise<Account | undefined> {
+    const user = await this.activeUser(instanceId, sub);
+    if (!user) return undefined;
+    const clientProjectId = factsOf(ctx?.oidc.client as never)?.projectId;
+    const roleAssertion = (use: string) => {
+      const facts = factsOf(ctx?.oidc.client as never);
+      return !!facts && (facts.projectRoleAssertion || (use === 'id_token' ? facts.idTokenRoleAssertion : false));
+    };
+    return {
+      accountId: user.id,
+      claims: async (use, scope) => ({
+        ...(await this.standardClaims(instanceId, user)),
+        [ZITADEL_CLAIMS]: await this.zitadelClaims(instanceId, user, parseScopes(scope), clientProjectId, roleAssertion(use)),
+      }) as unknown as AccountClaims,
+    };
+  }
+
+  /** Claims carried inside access tokens (JWT payload and introspection): roles when asserted. */
+  async accessTokenClaims(instanceId: string, ctx: KoaContextWithOIDC | undefined, token: { accountId?: string; scope?: string; client?: unknown }): Promise<Record<string, unknown> | undefined> {
+    if (!token.accountId) return undefined;
+    const facts = factsOf(ctx?.oidc.client ?? token.client);
+    const scopes = parseScopes(token.scope);
+    if (!facts || !wantsRoles(scopes, facts.accessTokenRoleAssertion || facts.projectRoleAssertion)) return undefined;
+    const user = await this.activeUser(instanceId, token.accountId);
+    if (!user) return undefined;
+    return roleClaims(await this.grantedRoles(instanceId, user.id, this.projectsOf(facts.projectId, scopes)), facts.projectId, scopes);
+  }
+
+  /** The userinfo response: standard claims of the scope, plus ZITADEL's. */
+  async userinfo(instanceId: string, sub: string, scope: string, clientProjectId: string | undefined, roleAssertion: boolean): Promise<Record<string, unknown> | undefined> {
+    const user = await this.activeUser(instanceId, sub);
+    if (!user) return undefined;
+    const standard = await this.standardClaims(instanceId, user);
+    const granted = new Set(scope.split(' '));
+    const byScope: Record<string, readonly string[]> = {
+      profile: ['name', 'given_name', 'family_name', 'nickname', 'preferred_username', 'locale', 'gender', 'updated_at', 'picture'],
+      email: ['email', 'email_verified'],
+      phone: ['phone_number', 'phone_number_verified'],
+    };
+    const claims: Record<string, unknown> = { sub: user.id };
+    for (const [s, names] of Object.entries(byScope)) {
+      if (!granted.has(s)) continue;
+      for (const n of names) if (standard[n] !== undefined) claims[n] = standard[n];
+    }
+    return { ...claims, ...(await this.zitadelClaims(instanceId, user, parseScopes(scope), clientProjectId, roleAssertion)) };
+  }
+
+  /** The org of an active user of an active org, else undefined. */
+  async activeUserOrg(instanceId: string, userId: string): Promise<string | undefined> {
+    return (await this.activeUser(instanceId, userId))?.resource_owner;
+  }
+
+  /** The user is active and so is its org; undefined otherwise (locked, deactivated, deleted). */
+  private async activeUser(instanceId: string, id: string): Promise<UserRow | undefined> {
+    const [row]: UserRow[] = await this.tx.reader.query(
+      `SELECT u.id, u.resource_owner, u.type, u.username, u.given_name, u.family_name, u.nick_name, u.display_name, u.machine_name,
+              u.preferred_language, u.email, u.email_verified, u.phone, u.phone_verified, u.gender, u.changed_at,
+              o.name AS org_name, o.primary_domain AS org_domain
+         FROM users u JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner
+        WHERE u.instance_id = $1 AND u.id = $2 AND u.state = 'active' AND o.state = 'active'`,
+      [instanceId, id],
+    );
+    return row;
+  }
+
+  private async standardClaims(instanceId: string, user: UserRow): Promise<Record<string, unknown>> {
+    const domains = await this.policies.domainSettings(instanceId, user.resource_owner);
+    const preferred = loginNames(user.username, [], user.org_domain, domains.userLoginMustBeDomain).preferred;
+    const name = user.display_name ?? user.machine_name ?? ([user.given_name, user.family_name].filter(Boolean).join(' ') || user.username);
+    return {
+      sub: user.id,
+      name,
+      given_name: user.given_name ?? undefined,
+      family_name: user.family_name ?? undefined,
+      nickname: user.nick_name ?? undefined,
+      preferred_username: preferred,
+      locale: user.preferred_language ?? undefined,
+      gender: GENDERS[user.gender],
+      updated_at: Math.floor(new Date(user.changed_at).getTime() / 1000),
+      email: user.email ?? undefined,
+      email_verified: user.email ? user.email_verified : undefined,
+      phone_number: user.phone ?? undefined,
+      phone_number_verified: user.phone ? user.phone_verified : undefined,
+    };
+  }
+
+  private async zitadelClaims(instanceId: string, user: UserRow, scopes: ZitadelScopes, clientProjectId: string | undefined, roleAssertion: boolean): Promise<Record<string, unknown>> {
+    const claims: Record<string, unknown> = {};
+    if (scopes.resourceOwner) {
+      claims['urn:zitadel:iam:user:resourceowner:id'] = user.resource_owner;
+      claims['urn:zitadel:iam:user:resourceowner:name'] = user.org_name;
+      claims['urn:zitadel:iam:user:resourceowner:primary_domain'] = user.org_domain;
+    }
+    if (scopes.metadata) {
+      const rows: { key: string; value: Buffer }[] = await this.tx.reader.query(
+        'SELECT key, value FROM user_metadata WHERE instance_id = $1 AND user_id = $2 ORDER BY key',
+        [instanceId, user.id],
+      );
+      if (rows.length) claims['urn:zitadel:iam:user:metadata'] = Object.fromEntries(rows.map((r) => [r.key, Buffer.from(r.value).toString('base64')]));
+    }
+    if (wantsRoles(scopes, roleAssertion)) {
+      Object.assign(claims, roleClaims(await this.grantedRoles(instanceId, user.id, this.projectsOf(clientProjectId, scopes)), clientProjectId, scopes));
+    }
+    return claims;
+  }
+
+  private projectsOf(clientProjectId: string | undefined, scopes: ZitadelScopes): string[] {
+    return [...new Set([...(clientProjectId ? [clientProjectId] : []), ...(scopes.rolesOfAudienceProjects ? scopes.audienceProjectIds : [])])];
+  }
+
+  /** Active authorizations of the user on these projects, with the granting org's primary domain. */
+  async grantedRoles(instanceId: string, userId: string, projectIds: readonly string[]): Promise<GrantedRole[]> {
+    if (!projectIds.length) return [];
+    const rows: { project_id: string; role_keys: string[]; org_id: string; org_domain: string }[] = await this.tx.reader.query(
+      `SELECT g.project_id, g.role_keys, g.resource_owner AS org_id, o.primary_domain AS org_domain
+         FROM user_grants g JOIN orgs o ON o.instance_id = g.instance_id AND o.id = g.resource_owner
+        WHERE g.instance_id = $1 AND g.user_id = $2 AND g.project_id = ANY($3) AND g.state = 'active'`,
+      [instanceId, userId, projectIds],
+    );
+    return rows.flatMap((r) => r.role_keys.map((role) => ({ projectId: r.project_id, role, orgId: r.org_id, orgDomain: r.org_domain })));
+  }
+}

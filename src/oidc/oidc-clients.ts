@@ -1,0 +1,160 @@
+import { createPublicKey } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { ClientMetadata } from 'oidc-provider';
+import { AppsQueries, type ActiveClient } from '../apps/apps.queries.js';
+import type { OidcAuthMethod, OidcGrantType, OidcResponseType } from '../apps/oidc-rules.js';
+import { Transactions } from '../platform/database/transactions.js';
+
+export const GRANT_JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+export const GRANT_DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
+export const GRANT_TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
+/** What Portcullis knows about a client beyond OAuth metadata, carried as one extra property. */
+export interface ClientFacts {
+  readonly kind: 'oidc' | 'api' | 'machine';
+  /** The app's id, or the machine user's id. */
+  readonly id: string;
+  readonly projectId?: string;
+  readonly orgId: string;
+  readonly accessTokenType: 'opaque' | 'jwt';
+  readonly accessTokenRoleAssertion: boolean;
+  readonly idTokenRoleAssertion: boolean;
+  readonly idTokenUserinfoAssertion: boolean;
+  readonly projectRoleAssertion: boolean;
+  readonly projectRoleCheck: boolean;
+  readonly hasProjectCheck: boolean;
+  readonly clockSkewSeconds: number;
+  readonly loginBaseUri: string | null;
+}
+
+export const FACTS = 'urn:portcullis:client';
+
+type SigningAlg = NonNullable<ClientMetadata['id_token_signed_response_alg']>;
+type AuthMethod = NonNullable<ClientMetadata['token_endpoint_auth_method']>;
+type ResponseType = NonNullable<ClientMetadata['response_types']>[number];
+
+const AUTH_METHODS: Record<OidcAuthMethod, string> = {
+  basic: 'client_secret_basic',
+  post: 'client_secret_post',
+  none: 'none',
+  private_key_jwt: 'private_key_jwt',
+};
+const RESPONSE_TYPES: Record<OidcResponseType, string> = { code: 'code', id_token: 'id_token', id_token_token: 'id_token token' };
+const GRANT_TYPES: Record<OidcGrantType, string> = {
+  authorization_code: 'authorization_code',
+  implicit: 'implicit',
+  refresh_token: 'refresh_token',
+  device_code: GRANT_DEVICE_CODE,
+  token_exchange: GRANT_TOKEN_EXCHANGE,
+};
+
+/** How the current token request authenticates a client, for clients that allow several ways. */
+export type PresentedAuth = 'basic' | 'post' | 'assertion';
+
+interface MachineRow {
+  id: string;
+  resource_owner: string;
+  secret_hash: string | null;
+}
+
+/**
+ * oidc-provider's clients, read from the database on every request (oidc-provider keeps the
+ * parsed client only while its metadata is unchanged), so an app change applies at once in
+ * every process: OIDC apps, API apps (introspection only) and machine users (client_credentials
+ * with their secret or a key). Secrets are handed over as their hash; the provider compares hashes.
+ */
+@Injectable()
+export class OidcClients {
+  constructor(
+    private readonly apps: AppsQueries,
+    private readonly tx: Transactions,
+  ) {}
+
+  async metadata(instanceId: string, clientId: string, signingAlg: string, presented: PresentedAuth | undefined): Promise<ClientMetadata | undefined> {
+    const app = await this.apps.activeClient(instanceId, clientId);
+    if (app) return this.appMetadata(app, signingAlg);
+    return this.machineMetadata(instanceId, clientId, signingAlg, presented);
+  }
+
+  private async appMetadata(app: ActiveClient, signingAlg: string): Promise<ClientMetadata> {
+    const jwks = app.authMethod === 'private_key_jwt' ? await this.publicJwks('app_keys', 'app_id', app.instanceId, app.appId) : undefined;
+    const base = {
+      client_id: app.clientId,
+      ...(app.clientSecretHash ? { client_secret: app.clientSecretHash } : {}),
+      ...(jwks ? { jwks } : {}),
+      id_token_signed_response_alg: signingAlg as SigningAlg,
+    };
+    const project = { projectRoleAssertion: app.project.roleAssertion, projectRoleCheck: app.project.authorizationRequired, hasProjectCheck: app.project.projectAccessRequired };
+    if (app.kind === 'api' || !app.oidc) {
+      const facts: ClientFacts = {
+        kind: 'api', id: app.appId, projectId: app.projectId, orgId: app.orgId, accessTokenType: 'opaque', accessTokenRoleAssertion: false,
+        idTokenRoleAssertion: false, idTokenUserinfoAssertion: false, clockSkewSeconds: 0, loginBaseUri: null, ...project,
+      };
+      return { ...base, token_endpoint_auth_method: AUTH_METHODS[app.authMethod as OidcAuthMethod] as AuthMethod, grant_types: [], response_types: [], redirect_uris: [], [FACTS]: facts };
+    }
+    const oidc = app.oidc;
+    const facts: ClientFacts = {
+      kind: 'oidc', id: app.appId, projectId: app.projectId, orgId: app.orgId,
+      accessTokenType: oidc.accessTokenType === 'jwt' ? 'jwt' : 'opaque',
+      accessTokenRoleAssertion: oidc.accessTokenRoleAssertion, idTokenRoleAssertion: oidc.idTokenRoleAssertion,
+      idTokenUserinfoAssertion: oidc.idTokenUserinfoAssertion, clockSkewSeconds: Math.ceil(oidc.clockSkewMs / 1000),
+      loginBaseUri: oidc.loginVersion === 'v2' ? oidc.loginBaseUri : null, ...project,
+    };
+    const responseTypes = (oidc.responseTypes.length ? oidc.responseTypes : (['code'] as OidcResponseType[])).map((t) => RESPONSE_TYPES[t]);
+    const grantTypes = (oidc.grantTypes.length ? oidc.grantTypes : (['authorization_code'] as OidcGrantType[])).map((g) => GRANT_TYPES[g]);
+    return {
+      ...base,
+      token_endpoint_auth_method: AUTH_METHODS[oidc.authMethod] as AuthMethod,
+      application_type: oidc.appType === 'native' ? 'native' : 'web',
+      redirect_uris: [...oidc.redirectUris],
+      post_logout_redirect_uris: [...oidc.postLogoutRedirectUris],
+      response_types: responseTypes as ResponseType[],
+      grant_types: grantTypes,
+      ...(oidc.backChannelLogoutUri ? { backchannel_logout_uri: oidc.backChannelLogoutUri, backchannel_logout_session_required: true } : {}),
+      [FACTS]: facts,
+    };
+  }
+
+  /**
+   * A machine user as a client: its username is the client id (ZITADEL's). A machine has a
+   * secret and keys at once, and OAuth metadata one auth method, so the method is the one the
+   * request presents; a username held by machines of several orgs is no client at all.
+   */
+  private async machineMetadata(instanceId: string, username: string, signingAlg: string, presented: PresentedAuth | undefined): Promise<ClientMetadata | undefined> {
+    const rows: MachineRow[] = await this.tx.reader.query(
+      `SELECT u.id, u.resource_owner, s.secret_hash
+         FROM users u
+         JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner AND o.state = 'active'
+         LEFT JOIN machine_secrets s ON s.instance_id = u.instance_id AND s.user_id = u.id
+        WHERE u.instance_id = $1 AND u.username = $2 AND u.type = 'machine' AND u.state = 'active'
+        LIMIT 2`,
+      [instanceId, username],
+    );
+    if (rows.length !== 1) return undefined;
+    const [machine] = rows;
+    const facts: ClientFacts = {
+      kind: 'machine', id: machine.id, orgId: machine.resource_owner, accessTokenType: 'opaque', accessTokenRoleAssertion: false,
+      idTokenRoleAssertion: false, idTokenUserinfoAssertion: false, projectRoleAssertion: false, projectRoleCheck: false, hasProjectCheck: false,
+      clockSkewSeconds: 0, loginBaseUri: null,
+    };
+    const base = { client_id: username, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], id_token_signed_response_alg: signingAlg as SigningAlg, [FACTS]: facts };
+    if (presented === 'assertion' || (!presented && !machine.secret_hash)) {
+      return { ...base, token_endpoint_auth_method: 'private_key_jwt', jwks: await this.publicJwks('machine_keys', 'user_id', instanceId, machine.id) };
+    }
+    if (!machine.secret_hash) return undefined;
+    return { ...base, client_secret: machine.secret_hash, token_endpoint_auth_method: presented === 'post' ? 'client_secret_post' : 'client_secret_basic' };
+  }
+
+  /** Unexpired RSA public keys as a JWKS, `kid` = the key's id (what ZITADEL key files sign with). */
+  async publicJwks(table: 'app_keys' | 'machine_keys', owner: 'app_id' | 'user_id', instanceId: string, ownerId: string): Promise<{ keys: Record<string, unknown>[] }> {
+    const rows: { id: string; public_key: string }[] = await this.tx.reader.query(
+      `SELECT id, public_key FROM ${table} WHERE instance_id = $1 AND ${owner} = $2 AND expires_at > now() ORDER BY id`,
+      [instanceId, ownerId],
+    );
+    return { keys: rows.map((r) => ({ ...createPublicKey(r.public_key).export({ format: 'jwk' }), kid: r.id, use: 'sig' })) };
+  }
+}
+
+export function factsOf(client: unknown): ClientFacts | undefined {
+  return (client as Record<string, unknown> | undefined)?.[FACTS] as ClientFacts | undefined;
+}

@@ -1,0 +1,32 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { AppsModule } from '../apps/apps.module.js';
+import { Authenticator } from '../platform/auth/authenticator.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
+import { WebKeysModule } from '../webkeys/webkeys.module.js';
+import { OidcAccessTokenStrategy } from './oidc-token.strategy.js';
+import { OidcAccounts } from './oidc-accounts.js';
+import { OidcClients } from './oidc-clients.js';
+import { OidcProviders } from './oidc-providers.js';
+import { OidcHandler } from './oidc.handler.js';
+import { OidcRoutes } from './oidc.routes.js';
+import { OidcService } from './oidc.service.js';
+
+/**
+ * OpenID Connect and OAuth 2.0: oidc-provider per instance at ZITADEL's endpoints, the
+ * OIDCService for custom logins, and OIDC access tokens as Bearer tokens of the API (tried after
+ * PATs and session tokens, so the sessions module comes first).
+ */
+@Module({
+  imports: [SessionsModule, AppsModule, WebKeysModule],
+  providers: [OidcProviders, OidcClients, OidcAccounts, OidcService, OidcHandler, OidcRoutes, OidcAccessTokenStrategy],
+})
+export class OidcModule implements OnModuleInit {
+  constructor(
+    private readonly authenticator: Authenticator,
+    private readonly tokens: OidcAccessTokenStrategy,
+  ) {}
+
+  onModuleInit(): void {
+    this.authenticator.use(this.tokens);
+  }
+}

@@ -1,0 +1,193 @@
+import type { ServerResponse } from 'node:http';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type Provider from 'oidc-provider';
+import { errors } from 'oidc-provider';
+import { DataSource } from 'typeorm';
+import { Config } from '../platform/config/config.js';
+import { MasterKey } from '../platform/crypto/master-key.js';
+import { DomainError } from '../platform/errors/domain-error.js';
+import { toRestError } from '../platform/errors/wire-errors.js';
+import { HttpRoutes, readBody, sendJson, type HttpRequest, type HttpResponse } from '../platform/http/http-routes.js';
+import { RateLimiter, peerAddress, refuseIfRateLimited } from '../platform/http/rate-limit.js';
+import { InstanceResolver } from '../platform/tenancy/instance-resolver.js';
+import type { Instance } from '../platform/tenancy/instance.entity.js';
+import { GRANT_JWT_BEARER, factsOf } from './oidc-clients.js';
+import { OidcAccounts } from './oidc-accounts.js';
+import { OIDC_PATHS, OidcProviders } from './oidc-providers.js';
+import { jwtProfileGrant } from './machine-grants.js';
+import { jwtMarker } from './pg-adapter.js';
+
+type KoaCallback = (req: HttpRequest, res: HttpResponse) => Promise<void>;
+
+/** oidc-provider reads at most this much of a request body (its own limit is 56 KiB). */
+const BODY_LIMIT = 56 * 1024;
+
+function hostOf(req: HttpRequest): string | undefined {
+  const authority = req.headers[':authority'];
+  return req.headers.host ?? (typeof authority === 'string' ? authority : undefined);
+}
+
+function oauthError(res: HttpResponse, status: number, error: string, description: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { error, error_description: description }, { 'cache-control': 'no-store', ...headers });
+}
+
+/**
+ * oidc-provider drops `offline_access` unless the request has `prompt=consent` (OIDC Core
+ * §11); ZITADEL issues refresh tokens for it without. Every request reaches the login anyway, so
+ * asking for consent there changes nothing but keeps the scope; `prompt=none` is left alone.
+ */
+export function withOfflineConsent(url: string): string {
+  const parsed = new URL(url, 'http://x');
+  const scope = (parsed.searchParams.get('scope') ?? '').split(' ');
+  const prompt = parsed.searchParams.get('prompt');
+  if (!scope.includes('offline_access') || prompt?.split(' ').includes('consent') || prompt?.split(' ').includes('none')) return url;
+  parsed.searchParams.set('prompt', prompt ? `${prompt} consent` : 'consent');
+  return parsed.pathname + parsed.search;
+}
+
+/**
+ * The OIDC/OAuth endpoints at ZITADEL's paths. oidc-provider serves them, per instance and
+ * issuer; around it, Portcullis answers what it does differently: userinfo in ZITADEL's claim
+ * shapes (for every access token, opaque or JWT), the JWT profile grant (no client
+ * authentication), the device verification page (the login UI's), and a per-IP rate limit on
+ * the token endpoint. The JWKS (`/oauth/v2/keys`) is the web keys module's.
+ */
+@Injectable()
+export class OidcRoutes implements OnModuleInit {
+  private readonly callbacks = new WeakMap<Provider, KoaCallback>();
+
+  constructor(
+    private readonly routes: HttpRoutes,
+    private readonly resolver: InstanceResolver,
+    private readonly providers: OidcProviders,
+    private readonly accounts: OidcAccounts,
+    private readonly limiter: RateLimiter,
+    private readonly dataSource: DataSource,
+    private readonly config: Config,
+    private readonly masterKey: MasterKey,
+  ) {}
+
+  onModuleInit(): void {
+    const handle = (req: HttpRequest, res: HttpResponse) => this.handle(req, res);
+    this.routes.mount('/.well-known/openid-configuration', handle);
+    this.routes.mount('/.well-known/oauth-authorization-server', handle);
+    this.routes.mount('/oauth/v2', handle);
+    this.routes.mount('/oidc/v1', handle);
+  }
+
+  private async handle(req: HttpRequest, res: HttpResponse): Promise<void> {
+    let instance: Instance;
+    try {
+      instance = await this.resolver.resolve(hostOf(req));
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      const { status, body } = toRestError(err);
+      sendJson(res, status, body);
+      return;
+    }
+    const host = hostOf(req) ?? '';
+    const issuer = this.providers.issuerFor(host);
+    const provider = await this.providers.forIssuer(instance, issuer);
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+
+    if (path === '/.well-known/oauth-authorization-server') req.url = '/.well-known/openid-configuration';
+    if (path === OIDC_PATHS.code_verification && req.method === 'GET') return this.deviceVerification(req, res);
+    if (path === OIDC_PATHS.userinfo) return this.userinfo(instance, provider, req, res);
+    if (path === OIDC_PATHS.authorization && req.method === 'GET') req.url = withOfflineConsent(req.url ?? '/');
+    if (path === OIDC_PATHS.token && req.method === 'POST') {
+      if (refuseIfRateLimited(this.limiter, 'token', peerAddress(req), res, { error: 'slow_down', error_description: 'too many token requests from this address, retry later' })) return;
+      let body: Buffer;
+      try {
+        body = await readBody(req, BODY_LIMIT);
+      } catch {
+        return oauthError(res, 413, 'invalid_request', 'the request body is too large');
+      }
+      const form = new URLSearchParams(body.toString('utf8'));
+      if (form.get('grant_type') === GRANT_JWT_BEARER) return this.jwtProfile(instance, provider, form, res);
+      // oidc-provider reads an already-consumed body from req.body.
+      (req as { body?: Buffer }).body = body;
+    }
+    if ((path === OIDC_PATHS.introspection || path === OIDC_PATHS.revocation) && req.method === 'POST') {
+      let body: Buffer;
+      try {
+        body = await readBody(req, BODY_LIMIT);
+      } catch {
+        return oauthError(res, 413, 'invalid_request', 'the request body is too large');
+      }
+      (req as { body?: Buffer }).body = await this.jwtAsStoredId(instance, body);
+    }
+    return this.callback(provider)(req, res);
+  }
+
+  /**
+   * oidc-provider refuses JWTs at introspection and revocation (it cannot look them up); ours are
+   * stored (see OidcProviders.customize), so a verified JWT access token of the instance is
+   * handed over as its marker (see jwtMarker), and introspection (RFC 7662) and revocation
+   * (RFC 7009) work for it.
+   */
+  private async jwtAsStoredId(instance: Instance, body: Buffer): Promise<Buffer> {
+    const form = new URLSearchParams(body.toString('utf8'));
+    const token = form.get('token');
+    if (!token?.includes('.')) return body;
+    const jti = await this.providers.verifiedJwtId(instance.id, token);
+    if (!jti) return body;
+    form.set('token', jwtMarker(this.masterKey, jti));
+    return Buffer.from(form.toString(), 'utf8');
+  }
+
+  private callback(provider: Provider): KoaCallback {
+    let cb = this.callbacks.get(provider);
+    if (!cb) {
+      cb = provider.callback() as unknown as KoaCallback;
+      this.callbacks.set(provider, cb);
+    }
+    return cb;
+  }
+
+  private async jwtProfile(instance: Instance, provider: Provider, form: URLSearchParams, res: HttpResponse): Promise<void> {
+    try {
+      sendJson(res, 200, await jwtProfileGrant(provider, this.dataSource, instance.id, form), { 'cache-control': 'no-store', pragma: 'no-cache' });
+    } catch (err) {
+      if (err instanceof errors.OIDCProviderError) return oauthError(res, err.statusCode, err.error, err.error_description ?? err.message);
+      throw err;
+    }
+  }
+
+  /** The verification URI of device codes is the login UI's device page (`<login>/device`). */
+  private deviceVerification(req: HttpRequest, res: HttpResponse): void {
+    const userCode = new URL(req.url ?? '/', 'http://x').searchParams.get('user_code');
+    const target = `${this.config.loginUiUrl.replace(/\/$/, '')}/device${userCode ? `?user_code=${encodeURIComponent(userCode)}` : ''}`;
+    (res as ServerResponse).writeHead(302, { location: target, 'cache-control': 'no-store' });
+    res.end();
+  }
+
+  /**
+   * OIDC userinfo for any access token of the instance with the openid scope, GET or POST, token
+   * in the Authorization header or (POST) the form; claims in ZITADEL's shapes.
+   */
+  private async userinfo(instance: Instance, provider: Provider, req: HttpRequest, res: HttpResponse): Promise<void> {
+    const cors = { 'access-control-allow-origin': '*', 'cache-control': 'no-store' };
+    if (req.method === 'OPTIONS') {
+      (res as ServerResponse).writeHead(204, { ...cors, 'access-control-allow-headers': 'authorization', 'access-control-allow-methods': 'GET, POST' });
+      res.end();
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'POST') return oauthError(res, 405, 'invalid_request', 'userinfo answers GET and POST', { allow: 'GET, POST' });
+    const header = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+    let token = header;
+    if (!token && req.method === 'POST') token = new URLSearchParams((await readBody(req, BODY_LIMIT)).toString('utf8')).get('access_token') ?? undefined;
+    const unauthorized = (description: string) =>
+      oauthError(res, 401, 'invalid_token', description, { ...cors, 'www-authenticate': `Bearer realm="${provider.issuer}", error="invalid_token", error_description="${description}"` });
+    if (!token) return unauthorized('no access token (send Authorization: Bearer <token>)');
+    const accessToken = await provider.AccessToken.find(token);
+    if (!accessToken?.accountId) return unauthorized('the access token is invalid, expired or revoked');
+    if (!accessToken.scopes.has('openid')) {
+      return oauthError(res, 403, 'insufficient_scope', 'the access token lacks the openid scope', { ...cors, 'www-authenticate': 'Bearer error="insufficient_scope", scope="openid"' });
+    }
+    const client = accessToken.clientId ? await provider.Client.find(accessToken.clientId) : undefined;
+    const facts = factsOf(client);
+    const claims = await this.accounts.userinfo(instance.id, accessToken.accountId, accessToken.scope ?? '', facts?.projectId, !!facts && (facts.projectRoleAssertion || facts.accessTokenRoleAssertion));
+    if (!claims) return unauthorized('the user of the access token is no longer active');
+    sendJson(res, 200, claims, cors);
+  }
+}

@@ -1,0 +1,248 @@
+import { Injectable } from '@nestjs/common';
+import type Provider from 'oidc-provider';
+import type { Grant, Interaction } from 'oidc-provider';
+import { FailedPrecondition, InvalidArgument, NotFound, invalidField } from '../platform/errors/domain-error.js';
+import { EventStore } from '../platform/events/event-store.js';
+import { Transactions } from '../platform/database/transactions.js';
+import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
+import type { ChangeInfo } from '../platform/rpc/proto-mapping.js';
+import { LoginHandoff, type LoginSession } from '../sessions/login-handoff.js';
+import { OidcAccounts } from './oidc-accounts.js';
+import { factsOf, type ClientFacts } from './oidc-clients.js';
+import { OidcProviders } from './oidc-providers.js';
+import { inTransaction } from './pg-adapter.js';
+import { AUDIENCE_RESOURCE, parseScopes } from './zitadel-scopes.js';
+
+export type OidcPrompt = 'none' | 'login' | 'consent' | 'select_account' | 'create';
+
+export interface AuthRequestView {
+  readonly id: string;
+  readonly createdAt: Date;
+  readonly clientId: string;
+  readonly scope: readonly string[];
+  readonly redirectUri: string;
+  readonly prompt: readonly OidcPrompt[];
+  readonly uiLocales: readonly string[];
+  readonly loginHint?: string;
+  readonly maxAgeSeconds?: number;
+  readonly hintUserId?: string;
+}
+
+export interface DeviceRequestView {
+  readonly id: string;
+  readonly clientId: string;
+  readonly scope: readonly string[];
+  readonly appName: string;
+  readonly projectName: string;
+}
+
+/** OAuth error codes the login may finish a request with (ZITADEL's ErrorReason). */
+export interface LoginError {
+  readonly error: string;
+  readonly description?: string;
+  readonly uri?: string;
+}
+
+export const authRequestNotFound = () => NotFound('OIDC-4uthr', 'auth request not found (or expired, or already answered)');
+export const deviceRequestNotFound = () => NotFound('OIDC-d3v1c', 'device authorization not found (or expired, or already answered)');
+export const wrongOrg = () =>
+  FailedPrecondition('OIDC-0rg5c', 'the auth request is limited to another organization (urn:zitadel:iam:org:id / domain scope): sign in with a user of that organization');
+export const noProjectAccess = (what: string) => FailedPrecondition('OIDC-pr0j4', `the user ${what} of the application's project (project role / access check)`);
+
+function parsePrompts(value: unknown): OidcPrompt[] {
+  const known: OidcPrompt[] = ['none', 'login', 'consent', 'select_account', 'create'];
+  return String(value ?? '')
+    .split(' ')
+    .filter((p): p is OidcPrompt => known.includes(p as OidcPrompt));
+}
+
+function subjectOfHint(idTokenHint: unknown): string | undefined {
+  if (typeof idTokenHint !== 'string') return undefined;
+  try {
+    const payload = JSON.parse(Buffer.from(idTokenHint.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    return typeof payload.sub === 'string' ? payload.sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * zitadel.oidc.v2.OIDCService: the login (Portcullis' own pages or a custom one) reads the auth
+ * request oidc-provider parked as an interaction, and finishes it with a session proven by its
+ * token: the interaction gets the login and a grant of the requested scopes, and the browser
+ * resumes at the provider, which redirects to the app with the code. Device codes likewise.
+ */
+@Injectable()
+export class OidcService {
+  constructor(
+    private readonly providers: OidcProviders,
+    private readonly handoff: LoginHandoff,
+    private readonly accounts: OidcAccounts,
+    private readonly tx: Transactions,
+    private readonly events: EventStore,
+  ) {}
+
+  async getAuthRequest(caller: Caller, id: string): Promise<AuthRequestView> {
+    const interaction = await this.interaction(caller, id);
+    const p = interaction.params as Record<string, unknown>;
+    const maxAge = p.max_age === undefined ? undefined : Number(p.max_age);
+    return {
+      id: interaction.uid,
+      createdAt: new Date(interaction.iat! * 1000),
+      clientId: String(p.client_id),
+      scope: String(p.scope ?? '').split(' ').filter(Boolean),
+      redirectUri: String(p.redirect_uri ?? ''),
+      prompt: parsePrompts(p.prompt),
+      uiLocales: String(p.ui_locales ?? '').split(' ').filter(Boolean),
+      ...(typeof p.login_hint === 'string' ? { loginHint: p.login_hint } : {}),
+      ...(maxAge !== undefined && Number.isFinite(maxAge) ? { maxAgeSeconds: maxAge } : {}),
+      ...(subjectOfHint(p.id_token_hint) ? { hintUserId: subjectOfHint(p.id_token_hint) } : {}),
+    };
+  }
+
+  /** Finishes an auth request with a session (or an error) and answers where the browser goes next. */
+  async createCallback(caller: Caller, id: string, outcome: { session: { id: string; token: string } } | { error: LoginError }): Promise<{ callbackUrl: string; change: ChangeInfo }> {
+    const provider = await this.providers.forModels(caller.instance);
+    const interaction = await this.interaction(caller, id);
+    if (interaction.result) throw authRequestNotFound();
+    const p = interaction.params as Record<string, unknown>;
+    const client = await provider.Client.find(String(p.client_id));
+    if (!client) throw FailedPrecondition('OIDC-cl13n', 'the application of the auth request is no longer active');
+
+    let result: Record<string, unknown>;
+    let session: LoginSession | undefined;
+    if ('error' in outcome) {
+      result = { error: outcome.error.error, ...(outcome.error.description ? { error_description: outcome.error.description } : {}) };
+    } else {
+      const maxAge = p.max_age === undefined ? undefined : Number(p.max_age);
+      session = await this.handoff.sessionFor(caller, outcome.session.id, outcome.session.token, {
+        ...(maxAge !== undefined && Number.isFinite(maxAge) ? { maxAgeSeconds: maxAge } : {}),
+      });
+      const scope = String(p.scope ?? 'openid');
+      await this.checkLoginRules(caller.instance.id, session, scope, factsOf(client));
+      const grantId = await this.saveGrant(provider, session.userId, client.clientId, scope, interaction.grantId);
+      result = {
+        login: { accountId: session.userId, amr: [...session.amr], ts: Math.floor(session.authTime.getTime() / 1000), remember: true },
+        consent: { grantId },
+      };
+    }
+    return this.tx.run(async (tx) => {
+      interaction.result = result as never;
+      await inTransaction(tx, () => interaction.save(Math.max(1, interaction.exp! - Math.floor(Date.now() / 1000))));
+      const [written] = await this.events.push(tx, caller.instance.id, creatorOf(caller), [
+        {
+          aggregateType: 'oidc_auth_request',
+          aggregateId: interaction.uid,
+          type: session ? 'oidc.auth_request.succeeded' : 'oidc.auth_request.failed',
+          resourceOwner: session?.orgId ?? caller.instance.id,
+          payload: { clientId: client.clientId, ...(session ? { sessionId: session.sessionId, userId: session.userId } : { error: (result as { error: string }).error }) },
+        },
+      ]);
+      return { callbackUrl: interaction.returnTo, change: { sequence: written.sequence, changeDate: written.createdAt, resourceOwner: written.resourceOwner } };
+    });
+  }
+
+  async getDeviceRequest(caller: Caller, userCode: string): Promise<DeviceRequestView> {
+    const provider = await this.providers.forModels(caller.instance);
+    const code = await provider.DeviceCode.findByUserCode(normalizeUserCode(userCode));
+    if (!code || code.accountId || code.error) throw deviceRequestNotFound();
+    const [app]: { app_name: string; project_name: string }[] = await this.tx.reader.query(
+      `SELECT a.name AS app_name, p.name AS project_name FROM apps a JOIN projects p ON p.instance_id = a.instance_id AND p.id = a.project_id
+        WHERE a.instance_id = $1 AND a.client_id = $2`,
+      [caller.instance.id, code.clientId],
+    );
+    return {
+      id: normalizeUserCode(userCode),
+      clientId: code.clientId ?? '',
+      scope: deviceScope(code).split(' ').filter(Boolean),
+      appName: app?.app_name ?? '',
+      projectName: app?.project_name ?? '',
+    };
+  }
+
+  /** The device code's poller gets tokens (with a session) or `access_denied` (deny). */
+  async authorizeOrDenyDevice(caller: Caller, id: string, session: { id: string; token: string } | undefined): Promise<void> {
+    if (!id) throw invalidField('OIDC-d3v1d', 'device_authorization_id', 'the device authorization id (the user code) is required');
+    const provider = await this.providers.forModels(caller.instance);
+    const code = await provider.DeviceCode.findByUserCode(normalizeUserCode(id));
+    if (!code || code.accountId || code.error || code.isExpired) throw deviceRequestNotFound();
+    const client = code.clientId ? await provider.Client.find(code.clientId) : undefined;
+    if (!client) throw FailedPrecondition('OIDC-cl13n', 'the application of the device authorization is no longer active');
+    let login: LoginSession | undefined;
+    if (session) {
+      login = await this.handoff.sessionFor(caller, session.id, session.token);
+      const scope = deviceScope(code);
+      await this.checkLoginRules(caller.instance.id, login, scope, factsOf(client));
+      code.grantId = await this.saveGrant(provider, login.userId, client.clientId, scope, undefined);
+      code.scope = scope;
+      code.resource = AUDIENCE_RESOURCE;
+      code.accountId = login.userId;
+      code.authTime = Math.floor(login.authTime.getTime() / 1000);
+      code.amr = [...login.amr];
+    } else {
+      code.error = 'access_denied';
+      code.errorDescription = 'the user denied the device authorization';
+    }
+    await this.tx.run(async (tx) => {
+      await inTransaction(tx, () => code.save());
+      await this.events.push(tx, caller.instance.id, creatorOf(caller), [
+        {
+          aggregateType: 'oidc_device_authorization',
+          aggregateId: code.grantId ?? normalizeUserCode(id),
+          type: login ? 'oidc.device_authorization.approved' : 'oidc.device_authorization.denied',
+          resourceOwner: login?.orgId ?? caller.instance.id,
+          payload: { clientId: code.clientId, ...(login ? { sessionId: login.sessionId, userId: login.userId } : {}) },
+        },
+      ]);
+    });
+  }
+
+  /** ZITADEL's org scopes and the project's role/access checks, before anything is granted. */
+  private async checkLoginRules(instanceId: string, session: LoginSession, scope: string, facts: ClientFacts | undefined): Promise<void> {
+    const scopes = parseScopes(scope);
+    if (scopes.orgId && scopes.orgId !== session.orgId) throw wrongOrg();
+    if (scopes.orgDomain) {
+      const [org] = await this.tx.reader.query('SELECT primary_domain FROM orgs WHERE instance_id = $1 AND id = $2', [instanceId, session.orgId]);
+      if (org?.primary_domain !== scopes.orgDomain) throw wrongOrg();
+    }
+    if (!facts?.projectId) return;
+    if (facts.projectRoleCheck) {
+      const roles = await this.accounts.grantedRoles(instanceId, session.userId, [facts.projectId]);
+      if (!roles.length) throw noProjectAccess('has no role');
+    }
+    if (facts.hasProjectCheck) {
+      const [access] = await this.tx.reader.query(
+        `SELECT 1 FROM projects p WHERE p.instance_id = $1 AND p.id = $2 AND (p.resource_owner = $3 OR EXISTS (
+           SELECT 1 FROM project_grants g WHERE g.instance_id = p.instance_id AND g.project_id = p.id AND g.granted_org_id = $3 AND g.state = 'active'))`,
+        [instanceId, facts.projectId, session.orgId],
+      );
+      if (!access) throw noProjectAccess("'s organization has no access");
+    }
+  }
+
+  private async saveGrant(provider: Provider, accountId: string, clientId: string, scope: string, existingGrantId: string | undefined): Promise<string> {
+    const existing: Grant | undefined = existingGrantId ? await provider.Grant.find(existingGrantId) : undefined;
+    const grant = existing && existing.accountId === accountId ? existing : new provider.Grant({ accountId, clientId });
+    grant.addOIDCScope(scope);
+    grant.addResourceScope(AUDIENCE_RESOURCE, scope);
+    return grant.save();
+  }
+
+  private async interaction(caller: Caller, id: string): Promise<Interaction> {
+    if (!id) throw InvalidArgument('OIDC-4uth0', 'auth_request_id is required');
+    const provider = await this.providers.forModels(caller.instance);
+    const interaction = await provider.Interaction.find(id);
+    if (!interaction) throw authRequestNotFound();
+    return interaction;
+  }
+}
+
+/** The scope a device asked for (kept in the device code's request parameters). */
+function deviceScope(code: { scope?: string; params?: Record<string, unknown> }): string {
+  return code.scope ?? String(code.params?.scope ?? 'openid');
+}
+
+/** oidc-provider's normalisation of a typed user code: upper case, no separators. */
+export function normalizeUserCode(input: string): string {
+  return input.toUpperCase().replace(/\W/g, '');
+}

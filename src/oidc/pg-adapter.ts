@@ -1,0 +1,223 @@
+import type { Adapter, AdapterPayload, ClientMetadata } from 'oidc-provider';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { DataSource, EntityManager } from 'typeorm';
+import { hashToken, type MasterKey } from '../platform/crypto/master-key.js';
+import { EventStore, SYSTEM_CREATOR } from '../platform/events/event-store.js';
+
+/**
+ * Models whose saving and removal are audited: what a user or client holds (tokens, grants).
+ * Interactions, sessions, codes and replay markers are steps of a flow, not state anyone owns.
+ */
+const AUDITED = new Map<string, string>([
+  ['AccessToken', 'oidc.access_token'],
+  ['RefreshToken', 'oidc.refresh_token'],
+  ['ClientCredentials', 'oidc.access_token'],
+  ['Grant', 'oidc.grant'],
+]);
+
+/**
+ * A transaction the adapter's writes join, for commands that save a model and write their audit
+ * event together (`inTransaction(tx, () => interaction.save())`).
+ */
+const ambient = new AsyncLocalStorage<EntityManager>();
+
+export function inTransaction<T>(tx: EntityManager, work: () => Promise<T>): Promise<T> {
+  return ambient.run(tx, work);
+}
+
+/** Runs `work` in the ambient transaction if there is one, else in a new one. */
+function transaction<T>(dataSource: DataSource, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  const tx = ambient.getStore();
+  return tx ? work(tx) : dataSource.transaction('READ COMMITTED', work);
+}
+
+/** Prefix of the row id of a JWT access token, and of the marker that stands for a verified one. */
+const JWT_MARKER = 'jwt~';
+
+/**
+ * A verified JWT access token as an id oidc-provider can look up where it refuses JWTs
+ * (introspection, revocation): `jwt~<jti>~<mac>`, the MAC binding it to this master key so that
+ * knowing a jti (introspection answers it) is not enough to make one.
+ */
+export function jwtMarker(masterKey: MasterKey, jti: string): string {
+  return `${JWT_MARKER}${jti}~${masterKey.derive(`oidc-jwt-marker:${jti}`)}`;
+}
+
+function jtiOfMarker(masterKey: MasterKey, marker: string): string | undefined {
+  const [jti, mac] = marker.slice(JWT_MARKER.length).split('~');
+  return jti && mac && mac === masterKey.derive(`oidc-jwt-marker:${jti}`) ? jti : undefined;
+}
+
+/**
+ * Models also found by another key (a session by its uid, a device code by its user code), whose
+ * id the caller does not know: they keep their id in the payload, encrypted with the master key.
+ */
+const FOUND_BY_OTHER_KEYS = new Set(['Session', 'DeviceCode']);
+
+/** Hooks the provider layer gives the adapter: JWT access tokens are found by their jti. */
+export interface AdapterHooks {
+  /** For a JWT access token value: its verified jti, else undefined. */
+  jwtAccessTokenId?(value: string): Promise<string | undefined>;
+  /** The Client model: metadata of the client with this id, read from apps and machine users. */
+  client?(id: string): Promise<ClientMetadata | undefined>;
+}
+
+interface PayloadRow {
+  id: string;
+  payload: AdapterPayload;
+}
+
+/**
+ * oidc-provider's storage in PostgreSQL: one table for every model, jsonb payloads, per
+ * instance. Nothing lives in process memory, so a flow started on one process finishes on
+ * another. Expired rows are ignored on read and deleted by `sweepExpired`.
+ *
+ * An opaque token's id is the token itself, so ids (and device user codes) are stored only as
+ * SHA-256 hashes, and the payload is stored without its `jti`: a copy of the table hands out no
+ * usable token. Reads put the `jti` back from the id they were asked for.
+ */
+export function postgresAdapter(
+  dataSource: DataSource,
+  events: EventStore,
+  masterKey: MasterKey,
+  instanceId: string,
+  hooks: AdapterHooks = {},
+): new (model: string) => Adapter {
+  return class PostgresAdapter implements Adapter {
+    constructor(private readonly model: string) {}
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
+      const { jti: _jti, ...stored } = payload as AdapterPayload & { sealedId?: string; format?: string };
+      if (FOUND_BY_OTHER_KEYS.has(this.model)) stored.sealedId = masterKey.encrypt(id);
+      const hashed = hashToken(stored.format === 'jwt' ? JWT_MARKER + id : id);
+      const params = [instanceId, this.model, hashed, JSON.stringify(stored), payload.grantId ?? null, payload.userCode ? hashToken(payload.userCode) : null, payload.uid ?? null, payload.accountId ?? null, expiresAt];
+      const sql = `INSERT INTO oidc_payloads (instance_id, model, id, payload, grant_id, user_code, uid, account_id, expires_at)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                   ON CONFLICT (instance_id, model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
+                     user_code = EXCLUDED.user_code, uid = EXCLUDED.uid, account_id = EXCLUDED.account_id, expires_at = EXCLUDED.expires_at
+                   RETURNING (xmax = 0) AS inserted`;
+      const audit = AUDITED.get(this.model);
+      if (!audit) {
+        await (ambient.getStore() ?? dataSource).query(sql, params);
+        return;
+      }
+      await transaction(dataSource, async (tx) => {
+        const [row] = await tx.query(sql, params);
+        if (!row.inserted) return;
+        await events.push(tx, instanceId, payload.accountId ?? payload.clientId ?? SYSTEM_CREATOR, [
+          {
+            aggregateType: 'oidc_token',
+            aggregateId: `${this.model}:${hashed.slice(0, 32)}`,
+            type: `${audit}.added`,
+            resourceOwner: instanceId,
+            payload: { clientId: payload.clientId, userId: payload.accountId, grantId: payload.grantId, scope: payload.scope, expiresAt: expiresAt?.toISOString() },
+          },
+        ]);
+      });
+    }
+
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      if (this.model === 'Client') return (await hooks.client?.(id)) as AdapterPayload | undefined;
+      const key = await this.storageKey(id);
+      if (!key) return undefined;
+      const found = await this.one('id = $3', key);
+      if (!found) return undefined;
+      const { format, ...payload } = found.payload as AdapterPayload & { format?: string };
+      // oidc-provider refuses stored payloads of JWT tokens; the row is ours to vouch for.
+      return format === 'jwt' ? { ...payload, jti: id } : { ...found.payload, jti: id };
+    }
+
+    /**
+     * The hashed row id for what oidc-provider asks with: an opaque value itself; a JWT access
+     * token (verified) or its marker by `jwt~<jti>`, so the bare jti (which introspection shows)
+     * finds nothing.
+     */
+    private async storageKey(id: string): Promise<string | undefined> {
+      if (this.model !== 'AccessToken') return hashToken(id);
+      if (id.startsWith(JWT_MARKER)) {
+        const jti = jtiOfMarker(masterKey, id);
+        return jti ? hashToken(JWT_MARKER + jti) : undefined;
+      }
+      if (id.split('.').length === 3) {
+        const jti = await hooks.jwtAccessTokenId?.(id);
+        return jti ? hashToken(JWT_MARKER + jti) : undefined;
+      }
+      return hashToken(id);
+    }
+
+    async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      return this.withSealedId(await this.one('user_code = $3', hashToken(userCode)));
+    }
+
+    async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      return this.withSealedId(await this.one('uid = $3', uid));
+    }
+
+    async consume(id: string): Promise<void> {
+      await (ambient.getStore() ?? dataSource).query(
+        `UPDATE oidc_payloads SET consumed_at = now(), payload = payload || jsonb_build_object('consumed', extract(epoch from now())::bigint)
+          WHERE instance_id = $1 AND model = $2 AND id = $3`,
+        [instanceId, this.model, (await this.storageKey(id)) ?? ''],
+      );
+    }
+
+    async destroy(id: string): Promise<void> {
+      const hashed = await this.storageKey(id);
+      if (!hashed) return;
+      await this.remove('model = $2 AND id = $3', [instanceId, this.model, hashed], `${this.model}:${hashed.slice(0, 32)}`);
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      await this.remove('grant_id = $2', [instanceId, grantId], `grant:${grantId}`);
+    }
+
+    /** Sessions and device codes: the id comes back from its sealed copy (see FOUND_BY_OTHER_KEYS). */
+    private withSealedId(found: PayloadRow | undefined): AdapterPayload | undefined {
+      if (!found) return undefined;
+      const { sealedId, ...payload } = found.payload as AdapterPayload & { sealedId?: string };
+      return sealedId ? { ...payload, jti: masterKey.decrypt(sealedId) } : payload;
+    }
+
+    private async one(where: string, value: string): Promise<PayloadRow | undefined> {
+      const rows: PayloadRow[] = await dataSource.query(
+        `SELECT id, payload FROM oidc_payloads
+          WHERE instance_id = $1 AND model = $2 AND ${where} AND (expires_at IS NULL OR expires_at > now())
+          LIMIT 1`,
+        [instanceId, this.model, value],
+      );
+      return rows[0];
+    }
+
+    private async remove(where: string, params: unknown[], aggregateId: string): Promise<void> {
+      await transaction(dataSource, async (tx) => {
+        const removed: { model: string; id: string }[] = await tx.query(
+          `DELETE FROM oidc_payloads WHERE instance_id = $1 AND ${where} RETURNING model, id`,
+          params,
+        );
+        const audited = removed.filter((r) => AUDITED.has(r.model));
+        if (!audited.length) return;
+        await events.push(tx, instanceId, SYSTEM_CREATOR, [
+          {
+            aggregateType: 'oidc_token',
+            aggregateId: aggregateId.slice(0, 200),
+            type: 'oidc.token.revoked',
+            resourceOwner: instanceId,
+            payload: { revoked: audited.map((r) => `${r.model}:${r.id.slice(0, 12)}…`) },
+          },
+        ]);
+      });
+    }
+  };
+}
+
+/** Deletes rows past their expiry, a batch at a time; safe to run in every process at once. */
+export async function sweepExpired(dataSource: DataSource, batch = 5_000): Promise<number> {
+  const rows: unknown[] = await dataSource.query(
+    `DELETE FROM oidc_payloads WHERE ctid IN (
+       SELECT ctid FROM oidc_payloads WHERE expires_at < now() - interval '1 minute' LIMIT $1 FOR UPDATE SKIP LOCKED)
+     RETURNING 1`,
+    [batch],
+  );
+  return rows.length;
+}

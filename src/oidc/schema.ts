@@ -1,0 +1,5 @@
+// Entities and migrations of this module, collected by src/schema.ts.
+import { Oidc1765200000000 } from './migrations/1765200000000-oidc.js';
+
+export const OIDC_ENTITIES: Function[] = [];
+export const OIDC_MIGRATIONS: Function[] = [Oidc1765200000000];

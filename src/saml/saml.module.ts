@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { AppsModule } from '../apps/apps.module.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
+import { SettingsModule } from '../settings/settings.module.js';
+import { SamlCertificates } from './saml-certificates.js';
+import { SamlHandler } from './saml.handler.js';
+import { SamlLoginService } from './saml-login.service.js';
+import { SamlLogoutService } from './saml-logout.service.js';
+import { SamlRoutes } from './saml.routes.js';
+import { SamlSubjects } from './saml-subjects.js';
+
+/** The SAML 2.0 identity provider: /saml/v2/* endpoints and zitadel.saml.v2.SAMLService. */
+@Module({
+  imports: [AppsModule, SessionsModule, SettingsModule],
+  providers: [SamlCertificates, SamlSubjects, SamlLoginService, SamlLogoutService, SamlHandler, SamlRoutes],
+})
+export class SamlModule {}

@@ -1,0 +1,124 @@
+import { Code } from '@connectrpc/connect';
+import { OIDCService } from '@zitadel/proto/zitadel/oidc/v2/oidc_service_pb.js';
+import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
+import { client, codeOf } from '../support/clients.js';
+import { bootTestServer, type TestServer } from '../support/test-server.js';
+import { Browser, POST_LOGOUT, REDIRECT, oidc, oidcWorld, passwordSession, rp, type OidcWorld } from './support.js';
+
+let server: TestServer;
+let world: OidcWorld;
+
+beforeAll(async () => {
+  server = await bootTestServer();
+  world = await oidcWorld(server);
+});
+afterAll(() => server?.close());
+
+const SCOPE = 'openid profile email offline_access urn:zitadel:iam:org:project:role:admin urn:zitadel:iam:user:resourceowner';
+
+/** Starts an authorization at the provider and answers the auth request id the login UI gets. */
+async function startAuthorization(browser: Browser, config: oidc.Configuration, extra: Record<string, string> = {}) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT,
+    scope: SCOPE,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    ...extra,
+  });
+  const res = await browser.get(url.toString());
+  expect(res.status).toBe(303);
+  const login = new URL(res.headers.get('location')!, server.baseUrl);
+  expect(login.pathname).toBe('/ui/v2/login/login');
+  return { authRequestId: login.searchParams.get('authRequest')!, verifier, state };
+}
+
+describe('authorization code + PKCE through the session API and CreateCallback', () => {
+  it('signs in, receives ZITADEL-shaped claims, refreshes, reads userinfo, introspects, revokes and logs out', async () => {
+    const config = await rp(server, world.web.clientId, world.web.clientSecret);
+    expect(config.serverMetadata()).toMatchObject({
+      issuer: server.baseUrl,
+      authorization_endpoint: `${server.baseUrl}/oauth/v2/authorize`,
+      token_endpoint: `${server.baseUrl}/oauth/v2/token`,
+      userinfo_endpoint: `${server.baseUrl}/oidc/v1/userinfo`,
+      jwks_uri: `${server.baseUrl}/oauth/v2/keys`,
+      end_session_endpoint: `${server.baseUrl}/oidc/v1/end_session`,
+      introspection_endpoint: `${server.baseUrl}/oauth/v2/introspect`,
+      revocation_endpoint: `${server.baseUrl}/oauth/v2/revoke`,
+      device_authorization_endpoint: `${server.baseUrl}/oauth/v2/device_authorization`,
+    });
+
+    const browser = new Browser();
+    const { authRequestId, verifier, state } = await startAuthorization(browser, config, { login_hint: world.user.username });
+
+    const oidcService = client(OIDCService, 'grpc', server.baseUrl, server.adminPat);
+    const { authRequest } = await oidcService.getAuthRequest({ authRequestId });
+    expect(authRequest).toMatchObject({ id: authRequestId, clientId: world.web.clientId, redirectUri: REDIRECT, loginHint: world.user.username });
+    expect(authRequest?.scope).toEqual(SCOPE.split(' '));
+
+    const session = await passwordSession(server, world.user.username);
+    const { callbackUrl } = await oidcService.createCallback({ authRequestId, callbackKind: { case: 'session', value: session } });
+    const { url: redirected } = await browser.follow(callbackUrl, server.baseUrl);
+    expect(redirected.startsWith(REDIRECT)).toBe(true);
+
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(redirected), { pkceCodeVerifier: verifier, expectedState: state });
+    const idToken = tokens.claims()!;
+    expect(idToken.sub).toBe(world.user.id);
+    expect(idToken.amr).toEqual(['pwd']);
+    expect(idToken['urn:zitadel:iam:org:project:roles']).toEqual({ admin: { [world.orgId]: world.orgDomain } });
+    expect(idToken[`urn:zitadel:iam:org:project:${world.projectId}:roles`]).toEqual({ admin: { [world.orgId]: world.orgDomain } });
+    expect(tokens.refresh_token).toBeDefined();
+
+    const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, world.user.id);
+    expect(userinfo).toMatchObject({
+      sub: world.user.id,
+      given_name: 'Alice',
+      family_name: 'Archer',
+      email: `${world.user.username}@example.com`,
+      email_verified: true,
+      preferred_username: world.user.username,
+      'urn:zitadel:iam:user:resourceowner:id': world.orgId,
+      'urn:zitadel:iam:org:project:roles': { admin: { [world.orgId]: world.orgDomain } },
+    });
+
+    const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+    expect(refreshed.access_token).not.toBe(tokens.access_token);
+    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+
+    const api = await rp(server, world.api.clientId, world.api.clientSecret);
+    const introspected = await oidc.tokenIntrospection(api, refreshed.access_token);
+    expect(introspected).toMatchObject({ active: true, sub: world.user.id, client_id: world.web.clientId });
+    expect(introspected.aud).toEqual(expect.arrayContaining([world.web.clientId, world.projectId]));
+
+    await oidc.tokenRevocation(config, refreshed.access_token);
+    expect((await oidc.tokenIntrospection(api, refreshed.access_token)).active).toBe(false);
+
+    const logout = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: POST_LOGOUT });
+    const page = await browser.get(logout.toString());
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1];
+    expect(xsrf).toBeDefined();
+    const confirm = await browser.get(`${server.baseUrl}/oidc/v1/end_session/confirm`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ xsrf: xsrf!, logout: 'yes' }).toString(),
+    });
+    expect(confirm.status).toBe(303);
+    expect(confirm.headers.get('location')).toBe(POST_LOGOUT);
+  });
+
+  it('refuses CreateCallback to a caller that is neither a login client nor the session user', async () => {
+    const config = await rp(server, world.web.clientId, world.web.clientSecret);
+    const { authRequestId } = await startAuthorization(new Browser(), config);
+    const session = await passwordSession(server, world.user.username);
+    const users = client(UserService, 'grpc', server.baseUrl, server.adminPat);
+    const { id } = await users.createUser({ organizationId: world.orgId, username: `nobody-${Date.now()}`, userType: { case: 'machine', value: { name: 'Nobody' } } });
+    const { token } = await users.addPersonalAccessToken({ userId: id, expirationDate: { seconds: BigInt(Math.floor(Date.now() / 1000) + 3600), nanos: 0 } });
+    const asNobody = client(OIDCService, 'grpc', server.baseUrl, token);
+    expect(await codeOf(asNobody.createCallback({ authRequestId, callbackKind: { case: 'session', value: session } }))).toBe(Code.PermissionDenied);
+    expect(await codeOf(client(OIDCService, 'grpc', server.baseUrl).getAuthRequest({ authRequestId }))).toBe(Code.Unauthenticated);
+  });
+});

@@ -1,0 +1,251 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Code, createClient, type Interceptor } from '@connectrpc/connect';
+import { createServerTransport } from '@zitadel/client/node';
+import { OIDCAppType, OIDCAuthMethodType, OIDCGrantType, OIDCResponseType } from '@zitadel/proto/zitadel/app/v2beta/oidc_pb.js';
+import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
+import { ErrorReason, Prompt } from '@zitadel/proto/zitadel/oidc/v2/authorization_pb.js';
+import { OIDCService } from '@zitadel/proto/zitadel/oidc/v2/oidc_service_pb.js';
+import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { client, codeOf } from '../support/clients.js';
+import { bootTestServer, type TestServer } from '../support/test-server.js';
+import { appCode, withTotp } from '../sessions/support/sessions.js';
+import {
+  Browser,
+  PASSWORD,
+  POST_LOGOUT,
+  REDIRECT,
+  addOidcApp,
+  authorize,
+  codeFlow,
+  createCallback,
+  oidc,
+  oidcWorld,
+  passwordSession,
+  rp,
+  userinfoStatus,
+  type OidcWorld,
+} from './support.js';
+
+let server: TestServer;
+let world: OidcWorld;
+let config: oidc.Configuration;
+
+beforeAll(async () => {
+  server = await bootTestServer();
+  world = await oidcWorld(server);
+  config = await rp(server, world.web.clientId, world.web.clientSecret);
+});
+afterAll(() => server?.close());
+
+const oidcService = () => client(OIDCService, 'grpc', server.baseUrl, server.adminPat);
+
+/** Where the provider sends the browser, as a URL (relative locations resolved against the server). */
+const locationOf = (res: Response) => new URL(res.headers.get('location') ?? 'http://missing.invalid/', server.baseUrl);
+
+/** Starts an authorization that must reach the login; its auth request id and PKCE/state. */
+async function loginRequest(params: Record<string, string> = {}, scope = 'openid', browser = new Browser(), cfg = config) {
+  const started = await authorize(browser, cfg, params, scope);
+  expect(started.authRequestId).toBeDefined();
+  return { ...started, authRequestId: started.authRequestId!, browser };
+}
+
+describe('prompt=none', () => {
+  it('answers login_required to the app without a provider session, and completes silently after a sign-in', async () => {
+    const browser = new Browser();
+    const refused = await authorize(browser, config, { prompt: 'none' });
+    expect(refused.res.status).toBe(303);
+    const back = locationOf(refused.res);
+    expect(back.toString().startsWith(REDIRECT)).toBe(true);
+    expect(back.searchParams.get('error')).toBe('login_required');
+    expect(back.searchParams.get('state')).toBe(refused.state);
+
+    await codeFlow(server, browser, config, world.user.username);
+
+    const silent = await authorize(browser, config, { prompt: 'none' });
+    expect(silent.authRequestId).toBeUndefined();
+    expect(silent.res.status).toBe(303);
+    const next = locationOf(silent.res).toString();
+    const url = next.startsWith(REDIRECT) ? next : (await browser.follow(next, server.baseUrl)).url;
+    expect(url.startsWith(REDIRECT)).toBe(true);
+    expect(new URL(url).searchParams.get('error')).toBeNull();
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(url), { pkceCodeVerifier: silent.verifier, expectedState: silent.state });
+    expect(tokens.claims()?.sub).toBe(world.user.id);
+  });
+});
+
+describe('CreateCallback applies the login rules', () => {
+  it('refuses a session authenticated longer ago than max_age (FAILED_PRECONDITION)', async () => {
+    const { authRequestId } = await loginRequest({ max_age: '60' });
+    const session = await passwordSession(server, world.user.username);
+    await server.database.dataSource.query(`UPDATE sessions SET password_checked_at = now() - interval '10 minutes' WHERE id = $1`, [session.sessionId]);
+    expect(await codeOf(createCallback(server, authRequestId, session))).toBe(Code.FailedPrecondition);
+    // A fresh session passes the same request.
+    await expect(createCallback(server, authRequestId, await passwordSession(server, world.user.username))).resolves.toContain('/oauth/v2/authorize/');
+  });
+
+  it('refuses a password-only session when the login settings force MFA, and accepts password + TOTP', async () => {
+    const mfaWorld = await oidcWorld(server);
+    const orgHeader: Interceptor = (next) => (req) => {
+      req.header.set('x-zitadel-orgid', mfaWorld.orgId);
+      return next(req);
+    };
+    const mgmt = createClient(ManagementService, createServerTransport(server.adminPat, { baseUrl: server.baseUrl, interceptors: [orgHeader] }));
+    await mgmt.addCustomLoginPolicy({ allowUsernamePassword: true, forceMfa: true, secondFactors: [1], passwordCheckLifetime: { seconds: 864000n } });
+    const secret = await withTotp(server, mfaWorld.user.id);
+    const mfaConfig = await rp(server, mfaWorld.web.clientId, mfaWorld.web.clientSecret);
+
+    const { authRequestId, browser, verifier, state } = await loginRequest({}, 'openid', new Browser(), mfaConfig);
+    expect(await codeOf(createCallback(server, authRequestId, await passwordSession(server, mfaWorld.user.username)))).toBe(Code.FailedPrecondition);
+
+    const { sessionId, sessionToken } = await client(SessionService, 'grpc', server.baseUrl, server.adminPat).createSession({
+      checks: { user: { search: { case: 'loginName', value: mfaWorld.user.username } }, password: { password: PASSWORD }, totp: { code: appCode(secret) } },
+    });
+    const { url } = await browser.follow(await createCallback(server, authRequestId, { sessionId, sessionToken }), server.baseUrl);
+    const tokens = await oidc.authorizationCodeGrant(mfaConfig, new URL(url), { pkceCodeVerifier: verifier, expectedState: state });
+    expect(tokens.claims()?.amr).toEqual(expect.arrayContaining(['pwd', 'otp', 'mfa']));
+  });
+
+  it('refuses a user of another org when the scope names an org (urn:zitadel:iam:org:id)', async () => {
+    const other = await oidcWorld(server);
+    const session = await passwordSession(server, world.user.username);
+    const foreign = await loginRequest({}, `openid urn:zitadel:iam:org:id:${other.orgId}`);
+    expect(await codeOf(createCallback(server, foreign.authRequestId, session))).toBe(Code.FailedPrecondition);
+    const own = await loginRequest({}, `openid urn:zitadel:iam:org:id:${world.orgId}`);
+    await expect(createCallback(server, own.authRequestId, session)).resolves.toContain('/oauth/v2/authorize/');
+  });
+
+  it('with an error sends the app error=access_denied', async () => {
+    const { authRequestId, browser, state } = await loginRequest();
+    const { callbackUrl } = await oidcService().createCallback({
+      authRequestId,
+      callbackKind: { case: 'error', value: { error: ErrorReason.ACCESS_DENIED, errorDescription: 'the user cancelled' } },
+    });
+    const { url } = await browser.follow(callbackUrl, server.baseUrl);
+    expect(url.startsWith(REDIRECT)).toBe(true);
+    const params = new URL(url).searchParams;
+    expect(params.get('error')).toBe('access_denied');
+    expect(params.get('error_description')).toBe('the user cancelled');
+    expect(params.get('state')).toBe(state);
+    expect(params.get('code')).toBeNull();
+  });
+});
+
+describe('GetAuthRequest', () => {
+  it('returns login_hint, ui_locales, max_age and prompt', async () => {
+    const { authRequestId } = await loginRequest({ login_hint: 'someone@example.com', ui_locales: 'de en', max_age: '300', prompt: 'login select_account' });
+    const { authRequest } = await oidcService().getAuthRequest({ authRequestId });
+    expect(authRequest).toMatchObject({ id: authRequestId, loginHint: 'someone@example.com', uiLocales: ['de', 'en'], prompt: [Prompt.LOGIN, Prompt.SELECT_ACCOUNT] });
+    expect(authRequest?.maxAge).toMatchObject({ seconds: 300n });
+    expect(authRequest?.hintUserId).toBeUndefined();
+  });
+
+  it('fills hint_user_id from id_token_hint', async () => {
+    const tokens = await codeFlow(server, new Browser(), config, world.user.username);
+    const { authRequestId } = await loginRequest({ id_token_hint: tokens.id_token!, prompt: 'login' });
+    const { authRequest } = await oidcService().getAuthRequest({ authRequestId });
+    expect(authRequest?.hintUserId).toBe(world.user.id);
+  });
+});
+
+describe('token kinds and flows', () => {
+  it('JWT access tokens verify with the JWKS, work at userinfo and introspection, and revocation ends them', async () => {
+    const jwtWorld = await oidcWorld(server, { accessTokenType: 'jwt' });
+    const jwtConfig = await rp(server, jwtWorld.web.clientId, jwtWorld.web.clientSecret);
+    const tokens = await codeFlow(server, new Browser(), jwtConfig, jwtWorld.user.username);
+    const { payload } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(`${server.baseUrl}/oauth/v2/keys`)), { issuer: server.baseUrl });
+    expect(payload).toMatchObject({ sub: jwtWorld.user.id, client_id: jwtWorld.web.clientId });
+    expect(payload.aud).toEqual(expect.arrayContaining([jwtWorld.web.clientId, jwtWorld.projectId]));
+
+    expect(await oidc.fetchUserInfo(jwtConfig, tokens.access_token, jwtWorld.user.id)).toMatchObject({ sub: jwtWorld.user.id });
+    const api = await rp(server, jwtWorld.api.clientId, jwtWorld.api.clientSecret);
+    expect(await oidc.tokenIntrospection(api, tokens.access_token)).toMatchObject({ active: true, sub: jwtWorld.user.id });
+    // The jti (public in the JWT) is no token by itself.
+    expect(await userinfoStatus(server, String(payload.jti))).toBe(401);
+    expect(await userinfoStatus(server, `jwt~${String(payload.jti)}~forged`)).toBe(401);
+
+    await oidc.tokenRevocation(jwtConfig, tokens.access_token);
+    expect((await oidc.tokenIntrospection(api, tokens.access_token)).active).toBe(false);
+    expect(await userinfoStatus(server, tokens.access_token)).toBe(401);
+  });
+
+  it('implicit flow (id_token token) gets both tokens in the fragment through CreateCallback', async () => {
+    const redirect = 'https://spa.example.com/callback';
+    const app = await addOidcApp(server, world, {
+      redirectUris: [redirect],
+      postLogoutRedirectUris: [],
+      responseTypes: [OIDCResponseType.OIDC_RESPONSE_TYPE_ID_TOKEN_TOKEN],
+      grantTypes: [OIDCGrantType.OIDC_GRANT_TYPE_IMPLICIT],
+      appType: OIDCAppType.OIDC_APP_TYPE_USER_AGENT,
+      authMethodType: OIDCAuthMethodType.OIDC_AUTH_METHOD_TYPE_NONE,
+      devMode: false,
+    });
+    const spa = await oidc.discovery(new URL(server.baseUrl), app.clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+    const nonce = oidc.randomNonce();
+    const url = oidc.buildAuthorizationUrl(spa, { redirect_uri: redirect, response_type: 'id_token token', scope: 'openid', nonce, state: 'spa-state' });
+    const browser = new Browser();
+    const res = await browser.get(url.toString());
+    const authRequestId = locationOf(res).searchParams.get('authRequest');
+    expect(authRequestId).toBeTruthy();
+
+    const callbackUrl = await createCallback(server, authRequestId!, await passwordSession(server, world.user.username));
+    const { url: landed } = await browser.follow(callbackUrl, server.baseUrl);
+    expect(landed.startsWith(`${redirect}#`)).toBe(true);
+    const fragment = new URLSearchParams(new URL(landed).hash.slice(1));
+    expect(fragment.get('state')).toBe('spa-state');
+    expect(fragment.get('access_token')).toBeTruthy();
+    const { payload } = await jwtVerify(fragment.get('id_token')!, createRemoteJWKSet(new URL(`${server.baseUrl}/oauth/v2/keys`)), { issuer: server.baseUrl, audience: app.clientId });
+    expect(payload).toMatchObject({ sub: world.user.id, nonce });
+    expect(await userinfoStatus(server, fragment.get('access_token')!)).toBe(200);
+  });
+});
+
+describe('back-channel logout', () => {
+  let receiver: Server;
+  const received: string[] = [];
+
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        received.push(body);
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(() => {
+    receiver.closeAllConnections();
+    return new Promise<void>((resolve) => receiver.close(() => resolve()));
+  });
+
+  it('posts a logout_token to the app when the user ends the session', async () => {
+    const uri = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/backchannel`;
+    const app = await addOidcApp(server, world, { backChannelLogoutUri: uri });
+    const appConfig = await rp(server, app.clientId, app.clientSecret);
+    const browser = new Browser();
+    const tokens = await codeFlow(server, browser, appConfig, world.user.username);
+    const sid = tokens.claims()?.sid;
+
+    const page = await browser.get(oidc.buildEndSessionUrl(appConfig, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: POST_LOGOUT }).toString());
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(await page.text())?.[1];
+    expect(xsrf).toBeDefined();
+    const confirm = await browser.get(`${server.baseUrl}/oidc/v1/end_session/confirm`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ xsrf: xsrf!, logout: 'yes' }).toString(),
+    });
+    expect(confirm.status).toBe(303);
+
+    for (let i = 0; i < 50 && !received.length; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(received).toHaveLength(1);
+    const logoutToken = new URLSearchParams(received[0]).get('logout_token');
+    expect(logoutToken).toBeTruthy();
+    const { payload } = await jwtVerify(logoutToken!, createRemoteJWKSet(new URL(`${server.baseUrl}/oauth/v2/keys`)), { issuer: server.baseUrl, audience: app.clientId });
+    expect(payload).toMatchObject({ sub: world.user.id, events: { 'http://schemas.openid.net/event/backchannel-logout': {} } });
+    expect(payload.sid).toBeTruthy();
+    if (sid) expect(payload.sid).toBe(sid);
+  });
+});

@@ -1,0 +1,257 @@
+import { AppService } from '@zitadel/proto/zitadel/app/v2beta/app_service_pb.js';
+import { APIAuthMethodType } from '@zitadel/proto/zitadel/app/v2beta/api_pb.js';
+import { OIDCAppType, OIDCAuthMethodType, OIDCGrantType, OIDCResponseType, OIDCTokenType } from '@zitadel/proto/zitadel/app/v2beta/oidc_pb.js';
+import { AuthorizationService } from '@zitadel/proto/zitadel/authorization/v2beta/authorization_service_pb.js';
+import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
+import { ProjectService } from '@zitadel/proto/zitadel/project/v2beta/project_service_pb.js';
+import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
+import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
+import * as oidc from 'openid-client';
+import { client } from '../support/clients.js';
+import type { TestServer } from '../support/test-server.js';
+
+export const PASSWORD = 'Secr3t-Passw0rd!';
+export const REDIRECT = 'http://localhost:4455/callback';
+export const POST_LOGOUT = 'http://localhost:4455/signed-out';
+
+let n = 0;
+const unique = () => `${Date.now().toString(36)}${n++}`;
+
+export interface OidcWorld {
+  readonly orgId: string;
+  readonly orgDomain: string;
+  readonly projectId: string;
+  readonly web: { clientId: string; clientSecret: string; appId: string };
+  readonly api: { clientId: string; clientSecret: string };
+  readonly user: { id: string; username: string };
+}
+
+/** An org with a project (roles admin, reader), a web app, an API app and a human with the admin role. */
+export async function oidcWorld(server: TestServer, options: { accessTokenType?: 'jwt' | 'bearer'; projectRoleCheck?: boolean } = {}): Promise<OidcWorld> {
+  const orgs = client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat);
+  const orgId = (await orgs.createOrganization({ name: `OIDC Org ${unique()}` })).id;
+  const [org] = await server.database.dataSource.query('SELECT primary_domain FROM orgs WHERE id = $1', [orgId]);
+  const projects = client(ProjectService, 'grpc', server.baseUrl, server.adminPat);
+  const { id: projectId } = await projects.createProject({ organizationId: orgId, name: `Portal ${unique()}`, authorizationRequired: options.projectRoleCheck ?? false });
+  for (const roleKey of ['admin', 'reader']) await projects.addProjectRole({ projectId, roleKey, displayName: roleKey });
+
+  const apps = client(AppService, 'grpc', server.baseUrl, server.adminPat);
+  const web = await apps.createApplication({
+    projectId,
+    name: `Web ${unique()}`,
+    creationRequestType: {
+      case: 'oidcRequest',
+      value: {
+        redirectUris: [REDIRECT],
+        postLogoutRedirectUris: [POST_LOGOUT],
+        responseTypes: [OIDCResponseType.OIDC_RESPONSE_TYPE_CODE],
+        grantTypes: [OIDCGrantType.OIDC_GRANT_TYPE_AUTHORIZATION_CODE, OIDCGrantType.OIDC_GRANT_TYPE_REFRESH_TOKEN, OIDCGrantType.OIDC_GRANT_TYPE_DEVICE_CODE, OIDCGrantType.OIDC_GRANT_TYPE_TOKEN_EXCHANGE],
+        appType: OIDCAppType.OIDC_APP_TYPE_WEB,
+        authMethodType: OIDCAuthMethodType.OIDC_AUTH_METHOD_TYPE_BASIC,
+        accessTokenType: options.accessTokenType === 'jwt' ? OIDCTokenType.OIDC_TOKEN_TYPE_JWT : OIDCTokenType.OIDC_TOKEN_TYPE_BEARER,
+        devMode: true,
+      },
+    },
+  });
+  const webRes = web.creationResponseType.value as { clientId: string; clientSecret: string };
+  const api = await apps.createApplication({
+    projectId,
+    name: `API ${unique()}`,
+    creationRequestType: { case: 'apiRequest', value: { authMethodType: APIAuthMethodType.API_AUTH_METHOD_TYPE_BASIC } },
+  });
+  const apiRes = api.creationResponseType.value as { clientId: string; clientSecret: string };
+
+  const users = client(UserService, 'grpc', server.baseUrl, server.adminPat);
+  const username = `alice-${unique()}`;
+  const { userId } = await users.addHumanUser({
+    username,
+    organization: { org: { case: 'orgId', value: orgId } },
+    profile: { givenName: 'Alice', familyName: 'Archer' },
+    email: { email: `${username}@example.com`, verification: { case: 'isVerified', value: true } },
+    passwordType: { case: 'password', value: { password: PASSWORD, changeRequired: false } },
+  });
+  await client(AuthorizationService, 'grpc', server.baseUrl, server.adminPat).createAuthorization({ userId, projectId, roleKeys: ['admin'] });
+  return {
+    orgId,
+    orgDomain: org.primary_domain,
+    projectId,
+    web: { ...webRes, appId: web.appId },
+    api: apiRes,
+    user: { id: userId, username },
+  };
+}
+
+/** A session of the user with a checked password, made by the admin (a login client). */
+export async function passwordSession(server: TestServer, username: string, password = PASSWORD): Promise<{ sessionId: string; sessionToken: string }> {
+  const sessions = client(SessionService, 'grpc', server.baseUrl, server.adminPat);
+  const { sessionId, sessionToken } = await sessions.createSession({
+    checks: { user: { search: { case: 'loginName', value: username } }, password: { password } },
+  });
+  return { sessionId, sessionToken };
+}
+
+/** A browser reduced to what OIDC redirects need: a cookie jar and manual redirects. */
+export class Browser {
+  private readonly cookies = new Map<string, string>();
+
+  async get(url: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    const res = await fetch(url, { ...init, headers, redirect: 'manual' });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const i = pair.indexOf('=');
+      const name = pair.slice(0, i);
+      const value = pair.slice(i + 1);
+      if (/expires=Thu, 01 Jan 1970/i.test(line) || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return res;
+  }
+
+  /** Follows redirects on the server until one leaves it (or a page answers); returns that response. */
+  async follow(url: string, server: string): Promise<{ res: Response; url: string }> {
+    let current = url;
+    for (let i = 0; i < 10; i++) {
+      const res = await this.get(current);
+      const location = res.headers.get('location');
+      if (!location || res.status < 300 || res.status >= 400) return { res, url: current };
+      current = new URL(location, current).toString();
+      if (!current.startsWith(server)) return { res, url: current };
+    }
+    throw new Error('too many redirects');
+  }
+}
+
+/**
+ * The whole code flow: authorize in a browser, sign in through the session API and CreateCallback
+ * (as the admin, a login client), follow the redirect, exchange the code.
+ */
+export async function signIn(server: TestServer, world: OidcWorld, config: oidc.Configuration, scope = 'openid') {
+  const browser = new Browser();
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state });
+  const res = await browser.get(url.toString());
+  const authRequestId = new URL(res.headers.get('location')!, server.baseUrl).searchParams.get('authRequest')!;
+  const { OIDCService } = await import('@zitadel/proto/zitadel/oidc/v2/oidc_service_pb.js');
+  const session = await passwordSession(server, world.user.username);
+  const { callbackUrl } = await client(OIDCService, 'grpc', server.baseUrl, server.adminPat).createCallback({ authRequestId, callbackKind: { case: 'session', value: session } });
+  const { url: redirected } = await browser.follow(callbackUrl, server.baseUrl);
+  return oidc.authorizationCodeGrant(config, new URL(redirected), { pkceCodeVerifier: verifier, expectedState: state });
+}
+
+/** openid-client's configuration for a client of the test server (plain HTTP allowed). */
+export async function rp(server: TestServer, clientId: string, clientSecret: string): Promise<oidc.Configuration> {
+  return oidc.discovery(new URL(server.baseUrl), clientId, clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+}
+
+export { oidc };
+
+/** An authorization started in the browser, with what the RP keeps (PKCE verifier, state, nonce). */
+export interface StartedAuthorization {
+  /** The provider's answer to the authorize request. */
+  readonly res: Response;
+  /** The auth request id the login UI gets, when the provider sent the browser to the login. */
+  readonly authRequestId?: string;
+  readonly verifier: string;
+  readonly state: string;
+}
+
+/** GET /oauth/v2/authorize in the browser with PKCE (S256) and a state; `params` add or override. */
+export async function authorize(browser: Browser, config: oidc.Configuration, params: Record<string, string> = {}, scope = 'openid'): Promise<StartedAuthorization> {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT,
+    scope,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    ...params,
+  });
+  const res = await browser.get(url.toString());
+  const location = res.headers.get('location');
+  const login = location ? new URL(location, url) : undefined;
+  const authRequestId = login?.pathname.endsWith('/login') ? (login.searchParams.get('authRequest') ?? undefined) : undefined;
+  return { res, authRequestId, verifier, state };
+}
+
+/** CreateCallback with a session (as the admin, a login client, unless another token is given); the callback URL. */
+export async function createCallback(server: TestServer, authRequestId: string, session: { sessionId: string; sessionToken: string }, token = server.adminPat): Promise<string> {
+  const { OIDCService } = await import('@zitadel/proto/zitadel/oidc/v2/oidc_service_pb.js');
+  const { callbackUrl } = await client(OIDCService, 'grpc', server.baseUrl, token).createCallback({ authRequestId, callbackKind: { case: 'session', value: session } });
+  return callbackUrl;
+}
+
+/** A human in the world's org with the password PASSWORD and, unless `role` is null, that role on the world's project. */
+export async function addUser(server: TestServer, world: OidcWorld, role: string | null = 'admin'): Promise<{ id: string; username: string }> {
+  const username = `bob-${unique()}`;
+  const { userId } = await client(UserService, 'grpc', server.baseUrl, server.adminPat).addHumanUser({
+    username,
+    organization: { org: { case: 'orgId', value: world.orgId } },
+    profile: { givenName: 'Bob', familyName: 'Baker' },
+    email: { email: `${username}@example.com`, verification: { case: 'isVerified', value: true } },
+    passwordType: { case: 'password', value: { password: PASSWORD, changeRequired: false } },
+  });
+  if (role) await client(AuthorizationService, 'grpc', server.baseUrl, server.adminPat).createAuthorization({ userId, projectId: world.projectId, roleKeys: [role] });
+  return { id: userId, username };
+}
+
+/** Another OIDC app in the world's project: a confidential web app (code, refresh) unless `oidcRequest` says otherwise. */
+export async function addOidcApp(server: TestServer, world: OidcWorld, oidcRequest: Record<string, unknown> = {}): Promise<{ appId: string; clientId: string; clientSecret: string }> {
+  const apps = client(AppService, 'grpc', server.baseUrl, server.adminPat);
+  const created = await apps.createApplication({
+    projectId: world.projectId,
+    name: `App ${unique()}`,
+    creationRequestType: {
+      case: 'oidcRequest',
+      value: {
+        redirectUris: [REDIRECT],
+        postLogoutRedirectUris: [POST_LOGOUT],
+        responseTypes: [OIDCResponseType.OIDC_RESPONSE_TYPE_CODE],
+        grantTypes: [OIDCGrantType.OIDC_GRANT_TYPE_AUTHORIZATION_CODE, OIDCGrantType.OIDC_GRANT_TYPE_REFRESH_TOKEN],
+        appType: OIDCAppType.OIDC_APP_TYPE_WEB,
+        authMethodType: OIDCAuthMethodType.OIDC_AUTH_METHOD_TYPE_BASIC,
+        devMode: true,
+        ...oidcRequest,
+      },
+    },
+  });
+  const res = created.creationResponseType.value as { clientId: string; clientSecret?: string };
+  return { appId: created.appId, clientId: res.clientId, clientSecret: res.clientSecret ?? '' };
+}
+
+/** The whole code flow for `username` in `browser` (whose provider session it leaves behind): the token response. */
+export async function codeFlow(server: TestServer, browser: Browser, config: oidc.Configuration, username: string, scope = 'openid') {
+  const started = await authorize(browser, config, {}, scope);
+  if (!started.authRequestId) throw new Error(`authorize did not reach the login: ${started.res.status} ${started.res.headers.get('location')}`);
+  const callbackUrl = await createCallback(server, started.authRequestId, await passwordSession(server, username));
+  const { url } = await browser.follow(callbackUrl, server.baseUrl);
+  return oidc.authorizationCodeGrant(config, new URL(url), { pkceCodeVerifier: started.verifier, expectedState: started.state });
+}
+
+/** Makes a stored token (or code) expire now: rows are keyed by the SHA-256 of the token (pg-adapter.ts). */
+export async function expireStored(server: TestServer, model: 'AccessToken' | 'RefreshToken' | 'AuthorizationCode', token: string): Promise<void> {
+  const { createHash } = await import('node:crypto');
+  const id = createHash('sha256').update(token, 'utf8').digest('base64url');
+  const [, count] = await server.database.dataSource.query(`UPDATE oidc_payloads SET expires_at = now() - interval '1 second' WHERE model = $1 AND id = $2`, [model, id]);
+  if (count !== 1) throw new Error(`no stored ${model} for the token`);
+}
+
+/** The status of a userinfo request with the access token. */
+export async function userinfoStatus(server: TestServer, accessToken: string): Promise<number> {
+  const res = await fetch(`${server.baseUrl}/oidc/v1/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** The OAuth error a rejected openid-client call ends with (its `error` field), or 'ok'. */
+export async function oauthErrorOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return 'ok';
+  } catch (err) {
+    return (err as { error?: string; code?: string }).error ?? `not an OAuth error: ${String(err)}`;
+  }
+}
