@@ -13,6 +13,7 @@ import { SettingsModule } from './settings/settings.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebKeysModule } from './webkeys/webkeys.module.js';
 import { SamlModule } from './saml/saml.module.js';
+import { LoginModule } from './login/login.module.js';
 
 /** One Nest module per resource; each registers its handlers with the platform RPC registry. */
 @Module({})
@@ -20,7 +21,7 @@ export class AppModule {
   static create(runtime: Runtime): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(runtime), NotificationsModule, SettingsModule, UsersModule, OrgsModule, SessionsModule, ProjectsModule, AuthorizationsModule, InternalPermissionsModule, AppsModule, WebKeysModule, OidcModule, SamlModule, BootstrapModule],
+      imports: [PlatformModule.forRoot(runtime), NotificationsModule, SettingsModule, UsersModule, OrgsModule, SessionsModule, ProjectsModule, AuthorizationsModule, InternalPermissionsModule, AppsModule, WebKeysModule, OidcModule, SamlModule, LoginModule, BootstrapModule],
     };
   }
 }

@@ -1,7 +1,7 @@
 import type { Baseline } from '../harness/types.js';
 import { argon2Verify } from './argon2.js';
-import { oidcClientCredentials, oidcIntrospection } from './oidc-provider.js';
+import { oidcClientCredentials, oidcIntrospection, oidcRefresh, oidcUserinfo } from './oidc-provider.js';
 import { pgInsert, pgList, pgSelect } from './raw-pg.js';
 
 /** Measured in the same run as the scenarios, so ratios survive a noisy machine. */
-export const BASELINES: readonly Baseline[] = [pgSelect, pgInsert, pgList, argon2Verify, oidcClientCredentials, oidcIntrospection];
+export const BASELINES: readonly Baseline[] = [pgSelect, pgInsert, pgList, argon2Verify, oidcClientCredentials, oidcIntrospection, oidcRefresh, oidcUserinfo];

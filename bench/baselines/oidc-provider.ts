@@ -1,26 +1,31 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { httpLoad } from '../harness/load.js';
+import { httpLoad, loopLoad } from '../harness/load.js';
 import type { Baseline, LoadOptions, LoadResult } from '../harness/types.js';
 
 const CLIENT = { id: 'bench-client', secret: 'bench-client-secret-0123456789' }; // as oidc-provider-server.ts
 const basic = `Basic ${Buffer.from(`${CLIENT.id}:${CLIENT.secret}`).toString('base64')}`;
 const FORM = { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' };
 
+interface MintedTokens {
+  readonly accessToken: string;
+  readonly refreshTokens: string[];
+}
+
 /** Runs the bare provider in its own process (as Portcullis is), for the length of `work`. */
-async function withProvider(work: (baseUrl: string) => Promise<LoadResult>): Promise<LoadResult> {
+async function withProvider(work: (baseUrl: string, tokens: MintedTokens) => Promise<LoadResult>): Promise<LoadResult> {
   const proc = spawn(process.execPath, [resolve(import.meta.dirname, 'oidc-provider-server.js')], { stdio: ['ignore', 'pipe', 'pipe'] });
   try {
-    const port = await new Promise<number>((res, rej) => {
+    const [port, tokens] = await new Promise<[number, MintedTokens]>((res, rej) => {
       let out = '';
       proc.stdout.on('data', (c: Buffer) => {
         out += c.toString();
-        const m = /listening (\d+)/.exec(out);
-        if (m) res(Number(m[1]));
+        const m = /listening (\d+)\ntokens (.+)\n/.exec(out);
+        if (m) res([Number(m[1]), JSON.parse(m[2]) as MintedTokens]);
       });
       proc.once('exit', (code) => rej(new Error(`oidc-provider baseline exited (${code})`)));
     });
-    return await work(`http://127.0.0.1:${port}`);
+    return await work(`http://127.0.0.1:${port}`, tokens);
   } finally {
     proc.kill('SIGTERM');
   }
@@ -51,5 +56,29 @@ export const oidcIntrospection: Baseline = {
     withProvider(async (baseUrl) => {
       const token = await clientCredentialsToken(baseUrl);
       return httpLoad({ method: 'POST', url: `${baseUrl}/token/introspection`, headers: FORM, body: `token=${encodeURIComponent(token)}` }, options);
+    }),
+};
+
+/** Bare oidc-provider 9 (memory adapter): userinfo with a user's access token. */
+export const oidcUserinfo: Baseline = {
+  id: 'oidc-userinfo',
+  name: 'bare oidc-provider: userinfo',
+  run: (_t, options: LoadOptions) =>
+    withProvider((baseUrl, tokens) => httpLoad({ method: 'GET', url: `${baseUrl}/me`, headers: { authorization: `Bearer ${tokens.accessToken}` } }, options)),
+};
+
+/** Bare oidc-provider 9 (memory adapter): refresh_token grant with rotation, one chain per connection. */
+export const oidcRefresh: Baseline = {
+  id: 'oidc-refresh',
+  name: 'bare oidc-provider: refresh token (rotating)',
+  run: (_t, options: LoadOptions) =>
+    withProvider((baseUrl, tokens) => {
+      const chains = [...tokens.refreshTokens];
+      return loopLoad(async (worker) => {
+        const res = await fetch(`${baseUrl}/token`, { method: 'POST', headers: FORM, body: `grant_type=refresh_token&refresh_token=${encodeURIComponent(chains[worker])}` });
+        const body = (await res.json()) as { refresh_token?: string; error?: string };
+        if (!body.refresh_token) throw new Error(`refresh answered ${res.status}: ${body.error}`);
+        chains[worker] = body.refresh_token;
+      }, { ...options, connections: Math.min(options.connections, chains.length) });
     }),
 };

@@ -1,12 +1,16 @@
 // The Portcullis scenarios, in report order. A scenario is one small module: add it here.
-// OIDC (client_credentials token, refresh, introspection, userinfo) comes as one file each,
-// comparing itself to the oidc-provider baselines (`baseline: 'oidc-client-credentials'`,
-// `'oidc-introspection'`) already measured in bench/baselines/oidc-provider.ts.
+// The OIDC ones compare themselves to bare oidc-provider (bench/baselines/oidc-provider.ts).
 import type { Scenario } from '../harness/types.js';
 import { addHumanUser } from './add-human-user.js';
 import { createSession } from './create-session.js';
 import { getUserById } from './get-user-by-id.js';
 import { getUserByIdGrpc } from './get-user-by-id-grpc.js';
 import { listUsers } from './list-users.js';
+import { oidcClientCredentials } from './oidc-client-credentials.js';
+import { oidcIntrospection } from './oidc-introspection.js';
+import { oidcRefresh } from './oidc-refresh.js';
+import { oidcUserinfo } from './oidc-userinfo.js';
 
-export const SCENARIOS: readonly Scenario[] = [getUserById, getUserByIdGrpc, listUsers, addHumanUser, createSession];
+export const SCENARIOS: readonly Scenario[] = [
+  getUserById, getUserByIdGrpc, listUsers, addHumanUser, createSession, oidcClientCredentials, oidcRefresh, oidcIntrospection, oidcUserinfo,
+];

@@ -347,9 +347,20 @@ function introspectionAllowed(client: { clientId: string }, token: { clientId?: 
   return aud.includes(client.clientId) || (!!facts?.projectId && aud.includes(facts.projectId));
 }
 
-/** oidc-provider's login and consent prompts, plus ZITADEL's select_account and create (always shown to the login). */
+/**
+ * oidc-provider's login and consent prompts, plus ZITADEL's select_account and create. As in
+ * ZITADEL, every request goes to the login (which continues at once with a session it already
+ * has): the provider's own browser session never signs anyone in silently, except for
+ * prompt=none, so a session ended through the session API ends single sign-on too.
+ */
 function loginPolicy() {
   const policy = interactionPolicy.base();
+  const { Check } = interactionPolicy;
+  policy.get('login')!.checks.add(
+    new Check('login_always', 'the login decides who is signed in', (ctx) =>
+      ctx.oidc.result?.login || ctx.oidc.prompts.has('none') ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT,
+    ),
+  );
   policy.add(new interactionPolicy.Prompt({ name: 'select_account', requestable: true }));
   policy.add(new interactionPolicy.Prompt({ name: 'create', requestable: true }));
   return policy;

@@ -19,6 +19,7 @@ import { OidcService } from './oidc.service.js';
 @Module({
   imports: [SessionsModule, AppsModule, WebKeysModule],
   providers: [OidcProviders, OidcClients, OidcAccounts, OidcService, OidcHandler, OidcRoutes, OidcAccessTokenStrategy],
+  exports: [OidcService],
 })
 export class OidcModule implements OnModuleInit {
   constructor(

@@ -124,6 +124,9 @@ export class OidcService {
       result = {
         login: { accountId: session.userId, amr: [...session.amr], ts: Math.floor(session.authTime.getTime() / 1000), remember: true },
         consent: { grantId },
+        // The login showed the account choice / sign-up it was asked for: those prompts are answered.
+        select_account: {},
+        create: {},
       };
     }
     return this.tx.run(async (tx) => {

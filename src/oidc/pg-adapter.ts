@@ -31,6 +31,9 @@ function transaction<T>(dataSource: DataSource, work: (tx: EntityManager) => Pro
   return tx ? work(tx) : dataSource.transaction('READ COMMITTED', work);
 }
 
+/** What revoking a grant ends: what was issued under it. */
+const GRANT_ARTIFACTS = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'ClientCredentials'];
+
 /** Prefix of the row id of a JWT access token, and of the marker that stands for a verified one. */
 const JWT_MARKER = 'jwt~';
 
@@ -168,8 +171,9 @@ export function postgresAdapter(
       await this.remove('model = $2 AND id = $3', [instanceId, this.model, hashed], `${this.model}:${hashed.slice(0, 32)}`);
     }
 
+    /** The tokens and codes of a grant (not the interaction or session that made it, as the memory adapter). */
     async revokeByGrantId(grantId: string): Promise<void> {
-      await this.remove('grant_id = $2', [instanceId, grantId], `grant:${grantId}`);
+      await this.remove('grant_id = $2 AND model = ANY($3)', [instanceId, grantId, GRANT_ARTIFACTS], `grant:${grantId}`);
     }
 
     /** Sessions and device codes: the id comes back from its sealed copy (see FOUND_BY_OTHER_KEYS). */

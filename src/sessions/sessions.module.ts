@@ -17,7 +17,7 @@ import { SessionsService } from './sessions.service.js';
 @Module({
   imports: [UsersModule],
   providers: [SessionsService, SessionQueries, SessionUsers, SessionWebAuthn, LockoutCounters, SessionTokenStrategy, SessionsHandler, LoginHandoff],
-  exports: [SessionsService, LoginHandoff],
+  exports: [SessionsService, SessionQueries, LoginHandoff],
 })
 export class SessionsModule implements OnModuleInit {
   constructor(

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { Transactions } from '../platform/database/transactions.js';
+import type { SecondFactor } from '../settings/policies.js';
+
+/** The second factors the pages can check today (U2F and passkeys need the WebAuthn pages, a later part). */
+export type PageFactor = 'totp' | 'otpEmail' | 'otpSms';
+
+/** What the login steps need to know about a user beyond the session: one indexed read. */
+export interface LoginUser {
+  readonly id: string;
+  readonly orgId: string;
+  readonly username: string;
+  readonly orgPrimaryDomain: string;
+  readonly passwordChangeRequired: boolean;
+  /** The user's ready second factors the pages can check. */
+  readonly factors: readonly PageFactor[];
+  /** Whether the user has any ready second factor at all (U2F included). */
+  readonly hasAnySecondFactor: boolean;
+}
+
+const SETTING_OF: Record<PageFactor, SecondFactor> = { totp: 'otp', otpEmail: 'otpEmail', otpSms: 'otpSms' };
+
+/** The user's factors the login settings allow, in the order the pages offer them. */
+export function allowedFactors(user: Pick<LoginUser, 'factors'>, allowed: readonly SecondFactor[]): PageFactor[] {
+  return user.factors.filter((f) => allowed.includes(SETTING_OF[f]));
+}
+
+/** Reads the login's view of a user (the users module owns the rows; this only reads them). */
+@Injectable()
+export class LoginUsers {
+  constructor(private readonly tx: Transactions) {}
+
+  async find(instanceId: string, userId: string): Promise<LoginUser | undefined> {
+    const [row]: Record<string, any>[] = await this.tx.reader.query(
+      `SELECT u.id, u.resource_owner, u.username, u.password_change_required, COALESCE(o.primary_domain, '') AS primary_domain,
+              EXISTS (SELECT 1 FROM user_totp t WHERE t.instance_id = u.instance_id AND t.user_id = u.id AND t.state = 'ready') AS totp,
+              ARRAY(SELECT c.channel FROM user_otp_channels c WHERE c.instance_id = u.instance_id AND c.user_id = u.id) AS otp_channels,
+              EXISTS (SELECT 1 FROM user_webauthn_credentials w WHERE w.instance_id = u.instance_id AND w.user_id = u.id AND w.kind = 'u2f' AND w.state = 'ready') AS u2f
+         FROM users u LEFT JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner
+        WHERE u.instance_id = $1 AND u.id = $2`,
+      [instanceId, userId],
+    );
+    if (!row) return undefined;
+    const channels: string[] = row.otp_channels ?? [];
+    const factors: PageFactor[] = [];
+    if (row.totp) factors.push('totp');
+    if (channels.includes('email')) factors.push('otpEmail');
+    if (channels.includes('sms')) factors.push('otpSms');
+    return {
+      id: row.id,
+      orgId: row.resource_owner,
+      username: row.username,
+      orgPrimaryDomain: row.primary_domain,
+      passwordChangeRequired: !!row.password_change_required,
+      factors,
+      hasAnySecondFactor: factors.length > 0 || !!row.u2f,
+    };
+  }
+}

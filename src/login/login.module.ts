@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { OidcModule } from '../oidc/oidc.module.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
+import { SettingsModule } from '../settings/settings.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { LoginUsers } from './login-users.js';
+import { LoginRoutes } from './login.routes.js';
+import { LoginService } from './login.service.js';
+
+/**
+ * The hosted login pages at /ui/v2/login (issue #8): a client of the session, OIDC and settings
+ * services, in process, acting as ZITADEL's login client.
+ */
+@Module({
+  imports: [SessionsModule, SettingsModule, OidcModule, UsersModule],
+  providers: [LoginService, LoginRoutes, LoginUsers],
+})
+export class LoginModule {}

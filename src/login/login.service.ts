@@ -1,0 +1,200 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '../platform/errors/domain-error.js';
+import type { Caller } from '../platform/rpc/call-context.js';
+import { Policies, type LoginSettings } from '../settings/policies.js';
+import type { PasswordComplexity } from '../users/password-policy.js';
+import { PasswordsService } from '../users/credentials/passwords.service.js';
+import { OidcService, type AuthRequestView, type DeviceRequestView } from '../oidc/oidc.service.js';
+import { SessionQueries, type SessionView } from '../sessions/session-queries.js';
+import { SessionsService, type SessionChange } from '../sessions/sessions.service.js';
+import type { BrowserSession } from './login-browser.js';
+import { LoginUsers, allowedFactors, type LoginUser, type PageFactor } from './login-users.js';
+import { pageUrl, type Flow } from './login.views.js';
+
+/**
+ * The services the login calls that their modules do not export yet (OidcService, SessionQueries,
+ * PasswordsService): the module resolves them once at start-up and hands them in here.
+ */
+/** Where the browser goes after a step: a page of the login, or the app (a CreateCallback URL). */
+export type Next = { readonly page: string } | { readonly external: string };
+
+/** A step that failed in a way the page explains (a message key and values), rather than a crash. */
+export class LoginProblem extends Error {
+  constructor(
+    readonly key: 'error.session' | 'error.authRequest' | 'error.mfaSetup' | 'error.wrongOrg' | 'error.noAccess' | 'error.deviceCode' | 'error.unknown',
+  ) {
+    super(key);
+  }
+}
+
+const NO_CHANGE: SessionChange = { checks: {}, metadata: {}, challenges: {} };
+
+/** A session's view and its user, once a user is checked on it. */
+export interface SessionWithUser {
+  readonly view: SessionView;
+  readonly user: LoginUser;
+}
+
+/**
+ * The hosted login's steps, as a client of Portcullis' own services (it acts as ZITADEL's login
+ * client does): sessions are created and checked through the session API, the login settings
+ * decide which factors follow, and a finished session is handed to the OIDC request (or the
+ * device authorization) it was for. Pages and HTTP live in login.routes.ts.
+ */
+@Injectable()
+export class LoginService {
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly sessionQueries: SessionQueries,
+    private readonly oidc: OidcService,
+    private readonly passwords: PasswordsService,
+    private readonly policies: Policies,
+    private readonly users: LoginUsers,
+  ) {}
+
+  authRequest(caller: Caller, id: string): Promise<AuthRequestView> {
+    return this.oidc.getAuthRequest(caller, id);
+  }
+
+  deviceRequest(caller: Caller, userCode: string): Promise<DeviceRequestView> {
+    return this.oidc.getDeviceRequest(caller, userCode);
+  }
+
+  /** The login settings before the user is known: of the org the request names, else the instance's default org. */
+  async loginSettings(caller: Caller, orgId?: string): Promise<LoginSettings> {
+    return this.policies.loginSettings(caller.instance.id, orgId ?? caller.instance.defaultOrgId ?? caller.instance.id);
+  }
+
+  /** A new session with the user checked (CreateSession with checks.user). */
+  async startSession(caller: Caller, loginName: string, userAgent: { ip?: string; description?: string }): Promise<BrowserSession> {
+    const written = await this.sessions.create(caller, { ...NO_CHANGE, checks: { user: { kind: 'loginName', loginName } } }, { ...userAgent, header: {} });
+    return { id: written.id, token: written.token };
+  }
+
+  /**
+   * The password for an unknown login name (ignoreUnknownUsernames): one CreateSession with the
+   * user and the password, which fails like a wrong password, or succeeds if the name exists now.
+   */
+  async startWithPassword(caller: Caller, loginName: string, password: string, userAgent: { ip?: string; description?: string }): Promise<BrowserSession> {
+    const written = await this.sessions.create(caller, { ...NO_CHANGE, checks: { user: { kind: 'loginName', loginName }, password } }, { ...userAgent, header: {} });
+    return { id: written.id, token: written.token };
+  }
+
+  async checkPassword(caller: Caller, session: BrowserSession, password: string): Promise<BrowserSession> {
+    const written = await this.sessions.set(caller, session.id, session.token, { ...NO_CHANGE, checks: { password } });
+    return { id: written.id, token: written.token };
+  }
+
+  async checkCode(caller: Caller, session: BrowserSession, factor: PageFactor, code: string): Promise<BrowserSession> {
+    const checks = factor === 'totp' ? { totp: code } : factor === 'otpEmail' ? { otpEmail: code } : { otpSms: code };
+    const written = await this.sessions.set(caller, session.id, session.token, { ...NO_CHANGE, checks });
+    return { id: written.id, token: written.token };
+  }
+
+  /** Sends an OTP email/SMS code through the session's challenge (the notifier delivers it). */
+  async sendCode(caller: Caller, session: BrowserSession, factor: 'otpEmail' | 'otpSms'): Promise<BrowserSession> {
+    const challenges = factor === 'otpEmail' ? { otpEmail: { kind: 'send' as const } } : { otpSms: { returnCode: false } };
+    const written = await this.sessions.set(caller, session.id, session.token, { ...NO_CHANGE, challenges });
+    return { id: written.id, token: written.token };
+  }
+
+  /** The user's own password change with their current password (the initial change a policy or admin asked for). */
+  async changePassword(caller: Caller, userId: string, current: string, next: string): Promise<void> {
+    await this.passwords.set(caller, userId, { password: next, changeRequired: false, verification: { kind: 'currentPassword', value: current } });
+  }
+
+  async complexity(caller: Caller, orgId: string): Promise<PasswordComplexity> {
+    return this.policies.passwordComplexity(caller.instance.id, orgId);
+  }
+
+  /** The session as its token proves it, or undefined when the token is stale or the session gone. */
+  async view(caller: Caller, session: BrowserSession): Promise<SessionView | undefined> {
+    try {
+      return await this.sessionQueries.get(caller, session.id, session.token);
+    } catch (err) {
+      if (err instanceof DomainError) return undefined;
+      throw err;
+    }
+  }
+
+  async withUser(caller: Caller, session: BrowserSession): Promise<SessionWithUser> {
+    const view = await this.view(caller, session);
+    const user = view?.user && (await this.users.find(caller.instance.id, view.user.id));
+    if (!view || !user) throw new LoginProblem('error.session');
+    return { view, user };
+  }
+
+  async endSession(caller: Caller, session: BrowserSession): Promise<void> {
+    try {
+      await this.sessions.delete(caller, session.id, session.token);
+    } catch (err) {
+      // Gone already, or its token rotated elsewhere: nothing of it is left in this browser.
+      if (!(err instanceof DomainError)) throw err;
+    }
+  }
+
+  /**
+   * What the session still needs, in the login settings' order: a first factor (fresh within the
+   * password check lifetime), the initial password change, a second factor the user has and the
+   * settings allow (fresh within its lifetime); then the flow is finished. `send` issues an OTP
+   * email/SMS challenge on the way (only from a POST: a GET never sends anything).
+   */
+  async advance(caller: Caller, flow: Flow, session: BrowserSession, send: boolean): Promise<{ next: Next; session: BrowserSession }> {
+    const { view, user } = await this.withUser(caller, session);
+    const settings = await this.policies.loginSettings(caller.instance.id, user.orgId);
+    const fresh = (at: Date | null | undefined, lifetimeMs: number) => !!at && (lifetimeMs <= 0 || Date.now() - new Date(at).getTime() < lifetimeMs);
+    const firstFactor = fresh(view.passwordCheckedAt, settings.passwordCheckLifetimeMs) || (view.webAuthn?.userVerified && fresh(view.webAuthn.checkedAt, settings.multiFactorCheckLifetimeMs));
+    if (!firstFactor) return { next: { page: pageUrl('password', flow, { session: session.id }) }, session };
+    if (user.passwordChangeRequired) return { next: { page: pageUrl('password/change', flow, { session: session.id }) }, session };
+
+    const secondDone = [view.totpCheckedAt, view.otpEmailCheckedAt, view.otpSmsCheckedAt, view.webAuthn?.checkedAt].some((at) => fresh(at, settings.secondFactorCheckLifetimeMs));
+    const factors = allowedFactors(user, settings.secondFactors);
+    if (!secondDone && !view.webAuthn?.userVerified) {
+      if (factors.length > 1) return { next: { page: pageUrl('mfa', flow, { session: session.id }) }, session };
+      if (factors.length === 1) return this.toFactor(caller, flow, session, factors[0], send);
+      if (settings.forceMfa || settings.forceMfaLocalOnly) throw new LoginProblem('error.mfaSetup');
+    }
+    return this.finish(caller, flow, session, factors, send);
+  }
+
+  async toFactor(caller: Caller, flow: Flow, session: BrowserSession, factor: PageFactor, send: boolean): Promise<{ next: Next; session: BrowserSession }> {
+    const page = factor === 'totp' ? 'otp/totp' : factor === 'otpEmail' ? 'otp/email' : 'otp/sms';
+    const current = send && factor !== 'totp' ? await this.sendCode(caller, session, factor) : session;
+    return { next: { page: pageUrl(page, flow, { session: session.id }) }, session: current };
+  }
+
+  /** Hands the session to what the login is for; rules the session does not meet send it back a step. */
+  private async finish(caller: Caller, flow: Flow, session: BrowserSession, factors: PageFactor[], send: boolean): Promise<{ next: Next; session: BrowserSession }> {
+    switch (flow.kind) {
+      case 'direct':
+        return { next: { page: pageUrl('signedin', flow, { session: session.id }) }, session };
+      case 'device':
+        return { next: { page: pageUrl('device/consent', flow, { session: session.id }) }, session };
+      case 'saml':
+        // TODO(#8-saml): SAMLService.CreateResponse goes here, with the SAML request's binding.
+        throw new LoginProblem('error.unknown');
+      case 'oidc':
+        try {
+          const { callbackUrl } = await this.oidc.createCallback(caller, flow.authRequest, { session });
+          return { next: { external: callbackUrl }, session };
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          switch (err.id) {
+            case 'LOGIN-n0auth':
+            case 'LOGIN-m4x4g':
+              return { next: { page: pageUrl('password', flow, { session: session.id }) }, session };
+            case 'LOGIN-mf4rq':
+              if (factors.length > 1) return { next: { page: pageUrl('mfa', flow, { session: session.id }) }, session };
+              if (factors.length === 1) return this.toFactor(caller, flow, session, factors[0], send);
+              throw new LoginProblem('error.mfaSetup');
+            default:
+              throw err;
+          }
+        }
+    }
+  }
+
+  async decideDevice(caller: Caller, userCode: string, session: BrowserSession | undefined): Promise<void> {
+    await this.oidc.authorizeOrDenyDevice(caller, userCode, session);
+  }
+}

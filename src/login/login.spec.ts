@@ -1,0 +1,64 @@
+import { CsrfTokens, decodeBrowserState, encodeBrowserState, newBrowserState, serializeCookie, withSession, MAX_SESSIONS } from './login-browser.js';
+import { acceptedLanguages, pickLocale, translator } from './login.i18n.js';
+import { themeCss } from './login-theme.js';
+import { DEFAULT_LABEL_SETTINGS } from '../settings/policies.js';
+import { flowOf, h, pageUrl } from './login.views.js';
+
+describe('login language', () => {
+  it.each([
+    [['de'], 'en-US', 'de'],
+    [['fr', 'de-CH'], undefined, 'de'],
+    [[], 'fr;q=0.9, de;q=0.8, en;q=0.1', 'de'],
+    [[], 'de;q=0, en', 'en'],
+    [[], undefined, 'en'],
+  ] as const)('ui_locales %j, Accept-Language %j -> %s', (ui, accept, want) => {
+    expect(pickLocale(ui, accept)).toBe(want);
+  });
+
+  it('orders Accept-Language by quality and drops *', () => {
+    expect(acceptedLanguages('en;q=0.5, *, de')).toEqual(['de', 'en']);
+  });
+
+  it('fills placeholders', () => {
+    expect(translator('de')('error.attemptsLeft', { n: 2 })).toContain('noch 2 Versuch');
+  });
+});
+
+describe('login browser cookie and CSRF', () => {
+  it('round-trips and caps the sessions', () => {
+    let state = newBrowserState();
+    for (let i = 0; i < MAX_SESSIONS + 2; i++) state = withSession(state, { id: `s${i}`, token: `t${i}` });
+    const back = decodeBrowserState(encodeBrowserState(state))!;
+    expect(back.sessions).toHaveLength(MAX_SESSIONS);
+    expect(back.sessions[0]).toEqual({ id: `s${MAX_SESSIONS + 1}`, token: `t${MAX_SESSIONS + 1}` });
+    expect(decodeBrowserState('garbage')).toBeUndefined();
+  });
+
+  it('binds the CSRF token to the browser id', () => {
+    const csrf = new CsrfTokens('key');
+    const token = csrf.tokenFor('browser-a-0123456789');
+    expect(csrf.matches('browser-a-0123456789', token)).toBe(true);
+    expect(csrf.matches('browser-b-0123456789', token)).toBe(false);
+    expect(csrf.matches('browser-a-0123456789', undefined)).toBe(false);
+    expect(new CsrfTokens('other').matches('browser-a-0123456789', token)).toBe(false);
+  });
+
+  it('cookies are HttpOnly and SameSite=Lax, Secure on https', () => {
+    expect(serializeCookie('c', 'v', { path: '/ui/v2/login', secure: true, maxAge: 10 })).toBe('c=v; Path=/ui/v2/login; Max-Age=10; HttpOnly; SameSite=Lax; Secure');
+  });
+});
+
+describe('login pages', () => {
+  it('escapes HTML and keeps the flow in same-origin URLs', () => {
+    expect(h(`<a href="x">'&`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;');
+    const flow = flowOf(new URLSearchParams('authRequest=V2_1&session=x'));
+    expect(pageUrl('password', flow, { session: 's' })).toBe('/ui/v2/login/password?authRequest=V2_1&session=s');
+  });
+
+  it('takes only colours from the label policy into the stylesheet', () => {
+    const css = themeCss({ ...DEFAULT_LABEL_SETTINGS, primaryColor: 'red;}body{display:none', fontUrl: 'https://x/")}' });
+    expect(css).toContain(`--primary:${DEFAULT_LABEL_SETTINGS.primaryColor}`);
+    expect(css).not.toContain('}body{display:none');
+    expect(css).not.toContain('@font-face');
+  });
+});
