@@ -20,8 +20,9 @@ async function withProvider(work: (baseUrl: string, tokens: MintedTokens) => Pro
       let out = '';
       proc.stdout.on('data', (c: Buffer) => {
         out += c.toString();
-        const m = /listening (\d+)\ntokens (.+)\n/.exec(out);
-        if (m) res([Number(m[1]), JSON.parse(m[2]) as MintedTokens]);
+        const port = /listening (\d+)/.exec(out);
+        const tokens = /^tokens (.+)\n/m.exec(out);
+        if (port && tokens) res([Number(port[1]), JSON.parse(tokens[1]) as MintedTokens]);
       });
       proc.once('exit', (code) => rej(new Error(`oidc-provider baseline exited (${code})`)));
     });

@@ -79,6 +79,17 @@ ul.accounts button,ul.choices button{width:100%;justify-content:flex-start;flex-
 ul.accounts button span{font-weight:400;font-size:.875rem;opacity:.8}
 ul.scopes{margin:0 0 16px;padding-left:20px}
 ul.complexity{margin:0 0 8px;padding-left:20px;font-size:.9rem}
+ul.complexity li.met{list-style-type:'\\2713  ';opacity:.7}
+ul.links{list-style:none;margin:20px 0 0;padding:0;display:flex;flex-wrap:wrap;gap:8px 20px;justify-content:center;font-size:.95rem}
+ul.choices a.button{width:100%;justify-content:flex-start;background:transparent;color:var(--fg);border-color:color-mix(in srgb,var(--fg) 25%,transparent)}
+.hint{font-size:.875rem;opacity:.8;margin:6px 0 0}
+.label{font-weight:600;margin:16px 0 6px}
+.qr{display:flex;justify-content:center;margin:0 0 16px}
+.qr svg{width:200px;height:200px;background:#fff;padding:8px;border-radius:8px}
+code.secret{font-family:ui-monospace,monospace;font-size:1.05rem;letter-spacing:.05em;word-break:break-all}
+details{margin:0 0 8px;font-size:.875rem}
+a.uri{word-break:break-all}
+[hidden]{display:none!important}
 a{color:var(--primary)}
 .code{font-family:ui-monospace,monospace;letter-spacing:.15em;text-transform:uppercase}
 footer{display:flex;flex-wrap:wrap;gap:16px;justify-content:center;margin:8px 16px 24px;font-size:.875rem}

@@ -16,6 +16,10 @@ export interface LoginUser {
   readonly factors: readonly PageFactor[];
   /** Whether the user has any ready second factor at all (U2F included). */
   readonly hasAnySecondFactor: boolean;
+  /** The kinds of the user's ready WebAuthn credentials. */
+  readonly webAuthn: readonly ('passkey' | 'u2f')[];
+  readonly email: string;
+  readonly emailVerified: boolean;
 }
 
 const SETTING_OF: Record<PageFactor, SecondFactor> = { totp: 'otp', otpEmail: 'otpEmail', otpSms: 'otpSms' };
@@ -35,7 +39,8 @@ export class LoginUsers {
       `SELECT u.id, u.resource_owner, u.username, u.password_change_required, COALESCE(o.primary_domain, '') AS primary_domain,
               EXISTS (SELECT 1 FROM user_totp t WHERE t.instance_id = u.instance_id AND t.user_id = u.id AND t.state = 'ready') AS totp,
               ARRAY(SELECT c.channel FROM user_otp_channels c WHERE c.instance_id = u.instance_id AND c.user_id = u.id) AS otp_channels,
-              EXISTS (SELECT 1 FROM user_webauthn_credentials w WHERE w.instance_id = u.instance_id AND w.user_id = u.id AND w.kind = 'u2f' AND w.state = 'ready') AS u2f
+              ARRAY(SELECT DISTINCT w.kind FROM user_webauthn_credentials w WHERE w.instance_id = u.instance_id AND w.user_id = u.id AND w.state = 'ready') AS webauthn,
+              COALESCE(u.email, '') AS email, u.email_verified
          FROM users u LEFT JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner
         WHERE u.instance_id = $1 AND u.id = $2`,
       [instanceId, userId],
@@ -53,7 +58,26 @@ export class LoginUsers {
       orgPrimaryDomain: row.primary_domain,
       passwordChangeRequired: !!row.password_change_required,
       factors,
-      hasAnySecondFactor: factors.length > 0 || !!row.u2f,
+      hasAnySecondFactor: factors.length > 0 || (row.webauthn ?? []).length > 0,
+      webAuthn: row.webauthn ?? [],
+      email: row.email,
+      emailVerified: !!row.email_verified,
     };
+  }
+
+  /** A user's email and state by id, for the invitation and verification pages (no session yet). */
+  async contact(instanceId: string, userId: string): Promise<{ id: string; orgId: string; email: string; emailVerified: boolean; state: string; displayName: string; username: string } | undefined> {
+    const [row]: Record<string, any>[] = await this.tx.reader.query(
+      `SELECT id, resource_owner, COALESCE(email, '') AS email, email_verified, state, COALESCE(display_name, username) AS display_name, username
+         FROM users WHERE instance_id = $1 AND id = $2 AND type = 'human'`,
+      [instanceId, userId],
+    );
+    return row ? { id: row.id, orgId: row.resource_owner, email: row.email, emailVerified: !!row.email_verified, state: row.state, displayName: row.display_name, username: row.username } : undefined;
+  }
+
+  /** The name of an app (the SAML service provider the pages show). */
+  async appName(instanceId: string, appId: string): Promise<string | undefined> {
+    const [row]: { name: string }[] = await this.tx.reader.query('SELECT name FROM apps WHERE instance_id = $1 AND id = $2', [instanceId, appId]);
+    return row?.name;
   }
 }

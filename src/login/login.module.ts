@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { OidcModule } from '../oidc/oidc.module.js';
+import { SamlModule } from '../saml/saml.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -8,11 +9,11 @@ import { LoginRoutes } from './login.routes.js';
 import { LoginService } from './login.service.js';
 
 /**
- * The hosted login pages at /ui/v2/login (issue #8): a client of the session, OIDC and settings
+ * The hosted login pages at /ui/v2/login: a client of the session, OIDC, SAML, user and settings
  * services, in process, acting as ZITADEL's login client.
  */
 @Module({
-  imports: [SessionsModule, SettingsModule, OidcModule, UsersModule],
+  imports: [SessionsModule, SettingsModule, OidcModule, SamlModule, UsersModule],
   providers: [LoginService, LoginRoutes, LoginUsers],
 })
 export class LoginModule {}

@@ -28,9 +28,12 @@ import {
 } from './login-browser.js';
 import { pickLocale, translator, type MessageKey, type Translate } from './login.i18n.js';
 import { LOGIN_SCRIPT } from './login-script.js';
+import { qrSvg } from './login-qr.js';
 import { assetOrigins, themeCss } from './login-theme.js';
 import { allowedFactors, type PageFactor } from './login-users.js';
-import { LoginProblem, LoginService, type Next } from './login.service.js';
+import { LoginProblem, LoginService, type Next, type SamlRequestOnPage, type SessionWithUser } from './login.service.js';
+import { passwordProblems } from '../users/password-policy.js';
+import type { LoginSettings } from '../settings/policies.js';
 import * as views from './login.views.js';
 import { LOGIN_BASE, flowOf, pageUrl, type Flow, type PageContext, type UserOnPage } from './login.views.js';
 
@@ -52,6 +55,7 @@ interface PageRequest {
   state: BrowserState;
   stateChanged: boolean;
   authRequest?: AuthRequestView | null;
+  samlRequest?: SamlRequestOnPage;
   /** The org whose branding and settings apply, once known (the user's). */
   orgId?: string;
 }
@@ -79,6 +83,11 @@ function problemKey(err: unknown): MessageKey | undefined {
     'LOGIN-n0auth': 'error.session',
     'LOGIN-m4x4g': 'error.session',
     'LOGIN-l1nk0': 'error.session',
+    'SAML-r3qnf': 'error.authRequest',
+    'SAML-4nsw3': 'error.authRequest',
+    'SAML-3xp1r': 'error.authRequest',
+    'SAML-sp0ff': 'error.authRequest',
+    'NOTIF-n0chn': 'error.emailDelivery',
   };
   return byId[err.id];
 }
@@ -211,6 +220,24 @@ export class LoginRoutes implements OnModuleInit {
         return post ? this.submitDeviceCode(r) : this.showDevice(r);
       case '/device/consent':
         return post ? this.submitDeviceDecision(r) : this.showDeviceConsent(r);
+      case '/password/reset':
+        return post ? this.submitPasswordReset(r) : this.showPasswordReset(r);
+      case '/password/set':
+        return post ? this.submitPasswordSet(r) : this.showPasswordSet(r);
+      case '/register':
+        return post ? this.submitRegister(r) : this.showRegister(r);
+      case '/verify':
+        return post ? this.submitVerifyEmail(r) : r.params.get('invite') === 'true' ? this.showInvite(r) : this.showVerifyEmail(r);
+      case '/invite':
+        return post ? this.submitInvite(r) : this.showInvite(r);
+      case '/passkey':
+        return post ? this.submitPasskey(r) : this.showPasskey(r);
+      case '/mfa/setup':
+        return post ? this.notFound(r) : this.showMfaSetup(r);
+      case '/mfa/setup/totp':
+        return post ? this.submitTotpSetup(r) : this.showTotpSetup(r);
+      case '/mfa/setup/passkey':
+        return post ? this.submitPasskeySetup(r) : this.showPasskeySetup(r);
       default:
         return this.notFound(r);
     }
@@ -224,9 +251,11 @@ export class LoginRoutes implements OnModuleInit {
    * show the account list; one session (or the id_token_hint's user) continues with it.
    */
   private async entry(r: PageRequest): Promise<void> {
-    if (r.flow.kind === 'saml') throw new LoginProblem('error.unknown'); // TODO(#8-saml): SAMLService.GetSAMLRequest here.
+    // SAML: the request must be pending (GetSAMLRequest); then the same steps as for OIDC.
+    if (r.flow.kind === 'saml') await this.samlRequestOf(r);
     const ar = await this.authRequestOf(r);
     const prompt = ar?.prompt ?? [];
+    if (prompt.includes('create') && (await this.registerAllowed(r))) return this.redirect(r, pageUrl('register', r.flow));
     if (prompt.includes('login') || prompt.includes('create')) return this.redirect(r, pageUrl('loginname', r.flow));
     const accounts = await this.accounts(r);
     const active = accounts.filter((a) => a.active);
@@ -287,14 +316,17 @@ export class LoginRoutes implements OnModuleInit {
   private async showLoginName(r: PageRequest): Promise<void> {
     const ar = await this.authRequestOf(r);
     const loginName = r.params.get('loginName') ?? ar?.loginHint;
-    return this.page(r, 200, views.loginNamePage(await this.context(r), { loginName: loginName ?? undefined }));
+    const appName = r.flow.kind === 'saml' ? (await this.samlRequestOf(r)).appName : undefined;
+    const registerUrl = (await this.registerAllowed(r)) ? pageUrl('register', r.flow) : undefined;
+    return this.page(r, 200, views.loginNamePage(await this.context(r), { loginName: loginName ?? undefined, appName, registerUrl }));
   }
 
   private async submitLoginName(r: PageRequest): Promise<void> {
     const t = await this.t(r);
     const loginName = (r.params.get('loginName') ?? '').trim();
     const settings = await this.login.loginSettings(r.caller, await this.requestedOrg(r));
-    const again = async (key: MessageKey) => this.page(r, 400, views.loginNamePage(await this.context(r), { loginName, errors: [t(key)] }));
+    const registerUrl = settings.allowRegister && settings.allowUsernamePassword ? pageUrl('register', r.flow) : undefined;
+    const again = async (key: MessageKey) => this.page(r, 400, views.loginNamePage(await this.context(r), { loginName, errors: [t(key)], registerUrl }));
     if (!loginName) return again('error.required');
     if (!settings.allowUsernamePassword) return again('error.usernamePassword');
     let session: BrowserSession;
@@ -323,7 +355,10 @@ export class LoginRoutes implements OnModuleInit {
     const session = this.session(r);
     const { view, user } = await this.login.withUser(r.caller, session);
     r.orgId = user.orgId;
-    return this.page(r, status, views.passwordPage(await this.context(r), { user: this.shown(view.user!, user), session: session.id, errors }));
+    const settings = await this.policies.loginSettings(r.instance.id, user.orgId);
+    const resetUrl = settings.hidePasswordReset || !user.email ? undefined : pageUrl('password/reset', r.flow, { session: session.id });
+    const passkeyUrl = settings.passkeysType === 'allowed' && user.webAuthn.includes('passkey') ? pageUrl('passkey', r.flow, { session: session.id }) : undefined;
+    return this.page(r, status, views.passwordPage(await this.context(r), { user: this.shown(view.user!, user), session: session.id, errors, resetUrl, passkeyUrl }));
   }
 
   private async submitPassword(r: PageRequest): Promise<void> {
@@ -499,6 +534,340 @@ export class LoginRoutes implements OnModuleInit {
     return this.page(r, 200, allow ? views.messagePage(ctx, 'title.deviceDone', t('intro.deviceDone')) : views.messagePage(ctx, 'title.deviceDenied', t('intro.deviceDenied')));
   }
 
+  // ---- password reset (UserService PasswordReset + SetPassword with the code) ----
+
+  private async showPasswordReset(r: PageRequest, errors?: string[], status = 200): Promise<void> {
+    const session = this.session(r);
+    const { view, user } = await this.login.withUser(r.caller, session);
+    r.orgId = user.orgId;
+    if ((await this.policies.loginSettings(r.instance.id, user.orgId)).hidePasswordReset) return this.notFound(r);
+    return this.page(r, status, views.passwordResetPage(await this.context(r), { user: this.shown(view.user!, user), session: session.id, errors }));
+  }
+
+  /** Sends the reset code by email (a POST: a GET never sends anything), then asks for it. */
+  private async submitPasswordReset(r: PageRequest): Promise<void> {
+    const t = await this.t(r);
+    const session = this.session(r);
+    const { user } = await this.login.withUser(r.caller, session);
+    if ((await this.policies.loginSettings(r.instance.id, user.orgId)).hidePasswordReset) return this.notFound(r);
+    try {
+      await this.login.requestPasswordReset(r.caller, user.id);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      const key: MessageKey | undefined = ({ 'CRED-n0m4l': 'error.noEmail', 'CRED-1n1t0': 'error.notInitialised' } as Record<string, MessageKey>)[err.id] ?? problemKey(err);
+      if (key) return this.showPasswordReset(r, [t(key)], 400);
+      throw err;
+    }
+    return this.redirect(r, pageUrl('password/set', r.flow, { session: session.id }));
+  }
+
+  private async showPasswordSet(r: PageRequest, errors?: string[], invalid?: string[], status = 200): Promise<void> {
+    const session = this.session(r);
+    const { view, user } = await this.login.withUser(r.caller, session);
+    r.orgId = user.orgId;
+    const complexity = await this.login.complexity(r.caller, user.orgId);
+    return this.page(
+      r,
+      status,
+      views.passwordSetPage(await this.context(r), {
+        user: this.shown(view.user!, user), action: 'password/set', hidden: { session: session.id }, complexity, errors, invalid, resend: true,
+        code: status === 200 ? undefined : (r.params.get('code') ?? undefined),
+      }),
+    );
+  }
+
+  private async submitPasswordSet(r: PageRequest): Promise<void> {
+    const t = await this.t(r);
+    const session = this.session(r);
+    const { user } = await this.login.withUser(r.caller, session);
+    const code = (r.params.get('code') ?? '').trim();
+    const next = r.params.get('newPassword') ?? '';
+    const complexity = await this.login.complexity(r.caller, user.orgId);
+    const problem = this.newPasswordProblem(r, t, next, complexity, code ? undefined : 'code');
+    if (problem) return this.showPasswordSet(r, problem.errors, problem.invalid, 400);
+    try {
+      await this.login.setPasswordWithCode(r.caller, user.id, code, next);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      if (err.id === 'CODE-1nv4l') return this.showPasswordSet(r, [t('error.code')], ['code'], 400);
+      if (err.id === 'CODE-3xp1r') return this.showPasswordSet(r, [t('error.codeExpired')], ['code'], 400);
+      if (err.id === 'USER-pw0k1') return this.showPasswordSet(r, [t('error.passwordWeak')], ['newPassword'], 400);
+      throw err;
+    }
+    // The new password is the first factor of this sign-in.
+    const checked = await this.login.checkPassword(r.caller, session, next);
+    this.remember(r, checked);
+    return this.go(r, await this.login.advance(r.caller, r.flow, checked, true));
+  }
+
+  /** What is wrong with a new password and its confirmation (the server's check; the script only helps). */
+  private newPasswordProblem(r: PageRequest, t: Translate, password: string, complexity: Parameters<typeof passwordProblems>[1], missing?: string): { errors: string[]; invalid: string[] } | undefined {
+    if (missing || !password) return { errors: [t('error.required')], invalid: [missing ?? 'newPassword'] };
+    if (password !== r.params.get('confirmPassword')) return { errors: [t('error.passwordMismatch')], invalid: ['confirmPassword'] };
+    if (passwordProblems(password, complexity).length) return { errors: [t('error.passwordWeak')], invalid: ['newPassword'] };
+    return undefined;
+  }
+
+  // ---- self-registration (AddHumanUser) and email verification ----
+
+  /** The org new accounts go to: the one the request names, else the instance's default org. */
+  private async registerOrg(r: PageRequest): Promise<string> {
+    return (await this.requestedOrg(r)) ?? r.instance.defaultOrgId ?? r.instance.id;
+  }
+
+  private async registerAllowed(r: PageRequest): Promise<boolean> {
+    const settings = await this.login.loginSettings(r.caller, await this.registerOrg(r));
+    return settings.allowRegister && settings.allowUsernamePassword;
+  }
+
+  private async showRegister(r: PageRequest, values: views.RegisterValues = {}, errors?: string[], invalid?: string[], status = 200): Promise<void> {
+    if (!(await this.registerAllowed(r))) throw new LoginProblem('error.registerDisabled');
+    const complexity = await this.login.complexity(r.caller, await this.registerOrg(r));
+    return this.page(r, status, views.registerPage(await this.context(r), { values, complexity, errors, invalid }));
+  }
+
+  private async submitRegister(r: PageRequest): Promise<void> {
+    if (!(await this.registerAllowed(r))) throw new LoginProblem('error.registerDisabled');
+    const t = await this.t(r);
+    const field = (name: string) => (r.params.get(name) ?? '').trim();
+    const values = { givenName: field('givenName'), familyName: field('familyName'), email: field('email'), username: field('username') };
+    const again = (errors: string[], invalid: string[]) => this.showRegister(r, values, errors, invalid, 400);
+    const missing = (['givenName', 'familyName', 'email'] as const).filter((f) => !values[f]);
+    if (missing.length) return again([t('error.required')], [...missing]);
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email) || values.email.length > 200) return again([t('error.emailInvalid')], ['email']);
+    const orgId = await this.registerOrg(r);
+    const password = r.params.get('newPassword') ?? '';
+    const problem = this.newPasswordProblem(r, t, password, await this.login.complexity(r.caller, orgId));
+    if (problem) return again(problem.errors, problem.invalid);
+    let userId: string;
+    try {
+      userId = await this.login.register(r.caller, orgId, { ...values, username: values.username || undefined, password, language: (await this.context(r)).locale });
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      if (err.id === 'USER-uN4m3') return again([t('error.usernameTaken')], [values.username ? 'username' : 'email']);
+      if (err.id === 'USER-pw0k1') return again([t('error.passwordWeak')], ['newPassword']);
+      throw err;
+    }
+    const session = await this.login.startWithUserId(r.caller, userId, password, this.userAgent(r));
+    this.remember(r, session);
+    return this.redirect(r, pageUrl('verify', r.flow, { session: session.id }));
+  }
+
+  /** A session of this browser whose first factor is checked: only such a one may verify, set up or register factors. */
+  private async signedIn(r: PageRequest): Promise<SessionWithUser & { session: BrowserSession; settings: LoginSettings }> {
+    const session = this.session(r);
+    const found = await this.login.withUser(r.caller, session);
+    const settings = await this.policies.loginSettings(r.instance.id, found.user.orgId);
+    const at = found.view.passwordCheckedAt ?? (found.view.webAuthn?.userVerified ? found.view.webAuthn.checkedAt : undefined);
+    const fresh = !!at && (settings.passwordCheckLifetimeMs <= 0 || Date.now() - new Date(at).getTime() < settings.passwordCheckLifetimeMs);
+    if (!fresh) throw new LoginProblem('error.session');
+    r.orgId = found.user.orgId;
+    return { ...found, session, settings };
+  }
+
+  private async showVerifyEmail(r: PageRequest, errors?: string[], status = 200): Promise<void> {
+    const { view, user, session } = await this.signedIn(r);
+    if (user.emailVerified) return this.go(r, await this.login.advance(r.caller, r.flow, session, false));
+    return this.page(r, status, views.verifyEmailPage(await this.context(r), { user: this.shown(view.user!, user), email: user.email, session: session.id, errors }));
+  }
+
+  private async submitVerifyEmail(r: PageRequest): Promise<void> {
+    const t = await this.t(r);
+    const { user, session } = await this.signedIn(r);
+    if (user.emailVerified) return this.go(r, await this.login.advance(r.caller, r.flow, session, true));
+    if (r.params.get('action') === 'send') {
+      await this.login.sendEmailCode(r.caller, user.id);
+      return this.redirect(r, pageUrl('verify', r.flow, { session: session.id }));
+    }
+    const code = (r.params.get('code') ?? '').trim();
+    if (!code) return this.showVerifyEmail(r, [t('error.required')], 400);
+    try {
+      await this.login.verifyEmail(r.caller, user.id, code);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      if (err.id === 'CODE-1nv4l') return this.showVerifyEmail(r, [t('error.code')], 400);
+      if (err.id === 'CODE-3xp1r' || err.id === 'USER-3m4lc') return this.showVerifyEmail(r, [t('error.codeExpired')], 400);
+      throw err;
+    }
+    return this.go(r, await this.login.advance(r.caller, r.flow, session, true));
+  }
+
+  // ---- invitations (CreateInviteCode's link: /verify?userId=&code=&invite=true) ----
+
+  private async showInvite(r: PageRequest, errors?: string[], invalid?: string[], status = 200): Promise<void> {
+    const userId = r.params.get('userId') ?? '';
+    const user = userId ? await this.login.contactOf(r.caller, userId) : undefined;
+    if (!user) throw new LoginProblem('error.invite');
+    r.orgId = user.orgId;
+    const complexity = await this.login.complexity(r.caller, user.orgId);
+    return this.page(
+      r,
+      status,
+      views.passwordSetPage(await this.context(r), { action: 'invite', hidden: { userId }, complexity, code: r.params.get('code') ?? undefined, errors, invalid }),
+    );
+  }
+
+  private async submitInvite(r: PageRequest): Promise<void> {
+    const t = await this.t(r);
+    const userId = r.params.get('userId') ?? '';
+    const user = userId ? await this.login.contactOf(r.caller, userId) : undefined;
+    if (!user) throw new LoginProblem('error.invite');
+    const code = (r.params.get('code') ?? '').trim();
+    const password = r.params.get('newPassword') ?? '';
+    const problem = this.newPasswordProblem(r, t, password, await this.login.complexity(r.caller, user.orgId), code ? undefined : 'code');
+    if (problem) return this.showInvite(r, problem.errors, problem.invalid, 400);
+    try {
+      await this.login.acceptInvite(r.caller, user.id, code, password);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      if (['CODE-1nv4l', 'CODE-3xp1r', 'USER-1nvnc'].includes(err.id)) return this.showInvite(r, [t('error.invite')], ['code'], 400);
+      throw err;
+    }
+    const session = await this.login.startWithUserId(r.caller, user.id, password, this.userAgent(r));
+    this.remember(r, session);
+    return this.go(r, await this.login.advance(r.caller, r.flow, session, true));
+  }
+
+  // ---- passkeys: sign-in (session WebAuthn challenge + check) ----
+
+  /** The RP id the ceremonies use: the host the browser came to (a domain of the instance). */
+  private rpDomain(r: PageRequest): string {
+    const host = String(r.req.headers.host ?? r.req.headers[':authority'] ?? '');
+    return host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  }
+
+  private async showPasskey(r: PageRequest, errors?: string[], status = 200): Promise<void> {
+    const t = await this.t(r);
+    const session = this.session(r);
+    const { view, user } = await this.login.withUser(r.caller, session);
+    r.orgId = user.orgId;
+    const settings = await this.policies.loginSettings(r.instance.id, user.orgId);
+    // Alone (passwordless) it must verify the user; after a password it is a second factor.
+    const passwordless = !view.passwordCheckedAt;
+    if (passwordless && settings.passkeysType !== 'allowed') return this.showPassword(r);
+    let challenged;
+    try {
+      challenged = await this.login.webAuthnChallenge(r.caller, session, this.rpDomain(r), passwordless ? 'required' : 'discouraged');
+    } catch (err) {
+      if (err instanceof DomainError && (err.id === 'SESSION-w4n0c' || err.id === 'SESSION-rp1d0')) return this.showPassword(r, [t('error.noPasskey')], 400);
+      throw err;
+    }
+    this.remember(r, challenged.session);
+    const backUrl = passwordless ? pageUrl('password', r.flow, { session: session.id }) : pageUrl('loginname', r.flow);
+    return this.page(r, status, views.passkeyPage(await this.context(r), { user: this.shown(view.user!, user), session: session.id, options: challenged.options, backUrl, errors }));
+  }
+
+  private async submitPasskey(r: PageRequest): Promise<void> {
+    const t = await this.t(r);
+    const session = this.session(r);
+    let credential;
+    try {
+      credential = JSON.parse(r.params.get('credential') ?? '');
+    } catch {
+      return this.showPasskey(r, [t('error.passkeyFailed')], 400);
+    }
+    try {
+      const checked = await this.login.checkWebAuthn(r.caller, session, credential);
+      this.remember(r, checked);
+      return this.go(r, await this.login.advance(r.caller, r.flow, checked, true));
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      if (['SESSION-w4inv', 'SESSION-w4nch', 'SESSION-w4n3x'].includes(err.id) || err.kind === 'InvalidArgument') return this.showPasskey(r, [t('error.passkeyFailed')], 400);
+      throw err;
+    }
+  }
+
+  // ---- second factor set-up when the login settings force MFA ----
+
+  private setupChoices(settings: LoginSettings): views.SetupChoice[] {
+    const choices: views.SetupChoice[] = [];
+    if (settings.secondFactors.includes('otp')) choices.push('totp');
+    if (settings.passkeysType === 'allowed' || settings.secondFactors.includes('u2f')) choices.push('passkey');
+    return choices;
+  }
+
+  /** The set-up pages serve a signed-in user without any second factor (the forced-MFA case only). */
+  private async settingUp(r: PageRequest, choice?: views.SetupChoice) {
+    const found = await this.signedIn(r);
+    if (found.user.hasAnySecondFactor) throw new LoginProblem('error.session');
+    const choices = this.setupChoices(found.settings);
+    if (!choices.length || (choice && !choices.includes(choice))) throw new LoginProblem('error.mfaSetup');
+    return { ...found, choices };
+  }
+
+  private async showMfaSetup(r: PageRequest): Promise<void> {
+    const { view, user, session, choices } = await this.settingUp(r);
+    return this.page(r, 200, views.mfaSetupPage(await this.context(r), { user: this.shown(view.user!, user), session: session.id, choices }));
+  }
+
+  /**
+   * Showing the page makes a new pending seed (a verified one is never replaced). After a wrong
+   * code the same seed is shown again from the form (display only: the stored seed decides).
+   */
+  private async showTotpSetup(r: PageRequest, errors?: string[], status = 200, shown?: { uri: string; secret: string }): Promise<void> {
+    const { view, user, session } = await this.settingUp(r, 'totp');
+    const { uri, secret } = shown ?? (await this.login.registerTotp(r.caller, user.id));
+    return this.page(r, status, views.totpSetupPage(await this.context(r), { user: this.shown(view.user!, user), session: session.id, uri, secret, qrSvg: qrSvg(uri, 'QR code'), errors }));
+  }
+
+  private async submitTotpSetup(r: PageRequest): Promise<void> {
+    const t = await this.t(r);
+    const { user, session } = await this.settingUp(r, 'totp');
+    const code = (r.params.get('code') ?? '').trim();
+    const uri = r.params.get('uri') ?? '';
+    const secret = r.params.get('secret') ?? '';
+    const shown = uri.startsWith('otpauth://totp/') && /^[A-Z2-7]{16,128}$/.test(secret) ? { uri, secret } : undefined;
+    if (!code) return this.showTotpSetup(r, [t('error.required')], 400, shown);
+    try {
+      await this.login.verifyTotp(r.caller, user.id, code);
+    } catch (err) {
+      if (err instanceof DomainError && err.id === 'MFA-t0tp4') return this.showTotpSetup(r, [t('error.code')], 400, shown);
+      if (err instanceof DomainError && err.id === 'MFA-t0tp2') return this.showTotpSetup(r, [t('error.code')], 400);
+      throw err;
+    }
+    // The code just shown proves the new factor for this sign-in too.
+    let current = session;
+    try {
+      current = await this.login.checkCode(r.caller, session, 'totp', code);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+    }
+    this.remember(r, current);
+    return this.go(r, await this.login.advance(r.caller, r.flow, current, true));
+  }
+
+  private async showPasskeySetup(r: PageRequest, errors?: string[], status = 200): Promise<void> {
+    const { view, user, session } = await this.settingUp(r, 'passkey');
+    const registration = await this.login.registerPasskey(r.caller, user.id, this.rpDomain(r));
+    return this.page(
+      r,
+      status,
+      views.passkeySetupPage(await this.context(r), { user: this.shown(view.user!, user), session: session.id, registration: registration.id, options: registration.options, errors }),
+    );
+  }
+
+  private async submitPasskeySetup(r: PageRequest): Promise<void> {
+    const t = await this.t(r);
+    const { user, session } = await this.settingUp(r, 'passkey');
+    try {
+      const credential = JSON.parse(r.params.get('credential') ?? '');
+      await this.login.verifyPasskey(r.caller, user.id, r.params.get('registration') ?? '', credential, this.passkeyName(r));
+    } catch (err) {
+      if (err instanceof SyntaxError || (err instanceof DomainError && err.id.startsWith('MFA-w4'))) return this.showPasskeySetup(r, [t('error.passkeyFailed')], 400);
+      throw err;
+    }
+    // Then sign in with it: the passkey page checks it on the session.
+    return this.redirect(r, pageUrl('passkey', r.flow, { session: session.id }));
+  }
+
+  /** A name the user recognises the passkey by in lists: the browser and system it was made on. */
+  private passkeyName(r: PageRequest): string {
+    const ua = String(r.req.headers['user-agent'] ?? '');
+    const browser = /(Edg|Firefox|Chrome|Safari)\/[\d.]+/.exec(ua)?.[1]?.replace('Edg', 'Edge') ?? 'Browser';
+    const system = /(Windows|Mac OS X|Android|iPhone|iPad|Linux)/.exec(ua)?.[1]?.replace('Mac OS X', 'macOS') ?? '';
+    return `${browser}${system ? ` on ${system}` : ''}`.slice(0, 60);
+  }
+
   // ---- plumbing ----
 
   /** Only a path on this server (never `//host` or a scheme): no open redirects. */
@@ -533,6 +902,12 @@ export class LoginRoutes implements OnModuleInit {
 
   private shown(sessionUser: { displayName: string; loginName: string }, user: { username: string; orgPrimaryDomain: string }): UserOnPage {
     return { displayName: sessionUser.displayName, loginName: sessionUser.loginName, username: user.username, orgDomain: user.orgPrimaryDomain };
+  }
+
+  private async samlRequestOf(r: PageRequest): Promise<SamlRequestOnPage> {
+    if (r.flow.kind !== 'saml') throw new LoginProblem('error.authRequest');
+    r.samlRequest ??= await this.login.samlRequest(r.caller, r.flow.samlRequest);
+    return r.samlRequest;
   }
 
   private async authRequestOf(r: PageRequest): Promise<AuthRequestView | undefined> {
@@ -625,9 +1000,15 @@ export class LoginRoutes implements OnModuleInit {
     r.res.end();
   }
 
-  private go(r: PageRequest, step: { next: Next; session: BrowserSession }): Promise<void> {
+  private async go(r: PageRequest, step: { next: Next; session: BrowserSession }): Promise<void> {
     this.remember(r, step.session);
-    return this.redirect(r, 'page' in step.next ? step.next.page : step.next.external);
+    const next = step.next;
+    if ('post' in next) {
+      // SAML HTTP-POST: the form goes to the ACS URL the SP's metadata registered (never one from the browser).
+      const appName = r.flow.kind === 'saml' ? (await this.samlRequestOf(r).catch(() => undefined))?.appName : undefined;
+      return this.page(r, 200, views.samlPostPage(await this.context(r), { ...next.post, appName }));
+    }
+    return this.redirect(r, 'page' in next ? next.page : next.external);
   }
 
   private async notFound(r: PageRequest): Promise<void> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { JsonObject } from '@bufbuild/protobuf';
 import { DomainError } from '../platform/errors/domain-error.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { Policies, type LoginSettings } from '../settings/policies.js';
@@ -7,21 +8,34 @@ import { PasswordsService } from '../users/credentials/passwords.service.js';
 import { OidcService, type AuthRequestView, type DeviceRequestView } from '../oidc/oidc.service.js';
 import { SessionQueries, type SessionView } from '../sessions/session-queries.js';
 import { SessionsService, type SessionChange } from '../sessions/sessions.service.js';
+import { SamlLoginService } from '../saml/saml-login.service.js';
+import { MfaService } from '../users/mfa/mfa.service.js';
+import { WebAuthnService } from '../users/mfa/webauthn.service.js';
+import { UsersService } from '../users/users.service.js';
 import type { BrowserSession } from './login-browser.js';
 import { LoginUsers, allowedFactors, type LoginUser, type PageFactor } from './login-users.js';
 import { pageUrl, type Flow } from './login.views.js';
 
 /**
- * The services the login calls that their modules do not export yet (OidcService, SessionQueries,
- * PasswordsService): the module resolves them once at start-up and hands them in here.
+ * Where the browser goes after a step: a page of the login, the app (a CreateCallback URL or a
+ * SAML Redirect-binding URL), or a form the browser posts to the app (SAML HTTP-POST binding).
  */
-/** Where the browser goes after a step: a page of the login, or the app (a CreateCallback URL). */
-export type Next = { readonly page: string } | { readonly external: string };
+export type Next =
+  | { readonly page: string }
+  | { readonly external: string }
+  | { readonly post: { readonly url: string; readonly fields: Readonly<Record<string, string>> } };
+
+/** What the pages show of a SAML request: the service provider it came from. */
+export interface SamlRequestOnPage {
+  readonly id: string;
+  readonly issuer: string;
+  readonly appName: string;
+}
 
 /** A step that failed in a way the page explains (a message key and values), rather than a crash. */
 export class LoginProblem extends Error {
   constructor(
-    readonly key: 'error.session' | 'error.authRequest' | 'error.mfaSetup' | 'error.wrongOrg' | 'error.noAccess' | 'error.deviceCode' | 'error.unknown',
+    readonly key: 'error.session' | 'error.authRequest' | 'error.mfaSetup' | 'error.wrongOrg' | 'error.noAccess' | 'error.deviceCode' | 'error.unknown' | 'error.registerDisabled' | 'error.invite',
   ) {
     super(key);
   }
@@ -50,10 +64,21 @@ export class LoginService {
     private readonly passwords: PasswordsService,
     private readonly policies: Policies,
     private readonly users: LoginUsers,
+    private readonly userCommands: UsersService,
+    private readonly saml: SamlLoginService,
+    private readonly mfa: MfaService,
+    private readonly webAuthn: WebAuthnService,
   ) {}
 
   authRequest(caller: Caller, id: string): Promise<AuthRequestView> {
     return this.oidc.getAuthRequest(caller, id);
+  }
+
+  /** GetSAMLRequest: the pending request and the name of its service provider's app. */
+  async samlRequest(caller: Caller, id: string): Promise<SamlRequestOnPage> {
+    const row = await this.saml.getRequest(caller, id);
+    if (row.state === 'answered') throw new LoginProblem('error.authRequest');
+    return { id: row.id, issuer: row.issuer, appName: (await this.users.appName(caller.instance.id, row.appId)) ?? row.issuer };
   }
 
   deviceRequest(caller: Caller, userCode: string): Promise<DeviceRequestView> {
@@ -152,7 +177,8 @@ export class LoginService {
     if (!secondDone && !view.webAuthn?.userVerified) {
       if (factors.length > 1) return { next: { page: pageUrl('mfa', flow, { session: session.id }) }, session };
       if (factors.length === 1) return this.toFactor(caller, flow, session, factors[0], send);
-      if (settings.forceMfa || settings.forceMfaLocalOnly) throw new LoginProblem('error.mfaSetup');
+      if (user.webAuthn.length && settings.secondFactors.includes('u2f')) return { next: { page: pageUrl('passkey', flow, { session: session.id }) }, session };
+      if (settings.forceMfa || settings.forceMfaLocalOnly) return { next: { page: pageUrl('mfa/setup', flow, { session: session.id }) }, session };
     }
     return this.finish(caller, flow, session, factors, send);
   }
@@ -171,12 +197,9 @@ export class LoginService {
       case 'device':
         return { next: { page: pageUrl('device/consent', flow, { session: session.id }) }, session };
       case 'saml':
-        // TODO(#8-saml): SAMLService.CreateResponse goes here, with the SAML request's binding.
-        throw new LoginProblem('error.unknown');
       case 'oidc':
         try {
-          const { callbackUrl } = await this.oidc.createCallback(caller, flow.authRequest, { session });
-          return { next: { external: callbackUrl }, session };
+          return { next: await this.handOff(caller, flow, session), session };
         } catch (err) {
           if (!(err instanceof DomainError)) throw err;
           switch (err.id) {
@@ -186,12 +209,108 @@ export class LoginService {
             case 'LOGIN-mf4rq':
               if (factors.length > 1) return { next: { page: pageUrl('mfa', flow, { session: session.id }) }, session };
               if (factors.length === 1) return this.toFactor(caller, flow, session, factors[0], send);
-              throw new LoginProblem('error.mfaSetup');
+              return { next: { page: pageUrl('mfa/setup', flow, { session: session.id }) }, session };
             default:
               throw err;
           }
         }
     }
+  }
+
+  /** OIDC: CreateCallback; SAML: CreateResponse, whose binding decides how the browser gets there. */
+  private async handOff(caller: Caller, flow: Flow & { kind: 'oidc' | 'saml' }, session: BrowserSession): Promise<Next> {
+    if (flow.kind === 'oidc') {
+      const { callbackUrl } = await this.oidc.createCallback(caller, flow.authRequest, { session });
+      return { external: callbackUrl };
+    }
+    const { delivery } = await this.saml.createResponse(caller, flow.samlRequest, { kind: 'session', sessionId: session.id, sessionToken: session.token });
+    return delivery.binding === 'post' ? { post: { url: delivery.url, fields: delivery.fields } } : { external: delivery.url };
+  }
+
+  // ---- password reset, registration, email verification, invitations ----
+
+  /** PasswordReset with the code sent by email (the notifier delivers it through the outbox). */
+  async requestPasswordReset(caller: Caller, userId: string): Promise<void> {
+    await this.passwords.requestReset(caller, userId, { kind: 'send', channel: 'email' });
+  }
+
+  /** SetPassword with a reset code; complexity is checked by the password service. */
+  async setPasswordWithCode(caller: Caller, userId: string, code: string, password: string): Promise<void> {
+    await this.passwords.set(caller, userId, { password, changeRequired: false, verification: { kind: 'verificationCode', value: code } });
+  }
+
+  /** AddHumanUser in the org, with the email to verify by a code sent by email. */
+  async register(caller: Caller, orgId: string, input: { givenName: string; familyName: string; email: string; username?: string; password: string; language: string }): Promise<string> {
+    const created = await this.userCommands.createHuman(caller, orgId, {
+      givenName: input.givenName,
+      familyName: input.familyName,
+      email: input.email,
+      username: input.username,
+      emailVerified: false,
+      returnEmailCode: false,
+      password: { value: input.password, changeRequired: false },
+      preferredLanguage: input.language,
+      fieldPath: '',
+    });
+    return created.userId;
+  }
+
+  async sendEmailCode(caller: Caller, userId: string): Promise<void> {
+    await this.userCommands.sendEmailCode(caller, userId, { kind: 'send' }, false);
+  }
+
+  async verifyEmail(caller: Caller, userId: string, code: string): Promise<void> {
+    await this.userCommands.verifyEmail(caller, userId, code);
+  }
+
+  /** A human user by id (the invitation link names one), or undefined. */
+  contactOf(caller: Caller, userId: string) {
+    return this.users.contact(caller.instance.id, userId);
+  }
+
+  /**
+   * An invitation accepted: the code proves the email address, then the user's first password is
+   * set (the pages check its complexity first, so a weak password does not spend the code).
+   */
+  async acceptInvite(caller: Caller, userId: string, code: string, password: string): Promise<void> {
+    await this.userCommands.verifyInviteCode(caller, userId, code);
+    await this.passwords.set(caller, userId, { password, changeRequired: false, verification: { kind: 'none' } });
+  }
+
+  /** A session for a user known by id, with the password just set checked on it. */
+  async startWithUserId(caller: Caller, userId: string, password: string, userAgent: { ip?: string; description?: string }): Promise<BrowserSession> {
+    const written = await this.sessions.create(caller, { ...NO_CHANGE, checks: { user: { kind: 'id', id: userId }, password } }, { ...userAgent, header: {} });
+    return { id: written.id, token: written.token };
+  }
+
+  // ---- WebAuthn and TOTP ----
+
+  /** A WebAuthn challenge on the session: the options for navigator.credentials.get(). */
+  async webAuthnChallenge(caller: Caller, session: BrowserSession, domain: string, userVerification: 'required' | 'discouraged'): Promise<{ session: BrowserSession; options: JsonObject }> {
+    const written = await this.sessions.set(caller, session.id, session.token, { ...NO_CHANGE, challenges: { webAuthn: { domain, userVerification } } });
+    return { session: { id: written.id, token: written.token }, options: written.challenges.webAuthn! };
+  }
+
+  async checkWebAuthn(caller: Caller, session: BrowserSession, credential: JsonObject): Promise<BrowserSession> {
+    const written = await this.sessions.set(caller, session.id, session.token, { ...NO_CHANGE, checks: { webAuthn: credential } });
+    return { id: written.id, token: written.token };
+  }
+
+  registerTotp(caller: Caller, userId: string): Promise<{ uri: string; secret: string }> {
+    return this.mfa.registerTotp(caller, userId);
+  }
+
+  async verifyTotp(caller: Caller, userId: string, code: string): Promise<void> {
+    await this.mfa.verifyTotpRegistration(caller, userId, code);
+  }
+
+  async registerPasskey(caller: Caller, userId: string, domain: string): Promise<{ id: string; options: JsonObject }> {
+    const r = await this.webAuthn.register(caller, userId, 'passkey', { domain, requestHost: domain });
+    return { id: r.id, options: r.options };
+  }
+
+  async verifyPasskey(caller: Caller, userId: string, id: string, credential: JsonObject, name: string): Promise<void> {
+    await this.webAuthn.verify(caller, userId, 'passkey', id, credential, name);
   }
 
   async decideDevice(caller: Caller, userCode: string, session: BrowserSession | undefined): Promise<void> {

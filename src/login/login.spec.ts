@@ -3,6 +3,7 @@ import { acceptedLanguages, pickLocale, translator } from './login.i18n.js';
 import { themeCss } from './login-theme.js';
 import { DEFAULT_LABEL_SETTINGS } from '../settings/policies.js';
 import { flowOf, h, pageUrl } from './login.views.js';
+import { qrModules, qrSvg } from './login-qr.js';
 
 describe('login language', () => {
   it.each([
@@ -60,5 +61,19 @@ describe('login pages', () => {
     expect(css).toContain(`--primary:${DEFAULT_LABEL_SETTINGS.primaryColor}`);
     expect(css).not.toContain('}body{display:none');
     expect(css).not.toContain('@font-face');
+  });
+});
+
+describe('login QR code', () => {
+  it('sizes the symbol by the text, draws the finder patterns, and gives up past version 15', () => {
+    const small = qrModules('hello')!;
+    expect(small).toHaveLength(21);
+    // Finder pattern corners: dark ring, light ring, dark 3x3 centre.
+    for (const [x, y] of [[0, 0], [20, 0], [0, 20]]) expect(small[y][x]).toBe(true);
+    expect(small[1][1]).toBe(false);
+    expect(small[3][3]).toBe(true);
+    expect(qrModules('x'.repeat(150))!.length).toBeGreaterThanOrEqual(45);
+    expect(qrModules('x'.repeat(600))).toBeUndefined();
+    expect(qrSvg('otpauth://totp/a?secret=B')).toMatch(/^<svg [^>]*viewBox="0 0 33 33"/);
   });
 });

@@ -136,7 +136,7 @@ function input(id: string, label: string, attrs: string, error?: boolean): strin
   return `<label for="${id}">${h(label)}</label><input id="${id}" name="${id}" ${attrs}${error ? ' aria-invalid="true" aria-describedby="form-error"' : ''}>`;
 }
 
-export function loginNamePage(ctx: PageContext, v: { loginName?: string; appName?: string; errors?: string[] }): string {
+export function loginNamePage(ctx: PageContext, v: { loginName?: string; appName?: string; errors?: string[]; registerUrl?: string }): string {
   const t = ctx.t;
   return layout(
     ctx,
@@ -145,7 +145,7 @@ export function loginNamePage(ctx: PageContext, v: { loginName?: string; appName
 <form method="post" action="${LOGIN_BASE}/loginname" novalidate>${hiddenFields(ctx)}
 ${errorBox(v.errors)}
 ${input('loginName', t('label.loginName'), `type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus value="${h(v.loginName)}"`, !!v.errors?.length)}
-<div class="actions"><button type="submit" class="primary">${h(t('button.next'))}</button></div>
+<div class="actions">${v.registerUrl ? `<a class="button secondary" href="${h(v.registerUrl)}">${h(t('link.register'))}</a>` : ''}<button type="submit" class="primary">${h(t('button.next'))}</button></div>
 </form>`,
   );
 }
@@ -155,7 +155,7 @@ export interface UserOnPage extends ShownUser {
   readonly orgDomain?: string;
 }
 
-export function passwordPage(ctx: PageContext, v: { user: UserOnPage; session?: string; loginName?: string; errors?: string[] }): string {
+export function passwordPage(ctx: PageContext, v: { user: UserOnPage; session?: string; loginName?: string; errors?: string[]; resetUrl?: string; passkeyUrl?: string }): string {
   const t = ctx.t;
   return layout(
     ctx,
@@ -166,7 +166,8 @@ export function passwordPage(ctx: PageContext, v: { user: UserOnPage; session?: 
 ${errorBox(v.errors)}
 ${input('password', t('label.password'), 'type="password" autocomplete="current-password" required autofocus', !!v.errors?.length)}
 <div class="actions"><a class="button secondary" href="${h(pageUrl('loginname', ctx.flow))}">${h(t('button.back'))}</a><button type="submit" class="primary">${h(t('button.next'))}</button></div>
-</form>`,
+</form>
+${v.resetUrl || v.passkeyUrl ? `<ul class="links">${v.resetUrl ? `<li><a href="${h(v.resetUrl)}" id="forgot-password">${h(t('link.forgotPassword'))}</a></li>` : ''}${v.passkeyUrl ? `<li><a href="${h(v.passkeyUrl)}" id="use-passkey">${h(t('link.passkey'))}</a></li>` : ''}</ul>` : ''}`,
   );
 }
 
@@ -211,12 +212,24 @@ export function mfaChoosePage(ctx: PageContext, v: { user: UserOnPage; session: 
 }
 
 export function complexityItems(t: Translate, policy: PasswordComplexity): string[] {
-  const items = [t('complexity.minLength', { n: policy.minLength })];
-  if (policy.requiresUppercase) items.push(t('complexity.upper'));
-  if (policy.requiresLowercase) items.push(t('complexity.lower'));
-  if (policy.requiresNumber) items.push(t('complexity.number'));
-  if (policy.requiresSymbol) items.push(t('complexity.symbol'));
+  return complexityRules(t, policy).map(([, text]) => text);
+}
+
+/** The policy's rules as [rule, text]; the rule names what the script checks live (`min:8`, `upper`, …). */
+function complexityRules(t: Translate, policy: PasswordComplexity): [string, string][] {
+  const items: [string, string][] = [[`min:${policy.minLength}`, t('complexity.minLength', { n: policy.minLength })]];
+  if (policy.requiresUppercase) items.push(['upper', t('complexity.upper')]);
+  if (policy.requiresLowercase) items.push(['lower', t('complexity.lower')]);
+  if (policy.requiresNumber) items.push(['number', t('complexity.number')]);
+  if (policy.requiresSymbol) items.push(['symbol', t('complexity.symbol')]);
   return items;
+}
+
+/** The rules under a new-password field; the script marks each one met as the user types (only a help: the server decides). */
+function complexityBox(t: Translate, policy: PasswordComplexity, field: string): string {
+  return `<div id="complexity"><p>${h(t('complexity.title'))}</p><ul class="complexity" data-for="${h(field)}">${complexityRules(t, policy)
+    .map(([rule, text]) => `<li data-rule="${h(rule)}">${h(text)}</li>`)
+    .join('')}</ul></div>`;
 }
 
 export function passwordChangePage(ctx: PageContext, v: { user: UserOnPage; session: string; complexity: PasswordComplexity; errors?: string[] }): string {
@@ -231,7 +244,7 @@ export function passwordChangePage(ctx: PageContext, v: { user: UserOnPage; sess
 ${errorBox(v.errors)}
 ${input('currentPassword', t('label.currentPassword'), 'type="password" autocomplete="current-password" required autofocus', invalid)}
 ${input('newPassword', t('label.newPassword'), 'type="password" autocomplete="new-password" required aria-describedby="complexity"', false)}
-<div id="complexity"><p>${h(t('complexity.title'))}</p><ul class="complexity">${complexityItems(t, v.complexity).map((i) => `<li>${h(i)}</li>`).join('')}</ul></div>
+${complexityBox(t, v.complexity, 'newPassword')}
 ${input('confirmPassword', t('label.confirmPassword'), 'type="password" autocomplete="new-password" required', false)}
 <div class="actions"><button type="submit" class="primary">${h(t('button.change'))}</button></div>
 </form>`,
@@ -340,5 +353,181 @@ export function deviceConsentPage(ctx: PageContext, v: { device: DeviceOnPage; u
 <form method="post" action="${LOGIN_BASE}/device/consent">${hiddenFields(ctx, { session: v.session })}
 <div class="actions"><button type="submit" name="decision" value="deny" class="secondary">${h(t('button.deny'))}</button><button type="submit" name="decision" value="allow" class="primary">${h(t('button.allow'))}</button></div>
 </form>`,
+  );
+}
+
+// ---- SAML, password reset, registration, email verification, invitations, WebAuthn, set-up ----
+
+/**
+ * SAML HTTP-POST binding (bindings §3.5.4): a form to the SP's assertion consumer service. The
+ * script posts it at once; without script the user presses Continue (no inline script: the CSP).
+ */
+export function samlPostPage(ctx: PageContext, v: { url: string; fields: Readonly<Record<string, string>>; appName?: string }): string {
+  const t = ctx.t;
+  const fields = Object.entries(v.fields)
+    .map(([k, value]) => `<input type="hidden" name="${h(k)}" value="${h(value)}">`)
+    .join('');
+  return layout(
+    ctx,
+    'title.samlPost',
+    `<p class="intro">${h(t('intro.samlPost', { app: v.appName ?? new URL(v.url).host }))}</p>
+<form method="post" action="${h(v.url)}" id="auto-post">${fields}
+<div class="actions"><button type="submit" class="primary">${h(t('button.next'))}</button></div>
+</form>`,
+  );
+}
+
+export function passwordResetPage(ctx: PageContext, v: { user: UserOnPage; session: string; errors?: string[] }): string {
+  const t = ctx.t;
+  return layout(
+    ctx,
+    'title.passwordReset',
+    `${who(ctx, v.user)}
+<p class="intro">${h(t('intro.passwordReset'))}</p>
+${errorBox(v.errors)}
+<form method="post" action="${LOGIN_BASE}/password/reset">${hiddenFields(ctx, { session: v.session })}
+<div class="actions"><a class="button secondary" href="${h(pageUrl('password', ctx.flow, { session: v.session }))}">${h(t('button.back'))}</a><button type="submit" class="primary">${h(t('button.sendCode'))}</button></div>
+</form>`,
+  );
+}
+
+/** A new password with a code: the reset code (password/set) or an invitation code (invite). */
+export function passwordSetPage(
+  ctx: PageContext,
+  v: { user?: UserOnPage; action: 'password/set' | 'invite'; hidden: Record<string, string | undefined>; complexity: PasswordComplexity; code?: string; errors?: string[]; invalid?: string[]; resend?: boolean },
+): string {
+  const t = ctx.t;
+  const bad = (f: string) => !!v.invalid?.includes(f);
+  return layout(
+    ctx,
+    v.action === 'invite' ? 'title.invite' : 'title.passwordSet',
+    `${who(ctx, v.user)}
+<p class="intro">${h(v.action === 'invite' ? t('intro.invite') : t('intro.passwordSet'))}</p>
+<form method="post" action="${LOGIN_BASE}/${v.action}" novalidate>${hiddenFields(ctx, v.hidden)}
+${v.user ? `<input type="text" name="username" autocomplete="username" value="${h(v.user.loginName)}" class="visually-hidden" tabindex="-1" aria-hidden="true" readonly>` : ''}
+${errorBox(v.errors)}
+${input('code', t('label.code'), `type="text" autocomplete="one-time-code" spellcheck="false" required${v.code ? '' : ' autofocus'} value="${h(v.code)}"`, bad('code'))}
+${input('newPassword', t('label.newPassword'), `type="password" autocomplete="new-password" required aria-describedby="complexity"${v.code ? ' autofocus' : ''}`, bad('newPassword'))}
+${complexityBox(t, v.complexity, 'newPassword')}
+${input('confirmPassword', t('label.confirmPassword'), 'type="password" autocomplete="new-password" required', bad('confirmPassword'))}
+<div class="actions"><button type="submit" class="primary">${h(t('button.setPassword'))}</button></div>
+</form>
+${v.resend ? `<form method="post" action="${LOGIN_BASE}/password/reset">${hiddenFields(ctx, v.hidden)}<button type="submit" class="secondary">${h(t('button.resend'))}</button></form>` : ''}`,
+  );
+}
+
+export interface RegisterValues {
+  readonly givenName?: string;
+  readonly familyName?: string;
+  readonly email?: string;
+  readonly username?: string;
+}
+
+export function registerPage(ctx: PageContext, v: { values: RegisterValues; complexity: PasswordComplexity; errors?: string[]; invalid?: string[] }): string {
+  const t = ctx.t;
+  const bad = (f: string) => !!v.invalid?.includes(f);
+  const val = (f: keyof RegisterValues) => `value="${h(v.values[f])}"`;
+  return layout(
+    ctx,
+    'title.register',
+    `<p class="intro">${h(t('intro.register'))}</p>
+<form method="post" action="${LOGIN_BASE}/register" novalidate>${hiddenFields(ctx)}
+${errorBox(v.errors)}
+${input('givenName', t('label.givenName'), `type="text" autocomplete="given-name" required autofocus ${val('givenName')}`, bad('givenName'))}
+${input('familyName', t('label.familyName'), `type="text" autocomplete="family-name" required ${val('familyName')}`, bad('familyName'))}
+${input('email', t('label.email'), `type="email" autocomplete="email" autocapitalize="none" spellcheck="false" required ${val('email')}`, bad('email'))}
+${input('username', t('label.username'), `type="text" autocomplete="username" autocapitalize="none" spellcheck="false" aria-describedby="username-hint" ${val('username')}`, bad('username'))}
+<p class="hint" id="username-hint">${h(t('hint.username'))}</p>
+${input('newPassword', t('label.password'), 'type="password" autocomplete="new-password" required aria-describedby="complexity"', bad('newPassword'))}
+${complexityBox(t, v.complexity, 'newPassword')}
+${input('confirmPassword', t('label.confirmPassword'), 'type="password" autocomplete="new-password" required', bad('confirmPassword'))}
+<div class="actions"><a class="button secondary" href="${h(pageUrl('loginname', ctx.flow))}">${h(t('link.haveAccount'))}</a><button type="submit" class="primary">${h(t('button.register'))}</button></div>
+</form>`,
+  );
+}
+
+export function verifyEmailPage(ctx: PageContext, v: { user: UserOnPage; email: string; session: string; errors?: string[] }): string {
+  const t = ctx.t;
+  return layout(
+    ctx,
+    'title.verifyEmail',
+    `${who(ctx, v.user)}
+<p class="intro">${h(t('intro.verifyEmail', { email: v.email }))}</p>
+<form method="post" action="${LOGIN_BASE}/verify" novalidate>${hiddenFields(ctx, { session: v.session, action: 'check' })}
+${errorBox(v.errors)}
+${input('code', t('label.code'), 'type="text" autocomplete="one-time-code" spellcheck="false" required autofocus', !!v.errors?.length)}
+<div class="actions"><button type="submit" class="primary">${h(t('button.verify'))}</button></div>
+</form>
+<form method="post" action="${LOGIN_BASE}/verify">${hiddenFields(ctx, { session: v.session, action: 'send' })}<button type="submit" class="secondary">${h(t('button.resend'))}</button></form>`,
+  );
+}
+
+/**
+ * A WebAuthn ceremony: the options from the server in a data attribute, the script runs
+ * navigator.credentials.get()/create() and posts the credential JSON back in the form.
+ */
+function webAuthnForm(ctx: PageContext, v: { id: 'webauthn-get' | 'webauthn-create'; action: string; options: unknown; hidden: Record<string, string | undefined>; button: MessageKey; errors?: string[] }): string {
+  const t = ctx.t;
+  return `${errorBox(v.errors)}<div class="error" role="alert" id="webauthn-error" hidden></div>
+<form method="post" action="${LOGIN_BASE}/${v.action}" id="${v.id}" data-options="${h(JSON.stringify(v.options))}" data-error="${h(t('error.passkeyFailed'))}" data-unsupported="${h(t('error.passkeyUnsupported'))}">${hiddenFields(ctx, v.hidden)}
+<input type="hidden" name="credential" value="">
+<noscript><p>${h(t('intro.needsScript'))}</p></noscript>
+<div class="actions"><button type="button" class="primary" id="webauthn-start">${h(t(v.button))}</button></div>
+</form>`;
+}
+
+export function passkeyPage(ctx: PageContext, v: { user: UserOnPage; session: string; options: unknown; backUrl: string; errors?: string[] }): string {
+  const t = ctx.t;
+  return layout(
+    ctx,
+    'title.passkey',
+    `${who(ctx, v.user, pageUrl('loginname', ctx.flow))}
+<p class="intro">${h(t('intro.passkey'))}</p>
+${webAuthnForm(ctx, { id: 'webauthn-get', action: 'passkey', options: v.options, hidden: { session: v.session }, button: 'button.usePasskey', errors: v.errors })}
+<ul class="links"><li><a href="${h(v.backUrl)}">${h(t('button.back'))}</a></li></ul>`,
+  );
+}
+
+export type SetupChoice = 'totp' | 'passkey';
+
+export function mfaSetupPage(ctx: PageContext, v: { user: UserOnPage; session: string; choices: SetupChoice[] }): string {
+  const t = ctx.t;
+  const name: Record<SetupChoice, MessageKey> = { totp: 'mfa.totp', passkey: 'mfa.passkey' };
+  return layout(
+    ctx,
+    'title.mfaSetup',
+    `${who(ctx, v.user)}
+<p class="intro">${h(t('intro.mfaSetup'))}</p>
+<ul class="choices">${v.choices.map((c) => `<li><a class="button" href="${h(pageUrl(`mfa/setup/${c}`, ctx.flow, { session: v.session }))}">${h(t(name[c]))}</a></li>`).join('')}</ul>`,
+  );
+}
+
+export function totpSetupPage(ctx: PageContext, v: { user: UserOnPage; session: string; uri: string; secret: string; qrSvg?: string; errors?: string[] }): string {
+  const t = ctx.t;
+  return layout(
+    ctx,
+    'title.totpSetup',
+    `${who(ctx, v.user)}
+<p class="intro">${h(t('intro.totpSetup'))}</p>
+${v.qrSvg ? `<div class="qr">${v.qrSvg}</div>` : ''}
+<p class="label">${h(t('label.totpKey'))}</p><p><code class="secret" id="totp-secret">${h(v.secret.replace(/(.{4})/g, '$1 ').trim())}</code></p>
+<details><summary>${h(t('label.totpUri'))}</summary><p><a href="${h(v.uri)}" class="uri" id="totp-uri">${h(v.uri)}</a></p></details>
+<form method="post" action="${LOGIN_BASE}/mfa/setup/totp" novalidate>${hiddenFields(ctx, { session: v.session, uri: v.uri, secret: v.secret })}
+${errorBox(v.errors)}
+${input('code', t('label.code'), 'type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]*" maxlength="6" required', !!v.errors?.length)}
+<div class="actions"><a class="button secondary" href="${h(pageUrl('mfa/setup', ctx.flow, { session: v.session }))}">${h(t('button.back'))}</a><button type="submit" class="primary">${h(t('button.verify'))}</button></div>
+</form>`,
+  );
+}
+
+export function passkeySetupPage(ctx: PageContext, v: { user: UserOnPage; session: string; registration: string; options: unknown; errors?: string[] }): string {
+  const t = ctx.t;
+  return layout(
+    ctx,
+    'title.passkeySetup',
+    `${who(ctx, v.user)}
+<p class="intro">${h(t('intro.passkeySetup'))}</p>
+${webAuthnForm(ctx, { id: 'webauthn-create', action: 'mfa/setup/passkey', options: v.options, hidden: { session: v.session, registration: v.registration }, button: 'button.createPasskey', errors: v.errors })}
+<ul class="links"><li><a href="${h(pageUrl('mfa/setup', ctx.flow, { session: v.session }))}">${h(t('button.back'))}</a></li></ul>`,
   );
 }

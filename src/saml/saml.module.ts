@@ -13,5 +13,6 @@ import { SamlSubjects } from './saml-subjects.js';
 @Module({
   imports: [AppsModule, SessionsModule, SettingsModule],
   providers: [SamlCertificates, SamlSubjects, SamlLoginService, SamlLogoutService, SamlHandler, SamlRoutes],
+  exports: [SamlLoginService],
 })
 export class SamlModule {}

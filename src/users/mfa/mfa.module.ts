@@ -12,6 +12,6 @@ import { WebAuthnService } from './webauthn.service.js';
 @Module({
   imports: [UsersSharedModule],
   providers: [AccountNames, MfaService, WebAuthnService, UsersMfaHandler],
-  exports: [MfaService],
+  exports: [MfaService, WebAuthnService],
 })
 export class UserMfaModule {}

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { MasterKey } from '../../platform/crypto/master-key.js';
 import { Transactions } from '../../platform/database/transactions.js';
 import type { WrittenEvent } from '../../platform/events/event-store.js';
-import type { AuthenticatedCaller, Caller } from '../../platform/rpc/call-context.js';
+import type { Caller } from '../../platform/rpc/call-context.js';
 import { User } from '../user.entity.js';
 import { UserStore } from '../user-store.js';
 import { AccountNames } from './account-names.js';
@@ -65,7 +65,7 @@ export class MfaService {
   ) {}
 
   /** A new (pending) TOTP seed; a pending one is replaced, a verified one must be removed first. */
-  registerTotp(caller: AuthenticatedCaller, userId: string): Promise<{ uri: string; secret: string; event: WrittenEvent }> {
+  registerTotp(caller: Caller, userId: string): Promise<{ uri: string; secret: string; event: WrittenEvent }> {
     return this.transactions.run(async (tx) => {
       const user = await this.users.load(tx, caller, userId, ADD, { lock: true, self: true });
       requireHuman(user);
@@ -92,7 +92,7 @@ export class MfaService {
     });
   }
 
-  verifyTotpRegistration(caller: AuthenticatedCaller, userId: string, code: string): Promise<WrittenEvent> {
+  verifyTotpRegistration(caller: Caller, userId: string, code: string): Promise<WrittenEvent> {
     return this.transactions.run(async (tx) => {
       const user = await this.users.load(tx, caller, userId, ADD, { lock: true, self: true });
       const totp = await tx
@@ -109,7 +109,7 @@ export class MfaService {
     });
   }
 
-  removeTotp(caller: AuthenticatedCaller, userId: string): Promise<WrittenEvent> {
+  removeTotp(caller: Caller, userId: string): Promise<WrittenEvent> {
     return this.transactions.run(async (tx) => {
       const user = await this.users.load(tx, caller, userId, REMOVE, { lock: true, self: true });
       const { affected } = await tx.delete(UserTotp, { instanceId: caller.instance.id, userId });
@@ -143,7 +143,7 @@ export class MfaService {
   }
 
   /** OTP over SMS or email: only for a verified phone number or email address. */
-  addOtp(caller: AuthenticatedCaller, userId: string, channel: OtpChannel): Promise<WrittenEvent> {
+  addOtp(caller: Caller, userId: string, channel: OtpChannel): Promise<WrittenEvent> {
     return this.transactions.run(async (tx) => {
       const user = await this.users.load(tx, caller, userId, ADD, { lock: true, self: true });
       requireHuman(user);
@@ -155,7 +155,7 @@ export class MfaService {
     });
   }
 
-  removeOtp(caller: AuthenticatedCaller, userId: string, channel: OtpChannel): Promise<WrittenEvent> {
+  removeOtp(caller: Caller, userId: string, channel: OtpChannel): Promise<WrittenEvent> {
     return this.transactions.run(async (tx) => {
       const user = await this.users.load(tx, caller, userId, REMOVE, { lock: true, self: true });
       const { affected } = await tx.delete(UserOtpChannel, { instanceId: caller.instance.id, userId, channel });
@@ -165,7 +165,7 @@ export class MfaService {
   }
 
   /** The ready methods a user can sign in with; passkeys and U2F optionally of one RP id only. */
-  async listAuthMethodTypes(caller: AuthenticatedCaller, userId: string, filter?: DomainFilter): Promise<AuthMethodType[]> {
+  async listAuthMethodTypes(caller: Caller, userId: string, filter?: DomainFilter): Promise<AuthMethodType[]> {
     const db = this.transactions.reader;
     await this.users.load(db, caller, userId, READ, { self: true });
     const domainless = !filter || filter.includeWithoutDomain;
@@ -212,7 +212,7 @@ export class MfaService {
    * Removed factors are not kept, so asking for `removed` finds none.
    */
   async listAuthFactors(
-    caller: AuthenticatedCaller,
+    caller: Caller,
     userId: string,
     kinds: ReadonlySet<AuthFactorKind>,
     states: ReadonlySet<FactorState | 'removed'>,
@@ -236,7 +236,7 @@ export class MfaService {
   }
 
   /** The user chose not to set up a second factor now (the login asks again later). */
-  skipMfaInit(caller: AuthenticatedCaller, userId: string): Promise<WrittenEvent> {
+  skipMfaInit(caller: Caller, userId: string): Promise<WrittenEvent> {
     return this.transactions.run(async (tx) => {
       const user = await this.users.load(tx, caller, userId, REMOVE, { lock: true, self: true });
       requireHuman(user);

@@ -9,7 +9,7 @@ import { isUniqueViolation, underSavepoint } from '../../platform/database/pg-er
 import { Transactions } from '../../platform/database/transactions.js';
 import type { WrittenEvent } from '../../platform/events/event-store.js';
 import { IdGenerator } from '../../platform/ids/id-generator.js';
-import type { AuthenticatedCaller } from '../../platform/rpc/call-context.js';
+import type { Caller } from '../../platform/rpc/call-context.js';
 import { InstanceDomain } from '../../platform/tenancy/instance.entity.js';
 import { User } from '../user.entity.js';
 import { UserCodes } from '../user-codes.js';
@@ -89,7 +89,7 @@ export class WebAuthnService {
   ) {}
 
   /** Starts a registration: a pending credential holding the challenge, and the options for the browser. */
-  register(caller: AuthenticatedCaller, userId: string, kind: WebAuthnKind, request: RegistrationRequest): Promise<Registration> {
+  register(caller: Caller, userId: string, kind: WebAuthnKind, request: RegistrationRequest): Promise<Registration> {
     return this.transactions.run(async (tx) => {
       const user = request.code
         ? await this.loadWithCode(tx, caller, userId, request.code)
@@ -147,7 +147,7 @@ export class WebAuthnService {
   }
 
   /** Checks the authenticator's attestation against the stored challenge and keeps the credential. */
-  verify(caller: AuthenticatedCaller, userId: string, kind: WebAuthnKind, id: string, credential: JsonObject | undefined, name: string): Promise<WrittenEvent> {
+  verify(caller: Caller, userId: string, kind: WebAuthnKind, id: string, credential: JsonObject | undefined, name: string): Promise<WrittenEvent> {
     return this.transactions.run(async (tx) => {
       const user = await this.users.load(tx, caller, userId, ADD, { lock: true, self: true });
       const pending = await tx.findOneBy(UserWebAuthnCredential, { instanceId: caller.instance.id, userId, id, kind });
@@ -204,7 +204,7 @@ export class WebAuthnService {
     });
   }
 
-  remove(caller: AuthenticatedCaller, userId: string, kind: WebAuthnKind, id: string): Promise<WrittenEvent> {
+  remove(caller: Caller, userId: string, kind: WebAuthnKind, id: string): Promise<WrittenEvent> {
     return this.transactions.run(async (tx) => {
       const user = await this.users.load(tx, caller, userId, REMOVE, { lock: true, self: true });
       const { affected } = await tx.delete(UserWebAuthnCredential, { instanceId: caller.instance.id, userId, id, kind });
@@ -214,7 +214,7 @@ export class WebAuthnService {
   }
 
   /** The user's verified passkeys, oldest first. */
-  async listPasskeys(caller: AuthenticatedCaller, userId: string): Promise<PasskeyView[]> {
+  async listPasskeys(caller: Caller, userId: string): Promise<PasskeyView[]> {
     const db = this.transactions.reader;
     await this.users.load(db, caller, userId, READ, { self: true });
     const rows = await db
@@ -232,7 +232,7 @@ export class WebAuthnService {
    * A one-time code that lets whoever holds it register a passkey for the user (ZITADEL's
    * passwordless init code): returned to the caller, or emailed as a link.
    */
-  createRegistrationLink(caller: AuthenticatedCaller, userId: string, medium: LinkMedium): Promise<{ codeId: string; code?: string; event: WrittenEvent }> {
+  createRegistrationLink(caller: Caller, userId: string, medium: LinkMedium): Promise<{ codeId: string; code?: string; event: WrittenEvent }> {
     const problems = medium.kind === 'send' && medium.urlTemplate ? urlTemplateProblems(medium.urlTemplate) : [];
     if (problems.length) throw urlTemplateInvalid(problems.join('; '));
     return this.transactions.run(async (tx) => {
@@ -278,7 +278,7 @@ export class WebAuthnService {
    * With a registration code, holding the code is the authorisation (any authenticated caller,
    * e.g. the login UI): the user only has to exist in this instance. The code is used up.
    */
-  private async loadWithCode(tx: EntityManager, caller: AuthenticatedCaller, userId: string, code: { id: string; code: string }): Promise<User> {
+  private async loadWithCode(tx: EntityManager, caller: Caller, userId: string, code: { id: string; code: string }): Promise<User> {
     const user = await tx
       .getRepository(User)
       .createQueryBuilder('u')

@@ -1,0 +1,299 @@
+import * as samlify from 'samlify';
+import type { Browser as Chromium, Page } from 'playwright-core';
+import { createClient, type Interceptor } from '@connectrpc/connect';
+import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
+import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
+import { createServerTransport } from '@zitadel/client/node';
+import { client } from '../support/clients.js';
+import { MailCatcher } from '../support/receivers.js';
+import { bootTestServer, type TestServer } from '../support/test-server.js';
+import { PASSWORD, addUser, oidc, oidcWorld, rp, type OidcWorld } from '../oidc/support.js';
+import { appCode } from '../sessions/support/sessions.js';
+import { PASSWORD as SAML_PASSWORD, samlApp, samlWorld, uniqueEntity } from '../saml/support.js';
+import { authorizationUrl, describeInBrowser, launchChromium, rpContext, snap } from './support.js';
+
+const POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
+const NEW_PASSWORD = 'N3w-Passw0rd!';
+
+let server: TestServer;
+let smtp: MailCatcher;
+let world: OidcWorld;
+let chromium: Chromium;
+let config: oidc.Configuration;
+
+/** The code in the last message to `to` (the templates put it on its own line after a colon). */
+async function mailedCode(to: string, count = 1): Promise<string> {
+  const mails = await smtp.waitFor(to, count);
+  const code = /:\n\n\s+(\S+)/.exec(mails[count - 1].text ?? '')?.[1];
+  if (!code) throw new Error(`no code in the mail to ${to}: ${mails[count - 1].text}`);
+  return code;
+}
+
+describeInBrowser('the hosted login pages: SAML, password reset, registration, passkeys (issue #8)', () => {
+  beforeAll(async () => {
+    smtp = await new MailCatcher().start();
+    [server, chromium] = await Promise.all([
+      bootTestServer({ PORTCULLIS_SMTP_HOST: '127.0.0.1', PORTCULLIS_SMTP_PORT: String(smtp.port), PORTCULLIS_SMTP_TLS: 'none' }),
+      launchChromium(),
+    ]);
+    world = await oidcWorld(server);
+    config = await rp(server, world.web.clientId, world.web.clientSecret);
+  }, 60_000);
+  afterAll(async () => {
+    await chromium?.close();
+    await server?.close();
+    await smtp?.stop();
+  });
+
+  const heading = (page: Page) => page.locator('h1').innerText();
+
+  /** An org whose login settings force MFA (TOTP, U2F; passkeys allowed). */
+  let mfa: Promise<OidcWorld> | undefined;
+  function forcedMfaWorld(): Promise<OidcWorld> {
+    mfa ??= (async () => {
+      const made = await oidcWorld(server);
+      const orgHeader: Interceptor = (next) => (req) => {
+        req.header.set('x-zitadel-orgid', made.orgId);
+        return next(req);
+      };
+      const mgmt = createClient(ManagementService, createServerTransport(server.adminPat, { baseUrl: server.baseUrl, interceptors: [orgHeader] }));
+      await mgmt.addCustomLoginPolicy({ allowUsernamePassword: true, forceMfa: true, passwordlessType: 1, secondFactors: [1, 2], multiFactors: [1], passwordCheckLifetime: { seconds: 864000n } });
+      return made;
+    })();
+    return mfa;
+  }
+
+  it('SAML: a samlify SP sends the browser to the pages, which sign in and post a signed assertion to its ACS', async () => {
+    const saml = await samlWorld(server);
+    const idpMetadata = await (await fetch(`${server.baseUrl}/saml/v2/metadata`)).text();
+    const entityID = uniqueEntity('pages');
+    const acs = `${entityID.replace(/\/metadata$/, '')}/acs`;
+    const sp = samlify.ServiceProvider({
+      entityID,
+      wantAssertionsSigned: true,
+      relayState: 'rs-pages',
+      nameIDFormat: ['urn:oasis:names:tc:SAML:2.0:nameid-format:persistent'],
+      assertionConsumerService: [{ Binding: POST, Location: acs }],
+    });
+    await samlApp(server, saml.projectId, sp.getMetadata());
+    const idp = samlify.IdentityProvider({ metadata: idpMetadata });
+    const request = sp.createLoginRequest(idp, 'redirect') as { id: string; context: string };
+
+    const context = await chromium.newContext({ locale: 'en-US' });
+    let posted: ((body: string) => void) | undefined;
+    const arrived = new Promise<string>((resolve) => (posted = resolve));
+    await context.route(`${new URL(acs).origin}/**`, async (route) => {
+      posted!(route.request().postData() ?? '');
+      await route.fulfill({ status: 200, contentType: 'text/plain', body: 'SP signed in' });
+    });
+    const page = await context.newPage();
+    await page.goto(request.context);
+    expect(new URL(page.url()).pathname).toBe('/ui/v2/login/loginname');
+    expect(new URL(page.url()).searchParams.get('samlRequest')).toBeTruthy();
+    expect(await page.locator('.intro').innerText()).toMatch(/Sign in to continue to SP /);
+    await page.fill('#loginName', saml.user.username);
+    await page.click('button[type=submit]');
+    await page.fill('#password', SAML_PASSWORD);
+    await page.click('button[type=submit]');
+
+    const body = new URLSearchParams(await arrived);
+    expect(body.get('RelayState')).toBe('rs-pages');
+    const parsed = await sp.parseLoginResponse(idp, 'post', { body: { SAMLResponse: body.get('SAMLResponse')!, RelayState: body.get('RelayState')! } });
+    const extract = parsed.extract as { nameID: string; response: { inResponseTo: string }; attributes: Record<string, unknown> };
+    expect(extract.nameID).toBe(saml.user.userId);
+    expect(extract.response.inResponseTo).toBe(request.id);
+    expect(extract.attributes.UserName).toBe(saml.user.username);
+    await context.close();
+
+    // The same page without script: a Continue button posts the form (no inline script under the CSP).
+    const res = await fetch(`${server.baseUrl}/ui/v2/login/assets/login.js`);
+    expect(await res.text()).toContain("getElementById('auto-post')");
+  });
+
+  it('password reset: "Forgot password?", the code by email, a new password that meets the rules, then the app', async () => {
+    const user = await addUser(server, world);
+    const { context, page, landed } = await rpContext(chromium);
+    const started = await authorizationUrl(config);
+    await page.goto(started.url);
+    await page.fill('#loginName', user.username);
+    await page.click('button[type=submit]');
+    await page.click('#forgot-password');
+    expect(await heading(page)).toBe('Reset your password');
+    await snap(page, 'password-reset');
+    await page.click('button.primary');
+    await page.waitForSelector('#newPassword');
+    expect(await heading(page)).toBe('Choose a new password');
+    const code = await mailedCode(`${user.username}@example.com`);
+
+    // Too weak first: the server says so, in words, and keeps the code.
+    await page.fill('#code', code);
+    await page.fill('#newPassword', 'short');
+    await page.fill('#confirmPassword', 'short');
+    expect(await page.locator('li[data-rule="min:8"]').getAttribute('class')).toBeNull();
+    await page.click('form[action$="/password/set"] button[type=submit]');
+    expect(await page.locator('[role=alert]').innerText()).toContain('does not meet the requirements');
+    await snap(page, 'password-set-error');
+    await page.fill('#newPassword', NEW_PASSWORD);
+    expect(await page.locator('li[data-rule="min:8"]').getAttribute('class')).toBe('met');
+    await page.fill('#confirmPassword', NEW_PASSWORD);
+    const arrival = landed();
+    await page.click('form[action$="/password/set"] button[type=submit]');
+    const tokens = await oidc.authorizationCodeGrant(config, await arrival, { pkceCodeVerifier: started.verifier, expectedState: started.state });
+    expect(tokens.claims()?.sub).toBe(user.id);
+    await context.close();
+  });
+
+  it('registration (prompt=create): details, live password rules, the email code, then the app gets tokens for the new user', async () => {
+    const { context, page, landed } = await rpContext(chromium);
+    const started = await authorizationUrl(config, { prompt: 'create' });
+    await page.goto(started.url);
+    expect(new URL(page.url()).pathname).toBe('/ui/v2/login/register');
+    expect(await heading(page)).toBe('Create your account');
+    const email = `newbie-${Date.now().toString(36)}@example.com`;
+    await page.fill('#givenName', 'Nina');
+    await page.fill('#familyName', 'Newcomer');
+    await page.fill('#email', email);
+    await page.fill('#newPassword', NEW_PASSWORD);
+    await page.fill('#confirmPassword', 'something else');
+    await snap(page, 'register');
+    await page.click('button.primary');
+    expect(await page.locator('[role=alert]').innerText()).toContain('do not match');
+    expect(await page.inputValue('#email')).toBe(email);
+    await page.fill('#newPassword', NEW_PASSWORD);
+    await page.fill('#confirmPassword', NEW_PASSWORD);
+    await page.click('button.primary');
+
+    await page.waitForSelector('#code');
+    expect(await heading(page)).toBe('Verify your email address');
+    await snap(page, 'verify-email');
+    await page.fill('#code', 'WRONG1');
+    await page.click('form[action$="/verify"] button.primary');
+    expect(await page.locator('[role=alert]').innerText()).toContain('The code is wrong.');
+    const arrival = landed();
+    await page.fill('#code', await mailedCode(email));
+    await page.click('form[action$="/verify"] button.primary');
+    const tokens = await oidc.authorizationCodeGrant(config, await arrival, { pkceCodeVerifier: started.verifier, expectedState: started.state });
+    const [created] = await server.database.dataSource.query('SELECT id, username, email_verified FROM users WHERE email = $1', [email]);
+    expect(created).toMatchObject({ username: email, email_verified: true });
+    expect(tokens.claims()?.sub).toBe(created.id);
+    await context.close();
+  });
+
+  it('forced MFA: sets up a passkey in the virtual authenticator, then signs in with it alone (passwordless)', async () => {
+    const mfaWorld = await forcedMfaWorld();
+    // WebAuthn needs a domain as relying party id: the browser goes to localhost, not 127.0.0.1.
+    const local = { ...server, baseUrl: `http://localhost:${new URL(server.baseUrl).port}` };
+    const localConfig = await rp(local, mfaWorld.web.clientId, mfaWorld.web.clientSecret);
+    const { context, page, landed } = await rpContext(chromium);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+    });
+
+    const first = await authorizationUrl(localConfig);
+    await page.goto(first.url);
+    await page.fill('#loginName', mfaWorld.user.username);
+    await page.click('button[type=submit]');
+    await page.fill('#password', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('ul.choices');
+    expect(await heading(page)).toBe('Set up a second factor');
+    await snap(page, 'mfa-setup');
+    await page.click('a[href*="/mfa/setup/totp"]');
+    expect(await page.locator('#totp-uri').textContent()).toMatch(/^otpauth:\/\/totp\//);
+    await snap(page, 'totp-setup');
+    await page.click('a.secondary');
+    await page.click('a[href*="/mfa/setup/passkey"]');
+    expect(await heading(page)).toBe('Set up a passkey');
+    await snap(page, 'passkey-setup');
+    await page.click('#webauthn-start');
+    // Registered: the passkey page checks it on the session, then the app.
+    await page.waitForURL(/\/ui\/v2\/login\/passkey\?/);
+    await snap(page, 'passkey');
+    const firstArrival = landed();
+    await page.click('#webauthn-start');
+    const tokens = await oidc.authorizationCodeGrant(localConfig, await firstArrival, { pkceCodeVerifier: first.verifier, expectedState: first.state });
+    expect(tokens.claims()?.sub).toBe(mfaWorld.user.id);
+    const [{ n }] = await server.database.dataSource.query(
+      `SELECT count(*)::int AS n FROM user_webauthn_credentials WHERE user_id = $1 AND kind = 'passkey' AND state = 'ready'`,
+      [mfaWorld.user.id],
+    );
+    expect(n).toBe(1);
+
+    // Passwordless: login name, then the passkey instead of the password.
+    const second = await authorizationUrl(localConfig, { prompt: 'login' });
+    await page.goto(second.url);
+    await page.fill('#loginName', mfaWorld.user.username);
+    await page.click('button[type=submit]');
+    await page.click('#use-passkey');
+    const secondArrival = landed();
+    await page.click('#webauthn-start');
+    const again = await oidc.authorizationCodeGrant(localConfig, await secondArrival, { pkceCodeVerifier: second.verifier, expectedState: second.state });
+    expect(again.claims()?.sub).toBe(mfaWorld.user.id);
+    expect(again.claims()?.amr).not.toContain('pwd');
+    await context.close();
+  }, 30_000);
+
+  it('forced MFA: a user without a second factor sets up TOTP (QR code and key), and the code signs in', async () => {
+    const mfaWorld = await forcedMfaWorld();
+    const user = await addUser(server, mfaWorld);
+    const mfaConfig = await rp(server, mfaWorld.web.clientId, mfaWorld.web.clientSecret);
+    const { context, page, landed } = await rpContext(chromium);
+    const started = await authorizationUrl(mfaConfig);
+    await page.goto(started.url);
+    await page.fill('#loginName', user.username);
+    await page.click('button[type=submit]');
+    await page.fill('#password', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.click('a[href*="/mfa/setup/totp"]');
+    expect(await page.locator('.qr svg path').count()).toBe(1);
+    const secret = (await page.locator('#totp-secret').innerText()).replace(/\s/g, '');
+    await page.fill('#code', '000000' === appCode(secret) ? '111111' : '000000');
+    await page.click('form[action$="/mfa/setup/totp"] button.primary');
+    expect(await page.locator('[role=alert]').innerText()).toContain('The code is wrong.');
+    // The same seed again after a wrong code (the app has it already).
+    expect((await page.locator('#totp-secret').innerText()).replace(/\s/g, '')).toBe(secret);
+    const arrival = landed();
+    await page.fill('#code', appCode(secret));
+    await page.click('form[action$="/mfa/setup/totp"] button.primary');
+    const tokens = await oidc.authorizationCodeGrant(mfaConfig, await arrival, { pkceCodeVerifier: started.verifier, expectedState: started.state });
+    expect(tokens.claims()?.sub).toBe(user.id);
+    expect(tokens.claims()?.amr).toEqual(expect.arrayContaining(['pwd', 'otp', 'mfa']));
+    await context.close();
+  });
+
+  it('accepts an invitation: the link sets the first password with the invite code, then signs in', async () => {
+    const users = client(UserService, 'grpc', server.baseUrl, server.adminPat);
+    const username = `invitee-${Date.now().toString(36)}`;
+    const { userId } = await users.addHumanUser({
+      username,
+      organization: { org: { case: 'orgId', value: world.orgId } },
+      profile: { givenName: 'Ivy', familyName: 'Invited' },
+      email: { email: `${username}@example.com`, verification: { case: 'isVerified', value: false } },
+    });
+    const { inviteCode } = await users.createInviteCode({ userId, verification: { case: 'returnCode', value: {} } });
+    const { context, page } = await rpContext(chromium);
+    await page.goto(`${server.baseUrl}/ui/v2/login/verify?userId=${userId}&code=${inviteCode}&invite=true`);
+    expect(await heading(page)).toBe('Accept your invitation');
+    expect(await page.inputValue('#code')).toBe(inviteCode);
+    await snap(page, 'invite');
+    await page.fill('#newPassword', NEW_PASSWORD);
+    await page.fill('#confirmPassword', NEW_PASSWORD);
+    await page.click('button.primary');
+    expect(await heading(page)).toBe('You are signed in');
+    const [row] = await server.database.dataSource.query('SELECT state, email_verified FROM users WHERE id = $1', [userId]);
+    expect(row).toEqual({ state: 'active', email_verified: true });
+    await context.close();
+  });
+
+  it('speaks German on the new pages', async () => {
+    const { context, page } = await rpContext(chromium, { locale: 'de-DE' });
+    await page.goto(`${server.baseUrl}/ui/v2/login/register`);
+    expect(await heading(page)).toBe('Konto erstellen');
+    expect(await page.locator('#complexity').innerText()).toContain('mindestens 8 Zeichen');
+    await page.click('button.primary');
+    expect(await page.locator('[role=alert]').innerText()).toContain('Bitte füllen Sie dieses Feld aus.');
+    await context.close();
+  });
+});
