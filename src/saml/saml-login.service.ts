@@ -32,6 +32,9 @@ import {
 import { SamlRequest } from './saml.entity.js';
 import * as errors from './saml.errors.js';
 
+type InboundKind = 'login' | 'logoutRequest' | 'logoutResponse';
+const INBOUND_ELEMENTS: Record<InboundKind, string> = { login: 'AuthnRequest', logoutRequest: 'LogoutRequest', logoutResponse: 'LogoutResponse' };
+
 /** ZITADEL keeps auth requests for its auth request lifetime; ours live ten minutes. */
 export const SAML_REQUEST_LIFETIME_MS = 10 * 60_000;
 /** Tolerance for the clocks of SPs: their IssueInstant, our NotBefore. */
@@ -111,19 +114,7 @@ export class SamlLoginService {
   async receiveAuthnRequest(site: Site, msg: InboundMessage): Promise<SsoOutcome> {
     const encoded = msg.params.SAMLRequest;
     if (!encoded) throw msg.params.SAMLResponse ? errors.wrongMessageType() : errors.idpInitiatedOff();
-    const xml = decodeMessage(encoded, msg.binding);
-    refuseDoctype(xml);
-    const root = parseXml(xml);
-    if (root.namespaceURI !== NS.protocol || root.localName !== 'AuthnRequest') throw errors.wrongMessageType();
-    const { signed } = checkSignatureStructure(root);
-    // Bindings §3.4.4.1: a Redirect message carries its signature in the query, never in the XML.
-    if (msg.binding === 'redirect' && signed) throw errors.signatureInvalid();
-    const issuer = issuerOf(root);
-    const sp = issuer ? await this.apps.activeServiceProvider(site.instance.id, issuer) : undefined;
-    if (!sp) throw errors.unknownIssuer();
-    const spDesc = describeSp(sp.metadata);
-    const urls = idpUrls(site.origin);
-    await this.verify('login', site, urls, sp.metadata, spDesc.authnRequestsSigned, msg, xml, signed);
+    const { root, sp, spDesc, urls } = await this.inbound(site, msg, encoded, 'login');
 
     const ask = readAuthnRequest(root);
     if (ask.version !== '2.0') throw errors.versionMismatch();
@@ -241,12 +232,34 @@ export class SamlLoginService {
   // ---- internals --------------------------------------------------------------------------
 
   /**
+   * What every message from an SP goes through before anything in it is trusted: decoding, no
+   * DOCTYPE (XXE), a strict parse, the expected element, the signature-wrapping guard, a known
+   * and active issuer, then schema validation and the signature (see `verify`).
+   */
+  async inbound(site: Site, msg: InboundMessage, encoded: string, kind: InboundKind) {
+    const xml = decodeMessage(encoded, msg.binding);
+    refuseDoctype(xml);
+    const root = parseXml(xml);
+    if (root.namespaceURI !== NS.protocol || root.localName !== INBOUND_ELEMENTS[kind]) throw errors.wrongMessageType();
+    const { signed } = checkSignatureStructure(root);
+    // Bindings §3.4.4.1: a Redirect message carries its signature in the query, never in the XML.
+    if (msg.binding === 'redirect' && signed) throw errors.signatureInvalid();
+    const issuer = issuerOf(root);
+    const sp = issuer ? await this.apps.activeServiceProvider(site.instance.id, issuer) : undefined;
+    if (!sp) throw errors.unknownIssuer();
+    const spDesc = describeSp(sp.metadata);
+    const urls = idpUrls(site.origin);
+    await this.verify(kind, site, urls, sp.metadata, spDesc.authnRequestsSigned, msg, xml, signed);
+    return { root, sp, spDesc, urls };
+  }
+
+  /**
    * Signature rules for what SPs send: verified whenever one is there; required when the SP's
    * metadata says it signs (AuthnRequestsSigned). Then samlify validates against the schemas and
    * checks the signature with the certificate of the SP's metadata.
    */
-  async verify(
-    kind: 'login' | 'logoutRequest' | 'logoutResponse',
+  private async verify(
+    kind: InboundKind,
     site: Site,
     urls: IdpUrls,
     metadata: string,

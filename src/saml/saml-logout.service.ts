@@ -1,15 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { Element as XmlElement } from '@xmldom/xmldom';
-import { AppsQueries } from '../apps/apps.queries.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { systemCaller } from '../platform/rpc/call-context.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { SamlCertificates } from './saml-certificates.js';
 import { resolveSlo } from './saml-endpoints.js';
-import { describeSp, idpUrls } from './saml-entities.js';
 import { SamlLoginService, type InboundMessage, type Site } from './saml-login.service.js';
-import { checkSignatureStructure, decodeMessage, deliver, issuerOf, logoutResponseXml, NS, parseXml, refuseDoctype, STATUS, type Delivery } from './saml-xml.js';
+import { deliver, logoutResponseXml, NS, STATUS, type Delivery } from './saml-xml.js';
 import * as errors from './saml.errors.js';
 
 export type SloOutcome =
@@ -32,7 +30,6 @@ function texts(root: XmlElement, ns: string, localName: string): string[] {
 export class SamlLogoutService {
   constructor(
     private readonly tx: Transactions,
-    private readonly apps: AppsQueries,
     private readonly certs: SamlCertificates,
     private readonly login: SamlLoginService,
     private readonly sessions: SessionsService,
@@ -42,19 +39,7 @@ export class SamlLogoutService {
     const isResponse = !!msg.params.SAMLResponse;
     const encoded = msg.params.SAMLRequest ?? msg.params.SAMLResponse;
     if (!encoded) throw errors.missingMessage();
-    const xml = decodeMessage(encoded, msg.binding);
-    refuseDoctype(xml);
-    const root = parseXml(xml);
-    const expected = isResponse ? 'LogoutResponse' : 'LogoutRequest';
-    if (root.namespaceURI !== NS.protocol || root.localName !== expected) throw errors.wrongMessageType();
-    const { signed } = checkSignatureStructure(root);
-    if (msg.binding === 'redirect' && signed) throw errors.signatureInvalid();
-    const issuer = issuerOf(root);
-    const sp = issuer ? await this.apps.activeServiceProvider(site.instance.id, issuer) : undefined;
-    if (!sp) throw errors.unknownIssuer();
-    const spDesc = describeSp(sp.metadata);
-    const urls = idpUrls(site.origin);
-    await this.login.verify(isResponse ? 'logoutResponse' : 'logoutRequest', site, urls, sp.metadata, spDesc.authnRequestsSigned, msg, xml, signed);
+    const { root, sp, spDesc, urls } = await this.login.inbound(site, msg, encoded, isResponse ? 'logoutResponse' : 'logoutRequest');
     const destination = root.getAttribute('Destination');
     if (destination && destination !== urls.slo) throw errors.wrongDestination();
     if (isResponse) return { kind: 'done', terminatedSessions: 0 };

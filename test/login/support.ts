@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core';
-import { REDIRECT, oidc } from '../oidc/support.js';
+import { REDIRECT, authorizationRequest, oidc } from '../oidc/support.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** CI installs Debian's chromium (.ci/run); a machine without it skips the browser tests, saying so. */
@@ -49,18 +49,8 @@ export async function rpContext(browser: Chromium, options: { locale?: string } 
 }
 
 /** An authorization code + PKCE request as the RP starts it; what it keeps for the code exchange. */
-export async function authorizationUrl(config: oidc.Configuration, params: Record<string, string> = {}, scope = 'openid profile') {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: REDIRECT,
-    scope,
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-    ...params,
-  });
-  return { url: url.toString(), verifier, state };
+export function authorizationUrl(config: oidc.Configuration, params: Record<string, string> = {}, scope = 'openid profile') {
+  return authorizationRequest(config, params, scope);
 }
 
 const SHOTS = process.env.PORTCULLIS_SCREENSHOTS === '1';

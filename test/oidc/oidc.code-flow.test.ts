@@ -3,7 +3,7 @@ import { OIDCService } from '@zitadel/proto/zitadel/oidc/v2/oidc_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { client, codeOf } from '../support/clients.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
-import { Browser, POST_LOGOUT, REDIRECT, oidc, oidcWorld, passwordSession, rp, type OidcWorld } from './support.js';
+import { Browser, POST_LOGOUT, REDIRECT, authorize, oidc, oidcWorld, passwordSession, rp, type OidcWorld } from './support.js';
 
 let server: TestServer;
 let world: OidcWorld;
@@ -18,21 +18,10 @@ const SCOPE = 'openid profile email offline_access urn:zitadel:iam:org:project:r
 
 /** Starts an authorization at the provider and answers the auth request id the login UI gets. */
 async function startAuthorization(browser: Browser, config: oidc.Configuration, extra: Record<string, string> = {}) {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: REDIRECT,
-    scope: SCOPE,
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-    ...extra,
-  });
-  const res = await browser.get(url.toString());
+  const { res, authRequestId, verifier, state } = await authorize(browser, config, extra, SCOPE);
   expect(res.status).toBe(303);
-  const login = new URL(res.headers.get('location')!, server.baseUrl);
-  expect(login.pathname).toBe('/ui/v2/login/login');
-  return { authRequestId: login.searchParams.get('authRequest')!, verifier, state };
+  expect(new URL(res.headers.get('location')!, server.baseUrl).pathname).toBe('/ui/v2/login/login');
+  return { authRequestId: authRequestId!, verifier, state };
 }
 
 describe('authorization code + PKCE through the session API and CreateCallback', () => {

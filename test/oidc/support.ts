@@ -123,20 +123,29 @@ export class Browser {
   }
 }
 
+/** An authorization code + PKCE (S256) request as the RP builds it, and what it keeps for the exchange. */
+export async function authorizationRequest(config: oidc.Configuration, params: Record<string, string> = {}, scope = 'openid') {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT,
+    scope,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    ...params,
+  });
+  return { url: url.toString(), verifier, state };
+}
+
 /**
  * The whole code flow: authorize in a browser, sign in through the session API and CreateCallback
  * (as the admin, a login client), follow the redirect, exchange the code.
  */
 export async function signIn(server: TestServer, world: OidcWorld, config: oidc.Configuration, scope = 'openid') {
   const browser = new Browser();
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state });
-  const res = await browser.get(url.toString());
-  const authRequestId = new URL(res.headers.get('location')!, server.baseUrl).searchParams.get('authRequest')!;
-  const { OIDCService } = await import('@zitadel/proto/zitadel/oidc/v2/oidc_service_pb.js');
-  const session = await passwordSession(server, world.user.username);
-  const { callbackUrl } = await client(OIDCService, 'grpc', server.baseUrl, server.adminPat).createCallback({ authRequestId, callbackKind: { case: 'session', value: session } });
+  const { authRequestId, verifier, state } = await authorize(browser, config, {}, scope);
+  const callbackUrl = await createCallback(server, authRequestId!, await passwordSession(server, world.user.username));
   const { url: redirected } = await browser.follow(callbackUrl, server.baseUrl);
   return oidc.authorizationCodeGrant(config, new URL(redirected), { pkceCodeVerifier: verifier, expectedState: state });
 }
@@ -160,17 +169,8 @@ export interface StartedAuthorization {
 
 /** GET /oauth/v2/authorize in the browser with PKCE (S256) and a state; `params` add or override. */
 export async function authorize(browser: Browser, config: oidc.Configuration, params: Record<string, string> = {}, scope = 'openid'): Promise<StartedAuthorization> {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: REDIRECT,
-    scope,
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-    ...params,
-  });
-  const res = await browser.get(url.toString());
+  const { url, verifier, state } = await authorizationRequest(config, params, scope);
+  const res = await browser.get(url);
   const location = res.headers.get('location');
   const login = location ? new URL(location, url) : undefined;
   const authRequestId = login?.pathname.endsWith('/login') ? (login.searchParams.get('authRequest') ?? undefined) : undefined;
