@@ -1,5 +1,7 @@
 // ListUsers latency at 100,000 users, per filter, through the real server over Connect.
-// Run: npm run bench (uses PORTCULLIS_BENCH_DATABASE_URL, else an embedded PostgreSQL in a temp dir).
+// Run: npm run bench:list-users (a fresh database on the PostgreSQL server of
+// PORTCULLIS_BENCH_DATABASE_URL, else an embedded PostgreSQL in a temp dir). npm run bench runs the
+// name filter as one scenario of the full harness (bench/run.ts).
 // Goal (issue: users): p95 under 20 ms for every filter.
 import { mkdtempSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +11,7 @@ import { createConnectTransport } from '@connectrpc/connect-node';
 import { OrganizationService } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { readFileSync } from 'node:fs';
+import pg from 'pg';
 import { loadConfig } from '../src/platform/config/config.js';
 import { createLogger } from '../src/platform/logging/logger.js';
 import { startServer } from '../src/server.js';
@@ -19,8 +22,20 @@ const GOAL_MS = 20;
 
 const dir = mkdtempSync(join(tmpdir(), 'portcullis-bench-'));
 chmodSync(dir, 0o755);
+const adminUrl = process.env.PORTCULLIS_BENCH_DATABASE_URL;
+const benchDb = `portcullis_bench_lu_${process.pid}`;
+let databaseUrl: string | undefined;
+if (adminUrl) {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${benchDb}`);
+  await admin.end();
+  const u = new URL(adminUrl);
+  u.pathname = `/${benchDb}`;
+  databaseUrl = u.toString();
+}
 const config = loadConfig({
-  ...(process.env.PORTCULLIS_BENCH_DATABASE_URL ? { PORTCULLIS_DATABASE_URL: process.env.PORTCULLIS_BENCH_DATABASE_URL } : {}),
+  ...(databaseUrl ? { PORTCULLIS_DATABASE_URL: databaseUrl } : {}),
   PORTCULLIS_DATA_DIR: join(dir, 'data'),
   PORTCULLIS_PORT: '0',
   PORTCULLIS_HOST: '127.0.0.1',
@@ -85,4 +100,10 @@ for (const [name, queries] of scenarios) {
   console.log(`${name.padEnd(38)} p50 ${p50.toFixed(1).padStart(6)} ms   p95 ${p95.toFixed(1).padStart(6)} ms${p95 > GOAL_MS ? '   OVER GOAL' : ''}`);
 }
 await server.close();
+if (adminUrl) {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${benchDb} WITH (FORCE)`);
+  await admin.end();
+}
 process.exit(failed ? 1 : 0);

@@ -9,14 +9,14 @@ export const oidcIntrospection: Scenario = {
   transport: 'HTTP h1',
   baseline: 'oidc-introspection',
   async run(target, options) {
-    const { api, userTokens } = await oidcBenchWorld(target, options.connections);
+    const { api, accessTokens } = await oidcBenchWorld(target, options.connections);
     let n = 0;
     return httpLoad(
       {
         method: 'POST',
         url: `${target.baseUrl}/oauth/v2/introspect`,
         headers: { authorization: basic(api.clientId, api.clientSecret), 'content-type': 'application/x-www-form-urlencoded' },
-        body: () => `token=${encodeURIComponent(userTokens[n++ % userTokens.length].accessToken)}`,
+        body: () => `token=${encodeURIComponent(accessTokens[n++ % accessTokens.length])}`,
       },
       options,
     );

@@ -13,7 +13,9 @@ export const oidcRefresh: Scenario = {
   baseline: 'oidc-refresh',
   async run(target, options) {
     const world = await oidcBenchWorld(target, options.connections);
-    const chains = world.userTokens.map((t) => t.refreshToken);
+    // The chains live in the world: the warm-up run's last tokens are where the measured run goes on
+    // (a rotated-away token used again would revoke its grant, as reuse detection should).
+    const chains = world.refreshChains;
     return loopLoad(async (worker) => {
       const tokens = await tokenRequest(target, { grant_type: 'refresh_token', refresh_token: chains[worker % chains.length] }, world.web);
       chains[worker % chains.length] = tokens.refresh_token;

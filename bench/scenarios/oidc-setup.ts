@@ -5,8 +5,10 @@ export interface OidcBenchWorld {
   readonly web: { clientId: string; clientSecret: string };
   readonly api: { clientId: string; clientSecret: string };
   readonly machine: { username: string; secret: string };
-  /** Access and refresh tokens of a human, one pair per load connection. */
-  readonly userTokens: { accessToken: string; refreshToken: string }[];
+  /** Access tokens of a human (for introspection and userinfo), one per load connection. */
+  readonly accessTokens: string[];
+  /** Refresh token chains of other grants of the same human, advanced by the refresh scenario. */
+  readonly refreshChains: string[];
 }
 
 const PASSWORD = 'Bench-Passw0rd!';
@@ -95,12 +97,14 @@ async function build(target: BenchTarget, pairs: number): Promise<OidcBenchWorld
     password: { password: PASSWORD, changeRequired: false },
   });
   const webClient = { clientId: web.oidcResponse.clientId, clientSecret: web.oidcResponse.clientSecret };
-  const userTokens = await Promise.all(Array.from({ length: pairs }, () => deviceTokens(target, webClient, username)));
+  // Separate grants for the access tokens and the refresh chains: refreshing never touches the former.
+  const grants = await Promise.all(Array.from({ length: 2 * pairs }, () => deviceTokens(target, webClient, username)));
   return {
     web: webClient,
     api: { clientId: api.apiResponse.clientId, clientSecret: api.apiResponse.clientSecret },
     machine: { username: machineName, secret: machineSecret },
-    userTokens,
+    accessTokens: grants.slice(0, pairs).map((g) => g.accessToken),
+    refreshChains: grants.slice(pairs).map((g) => g.refreshToken),
   };
 }
 

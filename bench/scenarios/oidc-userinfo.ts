@@ -9,7 +9,7 @@ export const oidcUserinfo: Scenario = {
   transport: 'HTTP h1',
   baseline: 'oidc-userinfo',
   async run(target, options) {
-    const { userTokens } = await oidcBenchWorld(target, options.connections);
-    return httpLoad({ method: 'GET', url: `${target.baseUrl}/oidc/v1/userinfo`, headers: { authorization: `Bearer ${userTokens[0].accessToken}` } }, options);
+    const { accessTokens } = await oidcBenchWorld(target, options.connections);
+    return httpLoad({ method: 'GET', url: `${target.baseUrl}/oidc/v1/userinfo`, headers: { authorization: `Bearer ${accessTokens[0]}` } }, options);
   },
 };

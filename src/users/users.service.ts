@@ -401,6 +401,8 @@ export class UsersService {
   // ---- metadata ------------------------------------------------------------------------------
 
   async setMetadata(caller: Caller, userId: string, entries: readonly { key: string; value: Uint8Array }[]): Promise<WrittenEvent> {
+    // Nothing to set would write no event (and answered INTERNAL: found by the fuzzer).
+    if (entries.length === 0) throw invalidField('USER-m3t4e', 'metadata', 'at least one entry is required');
     entries.forEach((e, i) => {
       if (!e.key.trim()) throw invalidField('USER-m3t4k', `metadata[${i}].key`, 'must not be blank');
       if (e.value.length === 0) throw invalidField('USER-m3t4v', `metadata[${i}].value`, 'must not be empty');

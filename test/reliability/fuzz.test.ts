@@ -301,3 +301,28 @@ describe('a binary request message that does not decode', () => {
     }
   });
 });
+
+describe('a NUL character in a string field (PostgreSQL stores none)', () => {
+  it('answers INVALID_ARGUMENT before reaching the database, on REST and Connect', async () => {
+    const res = await fetch(`${server.baseUrl}/v2/sessions/a%00b`, { headers: { authorization: `Bearer ${server.adminPat}` } });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 3, message: expect.stringMatching(/sessionId: must not contain NUL.*VALID-nu11c/) });
+    const connect = await fetch(`${server.baseUrl}/zitadel.user.v2.UserService/AddHumanUser`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.adminPat}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'nul', profile: { givenName: 'a\u0000b', familyName: 'c' }, email: { email: 'nul@example.com' } }),
+    });
+    expect(connect.status).toBe(400);
+    expect(await connect.json()).toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/profile\.givenName/) });
+  });
+});
+
+describe('setting no metadata at all', () => {
+  it('answers INVALID_ARGUMENT for an org and a user (it answered INTERNAL)', async () => {
+    const headers = { authorization: `Bearer ${server.adminPat}`, 'content-type': 'application/json' };
+    const org = await fetch(`${server.baseUrl}/v2beta/organizations/${ids[0]}/metadata`, { method: 'POST', headers, body: '{"metadata":[]}' });
+    expect([org.status, ((await org.json()) as { message: string }).message]).toEqual([400, expect.stringMatching(/ORG-m3t4e/)]);
+    const user = await fetch(`${server.baseUrl}/v2/users/${ids[1]}/metadata`, { method: 'POST', headers, body: '{"metadata":[]}' });
+    expect([user.status, ((await user.json()) as { message: string }).message]).toEqual([400, expect.stringMatching(/USER-m3t4e/)]);
+  });
+});

@@ -103,10 +103,34 @@ function authorize({ registry, authenticator }: PipelineDeps): Interceptor {
   };
 }
 
+/**
+ * The path of the first string (or map key) holding U+0000, which PostgreSQL can store in
+ * neither text nor jsonb: such a request used to reach the database and answer INTERNAL (found by
+ * test/reliability/fuzz.test.ts with GET /v2/sessions/{id}). Bytes fields are not strings.
+ */
+export function nulCharacterAt(value: unknown, path = '', depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || '(request)' : undefined;
+  if (value === null || typeof value !== 'object' || value instanceof Uint8Array || depth > 100) return undefined;
+  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+  for (const [key, item] of entries) {
+    if (key === '$typeName') continue;
+    const at = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) return at;
+    const found = nulCharacterAt(item, at, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** The contract's own field rules (validate.rules), checked before any service code runs. */
 function validate(): Interceptor {
   return (next) => async (req) => {
     if (!req.stream) {
+      const nul = nulCharacterAt(req.message);
+      if (nul) {
+        const description = 'must not contain NUL (U+0000) characters';
+        throw InvalidArgument('VALID-nu11c', `invalid request: ${nul}: ${description}`, [{ field: nul, description }]);
+      }
       const violations = validateMessage(req.method.input, req.message);
       if (violations.length) {
         const summary = violations.map((v) => `${v.field}: ${v.description}`).join('; ');
