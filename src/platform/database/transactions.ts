@@ -1,18 +1,30 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
-/** Runs a unit of work in one transaction: state changes and their audit events commit together
- * or not at all. */
+/**
+ * Runs a unit of work in one transaction: state changes and their audit events commit together
+ * or not at all.
+ *
+ * Inside a unit of work, `reader` is the transaction itself. A read on a second pooled
+ * connection while the transaction holds its own would deadlock the pool under load: with every
+ * connection held by a transaction waiting for a second one, none is ever given back (seen with
+ * 20+ concurrent AddHumanUser calls, which read the domain settings mid-transaction).
+ */
 @Injectable()
 export class Transactions {
+  private readonly current = new AsyncLocalStorage<EntityManager>();
+
   constructor(private readonly dataSource: DataSource) {}
 
   /** With `outer`, joins that transaction (a larger unit of work, e.g. bootstrap) instead. */
   run<T>(work: (tx: EntityManager) => Promise<T>, outer?: EntityManager): Promise<T> {
-    return outer ? work(outer) : this.dataSource.transaction('READ COMMITTED', work);
+    if (outer) return work(outer);
+    return this.dataSource.transaction('READ COMMITTED', (tx) => this.current.run(tx, () => work(tx)));
   }
 
+  /** The transaction of the unit of work this runs in, else the pool. */
   get reader(): EntityManager {
-    return this.dataSource.manager;
+    return this.current.getStore() ?? this.dataSource.manager;
   }
 }

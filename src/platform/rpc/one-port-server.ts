@@ -31,6 +31,12 @@ export interface OnePortOptions {
  */
 /** How long a connection must stay silent during a drain before it is closed. */
 const DRAIN_IDLE_MS = 500;
+/**
+ * How long the listener still accepts after a stop begins: connections clients opened just
+ * before may wait in the kernel's accept queue, and closing the listener would reset them.
+ * Whatever arrives in this window is answered with `Connection: close` (HTTP/1.1) or a GOAWAY.
+ */
+const ACCEPT_WINDOW_MS = 1_000;
 
 export class OnePortServer {
   private readonly net: NetServer;
@@ -139,7 +145,8 @@ export class OnePortServer {
   }
 
   /**
-   * Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts the rest.
+   * Stops accepting (after ACCEPT_WINDOW_MS), lets in-flight requests finish for up to `graceMs`,
+   * then cuts the rest.
    * Connections are not cut the moment they look idle: a request may already be on its way (sent,
    * not yet read), so an HTTP/1.1 connection closes once it has been silent for DRAIN_IDLE_MS,
    * and one that brings a request is answered with `Connection: close`. HTTP/2 sessions get a
@@ -147,13 +154,18 @@ export class OnePortServer {
    */
   async close(graceMs: number): Promise<void> {
     this.draining = true;
-    const closed = new Promise<void>((resolve) => this.net.close(() => resolve()));
-    for (const session of this.sessions) session.close();
-    for (const socket of this.sockets) if (!this.h2cSockets.has(socket) && !this.busy.has(socket)) this.closeWhenIdle(socket);
+    const drainIdle = () => {
+      for (const session of this.sessions) session.close();
+      for (const socket of this.sockets) if (!this.h2cSockets.has(socket) && !this.busy.has(socket)) this.closeWhenIdle(socket);
+    };
+    drainIdle();
     const deadline = setTimeout(() => {
       for (const socket of this.sockets) socket.destroy();
     }, graceMs);
     deadline.unref();
+    await new Promise((resolve) => setTimeout(resolve, Math.min(ACCEPT_WINDOW_MS, graceMs / 2)));
+    const closed = new Promise<void>((resolve) => this.net.close(() => resolve()));
+    drainIdle(); // what connected during the window
     await closed;
     clearTimeout(deadline);
   }

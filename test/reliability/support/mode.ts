@@ -20,9 +20,8 @@ export const MODE = {
   /** How many kill -9 / restart rounds. */
   crashRounds: int('PORTCULLIS_CRASH_ROUNDS', 1, 5),
   /**
-   * Requests in flight when SIGTERM arrives. TODO(reliability): with 100 or more dispatched at
-   * once on 2 vCPUs, those the server has not started on when SIGTERM arrives are cut (see the
-   * issue #9 report); both modes stay at 40 until that is understood.
+   * Requests dispatched at once just before SIGTERM (many still connecting: the server's accept
+   * window lets them in).
    */
-  drainRequests: int('PORTCULLIS_DRAIN_REQUESTS', 40, 40),
+  drainRequests: int('PORTCULLIS_DRAIN_REQUESTS', 40, 150),
 };
