@@ -1,32 +1,11 @@
 import { createPublicKey } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import type Provider from 'oidc-provider';
-import { errors, type Client, type KoaContextWithOIDC } from 'oidc-provider';
+import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { invalidGrant } from './oauth-errors.js';
 import { factsOf } from './oidc-clients.js';
-import { OIDC_LIFETIMES } from './oidc-lifetimes.js';
-import { AUDIENCE_RESOURCE, audienceOf } from './zitadel-scopes.js';
-
-export interface IssuedAccessToken {
-  readonly access_token: string;
-  readonly token_type: 'Bearer';
-  readonly expires_in: number;
-  readonly scope?: string;
-}
-
-/** A machine user's access token (client_credentials or JWT profile): `sub` is the machine user. */
-export async function issueMachineToken(provider: Provider, instanceId: string, client: Client, userId: string, scope: string, gty: string): Promise<IssuedAccessToken> {
-  const token = new provider.AccessToken({ accountId: userId, client, scope: scope || undefined, gty } as never);
-  token.resourceServer = new provider.ResourceServer(AUDIENCE_RESOURCE, {
-    scope: scope || 'openid',
-    audience: audienceOf(client.clientId, undefined, scope, instanceId).join(' '),
-    accessTokenFormat: 'opaque',
-    accessTokenTTL: OIDC_LIFETIMES.accessTokenSeconds,
-  } as never);
-  const value = await token.save();
-  return { access_token: value, token_type: 'Bearer', expires_in: token.expiration, ...(scope ? { scope } : {}) };
-}
+import { issueAccessToken, type IssuedAccessToken } from './issued-tokens.js';
 
 /**
  * client_credentials as ZITADEL has it: only machine users use it (with their secret or a key),
@@ -38,7 +17,7 @@ export function clientCredentialsGrant(provider: Provider, instanceId: string) {
     const facts = factsOf(client);
     if (facts?.kind !== 'machine') throw new errors.UnauthorizedClient('client_credentials is for machine users (their username and secret or key)');
     const scope = String(ctx.oidc.params!.scope ?? '');
-    ctx.body = await issueMachineToken(provider, instanceId, client, facts.id, scope, 'client_credentials');
+    ctx.body = await issueAccessToken(provider, instanceId, client, { accountId: facts.id, scope, gty: 'client_credentials' });
   };
 }
 
@@ -85,5 +64,5 @@ export async function jwtProfileGrant(provider: Provider, dataSource: DataSource
   }
   const client = await provider.Client.find(key.username);
   if (!client) throw invalidGrant('the machine user cannot be used as a client (its username is not unique)');
-  return issueMachineToken(provider, instanceId, client, sub, form.get('scope') ?? '', 'jwt-bearer');
+  return issueAccessToken(provider, instanceId, client, { accountId: sub, scope: form.get('scope') ?? '', gty: 'jwt-bearer' });
 }

@@ -30,6 +30,14 @@ interface UserRow {
 /** ZITADEL's gender enum values (1 female, 2 male, 3 diverse) as OIDC's strings. */
 const GENDERS: Record<number, string> = { 1: 'female', 2: 'male', 3: 'diverse' };
 
+/** The standard claims each OIDC scope gives (OIDC Core §5.4), for ID tokens and userinfo alike. */
+export const STANDARD_CLAIMS = {
+  profile: ['name', 'given_name', 'family_name', 'nickname', 'preferred_username', 'locale', 'gender', 'updated_at', 'picture'],
+  email: ['email', 'email_verified'],
+  phone: ['phone_number', 'phone_number_verified'],
+  address: ['address'],
+} as const satisfies Record<string, readonly string[]>;
+
 /** A key the provider's claim filter drops, holding the ZITADEL claims the scope asked for. */
 export const ZITADEL_CLAIMS = '__zitadel';
 
@@ -79,13 +87,8 @@ export class OidcAccounts {
     if (!user) return undefined;
     const standard = await this.standardClaims(instanceId, user);
     const granted = new Set(scope.split(' '));
-    const byScope: Record<string, readonly string[]> = {
-      profile: ['name', 'given_name', 'family_name', 'nickname', 'preferred_username', 'locale', 'gender', 'updated_at', 'picture'],
-      email: ['email', 'email_verified'],
-      phone: ['phone_number', 'phone_number_verified'],
-    };
     const claims: Record<string, unknown> = { sub: user.id };
-    for (const [s, names] of Object.entries(byScope)) {
+    for (const [s, names] of Object.entries(STANDARD_CLAIMS)) {
       if (!granted.has(s)) continue;
       for (const n of names) if (standard[n] !== undefined) claims[n] = standard[n];
     }

@@ -11,7 +11,7 @@ import type { Instance } from '../platform/tenancy/instance.entity.js';
 import { Policies } from '../settings/policies.js';
 import { SigningKeys } from '../webkeys/signing-keys.js';
 import { clientCredentialsGrant } from './machine-grants.js';
-import { OidcAccounts, ZITADEL_CLAIMS } from './oidc-accounts.js';
+import { OidcAccounts, STANDARD_CLAIMS, ZITADEL_CLAIMS } from './oidc-accounts.js';
 import { FACTS, GRANT_TOKEN_EXCHANGE, OidcClients, factsOf, type PresentedAuth } from './oidc-clients.js';
 import { OIDC_LIFETIMES, type OidcLifetimes } from './oidc-lifetimes.js';
 import { postgresAdapter, sweepExpired } from './pg-adapter.js';
@@ -163,10 +163,7 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
         auth_time: null,
         sid: null,
         openid: ['sub'],
-        profile: ['name', 'given_name', 'family_name', 'nickname', 'preferred_username', 'locale', 'gender', 'updated_at', 'picture'],
-        email: ['email', 'email_verified'],
-        phone: ['phone_number', 'phone_number_verified'],
-        address: ['address'],
+        ...(STANDARD_CLAIMS as unknown as Record<string, string[]>),
       },
       // ZITADEL's response types: code, and implicit id_token / id_token token for user-agent apps.
       responseTypes: ['code', 'id_token', 'id_token token', 'none'],

@@ -31,6 +31,10 @@ function oauthError(res: HttpResponse, status: number, error: string, descriptio
   sendJson(res, status, { error, error_description: description }, { 'cache-control': 'no-store', ...headers });
 }
 
+function tooLarge(res: HttpResponse): void {
+  oauthError(res, 413, 'invalid_request', 'the request body is too large');
+}
+
 /**
  * oidc-provider drops `offline_access` unless the request has `prompt=consent` (OIDC Core
  * §11); ZITADEL issues refresh tokens for it without. Every request reaches the login anyway, so
@@ -96,24 +100,16 @@ export class OidcRoutes implements OnModuleInit {
     if (path === OIDC_PATHS.authorization && req.method === 'GET') req.url = withOfflineConsent(req.url ?? '/');
     if (path === OIDC_PATHS.token && req.method === 'POST') {
       if (refuseIfRateLimited(this.limiter, 'token', peerAddress(req), res, { error: 'slow_down', error_description: 'too many token requests from this address, retry later' })) return;
-      let body: Buffer;
-      try {
-        body = await readBody(req, BODY_LIMIT);
-      } catch {
-        return oauthError(res, 413, 'invalid_request', 'the request body is too large');
-      }
+      const body = await readBody(req, BODY_LIMIT).catch(() => undefined);
+      if (!body) return tooLarge(res);
       const form = new URLSearchParams(body.toString('utf8'));
       if (form.get('grant_type') === GRANT_JWT_BEARER) return this.jwtProfile(instance, provider, form, res);
       // oidc-provider reads an already-consumed body from req.body.
       (req as { body?: Buffer }).body = body;
     }
     if ((path === OIDC_PATHS.introspection || path === OIDC_PATHS.revocation) && req.method === 'POST') {
-      let body: Buffer;
-      try {
-        body = await readBody(req, BODY_LIMIT);
-      } catch {
-        return oauthError(res, 413, 'invalid_request', 'the request body is too large');
-      }
+      const body = await readBody(req, BODY_LIMIT).catch(() => undefined);
+      if (!body) return tooLarge(res);
       (req as { body?: Buffer }).body = await this.jwtAsStoredId(instance, body);
     }
     return this.callback(provider)(req, res);

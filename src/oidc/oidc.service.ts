@@ -56,6 +56,12 @@ function parsePrompts(value: unknown): OidcPrompt[] {
     .filter((p): p is OidcPrompt => known.includes(p as OidcPrompt));
 }
 
+/** The request's max_age in seconds, when it has a usable one. */
+function maxAgeOf(params: Record<string, unknown>): number | undefined {
+  const maxAge = params.max_age === undefined ? undefined : Number(params.max_age);
+  return maxAge !== undefined && Number.isFinite(maxAge) ? maxAge : undefined;
+}
+
 function subjectOfHint(idTokenHint: unknown): string | undefined {
   if (typeof idTokenHint !== 'string') return undefined;
   try {
@@ -85,7 +91,7 @@ export class OidcService {
   async getAuthRequest(caller: Caller, id: string): Promise<AuthRequestView> {
     const interaction = await this.interaction(caller, id);
     const p = interaction.params as Record<string, unknown>;
-    const maxAge = p.max_age === undefined ? undefined : Number(p.max_age);
+    const maxAge = maxAgeOf(p);
     return {
       id: interaction.uid,
       createdAt: new Date(interaction.iat! * 1000),
@@ -95,7 +101,7 @@ export class OidcService {
       prompt: parsePrompts(p.prompt),
       uiLocales: String(p.ui_locales ?? '').split(' ').filter(Boolean),
       ...(typeof p.login_hint === 'string' ? { loginHint: p.login_hint } : {}),
-      ...(maxAge !== undefined && Number.isFinite(maxAge) ? { maxAgeSeconds: maxAge } : {}),
+      ...(maxAge !== undefined ? { maxAgeSeconds: maxAge } : {}),
       ...(subjectOfHint(p.id_token_hint) ? { hintUserId: subjectOfHint(p.id_token_hint) } : {}),
     };
   }
@@ -114,10 +120,8 @@ export class OidcService {
     if ('error' in outcome) {
       result = { error: outcome.error.error, ...(outcome.error.description ? { error_description: outcome.error.description } : {}) };
     } else {
-      const maxAge = p.max_age === undefined ? undefined : Number(p.max_age);
-      session = await this.handoff.sessionFor(caller, outcome.session.id, outcome.session.token, {
-        ...(maxAge !== undefined && Number.isFinite(maxAge) ? { maxAgeSeconds: maxAge } : {}),
-      });
+      const maxAge = maxAgeOf(p);
+      session = await this.handoff.sessionFor(caller, outcome.session.id, outcome.session.token, maxAge !== undefined ? { maxAgeSeconds: maxAge } : {});
       const scope = String(p.scope ?? 'openid');
       await this.checkLoginRules(caller.instance.id, session, scope, factsOf(client));
       const grantId = await this.saveGrant(provider, session.userId, client.clientId, scope, interaction.grantId);

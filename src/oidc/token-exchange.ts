@@ -6,10 +6,9 @@ import type { MembershipQueries } from '../platform/authz/membership-queries.js'
 import type { Policies } from '../settings/policies.js';
 import type { SigningKeys } from '../webkeys/signing-keys.js';
 import { invalidGrant } from './oauth-errors.js';
-import { GRANT_TOKEN_EXCHANGE, factsOf } from './oidc-clients.js';
+import { GRANT_TOKEN_EXCHANGE } from './oidc-clients.js';
 import type { OidcAccounts } from './oidc-accounts.js';
-import { OIDC_LIFETIMES } from './oidc-lifetimes.js';
-import { AUDIENCE_RESOURCE, audienceOf } from './zitadel-scopes.js';
+import { issueAccessToken } from './issued-tokens.js';
 
 export const TOKEN_TYPES = {
   accessToken: 'urn:ietf:params:oauth:token-type:access_token',
@@ -58,16 +57,11 @@ export function tokenExchangeGrant(provider: Provider, deps: TokenExchangeDeps) 
     if (actor && actor.userId !== subject.userId) await checkImpersonation(deps, actor.userId, subject.userId);
 
     const scope = params.scope ?? subject.scope ?? 'openid';
-    const token = new provider.AccessToken({ accountId: subject.userId, client, scope, gty: 'token_exchange' } as never);
-    token.resourceServer = new provider.ResourceServer(AUDIENCE_RESOURCE, {
-      scope,
-      audience: audienceOf(client.clientId, factsOf(client)?.projectId, scope, deps.instanceId).join(' '),
-      accessTokenFormat: factsOf(client)?.accessTokenType ?? 'opaque',
-      accessTokenTTL: OIDC_LIFETIMES.accessTokenSeconds,
-    } as never);
-    if (actor && actor.userId !== subject.userId) actors.set(token, { sub: actor.userId });
-    const value = await token.save();
-    ctx.body = { access_token: value, issued_token_type: TOKEN_TYPES.accessToken, token_type: 'Bearer', expires_in: token.expiration, scope };
+    const impersonating = actor && actor.userId !== subject.userId ? actor.userId : undefined;
+    const issued = await issueAccessToken(provider, deps.instanceId, client, { accountId: subject.userId, scope, gty: 'token_exchange' }, (token) => {
+      if (impersonating) actors.set(token, { sub: impersonating });
+    });
+    ctx.body = { ...issued, issued_token_type: TOKEN_TYPES.accessToken };
   };
 }
 

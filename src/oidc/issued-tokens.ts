@@ -1,0 +1,38 @@
+import type Provider from 'oidc-provider';
+import type { Client } from 'oidc-provider';
+import { factsOf } from './oidc-clients.js';
+import { OIDC_LIFETIMES } from './oidc-lifetimes.js';
+import { AUDIENCE_RESOURCE, audienceOf } from './zitadel-scopes.js';
+
+export interface IssuedAccessToken {
+  readonly access_token: string;
+  readonly token_type: 'Bearer';
+  readonly expires_in: number;
+  readonly scope?: string;
+}
+
+/**
+ * An access token minted outside oidc-provider's own grants (machine grants, token exchange), for
+ * the user `accountId` and the calling client: the same audience and format rules as every other
+ * token. `prepare` sees the token before it is saved (e.g. to note an actor).
+ */
+export async function issueAccessToken(
+  provider: Provider,
+  instanceId: string,
+  client: Client,
+  grant: { accountId: string; scope: string; gty: string },
+  prepare?: (token: object) => void,
+): Promise<IssuedAccessToken> {
+  const { accountId, scope, gty } = grant;
+  const facts = factsOf(client);
+  const token = new provider.AccessToken({ accountId, client, scope: scope || undefined, gty } as never);
+  token.resourceServer = new provider.ResourceServer(AUDIENCE_RESOURCE, {
+    scope: scope || 'openid',
+    audience: audienceOf(client.clientId, facts?.projectId, scope, instanceId).join(' '),
+    accessTokenFormat: facts?.accessTokenType ?? 'opaque',
+    accessTokenTTL: OIDC_LIFETIMES.accessTokenSeconds,
+  } as never);
+  prepare?.(token);
+  const value = await token.save();
+  return { access_token: value, token_type: 'Bearer', expires_in: token.expiration, ...(scope ? { scope } : {}) };
+}
