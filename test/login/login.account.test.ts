@@ -233,7 +233,7 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
     expect(again.claims()?.sub).toBe(mfaWorld.user.id);
     expect(again.claims()?.amr).not.toContain('pwd');
     await context.close();
-  }, 30_000);
+  }, 60_000);
 
   it('forced MFA: a user without a second factor sets up TOTP (QR code and key), and the code signs in', async () => {
     const mfaWorld = await forcedMfaWorld();

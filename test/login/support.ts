@@ -33,7 +33,7 @@ export async function rpContext(browser: Chromium, options: { locale?: string } 
     await route.fulfill({ status: 200, contentType: 'text/plain', body: 'signed in' });
   });
   const page = await context.newPage();
-  const landed = () => {
+  const arrived = () => {
     const early = arrivals.shift();
     if (early) return Promise.resolve(early);
     return new Promise<URL>((resolve, reject) => {
@@ -44,6 +44,13 @@ export async function rpContext(browser: Chromium, options: { locale?: string } 
         resolve(url);
       };
     });
+  };
+  // The URL is known when the request leaves; waiting for the app's page to load as well keeps a
+  // following page.goto from racing the navigation that is still committing.
+  const landed = async () => {
+    const url = await arrived();
+    await page.waitForURL((at) => at.origin === url.origin, { waitUntil: 'load', timeout: 15_000 });
+    return url;
   };
   return { context, page, landed };
 }
