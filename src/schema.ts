@@ -2,6 +2,7 @@
 // A module adding tables lists its entities and new timestamped migrations in its own schema.ts.
 import { Foundation1764230400000 } from './platform/database/migrations/1764230400000-foundation.js';
 import { Users1764316800000 } from './platform/database/migrations/1764316800000-users.js';
+import { ChangeFeed1765400000000 } from './platform/database/migrations/1765400000000-change-feed.js';
 import { APPS_ENTITIES, APPS_MIGRATIONS } from './apps/schema.js';
 import { AUTHORIZATIONS_ENTITIES, AUTHORIZATIONS_MIGRATIONS } from './authorizations/schema.js';
 import { Membership } from './platform/authz/membership.entity.js';
@@ -28,5 +29,5 @@ export const ENTITIES = [
 ];
 
 /** In timestamp order; a module's migrations are merged in by their timestamps. */
-export const MIGRATIONS = [Foundation1764230400000, Users1764316800000, ...NOTIFICATIONS_MIGRATIONS, ...CREDENTIALS_MIGRATIONS, ...MFA_MIGRATIONS, ...SESSIONS_MIGRATIONS, ...SETTINGS_MIGRATIONS, ...PROJECTS_MIGRATIONS, ...APPS_MIGRATIONS, ...AUTHORIZATIONS_MIGRATIONS, ...WEBKEYS_MIGRATIONS, ...SAML_MIGRATIONS, ...OIDC_MIGRATIONS]
+export const MIGRATIONS = [Foundation1764230400000, Users1764316800000, ChangeFeed1765400000000, ...NOTIFICATIONS_MIGRATIONS, ...CREDENTIALS_MIGRATIONS, ...MFA_MIGRATIONS, ...SESSIONS_MIGRATIONS, ...SETTINGS_MIGRATIONS, ...PROJECTS_MIGRATIONS, ...APPS_MIGRATIONS, ...AUTHORIZATIONS_MIGRATIONS, ...WEBKEYS_MIGRATIONS, ...SAML_MIGRATIONS, ...OIDC_MIGRATIONS]
   .sort((a, b) => Number(/\d{13}/.exec(a.name)![0]) - Number(/\d{13}/.exec(b.name)![0]));

@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type pg from 'pg';
 import type { Logger } from 'pino';
-import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { Config } from '../platform/config/config.js';
 import { MasterKey } from '../platform/crypto/master-key.js';
+import { PgNotifications, type ChannelListener } from '../platform/database/pg-notifications.js';
 import { LOGGER } from '../platform/platform.module.js';
 import { DeliveryChannels, type Channel } from './channels.js';
 import { OUTBOX_NOTIFY_CHANNEL, type SealedNotification } from './outbox-notifier.js';
@@ -16,7 +16,6 @@ const MIN_WAIT_MS = 200;
 /** Rows sent at once by one process, each in its own transaction. */
 const LANES = 4;
 const MAX_RETRY_DELAY_S = 3_600;
-const LISTEN_RETRY_MS = 5_000;
 /** Finished rows (payload already cleared) are kept this long for operators, then deleted. */
 const KEEP_FINISHED_DAYS = 7;
 const PRUNE_EVERY_MS = 3_600_000;
@@ -51,9 +50,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
   private current: Promise<void> | undefined;
   private wakeAgain = false;
   private timer: NodeJS.Timeout | undefined;
-  private listener: { runner: QueryRunner; client: pg.PoolClient; onNotification: (m: pg.Notification) => void; onError: (e: Error) => void } | undefined;
-  private listenTimer: NodeJS.Timeout | undefined;
-  private listening: Promise<void> | undefined;
+  private readonly outbox: ChannelListener = { notified: () => this.wake(), up: () => this.wake() };
   private lastPrune = 0;
 
   constructor(
@@ -61,6 +58,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
     private readonly channels: DeliveryChannels,
     private readonly masterKey: MasterKey,
     private readonly config: Config,
+    private readonly notifications: PgNotifications,
     @Inject(LOGGER) log: Logger,
   ) {
     this.log = log.child({ component: 'notifications' });
@@ -73,7 +71,8 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
       return;
     }
     this.running = true;
-    await (this.listening = this.listen());
+    // Polling covers the time the LISTEN connection is down.
+    await this.notifications.subscribe(OUTBOX_NOTIFY_CHANNEL, this.outbox);
     this.wake();
     this.log.info({ channels }, 'notification delivery started');
   }
@@ -82,10 +81,8 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
     if (!this.running) return;
     this.running = false;
     clearTimeout(this.timer);
-    clearTimeout(this.listenTimer);
+    this.notifications.unsubscribe(OUTBOX_NOTIFY_CHANNEL, this.outbox);
     await this.current;
-    await this.listening;
-    await this.unlisten();
     this.channels.close();
   }
 
@@ -205,48 +202,4 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
     if (deleted) this.log.info({ deleted }, 'pruned finished notifications');
   }
 
-  /** One pooled connection LISTENs; if it drops, polling carries on and we listen again. */
-  private async listen(): Promise<void> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      const client = (await runner.connect()) as pg.PoolClient;
-      const onNotification = (message: pg.Notification) => {
-        if (message.channel === OUTBOX_NOTIFY_CHANNEL) this.wake();
-      };
-      const onError = (err: Error) => {
-        this.log.warn({ err }, 'notification listener connection lost; polling until it is back');
-        void this.unlisten().then(() => this.scheduleListen());
-      };
-      client.on('notification', onNotification);
-      client.on('error', onError);
-      this.listener = { runner, client, onNotification, onError };
-      await runner.query(`LISTEN ${OUTBOX_NOTIFY_CHANNEL}`);
-      if (!this.running) await this.unlisten(); // shut down while connecting
-    } catch (err) {
-      this.log.warn({ err }, 'cannot LISTEN for notifications; polling until it works');
-      if (this.listener?.runner === runner) await this.unlisten();
-      else await runner.release().catch(() => undefined);
-      this.scheduleListen();
-    }
-  }
-
-  private scheduleListen(): void {
-    if (!this.running) return;
-    clearTimeout(this.listenTimer);
-    this.listenTimer = setTimeout(() => (this.listening = this.listen()), LISTEN_RETRY_MS);
-  }
-
-  private async unlisten(): Promise<void> {
-    const listener = this.listener;
-    if (!listener) return;
-    this.listener = undefined;
-    try {
-      if (!listener.runner.isReleased) await listener.runner.query(`UNLISTEN ${OUTBOX_NOTIFY_CHANNEL}`);
-    } catch {
-      /* the connection is gone: nothing to undo on it */
-    }
-    listener.client.removeListener('notification', listener.onNotification);
-    listener.client.removeListener('error', listener.onError);
-    await listener.runner.release().catch(() => undefined);
-  }
 }

@@ -3,6 +3,8 @@ import { Injectable } from '@nestjs/common';
 import type { ClientMetadata } from 'oidc-provider';
 import { AppsQueries, type ActiveClient } from '../apps/apps.queries.js';
 import type { OidcAuthMethod, OidcGrantType, OidcResponseType } from '../apps/oidc-rules.js';
+import { ChangeFeed } from '../platform/cache/change-feed.js';
+import type { ReadCache } from '../platform/cache/read-cache.js';
 import { Transactions } from '../platform/database/transactions.js';
 
 export const GRANT_JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -57,27 +59,48 @@ interface MachineRow {
   secret_hash: string | null;
 }
 
+/** A client's metadata as read, and until when it holds without a change (its keys' expiry). */
+interface ReadClient {
+  readonly metadata: ClientMetadata | undefined;
+  readonly validUntil: number;
+}
+
 /**
- * oidc-provider's clients, read from the database on every request (oidc-provider keeps the
- * parsed client only while its metadata is unchanged), so an app change applies at once in
- * every process: OIDC apps, API apps (introspection only) and machine users (client_credentials
- * with their secret or a key). Secrets are handed over as their hash; the provider compares hashes.
+ * oidc-provider's clients: OIDC apps, API apps (introspection only) and machine users
+ * (client_credentials with their secret or a key). They are cached until an app, project, org,
+ * machine user, secret or key of the instance changes (see ChangeFeed), so an app change still
+ * applies on the next request in every process; oidc-provider keeps the parsed client while the
+ * metadata is unchanged. Secrets are handed over as their hash; the provider compares hashes.
  */
 @Injectable()
 export class OidcClients {
+  private readonly cache: ReadCache<ReadClient>;
+
   constructor(
     private readonly apps: AppsQueries,
     private readonly tx: Transactions,
-  ) {}
+    feed: ChangeFeed,
+  ) {
+    this.cache = feed.cache({ name: 'oidc_clients', keepFor: (c) => (c.metadata ? c.validUntil - Date.now() : 0) });
+  }
 
   async metadata(instanceId: string, clientId: string, signingAlg: string, presented: PresentedAuth | undefined): Promise<ClientMetadata | undefined> {
+    const key = `${clientId}\n${signingAlg}\n${presented ?? ''}`;
+    return (await this.cache.get(instanceId, key, () => this.read(instanceId, clientId, signingAlg, presented))).metadata;
+  }
+
+  private async read(instanceId: string, clientId: string, signingAlg: string, presented: PresentedAuth | undefined): Promise<ReadClient> {
     const app = await this.apps.activeClient(instanceId, clientId);
     if (app) return this.appMetadata(app, signingAlg);
     return this.machineMetadata(instanceId, clientId, signingAlg, presented);
   }
 
-  private async appMetadata(app: ActiveClient, signingAlg: string): Promise<ClientMetadata> {
-    const jwks = app.authMethod === 'private_key_jwt' ? await this.publicJwks('app_keys', 'app_id', app.instanceId, app.appId) : undefined;
+  private async appMetadata(app: ActiveClient, signingAlg: string): Promise<ReadClient> {
+    const keys = app.authMethod === 'private_key_jwt' ? await this.publicJwks('app_keys', 'app_id', app.instanceId, app.appId) : undefined;
+    return { metadata: this.appClient(app, signingAlg, keys?.jwks), validUntil: keys?.validUntil ?? Infinity };
+  }
+
+  private appClient(app: ActiveClient, signingAlg: string, jwks: ClientMetadata['jwks'] | undefined): ClientMetadata {
     const base = {
       client_id: app.clientId,
       ...(app.clientSecretHash ? { client_secret: app.clientSecretHash } : {}),
@@ -120,7 +143,7 @@ export class OidcClients {
    * secret and keys at once, and OAuth metadata one auth method, so the method is the one the
    * request presents; a username held by machines of several orgs is no client at all.
    */
-  private async machineMetadata(instanceId: string, username: string, signingAlg: string, presented: PresentedAuth | undefined): Promise<ClientMetadata | undefined> {
+  private async machineMetadata(instanceId: string, username: string, signingAlg: string, presented: PresentedAuth | undefined): Promise<ReadClient> {
     const rows: MachineRow[] = await this.tx.reader.query(
       `SELECT u.id, u.resource_owner, s.secret_hash
          FROM users u
@@ -130,7 +153,7 @@ export class OidcClients {
         LIMIT 2`,
       [instanceId, username],
     );
-    if (rows.length !== 1) return undefined;
+    if (rows.length !== 1) return { metadata: undefined, validUntil: 0 };
     const [machine] = rows;
     const facts: ClientFacts = {
       kind: 'machine', id: machine.id, orgId: machine.resource_owner, accessTokenType: 'opaque', accessTokenRoleAssertion: false,
@@ -139,19 +162,27 @@ export class OidcClients {
     };
     const base = { client_id: username, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], id_token_signed_response_alg: signingAlg as SigningAlg, [FACTS]: facts };
     if (presented === 'assertion' || (!presented && !machine.secret_hash)) {
-      return { ...base, token_endpoint_auth_method: 'private_key_jwt', jwks: await this.publicJwks('machine_keys', 'user_id', instanceId, machine.id) };
+      const { jwks, validUntil } = await this.publicJwks('machine_keys', 'user_id', instanceId, machine.id);
+      return { metadata: { ...base, token_endpoint_auth_method: 'private_key_jwt', jwks }, validUntil };
     }
-    if (!machine.secret_hash) return undefined;
-    return { ...base, client_secret: machine.secret_hash, token_endpoint_auth_method: presented === 'post' ? 'client_secret_post' : 'client_secret_basic' };
+    if (!machine.secret_hash) return { metadata: undefined, validUntil: 0 };
+    const method = presented === 'post' ? 'client_secret_post' : 'client_secret_basic';
+    return { metadata: { ...base, client_secret: machine.secret_hash, token_endpoint_auth_method: method }, validUntil: Infinity };
   }
 
-  /** Unexpired RSA public keys as a JWKS, `kid` = the key's id (what ZITADEL key files sign with). */
-  async publicJwks(table: 'app_keys' | 'machine_keys', owner: 'app_id' | 'user_id', instanceId: string, ownerId: string): Promise<{ keys: Record<string, unknown>[] }> {
-    const rows: { id: string; public_key: string }[] = await this.tx.reader.query(
-      `SELECT id, public_key FROM ${table} WHERE instance_id = $1 AND ${owner} = $2 AND expires_at > now() ORDER BY id`,
+  /**
+   * Unexpired RSA public keys as a JWKS, `kid` = the key's id (what ZITADEL key files sign with),
+   * and when the first of them expires.
+   */
+  private async publicJwks(table: 'app_keys' | 'machine_keys', owner: 'app_id' | 'user_id', instanceId: string, ownerId: string): Promise<{ jwks: { keys: JsonWebKey[] }; validUntil: number }> {
+    const rows: { id: string; public_key: string; expires_at: Date }[] = await this.tx.reader.query(
+      `SELECT id, public_key, expires_at FROM ${table} WHERE instance_id = $1 AND ${owner} = $2 AND expires_at > now() ORDER BY id`,
       [instanceId, ownerId],
     );
-    return { keys: rows.map((r) => ({ ...createPublicKey(r.public_key).export({ format: 'jwk' }), kid: r.id, use: 'sig' })) };
+    return {
+      jwks: { keys: rows.map((r) => ({ ...createPublicKey(r.public_key).export({ format: 'jwk' }), kid: r.id, use: 'sig' })) },
+      validUntil: Math.min(Infinity, ...rows.map((r) => r.expires_at.getTime())),
+    };
   }
 }
 

@@ -7,16 +7,19 @@ import { MembershipQueries } from './authz/membership-queries.js';
 import { Config } from './config/config.js';
 import { MasterKey } from './crypto/master-key.js';
 import { Transactions } from './database/transactions.js';
+import { PgNotifications } from './database/pg-notifications.js';
+import { ChangeFeed } from './cache/change-feed.js';
 import { EventStore } from './events/event-store.js';
 import { HttpRoutes } from './http/http-routes.js';
 import { RateLimiter } from './http/rate-limit.js';
 import { IdGenerator } from './ids/id-generator.js';
+import { LOGGER } from './logging/logger-token.js';
 import { DebugRoutes } from './observability/debug-routes.js';
 import { Metrics } from './observability/metrics.js';
 import { RpcRegistry } from './rpc/registry.js';
 import { InstanceResolver } from './tenancy/instance-resolver.js';
 
-export const LOGGER = Symbol('LOGGER');
+export { LOGGER };
 
 /** What boot made before Nest starts: configuration, logger, open database, id source, key. */
 export interface Runtime {
@@ -29,6 +32,8 @@ export interface Runtime {
 
 const SERVICES = [
   Transactions,
+  PgNotifications,
+  ChangeFeed,
   EventStore,
   RpcRegistry,
   HttpRoutes,

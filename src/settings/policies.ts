@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { ChangeFeed } from '../platform/cache/change-feed.js';
+import type { ReadCache } from '../platform/cache/read-cache.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { DEFAULT_PASSWORD_COMPLEXITY, type PasswordComplexity } from '../users/password-policy.js';
 import { SettingsPolicy, type PolicyOwnerType } from './settings-policy.entity.js';
@@ -253,17 +255,31 @@ export function sourceOf(row: Pick<SettingsPolicy, 'ownerType' | 'owner' | 'sequ
 
 /**
  * The settings other modules read, per org with the instance's as fallback: the org's own policy
- * if it has one, else the instance's, else ZITADEL's defaults. Every read goes to the database
- * (one indexed query, no cache), so a change applies on the next request in every process.
+ * if it has one, else the instance's, else ZITADEL's defaults. Outside a unit of work they are
+ * cached until a policy of the instance changes (see ChangeFeed), so a change still applies on
+ * the next request in every process.
  */
 @Injectable()
 export class Policies {
-  constructor(private readonly tx: Transactions) {}
+  private readonly cache: ReadCache<ResolvedPolicy<unknown>>;
+
+  constructor(
+    private readonly tx: Transactions,
+    feed: ChangeFeed,
+  ) {
+    this.cache = feed.cache({ name: 'settings_policies' });
+  }
 
   /** The policy in force for an org (or, without `orgId`, the instance default) and where it comes from. */
   async resolve<K extends PolicyKind>(kind: K, instanceId: string, orgId?: string, reader?: EntityManager): Promise<ResolvedPolicy<PolicyBodies[K]>> {
+    if (reader) return this.load(kind, instanceId, orgId, reader);
+    const resolved = await this.cache.get(instanceId, `${kind}/${orgId ?? ''}`, () => this.load(kind, instanceId, orgId, this.tx.reader));
+    return resolved as ResolvedPolicy<PolicyBodies[K]>;
+  }
+
+  private async load<K extends PolicyKind>(kind: K, instanceId: string, orgId: string | undefined, reader: EntityManager): Promise<ResolvedPolicy<PolicyBodies[K]>> {
     const owners = orgId && orgId !== instanceId ? [orgId, instanceId] : [instanceId];
-    const row = await (reader ?? this.tx.reader)
+    const row = await reader
       .getRepository(SettingsPolicy)
       .createQueryBuilder('p')
       .select(['p.ownerType', 'p.owner', 'p.body', 'p.sequence', 'p.createdAt', 'p.changedAt'])
@@ -271,8 +287,8 @@ export class Policies {
       .orderBy('p.ownerType', 'DESC') // 'org' sorts after 'instance': the org's own row wins
       .limit(1)
       .getOne();
-    if (!row) return { settings: POLICY_DEFAULTS[kind], source: { ownerType: 'instance', owner: instanceId, sequence: 0n } };
-    return { settings: withDefaults(kind, row.body), source: sourceOf(row) };
+    if (!row) return Object.freeze({ settings: POLICY_DEFAULTS[kind], source: Object.freeze({ ownerType: 'instance' as const, owner: instanceId, sequence: 0n }) });
+    return Object.freeze({ settings: withDefaults(kind, row.body), source: Object.freeze(sourceOf(row)) });
   }
 
   async domainSettings(instanceId: string, orgId: string): Promise<DomainSettings> {

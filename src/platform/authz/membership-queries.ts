@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ChangeFeed } from '../cache/change-feed.js';
+import type { ReadCache } from '../cache/read-cache.js';
 import type { MembershipGrant, MembershipLevel } from './permissions.js';
 
 interface GrantRow {
@@ -13,14 +15,25 @@ interface GrantRow {
 
 @Injectable()
 export class MembershipQueries {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly cache: ReadCache<readonly MembershipGrant[]>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    feed: ChangeFeed,
+  ) {
+    this.cache = feed.cache({ name: 'memberships' });
+  }
 
   /**
-   * A user's memberships, read on every request so changes apply at once. Project grant
-   * memberships carry their grant's project and granted org (what they cover); one whose grant
-   * is gone is left out.
+   * A user's memberships, cached until a membership or project grant of the instance changes
+   * (see ChangeFeed). Project grant memberships carry their grant's project and granted org (what
+   * they cover); one whose grant is gone is left out.
    */
-  async grantsOf(instanceId: string, userId: string): Promise<MembershipGrant[]> {
+  grantsOf(instanceId: string, userId: string): Promise<readonly MembershipGrant[]> {
+    return this.cache.get(instanceId, userId, () => this.load(instanceId, userId));
+  }
+
+  private async load(instanceId: string, userId: string): Promise<readonly MembershipGrant[]> {
     const rows: GrantRow[] = await this.dataSource.query(
       `SELECT m.level, m.resource_id, m.resource_owner, m.roles, pg.project_id AS grant_project_id, pg.granted_org_id
          FROM memberships m
@@ -28,7 +41,7 @@ export class MembershipQueries {
         WHERE m.instance_id = $1 AND m.user_id = $2 AND (m.level <> 'project_grant' OR pg.id IS NOT NULL)`,
       [instanceId, userId],
     );
-    return rows.map((m) => ({
+    return Object.freeze(rows.map((m) => Object.freeze({
       level: m.level,
       resourceId: m.resource_id,
       resourceOwner: m.resource_owner,
@@ -36,6 +49,6 @@ export class MembershipQueries {
       ...(m.level === 'project_grant' && m.grant_project_id && m.granted_org_id
         ? { projectGrant: { projectId: m.grant_project_id, grantedOrgId: m.granted_org_id } }
         : {}),
-    }));
+    })));
   }
 }

@@ -14,13 +14,28 @@ import { DataSource, type EntityManager } from 'typeorm';
 @Injectable()
 export class Transactions {
   private readonly current = new AsyncLocalStorage<EntityManager>();
+  private readonly committed: (() => void)[] = [];
 
   constructor(private readonly dataSource: DataSource) {}
 
   /** With `outer`, joins that transaction (a larger unit of work, e.g. bootstrap) instead. */
-  run<T>(work: (tx: EntityManager) => Promise<T>, outer?: EntityManager): Promise<T> {
+  async run<T>(work: (tx: EntityManager) => Promise<T>, outer?: EntityManager): Promise<T> {
     if (outer) return work(outer);
-    return this.dataSource.transaction('READ COMMITTED', (tx) => this.current.run(tx, () => work(tx)));
+    // PostgreSQL's default isolation, READ COMMITTED, is what the units of work are written for;
+    // naming it would cost a SET TRANSACTION round trip on every write.
+    const result = await this.dataSource.transaction((tx) => this.current.run(tx, () => work(tx)));
+    for (const listener of this.committed) listener();
+    return result;
+  }
+
+  /** Called after each unit of work this process commits (the caches forget what it may have changed). */
+  onCommit(listener: () => void): void {
+    this.committed.push(listener);
+  }
+
+  /** Whether this runs inside a unit of work, whose reads may see its own uncommitted changes. */
+  get inUnitOfWork(): boolean {
+    return this.current.getStore() !== undefined;
   }
 
   /** The transaction of the unit of work this runs in, else the pool. */

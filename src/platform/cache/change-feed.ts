@@ -1,0 +1,101 @@
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Gauge, Counter } from 'prom-client';
+import { PgNotifications } from '../database/pg-notifications.js';
+import { Transactions } from '../database/transactions.js';
+import { Metrics } from '../observability/metrics.js';
+import { ReadCache, type Freshness, type ReadCacheOptions } from './read-cache.js';
+
+/**
+ * The channel the database triggers of migration 1765400000000-change-feed announce changes on:
+ * the payload is the changed row's instance id, or `*` (TRUNCATE).
+ */
+export const CHANGES_CHANNEL = 'portcullis_changes';
+
+/**
+ * Keeps the read caches of this process true to the database, for every process on it.
+ *
+ * - Another process's commit (or any SQL at all) on a table a cache reads fires a trigger that
+ *   NOTIFYs the changed instance; every process drops that instance's entries on hearing it,
+ *   typically within a millisecond of the commit.
+ * - A unit of work this process commits drops every entry at once, before its answer leaves, so
+ *   a caller always reads its own writes.
+ * - While the LISTEN connection is down nothing is cached or served from a cache, and everything
+ *   is dropped when it is back: a notification missed in between cannot leave a stale entry.
+ * - Reads inside a unit of work go to the database: they may see its own uncommitted changes.
+ */
+@Injectable()
+export class ChangeFeed implements Freshness, OnApplicationBootstrap {
+  private live = false;
+  private changes = 0;
+  private readonly caches: ReadCache<unknown>[] = [];
+
+  constructor(
+    private readonly notifications: PgNotifications,
+    private readonly transactions: Transactions,
+    private readonly metrics: Metrics,
+  ) {
+    transactions.onCommit(() => this.changed('*'));
+  }
+
+  get usable(): boolean {
+    return this.live && !this.transactions.inUnitOfWork;
+  }
+
+  get version(): number {
+    return this.changes;
+  }
+
+  /** A cache kept true by this feed; its hit and miss counts are exported as metrics. */
+  cache<V>(options: ReadCacheOptions<V>): ReadCache<V> {
+    const cache = new ReadCache<V>(this, options);
+    this.caches.push(cache as ReadCache<unknown>);
+    return cache;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.export();
+    await this.notifications.subscribe(CHANGES_CHANNEL, {
+      notified: (instanceId) => this.changed(instanceId || '*'),
+      up: () => {
+        this.changed('*');
+        this.live = true;
+      },
+      down: () => {
+        this.live = false;
+        this.changed('*');
+      },
+    });
+  }
+
+  private changed(instanceId: string): void {
+    this.changes++;
+    for (const cache of this.caches) cache.forget(instanceId === '*' ? undefined : instanceId);
+  }
+
+  private export(): void {
+    const caches = this.caches;
+    const registers = [this.metrics.registry];
+    new Counter({
+      name: 'portcullis_cache_lookups_total',
+      help: 'Read-cache lookups by cache and result (hit or miss)',
+      labelNames: ['cache', 'result'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const c of caches) {
+          this.inc({ cache: c.options.name, result: 'hit' }, c.stats.hits);
+          this.inc({ cache: c.options.name, result: 'miss' }, c.stats.misses);
+        }
+      },
+    });
+    new Gauge({
+      name: 'portcullis_cache_entries',
+      help: 'Entries held by each read cache',
+      labelNames: ['cache'] as const,
+      registers,
+      collect() {
+        for (const c of caches) this.set({ cache: c.options.name }, c.entries);
+      },
+    });
+  }
+}

@@ -1,0 +1,109 @@
+import { Code } from '@connectrpc/connect';
+import { InternalPermissionService } from '@zitadel/proto/zitadel/internal_permission/v2beta/internal_permission_service_pb.js';
+import { OrganizationService } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
+import { client, codeOf } from '../support/clients.js';
+import { machineWithRoles } from '../support/principals.js';
+import { eventually } from '../support/receivers.js';
+import { bootTestServer, type TestServer } from '../support/test-server.js';
+
+/**
+ * The read caches (PATs, memberships, settings, OIDC clients) against two processes on one
+ * database: what one process or plain SQL changes, the other stops serving from its cache.
+ */
+let a: TestServer;
+let b: TestServer;
+let orgId: string;
+
+beforeAll(async () => {
+  a = await bootTestServer();
+  b = await bootTestServer({}, a);
+  orgId = (await client(OrganizationService, 'grpc', a.baseUrl, a.adminPat).createOrganization({ name: `Cache ${Date.now()}` })).id;
+}, 60_000);
+afterAll(async () => {
+  await b?.close();
+  await a?.close();
+});
+
+const sql = (query: string, params: unknown[] = []) => a.database.dataSource.query(query, params);
+const org = (id: string) => ({ resource: { case: 'organizationId' as const, value: id } });
+
+/** `portcullis_cache_lookups_total` of one cache and result, as the process's /debug/metrics shows it. */
+async function lookups(server: TestServer, cache: string, result: 'hit' | 'miss'): Promise<number> {
+  const text = await (await fetch(`${server.baseUrl}/debug/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`portcullis_cache_lookups_total{cache="${cache}",result="${result}"}`));
+  return Number(line?.split(' ')[1] ?? 0);
+}
+
+/** A machine that may read the org (ORG_OWNER_VIEWER), and its PAT; the probe reads the org's metadata. */
+async function orgReader() {
+  const machine = await machineWithRoles(a, orgId, { level: 'org', resourceId: orgId, roles: ['ORG_OWNER_VIEWER'] });
+  const readOrg = (server: TestServer) =>
+    codeOf(client(OrganizationService, 'grpc', server.baseUrl, machine.pat).listOrganizationMetadata({ organizationId: orgId }));
+  return { ...machine, readOrg };
+}
+
+const deniedWithin = (probe: () => Promise<Code | 'ok'>, code: Code, what: string) =>
+  eventually(async () => ((await probe()) === code ? true : undefined), what, 3_000);
+
+describe('read caches across processes', () => {
+  it('serves repeated authentications from the cache', async () => {
+    const reader = await orgReader();
+    expect(await reader.readOrg(a)).toBe('ok');
+    const hits = await lookups(a, 'personal_access_tokens', 'hit');
+    expect(await reader.readOrg(a)).toBe('ok');
+    expect(await lookups(a, 'personal_access_tokens', 'hit')).toBeGreaterThan(hits);
+    expect(await lookups(a, 'memberships', 'hit')).toBeGreaterThan(0);
+  });
+
+  it('a membership removed on B is refused on A, whose cache held it', async () => {
+    const reader = await orgReader();
+    expect(await reader.readOrg(a)).toBe('ok');
+    expect(await reader.readOrg(a)).toBe('ok');
+    await client(InternalPermissionService, 'grpc', b.baseUrl, b.adminPat).deleteAdministrator({ userId: reader.userId, resource: org(orgId) });
+    await deniedWithin(() => reader.readOrg(a), Code.PermissionDenied, 'A to refuse the removed membership');
+  });
+
+  it('reads its own writes at once: a membership removed on A is refused by A on the next call', async () => {
+    const reader = await orgReader();
+    for (let i = 0; i < 3; i++) expect(await reader.readOrg(a)).toBe('ok');
+    await client(InternalPermissionService, 'grpc', a.baseUrl, a.adminPat).deleteAdministrator({ userId: reader.userId, resource: org(orgId) });
+    expect(await reader.readOrg(a)).toBe(Code.PermissionDenied);
+  });
+
+  it('a PAT expired or a user locked by plain SQL is refused by both processes', async () => {
+    const reader = await orgReader();
+    expect(await reader.readOrg(a)).toBe('ok');
+    expect(await reader.readOrg(b)).toBe('ok');
+    await sql(`UPDATE users SET state = 'locked' WHERE id = $1`, [reader.userId]);
+    await deniedWithin(() => reader.readOrg(a), Code.Unauthenticated, 'A to refuse the locked user');
+    await deniedWithin(() => reader.readOrg(b), Code.Unauthenticated, 'B to refuse the locked user');
+    await sql(`UPDATE users SET state = 'active' WHERE id = $1`, [reader.userId]);
+    await eventually(async () => ((await reader.readOrg(a)) === 'ok' ? true : undefined), 'A to accept the user again', 3_000);
+    await sql(`UPDATE personal_access_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [reader.userId]);
+    await deniedWithin(() => reader.readOrg(b), Code.Unauthenticated, 'B to refuse the expired PAT');
+  });
+
+  it('caches nothing while its LISTEN connection is down, and again once it is back', async () => {
+    const reader = await orgReader();
+    expect(await reader.readOrg(a)).toBe('ok');
+    await sql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'portcullis-listen' AND pid <> pg_backend_pid()`);
+    // Both processes lost their listener: a change made now reaches them by no notification,
+    // yet neither may answer from what it cached before.
+    await eventually(async () => {
+      await sql(`UPDATE users SET state = 'locked' WHERE id = $1`, [reader.userId]);
+      const [onA, onB] = await Promise.all([reader.readOrg(a), reader.readOrg(b)]);
+      await sql(`UPDATE users SET state = 'active' WHERE id = $1`, [reader.userId]);
+      return onA === Code.Unauthenticated && onB === Code.Unauthenticated ? true : undefined;
+    }, 'both processes to read through while not listening', 3_000);
+    // Reconnected (every second): the cache is used again.
+    await eventually(async () => {
+      const [{ n }] = await sql(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'portcullis-listen'`);
+      return n >= 2 ? true : undefined;
+    }, 'both listeners to reconnect', 5_000);
+    await eventually(async () => {
+      const hits = await lookups(a, 'personal_access_tokens', 'hit');
+      expect(await reader.readOrg(a)).toBe('ok');
+      return (await lookups(a, 'personal_access_tokens', 'hit')) > hits ? true : undefined;
+    }, 'A to serve from its cache again', 3_000);
+  });
+});
