@@ -28,8 +28,14 @@ export function inTransaction<T>(tx: EntityManager, work: () => Promise<T>): Pro
 /** Runs `work` in the ambient transaction if there is one, else in a new one. */
 function transaction<T>(dataSource: DataSource, work: (tx: EntityManager) => Promise<T>): Promise<T> {
   const tx = ambient.getStore();
-  return tx ? work(tx) : dataSource.transaction('READ COMMITTED', work);
+  return tx ? work(tx) : dataSource.transaction(work);
 }
+
+/**
+ * Models an opaque token value may belong to: introspection and revocation ask each of them for
+ * the same value at once, and one query answers all (see `tokenRows`).
+ */
+const TOKEN_MODELS = ['AccessToken', 'ClientCredentials', 'RefreshToken'];
 
 /** What revoking a grant ends: what was issued under it. */
 const GRANT_ARTIFACTS = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'ClientCredentials'];
@@ -86,6 +92,27 @@ export function postgresAdapter(
   instanceId: string,
   hooks: AdapterHooks = {},
 ): new (model: string) => Adapter {
+  /** Token look-ups in flight, by hashed id: the models' concurrent finds share one query. */
+  const inFlight = new Map<string, Promise<Map<string, PayloadRow>>>();
+  const tokenRows = (hashed: string): Promise<Map<string, PayloadRow>> => {
+    let rows = inFlight.get(hashed);
+    if (!rows) {
+      rows = dataSource
+        .query(
+          `SELECT model, id, payload FROM oidc_payloads
+            WHERE instance_id = $1 AND model = ANY($2) AND id = $3 AND (expires_at IS NULL OR expires_at > now())`,
+          [instanceId, TOKEN_MODELS, hashed],
+        )
+        .then((found: (PayloadRow & { model: string })[]) => new Map(found.map((r) => [r.model, r])));
+      inFlight.set(hashed, rows);
+      rows.then(
+        () => inFlight.delete(hashed),
+        () => inFlight.delete(hashed),
+      );
+    }
+    return rows;
+  };
+
   return class PostgresAdapter implements Adapter {
     constructor(private readonly model: string) {}
 
@@ -119,7 +146,7 @@ export function postgresAdapter(
       if (this.model === 'Client') return (await hooks.client?.(id)) as AdapterPayload | undefined;
       const key = await this.storageKey(id);
       if (!key) return undefined;
-      const found = await this.one('id = $3', key);
+      const found = TOKEN_MODELS.includes(this.model) ? (await tokenRows(key)).get(this.model) : await this.one('id = $3', key);
       if (!found) return undefined;
       const { format, ...payload } = found.payload as AdapterPayload & { format?: string };
       // oidc-provider refuses stored payloads of JWT tokens; the row is ours to vouch for.

@@ -81,6 +81,10 @@ describe('authorization code + PKCE through the session API and CreateCallback',
     expect(introspected).toMatchObject({ active: true, sub: world.user.id, client_id: world.web.clientId });
     expect(introspected.aud).toEqual(expect.arrayContaining([world.web.clientId, world.projectId]));
 
+    // Its own refresh token, which the client may introspect (one query answers every token model).
+    expect(await oidc.tokenIntrospection(config, refreshed.refresh_token!)).toMatchObject({ active: true, sub: world.user.id, client_id: world.web.clientId });
+    expect((await oidc.tokenIntrospection(config, tokens.refresh_token!)).active).toBe(false); // rotated away
+
     await oidc.tokenRevocation(config, refreshed.access_token);
     expect((await oidc.tokenIntrospection(api, refreshed.access_token)).active).toBe(false);
 
