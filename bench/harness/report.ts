@@ -85,29 +85,36 @@ function runTable(run: RunReport): string {
 /** What profiling the top scenarios found (`npm run bench -- --profile --only=…`); kept by hand. */
 const FINDINGS = `## Profile findings
 
-Profiled with \`npm run bench -- --quick --profile --only=get-user-by-id,create-session\` (\`node --cpu-prof\`
-on the server; idle time left out).
+Profiled with \`npm run bench -- --quick --profile --only=<scenario>\` (\`node --cpu-prof\` on the server; idle
+time left out). Statements per request counted by wrapping \`pg.Client.prototype.query\` in the server process.
 
-- **GetUserByID** makes 4 SQL round trips (PAT, memberships, the user with its org domains, the domain
-  policy for login names) where the baseline makes 1. TypeORM (~46 % inclusive) and pg (~39 %) dominate the
-  server's CPU, and the socket writes alone (\`writev\`, to PostgreSQL and to the client) are 23–30 % self time:
-  system calls are expensive on this VM. The gap to raw pg is set by those round trips, not by one hot function.
-- **Fixed**: the REST router tried every one of the ~800 templates in order, splitting and percent-decoding the
-  request path again for each (\`findRoute\`, \`splitRequestPath\`, \`decodeSegment\`: 6–8 % of the CPU of
-  GetUserByID). It now compares the first two literal segments first (\`findRoute\` 1.6 %).
-- **CreateSession** ran 19 statements; 4 of them took the same session's advisory lock once per event. The event
-  store now locks an aggregate once per call (16 statements). argon2id itself runs on libuv's thread pool;
-  on 2 vCPUs it competes with PostgreSQL, the load generator and the server's JavaScript.
+- **Round trips to PostgreSQL are the cost that matters on this VM.** Socket writes (\`writev\`) were 33–36 % of
+  the server's CPU for GetUserByID and client_credentials, almost all of it pg sending statements: on loopback
+  TCP the sender's system call does the receiving side's network work too.
+- **Fixed (read caches, \`src/platform/cache\`)**: PAT look-ups, memberships, settings and OIDC clients are cached
+  per instance and dropped on change: database triggers NOTIFY every process (changes by the server or by plain
+  SQL), a local commit drops them before its answer leaves, and nothing is cached while the LISTEN connection is
+  down. GetUserByID went from 4 statements to 1; a client_credentials token from 3 (app look-up, machine look-up,
+  insert) to 1. Quick runs before → after: GetUserByID 640 → 1,485 req/s, client_credentials 484–625 → 1,584,
+  introspection 452 → 1,224, userinfo → 1,924 (then 2,577 with the next fix).
+- **Fixed**: introspection asked for the token as an access token, client credentials and refresh token at once,
+  one query each, then for its grant: the three concurrent finds now share one query (4 statements → 2).
+- **Fixed**: units of work sent \`SET TRANSACTION ISOLATION LEVEL READ COMMITTED\` (PostgreSQL's default) before
+  each write: one round trip less per write.
+- **Fixed earlier**: the REST router tried every one of the ~800 templates in order (\`findRoute\` 6–8 % → 1.6 %);
+  the event store took the same aggregate's advisory lock once per event (CreateSession 19 → 16 statements).
+- **What is left** in GetUserByID is the HTTP and REST edge (transcoder, JSON, pipeline: ~30 % inclusive) and the
+  one query; in introspection, oidc-provider's own middleware and the grant look-up.
+- **CreateSession**: argon2id runs on libuv's thread pool; on 2 vCPUs it competes with PostgreSQL, the load
+  generator and the server's JavaScript.
 - **Idle RSS** (~180 MiB) is mostly code: importing the server costs ~135 MiB RSS (76 MiB heap) before any request:
   the @zitadel/proto descriptors of every contract service, NestJS, TypeORM, oidc-provider, samlify.
 - **GetUserByID over gRPC** is slower than over REST while the server's CPU stays below one core: not yet
-  explained. Suspects: h2c reaching nghttp2 through the sniffing \`ReplaySocket\` (a JavaScript stream between the
-  socket and the HTTP/2 session) and the single HTTP/2 connection of the client.
-- The machine is shared (other builds and browser tests ran beside the last full run, see the argon2 baseline
-  swinging between ~20 and ~64 verifications/s across runs): compare ratios within one run, not across runs.
-- Not done (bigger changes): PAT and memberships in one query, a multi-row event insert, dropping the explicit
-  \`SET TRANSACTION ISOLATION LEVEL READ COMMITTED\` (one more round trip per write; it is PostgreSQL's default),
-  loading the descriptors of unimplemented services lazily.
+  explained. Suspects: h2c reaching nghttp2 through the sniffing \`ReplaySocket\` and the client's single HTTP/2
+  connection.
+- The machine is shared: compare ratios within one run, not across runs.
+- Not done: the grant look-up of introspection folded into the token query, a multi-row event insert, loading the
+  descriptors of unimplemented services lazily.
 `;
 
 export function markdownReport(report: Report): string {
