@@ -1,7 +1,7 @@
 import type Provider from 'oidc-provider';
 import type { Client } from 'oidc-provider';
 import { factsOf } from './oidc-clients.js';
-import { OIDC_LIFETIMES } from './oidc-lifetimes.js';
+import { lifetimesOf } from './oidc-lifetimes.js';
 import { AUDIENCE_RESOURCE, audienceOf } from './zitadel-scopes.js';
 
 export interface IssuedAccessToken {
@@ -30,7 +30,7 @@ export async function issueAccessToken(
     scope: scope || 'openid',
     audience: audienceOf(client.clientId, facts?.projectId, scope, instanceId).join(' '),
     accessTokenFormat: facts?.accessTokenType ?? 'opaque',
-    accessTokenTTL: OIDC_LIFETIMES.accessTokenSeconds,
+    accessTokenTTL: lifetimesOf(provider).accessTokenSeconds,
   } as never);
   prepare?.(token);
   const value = await token.save();

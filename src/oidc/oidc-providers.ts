@@ -8,12 +8,12 @@ import { MasterKey, hashToken } from '../platform/crypto/master-key.js';
 import { EventStore } from '../platform/events/event-store.js';
 import { LOGGER } from '../platform/platform.module.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
-import { Policies } from '../settings/policies.js';
+import { Policies, type PolicySource } from '../settings/policies.js';
 import { SigningKeys } from '../webkeys/signing-keys.js';
 import { clientCredentialsGrant } from './machine-grants.js';
 import { OidcAccounts, STANDARD_CLAIMS, ZITADEL_CLAIMS } from './oidc-accounts.js';
 import { FACTS, GRANT_TOKEN_EXCHANGE, OidcClients, factsOf, type PresentedAuth } from './oidc-clients.js';
-import { OIDC_LIFETIMES, type OidcLifetimes } from './oidc-lifetimes.js';
+import { attachLifetimes, lifetimesFrom, type OidcLifetimes } from './oidc-lifetimes.js';
 import { postgresAdapter, sweepExpired } from './pg-adapter.js';
 import { TOKEN_EXCHANGE_PARAMS, actorOf, tokenExchangeGrant } from './token-exchange.js';
 import { AUDIENCE_RESOURCE, audienceOf } from './zitadel-scopes.js';
@@ -40,9 +40,15 @@ const ALGS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 interface CachedProvider {
   readonly provider: Provider;
-  readonly keysTag: string;
+  /** The signing keys and OIDC settings it was built with; another tag means rebuild. */
+  readonly tag: string;
   readonly signingAlg: string;
   checkedAt: number;
+}
+
+/** What a provider is built from: the signing keys and the OIDC settings' version. */
+function providerTag(keysTag: string, oidcSettings: PolicySource): string {
+  return `${keysTag} oidc:${oidcSettings.sequence}`;
 }
 
 /** The client auth a token request presents, read before the provider parses the request. */
@@ -58,9 +64,10 @@ function presentedAuth(ctx: KoaContextWithOIDC | undefined): PresentedAuth | und
 
 /**
  * One oidc-provider per instance and issuer (the issuer is the URL the instance is called at,
- * as in ZITADEL). A provider holds the instance's signing keys; when a web key is created,
- * activated or deleted anywhere, the next request (checked at most once a second) builds a new
- * provider with the new keys, so rotation needs no restart and is seen by every process.
+ * as in ZITADEL). A provider holds the instance's signing keys and token lifetimes (OIDC
+ * settings); when a web key is created, activated or deleted, or the settings change, anywhere,
+ * the next request (checked at most once a second) builds a new provider, so rotation and new
+ * lifetimes need no restart and are seen by every process.
  */
 @Injectable()
 export class OidcProviders implements OnModuleInit, OnModuleDestroy {
@@ -111,7 +118,8 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
       const entry = await cached.catch(() => undefined);
       if (entry && Date.now() - entry.checkedAt < KEYS_RECHECK_MS) return entry.provider;
       if (entry) {
-        if ((await this.keys.keysTag(instance.id)) === entry.keysTag) {
+        const [keysTag, oidc] = await Promise.all([this.keys.keysTag(instance.id), this.policies.resolve('oidc', instance.id)]);
+        if (providerTag(keysTag, oidc.source) === entry.tag) {
           entry.checkedAt = Date.now();
           return entry.provider;
         }
@@ -130,7 +138,10 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     const { keys, tag } = await this.keys.privateJwks(instance.id);
     if (!keys.length) throw new Error(`instance ${instance.id} has no web key to sign tokens with`);
     const signingAlg = keys[0].alg;
-    const provider = new Provider(issuer, this.configuration(instance, issuer, keys, signingAlg, OIDC_LIFETIMES));
+    const oidc = await this.policies.resolve('oidc', instance.id);
+    const lifetimes = lifetimesFrom(oidc.settings);
+    const provider = new Provider(issuer, this.configuration(instance, issuer, keys, signingAlg, lifetimes));
+    attachLifetimes(provider, lifetimes);
     provider.proxy = true;
     provider.on('server_error', (_ctx: unknown, err: Error) => this.log.error({ err, instanceId: instance.id }, 'OIDC request failed'));
     this.customize(provider);
@@ -140,7 +151,7 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
       tokenExchangeGrant(provider, { instanceId: instance.id, keys: this.keys, accounts: this.accounts, memberships: this.memberships, policies: this.policies }) as never,
       new Set(TOKEN_EXCHANGE_PARAMS) as never,
     );
-    return { provider, keysTag: tag, signingAlg, checkedAt: Date.now() };
+    return { provider, tag: providerTag(tag, oidc.source), signingAlg, checkedAt: Date.now() };
   }
 
   private configuration(instance: Instance, issuer: string, keys: Record<string, unknown>[], signingAlg: string, lifetimes: OidcLifetimes): Configuration {

@@ -104,6 +104,17 @@ export interface GeneralSettings {
   readonly defaultLanguage: string;
 }
 
+/**
+ * Token lifetimes of the instance's OpenID provider (ZITADEL's OIDC settings, v1 admin API);
+ * instance-wide only.
+ */
+export interface OidcSettings {
+  readonly accessTokenLifetimeMs: number;
+  readonly idTokenLifetimeMs: number;
+  readonly refreshTokenIdleExpirationMs: number;
+  readonly refreshTokenExpirationMs: number;
+}
+
 /** Every kind of policy, by the name it is stored under. */
 export interface PolicyBodies {
   login: LoginSettings;
@@ -119,6 +130,7 @@ export interface PolicyBodies {
   notification: NotificationSettings;
   security: SecuritySettings;
   general: GeneralSettings;
+  oidc: OidcSettings;
 }
 
 export type PolicyKind = keyof PolicyBodies;
@@ -213,6 +225,14 @@ export const SUPPORTED_LANGUAGES: readonly string[] = Object.freeze([
 ]);
 
 /** ZITADEL's built-in defaults, in force until the instance stores its own. */
+/** ZITADEL's defaults: access and ID tokens 12 h, refresh tokens 30 days idle and 90 days in all. */
+export const DEFAULT_OIDC_SETTINGS: OidcSettings = Object.freeze({
+  accessTokenLifetimeMs: 12 * HOUR,
+  idTokenLifetimeMs: 12 * HOUR,
+  refreshTokenIdleExpirationMs: 30 * 24 * HOUR,
+  refreshTokenExpirationMs: 90 * 24 * HOUR,
+});
+
 export const POLICY_DEFAULTS: { readonly [K in PolicyKind]: PolicyBodies[K] } = Object.freeze({
   login: DEFAULT_LOGIN_SETTINGS,
   password_complexity: DEFAULT_PASSWORD_COMPLEXITY,
@@ -225,6 +245,7 @@ export const POLICY_DEFAULTS: { readonly [K in PolicyKind]: PolicyBodies[K] } = 
   notification: DEFAULT_NOTIFICATION_SETTINGS,
   security: DEFAULT_SECURITY_SETTINGS,
   general: DEFAULT_GENERAL_SETTINGS,
+  oidc: DEFAULT_OIDC_SETTINGS,
 });
 
 /** Where a policy in force comes from, for details, `is_default` and `resource_owner_type`. */

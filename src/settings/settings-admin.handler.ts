@@ -18,6 +18,8 @@ import {
   notificationFromV1,
   notificationPolicyV1,
   objectDetailsV1,
+  oidcFromV1,
+  oidcSettingsV1,
   passwordAgePolicyV1,
   passwordComplexityPolicyV1,
   privacyFromV1,
@@ -28,7 +30,7 @@ import { SettingsService } from './settings.service.js';
 const READ = { permission: 'iam.policy.read' } as const;
 const WRITE = { permission: 'iam.policy.write' } as const;
 
-/** The instance default policies of ZITADEL's v1 admin API; the rest of AdminService is not built. */
+/** The instance default policies and OIDC settings of ZITADEL's v1 admin API; the rest of AdminService is not built. */
 export const ADMIN_POLICY_ACCESS: AccessTable<typeof AdminService> = {
   getLoginPolicy: READ,
   updateLoginPolicy: WRITE,
@@ -49,6 +51,9 @@ export const ADMIN_POLICY_ACCESS: AccessTable<typeof AdminService> = {
   addNotificationPolicy: WRITE,
   getNotificationPolicy: READ,
   updateNotificationPolicy: WRITE,
+  getOIDCSettings: { permission: 'iam.read' },
+  addOIDCSettings: { permission: 'iam.write' },
+  updateOIDCSettings: { permission: 'iam.write' },
 };
 
 /** ZITADEL answers an update that changes nothing with FAILED_PRECONDITION. */
@@ -131,6 +136,16 @@ export class SettingsAdminHandler implements OnModuleInit {
     },
     updateNotificationPolicy: async (req, ctx) => ({
       details: objectDetailsV1(await this.settings.setInstancePolicy(authenticatedCallerOf(ctx), 'notification', () => notificationFromV1(req), UPDATE)),
+    }),
+    getOIDCSettings: async (_req, ctx) => {
+      const { settings, source } = await this.settings.readInstancePolicy(authenticatedCallerOf(ctx), 'oidc');
+      return { settings: oidcSettingsV1(settings, source) };
+    },
+    addOIDCSettings: async (req, ctx) => ({
+      details: objectDetailsV1(await this.settings.setInstancePolicy(authenticatedCallerOf(ctx), 'oidc', () => oidcFromV1(req), { add: true })),
+    }),
+    updateOIDCSettings: async (req, ctx) => ({
+      details: objectDetailsV1(await this.settings.setInstancePolicy(authenticatedCallerOf(ctx), 'oidc', () => oidcFromV1(req), UPDATE)),
     }),
   };
 }

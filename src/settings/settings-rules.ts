@@ -1,6 +1,6 @@
 import type { FieldViolation } from '../platform/errors/domain-error.js';
 import type { PasswordComplexity } from '../users/password-policy.js';
-import type { LabelSettings, LegalSettings, LoginSettings, PolicyBodies, PolicyKind, SecuritySettings } from './policies.js';
+import type { LabelSettings, LegalSettings, LoginSettings, OidcSettings, PolicyBodies, PolicyKind, SecuritySettings } from './policies.js';
 
 /** Pure rules of the settings: what makes a policy valid. No I/O. */
 
@@ -54,6 +54,18 @@ function securityProblems(p: SecuritySettings): FieldViolation[] {
   );
 }
 
+const OIDC_LIFETIMES = [
+  ['accessTokenLifetimeMs', 'access_token_lifetime'],
+  ['idTokenLifetimeMs', 'id_token_lifetime'],
+  ['refreshTokenIdleExpirationMs', 'refresh_token_idle_expiration'],
+  ['refreshTokenExpirationMs', 'refresh_token_expiration'],
+] as const;
+
+/** Tokens live whole seconds (JWT `exp`), so each lifetime is at least one second. */
+function oidcProblems(p: OidcSettings): FieldViolation[] {
+  return OIDC_LIFETIMES.filter(([key]) => !(p[key] >= 1000)).map(([, field]) => ({ field, description: 'must be at least 1 second' }));
+}
+
 /** Every rule the policy breaks; empty when it may be stored. */
 export function policyProblems<K extends PolicyKind>(kind: K, body: PolicyBodies[K]): FieldViolation[] {
   switch (kind) {
@@ -68,6 +80,8 @@ export function policyProblems<K extends PolicyKind>(kind: K, body: PolicyBodies
       return legalProblems(body as LegalSettings);
     case 'security':
       return securityProblems(body as SecuritySettings);
+    case 'oidc':
+      return oidcProblems(body as OidcSettings);
     default:
       return [];
   }

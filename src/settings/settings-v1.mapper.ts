@@ -1,6 +1,7 @@
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { Duration } from '@bufbuild/protobuf/wkt';
 import type { ObjectDetailsSchema } from '@zitadel/proto/zitadel/object_pb.js';
+import type { OIDCSettingsSchema } from '@zitadel/proto/zitadel/settings_pb.js';
 import type {
   DomainPolicySchema,
   LabelPolicySchema,
@@ -23,6 +24,7 @@ import type {
   LoginSettings,
   MultiFactor,
   NotificationSettings,
+  OidcSettings,
   PasswordExpirySettings,
   PolicySource,
   SecondFactor,
@@ -294,6 +296,26 @@ export function privacyFromV1(req: {
     docsLink: req.docsLink.trim(),
     customLink: req.customLink.trim(),
     customLinkText: req.customLinkText,
+  };
+}
+
+export function oidcSettingsV1(s: OidcSettings, source: PolicySource): MessageInitShape<typeof OIDCSettingsSchema> {
+  return {
+    details: sourceDetailsV1(source),
+    accessTokenLifetime: durationOf(s.accessTokenLifetimeMs),
+    idTokenLifetime: durationOf(s.idTokenLifetimeMs),
+    refreshTokenIdleExpiration: durationOf(s.refreshTokenIdleExpirationMs),
+    refreshTokenExpiration: durationOf(s.refreshTokenExpirationMs),
+  };
+}
+
+/** Add and Update carry all four lifetimes; an absent one is zero, which the rules refuse. */
+export function oidcFromV1(req: { accessTokenLifetime?: Duration; idTokenLifetime?: Duration; refreshTokenIdleExpiration?: Duration; refreshTokenExpiration?: Duration }): OidcSettings {
+  return {
+    accessTokenLifetimeMs: msOf(req.accessTokenLifetime),
+    idTokenLifetimeMs: msOf(req.idTokenLifetime),
+    refreshTokenIdleExpirationMs: msOf(req.refreshTokenIdleExpiration),
+    refreshTokenExpirationMs: msOf(req.refreshTokenExpiration),
   };
 }
 

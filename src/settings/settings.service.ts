@@ -44,6 +44,7 @@ const EVENT_NAMES: { readonly [K in PolicyKind]: string } = {
   notification: 'policy.notification',
   security: 'security.policy',
   general: 'default.language',
+  oidc: 'oidc.settings',
 };
 
 /** How errors name each kind. */
@@ -59,7 +60,14 @@ const KIND_NAMES: { readonly [K in PolicyKind]: string } = {
   notification: 'notification',
   security: 'security',
   general: 'general',
+  oidc: 'OIDC',
 };
+
+/** What reading and changing an instance default takes: the policy permissions, but IAM's for OIDC (as ZITADEL's admin API). */
+const INSTANCE_PERMISSIONS: { readonly [K in PolicyKind]?: { readonly read: string; readonly write: string } } = {
+  oidc: { read: 'iam.read', write: 'iam.write' },
+};
+const POLICY_PERMISSIONS = { read: 'iam.policy.read', write: 'iam.policy.write' } as const;
 
 const TRANSLATION_KIND = 'hosted_login_translation:';
 
@@ -112,7 +120,7 @@ export class SettingsService {
 
   /** The instance default for instance administrators (admin v1): `iam.policy.read` on the instance. */
   async readInstancePolicy<K extends PolicyKind>(caller: Caller, kind: K): Promise<ResolvedPolicy<PolicyBodies[K]>> {
-    this.requireInstance(caller, 'iam.policy.read');
+    this.requireInstance(caller, (INSTANCE_PERMISSIONS[kind] ?? POLICY_PERMISSIONS).read);
     return this.policies.resolve(kind, caller.instance.id);
   }
 
@@ -166,7 +174,7 @@ export class SettingsService {
     change: (current: PolicyBodies[K]) => PolicyBodies[K],
     options: { add?: boolean; refuseUnchanged?: boolean } = {},
   ): Promise<ChangeDetails> {
-    this.requireInstance(caller, 'iam.policy.write');
+    this.requireInstance(caller, (INSTANCE_PERMISSIONS[kind] ?? POLICY_PERMISSIONS).write);
     const owner: Owner = { type: 'instance', id: caller.instance.id };
     return this.tx.run(async (tx) => {
       const stored = await this.own(tx, caller, kind, owner);

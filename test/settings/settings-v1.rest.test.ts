@@ -59,6 +59,9 @@ const ADMIN_CALLS: [string, string, unknown?][] = [
   ['POST', '/admin/v1/policies/notification', { passwordChange: false }],
   ['GET', '/admin/v1/policies/notification'],
   ['PUT', '/admin/v1/policies/notification', { passwordChange: true }],
+  ['GET', '/admin/v1/settings/oidc'],
+  ['POST', '/admin/v1/settings/oidc', { accessTokenLifetime: '3600s', idTokenLifetime: '3600s', refreshTokenIdleExpiration: '86400s', refreshTokenExpiration: '172800s' }],
+  ['PUT', '/admin/v1/settings/oidc', { accessTokenLifetime: '7200s', idTokenLifetime: '3600s', refreshTokenIdleExpiration: '86400s', refreshTokenExpiration: '172800s' }],
 ];
 
 const MANAGEMENT_CALLS: [string, string, unknown?][] = [
