@@ -22,6 +22,7 @@ import { healthBinding } from './platform/rpc/health.js';
 import { OnePortServer } from './platform/rpc/one-port-server.js';
 import { createPipeline } from './platform/rpc/pipeline.js';
 import { reflectionBindings } from './platform/rpc/reflection.js';
+import { registerBetaBridges } from './platform/rpc/beta-bridge.js';
 import { RpcRegistry } from './platform/rpc/registry.js';
 import { createRestHandler, type RestService } from './platform/rpc/rest/transcoder.js';
 import { buildOpenApi, openApiHtml } from './platform/rpc/rest/openapi.js';
@@ -89,6 +90,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       AppModule.create({ config, log, dataSource: database.dataSource, ids, masterKey }),
       { logger: ['error', 'warn'], abortOnError: false },
     );
+    const unbridged = registerBetaBridges(app.get(RpcRegistry));
+    log.debug({ unbridged }, 'v2beta methods served by their v2 handlers, except these');
     registerServerServices(app);
     await app.get(FirstInstanceSetup).run();
 
