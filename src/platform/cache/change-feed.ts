@@ -12,13 +12,30 @@ import { ReadCache, type Freshness, type ReadCacheOptions } from './read-cache.j
 export const CHANGES_CHANNEL = 'portcullis_changes';
 
 /**
+ * Events whose units of work change nothing a cache holds: sessions, OIDC and SAML flow state,
+ * and new human users (no cached PAT, membership or client can name a user that did not exist).
+ * Any other event makes the commit drop the caches.
+ */
+const UNCACHED_AGGREGATES = new Set(['session', 'oidc_auth_request', 'oidc_device_authorization', 'oidc_token', 'saml_request']);
+const UNCACHED_EVENTS = new Set(['user/user.human.added']);
+
+/** Whether a committed unit of work with these events (`aggregate type/event type`) may have changed cached data. */
+export function changesCachedData(events: Iterable<string>): boolean {
+  for (const event of events) {
+    if (!UNCACHED_AGGREGATES.has(event.slice(0, event.indexOf('/'))) && !UNCACHED_EVENTS.has(event)) return true;
+  }
+  return false;
+}
+
+/**
  * Keeps the read caches of this process true to the database, for every process on it.
  *
  * - Another process's commit (or any SQL at all) on a table a cache reads fires a trigger that
  *   NOTIFYs the changed instance; every process drops that instance's entries on hearing it,
  *   typically within a millisecond of the commit.
  * - A unit of work this process commits drops every entry at once, before its answer leaves, so
- *   a caller always reads its own writes.
+ *   a caller always reads its own writes (unless its events cannot touch cached data, see
+ *   `changesCachedData`; the triggers still announce whatever it changed).
  * - While the LISTEN connection is down nothing is cached or served from a cache, and everything
  *   is dropped when it is back: a notification missed in between cannot leave a stale entry.
  * - Reads inside a unit of work go to the database: they may see its own uncommitted changes.
@@ -34,7 +51,9 @@ export class ChangeFeed implements Freshness, OnApplicationBootstrap {
     private readonly transactions: Transactions,
     private readonly metrics: Metrics,
   ) {
-    transactions.onCommit(() => this.changed('*'));
+    transactions.onCommit((events) => {
+      if (changesCachedData(events)) this.changed('*');
+    });
   }
 
   get usable(): boolean {

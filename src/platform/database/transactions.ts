@@ -11,26 +11,38 @@ import { DataSource, type EntityManager } from 'typeorm';
  * connection held by a transaction waiting for a second one, none is ever given back (seen with
  * 20+ concurrent AddHumanUser calls, which read the domain settings mid-transaction).
  */
+/** An open unit of work: its transaction, and the events it wrote (`aggregate type/event type`). */
+interface UnitOfWork {
+  readonly tx: EntityManager;
+  readonly events: Set<string>;
+}
+
 @Injectable()
 export class Transactions {
-  private readonly current = new AsyncLocalStorage<EntityManager>();
-  private readonly committed: (() => void)[] = [];
+  private readonly current = new AsyncLocalStorage<UnitOfWork>();
+  private readonly committed: ((events: ReadonlySet<string>) => void)[] = [];
 
   constructor(private readonly dataSource: DataSource) {}
 
   /** With `outer`, joins that transaction (a larger unit of work, e.g. bootstrap) instead. */
   async run<T>(work: (tx: EntityManager) => Promise<T>, outer?: EntityManager): Promise<T> {
     if (outer) return work(outer);
+    const events = new Set<string>();
     // PostgreSQL's default isolation, READ COMMITTED, is what the units of work are written for;
     // naming it would cost a SET TRANSACTION round trip on every write.
-    const result = await this.dataSource.transaction((tx) => this.current.run(tx, () => work(tx)));
-    for (const listener of this.committed) listener();
+    const result = await this.dataSource.transaction((tx) => this.current.run({ tx, events }, () => work(tx)));
+    for (const listener of this.committed) listener(events);
     return result;
   }
 
-  /** Called after each unit of work this process commits (the caches forget what it may have changed). */
-  onCommit(listener: () => void): void {
+  /** Called with the events of each unit of work this process commits (the caches forget what they changed). */
+  onCommit(listener: (events: ReadonlySet<string>) => void): void {
     this.committed.push(listener);
+  }
+
+  /** Notes an event the current unit of work writes (the event store calls this). */
+  noteEvent(aggregateType: string, eventType: string): void {
+    this.current.getStore()?.events.add(`${aggregateType}/${eventType}`);
   }
 
   /** Whether this runs inside a unit of work, whose reads may see its own uncommitted changes. */
@@ -40,6 +52,6 @@ export class Transactions {
 
   /** The transaction of the unit of work this runs in, else the pool. */
   get reader(): EntityManager {
-    return this.current.getStore() ?? this.dataSource.manager;
+    return this.current.getStore()?.tx ?? this.dataSource.manager;
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { Transactions } from '../database/transactions.js';
 
 export interface EventInput {
   readonly aggregateType: string;
@@ -28,6 +29,8 @@ export const SYSTEM_CREATOR = 'SYSTEM';
  */
 @Injectable()
 export class EventStore {
+  constructor(private readonly transactions: Transactions) {}
+
   async push(
     tx: EntityManager,
     instanceId: string,
@@ -40,6 +43,7 @@ export class EventStore {
     // (a session change writes four events; each lock was a round trip, see docs/benchmarks.md).
     const locked = new Set<string>();
     for (const event of events) {
+      this.transactions.noteEvent(event.aggregateType, event.type);
       const aggregate = `${instanceId}/${event.aggregateType}/${event.aggregateId}`;
       if (!locked.has(aggregate)) {
         await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [aggregate]);

@@ -30,10 +30,14 @@ export class ChangeFeed1765400000000 implements MigrationInterface {
         RETURN NULL;
       END $$`);
     for (const table of CACHED_TABLES) await this.announce(q, table, 'INSERT OR UPDATE OR DELETE');
-    await this.announce(q, 'users', `INSERT OR DELETE OR UPDATE OF ${CACHED_USER_COLUMNS}`);
+    // A new human user is in no cache (no PAT, membership or client can name it yet); a new
+    // machine user can make a username its client id shares ambiguous.
+    await this.announce(q, 'users', `DELETE OR UPDATE OF ${CACHED_USER_COLUMNS}`);
+    await q.query(`CREATE TRIGGER announce_machine_insert AFTER INSERT ON users FOR EACH ROW WHEN (NEW.type = 'machine') EXECUTE FUNCTION portcullis_announce_change()`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TRIGGER IF EXISTS announce_machine_insert ON users`);
     for (const table of [...CACHED_TABLES, 'users']) {
       await q.query(`DROP TRIGGER IF EXISTS announce_change ON ${table}`);
       await q.query(`DROP TRIGGER IF EXISTS announce_truncate ON ${table}`);
