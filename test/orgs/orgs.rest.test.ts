@@ -30,7 +30,7 @@ describe('organizations over REST (ZITADEL paths and JSON)', () => {
         ],
       },
     });
-    expect(added.status).toBe(200);
+    expect(added.status).toBe(201); // ZITADEL's gateway answers AddOrganization with 201 Created
     expect(added.body.organizationId).toMatch(/^\d{18}$/);
     expect(added.body.details.sequence).toMatch(/^\d+$/); // 64-bit ints as strings
     expect(added.body.details.resourceOwner).toBe(added.body.organizationId);

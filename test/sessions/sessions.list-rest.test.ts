@@ -82,7 +82,7 @@ describe('every REST path of SessionService', () => {
         lifetime: '600s',
       },
     });
-    expect(created.status).toBe(200);
+    expect(created.status).toBe(201); // as ZITADEL: the descriptor's http_response.success_code
     expect(created.body).toMatchObject({ sessionId: expect.stringMatching(/^\d{18}$/), sessionToken: expect.any(String) });
     expect(typeof created.body.details.sequence).toBe('string');
     const { sessionId, sessionToken } = created.body;

@@ -1,6 +1,7 @@
 import { getOption, hasOption, type DescMessage, type DescMethod, type DescMethodUnary, type DescService } from '@bufbuild/protobuf';
 import { http } from '@zitadel/proto/google/api/annotations_pb.js';
 import type { HttpRule } from '@zitadel/proto/google/api/http_pb.js';
+import { options as zitadelOptions } from '@zitadel/proto/zitadel/protoc_gen_zitadel/v2/options_pb.js';
 import { resolveFieldPath } from './request-fields.js';
 import { compareSpecificity, parsePathTemplate, type PathTemplate } from './path-template.js';
 
@@ -51,6 +52,8 @@ export interface RestRoute {
   readonly body: string;
   readonly responseBody: string;
   readonly origin: 'annotation' | 'extra';
+  /** The HTTP status of a success: 200, or what ZITADEL's descriptor asks for (201 for some creates). */
+  readonly successStatus: number;
 }
 
 export class RestBindingError extends Error {}
@@ -101,7 +104,12 @@ function toRoute(method: DescMethod, rule: HttpRuleLike, origin: RestRoute['orig
   const responseBody = rule.responseBody ?? '';
   if (body && body !== '*') requireTopLevelField(method.input, body, 'body', where);
   if (responseBody) requireTopLevelField(method.output, responseBody, 'response_body', where);
-  return { httpMethod: rule.verb.toUpperCase(), template, method, body, responseBody, origin };
+  return { httpMethod: rule.verb.toUpperCase(), template, method, body, responseBody, origin, successStatus: successStatusOf(method) };
+}
+
+/** ZITADEL's `protoc_gen_zitadel.v2.options` http_response.success_code (CreateSession: 201), else 200. */
+function successStatusOf(method: DescMethod): number {
+  return (hasOption(method, zitadelOptions) && getOption(method, zitadelOptions).httpResponse?.successCode) || 200;
 }
 
 /**

@@ -61,7 +61,7 @@ function renderOperation(verb, path, op) {
   body.append(el('h4', {}, 'Parameters'), table(['name', 'in', 'type', 'description'],
     (op.parameters ?? []).map((p) => [el('code', {}, p.name), p.in, typeOf(p.schema), p.description ?? p.schema?.description ?? ''])));
   if (op.requestBody) body.append(el('h4', {}, 'Request body'), el('p', {}, typeOf(jsonContent(op.requestBody))));
-  body.append(el('h4', {}, 'Response'), el('p', {}, typeOf(jsonContent(op.responses && op.responses['200']))));
+  body.append(el('h4', {}, 'Response'), el('p', {}, typeOf(jsonContent(op.responses && (op.responses['200'] ?? op.responses['201'])))));
   const summary = el('summary', {}, el('span', { class: 'verb ' + verb }, verb), el('span', { class: 'path' }, path),
     el('span', { class: 'muted' }, op.summary ?? ''));
   const node = el('details', { class: op.deprecated ? 'deprecated' : '' }, summary, body);

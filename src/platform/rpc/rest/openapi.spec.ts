@@ -63,6 +63,8 @@ describe('buildOpenApi', () => {
     expect(op.requestBody).toBeUndefined();
     expect(op.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/zitadel.user.v2.GetUserByIDResponse' });
     expect(op.responses.default.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/RestError' });
+    // ZITADEL's descriptors ask for 201 on some creates (http_response.success_code).
+    expect(Object.keys(doc.paths['/v2/sessions'].post.responses)).toEqual(['201', 'default']);
     const create = doc.paths['/v2beta/organizations'].post;
     expect(create.requestBody.content['application/json'].schema).toEqual({
       $ref: '#/components/schemas/zitadel.org.v2beta.CreateOrganizationRequest',

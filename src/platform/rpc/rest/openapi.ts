@@ -112,7 +112,7 @@ function operation(route: RestRoute, operationId: string, components: Components
     parameters: [...pathParameters(route, components), ...query],
     ...(body ? { requestBody: body } : {}),
     responses: {
-      '200': { description: 'OK', content: { 'application/json': { schema: responseSchema(route, components) } } },
+      [String(route.successStatus)]: { description: route.successStatus === 201 ? 'Created' : 'OK', content: { 'application/json': { schema: responseSchema(route, components) } } },
       default: { description: 'Error', content: { 'application/json': { schema: schemaRef(ERROR_SCHEMA) } } },
     },
     'x-grpc-method': `/${method.parent.typeName}/${method.name}`,

@@ -151,7 +151,7 @@ async function serve(match: RouteMatch, req: HttpRequest, res: HttpResponse, inv
     protocolName: 'rest',
     peer: peerAddress(req),
   });
-  sendJson(res, 200, responseJson(route, reply, registry), Object.fromEntries(header));
+  sendJson(res, route.successStatus, responseJson(route, reply, registry), Object.fromEntries(header));
 }
 
 function sendError(res: HttpResponse, err: unknown): void {
