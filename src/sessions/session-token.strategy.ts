@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { TokenStrategy, TokenSubject } from '../platform/auth/authenticator.js';
 import { hashToken } from '../platform/crypto/master-key.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
+import { authenticationMethods } from './login-handoff.js';
 import { sessionTokenNotAccepted } from './sessions.errors.js';
 
 interface TokenRow {
@@ -10,7 +11,10 @@ interface TokenRow {
   user_id: string;
   resource_owner: string;
   expired: boolean;
-  authenticated: boolean;
+  password_checked_at: Date | null;
+  intent_checked_at: Date | null;
+  webauthn_checked_at: Date | null;
+  webauthn_user_verified: boolean;
   user_state: string;
   org_state: string | null;
 }
@@ -30,8 +34,7 @@ export class SessionTokenStrategy implements TokenStrategy {
   async authenticate(token: string, instance: Instance): Promise<TokenSubject | undefined> {
     const rows: TokenRow[] = await this.dataSource.query(
       `SELECT s.id, s.user_id, u.resource_owner, COALESCE(s.expires_at <= now(), false) AS expired,
-              (s.password_checked_at IS NOT NULL OR s.intent_checked_at IS NOT NULL
-                OR (s.webauthn_checked_at IS NOT NULL AND s.webauthn_user_verified)) AS authenticated,
+              s.password_checked_at, s.intent_checked_at, s.webauthn_checked_at, s.webauthn_user_verified,
               u.state AS user_state, o.state AS org_state
          FROM sessions s
          JOIN users u ON u.instance_id = s.instance_id AND u.id = s.user_id
@@ -42,7 +45,13 @@ export class SessionTokenStrategy implements TokenStrategy {
     const row = rows[0];
     if (!row) return undefined;
     if (row.expired) throw sessionTokenNotAccepted('the session has expired');
-    if (!row.authenticated) throw sessionTokenNotAccepted('the session has not verified a password, passkey or identity provider yet');
+    const { firstFactor } = authenticationMethods({
+      password: row.password_checked_at,
+      intent: row.intent_checked_at,
+      webAuthn: row.webauthn_checked_at,
+      webAuthnUserVerified: row.webauthn_user_verified,
+    });
+    if (!firstFactor) throw sessionTokenNotAccepted('the session has not verified a password, passkey or identity provider yet');
     if (row.user_state !== 'active' || row.org_state === 'inactive') {
       throw sessionTokenNotAccepted('the session belongs to a user or organization that is not active');
     }
