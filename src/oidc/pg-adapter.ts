@@ -37,6 +37,12 @@ function transaction<T>(dataSource: DataSource, work: (tx: EntityManager) => Pro
  */
 const TOKEN_MODELS = ['AccessToken', 'ClientCredentials', 'RefreshToken'];
 
+/** `hashToken` in SQL: base64url of the SHA-256 of the text. */
+const SQL_HASH = (column: string) => `rtrim(translate(encode(sha256(convert_to(${column}, 'UTF8')), 'base64'), '+/', '-_'), '=')`;
+
+/** How long a grant read with its token waits for the grant look-up that follows (same request). */
+const GRANT_HANDOVER_MS = 1_000;
+
 /** What revoking a grant ends: what was issued under it. */
 const GRANT_ARTIFACTS = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'ClientCredentials'];
 
@@ -94,16 +100,29 @@ export function postgresAdapter(
 ): new (model: string) => Adapter {
   /** Token look-ups in flight, by hashed id: the models' concurrent finds share one query. */
   const inFlight = new Map<string, Promise<Map<string, PayloadRow>>>();
+  /**
+   * The grant read with a token, for the grant look-up that follows it in the same request
+   * (introspection, userinfo): taken once, and only within GRANT_HANDOVER_MS. Revoking a grant
+   * deletes its tokens in the same transaction, so a token found fresh vouches for its grant.
+   */
+  const handedOver = new Map<string, { row: PayloadRow; at: number }>();
   const tokenRows = (hashed: string): Promise<Map<string, PayloadRow>> => {
     let rows = inFlight.get(hashed);
     if (!rows) {
       rows = dataSource
         .query(
-          `SELECT model, id, payload FROM oidc_payloads
-            WHERE instance_id = $1 AND model = ANY($2) AND id = $3 AND (expires_at IS NULL OR expires_at > now())`,
+          `SELECT t.model, t.id, t.payload, g.id AS grant_row_id, g.payload AS grant_payload
+             FROM oidc_payloads t
+             LEFT JOIN oidc_payloads g ON g.instance_id = t.instance_id AND g.model = 'Grant' AND g.id = ${SQL_HASH('t.grant_id')}
+            WHERE t.instance_id = $1 AND t.model = ANY($2) AND t.id = $3 AND (t.expires_at IS NULL OR t.expires_at > now())`,
           [instanceId, TOKEN_MODELS, hashed],
         )
-        .then((found: (PayloadRow & { model: string })[]) => new Map(found.map((r) => [r.model, r])));
+        .then((found: (PayloadRow & { model: string; grant_row_id: string | null; grant_payload: AdapterPayload | null })[]) => {
+          for (const r of found) {
+            if (r.grant_row_id) handOver(r.grant_row_id, { id: r.grant_row_id, payload: r.grant_payload! });
+          }
+          return new Map(found.map((r) => [r.model, { id: r.id, payload: r.payload }]));
+        });
       inFlight.set(hashed, rows);
       rows.then(
         () => inFlight.delete(hashed),
@@ -111,6 +130,16 @@ export function postgresAdapter(
       );
     }
     return rows;
+  };
+  const handOver = (hashed: string, row: PayloadRow): void => {
+    // Grants nobody asked for (revocation reads tokens too) go once they are stale.
+    if (handedOver.size >= 1_000) for (const [key, old] of handedOver) if (Date.now() - old.at > GRANT_HANDOVER_MS) handedOver.delete(key);
+    handedOver.set(hashed, { row, at: Date.now() });
+  };
+  const takeGrant = (hashed: string): PayloadRow | undefined => {
+    const entry = handedOver.get(hashed);
+    handedOver.delete(hashed);
+    return entry && Date.now() - entry.at <= GRANT_HANDOVER_MS ? entry.row : undefined;
   };
 
   return class PostgresAdapter implements Adapter {
@@ -146,7 +175,9 @@ export function postgresAdapter(
       if (this.model === 'Client') return (await hooks.client?.(id)) as AdapterPayload | undefined;
       const key = await this.storageKey(id);
       if (!key) return undefined;
-      const found = TOKEN_MODELS.includes(this.model) ? (await tokenRows(key)).get(this.model) : await this.one('id = $3', key);
+      const found = TOKEN_MODELS.includes(this.model)
+        ? (await tokenRows(key)).get(this.model)
+        : ((this.model === 'Grant' && takeGrant(key)) || (await this.one('id = $3', key)));
       if (!found) return undefined;
       const { format, ...payload } = found.payload as AdapterPayload & { format?: string };
       // oidc-provider refuses stored payloads of JWT tokens; the row is ours to vouch for.
