@@ -20,6 +20,8 @@ export interface LoginUser {
   readonly webAuthn: readonly ('passkey' | 'u2f')[];
   readonly email: string;
   readonly emailVerified: boolean;
+  /** When the user last skipped the optional MFA set-up (HumanMFAInitSkipped), if ever. */
+  readonly mfaInitSkippedAt: Date | null;
 }
 
 const SETTING_OF: Record<PageFactor, SecondFactor> = { totp: 'otp', otpEmail: 'otpEmail', otpSms: 'otpSms' };
@@ -40,7 +42,7 @@ export class LoginUsers {
               EXISTS (SELECT 1 FROM user_totp t WHERE t.instance_id = u.instance_id AND t.user_id = u.id AND t.state = 'ready') AS totp,
               ARRAY(SELECT c.channel FROM user_otp_channels c WHERE c.instance_id = u.instance_id AND c.user_id = u.id) AS otp_channels,
               ARRAY(SELECT DISTINCT w.kind FROM user_webauthn_credentials w WHERE w.instance_id = u.instance_id AND w.user_id = u.id AND w.state = 'ready') AS webauthn,
-              COALESCE(u.email, '') AS email, u.email_verified
+              COALESCE(u.email, '') AS email, u.email_verified, u.mfa_init_skipped_at
          FROM users u LEFT JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner
         WHERE u.instance_id = $1 AND u.id = $2`,
       [instanceId, userId],
@@ -62,6 +64,7 @@ export class LoginUsers {
       webAuthn: row.webauthn ?? [],
       email: row.email,
       emailVerified: !!row.email_verified,
+      mfaInitSkippedAt: row.mfa_init_skipped_at ?? null,
     };
   }
 

@@ -31,6 +31,8 @@ import { LOGIN_SCRIPT } from './login-script.js';
 import { qrSvg } from './login-qr.js';
 import { assetOrigins, themeCss } from './login-theme.js';
 import { allowedFactors, type PageFactor } from './login-users.js';
+import { mfaForced } from '../settings/settings-rules.js';
+import { setupChoices } from './login-mfa-prompt.js';
 import { LoginProblem, LoginService, type Next, type SamlRequestOnPage, type SessionWithUser } from './login.service.js';
 import { passwordProblems } from '../users/password-policy.js';
 import type { LoginSettings } from '../settings/policies.js';
@@ -234,6 +236,8 @@ export class LoginRoutes implements OnModuleInit {
         return post ? this.submitPasskey(r) : this.showPasskey(r);
       case '/mfa/setup':
         return post ? this.notFound(r) : this.showMfaSetup(r);
+      case '/mfa/skip':
+        return post ? this.submitMfaSkip(r) : this.notFound(r);
       case '/mfa/setup/totp':
         return post ? this.submitTotpSetup(r) : this.showTotpSetup(r);
       case '/mfa/setup/passkey':
@@ -777,27 +781,29 @@ export class LoginRoutes implements OnModuleInit {
     }
   }
 
-  // ---- second factor set-up when the login settings force MFA ----
+  // ---- second factor set-up: forced by the login settings, or offered with Skip ----
 
-  private setupChoices(settings: LoginSettings): views.SetupChoice[] {
-    const choices: views.SetupChoice[] = [];
-    if (settings.secondFactors.includes('otp')) choices.push('totp');
-    if (settings.passkeysType === 'allowed' || settings.secondFactors.includes('u2f')) choices.push('passkey');
-    return choices;
-  }
-
-  /** The set-up pages serve a signed-in user without any second factor (the forced-MFA case only). */
+  /** The set-up pages serve a signed-in user without any second factor (forced MFA or the optional prompt). */
   private async settingUp(r: PageRequest, choice?: views.SetupChoice) {
     const found = await this.signedIn(r);
     if (found.user.hasAnySecondFactor) throw new LoginProblem('error.session');
-    const choices = this.setupChoices(found.settings);
+    const choices = setupChoices(found.settings);
     if (!choices.length || (choice && !choices.includes(choice))) throw new LoginProblem('error.mfaSetup');
     return { ...found, choices };
   }
 
   private async showMfaSetup(r: PageRequest): Promise<void> {
-    const { view, user, session, choices } = await this.settingUp(r);
-    return this.page(r, 200, views.mfaSetupPage(await this.context(r), { user: this.shown(view.user!, user), session: session.id, choices }));
+    const { view, user, session, choices, settings } = await this.settingUp(r);
+    const skippable = !mfaForced(settings);
+    return this.page(r, 200, views.mfaSetupPage(await this.context(r), { user: this.shown(view.user!, user), session: session.id, choices, skippable }));
+  }
+
+  /** Skip: recorded through the user service (as HumanMFAInitSkipped), then on as a completed sign-in goes. */
+  private async submitMfaSkip(r: PageRequest): Promise<void> {
+    const { user, session, settings } = await this.settingUp(r);
+    // A Skip form from before the settings forced MFA records nothing: advance sends the user back to the set-up.
+    if (!mfaForced(settings)) await this.login.skipMfaSetup(r.caller, user.id);
+    return this.go(r, await this.login.advance(r.caller, r.flow, session, true));
   }
 
   /**

@@ -14,6 +14,8 @@ import { WebAuthnService } from '../users/mfa/webauthn.service.js';
 import { UsersService } from '../users/users.service.js';
 import type { BrowserSession } from './login-browser.js';
 import { LoginUsers, allowedFactors, type LoginUser, type PageFactor } from './login-users.js';
+import { mfaForced } from '../settings/settings-rules.js';
+import { offerMfaSetup } from './login-mfa-prompt.js';
 import { pageUrl, type Flow } from './login.views.js';
 
 /**
@@ -161,7 +163,8 @@ export class LoginService {
   /**
    * What the session still needs, in the login settings' order: a first factor (fresh within the
    * password check lifetime), the initial password change, a second factor the user has and the
-   * settings allow (fresh within its lifetime); then the flow is finished. `send` issues an OTP
+   * settings allow (fresh within its lifetime), or else setting one up when the settings force MFA
+   * or offer the optional prompt; then the flow is finished. `send` issues an OTP
    * email/SMS challenge on the way (only from a POST: a GET never sends anything).
    */
   async advance(caller: Caller, flow: Flow, session: BrowserSession, send: boolean): Promise<{ next: Next; session: BrowserSession }> {
@@ -178,7 +181,7 @@ export class LoginService {
       if (factors.length > 1) return { next: { page: pageUrl('mfa', flow, { session: session.id }) }, session };
       if (factors.length === 1) return this.toFactor(caller, flow, session, factors[0], send);
       if (user.webAuthn.length && settings.secondFactors.includes('u2f')) return { next: { page: pageUrl('passkey', flow, { session: session.id }) }, session };
-      if (settings.forceMfa || settings.forceMfaLocalOnly) return { next: { page: pageUrl('mfa/setup', flow, { session: session.id }) }, session };
+      if (mfaForced(settings) || offerMfaSetup(settings, user, new Date())) return { next: { page: pageUrl('mfa/setup', flow, { session: session.id }) }, session };
     }
     return this.finish(caller, flow, session, factors, send);
   }
@@ -302,6 +305,11 @@ export class LoginService {
 
   async verifyTotp(caller: Caller, userId: string, code: string): Promise<void> {
     await this.mfa.verifyTotpRegistration(caller, userId, code);
+  }
+
+  /** The user skips the optional set-up: recorded as UserService.HumanMFAInitSkipped records it (audit event included). */
+  async skipMfaSetup(caller: Caller, userId: string): Promise<void> {
+    await this.mfa.skipMfaInit(caller, userId);
   }
 
   async registerPasskey(caller: Caller, userId: string, domain: string): Promise<{ id: string; options: JsonObject }> {

@@ -1,8 +1,8 @@
 import { CsrfTokens, decodeBrowserState, encodeBrowserState, newBrowserState, serializeCookie, withSession, MAX_SESSIONS } from './login-browser.js';
 import { acceptedLanguages, pickLocale, translator } from './login.i18n.js';
 import { themeCss } from './login-theme.js';
-import { DEFAULT_LABEL_SETTINGS } from '../settings/policies.js';
-import { flowOf, h, pageUrl } from './login.views.js';
+import { DEFAULT_LABEL_SETTINGS, DEFAULT_LEGAL_SETTINGS } from '../settings/policies.js';
+import { flowOf, h, mfaSetupPage, pageUrl, type PageContext } from './login.views.js';
 import { qrModules, qrSvg } from './login-qr.js';
 
 describe('login language', () => {
@@ -54,6 +54,25 @@ describe('login pages', () => {
     expect(h(`<a href="x">'&`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;');
     const flow = flowOf(new URLSearchParams('authRequest=V2_1&session=x'));
     expect(pageUrl('password', flow, { session: 's' })).toBe('/ui/v2/login/password?authRequest=V2_1&session=s');
+  });
+
+  it('offers Skip on the MFA set-up only when it is optional, as a POST with the CSRF token', () => {
+    const ctx: PageContext = {
+      locale: 'de',
+      t: translator('de'),
+      csrf: 'csrf-token',
+      flow: { kind: 'oidc', authRequest: 'V2_1' },
+      cssUrl: '/ui/v2/login/assets/login.css',
+      logoUrl: '',
+      logoUrlDark: '',
+      legal: DEFAULT_LEGAL_SETTINGS,
+      hideLoginNameSuffix: false,
+    };
+    const page = (skippable: boolean) => mfaSetupPage(ctx, { user: { displayName: 'A', loginName: 'a' }, session: 's1', choices: ['totp'], skippable });
+    const skip = /<form method="post" action="\/ui\/v2\/login\/mfa\/skip">(.*?)<\/form>/s.exec(page(true))?.[1] ?? '';
+    for (const field of ['name="csrf" value="csrf-token"', 'name="authRequest" value="V2_1"', 'name="session" value="s1"']) expect(skip).toContain(field);
+    expect(skip).toContain('>Überspringen</button>');
+    expect(page(false)).not.toContain('mfa/skip');
   });
 
   it('takes only colours from the label policy into the stylesheet', () => {

@@ -490,15 +490,22 @@ ${webAuthnForm(ctx, { id: 'webauthn-get', action: 'passkey', options: v.options,
 
 export type SetupChoice = 'totp' | 'passkey';
 
-export function mfaSetupPage(ctx: PageContext, v: { user: UserOnPage; session: string; choices: SetupChoice[] }): string {
+/** The factors to set up; `skippable` when MFA is not forced (the optional prompt), with a Skip form. */
+export function mfaSetupPage(ctx: PageContext, v: { user: UserOnPage; session: string; choices: SetupChoice[]; skippable: boolean }): string {
   const t = ctx.t;
   const name: Record<SetupChoice, MessageKey> = { totp: 'mfa.totp', passkey: 'mfa.passkey' };
+  const skip = v.skippable
+    ? `<form method="post" action="${LOGIN_BASE}/mfa/skip">${hiddenFields(ctx, { session: v.session })}
+<div class="actions"><button type="submit" class="secondary" id="mfa-skip">${h(t('button.skip'))}</button></div>
+</form>`
+    : '';
   return layout(
     ctx,
     'title.mfaSetup',
     `${who(ctx, v.user)}
-<p class="intro">${h(t('intro.mfaSetup'))}</p>
-<ul class="choices">${v.choices.map((c) => `<li><a class="button" href="${h(pageUrl(`mfa/setup/${c}`, ctx.flow, { session: v.session }))}">${h(t(name[c]))}</a></li>`).join('')}</ul>`,
+<p class="intro">${h(t(v.skippable ? 'intro.mfaPrompt' : 'intro.mfaSetup'))}</p>
+<ul class="choices">${v.choices.map((c) => `<li><a class="button" href="${h(pageUrl(`mfa/setup/${c}`, ctx.flow, { session: v.session }))}">${h(t(name[c]))}</a></li>`).join('')}</ul>
+${skip}`,
   );
 }
 

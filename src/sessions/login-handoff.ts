@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { FailedPrecondition, PermissionDenied } from '../platform/errors/domain-error.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { Policies } from '../settings/policies.js';
+import { mfaForced } from '../settings/settings-rules.js';
 import { hasSessionPermission, sameTokenHash } from './session-access.js';
 import { sessionExpired, sessionTokenInvalid, userNotActive } from './sessions.errors.js';
 
@@ -127,8 +128,7 @@ export class LoginHandoff {
     if (rules.maxAgeSeconds !== undefined && Date.now() - authTime.getTime() > rules.maxAgeSeconds * 1000) throw loginSessionTooOld();
 
     const login = await this.policies.loginSettings(caller.instance.id, row.resource_owner);
-    // Without external identity providers every user is local, so forceMfaLocalOnly forces MFA too.
-    if ((login.forceMfa || login.forceMfaLocalOnly) && !methods.multiFactor) throw loginMfaRequired();
+    if (mfaForced(login) && !methods.multiFactor) throw loginMfaRequired();
 
     return { sessionId: row.id, userId: row.user_id, orgId: row.resource_owner, authTime, amr: methods.amr, multiFactor: methods.multiFactor };
   }

@@ -66,6 +66,14 @@ function oidcProblems(p: OidcSettings): FieldViolation[] {
   return OIDC_LIFETIMES.filter(([key]) => !(p[key] >= 1000)).map(([, field]) => ({ field, description: 'must be at least 1 second' }));
 }
 
+/**
+ * Whether the login settings force a second factor. Without external identity providers every
+ * user is local, so forceMfaLocalOnly forces it too.
+ */
+export function mfaForced(settings: Pick<LoginSettings, 'forceMfa' | 'forceMfaLocalOnly'>): boolean {
+  return settings.forceMfa || settings.forceMfaLocalOnly;
+}
+
 /** Every rule the policy breaks; empty when it may be stored. */
 export function policyProblems<K extends PolicyKind>(kind: K, body: PolicyBodies[K]): FieldViolation[] {
   switch (kind) {

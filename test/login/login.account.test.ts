@@ -1,7 +1,8 @@
 import * as samlify from 'samlify';
 import type { Browser as Chromium, Page } from 'playwright-core';
+import type { MessageInitShape } from '@bufbuild/protobuf';
 import { createClient, type Interceptor } from '@connectrpc/connect';
-import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
+import { ManagementService, type AddCustomLoginPolicyRequestSchema } from '@zitadel/proto/zitadel/management_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { createServerTransport } from '@zitadel/client/node';
 import { client } from '../support/clients.js';
@@ -10,10 +11,14 @@ import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { PASSWORD, addUser, oidc, oidcWorld, rp, type OidcWorld } from '../oidc/support.js';
 import { appCode } from '../sessions/support/sessions.js';
 import { PASSWORD as SAML_PASSWORD, samlApp, samlWorld, uniqueEntity } from '../saml/support.js';
-import { authorizationUrl, describeInBrowser, launchChromium, rpContext, snap } from './support.js';
+import { authorizationUrl, describeInBrowser, launchChromium, rpContext, snap, withoutMfaPrompt } from './support.js';
 
 const POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
 const NEW_PASSWORD = 'N3w-Passw0rd!';
+
+type LoginPolicy = MessageInitShape<typeof AddCustomLoginPolicyRequestSchema>;
+/** Passwords; TOTP and U2F as second factors; passkeys allowed. MFA not forced and, as unset lifetimes are 0, no optional prompt. */
+const FACTORS_POLICY: LoginPolicy = { allowUsernamePassword: true, passwordlessType: 1, secondFactors: [1, 2], multiFactors: [1], passwordCheckLifetime: { seconds: 864000n } };
 
 let server: TestServer;
 let smtp: MailCatcher;
@@ -29,6 +34,20 @@ async function mailedCode(to: string, count = 1): Promise<string> {
   return code;
 }
 
+/** Enters the current code of a TOTP being set up; the app's tokens once the browser lands there. */
+async function finishTotpSetup(
+  page: Page,
+  landed: () => Promise<URL>,
+  config: oidc.Configuration,
+  started: { verifier: string; state: string },
+  secret: string,
+): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers> {
+  const arrival = landed();
+  await page.fill('#code', appCode(secret));
+  await page.click('form[action$="/mfa/setup/totp"] button.primary');
+  return oidc.authorizationCodeGrant(config, await arrival, { pkceCodeVerifier: started.verifier, expectedState: started.state });
+}
+
 describeInBrowser('the hosted login pages: SAML, password reset, registration, passkeys (issue #8)', () => {
   beforeAll(async () => {
     smtp = await new MailCatcher().start();
@@ -36,6 +55,8 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
       bootTestServer({ PORTCULLIS_SMTP_HOST: '127.0.0.1', PORTCULLIS_SMTP_PORT: String(smtp.port), PORTCULLIS_SMTP_TLS: 'none' }),
       launchChromium(),
     ]);
+    // The optional MFA prompt is tested on worlds with their own login policy below.
+    await withoutMfaPrompt(server);
     world = await oidcWorld(server);
     config = await rp(server, world.web.clientId, world.web.clientSecret);
   }, 60_000);
@@ -47,20 +68,32 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
 
   const heading = (page: Page) => page.locator('h1').innerText();
 
+  /** A new org (its apps and user) with its own login policy. */
+  async function worldWithLoginPolicy(policy: LoginPolicy): Promise<OidcWorld> {
+    const made = await oidcWorld(server);
+    const orgHeader: Interceptor = (next) => (req) => {
+      req.header.set('x-zitadel-orgid', made.orgId);
+      return next(req);
+    };
+    const mgmt = createClient(ManagementService, createServerTransport(server.adminPat, { baseUrl: server.baseUrl, interceptors: [orgHeader] }));
+    await mgmt.addCustomLoginPolicy(policy);
+    return made;
+  }
+
   /** An org whose login settings force MFA (TOTP, U2F; passkeys allowed). */
   let mfa: Promise<OidcWorld> | undefined;
-  function forcedMfaWorld(): Promise<OidcWorld> {
-    mfa ??= (async () => {
-      const made = await oidcWorld(server);
-      const orgHeader: Interceptor = (next) => (req) => {
-        req.header.set('x-zitadel-orgid', made.orgId);
-        return next(req);
-      };
-      const mgmt = createClient(ManagementService, createServerTransport(server.adminPat, { baseUrl: server.baseUrl, interceptors: [orgHeader] }));
-      await mgmt.addCustomLoginPolicy({ allowUsernamePassword: true, forceMfa: true, passwordlessType: 1, secondFactors: [1, 2], multiFactors: [1], passwordCheckLifetime: { seconds: 864000n } });
-      return made;
-    })();
-    return mfa;
+  const forcedMfaWorld = () => (mfa ??= worldWithLoginPolicy({ ...FACTORS_POLICY, forceMfa: true }));
+
+  /** An org whose login settings offer the MFA set-up with Skip, again an hour after a skip. */
+  let prompting: Promise<OidcWorld> | undefined;
+  const mfaPromptWorld = () => (prompting ??= worldWithLoginPolicy({ ...FACTORS_POLICY, mfaInitSkipLifetime: { seconds: 3600n } }));
+
+  /** Login name and password on the page the RP sent the browser to. */
+  async function signInWithPassword(page: Page, username: string): Promise<void> {
+    await page.fill('#loginName', username);
+    await page.click('button[type=submit]');
+    await page.fill('#password', PASSWORD);
+    await page.click('button[type=submit]');
   }
 
   it('SAML: a samlify SP sends the browser to the pages, which sign in and post a signed assertion to its ACS', async () => {
@@ -193,12 +226,11 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
 
     const first = await authorizationUrl(localConfig);
     await page.goto(first.url);
-    await page.fill('#loginName', mfaWorld.user.username);
-    await page.click('button[type=submit]');
-    await page.fill('#password', PASSWORD);
-    await page.click('button[type=submit]');
+    await signInWithPassword(page, mfaWorld.user.username);
     await page.waitForSelector('ul.choices');
     expect(await heading(page)).toBe('Set up a second factor');
+    // Forced: no way past it but setting one up.
+    expect(await page.locator('#mfa-skip').count()).toBe(0);
     await snap(page, 'mfa-setup');
     await page.click('a[href*="/mfa/setup/totp"]');
     expect(await page.locator('#totp-uri').textContent()).toMatch(/^otpauth:\/\/totp\//);
@@ -242,10 +274,7 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
     const { context, page, landed } = await rpContext(chromium);
     const started = await authorizationUrl(mfaConfig);
     await page.goto(started.url);
-    await page.fill('#loginName', user.username);
-    await page.click('button[type=submit]');
-    await page.fill('#password', PASSWORD);
-    await page.click('button[type=submit]');
+    await signInWithPassword(page, user.username);
     await page.click('a[href*="/mfa/setup/totp"]');
     expect(await page.locator('.qr svg path').count()).toBe(1);
     const secret = (await page.locator('#totp-secret').innerText()).replace(/\s/g, '');
@@ -254,12 +283,77 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
     expect(await page.locator('[role=alert]').innerText()).toContain('The code is wrong.');
     // The same seed again after a wrong code (the app has it already).
     expect((await page.locator('#totp-secret').innerText()).replace(/\s/g, '')).toBe(secret);
-    const arrival = landed();
-    await page.fill('#code', appCode(secret));
-    await page.click('form[action$="/mfa/setup/totp"] button.primary');
-    const tokens = await oidc.authorizationCodeGrant(mfaConfig, await arrival, { pkceCodeVerifier: started.verifier, expectedState: started.state });
+    const tokens = await finishTotpSetup(page, landed, mfaConfig, started, secret);
     expect(tokens.claims()?.sub).toBe(user.id);
     expect(tokens.claims()?.amr).toEqual(expect.arrayContaining(['pwd', 'otp', 'mfa']));
+    await context.close();
+  });
+
+  it('optional MFA: after the password the set-up is offered with Skip; Skip is recorded, the app gets tokens, and the next sign-in is not asked', async () => {
+    const promptWorld = await mfaPromptWorld();
+    const user = await addUser(server, promptWorld);
+    const promptConfig = await rp(server, promptWorld.web.clientId, promptWorld.web.clientSecret);
+    const { context, page, landed } = await rpContext(chromium);
+    const first = await authorizationUrl(promptConfig);
+    await page.goto(first.url);
+    await signInWithPassword(page, user.username);
+    await page.waitForSelector('#mfa-skip');
+    expect(await heading(page)).toBe('Set up a second factor');
+    expect(await page.locator('ul.choices a').count()).toBe(2);
+    await snap(page, 'mfa-prompt');
+    const arrival = landed();
+    await page.click('#mfa-skip');
+    const tokens = await oidc.authorizationCodeGrant(promptConfig, await arrival, { pkceCodeVerifier: first.verifier, expectedState: first.state });
+    expect(tokens.claims()?.sub).toBe(user.id);
+    expect(tokens.claims()?.amr).not.toContain('mfa');
+    // Recorded as HumanMFAInitSkipped records it: the time on the user and an audit event.
+    const [skipped] = await server.database.dataSource.query(
+      `SELECT u.mfa_init_skipped_at, (SELECT count(*)::int FROM events e WHERE e.aggregate_id = u.id AND e.event_type = 'user.human.mfa.init.skipped') AS events
+         FROM users u WHERE u.id = $1`,
+      [user.id],
+    );
+    expect(Date.now() - new Date(skipped.mfa_init_skipped_at).getTime()).toBeLessThan(60_000);
+    expect(skipped.events).toBe(1);
+
+    // Within the skip lifetime the password leads straight to the app.
+    const second = await authorizationUrl(promptConfig, { prompt: 'login' });
+    await page.goto(second.url);
+    const secondArrival = landed();
+    await signInWithPassword(page, user.username);
+    const again = await oidc.authorizationCodeGrant(promptConfig, await secondArrival, { pkceCodeVerifier: second.verifier, expectedState: second.state });
+    expect(again.claims()?.sub).toBe(user.id);
+    await context.close();
+  });
+
+  it('optional MFA (in German): setting up TOTP from the prompt signs in with it', async () => {
+    const promptWorld = await mfaPromptWorld();
+    const user = await addUser(server, promptWorld);
+    const promptConfig = await rp(server, promptWorld.web.clientId, promptWorld.web.clientSecret);
+    const { context, page, landed } = await rpContext(chromium, { locale: 'de-DE' });
+    const started = await authorizationUrl(promptConfig);
+    await page.goto(started.url);
+    await signInWithPassword(page, user.username);
+    await page.waitForSelector('#mfa-skip');
+    expect(await heading(page)).toBe('Zweiten Faktor einrichten');
+    expect(await page.locator('#mfa-skip').textContent()).toBe('Überspringen');
+    await page.click('a[href*="/mfa/setup/totp"]');
+    const secret = (await page.locator('#totp-secret').innerText()).replace(/\s/g, '');
+    const tokens = await finishTotpSetup(page, landed, promptConfig, started, secret);
+    expect(tokens.claims()?.sub).toBe(user.id);
+    expect(tokens.claims()?.amr).toEqual(expect.arrayContaining(['pwd', 'otp', 'mfa']));
+    await context.close();
+  });
+
+  it('optional MFA: with mfaInitSkipLifetime 0 there is no prompt, the password leads straight to the app', async () => {
+    const quiet = await worldWithLoginPolicy({ ...FACTORS_POLICY, mfaInitSkipLifetime: { seconds: 0n } });
+    const quietConfig = await rp(server, quiet.web.clientId, quiet.web.clientSecret);
+    const { context, page, landed } = await rpContext(chromium);
+    const started = await authorizationUrl(quietConfig);
+    await page.goto(started.url);
+    const arrival = landed();
+    await signInWithPassword(page, quiet.user.username);
+    const tokens = await oidc.authorizationCodeGrant(quietConfig, await arrival, { pkceCodeVerifier: started.verifier, expectedState: started.state });
+    expect(tokens.claims()?.sub).toBe(quiet.user.id);
     await context.close();
   });
 

@@ -4,7 +4,7 @@ import { client } from '../support/clients.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { PASSWORD, addUser, oidc, oidcWorld, rp, type OidcWorld } from '../oidc/support.js';
 import { appCode, withTotp } from '../sessions/support/sessions.js';
-import { authorizationUrl, describeInBrowser, launchChromium, rpContext, snap } from './support.js';
+import { authorizationUrl, describeInBrowser, launchChromium, rpContext, snap, withoutMfaPrompt } from './support.js';
 
 let server: TestServer;
 let world: OidcWorld;
@@ -16,6 +16,7 @@ let seed: string;
 describeInBrowser('the hosted login pages in a browser (issue #8)', () => {
   beforeAll(async () => {
     [server, chromium] = await Promise.all([bootTestServer(), launchChromium()]);
+    await withoutMfaPrompt(server);
     world = await oidcWorld(server);
     config = await rp(server, world.web.clientId, world.web.clientSecret);
   }, 60_000);

@@ -1,7 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core';
+import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
 import { REDIRECT, authorizationRequest, oidc } from '../oidc/support.js';
+import { client } from '../support/clients.js';
+import type { TestServer } from '../support/test-server.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** CI installs Debian's chromium (.ci/run); a machine without it skips the browser tests, saying so. */
@@ -58,6 +61,35 @@ export async function rpContext(browser: Chromium, options: { locale?: string } 
 /** An authorization code + PKCE request as the RP starts it; what it keeps for the code exchange. */
 export function authorizationUrl(config: oidc.Configuration, params: Record<string, string> = {}, scope = 'openid profile') {
   return authorizationRequest(config, params, scope);
+}
+
+/**
+ * Turns the optional MFA set-up prompt off in the instance's default login policy
+ * (mfaInitSkipLifetime 0; ZITADEL's default is 30 days), the rest of the policy kept: for tests of
+ * other steps whose users sign in with a password alone. The prompt has its own tests.
+ */
+export async function withoutMfaPrompt(server: TestServer): Promise<void> {
+  const admin = client(AdminService, 'grpc', server.baseUrl, server.adminPat);
+  const policy = (await admin.getLoginPolicy({})).policy!;
+  await admin.updateLoginPolicy({
+    allowUsernamePassword: policy.allowUsernamePassword,
+    allowRegister: policy.allowRegister,
+    allowExternalIdp: policy.allowExternalIdp,
+    forceMfa: policy.forceMfa,
+    forceMfaLocalOnly: policy.forceMfaLocalOnly,
+    passwordlessType: policy.passwordlessType,
+    hidePasswordReset: policy.hidePasswordReset,
+    ignoreUnknownUsernames: policy.ignoreUnknownUsernames,
+    defaultRedirectUri: policy.defaultRedirectUri,
+    passwordCheckLifetime: policy.passwordCheckLifetime,
+    externalLoginCheckLifetime: policy.externalLoginCheckLifetime,
+    mfaInitSkipLifetime: { seconds: 0n },
+    secondFactorCheckLifetime: policy.secondFactorCheckLifetime,
+    multiFactorCheckLifetime: policy.multiFactorCheckLifetime,
+    allowDomainDiscovery: policy.allowDomainDiscovery,
+    disableLoginWithEmail: policy.disableLoginWithEmail,
+    disableLoginWithPhone: policy.disableLoginWithPhone,
+  });
 }
 
 const SHOTS = process.env.PORTCULLIS_SCREENSHOTS === '1';
