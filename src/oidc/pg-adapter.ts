@@ -270,11 +270,11 @@ export function postgresAdapter(
 
 /** Deletes rows past their expiry, a batch at a time; safe to run in every process at once. */
 export async function sweepExpired(dataSource: DataSource, batch = 5_000): Promise<number> {
-  const rows: unknown[] = await dataSource.query(
+  // TypeORM answers a DELETE with [rows, affected count].
+  const [, deleted] = (await dataSource.query(
     `DELETE FROM oidc_payloads WHERE ctid IN (
-       SELECT ctid FROM oidc_payloads WHERE expires_at < now() - interval '1 minute' LIMIT $1 FOR UPDATE SKIP LOCKED)
-     RETURNING 1`,
+       SELECT ctid FROM oidc_payloads WHERE expires_at < now() - interval '1 minute' LIMIT $1 FOR UPDATE SKIP LOCKED)`,
     [batch],
-  );
-  return rows.length;
+  )) as [unknown, number];
+  return deleted;
 }

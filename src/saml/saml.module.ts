@@ -6,13 +6,14 @@ import { SamlCertificates } from './saml-certificates.js';
 import { SamlHandler } from './saml.handler.js';
 import { SamlLoginService } from './saml-login.service.js';
 import { SamlLogoutService } from './saml-logout.service.js';
+import { SamlRequestSweeper } from './saml-request-sweeper.js';
 import { SamlRoutes } from './saml.routes.js';
 import { SamlSubjects } from './saml-subjects.js';
 
 /** The SAML 2.0 identity provider: /saml/v2/* endpoints and zitadel.saml.v2.SAMLService. */
 @Module({
   imports: [AppsModule, SessionsModule, SettingsModule],
-  providers: [SamlCertificates, SamlSubjects, SamlLoginService, SamlLogoutService, SamlHandler, SamlRoutes],
+  providers: [SamlCertificates, SamlSubjects, SamlLoginService, SamlLogoutService, SamlHandler, SamlRoutes, SamlRequestSweeper],
   exports: [SamlLoginService],
 })
 export class SamlModule {}
