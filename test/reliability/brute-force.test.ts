@@ -124,7 +124,7 @@ describe('the per-IP rate limit on CreateSession and SetSession', () => {
     // The burst: LIMIT calls from 127.0.0.1 pass (over REST, whose peer is the socket's).
     for (let i = 0; i < LIMIT; i++) {
       const ok = await restFrom(server, '127.0.0.1', 'POST', '/v2/sessions', loginPat, restUserCheck());
-      expect(ok.status).toBe(200);
+      expect(ok.status).toBe(201); // CreateSession: 201 Created, as ZITADEL's gateway
     }
     const refused = await restFrom(server, '127.0.0.1', 'POST', '/v2/sessions', loginPat, restUserCheck());
     expect(refused.status).toBe(429);
@@ -152,7 +152,7 @@ describe('the per-IP rate limit on CreateSession and SetSession', () => {
 
     // Another address has its own bucket; other methods are not limited.
     const other = await restFrom(server, '127.0.0.2', 'POST', '/v2/sessions', loginPat, restUserCheck());
-    expect(other.status).toBe(200);
+    expect(other.status).toBe(201);
     const list = await client(SessionService, 'grpc', server.baseUrl, loginPat).listSessions({});
     expect(list.sessions.length).toBeGreaterThan(0);
   });
