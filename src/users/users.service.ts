@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { isUniqueViolation, underSavepoint } from '../platform/database/pg-errors.js';
+import { isUniqueViolation } from '../platform/database/pg-errors.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { invalidField } from '../platform/errors/domain-error.js';
 import type { WrittenEvent } from '../platform/events/event-store.js';
@@ -491,7 +491,10 @@ export class UsersService {
 
   private async insert(tx: EntityManager, caller: Caller, user: User, usernameField: string): Promise<void> {
     await this.checkUsernameFree(tx, caller, user.resourceOwner, user.username, usernameField);
-    await underSavepoint(tx, () => tx.insert(User, user), (err) => (isUniqueViolation(err, 'users_pkey') ? errors.userIdTaken() : err));
+    // No savepoint: a taken id ends the unit of work, so nothing runs on the failed transaction.
+    await tx.insert(User, user).catch((err: unknown) => {
+      throw isUniqueViolation(err, 'users_pkey') ? errors.userIdTaken() : err;
+    });
   }
 
   private changeEmail(

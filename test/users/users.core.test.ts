@@ -46,6 +46,17 @@ describe.each(['grpc', 'connect-h1'] as const)('users over %s', (transport) => {
     const username = unique('taken');
     await users().addHumanUser({ username, profile: { givenName: 'A', familyName: 'B' }, email: { email: 'a@example.com', verification: { case: 'isVerified', value: true } } });
     expect(await codeOf(users().addHumanUser({ username: username.toUpperCase(), profile: { givenName: 'A', familyName: 'B' }, email: { email: 'a@example.com', verification: { case: 'isVerified', value: true } } }))).toBe(Code.AlreadyExists);
+    // A taken user id: AlreadyExists, and the other username is not written either.
+    const { userId: takenId } = await users().addHumanUser({ username: unique('id'), profile: { givenName: 'A', familyName: 'B' }, email: { email: 'i@example.com', verification: { case: 'isVerified', value: true } } });
+    const second = unique('id-again');
+    const idTaken = ConnectError.from(
+      await users()
+        .addHumanUser({ userId: takenId, username: second, profile: { givenName: 'A', familyName: 'B' }, email: { email: 'j@example.com', verification: { case: 'isVerified', value: true } } })
+        .catch((e) => e),
+    );
+    expect(idTaken.code).toBe(Code.AlreadyExists);
+    expect(idTaken.rawMessage).toContain('id exists already');
+    expect((await users().listUsers({ queries: [{ query: { case: 'userNameQuery', value: { userName: second, method: 0 } } }] })).result).toEqual([]);
 
     const weak = ConnectError.from(
       await users()
