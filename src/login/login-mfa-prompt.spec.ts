@@ -31,9 +31,14 @@ describe('mfaForced and setupChoices', () => {
     expect([mfaForced(settings), mfaForced({ ...settings, forceMfa: true }), mfaForced({ ...settings, forceMfaLocalOnly: true })]).toEqual([false, true, true]);
   });
 
-  it('offers TOTP for otp, and a passkey when passkeys or U2F are allowed', () => {
-    expect(setupChoices({ secondFactors: ['otp', 'u2f'], passkeysType: 'notAllowed' })).toEqual(['totp', 'passkey']);
-    expect(setupChoices({ secondFactors: ['otpEmail'], passkeysType: 'allowed' })).toEqual(['passkey']);
-    expect(setupChoices({ secondFactors: ['otpSms'], passkeysType: 'notAllowed' })).toEqual([]);
+  it.each([
+    ['TOTP for otp', ['otp'], 'notAllowed', ['totp']],
+    ['a security key for u2f, no passkey when passkeys are not allowed', ['u2f'], 'notAllowed', ['u2f']],
+    ['a passkey when passkeys are allowed, whatever the second factors', ['otpEmail'], 'allowed', ['passkey']],
+    ['a security key and a passkey when both are allowed', ['u2f'], 'allowed', ['u2f', 'passkey']],
+    ['all three', ['otp', 'u2f'], 'allowed', ['totp', 'u2f', 'passkey']],
+    ['nothing for OTP by SMS or email alone (no set-up pages for them)', ['otpSms', 'otpEmail'], 'notAllowed', []],
+  ] as const)('offers %s', (_case, secondFactors, passkeysType, want) => {
+    expect(setupChoices({ secondFactors: [...secondFactors], passkeysType })).toEqual(want);
   });
 });

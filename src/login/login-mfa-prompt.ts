@@ -3,11 +3,16 @@ import { mfaForced } from '../settings/settings-rules.js';
 import type { LoginUser } from './login-users.js';
 import type { SetupChoice } from './login.views.js';
 
-/** The second factors the set-up pages can register, as the login settings allow them. */
+/**
+ * The second factors the set-up pages can register, as the login settings allow them: an
+ * authenticator app for OTP, a security key for U2F, and a passkey only where passkeys are allowed
+ * (a passkey also signs in alone, which a U2F-only setting does not permit).
+ */
 export function setupChoices(settings: Pick<LoginSettings, 'secondFactors' | 'passkeysType'>): SetupChoice[] {
   const choices: SetupChoice[] = [];
   if (settings.secondFactors.includes('otp')) choices.push('totp');
-  if (settings.passkeysType === 'allowed' || settings.secondFactors.includes('u2f')) choices.push('passkey');
+  if (settings.secondFactors.includes('u2f')) choices.push('u2f');
+  if (settings.passkeysType === 'allowed') choices.push('passkey');
   return choices;
 }
 

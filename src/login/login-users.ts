@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Transactions } from '../platform/database/transactions.js';
 import type { SecondFactor } from '../settings/policies.js';
 
-/** The second factors the pages can check today (U2F and passkeys need the WebAuthn pages, a later part). */
+/** The second factors the pages check after a password (a passkey or security key is checked on the WebAuthn page). */
 export type PageFactor = 'totp' | 'otpEmail' | 'otpSms';
 
 /** What the login steps need to know about a user beyond the session: one indexed read. */

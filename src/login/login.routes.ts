@@ -36,6 +36,7 @@ import { setupChoices } from './login-mfa-prompt.js';
 import { LoginProblem, LoginService, type Next, type SamlRequestOnPage, type SessionWithUser } from './login.service.js';
 import { passwordProblems } from '../users/password-policy.js';
 import type { LoginSettings } from '../settings/policies.js';
+import type { WebAuthnKind } from '../users/mfa/mfa.entity.js';
 import * as views from './login.views.js';
 import { LOGIN_BASE, flowOf, pageUrl, type Flow, type PageContext, type UserOnPage } from './login.views.js';
 
@@ -101,6 +102,7 @@ function failedAttempts(err: DomainError): number | undefined {
 }
 
 const FACTOR_PAGES: Record<string, PageFactor> = { '/otp/totp': 'totp', '/otp/email': 'otpEmail', '/otp/sms': 'otpSms' };
+const WEBAUTHN_SETUP_PAGES: Record<string, WebAuthnKind> = { '/mfa/setup/passkey': 'passkey', '/mfa/setup/u2f': 'u2f' };
 
 /** An origin as frame-ancestors may list it (scheme://host[:port], no path or spaces). */
 function cspSource(origin: string): string | undefined {
@@ -241,7 +243,8 @@ export class LoginRoutes implements OnModuleInit {
       case '/mfa/setup/totp':
         return post ? this.submitTotpSetup(r) : this.showTotpSetup(r);
       case '/mfa/setup/passkey':
-        return post ? this.submitPasskeySetup(r) : this.showPasskeySetup(r);
+      case '/mfa/setup/u2f':
+        return post ? this.submitWebAuthnSetup(r, WEBAUTHN_SETUP_PAGES[r.path]) : this.showWebAuthnSetup(r, WEBAUTHN_SETUP_PAGES[r.path]);
       default:
         return this.notFound(r);
     }
@@ -842,32 +845,34 @@ export class LoginRoutes implements OnModuleInit {
     return this.go(r, await this.login.advance(r.caller, r.flow, current, true));
   }
 
-  private async showPasskeySetup(r: PageRequest, errors?: string[], status = 200): Promise<void> {
-    const { view, user, session } = await this.settingUp(r, 'passkey');
-    const registration = await this.login.registerPasskey(r.caller, user.id, this.rpDomain(r));
+  /** A passkey or a security key (U2F): each showing starts a new registration (RegisterPasskey / RegisterU2F). */
+  private async showWebAuthnSetup(r: PageRequest, kind: WebAuthnKind, errors?: string[], status = 200): Promise<void> {
+    const { view, user, session } = await this.settingUp(r, kind);
+    const registration = await this.login.registerWebAuthn(r.caller, user.id, kind, this.rpDomain(r));
     return this.page(
       r,
       status,
-      views.passkeySetupPage(await this.context(r), { user: this.shown(view.user!, user), session: session.id, registration: registration.id, options: registration.options, errors }),
+      views.webAuthnSetupPage(await this.context(r), { kind, user: this.shown(view.user!, user), session: session.id, registration: registration.id, options: registration.options, errors }),
     );
   }
 
-  private async submitPasskeySetup(r: PageRequest): Promise<void> {
+  private async submitWebAuthnSetup(r: PageRequest, kind: WebAuthnKind): Promise<void> {
     const t = await this.t(r);
-    const { user, session } = await this.settingUp(r, 'passkey');
+    const { user, session } = await this.settingUp(r, kind);
     try {
       const credential = JSON.parse(r.params.get('credential') ?? '');
-      await this.login.verifyPasskey(r.caller, user.id, r.params.get('registration') ?? '', credential, this.passkeyName(r));
+      await this.login.verifyWebAuthn(r.caller, user.id, kind, r.params.get('registration') ?? '', credential, this.webAuthnName(r));
     } catch (err) {
-      if (err instanceof SyntaxError || (err instanceof DomainError && err.id.startsWith('MFA-w4'))) return this.showPasskeySetup(r, [t('error.passkeyFailed')], 400);
+      if (err instanceof SyntaxError || (err instanceof DomainError && err.id.startsWith('MFA-w4'))) return this.showWebAuthnSetup(r, kind, [t(views.WEBAUTHN_SETUP_TEXT[kind].failed)], 400);
       throw err;
     }
-    // Then sign in with it: the passkey page checks it on the session.
+    // Registering is not a check: the sign-in's WebAuthn page (passkey or security key, after the
+    // password a second factor) proves the new credential on the session, then the flow goes on.
     return this.redirect(r, pageUrl('passkey', r.flow, { session: session.id }));
   }
 
-  /** A name the user recognises the passkey by in lists: the browser and system it was made on. */
-  private passkeyName(r: PageRequest): string {
+  /** A name the user recognises the passkey or security key by in lists: the browser and system it was made on. */
+  private webAuthnName(r: PageRequest): string {
     const ua = String(r.req.headers['user-agent'] ?? '');
     const browser = /(Edg|Firefox|Chrome|Safari)\/[\d.]+/.exec(ua)?.[1]?.replace('Edg', 'Edge') ?? 'Browser';
     const system = /(Windows|Mac OS X|Android|iPhone|iPad|Linux)/.exec(ua)?.[1]?.replace('Mac OS X', 'macOS') ?? '';

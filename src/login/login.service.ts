@@ -11,6 +11,7 @@ import { SessionsService, type SessionChange } from '../sessions/sessions.servic
 import { SamlLoginService } from '../saml/saml-login.service.js';
 import { MfaService } from '../users/mfa/mfa.service.js';
 import { WebAuthnService } from '../users/mfa/webauthn.service.js';
+import type { WebAuthnKind } from '../users/mfa/mfa.entity.js';
 import { UsersService } from '../users/users.service.js';
 import type { BrowserSession } from './login-browser.js';
 import { LoginUsers, allowedFactors, type LoginUser, type PageFactor } from './login-users.js';
@@ -312,13 +313,15 @@ export class LoginService {
     await this.mfa.skipMfaInit(caller, userId);
   }
 
-  async registerPasskey(caller: Caller, userId: string, domain: string): Promise<{ id: string; options: JsonObject }> {
-    const r = await this.webAuthn.register(caller, userId, 'passkey', { domain, requestHost: domain });
+  /** RegisterPasskey / RegisterU2F: a pending credential of the kind and the options for navigator.credentials.create(). */
+  async registerWebAuthn(caller: Caller, userId: string, kind: WebAuthnKind, domain: string): Promise<{ id: string; options: JsonObject }> {
+    const r = await this.webAuthn.register(caller, userId, kind, { domain, requestHost: domain });
     return { id: r.id, options: r.options };
   }
 
-  async verifyPasskey(caller: Caller, userId: string, id: string, credential: JsonObject, name: string): Promise<void> {
-    await this.webAuthn.verify(caller, userId, 'passkey', id, credential, name);
+  /** VerifyPasskeyRegistration / VerifyU2FRegistration. */
+  async verifyWebAuthn(caller: Caller, userId: string, kind: WebAuthnKind, id: string, credential: JsonObject, name: string): Promise<void> {
+    await this.webAuthn.verify(caller, userId, kind, id, credential, name);
   }
 
   async decideDevice(caller: Caller, userCode: string, session: BrowserSession | undefined): Promise<void> {

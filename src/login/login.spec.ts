@@ -2,7 +2,7 @@ import { CsrfTokens, decodeBrowserState, encodeBrowserState, newBrowserState, se
 import { acceptedLanguages, pickLocale, translator } from './login.i18n.js';
 import { themeCss } from './login-theme.js';
 import { DEFAULT_LABEL_SETTINGS, DEFAULT_LEGAL_SETTINGS } from '../settings/policies.js';
-import { flowOf, h, mfaSetupPage, pageUrl, type PageContext } from './login.views.js';
+import { flowOf, h, mfaSetupPage, pageUrl, webAuthnSetupPage, type PageContext } from './login.views.js';
 import { qrModules, qrSvg } from './login-qr.js';
 
 describe('login language', () => {
@@ -56,23 +56,36 @@ describe('login pages', () => {
     expect(pageUrl('password', flow, { session: 's' })).toBe('/ui/v2/login/password?authRequest=V2_1&session=s');
   });
 
+  /** A German page of an OIDC flow. */
+  const ctx: PageContext = {
+    locale: 'de',
+    t: translator('de'),
+    csrf: 'csrf-token',
+    flow: { kind: 'oidc', authRequest: 'V2_1' },
+    cssUrl: '/ui/v2/login/assets/login.css',
+    logoUrl: '',
+    logoUrlDark: '',
+    legal: DEFAULT_LEGAL_SETTINGS,
+    hideLoginNameSuffix: false,
+  };
+
   it('offers Skip on the MFA set-up only when it is optional, as a POST with the CSRF token', () => {
-    const ctx: PageContext = {
-      locale: 'de',
-      t: translator('de'),
-      csrf: 'csrf-token',
-      flow: { kind: 'oidc', authRequest: 'V2_1' },
-      cssUrl: '/ui/v2/login/assets/login.css',
-      logoUrl: '',
-      logoUrlDark: '',
-      legal: DEFAULT_LEGAL_SETTINGS,
-      hideLoginNameSuffix: false,
-    };
     const page = (skippable: boolean) => mfaSetupPage(ctx, { user: { displayName: 'A', loginName: 'a' }, session: 's1', choices: ['totp'], skippable });
     const skip = /<form method="post" action="\/ui\/v2\/login\/mfa\/skip">(.*?)<\/form>/s.exec(page(true))?.[1] ?? '';
     for (const field of ['name="csrf" value="csrf-token"', 'name="authRequest" value="V2_1"', 'name="session" value="s1"']) expect(skip).toContain(field);
     expect(skip).toContain('>Überspringen</button>');
     expect(page(false)).not.toContain('mfa/skip');
+  });
+
+  it('offers the security key (in German) and its set-up page registers a U2F credential at its own path', () => {
+    const choices = mfaSetupPage(ctx, { user: { displayName: 'A', loginName: 'a' }, session: 's1', choices: ['u2f', 'passkey'], skippable: false });
+    expect(choices).toContain('href="/ui/v2/login/mfa/setup/u2f?authRequest=V2_1&amp;session=s1">Sicherheitsschlüssel</a>');
+    expect(choices).toContain('>Passkey</a>');
+    const page = webAuthnSetupPage(ctx, { kind: 'u2f', user: { displayName: 'A', loginName: 'a' }, session: 's1', registration: 'r1', options: { publicKey: {} } });
+    expect(page).toContain('<h1>Sicherheitsschlüssel einrichten</h1>');
+    expect(page).toContain('action="/ui/v2/login/mfa/setup/u2f" id="webauthn-create"');
+    expect(page).toContain('data-error="Der Sicherheitsschlüssel konnte nicht verwendet werden.');
+    expect(page).toContain('name="registration" value="r1"');
   });
 
   it('takes only colours from the label policy into the stylesheet', () => {

@@ -2,6 +2,7 @@ import type { PasswordComplexity } from '../users/password-policy.js';
 import type { LegalSettings } from '../settings/policies.js';
 import type { Locale, MessageKey, Translate } from './login.i18n.js';
 import type { PageFactor } from './login-users.js';
+import type { WebAuthnKind } from '../users/mfa/mfa.entity.js';
 import { safeAssetUrl } from './login-theme.js';
 
 /** Where the pages are served; every link and form action starts here. */
@@ -466,10 +467,13 @@ ${input('code', t('label.code'), 'type="text" autocomplete="one-time-code" spell
  * A WebAuthn ceremony: the options from the server in a data attribute, the script runs
  * navigator.credentials.get()/create() and posts the credential JSON back in the form.
  */
-function webAuthnForm(ctx: PageContext, v: { id: 'webauthn-get' | 'webauthn-create'; action: string; options: unknown; hidden: Record<string, string | undefined>; button: MessageKey; errors?: string[] }): string {
+function webAuthnForm(
+  ctx: PageContext,
+  v: { id: 'webauthn-get' | 'webauthn-create'; action: string; options: unknown; hidden: Record<string, string | undefined>; button: MessageKey; failed: MessageKey; unsupported: MessageKey; errors?: string[] },
+): string {
   const t = ctx.t;
   return `${errorBox(v.errors)}<div class="error" role="alert" id="webauthn-error" hidden></div>
-<form method="post" action="${LOGIN_BASE}/${v.action}" id="${v.id}" data-options="${h(JSON.stringify(v.options))}" data-error="${h(t('error.passkeyFailed'))}" data-unsupported="${h(t('error.passkeyUnsupported'))}">${hiddenFields(ctx, v.hidden)}
+<form method="post" action="${LOGIN_BASE}/${v.action}" id="${v.id}" data-options="${h(JSON.stringify(v.options))}" data-error="${h(t(v.failed))}" data-unsupported="${h(t(v.unsupported))}">${hiddenFields(ctx, v.hidden)}
 <input type="hidden" name="credential" value="">
 <noscript><p>${h(t('intro.needsScript'))}</p></noscript>
 <div class="actions"><button type="button" class="primary" id="webauthn-start">${h(t(v.button))}</button></div>
@@ -483,17 +487,18 @@ export function passkeyPage(ctx: PageContext, v: { user: UserOnPage; session: st
     'title.passkey',
     `${who(ctx, v.user, pageUrl('loginname', ctx.flow))}
 <p class="intro">${h(t('intro.passkey'))}</p>
-${webAuthnForm(ctx, { id: 'webauthn-get', action: 'passkey', options: v.options, hidden: { session: v.session }, button: 'button.usePasskey', errors: v.errors })}
+${webAuthnForm(ctx, { id: 'webauthn-get', action: 'passkey', options: v.options, hidden: { session: v.session }, button: 'button.usePasskey', failed: 'error.passkeyFailed', unsupported: 'error.passkeyUnsupported', errors: v.errors })}
 <ul class="links"><li><a href="${h(v.backUrl)}">${h(t('button.back'))}</a></li></ul>`,
   );
 }
 
-export type SetupChoice = 'totp' | 'passkey';
+/** What the set-up pages register: an authenticator app, a passkey, or a security key (U2F) as a second factor. */
+export type SetupChoice = 'totp' | WebAuthnKind;
 
 /** The factors to set up; `skippable` when MFA is not forced (the optional prompt), with a Skip form. */
 export function mfaSetupPage(ctx: PageContext, v: { user: UserOnPage; session: string; choices: SetupChoice[]; skippable: boolean }): string {
   const t = ctx.t;
-  const name: Record<SetupChoice, MessageKey> = { totp: 'mfa.totp', passkey: 'mfa.passkey' };
+  const name: Record<SetupChoice, MessageKey> = { totp: 'mfa.totp', passkey: 'mfa.passkey', u2f: 'mfa.u2f' };
   const skip = v.skippable
     ? `<form method="post" action="${LOGIN_BASE}/mfa/skip">${hiddenFields(ctx, { session: v.session })}
 <div class="actions"><button type="submit" class="secondary" id="mfa-skip">${h(t('button.skip'))}</button></div>
@@ -527,14 +532,22 @@ ${input('code', t('label.code'), 'type="text" inputmode="numeric" autocomplete="
   );
 }
 
-export function passkeySetupPage(ctx: PageContext, v: { user: UserOnPage; session: string; registration: string; options: unknown; errors?: string[] }): string {
+/** The words of a WebAuthn set-up page, by what it registers. */
+export const WEBAUTHN_SETUP_TEXT: Record<WebAuthnKind, { title: MessageKey; intro: MessageKey; button: MessageKey; failed: MessageKey; unsupported: MessageKey }> = {
+  passkey: { title: 'title.passkeySetup', intro: 'intro.passkeySetup', button: 'button.createPasskey', failed: 'error.passkeyFailed', unsupported: 'error.passkeyUnsupported' },
+  u2f: { title: 'title.u2fSetup', intro: 'intro.u2fSetup', button: 'button.registerU2f', failed: 'error.u2fFailed', unsupported: 'error.u2fUnsupported' },
+};
+
+/** Registers a passkey or a security key: navigator.credentials.create() with the options of the registration started for the page. */
+export function webAuthnSetupPage(ctx: PageContext, v: { kind: WebAuthnKind; user: UserOnPage; session: string; registration: string; options: unknown; errors?: string[] }): string {
   const t = ctx.t;
+  const text = WEBAUTHN_SETUP_TEXT[v.kind];
   return layout(
     ctx,
-    'title.passkeySetup',
+    text.title,
     `${who(ctx, v.user)}
-<p class="intro">${h(t('intro.passkeySetup'))}</p>
-${webAuthnForm(ctx, { id: 'webauthn-create', action: 'mfa/setup/passkey', options: v.options, hidden: { session: v.session, registration: v.registration }, button: 'button.createPasskey', errors: v.errors })}
+<p class="intro">${h(t(text.intro))}</p>
+${webAuthnForm(ctx, { id: 'webauthn-create', action: `mfa/setup/${v.kind}`, options: v.options, hidden: { session: v.session, registration: v.registration }, button: text.button, failed: text.failed, unsupported: text.unsupported, errors: v.errors })}
 <ul class="links"><li><a href="${h(pageUrl('mfa/setup', ctx.flow, { session: v.session }))}">${h(t('button.back'))}</a></li></ul>`,
   );
 }

@@ -267,6 +267,41 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
     await context.close();
   }, 60_000);
 
+  it('forced MFA with U2F only: registers a security key (not discoverable, no user verification), proves it once, then the app gets mfa', async () => {
+    const u2fWorld = await worldWithLoginPolicy({ allowUsernamePassword: true, passwordlessType: 0, secondFactors: [2], forceMfa: true, passwordCheckLifetime: { seconds: 864000n } });
+    // WebAuthn needs a domain as relying party id: the browser goes to localhost, not 127.0.0.1.
+    const local = { ...server, baseUrl: `http://localhost:${new URL(server.baseUrl).port}` };
+    const localConfig = await rp(local, u2fWorld.web.clientId, u2fWorld.web.clientSecret);
+    const { context, page, landed } = await rpContext(chromium);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    // A plain USB security key: no resident keys and no user verification, as U2F keys are.
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'usb', hasResidentKey: false, hasUserVerification: false },
+    });
+
+    const started = await authorizationUrl(localConfig);
+    await page.goto(started.url);
+    await signInWithPassword(page, u2fWorld.user.username);
+    await page.waitForSelector('ul.choices');
+    // U2F as the only second factor, passkeys not allowed: the security key is the one choice.
+    expect(await page.locator('ul.choices a').allInnerTexts()).toEqual(['Security key']);
+    await page.click('a[href*="/mfa/setup/u2f"]');
+    expect(await heading(page)).toBe('Set up a security key');
+    await snap(page, 'u2f-setup');
+    await page.click('#webauthn-start');
+    // Registered: the sign-in's WebAuthn page checks it on the session as the second factor.
+    await page.waitForURL(/\/ui\/v2\/login\/passkey\?/);
+    const arrival = landed();
+    await page.click('#webauthn-start');
+    const tokens = await oidc.authorizationCodeGrant(localConfig, await arrival, { pkceCodeVerifier: started.verifier, expectedState: started.state });
+    expect(tokens.claims()?.sub).toBe(u2fWorld.user.id);
+    expect(tokens.claims()?.amr).toEqual(expect.arrayContaining(['pwd', 'mfa']));
+    const credentials = await server.database.dataSource.query(`SELECT kind, state, user_verification FROM user_webauthn_credentials WHERE user_id = $1`, [u2fWorld.user.id]);
+    expect(credentials).toEqual([{ kind: 'u2f', state: 'ready', user_verification: 'discouraged' }]);
+    await context.close();
+  }, 60_000);
+
   it('forced MFA: a user without a second factor sets up TOTP (QR code and key), and the code signs in', async () => {
     const mfaWorld = await forcedMfaWorld();
     const user = await addUser(server, mfaWorld);
@@ -299,7 +334,7 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
     await signInWithPassword(page, user.username);
     await page.waitForSelector('#mfa-skip');
     expect(await heading(page)).toBe('Set up a second factor');
-    expect(await page.locator('ul.choices a').count()).toBe(2);
+    expect(await page.locator('ul.choices a').count()).toBe(3);
     await snap(page, 'mfa-prompt');
     const arrival = landed();
     await page.click('#mfa-skip');
