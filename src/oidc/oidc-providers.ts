@@ -8,6 +8,7 @@ import { MasterKey, hashToken } from '../platform/crypto/master-key.js';
 import { EventStore } from '../platform/events/event-store.js';
 import { LOGGER } from '../platform/platform.module.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
+import { every } from '../platform/jobs/every.js';
 import { Policies, type PolicySource } from '../settings/policies.js';
 import { SigningKeys } from '../webkeys/signing-keys.js';
 import { clientCredentialsGrant } from './machine-grants.js';
@@ -72,7 +73,7 @@ function presentedAuth(ctx: KoaContextWithOIDC | undefined): PresentedAuth | und
 @Injectable()
 export class OidcProviders implements OnModuleInit, OnModuleDestroy {
   private readonly providers = new Map<string, Promise<CachedProvider>>();
-  private sweeper?: NodeJS.Timeout;
+  private stopSweeping?: () => void;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -88,14 +89,11 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.sweeper = setInterval(() => {
-      sweepExpired(this.dataSource).catch((err) => this.log.warn({ err }, 'sweeping expired OIDC artifacts failed'));
-    }, SWEEP_EVERY_MS);
-    this.sweeper.unref();
+    this.stopSweeping = every(SWEEP_EVERY_MS, () => sweepExpired(this.dataSource), (err) => this.log.warn({ err }, 'sweeping expired OIDC artifacts failed'));
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.sweeper);
+    this.stopSweeping?.();
   }
 
   /** The issuer of a request: the configured scheme with the host the client called. */

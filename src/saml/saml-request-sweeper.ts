@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { every } from '../platform/jobs/every.js';
 import { LOGGER } from '../platform/logging/logger-token.js';
 import { CLOCK_SKEW_MS } from './saml-login.service.js';
 
@@ -31,7 +32,7 @@ export async function sweepSamlRequests(dataSource: DataSource, batch = 5_000): 
 /** Runs the sweep every few minutes in each process. */
 @Injectable()
 export class SamlRequestSweeper implements OnModuleInit, OnModuleDestroy {
-  private timer?: NodeJS.Timeout;
+  private stop?: () => void;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -39,13 +40,10 @@ export class SamlRequestSweeper implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => {
-      sweepSamlRequests(this.dataSource).catch((err) => this.log.warn({ err }, 'sweeping old SAML requests failed'));
-    }, SWEEP_EVERY_MS);
-    this.timer.unref();
+    this.stop = every(SWEEP_EVERY_MS, () => sweepSamlRequests(this.dataSource), (err) => this.log.warn({ err }, 'sweeping old SAML requests failed'));
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.stop?.();
   }
 }

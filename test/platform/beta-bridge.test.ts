@@ -6,20 +6,13 @@ import { UserService as UserV2 } from '@zitadel/proto/zitadel/user/v2/user_servi
 import { UserService as UserV2beta } from '@zitadel/proto/zitadel/user/v2beta/user_service_pb.js';
 import { client, codeOf, rest, type TransportName } from '../support/clients.js';
 import { machineWithRoles } from '../support/principals.js';
-import { bootTestServer, type TestServer } from '../support/test-server.js';
+import { serverForFile } from '../support/test-server.js';
 
 /** ZITADEL's v2beta user, session and settings services, answered by the v2 handlers. */
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await bootTestServer();
-}, 60_000);
-afterAll(async () => {
-  await server?.close();
-});
+const server = serverForFile();
 
 const PASSWORD = 'Bridge-Passw0rd!';
-const usersBeta = (over: TransportName = 'grpc', token = server.adminPat) => client(UserV2beta, over, server.baseUrl, token);
+const usersBeta = (over: TransportName = 'grpc', token = server().adminPat) => client(UserV2beta, over, server().baseUrl, token);
 
 async function addBetaUser(over: TransportName = 'grpc') {
   const username = `beta-${over}-${Date.now().toString(36)}`;
@@ -35,7 +28,7 @@ async function addBetaUser(over: TransportName = 'grpc') {
 describe('v2beta through the v2 handlers', () => {
   it.each<TransportName>(['grpc', 'connect-h1'])('creates a user with v2beta over %s that v2 reads, and reads it back with v2beta', async (over) => {
     const { userId, username } = await addBetaUser(over);
-    const stable = await client(UserV2, 'grpc', server.baseUrl, server.adminPat).getUserByID({ userId });
+    const stable = await client(UserV2, 'grpc', server().baseUrl, server().adminPat).getUserByID({ userId });
     expect(stable.user?.username).toBe(username);
     const beta = await usersBeta(over).getUserByID({ userId });
     expect(beta.user).toMatchObject({ userId, username, preferredLoginName: username });
@@ -45,11 +38,11 @@ describe('v2beta through the v2 handlers', () => {
 
   it('serves the v2beta REST paths', async () => {
     const { userId, username } = await addBetaUser();
-    const got = await rest(server.baseUrl, 'GET', `/v2beta/users/${userId}`, { token: server.adminPat });
+    const got = await rest(server().baseUrl, 'GET', `/v2beta/users/${userId}`, { token: server().adminPat });
     expect(got.status).toBe(200);
     expect(got.body).toMatchObject({ user: { userId, username } });
-    const listed = await rest(server.baseUrl, 'POST', '/v2beta/users', {
-      token: server.adminPat,
+    const listed = await rest(server().baseUrl, 'POST', '/v2beta/users', {
+      token: server().adminPat,
       body: { queries: [{ userNameQuery: { userName: username, method: 'TEXT_QUERY_METHOD_EQUALS' } }] },
     });
     expect(listed.status).toBe(200);
@@ -58,7 +51,7 @@ describe('v2beta through the v2 handlers', () => {
 
   it('creates and reads a session with v2beta, password checked', async () => {
     const { userId, username } = await addBetaUser();
-    const sessions = client(SessionV2beta, 'grpc', server.baseUrl, server.adminPat);
+    const sessions = client(SessionV2beta, 'grpc', server().baseUrl, server().adminPat);
     const created = await sessions.createSession({
       checks: { user: { search: { case: 'loginName', value: username } }, password: { password: PASSWORD } },
     });
@@ -72,22 +65,22 @@ describe('v2beta through the v2 handlers', () => {
   });
 
   it('reads the settings with v2beta', async () => {
-    const settings = client(SettingsV2beta, 'connect-h1', server.baseUrl, server.adminPat);
+    const settings = client(SettingsV2beta, 'connect-h1', server().baseUrl, server().adminPat);
     expect((await settings.getLoginSettings({})).settings?.allowUsernamePassword).toBe(true);
     expect((await settings.getPasswordComplexitySettings({})).settings?.minLength).toBeGreaterThan(0n);
   });
 
   it('keeps the v2 permission checks: a user manager of another org cannot read the user', async () => {
     const { userId } = await addBetaUser();
-    const other = (await client(OrganizationService, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: `Beta other ${Date.now()}` })).id;
-    const manager = await machineWithRoles(server, other, { level: 'org', resourceId: other, roles: ['ORG_USER_MANAGER'] });
+    const other = (await client(OrganizationService, 'grpc', server().baseUrl, server().adminPat).createOrganization({ name: `Beta other ${Date.now()}` })).id;
+    const manager = await machineWithRoles(server(), other, { level: 'org', resourceId: other, roles: ['ORG_USER_MANAGER'] });
     expect(await codeOf(usersBeta('grpc', manager.pat).getUserByID({ userId }))).toBe(Code.NotFound);
     expect(await codeOf(usersBeta('grpc', manager.pat).deactivateUser({ userId }))).toBe(Code.NotFound);
     expect(await codeOf(usersBeta('grpc', 'not-a-token').getUserByID({ userId }))).toBe(Code.Unauthenticated);
   });
 
   it('validates v2beta requests with their own rules, and leaves what v2 has not built UNIMPLEMENTED', async () => {
-    const bad = await rest(server.baseUrl, 'POST', '/v2beta/users/human', { token: server.adminPat, body: { profile: { givenName: 'x' } } });
+    const bad = await rest(server().baseUrl, 'POST', '/v2beta/users/human', { token: server().adminPat, body: { profile: { givenName: 'x' } } });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toMatch(/email|family_name|familyName/);
     expect(await codeOf(usersBeta().startIdentityProviderIntent({ idpId: '1' }))).toBe(Code.Unimplemented);

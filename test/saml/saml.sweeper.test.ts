@@ -1,20 +1,16 @@
 import { sweepSamlRequests } from '../../src/saml/saml-request-sweeper.js';
-import { bootTestServer, type TestServer } from '../support/test-server.js';
+import { serverForFile } from '../support/test-server.js';
 
 /** Old SAML requests go, unless a replay could still pass or single logout still needs them. */
-let server: TestServer;
+const server = serverForFile();
 let instanceId: string;
 
 beforeAll(async () => {
-  server = await bootTestServer();
   [{ id: instanceId }] = await sql('SELECT id FROM instances');
-}, 60_000);
-afterAll(async () => {
-  await server?.close();
 });
 
 function sql(query: string, params: unknown[] = []) {
-  return server.database.dataSource.query(query, params);
+  return server().database.dataSource.query(query, params);
 }
 
 async function session(id: string, expiresIn: string) {
@@ -44,9 +40,9 @@ it('deletes what no replay check or logout needs, and keeps the rest', async () 
   await request('sweep-answered-expired', 'answered', '1 hour', 'sweep-expired');
   await request('sweep-answered-live', 'answered', '1 hour', 'sweep-live');
 
-  const swept = await sweepSamlRequests(server.database.dataSource);
+  const swept = await sweepSamlRequests(server().database.dataSource);
   const left: { id: string }[] = await sql(`SELECT id FROM saml_requests WHERE id LIKE 'sweep-%' ORDER BY id`);
   expect(left.map((r) => r.id)).toEqual(['sweep-answered-live', 'sweep-recent-pending']);
   expect(swept).toBe(3);
-  expect(await sweepSamlRequests(server.database.dataSource)).toBe(0);
+  expect(await sweepSamlRequests(server().database.dataSource)).toBe(0);
 });

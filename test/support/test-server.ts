@@ -43,3 +43,15 @@ export async function bootTestServer(
     dataDir: config.dataDir,
   };
 }
+
+/** One server for a test file: booted before its tests, closed after them; call the getter inside tests. */
+export function serverForFile(env: Record<string, string> = {}): () => TestServer {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await bootTestServer(env);
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+  return () => server!;
+}
