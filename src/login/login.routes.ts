@@ -761,7 +761,8 @@ export class LoginRoutes implements OnModuleInit {
     }
     this.remember(r, challenged.session);
     const backUrl = passwordless ? pageUrl('password', r.flow, { session: session.id }) : pageUrl('loginname', r.flow);
-    return this.page(r, status, views.passkeyPage(await this.context(r), { user: this.shown(view.user!, user), session: session.id, options: challenged.options, backUrl, errors }));
+    const securityKey = !passwordless && user.webAuthn.length > 0 && user.webAuthn.every((kind) => kind === 'u2f');
+    return this.page(r, status, views.passkeyPage(await this.context(r), { user: this.shown(view.user!, user), session: session.id, options: challenged.options, backUrl, securityKey, errors }));
   }
 
   private async submitPasskey(r: PageRequest): Promise<void> {

@@ -480,14 +480,15 @@ function webAuthnForm(
 </form>`;
 }
 
-export function passkeyPage(ctx: PageContext, v: { user: UserOnPage; session: string; options: unknown; backUrl: string; errors?: string[] }): string {
+/** The WebAuthn check: worded for a security key when that is all the user has (a second factor after the password). */
+export function passkeyPage(ctx: PageContext, v: { user: UserOnPage; session: string; options: unknown; backUrl: string; securityKey: boolean; errors?: string[] }): string {
   const t = ctx.t;
   return layout(
     ctx,
-    'title.passkey',
+    v.securityKey ? 'title.securityKey' : 'title.passkey',
     `${who(ctx, v.user, pageUrl('loginname', ctx.flow))}
-<p class="intro">${h(t('intro.passkey'))}</p>
-${webAuthnForm(ctx, { id: 'webauthn-get', action: 'passkey', options: v.options, hidden: { session: v.session }, button: 'button.usePasskey', failed: 'error.passkeyFailed', unsupported: 'error.passkeyUnsupported', errors: v.errors })}
+<p class="intro">${h(t(v.securityKey ? 'intro.securityKey' : 'intro.passkey'))}</p>
+${webAuthnForm(ctx, { id: 'webauthn-get', action: 'passkey', options: v.options, hidden: { session: v.session }, button: v.securityKey ? 'button.useSecurityKey' : 'button.usePasskey', failed: 'error.passkeyFailed', unsupported: 'error.passkeyUnsupported', errors: v.errors })}
 <ul class="links"><li><a href="${h(v.backUrl)}">${h(t('button.back'))}</a></li></ul>`,
   );
 }

@@ -292,6 +292,8 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
     await page.click('#webauthn-start');
     // Registered: the sign-in's WebAuthn page checks it on the session as the second factor.
     await page.waitForURL(/\/ui\/v2\/login\/passkey\?/);
+    expect(await heading(page)).toBe('Confirm with your security key'); // not "passkey": a security key is all the user has
+    expect(await page.locator('#webauthn-start').innerText()).toBe('Use security key');
     const arrival = landed();
     await page.click('#webauthn-start');
     const tokens = await oidc.authorizationCodeGrant(localConfig, await arrival, { pkceCodeVerifier: started.verifier, expectedState: started.state });
