@@ -254,16 +254,17 @@ export class LoginRoutes implements OnModuleInit {
 
   /**
    * `?authRequest=` (OIDC), `?userCode=` (device, after the device page) or nothing. prompt=login
-   * (or create) always asks for a login name; select_account, or several sessions in this browser,
-   * show the account list; one session (or the id_token_hint's user) continues with it.
+   * (or create, or SAML's ForceAuthn) always asks for a login name; select_account, or several
+   * sessions in this browser, show the account list; one session (or the id_token_hint's user)
+   * continues with it.
    */
   private async entry(r: PageRequest): Promise<void> {
     // SAML: the request must be pending (GetSAMLRequest); then the same steps as for OIDC.
-    if (r.flow.kind === 'saml') await this.samlRequestOf(r);
+    const saml = r.flow.kind === 'saml' ? await this.samlRequestOf(r) : undefined;
     const ar = await this.authRequestOf(r);
     const prompt = ar?.prompt ?? [];
     if (prompt.includes('create') && (await this.registerAllowed(r))) return this.redirect(r, pageUrl('register', r.flow));
-    if (prompt.includes('login') || prompt.includes('create')) return this.redirect(r, pageUrl('loginname', r.flow));
+    if (prompt.includes('login') || prompt.includes('create') || saml?.forceAuthn) return this.redirect(r, pageUrl('loginname', r.flow));
     const accounts = await this.accounts(r);
     const active = accounts.filter((a) => a.active);
     const hinted = ar?.hintUserId ? active.find((a) => a.userId === ar.hintUserId) : undefined;

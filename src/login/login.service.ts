@@ -33,6 +33,8 @@ export interface SamlRequestOnPage {
   readonly id: string;
   readonly issuer: string;
   readonly appName: string;
+  /** The SP asked for ForceAuthn: the pages ask for a login name as for prompt=login. */
+  readonly forceAuthn: boolean;
 }
 
 /** A step that failed in a way the page explains (a message key and values), rather than a crash. */
@@ -81,7 +83,7 @@ export class LoginService {
   async samlRequest(caller: Caller, id: string): Promise<SamlRequestOnPage> {
     const row = await this.saml.getRequest(caller, id);
     if (row.state === 'answered') throw new LoginProblem('error.authRequest');
-    return { id: row.id, issuer: row.issuer, appName: (await this.users.appName(caller.instance.id, row.appId)) ?? row.issuer };
+    return { id: row.id, issuer: row.issuer, appName: (await this.users.appName(caller.instance.id, row.appId)) ?? row.issuer, forceAuthn: row.forceAuthn };
   }
 
   deviceRequest(caller: Caller, userCode: string): Promise<DeviceRequestView> {

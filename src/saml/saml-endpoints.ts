@@ -13,11 +13,21 @@ export interface AuthnRequestAsk {
   readonly acsIndex?: number;
   readonly protocolBinding?: string;
   readonly nameIdFormat?: string;
+  /** Authenticate the user anew rather than rely on an earlier sign-in (§3.4.1). */
+  readonly forceAuthn: boolean;
+  /** Do not take over the user interface (§3.4.1). */
+  readonly isPassive: boolean;
 }
 
 function attr(el: XmlElement, name: string): string | undefined {
   const v = el.getAttribute(name);
   return v === null || v === '' ? undefined : v;
+}
+
+/** An xs:boolean attribute ("true" or "1"), false when absent. */
+function flag(el: XmlElement, name: string): boolean {
+  const v = attr(el, name);
+  return v === 'true' || v === '1';
 }
 
 export function readAuthnRequest(root: XmlElement): AuthnRequestAsk {
@@ -32,6 +42,8 @@ export function readAuthnRequest(root: XmlElement): AuthnRequestAsk {
     acsIndex: index === undefined ? undefined : Number(index),
     protocolBinding: attr(root, 'ProtocolBinding'),
     nameIdFormat: policy ? attr(policy, 'Format') : undefined,
+    forceAuthn: flag(root, 'ForceAuthn'),
+    isPassive: flag(root, 'IsPassive'),
   };
 }
 

@@ -124,16 +124,17 @@ export class SamlLoginService {
     if (!Number.isFinite(issuedAt) || issuedAt > now + CLOCK_SKEW_MS || issuedAt < now - SAML_REQUEST_LIFETIME_MS - CLOCK_SKEW_MS) throw errors.requestStale();
     const acs = resolveAcs(spDesc, ask);
     const relayState = msg.params.RelayState ?? '';
-    const nameIdFormat = resolveNameIdFormat(spDesc, ask.nameIdFormat);
-    if (!nameIdFormat) {
-      // SAML core §3.4.1.1: a NameID format we cannot issue is answered with InvalidNameIDPolicy.
+    const refuse = async (topLevel: string, secondLevel: string, message: string): Promise<SsoOutcome> => {
       const key = await this.certs.signing(site.instance.id, site.instance.name);
-      const failure = errorResponseXml({
-        idpEntityId: urls.entityId, acsUrl: acs.location, inResponseTo: ask.id, topLevel: STATUS.requester, secondLevel: STATUS.invalidNameIdPolicy,
-        message: 'supported NameID formats: persistent, emailAddress, unspecified', now: new Date(),
-      });
+      const failure = errorResponseXml({ idpEntityId: urls.entityId, acsUrl: acs.location, inResponseTo: ask.id, topLevel, secondLevel, message, now: new Date() });
       return { kind: 'deliver', delivery: deliver(acs.binding, acs.location, 'SAMLResponse', failure, relayState, key, { signAssertion: false }) };
-    }
+    };
+    // §3.4.1: a passive request must not take over the user interface, and Portcullis signs users
+    // in only through its login pages.
+    if (ask.isPassive) return refuse(STATUS.responder, STATUS.noPassive, 'sign-in needs the login pages, which a passive request does not allow');
+    const nameIdFormat = resolveNameIdFormat(spDesc, ask.nameIdFormat);
+    // §3.4.1.1: a NameID format we cannot issue is answered with InvalidNameIDPolicy.
+    if (!nameIdFormat) return refuse(STATUS.requester, STATUS.invalidNameIdPolicy, 'supported NameID formats: persistent, emailAddress, unspecified');
 
     const id = this.ids.next();
     try {
@@ -143,6 +144,7 @@ export class SamlLoginService {
           instanceId: site.instance.id, id, appId: sp.appId, issuer: sp.entityId, requestId: ask.id, idpEntityId: urls.entityId,
           acsUrl: acs.location, responseBinding: acs.binding, relayState, nameIdFormat, state: 'pending', sessionId: null, userId: null,
           nameId: null, createdAt: created, expiresAt: new Date(created.getTime() + SAML_REQUEST_LIFETIME_MS), answeredAt: null,
+          forceAuthn: ask.forceAuthn,
         });
         await this.events.push(tx, site.instance.id, SYSTEM_CREATOR, [{
           aggregateType: 'saml_request', aggregateId: id, resourceOwner: sp.orgId, type: 'saml_request.added',
@@ -182,7 +184,7 @@ export class SamlLoginService {
       errorResponseXml({ idpEntityId: request.idpEntityId, acsUrl: request.acsUrl, inResponseTo: request.requestId, topLevel: status.top, secondLevel: status.second, message, now });
 
     if (answer.kind === 'session') {
-      const login = await this.handoff.sessionFor(caller, answer.sessionId, answer.sessionToken);
+      const login = await this.handoff.sessionFor(caller, answer.sessionId, answer.sessionToken, request.forceAuthn ? { checkedSince: request.createdAt } : {});
       const sp = await this.apps.activeServiceProvider(instance.id, request.issuer);
       if (!sp || sp.appId !== request.appId) throw errors.serviceProviderGone();
       const subject = await this.subjects.load(instance.id, login.userId, sp.projectId, sp.orgId);

@@ -82,4 +82,8 @@ export class SamlRequest {
 
   @Column({ name: 'answered_at', type: 'timestamptz', nullable: true })
   answeredAt!: Date | null;
+
+  /** The SP asked for ForceAuthn: the response needs a factor checked after the request arrived. */
+  @Column({ name: 'force_authn', type: 'boolean', default: false })
+  forceAuthn!: boolean;
 }

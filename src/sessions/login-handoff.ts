@@ -24,6 +24,8 @@ export interface LoginSession {
 export interface HandoffRules {
   /** OIDC max_age: the session's last check must be at most this old. */
   readonly maxAgeSeconds?: number;
+  /** SAML ForceAuthn: a factor must have been checked at or after this time (when the request arrived). */
+  readonly checkedSince?: Date;
 }
 
 interface HandoffRow {
@@ -72,6 +74,8 @@ export const loginSessionNotAuthenticated = () =>
   FailedPrecondition('LOGIN-n0auth', 'the session has not verified a password, passkey or identity provider yet');
 export const loginSessionTooOld = () =>
   FailedPrecondition('LOGIN-m4x4g', 'the session was authenticated longer ago than the request allows (max_age); check a factor again');
+export const loginFreshSignInRequired = () =>
+  FailedPrecondition('LOGIN-f0rc3', 'the service provider asked for a fresh sign-in (ForceAuthn): check a factor on the session again');
 export const loginMfaRequired = () =>
   FailedPrecondition('LOGIN-mf4rq', 'the login settings require a second factor: check TOTP, OTP, U2F or a passkey on the session first');
 export const loginLinkDenied = () =>
@@ -126,6 +130,7 @@ export class LoginHandoff {
       .map((t) => new Date(t).getTime());
     const authTime = new Date(Math.max(...checkTimes));
     if (rules.maxAgeSeconds !== undefined && Date.now() - authTime.getTime() > rules.maxAgeSeconds * 1000) throw loginSessionTooOld();
+    if (rules.checkedSince && authTime < rules.checkedSince) throw loginFreshSignInRequired();
 
     const login = await this.policies.loginSettings(caller.instance.id, row.resource_owner);
     if (mfaForced(login) && !methods.multiFactor) throw loginMfaRequired();

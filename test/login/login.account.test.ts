@@ -1,3 +1,4 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import * as samlify from 'samlify';
 import type { Browser as Chromium, Page } from 'playwright-core';
 import type { MessageInitShape } from '@bufbuild/protobuf';
@@ -32,6 +33,14 @@ async function mailedCode(to: string, count = 1): Promise<string> {
   const code = /:\n\n\s+(\S+)/.exec(mails[count - 1].text ?? '')?.[1];
   if (!code) throw new Error(`no code in the mail to ${to}: ${mails[count - 1].text}`);
   return code;
+}
+
+/** The same unsigned HTTP-Redirect AuthnRequest with ForceAuthn="true" (SAML core §3.4.1). */
+function withForceAuthn(redirectUrl: string): string {
+  const url = new URL(redirectUrl);
+  const xml = inflateRawSync(Buffer.from(url.searchParams.get('SAMLRequest')!, 'base64')).toString();
+  url.searchParams.set('SAMLRequest', deflateRawSync(xml.replace('<samlp:AuthnRequest ', '<samlp:AuthnRequest ForceAuthn="true" ')).toString('base64'));
+  return url.toString();
 }
 
 /** Enters the current code of a TOTP being set up; the app's tokens once the browser lands there. */
@@ -113,12 +122,23 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
     const request = sp.createLoginRequest(idp, 'redirect') as { id: string; context: string };
 
     const context = await chromium.newContext({ locale: 'en-US' });
-    let posted: ((body: string) => void) | undefined;
-    const arrived = new Promise<string>((resolve) => (posted = resolve));
+    const posts: string[] = [];
+    let waiting: ((body: string) => void) | undefined;
     await context.route(`${new URL(acs).origin}/**`, async (route) => {
-      posted!(route.request().postData() ?? '');
+      const body = route.request().postData() ?? '';
+      if (waiting) waiting(body);
+      else posts.push(body);
+      waiting = undefined;
       await route.fulfill({ status: 200, contentType: 'text/plain', body: 'SP signed in' });
     });
+    const nextPost = () => (posts.length ? Promise.resolve(posts.shift()!) : new Promise<string>((resolve) => (waiting = resolve)));
+    const parsedPost = async (body: URLSearchParams) =>
+      (await sp.parseLoginResponse(idp, 'post', { body: { SAMLResponse: body.get('SAMLResponse')!, RelayState: body.get('RelayState')! } })).extract as {
+        nameID: string;
+        response: { inResponseTo: string };
+        attributes: Record<string, unknown>;
+      };
+    const arrived = nextPost();
     const page = await context.newPage();
     await page.goto(request.context);
     expect(new URL(page.url()).pathname).toBe('/ui/v2/login/loginname');
@@ -131,11 +151,26 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
 
     const body = new URLSearchParams(await arrived);
     expect(body.get('RelayState')).toBe('rs-pages');
-    const parsed = await sp.parseLoginResponse(idp, 'post', { body: { SAMLResponse: body.get('SAMLResponse')!, RelayState: body.get('RelayState')! } });
-    const extract = parsed.extract as { nameID: string; response: { inResponseTo: string }; attributes: Record<string, unknown> };
+    const extract = await parsedPost(body);
     expect(extract.nameID).toBe(saml.user.userId);
     expect(extract.response.inResponseTo).toBe(request.id);
     expect(extract.attributes.UserName).toBe(saml.user.username);
+
+    // Signed in now: a second request goes on with this browser's session, asking nothing…
+    const plain = sp.createLoginRequest(idp, 'redirect') as { id: string; context: string };
+    const plainArrival = nextPost();
+    await page.goto(plain.context);
+    expect((await parsedPost(new URLSearchParams(await plainArrival))).response.inResponseTo).toBe(plain.id);
+    // …but one with ForceAuthn asks for the login name and password again.
+    const forced = sp.createLoginRequest(idp, 'redirect') as { id: string; context: string };
+    await page.goto(withForceAuthn(forced.context));
+    expect(new URL(page.url()).pathname).toBe('/ui/v2/login/loginname');
+    await page.fill('#loginName', saml.user.username);
+    await page.click('button[type=submit]');
+    const forcedArrival = nextPost();
+    await page.fill('#password', SAML_PASSWORD);
+    await page.click('button[type=submit]');
+    expect((await parsedPost(new URLSearchParams(await forcedArrival))).response.inResponseTo).toBe(forced.id);
     await context.close();
 
     // The same page without script: a Continue button posts the form (no inline script under the CSP).

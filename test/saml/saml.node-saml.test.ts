@@ -5,7 +5,7 @@ import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_servic
 import { client } from '../support/clients.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { ROLES_ATTRIBUTE } from '../../src/saml/saml-xml.js';
-import { browserSend, passwordSession, samlApp, samlRequestIdOf, samlService, samlWorld, spKeys, uniqueEntity, type SamlWorld } from './support.js';
+import { PASSWORD, browserSend, passwordSession, samlApp, samlRequestIdOf, samlService, samlWorld, spKeys, uniqueEntity, type SamlWorld } from './support.js';
 
 let server: TestServer;
 let world: SamlWorld;
@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 /** A node-saml SP (passport-saml's engine) registered with the metadata it generates itself. */
-async function nodeSamlSp(binding: 'HTTP-Redirect' | 'HTTP-POST') {
+async function nodeSamlSp(binding: 'HTTP-Redirect' | 'HTTP-POST', ask: { forceAuthn?: boolean; passive?: boolean; identifierFormat?: string } = {}) {
   const issuer = uniqueEntity('node-saml');
   const base = issuer.replace(/\/metadata$/, '');
   const saml = new SAML({
@@ -42,6 +42,7 @@ async function nodeSamlSp(binding: 'HTTP-Redirect' | 'HTTP-POST') {
     wantAuthnResponseSigned: true,
     // `always` would also demand InResponseTo of POSTed LogoutResponses at the XPath of a Response.
     validateInResponseTo: ValidateInResponseTo.ifPresent,
+    ...ask,
   });
   const metadata = saml.generateServiceProviderMetadata(null, keys.certificate);
   await samlApp(server, world.projectId, metadata);
@@ -99,5 +100,62 @@ describe.each(['HTTP-Redirect', 'HTTP-POST'] as const)('node-saml SP, signed Aut
     expect(Buffer.from(form.fields.SAMLResponse, 'base64').toString()).toContain(`InResponseTo="${logoutRequestId}"`);
     const gone = await client(SessionService, 'grpc', server.baseUrl, world.loginPat).getSession({ sessionId: session.sessionId }).catch((e) => ConnectError.from(e));
     expect((gone as ConnectError).code).toBe(Code.NotFound);
+  });
+});
+
+describe('what an AuthnRequest asks of the sign-in (SAML core §3.4.1)', () => {
+  async function requestId(sp: Awaited<ReturnType<typeof nodeSamlSp>>): Promise<string> {
+    const sent = await browserSend({ binding: 'redirect', url: await sp.saml.getAuthorizeUrlAsync('', undefined, {}) });
+    expect(sent.status).toBe(302);
+    return samlRequestIdOf(sent.headers.get('location'));
+  }
+
+  /** The SAML Response an SSO call delivered to the SP straight away, and its status codes. */
+  async function delivered(sp: Awaited<ReturnType<typeof nodeSamlSp>>) {
+    const sent = await browserSend({ binding: 'redirect', url: await sp.saml.getAuthorizeUrlAsync('', undefined, {}) });
+    expect(sent.status).toBe(200); // the auto-posting form to the ACS, no login page
+    const form = formOf(await sent.text());
+    expect(form.url).toBe(sp.acs);
+    const xml = Buffer.from(form.fields.SAMLResponse, 'base64').toString();
+    return { SAMLResponse: form.fields.SAMLResponse, status: [...xml.matchAll(/StatusCode Value="([^"]+)"/g)].map((m) => m[1]) };
+  }
+
+  it('ForceAuthn: a session signed in before the request is refused; a password checked again after it answers', async () => {
+    const sp = await nodeSamlSp('HTTP-Redirect', { forceAuthn: true });
+    const earlier = await passwordSession(server, world.loginPat, world.user.username);
+    await new Promise((r) => setTimeout(r, 20));
+    const samlRequestId = await requestId(sp);
+    const refused = await samlService(server, world.loginPat)
+      .createResponse({ samlRequestId, responseKind: { case: 'session', value: earlier } })
+      .catch((e) => ConnectError.from(e));
+    expect((refused as ConnectError).code).toBe(Code.FailedPrecondition);
+    expect((refused as ConnectError).rawMessage).toContain('ForceAuthn');
+
+    const again = await client(SessionService, 'grpc', server.baseUrl, world.loginPat).setSession({
+      sessionId: earlier.sessionId,
+      checks: { password: { password: PASSWORD } },
+    });
+    const answer = await samlService(server, world.loginPat).createResponse({
+      samlRequestId,
+      responseKind: { case: 'session', value: { sessionId: earlier.sessionId, sessionToken: again.sessionToken } },
+    });
+    const post = answer.binding.value as { relayState: string; samlResponse: string };
+    const { profile } = await sp.saml.validatePostResponseAsync({ SAMLResponse: post.samlResponse });
+    expect(profile?.nameID).toBe(world.user.userId);
+  });
+
+  it('IsPassive: answered with NoPassive at once, since signing in needs the login pages', async () => {
+    const sp = await nodeSamlSp('HTTP-Redirect', { passive: true });
+    const response = await delivered(sp);
+    expect(response.status).toEqual(['urn:oasis:names:tc:SAML:2.0:status:Responder', 'urn:oasis:names:tc:SAML:2.0:status:NoPassive']);
+    // node-saml reads NoPassive as "not signed in", without an error.
+    expect((await sp.saml.validatePostResponseAsync({ SAMLResponse: response.SAMLResponse })).profile).toBeNull();
+  });
+
+  it('a NameID format Portcullis cannot issue: answered with InvalidNameIDPolicy at once', async () => {
+    const sp = await nodeSamlSp('HTTP-Redirect', { identifierFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient' });
+    const response = await delivered(sp);
+    expect(response.status).toEqual(['urn:oasis:names:tc:SAML:2.0:status:Requester', 'urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy']);
+    await expect(sp.saml.validatePostResponseAsync({ SAMLResponse: response.SAMLResponse })).rejects.toThrow(/Requester error: supported NameID formats/);
   });
 });
