@@ -105,6 +105,7 @@ const en = {
   'title.u2fSetup': 'Set up a security key',
   'title.invite': 'Accept your invitation',
   'title.samlPost': 'Continue to the application',
+  'title.passkeyAdded': 'Passkey added',
   'intro.passwordReset': 'We will send a code to the email address of your account. With it you can choose a new password.',
   'intro.passwordSet': 'We sent a code to your email address. Enter it and choose a new password.',
   'intro.register': 'Fill in your details to create an account.',
@@ -119,6 +120,7 @@ const en = {
   'intro.u2fSetup': 'Register your security key: insert or touch it when the browser asks. From now on it confirms your sign-ins after the password.',
   'intro.invite': 'Choose a password to finish setting up your account.',
   'intro.samlPost': 'You are signed in. Continue to {app}.',
+  'intro.passkeyAdded': 'You can now sign in with it.',
   'label.givenName': 'First name',
   'label.familyName': 'Last name',
   'label.email': 'Email address',
@@ -152,6 +154,8 @@ const en = {
   'error.noEmail': 'This account has no email address to send a code to. Contact your administrator.',
   'error.notInitialised': 'This account is not set up yet. Use the invitation you received by email.',
   'error.emailDelivery': 'We could not send an email right now. Try again later or contact your administrator.',
+  'error.passkeyLink': 'This passkey link is invalid, has expired or was already used. Ask for a new one.',
+  'error.passkeyLinkFailed': 'The passkey could not be added. Ask for a new link and try again.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -259,6 +263,7 @@ const de: Catalogue = {
   'title.u2fSetup': 'Sicherheitsschlüssel einrichten',
   'title.invite': 'Einladung annehmen',
   'title.samlPost': 'Weiter zur Anwendung',
+  'title.passkeyAdded': 'Passkey hinzugefügt',
   'intro.passwordReset': 'Wir senden einen Code an die E-Mail-Adresse Ihres Kontos. Damit können Sie ein neues Passwort wählen.',
   'intro.passwordSet': 'Wir haben Ihnen einen Code per E-Mail geschickt. Geben Sie ihn ein und wählen Sie ein neues Passwort.',
   'intro.register': 'Geben Sie Ihre Daten ein, um ein Konto zu erstellen.',
@@ -273,6 +278,7 @@ const de: Catalogue = {
   'intro.u2fSetup': 'Registrieren Sie Ihren Sicherheitsschlüssel: Stecken Sie ihn ein oder berühren Sie ihn, wenn der Browser danach fragt. Ab jetzt bestätigt er Ihre Anmeldungen nach dem Passwort.',
   'intro.invite': 'Wählen Sie ein Passwort, um Ihr Konto fertig einzurichten.',
   'intro.samlPost': 'Sie sind angemeldet. Weiter zu {app}.',
+  'intro.passkeyAdded': 'Sie können sich jetzt damit anmelden.',
   'label.givenName': 'Vorname',
   'label.familyName': 'Nachname',
   'label.email': 'E-Mail-Adresse',
@@ -306,6 +312,8 @@ const de: Catalogue = {
   'error.noEmail': 'Dieses Konto hat keine E-Mail-Adresse für einen Code. Wenden Sie sich an Ihre Administration.',
   'error.notInitialised': 'Dieses Konto ist noch nicht eingerichtet. Verwenden Sie die Einladung, die Sie per E-Mail erhalten haben.',
   'error.emailDelivery': 'Wir konnten gerade keine E-Mail senden. Versuchen Sie es später erneut oder wenden Sie sich an Ihre Administration.',
+  'error.passkeyLink': 'Dieser Passkey-Link ist ungültig, abgelaufen oder wurde bereits verwendet. Fordern Sie einen neuen an.',
+  'error.passkeyLinkFailed': 'Der Passkey konnte nicht hinzugefügt werden. Fordern Sie einen neuen Link an und versuchen Sie es erneut.',
 };
 
 export const CATALOGUES = { en: en as Catalogue, de } as const;

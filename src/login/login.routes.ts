@@ -33,7 +33,7 @@ import { assetOrigins, themeCss } from './login-theme.js';
 import { allowedFactors, type PageFactor } from './login-users.js';
 import { mfaForced } from '../settings/settings-rules.js';
 import { setupChoices } from './login-mfa-prompt.js';
-import { LoginProblem, LoginService, type Next, type SamlRequestOnPage, type SessionWithUser } from './login.service.js';
+import { LoginProblem, LoginService, type Next, type SamlRequestOnPage, type SessionWithUser, type UserById } from './login.service.js';
 import { passwordProblems } from '../users/password-policy.js';
 import type { LoginSettings } from '../settings/policies.js';
 import type { WebAuthnKind } from '../users/mfa/mfa.entity.js';
@@ -236,6 +236,8 @@ export class LoginRoutes implements OnModuleInit {
         return post ? this.submitInvite(r) : this.showInvite(r);
       case '/passkey':
         return post ? this.submitPasskey(r) : this.showPasskey(r);
+      case '/passkey/set':
+        return post ? this.submitPasskeyLink(r) : this.showPasskeyLink(r);
       case '/mfa/setup':
         return post ? this.notFound(r) : this.showMfaSetup(r);
       case '/mfa/skip':
@@ -854,7 +856,15 @@ export class LoginRoutes implements OnModuleInit {
     return this.page(
       r,
       status,
-      views.webAuthnSetupPage(await this.context(r), { kind, user: this.shown(view.user!, user), session: session.id, registration: registration.id, options: registration.options, errors }),
+      views.webAuthnSetupPage(await this.context(r), {
+        kind,
+        user: this.shown(view.user!, user),
+        action: `mfa/setup/${kind}`,
+        hidden: { session: session.id, registration: registration.id },
+        options: registration.options,
+        backUrl: pageUrl('mfa/setup', r.flow, { session: session.id }),
+        errors,
+      }),
     );
   }
 
@@ -871,6 +881,70 @@ export class LoginRoutes implements OnModuleInit {
     // Registering is not a check: the sign-in's WebAuthn page (passkey or security key, after the
     // password a second factor) proves the new credential on the session, then the flow goes on.
     return this.redirect(r, pageUrl('passkey', r.flow, { session: session.id }));
+  }
+
+  // ---- passkey registration links (CreatePasskeyRegistrationLink: /passkey/set?userId=&codeId=&code=) ----
+
+  /** The user a link names; an unknown id reads like a bad code, so ids can't be probed. */
+  private async linkUser(r: PageRequest): Promise<UserById> {
+    const userId = r.params.get('userId') ?? '';
+    const user = userId ? await this.login.userById(r.caller, userId) : undefined;
+    if (!user) throw new LoginProblem('error.passkeyLink');
+    r.orgId = user.orgId;
+    return user;
+  }
+
+  /**
+   * Holding the code authorises one passkey for the user, without a session (as ZITADEL's login at
+   * the same path). Opening the link only shows what it is for: mail scanners open links too, and
+   * must not spend the code. The button (a POST) spends it, see `startPasskeyLink`.
+   */
+  private async showPasskeyLink(r: PageRequest): Promise<void> {
+    const user = await this.linkUser(r);
+    const hidden = { userId: user.id, codeId: r.params.get('codeId') ?? '', code: r.params.get('code') ?? '' };
+    if (!hidden.codeId || !hidden.code) throw new LoginProblem('error.passkeyLink');
+    return this.page(r, 200, views.passkeyLinkPage(await this.context(r), { user, hidden }));
+  }
+
+  /** The link's POSTs: the button spends the code on RegisterPasskey; then the credential arrives. */
+  private submitPasskeyLink(r: PageRequest): Promise<void> {
+    return r.params.has('credential') ? this.finishPasskeyLink(r) : this.startPasskeyLink(r);
+  }
+
+  /** RegisterPasskey with the code: a used, wrong or expired code registers nothing (the transaction rolls back) and the page says so. */
+  private async startPasskeyLink(r: PageRequest): Promise<void> {
+    const user = await this.linkUser(r);
+    const code = { id: r.params.get('codeId') ?? '', code: r.params.get('code') ?? '' };
+    if (!code.id || !code.code) throw new LoginProblem('error.passkeyLink');
+    let registration;
+    try {
+      registration = await this.login.registerWebAuthn(r.caller, user.id, 'passkey', this.rpDomain(r), code);
+    } catch (err) {
+      if (err instanceof DomainError && (err.id === 'CODE-1nv4l' || err.id === 'CODE-3xp1r')) throw new LoginProblem('error.passkeyLink');
+      throw err;
+    }
+    return this.page(
+      r,
+      200,
+      views.webAuthnSetupPage(await this.context(r), { kind: 'passkey', user, action: 'passkey/set', hidden: { userId: user.id, registration: registration.id }, options: registration.options }),
+    );
+  }
+
+  /**
+   * The code is spent by now: what ties this POST to it is the pending credential's challenge,
+   * sent only to the page the code opened, which the attestation must answer (verify checks it).
+   * A failed answer cannot be retried without a new code, so the page asks for a new link.
+   */
+  private async finishPasskeyLink(r: PageRequest): Promise<void> {
+    const user = await this.linkUser(r);
+    try {
+      const credential = JSON.parse(r.params.get('credential') ?? '');
+      await this.login.verifyWebAuthn(r.caller, user.id, 'passkey', r.params.get('registration') ?? '', credential, this.webAuthnName(r));
+    } catch (err) {
+      if (err instanceof SyntaxError || (err instanceof DomainError && err.id.startsWith('MFA-w4'))) throw new LoginProblem('error.passkeyLinkFailed');
+      throw err;
+    }
+    return this.page(r, 200, views.passkeyAddedPage(await this.context(r), { user }));
   }
 
   /** A name the user recognises the passkey or security key by in lists: the browser and system it was made on. */

@@ -13,11 +13,12 @@ import { MfaService } from '../users/mfa/mfa.service.js';
 import { WebAuthnService } from '../users/mfa/webauthn.service.js';
 import type { WebAuthnKind } from '../users/mfa/mfa.entity.js';
 import { UsersService } from '../users/users.service.js';
+import { loginNames } from '../users/core/login-names.js';
 import type { BrowserSession } from './login-browser.js';
 import { LoginUsers, allowedFactors, type LoginUser, type PageFactor } from './login-users.js';
 import { mfaForced } from '../settings/settings-rules.js';
 import { offerMfaSetup } from './login-mfa-prompt.js';
-import { pageUrl, type Flow } from './login.views.js';
+import { pageUrl, type Flow, type UserOnPage } from './login.views.js';
 
 /**
  * Where the browser goes after a step: a page of the login, the app (a CreateCallback URL or a
@@ -40,13 +41,19 @@ export interface SamlRequestOnPage {
 /** A step that failed in a way the page explains (a message key and values), rather than a crash. */
 export class LoginProblem extends Error {
   constructor(
-    readonly key: 'error.session' | 'error.authRequest' | 'error.mfaSetup' | 'error.wrongOrg' | 'error.noAccess' | 'error.deviceCode' | 'error.unknown' | 'error.registerDisabled' | 'error.invite',
+    readonly key: 'error.session' | 'error.authRequest' | 'error.mfaSetup' | 'error.wrongOrg' | 'error.noAccess' | 'error.deviceCode' | 'error.unknown' | 'error.registerDisabled' | 'error.invite' | 'error.passkeyLink' | 'error.passkeyLinkFailed',
   ) {
     super(key);
   }
 }
 
 const NO_CHANGE: SessionChange = { checks: {}, metadata: {}, challenges: {} };
+
+/** A user the pages name by id, before any session. */
+export interface UserById extends UserOnPage {
+  readonly id: string;
+  readonly orgId: string;
+}
 
 /** A session's view and its user, once a user is checked on it. */
 export interface SessionWithUser {
@@ -274,6 +281,15 @@ export class LoginService {
     return this.users.contact(caller.instance.id, userId);
   }
 
+  /** A human user the pages name without a session (a registration link), with the login name a session would show. */
+  async userById(caller: Caller, userId: string): Promise<UserById | undefined> {
+    const [contact, user] = await Promise.all([this.users.contact(caller.instance.id, userId), this.users.find(caller.instance.id, userId)]);
+    if (!contact || !user) return undefined;
+    const { userLoginMustBeDomain } = await this.policies.domainSettings(caller.instance.id, user.orgId);
+    const loginName = loginNames(user.username, [], user.orgPrimaryDomain, userLoginMustBeDomain && !!user.orgPrimaryDomain).preferred;
+    return { id: user.id, orgId: user.orgId, displayName: contact.displayName, loginName, username: user.username, orgDomain: user.orgPrimaryDomain };
+  }
+
   /**
    * An invitation accepted: the code proves the email address, then the user's first password is
    * set (the pages check its complexity first, so a weak password does not spend the code).
@@ -315,9 +331,12 @@ export class LoginService {
     await this.mfa.skipMfaInit(caller, userId);
   }
 
-  /** RegisterPasskey / RegisterU2F: a pending credential of the kind and the options for navigator.credentials.create(). */
-  async registerWebAuthn(caller: Caller, userId: string, kind: WebAuthnKind, domain: string): Promise<{ id: string; options: JsonObject }> {
-    const r = await this.webAuthn.register(caller, userId, kind, { domain, requestHost: domain });
+  /**
+   * RegisterPasskey / RegisterU2F: a pending credential of the kind and the options for
+   * navigator.credentials.create(). With a registration link's code, the code (used up) is the authorisation.
+   */
+  async registerWebAuthn(caller: Caller, userId: string, kind: WebAuthnKind, domain: string, code?: { id: string; code: string }): Promise<{ id: string; options: JsonObject }> {
+    const r = await this.webAuthn.register(caller, userId, kind, { domain, requestHost: domain, code });
     return { id: r.id, options: r.options };
   }
 

@@ -2,7 +2,7 @@ import { CsrfTokens, decodeBrowserState, encodeBrowserState, newBrowserState, se
 import { acceptedLanguages, pickLocale, translator } from './login.i18n.js';
 import { themeCss } from './login-theme.js';
 import { DEFAULT_LABEL_SETTINGS, DEFAULT_LEGAL_SETTINGS } from '../settings/policies.js';
-import { flowOf, h, mfaSetupPage, pageUrl, webAuthnSetupPage, type PageContext } from './login.views.js';
+import { flowOf, h, mfaSetupPage, pageUrl, passkeyAddedPage, webAuthnSetupPage, type PageContext } from './login.views.js';
 import { qrModules, qrSvg } from './login-qr.js';
 
 describe('login language', () => {
@@ -81,11 +81,33 @@ describe('login pages', () => {
     const choices = mfaSetupPage(ctx, { user: { displayName: 'A', loginName: 'a' }, session: 's1', choices: ['u2f', 'passkey'], skippable: false });
     expect(choices).toContain('href="/ui/v2/login/mfa/setup/u2f?authRequest=V2_1&amp;session=s1">Sicherheitsschlüssel</a>');
     expect(choices).toContain('>Passkey</a>');
-    const page = webAuthnSetupPage(ctx, { kind: 'u2f', user: { displayName: 'A', loginName: 'a' }, session: 's1', registration: 'r1', options: { publicKey: {} } });
+    const page = webAuthnSetupPage(ctx, {
+      kind: 'u2f',
+      user: { displayName: 'A', loginName: 'a' },
+      action: 'mfa/setup/u2f',
+      hidden: { session: 's1', registration: 'r1' },
+      options: { publicKey: {} },
+      backUrl: pageUrl('mfa/setup', ctx.flow, { session: 's1' }),
+    });
     expect(page).toContain('<h1>Sicherheitsschlüssel einrichten</h1>');
     expect(page).toContain('action="/ui/v2/login/mfa/setup/u2f" id="webauthn-create"');
     expect(page).toContain('data-error="Der Sicherheitsschlüssel konnte nicht verwendet werden.');
     expect(page).toContain('name="registration" value="r1"');
+  });
+
+  it('a registration link sets up a passkey for the user it names, without a session, and says in German when it is added', () => {
+    const user = { displayName: 'Ada Lovelace', loginName: 'ada@acme.test' };
+    const page = webAuthnSetupPage(ctx, { kind: 'passkey', user, action: 'passkey/set', hidden: { userId: 'u1', registration: 'r1' }, options: { publicKey: {} } });
+    const form = /<form method="post" action="\/ui\/v2\/login\/passkey\/set" id="webauthn-create"[^>]*>(.*?)<\/form>/s.exec(page)?.[1] ?? '';
+    for (const field of ['name="csrf" value="csrf-token"', 'name="userId" value="u1"', 'name="registration" value="r1"', 'name="credential"']) expect(form).toContain(field);
+    expect(form).not.toContain('name="session"');
+    expect(page).toContain('<h1>Passkey einrichten</h1>');
+    expect(page).toContain('<strong>Ada Lovelace</strong><span>ada@acme.test</span>');
+    expect(page).not.toContain('>Zurück</a>');
+    const done = passkeyAddedPage(ctx, { user });
+    expect(done).toContain('<h1>Passkey hinzugefügt</h1>');
+    expect(done).toContain('Sie können sich jetzt damit anmelden.');
+    expect(done).toContain('href="/ui/v2/login/loginname?authRequest=V2_1&amp;loginName=ada%40acme.test"');
   });
 
   it('takes only colours from the label policy into the stylesheet', () => {

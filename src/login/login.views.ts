@@ -539,8 +539,15 @@ export const WEBAUTHN_SETUP_TEXT: Record<WebAuthnKind, { title: MessageKey; intr
   u2f: { title: 'title.u2fSetup', intro: 'intro.u2fSetup', button: 'button.registerU2f', failed: 'error.u2fFailed', unsupported: 'error.u2fUnsupported' },
 };
 
-/** Registers a passkey or a security key: navigator.credentials.create() with the options of the registration started for the page. */
-export function webAuthnSetupPage(ctx: PageContext, v: { kind: WebAuthnKind; user: UserOnPage; session: string; registration: string; options: unknown; errors?: string[] }): string {
+/**
+ * Registers a passkey or a security key: navigator.credentials.create() with the options of the
+ * registration started for the page. The form posts to the page that started it (the sign-in's
+ * set-up with its session, or a registration link with its user), which names the registration.
+ */
+export function webAuthnSetupPage(
+  ctx: PageContext,
+  v: { kind: WebAuthnKind; user: UserOnPage; action: string; hidden: Record<string, string>; options: unknown; backUrl?: string; errors?: string[] },
+): string {
   const t = ctx.t;
   const text = WEBAUTHN_SETUP_TEXT[v.kind];
   return layout(
@@ -548,7 +555,34 @@ export function webAuthnSetupPage(ctx: PageContext, v: { kind: WebAuthnKind; use
     text.title,
     `${who(ctx, v.user)}
 <p class="intro">${h(t(text.intro))}</p>
-${webAuthnForm(ctx, { id: 'webauthn-create', action: `mfa/setup/${v.kind}`, options: v.options, hidden: { session: v.session, registration: v.registration }, button: text.button, failed: text.failed, unsupported: text.unsupported, errors: v.errors })}
-<ul class="links"><li><a href="${h(pageUrl('mfa/setup', ctx.flow, { session: v.session }))}">${h(t('button.back'))}</a></li></ul>`,
+${webAuthnForm(ctx, { id: 'webauthn-create', action: v.action, options: v.options, hidden: v.hidden, button: text.button, failed: text.failed, unsupported: text.unsupported, errors: v.errors })}
+${v.backUrl ? `<ul class="links"><li><a href="${h(v.backUrl)}">${h(t('button.back'))}</a></li></ul>` : ''}`,
+  );
+}
+
+/** A registration link's passkey is kept: nothing more to do here than sign in with it. */
+/**
+ * A passkey registration link's first page: what the link is for, and a button. Opening the link
+ * spends nothing (mail scanners open links too); the button starts the registration with the code.
+ */
+export function passkeyLinkPage(ctx: PageContext, v: { user: UserOnPage; hidden: Record<string, string> }): string {
+  const t = ctx.t;
+  return layout(
+    ctx,
+    'title.passkeySetup',
+    `${who(ctx, v.user)}<p class="intro">${h(t('intro.passkeySetup'))}</p>
+<form method="post" action="${LOGIN_BASE}/passkey/set">${hiddenFields(ctx, v.hidden)}
+<div class="actions"><button type="submit" class="primary" id="passkey-link-start">${h(t('button.next'))}</button></div>
+</form>`,
+  );
+}
+
+export function passkeyAddedPage(ctx: PageContext, v: { user: UserOnPage }): string {
+  const t = ctx.t;
+  return layout(
+    ctx,
+    'title.passkeyAdded',
+    `${who(ctx, v.user)}<p class="intro">${h(t('intro.passkeyAdded'))}</p>
+<div class="actions"><a class="button primary" id="sign-in" href="${h(pageUrl('loginname', ctx.flow, { loginName: v.user.loginName }))}">${h(t('link.signIn'))}</a></div>`,
   );
 }

@@ -453,6 +453,48 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
     await context.close();
   });
 
+  it('a passkey registration link (returnCode) registers a passkey without a session, then the code is spent', async () => {
+    const user = await addUser(server, world, null);
+    const link = await client(UserService, 'grpc', server.baseUrl, server.adminPat).createPasskeyRegistrationLink({ userId: user.id, medium: { case: 'returnCode', value: {} } });
+    // WebAuthn needs a domain as relying party id: the browser goes to localhost, not 127.0.0.1.
+    const linkUrl = `http://localhost:${new URL(server.baseUrl).port}/ui/v2/login/passkey/set?${new URLSearchParams({ userId: user.id, codeId: link.code!.id, code: link.code!.code, orgId: world.orgId })}`;
+    const { context, page } = await rpContext(chromium);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+    });
+    const credentials = async () =>
+      (await server.database.dataSource.query('SELECT kind, state FROM user_webauthn_credentials WHERE user_id = $1', [user.id])) as { kind: string; state: string }[];
+
+    // Opening the link spends nothing (mail scanners open links too): a second opening is the same page.
+    const prefetched = await fetch(linkUrl);
+    expect(prefetched.status).toBe(200);
+    await page.goto(linkUrl);
+    expect(await heading(page)).toBe('Set up a passkey');
+    expect(await page.locator('.who').innerText()).toContain(user.username);
+    await snap(page, 'passkey-link');
+    await page.click('#passkey-link-start');
+    await page.click('#webauthn-start');
+    await page.waitForSelector('#sign-in');
+    expect(await heading(page)).toBe('Passkey added');
+    expect(await page.locator('p.intro').innerText()).toBe('You can now sign in with it.');
+    expect(await page.getAttribute('#sign-in', 'href')).toMatch(/^\/ui\/v2\/login\/loginname\?/);
+    expect(await credentials()).toEqual([{ kind: 'passkey', state: 'ready' }]);
+
+    // The same link again: the code is used up, the page says so and registers nothing.
+    await page.goto(linkUrl);
+    const [spent] = await Promise.all([
+      page.waitForResponse((res) => res.url().includes('/ui/v2/login/passkey/set') && res.request().method() === 'POST'),
+      page.click('#passkey-link-start'),
+    ]);
+    expect(spent.status()).toBe(400);
+    expect(await page.locator('[role=alert]').innerText()).toContain('This passkey link is invalid, has expired or was already used.');
+    expect(await page.content()).not.toContain('webauthn-create');
+    expect(await credentials()).toEqual([{ kind: 'passkey', state: 'ready' }]);
+    await context.close();
+  }, 60_000);
+
   it('speaks German on the new pages', async () => {
     const { context, page } = await rpContext(chromium, { locale: 'de-DE' });
     await page.goto(`${server.baseUrl}/ui/v2/login/register`);
