@@ -13,7 +13,7 @@ import { MfaService } from '../users/mfa/mfa.service.js';
 import { WebAuthnService } from '../users/mfa/webauthn.service.js';
 import type { WebAuthnKind } from '../users/mfa/mfa.entity.js';
 import { UsersService } from '../users/users.service.js';
-import { loginNames } from '../users/core/login-names.js';
+import { preferredLoginName } from '../users/core/login-names.js';
 import type { BrowserSession } from './login-browser.js';
 import { LoginUsers, allowedFactors, type LoginUser, type PageFactor } from './login-users.js';
 import { mfaForced } from '../settings/settings-rules.js';
@@ -286,7 +286,7 @@ export class LoginService {
     const [contact, user] = await Promise.all([this.users.contact(caller.instance.id, userId), this.users.find(caller.instance.id, userId)]);
     if (!contact || !user) return undefined;
     const { userLoginMustBeDomain } = await this.policies.domainSettings(caller.instance.id, user.orgId);
-    const loginName = loginNames(user.username, [], user.orgPrimaryDomain, userLoginMustBeDomain && !!user.orgPrimaryDomain).preferred;
+    const loginName = preferredLoginName(user.username, user.orgPrimaryDomain, userLoginMustBeDomain);
     return { id: user.id, orgId: user.orgId, displayName: contact.displayName, loginName, username: user.username, orgDomain: user.orgPrimaryDomain };
   }
 

@@ -4,7 +4,7 @@ import { and, column, fetchPage, listSql, type Filter, type Page } from '../plat
 import { Transactions } from '../platform/database/transactions.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { Policies } from '../settings/policies.js';
-import { loginNames } from '../users/core/login-names.js';
+import { preferredLoginName } from '../users/core/login-names.js';
 import { checkSessionAccess } from './session-access.js';
 import { displayNameOf } from './session-users.js';
 import { noUserAgentOfCaller } from './sessions.errors.js';
@@ -167,7 +167,7 @@ export class SessionQueries {
               ? {
                   id: r.user_id,
                   organizationId: r.user_resource_owner,
-                  loginName: loginNames(r.username, [], r.org_primary_domain ?? '', (await settingsOf(r.user_resource_owner)) && !!r.org_primary_domain).preferred,
+                  loginName: preferredLoginName(r.username, r.org_primary_domain, await settingsOf(r.user_resource_owner)),
                   displayName: displayNameOf(r as Parameters<typeof displayNameOf>[0]),
                   checkedAt: r.user_checked_at,
                 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Policies } from '../settings/policies.js';
-import { loginNames } from '../users/core/login-names.js';
+import { loginNames, preferredLoginName } from '../users/core/login-names.js';
 import type { UserState, UserType } from '../users/user.entity.js';
 
 /** A user as the checks of a session need it: one row with its org and lockout counts. */
@@ -102,7 +102,7 @@ function checked(r: UserRow, userLoginMustBeDomain: boolean): CheckedUser {
     orgActive: r.org_state !== 'inactive',
     username: r.username,
     displayName: displayNameOf(r),
-    preferredLoginName: loginNames(r.username, [], r.org_primary_domain ?? '', userLoginMustBeDomain && !!r.org_primary_domain).preferred,
+    preferredLoginName: preferredLoginName(r.username, r.org_primary_domain, userLoginMustBeDomain),
     passwordHash: r.password_hash,
     email: r.email,
     phone: r.phone,

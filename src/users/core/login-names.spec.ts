@@ -1,4 +1,4 @@
-import { loginNames } from './login-names.js';
+import { loginNames, preferredLoginName } from './login-names.js';
 
 describe('loginNames', () => {
   it('is the username alone when login need not be a domain', () => {
@@ -10,5 +10,14 @@ describe('loginNames', () => {
       loginNames: ['jane@acme.localhost', 'jane@acme.com'],
       preferred: 'jane@acme.localhost',
     });
+  });
+});
+
+describe('preferredLoginName', () => {
+  it('is username@primary domain when login must be a domain, else (or with no domain yet) the username', () => {
+    expect(preferredLoginName('jane', 'acme.localhost', true)).toBe('jane@acme.localhost');
+    expect(preferredLoginName('jane', 'acme.localhost', false)).toBe('jane');
+    expect(preferredLoginName('jane', '', true)).toBe('jane');
+    expect(preferredLoginName('jane', null, true)).toBe('jane');
   });
 });

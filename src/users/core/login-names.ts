@@ -13,3 +13,8 @@ export function loginNames(
   const names = domains.map((d) => `${username}@${d}`);
   return { loginNames: names, preferred: names[0] };
 }
+
+/** The preferred login name where only the org's primary domain is at hand (none yet: the username alone). */
+export function preferredLoginName(username: string, primaryDomain: string | null | undefined, mustBeDomain: boolean): string {
+  return loginNames(username, [], primaryDomain ?? '', mustBeDomain && !!primaryDomain).preferred;
+}

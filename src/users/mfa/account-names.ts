@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Org } from '../../orgs/org.entity.js';
 import { Policies } from '../../settings/policies.js';
-import { loginNames } from '../core/login-names.js';
+import { preferredLoginName } from '../core/login-names.js';
 import type { User } from '../user.entity.js';
 
 /**
@@ -21,7 +21,7 @@ export class AccountNames {
       .where('o.instance_id = :i AND o.id = :id', { i: instanceId, id: user.resourceOwner })
       .getOne();
     const settings = await this.policies.domainSettings(instanceId, user.resourceOwner);
-    const name = loginNames(user.username, [], org?.primaryDomain ?? '', settings.userLoginMustBeDomain && !!org).preferred;
+    const name = preferredLoginName(user.username, org?.primaryDomain, settings.userLoginMustBeDomain);
     return name || user.email || user.username;
   }
 }
