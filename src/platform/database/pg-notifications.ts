@@ -38,10 +38,6 @@ export class PgNotifications implements OnApplicationShutdown {
     this.log = log.child({ component: 'pg-listen' });
   }
 
-  get listening(): boolean {
-    return this.client !== undefined;
-  }
-
   /** Starts listening on `channel`; resolves once LISTEN is in force or the first attempt failed. */
   async subscribe(channel: string, listener: ChannelListener): Promise<void> {
     const known = this.listeners.get(channel);
