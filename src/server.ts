@@ -17,7 +17,8 @@ import { IdGenerator } from './platform/ids/id-generator.js';
 import { createLogger } from './platform/logging/logger.js';
 import { DebugRoutes } from './platform/observability/debug-routes.js';
 import { Metrics } from './platform/observability/metrics.js';
-import { CONTRACT_SERVICES } from './platform/rpc/contract.js';
+import { CONTRACT_SERVICES, ROUTED_SERVICES, V1_SERVICES } from './platform/rpc/contract.js';
+import { answerUnknownProcedure, rpcProtocolOf } from './platform/rpc/unknown-procedure.js';
 import { healthBinding } from './platform/rpc/health.js';
 import { OnePortServer } from './platform/rpc/one-port-server.js';
 import { createPipeline } from './platform/rpc/pipeline.js';
@@ -47,20 +48,14 @@ async function nodeIdFrom(database: OpenDatabase): Promise<number> {
 function registerServerServices(app: INestApplicationContext): void {
   const registry = app.get(RpcRegistry);
   const debug = app.get(DebugRoutes);
-  const served = () => [...CONTRACT_SERVICES, ...registry.all().map((b) => b.service)].filter((s, i, all) => all.indexOf(s) === i);
+  const served = () => [...ROUTED_SERVICES, ...registry.all().map((b) => b.service)].filter((s, i, all) => all.indexOf(s) === i);
   for (const binding of [...reflectionBindings(served), healthBinding(() => debug.ready(), { services: served })]) {
     registry.register({ ...binding, instanceless: true });
   }
 }
 
-/**
- * What REST serves: the contract at its annotated paths, and every registered service beside it
- * (ZITADEL's v1 admin and management APIs) under its binding's prefix.
- */
-function restServices(registry: RpcRegistry): RestService[] {
-  const beside = registry.all().filter((b) => !CONTRACT_SERVICES.includes(b.service));
-  return [...CONTRACT_SERVICES, ...beside.map((b) => ({ service: b.service, prefix: b.restPrefix ?? '' }))];
-}
+/** What REST serves: the v2 contract at its annotated paths, ZITADEL's v1 APIs under their prefixes. */
+const REST_SERVICES: readonly RestService[] = [...CONTRACT_SERVICES, ...V1_SERVICES.map((v) => ({ service: v.service, prefix: v.restPrefix }))];
 
 function mountOpenApi(routes: HttpRoutes, registry: RpcRegistry): void {
   let spec: string | undefined; // built on first request: it walks every descriptor
@@ -68,7 +63,7 @@ function mountOpenApi(routes: HttpRoutes, registry: RpcRegistry): void {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path.endsWith('.json')) {
       spec ??= JSON.stringify(
-        buildOpenApi(restServices(registry), { title: 'Portcullis API (ZITADEL v2 contract)', version: '2' }, { extraBindings: registry.httpBindings() }),
+        buildOpenApi(REST_SERVICES, { title: 'Portcullis API (ZITADEL v2 contract)', version: '2' }, { extraBindings: registry.httpBindings() }),
       );
       (res as import('node:http').ServerResponse).writeHead(200, { 'content-type': 'application/json' });
       res.end(spec);
@@ -104,19 +99,22 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       rateLimiter: app.get(RateLimiter),
       log,
     });
-    const rest = createRestHandler({ services: restServices(registry), invoker: new UnaryInvoker(registry, interceptors), extraBindings: registry.httpBindings() });
+    const rest = createRestHandler({ services: REST_SERVICES, invoker: new UnaryInvoker(registry, interceptors), extraBindings: registry.httpBindings() });
     const routes = app.get(HttpRoutes);
     mountOpenApi(routes, registry);
 
     const fallback = async (req: HttpRequest, res: HttpResponse): Promise<void> => {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      const url = new URL(req.url ?? '/', 'http://x');
+      const path = url.pathname;
       const mounted = routes.find(path);
       if (mounted) return mounted(req, res);
+      const protocol = rpcProtocolOf(req.method ?? 'GET', path, req.headers, url.searchParams);
+      if (protocol) return answerUnknownProcedure(req, res, protocol, path);
       if (await rest.handle(req, res)) return;
       const { status, body } = toRestError(NotFound('HTTP-r0ut3', `no route for ${req.method} ${path}; see /openapi/ for the API`));
       sendJson(res, status, body);
     };
-    const server = new OnePortServer({ registry, services: CONTRACT_SERVICES, interceptors, fallback, log });
+    const server = new OnePortServer({ registry, services: ROUTED_SERVICES, interceptors, fallback, log });
     const address: AddressInfo = await server.listen(config.port, config.host);
     const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
     log.info({ port: address.port, externalUrl: config.externalUrl }, `Portcullis listening on port ${address.port}`);

@@ -69,7 +69,7 @@ export class SettingsAdminHandler implements OnModuleInit {
 
   onModuleInit(): void {
     assertMatchesAnnotations(AdminService, ADMIN_POLICY_ACCESS);
-    this.registry.register({ service: AdminService, impl: this.impl, access: ADMIN_POLICY_ACCESS, restPrefix: '/admin/v1' });
+    this.registry.register({ service: AdminService, impl: this.impl, access: ADMIN_POLICY_ACCESS });
   }
 
   readonly impl: Partial<ServiceImpl<typeof AdminService>> = {

@@ -92,7 +92,7 @@ export class SettingsManagementHandler implements OnModuleInit {
 
   onModuleInit(): void {
     assertMatchesAnnotations(ManagementService, MANAGEMENT_POLICY_ACCESS);
-    this.registry.register({ service: ManagementService, impl: this.impl, access: MANAGEMENT_POLICY_ACCESS, restPrefix: '/management/v1' });
+    this.registry.register({ service: ManagementService, impl: this.impl, access: MANAGEMENT_POLICY_ACCESS });
   }
 
   private readOrg<K extends PolicyKind>(ctx: HandlerContext, kind: K) {

@@ -1,7 +1,11 @@
-// The ZITADEL v2 contract Portcullis serves: every service the pinned @zitadel/proto publishes
-// for the v2 API (v2, v2beta and the v3alpha resources). Services without a registered handler
-// answer UNIMPLEMENTED on every transport.
+// The ZITADEL contract Portcullis serves: every service the pinned @zitadel/proto publishes for
+// the v2 API (v2, v2beta and the v3alpha resources), and the four v1 APIs. Services without a
+// registered handler answer UNIMPLEMENTED on every transport.
 import type { DescService } from '@bufbuild/protobuf';
+import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
+import { AuthService } from '@zitadel/proto/zitadel/auth_pb.js';
+import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
+import { SystemService } from '@zitadel/proto/zitadel/system_pb.js';
 import * as s1 from '@zitadel/proto/zitadel/action/v2beta/action_service_pb.js';
 import * as s2 from '@zitadel/proto/zitadel/analytics/v2beta/telemetry_service_pb.js';
 import * as s3 from '@zitadel/proto/zitadel/app/v2beta/app_service_pb.js';
@@ -65,3 +69,17 @@ function isService(value: unknown): value is DescService {
 export const CONTRACT_SERVICES: readonly DescService[] = Object.freeze(
   modules.flatMap((m) => Object.values(m).filter(isService)),
 );
+
+/**
+ * ZITADEL's v1 APIs: their google.api.http paths are relative, and ZITADEL serves each under its
+ * own prefix (its gateway's mount points).
+ */
+export const V1_SERVICES: readonly { readonly service: DescService; readonly restPrefix: string }[] = Object.freeze([
+  { service: AdminService, restPrefix: '/admin/v1' },
+  { service: ManagementService, restPrefix: '/management/v1' },
+  { service: AuthService, restPrefix: '/auth/v1' },
+  { service: SystemService, restPrefix: '/system/v1' },
+]);
+
+/** Every service routed on the port, v2 and v1: what is not registered answers UNIMPLEMENTED. */
+export const ROUTED_SERVICES: readonly DescService[] = Object.freeze([...CONTRACT_SERVICES, ...V1_SERVICES.map((v) => v.service)]);

@@ -19,11 +19,6 @@ export interface ServiceBinding<S extends DescService = DescService> {
   readonly access: AccessTable<S>;
   /** Server-wide services (health, reflection) answer on any host, without an instance. */
   readonly instanceless?: boolean;
-  /**
-   * For services outside the contract whose google.api.http paths are relative: where their REST
-   * paths are served (ZITADEL's v1 APIs: `/admin/v1`, `/management/v1`).
-   */
-  readonly restPrefix?: string;
 }
 
 export class RpcBootError extends Error {}
