@@ -10,7 +10,7 @@ import { client, rest } from '../support/clients.js';
 import { otherInstance, type OtherInstance } from '../support/instances.js';
 import { machineWithRoles } from '../support/principals.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
-import { oidc, oidcWorld, REDIRECT, rp, signIn, type OidcWorld } from './support.js';
+import { oidc, oidcWorld, REDIRECT, rp, signIn, storedAccessTokens as storedTokens, TOKEN_EXCHANGE, tokenExchange, type OidcWorld } from './support.js';
 
 let server: TestServer;
 let world: OidcWorld;
@@ -26,7 +26,6 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token';
 const ID_TOKEN = 'urn:ietf:params:oauth:token-type:id_token';
 const JWT = 'urn:ietf:params:oauth:token-type:jwt';
@@ -35,27 +34,8 @@ const API_SCOPE = 'urn:zitadel:iam:org:project:id:zitadel:aud';
 
 type Client = { clientId: string; clientSecret: string };
 
-/** A token exchange at the token endpoint of `baseUrl`, the client authenticating with its secret (basic). */
-async function exchange(form: Record<string, string>, as: Client = world.web, baseUrl = server.baseUrl) {
-  const res = await fetch(`${baseUrl}/oauth/v2/token`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${encodeURIComponent(as.clientId)}:${encodeURIComponent(as.clientSecret)}`).toString('base64')}`,
-    },
-    body: new URLSearchParams({ grant_type: EXCHANGE, ...form }).toString(),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
-
-/** Access tokens stored for an instance: a refused exchange must not add one. */
-async function storedAccessTokens(instance = instanceId): Promise<number> {
-  const [{ n }] = await server.database.dataSource.query(
-    `SELECT count(*)::int AS n FROM oidc_payloads WHERE instance_id = $1 AND model IN ('AccessToken', 'ClientCredentials')`,
-    [instance],
-  );
-  return n;
-}
+const exchange = (form: Record<string, string>, as: Client = world.web, baseUrl = server.baseUrl) => tokenExchange(baseUrl, as, form);
+const storedAccessTokens = (instance = instanceId) => storedTokens(server, instance);
 
 /** The exchange is refused with this OAuth error and error id, and no token is written. */
 async function expectRefused(form: Record<string, string>, error: string, id: string, as: Client = world.web, baseUrl = server.baseUrl, instance = instanceId) {
@@ -86,6 +66,25 @@ async function machineToken(roles: string[], scope = `openid urn:zitadel:iam:org
   return { userId, token: access_token };
 }
 
+/** Another web app of the world's project, allowed token exchange. */
+function projectApp(authMethodType: OIDCAuthMethodType) {
+  return client(AppService, 'grpc', server.baseUrl, server.adminPat).createApplication({
+    projectId: world.projectId,
+    name: `Exchanging app ${Date.now()}`,
+    creationRequestType: {
+      case: 'oidcRequest',
+      value: {
+        redirectUris: [REDIRECT],
+        responseTypes: [OIDCResponseType.OIDC_RESPONSE_TYPE_CODE],
+        grantTypes: [OIDCGrantType.OIDC_GRANT_TYPE_AUTHORIZATION_CODE, OIDCGrantType.OIDC_GRANT_TYPE_TOKEN_EXCHANGE],
+        appType: OIDCAppType.OIDC_APP_TYPE_WEB,
+        authMethodType,
+        devMode: true,
+      },
+    },
+  });
+}
+
 describe('token exchange (RFC 8693)', () => {
   it("exchanges a user's access token for one of the calling app", async () => {
     const { access_token } = await userTokens();
@@ -105,22 +104,7 @@ describe('token exchange (RFC 8693)', () => {
   });
 
   it("accepts an access token whose audience names the exchanging client's project (ZITADEL's rule: client or project)", async () => {
-    const apps = client(AppService, 'grpc', server.baseUrl, server.adminPat);
-    const sibling = await apps.createApplication({
-      projectId: world.projectId,
-      name: `Sibling ${Date.now()}`,
-      creationRequestType: {
-        case: 'oidcRequest',
-        value: {
-          redirectUris: [REDIRECT],
-          responseTypes: [OIDCResponseType.OIDC_RESPONSE_TYPE_CODE],
-          grantTypes: [OIDCGrantType.OIDC_GRANT_TYPE_AUTHORIZATION_CODE, OIDCGrantType.OIDC_GRANT_TYPE_TOKEN_EXCHANGE],
-          appType: OIDCAppType.OIDC_APP_TYPE_WEB,
-          authMethodType: OIDCAuthMethodType.OIDC_AUTH_METHOD_TYPE_BASIC,
-          devMode: true,
-        },
-      },
-    });
+    const sibling = await projectApp(OIDCAuthMethodType.OIDC_AUTH_METHOD_TYPE_BASIC);
     const { access_token } = await userTokens();
     const res = await exchange({ subject_token: access_token, subject_token_type: ACCESS_TOKEN }, sibling.creationResponseType.value as Client);
     expect(res.status).toBe(200);
@@ -237,24 +221,9 @@ describe('impersonation and JWT subject tokens', () => {
 
   it("verifies a JWT subject token with the exchanging client's registered keys, never the instance's signing keys", async () => {
     await settings().setSecuritySettings({ enableImpersonation: true });
-    const apps = client(AppService, 'grpc', server.baseUrl, server.adminPat);
-    const created = await apps.createApplication({
-      projectId: world.projectId,
-      name: `Key app ${Date.now()}`,
-      creationRequestType: {
-        case: 'oidcRequest',
-        value: {
-          redirectUris: [REDIRECT],
-          responseTypes: [OIDCResponseType.OIDC_RESPONSE_TYPE_CODE],
-          grantTypes: [OIDCGrantType.OIDC_GRANT_TYPE_AUTHORIZATION_CODE, OIDCGrantType.OIDC_GRANT_TYPE_TOKEN_EXCHANGE],
-          appType: OIDCAppType.OIDC_APP_TYPE_WEB,
-          authMethodType: OIDCAuthMethodType.OIDC_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT,
-          devMode: true,
-        },
-      },
-    });
+    const created = await projectApp(OIDCAuthMethodType.OIDC_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT);
     const { clientId } = created.creationResponseType.value as { clientId: string };
-    const key = await apps.createApplicationKey({ projectId: world.projectId, appId: created.appId });
+    const key = await client(AppService, 'grpc', server.baseUrl, server.adminPat).createApplicationKey({ projectId: world.projectId, appId: created.appId });
     const keyFile = JSON.parse(Buffer.from(key.keyDetails).toString('utf8')) as { keyId: string; key: string };
     const appKey = await importPKCS8(createPrivateKey(keyFile.key).export({ type: 'pkcs8', format: 'pem' }).toString(), 'RS256');
     const config = await oidc.discovery(new URL(server.baseUrl), clientId, undefined, oidc.PrivateKeyJwt({ key: appKey, kid: keyFile.keyId }), {
@@ -268,16 +237,16 @@ describe('impersonation and JWT subject tokens', () => {
     const [instanceKey] = (await server.app.get(SigningKeys).privateJwks(instanceId)).keys;
     const byInstance = await subjectJwt((jwt) => importJWK(instanceKey as JWK, instanceKey.alg).then((k) => jwt.setProtectedHeader({ alg: instanceKey.alg, kid: instanceKey.kid }).sign(k)));
     const before = await storedAccessTokens();
-    await expect(oidc.genericGrantRequest(config, EXCHANGE, withJwt(byInstance))).rejects.toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining(TX.tokenInvalid) });
+    await expect(oidc.genericGrantRequest(config, TOKEN_EXCHANGE, withJwt(byInstance))).rejects.toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining(TX.tokenInvalid) });
     expect(await storedAccessTokens()).toBe(before);
 
     const byClient = await subjectJwt((jwt) => jwt.setProtectedHeader({ alg: 'RS256', kid: keyFile.keyId }).sign(appKey));
-    const tokens = await oidc.genericGrantRequest(config, EXCHANGE, withJwt(byClient));
+    const tokens = await oidc.genericGrantRequest(config, TOKEN_EXCHANGE, withJwt(byClient));
     expect(await introspect(tokens.access_token)).toMatchObject({ active: true, sub: world.user.id, act: { sub: impersonator.userId } });
 
     // A client without registered keys has nothing to verify a JWT subject with.
     await expectRefused(withJwt(byClient), 'invalid_grant', TX.noClientKeys);
     // A JWT subject is impersonation in ZITADEL: it needs an actor token.
-    await expect(oidc.genericGrantRequest(config, EXCHANGE, { subject_token: byClient, subject_token_type: JWT })).rejects.toMatchObject({ error: 'invalid_request' });
+    await expect(oidc.genericGrantRequest(config, TOKEN_EXCHANGE, { subject_token: byClient, subject_token_type: JWT })).rejects.toMatchObject({ error: 'invalid_request' });
   });
 });
