@@ -230,23 +230,28 @@ describe('impersonation and JWT subject tokens', () => {
       execute: [oidc.allowInsecureRequests],
     });
     const impersonator = await machineToken(['IAM_END_USER_IMPERSONATOR']);
-    const subjectJwt = (sign: (jwt: SignJWT) => Promise<string>) =>
-      sign(new SignJWT({}).setIssuer(clientId).setSubject(world.user.id).setAudience(server.baseUrl).setIssuedAt().setExpirationTime('5m'));
     const withJwt = (jwt: string) => ({ subject_token: jwt, subject_token_type: JWT, actor_token: impersonator.token, actor_token_type: ACCESS_TOKEN, scope: 'openid' });
+    const claims = (aud = server.baseUrl, iat = Math.floor(Date.now() / 1000)) =>
+      new SignJWT({}).setIssuer(clientId).setSubject(world.user.id).setAudience(aud).setIssuedAt(iat).setExpirationTime(iat + 7200);
+    const byClient = (jwt = claims()) => jwt.setProtectedHeader({ alg: 'RS256', kid: keyFile.keyId }).sign(appKey);
+    const refusedAsInvalid = async (jwt: string) => {
+      const before = await storedAccessTokens();
+      await expect(oidc.genericGrantRequest(config, TOKEN_EXCHANGE, withJwt(jwt))).rejects.toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining(TX.tokenInvalid) });
+      expect(await storedAccessTokens()).toBe(before);
+    };
 
     const [instanceKey] = (await server.app.get(SigningKeys).privateJwks(instanceId)).keys;
-    const byInstance = await subjectJwt((jwt) => importJWK(instanceKey as JWK, instanceKey.alg).then((k) => jwt.setProtectedHeader({ alg: instanceKey.alg, kid: instanceKey.kid }).sign(k)));
-    const before = await storedAccessTokens();
-    await expect(oidc.genericGrantRequest(config, TOKEN_EXCHANGE, withJwt(byInstance))).rejects.toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining(TX.tokenInvalid) });
-    expect(await storedAccessTokens()).toBe(before);
+    await refusedAsInvalid(await claims().setProtectedHeader({ alg: instanceKey.alg, kid: instanceKey.kid }).sign(await importJWK(instanceKey as JWK, instanceKey.alg)));
+    // Meant for this issuer, and not older than an hour (ZITADEL's JWT profile checks).
+    await refusedAsInvalid(await byClient(claims('https://elsewhere.example.com')));
+    await refusedAsInvalid(await byClient(claims(server.baseUrl, Math.floor(Date.now() / 1000) - 7200 + 300)));
 
-    const byClient = await subjectJwt((jwt) => jwt.setProtectedHeader({ alg: 'RS256', kid: keyFile.keyId }).sign(appKey));
-    const tokens = await oidc.genericGrantRequest(config, TOKEN_EXCHANGE, withJwt(byClient));
+    const tokens = await oidc.genericGrantRequest(config, TOKEN_EXCHANGE, withJwt(await byClient()));
     expect(await introspect(tokens.access_token)).toMatchObject({ active: true, sub: world.user.id, act: { sub: impersonator.userId } });
 
     // A client without registered keys has nothing to verify a JWT subject with.
-    await expectRefused(withJwt(byClient), 'invalid_grant', TX.noClientKeys);
+    await expectRefused(withJwt(await byClient()), 'invalid_grant', TX.noClientKeys);
     // A JWT subject is impersonation in ZITADEL: it needs an actor token.
-    await expect(oidc.genericGrantRequest(config, TOKEN_EXCHANGE, { subject_token: byClient, subject_token_type: JWT })).rejects.toMatchObject({ error: 'invalid_request' });
+    await expect(oidc.genericGrantRequest(config, TOKEN_EXCHANGE, { subject_token: await byClient(), subject_token_type: JWT })).rejects.toMatchObject({ error: 'invalid_request' });
   });
 });
