@@ -100,6 +100,8 @@ async function exchange(verifier: Verifier, params: Record<string, string | unde
   if (requested !== TOKEN_TYPES.accessToken) throw unsupportedRequestedType(requested, TOKEN_TYPES.accessToken);
 
   const subject = await verified(verifier, 'subject_token', params.subject_token, params.subject_token_type, SUBJECT_TYPES);
+  // ZITADEL's: any actor token makes the exchange impersonation, checked as such even when the
+  // actor is the subject's own user; subjects that vouch for nothing can only be impersonated.
   let actor: ExchangeToken | undefined;
   if (params.actor_token || ACTOR_ONLY_SUBJECTS.includes(params.subject_token_type)) {
     if (!(await deps.policies.securitySettings(deps.instanceId)).enableImpersonation) throw impersonationDisabled();
