@@ -14,21 +14,22 @@ export interface IssuedAccessToken {
 /**
  * An access token minted outside oidc-provider's own grants (machine grants, token exchange), for
  * the user `accountId` and the calling client: the same audience and format rules as every other
- * token. `prepare` sees the token before it is saved (e.g. to note an actor).
+ * token, unless the grant has settled the audience itself (token exchange). `prepare` sees the
+ * token before it is saved (e.g. to note an actor).
  */
 export async function issueAccessToken(
   provider: Provider,
   instanceId: string,
   client: Client,
-  grant: { accountId: string; scope: string; gty: string },
+  grant: { accountId: string; scope: string; gty: string; audience?: readonly string[] },
   prepare?: (token: object) => void,
 ): Promise<IssuedAccessToken> {
-  const { accountId, scope, gty } = grant;
+  const { accountId, scope, gty, audience } = grant;
   const facts = factsOf(client);
   const token = new provider.AccessToken({ accountId, client, scope: scope || undefined, gty } as never);
   token.resourceServer = new provider.ResourceServer(AUDIENCE_RESOURCE, {
     scope: scope || 'openid',
-    audience: audienceOf(client.clientId, facts?.projectId, scope, instanceId).join(' '),
+    audience: (audience?.length ? audience : audienceOf(client.clientId, facts?.projectId, scope, instanceId)).join(' '),
     accessTokenFormat: facts?.accessTokenType ?? 'opaque',
     accessTokenTTL: lifetimesOf(provider).accessTokenSeconds,
   } as never);

@@ -1,4 +1,5 @@
 import { errors } from 'oidc-provider';
+import type { TokenExchangeRefusal } from './token-exchange.errors.js';
 
 /**
  * oidc-provider's invalid_grant says only "grant request is invalid"; Portcullis says why, as
@@ -6,4 +7,25 @@ import { errors } from 'oidc-provider';
  */
 export function invalidGrant(description: string): errors.OIDCProviderError {
   return Object.assign(new errors.InvalidGrant(), { error_description: description, expose: true });
+}
+
+function assertNever(code: never): never {
+  throw new Error(`unmapped OAuth error ${String(code)}`);
+}
+
+/** The token endpoint's answer to a refused token exchange (RFC 6749 §5.2, RFC 8693 §2.2.2); the description ends with the error id. */
+export function toOAuthError(refusal: TokenExchangeRefusal): errors.OIDCProviderError {
+  const description = refusal.message;
+  switch (refusal.error) {
+    case 'invalid_request':
+      return new errors.InvalidRequest(description);
+    case 'invalid_grant':
+      return invalidGrant(description);
+    case 'invalid_scope':
+      return new errors.InvalidScope(description, undefined as never);
+    case 'invalid_target':
+      return new errors.InvalidTarget(description);
+    default:
+      return assertNever(refusal.error);
+  }
 }

@@ -1,14 +1,29 @@
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import type Provider from 'oidc-provider';
-import { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import { errors, type Client, type KoaContextWithOIDC } from 'oidc-provider';
 import { hasPermission } from '../platform/authz/permissions.js';
 import type { MembershipQueries } from '../platform/authz/membership-queries.js';
 import type { Policies } from '../settings/policies.js';
 import type { SigningKeys } from '../webkeys/signing-keys.js';
-import { invalidGrant } from './oauth-errors.js';
-import { GRANT_TOKEN_EXCHANGE } from './oidc-clients.js';
+import { toOAuthError } from './oauth-errors.js';
+import { GRANT_TOKEN_EXCHANGE, factsOf } from './oidc-clients.js';
 import type { OidcAccounts } from './oidc-accounts.js';
 import { issueAccessToken } from './issued-tokens.js';
+import {
+  actorRequired,
+  impersonationDenied,
+  impersonationDisabled,
+  missingToken,
+  noClientKeys,
+  notForClient,
+  resourceUnsupported,
+  tokenInvalid,
+  TokenExchangeRefusal,
+  unsupportedRequestedType,
+  unsupportedTokenType,
+  userInactive,
+} from './token-exchange.errors.js';
+import { ID_TOKEN_SCOPES, exchangeAudience, exchangeScopes, listOf, meantForClient, type ExchangeToken } from './token-exchange.rules.js';
 
 export const TOKEN_TYPES = {
   accessToken: 'urn:ietf:params:oauth:token-type:access_token',
@@ -17,6 +32,17 @@ export const TOKEN_TYPES = {
   /** ZITADEL's: the subject named by its user id (impersonation only). */
   userId: 'urn:zitadel:params:oauth:token-type:user_id',
 } as const;
+
+type TokenType = (typeof TOKEN_TYPES)[keyof typeof TOKEN_TYPES];
+
+/** ZITADEL's: any type names the subject; an actor proves who acts with a token we issued. */
+const SUBJECT_TYPES: readonly TokenType[] = Object.values(TOKEN_TYPES);
+const ACTOR_TYPES: readonly TokenType[] = [TOKEN_TYPES.accessToken, TOKEN_TYPES.idToken];
+/** Subjects that vouch for nothing themselves: only an actor (impersonation) can stand for them. */
+const ACTOR_ONLY_SUBJECTS: readonly string[] = [TOKEN_TYPES.userId, TOKEN_TYPES.jwt];
+
+/** ZITADEL's limit on how old a JWT subject token may be, whatever its `exp`. */
+const JWT_SUBJECT_MAX_AGE = '1h';
 
 export const TOKEN_EXCHANGE_PARAMS = ['subject_token', 'subject_token_type', 'actor_token', 'actor_token_type', 'requested_token_type', 'scope', 'audience', 'resource'];
 
@@ -36,77 +62,120 @@ export interface TokenExchangeDeps {
   readonly policies: Policies;
 }
 
+/** The parts of a request a token is verified against: the instance's provider and the exchanging client. */
+interface Verifier {
+  readonly provider: Provider;
+  readonly deps: TokenExchangeDeps;
+  readonly client: Client;
+}
+
 /**
  * RFC 8693 token exchange as ZITADEL serves it, for apps allowed the grant type: a token of a
- * user (access token or ID token of this instance) becomes an access token for the calling app.
- * With an actor token of another user this is impersonation: the instance's security settings
- * must enable it and the actor needs `user.impersonation` (ZITADEL's `impersonation`) on the subject's org; the
- * new token says who acts (`act`).
+ * user becomes an access token for the calling app, bound to that app. The subject token must
+ * have been issued to the app (an access token's audience names the app or its project, an ID
+ * token's `aud` is the app; a JWT is signed by one of the app's registered keys), and the new
+ * token gets no scope or audience the subject (or actor) token did not have. With an actor token
+ * this is impersonation: the instance's security settings must enable it and the actor needs
+ * `user.impersonation` (ZITADEL's `impersonation`) on the subject's org; the new token says who
+ * acts (`act`). A refusal writes nothing.
  */
 export function tokenExchangeGrant(provider: Provider, deps: TokenExchangeDeps) {
   return async (ctx: KoaContextWithOIDC): Promise<void> => {
     const client = ctx.oidc.client!;
     if (!client.grantTypeAllowed(GRANT_TOKEN_EXCHANGE)) throw new errors.UnauthorizedClient('the app is not allowed token exchange');
-    const params = ctx.oidc.params as Record<string, string | undefined>;
-    if (!params.subject_token || !params.subject_token_type) throw new errors.InvalidRequest('subject_token and subject_token_type are required');
-    const requested = params.requested_token_type ?? TOKEN_TYPES.accessToken;
-    if (requested !== TOKEN_TYPES.accessToken) throw new errors.InvalidRequest(`requested_token_type ${requested} is not supported; ask for ${TOKEN_TYPES.accessToken}`);
-
-    const actor = params.actor_token ? await subjectOf(provider, deps, params.actor_token, params.actor_token_type ?? TOKEN_TYPES.accessToken, false) : undefined;
-    const subject = await subjectOf(provider, deps, params.subject_token, params.subject_token_type, !!actor);
-    if (actor && actor.userId !== subject.userId) await checkImpersonation(deps, actor.userId, subject.userId);
-
-    const scope = params.scope ?? subject.scope ?? 'openid';
-    const impersonating = actor && actor.userId !== subject.userId ? actor.userId : undefined;
-    const issued = await issueAccessToken(provider, deps.instanceId, client, { accountId: subject.userId, scope, gty: 'token_exchange' }, (token) => {
-      if (impersonating) actors.set(token, { sub: impersonating });
-    });
-    ctx.body = { ...issued, issued_token_type: TOKEN_TYPES.accessToken };
+    try {
+      ctx.body = await exchange({ provider, deps, client }, ctx.oidc.params as Record<string, string | undefined>);
+    } catch (err) {
+      throw err instanceof TokenExchangeRefusal ? toOAuthError(err) : err;
+    }
   };
 }
 
-async function subjectOf(
-  provider: Provider,
-  deps: TokenExchangeDeps,
-  value: string,
-  type: string,
-  userIdAllowed: boolean,
-): Promise<{ userId: string; scope?: string }> {
-  switch (type) {
+async function exchange(verifier: Verifier, params: Record<string, string | undefined>) {
+  const { provider, deps, client } = verifier;
+  // ZITADEL's: audiences are named with `audience`; resource indicators are not served here.
+  if (params.resource) throw resourceUnsupported();
+  if (!params.subject_token || !params.subject_token_type) throw missingToken('subject_token');
+  const requested = params.requested_token_type ?? TOKEN_TYPES.accessToken;
+  if (requested !== TOKEN_TYPES.accessToken) throw unsupportedRequestedType(requested, TOKEN_TYPES.accessToken);
+
+  const subject = await verified(verifier, 'subject_token', params.subject_token, params.subject_token_type, SUBJECT_TYPES);
+  // ZITADEL's: any actor token makes the exchange impersonation, checked as such even when the
+  // actor is the subject's own user; subjects that vouch for nothing can only be impersonated.
+  let actor: ExchangeToken | undefined;
+  if (params.actor_token || ACTOR_ONLY_SUBJECTS.includes(params.subject_token_type)) {
+    if (!(await deps.policies.securitySettings(deps.instanceId)).enableImpersonation) throw impersonationDisabled();
+    if (!params.actor_token) throw actorRequired(params.subject_token_type);
+    if (!params.actor_token_type) throw missingToken('actor_token');
+    actor = await verified(verifier, 'actor_token', params.actor_token, params.actor_token_type, ACTOR_TYPES);
+  }
+
+  const audience = exchangeAudience(listOf(params.audience), subject, actor);
+  const scope = exchangeScopes(listOf(params.scope), subject, actor).join(' ');
+  if (actor) await checkImpersonation(deps, actor.userId, subject.userId);
+
+  const issued = await issueAccessToken(provider, deps.instanceId, client, { accountId: subject.userId, scope, audience, gty: 'token_exchange' }, (token) => {
+    if (actor) actors.set(token, { sub: actor.userId });
+  });
+  return { ...issued, issued_token_type: TOKEN_TYPES.accessToken };
+}
+
+/** A subject or actor token checked as its type demands, and bound to the exchanging client. */
+async function verified(verifier: Verifier, param: string, value: string, type: string, allowed: readonly TokenType[]): Promise<ExchangeToken> {
+  const { provider, deps, client } = verifier;
+  if (!allowed.includes(type as TokenType)) throw unsupportedTokenType(param, type);
+  switch (type as TokenType) {
     case TOKEN_TYPES.accessToken: {
       const token = await provider.AccessToken.find(value);
-      if (!token?.accountId) throw invalidGrant('the subject (or actor) access token is invalid, expired or revoked');
-      return active(deps, token.accountId, token.scope);
+      if (!token?.accountId) throw tokenInvalid(param);
+      const audience = audienceList(token.aud);
+      if (!meantForClient(audience, client.clientId, factsOf(client)?.projectId)) throw notForClient(param);
+      return { userId: await activeUser(deps, param, token.accountId), scopes: listOf(token.scope), audience };
     }
-    case TOKEN_TYPES.idToken:
+    case TOKEN_TYPES.idToken: {
+      // Signed by the instance, for this issuer; `aud` is checked apart so the refusal says why.
+      const payload = await verifiedJwt(param, value, (await deps.keys.jwks(deps.instanceId)) as JSONWebKeySet, { issuer: provider.issuer });
+      const audience = audienceList(payload.aud);
+      if (!audience.includes(client.clientId)) throw notForClient(param);
+      return { userId: await activeUser(deps, param, payload.sub), scopes: ID_TOKEN_SCOPES, audience };
+    }
     case TOKEN_TYPES.jwt: {
-      try {
-        const { payload } = await jwtVerify(value, createLocalJWKSet((await deps.keys.jwks(deps.instanceId)) as never));
-        if (typeof payload.sub !== 'string') throw new Error('no sub');
-        return active(deps, payload.sub);
-      } catch {
-        throw invalidGrant('the token is not a valid, unexpired token of this instance');
-      }
+      // The client asserts the subject, so only the client's own registered keys can vouch for it.
+      if (!client.jwks?.keys.length) throw noClientKeys();
+      const payload = await verifiedJwt(param, value, client.jwks as JSONWebKeySet, {
+        audience: [provider.issuer, `${provider.issuer}/oauth/v2/token`],
+        maxTokenAge: JWT_SUBJECT_MAX_AGE,
+        clockTolerance: factsOf(client)?.clockSkewSeconds || 5,
+      });
+      return { userId: await activeUser(deps, param, payload.sub), scopes: [], audience: [] };
     }
     case TOKEN_TYPES.userId:
-      if (!userIdAllowed) throw new errors.InvalidRequest('a user id subject needs an actor token (impersonation)');
-      return active(deps, value);
-    default:
-      throw new errors.InvalidRequest(`subject_token_type / actor_token_type ${type} is not supported`);
+      return { userId: await activeUser(deps, param, value), scopes: [], audience: [] };
   }
 }
 
-async function active(deps: TokenExchangeDeps, userId: string, scope?: string): Promise<{ userId: string; scope?: string }> {
-  if (!(await deps.accounts.activeUserOrg(deps.instanceId, userId))) throw invalidGrant('the user of the token is not active');
-  return { userId, ...(scope ? { scope } : {}) };
+async function verifiedJwt(param: string, value: string, jwks: JSONWebKeySet, options: Parameters<typeof jwtVerify>[2]): Promise<JWTPayload & { sub: string }> {
+  try {
+    const { payload } = await jwtVerify(value, createLocalJWKSet(jwks), options);
+    if (typeof payload.sub !== 'string' || !payload.sub) throw new Error('no sub');
+    return payload as JWTPayload & { sub: string };
+  } catch {
+    throw tokenInvalid(param);
+  }
 }
 
+function audienceList(aud: string | readonly string[] | undefined): string[] {
+  return typeof aud === 'string' ? [aud] : [...(aud ?? [])];
+}
+
+async function activeUser(deps: TokenExchangeDeps, param: string, userId: string): Promise<string> {
+  if (!(await deps.accounts.activeUserOrg(deps.instanceId, userId))) throw userInactive(param);
+  return userId;
+}
+
+/** ZITADEL's rule: an actor path is impersonation, the actor needs the permission on the subject's org. */
 async function checkImpersonation(deps: TokenExchangeDeps, actorId: string, subjectId: string): Promise<void> {
-  const security = await deps.policies.securitySettings(deps.instanceId);
-  if (!security.enableImpersonation) throw invalidGrant('impersonation is disabled in the security settings');
   const orgId = await deps.accounts.activeUserOrg(deps.instanceId, subjectId);
   const grants = await deps.memberships.grantsOf(deps.instanceId, actorId);
-  if (!orgId || !hasPermission(grants, deps.instanceId, 'user.impersonation', { orgId })) {
-    throw invalidGrant('the actor may not impersonate this user (permission user.impersonation (role IAM_END_USER_IMPERSONATOR or ORG_END_USER_IMPERSONATOR) required)');
-  }
+  if (!orgId || !hasPermission(grants, deps.instanceId, 'user.impersonation', { orgId })) throw impersonationDenied();
 }

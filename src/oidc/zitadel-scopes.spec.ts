@@ -1,4 +1,4 @@
-import { API_AUDIENCE_SCOPE, audienceOf, parseScopes, roleClaims, wantsRoles, type GrantedRole } from './zitadel-scopes.js';
+import { API_AUDIENCE_SCOPE, audienceOf, isAuthorizationScope, parseScopes, roleClaims, wantsRoles, type GrantedRole } from './zitadel-scopes.js';
 
 describe('parseScopes', () => {
   it('reads nothing reserved from standard scopes, or from none at all', () => {
@@ -133,4 +133,28 @@ describe('wantsRoles', () => {
     // Narrowing the orgs alone asks for no roles.
     expect(wantsRoles(parseScopes('urn:zitadel:iam:org:roles:id:o1'), false)).toBe(false);
   });
+});
+
+describe('isAuthorizationScope', () => {
+  it.each([
+    'offline_access',
+    API_AUDIENCE_SCOPE,
+    'urn:zitadel:iam:org:project:id:p1:aud',
+    'urn:zitadel:iam:org:project:role:admin',
+    'urn:zitadel:iam:org:projects:roles',
+    'urn:zitadel:iam:org:project:roles',
+    'urn:zitadel:iam:org:id:o1',
+    'urn:zitadel:iam:org:domain:primary:acme.example.com',
+    'urn:zitadel:iam:org:roles:id:o1',
+    'urn:zitadel:iam:org:idp:id:i1',
+  ])('%s says what a token may do', (scope) => {
+    expect(isAuthorizationScope(scope)).toBe(true);
+  });
+
+  it.each(['openid', 'profile', 'email', 'phone', 'address', 'urn:zitadel:iam:user:metadata', 'urn:zitadel:iam:user:resourceowner'])(
+    '%s asks for claims about the user only',
+    (scope) => {
+      expect(isAuthorizationScope(scope)).toBe(false);
+    },
+  );
 });

@@ -11,6 +11,8 @@ const ALL_PROJECTS_ROLES = 'urn:zitadel:iam:org:projects:roles';
 const ORG_ID = 'urn:zitadel:iam:org:id:';
 const ORG_DOMAIN = 'urn:zitadel:iam:org:domain:primary:';
 const ROLES_OF_ORG = 'urn:zitadel:iam:org:roles:id:';
+const PROJECT_ID = 'urn:zitadel:iam:org:project:id:';
+const PROJECT_ROLES_CLAIM = 'urn:zitadel:iam:org:project:roles';
 const PROJECT_AUD = /^urn:zitadel:iam:org:project:id:([^:]+):aud$/;
 export const API_AUDIENCE_SCOPE = 'urn:zitadel:iam:org:project:id:zitadel:aud';
 const METADATA = 'urn:zitadel:iam:user:metadata';
@@ -60,6 +62,16 @@ export function parseScopes(scope: string | undefined): ZitadelScopes {
 }
 
 /**
+ * ZITADEL's authorization scopes: what a token may do (refresh, audiences, roles, org and IdP
+ * selection), as opposed to which claims about the user it carries (`openid`, `profile`,
+ * `urn:zitadel:iam:user:metadata`, …). Every `…:project:id:{id}:aud`, the API's included.
+ */
+export function isAuthorizationScope(scope: string): boolean {
+  if (scope === 'offline_access' || scope === ALL_PROJECTS_ROLES || scope === PROJECT_ROLES_CLAIM) return true;
+  return [PROJECT_ROLE, PROJECT_ID, ORG_ID, ORG_DOMAIN, ROLES_OF_ORG, IDP].some((prefix) => scope.startsWith(prefix));
+}
+
+/**
  * The `aud` of an access token: the client, its project, projects asked for by scope, and the
  * instance id standing for the Portcullis API itself (ZITADEL puts its own project's id there).
  */
@@ -96,7 +108,7 @@ export function roleClaims(roles: readonly GrantedRole[], clientProjectId: strin
   }
   const claims: Record<string, RoleClaim> = {};
   for (const [projectId, claim] of byProject) claims[`urn:zitadel:iam:org:project:${projectId}:roles`] = claim;
-  if (clientProjectId && byProject.has(clientProjectId)) claims['urn:zitadel:iam:org:project:roles'] = byProject.get(clientProjectId)!;
+  if (clientProjectId && byProject.has(clientProjectId)) claims[PROJECT_ROLES_CLAIM] = byProject.get(clientProjectId)!;
   return claims;
 }
 

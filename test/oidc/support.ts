@@ -255,3 +255,27 @@ export async function oauthErrorOf(call: Promise<unknown>): Promise<string> {
     return (err as { error?: string; code?: string }).error ?? `not an OAuth error: ${String(err)}`;
   }
 }
+
+export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
+/** A token exchange (RFC 8693) at the token endpoint of `baseUrl`, the client authenticating with its secret (basic). */
+export async function tokenExchange(baseUrl: string, as: { clientId: string; clientSecret: string }, form: Record<string, string>) {
+  const res = await fetch(`${baseUrl}/oauth/v2/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${encodeURIComponent(as.clientId)}:${encodeURIComponent(as.clientSecret)}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({ grant_type: TOKEN_EXCHANGE, ...form }).toString(),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+/** Access tokens stored for an instance (the provider's adapter table): a refused grant must not add one. */
+export async function storedAccessTokens(server: TestServer, instanceId: string): Promise<number> {
+  const [{ n }] = await server.database.dataSource.query(
+    `SELECT count(*)::int AS n FROM oidc_payloads WHERE instance_id = $1 AND model IN ('AccessToken', 'ClientCredentials')`,
+    [instanceId],
+  );
+  return n;
+}
