@@ -3,7 +3,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { fileURLToPath } from 'node:url';
 import { bootTestServer, type TestServer } from './support/test-server.js';
 import { exchange, reflectionClient } from './support/grpc-reflection-client.js';
-import { CONTRACT_SERVICES, ROUTED_SERVICES } from '../src/platform/rpc/contract.js';
+import { ROUTED_SERVICES } from '../src/platform/rpc/contract.js';
 
 let server: TestServer;
 beforeAll(async () => {
