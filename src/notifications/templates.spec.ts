@@ -22,6 +22,11 @@ describe('renderUrl', () => {
     );
   });
 
+  it("substitutes the OTP email challenge's placeholders (DisplayName, PreferredLanguage, SessionID)", () => {
+    const n = notification({ template: 'otp', data: { code: '1', displayName: 'Ada L', preferredLanguage: 'de', sessionId: '77' } });
+    expect(renderUrl('https://l.test/?d={{.DisplayName}}&p={{.PreferredLanguage}}&s={{.SessionID}}', n)).toBe('https://l.test/?d=Ada%20L&p=de&s=77');
+  });
+
   it('accepts the spacing Go templates allow and URL-encodes every value', () => {
     const n = notification({ data: { code: 'a&b=c d/é', loginName: 'ada+1@x.test' } });
     expect(renderUrl('https://app.test/{{ .LoginName }}?code={{.Code}}', n)).toBe(

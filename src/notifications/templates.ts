@@ -12,14 +12,19 @@ export interface RenderedEmail {
 }
 
 /**
- * The placeholders ZITADEL documents for `url_template` (Go `text/template` field names), and where
- * their values come from. A missing value renders empty, as a zero-valued Go field does.
+ * The placeholders ZITADEL documents for `url_template` (Go `text/template` field names) across
+ * its kinds (the OTP email challenge's: Code, UserID, LoginName, DisplayName, PreferredLanguage,
+ * SessionID), and where their values come from. Every template accepts them all; one a kind does
+ * not carry renders empty, as a zero-valued Go field does.
  */
 const PLACEHOLDERS: Readonly<Record<string, (n: OutboundNotification) => string | undefined>> = {
   UserID: (n) => n.userId,
   OrgID: (n) => n.orgId,
   Code: (n) => n.data.code,
   LoginName: (n) => n.data.loginName,
+  DisplayName: (n) => n.data.displayName,
+  PreferredLanguage: (n) => n.data.preferredLanguage,
+  SessionID: (n) => n.data.sessionId,
   CodeID: (n) => n.data.codeId ?? n.data.passkeyId,
   PasskeyID: (n) => n.data.passkeyId ?? n.data.codeId,
 };

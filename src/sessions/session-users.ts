@@ -13,6 +13,7 @@ export interface CheckedUser {
   readonly orgActive: boolean;
   readonly username: string;
   readonly displayName: string;
+  readonly preferredLanguage: string | null;
   readonly preferredLoginName: string;
   readonly passwordHash: string | null;
   readonly email: string | null;
@@ -29,6 +30,7 @@ interface UserRow {
   org_state: string | null;
   username: string;
   display_name: string | null;
+  preferred_language: string | null;
   given_name: string | null;
   family_name: string | null;
   machine_name: string | null;
@@ -42,7 +44,7 @@ interface UserRow {
   locked_at: Date | null;
 }
 
-const SELECT = `u.id, u.resource_owner, u.type, u.state, u.username, u.display_name, u.given_name, u.family_name, u.machine_name,
+const SELECT = `u.id, u.resource_owner, u.type, u.state, u.username, u.display_name, u.preferred_language, u.given_name, u.family_name, u.machine_name,
   u.password_hash, u.email, u.phone, o.state AS org_state, o.primary_domain AS org_primary_domain,
   l.password_failures, l.otp_failures, l.locked_at`;
 const FROM = `users u
@@ -102,6 +104,7 @@ function checked(r: UserRow, userLoginMustBeDomain: boolean): CheckedUser {
     orgActive: r.org_state !== 'inactive',
     username: r.username,
     displayName: displayNameOf(r),
+    preferredLanguage: r.preferred_language,
     preferredLoginName: preferredLoginName(r.username, r.org_primary_domain, userLoginMustBeDomain),
     passwordHash: r.password_hash,
     email: r.email,

@@ -307,7 +307,7 @@ export class SessionsService {
         draft.record('session.lifetime.set', { expiresAt: new Date(now.getTime() + change.lifetimeMs) }, { lifetime: `${change.lifetimeMs / 1000}s` });
       }
       // Challenges come after the checks, so one request can check a user and challenge them.
-      const { issued, notifications } = await this.challenge(tx, instanceId, user, challenges, draft, now);
+      const { issued, notifications } = await this.challenge(tx, instanceId, id, user, challenges, draft, now);
 
       // Every change gets a new token; the previous one stops working with this commit.
       const newToken = randomToken(32);
@@ -372,6 +372,7 @@ export class SessionsService {
   private async challenge(
     tx: EntityManager,
     instanceId: string,
+    sessionId: string,
     user: CheckedUser | undefined,
     challenges: ChallengeRequests,
     draft: Draft,
@@ -414,7 +415,7 @@ export class SessionsService {
           template: 'otp',
           userId: user!.id,
           orgId: user!.resourceOwner,
-          data: { code, loginName: user!.preferredLoginName, displayName: user!.displayName },
+          data: { code, loginName: user!.preferredLoginName, displayName: user!.displayName, preferredLanguage: user!.preferredLanguage ?? '', sessionId },
           urlTemplate,
         });
       }

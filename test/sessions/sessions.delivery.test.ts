@@ -52,6 +52,28 @@ describe('OTP codes delivered over real channels', () => {
     expect(session?.factors?.otpEmail?.verifiedAt).toBeDefined();
   });
 
+  it("accepts every placeholder ZITADEL documents for the OTP email link (Code, UserID, LoginName, DisplayName, PreferredLanguage, SessionID), as Login V2 sends them", async () => {
+    const { userId, username } = await addHuman(server);
+    await client(UserService, 'grpc', server.baseUrl, server.adminPat).addOTPEmail({ userId });
+    await server.database.dataSource.query(`UPDATE users SET preferred_language = 'de' WHERE id = $1`, [userId]);
+    const sessions = client(SessionService, 'grpc', server.baseUrl, loginPat);
+    const created = await sessions.createSession({ checks: { user: { search: { case: 'userId', value: userId } }, password: { password: PASSWORD } } });
+    const template = 'https://login.example.com/otp/email?code={{.Code}}&user={{.UserID}}&name={{.LoginName}}&dn={{.DisplayName}}&lang={{.PreferredLanguage}}&session={{.SessionID}}';
+    await sessions.setSession({
+      sessionId: created.sessionId,
+      sessionToken: created.sessionToken,
+      challenges: { otpEmail: { deliveryType: { case: 'sendCode', value: { urlTemplate: template } } } },
+    });
+    const [mail] = await smtp.waitFor(`${username}@example.com`);
+    const link = new URL(/https:\/\/login\.example\.com\/otp\/email\S+/.exec(mail.text ?? '')![0]);
+    expect(link.searchParams.get('code')).toBe(codeIn(mail.text));
+    expect(link.searchParams.get('user')).toBe(userId);
+    expect(link.searchParams.get('session')).toBe(created.sessionId);
+    expect(link.searchParams.get('name')).toContain(username);
+    expect(link.searchParams.get('dn')).toBeTruthy();
+    expect(link.searchParams.get('lang')).toBe('de');
+  });
+
   it('texts an OTP SMS code that is not to be returned, which then checks the session', async () => {
     const phone = uniquePhone();
     const { userId } = await addHuman(server, { phone });
