@@ -23,7 +23,7 @@ export const noEmailCode = () => FailedPrecondition('USER-3m4lc', 'no email veri
 export const noPhone = () => FailedPrecondition('USER-ph0n0', 'the user has no phone number');
 export const phoneAlreadyVerified = () => FailedPrecondition('USER-ph0nv', 'the phone is already verified');
 export const noPhoneCode = () => FailedPrecondition('USER-ph0nc', 'no phone verification code is pending');
-export const alreadyInitialised = () => FailedPrecondition('USER-1nv1t', 'the user has already been initialised (has a password or a verified email)');
+export const alreadyInitialised = () => FailedPrecondition('USER-1nv1t', 'the user has already been initialised (has a password or a passkey)');
 export const noInviteCode = () => FailedPrecondition('USER-1nvnc', 'no invite code is pending');
 export const metadataNotFound = (key: string) => NotFound('USER-m3t4n', `no metadata with the key "${key}"`);
 export const notYetSupported = (field: string) =>

@@ -128,8 +128,9 @@ export class UsersService {
       id: userId,
       resourceOwner: orgId,
       type: 'human',
-      // A human without a password or a verified email must still be initialised (invite code).
-      state: passwordHash || emailVerified ? 'active' : 'initial',
+      // ZITADEL's v2 API creates humans active, with or without a password or a verified email
+      // (passkey-only sign-ups, invitations); INITIAL belongs to v1's initial-code flow.
+      state: 'active',
       username,
       passwordHash,
       passwordChangeRequired: input.password?.changeRequired ?? input.hashedPassword?.changeRequired ?? false,
@@ -374,12 +375,15 @@ export class UsersService {
 
   // ---- invite codes --------------------------------------------------------------------------
 
-  /** An invite lets a user who has neither password nor verified email set themselves up. */
+  /**
+   * An invite lets a user who has no way to sign in yet set one up. ZITADEL's rule: refused only
+   * once the user has a password, a passkey or an IdP link; a verified email does not count.
+   */
   async createInviteCode(caller: Caller, userId: string, verification: Verification, mustBePending = false): Promise<{ event: WrittenEvent; code?: string }> {
     return this.tx.run(async (tx) => {
       const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true, secrets: true });
       if (user.type !== 'human') throw errors.notHuman();
-      if (user.passwordHash || user.emailVerified) throw errors.alreadyInitialised();
+      if (user.passwordHash || (await this.mfa.hasPasskey(tx, caller.instance.id, user.id))) throw errors.alreadyInitialised();
       if (mustBePending && !(await this.codes.pending(tx, caller.instance.id, user.id, 'invite'))) throw errors.noInviteCode();
       const events: UserEventInput[] = [];
       const code = await this.issueCode(tx, caller, user, 'invite', verification, events);

@@ -30,7 +30,8 @@ describe.each(['grpc', 'connect-h1'] as const)('users over %s', (transport) => {
     expect(created.userId).toMatch(/^\d{18}$/);
     expect(created.emailCode).toMatch(/^[A-Z0-9]{6}$/);
     let got = await users().getUserByID({ userId: created.userId });
-    expect(got.user).toMatchObject({ username, state: UserState.INITIAL, loginNames: [username], preferredLoginName: username });
+    // ZITADEL's rule: v2 creates humans ACTIVE even with no password and an unverified email.
+    expect(got.user).toMatchObject({ username, state: UserState.ACTIVE, loginNames: [username], preferredLoginName: username });
     expect(got.user?.type.case).toBe('human');
 
     expect(await codeOf(users().verifyEmail({ userId: created.userId, verificationCode: 'WRONG1' }))).toBe(Code.InvalidArgument);
@@ -77,6 +78,8 @@ describe.each(['grpc', 'connect-h1'] as const)('users over %s', (transport) => {
 
   it('runs the state machine with ZITADEL\'s errors for illegal transitions', async () => {
     const initial = await users().addHumanUser({ username: unique('st'), profile: { givenName: 'S', familyName: 'T' }, email: { email: 's@example.com', verification: { case: 'returnCode', value: {} } } });
+    // INITIAL comes from v1's initial-code flow only; set it as v1 would have left the user.
+    await server.database.dataSource.query(`UPDATE users SET state = 'initial' WHERE id = $1`, [initial.userId]);
     expect(await codeOf(users().deactivateUser({ userId: initial.userId }))).toBe(Code.FailedPrecondition);
     const active = await users().addHumanUser({ username: unique('st'), profile: { givenName: 'S', familyName: 'T' }, email: { email: 's@example.com', verification: { case: 'isVerified', value: true } } });
     const id = active.userId;
@@ -178,6 +181,20 @@ describe.each(['grpc', 'connect-h1'] as const)('users over %s', (transport) => {
     expect(await codeOf(users().resendInviteCode({ userId }))).toBe(Code.FailedPrecondition); // no email channel
     await users().verifyInviteCode({ userId, verificationCode: invite.inviteCode! });
     expect((await users().getUserByID({ userId })).user?.state).toBe(UserState.ACTIVE);
+    // ZITADEL's rule: only a password, a passkey or an IdP link ends invitations; a verified email does not.
+    expect(await codeOf(users().createInviteCode({ userId, verification: { case: 'returnCode', value: {} } }))).toBe('ok');
+    await users().setPassword({ userId, newPassword: { password: 'Secr3t!pass', changeRequired: false } });
+    expect(await codeOf(users().createInviteCode({ userId, verification: { case: 'returnCode', value: {} } }))).toBe(Code.FailedPrecondition);
+  });
+
+  it("refuses an invite once the user has a passkey, but not for a verified email alone (ZITADEL's rule)", async () => {
+    const { userId } = await users().addHumanUser({ username: unique('inv'), profile: { givenName: 'I', familyName: 'N' }, email: { email: 'inv@example.com', verification: { case: 'isVerified', value: true } } });
+    expect(await codeOf(users().createInviteCode({ userId, verification: { case: 'returnCode', value: {} } }))).toBe('ok');
+    await server.database.dataSource.query(
+      `INSERT INTO user_webauthn_credentials (instance_id, user_id, id, kind, state, rp_id, user_verification, credential_id, public_key, created_at)
+       SELECT instance_id, id, '1', 'passkey', 'ready', 'localhost', 'required', 'cred-' || id, '\\x00', now() FROM users WHERE id = $1`,
+      [userId],
+    );
     expect(await codeOf(users().createInviteCode({ userId, verification: { case: 'returnCode', value: {} } }))).toBe(Code.FailedPrecondition);
   });
 });

@@ -164,6 +164,15 @@ export class MfaService {
     });
   }
 
+  /** Whether the user has a ready passkey (a way to sign in without a password). */
+  async hasPasskey(db: EntityManager, instanceId: string, userId: string): Promise<boolean> {
+    const rows: unknown[] = await db.query(
+      `SELECT 1 FROM user_webauthn_credentials WHERE instance_id = $1 AND user_id = $2 AND kind = 'passkey' AND state = 'ready' LIMIT 1`,
+      [instanceId, userId],
+    );
+    return rows.length > 0;
+  }
+
   /** The ready methods a user can sign in with; passkeys and U2F optionally of one RP id only. */
   async listAuthMethodTypes(caller: Caller, userId: string, filter?: DomainFilter): Promise<AuthMethodType[]> {
     const db = this.transactions.reader;
