@@ -166,6 +166,17 @@ describe('the outbound HTTP client: resolve once, check every address, connect t
     }
   });
 
+  it('as a fetch for libraries (oidc-provider), takes the same path: allowed hosts answer, internal ones are refused', async () => {
+    const fetchLike = client.asFetch({ timeoutMs: 2_000, maxBytes: 1_000 });
+    const res = await fetchLike(`http://127.0.0.2:${port}/metadata`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ logout_token: 't' }) });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('public metadata');
+    expect(outside.hits[0].headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect((await fetchLike(`http://127.0.0.2:${port}/to-inside`)).status).toBe(302);
+    expect(await failureOf(fetchLike(`http://127.0.0.1:${port}/logout`, { method: 'POST', body: 'logout_token=t' }))).toBe('blocked-address');
+    expect(inside.hits).toEqual([]);
+  });
+
   it('an operator-configured destination (trusted) may be internal, and is still connected to by its resolved address', async () => {
     const res = await client.request(`http://127.0.0.1:${port}/hook`, { ...GET, trustedDestination: true });
     expect(res).toMatchObject({ status: 200, address: '127.0.0.1' });

@@ -113,6 +113,32 @@ export class OutboundHttp {
     }
   }
 
+  /**
+   * A `fetch` for libraries that call URLs from client metadata (oidc-provider: back-channel
+   * logout, jwks_uri, sector_identifier_uri), so their requests take this path too. Redirects are
+   * never followed; the body is capped at `maxBytes`.
+   */
+  asFetch(defaults: { timeoutMs: number; maxBytes: number }): (input: string | URL, init?: RequestInit) => Promise<Response> {
+    return async (input, init = {}) => {
+      const method = (init.method ?? 'GET').toUpperCase();
+      if (method !== 'GET' && method !== 'POST') throw new TypeError(`outbound ${method} requests are not made`);
+      const res = await this.request(input, {
+        method,
+        headers: Object.fromEntries(new Headers(init.headers).entries()),
+        body: init.body === undefined || init.body === null ? undefined : String(init.body),
+        timeoutMs: defaults.timeoutMs,
+        maxBytes: defaults.maxBytes,
+      });
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(res.headers)) {
+        for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, v);
+      }
+      // Statuses that carry no body (RFC 9110 §6.4.1) must be built without one.
+      const empty = res.status === 204 || res.status === 205 || res.status === 304;
+      return new Response(empty ? null : new Uint8Array(res.body), { status: res.status, headers });
+    };
+  }
+
   /** Every address the host resolves to, each allowed by the policy; resolved exactly once. */
   private async checkedAddresses(url: URL, trusted: boolean): Promise<string[]> {
     const host = url.hostname.replace(/^\[|\]$/g, '');

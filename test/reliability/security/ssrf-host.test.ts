@@ -1,6 +1,7 @@
 // Attack replay: server-side request forgery and Host probing against a running server, as an org
 // owner would try them. SSRF: SAML metadata URLs and org domain HTTP challenges that point at an
-// internal service directly, through DNS rebinding, or through a redirect. Host: a foreign Host
+// internal service directly, through DNS rebinding, or through a redirect, and an app's OIDC
+// back-channel logout URI pointing inside. Host: a foreign Host
 // header must not list the configured domains.
 //
 // Only loopback is used: 127.0.0.2 stands for a public host (PORTCULLIS_OUTBOUND_ALLOW_PRIVATE
@@ -18,6 +19,7 @@ import { client } from '../../support/clients.js';
 import { TestDnsServer } from '../../support/dns-server.js';
 import { machineWithRoles } from '../../support/principals.js';
 import { bootTestServer, type TestServer } from '../../support/test-server.js';
+import { Browser, POST_LOGOUT, addOidcApp, codeFlow, oidc, oidcWorld, rp } from '../../oidc/support.js';
 
 const PUBLIC = '127.0.0.2';
 const INTERNAL = '127.0.0.1';
@@ -27,6 +29,8 @@ let outside: Server;
 let inside: Server;
 /** Requests that reached the internal service: every attack must leave this empty. */
 const internalHits: string[] = [];
+/** Requests that reached the public host. */
+const publicHits: string[] = [];
 let port: number;
 let server: TestServer;
 let ownerPat: string;
@@ -43,6 +47,7 @@ beforeAll(async () => {
   dns = await new TestDnsServer().start();
   outside = createServer((req, res) => {
     const url = req.url ?? '';
+    publicHits.push(url);
     // The redirect attack: a public page that bounces the fetch to the internal service.
     if (url.startsWith('/bounce') || req.headers.host?.startsWith('hop.')) {
       res.writeHead(302, { location: `http://${INTERNAL}:${port}/metadata` }).end();
@@ -76,6 +81,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   internalHits.length = 0;
+  publicHits.length = 0;
 });
 
 function samlAppFrom(url: string) {
@@ -147,6 +153,31 @@ describe('SSRF through org domain HTTP challenges', () => {
     const err = await verify('hop.victim.test');
     expect(err?.code).toBe(Code.FailedPrecondition);
     expect(err?.rawMessage).toMatch(/loopback address/);
+    expect(internalHits).toEqual([]);
+  });
+});
+
+describe('SSRF through an OIDC back-channel logout URI', () => {
+  it('the logout token is posted to an allowed URI, never to the internal service', async () => {
+    const world = await oidcWorld(server);
+    const attacker = await addOidcApp(server, world, { backChannelLogoutUri: `http://${INTERNAL}:${port}/logout` });
+    const control = await addOidcApp(server, world, { backChannelLogoutUri: `http://${PUBLIC}:${port}/logout-control` });
+    const browser = new Browser();
+    const attackerRp = await rp(server, attacker.clientId, attacker.clientSecret);
+    const tokens = await codeFlow(server, browser, attackerRp, world.user.username);
+    await codeFlow(server, browser, await rp(server, control.clientId, control.clientSecret), world.user.username);
+
+    const page = await browser.get(oidc.buildEndSessionUrl(attackerRp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: POST_LOGOUT }).toString());
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(await page.text())?.[1];
+    const confirm = await browser.get(`${server.baseUrl}/oidc/v1/end_session/confirm`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ xsrf: xsrf!, logout: 'yes' }).toString(),
+    });
+    expect(confirm.status).toBe(303);
+    // Both apps are told at once: when the allowed one has its token, the other was tried too.
+    for (let i = 0; i < 50 && !publicHits.includes('/logout-control'); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(publicHits).toContain('/logout-control');
     expect(internalHits).toEqual([]);
   });
 });
