@@ -1,5 +1,4 @@
-import { lookup } from 'node:dns/promises';
-import { Resolver } from 'node:dns/promises';
+import { lookup, Resolver } from 'node:dns/promises';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
@@ -101,13 +100,14 @@ export class OutboundHttp {
       const { res, address } = await this.connect(url, addresses, { ...init, headers }, deadline);
       const location = res.headers.location;
       const redirect = res.statusCode! >= 300 && res.statusCode! < 400 && location !== undefined;
-      if (!redirect || !(init.maxRedirects ?? 0) || (init.method ?? 'GET') !== 'GET') {
+      const follow = redirect && (init.maxRedirects ?? 0) > 0 && (init.method ?? 'GET') === 'GET';
+      if (!follow) {
         const body = redirect || init.ignoreBody ? (res.resume(), Buffer.alloc(0)) : await readCapped(res, init.maxBytes, deadline, url);
         return { status: res.statusCode!, headers: res.headers, body, url, address };
       }
       res.resume();
       if (hop >= init.maxRedirects!) throw new OutboundError('too-many-redirects', `${url.origin} redirected more than ${init.maxRedirects} times`);
-      const next = parseTarget(new URL(location, url));
+      const next = parseTarget(location!, url);
       if (next.origin !== url.origin) headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !CREDENTIAL_HEADERS.has(k.toLowerCase())));
       url = next;
     }
@@ -190,10 +190,11 @@ export function outboundPolicy(setting: string): AddressPolicy {
   return { allowPrivate: false, allowedNetworks: parseNetworks(setting) };
 }
 
-function parseTarget(target: string | URL): URL {
+/** An http(s) URL, relative to `base` when given (a redirect's Location). */
+function parseTarget(target: string | URL, base?: URL): URL {
   let url: URL;
   try {
-    url = new URL(target);
+    url = new URL(target, base);
   } catch {
     throw new OutboundError('invalid-url', 'not an absolute URL');
   }
