@@ -18,5 +18,13 @@ export const keysNeedPrivateKeyJwt = () =>
 export const wrongKind = (field: string, expected: string) => invalidField('APP-k1nd0', field, `the application is not ${expected}`);
 export const invalidConfig = (violations: FieldViolation[]) =>
   InvalidArgument('APP-0idcv', `invalid application configuration: ${violations.map((v) => `${v.field} ${v.description}`).join('; ')}`, violations);
+export const metadataUrlInvalid = (field: string) => invalidField('APP-s4mu1', field, 'must be an absolute http(s) URL');
+export const metadataUrlFragment = (field: string) => invalidField('APP-s4mu2', field, 'must not contain a fragment');
+export const metadataHostNotAllowed = (field: string, reason: string) =>
+  invalidField(
+    'APP-s4mu3',
+    field,
+    `${reason}; list the host's network in PORTCULLIS_OUTBOUND_ALLOW_PRIVATE (or set it to true) to allow internal metadata hosts`,
+  );
 export const metadataFetchFailed = (field: string, reason: string) =>
   invalidField('APP-s4mfe', field, `the metadata could not be fetched: ${reason}`);

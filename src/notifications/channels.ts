@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Config } from '../platform/config/config.js';
+import { OutboundHttp } from '../platform/http/outbound.js';
 import { LOGGER } from '../platform/platform.module.js';
 import { SmtpMailer } from './email.js';
 import type { OutboundNotification } from './notifier.js';
@@ -22,9 +23,9 @@ export class DeliveryChannels {
   private readonly sms: SmsProvider | undefined;
   private readonly settingSecrets: readonly string[];
 
-  constructor(config: Config, @Inject(LOGGER) log: Logger) {
+  constructor(config: Config, @Inject(LOGGER) log: Logger, outbound: OutboundHttp) {
     this.mailer = SmtpMailer.fromConfig(config);
-    this.sms = smsProviderFrom(config, log.child({ component: 'sms' }));
+    this.sms = smsProviderFrom(config, log.child({ component: 'sms' }), outbound);
     this.settingSecrets = [config.smtpPassword, config.smsWebhookToken, config.smsWebhookUrl].filter((s): s is string => !!s);
   }
 

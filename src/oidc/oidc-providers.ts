@@ -6,6 +6,7 @@ import { MembershipQueries } from '../platform/authz/membership-queries.js';
 import { Config } from '../platform/config/config.js';
 import { MasterKey, hashToken } from '../platform/crypto/master-key.js';
 import { EventStore } from '../platform/events/event-store.js';
+import { OutboundHttp } from '../platform/http/outbound.js';
 import { LOGGER } from '../platform/platform.module.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
 import { every } from '../platform/jobs/every.js';
@@ -37,6 +38,9 @@ const KEYS_RECHECK_MS = 1_000;
 /** Providers kept (per instance and issuer; the port of the Host header is part of the issuer). */
 const MAX_PROVIDERS = 64;
 const SWEEP_EVERY_MS = 5 * 60_000;
+/** oidc-provider's own limit for its outgoing calls (back-channel logout, jwks_uri). */
+const OUTBOUND_TIMEOUT_MS = 2_500;
+const OUTBOUND_MAX_BYTES = 512 * 1024;
 const ALGS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 interface CachedProvider {
@@ -86,6 +90,7 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     private readonly policies: Policies,
     private readonly config: Config,
     @Inject(LOGGER) private readonly log: Logger,
+    private readonly outbound: OutboundHttp,
   ) {}
 
   onModuleInit(): void {
@@ -165,6 +170,8 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
         client: (id) => clients.metadata(instanceId, id, signingAlg, presentedAuth(Provider.ctx as KoaContextWithOIDC | undefined)),
       }),
       jwks: { keys: keys as never },
+      // Back-channel logout URIs come from app settings: called through the SSRF-guarded client.
+      fetch: this.outbound.asFetch({ timeoutMs: OUTBOUND_TIMEOUT_MS, maxBytes: OUTBOUND_MAX_BYTES }) as never,
       findAccount: (ctx, sub, token) => accounts.find(instanceId, sub, ctx, token),
       claims: {
         acr: null,

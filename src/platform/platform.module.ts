@@ -11,6 +11,7 @@ import { PgNotifications } from './database/pg-notifications.js';
 import { ChangeFeed } from './cache/change-feed.js';
 import { EventStore } from './events/event-store.js';
 import { HttpRoutes } from './http/http-routes.js';
+import { OutboundHttp } from './http/outbound.js';
 import { RateLimiter } from './http/rate-limit.js';
 import { IdGenerator } from './ids/id-generator.js';
 import { LOGGER } from './logging/logger-token.js';
@@ -58,6 +59,8 @@ export class PlatformModule {
       { provide: MasterKey, useValue: runtime.masterKey },
       // One limiter per process, shared by the RPC pipeline and plain HTTP routes (OIDC token endpoint).
       { provide: RateLimiter, useValue: new RateLimiter({ perMinute: runtime.config.rateLimitPerMinute }) },
+      // The one client for URLs the server is given (SSRF and DNS-rebinding guard).
+      { provide: OutboundHttp, useValue: OutboundHttp.fromConfig(runtime.config) },
     ];
     return {
       module: PlatformModule,

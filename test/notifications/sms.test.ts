@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/platform/config/config.js';
 import { LogSmsProvider, smsProviderFrom, WebhookSmsProvider } from '../../src/notifications/sms.js';
+import { OutboundHttp } from '../../src/platform/http/outbound.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { enqueue, eventually, outboxRows, SmsWebhook, uniqueEmail, uniquePhone } from '../support/receivers.js';
 
@@ -77,9 +78,10 @@ describe('channel settings', () => {
 
 
   it('has none unless the webhook URL is set or the provider is log', () => {
-    expect(smsProviderFrom(loadConfig({}), pino({ level: 'silent' }))).toBeUndefined();
-    expect(smsProviderFrom(loadConfig({ PORTCULLIS_SMS_WEBHOOK_URL: 'https://sms.test/hook' }), pino({ level: 'silent' }))).toBeInstanceOf(WebhookSmsProvider);
-    expect(smsProviderFrom(loadConfig({ PORTCULLIS_SMS_PROVIDER: 'log' }), pino({ level: 'silent' }))).toBeInstanceOf(LogSmsProvider);
+    const from = (env: Record<string, string>) => smsProviderFrom(loadConfig(env), pino({ level: 'silent' }), OutboundHttp.fromConfig(loadConfig(env)));
+    expect(from({})).toBeUndefined();
+    expect(from({ PORTCULLIS_SMS_WEBHOOK_URL: 'https://sms.test/hook' })).toBeInstanceOf(WebhookSmsProvider);
+    expect(from({ PORTCULLIS_SMS_PROVIDER: 'log' })).toBeInstanceOf(LogSmsProvider);
     expect(() => loadConfig({ PORTCULLIS_SMS_PROVIDER: 'carrier-pigeon' })).toThrow(/PORTCULLIS_SMS_PROVIDER/);
   });
 
@@ -99,7 +101,7 @@ describe('channel settings', () => {
   });
 
   it('a webhook that cannot be reached fails with the reason, not the message', async () => {
-    const provider = new WebhookSmsProvider('http://127.0.0.1:9/sms', TOKEN);
+    const provider = new WebhookSmsProvider('http://127.0.0.1:9/sms', TOKEN, OutboundHttp.fromConfig(loadConfig({})));
     const failure = provider.send('+41791234567', 'code 918273', 'otp');
     await expect(failure).rejects.toThrow(/SMS webhook unreachable/);
     await expect(failure).rejects.not.toThrow(/918273|webhook-token/);

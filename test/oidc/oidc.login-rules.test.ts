@@ -33,7 +33,7 @@ let world: OidcWorld;
 let config: oidc.Configuration;
 
 beforeAll(async () => {
-  server = await bootTestServer();
+  server = await bootTestServer({ PORTCULLIS_OUTBOUND_ALLOW_PRIVATE: 'true' }); // the back-channel logout receiver is on loopback
   world = await oidcWorld(server);
   config = await rp(server, world.web.clientId, world.web.clientSecret);
 });

@@ -1,18 +1,16 @@
 import { createServer, type Server } from 'node:http';
-import { createSocket, type Socket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
-import dnsPacket from 'dns-packet';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { DomainValidationType } from '@zitadel/proto/zitadel/org/v2beta/org_pb.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { client } from '../support/clients.js';
+import { TestDnsServer } from '../support/dns-server.js';
 
 /** What the domain owner publishes: an HTTP file server and a DNS server holding TXT records. */
 const httpChallenges = new Map<string, string>();
-const txtRecords = new Map<string, string>();
 let httpServer: Server;
-let dnsServer: Socket;
+let dns: TestDnsServer;
 let server: TestServer;
 
 beforeAll(async () => {
@@ -21,30 +19,19 @@ beforeAll(async () => {
     res.writeHead(token ? 200 : 404).end(token ?? 'not here');
   });
   await new Promise<void>((r) => httpServer.listen(0, '127.0.0.1', r));
-  dnsServer = createSocket('udp4');
-  dnsServer.on('message', (msg, rinfo) => {
-    const query = dnsPacket.decode(msg);
-    const name = query.questions?.[0]?.name ?? '';
-    const txt = txtRecords.get(name);
-    const answer = dnsPacket.encode({
-      type: 'response',
-      id: query.id,
-      flags: dnsPacket.AUTHORITATIVE_ANSWER | (txt ? 0 : 3), // NXDOMAIN when unknown
-      questions: query.questions,
-      answers: txt ? [{ type: 'TXT', name, ttl: 60, data: txt }] : [],
-    });
-    dnsServer.send(answer, rinfo.port, rinfo.address);
-  });
-  await new Promise<void>((r) => dnsServer.bind(0, '127.0.0.1', () => r()));
+  // The HTTP challenge's host is looked up on the same DNS server; the file server is on loopback.
+  dns = await new TestDnsServer().start();
+  dns.answerA('localhost', ['127.0.0.1']);
   server = await bootTestServer({
     PORTCULLIS_DOMAIN_CHALLENGE_HTTP_PORT: String((httpServer.address() as AddressInfo).port),
-    PORTCULLIS_DNS_SERVERS: `127.0.0.1:${(dnsServer.address() as AddressInfo).port}`,
+    PORTCULLIS_DNS_SERVERS: dns.address,
+    PORTCULLIS_OUTBOUND_ALLOW_PRIVATE: 'true',
   });
 });
 afterAll(async () => {
   await server?.close();
   httpServer?.close();
-  dnsServer?.close();
+  await dns?.stop();
 });
 
 describe('organization domains', () => {
@@ -78,7 +65,7 @@ describe('organization domains', () => {
     const challenge = await orgs.generateOrganizationDomainValidation({ organizationId: id, domain: 'acme.test', type: DomainValidationType.DNS });
     expect(challenge.url).toBe('_zitadel-challenge.acme.test');
     await expect(orgs.verifyOrganizationDomain({ organizationId: id, domain: 'acme.test' })).rejects.toMatchObject({ code: Code.FailedPrecondition });
-    txtRecords.set('_zitadel-challenge.acme.test', challenge.token);
+    dns.txt.set('_zitadel-challenge.acme.test', challenge.token);
     await orgs.verifyOrganizationDomain({ organizationId: id, domain: 'acme.test' });
     const list = await orgs.listOrganizationDomains({ organizationId: id, filters: [{ filter: { case: 'domainNameFilter', value: { name: 'acme', method: 2 } } }] });
     expect(list.domains).toHaveLength(1);

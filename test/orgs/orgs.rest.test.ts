@@ -112,7 +112,7 @@ describe('organizations over REST (ZITADEL paths and JSON)', () => {
     expect(bad.status).toBe(401);
   });
 
-  it('names the unknown host and the configured domains', async () => {
+  it('answers an unknown host with 404 and a hint, without naming the configured domains', async () => {
     const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(
         { host: '127.0.0.1', port: server.port, path: '/v2/organizations/_search', method: 'POST', headers: { host: 'nowhere.example:1234', 'content-type': 'application/json', authorization: `Bearer ${server.adminPat}` } },
@@ -126,8 +126,8 @@ describe('organizations over REST (ZITADEL paths and JSON)', () => {
       req.end('{}');
     });
     expect(res.status).toBe(404);
-    expect(res.body).toContain('nowhere.example');
-    expect(res.body).toContain('localhost');
+    expect(res.body).not.toContain('localhost');
+    expect(res.body).not.toContain('127.0.0.1');
     expect(res.body).toContain('PORTCULLIS_TRUSTED_DOMAINS');
   });
 

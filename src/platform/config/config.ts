@@ -12,9 +12,21 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   validateSync,
 } from 'class-validator';
 import { parse as parseYaml } from 'yaml';
+import { parseNetworks } from '../http/address-rules.js';
+
+function isOutboundAllowance(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  if (value === 'true' || value === 'false') return true;
+  try {
+    return parseNetworks(value).length > 0;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Every setting Portcullis reads. Each key is read from `PORTCULLIS_<SNAKE_CASE>` or from the YAML
@@ -81,7 +93,10 @@ export class Config {
   @IsOptional() @IsInt() @Min(1) @Max(65535)
   domainChallengeHttpPort?: number;
 
-  /** DNS servers (host or host:port, comma separated) for org domain DNS challenges; default the system's. */
+  /**
+   * DNS servers (host or host:port, comma separated) for org domain DNS challenges and for the
+   * host names of user-given URLs the server fetches; default the system's resolver.
+   */
   @IsOptional() @IsString()
   dnsServers?: string;
 
@@ -124,10 +139,16 @@ export class Config {
   smsWebhookToken?: string;
 
   /**
-   * Whether server-side fetches of user-given URLs (SAML SP metadata) may reach loopback,
-   * private and link-local addresses. Off by default: such URLs could probe the internal network.
+   * Which non-public addresses server-side fetches of user-given URLs (SAML SP metadata, org
+   * domain HTTP challenges) may reach: `false` none (the default: such URLs could probe the
+   * internal network), `true` loopback, private, link-local … (development), or a comma-separated
+   * list of networks (`10.1.2.0/24,fd00:1::7`) to allow just those, e.g. an internal SAML SP.
+   * Cloud metadata addresses are refused unless listed.
    */
-  @IsIn(['true', 'false'])
+  @ValidateBy({
+    name: 'outboundAllowance',
+    validator: { validate: isOutboundAllowance, defaultMessage: () => 'outboundAllowPrivate must be true, false, or comma-separated IP addresses or networks (10.0.0.0/8)' },
+  })
   outboundAllowPrivate = 'false';
 
   /** Delivery attempts of one notification before it is marked failed. */

@@ -1,9 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { NotFound } from '../errors/domain-error.js';
+import { LogThrottle } from '../logging/log-throttle.js';
+import { LOGGER } from '../logging/logger-token.js';
 import { Instance, InstanceDomain } from './instance.entity.js';
+import { unknownHost } from './tenancy.errors.js';
 
 const CACHE_TTL_MS = 5_000;
+/** How many configured domains the log line for an unknown host lists. */
+const LOGGED_DOMAINS = 50;
+/** A Host header can be kilobytes long; a DNS name is at most 253 characters. */
+const MAX_LOGGED_HOST = 253;
 
 /** Host header -> host name, lower case, without port (IPv6 keeps its brackets). */
 export function hostName(host: string | null | undefined): string {
@@ -19,8 +26,13 @@ export function hostName(host: string | null | undefined): string {
 @Injectable()
 export class InstanceResolver {
   private readonly cache = new Map<string, { instance: Instance; until: number }>();
+  /** Unknown hosts come from callers: each is logged once a minute, at most 20 hosts a minute. */
+  private readonly unknownHostLog = new LogThrottle({ windowMs: 60_000, maxPerWindow: 20 });
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
 
   async resolve(hostHeader: string | null | undefined): Promise<Instance> {
     const host = hostName(hostHeader);
@@ -34,21 +46,28 @@ export class InstanceResolver {
       .where('d.domain = :host', { host })
       .getOne();
     if (!found) {
-      const known = await this.dataSource
-        .getRepository(InstanceDomain)
-        .createQueryBuilder('d')
-        .select('d.domain', 'domain')
-        .orderBy('d.domain')
-        .limit(20)
-        .getRawMany<{ domain: string }>();
-      throw NotFound(
-        'INST-h0st4',
-        `no instance serves the host "${host || '(none)'}"; configured domains: ${known.map((k) => k.domain).join(', ') || '(none)'}. ` +
-          'Call it through one of those, or add the host with PORTCULLIS_TRUSTED_DOMAINS (or PORTCULLIS_EXTERNAL_URL) and restart',
-      );
+      await this.logUnknownHost(host);
+      throw unknownHost();
     }
     this.cache.set(host, { instance: found, until: Date.now() + CACHE_TTL_MS });
     return found;
+  }
+
+  /** The domain list goes to the operator's log only, never to the caller. */
+  private async logUnknownHost(host: string): Promise<void> {
+    const decision = this.unknownHostLog.take(host);
+    if (!decision.log) return;
+    const known = await this.dataSource
+      .getRepository(InstanceDomain)
+      .createQueryBuilder('d')
+      .select('d.domain', 'domain')
+      .orderBy('d.domain')
+      .limit(LOGGED_DOMAINS)
+      .getRawMany<{ domain: string }>();
+    this.log.warn(
+      { host: host.slice(0, MAX_LOGGED_HOST) || '(none)', configuredDomains: known.map((k) => k.domain), suppressedSinceLast: decision.suppressed },
+      'a request named a host no instance serves; add it to PORTCULLIS_TRUSTED_DOMAINS (or PORTCULLIS_EXTERNAL_URL) if it should be served',
+    );
   }
 
   forget(): void {

@@ -1,0 +1,267 @@
+import { lookup, Resolver } from 'node:dns/promises';
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
+import type { Config } from '../config/config.js';
+import { describeCategory, parseNetworks, refusedCategory, type AddressPolicy } from './address-rules.js';
+
+/** Why an outbound request did not get an answer. */
+export type OutboundFailure =
+  | 'invalid-url'
+  | 'blocked-address'
+  | 'unresolvable'
+  | 'unreachable'
+  | 'timeout'
+  | 'too-large'
+  | 'too-many-redirects';
+
+export class OutboundError extends Error {
+  constructor(
+    readonly failure: OutboundFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'OutboundError';
+  }
+}
+
+export interface OutboundRequest {
+  readonly method?: 'GET' | 'POST';
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** For the whole exchange: name resolution, every hop, and reading the body. */
+  readonly timeoutMs: number;
+  /** Most bytes of response body read; more fails with `too-large`. */
+  readonly maxBytes: number;
+  /** The body is not wanted (a webhook's answer): it is discarded, whatever its size. */
+  readonly ignoreBody?: boolean;
+  /** Redirects followed (GET only), each hop checked like the first. 0: a 3xx is answered as it is. */
+  readonly maxRedirects?: number;
+  /**
+   * The URL comes from the operator's own configuration (an SMS gateway), not from an API caller:
+   * it may name internal addresses. It is still resolved once and connected to by that address.
+   */
+  readonly trustedDestination?: boolean;
+}
+
+export interface OutboundResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  /** Empty for a 3xx that was not followed and with `ignoreBody` (the body is not read). */
+  readonly body: Buffer;
+  /** The URL that answered (after any redirects followed). */
+  readonly url: URL;
+  /** The IP address the answer came from: the one that was checked. */
+  readonly address: string;
+}
+
+export interface OutboundOptions extends AddressPolicy {
+  /** DNS servers (`host` or `host:port`) for names in caller-given URLs; default: the system's resolver. */
+  readonly dnsServers?: readonly string[];
+}
+
+/** Connection errors after which the next resolved address is tried. */
+const TRY_NEXT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'EAFNOSUPPORT']);
+/** Headers that must not follow a redirect to another origin. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+/**
+ * The one way the server calls URLs it was given (SAML metadata, domain challenges, webhooks),
+ * closing server-side request forgery including DNS rebinding: the host name is resolved once,
+ * every address it resolves to must be allowed (see address-rules.ts), and the connection goes to
+ * exactly such a checked address (no second look-up), with the URL's Host header and TLS server
+ * name. Redirects are answered as they are unless the caller allows some; then each hop is
+ * resolved and checked the same way. Time and size are bounded.
+ */
+export class OutboundHttp {
+  private readonly resolver?: Resolver;
+
+  constructor(private readonly options: OutboundOptions) {
+    if (options.dnsServers?.length) {
+      this.resolver = new Resolver({ timeout: 3_000, tries: 2 });
+      this.resolver.setServers([...options.dnsServers]);
+    }
+  }
+
+  static fromConfig(config: Pick<Config, 'outboundAllowPrivate' | 'dnsServers'>): OutboundHttp {
+    return new OutboundHttp({
+      ...outboundPolicy(config.outboundAllowPrivate),
+      dnsServers: config.dnsServers?.split(',').map((s) => s.trim()).filter(Boolean),
+    });
+  }
+
+  /** Throws OutboundError; any HTTP status is an answer. */
+  async request(target: string | URL, init: OutboundRequest): Promise<OutboundResponse> {
+    const deadline = Date.now() + init.timeoutMs;
+    let url = parseTarget(target);
+    let headers = { ...init.headers };
+    for (let hop = 0; ; hop++) {
+      const addresses = await withDeadline(this.checkedAddresses(url, init.trustedDestination ?? false), deadline, url);
+      const { res, address } = await this.connect(url, addresses, { ...init, headers }, deadline);
+      const location = res.headers.location;
+      const redirect = res.statusCode! >= 300 && res.statusCode! < 400 && location !== undefined;
+      const follow = redirect && (init.maxRedirects ?? 0) > 0 && (init.method ?? 'GET') === 'GET';
+      if (!follow) {
+        const body = redirect || init.ignoreBody ? (res.resume(), Buffer.alloc(0)) : await readCapped(res, init.maxBytes, deadline, url);
+        return { status: res.statusCode!, headers: res.headers, body, url, address };
+      }
+      res.resume();
+      if (hop >= init.maxRedirects!) throw new OutboundError('too-many-redirects', `${url.origin} redirected more than ${init.maxRedirects} times`);
+      const next = parseTarget(location!, url);
+      if (next.origin !== url.origin) headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !CREDENTIAL_HEADERS.has(k.toLowerCase())));
+      url = next;
+    }
+  }
+
+  /**
+   * A `fetch` for libraries that call URLs from client metadata (oidc-provider: back-channel
+   * logout, jwks_uri, sector_identifier_uri), so their requests take this path too. Redirects are
+   * never followed; the body is capped at `maxBytes`.
+   */
+  asFetch(defaults: { timeoutMs: number; maxBytes: number }): (input: string | URL, init?: RequestInit) => Promise<Response> {
+    return async (input, init = {}) => {
+      const method = (init.method ?? 'GET').toUpperCase();
+      if (method !== 'GET' && method !== 'POST') throw new TypeError(`outbound ${method} requests are not made`);
+      const res = await this.request(input, {
+        method,
+        headers: Object.fromEntries(new Headers(init.headers).entries()),
+        body: init.body === undefined || init.body === null ? undefined : String(init.body),
+        timeoutMs: defaults.timeoutMs,
+        maxBytes: defaults.maxBytes,
+      });
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(res.headers)) {
+        for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, v);
+      }
+      // Statuses that carry no body (RFC 9110 §6.4.1) must be built without one.
+      const empty = res.status === 204 || res.status === 205 || res.status === 304;
+      return new Response(empty ? null : new Uint8Array(res.body), { status: res.status, headers });
+    };
+  }
+
+  /** Every address the host resolves to, each allowed by the policy; resolved exactly once. */
+  private async checkedAddresses(url: URL, trusted: boolean): Promise<string[]> {
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const addresses = isIP(host) ? [host] : trusted ? await this.systemLookup(host) : await this.lookup(host);
+    if (!addresses.length) throw new OutboundError('unresolvable', `${url.hostname} has no address`);
+    if (trusted) return addresses;
+    for (const address of addresses) {
+      const refused = refusedCategory(address, this.options);
+      // The address itself is not named: a caller must not learn what internal names resolve to.
+      if (refused) throw new OutboundError('blocked-address', `${url.hostname} ${isIP(host) ? 'is' : 'resolves to'} ${describeCategory(refused)}`);
+    }
+    return addresses;
+  }
+
+  private async lookup(host: string): Promise<string[]> {
+    if (!this.resolver) return this.systemLookup(host);
+    const [v4, v6] = await Promise.allSettled([this.resolver.resolve4(host), this.resolver.resolve6(host)]);
+    const found = [v4, v6].flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+    if (found.length) return found;
+    throw new OutboundError('unresolvable', `${host} could not be resolved (${lookupError(v4) ?? lookupError(v6)})`);
+  }
+
+  private async systemLookup(host: string): Promise<string[]> {
+    try {
+      return (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+    } catch (err) {
+      throw new OutboundError('unresolvable', `${host} could not be resolved (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  }
+
+  /** Tries the checked addresses in order; the next one only when a connection could not be made. */
+  private async connect(url: URL, addresses: string[], init: OutboundRequest, deadline: number): Promise<{ res: IncomingMessage; address: string }> {
+    let lastError: Error | undefined;
+    for (const address of addresses) {
+      try {
+        return { res: await send(url, address, init, deadline), address };
+      } catch (err) {
+        if (err instanceof OutboundError || !TRY_NEXT.has((err as NodeJS.ErrnoException).code ?? '')) throw asOutboundError(err, url);
+        lastError = err as Error;
+      }
+    }
+    throw asOutboundError(lastError!, url);
+  }
+}
+
+/** PORTCULLIS_OUTBOUND_ALLOW_PRIVATE: `true`, `false`, or the networks allowed. */
+export function outboundPolicy(setting: string): AddressPolicy {
+  if (setting === 'true' || setting === 'false') return { allowPrivate: setting === 'true', allowedNetworks: [] };
+  return { allowPrivate: false, allowedNetworks: parseNetworks(setting) };
+}
+
+/** An http(s) URL, relative to `base` when given (a redirect's Location). */
+function parseTarget(target: string | URL, base?: URL): URL {
+  let url: URL;
+  try {
+    url = new URL(target, base);
+  } catch {
+    throw new OutboundError('invalid-url', 'not an absolute URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OutboundError('invalid-url', `${url.protocol} URLs are not fetched, only http(s)`);
+  return url;
+}
+
+/** One HTTP exchange with `address`, which is the checked address of `url`'s host: no look-up happens here. */
+function send(url: URL, address: string, init: OutboundRequest, deadline: number): Promise<IncomingMessage> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const options: RequestOptions & { servername?: string } = {
+    host: address,
+    port: url.port || (url.protocol === 'https:' ? 443 : 80),
+    path: url.pathname + url.search,
+    method: init.method ?? 'GET',
+    headers: { ...init.headers, host: url.host },
+    // TLS SNI and the certificate's name check use the URL's host name (RFC 6066 forbids an IP as SNI).
+    servername: isIP(host) ? undefined : host,
+    agent: false,
+    signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+  };
+  return new Promise((resolve, reject) => {
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(options, resolve);
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+async function readCapped(res: IncomingMessage, maxBytes: number, deadline: number, url: URL): Promise<Buffer> {
+  const declared = Number(res.headers['content-length']);
+  if (declared > maxBytes) {
+    res.destroy();
+    throw new OutboundError('too-large', `${url.origin} answered more than ${maxBytes} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of res as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) throw new OutboundError('too-large', `${url.origin} answered more than ${maxBytes} bytes`);
+      if (Date.now() > deadline) throw new OutboundError('timeout', `${url.origin} did not answer in time`);
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    res.destroy();
+    // The request's abort signal ends a stalled body as "aborted": that is the deadline.
+    if (!(err instanceof OutboundError) && Date.now() >= deadline) throw new OutboundError('timeout', `${url.origin} did not answer in time`);
+    throw asOutboundError(err, url);
+  }
+  return Buffer.concat(chunks);
+}
+
+function withDeadline<T>(work: Promise<T>, deadline: number, url: URL): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new OutboundError('timeout', `${url.hostname} could not be resolved in time`)), Math.max(0, deadline - Date.now()));
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+function asOutboundError(err: unknown, url: URL): OutboundError {
+  if (err instanceof OutboundError) return err;
+  const e = err as NodeJS.ErrnoException;
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return new OutboundError('timeout', `${url.origin} did not answer in time`);
+  return new OutboundError('unreachable', `${url.origin} could not be reached (${e.code ?? e.message})`);
+}
+
+function lookupError(result: PromiseSettledResult<unknown>): string | undefined {
+  return result.status === 'rejected' ? ((result.reason as NodeJS.ErrnoException).code ?? String(result.reason)) : undefined;
+}
