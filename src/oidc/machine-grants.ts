@@ -5,19 +5,23 @@ import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { invalidGrant } from './oauth-errors.js';
 import { factsOf } from './oidc-clients.js';
+import type { DpopNonces } from './dpop.js';
 import { issueAccessToken, type IssuedAccessToken } from './issued-tokens.js';
+import { tokenRequestProof } from './sender-constraint.js';
 
 /**
  * client_credentials as ZITADEL has it: only machine users use it (with their secret or a key),
  * and their token is the machine user's, not the client's.
  */
-export function clientCredentialsGrant(provider: Provider, instanceId: string) {
+export function clientCredentialsGrant(provider: Provider, instanceId: string, nonces: DpopNonces) {
   return async (ctx: KoaContextWithOIDC): Promise<void> => {
     const client = ctx.oidc.client!;
     const facts = factsOf(client);
     if (facts?.kind !== 'machine') throw new errors.UnauthorizedClient('client_credentials is for machine users (their username and secret or key)');
     const scope = String(ctx.oidc.params!.scope ?? '');
-    ctx.body = await issueAccessToken(provider, instanceId, client, { accountId: facts.id, scope, gty: 'client_credentials' });
+    // RFC 9449 §5: with a proof, the token is bound to its key.
+    const jkt = await tokenRequestProof(provider, ctx, nonces);
+    ctx.body = await issueAccessToken(provider, instanceId, client, { accountId: facts.id, scope, gty: 'client_credentials' }, jkt ? (token) => Object.assign(token, { jkt }) : undefined);
   };
 }
 

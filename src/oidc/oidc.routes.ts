@@ -16,6 +16,8 @@ import { OidcAccounts } from './oidc-accounts.js';
 import { OIDC_PATHS, OidcProviders } from './oidc-providers.js';
 import { jwtProfileGrant } from './machine-grants.js';
 import { jwtMarker } from './pg-adapter.js';
+import { DpopRefusal, parseAuthorization, refusalHeaders } from './dpop.js';
+import { checkSenderConstraint } from './sender-constraint.js';
 
 type KoaCallback = (req: HttpRequest, res: HttpResponse) => Promise<void>;
 
@@ -25,6 +27,10 @@ const BODY_LIMIT = 56 * 1024;
 function hostOf(req: HttpRequest): string | undefined {
   const authority = req.headers[':authority'];
   return req.headers.host ?? (typeof authority === 'string' ? authority : undefined);
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function oauthError(res: HttpResponse, status: number, error: string, description: string, headers: Record<string, string> = {}): void {
@@ -159,24 +165,40 @@ export class OidcRoutes implements OnModuleInit {
 
   /**
    * OIDC userinfo for any access token of the instance with the openid scope, GET or POST, token
-   * in the Authorization header or (POST) the form; claims in ZITADEL's shapes.
+   * in the Authorization header or (POST) the form; claims in ZITADEL's shapes. A DPoP-bound
+   * token only as `Authorization: DPoP` with a proof of its key for this request (RFC 9449 §7).
    */
   private async userinfo(instance: Instance, provider: Provider, req: HttpRequest, res: HttpResponse): Promise<void> {
-    const cors = { 'access-control-allow-origin': '*', 'cache-control': 'no-store' };
+    const cors: Record<string, string> = { 'access-control-allow-origin': '*', 'cache-control': 'no-store', 'access-control-expose-headers': 'www-authenticate, dpop-nonce' };
     if (req.method === 'OPTIONS') {
-      (res as ServerResponse).writeHead(204, { ...cors, 'access-control-allow-headers': 'authorization', 'access-control-allow-methods': 'GET, POST' });
+      (res as ServerResponse).writeHead(204, { ...cors, 'access-control-allow-headers': 'authorization, dpop', 'access-control-allow-methods': 'GET, POST' });
       res.end();
       return;
     }
     if (req.method !== 'GET' && req.method !== 'POST') return oauthError(res, 405, 'invalid_request', 'userinfo answers GET and POST', { allow: 'GET, POST' });
-    const header = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
-    let token = header;
-    if (!token && req.method === 'POST') token = new URLSearchParams((await readBody(req, BODY_LIMIT)).toString('utf8')).get('access_token') ?? undefined;
+    const fromHeader = parseAuthorization(req.headers.authorization, headerValue(req.headers.dpop));
+    let presented = fromHeader;
+    if (!presented && req.method === 'POST') {
+      const token = new URLSearchParams((await readBody(req, BODY_LIMIT)).toString('utf8')).get('access_token');
+      if (token) presented = { scheme: 'bearer', token, ...(req.headers.dpop ? { proof: headerValue(req.headers.dpop) } : {}) };
+    }
     const unauthorized = (description: string) =>
       oauthError(res, 401, 'invalid_token', description, { ...cors, 'www-authenticate': `Bearer realm="${provider.issuer}", error="invalid_token", error_description="${description}"` });
-    if (!token) return unauthorized('no access token (send Authorization: Bearer <token>)');
-    const accessToken = await provider.AccessToken.find(token);
-    if (!accessToken?.accountId) return unauthorized('the access token is invalid, expired or revoked');
+    const refused = (refusal: DpopRefusal) =>
+      oauthError(res, refusal.error === 'invalid_request' ? 400 : 401, refusal.error, refusal.description, { ...cors, ...refusalHeaders(refusal, provider.issuer) });
+    if (!presented) return unauthorized('no access token (send Authorization: Bearer <token>, or DPoP <token> with a DPoP proof)');
+    const accessToken = await provider.AccessToken.find(presented.token);
+    if (!accessToken?.accountId) {
+      return presented.scheme === 'dpop' ? refused(new DpopRefusal('invalid_token', 'the access token is invalid, expired or revoked')) : unauthorized('the access token is invalid, expired or revoked');
+    }
+    let nextNonce: string | undefined;
+    try {
+      ({ nextNonce } = await checkSenderConstraint(provider, this.providers.dpopNonces(instance.id), accessToken, presented, { htm: req.method, htu: `${provider.issuer}${OIDC_PATHS.userinfo}` }));
+    } catch (err) {
+      if (err instanceof DpopRefusal) return refused(err);
+      throw err;
+    }
+    if (nextNonce) Object.assign(cors, { 'dpop-nonce': nextNonce });
     if (!accessToken.scopes.has('openid')) {
       return oauthError(res, 403, 'insufficient_scope', 'the access token lacks the openid scope', { ...cors, 'www-authenticate': 'Bearer error="insufficient_scope", scope="openid"' });
     }

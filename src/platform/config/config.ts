@@ -130,6 +130,13 @@ export class Config {
   @IsIn(['true', 'false'])
   outboundAllowPrivate = 'false';
 
+  /**
+   * Whether every OIDC authorization request must be pushed first (RFC 9126, `/oauth/v2/par`):
+   * a plain authorize request is then refused. For every app of every instance of this server.
+   */
+  @IsIn(['true', 'false'])
+  oidcRequirePar = 'false';
+
   /** Delivery attempts of one notification before it is marked failed. */
   @IsOptional() @IsInt() @Min(1) @Max(100)
   notificationMaxAttempts = 10;
