@@ -45,14 +45,19 @@ function tooLarge(res: HttpResponse): void {
  * oidc-provider drops `offline_access` unless the request has `prompt=consent` (OIDC Core
  * §11); ZITADEL issues refresh tokens for it without. Every request reaches the login anyway, so
  * asking for consent there changes nothing but keeps the scope; `prompt=none` is left alone.
+ * Changes `params` (an authorization request's, or a pushed one's); true when it did.
  */
+export function addOfflineConsent(params: URLSearchParams): boolean {
+  const scope = (params.get('scope') ?? '').split(' ');
+  const prompt = params.get('prompt');
+  if (!scope.includes('offline_access') || prompt?.split(' ').includes('consent') || prompt?.split(' ').includes('none')) return false;
+  params.set('prompt', prompt ? `${prompt} consent` : 'consent');
+  return true;
+}
+
 export function withOfflineConsent(url: string): string {
   const parsed = new URL(url, 'http://x');
-  const scope = (parsed.searchParams.get('scope') ?? '').split(' ');
-  const prompt = parsed.searchParams.get('prompt');
-  if (!scope.includes('offline_access') || prompt?.split(' ').includes('consent') || prompt?.split(' ').includes('none')) return url;
-  parsed.searchParams.set('prompt', prompt ? `${prompt} consent` : 'consent');
-  return parsed.pathname + parsed.search;
+  return addOfflineConsent(parsed.searchParams) ? parsed.pathname + parsed.search : url;
 }
 
 /**
@@ -112,6 +117,12 @@ export class OidcRoutes implements OnModuleInit {
       if (form.get('grant_type') === GRANT_JWT_BEARER) return this.jwtProfile(instance, provider, form, res);
       // oidc-provider reads an already-consumed body from req.body.
       (req as { body?: Buffer }).body = body;
+    }
+    if (path === OIDC_PATHS.pushed_authorization_request && req.method === 'POST') {
+      const body = await readBody(req, BODY_LIMIT).catch(() => undefined);
+      if (!body) return tooLarge(res);
+      const form = new URLSearchParams(body.toString('utf8'));
+      (req as { body?: Buffer }).body = addOfflineConsent(form) ? Buffer.from(form.toString(), 'utf8') : body;
     }
     if ((path === OIDC_PATHS.introspection || path === OIDC_PATHS.revocation) && req.method === 'POST') {
       const body = await readBody(req, BODY_LIMIT).catch(() => undefined);

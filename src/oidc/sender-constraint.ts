@@ -1,5 +1,6 @@
 import type Provider from 'oidc-provider';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import { invalidGrant } from './oauth-errors.js';
 import { DpopRefusal, PROOF_WINDOW_SECONDS, presentationRefusal, senderConstraintRefusal, verifyDpopProof, type DpopNonces, type TokenPresentation } from './dpop.js';
 
 /** The stored token's binding: its DPoP key thumbprint (`cnf.jkt`) and its client (replay scope). */
@@ -55,7 +56,7 @@ export async function tokenRequestProof(provider: Provider, ctx: KoaContextWithO
   if (proof.nextNonce) ctx.set('DPoP-Nonce', proof.nextNonce);
   const now = Math.floor(Date.now() / 1000);
   if (!(await provider.ReplayDetection.unique(ctx.oidc.client!.clientId, proof.jti, now + PROOF_WINDOW_SECONDS))) {
-    throw new errors.InvalidGrant('DPoP proof JWT Replay detected');
+    throw invalidGrant('the DPoP proof was used before (replay)');
   }
   return proof.jkt;
 }
