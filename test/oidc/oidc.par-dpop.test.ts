@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
-import { AppService } from '@zitadel/proto/zitadel/app/v2beta/app_service_pb.js';
-import { OIDCAppType, OIDCAuthMethodType, OIDCGrantType, OIDCResponseType } from '@zitadel/proto/zitadel/app/v2beta/oidc_pb.js';
+import { OIDCAppType, OIDCAuthMethodType, OIDCTokenType } from '@zitadel/proto/zitadel/app/v2beta/oidc_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { createClient, type Interceptor } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
-import { SignJWT, exportJWK, type CryptoKey } from 'jose';
+import { SignJWT, decodeJwt, exportJWK, type CryptoKey } from 'jose';
 import { client } from '../support/clients.js';
 import { machineWithRoles } from '../support/principals.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
-import { Browser, REDIRECT, createCallback, oidc, oidcWorld, passwordSession, rp, type OidcWorld } from './support.js';
+import { Browser, REDIRECT, addOidcApp, createCallback, oidc, oidcWorld, passwordSession, rp, type OidcWorld } from './support.js';
 
 let server: TestServer;
 let world: OidcWorld;
@@ -241,22 +240,7 @@ describe('DPoP (RFC 9449)', () => {
   });
 
   it("binds a public client's refresh token to the key: refreshing needs a proof of that key (RFC 9449 §5)", async () => {
-    const created = await client(AppService, 'grpc', server.baseUrl, server.adminPat).createApplication({
-      projectId: world.projectId,
-      name: `Native ${crypto.randomUUID().slice(0, 8)}`,
-      creationRequestType: {
-        case: 'oidcRequest',
-        value: {
-          redirectUris: [REDIRECT],
-          responseTypes: [OIDCResponseType.OIDC_RESPONSE_TYPE_CODE],
-          grantTypes: [OIDCGrantType.OIDC_GRANT_TYPE_AUTHORIZATION_CODE, OIDCGrantType.OIDC_GRANT_TYPE_REFRESH_TOKEN],
-          appType: OIDCAppType.OIDC_APP_TYPE_NATIVE,
-          authMethodType: OIDCAuthMethodType.OIDC_AUTH_METHOD_TYPE_NONE,
-          devMode: true,
-        },
-      },
-    });
-    const { clientId } = created.creationResponseType.value as { clientId: string };
+    const { clientId } = await addOidcApp(server, world, { appType: OIDCAppType.OIDC_APP_TYPE_NATIVE, authMethodType: OIDCAuthMethodType.OIDC_AUTH_METHOD_TYPE_NONE });
     const config = await oidc.discovery(new URL(server.baseUrl), clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
     const keys = (await oidc.randomDPoPKeyPair('ES256')) as KeyPair;
     const dpop = oidc.getDPoPHandle(config, keys);
@@ -269,6 +253,20 @@ describe('DPoP (RFC 9449)', () => {
     const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!, undefined, { DPoP: dpop });
     expect(refreshed.token_type).toBe('dpop');
     expect((await oidc.fetchUserInfo(config, refreshed.access_token, world.user.id, { DPoP: dpop })).sub).toBe(world.user.id);
+  });
+
+  it('binds JWT access tokens too: cnf.jkt in the JWT, refused as Bearer at the API', async () => {
+    const app = await addOidcApp(server, world, { accessTokenType: OIDCTokenType.OIDC_TOKEN_TYPE_JWT });
+    const config = await rp(server, app.clientId, app.clientSecret);
+    const keys = (await oidc.randomDPoPKeyPair('ES256')) as KeyPair;
+    const dpop = oidc.getDPoPHandle(config, keys);
+    const { tokens } = await parSignIn(config, API_SCOPE, dpop);
+    const at = tokens.access_token;
+    expect(decodeJwt(at).cnf).toEqual({ jkt: await dpop.calculateThumbprint() });
+    const userPath = `${server.baseUrl}/v2/users/${world.user.id}`;
+    expect((await getUser({ authorization: `Bearer ${at}` })).status).toBe(401);
+    expect((await getUser({ authorization: `DPoP ${at}`, dpop: await proof(keys, 'GET', userPath, at) })).status).toBe(200);
+    expect((await oidc.fetchUserInfo(config, at, world.user.id, { DPoP: dpop })).sub).toBe(world.user.id);
   });
 
   it('binds client_credentials tokens of machine users; a Bearer token stays usable as Bearer only', async () => {
