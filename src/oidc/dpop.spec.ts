@@ -87,6 +87,14 @@ describe('verifyDpopProof (RFC 9449 §4.3)', () => {
     await expect(verifyDpopProof(withNonce.jwt, { htm: 'GET', htu: HTU }, nonces, NOW)).resolves.toBeDefined();
   });
 
+  it('with nonces required, asks for one even when iat is fresh', async () => {
+    const strict = new DpopNonces(randomBytes(32), true);
+    const fresh = await proof({});
+    const refusal = await refusalOf(verifyDpopProof(fresh.jwt, { htm: 'GET', htu: HTU }, strict, NOW));
+    expect(refusal).toMatchObject({ error: 'use_dpop_nonce', nonce: strict.next(NOW) });
+    await expect(verifyDpopProof((await proof({ nonce: refusal.nonce })).jwt, { htm: 'GET', htu: HTU }, strict, NOW)).resolves.toBeDefined();
+  });
+
   it('refuses a nonce of another secret (another instance or master key)', async () => {
     const foreign = new DpopNonces(randomBytes(32)).next(NOW);
     const { jwt } = await proof({ nonce: foreign });

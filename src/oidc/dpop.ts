@@ -33,7 +33,14 @@ function nonceOfStep(secret: Buffer, step: number): string {
  * accepts every other process's nonces.
  */
 export class DpopNonces {
-  constructor(private readonly secret: Buffer) {
+  /**
+   * @param required every proof must carry a nonce (else a client may prove with iat alone,
+   *   which lets a proof be made ahead of time within the window)
+   */
+  constructor(
+    private readonly secret: Buffer,
+    readonly required = false,
+  ) {
     if (secret.byteLength !== 32) throw new TypeError('a DPoP nonce secret is 32 bytes');
   }
 
@@ -132,6 +139,7 @@ export async function verifyDpopProof(proof: string, target: ProofTarget, nonces
   if (target.accessToken !== undefined && ath !== accessTokenHash(target.accessToken)) {
     throw new DpopRefusal('invalid_dpop_proof', 'the DPoP proof ath does not match the access token');
   }
+  if (!nonce && nonces.required) throw new DpopRefusal('use_dpop_nonce', 'a DPoP nonce is required in the proof', nextNonce);
   if (nonce && !nonces.check(nonce, nowSeconds)) throw new DpopRefusal('use_dpop_nonce', 'the DPoP nonce is invalid or expired', nextNonce);
   return { jkt: await calculateJwkThumbprint(jwk), jti, iat, ...(nonce !== nextNonce ? { nextNonce } : {}) };
 }

@@ -128,7 +128,7 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
   dpopNonces(instanceId: string): DpopNonces {
     let nonces = this.nonces.get(instanceId);
     if (!nonces) {
-      nonces = new DpopNonces(this.dpopNonceSecret(instanceId));
+      nonces = new DpopNonces(this.dpopNonceSecret(instanceId), this.config.dpopRequireNonce === 'true');
       this.nonces.set(instanceId, nonces);
     }
     return nonces;
@@ -245,7 +245,7 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
         // RFC 9126; request_uri lives 60 s and is claimed once (see shareOneTimeChecks).
         pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: this.config.oidcRequirePar === 'true', allowUnregisteredRedirectUris: false },
         // RFC 9449. Proof jtis are recorded in PostgreSQL (ReplayDetection, see shareOneTimeChecks).
-        dPoP: { enabled: true, nonceSecret: this.dpopNonceSecret(instanceId), allowReplay: false },
+        dPoP: { enabled: true, nonceSecret: this.dpopNonceSecret(instanceId), requireNonce: () => this.dpopNonces(instanceId).required, allowReplay: false },
         deviceFlow: { enabled: true, ...USER_CODE },
         backchannelLogout: { enabled: true },
         rpInitiatedLogout: {

@@ -153,11 +153,11 @@ describe('pushed authorization requests (RFC 9126)', () => {
   });
 });
 
-describe('PORTCULLIS_OIDC_REQUIRE_PAR=true', () => {
+describe('PORTCULLIS_OIDC_REQUIRE_PAR=true, PORTCULLIS_DPOP_REQUIRE_NONCE=true', () => {
   let strict: TestServer;
   let strictWorld: OidcWorld;
   beforeAll(async () => {
-    strict = await bootTestServer({ PORTCULLIS_OIDC_REQUIRE_PAR: 'true' });
+    strict = await bootTestServer({ PORTCULLIS_OIDC_REQUIRE_PAR: 'true', PORTCULLIS_DPOP_REQUIRE_NONCE: 'true' });
     strictWorld = await oidcWorld(strict);
   }, 60_000);
   afterAll(() => strict?.close());
@@ -173,6 +173,31 @@ describe('PORTCULLIS_OIDC_REQUIRE_PAR=true', () => {
     const pushed = await oidc.buildAuthorizationUrlWithPAR(config, { redirect_uri: REDIRECT, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
     const accepted = await new Browser().get(pushed.toString());
     expect(accepted.headers.get('location')).toContain('/login?authRequest=');
+  });
+
+  it('asks for a DPoP nonce at the token endpoint and the API; a proof with the nonce it gave is accepted', async () => {
+    const { userId } = await machineWithRoles(strict, strictWorld.orgId, { level: 'org', resourceId: strictWorld.orgId, roles: ['ORG_USER_MANAGER'] });
+    const { clientSecret } = await client(UserService, 'grpc', strict.baseUrl, strict.adminPat).addSecret({ userId });
+    const [{ username }] = await strict.database.dataSource.query('SELECT username FROM users WHERE id = $1', [userId]);
+    const config = await rp(strict, username, clientSecret);
+    const keys = (await oidc.randomDPoPKeyPair('ES256')) as KeyPair;
+    const tokenUrl = `${strict.baseUrl}/oauth/v2/token`;
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: username, client_secret: clientSecret, scope: API_SCOPE }).toString();
+    const withoutNonce = await fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', dpop: await proof(keys, 'POST', tokenUrl) }, body: form });
+    expect(withoutNonce.status).toBe(400);
+    expect(((await withoutNonce.json()) as { error: string }).error).toBe('use_dpop_nonce');
+    expect(withoutNonce.headers.get('dpop-nonce')).toBeTruthy();
+
+    // openid-client retries with the nonce it was given, at the token endpoint as at userinfo.
+    const dpop = oidc.getDPoPHandle(config, keys);
+    const { access_token: at } = await oidc.clientCredentialsGrant(config, { scope: API_SCOPE }, { DPoP: dpop });
+    const userPath = `${strict.baseUrl}/v2/users/${strictWorld.user.id}`;
+    const refused = await fetch(userPath, { headers: { authorization: `DPoP ${at}`, dpop: await proof(keys, 'GET', userPath, at) } });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toContain('use_dpop_nonce');
+    const nonce = refused.headers.get('dpop-nonce')!;
+    const accepted = await fetch(userPath, { headers: { authorization: `DPoP ${at}`, dpop: await proof(keys, 'GET', userPath, at, { nonce }) } });
+    expect(accepted.status).toBe(200);
   });
 });
 
