@@ -36,8 +36,8 @@ async function proof(keys: KeyPair, htm: string, htu: string, accessToken?: stri
     .sign(keys.privateKey);
 }
 
-/** The code flow pushed through PAR (and DPoP-bound when a handle is given), signed in through the session API. */
-async function parSignIn(config: oidc.Configuration, scope: string, dpop?: oidc.DPoPHandle) {
+/** An authorization pushed through PAR (DPoP-bound when a handle is given), signed in through the session API: the redirect with the code. */
+async function parCode(config: oidc.Configuration, scope: string, dpop?: oidc.DPoPHandle) {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const url = await oidc.buildAuthorizationUrlWithPAR(
@@ -50,8 +50,23 @@ async function parSignIn(config: oidc.Configuration, scope: string, dpop?: oidc.
   const authRequestId = new URL(started.headers.get('location')!, url).searchParams.get('authRequest')!;
   const callbackUrl = await createCallback(server, authRequestId, await passwordSession(server, world.user.username));
   const { url: redirected } = await browser.follow(callbackUrl, server.baseUrl);
-  const tokens = await oidc.authorizationCodeGrant(config, new URL(redirected), { pkceCodeVerifier: verifier, expectedState: state }, undefined, dpop ? { DPoP: dpop } : undefined);
-  return { url, tokens };
+  const exchange = (handle = dpop) =>
+    oidc.authorizationCodeGrant(config, new URL(redirected), { pkceCodeVerifier: verifier, expectedState: state }, undefined, handle ? { DPoP: handle } : undefined);
+  return { url, exchange };
+}
+
+/** The code flow pushed through PAR, the code exchanged with the same DPoP key if any. */
+async function parSignIn(config: oidc.Configuration, scope: string, dpop?: oidc.DPoPHandle) {
+  const { url, exchange } = await parCode(config, scope, dpop);
+  return { url, tokens: await exchange() };
+}
+
+/** A machine user of the world's org that may read its users, as a client with a secret (client_credentials). */
+async function machineClient(on: TestServer, inWorld: OidcWorld): Promise<{ username: string; clientSecret: string }> {
+  const { userId } = await machineWithRoles(on, inWorld.orgId, { level: 'org', resourceId: inWorld.orgId, roles: ['ORG_USER_MANAGER'] });
+  const { clientSecret } = await client(UserService, 'grpc', on.baseUrl, on.adminPat).addSecret({ userId });
+  const [{ username }] = await on.database.dataSource.query('SELECT username FROM users WHERE id = $1', [userId]);
+  return { username, clientSecret };
 }
 
 async function userinfo(headers: Record<string, string>) {
@@ -176,9 +191,7 @@ describe('PORTCULLIS_OIDC_REQUIRE_PAR=true, PORTCULLIS_DPOP_REQUIRE_NONCE=true',
   });
 
   it('asks for a DPoP nonce at the token endpoint and the API; a proof with the nonce it gave is accepted', async () => {
-    const { userId } = await machineWithRoles(strict, strictWorld.orgId, { level: 'org', resourceId: strictWorld.orgId, roles: ['ORG_USER_MANAGER'] });
-    const { clientSecret } = await client(UserService, 'grpc', strict.baseUrl, strict.adminPat).addSecret({ userId });
-    const [{ username }] = await strict.database.dataSource.query('SELECT username FROM users WHERE id = $1', [userId]);
+    const { username, clientSecret } = await machineClient(strict, strictWorld);
     const config = await rp(strict, username, clientSecret);
     const keys = (await oidc.randomDPoPKeyPair('ES256')) as KeyPair;
     const tokenUrl = `${strict.baseUrl}/oauth/v2/token`;
@@ -280,6 +293,17 @@ describe('DPoP (RFC 9449)', () => {
     expect((await oidc.fetchUserInfo(config, refreshed.access_token, world.user.id, { DPoP: dpop })).sub).toBe(world.user.id);
   });
 
+  it('a code pushed with a DPoP proof is exchanged only with a proof of the same key (dpop_jkt, RFC 9449 §10)', async () => {
+    const config = await rp(server, world.web.clientId, world.web.clientSecret);
+    const owner = oidc.getDPoPHandle(config, await oidc.randomDPoPKeyPair('ES256'));
+    const thief = oidc.getDPoPHandle(config, await oidc.randomDPoPKeyPair('ES256'));
+    expect((await (await parCode(config, 'openid', owner)).exchange(owner)).token_type).toBe('dpop');
+    const stolen = await parCode(config, 'openid', owner);
+    await expect(stolen.exchange(thief)).rejects.toMatchObject({ error: 'invalid_grant' });
+    // The refused attempt spends the code: nobody gets tokens for it any more.
+    await expect(stolen.exchange(owner)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
   it('binds JWT access tokens too: cnf.jkt in the JWT, refused as Bearer at the API', async () => {
     const app = await addOidcApp(server, world, { accessTokenType: OIDCTokenType.OIDC_TOKEN_TYPE_JWT });
     const config = await rp(server, app.clientId, app.clientSecret);
@@ -295,9 +319,7 @@ describe('DPoP (RFC 9449)', () => {
   });
 
   it('binds client_credentials tokens of machine users; a Bearer token stays usable as Bearer only', async () => {
-    const { userId } = await machineWithRoles(server, world.orgId, { level: 'org', resourceId: world.orgId, roles: ['ORG_USER_MANAGER'] });
-    const { clientSecret } = await client(UserService, 'grpc', server.baseUrl, server.adminPat).addSecret({ userId });
-    const [{ username }] = await server.database.dataSource.query('SELECT username FROM users WHERE id = $1', [userId]);
+    const { username, clientSecret } = await machineClient(server, world);
     const config = await rp(server, username, clientSecret);
     const keys = (await oidc.randomDPoPKeyPair('ES256')) as KeyPair;
     const bound = await oidc.clientCredentialsGrant(config, { scope: API_SCOPE }, { DPoP: oidc.getDPoPHandle(config, keys) });
@@ -314,9 +336,7 @@ describe('DPoP (RFC 9449)', () => {
   });
 
   it('a replayed proof at the token endpoint is refused, and proof jtis are recorded in PostgreSQL', async () => {
-    const { userId } = await machineWithRoles(server, world.orgId, { level: 'org', resourceId: world.orgId, roles: ['ORG_USER_MANAGER'] });
-    const { clientSecret } = await client(UserService, 'grpc', server.baseUrl, server.adminPat).addSecret({ userId });
-    const [{ username }] = await server.database.dataSource.query('SELECT username FROM users WHERE id = $1', [userId]);
+    const { username, clientSecret } = await machineClient(server, world);
     const keys = (await oidc.randomDPoPKeyPair('ES256')) as KeyPair;
     const tokenUrl = `${server.baseUrl}/oauth/v2/token`;
     const once = await proof(keys, 'POST', tokenUrl);
