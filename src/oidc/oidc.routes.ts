@@ -17,7 +17,7 @@ import { OIDC_PATHS, OidcProviders } from './oidc-providers.js';
 import { jwtProfileGrant } from './machine-grants.js';
 import { jwtMarker } from './pg-adapter.js';
 import { DpopRefusal, parseAuthorization, refusalHeaders } from './dpop.js';
-import { checkSenderConstraint } from './sender-constraint.js';
+import { checkSenderConstraint, tokenRequestProof } from './sender-constraint.js';
 
 type KoaCallback = (req: HttpRequest, res: HttpResponse) => Promise<void>;
 
@@ -114,7 +114,7 @@ export class OidcRoutes implements OnModuleInit {
       const body = await readBody(req, BODY_LIMIT).catch(() => undefined);
       if (!body) return tooLarge(res);
       const form = new URLSearchParams(body.toString('utf8'));
-      if (form.get('grant_type') === GRANT_JWT_BEARER) return this.jwtProfile(instance, provider, form, res);
+      if (form.get('grant_type') === GRANT_JWT_BEARER) return this.jwtProfile(instance, provider, req, form, res);
       // oidc-provider reads an already-consumed body from req.body.
       (req as { body?: Buffer }).body = body;
     }
@@ -157,11 +157,19 @@ export class OidcRoutes implements OnModuleInit {
     return cb;
   }
 
-  private async jwtProfile(instance: Instance, provider: Provider, form: URLSearchParams, res: HttpResponse): Promise<void> {
+  private async jwtProfile(instance: Instance, provider: Provider, req: HttpRequest, form: URLSearchParams, res: HttpResponse): Promise<void> {
+    const headers: Record<string, string> = { 'cache-control': 'no-store', pragma: 'no-cache' };
+    const proveKey = (clientId: string) =>
+      tokenRequestProof(
+        provider,
+        this.providers.dpopNonces(instance.id),
+        { proof: headerValue(req.headers.dpop), htm: 'POST', htu: `${provider.issuer}${OIDC_PATHS.token}`, clientId },
+        (nonce) => (headers['dpop-nonce'] = nonce),
+      );
     try {
-      sendJson(res, 200, await jwtProfileGrant(provider, this.dataSource, instance.id, form), { 'cache-control': 'no-store', pragma: 'no-cache' });
+      sendJson(res, 200, await jwtProfileGrant(provider, this.dataSource, instance.id, form, proveKey), headers);
     } catch (err) {
-      if (err instanceof errors.OIDCProviderError) return oauthError(res, err.statusCode, err.error, err.error_description ?? err.message);
+      if (err instanceof errors.OIDCProviderError) return oauthError(res, err.statusCode, err.error, err.error_description ?? err.message, headers);
       throw err;
     }
   }

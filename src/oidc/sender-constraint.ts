@@ -37,26 +37,46 @@ export async function checkSenderConstraint(
   return proof?.nextNonce ? { nextNonce: proof.nextNonce } : {};
 }
 
+/** A token request's DPoP header and what its proof must match. */
+export interface TokenRequestProof {
+  readonly proof: string | undefined;
+  readonly htm: string;
+  /** The token endpoint's URL as the client reaches it. */
+  readonly htu: string;
+  /** The authenticated client: proof jtis are unique per client, as oidc-provider keeps them. */
+  readonly clientId: string;
+}
+
 /**
- * The DPoP proof of a token request to a grant Portcullis serves itself (client_credentials):
- * checked as oidc-provider checks it at its own grants (its errors, a nonce when due, the jti
- * recorded once); the key's thumbprint to bind the token to, undefined without a proof.
+ * The DPoP proof of a token request to a grant Portcullis serves itself (client_credentials, the
+ * JWT profile): checked as oidc-provider checks it at its own grants (its errors, a nonce when
+ * due, the jti recorded once); the key's thumbprint to bind the token to, undefined without a
+ * proof. `setNonce` gets the nonce to send back (`DPoP-Nonce`), if any.
  */
-export async function tokenRequestProof(provider: Provider, ctx: KoaContextWithOIDC, nonces: DpopNonces): Promise<string | undefined> {
-  const header = ctx.get('DPoP');
-  if (!header) return undefined;
+export async function tokenRequestProof(provider: Provider, nonces: DpopNonces, request: TokenRequestProof, setNonce: (nonce: string) => void): Promise<string | undefined> {
+  if (!request.proof) return undefined;
   let proof: Awaited<ReturnType<typeof verifyDpopProof>>;
   try {
-    proof = await verifyDpopProof(header, { htm: ctx.method, htu: ctx.oidc.urlFor(ctx.oidc.route) }, nonces);
+    proof = await verifyDpopProof(request.proof, { htm: request.htm, htu: request.htu }, nonces);
   } catch (err) {
     if (!(err instanceof DpopRefusal)) throw err;
-    if (err.nonce) ctx.set('DPoP-Nonce', err.nonce);
+    if (err.nonce) setNonce(err.nonce);
     throw err.error === 'use_dpop_nonce' ? new errors.UseDpopNonce(err.description) : new errors.InvalidDpopProof(err.description);
   }
-  if (proof.nextNonce) ctx.set('DPoP-Nonce', proof.nextNonce);
+  if (proof.nextNonce) setNonce(proof.nextNonce);
   const now = Math.floor(Date.now() / 1000);
-  if (!(await provider.ReplayDetection.unique(ctx.oidc.client!.clientId, proof.jti, now + PROOF_WINDOW_SECONDS))) {
+  if (!(await provider.ReplayDetection.unique(request.clientId, proof.jti, now + PROOF_WINDOW_SECONDS))) {
     throw invalidGrant('the DPoP proof was used before (replay)');
   }
   return proof.jkt;
+}
+
+/** The token request's proof inside oidc-provider (a grant registered with it). */
+export function providerTokenRequestProof(provider: Provider, ctx: KoaContextWithOIDC, nonces: DpopNonces): Promise<string | undefined> {
+  return tokenRequestProof(
+    provider,
+    nonces,
+    { proof: ctx.get('DPoP') || undefined, htm: ctx.method, htu: ctx.oidc.urlFor(ctx.oidc.route), clientId: ctx.oidc.client!.clientId },
+    (nonce) => ctx.set('DPoP-Nonce', nonce),
+  );
 }

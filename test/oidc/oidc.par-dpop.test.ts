@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createPrivateKey } from 'node:crypto';
 import { OIDCAppType, OIDCAuthMethodType, OIDCTokenType } from '@zitadel/proto/zitadel/app/v2beta/oidc_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { createClient, type Interceptor } from '@connectrpc/connect';
@@ -333,6 +333,29 @@ describe('DPoP (RFC 9449)', () => {
     expect((await getUser({ authorization: `Bearer ${plain.access_token}` })).status).toBe(200);
     // A Bearer token with a proof is refused: the proof would be taken for a binding there is not.
     expect((await getUser({ authorization: `DPoP ${plain.access_token}`, dpop: await proof(keys, 'GET', userPath, plain.access_token) })).status).toBe(401);
+  });
+
+  it('binds JWT-profile tokens (jwt-bearer) of machine users with a proof; the same proof twice is refused', async () => {
+    const { userId } = await machineWithRoles(server, world.orgId, { level: 'org', resourceId: world.orgId, roles: ['ORG_USER_MANAGER'] });
+    const { keyId, keyContent } = await client(UserService, 'grpc', server.baseUrl, server.adminPat).addKey({ userId, expirationDate: { seconds: BigInt(Math.floor(Date.now() / 1000) + 3600), nanos: 0 } });
+    const { key } = JSON.parse(Buffer.from(keyContent).toString('utf8')) as { key: string };
+    const assertion = await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: keyId }).setIssuer(userId).setSubject(userId).setAudience(server.baseUrl).setIssuedAt().setExpirationTime('5m').sign(createPrivateKey(key));
+    const keys = (await oidc.randomDPoPKeyPair('ES256')) as KeyPair;
+    const tokenUrl = `${server.baseUrl}/oauth/v2/token`;
+    const once = await proof(keys, 'POST', tokenUrl);
+    const request = (dpop: string) =>
+      fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', dpop }, body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion, scope: API_SCOPE }).toString() });
+    const res = await request(once);
+    const body = (await res.json()) as { access_token: string; token_type: string };
+    expect(body.token_type).toBe('DPoP');
+    const userPath = `${server.baseUrl}/v2/users/${world.user.id}`;
+    expect((await getUser({ authorization: `Bearer ${body.access_token}` })).status).toBe(401);
+    expect((await getUser({ authorization: `DPoP ${body.access_token}`, dpop: await proof(keys, 'GET', userPath, body.access_token) })).status).toBe(200);
+    const replayed = await request(once);
+    expect(replayed.status).toBe(400);
+    expect(((await replayed.json()) as { error: string }).error).toBe('invalid_grant');
+    const wrongUrl = await request(await proof(keys, 'POST', `${server.baseUrl}/oauth/v2/par`));
+    expect(((await wrongUrl.json()) as { error: string }).error).toBe('invalid_dpop_proof');
   });
 
   it('a replayed proof at the token endpoint is refused, and proof jtis are recorded in PostgreSQL', async () => {
