@@ -6,7 +6,7 @@ import { AUDIENCE_RESOURCE, audienceOf } from './zitadel-scopes.js';
 
 export interface IssuedAccessToken {
   readonly access_token: string;
-  readonly token_type: 'Bearer';
+  readonly token_type: 'Bearer' | 'DPoP';
   readonly expires_in: number;
   readonly scope?: string;
 }
@@ -35,5 +35,5 @@ export async function issueAccessToken(
   } as never);
   prepare?.(token);
   const value = await token.save();
-  return { access_token: value, token_type: 'Bearer', expires_in: token.expiration, ...(scope ? { scope } : {}) };
+  return { access_token: value, token_type: token.tokenType as IssuedAccessToken['token_type'], expires_in: token.expiration, ...(scope ? { scope } : {}) };
 }

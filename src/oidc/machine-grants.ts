@@ -5,19 +5,23 @@ import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { invalidGrant } from './oauth-errors.js';
 import { factsOf } from './oidc-clients.js';
+import type { DpopNonces } from './dpop.js';
 import { issueAccessToken, type IssuedAccessToken } from './issued-tokens.js';
+import { providerTokenRequestProof } from './sender-constraint.js';
 
 /**
  * client_credentials as ZITADEL has it: only machine users use it (with their secret or a key),
  * and their token is the machine user's, not the client's.
  */
-export function clientCredentialsGrant(provider: Provider, instanceId: string) {
+export function clientCredentialsGrant(provider: Provider, instanceId: string, nonces: DpopNonces) {
   return async (ctx: KoaContextWithOIDC): Promise<void> => {
     const client = ctx.oidc.client!;
     const facts = factsOf(client);
     if (facts?.kind !== 'machine') throw new errors.UnauthorizedClient('client_credentials is for machine users (their username and secret or key)');
     const scope = String(ctx.oidc.params!.scope ?? '');
-    ctx.body = await issueAccessToken(provider, instanceId, client, { accountId: facts.id, scope, gty: 'client_credentials' });
+    // RFC 9449 §5: with a proof, the token is bound to its key.
+    const jkt = await providerTokenRequestProof(provider, ctx, nonces);
+    ctx.body = await issueAccessToken(provider, instanceId, client, { accountId: facts.id, scope, gty: 'client_credentials' }, boundTo(jkt));
   };
 }
 
@@ -26,12 +30,24 @@ interface MachineKeyRow {
   username: string;
 }
 
+/** Binds a token to a DPoP key (`cnf.jkt`, RFC 9449 §6) before it is saved; nothing without one. */
+function boundTo(jkt: string | undefined): ((token: object) => void) | undefined {
+  return jkt ? (token) => Object.assign(token, { jkt }) : undefined;
+}
+
 /**
  * RFC 7523 JWT profile (`urn:ietf:params:oauth:grant-type:jwt-bearer`) as ZITADEL serves it: the
  * assertion is signed by a machine user's key (`kid` = key id, `iss` = `sub` = user id, `aud` =
- * the issuer), and no client authentication comes with it.
+ * the issuer), and no client authentication comes with it. `proveKey` checks the request's DPoP
+ * proof for the machine's client id: the token is bound to its key when there is one.
  */
-export async function jwtProfileGrant(provider: Provider, dataSource: DataSource, instanceId: string, form: URLSearchParams): Promise<IssuedAccessToken> {
+export async function jwtProfileGrant(
+  provider: Provider,
+  dataSource: DataSource,
+  instanceId: string,
+  form: URLSearchParams,
+  proveKey?: (clientId: string) => Promise<string | undefined>,
+): Promise<IssuedAccessToken> {
   const assertion = form.get('assertion');
   if (!assertion) throw new errors.InvalidRequest('missing required parameter: assertion');
   let kid: string | undefined;
@@ -64,5 +80,6 @@ export async function jwtProfileGrant(provider: Provider, dataSource: DataSource
   }
   const client = await provider.Client.find(key.username);
   if (!client) throw invalidGrant('the machine user cannot be used as a client (its username is not unique)');
-  return issueAccessToken(provider, instanceId, client, { accountId: sub, scope: form.get('scope') ?? '', gty: 'jwt-bearer' });
+  const jkt = await proveKey?.(client.clientId);
+  return issueAccessToken(provider, instanceId, client, { accountId: sub, scope: form.get('scope') ?? '', gty: 'jwt-bearer' }, boundTo(jkt));
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from 'pino';
@@ -14,9 +15,10 @@ import { Policies, type PolicySource } from '../settings/policies.js';
 import { SigningKeys } from '../webkeys/signing-keys.js';
 import { clientCredentialsGrant } from './machine-grants.js';
 import { OidcAccounts, STANDARD_CLAIMS, ZITADEL_CLAIMS } from './oidc-accounts.js';
-import { FACTS, GRANT_TOKEN_EXCHANGE, OidcClients, factsOf, type PresentedAuth } from './oidc-clients.js';
+import { DPOP_ALGS, DpopNonces, dpopNonceSecretPurpose } from './dpop.js';
+import { FACTS, GRANT_JWT_BEARER, GRANT_TOKEN_EXCHANGE, OidcClients, factsOf, type PresentedAuth } from './oidc-clients.js';
 import { attachLifetimes, lifetimesFrom, type OidcLifetimes } from './oidc-lifetimes.js';
-import { postgresAdapter, sweepExpired } from './pg-adapter.js';
+import { claimOnce, postgresAdapter, recordOnce, sweepExpired } from './pg-adapter.js';
 import { TOKEN_EXCHANGE_PARAMS, actorOf, tokenExchangeGrant } from './token-exchange.js';
 import { AUDIENCE_RESOURCE, audienceOf } from './zitadel-scopes.js';
 
@@ -30,7 +32,11 @@ export const OIDC_PATHS = {
   code_verification: '/oauth/v2/device',
   userinfo: '/oidc/v1/userinfo',
   end_session: '/oidc/v1/end_session',
+  pushed_authorization_request: '/oauth/v2/par',
 } as const;
+
+/** Grant types the token endpoint serves outside oidc-provider (see OidcRoutes), listed in discovery too. */
+const GRANTS_SERVED_BESIDE_PROVIDER = [GRANT_JWT_BEARER];
 
 /** ZITADEL's user code alphabet and format: 8 consonants as XXXX-XXXX. */
 const USER_CODE = { charset: 'base-20', mask: '****-****' } as const;
@@ -77,6 +83,7 @@ function presentedAuth(ctx: KoaContextWithOIDC | undefined): PresentedAuth | und
 @Injectable()
 export class OidcProviders implements OnModuleInit, OnModuleDestroy {
   private readonly providers = new Map<string, Promise<CachedProvider>>();
+  private readonly nonces = new Map<string, DpopNonces>();
   private stopSweeping?: () => void;
 
   constructor(
@@ -114,6 +121,24 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     return this.forIssuer(instance, new URL(this.config.externalUrl).origin);
   }
 
+  /**
+   * The DPoP nonce secret of an instance: derived from the master key, so every process hands
+   * out and accepts the same nonces.
+   */
+  private dpopNonceSecret(instanceId: string): Buffer {
+    return Buffer.from(this.masterKey.derive(dpopNonceSecretPurpose(instanceId)), 'base64url');
+  }
+
+  /** DPoP nonces of an instance, as its token endpoint hands them out (for userinfo and the API). */
+  dpopNonces(instanceId: string): DpopNonces {
+    let nonces = this.nonces.get(instanceId);
+    if (!nonces) {
+      nonces = new DpopNonces(this.dpopNonceSecret(instanceId), this.config.dpopRequireNonce === 'true');
+      this.nonces.set(instanceId, nonces);
+    }
+    return nonces;
+  }
+
   async forIssuer(instance: Instance, issuer: string): Promise<Provider> {
     const key = `${instance.id} ${issuer}`;
     const cached = this.providers.get(key);
@@ -148,7 +173,9 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     provider.proxy = true;
     provider.on('server_error', (_ctx: unknown, err: Error) => this.log.error({ err, instanceId: instance.id }, 'OIDC request failed'));
     this.customize(provider);
-    provider.registerGrantType('client_credentials', clientCredentialsGrant(provider, instance.id) as never, new Set(['scope', 'resource']) as never);
+    this.shareOneTimeChecks(provider, instance.id);
+    listGrantsServedBeside(provider);
+    provider.registerGrantType('client_credentials', clientCredentialsGrant(provider, instance.id, this.dpopNonces(instance.id)) as never, new Set(['scope', 'resource']) as never);
     provider.registerGrantType(
       GRANT_TOKEN_EXCHANGE,
       tokenExchangeGrant(provider, { instanceId: instance.id, keys: this.keys, accounts: this.accounts, memberships: this.memberships, policies: this.policies }) as never,
@@ -188,6 +215,7 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
       enabledJWA: {
         idTokenSigningAlgValues: ALGS as never,
         clientAuthSigningAlgValues: ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'PS256'] as never,
+        dPoPSigningAlgValues: [...DPOP_ALGS] as never,
       },
       extraClientMetadata: { properties: [FACTS] },
       cookies: { keys: [cookieKey], long: { httpOnly: true, sameSite: 'lax', secure: issuer.startsWith('https:') }, short: { httpOnly: true, sameSite: 'lax', secure: issuer.startsWith('https:') } },
@@ -201,6 +229,7 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
         code_verification: OIDC_PATHS.code_verification,
         userinfo: OIDC_PATHS.userinfo,
         end_session: OIDC_PATHS.end_session,
+        pushed_authorization_request: OIDC_PATHS.pushed_authorization_request,
       },
       discovery: { userinfo_endpoint: `${issuer}${OIDC_PATHS.userinfo}` } as never,
       pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
@@ -220,6 +249,10 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
           allowedPolicy: async (_ctx, client, token) => (token as { clientId?: string }).clientId === client.clientId,
         },
         clientCredentials: { enabled: true },
+        // RFC 9126; request_uri lives 60 s and is claimed once (see shareOneTimeChecks).
+        pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: this.config.oidcRequirePar === 'true', allowUnregisteredRedirectUris: false },
+        // RFC 9449. Proof jtis are recorded in PostgreSQL (ReplayDetection, see shareOneTimeChecks).
+        dPoP: { enabled: true, nonceSecret: this.dpopNonceSecret(instanceId), requireNonce: () => this.dpopNonces(instanceId).required, allowReplay: false },
         deviceFlow: { enabled: true, ...USER_CODE },
         backchannelLogout: { enabled: true },
         rpInitiatedLogout: {
@@ -328,6 +361,25 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     };
   }
 
+  /**
+   * One-time checks that must hold across processes, made atomic in PostgreSQL: a DPoP proof's
+   * jti is accepted once (oidc-provider's find-then-save would let two processes both accept
+   * it), and a pushed request_uri starts one authorization only (RFC 9126 §4); the login that
+   * resumes it reads it again, unclaimed.
+   */
+  private shareOneTimeChecks(provider: Provider, instanceId: string): void {
+    const replay = provider.ReplayDetection as unknown as { unique(iss: string, jti: string, exp: number): Promise<boolean> };
+    replay.unique = (iss, jti, exp) =>
+      recordOnce(this.dataSource, instanceId, 'ReplayDetection', createHash('sha256').update(`${iss}${jti}`).digest('base64url'), { iss, kind: 'ReplayDetection' }, exp - Math.floor(Date.now() / 1000));
+    const par = provider.PushedAuthorizationRequest as unknown as { find(id: string, options?: object): Promise<unknown> };
+    const find = par.find.bind(par);
+    par.find = async (id, options) => {
+      const ctx = Provider.ctx as KoaContextWithOIDC | undefined;
+      if (ctx?.oidc?.route === 'authorization' && !(await claimOnce(this.dataSource, instanceId, 'PushedAuthorizationRequest', id))) return undefined;
+      return find(id, options);
+    };
+  }
+
   /** The jti of a JWT access token signed by one of the instance's web keys (and unexpired), else undefined. */
   async verifiedJwtId(instanceId: string, value: string): Promise<string | undefined> {
     const { jwtVerify, createLocalJWKSet } = await import('jose');
@@ -342,6 +394,16 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
   }
 }
 
+
+/** Discovery lists the grant types the token endpoint serves beside oidc-provider too. */
+function listGrantsServedBeside(provider: Provider): void {
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.oidc?.route !== 'discovery' || !ctx.body || typeof ctx.body !== 'object') return;
+    const body = ctx.body as { grant_types_supported?: string[] };
+    body.grant_types_supported = [...new Set([...(body.grant_types_supported ?? []), ...GRANTS_SERVED_BESIDE_PROVIDER])];
+  });
+}
 
 /** The scope a token is being issued for: asked in this request, or carried by the code/token exchanged. */
 function requestedScope(ctx: KoaContextWithOIDC): string {

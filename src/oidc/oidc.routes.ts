@@ -16,6 +16,8 @@ import { OidcAccounts } from './oidc-accounts.js';
 import { OIDC_PATHS, OidcProviders } from './oidc-providers.js';
 import { jwtProfileGrant } from './machine-grants.js';
 import { jwtMarker } from './pg-adapter.js';
+import { DpopRefusal, parseAuthorization, refusalHeaders } from './dpop.js';
+import { checkSenderConstraint, tokenRequestProof } from './sender-constraint.js';
 
 type KoaCallback = (req: HttpRequest, res: HttpResponse) => Promise<void>;
 
@@ -25,6 +27,10 @@ const BODY_LIMIT = 56 * 1024;
 function hostOf(req: HttpRequest): string | undefined {
   const authority = req.headers[':authority'];
   return req.headers.host ?? (typeof authority === 'string' ? authority : undefined);
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function oauthError(res: HttpResponse, status: number, error: string, description: string, headers: Record<string, string> = {}): void {
@@ -39,14 +45,19 @@ function tooLarge(res: HttpResponse): void {
  * oidc-provider drops `offline_access` unless the request has `prompt=consent` (OIDC Core
  * §11); ZITADEL issues refresh tokens for it without. Every request reaches the login anyway, so
  * asking for consent there changes nothing but keeps the scope; `prompt=none` is left alone.
+ * Changes `params` (an authorization request's, or a pushed one's); true when it did.
  */
+export function addOfflineConsent(params: URLSearchParams): boolean {
+  const scope = (params.get('scope') ?? '').split(' ');
+  const prompt = params.get('prompt');
+  if (!scope.includes('offline_access') || prompt?.split(' ').includes('consent') || prompt?.split(' ').includes('none')) return false;
+  params.set('prompt', prompt ? `${prompt} consent` : 'consent');
+  return true;
+}
+
 export function withOfflineConsent(url: string): string {
   const parsed = new URL(url, 'http://x');
-  const scope = (parsed.searchParams.get('scope') ?? '').split(' ');
-  const prompt = parsed.searchParams.get('prompt');
-  if (!scope.includes('offline_access') || prompt?.split(' ').includes('consent') || prompt?.split(' ').includes('none')) return url;
-  parsed.searchParams.set('prompt', prompt ? `${prompt} consent` : 'consent');
-  return parsed.pathname + parsed.search;
+  return addOfflineConsent(parsed.searchParams) ? parsed.pathname + parsed.search : url;
 }
 
 /**
@@ -103,9 +114,15 @@ export class OidcRoutes implements OnModuleInit {
       const body = await readBody(req, BODY_LIMIT).catch(() => undefined);
       if (!body) return tooLarge(res);
       const form = new URLSearchParams(body.toString('utf8'));
-      if (form.get('grant_type') === GRANT_JWT_BEARER) return this.jwtProfile(instance, provider, form, res);
+      if (form.get('grant_type') === GRANT_JWT_BEARER) return this.jwtProfile(instance, provider, req, form, res);
       // oidc-provider reads an already-consumed body from req.body.
       (req as { body?: Buffer }).body = body;
+    }
+    if (path === OIDC_PATHS.pushed_authorization_request && req.method === 'POST') {
+      const body = await readBody(req, BODY_LIMIT).catch(() => undefined);
+      if (!body) return tooLarge(res);
+      const form = new URLSearchParams(body.toString('utf8'));
+      (req as { body?: Buffer }).body = addOfflineConsent(form) ? Buffer.from(form.toString(), 'utf8') : body;
     }
     if ((path === OIDC_PATHS.introspection || path === OIDC_PATHS.revocation) && req.method === 'POST') {
       const body = await readBody(req, BODY_LIMIT).catch(() => undefined);
@@ -140,11 +157,19 @@ export class OidcRoutes implements OnModuleInit {
     return cb;
   }
 
-  private async jwtProfile(instance: Instance, provider: Provider, form: URLSearchParams, res: HttpResponse): Promise<void> {
+  private async jwtProfile(instance: Instance, provider: Provider, req: HttpRequest, form: URLSearchParams, res: HttpResponse): Promise<void> {
+    const headers: Record<string, string> = { 'cache-control': 'no-store', pragma: 'no-cache' };
+    const proveKey = (clientId: string) =>
+      tokenRequestProof(
+        provider,
+        this.providers.dpopNonces(instance.id),
+        { proof: headerValue(req.headers.dpop), htm: 'POST', htu: `${provider.issuer}${OIDC_PATHS.token}`, clientId },
+        (nonce) => (headers['dpop-nonce'] = nonce),
+      );
     try {
-      sendJson(res, 200, await jwtProfileGrant(provider, this.dataSource, instance.id, form), { 'cache-control': 'no-store', pragma: 'no-cache' });
+      sendJson(res, 200, await jwtProfileGrant(provider, this.dataSource, instance.id, form, proveKey), headers);
     } catch (err) {
-      if (err instanceof errors.OIDCProviderError) return oauthError(res, err.statusCode, err.error, err.error_description ?? err.message);
+      if (err instanceof errors.OIDCProviderError) return oauthError(res, err.statusCode, err.error, err.error_description ?? err.message, headers);
       throw err;
     }
   }
@@ -159,24 +184,40 @@ export class OidcRoutes implements OnModuleInit {
 
   /**
    * OIDC userinfo for any access token of the instance with the openid scope, GET or POST, token
-   * in the Authorization header or (POST) the form; claims in ZITADEL's shapes.
+   * in the Authorization header or (POST) the form; claims in ZITADEL's shapes. A DPoP-bound
+   * token only as `Authorization: DPoP` with a proof of its key for this request (RFC 9449 §7).
    */
   private async userinfo(instance: Instance, provider: Provider, req: HttpRequest, res: HttpResponse): Promise<void> {
-    const cors = { 'access-control-allow-origin': '*', 'cache-control': 'no-store' };
+    const cors: Record<string, string> = { 'access-control-allow-origin': '*', 'cache-control': 'no-store', 'access-control-expose-headers': 'www-authenticate, dpop-nonce' };
     if (req.method === 'OPTIONS') {
-      (res as ServerResponse).writeHead(204, { ...cors, 'access-control-allow-headers': 'authorization', 'access-control-allow-methods': 'GET, POST' });
+      (res as ServerResponse).writeHead(204, { ...cors, 'access-control-allow-headers': 'authorization, dpop', 'access-control-allow-methods': 'GET, POST' });
       res.end();
       return;
     }
     if (req.method !== 'GET' && req.method !== 'POST') return oauthError(res, 405, 'invalid_request', 'userinfo answers GET and POST', { allow: 'GET, POST' });
-    const header = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
-    let token = header;
-    if (!token && req.method === 'POST') token = new URLSearchParams((await readBody(req, BODY_LIMIT)).toString('utf8')).get('access_token') ?? undefined;
+    const fromHeader = parseAuthorization(req.headers.authorization, headerValue(req.headers.dpop));
+    let presented = fromHeader;
+    if (!presented && req.method === 'POST') {
+      const token = new URLSearchParams((await readBody(req, BODY_LIMIT)).toString('utf8')).get('access_token');
+      if (token) presented = { scheme: 'bearer', token, ...(req.headers.dpop ? { proof: headerValue(req.headers.dpop) } : {}) };
+    }
     const unauthorized = (description: string) =>
       oauthError(res, 401, 'invalid_token', description, { ...cors, 'www-authenticate': `Bearer realm="${provider.issuer}", error="invalid_token", error_description="${description}"` });
-    if (!token) return unauthorized('no access token (send Authorization: Bearer <token>)');
-    const accessToken = await provider.AccessToken.find(token);
-    if (!accessToken?.accountId) return unauthorized('the access token is invalid, expired or revoked');
+    const refused = (refusal: DpopRefusal) =>
+      oauthError(res, refusal.error === 'invalid_request' ? 400 : 401, refusal.error, refusal.description, { ...cors, ...refusalHeaders(refusal, provider.issuer) });
+    if (!presented) return unauthorized('no access token (send Authorization: Bearer <token>, or DPoP <token> with a DPoP proof)');
+    const accessToken = await provider.AccessToken.find(presented.token);
+    if (!accessToken?.accountId) {
+      return presented.scheme === 'dpop' ? refused(new DpopRefusal('invalid_token', 'the access token is invalid, expired or revoked')) : unauthorized('the access token is invalid, expired or revoked');
+    }
+    let nextNonce: string | undefined;
+    try {
+      ({ nextNonce } = await checkSenderConstraint(provider, this.providers.dpopNonces(instance.id), accessToken, presented, { htm: req.method, htu: `${provider.issuer}${OIDC_PATHS.userinfo}` }));
+    } catch (err) {
+      if (err instanceof DpopRefusal) return refused(err);
+      throw err;
+    }
+    if (nextNonce) Object.assign(cors, { 'dpop-nonce': nextNonce });
     if (!accessToken.scopes.has('openid')) {
       return oauthError(res, 403, 'insufficient_scope', 'the access token lacks the openid scope', { ...cors, 'www-authenticate': 'Bearer error="insufficient_scope", scope="openid"' });
     }

@@ -278,3 +278,33 @@ export async function sweepExpired(dataSource: DataSource, batch = 5_000): Promi
   )) as [unknown, number];
   return deleted;
 }
+
+/**
+ * Records `id` of `model` unless an unexpired row has it: true for the first caller only, in
+ * whichever process (one statement, so two processes racing cannot both win). DPoP proof jtis
+ * (ReplayDetection) go through here.
+ */
+export async function recordOnce(dataSource: DataSource, instanceId: string, model: string, id: string, payload: AdapterPayload, expiresIn: number): Promise<boolean> {
+  const rows: unknown[] = await dataSource.query(
+    `INSERT INTO oidc_payloads (instance_id, model, id, payload, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))
+     ON CONFLICT (instance_id, model, id) DO UPDATE SET payload = EXCLUDED.payload, expires_at = EXCLUDED.expires_at
+       WHERE oidc_payloads.expires_at IS NOT NULL AND oidc_payloads.expires_at <= now()
+     RETURNING 1`,
+    [instanceId, model, hashToken(id), JSON.stringify(payload), Math.max(1, expiresIn)],
+  );
+  return rows.length === 1;
+}
+
+/**
+ * Marks the stored `id` of `model` as claimed: true for the first caller only, in whichever
+ * process; false when it is unknown, expired or claimed already. A pushed authorization request
+ * is claimed by the authorization request that uses its request_uri (RFC 9126 §4: one-time use).
+ */
+export async function claimOnce(dataSource: DataSource, instanceId: string, model: string, id: string): Promise<boolean> {
+  const [, claimed] = (await dataSource.query(
+    `UPDATE oidc_payloads SET payload = payload || jsonb_build_object('claimedAt', extract(epoch from now())::bigint)
+      WHERE instance_id = $1 AND model = $2 AND id = $3 AND NOT (payload ? 'claimedAt') AND (expires_at IS NULL OR expires_at > now())`,
+    [instanceId, model, hashToken(id)],
+  )) as [unknown, number];
+  return claimed === 1;
+}

@@ -151,6 +151,21 @@ export class Config {
   })
   outboundAllowPrivate = 'false';
 
+  /**
+   * Whether every OIDC authorization request must be pushed first (RFC 9126, `/oauth/v2/par`):
+   * a plain authorize request is then refused. For every app of every instance of this server.
+   */
+  @IsIn(['true', 'false'])
+  oidcRequirePar = 'false';
+
+  /**
+   * Whether every DPoP proof must carry a server nonce (RFC 9449 §8): a proof without one is
+   * answered `use_dpop_nonce` with a `DPoP-Nonce` to retry with. Off: a proof may rely on its iat
+   * (within 5 minutes); nonces are handed out either way.
+   */
+  @IsIn(['true', 'false'])
+  dpopRequireNonce = 'false';
+
   /** Delivery attempts of one notification before it is marked failed. */
   @IsOptional() @IsInt() @Min(1) @Max(100)
   notificationMaxAttempts = 10;

@@ -34,6 +34,8 @@ export class DomainError extends Error {
     message: string,
     readonly fieldViolations: FieldViolation[] = [],
     readonly details: readonly ExtraErrorDetail[] = [],
+    /** Response headers the answer carries (e.g. an RFC 9449 `WWW-Authenticate` challenge). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = `${kind}Error`;
@@ -55,6 +57,11 @@ export const Unimplemented = make('Unimplemented');
 export const Internal = make('Internal');
 export const Unavailable = make('Unavailable');
 export const Unauthenticated = make('Unauthenticated');
+
+/** The same error, answered with these response headers too. */
+export function withHeaders(err: DomainError, headers: Record<string, string>): DomainError {
+  return new DomainError(err.kind, err.id, err.message, err.fieldViolations, err.details, { ...err.headers, ...headers });
+}
 
 /** A single invalid field, the most common validation failure. */
 export function invalidField(id: string, field: string, description: string): DomainError {

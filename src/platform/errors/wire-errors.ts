@@ -35,7 +35,7 @@ export function toConnectError(err: unknown): ConnectError {
       });
     }
     details.push(...err.details);
-    return new ConnectError(wireMessage(err.message, err.id), wireCode(err.kind).grpc, undefined, details, err);
+    return new ConnectError(wireMessage(err.message, err.id), wireCode(err.kind).grpc, err.headers, details, err);
   }
   if (err instanceof ConnectError) return err;
   return new ConnectError(

@@ -90,11 +90,12 @@ function authorize({ registry, authenticator }: PipelineDeps): Interceptor {
     if (access === 'public' && !req.contextValues.get(INSTANCE)) return next(req);
     const instance = req.contextValues.get(INSTANCE)!;
     const authorization = req.header.get('authorization');
+    const facts = { method: req.requestMethod, url: req.url, dpop: req.header.get('dpop') };
     if (access === 'public') {
-      if (authorization) req.contextValues.set(PRINCIPAL, await authenticator.authenticate(authorization, instance));
+      if (authorization) req.contextValues.set(PRINCIPAL, await authenticator.authenticate(authorization, instance, facts));
       return next(req);
     }
-    const principal = await authenticator.authenticate(authorization, instance);
+    const principal = await authenticator.authenticate(authorization, instance, facts);
     req.contextValues.set(PRINCIPAL, principal);
     if (access !== 'authenticated' && !hasPermission(principal.grants, instance.id, access.permission)) {
       throw PermissionDenied('AUTHZ-Bq8n1', `no permission: ${access.permission} required`);
