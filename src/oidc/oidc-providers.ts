@@ -178,7 +178,7 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     provider.registerGrantType('client_credentials', clientCredentialsGrant(provider, instance.id, this.dpopNonces(instance.id)) as never, new Set(['scope', 'resource']) as never);
     provider.registerGrantType(
       GRANT_TOKEN_EXCHANGE,
-      tokenExchangeGrant(provider, { instanceId: instance.id, keys: this.keys, accounts: this.accounts, memberships: this.memberships, policies: this.policies }) as never,
+      tokenExchangeGrant(provider, { instanceId: instance.id, keys: this.keys, accounts: this.accounts, memberships: this.memberships, policies: this.policies, nonces: this.dpopNonces(instance.id) }) as never,
       new Set(TOKEN_EXCHANGE_PARAMS) as never,
     );
     return { provider, tag: providerTag(tag, oidc.source), signingAlg, checkedAt: Date.now() };

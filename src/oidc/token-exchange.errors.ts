@@ -18,6 +18,7 @@ export const TOKEN_EXCHANGE_ERRORS = {
   impersonationDenied: 'OIDC-tx1mp',
   scopeNotHeld: 'OIDC-txsc0',
   audienceNotHeld: 'OIDC-txt4r',
+  bindingNotProven: 'OIDC-txdp0',
 } as const;
 
 export class TokenExchangeRefusal extends Error {
@@ -58,5 +59,7 @@ export const impersonationDenied = () =>
   );
 export const scopeNotHeld = (scope: string) =>
   refuse('invalid_scope', E.scopeNotHeld, `scope "${scope}" is not held by the subject or actor token; a token exchange cannot widen scopes`);
+export const bindingNotProven = (param: string) =>
+  refuse('invalid_grant', E.bindingNotProven, `the ${param} is DPoP-bound: send a DPoP proof of its key with the exchange (RFC 9449)`);
 export const audienceNotHeld = (audience: string) =>
   refuse('invalid_target', E.audienceNotHeld, `audience "${audience}" is not held by the subject or actor token`);

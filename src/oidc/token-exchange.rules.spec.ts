@@ -1,5 +1,5 @@
 import { TOKEN_EXCHANGE_ERRORS, TokenExchangeRefusal } from './token-exchange.errors.js';
-import { ID_TOKEN_SCOPES, exchangeAudience, exchangeScopes, listOf, meantForClient, type ExchangeToken } from './token-exchange.rules.js';
+import { ID_TOKEN_SCOPES, exchangeAudience, exchangeScopes, listOf, meantForClient, unprovenBinding, type ExchangeToken } from './token-exchange.rules.js';
 import { API_AUDIENCE_SCOPE } from './zitadel-scopes.js';
 
 const token = (scopes: string[], audience: string[] = [], userId = 'u1'): ExchangeToken => ({ userId, scopes, audience });
@@ -110,5 +110,20 @@ describe('exchangeAudience (ZITADEL’s rule: a subset of the subject’s or act
       expect(refused).toMatchObject({ error: 'invalid_target', id: TOKEN_EXCHANGE_ERRORS.audienceNotHeld });
       expect(refused.description).toContain(requested.at(-1));
     }
+  });
+});
+
+describe('unprovenBinding (RFC 9449 carried over to token exchange)', () => {
+  const bound = { userId: 'u', scopes: [], audience: [], jkt: 'key-a' };
+  const bearer = { userId: 'u', scopes: [], audience: [] };
+  it.each([
+    ['a Bearer subject needs no proof', [{ param: 'subject_token', token: bearer }], undefined, undefined],
+    ['a bound subject without a proof', [{ param: 'subject_token', token: bound }], undefined, 'subject_token'],
+    ['a bound subject with a proof of another key', [{ param: 'subject_token', token: bound }], 'key-b', 'subject_token'],
+    ['a bound subject with a proof of its key', [{ param: 'subject_token', token: bound }], 'key-a', undefined],
+    ['a bound actor is checked too', [{ param: 'subject_token', token: bearer }, { param: 'actor_token', token: bound }], 'key-b', 'actor_token'],
+    ['no actor token', [{ param: 'subject_token', token: bearer }, { param: 'actor_token', token: undefined }], undefined, undefined],
+  ])('%s', (_name, tokens, proofJkt, expected) => {
+    expect(unprovenBinding(tokens, proofJkt)).toBe(expected);
   });
 });

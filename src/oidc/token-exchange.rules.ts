@@ -12,6 +12,18 @@ export interface ExchangeToken {
   readonly scopes: readonly string[];
   /** Who it was issued for; none where we did not sign the audience (a user id, a JWT). */
   readonly audience: readonly string[];
+  /** The DPoP key an access token is bound to (`cnf.jkt`), if any. */
+  readonly jkt?: string;
+}
+
+/**
+ * RFC 9449 §7 carried over to token exchange: a DPoP-bound subject or actor token is usable only
+ * by the holder of its key, so the exchange must prove that key (and the new token is bound to
+ * it); otherwise an exchange would launder a bound token into a bearer one. The name of the first
+ * token the proof does not cover, or undefined.
+ */
+export function unprovenBinding(tokens: readonly { readonly param: string; readonly token?: ExchangeToken }[], proofJkt: string | undefined): string | undefined {
+  return tokens.find(({ token }) => token?.jkt !== undefined && token.jkt !== proofJkt)?.param;
 }
 
 /**

@@ -9,8 +9,11 @@ import { toOAuthError } from './oauth-errors.js';
 import { GRANT_TOKEN_EXCHANGE, factsOf } from './oidc-clients.js';
 import type { OidcAccounts } from './oidc-accounts.js';
 import { issueAccessToken } from './issued-tokens.js';
+import type { DpopNonces } from './dpop.js';
+import { providerTokenRequestProof } from './sender-constraint.js';
 import {
   actorRequired,
+  bindingNotProven,
   impersonationDenied,
   impersonationDisabled,
   missingToken,
@@ -23,7 +26,7 @@ import {
   unsupportedTokenType,
   userInactive,
 } from './token-exchange.errors.js';
-import { ID_TOKEN_SCOPES, exchangeAudience, exchangeScopes, listOf, meantForClient, type ExchangeToken } from './token-exchange.rules.js';
+import { ID_TOKEN_SCOPES, exchangeAudience, exchangeScopes, listOf, meantForClient, unprovenBinding, type ExchangeToken } from './token-exchange.rules.js';
 
 export const TOKEN_TYPES = {
   accessToken: 'urn:ietf:params:oauth:token-type:access_token',
@@ -60,6 +63,8 @@ export interface TokenExchangeDeps {
   readonly accounts: OidcAccounts;
   readonly memberships: MembershipQueries;
   readonly policies: Policies;
+  /** The instance's DPoP nonces, for the exchange request's own proof. */
+  readonly nonces: DpopNonces;
 }
 
 /** The parts of a request a token is verified against: the instance's provider and the exchanging client. */
@@ -84,14 +89,16 @@ export function tokenExchangeGrant(provider: Provider, deps: TokenExchangeDeps) 
     const client = ctx.oidc.client!;
     if (!client.grantTypeAllowed(GRANT_TOKEN_EXCHANGE)) throw new errors.UnauthorizedClient('the app is not allowed token exchange');
     try {
-      ctx.body = await exchange({ provider, deps, client }, ctx.oidc.params as Record<string, string | undefined>);
+      // The request's own DPoP proof (checked and recorded as at oidc-provider's grants).
+      const proofJkt = await providerTokenRequestProof(provider, ctx, deps.nonces);
+      ctx.body = await exchange({ provider, deps, client }, ctx.oidc.params as Record<string, string | undefined>, proofJkt);
     } catch (err) {
       throw err instanceof TokenExchangeRefusal ? toOAuthError(err) : err;
     }
   };
 }
 
-async function exchange(verifier: Verifier, params: Record<string, string | undefined>) {
+async function exchange(verifier: Verifier, params: Record<string, string | undefined>, proofJkt: string | undefined) {
   const { provider, deps, client } = verifier;
   // ZITADEL's: audiences are named with `audience`; resource indicators are not served here.
   if (params.resource) throw resourceUnsupported();
@@ -110,12 +117,17 @@ async function exchange(verifier: Verifier, params: Record<string, string | unde
     actor = await verified(verifier, 'actor_token', params.actor_token, params.actor_token_type, ACTOR_TYPES);
   }
 
+  const unproven = unprovenBinding([{ param: 'subject_token', token: subject }, { param: 'actor_token', token: actor }], proofJkt);
+  if (unproven) throw bindingNotProven(unproven);
+
   const audience = exchangeAudience(listOf(params.audience), subject, actor);
   const scope = exchangeScopes(listOf(params.scope), subject, actor).join(' ');
   if (actor) await checkImpersonation(deps, actor.userId, subject.userId);
 
   const issued = await issueAccessToken(provider, deps.instanceId, client, { accountId: subject.userId, scope, audience, gty: 'token_exchange' }, (token) => {
     if (actor) actors.set(token, { sub: actor.userId });
+    // Bound to the proof's key (RFC 9449 §5), as every token endpoint answer with a proof is.
+    if (proofJkt) Object.assign(token, { jkt: proofJkt });
   });
   return { ...issued, issued_token_type: TOKEN_TYPES.accessToken };
 }
@@ -130,7 +142,7 @@ async function verified(verifier: Verifier, param: string, value: string, type: 
       if (!token?.accountId) throw tokenInvalid(param);
       const audience = audienceList(token.aud);
       if (!meantForClient(audience, client.clientId, factsOf(client)?.projectId)) throw notForClient(param);
-      return { userId: await activeUser(deps, param, token.accountId), scopes: listOf(token.scope), audience };
+      return { userId: await activeUser(deps, param, token.accountId), scopes: listOf(token.scope), audience, ...(token.jkt ? { jkt: token.jkt } : {}) };
     }
     case TOKEN_TYPES.idToken: {
       // Signed by the instance, for this issuer; `aud` is checked apart so the refusal says why.

@@ -255,3 +255,33 @@ describe('impersonation and JWT subject tokens', () => {
     await expect(oidc.genericGrantRequest(config, TOKEN_EXCHANGE, { subject_token: await byClient(), subject_token_type: JWT })).rejects.toMatchObject({ error: 'invalid_request' });
   });
 });
+
+describe('token exchange of DPoP-bound tokens', () => {
+  it('a DPoP-bound subject token is exchanged only with a proof of its key (RFC 9449 carried over: no laundering into a Bearer token), and the new token is bound to that key', async () => {
+    const { userId } = await machineWithRoles(server, world.orgId, { level: 'instance', resourceId: instanceId, roles: ['IAM_OWNER_VIEWER'] });
+    const { clientSecret } = await client(UserService, 'grpc', server.baseUrl, server.adminPat).addSecret({ userId });
+    const [{ username }] = await server.database.dataSource.query('SELECT username FROM users WHERE id = $1', [userId]);
+    const machine = await rp(server, username, clientSecret);
+    const keys = await oidc.randomDPoPKeyPair('ES256');
+    const subject = await oidc.clientCredentialsGrant(machine, { scope: `openid urn:zitadel:iam:org:project:id:${world.projectId}:aud` }, { DPoP: oidc.getDPoPHandle(machine, keys) });
+    expect(subject.token_type).toBe('dpop');
+
+    const form = { subject_token: subject.access_token, subject_token_type: ACCESS_TOKEN, scope: 'openid' };
+    await expectRefused(form, 'invalid_grant', TX.bindingNotProven);
+    const web = await rp(server, world.web.clientId, world.web.clientSecret);
+    const before = await storedAccessTokens();
+    const thief = oidc.getDPoPHandle(web, await oidc.randomDPoPKeyPair('ES256'));
+    await expect(oidc.genericGrantRequest(web, TOKEN_EXCHANGE, form, { DPoP: thief })).rejects.toMatchObject({
+      error: 'invalid_grant',
+      error_description: expect.stringContaining(TX.bindingNotProven),
+    });
+    expect(await storedAccessTokens()).toBe(before);
+
+    const holder = oidc.getDPoPHandle(web, keys);
+    const exchanged = await oidc.genericGrantRequest(web, TOKEN_EXCHANGE, form, { DPoP: holder });
+    expect(exchanged.token_type).toBe('dpop');
+    const introspected = await introspect(exchanged.access_token);
+    expect(introspected).toMatchObject({ active: true, sub: userId, token_type: 'DPoP' });
+    expect((introspected.cnf as { jkt?: string }).jkt).toBe(await holder.calculateThumbprint());
+  });
+});
