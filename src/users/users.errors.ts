@@ -1,4 +1,4 @@
-import { AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, Unimplemented } from '../platform/errors/domain-error.js';
+import { AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, Unimplemented } from '../platform/errors/domain-error.js';
 
 export const userNotFound = () => NotFound('USER-n0t4d', 'user not found');
 export const usernameTaken = (username: string) =>
@@ -28,3 +28,12 @@ export const noInviteCode = () => FailedPrecondition('USER-1nvnc', 'no invite co
 export const metadataNotFound = (key: string) => NotFound('USER-m3t4n', `no metadata with the key "${key}"`);
 export const notYetSupported = (field: string) =>
   Unimplemented('USER-n0ty3', `${field} is not supported yet (it arrives with the external identity provider issue)`);
+
+/** Id of the refusal to mark a contact verified (or hand its code back) without user.write on the user's org. */
+export const CONTACT_PROOF_DENIED = 'USER-v3r1f';
+export const contactProofDenied = (contact: 'email' | 'phone') =>
+  PermissionDenied(
+    CONTACT_PROOF_DENIED,
+    `no permission: marking the ${contact} verified or returning its code needs user.write on the user's organization; send the code instead`,
+  );
+

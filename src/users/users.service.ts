@@ -14,6 +14,7 @@ import { MfaService } from './mfa/mfa.service.js';
 import { PasswordHasher } from './passwords.js';
 import { passwordProblems } from './password-policy.js';
 import { PersonalAccessToken } from './personal-access-token.entity.js';
+import { contactVerificationNeedsWrite } from './contact-verification.js';
 import type { CodeKind } from './secret-codes.js';
 import { UserCodes } from './user-codes.js';
 import { UserMetadata } from './user-metadata.entity.js';
@@ -307,6 +308,7 @@ export class UsersService {
   async sendEmailCode(caller: Caller, userId: string, verification: Verification, mustBePending: boolean): Promise<{ event: WrittenEvent; code?: string }> {
     return this.tx.run(async (tx) => {
       const user = await this.loadHuman(tx, caller, userId);
+      this.requireContactProof(caller, user, 'email', verification);
       if (user.emailVerified) throw errors.emailAlreadyVerified();
       if (mustBePending && !(await this.codes.pending(tx, caller.instance.id, user.id, 'email'))) throw errors.noEmailCode();
       const events: UserEventInput[] = [];
@@ -352,6 +354,7 @@ export class UsersService {
   async resendPhoneCode(caller: Caller, userId: string, verification: Verification): Promise<{ event: WrittenEvent; code?: string }> {
     return this.tx.run(async (tx) => {
       const user = await this.loadHuman(tx, caller, userId);
+      this.requireContactProof(caller, user, 'phone', verification);
       if (!user.phone) throw errors.noPhone();
       if (user.phoneVerified) throw errors.phoneAlreadyVerified();
       if (!(await this.codes.pending(tx, caller.instance.id, user.id, 'phone'))) throw errors.noPhoneCode();
@@ -522,6 +525,7 @@ export class UsersService {
     const value = raw.trim();
     if (!value) throw invalidField(kind === 'email' ? 'USER-3m4l0' : 'USER-ph0n1', `${kind}.${kind}`, 'is required');
     if (!always && value === user[kind] && verification.kind !== 'verified') return undefined;
+    this.requireContactProof(caller, user, kind, verification);
     const verified = verification.kind === 'verified';
     Object.assign(updates, kind === 'email' ? { email: value, emailVerified: verified } : { phone: value, phoneVerified: verified });
     events.push({ type: `user.human.${kind}.changed`, payload: { [kind]: value } });
@@ -531,6 +535,11 @@ export class UsersService {
     events.push({ type: `user.human.${kind}.verified`, payload: { [kind]: value } });
     await this.codes.discard(tx, caller.instance.id, user.id, kind);
     return undefined;
+  }
+
+  /** Verified without a code, or the code handed back: only with user.write on the user's org (see contactVerificationNeedsWrite). */
+  private requireContactProof(caller: Caller, user: Pick<User, 'resourceOwner'>, contact: 'email' | 'phone', verification: Verification): void {
+    if (contactVerificationNeedsWrite(verification)) this.store.requireOnOrg(caller, user, 'user.write', () => errors.contactProofDenied(contact));
   }
 
   /** A new code of the kind: returned to the caller, or queued for delivery with the change. */
