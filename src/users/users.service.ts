@@ -217,6 +217,8 @@ export class UsersService {
     return this.tx.run(async (tx) => {
       const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true, self: true });
       if (user.type !== 'human') throw errors.notHuman();
+      // First: a wrong reset code commits its counted try alone (FailAfterCommit), before any other change is written.
+      const passwordEvent = changes.password ? await this.passwords.set(caller, user.id, changes.password, tx) : undefined;
       const events: UserEventInput[] = [];
       const updates: Partial<User> = {};
       if (changes.username !== undefined && changes.username.trim() !== user.username) {
@@ -239,9 +241,8 @@ export class UsersService {
       if (changes.phone) phoneCode = await this.changePhone(tx, caller, user, changes.phone.phone, changes.phone.verification, updates, events);
       if (!events.length && !changes.password) throw errors.nothingChanged();
       if (Object.keys(updates).length) await tx.update(User, { instanceId: caller.instance.id, id: user.id }, updates);
-      let event = events.length ? await this.store.push(tx, caller, user, events) : undefined;
-      if (changes.password) event = await this.passwords.set(caller, user.id, changes.password, tx);
-      return { event: event!, emailCode, phoneCode };
+      const event = events.length ? await this.store.push(tx, caller, user, events) : passwordEvent!;
+      return { event, emailCode, phoneCode };
     });
   }
 
@@ -321,7 +322,7 @@ export class UsersService {
     return this.tx.run(async (tx) => {
       const user = await this.loadHuman(tx, caller, userId);
       if (user.emailVerified) throw errors.emailAlreadyVerified();
-      await this.codes.consume(tx, caller.instance.id, user.id, 'email', code, 'verification_code');
+      await this.codes.consume(tx, caller, user, 'email', code, 'verification_code');
       const updates: Partial<User> = { emailVerified: true, ...(user.state === 'initial' ? { state: 'active' as const } : {}) };
       await tx.update(User, { instanceId: caller.instance.id, id: user.id }, updates);
       return this.store.push(tx, caller, user, [{ type: 'user.human.email.verified', payload: { email: user.email } }]);
@@ -369,7 +370,7 @@ export class UsersService {
       const user = await this.loadHuman(tx, caller, userId);
       if (!user.phone) throw errors.noPhone();
       if (user.phoneVerified) throw errors.phoneAlreadyVerified();
-      await this.codes.consume(tx, caller.instance.id, user.id, 'phone', code, 'verification_code');
+      await this.codes.consume(tx, caller, user, 'phone', code, 'verification_code');
       await tx.update(User, { instanceId: caller.instance.id, id: user.id }, { phoneVerified: true });
       return this.store.push(tx, caller, user, [{ type: 'user.human.phone.verified', payload: { phone: user.phone } }]);
     });
@@ -395,7 +396,7 @@ export class UsersService {
     return this.tx.run(async (tx) => {
       const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true, self: true });
       if (user.type !== 'human') throw errors.notHuman();
-      await this.codes.consume(tx, caller.instance.id, user.id, 'invite', code, 'verification_code');
+      await this.codes.consume(tx, caller, user, 'invite', code, 'verification_code');
       await tx.update(User, { instanceId: caller.instance.id, id: user.id }, { emailVerified: true, state: user.state === 'initial' ? 'active' : user.state });
       return this.store.push(tx, caller, user, [{ type: 'user.human.invite.code.verified' }, { type: 'user.human.email.verified', payload: { email: user.email } }]);
     });
