@@ -5,16 +5,16 @@ import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { UserService as UserServiceV2beta } from '@zitadel/proto/zitadel/user/v2beta/user_service_pb.js';
 import { client, codeOf, rest } from '../support/clients.js';
 import { machineWithRoles } from '../support/principals.js';
-import { MailCatcher, SmsWebhook, uniqueEmail, uniquePhone } from '../support/receivers.js';
-import { bootTestServer, type TestServer } from '../support/test-server.js';
+import { startWithReceivers, uniqueEmail, uniquePhone, type MailCatcher, type ReceivingServer } from '../support/receivers.js';
+import type { TestServer } from '../support/test-server.js';
 import { addHuman, patFor } from './mfa/support/users.js';
 
 // Marking an email or phone verified without a code, or having its code handed back instead of
 // sent, needs user.write on the user's org: there is no self exception (ZITADEL's
 // ChangeUserEmailVerified / ChangeUserPhoneVerified for verified; we refuse returned codes too).
 
+let receiving: ReceivingServer | undefined;
 let smtp: MailCatcher;
-let sms: SmsWebhook;
 let server: TestServer;
 let orgA: string;
 let orgB: string;
@@ -22,25 +22,15 @@ let ownerB: string;
 let userManagerA: string;
 
 beforeAll(async () => {
-  smtp = await new MailCatcher().start();
-  sms = await new SmsWebhook().start();
-  server = await bootTestServer({
-    PORTCULLIS_SMTP_HOST: '127.0.0.1',
-    PORTCULLIS_SMTP_PORT: String(smtp.port),
-    PORTCULLIS_SMTP_TLS: 'none',
-    PORTCULLIS_SMS_WEBHOOK_URL: sms.url,
-  });
+  receiving = await startWithReceivers();
+  ({ smtp, server } = receiving);
   const orgs = client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat);
   orgA = (await orgs.createOrganization({ name: 'Verified Org A' })).id;
   orgB = (await orgs.createOrganization({ name: 'Verified Org B' })).id;
   ownerB = (await machineWithRoles(server, orgB, { level: 'org', resourceId: orgB, roles: ['ORG_OWNER'] })).pat;
   userManagerA = (await machineWithRoles(server, orgA, { level: 'org', resourceId: orgA, roles: ['ORG_USER_MANAGER'] })).pat;
 }, 60_000);
-afterAll(async () => {
-  await server?.close();
-  await smtp?.stop();
-  await sms?.stop();
-});
+afterAll(() => receiving?.stop());
 
 const admin = () => client(UserService, 'grpc', server.baseUrl, server.adminPat);
 

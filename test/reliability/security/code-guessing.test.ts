@@ -11,7 +11,7 @@ import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { MAX_CODE_ATTEMPTS } from '../../../src/users/code-attempts.js';
 import { CODE_CHECKS_RATE_LIMITED, CODE_INVALID, CODE_SPENT, CONTACT_PROOF_DENIED } from '../../../src/users/users.errors.js';
 import { client, codeOf, rest } from '../../support/clients.js';
-import { MailCatcher, uniqueEmail } from '../../support/receivers.js';
+import { MailCatcher, deliveryEnv, uniqueEmail } from '../../support/receivers.js';
 import { freshData, startChild, stopChild, type ChildServer } from '../support/child-server.js';
 
 let smtp: MailCatcher;
@@ -21,14 +21,8 @@ let b: ChildServer;
 beforeAll(async () => {
   smtp = await new MailCatcher().start();
   const data = await freshData();
-  const env = {
-    PORTCULLIS_SMTP_HOST: '127.0.0.1',
-    PORTCULLIS_SMTP_PORT: String(smtp.port),
-    PORTCULLIS_SMTP_TLS: 'none',
-    PORTCULLIS_NOTIFICATION_RETRY_SECONDS: '1',
-    // The children default to no rate limits; these attacks are what the limits are for.
-    PORTCULLIS_RATE_LIMIT_PER_MINUTE: '600',
-  };
+  // The children default to no rate limits; these attacks are what the limits are for.
+  const env = { ...deliveryEnv(smtp), PORTCULLIS_RATE_LIMIT_PER_MINUTE: '600' };
   a = await startChild(data, env);
   b = await startChild(data, env);
 }, 120_000);
