@@ -294,7 +294,7 @@ export class SessionsService {
         draft.record('session.lifetime.set', { expiresAt: new Date(now.getTime() + change.lifetimeMs) }, { lifetime: `${change.lifetimeMs / 1000}s` });
       }
       // Challenges come after the checks, so one request can check a user and challenge them.
-      const { issued, notifications } = await this.challenge(tx, instanceId, id, user, challenges, draft);
+      const { issued, notifications } = await this.challenge(tx, instanceId, id, user, challenges, draft, now);
 
       // Every change gets a new token; the previous one stops working with this commit.
       const newToken = randomToken(32);
@@ -378,6 +378,7 @@ export class SessionsService {
     user: CheckedUser | undefined,
     challenges: ChallengeRequests,
     draft: Draft,
+    now: Date,
   ): Promise<{ issued: ChallengesIssued; notifications: OutboundNotification[] }> {
     const issued: { webAuthn?: JsonObject; otpSms?: string; otpEmail?: string } = {};
     const notifications: OutboundNotification[] = [];
@@ -400,7 +401,7 @@ export class SessionsService {
       if (!request) continue;
       const to = await this.otpDestination(tx, instanceId, user!, channel);
       const otp = OTP[channel];
-      const { code } = await this.codes.issue(tx, instanceId, user!.id, otp.kind, sessionId);
+      const { code } = await this.codes.issue(tx, instanceId, user!.id, otp.kind, sessionId, now);
       const returned = 'returnCode' in request ? request.returnCode : request.kind === 'return';
       const urlTemplate = 'kind' in request && request.kind === 'send' ? request.urlTemplate : undefined;
       draft.record(`${otp.event}.challenged`, {}, { expiry: `${CODE_SPECS[otp.kind].expiryMs / 1000}s`, returnCode: returned, urlTemplate });

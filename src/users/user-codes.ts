@@ -48,11 +48,13 @@ export class UserCodes {
     this.perUser = new RateLimiter({ perMinute: config.rateLimitPerMinute > 0 ? CODE_CHECKS_PER_USER_PER_MINUTE : 0 });
   }
 
-  /** A fresh code with a fresh count of tries (any earlier one of the same kind stops working). */
-  async issue(tx: EntityManager, instanceId: string, userId: string, kind: CodeKind, id?: string): Promise<{ code: string; expiresAt: Date }> {
+  /**
+   * A fresh code with a fresh count of tries (any earlier one of the same kind stops working),
+   * valid for its kind's time from `now`.
+   */
+  async issue(tx: EntityManager, instanceId: string, userId: string, kind: CodeKind, id?: string, now = new Date()): Promise<{ code: string; expiresAt: Date }> {
     const spec = CODE_SPECS[kind];
     const code = generateCode(spec);
-    const now = new Date();
     const expiresAt = new Date(now.getTime() + spec.expiryMs);
     await tx
       .createQueryBuilder()
