@@ -128,6 +128,24 @@ describe('the count of wrong tries', () => {
     await KINDS['email verification'].check(a, codeA);
   });
 
+  it('counts a wrong reset code given to UpdateHumanUser, and writes none of the request\'s other changes', async () => {
+    const k = KINDS['password reset'];
+    const userId = await k.user();
+    const code = await k.issue(userId);
+    const err = await errorOf(
+      admin().updateHumanUser({
+        userId,
+        profile: { givenName: 'Changed', familyName: 'Name' },
+        password: { passwordType: { case: 'password', value: { password: 'N3w!passw0rd', changeRequired: false } }, verification: { case: 'verificationCode', value: wrong(code) } },
+      }),
+    );
+    expect(detailId(err)).toBe(CODE_INVALID);
+    expect(await eventCount(userId, 'user.code.check.failed')).toBe(1);
+    const { user } = await admin().getUserByID({ userId });
+    expect(user?.type.case === 'human' && user.type.value.profile?.givenName).toBe('Mia');
+    await k.check(userId, code);
+  });
+
   it('refuses the right code over REST once spent, with the same error', async () => {
     const userId = await KINDS['email verification'].user();
     const code = await KINDS['email verification'].issue(userId);
