@@ -17,6 +17,7 @@ import { SETTINGS_ENTITIES, SETTINGS_MIGRATIONS } from './settings/schema.js';
 import { CREDENTIALS_ENTITIES, CREDENTIALS_MIGRATIONS } from './users/credentials/schema.js';
 import { MFA_ENTITIES, MFA_MIGRATIONS } from './users/mfa/schema.js';
 import { PersonalAccessToken } from './users/personal-access-token.entity.js';
+import { UserCodeAttempts1765613100000 } from './users/migrations/1765613100000-user-code-attempts.js';
 import { UserCode } from './users/user-code.entity.js';
 import { UserMetadata } from './users/user-metadata.entity.js';
 import { User } from './users/user.entity.js';
@@ -29,5 +30,5 @@ export const ENTITIES = [
 ];
 
 /** In timestamp order; a module's migrations are merged in by their timestamps. */
-export const MIGRATIONS = [Foundation1764230400000, Users1764316800000, ChangeFeed1765400000000, ...NOTIFICATIONS_MIGRATIONS, ...CREDENTIALS_MIGRATIONS, ...MFA_MIGRATIONS, ...SESSIONS_MIGRATIONS, ...SETTINGS_MIGRATIONS, ...PROJECTS_MIGRATIONS, ...APPS_MIGRATIONS, ...AUTHORIZATIONS_MIGRATIONS, ...WEBKEYS_MIGRATIONS, ...SAML_MIGRATIONS, ...OIDC_MIGRATIONS]
+export const MIGRATIONS = [Foundation1764230400000, Users1764316800000, ChangeFeed1765400000000, ...NOTIFICATIONS_MIGRATIONS, ...CREDENTIALS_MIGRATIONS, ...MFA_MIGRATIONS, ...SESSIONS_MIGRATIONS, ...SETTINGS_MIGRATIONS, ...PROJECTS_MIGRATIONS, ...APPS_MIGRATIONS, ...AUTHORIZATIONS_MIGRATIONS, ...WEBKEYS_MIGRATIONS, ...SAML_MIGRATIONS, ...OIDC_MIGRATIONS, UserCodeAttempts1765613100000]
   .sort((a, b) => Number(/\d{13}/.exec(a.name)![0]) - Number(/\d{13}/.exec(b.name)![0]));

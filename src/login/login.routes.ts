@@ -35,6 +35,7 @@ import { mfaForced } from '../settings/settings-rules.js';
 import { setupChoices } from './login-mfa-prompt.js';
 import { LoginProblem, LoginService, type Next, type SamlRequestOnPage, type SessionWithUser, type UserById } from './login.service.js';
 import { passwordProblems } from '../users/password-policy.js';
+import { CODE_CHECKS_RATE_LIMITED, CODE_SPENT } from '../users/users.errors.js';
 import type { LoginSettings } from '../settings/policies.js';
 import type { WebAuthnKind } from '../users/mfa/mfa.entity.js';
 import * as views from './login.views.js';
@@ -91,6 +92,8 @@ function problemKey(err: unknown): MessageKey | undefined {
     'SAML-3xp1r': 'error.authRequest',
     'SAML-sp0ff': 'error.authRequest',
     'NOTIF-n0chn': 'error.emailDelivery',
+    [CODE_SPENT]: 'error.codeSpent',
+    [CODE_CHECKS_RATE_LIMITED]: 'error.tooMany',
   };
   return byId[err.id];
 }

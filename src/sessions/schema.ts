@@ -1,6 +1,7 @@
 // Entities and migrations of this module, collected by src/schema.ts.
 import { Sessions1764748800000 } from './migrations/1764748800000-sessions.js';
+import { SessionOtpCodesMoved1765613200000 } from './migrations/1765613200000-session-otp-codes-moved.js';
 import { Session, UserLockout } from './session.entity.js';
 
 export const SESSIONS_ENTITIES: Function[] = [Session, UserLockout];
-export const SESSIONS_MIGRATIONS: Function[] = [Sessions1764748800000];
+export const SESSIONS_MIGRATIONS: Function[] = [Sessions1764748800000, SessionOtpCodesMoved1765613200000];

@@ -83,18 +83,6 @@ export class Session {
   @Column({ name: 'webauthn_challenge_expires_at', type: 'timestamptz', nullable: true, select: false })
   webAuthnChallengeExpiresAt!: Date | null;
 
-  @Column({ name: 'otp_sms_code_hash', type: 'text', nullable: true, select: false })
-  otpSmsCodeHash!: string | null;
-
-  @Column({ name: 'otp_sms_code_expires_at', type: 'timestamptz', nullable: true, select: false })
-  otpSmsCodeExpiresAt!: Date | null;
-
-  @Column({ name: 'otp_email_code_hash', type: 'text', nullable: true, select: false })
-  otpEmailCodeHash!: string | null;
-
-  @Column({ name: 'otp_email_code_expires_at', type: 'timestamptz', nullable: true, select: false })
-  otpEmailCodeExpiresAt!: Date | null;
-
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -14,9 +14,11 @@ import type { ChangeInfo } from '../platform/rpc/proto-mapping.js';
 import { Policies } from '../settings/policies.js';
 import { totpCodeMatches } from '../users/mfa/totp.js';
 import { PasswordHasher } from '../users/passwords.js';
-import { CODE_SPECS, generateCode } from '../users/secret-codes.js';
+import { CODE_SPECS } from '../users/secret-codes.js';
+import { UserCodes } from '../users/user-codes.js';
 import { UserStore } from '../users/user-store.js';
 import { User } from '../users/user.entity.js';
+import { codeSpent } from '../users/users.errors.js';
 import { LockoutCounters, type CheckKind } from './lockout.js';
 import { checkSessionAccess, hasSessionPermission, sameTokenHash } from './session-access.js';
 import { SessionUsers, type CheckedUser } from './session-users.js';
@@ -87,32 +89,16 @@ interface SessionRow {
   readonly expiresAt: Date | null;
   readonly metadata: Record<string, string>;
   readonly webAuthnChallenge: StoredChallenge | undefined;
-  readonly otpCodes: Record<OtpChannel, { readonly hash: string; readonly expiresAt: Date } | undefined>;
 }
 
 type OtpChannel = 'sms' | 'email';
 type SessionEvent = { readonly type: string; readonly payload?: Record<string, unknown> };
 type Columns = Partial<Omit<Session, 'instanceId' | 'id'>>;
 
+/** The OTP channels; their pending codes are the user's one-time codes of that kind, bound to the session's id. */
 const OTP = {
-  sms: {
-    check: 'otpSms',
-    field: 'checks.otp_sms.code',
-    event: 'session.otp.sms',
-    spec: CODE_SPECS.otpSms,
-    checkedAt: 'otpSmsCheckedAt',
-    hash: 'otpSmsCodeHash',
-    expiresAt: 'otpSmsCodeExpiresAt',
-  },
-  email: {
-    check: 'otpEmail',
-    field: 'checks.otp_email.code',
-    event: 'session.otp.email',
-    spec: CODE_SPECS.otpEmail,
-    checkedAt: 'otpEmailCheckedAt',
-    hash: 'otpEmailCodeHash',
-    expiresAt: 'otpEmailCodeExpiresAt',
-  },
+  sms: { check: 'otpSms', kind: 'otpSms', field: 'checks.otp_sms.code', event: 'session.otp.sms', checkedAt: 'otpSmsCheckedAt' },
+  email: { check: 'otpEmail', kind: 'otpEmail', field: 'checks.otp_email.code', event: 'session.otp.email', checkedAt: 'otpEmailCheckedAt' },
 } as const;
 
 const NO_WEBAUTHN_CHALLENGE: Columns = { webAuthnChallenge: null, webAuthnRpId: null, webAuthnUserVerification: null, webAuthnChallengeExpiresAt: null };
@@ -190,6 +176,7 @@ export class SessionsService {
     private readonly webAuthn: SessionWebAuthn,
     private readonly notifier: Notifier,
     private readonly policies: Policies,
+    private readonly codes: UserCodes,
   ) {}
 
   /** CreateSession: needs session.write (on the checked user's org, once the user is known). */
@@ -213,6 +200,7 @@ export class SessionsService {
       const row = await this.load(tx, instanceId, sessionId, true);
       checkSessionAccess(caller, row, token, 'delete');
       await tx.delete(Session, { instanceId, id: sessionId });
+      for (const { kind } of Object.values(OTP)) if (row!.userId) await this.codes.discard(tx, instanceId, row!.userId, kind, sessionId);
       const [event] = await this.events.push(tx, instanceId, creatorOf(caller), [
         { aggregateType: 'session', aggregateId: sessionId, resourceOwner: instanceId, type: 'session.terminated' },
       ]);
@@ -296,9 +284,8 @@ export class SessionsService {
       if (checks.totp !== undefined) draft.record('session.totp.checked', { totpCheckedAt: now }, undefined, 'otp');
       for (const channel of ['sms', 'email'] as const) {
         const code = channel === 'sms' ? checks.otpSms : checks.otpEmail;
-        if (code !== undefined && !this.otpCodeMatches(locked, channel, code, draft, now)) {
-          return { failed: await this.failed(tx, caller, user!, OTP[channel].check) };
-        }
+        const failed = code === undefined ? undefined : await this.checkOtp(tx, caller, sessionId, user!, channel, code, draft, now);
+        if (failed) return { failed };
       }
 
       const { metadata, changed } = mergeMetadata(locked?.metadata ?? {}, change.metadata);
@@ -357,15 +344,30 @@ export class SessionsService {
     return outcome;
   }
 
-  /** An OTP SMS/email check against the session's pending code; used up when it matches. */
-  private otpCodeMatches(locked: SessionRow | undefined, channel: OtpChannel, code: string, draft: Draft, now: Date): boolean {
+  /**
+   * An OTP SMS/email check against the session's pending code (the one-time code mechanism of
+   * every code kind: used up when right, five wrong tries spend it). A wrong code returns the
+   * error to fail with once `tx` has committed the counts.
+   */
+  private async checkOtp(
+    tx: EntityManager, caller: Caller, sessionId: string | undefined, user: CheckedUser, channel: OtpChannel, code: string, draft: Draft, now: Date,
+  ): Promise<DomainError | undefined> {
     const otp = OTP[channel];
-    const pending = locked?.otpCodes[channel];
-    if (!pending) throw errors.otpNotChallenged(channel);
-    if (pending.expiresAt.getTime() <= now.getTime()) throw errors.otpCodeExpired(otp.field);
-    if (!sameTokenHash(pending.hash, code.trim())) return false;
-    draft.record(`${otp.event}.checked`, { [otp.checkedAt]: now, [otp.hash]: null, [otp.expiresAt]: null }, undefined, 'otp');
-    return true;
+    if (!sessionId) throw errors.otpNotChallenged(channel);
+    const verdict = await this.codes.attempt(tx, caller, user, otp.kind, code.trim(), sessionId);
+    switch (verdict.kind) {
+      case 'none':
+        throw errors.otpNotChallenged(channel);
+      case 'expired':
+        throw errors.otpCodeExpired(otp.field);
+      case 'spent':
+        throw codeSpent(otp.field);
+      case 'wrong':
+        return this.failed(tx, caller, user, otp.check);
+      case 'right':
+        draft.record(`${otp.event}.checked`, { [otp.checkedAt]: now }, undefined, 'otp');
+        return undefined;
+    }
   }
 
   /** The WebAuthn and OTP challenges asked for: what to answer, and the OTP codes to send. */
@@ -399,14 +401,10 @@ export class SessionsService {
       if (!request) continue;
       const to = await this.otpDestination(tx, instanceId, user!, channel);
       const otp = OTP[channel];
-      const code = generateCode(otp.spec);
+      const { code } = await this.codes.issue(tx, instanceId, user!.id, otp.kind, sessionId, now);
       const returned = 'returnCode' in request ? request.returnCode : request.kind === 'return';
       const urlTemplate = 'kind' in request && request.kind === 'send' ? request.urlTemplate : undefined;
-      draft.record(
-        `${otp.event}.challenged`,
-        { [otp.hash]: hashToken(code), [otp.expiresAt]: new Date(now.getTime() + otp.spec.expiryMs) },
-        { expiry: `${otp.spec.expiryMs / 1000}s`, returnCode: returned, urlTemplate },
-      );
+      draft.record(`${otp.event}.challenged`, {}, { expiry: `${CODE_SPECS[otp.kind].expiryMs / 1000}s`, returnCode: returned, urlTemplate });
       if (returned) issued[channel === 'sms' ? 'otpSms' : 'otpEmail'] = code;
       else {
         notifications.push({
@@ -506,14 +504,12 @@ export class SessionsService {
   private async load(db: EntityManager, instanceId: string, sessionId: string, lock: boolean): Promise<SessionRow | undefined> {
     const rows: Record<string, any>[] = await db.query(
       `SELECT token_hash, creator, user_id, user_resource_owner, expires_at, metadata,
-              webauthn_challenge, webauthn_rp_id, webauthn_user_verification, webauthn_challenge_expires_at,
-              otp_sms_code_hash, otp_sms_code_expires_at, otp_email_code_hash, otp_email_code_expires_at
+              webauthn_challenge, webauthn_rp_id, webauthn_user_verification, webauthn_challenge_expires_at
          FROM sessions WHERE instance_id = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`,
       [instanceId, sessionId],
     );
     const r = rows[0];
     if (!r) return undefined;
-    const code = (hash: string | null, expiresAt: Date | null) => (hash && expiresAt ? { hash, expiresAt } : undefined);
     return {
       tokenHash: r.token_hash,
       creator: r.creator,
@@ -524,10 +520,6 @@ export class SessionsService {
       webAuthnChallenge: r.webauthn_challenge
         ? { challenge: r.webauthn_challenge, rpId: r.webauthn_rp_id, userVerification: r.webauthn_user_verification, expiresAt: r.webauthn_challenge_expires_at }
         : undefined,
-      otpCodes: {
-        sms: code(r.otp_sms_code_hash, r.otp_sms_code_expires_at),
-        email: code(r.otp_email_code_hash, r.otp_email_code_expires_at),
-      },
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** A pending one-time code of a user (email/phone verification, password reset, invite, passkey
- * registration); only its SHA-256 is stored, and it is deleted when used. */
+ * registration, a session's OTP challenge); only its SHA-256 is stored, and it is deleted when used. */
 @Entity({ name: 'user_codes' })
 export class UserCode {
   @PrimaryColumn({ name: 'instance_id', type: 'text' })
@@ -22,4 +22,8 @@ export class UserCode {
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  /** Wrong tries so far (see MAX_CODE_ATTEMPTS): a new code starts again at 0. */
+  @Column({ name: 'failed_attempts', type: 'integer', default: 0 })
+  failedAttempts!: number;
 }

@@ -1,34 +1,74 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { Config } from '../platform/config/config.js';
 import { hashToken } from '../platform/crypto/master-key.js';
-import { invalidField } from '../platform/errors/domain-error.js';
+import { FailAfterCommit } from '../platform/database/transactions.js';
+import { RateLimiter } from '../platform/http/rate-limit.js';
+import type { Caller } from '../platform/rpc/call-context.js';
+import { judgeCode, type CodeVerdict } from './code-attempts.js';
 import { CODE_SPECS, generateCode, type CodeKind } from './secret-codes.js';
 import { UserCode } from './user-code.entity.js';
+import { UserStore } from './user-store.js';
+import type { User } from './user.entity.js';
+import { codeChecksRateLimited, codeExpired, codeInvalid, codeSpent } from './users.errors.js';
+
+/**
+ * Tries at a user's codes per minute (and burst), all kinds together: enough for a person mistyping
+ * a few codes, far too few to cycle through fresh codes (5 wrong tries each) in search of a hit.
+ */
+export const CODE_CHECKS_PER_USER_PER_MINUTE = 10;
 
 function slot(kind: CodeKind, id?: string): string {
   return id ? `${kind}:${id}` : kind;
 }
 
+function sameHash(storedHash: string, code: string): boolean {
+  const given = Buffer.from(hashToken(code));
+  const stored = Buffer.from(storedHash);
+  return given.length === stored.length && timingSafeEqual(given, stored);
+}
+
 /**
- * One-time codes: generated with ZITADEL's default settings for their kind, stored hashed,
- * replaced by a newer one, deleted once used.
+ * One-time codes of every kind, one mechanism: generated with ZITADEL's default settings for
+ * their kind, stored hashed, replaced by a newer one, deleted once used. Each code takes
+ * `MAX_CODE_ATTEMPTS` wrong tries, counted in its own row under a row lock (so the count holds
+ * across processes sharing the database), each try audited; then it is spent. Tries are also
+ * limited per user and minute, in this process only: a cache-like brake on top of the count.
  */
 @Injectable()
 export class UserCodes {
-  /** A fresh code (any earlier one of the same kind stops working). */
-  async issue(tx: EntityManager, instanceId: string, userId: string, kind: CodeKind, id?: string): Promise<{ code: string; expiresAt: Date }> {
+  private readonly perUser: RateLimiter;
+
+  constructor(
+    private readonly store: UserStore,
+    config: Config,
+  ) {
+    // PORTCULLIS_RATE_LIMIT_PER_MINUTE=0 turns every rate limit off, this one too.
+    this.perUser = new RateLimiter({ perMinute: config.rateLimitPerMinute > 0 ? CODE_CHECKS_PER_USER_PER_MINUTE : 0 });
+  }
+
+  /**
+   * A fresh code with a fresh count of tries (any earlier one of the same kind stops working),
+   * valid for its kind's time from `now`.
+   */
+  async issue(tx: EntityManager, instanceId: string, userId: string, kind: CodeKind, id?: string, now = new Date()): Promise<{ code: string; expiresAt: Date }> {
     const spec = CODE_SPECS[kind];
     const code = generateCode(spec);
-    const now = new Date();
     const expiresAt = new Date(now.getTime() + spec.expiryMs);
     await tx
       .createQueryBuilder()
       .insert()
       .into(UserCode)
-      .values({ instanceId, userId, kind: slot(kind, id), codeHash: hashToken(code), expiresAt, createdAt: now })
-      .orUpdate(['code_hash', 'expires_at', 'created_at'], ['instance_id', 'user_id', 'kind'])
+      .values({ instanceId, userId, kind: slot(kind, id), codeHash: hashToken(code), expiresAt, createdAt: now, failedAttempts: 0 })
+      .orUpdate(['code_hash', 'expires_at', 'created_at', 'failed_attempts'], ['instance_id', 'user_id', 'kind'])
       .execute();
+    // Codes bound to an id (a session's OTP challenge, a passkey link) are never resent: a day
+    // after they expired they are only litter.
+    await tx.query(`DELETE FROM user_codes WHERE instance_id = $1 AND user_id = $2 AND kind LIKE '%:%' AND expires_at < now() - interval '1 day'`, [
+      instanceId,
+      userId,
+    ]);
     return { code, expiresAt };
   }
 
@@ -36,15 +76,47 @@ export class UserCodes {
     return (await db.countBy(UserCode, { instanceId, userId, kind: slot(kind, id) })) > 0;
   }
 
-  /** Uses the code up, or throws INVALID_ARGUMENT on `field` (wrong, expired or none pending). */
-  async consume(tx: EntityManager, instanceId: string, userId: string, kind: CodeKind, code: string, field: string, id?: string): Promise<void> {
-    const stored = await tx.findOneBy(UserCode, { instanceId, userId, kind: slot(kind, id) });
-    const given = Buffer.from(hashToken(code));
-    if (!stored || given.length !== stored.codeHash.length || !timingSafeEqual(given, Buffer.from(stored.codeHash))) {
-      throw invalidField('CODE-1nv4l', field, 'the code is invalid');
+  /**
+   * One try at the user's pending code: a right one uses it up; a wrong one is counted and
+   * audited (`user.code.check.failed`, and `user.code.spent` on the last), in `tx`, which must
+   * commit even though the request fails.
+   */
+  async attempt(tx: EntityManager, caller: Caller, user: Pick<User, 'id' | 'resourceOwner'>, kind: CodeKind, code: string, id?: string): Promise<CodeVerdict> {
+    if (!this.perUser.take('code', `${caller.instance.id}/${user.id}`).allowed) throw codeChecksRateLimited();
+    const key = [caller.instance.id, user.id, slot(kind, id)];
+    const [row]: { code_hash: string; expires_at: Date; failed_attempts: number }[] = await tx.query(
+      `SELECT code_hash, expires_at, failed_attempts FROM user_codes WHERE instance_id = $1 AND user_id = $2 AND kind = $3 FOR UPDATE`,
+      key,
+    );
+    const verdict = judgeCode(row && { failedAttempts: row.failed_attempts, expiresAt: row.expires_at }, !!row && sameHash(row.code_hash, code), new Date());
+    if (verdict.kind === 'right') await tx.query(`DELETE FROM user_codes WHERE instance_id = $1 AND user_id = $2 AND kind = $3`, key);
+    if (verdict.kind === 'wrong') {
+      await tx.query(`UPDATE user_codes SET failed_attempts = $4 WHERE instance_id = $1 AND user_id = $2 AND kind = $3`, [...key, verdict.failedAttempts]);
+      const events = [{ type: 'user.code.check.failed', payload: { kind, failedAttempts: verdict.failedAttempts } }];
+      if (verdict.spentNow) events.push({ type: 'user.code.spent', payload: { kind, failedAttempts: verdict.failedAttempts } });
+      await this.store.push(tx, caller, user, events);
     }
-    if (stored.expiresAt.getTime() <= Date.now()) throw invalidField('CODE-3xp1r', field, 'the code has expired; request a new one');
-    await tx.delete(UserCode, { instanceId, userId, kind: slot(kind, id) });
+    return verdict;
+  }
+
+  /**
+   * Uses the code up, or fails naming `field`: a wrong try fails after `tx` commits its count (the
+   * code must be checked before the unit of work writes anything else).
+   */
+  async consume(tx: EntityManager, caller: Caller, user: Pick<User, 'id' | 'resourceOwner'>, kind: CodeKind, code: string, field: string, id?: string): Promise<void> {
+    const verdict = await this.attempt(tx, caller, user, kind, code, id);
+    switch (verdict.kind) {
+      case 'right':
+        return;
+      case 'none':
+        throw codeInvalid(field);
+      case 'expired':
+        throw codeExpired(field);
+      case 'spent':
+        throw codeSpent(field);
+      case 'wrong':
+        throw new FailAfterCommit(codeInvalid(field, verdict.spentNow));
+    }
   }
 
   async discard(tx: EntityManager, instanceId: string, userId: string, kind: CodeKind, id?: string): Promise<void> {

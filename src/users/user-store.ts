@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { authorize } from '../platform/authz/authorize.js';
+import { hasPermission } from '../platform/authz/permissions.js';
+import type { DomainError } from '../platform/errors/domain-error.js';
 import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
 import { User } from './user.entity.js';
@@ -45,6 +47,16 @@ export class UserStore {
   check(caller: Caller, user: Pick<User, 'id' | 'resourceOwner'>, permission: string, self: boolean): void {
     if (self && caller.principal?.userId === user.id) return;
     authorize(caller, permission, { orgId: user.resourceOwner }, userNotFound, 'user.read');
+  }
+
+  /**
+   * For a step that needs the permission even where loading the user let the user act on itself:
+   * the caller already sees the user, so the refusal is `denied` (PERMISSION_DENIED), not not-found.
+   */
+  requireOnOrg(caller: Caller, user: Pick<User, 'resourceOwner'>, permission: string, denied: () => DomainError): void {
+    if (caller.system) return;
+    if (caller.principal && hasPermission(caller.principal.grants, caller.instance.id, permission, { orgId: user.resourceOwner })) return;
+    throw denied();
   }
 
   /** Appends the user's events and moves its row's sequence and change date to the last one. */

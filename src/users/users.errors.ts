@@ -1,4 +1,4 @@
-import { AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, Unimplemented } from '../platform/errors/domain-error.js';
+import { AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, ResourceExhausted, Unimplemented, invalidField } from '../platform/errors/domain-error.js';
 
 export const userNotFound = () => NotFound('USER-n0t4d', 'user not found');
 export const usernameTaken = (username: string) =>
@@ -28,3 +28,25 @@ export const noInviteCode = () => FailedPrecondition('USER-1nvnc', 'no invite co
 export const metadataNotFound = (key: string) => NotFound('USER-m3t4n', `no metadata with the key "${key}"`);
 export const notYetSupported = (field: string) =>
   Unimplemented('USER-n0ty3', `${field} is not supported yet (it arrives with the external identity provider issue)`);
+
+/** Id of the refusal to mark a contact verified (or hand its code back) without user.write on the user's org. */
+export const CONTACT_PROOF_DENIED = 'USER-v3r1f';
+export const contactProofDenied = (contact: 'email' | 'phone') =>
+  PermissionDenied(
+    CONTACT_PROOF_DENIED,
+    `no permission: marking the ${contact} verified or returning its code needs user.write on the user's organization; send the code instead`,
+  );
+
+// One-time codes (email, phone, invite, password reset, passkey registration, OTP sign-in codes).
+export const CODE_INVALID = 'CODE-1nv4l';
+export const CODE_EXPIRED = 'CODE-3xp1r';
+export const CODE_SPENT = 'CODE-5p3nt';
+export const CODE_CHECKS_RATE_LIMITED = 'CODE-r4t3l';
+/** A wrong code (or none pending); the try that spends the code says so. */
+export const codeInvalid = (field: string, spentNow = false) =>
+  invalidField(CODE_INVALID, field, spentNow ? 'the code is invalid, and that was the last try: request a new code' : 'the code is invalid');
+export const codeExpired = (field: string) => invalidField(CODE_EXPIRED, field, 'the code has expired; request a new one');
+export const codeSpent = (field: string) =>
+  FailedPrecondition(CODE_SPENT, `the code in ${field} is spent after too many wrong tries; request a new one`);
+export const codeChecksRateLimited = () =>
+  ResourceExhausted(CODE_CHECKS_RATE_LIMITED, 'too many code checks for this user; retry in a minute');

@@ -14,6 +14,7 @@ import { MfaService } from './mfa/mfa.service.js';
 import { PasswordHasher } from './passwords.js';
 import { passwordProblems } from './password-policy.js';
 import { PersonalAccessToken } from './personal-access-token.entity.js';
+import { contactVerificationNeedsWrite } from './contact-verification.js';
 import type { CodeKind } from './secret-codes.js';
 import { UserCodes } from './user-codes.js';
 import { UserMetadata } from './user-metadata.entity.js';
@@ -217,6 +218,8 @@ export class UsersService {
     return this.tx.run(async (tx) => {
       const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true, self: true });
       if (user.type !== 'human') throw errors.notHuman();
+      // First: a wrong reset code commits its counted try alone (FailAfterCommit), before any other change is written.
+      const passwordEvent = changes.password ? await this.passwords.set(caller, user.id, changes.password, tx) : undefined;
       const events: UserEventInput[] = [];
       const updates: Partial<User> = {};
       if (changes.username !== undefined && changes.username.trim() !== user.username) {
@@ -239,9 +242,8 @@ export class UsersService {
       if (changes.phone) phoneCode = await this.changePhone(tx, caller, user, changes.phone.phone, changes.phone.verification, updates, events);
       if (!events.length && !changes.password) throw errors.nothingChanged();
       if (Object.keys(updates).length) await tx.update(User, { instanceId: caller.instance.id, id: user.id }, updates);
-      let event = events.length ? await this.store.push(tx, caller, user, events) : undefined;
-      if (changes.password) event = await this.passwords.set(caller, user.id, changes.password, tx);
-      return { event: event!, emailCode, phoneCode };
+      const event = events.length ? await this.store.push(tx, caller, user, events) : passwordEvent!;
+      return { event, emailCode, phoneCode };
     });
   }
 
@@ -308,6 +310,7 @@ export class UsersService {
   async sendEmailCode(caller: Caller, userId: string, verification: Verification, mustBePending: boolean): Promise<{ event: WrittenEvent; code?: string }> {
     return this.tx.run(async (tx) => {
       const user = await this.loadHuman(tx, caller, userId);
+      this.requireContactProof(caller, user, 'email', verification);
       if (user.emailVerified) throw errors.emailAlreadyVerified();
       if (mustBePending && !(await this.codes.pending(tx, caller.instance.id, user.id, 'email'))) throw errors.noEmailCode();
       const events: UserEventInput[] = [];
@@ -320,7 +323,7 @@ export class UsersService {
     return this.tx.run(async (tx) => {
       const user = await this.loadHuman(tx, caller, userId);
       if (user.emailVerified) throw errors.emailAlreadyVerified();
-      await this.codes.consume(tx, caller.instance.id, user.id, 'email', code, 'verification_code');
+      await this.codes.consume(tx, caller, user, 'email', code, 'verification_code');
       const updates: Partial<User> = { emailVerified: true, ...(user.state === 'initial' ? { state: 'active' as const } : {}) };
       await tx.update(User, { instanceId: caller.instance.id, id: user.id }, updates);
       return this.store.push(tx, caller, user, [{ type: 'user.human.email.verified', payload: { email: user.email } }]);
@@ -353,6 +356,7 @@ export class UsersService {
   async resendPhoneCode(caller: Caller, userId: string, verification: Verification): Promise<{ event: WrittenEvent; code?: string }> {
     return this.tx.run(async (tx) => {
       const user = await this.loadHuman(tx, caller, userId);
+      this.requireContactProof(caller, user, 'phone', verification);
       if (!user.phone) throw errors.noPhone();
       if (user.phoneVerified) throw errors.phoneAlreadyVerified();
       if (!(await this.codes.pending(tx, caller.instance.id, user.id, 'phone'))) throw errors.noPhoneCode();
@@ -367,7 +371,7 @@ export class UsersService {
       const user = await this.loadHuman(tx, caller, userId);
       if (!user.phone) throw errors.noPhone();
       if (user.phoneVerified) throw errors.phoneAlreadyVerified();
-      await this.codes.consume(tx, caller.instance.id, user.id, 'phone', code, 'verification_code');
+      await this.codes.consume(tx, caller, user, 'phone', code, 'verification_code');
       await tx.update(User, { instanceId: caller.instance.id, id: user.id }, { phoneVerified: true });
       return this.store.push(tx, caller, user, [{ type: 'user.human.phone.verified', payload: { phone: user.phone } }]);
     });
@@ -396,7 +400,7 @@ export class UsersService {
     return this.tx.run(async (tx) => {
       const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true, self: true });
       if (user.type !== 'human') throw errors.notHuman();
-      await this.codes.consume(tx, caller.instance.id, user.id, 'invite', code, 'verification_code');
+      await this.codes.consume(tx, caller, user, 'invite', code, 'verification_code');
       await tx.update(User, { instanceId: caller.instance.id, id: user.id }, { emailVerified: true, state: user.state === 'initial' ? 'active' : user.state });
       return this.store.push(tx, caller, user, [{ type: 'user.human.invite.code.verified' }, { type: 'user.human.email.verified', payload: { email: user.email } }]);
     });
@@ -526,6 +530,7 @@ export class UsersService {
     const value = raw.trim();
     if (!value) throw invalidField(kind === 'email' ? 'USER-3m4l0' : 'USER-ph0n1', `${kind}.${kind}`, 'is required');
     if (!always && value === user[kind] && verification.kind !== 'verified') return undefined;
+    this.requireContactProof(caller, user, kind, verification);
     const verified = verification.kind === 'verified';
     Object.assign(updates, kind === 'email' ? { email: value, emailVerified: verified } : { phone: value, phoneVerified: verified });
     events.push({ type: `user.human.${kind}.changed`, payload: { [kind]: value } });
@@ -535,6 +540,11 @@ export class UsersService {
     events.push({ type: `user.human.${kind}.verified`, payload: { [kind]: value } });
     await this.codes.discard(tx, caller.instance.id, user.id, kind);
     return undefined;
+  }
+
+  /** Verified without a code, or the code handed back: only with user.write on the user's org (see contactVerificationNeedsWrite). */
+  private requireContactProof(caller: Caller, user: Pick<User, 'resourceOwner'>, contact: 'email' | 'phone', verification: Verification): void {
+    if (contactVerificationNeedsWrite(verification)) this.store.requireOnOrg(caller, user, 'user.write', () => errors.contactProofDenied(contact));
   }
 
   /** A new code of the kind: returned to the caller, or queued for delivery with the change. */

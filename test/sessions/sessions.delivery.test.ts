@@ -2,7 +2,7 @@ import { Code } from '@connectrpc/connect';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { client } from '../support/clients.js';
-import { MailCatcher, SmsWebhook, uniquePhone } from '../support/receivers.js';
+import { startWithReceivers, uniquePhone, type MailCatcher, type ReceivingServer, type SmsWebhook } from '../support/receivers.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { PASSWORD, addHuman, errorOf, loginClient } from './support/sessions.js';
 
@@ -11,23 +11,14 @@ let sms: SmsWebhook;
 let server: TestServer;
 let loginPat: string;
 
+let receiving: ReceivingServer | undefined;
+
 beforeAll(async () => {
-  smtp = await new MailCatcher().start();
-  sms = await new SmsWebhook().start();
-  server = await bootTestServer({
-    PORTCULLIS_SMTP_HOST: '127.0.0.1',
-    PORTCULLIS_SMTP_PORT: String(smtp.port),
-    PORTCULLIS_SMTP_TLS: 'none',
-    PORTCULLIS_SMS_WEBHOOK_URL: sms.url,
-    PORTCULLIS_NOTIFICATION_RETRY_SECONDS: '1',
-  });
+  receiving = await startWithReceivers();
+  ({ smtp, sms, server } = receiving);
   loginPat = await loginClient(server);
 });
-afterAll(async () => {
-  await server?.close();
-  await smtp?.stop();
-  await sms?.stop();
-});
+afterAll(() => receiving?.stop());
 
 const codeIn = (text: string | undefined) => /\b(\d{8})\b/.exec(text ?? '')?.[1];
 

@@ -8,7 +8,7 @@ import type { EntityManager } from 'typeorm';
 import { Transactions } from '../../src/platform/database/transactions.js';
 import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
 import { Notifier, type OutboundNotification } from '../../src/notifications/notifier.js';
-import type { TestServer } from './test-server.js';
+import { bootTestServer, type TestServer } from './test-server.js';
 
 export const SMTP_USER = 'portcullis';
 export const SMTP_PASSWORD = 'smtp-secret-9f2k';
@@ -134,6 +134,41 @@ export class SmsWebhook {
       this.server.closeAllConnections();
     });
   }
+}
+
+/** The settings that deliver a server's email to `smtp` and its SMS to `sms`, retrying after a second. */
+export function deliveryEnv(smtp: MailCatcher, sms?: SmsWebhook): Record<string, string> {
+  return {
+    PORTCULLIS_SMTP_HOST: '127.0.0.1',
+    PORTCULLIS_SMTP_PORT: String(smtp.port),
+    PORTCULLIS_SMTP_TLS: 'none',
+    ...(sms ? { PORTCULLIS_SMS_WEBHOOK_URL: sms.url } : {}),
+    PORTCULLIS_NOTIFICATION_RETRY_SECONDS: '1',
+  };
+}
+
+export interface ReceivingServer {
+  readonly server: TestServer;
+  readonly smtp: MailCatcher;
+  readonly sms: SmsWebhook;
+  stop(): Promise<void>;
+}
+
+/** A mail catcher, an SMS webhook and a test server delivering to them. */
+export async function startWithReceivers(env: Record<string, string> = {}): Promise<ReceivingServer> {
+  const smtp = await new MailCatcher().start();
+  const sms = await new SmsWebhook().start();
+  const server = await bootTestServer({ ...deliveryEnv(smtp, sms), ...env });
+  return {
+    server,
+    smtp,
+    sms,
+    stop: async () => {
+      await server.close();
+      await smtp.stop();
+      await sms.stop();
+    },
+  };
 }
 
 let counter = 0;

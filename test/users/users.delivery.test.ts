@@ -1,29 +1,20 @@
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
-import { bootTestServer, type TestServer } from '../support/test-server.js';
+import type { TestServer } from '../support/test-server.js';
 import { client, rest } from '../support/clients.js';
-import { MailCatcher, SmsWebhook, uniqueEmail, uniquePhone } from '../support/receivers.js';
+import { startWithReceivers, uniqueEmail, uniquePhone, type MailCatcher, type ReceivingServer, type SmsWebhook } from '../support/receivers.js';
 
 let smtp: MailCatcher;
 let sms: SmsWebhook;
 let server: TestServer;
 
+let receiving: ReceivingServer | undefined;
+
 beforeAll(async () => {
-  smtp = await new MailCatcher().start();
-  sms = await new SmsWebhook().start();
-  server = await bootTestServer({
-    PORTCULLIS_SMTP_HOST: '127.0.0.1',
-    PORTCULLIS_SMTP_PORT: String(smtp.port),
-    PORTCULLIS_SMTP_TLS: 'none',
-    PORTCULLIS_SMS_WEBHOOK_URL: sms.url,
-    PORTCULLIS_NOTIFICATION_RETRY_SECONDS: '1',
-  });
+  receiving = await startWithReceivers();
+  ({ smtp, sms, server } = receiving);
 });
-afterAll(async () => {
-  await server?.close();
-  await smtp?.stop();
-  await sms?.stop();
-});
+afterAll(() => receiving?.stop());
 
 const codeIn = (text: string | undefined) => /\b([A-Z0-9]{6})\b/.exec(text ?? '')?.[1];
 

@@ -17,6 +17,18 @@ interface UnitOfWork {
   readonly events: Set<string>;
 }
 
+/**
+ * Thrown inside a unit of work to fail the request but keep what the work wrote, e.g. a failed try
+ * at a one-time code and its audit event, which a rollback would erase (and with them the limit on
+ * tries). The work must not have written anything it would not keep: the outermost unit of work
+ * commits, then its caller gets `error`.
+ */
+export class FailAfterCommit extends Error {
+  constructor(readonly error: Error) {
+    super(error.message);
+  }
+}
+
 @Injectable()
 export class Transactions {
   private readonly current = new AsyncLocalStorage<UnitOfWork>();
@@ -30,9 +42,19 @@ export class Transactions {
     const events = new Set<string>();
     // PostgreSQL's default isolation, READ COMMITTED, is what the units of work are written for;
     // naming it would cost a SET TRANSACTION round trip on every write.
-    const result = await this.dataSource.transaction((tx) => this.current.run({ tx, events }, () => work(tx)));
+    const outcome = await this.dataSource.transaction((tx) =>
+      this.current.run({ tx, events }, async (): Promise<{ value: T } | { failed: Error }> => {
+        try {
+          return { value: await work(tx) };
+        } catch (err) {
+          if (err instanceof FailAfterCommit) return { failed: err.error };
+          throw err;
+        }
+      }),
+    );
     for (const listener of this.committed) listener(events);
-    return result;
+    if ('failed' in outcome) throw outcome.failed;
+    return outcome.value;
   }
 
   /** Called with the events of each unit of work this process commits (the caches forget what they changed). */

@@ -22,14 +22,23 @@ export interface PipelineDeps {
   rateLimiter?: RateLimiter;
 }
 
+/** Per-IP buckets and the methods drawing from them: credential checks, and one-time code checks. */
+const LIMITED_METHODS: readonly { bucket: string; service: string; methods: readonly string[] }[] = [
+  { bucket: 'session', service: 'zitadel.session.%s.SessionService', methods: ['CreateSession', 'SetSession'] },
+  { bucket: 'code', service: 'zitadel.user.%s.UserService', methods: ['VerifyEmail', 'VerifyPhone', 'VerifyInviteCode', 'SetPassword', 'RegisterPasskey'] },
+];
+
 /**
- * Methods that check credentials, limited per client IP before any work (authentication, argon2)
- * is done, and the bucket each draws from. The OIDC token endpoint uses the same limiter.
+ * Methods that check credentials or codes, limited per client IP before any work (authentication,
+ * argon2) is done, and the bucket each draws from: in v2 and in the v2beta the bridge serves with
+ * the same handlers (or v2beta would be a way around the limit). The OIDC token endpoint uses the
+ * same limiter.
  */
-export const RATE_LIMITED: ReadonlyMap<string, string> = new Map([
-  ['zitadel.session.v2.SessionService/CreateSession', 'session'],
-  ['zitadel.session.v2.SessionService/SetSession', 'session'],
-]);
+export const RATE_LIMITED: ReadonlyMap<string, string> = new Map(
+  LIMITED_METHODS.flatMap(({ bucket, service, methods }) =>
+    ['v2', 'v2beta'].flatMap((version) => methods.map((method): [string, string] => [`${service.replace('%s', version)}/${method}`, bucket])),
+  ),
+);
 
 /** Request id, logging and metrics; every error leaves as a ConnectError with ZITADEL's shape. */
 function observe({ metrics, log }: PipelineDeps): Interceptor {

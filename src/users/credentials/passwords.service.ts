@@ -66,7 +66,7 @@ export class PasswordsService {
         if (!(await this.hasher.verify(user.passwordHash, verification.value))) throw errors.wrongCurrentPassword();
         if (verification.value === input.password) throw errors.passwordUnchanged();
       } else if (verification.kind === 'verificationCode') {
-        await this.codes.consume(tx, caller.instance.id, user.id, 'passwordReset', verification.value, 'verification_code');
+        await this.codes.consume(tx, caller, user, 'passwordReset', verification.value, 'verification_code');
       }
 
       const changes: Partial<User> = {

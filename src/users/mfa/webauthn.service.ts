@@ -286,7 +286,7 @@ export class WebAuthnService {
       .setLock('pessimistic_write')
       .getOne();
     if (!user) throw userNotFound();
-    await this.codes.consume(tx, caller.instance.id, userId, 'passkeyRegistration', code.code, 'code', code.id);
+    await this.codes.consume(tx, caller, user, 'passkeyRegistration', code.code, 'code', code.id);
     return user;
   }
 
