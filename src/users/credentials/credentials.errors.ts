@@ -15,6 +15,12 @@ export const passwordNeedsVerification = () =>
     'CRED-pw4dm',
     'setting a password without the current password or a verification code requires user.write on the user\'s organization',
   );
+/** A returned reset code is a password change without proof: only user managers may have it handed back. */
+export const resetCodeReturnDenied = () =>
+  PermissionDenied(
+    'CRED-pw5rc',
+    'having the password reset code returned requires user.write on the user\'s organization; ask for it to be sent instead',
+  );
 export const notInitialised = () =>
   FailedPrecondition('CRED-1n1t0', 'the user has not been initialised yet (no password and no verified email); send an invite code instead');
 export const noEmailForReset = () => FailedPrecondition('CRED-n0m4l', 'the user has no email address to send the reset link to');

@@ -92,6 +92,9 @@ export class PasswordsService {
       if (user.type !== 'human') throw notHuman();
       // ZITADEL: an initial user gets an invite (init) code, not a reset.
       if (user.state === 'initial') throw errors.notInitialised();
+      // A code handed back to the user itself would be a password change without the current
+      // password (e.g. for whoever holds a stolen session token): only user managers may.
+      if (delivery.kind === 'return') this.store.requireOnOrg(caller, user, 'user.write', errors.resetCodeReturnDenied);
       const { code, expiresAt } = await this.codes.issue(tx, caller.instance.id, user.id, 'passwordReset');
       if (delivery.kind === 'send') {
         const to = delivery.channel === 'sms' ? user.phone : user.email;

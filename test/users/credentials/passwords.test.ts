@@ -7,6 +7,7 @@ import bcrypt from 'bcryptjs';
 import { BadRequestSchema } from '../../../src/gen/google/rpc/error_details_pb.js';
 import { client, rest, type TransportName, codeOf } from '../../support/clients.js';
 import { machineWithRoles } from '../../support/principals.js';
+import { patFor } from '../mfa/support/users.js';
 import { bootTestServer, type TestServer } from '../../support/test-server.js';
 
 type Users = ReturnType<typeof client<typeof UserService>>;
@@ -279,6 +280,16 @@ describe('password permissions', () => {
 
   it.each(COMMANDS)('%s: PERMISSION_DENIED for a viewer who may read the user', async (_name, call) => {
     expect(await codeOf(call(client(UserService, 'grpc', server.baseUrl, viewerA), await humanInA()))).toBe(Code.PermissionDenied);
+  });
+
+  it('a user may not have its own reset code returned (that would change the password without proof); sent, it may', async () => {
+    const userId = await humanInA();
+    const self = client(UserService, 'grpc', server.baseUrl, await patFor(server, { userId, orgId: orgA }));
+    const err = await failure(self.passwordReset({ userId, medium: { case: 'returnCode', value: {} } }));
+    expect(err.code).toBe(Code.PermissionDenied);
+    expect(err.rawMessage).toContain('CRED-pw5rc');
+    // Sending goes to the user's own mailbox; without a mail channel that is FAILED_PRECONDITION, never a refusal of the user.
+    expect(await codeOf(self.passwordReset({ userId, medium: { case: 'sendLink', value: {} } }))).not.toBe(Code.PermissionDenied);
   });
 
   it('answers a reset code for a user in another org as if the user did not exist', async () => {
