@@ -19,6 +19,9 @@ import { DPOP_ALGS, DpopNonces, dpopNonceSecretPurpose } from './dpop.js';
 import { FACTS, GRANT_JWT_BEARER, GRANT_TOKEN_EXCHANGE, OidcClients, factsOf, type PresentedAuth } from './oidc-clients.js';
 import { attachLifetimes, lifetimesFrom, type OidcLifetimes } from './oidc-lifetimes.js';
 import { claimOnce, postgresAdapter, recordOnce, sweepExpired } from './pg-adapter.js';
+import { ProjectStore } from '../projects/project-store.js';
+import { PatStrategy } from '../users/pat.strategy.js';
+import { introspectPersonalAccessTokens } from './pat-introspection.js';
 import { TOKEN_EXCHANGE_PARAMS, actorOf, tokenExchangeGrant } from './token-exchange.js';
 import { AUDIENCE_RESOURCE, audienceOf } from './zitadel-scopes.js';
 
@@ -98,6 +101,8 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     private readonly config: Config,
     @Inject(LOGGER) private readonly log: Logger,
     private readonly outbound: OutboundHttp,
+    private readonly pats: PatStrategy,
+    private readonly projects: ProjectStore,
   ) {}
 
   onModuleInit(): void {
@@ -175,6 +180,7 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     this.customize(provider);
     this.shareOneTimeChecks(provider, instance.id);
     listGrantsServedBeside(provider);
+    introspectPersonalAccessTokens(provider, { instanceId: instance.id, pats: this.pats, projects: this.projects, reader: this.dataSource.manager, accounts: this.accounts });
     provider.registerGrantType('client_credentials', clientCredentialsGrant(provider, instance.id, this.dpopNonces(instance.id)) as never, new Set(['scope', 'resource']) as never);
     provider.registerGrantType(
       GRANT_TOKEN_EXCHANGE,

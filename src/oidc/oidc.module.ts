@@ -1,7 +1,9 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { AppsModule } from '../apps/apps.module.js';
 import { Authenticator } from '../platform/auth/authenticator.js';
+import { ProjectsModule } from '../projects/projects.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { WebKeysModule } from '../webkeys/webkeys.module.js';
 import { OidcAccessTokenStrategy } from './oidc-token.strategy.js';
 import { OidcAccounts } from './oidc-accounts.js';
@@ -17,7 +19,7 @@ import { OidcService } from './oidc.service.js';
  * PATs and session tokens, so the sessions module comes first).
  */
 @Module({
-  imports: [SessionsModule, AppsModule, WebKeysModule],
+  imports: [SessionsModule, UsersModule, ProjectsModule, AppsModule, WebKeysModule],
   providers: [OidcProviders, OidcClients, OidcAccounts, OidcService, OidcHandler, OidcRoutes, OidcAccessTokenStrategy],
   exports: [OidcService],
 })

@@ -6,7 +6,7 @@
 /** The resource every access token is issued for (oidc-provider's resource indicator); never sent by clients. */
 export const AUDIENCE_RESOURCE = 'urn:portcullis:audience';
 
-const PROJECT_ROLE = 'urn:zitadel:iam:org:project:role:';
+export const PROJECT_ROLE = 'urn:zitadel:iam:org:project:role:';
 const ALL_PROJECTS_ROLES = 'urn:zitadel:iam:org:projects:roles';
 const ORG_ID = 'urn:zitadel:iam:org:id:';
 const ORG_DOMAIN = 'urn:zitadel:iam:org:domain:primary:';

@@ -61,6 +61,12 @@ export class ProjectStore {
     return db.findOneBy(ProjectRole, { instanceId, projectId, key });
   }
 
+  /** Every role key of the project. */
+  async roleKeys(db: EntityManager, instanceId: string, projectId: string): Promise<string[]> {
+    const rows: { key: string }[] = await db.query('SELECT key FROM project_roles WHERE instance_id = $1 AND project_id = $2 ORDER BY key', [instanceId, projectId]);
+    return rows.map((r) => r.key);
+  }
+
   /** The keys among `keys` that are not roles of the project, in the order given. */
   async missingRoleKeys(db: EntityManager, instanceId: string, projectId: string, keys: readonly string[]): Promise<string[]> {
     if (keys.length === 0) return [];

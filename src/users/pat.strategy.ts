@@ -8,9 +8,11 @@ import { Unauthenticated } from '../platform/errors/domain-error.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
 
 interface PatRow {
+  readonly id: string;
   readonly userId: string;
   readonly resourceOwner: string;
   readonly expiresAt: number;
+  readonly createdAt: number;
   readonly userActive: boolean;
   readonly orgActive: boolean;
 }
@@ -33,8 +35,7 @@ export class PatStrategy implements TokenStrategy {
   }
 
   async authenticate(token: string, instance: Instance): Promise<TokenSubject | undefined> {
-    const tokenHash = hashToken(token);
-    const row = await this.cache.get(instance.id, tokenHash, () => this.load(instance.id, tokenHash));
+    const row = await this.find(instance.id, token);
     if (!row) return undefined;
     if (row.expiresAt <= Date.now()) throw Unauthenticated('AUTH-p4t3x', 'the token has expired');
     if (!row.userActive || !row.orgActive) {
@@ -43,10 +44,25 @@ export class PatStrategy implements TokenStrategy {
     return { userId: row.userId, orgId: row.resourceOwner, method: 'pat' };
   }
 
+  /**
+   * A PAT as token introspection shows it (RFC 7662): the token while it authenticates, else
+   * undefined (unknown, expired, or its user or org not active).
+   */
+  async introspect(instanceId: string, token: string): Promise<{ id: string; userId: string; createdAt: Date; expiresAt: Date } | undefined> {
+    const row = await this.find(instanceId, token);
+    if (!row || row.expiresAt <= Date.now() || !row.userActive || !row.orgActive) return undefined;
+    return { id: row.id, userId: row.userId, createdAt: new Date(row.createdAt), expiresAt: new Date(row.expiresAt) };
+  }
+
+  private find(instanceId: string, token: string): Promise<PatRow | undefined> {
+    const tokenHash = hashToken(token);
+    return this.cache.get(instanceId, tokenHash, () => this.load(instanceId, tokenHash));
+  }
+
   private async load(instanceId: string, tokenHash: string): Promise<PatRow | undefined> {
-    const rows: { user_id: string; resource_owner: string; expires_at: Date; user_state: string; org_state: string | null }[] =
+    const rows: { id: string; user_id: string; resource_owner: string; expires_at: Date; created_at: Date; user_state: string; org_state: string | null }[] =
       await this.dataSource.query(
-        `SELECT t.user_id, t.resource_owner, t.expires_at, u.state AS user_state, o.state AS org_state
+        `SELECT t.id, t.user_id, t.resource_owner, t.expires_at, t.created_at, u.state AS user_state, o.state AS org_state
            FROM personal_access_tokens t
            JOIN users u ON u.instance_id = t.instance_id AND u.id = t.user_id
            LEFT JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner
@@ -56,9 +72,11 @@ export class PatStrategy implements TokenStrategy {
     const row = rows[0];
     if (!row) return undefined;
     return Object.freeze({
+      id: row.id,
       userId: row.user_id,
       resourceOwner: row.resource_owner,
       expiresAt: row.expires_at.getTime(),
+      createdAt: row.created_at.getTime(),
       userActive: row.user_state === 'active',
       orgActive: row.org_state !== 'inactive',
     });

@@ -16,7 +16,7 @@ import { UsersService } from './users.service.js';
 @Module({
   imports: [UsersSharedModule, UserCredentialsModule, UserMfaModule],
   providers: [UsersService, PatStrategy, UserQueries, UsersCoreHandler],
-  exports: [UsersService, UserQueries, UsersSharedModule, UserCredentialsModule, UserMfaModule],
+  exports: [UsersService, UserQueries, PatStrategy, UsersSharedModule, UserCredentialsModule, UserMfaModule],
 })
 export class UsersModule implements OnModuleInit, OnApplicationBootstrap {
   constructor(
