@@ -12,6 +12,7 @@ import { systemCaller, type Caller } from '../platform/rpc/call-context.js';
 import { InstanceResolver } from '../platform/tenancy/instance-resolver.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
 import { Policies } from '../settings/policies.js';
+import { LOGIN_LINK_DENIED_ID, LOGIN_MFA_REQUIRED_ID, LOGIN_NOT_AUTHENTICATED_ID, LOGIN_PASSWORD_CHANGE_ID, LOGIN_TOO_OLD_ID } from '../sessions/login-handoff.js';
 import type { AuthRequestView } from '../oidc/oidc.service.js';
 import {
   BROWSER_COOKIE,
@@ -82,10 +83,11 @@ function problemKey(err: unknown): MessageKey | undefined {
     'SESSION-l0ck3': 'error.locked',
     'SESSION-1n4ct': 'error.inactive',
     'SESSION-pw0n0': 'error.noPassword',
-    'LOGIN-mf4rq': 'error.mfaSetup',
-    'LOGIN-n0auth': 'error.session',
-    'LOGIN-m4x4g': 'error.session',
-    'LOGIN-l1nk0': 'error.session',
+    [LOGIN_MFA_REQUIRED_ID]: 'error.mfaSetup',
+    [LOGIN_NOT_AUTHENTICATED_ID]: 'error.session',
+    [LOGIN_TOO_OLD_ID]: 'error.session',
+    [LOGIN_LINK_DENIED_ID]: 'error.session',
+    [LOGIN_PASSWORD_CHANGE_ID]: 'error.session',
     'SAML-r3qnf': 'error.authRequest',
     'SAML-4nsw3': 'error.authRequest',
     'SAML-3xp1r': 'error.authRequest',

@@ -6,6 +6,7 @@ import { Policies, type LoginSettings } from '../settings/policies.js';
 import type { PasswordComplexity } from '../users/password-policy.js';
 import { PasswordsService } from '../users/credentials/passwords.service.js';
 import { OidcService, type AuthRequestView, type DeviceRequestView } from '../oidc/oidc.service.js';
+import { LOGIN_MFA_REQUIRED_ID, LOGIN_NOT_AUTHENTICATED_ID, LOGIN_PASSWORD_CHANGE_ID, LOGIN_TOO_OLD_ID } from '../sessions/login-handoff.js';
 import { SessionQueries, type SessionView } from '../sessions/session-queries.js';
 import { SessionsService, type SessionChange } from '../sessions/sessions.service.js';
 import { SamlLoginService } from '../saml/saml-login.service.js';
@@ -216,10 +217,12 @@ export class LoginService {
         } catch (err) {
           if (!(err instanceof DomainError)) throw err;
           switch (err.id) {
-            case 'LOGIN-n0auth':
-            case 'LOGIN-m4x4g':
+            case LOGIN_NOT_AUTHENTICATED_ID:
+            case LOGIN_TOO_OLD_ID:
               return { next: { page: pageUrl('password', flow, { session: session.id }) }, session };
-            case 'LOGIN-mf4rq':
+            case LOGIN_PASSWORD_CHANGE_ID:
+              return { next: { page: pageUrl('password/change', flow, { session: session.id }) }, session };
+            case LOGIN_MFA_REQUIRED_ID:
               if (factors.length > 1) return { next: { page: pageUrl('mfa', flow, { session: session.id }) }, session };
               if (factors.length === 1) return this.toFactor(caller, flow, session, factors[0], send);
               return { next: { page: pageUrl('mfa/setup', flow, { session: session.id }) }, session };
