@@ -1,6 +1,4 @@
-import { Code, createClient, type Interceptor } from '@connectrpc/connect';
-import { createServerTransport } from '@zitadel/client/node';
-import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
+import { Code } from '@connectrpc/connect';
 import { OrganizationService } from '@zitadel/proto/zitadel/org/v2/org_service_pb.js';
 import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
@@ -9,7 +7,7 @@ import { UserService as UserV2beta } from '@zitadel/proto/zitadel/user/v2beta/us
 import { CALLER_LIMITED_ID } from '../../src/platform/auth/auth.errors.js';
 import { client } from '../support/clients.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
-import { PASSWORD, addHuman, appCode, codeOf, errorOf, loginClient, withTotp } from './support/sessions.js';
+import { PASSWORD, addHuman, appCode, codeOf, errorOf, forceMfaIn, loginClient, withTotp } from './support/sessions.js';
 
 /**
  * Session tokens as Bearer tokens honour the login rules CreateCallback enforces: a first factor,
@@ -27,12 +25,7 @@ beforeAll(async () => {
   const orgs = client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat);
   mfaOrg = (await orgs.createOrganization({ name: 'Forced MFA Org' })).id;
   plainOrg = (await orgs.createOrganization({ name: 'Plain Org' })).id;
-  const orgHeader: Interceptor = (next) => (req) => {
-    req.header.set('x-zitadel-orgid', mfaOrg);
-    return next(req);
-  };
-  const mgmt = createClient(ManagementService, createServerTransport(server.adminPat, { baseUrl: server.baseUrl, interceptors: [orgHeader] }));
-  await mgmt.addCustomLoginPolicy({ allowUsernamePassword: true, forceMfa: true, secondFactors: [1], passwordCheckLifetime: { seconds: 864000n } });
+  await forceMfaIn(server, mfaOrg);
 }, 60_000);
 afterAll(() => server?.close());
 

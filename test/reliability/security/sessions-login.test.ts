@@ -2,13 +2,10 @@
 // plain user's credentials would try them over REST against the running server. Each must be
 // refused (see test/sessions/sessions.token-rules.test.ts and test/oidc/oidc.login-client.test.ts
 // for the rules one by one).
-import { createClient, type Interceptor } from '@connectrpc/connect';
-import { createServerTransport } from '@zitadel/client/node';
-import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
 import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { client, rest } from '../../support/clients.js';
 import { bootTestServer, type TestServer } from '../../support/test-server.js';
-import { addHuman, loginClient, withTotp } from '../../sessions/support/sessions.js';
+import { addHuman, forceMfaIn, loginClient, withTotp } from '../../sessions/support/sessions.js';
 import { Browser, authorize, oidc, oidcWorld, rp, type OidcWorld } from '../../oidc/support.js';
 
 let server: TestServer;
@@ -20,12 +17,7 @@ beforeAll(async () => {
   server = await bootTestServer();
   loginPat = await loginClient(server);
   mfaOrg = (await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: 'Replay MFA Org' })).id;
-  const orgHeader: Interceptor = (next) => (req) => {
-    req.header.set('x-zitadel-orgid', mfaOrg);
-    return next(req);
-  };
-  const mgmt = createClient(ManagementService, createServerTransport(server.adminPat, { baseUrl: server.baseUrl, interceptors: [orgHeader] }));
-  await mgmt.addCustomLoginPolicy({ allowUsernamePassword: true, forceMfa: true, secondFactors: [1], passwordCheckLifetime: { seconds: 864000n } });
+  await forceMfaIn(server, mfaOrg);
   world = await oidcWorld(server);
 }, 60_000);
 afterAll(() => server?.close());
