@@ -8,10 +8,14 @@ import { DomainError } from '../platform/errors/domain-error.js';
 import { HttpRoutes, readBody, type HttpRequest, type HttpResponse } from '../platform/http/http-routes.js';
 import { RateLimiter, peerAddress } from '../platform/http/rate-limit.js';
 import { LOGGER } from '../platform/platform.module.js';
-import { systemCaller, type Caller } from '../platform/rpc/call-context.js';
+import { loginClientCaller } from '../platform/auth/login-client.js';
+import { CALLER_LIMITED_ID } from '../platform/auth/auth.errors.js';
+import type { Caller } from '../platform/rpc/call-context.js';
 import { InstanceResolver } from '../platform/tenancy/instance-resolver.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
 import { Policies } from '../settings/policies.js';
+import { SESSION_TOKEN_NOT_ACCEPTED_ID } from '../sessions/sessions.errors.js';
+import { LOGIN_LINK_DENIED_ID, LOGIN_MFA_REQUIRED_ID, LOGIN_NOT_AUTHENTICATED_ID, LOGIN_PASSWORD_CHANGE_ID, LOGIN_TOO_OLD_ID } from '../sessions/login-handoff.js';
 import type { AuthRequestView } from '../oidc/oidc.service.js';
 import {
   BROWSER_COOKIE,
@@ -83,10 +87,13 @@ function problemKey(err: unknown): MessageKey | undefined {
     'SESSION-l0ck3': 'error.locked',
     'SESSION-1n4ct': 'error.inactive',
     'SESSION-pw0n0': 'error.noPassword',
-    'LOGIN-mf4rq': 'error.mfaSetup',
-    'LOGIN-n0auth': 'error.session',
-    'LOGIN-m4x4g': 'error.session',
-    'LOGIN-l1nk0': 'error.session',
+    [LOGIN_MFA_REQUIRED_ID]: 'error.mfaSetup',
+    [LOGIN_NOT_AUTHENTICATED_ID]: 'error.session',
+    [LOGIN_TOO_OLD_ID]: 'error.session',
+    [LOGIN_LINK_DENIED_ID]: 'error.session',
+    [LOGIN_PASSWORD_CHANGE_ID]: 'error.session',
+    [SESSION_TOKEN_NOT_ACCEPTED_ID]: 'error.session',
+    [CALLER_LIMITED_ID]: 'error.session',
     'SAML-r3qnf': 'error.authRequest',
     'SAML-4nsw3': 'error.authRequest',
     'SAML-3xp1r': 'error.authRequest',
@@ -173,7 +180,7 @@ export class LoginRoutes implements OnModuleInit {
       method,
       params,
       instance,
-      caller: systemCaller(instance, randomUUID()),
+      caller: loginClientCaller(instance, randomUUID()),
       flow: flowOf(params),
       state: existing ?? newBrowserState(),
       stateChanged: !existing,
@@ -429,9 +436,8 @@ export class LoginRoutes implements OnModuleInit {
     if (!current || !next) return this.showPasswordChange(r, [t('error.required')], 400);
     if (next !== r.params.get('confirmPassword')) return this.showPasswordChange(r, [t('error.passwordMismatch')], 400);
     const session = this.session(r);
-    const { user } = await this.login.withUser(r.caller, session);
     try {
-      await this.login.changePassword(r.caller, user.id, current, next);
+      await this.login.changePassword(r.caller, session, current, next);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       const key: MessageKey | undefined = { 'USER-pw0k1': 'error.passwordWeak', 'CRED-pw1nv': 'error.password', 'CRED-pw5m3': 'error.passwordSame' }[err.id] as MessageKey | undefined;
@@ -810,9 +816,9 @@ export class LoginRoutes implements OnModuleInit {
 
   /** Skip: recorded through the user service (as HumanMFAInitSkipped), then on as a completed sign-in goes. */
   private async submitMfaSkip(r: PageRequest): Promise<void> {
-    const { user, session, settings } = await this.settingUp(r);
+    const { session, settings } = await this.settingUp(r);
     // A Skip form from before the settings forced MFA records nothing: advance sends the user back to the set-up.
-    if (!mfaForced(settings)) await this.login.skipMfaSetup(r.caller, user.id);
+    if (!mfaForced(settings)) await this.login.skipMfaSetup(r.caller, session);
     return this.go(r, await this.login.advance(r.caller, r.flow, session, true));
   }
 
@@ -822,20 +828,20 @@ export class LoginRoutes implements OnModuleInit {
    */
   private async showTotpSetup(r: PageRequest, errors?: string[], status = 200, shown?: { uri: string; secret: string }): Promise<void> {
     const { view, user, session } = await this.settingUp(r, 'totp');
-    const { uri, secret } = shown ?? (await this.login.registerTotp(r.caller, user.id));
+    const { uri, secret } = shown ?? (await this.login.registerTotp(r.caller, session));
     return this.page(r, status, views.totpSetupPage(await this.context(r), { user: this.shown(view.user!, user), session: session.id, uri, secret, qrSvg: qrSvg(uri, 'QR code'), errors }));
   }
 
   private async submitTotpSetup(r: PageRequest): Promise<void> {
     const t = await this.t(r);
-    const { user, session } = await this.settingUp(r, 'totp');
+    const { session } = await this.settingUp(r, 'totp');
     const code = (r.params.get('code') ?? '').trim();
     const uri = r.params.get('uri') ?? '';
     const secret = r.params.get('secret') ?? '';
     const shown = uri.startsWith('otpauth://totp/') && /^[A-Z2-7]{16,128}$/.test(secret) ? { uri, secret } : undefined;
     if (!code) return this.showTotpSetup(r, [t('error.required')], 400, shown);
     try {
-      await this.login.verifyTotp(r.caller, user.id, code);
+      await this.login.verifyTotp(r.caller, session, code);
     } catch (err) {
       if (err instanceof DomainError && err.id === 'MFA-t0tp4') return this.showTotpSetup(r, [t('error.code')], 400, shown);
       if (err instanceof DomainError && err.id === 'MFA-t0tp2') return this.showTotpSetup(r, [t('error.code')], 400);
@@ -855,7 +861,7 @@ export class LoginRoutes implements OnModuleInit {
   /** A passkey or a security key (U2F): each showing starts a new registration (RegisterPasskey / RegisterU2F). */
   private async showWebAuthnSetup(r: PageRequest, kind: WebAuthnKind, errors?: string[], status = 200): Promise<void> {
     const { view, user, session } = await this.settingUp(r, kind);
-    const registration = await this.login.registerWebAuthn(r.caller, user.id, kind, this.rpDomain(r));
+    const registration = await this.login.registerWebAuthn(r.caller, session, kind, this.rpDomain(r));
     return this.page(
       r,
       status,
@@ -873,10 +879,10 @@ export class LoginRoutes implements OnModuleInit {
 
   private async submitWebAuthnSetup(r: PageRequest, kind: WebAuthnKind): Promise<void> {
     const t = await this.t(r);
-    const { user, session } = await this.settingUp(r, kind);
+    const { session } = await this.settingUp(r, kind);
     try {
       const credential = JSON.parse(r.params.get('credential') ?? '');
-      await this.login.verifyWebAuthn(r.caller, user.id, kind, r.params.get('registration') ?? '', credential, this.webAuthnName(r));
+      await this.login.verifyWebAuthn(r.caller, session, kind, r.params.get('registration') ?? '', credential, this.webAuthnName(r));
     } catch (err) {
       if (err instanceof SyntaxError || (err instanceof DomainError && err.id.startsWith('MFA-w4'))) return this.showWebAuthnSetup(r, kind, [t(views.WEBAUTHN_SETUP_TEXT[kind].failed)], 400);
       throw err;
@@ -921,7 +927,7 @@ export class LoginRoutes implements OnModuleInit {
     if (!code.id || !code.code) throw new LoginProblem('error.passkeyLink');
     let registration;
     try {
-      registration = await this.login.registerWebAuthn(r.caller, user.id, 'passkey', this.rpDomain(r), code);
+      registration = await this.login.registerPasskeyWithCode(r.caller, user.id, this.rpDomain(r), code);
     } catch (err) {
       if (err instanceof DomainError && (err.id === 'CODE-1nv4l' || err.id === 'CODE-3xp1r')) throw new LoginProblem('error.passkeyLink');
       throw err;
@@ -942,7 +948,7 @@ export class LoginRoutes implements OnModuleInit {
     const user = await this.linkUser(r);
     try {
       const credential = JSON.parse(r.params.get('credential') ?? '');
-      await this.login.verifyWebAuthn(r.caller, user.id, 'passkey', r.params.get('registration') ?? '', credential, this.webAuthnName(r));
+      await this.login.verifyPasskeyOfLink(r.caller, user.id, r.params.get('registration') ?? '', credential, this.webAuthnName(r));
     } catch (err) {
       if (err instanceof SyntaxError || (err instanceof DomainError && err.id.startsWith('MFA-w4'))) throw new LoginProblem('error.passkeyLinkFailed');
       throw err;

@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { JsonObject } from '@bufbuild/protobuf';
+import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
+import { assertMethodAllowed } from '../platform/auth/auth.errors.js';
+import { Authenticator } from '../platform/auth/authenticator.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { Policies, type LoginSettings } from '../settings/policies.js';
 import type { PasswordComplexity } from '../users/password-policy.js';
 import { PasswordsService } from '../users/credentials/passwords.service.js';
 import { OidcService, type AuthRequestView, type DeviceRequestView } from '../oidc/oidc.service.js';
+import { LOGIN_MFA_REQUIRED_ID, LOGIN_NOT_AUTHENTICATED_ID, LOGIN_PASSWORD_CHANGE_ID, LOGIN_TOO_OLD_ID } from '../sessions/login-handoff.js';
 import { SessionQueries, type SessionView } from '../sessions/session-queries.js';
 import { SessionsService, type SessionChange } from '../sessions/sessions.service.js';
 import { SamlLoginService } from '../saml/saml-login.service.js';
@@ -49,6 +53,9 @@ export class LoginProblem extends Error {
 
 const NO_CHANGE: SessionChange = { checks: {}, metadata: {}, challenges: {} };
 
+/** A UserService method as the limits of a session name it (`package.Service/Method`). */
+const userMethod = (name: string) => `${UserService.typeName}/${name}`;
+
 /** A user the pages name by id, before any session. */
 export interface UserById extends UserOnPage {
   readonly id: string;
@@ -80,7 +87,20 @@ export class LoginService {
     private readonly saml: SamlLoginService,
     private readonly mfa: MfaService,
     private readonly webAuthn: WebAuthnService,
+    private readonly authenticator: Authenticator,
   ) {}
+
+  /**
+   * The session's user as the caller ("self"), for what the pages do to the user: authenticated
+   * by the session token exactly as an API client holding it would be, so the login rules apply
+   * (a session still owing the password change may only change the password) and the services'
+   * own checks run. `method` names the contract method the action is (`package.Service/Method`).
+   */
+  private async asSessionUser(caller: Caller, session: BrowserSession, method: string): Promise<Caller & { principal: NonNullable<Caller['principal']> }> {
+    const principal = await this.authenticator.authenticate(`Bearer ${session.token}`, caller.instance);
+    assertMethodAllowed(principal, method);
+    return { instance: caller.instance, principal, requestId: caller.requestId };
+  }
 
   authRequest(caller: Caller, id: string): Promise<AuthRequestView> {
     return this.oidc.getAuthRequest(caller, id);
@@ -136,8 +156,9 @@ export class LoginService {
   }
 
   /** The user's own password change with their current password (the initial change a policy or admin asked for). */
-  async changePassword(caller: Caller, userId: string, current: string, next: string): Promise<void> {
-    await this.passwords.set(caller, userId, { password: next, changeRequired: false, verification: { kind: 'currentPassword', value: current } });
+  async changePassword(caller: Caller, session: BrowserSession, current: string, next: string): Promise<void> {
+    const self = await this.asSessionUser(caller, session, userMethod('SetPassword'));
+    await this.passwords.set(self, self.principal.userId, { password: next, changeRequired: false, verification: { kind: 'currentPassword', value: current } });
   }
 
   async complexity(caller: Caller, orgId: string): Promise<PasswordComplexity> {
@@ -172,9 +193,9 @@ export class LoginService {
 
   /**
    * What the session still needs, in the login settings' order: a first factor (fresh within the
-   * password check lifetime), the initial password change, a second factor the user has and the
-   * settings allow (fresh within its lifetime), or else setting one up when the settings force MFA
-   * or offer the optional prompt; then the flow is finished. `send` issues an OTP
+   * password check lifetime), a second factor the user has and the settings allow (fresh within
+   * its lifetime), the initial password change, or else setting a second factor up when the
+   * settings force MFA or offer the optional prompt; then the flow is finished. `send` issues an OTP
    * email/SMS challenge on the way (only from a POST: a GET never sends anything).
    */
   async advance(caller: Caller, flow: Flow, session: BrowserSession, send: boolean): Promise<{ next: Next; session: BrowserSession }> {
@@ -183,15 +204,21 @@ export class LoginService {
     const fresh = (at: Date | null | undefined, lifetimeMs: number) => !!at && (lifetimeMs <= 0 || Date.now() - new Date(at).getTime() < lifetimeMs);
     const firstFactor = fresh(view.passwordCheckedAt, settings.passwordCheckLifetimeMs) || (view.webAuthn?.userVerified && fresh(view.webAuthn.checkedAt, settings.multiFactorCheckLifetimeMs));
     if (!firstFactor) return { next: { page: pageUrl('password', flow, { session: session.id }) }, session };
-    if (user.passwordChangeRequired) return { next: { page: pageUrl('password/change', flow, { session: session.id }) }, session };
 
+    // A second factor the user has is checked before the password change, as in ZITADEL's login:
+    // the change is made as the session's user, which needs a full sign-in. Setting a second
+    // factor up (forced or offered) follows the change.
     const secondDone = [view.totpCheckedAt, view.otpEmailCheckedAt, view.otpSmsCheckedAt, view.webAuthn?.checkedAt].some((at) => fresh(at, settings.secondFactorCheckLifetimeMs));
     const factors = allowedFactors(user, settings.secondFactors);
-    if (!secondDone && !view.webAuthn?.userVerified) {
+    const secondMissing = !secondDone && !view.webAuthn?.userVerified;
+    if (secondMissing) {
       if (factors.length > 1) return { next: { page: pageUrl('mfa', flow, { session: session.id }) }, session };
       if (factors.length === 1) return this.toFactor(caller, flow, session, factors[0], send);
       if (user.webAuthn.length && settings.secondFactors.includes('u2f')) return { next: { page: pageUrl('passkey', flow, { session: session.id }) }, session };
-      if (mfaForced(settings) || offerMfaSetup(settings, user, new Date())) return { next: { page: pageUrl('mfa/setup', flow, { session: session.id }) }, session };
+    }
+    if (user.passwordChangeRequired) return { next: { page: pageUrl('password/change', flow, { session: session.id }) }, session };
+    if (secondMissing && (mfaForced(settings) || offerMfaSetup(settings, user, new Date()))) {
+      return { next: { page: pageUrl('mfa/setup', flow, { session: session.id }) }, session };
     }
     return this.finish(caller, flow, session, factors, send);
   }
@@ -216,10 +243,12 @@ export class LoginService {
         } catch (err) {
           if (!(err instanceof DomainError)) throw err;
           switch (err.id) {
-            case 'LOGIN-n0auth':
-            case 'LOGIN-m4x4g':
+            case LOGIN_NOT_AUTHENTICATED_ID:
+            case LOGIN_TOO_OLD_ID:
               return { next: { page: pageUrl('password', flow, { session: session.id }) }, session };
-            case 'LOGIN-mf4rq':
+            case LOGIN_PASSWORD_CHANGE_ID:
+              return { next: { page: pageUrl('password/change', flow, { session: session.id }) }, session };
+            case LOGIN_MFA_REQUIRED_ID:
               if (factors.length > 1) return { next: { page: pageUrl('mfa', flow, { session: session.id }) }, session };
               if (factors.length === 1) return this.toFactor(caller, flow, session, factors[0], send);
               return { next: { page: pageUrl('mfa/setup', flow, { session: session.id }) }, session };
@@ -318,31 +347,44 @@ export class LoginService {
     return { id: written.id, token: written.token };
   }
 
-  registerTotp(caller: Caller, userId: string): Promise<{ uri: string; secret: string }> {
-    return this.mfa.registerTotp(caller, userId);
+  async registerTotp(caller: Caller, session: BrowserSession): Promise<{ uri: string; secret: string }> {
+    const self = await this.asSessionUser(caller, session, userMethod('RegisterTOTP'));
+    return this.mfa.registerTotp(self, self.principal.userId);
   }
 
-  async verifyTotp(caller: Caller, userId: string, code: string): Promise<void> {
-    await this.mfa.verifyTotpRegistration(caller, userId, code);
+  async verifyTotp(caller: Caller, session: BrowserSession, code: string): Promise<void> {
+    const self = await this.asSessionUser(caller, session, userMethod('VerifyTOTPRegistration'));
+    await this.mfa.verifyTotpRegistration(self, self.principal.userId, code);
   }
 
   /** The user skips the optional set-up: recorded as UserService.HumanMFAInitSkipped records it (audit event included). */
-  async skipMfaSetup(caller: Caller, userId: string): Promise<void> {
-    await this.mfa.skipMfaInit(caller, userId);
+  async skipMfaSetup(caller: Caller, session: BrowserSession): Promise<void> {
+    const self = await this.asSessionUser(caller, session, userMethod('HumanMFAInitSkipped'));
+    await this.mfa.skipMfaInit(self, self.principal.userId);
   }
 
-  /**
-   * RegisterPasskey / RegisterU2F: a pending credential of the kind and the options for
-   * navigator.credentials.create(). With a registration link's code, the code (used up) is the authorisation.
-   */
-  async registerWebAuthn(caller: Caller, userId: string, kind: WebAuthnKind, domain: string, code?: { id: string; code: string }): Promise<{ id: string; options: JsonObject }> {
-    const r = await this.webAuthn.register(caller, userId, kind, { domain, requestHost: domain, code });
+  /** RegisterPasskey / RegisterU2F for the session's user: a pending credential of the kind and the options for navigator.credentials.create(). */
+  async registerWebAuthn(caller: Caller, session: BrowserSession, kind: WebAuthnKind, domain: string): Promise<{ id: string; options: JsonObject }> {
+    const self = await this.asSessionUser(caller, session, userMethod(kind === 'passkey' ? 'RegisterPasskey' : 'RegisterU2F'));
+    const r = await this.webAuthn.register(self, self.principal.userId, kind, { domain, requestHost: domain });
     return { id: r.id, options: r.options };
   }
 
-  /** VerifyPasskeyRegistration / VerifyU2FRegistration. */
-  async verifyWebAuthn(caller: Caller, userId: string, kind: WebAuthnKind, id: string, credential: JsonObject, name: string): Promise<void> {
-    await this.webAuthn.verify(caller, userId, kind, id, credential, name);
+  /** VerifyPasskeyRegistration / VerifyU2FRegistration for the session's user. */
+  async verifyWebAuthn(caller: Caller, session: BrowserSession, kind: WebAuthnKind, id: string, credential: JsonObject, name: string): Promise<void> {
+    const self = await this.asSessionUser(caller, session, userMethod(kind === 'passkey' ? 'VerifyPasskeyRegistration' : 'VerifyU2FRegistration'));
+    await this.webAuthn.verify(self, self.principal.userId, kind, id, credential, name);
+  }
+
+  /** RegisterPasskey with a registration link's code: the code (used up) is the authorisation, no session. */
+  async registerPasskeyWithCode(caller: Caller, userId: string, domain: string, code: { id: string; code: string }): Promise<{ id: string; options: JsonObject }> {
+    const r = await this.webAuthn.register(caller, userId, 'passkey', { domain, requestHost: domain, code });
+    return { id: r.id, options: r.options };
+  }
+
+  /** VerifyPasskeyRegistration of the credential a link's code started (its challenge ties the answer to that page). */
+  async verifyPasskeyOfLink(caller: Caller, userId: string, id: string, credential: JsonObject, name: string): Promise<void> {
+    await this.webAuthn.verify(caller, userId, 'passkey', id, credential, name);
   }
 
   async decideDevice(caller: Caller, userCode: string, session: BrowserSession | undefined): Promise<void> {

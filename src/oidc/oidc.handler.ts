@@ -13,18 +13,20 @@ import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
 import { OidcService, type AuthRequestView, type LoginError, type OidcPrompt } from './oidc.service.js';
 
 /**
- * Who may drive a login: any authenticated caller reaches the service; finishing a request needs
- * `session.link` (IAM_LOGIN_CLIENT) or the session's own user, checked with the session itself.
+ * Who may drive a login: a login client, `session.link` (IAM_LOGIN_CLIENT, or IAM_OWNER), for
+ * reading a request as for finishing or denying it, so a plain user can neither read another's
+ * request (client, redirect URI, login hint) nor finish it with its own session. The service
+ * checks it again on the instance itself.
  */
 export const OIDC_V2_ACCESS: AccessTable<typeof OIDCService> = {
-  getAuthRequest: 'authenticated',
-  createCallback: 'authenticated',
-  getDeviceAuthorizationRequest: 'authenticated',
-  authorizeOrDenyDeviceAuthorization: 'authenticated',
+  getAuthRequest: { permission: 'session.link' },
+  createCallback: { permission: 'session.link' },
+  getDeviceAuthorizationRequest: { permission: 'session.link' },
+  authorizeOrDenyDeviceAuthorization: { permission: 'session.link' },
 };
 export const OIDC_V2BETA_ACCESS: AccessTable<typeof OIDCServiceV2beta> = {
-  getAuthRequest: 'authenticated',
-  createCallback: 'authenticated',
+  getAuthRequest: { permission: 'session.link' },
+  createCallback: { permission: 'session.link' },
 };
 
 const PROMPTS: Record<OidcPrompt, Prompt> = {

@@ -6,7 +6,7 @@ import { EventStore } from '../platform/events/event-store.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
 import type { ChangeInfo } from '../platform/rpc/proto-mapping.js';
-import { LoginHandoff, type LoginSession } from '../sessions/login-handoff.js';
+import { LoginHandoff, assertLoginClient, type LoginSession } from '../sessions/login-handoff.js';
 import { OidcAccounts } from './oidc-accounts.js';
 import { factsOf, type ClientFacts } from './oidc-clients.js';
 import { OidcProviders } from './oidc-providers.js';
@@ -150,6 +150,7 @@ export class OidcService {
   }
 
   async getDeviceRequest(caller: Caller, userCode: string): Promise<DeviceRequestView> {
+    assertLoginClient(caller);
     const provider = await this.providers.forModels(caller.instance);
     const code = await provider.DeviceCode.findByUserCode(normalizeUserCode(userCode));
     if (!code || code.accountId || code.error) throw deviceRequestNotFound();
@@ -169,6 +170,7 @@ export class OidcService {
 
   /** The device code's poller gets tokens (with a session) or `access_denied` (deny). */
   async authorizeOrDenyDevice(caller: Caller, id: string, session: { id: string; token: string } | undefined): Promise<void> {
+    assertLoginClient(caller);
     if (!id) throw invalidField('OIDC-d3v1d', 'device_authorization_id', 'the device authorization id (the user code) is required');
     const provider = await this.providers.forModels(caller.instance);
     const code = await provider.DeviceCode.findByUserCode(normalizeUserCode(id));
@@ -235,7 +237,9 @@ export class OidcService {
     return grant.save();
   }
 
+  /** An auth request of the caller's instance; only a login client (session.link) may read or finish one. */
   private async interaction(caller: Caller, id: string): Promise<Interaction> {
+    assertLoginClient(caller);
     if (!id) throw InvalidArgument('OIDC-4uth0', 'auth_request_id is required');
     const provider = await this.providers.forModels(caller.instance);
     const interaction = await provider.Interaction.find(id);

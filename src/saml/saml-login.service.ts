@@ -169,7 +169,7 @@ export class SamlLoginService {
   }
 
   async createResponse(caller: Caller, id: string, answer: SamlAnswer): Promise<SamlAnswered> {
-    if (answer.kind === 'error') authorize(caller, 'session.link', { instance: true }, errors.samlRequestDenied);
+    authorize(caller, 'session.link', { instance: true }, errors.samlRequestDenied);
     const instance = caller.instance;
     const request = await this.tx.reader.findOneBy(SamlRequest, { instanceId: instance.id, id });
     if (!request) throw errors.samlRequestNotFound();

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Element as XmlElement } from '@xmldom/xmldom';
 import { DomainError } from '../platform/errors/domain-error.js';
-import { systemCaller } from '../platform/rpc/call-context.js';
+import { loginClientCaller } from '../platform/auth/login-client.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { SamlCertificates } from './saml-certificates.js';
@@ -55,7 +55,8 @@ export class SamlLogoutService {
         )
       : [];
     let terminated = 0;
-    const caller = systemCaller(site.instance, requestId);
+    // The SP's LogoutRequest is answered as the login client (session.delete), not as the system.
+    const caller = loginClientCaller(site.instance, requestId);
     for (const { session_id } of rows) {
       try {
         await this.sessions.delete(caller, session_id, undefined); // writes session.terminated

@@ -11,13 +11,12 @@ import { BINDING } from './saml-xml.js';
 import { responseKindMissing } from './saml.errors.js';
 
 /**
- * ZITADEL's login-UI surface for SAML. Reading a request takes session.link (IAM_LOGIN_CLIENT);
- * answering one is open to any caller, and the service applies ZITADEL's rule: session.link on
- * the user's org, or the session's own user (answering with an error needs session.link).
+ * ZITADEL's login-UI surface for SAML: reading and answering a request (with a session or an
+ * error) take session.link (IAM_LOGIN_CLIENT), checked again on the instance by the service.
  */
 export const SAML_V2_ACCESS: AccessTable<typeof SAMLService> = {
   getSAMLRequest: { permission: 'session.link' },
-  createResponse: 'authenticated',
+  createResponse: { permission: 'session.link' },
 };
 
 /** Transport edge of zitadel.saml.v2.SAMLService. */

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { hasPermission } from '../platform/authz/permissions.js';
 import { FailedPrecondition, PermissionDenied } from '../platform/errors/domain-error.js';
 import type { Caller } from '../platform/rpc/call-context.js';
-import { Policies } from '../settings/policies.js';
-import { mfaForced } from '../settings/settings-rules.js';
-import { hasSessionPermission, sameTokenHash } from './session-access.js';
+import { sameTokenHash } from './session-access.js';
+import { SessionStandings } from './session-standing.js';
 import { sessionExpired, sessionTokenInvalid, userNotActive } from './sessions.errors.js';
 
 /** A session that proved who its user is, as the OIDC and SAML hand-offs need it. */
@@ -28,113 +27,60 @@ export interface HandoffRules {
   readonly checkedSince?: Date;
 }
 
-interface HandoffRow {
-  id: string;
-  token_hash: string;
-  user_id: string | null;
-  resource_owner: string | null;
-  expired: boolean;
-  user_state: string | null;
-  org_state: string | null;
-  password_checked_at: Date | null;
-  intent_checked_at: Date | null;
-  webauthn_checked_at: Date | null;
-  webauthn_user_verified: boolean;
-  totp_checked_at: Date | null;
-  otp_sms_checked_at: Date | null;
-  otp_email_checked_at: Date | null;
-}
-
-/** The amr values and factor count of a session's checks; pure so the rules are unit tested. */
-export function authenticationMethods(checks: {
-  password?: Date | null;
-  intent?: Date | null;
-  webAuthn?: Date | null;
-  webAuthnUserVerified?: boolean;
-  totp?: Date | null;
-  otpSms?: Date | null;
-  otpEmail?: Date | null;
-}): { amr: string[]; multiFactor: boolean; firstFactor: boolean } {
-  const amr = new Set<string>();
-  let factors = 0;
-  if (checks.password) (amr.add('pwd'), factors++);
-  if (checks.intent) factors++;
-  if (checks.webAuthn) {
-    amr.add('user');
-    // A passkey with user verification is two factors on its own (possession + knowledge/biometric).
-    factors += checks.webAuthnUserVerified ? 2 : 1;
-  }
-  if (checks.totp || checks.otpSms || checks.otpEmail) (amr.add('otp'), factors++);
-  if (factors > 1) amr.add('mfa');
-  const firstFactor = !!checks.password || !!checks.intent || (!!checks.webAuthn && !!checks.webAuthnUserVerified);
-  return { amr: [...amr], multiFactor: factors > 1, firstFactor };
-}
+export const LOGIN_NOT_AUTHENTICATED_ID = 'LOGIN-n0auth';
+export const LOGIN_TOO_OLD_ID = 'LOGIN-m4x4g';
+export const LOGIN_MFA_REQUIRED_ID = 'LOGIN-mf4rq';
+export const LOGIN_PASSWORD_CHANGE_ID = 'LOGIN-pwchg';
+export const LOGIN_LINK_DENIED_ID = 'LOGIN-l1nk0';
 
 export const loginSessionNotAuthenticated = () =>
-  FailedPrecondition('LOGIN-n0auth', 'the session has not verified a password, passkey or identity provider yet');
+  FailedPrecondition(LOGIN_NOT_AUTHENTICATED_ID, 'the session has not verified a password, passkey or identity provider yet');
 export const loginSessionTooOld = () =>
-  FailedPrecondition('LOGIN-m4x4g', 'the session was authenticated longer ago than the request allows (max_age); check a factor again');
+  FailedPrecondition(LOGIN_TOO_OLD_ID, 'the session was authenticated longer ago than the request allows (max_age); check a factor again');
 export const loginFreshSignInRequired = () =>
   FailedPrecondition('LOGIN-f0rc3', 'the service provider asked for a fresh sign-in (ForceAuthn): check a factor on the session again');
 export const loginMfaRequired = () =>
-  FailedPrecondition('LOGIN-mf4rq', 'the login settings require a second factor: check TOTP, OTP, U2F or a passkey on the session first');
+  FailedPrecondition(LOGIN_MFA_REQUIRED_ID, 'the login settings or the user\'s own second factors require a second factor: check TOTP, OTP, U2F or a passkey on the session first (or set one up)');
+export const loginPasswordChangeRequired = () =>
+  FailedPrecondition(LOGIN_PASSWORD_CHANGE_ID, 'the user must change the password before the session can finish a login');
 export const loginLinkDenied = () =>
-  PermissionDenied('LOGIN-l1nk0', 'no permission to finish a login with this session: session.link (IAM_LOGIN_CLIENT) required, or be the session\'s user');
+  PermissionDenied(LOGIN_LINK_DENIED_ID, 'no permission to read or finish logins: session.link on the instance (role IAM_LOGIN_CLIENT) required');
+
+/** ZITADEL's rule for the login-UI surface (auth, device and SAML requests): session.link on the instance. */
+export function assertLoginClient(caller: Caller): void {
+  if (caller.system) return;
+  const principal = caller.principal;
+  if (!principal || !hasPermission(principal.grants, caller.instance.id, 'session.link', { instance: true })) throw loginLinkDenied();
+}
 
 /**
  * What the OIDC CreateCallback, device authorization and SAML CreateResponse share: given a
  * session id and its current token, may this caller finish a login with it, and who logs in. The
- * rules are ZITADEL's: the caller needs `session.link` on the user's org or is the session's own
- * user; the session is unexpired, has a first factor, its user and org are active; the login
- * settings' force-MFA rules hold; and an OIDC max_age is not exceeded.
+ * caller needs `session.link` on the instance (ZITADEL's login client role); the session is
+ * unexpired, its user and org are active, it satisfies the login rules (`sessionStanding`: first
+ * factor, the second factor forced or set up, no pending step), and an OIDC max_age or SAML
+ * ForceAuthn is honoured.
  */
 @Injectable()
 export class LoginHandoff {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly policies: Policies,
-  ) {}
+  constructor(private readonly standings: SessionStandings) {}
 
   async sessionFor(caller: Caller, sessionId: string, sessionToken: string, rules: HandoffRules = {}): Promise<LoginSession> {
-    const rows: HandoffRow[] = await this.dataSource.query(
-      `SELECT s.id, s.token_hash, s.user_id, u.resource_owner, COALESCE(s.expires_at <= now(), false) AS expired,
-              u.state AS user_state, o.state AS org_state, s.password_checked_at, s.intent_checked_at,
-              s.webauthn_checked_at, s.webauthn_user_verified, s.totp_checked_at, s.otp_sms_checked_at, s.otp_email_checked_at
-         FROM sessions s
-         LEFT JOIN users u ON u.instance_id = s.instance_id AND u.id = s.user_id
-         LEFT JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner
-        WHERE s.instance_id = $1 AND s.id = $2`,
-      [caller.instance.id, sessionId],
-    );
-    const row = rows[0];
-    if (!row || !sameTokenHash(row.token_hash, sessionToken)) throw sessionTokenInvalid();
-    if (row.expired) throw sessionExpired();
-    if (!row.user_id || !row.resource_owner) throw loginSessionNotAuthenticated();
-    const own = caller.principal?.userId === row.user_id;
-    if (!own && !hasSessionPermission(caller, 'session.link', row.resource_owner)) throw loginLinkDenied();
-    if (row.user_state !== 'active' || row.org_state === 'inactive') throw userNotActive();
+    assertLoginClient(caller);
+    const session = await this.standings.byId(caller.instance.id, sessionId);
+    if (!session || !sameTokenHash(session.tokenHash, sessionToken)) throw sessionTokenInvalid();
+    if (session.expired) throw sessionExpired();
+    if (!session.userId || !session.orgId || !session.standing) throw loginSessionNotAuthenticated();
+    if (!session.active) throw userNotActive();
+    const { missing, pending, amr, multiFactor } = session.standing;
+    if (missing === 'first_factor') throw loginSessionNotAuthenticated();
 
-    const methods = authenticationMethods({
-      password: row.password_checked_at,
-      intent: row.intent_checked_at,
-      webAuthn: row.webauthn_checked_at,
-      webAuthnUserVerified: row.webauthn_user_verified,
-      totp: row.totp_checked_at,
-      otpSms: row.otp_sms_checked_at,
-      otpEmail: row.otp_email_checked_at,
-    });
-    if (!methods.firstFactor) throw loginSessionNotAuthenticated();
-
-    const checkTimes = [row.password_checked_at, row.intent_checked_at, row.webauthn_checked_at, row.totp_checked_at, row.otp_sms_checked_at, row.otp_email_checked_at]
-      .filter((t): t is Date => t !== null)
-      .map((t) => new Date(t).getTime());
-    const authTime = new Date(Math.max(...checkTimes));
+    const authTime = new Date(Math.max(...session.checkTimes.map((t) => t.getTime())));
     if (rules.maxAgeSeconds !== undefined && Date.now() - authTime.getTime() > rules.maxAgeSeconds * 1000) throw loginSessionTooOld();
     if (rules.checkedSince && authTime < rules.checkedSince) throw loginFreshSignInRequired();
 
-    const login = await this.policies.loginSettings(caller.instance.id, row.resource_owner);
-    if (mfaForced(login) && !methods.multiFactor) throw loginMfaRequired();
-
-    return { sessionId: row.id, userId: row.user_id, orgId: row.resource_owner, authTime, amr: methods.amr, multiFactor: methods.multiFactor };
+    if (missing === 'second_factor' || pending.includes('mfa_setup')) throw loginMfaRequired();
+    if (pending.includes('password_change')) throw loginPasswordChangeRequired();
+    return { sessionId: session.id, userId: session.userId, orgId: session.orgId, authTime, amr, multiFactor };
   }
 }

@@ -55,7 +55,8 @@ export const noUserAgentOfCaller = () =>
     { field: 'user_agent_query.fingerprint_id', description: 'the call has no user agent; set a fingerprint id' },
   ]);
 export const metadataKeyBlank = (field: string) => invalidField('SESSION-m3t4k', field, 'metadata keys must not be blank');
-export const sessionTokenNotAccepted = (reason: string) => Unauthenticated('SESSION-b34r0', `the session token is not accepted: ${reason}`);
+export const SESSION_TOKEN_NOT_ACCEPTED_ID = 'SESSION-b34r0';
+export const sessionTokenNotAccepted = (reason: string) => Unauthenticated(SESSION_TOKEN_NOT_ACCEPTED_ID, `the session token is not accepted: ${reason}`);
 
 /**
  * A failed password or one-time code check, as ZITADEL reports it (COMMAND-452ad, Errors.User.Password.Invalid;

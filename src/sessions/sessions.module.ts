@@ -4,6 +4,7 @@ import { UsersModule } from '../users/users.module.js';
 import { LockoutCounters } from './lockout.js';
 import { LoginHandoff } from './login-handoff.js';
 import { SessionQueries } from './session-queries.js';
+import { SessionStandings } from './session-standing.js';
 import { SessionTokenStrategy } from './session-token.strategy.js';
 import { SessionUsers } from './session-users.js';
 import { SessionWebAuthn } from './session-webauthn.js';
@@ -16,7 +17,7 @@ import { SessionsService } from './sessions.service.js';
  */
 @Module({
   imports: [UsersModule],
-  providers: [SessionsService, SessionQueries, SessionUsers, SessionWebAuthn, LockoutCounters, SessionTokenStrategy, SessionsHandler, LoginHandoff],
+  providers: [SessionsService, SessionQueries, SessionUsers, SessionWebAuthn, LockoutCounters, SessionStandings, SessionTokenStrategy, SessionsHandler, LoginHandoff],
   exports: [SessionsService, SessionQueries, LoginHandoff],
 })
 export class SessionsModule implements OnModuleInit {

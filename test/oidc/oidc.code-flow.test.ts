@@ -103,7 +103,7 @@ describe('authorization code + PKCE through the session API and CreateCallback',
     expect(confirm.headers.get('location')).toBe(POST_LOGOUT);
   });
 
-  it('refuses CreateCallback to a caller that is neither a login client nor the session user', async () => {
+  it('refuses CreateCallback to a caller without session.link (ZITADEL\'s login client rule)', async () => {
     const config = await rp(server, world.web.clientId, world.web.clientSecret);
     const { authRequestId } = await startAuthorization(new Browser(), config);
     const session = await passwordSession(server, world.user.username);

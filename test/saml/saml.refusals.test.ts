@@ -198,6 +198,16 @@ describe('answering requests', () => {
     expect(ok.binding.case).toBe('post');
   });
 
+  it('refuses a plain user answering with its own session, its session token as Bearer (login CSRF; ZITADEL\'s session.link rule)', async () => {
+    const { entityID } = await plainSp();
+    const samlRequestId = await startLogin(entityID);
+    const session = await passwordSession(server, world.loginPat, world.user.username);
+    const asUser = samlService(server, session.sessionToken);
+    expect(((await asUser.getSAMLRequest({ samlRequestId }).catch((e) => ConnectError.from(e))) as ConnectError).code).toBe(Code.PermissionDenied);
+    const own = await asUser.createResponse({ samlRequestId, responseKind: { case: 'session', value: session } }).catch((e) => ConnectError.from(e));
+    expect((own as ConnectError).code).toBe(Code.PermissionDenied);
+  });
+
   it('refuses an expired request', async () => {
     const { entityID } = await plainSp();
     const samlRequestId = await startLogin(entityID);

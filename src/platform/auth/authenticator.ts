@@ -2,13 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { MembershipQueries } from '../authz/membership-queries.js';
 import { Unauthenticated } from '../errors/domain-error.js';
 import type { Instance } from '../tenancy/instance.entity.js';
-import type { Principal } from './principal.js';
+import type { CallerLimit, Principal } from './principal.js';
 
 /** Who a token belongs to, as one strategy recognised it. */
 export interface TokenSubject {
   readonly userId: string;
   readonly orgId: string;
   readonly method: Principal['method'];
+  /** A subject that may only finish its sign-in: it gets none of the user's roles. */
+  readonly limitedTo?: CallerLimit;
 }
 
 /** The request a token came with, for sender-constrained tokens (RFC 9449 DPoP). */
@@ -65,7 +67,7 @@ export class Authenticator {
       if (withDpop && !strategy.senderConstrained) continue;
       const subject = await strategy.authenticate(match[2], instance, request);
       if (subject) {
-        const grants = await this.memberships.grantsOf(instance.id, subject.userId);
+        const grants = subject.limitedTo ? [] : await this.memberships.grantsOf(instance.id, subject.userId);
         return { ...subject, instanceId: instance.id, grants };
       }
     }

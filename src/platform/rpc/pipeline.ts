@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Code, ConnectError, type Interceptor } from '@connectrpc/connect';
 import type { Logger } from 'pino';
+import { assertMethodAllowed } from '../auth/auth.errors.js';
 import { Authenticator } from '../auth/authenticator.js';
 import { hasPermission } from '../authz/permissions.js';
 import { InvalidArgument, PermissionDenied } from '../errors/domain-error.js';
@@ -99,14 +100,14 @@ function authorize({ registry, authenticator }: PipelineDeps): Interceptor {
     if (access === 'public' && !req.contextValues.get(INSTANCE)) return next(req);
     const instance = req.contextValues.get(INSTANCE)!;
     const authorization = req.header.get('authorization');
-    const facts = { method: req.requestMethod, url: req.url, dpop: req.header.get('dpop') };
-    if (access === 'public') {
-      if (authorization) req.contextValues.set(PRINCIPAL, await authenticator.authenticate(authorization, instance, facts));
-      return next(req);
-    }
-    const principal = await authenticator.authenticate(authorization, instance, facts);
+    if (access === 'public' && !authorization) return next(req);
+    const principal = await authenticator.authenticate(authorization, instance, { method: req.requestMethod, url: req.url, dpop: req.header.get('dpop') });
     req.contextValues.set(PRINCIPAL, principal);
-    if (access !== 'authenticated' && !hasPermission(principal.grants, instance.id, access.permission)) {
+    if (access === 'public') return next(req);
+    // A limited caller (a session still owing a sign-in step) reaches only the methods of that
+    // step; public methods it may call as anyone may (it holds no roles to bring along).
+    assertMethodAllowed(principal, `${req.service.typeName}/${req.method.name}`);
+    if (typeof access === 'object' && !hasPermission(principal.grants, instance.id, access.permission)) {
       throw PermissionDenied('AUTHZ-Bq8n1', `no permission: ${access.permission} required`);
     }
     return next(req);

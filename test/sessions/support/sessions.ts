@@ -1,4 +1,7 @@
 import type { JsonObject } from '@bufbuild/protobuf';
+import { createClient, type Interceptor } from '@connectrpc/connect';
+import { createServerTransport } from '@zitadel/client/node';
+import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
 import { Secret, TOTP } from 'otpauth';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { client } from '../../support/clients.js';
@@ -66,4 +69,14 @@ export async function withWebAuthn(server: TestServer, userId: string, kind: 'pa
 /** The origin a browser on `localhost` would report. */
 export function localOrigin(server: TestServer): string {
   return `http://localhost:${new URL(server.baseUrl).port}`;
+}
+
+/** Forces MFA (second factor: TOTP) in the org's own login policy, through the v1 management API as the admin. */
+export async function forceMfaIn(server: TestServer, orgId: string): Promise<void> {
+  const orgHeader: Interceptor = (next) => (req) => {
+    req.header.set('x-zitadel-orgid', orgId);
+    return next(req);
+  };
+  const mgmt = createClient(ManagementService, createServerTransport(server.adminPat, { baseUrl: server.baseUrl, interceptors: [orgHeader] }));
+  await mgmt.addCustomLoginPolicy({ allowUsernamePassword: true, forceMfa: true, secondFactors: [1], passwordCheckLifetime: { seconds: 864000n } });
 }

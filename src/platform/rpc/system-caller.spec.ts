@@ -1,0 +1,29 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const SRC = join(process.cwd(), 'src');
+/** Where the all-powerful system caller may be built: its definition and the bootstrap. */
+const ALLOWED = [/^platform\/rpc\/call-context\.ts$/, /^bootstrap\//];
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'gen' ? [] : sources(path);
+    return e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') ? [path] : [];
+  });
+}
+
+describe('systemCaller', () => {
+  it('is used by the bootstrap only: request-serving code (the login pages, SAML logout, services) acts as a principal that authorize() checks', () => {
+    const offenders = sources(SRC)
+      .map((path) => relative(SRC, path).split('\\').join('/'))
+      .filter((file) => !ALLOWED.some((allowed) => allowed.test(file)))
+      .filter((file) => /\bsystemCaller\b|\bsystem:\s*true\b/.test(readFileSync(join(SRC, file), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+
+  it('the scan sees the files it guards (a scan of nothing would pass)', () => {
+    const files = sources(SRC).map((path) => relative(SRC, path).split('\\').join('/'));
+    expect(files).toEqual(expect.arrayContaining(['login/login.routes.ts', 'saml/saml-logout.service.ts', 'bootstrap/first-instance.ts']));
+  });
+});
