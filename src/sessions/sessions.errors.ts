@@ -18,6 +18,10 @@ export const sessionNotFound = () => NotFound('SESSION-n0t4d', 'session not foun
 export const sessionTokenInvalid = () => PermissionDenied('SESSION-t0k3n', 'the session token is invalid');
 export const sessionWriteDenied = (permission: string) => PermissionDenied('SESSION-d3n13', `no permission: ${permission} required`);
 /** COMMAND-asEG4 / Errors.Session.Expired */
+export const OTP_RETURN_DENIED_ID = 'SESSION-0tpr7';
+/** A returned OTP code proves no phone or mailbox: only a login client may have it handed back. */
+export const otpReturnDenied = (field: string) =>
+  PermissionDenied(OTP_RETURN_DENIED_ID, `${field}: having the code returned instead of sent requires session.write on the user's organization (a login client); ask for it to be sent`);
 export const sessionExpired = () => FailedPrecondition('SESSION-3xp1r', 'the session has expired');
 /** "user change not possible" */
 export const userChangeNotPossible = () => invalidField('SESSION-us3rc', 'checks.user', 'the session belongs to another user; the user of a session cannot change');

@@ -48,6 +48,14 @@ export interface ChallengeRequests {
   readonly otpEmail?: OtpEmailDelivery;
 }
 
+/** The OTP challenges whose code is to be returned to the caller rather than sent, by field. */
+export function returnedOtpChallenges(challenges: ChallengeRequests): string[] {
+  return [
+    ...(challenges.otpSms?.returnCode ? ['challenges.otp_sms.return_code'] : []),
+    ...(challenges.otpEmail?.kind === 'return' ? ['challenges.otp_email.return_code'] : []),
+  ];
+}
+
 /** What the client says about the end user's agent (CreateSession only). */
 export interface UserAgentInput {
   readonly fingerprintId?: string;
@@ -245,6 +253,10 @@ export class SessionsService {
       if (user.state === 'locked') throw errors.userLocked();
       if (user.state === 'inactive' || !user.orgActive) throw errors.userNotActive();
     }
+    // A code handed back proves no phone or mailbox, so the session's user (or whoever holds
+    // its token) must not get it: only login clients, which send it on themselves, may.
+    const returned = returnedOtpChallenges(challenges)[0];
+    if (returned && !hasSessionPermission(caller, 'session.write', user?.resourceOwner ?? null)) throw errors.otpReturnDenied(returned);
 
     // 3. The checks that need no lock, outside any transaction: argon2id takes its time.
     let rehashed: string | undefined;

@@ -5,6 +5,7 @@ import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { UserVerificationRequirement } from '@zitadel/proto/zitadel/session/v2/challenge_pb.js';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
+import { OTP_RETURN_DENIED_ID } from '../../src/sessions/sessions.errors.js';
 import { client } from '../support/clients.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import {
@@ -15,7 +16,9 @@ import {
   codeOf,
   errorOf,
   localOrigin,
+  defaultOrgOf,
   loginClient,
+  patFor,
   withTotp,
   withWebAuthn,
   wrongCode,
@@ -192,6 +195,31 @@ describe.each(['grpc', 'connect-h1'] as const)('session checks over %s', (transp
     expect(await codeOf(sessions().createSession({ checks: { user: { search: { case: 'userId', value: noOtp.userId } } }, challenges: { otpSms: { returnCode: true } } }))).toBe(
       Code.FailedPrecondition,
     );
+  });
+
+  it('refuses to return an OTP code to the user itself or to whoever holds its session token: only a login client (session.write) may have it returned, so the code still proves the phone or mailbox', async () => {
+    const victim = await addHuman(server, { phone: '+41791230001' });
+    const users = client(UserService, 'grpc', server.baseUrl, server.adminPat);
+    await users.addOTPSMS({ userId: victim.userId });
+    await users.addOTPEmail({ userId: victim.userId });
+    const asVictim = client(SessionService, 'grpc', server.baseUrl, await patFor(server, { userId: victim.userId, orgId: await defaultOrgOf(server) }));
+    const returnEmail = { otpEmail: { deliveryType: { case: 'returnCode' as const, value: {} } } };
+    const own = await errorOf(asVictim.createSession({ checks: { user: { search: { case: 'userId', value: victim.userId } }, password: { password: PASSWORD } }, challenges: returnEmail }));
+    expect(own.code).toBe(Code.PermissionDenied);
+
+    // A session the login client made, its token in another user's hands (its own PAT as caller).
+    const created = await sessions().createSession({ checks: { user: { search: { case: 'userId', value: victim.userId } }, password: { password: PASSWORD } } });
+    const other = await addHuman(server);
+    const asOther = client(SessionService, 'grpc', server.baseUrl, await patFor(server, { userId: other.userId, orgId: await defaultOrgOf(server) }));
+    for (const challenges of [returnEmail, { otpSms: { returnCode: true } }]) {
+      const stolen = await errorOf(asOther.setSession({ sessionId: created.sessionId, sessionToken: created.sessionToken, challenges }));
+      expect(stolen.code).toBe(Code.PermissionDenied);
+      expect(stolen.rawMessage).toContain(OTP_RETURN_DENIED_ID);
+    }
+    const { session } = await sessions().getSession({ sessionId: created.sessionId });
+    expect(session?.factors?.otpEmail).toBeUndefined();
+    // Sent, it stays the user's own business.
+    expect(await codeOf(asOther.setSession({ sessionId: created.sessionId, sessionToken: created.sessionToken, challenges: { otpSms: { returnCode: false } } }))).not.toBe(Code.PermissionDenied);
   });
 
   it('answers UNIMPLEMENTED for IdP intents and FAILED_PRECONDITION for checks without a user', async () => {

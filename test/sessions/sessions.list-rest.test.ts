@@ -113,7 +113,7 @@ describe('every REST path of SessionService', () => {
 
     const patched = await rest(server.baseUrl, 'PATCH', `/v2/sessions/${sessionId}`, {
       token: stranger,
-      body: { sessionToken, metadata: { app: '' }, challenges: { otpEmail: { returnCode: {} } } },
+      body: { sessionToken, metadata: { app: '' }, challenges: { otpEmail: { sendCode: {} } } },
     });
     // OTP email is not enabled for the user: nothing changes.
     expect(patched.status).toBe(400);
