@@ -11,7 +11,7 @@ import { LOGGER } from '../platform/platform.module.js';
 import { loginClientCaller } from '../platform/auth/login-client.js';
 import { CALLER_LIMITED_ID } from '../platform/auth/auth.errors.js';
 import type { Caller } from '../platform/rpc/call-context.js';
-import { InstanceResolver } from '../platform/tenancy/instance-resolver.js';
+import { InstanceResolver, type RequestSite } from '../platform/tenancy/instance-resolver.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
 import { Policies } from '../settings/policies.js';
 import { SESSION_TOKEN_NOT_ACCEPTED_ID } from '../sessions/sessions.errors.js';
@@ -154,12 +154,13 @@ export class LoginRoutes implements OnModuleInit {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname.slice(LOGIN_BASE.length).replace(/\/+$/, '') || '/';
     const method = req.method ?? 'GET';
-    let instance: Instance;
+    let site: RequestSite;
     try {
-      instance = await this.resolver.resolve(req.headers.host ?? (req.headers[':authority'] as string | undefined));
+      site = await this.resolver.resolveHttp(req.headers);
     } catch {
       return this.plain(res, 404, 'Not found');
     }
+    const { instance } = site;
     if (path === '/assets/login.css') return this.stylesheet(instance, url.searchParams.get('org') ?? undefined, res);
     if (path === '/assets/login.js') return this.asset(res, 'text/javascript; charset=utf-8', LOGIN_SCRIPT);
     if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') return this.plain(res, 405, 'Method not allowed', { allow: 'GET, POST' });
@@ -180,7 +181,7 @@ export class LoginRoutes implements OnModuleInit {
       method,
       params,
       instance,
-      caller: loginClientCaller(instance, randomUUID()),
+      caller: loginClientCaller(instance, randomUUID(), site.origin),
       flow: flowOf(params),
       state: existing ?? newBrowserState(),
       stateChanged: !existing,
@@ -749,10 +750,9 @@ export class LoginRoutes implements OnModuleInit {
 
   // ---- passkeys: sign-in (session WebAuthn challenge + check) ----
 
-  /** The RP id the ceremonies use: the host the browser came to (a domain of the instance). */
+  /** The RP id the ceremonies use: the host the browser came to (a domain of the instance, checked by the resolver). */
   private rpDomain(r: PageRequest): string {
-    const host = String(r.req.headers.host ?? r.req.headers[':authority'] ?? '');
-    return host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    return new URL(r.caller.origin!).hostname.replace(/^\[|\]$/g, '');
   }
 
   private async showPasskey(r: PageRequest, errors?: string[], status = 200): Promise<void> {

@@ -99,7 +99,7 @@ export class LoginService {
   private async asSessionUser(caller: Caller, session: BrowserSession, method: string): Promise<Caller & { principal: NonNullable<Caller['principal']> }> {
     const principal = await this.authenticator.authenticate(`Bearer ${session.token}`, caller.instance);
     assertMethodAllowed(principal, method);
-    return { instance: caller.instance, principal, requestId: caller.requestId };
+    return { ...caller, principal };
   }
 
   authRequest(caller: Caller, id: string): Promise<AuthRequestView> {

@@ -9,7 +9,7 @@ import { DomainError } from '../platform/errors/domain-error.js';
 import { toRestError } from '../platform/errors/wire-errors.js';
 import { HttpRoutes, readBody, sendJson, type HttpRequest, type HttpResponse } from '../platform/http/http-routes.js';
 import { RateLimiter, peerAddress, refuseIfRateLimited } from '../platform/http/rate-limit.js';
-import { InstanceResolver } from '../platform/tenancy/instance-resolver.js';
+import { InstanceResolver, type RequestSite } from '../platform/tenancy/instance-resolver.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
 import { GRANT_JWT_BEARER, factsOf } from './oidc-clients.js';
 import { OidcAccounts } from './oidc-accounts.js';
@@ -24,9 +24,16 @@ type KoaCallback = (req: HttpRequest, res: HttpResponse) => Promise<void>;
 /** oidc-provider reads at most this much of a request body (its own limit is 56 KiB). */
 const BODY_LIMIT = 56 * 1024;
 
-function hostOf(req: HttpRequest): string | undefined {
-  const authority = req.headers[':authority'];
-  return req.headers.host ?? (typeof authority === 'string' ? authority : undefined);
+/**
+ * oidc-provider builds every URL it answers (discovery's endpoints, redirects to the login) from
+ * the request as Koa sees it, and it runs with `proxy` on, so Koa reads X-Forwarded-Host and
+ * -Proto. Both are set here to the checked public origin, overwriting what the caller sent: the
+ * endpoints are on the issuer's host, and no forwarded header of a caller reaches a URL.
+ */
+function pinOrigin(req: HttpRequest, origin: string): void {
+  const url = new URL(origin);
+  req.headers['x-forwarded-host'] = url.host;
+  req.headers['x-forwarded-proto'] = url.protocol.slice(0, -1);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
@@ -91,17 +98,17 @@ export class OidcRoutes implements OnModuleInit {
   }
 
   private async handle(req: HttpRequest, res: HttpResponse): Promise<void> {
-    let instance: Instance;
+    let site: RequestSite;
     try {
-      instance = await this.resolver.resolve(hostOf(req));
+      site = await this.resolver.resolveHttp(req.headers);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       const { status, body } = toRestError(err);
       sendJson(res, status, body);
       return;
     }
-    const host = hostOf(req) ?? '';
-    const issuer = this.providers.issuerFor(host);
+    const { instance, origin: issuer } = site;
+    pinOrigin(req, issuer);
     const provider = await this.providers.forIssuer(instance, issuer);
     const path = new URL(req.url ?? '/', 'http://x').pathname;
 

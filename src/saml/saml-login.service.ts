@@ -1,3 +1,4 @@
+import type { RequestSite } from '../platform/tenancy/instance-resolver.js';
 import { Injectable } from '@nestjs/common';
 import { ErrorReason } from '@zitadel/proto/zitadel/saml/v2/authorization_pb.js';
 import { AppsQueries } from '../apps/apps.queries.js';
@@ -9,7 +10,6 @@ import { EventStore, SYSTEM_CREATOR } from '../platform/events/event-store.js';
 import { IdGenerator } from '../platform/ids/id-generator.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
 import type { ChangeInfo } from '../platform/rpc/proto-mapping.js';
-import type { Instance } from '../platform/tenancy/instance.entity.js';
 import { LoginHandoff } from '../sessions/login-handoff.js';
 import { SamlCertificates } from './saml-certificates.js';
 import { readAuthnRequest, resolveAcs, resolveNameIdFormat } from './saml-endpoints.js';
@@ -43,11 +43,7 @@ export const CLOCK_SKEW_MS = 2 * 60_000;
 export const ASSERTION_LIFETIME_MS = 5 * 60_000;
 
 /** The host a browser request came in on: which instance, and the origin its URLs are built on. */
-export interface Site {
-  readonly instance: Instance;
-  /** `<scheme of the external URL>://<Host header>`. */
-  readonly origin: string;
-}
+export type Site = RequestSite;
 
 /** A SAML message as the HTTP layer received it (bindings §3.4 Redirect, §3.5 POST). */
 export interface InboundMessage {

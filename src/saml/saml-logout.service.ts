@@ -56,7 +56,7 @@ export class SamlLogoutService {
       : [];
     let terminated = 0;
     // The SP's LogoutRequest is answered as the login client (session.delete), not as the system.
-    const caller = loginClientCaller(site.instance, requestId);
+    const caller = loginClientCaller(site.instance, requestId, site.origin);
     for (const { session_id } of rows) {
       try {
         await this.sessions.delete(caller, session_id, undefined); // writes session.terminated

@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { Config } from '../platform/config/config.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { toRestError } from '../platform/errors/wire-errors.js';
 import { HttpRoutes, readBody, type HttpRequest, type HttpResponse } from '../platform/http/http-routes.js';
@@ -47,7 +46,6 @@ export class SamlRoutes implements OnModuleInit {
   constructor(
     private readonly routes: HttpRoutes,
     private readonly resolver: InstanceResolver,
-    private readonly config: Config,
     private readonly login: SamlLoginService,
     private readonly logout: SamlLogoutService,
   ) {}
@@ -104,12 +102,8 @@ export class SamlRoutes implements OnModuleInit {
     send(res, 405, errorPage('Method not allowed', `Use ${allow}.`, 'SAML-m3th0'), { 'content-type': 'text/html; charset=utf-8', allow });
   }
 
-  private async site(req: HttpRequest): Promise<Site> {
-    // HTTP/2 may carry the host in `:authority` alone (RFC 9113 §8.3.1).
-    const authority = req.headers[':authority'];
-    const host = req.headers.host ?? (typeof authority === 'string' ? authority : undefined);
-    const instance = await this.resolver.resolve(host);
-    return { instance, origin: `${new URL(this.config.externalUrl).protocol}//${host}` };
+  private site(req: HttpRequest): Promise<Site> {
+    return this.resolver.resolveHttp(req.headers);
   }
 
   private async inbound(req: HttpRequest, url: URL, method: string): Promise<InboundMessage> {

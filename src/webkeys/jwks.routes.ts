@@ -25,9 +25,7 @@ export class JwksRoutes implements OnModuleInit {
           sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET, HEAD' });
           return;
         }
-        // HTTP/2 may carry the host in `:authority` alone (RFC 9113 §8.3.1).
-        const authority = req.headers[':authority'];
-        const instance = await this.resolver.resolve(req.headers.host ?? (typeof authority === 'string' ? authority : undefined));
+        const { instance } = await this.resolver.resolveHttp(req.headers);
         sendJson(res, 200, await this.keys.jwks(instance.id), { 'cache-control': CACHE_CONTROL });
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;

@@ -7,6 +7,7 @@ import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } f
 import { NewAuthorizationBearerInterceptor } from '@zitadel/client';
 import { ErrorDetailSchema } from '@zitadel/proto/zitadel/message_pb.js';
 import { OrganizationService } from '@zitadel/proto/zitadel/org/v2/org_service_pb.js';
+import { Config } from '../../src/platform/config/config.js';
 import { DomainError } from '../../src/platform/errors/domain-error.js';
 import { systemCaller } from '../../src/platform/rpc/call-context.js';
 import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
@@ -135,7 +136,7 @@ describe('an unknown Host header reveals nothing about the configured domains', 
         done();
       },
     });
-    const resolver = new InstanceResolver(server.database.dataSource, pino({ level: 'warn' }, sink));
+    const resolver = new InstanceResolver(server.database.dataSource, pino({ level: 'warn' }, sink), server.app.get(Config));
     const refusal = async (host: string) => {
       const err = await resolver.resolve(host).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(DomainError);

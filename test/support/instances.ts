@@ -56,9 +56,16 @@ async function machinePat(server: RunningServer, tx: EntityManager, caller: Call
 }
 
 /** A REST call with a chosen Host header (fetch does not let one set it): the instance that host names answers. */
-export function restOnHost(server: RunningServer & { port: number }, host: string, method: string, path: string, token?: string): Promise<{ status: number; body: string }> {
+export function restOnHost(
+  server: RunningServer & { port: number },
+  host: string,
+  method: string,
+  path: string,
+  token?: string,
+  extraHeaders: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { host, 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+    const headers: Record<string, string> = { host, 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...extraHeaders };
     const req = request({ host: '127.0.0.1', port: server.port, path, method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));

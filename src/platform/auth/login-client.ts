@@ -26,6 +26,6 @@ export function loginClientPrincipal(instance: Instance): Principal {
   };
 }
 
-export function loginClientCaller(instance: Instance, requestId: string): Caller {
-  return { instance, principal: loginClientPrincipal(instance), requestId };
+export function loginClientCaller(instance: Instance, requestId: string, origin: string): Caller {
+  return { instance, principal: loginClientPrincipal(instance), requestId, origin };
 }

@@ -5,6 +5,8 @@ import { Unauthenticated } from '../errors/domain-error.js';
 
 export const INSTANCE = createContextKey<Instance | undefined>(undefined, { description: 'instance' });
 export const PRINCIPAL = createContextKey<Principal | undefined>(undefined, { description: 'principal' });
+/** `scheme://host[:port]` the caller reached the instance at (see InstanceResolver.resolveRequest). */
+export const ORIGIN = createContextKey<string | undefined>(undefined, { description: 'public origin' });
 export const REQUEST_ID = createContextKey<string>('', { description: 'request id' });
 /** The client's address as the connection shows it (rate limits); set by each transport. */
 export const PEER_ADDRESS = createContextKey<string>('unknown', { description: 'peer address' });
@@ -14,6 +16,11 @@ export interface Caller {
   readonly instance: Instance;
   readonly principal: Principal | undefined;
   readonly requestId: string;
+  /**
+   * The origin the request reached the instance at, already checked to be one of its domains:
+   * what issuers and the links sent to users are built on. Absent for the server's own work.
+   */
+  readonly origin?: string;
   /** Set only for the server's own work (bootstrap): it passes every permission check. */
   readonly system?: true;
 }
@@ -25,7 +32,8 @@ export interface AuthenticatedCaller extends Caller {
 export function callerOf(ctx: HandlerContext): Caller {
   const instance = ctx.values.get(INSTANCE);
   if (!instance) throw new Error('instance missing from call context: tenancy interceptor not run');
-  return { instance, principal: ctx.values.get(PRINCIPAL), requestId: ctx.values.get(REQUEST_ID) };
+  const origin = ctx.values.get(ORIGIN);
+  return { instance, principal: ctx.values.get(PRINCIPAL), requestId: ctx.values.get(REQUEST_ID), ...(origin ? { origin } : {}) };
 }
 
 export function authenticatedCallerOf(ctx: HandlerContext): AuthenticatedCaller {

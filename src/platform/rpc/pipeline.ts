@@ -9,7 +9,8 @@ import { isServerFault, toConnectError } from '../errors/wire-errors.js';
 import { rateLimitedError, type RateLimiter } from '../http/rate-limit.js';
 import { Metrics } from '../observability/metrics.js';
 import { InstanceResolver } from '../tenancy/instance-resolver.js';
-import { INSTANCE, PEER_ADDRESS, PRINCIPAL, REQUEST_ID } from './call-context.js';
+import { requestHosts } from '../tenancy/request-host.js';
+import { INSTANCE, ORIGIN, PEER_ADDRESS, PRINCIPAL, REQUEST_ID } from './call-context.js';
 import { RpcRegistry } from './registry.js';
 import { validateMessage } from './validation.js';
 
@@ -80,12 +81,17 @@ function rateLimit({ rateLimiter }: PipelineDeps): Interceptor {
   };
 }
 
-/** Finds the instance from the host (HTTP/1.1 Host or HTTP/2 :authority). */
+/**
+ * Finds the instance from the instance host (`x-zitadel-instance-host`, else HTTP/1.1 Host or
+ * HTTP/2 :authority) and the origin from the public host (`x-zitadel-public-host`).
+ */
 function tenancy({ resolver, registry }: PipelineDeps): Interceptor {
   return (next) => async (req) => {
     if (registry.binding(req.service.typeName)?.instanceless) return next(req);
-    const host = req.header.get('host') ?? new URL(req.url).host; // HTTP/2: the URL carries :authority
-    req.contextValues.set(INSTANCE, await resolver.resolve(host));
+    const connectionHost = req.header.get('host') ?? new URL(req.url).host; // HTTP/2: the URL carries :authority
+    const site = await resolver.resolveRequest(requestHosts((name) => req.header.get(name), connectionHost));
+    req.contextValues.set(INSTANCE, site.instance);
+    req.contextValues.set(ORIGIN, site.origin);
     return next(req);
   };
 }

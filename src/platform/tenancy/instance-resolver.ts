@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { Config } from '../config/config.js';
 import { LogThrottle } from '../logging/log-throttle.js';
 import { LOGGER } from '../logging/logger-token.js';
 import { Instance, InstanceDomain } from './instance.entity.js';
-import { unknownHost } from './tenancy.errors.js';
+import { connectionHostOf, requestHosts, type RequestHosts } from './request-host.js';
+import { untrustedPublicHost, unknownHost } from './tenancy.errors.js';
 
 const CACHE_TTL_MS = 5_000;
 /** How many configured domains the log line for an unknown host lists. */
@@ -17,6 +19,13 @@ export function hostName(host: string | null | undefined): string {
   const value = (host ?? '').trim().toLowerCase();
   if (value.startsWith('[')) return value.slice(0, value.indexOf(']') + 1);
   return value.split(':')[0];
+}
+
+/** The instance a request is for and the origin its issuer and links are built on. */
+export interface RequestSite {
+  readonly instance: Instance;
+  /** `<scheme of PORTCULLIS_EXTERNAL_URL>://<public host, else instance host>`. */
+  readonly origin: string;
 }
 
 /**
@@ -32,25 +41,53 @@ export class InstanceResolver {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(LOGGER) private readonly log: Logger,
+    private readonly config: Config,
   ) {}
 
   async resolve(hostHeader: string | null | undefined): Promise<Instance> {
     const host = hostName(hostHeader);
+    const found = await this.byDomain(host);
+    if (!found) {
+      await this.logUnknownHost(host);
+      throw unknownHost();
+    }
+    return found;
+  }
+
+  /**
+   * The instance by the instance host and the origin by the public host, as ZITADEL's
+   * `InstanceByHost(instanceHost, publicHost)`: a public host other than the instance host must
+   * be a domain of that same instance (its external or a trusted domain), or the request is
+   * refused like an unknown host, so no caller can put a host of its choice into an issuer or an
+   * emailed link. Credentials are checked afterwards against the instance found here.
+   */
+  async resolveRequest(hosts: RequestHosts): Promise<RequestSite> {
+    if (!hosts.instance) throw unknownHost();
+    const instance = await this.resolve(hosts.instance.name);
+    const pub = hosts.public;
+    if (pub && pub.name !== hosts.instance.name) {
+      const owner = pub.name ? await this.byDomain(pub.name) : undefined;
+      if (owner?.id !== instance.id) throw untrustedPublicHost();
+    }
+    return { instance, origin: `${new URL(this.config.externalUrl).protocol}//${(pub ?? hosts.instance).authority}` };
+  }
+
+  /** `resolveRequest` for a plain HTTP request (OIDC, SAML, JWKS, the login pages). */
+  resolveHttp(headers: Readonly<Record<string, string | string[] | undefined>>): Promise<RequestSite> {
+    return this.resolveRequest(requestHosts((name) => headers[name], connectionHostOf(headers)));
+  }
+
+  private async byDomain(host: string): Promise<Instance | undefined> {
     const cached = this.cache.get(host);
     if (cached && cached.until > Date.now()) return cached.instance;
-
     const found = await this.dataSource
       .getRepository(Instance)
       .createQueryBuilder('i')
       .innerJoin(InstanceDomain, 'd', 'd.instance_id = i.id')
       .where('d.domain = :host', { host })
       .getOne();
-    if (!found) {
-      await this.logUnknownHost(host);
-      throw unknownHost();
-    }
-    this.cache.set(host, { instance: found, until: Date.now() + CACHE_TTL_MS });
-    return found;
+    if (found) this.cache.set(host, { instance: found, until: Date.now() + CACHE_TTL_MS });
+    return found ?? undefined;
   }
 
   /** The domain list goes to the operator's log only, never to the caller. */

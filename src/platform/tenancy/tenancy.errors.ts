@@ -12,3 +12,16 @@ export const unknownHost = () =>
     UNKNOWN_HOST_ID,
     'no instance serves this host; to serve it, add it to PORTCULLIS_TRUSTED_DOMAINS (or use it in PORTCULLIS_EXTERNAL_URL) and restart. The server log lists the configured domains',
   );
+
+/** Stable id of "the public host is not a domain of the instance the request is for". */
+export const UNTRUSTED_PUBLIC_HOST_ID = 'INST-pub1c';
+
+/**
+ * ZITADEL answers NotFound (QUERY-IuGh1) when `x-zitadel-public-host` is not one of the
+ * instance's trusted domains; the message names neither host.
+ */
+export const untrustedPublicHost = () =>
+  NotFound(
+    UNTRUSTED_PUBLIC_HOST_ID,
+    'the public host (x-zitadel-public-host) is not a domain of this instance; to serve it, add it to the instance domains (PORTCULLIS_TRUSTED_DOMAINS for the first instance)',
+  );
