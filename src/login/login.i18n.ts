@@ -157,6 +157,17 @@ const en = {
   'error.emailDelivery': 'We could not send an email right now. Try again later or contact your administrator.',
   'error.passkeyLink': 'This passkey link is invalid, has expired or was already used. Ask for a new one.',
   'error.passkeyLinkFailed': 'The passkey could not be added. Ask for a new link and try again.',
+  'title.emailVerified': 'Email address verified',
+  'intro.verifyEmailLink': 'Confirm that this email address is yours.',
+  'intro.emailVerified': 'Your email address is verified. You can sign in now.',
+  'intro.passwordSetLink': 'Enter the code from the email if it is not filled in, and choose a new password.',
+  'title.passwordChanged': 'Password changed',
+  'intro.passwordChanged': 'Your new password is set. Sign in with it.',
+  'error.verifyLink': 'This verification link is invalid, has expired or was already used. Ask for a new code.',
+  'error.resetLink': 'This password reset link is invalid or has expired. Ask for a new one.',
+  'title.legalTerms': 'Terms of service',
+  'title.legalPrivacy': 'Privacy policy',
+  'intro.legalUnpublished': 'The administrator of this service has not published this document yet.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -316,6 +327,17 @@ const de: Catalogue = {
   'error.emailDelivery': 'Wir konnten gerade keine E-Mail senden. Versuchen Sie es später erneut oder wenden Sie sich an Ihre Administration.',
   'error.passkeyLink': 'Dieser Passkey-Link ist ungültig, abgelaufen oder wurde bereits verwendet. Fordern Sie einen neuen an.',
   'error.passkeyLinkFailed': 'Der Passkey konnte nicht hinzugefügt werden. Fordern Sie einen neuen Link an und versuchen Sie es erneut.',
+  'title.emailVerified': 'E-Mail-Adresse bestätigt',
+  'intro.verifyEmailLink': 'Bestätigen Sie, dass diese E-Mail-Adresse Ihnen gehört.',
+  'intro.emailVerified': 'Ihre E-Mail-Adresse ist bestätigt. Sie können sich jetzt anmelden.',
+  'intro.passwordSetLink': 'Geben Sie den Code aus der E-Mail ein, falls er fehlt, und wählen Sie ein neues Passwort.',
+  'title.passwordChanged': 'Passwort geändert',
+  'intro.passwordChanged': 'Ihr neues Passwort ist gesetzt. Melden Sie sich damit an.',
+  'error.verifyLink': 'Dieser Bestätigungslink ist ungültig, abgelaufen oder wurde bereits verwendet. Fordern Sie einen neuen Code an.',
+  'error.resetLink': 'Dieser Link zum Zurücksetzen des Passworts ist ungültig oder abgelaufen. Fordern Sie einen neuen an.',
+  'title.legalTerms': 'Nutzungsbedingungen',
+  'title.legalPrivacy': 'Datenschutzerklärung',
+  'intro.legalUnpublished': 'Die Administration dieses Dienstes hat dieses Dokument noch nicht veröffentlicht.',
 };
 
 export const CATALOGUES = { en: en as Catalogue, de } as const;

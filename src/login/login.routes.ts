@@ -69,6 +69,21 @@ interface PageRequest {
 }
 
 /** Text of a failed step the page shows in the user's words, and whether it is the user's fault (400) or ours (500). */
+/** A link from an email (`?userId=&code=`) rather than a step of this browser's sign-in (`?session=`). */
+function fromEmailLink(r: { params: URLSearchParams }): boolean {
+  return !!r.params.get('userId') && !r.params.get('session');
+}
+
+/**
+ * What to tell the holder of a link whose code did not work: the known problems' words (a spent
+ * code, too many tries), else `fallback` for any refusal of the code or the user; server faults
+ * are not the link's problem.
+ */
+function linkProblem(err: unknown, fallback: MessageKey): MessageKey | undefined {
+  if (!(err instanceof DomainError)) return undefined;
+  return problemKey(err) ?? (['InvalidArgument', 'FailedPrecondition', 'NotFound'].includes(err.kind) ? fallback : undefined);
+}
+
 function problemKey(err: unknown): MessageKey | undefined {
   if (err instanceof LoginProblem) return err.key;
   if (!(err instanceof DomainError)) return undefined;
@@ -238,11 +253,14 @@ export class LoginRoutes implements OnModuleInit {
       case '/password/reset':
         return post ? this.submitPasswordReset(r) : this.showPasswordReset(r);
       case '/password/set':
+        if (fromEmailLink(r)) return post ? this.submitPasswordSetLink(r) : this.showPasswordSetLink(r);
         return post ? this.submitPasswordSet(r) : this.showPasswordSet(r);
       case '/register':
         return post ? this.submitRegister(r) : this.showRegister(r);
       case '/verify':
-        return post ? this.submitVerifyEmail(r) : r.params.get('invite') === 'true' ? this.showInvite(r) : this.showVerifyEmail(r);
+        if (!post && r.params.get('invite') === 'true') return this.showInvite(r);
+        if (fromEmailLink(r)) return post ? this.submitVerifyEmailLink(r) : this.showVerifyEmailLink(r);
+        return post ? this.submitVerifyEmail(r) : this.showVerifyEmail(r);
       case '/invite':
         return post ? this.submitInvite(r) : this.showInvite(r);
       case '/passkey':
@@ -712,6 +730,61 @@ export class LoginRoutes implements OnModuleInit {
     return this.go(r, await this.login.advance(r.caller, r.flow, session, true));
   }
 
+  // ---- links in emails sent without a URL template (see notifications/login-links.ts) ----
+
+  /** An email verification link: `/verify?userId=&code=`; the button (not opening the link) verifies. */
+  private async showVerifyEmailLink(r: PageRequest, errors?: string[], status = 200): Promise<void> {
+    const user = await this.linkUser(r, 'error.verifyLink');
+    return this.page(r, status, views.verifyEmailLinkPage(await this.context(r), { hidden: { userId: user.id, code: r.params.get('code') ?? '' }, errors }));
+  }
+
+  private async submitVerifyEmailLink(r: PageRequest): Promise<void> {
+    const t = await this.t(r);
+    const user = await this.linkUser(r, 'error.verifyLink');
+    try {
+      await this.login.verifyEmail(r.caller, user.id, (r.params.get('code') ?? '').trim());
+    } catch (err) {
+      const key = linkProblem(err, 'error.verifyLink');
+      if (key) return this.showVerifyEmailLink(r, [t(key)], 400);
+      throw err;
+    }
+    return this.page(r, 200, views.messagePage(await this.context(r), 'title.emailVerified', t('intro.emailVerified'), this.signInLink(r, user, t)));
+  }
+
+  /** A password reset link: `/password/set?userId=&code=`, the code filled in; then sign in with the new password. */
+  private async showPasswordSetLink(r: PageRequest, errors?: string[], invalid?: string[], status = 200): Promise<void> {
+    const user = await this.linkUser(r, 'error.resetLink');
+    const complexity = await this.login.complexity(r.caller, user.orgId);
+    return this.page(
+      r,
+      status,
+      views.passwordSetPage(await this.context(r), {
+        action: 'password/set', intro: 'intro.passwordSetLink', hidden: { userId: user.id }, complexity, code: r.params.get('code') ?? undefined, errors, invalid,
+      }),
+    );
+  }
+
+  private async submitPasswordSetLink(r: PageRequest): Promise<void> {
+    const t = await this.t(r);
+    const user = await this.linkUser(r, 'error.resetLink');
+    const code = (r.params.get('code') ?? '').trim();
+    const next = r.params.get('newPassword') ?? '';
+    const problem = this.newPasswordProblem(r, t, next, await this.login.complexity(r.caller, user.orgId), code ? undefined : 'code');
+    if (problem) return this.showPasswordSetLink(r, problem.errors, problem.invalid, 400);
+    try {
+      await this.login.setPasswordWithCode(r.caller, user.id, code, next);
+    } catch (err) {
+      const key = linkProblem(err, 'error.resetLink');
+      if (key) return this.showPasswordSetLink(r, [t(key)], ['code'], 400);
+      throw err;
+    }
+    return this.page(r, 200, views.messagePage(await this.context(r), 'title.passwordChanged', t('intro.passwordChanged'), this.signInLink(r, user, t)));
+  }
+
+  private signInLink(r: PageRequest, user: UserById, t: Translate): { href: string; label: string } {
+    return { href: pageUrl('loginname', r.flow, { loginName: user.loginName }), label: t('link.signIn') };
+  }
+
   // ---- invitations (CreateInviteCode's link: /verify?userId=&code=&invite=true) ----
 
   private async showInvite(r: PageRequest, errors?: string[], invalid?: string[], status = 200): Promise<void> {
@@ -895,10 +968,10 @@ export class LoginRoutes implements OnModuleInit {
   // ---- passkey registration links (CreatePasskeyRegistrationLink: /passkey/set?userId=&codeId=&code=) ----
 
   /** The user a link names; an unknown id reads like a bad code, so ids can't be probed. */
-  private async linkUser(r: PageRequest): Promise<UserById> {
+  private async linkUser(r: PageRequest, problem: LoginProblem['key'] = 'error.passkeyLink'): Promise<UserById> {
     const userId = r.params.get('userId') ?? '';
     const user = userId ? await this.login.userById(r.caller, userId) : undefined;
-    if (!user) throw new LoginProblem('error.passkeyLink');
+    if (!user) throw new LoginProblem(problem);
     r.orgId = user.orgId;
     return user;
   }

@@ -45,7 +45,7 @@ export interface SamlRequestOnPage {
 /** A step that failed in a way the page explains (a message key and values), rather than a crash. */
 export class LoginProblem extends Error {
   constructor(
-    readonly key: 'error.session' | 'error.authRequest' | 'error.mfaSetup' | 'error.wrongOrg' | 'error.noAccess' | 'error.deviceCode' | 'error.unknown' | 'error.registerDisabled' | 'error.invite' | 'error.passkeyLink' | 'error.passkeyLinkFailed',
+    readonly key: 'error.session' | 'error.authRequest' | 'error.mfaSetup' | 'error.wrongOrg' | 'error.noAccess' | 'error.deviceCode' | 'error.unknown' | 'error.registerDisabled' | 'error.invite' | 'error.passkeyLink' | 'error.passkeyLinkFailed' | 'error.verifyLink' | 'error.resetLink',
   ) {
     super(key);
   }

@@ -395,7 +395,7 @@ ${errorBox(v.errors)}
 /** A new password with a code: the reset code (password/set) or an invitation code (invite). */
 export function passwordSetPage(
   ctx: PageContext,
-  v: { user?: UserOnPage; action: 'password/set' | 'invite'; hidden: Record<string, string | undefined>; complexity: PasswordComplexity; code?: string; errors?: string[]; invalid?: string[]; resend?: boolean },
+  v: { user?: UserOnPage; action: 'password/set' | 'invite'; hidden: Record<string, string | undefined>; complexity: PasswordComplexity; code?: string; errors?: string[]; invalid?: string[]; resend?: boolean; intro?: MessageKey },
 ): string {
   const t = ctx.t;
   const bad = (f: string) => !!v.invalid?.includes(f);
@@ -403,7 +403,7 @@ export function passwordSetPage(
     ctx,
     v.action === 'invite' ? 'title.invite' : 'title.passwordSet',
     `${who(ctx, v.user)}
-<p class="intro">${h(v.action === 'invite' ? t('intro.invite') : t('intro.passwordSet'))}</p>
+<p class="intro">${h(t(v.intro ?? (v.action === 'invite' ? 'intro.invite' : 'intro.passwordSet')))}</p>
 <form method="post" action="${LOGIN_BASE}/${v.action}" novalidate>${hiddenFields(ctx, v.hidden)}
 ${v.user ? `<input type="text" name="username" autocomplete="username" value="${h(v.user.loginName)}" class="visually-hidden" tabindex="-1" aria-hidden="true" readonly>` : ''}
 ${errorBox(v.errors)}
@@ -460,6 +460,23 @@ ${input('code', t('label.code'), 'type="text" autocomplete="one-time-code" spell
 <div class="actions"><button type="submit" class="primary">${h(t('button.verify'))}</button></div>
 </form>
 <form method="post" action="${LOGIN_BASE}/verify">${hiddenFields(ctx, { session: v.session, action: 'send' })}<button type="submit" class="secondary">${h(t('button.resend'))}</button></form>`,
+  );
+}
+
+/**
+ * An email verification link's page: what it is for, and a button. Opening the link spends
+ * nothing (mail scanners open links too); the button checks the code.
+ */
+export function verifyEmailLinkPage(ctx: PageContext, v: { hidden: Record<string, string>; errors?: string[] }): string {
+  const t = ctx.t;
+  return layout(
+    ctx,
+    'title.verifyEmail',
+    `<p class="intro">${h(t('intro.verifyEmailLink'))}</p>
+<form method="post" action="${LOGIN_BASE}/verify">${hiddenFields(ctx, v.hidden)}
+${errorBox(v.errors)}
+<div class="actions"><button type="submit" class="primary" id="verify-link">${h(t('button.verify'))}</button></div>
+</form>`,
   );
 }
 

@@ -20,6 +20,11 @@ export interface OutboundNotification {
   readonly data: Readonly<Record<string, string>>;
   /** A link template with `{{.UserID}}`, `{{.Code}}`, `{{.OrgID}}` … (ZITADEL's Go-template names). */
   readonly urlTemplate?: string;
+  /**
+   * The origin the request came in on (`Caller.origin`): without a URL template, an email that has
+   * a page in the hosted login links to it there (see login-links.ts).
+   */
+  readonly origin?: string;
 }
 
 /**

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { Config } from '../platform/config/config.js';
 import { MasterKey } from '../platform/crypto/master-key.js';
 import { FailedPrecondition, invalidField } from '../platform/errors/domain-error.js';
 import { IdGenerator } from '../platform/ids/id-generator.js';
 import { CHANNEL_SETTING, DeliveryChannels } from './channels.js';
 import { Notifier, type OutboundNotification } from './notifier.js';
 import { OutboxNotification } from './outbox.entity.js';
+import { defaultUrlTemplate, loginBaseUrl } from './login-links.js';
 import { urlTemplateProblems } from './templates.js';
 
 /** The PostgreSQL NOTIFY channel that wakes the delivery workers when a transaction commits rows. */
@@ -24,6 +26,7 @@ export class OutboxNotifier extends Notifier {
     private readonly channels: DeliveryChannels,
     private readonly masterKey: MasterKey,
     private readonly ids: IdGenerator,
+    private readonly config: Config,
   ) {
     super();
   }
@@ -38,10 +41,11 @@ export class OutboxNotifier extends Notifier {
     if (!notification.to.trim() || /[\u0000-\u001f\u007f]/.test(notification.to)) {
       throw invalidField('NOTIF-t0rcp', 'to', `is not a valid ${notification.channel === 'email' ? 'email address' : 'phone number'}`);
     }
-    if (notification.urlTemplate !== undefined) {
+    if (notification.urlTemplate) {
       const problems = urlTemplateProblems(notification.urlTemplate);
       if (problems.length) throw invalidField('NOTIF-url7p', 'urlTemplate', problems.join('; '));
     }
+    const urlTemplate = notification.urlTemplate || this.defaultLink(notification);
     const sealed: SealedNotification = {
       channel: notification.channel,
       to: notification.to,
@@ -49,7 +53,7 @@ export class OutboxNotifier extends Notifier {
       userId: notification.userId,
       orgId: notification.orgId,
       data: { ...notification.data },
-      ...(notification.urlTemplate !== undefined ? { urlTemplate: notification.urlTemplate } : {}),
+      ...(urlTemplate ? { urlTemplate } : {}),
     };
     await tx
       .createQueryBuilder()
@@ -72,5 +76,10 @@ export class OutboxNotifier extends Notifier {
       .execute();
     // Delivered to listeners only if and when this transaction commits.
     await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_NOTIFY_CHANNEL, instanceId]);
+  }
+
+  /** The hosted login's page for the notification, on the request's origin (the server's own work: the external URL's). */
+  private defaultLink(n: OutboundNotification): string | undefined {
+    return defaultUrlTemplate(n.template, n.channel, loginBaseUrl(this.config.loginUiUrl, n.origin ?? new URL(this.config.externalUrl).origin));
   }
 }

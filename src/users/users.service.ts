@@ -564,6 +564,7 @@ export class UsersService {
       orgId: user.resourceOwner,
       data: { code, loginName: user.username, displayName: user.displayName ?? user.username },
       urlTemplate: verification.kind === 'send' ? verification.urlTemplate : undefined,
+      origin: caller.origin,
     });
     return undefined;
   }

@@ -107,6 +107,7 @@ export class PasswordsService {
           orgId: user.resourceOwner,
           data: { code, loginName: user.username, displayName: user.displayName ?? user.username },
           urlTemplate: delivery.urlTemplate,
+          origin: caller.origin,
         });
       }
       const event = await this.store.push(tx, caller, user, [

@@ -269,6 +269,7 @@ export class WebAuthnService {
           displayName: user.displayName ?? '',
         },
         urlTemplate: medium.urlTemplate,
+        origin: caller.origin,
       });
       return { codeId, event };
     });

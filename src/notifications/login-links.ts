@@ -1,0 +1,32 @@
+import type { NotificationTemplate } from './notifier.js';
+
+/**
+ * The hosted login's pages a code's email links to when the caller gave no URL template, as
+ * ZITADEL links to its login's pages: email verification and invitations open `/verify`
+ * (`invite=true` for an invitation), a password reset `/password/set`, a passkey registration
+ * link `/passkey/set`. Each page takes the parameters the hosted login reads (src/login), and
+ * `organization` as ZITADEL's Login V2 does. Other notifications (phone codes, sign-in OTPs) carry
+ * the code alone.
+ */
+const PAGES: { readonly [K in NotificationTemplate]?: string } = {
+  verifyEmail: '/verify?userId={{.UserID}}&code={{.Code}}&organization={{.OrgID}}',
+  inviteCode: '/verify?userId={{.UserID}}&code={{.Code}}&invite=true&organization={{.OrgID}}',
+  passwordReset: '/password/set?userId={{.UserID}}&code={{.Code}}&organization={{.OrgID}}',
+  passkeyRegistration: '/passkey/set?userId={{.UserID}}&codeId={{.CodeID}}&code={{.Code}}&organization={{.OrgID}}',
+};
+
+/**
+ * The login's base URL for links in messages: `PORTCULLIS_LOGIN_UI_URL` as is when absolute,
+ * else that path on the origin the request came in on (its public host, checked to be a domain
+ * of the instance), so the link opens where the user reached the server.
+ */
+export function loginBaseUrl(loginUiUrl: string, origin: string): string {
+  const base = /^https?:\/\//.test(loginUiUrl) ? loginUiUrl : origin + loginUiUrl;
+  return base.replace(/\/+$/, '');
+}
+
+/** The URL template an email of this kind gets when none was given, or undefined when it has no page. */
+export function defaultUrlTemplate(template: NotificationTemplate, channel: 'email' | 'sms', loginBase: string): string | undefined {
+  const page = channel === 'email' ? PAGES[template] : undefined;
+  return page && loginBase + page;
+}
