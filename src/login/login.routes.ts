@@ -35,7 +35,7 @@ import { LOGIN_SCRIPT } from './login-script.js';
 import { qrSvg } from './login-qr.js';
 import { assetOrigins, themeCss } from './login-theme.js';
 import { allowedFactors, type PageFactor } from './login-users.js';
-import { mfaForced } from '../settings/settings-rules.js';
+import { LEGAL_PAGES, mfaForced } from '../settings/settings-rules.js';
 import { setupChoices } from './login-mfa-prompt.js';
 import { LoginProblem, LoginService, type Next, type SamlRequestOnPage, type SessionWithUser, type UserById } from './login.service.js';
 import { passwordProblems } from '../users/password-policy.js';
@@ -244,6 +244,10 @@ export class LoginRoutes implements OnModuleInit {
         return post ? this.submitAccount(r) : this.showAccounts(r);
       case '/signedin':
         return post ? this.notFound(r) : this.showSignedIn(r);
+      case LEGAL_PAGES.terms:
+        return post ? this.notFound(r) : this.legalPage(r, 'title.legalTerms');
+      case LEGAL_PAGES.privacy:
+        return post ? this.notFound(r) : this.legalPage(r, 'title.legalPrivacy');
       case '/logout':
         return post ? this.submitLogout(r) : this.showLogout(r);
       case '/device':
@@ -1178,6 +1182,15 @@ export class LoginRoutes implements OnModuleInit {
       return this.page(r, 200, views.samlPostPage(await this.context(r), { ...next.post, appName }));
     }
     return this.redirect(r, 'page' in next ? next.page : next.external);
+  }
+
+  /**
+   * The terms or privacy page the default legal settings link to (see withServedLegalPages): it
+   * says nothing is published yet. Setting real links takes clients away from it.
+   */
+  private async legalPage(r: PageRequest, title: 'title.legalTerms' | 'title.legalPrivacy'): Promise<void> {
+    const t = await this.t(r);
+    return this.page(r, 200, views.messagePage(await this.context(r), title, t('intro.legalUnpublished')));
   }
 
   private async notFound(r: PageRequest): Promise<void> {

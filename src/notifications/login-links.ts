@@ -15,16 +15,6 @@ const PAGES: { readonly [K in NotificationTemplate]?: string } = {
   passkeyRegistration: '/passkey/set?userId={{.UserID}}&codeId={{.CodeID}}&code={{.Code}}&organization={{.OrgID}}',
 };
 
-/**
- * The login's base URL for links in messages: `PORTCULLIS_LOGIN_UI_URL` as is when absolute,
- * else that path on the origin the request came in on (its public host, checked to be a domain
- * of the instance), so the link opens where the user reached the server.
- */
-export function loginBaseUrl(loginUiUrl: string, origin: string): string {
-  const base = /^https?:\/\//.test(loginUiUrl) ? loginUiUrl : origin + loginUiUrl;
-  return base.replace(/\/+$/, '');
-}
-
 /** The URL template an email of this kind gets when none was given, or undefined when it has no page. */
 export function defaultUrlTemplate(template: NotificationTemplate, channel: 'email' | 'sms', loginBase: string): string | undefined {
   const page = channel === 'email' ? PAGES[template] : undefined;

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Config } from '../platform/config/config.js';
+import { loginBaseUrl } from '../platform/config/login-ui-url.js';
 import { MasterKey } from '../platform/crypto/master-key.js';
 import { FailedPrecondition, invalidField } from '../platform/errors/domain-error.js';
 import { IdGenerator } from '../platform/ids/id-generator.js';
 import { CHANNEL_SETTING, DeliveryChannels } from './channels.js';
 import { Notifier, type OutboundNotification } from './notifier.js';
 import { OutboxNotification } from './outbox.entity.js';
-import { defaultUrlTemplate, loginBaseUrl } from './login-links.js';
+import { defaultUrlTemplate } from './login-links.js';
 import { urlTemplateProblems } from './templates.js';
 
 /** The PostgreSQL NOTIFY channel that wakes the delivery workers when a transaction commits rows. */

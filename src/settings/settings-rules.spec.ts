@@ -1,5 +1,5 @@
 import { DEFAULT_LABEL_SETTINGS, DEFAULT_LEGAL_SETTINGS, DEFAULT_LOGIN_SETTINGS, DEFAULT_SECURITY_SETTINGS, POLICY_DEFAULTS, type PolicyKind } from './policies.js';
-import { canonicalLocale, mergeTranslations, policyProblems, samePolicy } from './settings-rules.js';
+import { canonicalLocale, mergeTranslations, policyProblems, samePolicy, withServedLegalPages } from './settings-rules.js';
 
 describe('policy rules', () => {
   it.each(Object.keys(POLICY_DEFAULTS) as PolicyKind[])('accepts the built-in %s defaults', (kind) => {
@@ -46,5 +46,19 @@ describe('policy rules', () => {
 
   it('merges translation trees leaf by leaf', () => {
     expect(mergeTranslations({ login: { title: 'A', button: 'Go' }, x: 1 }, { login: { title: 'B' } })).toEqual({ login: { title: 'B', button: 'Go' }, x: 1 });
+  });
+});
+
+describe('withServedLegalPages', () => {
+  const empty = { tosLink: '', privacyLink: '', helpLink: '', supportEmail: '', docsLink: '', customLink: '', customLinkText: '' };
+  const base = 'https://id.example.com/ui/v2/login';
+
+  it('gives empty terms and privacy links the hosted login\'s pages (Login V2 registers only with both)', () => {
+    expect(withServedLegalPages(empty, base)).toEqual({ ...empty, tosLink: `${base}/legal/terms`, privacyLink: `${base}/legal/privacy` });
+  });
+
+  it('keeps links that are set, and leaves the other links alone', () => {
+    const set = { ...empty, tosLink: 'https://example.com/tos', helpLink: '' };
+    expect(withServedLegalPages(set, base)).toMatchObject({ tosLink: 'https://example.com/tos', privacyLink: `${base}/legal/privacy`, helpLink: '' });
   });
 });

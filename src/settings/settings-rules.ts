@@ -111,6 +111,23 @@ export function canonicalLocale(locale: string): string | undefined {
   }
 }
 
+/** The hosted login's pages that stand in for terms and a privacy policy nobody has published yet. */
+export const LEGAL_PAGES = { terms: '/legal/terms', privacy: '/legal/privacy' } as const;
+
+/**
+ * Legal settings as clients get them: an empty terms or privacy link is the hosted login's page
+ * saying the administrator has not published it yet. ZITADEL ships links to its own terms; ours
+ * would not be this server's, and Login V2 offers registration only when both links are set, so
+ * a fresh install could not register anyone. Setting a real link replaces the page.
+ */
+export function withServedLegalPages(settings: LegalSettings, loginBase: string): LegalSettings {
+  return {
+    ...settings,
+    tosLink: settings.tosLink || loginBase + LEGAL_PAGES.terms,
+    privacyLink: settings.privacyLink || loginBase + LEGAL_PAGES.privacy,
+  };
+}
+
 /** Deep merge of translation trees: `over` wins leaf by leaf. */
 export function mergeTranslations(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };

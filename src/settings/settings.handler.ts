@@ -120,7 +120,7 @@ export class SettingsHandler implements OnModuleInit {
       return { details: policyDetailsV2(source), settings: domainV2(settings, source) };
     },
     getLegalAndSupportSettings: async (req, ctx) => {
-      const { settings, source } = await this.settings.read(authenticatedCallerOf(ctx), 'privacy', readTarget(req.ctx));
+      const { settings, source } = await this.settings.legalAndSupport(authenticatedCallerOf(ctx), readTarget(req.ctx));
       return { details: policyDetailsV2(source), settings: legalV2(settings, source) };
     },
     getLockoutSettings: async (req, ctx) => {

@@ -3,15 +3,17 @@ import type { JsonObject } from '@bufbuild/protobuf';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { authorize } from '../platform/authz/authorize.js';
+import { Config } from '../platform/config/config.js';
+import { loginBaseUrl } from '../platform/config/login-ui-url.js';
 import { hasPermission } from '../platform/authz/permissions.js';
 import { isUniqueViolation, underSavepoint } from '../platform/database/pg-errors.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
 import { Org } from '../orgs/org.entity.js';
-import { ORG_POLICY_KINDS, Policies, withDefaults, type PolicyBodies, type PolicyKind, type ResolvedPolicy, type SecuritySettings } from './policies.js';
+import { ORG_POLICY_KINDS, Policies, withDefaults, type LegalSettings, type PolicyBodies, type PolicyKind, type ResolvedPolicy, type SecuritySettings } from './policies.js';
 import { SettingsPolicy, type PolicyOwnerType } from './settings-policy.entity.js';
-import { canonicalLocale, mergeTranslations, policyProblems, samePolicy } from './settings-rules.js';
+import { canonicalLocale, mergeTranslations, policyProblems, samePolicy, withServedLegalPages } from './settings-rules.js';
 import * as errors from './settings.errors.js';
 
 /** Sequence, time and owner of a change, for the responses' details. */
@@ -98,6 +100,7 @@ export class SettingsService {
     private readonly tx: Transactions,
     private readonly events: EventStore,
     private readonly policies: Policies,
+    private readonly config: Config,
   ) {}
 
   // ---- queries ----------------------------------------------------------------------------
@@ -116,6 +119,16 @@ export class SettingsService {
         await this.checkOrgRead(caller, target.orgId);
         return this.policies.resolve(kind, caller.instance.id, target.orgId);
     }
+  }
+
+  /**
+   * GetLegalAndSupportSettings: the privacy policy in force, an empty terms or privacy link being
+   * the hosted login's page on the origin the caller reached (see withServedLegalPages).
+   */
+  async legalAndSupport(caller: Caller, target: ReadTarget): Promise<ResolvedPolicy<LegalSettings>> {
+    const resolved = await this.read(caller, 'privacy', target);
+    const origin = caller.origin ?? new URL(this.config.externalUrl).origin;
+    return { ...resolved, settings: withServedLegalPages(resolved.settings, loginBaseUrl(this.config.loginUiUrl, origin)) };
   }
 
   /** The instance default for instance administrators (admin v1): `iam.policy.read` on the instance. */

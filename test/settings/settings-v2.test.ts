@@ -48,7 +48,7 @@ describe('SettingsService v2 reads with nothing stored', () => {
     expect(branding.settings).toMatchObject({ themeMode: 1, resourceOwnerType: INSTANCE });
     expect(branding.settings!.lightTheme!.primaryColor).toBe('#5469d4');
     expect((await settings.getDomainSettings({})).settings).toMatchObject({ loginNameIncludesDomain: false, requireOrgDomainVerification: true, resourceOwnerType: INSTANCE });
-    expect((await settings.getLegalAndSupportSettings({})).settings).toMatchObject({ tosLink: '', resourceOwnerType: INSTANCE });
+    expect((await settings.getLegalAndSupportSettings({})).settings).toMatchObject({ tosLink: `${server.baseUrl}/ui/v2/login/legal/terms`, helpLink: '', resourceOwnerType: INSTANCE });
     expect((await settings.getActiveIdentityProviders({})).identityProviders).toEqual([]);
     const general = await settings.getGeneralSettings({});
     expect(general.defaultLanguage).toBe('en');
