@@ -12,6 +12,7 @@ import { EventStore, type WrittenEvent } from '../platform/events/event-store.js
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
 import { Org } from '../orgs/org.entity.js';
 import { ORG_POLICY_KINDS, Policies, withDefaults, type LegalSettings, type PolicyBodies, type PolicyKind, type ResolvedPolicy, type SecuritySettings } from './policies.js';
+import { systemTranslations } from './hosted-login-texts.js';
 import { SettingsPolicy, type PolicyOwnerType } from './settings-policy.entity.js';
 import { canonicalLocale, mergeTranslations, policyProblems, samePolicy, withServedLegalPages } from './settings-rules.js';
 import * as errors from './settings.errors.js';
@@ -72,9 +73,6 @@ const INSTANCE_PERMISSIONS: { readonly [K in PolicyKind]?: { readonly read: stri
 const POLICY_PERMISSIONS = { read: 'iam.policy.read', write: 'iam.policy.write' } as const;
 
 const TRANSLATION_KIND = 'hosted_login_translation:';
-
-/** Portcullis ships no hosted login texts of its own yet: the system level is empty. */
-const SYSTEM_TRANSLATIONS: Readonly<Record<string, unknown>> = Object.freeze({});
 
 interface Owner {
   readonly type: PolicyOwnerType;
@@ -165,7 +163,9 @@ export class SettingsService {
           .where('p.instance_id = :i AND p.kind IN (:...kinds) AND p.owner IN (:...owners)', { i: caller.instance.id, kinds, owners })
           .getMany()
       : [];
-    let translations: Record<string, unknown> = ignoreInheritance && level.kind !== 'system' ? {} : { ...SYSTEM_TRANSLATIONS };
+    const inherits = !(ignoreInheritance && level.kind !== 'system');
+    const defaultLanguage = inherits ? (await this.policies.resolve('general', caller.instance.id)).settings.defaultLanguage : '';
+    let translations: Record<string, unknown> = inherits ? systemTranslations(locale, defaultLanguage) : {};
     for (const owner of owners) {
       for (const kind of kinds) {
         const row = rows.find((r) => r.owner === owner && r.kind === kind);

@@ -107,15 +107,18 @@ describe('SetSecuritySettings and hosted login translations', () => {
     expect(instance.etag).toMatch(/\w+/);
     await settings.setHostedLoginTranslation({ level: { case: 'organizationId', value: orgA }, locale: 'de-CH', translations: { login: { title: 'Iiloggä' } } });
     const org = await settings.getHostedLoginTranslation({ level: { case: 'organizationId', value: orgA }, locale: 'de-CH' });
-    expect(org.translations).toEqual({ login: { title: 'Iiloggä', button: 'Weiter' } });
+    expect(org.translations?.login).toEqual({ title: 'Iiloggä', button: 'Weiter' });
+    expect(org.translations?.loginname).toMatchObject({ submit: 'Weiter' }); // the built-in German texts underneath
     const own = await settings.getHostedLoginTranslation({ level: { case: 'organizationId', value: orgA }, locale: 'de-CH', ignoreInheritance: true });
     expect(own.translations).toEqual({ login: { title: 'Iiloggä' } });
-    expect((await settings.getHostedLoginTranslation({ level: { case: 'instance', value: true }, locale: 'de' })).translations).toEqual({ login: { title: 'Anmelden', button: 'Weiter' } });
-    expect((await settings.getHostedLoginTranslation({ level: { case: 'system', value: true }, locale: 'de' })).translations).toEqual({});
+    expect((await settings.getHostedLoginTranslation({ level: { case: 'instance', value: true }, locale: 'de' })).translations?.login).toEqual({ title: 'Anmelden', button: 'Weiter' });
+    const system = (await settings.getHostedLoginTranslation({ level: { case: 'system', value: true }, locale: 'de' })).translations;
+    expect(system?.login).toBeUndefined();
+    expect(system?.loginname).toMatchObject({ submit: 'Weiter' });
     expect(await codeOf(settings.setHostedLoginTranslation({ level: { case: 'instance', value: true }, locale: 'not a locale', translations: {} }))).toBe(Code.InvalidArgument);
     const viaRest = await rest(server.baseUrl, 'GET', `/v2/settings/hosted_login_translation?organizationId=${orgA}&locale=de-CH`, { token: server.adminPat });
     expect(viaRest.status).toBe(200);
-    expect(viaRest.body.translations).toEqual({ login: { title: 'Iiloggä', button: 'Weiter' } });
+    expect(viaRest.body.translations.login).toEqual({ title: 'Iiloggä', button: 'Weiter' });
     expect(viaRest.body.etag).toBe(org.etag);
   });
 });
