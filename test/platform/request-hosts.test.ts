@@ -2,18 +2,16 @@
 // it runs on another domain: the instance by the instance host, issuers and links by the public
 // host, which must be a domain of that instance. Instance 1 answers on 127.0.0.1 (the connection
 // every call here travels), instance 2 on `localhost` and `login.other.test`.
-import { Code, ConnectError, createClient, type Interceptor } from '@connectrpc/connect';
+import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { NewAuthorizationBearerInterceptor } from '@zitadel/client';
 import { createServerTransport } from '@zitadel/client/node';
 import { ErrorDetailSchema } from '@zitadel/proto/zitadel/message_pb.js';
 import { OrganizationService } from '@zitadel/proto/zitadel/org/v2/org_service_pb.js';
-import { Transactions } from '../../src/platform/database/transactions.js';
-import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
-import { InstanceDomain } from '../../src/platform/tenancy/instance.entity.js';
 import { INSTANCE_HOST_HEADER, PUBLIC_HOST_HEADER } from '../../src/platform/tenancy/request-host.js';
 import { UNKNOWN_HOST_ID, UNTRUSTED_PUBLIC_HOST_ID } from '../../src/platform/tenancy/tenancy.errors.js';
-import { otherInstance, restOnHost, type OtherInstance } from '../support/instances.js';
+import { withHeaders } from '../support/clients.js';
+import { addInstanceDomain, otherInstance, restOnHost, type OtherInstance } from '../support/instances.js';
 import { serverForFile } from '../support/test-server.js';
 
 const server = serverForFile();
@@ -22,16 +20,9 @@ const OTHER_PUBLIC = 'login.other.test';
 
 beforeAll(async () => {
   other = await otherInstance(server(), 'localhost');
-  await server()
-    .app.get(Transactions)
-    .run((tx) => tx.insert(InstanceDomain, { domain: OTHER_PUBLIC, instanceId: other.instanceId, isGenerated: false, createdAt: new Date() }));
-  server().app.get(InstanceResolver).forget();
+  await addInstanceDomain(server(), other.instanceId, OTHER_PUBLIC);
 }, 60_000);
 
-const withHeaders = (headers: Record<string, string>): Interceptor => (next) => (req) => {
-  for (const [k, v] of Object.entries(headers)) req.header.set(k, v);
-  return next(req);
-};
 
 /** OrganizationService over @zitadel/client's gRPC transport on instance 1's connection, with the proxy's headers. */
 function orgsVia(headers: Record<string, string>, pat: string) {

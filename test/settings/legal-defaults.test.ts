@@ -1,18 +1,15 @@
 // A fresh install's legal and support settings carry terms and privacy links (Login V2 offers
 // registration only when both are set): the hosted login's pages saying nothing is published
 // yet, on the origin the caller reached. Setting real links replaces them, per instance and org.
-import { type Interceptor, createClient } from '@connectrpc/connect';
+import { createClient } from '@connectrpc/connect';
 import { createServerTransport } from '@zitadel/client/node';
 import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
 import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
 import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { SettingsService } from '@zitadel/proto/zitadel/settings/v2/settings_service_pb.js';
-import { Transactions } from '../../src/platform/database/transactions.js';
-import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
-import { InstanceDomain } from '../../src/platform/tenancy/instance.entity.js';
 import { INSTANCE_HOST_HEADER, PUBLIC_HOST_HEADER } from '../../src/platform/tenancy/request-host.js';
-import { client, codeOf, rest } from '../support/clients.js';
-import { otherInstance, restOnHost, type OtherInstance } from '../support/instances.js';
+import { client, codeOf, rest, withHeaders } from '../support/clients.js';
+import { addInstanceDomain, otherInstance, restOnHost, type OtherInstance } from '../support/instances.js';
 import { machineWithRoles } from '../support/principals.js';
 import { serverForFile } from '../support/test-server.js';
 
@@ -20,19 +17,12 @@ const server = serverForFile();
 let other: OtherInstance;
 const OTHER_PUBLIC = 'legal.other.test';
 
-const withHeaders = (headers: Record<string, string>): Interceptor => (next) => (req) => {
-  for (const [k, v] of Object.entries(headers)) req.header.set(k, v);
-  return next(req);
-};
 const settingsVia = (pat: string, headers: Record<string, string> = {}) =>
   createClient(SettingsService, createServerTransport(pat, { baseUrl: server().baseUrl, interceptors: [withHeaders(headers)] }));
 
 beforeAll(async () => {
   other = await otherInstance(server(), 'localhost');
-  await server()
-    .app.get(Transactions)
-    .run((tx) => tx.insert(InstanceDomain, { domain: OTHER_PUBLIC, instanceId: other.instanceId, isGenerated: false, createdAt: new Date() }));
-  server().app.get(InstanceResolver).forget();
+  await addInstanceDomain(server(), other.instanceId, OTHER_PUBLIC);
 }, 60_000);
 
 describe('default legal links: the hosted login\'s "not published yet" pages', () => {

@@ -1,5 +1,5 @@
 import type { DescService } from '@bufbuild/protobuf';
-import { Code, ConnectError, createClient, type Client, type Transport } from '@connectrpc/connect';
+import { Code, ConnectError, createClient, type Client, type Interceptor, type Transport } from '@connectrpc/connect';
 import { createConnectTransport, createGrpcWebTransport } from '@connectrpc/connect-node';
 import { NewAuthorizationBearerInterceptor } from '@zitadel/client';
 import { createServerTransport } from '@zitadel/client/node';
@@ -24,6 +24,12 @@ export function transport(name: TransportName, baseUrl: string, token?: string):
       return createGrpcWebTransport({ baseUrl, httpVersion: '1.1', interceptors });
   }
 }
+
+/** Sets request headers, as a proxy in front of the caller would (e.g. Login V2's x-zitadel-instance-host). */
+export const withHeaders = (headers: Record<string, string>): Interceptor => (next) => (req) => {
+  for (const [k, v] of Object.entries(headers)) req.header.set(k, v);
+  return next(req);
+};
 
 export function client<S extends DescService>(service: S, name: TransportName, baseUrl: string, token?: string): Client<S> {
   return createClient(service, transport(name, baseUrl, token));

@@ -46,6 +46,12 @@ export async function otherInstance(server: RunningServer & { port: number }, do
   return { instanceId: id, baseUrl: `http://${domain}:${server.port}`, ...created };
 }
 
+/** One more domain of an instance (a trusted domain, e.g. the public host of a login on another domain). */
+export async function addInstanceDomain(server: RunningServer, instanceId: string, domain: string): Promise<void> {
+  await server.app.get(Transactions).run((tx) => tx.insert(InstanceDomain, { domain, instanceId, isGenerated: false, createdAt: new Date() }));
+  server.app.get(InstanceResolver).forget();
+}
+
 /** A machine user of the org with one instance role, and its PAT. */
 async function machinePat(server: RunningServer, tx: EntityManager, caller: Caller, orgId: string, username: string, role: string): Promise<string> {
   const users = server.app.get(UsersService);

@@ -2,17 +2,14 @@
 // hosted login's page when the caller gave no URL template (ZITADEL links to its login's pages),
 // on the origin the request came in on; the link opens the page and completes the flow.
 import { request } from 'node:http';
-import { type Interceptor, createClient } from '@connectrpc/connect';
+import { createClient } from '@connectrpc/connect';
 import { createServerTransport } from '@zitadel/client/node';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { NotificationType } from '@zitadel/proto/zitadel/user/v2/password_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
-import { Transactions } from '../../src/platform/database/transactions.js';
-import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
-import { InstanceDomain } from '../../src/platform/tenancy/instance.entity.js';
 import { INSTANCE_HOST_HEADER, PUBLIC_HOST_HEADER } from '../../src/platform/tenancy/request-host.js';
-import { client, codeOf } from '../support/clients.js';
-import { otherInstance, type OtherInstance } from '../support/instances.js';
+import { client, codeOf, withHeaders } from '../support/clients.js';
+import { addInstanceDomain, otherInstance, type OtherInstance } from '../support/instances.js';
 import { startWithReceivers, uniqueEmail, type ReceivingServer } from '../support/receivers.js';
 
 let receiving: ReceivingServer;
@@ -22,10 +19,7 @@ const OTHER_PUBLIC = 'accounts.other.test';
 beforeAll(async () => {
   receiving = await startWithReceivers();
   other = await otherInstance(receiving.server, 'localhost');
-  await receiving.server.app
-    .get(Transactions)
-    .run((tx) => tx.insert(InstanceDomain, { domain: OTHER_PUBLIC, instanceId: other.instanceId, isGenerated: false, createdAt: new Date() }));
-  receiving.server.app.get(InstanceResolver).forget();
+  await addInstanceDomain(receiving.server, other.instanceId, OTHER_PUBLIC);
 }, 60_000);
 afterAll(() => receiving?.stop());
 
@@ -168,10 +162,6 @@ describe('default links in emails point at the hosted login (ZITADEL\'s rule: it
 });
 
 describe('links on the public host (x-zitadel-public-host), never on a host the caller invents', () => {
-  const withHeaders = (headers: Record<string, string>): Interceptor => (next) => (req) => {
-    for (const [k, v] of Object.entries(headers)) req.header.set(k, v);
-    return next(req);
-  };
   const otherUsers = (headers: Record<string, string>) =>
     createClient(UserService, createServerTransport(other.adminPat, { baseUrl: server().baseUrl, interceptors: [withHeaders(headers)] }));
   const instanceHost = () => ({ [INSTANCE_HOST_HEADER]: `localhost:${server().port}` });
