@@ -38,11 +38,16 @@ export class InstanceResolver {
   /** Unknown hosts come from callers: each is logged once a minute, at most 20 hosts a minute. */
   private readonly unknownHostLog = new LogThrottle({ windowMs: 60_000, maxPerWindow: 20 });
 
+  /** `http:` or `https:`: the scheme clients reach the server with (forwarded headers are not trusted). */
+  private readonly scheme: string;
+
   constructor(
     private readonly dataSource: DataSource,
     @Inject(LOGGER) private readonly log: Logger,
-    private readonly config: Config,
-  ) {}
+    config: Config,
+  ) {
+    this.scheme = new URL(config.externalUrl).protocol;
+  }
 
   async resolve(hostHeader: string | null | undefined): Promise<Instance> {
     const host = hostName(hostHeader);
@@ -69,7 +74,7 @@ export class InstanceResolver {
       const owner = pub.name ? await this.byDomain(pub.name) : undefined;
       if (owner?.id !== instance.id) throw untrustedPublicHost();
     }
-    return { instance, origin: `${new URL(this.config.externalUrl).protocol}//${(pub ?? hosts.instance).authority}` };
+    return { instance, origin: `${this.scheme}//${(pub ?? hosts.instance).authority}` };
   }
 
   /** `resolveRequest` for a plain HTTP request (OIDC, SAML, JWKS, the login pages). */
