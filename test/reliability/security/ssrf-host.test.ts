@@ -2,7 +2,8 @@
 // owner would try them. SSRF: SAML metadata URLs and org domain HTTP challenges that point at an
 // internal service directly, through DNS rebinding, or through a redirect, and an app's OIDC
 // back-channel logout URI pointing inside. Host: a foreign Host
-// header must not list the configured domains.
+// header must not list the configured domains; a forged public host or forwarded header must not
+// reach an issuer or a URL the server hands out.
 //
 // Only loopback is used: 127.0.0.2 stands for a public host (PORTCULLIS_OUTBOUND_ALLOW_PRIVATE
 // allows exactly that address), 127.0.0.1 for the internal service the attacker wants reached.
@@ -13,7 +14,8 @@ import { AppService } from '@zitadel/proto/zitadel/app/v2beta/app_service_pb.js'
 import { DomainValidationType } from '@zitadel/proto/zitadel/org/v2beta/org_pb.js';
 import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { ProjectService } from '@zitadel/proto/zitadel/project/v2beta/project_service_pb.js';
-import { UNKNOWN_HOST_ID } from '../../../src/platform/tenancy/tenancy.errors.js';
+import { PUBLIC_HOST_HEADER } from '../../../src/platform/tenancy/request-host.js';
+import { UNKNOWN_HOST_ID, UNTRUSTED_PUBLIC_HOST_ID } from '../../../src/platform/tenancy/tenancy.errors.js';
 import { spMetadata } from '../../apps/saml-fixtures.js';
 import { client } from '../../support/clients.js';
 import { TestDnsServer } from '../../support/dns-server.js';
@@ -195,5 +197,32 @@ describe('Host probing', () => {
     });
     expect(JSON.parse(body).details[0].id).toBe(UNKNOWN_HOST_ID);
     expect(body).not.toMatch(/localhost|127\.0\.0\.1/);
+  });
+
+  const discovery = (headers: Record<string, string>) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({ host: INTERNAL, port: server.port, path: '/.well-known/openid-configuration', headers: { host: `${INTERNAL}:${server.port}`, ...headers } }, (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it('a forged x-zitadel-public-host (host-header injection into issuers and emailed links) is refused and never echoed', async () => {
+    for (const forged of ['attacker.test', `${INTERNAL}:${server.port}/attacker.test`, `attacker.test:${server.port}`]) {
+      const { status, body } = await discovery({ [PUBLIC_HOST_HEADER]: forged });
+      expect(status).toBe(404);
+      expect(JSON.parse(body).details[0].id).toBe(UNTRUSTED_PUBLIC_HOST_ID);
+      expect(body).not.toContain('attacker');
+    }
+  });
+
+  it('forwarded headers of a caller never reach the issuer or an endpoint URL', async () => {
+    const { status, body } = await discovery({ 'x-forwarded-host': 'attacker.test', 'x-forwarded-proto': 'https', forwarded: 'host=attacker.test;proto=https' });
+    expect(status).toBe(200);
+    expect(body).not.toContain('attacker');
+    expect(JSON.parse(body).issuer).toBe(`http://${INTERNAL}:${server.port}`);
   });
 });
