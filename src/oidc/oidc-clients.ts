@@ -6,6 +6,7 @@ import type { OidcAuthMethod, OidcGrantType, OidcResponseType } from '../apps/oi
 import { ChangeFeed } from '../platform/cache/change-feed.js';
 import type { ReadCache } from '../platform/cache/read-cache.js';
 import { Transactions } from '../platform/database/transactions.js';
+import { AssertionRelay } from './assertion-relay.js';
 
 export const GRANT_JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 export const GRANT_DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -59,10 +60,14 @@ interface MachineRow {
   secret_hash: string | null;
 }
 
+type Jwks = { keys: JsonWebKey[] };
+
 /** A client's metadata as read, and until when it holds without a change (its keys' expiry). */
 interface ReadClient {
   readonly metadata: ClientMetadata | undefined;
   readonly validUntil: number;
+  /** A private_key_jwt client's registered public keys (its metadata names the stand-in key instead). */
+  readonly keys?: Jwks;
 }
 
 /**
@@ -71,6 +76,8 @@ interface ReadClient {
  * machine user, secret or key of the instance changes (see ChangeFeed), so an app change still
  * applies on the next request in every process; oidc-provider keeps the parsed client while the
  * metadata is unchanged. Secrets are handed over as their hash; the provider compares hashes.
+ * A private_key_jwt client's keys are checked by Portcullis (ClientAssertions), by ZITADEL's
+ * rules; the provider knows only the instance's stand-in key for it (AssertionRelay).
  */
 @Injectable()
 export class OidcClients {
@@ -79,6 +86,7 @@ export class OidcClients {
   constructor(
     private readonly apps: AppsQueries,
     private readonly tx: Transactions,
+    private readonly relay: AssertionRelay,
     feed: ChangeFeed,
   ) {
     this.cache = feed.cache({ name: 'oidc_clients', keepFor: (c) => (c.metadata ? c.validUntil - Date.now() : 0) });
@@ -89,6 +97,15 @@ export class OidcClients {
     return (await this.cache.get(instanceId, key, () => this.read(instanceId, clientId, signingAlg, presented))).metadata;
   }
 
+  /**
+   * The registered, unexpired public keys of a private_key_jwt app or a machine user with keys,
+   * to check its client assertions with; undefined for other clients and unknown ids.
+   */
+  async registeredKeys(instanceId: string, clientId: string): Promise<Jwks | undefined> {
+    const read = await this.cache.get(instanceId, `${clientId}\n\nassertion`, () => this.read(instanceId, clientId, '', 'assertion'));
+    return read.keys;
+  }
+
   private async read(instanceId: string, clientId: string, signingAlg: string, presented: PresentedAuth | undefined): Promise<ReadClient> {
     const app = await this.apps.activeClient(instanceId, clientId);
     if (app) return this.appMetadata(app, signingAlg);
@@ -97,7 +114,11 @@ export class OidcClients {
 
   private async appMetadata(app: ActiveClient, signingAlg: string): Promise<ReadClient> {
     const keys = app.authMethod === 'private_key_jwt' ? await this.publicJwks('app_keys', 'app_id', app.instanceId, app.appId) : undefined;
-    return { metadata: this.appClient(app, signingAlg, keys?.jwks), validUntil: keys?.validUntil ?? Infinity };
+    return {
+      metadata: this.appClient(app, signingAlg, keys ? this.relay.jwks(app.instanceId) : undefined),
+      validUntil: keys?.validUntil ?? Infinity,
+      ...(keys ? { keys: keys.jwks } : {}),
+    };
   }
 
   private appClient(app: ActiveClient, signingAlg: string, jwks: ClientMetadata['jwks'] | undefined): ClientMetadata {
@@ -163,7 +184,7 @@ export class OidcClients {
     const base = { client_id: username, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], id_token_signed_response_alg: signingAlg as SigningAlg, [FACTS]: facts };
     if (presented === 'assertion' || (!presented && !machine.secret_hash)) {
       const { jwks, validUntil } = await this.publicJwks('machine_keys', 'user_id', instanceId, machine.id);
-      return { metadata: { ...base, token_endpoint_auth_method: 'private_key_jwt', jwks }, validUntil };
+      return { metadata: { ...base, token_endpoint_auth_method: 'private_key_jwt', jwks: this.relay.jwks(instanceId) }, validUntil, keys: jwks };
     }
     if (!machine.secret_hash) return { metadata: undefined, validUntil: 0 };
     const method = presented === 'post' ? 'client_secret_post' : 'client_secret_basic';
@@ -174,7 +195,7 @@ export class OidcClients {
    * Unexpired RSA public keys as a JWKS, `kid` = the key's id (what ZITADEL key files sign with),
    * and when the first of them expires.
    */
-  private async publicJwks(table: 'app_keys' | 'machine_keys', owner: 'app_id' | 'user_id', instanceId: string, ownerId: string): Promise<{ jwks: { keys: JsonWebKey[] }; validUntil: number }> {
+  private async publicJwks(table: 'app_keys' | 'machine_keys', owner: 'app_id' | 'user_id', instanceId: string, ownerId: string): Promise<{ jwks: Jwks; validUntil: number }> {
     const rows: { id: string; public_key: string; expires_at: Date }[] = await this.tx.reader.query(
       `SELECT id, public_key, expires_at FROM ${table} WHERE instance_id = $1 AND ${owner} = $2 AND expires_at > now() ORDER BY id`,
       [instanceId, ownerId],

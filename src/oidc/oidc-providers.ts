@@ -15,6 +15,7 @@ import { Policies, type PolicySource } from '../settings/policies.js';
 import { SigningKeys } from '../webkeys/signing-keys.js';
 import { clientCredentialsGrant } from './machine-grants.js';
 import { OidcAccounts, STANDARD_CLAIMS, ZITADEL_CLAIMS } from './oidc-accounts.js';
+import { AssertionRelay } from './assertion-relay.js';
 import { DPOP_ALGS, DpopNonces, dpopNonceSecretPurpose } from './dpop.js';
 import { FACTS, GRANT_JWT_BEARER, GRANT_TOKEN_EXCHANGE, OidcClients, factsOf, type PresentedAuth } from './oidc-clients.js';
 import { attachLifetimes, lifetimesFrom, type OidcLifetimes } from './oidc-lifetimes.js';
@@ -103,6 +104,7 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     private readonly outbound: OutboundHttp,
     private readonly pats: PatStrategy,
     private readonly projects: ProjectStore,
+    private readonly relay: AssertionRelay,
   ) {}
 
   onModuleInit(): void {
@@ -184,7 +186,10 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     provider.registerGrantType('client_credentials', clientCredentialsGrant(provider, instance.id, this.dpopNonces(instance.id)) as never, new Set(['scope', 'resource']) as never);
     provider.registerGrantType(
       GRANT_TOKEN_EXCHANGE,
-      tokenExchangeGrant(provider, { instanceId: instance.id, keys: this.keys, accounts: this.accounts, memberships: this.memberships, policies: this.policies, nonces: this.dpopNonces(instance.id) }) as never,
+      tokenExchangeGrant(provider, {
+        instanceId: instance.id, keys: this.keys, accounts: this.accounts, memberships: this.memberships, policies: this.policies, nonces: this.dpopNonces(instance.id),
+        clientKeys: (clientId) => this.clients.registeredKeys(instance.id, clientId) as never,
+      }) as never,
       new Set(TOKEN_EXCHANGE_PARAMS) as never,
     );
     return { provider, tag: providerTag(tag, oidc.source), signingAlg, checkedAt: Date.now() };
@@ -375,7 +380,9 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
    */
   private shareOneTimeChecks(provider: Provider, instanceId: string): void {
     const replay = provider.ReplayDetection as unknown as { unique(iss: string, jti: string, exp: number): Promise<boolean> };
-    replay.unique = (iss, jti, exp) =>
+    replay.unique = async (iss, jti, exp) =>
+      // Client assertion stand-ins are minted per request and never leave the process (AssertionRelay).
+      this.relay.isStandInId(jti) ||
       recordOnce(this.dataSource, instanceId, 'ReplayDetection', createHash('sha256').update(`${iss}${jti}`).digest('base64url'), { iss, kind: 'ReplayDetection' }, exp - Math.floor(Date.now() / 1000));
     const par = provider.PushedAuthorizationRequest as unknown as { find(id: string, options?: object): Promise<unknown> };
     const find = par.find.bind(par);
