@@ -30,16 +30,16 @@ export class ClientAssertions {
 
   /**
    * Checks the client assertion of a client-authenticated request and replaces it in `form` by
-   * a stand-in (true), or says why it is refused. A form without exactly one assertion is left
-   * to the provider (false), which refuses duplicates.
+   * a stand-in (answering the client it names), or says why it is refused. A form without
+   * exactly one assertion is left to the provider (undefined), which refuses duplicates.
    */
-  async relay(target: AssertionTarget, form: URLSearchParams): Promise<boolean | ClientAssertionRefusal> {
+  async relay(target: AssertionTarget, form: URLSearchParams): Promise<{ clientId: string } | ClientAssertionRefusal | undefined> {
     const presented = form.getAll('client_assertion');
-    if (presented.length !== 1) return false;
+    if (presented.length !== 1) return undefined;
     const verified = await this.verify(target, presented[0]);
     if (verified instanceof ClientAssertionRefusal) return verified;
     form.set('client_assertion', await this.standIns.standIn(target.instanceId, target.issuer, verified.clientId));
-    return true;
+    return verified;
   }
 
   private async verify(target: AssertionTarget, assertion: string): Promise<{ clientId: string } | ClientAssertionRefusal> {

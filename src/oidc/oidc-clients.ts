@@ -2,7 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { ClientMetadata } from 'oidc-provider';
 import { AppsQueries, type ActiveClient } from '../apps/apps.queries.js';
-import type { OidcAuthMethod, OidcGrantType, OidcResponseType } from '../apps/oidc-rules.js';
+import type { AuthorizeClient, OidcAppType, OidcAuthMethod, OidcGrantType, OidcResponseType } from '../apps/oidc-rules.js';
 import { ChangeFeed } from '../platform/cache/change-feed.js';
 import type { ReadCache } from '../platform/cache/read-cache.js';
 import { Transactions } from '../platform/database/transactions.js';
@@ -28,6 +28,9 @@ export interface ClientFacts {
   readonly hasProjectCheck: boolean;
   readonly clockSkewSeconds: number;
   readonly loginBaseUri: string | null;
+  /** An OIDC app's type and dev mode, for ZITADEL's redirect rule at authorization. */
+  readonly appType?: OidcAppType;
+  readonly devMode?: boolean;
 }
 
 export const FACTS = 'urn:portcullis:client';
@@ -102,8 +105,20 @@ export class OidcClients {
    * to check its client assertions with; undefined for other clients and unknown ids.
    */
   async registeredKeys(instanceId: string, clientId: string): Promise<Jwks | undefined> {
-    const read = await this.cache.get(instanceId, `${clientId}\n\nassertion`, () => this.read(instanceId, clientId, '', 'assertion'));
-    return read.keys;
+    return (await this.readAsserted(instanceId, clientId)).keys;
+  }
+
+  /** What the authorization endpoint checks a redirect URI against, for an active OIDC app; else undefined. */
+  async authorizeClient(instanceId: string, clientId: string): Promise<AuthorizeClient | undefined> {
+    const { metadata } = await this.readAsserted(instanceId, clientId);
+    const facts = factsOf(metadata);
+    if (facts?.kind !== 'oidc' || !facts.appType) return undefined;
+    return { redirectUris: metadata?.redirect_uris ?? [], appType: facts.appType, devMode: !!facts.devMode };
+  }
+
+  /** A client as read for an assertion (a machine user with its keys); the signing algorithm plays no part. */
+  private readAsserted(instanceId: string, clientId: string): Promise<ReadClient> {
+    return this.cache.get(instanceId, `${clientId}\n\nassertion`, () => this.read(instanceId, clientId, '', 'assertion'));
   }
 
   private async read(instanceId: string, clientId: string, signingAlg: string, presented: PresentedAuth | undefined): Promise<ReadClient> {
@@ -143,8 +158,11 @@ export class OidcClients {
       accessTokenRoleAssertion: oidc.accessTokenRoleAssertion, idTokenRoleAssertion: oidc.idTokenRoleAssertion,
       idTokenUserinfoAssertion: oidc.idTokenUserinfoAssertion, clockSkewSeconds: Math.ceil(oidc.clockSkewMs / 1000),
       loginBaseUri: oidc.loginVersion === 'v2' ? oidc.loginBaseUri : null, ...project,
+      appType: oidc.appType, devMode: oidc.devMode,
     };
-    const responseTypes = (oidc.responseTypes.length ? oidc.responseTypes : (['code'] as OidcResponseType[])).map((t) => RESPONSE_TYPES[t]);
+    // Without a redirect URI nothing can be authorized at /authorize (ZITADEL answers that there);
+    // the provider would refuse the whole client, device-only apps included.
+    const responseTypes = !oidc.redirectUris.length ? [] : (oidc.responseTypes.length ? oidc.responseTypes : (['code'] as OidcResponseType[])).map((t) => RESPONSE_TYPES[t]);
     const grantTypes = (oidc.grantTypes.length ? oidc.grantTypes : (['authorization_code'] as OidcGrantType[])).map((g) => GRANT_TYPES[g]);
     return {
       ...base,

@@ -346,6 +346,13 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
       const always = Object.fromEntries(['amr', 'auth_time'].filter((k) => available[k] !== undefined).map((k) => [k, available[k]]));
       return { ...claims, ...always, ...(extra && typeof extra === 'object' ? extra : {}) };
     };
+    // Which redirect URIs an app may use is ZITADEL's rule, applied per authorization request
+    // (OidcRoutes, authorizeRedirectRefusal); malformed ones are refused on save. The provider's
+    // own per-application-type rules (no http for implicit web clients, no custom schemes for web
+    // clients, ...) would refuse the whole client, token and device endpoints included: the
+    // documented way around them is the client schema's prototype.
+    const schema = (provider.Client as unknown as { Schema: { prototype: { redirectUris(uris?: string[], label?: string): void } } }).Schema;
+    schema.prototype.redirectUris = function acceptedAsSaved() {};
     const clientClass = provider.Client as unknown as { prototype: { compareClientSecret(actual: string): Promise<boolean> | boolean; clientSecret?: string } };
     clientClass.prototype.compareClientSecret = function compare(this: { clientSecret?: string }, actual: string) {
       return !!this.clientSecret && hashToken(actual) === this.clientSecret;
@@ -458,7 +465,8 @@ function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function errorPage(error: string, description?: string): string {
+/** The page an authorization error shows when it cannot go back to the app (a redirect URI not to be trusted). */
+export function errorPage(error: string, description?: string): string {
   return `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Sign-in error</title>
 <body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem"><h1>Sign-in could not continue</h1>
 <p><strong>${escapeHtml(error)}</strong></p><p>${escapeHtml(description ?? '')}</p></body></html>`;
