@@ -9,6 +9,8 @@ import {
   withDefaults,
   AUTHORIZE_REDIRECT_REFUSALS,
   authorizeRedirectRefusal,
+  globMatches,
+  isRegisteredUri,
   type AuthorizeClient,
   type OidcSettings,
 } from './oidc-rules.js';
@@ -71,8 +73,42 @@ describe("authorizeRedirectRefusal (ZITADEL's ValidateAuthReqRedirectURI)", () =
     expect(authorizeRedirectRefusal(client, uri, responseType)).toBe(refusal);
   });
 
+  it('reads registered URIs as globs in dev mode only (ZITADEL client: RedirectURIGlobs)', () => {
+    const glob = (devMode: boolean): AuthorizeClient => ({ appType: 'web', devMode, redirectUris: ['https://*.preview.example.com/cb'] });
+    expect(authorizeRedirectRefusal(glob(true), 'https://pr-7.preview.example.com/cb', 'code')).toBeUndefined();
+    expect(authorizeRedirectRefusal(glob(false), 'https://pr-7.preview.example.com/cb', 'code')).toBe(R.notRegistered);
+    expect(authorizeRedirectRefusal(glob(true), 'https://evil.example.com/x.preview.example.com/cb', 'code')).toBe(R.notRegistered);
+  });
+
   it('finds nothing registered for an app without redirect URIs (a device-only app)', () => {
     expect(authorizeRedirectRefusal({ appType: 'native', devMode: false, redirectUris: [] }, 'http://127.0.0.1/cb', 'code')).toBe(R.notRegistered);
+  });
+});
+
+describe('globMatches (doublestar, as zitadel/oidc matches dev-mode redirect URIs)', () => {
+  it.each([
+    ['https://*.example.com/cb', 'https://a.example.com/cb', true],
+    ['https://*.example.com/cb', 'https://a.b.example.com/cb', true],
+    ['https://*.example.com/cb', 'https://evil.com/.example.com/cb', false],
+    ['https://app.example.com/*', 'https://app.example.com/cb', true],
+    ['https://app.example.com/*', 'https://app.example.com/a/b', false],
+    ['https://app.example.com/**', 'https://app.example.com/a/b', true],
+    ['https://app.example.com/c?', 'https://app.example.com/cb', true],
+    ['https://app.example.com/{cb,callback}', 'https://app.example.com/callback', true],
+    ['https://app.example.com/{cb,callback}', 'https://app.example.com/other', false],
+    ['https://app.example.com/v[12]/cb', 'https://app.example.com/v2/cb', true],
+    ['https://app.example.com/v[!12]/cb', 'https://app.example.com/v2/cb', false],
+    ['https://app.example.com/cb.html', 'https://app.example.com/cbxhtml', false],
+    ['https://app.example.com/\\*', 'https://app.example.com/*', true],
+    ['https://app.example.com/\\*', 'https://app.example.com/x', false],
+  ])('%s ~ %s = %s', (pattern, uri, matches) => {
+    expect(globMatches(pattern, uri)).toBe(matches);
+  });
+
+  it('applies globs only in dev mode; an exact registration always counts', () => {
+    expect(isRegisteredUri(['https://*.example.com/cb'], false, 'https://a.example.com/cb')).toBe(false);
+    expect(isRegisteredUri(['https://*.example.com/cb'], true, 'https://a.example.com/cb')).toBe(true);
+    expect(isRegisteredUri(['https://a.example.com/cb'], false, 'https://a.example.com/cb')).toBe(true);
   });
 });
 

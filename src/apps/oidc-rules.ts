@@ -120,16 +120,62 @@ function loopbackUrl(uri: string): URL | undefined {
   }
 }
 
+const REGEX_SPECIAL = /[.*+?^${}()|[\]\\/]/g;
+
+/** A glob as a regular expression source: see globMatches. */
+function globSource(pattern: string): string {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\' && i + 1 < pattern.length) {
+      out += pattern[++i].replace(REGEX_SPECIAL, '\\$&');
+    } else if (c === '*') {
+      const crosses = pattern[i + 1] === '*';
+      if (crosses) i++;
+      out += crosses ? '.*' : '[^/]*';
+    } else if (c === '?') {
+      out += '[^/]';
+    } else if (c === '{' && pattern.indexOf('}', i) > i) {
+      const end = pattern.indexOf('}', i);
+      out += `(?:${pattern.slice(i + 1, end).split(',').map(globSource).join('|')})`;
+      i = end;
+    } else if (c === '[' && pattern.indexOf(']', i + 1) > i + 1) {
+      const end = pattern.indexOf(']', i + 1);
+      const body = pattern.slice(i + 1, end).replace(/\\/g, '\\\\');
+      out += body.startsWith('!') || body.startsWith('^') ? `[^${body.slice(1)}]` : `[${body}]`;
+      i = end;
+    } else {
+      out += c.replace(REGEX_SPECIAL, '\\$&');
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether a URI matches a registered URI read as a glob, as zitadel/oidc matches a dev-mode
+ * app's redirect URIs (doublestar): `*` and `?` within one path segment, `**` across segments,
+ * `{a,b}` alternatives, `[...]` character classes, `\\` escapes.
+ */
+export function globMatches(pattern: string, uri: string): boolean {
+  return new RegExp(`^${globSource(pattern)}$`).test(uri);
+}
+
+/** A URI is registered if listed, or, in dev mode, if it matches a listed one read as a glob (ZITADEL's client). */
+export function isRegisteredUri(registered: readonly string[], devMode: boolean, uri: string): boolean {
+  return registered.includes(uri) || (devMode && registered.some((pattern) => globMatches(pattern, uri)));
+}
+
 /**
  * Why the authorization endpoint refuses a redirect URI (ZITADEL's description of an
  * `invalid_request`), or undefined. zitadel/oidc's ValidateAuthReqRedirectURI: https when
  * registered; http only in dev mode or for web apps on the code flow; custom schemes only for
- * native apps; native apps also on any port of a registered loopback URI (RFC 8252 §7.3).
+ * native apps; native apps also on any port of a registered loopback URI (RFC 8252 §7.3);
+ * in dev mode, registered URIs are globs (ZITADEL's client).
  */
 export function authorizeRedirectRefusal(client: AuthorizeClient, uri: string | undefined, responseType: string | undefined): string | undefined {
   const R = AUTHORIZE_REDIRECT_REFUSALS;
   if (!uri) return R.missing;
-  const registered = client.redirectUris.includes(uri);
+  const registered = isRegisteredUri(client.redirectUris, client.devMode, uri);
   if (client.appType === 'native') {
     const loopback = loopbackUrl(uri);
     if (registered) {

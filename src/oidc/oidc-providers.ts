@@ -3,6 +3,7 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { isRegisteredUri } from '../apps/oidc-rules.js';
 import { MembershipQueries } from '../platform/authz/membership-queries.js';
 import { Config } from '../platform/config/config.js';
 import { MasterKey, hashToken } from '../platform/crypto/master-key.js';
@@ -353,6 +354,18 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     // documented way around them is the client schema's prototype.
     const schema = (provider.Client as unknown as { Schema: { prototype: { redirectUris(uris?: string[], label?: string): void } } }).Schema;
     schema.prototype.redirectUris = function acceptedAsSaved() {};
+    // A dev-mode app's registered URIs are globs (ZITADEL's client), for redirects and sign-out.
+    type Redirects = { redirectUris?: string[]; postLogoutRedirectUris?: string[]; redirectUriAllowed(uri: string): boolean; postLogoutRedirectUriAllowed(uri: string): boolean };
+    const redirects = provider.Client.prototype as unknown as Redirects;
+    const { redirectUriAllowed, postLogoutRedirectUriAllowed } = redirects;
+    const devModeMatch = (client: Redirects, registered: string[] | undefined, uri: string) =>
+      !!factsOf(client)?.devMode && typeof uri === 'string' && isRegisteredUri(registered ?? [], true, uri);
+    redirects.redirectUriAllowed = function allowed(this: Redirects, uri: string) {
+      return redirectUriAllowed.call(this, uri) || devModeMatch(this, this.redirectUris, uri);
+    };
+    redirects.postLogoutRedirectUriAllowed = function allowed(this: Redirects, uri: string) {
+      return postLogoutRedirectUriAllowed.call(this, uri) || devModeMatch(this, this.postLogoutRedirectUris, uri);
+    };
     const clientClass = provider.Client as unknown as { prototype: { compareClientSecret(actual: string): Promise<boolean> | boolean; clientSecret?: string } };
     clientClass.prototype.compareClientSecret = function compare(this: { clientSecret?: string }, actual: string) {
       return !!this.clientSecret && hashToken(actual) === this.clientSecret;

@@ -123,6 +123,15 @@ describe("ZITADEL's redirect rule at /oauth/v2/authorize, for apps saved with co
     expect(reachesLogin(await authorizeWith(app.clientId, 'http://web.example.com/cb'))).toBe(true);
   });
 
+  it("reads a dev-mode app's redirect URIs as globs (ZITADEL's client), and only in dev mode", async () => {
+    const glob = 'https://*.preview.example.com/cb';
+    const dev = await addOidcApp(server, world, { ...WEB_SECRET, redirectUris: [glob], devMode: true });
+    expect(reachesLogin(await authorizeWith(dev.clientId, 'https://pr-42.preview.example.com/cb'))).toBe(true);
+    expect((await authorizeWith(dev.clientId, 'https://pr-42.preview.example.com.evil.com/cb')).page).toContain('The requested redirect_uri is missing in the client configuration.');
+    const strict = await addOidcApp(server, world, { ...WEB_SECRET, redirectUris: [glob], devMode: false });
+    expect((await authorizeWith(strict.clientId, 'https://pr-42.preview.example.com/cb')).page).toContain('The requested redirect_uri is missing in the client configuration.');
+  });
+
   it('refuses the same redirect at the pushed authorization endpoint', async () => {
     const app = await addOidcApp(server, world, { ...WEB_SECRET, redirectUris: ['myapp://cb'], devMode: false });
     const res = await fetch(`${server.baseUrl}/oauth/v2/par`, {
