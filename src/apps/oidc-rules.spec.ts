@@ -105,6 +105,13 @@ describe('globMatches (doublestar, as zitadel/oidc matches dev-mode redirect URI
     expect(globMatches(pattern, uri)).toBe(matches);
   });
 
+  it('takes time linear in the URI, whatever the pattern (no backtracking on a long redirect_uri)', () => {
+    const started = Date.now();
+    expect(globMatches('https://x/**a**a**a**a**a**a**a**a**b', `https://x/${'a'.repeat(8000)}`)).toBe(false);
+    expect(globMatches('https://x/{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}*c', `https://x/${'a'.repeat(8000)}`)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   it('applies globs only in dev mode; an exact registration always counts', () => {
     expect(isRegisteredUri(['https://*.example.com/cb'], false, 'https://a.example.com/cb')).toBe(false);
     expect(isRegisteredUri(['https://*.example.com/cb'], true, 'https://a.example.com/cb')).toBe(true);

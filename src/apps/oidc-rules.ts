@@ -120,44 +120,102 @@ function loopbackUrl(uri: string): URL | undefined {
   }
 }
 
-const REGEX_SPECIAL = /[.*+?^${}()|[\]\\/]/g;
+type GlobToken =
+  | { readonly kind: 'char'; readonly c: string }
+  | { readonly kind: 'one' | 'star' | 'globstar' }
+  | { readonly kind: 'class'; readonly body: string; readonly negated: boolean };
 
-/** A glob as a regular expression source: see globMatches. */
-function globSource(pattern: string): string {
-  let out = '';
+/** At most this many patterns come out of `{a,b}` alternatives; the rest are not tried. */
+const MAX_GLOB_ALTERNATIVES = 64;
+
+/** A glob as token sequences without alternatives (each `{a,b}` multiplies them). */
+function globSequences(pattern: string): GlobToken[][] {
+  let sequences: GlobToken[][] = [[]];
+  const add = (options: GlobToken[][]) => {
+    sequences = sequences.flatMap((seq) => options.map((o) => [...seq, ...o])).slice(0, MAX_GLOB_ALTERNATIVES);
+  };
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
+    const close = c === '{' ? pattern.indexOf('}', i) : c === '[' ? pattern.indexOf(']', i + 2) : -1;
     if (c === '\\' && i + 1 < pattern.length) {
-      out += pattern[++i].replace(REGEX_SPECIAL, '\\$&');
+      add([[{ kind: 'char', c: pattern[++i] }]]);
     } else if (c === '*') {
-      const crosses = pattern[i + 1] === '*';
-      if (crosses) i++;
-      out += crosses ? '.*' : '[^/]*';
+      const globstar = pattern[i + 1] === '*';
+      if (globstar) i++;
+      add([[{ kind: globstar ? 'globstar' : 'star' }]]);
     } else if (c === '?') {
-      out += '[^/]';
-    } else if (c === '{' && pattern.indexOf('}', i) > i) {
-      const end = pattern.indexOf('}', i);
-      out += `(?:${pattern.slice(i + 1, end).split(',').map(globSource).join('|')})`;
-      i = end;
-    } else if (c === '[' && pattern.indexOf(']', i + 1) > i + 1) {
-      const end = pattern.indexOf(']', i + 1);
-      const body = pattern.slice(i + 1, end).replace(/\\/g, '\\\\');
-      out += body.startsWith('!') || body.startsWith('^') ? `[^${body.slice(1)}]` : `[${body}]`;
-      i = end;
+      add([[{ kind: 'one' }]]);
+    } else if (c === '{' && close > i) {
+      add(pattern.slice(i + 1, close).split(',').flatMap(globSequences));
+      i = close;
+    } else if (c === '[' && close > i) {
+      const body = pattern.slice(i + 1, close);
+      const negated = body.startsWith('!') || body.startsWith('^');
+      add([[{ kind: 'class', body: negated ? body.slice(1) : body, negated }]]);
+      i = close;
     } else {
-      out += c.replace(REGEX_SPECIAL, '\\$&');
+      add([[{ kind: 'char', c }]]);
     }
   }
-  return out;
+  return sequences;
+}
+
+function inClass(body: string, c: string): boolean {
+  for (let i = 0; i < body.length; i++) {
+    if (body[i + 1] === '-' && i + 2 < body.length) {
+      if (c >= body[i] && c <= body[i + 2]) return true;
+      i += 2;
+    } else if (body[i] === c) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Whether the tokens match all of `uri`: the positions reachable after each token, in time linear in both. */
+function sequenceMatches(tokens: readonly GlobToken[], uri: string): boolean {
+  const n = uri.length;
+  let current = new Uint8Array(n + 1);
+  current[0] = 1;
+  for (const token of tokens) {
+    const next = new Uint8Array(n + 1);
+    let reach = false;
+    for (let p = 0; p <= n; p++) {
+      const c = uri[p];
+      switch (token.kind) {
+        case 'globstar':
+          reach ||= current[p] === 1;
+          if (reach) next[p] = 1;
+          break;
+        case 'star':
+          reach ||= current[p] === 1;
+          if (reach) next[p] = 1;
+          if (c === '/') reach = false;
+          break;
+        case 'one':
+          if (current[p] && p < n && c !== '/') next[p + 1] = 1;
+          break;
+        case 'class':
+          if (current[p] && p < n && c !== '/' && inClass(token.body, c) !== token.negated) next[p + 1] = 1;
+          break;
+        case 'char':
+          if (current[p] && c === token.c) next[p + 1] = 1;
+          break;
+      }
+    }
+    current = next;
+  }
+  return current[n] === 1;
 }
 
 /**
  * Whether a URI matches a registered URI read as a glob, as zitadel/oidc matches a dev-mode
  * app's redirect URIs (doublestar): `*` and `?` within one path segment, `**` across segments,
- * `{a,b}` alternatives, `[...]` character classes, `\\` escapes.
+ * `{a,b}` alternatives, `[...]` character classes, `\\` escapes. Matched without backtracking,
+ * so no pattern makes a long URI expensive.
  */
 export function globMatches(pattern: string, uri: string): boolean {
-  return new RegExp(`^${globSource(pattern)}$`).test(uri);
+  return globSequences(pattern).some((tokens) => sequenceMatches(tokens, uri));
 }
 
 /** A URI is registered if listed, or, in dev mode, if it matches a listed one read as a glob (ZITADEL's client). */
