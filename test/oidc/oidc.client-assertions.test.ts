@@ -3,9 +3,11 @@ import { SignJWT } from 'jose';
 import { AppService } from '@zitadel/proto/zitadel/app/v2beta/app_service_pb.js';
 import { APIAuthMethodType } from '@zitadel/proto/zitadel/app/v2beta/api_pb.js';
 import { OIDCAuthMethodType } from '@zitadel/proto/zitadel/app/v2beta/oidc_pb.js';
+import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { client } from '../support/clients.js';
 import { otherInstance } from '../support/instances.js';
+import { machineWithRoles } from '../support/principals.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { addOidcApp, oauthErrorOf, oidc, oidcWorld, rp, signIn, type OidcWorld } from './support.js';
 
@@ -130,6 +132,35 @@ describe('private_key_jwt assertions as ZITADEL SDKs sign them (no jti, reused)'
     await expect(oidc.tokenIntrospection(config, refreshed.access_token)).resolves.toMatchObject({ active: true, client_id: app.clientId });
     await oidc.tokenRevocation(config, refreshed.access_token);
     await expect(oidc.tokenIntrospection(config, refreshed.access_token)).resolves.toMatchObject({ active: false });
+  });
+});
+
+describe('machine users with keys', () => {
+  it('get client_credentials tokens with a reused assertion without jti, and not with the key of a machine of another org', async () => {
+    const users = client(UserService, 'grpc', server.baseUrl, server.adminPat);
+    const machine = async (orgId: string) => {
+      const { userId } = await machineWithRoles(server, orgId, { level: 'org', resourceId: orgId, roles: ['ORG_USER_MANAGER'] });
+      const { keyContent } = await users.addKey({ userId, expirationDate: timestampFromDate(new Date(Date.now() + 3600_000)) });
+      const [{ username }] = await server.database.dataSource.query('SELECT username FROM users WHERE id = $1', [userId]);
+      const file = JSON.parse(Buffer.from(keyContent).toString('utf8')) as KeyFile;
+      return { userId, keyFile: { ...file, clientId: username as string } };
+    };
+    const [ours, theirs] = [await machine(world.orgId), await machine(otherOrg.orgId)];
+    const tokenWith = (assertion: string) =>
+      fetch(`${server.baseUrl}/oauth/v2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'openid', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }),
+      });
+    const assertion = await sdkAssertion(ours.keyFile, server.baseUrl);
+    for (let i = 0; i < 2; i++) {
+      const res = await tokenWith(assertion);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ token_type: 'Bearer', access_token: expect.any(String) });
+    }
+    const foreign = await tokenWith(await sdkAssertion({ ...theirs.keyFile, clientId: ours.keyFile.clientId }, server.baseUrl));
+    expect(foreign.status).toBe(401);
+    expect(await foreign.json()).toMatchObject({ error: 'invalid_client' });
   });
 });
 
