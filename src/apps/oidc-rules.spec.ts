@@ -7,58 +7,115 @@ import {
   originProblem,
   redirectUriProblem,
   withDefaults,
+  AUTHORIZE_REDIRECT_REFUSALS,
+  authorizeRedirectRefusal,
+  globMatches,
+  isRegisteredUri,
+  type AuthorizeClient,
   type OidcSettings,
-  type RedirectContext,
 } from './oidc-rules.js';
 import { applicationKeyFile, clientIdFor, clientSecretMatches } from './app-rules.js';
 import { hashToken } from '../platform/crypto/master-key.js';
 
-const web: RedirectContext = { appType: 'web', devMode: false, confidentialCodeOnly: true };
-const webPublic: RedirectContext = { appType: 'web', devMode: false, confidentialCodeOnly: false };
-const userAgent: RedirectContext = { appType: 'user_agent', devMode: false, confidentialCodeOnly: false };
-const native: RedirectContext = { appType: 'native', devMode: false, confidentialCodeOnly: false };
-const dev = (ctx: RedirectContext): RedirectContext => ({ ...ctx, devMode: true });
-
-describe('redirectUriProblem', () => {
+describe('redirectUriProblem (form only: refused on save)', () => {
   it.each([
-    // https is fine for every app type
-    ['https://app.example.com/cb', web, true],
-    ['https://app.example.com/cb?x=1', userAgent, true],
-    ['https://app.example.com/cb', native, true],
-    // http: native on loopback only; confidential code-only web apps; anyone in dev mode
-    ['http://localhost:3000/cb', native, true],
-    ['http://127.0.0.1:8000/cb', native, true],
-    ['http://127.1.2.3/cb', native, true],
-    ['http://[::1]:9000/cb', native, true],
-    ['http://example.com/cb', native, false],
-    ['http://localhost.evil.com/cb', native, false],
-    ['http://example.com/cb', dev(native), true],
-    ['http://localhost:3000/cb', web, true],
-    ['http://localhost:3000/cb', webPublic, false],
-    ['http://localhost:3000/cb', dev(webPublic), true],
-    ['http://localhost:3000/cb', userAgent, false],
-    ['http://app.example.com/cb', dev(userAgent), true],
-    // custom schemes: native apps, or dev mode
-    ['com.example.app:/oauth2redirect', native, true],
-    ['myapp://callback', native, true],
-    ['myapp://callback', web, false],
-    ['myapp://callback', userAgent, false],
-    ['myapp://callback', dev(web), true],
-    // what dev mode does not relax
-    ['https://app.example.com/cb#frag', dev(web), false],
-    ['http://localhost/cb#', dev(native), false],
-    ['/relative/cb', dev(web), false],
-    ['app.example.com/cb', dev(web), false],
-    ['', dev(web), false],
-    ['https://app.example.com/c b', dev(web), false],
-    ['javascript:alert(1)', dev(native), false],
-    ['data:text/html,hi', native, false],
-    ['https://', dev(web), false],
-    ['myapp:', native, false],
-  ])('%s (%o) allowed=%s', (uri, ctx, allowed) => {
-    const problem = redirectUriProblem(uri, ctx);
+    // well-formed, whatever the app may do with it (ZITADEL reports compliance, checks at authorize)
+    ['https://app.example.com/cb', true],
+    ['https://app.example.com/cb?x=1', true],
+    ['http://localhost:3000/cb', true],
+    ['http://app.example.com/cb', true],
+    ['http://[::1]:9000/cb', true],
+    ['com.example.app:/oauth2redirect', true],
+    ['myapp://callback', true],
+    // malformed
+    ['https://app.example.com/cb#frag', false],
+    ['http://localhost/cb#', false],
+    ['/relative/cb', false],
+    ['app.example.com/cb', false],
+    ['', false],
+    ['https://app.example.com/c b', false],
+    [' https://app.example.com/cb', false],
+    ['javascript:alert(1)', false],
+    ['JavaScript:alert(1)', false],
+    ['data:text/html,hi', false],
+    ['vbscript:msgbox', false],
+    ['https://', false],
+    ['myapp:', false],
+  ])('%s well-formed=%s', (uri, allowed) => {
+    const problem = redirectUriProblem(uri);
     if (allowed) expect(problem).toBeUndefined();
     else expect(problem).toEqual(expect.any(String));
+  });
+});
+
+describe("authorizeRedirectRefusal (ZITADEL's ValidateAuthReqRedirectURI)", () => {
+  const R = AUTHORIZE_REDIRECT_REFUSALS;
+  const app = (appType: AuthorizeClient['appType'], uri: string, devMode = false): AuthorizeClient => ({ appType, devMode, redirectUris: ['https://ok.example.com/cb', uri] });
+
+  it.each<[string, AuthorizeClient, string | undefined, string, string | undefined]>([
+    ['https, registered, any app type', app('user_agent', 'https://spa.example.com/cb'), 'https://spa.example.com/cb', 'id_token', undefined],
+    ['a URI that is not registered', app('web', 'https://a.example.com/cb'), 'https://b.example.com/cb', 'code', R.notRegistered],
+    ['no redirect_uri in the request', app('web', 'https://a.example.com/cb'), undefined, 'code', R.missing],
+    ['http for a web app on the code flow (ZITADEL: web apps are confidential)', app('web', 'http://localhost:3000/cb'), 'http://localhost:3000/cb', 'code', undefined],
+    ['http for a web app on the implicit flow', app('web', 'http://localhost:3000/cb'), 'http://localhost:3000/cb', 'id_token', R.http],
+    ['http for a user agent app', app('user_agent', 'http://localhost:4200/cb'), 'http://localhost:4200/cb', 'code', R.http],
+    ['http for a user agent app in dev mode', app('user_agent', 'http://localhost:4200/cb', true), 'http://localhost:4200/cb', 'code', undefined],
+    ['a custom scheme for a web app', app('web', 'myapp://cb'), 'myapp://cb', 'code', R.customScheme],
+    ['a custom scheme for a web app, even in dev mode', app('web', 'myapp://cb', true), 'myapp://cb', 'code', R.customScheme],
+    ['a custom scheme for a native app', app('native', 'com.example.app:/cb'), 'com.example.app:/cb', 'code', undefined],
+    ['http on loopback for a native app', app('native', 'http://127.0.0.1:8765/cb'), 'http://127.0.0.1:8765/cb', 'code', undefined],
+    ['another port of a registered loopback URI for a native app (RFC 8252 §7.3)', app('native', 'http://127.0.0.1/cb'), 'http://127.0.0.1:51234/cb', 'code', undefined],
+    ['another path on loopback for a native app', app('native', 'http://127.0.0.1/cb'), 'http://127.0.0.1:51234/other', 'code', R.notRegistered],
+    ['http elsewhere for a native app', app('native', 'http://app.example.com/cb'), 'http://app.example.com/cb', 'code', R.http],
+    ['http elsewhere for a native app in dev mode', app('native', 'http://app.example.com/cb', true), 'http://app.example.com/cb', 'code', undefined],
+    ['an unregistered non-loopback URI for a native app', app('native', 'myapp://cb'), 'myapp://other', 'code', R.notRegistered],
+  ])('%s', (_name, client, uri, responseType, refusal) => {
+    expect(authorizeRedirectRefusal(client, uri, responseType)).toBe(refusal);
+  });
+
+  it('reads registered URIs as globs in dev mode only (ZITADEL client: RedirectURIGlobs)', () => {
+    const glob = (devMode: boolean): AuthorizeClient => ({ appType: 'web', devMode, redirectUris: ['https://*.preview.example.com/cb'] });
+    expect(authorizeRedirectRefusal(glob(true), 'https://pr-7.preview.example.com/cb', 'code')).toBeUndefined();
+    expect(authorizeRedirectRefusal(glob(false), 'https://pr-7.preview.example.com/cb', 'code')).toBe(R.notRegistered);
+    expect(authorizeRedirectRefusal(glob(true), 'https://evil.example.com/x.preview.example.com/cb', 'code')).toBe(R.notRegistered);
+  });
+
+  it('finds nothing registered for an app without redirect URIs (a device-only app)', () => {
+    expect(authorizeRedirectRefusal({ appType: 'native', devMode: false, redirectUris: [] }, 'http://127.0.0.1/cb', 'code')).toBe(R.notRegistered);
+  });
+});
+
+describe('globMatches (doublestar, as zitadel/oidc matches dev-mode redirect URIs)', () => {
+  it.each([
+    ['https://*.example.com/cb', 'https://a.example.com/cb', true],
+    ['https://*.example.com/cb', 'https://a.b.example.com/cb', true],
+    ['https://*.example.com/cb', 'https://evil.com/.example.com/cb', false],
+    ['https://app.example.com/*', 'https://app.example.com/cb', true],
+    ['https://app.example.com/*', 'https://app.example.com/a/b', false],
+    ['https://app.example.com/**', 'https://app.example.com/a/b', true],
+    ['https://app.example.com/c?', 'https://app.example.com/cb', true],
+    ['https://app.example.com/{cb,callback}', 'https://app.example.com/callback', true],
+    ['https://app.example.com/{cb,callback}', 'https://app.example.com/other', false],
+    ['https://app.example.com/v[12]/cb', 'https://app.example.com/v2/cb', true],
+    ['https://app.example.com/v[!12]/cb', 'https://app.example.com/v2/cb', false],
+    ['https://app.example.com/cb.html', 'https://app.example.com/cbxhtml', false],
+    ['https://app.example.com/\\*', 'https://app.example.com/*', true],
+    ['https://app.example.com/\\*', 'https://app.example.com/x', false],
+  ])('%s ~ %s = %s', (pattern, uri, matches) => {
+    expect(globMatches(pattern, uri)).toBe(matches);
+  });
+
+  it('takes time linear in the URI, whatever the pattern (no backtracking on a long redirect_uri)', () => {
+    const started = Date.now();
+    expect(globMatches('https://x/**a**a**a**a**a**a**a**a**b', `https://x/${'a'.repeat(8000)}`)).toBe(false);
+    expect(globMatches('https://x/{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}*c', `https://x/${'a'.repeat(8000)}`)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('applies globs only in dev mode; an exact registration always counts', () => {
+    expect(isRegisteredUri(['https://*.example.com/cb'], false, 'https://a.example.com/cb')).toBe(false);
+    expect(isRegisteredUri(['https://*.example.com/cb'], true, 'https://a.example.com/cb')).toBe(true);
+    expect(isRegisteredUri(['https://a.example.com/cb'], false, 'https://a.example.com/cb')).toBe(true);
   });
 });
 
@@ -130,8 +187,8 @@ describe('oidcViolations', () => {
       {
         ...base,
         authMethod: 'none',
-        redirectUris: ['https://ok.example.com', 'http://app.example.com/cb'],
-        postLogoutRedirectUris: ['myapp://bye'],
+        redirectUris: ['https://ok.example.com', 'http://app.example.com/cb#x'],
+        postLogoutRedirectUris: ['javascript:alert(1)'],
         responseTypes: ['code', 'id_token'],
         clockSkewMs: 6000,
         additionalOrigins: ['https://x.example.com/path'],
@@ -151,11 +208,11 @@ describe('oidcViolations', () => {
     ]);
   });
 
-  it('lets a confidential web app on the code flow use http, but not once implicit is on', () => {
-    const http = { ...base, redirectUris: ['http://localhost:3000/cb'] };
-    expect(oidcViolations(http, 'p')).toEqual([]);
-    expect(oidcViolations({ ...http, responseTypes: ['code', 'id_token'], grantTypes: ['authorization_code', 'implicit'] }, 'p')).toHaveLength(1);
-    expect(oidcViolations({ ...http, responseTypes: ['code', 'id_token'], grantTypes: ['authorization_code', 'implicit'], devMode: true }, 'p')).toEqual([]);
+  it("refuses no well-formed redirect URI for its scheme: ZITADEL saves the app and reports the compliance problems", () => {
+    const implicitHttp = { ...base, appType: 'user_agent' as const, authMethod: 'none' as const, redirectUris: ['http://spa.example.com/cb'], responseTypes: ['id_token'] as const, grantTypes: ['implicit'] as const };
+    expect(oidcViolations(implicitHttp, 'p')).toEqual([]);
+    expect(oidcCompliance(implicitHttp).noneCompliant).toBe(true);
+    expect(oidcViolations({ ...base, redirectUris: ['myapp://cb'] }, 'p')).toEqual([]);
   });
 });
 

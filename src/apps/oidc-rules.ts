@@ -1,7 +1,7 @@
 /**
- * Pure rules for OIDC applications: what ZITADEL's command layer refuses (grant types a response
- * type needs, clock skew, origins), the redirect URI rules its OIDC layer enforces at authorize
- * time (checked here when the app is saved), and its OIDC 1.0 compliance report. No I/O.
+ * Pure rules for OIDC applications: what ZITADEL's command layer refuses (malformed URIs, grant
+ * types a response type needs, clock skew, origins), its OIDC 1.0 compliance report, and the
+ * redirect URI rule its OIDC layer enforces at authorization. No I/O.
  */
 import type { FieldViolation } from '../platform/errors/domain-error.js';
 
@@ -58,13 +58,6 @@ export function unique<T>(values: readonly T[]): T[] {
 
 // ---- redirect URIs ------------------------------------------------------------------------
 
-export interface RedirectContext {
-  readonly appType: OidcAppType;
-  readonly devMode: boolean;
-  /** A confidential client (secret or key) whose only response type is `code`. */
-  readonly confidentialCodeOnly: boolean;
-}
-
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
 /** Schemes that run or embed content where they are opened: never a redirect target. */
 const REFUSED_SCHEMES = new Set(['javascript', 'data', 'vbscript']);
@@ -75,12 +68,12 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /**
- * Why a redirect (or post-logout redirect) URI is refused, or undefined. As ZITADEL's OIDC layer:
- * https always; http for native apps on loopback hosts, for confidential web apps on the code
- * flow alone, or in dev mode; custom schemes for native apps or in dev mode. Dev mode relaxes the
- * scheme rules only: a URI must still be absolute and carry no fragment (RFC 6749 §3.1.2).
+ * Why a redirect (or post-logout redirect) URI is malformed, or undefined. Only form is refused
+ * on save: an absolute URI without a fragment (RFC 6749 §3.1.2), no whitespace, no scheme that
+ * runs content. Whether the app may use an http or custom-scheme URI is ZITADEL's compliance
+ * report on save (oidcCompliance) and its rule at authorization (authorizeRedirectRefusal).
  */
-export function redirectUriProblem(uri: string, ctx: RedirectContext): string | undefined {
+export function redirectUriProblem(uri: string): string | undefined {
   if (!uri) return 'must not be empty';
   if (/[\s\u0000-\u001f\u007f]/.test(uri)) return 'must not contain whitespace or control characters';
   if (uri.includes('#')) return 'must not contain a fragment (RFC 6749 §3.1.2)';
@@ -95,22 +88,169 @@ export function redirectUriProblem(uri: string, ctx: RedirectContext): string | 
       return 'is not a valid URL';
     }
     if (!url.hostname) return 'must name a host';
-    if (scheme === 'https' || ctx.devMode) return undefined;
-    switch (ctx.appType) {
-      case 'native':
-        return isLoopbackHost(url.hostname)
-          ? undefined
-          : 'must use https: native apps may use http only on localhost or a loopback address (RFC 8252 §7.3), other apps only in dev mode';
-      case 'web':
-        return ctx.confidentialCodeOnly
-          ? undefined
-          : 'must use https: web apps may use http only with a client secret or key and the code flow alone, or in dev mode';
-      case 'user_agent':
-        return 'must use https: user agent apps may use http only in dev mode';
+  }
+  return undefined;
+}
+
+/** What the authorization endpoint knows of an app to check a redirect URI (ZITADEL's op.Client). */
+export interface AuthorizeClient {
+  readonly redirectUris: readonly string[];
+  readonly appType: OidcAppType;
+  readonly devMode: boolean;
+}
+
+const ASK_ADMIN = 'If you have any questions, you may contact the administrator of the application.';
+
+/** ZITADEL's descriptions of the `invalid_request` its authorization endpoint answers for a redirect URI. */
+export const AUTHORIZE_REDIRECT_REFUSALS = {
+  missing: `The redirect_uri is missing in the request. Please ensure it is added to the request. ${ASK_ADMIN}`,
+  notRegistered: `The requested redirect_uri is missing in the client configuration. ${ASK_ADMIN}`,
+  http: `This client's redirect_uri is http and is not allowed. ${ASK_ADMIN}`,
+  customScheme: `This client's redirect_uri is using a custom schema and is not allowed. ${ASK_ADMIN}`,
+} as const;
+
+/** The URL of an http(s) URI on localhost or a loopback address, else undefined. */
+function loopbackUrl(uri: string): URL | undefined {
+  if (!uri.startsWith('http://') && !uri.startsWith('https://')) return undefined;
+  try {
+    const url = new URL(uri);
+    return isLoopbackHost(url.hostname) ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+type GlobToken =
+  | { readonly kind: 'char'; readonly c: string }
+  | { readonly kind: 'one' | 'star' | 'globstar' }
+  | { readonly kind: 'class'; readonly body: string; readonly negated: boolean };
+
+/** At most this many patterns come out of `{a,b}` alternatives; the rest are not tried. */
+const MAX_GLOB_ALTERNATIVES = 64;
+
+/** A glob as token sequences without alternatives (each `{a,b}` multiplies them). */
+function globSequences(pattern: string): GlobToken[][] {
+  let sequences: GlobToken[][] = [[]];
+  const add = (options: GlobToken[][]) => {
+    sequences = sequences.flatMap((seq) => options.map((o) => [...seq, ...o])).slice(0, MAX_GLOB_ALTERNATIVES);
+  };
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    const close = c === '{' ? pattern.indexOf('}', i) : c === '[' ? pattern.indexOf(']', i + 2) : -1;
+    if (c === '\\' && i + 1 < pattern.length) {
+      add([[{ kind: 'char', c: pattern[++i] }]]);
+    } else if (c === '*') {
+      const globstar = pattern[i + 1] === '*';
+      if (globstar) i++;
+      add([[{ kind: globstar ? 'globstar' : 'star' }]]);
+    } else if (c === '?') {
+      add([[{ kind: 'one' }]]);
+    } else if (c === '{' && close > i) {
+      add(pattern.slice(i + 1, close).split(',').flatMap(globSequences));
+      i = close;
+    } else if (c === '[' && close > i) {
+      const body = pattern.slice(i + 1, close);
+      const negated = body.startsWith('!') || body.startsWith('^');
+      add([[{ kind: 'class', body: negated ? body.slice(1) : body, negated }]]);
+      i = close;
+    } else {
+      add([[{ kind: 'char', c }]]);
     }
   }
-  if (ctx.appType === 'native' || ctx.devMode) return undefined;
-  return `custom schemes ("${scheme}:") are allowed only for native apps (RFC 8252 §7.1) or in dev mode`;
+  return sequences;
+}
+
+function inClass(body: string, c: string): boolean {
+  for (let i = 0; i < body.length; i++) {
+    if (body[i + 1] === '-' && i + 2 < body.length) {
+      if (c >= body[i] && c <= body[i + 2]) return true;
+      i += 2;
+    } else if (body[i] === c) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Whether the tokens match all of `uri`: the positions reachable after each token, in time linear in both. */
+function sequenceMatches(tokens: readonly GlobToken[], uri: string): boolean {
+  const n = uri.length;
+  let current = new Uint8Array(n + 1);
+  current[0] = 1;
+  for (const token of tokens) {
+    const next = new Uint8Array(n + 1);
+    let reach = false;
+    for (let p = 0; p <= n; p++) {
+      const c = uri[p];
+      switch (token.kind) {
+        case 'globstar':
+          reach ||= current[p] === 1;
+          if (reach) next[p] = 1;
+          break;
+        case 'star':
+          reach ||= current[p] === 1;
+          if (reach) next[p] = 1;
+          if (c === '/') reach = false;
+          break;
+        case 'one':
+          if (current[p] && p < n && c !== '/') next[p + 1] = 1;
+          break;
+        case 'class':
+          if (current[p] && p < n && c !== '/' && inClass(token.body, c) !== token.negated) next[p + 1] = 1;
+          break;
+        case 'char':
+          if (current[p] && c === token.c) next[p + 1] = 1;
+          break;
+      }
+    }
+    current = next;
+  }
+  return current[n] === 1;
+}
+
+/**
+ * Whether a URI matches a registered URI read as a glob, as zitadel/oidc matches a dev-mode
+ * app's redirect URIs (doublestar): `*` and `?` within one path segment, `**` across segments,
+ * `{a,b}` alternatives, `[...]` character classes, `\\` escapes. Matched without backtracking,
+ * so no pattern makes a long URI expensive.
+ */
+export function globMatches(pattern: string, uri: string): boolean {
+  return globSequences(pattern).some((tokens) => sequenceMatches(tokens, uri));
+}
+
+/** A URI is registered if listed, or, in dev mode, if it matches a listed one read as a glob (ZITADEL's client). */
+export function isRegisteredUri(registered: readonly string[], devMode: boolean, uri: string): boolean {
+  return registered.includes(uri) || (devMode && registered.some((pattern) => globMatches(pattern, uri)));
+}
+
+/**
+ * Why the authorization endpoint refuses a redirect URI (ZITADEL's description of an
+ * `invalid_request`), or undefined. zitadel/oidc's ValidateAuthReqRedirectURI: https when
+ * registered; http only in dev mode or for web apps on the code flow; custom schemes only for
+ * native apps; native apps also on any port of a registered loopback URI (RFC 8252 §7.3);
+ * in dev mode, registered URIs are globs (ZITADEL's client).
+ */
+export function authorizeRedirectRefusal(client: AuthorizeClient, uri: string | undefined, responseType: string | undefined): string | undefined {
+  const R = AUTHORIZE_REDIRECT_REFUSALS;
+  if (!uri) return R.missing;
+  const registered = isRegisteredUri(client.redirectUris, client.devMode, uri);
+  if (client.appType === 'native') {
+    const loopback = loopbackUrl(uri);
+    if (registered) {
+      if (client.devMode || uri.startsWith('https://') || loopback || !uri.startsWith('http://')) return undefined;
+      return R.http;
+    }
+    if (!loopback) return R.notRegistered;
+    const samePathOnLoopback = client.redirectUris.some((r) => {
+      const other = loopbackUrl(r);
+      return !!other && other.pathname === loopback.pathname && other.search === loopback.search;
+    });
+    return samePathOnLoopback ? undefined : R.notRegistered;
+  }
+  if (!registered) return R.notRegistered;
+  if (uri.startsWith('https://')) return undefined;
+  if (uri.startsWith('http://')) return client.devMode || (responseType === 'code' && client.appType === 'web') ? undefined : R.http;
+  return R.customScheme;
 }
 
 /**
@@ -177,17 +317,12 @@ export function oidcViolations(s: OidcSettings, prefix: string): FieldViolation[
   const out: FieldViolation[] = [];
   const at = (field: string, description: string) => out.push({ field: `${prefix}.${field}`, description });
   const confidential = s.authMethod !== 'none';
-  const ctx: RedirectContext = {
-    appType: s.appType,
-    devMode: s.devMode,
-    confidentialCodeOnly: confidential && s.responseTypes.every((r) => r === 'code'),
-  };
   s.redirectUris.forEach((uri, i) => {
-    const problem = redirectUriProblem(uri, ctx);
+    const problem = redirectUriProblem(uri);
     if (problem) at(`redirect_uris[${i}]`, problem);
   });
   s.postLogoutRedirectUris.forEach((uri, i) => {
-    const problem = redirectUriProblem(uri, ctx);
+    const problem = redirectUriProblem(uri);
     if (problem) at(`post_logout_redirect_uris[${i}]`, problem);
   });
   const missing = missingGrantTypes(s.responseTypes, s.grantTypes);
@@ -256,8 +391,9 @@ function onlyLoopbackHttp(uris: readonly string[]): boolean {
 }
 
 /**
- * ZITADEL's OIDC 1.0 compliance report: problems are reported with the app, not refused. Only
- * dev-mode apps can still carry the redirect problems, since other apps are refused on save.
+ * ZITADEL's OIDC 1.0 compliance report (domain.GetOIDCV1Compliance): problems are reported with
+ * the app, not refused; the authorization endpoint applies its own rule to each request
+ * (authorizeRedirectRefusal).
  */
 export function oidcCompliance(s: Pick<OidcSettings, 'redirectUris' | 'grantTypes' | 'appType' | 'authMethod'>): {
   noneCompliant: boolean;

@@ -2,10 +2,11 @@ import { createPublicKey } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { ClientMetadata } from 'oidc-provider';
 import { AppsQueries, type ActiveClient } from '../apps/apps.queries.js';
-import type { OidcAuthMethod, OidcGrantType, OidcResponseType } from '../apps/oidc-rules.js';
+import type { AuthorizeClient, OidcAppType, OidcAuthMethod, OidcGrantType, OidcResponseType } from '../apps/oidc-rules.js';
 import { ChangeFeed } from '../platform/cache/change-feed.js';
 import type { ReadCache } from '../platform/cache/read-cache.js';
 import { Transactions } from '../platform/database/transactions.js';
+import { AssertionRelay } from './assertion-relay.js';
 
 export const GRANT_JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 export const GRANT_DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -27,6 +28,9 @@ export interface ClientFacts {
   readonly hasProjectCheck: boolean;
   readonly clockSkewSeconds: number;
   readonly loginBaseUri: string | null;
+  /** An OIDC app's type and dev mode, for ZITADEL's redirect rule at authorization. */
+  readonly appType?: OidcAppType;
+  readonly devMode?: boolean;
 }
 
 export const FACTS = 'urn:portcullis:client';
@@ -59,10 +63,14 @@ interface MachineRow {
   secret_hash: string | null;
 }
 
+type Jwks = { keys: JsonWebKey[] };
+
 /** A client's metadata as read, and until when it holds without a change (its keys' expiry). */
 interface ReadClient {
   readonly metadata: ClientMetadata | undefined;
   readonly validUntil: number;
+  /** A private_key_jwt client's registered public keys (its metadata names the stand-in key instead). */
+  readonly keys?: Jwks;
 }
 
 /**
@@ -71,6 +79,8 @@ interface ReadClient {
  * machine user, secret or key of the instance changes (see ChangeFeed), so an app change still
  * applies on the next request in every process; oidc-provider keeps the parsed client while the
  * metadata is unchanged. Secrets are handed over as their hash; the provider compares hashes.
+ * A private_key_jwt client's keys are checked by Portcullis (ClientAssertions), by ZITADEL's
+ * rules; the provider knows only the instance's stand-in key for it (AssertionRelay).
  */
 @Injectable()
 export class OidcClients {
@@ -79,6 +89,7 @@ export class OidcClients {
   constructor(
     private readonly apps: AppsQueries,
     private readonly tx: Transactions,
+    private readonly relay: AssertionRelay,
     feed: ChangeFeed,
   ) {
     this.cache = feed.cache({ name: 'oidc_clients', keepFor: (c) => (c.metadata ? c.validUntil - Date.now() : 0) });
@@ -89,6 +100,27 @@ export class OidcClients {
     return (await this.cache.get(instanceId, key, () => this.read(instanceId, clientId, signingAlg, presented))).metadata;
   }
 
+  /**
+   * The registered, unexpired public keys of a private_key_jwt app or a machine user with keys,
+   * to check its client assertions with; undefined for other clients and unknown ids.
+   */
+  async registeredKeys(instanceId: string, clientId: string): Promise<Jwks | undefined> {
+    return (await this.readAsserted(instanceId, clientId)).keys;
+  }
+
+  /** What the authorization endpoint checks a redirect URI against, for an active OIDC app; else undefined. */
+  async authorizeClient(instanceId: string, clientId: string): Promise<AuthorizeClient | undefined> {
+    const { metadata } = await this.readAsserted(instanceId, clientId);
+    const facts = factsOf(metadata);
+    if (facts?.kind !== 'oidc' || !facts.appType) return undefined;
+    return { redirectUris: metadata?.redirect_uris ?? [], appType: facts.appType, devMode: !!facts.devMode };
+  }
+
+  /** A client as read for an assertion (a machine user with its keys); the signing algorithm plays no part. */
+  private readAsserted(instanceId: string, clientId: string): Promise<ReadClient> {
+    return this.cache.get(instanceId, `${clientId}\n\nassertion`, () => this.read(instanceId, clientId, '', 'assertion'));
+  }
+
   private async read(instanceId: string, clientId: string, signingAlg: string, presented: PresentedAuth | undefined): Promise<ReadClient> {
     const app = await this.apps.activeClient(instanceId, clientId);
     if (app) return this.appMetadata(app, signingAlg);
@@ -97,7 +129,11 @@ export class OidcClients {
 
   private async appMetadata(app: ActiveClient, signingAlg: string): Promise<ReadClient> {
     const keys = app.authMethod === 'private_key_jwt' ? await this.publicJwks('app_keys', 'app_id', app.instanceId, app.appId) : undefined;
-    return { metadata: this.appClient(app, signingAlg, keys?.jwks), validUntil: keys?.validUntil ?? Infinity };
+    return {
+      metadata: this.appClient(app, signingAlg, keys ? this.relay.jwks(app.instanceId) : undefined),
+      validUntil: keys?.validUntil ?? Infinity,
+      ...(keys ? { keys: keys.jwks } : {}),
+    };
   }
 
   private appClient(app: ActiveClient, signingAlg: string, jwks: ClientMetadata['jwks'] | undefined): ClientMetadata {
@@ -122,8 +158,11 @@ export class OidcClients {
       accessTokenRoleAssertion: oidc.accessTokenRoleAssertion, idTokenRoleAssertion: oidc.idTokenRoleAssertion,
       idTokenUserinfoAssertion: oidc.idTokenUserinfoAssertion, clockSkewSeconds: Math.ceil(oidc.clockSkewMs / 1000),
       loginBaseUri: oidc.loginVersion === 'v2' ? oidc.loginBaseUri : null, ...project,
+      appType: oidc.appType, devMode: oidc.devMode,
     };
-    const responseTypes = (oidc.responseTypes.length ? oidc.responseTypes : (['code'] as OidcResponseType[])).map((t) => RESPONSE_TYPES[t]);
+    // Without a redirect URI nothing can be authorized at /authorize (ZITADEL answers that there);
+    // the provider would refuse the whole client, device-only apps included.
+    const responseTypes = !oidc.redirectUris.length ? [] : (oidc.responseTypes.length ? oidc.responseTypes : (['code'] as OidcResponseType[])).map((t) => RESPONSE_TYPES[t]);
     const grantTypes = (oidc.grantTypes.length ? oidc.grantTypes : (['authorization_code'] as OidcGrantType[])).map((g) => GRANT_TYPES[g]);
     return {
       ...base,
@@ -163,7 +202,7 @@ export class OidcClients {
     const base = { client_id: username, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], id_token_signed_response_alg: signingAlg as SigningAlg, [FACTS]: facts };
     if (presented === 'assertion' || (!presented && !machine.secret_hash)) {
       const { jwks, validUntil } = await this.publicJwks('machine_keys', 'user_id', instanceId, machine.id);
-      return { metadata: { ...base, token_endpoint_auth_method: 'private_key_jwt', jwks }, validUntil };
+      return { metadata: { ...base, token_endpoint_auth_method: 'private_key_jwt', jwks: this.relay.jwks(instanceId) }, validUntil, keys: jwks };
     }
     if (!machine.secret_hash) return { metadata: undefined, validUntil: 0 };
     const method = presented === 'post' ? 'client_secret_post' : 'client_secret_basic';
@@ -174,7 +213,7 @@ export class OidcClients {
    * Unexpired RSA public keys as a JWKS, `kid` = the key's id (what ZITADEL key files sign with),
    * and when the first of them expires.
    */
-  private async publicJwks(table: 'app_keys' | 'machine_keys', owner: 'app_id' | 'user_id', instanceId: string, ownerId: string): Promise<{ jwks: { keys: JsonWebKey[] }; validUntil: number }> {
+  private async publicJwks(table: 'app_keys' | 'machine_keys', owner: 'app_id' | 'user_id', instanceId: string, ownerId: string): Promise<{ jwks: Jwks; validUntil: number }> {
     const rows: { id: string; public_key: string; expires_at: Date }[] = await this.tx.reader.query(
       `SELECT id, public_key, expires_at FROM ${table} WHERE instance_id = $1 AND ${owner} = $2 AND expires_at > now() ORDER BY id`,
       [instanceId, ownerId],

@@ -3,6 +3,7 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { isRegisteredUri } from '../apps/oidc-rules.js';
 import { MembershipQueries } from '../platform/authz/membership-queries.js';
 import { Config } from '../platform/config/config.js';
 import { MasterKey, hashToken } from '../platform/crypto/master-key.js';
@@ -15,6 +16,7 @@ import { Policies, type PolicySource } from '../settings/policies.js';
 import { SigningKeys } from '../webkeys/signing-keys.js';
 import { clientCredentialsGrant } from './machine-grants.js';
 import { OidcAccounts, STANDARD_CLAIMS, ZITADEL_CLAIMS } from './oidc-accounts.js';
+import { AssertionRelay } from './assertion-relay.js';
 import { DPOP_ALGS, DpopNonces, dpopNonceSecretPurpose } from './dpop.js';
 import { FACTS, GRANT_JWT_BEARER, GRANT_TOKEN_EXCHANGE, OidcClients, factsOf, type PresentedAuth } from './oidc-clients.js';
 import { attachLifetimes, lifetimesFrom, type OidcLifetimes } from './oidc-lifetimes.js';
@@ -103,6 +105,7 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     private readonly outbound: OutboundHttp,
     private readonly pats: PatStrategy,
     private readonly projects: ProjectStore,
+    private readonly relay: AssertionRelay,
   ) {}
 
   onModuleInit(): void {
@@ -184,7 +187,10 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     provider.registerGrantType('client_credentials', clientCredentialsGrant(provider, instance.id, this.dpopNonces(instance.id)) as never, new Set(['scope', 'resource']) as never);
     provider.registerGrantType(
       GRANT_TOKEN_EXCHANGE,
-      tokenExchangeGrant(provider, { instanceId: instance.id, keys: this.keys, accounts: this.accounts, memberships: this.memberships, policies: this.policies, nonces: this.dpopNonces(instance.id) }) as never,
+      tokenExchangeGrant(provider, {
+        instanceId: instance.id, keys: this.keys, accounts: this.accounts, memberships: this.memberships, policies: this.policies, nonces: this.dpopNonces(instance.id),
+        clientKeys: (clientId) => this.clients.registeredKeys(instance.id, clientId) as never,
+      }) as never,
       new Set(TOKEN_EXCHANGE_PARAMS) as never,
     );
     return { provider, tag: providerTag(tag, oidc.source), signingAlg, checkedAt: Date.now() };
@@ -341,6 +347,25 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
       const always = Object.fromEntries(['amr', 'auth_time'].filter((k) => available[k] !== undefined).map((k) => [k, available[k]]));
       return { ...claims, ...always, ...(extra && typeof extra === 'object' ? extra : {}) };
     };
+    // Which redirect URIs an app may use is ZITADEL's rule, applied per authorization request
+    // (OidcRoutes, authorizeRedirectRefusal); malformed ones are refused on save. The provider's
+    // own per-application-type rules (no http for implicit web clients, no custom schemes for web
+    // clients, ...) would refuse the whole client, token and device endpoints included: the
+    // documented way around them is the client schema's prototype.
+    const schema = (provider.Client as unknown as { Schema: { prototype: { redirectUris(uris?: string[], label?: string): void } } }).Schema;
+    schema.prototype.redirectUris = function acceptedAsSaved() {};
+    // A dev-mode app's registered URIs are globs (ZITADEL's client), for redirects and sign-out.
+    type Redirects = { redirectUris?: string[]; postLogoutRedirectUris?: string[]; redirectUriAllowed(uri: string): boolean; postLogoutRedirectUriAllowed(uri: string): boolean };
+    const redirects = provider.Client.prototype as unknown as Redirects;
+    const { redirectUriAllowed, postLogoutRedirectUriAllowed } = redirects;
+    const devModeMatch = (client: Redirects, registered: string[] | undefined, uri: string) =>
+      !!factsOf(client)?.devMode && typeof uri === 'string' && isRegisteredUri(registered ?? [], true, uri);
+    redirects.redirectUriAllowed = function allowed(this: Redirects, uri: string) {
+      return redirectUriAllowed.call(this, uri) || devModeMatch(this, this.redirectUris, uri);
+    };
+    redirects.postLogoutRedirectUriAllowed = function allowed(this: Redirects, uri: string) {
+      return postLogoutRedirectUriAllowed.call(this, uri) || devModeMatch(this, this.postLogoutRedirectUris, uri);
+    };
     const clientClass = provider.Client as unknown as { prototype: { compareClientSecret(actual: string): Promise<boolean> | boolean; clientSecret?: string } };
     clientClass.prototype.compareClientSecret = function compare(this: { clientSecret?: string }, actual: string) {
       return !!this.clientSecret && hashToken(actual) === this.clientSecret;
@@ -375,7 +400,9 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
    */
   private shareOneTimeChecks(provider: Provider, instanceId: string): void {
     const replay = provider.ReplayDetection as unknown as { unique(iss: string, jti: string, exp: number): Promise<boolean> };
-    replay.unique = (iss, jti, exp) =>
+    replay.unique = async (iss, jti, exp) =>
+      // Client assertion stand-ins are minted per request and never leave the process (AssertionRelay).
+      this.relay.isStandInId(jti) ||
       recordOnce(this.dataSource, instanceId, 'ReplayDetection', createHash('sha256').update(`${iss}${jti}`).digest('base64url'), { iss, kind: 'ReplayDetection' }, exp - Math.floor(Date.now() / 1000));
     const par = provider.PushedAuthorizationRequest as unknown as { find(id: string, options?: object): Promise<unknown> };
     const find = par.find.bind(par);
@@ -451,7 +478,8 @@ function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function errorPage(error: string, description?: string): string {
+/** The page an authorization error shows when it cannot go back to the app (a redirect URI not to be trusted). */
+export function errorPage(error: string, description?: string): string {
   return `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Sign-in error</title>
 <body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem"><h1>Sign-in could not continue</h1>
 <p><strong>${escapeHtml(error)}</strong></p><p>${escapeHtml(description ?? '')}</p></body></html>`;

@@ -5,6 +5,8 @@ import { ProjectsModule } from '../projects/projects.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { WebKeysModule } from '../webkeys/webkeys.module.js';
+import { AssertionRelay } from './assertion-relay.js';
+import { ClientAssertions } from './client-assertions.js';
 import { OidcAccessTokenStrategy } from './oidc-token.strategy.js';
 import { OidcAccounts } from './oidc-accounts.js';
 import { OidcClients } from './oidc-clients.js';
@@ -20,7 +22,7 @@ import { OidcService } from './oidc.service.js';
  */
 @Module({
   imports: [SessionsModule, UsersModule, ProjectsModule, AppsModule, WebKeysModule],
-  providers: [OidcProviders, OidcClients, OidcAccounts, OidcService, OidcHandler, OidcRoutes, OidcAccessTokenStrategy],
+  providers: [OidcProviders, OidcClients, AssertionRelay, ClientAssertions, OidcAccounts, OidcService, OidcHandler, OidcRoutes, OidcAccessTokenStrategy],
   exports: [OidcService],
 })
 export class OidcModule implements OnModuleInit {

@@ -3,6 +3,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import { DataSource } from 'typeorm';
+import { authorizeRedirectRefusal } from '../apps/oidc-rules.js';
 import { Config } from '../platform/config/config.js';
 import { MasterKey } from '../platform/crypto/master-key.js';
 import { DomainError } from '../platform/errors/domain-error.js';
@@ -11,15 +12,26 @@ import { HttpRoutes, readBody, sendJson, type HttpRequest, type HttpResponse } f
 import { RateLimiter, peerAddress, refuseIfRateLimited } from '../platform/http/rate-limit.js';
 import { InstanceResolver, type RequestSite } from '../platform/tenancy/instance-resolver.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
-import { GRANT_JWT_BEARER, factsOf } from './oidc-clients.js';
+import { ClientAssertionRefusal } from './client-assertion.rules.js';
+import { ClientAssertions } from './client-assertions.js';
+import { GRANT_JWT_BEARER, OidcClients, factsOf } from './oidc-clients.js';
 import { OidcAccounts } from './oidc-accounts.js';
-import { OIDC_PATHS, OidcProviders } from './oidc-providers.js';
+import { OIDC_PATHS, OidcProviders, errorPage } from './oidc-providers.js';
 import { jwtProfileGrant } from './machine-grants.js';
 import { jwtMarker } from './pg-adapter.js';
 import { DpopRefusal, parseAuthorization, refusalHeaders } from './dpop.js';
 import { checkSenderConstraint, tokenRequestProof } from './sender-constraint.js';
 
 type KoaCallback = (req: HttpRequest, res: HttpResponse) => Promise<void>;
+
+/** Endpoints where clients authenticate (RFC 6749 §2.3), so where a client assertion may come. */
+const CLIENT_AUTH_PATHS = new Set<string>([
+  OIDC_PATHS.token,
+  OIDC_PATHS.introspection,
+  OIDC_PATHS.revocation,
+  OIDC_PATHS.pushed_authorization_request,
+  OIDC_PATHS.device_authorization,
+]);
 
 /** oidc-provider reads at most this much of a request body (its own limit is 56 KiB). */
 const BODY_LIMIT = 56 * 1024;
@@ -42,6 +54,26 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 
 function oauthError(res: HttpResponse, status: number, error: string, description: string, headers: Record<string, string> = {}): void {
   sendJson(res, status, { error, error_description: description }, { 'cache-control': 'no-store', ...headers });
+}
+
+/** ZITADEL answers a refused redirect URI with a page, never by redirecting to it. */
+function authorizationRefused(res: HttpResponse, description: string): void {
+  (res as ServerResponse).writeHead(400, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(errorPage('invalid_request', description));
+}
+
+/** The client id a request names: its client_id, else the user of its Basic credentials (RFC 6749 §2.3.1). */
+function presentedClientId(form: URLSearchParams, authorization: string | undefined): string | undefined {
+  const fromForm = form.get('client_id');
+  if (fromForm) return fromForm;
+  const basic = /^basic (.+)$/i.exec(authorization ?? '')?.[1];
+  if (!basic) return undefined;
+  const user = Buffer.from(basic, 'base64').toString('utf8').split(':')[0];
+  try {
+    return decodeURIComponent(user.replace(/\+/g, '%20')) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function tooLarge(res: HttpResponse): void {
@@ -71,8 +103,8 @@ export function withOfflineConsent(url: string): string {
  * The OIDC/OAuth endpoints at ZITADEL's paths. oidc-provider serves them, per instance and
  * issuer; around it, Portcullis answers what it does differently: userinfo in ZITADEL's claim
  * shapes (for every access token, opaque or JWT), the JWT profile grant (no client
- * authentication), the device verification page (the login UI's), and a per-IP rate limit on
- * the token endpoint. The JWKS (`/oauth/v2/keys`) is the web keys module's.
+ * authentication), client assertions by ZITADEL's rules (ClientAssertions), the device
+ * verification page (the login UI's), and a per-IP rate limit on the token endpoint. The JWKS (`/oauth/v2/keys`) is the web keys module's.
  */
 @Injectable()
 export class OidcRoutes implements OnModuleInit {
@@ -87,6 +119,8 @@ export class OidcRoutes implements OnModuleInit {
     private readonly dataSource: DataSource,
     private readonly config: Config,
     private readonly masterKey: MasterKey,
+    private readonly assertions: ClientAssertions,
+    private readonly clients: OidcClients,
   ) {}
 
   onModuleInit(): void {
@@ -115,44 +149,64 @@ export class OidcRoutes implements OnModuleInit {
     if (path === '/.well-known/oauth-authorization-server') req.url = '/.well-known/openid-configuration';
     if (path === OIDC_PATHS.code_verification && req.method === 'GET') return this.deviceVerification(req, res);
     if (path === OIDC_PATHS.userinfo) return this.userinfo(instance, provider, req, res);
-    if (path === OIDC_PATHS.authorization && req.method === 'GET') req.url = withOfflineConsent(req.url ?? '/');
-    if (path === OIDC_PATHS.token && req.method === 'POST') {
-      if (refuseIfRateLimited(this.limiter, 'token', peerAddress(req), res, { error: 'slow_down', error_description: 'too many token requests from this address, retry later' })) return;
+    if (path === OIDC_PATHS.authorization && req.method === 'GET') {
+      req.url = withOfflineConsent(req.url ?? '/');
+      const params = new URL(req.url, 'http://x').searchParams;
+      const refusal = await this.redirectRefusal(instance, params, params.get('client_id'));
+      if (refusal) return authorizationRefused(res, refusal);
+    }
+    if (path === OIDC_PATHS.authorization && req.method === 'POST') {
       const body = await readBody(req, BODY_LIMIT).catch(() => undefined);
       if (!body) return tooLarge(res);
-      const form = new URLSearchParams(body.toString('utf8'));
-      if (form.get('grant_type') === GRANT_JWT_BEARER) return this.jwtProfile(instance, provider, req, form, res);
-      // oidc-provider reads an already-consumed body from req.body.
+      const params = new URLSearchParams(body.toString('utf8'));
+      const refusal = await this.redirectRefusal(instance, params, params.get('client_id'));
+      if (refusal) return authorizationRefused(res, refusal);
       (req as { body?: Buffer }).body = body;
     }
-    if (path === OIDC_PATHS.pushed_authorization_request && req.method === 'POST') {
+    if (req.method === 'POST' && CLIENT_AUTH_PATHS.has(path)) {
+      if (path === OIDC_PATHS.token && refuseIfRateLimited(this.limiter, 'token', peerAddress(req), res, { error: 'slow_down', error_description: 'too many token requests from this address, retry later' })) return;
       const body = await readBody(req, BODY_LIMIT).catch(() => undefined);
       if (!body) return tooLarge(res);
       const form = new URLSearchParams(body.toString('utf8'));
-      (req as { body?: Buffer }).body = addOfflineConsent(form) ? Buffer.from(form.toString(), 'utf8') : body;
-    }
-    if ((path === OIDC_PATHS.introspection || path === OIDC_PATHS.revocation) && req.method === 'POST') {
-      const body = await readBody(req, BODY_LIMIT).catch(() => undefined);
-      if (!body) return tooLarge(res);
-      (req as { body?: Buffer }).body = await this.jwtAsStoredId(instance, body);
+      if (path === OIDC_PATHS.token && form.get('grant_type') === GRANT_JWT_BEARER) return this.jwtProfile(instance, provider, req, form, res);
+      const relayed = await this.assertions.relay({ instanceId: instance.id, issuer: provider.issuer, endpoint: `${provider.issuer}${path}` }, form);
+      if (relayed instanceof ClientAssertionRefusal) return oauthError(res, 401, relayed.error, relayed.message);
+      if (path === OIDC_PATHS.pushed_authorization_request) {
+        const refusal = await this.redirectRefusal(instance, form, relayed?.clientId ?? presentedClientId(form, req.headers.authorization));
+        if (refusal) return oauthError(res, 400, 'invalid_request', refusal);
+      }
+      const offline = path === OIDC_PATHS.pushed_authorization_request && addOfflineConsent(form);
+      const jwt = (path === OIDC_PATHS.introspection || path === OIDC_PATHS.revocation) && (await this.jwtAsStoredId(instance, form));
+      // oidc-provider reads an already-consumed body from req.body.
+      (req as { body?: Buffer }).body = relayed || offline || jwt ? Buffer.from(form.toString(), 'utf8') : body;
     }
     return this.callback(provider)(req, res);
+  }
+
+  /**
+   * ZITADEL's refusal of the redirect URI of an authorization request (or a pushed one), or
+   * undefined; requests by reference (request_uri, request) were checked when pushed, and unknown
+   * clients are the provider's to answer.
+   */
+  private async redirectRefusal(instance: Instance, params: URLSearchParams, clientId: string | null | undefined): Promise<string | undefined> {
+    if (!clientId || params.has('request_uri') || params.has('request')) return undefined;
+    const app = await this.clients.authorizeClient(instance.id, clientId);
+    return app && authorizeRedirectRefusal(app, params.get('redirect_uri') ?? undefined, params.get('response_type') ?? undefined);
   }
 
   /**
    * oidc-provider refuses JWTs at introspection and revocation (it cannot look them up); ours are
    * stored (see OidcProviders.customize), so a verified JWT access token of the instance is
    * handed over as its marker (see jwtMarker), and introspection (RFC 7662) and revocation
-   * (RFC 7009) work for it.
+   * (RFC 7009) work for it. Changes `form`; true when it did.
    */
-  private async jwtAsStoredId(instance: Instance, body: Buffer): Promise<Buffer> {
-    const form = new URLSearchParams(body.toString('utf8'));
+  private async jwtAsStoredId(instance: Instance, form: URLSearchParams): Promise<boolean> {
     const token = form.get('token');
-    if (!token?.includes('.')) return body;
+    if (!token?.includes('.')) return false;
     const jti = await this.providers.verifiedJwtId(instance.id, token);
-    if (!jti) return body;
+    if (!jti) return false;
     form.set('token', jwtMarker(this.masterKey, jti));
-    return Buffer.from(form.toString(), 'utf8');
+    return true;
   }
 
   private callback(provider: Provider): KoaCallback {

@@ -65,6 +65,8 @@ export interface TokenExchangeDeps {
   readonly policies: Policies;
   /** The instance's DPoP nonces, for the exchange request's own proof. */
   readonly nonces: DpopNonces;
+  /** A client's registered public keys (the provider's client knows only the assertion stand-in key). */
+  readonly clientKeys: (clientId: string) => Promise<JSONWebKeySet | undefined>;
 }
 
 /** The parts of a request a token is verified against: the instance's provider and the exchanging client. */
@@ -153,8 +155,9 @@ async function verified(verifier: Verifier, param: string, value: string, type: 
     }
     case TOKEN_TYPES.jwt: {
       // The client asserts the subject, so only the client's own registered keys can vouch for it.
-      if (!client.jwks?.keys.length) throw noClientKeys();
-      const payload = await verifiedJwt(param, value, client.jwks as JSONWebKeySet, {
+      const keys = await deps.clientKeys(client.clientId);
+      if (!keys?.keys.length) throw noClientKeys();
+      const payload = await verifiedJwt(param, value, keys, {
         audience: [provider.issuer, `${provider.issuer}/oauth/v2/token`],
         maxTokenAge: JWT_SUBJECT_MAX_AGE,
         clockTolerance: factsOf(client)?.clockSkewSeconds || 5,

@@ -144,44 +144,52 @@ const NATIVE = { appType: OIDCAppType.OIDC_APP_TYPE_NATIVE, authMethodType: OIDC
 const WEB_PKCE = { appType: OIDCAppType.OIDC_APP_TYPE_WEB, authMethodType: OIDCAuthMethodType.OIDC_AUTH_METHOD_TYPE_NONE };
 const WEB_SECRET = { appType: OIDCAppType.OIDC_APP_TYPE_WEB, authMethodType: OIDCAuthMethodType.OIDC_AUTH_METHOD_TYPE_BASIC };
 
-describe('redirect URI rules (dev mode on and off)', () => {
+describe("redirect URIs: malformed ones refused, the rest saved with ZITADEL's compliance report", () => {
   const apps = () => client(AppService, 'grpc', server.baseUrl, server.adminPat);
+  const NOT_COMPLIANT = 'Application.OIDC.V1.NotCompliant';
 
   it.each([
-    ['user agent, https', USER_AGENT, 'https://spa.example.com/cb', false, 'ok'],
-    ['user agent, http', USER_AGENT, 'http://localhost:4200/cb', false, 'refused'],
-    ['user agent, http in dev mode', USER_AGENT, 'http://localhost:4200/cb', true, 'ok'],
-    ['user agent, custom scheme', USER_AGENT, 'spa://cb', false, 'refused'],
-    ['native, loopback http', NATIVE, 'http://127.0.0.1:8765/cb', false, 'ok'],
-    ['native, localhost http', NATIVE, 'http://localhost/cb', false, 'ok'],
-    ['native, [::1] http', NATIVE, 'http://[::1]:9000/cb', false, 'ok'],
-    ['native, custom scheme', NATIVE, 'com.example.app:/oauth2redirect', false, 'ok'],
-    ['native, http elsewhere', NATIVE, 'http://app.example.com/cb', false, 'refused'],
-    ['native, http elsewhere in dev mode', NATIVE, 'http://app.example.com/cb', true, 'ok'],
-    ['web with PKCE, http', WEB_PKCE, 'http://localhost:3000/cb', false, 'refused'],
-    ['web with PKCE, http in dev mode', WEB_PKCE, 'http://localhost:3000/cb', true, 'ok'],
-    ['web with a secret, http on the code flow', WEB_SECRET, 'http://localhost:3000/cb', false, 'ok'],
-    ['web, custom scheme', WEB_SECRET, 'myapp://cb', false, 'refused'],
-    ['web, custom scheme in dev mode', WEB_SECRET, 'myapp://cb', true, 'ok'],
-    ['a fragment, even in dev mode', NATIVE, 'http://localhost/cb#x', true, 'refused'],
-    ['a relative URI, even in dev mode', WEB_SECRET, '/cb', true, 'refused'],
-  ])('%s', async (_name, kind, uri, devMode, outcome) => {
-    const call = createOidc(apps(), { ...kind, redirectUris: ['https://ok.example.com/cb', uri], devMode });
-    if (outcome === 'ok') {
-      await expect(call).resolves.toBeDefined();
-      return;
-    }
-    const err = await failure(call);
+    ['user agent, https', USER_AGENT, 'https://spa.example.com/cb', false, []],
+    ['user agent, http', USER_AGENT, 'http://localhost:4200/cb', false, ['Application.OIDC.V1.Code.RedirectUris.HttpOnlyForWeb']],
+    ['user agent, http in dev mode (the report ignores dev mode, as ZITADEL)', USER_AGENT, 'http://localhost:4200/cb', true, ['Application.OIDC.V1.Code.RedirectUris.HttpOnlyForWeb']],
+    ['user agent, custom scheme', USER_AGENT, 'spa://cb', false, ['Application.OIDC.V1.Code.RedirectUris.CustomOnlyForNative']],
+    ['native, loopback http', NATIVE, 'http://127.0.0.1:8765/cb', false, []],
+    ['native, [::1] http', NATIVE, 'http://[::1]:9000/cb', false, []],
+    ['native, custom scheme', NATIVE, 'com.example.app:/oauth2redirect', false, []],
+    ['native, http elsewhere', NATIVE, 'http://app.example.com/cb', false, ['Application.OIDC.V1.Native.RedirectUris.MustBeHttpLocalhost']],
+    ['web with PKCE, http', WEB_PKCE, 'http://localhost:3000/cb', false, []],
+    ['web with a secret, http on the code flow', WEB_SECRET, 'http://localhost:3000/cb', false, []],
+    ['web, custom scheme', WEB_SECRET, 'myapp://cb', false, ['Application.OIDC.V1.Code.RedirectUris.CustomOnlyForNative']],
+  ])('%s: saved, reported', async (_name, kind, uri, devMode, problems) => {
+    const created = await createOidc(apps(), { ...kind, redirectUris: ['https://ok.example.com/cb', uri], devMode });
+    const res = created.creationResponseType.value as { noneCompliant: boolean; complianceProblems: { key: string }[] };
+    const expected = problems.length ? [NOT_COMPLIANT, ...problems] : [];
+    expect(res.complianceProblems.map((p) => p.key)).toEqual(expected);
+    expect(res.noneCompliant).toBe(problems.length > 0);
+    const stored = oidcOf((await apps().getApplication({ id: created.appId })).app);
+    expect(stored.redirectUris).toEqual(['https://ok.example.com/cb', uri]);
+    expect(stored.complianceProblems.map((p) => p.key)).toEqual(expected);
+  });
+
+  it.each([
+    ['a fragment, even in dev mode', NATIVE, 'http://localhost/cb#x', true],
+    ['a relative URI, even in dev mode', WEB_SECRET, '/cb', true],
+    ['javascript:', NATIVE, 'javascript:alert(1)', true],
+    ['data:', NATIVE, 'data:text/html,hi', false],
+    ['whitespace', WEB_SECRET, 'https://app.example.com/c b', false],
+  ])('%s: INVALID_ARGUMENT naming the field', async (_name, kind, uri, devMode) => {
+    const err = await failure(createOidc(apps(), { ...kind, redirectUris: ['https://ok.example.com/cb', uri], devMode }));
     expect(err.code).toBe(Code.InvalidArgument);
     expect(err.findDetails(BadRequestSchema)[0].fieldViolations.map((v) => v.field)).toEqual(['oidc_request.redirect_uris[1]']);
   });
 
-  it('applies the same rules to post-logout redirect URIs', async () => {
-    const err = await failure(createOidc(apps(), { ...USER_AGENT, redirectUris: ['https://spa.example.com/cb'], postLogoutRedirectUris: ['http://spa.example.com/'] }));
+  it('applies the same form rules to post-logout redirect URIs, and saves well-formed http ones', async () => {
+    const err = await failure(createOidc(apps(), { ...USER_AGENT, redirectUris: ['https://spa.example.com/cb'], postLogoutRedirectUris: ['https://spa.example.com/#bye'] }));
     expect(err.findDetails(BadRequestSchema)[0].fieldViolations.map((v) => v.field)).toEqual(['oidc_request.post_logout_redirect_uris[0]']);
+    await expect(createOidc(apps(), { ...USER_AGENT, redirectUris: ['https://spa.example.com/cb'], postLogoutRedirectUris: ['http://spa.example.com/'] })).resolves.toBeDefined();
   });
 
-  it('reports ZITADEL compliance problems of what dev mode lets through', async () => {
+  it('reports ZITADEL compliance problems on read too, with their messages', async () => {
     const created = await createOidc(apps(), { ...USER_AGENT, redirectUris: ['http://localhost:4200/cb'], devMode: true });
     const res = created.creationResponseType.value as { noneCompliant: boolean; complianceProblems: { key: string; localizedMessage: string }[]; clientSecret: string };
     expect(res.clientSecret).toBe(''); // auth method none: no secret
@@ -223,13 +231,17 @@ describe('updating OIDC apps', () => {
       authMethodType: OIDCAuthMethodType.OIDC_AUTH_METHOD_TYPE_BASIC,
     });
 
-    // User agent with http is only fine while dev mode is on.
+    // A user agent app with http: saved, also out of dev mode, with ZITADEL's report; a malformed URI is refused.
     await apps().updateApplication({
       projectId, id: created.appId,
       updateRequestType: { case: 'oidcConfigurationRequest', value: { ...USER_AGENT, redirectUris: ['http://localhost:4200/cb'] } },
     });
+    await apps().updateApplication({ projectId, id: created.appId, updateRequestType: { case: 'oidcConfigurationRequest', value: { devMode: false } } });
+    const reported = oidcOf((await apps().getApplication({ id: created.appId })).app);
+    expect(reported).toMatchObject({ devMode: false, redirectUris: ['http://localhost:4200/cb'], noneCompliant: true });
+    expect(reported.complianceProblems.map((p) => p.key)).toContain('Application.OIDC.V1.Code.RedirectUris.HttpOnlyForWeb');
     const refused = await failure(
-      apps().updateApplication({ projectId, id: created.appId, updateRequestType: { case: 'oidcConfigurationRequest', value: { devMode: false } } }),
+      apps().updateApplication({ projectId, id: created.appId, updateRequestType: { case: 'oidcConfigurationRequest', value: { redirectUris: ['https://x.example.com/cb#frag'] } } }),
     );
     expect(refused.code).toBe(Code.InvalidArgument);
     expect(refused.findDetails(BadRequestSchema)[0].fieldViolations.map((v) => v.field)).toEqual(['oidc_configuration_request.redirect_uris[0]']);

@@ -118,15 +118,39 @@ describe('applications over REST (ZITADEL paths and JSON)', () => {
     expect((await call('GET', `/v2beta/application_keys/${key.body.id}`)).status).toBe(404);
   });
 
-  it('answers invalid redirect URIs with code 3 and the field', async () => {
+  it('answers malformed redirect URIs with code 3 and the field', async () => {
     const res = await call('POST', '/v2beta/applications', {
       projectId,
       name: 'Bad SPA',
-      oidcRequest: { redirectUris: ['http://spa.example.com/cb'], appType: 'OIDC_APP_TYPE_USER_AGENT', authMethodType: 'OIDC_AUTH_METHOD_TYPE_NONE' },
+      oidcRequest: { redirectUris: ['https://spa.example.com/cb#x'], appType: 'OIDC_APP_TYPE_USER_AGENT', authMethodType: 'OIDC_AUTH_METHOD_TYPE_NONE' },
     });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe(3);
     const badRequest = res.body.details.find((d: { '@type': string }) => d['@type'] === 'type.googleapis.com/google.rpc.BadRequest');
-    expect(badRequest.fieldViolations).toEqual([{ field: 'oidc_request.redirect_uris[0]', description: expect.stringContaining('https') }]);
+    expect(badRequest.fieldViolations).toEqual([{ field: 'oidc_request.redirect_uris[0]', description: expect.stringContaining('fragment') }]);
+  });
+
+  it("creates and updates a non-compliant app (user agent, http) with ZITADEL's report instead of refusing it", async () => {
+    const created = await call('POST', '/v2beta/applications', {
+      projectId,
+      name: 'Http SPA',
+      oidcRequest: { redirectUris: ['http://spa.example.com/cb'], appType: 'OIDC_APP_TYPE_USER_AGENT', authMethodType: 'OIDC_AUTH_METHOD_TYPE_NONE' },
+    });
+    expect(created.status).toBe(200);
+    expect(created.body.oidcResponse).toMatchObject({
+      noneCompliant: true,
+      complianceProblems: [{ key: 'Application.OIDC.V1.NotCompliant' }, { key: 'Application.OIDC.V1.Code.RedirectUris.HttpOnlyForWeb' }],
+    });
+    const updated = await call('PATCH', `/v2beta/applications/${created.body.appId}`, {
+      projectId,
+      oidcConfigurationRequest: { redirectUris: ['spa://cb'] },
+    });
+    expect(updated.status).toBe(200);
+    const got = await call('GET', `/v2beta/applications/${created.body.appId}`);
+    expect(got.body.app.oidcConfig).toMatchObject({
+      redirectUris: ['spa://cb'],
+      noneCompliant: true,
+      complianceProblems: [{ key: 'Application.OIDC.V1.NotCompliant' }, { key: 'Application.OIDC.V1.Code.RedirectUris.CustomOnlyForNative' }],
+    });
   });
 });
