@@ -22,6 +22,7 @@ import { claimOnce, postgresAdapter, recordOnce, sweepExpired } from './pg-adapt
 import { ProjectStore } from '../projects/project-store.js';
 import { PatStrategy } from '../users/pat.strategy.js';
 import { introspectPersonalAccessTokens } from './pat-introspection.js';
+import { getInProcess, signedCookieHeader, type InProcessAnswer, type RequestHandler } from './interaction-resume.js';
 import { TOKEN_EXCHANGE_PARAMS, actorOf, tokenExchangeGrant } from './token-exchange.js';
 import { AUDIENCE_RESOURCE, audienceOf } from './zitadel-scopes.js';
 
@@ -87,6 +88,7 @@ function presentedAuth(ctx: KoaContextWithOIDC | undefined): PresentedAuth | und
 export class OidcProviders implements OnModuleInit, OnModuleDestroy {
   private readonly providers = new Map<string, Promise<CachedProvider>>();
   private readonly nonces = new Map<string, DpopNonces>();
+  private readonly handlers = new WeakMap<Provider, RequestHandler>();
   private stopSweeping?: () => void;
 
   constructor(
@@ -144,6 +146,35 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     return nonces;
   }
 
+  /** The key oidc-provider signs its cookies with: every process derives it alike from the master key. */
+  private cookieKey(instanceId: string): string {
+    return this.masterKey.derive(`oidc-cookies:${instanceId}`);
+  }
+
+  /** The provider's Koa request handler (made once per provider). */
+  handlerOf(provider: Provider): RequestHandler {
+    let handler = this.handlers.get(provider);
+    if (!handler) {
+      handler = provider.callback() as unknown as RequestHandler;
+      this.handlers.set(provider, handler);
+    }
+    return handler;
+  }
+
+  /**
+   * Resumes an answered interaction through the provider's own resume endpoint, in this process,
+   * presenting the resume cookie the provider would have given the browser (signed with the same
+   * key): the provider runs its checks (prompts, grant, PKCE and nonce bound into the code) and
+   * issues the code or the error into its storage, and answers where the browser goes. No browser
+   * cookie is needed, so a login on another host, in a native app or on a server can finish it.
+   */
+  async resumeInteraction(instance: Instance, interaction: { uid: string; returnTo: string }): Promise<InProcessAnswer> {
+    const returnTo = new URL(interaction.returnTo);
+    const provider = await this.forIssuer(instance, `${returnTo.protocol}//${returnTo.host}`);
+    const resumeCookie = (provider as unknown as { cookieName(type: string): string }).cookieName('resume');
+    return getInProcess(this.handlerOf(provider), returnTo, signedCookieHeader(this.cookieKey(instance.id), { [resumeCookie]: interaction.uid }));
+  }
+
   async forIssuer(instance: Instance, issuer: string): Promise<Provider> {
     const key = `${instance.id} ${issuer}`;
     const cached = this.providers.get(key);
@@ -195,8 +226,7 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     const accounts = this.accounts;
     const clients = this.clients;
     const loginUiUrl = this.config.loginUiUrl;
-    // Cookies are signed with a key every process derives alike from the master key.
-    const cookieKey = this.masterKey.derive(`oidc-cookies:${instanceId}`);
+    const cookieKey = this.cookieKey(instanceId);
     return {
       adapter: postgresAdapter(this.dataSource, this.events, this.masterKey, instanceId, {
         jwtAccessTokenId: (value) => this.verifiedJwtId(instanceId, value),
@@ -451,7 +481,7 @@ function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function errorPage(error: string, description?: string): string {
+export function errorPage(error: string, description?: string): string {
   return `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Sign-in error</title>
 <body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem"><h1>Sign-in could not continue</h1>
 <p><strong>${escapeHtml(error)}</strong></p><p>${escapeHtml(description ?? '')}</p></body></html>`;

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { MasterKey } from '../platform/crypto/master-key.js';
 import type Provider from 'oidc-provider';
 import type { Grant, Interaction } from 'oidc-provider';
 import { FailedPrecondition, InvalidArgument, NotFound, invalidField } from '../platform/errors/domain-error.js';
@@ -10,7 +12,9 @@ import { LoginHandoff, assertLoginClient, type LoginSession } from '../sessions/
 import { OidcAccounts } from './oidc-accounts.js';
 import { factsOf, type ClientFacts } from './oidc-clients.js';
 import { OidcProviders } from './oidc-providers.js';
-import { inTransaction } from './pg-adapter.js';
+import { inTransaction, recordOnce } from './pg-adapter.js';
+import { parkFormPost } from './form-post-callbacks.js';
+import type { InProcessAnswer } from './interaction-resume.js';
 import { AUDIENCE_RESOURCE, parseScopes } from './zitadel-scopes.js';
 
 export type OidcPrompt = 'none' | 'login' | 'consent' | 'select_account' | 'create';
@@ -47,6 +51,11 @@ export const authRequestNotFound = () => NotFound('OIDC-4uthr', 'auth request no
 export const deviceRequestNotFound = () => NotFound('OIDC-d3v1c', 'device authorization not found (or expired, or already answered)');
 export const wrongOrg = () =>
   FailedPrecondition('OIDC-0rg5c', 'the auth request is limited to another organization (urn:zitadel:iam:org:id / domain scope): sign in with a user of that organization');
+/** The provider could not resume the request (it expired meanwhile, or its app changed): nothing for the browser. */
+export const authRequestNotFinished = (status: number) =>
+  FailedPrecondition('OIDC-cbr35', `the auth request could not be finished (the provider answered ${status}); start a new one`);
+/** The record that an auth request was answered (oidc_payloads model). */
+const ANSWERED = 'AuthRequestAnswered';
 export const noProjectAccess = (what: string) => FailedPrecondition('OIDC-pr0j4', `the user ${what} of the application's project (project role / access check)`);
 
 function parsePrompts(value: unknown): OidcPrompt[] {
@@ -75,8 +84,8 @@ function subjectOfHint(idTokenHint: unknown): string | undefined {
 /**
  * zitadel.oidc.v2.OIDCService: the login (Portcullis' own pages or a custom one) reads the auth
  * request oidc-provider parked as an interaction, and finishes it with a session proven by its
- * token: the interaction gets the login and a grant of the requested scopes, and the browser
- * resumes at the provider, which redirects to the app with the code. Device codes likewise.
+ * token: the interaction gets the login and a grant of the requested scopes, and the provider
+ * resumes it server-side and answers the app's redirect URI with the code. Device codes likewise.
  */
 @Injectable()
 export class OidcService {
@@ -86,6 +95,8 @@ export class OidcService {
     private readonly accounts: OidcAccounts,
     private readonly tx: Transactions,
     private readonly events: EventStore,
+    private readonly dataSource: DataSource,
+    private readonly masterKey: MasterKey,
   ) {}
 
   async getAuthRequest(caller: Caller, id: string): Promise<AuthRequestView> {
@@ -106,8 +117,19 @@ export class OidcService {
     };
   }
 
-  /** Finishes an auth request with a session (or an error) and answers where the browser goes next. */
-  async createCallback(caller: Caller, id: string, outcome: { session: { id: string; token: string } } | { error: LoginError }): Promise<{ callbackUrl: string; change: ChangeInfo }> {
+  /**
+   * Finishes an auth request with a session (or an error), once, and answers where the browser
+   * goes: the app's redirect URI with the code (or the error), `state` and `iss`, in the request's
+   * response mode (ZITADEL's rule), or for form_post a one-time page that posts them there. The
+   * provider resumes the request in this process (see OidcProviders.resumeInteraction), so no
+   * browser cookie is needed. `providerCookies` is the provider's browser session, for a login
+   * served on the issuer's host to hand to the browser (prompt=none, end_session).
+   */
+  async createCallback(
+    caller: Caller,
+    id: string,
+    outcome: { session: { id: string; token: string } } | { error: LoginError },
+  ): Promise<{ callbackUrl: string; change: ChangeInfo; providerCookies: readonly string[] }> {
     const provider = await this.providers.forModels(caller.instance);
     const interaction = await this.interaction(caller, id);
     if (interaction.result) throw authRequestNotFound();
@@ -133,9 +155,14 @@ export class OidcService {
         create: {},
       };
     }
-    return this.tx.run(async (tx) => {
+    const secondsLeft = Math.max(1, interaction.exp! - Math.floor(Date.now() / 1000));
+    // One answer per request, whichever process is asked (two concurrent calls both pass the check above).
+    if (!(await recordOnce(this.dataSource, caller.instance.id, ANSWERED, interaction.uid, { kind: ANSWERED }, secondsLeft))) throw authRequestNotFound();
+    const change = await this.tx.run(async (tx) => {
       interaction.result = result as never;
-      await inTransaction(tx, () => interaction.save(Math.max(1, interaction.exp! - Math.floor(Date.now() / 1000))));
+      // The provider resumes without the browser's provider session: a session of its own.
+      interaction.session = undefined;
+      await inTransaction(tx, () => interaction.save(secondsLeft));
       const [written] = await this.events.push(tx, caller.instance.id, creatorOf(caller), [
         {
           aggregateType: 'oidc_auth_request',
@@ -145,8 +172,20 @@ export class OidcService {
           payload: { clientId: client.clientId, ...(session ? { sessionId: session.sessionId, userId: session.userId } : { error: (result as { error: string }).error }) },
         },
       ]);
-      return { callbackUrl: interaction.returnTo, change: { sequence: written.sequence, changeDate: written.createdAt, resourceOwner: written.resourceOwner } };
+      return { sequence: written.sequence, changeDate: written.createdAt, resourceOwner: written.resourceOwner };
     });
+    const answer = await this.providers.resumeInteraction(caller.instance, interaction);
+    return { callbackUrl: await this.callbackUrlOf(caller, interaction.returnTo, answer), change, providerCookies: answer.setCookies };
+  }
+
+  /** Where the provider's answer sends the browser: its redirect, or the parked form_post page. */
+  private async callbackUrlOf(caller: Caller, returnTo: string, answer: InProcessAnswer): Promise<string> {
+    if (answer.status >= 300 && answer.status < 400 && answer.location) return answer.location;
+    if (answer.status === 200 && answer.contentType?.startsWith('text/html')) {
+      const issuer = new URL(returnTo).origin;
+      return parkFormPost(this.dataSource, this.masterKey, caller.instance.id, issuer, { html: answer.body, contentSecurityPolicy: answer.contentSecurityPolicy });
+    }
+    throw authRequestNotFinished(answer.status);
   }
 
   async getDeviceRequest(caller: Caller, userCode: string): Promise<DeviceRequestView> {

@@ -11,6 +11,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { client, codeOf } from '../support/clients.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { appCode, withTotp } from '../sessions/support/sessions.js';
+import { withoutMfaPrompt } from '../login/support.js';
 import {
   Browser,
   PASSWORD,
@@ -20,6 +21,7 @@ import {
   authorize,
   codeFlow,
   createCallback,
+  hostedCodeFlow,
   oidc,
   oidcWorld,
   passwordSession,
@@ -35,6 +37,7 @@ let config: oidc.Configuration;
 beforeAll(async () => {
   server = await bootTestServer({ PORTCULLIS_OUTBOUND_ALLOW_PRIVATE: 'true' }); // the back-channel logout receiver is on loopback
   world = await oidcWorld(server);
+  await withoutMfaPrompt(server);
   config = await rp(server, world.web.clientId, world.web.clientSecret);
 });
 afterAll(() => server?.close());
@@ -52,7 +55,7 @@ async function loginRequest(params: Record<string, string> = {}, scope = 'openid
 }
 
 describe('prompt=none', () => {
-  it('answers login_required to the app without a provider session, and completes silently after a sign-in', async () => {
+  it('answers login_required to the app without a provider session, and completes silently after a sign-in at the hosted login (which hands the browser the provider session)', async () => {
     const browser = new Browser();
     const refused = await authorize(browser, config, { prompt: 'none' });
     expect(refused.res.status).toBe(303);
@@ -61,7 +64,7 @@ describe('prompt=none', () => {
     expect(back.searchParams.get('error')).toBe('login_required');
     expect(back.searchParams.get('state')).toBe(refused.state);
 
-    await codeFlow(server, browser, config, world.user.username);
+    await hostedCodeFlow(server, browser, config, world.user.username);
 
     const silent = await authorize(browser, config, { prompt: 'none' });
     expect(silent.authRequestId).toBeUndefined();
@@ -82,7 +85,7 @@ describe('CreateCallback applies the login rules', () => {
     await server.database.dataSource.query(`UPDATE sessions SET password_checked_at = now() - interval '10 minutes' WHERE id = $1`, [session.sessionId]);
     expect(await codeOf(createCallback(server, authRequestId, session))).toBe(Code.FailedPrecondition);
     // A fresh session passes the same request.
-    await expect(createCallback(server, authRequestId, await passwordSession(server, world.user.username))).resolves.toContain('/oauth/v2/authorize/');
+    await expect(createCallback(server, authRequestId, await passwordSession(server, world.user.username))).resolves.toMatch(new RegExp(`^${REDIRECT}\\?code=`));
   });
 
   it('refuses a password-only session when the login settings force MFA, and accepts password + TOTP', async () => {
@@ -113,7 +116,7 @@ describe('CreateCallback applies the login rules', () => {
     const foreign = await loginRequest({}, `openid urn:zitadel:iam:org:id:${other.orgId}`);
     expect(await codeOf(createCallback(server, foreign.authRequestId, session))).toBe(Code.FailedPrecondition);
     const own = await loginRequest({}, `openid urn:zitadel:iam:org:id:${world.orgId}`);
-    await expect(createCallback(server, own.authRequestId, session)).resolves.toContain('/oauth/v2/authorize/');
+    await expect(createCallback(server, own.authRequestId, session)).resolves.toMatch(new RegExp(`^${REDIRECT}\\?code=`));
   });
 
   it('with an error sends the app error=access_denied', async () => {
@@ -226,7 +229,7 @@ describe('back-channel logout', () => {
     const app = await addOidcApp(server, world, { backChannelLogoutUri: uri });
     const appConfig = await rp(server, app.clientId, app.clientSecret);
     const browser = new Browser();
-    const tokens = await codeFlow(server, browser, appConfig, world.user.username);
+    const tokens = await hostedCodeFlow(server, browser, appConfig, world.user.username);
     const sid = tokens.claims()?.sid;
 
     const page = await browser.get(oidc.buildEndSessionUrl(appConfig, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: POST_LOGOUT }).toString());
