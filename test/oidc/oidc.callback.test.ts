@@ -4,7 +4,8 @@ import { Code } from '@connectrpc/connect';
 import { ErrorReason } from '@zitadel/proto/zitadel/oidc/v2/authorization_pb.js';
 import { OIDCService } from '@zitadel/proto/zitadel/oidc/v2/oidc_service_pb.js';
 import { OIDCService as OIDCServiceV2beta } from '@zitadel/proto/zitadel/oidc/v2beta/oidc_service_pb.js';
-import { client, codeOf } from '../support/clients.js';
+import { client, codeOf, rest } from '../support/clients.js';
+import { otherInstance, restOnHost } from '../support/instances.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { loginClient } from '../sessions/support/sessions.js';
 import { Browser, addOidcApp, authorizationRequest, oidc, oidcWorld, passwordSession, rp, type OidcWorld } from './support.js';
@@ -203,5 +204,21 @@ describe('the result is one-time and bound to the request', () => {
     expect(tokens.body.access_token).toBeTruthy();
     const replay = await exchange(app, { code, redirect_uri: callback, code_verifier: verifier });
     expect([replay.status, replay.body.error]).toEqual([400, 'invalid_grant']);
+  });
+
+  it('cross-instance: a login client of another instance cannot finish this instance\'s request, on its host (404) nor here (401); the request stays answerable', async () => {
+    const { authRequestId, verifier, state } = await started();
+    const session = await passwordSession(server, world.user.username);
+    const other = await otherInstance(server, 'callback-instance.example');
+    const body = { session: { sessionId: session.sessionId, sessionToken: session.sessionToken } };
+    const path = `/v2/oidc/auth_requests/${authRequestId}`;
+    expect((await restOnHost(server, 'callback-instance.example', 'POST', path, other.loginClientPat, body)).status).toBe(404);
+    expect((await rest(server.baseUrl, 'POST', path, { token: other.loginClientPat, body })).status).toBe(401);
+
+    const answered = await rest(server.baseUrl, 'POST', path, { token: loginPat, body });
+    expect(answered.status).toBe(200);
+    const callbackUrl = (answered.body as { callbackUrl: string }).callbackUrl;
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(callbackUrl), { pkceCodeVerifier: verifier, expectedState: state });
+    expect(tokens.claims()?.sub).toBe(world.user.id);
   });
 });

@@ -56,7 +56,7 @@ async function machinePat(server: RunningServer, tx: EntityManager, caller: Call
 }
 
 /** A REST call with a chosen Host header (fetch does not let one set it): the instance that host names answers. */
-export function restOnHost(server: RunningServer & { port: number }, host: string, method: string, path: string, token?: string): Promise<{ status: number; body: string }> {
+export function restOnHost(server: RunningServer & { port: number }, host: string, method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { host, 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
     const req = request({ host: '127.0.0.1', port: server.port, path, method, headers }, (res) => {
@@ -65,6 +65,6 @@ export function restOnHost(server: RunningServer & { port: number }, host: strin
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
     });
     req.on('error', reject);
-    req.end();
+    req.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }
