@@ -168,11 +168,14 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
    * issues the code or the error into its storage, and answers where the browser goes. No browser
    * cookie is needed, so a login on another host, in a native app or on a server can finish it.
    */
-  async resumeInteraction(instance: Instance, interaction: { uid: string; returnTo: string }): Promise<InProcessAnswer> {
+  async resumeInteraction(instance: Instance, interaction: { uid: string; returnTo: string; session?: { cookie?: string } }): Promise<InProcessAnswer> {
     const returnTo = new URL(interaction.returnTo);
     const provider = await this.forIssuer(instance, `${returnTo.protocol}//${returnTo.host}`);
-    const resumeCookie = (provider as unknown as { cookieName(type: string): string }).cookieName('resume');
-    return getInProcess(this.handlerOf(provider), returnTo, signedCookieHeader(this.cookieKey(instance.id), { [resumeCookie]: interaction.uid }));
+    const cookieName = (type: string) => (provider as unknown as { cookieName(type: string): string }).cookieName(type);
+    const cookies: Record<string, string> = { [cookieName('resume')]: interaction.uid };
+    // The browser's provider session the request started in, continued (single sign-on across apps, end_session).
+    if (interaction.session?.cookie) cookies[cookieName('session')] = interaction.session.cookie;
+    return getInProcess(this.handlerOf(provider), returnTo, signedCookieHeader(this.cookieKey(instance.id), cookies));
   }
 
   async forIssuer(instance: Instance, issuer: string): Promise<Provider> {

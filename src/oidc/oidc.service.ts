@@ -122,8 +122,9 @@ export class OidcService {
    * goes: the app's redirect URI with the code (or the error), `state` and `iss`, in the request's
    * response mode (ZITADEL's rule), or for form_post a one-time page that posts them there. The
    * provider resumes the request in this process (see OidcProviders.resumeInteraction), so no
-   * browser cookie is needed. `providerCookies` is the provider's browser session, for a login
-   * served on the issuer's host to hand to the browser (prompt=none, end_session).
+   * browser cookie is needed. `providerCookies` is the provider's browser session (continued when
+   * the request started in one of the same user), for a login served on the issuer's host to hand
+   * to the browser (prompt=none, single sign-on across apps, end_session).
    */
   async createCallback(
     caller: Caller,
@@ -160,8 +161,9 @@ export class OidcService {
     if (!(await recordOnce(this.dataSource, caller.instance.id, ANSWERED, interaction.uid, { kind: ANSWERED }, secondsLeft))) throw authRequestNotFound();
     const change = await this.tx.run(async (tx) => {
       interaction.result = result as never;
-      // The provider resumes without the browser's provider session: a session of its own.
-      interaction.session = undefined;
+      // The browser's provider session goes on when the same user signed in; otherwise the
+      // provider starts a new one (no sign-out form of another account to show first).
+      if (!session || interaction.session?.accountId !== session.userId) interaction.session = undefined;
       await inTransaction(tx, () => interaction.save(secondsLeft));
       const [written] = await this.events.push(tx, caller.instance.id, creatorOf(caller), [
         {

@@ -7,7 +7,7 @@ import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
 import { ErrorReason, Prompt } from '@zitadel/proto/zitadel/oidc/v2/authorization_pb.js';
 import { OIDCService } from '@zitadel/proto/zitadel/oidc/v2/oidc_service_pb.js';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { client, codeOf } from '../support/clients.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { appCode, withTotp } from '../sessions/support/sessions.js';
@@ -204,6 +204,19 @@ describe('token kinds and flows', () => {
   });
 });
 
+/** RP-initiated logout in the browser, confirmed as the provider's page does. */
+async function endSession(browser: Browser, appConfig: oidc.Configuration, idToken: string): Promise<void> {
+  const page = await browser.get(oidc.buildEndSessionUrl(appConfig, { id_token_hint: idToken, post_logout_redirect_uri: POST_LOGOUT }).toString());
+  const xsrf = /name="xsrf" value="([^"]+)"/.exec(await page.text())?.[1];
+  expect(xsrf).toBeDefined();
+  const confirm = await browser.get(`${server.baseUrl}/oidc/v1/end_session/confirm`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ xsrf: xsrf!, logout: 'yes' }).toString(),
+  });
+  expect(confirm.status).toBe(303);
+}
+
 describe('back-channel logout', () => {
   let receiver: Server;
   const received: string[] = [];
@@ -232,15 +245,7 @@ describe('back-channel logout', () => {
     const tokens = await hostedCodeFlow(server, browser, appConfig, world.user.username);
     const sid = tokens.claims()?.sid;
 
-    const page = await browser.get(oidc.buildEndSessionUrl(appConfig, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: POST_LOGOUT }).toString());
-    const xsrf = /name="xsrf" value="([^"]+)"/.exec(await page.text())?.[1];
-    expect(xsrf).toBeDefined();
-    const confirm = await browser.get(`${server.baseUrl}/oidc/v1/end_session/confirm`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ xsrf: xsrf!, logout: 'yes' }).toString(),
-    });
-    expect(confirm.status).toBe(303);
+    await endSession(browser, appConfig, tokens.id_token!);
 
     for (let i = 0; i < 50 && !received.length; i++) await new Promise((r) => setTimeout(r, 100));
     expect(received).toHaveLength(1);
@@ -250,5 +255,21 @@ describe('back-channel logout', () => {
     expect(payload).toMatchObject({ sub: world.user.id, events: { 'http://schemas.openid.net/event/backchannel-logout': {} } });
     expect(payload.sid).toBeTruthy();
     if (sid) expect(payload.sid).toBe(sid);
+  });
+
+  it('a second app signed in through the hosted login joins the browser\'s provider session: ending it tells both apps', async () => {
+    const uri = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/backchannel`;
+    const apps = [await addOidcApp(server, world, { backChannelLogoutUri: uri }), await addOidcApp(server, world, { backChannelLogoutUri: uri })];
+    const configs = await Promise.all(apps.map((app) => rp(server, app.clientId, app.clientSecret)));
+    const browser = new Browser();
+    const tokens = await hostedCodeFlow(server, browser, configs[0], world.user.username);
+    await hostedCodeFlow(server, browser, configs[1], world.user.username);
+    const before = received.length;
+
+    await endSession(browser, configs[0], tokens.id_token!);
+
+    for (let i = 0; i < 50 && received.length < before + 2; i++) await new Promise((r) => setTimeout(r, 100));
+    const audiences = received.slice(before).map((body) => decodeJwt(new URLSearchParams(body).get('logout_token')!).aud);
+    expect(audiences.sort()).toEqual(apps.map((app) => app.clientId).sort());
   });
 });
