@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { cookieSignature, getInProcess, signedCookieHeader } from './interaction-resume.js';
+import { cookieSignature, getInProcess, signedCookieHeader, withErrorUri } from './interaction-resume.js';
 
 describe('cookieSignature', () => {
   it('is keygrip\'s signature of name=value: HMAC-SHA1, base64 made URL-safe without padding', () => {
@@ -38,5 +38,25 @@ describe('getInProcess', () => {
     );
     expect(seen).toEqual({ method: 'GET', url: '/oauth/v2/authorize/uid1?x=1', host: 'id.example:8443', proto: 'https', cookie: 'c=1' });
     expect(answer).toMatchObject({ status: 303, location: 'https://app.example/cb?code=1', setCookies: ['s=1; path=/'], body: 'see other' });
+  });
+});
+
+describe('withErrorUri', () => {
+  it('adds error_uri beside an error in the query', () => {
+    const url = new URL(withErrorUri('https://app.example/cb?error=access_denied&state=s&iss=x', 'https://help.example/denied'));
+    expect(url.searchParams.get('error_uri')).toBe('https://help.example/denied');
+    expect(url.searchParams.get('state')).toBe('s');
+  });
+
+  it('adds error_uri beside an error in the fragment, leaving the query alone', () => {
+    const url = new URL(withErrorUri('https://app.example/cb?keep=1#error=login_required&state=s', 'https://help.example/x'));
+    expect(new URLSearchParams(url.hash.slice(1)).get('error_uri')).toBe('https://help.example/x');
+    expect(url.searchParams.get('error_uri')).toBeNull();
+    expect(url.searchParams.get('keep')).toBe('1');
+  });
+
+  it('leaves a success redirect, and an error without a URI, unchanged', () => {
+    expect(withErrorUri('https://app.example/cb?code=c&state=s', 'https://help.example/x')).toBe('https://app.example/cb?code=c&state=s');
+    expect(withErrorUri('https://app.example/cb?error=e', undefined)).toBe('https://app.example/cb?error=e');
   });
 });

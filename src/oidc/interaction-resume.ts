@@ -77,3 +77,20 @@ export async function getInProcess(handler: RequestHandler, url: URL, cookie: st
     socket.destroy();
   }
 }
+
+/**
+ * Adds `error_uri` (RFC 6749 §4.1.2.1) beside the `error` of an error redirect, in the query or
+ * the fragment, wherever the provider put the error: it has no place for the URI a login gives.
+ * A location without an error is returned unchanged.
+ */
+export function withErrorUri(location: string, errorUri: string | undefined): string {
+  if (!errorUri) return location;
+  const url = new URL(location);
+  const fragment = new URLSearchParams(url.hash.slice(1));
+  if (url.searchParams.has('error')) url.searchParams.set('error_uri', errorUri);
+  else if (fragment.has('error')) {
+    fragment.set('error_uri', errorUri);
+    url.hash = fragment.toString();
+  }
+  return url.toString();
+}

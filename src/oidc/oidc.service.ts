@@ -14,7 +14,7 @@ import { factsOf, type ClientFacts } from './oidc-clients.js';
 import { OidcProviders } from './oidc-providers.js';
 import { inTransaction, recordOnce } from './pg-adapter.js';
 import { parkFormPost } from './form-post-callbacks.js';
-import type { InProcessAnswer } from './interaction-resume.js';
+import { withErrorUri, type InProcessAnswer } from './interaction-resume.js';
 import { AUDIENCE_RESOURCE, parseScopes } from './zitadel-scopes.js';
 
 export type OidcPrompt = 'none' | 'login' | 'consent' | 'select_account' | 'create';
@@ -54,7 +54,7 @@ export const wrongOrg = () =>
 /** The provider could not resume the request (it expired meanwhile, or its app changed): nothing for the browser. */
 export const authRequestNotFinished = (status: number) =>
   FailedPrecondition('OIDC-cbr35', `the auth request could not be finished (the provider answered ${status}); start a new one`);
-/** The record that an auth request was answered (oidc_payloads model). */
+/** The record that an auth request or a device authorization was answered (oidc_payloads model). */
 const ANSWERED = 'AuthRequestAnswered';
 export const noProjectAccess = (what: string) => FailedPrecondition('OIDC-pr0j4', `the user ${what} of the application's project (project role / access check)`);
 
@@ -138,27 +138,24 @@ export class OidcService {
     const client = await provider.Client.find(String(p.client_id));
     if (!client) throw FailedPrecondition('OIDC-cl13n', 'the application of the auth request is no longer active');
 
-    let result: Record<string, unknown>;
     let session: LoginSession | undefined;
-    if ('error' in outcome) {
-      result = { error: outcome.error.error, ...(outcome.error.description ? { error_description: outcome.error.description } : {}) };
-    } else {
+    const scope = String(p.scope ?? 'openid');
+    if ('session' in outcome) {
       const maxAge = maxAgeOf(p);
       session = await this.handoff.sessionFor(caller, outcome.session.id, outcome.session.token, maxAge !== undefined ? { maxAgeSeconds: maxAge } : {});
-      const scope = String(p.scope ?? 'openid');
       await this.checkLoginRules(caller.instance.id, session, scope, factsOf(client));
-      const grantId = await this.saveGrant(provider, session.userId, client.clientId, scope, interaction.grantId);
-      result = {
-        login: { accountId: session.userId, amr: [...session.amr], ts: Math.floor(session.authTime.getTime() / 1000), remember: true },
-        consent: { grantId },
-        // The login showed the account choice / sign-up it was asked for: those prompts are answered.
-        select_account: {},
-        create: {},
-      };
     }
     const secondsLeft = Math.max(1, interaction.exp! - Math.floor(Date.now() / 1000));
-    // One answer per request, whichever process is asked (two concurrent calls both pass the check above).
-    if (!(await recordOnce(this.dataSource, caller.instance.id, ANSWERED, interaction.uid, { kind: ANSWERED }, secondsLeft))) throw authRequestNotFound();
+    await this.answerOnce(caller, interaction.uid, secondsLeft, authRequestNotFound);
+    const result: Record<string, unknown> = session
+      ? {
+          login: { accountId: session.userId, amr: [...session.amr], ts: Math.floor(session.authTime.getTime() / 1000), remember: true },
+          consent: { grantId: await this.saveGrant(provider, session.userId, client.clientId, scope, interaction.grantId) },
+          // The login showed the account choice / sign-up it was asked for: those prompts are answered.
+          select_account: {},
+          create: {},
+        }
+      : errorResult((outcome as { error: LoginError }).error);
     const change = await this.tx.run(async (tx) => {
       interaction.result = result as never;
       // The browser's provider session goes on when the same user signed in; otherwise the
@@ -177,7 +174,8 @@ export class OidcService {
       return { sequence: written.sequence, changeDate: written.createdAt, resourceOwner: written.resourceOwner };
     });
     const answer = await this.providers.resumeInteraction(caller.instance, interaction);
-    return { callbackUrl: await this.callbackUrlOf(caller, interaction.returnTo, answer), change, providerCookies: answer.setCookies };
+    const callbackUrl = await this.callbackUrlOf(caller, interaction.returnTo, answer);
+    return { callbackUrl: 'error' in outcome ? withErrorUri(callbackUrl, outcome.error.uri) : callbackUrl, change, providerCookies: answer.setCookies };
   }
 
   /** Where the provider's answer sends the browser: its redirect, or the parked form_post page. */
@@ -219,10 +217,13 @@ export class OidcService {
     const client = code.clientId ? await provider.Client.find(code.clientId) : undefined;
     if (!client) throw FailedPrecondition('OIDC-cl13n', 'the application of the device authorization is no longer active');
     let login: LoginSession | undefined;
+    const scope = deviceScope(code);
     if (session) {
       login = await this.handoff.sessionFor(caller, session.id, session.token);
-      const scope = deviceScope(code);
       await this.checkLoginRules(caller.instance.id, login, scope, factsOf(client));
+    }
+    await this.answerOnce(caller, `device:${code.jti}`, Math.max(1, (code.exp ?? 0) - Math.floor(Date.now() / 1000)), deviceRequestNotFound);
+    if (login) {
       code.grantId = await this.saveGrant(provider, login.userId, client.clientId, scope, undefined);
       code.scope = scope;
       code.resource = AUDIENCE_RESOURCE;
@@ -270,6 +271,14 @@ export class OidcService {
     }
   }
 
+  /**
+   * Records that a request was answered: once, whichever process is asked (concurrent calls all
+   * pass the checks before it); the others are refused as if the request were gone.
+   */
+  private async answerOnce(caller: Caller, key: string, secondsLeft: number, refused: () => Error): Promise<void> {
+    if (!(await recordOnce(this.dataSource, caller.instance.id, ANSWERED, key, { kind: ANSWERED }, secondsLeft))) throw refused();
+  }
+
   private async saveGrant(provider: Provider, accountId: string, clientId: string, scope: string, existingGrantId: string | undefined): Promise<string> {
     const existing: Grant | undefined = existingGrantId ? await provider.Grant.find(existingGrantId) : undefined;
     const grant = existing && existing.accountId === accountId ? existing : new provider.Grant({ accountId, clientId });
@@ -287,6 +296,11 @@ export class OidcService {
     if (!interaction) throw authRequestNotFound();
     return interaction;
   }
+}
+
+/** The interaction result that makes the provider answer the app with the login's error (RFC 6749 §4.1.2.1). */
+function errorResult(error: LoginError): Record<string, string> {
+  return { error: error.error, ...(error.description ? { error_description: error.description } : {}) };
 }
 
 /** The scope a device asked for (kept in the device code's request parameters). */

@@ -156,14 +156,23 @@ describe('CreateCallback answers the app\'s redirect URI (ZITADEL\'s rule)', () 
     const { authRequestId, state } = await started();
     const { callbackUrl } = await oidcService().createCallback({
       authRequestId,
-      callbackKind: { case: 'error', value: { error: ErrorReason.LOGIN_REQUIRED, errorDescription: 'no session in this browser' } },
+      callbackKind: { case: 'error', value: { error: ErrorReason.LOGIN_REQUIRED, errorDescription: 'no session in this browser', errorUri: 'https://help.example/login' } },
     });
     const url = new URL(callbackUrl);
     expect(`${url.origin}${url.pathname}`).toBe(callback);
     expect(url.searchParams.get('error')).toBe('login_required');
     expect(url.searchParams.get('error_description')).toBe('no session in this browser');
+    expect(url.searchParams.get('error_uri')).toBe('https://help.example/login');
     expect(url.searchParams.get('state')).toBe(state);
     expect(url.searchParams.get('code')).toBeNull();
+  });
+
+  it('the error case in fragment mode: error, error_description and state in the fragment', async () => {
+    const { authRequestId, state } = await started({ response_mode: 'fragment' });
+    const { callbackUrl } = await oidcService().createCallback({ authRequestId, callbackKind: { case: 'error', value: { error: ErrorReason.ACCESS_DENIED, errorDescription: 'cancelled' } } });
+    const url = new URL(callbackUrl);
+    expect(url.search).toBe('');
+    expect(Object.fromEntries(new URLSearchParams(url.hash.slice(1)))).toMatchObject({ error: 'access_denied', error_description: 'cancelled', state });
   });
 });
 
@@ -220,5 +229,26 @@ describe('the result is one-time and bound to the request', () => {
     const callbackUrl = (answered.body as { callbackUrl: string }).callbackUrl;
     const tokens = await oidc.authorizationCodeGrant(config, new URL(callbackUrl), { pkceCodeVerifier: verifier, expectedState: state });
     expect(tokens.claims()?.sub).toBe(world.user.id);
+  });
+});
+
+describe('device authorizations are decided once (AuthorizeOrDenyDeviceAuthorization needs no browser either)', () => {
+  it('a login client approves over gRPC with no browser, the device gets tokens, and a second decision is refused (NOT_FOUND)', async () => {
+    const device = await oidc.initiateDeviceAuthorization(await rp(server, world.web.clientId, world.web.clientSecret), { scope: 'openid' });
+    const { deviceAuthorizationRequest } = await oidcService().getDeviceAuthorizationRequest({ userCode: device.user_code });
+    const session = await passwordSession(server, world.user.username);
+    await oidcService().authorizeOrDenyDeviceAuthorization({ deviceAuthorizationId: deviceAuthorizationRequest!.id, decision: { case: 'session', value: session } });
+    expect(await codeOf(oidcService().authorizeOrDenyDeviceAuthorization({ deviceAuthorizationId: deviceAuthorizationRequest!.id, decision: { case: 'deny', value: {} } }))).toBe(Code.NotFound);
+    const tokens = await oidc.pollDeviceAuthorizationGrant(await rp(server, world.web.clientId, world.web.clientSecret), device);
+    expect(tokens.claims()?.sub).toBe(world.user.id);
+  }, 30_000);
+
+  it('concurrent approve and deny of one device code: exactly one decision is taken', async () => {
+    const device = await oidc.initiateDeviceAuthorization(await rp(server, world.web.clientId, world.web.clientSecret), { scope: 'openid' });
+    const session = await passwordSession(server, world.user.username);
+    const decide = (decision: { case: 'session'; value: typeof session } | { case: 'deny'; value: object }) =>
+      oidcService().authorizeOrDenyDeviceAuthorization({ deviceAuthorizationId: device.user_code, decision: decision as never });
+    const outcomes = await Promise.allSettled([decide({ case: 'session', value: session }), decide({ case: 'deny', value: {} }), decide({ case: 'session', value: session })]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
   });
 });
