@@ -320,3 +320,16 @@ export async function hostedCodeFlow(server: TestServer, browser: Browser, confi
   const { url } = page;
   return oidc.authorizationCodeGrant(config, new URL(url), { pkceCodeVerifier: started.verifier, expectedState: started.state });
 }
+
+/** RP-initiated logout in the browser, confirmed as the provider's sign-out page does: the confirmation's response. */
+export async function endSession(server: TestServer, browser: Browser, config: oidc.Configuration, idToken: string): Promise<Response> {
+  const page = await browser.get(oidc.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: POST_LOGOUT }).toString());
+  expect(page.status).toBe(200);
+  const xsrf = /name="xsrf" value="([^"]+)"/.exec(await page.text())?.[1];
+  expect(xsrf).toBeDefined();
+  return browser.get(`${server.baseUrl}/oidc/v1/end_session/confirm`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ xsrf: xsrf!, logout: 'yes' }).toString(),
+  });
+}
