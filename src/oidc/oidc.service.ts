@@ -139,6 +139,7 @@ export class OidcService {
     if (!client) throw FailedPrecondition('OIDC-cl13n', 'the application of the auth request is no longer active');
 
     let session: LoginSession | undefined;
+    const loginError = 'error' in outcome ? outcome.error : undefined;
     const scope = String(p.scope ?? 'openid');
     if ('session' in outcome) {
       const maxAge = maxAgeOf(p);
@@ -155,7 +156,7 @@ export class OidcService {
           select_account: {},
           create: {},
         }
-      : errorResult((outcome as { error: LoginError }).error);
+      : errorResult(loginError!);
     const change = await this.tx.run(async (tx) => {
       interaction.result = result as never;
       // The browser's provider session goes on when the same user signed in; otherwise the
@@ -168,14 +169,14 @@ export class OidcService {
           aggregateId: interaction.uid,
           type: session ? 'oidc.auth_request.succeeded' : 'oidc.auth_request.failed',
           resourceOwner: session?.orgId ?? caller.instance.id,
-          payload: { clientId: client.clientId, ...(session ? { sessionId: session.sessionId, userId: session.userId } : { error: (result as { error: string }).error }) },
+          payload: { clientId: client.clientId, ...(session ? { sessionId: session.sessionId, userId: session.userId } : { error: loginError?.error }) },
         },
       ]);
       return { sequence: written.sequence, changeDate: written.createdAt, resourceOwner: written.resourceOwner };
     });
     const answer = await this.providers.resumeInteraction(caller.instance, interaction);
     const callbackUrl = await this.callbackUrlOf(caller, interaction.returnTo, answer);
-    return { callbackUrl: 'error' in outcome ? withErrorUri(callbackUrl, outcome.error.uri) : callbackUrl, change, providerCookies: answer.setCookies };
+    return { callbackUrl: withErrorUri(callbackUrl, loginError?.uri), change, providerCookies: answer.setCookies };
   }
 
   /** Where the provider's answer sends the browser: its redirect, or the parked form_post page. */
