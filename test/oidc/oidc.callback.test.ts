@@ -127,11 +127,18 @@ describe('CreateCallback answers the app\'s redirect URI (ZITADEL\'s rule)', () 
     expect(tokens.claims()?.sub).toBe(world.user.id);
   });
 
-  it('form_post mode: a one-time page of the server that posts code, state and iss to the redirect URI; a second fetch is refused', async () => {
+  it('form_post mode: a one-time page of the server that posts code, state and iss to the redirect URI; a second fetch, or one on another instance\'s host, is refused', async () => {
     const { authRequestId, verifier, state } = await started({ response_mode: 'form_post' });
     const callbackUrl = await finishWithSession(authRequestId);
     expect(callbackUrl.startsWith(`${server.baseUrl}/oauth/v2/authorize/callback?id=`)).toBe(true);
     expect(callbackUrl).not.toContain('code=');
+
+    // Cross-instance: another instance's host knows no such page (and fetching there spends nothing).
+    await otherInstance(server, 'formpost-instance.example');
+    const handlePath = callbackUrl.slice(server.baseUrl.length);
+    const foreign = await restOnHost(server, 'formpost-instance.example', 'GET', handlePath);
+    expect(foreign.status).toBe(400);
+    expect(foreign.body).not.toContain('name="code"');
 
     const page = await fetch(callbackUrl);
     expect(page.status).toBe(200);
