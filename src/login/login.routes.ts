@@ -1166,9 +1166,10 @@ export class LoginRoutes implements OnModuleInit {
   }
 
   /** 303: the browser GETs the next page (or the app) after a form. Only login paths or CreateCallback URLs get here. */
-  private async redirect(r: PageRequest, location: string): Promise<void> {
+  private async redirect(r: PageRequest, location: string, cookies: readonly string[] = []): Promise<void> {
     const headers = await this.headers(r);
     delete headers['content-type'];
+    if (cookies.length) headers['set-cookie'] = [...[headers['set-cookie'] ?? []].flat(), ...cookies];
     (r.res as ServerResponse).writeHead(303, { ...headers, location });
     r.res.end();
   }
@@ -1181,7 +1182,7 @@ export class LoginRoutes implements OnModuleInit {
       const appName = r.flow.kind === 'saml' ? (await this.samlRequestOf(r).catch(() => undefined))?.appName : undefined;
       return this.page(r, 200, views.samlPostPage(await this.context(r), { ...next.post, appName }));
     }
-    return this.redirect(r, 'page' in next ? next.page : next.external);
+    return 'page' in next ? this.redirect(r, next.page) : this.redirect(r, next.external, next.cookies);
   }
 
   /**

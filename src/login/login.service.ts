@@ -30,7 +30,7 @@ import { pageUrl, type Flow, type UserOnPage } from './login.views.js';
  */
 export type Next =
   | { readonly page: string }
-  | { readonly external: string }
+  | { readonly external: string; readonly cookies?: readonly string[] }
   | { readonly post: { readonly url: string; readonly fields: Readonly<Record<string, string>> } };
 
 /** What the pages show of a SAML request: the service provider it came from. */
@@ -262,8 +262,9 @@ export class LoginService {
   /** OIDC: CreateCallback; SAML: CreateResponse, whose binding decides how the browser gets there. */
   private async handOff(caller: Caller, flow: Flow & { kind: 'oidc' | 'saml' }, session: BrowserSession): Promise<Next> {
     if (flow.kind === 'oidc') {
-      const { callbackUrl } = await this.oidc.createCallback(caller, flow.authRequest, { session });
-      return { external: callbackUrl };
+      // The pages share the issuer's host: the browser keeps the provider's session (prompt=none, end_session).
+      const { callbackUrl, providerCookies } = await this.oidc.createCallback(caller, flow.authRequest, { session });
+      return { external: callbackUrl, cookies: providerCookies };
     }
     const { delivery } = await this.saml.createResponse(caller, flow.samlRequest, { kind: 'session', sessionId: session.id, sessionToken: session.token });
     return delivery.binding === 'post' ? { post: { url: delivery.url, fields: delivery.fields } } : { external: delivery.url };

@@ -24,6 +24,7 @@ import { claimOnce, postgresAdapter, recordOnce, sweepExpired } from './pg-adapt
 import { ProjectStore } from '../projects/project-store.js';
 import { PatStrategy } from '../users/pat.strategy.js';
 import { introspectPersonalAccessTokens } from './pat-introspection.js';
+import { getInProcess, signedCookieHeader, type InProcessAnswer, type RequestHandler } from './interaction-resume.js';
 import { TOKEN_EXCHANGE_PARAMS, actorOf, tokenExchangeGrant } from './token-exchange.js';
 import { AUDIENCE_RESOURCE, audienceOf } from './zitadel-scopes.js';
 
@@ -89,6 +90,7 @@ function presentedAuth(ctx: KoaContextWithOIDC | undefined): PresentedAuth | und
 export class OidcProviders implements OnModuleInit, OnModuleDestroy {
   private readonly providers = new Map<string, Promise<CachedProvider>>();
   private readonly nonces = new Map<string, DpopNonces>();
+  private readonly handlers = new WeakMap<Provider, RequestHandler>();
   private stopSweeping?: () => void;
 
   constructor(
@@ -147,6 +149,38 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     return nonces;
   }
 
+  /** The key oidc-provider signs its cookies with: every process derives it alike from the master key. */
+  private cookieKey(instanceId: string): string {
+    return this.masterKey.derive(`oidc-cookies:${instanceId}`);
+  }
+
+  /** The provider's Koa request handler (made once per provider). */
+  handlerOf(provider: Provider): RequestHandler {
+    let handler = this.handlers.get(provider);
+    if (!handler) {
+      handler = provider.callback() as unknown as RequestHandler;
+      this.handlers.set(provider, handler);
+    }
+    return handler;
+  }
+
+  /**
+   * Resumes an answered interaction through the provider's own resume endpoint, in this process,
+   * presenting the resume cookie the provider would have given the browser (signed with the same
+   * key): the provider runs its checks (prompts, grant, PKCE and nonce bound into the code) and
+   * issues the code or the error into its storage, and answers where the browser goes. No browser
+   * cookie is needed, so a login on another host, in a native app or on a server can finish it.
+   */
+  async resumeInteraction(instance: Instance, interaction: { uid: string; returnTo: string; session?: { cookie?: string } }): Promise<InProcessAnswer> {
+    const returnTo = new URL(interaction.returnTo);
+    const provider = await this.forIssuer(instance, `${returnTo.protocol}//${returnTo.host}`);
+    const cookieName = (type: string) => (provider as unknown as { cookieName(type: string): string }).cookieName(type);
+    const cookies: Record<string, string> = { [cookieName('resume')]: interaction.uid };
+    // The browser's provider session the request started in, continued (single sign-on across apps, end_session).
+    if (interaction.session?.cookie) cookies[cookieName('session')] = interaction.session.cookie;
+    return getInProcess(this.handlerOf(provider), returnTo, signedCookieHeader(this.cookieKey(instance.id), cookies));
+  }
+
   async forIssuer(instance: Instance, issuer: string): Promise<Provider> {
     const key = `${instance.id} ${issuer}`;
     const cached = this.providers.get(key);
@@ -201,8 +235,7 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     const accounts = this.accounts;
     const clients = this.clients;
     const loginUiUrl = this.config.loginUiUrl;
-    // Cookies are signed with a key every process derives alike from the master key.
-    const cookieKey = this.masterKey.derive(`oidc-cookies:${instanceId}`);
+    const cookieKey = this.cookieKey(instanceId);
     return {
       adapter: postgresAdapter(this.dataSource, this.events, this.masterKey, instanceId, {
         jwtAccessTokenId: (value) => this.verifiedJwtId(instanceId, value),

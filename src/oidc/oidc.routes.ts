@@ -19,6 +19,7 @@ import { OidcAccounts } from './oidc-accounts.js';
 import { OIDC_PATHS, OidcProviders, errorPage } from './oidc-providers.js';
 import { jwtProfileGrant } from './machine-grants.js';
 import { jwtMarker } from './pg-adapter.js';
+import { FORM_POST_CALLBACK_PATH, takeFormPost } from './form-post-callbacks.js';
 import { DpopRefusal, parseAuthorization, refusalHeaders } from './dpop.js';
 import { checkSenderConstraint, tokenRequestProof } from './sender-constraint.js';
 
@@ -108,8 +109,6 @@ export function withOfflineConsent(url: string): string {
  */
 @Injectable()
 export class OidcRoutes implements OnModuleInit {
-  private readonly callbacks = new WeakMap<Provider, KoaCallback>();
-
   constructor(
     private readonly routes: HttpRoutes,
     private readonly resolver: InstanceResolver,
@@ -149,6 +148,7 @@ export class OidcRoutes implements OnModuleInit {
     if (path === '/.well-known/oauth-authorization-server') req.url = '/.well-known/openid-configuration';
     if (path === OIDC_PATHS.code_verification && req.method === 'GET') return this.deviceVerification(req, res);
     if (path === OIDC_PATHS.userinfo) return this.userinfo(instance, provider, req, res);
+    if (path === FORM_POST_CALLBACK_PATH && req.method === 'GET') return this.formPostCallback(instance, req, res);
     if (path === OIDC_PATHS.authorization && req.method === 'GET') {
       req.url = withOfflineConsent(req.url ?? '/');
       const params = new URL(req.url, 'http://x').searchParams;
@@ -210,12 +210,7 @@ export class OidcRoutes implements OnModuleInit {
   }
 
   private callback(provider: Provider): KoaCallback {
-    let cb = this.callbacks.get(provider);
-    if (!cb) {
-      cb = provider.callback() as unknown as KoaCallback;
-      this.callbacks.set(provider, cb);
-    }
-    return cb;
+    return this.providers.handlerOf(provider) as unknown as KoaCallback;
   }
 
   private async jwtProfile(instance: Instance, provider: Provider, req: HttpRequest, form: URLSearchParams, res: HttpResponse): Promise<void> {
@@ -233,6 +228,21 @@ export class OidcRoutes implements OnModuleInit {
       if (err instanceof errors.OIDCProviderError) return oauthError(res, err.statusCode, err.error, err.error_description ?? err.message, headers);
       throw err;
     }
+  }
+
+  /** A form_post answer CreateCallback prepared, served once (it carries the code). */
+  private async formPostCallback(instance: Instance, req: HttpRequest, res: HttpResponse): Promise<void> {
+    const handle = new URL(req.url ?? '/', 'http://x').searchParams.get('id') ?? '';
+    const page = await takeFormPost(this.dataSource, this.masterKey, instance.id, handle);
+    const headers: Record<string, string> = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff' };
+    if (!page) {
+      (res as ServerResponse).writeHead(400, { ...headers, 'content-type': 'text/html; charset=utf-8' });
+      res.end(errorPage('invalid_request', 'this sign-in answer was already used or has expired'));
+      return;
+    }
+    if (page.contentSecurityPolicy) headers['content-security-policy'] = page.contentSecurityPolicy;
+    (res as ServerResponse).writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' });
+    res.end(page.html);
   }
 
   /** The verification URI of device codes is the login UI's device page (`<login>/device`). */

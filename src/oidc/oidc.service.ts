@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { MasterKey } from '../platform/crypto/master-key.js';
 import type Provider from 'oidc-provider';
 import type { Grant, Interaction } from 'oidc-provider';
 import { FailedPrecondition, InvalidArgument, NotFound, invalidField } from '../platform/errors/domain-error.js';
@@ -10,7 +12,9 @@ import { LoginHandoff, assertLoginClient, type LoginSession } from '../sessions/
 import { OidcAccounts } from './oidc-accounts.js';
 import { factsOf, type ClientFacts } from './oidc-clients.js';
 import { OidcProviders } from './oidc-providers.js';
-import { inTransaction } from './pg-adapter.js';
+import { inTransaction, recordOnce } from './pg-adapter.js';
+import { parkFormPost } from './form-post-callbacks.js';
+import { withErrorUri, type InProcessAnswer } from './interaction-resume.js';
 import { AUDIENCE_RESOURCE, parseScopes } from './zitadel-scopes.js';
 
 export type OidcPrompt = 'none' | 'login' | 'consent' | 'select_account' | 'create';
@@ -47,6 +51,11 @@ export const authRequestNotFound = () => NotFound('OIDC-4uthr', 'auth request no
 export const deviceRequestNotFound = () => NotFound('OIDC-d3v1c', 'device authorization not found (or expired, or already answered)');
 export const wrongOrg = () =>
   FailedPrecondition('OIDC-0rg5c', 'the auth request is limited to another organization (urn:zitadel:iam:org:id / domain scope): sign in with a user of that organization');
+/** The provider could not resume the request (it expired meanwhile, or its app changed): nothing for the browser. */
+export const authRequestNotFinished = (status: number) =>
+  FailedPrecondition('OIDC-cbr35', `the auth request could not be finished (the provider answered ${status}); start a new one`);
+/** The record that an auth request or a device authorization was answered (oidc_payloads model). */
+const ANSWERED = 'AuthRequestAnswered';
 export const noProjectAccess = (what: string) => FailedPrecondition('OIDC-pr0j4', `the user ${what} of the application's project (project role / access check)`);
 
 function parsePrompts(value: unknown): OidcPrompt[] {
@@ -75,8 +84,8 @@ function subjectOfHint(idTokenHint: unknown): string | undefined {
 /**
  * zitadel.oidc.v2.OIDCService: the login (Portcullis' own pages or a custom one) reads the auth
  * request oidc-provider parked as an interaction, and finishes it with a session proven by its
- * token: the interaction gets the login and a grant of the requested scopes, and the browser
- * resumes at the provider, which redirects to the app with the code. Device codes likewise.
+ * token: the interaction gets the login and a grant of the requested scopes, and the provider
+ * resumes it server-side and answers the app's redirect URI with the code. Device codes likewise.
  */
 @Injectable()
 export class OidcService {
@@ -86,6 +95,8 @@ export class OidcService {
     private readonly accounts: OidcAccounts,
     private readonly tx: Transactions,
     private readonly events: EventStore,
+    private readonly dataSource: DataSource,
+    private readonly masterKey: MasterKey,
   ) {}
 
   async getAuthRequest(caller: Caller, id: string): Promise<AuthRequestView> {
@@ -106,8 +117,20 @@ export class OidcService {
     };
   }
 
-  /** Finishes an auth request with a session (or an error) and answers where the browser goes next. */
-  async createCallback(caller: Caller, id: string, outcome: { session: { id: string; token: string } } | { error: LoginError }): Promise<{ callbackUrl: string; change: ChangeInfo }> {
+  /**
+   * Finishes an auth request with a session (or an error), once, and answers where the browser
+   * goes: the app's redirect URI with the code (or the error), `state` and `iss`, in the request's
+   * response mode (ZITADEL's rule), or for form_post a one-time page that posts them there. The
+   * provider resumes the request in this process (see OidcProviders.resumeInteraction), so no
+   * browser cookie is needed. `providerCookies` is the provider's browser session (continued when
+   * the request started in one of the same user), for a login served on the issuer's host to hand
+   * to the browser (prompt=none, single sign-on across apps, end_session).
+   */
+  async createCallback(
+    caller: Caller,
+    id: string,
+    outcome: { session: { id: string; token: string } } | { error: LoginError },
+  ): Promise<{ callbackUrl: string; change: ChangeInfo; providerCookies: readonly string[] }> {
     const provider = await this.providers.forModels(caller.instance);
     const interaction = await this.interaction(caller, id);
     if (interaction.result) throw authRequestNotFound();
@@ -115,38 +138,55 @@ export class OidcService {
     const client = await provider.Client.find(String(p.client_id));
     if (!client) throw FailedPrecondition('OIDC-cl13n', 'the application of the auth request is no longer active');
 
-    let result: Record<string, unknown>;
     let session: LoginSession | undefined;
-    if ('error' in outcome) {
-      result = { error: outcome.error.error, ...(outcome.error.description ? { error_description: outcome.error.description } : {}) };
-    } else {
+    const loginError = 'error' in outcome ? outcome.error : undefined;
+    const scope = String(p.scope ?? 'openid');
+    if ('session' in outcome) {
       const maxAge = maxAgeOf(p);
       session = await this.handoff.sessionFor(caller, outcome.session.id, outcome.session.token, maxAge !== undefined ? { maxAgeSeconds: maxAge } : {});
-      const scope = String(p.scope ?? 'openid');
       await this.checkLoginRules(caller.instance.id, session, scope, factsOf(client));
-      const grantId = await this.saveGrant(provider, session.userId, client.clientId, scope, interaction.grantId);
-      result = {
-        login: { accountId: session.userId, amr: [...session.amr], ts: Math.floor(session.authTime.getTime() / 1000), remember: true },
-        consent: { grantId },
-        // The login showed the account choice / sign-up it was asked for: those prompts are answered.
-        select_account: {},
-        create: {},
-      };
     }
-    return this.tx.run(async (tx) => {
+    const secondsLeft = Math.max(1, interaction.exp! - Math.floor(Date.now() / 1000));
+    await this.answerOnce(caller, interaction.uid, secondsLeft, authRequestNotFound);
+    const result: Record<string, unknown> = session
+      ? {
+          login: { accountId: session.userId, amr: [...session.amr], ts: Math.floor(session.authTime.getTime() / 1000), remember: true },
+          consent: { grantId: await this.saveGrant(provider, session.userId, client.clientId, scope, interaction.grantId) },
+          // The login showed the account choice / sign-up it was asked for: those prompts are answered.
+          select_account: {},
+          create: {},
+        }
+      : errorResult(loginError!);
+    const change = await this.tx.run(async (tx) => {
       interaction.result = result as never;
-      await inTransaction(tx, () => interaction.save(Math.max(1, interaction.exp! - Math.floor(Date.now() / 1000))));
+      // The browser's provider session goes on when the same user signed in; otherwise the
+      // provider starts a new one (no sign-out form of another account to show first).
+      if (!session || interaction.session?.accountId !== session.userId) interaction.session = undefined;
+      await inTransaction(tx, () => interaction.save(secondsLeft));
       const [written] = await this.events.push(tx, caller.instance.id, creatorOf(caller), [
         {
           aggregateType: 'oidc_auth_request',
           aggregateId: interaction.uid,
           type: session ? 'oidc.auth_request.succeeded' : 'oidc.auth_request.failed',
           resourceOwner: session?.orgId ?? caller.instance.id,
-          payload: { clientId: client.clientId, ...(session ? { sessionId: session.sessionId, userId: session.userId } : { error: (result as { error: string }).error }) },
+          payload: { clientId: client.clientId, ...(session ? { sessionId: session.sessionId, userId: session.userId } : { error: loginError?.error }) },
         },
       ]);
-      return { callbackUrl: interaction.returnTo, change: { sequence: written.sequence, changeDate: written.createdAt, resourceOwner: written.resourceOwner } };
+      return { sequence: written.sequence, changeDate: written.createdAt, resourceOwner: written.resourceOwner };
     });
+    const answer = await this.providers.resumeInteraction(caller.instance, interaction);
+    const callbackUrl = await this.callbackUrlOf(caller, interaction.returnTo, answer);
+    return { callbackUrl: withErrorUri(callbackUrl, loginError?.uri), change, providerCookies: answer.setCookies };
+  }
+
+  /** Where the provider's answer sends the browser: its redirect, or the parked form_post page. */
+  private async callbackUrlOf(caller: Caller, returnTo: string, answer: InProcessAnswer): Promise<string> {
+    if (answer.status >= 300 && answer.status < 400 && answer.location) return answer.location;
+    if (answer.status === 200 && answer.contentType?.startsWith('text/html')) {
+      const issuer = new URL(returnTo).origin;
+      return parkFormPost(this.dataSource, this.masterKey, caller.instance.id, issuer, { html: answer.body, contentSecurityPolicy: answer.contentSecurityPolicy });
+    }
+    throw authRequestNotFinished(answer.status);
   }
 
   async getDeviceRequest(caller: Caller, userCode: string): Promise<DeviceRequestView> {
@@ -178,10 +218,13 @@ export class OidcService {
     const client = code.clientId ? await provider.Client.find(code.clientId) : undefined;
     if (!client) throw FailedPrecondition('OIDC-cl13n', 'the application of the device authorization is no longer active');
     let login: LoginSession | undefined;
+    const scope = deviceScope(code);
     if (session) {
       login = await this.handoff.sessionFor(caller, session.id, session.token);
-      const scope = deviceScope(code);
       await this.checkLoginRules(caller.instance.id, login, scope, factsOf(client));
+    }
+    await this.answerOnce(caller, `device:${code.jti}`, Math.max(1, (code.exp ?? 0) - Math.floor(Date.now() / 1000)), deviceRequestNotFound);
+    if (login) {
       code.grantId = await this.saveGrant(provider, login.userId, client.clientId, scope, undefined);
       code.scope = scope;
       code.resource = AUDIENCE_RESOURCE;
@@ -229,6 +272,14 @@ export class OidcService {
     }
   }
 
+  /**
+   * Records that a request was answered: once, whichever process is asked (concurrent calls all
+   * pass the checks before it); the others are refused as if the request were gone.
+   */
+  private async answerOnce(caller: Caller, key: string, secondsLeft: number, refused: () => Error): Promise<void> {
+    if (!(await recordOnce(this.dataSource, caller.instance.id, ANSWERED, key, { kind: ANSWERED }, secondsLeft))) throw refused();
+  }
+
   private async saveGrant(provider: Provider, accountId: string, clientId: string, scope: string, existingGrantId: string | undefined): Promise<string> {
     const existing: Grant | undefined = existingGrantId ? await provider.Grant.find(existingGrantId) : undefined;
     const grant = existing && existing.accountId === accountId ? existing : new provider.Grant({ accountId, clientId });
@@ -246,6 +297,11 @@ export class OidcService {
     if (!interaction) throw authRequestNotFound();
     return interaction;
   }
+}
+
+/** The interaction result that makes the provider answer the app with the login's error (RFC 6749 §4.1.2.1). */
+function errorResult(error: LoginError): Record<string, string> {
+  return { error: error.error, ...(error.description ? { error_description: error.description } : {}) };
 }
 
 /** The scope a device asked for (kept in the device code's request parameters). */

@@ -308,3 +308,15 @@ export async function claimOnce(dataSource: DataSource, instanceId: string, mode
   )) as [unknown, number];
   return claimed === 1;
 }
+
+/**
+ * Takes the stored `id` of `model`: its payload for the first caller only, in whichever process
+ * (the row goes in the same statement); undefined when it is unknown, expired or taken already.
+ */
+export async function takeOnce(dataSource: DataSource, instanceId: string, model: string, id: string): Promise<AdapterPayload | undefined> {
+  const [rows] = (await dataSource.query(
+    `DELETE FROM oidc_payloads WHERE instance_id = $1 AND model = $2 AND id = $3 AND (expires_at IS NULL OR expires_at > now()) RETURNING payload`,
+    [instanceId, model, hashToken(id)],
+  )) as [{ payload: AdapterPayload }[], number];
+  return rows[0]?.payload;
+}

@@ -3,7 +3,7 @@ import { OIDCService } from '@zitadel/proto/zitadel/oidc/v2/oidc_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { client, codeOf } from '../support/clients.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
-import { Browser, POST_LOGOUT, REDIRECT, authorize, oidc, oidcWorld, passwordSession, rp, type OidcWorld } from './support.js';
+import { Browser, POST_LOGOUT, REDIRECT, authorize, endSession, oidc, oidcWorld, passwordSession, rp, type OidcWorld } from './support.js';
 
 let server: TestServer;
 let world: OidcWorld;
@@ -88,17 +88,7 @@ describe('authorization code + PKCE through the session API and CreateCallback',
     await oidc.tokenRevocation(config, refreshed.access_token);
     expect((await oidc.tokenIntrospection(api, refreshed.access_token)).active).toBe(false);
 
-    const logout = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: POST_LOGOUT });
-    const page = await browser.get(logout.toString());
-    expect(page.status).toBe(200);
-    const html = await page.text();
-    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1];
-    expect(xsrf).toBeDefined();
-    const confirm = await browser.get(`${server.baseUrl}/oidc/v1/end_session/confirm`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ xsrf: xsrf!, logout: 'yes' }).toString(),
-    });
+    const confirm = await endSession(server, browser, config, tokens.id_token!);
     expect(confirm.status).toBe(303);
     expect(confirm.headers.get('location')).toBe(POST_LOGOUT);
   });

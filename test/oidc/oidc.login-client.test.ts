@@ -6,7 +6,7 @@ import { otherInstance, restOnHost } from '../support/instances.js';
 import { machineWithRoles } from '../support/principals.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { loginClient, patFor } from '../sessions/support/sessions.js';
-import { Browser, addUser, authorize, oidc, oidcWorld, passwordSession, rp, type OidcWorld } from './support.js';
+import { Browser, REDIRECT, addUser, authorize, oidc, oidcWorld, passwordSession, rp, type OidcWorld } from './support.js';
 
 /**
  * ZITADEL's rule for the login-UI surface of the OIDC service: reading an auth request or device
@@ -59,7 +59,7 @@ describe('auth requests need session.link (ZITADEL\'s rule)', () => {
     // Untouched by the attempts: the login client reads and finishes it.
     const asLogin = client(OIDCService, 'grpc', server.baseUrl, loginPat);
     expect((await asLogin.getAuthRequest({ authRequestId: id })).authRequest?.loginHint).toBe('victim@example.com');
-    expect((await asLogin.createCallback({ authRequestId: id, callbackKind: { case: 'session', value: session } })).callbackUrl).toContain('/oauth/v2/authorize/');
+    expect((await asLogin.createCallback({ authRequestId: id, callbackKind: { case: 'session', value: session } })).callbackUrl).toMatch(new RegExp(`^${REDIRECT}\\?code=`));
   });
 
   it('a device authorization can be neither read nor approved nor denied by a plain user', async () => {

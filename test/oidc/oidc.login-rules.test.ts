@@ -7,19 +7,21 @@ import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
 import { ErrorReason, Prompt } from '@zitadel/proto/zitadel/oidc/v2/authorization_pb.js';
 import { OIDCService } from '@zitadel/proto/zitadel/oidc/v2/oidc_service_pb.js';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { client, codeOf } from '../support/clients.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { appCode, withTotp } from '../sessions/support/sessions.js';
+import { withoutMfaPrompt } from '../login/support.js';
 import {
   Browser,
   PASSWORD,
-  POST_LOGOUT,
   REDIRECT,
   addOidcApp,
   authorize,
   codeFlow,
   createCallback,
+  endSession,
+  hostedCodeFlow,
   oidc,
   oidcWorld,
   passwordSession,
@@ -35,6 +37,7 @@ let config: oidc.Configuration;
 beforeAll(async () => {
   server = await bootTestServer({ PORTCULLIS_OUTBOUND_ALLOW_PRIVATE: 'true' }); // the back-channel logout receiver is on loopback
   world = await oidcWorld(server);
+  await withoutMfaPrompt(server);
   config = await rp(server, world.web.clientId, world.web.clientSecret);
 });
 afterAll(() => server?.close());
@@ -52,7 +55,7 @@ async function loginRequest(params: Record<string, string> = {}, scope = 'openid
 }
 
 describe('prompt=none', () => {
-  it('answers login_required to the app without a provider session, and completes silently after a sign-in', async () => {
+  it('answers login_required to the app without a provider session, and completes silently after a sign-in at the hosted login (which hands the browser the provider session)', async () => {
     const browser = new Browser();
     const refused = await authorize(browser, config, { prompt: 'none' });
     expect(refused.res.status).toBe(303);
@@ -61,7 +64,7 @@ describe('prompt=none', () => {
     expect(back.searchParams.get('error')).toBe('login_required');
     expect(back.searchParams.get('state')).toBe(refused.state);
 
-    await codeFlow(server, browser, config, world.user.username);
+    await hostedCodeFlow(server, browser, config, world.user.username);
 
     const silent = await authorize(browser, config, { prompt: 'none' });
     expect(silent.authRequestId).toBeUndefined();
@@ -82,7 +85,7 @@ describe('CreateCallback applies the login rules', () => {
     await server.database.dataSource.query(`UPDATE sessions SET password_checked_at = now() - interval '10 minutes' WHERE id = $1`, [session.sessionId]);
     expect(await codeOf(createCallback(server, authRequestId, session))).toBe(Code.FailedPrecondition);
     // A fresh session passes the same request.
-    await expect(createCallback(server, authRequestId, await passwordSession(server, world.user.username))).resolves.toContain('/oauth/v2/authorize/');
+    await expect(createCallback(server, authRequestId, await passwordSession(server, world.user.username))).resolves.toMatch(new RegExp(`^${REDIRECT}\\?code=`));
   });
 
   it('refuses a password-only session when the login settings force MFA, and accepts password + TOTP', async () => {
@@ -113,7 +116,7 @@ describe('CreateCallback applies the login rules', () => {
     const foreign = await loginRequest({}, `openid urn:zitadel:iam:org:id:${other.orgId}`);
     expect(await codeOf(createCallback(server, foreign.authRequestId, session))).toBe(Code.FailedPrecondition);
     const own = await loginRequest({}, `openid urn:zitadel:iam:org:id:${world.orgId}`);
-    await expect(createCallback(server, own.authRequestId, session)).resolves.toContain('/oauth/v2/authorize/');
+    await expect(createCallback(server, own.authRequestId, session)).resolves.toMatch(new RegExp(`^${REDIRECT}\\?code=`));
   });
 
   it('with an error sends the app error=access_denied', async () => {
@@ -226,18 +229,10 @@ describe('back-channel logout', () => {
     const app = await addOidcApp(server, world, { backChannelLogoutUri: uri });
     const appConfig = await rp(server, app.clientId, app.clientSecret);
     const browser = new Browser();
-    const tokens = await codeFlow(server, browser, appConfig, world.user.username);
+    const tokens = await hostedCodeFlow(server, browser, appConfig, world.user.username);
     const sid = tokens.claims()?.sid;
 
-    const page = await browser.get(oidc.buildEndSessionUrl(appConfig, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: POST_LOGOUT }).toString());
-    const xsrf = /name="xsrf" value="([^"]+)"/.exec(await page.text())?.[1];
-    expect(xsrf).toBeDefined();
-    const confirm = await browser.get(`${server.baseUrl}/oidc/v1/end_session/confirm`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ xsrf: xsrf!, logout: 'yes' }).toString(),
-    });
-    expect(confirm.status).toBe(303);
+    expect((await endSession(server, browser, appConfig, tokens.id_token!)).status).toBe(303);
 
     for (let i = 0; i < 50 && !received.length; i++) await new Promise((r) => setTimeout(r, 100));
     expect(received).toHaveLength(1);
@@ -247,5 +242,21 @@ describe('back-channel logout', () => {
     expect(payload).toMatchObject({ sub: world.user.id, events: { 'http://schemas.openid.net/event/backchannel-logout': {} } });
     expect(payload.sid).toBeTruthy();
     if (sid) expect(payload.sid).toBe(sid);
+  });
+
+  it('a second app signed in through the hosted login joins the browser\'s provider session: ending it tells both apps', async () => {
+    const uri = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/backchannel`;
+    const apps = [await addOidcApp(server, world, { backChannelLogoutUri: uri }), await addOidcApp(server, world, { backChannelLogoutUri: uri })];
+    const configs = await Promise.all(apps.map((app) => rp(server, app.clientId, app.clientSecret)));
+    const browser = new Browser();
+    const tokens = await hostedCodeFlow(server, browser, configs[0], world.user.username);
+    await hostedCodeFlow(server, browser, configs[1], world.user.username);
+    const before = received.length;
+
+    expect((await endSession(server, browser, configs[0], tokens.id_token!)).status).toBe(303);
+
+    for (let i = 0; i < 50 && received.length < before + 2; i++) await new Promise((r) => setTimeout(r, 100));
+    const audiences = received.slice(before).map((body) => decodeJwt(new URLSearchParams(body).get('logout_token')!).aud);
+    expect(audiences.sort()).toEqual(apps.map((app) => app.clientId).sort());
   });
 });

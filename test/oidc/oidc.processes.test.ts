@@ -32,11 +32,10 @@ describe('two processes on one database', () => {
     expect(started.authRequestId).toBeDefined();
     expect((await client(OIDCService, 'grpc', b.baseUrl, b.adminPat).getAuthRequest({ authRequestId: started.authRequestId! })).authRequest?.clientId).toBe(world.web.clientId);
 
-    // B finishes it; the browser resumes on A, where it started.
-    const callbackUrl = await createCallback(b, started.authRequestId!, await passwordSession(b, world.user.username));
-    expect(callbackUrl.startsWith(`${a.baseUrl}/oauth/v2/authorize/`)).toBe(true);
-    const { url } = await browser.follow(callbackUrl, a.baseUrl);
-    expect(url.startsWith(REDIRECT)).toBe(true);
+    // B finishes it: the app's redirect URI with the code, issued for A's issuer, where it started.
+    const url = await createCallback(b, started.authRequestId!, await passwordSession(b, world.user.username));
+    expect(url.startsWith(`${REDIRECT}?code=`)).toBe(true);
+    expect(new URL(url).searchParams.get('iss')).toBe(a.baseUrl);
     const tokens = await oidc.authorizationCodeGrant(onA, new URL(url), { pkceCodeVerifier: started.verifier, expectedState: started.state });
     expect(tokens.claims()?.sub).toBe(world.user.id);
 

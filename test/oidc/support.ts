@@ -109,10 +109,14 @@ export class Browser {
     return res;
   }
 
-  /** Follows redirects on the server until one leaves it (or a page answers); returns that response. */
-  async follow(url: string, server: string): Promise<{ res: Response; url: string }> {
+  /**
+   * Follows redirects on the server until one leaves it (or a page answers); returns that URL and
+   * the last response of the server (none when `url` is not on the server).
+   */
+  async follow(url: string, server: string): Promise<{ res?: Response; url: string }> {
     let current = url;
     for (let i = 0; i < 10; i++) {
+      if (!current.startsWith(server)) return { url: current };
       const res = await this.get(current);
       const location = res.headers.get('location');
       if (!location || res.status < 300 || res.status >= 400) return { res, url: current };
@@ -278,4 +282,54 @@ export async function storedAccessTokens(server: TestServer, instanceId: string)
     [instanceId],
   );
   return n;
+}
+
+function htmlText(value: string): string {
+  return value.replace(/&(#\d+|amp|quot|lt|gt);/g, (_, e: string) => (e.startsWith('#') ? String.fromCharCode(Number(e.slice(1))) : { amp: '&', quot: '"', lt: '<', gt: '>' }[e]!));
+}
+
+/**
+ * Posts the page's first form as a person would: its hidden fields (CSRF token, flow) and `fields`;
+ * follows the answer on the server. The page's response body is read here.
+ */
+export async function submitForm(browser: Browser, server: string, page: { res?: Response; url: string }, fields: Record<string, string>): Promise<{ res?: Response; url: string }> {
+  const html = (await page.res?.text()) ?? '';
+  const form = /<form method="post" action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
+  if (!form) throw new Error(`no form at ${page.url}: ${html.slice(0, 300)}`);
+  const hidden = [...form[2].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m): [string, string] => [htmlText(m[1]), htmlText(m[2])]);
+  const action = new URL(htmlText(form[1]), page.url).toString();
+  const res = await browser.get(action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams([...hidden, ...Object.entries(fields)]).toString() });
+  const location = res.headers.get('location');
+  return location ? browser.follow(new URL(location, action).toString(), server) : { res, url: action };
+}
+
+/**
+ * The code flow through the hosted login pages in `browser` (login name, then password, unless the
+ * login knows the browser), which hands the browser the provider's session with the code: the
+ * token response.
+ */
+export async function hostedCodeFlow(server: TestServer, browser: Browser, config: oidc.Configuration, username: string, scope = 'openid') {
+  const started = await authorize(browser, config, {}, scope);
+  const login = started.res.headers.get('location');
+  if (!login) throw new Error(`authorize did not reach the login: ${started.res.status}`);
+  // A browser the login already knows goes on to the app at once (single sign-on).
+  let page = await browser.follow(new URL(login, server.baseUrl).toString(), server.baseUrl);
+  for (const fields of [{ loginName: username }, { password: PASSWORD }] as Record<string, string>[]) {
+    if (page.url.startsWith(server.baseUrl)) page = await submitForm(browser, server.baseUrl, page, fields);
+  }
+  const { url } = page;
+  return oidc.authorizationCodeGrant(config, new URL(url), { pkceCodeVerifier: started.verifier, expectedState: started.state });
+}
+
+/** RP-initiated logout in the browser, confirmed as the provider's sign-out page does: the confirmation's response. */
+export async function endSession(server: TestServer, browser: Browser, config: oidc.Configuration, idToken: string): Promise<Response> {
+  const page = await browser.get(oidc.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: POST_LOGOUT }).toString());
+  expect(page.status).toBe(200);
+  const xsrf = /name="xsrf" value="([^"]+)"/.exec(await page.text())?.[1];
+  expect(xsrf).toBeDefined();
+  return browser.get(`${server.baseUrl}/oidc/v1/end_session/confirm`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ xsrf: xsrf!, logout: 'yes' }).toString(),
+  });
 }

@@ -63,10 +63,10 @@ describe('x-zitadel-instance-host picks the instance (ZITADEL\'s rule)', () => {
   it('works the same over Connect and REST', async () => {
     const { result } = await connectOrgsVia(instanceHost(), other.adminPat).listOrganizations({});
     expect(result.map((o) => o.id)).toEqual([other.orgId]);
-    const rest = await restOnHost(server(), `127.0.0.1:${server().port}`, 'POST', '/v2/organizations/_search', other.adminPat, instanceHost());
+    const rest = await restOnHost(server(), `127.0.0.1:${server().port}`, 'POST', '/v2/organizations/_search', other.adminPat, { headers: instanceHost() });
     expect(rest.status).toBe(200);
     expect(JSON.parse(rest.body).result.map((o: { id: string }) => o.id)).toEqual([other.orgId]);
-    const refused = await restOnHost(server(), `127.0.0.1:${server().port}`, 'POST', '/v2/organizations/_search', server().adminPat, instanceHost());
+    const refused = await restOnHost(server(), `127.0.0.1:${server().port}`, 'POST', '/v2/organizations/_search', server().adminPat, { headers: instanceHost() });
     expect(refused.status).toBe(401);
   });
 
@@ -96,7 +96,7 @@ describe('x-zitadel-public-host is accepted only when it is a domain of that ins
       expect([r.code, r.id]).toEqual([Code.NotFound, UNTRUSTED_PUBLIC_HOST_ID]);
       expect(r.message).not.toContain(host);
     }
-    const rest = await restOnHost(server(), `127.0.0.1:${server().port}`, 'POST', '/v2/organizations/_search', other.adminPat, publicHost(host));
+    const rest = await restOnHost(server(), `127.0.0.1:${server().port}`, 'POST', '/v2/organizations/_search', other.adminPat, { headers: publicHost(host) });
     expect(rest.status).toBe(404);
     expect(rest.body).toContain(UNTRUSTED_PUBLIC_HOST_ID);
   });
@@ -108,7 +108,7 @@ describe('x-zitadel-public-host is accepted only when it is a domain of that ins
 });
 
 describe('OIDC, SAML, JWKS and the login pages through the headers', () => {
-  const get = (path: string, headers: Record<string, string>) => restOnHost(server(), `127.0.0.1:${server().port}`, 'GET', path, undefined, headers);
+  const get = (path: string, headers: Record<string, string>) => restOnHost(server(), `127.0.0.1:${server().port}`, 'GET', path, undefined, { headers });
 
   it('OIDC discovery shows the public host\'s issuer and instance 2\'s endpoints', async () => {
     const res = await get('/.well-known/openid-configuration', { ...instanceHost(), [PUBLIC_HOST_HEADER]: `${OTHER_PUBLIC}:3000` });

@@ -68,16 +68,16 @@ export function restOnHost(
   method: string,
   path: string,
   token?: string,
-  extraHeaders: Record<string, string> = {},
+  options: { readonly headers?: Record<string, string>; readonly body?: unknown } = {},
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { host, 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...extraHeaders };
+    const headers: Record<string, string> = { host, 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...options.headers };
     const req = request({ host: '127.0.0.1', port: server.port, path, method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
     });
     req.on('error', reject);
-    req.end();
+    req.end(options.body === undefined ? undefined : JSON.stringify(options.body));
   });
 }

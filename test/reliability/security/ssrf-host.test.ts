@@ -21,7 +21,8 @@ import { client } from '../../support/clients.js';
 import { TestDnsServer } from '../../support/dns-server.js';
 import { machineWithRoles } from '../../support/principals.js';
 import { bootTestServer, type TestServer } from '../../support/test-server.js';
-import { Browser, POST_LOGOUT, addOidcApp, codeFlow, oidc, oidcWorld, rp } from '../../oidc/support.js';
+import { Browser, POST_LOGOUT, addOidcApp, hostedCodeFlow, oidc, oidcWorld, rp } from '../../oidc/support.js';
+import { withoutMfaPrompt } from '../../login/support.js';
 
 const PUBLIC = '127.0.0.2';
 const INTERNAL = '127.0.0.1';
@@ -166,8 +167,10 @@ describe('SSRF through an OIDC back-channel logout URI', () => {
     const control = await addOidcApp(server, world, { backChannelLogoutUri: `http://${PUBLIC}:${port}/logout-control` });
     const browser = new Browser();
     const attackerRp = await rp(server, attacker.clientId, attacker.clientSecret);
-    const tokens = await codeFlow(server, browser, attackerRp, world.user.username);
-    await codeFlow(server, browser, await rp(server, control.clientId, control.clientSecret), world.user.username);
+    // Through the hosted login, which hands the browser the provider session both apps join.
+    await withoutMfaPrompt(server);
+    const tokens = await hostedCodeFlow(server, browser, attackerRp, world.user.username);
+    await hostedCodeFlow(server, browser, await rp(server, control.clientId, control.clientSecret), world.user.username);
 
     const page = await browser.get(oidc.buildEndSessionUrl(attackerRp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: POST_LOGOUT }).toString());
     const xsrf = /name="xsrf" value="([^"]+)"/.exec(await page.text())?.[1];
