@@ -105,11 +105,11 @@ describe('globMatches (doublestar, as zitadel/oidc matches dev-mode redirect URI
     expect(globMatches(pattern, uri)).toBe(matches);
   });
 
-  it('takes time linear in the URI, whatever the pattern (no backtracking on a long redirect_uri)', () => {
-    const started = Date.now();
+  // A backtracking matcher needs on the order of 8000^9 steps for these and never returns: the
+  // test's own timeout is the guard, no wall-clock bound that a loaded machine could break.
+  it('answers patterns that make backtracking matchers explode (no backtracking on a long redirect_uri)', () => {
     expect(globMatches('https://x/**a**a**a**a**a**a**a**a**b', `https://x/${'a'.repeat(8000)}`)).toBe(false);
     expect(globMatches('https://x/{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}*c', `https://x/${'a'.repeat(8000)}`)).toBe(false);
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('applies globs only in dev mode; an exact registration always counts', () => {
