@@ -104,22 +104,47 @@ time left out). Statements per request counted by wrapping \`pg.Client.prototype
   each write: one round trip less per write.
 - **Fixed earlier**: the REST router tried every one of the ~800 templates in order (\`findRoute\` 6–8 % → 1.6 %);
   the event store took the same aggregate's advisory lock once per event (CreateSession 19 → 16 statements).
-- **What is left** in GetUserByID is the HTTP and REST edge (transcoder, JSON, pipeline: ~30 % inclusive) and the
-  one query; in introspection and userinfo, oidc-provider's own middleware and the one query. AddHumanUser runs
-  11 statements (transaction, savepoint, username check, org state, insert, advisory lock, event, sequence);
-  folding them is the next lever for writes.
+- **Fixed earlier: GetUserByID over gRPC** ran at a tenth of REST's rate with the server's CPU at 25 %: the h2c
+  connections kept Nagle's algorithm on, so small frames waited for delayed ACKs. The port sets \`noDelay\` on
+  every connection (quick run 264 → 629 req/s).
+- **Fixed: AddHumanUser (and CreateUser) ran 13 statements**: PAT and membership look-ups (every new user's
+  \`email.verified\` event emptied the caches), transaction, org state, username lock, domain settings (read inside
+  the unit of work, so never from the cache), username check, insert, aggregate lock, one insert per event, the
+  row's sequence update, commit. Now 4: transaction, username lock, one statement (org state, username check,
+  the row and its first events, numbered after any events a deleted user of the same id left), commit. The
+  username scope is read from the settings cache before the unit of work, and only the creation event counts
+  toward the caches (nothing can have cached a user that did not exist). Same-run A/B against main: 2.1–2.8×
+  the req/s (153 vs 74, 249 vs 90, 336 vs 144), 13–23 % of the raw insert in that run (main 5–10 %).
+- **Why the username lock stays**: whether two equal usernames clash depends on the domain settings of the org
+  the new one goes to (unique per instance, or per org when login names must be domains), so no unique index can
+  state the rule; the lock is its own statement so that the insert's snapshot sees every earlier writer. With
+  it a write needs a transaction: 4 round trips against the baseline's 1, plus a second insert (the events);
+  on this VM that puts the ceiling near a quarter of the raw insert.
+- **gRPC (h2c)**: the sniffed socket itself now goes to the HTTP/2 server (its first bytes pushed back; Node's
+  session takes what the socket buffered, then reads the native handle), so no JavaScript stream sits between
+  the socket and nghttp2. Measured, it changed nothing: server CPU per call stayed 1.7–3.0 ms with and without
+  it (REST: 0.6–1.0 ms per call in the same runs). The cost is connect's protocol stack on Node's HTTP/2
+  compatibility layer (\`async-iterable.js\` 11 %, the gRPC handler 8 % inclusive, abort signals per call), and the
+  load generator: connect-node's gRPC client used 20–48 % of a core for 200–440 calls/s, autocannon 6–12 % for
+  more REST calls, on the same two cores.
+- **What is left** in GetUserByID is the HTTP and REST edge (transcoder 25 % inclusive, pipeline, JSON) and the
+  one query; the per-check union of role permissions is gone (\`permissionsOfRoles\` was 1.3 % self).
+- **Token endpoints**: one statement each for client_credentials and introspection, two for userinfo (token,
+  user), five for a rotating refresh (token, user, consume, two inserts). A bare \`oidc-provider\` with its
+  memory adapter runs none, and on this VM one pg round trip costs about as much machine time as a whole
+  bare-provider request (raw select 3,000–8,500 req/s vs. bare introspection 1,200–5,300 in the same runs): one
+  round trip alone caps the ratio near 60 %, before any of our own work. Half needs the token look-up out of
+  the database (a token cache that a revocation in any process empties at once), not leaner code.
 - **CreateSession**: argon2id runs on libuv's thread pool; on 2 vCPUs it competes with PostgreSQL, the load
   generator and the server's JavaScript.
-- **Idle RSS** (~180 MiB) is mostly code: importing the server costs ~135 MiB RSS (76 MiB heap) before any request:
-  the @zitadel/proto descriptors of every contract service, NestJS, TypeORM, oidc-provider, samlify.
-- **Fixed: GetUserByID over gRPC** ran at a tenth of REST's rate with the server's CPU at 25 %: the h2c
-  connections kept Nagle's algorithm on (Node's HTTP/1.1 server turns it off, its HTTP/2 server fed through the
-  sniffing \`ReplaySocket\` does not), so small frames waited for delayed ACKs. The port now sets \`noDelay\` on
-  every connection (quick run 264 → 629 req/s, CPU-bound since). The rest of the gap to REST is the
-  \`ReplaySocket\` (a JavaScript stream between the socket and nghttp2) and the client's single connection.
+- **Idle RSS** (~180 MiB): 107 MiB of V8 heap (74 MiB live after a GC: 24 MiB strings, 12 MiB of them module
+  sources; 11 MiB bytecode) plus the binary. Importing the server costs ~136 MiB RSS (56 MiB heap), the
+  contract's descriptors ~66 MiB RSS of it: v1 admin and management ~39 MiB (served: their settings methods), v2
+  ~26, the 9 services with no handler ~9. Connect builds handlers for all 867 methods at boot: ~8.6 MiB heap,
+  7.5 of it for the v1 services' ~600 methods, nearly all unimplemented. A forced GC after boot does not lower
+  RSS; \`--max-semi-space-size=2\` gave 165 MiB and \`--optimize-for-size\` 148 MiB (node flags, throughput
+  untested). Under 150 MiB takes several of these together.
 - The machine is shared: compare ratios within one run, not across runs.
-- Not done: fewer statements per write (above), loading the descriptors of unimplemented services lazily (the
-  contract's descriptors are ~37 MiB of the idle RSS).
 `;
 
 export function markdownReport(report: Report): string {

@@ -3,9 +3,9 @@ import type { EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../platform/database/pg-errors.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { invalidField } from '../platform/errors/domain-error.js';
-import type { WrittenEvent } from '../platform/events/event-store.js';
+import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
 import { IdGenerator } from '../platform/ids/id-generator.js';
-import { type Caller } from '../platform/rpc/call-context.js';
+import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
 import { Notifier, type NotificationTemplate } from '../notifications/notifier.js';
 import { Policies } from '../settings/policies.js';
 import { insertPersonalAccessToken } from './credentials/machine-credentials.service.js';
@@ -103,11 +103,13 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
     private readonly passwords: PasswordsService,
     private readonly mfa: MfaService,
+    private readonly events: EventStore,
   ) {}
 
   // ---- creation ------------------------------------------------------------------------------
 
-  async addHuman(tx: EntityManager, caller: Caller, orgId: string, input: NewHumanUser): Promise<CreatedHuman> {
+  /** `perOrg`: the org's username scope when the caller read it before the unit of work (from the cache). */
+  async addHuman(tx: EntityManager, caller: Caller, orgId: string, input: NewHumanUser, perOrg?: boolean): Promise<CreatedHuman> {
     const path = input.fieldPath ? `${input.fieldPath}.` : '';
     if (!input.givenName.trim()) throw invalidField('USER-g1vn0', `${path}profile.given_name`, 'must not be blank');
     if (!input.familyName.trim()) throw invalidField('USER-f4mn0', `${path}profile.family_name`, 'must not be blank');
@@ -150,13 +152,14 @@ export class UsersService {
       changedAt: now,
       sequence: '0',
     });
-    await this.insert(tx, caller, user, `${path}username`);
-    const events: UserEventInput[] = [
+    const created: UserEventInput[] = [
       { type: 'user.human.added', payload: { username, email: user.email, givenName: user.givenName, familyName: user.familyName } },
     ];
-    if (emailVerified) events.push({ type: 'user.human.email.verified', payload: { email: user.email } });
-    if (user.phoneVerified) events.push({ type: 'user.human.phone.verified', payload: { phone: user.phone } });
-    if (passwordHash) events.push({ type: 'user.human.password.changed', payload: { changeRequired: user.passwordChangeRequired } });
+    if (emailVerified) created.push({ type: 'user.human.email.verified', payload: { email: user.email } });
+    if (user.phoneVerified) created.push({ type: 'user.human.phone.verified', payload: { phone: user.phone } });
+    if (passwordHash) created.push({ type: 'user.human.password.changed', payload: { changeRequired: user.passwordChangeRequired } });
+    let event = await this.insert(tx, caller, user, `${path}username`, created, perOrg);
+    const events: UserEventInput[] = [];
     for (const m of input.metadata ?? []) {
       await tx.insert(UserMetadata, { instanceId: caller.instance.id, userId, key: m.key, value: Buffer.from(m.value), createdAt: now, changedAt: now });
       events.push({ type: 'user.metadata.set', payload: { key: m.key } });
@@ -165,7 +168,7 @@ export class UsersService {
       ? undefined
       : await this.issueCode(tx, caller, user, 'email', verificationOf(false, input.returnEmailCode, input.emailUrlTemplate), events);
     const phoneCode = user.phone && !user.phoneVerified ? await this.issueCode(tx, caller, user, 'phone', phoneVerification, events) : undefined;
-    let event = await this.store.push(tx, caller, user, events);
+    if (events.length) event = await this.store.push(tx, caller, user, events);
     if (input.totpSecret) {
       await this.mfa.importTotp(tx, caller, user, input.totpSecret, `${path}totp_secret`);
       event = (await this.latest(tx, caller, user)) ?? event;
@@ -173,7 +176,7 @@ export class UsersService {
     return { userId, emailCode, phoneCode, event };
   }
 
-  async addMachine(tx: EntityManager, caller: Caller, orgId: string, input: NewMachineUser): Promise<string> {
+  async addMachine(tx: EntityManager, caller: Caller, orgId: string, input: NewMachineUser, perOrg?: boolean): Promise<string> {
     const userId = input.userId || this.ids.next();
     const now = new Date();
     const user = tx.create(User, {
@@ -189,25 +192,28 @@ export class UsersService {
       changedAt: now,
       sequence: '0',
     });
-    await this.insert(tx, caller, user, 'username');
-    await this.store.push(tx, caller, user, [{ type: 'user.machine.added', payload: { username: user.username, name: input.name } }]);
+    await this.insert(tx, caller, user, 'username', [{ type: 'user.machine.added', payload: { username: user.username, name: input.name } }], perOrg);
     return userId;
   }
 
-  /** CreateUser/AddHumanUser: checks the target org, then creates in one transaction. */
+  /**
+   * CreateUser/AddHumanUser: the caller's permission on the org, then one transaction (the org's
+   * state is checked by the insert). The username scope is read before it, where the settings
+   * cache may answer (inside a unit of work every read goes to the database).
+   */
   async createHuman(caller: Caller, orgId: string, input: NewHumanUser): Promise<CreatedHuman> {
-    return this.tx.run(async (tx) => {
-      await this.checkOrg(tx, caller, orgId);
-      return this.addHuman(tx, caller, orgId, input);
-    });
+    this.checkOrgPermission(caller, orgId);
+    const perOrg = await this.usernamesPerOrg(caller, orgId);
+    return this.tx.run((tx) => this.addHuman(tx, caller, orgId, input, perOrg));
   }
 
   async createMachine(caller: Caller, orgId: string, input: NewMachineUser): Promise<{ userId: string; event: WrittenEvent }> {
     if (!input.username.trim()) throw invalidField('USER-uN0n3', 'username', 'is required for machine users');
     if (!input.name.trim()) throw invalidField('USER-m4chn', 'machine.name', 'must not be blank');
+    this.checkOrgPermission(caller, orgId);
+    const perOrg = await this.usernamesPerOrg(caller, orgId);
     return this.tx.run(async (tx) => {
-      await this.checkOrg(tx, caller, orgId);
-      const userId = await this.addMachine(tx, caller, orgId, input);
+      const userId = await this.addMachine(tx, caller, orgId, input, perOrg);
       return { userId, event: (await this.latest(tx, caller, { id: userId, resourceOwner: orgId }))! };
     });
   }
@@ -473,11 +479,13 @@ export class UsersService {
     return user;
   }
 
-  private async checkOrg(tx: EntityManager, caller: Caller, orgId: string): Promise<void> {
+  private checkOrgPermission(caller: Caller, orgId: string): void {
     this.store.check(caller, { id: '', resourceOwner: orgId }, 'user.write', false);
-    const [org] = await tx.query('SELECT state FROM orgs WHERE instance_id = $1 AND id = $2', [caller.instance.id, orgId]);
-    if (!org) throw errors.orgNotFoundForUser('organization');
-    if (org.state !== 'active') throw errors.orgNotUsable();
+  }
+
+  /** Usernames are unique per org or per instance, as the org's domain settings say. */
+  private async usernamesPerOrg(caller: Caller, orgId: string): Promise<boolean> {
+    return (await this.policies.domainSettings(caller.instance.id, orgId)).userLoginMustBeDomain;
   }
 
   private async checkComplexity(caller: Caller, orgId: string, password: string, field: string): Promise<void> {
@@ -487,22 +495,56 @@ export class UsersService {
 
   /** Usernames are unique per org or per instance, as the org's domain settings say. */
   private async checkUsernameFree(tx: EntityManager, caller: Caller, orgId: string, username: string, field: string, exceptUserId?: string): Promise<void> {
-    if (!username) throw invalidField('USER-uN0n3', field, 'a username or email is required');
-    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${caller.instance.id}/${USERNAME_LOCK}/${username.toLowerCase()}`]);
-    const { userLoginMustBeDomain } = await this.policies.domainSettings(caller.instance.id, orgId);
-    const [taken] = await tx.query(
-      `SELECT 1 FROM users WHERE instance_id = $1 AND lower(username) = lower($2) AND id <> $3 ${userLoginMustBeDomain ? 'AND resource_owner = $4' : ''} LIMIT 1`,
-      userLoginMustBeDomain ? [caller.instance.id, username, exceptUserId ?? '', orgId] : [caller.instance.id, username, exceptUserId ?? ''],
-    );
-    if (taken) throw errors.usernameTaken(username);
+    const perOrg = await this.lockUsername(tx, caller, orgId, username, field);
+    const [row] = await tx.query(`SELECT ${usernameTakenSql(1)} AS taken`, [caller.instance.id, username, orgId, exceptUserId ?? '', perOrg]);
+    if (row.taken) throw errors.usernameTaken(username);
   }
 
-  private async insert(tx: EntityManager, caller: Caller, user: User, usernameField: string): Promise<void> {
-    await this.checkUsernameFree(tx, caller, user.resourceOwner, user.username, usernameField);
-    // No savepoint: a taken id ends the unit of work, so nothing runs on the failed transaction.
-    await tx.insert(User, user).catch((err: unknown) => {
-      throw isUniqueViolation(err, 'users_pkey') ? errors.userIdTaken() : err;
-    });
+  /**
+   * Serialises the writers of one username for the rest of the transaction, and answers its
+   * scope (read in the transaction unless the caller already has it). A unique index cannot do
+   * this job: whether two equal usernames clash depends on the domain settings of the org the
+   * new one goes to. The lock is its own statement, so the next statement's snapshot sees every
+   * writer of the name that held it before.
+   */
+  private async lockUsername(tx: EntityManager, caller: Caller, orgId: string, username: string, field: string, perOrg?: boolean): Promise<boolean> {
+    if (!username) throw invalidField('USER-uN0n3', field, 'a username or email is required');
+    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${caller.instance.id}/${USERNAME_LOCK}/${username.toLowerCase()}`]);
+    return perOrg ?? (await this.policies.domainSettings(caller.instance.id, orgId)).userLoginMustBeDomain;
+  }
+
+  /**
+   * A new user and its first events in one statement, inserted only into an active org of the
+   * caller's instance and under a free username (see lockUsername); otherwise the facts read in
+   * the same snapshot say why. A taken id fails on the primary key.
+   */
+  private async insert(tx: EntityManager, caller: Caller, user: User, usernameField: string, events: readonly UserEventInput[], perOrg?: boolean): Promise<WrittenEvent> {
+    const scope = await this.lockUsername(tx, caller, user.resourceOwner, user.username, usernameField, perOrg);
+    const { columns, values } = rowOf(tx, user, ['sequence', 'changedAt']);
+    const n = values.length;
+    const taken = usernameTakenSql(n + 1);
+    const org = `(SELECT state FROM orgs WHERE instance_id = $${n + 1} AND id = $${n + 3})`;
+    const params = [...values, caller.instance.id, user.username, user.resourceOwner, '', scope];
+    const sql = `INSERT INTO users (${columns.join(', ')}, sequence, changed_at)
+      SELECT ${values.map((_, i) => `$${i + 1}`).join(', ')}, prior.n + ${events.length}, prior.at FROM prior
+       WHERE ${org} = 'active' AND NOT ${taken}
+      RETURNING true AS inserted`;
+    const { written, facts } = await this.events
+      .insertWithFirstEvents(
+        tx,
+        { sql, params, facts: `${org} AS org_state, ${taken} AS taken` },
+        caller.instance.id,
+        creatorOf(caller),
+        events.map((e) => ({ aggregateType: 'user', aggregateId: user.id, resourceOwner: user.resourceOwner, type: e.type, payload: e.payload })),
+      )
+      .catch((err: unknown) => {
+        // No savepoint: a taken id ends the unit of work, so nothing runs on the failed transaction.
+        throw isUniqueViolation(err, 'users_pkey') ? errors.userIdTaken() : err;
+      });
+    if (written) return written;
+    if (facts.org_state === null) throw errors.orgNotFoundForUser('organization');
+    if (facts.org_state !== 'active') throw errors.orgNotUsable();
+    throw errors.usernameTaken(user.username);
   }
 
   private changeEmail(
@@ -597,4 +639,25 @@ export function nextState(state: UserState, action: 'deactivate' | 'reactivate' 
       if (state !== 'locked') throw errors.notLocked();
       return 'active';
   }
+}
+
+/**
+ * Whether another user holds the username where it must be unique: the instance, or the org
+ * when its domain settings make login names domains. Its parameters, from `$first` on: the
+ * instance, the username, the org, the id to leave out ('' for none), usernames unique per org.
+ */
+function usernameTakenSql(first: number): string {
+  const [instance, username, org, except, perOrg] = [0, 1, 2, 3, 4].map((i) => `$${first + i}`);
+  return `EXISTS (SELECT 1 FROM users WHERE instance_id = ${instance} AND lower(username) = lower(${username}) AND id <> ${except}
+                    AND (NOT ${perOrg}::boolean OR resource_owner = ${org}))`;
+}
+
+/** The entity's columns and values as TypeORM would insert them, leaving out `except` and unset ones. */
+function rowOf<E extends object>(tx: EntityManager, entity: E, except: readonly (keyof E & string)[]): { columns: string[]; values: unknown[] } {
+  const metadata = tx.connection.getMetadata(entity.constructor);
+  const columns = metadata.columns.filter((c) => !except.includes(c.propertyName as keyof E & string) && c.getEntityValue(entity) !== undefined);
+  return {
+    columns: columns.map((c) => c.databaseName),
+    values: columns.map((c) => tx.connection.driver.preparePersistentValue(c.getEntityValue(entity), c)),
+  };
 }

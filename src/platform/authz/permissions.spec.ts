@@ -1,4 +1,4 @@
-import { hasPermission, orgsWithPermission, ROLE_PERMISSIONS, ROLES_BY_LEVEL, scopesWithPermission, type MembershipGrant, type PermissionTarget } from './permissions.js';
+import { hasPermission, orgsWithPermission, permissionsOfRoles, ROLE_PERMISSIONS, rolesGrant, ROLES_BY_LEVEL, scopesWithPermission, type MembershipGrant, type PermissionTarget } from './permissions.js';
 
 const instanceId = 'inst';
 const grant = (level: MembershipGrant['level'], resourceId: string, roles: string[]): MembershipGrant => ({
@@ -89,5 +89,22 @@ describe('orgsWithPermission', () => {
     expect(
       orgsWithPermission([grant('org', 'orgA', ['ORG_OWNER']), grant('org', 'orgB', ['ORG_USER_SELF_MANAGER'])], instanceId, 'org.write'),
     ).toEqual(['orgA']);
+  });
+});
+
+describe('rolesGrant', () => {
+  const permissions = [...new Set(Object.values(ROLE_PERMISSIONS).flat()), 'no.such.permission'];
+  const roleSets = [[], ['NO_SUCH_ROLE'], ...Object.keys(ROLE_PERMISSIONS).map((r) => [r]), ['ORG_OWNER_VIEWER', 'PROJECT_OWNER'], ['NO_SUCH_ROLE', 'IAM_OWNER']];
+
+  it('grants exactly what the roles\' permissions hold, for every role and permission', () => {
+    for (const roles of roleSets) {
+      const all = permissionsOfRoles(roles);
+      for (const permission of permissions) expect([roles, permission, rolesGrant(roles, permission)]).toEqual([roles, permission, all.has(permission)]);
+    }
+  });
+
+  it('grants nothing for unknown roles or permissions', () => {
+    expect(rolesGrant(['NO_SUCH_ROLE'], 'org.read')).toBe(false);
+    expect(rolesGrant(['IAM_OWNER'], 'no.such.permission')).toBe(false);
   });
 });

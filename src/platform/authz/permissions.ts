@@ -97,6 +97,14 @@ export function permissionsOfRoles(roles: readonly string[]): Set<string> {
   return new Set(roles.flatMap((r) => ROLE_PERMISSIONS[r] ?? []));
 }
 
+/** Each role's permissions as a set, built once: checks run on every request. */
+const ROLE_PERMISSION_SETS: ReadonlyMap<string, ReadonlySet<string>> = new Map(Object.entries(ROLE_PERMISSIONS).map(([role, p]) => [role, new Set(p)]));
+
+/** Whether any of the roles gives the permission (unknown roles give nothing). */
+export function rolesGrant(roles: readonly string[], permission: string): boolean {
+  return roles.some((r) => ROLE_PERMISSION_SETS.get(r)?.has(permission) ?? false);
+}
+
 /**
  * What a permission is checked against: nothing (anywhere), the instance itself, an org, a
  * project in an org, or a project grant (`projectId` the granted project, `orgId` the granted org).
@@ -144,7 +152,7 @@ export function hasPermission(
   target: PermissionTarget = {},
 ): boolean {
   return grants.some(
-    (g) => grantCovers(g, instanceId, target) && permissionsOfRoles(g.roles).has(permission),
+    (g) => grantCovers(g, instanceId, target) && rolesGrant(g.roles, permission),
   );
 }
 
@@ -156,7 +164,7 @@ export function orgsWithPermission(
 ): 'all' | string[] {
   const orgs: string[] = [];
   for (const g of grants) {
-    if (!permissionsOfRoles(g.roles).has(permission)) continue;
+    if (!rolesGrant(g.roles, permission)) continue;
     if (g.level === 'instance' && g.resourceId === instanceId) return 'all';
     if (g.level === 'org') orgs.push(g.resourceId);
   }
@@ -174,7 +182,7 @@ export type PermissionScopes = 'all' | { readonly orgs: string[]; readonly proje
 export function scopesWithPermission(grants: readonly MembershipGrant[], instanceId: string, permission: string): PermissionScopes {
   const scopes = { orgs: [] as string[], projects: [] as string[], projectGrants: [] as string[] };
   for (const g of grants) {
-    if (!permissionsOfRoles(g.roles).has(permission)) continue;
+    if (!rolesGrant(g.roles, permission)) continue;
     switch (g.level) {
       case 'instance':
         if (g.resourceId === instanceId) return 'all';

@@ -67,6 +67,56 @@ export class EventStore {
   }
 
   /**
+   * Inserts a new aggregate's row and its first events in one statement: one round trip instead
+   * of an insert, a lock, an insert per event and an update of the row. `insert` must answer
+   * `inserted` (it inserts nothing when its own conditions fail) and may read the CTE `prior`:
+   * `prior.n`, the aggregate's last sequence so far (0, or a deleted aggregate's last when its id
+   * is taken again, which ZITADEL allows), and `prior.at`, the time the events carry. The events
+   * get `prior.n + 1 …`; the row's sequence is `prior.n + events.length`. `facts` are SQL
+   * expressions answered from the same snapshot (why nothing was inserted, say). No advisory
+   * lock: the row's primary key makes a second writer of the same id wait and fail.
+   * Only the first event counts toward the caches (`Transactions.noteEvent`): whatever follows
+   * it in the same statement concerns an aggregate nothing can have cached yet.
+   */
+  async insertWithFirstEvents(
+    db: Pick<EntityManager, 'query'>,
+    insert: { sql: string; params: readonly unknown[]; facts?: string },
+    instanceId: string,
+    creator: string,
+    events: readonly EventInput[],
+  ): Promise<{ written?: WrittenEvent; facts: Record<string, unknown> }> {
+    const [first] = events;
+    const n = insert.params.length;
+    const p = (i: number) => `$${n + i}`;
+    const [row] = (await db.query(
+      `WITH prior AS (
+         SELECT COALESCE(MAX(sequence), 0) AS n, clock_timestamp() AS at FROM events
+          WHERE instance_id = ${p(1)} AND aggregate_type = ${p(2)} AND aggregate_id = ${p(3)}),
+       changed AS (${insert.sql}),
+       written AS (
+         INSERT INTO events (instance_id, aggregate_type, aggregate_id, sequence, event_type, payload, creator, resource_owner, created_at)
+         SELECT ${p(1)}, ${p(2)}, ${p(3)}, prior.n + e.ord, e.type, e.payload, ${p(6)}, ${p(7)}, prior.at
+           FROM changed, prior, unnest(${p(4)}::text[], ${p(5)}::jsonb[]) WITH ORDINALITY AS e(type, payload, ord)
+          WHERE changed.inserted
+         RETURNING sequence, created_at)
+       SELECT (SELECT max(sequence) FROM written) AS sequence, (SELECT max(created_at) FROM written) AS created_at${insert.facts ? `, ${insert.facts}` : ''}`,
+      [
+        ...insert.params,
+        instanceId,
+        first.aggregateType,
+        first.aggregateId,
+        events.map((e) => e.type),
+        events.map((e) => JSON.stringify(e.payload ?? {})),
+        creator,
+        first.resourceOwner,
+      ],
+    )) as ({ sequence: string | null; created_at: Date | null } & Record<string, unknown>)[];
+    if (row.sequence === null) return { facts: row };
+    this.transactions.noteEvent(first.aggregateType, first.type);
+    return { written: { aggregateId: first.aggregateId, sequence: BigInt(row.sequence), createdAt: row.created_at!, resourceOwner: first.resourceOwner }, facts: row };
+  }
+
+  /**
    * Runs one data-changing statement that answers a boolean column `inserted`, and when it
    * inserted, the first event of a new aggregate within the same statement: one round trip,
    * atomic without an explicit transaction. Only for aggregates new by construction (an issued

@@ -129,16 +129,9 @@ export function refuseIfRateLimited(
 }
 
 /**
- * Where the one-port server notes an h2c session's peer: Node wraps the sniffed connection (a JS
- * stream) for HTTP/2, and that wrapper does not know the remote address.
- */
-export const SESSION_PEER = Symbol('portcullis.sessionPeer');
-
-/**
- * The peer address of a request (HTTP/1.1 socket, or the HTTP/2 session's). Forwarded headers
- * are not trusted: a client could name any address in them.
+ * The peer address of a request (HTTP/1.1 socket, or the HTTP/2 session's socket). Forwarded
+ * headers are not trusted: a client could name any address in them.
  */
 export function peerAddress(req: HttpRequest): string {
-  const session = (req as { stream?: { session?: Record<symbol, unknown> } }).stream?.session;
-  return req.socket?.remoteAddress ?? (session?.[SESSION_PEER] as string | undefined) ?? 'unknown';
+  return req.socket?.remoteAddress ?? 'unknown';
 }

@@ -9,11 +9,11 @@ import { ErrorDetailSchema } from '@zitadel/proto/zitadel/message_pb.js';
 import { BadRequestSchema } from '../../gen/google/rpc/error_details_pb.js';
 import { applyCors } from '../http/cors.js';
 import { MAX_BODY_BYTES, type HttpHandler } from '../http/http-routes.js';
-import { peerAddress, SESSION_PEER } from '../http/rate-limit.js';
+import { peerAddress } from '../http/rate-limit.js';
 import { PEER_ADDRESS } from './call-context.js';
 import { withParseFailuresAsInvalidArgument } from './parse-errors.js';
 import type { RpcRegistry } from './registry.js';
-import { ReplaySocket, sniff } from './sniffing-listener.js';
+import { sniff } from './sniffing-listener.js';
 
 export interface OnePortOptions {
   readonly registry: RpcRegistry;
@@ -44,8 +44,6 @@ export class OnePortServer {
   private readonly http2: Http2Server;
   private readonly sockets = new Set<Socket>();
   private readonly sessions = new Set<Http2Session>();
-  /** The peer of the h2c connection being handed to the HTTP/2 server. */
-  private connecting: string | undefined;
   /** HTTP/1.1 connections with requests being answered, and how many. */
   private readonly busy = new Map<Socket, number>();
   private draining = false;
@@ -102,13 +100,11 @@ export class OnePortServer {
     this.http1.keepAliveTimeout = 65_000;
     this.http2 = createHttp2Server({}, withCors);
     this.http2.on('session', (session) => {
-      (session as unknown as Record<symbol, unknown>)[SESSION_PEER] = this.connecting;
       this.sessions.add(session);
       session.once('close', () => this.sessions.delete(session));
     });
-    // Nagle off on every connection: Node's HTTP/1.1 server turns it off itself, its HTTP/2 server
-    // (fed through a ReplaySocket) does not, and small gRPC frames then wait for delayed ACKs
-    // (~40 ms a call, seen as gRPC at a tenth of REST's rate in docs/benchmarks.md).
+    // Nagle off on every connection from the start: small gRPC frames must not wait for delayed
+    // ACKs (~40 ms a call, seen as gRPC at a tenth of REST's rate in docs/benchmarks.md).
     this.net = createNetServer({ noDelay: true }, (socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
@@ -116,10 +112,12 @@ export class OnePortServer {
       sniff(socket, (protocol, head) => {
         if (protocol === 'h2c') {
           // The server makes the session (and emits 'session') synchronously within this emit.
-          this.connecting = socket.remoteAddress;
+          // The socket itself, its sniffed bytes pushed back: Node's HTTP/2 session reads the
+          // native handle directly and first takes what the socket already buffered, so no
+          // JavaScript stream copies every frame between the socket and nghttp2.
           this.h2cSockets.add(socket);
-          this.http2.emit('connection', new ReplaySocket(socket, head));
-          this.connecting = undefined;
+          socket.unshift(head);
+          this.http2.emit('connection', socket);
         } else {
           socket.unshift(head);
           this.http1.emit('connection', socket);
