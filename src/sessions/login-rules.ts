@@ -1,4 +1,5 @@
 import type { LoginSettings } from '../settings/policies.js';
+import { bridgedMethodPaths } from '../platform/rpc/bridged-methods.js';
 import { mfaForced } from '../settings/settings-rules.js';
 
 /**
@@ -98,11 +99,8 @@ export function sessionStanding(
   return { amr, multiFactor, pending };
 }
 
-const VERSIONS = ['v2', 'v2beta'] as const;
-const userMethods = (...names: string[]) => VERSIONS.flatMap((v) => names.map((n) => `zitadel.user.${v}.UserService/${n}`));
-const SESSION_API = VERSIONS.flatMap((v) =>
-  ['CreateSession', 'SetSession', 'GetSession', 'ListSessions', 'DeleteSession'].map((n) => `zitadel.session.${v}.SessionService/${n}`),
-);
+const userMethods = (...names: string[]) => bridgedMethodPaths('user', 'UserService', names);
+const SESSION_API = bridgedMethodPaths('session', 'SessionService', ['CreateSession', 'SetSession', 'GetSession', 'ListSessions', 'DeleteSession']);
 
 /**
  * What a session with pending steps may call (as `package.Service/Method`): its own user, the

@@ -11,6 +11,7 @@ import { Metrics } from '../observability/metrics.js';
 import { InstanceResolver } from '../tenancy/instance-resolver.js';
 import { requestHosts } from '../tenancy/request-host.js';
 import { INSTANCE, ORIGIN, PEER_ADDRESS, PRINCIPAL, REQUEST_ID } from './call-context.js';
+import { bridgedMethodPaths } from './bridged-methods.js';
 import { RpcRegistry } from './registry.js';
 import { validateMessage } from './validation.js';
 
@@ -25,9 +26,9 @@ export interface PipelineDeps {
 }
 
 /** Per-IP buckets and the methods drawing from them: credential checks, and one-time code checks. */
-const LIMITED_METHODS: readonly { bucket: string; service: string; methods: readonly string[] }[] = [
-  { bucket: 'session', service: 'zitadel.session.%s.SessionService', methods: ['CreateSession', 'SetSession'] },
-  { bucket: 'code', service: 'zitadel.user.%s.UserService', methods: ['VerifyEmail', 'VerifyPhone', 'VerifyInviteCode', 'SetPassword', 'RegisterPasskey'] },
+const LIMITED_METHODS: readonly { bucket: string; methods: readonly string[] }[] = [
+  { bucket: 'session', methods: bridgedMethodPaths('session', 'SessionService', ['CreateSession', 'SetSession']) },
+  { bucket: 'code', methods: bridgedMethodPaths('user', 'UserService', ['VerifyEmail', 'VerifyPhone', 'VerifyInviteCode', 'SetPassword', 'RegisterPasskey']) },
 ];
 
 /**
@@ -36,11 +37,7 @@ const LIMITED_METHODS: readonly { bucket: string; service: string; methods: read
  * the same handlers (or v2beta would be a way around the limit). The OIDC token endpoint uses the
  * same limiter.
  */
-export const RATE_LIMITED: ReadonlyMap<string, string> = new Map(
-  LIMITED_METHODS.flatMap(({ bucket, service, methods }) =>
-    ['v2', 'v2beta'].flatMap((version) => methods.map((method): [string, string] => [`${service.replace('%s', version)}/${method}`, bucket])),
-  ),
-);
+export const RATE_LIMITED: ReadonlyMap<string, string> = new Map(LIMITED_METHODS.flatMap(({ bucket, methods }) => methods.map((method): [string, string] => [method, bucket])));
 
 /** Request id, logging and metrics; every error leaves as a ConnectError with ZITADEL's shape. */
 function observe({ metrics, log }: PipelineDeps): Interceptor {
