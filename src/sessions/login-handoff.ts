@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { hasPermission } from '../platform/authz/permissions.js';
 import { FailedPrecondition, PermissionDenied } from '../platform/errors/domain-error.js';
 import type { Caller } from '../platform/rpc/call-context.js';
-import { sameTokenHash } from './session-access.js';
+import { sameTokenHash } from '../platform/crypto/master-key.js';
 import { SessionStandings } from './session-standing.js';
 import { sessionExpired, sessionTokenInvalid, userNotActive } from './sessions.errors.js';
 

@@ -1,6 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import { hasPermission } from '../platform/authz/permissions.js';
-import { hashToken } from '../platform/crypto/master-key.js';
+import { sameTokenHash } from '../platform/crypto/master-key.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { sessionNotFound, sessionTokenInvalid, sessionWriteDenied } from './sessions.errors.js';
 
@@ -14,12 +13,6 @@ export interface SessionOwnership {
   readonly userId: string | null;
   readonly userResourceOwner: string | null;
   readonly creator: string;
-}
-
-export function sameTokenHash(storedHash: string, token: string): boolean {
-  const given = Buffer.from(hashToken(token));
-  const stored = Buffer.from(storedHash);
-  return given.length === stored.length && timingSafeEqual(given, stored);
 }
 
 /**

@@ -1,8 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Config } from '../platform/config/config.js';
-import { hashToken } from '../platform/crypto/master-key.js';
+import { hashToken, sameTokenHash } from '../platform/crypto/master-key.js';
 import { FailAfterCommit } from '../platform/database/transactions.js';
 import { RateLimiter } from '../platform/http/rate-limit.js';
 import type { Caller } from '../platform/rpc/call-context.js';
@@ -21,12 +20,6 @@ export const CODE_CHECKS_PER_USER_PER_MINUTE = 10;
 
 function slot(kind: CodeKind, id?: string): string {
   return id ? `${kind}:${id}` : kind;
-}
-
-function sameHash(storedHash: string, code: string): boolean {
-  const given = Buffer.from(hashToken(code));
-  const stored = Buffer.from(storedHash);
-  return given.length === stored.length && timingSafeEqual(given, stored);
 }
 
 /**
@@ -88,7 +81,7 @@ export class UserCodes {
       `SELECT code_hash, expires_at, failed_attempts FROM user_codes WHERE instance_id = $1 AND user_id = $2 AND kind = $3 FOR UPDATE`,
       key,
     );
-    const verdict = judgeCode(row && { failedAttempts: row.failed_attempts, expiresAt: row.expires_at }, !!row && sameHash(row.code_hash, code), new Date());
+    const verdict = judgeCode(row && { failedAttempts: row.failed_attempts, expiresAt: row.expires_at }, !!row && sameTokenHash(row.code_hash, code), new Date());
     if (verdict.kind === 'right') await tx.query(`DELETE FROM user_codes WHERE instance_id = $1 AND user_id = $2 AND kind = $3`, key);
     if (verdict.kind === 'wrong') {
       await tx.query(`UPDATE user_codes SET failed_attempts = $4 WHERE instance_id = $1 AND user_id = $2 AND kind = $3`, [...key, verdict.failedAttempts]);

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Reversible secrets (TOTP seeds, private keys, domain challenge tokens) are sealed with
@@ -45,6 +45,13 @@ export class MasterKey {
  * high-entropy values, so a slow hash adds nothing). */
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('base64url');
+}
+
+/** Whether `token` is the one `storedHash` (a `hashToken`) was made from, compared in constant time. */
+export function sameTokenHash(storedHash: string, token: string): boolean {
+  const given = Buffer.from(hashToken(token));
+  const stored = Buffer.from(storedHash);
+  return given.length === stored.length && timingSafeEqual(given, stored);
 }
 
 /** A random, URL-safe token of `bytes` bytes of entropy. */
