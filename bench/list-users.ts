@@ -46,7 +46,12 @@ const token = readFileSync(config.patPath, 'utf8').trim();
 const transport = createConnectTransport({
   baseUrl: `http://127.0.0.1:${server.port}`,
   httpVersion: '1.1',
-  interceptors: [(next) => (req) => { req.header.set('authorization', `Bearer ${token}`); return next(req); }],
+  interceptors: [
+    (next) => (req) => {
+      req.header.set('authorization', `Bearer ${token}`);
+      return next(req);
+    },
+  ],
 });
 const orgs = createClient(OrganizationService, transport);
 const users = createClient(UserService, transport);
@@ -68,7 +73,9 @@ await server.database.dataSource.query(
 await server.database.dataSource.query('VACUUM ANALYZE users');
 console.log(`seeded ${USERS} users in ${Date.now() - started} ms`);
 
-const text = (kind: string, field: string, value: string, method: number) => ({ query: { case: kind, value: { [field]: value, method } } });
+const text = (kind: string, field: string, value: string, method: number) => ({
+  query: { case: kind, value: { [field]: value, method } },
+});
 const scenarios: [string, unknown[]][] = [
   ['no filter (first page)', []],
   ['username equals', [text('userNameQuery', 'userName', 'bench-4242', 0)]],
@@ -81,8 +88,26 @@ const scenarios: [string, unknown[]][] = [
   ['login name', [text('loginNameQuery', 'loginName', 'bench-31337', 0)]],
   ['state inactive', [{ query: { case: 'stateQuery', value: { state: 2 } } }]],
   ['type machine', [{ query: { case: 'typeQuery', value: { type: 2 } } }]],
-  ['user ids', [{ query: { case: 'inUserIdsQuery', value: { userIds: ['800000000000000010', '800000000000000020'] } } }]],
-  ['or of names', [{ query: { case: 'orQuery', value: { queries: [text('firstNameQuery', 'firstName', 'Given1', 0), text('firstNameQuery', 'firstName', 'Given2', 0)] } } }]],
+  [
+    'user ids',
+    [{ query: { case: 'inUserIdsQuery', value: { userIds: ['800000000000000010', '800000000000000020'] } } }],
+  ],
+  [
+    'or of names',
+    [
+      {
+        query: {
+          case: 'orQuery',
+          value: {
+            queries: [
+              text('firstNameQuery', 'firstName', 'Given1', 0),
+              text('firstNameQuery', 'firstName', 'Given2', 0),
+            ],
+          },
+        },
+      },
+    ],
+  ],
 ];
 
 let failed = false;
@@ -90,14 +115,20 @@ for (const [name, queries] of scenarios) {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t = process.hrtime.bigint();
-    await users.listUsers({ query: { limit: 100 }, sortingColumn: 1, queries: [{ query: { case: 'organizationIdQuery', value: { organizationId: orgId } } }, ...queries] as never });
+    await users.listUsers({
+      query: { limit: 100 },
+      sortingColumn: 1,
+      queries: [{ query: { case: 'organizationIdQuery', value: { organizationId: orgId } } }, ...queries] as never,
+    });
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   times.sort((a, b) => a - b);
   const p50 = times[Math.floor(RUNS * 0.5)];
   const p95 = times[Math.floor(RUNS * 0.95)];
   if (p95 > GOAL_MS) failed = true;
-  console.log(`${name.padEnd(38)} p50 ${p50.toFixed(1).padStart(6)} ms   p95 ${p95.toFixed(1).padStart(6)} ms${p95 > GOAL_MS ? '   OVER GOAL' : ''}`);
+  console.log(
+    `${name.padEnd(38)} p50 ${p50.toFixed(1).padStart(6)} ms   p95 ${p95.toFixed(1).padStart(6)} ms${p95 > GOAL_MS ? '   OVER GOAL' : ''}`,
+  );
 }
 await server.close();
 if (adminUrl) {

@@ -23,7 +23,11 @@ import type { BenchTarget, LoadOptions } from './harness/types.js';
 import { SCENARIOS } from './scenarios/index.js';
 
 const args = new Set(process.argv.slice(2));
-const arg = (name: string) => process.argv.slice(2).find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const arg = (name: string) =>
+  process.argv
+    .slice(2)
+    .find((a) => a.startsWith(`--${name}=`))
+    ?.split('=')[1];
 const QUICK = args.has('--quick') || process.env.BENCH_QUICK === '1';
 const PROFILE = args.has('--profile');
 const SECONDS = Number(arg('seconds') ?? process.env.BENCH_SECONDS ?? (QUICK ? 3 : 10));
@@ -67,22 +71,48 @@ async function run(label: string, databaseUrl: string | undefined): Promise<RunR
     const idleRssMiB = rssMiB(server.pid);
     log(`idle RSS ${idleRssMiB.toFixed(0)} MiB`);
 
-    const target: BenchTarget = { baseUrl: server.baseUrl, adminPat: server.adminPat, db, dbConfig, instanceId, orgId, seededUsers: USERS };
+    const target: BenchTarget = {
+      baseUrl: server.baseUrl,
+      adminPat: server.adminPat,
+      db,
+      dbConfig,
+      instanceId,
+      orgId,
+      seededUsers: USERS,
+    };
     const measurements: Measurement[] = [];
     const baselineResults = new Map<string, Measurement>();
     for (const scenario of scenarios) {
       const options: LoadOptions = { seconds: SECONDS, connections: scenario.connections ?? CONNECTIONS };
       await scenario.run(target, { ...options, seconds: WARMUP_SECONDS }); // JIT, pools, caches
       const { value, usage } = await measure(server.pid, () => scenario.run(target, options));
-      const m: Measurement = { id: scenario.id, name: scenario.name, transport: scenario.transport, connections: options.connections, result: value, server: usage, baseline: scenario.baseline };
+      const m: Measurement = {
+        id: scenario.id,
+        name: scenario.name,
+        transport: scenario.transport,
+        connections: options.connections,
+        result: value,
+        server: usage,
+        baseline: scenario.baseline,
+      };
       measurements.push(m);
-      log(`${scenario.name.padEnd(28)} ${scenario.transport.padEnd(9)} ${value.throughput.toFixed(0).padStart(6)} req/s  p50 ${value.p50.toFixed(1)}  p95 ${value.p95.toFixed(1)}  p99 ${value.p99.toFixed(1)} ms  errors ${value.errors}  RSS ${usage.rssMiB.toFixed(0)} MiB  CPU ${usage.cpuPercent.toFixed(0)}%`);
+      log(
+        `${scenario.name.padEnd(28)} ${scenario.transport.padEnd(9)} ${value.throughput.toFixed(0).padStart(6)} req/s  p50 ${value.p50.toFixed(1)}  p95 ${value.p95.toFixed(1)}  p99 ${value.p99.toFixed(1)} ms  errors ${value.errors}  RSS ${usage.rssMiB.toFixed(0)} MiB  CPU ${usage.cpuPercent.toFixed(0)}%`,
+      );
       if (scenario.baseline && !baselineResults.has(scenario.baseline)) {
         const baseline = BASELINES.find((b) => b.id === scenario.baseline)!;
         await baseline.run(target, { ...options, seconds: WARMUP_SECONDS });
         const result = await baseline.run(target, options);
-        baselineResults.set(baseline.id, { id: baseline.id, name: baseline.name, transport: '-', connections: options.connections, result });
-        log(`  baseline ${baseline.name}: ${result.throughput.toFixed(0)} req/s  p50 ${result.p50.toFixed(1)}  p95 ${result.p95.toFixed(1)} ms`);
+        baselineResults.set(baseline.id, {
+          id: baseline.id,
+          name: baseline.name,
+          transport: '-',
+          connections: options.connections,
+          result,
+        });
+        log(
+          `  baseline ${baseline.name}: ${result.throughput.toFixed(0)} req/s  p50 ${result.p50.toFixed(1)}  p95 ${result.p95.toFixed(1)} ms`,
+        );
       }
     }
     // Baselines no scenario uses yet (the OIDC ones, until the Portcullis side exists).
@@ -91,11 +121,28 @@ async function run(label: string, databaseUrl: string | undefined): Promise<RunR
         const options = { seconds: SECONDS, connections: CONNECTIONS };
         await baseline.run(target, { ...options, seconds: WARMUP_SECONDS });
         const result = await baseline.run(target, options);
-        baselineResults.set(baseline.id, { id: baseline.id, name: baseline.name, transport: '-', connections: options.connections, result });
-        log(`  baseline ${baseline.name}: ${result.throughput.toFixed(0)} req/s  p50 ${result.p50.toFixed(1)}  p95 ${result.p95.toFixed(1)} ms`);
+        baselineResults.set(baseline.id, {
+          id: baseline.id,
+          name: baseline.name,
+          transport: '-',
+          connections: options.connections,
+          result,
+        });
+        log(
+          `  baseline ${baseline.name}: ${result.throughput.toFixed(0)} req/s  p50 ${result.p50.toFixed(1)}  p95 ${result.p95.toFixed(1)} ms`,
+        );
       }
     }
-    return { label, database: databaseUrl ? 'local PostgreSQL (TCP)' : 'embedded PostgreSQL (unix socket)', pgVersion, users: USERS, seedMs, idleRssMiB, scenarios: measurements, baselines: [...baselineResults.values()] };
+    return {
+      label,
+      database: databaseUrl ? 'local PostgreSQL (TCP)' : 'embedded PostgreSQL (unix socket)',
+      pgVersion,
+      users: USERS,
+      seedMs,
+      idleRssMiB,
+      scenarios: measurements,
+      baselines: [...baselineResults.values()],
+    };
   } finally {
     await db.end();
     await server.stop();

@@ -21,7 +21,23 @@ export class AppModule {
   static create(runtime: Runtime): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(runtime), NotificationsModule, SettingsModule, UsersModule, OrgsModule, SessionsModule, ProjectsModule, AuthorizationsModule, InternalPermissionsModule, AppsModule, WebKeysModule, OidcModule, SamlModule, LoginModule, BootstrapModule],
+      imports: [
+        PlatformModule.forRoot(runtime),
+        NotificationsModule,
+        SettingsModule,
+        UsersModule,
+        OrgsModule,
+        SessionsModule,
+        ProjectsModule,
+        AuthorizationsModule,
+        InternalPermissionsModule,
+        AppsModule,
+        WebKeysModule,
+        OidcModule,
+        SamlModule,
+        LoginModule,
+        BootstrapModule,
+      ],
     };
   }
 }

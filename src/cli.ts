@@ -19,7 +19,7 @@ function configFrom(options: { config?: string }): Config {
 }
 
 const program = new Command('portcullis')
-  .description('Identity and access management server speaking ZITADEL\'s v2 API')
+  .description("Identity and access management server speaking ZITADEL's v2 API")
   .option('-c, --config <file>', 'YAML file with settings (environment variables win)');
 
 program

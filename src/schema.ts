@@ -25,10 +25,45 @@ import { WEBKEYS_ENTITIES, WEBKEYS_MIGRATIONS } from './webkeys/schema.js';
 import { SAML_ENTITIES, SAML_MIGRATIONS } from './saml/schema.js';
 
 export const ENTITIES = [
-  Instance, InstanceDomain, StoredEvent, Membership, User, UserCode, UserMetadata, PersonalAccessToken, Org, OrgDomain, OrgMetadata,
-  ...NOTIFICATIONS_ENTITIES, ...CREDENTIALS_ENTITIES, ...MFA_ENTITIES, ...SESSIONS_ENTITIES, ...SETTINGS_ENTITIES, ...PROJECTS_ENTITIES, ...APPS_ENTITIES, ...AUTHORIZATIONS_ENTITIES, ...WEBKEYS_ENTITIES, ...SAML_ENTITIES, ...OIDC_ENTITIES,
+  Instance,
+  InstanceDomain,
+  StoredEvent,
+  Membership,
+  User,
+  UserCode,
+  UserMetadata,
+  PersonalAccessToken,
+  Org,
+  OrgDomain,
+  OrgMetadata,
+  ...NOTIFICATIONS_ENTITIES,
+  ...CREDENTIALS_ENTITIES,
+  ...MFA_ENTITIES,
+  ...SESSIONS_ENTITIES,
+  ...SETTINGS_ENTITIES,
+  ...PROJECTS_ENTITIES,
+  ...APPS_ENTITIES,
+  ...AUTHORIZATIONS_ENTITIES,
+  ...WEBKEYS_ENTITIES,
+  ...SAML_ENTITIES,
+  ...OIDC_ENTITIES,
 ];
 
 /** In timestamp order; a module's migrations are merged in by their timestamps. */
-export const MIGRATIONS = [Foundation1764230400000, Users1764316800000, ChangeFeed1765400000000, ...NOTIFICATIONS_MIGRATIONS, ...CREDENTIALS_MIGRATIONS, ...MFA_MIGRATIONS, ...SESSIONS_MIGRATIONS, ...SETTINGS_MIGRATIONS, ...PROJECTS_MIGRATIONS, ...APPS_MIGRATIONS, ...AUTHORIZATIONS_MIGRATIONS, ...WEBKEYS_MIGRATIONS, ...SAML_MIGRATIONS, ...OIDC_MIGRATIONS, UserCodeAttempts1765613100000]
-  .sort((a, b) => Number(/\d{13}/.exec(a.name)![0]) - Number(/\d{13}/.exec(b.name)![0]));
+export const MIGRATIONS = [
+  Foundation1764230400000,
+  Users1764316800000,
+  ChangeFeed1765400000000,
+  ...NOTIFICATIONS_MIGRATIONS,
+  ...CREDENTIALS_MIGRATIONS,
+  ...MFA_MIGRATIONS,
+  ...SESSIONS_MIGRATIONS,
+  ...SETTINGS_MIGRATIONS,
+  ...PROJECTS_MIGRATIONS,
+  ...APPS_MIGRATIONS,
+  ...AUTHORIZATIONS_MIGRATIONS,
+  ...WEBKEYS_MIGRATIONS,
+  ...SAML_MIGRATIONS,
+  ...OIDC_MIGRATIONS,
+  UserCodeAttempts1765613100000,
+].sort((a, b) => Number(/\d{13}/.exec(a.name)![0]) - Number(/\d{13}/.exec(b.name)![0]));

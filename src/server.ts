@@ -48,14 +48,18 @@ async function nodeIdFrom(database: OpenDatabase): Promise<number> {
 function registerServerServices(app: INestApplicationContext): void {
   const registry = app.get(RpcRegistry);
   const debug = app.get(DebugRoutes);
-  const served = () => [...ROUTED_SERVICES, ...registry.all().map((b) => b.service)].filter((s, i, all) => all.indexOf(s) === i);
+  const served = () =>
+    [...ROUTED_SERVICES, ...registry.all().map((b) => b.service)].filter((s, i, all) => all.indexOf(s) === i);
   for (const binding of [...reflectionBindings(served), healthBinding(() => debug.ready(), { services: served })]) {
     registry.register({ ...binding, instanceless: true });
   }
 }
 
 /** What REST serves: the v2 contract at its annotated paths, ZITADEL's v1 APIs under their prefixes. */
-const REST_SERVICES: readonly RestService[] = [...CONTRACT_SERVICES, ...V1_SERVICES.map((v) => ({ service: v.service, prefix: v.restPrefix }))];
+const REST_SERVICES: readonly RestService[] = [
+  ...CONTRACT_SERVICES,
+  ...V1_SERVICES.map((v) => ({ service: v.service, prefix: v.restPrefix })),
+];
 
 function mountOpenApi(routes: HttpRoutes, registry: RpcRegistry): void {
   let spec: string | undefined; // built on first request: it walks every descriptor
@@ -63,7 +67,11 @@ function mountOpenApi(routes: HttpRoutes, registry: RpcRegistry): void {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path.endsWith('.json')) {
       spec ??= JSON.stringify(
-        buildOpenApi(REST_SERVICES, { title: 'Portcullis API (ZITADEL v2 contract)', version: '2' }, { extraBindings: registry.httpBindings() }),
+        buildOpenApi(
+          REST_SERVICES,
+          { title: 'Portcullis API (ZITADEL v2 contract)', version: '2' },
+          { extraBindings: registry.httpBindings() },
+        ),
       );
       (res as import('node:http').ServerResponse).writeHead(200, { 'content-type': 'application/json' });
       res.end(spec);
@@ -99,7 +107,11 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       rateLimiter: app.get(RateLimiter),
       log,
     });
-    const rest = createRestHandler({ services: REST_SERVICES, invoker: new UnaryInvoker(registry, interceptors), extraBindings: registry.httpBindings() });
+    const rest = createRestHandler({
+      services: REST_SERVICES,
+      invoker: new UnaryInvoker(registry, interceptors),
+      extraBindings: registry.httpBindings(),
+    });
     const routes = app.get(HttpRoutes);
     mountOpenApi(routes, registry);
 
@@ -111,7 +123,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       const protocol = rpcProtocolOf(req.method ?? 'GET', path, req.headers, url.searchParams);
       if (protocol) return answerUnknownProcedure(req, res, protocol, path);
       if (await rest.handle(req, res)) return;
-      const { status, body } = toRestError(NotFound('HTTP-r0ut3', `no route for ${req.method} ${path}; see /openapi/ for the API`));
+      const { status, body } = toRestError(
+        NotFound('HTTP-r0ut3', `no route for ${req.method} ${path}; see /openapi/ for the API`),
+      );
       sendJson(res, status, body);
     };
     const server = new OnePortServer({ registry, services: ROUTED_SERVICES, interceptors, fallback, log });

@@ -12,28 +12,39 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 describe('server reflection and health on the booted server', () => {
-  it.each(['v1', 'v1alpha'] as const)('lists every contract service over reflection %s (as grpcurl list does)', async (version) => {
-    const client = reflectionClient(version, `127.0.0.1:${server.port}`);
-    try {
-      const [reply] = await exchange(client, [{ list_services: '' }]);
-      const names = reply.list_services_response!.service.map((s) => s.name);
-      for (const service of ROUTED_SERVICES) expect(names).toContain(service.typeName);
-      expect(names).toContain('grpc.health.v1.Health');
-      expect(names).toContain(`grpc.reflection.${version}.ServerReflection`);
-      const [described] = await exchange(client, [{ file_containing_symbol: 'zitadel.org.v2beta.OrganizationService' }]);
-      expect(described.file_descriptor_response!.file_descriptor_proto.length).toBeGreaterThan(1);
-    } finally {
-      client.close();
-    }
-  });
+  it.each(['v1', 'v1alpha'] as const)(
+    'lists every contract service over reflection %s (as grpcurl list does)',
+    async (version) => {
+      const client = reflectionClient(version, `127.0.0.1:${server.port}`);
+      try {
+        const [reply] = await exchange(client, [{ list_services: '' }]);
+        const names = reply.list_services_response!.service.map((s) => s.name);
+        for (const service of ROUTED_SERVICES) expect(names).toContain(service.typeName);
+        expect(names).toContain('grpc.health.v1.Health');
+        expect(names).toContain(`grpc.reflection.${version}.ServerReflection`);
+        const [described] = await exchange(client, [
+          { file_containing_symbol: 'zitadel.org.v2beta.OrganizationService' },
+        ]);
+        expect(described.file_descriptor_response!.file_descriptor_proto.length).toBeGreaterThan(1);
+      } finally {
+        client.close();
+      }
+    },
+  );
 
   it('answers the standard health check over gRPC', async () => {
-    const definition = protoLoader.loadSync('grpc/health/v1/health.proto', { enums: String, includeDirs: [fileURLToPath(new URL('../proto', import.meta.url))] });
-    const Health = (grpc.loadPackageDefinition(definition) as any).grpc.health.v1.Health as grpc.ServiceClientConstructor;
+    const definition = protoLoader.loadSync('grpc/health/v1/health.proto', {
+      enums: String,
+      includeDirs: [fileURLToPath(new URL('../proto', import.meta.url))],
+    });
+    const Health = (grpc.loadPackageDefinition(definition) as any).grpc.health.v1
+      .Health as grpc.ServiceClientConstructor;
     const client = new Health(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure());
     try {
       const reply = await new Promise<{ status: string }>((resolve, reject) =>
-        (client as any).Check({ service: '' }, (err: Error | null, res: { status: string }) => (err ? reject(err) : resolve(res))),
+        (client as any).Check({ service: '' }, (err: Error | null, res: { status: string }) =>
+          err ? reject(err) : resolve(res),
+        ),
       );
       expect(reply.status).toBe('SERVING');
     } finally {
@@ -55,7 +66,10 @@ describe('the README', () => {
       const missing = service.methods.filter((m) => !registry.isImplemented(m));
       if (done.length) {
         const row = built.split('\n').find((l) => l.includes('`' + service.typeName + '`')) ?? '';
-        for (const m of done) expect(`${service.typeName} ${row.includes(m.name) ? 'listed' : 'missing'}: ${m.name}`).toBe(`${service.typeName} listed: ${m.name}`);
+        for (const m of done)
+          expect(`${service.typeName} ${row.includes(m.name) ? 'listed' : 'missing'}: ${m.name}`).toBe(
+            `${service.typeName} listed: ${m.name}`,
+          );
       }
       if (missing.length) expect(notBuilt).toContain(service.typeName.split('.').slice(-3).join('.'));
     }

@@ -4,4 +4,13 @@ import { oidcClientCredentials, oidcIntrospection, oidcRefresh, oidcUserinfo } f
 import { pgInsert, pgList, pgSelect } from './raw-pg.js';
 
 /** Measured in the same run as the scenarios, so ratios survive a noisy machine. */
-export const BASELINES: readonly Baseline[] = [pgSelect, pgInsert, pgList, argon2Verify, oidcClientCredentials, oidcIntrospection, oidcRefresh, oidcUserinfo];
+export const BASELINES: readonly Baseline[] = [
+  pgSelect,
+  pgInsert,
+  pgList,
+  argon2Verify,
+  oidcClientCredentials,
+  oidcIntrospection,
+  oidcRefresh,
+  oidcUserinfo,
+];

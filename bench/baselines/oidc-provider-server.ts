@@ -21,9 +21,16 @@ server.listen(0, '127.0.0.1', () => {
         token_endpoint_auth_method: 'client_secret_basic',
       },
     ],
-    features: { clientCredentials: { enabled: true }, introspection: { enabled: true }, devInteractions: { enabled: false } },
+    features: {
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      devInteractions: { enabled: false },
+    },
     claims: { openid: ['sub'], profile: ['name'], email: ['email', 'email_verified'] },
-    findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub, name: 'Bench User', email: 'bench@example.com', email_verified: true }) }),
+    findAccount: (_ctx, sub) => ({
+      accountId: sub,
+      claims: () => ({ sub, name: 'Bench User', email: 'bench@example.com', email_verified: true }),
+    }),
     rotateRefreshToken: true,
   });
   server.on('request', provider.callback());
@@ -38,9 +45,23 @@ async function mintUserTokens(provider: Provider): Promise<{ accessToken: string
   const grant = new provider.Grant({ accountId, clientId: client.clientId });
   grant.addOIDCScope('openid profile email offline_access');
   const grantId = await grant.save();
-  const accessToken = await new provider.AccessToken({ accountId, client, grantId, scope: 'openid profile email', gty: 'authorization_code' } as never).save();
+  const accessToken = await new provider.AccessToken({
+    accountId,
+    client,
+    grantId,
+    scope: 'openid profile email',
+    gty: 'authorization_code',
+  } as never).save();
   const refreshTokens = await Promise.all(
-    Array.from({ length: 64 }, () => new provider.RefreshToken({ accountId, client, grantId, scope: 'openid profile email offline_access', gty: 'authorization_code' } as never).save()),
+    Array.from({ length: 64 }, () =>
+      new provider.RefreshToken({
+        accountId,
+        client,
+        grantId,
+        scope: 'openid profile email offline_access',
+        gty: 'authorization_code',
+      } as never).save(),
+    ),
   );
   return { accessToken, refreshTokens };
 }

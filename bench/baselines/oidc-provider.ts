@@ -14,7 +14,9 @@ interface MintedTokens {
 
 /** Runs the bare provider in its own process (as Portcullis is), for the length of `work`. */
 async function withProvider(work: (baseUrl: string, tokens: MintedTokens) => Promise<LoadResult>): Promise<LoadResult> {
-  const proc = spawn(process.execPath, [resolve(import.meta.dirname, 'oidc-provider-server.js')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [resolve(import.meta.dirname, 'oidc-provider-server.js')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   try {
     const [port, tokens] = await new Promise<[number, MintedTokens]>((res, rej) => {
       let out = '';
@@ -45,7 +47,10 @@ export const oidcClientCredentials: Baseline = {
   run: (_t, options: LoadOptions) =>
     withProvider(async (baseUrl) => {
       await clientCredentialsToken(baseUrl); // fails loudly if misconfigured
-      return httpLoad({ method: 'POST', url: `${baseUrl}/token`, headers: FORM, body: 'grant_type=client_credentials' }, options);
+      return httpLoad(
+        { method: 'POST', url: `${baseUrl}/token`, headers: FORM, body: 'grant_type=client_credentials' },
+        options,
+      );
     }),
 };
 
@@ -56,7 +61,15 @@ export const oidcIntrospection: Baseline = {
   run: (_t, options: LoadOptions) =>
     withProvider(async (baseUrl) => {
       const token = await clientCredentialsToken(baseUrl);
-      return httpLoad({ method: 'POST', url: `${baseUrl}/token/introspection`, headers: FORM, body: `token=${encodeURIComponent(token)}` }, options);
+      return httpLoad(
+        {
+          method: 'POST',
+          url: `${baseUrl}/token/introspection`,
+          headers: FORM,
+          body: `token=${encodeURIComponent(token)}`,
+        },
+        options,
+      );
     }),
 };
 
@@ -65,7 +78,12 @@ export const oidcUserinfo: Baseline = {
   id: 'oidc-userinfo',
   name: 'bare oidc-provider: userinfo',
   run: (_t, options: LoadOptions) =>
-    withProvider((baseUrl, tokens) => httpLoad({ method: 'GET', url: `${baseUrl}/me`, headers: { authorization: `Bearer ${tokens.accessToken}` } }, options)),
+    withProvider((baseUrl, tokens) =>
+      httpLoad(
+        { method: 'GET', url: `${baseUrl}/me`, headers: { authorization: `Bearer ${tokens.accessToken}` } },
+        options,
+      ),
+    ),
 };
 
 /** Bare oidc-provider 9 (memory adapter): refresh_token grant with rotation, one chain per connection. */
@@ -75,11 +93,18 @@ export const oidcRefresh: Baseline = {
   run: (_t, options: LoadOptions) =>
     withProvider((baseUrl, tokens) => {
       const chains = [...tokens.refreshTokens];
-      return loopLoad(async (worker) => {
-        const res = await fetch(`${baseUrl}/token`, { method: 'POST', headers: FORM, body: `grant_type=refresh_token&refresh_token=${encodeURIComponent(chains[worker])}` });
-        const body = (await res.json()) as { refresh_token?: string; error?: string };
-        if (!body.refresh_token) throw new Error(`refresh answered ${res.status}: ${body.error}`);
-        chains[worker] = body.refresh_token;
-      }, { ...options, connections: Math.min(options.connections, chains.length) });
+      return loopLoad(
+        async (worker) => {
+          const res = await fetch(`${baseUrl}/token`, {
+            method: 'POST',
+            headers: FORM,
+            body: `grant_type=refresh_token&refresh_token=${encodeURIComponent(chains[worker])}`,
+          });
+          const body = (await res.json()) as { refresh_token?: string; error?: string };
+          if (!body.refresh_token) throw new Error(`refresh answered ${res.status}: ${body.error}`);
+          chains[worker] = body.refresh_token;
+        },
+        { ...options, connections: Math.min(options.connections, chains.length) },
+      );
     }),
 };

@@ -41,7 +41,11 @@ export async function httpLoad(load: HttpLoad, options: LoadOptions): Promise<Lo
     headers: { 'content-type': 'application/json', ...load.headers },
     connections: options.connections,
     duration: options.seconds,
-    ...(typeof body === 'function' ? { requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: body() }) }] } : body !== undefined ? { body } : {}),
+    ...(typeof body === 'function'
+      ? { requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: body() }) }] }
+      : body !== undefined
+        ? { body }
+        : {}),
   } as autocannon.Options;
   const summary = await new Promise<autocannon.Result>((res, rej) => {
     const instance = autocannon(opts, (err, r) => (err ? rej(err) : res(r)));
@@ -57,7 +61,10 @@ export async function httpLoad(load: HttpLoad, options: LoadOptions): Promise<Lo
  * Closed-loop load for anything that is not plain HTTP/1.1 (gRPC calls, raw pg, argon2 loops):
  * `connections` workers call `op` back to back for the duration.
  */
-export async function loopLoad(op: (worker: number, n: number) => Promise<unknown>, options: LoadOptions): Promise<LoadResult> {
+export async function loopLoad(
+  op: (worker: number, n: number) => Promise<unknown>,
+  options: LoadOptions,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   const started = process.hrtime.bigint();
@@ -77,6 +84,7 @@ export async function loopLoad(op: (worker: number, n: number) => Promise<unknow
       }
     }),
   );
-  if (firstError && errors > latencies.length) process.stderr.write(`  first error: ${(firstError as Error).message}\n`);
+  if (firstError && errors > latencies.length)
+    process.stderr.write(`  first error: ${(firstError as Error).message}\n`);
   return result(latencies, errors, Number(process.hrtime.bigint() - started) / 1e9);
 }

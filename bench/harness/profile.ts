@@ -16,7 +16,10 @@ interface CpuProfile {
 const IDLE = new Set(['(idle)', '(program)', '(garbage collector)']);
 
 function where(url: string): string {
-  return url.replace(/^file:\/\//, '').replace(/.*\/node_modules\//, 'node_modules/').replace(/.*\/dist\//, 'dist/');
+  return url
+    .replace(/^file:\/\//, '')
+    .replace(/.*\/node_modules\//, 'node_modules/')
+    .replace(/.*\/dist\//, 'dist/');
 }
 
 /** A package (node_modules/x, @scope/x), our own file (dist/…), or node's internals. */
@@ -62,8 +65,14 @@ export function topFunctions(dir: string, count: number): string[] {
   return [
     `busy samples: ${busy} (idle left out)`,
     'self time:',
-    ...[...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, count).map(([k, n]) => `${pct(n)}  ${k}`),
+    ...[...self.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, count)
+      .map(([k, n]) => `${pct(n)}  ${k}`),
     'inclusive time by package / file:',
-    ...[...inclusive.entries()].sort((a, b) => b[1] - a[1]).slice(0, count).map(([k, n]) => `${pct(n)}  ${k}`),
+    ...[...inclusive.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, count)
+      .map(([k, n]) => `${pct(n)}  ${k}`),
   ];
 }

@@ -62,7 +62,8 @@ function runTable(run: RunReport): string {
     return `| ${m.name} | ${m.transport} | ${m.connections} | ${f0(m.result.throughput)} | ${f1(m.result.p50)} | ${f1(m.result.p95)} | ${f1(m.result.p99)} | ${m.result.errors} | ${f0(m.server!.rssMiB)} | ${f0(m.server!.cpuPercent)} | ${b ? `${f0(b.result.throughput)} (${b.id})` : '–'} | ${ratio === undefined ? '–' : `${(ratio * 100).toFixed(0)} %`} | ${goalFor(m, ratio)} |`;
   });
   const baselineRows = run.baselines.map(
-    (b) => `| ${b.name} | ${b.connections} | ${f0(b.result.throughput)} | ${f1(b.result.p50)} | ${f1(b.result.p95)} | ${f1(b.result.p99)} | ${b.result.errors} |`,
+    (b) =>
+      `| ${b.name} | ${b.connections} | ${f0(b.result.throughput)} | ${f1(b.result.p50)} | ${f1(b.result.p95)} | ${f1(b.result.p99)} | ${b.result.errors} |`,
   );
   return [
     `### ${run.label}`,

@@ -88,7 +88,13 @@ export async function measure<T>(pid: number, work: () => Promise<T>): Promise<{
   try {
     const value = await work();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    return { value, usage: { rssMiB: Math.max(peak, rssMiB(pid)), cpuPercent: ((cpuTicks(pid) - ticks) / CLOCK_TICKS / seconds) * 100 } };
+    return {
+      value,
+      usage: {
+        rssMiB: Math.max(peak, rssMiB(pid)),
+        cpuPercent: ((cpuTicks(pid) - ticks) / CLOCK_TICKS / seconds) * 100,
+      },
+    };
   } finally {
     clearInterval(timer);
   }

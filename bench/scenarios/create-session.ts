@@ -40,7 +40,10 @@ export const createSession: Scenario = {
         method: 'POST',
         url: `${target.baseUrl}/v2/sessions`,
         headers: { authorization: `Bearer ${target.adminPat}` },
-        body: () => JSON.stringify({ checks: { user: { userId: ids[n++ % ids.length] }, password: { password: BENCH_PASSWORD } } }),
+        body: () =>
+          JSON.stringify({
+            checks: { user: { userId: ids[n++ % ids.length] }, password: { password: BENCH_PASSWORD } },
+          }),
       },
       options,
     );

@@ -12,5 +12,13 @@ import { oidcRefresh } from './oidc-refresh.js';
 import { oidcUserinfo } from './oidc-userinfo.js';
 
 export const SCENARIOS: readonly Scenario[] = [
-  getUserById, getUserByIdGrpc, listUsers, addHumanUser, createSession, oidcClientCredentials, oidcRefresh, oidcIntrospection, oidcUserinfo,
+  getUserById,
+  getUserByIdGrpc,
+  listUsers,
+  addHumanUser,
+  createSession,
+  oidcClientCredentials,
+  oidcRefresh,
+  oidcIntrospection,
+  oidcUserinfo,
 ];

@@ -14,7 +14,10 @@ export const oidcClientCredentials: Scenario = {
       {
         method: 'POST',
         url: `${target.baseUrl}/oauth/v2/token`,
-        headers: { authorization: basic(machine.username, machine.secret), 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          authorization: basic(machine.username, machine.secret),
+          'content-type': 'application/x-www-form-urlencoded',
+        },
         body: 'grant_type=client_credentials&scope=openid',
       },
       options,

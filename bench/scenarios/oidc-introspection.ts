@@ -15,7 +15,10 @@ export const oidcIntrospection: Scenario = {
       {
         method: 'POST',
         url: `${target.baseUrl}/oauth/v2/introspect`,
-        headers: { authorization: basic(api.clientId, api.clientSecret), 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          authorization: basic(api.clientId, api.clientSecret),
+          'content-type': 'application/x-www-form-urlencoded',
+        },
         body: () => `token=${encodeURIComponent(accessTokens[n++ % accessTokens.length])}`,
       },
       options,

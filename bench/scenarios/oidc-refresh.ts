@@ -16,9 +16,16 @@ export const oidcRefresh: Scenario = {
     // The chains live in the world: the warm-up run's last tokens are where the measured run goes on
     // (a rotated-away token used again would revoke its grant, as reuse detection should).
     const chains = world.refreshChains;
-    return loopLoad(async (worker) => {
-      const tokens = await tokenRequest(target, { grant_type: 'refresh_token', refresh_token: chains[worker % chains.length] }, world.web);
-      chains[worker % chains.length] = tokens.refresh_token;
-    }, { ...options, connections: Math.min(options.connections, chains.length) });
+    return loopLoad(
+      async (worker) => {
+        const tokens = await tokenRequest(
+          target,
+          { grant_type: 'refresh_token', refresh_token: chains[worker % chains.length] },
+          world.web,
+        );
+        chains[worker % chains.length] = tokens.refresh_token;
+      },
+      { ...options, connections: Math.min(options.connections, chains.length) },
+    );
   },
 };

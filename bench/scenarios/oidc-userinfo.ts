@@ -10,6 +10,13 @@ export const oidcUserinfo: Scenario = {
   baseline: 'oidc-userinfo',
   async run(target, options) {
     const { accessTokens } = await oidcBenchWorld(target, options.connections);
-    return httpLoad({ method: 'GET', url: `${target.baseUrl}/oidc/v1/userinfo`, headers: { authorization: `Bearer ${accessTokens[0]}` } }, options);
+    return httpLoad(
+      {
+        method: 'GET',
+        url: `${target.baseUrl}/oidc/v1/userinfo`,
+        headers: { authorization: `Bearer ${accessTokens[0]}` },
+      },
+      options,
+    );
   },
 };

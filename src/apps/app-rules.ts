@@ -15,9 +15,20 @@ export function clientIdFor(id: string, projectName: string): string {
  * "clientId"}`), which its SDKs and the OIDC JWT profile client read to sign client assertions
  * (RFC 7523). `key` is the private key in PKCS#1 PEM; it is in this file only.
  */
-export function applicationKeyFile(key: { keyId: string; privateKey: string; appId: string; clientId: string }): Buffer {
+export function applicationKeyFile(key: {
+  keyId: string;
+  privateKey: string;
+  appId: string;
+  clientId: string;
+}): Buffer {
   return Buffer.from(
-    JSON.stringify({ type: 'application', keyId: key.keyId, key: key.privateKey, appId: key.appId, clientId: key.clientId }),
+    JSON.stringify({
+      type: 'application',
+      keyId: key.keyId,
+      key: key.privateKey,
+      appId: key.appId,
+      clientId: key.clientId,
+    }),
     'utf8',
   );
 }

@@ -1,5 +1,13 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { AccessTokenType, ApiAuthMethod, LoginVersion, OidcAppType, OidcAuthMethod, OidcGrantType, OidcResponseType } from './oidc-rules.js';
+import type {
+  AccessTokenType,
+  ApiAuthMethod,
+  LoginVersion,
+  OidcAppType,
+  OidcAuthMethod,
+  OidcGrantType,
+  OidcResponseType,
+} from './oidc-rules.js';
 
 export type AppState = 'active' | 'inactive';
 export type AppKind = 'oidc' | 'api' | 'saml';

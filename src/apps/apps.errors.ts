@@ -1,4 +1,11 @@
-import { AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, invalidField, type FieldViolation } from '../platform/errors/domain-error.js';
+import {
+  AlreadyExists,
+  FailedPrecondition,
+  InvalidArgument,
+  NotFound,
+  invalidField,
+  type FieldViolation,
+} from '../platform/errors/domain-error.js';
 
 export const projectNotFound = () => NotFound('APP-pr0nf', 'project not found');
 export const appNotFound = () => NotFound('APP-4ppnf', 'application not found');
@@ -12,13 +19,22 @@ export const nameUnchanged = () => FailedPrecondition('APP-n0chg', 'the applicat
 export const configUnchanged = () => FailedPrecondition('APP-c0chg', 'the application configuration is unchanged');
 export const nothingToUpdate = () => invalidField('APP-upd0n', 'name', 'give a new name or a configuration to change');
 export const noClientSecret = () =>
-  FailedPrecondition('APP-s3cnx', 'the application authenticates without a client secret (its auth method is not basic or post)');
+  FailedPrecondition(
+    'APP-s3cnx',
+    'the application authenticates without a client secret (its auth method is not basic or post)',
+  );
 export const keysNeedPrivateKeyJwt = () =>
   FailedPrecondition('APP-k3yjw', 'keys are only for API apps and OIDC apps whose auth method is private_key_jwt');
-export const wrongKind = (field: string, expected: string) => invalidField('APP-k1nd0', field, `the application is not ${expected}`);
+export const wrongKind = (field: string, expected: string) =>
+  invalidField('APP-k1nd0', field, `the application is not ${expected}`);
 export const invalidConfig = (violations: FieldViolation[]) =>
-  InvalidArgument('APP-0idcv', `invalid application configuration: ${violations.map((v) => `${v.field} ${v.description}`).join('; ')}`, violations);
-export const metadataUrlInvalid = (field: string) => invalidField('APP-s4mu1', field, 'must be an absolute http(s) URL');
+  InvalidArgument(
+    'APP-0idcv',
+    `invalid application configuration: ${violations.map((v) => `${v.field} ${v.description}`).join('; ')}`,
+    violations,
+  );
+export const metadataUrlInvalid = (field: string) =>
+  invalidField('APP-s4mu1', field, 'must be an absolute http(s) URL');
 export const metadataUrlFragment = (field: string) => invalidField('APP-s4mu2', field, 'must not contain a fragment');
 export const metadataHostNotAllowed = (field: string, reason: string) =>
   invalidField(

@@ -7,7 +7,16 @@ import { invalidField } from '../platform/errors/domain-error.js';
 import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
 import { ts } from '../platform/rpc/proto-mapping.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
-import { appFiltersOf, appSortOf, appUpdateOf, applicationKeyPb, applicationPb, createdResponse, keySortOf, newAppOf } from './apps.mapper.js';
+import {
+  appFiltersOf,
+  appSortOf,
+  appUpdateOf,
+  applicationKeyPb,
+  applicationPb,
+  createdResponse,
+  keySortOf,
+  newAppOf,
+} from './apps.mapper.js';
 import { AppsQueries, type KeyScope } from './apps.queries.js';
 import { AppsService } from './apps.service.js';
 
@@ -53,7 +62,9 @@ export class AppsHandler implements OnModuleInit {
       const event = await this.apps.update(authenticatedCallerOf(ctx), appUpdateOf(req));
       return { changeDate: ts(event.createdAt) };
     },
-    getApplication: async (req, ctx) => ({ app: applicationPb(await this.queries.get(authenticatedCallerOf(ctx), req.id)) }),
+    getApplication: async (req, ctx) => ({
+      app: applicationPb(await this.queries.get(authenticatedCallerOf(ctx), req.id)),
+    }),
     deleteApplication: async (req, ctx) => {
       const event = await this.apps.delete(authenticatedCallerOf(ctx), req.projectId, req.id);
       return { deletionDate: ts(event.createdAt) };
@@ -67,15 +78,34 @@ export class AppsHandler implements OnModuleInit {
       return { reactivationDate: ts(event.createdAt) };
     },
     regenerateClientSecret: async (req, ctx) => {
-      const kind = req.appType.case === 'isOidc' && req.appType.value ? 'oidc' : req.appType.case === 'isApi' && req.appType.value ? 'api' : undefined;
+      const kind =
+        req.appType.case === 'isOidc' && req.appType.value
+          ? 'oidc'
+          : req.appType.case === 'isApi' && req.appType.value
+            ? 'api'
+            : undefined;
       if (!kind) throw invalidField('APP-r3g3n', 'app_type', 'set is_oidc or is_api to true');
-      const regenerated = await this.apps.regenerateSecret(authenticatedCallerOf(ctx), req.projectId, req.applicationId, kind);
+      const regenerated = await this.apps.regenerateSecret(
+        authenticatedCallerOf(ctx),
+        req.projectId,
+        req.applicationId,
+        kind,
+      );
       return { clientSecret: regenerated.secret, creationDate: ts(regenerated.createdAt) };
     },
     listApplications: async (req, ctx) => {
       const p = page(req.pagination, 'pagination');
-      const listed = await this.queries.list(authenticatedCallerOf(ctx), req.projectId, appFiltersOf(req.filters), appSortOf(req.sortingColumn), p);
-      return { applications: listed.items.map(applicationPb), pagination: { totalResult: listed.total, appliedLimit: BigInt(p.limit) } };
+      const listed = await this.queries.list(
+        authenticatedCallerOf(ctx),
+        req.projectId,
+        appFiltersOf(req.filters),
+        appSortOf(req.sortingColumn),
+        p,
+      );
+      return {
+        applications: listed.items.map(applicationPb),
+        pagination: { totalResult: listed.total, appliedLimit: BigInt(p.limit) },
+      };
     },
     createApplicationKey: async (req, ctx) => {
       const expiration = req.expirationDate ? timestampDate(req.expirationDate) : undefined;
@@ -102,9 +132,18 @@ export class AppsHandler implements OnModuleInit {
       const p = page(req.pagination, 'pagination');
       const r = req.resourceId;
       const scope: KeyScope =
-        r.case === 'applicationId' ? { appId: r.value } : r.case === 'projectId' ? { projectId: r.value } : r.case === 'organizationId' ? { orgId: r.value } : {};
+        r.case === 'applicationId'
+          ? { appId: r.value }
+          : r.case === 'projectId'
+            ? { projectId: r.value }
+            : r.case === 'organizationId'
+              ? { orgId: r.value }
+              : {};
       const listed = await this.queries.listKeys(authenticatedCallerOf(ctx), scope, keySortOf(req.sortingColumn), p);
-      return { keys: listed.items.map(applicationKeyPb), pagination: { totalResult: listed.total, appliedLimit: BigInt(p.limit) } };
+      return {
+        keys: listed.items.map(applicationKeyPb),
+        pagination: { totalResult: listed.total, appliedLimit: BigInt(p.limit) },
+      };
     },
   };
 }

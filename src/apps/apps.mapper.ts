@@ -17,7 +17,15 @@ import { invalidField } from '../platform/errors/domain-error.js';
 import { textMatch, ts } from '../platform/rpc/proto-mapping.js';
 import type { AppKey } from './app.entity.js';
 import type { AppFilter, AppSort, AppView, KeySort } from './apps.queries.js';
-import type { AppCreated, AppUpdate, LoginChoice, NewApp, NewAppConfig, OidcPatch, SamlMetadataSource } from './apps.service.js';
+import type {
+  AppCreated,
+  AppUpdate,
+  LoginChoice,
+  NewApp,
+  NewAppConfig,
+  OidcPatch,
+  SamlMetadataSource,
+} from './apps.service.js';
 import {
   allowedOrigins,
   oidcCompliance,
@@ -32,7 +40,13 @@ import {
 
 // The contract's enums by number (zitadel.app.v2beta); PGV's defined_only has refused others.
 const RESPONSE_TYPES: readonly (OidcResponseType | undefined)[] = [undefined, 'code', 'id_token', 'id_token_token'];
-const GRANT_TYPES: readonly OidcGrantType[] = ['authorization_code', 'implicit', 'refresh_token', 'device_code', 'token_exchange'];
+const GRANT_TYPES: readonly OidcGrantType[] = [
+  'authorization_code',
+  'implicit',
+  'refresh_token',
+  'device_code',
+  'token_exchange',
+];
 const APP_TYPES: readonly OidcAppType[] = ['web', 'user_agent', 'native'];
 const OIDC_AUTH: readonly OidcAuthMethod[] = ['basic', 'post', 'none', 'private_key_jwt'];
 const API_AUTH: readonly ApiAuthMethod[] = ['basic', 'private_key_jwt'];
@@ -75,7 +89,8 @@ export function loginChoice(v: LoginVersionPb | undefined): LoginChoice {
 
 function loginVersionPb(version: LoginChoice['version'], baseUri: string | null): LoginVersionPb | undefined {
   if (version === 'v1') return create(LoginVersionSchema, { version: { case: 'loginV1', value: {} } });
-  if (version === 'v2') return create(LoginVersionSchema, { version: { case: 'loginV2', value: baseUri ? { baseUri } : {} } });
+  if (version === 'v2')
+    return create(LoginVersionSchema, { version: { case: 'loginV2', value: baseUri ? { baseUri } : {} } });
   return undefined;
 }
 
@@ -102,7 +117,12 @@ function newOidc(r: CreateOIDCApplicationRequest, prefix: string) {
   });
 }
 
-function samlSource(m: { case: 'metadataXml'; value: Uint8Array } | { case: 'metadataUrl'; value: string } | { case: undefined; value?: undefined }): SamlMetadataSource | undefined {
+function samlSource(
+  m:
+    | { case: 'metadataXml'; value: Uint8Array }
+    | { case: 'metadataUrl'; value: string }
+    | { case: undefined; value?: undefined },
+): SamlMetadataSource | undefined {
   if (m.case === 'metadataXml') return { xml: Buffer.from(m.value).toString('utf8') };
   if (m.case === 'metadataUrl') return { url: m.value };
   return undefined;
@@ -122,7 +142,11 @@ export function newAppOf(req: CreateApplicationRequest): NewApp {
       config = { kind: 'saml', metadata: samlSource(t.value.metadata), login: loginChoice(t.value.loginVersion) };
       break;
     default:
-      throw invalidField('APP-typ30', 'creation_request_type', 'one of oidc_request, api_request or saml_request must be set');
+      throw invalidField(
+        'APP-typ30',
+        'creation_request_type',
+        'one of oidc_request, api_request or saml_request must be set',
+      );
   }
   return { projectId: req.projectId, id: req.id, name: req.name, config };
 }
@@ -136,9 +160,11 @@ function oidcPatch(r: UpdateOIDCApplicationConfigurationRequest, prefix: string)
     additionalOrigins: r.additionalOrigins,
   };
   if (r.appType !== undefined) patch.appType = enumValue(APP_TYPES, r.appType, `${prefix}.app_type`);
-  if (r.authMethodType !== undefined) patch.authMethod = enumValue(OIDC_AUTH, r.authMethodType, `${prefix}.auth_method_type`);
+  if (r.authMethodType !== undefined)
+    patch.authMethod = enumValue(OIDC_AUTH, r.authMethodType, `${prefix}.auth_method_type`);
   if (r.devMode !== undefined) patch.devMode = r.devMode;
-  if (r.accessTokenType !== undefined) patch.accessTokenType = enumValue(TOKEN_TYPES, r.accessTokenType, `${prefix}.access_token_type`);
+  if (r.accessTokenType !== undefined)
+    patch.accessTokenType = enumValue(TOKEN_TYPES, r.accessTokenType, `${prefix}.access_token_type`);
   if (r.accessTokenRoleAssertion !== undefined) patch.accessTokenRoleAssertion = r.accessTokenRoleAssertion;
   if (r.idTokenRoleAssertion !== undefined) patch.idTokenRoleAssertion = r.idTokenRoleAssertion;
   if (r.idTokenUserinfoAssertion !== undefined) patch.idTokenUserinfoAssertion = r.idTokenUserinfoAssertion;
@@ -160,7 +186,13 @@ export function appUpdateOf(req: UpdateApplicationRequest): AppUpdate {
     case 'oidcConfigurationRequest':
       return { ...base, config: { kind: 'oidc', patch: oidcPatch(t.value, 'oidc_configuration_request') } };
     case 'apiConfigurationRequest':
-      return { ...base, config: { kind: 'api', authMethod: enumValue(API_AUTH, t.value.authMethodType, 'api_configuration_request.auth_method_type') } };
+      return {
+        ...base,
+        config: {
+          kind: 'api',
+          authMethod: enumValue(API_AUTH, t.value.authMethodType, 'api_configuration_request.auth_method_type'),
+        },
+      };
     case 'samlConfigurationRequest':
       return {
         ...base,
@@ -178,7 +210,15 @@ export function appUpdateOf(req: UpdateApplicationRequest): AppUpdate {
 // ---- lists ----------------------------------------------------------------------------------
 
 const APP_SORTS: Record<number, AppSort> = { 0: 'id', 1: 'name', 2: 'state', 3: 'creationDate', 4: 'changeDate' };
-const KEY_SORTS: Record<number, KeySort> = { 0: 'id', 1: 'projectId', 2: 'appId', 3: 'creationDate', 4: 'orgId', 5: 'expiration', 6: 'type' };
+const KEY_SORTS: Record<number, KeySort> = {
+  0: 'id',
+  1: 'projectId',
+  2: 'appId',
+  3: 'creationDate',
+  4: 'orgId',
+  5: 'expiration',
+  6: 'type',
+};
 
 export const appSortOf = (n: number): AppSort => APP_SORTS[n] ?? 'id';
 export const keySortOf = (n: number): KeySort => KEY_SORTS[n] ?? 'id';
@@ -191,7 +231,12 @@ export function appFiltersOf(filters: readonly app.ApplicationSearchFilter[]): A
         return [{ kind: 'name', match: textMatch(c.value.method), value: c.value.name }];
       case 'stateFilter':
         // As ZITADEL: an equality on the state; unspecified and removed match nothing.
-        return [{ kind: 'state', state: c.value === app.AppState.ACTIVE ? 'active' : c.value === app.AppState.INACTIVE ? 'inactive' : 'none' }];
+        return [
+          {
+            kind: 'state',
+            state: c.value === app.AppState.ACTIVE ? 'active' : c.value === app.AppState.INACTIVE ? 'inactive' : 'none',
+          },
+        ];
       case 'apiAppOnly':
         return c.value ? [{ kind: 'type', type: 'api' }] : [];
       case 'oidcAppOnly':
@@ -214,7 +259,12 @@ export function applicationPb(view: AppView): app.Application {
   if (view.oidc) {
     const o = view.oidc;
     const authMethod = a.authMethod as OidcAuthMethod;
-    const compliance = oidcCompliance({ redirectUris: o.redirectUris, grantTypes: o.grantTypes, appType: o.appType, authMethod });
+    const compliance = oidcCompliance({
+      redirectUris: o.redirectUris,
+      grantTypes: o.grantTypes,
+      appType: o.appType,
+      authMethod,
+    });
     config = {
       case: 'oidcConfig',
       value: create(OIDCConfigSchema, {
@@ -246,14 +296,19 @@ export function applicationPb(view: AppView): app.Application {
     config = {
       case: 'samlConfig',
       value: create(SAMLConfigSchema, {
-        metadata: s.metadataUrl ? { case: 'metadataUrl', value: s.metadataUrl } : { case: 'metadataXml', value: Buffer.from(s.metadata, 'utf8') },
+        metadata: s.metadataUrl
+          ? { case: 'metadataUrl', value: s.metadataUrl }
+          : { case: 'metadataXml', value: Buffer.from(s.metadata, 'utf8') },
         loginVersion: loginVersionPb(s.loginVersion, s.loginBaseUri),
       }),
     };
   } else {
     config = {
       case: 'apiConfig',
-      value: create(APIConfigSchema, { clientId: a.clientId ?? '', authMethodType: API_AUTH.indexOf(a.authMethod as ApiAuthMethod) }),
+      value: create(APIConfigSchema, {
+        clientId: a.clientId ?? '',
+        authMethodType: API_AUTH.indexOf(a.authMethod as ApiAuthMethod),
+      }),
     };
   }
   return create(app.ApplicationSchema, {
@@ -290,16 +345,25 @@ export function createdResponse(kind: NewAppConfig['kind'], created: AppCreated)
             clientId: created.clientId ?? '',
             clientSecret: created.clientSecret ?? '',
             noneCompliant: created.compliance?.noneCompliant ?? false,
-            complianceProblems: (created.compliance?.problems ?? []).map((p) => ({ key: p.key, localizedMessage: p.message })),
+            complianceProblems: (created.compliance?.problems ?? []).map((p) => ({
+              key: p.key,
+              localizedMessage: p.message,
+            })),
           },
         },
       });
     case 'api':
       return create(CreateApplicationResponseSchema, {
         ...base,
-        creationResponseType: { case: 'apiResponse', value: { clientId: created.clientId ?? '', clientSecret: created.clientSecret ?? '' } },
+        creationResponseType: {
+          case: 'apiResponse',
+          value: { clientId: created.clientId ?? '', clientSecret: created.clientSecret ?? '' },
+        },
       });
     case 'saml':
-      return create(CreateApplicationResponseSchema, { ...base, creationResponseType: { case: 'samlResponse', value: {} } });
+      return create(CreateApplicationResponseSchema, {
+        ...base,
+        creationResponseType: { case: 'samlResponse', value: {} },
+      });
   }
 }

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { authorize, scopeFilter } from '../platform/authz/authorize.js';
-import { and, column, fetchPage, listSql, type Filter, type Page, type TextMatch } from '../platform/database/list-query.js';
+import {
+  and,
+  column,
+  fetchPage,
+  listSql,
+  type Filter,
+  type Page,
+  type TextMatch,
+} from '../platform/database/list-query.js';
 import { Transactions } from '../platform/database/transactions.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { Project } from '../projects/project.entity.js';
@@ -23,7 +31,11 @@ export type AppFilter =
 export type AppSort = 'id' | 'name' | 'state' | 'creationDate' | 'changeDate';
 export type KeySort = 'id' | 'projectId' | 'appId' | 'creationDate' | 'orgId' | 'expiration' | 'type';
 /** Which keys ListApplicationKeys covers: one app, one project, one org, or all the caller may read. */
-export type KeyScope = { readonly appId: string } | { readonly projectId: string } | { readonly orgId: string } | Record<string, never>;
+export type KeyScope =
+  | { readonly appId: string }
+  | { readonly projectId: string }
+  | { readonly orgId: string }
+  | Record<string, never>;
 
 /** A client the OIDC layer may let in: only when the app, its project and its org are active. */
 export interface ActiveClient {
@@ -38,7 +50,11 @@ export interface ActiveClient {
   readonly clientSecretHash: string | null;
   /** Only for OIDC apps. */
   readonly oidc?: OidcSettings;
-  readonly project: { readonly roleAssertion: boolean; readonly authorizationRequired: boolean; readonly projectAccessRequired: boolean };
+  readonly project: {
+    readonly roleAssertion: boolean;
+    readonly authorizationRequired: boolean;
+    readonly projectAccessRequired: boolean;
+  };
 }
 
 /** A SAML service provider the SAML layer may serve: only when the app, its project and its org are active. */
@@ -52,7 +68,11 @@ export interface ActiveServiceProvider {
   readonly metadata: string;
   readonly loginVersion: LoginVersion;
   readonly loginBaseUri: string | null;
-  readonly project: { readonly roleAssertion: boolean; readonly authorizationRequired: boolean; readonly projectAccessRequired: boolean };
+  readonly project: {
+    readonly roleAssertion: boolean;
+    readonly authorizationRequired: boolean;
+    readonly projectAccessRequired: boolean;
+  };
 }
 
 /** Whitelisted columns of the app lists. */
@@ -66,37 +86,77 @@ const APP_SELECT = `a.instance_id, a.id, a.project_id, a.resource_owner, a.name,
 const APP_FROM = `apps a
   LEFT JOIN app_oidc_configs o ON o.instance_id = a.instance_id AND o.app_id = a.id
   LEFT JOIN app_saml_configs s ON s.instance_id = a.instance_id AND s.app_id = a.id`;
-const APP_SORT: Record<AppSort, string> = { id: 'a.id', name: 'a.name', state: 'a.state', creationDate: 'a.created_at', changeDate: 'a.changed_at' };
+const APP_SORT: Record<AppSort, string> = {
+  id: 'a.id',
+  name: 'a.name',
+  state: 'a.state',
+  creationDate: 'a.created_at',
+  changeDate: 'a.changed_at',
+};
 
 const KEY_SORT: Record<KeySort, string> = {
-  id: 'k.id', projectId: 'k.project_id', appId: 'k.app_id', creationDate: 'k.created_at', orgId: 'k.resource_owner', expiration: 'k.expires_at', type: 'k.type',
+  id: 'k.id',
+  projectId: 'k.project_id',
+  appId: 'k.app_id',
+  creationDate: 'k.created_at',
+  orgId: 'k.resource_owner',
+  expiration: 'k.expires_at',
+  type: 'k.type',
 };
 
 type Row = Record<string, any>;
 
 function oidcOf(r: Row): AppOidcConfig {
   return {
-    instanceId: r.instance_id, appId: r.id, redirectUris: r.redirect_uris, responseTypes: r.response_types, grantTypes: r.grant_types,
-    appType: r.app_type, postLogoutRedirectUris: r.post_logout_redirect_uris, devMode: r.dev_mode, accessTokenType: r.access_token_type,
-    accessTokenRoleAssertion: r.access_token_role_assertion, idTokenRoleAssertion: r.id_token_role_assertion,
-    idTokenUserinfoAssertion: r.id_token_userinfo_assertion, clockSkewMs: r.clock_skew_ms, additionalOrigins: r.additional_origins,
-    skipNativeAppSuccessPage: r.skip_native_app_success_page, backChannelLogoutUri: r.back_channel_logout_uri,
-    loginVersion: r.oidc_login_version, loginBaseUri: r.oidc_login_base_uri,
+    instanceId: r.instance_id,
+    appId: r.id,
+    redirectUris: r.redirect_uris,
+    responseTypes: r.response_types,
+    grantTypes: r.grant_types,
+    appType: r.app_type,
+    postLogoutRedirectUris: r.post_logout_redirect_uris,
+    devMode: r.dev_mode,
+    accessTokenType: r.access_token_type,
+    accessTokenRoleAssertion: r.access_token_role_assertion,
+    idTokenRoleAssertion: r.id_token_role_assertion,
+    idTokenUserinfoAssertion: r.id_token_userinfo_assertion,
+    clockSkewMs: r.clock_skew_ms,
+    additionalOrigins: r.additional_origins,
+    skipNativeAppSuccessPage: r.skip_native_app_success_page,
+    backChannelLogoutUri: r.back_channel_logout_uri,
+    loginVersion: r.oidc_login_version,
+    loginBaseUri: r.oidc_login_base_uri,
   };
 }
 
 export function appViewOf(r: Row): AppView {
   const app: App = {
-    instanceId: r.instance_id, id: r.id, projectId: r.project_id, resourceOwner: r.resource_owner, name: r.name, state: r.state, kind: r.kind,
-    clientId: r.client_id, clientSecretHash: null, authMethod: r.auth_method, createdAt: r.created_at, changedAt: r.changed_at, sequence: r.sequence,
+    instanceId: r.instance_id,
+    id: r.id,
+    projectId: r.project_id,
+    resourceOwner: r.resource_owner,
+    name: r.name,
+    state: r.state,
+    kind: r.kind,
+    clientId: r.client_id,
+    clientSecretHash: null,
+    authMethod: r.auth_method,
+    createdAt: r.created_at,
+    changedAt: r.changed_at,
+    sequence: r.sequence,
   };
   if (r.kind === 'oidc') return { app, oidc: oidcOf(r) };
   if (r.kind === 'saml') {
     return {
       app,
       saml: {
-        instanceId: r.instance_id, appId: r.id, entityId: r.entity_id, metadata: r.metadata, metadataUrl: r.metadata_url,
-        loginVersion: r.saml_login_version, loginBaseUri: r.saml_login_base_uri,
+        instanceId: r.instance_id,
+        appId: r.id,
+        entityId: r.entity_id,
+        metadata: r.metadata,
+        metadataUrl: r.metadata_url,
+        loginVersion: r.saml_login_version,
+        loginBaseUri: r.saml_login_base_uri,
       },
     };
   }
@@ -105,11 +165,22 @@ export function appViewOf(r: Row): AppView {
 
 export function oidcSettingsOf(c: AppOidcConfig, authMethod: OidcAuthMethod): OidcSettings {
   return {
-    redirectUris: c.redirectUris, responseTypes: c.responseTypes, grantTypes: c.grantTypes, appType: c.appType, authMethod,
-    postLogoutRedirectUris: c.postLogoutRedirectUris, devMode: c.devMode, accessTokenType: c.accessTokenType,
-    accessTokenRoleAssertion: c.accessTokenRoleAssertion, idTokenRoleAssertion: c.idTokenRoleAssertion,
-    idTokenUserinfoAssertion: c.idTokenUserinfoAssertion, clockSkewMs: c.clockSkewMs, additionalOrigins: c.additionalOrigins,
-    skipNativeAppSuccessPage: c.skipNativeAppSuccessPage, backChannelLogoutUri: c.backChannelLogoutUri, loginVersion: c.loginVersion,
+    redirectUris: c.redirectUris,
+    responseTypes: c.responseTypes,
+    grantTypes: c.grantTypes,
+    appType: c.appType,
+    authMethod,
+    postLogoutRedirectUris: c.postLogoutRedirectUris,
+    devMode: c.devMode,
+    accessTokenType: c.accessTokenType,
+    accessTokenRoleAssertion: c.accessTokenRoleAssertion,
+    idTokenRoleAssertion: c.idTokenRoleAssertion,
+    idTokenUserinfoAssertion: c.idTokenUserinfoAssertion,
+    clockSkewMs: c.clockSkewMs,
+    additionalOrigins: c.additionalOrigins,
+    skipNativeAppSuccessPage: c.skipNativeAppSuccessPage,
+    backChannelLogoutUri: c.backChannelLogoutUri,
+    loginVersion: c.loginVersion,
     loginBaseUri: c.loginBaseUri,
   };
 }
@@ -122,13 +193,22 @@ export class AppsQueries {
   // ---- API reads (permission-checked) ------------------------------------------------------
 
   async get(caller: Caller, appId: string): Promise<AppView> {
-    const [row] = await this.tx.reader.query(`SELECT ${APP_SELECT} FROM ${APP_FROM} WHERE a.instance_id = $1 AND a.id = $2`, [caller.instance.id, appId]);
+    const [row] = await this.tx.reader.query(
+      `SELECT ${APP_SELECT} FROM ${APP_FROM} WHERE a.instance_id = $1 AND a.id = $2`,
+      [caller.instance.id, appId],
+    );
     if (!row) throw errors.appNotFound();
     authorize(caller, 'project.app.read', { orgId: row.resource_owner, projectId: row.project_id }, errors.appNotFound);
     return appViewOf(row);
   }
 
-  async list(caller: Caller, projectId: string, filters: readonly AppFilter[], sort: AppSort, page: Page): Promise<{ items: AppView[]; total: bigint }> {
+  async list(
+    caller: Caller,
+    projectId: string,
+    filters: readonly AppFilter[],
+    sort: AppSort,
+    page: Page,
+  ): Promise<{ items: AppView[]; total: bigint }> {
     const project = await this.tx.reader.findOneBy(Project, { instanceId: caller.instance.id, id: projectId });
     if (!project) throw errors.projectNotFound();
     authorize(caller, 'project.app.read', { orgId: project.resourceOwner, projectId }, errors.projectNotFound);
@@ -137,24 +217,44 @@ export class AppsQueries {
       { op: 'eq', column: column('a.project_id'), value: projectId },
       ...filters.map(appFilter),
     );
-    const q = listSql({ select: APP_SELECT, from: APP_FROM, countFrom: 'apps a', where, sort: column(APP_SORT[sort]), tieBreaker: column('a.id'), page });
+    const q = listSql({
+      select: APP_SELECT,
+      from: APP_FROM,
+      countFrom: 'apps a',
+      where,
+      sort: column(APP_SORT[sort]),
+      tieBreaker: column('a.id'),
+      page,
+    });
     const { rows, total } = await fetchPage<Row>(this.tx.reader, q);
     return { items: rows.map(appViewOf), total };
   }
 
-  async getKey(caller: Caller, keyId: string, match: { projectId?: string; appId?: string; orgId?: string }): Promise<AppKey> {
+  async getKey(
+    caller: Caller,
+    keyId: string,
+    match: { projectId?: string; appId?: string; orgId?: string },
+  ): Promise<AppKey> {
     const key = await this.tx.reader.findOneBy(AppKey, { instanceId: caller.instance.id, id: keyId });
     if (!key || !keyMatches(key, match)) throw errors.keyNotFound();
     authorize(caller, 'project.app.read', { orgId: key.resourceOwner, projectId: key.projectId }, errors.keyNotFound);
     return key;
   }
 
-  async listKeys(caller: Caller, scope: KeyScope, sort: KeySort, page: Page): Promise<{ items: AppKey[]; total: bigint }> {
+  async listKeys(
+    caller: Caller,
+    scope: KeyScope,
+    sort: KeySort,
+    page: Page,
+  ): Promise<{ items: AppKey[]; total: bigint }> {
     const resource: Filter =
-      'appId' in scope ? { op: 'eq', column: column('k.app_id'), value: scope.appId as string }
-      : 'projectId' in scope ? { op: 'eq', column: column('k.project_id'), value: scope.projectId as string }
-      : 'orgId' in scope ? { op: 'eq', column: column('k.resource_owner'), value: scope.orgId as string }
-      : { op: 'true' };
+      'appId' in scope
+        ? { op: 'eq', column: column('k.app_id'), value: scope.appId as string }
+        : 'projectId' in scope
+          ? { op: 'eq', column: column('k.project_id'), value: scope.projectId as string }
+          : 'orgId' in scope
+            ? { op: 'eq', column: column('k.resource_owner'), value: scope.orgId as string }
+            : { op: 'true' };
     const where = and(
       { op: 'eq', column: column('k.instance_id'), value: caller.instance.id },
       scopeFilter(caller, 'project.app.read', { orgs: column('k.resource_owner'), projects: column('k.project_id') }),
@@ -162,14 +262,25 @@ export class AppsQueries {
     );
     const q = listSql({
       select: 'k.id, k.app_id, k.project_id, k.resource_owner, k.type, k.expires_at, k.created_at',
-      from: 'app_keys k', where, sort: column(KEY_SORT[sort]), tieBreaker: column('k.id'), page,
+      from: 'app_keys k',
+      where,
+      sort: column(KEY_SORT[sort]),
+      tieBreaker: column('k.id'),
+      page,
     });
     const { rows, total } = await fetchPage<Row>(this.tx.reader, q);
     return {
       total,
       items: rows.map((r) => ({
-        instanceId: caller.instance.id, id: r.id, appId: r.app_id, projectId: r.project_id, resourceOwner: r.resource_owner, type: r.type,
-        publicKey: '', expiresAt: r.expires_at, createdAt: r.created_at,
+        instanceId: caller.instance.id,
+        id: r.id,
+        appId: r.app_id,
+        projectId: r.project_id,
+        resourceOwner: r.resource_owner,
+        type: r.type,
+        publicKey: '',
+        expiresAt: r.expires_at,
+        createdAt: r.created_at,
       })),
     };
   }
@@ -195,15 +306,30 @@ export class AppsQueries {
     if (!r) return undefined;
     const view = appViewOf(r);
     return {
-      instanceId, appId: r.id, projectId: r.project_id, orgId: r.resource_owner, clientId: r.client_id, kind: r.kind,
-      authMethod: r.auth_method, clientSecretHash: r.client_secret_hash ?? null,
+      instanceId,
+      appId: r.id,
+      projectId: r.project_id,
+      orgId: r.resource_owner,
+      clientId: r.client_id,
+      kind: r.kind,
+      authMethod: r.auth_method,
+      clientSecretHash: r.client_secret_hash ?? null,
       ...(view.oidc ? { oidc: oidcSettingsOf(view.oidc, r.auth_method) } : {}),
-      project: { roleAssertion: r.project_role_assertion, authorizationRequired: r.authorization_required, projectAccessRequired: r.project_access_required },
+      project: {
+        roleAssertion: r.project_role_assertion,
+        authorizationRequired: r.authorization_required,
+        projectAccessRequired: r.project_access_required,
+      },
     };
   }
 
   /** The public key (SPKI PEM) of an unexpired key of an active client, for RFC 7523 client assertions. */
-  async activeClientKey(instanceId: string, clientId: string, keyId: string, now = new Date()): Promise<{ publicKey: string; expiresAt: Date } | undefined> {
+  async activeClientKey(
+    instanceId: string,
+    clientId: string,
+    keyId: string,
+    now = new Date(),
+  ): Promise<{ publicKey: string; expiresAt: Date } | undefined> {
     const client = await this.activeClient(instanceId, clientId);
     if (!client || client.authMethod !== 'private_key_jwt') return undefined;
     const key = await this.tx.reader.findOneBy(AppKey, { instanceId, id: keyId, appId: client.appId });
@@ -225,15 +351,29 @@ export class AppsQueries {
     );
     if (!r) return undefined;
     return {
-      instanceId, appId: r.id, projectId: r.project_id, orgId: r.resource_owner, entityId: r.entity_id, metadata: r.metadata,
-      loginVersion: r.login_version, loginBaseUri: r.login_base_uri,
-      project: { roleAssertion: r.project_role_assertion, authorizationRequired: r.authorization_required, projectAccessRequired: r.project_access_required },
+      instanceId,
+      appId: r.id,
+      projectId: r.project_id,
+      orgId: r.resource_owner,
+      entityId: r.entity_id,
+      metadata: r.metadata,
+      loginVersion: r.login_version,
+      loginBaseUri: r.login_base_uri,
+      project: {
+        roleAssertion: r.project_role_assertion,
+        authorizationRequired: r.authorization_required,
+        projectAccessRequired: r.project_access_required,
+      },
     };
   }
 }
 
 export function keyMatches(key: AppKey, match: { projectId?: string; appId?: string; orgId?: string }): boolean {
-  return (!match.projectId || match.projectId === key.projectId) && (!match.appId || match.appId === key.appId) && (!match.orgId || match.orgId === key.resourceOwner);
+  return (
+    (!match.projectId || match.projectId === key.projectId) &&
+    (!match.appId || match.appId === key.appId) &&
+    (!match.orgId || match.orgId === key.resourceOwner)
+  );
 }
 
 function appFilter(f: AppFilter): Filter {

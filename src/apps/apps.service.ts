@@ -101,34 +101,59 @@ export class AppsService {
       if (violations.length) throw errors.invalidConfig(violations);
     }
     // Network and parsing before the transaction: a slow metadata URL must not hold it open.
-    const saml = config.kind === 'saml' ? await this.samlMetadata(config.metadata, config.login, SAML_CREATE) : undefined;
+    const saml =
+      config.kind === 'saml' ? await this.samlMetadata(config.metadata, config.login, SAML_CREATE) : undefined;
 
     return this.tx.run(async (tx) => {
       const project = await this.loadProject(tx, caller, input.projectId);
       const id = input.id?.trim() || this.ids.next();
       const now = new Date();
-      const secret = config.kind !== 'saml' && usesClientSecret(config.kind === 'oidc' ? config.oidc.authMethod : config.authMethod) ? randomToken(SECRET_BYTES) : undefined;
+      const secret =
+        config.kind !== 'saml' && usesClientSecret(config.kind === 'oidc' ? config.oidc.authMethod : config.authMethod)
+          ? randomToken(SECRET_BYTES)
+          : undefined;
       const clientId = config.kind === 'saml' ? null : clientIdFor(this.ids.next(), project.name);
       await underSavepoint(
         tx,
         () =>
           tx.insert(App, {
-            instanceId: caller.instance.id, id, projectId: project.id, resourceOwner: project.resourceOwner, name, state: 'active',
-            kind: config.kind, clientId, clientSecretHash: secret ? hashToken(secret) : null,
-            authMethod: config.kind === 'oidc' ? config.oidc.authMethod : config.kind === 'api' ? config.authMethod : null,
-            createdAt: now, changedAt: now, sequence: '0',
+            instanceId: caller.instance.id,
+            id,
+            projectId: project.id,
+            resourceOwner: project.resourceOwner,
+            name,
+            state: 'active',
+            kind: config.kind,
+            clientId,
+            clientSecretHash: secret ? hashToken(secret) : null,
+            authMethod:
+              config.kind === 'oidc' ? config.oidc.authMethod : config.kind === 'api' ? config.authMethod : null,
+            createdAt: now,
+            changedAt: now,
+            sequence: '0',
           }),
         (err) => (isUniqueViolation(err, 'apps_pkey') ? errors.appIdTaken() : err),
       );
-      const events: { type: string; payload: Record<string, unknown> }[] = [{ type: 'project.application.added', payload: { appId: id, name } }];
+      const events: { type: string; payload: Record<string, unknown> }[] = [
+        { type: 'project.application.added', payload: { appId: id, name } },
+      ];
       if (config.kind === 'oidc') {
         await tx.insert(AppOidcConfig, oidcRow(caller.instance.id, id, config.oidc));
-        events.push({ type: 'project.application.config.oidc.added', payload: { appId: id, clientId, ...oidcPayload(config.oidc) } });
+        events.push({
+          type: 'project.application.config.oidc.added',
+          payload: { appId: id, clientId, ...oidcPayload(config.oidc) },
+        });
       } else if (config.kind === 'api') {
-        events.push({ type: 'project.application.config.api.added', payload: { appId: id, clientId, authMethodType: config.authMethod } });
+        events.push({
+          type: 'project.application.config.api.added',
+          payload: { appId: id, clientId, authMethodType: config.authMethod },
+        });
       } else {
         await this.insertSaml(tx, { instanceId: caller.instance.id, appId: id, ...saml! });
-        events.push({ type: 'project.application.config.saml.added', payload: { appId: id, entityId: saml!.entityId, metadataUrl: saml!.metadataUrl } });
+        events.push({
+          type: 'project.application.config.saml.added',
+          payload: { appId: id, entityId: saml!.entityId, metadataUrl: saml!.metadataUrl },
+        });
       }
       const written = await this.push(tx, caller, project, id, events);
       return {
@@ -145,7 +170,8 @@ export class AppsService {
     const name = input.name.trim();
     if (!name && !input.config) throw errors.nothingToUpdate();
     const cfg = input.config;
-    const saml = cfg?.kind === 'saml' && cfg.metadata ? await this.samlMetadata(cfg.metadata, undefined, SAML_UPDATE) : undefined;
+    const saml =
+      cfg?.kind === 'saml' && cfg.metadata ? await this.samlMetadata(cfg.metadata, undefined, SAML_UPDATE) : undefined;
 
     return this.tx.run(async (tx) => {
       const { app, project } = await this.loadApp(tx, caller, input.projectId, input.appId, 'project.app.write');
@@ -164,7 +190,11 @@ export class AppsService {
         if (violations.length) throw errors.invalidConfig(violations);
         const changed = changedOidcFields(before, after);
         if (Object.keys(changed).length) {
-          await tx.update(AppOidcConfig, { instanceId: caller.instance.id, appId: app.id }, oidcRow(caller.instance.id, app.id, after));
+          await tx.update(
+            AppOidcConfig,
+            { instanceId: caller.instance.id, appId: app.id },
+            oidcRow(caller.instance.id, app.id, after),
+          );
           Object.assign(appChanges, authMethodChange(app, after.authMethod));
           events.push({ type: 'project.application.config.oidc.changed', payload: { appId: app.id, ...changed } });
         }
@@ -172,7 +202,10 @@ export class AppsService {
         if (app.kind !== 'api') throw errors.wrongKind('api_configuration_request', 'an API application');
         if (cfg.authMethod !== app.authMethod) {
           Object.assign(appChanges, authMethodChange(app, cfg.authMethod));
-          events.push({ type: 'project.application.config.api.changed', payload: { appId: app.id, authMethodType: cfg.authMethod } });
+          events.push({
+            type: 'project.application.config.api.changed',
+            payload: { appId: app.id, authMethodType: cfg.authMethod },
+          });
         }
       } else if (cfg?.kind === 'saml') {
         if (app.kind !== 'saml') throw errors.wrongKind(SAML_UPDATE, 'a SAML application');
@@ -192,14 +225,19 @@ export class AppsService {
           await underSavepoint(
             tx,
             () => tx.update(AppSamlConfig, { instanceId: caller.instance.id, appId: app.id }, next),
-            (err) => (isUniqueViolation(err, 'app_saml_configs_entity_id') ? errors.entityIdTaken(next.entityId ?? '') : err),
+            (err) =>
+              isUniqueViolation(err, 'app_saml_configs_entity_id') ? errors.entityIdTaken(next.entityId ?? '') : err,
           );
           const { metadata: _omitted, ...payload } = next;
-          events.push({ type: 'project.application.config.saml.changed', payload: { appId: app.id, ...payload, metadataChanged: 'metadata' in next } });
+          events.push({
+            type: 'project.application.config.saml.changed',
+            payload: { appId: app.id, ...payload, metadataChanged: 'metadata' in next },
+          });
         }
       }
       if (events.length === 0) throw cfg ? errors.configUnchanged() : errors.nameUnchanged();
-      if (Object.keys(appChanges).length) await tx.update(App, { instanceId: caller.instance.id, id: app.id }, appChanges);
+      if (Object.keys(appChanges).length)
+        await tx.update(App, { instanceId: caller.instance.id, id: app.id }, appChanges);
       return this.push(tx, caller, project, app.id, events);
     });
   }
@@ -219,7 +257,13 @@ export class AppsService {
     return this.tx.run(async (tx) => {
       const { app, project } = await this.loadApp(tx, caller, projectId, appId, 'project.app.delete');
       const [written] = await this.events.push(tx, caller.instance.id, creatorOf(caller), [
-        { aggregateType: 'project', aggregateId: project.id, resourceOwner: project.resourceOwner, type: 'project.application.removed', payload: { appId: app.id, name: app.name } },
+        {
+          aggregateType: 'project',
+          aggregateId: project.id,
+          resourceOwner: project.resourceOwner,
+          type: 'project.application.removed',
+          payload: { appId: app.id, name: app.name },
+        },
       ]);
       await tx.delete(App, { instanceId: caller.instance.id, id: app.id }); // configuration and keys cascade
       return written;
@@ -227,14 +271,25 @@ export class AppsService {
   }
 
   /** A new client secret for a basic/post app, replacing the old one; returned once. */
-  async regenerateSecret(caller: Caller, projectId: string, appId: string, kind: 'oidc' | 'api'): Promise<{ secret: string; createdAt: Date }> {
+  async regenerateSecret(
+    caller: Caller,
+    projectId: string,
+    appId: string,
+    kind: 'oidc' | 'api',
+  ): Promise<{ secret: string; createdAt: Date }> {
     return this.tx.run(async (tx) => {
       const { app, project } = await this.loadApp(tx, caller, projectId, appId, 'project.app.write');
-      if (app.kind !== kind) throw errors.wrongKind(kind === 'oidc' ? 'is_oidc' : 'is_api', kind === 'oidc' ? 'an OIDC application' : 'an API application');
+      if (app.kind !== kind)
+        throw errors.wrongKind(
+          kind === 'oidc' ? 'is_oidc' : 'is_api',
+          kind === 'oidc' ? 'an OIDC application' : 'an API application',
+        );
       if (!app.authMethod || !usesClientSecret(app.authMethod)) throw errors.noClientSecret();
       const secret = randomToken(SECRET_BYTES);
       await tx.update(App, { instanceId: caller.instance.id, id: app.id }, { clientSecretHash: hashToken(secret) });
-      const written = await this.push(tx, caller, project, app.id, [{ type: `project.application.config.${kind}.secret.changed`, payload: { appId: app.id } }]);
+      const written = await this.push(tx, caller, project, app.id, [
+        { type: `project.application.config.${kind}.secret.changed`, payload: { appId: app.id } },
+      ]);
       return { secret, createdAt: written.createdAt };
     });
   }
@@ -243,7 +298,12 @@ export class AppsService {
    * A generated RSA 2048 key for a private_key_jwt app. The private half is only in the returned
    * key file (ZITADEL's application key JSON).
    */
-  async addKey(caller: Caller, projectId: string, appId: string, expiration: Date | undefined): Promise<{ id: string; createdAt: Date; keyFile: Buffer }> {
+  async addKey(
+    caller: Caller,
+    projectId: string,
+    appId: string,
+    expiration: Date | undefined,
+  ): Promise<{ id: string; createdAt: Date; keyFile: Buffer }> {
     const expiresAt = expirationOf(expiration, 'expiration_date');
     const pair = await generateRsaKeyPair();
     return this.tx.run(async (tx) => {
@@ -251,24 +311,50 @@ export class AppsService {
       if (app.kind === 'saml' || app.authMethod !== 'private_key_jwt') throw errors.keysNeedPrivateKeyJwt();
       const id = this.ids.next();
       await tx.insert(AppKey, {
-        instanceId: caller.instance.id, id, appId: app.id, projectId: project.id, resourceOwner: project.resourceOwner, type: 'json',
-        publicKey: pair.publicKey, expiresAt, createdAt: new Date(),
+        instanceId: caller.instance.id,
+        id,
+        appId: app.id,
+        projectId: project.id,
+        resourceOwner: project.resourceOwner,
+        type: 'json',
+        publicKey: pair.publicKey,
+        expiresAt,
+        createdAt: new Date(),
       });
       const written = await this.push(tx, caller, project, app.id, [
-        { type: 'project.application.oidc.key.added', payload: { appId: app.id, keyId: id, keyType: 'json', expiration: expiresAt.toISOString() } },
+        {
+          type: 'project.application.oidc.key.added',
+          payload: { appId: app.id, keyId: id, keyType: 'json', expiration: expiresAt.toISOString() },
+        },
       ]);
-      return { id, createdAt: written.createdAt, keyFile: applicationKeyFile({ keyId: id, privateKey: pair.privateKey, appId: app.id, clientId: app.clientId! }) };
+      return {
+        id,
+        createdAt: written.createdAt,
+        keyFile: applicationKeyFile({ keyId: id, privateKey: pair.privateKey, appId: app.id, clientId: app.clientId! }),
+      };
     });
   }
 
-  async deleteKey(caller: Caller, keyId: string, match: { projectId: string; appId: string; orgId?: string }): Promise<WrittenEvent> {
+  async deleteKey(
+    caller: Caller,
+    keyId: string,
+    match: { projectId: string; appId: string; orgId?: string },
+  ): Promise<WrittenEvent> {
     return this.tx.run(async (tx) => {
       const key = await tx.findOneBy(AppKey, { instanceId: caller.instance.id, id: keyId });
       if (!key || !keyMatches(key, match)) throw errors.keyNotFound();
-      authorize(caller, 'project.app.write', { orgId: key.resourceOwner, projectId: key.projectId }, errors.keyNotFound, 'project.app.read');
+      authorize(
+        caller,
+        'project.app.write',
+        { orgId: key.resourceOwner, projectId: key.projectId },
+        errors.keyNotFound,
+        'project.app.read',
+      );
       const { project } = await this.loadApp(tx, caller, key.projectId, key.appId, 'project.app.write');
       await tx.delete(AppKey, { instanceId: caller.instance.id, id: key.id });
-      return this.push(tx, caller, project, key.appId, [{ type: 'project.application.oidc.key.removed', payload: { appId: key.appId, keyId: key.id } }]);
+      return this.push(tx, caller, project, key.appId, [
+        { type: 'project.application.oidc.key.removed', payload: { appId: key.appId, keyId: key.id } },
+      ]);
     });
   }
 
@@ -277,20 +363,42 @@ export class AppsService {
   private async loadProject(tx: EntityManager, caller: Caller, projectId: string): Promise<Project> {
     const project = await tx.findOneBy(Project, { instanceId: caller.instance.id, id: projectId });
     if (!project) throw errors.projectNotFound();
-    authorize(caller, 'project.app.write', { orgId: project.resourceOwner, projectId }, errors.projectNotFound, 'project.app.read');
+    authorize(
+      caller,
+      'project.app.write',
+      { orgId: project.resourceOwner, projectId },
+      errors.projectNotFound,
+      'project.app.read',
+    );
     return project;
   }
 
   /** Checks the permission on the app's project and org, then locks the app's row. */
-  private async loadApp(tx: EntityManager, caller: Caller, projectId: string, appId: string, permission: string): Promise<{ app: App; project: Project }> {
+  private async loadApp(
+    tx: EntityManager,
+    caller: Caller,
+    projectId: string,
+    appId: string,
+    permission: string,
+  ): Promise<{ app: App; project: Project }> {
     const app = await tx
       .getRepository(App)
       .createQueryBuilder('a')
       .setLock('pessimistic_write')
-      .where('a.instance_id = :i AND a.id = :id AND a.project_id = :p', { i: caller.instance.id, id: appId, p: projectId })
+      .where('a.instance_id = :i AND a.id = :id AND a.project_id = :p', {
+        i: caller.instance.id,
+        id: appId,
+        p: projectId,
+      })
       .getOne();
     if (!app) throw errors.appNotFound();
-    authorize(caller, permission, { orgId: app.resourceOwner, projectId: app.projectId }, errors.appNotFound, 'project.app.read');
+    authorize(
+      caller,
+      permission,
+      { orgId: app.resourceOwner, projectId: app.projectId },
+      errors.appNotFound,
+      'project.app.read',
+    );
     const project = await tx.findOneByOrFail(Project, { instanceId: caller.instance.id, id: app.projectId });
     return { app, project };
   }
@@ -299,8 +407,15 @@ export class AppsService {
     source: SamlMetadataSource | undefined,
     login: LoginChoice | undefined,
     prefix: string,
-  ): Promise<{ entityId: string; metadata: string; metadataUrl: string | null; loginVersion: LoginVersion; loginBaseUri: string | null }> {
-    if (!source) throw invalidField('APP-s4mnm', `${prefix}.metadata_xml`, 'give the SP metadata as metadata_xml or metadata_url');
+  ): Promise<{
+    entityId: string;
+    metadata: string;
+    metadataUrl: string | null;
+    loginVersion: LoginVersion;
+    loginBaseUri: string | null;
+  }> {
+    if (!source)
+      throw invalidField('APP-s4mnm', `${prefix}.metadata_xml`, 'give the SP metadata as metadata_xml or metadata_url');
     const field = 'xml' in source ? `${prefix}.metadata_xml` : `${prefix}.metadata_url`;
     const metadata = 'xml' in source ? source.xml : await this.fetcher.fetch(source.url, field);
     const { entityId } = parseSpMetadata(metadata, field);
@@ -326,27 +441,53 @@ export class AppsService {
   }
 
   /** Appends events to the project's aggregate and moves the app's sequence to the last one. */
-  private async push(tx: EntityManager, caller: Caller, project: Project, appId: string, events: { type: string; payload: Record<string, unknown> }[]): Promise<WrittenEvent> {
+  private async push(
+    tx: EntityManager,
+    caller: Caller,
+    project: Project,
+    appId: string,
+    events: { type: string; payload: Record<string, unknown> }[],
+  ): Promise<WrittenEvent> {
     const written = await this.events.push(
       tx,
       caller.instance.id,
       creatorOf(caller),
-      events.map((e) => ({ aggregateType: 'project', aggregateId: project.id, resourceOwner: project.resourceOwner, ...e })),
+      events.map((e) => ({
+        aggregateType: 'project',
+        aggregateId: project.id,
+        resourceOwner: project.resourceOwner,
+        ...e,
+      })),
     );
     const last = written[written.length - 1];
-    await tx.update(App, { instanceId: caller.instance.id, id: appId }, { sequence: last.sequence.toString(), changedAt: last.createdAt });
+    await tx.update(
+      App,
+      { instanceId: caller.instance.id, id: appId },
+      { sequence: last.sequence.toString(), changedAt: last.createdAt },
+    );
     return last;
   }
 }
 
 function oidcRow(instanceId: string, appId: string, s: OidcSettings): AppOidcConfig {
   return {
-    instanceId, appId,
-    redirectUris: [...s.redirectUris], responseTypes: [...s.responseTypes], grantTypes: [...s.grantTypes], appType: s.appType,
-    postLogoutRedirectUris: [...s.postLogoutRedirectUris], devMode: s.devMode, accessTokenType: s.accessTokenType,
-    accessTokenRoleAssertion: s.accessTokenRoleAssertion, idTokenRoleAssertion: s.idTokenRoleAssertion,
-    idTokenUserinfoAssertion: s.idTokenUserinfoAssertion, clockSkewMs: s.clockSkewMs, additionalOrigins: s.additionalOrigins.map((o) => o.trim()),
-    skipNativeAppSuccessPage: s.skipNativeAppSuccessPage, backChannelLogoutUri: s.backChannelLogoutUri, loginVersion: s.loginVersion,
+    instanceId,
+    appId,
+    redirectUris: [...s.redirectUris],
+    responseTypes: [...s.responseTypes],
+    grantTypes: [...s.grantTypes],
+    appType: s.appType,
+    postLogoutRedirectUris: [...s.postLogoutRedirectUris],
+    devMode: s.devMode,
+    accessTokenType: s.accessTokenType,
+    accessTokenRoleAssertion: s.accessTokenRoleAssertion,
+    idTokenRoleAssertion: s.idTokenRoleAssertion,
+    idTokenUserinfoAssertion: s.idTokenUserinfoAssertion,
+    clockSkewMs: s.clockSkewMs,
+    additionalOrigins: s.additionalOrigins.map((o) => o.trim()),
+    skipNativeAppSuccessPage: s.skipNativeAppSuccessPage,
+    backChannelLogoutUri: s.backChannelLogoutUri,
+    loginVersion: s.loginVersion,
     loginBaseUri: s.loginBaseUri,
   };
 }

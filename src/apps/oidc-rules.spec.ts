@@ -50,38 +50,134 @@ describe('redirectUriProblem (form only: refused on save)', () => {
 
 describe("authorizeRedirectRefusal (ZITADEL's ValidateAuthReqRedirectURI)", () => {
   const R = AUTHORIZE_REDIRECT_REFUSALS;
-  const app = (appType: AuthorizeClient['appType'], uri: string, devMode = false): AuthorizeClient => ({ appType, devMode, redirectUris: ['https://ok.example.com/cb', uri] });
+  const app = (appType: AuthorizeClient['appType'], uri: string, devMode = false): AuthorizeClient => ({
+    appType,
+    devMode,
+    redirectUris: ['https://ok.example.com/cb', uri],
+  });
 
   it.each<[string, AuthorizeClient, string | undefined, string, string | undefined]>([
-    ['https, registered, any app type', app('user_agent', 'https://spa.example.com/cb'), 'https://spa.example.com/cb', 'id_token', undefined],
-    ['a URI that is not registered', app('web', 'https://a.example.com/cb'), 'https://b.example.com/cb', 'code', R.notRegistered],
+    [
+      'https, registered, any app type',
+      app('user_agent', 'https://spa.example.com/cb'),
+      'https://spa.example.com/cb',
+      'id_token',
+      undefined,
+    ],
+    [
+      'a URI that is not registered',
+      app('web', 'https://a.example.com/cb'),
+      'https://b.example.com/cb',
+      'code',
+      R.notRegistered,
+    ],
     ['no redirect_uri in the request', app('web', 'https://a.example.com/cb'), undefined, 'code', R.missing],
-    ['http for a web app on the code flow (ZITADEL: web apps are confidential)', app('web', 'http://localhost:3000/cb'), 'http://localhost:3000/cb', 'code', undefined],
-    ['http for a web app on the implicit flow', app('web', 'http://localhost:3000/cb'), 'http://localhost:3000/cb', 'id_token', R.http],
-    ['http for a user agent app', app('user_agent', 'http://localhost:4200/cb'), 'http://localhost:4200/cb', 'code', R.http],
-    ['http for a user agent app in dev mode', app('user_agent', 'http://localhost:4200/cb', true), 'http://localhost:4200/cb', 'code', undefined],
+    [
+      'http for a web app on the code flow (ZITADEL: web apps are confidential)',
+      app('web', 'http://localhost:3000/cb'),
+      'http://localhost:3000/cb',
+      'code',
+      undefined,
+    ],
+    [
+      'http for a web app on the implicit flow',
+      app('web', 'http://localhost:3000/cb'),
+      'http://localhost:3000/cb',
+      'id_token',
+      R.http,
+    ],
+    [
+      'http for a user agent app',
+      app('user_agent', 'http://localhost:4200/cb'),
+      'http://localhost:4200/cb',
+      'code',
+      R.http,
+    ],
+    [
+      'http for a user agent app in dev mode',
+      app('user_agent', 'http://localhost:4200/cb', true),
+      'http://localhost:4200/cb',
+      'code',
+      undefined,
+    ],
     ['a custom scheme for a web app', app('web', 'myapp://cb'), 'myapp://cb', 'code', R.customScheme],
-    ['a custom scheme for a web app, even in dev mode', app('web', 'myapp://cb', true), 'myapp://cb', 'code', R.customScheme],
-    ['a custom scheme for a native app', app('native', 'com.example.app:/cb'), 'com.example.app:/cb', 'code', undefined],
-    ['http on loopback for a native app', app('native', 'http://127.0.0.1:8765/cb'), 'http://127.0.0.1:8765/cb', 'code', undefined],
-    ['another port of a registered loopback URI for a native app (RFC 8252 §7.3)', app('native', 'http://127.0.0.1/cb'), 'http://127.0.0.1:51234/cb', 'code', undefined],
-    ['another path on loopback for a native app', app('native', 'http://127.0.0.1/cb'), 'http://127.0.0.1:51234/other', 'code', R.notRegistered],
-    ['http elsewhere for a native app', app('native', 'http://app.example.com/cb'), 'http://app.example.com/cb', 'code', R.http],
-    ['http elsewhere for a native app in dev mode', app('native', 'http://app.example.com/cb', true), 'http://app.example.com/cb', 'code', undefined],
-    ['an unregistered non-loopback URI for a native app', app('native', 'myapp://cb'), 'myapp://other', 'code', R.notRegistered],
+    [
+      'a custom scheme for a web app, even in dev mode',
+      app('web', 'myapp://cb', true),
+      'myapp://cb',
+      'code',
+      R.customScheme,
+    ],
+    [
+      'a custom scheme for a native app',
+      app('native', 'com.example.app:/cb'),
+      'com.example.app:/cb',
+      'code',
+      undefined,
+    ],
+    [
+      'http on loopback for a native app',
+      app('native', 'http://127.0.0.1:8765/cb'),
+      'http://127.0.0.1:8765/cb',
+      'code',
+      undefined,
+    ],
+    [
+      'another port of a registered loopback URI for a native app (RFC 8252 §7.3)',
+      app('native', 'http://127.0.0.1/cb'),
+      'http://127.0.0.1:51234/cb',
+      'code',
+      undefined,
+    ],
+    [
+      'another path on loopback for a native app',
+      app('native', 'http://127.0.0.1/cb'),
+      'http://127.0.0.1:51234/other',
+      'code',
+      R.notRegistered,
+    ],
+    [
+      'http elsewhere for a native app',
+      app('native', 'http://app.example.com/cb'),
+      'http://app.example.com/cb',
+      'code',
+      R.http,
+    ],
+    [
+      'http elsewhere for a native app in dev mode',
+      app('native', 'http://app.example.com/cb', true),
+      'http://app.example.com/cb',
+      'code',
+      undefined,
+    ],
+    [
+      'an unregistered non-loopback URI for a native app',
+      app('native', 'myapp://cb'),
+      'myapp://other',
+      'code',
+      R.notRegistered,
+    ],
   ])('%s', (_name, client, uri, responseType, refusal) => {
     expect(authorizeRedirectRefusal(client, uri, responseType)).toBe(refusal);
   });
 
   it('reads registered URIs as globs in dev mode only (ZITADEL client: RedirectURIGlobs)', () => {
-    const glob = (devMode: boolean): AuthorizeClient => ({ appType: 'web', devMode, redirectUris: ['https://*.preview.example.com/cb'] });
+    const glob = (devMode: boolean): AuthorizeClient => ({
+      appType: 'web',
+      devMode,
+      redirectUris: ['https://*.preview.example.com/cb'],
+    });
     expect(authorizeRedirectRefusal(glob(true), 'https://pr-7.preview.example.com/cb', 'code')).toBeUndefined();
     expect(authorizeRedirectRefusal(glob(false), 'https://pr-7.preview.example.com/cb', 'code')).toBe(R.notRegistered);
-    expect(authorizeRedirectRefusal(glob(true), 'https://evil.example.com/x.preview.example.com/cb', 'code')).toBe(R.notRegistered);
+    expect(authorizeRedirectRefusal(glob(true), 'https://evil.example.com/x.preview.example.com/cb', 'code')).toBe(
+      R.notRegistered,
+    );
   });
 
   it('finds nothing registered for an app without redirect URIs (a device-only app)', () => {
-    expect(authorizeRedirectRefusal({ appType: 'native', devMode: false, redirectUris: [] }, 'http://127.0.0.1/cb', 'code')).toBe(R.notRegistered);
+    expect(
+      authorizeRedirectRefusal({ appType: 'native', devMode: false, redirectUris: [] }, 'http://127.0.0.1/cb', 'code'),
+    ).toBe(R.notRegistered);
   });
 });
 
@@ -109,7 +205,9 @@ describe('globMatches (doublestar, as zitadel/oidc matches dev-mode redirect URI
   // test's own timeout is the guard, no wall-clock bound that a loaded machine could break.
   it('answers patterns that make backtracking matchers explode (no backtracking on a long redirect_uri)', () => {
     expect(globMatches('https://x/**a**a**a**a**a**a**a**a**b', `https://x/${'a'.repeat(8000)}`)).toBe(false);
-    expect(globMatches('https://x/{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}*c', `https://x/${'a'.repeat(8000)}`)).toBe(false);
+    expect(
+      globMatches('https://x/{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}*c', `https://x/${'a'.repeat(8000)}`),
+    ).toBe(false);
   });
 
   it('applies globs only in dev mode; an exact registration always counts', () => {
@@ -130,19 +228,28 @@ describe('other OIDC fields', () => {
   });
 
   it('derives allowed origins from http(s) redirect URIs and the additional ones', () => {
-    expect(allowedOrigins(['https://a.example.com/cb', 'https://a.example.com/other', 'myapp://cb', 'http://localhost:3000/x'], ['https://b.example.com'])).toEqual([
-      'https://a.example.com',
-      'http://localhost:3000',
-      'https://b.example.com',
-    ]);
+    expect(
+      allowedOrigins(
+        ['https://a.example.com/cb', 'https://a.example.com/other', 'myapp://cb', 'http://localhost:3000/x'],
+        ['https://b.example.com'],
+      ),
+    ).toEqual(['https://a.example.com', 'http://localhost:3000', 'https://b.example.com']);
   });
 
   it('checks the back-channel logout URI (OpenID Back-Channel Logout §2.2)', () => {
     expect(backChannelLogoutUriProblem('', { devMode: false, confidential: false })).toBeUndefined();
-    expect(backChannelLogoutUriProblem('https://rp.example.com/bcl', { devMode: false, confidential: false })).toBeUndefined();
-    expect(backChannelLogoutUriProblem('http://rp.example.com/bcl', { devMode: false, confidential: true })).toBeUndefined();
-    expect(backChannelLogoutUriProblem('http://rp.example.com/bcl', { devMode: false, confidential: false })).toBeDefined();
-    expect(backChannelLogoutUriProblem('https://rp.example.com/bcl#x', { devMode: true, confidential: true })).toBeDefined();
+    expect(
+      backChannelLogoutUriProblem('https://rp.example.com/bcl', { devMode: false, confidential: false }),
+    ).toBeUndefined();
+    expect(
+      backChannelLogoutUriProblem('http://rp.example.com/bcl', { devMode: false, confidential: true }),
+    ).toBeUndefined();
+    expect(
+      backChannelLogoutUriProblem('http://rp.example.com/bcl', { devMode: false, confidential: false }),
+    ).toBeDefined();
+    expect(
+      backChannelLogoutUriProblem('https://rp.example.com/bcl#x', { devMode: true, confidential: true }),
+    ).toBeDefined();
     expect(backChannelLogoutUriProblem('myapp://bcl', { devMode: true, confidential: true })).toBeDefined();
   });
 
@@ -154,8 +261,14 @@ describe('other OIDC fields', () => {
   });
 
   it('defaults empty lists to the code flow, as ZITADEL', () => {
-    expect(withDefaults({ responseTypes: [], grantTypes: [] })).toEqual({ responseTypes: ['code'], grantTypes: ['authorization_code'] });
-    expect(withDefaults({ responseTypes: ['code', 'code'], grantTypes: ['implicit'] })).toEqual({ responseTypes: ['code'], grantTypes: ['implicit'] });
+    expect(withDefaults({ responseTypes: [], grantTypes: [] })).toEqual({
+      responseTypes: ['code'],
+      grantTypes: ['authorization_code'],
+    });
+    expect(withDefaults({ responseTypes: ['code', 'code'], grantTypes: ['implicit'] })).toEqual({
+      responseTypes: ['code'],
+      grantTypes: ['implicit'],
+    });
   });
 });
 
@@ -208,8 +321,15 @@ describe('oidcViolations', () => {
     ]);
   });
 
-  it("refuses no well-formed redirect URI for its scheme: ZITADEL saves the app and reports the compliance problems", () => {
-    const implicitHttp = { ...base, appType: 'user_agent' as const, authMethod: 'none' as const, redirectUris: ['http://spa.example.com/cb'], responseTypes: ['id_token'] as const, grantTypes: ['implicit'] as const };
+  it('refuses no well-formed redirect URI for its scheme: ZITADEL saves the app and reports the compliance problems', () => {
+    const implicitHttp = {
+      ...base,
+      appType: 'user_agent' as const,
+      authMethod: 'none' as const,
+      redirectUris: ['http://spa.example.com/cb'],
+      responseTypes: ['id_token'] as const,
+      grantTypes: ['implicit'] as const,
+    };
     expect(oidcViolations(implicitHttp, 'p')).toEqual([]);
     expect(oidcCompliance(implicitHttp).noneCompliant).toBe(true);
     expect(oidcViolations({ ...base, redirectUris: ['myapp://cb'] }, 'p')).toEqual([]);
@@ -219,20 +339,45 @@ describe('oidcViolations', () => {
 describe('oidcCompliance (ZITADEL OIDC 1.0)', () => {
   const keys = (s: Partial<OidcSettings>) => oidcCompliance({ ...base, ...s }).problems.map((p) => p.key);
 
-  it('reports nothing for a compliant app', () => expect(oidcCompliance(base)).toEqual({ noneCompliant: false, problems: [] }));
+  it('reports nothing for a compliant app', () =>
+    expect(oidcCompliance(base)).toEqual({ noneCompliant: false, problems: [] }));
 
   it.each([
     [{ redirectUris: [] }, ['Application.OIDC.V1.NotCompliant', 'Application.OIDC.V1.NoRedirectUris']],
     [{ redirectUris: [], grantTypes: ['device_code'] as const }, []],
-    [{ grantTypes: ['refresh_token'] as const }, ['Application.OIDC.V1.NotCompliant', 'Application.OIDC.V1.GrantType.Refresh.NoAuthCode']],
-    [{ appType: 'native' as const, authMethod: 'basic' as const }, ['Application.OIDC.V1.NotCompliant', 'Application.OIDC.V1.Native.AuthMethodType.NotNone']],
+    [
+      { grantTypes: ['refresh_token'] as const },
+      ['Application.OIDC.V1.NotCompliant', 'Application.OIDC.V1.GrantType.Refresh.NoAuthCode'],
+    ],
+    [
+      { appType: 'native' as const, authMethod: 'basic' as const },
+      ['Application.OIDC.V1.NotCompliant', 'Application.OIDC.V1.Native.AuthMethodType.NotNone'],
+    ],
     [{ appType: 'user_agent' as const, authMethod: 'none' as const }, []],
-    [{ appType: 'user_agent' as const, authMethod: 'none' as const, redirectUris: ['http://localhost/cb'] }, ['Application.OIDC.V1.NotCompliant', 'Application.OIDC.V1.Code.RedirectUris.HttpOnlyForWeb']],
-    [{ redirectUris: ['myapp://cb'] }, ['Application.OIDC.V1.NotCompliant', 'Application.OIDC.V1.Code.RedirectUris.CustomOnlyForNative']],
-    [{ appType: 'native' as const, authMethod: 'none' as const, redirectUris: ['myapp://cb', 'http://127.0.0.1/cb'] }, []],
-    [{ appType: 'native' as const, authMethod: 'none' as const, redirectUris: ['http://example.com/cb'] }, ['Application.OIDC.V1.NotCompliant', 'Application.OIDC.V1.Native.RedirectUris.MustBeHttpLocalhost']],
-    [{ grantTypes: ['implicit'] as const, redirectUris: ['http://x.example.com/cb'] }, ['Application.OIDC.V1.NotCompliant', 'Application.OIDC.V1.Implicit.RedirectUris.HttpNotAllowed']],
-    [{ grantTypes: ['implicit', 'authorization_code'] as const, redirectUris: ['myapp://cb'] }, ['Application.OIDC.V1.NotCompliant', 'Application.OIDC.V1.Implicit.RedirectUris.CustomNotAllowed']],
+    [
+      { appType: 'user_agent' as const, authMethod: 'none' as const, redirectUris: ['http://localhost/cb'] },
+      ['Application.OIDC.V1.NotCompliant', 'Application.OIDC.V1.Code.RedirectUris.HttpOnlyForWeb'],
+    ],
+    [
+      { redirectUris: ['myapp://cb'] },
+      ['Application.OIDC.V1.NotCompliant', 'Application.OIDC.V1.Code.RedirectUris.CustomOnlyForNative'],
+    ],
+    [
+      { appType: 'native' as const, authMethod: 'none' as const, redirectUris: ['myapp://cb', 'http://127.0.0.1/cb'] },
+      [],
+    ],
+    [
+      { appType: 'native' as const, authMethod: 'none' as const, redirectUris: ['http://example.com/cb'] },
+      ['Application.OIDC.V1.NotCompliant', 'Application.OIDC.V1.Native.RedirectUris.MustBeHttpLocalhost'],
+    ],
+    [
+      { grantTypes: ['implicit'] as const, redirectUris: ['http://x.example.com/cb'] },
+      ['Application.OIDC.V1.NotCompliant', 'Application.OIDC.V1.Implicit.RedirectUris.HttpNotAllowed'],
+    ],
+    [
+      { grantTypes: ['implicit', 'authorization_code'] as const, redirectUris: ['myapp://cb'] },
+      ['Application.OIDC.V1.NotCompliant', 'Application.OIDC.V1.Implicit.RedirectUris.CustomNotAllowed'],
+    ],
   ])('%o -> %o', (settings, expected) => {
     expect(keys(settings as Partial<OidcSettings>)).toEqual(expected);
   });
@@ -243,8 +388,10 @@ describe('client ids, key files and secrets', () => {
     expect(clientIdFor('301546827385118722', 'My Great Project')).toBe('301546827385118722@my_great_project');
   });
 
-  it('writes the application key file in ZITADEL\'s shape', () => {
-    const file = JSON.parse(applicationKeyFile({ keyId: 'k1', privateKey: 'PEM', appId: 'a1', clientId: 'c1@p' }).toString('utf8'));
+  it("writes the application key file in ZITADEL's shape", () => {
+    const file = JSON.parse(
+      applicationKeyFile({ keyId: 'k1', privateKey: 'PEM', appId: 'a1', clientId: 'c1@p' }).toString('utf8'),
+    );
     expect(file).toEqual({ type: 'application', keyId: 'k1', key: 'PEM', appId: 'a1', clientId: 'c1@p' });
     expect(Object.keys(file)).toEqual(['type', 'keyId', 'key', 'appId', 'clientId']);
   });

@@ -44,7 +44,9 @@ export function usesClientSecret(method: OidcAuthMethod | ApiAuthMethod): boolea
 }
 
 /** ZITADEL's defaults for empty lists: the authorization code flow. */
-export function withDefaults<T extends { responseTypes: readonly OidcResponseType[]; grantTypes: readonly OidcGrantType[] }>(s: T): T {
+export function withDefaults<
+  T extends { responseTypes: readonly OidcResponseType[]; grantTypes: readonly OidcGrantType[] },
+>(s: T): T {
   return {
     ...s,
     responseTypes: s.responseTypes.length ? unique(s.responseTypes) : ['code'],
@@ -146,7 +148,12 @@ function globSequences(pattern: string): GlobToken[][] {
     } else if (c === '?') {
       add([[{ kind: 'one' }]]);
     } else if (c === '{' && close > i) {
-      add(pattern.slice(i + 1, close).split(',').flatMap(globSequences));
+      add(
+        pattern
+          .slice(i + 1, close)
+          .split(',')
+          .flatMap(globSequences),
+      );
       i = close;
     } else if (c === '[' && close > i) {
       const body = pattern.slice(i + 1, close);
@@ -230,7 +237,11 @@ export function isRegisteredUri(registered: readonly string[], devMode: boolean,
  * native apps; native apps also on any port of a registered loopback URI (RFC 8252 §7.3);
  * in dev mode, registered URIs are globs (ZITADEL's client).
  */
-export function authorizeRedirectRefusal(client: AuthorizeClient, uri: string | undefined, responseType: string | undefined): string | undefined {
+export function authorizeRedirectRefusal(
+  client: AuthorizeClient,
+  uri: string | undefined,
+  responseType: string | undefined,
+): string | undefined {
   const R = AUTHORIZE_REDIRECT_REFUSALS;
   if (!uri) return R.missing;
   const registered = isRegisteredUri(client.redirectUris, client.devMode, uri);
@@ -249,7 +260,8 @@ export function authorizeRedirectRefusal(client: AuthorizeClient, uri: string | 
   }
   if (!registered) return R.notRegistered;
   if (uri.startsWith('https://')) return undefined;
-  if (uri.startsWith('http://')) return client.devMode || (responseType === 'code' && client.appType === 'web') ? undefined : R.http;
+  if (uri.startsWith('http://'))
+    return client.devMode || (responseType === 'code' && client.appType === 'web') ? undefined : R.http;
   return R.customScheme;
 }
 
@@ -257,7 +269,10 @@ export function authorizeRedirectRefusal(client: AuthorizeClient, uri: string | 
  * OpenID Connect Back-Channel Logout 1.0 §2.2: an absolute http(s) URL without a fragment; http
  * only for confidential clients (or in dev mode).
  */
-export function backChannelLogoutUriProblem(uri: string, ctx: { devMode: boolean; confidential: boolean }): string | undefined {
+export function backChannelLogoutUriProblem(
+  uri: string,
+  ctx: { devMode: boolean; confidential: boolean },
+): string | undefined {
   if (!uri) return undefined;
   if (uri.includes('#')) return 'must not contain a fragment';
   let url: URL;
@@ -302,11 +317,15 @@ export function allowedOrigins(redirectUris: readonly string[], additionalOrigin
 }
 
 /** The grant types the response types need: code needs authorization_code (unless device_code is on), id_token* need implicit. */
-export function missingGrantTypes(responseTypes: readonly OidcResponseType[], grantTypes: readonly OidcGrantType[]): OidcGrantType[] {
+export function missingGrantTypes(
+  responseTypes: readonly OidcResponseType[],
+  grantTypes: readonly OidcGrantType[],
+): OidcGrantType[] {
   const missing = new Set<OidcGrantType>();
   for (const r of responseTypes) {
     // ZITADEL (#5684): with the device code grant, the code response type no longer needs authorization_code.
-    if (r === 'code' && !grantTypes.includes('authorization_code') && !grantTypes.includes('device_code')) missing.add('authorization_code');
+    if (r === 'code' && !grantTypes.includes('authorization_code') && !grantTypes.includes('device_code'))
+      missing.add('authorization_code');
     if ((r === 'id_token' || r === 'id_token_token') && !grantTypes.includes('implicit')) missing.add('implicit');
   }
   return [...missing];
@@ -361,16 +380,43 @@ export interface ComplianceProblem {
 }
 
 const PROBLEMS = {
-  notCompliant: ['Application.OIDC.V1.NotCompliant', 'The configuration is not compliant and differs from the OIDC 1.0 standard.'],
+  notCompliant: [
+    'Application.OIDC.V1.NotCompliant',
+    'The configuration is not compliant and differs from the OIDC 1.0 standard.',
+  ],
   noRedirectUris: ['Application.OIDC.V1.NoRedirectUris', 'At least one redirect URI must be registered.'],
-  refreshNoAuthCode: ['Application.OIDC.V1.GrantType.Refresh.NoAuthCode', 'The refresh token grant is only allowed together with the authorization code grant.'],
-  codeHttpOnlyForWeb: ['Application.OIDC.V1.Code.RedirectUris.HttpOnlyForWeb', 'With the code grant, http redirect URIs are only allowed for web apps.'],
-  codeCustomOnlyForNative: ['Application.OIDC.V1.Code.RedirectUris.CustomOnlyForNative', 'With the code grant, custom-scheme redirect URIs are only allowed for native apps (e.g. appname://).'],
-  implicitCustomNotAllowed: ['Application.OIDC.V1.Implicit.RedirectUris.CustomNotAllowed', 'The implicit grant is not allowed with custom-scheme redirect URIs.'],
-  implicitHttpNotAllowed: ['Application.OIDC.V1.Implicit.RedirectUris.HttpNotAllowed', 'The implicit grant is not allowed with http redirect URIs.'],
-  nativeMustBeHttpLocalhost: ['Application.OIDC.V1.Native.RedirectUris.MustBeHttpLocalhost', 'Redirect URIs must use your own scheme, http://127.0.0.1, http://[::1] or http://localhost.'],
-  nativeAuthNotNone: ['Application.OIDC.V1.Native.AuthMethodType.NotNone', 'Native apps should use the auth method none.'],
-  userAgentAuthNotNone: ['Application.OIDC.V1.UserAgent.AuthMethodType.NotNone', 'User agent apps should use the auth method none.'],
+  refreshNoAuthCode: [
+    'Application.OIDC.V1.GrantType.Refresh.NoAuthCode',
+    'The refresh token grant is only allowed together with the authorization code grant.',
+  ],
+  codeHttpOnlyForWeb: [
+    'Application.OIDC.V1.Code.RedirectUris.HttpOnlyForWeb',
+    'With the code grant, http redirect URIs are only allowed for web apps.',
+  ],
+  codeCustomOnlyForNative: [
+    'Application.OIDC.V1.Code.RedirectUris.CustomOnlyForNative',
+    'With the code grant, custom-scheme redirect URIs are only allowed for native apps (e.g. appname://).',
+  ],
+  implicitCustomNotAllowed: [
+    'Application.OIDC.V1.Implicit.RedirectUris.CustomNotAllowed',
+    'The implicit grant is not allowed with custom-scheme redirect URIs.',
+  ],
+  implicitHttpNotAllowed: [
+    'Application.OIDC.V1.Implicit.RedirectUris.HttpNotAllowed',
+    'The implicit grant is not allowed with http redirect URIs.',
+  ],
+  nativeMustBeHttpLocalhost: [
+    'Application.OIDC.V1.Native.RedirectUris.MustBeHttpLocalhost',
+    'Redirect URIs must use your own scheme, http://127.0.0.1, http://[::1] or http://localhost.',
+  ],
+  nativeAuthNotNone: [
+    'Application.OIDC.V1.Native.AuthMethodType.NotNone',
+    'Native apps should use the auth method none.',
+  ],
+  userAgentAuthNotNone: [
+    'Application.OIDC.V1.UserAgent.AuthMethodType.NotNone',
+    'User agent apps should use the auth method none.',
+  ],
 } as const satisfies Record<string, readonly [string, string]>;
 
 type ProblemName = keyof typeof PROBLEMS;
@@ -402,8 +448,10 @@ export function oidcCompliance(s: Pick<OidcSettings, 'redirectUris' | 'grantType
   const found: ProblemName[] = [];
   const grants = new Set(s.grantTypes);
   const uris = s.redirectUris;
-  if (!grants.has('device_code') && grants.has('refresh_token') && !grants.has('authorization_code')) found.push('refreshNoAuthCode');
-  if (uris.length === 0 && (!grants.has('device_code') || grants.has('authorization_code'))) found.push('noRedirectUris');
+  if (!grants.has('device_code') && grants.has('refresh_token') && !grants.has('authorization_code'))
+    found.push('refreshNoAuthCode');
+  if (uris.length === 0 && (!grants.has('device_code') || grants.has('authorization_code')))
+    found.push('noRedirectUris');
 
   const allHttps = uris.every(isHttps);
   const anyHttp = uris.some(isHttp);
@@ -434,6 +482,9 @@ export function oidcCompliance(s: Pick<OidcSettings, 'redirectUris' | 'grantType
   if (found.length === 0) return { noneCompliant: false, problems: [] };
   return {
     noneCompliant: true,
-    problems: (['notCompliant', ...found] as ProblemName[]).map((name) => ({ key: PROBLEMS[name][0], message: PROBLEMS[name][1] })),
+    problems: (['notCompliant', ...found] as ProblemName[]).map((name) => ({
+      key: PROBLEMS[name][0],
+      message: PROBLEMS[name][1],
+    })),
   };
 }

@@ -32,7 +32,8 @@ export class SamlMetadataFetcher {
         headers: { accept: 'application/samlmetadata+xml, application/xml, text/xml' },
       });
       if (res.status < 200 || res.status > 299) {
-        const redirected = res.status >= 300 && res.status < 400 ? ' (redirects are not followed; give the final URL)' : '';
+        const redirected =
+          res.status >= 300 && res.status < 400 ? ' (redirects are not followed; give the final URL)' : '';
         throw metadataFetchFailed(field, `${url.origin} answered ${res.status}${redirected}`);
       }
       return res.body.toString('utf8');
@@ -40,7 +41,10 @@ export class SamlMetadataFetcher {
       if (!(err instanceof OutboundError)) throw err;
       if (err.failure === 'blocked-address') throw metadataHostNotAllowed(field, err.message);
       if (err.failure === 'invalid-url') throw metadataUrlInvalid(field);
-      throw metadataFetchFailed(field, err.failure === 'too-large' ? `it is larger than ${MAX_METADATA_BYTES} bytes` : err.message);
+      throw metadataFetchFailed(
+        field,
+        err.failure === 'too-large' ? `it is larger than ${MAX_METADATA_BYTES} bytes` : err.message,
+      );
     }
   }
 }

@@ -16,7 +16,12 @@ describe('parseSpMetadata', () => {
     const parsed = parseSpMetadata(spMetadata(), 'f');
     expect(parsed.entityId).toBe('https://sp.example.test/metadata');
     expect(parsed.assertionConsumerServices).toEqual([
-      { binding: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST', location: 'https://sp.example.test/acs', index: 0, isDefault: true },
+      {
+        binding: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST',
+        location: 'https://sp.example.test/acs',
+        index: 0,
+        isDefault: true,
+      },
     ]);
     expect(parsed.certificates).toHaveLength(1);
     expect(parsed.certificates[0]).toContain('BEGIN CERTIFICATE');
@@ -33,7 +38,10 @@ describe('parseSpMetadata', () => {
 
   it.each([
     ['not XML', 'just text'],
-    ['broken XML', '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"><md:SPSSODescriptor>'],
+    [
+      'broken XML',
+      '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"><md:SPSSODescriptor>',
+    ],
     ['empty', '   '],
     ['another root', '<EntityDescriptor entityID="x"/>'],
     ['no entityID', spMetadata({ entityId: '' })],

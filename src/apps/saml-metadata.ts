@@ -58,7 +58,8 @@ export function parseSpMetadata(xml: string, field: string): SpMetadata {
     throw refuse('APP-s4m01', `is not well-formed XML: ${message}`);
   }
   for (let n = doc.firstChild; n; n = n.nextSibling) {
-    if (n.nodeType === DOCUMENT_TYPE_NODE) throw refuse('APP-s4m02', 'must not contain a DOCTYPE (entity declarations are refused)');
+    if (n.nodeType === DOCUMENT_TYPE_NODE)
+      throw refuse('APP-s4m02', 'must not contain a DOCTYPE (entity declarations are refused)');
   }
   const root = doc.documentElement;
   if (!root || root.namespaceURI !== MD_NS || root.localName !== 'EntityDescriptor') {
@@ -66,7 +67,8 @@ export function parseSpMetadata(xml: string, field: string): SpMetadata {
   }
   const entityId = root.getAttribute('entityID')?.trim() ?? '';
   if (!entityId) throw refuse('APP-s4m04', 'the EntityDescriptor must have an entityID');
-  if (entityId.length > MAX_ENTITY_ID) throw refuse('APP-s4m05', `the entityID must be at most ${MAX_ENTITY_ID} characters`);
+  if (entityId.length > MAX_ENTITY_ID)
+    throw refuse('APP-s4m05', `the entityID must be at most ${MAX_ENTITY_ID} characters`);
 
   const acs: AssertionConsumerService[] = [];
   const certificates: string[] = [];
@@ -75,7 +77,8 @@ export function parseSpMetadata(xml: string, field: string): SpMetadata {
       const binding = service.getAttribute('Binding')?.trim() ?? '';
       const location = service.getAttribute('Location')?.trim() ?? '';
       if (!binding) throw refuse('APP-s4m06', 'every AssertionConsumerService needs a Binding');
-      if (!isAbsoluteUrl(location)) throw refuse('APP-s4m07', 'every AssertionConsumerService needs an absolute URL as its Location');
+      if (!isAbsoluteUrl(location))
+        throw refuse('APP-s4m07', 'every AssertionConsumerService needs an absolute URL as its Location');
       const index = service.getAttribute('index');
       const isDefault = service.getAttribute('isDefault');
       acs.push({
@@ -88,12 +91,14 @@ export function parseSpMetadata(xml: string, field: string): SpMetadata {
     for (const keyDescriptor of children(sp, MD_NS, 'KeyDescriptor')) {
       for (const keyInfo of children(keyDescriptor, DS_NS, 'KeyInfo')) {
         for (const data of children(keyInfo, DS_NS, 'X509Data')) {
-          for (const cert of children(data, DS_NS, 'X509Certificate')) certificates.push(certificatePem(cert.textContent ?? '', refuse));
+          for (const cert of children(data, DS_NS, 'X509Certificate'))
+            certificates.push(certificatePem(cert.textContent ?? '', refuse));
         }
       }
     }
   }
-  if (acs.length === 0) throw refuse('APP-s4m08', 'must have at least one AssertionConsumerService in an SPSSODescriptor');
+  if (acs.length === 0)
+    throw refuse('APP-s4m08', 'must have at least one AssertionConsumerService in an SPSSODescriptor');
   return { entityId, assertionConsumerServices: acs, certificates };
 }
 

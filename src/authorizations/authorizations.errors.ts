@@ -5,7 +5,10 @@ export const authorizationNotFound = () => NotFound('UGRANT-n0tfd', 'authorizati
 export const projectNotFound = () => NotFound('UGRANT-pr0jn', 'project not found');
 export const userNotFound = () => NotFound('UGRANT-us3rn', 'user not found');
 export const authorizationExists = () =>
-  AlreadyExists('UGRANT-3x1st', 'the user already has an authorization on this project in this organization; update it instead');
+  AlreadyExists(
+    'UGRANT-3x1st',
+    'the user already has an authorization on this project in this organization; update it instead',
+  );
 export const projectGrantInactive = () => FailedPrecondition('UGRANT-gr1na', 'the project grant is deactivated');
 export const unknownRoles = (field: string, roles: readonly string[], grant: boolean) =>
   InvalidArgument(

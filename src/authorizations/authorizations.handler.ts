@@ -35,8 +35,16 @@ export class AuthorizationsHandler implements OnModuleInit {
     listAuthorizations: async (req, ctx) => {
       const p = page(req.pagination, 'pagination');
       const filters = req.filters.map((f, i) => authorizationFilter(f, `filters[${i}]`));
-      const listed = await this.authorizations.list(authenticatedCallerOf(ctx), filters, authorizationSort(req.sortingColumn), p);
-      return { pagination: paginationV2beta(listed.total, p.limit), authorizations: listed.items.map(authorizationV2beta) };
+      const listed = await this.authorizations.list(
+        authenticatedCallerOf(ctx),
+        filters,
+        authorizationSort(req.sortingColumn),
+        p,
+      );
+      return {
+        pagination: paginationV2beta(listed.total, p.limit),
+        authorizations: listed.items.map(authorizationV2beta),
+      };
     },
     createAuthorization: async (req, ctx) => {
       const created = await this.authorizations.create(authenticatedCallerOf(ctx), {

@@ -14,7 +14,14 @@ const STATE_NUMBER: Record<AuthorizationState, State> = { active: State.ACTIVE, 
 
 /** zitadel.authorization.v2beta.AuthorizationFieldName; unspecified sorts by creation date (the contract's default). */
 const SORT: Record<number, AuthorizationSort> = {
-  0: 'creationDate', 1: 'creationDate', 2: 'changeDate', 3: 'id', 4: 'userId', 5: 'projectId', 6: 'orgId', 7: 'userOrgId',
+  0: 'creationDate',
+  1: 'creationDate',
+  2: 'changeDate',
+  3: 'id',
+  4: 'userId',
+  5: 'projectId',
+  6: 'orgId',
+  7: 'userOrgId',
 };
 export const authorizationSort = (n: number | undefined): AuthorizationSort => SORT[n ?? 0] ?? 'creationDate';
 
@@ -61,7 +68,13 @@ export function authorizationV2beta(a: AuthorizationView): Authorization {
     creationDate: ts(a.createdAt),
     changeDate: ts(a.changedAt),
     state: STATE_NUMBER[a.state],
-    user: { id: a.user.id, preferredLoginName: a.user.preferredLoginName, displayName: a.user.displayName, avatarUrl: '', organizationId: a.user.organizationId },
+    user: {
+      id: a.user.id,
+      preferredLoginName: a.user.preferredLoginName,
+      displayName: a.user.displayName,
+      avatarUrl: '',
+      organizationId: a.user.organizationId,
+    },
     roles: a.roleKeys,
   });
 }

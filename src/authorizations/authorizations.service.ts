@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { authorize, scopeFilter } from '../platform/authz/authorize.js';
 import type { PermissionTarget } from '../platform/authz/permissions.js';
-import { and, column, fetchPage, listSql, type Filter, type Page, type TextMatch } from '../platform/database/list-query.js';
+import {
+  and,
+  column,
+  fetchPage,
+  listSql,
+  type Filter,
+  type Page,
+  type TextMatch,
+} from '../platform/database/list-query.js';
 import { isUniqueViolation, underSavepoint } from '../platform/database/pg-errors.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
@@ -13,7 +21,14 @@ import { Policies } from '../settings/policies.js';
 import { User } from '../users/user.entity.js';
 import * as errors from './authorizations.errors.js';
 import { UserGrant, type AuthorizationState } from './user-grant.entity.js';
-import { USER_SUMMARY_SELECT, userDisplayNameFilter, userLoginNameFilter, userSummaries, userSummaryJoin, type UserSummary } from './user-summary.js';
+import {
+  USER_SUMMARY_SELECT,
+  userDisplayNameFilter,
+  userLoginNameFilter,
+  userSummaries,
+  userSummaryJoin,
+  type UserSummary,
+} from './user-summary.js';
 
 export interface NewAuthorization {
   readonly userId: string;
@@ -27,7 +42,11 @@ export type AuthorizationFilter =
   | { readonly kind: 'ids'; readonly ids: readonly string[] }
   | { readonly kind: 'org' | 'user' | 'userOrg' | 'project' | 'projectGrant'; readonly id: string }
   | { readonly kind: 'state'; readonly state: AuthorizationState }
-  | { readonly kind: 'loginName' | 'displayName' | 'projectName' | 'roleKey'; readonly match: TextMatch; readonly value: string };
+  | {
+      readonly kind: 'loginName' | 'displayName' | 'projectName' | 'roleKey';
+      readonly match: TextMatch;
+      readonly value: string;
+    };
 
 export type AuthorizationSort = 'creationDate' | 'changeDate' | 'id' | 'userId' | 'projectId' | 'orgId' | 'userOrgId';
 
@@ -94,8 +113,17 @@ export class AuthorizationsService {
       const project = await tx.findOneBy(Project, { instanceId, id: input.projectId });
       if (!project) throw errors.projectNotFound();
       const orgId = input.orgId || project.resourceOwner;
-      const grant = orgId === project.resourceOwner ? null : await tx.findOneBy(ProjectGrant, { instanceId, projectId: project.id, grantedOrgId: orgId });
-      authorize(caller, 'user.grant.write', targetOf({ resourceOwner: orgId, projectId: project.id, projectGrantId: grant?.id ?? null }), errors.projectNotFound, 'user.grant.read');
+      const grant =
+        orgId === project.resourceOwner
+          ? null
+          : await tx.findOneBy(ProjectGrant, { instanceId, projectId: project.id, grantedOrgId: orgId });
+      authorize(
+        caller,
+        'user.grant.write',
+        targetOf({ resourceOwner: orgId, projectId: project.id, projectGrantId: grant?.id ?? null }),
+        errors.projectNotFound,
+        'user.grant.read',
+      );
       // An org the project is not granted to has no access to it: the same answer as no project.
       if (orgId !== project.resourceOwner && !grant) throw errors.projectNotFound();
       if (grant && grant.state !== 'active') throw errors.projectGrantInactive();
@@ -108,14 +136,33 @@ export class AuthorizationsService {
         tx,
         () =>
           tx.insert(UserGrant, {
-            instanceId, id, userId: input.userId, projectId: project.id, projectGrantId: grant?.id ?? null, resourceOwner: orgId,
-            roleKeys: [...input.roleKeys], state: 'active', createdAt: now, changedAt: now, sequence: '0',
+            instanceId,
+            id,
+            userId: input.userId,
+            projectId: project.id,
+            projectGrantId: grant?.id ?? null,
+            resourceOwner: orgId,
+            roleKeys: [...input.roleKeys],
+            state: 'active',
+            createdAt: now,
+            changedAt: now,
+            sequence: '0',
           }),
         (err) => (isUniqueViolation(err, 'user_grants_unique') ? errors.authorizationExists() : err),
       );
-      const event = await this.push(tx, caller, { id, resourceOwner: orgId }, 'user.grant.added', {
-        userId: input.userId, projectId: project.id, projectGrantId: grant?.id, roleKeys: input.roleKeys,
-      }, true);
+      const event = await this.push(
+        tx,
+        caller,
+        { id, resourceOwner: orgId },
+        'user.grant.added',
+        {
+          userId: input.userId,
+          projectId: project.id,
+          projectGrantId: grant?.id,
+          roleKeys: input.roleKeys,
+        },
+        true,
+      );
       return { id, createdAt: event.createdAt };
     });
   }
@@ -124,7 +171,9 @@ export class AuthorizationsService {
   async update(caller: Caller, id: string, roleKeys: readonly string[]): Promise<Date> {
     return this.tx.run(async (tx) => {
       const current = await this.loadForWrite(tx, caller, id, 'user.grant.write');
-      const grant = current.projectGrantId ? await tx.findOneBy(ProjectGrant, { instanceId: caller.instance.id, id: current.projectGrantId }) : null;
+      const grant = current.projectGrantId
+        ? await tx.findOneBy(ProjectGrant, { instanceId: caller.instance.id, id: current.projectGrantId })
+        : null;
       await this.checkRoles(tx, caller, current.projectId, grant, roleKeys);
       if (sameSet(current.roleKeys, roleKeys)) return current.changedAt;
       await tx.update(UserGrant, { instanceId: caller.instance.id, id }, { roleKeys: [...roleKeys] });
@@ -138,7 +187,15 @@ export class AuthorizationsService {
       const current = await this.loadForWrite(tx, caller, id, 'user.grant.write');
       if (current.state === state) return current.changedAt;
       await tx.update(UserGrant, { instanceId: caller.instance.id, id }, { state });
-      return (await this.push(tx, caller, current, state === 'active' ? 'user.grant.reactivated' : 'user.grant.deactivated', {})).createdAt;
+      return (
+        await this.push(
+          tx,
+          caller,
+          current,
+          state === 'active' ? 'user.grant.reactivated' : 'user.grant.deactivated',
+          {},
+        )
+      ).createdAt;
     });
   }
 
@@ -152,20 +209,34 @@ export class AuthorizationsService {
     return this.tx.run(async (tx) => {
       const current = await this.lock(tx, caller, id);
       if (!current) {
-        const removed: { resource_owner: string; payload: { projectId?: string; projectGrantId?: string } }[] = await tx.query(
-          `SELECT resource_owner, payload FROM events WHERE instance_id = $1 AND aggregate_type = $2 AND aggregate_id = $3 AND event_type IN ('user.grant.removed', 'user.grant.cascade.removed') LIMIT 1`,
-          [caller.instance.id, AGGREGATE, id],
-        );
+        const removed: { resource_owner: string; payload: { projectId?: string; projectGrantId?: string } }[] =
+          await tx.query(
+            `SELECT resource_owner, payload FROM events WHERE instance_id = $1 AND aggregate_type = $2 AND aggregate_id = $3 AND event_type IN ('user.grant.removed', 'user.grant.cascade.removed') LIMIT 1`,
+            [caller.instance.id, AGGREGATE, id],
+          );
         if (!removed.length || !removed[0].payload.projectId) throw errors.authorizationNotFound();
         const { projectId, projectGrantId } = removed[0].payload;
-        authorize(caller, 'user.grant.delete', targetOf({ resourceOwner: removed[0].resource_owner, projectId, projectGrantId: projectGrantId ?? null }), errors.authorizationNotFound, 'user.grant.read');
+        authorize(
+          caller,
+          'user.grant.delete',
+          targetOf({ resourceOwner: removed[0].resource_owner, projectId, projectGrantId: projectGrantId ?? null }),
+          errors.authorizationNotFound,
+          'user.grant.read',
+        );
         return undefined;
       }
       authorize(caller, 'user.grant.delete', targetOf(current), errors.authorizationNotFound, 'user.grant.read');
       const event = await this.events.push(tx, caller.instance.id, creatorOf(caller), [
         {
-          aggregateType: AGGREGATE, aggregateId: id, resourceOwner: current.resourceOwner, type: 'user.grant.removed',
-          payload: { userId: current.userId, projectId: current.projectId, projectGrantId: current.projectGrantId ?? undefined },
+          aggregateType: AGGREGATE,
+          aggregateId: id,
+          resourceOwner: current.resourceOwner,
+          type: 'user.grant.removed',
+          payload: {
+            userId: current.userId,
+            projectId: current.projectId,
+            projectGrantId: current.projectGrantId ?? undefined,
+          },
         },
       ]);
       await tx.delete(UserGrant, { instanceId: caller.instance.id, id });
@@ -175,11 +246,20 @@ export class AuthorizationsService {
 
   // ---- queries ----------------------------------------------------------------------------
 
-  async list(caller: Caller, filters: readonly AuthorizationFilter[], sort: AuthorizationSort, page: Page): Promise<{ items: AuthorizationView[]; total: bigint }> {
+  async list(
+    caller: Caller,
+    filters: readonly AuthorizationFilter[],
+    sort: AuthorizationSort,
+    page: Page,
+  ): Promise<{ items: AuthorizationView[]; total: bigint }> {
     const q = listSql({
       select: SELECT,
       from: FROM,
-      where: and({ op: 'eq', column: column('ug.instance_id'), value: caller.instance.id }, this.visibility(caller), ...filters.map(toSql)),
+      where: and(
+        { op: 'eq', column: column('ug.instance_id'), value: caller.instance.id },
+        this.visibility(caller),
+        ...filters.map(toSql),
+      ),
       sort: column(SORT_COLUMNS[sort]),
       tieBreaker: column('ug.id'),
       page,
@@ -188,9 +268,18 @@ export class AuthorizationsService {
     const users = await userSummaries(this.policies, caller.instance.id, rows);
     return {
       items: rows.map((r, i) => ({
-        id: r.id, projectId: r.project_id, projectName: r.project_name, projectOrgId: r.project_org_id,
-        projectGrantId: r.project_grant_id, grantedOrgId: r.project_grant_id ? r.granted_org_id : null, orgId: r.resource_owner,
-        state: r.state, roleKeys: r.role_keys, createdAt: r.created_at, changedAt: r.changed_at, user: users[i],
+        id: r.id,
+        projectId: r.project_id,
+        projectName: r.project_name,
+        projectOrgId: r.project_org_id,
+        projectGrantId: r.project_grant_id,
+        grantedOrgId: r.project_grant_id ? r.granted_org_id : null,
+        orgId: r.resource_owner,
+        state: r.state,
+        roleKeys: r.role_keys,
+        createdAt: r.created_at,
+        changedAt: r.changed_at,
+        user: users[i],
       })),
       total,
     };
@@ -200,13 +289,26 @@ export class AuthorizationsService {
 
   /** Own authorizations need no permission (ZITADEL); others need `user.grant.read` on their org, project or grant. */
   private visibility(caller: Caller): Filter {
-    const permitted = scopeFilter(caller, 'user.grant.read', { orgs: column('ug.resource_owner'), projects: column('ug.project_id'), projectGrants: column('ug.project_grant_id') });
+    const permitted = scopeFilter(caller, 'user.grant.read', {
+      orgs: column('ug.resource_owner'),
+      projects: column('ug.project_id'),
+      projectGrants: column('ug.project_grant_id'),
+    });
     if (!caller.principal) return permitted;
-    return { op: 'or', filters: [{ op: 'eq', column: column('ug.user_id'), value: caller.principal.userId }, permitted] };
+    return {
+      op: 'or',
+      filters: [{ op: 'eq', column: column('ug.user_id'), value: caller.principal.userId }, permitted],
+    };
   }
 
   /** Only roles of the project, and for a grant only those granted, may be given. */
-  private async checkRoles(tx: EntityManager, caller: Caller, projectId: string, grant: ProjectGrant | null, roleKeys: readonly string[]): Promise<void> {
+  private async checkRoles(
+    tx: EntityManager,
+    caller: Caller,
+    projectId: string,
+    grant: ProjectGrant | null,
+    roleKeys: readonly string[],
+  ): Promise<void> {
     if (!roleKeys.length) return;
     const rows = await tx.findBy(ProjectRole, { instanceId: caller.instance.id, projectId });
     const allowed = new Set(rows.map((r) => r.key).filter((k) => !grant || grant.roleKeys.includes(k)));
@@ -233,14 +335,25 @@ export class AuthorizationsService {
 
   /** Appends the authorization's event and moves its row's sequence and change date (and creation date) to it. */
   private async push(
-    tx: EntityManager, caller: Caller, grant: Pick<UserGrant, 'id' | 'resourceOwner'>, type: string, payload: Record<string, unknown>, created = false,
+    tx: EntityManager,
+    caller: Caller,
+    grant: Pick<UserGrant, 'id' | 'resourceOwner'>,
+    type: string,
+    payload: Record<string, unknown>,
+    created = false,
   ): Promise<WrittenEvent> {
     const [event] = await this.events.push(tx, caller.instance.id, creatorOf(caller), [
       { aggregateType: AGGREGATE, aggregateId: grant.id, resourceOwner: grant.resourceOwner, type, payload },
     ]);
-    await tx.update(UserGrant, { instanceId: caller.instance.id, id: grant.id }, {
-      sequence: event.sequence.toString(), changedAt: event.createdAt, ...(created ? { createdAt: event.createdAt } : {}),
-    });
+    await tx.update(
+      UserGrant,
+      { instanceId: caller.instance.id, id: grant.id },
+      {
+        sequence: event.sequence.toString(),
+        changedAt: event.createdAt,
+        ...(created ? { createdAt: event.createdAt } : {}),
+      },
+    );
     return event;
   }
 }
@@ -273,6 +386,10 @@ function toSql(f: AuthorizationFilter): Filter {
     case 'projectName':
       return { op: 'text', column: column('p.name'), match: f.match, value: f.value };
     case 'roleKey':
-      return { op: 'exists', from: column('unnest(ug.role_keys) rk(key)'), where: { op: 'text', column: column('rk.key'), match: f.match, value: f.value } };
+      return {
+        op: 'exists',
+        from: column('unnest(ug.role_keys) rk(key)'),
+        where: { op: 'text', column: column('rk.key'), match: f.match, value: f.value },
+      };
   }
 }

@@ -43,10 +43,18 @@ export function userLoginNameFilter(match: TextMatch, value: string): Filter {
 }
 
 /** Maps rows to summaries, reading each org's domain settings once. */
-export async function userSummaries(policies: Policies, instanceId: string, rows: readonly Record<string, any>[]): Promise<UserSummary[]> {
+export async function userSummaries(
+  policies: Policies,
+  instanceId: string,
+  rows: readonly Record<string, any>[],
+): Promise<UserSummary[]> {
   const mustBeDomain = new Map<string, Promise<boolean>>();
   const settingOf = (orgId: string) => {
-    if (!mustBeDomain.has(orgId)) mustBeDomain.set(orgId, policies.domainSettings(instanceId, orgId).then((s) => s.userLoginMustBeDomain));
+    if (!mustBeDomain.has(orgId))
+      mustBeDomain.set(
+        orgId,
+        policies.domainSettings(instanceId, orgId).then((s) => s.userLoginMustBeDomain),
+      );
     return mustBeDomain.get(orgId)!;
   };
   return Promise.all(

@@ -54,7 +54,12 @@ export class FirstInstanceSetup {
   async run(): Promise<BootstrapResult> {
     return this.tx.run(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
-      const existing = await tx.getRepository(Instance).createQueryBuilder('i').orderBy('i.created_at').addOrderBy('i.id').getOne();
+      const existing = await tx
+        .getRepository(Instance)
+        .createQueryBuilder('i')
+        .orderBy('i.created_at')
+        .addOrderBy('i.id')
+        .getOne();
       if (existing) {
         await this.addDomains(tx, existing.id);
         // Instances made before web keys existed get their signing key on the next start.
@@ -67,7 +72,10 @@ export class FirstInstanceSetup {
 
   private async addDomains(tx: EntityManager, instanceId: string): Promise<void> {
     for (const domain of firstInstanceDomains(this.config)) {
-      await tx.createQueryBuilder().insert().into(InstanceDomain)
+      await tx
+        .createQueryBuilder()
+        .insert()
+        .into(InstanceDomain)
         .values({ domain, instanceId, isGenerated: false, createdAt: new Date() })
         .orIgnore()
         .execute();
@@ -77,11 +85,23 @@ export class FirstInstanceSetup {
   private async createFirstInstance(tx: EntityManager): Promise<Instance> {
     const id = this.ids.next();
     const primaryDomain = firstInstanceDomains(this.config)[0];
-    const instance = tx.create(Instance, { id, name: this.config.instanceName, defaultOrgId: null, primaryDomain, createdAt: new Date() });
+    const instance = tx.create(Instance, {
+      id,
+      name: this.config.instanceName,
+      defaultOrgId: null,
+      primaryDomain,
+      createdAt: new Date(),
+    });
     await tx.insert(Instance, instance);
     await this.addDomains(tx, id);
     await this.events.push(tx, id, SYSTEM_CREATOR, [
-      { aggregateType: 'instance', aggregateId: id, type: 'instance.added', payload: { name: instance.name }, resourceOwner: id },
+      {
+        aggregateType: 'instance',
+        aggregateId: id,
+        type: 'instance.added',
+        payload: { name: instance.name },
+        resourceOwner: id,
+      },
     ]);
 
     const caller = systemCaller(instance, 'bootstrap');
@@ -90,10 +110,18 @@ export class FirstInstanceSetup {
     instance.defaultOrgId = org.id;
     await tx.update(Instance, { id }, { defaultOrgId: org.id });
     await this.events.push(tx, id, SYSTEM_CREATOR, [
-      { aggregateType: 'instance', aggregateId: id, type: 'instance.default.org.set', payload: { orgId: org.id }, resourceOwner: id },
+      {
+        aggregateType: 'instance',
+        aggregateId: id,
+        type: 'instance.default.org.set',
+        payload: { orgId: org.id },
+        resourceOwner: id,
+      },
     ]);
 
-    const orgDomain = (await tx.query('SELECT primary_domain FROM orgs WHERE instance_id = $1 AND id = $2', [id, org.id]))[0].primary_domain;
+    const orgDomain = (
+      await tx.query('SELECT primary_domain FROM orgs WHERE instance_id = $1 AND id = $2', [id, org.id])
+    )[0].primary_domain;
     const human = await this.users.addHuman(tx, caller, org.id, {
       username: this.config.adminUsername,
       givenName: 'Portcullis',
@@ -104,14 +132,33 @@ export class FirstInstanceSetup {
       password: { value: this.config.adminPassword, changeRequired: true },
       fieldPath: 'PORTCULLIS_ADMIN',
     });
-    const machineId = await this.users.addMachine(tx, caller, org.id, { username: ADMIN_MACHINE_USERNAME, name: 'Portcullis admin service account' });
+    const machineId = await this.users.addMachine(tx, caller, org.id, {
+      username: ADMIN_MACHINE_USERNAME,
+      name: 'Portcullis admin service account',
+    });
     for (const userId of [human.userId, machineId]) {
-      await this.members.grant(tx, caller, { userId, level: 'instance', resourceId: id, resourceOwner: id, roles: ['IAM_OWNER'] });
+      await this.members.grant(tx, caller, {
+        userId,
+        level: 'instance',
+        resourceId: id,
+        resourceOwner: id,
+        roles: ['IAM_OWNER'],
+      });
     }
-    const pat = await this.users.addPersonalAccessToken(tx, caller, { id: machineId, resourceOwner: org.id }, PAT_EXPIRY);
+    const pat = await this.users.addPersonalAccessToken(
+      tx,
+      caller,
+      { id: machineId, resourceOwner: org.id },
+      PAT_EXPIRY,
+    );
     this.writePat(pat.token);
     this.log.info(
-      { instanceId: id, org: this.config.defaultOrgName, admin: this.config.adminUsername, patFile: this.config.patPath },
+      {
+        instanceId: id,
+        org: this.config.defaultOrgName,
+        admin: this.config.adminUsername,
+        patFile: this.config.patPath,
+      },
       `first instance created: the admin PAT is in ${this.config.patPath}; open ${this.config.externalUrl}`,
     );
     return instance;

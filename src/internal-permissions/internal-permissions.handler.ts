@@ -29,7 +29,11 @@ export class InternalPermissionsHandler implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.registry.register({ service: InternalPermissionService, impl: this.v2beta, access: INTERNAL_PERMISSION_ACCESS });
+    this.registry.register({
+      service: InternalPermissionService,
+      impl: this.v2beta,
+      access: INTERNAL_PERMISSION_ACCESS,
+    });
   }
 
   readonly v2beta: Partial<ServiceImpl<typeof InternalPermissionService>> = {
@@ -37,14 +41,27 @@ export class InternalPermissionsHandler implements OnModuleInit {
       const p = page(req.pagination, 'pagination');
       const filters = req.filters.map((f, i) => adminFilter(f, `filters[${i}]`));
       const listed = await this.admins.list(authenticatedCallerOf(ctx), filters, adminSort(req.sortingColumn), p);
-      return { pagination: paginationV2beta(listed.total, p.limit), administrators: listed.items.map(administratorV2beta) };
+      return {
+        pagination: paginationV2beta(listed.total, p.limit),
+        administrators: listed.items.map(administratorV2beta),
+      };
     },
     createAdministrator: async (req, ctx) => {
-      const added = await this.admins.create(authenticatedCallerOf(ctx), req.userId, adminResource(req.resource), req.roles);
+      const added = await this.admins.create(
+        authenticatedCallerOf(ctx),
+        req.userId,
+        adminResource(req.resource),
+        req.roles,
+      );
       return { creationDate: ts(added.createdAt) };
     },
     updateAdministrator: async (req, ctx) => {
-      const changed = await this.admins.update(authenticatedCallerOf(ctx), req.userId, adminResource(req.resource), req.roles);
+      const changed = await this.admins.update(
+        authenticatedCallerOf(ctx),
+        req.userId,
+        adminResource(req.resource),
+        req.roles,
+      );
       return { changeDate: ts(changed.changedAt) };
     },
     deleteAdministrator: async (req, ctx) => {

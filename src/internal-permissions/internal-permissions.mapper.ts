@@ -43,7 +43,12 @@ export function adminFilter(f: AdministratorSearchFilter, field: string): AdminF
     case 'creationDate':
     case 'changeDate': {
       const operator = TIMESTAMP_OPERATORS[q.value.method];
-      if (!q.value.timestamp || !operator) throw invalidField('IPERM-t1m3f', `${field}.${q.case === 'creationDate' ? 'creation_date' : 'change_date'}`, 'needs a timestamp and a defined method');
+      if (!q.value.timestamp || !operator)
+        throw invalidField(
+          'IPERM-t1m3f',
+          `${field}.${q.case === 'creationDate' ? 'creation_date' : 'change_date'}`,
+          'needs a timestamp and a defined method',
+        );
       const at = new Date(Number(q.value.timestamp.seconds) * 1000 + Math.floor(q.value.timestamp.nanos / 1e6));
       return { kind: q.case, operator, at };
     }
@@ -74,7 +79,10 @@ export function adminFilter(f: AdministratorSearchFilter, field: string): AdminF
       return { kind: 'role', role: q.value.roleKey };
     case 'and':
     case 'or':
-      return { kind: q.case, filters: q.value.queries.map((sub, i) => adminFilter(sub, `${field}.${q.case}.queries[${i}]`)) };
+      return {
+        kind: q.case,
+        filters: q.value.queries.map((sub, i) => adminFilter(sub, `${field}.${q.case}.queries[${i}]`)),
+      };
     case 'not':
       if (!q.value.query) throw invalidField('IPERM-n0tqy', `${field}.not.query`, 'must be set');
       return { kind: 'not', filter: adminFilter(q.value.query, `${field}.not.query`) };
@@ -111,7 +119,12 @@ export function administratorV2beta(a: AdministratorView): Administrator {
   return create(AdministratorSchema, {
     creationDate: ts(a.createdAt),
     changeDate: ts(a.changedAt),
-    user: { id: a.user.id, preferredLoginName: a.user.preferredLoginName, displayName: a.user.displayName, organizationId: a.user.organizationId },
+    user: {
+      id: a.user.id,
+      preferredLoginName: a.user.preferredLoginName,
+      displayName: a.user.displayName,
+      organizationId: a.user.organizationId,
+    },
     resource: resource(),
     roles: a.roles,
   });

@@ -1,9 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { authorize, scopeFilter } from '../platform/authz/authorize.js';
-import { MembershipCommands, type MembershipChange, type MembershipRef } from '../platform/authz/membership-commands.js';
+import {
+  MembershipCommands,
+  type MembershipChange,
+  type MembershipRef,
+} from '../platform/authz/membership-commands.js';
 import { hasPermission, type MembershipLevel } from '../platform/authz/permissions.js';
-import { and, column, fetchPage, listSql, type Filter, type Page, type TextMatch } from '../platform/database/list-query.js';
+import {
+  and,
+  column,
+  fetchPage,
+  listSql,
+  type Filter,
+  type Page,
+  type TextMatch,
+} from '../platform/database/list-query.js';
 import { Transactions } from '../platform/database/transactions.js';
 import type { WrittenEvent } from '../platform/events/event-store.js';
 import type { Caller } from '../platform/rpc/call-context.js';
@@ -29,7 +41,11 @@ export type AdminResource =
   | { readonly kind: 'projectGrant'; readonly projectId: string; readonly projectGrantId: string };
 
 export type AdminFilter =
-  | { readonly kind: 'creationDate' | 'changeDate'; readonly operator: '=' | '<' | '<=' | '>' | '>='; readonly at: Date }
+  | {
+      readonly kind: 'creationDate' | 'changeDate';
+      readonly operator: '=' | '<' | '<=' | '>' | '>=';
+      readonly at: Date;
+    }
   | { readonly kind: 'userIds'; readonly ids: readonly string[] }
   | { readonly kind: 'userOrg'; readonly orgId: string }
   | { readonly kind: 'loginName' | 'displayName'; readonly match: TextMatch; readonly value: string }
@@ -50,7 +66,12 @@ export interface AdministratorView {
   readonly changedAt: Date;
   readonly org?: { readonly name: string };
   readonly project?: { readonly name: string; readonly orgId: string };
-  readonly projectGrant?: { readonly projectId: string; readonly projectName: string; readonly orgId: string; readonly grantedOrgId: string };
+  readonly projectGrant?: {
+    readonly projectId: string;
+    readonly projectName: string;
+    readonly orgId: string;
+    readonly grantedOrgId: string;
+  };
 }
 
 /** ZITADEL's permission prefix per level: `<prefix>.read|write|delete`. */
@@ -61,7 +82,11 @@ const PERMISSION_PREFIX: Record<AdminResource['kind'], string> = {
   projectGrant: 'project.grant.member',
 };
 
-const SORT_COLUMNS: Record<AdminSort, string> = { userId: 'm.user_id', creationDate: 'm.created_at', changeDate: 'm.changed_at' };
+const SORT_COLUMNS: Record<AdminSort, string> = {
+  userId: 'm.user_id',
+  creationDate: 'm.created_at',
+  changeDate: 'm.changed_at',
+};
 
 const SELECT = `m.level, m.resource_id, m.roles, m.created_at, m.changed_at, ${USER_SUMMARY_SELECT},
   o.name AS org_name, p.name AS project_name, p.resource_owner AS project_org_id,
@@ -86,7 +111,12 @@ export class InternalPermissionsService {
     private readonly policies: Policies,
   ) {}
 
-  async create(caller: Caller, userId: string, resource: AdminResource, roles: readonly string[]): Promise<MembershipChange> {
+  async create(
+    caller: Caller,
+    userId: string,
+    resource: AdminResource,
+    roles: readonly string[],
+  ): Promise<MembershipChange> {
     return this.tx.run(async (tx) => {
       const ref = await this.resolve(tx, caller, resource, 'write');
       if (!(await tx.existsBy(User, { instanceId: caller.instance.id, id: userId }))) throw errors.userNotFound();
@@ -94,7 +124,12 @@ export class InternalPermissionsService {
     });
   }
 
-  async update(caller: Caller, userId: string, resource: AdminResource, roles: readonly string[]): Promise<MembershipChange> {
+  async update(
+    caller: Caller,
+    userId: string,
+    resource: AdminResource,
+    roles: readonly string[],
+  ): Promise<MembershipChange> {
     return this.tx.run(async (tx) => {
       const ref = await this.resolve(tx, caller, resource, 'write');
       return this.members.change(tx, caller, { ...ref, userId, roles });
@@ -109,7 +144,12 @@ export class InternalPermissionsService {
     });
   }
 
-  async list(caller: Caller, filters: readonly AdminFilter[], sort: AdminSort, page: Page): Promise<{ items: AdministratorView[]; total: bigint }> {
+  async list(
+    caller: Caller,
+    filters: readonly AdminFilter[],
+    sort: AdminSort,
+    page: Page,
+  ): Promise<{ items: AdministratorView[]; total: bigint }> {
     const q = listSql({
       select: SELECT,
       from: FROM,
@@ -134,7 +174,12 @@ export class InternalPermissionsService {
    * Checks `<level prefix>.<action>` on the resource and answers which membership it is. Project
    * grant administrators are checked on the granted org (ZITADEL: the grant's org manages them).
    */
-  private async resolve(tx: EntityManager, caller: Caller, resource: AdminResource, action: 'write' | 'delete'): Promise<Omit<MembershipRef, 'userId'>> {
+  private async resolve(
+    tx: EntityManager,
+    caller: Caller,
+    resource: AdminResource,
+    action: 'write' | 'delete',
+  ): Promise<Omit<MembershipRef, 'userId'>> {
     const prefix = PERMISSION_PREFIX[resource.kind];
     const permission = `${prefix}.${action}`;
     const read = `${prefix}.read`;
@@ -151,14 +196,35 @@ export class InternalPermissionsService {
       case 'project': {
         const project = await tx.findOneBy(Project, { instanceId, id: resource.projectId });
         if (!project) throw errors.projectNotFound();
-        authorize(caller, permission, { orgId: project.resourceOwner, projectId: project.id }, errors.projectNotFound, read);
+        authorize(
+          caller,
+          permission,
+          { orgId: project.resourceOwner, projectId: project.id },
+          errors.projectNotFound,
+          read,
+        );
         return { level: 'project', resourceId: project.id, resourceOwner: project.resourceOwner };
       }
       case 'projectGrant': {
-        const grant = await tx.findOneBy(ProjectGrant, { instanceId, id: resource.projectGrantId, projectId: resource.projectId });
+        const grant = await tx.findOneBy(ProjectGrant, {
+          instanceId,
+          id: resource.projectGrantId,
+          projectId: resource.projectId,
+        });
         if (!grant) throw errors.projectGrantNotFound();
-        authorize(caller, permission, { orgId: grant.grantedOrgId, projectId: grant.projectId, projectGrantId: grant.id }, errors.projectGrantNotFound, read);
-        return { level: 'project_grant', resourceId: grant.id, resourceOwner: grant.resourceOwner, projectId: grant.projectId };
+        authorize(
+          caller,
+          permission,
+          { orgId: grant.grantedOrgId, projectId: grant.projectId, projectGrantId: grant.id },
+          errors.projectGrantNotFound,
+          read,
+        );
+        return {
+          level: 'project_grant',
+          resourceId: grant.id,
+          resourceOwner: grant.resourceOwner,
+          projectId: grant.projectId,
+        };
       }
     }
   }
@@ -179,10 +245,20 @@ export class InternalPermissionsService {
         { op: 'eq', column: column('m.user_id'), value: principal.userId },
         instanceReader ? level('instance') : { op: 'false' },
         and(level('org'), scopeFilter(caller, 'org.member.read', { orgs: column('m.resource_id') })),
-        and(level('project'), scopeFilter(caller, 'project.member.read', { orgs: column('p.resource_owner'), projects: column('m.resource_id') })),
+        and(
+          level('project'),
+          scopeFilter(caller, 'project.member.read', {
+            orgs: column('p.resource_owner'),
+            projects: column('m.resource_id'),
+          }),
+        ),
         and(
           level('project_grant'),
-          scopeFilter(caller, 'project.grant.member.read', { orgs: column('pg.granted_org_id'), projects: column('pg.project_id'), projectGrants: column('m.resource_id') }),
+          scopeFilter(caller, 'project.grant.member.read', {
+            orgs: column('pg.granted_org_id'),
+            projects: column('pg.project_id'),
+            projectGrants: column('m.resource_id'),
+          }),
         ),
       ],
     };
@@ -209,7 +285,11 @@ function toSql(f: AdminFilter): Filter {
         ...(f.id === undefined ? [] : [{ op: 'eq' as const, column: column('m.resource_id'), value: f.id }]),
       );
     case 'role':
-      return { op: 'exists', from: column('unnest(m.roles) r(role)'), where: { op: 'eq', column: column('r.role'), value: f.role } };
+      return {
+        op: 'exists',
+        from: column('unnest(m.roles) r(role)'),
+        where: { op: 'eq', column: column('r.role'), value: f.role },
+      };
     case 'and':
     case 'or':
       return { op: f.kind, filters: f.filters.map(toSql) };
@@ -230,7 +310,14 @@ function view(r: Record<string, any>, user: UserSummary): AdministratorView {
     ...(level === 'org' ? { org: { name: r.org_name } } : {}),
     ...(level === 'project' ? { project: { name: r.project_name, orgId: r.project_org_id } } : {}),
     ...(level === 'project_grant'
-      ? { projectGrant: { projectId: r.grant_project_id, projectName: r.grant_project_name, orgId: r.grant_org_id, grantedOrgId: r.granted_org_id } }
+      ? {
+          projectGrant: {
+            projectId: r.grant_project_id,
+            projectName: r.grant_project_name,
+            orgId: r.grant_org_id,
+            grantedOrgId: r.granted_org_id,
+          },
+        }
       : {}),
   };
 }

@@ -50,7 +50,10 @@ export function decodeBrowserState(value: string | undefined): BrowserState | un
 }
 
 export function encodeBrowserState(state: BrowserState): string {
-  return Buffer.from(JSON.stringify({ b: state.browserId, s: state.sessions.map((s) => [s.id, s.token]) }), 'utf8').toString('base64url');
+  return Buffer.from(
+    JSON.stringify({ b: state.browserId, s: state.sessions.map((s) => [s.id, s.token]) }),
+    'utf8',
+  ).toString('base64url');
 }
 
 /** The state with `session` first (its token replaced if it was there), capped at MAX_SESSIONS. */
@@ -71,7 +74,14 @@ export interface CookieOptions {
 
 /** RFC 6265bis: HttpOnly, SameSite=Lax (top-level navigations from the app still carry it). */
 export function serializeCookie(name: string, value: string, options: CookieOptions): string {
-  return [`${name}=${value}`, `Path=${options.path}`, `Max-Age=${options.maxAge}`, 'HttpOnly', 'SameSite=Lax', ...(options.secure ? ['Secure'] : [])].join('; ');
+  return [
+    `${name}=${value}`,
+    `Path=${options.path}`,
+    `Max-Age=${options.maxAge}`,
+    'HttpOnly',
+    'SameSite=Lax',
+    ...(options.secure ? ['Secure'] : []),
+  ].join('; ');
 }
 
 /**

@@ -6,7 +6,12 @@ const HOUR = 60 * 60 * 1000;
 const now = new Date('2026-06-01T12:00:00Z');
 const ago = (ms: number) => new Date(now.getTime() - ms);
 /** MFA not forced, skips last a day, TOTP and passkeys may be set up. */
-const settings: LoginSettings = { ...DEFAULT_LOGIN_SETTINGS, forceMfa: false, forceMfaLocalOnly: false, mfaInitSkipLifetimeMs: 24 * HOUR };
+const settings: LoginSettings = {
+  ...DEFAULT_LOGIN_SETTINGS,
+  forceMfa: false,
+  forceMfaLocalOnly: false,
+  mfaInitSkipLifetimeMs: 24 * HOUR,
+};
 const bare = { hasAnySecondFactor: false, mfaInitSkippedAt: null };
 
 describe('offerMfaSetup', () => {
@@ -28,7 +33,11 @@ describe('offerMfaSetup', () => {
 
 describe('mfaForced and setupChoices', () => {
   it('forceMfa or forceMfaLocalOnly force MFA', () => {
-    expect([mfaForced(settings), mfaForced({ ...settings, forceMfa: true }), mfaForced({ ...settings, forceMfaLocalOnly: true })]).toEqual([false, true, true]);
+    expect([
+      mfaForced(settings),
+      mfaForced({ ...settings, forceMfa: true }),
+      mfaForced({ ...settings, forceMfaLocalOnly: true }),
+    ]).toEqual([false, true, true]);
   });
 
   it.each([

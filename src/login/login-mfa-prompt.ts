@@ -23,10 +23,19 @@ export function setupChoices(settings: Pick<LoginSettings, 'secondFactors' | 'pa
  * of 0 turns the prompt off; with nothing the settings let the pages set up, there is no prompt.
  */
 export function offerMfaSetup(
-  settings: Pick<LoginSettings, 'forceMfa' | 'forceMfaLocalOnly' | 'mfaInitSkipLifetimeMs' | 'secondFactors' | 'passkeysType'>,
+  settings: Pick<
+    LoginSettings,
+    'forceMfa' | 'forceMfaLocalOnly' | 'mfaInitSkipLifetimeMs' | 'secondFactors' | 'passkeysType'
+  >,
   user: Pick<LoginUser, 'hasAnySecondFactor' | 'mfaInitSkippedAt'>,
   now: Date,
 ): boolean {
-  if (mfaForced(settings) || user.hasAnySecondFactor || settings.mfaInitSkipLifetimeMs <= 0 || !setupChoices(settings).length) return false;
+  if (
+    mfaForced(settings) ||
+    user.hasAnySecondFactor ||
+    settings.mfaInitSkipLifetimeMs <= 0 ||
+    !setupChoices(settings).length
+  )
+    return false;
   return !user.mfaInitSkippedAt || now.getTime() - user.mfaInitSkippedAt.getTime() >= settings.mfaInitSkipLifetimeMs;
 }

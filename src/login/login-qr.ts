@@ -54,7 +54,9 @@ function rsRemainder(data: readonly number[], divisor: readonly number[]): numbe
   for (const b of data) {
     const factor = b ^ result.shift()!;
     result.push(0);
-    divisor.forEach((coef, i) => (result[i] ^= gfMul(coef, factor)));
+    divisor.forEach((coef, i) => {
+      result[i] ^= gfMul(coef, factor);
+    });
   }
   return result;
 }
@@ -83,7 +85,11 @@ class Matrix {
       this.set(6, i, i % 2 === 0);
       this.set(i, 6, i % 2 === 0);
     }
-    for (const [cx, cy] of [[3, 3], [n - 4, 3], [3, n - 4]]) {
+    for (const [cx, cy] of [
+      [3, 3],
+      [n - 4, 3],
+      [3, n - 4],
+    ]) {
       for (let dy = -4; dy <= 4; dy++) {
         for (let dx = -4; dx <= 4; dx++) {
           const dist = Math.max(Math.abs(dx), Math.abs(dy));
@@ -97,7 +103,9 @@ class Matrix {
     for (let i = 0; i < pos.length; i++) {
       for (let j = 0; j < pos.length; j++) {
         if ((i === 0 && j === 0) || (i === 0 && j === pos.length - 1) || (i === pos.length - 1 && j === 0)) continue;
-        for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) this.set(pos[i] + dx, pos[j] + dy, Math.max(Math.abs(dx), Math.abs(dy)) !== 1);
+        for (let dy = -2; dy <= 2; dy++)
+          for (let dx = -2; dx <= 2; dx++)
+            this.set(pos[i] + dx, pos[j] + dy, Math.max(Math.abs(dx), Math.abs(dy)) !== 1);
       }
     }
     this.format(0);
@@ -280,6 +288,10 @@ export function qrSvg(text: string, label = ''): string | undefined {
   if (!modules) return undefined;
   const n = modules.length + 8;
   let path = '';
-  modules.forEach((row, y) => row.forEach((dark, x) => dark && (path += `M${x + 4},${y + 4}h1v1h-1z`)));
+  modules.forEach((row, y) => {
+    row.forEach((dark, x) => {
+      if (dark) path += `M${x + 4},${y + 4}h1v1h-1z`;
+    });
+  });
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${n} ${n}" role="img" aria-label="${label.replace(/[&<>"']/g, '')}" shape-rendering="crispEdges"><rect width="${n}" height="${n}" fill="#fff"/><path d="${path}" fill="#000"/></svg>`;
 }

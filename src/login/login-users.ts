@@ -69,18 +69,45 @@ export class LoginUsers {
   }
 
   /** A user's email and state by id, for the invitation and verification pages (no session yet). */
-  async contact(instanceId: string, userId: string): Promise<{ id: string; orgId: string; email: string; emailVerified: boolean; state: string; displayName: string; username: string } | undefined> {
+  async contact(
+    instanceId: string,
+    userId: string,
+  ): Promise<
+    | {
+        id: string;
+        orgId: string;
+        email: string;
+        emailVerified: boolean;
+        state: string;
+        displayName: string;
+        username: string;
+      }
+    | undefined
+  > {
     const [row]: Record<string, any>[] = await this.tx.reader.query(
       `SELECT id, resource_owner, COALESCE(email, '') AS email, email_verified, state, COALESCE(display_name, username) AS display_name, username
          FROM users WHERE instance_id = $1 AND id = $2 AND type = 'human'`,
       [instanceId, userId],
     );
-    return row ? { id: row.id, orgId: row.resource_owner, email: row.email, emailVerified: !!row.email_verified, state: row.state, displayName: row.display_name, username: row.username } : undefined;
+    return row
+      ? {
+          id: row.id,
+          orgId: row.resource_owner,
+          email: row.email,
+          emailVerified: !!row.email_verified,
+          state: row.state,
+          displayName: row.display_name,
+          username: row.username,
+        }
+      : undefined;
   }
 
   /** The name of an app (the SAML service provider the pages show). */
   async appName(instanceId: string, appId: string): Promise<string | undefined> {
-    const [row]: { name: string }[] = await this.tx.reader.query('SELECT name FROM apps WHERE instance_id = $1 AND id = $2', [instanceId, appId]);
+    const [row]: { name: string }[] = await this.tx.reader.query(
+      'SELECT name FROM apps WHERE instance_id = $1 AND id = $2',
+      [instanceId, appId],
+    );
     return row?.name;
   }
 }

@@ -83,9 +83,11 @@ const en = {
   'error.passwordWeak': 'The new password does not meet the requirements.',
   'error.passwordSame': 'The new password must differ from the current one.',
   'error.required': 'Please fill in this field.',
-  'error.authRequest': 'This sign-in request has expired or was already used. Go back to the application and try again.',
+  'error.authRequest':
+    'This sign-in request has expired or was already used. Go back to the application and try again.',
   'error.session': 'Your sign-in has expired. Please sign in again.',
-  'error.mfaSetup': 'Your organization requires a second factor, and your account has none yet. Contact your administrator to set one up.',
+  'error.mfaSetup':
+    'Your organization requires a second factor, and your account has none yet. Contact your administrator to set one up.',
   'error.wrongOrg': 'This application only accepts accounts of another organization.',
   'error.noAccess': 'Your account has no access to this application.',
   'error.deviceCode': 'This code is unknown or has expired. Check the code on your device.',
@@ -107,18 +109,23 @@ const en = {
   'title.invite': 'Accept your invitation',
   'title.samlPost': 'Continue to the application',
   'title.passkeyAdded': 'Passkey added',
-  'intro.passwordReset': 'We will send a code to the email address of your account. With it you can choose a new password.',
+  'intro.passwordReset':
+    'We will send a code to the email address of your account. With it you can choose a new password.',
   'intro.passwordSet': 'We sent a code to your email address. Enter it and choose a new password.',
   'intro.register': 'Fill in your details to create an account.',
   'intro.verifyEmail': 'We sent a code to {email}. Enter it to verify your email address.',
   'intro.passkey': 'Use the passkey of this account: your fingerprint, face, screen lock or security key.',
   'intro.securityKey': 'Insert or touch the security key of this account when the browser asks.',
-  'intro.needsScript': 'This step needs JavaScript. Turn it on in your browser, or go back and use another way to sign in.',
+  'intro.needsScript':
+    'This step needs JavaScript. Turn it on in your browser, or go back and use another way to sign in.',
   'intro.mfaSetup': 'Your organization requires a second factor. Choose one to set up now.',
   'intro.mfaPrompt': 'Protect your account with a second factor. Choose one to set up now, or skip this step.',
-  'intro.totpSetup': 'Scan the QR code with your authenticator app, or add the key by hand, then enter the 6-digit code the app shows.',
-  'intro.passkeySetup': 'Create a passkey on this device or a security key. Next time you can sign in with it, without a password.',
-  'intro.u2fSetup': 'Register your security key: insert or touch it when the browser asks. From now on it confirms your sign-ins after the password.',
+  'intro.totpSetup':
+    'Scan the QR code with your authenticator app, or add the key by hand, then enter the 6-digit code the app shows.',
+  'intro.passkeySetup':
+    'Create a passkey on this device or a security key. Next time you can sign in with it, without a password.',
+  'intro.u2fSetup':
+    'Register your security key: insert or touch it when the browser asks. From now on it confirms your sign-ins after the password.',
   'intro.invite': 'Choose a password to finish setting up your account.',
   'intro.samlPost': 'You are signed in. Continue to {app}.',
   'intro.passkeyAdded': 'You can now sign in with it.',
@@ -253,9 +260,11 @@ const de: Catalogue = {
   'error.passwordWeak': 'Das neue Passwort erfüllt die Anforderungen nicht.',
   'error.passwordSame': 'Das neue Passwort muss sich vom aktuellen unterscheiden.',
   'error.required': 'Bitte füllen Sie dieses Feld aus.',
-  'error.authRequest': 'Diese Anmeldeanfrage ist abgelaufen oder wurde bereits verwendet. Kehren Sie zur Anwendung zurück und versuchen Sie es erneut.',
+  'error.authRequest':
+    'Diese Anmeldeanfrage ist abgelaufen oder wurde bereits verwendet. Kehren Sie zur Anwendung zurück und versuchen Sie es erneut.',
   'error.session': 'Ihre Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an.',
-  'error.mfaSetup': 'Ihre Organisation verlangt einen zweiten Faktor, und Ihr Konto hat noch keinen. Wenden Sie sich an Ihre Administration, um einen einzurichten.',
+  'error.mfaSetup':
+    'Ihre Organisation verlangt einen zweiten Faktor, und Ihr Konto hat noch keinen. Wenden Sie sich an Ihre Administration, um einen einzurichten.',
   'error.wrongOrg': 'Diese Anwendung akzeptiert nur Konten einer anderen Organisation.',
   'error.noAccess': 'Ihr Konto hat keinen Zugriff auf diese Anwendung.',
   'error.deviceCode': 'Dieser Code ist unbekannt oder abgelaufen. Prüfen Sie den Code auf Ihrem Gerät.',
@@ -277,18 +286,28 @@ const de: Catalogue = {
   'title.invite': 'Einladung annehmen',
   'title.samlPost': 'Weiter zur Anwendung',
   'title.passkeyAdded': 'Passkey hinzugefügt',
-  'intro.passwordReset': 'Wir senden einen Code an die E-Mail-Adresse Ihres Kontos. Damit können Sie ein neues Passwort wählen.',
-  'intro.passwordSet': 'Wir haben Ihnen einen Code per E-Mail geschickt. Geben Sie ihn ein und wählen Sie ein neues Passwort.',
+  'intro.passwordReset':
+    'Wir senden einen Code an die E-Mail-Adresse Ihres Kontos. Damit können Sie ein neues Passwort wählen.',
+  'intro.passwordSet':
+    'Wir haben Ihnen einen Code per E-Mail geschickt. Geben Sie ihn ein und wählen Sie ein neues Passwort.',
   'intro.register': 'Geben Sie Ihre Daten ein, um ein Konto zu erstellen.',
-  'intro.verifyEmail': 'Wir haben einen Code an {email} geschickt. Geben Sie ihn ein, um Ihre E-Mail-Adresse zu bestätigen.',
-  'intro.passkey': 'Verwenden Sie den Passkey dieses Kontos: Fingerabdruck, Gesicht, Bildschirmsperre oder Sicherheitsschlüssel.',
-  'intro.securityKey': 'Stecken oder berühren Sie den Sicherheitsschlüssel dieses Kontos, sobald der Browser danach fragt.',
-  'intro.needsScript': 'Dieser Schritt benötigt JavaScript. Aktivieren Sie es in Ihrem Browser oder gehen Sie zurück und melden Sie sich anders an.',
+  'intro.verifyEmail':
+    'Wir haben einen Code an {email} geschickt. Geben Sie ihn ein, um Ihre E-Mail-Adresse zu bestätigen.',
+  'intro.passkey':
+    'Verwenden Sie den Passkey dieses Kontos: Fingerabdruck, Gesicht, Bildschirmsperre oder Sicherheitsschlüssel.',
+  'intro.securityKey':
+    'Stecken oder berühren Sie den Sicherheitsschlüssel dieses Kontos, sobald der Browser danach fragt.',
+  'intro.needsScript':
+    'Dieser Schritt benötigt JavaScript. Aktivieren Sie es in Ihrem Browser oder gehen Sie zurück und melden Sie sich anders an.',
   'intro.mfaSetup': 'Ihre Organisation verlangt einen zweiten Faktor. Wählen Sie einen aus, den Sie jetzt einrichten.',
-  'intro.mfaPrompt': 'Schützen Sie Ihr Konto mit einem zweiten Faktor. Wählen Sie einen aus, den Sie jetzt einrichten, oder überspringen Sie diesen Schritt.',
-  'intro.totpSetup': 'Scannen Sie den QR-Code mit Ihrer Authenticator-App oder fügen Sie den Schlüssel von Hand hinzu. Geben Sie dann den 6-stelligen Code der App ein.',
-  'intro.passkeySetup': 'Erstellen Sie einen Passkey auf diesem Gerät oder einem Sicherheitsschlüssel. Beim nächsten Mal melden Sie sich damit ohne Passwort an.',
-  'intro.u2fSetup': 'Registrieren Sie Ihren Sicherheitsschlüssel: Stecken Sie ihn ein oder berühren Sie ihn, wenn der Browser danach fragt. Ab jetzt bestätigt er Ihre Anmeldungen nach dem Passwort.',
+  'intro.mfaPrompt':
+    'Schützen Sie Ihr Konto mit einem zweiten Faktor. Wählen Sie einen aus, den Sie jetzt einrichten, oder überspringen Sie diesen Schritt.',
+  'intro.totpSetup':
+    'Scannen Sie den QR-Code mit Ihrer Authenticator-App oder fügen Sie den Schlüssel von Hand hinzu. Geben Sie dann den 6-stelligen Code der App ein.',
+  'intro.passkeySetup':
+    'Erstellen Sie einen Passkey auf diesem Gerät oder einem Sicherheitsschlüssel. Beim nächsten Mal melden Sie sich damit ohne Passwort an.',
+  'intro.u2fSetup':
+    'Registrieren Sie Ihren Sicherheitsschlüssel: Stecken Sie ihn ein oder berühren Sie ihn, wenn der Browser danach fragt. Ab jetzt bestätigt er Ihre Anmeldungen nach dem Passwort.',
   'intro.invite': 'Wählen Sie ein Passwort, um Ihr Konto fertig einzurichten.',
   'intro.samlPost': 'Sie sind angemeldet. Weiter zu {app}.',
   'intro.passkeyAdded': 'Sie können sich jetzt damit anmelden.',
@@ -316,25 +335,33 @@ const de: Catalogue = {
   'error.registerDisabled': 'Für diese Organisation können keine Konten erstellt werden.',
   'error.usernameTaken': 'Dieser Benutzername ist bereits vergeben. Wählen Sie einen anderen.',
   'error.emailInvalid': 'Geben Sie eine gültige E-Mail-Adresse ein.',
-  'error.passkeyFailed': 'Der Passkey konnte nicht verwendet werden. Versuchen Sie es erneut oder wählen Sie einen anderen Weg.',
+  'error.passkeyFailed':
+    'Der Passkey konnte nicht verwendet werden. Versuchen Sie es erneut oder wählen Sie einen anderen Weg.',
   'error.passkeyUnsupported': 'Dieser Browser kann keine Passkeys verwenden.',
-  'error.u2fFailed': 'Der Sicherheitsschlüssel konnte nicht verwendet werden. Versuchen Sie es erneut oder wählen Sie einen anderen Weg.',
+  'error.u2fFailed':
+    'Der Sicherheitsschlüssel konnte nicht verwendet werden. Versuchen Sie es erneut oder wählen Sie einen anderen Weg.',
   'error.u2fUnsupported': 'Dieser Browser kann keine Sicherheitsschlüssel verwenden.',
   'error.noPasskey': 'Dieses Konto hat noch keinen Passkey für diese Website.',
   'error.invite': 'Diese Einladung ist ungültig oder abgelaufen. Fordern Sie eine neue an.',
   'error.noEmail': 'Dieses Konto hat keine E-Mail-Adresse für einen Code. Wenden Sie sich an Ihre Administration.',
-  'error.notInitialised': 'Dieses Konto ist noch nicht eingerichtet. Verwenden Sie die Einladung, die Sie per E-Mail erhalten haben.',
-  'error.emailDelivery': 'Wir konnten gerade keine E-Mail senden. Versuchen Sie es später erneut oder wenden Sie sich an Ihre Administration.',
-  'error.passkeyLink': 'Dieser Passkey-Link ist ungültig, abgelaufen oder wurde bereits verwendet. Fordern Sie einen neuen an.',
-  'error.passkeyLinkFailed': 'Der Passkey konnte nicht hinzugefügt werden. Fordern Sie einen neuen Link an und versuchen Sie es erneut.',
+  'error.notInitialised':
+    'Dieses Konto ist noch nicht eingerichtet. Verwenden Sie die Einladung, die Sie per E-Mail erhalten haben.',
+  'error.emailDelivery':
+    'Wir konnten gerade keine E-Mail senden. Versuchen Sie es später erneut oder wenden Sie sich an Ihre Administration.',
+  'error.passkeyLink':
+    'Dieser Passkey-Link ist ungültig, abgelaufen oder wurde bereits verwendet. Fordern Sie einen neuen an.',
+  'error.passkeyLinkFailed':
+    'Der Passkey konnte nicht hinzugefügt werden. Fordern Sie einen neuen Link an und versuchen Sie es erneut.',
   'title.emailVerified': 'E-Mail-Adresse bestätigt',
   'intro.verifyEmailLink': 'Bestätigen Sie, dass diese E-Mail-Adresse Ihnen gehört.',
   'intro.emailVerified': 'Ihre E-Mail-Adresse ist bestätigt. Sie können sich jetzt anmelden.',
   'intro.passwordSetLink': 'Geben Sie den Code aus der E-Mail ein, falls er fehlt, und wählen Sie ein neues Passwort.',
   'title.passwordChanged': 'Passwort geändert',
   'intro.passwordChanged': 'Ihr neues Passwort ist gesetzt. Melden Sie sich damit an.',
-  'error.verifyLink': 'Dieser Bestätigungslink ist ungültig, abgelaufen oder wurde bereits verwendet. Fordern Sie einen neuen Code an.',
-  'error.resetLink': 'Dieser Link zum Zurücksetzen des Passworts ist ungültig oder abgelaufen. Fordern Sie einen neuen an.',
+  'error.verifyLink':
+    'Dieser Bestätigungslink ist ungültig, abgelaufen oder wurde bereits verwendet. Fordern Sie einen neuen Code an.',
+  'error.resetLink':
+    'Dieser Link zum Zurücksetzen des Passworts ist ungültig oder abgelaufen. Fordern Sie einen neuen an.',
   'title.legalTerms': 'Nutzungsbedingungen',
   'title.legalPrivacy': 'Datenschutzerklärung',
   'intro.legalUnpublished': 'Die Administration dieses Dienstes hat dieses Dokument noch nicht veröffentlicht.',
@@ -377,5 +404,6 @@ export type Translate = (key: MessageKey, values?: Readonly<Record<string, strin
 
 export function translator(locale: Locale): Translate {
   const catalogue = CATALOGUES[locale];
-  return (key, values = {}) => catalogue[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+  return (key, values = {}) =>
+    catalogue[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }

@@ -15,7 +15,13 @@ import { InstanceResolver, type RequestSite } from '../platform/tenancy/instance
 import type { Instance } from '../platform/tenancy/instance.entity.js';
 import { Policies } from '../settings/policies.js';
 import { SESSION_TOKEN_NOT_ACCEPTED_ID } from '../sessions/sessions.errors.js';
-import { LOGIN_LINK_DENIED_ID, LOGIN_MFA_REQUIRED_ID, LOGIN_NOT_AUTHENTICATED_ID, LOGIN_PASSWORD_CHANGE_ID, LOGIN_TOO_OLD_ID } from '../sessions/login-handoff.js';
+import {
+  LOGIN_LINK_DENIED_ID,
+  LOGIN_MFA_REQUIRED_ID,
+  LOGIN_NOT_AUTHENTICATED_ID,
+  LOGIN_PASSWORD_CHANGE_ID,
+  LOGIN_TOO_OLD_ID,
+} from '../sessions/login-handoff.js';
 import type { AuthRequestView } from '../oidc/oidc.service.js';
 import {
   BROWSER_COOKIE,
@@ -37,7 +43,14 @@ import { assetOrigins, themeCss } from './login-theme.js';
 import { allowedFactors, type PageFactor } from './login-users.js';
 import { LEGAL_PAGES, mfaForced } from '../settings/settings-rules.js';
 import { setupChoices } from './login-mfa-prompt.js';
-import { LoginProblem, LoginService, type Next, type SamlRequestOnPage, type SessionWithUser, type UserById } from './login.service.js';
+import {
+  LoginProblem,
+  LoginService,
+  type Next,
+  type SamlRequestOnPage,
+  type SessionWithUser,
+  type UserById,
+} from './login.service.js';
 import { passwordProblems } from '../users/password-policy.js';
 import { CODE_CHECKS_RATE_LIMITED, CODE_SPENT } from '../users/users.errors.js';
 import type { LoginSettings } from '../settings/policies.js';
@@ -81,7 +94,9 @@ function fromEmailLink(r: { params: URLSearchParams }): boolean {
  */
 function linkProblem(err: unknown, fallback: MessageKey): MessageKey | undefined {
   if (!(err instanceof DomainError)) return undefined;
-  return problemKey(err) ?? (['InvalidArgument', 'FailedPrecondition', 'NotFound'].includes(err.kind) ? fallback : undefined);
+  return (
+    problemKey(err) ?? (['InvalidArgument', 'FailedPrecondition', 'NotFound'].includes(err.kind) ? fallback : undefined)
+  );
 }
 
 function problemKey(err: unknown): MessageKey | undefined {
@@ -126,7 +141,11 @@ function failedAttempts(err: DomainError): number | undefined {
   return detail ? (detail.value as unknown as { failedAttempts: number }).failedAttempts : undefined;
 }
 
-const FACTOR_PAGES: Record<string, PageFactor> = { '/otp/totp': 'totp', '/otp/email': 'otpEmail', '/otp/sms': 'otpSms' };
+const FACTOR_PAGES: Record<string, PageFactor> = {
+  '/otp/totp': 'totp',
+  '/otp/email': 'otpEmail',
+  '/otp/sms': 'otpSms',
+};
 const WEBAUTHN_SETUP_PAGES: Record<string, WebAuthnKind> = { '/mfa/setup/passkey': 'passkey', '/mfa/setup/u2f': 'u2f' };
 
 /** An origin as frame-ancestors may list it (scheme://host[:port], no path or spaces). */
@@ -178,7 +197,8 @@ export class LoginRoutes implements OnModuleInit {
     const { instance } = site;
     if (path === '/assets/login.css') return this.stylesheet(instance, url.searchParams.get('org') ?? undefined, res);
     if (path === '/assets/login.js') return this.asset(res, 'text/javascript; charset=utf-8', LOGIN_SCRIPT);
-    if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') return this.plain(res, 405, 'Method not allowed', { allow: 'GET, POST' });
+    if (method !== 'GET' && method !== 'HEAD' && method !== 'POST')
+      return this.plain(res, 405, 'Method not allowed', { allow: 'GET, POST' });
 
     const existing = decodeBrowserState(parseCookies(req.headers.cookie).get(BROWSER_COOKIE));
     let params = url.searchParams;
@@ -279,7 +299,9 @@ export class LoginRoutes implements OnModuleInit {
         return post ? this.submitTotpSetup(r) : this.showTotpSetup(r);
       case '/mfa/setup/passkey':
       case '/mfa/setup/u2f':
-        return post ? this.submitWebAuthnSetup(r, WEBAUTHN_SETUP_PAGES[r.path]) : this.showWebAuthnSetup(r, WEBAUTHN_SETUP_PAGES[r.path]);
+        return post
+          ? this.submitWebAuthnSetup(r, WEBAUTHN_SETUP_PAGES[r.path])
+          : this.showWebAuthnSetup(r, WEBAUTHN_SETUP_PAGES[r.path]);
       default:
         return this.notFound(r);
     }
@@ -298,13 +320,17 @@ export class LoginRoutes implements OnModuleInit {
     const saml = r.flow.kind === 'saml' ? await this.samlRequestOf(r) : undefined;
     const ar = await this.authRequestOf(r);
     const prompt = ar?.prompt ?? [];
-    if (prompt.includes('create') && (await this.registerAllowed(r))) return this.redirect(r, pageUrl('register', r.flow));
-    if (prompt.includes('login') || prompt.includes('create') || saml?.forceAuthn) return this.redirect(r, pageUrl('loginname', r.flow));
+    if (prompt.includes('create') && (await this.registerAllowed(r)))
+      return this.redirect(r, pageUrl('register', r.flow));
+    if (prompt.includes('login') || prompt.includes('create') || saml?.forceAuthn)
+      return this.redirect(r, pageUrl('loginname', r.flow));
     const accounts = await this.accounts(r);
     const active = accounts.filter((a) => a.active);
     const hinted = ar?.hintUserId ? active.find((a) => a.userId === ar.hintUserId) : undefined;
     if (r.flow.kind === 'direct') {
-      return accounts.length ? this.redirect(r, pageUrl('accounts', r.flow)) : this.redirect(r, pageUrl('loginname', r.flow));
+      return accounts.length
+        ? this.redirect(r, pageUrl('accounts', r.flow))
+        : this.redirect(r, pageUrl('loginname', r.flow));
     }
     if (!prompt.includes('select_account')) {
       const only = hinted ?? (active.length === 1 && accounts.length === 1 ? active[0] : undefined);
@@ -325,7 +351,13 @@ export class LoginRoutes implements OnModuleInit {
         continue;
       }
       const active = !view.expiresAt || new Date(view.expiresAt).getTime() > Date.now();
-      found.push({ session: s.id, userId: view.user.id, displayName: view.user.displayName, loginName: view.user.loginName, active });
+      found.push({
+        session: s.id,
+        userId: view.user.id,
+        displayName: view.user.displayName,
+        loginName: view.user.loginName,
+        active,
+      });
     }
     if (stale.length) this.setState(r, withoutSessions(r.state, stale));
     return found;
@@ -361,15 +393,21 @@ export class LoginRoutes implements OnModuleInit {
     const loginName = r.params.get('loginName') ?? ar?.loginHint;
     const appName = r.flow.kind === 'saml' ? (await this.samlRequestOf(r)).appName : undefined;
     const registerUrl = (await this.registerAllowed(r)) ? pageUrl('register', r.flow) : undefined;
-    return this.page(r, 200, views.loginNamePage(await this.context(r), { loginName: loginName ?? undefined, appName, registerUrl }));
+    return this.page(
+      r,
+      200,
+      views.loginNamePage(await this.context(r), { loginName: loginName ?? undefined, appName, registerUrl }),
+    );
   }
 
   private async submitLoginName(r: PageRequest): Promise<void> {
     const t = await this.t(r);
     const loginName = (r.params.get('loginName') ?? '').trim();
     const settings = await this.login.loginSettings(r.caller, await this.requestedOrg(r));
-    const registerUrl = settings.allowRegister && settings.allowUsernamePassword ? pageUrl('register', r.flow) : undefined;
-    const again = async (key: MessageKey) => this.page(r, 400, views.loginNamePage(await this.context(r), { loginName, errors: [t(key)], registerUrl }));
+    const registerUrl =
+      settings.allowRegister && settings.allowUsernamePassword ? pageUrl('register', r.flow) : undefined;
+    const again = async (key: MessageKey) =>
+      this.page(r, 400, views.loginNamePage(await this.context(r), { loginName, errors: [t(key)], registerUrl }));
     if (!loginName) return again('error.required');
     if (!settings.allowUsernamePassword) return again('error.usernamePassword');
     let session: BrowserSession;
@@ -393,15 +431,35 @@ export class LoginRoutes implements OnModuleInit {
   private async showPassword(r: PageRequest, errors?: string[], status = 200): Promise<void> {
     const loginName = r.params.get('loginName');
     if (!r.params.get('session') && loginName) {
-      return this.page(r, status, views.passwordPage(await this.context(r), { user: { displayName: loginName, loginName }, loginName, errors }));
+      return this.page(
+        r,
+        status,
+        views.passwordPage(await this.context(r), { user: { displayName: loginName, loginName }, loginName, errors }),
+      );
     }
     const session = this.session(r);
     const { view, user } = await this.login.withUser(r.caller, session);
     r.orgId = user.orgId;
     const settings = await this.policies.loginSettings(r.instance.id, user.orgId);
-    const resetUrl = settings.hidePasswordReset || !user.email ? undefined : pageUrl('password/reset', r.flow, { session: session.id });
-    const passkeyUrl = settings.passkeysType === 'allowed' && user.webAuthn.includes('passkey') ? pageUrl('passkey', r.flow, { session: session.id }) : undefined;
-    return this.page(r, status, views.passwordPage(await this.context(r), { user: this.shown(view.user!, user), session: session.id, errors, resetUrl, passkeyUrl }));
+    const resetUrl =
+      settings.hidePasswordReset || !user.email
+        ? undefined
+        : pageUrl('password/reset', r.flow, { session: session.id });
+    const passkeyUrl =
+      settings.passkeysType === 'allowed' && user.webAuthn.includes('passkey')
+        ? pageUrl('passkey', r.flow, { session: session.id })
+        : undefined;
+    return this.page(
+      r,
+      status,
+      views.passwordPage(await this.context(r), {
+        user: this.shown(view.user!, user),
+        session: session.id,
+        errors,
+        resetUrl,
+        passkeyUrl,
+      }),
+    );
   }
 
   private async submitPassword(r: PageRequest): Promise<void> {
@@ -424,7 +482,8 @@ export class LoginRoutes implements OnModuleInit {
         if (!r.params.get('session')) return this.showPassword(r, [t('error.credentials')], 400);
         return this.showPassword(r, await this.credentialErrors(r, err, 'password'), 400);
       }
-      if (err.id === 'SESSION-l0ck3' || err.id === 'SESSION-1n4ct' || err.id === 'SESSION-pw0n0') return this.showPassword(r, [t(problemKey(err)!)], 400);
+      if (err.id === 'SESSION-l0ck3' || err.id === 'SESSION-1n4ct' || err.id === 'SESSION-pw0n0')
+        return this.showPassword(r, [t(problemKey(err)!)], 400);
       throw err;
     }
   }
@@ -449,7 +508,16 @@ export class LoginRoutes implements OnModuleInit {
     const { view, user } = await this.login.withUser(r.caller, session);
     r.orgId = user.orgId;
     const complexity = await this.login.complexity(r.caller, user.orgId);
-    return this.page(r, status, views.passwordChangePage(await this.context(r), { user: this.shown(view.user!, user), session: session.id, complexity, errors }));
+    return this.page(
+      r,
+      status,
+      views.passwordChangePage(await this.context(r), {
+        user: this.shown(view.user!, user),
+        session: session.id,
+        complexity,
+        errors,
+      }),
+    );
   }
 
   private async submitPasswordChange(r: PageRequest): Promise<void> {
@@ -463,7 +531,11 @@ export class LoginRoutes implements OnModuleInit {
       await this.login.changePassword(r.caller, session, current, next);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      const key: MessageKey | undefined = { 'USER-pw0k1': 'error.passwordWeak', 'CRED-pw1nv': 'error.password', 'CRED-pw5m3': 'error.passwordSame' }[err.id] as MessageKey | undefined;
+      const key: MessageKey | undefined = {
+        'USER-pw0k1': 'error.passwordWeak',
+        'CRED-pw1nv': 'error.password',
+        'CRED-pw5m3': 'error.passwordSame',
+      }[err.id] as MessageKey | undefined;
       if (key) return this.showPasswordChange(r, [t(key)], 400);
       throw err;
     }
@@ -478,7 +550,17 @@ export class LoginRoutes implements OnModuleInit {
     r.orgId = user.orgId;
     const settings = await this.policies.loginSettings(r.instance.id, user.orgId);
     const others = allowedFactors(user, settings.secondFactors).filter((f) => f !== factor);
-    return this.page(r, status, views.codePage(await this.context(r), { factor, user: this.shown(view.user!, user), session: session.id, errors, others }));
+    return this.page(
+      r,
+      status,
+      views.codePage(await this.context(r), {
+        factor,
+        user: this.shown(view.user!, user),
+        session: session.id,
+        errors,
+        others,
+      }),
+    );
   }
 
   private async submitCode(r: PageRequest, factor: PageFactor): Promise<void> {
@@ -496,8 +578,10 @@ export class LoginRoutes implements OnModuleInit {
       return this.go(r, await this.login.advance(r.caller, r.flow, checked, true));
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      if (['SESSION-t0tp1', 'SESSION-0tp51', 'SESSION-0tpe1'].includes(err.id)) return this.showCode(r, factor, await this.credentialErrors(r, err, 'otp'), 400);
-      if (['SESSION-0tp3x', 'SESSION-0tp5c', 'SESSION-0tpec'].includes(err.id)) return this.showCode(r, factor, [t('error.codeExpired')], 400);
+      if (['SESSION-t0tp1', 'SESSION-0tp51', 'SESSION-0tpe1'].includes(err.id))
+        return this.showCode(r, factor, await this.credentialErrors(r, err, 'otp'), 400);
+      if (['SESSION-0tp3x', 'SESSION-0tp5c', 'SESSION-0tpec'].includes(err.id))
+        return this.showCode(r, factor, [t('error.codeExpired')], 400);
       if (err.id === 'SESSION-l0ck3') return this.showCode(r, factor, [t('error.locked')], 400);
       throw err;
     }
@@ -508,7 +592,11 @@ export class LoginRoutes implements OnModuleInit {
     const { view, user } = await this.login.withUser(r.caller, session);
     r.orgId = user.orgId;
     const factors = allowedFactors(user, (await this.policies.loginSettings(r.instance.id, user.orgId)).secondFactors);
-    return this.page(r, 200, views.mfaChoosePage(await this.context(r), { user: this.shown(view.user!, user), session: session.id, factors }));
+    return this.page(
+      r,
+      200,
+      views.mfaChoosePage(await this.context(r), { user: this.shown(view.user!, user), session: session.id, factors }),
+    );
   }
 
   private async submitFactorChoice(r: PageRequest): Promise<void> {
@@ -534,13 +622,24 @@ export class LoginRoutes implements OnModuleInit {
     const target = this.sameOriginPath(r.params.get('post_logout_redirect'));
     if (target) return this.redirect(r, target);
     const t = await this.t(r);
-    return this.page(r, 200, views.messagePage(await this.context(r), 'title.loggedOut', t('intro.loggedOut'), { href: pageUrl('loginname', { kind: 'direct' }), label: t('link.signIn') }));
+    return this.page(
+      r,
+      200,
+      views.messagePage(await this.context(r), 'title.loggedOut', t('intro.loggedOut'), {
+        href: pageUrl('loginname', { kind: 'direct' }),
+        label: t('link.signIn'),
+      }),
+    );
   }
 
   // ---- device authorization (RFC 8628 §3.3) ----
 
   private async showDevice(r: PageRequest): Promise<void> {
-    return this.page(r, 200, views.devicePage(await this.context(r), { userCode: r.params.get('user_code') ?? undefined }));
+    return this.page(
+      r,
+      200,
+      views.devicePage(await this.context(r), { userCode: r.params.get('user_code') ?? undefined }),
+    );
   }
 
   private async submitDeviceCode(r: PageRequest): Promise<void> {
@@ -551,7 +650,12 @@ export class LoginRoutes implements OnModuleInit {
     try {
       device = await this.login.deviceRequest(r.caller, userCode);
     } catch (err) {
-      if (err instanceof DomainError && err.id === 'OIDC-d3v1c') return this.page(r, 400, views.devicePage(await this.context(r), { userCode, errors: [t('error.deviceCode')] }));
+      if (err instanceof DomainError && err.id === 'OIDC-d3v1c')
+        return this.page(
+          r,
+          400,
+          views.devicePage(await this.context(r), { userCode, errors: [t('error.deviceCode')] }),
+        );
       throw err;
     }
     const flow: Flow = { kind: 'device', userCode: device.id };
@@ -564,7 +668,15 @@ export class LoginRoutes implements OnModuleInit {
     const device = await this.login.deviceRequest(r.caller, r.flow.userCode);
     const { view, user } = await this.login.withUser(r.caller, session);
     r.orgId = user.orgId;
-    return this.page(r, 200, views.deviceConsentPage(await this.context(r), { device, user: this.shown(view.user!, user), session: session.id }));
+    return this.page(
+      r,
+      200,
+      views.deviceConsentPage(await this.context(r), {
+        device,
+        user: this.shown(view.user!, user),
+        session: session.id,
+      }),
+    );
   }
 
   private async submitDeviceDecision(r: PageRequest): Promise<void> {
@@ -573,7 +685,13 @@ export class LoginRoutes implements OnModuleInit {
     const allow = r.params.get('decision') === 'allow';
     await this.login.decideDevice(r.caller, r.flow.userCode, allow ? this.session(r) : undefined);
     const ctx = await this.context(r);
-    return this.page(r, 200, allow ? views.messagePage(ctx, 'title.deviceDone', t('intro.deviceDone')) : views.messagePage(ctx, 'title.deviceDenied', t('intro.deviceDenied')));
+    return this.page(
+      r,
+      200,
+      allow
+        ? views.messagePage(ctx, 'title.deviceDone', t('intro.deviceDone'))
+        : views.messagePage(ctx, 'title.deviceDenied', t('intro.deviceDenied')),
+    );
   }
 
   // ---- password reset (UserService PasswordReset + SetPassword with the code) ----
@@ -583,7 +701,15 @@ export class LoginRoutes implements OnModuleInit {
     const { view, user } = await this.login.withUser(r.caller, session);
     r.orgId = user.orgId;
     if ((await this.policies.loginSettings(r.instance.id, user.orgId)).hidePasswordReset) return this.notFound(r);
-    return this.page(r, status, views.passwordResetPage(await this.context(r), { user: this.shown(view.user!, user), session: session.id, errors }));
+    return this.page(
+      r,
+      status,
+      views.passwordResetPage(await this.context(r), {
+        user: this.shown(view.user!, user),
+        session: session.id,
+        errors,
+      }),
+    );
   }
 
   /** Sends the reset code by email (a POST: a GET never sends anything), then asks for it. */
@@ -596,7 +722,10 @@ export class LoginRoutes implements OnModuleInit {
       await this.login.requestPasswordReset(r.caller, user.id);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      const key: MessageKey | undefined = ({ 'CRED-n0m4l': 'error.noEmail', 'CRED-1n1t0': 'error.notInitialised' } as Record<string, MessageKey>)[err.id] ?? problemKey(err);
+      const key: MessageKey | undefined =
+        ({ 'CRED-n0m4l': 'error.noEmail', 'CRED-1n1t0': 'error.notInitialised' } as Record<string, MessageKey>)[
+          err.id
+        ] ?? problemKey(err);
       if (key) return this.showPasswordReset(r, [t(key)], 400);
       throw err;
     }
@@ -612,7 +741,13 @@ export class LoginRoutes implements OnModuleInit {
       r,
       status,
       views.passwordSetPage(await this.context(r), {
-        user: this.shown(view.user!, user), action: 'password/set', hidden: { session: session.id }, complexity, errors, invalid, resend: true,
+        user: this.shown(view.user!, user),
+        action: 'password/set',
+        hidden: { session: session.id },
+        complexity,
+        errors,
+        invalid,
+        resend: true,
         code: status === 200 ? undefined : (r.params.get('code') ?? undefined),
       }),
     );
@@ -643,10 +778,18 @@ export class LoginRoutes implements OnModuleInit {
   }
 
   /** What is wrong with a new password and its confirmation (the server's check; the script only helps). */
-  private newPasswordProblem(r: PageRequest, t: Translate, password: string, complexity: Parameters<typeof passwordProblems>[1], missing?: string): { errors: string[]; invalid: string[] } | undefined {
+  private newPasswordProblem(
+    r: PageRequest,
+    t: Translate,
+    password: string,
+    complexity: Parameters<typeof passwordProblems>[1],
+    missing?: string,
+  ): { errors: string[]; invalid: string[] } | undefined {
     if (missing || !password) return { errors: [t('error.required')], invalid: [missing ?? 'newPassword'] };
-    if (password !== r.params.get('confirmPassword')) return { errors: [t('error.passwordMismatch')], invalid: ['confirmPassword'] };
-    if (passwordProblems(password, complexity).length) return { errors: [t('error.passwordWeak')], invalid: ['newPassword'] };
+    if (password !== r.params.get('confirmPassword'))
+      return { errors: [t('error.passwordMismatch')], invalid: ['confirmPassword'] };
+    if (passwordProblems(password, complexity).length)
+      return { errors: [t('error.passwordWeak')], invalid: ['newPassword'] };
     return undefined;
   }
 
@@ -662,7 +805,13 @@ export class LoginRoutes implements OnModuleInit {
     return settings.allowRegister && settings.allowUsernamePassword;
   }
 
-  private async showRegister(r: PageRequest, values: views.RegisterValues = {}, errors?: string[], invalid?: string[], status = 200): Promise<void> {
+  private async showRegister(
+    r: PageRequest,
+    values: views.RegisterValues = {},
+    errors?: string[],
+    invalid?: string[],
+    status = 200,
+  ): Promise<void> {
     if (!(await this.registerAllowed(r))) throw new LoginProblem('error.registerDisabled');
     const complexity = await this.login.complexity(r.caller, await this.registerOrg(r));
     return this.page(r, status, views.registerPage(await this.context(r), { values, complexity, errors, invalid }));
@@ -672,18 +821,29 @@ export class LoginRoutes implements OnModuleInit {
     if (!(await this.registerAllowed(r))) throw new LoginProblem('error.registerDisabled');
     const t = await this.t(r);
     const field = (name: string) => (r.params.get(name) ?? '').trim();
-    const values = { givenName: field('givenName'), familyName: field('familyName'), email: field('email'), username: field('username') };
+    const values = {
+      givenName: field('givenName'),
+      familyName: field('familyName'),
+      email: field('email'),
+      username: field('username'),
+    };
     const again = (errors: string[], invalid: string[]) => this.showRegister(r, values, errors, invalid, 400);
     const missing = (['givenName', 'familyName', 'email'] as const).filter((f) => !values[f]);
     if (missing.length) return again([t('error.required')], [...missing]);
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email) || values.email.length > 200) return again([t('error.emailInvalid')], ['email']);
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email) || values.email.length > 200)
+      return again([t('error.emailInvalid')], ['email']);
     const orgId = await this.registerOrg(r);
     const password = r.params.get('newPassword') ?? '';
     const problem = this.newPasswordProblem(r, t, password, await this.login.complexity(r.caller, orgId));
     if (problem) return again(problem.errors, problem.invalid);
     let userId: string;
     try {
-      userId = await this.login.register(r.caller, orgId, { ...values, username: values.username || undefined, password, language: (await this.context(r)).locale });
+      userId = await this.login.register(r.caller, orgId, {
+        ...values,
+        username: values.username || undefined,
+        password,
+        language: (await this.context(r)).locale,
+      });
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       if (err.id === 'USER-uN4m3') return again([t('error.usernameTaken')], [values.username ? 'username' : 'email']);
@@ -696,12 +856,17 @@ export class LoginRoutes implements OnModuleInit {
   }
 
   /** A session of this browser whose first factor is checked: only such a one may verify, set up or register factors. */
-  private async signedIn(r: PageRequest): Promise<SessionWithUser & { session: BrowserSession; settings: LoginSettings }> {
+  private async signedIn(
+    r: PageRequest,
+  ): Promise<SessionWithUser & { session: BrowserSession; settings: LoginSettings }> {
     const session = this.session(r);
     const found = await this.login.withUser(r.caller, session);
     const settings = await this.policies.loginSettings(r.instance.id, found.user.orgId);
-    const at = found.view.passwordCheckedAt ?? (found.view.webAuthn?.userVerified ? found.view.webAuthn.checkedAt : undefined);
-    const fresh = !!at && (settings.passwordCheckLifetimeMs <= 0 || Date.now() - new Date(at).getTime() < settings.passwordCheckLifetimeMs);
+    const at =
+      found.view.passwordCheckedAt ?? (found.view.webAuthn?.userVerified ? found.view.webAuthn.checkedAt : undefined);
+    const fresh =
+      !!at &&
+      (settings.passwordCheckLifetimeMs <= 0 || Date.now() - new Date(at).getTime() < settings.passwordCheckLifetimeMs);
     if (!fresh) throw new LoginProblem('error.session');
     r.orgId = found.user.orgId;
     return { ...found, session, settings };
@@ -710,7 +875,16 @@ export class LoginRoutes implements OnModuleInit {
   private async showVerifyEmail(r: PageRequest, errors?: string[], status = 200): Promise<void> {
     const { view, user, session } = await this.signedIn(r);
     if (user.emailVerified) return this.go(r, await this.login.advance(r.caller, r.flow, session, false));
-    return this.page(r, status, views.verifyEmailPage(await this.context(r), { user: this.shown(view.user!, user), email: user.email, session: session.id, errors }));
+    return this.page(
+      r,
+      status,
+      views.verifyEmailPage(await this.context(r), {
+        user: this.shown(view.user!, user),
+        email: user.email,
+        session: session.id,
+        errors,
+      }),
+    );
   }
 
   private async submitVerifyEmail(r: PageRequest): Promise<void> {
@@ -728,7 +902,8 @@ export class LoginRoutes implements OnModuleInit {
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       if (err.id === 'CODE-1nv4l') return this.showVerifyEmail(r, [t('error.code')], 400);
-      if (err.id === 'CODE-3xp1r' || err.id === 'USER-3m4lc') return this.showVerifyEmail(r, [t('error.codeExpired')], 400);
+      if (err.id === 'CODE-3xp1r' || err.id === 'USER-3m4lc')
+        return this.showVerifyEmail(r, [t('error.codeExpired')], 400);
       throw err;
     }
     return this.go(r, await this.login.advance(r.caller, r.flow, session, true));
@@ -739,7 +914,14 @@ export class LoginRoutes implements OnModuleInit {
   /** An email verification link: `/verify?userId=&code=`; the button (not opening the link) verifies. */
   private async showVerifyEmailLink(r: PageRequest, errors?: string[], status = 200): Promise<void> {
     const user = await this.linkUser(r, 'error.verifyLink');
-    return this.page(r, status, views.verifyEmailLinkPage(await this.context(r), { hidden: { userId: user.id, code: r.params.get('code') ?? '' }, errors }));
+    return this.page(
+      r,
+      status,
+      views.verifyEmailLinkPage(await this.context(r), {
+        hidden: { userId: user.id, code: r.params.get('code') ?? '' },
+        errors,
+      }),
+    );
   }
 
   private async submitVerifyEmailLink(r: PageRequest): Promise<void> {
@@ -752,18 +934,38 @@ export class LoginRoutes implements OnModuleInit {
       if (key) return this.showVerifyEmailLink(r, [t(key)], 400);
       throw err;
     }
-    return this.page(r, 200, views.messagePage(await this.context(r), 'title.emailVerified', t('intro.emailVerified'), this.signInLink(r, user, t)));
+    return this.page(
+      r,
+      200,
+      views.messagePage(
+        await this.context(r),
+        'title.emailVerified',
+        t('intro.emailVerified'),
+        this.signInLink(r, user, t),
+      ),
+    );
   }
 
   /** A password reset link: `/password/set?userId=&code=`, the code filled in; then sign in with the new password. */
-  private async showPasswordSetLink(r: PageRequest, errors?: string[], invalid?: string[], status = 200): Promise<void> {
+  private async showPasswordSetLink(
+    r: PageRequest,
+    errors?: string[],
+    invalid?: string[],
+    status = 200,
+  ): Promise<void> {
     const user = await this.linkUser(r, 'error.resetLink');
     const complexity = await this.login.complexity(r.caller, user.orgId);
     return this.page(
       r,
       status,
       views.passwordSetPage(await this.context(r), {
-        action: 'password/set', intro: 'intro.passwordSetLink', hidden: { userId: user.id }, complexity, code: r.params.get('code') ?? undefined, errors, invalid,
+        action: 'password/set',
+        intro: 'intro.passwordSetLink',
+        hidden: { userId: user.id },
+        complexity,
+        code: r.params.get('code') ?? undefined,
+        errors,
+        invalid,
       }),
     );
   }
@@ -773,7 +975,13 @@ export class LoginRoutes implements OnModuleInit {
     const user = await this.linkUser(r, 'error.resetLink');
     const code = (r.params.get('code') ?? '').trim();
     const next = r.params.get('newPassword') ?? '';
-    const problem = this.newPasswordProblem(r, t, next, await this.login.complexity(r.caller, user.orgId), code ? undefined : 'code');
+    const problem = this.newPasswordProblem(
+      r,
+      t,
+      next,
+      await this.login.complexity(r.caller, user.orgId),
+      code ? undefined : 'code',
+    );
     if (problem) return this.showPasswordSetLink(r, problem.errors, problem.invalid, 400);
     try {
       await this.login.setPasswordWithCode(r.caller, user.id, code, next);
@@ -782,7 +990,16 @@ export class LoginRoutes implements OnModuleInit {
       if (key) return this.showPasswordSetLink(r, [t(key)], ['code'], 400);
       throw err;
     }
-    return this.page(r, 200, views.messagePage(await this.context(r), 'title.passwordChanged', t('intro.passwordChanged'), this.signInLink(r, user, t)));
+    return this.page(
+      r,
+      200,
+      views.messagePage(
+        await this.context(r),
+        'title.passwordChanged',
+        t('intro.passwordChanged'),
+        this.signInLink(r, user, t),
+      ),
+    );
   }
 
   private signInLink(r: PageRequest, user: UserById, t: Translate): { href: string; label: string } {
@@ -800,7 +1017,14 @@ export class LoginRoutes implements OnModuleInit {
     return this.page(
       r,
       status,
-      views.passwordSetPage(await this.context(r), { action: 'invite', hidden: { userId }, complexity, code: r.params.get('code') ?? undefined, errors, invalid }),
+      views.passwordSetPage(await this.context(r), {
+        action: 'invite',
+        hidden: { userId },
+        complexity,
+        code: r.params.get('code') ?? undefined,
+        errors,
+        invalid,
+      }),
     );
   }
 
@@ -811,13 +1035,20 @@ export class LoginRoutes implements OnModuleInit {
     if (!user) throw new LoginProblem('error.invite');
     const code = (r.params.get('code') ?? '').trim();
     const password = r.params.get('newPassword') ?? '';
-    const problem = this.newPasswordProblem(r, t, password, await this.login.complexity(r.caller, user.orgId), code ? undefined : 'code');
+    const problem = this.newPasswordProblem(
+      r,
+      t,
+      password,
+      await this.login.complexity(r.caller, user.orgId),
+      code ? undefined : 'code',
+    );
     if (problem) return this.showInvite(r, problem.errors, problem.invalid, 400);
     try {
       await this.login.acceptInvite(r.caller, user.id, code, password);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      if (['CODE-1nv4l', 'CODE-3xp1r', 'USER-1nvnc'].includes(err.id)) return this.showInvite(r, [t('error.invite')], ['code'], 400);
+      if (['CODE-1nv4l', 'CODE-3xp1r', 'USER-1nvnc'].includes(err.id))
+        return this.showInvite(r, [t('error.invite')], ['code'], 400);
       throw err;
     }
     const session = await this.login.startWithUserId(r.caller, user.id, password, this.userAgent(r));
@@ -843,15 +1074,32 @@ export class LoginRoutes implements OnModuleInit {
     if (passwordless && settings.passkeysType !== 'allowed') return this.showPassword(r);
     let challenged;
     try {
-      challenged = await this.login.webAuthnChallenge(r.caller, session, this.rpDomain(r), passwordless ? 'required' : 'discouraged');
+      challenged = await this.login.webAuthnChallenge(
+        r.caller,
+        session,
+        this.rpDomain(r),
+        passwordless ? 'required' : 'discouraged',
+      );
     } catch (err) {
-      if (err instanceof DomainError && (err.id === 'SESSION-w4n0c' || err.id === 'SESSION-rp1d0')) return this.showPassword(r, [t('error.noPasskey')], 400);
+      if (err instanceof DomainError && (err.id === 'SESSION-w4n0c' || err.id === 'SESSION-rp1d0'))
+        return this.showPassword(r, [t('error.noPasskey')], 400);
       throw err;
     }
     this.remember(r, challenged.session);
     const backUrl = passwordless ? pageUrl('password', r.flow, { session: session.id }) : pageUrl('loginname', r.flow);
     const securityKey = !passwordless && user.webAuthn.length > 0 && user.webAuthn.every((kind) => kind === 'u2f');
-    return this.page(r, status, views.passkeyPage(await this.context(r), { user: this.shown(view.user!, user), session: session.id, options: challenged.options, backUrl, securityKey, errors }));
+    return this.page(
+      r,
+      status,
+      views.passkeyPage(await this.context(r), {
+        user: this.shown(view.user!, user),
+        session: session.id,
+        options: challenged.options,
+        backUrl,
+        securityKey,
+        errors,
+      }),
+    );
   }
 
   private async submitPasskey(r: PageRequest): Promise<void> {
@@ -869,7 +1117,8 @@ export class LoginRoutes implements OnModuleInit {
       return this.go(r, await this.login.advance(r.caller, r.flow, checked, true));
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      if (['SESSION-w4inv', 'SESSION-w4nch', 'SESSION-w4n3x'].includes(err.id) || err.kind === 'InvalidArgument') return this.showPasskey(r, [t('error.passkeyFailed')], 400);
+      if (['SESSION-w4inv', 'SESSION-w4nch', 'SESSION-w4n3x'].includes(err.id) || err.kind === 'InvalidArgument')
+        return this.showPasskey(r, [t('error.passkeyFailed')], 400);
       throw err;
     }
   }
@@ -888,7 +1137,16 @@ export class LoginRoutes implements OnModuleInit {
   private async showMfaSetup(r: PageRequest): Promise<void> {
     const { view, user, session, choices, settings } = await this.settingUp(r);
     const skippable = !mfaForced(settings);
-    return this.page(r, 200, views.mfaSetupPage(await this.context(r), { user: this.shown(view.user!, user), session: session.id, choices, skippable }));
+    return this.page(
+      r,
+      200,
+      views.mfaSetupPage(await this.context(r), {
+        user: this.shown(view.user!, user),
+        session: session.id,
+        choices,
+        skippable,
+      }),
+    );
   }
 
   /** Skip: recorded through the user service (as HumanMFAInitSkipped), then on as a completed sign-in goes. */
@@ -903,10 +1161,26 @@ export class LoginRoutes implements OnModuleInit {
    * Showing the page makes a new pending seed (a verified one is never replaced). After a wrong
    * code the same seed is shown again from the form (display only: the stored seed decides).
    */
-  private async showTotpSetup(r: PageRequest, errors?: string[], status = 200, shown?: { uri: string; secret: string }): Promise<void> {
+  private async showTotpSetup(
+    r: PageRequest,
+    errors?: string[],
+    status = 200,
+    shown?: { uri: string; secret: string },
+  ): Promise<void> {
     const { view, user, session } = await this.settingUp(r, 'totp');
     const { uri, secret } = shown ?? (await this.login.registerTotp(r.caller, session));
-    return this.page(r, status, views.totpSetupPage(await this.context(r), { user: this.shown(view.user!, user), session: session.id, uri, secret, qrSvg: qrSvg(uri, 'QR code'), errors }));
+    return this.page(
+      r,
+      status,
+      views.totpSetupPage(await this.context(r), {
+        user: this.shown(view.user!, user),
+        session: session.id,
+        uri,
+        secret,
+        qrSvg: qrSvg(uri, 'QR code'),
+        errors,
+      }),
+    );
   }
 
   private async submitTotpSetup(r: PageRequest): Promise<void> {
@@ -920,7 +1194,8 @@ export class LoginRoutes implements OnModuleInit {
     try {
       await this.login.verifyTotp(r.caller, session, code);
     } catch (err) {
-      if (err instanceof DomainError && err.id === 'MFA-t0tp4') return this.showTotpSetup(r, [t('error.code')], 400, shown);
+      if (err instanceof DomainError && err.id === 'MFA-t0tp4')
+        return this.showTotpSetup(r, [t('error.code')], 400, shown);
       if (err instanceof DomainError && err.id === 'MFA-t0tp2') return this.showTotpSetup(r, [t('error.code')], 400);
       throw err;
     }
@@ -959,9 +1234,17 @@ export class LoginRoutes implements OnModuleInit {
     const { session } = await this.settingUp(r, kind);
     try {
       const credential = JSON.parse(r.params.get('credential') ?? '');
-      await this.login.verifyWebAuthn(r.caller, session, kind, r.params.get('registration') ?? '', credential, this.webAuthnName(r));
+      await this.login.verifyWebAuthn(
+        r.caller,
+        session,
+        kind,
+        r.params.get('registration') ?? '',
+        credential,
+        this.webAuthnName(r),
+      );
     } catch (err) {
-      if (err instanceof SyntaxError || (err instanceof DomainError && err.id.startsWith('MFA-w4'))) return this.showWebAuthnSetup(r, kind, [t(views.WEBAUTHN_SETUP_TEXT[kind].failed)], 400);
+      if (err instanceof SyntaxError || (err instanceof DomainError && err.id.startsWith('MFA-w4')))
+        return this.showWebAuthnSetup(r, kind, [t(views.WEBAUTHN_SETUP_TEXT[kind].failed)], 400);
       throw err;
     }
     // Registering is not a check: the sign-in's WebAuthn page (passkey or security key, after the
@@ -1006,13 +1289,20 @@ export class LoginRoutes implements OnModuleInit {
     try {
       registration = await this.login.registerPasskeyWithCode(r.caller, user.id, this.rpDomain(r), code);
     } catch (err) {
-      if (err instanceof DomainError && (err.id === 'CODE-1nv4l' || err.id === 'CODE-3xp1r')) throw new LoginProblem('error.passkeyLink');
+      if (err instanceof DomainError && (err.id === 'CODE-1nv4l' || err.id === 'CODE-3xp1r'))
+        throw new LoginProblem('error.passkeyLink');
       throw err;
     }
     return this.page(
       r,
       200,
-      views.webAuthnSetupPage(await this.context(r), { kind: 'passkey', user, action: 'passkey/set', hidden: { userId: user.id, registration: registration.id }, options: registration.options }),
+      views.webAuthnSetupPage(await this.context(r), {
+        kind: 'passkey',
+        user,
+        action: 'passkey/set',
+        hidden: { userId: user.id, registration: registration.id },
+        options: registration.options,
+      }),
     );
   }
 
@@ -1025,9 +1315,16 @@ export class LoginRoutes implements OnModuleInit {
     const user = await this.linkUser(r);
     try {
       const credential = JSON.parse(r.params.get('credential') ?? '');
-      await this.login.verifyPasskeyOfLink(r.caller, user.id, r.params.get('registration') ?? '', credential, this.webAuthnName(r));
+      await this.login.verifyPasskeyOfLink(
+        r.caller,
+        user.id,
+        r.params.get('registration') ?? '',
+        credential,
+        this.webAuthnName(r),
+      );
     } catch (err) {
-      if (err instanceof SyntaxError || (err instanceof DomainError && err.id.startsWith('MFA-w4'))) throw new LoginProblem('error.passkeyLinkFailed');
+      if (err instanceof SyntaxError || (err instanceof DomainError && err.id.startsWith('MFA-w4')))
+        throw new LoginProblem('error.passkeyLinkFailed');
       throw err;
     }
     return this.page(r, 200, views.passkeyAddedPage(await this.context(r), { user }));
@@ -1073,8 +1370,16 @@ export class LoginRoutes implements OnModuleInit {
     return { ip: peerAddress(r.req), ...(typeof ua === 'string' ? { description: ua.slice(0, 200) } : {}) };
   }
 
-  private shown(sessionUser: { displayName: string; loginName: string }, user: { username: string; orgPrimaryDomain: string }): UserOnPage {
-    return { displayName: sessionUser.displayName, loginName: sessionUser.loginName, username: user.username, orgDomain: user.orgPrimaryDomain };
+  private shown(
+    sessionUser: { displayName: string; loginName: string },
+    user: { username: string; orgPrimaryDomain: string },
+  ): UserOnPage {
+    return {
+      displayName: sessionUser.displayName,
+      loginName: sessionUser.loginName,
+      username: user.username,
+      orgDomain: user.orgPrimaryDomain,
+    };
   }
 
   private async samlRequestOf(r: PageRequest): Promise<SamlRequestOnPage> {
@@ -1099,15 +1404,24 @@ export class LoginRoutes implements OnModuleInit {
   private async t(r: PageRequest): Promise<Translate> {
     const ar = await this.authRequestOf(r).catch(() => undefined);
     const general = await this.policies.generalSettings(r.instance.id);
-    return translator(pickLocale(ar?.uiLocales ?? [], r.req.headers['accept-language'] as string | undefined, general.defaultLanguage));
+    return translator(
+      pickLocale(ar?.uiLocales ?? [], r.req.headers['accept-language'] as string | undefined, general.defaultLanguage),
+    );
   }
 
   private async context(r: PageRequest): Promise<PageContext> {
     const ar = await this.authRequestOf(r).catch(() => undefined);
     const general = await this.policies.generalSettings(r.instance.id);
-    const locale = pickLocale(ar?.uiLocales ?? [], r.req.headers['accept-language'] as string | undefined, general.defaultLanguage);
+    const locale = pickLocale(
+      ar?.uiLocales ?? [],
+      r.req.headers['accept-language'] as string | undefined,
+      general.defaultLanguage,
+    );
     const orgId = (await this.requestedOrg(r)) ?? r.instance.defaultOrgId ?? r.instance.id;
-    const [label, legal] = await Promise.all([this.policies.labelSettings(r.instance.id, orgId), this.policies.legalSettings(r.instance.id, orgId)]);
+    const [label, legal] = await Promise.all([
+      this.policies.labelSettings(r.instance.id, orgId),
+      this.policies.legalSettings(r.instance.id, orgId),
+    ]);
     return {
       locale,
       t: translator(locale),
@@ -1130,7 +1444,9 @@ export class LoginRoutes implements OnModuleInit {
     const security = await this.policies.securitySettings(r.instance.id);
     const orgId = r.orgId ?? r.instance.defaultOrgId ?? r.instance.id;
     const extra = assetOrigins(await this.policies.labelSettings(r.instance.id, orgId)).join(' ');
-    const ancestors = security.embeddedIframeEnabled ? security.allowedOrigins.map(cspSource).filter((o): o is string => !!o) : [];
+    const ancestors = security.embeddedIframeEnabled
+      ? security.allowedOrigins.map(cspSource).filter((o): o is string => !!o)
+      : [];
     const csp = [
       "default-src 'self'",
       "script-src 'self'",
@@ -1152,7 +1468,11 @@ export class LoginRoutes implements OnModuleInit {
     };
     if (!ancestors.length) headers['x-frame-options'] = 'DENY';
     if (r.stateChanged) {
-      headers['set-cookie'] = serializeCookie(BROWSER_COOKIE, encodeBrowserState(r.state), { path: LOGIN_BASE, secure: this.secureCookies, maxAge: COOKIE_MAX_AGE });
+      headers['set-cookie'] = serializeCookie(BROWSER_COOKIE, encodeBrowserState(r.state), {
+        path: LOGIN_BASE,
+        secure: this.secureCookies,
+        maxAge: COOKIE_MAX_AGE,
+      });
     }
     return headers;
   }
@@ -1179,7 +1499,8 @@ export class LoginRoutes implements OnModuleInit {
     const next = step.next;
     if ('post' in next) {
       // SAML HTTP-POST: the form goes to the ACS URL the SP's metadata registered (never one from the browser).
-      const appName = r.flow.kind === 'saml' ? (await this.samlRequestOf(r).catch(() => undefined))?.appName : undefined;
+      const appName =
+        r.flow.kind === 'saml' ? (await this.samlRequestOf(r).catch(() => undefined))?.appName : undefined;
       return this.page(r, 200, views.samlPostPage(await this.context(r), { ...next.post, appName }));
     }
     return 'page' in next ? this.redirect(r, next.page) : this.redirect(r, next.external, next.cookies);
@@ -1200,7 +1521,10 @@ export class LoginRoutes implements OnModuleInit {
   }
 
   private async stylesheet(instance: Instance, orgId: string | undefined, res: HttpResponse): Promise<void> {
-    const label = await this.policies.labelSettings(instance.id, orgId && /^[\w-]{1,64}$/.test(orgId) ? orgId : (instance.defaultOrgId ?? instance.id));
+    const label = await this.policies.labelSettings(
+      instance.id,
+      orgId && /^[\w-]{1,64}$/.test(orgId) ? orgId : (instance.defaultOrgId ?? instance.id),
+    );
     this.asset(res, 'text/css; charset=utf-8', themeCss(label), 'max-age=60');
   }
 
@@ -1215,7 +1539,11 @@ export class LoginRoutes implements OnModuleInit {
   }
 
   private plain(res: HttpResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-    (res as ServerResponse).writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...headers });
+    (res as ServerResponse).writeHead(status, {
+      'content-type': 'text/plain; charset=utf-8',
+      'cache-control': 'no-store',
+      ...headers,
+    });
     res.end(text);
   }
 }

@@ -9,7 +9,12 @@ import { Policies, type LoginSettings } from '../settings/policies.js';
 import type { PasswordComplexity } from '../users/password-policy.js';
 import { PasswordsService } from '../users/credentials/passwords.service.js';
 import { OidcService, type AuthRequestView, type DeviceRequestView } from '../oidc/oidc.service.js';
-import { LOGIN_MFA_REQUIRED_ID, LOGIN_NOT_AUTHENTICATED_ID, LOGIN_PASSWORD_CHANGE_ID, LOGIN_TOO_OLD_ID } from '../sessions/login-handoff.js';
+import {
+  LOGIN_MFA_REQUIRED_ID,
+  LOGIN_NOT_AUTHENTICATED_ID,
+  LOGIN_PASSWORD_CHANGE_ID,
+  LOGIN_TOO_OLD_ID,
+} from '../sessions/login-handoff.js';
 import { SessionQueries, type SessionView } from '../sessions/session-queries.js';
 import { SessionsService, type SessionChange } from '../sessions/sessions.service.js';
 import { SamlLoginService } from '../saml/saml-login.service.js';
@@ -45,7 +50,20 @@ export interface SamlRequestOnPage {
 /** A step that failed in a way the page explains (a message key and values), rather than a crash. */
 export class LoginProblem extends Error {
   constructor(
-    readonly key: 'error.session' | 'error.authRequest' | 'error.mfaSetup' | 'error.wrongOrg' | 'error.noAccess' | 'error.deviceCode' | 'error.unknown' | 'error.registerDisabled' | 'error.invite' | 'error.passkeyLink' | 'error.passkeyLinkFailed' | 'error.verifyLink' | 'error.resetLink',
+    readonly key:
+      | 'error.session'
+      | 'error.authRequest'
+      | 'error.mfaSetup'
+      | 'error.wrongOrg'
+      | 'error.noAccess'
+      | 'error.deviceCode'
+      | 'error.unknown'
+      | 'error.registerDisabled'
+      | 'error.invite'
+      | 'error.passkeyLink'
+      | 'error.passkeyLinkFailed'
+      | 'error.verifyLink'
+      | 'error.resetLink',
   ) {
     super(key);
   }
@@ -96,7 +114,11 @@ export class LoginService {
    * (a session still owing the password change may only change the password) and the services'
    * own checks run. `method` names the contract method the action is (`package.Service/Method`).
    */
-  private async asSessionUser(caller: Caller, session: BrowserSession, method: string): Promise<Caller & { principal: NonNullable<Caller['principal']> }> {
+  private async asSessionUser(
+    caller: Caller,
+    session: BrowserSession,
+    method: string,
+  ): Promise<Caller & { principal: NonNullable<Caller['principal']> }> {
     const principal = await this.authenticator.authenticate(`Bearer ${session.token}`, caller.instance);
     assertMethodAllowed(principal, method);
     return { ...caller, principal };
@@ -110,7 +132,12 @@ export class LoginService {
   async samlRequest(caller: Caller, id: string): Promise<SamlRequestOnPage> {
     const row = await this.saml.getRequest(caller, id);
     if (row.state === 'answered') throw new LoginProblem('error.authRequest');
-    return { id: row.id, issuer: row.issuer, appName: (await this.users.appName(caller.instance.id, row.appId)) ?? row.issuer, forceAuthn: row.forceAuthn };
+    return {
+      id: row.id,
+      issuer: row.issuer,
+      appName: (await this.users.appName(caller.instance.id, row.appId)) ?? row.issuer,
+      forceAuthn: row.forceAuthn,
+    };
   }
 
   deviceRequest(caller: Caller, userCode: string): Promise<DeviceRequestView> {
@@ -123,8 +150,16 @@ export class LoginService {
   }
 
   /** A new session with the user checked (CreateSession with checks.user). */
-  async startSession(caller: Caller, loginName: string, userAgent: { ip?: string; description?: string }): Promise<BrowserSession> {
-    const written = await this.sessions.create(caller, { ...NO_CHANGE, checks: { user: { kind: 'loginName', loginName } } }, { ...userAgent, header: {} });
+  async startSession(
+    caller: Caller,
+    loginName: string,
+    userAgent: { ip?: string; description?: string },
+  ): Promise<BrowserSession> {
+    const written = await this.sessions.create(
+      caller,
+      { ...NO_CHANGE, checks: { user: { kind: 'loginName', loginName } } },
+      { ...userAgent, header: {} },
+    );
     return { id: written.id, token: written.token };
   }
 
@@ -132,8 +167,17 @@ export class LoginService {
    * The password for an unknown login name (ignoreUnknownUsernames): one CreateSession with the
    * user and the password, which fails like a wrong password, or succeeds if the name exists now.
    */
-  async startWithPassword(caller: Caller, loginName: string, password: string, userAgent: { ip?: string; description?: string }): Promise<BrowserSession> {
-    const written = await this.sessions.create(caller, { ...NO_CHANGE, checks: { user: { kind: 'loginName', loginName }, password } }, { ...userAgent, header: {} });
+  async startWithPassword(
+    caller: Caller,
+    loginName: string,
+    password: string,
+    userAgent: { ip?: string; description?: string },
+  ): Promise<BrowserSession> {
+    const written = await this.sessions.create(
+      caller,
+      { ...NO_CHANGE, checks: { user: { kind: 'loginName', loginName }, password } },
+      { ...userAgent, header: {} },
+    );
     return { id: written.id, token: written.token };
   }
 
@@ -150,7 +194,8 @@ export class LoginService {
 
   /** Sends an OTP email/SMS code through the session's challenge (the notifier delivers it). */
   async sendCode(caller: Caller, session: BrowserSession, factor: 'otpEmail' | 'otpSms'): Promise<BrowserSession> {
-    const challenges = factor === 'otpEmail' ? { otpEmail: { kind: 'send' as const } } : { otpSms: { returnCode: false } };
+    const challenges =
+      factor === 'otpEmail' ? { otpEmail: { kind: 'send' as const } } : { otpSms: { returnCode: false } };
     const written = await this.sessions.set(caller, session.id, session.token, { ...NO_CHANGE, challenges });
     return { id: written.id, token: written.token };
   }
@@ -158,7 +203,11 @@ export class LoginService {
   /** The user's own password change with their current password (the initial change a policy or admin asked for). */
   async changePassword(caller: Caller, session: BrowserSession, current: string, next: string): Promise<void> {
     const self = await this.asSessionUser(caller, session, userMethod('SetPassword'));
-    await this.passwords.set(self, self.principal.userId, { password: next, changeRequired: false, verification: { kind: 'currentPassword', value: current } });
+    await this.passwords.set(self, self.principal.userId, {
+      password: next,
+      changeRequired: false,
+      verification: { kind: 'currentPassword', value: current },
+    });
   }
 
   async complexity(caller: Caller, orgId: string): Promise<PasswordComplexity> {
@@ -198,39 +247,66 @@ export class LoginService {
    * settings force MFA or offer the optional prompt; then the flow is finished. `send` issues an OTP
    * email/SMS challenge on the way (only from a POST: a GET never sends anything).
    */
-  async advance(caller: Caller, flow: Flow, session: BrowserSession, send: boolean): Promise<{ next: Next; session: BrowserSession }> {
+  async advance(
+    caller: Caller,
+    flow: Flow,
+    session: BrowserSession,
+    send: boolean,
+  ): Promise<{ next: Next; session: BrowserSession }> {
     const { view, user } = await this.withUser(caller, session);
     const settings = await this.policies.loginSettings(caller.instance.id, user.orgId);
-    const fresh = (at: Date | null | undefined, lifetimeMs: number) => !!at && (lifetimeMs <= 0 || Date.now() - new Date(at).getTime() < lifetimeMs);
-    const firstFactor = fresh(view.passwordCheckedAt, settings.passwordCheckLifetimeMs) || (view.webAuthn?.userVerified && fresh(view.webAuthn.checkedAt, settings.multiFactorCheckLifetimeMs));
+    const fresh = (at: Date | null | undefined, lifetimeMs: number) =>
+      !!at && (lifetimeMs <= 0 || Date.now() - new Date(at).getTime() < lifetimeMs);
+    const firstFactor =
+      fresh(view.passwordCheckedAt, settings.passwordCheckLifetimeMs) ||
+      (view.webAuthn?.userVerified && fresh(view.webAuthn.checkedAt, settings.multiFactorCheckLifetimeMs));
     if (!firstFactor) return { next: { page: pageUrl('password', flow, { session: session.id }) }, session };
 
     // A second factor the user has is checked before the password change, as in ZITADEL's login:
     // the change is made as the session's user, which needs a full sign-in. Setting a second
     // factor up (forced or offered) follows the change.
-    const secondDone = [view.totpCheckedAt, view.otpEmailCheckedAt, view.otpSmsCheckedAt, view.webAuthn?.checkedAt].some((at) => fresh(at, settings.secondFactorCheckLifetimeMs));
+    const secondDone = [
+      view.totpCheckedAt,
+      view.otpEmailCheckedAt,
+      view.otpSmsCheckedAt,
+      view.webAuthn?.checkedAt,
+    ].some((at) => fresh(at, settings.secondFactorCheckLifetimeMs));
     const factors = allowedFactors(user, settings.secondFactors);
     const secondMissing = !secondDone && !view.webAuthn?.userVerified;
     if (secondMissing) {
       if (factors.length > 1) return { next: { page: pageUrl('mfa', flow, { session: session.id }) }, session };
       if (factors.length === 1) return this.toFactor(caller, flow, session, factors[0], send);
-      if (user.webAuthn.length && settings.secondFactors.includes('u2f')) return { next: { page: pageUrl('passkey', flow, { session: session.id }) }, session };
+      if (user.webAuthn.length && settings.secondFactors.includes('u2f'))
+        return { next: { page: pageUrl('passkey', flow, { session: session.id }) }, session };
     }
-    if (user.passwordChangeRequired) return { next: { page: pageUrl('password/change', flow, { session: session.id }) }, session };
+    if (user.passwordChangeRequired)
+      return { next: { page: pageUrl('password/change', flow, { session: session.id }) }, session };
     if (secondMissing && (mfaForced(settings) || offerMfaSetup(settings, user, new Date()))) {
       return { next: { page: pageUrl('mfa/setup', flow, { session: session.id }) }, session };
     }
     return this.finish(caller, flow, session, factors, send);
   }
 
-  async toFactor(caller: Caller, flow: Flow, session: BrowserSession, factor: PageFactor, send: boolean): Promise<{ next: Next; session: BrowserSession }> {
+  async toFactor(
+    caller: Caller,
+    flow: Flow,
+    session: BrowserSession,
+    factor: PageFactor,
+    send: boolean,
+  ): Promise<{ next: Next; session: BrowserSession }> {
     const page = factor === 'totp' ? 'otp/totp' : factor === 'otpEmail' ? 'otp/email' : 'otp/sms';
     const current = send && factor !== 'totp' ? await this.sendCode(caller, session, factor) : session;
     return { next: { page: pageUrl(page, flow, { session: session.id }) }, session: current };
   }
 
   /** Hands the session to what the login is for; rules the session does not meet send it back a step. */
-  private async finish(caller: Caller, flow: Flow, session: BrowserSession, factors: PageFactor[], send: boolean): Promise<{ next: Next; session: BrowserSession }> {
+  private async finish(
+    caller: Caller,
+    flow: Flow,
+    session: BrowserSession,
+    factors: PageFactor[],
+    send: boolean,
+  ): Promise<{ next: Next; session: BrowserSession }> {
     switch (flow.kind) {
       case 'direct':
         return { next: { page: pageUrl('signedin', flow, { session: session.id }) }, session };
@@ -260,14 +336,24 @@ export class LoginService {
   }
 
   /** OIDC: CreateCallback; SAML: CreateResponse, whose binding decides how the browser gets there. */
-  private async handOff(caller: Caller, flow: Flow & { kind: 'oidc' | 'saml' }, session: BrowserSession): Promise<Next> {
+  private async handOff(
+    caller: Caller,
+    flow: Flow & { kind: 'oidc' | 'saml' },
+    session: BrowserSession,
+  ): Promise<Next> {
     if (flow.kind === 'oidc') {
       // The pages share the issuer's host: the browser keeps the provider's session (prompt=none, end_session).
       const { callbackUrl, providerCookies } = await this.oidc.createCallback(caller, flow.authRequest, { session });
       return { external: callbackUrl, cookies: providerCookies };
     }
-    const { delivery } = await this.saml.createResponse(caller, flow.samlRequest, { kind: 'session', sessionId: session.id, sessionToken: session.token });
-    return delivery.binding === 'post' ? { post: { url: delivery.url, fields: delivery.fields } } : { external: delivery.url };
+    const { delivery } = await this.saml.createResponse(caller, flow.samlRequest, {
+      kind: 'session',
+      sessionId: session.id,
+      sessionToken: session.token,
+    });
+    return delivery.binding === 'post'
+      ? { post: { url: delivery.url, fields: delivery.fields } }
+      : { external: delivery.url };
   }
 
   // ---- password reset, registration, email verification, invitations ----
@@ -279,11 +365,26 @@ export class LoginService {
 
   /** SetPassword with a reset code; complexity is checked by the password service. */
   async setPasswordWithCode(caller: Caller, userId: string, code: string, password: string): Promise<void> {
-    await this.passwords.set(caller, userId, { password, changeRequired: false, verification: { kind: 'verificationCode', value: code } });
+    await this.passwords.set(caller, userId, {
+      password,
+      changeRequired: false,
+      verification: { kind: 'verificationCode', value: code },
+    });
   }
 
   /** AddHumanUser in the org, with the email to verify by a code sent by email. */
-  async register(caller: Caller, orgId: string, input: { givenName: string; familyName: string; email: string; username?: string; password: string; language: string }): Promise<string> {
+  async register(
+    caller: Caller,
+    orgId: string,
+    input: {
+      givenName: string;
+      familyName: string;
+      email: string;
+      username?: string;
+      password: string;
+      language: string;
+    },
+  ): Promise<string> {
     const created = await this.userCommands.createHuman(caller, orgId, {
       givenName: input.givenName,
       familyName: input.familyName,
@@ -313,11 +414,21 @@ export class LoginService {
 
   /** A human user the pages name without a session (a registration link), with the login name a session would show. */
   async userById(caller: Caller, userId: string): Promise<UserById | undefined> {
-    const [contact, user] = await Promise.all([this.users.contact(caller.instance.id, userId), this.users.find(caller.instance.id, userId)]);
+    const [contact, user] = await Promise.all([
+      this.users.contact(caller.instance.id, userId),
+      this.users.find(caller.instance.id, userId),
+    ]);
     if (!contact || !user) return undefined;
     const { userLoginMustBeDomain } = await this.policies.domainSettings(caller.instance.id, user.orgId);
     const loginName = preferredLoginName(user.username, user.orgPrimaryDomain, userLoginMustBeDomain);
-    return { id: user.id, orgId: user.orgId, displayName: contact.displayName, loginName, username: user.username, orgDomain: user.orgPrimaryDomain };
+    return {
+      id: user.id,
+      orgId: user.orgId,
+      displayName: contact.displayName,
+      loginName,
+      username: user.username,
+      orgDomain: user.orgPrimaryDomain,
+    };
   }
 
   /**
@@ -330,21 +441,41 @@ export class LoginService {
   }
 
   /** A session for a user known by id, with the password just set checked on it. */
-  async startWithUserId(caller: Caller, userId: string, password: string, userAgent: { ip?: string; description?: string }): Promise<BrowserSession> {
-    const written = await this.sessions.create(caller, { ...NO_CHANGE, checks: { user: { kind: 'id', id: userId }, password } }, { ...userAgent, header: {} });
+  async startWithUserId(
+    caller: Caller,
+    userId: string,
+    password: string,
+    userAgent: { ip?: string; description?: string },
+  ): Promise<BrowserSession> {
+    const written = await this.sessions.create(
+      caller,
+      { ...NO_CHANGE, checks: { user: { kind: 'id', id: userId }, password } },
+      { ...userAgent, header: {} },
+    );
     return { id: written.id, token: written.token };
   }
 
   // ---- WebAuthn and TOTP ----
 
   /** A WebAuthn challenge on the session: the options for navigator.credentials.get(). */
-  async webAuthnChallenge(caller: Caller, session: BrowserSession, domain: string, userVerification: 'required' | 'discouraged'): Promise<{ session: BrowserSession; options: JsonObject }> {
-    const written = await this.sessions.set(caller, session.id, session.token, { ...NO_CHANGE, challenges: { webAuthn: { domain, userVerification } } });
+  async webAuthnChallenge(
+    caller: Caller,
+    session: BrowserSession,
+    domain: string,
+    userVerification: 'required' | 'discouraged',
+  ): Promise<{ session: BrowserSession; options: JsonObject }> {
+    const written = await this.sessions.set(caller, session.id, session.token, {
+      ...NO_CHANGE,
+      challenges: { webAuthn: { domain, userVerification } },
+    });
     return { session: { id: written.id, token: written.token }, options: written.challenges.webAuthn! };
   }
 
   async checkWebAuthn(caller: Caller, session: BrowserSession, credential: JsonObject): Promise<BrowserSession> {
-    const written = await this.sessions.set(caller, session.id, session.token, { ...NO_CHANGE, checks: { webAuthn: credential } });
+    const written = await this.sessions.set(caller, session.id, session.token, {
+      ...NO_CHANGE,
+      checks: { webAuthn: credential },
+    });
     return { id: written.id, token: written.token };
   }
 
@@ -365,26 +496,57 @@ export class LoginService {
   }
 
   /** RegisterPasskey / RegisterU2F for the session's user: a pending credential of the kind and the options for navigator.credentials.create(). */
-  async registerWebAuthn(caller: Caller, session: BrowserSession, kind: WebAuthnKind, domain: string): Promise<{ id: string; options: JsonObject }> {
-    const self = await this.asSessionUser(caller, session, userMethod(kind === 'passkey' ? 'RegisterPasskey' : 'RegisterU2F'));
+  async registerWebAuthn(
+    caller: Caller,
+    session: BrowserSession,
+    kind: WebAuthnKind,
+    domain: string,
+  ): Promise<{ id: string; options: JsonObject }> {
+    const self = await this.asSessionUser(
+      caller,
+      session,
+      userMethod(kind === 'passkey' ? 'RegisterPasskey' : 'RegisterU2F'),
+    );
     const r = await this.webAuthn.register(self, self.principal.userId, kind, { domain, requestHost: domain });
     return { id: r.id, options: r.options };
   }
 
   /** VerifyPasskeyRegistration / VerifyU2FRegistration for the session's user. */
-  async verifyWebAuthn(caller: Caller, session: BrowserSession, kind: WebAuthnKind, id: string, credential: JsonObject, name: string): Promise<void> {
-    const self = await this.asSessionUser(caller, session, userMethod(kind === 'passkey' ? 'VerifyPasskeyRegistration' : 'VerifyU2FRegistration'));
+  async verifyWebAuthn(
+    caller: Caller,
+    session: BrowserSession,
+    kind: WebAuthnKind,
+    id: string,
+    credential: JsonObject,
+    name: string,
+  ): Promise<void> {
+    const self = await this.asSessionUser(
+      caller,
+      session,
+      userMethod(kind === 'passkey' ? 'VerifyPasskeyRegistration' : 'VerifyU2FRegistration'),
+    );
     await this.webAuthn.verify(self, self.principal.userId, kind, id, credential, name);
   }
 
   /** RegisterPasskey with a registration link's code: the code (used up) is the authorisation, no session. */
-  async registerPasskeyWithCode(caller: Caller, userId: string, domain: string, code: { id: string; code: string }): Promise<{ id: string; options: JsonObject }> {
+  async registerPasskeyWithCode(
+    caller: Caller,
+    userId: string,
+    domain: string,
+    code: { id: string; code: string },
+  ): Promise<{ id: string; options: JsonObject }> {
     const r = await this.webAuthn.register(caller, userId, 'passkey', { domain, requestHost: domain, code });
     return { id: r.id, options: r.options };
   }
 
   /** VerifyPasskeyRegistration of the credential a link's code started (its challenge ties the answer to that page). */
-  async verifyPasskeyOfLink(caller: Caller, userId: string, id: string, credential: JsonObject, name: string): Promise<void> {
+  async verifyPasskeyOfLink(
+    caller: Caller,
+    userId: string,
+    id: string,
+    credential: JsonObject,
+    name: string,
+  ): Promise<void> {
     await this.webAuthn.verify(caller, userId, 'passkey', id, credential, name);
   }
 

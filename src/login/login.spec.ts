@@ -1,8 +1,24 @@
-import { CsrfTokens, decodeBrowserState, encodeBrowserState, newBrowserState, serializeCookie, withSession, MAX_SESSIONS } from './login-browser.js';
+import {
+  CsrfTokens,
+  decodeBrowserState,
+  encodeBrowserState,
+  newBrowserState,
+  serializeCookie,
+  withSession,
+  MAX_SESSIONS,
+} from './login-browser.js';
 import { acceptedLanguages, pickLocale, translator } from './login.i18n.js';
 import { themeCss } from './login-theme.js';
 import { DEFAULT_LABEL_SETTINGS, DEFAULT_LEGAL_SETTINGS } from '../settings/policies.js';
-import { flowOf, h, mfaSetupPage, pageUrl, passkeyAddedPage, webAuthnSetupPage, type PageContext } from './login.views.js';
+import {
+  flowOf,
+  h,
+  mfaSetupPage,
+  pageUrl,
+  passkeyAddedPage,
+  webAuthnSetupPage,
+  type PageContext,
+} from './login.views.js';
 import { qrModules, qrSvg } from './login-qr.js';
 
 describe('login language', () => {
@@ -45,7 +61,9 @@ describe('login browser cookie and CSRF', () => {
   });
 
   it('cookies are HttpOnly and SameSite=Lax, Secure on https', () => {
-    expect(serializeCookie('c', 'v', { path: '/ui/v2/login', secure: true, maxAge: 10 })).toBe('c=v; Path=/ui/v2/login; Max-Age=10; HttpOnly; SameSite=Lax; Secure');
+    expect(serializeCookie('c', 'v', { path: '/ui/v2/login', secure: true, maxAge: 10 })).toBe(
+      'c=v; Path=/ui/v2/login; Max-Age=10; HttpOnly; SameSite=Lax; Secure',
+    );
   });
 });
 
@@ -70,16 +88,29 @@ describe('login pages', () => {
   };
 
   it('offers Skip on the MFA set-up only when it is optional, as a POST with the CSRF token', () => {
-    const page = (skippable: boolean) => mfaSetupPage(ctx, { user: { displayName: 'A', loginName: 'a' }, session: 's1', choices: ['totp'], skippable });
+    const page = (skippable: boolean) =>
+      mfaSetupPage(ctx, { user: { displayName: 'A', loginName: 'a' }, session: 's1', choices: ['totp'], skippable });
     const skip = /<form method="post" action="\/ui\/v2\/login\/mfa\/skip">(.*?)<\/form>/s.exec(page(true))?.[1] ?? '';
-    for (const field of ['name="csrf" value="csrf-token"', 'name="authRequest" value="V2_1"', 'name="session" value="s1"']) expect(skip).toContain(field);
+    for (const field of [
+      'name="csrf" value="csrf-token"',
+      'name="authRequest" value="V2_1"',
+      'name="session" value="s1"',
+    ])
+      expect(skip).toContain(field);
     expect(skip).toContain('>Überspringen</button>');
     expect(page(false)).not.toContain('mfa/skip');
   });
 
   it('offers the security key (in German) and its set-up page registers a U2F credential at its own path', () => {
-    const choices = mfaSetupPage(ctx, { user: { displayName: 'A', loginName: 'a' }, session: 's1', choices: ['u2f', 'passkey'], skippable: false });
-    expect(choices).toContain('href="/ui/v2/login/mfa/setup/u2f?authRequest=V2_1&amp;session=s1">Sicherheitsschlüssel</a>');
+    const choices = mfaSetupPage(ctx, {
+      user: { displayName: 'A', loginName: 'a' },
+      session: 's1',
+      choices: ['u2f', 'passkey'],
+      skippable: false,
+    });
+    expect(choices).toContain(
+      'href="/ui/v2/login/mfa/setup/u2f?authRequest=V2_1&amp;session=s1">Sicherheitsschlüssel</a>',
+    );
     expect(choices).toContain('>Passkey</a>');
     const page = webAuthnSetupPage(ctx, {
       kind: 'u2f',
@@ -97,9 +128,24 @@ describe('login pages', () => {
 
   it('a registration link sets up a passkey for the user it names, without a session, and says in German when it is added', () => {
     const user = { displayName: 'Ada Lovelace', loginName: 'ada@acme.test' };
-    const page = webAuthnSetupPage(ctx, { kind: 'passkey', user, action: 'passkey/set', hidden: { userId: 'u1', registration: 'r1' }, options: { publicKey: {} } });
-    const form = /<form method="post" action="\/ui\/v2\/login\/passkey\/set" id="webauthn-create"[^>]*>(.*?)<\/form>/s.exec(page)?.[1] ?? '';
-    for (const field of ['name="csrf" value="csrf-token"', 'name="userId" value="u1"', 'name="registration" value="r1"', 'name="credential"']) expect(form).toContain(field);
+    const page = webAuthnSetupPage(ctx, {
+      kind: 'passkey',
+      user,
+      action: 'passkey/set',
+      hidden: { userId: 'u1', registration: 'r1' },
+      options: { publicKey: {} },
+    });
+    const form =
+      /<form method="post" action="\/ui\/v2\/login\/passkey\/set" id="webauthn-create"[^>]*>(.*?)<\/form>/s.exec(
+        page,
+      )?.[1] ?? '';
+    for (const field of [
+      'name="csrf" value="csrf-token"',
+      'name="userId" value="u1"',
+      'name="registration" value="r1"',
+      'name="credential"',
+    ])
+      expect(form).toContain(field);
     expect(form).not.toContain('name="session"');
     expect(page).toContain('<h1>Passkey einrichten</h1>');
     expect(page).toContain('<strong>Ada Lovelace</strong><span>ada@acme.test</span>');
@@ -111,7 +157,11 @@ describe('login pages', () => {
   });
 
   it('takes only colours from the label policy into the stylesheet', () => {
-    const css = themeCss({ ...DEFAULT_LABEL_SETTINGS, primaryColor: 'red;}body{display:none', fontUrl: 'https://x/")}' });
+    const css = themeCss({
+      ...DEFAULT_LABEL_SETTINGS,
+      primaryColor: 'red;}body{display:none',
+      fontUrl: 'https://x/")}',
+    });
     expect(css).toContain(`--primary:${DEFAULT_LABEL_SETTINGS.primaryColor}`);
     expect(css).not.toContain('}body{display:none');
     expect(css).not.toContain('@font-face');
@@ -123,7 +173,12 @@ describe('login QR code', () => {
     const small = qrModules('hello')!;
     expect(small).toHaveLength(21);
     // Finder pattern corners: dark ring, light ring, dark 3x3 centre.
-    for (const [x, y] of [[0, 0], [20, 0], [0, 20]]) expect(small[y][x]).toBe(true);
+    for (const [x, y] of [
+      [0, 0],
+      [20, 0],
+      [0, 20],
+    ])
+      expect(small[y][x]).toBe(true);
     expect(small[1][1]).toBe(false);
     expect(small[3][3]).toBe(true);
     expect(qrModules('x'.repeat(150))!.length).toBeGreaterThanOrEqual(45);

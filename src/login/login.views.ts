@@ -49,7 +49,10 @@ export function pageUrl(page: string, flow: Flow, extra: Record<string, string |
 
 /** HTML-escapes text and attribute values. */
 export function h(value: string | number | undefined): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return String(value ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 /** What every page shares: language, CSRF token, branding and legal links. */
@@ -72,7 +75,12 @@ export interface ShownUser {
 }
 
 function shownLoginName(ctx: PageContext, user: ShownUser & { username?: string; orgDomain?: string }): string {
-  if (ctx.hideLoginNameSuffix && user.username && user.orgDomain && user.loginName.toLowerCase() === `${user.username}@${user.orgDomain}`.toLowerCase()) {
+  if (
+    ctx.hideLoginNameSuffix &&
+    user.username &&
+    user.orgDomain &&
+    user.loginName.toLowerCase() === `${user.username}@${user.orgDomain}`.toLowerCase()
+  ) {
     return user.username;
   }
   return user.loginName;
@@ -89,7 +97,11 @@ function errorBox(errors: readonly string[] | undefined): string {
   return `<div class="error" role="alert" id="form-error">${errors.map((e) => `<p>${h(e)}</p>`).join('')}</div>`;
 }
 
-function who(ctx: PageContext, user: (ShownUser & { username?: string; orgDomain?: string }) | undefined, switchUrl?: string): string {
+function who(
+  ctx: PageContext,
+  user: (ShownUser & { username?: string; orgDomain?: string }) | undefined,
+  switchUrl?: string,
+): string {
   if (!user) return '';
   return `<div class="who"><strong>${h(user.displayName)}</strong><span>${h(shownLoginName(ctx, user))}</span>${
     switchUrl ? `<a href="${h(switchUrl)}">${h(ctx.t('link.notYou'))}</a>` : ''
@@ -110,8 +122,12 @@ function layout(ctx: PageContext, titleKey: MessageKey, body: string): string {
     [ctx.legal.helpLink, 'link.help'],
   ];
   const footer = [
-    ...links.filter(([href]) => /^https?:\/\//.test(href)).map(([href, key]) => `<a href="${h(href)}" rel="noopener noreferrer">${h(t(key))}</a>`),
-    ...(/^https?:\/\//.test(ctx.legal.customLink) && ctx.legal.customLinkText ? [`<a href="${h(ctx.legal.customLink)}" rel="noopener noreferrer">${h(ctx.legal.customLinkText)}</a>`] : []),
+    ...links
+      .filter(([href]) => /^https?:\/\//.test(href))
+      .map(([href, key]) => `<a href="${h(href)}" rel="noopener noreferrer">${h(t(key))}</a>`),
+    ...(/^https?:\/\//.test(ctx.legal.customLink) && ctx.legal.customLinkText
+      ? [`<a href="${h(ctx.legal.customLink)}" rel="noopener noreferrer">${h(ctx.legal.customLinkText)}</a>`]
+      : []),
   ];
   return `<!doctype html>
 <html lang="${ctx.locale}">
@@ -137,7 +153,10 @@ function input(id: string, label: string, attrs: string, error?: boolean): strin
   return `<label for="${id}">${h(label)}</label><input id="${id}" name="${id}" ${attrs}${error ? ' aria-invalid="true" aria-describedby="form-error"' : ''}>`;
 }
 
-export function loginNamePage(ctx: PageContext, v: { loginName?: string; appName?: string; errors?: string[]; registerUrl?: string }): string {
+export function loginNamePage(
+  ctx: PageContext,
+  v: { loginName?: string; appName?: string; errors?: string[]; registerUrl?: string },
+): string {
   const t = ctx.t;
   return layout(
     ctx,
@@ -156,7 +175,17 @@ export interface UserOnPage extends ShownUser {
   readonly orgDomain?: string;
 }
 
-export function passwordPage(ctx: PageContext, v: { user: UserOnPage; session?: string; loginName?: string; errors?: string[]; resetUrl?: string; passkeyUrl?: string }): string {
+export function passwordPage(
+  ctx: PageContext,
+  v: {
+    user: UserOnPage;
+    session?: string;
+    loginName?: string;
+    errors?: string[];
+    resetUrl?: string;
+    passkeyUrl?: string;
+  },
+): string {
   const t = ctx.t;
   return layout(
     ctx,
@@ -172,11 +201,26 @@ ${v.resetUrl || v.passkeyUrl ? `<ul class="links">${v.resetUrl ? `<li><a href="$
   );
 }
 
-const FACTOR_TITLE: Record<PageFactor, MessageKey> = { totp: 'title.totp', otpEmail: 'title.otpEmail', otpSms: 'title.otpSms' };
-const FACTOR_INTRO: Record<PageFactor, MessageKey> = { totp: 'intro.totp', otpEmail: 'intro.otpEmail', otpSms: 'intro.otpSms' };
-const FACTOR_NAME: Record<PageFactor, MessageKey> = { totp: 'mfa.totp', otpEmail: 'mfa.otpEmail', otpSms: 'mfa.otpSms' };
+const FACTOR_TITLE: Record<PageFactor, MessageKey> = {
+  totp: 'title.totp',
+  otpEmail: 'title.otpEmail',
+  otpSms: 'title.otpSms',
+};
+const FACTOR_INTRO: Record<PageFactor, MessageKey> = {
+  totp: 'intro.totp',
+  otpEmail: 'intro.otpEmail',
+  otpSms: 'intro.otpSms',
+};
+const FACTOR_NAME: Record<PageFactor, MessageKey> = {
+  totp: 'mfa.totp',
+  otpEmail: 'mfa.otpEmail',
+  otpSms: 'mfa.otpSms',
+};
 
-export function codePage(ctx: PageContext, v: { factor: PageFactor; user: UserOnPage; session: string; errors?: string[]; others: PageFactor[] }): string {
+export function codePage(
+  ctx: PageContext,
+  v: { factor: PageFactor; user: UserOnPage; session: string; errors?: string[]; others: PageFactor[] },
+): string {
   const t = ctx.t;
   const resend =
     v.factor === 'totp'
@@ -199,7 +243,10 @@ ${resend}${others}`,
   );
 }
 
-export function mfaChoosePage(ctx: PageContext, v: { user: UserOnPage; session: string; factors: PageFactor[] }): string {
+export function mfaChoosePage(
+  ctx: PageContext,
+  v: { user: UserOnPage; session: string; factors: PageFactor[] },
+): string {
   const t = ctx.t;
   return layout(
     ctx,
@@ -228,12 +275,18 @@ function complexityRules(t: Translate, policy: PasswordComplexity): [string, str
 
 /** The rules under a new-password field; the script marks each one met as the user types (only a help: the server decides). */
 function complexityBox(t: Translate, policy: PasswordComplexity, field: string): string {
-  return `<div id="complexity"><p>${h(t('complexity.title'))}</p><ul class="complexity" data-for="${h(field)}">${complexityRules(t, policy)
+  return `<div id="complexity"><p>${h(t('complexity.title'))}</p><ul class="complexity" data-for="${h(field)}">${complexityRules(
+    t,
+    policy,
+  )
     .map(([rule, text]) => `<li data-rule="${h(rule)}">${h(text)}</li>`)
     .join('')}</ul></div>`;
 }
 
-export function passwordChangePage(ctx: PageContext, v: { user: UserOnPage; session: string; complexity: PasswordComplexity; errors?: string[] }): string {
+export function passwordChangePage(
+  ctx: PageContext,
+  v: { user: UserOnPage; session: string; complexity: PasswordComplexity; errors?: string[] },
+): string {
   const t = ctx.t;
   const invalid = !!v.errors?.length;
   return layout(
@@ -298,7 +351,12 @@ ${v.accounts.map((a) => who(ctx, a)).join('')}
   );
 }
 
-export function messagePage(ctx: PageContext, titleKey: MessageKey, message: string, link?: { href: string; label: string }): string {
+export function messagePage(
+  ctx: PageContext,
+  titleKey: MessageKey,
+  message: string,
+  link?: { href: string; label: string },
+): string {
   return layout(
     ctx,
     titleKey,
@@ -344,7 +402,10 @@ export function deviceInfoPage(ctx: PageContext, v: { device: DeviceOnPage; next
   );
 }
 
-export function deviceConsentPage(ctx: PageContext, v: { device: DeviceOnPage; user: UserOnPage; session: string }): string {
+export function deviceConsentPage(
+  ctx: PageContext,
+  v: { device: DeviceOnPage; user: UserOnPage; session: string },
+): string {
   const t = ctx.t;
   return layout(
     ctx,
@@ -363,7 +424,10 @@ export function deviceConsentPage(ctx: PageContext, v: { device: DeviceOnPage; u
  * SAML HTTP-POST binding (bindings §3.5.4): a form to the SP's assertion consumer service. The
  * script posts it at once; without script the user presses Continue (no inline script: the CSP).
  */
-export function samlPostPage(ctx: PageContext, v: { url: string; fields: Readonly<Record<string, string>>; appName?: string }): string {
+export function samlPostPage(
+  ctx: PageContext,
+  v: { url: string; fields: Readonly<Record<string, string>>; appName?: string },
+): string {
   const t = ctx.t;
   const fields = Object.entries(v.fields)
     .map(([k, value]) => `<input type="hidden" name="${h(k)}" value="${h(value)}">`)
@@ -378,7 +442,10 @@ export function samlPostPage(ctx: PageContext, v: { url: string; fields: Readonl
   );
 }
 
-export function passwordResetPage(ctx: PageContext, v: { user: UserOnPage; session: string; errors?: string[] }): string {
+export function passwordResetPage(
+  ctx: PageContext,
+  v: { user: UserOnPage; session: string; errors?: string[] },
+): string {
   const t = ctx.t;
   return layout(
     ctx,
@@ -395,7 +462,17 @@ ${errorBox(v.errors)}
 /** A new password with a code: the reset code (password/set) or an invitation code (invite). */
 export function passwordSetPage(
   ctx: PageContext,
-  v: { user?: UserOnPage; action: 'password/set' | 'invite'; hidden: Record<string, string | undefined>; complexity: PasswordComplexity; code?: string; errors?: string[]; invalid?: string[]; resend?: boolean; intro?: MessageKey },
+  v: {
+    user?: UserOnPage;
+    action: 'password/set' | 'invite';
+    hidden: Record<string, string | undefined>;
+    complexity: PasswordComplexity;
+    code?: string;
+    errors?: string[];
+    invalid?: string[];
+    resend?: boolean;
+    intro?: MessageKey;
+  },
 ): string {
   const t = ctx.t;
   const bad = (f: string) => !!v.invalid?.includes(f);
@@ -424,7 +501,10 @@ export interface RegisterValues {
   readonly username?: string;
 }
 
-export function registerPage(ctx: PageContext, v: { values: RegisterValues; complexity: PasswordComplexity; errors?: string[]; invalid?: string[] }): string {
+export function registerPage(
+  ctx: PageContext,
+  v: { values: RegisterValues; complexity: PasswordComplexity; errors?: string[]; invalid?: string[] },
+): string {
   const t = ctx.t;
   const bad = (f: string) => !!v.invalid?.includes(f);
   const val = (f: keyof RegisterValues) => `value="${h(v.values[f])}"`;
@@ -447,7 +527,10 @@ ${input('confirmPassword', t('label.confirmPassword'), 'type="password" autocomp
   );
 }
 
-export function verifyEmailPage(ctx: PageContext, v: { user: UserOnPage; email: string; session: string; errors?: string[] }): string {
+export function verifyEmailPage(
+  ctx: PageContext,
+  v: { user: UserOnPage; email: string; session: string; errors?: string[] },
+): string {
   const t = ctx.t;
   return layout(
     ctx,
@@ -467,7 +550,10 @@ ${input('code', t('label.code'), 'type="text" autocomplete="one-time-code" spell
  * An email verification link's page: what it is for, and a button. Opening the link spends
  * nothing (mail scanners open links too); the button checks the code.
  */
-export function verifyEmailLinkPage(ctx: PageContext, v: { hidden: Record<string, string>; errors?: string[] }): string {
+export function verifyEmailLinkPage(
+  ctx: PageContext,
+  v: { hidden: Record<string, string>; errors?: string[] },
+): string {
   const t = ctx.t;
   return layout(
     ctx,
@@ -486,7 +572,16 @@ ${errorBox(v.errors)}
  */
 function webAuthnForm(
   ctx: PageContext,
-  v: { id: 'webauthn-get' | 'webauthn-create'; action: string; options: unknown; hidden: Record<string, string | undefined>; button: MessageKey; failed: MessageKey; unsupported: MessageKey; errors?: string[] },
+  v: {
+    id: 'webauthn-get' | 'webauthn-create';
+    action: string;
+    options: unknown;
+    hidden: Record<string, string | undefined>;
+    button: MessageKey;
+    failed: MessageKey;
+    unsupported: MessageKey;
+    errors?: string[];
+  },
 ): string {
   const t = ctx.t;
   return `${errorBox(v.errors)}<div class="error" role="alert" id="webauthn-error" hidden></div>
@@ -498,7 +593,10 @@ function webAuthnForm(
 }
 
 /** The WebAuthn check: worded for a security key when that is all the user has (a second factor after the password). */
-export function passkeyPage(ctx: PageContext, v: { user: UserOnPage; session: string; options: unknown; backUrl: string; securityKey: boolean; errors?: string[] }): string {
+export function passkeyPage(
+  ctx: PageContext,
+  v: { user: UserOnPage; session: string; options: unknown; backUrl: string; securityKey: boolean; errors?: string[] },
+): string {
   const t = ctx.t;
   return layout(
     ctx,
@@ -514,7 +612,10 @@ ${webAuthnForm(ctx, { id: 'webauthn-get', action: 'passkey', options: v.options,
 export type SetupChoice = 'totp' | WebAuthnKind;
 
 /** The factors to set up; `skippable` when MFA is not forced (the optional prompt), with a Skip form. */
-export function mfaSetupPage(ctx: PageContext, v: { user: UserOnPage; session: string; choices: SetupChoice[]; skippable: boolean }): string {
+export function mfaSetupPage(
+  ctx: PageContext,
+  v: { user: UserOnPage; session: string; choices: SetupChoice[]; skippable: boolean },
+): string {
   const t = ctx.t;
   const name: Record<SetupChoice, MessageKey> = { totp: 'mfa.totp', passkey: 'mfa.passkey', u2f: 'mfa.u2f' };
   const skip = v.skippable
@@ -532,7 +633,10 @@ ${skip}`,
   );
 }
 
-export function totpSetupPage(ctx: PageContext, v: { user: UserOnPage; session: string; uri: string; secret: string; qrSvg?: string; errors?: string[] }): string {
+export function totpSetupPage(
+  ctx: PageContext,
+  v: { user: UserOnPage; session: string; uri: string; secret: string; qrSvg?: string; errors?: string[] },
+): string {
   const t = ctx.t;
   return layout(
     ctx,
@@ -551,9 +655,24 @@ ${input('code', t('label.code'), 'type="text" inputmode="numeric" autocomplete="
 }
 
 /** The words of a WebAuthn set-up page, by what it registers. */
-export const WEBAUTHN_SETUP_TEXT: Record<WebAuthnKind, { title: MessageKey; intro: MessageKey; button: MessageKey; failed: MessageKey; unsupported: MessageKey }> = {
-  passkey: { title: 'title.passkeySetup', intro: 'intro.passkeySetup', button: 'button.createPasskey', failed: 'error.passkeyFailed', unsupported: 'error.passkeyUnsupported' },
-  u2f: { title: 'title.u2fSetup', intro: 'intro.u2fSetup', button: 'button.registerU2f', failed: 'error.u2fFailed', unsupported: 'error.u2fUnsupported' },
+export const WEBAUTHN_SETUP_TEXT: Record<
+  WebAuthnKind,
+  { title: MessageKey; intro: MessageKey; button: MessageKey; failed: MessageKey; unsupported: MessageKey }
+> = {
+  passkey: {
+    title: 'title.passkeySetup',
+    intro: 'intro.passkeySetup',
+    button: 'button.createPasskey',
+    failed: 'error.passkeyFailed',
+    unsupported: 'error.passkeyUnsupported',
+  },
+  u2f: {
+    title: 'title.u2fSetup',
+    intro: 'intro.u2fSetup',
+    button: 'button.registerU2f',
+    failed: 'error.u2fFailed',
+    unsupported: 'error.u2fUnsupported',
+  },
 };
 
 /**
@@ -563,7 +682,15 @@ export const WEBAUTHN_SETUP_TEXT: Record<WebAuthnKind, { title: MessageKey; intr
  */
 export function webAuthnSetupPage(
   ctx: PageContext,
-  v: { kind: WebAuthnKind; user: UserOnPage; action: string; hidden: Record<string, string>; options: unknown; backUrl?: string; errors?: string[] },
+  v: {
+    kind: WebAuthnKind;
+    user: UserOnPage;
+    action: string;
+    hidden: Record<string, string>;
+    options: unknown;
+    backUrl?: string;
+    errors?: string[];
+  },
 ): string {
   const t = ctx.t;
   const text = WEBAUTHN_SETUP_TEXT[v.kind];

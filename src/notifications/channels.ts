@@ -26,7 +26,9 @@ export class DeliveryChannels {
   constructor(config: Config, @Inject(LOGGER) log: Logger, outbound: OutboundHttp) {
     this.mailer = SmtpMailer.fromConfig(config);
     this.sms = smsProviderFrom(config, log.child({ component: 'sms' }), outbound);
-    this.settingSecrets = [config.smtpPassword, config.smsWebhookToken, config.smsWebhookUrl].filter((s): s is string => !!s);
+    this.settingSecrets = [config.smtpPassword, config.smsWebhookToken, config.smsWebhookUrl].filter(
+      (s): s is string => !!s,
+    );
   }
 
   /** Channels that can send, in a fixed order. */

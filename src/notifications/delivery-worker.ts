@@ -133,7 +133,13 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
       )) as ClaimedRow[];
       if (!row) return false;
       const attempts = row.attempts + 1;
-      const meta = { instanceId: row.instance_id, notificationId: row.id, channel: row.channel, template: row.template, attempts };
+      const meta = {
+        instanceId: row.instance_id,
+        notificationId: row.id,
+        channel: row.channel,
+        template: row.template,
+        attempts,
+      };
 
       let notification: SealedNotification;
       try {
@@ -141,7 +147,10 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
       } catch {
         // Retrying cannot help: the key that sealed it is gone.
         await this.finish(tx, row, 'failed', attempts, 'the payload cannot be opened with the current master key');
-        this.log.error(meta, 'notification payload cannot be decrypted (was PORTCULLIS_MASTERKEY changed?); marked failed');
+        this.log.error(
+          meta,
+          'notification payload cannot be decrypted (was PORTCULLIS_MASTERKEY changed?); marked failed',
+        );
         return true;
       }
 
@@ -172,7 +181,13 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
   }
 
   /** A finished row keeps no secret: its payload is cleared. */
-  private async finish(tx: EntityManager, row: ClaimedRow, state: 'sent' | 'failed', attempts: number, error: string | null): Promise<void> {
+  private async finish(
+    tx: EntityManager,
+    row: ClaimedRow,
+    state: 'sent' | 'failed',
+    attempts: number,
+    error: string | null,
+  ): Promise<void> {
     await tx.query(
       `UPDATE notification_outbox
           SET state = $3, attempts = $4, last_error = $5, payload = NULL, changed_at = clock_timestamp()
@@ -201,5 +216,4 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
     )) as [unknown, number];
     if (deleted) this.log.info({ deleted }, 'pruned finished notifications');
   }
-
 }

@@ -31,7 +31,13 @@ export class SmtpMailer {
   }
 
   async send(to: string, email: RenderedEmail): Promise<void> {
-    await this.transport.sendMail({ from: this.config.smtpFrom, to, subject: email.subject, text: email.text, html: email.html });
+    await this.transport.sendMail({
+      from: this.config.smtpFrom,
+      to,
+      subject: email.subject,
+      text: email.text,
+      html: email.html,
+    });
   }
 
   close(): void {

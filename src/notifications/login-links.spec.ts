@@ -1,9 +1,15 @@
 import { renderUrl } from './templates.js';
 import { defaultUrlTemplate } from './login-links.js';
 
-describe('defaultUrlTemplate (ZITADEL links a code\'s email to its login\'s page)', () => {
+describe("defaultUrlTemplate (ZITADEL links a code's email to its login's page)", () => {
   const base = 'https://id.example.com/ui/v2/login';
-  const n = { channel: 'email' as const, to: 'a@example.com', userId: '1', orgId: '2', data: { code: 'ABC123', codeId: '9' } };
+  const n = {
+    channel: 'email' as const,
+    to: 'a@example.com',
+    userId: '1',
+    orgId: '2',
+    data: { code: 'ABC123', codeId: '9' },
+  };
 
   it.each([
     ['verifyEmail', '/verify?userId=1&code=ABC123&organization=2'],

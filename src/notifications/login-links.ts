@@ -16,7 +16,11 @@ const PAGES: { readonly [K in NotificationTemplate]?: string } = {
 };
 
 /** The URL template an email of this kind gets when none was given, or undefined when it has no page. */
-export function defaultUrlTemplate(template: NotificationTemplate, channel: 'email' | 'sms', loginBase: string): string | undefined {
+export function defaultUrlTemplate(
+  template: NotificationTemplate,
+  channel: 'email' | 'sms',
+  loginBase: string,
+): string | undefined {
   const page = channel === 'email' ? PAGES[template] : undefined;
   return page && loginBase + page;
 }

@@ -11,7 +11,12 @@ import { OutboxNotifier } from './outbox-notifier.js';
  */
 @Global()
 @Module({
-  providers: [DeliveryChannels, OutboxNotifier, { provide: Notifier, useExisting: OutboxNotifier }, NotificationDelivery],
+  providers: [
+    DeliveryChannels,
+    OutboxNotifier,
+    { provide: Notifier, useExisting: OutboxNotifier },
+    NotificationDelivery,
+  ],
   exports: [Notifier, DeliveryChannels],
 })
 export class NotificationsModule {}

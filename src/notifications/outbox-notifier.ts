@@ -40,7 +40,11 @@ export class OutboxNotifier extends Notifier {
       );
     }
     if (!notification.to.trim() || /[\u0000-\u001f\u007f]/.test(notification.to)) {
-      throw invalidField('NOTIF-t0rcp', 'to', `is not a valid ${notification.channel === 'email' ? 'email address' : 'phone number'}`);
+      throw invalidField(
+        'NOTIF-t0rcp',
+        'to',
+        `is not a valid ${notification.channel === 'email' ? 'email address' : 'phone number'}`,
+      );
     }
     if (notification.urlTemplate) {
       const problems = urlTemplateProblems(notification.urlTemplate);
@@ -81,6 +85,10 @@ export class OutboxNotifier extends Notifier {
 
   /** The hosted login's page for the notification, on the request's origin (the server's own work: the external URL's). */
   private defaultLink(n: OutboundNotification): string | undefined {
-    return defaultUrlTemplate(n.template, n.channel, loginBaseUrl(this.config.loginUiUrl, n.origin ?? new URL(this.config.externalUrl).origin));
+    return defaultUrlTemplate(
+      n.template,
+      n.channel,
+      loginBaseUrl(this.config.loginUiUrl, n.origin ?? new URL(this.config.externalUrl).origin),
+    );
   }
 }

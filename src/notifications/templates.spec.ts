@@ -1,6 +1,14 @@
 import { retryDelaySeconds } from './delivery-worker.js';
 import type { NotificationTemplate, OutboundNotification } from './notifier.js';
-import { escapeHtml, maskPhone, renderEmail, renderSms, renderUrl, scrubSecrets, urlTemplateProblems } from './templates.js';
+import {
+  escapeHtml,
+  maskPhone,
+  renderEmail,
+  renderSms,
+  renderUrl,
+  scrubSecrets,
+  urlTemplateProblems,
+} from './templates.js';
 
 function notification(overrides: Partial<OutboundNotification> = {}): OutboundNotification {
   return {
@@ -17,14 +25,22 @@ function notification(overrides: Partial<OutboundNotification> = {}): OutboundNo
 describe('renderUrl', () => {
   it("substitutes ZITADEL's placeholders", () => {
     const n = notification({ data: { code: 'ABC', loginName: 'ada', codeId: '99' } });
-    expect(renderUrl('https://app.test/v?u={{.UserID}}&o={{.OrgID}}&c={{.Code}}&l={{.LoginName}}&id={{.CodeID}}&p={{.PasskeyID}}', n)).toBe(
-      'https://app.test/v?u=312345678901234567&o=312345678901234500&c=ABC&l=ada&id=99&p=99',
-    );
+    expect(
+      renderUrl(
+        'https://app.test/v?u={{.UserID}}&o={{.OrgID}}&c={{.Code}}&l={{.LoginName}}&id={{.CodeID}}&p={{.PasskeyID}}',
+        n,
+      ),
+    ).toBe('https://app.test/v?u=312345678901234567&o=312345678901234500&c=ABC&l=ada&id=99&p=99');
   });
 
   it("substitutes the OTP email challenge's placeholders (DisplayName, PreferredLanguage, SessionID)", () => {
-    const n = notification({ template: 'otp', data: { code: '1', displayName: 'Ada L', preferredLanguage: 'de', sessionId: '77' } });
-    expect(renderUrl('https://l.test/?d={{.DisplayName}}&p={{.PreferredLanguage}}&s={{.SessionID}}', n)).toBe('https://l.test/?d=Ada%20L&p=de&s=77');
+    const n = notification({
+      template: 'otp',
+      data: { code: '1', displayName: 'Ada L', preferredLanguage: 'de', sessionId: '77' },
+    });
+    expect(renderUrl('https://l.test/?d={{.DisplayName}}&p={{.PreferredLanguage}}&s={{.SessionID}}', n)).toBe(
+      'https://l.test/?d=Ada%20L&p=de&s=77',
+    );
   });
 
   it('accepts the spacing Go templates allow and URL-encodes every value', () => {
@@ -35,11 +51,15 @@ describe('renderUrl', () => {
   });
 
   it('renders a missing value empty, as a zero-valued Go field', () => {
-    expect(renderUrl('https://app.test/?l={{.LoginName}}', notification({ data: { code: '1' } }))).toBe('https://app.test/?l=');
+    expect(renderUrl('https://app.test/?l={{.LoginName}}', notification({ data: { code: '1' } }))).toBe(
+      'https://app.test/?l=',
+    );
   });
 
   it('refuses placeholders it does not know', () => {
-    expect(() => renderUrl('https://app.test/{{.Secret}}', notification())).toThrow(/unknown placeholder \{\{\.Secret\}\}/);
+    expect(() => renderUrl('https://app.test/{{.Secret}}', notification())).toThrow(
+      /unknown placeholder \{\{\.Secret\}\}/,
+    );
   });
 });
 
@@ -66,14 +86,17 @@ describe('renderEmail', () => {
     otp: /one-time/i,
   };
 
-  it.each(Object.entries(subjects) as [NotificationTemplate, RegExp][])('%s: subject, code in text and HTML', (template, subject) => {
-    const email = renderEmail(notification({ template }));
-    expect(email.subject).toMatch(subject);
-    expect(email.text).toContain('Hello Ada Lovelace,');
-    expect(email.text).toContain('K7Q2XZ');
-    expect(email.html).toContain('>K7Q2XZ</p>');
-    expect(email.html).not.toContain('<a ');
-  });
+  it.each(Object.entries(subjects) as [NotificationTemplate, RegExp][])(
+    '%s: subject, code in text and HTML',
+    (template, subject) => {
+      const email = renderEmail(notification({ template }));
+      expect(email.subject).toMatch(subject);
+      expect(email.text).toContain('Hello Ada Lovelace,');
+      expect(email.text).toContain('K7Q2XZ');
+      expect(email.html).toContain('>K7Q2XZ</p>');
+      expect(email.html).not.toContain('<a ');
+    },
+  );
 
   it('adds the rendered link to text and HTML', () => {
     const email = renderEmail(notification({ urlTemplate: 'https://app.test/verify?user={{.UserID}}&code={{.Code}}' }));
@@ -103,7 +126,9 @@ describe('renderEmail', () => {
   });
 
   it('greets without a name and names the application of an invitation', () => {
-    const email = renderEmail(notification({ template: 'inviteCode', data: { code: '1', applicationName: 'Acme Portal' } }));
+    const email = renderEmail(
+      notification({ template: 'inviteCode', data: { code: '1', applicationName: 'Acme Portal' } }),
+    );
     expect(email.text.startsWith('Hello,\n')).toBe(true);
     expect(email.subject).toBe('You are invited to Acme Portal');
   });
@@ -111,7 +136,9 @@ describe('renderEmail', () => {
 
 describe('renderSms', () => {
   it('is short: what the code is for, the code and the link', () => {
-    expect(renderSms(notification({ channel: 'sms', template: 'verifyPhone', to: '+41791234567' }))).toBe('Your phone verification code: K7Q2XZ');
+    expect(renderSms(notification({ channel: 'sms', template: 'verifyPhone', to: '+41791234567' }))).toBe(
+      'Your phone verification code: K7Q2XZ',
+    );
     expect(renderSms(notification({ channel: 'sms', template: 'otp', urlTemplate: 'https://a.test/{{.Code}}' }))).toBe(
       'Your one-time sign-in code: K7Q2XZ\nhttps://a.test/K7Q2XZ',
     );
@@ -120,7 +147,9 @@ describe('renderSms', () => {
 
 describe('helpers', () => {
   it('escapes the five HTML metacharacters', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&#60;a href=&#34;x&#34; title=&#39;y&#39;&#62;&#38;&#60;/a&#62;');
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
+      '&#60;a href=&#34;x&#34; title=&#39;y&#39;&#62;&#38;&#60;/a&#62;',
+    );
   });
 
   it('masks phone numbers but their prefix and last two digits', () => {
@@ -129,7 +158,9 @@ describe('helpers', () => {
   });
 
   it('scrubs secrets, URL-encoded ones too, and caps the length', () => {
-    expect(scrubSecrets('550 code a b/c rejected for a%20b%2Fc', ['a b/c'])).toBe('550 code [redacted] rejected for [redacted]');
+    expect(scrubSecrets('550 code a b/c rejected for a%20b%2Fc', ['a b/c'])).toBe(
+      '550 code [redacted] rejected for [redacted]',
+    );
     expect(scrubSecrets('short 123', ['123'])).toBe('short 123');
     expect(scrubSecrets('x'.repeat(600), [])).toHaveLength(500);
   });

@@ -45,7 +45,11 @@ export function urlTemplateProblems(urlTemplate: string): string[] {
   const problems: string[] = [];
   for (const [action, inner] of urlTemplate.matchAll(ACTION)) {
     if (!placeholder(inner)) {
-      problems.push(`unknown placeholder ${action}; known: ${Object.keys(PLACEHOLDERS).map((p) => `{{.${p}}}`).join(', ')}`);
+      problems.push(
+        `unknown placeholder ${action}; known: ${Object.keys(PLACEHOLDERS)
+          .map((p) => `{{.${p}}}`)
+          .join(', ')}`,
+      );
     }
   }
   if (/\{\{|\}\}/.test(urlTemplate.replace(ACTION, ''))) problems.push('unbalanced {{ or }}');
@@ -134,12 +138,13 @@ export function renderEmail(notification: OutboundNotification): RenderedEmail {
   const code = notification.data.code;
   const link = notification.urlTemplate ? renderUrl(notification.urlTemplate, notification) : undefined;
 
-  const text = [
-    name ? `Hello ${name},` : 'Hello,',
-    code ? `${wording.intro}:\n\n    ${code}` : `${wording.intro}.`,
-    ...(link ? [`${wording.action}: ${link}`] : []),
-    IGNORE,
-  ].join('\n\n') + '\n';
+  const text =
+    [
+      name ? `Hello ${name},` : 'Hello,',
+      code ? `${wording.intro}:\n\n    ${code}` : `${wording.intro}.`,
+      ...(link ? [`${wording.action}: ${link}`] : []),
+      IGNORE,
+    ].join('\n\n') + '\n';
 
   const linkHtml = link
     ? linkableInHtml(link)
@@ -187,7 +192,8 @@ export function scrubSecrets(message: string, secrets: readonly (string | undefi
   let scrubbed = message;
   for (const secret of secrets) {
     if (!secret || secret.length < 4) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret)])) scrubbed = scrubbed.split(form).join('[redacted]');
+    for (const form of new Set([secret, encodeURIComponent(secret)]))
+      scrubbed = scrubbed.split(form).join('[redacted]');
   }
   return scrubbed.length > maxLength ? scrubbed.slice(0, maxLength - 1) + '…' : scrubbed;
 }

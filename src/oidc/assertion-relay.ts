@@ -1,4 +1,11 @@
-import { createHmac, createPrivateKey, createPublicKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
+import {
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  randomBytes,
+  timingSafeEqual,
+  type KeyObject,
+} from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { SignJWT } from 'jose';
 import { MasterKey } from '../platform/crypto/master-key.js';
@@ -73,8 +80,17 @@ export class AssertionRelay {
     let key = this.keys.get(instanceId);
     if (!key) {
       const seed = Buffer.from(this.masterKey.derive(`client-assertion-stand-in:${instanceId}`), 'base64url');
-      const privateKey = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
-      const jwk = { ...createPublicKey(privateKey).export({ format: 'jwk' }), kid: STAND_IN_KID, use: 'sig', alg: 'EdDSA' };
+      const privateKey = createPrivateKey({
+        key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]),
+        format: 'der',
+        type: 'pkcs8',
+      });
+      const jwk = {
+        ...createPublicKey(privateKey).export({ format: 'jwk' }),
+        kid: STAND_IN_KID,
+        use: 'sig',
+        alg: 'EdDSA',
+      };
       key = { privateKey, jwks: { keys: [jwk] } };
       this.keys.set(instanceId, key);
     }

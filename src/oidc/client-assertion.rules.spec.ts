@@ -1,9 +1,20 @@
-import { CLIENT_ASSERTION_ERRORS as E, ClientAssertionRefusal, assertionClient, type AssertionClaims } from './client-assertion.rules.js';
+import {
+  CLIENT_ASSERTION_ERRORS as E,
+  ClientAssertionRefusal,
+  assertionClient,
+  type AssertionClaims,
+} from './client-assertion.rules.js';
 
 const now = 1_800_000_000;
 const ctx = { now, audiences: ['https://id.example.com', 'https://id.example.com/oauth/v2/introspect'] };
 /** What passport-zitadel signs: iss, sub, aud, iat now, exp an hour later, no jti. */
-const sdk: AssertionClaims = { iss: 'client-1', sub: 'client-1', aud: 'https://id.example.com', iat: now, exp: now + 3600 };
+const sdk: AssertionClaims = {
+  iss: 'client-1',
+  sub: 'client-1',
+  aud: 'https://id.example.com',
+  iat: now,
+  exp: now + 3600,
+};
 
 const refusalId = (claims: AssertionClaims) => {
   const result = assertionClient(claims, ctx);

@@ -42,7 +42,11 @@ const refuse = (id: string, description: string) => new ClientAssertionRefusal(i
 
 export const malformedAssertion = () => refuse(E.malformed, 'client_assertion is not a signed JWT');
 /** One answer for an unknown client, a client without keys and a bad signature: client ids cannot be probed. */
-export const assertionNotSigned = () => refuse(E.notSigned, "client_assertion is not signed by an unexpired key registered for the client named in iss and sub");
+export const assertionNotSigned = () =>
+  refuse(
+    E.notSigned,
+    'client_assertion is not signed by an unexpired key registered for the client named in iss and sub',
+  );
 
 export interface AssertionClaims {
   readonly iss?: unknown;
@@ -63,14 +67,20 @@ export interface AssertionContext {
 const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
 /** The client an assertion's claims name, or why they are refused. */
-export function assertionClient(claims: AssertionClaims, ctx: AssertionContext): { clientId: string } | ClientAssertionRefusal {
+export function assertionClient(
+  claims: AssertionClaims,
+  ctx: AssertionContext,
+): { clientId: string } | ClientAssertionRefusal {
   const tolerance = ASSERTION_CLOCK_TOLERANCE_SECONDS;
   if (typeof claims.iss !== 'string' || !claims.iss || claims.iss !== claims.sub) {
     return refuse(E.subjectNotIssuer, 'iss and sub of the client_assertion must both be the client id');
   }
   const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   if (!audiences.some((aud) => typeof aud === 'string' && ctx.audiences.includes(aud))) {
-    return refuse(E.audience, `aud of the client_assertion must name the issuer (${ctx.audiences[0]}) or the endpoint URL`);
+    return refuse(
+      E.audience,
+      `aud of the client_assertion must name the issuer (${ctx.audiences[0]}) or the endpoint URL`,
+    );
   }
   if (!isTime(claims.exp)) return refuse(E.expiryMissing, 'exp is required in the client_assertion');
   if (!isTime(claims.iat)) return refuse(E.issuedAtMissing, 'iat is required in the client_assertion');

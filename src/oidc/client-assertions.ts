@@ -33,7 +33,10 @@ export class ClientAssertions {
    * a stand-in (answering the client it names), or says why it is refused. A form without
    * exactly one assertion is left to the provider (undefined), which refuses duplicates.
    */
-  async relay(target: AssertionTarget, form: URLSearchParams): Promise<{ clientId: string } | ClientAssertionRefusal | undefined> {
+  async relay(
+    target: AssertionTarget,
+    form: URLSearchParams,
+  ): Promise<{ clientId: string } | ClientAssertionRefusal | undefined> {
     const presented = form.getAll('client_assertion');
     if (presented.length !== 1) return undefined;
     const verified = await this.verify(target, presented[0]);
@@ -42,7 +45,10 @@ export class ClientAssertions {
     return verified;
   }
 
-  private async verify(target: AssertionTarget, assertion: string): Promise<{ clientId: string } | ClientAssertionRefusal> {
+  private async verify(
+    target: AssertionTarget,
+    assertion: string,
+  ): Promise<{ clientId: string } | ClientAssertionRefusal> {
     let claims: ReturnType<typeof decodeJwt>;
     try {
       claims = decodeJwt(assertion);
@@ -55,7 +61,10 @@ export class ClientAssertions {
     const jwks = await this.clients.registeredKeys(target.instanceId, named.clientId);
     if (!jwks?.keys.length) return assertionNotSigned();
     try {
-      await jwtVerify(assertion, createLocalJWKSet(jwks), { algorithms: ASSERTION_ALGS, clockTolerance: ASSERTION_CLOCK_TOLERANCE_SECONDS });
+      await jwtVerify(assertion, createLocalJWKSet(jwks), {
+        algorithms: ASSERTION_ALGS,
+        clockTolerance: ASSERTION_CLOCK_TOLERANCE_SECONDS,
+      });
     } catch {
       return assertionNotSigned();
     }

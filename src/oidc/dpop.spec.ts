@@ -21,10 +21,17 @@ async function keyPair(alg = 'ES256') {
   return { privateKey, jwk, jkt: await calculateJwkThumbprint(jwk) };
 }
 
-async function proof(claims: JWTPayload, options: { typ?: string; alg?: string; key?: Awaited<ReturnType<typeof keyPair>>; jwk?: object } = {}) {
+async function proof(
+  claims: JWTPayload,
+  options: { typ?: string; alg?: string; key?: Awaited<ReturnType<typeof keyPair>>; jwk?: object } = {},
+) {
   const key = options.key ?? (await keyPair());
   const jwt = await new SignJWT({ htm: 'GET', htu: HTU, jti: `j${Math.random()}`, iat: NOW, ...claims })
-    .setProtectedHeader({ alg: options.alg ?? 'ES256', typ: options.typ ?? 'dpop+jwt', jwk: (options.jwk ?? key.jwk) as never })
+    .setProtectedHeader({
+      alg: options.alg ?? 'ES256',
+      typ: options.typ ?? 'dpop+jwt',
+      jwk: (options.jwk ?? key.jwk) as never,
+    })
     .sign(key.privateKey);
   return { jwt, key };
 }
@@ -67,15 +74,23 @@ describe('verifyDpopProof (RFC 9449 §4.3)', () => {
   });
 
   it('refuses a proof that is not typ dpop+jwt, or signed with HS256 or RS256', async () => {
-    await expect(refusalOf(verifyDpopProof((await proof({}, { typ: 'JWT' })).jwt, { htm: 'GET', htu: HTU }, nonces, NOW))).resolves.toMatchObject({ error: 'invalid_dpop_proof' });
+    await expect(
+      refusalOf(verifyDpopProof((await proof({}, { typ: 'JWT' })).jwt, { htm: 'GET', htu: HTU }, nonces, NOW)),
+    ).resolves.toMatchObject({ error: 'invalid_dpop_proof' });
     const rsa = await keyPair('RS256');
-    await expect(refusalOf(verifyDpopProof((await proof({}, { key: rsa, alg: 'RS256' })).jwt, { htm: 'GET', htu: HTU }, nonces, NOW))).resolves.toMatchObject({ error: 'invalid_dpop_proof' });
+    await expect(
+      refusalOf(
+        verifyDpopProof((await proof({}, { key: rsa, alg: 'RS256' })).jwt, { htm: 'GET', htu: HTU }, nonces, NOW),
+      ),
+    ).resolves.toMatchObject({ error: 'invalid_dpop_proof' });
   });
 
   it('refuses a proof whose header key did not sign it', async () => {
     const other = await keyPair();
     const { jwt } = await proof({}, { jwk: other.jwk });
-    await expect(refusalOf(verifyDpopProof(jwt, { htm: 'GET', htu: HTU }, nonces, NOW))).resolves.toMatchObject({ error: 'invalid_dpop_proof' });
+    await expect(refusalOf(verifyDpopProof(jwt, { htm: 'GET', htu: HTU }, nonces, NOW))).resolves.toMatchObject({
+      error: 'invalid_dpop_proof',
+    });
   });
 
   it('asks for a nonce when iat is outside the window and accepts an old iat with a valid nonce', async () => {
@@ -92,13 +107,17 @@ describe('verifyDpopProof (RFC 9449 §4.3)', () => {
     const fresh = await proof({});
     const refusal = await refusalOf(verifyDpopProof(fresh.jwt, { htm: 'GET', htu: HTU }, strict, NOW));
     expect(refusal).toMatchObject({ error: 'use_dpop_nonce', nonce: strict.next(NOW) });
-    await expect(verifyDpopProof((await proof({ nonce: refusal.nonce })).jwt, { htm: 'GET', htu: HTU }, strict, NOW)).resolves.toBeDefined();
+    await expect(
+      verifyDpopProof((await proof({ nonce: refusal.nonce })).jwt, { htm: 'GET', htu: HTU }, strict, NOW),
+    ).resolves.toBeDefined();
   });
 
   it('refuses a nonce of another secret (another instance or master key)', async () => {
     const foreign = new DpopNonces(randomBytes(32)).next(NOW);
     const { jwt } = await proof({ nonce: foreign });
-    await expect(refusalOf(verifyDpopProof(jwt, { htm: 'GET', htu: HTU }, nonces, NOW))).resolves.toMatchObject({ error: 'use_dpop_nonce' });
+    await expect(refusalOf(verifyDpopProof(jwt, { htm: 'GET', htu: HTU }, nonces, NOW))).resolves.toMatchObject({
+      error: 'use_dpop_nonce',
+    });
   });
 });
 

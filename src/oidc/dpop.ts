@@ -114,33 +114,47 @@ function normalizedUrl(value: unknown): string | undefined {
  * htm and htu of this request and, with an access token, its `ath`. Replay is the caller's
  * (shared by every process, see ReplayDetection).
  */
-export async function verifyDpopProof(proof: string, target: ProofTarget, nonces: DpopNonces, nowSeconds = Math.floor(Date.now() / 1000)): Promise<VerifiedProof> {
+export async function verifyDpopProof(
+  proof: string,
+  target: ProofTarget,
+  nonces: DpopNonces,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Promise<VerifiedProof> {
   const nextNonce = nonces.next(nowSeconds);
   let payload: Record<string, unknown>;
   let jwk: JWK;
   try {
-    const verified = await jwtVerify(proof, EmbeddedJWK, { algorithms: [...DPOP_ALGS], typ: 'dpop+jwt', currentDate: new Date(nowSeconds * 1000) });
+    const verified = await jwtVerify(proof, EmbeddedJWK, {
+      algorithms: [...DPOP_ALGS],
+      typ: 'dpop+jwt',
+      currentDate: new Date(nowSeconds * 1000),
+    });
     payload = verified.payload;
     jwk = verified.protectedHeader.jwk!;
   } catch (err) {
     throw new DpopRefusal('invalid_dpop_proof', `invalid DPoP proof: ${(err as Error).message}`);
   }
   const { iat, jti, nonce, htm, htu, ath } = payload;
-  if (typeof iat !== 'number' || !iat) throw new DpopRefusal('invalid_dpop_proof', 'the DPoP proof needs an iat number');
+  if (typeof iat !== 'number' || !iat)
+    throw new DpopRefusal('invalid_dpop_proof', 'the DPoP proof needs an iat number');
   if (typeof jti !== 'string' || !jti) throw new DpopRefusal('invalid_dpop_proof', 'the DPoP proof needs a jti string');
-  if (nonce !== undefined && typeof nonce !== 'string') throw new DpopRefusal('invalid_dpop_proof', 'the DPoP proof nonce must be a string');
+  if (nonce !== undefined && typeof nonce !== 'string')
+    throw new DpopRefusal('invalid_dpop_proof', 'the DPoP proof nonce must be a string');
   if (!nonce && Math.abs(nowSeconds - iat) > PROOF_WINDOW_SECONDS) {
     throw new DpopRefusal('use_dpop_nonce', 'the DPoP proof iat is not recent enough: use a DPoP nonce', nextNonce);
   }
-  if (htm !== target.htm) throw new DpopRefusal('invalid_dpop_proof', 'the DPoP proof htm does not match the request method');
+  if (htm !== target.htm)
+    throw new DpopRefusal('invalid_dpop_proof', 'the DPoP proof htm does not match the request method');
   if (normalizedUrl(htu) === undefined || normalizedUrl(htu) !== normalizedUrl(target.htu)) {
     throw new DpopRefusal('invalid_dpop_proof', 'the DPoP proof htu does not match the request URL');
   }
   if (target.accessToken !== undefined && ath !== accessTokenHash(target.accessToken)) {
     throw new DpopRefusal('invalid_dpop_proof', 'the DPoP proof ath does not match the access token');
   }
-  if (!nonce && nonces.required) throw new DpopRefusal('use_dpop_nonce', 'a DPoP nonce is required in the proof', nextNonce);
-  if (nonce && !nonces.check(nonce, nowSeconds)) throw new DpopRefusal('use_dpop_nonce', 'the DPoP nonce is invalid or expired', nextNonce);
+  if (!nonce && nonces.required)
+    throw new DpopRefusal('use_dpop_nonce', 'a DPoP nonce is required in the proof', nextNonce);
+  if (nonce && !nonces.check(nonce, nowSeconds))
+    throw new DpopRefusal('use_dpop_nonce', 'the DPoP nonce is invalid or expired', nextNonce);
   return { jkt: await calculateJwkThumbprint(jwk), jti, iat, ...(nonce !== nextNonce ? { nextNonce } : {}) };
 }
 
@@ -152,10 +166,17 @@ export interface TokenPresentation {
 }
 
 /** `Authorization: Bearer <token>` or `DPoP <token>` (RFC 9449 §7.1), else undefined. */
-export function parseAuthorization(header: string | null | undefined, proof?: string | null): TokenPresentation | undefined {
+export function parseAuthorization(
+  header: string | null | undefined,
+  proof?: string | null,
+): TokenPresentation | undefined {
   const match = /^(Bearer|DPoP)\s+(\S+)\s*$/i.exec(header ?? '');
   if (!match) return undefined;
-  return { scheme: match[1].toLowerCase() === 'dpop' ? 'dpop' : 'bearer', token: match[2], ...(proof ? { proof } : {}) };
+  return {
+    scheme: match[1].toLowerCase() === 'dpop' ? 'dpop' : 'bearer',
+    token: match[2],
+    ...(proof ? { proof } : {}),
+  };
 }
 
 /**
@@ -163,28 +184,48 @@ export function parseAuthorization(header: string | null | undefined, proof?: st
  * a bound token only with the DPoP scheme and a proof of its key; an unbound token only as a
  * Bearer token without a proof. Undefined when the request may go on.
  */
-export function senderConstraintRefusal(scheme: TokenPresentation['scheme'], tokenJkt: string | undefined, proofJkt: string | undefined): DpopRefusal | undefined {
-  if (tokenJkt && scheme !== 'dpop') return new DpopRefusal('invalid_token', 'the access token is DPoP-bound: send it as Authorization: DPoP <token> with a DPoP proof');
-  if (!tokenJkt && (scheme === 'dpop' || proofJkt)) return new DpopRefusal('invalid_token', 'the access token is not DPoP-bound but was presented with DPoP');
-  if (tokenJkt && tokenJkt !== proofJkt) return new DpopRefusal('invalid_token', 'the DPoP proof is not signed by the key the access token is bound to');
+export function senderConstraintRefusal(
+  scheme: TokenPresentation['scheme'],
+  tokenJkt: string | undefined,
+  proofJkt: string | undefined,
+): DpopRefusal | undefined {
+  if (tokenJkt && scheme !== 'dpop')
+    return new DpopRefusal(
+      'invalid_token',
+      'the access token is DPoP-bound: send it as Authorization: DPoP <token> with a DPoP proof',
+    );
+  if (!tokenJkt && (scheme === 'dpop' || proofJkt))
+    return new DpopRefusal('invalid_token', 'the access token is not DPoP-bound but was presented with DPoP');
+  if (tokenJkt && tokenJkt !== proofJkt)
+    return new DpopRefusal('invalid_token', 'the DPoP proof is not signed by the key the access token is bound to');
   return undefined;
 }
 
 /** A proof header that comes without the DPoP scheme, or the scheme without a proof (RFC 9449 §7.1). */
 export function presentationRefusal(presented: TokenPresentation): DpopRefusal | undefined {
-  if (presented.scheme === 'dpop' && !presented.proof) return new DpopRefusal('invalid_request', 'the DPoP scheme needs a DPoP proof header');
-  if (presented.scheme === 'bearer' && presented.proof) return new DpopRefusal('invalid_request', 'a DPoP proof goes with Authorization: DPoP <token>');
+  if (presented.scheme === 'dpop' && !presented.proof)
+    return new DpopRefusal('invalid_request', 'the DPoP scheme needs a DPoP proof header');
+  if (presented.scheme === 'bearer' && presented.proof)
+    return new DpopRefusal('invalid_request', 'a DPoP proof goes with Authorization: DPoP <token>');
   return undefined;
 }
 
 /** The `WWW-Authenticate` challenge of a refusal (RFC 9449 §7.1). */
 export function dpopChallenge(refusal: DpopRefusal, realm?: string): string {
   const quote = (v: string) => `"${v.replace(/["\\]/g, '')}"`;
-  const parts = [realm ? `realm=${quote(realm)}` : undefined, `error=${quote(refusal.error)}`, `error_description=${quote(refusal.description)}`, `algs=${quote(DPOP_ALGS.join(' '))}`];
+  const parts = [
+    realm ? `realm=${quote(realm)}` : undefined,
+    `error=${quote(refusal.error)}`,
+    `error_description=${quote(refusal.description)}`,
+    `algs=${quote(DPOP_ALGS.join(' '))}`,
+  ];
   return `DPoP ${parts.filter(Boolean).join(', ')}`;
 }
 
 /** The response headers of a refusal: the challenge and, when one is due, a nonce. */
 export function refusalHeaders(refusal: DpopRefusal, realm?: string): Record<string, string> {
-  return { 'www-authenticate': dpopChallenge(refusal, realm), ...(refusal.nonce ? { 'dpop-nonce': refusal.nonce } : {}) };
+  return {
+    'www-authenticate': dpopChallenge(refusal, realm),
+    ...(refusal.nonce ? { 'dpop-nonce': refusal.nonce } : {}),
+  };
 }

@@ -20,14 +20,32 @@ export interface FormPostPage {
 }
 
 /** Keeps the page (sealed: it carries the code) for one fetch; the URL that fetches it. */
-export async function parkFormPost(dataSource: DataSource, masterKey: MasterKey, instanceId: string, issuer: string, page: FormPostPage): Promise<string> {
+export async function parkFormPost(
+  dataSource: DataSource,
+  masterKey: MasterKey,
+  instanceId: string,
+  issuer: string,
+  page: FormPostPage,
+): Promise<string> {
   const handle = randomToken();
-  await recordOnce(dataSource, instanceId, MODEL, handle, { sealed: masterKey.encrypt(JSON.stringify(page)) }, TTL_SECONDS);
+  await recordOnce(
+    dataSource,
+    instanceId,
+    MODEL,
+    handle,
+    { sealed: masterKey.encrypt(JSON.stringify(page)) },
+    TTL_SECONDS,
+  );
   return `${issuer}${FORM_POST_CALLBACK_PATH}?id=${encodeURIComponent(handle)}`;
 }
 
 /** The parked page, once: a second fetch, an unknown or an expired handle finds nothing. */
-export async function takeFormPost(dataSource: DataSource, masterKey: MasterKey, instanceId: string, handle: string): Promise<FormPostPage | undefined> {
+export async function takeFormPost(
+  dataSource: DataSource,
+  masterKey: MasterKey,
+  instanceId: string,
+  handle: string,
+): Promise<FormPostPage | undefined> {
   if (!handle) return undefined;
   const payload = (await takeOnce(dataSource, instanceId, MODEL, handle)) as { sealed?: string } | undefined;
   return payload?.sealed ? (JSON.parse(masterKey.decrypt(payload.sealed)) as FormPostPage) : undefined;

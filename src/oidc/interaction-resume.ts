@@ -53,7 +53,8 @@ export async function getInProcess(handler: RequestHandler, url: URL, cookie: st
     const res = new ServerResponse(req);
     const chunks: Buffer[] = [];
     const collect = (chunk: unknown) => {
-      if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+      if (chunk !== undefined && chunk !== null && typeof chunk !== 'function')
+        chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
     };
     res.write = ((chunk: unknown) => {
       collect(chunk);

@@ -29,11 +29,18 @@ export async function issueAccessToken(
   const token = new provider.AccessToken({ accountId, client, scope: scope || undefined, gty } as never);
   token.resourceServer = new provider.ResourceServer(AUDIENCE_RESOURCE, {
     scope: scope || 'openid',
-    audience: (audience?.length ? audience : audienceOf(client.clientId, facts?.projectId, scope, instanceId)).join(' '),
+    audience: (audience?.length ? audience : audienceOf(client.clientId, facts?.projectId, scope, instanceId)).join(
+      ' ',
+    ),
     accessTokenFormat: facts?.accessTokenType ?? 'opaque',
     accessTokenTTL: lifetimesOf(provider).accessTokenSeconds,
   } as never);
   prepare?.(token);
   const value = await token.save();
-  return { access_token: value, token_type: token.tokenType as IssuedAccessToken['token_type'], expires_in: token.expiration, ...(scope ? { scope } : {}) };
+  return {
+    access_token: value,
+    token_type: token.tokenType as IssuedAccessToken['token_type'],
+    expires_in: token.expiration,
+    ...(scope ? { scope } : {}),
+  };
 }

@@ -17,11 +17,18 @@ export function clientCredentialsGrant(provider: Provider, instanceId: string, n
   return async (ctx: KoaContextWithOIDC): Promise<void> => {
     const client = ctx.oidc.client!;
     const facts = factsOf(client);
-    if (facts?.kind !== 'machine') throw new errors.UnauthorizedClient('client_credentials is for machine users (their username and secret or key)');
+    if (facts?.kind !== 'machine')
+      throw new errors.UnauthorizedClient('client_credentials is for machine users (their username and secret or key)');
     const scope = String(ctx.oidc.params!.scope ?? '');
     // RFC 9449 §5: with a proof, the token is bound to its key.
     const jkt = await providerTokenRequestProof(provider, ctx, nonces);
-    ctx.body = await issueAccessToken(provider, instanceId, client, { accountId: facts.id, scope, gty: 'client_credentials' }, boundTo(jkt));
+    ctx.body = await issueAccessToken(
+      provider,
+      instanceId,
+      client,
+      { accountId: facts.id, scope, gty: 'client_credentials' },
+      boundTo(jkt),
+    );
   };
 }
 
@@ -81,5 +88,11 @@ export async function jwtProfileGrant(
   const client = await provider.Client.find(key.username);
   if (!client) throw invalidGrant('the machine user cannot be used as a client (its username is not unique)');
   const jkt = await proveKey?.(client.clientId);
-  return issueAccessToken(provider, instanceId, client, { accountId: sub, scope: form.get('scope') ?? '', gty: 'jwt-bearer' }, boundTo(jkt));
+  return issueAccessToken(
+    provider,
+    instanceId,
+    client,
+    { accountId: sub, scope: form.get('scope') ?? '', gty: 'jwt-bearer' },
+    boundTo(jkt),
+  );
 }

@@ -32,7 +32,17 @@ const GENDERS: Record<number, string> = { 1: 'female', 2: 'male', 3: 'diverse' }
 
 /** The standard claims each OIDC scope gives (OIDC Core §5.4), for ID tokens and userinfo alike. */
 export const STANDARD_CLAIMS = {
-  profile: ['name', 'given_name', 'family_name', 'nickname', 'preferred_username', 'locale', 'gender', 'updated_at', 'picture'],
+  profile: [
+    'name',
+    'given_name',
+    'family_name',
+    'nickname',
+    'preferred_username',
+    'locale',
+    'gender',
+    'updated_at',
+    'picture',
+  ],
   email: ['email', 'email_verified'],
   phone: ['phone_number', 'phone_number_verified'],
   address: ['address'],
@@ -53,7 +63,12 @@ export class OidcAccounts {
     private readonly policies: Policies,
   ) {}
 
-  async find(instanceId: string, sub: string, ctx: KoaContextWithOIDC | undefined, _token?: unknown): Promise<Account | undefined> {
+  async find(
+    instanceId: string,
+    sub: string,
+    ctx: KoaContextWithOIDC | undefined,
+    _token?: unknown,
+  ): Promise<Account | undefined> {
     const user = await this.activeUser(instanceId, sub);
     if (!user) return undefined;
     const clientProjectId = factsOf(ctx?.oidc.client as never)?.projectId;
@@ -63,26 +78,47 @@ export class OidcAccounts {
     };
     return {
       accountId: user.id,
-      claims: async (use, scope) => ({
-        ...(await this.standardClaims(instanceId, user)),
-        [ZITADEL_CLAIMS]: await this.zitadelClaims(instanceId, user, parseScopes(scope), clientProjectId, roleAssertion(use)),
-      }) as unknown as AccountClaims,
+      claims: async (use, scope) =>
+        ({
+          ...(await this.standardClaims(instanceId, user)),
+          [ZITADEL_CLAIMS]: await this.zitadelClaims(
+            instanceId,
+            user,
+            parseScopes(scope),
+            clientProjectId,
+            roleAssertion(use),
+          ),
+        }) as unknown as AccountClaims,
     };
   }
 
   /** Claims carried inside access tokens (JWT payload and introspection): roles when asserted. */
-  async accessTokenClaims(instanceId: string, ctx: KoaContextWithOIDC | undefined, token: { accountId?: string; scope?: string; client?: unknown }): Promise<Record<string, unknown> | undefined> {
+  async accessTokenClaims(
+    instanceId: string,
+    ctx: KoaContextWithOIDC | undefined,
+    token: { accountId?: string; scope?: string; client?: unknown },
+  ): Promise<Record<string, unknown> | undefined> {
     if (!token.accountId) return undefined;
     const facts = factsOf(ctx?.oidc.client ?? token.client);
     const scopes = parseScopes(token.scope);
     if (!facts || !wantsRoles(scopes, facts.accessTokenRoleAssertion || facts.projectRoleAssertion)) return undefined;
     const user = await this.activeUser(instanceId, token.accountId);
     if (!user) return undefined;
-    return roleClaims(await this.grantedRoles(instanceId, user.id, this.projectsOf(facts.projectId, scopes)), facts.projectId, scopes);
+    return roleClaims(
+      await this.grantedRoles(instanceId, user.id, this.projectsOf(facts.projectId, scopes)),
+      facts.projectId,
+      scopes,
+    );
   }
 
   /** The userinfo response: standard claims of the scope, plus ZITADEL's. */
-  async userinfo(instanceId: string, sub: string, scope: string, clientProjectId: string | undefined, roleAssertion: boolean): Promise<Record<string, unknown> | undefined> {
+  async userinfo(
+    instanceId: string,
+    sub: string,
+    scope: string,
+    clientProjectId: string | undefined,
+    roleAssertion: boolean,
+  ): Promise<Record<string, unknown> | undefined> {
     const user = await this.activeUser(instanceId, sub);
     if (!user) return undefined;
     const standard = await this.standardClaims(instanceId, user);
@@ -92,7 +128,10 @@ export class OidcAccounts {
       if (!granted.has(s)) continue;
       for (const n of names) if (standard[n] !== undefined) claims[n] = standard[n];
     }
-    return { ...claims, ...(await this.zitadelClaims(instanceId, user, parseScopes(scope), clientProjectId, roleAssertion)) };
+    return {
+      ...claims,
+      ...(await this.zitadelClaims(instanceId, user, parseScopes(scope), clientProjectId, roleAssertion)),
+    };
   }
 
   /** The org of an active user of an active org, else undefined. */
@@ -116,7 +155,10 @@ export class OidcAccounts {
   private async standardClaims(instanceId: string, user: UserRow): Promise<Record<string, unknown>> {
     const domains = await this.policies.domainSettings(instanceId, user.resource_owner);
     const preferred = loginNames(user.username, [], user.org_domain, domains.userLoginMustBeDomain).preferred;
-    const name = user.display_name ?? user.machine_name ?? ([user.given_name, user.family_name].filter(Boolean).join(' ') || user.username);
+    const name =
+      user.display_name ??
+      user.machine_name ??
+      ([user.given_name, user.family_name].filter(Boolean).join(' ') || user.username);
     return {
       sub: user.id,
       name,
@@ -134,7 +176,13 @@ export class OidcAccounts {
     };
   }
 
-  private async zitadelClaims(instanceId: string, user: UserRow, scopes: ZitadelScopes, clientProjectId: string | undefined, roleAssertion: boolean): Promise<Record<string, unknown>> {
+  private async zitadelClaims(
+    instanceId: string,
+    user: UserRow,
+    scopes: ZitadelScopes,
+    clientProjectId: string | undefined,
+    roleAssertion: boolean,
+  ): Promise<Record<string, unknown>> {
     const claims: Record<string, unknown> = {};
     if (scopes.resourceOwner) {
       claims['urn:zitadel:iam:user:resourceowner:id'] = user.resource_owner;
@@ -146,27 +194,45 @@ export class OidcAccounts {
         'SELECT key, value FROM user_metadata WHERE instance_id = $1 AND user_id = $2 ORDER BY key',
         [instanceId, user.id],
       );
-      if (rows.length) claims['urn:zitadel:iam:user:metadata'] = Object.fromEntries(rows.map((r) => [r.key, Buffer.from(r.value).toString('base64')]));
+      if (rows.length)
+        claims['urn:zitadel:iam:user:metadata'] = Object.fromEntries(
+          rows.map((r) => [r.key, Buffer.from(r.value).toString('base64')]),
+        );
     }
     if (wantsRoles(scopes, roleAssertion)) {
-      Object.assign(claims, roleClaims(await this.grantedRoles(instanceId, user.id, this.projectsOf(clientProjectId, scopes)), clientProjectId, scopes));
+      Object.assign(
+        claims,
+        roleClaims(
+          await this.grantedRoles(instanceId, user.id, this.projectsOf(clientProjectId, scopes)),
+          clientProjectId,
+          scopes,
+        ),
+      );
     }
     return claims;
   }
 
   private projectsOf(clientProjectId: string | undefined, scopes: ZitadelScopes): string[] {
-    return [...new Set([...(clientProjectId ? [clientProjectId] : []), ...(scopes.rolesOfAudienceProjects ? scopes.audienceProjectIds : [])])];
+    return [
+      ...new Set([
+        ...(clientProjectId ? [clientProjectId] : []),
+        ...(scopes.rolesOfAudienceProjects ? scopes.audienceProjectIds : []),
+      ]),
+    ];
   }
 
   /** Active authorizations of the user on these projects, with the granting org's primary domain. */
   async grantedRoles(instanceId: string, userId: string, projectIds: readonly string[]): Promise<GrantedRole[]> {
     if (!projectIds.length) return [];
-    const rows: { project_id: string; role_keys: string[]; org_id: string; org_domain: string }[] = await this.tx.reader.query(
-      `SELECT g.project_id, g.role_keys, g.resource_owner AS org_id, o.primary_domain AS org_domain
+    const rows: { project_id: string; role_keys: string[]; org_id: string; org_domain: string }[] =
+      await this.tx.reader.query(
+        `SELECT g.project_id, g.role_keys, g.resource_owner AS org_id, o.primary_domain AS org_domain
          FROM user_grants g JOIN orgs o ON o.instance_id = g.instance_id AND o.id = g.resource_owner
         WHERE g.instance_id = $1 AND g.user_id = $2 AND g.project_id = ANY($3) AND g.state = 'active'`,
-      [instanceId, userId, projectIds],
+        [instanceId, userId, projectIds],
+      );
+    return rows.flatMap((r) =>
+      r.role_keys.map((role) => ({ projectId: r.project_id, role, orgId: r.org_id, orgDomain: r.org_domain })),
     );
-    return rows.flatMap((r) => r.role_keys.map((role) => ({ projectId: r.project_id, role, orgId: r.org_id, orgDomain: r.org_domain })));
   }
 }

@@ -2,7 +2,13 @@ import { createPublicKey } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { ClientMetadata } from 'oidc-provider';
 import { AppsQueries, type ActiveClient } from '../apps/apps.queries.js';
-import type { AuthorizeClient, OidcAppType, OidcAuthMethod, OidcGrantType, OidcResponseType } from '../apps/oidc-rules.js';
+import type {
+  AuthorizeClient,
+  OidcAppType,
+  OidcAuthMethod,
+  OidcGrantType,
+  OidcResponseType,
+} from '../apps/oidc-rules.js';
 import { ChangeFeed } from '../platform/cache/change-feed.js';
 import type { ReadCache } from '../platform/cache/read-cache.js';
 import { Transactions } from '../platform/database/transactions.js';
@@ -45,7 +51,11 @@ const AUTH_METHODS: Record<OidcAuthMethod, string> = {
   none: 'none',
   private_key_jwt: 'private_key_jwt',
 };
-const RESPONSE_TYPES: Record<OidcResponseType, string> = { code: 'code', id_token: 'id_token', id_token_token: 'id_token token' };
+const RESPONSE_TYPES: Record<OidcResponseType, string> = {
+  code: 'code',
+  id_token: 'id_token',
+  id_token_token: 'id_token token',
+};
 const GRANT_TYPES: Record<OidcGrantType, string> = {
   authorization_code: 'authorization_code',
   implicit: 'implicit',
@@ -95,9 +105,15 @@ export class OidcClients {
     this.cache = feed.cache({ name: 'oidc_clients', keepFor: (c) => (c.metadata ? c.validUntil - Date.now() : 0) });
   }
 
-  async metadata(instanceId: string, clientId: string, signingAlg: string, presented: PresentedAuth | undefined): Promise<ClientMetadata | undefined> {
+  async metadata(
+    instanceId: string,
+    clientId: string,
+    signingAlg: string,
+    presented: PresentedAuth | undefined,
+  ): Promise<ClientMetadata | undefined> {
     const key = `${clientId}\n${signingAlg}\n${presented ?? ''}`;
-    return (await this.cache.get(instanceId, key, () => this.read(instanceId, clientId, signingAlg, presented))).metadata;
+    return (await this.cache.get(instanceId, key, () => this.read(instanceId, clientId, signingAlg, presented)))
+      .metadata;
   }
 
   /**
@@ -118,17 +134,27 @@ export class OidcClients {
 
   /** A client as read for an assertion (a machine user with its keys); the signing algorithm plays no part. */
   private readAsserted(instanceId: string, clientId: string): Promise<ReadClient> {
-    return this.cache.get(instanceId, `${clientId}\n\nassertion`, () => this.read(instanceId, clientId, '', 'assertion'));
+    return this.cache.get(instanceId, `${clientId}\n\nassertion`, () =>
+      this.read(instanceId, clientId, '', 'assertion'),
+    );
   }
 
-  private async read(instanceId: string, clientId: string, signingAlg: string, presented: PresentedAuth | undefined): Promise<ReadClient> {
+  private async read(
+    instanceId: string,
+    clientId: string,
+    signingAlg: string,
+    presented: PresentedAuth | undefined,
+  ): Promise<ReadClient> {
     const app = await this.apps.activeClient(instanceId, clientId);
     if (app) return this.appMetadata(app, signingAlg);
     return this.machineMetadata(instanceId, clientId, signingAlg, presented);
   }
 
   private async appMetadata(app: ActiveClient, signingAlg: string): Promise<ReadClient> {
-    const keys = app.authMethod === 'private_key_jwt' ? await this.publicJwks('app_keys', 'app_id', app.instanceId, app.appId) : undefined;
+    const keys =
+      app.authMethod === 'private_key_jwt'
+        ? await this.publicJwks('app_keys', 'app_id', app.instanceId, app.appId)
+        : undefined;
     return {
       metadata: this.appClient(app, signingAlg, keys ? this.relay.jwks(app.instanceId) : undefined),
       validUntil: keys?.validUntil ?? Infinity,
@@ -143,27 +169,60 @@ export class OidcClients {
       ...(jwks ? { jwks } : {}),
       id_token_signed_response_alg: signingAlg as SigningAlg,
     };
-    const project = { projectRoleAssertion: app.project.roleAssertion, projectRoleCheck: app.project.authorizationRequired, hasProjectCheck: app.project.projectAccessRequired };
+    const project = {
+      projectRoleAssertion: app.project.roleAssertion,
+      projectRoleCheck: app.project.authorizationRequired,
+      hasProjectCheck: app.project.projectAccessRequired,
+    };
     if (app.kind === 'api' || !app.oidc) {
       const facts: ClientFacts = {
-        kind: 'api', id: app.appId, projectId: app.projectId, orgId: app.orgId, accessTokenType: 'opaque', accessTokenRoleAssertion: false,
-        idTokenRoleAssertion: false, idTokenUserinfoAssertion: false, clockSkewSeconds: 0, loginBaseUri: null, ...project,
+        kind: 'api',
+        id: app.appId,
+        projectId: app.projectId,
+        orgId: app.orgId,
+        accessTokenType: 'opaque',
+        accessTokenRoleAssertion: false,
+        idTokenRoleAssertion: false,
+        idTokenUserinfoAssertion: false,
+        clockSkewSeconds: 0,
+        loginBaseUri: null,
+        ...project,
       };
-      return { ...base, token_endpoint_auth_method: AUTH_METHODS[app.authMethod as OidcAuthMethod] as AuthMethod, grant_types: [], response_types: [], redirect_uris: [], [FACTS]: facts };
+      return {
+        ...base,
+        token_endpoint_auth_method: AUTH_METHODS[app.authMethod as OidcAuthMethod] as AuthMethod,
+        grant_types: [],
+        response_types: [],
+        redirect_uris: [],
+        [FACTS]: facts,
+      };
     }
     const oidc = app.oidc;
     const facts: ClientFacts = {
-      kind: 'oidc', id: app.appId, projectId: app.projectId, orgId: app.orgId,
+      kind: 'oidc',
+      id: app.appId,
+      projectId: app.projectId,
+      orgId: app.orgId,
       accessTokenType: oidc.accessTokenType === 'jwt' ? 'jwt' : 'opaque',
-      accessTokenRoleAssertion: oidc.accessTokenRoleAssertion, idTokenRoleAssertion: oidc.idTokenRoleAssertion,
-      idTokenUserinfoAssertion: oidc.idTokenUserinfoAssertion, clockSkewSeconds: Math.ceil(oidc.clockSkewMs / 1000),
-      loginBaseUri: oidc.loginVersion === 'v2' ? oidc.loginBaseUri : null, ...project,
-      appType: oidc.appType, devMode: oidc.devMode,
+      accessTokenRoleAssertion: oidc.accessTokenRoleAssertion,
+      idTokenRoleAssertion: oidc.idTokenRoleAssertion,
+      idTokenUserinfoAssertion: oidc.idTokenUserinfoAssertion,
+      clockSkewSeconds: Math.ceil(oidc.clockSkewMs / 1000),
+      loginBaseUri: oidc.loginVersion === 'v2' ? oidc.loginBaseUri : null,
+      ...project,
+      appType: oidc.appType,
+      devMode: oidc.devMode,
     };
     // Without a redirect URI nothing can be authorized at /authorize (ZITADEL answers that there);
     // the provider would refuse the whole client, device-only apps included.
-    const responseTypes = !oidc.redirectUris.length ? [] : (oidc.responseTypes.length ? oidc.responseTypes : (['code'] as OidcResponseType[])).map((t) => RESPONSE_TYPES[t]);
-    const grantTypes = (oidc.grantTypes.length ? oidc.grantTypes : (['authorization_code'] as OidcGrantType[])).map((g) => GRANT_TYPES[g]);
+    const responseTypes = !oidc.redirectUris.length
+      ? []
+      : (oidc.responseTypes.length ? oidc.responseTypes : (['code'] as OidcResponseType[])).map(
+          (t) => RESPONSE_TYPES[t],
+        );
+    const grantTypes = (oidc.grantTypes.length ? oidc.grantTypes : (['authorization_code'] as OidcGrantType[])).map(
+      (g) => GRANT_TYPES[g],
+    );
     return {
       ...base,
       token_endpoint_auth_method: AUTH_METHODS[oidc.authMethod] as AuthMethod,
@@ -172,7 +231,9 @@ export class OidcClients {
       post_logout_redirect_uris: [...oidc.postLogoutRedirectUris],
       response_types: responseTypes as ResponseType[],
       grant_types: grantTypes,
-      ...(oidc.backChannelLogoutUri ? { backchannel_logout_uri: oidc.backChannelLogoutUri, backchannel_logout_session_required: true } : {}),
+      ...(oidc.backChannelLogoutUri
+        ? { backchannel_logout_uri: oidc.backChannelLogoutUri, backchannel_logout_session_required: true }
+        : {}),
       [FACTS]: facts,
     };
   }
@@ -182,7 +243,12 @@ export class OidcClients {
    * secret and keys at once, and OAuth metadata one auth method, so the method is the one the
    * request presents; a username held by machines of several orgs is no client at all.
    */
-  private async machineMetadata(instanceId: string, username: string, signingAlg: string, presented: PresentedAuth | undefined): Promise<ReadClient> {
+  private async machineMetadata(
+    instanceId: string,
+    username: string,
+    signingAlg: string,
+    presented: PresentedAuth | undefined,
+  ): Promise<ReadClient> {
     const rows: MachineRow[] = await this.tx.reader.query(
       `SELECT u.id, u.resource_owner, s.secret_hash
          FROM users u
@@ -195,31 +261,61 @@ export class OidcClients {
     if (rows.length !== 1) return { metadata: undefined, validUntil: 0 };
     const [machine] = rows;
     const facts: ClientFacts = {
-      kind: 'machine', id: machine.id, orgId: machine.resource_owner, accessTokenType: 'opaque', accessTokenRoleAssertion: false,
-      idTokenRoleAssertion: false, idTokenUserinfoAssertion: false, projectRoleAssertion: false, projectRoleCheck: false, hasProjectCheck: false,
-      clockSkewSeconds: 0, loginBaseUri: null,
+      kind: 'machine',
+      id: machine.id,
+      orgId: machine.resource_owner,
+      accessTokenType: 'opaque',
+      accessTokenRoleAssertion: false,
+      idTokenRoleAssertion: false,
+      idTokenUserinfoAssertion: false,
+      projectRoleAssertion: false,
+      projectRoleCheck: false,
+      hasProjectCheck: false,
+      clockSkewSeconds: 0,
+      loginBaseUri: null,
     };
-    const base = { client_id: username, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], id_token_signed_response_alg: signingAlg as SigningAlg, [FACTS]: facts };
+    const base = {
+      client_id: username,
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      id_token_signed_response_alg: signingAlg as SigningAlg,
+      [FACTS]: facts,
+    };
     if (presented === 'assertion' || (!presented && !machine.secret_hash)) {
       const { jwks, validUntil } = await this.publicJwks('machine_keys', 'user_id', instanceId, machine.id);
-      return { metadata: { ...base, token_endpoint_auth_method: 'private_key_jwt', jwks: this.relay.jwks(instanceId) }, validUntil, keys: jwks };
+      return {
+        metadata: { ...base, token_endpoint_auth_method: 'private_key_jwt', jwks: this.relay.jwks(instanceId) },
+        validUntil,
+        keys: jwks,
+      };
     }
     if (!machine.secret_hash) return { metadata: undefined, validUntil: 0 };
     const method = presented === 'post' ? 'client_secret_post' : 'client_secret_basic';
-    return { metadata: { ...base, client_secret: machine.secret_hash, token_endpoint_auth_method: method }, validUntil: Infinity };
+    return {
+      metadata: { ...base, client_secret: machine.secret_hash, token_endpoint_auth_method: method },
+      validUntil: Infinity,
+    };
   }
 
   /**
    * Unexpired RSA public keys as a JWKS, `kid` = the key's id (what ZITADEL key files sign with),
    * and when the first of them expires.
    */
-  private async publicJwks(table: 'app_keys' | 'machine_keys', owner: 'app_id' | 'user_id', instanceId: string, ownerId: string): Promise<{ jwks: Jwks; validUntil: number }> {
+  private async publicJwks(
+    table: 'app_keys' | 'machine_keys',
+    owner: 'app_id' | 'user_id',
+    instanceId: string,
+    ownerId: string,
+  ): Promise<{ jwks: Jwks; validUntil: number }> {
     const rows: { id: string; public_key: string; expires_at: Date }[] = await this.tx.reader.query(
       `SELECT id, public_key, expires_at FROM ${table} WHERE instance_id = $1 AND ${owner} = $2 AND expires_at > now() ORDER BY id`,
       [instanceId, ownerId],
     );
     return {
-      jwks: { keys: rows.map((r) => ({ ...createPublicKey(r.public_key).export({ format: 'jwk' }), kid: r.id, use: 'sig' })) },
+      jwks: {
+        keys: rows.map((r) => ({ ...createPublicKey(r.public_key).export({ format: 'jwk' }), kid: r.id, use: 'sig' })),
+      },
       validUntil: Math.min(Infinity, ...rows.map((r) => r.expires_at.getTime())),
     };
   }

@@ -18,7 +18,14 @@ import { clientCredentialsGrant } from './machine-grants.js';
 import { OidcAccounts, STANDARD_CLAIMS, ZITADEL_CLAIMS } from './oidc-accounts.js';
 import { AssertionRelay } from './assertion-relay.js';
 import { DPOP_ALGS, DpopNonces, dpopNonceSecretPurpose } from './dpop.js';
-import { FACTS, GRANT_JWT_BEARER, GRANT_TOKEN_EXCHANGE, OidcClients, factsOf, type PresentedAuth } from './oidc-clients.js';
+import {
+  FACTS,
+  GRANT_JWT_BEARER,
+  GRANT_TOKEN_EXCHANGE,
+  OidcClients,
+  factsOf,
+  type PresentedAuth,
+} from './oidc-clients.js';
 import { attachLifetimes, lifetimesFrom, type OidcLifetimes } from './oidc-lifetimes.js';
 import { claimOnce, postgresAdapter, recordOnce, sweepExpired } from './pg-adapter.js';
 import { ProjectStore } from '../projects/project-store.js';
@@ -111,7 +118,11 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.stopSweeping = every(SWEEP_EVERY_MS, () => sweepExpired(this.dataSource), (err) => this.log.warn({ err }, 'sweeping expired OIDC artifacts failed'));
+    this.stopSweeping = every(
+      SWEEP_EVERY_MS,
+      () => sweepExpired(this.dataSource),
+      (err) => this.log.warn({ err }, 'sweeping expired OIDC artifacts failed'),
+    );
   }
 
   onModuleDestroy(): void {
@@ -171,7 +182,10 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
    * issues the code or the error into its storage, and answers where the browser goes. No browser
    * cookie is needed, so a login on another host, in a native app or on a server can finish it.
    */
-  async resumeInteraction(instance: Instance, interaction: { uid: string; returnTo: string; session?: { cookie?: string } }): Promise<InProcessAnswer> {
+  async resumeInteraction(
+    instance: Instance,
+    interaction: { uid: string; returnTo: string; session?: { cookie?: string } },
+  ): Promise<InProcessAnswer> {
     const returnTo = new URL(interaction.returnTo);
     const provider = await this.forIssuer(instance, `${returnTo.protocol}//${returnTo.host}`);
     const cookieName = (type: string) => (provider as unknown as { cookieName(type: string): string }).cookieName(type);
@@ -188,7 +202,10 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
       const entry = await cached.catch(() => undefined);
       if (entry && Date.now() - entry.checkedAt < KEYS_RECHECK_MS) return entry.provider;
       if (entry) {
-        const [keysTag, oidc] = await Promise.all([this.keys.keysTag(instance.id), this.policies.resolve('oidc', instance.id)]);
+        const [keysTag, oidc] = await Promise.all([
+          this.keys.keysTag(instance.id),
+          this.policies.resolve('oidc', instance.id),
+        ]);
         if (providerTag(keysTag, oidc.source) === entry.tag) {
           entry.checkedAt = Date.now();
           return entry.provider;
@@ -213,16 +230,33 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     const provider = new Provider(issuer, this.configuration(instance, issuer, keys, signingAlg, lifetimes));
     attachLifetimes(provider, lifetimes);
     provider.proxy = true;
-    provider.on('server_error', (_ctx: unknown, err: Error) => this.log.error({ err, instanceId: instance.id }, 'OIDC request failed'));
+    provider.on('server_error', (_ctx: unknown, err: Error) =>
+      this.log.error({ err, instanceId: instance.id }, 'OIDC request failed'),
+    );
     this.customize(provider);
     this.shareOneTimeChecks(provider, instance.id);
     listGrantsServedBeside(provider);
-    introspectPersonalAccessTokens(provider, { instanceId: instance.id, pats: this.pats, projects: this.projects, reader: this.dataSource.manager, accounts: this.accounts });
-    provider.registerGrantType('client_credentials', clientCredentialsGrant(provider, instance.id, this.dpopNonces(instance.id)) as never, new Set(['scope', 'resource']) as never);
+    introspectPersonalAccessTokens(provider, {
+      instanceId: instance.id,
+      pats: this.pats,
+      projects: this.projects,
+      reader: this.dataSource.manager,
+      accounts: this.accounts,
+    });
+    provider.registerGrantType(
+      'client_credentials',
+      clientCredentialsGrant(provider, instance.id, this.dpopNonces(instance.id)) as never,
+      new Set(['scope', 'resource']) as never,
+    );
     provider.registerGrantType(
       GRANT_TOKEN_EXCHANGE,
       tokenExchangeGrant(provider, {
-        instanceId: instance.id, keys: this.keys, accounts: this.accounts, memberships: this.memberships, policies: this.policies, nonces: this.dpopNonces(instance.id),
+        instanceId: instance.id,
+        keys: this.keys,
+        accounts: this.accounts,
+        memberships: this.memberships,
+        policies: this.policies,
+        nonces: this.dpopNonces(instance.id),
         clientKeys: (clientId) => this.clients.registeredKeys(instance.id, clientId) as never,
       }) as never,
       new Set(TOKEN_EXCHANGE_PARAMS) as never,
@@ -230,7 +264,13 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     return { provider, tag: providerTag(tag, oidc.source), signingAlg, checkedAt: Date.now() };
   }
 
-  private configuration(instance: Instance, issuer: string, keys: Record<string, unknown>[], signingAlg: string, lifetimes: OidcLifetimes): Configuration {
+  private configuration(
+    instance: Instance,
+    issuer: string,
+    keys: Record<string, unknown>[],
+    signingAlg: string,
+    lifetimes: OidcLifetimes,
+  ): Configuration {
     const instanceId = instance.id;
     const accounts = this.accounts;
     const clients = this.clients;
@@ -239,7 +279,8 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     return {
       adapter: postgresAdapter(this.dataSource, this.events, this.masterKey, instanceId, {
         jwtAccessTokenId: (value) => this.verifiedJwtId(instanceId, value),
-        client: (id) => clients.metadata(instanceId, id, signingAlg, presentedAuth(Provider.ctx as KoaContextWithOIDC | undefined)),
+        client: (id) =>
+          clients.metadata(instanceId, id, signingAlg, presentedAuth(Provider.ctx as KoaContextWithOIDC | undefined)),
       }),
       jwks: { keys: keys as never },
       // Back-channel logout URIs come from app settings: called through the SSRF-guarded client.
@@ -256,14 +297,23 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
       // ZITADEL's response types: code, and implicit id_token / id_token token for user-agent apps.
       responseTypes: ['code', 'id_token', 'id_token token', 'none'],
       scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'address'],
-      clientDefaults: { grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: signingAlg as never },
+      clientDefaults: {
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+        id_token_signed_response_alg: signingAlg as never,
+      },
       enabledJWA: {
         idTokenSigningAlgValues: ALGS as never,
         clientAuthSigningAlgValues: ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'PS256'] as never,
         dPoPSigningAlgValues: [...DPOP_ALGS] as never,
       },
       extraClientMetadata: { properties: [FACTS] },
-      cookies: { keys: [cookieKey], long: { httpOnly: true, sameSite: 'lax', secure: issuer.startsWith('https:') }, short: { httpOnly: true, sameSite: 'lax', secure: issuer.startsWith('https:') } },
+      cookies: {
+        keys: [cookieKey],
+        long: { httpOnly: true, sameSite: 'lax', secure: issuer.startsWith('https:') },
+        short: { httpOnly: true, sameSite: 'lax', secure: issuer.startsWith('https:') },
+      },
       routes: {
         authorization: OIDC_PATHS.authorization,
         token: OIDC_PATHS.token,
@@ -295,9 +345,18 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
         },
         clientCredentials: { enabled: true },
         // RFC 9126; request_uri lives 60 s and is claimed once (see shareOneTimeChecks).
-        pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: this.config.oidcRequirePar === 'true', allowUnregisteredRedirectUris: false },
+        pushedAuthorizationRequests: {
+          enabled: true,
+          requirePushedAuthorizationRequests: this.config.oidcRequirePar === 'true',
+          allowUnregisteredRedirectUris: false,
+        },
         // RFC 9449. Proof jtis are recorded in PostgreSQL (ReplayDetection, see shareOneTimeChecks).
-        dPoP: { enabled: true, nonceSecret: this.dpopNonceSecret(instanceId), requireNonce: () => this.dpopNonces(instanceId).required, allowReplay: false },
+        dPoP: {
+          enabled: true,
+          nonceSecret: this.dpopNonceSecret(instanceId),
+          requireNonce: () => this.dpopNonces(instanceId).required,
+          allowReplay: false,
+        },
         deviceFlow: { enabled: true, ...USER_CODE },
         backchannelLogout: { enabled: true },
         rpInitiatedLogout: {
@@ -353,12 +412,15 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
         Grant: lifetimes.refreshTokenAbsoluteSeconds,
         RefreshToken: (_ctx, token) => {
           // Idle expiry from the last use, capped by the absolute expiry from the first issue.
-          const absoluteLeft = token.iat ? token.iat + lifetimes.refreshTokenAbsoluteSeconds - Math.floor(Date.now() / 1000) : lifetimes.refreshTokenAbsoluteSeconds;
+          const absoluteLeft = token.iat
+            ? token.iat + lifetimes.refreshTokenAbsoluteSeconds - Math.floor(Date.now() / 1000)
+            : lifetimes.refreshTokenAbsoluteSeconds;
           return Math.max(1, Math.min(lifetimes.refreshTokenIdleSeconds, absoluteLeft));
         },
       },
       rotateRefreshToken: true,
-      issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+      issueRefreshToken: async (_ctx, client, code) =>
+        client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
       renderError: async (ctx, out) => {
         ctx.type = 'html';
         ctx.body = errorPage(out.error, out.error_description);
@@ -370,14 +432,19 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
   private customize(provider: Provider): void {
     // ID tokens carry ZITADEL's claims (roles, metadata, resource owner), which the provider's
     // claim filter knows no names for: the account hands them over under one reserved key.
-    const idToken = provider.IdToken.prototype as unknown as { payload(): Promise<Record<string, unknown>>; available?: Record<string, unknown> };
+    const idToken = provider.IdToken.prototype as unknown as {
+      payload(): Promise<Record<string, unknown>>;
+      available?: Record<string, unknown>;
+    };
     const originalPayload = idToken.payload;
     idToken.payload = async function payload(this: { available?: Record<string, unknown> }) {
       const claims = await originalPayload.call(this);
       const available = this.available ?? {};
       const extra = available[ZITADEL_CLAIMS];
       // ZITADEL always states how and when the user signed in (the provider only when asked).
-      const always = Object.fromEntries(['amr', 'auth_time'].filter((k) => available[k] !== undefined).map((k) => [k, available[k]]));
+      const always = Object.fromEntries(
+        ['amr', 'auth_time'].filter((k) => available[k] !== undefined).map((k) => [k, available[k]]),
+      );
       return { ...claims, ...always, ...(extra && typeof extra === 'object' ? extra : {}) };
     };
     // Which redirect URIs an app may use is ZITADEL's rule, applied per authorization request
@@ -385,10 +452,17 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     // own per-application-type rules (no http for implicit web clients, no custom schemes for web
     // clients, ...) would refuse the whole client, token and device endpoints included: the
     // documented way around them is the client schema's prototype.
-    const schema = (provider.Client as unknown as { Schema: { prototype: { redirectUris(uris?: string[], label?: string): void } } }).Schema;
+    const schema = (
+      provider.Client as unknown as { Schema: { prototype: { redirectUris(uris?: string[], label?: string): void } } }
+    ).Schema;
     schema.prototype.redirectUris = function acceptedAsSaved() {};
     // A dev-mode app's registered URIs are globs (ZITADEL's client), for redirects and sign-out.
-    type Redirects = { redirectUris?: string[]; postLogoutRedirectUris?: string[]; redirectUriAllowed(uri: string): boolean; postLogoutRedirectUriAllowed(uri: string): boolean };
+    type Redirects = {
+      redirectUris?: string[];
+      postLogoutRedirectUris?: string[];
+      redirectUriAllowed(uri: string): boolean;
+      postLogoutRedirectUriAllowed(uri: string): boolean;
+    };
     const redirects = provider.Client.prototype as unknown as Redirects;
     const { redirectUriAllowed, postLogoutRedirectUriAllowed } = redirects;
     const devModeMatch = (client: Redirects, registered: string[] | undefined, uri: string) =>
@@ -399,20 +473,28 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     redirects.postLogoutRedirectUriAllowed = function allowed(this: Redirects, uri: string) {
       return postLogoutRedirectUriAllowed.call(this, uri) || devModeMatch(this, this.postLogoutRedirectUris, uri);
     };
-    const clientClass = provider.Client as unknown as { prototype: { compareClientSecret(actual: string): Promise<boolean> | boolean; clientSecret?: string } };
+    const clientClass = provider.Client as unknown as {
+      prototype: { compareClientSecret(actual: string): Promise<boolean> | boolean; clientSecret?: string };
+    };
     clientClass.prototype.compareClientSecret = function compare(this: { clientSecret?: string }, actual: string) {
       return !!this.clientSecret && hashToken(actual) === this.clientSecret;
     };
     // ZITADEL's access tokens name several audiences (client, project, API); oidc-provider takes
     // one string from the resource server, which carries them space separated.
-    const accessToken = provider.AccessToken.prototype as unknown as { setAudience(audience: string | string[]): void; aud?: string | string[] };
+    const accessToken = provider.AccessToken.prototype as unknown as {
+      setAudience(audience: string | string[]): void;
+      aud?: string | string[];
+    };
     accessToken.setAudience = function setAudience(this: { aud?: string | string[] }, audience: string | string[]) {
       const list = (Array.isArray(audience) ? audience : audience.split(' ')).filter(Boolean);
       this.aud = list.length === 1 ? list[0] : list;
     };
     // JWT access tokens are stored too (under their jti, marked as JWTs for the adapter), so
     // revocation, introspection and the API's checks work for them as for opaque ones.
-    const tokenClass = provider.AccessToken.prototype as unknown as { getValueAndPayload(): Promise<{ value: string; payload?: unknown }>; format?: string };
+    const tokenClass = provider.AccessToken.prototype as unknown as {
+      getValueAndPayload(): Promise<{ value: string; payload?: unknown }>;
+      format?: string;
+    };
     const original = tokenClass.getValueAndPayload;
     // The base model's (opaque) payload: ClientCredentials, like AccessToken, dispatches on the
     // token's format and so would answer a JWT without a payload, leaving nothing stored.
@@ -432,16 +514,31 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
    * resumes it reads it again, unclaimed.
    */
   private shareOneTimeChecks(provider: Provider, instanceId: string): void {
-    const replay = provider.ReplayDetection as unknown as { unique(iss: string, jti: string, exp: number): Promise<boolean> };
+    const replay = provider.ReplayDetection as unknown as {
+      unique(iss: string, jti: string, exp: number): Promise<boolean>;
+    };
     replay.unique = async (iss, jti, exp) =>
       // Client assertion stand-ins are minted per request and never leave the process (AssertionRelay).
       this.relay.isStandInId(jti) ||
-      recordOnce(this.dataSource, instanceId, 'ReplayDetection', createHash('sha256').update(`${iss}${jti}`).digest('base64url'), { iss, kind: 'ReplayDetection' }, exp - Math.floor(Date.now() / 1000));
-    const par = provider.PushedAuthorizationRequest as unknown as { find(id: string, options?: object): Promise<unknown> };
+      recordOnce(
+        this.dataSource,
+        instanceId,
+        'ReplayDetection',
+        createHash('sha256').update(`${iss}${jti}`).digest('base64url'),
+        { iss, kind: 'ReplayDetection' },
+        exp - Math.floor(Date.now() / 1000),
+      );
+    const par = provider.PushedAuthorizationRequest as unknown as {
+      find(id: string, options?: object): Promise<unknown>;
+    };
     const find = par.find.bind(par);
     par.find = async (id, options) => {
       const ctx = Provider.ctx as KoaContextWithOIDC | undefined;
-      if (ctx?.oidc?.route === 'authorization' && !(await claimOnce(this.dataSource, instanceId, 'PushedAuthorizationRequest', id))) return undefined;
+      if (
+        ctx?.oidc?.route === 'authorization' &&
+        !(await claimOnce(this.dataSource, instanceId, 'PushedAuthorizationRequest', id))
+      )
+        return undefined;
       return find(id, options);
     };
   }
@@ -460,28 +557,38 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-
 /** Discovery lists the grant types the token endpoint serves beside oidc-provider too. */
 function listGrantsServedBeside(provider: Provider): void {
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.oidc?.route !== 'discovery' || !ctx.body || typeof ctx.body !== 'object') return;
     const body = ctx.body as { grant_types_supported?: string[] };
-    body.grant_types_supported = [...new Set([...(body.grant_types_supported ?? []), ...GRANTS_SERVED_BESIDE_PROVIDER])];
+    body.grant_types_supported = [
+      ...new Set([...(body.grant_types_supported ?? []), ...GRANTS_SERVED_BESIDE_PROVIDER]),
+    ];
   });
 }
 
 /** The scope a token is being issued for: asked in this request, or carried by the code/token exchanged. */
 function requestedScope(ctx: KoaContextWithOIDC): string {
   const entities = ctx.oidc.entities as Record<string, { scope?: string } | undefined>;
-  return ctx.oidc.params?.scope as string | undefined ?? entities.RefreshToken?.scope ?? entities.AuthorizationCode?.scope ?? entities.DeviceCode?.scope ?? '';
+  return (
+    (ctx.oidc.params?.scope as string | undefined) ??
+    entities.RefreshToken?.scope ??
+    entities.AuthorizationCode?.scope ??
+    entities.DeviceCode?.scope ??
+    ''
+  );
 }
 
 /**
  * ZITADEL's rule: an API (or any) client may introspect a token meant for it: the token's
  * audience names the client or the client's project, or the client is the token's own.
  */
-function introspectionAllowed(client: { clientId: string }, token: { clientId?: string; aud?: string | string[] }): boolean {
+function introspectionAllowed(
+  client: { clientId: string },
+  token: { clientId?: string; aud?: string | string[] },
+): boolean {
   if (token.clientId === client.clientId) return true;
   const aud = Array.isArray(token.aud) ? token.aud : token.aud ? [token.aud] : [];
   const facts = factsOf(client);
@@ -497,11 +604,13 @@ function introspectionAllowed(client: { clientId: string }, token: { clientId?: 
 function loginPolicy() {
   const policy = interactionPolicy.base();
   const { Check } = interactionPolicy;
-  policy.get('login')!.checks.add(
-    new Check('login_always', 'the login decides who is signed in', (ctx) =>
-      ctx.oidc.result?.login || ctx.oidc.prompts.has('none') ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT,
-    ),
-  );
+  policy
+    .get('login')!
+    .checks.add(
+      new Check('login_always', 'the login decides who is signed in', (ctx) =>
+        ctx.oidc.result?.login || ctx.oidc.prompts.has('none') ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT,
+      ),
+    );
   policy.add(new interactionPolicy.Prompt({ name: 'select_account', requestable: true }));
   policy.add(new interactionPolicy.Prompt({ name: 'create', requestable: true }));
   return policy;

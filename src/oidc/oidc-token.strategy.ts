@@ -34,17 +34,26 @@ export class OidcAccessTokenStrategy implements TokenStrategy {
     const url = URL.canParse(request.url) ? new URL(request.url) : undefined;
     const issuer = this.providers.issuerFor(url?.host ?? '');
     try {
-      await checkSenderConstraint(provider, this.providers.dpopNonces(instance.id), found, { scheme: request.scheme, token, ...(request.proof ? { proof: request.proof } : {}) }, {
-        htm: request.method,
-        htu: `${issuer}${url?.pathname ?? '/'}`,
-      });
+      await checkSenderConstraint(
+        provider,
+        this.providers.dpopNonces(instance.id),
+        found,
+        { scheme: request.scheme, token, ...(request.proof ? { proof: request.proof } : {}) },
+        {
+          htm: request.method,
+          htu: `${issuer}${url?.pathname ?? '/'}`,
+        },
+      );
     } catch (err) {
       if (err instanceof DpopRefusal) throw dpopRefused(err, issuer);
       throw err;
     }
     const aud = Array.isArray(found.aud) ? found.aud : found.aud ? [found.aud] : [];
     if (!aud.includes(instance.id)) {
-      throw Unauthenticated('AUTH-0a4ud', 'the access token is not meant for this API: request the scope urn:zitadel:iam:org:project:id:zitadel:aud');
+      throw Unauthenticated(
+        'AUTH-0a4ud',
+        'the access token is not meant for this API: request the scope urn:zitadel:iam:org:project:id:zitadel:aud',
+      );
     }
     const orgId = await this.accounts.activeUserOrg(instance.id, found.accountId);
     if (!orgId) throw Unauthenticated('AUTH-0us3r', 'the user of the access token is not active');

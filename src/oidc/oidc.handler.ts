@@ -2,9 +2,18 @@ import { create } from '@bufbuild/protobuf';
 import { durationFromMs } from '@bufbuild/protobuf/wkt';
 import type { ServiceImpl } from '@connectrpc/connect';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { AuthRequestSchema, DeviceAuthorizationRequestSchema, ErrorReason, Prompt } from '@zitadel/proto/zitadel/oidc/v2/authorization_pb.js';
+import {
+  AuthRequestSchema,
+  DeviceAuthorizationRequestSchema,
+  ErrorReason,
+  Prompt,
+} from '@zitadel/proto/zitadel/oidc/v2/authorization_pb.js';
 import { OIDCService } from '@zitadel/proto/zitadel/oidc/v2/oidc_service_pb.js';
-import { AuthRequestSchema as AuthRequestV2betaSchema, ErrorReason as ErrorReasonV2beta, Prompt as PromptV2beta } from '@zitadel/proto/zitadel/oidc/v2beta/authorization_pb.js';
+import {
+  AuthRequestSchema as AuthRequestV2betaSchema,
+  ErrorReason as ErrorReasonV2beta,
+  Prompt as PromptV2beta,
+} from '@zitadel/proto/zitadel/oidc/v2beta/authorization_pb.js';
 import { OIDCService as OIDCServiceV2beta } from '@zitadel/proto/zitadel/oidc/v2beta/oidc_service_pb.js';
 import { invalidField } from '../platform/errors/domain-error.js';
 import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
@@ -40,7 +49,12 @@ const PROMPTS: Record<OidcPrompt, Prompt> = {
 /** ErrorReason (same numbers in v2 and v2beta) -> the OAuth error code sent to the app. */
 function oauthError(reason: number, description: string | undefined, uri: string | undefined): LoginError {
   const name = (ErrorReason[reason] as string | undefined) ?? 'UNSPECIFIED';
-  const error = name === 'UNSPECIFIED' ? 'server_error' : name === 'TEMPORARY_UNAVAILABLE' ? 'temporarily_unavailable' : name.toLowerCase();
+  const error =
+    name === 'UNSPECIFIED'
+      ? 'server_error'
+      : name === 'TEMPORARY_UNAVAILABLE'
+        ? 'temporarily_unavailable'
+        : name.toLowerCase();
   return { error, ...(description ? { description } : {}), ...(uri ? { uri } : {}) };
 }
 
@@ -59,11 +73,15 @@ function authRequestFields(r: AuthRequestView) {
   };
 }
 
-type CallbackKind = { case: 'session'; value: { sessionId: string; sessionToken: string } } | { case: 'error'; value: { error: number; errorDescription?: string; errorUri?: string } } | { case: undefined };
+type CallbackKind =
+  | { case: 'session'; value: { sessionId: string; sessionToken: string } }
+  | { case: 'error'; value: { error: number; errorDescription?: string; errorUri?: string } }
+  | { case: undefined };
 
 function callbackOutcome(kind: CallbackKind) {
   if (kind.case === 'session') return { session: { id: kind.value.sessionId, token: kind.value.sessionToken } };
-  if (kind.case === 'error') return { error: oauthError(kind.value.error, kind.value.errorDescription, kind.value.errorUri) };
+  if (kind.case === 'error')
+    return { error: oauthError(kind.value.error, kind.value.errorDescription, kind.value.errorUri) };
   throw invalidField('OIDC-cb0k1', 'callback_kind', 'give a session (session_id and session_token) or an error');
 }
 
@@ -82,19 +100,33 @@ export class OidcHandler implements OnModuleInit {
 
   readonly v2: Partial<ServiceImpl<typeof OIDCService>> = {
     getAuthRequest: async (req, ctx) => ({
-      authRequest: create(AuthRequestSchema, authRequestFields(await this.oidc.getAuthRequest(authenticatedCallerOf(ctx), req.authRequestId))),
+      authRequest: create(
+        AuthRequestSchema,
+        authRequestFields(await this.oidc.getAuthRequest(authenticatedCallerOf(ctx), req.authRequestId)),
+      ),
     }),
     createCallback: async (req, ctx) => {
-      const { callbackUrl, change } = await this.oidc.createCallback(authenticatedCallerOf(ctx), req.authRequestId, callbackOutcome(req.callbackKind));
+      const { callbackUrl, change } = await this.oidc.createCallback(
+        authenticatedCallerOf(ctx),
+        req.authRequestId,
+        callbackOutcome(req.callbackKind),
+      );
       return { callbackUrl, details: detailsV2(change) };
     },
     getDeviceAuthorizationRequest: async (req, ctx) => {
       const found = await this.oidc.getDeviceRequest(authenticatedCallerOf(ctx), req.userCode);
-      return { deviceAuthorizationRequest: create(DeviceAuthorizationRequestSchema, { ...found, scope: [...found.scope] }) };
+      return {
+        deviceAuthorizationRequest: create(DeviceAuthorizationRequestSchema, { ...found, scope: [...found.scope] }),
+      };
     },
     authorizeOrDenyDeviceAuthorization: async (req, ctx) => {
       const decision = req.decision;
-      if (decision.case === undefined) throw invalidField('OIDC-d3c15', 'decision', 'give a session (session_id and session_token) to authorize, or deny');
+      if (decision.case === undefined)
+        throw invalidField(
+          'OIDC-d3c15',
+          'decision',
+          'give a session (session_id and session_token) to authorize, or deny',
+        );
       await this.oidc.authorizeOrDenyDevice(
         authenticatedCallerOf(ctx),
         req.deviceAuthorizationId,
@@ -107,11 +139,20 @@ export class OidcHandler implements OnModuleInit {
   readonly v2beta: Partial<ServiceImpl<typeof OIDCServiceV2beta>> = {
     getAuthRequest: async (req, ctx) => {
       const found = authRequestFields(await this.oidc.getAuthRequest(authenticatedCallerOf(ctx), req.authRequestId));
-      return { authRequest: create(AuthRequestV2betaSchema, { ...found, prompt: found.prompt as number[] as PromptV2beta[] }) };
+      return {
+        authRequest: create(AuthRequestV2betaSchema, { ...found, prompt: found.prompt as number[] as PromptV2beta[] }),
+      };
     },
     createCallback: async (req, ctx) => {
-      const { callbackUrl, change } = await this.oidc.createCallback(authenticatedCallerOf(ctx), req.authRequestId, callbackOutcome(req.callbackKind as CallbackKind));
-      return { callbackUrl, details: { sequence: change.sequence, changeDate: ts(change.changeDate), resourceOwner: change.resourceOwner } };
+      const { callbackUrl, change } = await this.oidc.createCallback(
+        authenticatedCallerOf(ctx),
+        req.authRequestId,
+        callbackOutcome(req.callbackKind as CallbackKind),
+      );
+      return {
+        callbackUrl,
+        details: { sequence: change.sequence, changeDate: ts(change.changeDate), resourceOwner: change.resourceOwner },
+      };
     },
   };
 }

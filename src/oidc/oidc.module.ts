@@ -22,7 +22,17 @@ import { OidcService } from './oidc.service.js';
  */
 @Module({
   imports: [SessionsModule, UsersModule, ProjectsModule, AppsModule, WebKeysModule],
-  providers: [OidcProviders, OidcClients, AssertionRelay, ClientAssertions, OidcAccounts, OidcService, OidcHandler, OidcRoutes, OidcAccessTokenStrategy],
+  providers: [
+    OidcProviders,
+    OidcClients,
+    AssertionRelay,
+    ClientAssertions,
+    OidcAccounts,
+    OidcService,
+    OidcHandler,
+    OidcRoutes,
+    OidcAccessTokenStrategy,
+  ],
   exports: [OidcService],
 })
 export class OidcModule implements OnModuleInit {

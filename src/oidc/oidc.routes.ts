@@ -53,7 +53,13 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function oauthError(res: HttpResponse, status: number, error: string, description: string, headers: Record<string, string> = {}): void {
+function oauthError(
+  res: HttpResponse,
+  status: number,
+  error: string,
+  description: string,
+  headers: Record<string, string> = {},
+): void {
   sendJson(res, status, { error, error_description: description }, { 'cache-control': 'no-store', ...headers });
 }
 
@@ -90,7 +96,12 @@ function tooLarge(res: HttpResponse): void {
 export function addOfflineConsent(params: URLSearchParams): boolean {
   const scope = (params.get('scope') ?? '').split(' ');
   const prompt = params.get('prompt');
-  if (!scope.includes('offline_access') || prompt?.split(' ').includes('consent') || prompt?.split(' ').includes('none')) return false;
+  if (
+    !scope.includes('offline_access') ||
+    prompt?.split(' ').includes('consent') ||
+    prompt?.split(' ').includes('none')
+  )
+    return false;
   params.set('prompt', prompt ? `${prompt} consent` : 'consent');
   return true;
 }
@@ -164,19 +175,36 @@ export class OidcRoutes implements OnModuleInit {
       (req as { body?: Buffer }).body = body;
     }
     if (req.method === 'POST' && CLIENT_AUTH_PATHS.has(path)) {
-      if (path === OIDC_PATHS.token && refuseIfRateLimited(this.limiter, 'token', peerAddress(req), res, { error: 'slow_down', error_description: 'too many token requests from this address, retry later' })) return;
+      if (
+        path === OIDC_PATHS.token &&
+        refuseIfRateLimited(this.limiter, 'token', peerAddress(req), res, {
+          error: 'slow_down',
+          error_description: 'too many token requests from this address, retry later',
+        })
+      )
+        return;
       const body = await readBody(req, BODY_LIMIT).catch(() => undefined);
       if (!body) return tooLarge(res);
       const form = new URLSearchParams(body.toString('utf8'));
-      if (path === OIDC_PATHS.token && form.get('grant_type') === GRANT_JWT_BEARER) return this.jwtProfile(instance, provider, req, form, res);
-      const relayed = await this.assertions.relay({ instanceId: instance.id, issuer: provider.issuer, endpoint: `${provider.issuer}${path}` }, form);
+      if (path === OIDC_PATHS.token && form.get('grant_type') === GRANT_JWT_BEARER)
+        return this.jwtProfile(instance, provider, req, form, res);
+      const relayed = await this.assertions.relay(
+        { instanceId: instance.id, issuer: provider.issuer, endpoint: `${provider.issuer}${path}` },
+        form,
+      );
       if (relayed instanceof ClientAssertionRefusal) return oauthError(res, 401, relayed.error, relayed.message);
       if (path === OIDC_PATHS.pushed_authorization_request) {
-        const refusal = await this.redirectRefusal(instance, form, relayed?.clientId ?? presentedClientId(form, req.headers.authorization));
+        const refusal = await this.redirectRefusal(
+          instance,
+          form,
+          relayed?.clientId ?? presentedClientId(form, req.headers.authorization),
+        );
         if (refusal) return oauthError(res, 400, 'invalid_request', refusal);
       }
       const offline = path === OIDC_PATHS.pushed_authorization_request && addOfflineConsent(form);
-      const jwt = (path === OIDC_PATHS.introspection || path === OIDC_PATHS.revocation) && (await this.jwtAsStoredId(instance, form));
+      const jwt =
+        (path === OIDC_PATHS.introspection || path === OIDC_PATHS.revocation) &&
+        (await this.jwtAsStoredId(instance, form));
       // oidc-provider reads an already-consumed body from req.body.
       (req as { body?: Buffer }).body = relayed || offline || jwt ? Buffer.from(form.toString(), 'utf8') : body;
     }
@@ -188,10 +216,17 @@ export class OidcRoutes implements OnModuleInit {
    * undefined; requests by reference (request_uri, request) were checked when pushed, and unknown
    * clients are the provider's to answer.
    */
-  private async redirectRefusal(instance: Instance, params: URLSearchParams, clientId: string | null | undefined): Promise<string | undefined> {
+  private async redirectRefusal(
+    instance: Instance,
+    params: URLSearchParams,
+    clientId: string | null | undefined,
+  ): Promise<string | undefined> {
     if (!clientId || params.has('request_uri') || params.has('request')) return undefined;
     const app = await this.clients.authorizeClient(instance.id, clientId);
-    return app && authorizeRedirectRefusal(app, params.get('redirect_uri') ?? undefined, params.get('response_type') ?? undefined);
+    return (
+      app &&
+      authorizeRedirectRefusal(app, params.get('redirect_uri') ?? undefined, params.get('response_type') ?? undefined)
+    );
   }
 
   /**
@@ -213,7 +248,13 @@ export class OidcRoutes implements OnModuleInit {
     return this.providers.handlerOf(provider) as unknown as KoaCallback;
   }
 
-  private async jwtProfile(instance: Instance, provider: Provider, req: HttpRequest, form: URLSearchParams, res: HttpResponse): Promise<void> {
+  private async jwtProfile(
+    instance: Instance,
+    provider: Provider,
+    req: HttpRequest,
+    form: URLSearchParams,
+    res: HttpResponse,
+  ): Promise<void> {
     const headers: Record<string, string> = { 'cache-control': 'no-store', pragma: 'no-cache' };
     const proveKey = (clientId: string) =>
       tokenRequestProof(
@@ -225,7 +266,8 @@ export class OidcRoutes implements OnModuleInit {
     try {
       sendJson(res, 200, await jwtProfileGrant(provider, this.dataSource, instance.id, form, proveKey), headers);
     } catch (err) {
-      if (err instanceof errors.OIDCProviderError) return oauthError(res, err.statusCode, err.error, err.error_description ?? err.message, headers);
+      if (err instanceof errors.OIDCProviderError)
+        return oauthError(res, err.statusCode, err.error, err.error_description ?? err.message, headers);
       throw err;
     }
   }
@@ -234,7 +276,11 @@ export class OidcRoutes implements OnModuleInit {
   private async formPostCallback(instance: Instance, req: HttpRequest, res: HttpResponse): Promise<void> {
     const handle = new URL(req.url ?? '/', 'http://x').searchParams.get('id') ?? '';
     const page = await takeFormPost(this.dataSource, this.masterKey, instance.id, handle);
-    const headers: Record<string, string> = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff' };
+    const headers: Record<string, string> = {
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'x-content-type-options': 'nosniff',
+    };
     if (!page) {
       (res as ServerResponse).writeHead(400, { ...headers, 'content-type': 'text/html; charset=utf-8' });
       res.end(errorPage('invalid_request', 'this sign-in answer was already used or has expired'));
@@ -259,42 +305,76 @@ export class OidcRoutes implements OnModuleInit {
    * token only as `Authorization: DPoP` with a proof of its key for this request (RFC 9449 §7).
    */
   private async userinfo(instance: Instance, provider: Provider, req: HttpRequest, res: HttpResponse): Promise<void> {
-    const cors: Record<string, string> = { 'access-control-allow-origin': '*', 'cache-control': 'no-store', 'access-control-expose-headers': 'www-authenticate, dpop-nonce' };
+    const cors: Record<string, string> = {
+      'access-control-allow-origin': '*',
+      'cache-control': 'no-store',
+      'access-control-expose-headers': 'www-authenticate, dpop-nonce',
+    };
     if (req.method === 'OPTIONS') {
-      (res as ServerResponse).writeHead(204, { ...cors, 'access-control-allow-headers': 'authorization, dpop', 'access-control-allow-methods': 'GET, POST' });
+      (res as ServerResponse).writeHead(204, {
+        ...cors,
+        'access-control-allow-headers': 'authorization, dpop',
+        'access-control-allow-methods': 'GET, POST',
+      });
       res.end();
       return;
     }
-    if (req.method !== 'GET' && req.method !== 'POST') return oauthError(res, 405, 'invalid_request', 'userinfo answers GET and POST', { allow: 'GET, POST' });
+    if (req.method !== 'GET' && req.method !== 'POST')
+      return oauthError(res, 405, 'invalid_request', 'userinfo answers GET and POST', { allow: 'GET, POST' });
     const fromHeader = parseAuthorization(req.headers.authorization, headerValue(req.headers.dpop));
     let presented = fromHeader;
     if (!presented && req.method === 'POST') {
       const token = new URLSearchParams((await readBody(req, BODY_LIMIT)).toString('utf8')).get('access_token');
-      if (token) presented = { scheme: 'bearer', token, ...(req.headers.dpop ? { proof: headerValue(req.headers.dpop) } : {}) };
+      if (token)
+        presented = { scheme: 'bearer', token, ...(req.headers.dpop ? { proof: headerValue(req.headers.dpop) } : {}) };
     }
     const unauthorized = (description: string) =>
-      oauthError(res, 401, 'invalid_token', description, { ...cors, 'www-authenticate': `Bearer realm="${provider.issuer}", error="invalid_token", error_description="${description}"` });
+      oauthError(res, 401, 'invalid_token', description, {
+        ...cors,
+        'www-authenticate': `Bearer realm="${provider.issuer}", error="invalid_token", error_description="${description}"`,
+      });
     const refused = (refusal: DpopRefusal) =>
-      oauthError(res, refusal.error === 'invalid_request' ? 400 : 401, refusal.error, refusal.description, { ...cors, ...refusalHeaders(refusal, provider.issuer) });
-    if (!presented) return unauthorized('no access token (send Authorization: Bearer <token>, or DPoP <token> with a DPoP proof)');
+      oauthError(res, refusal.error === 'invalid_request' ? 400 : 401, refusal.error, refusal.description, {
+        ...cors,
+        ...refusalHeaders(refusal, provider.issuer),
+      });
+    if (!presented)
+      return unauthorized('no access token (send Authorization: Bearer <token>, or DPoP <token> with a DPoP proof)');
     const accessToken = await provider.AccessToken.find(presented.token);
     if (!accessToken?.accountId) {
-      return presented.scheme === 'dpop' ? refused(new DpopRefusal('invalid_token', 'the access token is invalid, expired or revoked')) : unauthorized('the access token is invalid, expired or revoked');
+      return presented.scheme === 'dpop'
+        ? refused(new DpopRefusal('invalid_token', 'the access token is invalid, expired or revoked'))
+        : unauthorized('the access token is invalid, expired or revoked');
     }
     let nextNonce: string | undefined;
     try {
-      ({ nextNonce } = await checkSenderConstraint(provider, this.providers.dpopNonces(instance.id), accessToken, presented, { htm: req.method, htu: `${provider.issuer}${OIDC_PATHS.userinfo}` }));
+      ({ nextNonce } = await checkSenderConstraint(
+        provider,
+        this.providers.dpopNonces(instance.id),
+        accessToken,
+        presented,
+        { htm: req.method, htu: `${provider.issuer}${OIDC_PATHS.userinfo}` },
+      ));
     } catch (err) {
       if (err instanceof DpopRefusal) return refused(err);
       throw err;
     }
     if (nextNonce) Object.assign(cors, { 'dpop-nonce': nextNonce });
     if (!accessToken.scopes.has('openid')) {
-      return oauthError(res, 403, 'insufficient_scope', 'the access token lacks the openid scope', { ...cors, 'www-authenticate': 'Bearer error="insufficient_scope", scope="openid"' });
+      return oauthError(res, 403, 'insufficient_scope', 'the access token lacks the openid scope', {
+        ...cors,
+        'www-authenticate': 'Bearer error="insufficient_scope", scope="openid"',
+      });
     }
     const client = accessToken.clientId ? await provider.Client.find(accessToken.clientId) : undefined;
     const facts = factsOf(client);
-    const claims = await this.accounts.userinfo(instance.id, accessToken.accountId, accessToken.scope ?? '', facts?.projectId, !!facts && (facts.projectRoleAssertion || facts.accessTokenRoleAssertion));
+    const claims = await this.accounts.userinfo(
+      instance.id,
+      accessToken.accountId,
+      accessToken.scope ?? '',
+      facts?.projectId,
+      !!facts && (facts.projectRoleAssertion || facts.accessTokenRoleAssertion),
+    );
     if (!claims) return unauthorized('the user of the access token is no longer active');
     sendJson(res, 200, claims, cors);
   }

@@ -47,16 +47,25 @@ export interface LoginError {
   readonly uri?: string;
 }
 
-export const authRequestNotFound = () => NotFound('OIDC-4uthr', 'auth request not found (or expired, or already answered)');
-export const deviceRequestNotFound = () => NotFound('OIDC-d3v1c', 'device authorization not found (or expired, or already answered)');
+export const authRequestNotFound = () =>
+  NotFound('OIDC-4uthr', 'auth request not found (or expired, or already answered)');
+export const deviceRequestNotFound = () =>
+  NotFound('OIDC-d3v1c', 'device authorization not found (or expired, or already answered)');
 export const wrongOrg = () =>
-  FailedPrecondition('OIDC-0rg5c', 'the auth request is limited to another organization (urn:zitadel:iam:org:id / domain scope): sign in with a user of that organization');
+  FailedPrecondition(
+    'OIDC-0rg5c',
+    'the auth request is limited to another organization (urn:zitadel:iam:org:id / domain scope): sign in with a user of that organization',
+  );
 /** The provider could not resume the request (it expired meanwhile, or its app changed): nothing for the browser. */
 export const authRequestNotFinished = (status: number) =>
-  FailedPrecondition('OIDC-cbr35', `the auth request could not be finished (the provider answered ${status}); start a new one`);
+  FailedPrecondition(
+    'OIDC-cbr35',
+    `the auth request could not be finished (the provider answered ${status}); start a new one`,
+  );
 /** The record that an auth request or a device authorization was answered (oidc_payloads model). */
 const ANSWERED = 'AuthRequestAnswered';
-export const noProjectAccess = (what: string) => FailedPrecondition('OIDC-pr0j4', `the user ${what} of the application's project (project role / access check)`);
+export const noProjectAccess = (what: string) =>
+  FailedPrecondition('OIDC-pr0j4', `the user ${what} of the application's project (project role / access check)`);
 
 function parsePrompts(value: unknown): OidcPrompt[] {
   const known: OidcPrompt[] = ['none', 'login', 'consent', 'select_account', 'create'];
@@ -107,10 +116,14 @@ export class OidcService {
       id: interaction.uid,
       createdAt: new Date(interaction.iat! * 1000),
       clientId: String(p.client_id),
-      scope: String(p.scope ?? '').split(' ').filter(Boolean),
+      scope: String(p.scope ?? '')
+        .split(' ')
+        .filter(Boolean),
       redirectUri: String(p.redirect_uri ?? ''),
       prompt: parsePrompts(p.prompt),
-      uiLocales: String(p.ui_locales ?? '').split(' ').filter(Boolean),
+      uiLocales: String(p.ui_locales ?? '')
+        .split(' ')
+        .filter(Boolean),
       ...(typeof p.login_hint === 'string' ? { loginHint: p.login_hint } : {}),
       ...(maxAge !== undefined ? { maxAgeSeconds: maxAge } : {}),
       ...(subjectOfHint(p.id_token_hint) ? { hintUserId: subjectOfHint(p.id_token_hint) } : {}),
@@ -143,15 +156,27 @@ export class OidcService {
     const scope = String(p.scope ?? 'openid');
     if ('session' in outcome) {
       const maxAge = maxAgeOf(p);
-      session = await this.handoff.sessionFor(caller, outcome.session.id, outcome.session.token, maxAge !== undefined ? { maxAgeSeconds: maxAge } : {});
+      session = await this.handoff.sessionFor(
+        caller,
+        outcome.session.id,
+        outcome.session.token,
+        maxAge !== undefined ? { maxAgeSeconds: maxAge } : {},
+      );
       await this.checkLoginRules(caller.instance.id, session, scope, factsOf(client));
     }
     const secondsLeft = Math.max(1, interaction.exp! - Math.floor(Date.now() / 1000));
     await this.answerOnce(caller, interaction.uid, secondsLeft, authRequestNotFound);
     const result: Record<string, unknown> = session
       ? {
-          login: { accountId: session.userId, amr: [...session.amr], ts: Math.floor(session.authTime.getTime() / 1000), remember: true },
-          consent: { grantId: await this.saveGrant(provider, session.userId, client.clientId, scope, interaction.grantId) },
+          login: {
+            accountId: session.userId,
+            amr: [...session.amr],
+            ts: Math.floor(session.authTime.getTime() / 1000),
+            remember: true,
+          },
+          consent: {
+            grantId: await this.saveGrant(provider, session.userId, client.clientId, scope, interaction.grantId),
+          },
           // The login showed the account choice / sign-up it was asked for: those prompts are answered.
           select_account: {},
           create: {},
@@ -169,7 +194,10 @@ export class OidcService {
           aggregateId: interaction.uid,
           type: session ? 'oidc.auth_request.succeeded' : 'oidc.auth_request.failed',
           resourceOwner: session?.orgId ?? caller.instance.id,
-          payload: { clientId: client.clientId, ...(session ? { sessionId: session.sessionId, userId: session.userId } : { error: loginError?.error }) },
+          payload: {
+            clientId: client.clientId,
+            ...(session ? { sessionId: session.sessionId, userId: session.userId } : { error: loginError?.error }),
+          },
         },
       ]);
       return { sequence: written.sequence, changeDate: written.createdAt, resourceOwner: written.resourceOwner };
@@ -184,7 +212,10 @@ export class OidcService {
     if (answer.status >= 300 && answer.status < 400 && answer.location) return answer.location;
     if (answer.status === 200 && answer.contentType?.startsWith('text/html')) {
       const issuer = new URL(returnTo).origin;
-      return parkFormPost(this.dataSource, this.masterKey, caller.instance.id, issuer, { html: answer.body, contentSecurityPolicy: answer.contentSecurityPolicy });
+      return parkFormPost(this.dataSource, this.masterKey, caller.instance.id, issuer, {
+        html: answer.body,
+        contentSecurityPolicy: answer.contentSecurityPolicy,
+      });
     }
     throw authRequestNotFinished(answer.status);
   }
@@ -209,21 +240,36 @@ export class OidcService {
   }
 
   /** The device code's poller gets tokens (with a session) or `access_denied` (deny). */
-  async authorizeOrDenyDevice(caller: Caller, id: string, session: { id: string; token: string } | undefined): Promise<void> {
+  async authorizeOrDenyDevice(
+    caller: Caller,
+    id: string,
+    session: { id: string; token: string } | undefined,
+  ): Promise<void> {
     assertLoginClient(caller);
-    if (!id) throw invalidField('OIDC-d3v1d', 'device_authorization_id', 'the device authorization id (the user code) is required');
+    if (!id)
+      throw invalidField(
+        'OIDC-d3v1d',
+        'device_authorization_id',
+        'the device authorization id (the user code) is required',
+      );
     const provider = await this.providers.forModels(caller.instance);
     const code = await provider.DeviceCode.findByUserCode(normalizeUserCode(id));
     if (!code || code.accountId || code.error || code.isExpired) throw deviceRequestNotFound();
     const client = code.clientId ? await provider.Client.find(code.clientId) : undefined;
-    if (!client) throw FailedPrecondition('OIDC-cl13n', 'the application of the device authorization is no longer active');
+    if (!client)
+      throw FailedPrecondition('OIDC-cl13n', 'the application of the device authorization is no longer active');
     let login: LoginSession | undefined;
     const scope = deviceScope(code);
     if (session) {
       login = await this.handoff.sessionFor(caller, session.id, session.token);
       await this.checkLoginRules(caller.instance.id, login, scope, factsOf(client));
     }
-    await this.answerOnce(caller, `device:${code.jti}`, Math.max(1, (code.exp ?? 0) - Math.floor(Date.now() / 1000)), deviceRequestNotFound);
+    await this.answerOnce(
+      caller,
+      `device:${code.jti}`,
+      Math.max(1, (code.exp ?? 0) - Math.floor(Date.now() / 1000)),
+      deviceRequestNotFound,
+    );
     if (login) {
       code.grantId = await this.saveGrant(provider, login.userId, client.clientId, scope, undefined);
       code.scope = scope;
@@ -250,11 +296,19 @@ export class OidcService {
   }
 
   /** ZITADEL's org scopes and the project's role/access checks, before anything is granted. */
-  private async checkLoginRules(instanceId: string, session: LoginSession, scope: string, facts: ClientFacts | undefined): Promise<void> {
+  private async checkLoginRules(
+    instanceId: string,
+    session: LoginSession,
+    scope: string,
+    facts: ClientFacts | undefined,
+  ): Promise<void> {
     const scopes = parseScopes(scope);
     if (scopes.orgId && scopes.orgId !== session.orgId) throw wrongOrg();
     if (scopes.orgDomain) {
-      const [org] = await this.tx.reader.query('SELECT primary_domain FROM orgs WHERE instance_id = $1 AND id = $2', [instanceId, session.orgId]);
+      const [org] = await this.tx.reader.query('SELECT primary_domain FROM orgs WHERE instance_id = $1 AND id = $2', [
+        instanceId,
+        session.orgId,
+      ]);
       if (org?.primary_domain !== scopes.orgDomain) throw wrongOrg();
     }
     if (!facts?.projectId) return;
@@ -277,10 +331,17 @@ export class OidcService {
    * pass the checks before it); the others are refused as if the request were gone.
    */
   private async answerOnce(caller: Caller, key: string, secondsLeft: number, refused: () => Error): Promise<void> {
-    if (!(await recordOnce(this.dataSource, caller.instance.id, ANSWERED, key, { kind: ANSWERED }, secondsLeft))) throw refused();
+    if (!(await recordOnce(this.dataSource, caller.instance.id, ANSWERED, key, { kind: ANSWERED }, secondsLeft)))
+      throw refused();
   }
 
-  private async saveGrant(provider: Provider, accountId: string, clientId: string, scope: string, existingGrantId: string | undefined): Promise<string> {
+  private async saveGrant(
+    provider: Provider,
+    accountId: string,
+    clientId: string,
+    scope: string,
+    existingGrantId: string | undefined,
+  ): Promise<string> {
     const existing: Grant | undefined = existingGrantId ? await provider.Grant.find(existingGrantId) : undefined;
     const grant = existing && existing.accountId === accountId ? existing : new provider.Grant({ accountId, clientId });
     grant.addOIDCScope(scope);

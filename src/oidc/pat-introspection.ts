@@ -7,7 +7,12 @@ import type { OidcAccounts } from './oidc-accounts.js';
 import { PROJECT_ROLE } from './zitadel-scopes.js';
 
 /** The scopes ZITADEL gives every personal access token (fixed: they cannot be chosen). */
-export const PAT_SCOPES: readonly string[] = ['openid', 'profile', 'urn:zitadel:iam:user:metadata', 'urn:zitadel:iam:user:resourceowner'];
+export const PAT_SCOPES: readonly string[] = [
+  'openid',
+  'profile',
+  'urn:zitadel:iam:user:metadata',
+  'urn:zitadel:iam:user:resourceowner',
+];
 
 /** A PAT's scopes as introspection shows them to a client of a project with these roles. */
 export function patScope(roleKeys: readonly string[]): string {
@@ -27,7 +32,13 @@ export interface ActivePat {
  * project's roles join the scopes; the user's claims for those scopes come along, `username`
  * being the preferred login name.
  */
-export function patIntrospection(pat: ActivePat, client: { clientId: string; projectId?: string }, roleKeys: readonly string[], issuer: string, claims: Record<string, unknown>) {
+export function patIntrospection(
+  pat: ActivePat,
+  client: { clientId: string; projectId?: string },
+  roleKeys: readonly string[],
+  issuer: string,
+  claims: Record<string, unknown>,
+) {
   const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
   return {
     ...claims,
@@ -65,7 +76,8 @@ export function introspectPersonalAccessTokens(provider: Provider, deps: PatIntr
     if (ctx.oidc?.route !== 'introspection' || ctx.status !== 200) return;
     const client = ctx.oidc.client;
     const token = (ctx.oidc.params as { token?: unknown } | undefined)?.token;
-    if (!client || typeof token !== 'string' || (ctx.body as { active?: boolean } | undefined)?.active !== false) return;
+    if (!client || typeof token !== 'string' || (ctx.body as { active?: boolean } | undefined)?.active !== false)
+      return;
     const pat = await deps.pats.introspect(deps.instanceId, token);
     if (!pat) return;
     const projectId = factsOf(client)?.projectId;

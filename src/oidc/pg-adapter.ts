@@ -38,13 +38,21 @@ function transaction<T>(dataSource: DataSource, work: (tx: EntityManager) => Pro
 const TOKEN_MODELS = ['AccessToken', 'ClientCredentials', 'RefreshToken'];
 
 /** `hashToken` in SQL: base64url of the SHA-256 of the text. */
-const SQL_HASH = (column: string) => `rtrim(translate(encode(sha256(convert_to(${column}, 'UTF8')), 'base64'), '+/', '-_'), '=')`;
+const SQL_HASH = (column: string) =>
+  `rtrim(translate(encode(sha256(convert_to(${column}, 'UTF8')), 'base64'), '+/', '-_'), '=')`;
 
 /** How long a grant read with its token waits for the grant look-up that follows (same request). */
 const GRANT_HANDOVER_MS = 1_000;
 
 /** What revoking a grant ends: what was issued under it. */
-const GRANT_ARTIFACTS = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'ClientCredentials'];
+const GRANT_ARTIFACTS = [
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+  'ClientCredentials',
+];
 
 /** Prefix of the row id of a JWT access token, and of the marker that stands for a verified one. */
 const JWT_MARKER = 'jwt~';
@@ -97,7 +105,9 @@ export function postgresAdapter(
   masterKey: MasterKey,
   instanceId: string,
   hooks: AdapterHooks = {},
-): new (model: string) => Adapter {
+): new (
+  model: string,
+) => Adapter {
   /** Token look-ups in flight, by hashed id: the models' concurrent finds share one query. */
   const inFlight = new Map<string, Promise<Map<string, PayloadRow>>>();
   /**
@@ -117,12 +127,20 @@ export function postgresAdapter(
             WHERE t.instance_id = $1 AND t.model = ANY($2) AND t.id = $3 AND (t.expires_at IS NULL OR t.expires_at > now())`,
           [instanceId, TOKEN_MODELS, hashed],
         )
-        .then((found: (PayloadRow & { model: string; grant_row_id: string | null; grant_payload: AdapterPayload | null })[]) => {
-          for (const r of found) {
-            if (r.grant_row_id) handOver(r.grant_row_id, { id: r.grant_row_id, payload: r.grant_payload! });
-          }
-          return new Map(found.map((r) => [r.model, { id: r.id, payload: r.payload }]));
-        });
+        .then(
+          (
+            found: (PayloadRow & {
+              model: string;
+              grant_row_id: string | null;
+              grant_payload: AdapterPayload | null;
+            })[],
+          ) => {
+            for (const r of found) {
+              if (r.grant_row_id) handOver(r.grant_row_id, { id: r.grant_row_id, payload: r.grant_payload! });
+            }
+            return new Map(found.map((r) => [r.model, { id: r.id, payload: r.payload }]));
+          },
+        );
       inFlight.set(hashed, rows);
       rows.then(
         () => inFlight.delete(hashed),
@@ -133,7 +151,8 @@ export function postgresAdapter(
   };
   const handOver = (hashed: string, row: PayloadRow): void => {
     // Grants nobody asked for (revocation reads tokens too) go once they are stale.
-    if (handedOver.size >= 1_000) for (const [key, old] of handedOver) if (Date.now() - old.at > GRANT_HANDOVER_MS) handedOver.delete(key);
+    if (handedOver.size >= 1_000)
+      for (const [key, old] of handedOver) if (Date.now() - old.at > GRANT_HANDOVER_MS) handedOver.delete(key);
     handedOver.set(hashed, { row, at: Date.now() });
   };
   const takeGrant = (hashed: string): PayloadRow | undefined => {
@@ -150,7 +169,17 @@ export function postgresAdapter(
       const { jti: _jti, ...stored } = payload as AdapterPayload & { sealedId?: string; format?: string };
       if (FOUND_BY_OTHER_KEYS.has(this.model)) stored.sealedId = masterKey.encrypt(id);
       const hashed = hashToken(stored.format === 'jwt' ? JWT_MARKER + id : id);
-      const params = [instanceId, this.model, hashed, JSON.stringify(stored), payload.grantId ?? null, payload.userCode ? hashToken(payload.userCode) : null, payload.uid ?? null, payload.accountId ?? null, expiresAt];
+      const params = [
+        instanceId,
+        this.model,
+        hashed,
+        JSON.stringify(stored),
+        payload.grantId ?? null,
+        payload.userCode ? hashToken(payload.userCode) : null,
+        payload.uid ?? null,
+        payload.accountId ?? null,
+        expiresAt,
+      ];
       const sql = `INSERT INTO oidc_payloads (instance_id, model, id, payload, grant_id, user_code, uid, account_id, expires_at)
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                    ON CONFLICT (instance_id, model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
@@ -162,13 +191,25 @@ export function postgresAdapter(
         return;
       }
       // The row and its audit event in one statement: a token request is one round trip here.
-      await events.withFirstEvent(ambient.getStore() ?? dataSource, { sql, params }, instanceId, payload.accountId ?? payload.clientId ?? SYSTEM_CREATOR, {
-        aggregateType: 'oidc_token',
-        aggregateId: `${this.model}:${hashed.slice(0, 32)}`,
-        type: `${audit}.added`,
-        resourceOwner: instanceId,
-        payload: { clientId: payload.clientId, userId: payload.accountId, grantId: payload.grantId, scope: payload.scope, expiresAt: expiresAt?.toISOString() },
-      });
+      await events.withFirstEvent(
+        ambient.getStore() ?? dataSource,
+        { sql, params },
+        instanceId,
+        payload.accountId ?? payload.clientId ?? SYSTEM_CREATOR,
+        {
+          aggregateType: 'oidc_token',
+          aggregateId: `${this.model}:${hashed.slice(0, 32)}`,
+          type: `${audit}.added`,
+          resourceOwner: instanceId,
+          payload: {
+            clientId: payload.clientId,
+            userId: payload.accountId,
+            grantId: payload.grantId,
+            scope: payload.scope,
+            expiresAt: expiresAt?.toISOString(),
+          },
+        },
+      );
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -177,7 +218,7 @@ export function postgresAdapter(
       if (!key) return undefined;
       const found = TOKEN_MODELS.includes(this.model)
         ? (await tokenRows(key)).get(this.model)
-        : ((this.model === 'Grant' && takeGrant(key)) || (await this.one('id = $3', key)));
+        : (this.model === 'Grant' && takeGrant(key)) || (await this.one('id = $3', key));
       if (!found) return undefined;
       const { format, ...payload } = found.payload as AdapterPayload & { format?: string };
       // oidc-provider refuses stored payloads of JWT tokens; the row is ours to vouch for.
@@ -221,12 +262,20 @@ export function postgresAdapter(
     async destroy(id: string): Promise<void> {
       const hashed = await this.storageKey(id);
       if (!hashed) return;
-      await this.remove('model = $2 AND id = $3', [instanceId, this.model, hashed], `${this.model}:${hashed.slice(0, 32)}`);
+      await this.remove(
+        'model = $2 AND id = $3',
+        [instanceId, this.model, hashed],
+        `${this.model}:${hashed.slice(0, 32)}`,
+      );
     }
 
     /** The tokens and codes of a grant (not the interaction or session that made it, as the memory adapter). */
     async revokeByGrantId(grantId: string): Promise<void> {
-      await this.remove('grant_id = $2 AND model = ANY($3)', [instanceId, grantId, GRANT_ARTIFACTS], `grant:${grantId}`);
+      await this.remove(
+        'grant_id = $2 AND model = ANY($3)',
+        [instanceId, grantId, GRANT_ARTIFACTS],
+        `grant:${grantId}`,
+      );
     }
 
     /** Sessions and device codes: the id comes back from its sealed copy (see FOUND_BY_OTHER_KEYS). */
@@ -284,7 +333,14 @@ export async function sweepExpired(dataSource: DataSource, batch = 5_000): Promi
  * whichever process (one statement, so two processes racing cannot both win). DPoP proof jtis
  * (ReplayDetection) go through here.
  */
-export async function recordOnce(dataSource: DataSource, instanceId: string, model: string, id: string, payload: AdapterPayload, expiresIn: number): Promise<boolean> {
+export async function recordOnce(
+  dataSource: DataSource,
+  instanceId: string,
+  model: string,
+  id: string,
+  payload: AdapterPayload,
+  expiresIn: number,
+): Promise<boolean> {
   const rows: unknown[] = await dataSource.query(
     `INSERT INTO oidc_payloads (instance_id, model, id, payload, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))
      ON CONFLICT (instance_id, model, id) DO UPDATE SET payload = EXCLUDED.payload, expires_at = EXCLUDED.expires_at
@@ -300,7 +356,12 @@ export async function recordOnce(dataSource: DataSource, instanceId: string, mod
  * process; false when it is unknown, expired or claimed already. A pushed authorization request
  * is claimed by the authorization request that uses its request_uri (RFC 9126 §4: one-time use).
  */
-export async function claimOnce(dataSource: DataSource, instanceId: string, model: string, id: string): Promise<boolean> {
+export async function claimOnce(
+  dataSource: DataSource,
+  instanceId: string,
+  model: string,
+  id: string,
+): Promise<boolean> {
   const [, claimed] = (await dataSource.query(
     `UPDATE oidc_payloads SET payload = payload || jsonb_build_object('claimedAt', extract(epoch from now())::bigint)
       WHERE instance_id = $1 AND model = $2 AND id = $3 AND NOT (payload ? 'claimedAt') AND (expires_at IS NULL OR expires_at > now())`,
@@ -313,7 +374,12 @@ export async function claimOnce(dataSource: DataSource, instanceId: string, mode
  * Takes the stored `id` of `model`: its payload for the first caller only, in whichever process
  * (the row goes in the same statement); undefined when it is unknown, expired or taken already.
  */
-export async function takeOnce(dataSource: DataSource, instanceId: string, model: string, id: string): Promise<AdapterPayload | undefined> {
+export async function takeOnce(
+  dataSource: DataSource,
+  instanceId: string,
+  model: string,
+  id: string,
+): Promise<AdapterPayload | undefined> {
   const [rows] = (await dataSource.query(
     `DELETE FROM oidc_payloads WHERE instance_id = $1 AND model = $2 AND id = $3 AND (expires_at IS NULL OR expires_at > now()) RETURNING payload`,
     [instanceId, model, hashToken(id)],

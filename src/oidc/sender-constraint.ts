@@ -1,7 +1,15 @@
 import type Provider from 'oidc-provider';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { invalidGrant } from './oauth-errors.js';
-import { DpopRefusal, PROOF_WINDOW_SECONDS, presentationRefusal, senderConstraintRefusal, verifyDpopProof, type DpopNonces, type TokenPresentation } from './dpop.js';
+import {
+  DpopRefusal,
+  PROOF_WINDOW_SECONDS,
+  presentationRefusal,
+  senderConstraintRefusal,
+  verifyDpopProof,
+  type DpopNonces,
+  type TokenPresentation,
+} from './dpop.js';
 
 /** The stored token's binding: its DPoP key thumbprint (`cnf.jkt`) and its client (replay scope). */
 export interface BoundToken {
@@ -53,7 +61,12 @@ export interface TokenRequestProof {
  * due, the jti recorded once); the key's thumbprint to bind the token to, undefined without a
  * proof. `setNonce` gets the nonce to send back (`DPoP-Nonce`), if any.
  */
-export async function tokenRequestProof(provider: Provider, nonces: DpopNonces, request: TokenRequestProof, setNonce: (nonce: string) => void): Promise<string | undefined> {
+export async function tokenRequestProof(
+  provider: Provider,
+  nonces: DpopNonces,
+  request: TokenRequestProof,
+  setNonce: (nonce: string) => void,
+): Promise<string | undefined> {
   if (!request.proof) return undefined;
   let proof: Awaited<ReturnType<typeof verifyDpopProof>>;
   try {
@@ -61,7 +74,9 @@ export async function tokenRequestProof(provider: Provider, nonces: DpopNonces, 
   } catch (err) {
     if (!(err instanceof DpopRefusal)) throw err;
     if (err.nonce) setNonce(err.nonce);
-    throw err.error === 'use_dpop_nonce' ? new errors.UseDpopNonce(err.description) : new errors.InvalidDpopProof(err.description);
+    throw err.error === 'use_dpop_nonce'
+      ? new errors.UseDpopNonce(err.description)
+      : new errors.InvalidDpopProof(err.description);
   }
   if (proof.nextNonce) setNonce(proof.nextNonce);
   const now = Math.floor(Date.now() / 1000);
@@ -72,11 +87,20 @@ export async function tokenRequestProof(provider: Provider, nonces: DpopNonces, 
 }
 
 /** The token request's proof inside oidc-provider (a grant registered with it). */
-export function providerTokenRequestProof(provider: Provider, ctx: KoaContextWithOIDC, nonces: DpopNonces): Promise<string | undefined> {
+export function providerTokenRequestProof(
+  provider: Provider,
+  ctx: KoaContextWithOIDC,
+  nonces: DpopNonces,
+): Promise<string | undefined> {
   return tokenRequestProof(
     provider,
     nonces,
-    { proof: ctx.get('DPoP') || undefined, htm: ctx.method, htu: ctx.oidc.urlFor(ctx.oidc.route), clientId: ctx.oidc.client!.clientId },
+    {
+      proof: ctx.get('DPoP') || undefined,
+      htm: ctx.method,
+      htu: ctx.oidc.urlFor(ctx.oidc.route),
+      clientId: ctx.oidc.client!.clientId,
+    },
     (nonce) => ctx.set('DPoP-Nonce', nonce),
   );
 }

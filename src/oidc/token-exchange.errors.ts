@@ -33,24 +33,53 @@ export class TokenExchangeRefusal extends Error {
 }
 
 const E = TOKEN_EXCHANGE_ERRORS;
-const refuse = (error: ExchangeErrorCode, id: string, description: string) => new TokenExchangeRefusal(error, id, description);
+const refuse = (error: ExchangeErrorCode, id: string, description: string) =>
+  new TokenExchangeRefusal(error, id, description);
 
-export const missingToken = (param: string) => refuse('invalid_request', E.missingToken, `${param} and ${param}_type are required`);
+export const missingToken = (param: string) =>
+  refuse('invalid_request', E.missingToken, `${param} and ${param}_type are required`);
 export const unsupportedTokenType = (param: string, type: string) =>
   refuse('invalid_request', E.unsupportedTokenType, `${param}_type ${type} is not supported here`);
 export const unsupportedRequestedType = (type: string, supported: string) =>
-  refuse('invalid_request', E.unsupportedRequestedType, `requested_token_type ${type} is not supported; ask for ${supported}`);
+  refuse(
+    'invalid_request',
+    E.unsupportedRequestedType,
+    `requested_token_type ${type} is not supported; ask for ${supported}`,
+  );
 export const actorRequired = (subjectType: string) =>
-  refuse('invalid_request', E.actorRequired, `a subject_token of type ${subjectType} needs an actor_token (impersonation)`);
-export const resourceUnsupported = () => refuse('invalid_target', E.resourceUnsupported, 'the resource parameter is not supported; name audiences with audience');
+  refuse(
+    'invalid_request',
+    E.actorRequired,
+    `a subject_token of type ${subjectType} needs an actor_token (impersonation)`,
+  );
+export const resourceUnsupported = () =>
+  refuse(
+    'invalid_target',
+    E.resourceUnsupported,
+    'the resource parameter is not supported; name audiences with audience',
+  );
 export const tokenInvalid = (param: string) =>
-  refuse('invalid_grant', E.tokenInvalid, `the ${param} is not a valid, unexpired and unrevoked token of this instance`);
+  refuse(
+    'invalid_grant',
+    E.tokenInvalid,
+    `the ${param} is not a valid, unexpired and unrevoked token of this instance`,
+  );
 export const notForClient = (param: string) =>
-  refuse('invalid_grant', E.notForClient, `the ${param} was not issued to this client: its audience names neither the client nor its project`);
+  refuse(
+    'invalid_grant',
+    E.notForClient,
+    `the ${param} was not issued to this client: its audience names neither the client nor its project`,
+  );
 export const noClientKeys = () =>
-  refuse('invalid_grant', E.noClientKeys, 'a JWT subject_token is verified with the client’s registered keys, and this client has none');
-export const userInactive = (param: string) => refuse('invalid_grant', E.userInactive, `the user of the ${param} is not active`);
-export const impersonationDisabled = () => refuse('invalid_grant', E.impersonationDisabled, 'impersonation is disabled in the security settings');
+  refuse(
+    'invalid_grant',
+    E.noClientKeys,
+    'a JWT subject_token is verified with the client’s registered keys, and this client has none',
+  );
+export const userInactive = (param: string) =>
+  refuse('invalid_grant', E.userInactive, `the user of the ${param} is not active`);
+export const impersonationDisabled = () =>
+  refuse('invalid_grant', E.impersonationDisabled, 'impersonation is disabled in the security settings');
 export const impersonationDenied = () =>
   refuse(
     'invalid_grant',
@@ -58,8 +87,16 @@ export const impersonationDenied = () =>
     'the actor may not impersonate this user (permission user.impersonation (role IAM_END_USER_IMPERSONATOR or ORG_END_USER_IMPERSONATOR) required)',
   );
 export const scopeNotHeld = (scope: string) =>
-  refuse('invalid_scope', E.scopeNotHeld, `scope "${scope}" is not held by the subject or actor token; a token exchange cannot widen scopes`);
+  refuse(
+    'invalid_scope',
+    E.scopeNotHeld,
+    `scope "${scope}" is not held by the subject or actor token; a token exchange cannot widen scopes`,
+  );
 export const bindingNotProven = (param: string) =>
-  refuse('invalid_grant', E.bindingNotProven, `the ${param} is DPoP-bound: send a DPoP proof of its key with the exchange (RFC 9449)`);
+  refuse(
+    'invalid_grant',
+    E.bindingNotProven,
+    `the ${param} is DPoP-bound: send a DPoP proof of its key with the exchange (RFC 9449)`,
+  );
 export const audienceNotHeld = (audience: string) =>
   refuse('invalid_target', E.audienceNotHeld, `audience "${audience}" is not held by the subject or actor token`);

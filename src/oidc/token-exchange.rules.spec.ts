@@ -1,8 +1,20 @@
 import { TOKEN_EXCHANGE_ERRORS, TokenExchangeRefusal } from './token-exchange.errors.js';
-import { ID_TOKEN_SCOPES, exchangeAudience, exchangeScopes, listOf, meantForClient, unprovenBinding, type ExchangeToken } from './token-exchange.rules.js';
+import {
+  ID_TOKEN_SCOPES,
+  exchangeAudience,
+  exchangeScopes,
+  listOf,
+  meantForClient,
+  unprovenBinding,
+  type ExchangeToken,
+} from './token-exchange.rules.js';
 import { API_AUDIENCE_SCOPE } from './zitadel-scopes.js';
 
-const token = (scopes: string[], audience: string[] = [], userId = 'u1'): ExchangeToken => ({ userId, scopes, audience });
+const token = (scopes: string[], audience: string[] = [], userId = 'u1'): ExchangeToken => ({
+  userId,
+  scopes,
+  audience,
+});
 /** What a user id or a JWT subject vouches for: the user, nothing more. */
 const scopeless = token([]);
 
@@ -47,7 +59,13 @@ describe('exchangeScopes', () => {
   it('grants a subset of the subject’s scopes, the API audience scope only when the subject had it (ZITADEL’s rule)', () => {
     expect(exchangeScopes(['openid', API_AUDIENCE_SCOPE], subject, undefined)).toEqual(['openid', API_AUDIENCE_SCOPE]);
     const narrow = token(['openid', 'profile']);
-    for (const wider of ['email', API_AUDIENCE_SCOPE, 'offline_access', 'urn:zitadel:iam:org:project:id:p2:aud', 'urn:zitadel:iam:org:project:role:admin']) {
+    for (const wider of [
+      'email',
+      API_AUDIENCE_SCOPE,
+      'offline_access',
+      'urn:zitadel:iam:org:project:id:p2:aud',
+      'urn:zitadel:iam:org:project:role:admin',
+    ]) {
       const refused = refusal(() => exchangeScopes(['openid', wider], narrow, undefined));
       expect(refused).toMatchObject({ error: 'invalid_scope', id: TOKEN_EXCHANGE_ERRORS.scopeNotHeld });
       expect(refused.description).toContain(wider);
@@ -57,7 +75,12 @@ describe('exchangeScopes', () => {
   it('lets an ID token subject ask for openid and the profile scopes only', () => {
     const idToken = token([...ID_TOKEN_SCOPES]);
     expect(exchangeScopes(['openid', 'profile', 'email', 'phone', 'address'], idToken, undefined)).toHaveLength(5);
-    for (const added of [API_AUDIENCE_SCOPE, 'offline_access', 'urn:zitadel:iam:user:metadata', 'urn:zitadel:iam:org:projects:roles']) {
+    for (const added of [
+      API_AUDIENCE_SCOPE,
+      'offline_access',
+      'urn:zitadel:iam:user:metadata',
+      'urn:zitadel:iam:org:projects:roles',
+    ]) {
       expect(refusal(() => exchangeScopes(['openid', added], idToken, undefined)).error).toBe('invalid_scope');
     }
   });
@@ -65,12 +88,20 @@ describe('exchangeScopes', () => {
   it('with an actor, grants what the subject or the actor holds (ZITADEL’s union)', () => {
     const actor = token(['openid', 'email']);
     expect(exchangeScopes(['profile', 'email'], token(['openid', 'profile']), actor)).toEqual(['profile', 'email']);
-    expect(refusal(() => exchangeScopes(['openid', API_AUDIENCE_SCOPE], token(['openid']), actor)).error).toBe('invalid_scope');
+    expect(refusal(() => exchangeScopes(['openid', API_AUDIENCE_SCOPE], token(['openid']), actor)).error).toBe(
+      'invalid_scope',
+    );
   });
 
   it('impersonating a scope-less subject: claims about the user may be asked for, authorization scopes only if the actor holds them', () => {
     const actor = token(['openid', 'urn:zitadel:iam:org:project:id:p1:aud']);
-    expect(exchangeScopes(['openid', 'profile', 'email', 'urn:zitadel:iam:user:metadata', 'urn:zitadel:iam:org:project:id:p1:aud'], scopeless, actor)).toHaveLength(5);
+    expect(
+      exchangeScopes(
+        ['openid', 'profile', 'email', 'urn:zitadel:iam:user:metadata', 'urn:zitadel:iam:org:project:id:p1:aud'],
+        scopeless,
+        actor,
+      ),
+    ).toHaveLength(5);
     for (const authorization of [
       API_AUDIENCE_SCOPE,
       'offline_access',
@@ -119,10 +150,31 @@ describe('unprovenBinding (RFC 9449 carried over to token exchange)', () => {
   it.each([
     ['a Bearer subject needs no proof', [{ param: 'subject_token', token: bearer }], undefined, undefined],
     ['a bound subject without a proof', [{ param: 'subject_token', token: bound }], undefined, 'subject_token'],
-    ['a bound subject with a proof of another key', [{ param: 'subject_token', token: bound }], 'key-b', 'subject_token'],
+    [
+      'a bound subject with a proof of another key',
+      [{ param: 'subject_token', token: bound }],
+      'key-b',
+      'subject_token',
+    ],
     ['a bound subject with a proof of its key', [{ param: 'subject_token', token: bound }], 'key-a', undefined],
-    ['a bound actor is checked too', [{ param: 'subject_token', token: bearer }, { param: 'actor_token', token: bound }], 'key-b', 'actor_token'],
-    ['no actor token', [{ param: 'subject_token', token: bearer }, { param: 'actor_token', token: undefined }], undefined, undefined],
+    [
+      'a bound actor is checked too',
+      [
+        { param: 'subject_token', token: bearer },
+        { param: 'actor_token', token: bound },
+      ],
+      'key-b',
+      'actor_token',
+    ],
+    [
+      'no actor token',
+      [
+        { param: 'subject_token', token: bearer },
+        { param: 'actor_token', token: undefined },
+      ],
+      undefined,
+      undefined,
+    ],
   ])('%s', (_name, tokens, proofJkt, expected) => {
     expect(unprovenBinding(tokens, proofJkt)).toBe(expected);
   });

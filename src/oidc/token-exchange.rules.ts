@@ -22,7 +22,10 @@ export interface ExchangeToken {
  * it); otherwise an exchange would launder a bound token into a bearer one. The name of the first
  * token the proof does not cover, or undefined.
  */
-export function unprovenBinding(tokens: readonly { readonly param: string; readonly token?: ExchangeToken }[], proofJkt: string | undefined): string | undefined {
+export function unprovenBinding(
+  tokens: readonly { readonly param: string; readonly token?: ExchangeToken }[],
+  proofJkt: string | undefined,
+): string | undefined {
   return tokens.find(({ token }) => token?.jkt !== undefined && token.jkt !== proofJkt)?.param;
 }
 
@@ -53,7 +56,11 @@ export function meantForClient(audience: readonly string[], clientId: string, pr
  * scopes (refresh, audiences incl. the API, roles, org and IdP selection) must come from the
  * actor token: claims about the impersonated user (`openid`, `profile`, …) may be asked for.
  */
-export function exchangeScopes(requested: readonly string[], subject: ExchangeToken, actor: ExchangeToken | undefined): string[] {
+export function exchangeScopes(
+  requested: readonly string[],
+  subject: ExchangeToken,
+  actor: ExchangeToken | undefined,
+): string[] {
   const held = new Set([...subject.scopes, ...(actor?.scopes ?? [])]);
   const impersonatingScopeless = !!actor && subject.scopes.length === 0;
   const scopes = requested.length ? requested : subject.scopes.length ? subject.scopes : (actor?.scopes ?? []);
@@ -70,7 +77,11 @@ export function exchangeScopes(requested: readonly string[], subject: ExchangeTo
  * the subject's (else the actor's); every audience asked for must be held by the subject or actor
  * token (RFC 8693 §2.2.2: invalid_target otherwise).
  */
-export function exchangeAudience(requested: readonly string[], subject: ExchangeToken, actor: ExchangeToken | undefined): string[] {
+export function exchangeAudience(
+  requested: readonly string[],
+  subject: ExchangeToken,
+  actor: ExchangeToken | undefined,
+): string[] {
   if (!requested.length) return [...(subject.audience.length ? subject.audience : (actor?.audience ?? []))];
   const held = new Set([...subject.audience, ...(actor?.audience ?? [])]);
   const missing = requested.find((aud) => !held.has(aud));

@@ -26,7 +26,15 @@ import {
   unsupportedTokenType,
   userInactive,
 } from './token-exchange.errors.js';
-import { ID_TOKEN_SCOPES, exchangeAudience, exchangeScopes, listOf, meantForClient, unprovenBinding, type ExchangeToken } from './token-exchange.rules.js';
+import {
+  ID_TOKEN_SCOPES,
+  exchangeAudience,
+  exchangeScopes,
+  listOf,
+  meantForClient,
+  unprovenBinding,
+  type ExchangeToken,
+} from './token-exchange.rules.js';
 
 export const TOKEN_TYPES = {
   accessToken: 'urn:ietf:params:oauth:token-type:access_token',
@@ -47,7 +55,16 @@ const ACTOR_ONLY_SUBJECTS: readonly string[] = [TOKEN_TYPES.userId, TOKEN_TYPES.
 /** ZITADEL's limit on how old a JWT subject token may be, whatever its `exp`. */
 const JWT_SUBJECT_MAX_AGE = '1h';
 
-export const TOKEN_EXCHANGE_PARAMS = ['subject_token', 'subject_token_type', 'actor_token', 'actor_token_type', 'requested_token_type', 'scope', 'audience', 'resource'];
+export const TOKEN_EXCHANGE_PARAMS = [
+  'subject_token',
+  'subject_token_type',
+  'actor_token',
+  'actor_token_type',
+  'requested_token_type',
+  'scope',
+  'audience',
+  'resource',
+];
 
 /** Who an exchange acts for, and on whose behalf (the `act` claim, RFC 8693 §4.1). */
 const actors = new WeakMap<object, { sub: string }>();
@@ -89,11 +106,16 @@ interface Verifier {
 export function tokenExchangeGrant(provider: Provider, deps: TokenExchangeDeps) {
   return async (ctx: KoaContextWithOIDC): Promise<void> => {
     const client = ctx.oidc.client!;
-    if (!client.grantTypeAllowed(GRANT_TOKEN_EXCHANGE)) throw new errors.UnauthorizedClient('the app is not allowed token exchange');
+    if (!client.grantTypeAllowed(GRANT_TOKEN_EXCHANGE))
+      throw new errors.UnauthorizedClient('the app is not allowed token exchange');
     try {
       // The request's own DPoP proof (checked and recorded as at oidc-provider's grants).
       const proofJkt = await providerTokenRequestProof(provider, ctx, deps.nonces);
-      ctx.body = await exchange({ provider, deps, client }, ctx.oidc.params as Record<string, string | undefined>, proofJkt);
+      ctx.body = await exchange(
+        { provider, deps, client },
+        ctx.oidc.params as Record<string, string | undefined>,
+        proofJkt,
+      );
     } catch (err) {
       throw err instanceof TokenExchangeRefusal ? toOAuthError(err) : err;
     }
@@ -108,7 +130,13 @@ async function exchange(verifier: Verifier, params: Record<string, string | unde
   const requested = params.requested_token_type ?? TOKEN_TYPES.accessToken;
   if (requested !== TOKEN_TYPES.accessToken) throw unsupportedRequestedType(requested, TOKEN_TYPES.accessToken);
 
-  const subject = await verified(verifier, 'subject_token', params.subject_token, params.subject_token_type, SUBJECT_TYPES);
+  const subject = await verified(
+    verifier,
+    'subject_token',
+    params.subject_token,
+    params.subject_token_type,
+    SUBJECT_TYPES,
+  );
   // ZITADEL's: any actor token makes the exchange impersonation, checked as such even when the
   // actor is the subject's own user; subjects that vouch for nothing can only be impersonated.
   let actor: ExchangeToken | undefined;
@@ -119,23 +147,41 @@ async function exchange(verifier: Verifier, params: Record<string, string | unde
     actor = await verified(verifier, 'actor_token', params.actor_token, params.actor_token_type, ACTOR_TYPES);
   }
 
-  const unproven = unprovenBinding([{ param: 'subject_token', token: subject }, { param: 'actor_token', token: actor }], proofJkt);
+  const unproven = unprovenBinding(
+    [
+      { param: 'subject_token', token: subject },
+      { param: 'actor_token', token: actor },
+    ],
+    proofJkt,
+  );
   if (unproven) throw bindingNotProven(unproven);
 
   const audience = exchangeAudience(listOf(params.audience), subject, actor);
   const scope = exchangeScopes(listOf(params.scope), subject, actor).join(' ');
   if (actor) await checkImpersonation(deps, actor.userId, subject.userId);
 
-  const issued = await issueAccessToken(provider, deps.instanceId, client, { accountId: subject.userId, scope, audience, gty: 'token_exchange' }, (token) => {
-    if (actor) actors.set(token, { sub: actor.userId });
-    // Bound to the proof's key (RFC 9449 §5), as every token endpoint answer with a proof is.
-    if (proofJkt) Object.assign(token, { jkt: proofJkt });
-  });
+  const issued = await issueAccessToken(
+    provider,
+    deps.instanceId,
+    client,
+    { accountId: subject.userId, scope, audience, gty: 'token_exchange' },
+    (token) => {
+      if (actor) actors.set(token, { sub: actor.userId });
+      // Bound to the proof's key (RFC 9449 §5), as every token endpoint answer with a proof is.
+      if (proofJkt) Object.assign(token, { jkt: proofJkt });
+    },
+  );
   return { ...issued, issued_token_type: TOKEN_TYPES.accessToken };
 }
 
 /** A subject or actor token checked as its type demands, and bound to the exchanging client. */
-async function verified(verifier: Verifier, param: string, value: string, type: string, allowed: readonly TokenType[]): Promise<ExchangeToken> {
+async function verified(
+  verifier: Verifier,
+  param: string,
+  value: string,
+  type: string,
+  allowed: readonly TokenType[],
+): Promise<ExchangeToken> {
   const { provider, deps, client } = verifier;
   if (!allowed.includes(type as TokenType)) throw unsupportedTokenType(param, type);
   switch (type as TokenType) {
@@ -144,11 +190,18 @@ async function verified(verifier: Verifier, param: string, value: string, type: 
       if (!token?.accountId) throw tokenInvalid(param);
       const audience = audienceList(token.aud);
       if (!meantForClient(audience, client.clientId, factsOf(client)?.projectId)) throw notForClient(param);
-      return { userId: await activeUser(deps, param, token.accountId), scopes: listOf(token.scope), audience, ...(token.jkt ? { jkt: token.jkt } : {}) };
+      return {
+        userId: await activeUser(deps, param, token.accountId),
+        scopes: listOf(token.scope),
+        audience,
+        ...(token.jkt ? { jkt: token.jkt } : {}),
+      };
     }
     case TOKEN_TYPES.idToken: {
       // Signed by the instance, for this issuer; `aud` is checked apart so the refusal says why.
-      const payload = await verifiedJwt(param, value, (await deps.keys.jwks(deps.instanceId)) as JSONWebKeySet, { issuer: provider.issuer });
+      const payload = await verifiedJwt(param, value, (await deps.keys.jwks(deps.instanceId)) as JSONWebKeySet, {
+        issuer: provider.issuer,
+      });
       const audience = audienceList(payload.aud);
       if (!audience.includes(client.clientId)) throw notForClient(param);
       return { userId: await activeUser(deps, param, payload.sub), scopes: ID_TOKEN_SCOPES, audience };
@@ -169,7 +222,12 @@ async function verified(verifier: Verifier, param: string, value: string, type: 
   }
 }
 
-async function verifiedJwt(param: string, value: string, jwks: JSONWebKeySet, options: Parameters<typeof jwtVerify>[2]): Promise<JWTPayload & { sub: string }> {
+async function verifiedJwt(
+  param: string,
+  value: string,
+  jwks: JSONWebKeySet,
+  options: Parameters<typeof jwtVerify>[2],
+): Promise<JWTPayload & { sub: string }> {
   try {
     const { payload } = await jwtVerify(value, createLocalJWKSet(jwks), options);
     if (typeof payload.sub !== 'string' || !payload.sub) throw new Error('no sub');

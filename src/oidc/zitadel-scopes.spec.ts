@@ -1,4 +1,12 @@
-import { API_AUDIENCE_SCOPE, audienceOf, isAuthorizationScope, parseScopes, roleClaims, wantsRoles, type GrantedRole } from './zitadel-scopes.js';
+import {
+  API_AUDIENCE_SCOPE,
+  audienceOf,
+  isAuthorizationScope,
+  parseScopes,
+  roleClaims,
+  wantsRoles,
+  type GrantedRole,
+} from './zitadel-scopes.js';
 
 describe('parseScopes', () => {
   it('reads nothing reserved from standard scopes, or from none at all', () => {
@@ -11,7 +19,12 @@ describe('parseScopes', () => {
       metadata: false,
       resourceOwner: false,
     };
-    expect(parseScopes('openid profile email offline_access')).toEqual({ ...empty, orgId: undefined, orgDomain: undefined, idpId: undefined });
+    expect(parseScopes('openid profile email offline_access')).toEqual({
+      ...empty,
+      orgId: undefined,
+      orgDomain: undefined,
+      idpId: undefined,
+    });
     expect(parseScopes(undefined)).toMatchObject(empty);
     expect(parseScopes('')).toMatchObject(empty);
   });
@@ -49,13 +62,17 @@ describe('parseScopes', () => {
   });
 
   it('ignores prefixes without a value and takes the first org id', () => {
-    const parsed = parseScopes('urn:zitadel:iam:org:project:role: urn:zitadel:iam:org:id: urn:zitadel:iam:org:id:a urn:zitadel:iam:org:id:b');
+    const parsed = parseScopes(
+      'urn:zitadel:iam:org:project:role: urn:zitadel:iam:org:id: urn:zitadel:iam:org:id:a urn:zitadel:iam:org:id:b',
+    );
     expect(parsed.roleKeys).toEqual([]);
     expect(parsed.orgId).toBe('a');
   });
 
   it('does not count the API audience scope as a project, nor a malformed audience scope', () => {
-    const parsed = parseScopes(`${API_AUDIENCE_SCOPE} urn:zitadel:iam:org:project:id:p1:aud urn:zitadel:iam:org:project:id::aud urn:zitadel:iam:org:project:id:a:b:aud`);
+    const parsed = parseScopes(
+      `${API_AUDIENCE_SCOPE} urn:zitadel:iam:org:project:id:p1:aud urn:zitadel:iam:org:project:id::aud urn:zitadel:iam:org:project:id:a:b:aud`,
+    );
     expect(parsed.audienceProjectIds).toEqual(['p1']);
     expect(parsed.apiAudience).toBe(true);
   });
@@ -67,12 +84,14 @@ describe('audienceOf', () => {
   });
 
   it('adds projects asked for by scope and the instance for the API audience, without duplicates', () => {
-    expect(audienceOf('client', 'project', `openid urn:zitadel:iam:org:project:id:other:aud urn:zitadel:iam:org:project:id:project:aud ${API_AUDIENCE_SCOPE}`, 'inst')).toEqual([
-      'client',
-      'project',
-      'other',
-      'inst',
-    ]);
+    expect(
+      audienceOf(
+        'client',
+        'project',
+        `openid urn:zitadel:iam:org:project:id:other:aud urn:zitadel:iam:org:project:id:project:aud ${API_AUDIENCE_SCOPE}`,
+        'inst',
+      ),
+    ).toEqual(['client', 'project', 'other', 'inst']);
   });
 
   it('has no project for a client without one (a machine user)', () => {
@@ -117,7 +136,9 @@ describe('roleClaims', () => {
   });
 
   it('has no generic claim when the client has no project or no role on it', () => {
-    expect(roleClaims(roles, undefined, parseScopes('openid'))).not.toHaveProperty(['urn:zitadel:iam:org:project:roles']);
+    expect(roleClaims(roles, undefined, parseScopes('openid'))).not.toHaveProperty([
+      'urn:zitadel:iam:org:project:roles',
+    ]);
     expect(roleClaims(roles, 'p3', parseScopes('openid'))).not.toHaveProperty(['urn:zitadel:iam:org:project:roles']);
     expect(roleClaims([], 'p1', parseScopes('openid'))).toEqual({});
     expect(roleClaims(roles, 'p1', parseScopes('urn:zitadel:iam:org:project:role:nobody'))).toEqual({});
@@ -151,10 +172,15 @@ describe('isAuthorizationScope', () => {
     expect(isAuthorizationScope(scope)).toBe(true);
   });
 
-  it.each(['openid', 'profile', 'email', 'phone', 'address', 'urn:zitadel:iam:user:metadata', 'urn:zitadel:iam:user:resourceowner'])(
-    '%s asks for claims about the user only',
-    (scope) => {
-      expect(isAuthorizationScope(scope)).toBe(false);
-    },
-  );
+  it.each([
+    'openid',
+    'profile',
+    'email',
+    'phone',
+    'address',
+    'urn:zitadel:iam:user:metadata',
+    'urn:zitadel:iam:user:resourceowner',
+  ])('%s asks for claims about the user only', (scope) => {
+    expect(isAuthorizationScope(scope)).toBe(false);
+  });
 });

@@ -41,7 +41,8 @@ export interface ZitadelScopes {
 
 export function parseScopes(scope: string | undefined): ZitadelScopes {
   const scopes = (scope ?? '').split(' ').filter(Boolean);
-  const after = (prefix: string) => scopes.filter((s) => s.startsWith(prefix) && s.length > prefix.length).map((s) => s.slice(prefix.length));
+  const after = (prefix: string) =>
+    scopes.filter((s) => s.startsWith(prefix) && s.length > prefix.length).map((s) => s.slice(prefix.length));
   const audience: string[] = [];
   for (const s of scopes) {
     const m = PROJECT_AUD.exec(s);
@@ -75,9 +76,19 @@ export function isAuthorizationScope(scope: string): boolean {
  * The `aud` of an access token: the client, its project, projects asked for by scope, and the
  * instance id standing for the Portcullis API itself (ZITADEL puts its own project's id there).
  */
-export function audienceOf(clientId: string, projectId: string | undefined, scope: string, instanceId: string): string[] {
+export function audienceOf(
+  clientId: string,
+  projectId: string | undefined,
+  scope: string,
+  instanceId: string,
+): string[] {
   const parsed = parseScopes(scope);
-  const aud = [clientId, ...(projectId ? [projectId] : []), ...parsed.audienceProjectIds, ...(parsed.apiAudience ? [instanceId] : [])];
+  const aud = [
+    clientId,
+    ...(projectId ? [projectId] : []),
+    ...parsed.audienceProjectIds,
+    ...(parsed.apiAudience ? [instanceId] : []),
+  ];
   return [...new Set(aud)];
 }
 
@@ -96,9 +107,15 @@ export type RoleClaim = Record<string, Record<string, string>>;
  * `urn:zitadel:iam:org:project:{projectId}:roles` for each project with roles. Role keys asked
  * for by scope narrow the roles (none asked: all of them); `…:org:roles:id:` narrows the orgs.
  */
-export function roleClaims(roles: readonly GrantedRole[], clientProjectId: string | undefined, scopes: ZitadelScopes): Record<string, RoleClaim> {
+export function roleClaims(
+  roles: readonly GrantedRole[],
+  clientProjectId: string | undefined,
+  scopes: ZitadelScopes,
+): Record<string, RoleClaim> {
   const wanted = roles.filter(
-    (r) => (!scopes.roleKeys.length || scopes.roleKeys.includes(r.role)) && (!scopes.roleOrgIds.length || scopes.roleOrgIds.includes(r.orgId)),
+    (r) =>
+      (!scopes.roleKeys.length || scopes.roleKeys.includes(r.role)) &&
+      (!scopes.roleOrgIds.length || scopes.roleOrgIds.includes(r.orgId)),
   );
   const byProject = new Map<string, RoleClaim>();
   for (const r of wanted) {

@@ -40,7 +40,11 @@ export class DomainVerifier {
     let reason = 'no answer';
     for (const url of urls) {
       try {
-        const res = await this.outbound.request(url, { timeoutMs: TIMEOUT_MS, maxBytes: MAX_CHALLENGE_BYTES, maxRedirects: MAX_REDIRECTS });
+        const res = await this.outbound.request(url, {
+          timeoutMs: TIMEOUT_MS,
+          maxBytes: MAX_CHALLENGE_BYTES,
+          maxRedirects: MAX_REDIRECTS,
+        });
         const ok = res.status >= 200 && res.status <= 299;
         if (ok && res.body.toString('utf8').trim() === token) return undefined;
         reason = ok ? `${url} does not contain the token` : `${url} answered ${res.status}`;

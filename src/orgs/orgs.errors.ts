@@ -1,7 +1,8 @@
 import { AlreadyExists, FailedPrecondition, NotFound, invalidField } from '../platform/errors/domain-error.js';
 
 export const orgNotFound = () => NotFound('ORG-7hq2k', 'organization not found');
-export const orgNameTaken = (name: string) => AlreadyExists('ORG-n4m3x', `an organization named "${name}" exists already`);
+export const orgNameTaken = (name: string) =>
+  AlreadyExists('ORG-n4m3x', `an organization named "${name}" exists already`);
 export const orgIdTaken = () => AlreadyExists('ORG-1d3x1', 'an organization with this id exists already');
 export const orgNameUnchanged = () => FailedPrecondition('ORG-n0chg', 'the organization name is unchanged');
 export const orgNotActive = () => FailedPrecondition('ORG-4ct1v', 'the organization is deactivated');
@@ -9,8 +10,7 @@ export const orgAlreadyActive = () => FailedPrecondition('ORG-4ct1x', 'the organ
 export const orgAlreadyInactive = () => FailedPrecondition('ORG-1n4ct', 'the organization is already deactivated');
 export const defaultOrgUndeletable = () =>
   FailedPrecondition('ORG-d3f4u', 'the default organization cannot be deleted');
-export const adminUserNotFound = (field: string) =>
-  invalidField('ORG-4dm1n', field, 'no user with this id exists');
+export const adminUserNotFound = (field: string) => invalidField('ORG-4dm1n', field, 'no user with this id exists');
 export const metadataNotFound = (key: string) => NotFound('ORG-m3t4n', `no metadata with the key "${key}"`);
 export const domainNotFound = (domain: string) => NotFound('ORG-d0mnf', `the organization has no domain "${domain}"`);
 export const domainExists = (domain: string) =>
@@ -24,6 +24,9 @@ export const domainAlreadyVerified = (domain: string) =>
 export const primaryDomainUndeletable = (domain: string) =>
   FailedPrecondition('ORG-d0mpr', `"${domain}" is the primary domain and cannot be removed`);
 export const noPendingValidation = (domain: string) =>
-  FailedPrecondition('ORG-d0mnv', `no validation was generated for "${domain}"; call GenerateOrganizationDomainValidation first`);
+  FailedPrecondition(
+    'ORG-d0mnv',
+    `no validation was generated for "${domain}"; call GenerateOrganizationDomainValidation first`,
+  );
 export const domainVerificationFailed = (domain: string, reason: string) =>
   FailedPrecondition('ORG-d0mvf', `verifying "${domain}" failed: ${reason}`);

@@ -7,7 +7,14 @@ import { invalidField } from '../platform/errors/domain-error.js';
 import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
 import { detailsV2, listDetailsV2, paginationV2beta, textMatch, ts } from '../platform/rpc/proto-mapping.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
-import { adminSpecs, domainV2beta, orgV2, orgV2beta, stateFromNumber, validationTypeFromNumber } from './orgs.mapper.js';
+import {
+  adminSpecs,
+  domainV2beta,
+  orgV2,
+  orgV2beta,
+  stateFromNumber,
+  validationTypeFromNumber,
+} from './orgs.mapper.js';
 import { OrgsService, type OrgFilter, type OrgSort } from './orgs.service.js';
 
 /** What each method needs before the service checks the specific org (ZITADEL's permissions). */
@@ -71,7 +78,8 @@ function orgFilter(f: FilterCase, field: string): OrgFilter {
 
 function validationType(n: number) {
   const type = validationTypeFromNumber(n);
-  if (!type) throw invalidField('ORG-v4lty', 'type', 'must be DOMAIN_VALIDATION_TYPE_HTTP or DOMAIN_VALIDATION_TYPE_DNS');
+  if (!type)
+    throw invalidField('ORG-v4lty', 'type', 'must be DOMAIN_VALIDATION_TYPE_HTTP or DOMAIN_VALIDATION_TYPE_DNS');
   return type;
 }
 
@@ -90,30 +98,54 @@ export class OrgsHandler implements OnModuleInit {
 
   readonly v2: Partial<ServiceImpl<typeof OrgServiceV2>> = {
     addOrganization: async (req, ctx) => {
-      const created = await this.orgs.create(authenticatedCallerOf(ctx), { id: req.orgId, name: req.name, admins: adminSpecs(req.admins) });
+      const created = await this.orgs.create(authenticatedCallerOf(ctx), {
+        id: req.orgId,
+        name: req.name,
+        admins: adminSpecs(req.admins),
+      });
       return {
         organizationId: created.id,
         details: detailsV2(created.details),
-        createdAdmins: created.admins.flatMap((a) => (a.kind === 'created' ? [{ userId: a.userId, emailCode: a.emailCode }] : [])),
+        createdAdmins: created.admins.flatMap((a) =>
+          a.kind === 'created' ? [{ userId: a.userId, emailCode: a.emailCode }] : [],
+        ),
       };
     },
     listOrganizations: async (req, ctx) => {
       const p = page(req.query, 'query');
       const sort = V2_SORT[req.sortingColumn] ?? 'unspecified';
-      const listed = await this.orgs.list(authenticatedCallerOf(ctx), req.queries.map((q, i) => orgFilter(q.query as FilterCase, `queries[${i}]`)), sort, p);
-      return { details: listDetailsV2(listed.total), sortingColumn: req.sortingColumn, result: listed.items.map(orgV2) };
+      const listed = await this.orgs.list(
+        authenticatedCallerOf(ctx),
+        req.queries.map((q, i) => orgFilter(q.query as FilterCase, `queries[${i}]`)),
+        sort,
+        p,
+      );
+      return {
+        details: listDetailsV2(listed.total),
+        sortingColumn: req.sortingColumn,
+        result: listed.items.map(orgV2),
+      };
     },
   };
 
   readonly v2beta: Partial<ServiceImpl<typeof OrgServiceV2beta>> = {
     createOrganization: async (req, ctx) => {
-      const created = await this.orgs.create(authenticatedCallerOf(ctx), { id: req.id, name: req.name, admins: adminSpecs(req.admins) });
+      const created = await this.orgs.create(authenticatedCallerOf(ctx), {
+        id: req.id,
+        name: req.name,
+        admins: adminSpecs(req.admins),
+      });
       return {
         id: created.id,
         creationDate: ts(created.details.changeDate),
         organizationAdmins: created.admins.map((a) =>
           a.kind === 'created'
-            ? { OrganizationAdmin: { case: 'createdAdmin' as const, value: { userId: a.userId, emailCode: a.emailCode } } }
+            ? {
+                OrganizationAdmin: {
+                  case: 'createdAdmin' as const,
+                  value: { userId: a.userId, emailCode: a.emailCode },
+                },
+              }
             : { OrganizationAdmin: { case: 'assignedAdmin' as const, value: { userId: a.userId } } },
         ),
       };
@@ -125,7 +157,12 @@ export class OrgsHandler implements OnModuleInit {
     listOrganizations: async (req, ctx) => {
       const p = page(req.pagination, 'pagination');
       const sort = V2BETA_SORT[req.sortingColumn] ?? 'unspecified';
-      const listed = await this.orgs.list(authenticatedCallerOf(ctx), req.filter.map((f, i) => orgFilter(f.filter as FilterCase, `filter[${i}]`)), sort, p);
+      const listed = await this.orgs.list(
+        authenticatedCallerOf(ctx),
+        req.filter.map((f, i) => orgFilter(f.filter as FilterCase, `filter[${i}]`)),
+        sort,
+        p,
+      );
       return { pagination: paginationV2beta(listed.total, p.limit), organizations: listed.items.map(orgV2beta) };
     },
     deleteOrganization: async (req, ctx) => {
@@ -146,11 +183,18 @@ export class OrgsHandler implements OnModuleInit {
     },
     listOrganizationMetadata: async (req, ctx) => {
       const p = page(req.pagination, 'pagination');
-      const keys = req.filter.flatMap((f) => (f.query.case === 'keyQuery' ? [{ match: textMatch(f.query.value.method), value: f.query.value.key }] : []));
+      const keys = req.filter.flatMap((f) =>
+        f.query.case === 'keyQuery' ? [{ match: textMatch(f.query.value.method), value: f.query.value.key }] : [],
+      );
       const listed = await this.orgs.listMetadata(authenticatedCallerOf(ctx), req.organizationId, keys, p);
       return {
         pagination: paginationV2beta(listed.total, p.limit),
-        metadata: listed.items.map((m) => ({ key: m.key, value: m.value, creationDate: ts(m.createdAt), changeDate: ts(m.changedAt) })),
+        metadata: listed.items.map((m) => ({
+          key: m.key,
+          value: m.value,
+          creationDate: ts(m.createdAt),
+          changeDate: ts(m.changedAt),
+        })),
       };
     },
     deleteOrganizationMetadata: async (req, ctx) => {
@@ -164,7 +208,9 @@ export class OrgsHandler implements OnModuleInit {
     listOrganizationDomains: async (req, ctx) => {
       const p = page(req.pagination, 'pagination');
       const names = req.filters.flatMap((f) =>
-        f.filter.case === 'domainNameFilter' ? [{ match: textMatch(f.filter.value.method), value: f.filter.value.name }] : [],
+        f.filter.case === 'domainNameFilter'
+          ? [{ match: textMatch(f.filter.value.method), value: f.filter.value.name }]
+          : [],
       );
       const listed = await this.orgs.listDomains(authenticatedCallerOf(ctx), req.organizationId, names, p);
       return { pagination: paginationV2beta(listed.total, p.limit), domains: listed.items.map(domainV2beta) };
@@ -174,7 +220,12 @@ export class OrgsHandler implements OnModuleInit {
       return { deletionDate: ts(change.changeDate) };
     },
     generateOrganizationDomainValidation: async (req, ctx) =>
-      this.orgs.generateDomainValidation(authenticatedCallerOf(ctx), req.organizationId, req.domain, validationType(req.type)),
+      this.orgs.generateDomainValidation(
+        authenticatedCallerOf(ctx),
+        req.organizationId,
+        req.domain,
+        validationType(req.type),
+      ),
     verifyOrganizationDomain: async (req, ctx) => {
       const change = await this.orgs.verifyDomain(authenticatedCallerOf(ctx), req.organizationId, req.domain);
       return { changeDate: ts(change.changeDate) };

@@ -7,7 +7,10 @@ import type { DomainValidationType, Org, OrgDomain, OrgState } from './org.entit
 import type { AdminSpec } from './orgs.service.js';
 
 interface AdminRequest {
-  userType: { case: 'userId'; value: string } | { case: 'human'; value: HumanRequest } | { case: undefined; value?: undefined };
+  userType:
+    | { case: 'userId'; value: string }
+    | { case: 'human'; value: HumanRequest }
+    | { case: undefined; value?: undefined };
   roles: string[];
 }
 
@@ -15,7 +18,8 @@ export function adminSpecs(admins: readonly AdminRequest[]): AdminSpec[] {
   return admins.map((a, i): AdminSpec => {
     const field = `admins[${i}]`;
     if (a.userType.case === 'userId') return { kind: 'existing', userId: a.userType.value, roles: a.roles, field };
-    if (a.userType.case === 'human') return { kind: 'human', human: newHuman(a.userType.value, `${field}.human`), roles: a.roles, field };
+    if (a.userType.case === 'human')
+      return { kind: 'human', human: newHuman(a.userType.value, `${field}.human`), roles: a.roles, field };
     return { kind: 'existing', userId: '', roles: a.roles, field };
   });
 }
@@ -32,7 +36,12 @@ export function orgV2(org: Org): v2.Organization {
     name: org.name,
     state: STATE_NUMBER[org.state],
     primaryDomain: org.primaryDomain,
-    details: detailsV2({ sequence: BigInt(org.sequence), changeDate: org.changedAt, resourceOwner: org.id, creationDate: org.createdAt }),
+    details: detailsV2({
+      sequence: BigInt(org.sequence),
+      changeDate: org.changedAt,
+      resourceOwner: org.id,
+      creationDate: org.createdAt,
+    }),
   });
 }
 

@@ -3,7 +3,15 @@ import type { EntityManager } from 'typeorm';
 import { authorize, visibleOrgs } from '../platform/authz/authorize.js';
 import { MembershipCommands } from '../platform/authz/membership-commands.js';
 import { MasterKey, randomToken } from '../platform/crypto/master-key.js';
-import { and, column, fetchPage, listSql, type Filter, type Page, type TextMatch } from '../platform/database/list-query.js';
+import {
+  and,
+  column,
+  fetchPage,
+  listSql,
+  type Filter,
+  type Page,
+  type TextMatch,
+} from '../platform/database/list-query.js';
 import { isUniqueViolation, underSavepoint } from '../platform/database/pg-errors.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { invalidField } from '../platform/errors/domain-error.js';
@@ -93,8 +101,25 @@ export class OrgsService {
     const domain = generatedDomain(name, id, caller.instance.primaryDomain);
     return this.tx.run(async (tx) => {
       const now = new Date();
-      await this.insertOrg(tx, { instanceId: caller.instance.id, id, name, state: 'active', primaryDomain: domain, createdAt: now, changedAt: now, sequence: '0' });
-      await this.insertDomain(tx, { instanceId: caller.instance.id, orgId: id, domain, isVerified: true, isPrimary: true, isGenerated: true, createdAt: now });
+      await this.insertOrg(tx, {
+        instanceId: caller.instance.id,
+        id,
+        name,
+        state: 'active',
+        primaryDomain: domain,
+        createdAt: now,
+        changedAt: now,
+        sequence: '0',
+      });
+      await this.insertDomain(tx, {
+        instanceId: caller.instance.id,
+        orgId: id,
+        domain,
+        isVerified: true,
+        isPrimary: true,
+        isGenerated: true,
+        createdAt: now,
+      });
       const written = await this.push(tx, caller, id, [
         { type: 'org.added', payload: { name } },
         { type: 'org.domain.added', payload: { domain } },
@@ -125,10 +150,12 @@ export class OrgsService {
         changes.push({ domain: newDomain, replaced: generated.domain });
       }
       await this.updateOrg(tx, caller, orgId, { name, primaryDomain });
-      return details(await this.push(tx, caller, orgId, [
-        { type: 'org.changed', payload: { name } },
-        ...(changes.length > 1 ? [{ type: 'org.domain.generated.changed', payload: changes[1] }] : []),
-      ]));
+      return details(
+        await this.push(tx, caller, orgId, [
+          { type: 'org.changed', payload: { name } },
+          ...(changes.length > 1 ? [{ type: 'org.domain.generated.changed', payload: changes[1] }] : []),
+        ]),
+      );
     });
   }
 
@@ -137,7 +164,9 @@ export class OrgsService {
       const org = await this.loadForWrite(tx, caller, orgId, 'org.write');
       if (org.state === state) throw state === 'active' ? errors.orgAlreadyActive() : errors.orgAlreadyInactive();
       await this.updateOrg(tx, caller, orgId, { state });
-      return details(await this.push(tx, caller, orgId, [{ type: state === 'active' ? 'org.reactivated' : 'org.deactivated' }]));
+      return details(
+        await this.push(tx, caller, orgId, [{ type: state === 'active' ? 'org.reactivated' : 'org.deactivated' }]),
+      );
     });
   }
 
@@ -154,13 +183,20 @@ export class OrgsService {
       );
       await this.users.removeAllOfOrg(tx, caller.instance.id, orgId);
       // Its own policies go with it; the instance defaults are untouched.
-      await tx.query(`DELETE FROM settings_policies WHERE instance_id = $1 AND owner_type = 'org' AND owner = $2`, [caller.instance.id, orgId]);
+      await tx.query(`DELETE FROM settings_policies WHERE instance_id = $1 AND owner_type = 'org' AND owner = $2`, [
+        caller.instance.id,
+        orgId,
+      ]);
       await tx.delete(Org, { instanceId: caller.instance.id, id: orgId }); // domains and metadata cascade
       return details(written);
     });
   }
 
-  async setMetadata(caller: Caller, orgId: string, entries: readonly { key: string; value: Uint8Array }[]): Promise<ChangeDetails> {
+  async setMetadata(
+    caller: Caller,
+    orgId: string,
+    entries: readonly { key: string; value: Uint8Array }[],
+  ): Promise<ChangeDetails> {
     // Nothing to set would write no event (and answered INTERNAL: found by the fuzzer).
     if (entries.length === 0) throw invalidField('ORG-m3t4e', 'metadata', 'at least one entry is required');
     entries.forEach((e, i) => {
@@ -175,11 +211,25 @@ export class OrgsService {
           .createQueryBuilder()
           .insert()
           .into(OrgMetadata)
-          .values({ instanceId: caller.instance.id, orgId, key: e.key, value: Buffer.from(e.value), createdAt: now, changedAt: now })
+          .values({
+            instanceId: caller.instance.id,
+            orgId,
+            key: e.key,
+            value: Buffer.from(e.value),
+            createdAt: now,
+            changedAt: now,
+          })
           .orUpdate(['value', 'changed_at'], ['instance_id', 'org_id', 'key'])
           .execute();
       }
-      return details(await this.push(tx, caller, orgId, entries.map((e) => ({ type: 'org.metadata.set', payload: { key: e.key } }))));
+      return details(
+        await this.push(
+          tx,
+          caller,
+          orgId,
+          entries.map((e) => ({ type: 'org.metadata.set', payload: { key: e.key } })),
+        ),
+      );
     });
   }
 
@@ -191,20 +241,36 @@ export class OrgsService {
         const result = await tx.delete(OrgMetadata, { instanceId: caller.instance.id, orgId, key });
         if (!result.affected) throw errors.metadataNotFound(key);
       }
-      return details(await this.push(tx, caller, orgId, keys.map((key) => ({ type: 'org.metadata.removed', payload: { key } }))));
+      return details(
+        await this.push(
+          tx,
+          caller,
+          orgId,
+          keys.map((key) => ({ type: 'org.metadata.removed', payload: { key } })),
+        ),
+      );
     });
   }
 
   async addDomain(caller: Caller, orgId: string, rawDomain: string): Promise<ChangeDetails> {
     const domain = normaliseDomain(rawDomain);
-    if (!isValidDomain(domain)) throw invalidField('ORG-d0m1v', 'domain', 'must be a valid domain name, e.g. example.com');
+    if (!isValidDomain(domain))
+      throw invalidField('ORG-d0m1v', 'domain', 'must be a valid domain name, e.g. example.com');
     return this.tx.run(async (tx) => {
       await this.loadForWrite(tx, caller, orgId, 'org.write', true);
       const existing = await tx.findBy(OrgDomain, { instanceId: caller.instance.id, domain });
       if (existing.some((d) => d.orgId === orgId)) throw errors.domainExists(domain);
       if (existing.some((d) => d.isVerified)) throw errors.domainVerifiedElsewhere(domain);
       const now = new Date();
-      await this.insertDomain(tx, { instanceId: caller.instance.id, orgId, domain, isVerified: false, isPrimary: false, isGenerated: false, createdAt: now });
+      await this.insertDomain(tx, {
+        instanceId: caller.instance.id,
+        orgId,
+        domain,
+        isVerified: false,
+        isPrimary: false,
+        isGenerated: false,
+        createdAt: now,
+      });
       return details(await this.push(tx, caller, orgId, [{ type: 'org.domain.added', payload: { domain } }]), now);
     });
   }
@@ -235,11 +301,17 @@ export class OrgsService {
       if (!found) throw errors.domainNotFound(domain);
       if (found.isVerified) throw errors.domainAlreadyVerified(domain);
       const token = randomToken(24);
-      await tx.update(OrgDomain, { instanceId: caller.instance.id, orgId, domain }, {
-        validationType: type,
-        validationToken: this.masterKey.encrypt(token),
-      });
-      await this.push(tx, caller, orgId, [{ type: 'org.domain.verification.added', payload: { domain, validationType: type } }]);
+      await tx.update(
+        OrgDomain,
+        { instanceId: caller.instance.id, orgId, domain },
+        {
+          validationType: type,
+          validationToken: this.masterKey.encrypt(token),
+        },
+      );
+      await this.push(tx, caller, orgId, [
+        { type: 'org.domain.verification.added', payload: { domain, validationType: type } },
+      ]);
       return { token, url: challengeLocation(type, domain, token) };
     });
   }
@@ -253,22 +325,37 @@ export class OrgsService {
         .getRepository(OrgDomain)
         .createQueryBuilder('d')
         .addSelect('d.validationToken')
-        .where('d.instance_id = :i AND d.org_id = :o AND d.domain = :domain', { i: caller.instance.id, o: orgId, domain })
+        .where('d.instance_id = :i AND d.org_id = :o AND d.domain = :domain', {
+          i: caller.instance.id,
+          o: orgId,
+          domain,
+        })
         .getOne();
     });
     if (!pending) throw errors.domainNotFound(domain);
     if (pending.isVerified) throw errors.domainAlreadyVerified(domain);
     if (!pending.validationToken || !pending.validationType) throw errors.noPendingValidation(domain);
-    const failure = await this.verifier.verify(pending.validationType, domain, this.masterKey.decrypt(pending.validationToken));
+    const failure = await this.verifier.verify(
+      pending.validationType,
+      domain,
+      this.masterKey.decrypt(pending.validationToken),
+    );
     if (failure) {
-      await this.tx.run((tx) => this.push(tx, caller, orgId, [{ type: 'org.domain.verification.failed', payload: { domain } }]));
+      await this.tx.run((tx) =>
+        this.push(tx, caller, orgId, [{ type: 'org.domain.verification.failed', payload: { domain } }]),
+      );
       throw errors.domainVerificationFailed(domain, failure);
     }
     return this.tx.run(async (tx) => {
       await this.loadForWrite(tx, caller, orgId, 'org.write', true);
       const result = await underSavepoint(
         tx,
-        () => tx.update(OrgDomain, { instanceId: caller.instance.id, orgId, domain, isVerified: false }, { isVerified: true, validationToken: null }),
+        () =>
+          tx.update(
+            OrgDomain,
+            { instanceId: caller.instance.id, orgId, domain, isVerified: false },
+            { isVerified: true, validationToken: null },
+          ),
         (err) => (isUniqueViolation(err, 'org_domains_verified') ? errors.domainVerifiedElsewhere(domain) : err),
       );
       if (!result.affected) throw errors.domainAlreadyVerified(domain);
@@ -285,43 +372,92 @@ export class OrgsService {
       visible === 'all' ? { op: 'true' } : { op: 'in', column: column('o.id'), values: visible },
       ...filters.map((f) => this.orgFilter(caller, f)),
     );
-    const q = listSql({ select: 'o.*', from: 'orgs o', where, sort: column(SORT_COLUMNS[sort]), tieBreaker: column('o.id'), page });
+    const q = listSql({
+      select: 'o.*',
+      from: 'orgs o',
+      where,
+      sort: column(SORT_COLUMNS[sort]),
+      tieBreaker: column('o.id'),
+      page,
+    });
     const { rows, total } = await fetchPage(this.tx.reader, q);
-    const items = rows.map((r) => this.tx.reader.create(Org, {
-      instanceId: r.instance_id as string, id: r.id as string, name: r.name as string, state: r.state as OrgState,
-      primaryDomain: r.primary_domain as string, createdAt: r.created_at as Date, changedAt: r.changed_at as Date, sequence: r.sequence as string,
-    }));
+    const items = rows.map((r) =>
+      this.tx.reader.create(Org, {
+        instanceId: r.instance_id as string,
+        id: r.id as string,
+        name: r.name as string,
+        state: r.state as OrgState,
+        primaryDomain: r.primary_domain as string,
+        createdAt: r.created_at as Date,
+        changedAt: r.changed_at as Date,
+        sequence: r.sequence as string,
+      }),
+    );
     return { items, total, page };
   }
 
-  async listMetadata(caller: Caller, orgId: string, keyFilters: readonly { match: TextMatch; value: string }[], page: Page): Promise<Listed<OrgMetadata>> {
+  async listMetadata(
+    caller: Caller,
+    orgId: string,
+    keyFilters: readonly { match: TextMatch; value: string }[],
+    page: Page,
+  ): Promise<Listed<OrgMetadata>> {
     await this.loadForRead(caller, orgId);
     const where = and(
       { op: 'eq', column: column('m.instance_id'), value: caller.instance.id },
       { op: 'eq', column: column('m.org_id'), value: orgId },
       ...keyFilters.map((f): Filter => ({ op: 'text', column: column('m.key'), match: f.match, value: f.value })),
     );
-    const q = listSql({ select: 'm.*', from: 'org_metadata m', where, sort: column('m.key'), tieBreaker: column('m.key'), page: { ...page, asc: true } });
+    const q = listSql({
+      select: 'm.*',
+      from: 'org_metadata m',
+      where,
+      sort: column('m.key'),
+      tieBreaker: column('m.key'),
+      page: { ...page, asc: true },
+    });
     const { rows, total } = await fetchPage(this.tx.reader, q);
     const items = rows.map((r) =>
-      this.tx.reader.create(OrgMetadata, { key: r.key as string, value: r.value as Buffer, createdAt: r.created_at as Date, changedAt: r.changed_at as Date }),
+      this.tx.reader.create(OrgMetadata, {
+        key: r.key as string,
+        value: r.value as Buffer,
+        createdAt: r.created_at as Date,
+        changedAt: r.changed_at as Date,
+      }),
     );
     return { items, total, page };
   }
 
-  async listDomains(caller: Caller, orgId: string, nameFilters: readonly { match: TextMatch; value: string }[], page: Page): Promise<Listed<OrgDomain>> {
+  async listDomains(
+    caller: Caller,
+    orgId: string,
+    nameFilters: readonly { match: TextMatch; value: string }[],
+    page: Page,
+  ): Promise<Listed<OrgDomain>> {
     await this.loadForRead(caller, orgId);
     const where = and(
       { op: 'eq', column: column('d.instance_id'), value: caller.instance.id },
       { op: 'eq', column: column('d.org_id'), value: orgId },
       ...nameFilters.map((f): Filter => ({ op: 'text', column: column('d.domain'), match: f.match, value: f.value })),
     );
-    const q = listSql({ select: 'd.*', from: 'org_domains d', where, sort: column('d.domain'), tieBreaker: column('d.domain'), page: { ...page, asc: true } });
+    const q = listSql({
+      select: 'd.*',
+      from: 'org_domains d',
+      where,
+      sort: column('d.domain'),
+      tieBreaker: column('d.domain'),
+      page: { ...page, asc: true },
+    });
     const { rows, total } = await fetchPage(this.tx.reader, q);
     const items = rows.map((r) =>
       this.tx.reader.create(OrgDomain, {
-        orgId: r.org_id as string, domain: r.domain as string, isVerified: r.is_verified as boolean, isPrimary: r.is_primary as boolean,
-        isGenerated: r.is_generated as boolean, validationType: r.validation_type as DomainValidationType | null, createdAt: r.created_at as Date,
+        orgId: r.org_id as string,
+        domain: r.domain as string,
+        isVerified: r.is_verified as boolean,
+        isPrimary: r.is_primary as boolean,
+        isGenerated: r.is_generated as boolean,
+        validationType: r.validation_type as DomainValidationType | null,
+        createdAt: r.created_at as Date,
       }),
     );
     return { items, total, page };
@@ -362,7 +498,13 @@ export class OrgsService {
   }
 
   /** Checks the permission on the org, then locks its row for the rest of the transaction. */
-  private async loadForWrite(tx: EntityManager, caller: Caller, orgId: string, permission: string, mustBeActive = false): Promise<Org> {
+  private async loadForWrite(
+    tx: EntityManager,
+    caller: Caller,
+    orgId: string,
+    permission: string,
+    mustBeActive = false,
+  ): Promise<Org> {
     authorize(caller, permission, { orgId }, errors.orgNotFound, 'org.read');
     const org = await tx
       .getRepository(Org)
@@ -376,14 +518,21 @@ export class OrgsService {
   }
 
   private async insertOrg(tx: EntityManager, org: Org): Promise<void> {
-    await underSavepoint(tx, () => tx.insert(Org, org), (err) => {
-      if (isUniqueViolation(err, 'orgs_name')) return errors.orgNameTaken(org.name);
-      if (isUniqueViolation(err, 'orgs_pkey')) return errors.orgIdTaken();
-      return err;
-    });
+    await underSavepoint(
+      tx,
+      () => tx.insert(Org, org),
+      (err) => {
+        if (isUniqueViolation(err, 'orgs_name')) return errors.orgNameTaken(org.name);
+        if (isUniqueViolation(err, 'orgs_pkey')) return errors.orgIdTaken();
+        return err;
+      },
+    );
   }
 
-  private async insertDomain(tx: EntityManager, domain: Omit<OrgDomain, 'validationType' | 'validationToken'> & Partial<OrgDomain>): Promise<void> {
+  private async insertDomain(
+    tx: EntityManager,
+    domain: Omit<OrgDomain, 'validationType' | 'validationToken'> & Partial<OrgDomain>,
+  ): Promise<void> {
     await underSavepoint(
       tx,
       () => tx.insert(OrgDomain, { validationType: null, validationToken: null, ...domain }),
@@ -396,7 +545,12 @@ export class OrgsService {
   }
 
   /** Appends the org's events and moves its row's sequence to the last one. */
-  private async push(tx: EntityManager, caller: Caller, orgId: string, events: { type: string; payload?: Record<string, unknown> }[]): Promise<WrittenEvent> {
+  private async push(
+    tx: EntityManager,
+    caller: Caller,
+    orgId: string,
+    events: { type: string; payload?: Record<string, unknown> }[],
+  ): Promise<WrittenEvent> {
     const written = await this.events.push(
       tx,
       caller.instance.id,
@@ -404,11 +558,20 @@ export class OrgsService {
       events.map((e) => ({ aggregateType: 'org', aggregateId: orgId, resourceOwner: orgId, ...e })),
     );
     const last = written[written.length - 1];
-    await tx.update(Org, { instanceId: caller.instance.id, id: orgId }, { sequence: last.sequence.toString(), changedAt: last.createdAt });
+    await tx.update(
+      Org,
+      { instanceId: caller.instance.id, id: orgId },
+      { sequence: last.sequence.toString(), changedAt: last.createdAt },
+    );
     return last;
   }
 
-  private async addAdmins(tx: EntityManager, caller: Caller, orgId: string, specs: readonly AdminSpec[]): Promise<OrgAdminResult[]> {
+  private async addAdmins(
+    tx: EntityManager,
+    caller: Caller,
+    orgId: string,
+    specs: readonly AdminSpec[],
+  ): Promise<OrgAdminResult[]> {
     // ZITADEL: with no admins named, the creator becomes the org's owner.
     const admins: AdminSpec[] =
       specs.length === 0 && caller.principal
@@ -426,7 +589,12 @@ export class OrgsService {
         const created = await this.users.addHuman(tx, caller, orgId, admin.human);
         result = { kind: 'created', userId: created.userId, emailCode: created.emailCode };
       }
-      await this.members.grant(tx, caller, { userId: result.userId, level: 'org', resourceId: orgId, resourceOwner: orgId, roles }, `${admin.field}.roles`);
+      await this.members.grant(
+        tx,
+        caller,
+        { userId: result.userId, level: 'org', resourceId: orgId, resourceOwner: orgId, roles },
+        `${admin.field}.roles`,
+      );
       results.push(result);
     }
     return results;

@@ -14,14 +14,21 @@ export function mayOnProject(caller: Caller, permission: string, project: Projec
   if (caller.system) return true;
   const principal = caller.principal;
   if (!principal) return false;
-  return hasPermission(principal.grants, caller.instance.id, permission, { orgId: project.resourceOwner, projectId: project.id });
+  return hasPermission(principal.grants, caller.instance.id, permission, {
+    orgId: project.resourceOwner,
+    projectId: project.id,
+  });
 }
 
 /**
  * The permission on the project as an org it is granted to sees it: in the granted org, or by a
  * membership on the grant.
  */
-export function mayThroughGrant(caller: Caller, permission: string, grant: Pick<ProjectGrant, 'id' | 'projectId' | 'grantedOrgId'>): boolean {
+export function mayThroughGrant(
+  caller: Caller,
+  permission: string,
+  grant: Pick<ProjectGrant, 'id' | 'projectId' | 'grantedOrgId'>,
+): boolean {
   if (caller.system) return true;
   const principal = caller.principal;
   if (!principal) return false;
@@ -46,7 +53,13 @@ export class ProjectAccess {
    * not but can read the project (by `readPermission` on it, or through a grant of it to an org);
    * `hidden` when it cannot even read it.
    */
-  async check(db: EntityManager, caller: Caller, project: ProjectRef, permission: string, readPermission = 'project.read'): Promise<'allowed' | 'denied' | 'hidden'> {
+  async check(
+    db: EntityManager,
+    caller: Caller,
+    project: ProjectRef,
+    permission: string,
+    readPermission = 'project.read',
+  ): Promise<'allowed' | 'denied' | 'hidden'> {
     if (mayOnProject(caller, permission, project)) return 'allowed';
     if (!caller.principal) throw Unauthenticated('PROJ-n0pr1', 'authentication required');
     if (mayOnProject(caller, readPermission, project)) return 'denied';
@@ -54,7 +67,13 @@ export class ProjectAccess {
   }
 
   /** Throws unless `check` allows: PERMISSION_DENIED to those who can read the project, else NOT_FOUND. */
-  async require(db: EntityManager, caller: Caller, project: ProjectRef, permission: string, readPermission = 'project.read'): Promise<void> {
+  async require(
+    db: EntityManager,
+    caller: Caller,
+    project: ProjectRef,
+    permission: string,
+    readPermission = 'project.read',
+  ): Promise<void> {
     const access = await this.check(db, caller, project, permission, readPermission);
     if (access === 'denied') throw PermissionDenied('PROJ-d3n13', `no permission: ${permission} required`);
     if (access === 'hidden') throw errors.projectNotFound();
@@ -81,7 +100,12 @@ export class ProjectAccess {
   }
 
   /** The project's grants through which the caller holds `permission` (see `mayThroughGrant`), by granted org id. */
-  async grantsVisibleTo(db: EntityManager, caller: Caller, project: ProjectRef, permission: string): Promise<ProjectGrant[]> {
+  async grantsVisibleTo(
+    db: EntityManager,
+    caller: Caller,
+    project: ProjectRef,
+    permission: string,
+  ): Promise<ProjectGrant[]> {
     const grants = await this.store.grantsOf(db, caller.instance.id, project.id);
     return grants.filter((g) => mayThroughGrant(caller, permission, g));
   }

@@ -20,7 +20,11 @@ interface AuthorizationRow {
 const RETURNING = 'RETURNING id, user_id, project_id, project_grant_id, resource_owner, role_keys';
 
 /** What the authorizations module records of an authorization on its events. */
-const about = (r: AuthorizationRow) => ({ userId: r.user_id, projectId: r.project_id, projectGrantId: r.project_grant_id ?? undefined });
+const about = (r: AuthorizationRow) => ({
+  userId: r.user_id,
+  projectId: r.project_id,
+  projectGrantId: r.project_grant_id ?? undefined,
+});
 
 /**
  * What hangs off a project beyond its own tables: administrators (memberships on the project and
@@ -36,7 +40,12 @@ export class ProjectDependents {
   constructor(private readonly events: EventStore) {}
 
   /** Before the project row goes: its memberships, and events for its authorizations. */
-  async removeProject(tx: EntityManager, caller: Caller, projectId: string, grants: readonly Pick<ProjectGrant, 'id'>[]): Promise<void> {
+  async removeProject(
+    tx: EntityManager,
+    caller: Caller,
+    projectId: string,
+    grants: readonly Pick<ProjectGrant, 'id'>[],
+  ): Promise<void> {
     await tx.query(
       `DELETE FROM memberships WHERE instance_id = $1
          AND ((level = 'project' AND resource_id = $2) OR (level = 'project_grant' AND resource_id = ANY($3)))`,
@@ -47,7 +56,10 @@ export class ProjectDependents {
 
   /** Before a grant goes: the memberships on it and the authorizations given through it. */
   async removeGrant(tx: EntityManager, caller: Caller, grant: Pick<ProjectGrant, 'id'>): Promise<void> {
-    await tx.query(`DELETE FROM memberships WHERE instance_id = $1 AND level = 'project_grant' AND resource_id = $2`, [caller.instance.id, grant.id]);
+    await tx.query(`DELETE FROM memberships WHERE instance_id = $1 AND level = 'project_grant' AND resource_id = $2`, [
+      caller.instance.id,
+      grant.id,
+    ]);
     await this.removeAuthorizations(tx, caller, 'project_grant_id = $2', grant.id);
   }
 
@@ -57,7 +69,12 @@ export class ProjectDependents {
   }
 
   /** Roles left a grant: the authorizations given through the grant lose them. */
-  async removeRolesFromGrantAuthorizations(tx: EntityManager, caller: Caller, grant: Pick<ProjectGrant, 'id'>, keys: readonly string[]): Promise<void> {
+  async removeRolesFromGrantAuthorizations(
+    tx: EntityManager,
+    caller: Caller,
+    grant: Pick<ProjectGrant, 'id'>,
+    keys: readonly string[],
+  ): Promise<void> {
     if (keys.length) await this.dropRoles(tx, caller, 'project_grant_id = $2', grant.id, keys);
   }
 
@@ -73,10 +90,20 @@ export class ProjectDependents {
       `DELETE FROM user_grants WHERE instance_id = $1 AND ${where} ${RETURNING}`,
       [caller.instance.id, value],
     );
-    await this.push(tx, caller, removed.map((r) => ({ row: r, type: 'user.grant.cascade.removed', payload: about(r) })));
+    await this.push(
+      tx,
+      caller,
+      removed.map((r) => ({ row: r, type: 'user.grant.cascade.removed', payload: about(r) })),
+    );
   }
 
-  private async dropRoles(tx: EntityManager, caller: Caller, where: string, value: string, keys: readonly string[]): Promise<void> {
+  private async dropRoles(
+    tx: EntityManager,
+    caller: Caller,
+    where: string,
+    value: string,
+    keys: readonly string[],
+  ): Promise<void> {
     if (!(await this.hasAuthorizations(tx))) return;
     const changed = await returning<AuthorizationRow>(
       tx,
@@ -85,20 +112,42 @@ export class ProjectDependents {
         ${RETURNING}`,
       [caller.instance.id, value, [...keys]],
     );
-    await this.push(tx, caller, changed.map((r) => ({ row: r, type: 'user.grant.cascade.changed', payload: { ...about(r), roleKeys: r.role_keys } })));
+    await this.push(
+      tx,
+      caller,
+      changed.map((r) => ({
+        row: r,
+        type: 'user.grant.cascade.changed',
+        payload: { ...about(r), roleKeys: r.role_keys },
+      })),
+    );
   }
 
   /** One event per authorization on its own aggregate; rows still there move their sequence along. */
-  private async push(tx: EntityManager, caller: Caller, changes: { row: AuthorizationRow; type: string; payload: Record<string, unknown> }[]): Promise<void> {
+  private async push(
+    tx: EntityManager,
+    caller: Caller,
+    changes: { row: AuthorizationRow; type: string; payload: Record<string, unknown> }[],
+  ): Promise<void> {
     if (!changes.length) return;
     const written = await this.events.push(
       tx,
       caller.instance.id,
       creatorOf(caller),
-      changes.map((c) => ({ aggregateType: AUTHORIZATION_AGGREGATE, aggregateId: c.row.id, resourceOwner: c.row.resource_owner, type: c.type, payload: c.payload })),
+      changes.map((c) => ({
+        aggregateType: AUTHORIZATION_AGGREGATE,
+        aggregateId: c.row.id,
+        resourceOwner: c.row.resource_owner,
+        type: c.type,
+        payload: c.payload,
+      })),
     );
     for (const w of written) {
-      await tx.query('UPDATE user_grants SET sequence = $3 WHERE instance_id = $1 AND id = $2', [caller.instance.id, w.aggregateId, w.sequence.toString()]);
+      await tx.query('UPDATE user_grants SET sequence = $3 WHERE instance_id = $1 AND id = $2', [
+        caller.instance.id,
+        w.aggregateId,
+        w.sequence.toString(),
+      ]);
     }
   }
 }

@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Org } from '../orgs/org.entity.js';
-import { and, column, fetchPage, listSql, type Filter, type Page, type TextMatch } from '../platform/database/list-query.js';
+import {
+  and,
+  column,
+  fetchPage,
+  listSql,
+  type Filter,
+  type Page,
+  type TextMatch,
+} from '../platform/database/list-query.js';
 import { isUniqueViolation, underSavepoint } from '../platform/database/pg-errors.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { PermissionDenied } from '../platform/errors/domain-error.js';
@@ -32,7 +40,11 @@ export interface GrantView extends ProjectGrant {
   readonly grantedOrgName: string;
 }
 
-const SORT_COLUMNS: Record<GrantSort, string> = { projectId: 'g.project_id', creationDate: 'g.created_at', changeDate: 'g.changed_at' };
+const SORT_COLUMNS: Record<GrantSort, string> = {
+  projectId: 'g.project_id',
+  creationDate: 'g.created_at',
+  changeDate: 'g.changed_at',
+};
 
 const GRANTS_FROM = `project_grants g
   JOIN projects p ON p.instance_id = g.instance_id AND p.id = g.project_id
@@ -57,7 +69,8 @@ export class ProjectGrantsService {
     return this.tx.run(async (tx) => {
       const project = await this.access.load(tx, caller, projectId, 'project.grant.write', { lock: true });
       if (grantedOrgId === project.resourceOwner) throw errors.grantToOwnOrg();
-      if (!(await tx.existsBy(Org, { instanceId: caller.instance.id, id: grantedOrgId }))) throw errors.grantedOrgNotFound();
+      if (!(await tx.existsBy(Org, { instanceId: caller.instance.id, id: grantedOrgId })))
+        throw errors.grantedOrgNotFound();
       const keys = await this.knownRoles(tx, caller, projectId, roleKeys);
       const now = new Date();
       const grant: ProjectGrant = {
@@ -72,8 +85,10 @@ export class ProjectGrantsService {
         changedAt: now,
         sequence: '0',
       };
-      await underSavepoint(tx, () => tx.insert(ProjectGrant, grant), (err) =>
-        isUniqueViolation(err, 'project_grants_org') ? errors.grantExists() : err,
+      await underSavepoint(
+        tx,
+        () => tx.insert(ProjectGrant, grant),
+        (err) => (isUniqueViolation(err, 'project_grants_org') ? errors.grantExists() : err),
       );
       return this.push(tx, caller, project, grant, 'project.grant.added', { grantedOrgId, roleKeys: keys });
     });
@@ -119,7 +134,9 @@ export class ProjectGrantsService {
       const grant = await this.store.findGrant(tx, caller.instance.id, projectId, grantedOrgId);
       if (!grant) return undefined;
       await this.dependents.removeGrant(tx, caller, grant);
-      const written = await this.store.push(tx, caller, project, [{ type: 'project.grant.removed', payload: { grantId: grant.id, grantedOrgId } }]);
+      const written = await this.store.push(tx, caller, project, [
+        { type: 'project.grant.removed', payload: { grantId: grant.id, grantedOrgId } },
+      ]);
       await tx.delete(ProjectGrant, { instanceId: caller.instance.id, id: grant.id });
       return written.createdAt;
     });
@@ -135,7 +152,11 @@ export class ProjectGrantsService {
     const q = listSql({
       select: 'g.*, p.name AS project_name, o.name AS granted_org_name',
       from: GRANTS_FROM,
-      where: and({ op: 'eq', column: column('g.instance_id'), value: caller.instance.id }, visibility, ...filters.map(grantFilter)),
+      where: and(
+        { op: 'eq', column: column('g.instance_id'), value: caller.instance.id },
+        visibility,
+        ...filters.map(grantFilter),
+      ),
       sort: column(SORT_COLUMNS[sort]),
       tieBreaker: column('g.id'),
       page,
@@ -162,15 +183,29 @@ export class ProjectGrantsService {
 
   // ---- internals --------------------------------------------------------------------------
 
-  private async loadForWrite(tx: EntityManager, caller: Caller, projectId: string, grantedOrgId: string, permission: string) {
-    const project = await this.access.load(tx, caller, projectId, permission, { lock: true, readPermission: 'project.grant.read' });
+  private async loadForWrite(
+    tx: EntityManager,
+    caller: Caller,
+    projectId: string,
+    grantedOrgId: string,
+    permission: string,
+  ) {
+    const project = await this.access.load(tx, caller, projectId, permission, {
+      lock: true,
+      readPermission: 'project.grant.read',
+    });
     const grant = await this.store.findGrant(tx, caller.instance.id, projectId, grantedOrgId);
     if (!grant) throw errors.grantNotFound();
     return { project, grant };
   }
 
   /** The role keys without repeats, all of them roles of the project (else INVALID_ARGUMENT naming the others). */
-  private async knownRoles(tx: EntityManager, caller: Caller, projectId: string, roleKeys: readonly string[]): Promise<string[]> {
+  private async knownRoles(
+    tx: EntityManager,
+    caller: Caller,
+    projectId: string,
+    roleKeys: readonly string[],
+  ): Promise<string[]> {
     const keys = [...new Set(roleKeys)];
     const missing = await this.store.missingRoleKeys(tx, caller.instance.id, projectId, keys);
     if (missing.length) throw errors.grantRolesUnknown('role_keys', missing);
@@ -178,9 +213,20 @@ export class ProjectGrantsService {
   }
 
   /** Appends the grant's event to the project's aggregate and moves the grant row's sequence and change date. */
-  private async push(tx: EntityManager, caller: Caller, project: Project, grant: ProjectGrant, type: string, payload: Record<string, unknown>): Promise<Date> {
+  private async push(
+    tx: EntityManager,
+    caller: Caller,
+    project: Project,
+    grant: ProjectGrant,
+    type: string,
+    payload: Record<string, unknown>,
+  ): Promise<Date> {
     const written = await this.store.push(tx, caller, project, [{ type, payload: { grantId: grant.id, ...payload } }]);
-    await tx.update(ProjectGrant, { instanceId: caller.instance.id, id: grant.id }, { sequence: written.sequence.toString(), changedAt: written.createdAt });
+    await tx.update(
+      ProjectGrant,
+      { instanceId: caller.instance.id, id: grant.id },
+      { sequence: written.sequence.toString(), changedAt: written.createdAt },
+    );
     return written.createdAt;
   }
 }
@@ -190,7 +236,11 @@ function grantFilter(f: GrantFilter): Filter {
     case 'projectName':
       return { op: 'text', column: column('p.name'), match: f.match, value: f.value };
     case 'roleKey':
-      return { op: 'exists', from: column('unnest(g.role_keys) AS rk(key)'), where: { op: 'text', column: column('rk.key'), match: f.match, value: f.value } };
+      return {
+        op: 'exists',
+        from: column('unnest(g.role_keys) AS rk(key)'),
+        where: { op: 'text', column: column('rk.key'), match: f.match, value: f.value },
+      };
     case 'projectIds':
       return { op: 'in', column: column('g.project_id'), values: f.ids };
     case 'owner':

@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { and, column, fetchPage, listSql, type Filter, type Page, type TextMatch } from '../platform/database/list-query.js';
+import {
+  and,
+  column,
+  fetchPage,
+  listSql,
+  type Filter,
+  type Page,
+  type TextMatch,
+} from '../platform/database/list-query.js';
 import { isUniqueViolation, underSavepoint } from '../platform/database/pg-errors.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { invalidField } from '../platform/errors/domain-error.js';
@@ -23,7 +31,11 @@ export type RoleFilter =
 
 export type RoleSort = 'key' | 'creationDate' | 'changeDate';
 
-const SORT_COLUMNS: Record<RoleSort, string> = { key: 'r.key', creationDate: 'r.created_at', changeDate: 'r.changed_at' };
+const SORT_COLUMNS: Record<RoleSort, string> = {
+  key: 'r.key',
+  creationDate: 'r.created_at',
+  changeDate: 'r.changed_at',
+};
 
 /** The roles of a project: what its authorizations and grants hand out. */
 @Injectable()
@@ -54,8 +66,10 @@ export class ProjectRolesService {
         createdAt: now,
         changedAt: now,
       };
-      await underSavepoint(tx, () => tx.insert(ProjectRole, role), (err) =>
-        isUniqueViolation(err, 'project_roles_pkey') ? errors.roleKeyTaken(key) : err,
+      await underSavepoint(
+        tx,
+        () => tx.insert(ProjectRole, role),
+        (err) => (isUniqueViolation(err, 'project_roles_pkey') ? errors.roleKeyTaken(key) : err),
       );
       const payload = { key, displayName, group: role.group };
       return (await this.store.push(tx, caller, project, [{ type: 'project.role.added', payload }])).createdAt;
@@ -63,11 +77,19 @@ export class ProjectRolesService {
   }
 
   /** The key stays; display name and group change. Nothing to change answers the last change date. */
-  async update(caller: Caller, projectId: string, key: string, changes: { displayName?: string; group?: string }): Promise<Date> {
+  async update(
+    caller: Caller,
+    projectId: string,
+    key: string,
+    changes: { displayName?: string; group?: string },
+  ): Promise<Date> {
     const displayName = changes.displayName?.trim();
     if (displayName === '') throw invalidField('PROJ-r0l3d', 'display_name', 'must not be blank');
     return this.tx.run(async (tx) => {
-      const project = await this.access.load(tx, caller, projectId, 'project.role.write', { lock: true, readPermission: 'project.role.read' });
+      const project = await this.access.load(tx, caller, projectId, 'project.role.write', {
+        lock: true,
+        readPermission: 'project.role.read',
+      });
       const role = await this.store.findRole(tx, caller.instance.id, projectId, key);
       if (!role) throw errors.roleNotFound(key);
       const diff: Partial<Pick<ProjectRole, 'displayName' | 'group'>> = {};
@@ -75,8 +97,14 @@ export class ProjectRolesService {
       const group = changes.group?.trim();
       if (group !== undefined && group !== role.group) diff.group = group;
       if (Object.keys(diff).length === 0) return role.changedAt;
-      const written = await this.store.push(tx, caller, project, [{ type: 'project.role.changed', payload: { key, ...diff } }]);
-      await tx.update(ProjectRole, { instanceId: caller.instance.id, projectId, key }, { ...diff, changedAt: written.createdAt });
+      const written = await this.store.push(tx, caller, project, [
+        { type: 'project.role.changed', payload: { key, ...diff } },
+      ]);
+      await tx.update(
+        ProjectRole,
+        { instanceId: caller.instance.id, projectId, key },
+        { ...diff, changedAt: written.createdAt },
+      );
       return written.createdAt;
     });
   }
@@ -84,7 +112,10 @@ export class ProjectRolesService {
   /** Removes the role, and takes it out of the project's grants and authorizations (as ZITADEL's cascade events). */
   async remove(caller: Caller, projectId: string, key: string): Promise<Date> {
     return this.tx.run(async (tx) => {
-      const project = await this.access.load(tx, caller, projectId, 'project.role.delete', { lock: true, readPermission: 'project.role.read' });
+      const project = await this.access.load(tx, caller, projectId, 'project.role.delete', {
+        lock: true,
+        readPermission: 'project.role.read',
+      });
       const deleted = await tx.delete(ProjectRole, { instanceId: caller.instance.id, projectId, key });
       if (!deleted.affected) throw errors.roleNotFound(key);
       const grants = await returning<{ id: string; granted_org_id: string; role_keys: string[] }>(
@@ -96,10 +127,18 @@ export class ProjectRolesService {
       );
       await this.dependents.removeRoleFromAuthorizations(tx, caller, projectId, key);
       const written = await this.store.push(tx, caller, project, [
-        ...grants.map((g) => ({ type: 'project.grant.cascade.changed', payload: { grantId: g.id, grantedOrgId: g.granted_org_id, roleKeys: g.role_keys } })),
+        ...grants.map((g) => ({
+          type: 'project.grant.cascade.changed',
+          payload: { grantId: g.id, grantedOrgId: g.granted_org_id, roleKeys: g.role_keys },
+        })),
         { type: 'project.role.removed', payload: { key } },
       ]);
-      for (const g of grants) await tx.update(ProjectGrant, { instanceId: caller.instance.id, id: g.id }, { sequence: written.sequence.toString() });
+      for (const g of grants)
+        await tx.update(
+          ProjectGrant,
+          { instanceId: caller.instance.id, id: g.id },
+          { sequence: written.sequence.toString() },
+        );
       return written.createdAt;
     });
   }
@@ -108,7 +147,13 @@ export class ProjectRolesService {
    * The project's roles to its org's readers and members; to readers in an org it is granted to,
    * only the roles the grant hands out.
    */
-  async list(caller: Caller, projectId: string, filters: readonly RoleFilter[], sort: RoleSort, page: Page): Promise<Listed<ProjectRole>> {
+  async list(
+    caller: Caller,
+    projectId: string,
+    filters: readonly RoleFilter[],
+    sort: RoleSort,
+    page: Page,
+  ): Promise<Listed<ProjectRole>> {
     const db = this.tx.reader;
     const project = await this.store.findProject(db, caller.instance.id, projectId);
     if (!project) throw errors.projectNotFound();

@@ -10,7 +10,8 @@ import { Project, ProjectGrant, ProjectRole } from './project.entity.js';
  */
 export async function returning<Row>(db: EntityManager, sql: string, params: unknown[]): Promise<Row[]> {
   const result: unknown = await db.query(sql, params);
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as Row[];
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number')
+    return result[0] as Row[];
   return result as Row[];
 }
 
@@ -44,7 +45,12 @@ export class ProjectStore {
   }
 
   /** The grant of a project to an org (the v2beta API keys grants by project and granted org). */
-  findGrant(db: EntityManager, instanceId: string, projectId: string, grantedOrgId: string): Promise<ProjectGrant | null> {
+  findGrant(
+    db: EntityManager,
+    instanceId: string,
+    projectId: string,
+    grantedOrgId: string,
+  ): Promise<ProjectGrant | null> {
     return db.findOneBy(ProjectGrant, { instanceId, projectId, grantedOrgId });
   }
 
@@ -63,12 +69,20 @@ export class ProjectStore {
 
   /** Every role key of the project. */
   async roleKeys(db: EntityManager, instanceId: string, projectId: string): Promise<string[]> {
-    const rows: { key: string }[] = await db.query('SELECT key FROM project_roles WHERE instance_id = $1 AND project_id = $2 ORDER BY key', [instanceId, projectId]);
+    const rows: { key: string }[] = await db.query(
+      'SELECT key FROM project_roles WHERE instance_id = $1 AND project_id = $2 ORDER BY key',
+      [instanceId, projectId],
+    );
     return rows.map((r) => r.key);
   }
 
   /** The keys among `keys` that are not roles of the project, in the order given. */
-  async missingRoleKeys(db: EntityManager, instanceId: string, projectId: string, keys: readonly string[]): Promise<string[]> {
+  async missingRoleKeys(
+    db: EntityManager,
+    instanceId: string,
+    projectId: string,
+    keys: readonly string[],
+  ): Promise<string[]> {
     if (keys.length === 0) return [];
     const rows: { key: string }[] = await db.query(
       'SELECT key FROM project_roles WHERE instance_id = $1 AND project_id = $2 AND key = ANY($3)',
@@ -82,16 +96,31 @@ export class ProjectStore {
    * Appends events to the project's aggregate (its roles and grants are part of it, as in ZITADEL)
    * and returns the last one. `touch` moves the project row's sequence and change date along.
    */
-  async push(tx: EntityManager, caller: Caller, project: Pick<Project, 'id' | 'resourceOwner'>, events: readonly ProjectEvent[], touch = false): Promise<WrittenEvent> {
+  async push(
+    tx: EntityManager,
+    caller: Caller,
+    project: Pick<Project, 'id' | 'resourceOwner'>,
+    events: readonly ProjectEvent[],
+    touch = false,
+  ): Promise<WrittenEvent> {
     const written = await this.events.push(
       tx,
       caller.instance.id,
       creatorOf(caller),
-      events.map((e) => ({ aggregateType: 'project', aggregateId: project.id, resourceOwner: project.resourceOwner, ...e })),
+      events.map((e) => ({
+        aggregateType: 'project',
+        aggregateId: project.id,
+        resourceOwner: project.resourceOwner,
+        ...e,
+      })),
     );
     const last = written[written.length - 1];
     if (touch) {
-      await tx.update(Project, { instanceId: caller.instance.id, id: project.id }, { sequence: last.sequence.toString(), changedAt: last.createdAt });
+      await tx.update(
+        Project,
+        { instanceId: caller.instance.id, id: project.id },
+        { sequence: last.sequence.toString(), changedAt: last.createdAt },
+      );
     }
     return last;
   }

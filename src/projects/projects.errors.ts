@@ -1,4 +1,10 @@
-import { AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, invalidField } from '../platform/errors/domain-error.js';
+import {
+  AlreadyExists,
+  FailedPrecondition,
+  InvalidArgument,
+  NotFound,
+  invalidField,
+} from '../platform/errors/domain-error.js';
 
 // ZITADEL's ids are noted beside ours where the meaning is the same.
 
@@ -29,7 +35,11 @@ export const grantedOrgNotFound = () =>
   invalidField('PROJ-gr4no', 'granted_organization_id', 'no organization with this id exists');
 /** A project cannot be granted to the org that owns it (PROJECT-Mb2Ll / Errors.Project.Grant.SameOrg). */
 export const grantToOwnOrg = () =>
-  invalidField('PROJ-gr4ns', 'granted_organization_id', 'is the organization owning the project; grant it to another organization');
+  invalidField(
+    'PROJ-gr4ns',
+    'granted_organization_id',
+    'is the organization owning the project; grant it to another organization',
+  );
 /** COMMAND-47fu8 / Errors.Project.Grant.NotActive */
 export const grantNotActive = () => FailedPrecondition('PROJ-gr4n1', 'the project grant is not active');
 /** COMMAND-37fu8 / Errors.Project.Grant.NotInactive */

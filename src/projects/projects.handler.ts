@@ -1,7 +1,11 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { ServiceImpl } from '@connectrpc/connect';
 import { ProjectService } from '@zitadel/proto/zitadel/project/v2beta/project_service_pb.js';
-import type { ProjectGrantSearchFilter, ProjectRoleSearchFilter, ProjectSearchFilter } from '@zitadel/proto/zitadel/project/v2beta/query_pb.js';
+import type {
+  ProjectGrantSearchFilter,
+  ProjectRoleSearchFilter,
+  ProjectSearchFilter,
+} from '@zitadel/proto/zitadel/project/v2beta/query_pb.js';
 import { page } from '../platform/database/list-query.js';
 import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
 import { paginationV2beta, textMatch, ts } from '../platform/rpc/proto-mapping.js';
@@ -40,7 +44,13 @@ export const PROJECT_V2BETA_ACCESS: AccessTable<typeof ProjectService> = {
 };
 
 /** ProjectFieldName; unspecified sorts by creation date, as ZITADEL. */
-const PROJECT_SORT: Record<number, ProjectSort> = { 0: 'creationDate', 1: 'id', 2: 'creationDate', 3: 'changeDate', 4: 'name' };
+const PROJECT_SORT: Record<number, ProjectSort> = {
+  0: 'creationDate',
+  1: 'id',
+  2: 'creationDate',
+  3: 'changeDate',
+  4: 'name',
+};
 /** ProjectRoleFieldName; unspecified sorts by key. */
 const ROLE_SORT: Record<number, RoleSort> = { 0: 'key', 1: 'key', 2: 'creationDate', 3: 'changeDate' };
 /** ProjectGrantFieldName; unspecified sorts by creation date. */
@@ -128,52 +138,93 @@ export class ProjectsHandler implements OnModuleInit {
       });
       return { changeDate: ts(changeDate) };
     },
-    deleteProject: async (req, ctx) => ({ deletionDate: ts(await this.projects.delete(authenticatedCallerOf(ctx), req.id)) }),
-    getProject: async (req, ctx) => ({ project: projectV2beta(await this.projects.get(authenticatedCallerOf(ctx), req.id)) }),
+    deleteProject: async (req, ctx) => ({
+      deletionDate: ts(await this.projects.delete(authenticatedCallerOf(ctx), req.id)),
+    }),
+    getProject: async (req, ctx) => ({
+      project: projectV2beta(await this.projects.get(authenticatedCallerOf(ctx), req.id)),
+    }),
     listProjects: async (req, ctx) => {
       const p = page(req.pagination, 'pagination');
       const filters = req.filters.map((f, i) => projectFilter(f.filter, `filters[${i}]`));
-      const listed = await this.projects.list(authenticatedCallerOf(ctx), filters, PROJECT_SORT[req.sortingColumn ?? 0] ?? 'creationDate', p);
+      const listed = await this.projects.list(
+        authenticatedCallerOf(ctx),
+        filters,
+        PROJECT_SORT[req.sortingColumn ?? 0] ?? 'creationDate',
+        p,
+      );
       return { pagination: paginationV2beta(listed.total, p.limit), projects: listed.items.map(projectV2beta) };
     },
-    deactivateProject: async (req, ctx) => ({ changeDate: ts(await this.projects.setState(authenticatedCallerOf(ctx), req.id, 'inactive')) }),
-    activateProject: async (req, ctx) => ({ changeDate: ts(await this.projects.setState(authenticatedCallerOf(ctx), req.id, 'active')) }),
+    deactivateProject: async (req, ctx) => ({
+      changeDate: ts(await this.projects.setState(authenticatedCallerOf(ctx), req.id, 'inactive')),
+    }),
+    activateProject: async (req, ctx) => ({
+      changeDate: ts(await this.projects.setState(authenticatedCallerOf(ctx), req.id, 'active')),
+    }),
 
     addProjectRole: async (req, ctx) => {
-      const creationDate = await this.roles.add(authenticatedCallerOf(ctx), req.projectId, { key: req.roleKey, displayName: req.displayName, group: req.group });
+      const creationDate = await this.roles.add(authenticatedCallerOf(ctx), req.projectId, {
+        key: req.roleKey,
+        displayName: req.displayName,
+        group: req.group,
+      });
       return { creationDate: ts(creationDate) };
     },
     updateProjectRole: async (req, ctx) => {
-      const changeDate = await this.roles.update(authenticatedCallerOf(ctx), req.projectId, req.roleKey, { displayName: req.displayName, group: req.group });
+      const changeDate = await this.roles.update(authenticatedCallerOf(ctx), req.projectId, req.roleKey, {
+        displayName: req.displayName,
+        group: req.group,
+      });
       return { changeDate: ts(changeDate) };
     },
-    removeProjectRole: async (req, ctx) => ({ removalDate: ts(await this.roles.remove(authenticatedCallerOf(ctx), req.projectId, req.roleKey)) }),
+    removeProjectRole: async (req, ctx) => ({
+      removalDate: ts(await this.roles.remove(authenticatedCallerOf(ctx), req.projectId, req.roleKey)),
+    }),
     listProjectRoles: async (req, ctx) => {
       const p = page(req.pagination, 'pagination');
       const filters = req.filters.map((f, i) => roleFilter(f.filter, `filters[${i}]`));
-      const listed = await this.roles.list(authenticatedCallerOf(ctx), req.projectId, filters, ROLE_SORT[req.sortingColumn ?? 0] ?? 'key', p);
+      const listed = await this.roles.list(
+        authenticatedCallerOf(ctx),
+        req.projectId,
+        filters,
+        ROLE_SORT[req.sortingColumn ?? 0] ?? 'key',
+        p,
+      );
       return { pagination: paginationV2beta(listed.total, p.limit), projectRoles: listed.items.map(roleV2beta) };
     },
 
     createProjectGrant: async (req, ctx) => ({
-      creationDate: ts(await this.grants.create(authenticatedCallerOf(ctx), req.projectId, req.grantedOrganizationId, req.roleKeys)),
+      creationDate: ts(
+        await this.grants.create(authenticatedCallerOf(ctx), req.projectId, req.grantedOrganizationId, req.roleKeys),
+      ),
     }),
     updateProjectGrant: async (req, ctx) => ({
-      changeDate: ts(await this.grants.update(authenticatedCallerOf(ctx), req.projectId, req.grantedOrganizationId, req.roleKeys)),
+      changeDate: ts(
+        await this.grants.update(authenticatedCallerOf(ctx), req.projectId, req.grantedOrganizationId, req.roleKeys),
+      ),
     }),
     deleteProjectGrant: async (req, ctx) => ({
       deletionDate: ts(await this.grants.delete(authenticatedCallerOf(ctx), req.projectId, req.grantedOrganizationId)),
     }),
     deactivateProjectGrant: async (req, ctx) => ({
-      changeDate: ts(await this.grants.setState(authenticatedCallerOf(ctx), req.projectId, req.grantedOrganizationId, 'inactive')),
+      changeDate: ts(
+        await this.grants.setState(authenticatedCallerOf(ctx), req.projectId, req.grantedOrganizationId, 'inactive'),
+      ),
     }),
     activateProjectGrant: async (req, ctx) => ({
-      changeDate: ts(await this.grants.setState(authenticatedCallerOf(ctx), req.projectId, req.grantedOrganizationId, 'active')),
+      changeDate: ts(
+        await this.grants.setState(authenticatedCallerOf(ctx), req.projectId, req.grantedOrganizationId, 'active'),
+      ),
     }),
     listProjectGrants: async (req, ctx) => {
       const p = page(req.pagination, 'pagination');
       const filters = req.filters.map((f, i) => grantFilter(f.filter, `filters[${i}]`));
-      const listed = await this.grants.list(authenticatedCallerOf(ctx), filters, GRANT_SORT[req.sortingColumn ?? 0] ?? 'creationDate', p);
+      const listed = await this.grants.list(
+        authenticatedCallerOf(ctx),
+        filters,
+        GRANT_SORT[req.sortingColumn ?? 0] ?? 'creationDate',
+        p,
+      );
       return { pagination: paginationV2beta(listed.total, p.limit), projectGrants: listed.items.map(grantV2beta) };
     },
   };

@@ -21,7 +21,11 @@ export function projectV2beta(p: ProjectView): pb.Project {
     projectAccessRequired: p.projectAccessRequired,
     privateLabelingSetting: p.privateLabelingSetting,
     ...(p.granted
-      ? { grantedOrganizationId: p.granted.orgId, grantedOrganizationName: p.granted.orgName, grantedState: STATE_NUMBER[p.granted.state] }
+      ? {
+          grantedOrganizationId: p.granted.orgId,
+          grantedOrganizationName: p.granted.orgName,
+          grantedState: STATE_NUMBER[p.granted.state],
+        }
       : {}),
   });
 }

@@ -13,7 +13,15 @@ import { ProjectsService } from './projects.service.js';
  * checks (may the caller do X on this project) for the apps and authorizations modules.
  */
 @Module({
-  providers: [ProjectStore, ProjectAccess, ProjectDependents, ProjectsService, ProjectRolesService, ProjectGrantsService, ProjectsHandler],
+  providers: [
+    ProjectStore,
+    ProjectAccess,
+    ProjectDependents,
+    ProjectsService,
+    ProjectRolesService,
+    ProjectGrantsService,
+    ProjectsHandler,
+  ],
   exports: [ProjectStore, ProjectAccess, ProjectsService],
 })
 export class ProjectsModule {}

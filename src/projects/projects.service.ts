@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Org } from '../orgs/org.entity.js';
 import { authorize } from '../platform/authz/authorize.js';
-import { and, column, fetchPage, listSql, type Filter, type Page, type TextMatch } from '../platform/database/list-query.js';
+import {
+  and,
+  column,
+  fetchPage,
+  listSql,
+  type Filter,
+  type Page,
+  type TextMatch,
+} from '../platform/database/list-query.js';
 import { isUniqueViolation, underSavepoint } from '../platform/database/pg-errors.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { PermissionDenied, invalidField } from '../platform/errors/domain-error.js';
@@ -150,7 +158,9 @@ export class ProjectsService {
         Object.entries(wanted).filter(([key, value]) => value !== undefined && project[key as keyof Project] !== value),
       ) as Partial<Project>;
       if (Object.keys(diff).length === 0) return project.changedAt;
-      await this.write(tx, diff.name ?? project.name, () => tx.update(Project, { instanceId: caller.instance.id, id: projectId }, diff));
+      await this.write(tx, diff.name ?? project.name, () =>
+        tx.update(Project, { instanceId: caller.instance.id, id: projectId }, diff),
+      );
       return (await this.store.push(tx, caller, project, [{ type: 'project.changed', payload: diff }], true)).createdAt;
     });
   }
@@ -180,7 +190,9 @@ export class ProjectsService {
       if (access === 'denied') throw PermissionDenied('PROJ-d3n13', 'no permission: project.delete required');
       const grants = await this.store.grantsOf(tx, caller.instance.id, projectId);
       await this.dependents.removeProject(tx, caller, projectId, grants);
-      const written = await this.store.push(tx, caller, project, [{ type: 'project.removed', payload: { name: project.name } }]);
+      const written = await this.store.push(tx, caller, project, [
+        { type: 'project.removed', payload: { name: project.name } },
+      ]);
       // Roles, grants, apps and authorizations go by their foreign keys' ON DELETE CASCADE.
       await tx.delete(Project, { instanceId: caller.instance.id, id: projectId });
       return written.createdAt;
@@ -204,7 +216,12 @@ export class ProjectsService {
     return { ...project, granted: { orgId: grant.grantedOrgId, orgName: org?.name ?? '', state: grant.state } };
   }
 
-  async list(caller: Caller, filters: readonly ProjectFilter[], sort: ProjectSort, page: Page): Promise<Listed<ProjectView>> {
+  async list(
+    caller: Caller,
+    filters: readonly ProjectFilter[],
+    sort: ProjectSort,
+    page: Page,
+  ): Promise<Listed<ProjectView>> {
     const visibility = scopeFilter(caller, 'project.read', {
       orgs: [column('gp.resource_owner'), column('gp.granted_org_id')],
       projects: column('gp.id'),
@@ -213,7 +230,11 @@ export class ProjectsService {
     const q = listSql({
       select: 'gp.*',
       from: GRANTED_PROJECTS,
-      where: and({ op: 'eq', column: column('gp.instance_id'), value: caller.instance.id }, visibility, ...filters.map(projectFilter)),
+      where: and(
+        { op: 'eq', column: column('gp.instance_id'), value: caller.instance.id },
+        visibility,
+        ...filters.map(projectFilter),
+      ),
       sort: column(SORT_COLUMNS[sort]),
       tieBreaker: column('gp.row_key'),
       page,
@@ -270,7 +291,11 @@ function projectView(r: Record<string, unknown>): ProjectView {
     changedAt: r.changed_at as Date,
     sequence: String(r.sequence),
     granted: r.granted_org_id
-      ? { orgId: r.granted_org_id as string, orgName: (r.granted_org_name as string | null) ?? '', state: r.grant_state as ProjectState }
+      ? {
+          orgId: r.granted_org_id as string,
+          orgName: (r.granted_org_name as string | null) ?? '',
+          state: r.grant_state as ProjectState,
+        }
       : undefined,
   };
 }

@@ -17,14 +17,22 @@ export interface SamlSigningCredentials {
   readonly privateKey: string;
 }
 
-const RSA_SHA256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 } as const;
+const RSA_SHA256 = {
+  name: 'RSASSA-PKCS1-v1_5',
+  hash: 'SHA-256',
+  publicExponent: new Uint8Array([1, 0, 1]),
+  modulusLength: 2048,
+} as const;
 const VALIDITY_YEARS = 10;
 type CryptoKeyPairLike = Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'];
 
 x509.cryptoProvider.set(webcrypto as never);
 
 /** A self-signed RSA 2048 / SHA-256 certificate and its key; pure, so the shape is unit tested. */
-export async function generateSelfSigned(commonName: string, now = new Date()): Promise<{ certificate: string; privateKey: string; notAfter: Date }> {
+export async function generateSelfSigned(
+  commonName: string,
+  now = new Date(),
+): Promise<{ certificate: string; privateKey: string; notAfter: Date }> {
   const keys = (await webcrypto.subtle.generateKey(RSA_SHA256, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const notAfter = new Date(now);
   notAfter.setUTCFullYear(notAfter.getUTCFullYear() + VALIDITY_YEARS);
@@ -39,7 +47,9 @@ export async function generateSelfSigned(commonName: string, now = new Date()): 
     extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)],
   });
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  const privateKey = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }).export({ format: 'pem', type: 'pkcs8' }).toString();
+  const privateKey = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' })
+    .export({ format: 'pem', type: 'pkcs8' })
+    .toString();
   return { certificate: cert.toString('pem'), privateKey, notAfter };
 }
 
@@ -78,7 +88,11 @@ export class SamlCertificates {
       row = await this.read(instanceId);
       if (!row) throw new Error('SAML certificate missing right after it was stored');
     }
-    return { certificate: row.certificate, certificateBase64: pemBody(row.certificate), privateKey: this.masterKey.decrypt(row.privateKey) };
+    return {
+      certificate: row.certificate,
+      certificateBase64: pemBody(row.certificate),
+      privateKey: this.masterKey.decrypt(row.privateKey),
+    };
   }
 
   private read(instanceId: string): Promise<SamlCertificate | null> {

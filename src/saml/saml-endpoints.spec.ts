@@ -19,7 +19,12 @@ describe('assertion consumer service', () => {
   it.each([
     ['the default without URL or index', {}, 'post', 'https://sp.test/acs'],
     ['an index', { acsIndex: 0 }, 'redirect', 'https://sp.test/acs-r'],
-    ['a URL, with the asked binding', { acsUrl: 'https://sp.test/acs', protocolBinding: BINDING.redirect }, 'redirect', 'https://sp.test/acs'],
+    [
+      'a URL, with the asked binding',
+      { acsUrl: 'https://sp.test/acs', protocolBinding: BINDING.redirect },
+      'redirect',
+      'https://sp.test/acs',
+    ],
     ['a URL without binding', { acsUrl: 'https://sp.test/acs' }, 'post', 'https://sp.test/acs'],
   ])('takes %s', (_name, ask, binding, location) => {
     expect(resolveAcs(sp, ask)).toMatchObject({ binding, location });
@@ -41,11 +46,19 @@ describe('assertion consumer service', () => {
 
 describe('NameID', () => {
   const subject: SamlSubject = {
-    userId: '1', username: 'ada', loginName: 'ada@acme.test', email: null, givenName: 'Ada', familyName: 'Lovelace', displayName: null,
-    roles: ['r1'], orgHasProject: true, authorized: true,
+    userId: '1',
+    username: 'ada',
+    loginName: 'ada@acme.test',
+    email: null,
+    givenName: 'Ada',
+    familyName: 'Lovelace',
+    displayName: null,
+    roles: ['r1'],
+    orgHasProject: true,
+    authorized: true,
   };
 
-  it('answers the asked format, the metadata\'s first supported one, or unspecified; refuses others', () => {
+  it("answers the asked format, the metadata's first supported one, or unspecified; refuses others", () => {
     expect(resolveNameIdFormat(sp, NAMEID.persistent)).toBe(NAMEID.persistent);
     expect(resolveNameIdFormat(sp, undefined)).toBe(NAMEID.emailAddress);
     expect(resolveNameIdFormat(sp, NAMEID.unspecified)).toBe(NAMEID.emailAddress);
@@ -60,9 +73,15 @@ describe('NameID', () => {
     expect(nameIdFor(subject, NAMEID.unspecified)).toBe('ada@acme.test');
   });
 
-  it('carries ZITADEL\'s attribute names and the roles', () => {
+  it("carries ZITADEL's attribute names and the roles", () => {
     expect(attributesOf(subject)).toEqual({
-      Email: [], FirstName: ['Ada'], SurName: ['Lovelace'], FullName: ['Ada Lovelace'], UserName: ['ada@acme.test'], UserID: ['1'], [ROLES_ATTRIBUTE]: ['r1'],
+      Email: [],
+      FirstName: ['Ada'],
+      SurName: ['Lovelace'],
+      FullName: ['Ada Lovelace'],
+      UserName: ['ada@acme.test'],
+      UserID: ['1'],
+      [ROLES_ATTRIBUTE]: ['r1'],
     });
   });
 });

@@ -47,14 +47,18 @@ export function readAuthnRequest(root: XmlElement): AuthnRequestAsk {
   };
 }
 
-const bindingOf = (urn: string | undefined) => (urn === BINDING.post ? 'post' : urn === BINDING.redirect ? 'redirect' : undefined);
+const bindingOf = (urn: string | undefined) =>
+  urn === BINDING.post ? 'post' : urn === BINDING.redirect ? 'redirect' : undefined;
 
 /**
  * Where the response goes (SAML profiles §4.1.4.1): only to an endpoint the SP's metadata
  * registers. An index names one; a URL must match a registered Location exactly (with the asked
  * binding when there is one on that URL); without either, the default endpoint.
  */
-export function resolveAcs(sp: SpDescription, ask: Pick<AuthnRequestAsk, 'acsUrl' | 'acsIndex' | 'protocolBinding'>): SpEndpoint {
+export function resolveAcs(
+  sp: SpDescription,
+  ask: Pick<AuthnRequestAsk, 'acsUrl' | 'acsIndex' | 'protocolBinding'>,
+): SpEndpoint {
   const all = sp.assertionConsumerServices;
   if (all.length === 0) throw unsupportedBinding();
   const wanted = bindingOf(ask.protocolBinding);
@@ -68,7 +72,12 @@ export function resolveAcs(sp: SpDescription, ask: Pick<AuthnRequestAsk, 'acsUrl
     if (matches.length === 0) throw acsNotRegistered();
     return matches.find((e) => e.binding === wanted) ?? matches[0];
   }
-  return all.find((e) => e.isDefault) ?? all.find((e) => e.binding === wanted) ?? all.find((e) => e.binding === 'post') ?? all[0];
+  return (
+    all.find((e) => e.isDefault) ??
+    all.find((e) => e.binding === wanted) ??
+    all.find((e) => e.binding === 'post') ??
+    all[0]
+  );
 }
 
 /**

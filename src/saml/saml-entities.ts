@@ -73,14 +73,21 @@ function endpoints(descriptor: XmlElement, localName: string): SpEndpoint[] {
     const location = el.getAttribute('Location');
     if (!binding || !location) continue; // Artifact, SOAP, PAOS: not served
     const index = el.getAttribute('index');
-    out.push({ binding, location, ...(index !== null && index !== '' ? { index: Number(index) } : {}), isDefault: el.getAttribute('isDefault') === 'true' });
+    out.push({
+      binding,
+      location,
+      ...(index !== null && index !== '' ? { index: Number(index) } : {}),
+      isDefault: el.getAttribute('isDefault') === 'true',
+    });
   }
   return out;
 }
 
 export function describeSp(metadata: string): SpDescription {
   const root = parseXml(metadata);
-  const descriptor = root.getElementsByTagNameNS(NS.metadata, 'SPSSODescriptor')[0] as unknown as XmlElement | undefined;
+  const descriptor = root.getElementsByTagNameNS(NS.metadata, 'SPSSODescriptor')[0] as unknown as
+    | XmlElement
+    | undefined;
   if (!descriptor) throw new Error('stored SP metadata has no SPSSODescriptor');
   const formats = descriptor.getElementsByTagNameNS(NS.metadata, 'NameIDFormat');
   return {
@@ -88,7 +95,9 @@ export function describeSp(metadata: string): SpDescription {
     authnRequestsSigned: descriptor.getAttribute('AuthnRequestsSigned') === 'true',
     assertionConsumerServices: endpoints(descriptor, 'AssertionConsumerService'),
     singleLogoutServices: endpoints(descriptor, 'SingleLogoutService'),
-    nameIdFormats: Array.from({ length: formats.length }, (_, i) => formats[i].textContent?.trim() ?? '').filter(Boolean),
+    nameIdFormats: Array.from({ length: formats.length }, (_, i) => formats[i].textContent?.trim() ?? '').filter(
+      Boolean,
+    ),
   };
 }
 
@@ -119,9 +128,11 @@ export async function parseInbound(
 ): Promise<ParsedInbound> {
   try {
     const result =
-      kind === 'login' ? await idp.parseLoginRequest(sp, binding, request as never)
-      : kind === 'logoutRequest' ? await idp.parseLogoutRequest(sp, binding, request as never)
-      : await idp.parseLogoutResponse(sp, binding, request as never);
+      kind === 'login'
+        ? await idp.parseLoginRequest(sp, binding, request as never)
+        : kind === 'logoutRequest'
+          ? await idp.parseLogoutRequest(sp, binding, request as never)
+          : await idp.parseLogoutResponse(sp, binding, request as never);
     return { extract: result.extract as Record<string, any>, samlContent: result.samlContent };
   } catch (err) {
     throw samlifyFailure(err);

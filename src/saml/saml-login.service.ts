@@ -33,7 +33,11 @@ import { SamlRequest } from './saml.entity.js';
 import * as errors from './saml.errors.js';
 
 type InboundKind = 'login' | 'logoutRequest' | 'logoutResponse';
-const INBOUND_ELEMENTS: Record<InboundKind, string> = { login: 'AuthnRequest', logoutRequest: 'LogoutRequest', logoutResponse: 'LogoutResponse' };
+const INBOUND_ELEMENTS: Record<InboundKind, string> = {
+  login: 'AuthnRequest',
+  logoutRequest: 'LogoutRequest',
+  logoutResponse: 'LogoutResponse',
+};
 
 /** ZITADEL keeps auth requests for its auth request lifetime; ours live ten minutes. */
 export const SAML_REQUEST_LIFETIME_MS = 10 * 60_000;
@@ -54,7 +58,9 @@ export interface InboundMessage {
   readonly rawQuery: string;
 }
 
-export type SsoOutcome = { readonly kind: 'login'; readonly location: string } | { readonly kind: 'deliver'; readonly delivery: Delivery };
+export type SsoOutcome =
+  | { readonly kind: 'login'; readonly location: string }
+  | { readonly kind: 'deliver'; readonly delivery: Delivery };
 
 export type SamlAnswer =
   | { readonly kind: 'session'; readonly sessionId: string; readonly sessionToken: string }
@@ -117,35 +123,82 @@ export class SamlLoginService {
     if (ask.destination !== undefined && ask.destination !== urls.sso) throw errors.wrongDestination();
     const issuedAt = Date.parse(ask.issueInstant);
     const now = Date.now();
-    if (!Number.isFinite(issuedAt) || issuedAt > now + CLOCK_SKEW_MS || issuedAt < now - SAML_REQUEST_LIFETIME_MS - CLOCK_SKEW_MS) throw errors.requestStale();
+    if (
+      !Number.isFinite(issuedAt) ||
+      issuedAt > now + CLOCK_SKEW_MS ||
+      issuedAt < now - SAML_REQUEST_LIFETIME_MS - CLOCK_SKEW_MS
+    )
+      throw errors.requestStale();
     const acs = resolveAcs(spDesc, ask);
     const relayState = msg.params.RelayState ?? '';
     const refuse = async (topLevel: string, secondLevel: string, message: string): Promise<SsoOutcome> => {
       const key = await this.certs.signing(site.instance.id, site.instance.name);
-      const failure = errorResponseXml({ idpEntityId: urls.entityId, acsUrl: acs.location, inResponseTo: ask.id, topLevel, secondLevel, message, now: new Date() });
-      return { kind: 'deliver', delivery: deliver(acs.binding, acs.location, 'SAMLResponse', failure, relayState, key, { signAssertion: false }) };
+      const failure = errorResponseXml({
+        idpEntityId: urls.entityId,
+        acsUrl: acs.location,
+        inResponseTo: ask.id,
+        topLevel,
+        secondLevel,
+        message,
+        now: new Date(),
+      });
+      return {
+        kind: 'deliver',
+        delivery: deliver(acs.binding, acs.location, 'SAMLResponse', failure, relayState, key, {
+          signAssertion: false,
+        }),
+      };
     };
     // §3.4.1: a passive request must not take over the user interface, and Portcullis signs users
     // in only through its login pages.
-    if (ask.isPassive) return refuse(STATUS.responder, STATUS.noPassive, 'sign-in needs the login pages, which a passive request does not allow');
+    if (ask.isPassive)
+      return refuse(
+        STATUS.responder,
+        STATUS.noPassive,
+        'sign-in needs the login pages, which a passive request does not allow',
+      );
     const nameIdFormat = resolveNameIdFormat(spDesc, ask.nameIdFormat);
     // §3.4.1.1: a NameID format we cannot issue is answered with InvalidNameIDPolicy.
-    if (!nameIdFormat) return refuse(STATUS.requester, STATUS.invalidNameIdPolicy, 'supported NameID formats: persistent, emailAddress, unspecified');
+    if (!nameIdFormat)
+      return refuse(
+        STATUS.requester,
+        STATUS.invalidNameIdPolicy,
+        'supported NameID formats: persistent, emailAddress, unspecified',
+      );
 
     const id = this.ids.next();
     try {
       await this.tx.run(async (tx) => {
         const created = new Date();
         await tx.insert(SamlRequest, {
-          instanceId: site.instance.id, id, appId: sp.appId, issuer: sp.entityId, requestId: ask.id, idpEntityId: urls.entityId,
-          acsUrl: acs.location, responseBinding: acs.binding, relayState, nameIdFormat, state: 'pending', sessionId: null, userId: null,
-          nameId: null, createdAt: created, expiresAt: new Date(created.getTime() + SAML_REQUEST_LIFETIME_MS), answeredAt: null,
+          instanceId: site.instance.id,
+          id,
+          appId: sp.appId,
+          issuer: sp.entityId,
+          requestId: ask.id,
+          idpEntityId: urls.entityId,
+          acsUrl: acs.location,
+          responseBinding: acs.binding,
+          relayState,
+          nameIdFormat,
+          state: 'pending',
+          sessionId: null,
+          userId: null,
+          nameId: null,
+          createdAt: created,
+          expiresAt: new Date(created.getTime() + SAML_REQUEST_LIFETIME_MS),
+          answeredAt: null,
           forceAuthn: ask.forceAuthn,
         });
-        await this.events.push(tx, site.instance.id, SYSTEM_CREATOR, [{
-          aggregateType: 'saml_request', aggregateId: id, resourceOwner: sp.orgId, type: 'saml_request.added',
-          payload: { appId: sp.appId, issuer: sp.entityId, acs: acs.location, binding: acs.binding, nameIdFormat },
-        }]);
+        await this.events.push(tx, site.instance.id, SYSTEM_CREATOR, [
+          {
+            aggregateType: 'saml_request',
+            aggregateId: id,
+            resourceOwner: sp.orgId,
+            type: 'saml_request.added',
+            payload: { appId: sp.appId, issuer: sp.entityId, acs: acs.location, binding: acs.binding, nameIdFormat },
+          },
+        ]);
       });
     } catch (err) {
       if (isUniqueViolation(err)) throw errors.replayedRequest();
@@ -177,10 +230,23 @@ export class SamlLoginService {
     let success = false;
     let subjectOf: { userId: string; sessionId: string; nameId: string } | undefined;
     const fail = (status: { top: string; second?: string }, message?: string) =>
-      errorResponseXml({ idpEntityId: request.idpEntityId, acsUrl: request.acsUrl, inResponseTo: request.requestId, topLevel: status.top, secondLevel: status.second, message, now });
+      errorResponseXml({
+        idpEntityId: request.idpEntityId,
+        acsUrl: request.acsUrl,
+        inResponseTo: request.requestId,
+        topLevel: status.top,
+        secondLevel: status.second,
+        message,
+        now,
+      });
 
     if (answer.kind === 'session') {
-      const login = await this.handoff.sessionFor(caller, answer.sessionId, answer.sessionToken, request.forceAuthn ? { checkedSince: request.createdAt } : {});
+      const login = await this.handoff.sessionFor(
+        caller,
+        answer.sessionId,
+        answer.sessionToken,
+        request.forceAuthn ? { checkedSince: request.createdAt } : {},
+      );
       const sp = await this.apps.activeServiceProvider(instance.id, request.issuer);
       if (!sp || sp.appId !== request.appId) throw errors.serviceProviderGone();
       const subject = await this.subjects.load(instance.id, login.userId, sp.projectId, sp.orgId);
@@ -191,14 +257,27 @@ export class SamlLoginService {
       } else if (sp.project.authorizationRequired && !subject.authorized) {
         xml = fail(ERROR_STATUS[ErrorReason.REQUEST_DENIED], 'the user has no authorization for the project');
       } else if (!nameId) {
-        xml = fail(ERROR_STATUS[ErrorReason.INVALID_NAMEID_POLICY], 'the user has no value for the requested NameID format');
+        xml = fail(
+          ERROR_STATUS[ErrorReason.INVALID_NAMEID_POLICY],
+          'the user has no value for the requested NameID format',
+        );
       } else {
         success = true;
         subjectOf = { userId: login.userId, sessionId: login.sessionId, nameId };
         xml = successResponseXml({
-          idpEntityId: request.idpEntityId, spEntityId: request.issuer, acsUrl: request.acsUrl, inResponseTo: request.requestId, nameId,
-          nameIdFormat: request.nameIdFormat, sessionIndex: request.id, authnInstant: login.authTime, multiFactor: login.multiFactor,
-          attributes: attributesOf(subject), now, clockSkewMs: CLOCK_SKEW_MS, lifetimeMs: ASSERTION_LIFETIME_MS,
+          idpEntityId: request.idpEntityId,
+          spEntityId: request.issuer,
+          acsUrl: request.acsUrl,
+          inResponseTo: request.requestId,
+          nameId,
+          nameIdFormat: request.nameIdFormat,
+          sessionIndex: request.id,
+          authnInstant: login.authTime,
+          multiFactor: login.multiFactor,
+          attributes: attributesOf(subject),
+          now,
+          clockSkewMs: CLOCK_SKEW_MS,
+          lifetimeMs: ASSERTION_LIFETIME_MS,
         }).xml;
       }
     } else {
@@ -206,7 +285,9 @@ export class SamlLoginService {
     }
 
     const key = await this.certs.signing(instance.id, instance.name);
-    const delivery = deliver(request.responseBinding, request.acsUrl, 'SAMLResponse', xml, request.relayState, key, { signAssertion: success });
+    const delivery = deliver(request.responseBinding, request.acsUrl, 'SAMLResponse', xml, request.relayState, key, {
+      signAssertion: success,
+    });
     const details = await this.tx.run(async (tx) => {
       // Answered once: the row moves from pending to answered under its own condition.
       const updated: { id: string }[] = await tx.query(
@@ -217,11 +298,15 @@ export class SamlLoginService {
         [instance.id, id, subjectOf?.sessionId ?? null, subjectOf?.userId ?? null, subjectOf?.nameId ?? null],
       );
       if (updated.length === 0) throw errors.samlRequestAnswered();
-      const [event] = await this.events.push(tx, instance.id, creatorOf(caller), [{
-        aggregateType: 'saml_request', aggregateId: id, resourceOwner: instance.id,
-        type: success ? 'saml_request.succeeded' : 'saml_request.failed',
-        payload: success ? { userId: subjectOf!.userId, sessionId: subjectOf!.sessionId } : {},
-      }]);
+      const [event] = await this.events.push(tx, instance.id, creatorOf(caller), [
+        {
+          aggregateType: 'saml_request',
+          aggregateId: id,
+          resourceOwner: instance.id,
+          type: success ? 'saml_request.succeeded' : 'saml_request.failed',
+          payload: success ? { userId: subjectOf!.userId, sessionId: subjectOf!.sessionId } : {},
+        },
+      ]);
       return { sequence: event.sequence, changeDate: event.createdAt, resourceOwner: instance.id };
     });
     return { details, delivery };
@@ -292,4 +377,3 @@ export class SamlLoginService {
     return `${absolute.replace(/\/+$/, '')}/login?samlRequest=${encodeURIComponent(id)}`;
   }
 }
-

@@ -39,7 +39,12 @@ export class SamlLogoutService {
     const isResponse = !!msg.params.SAMLResponse;
     const encoded = msg.params.SAMLRequest ?? msg.params.SAMLResponse;
     if (!encoded) throw errors.missingMessage();
-    const { root, sp, spDesc, urls } = await this.login.inbound(site, msg, encoded, isResponse ? 'logoutResponse' : 'logoutRequest');
+    const { root, sp, spDesc, urls } = await this.login.inbound(
+      site,
+      msg,
+      encoded,
+      isResponse ? 'logoutResponse' : 'logoutRequest',
+    );
     const destination = root.getAttribute('Destination');
     if (destination && destination !== urls.slo) throw errors.wrongDestination();
     if (isResponse) return { kind: 'done', terminatedSessions: 0 };
@@ -69,7 +74,18 @@ export class SamlLogoutService {
     const slo = resolveSlo(spDesc, msg.binding);
     if (!slo) return { kind: 'done', terminatedSessions: terminated };
     const key = await this.certs.signing(site.instance.id, site.instance.name);
-    const response = logoutResponseXml({ idpEntityId: urls.entityId, destination: slo.location, inResponseTo: root.getAttribute('ID') ?? '', status: STATUS.success, now: new Date() });
-    return { kind: 'deliver', delivery: deliver(slo.binding, slo.location, 'SAMLResponse', response, msg.params.RelayState ?? '', key, { signAssertion: false }) };
+    const response = logoutResponseXml({
+      idpEntityId: urls.entityId,
+      destination: slo.location,
+      inResponseTo: root.getAttribute('ID') ?? '',
+      status: STATUS.success,
+      now: new Date(),
+    });
+    return {
+      kind: 'deliver',
+      delivery: deliver(slo.binding, slo.location, 'SAMLResponse', response, msg.params.RelayState ?? '', key, {
+        signAssertion: false,
+      }),
+    };
   }
 }

@@ -40,7 +40,11 @@ export class SamlRequestSweeper implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.stop = every(SWEEP_EVERY_MS, () => sweepSamlRequests(this.dataSource), (err) => this.log.warn({ err }, 'sweeping old SAML requests failed'));
+    this.stop = every(
+      SWEEP_EVERY_MS,
+      () => sweepSamlRequests(this.dataSource),
+      (err) => this.log.warn({ err }, 'sweeping old SAML requests failed'),
+    );
   }
 
   onModuleDestroy(): void {

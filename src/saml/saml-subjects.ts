@@ -50,7 +50,12 @@ export class SamlSubjects {
     private readonly policies: Policies,
   ) {}
 
-  async load(instanceId: string, userId: string, projectId: string, projectOrgId: string): Promise<SamlSubject | undefined> {
+  async load(
+    instanceId: string,
+    userId: string,
+    projectId: string,
+    projectOrgId: string,
+  ): Promise<SamlSubject | undefined> {
     const [u] = await this.tx.reader.query(
       `SELECT u.id, u.username, u.email, u.given_name, u.family_name, u.display_name, u.resource_owner, o.primary_domain,
               ARRAY(SELECT d.domain FROM org_domains d WHERE d.instance_id = u.instance_id AND d.org_id = u.resource_owner AND d.is_verified) AS domains,
@@ -65,10 +70,23 @@ export class SamlSubjects {
     );
     if (!u) return undefined;
     const domain = await this.policies.domainSettings(instanceId, u.resource_owner);
-    const names = loginNames(u.username, u.domains ?? [], u.primary_domain ?? '', domain.userLoginMustBeDomain && !!u.primary_domain);
+    const names = loginNames(
+      u.username,
+      u.domains ?? [],
+      u.primary_domain ?? '',
+      domain.userLoginMustBeDomain && !!u.primary_domain,
+    );
     return {
-      userId: u.id, username: u.username, loginName: names.preferred, email: u.email, givenName: u.given_name, familyName: u.family_name,
-      displayName: u.display_name, roles: u.roles ?? [], authorized: u.authorized, orgHasProject: u.org_has_project,
+      userId: u.id,
+      username: u.username,
+      loginName: names.preferred,
+      email: u.email,
+      givenName: u.given_name,
+      familyName: u.family_name,
+      displayName: u.display_name,
+      roles: u.roles ?? [],
+      authorized: u.authorized,
+      orgHasProject: u.org_has_project,
     };
   }
 }

@@ -17,7 +17,8 @@ import {
   validateSchema,
 } from './saml-xml.js';
 
-const request = '<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_a" Version="2.0" IssueInstant="2026-01-01T00:00:00Z"/>';
+const request =
+  '<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_a" Version="2.0" IssueInstant="2026-01-01T00:00:00Z"/>';
 let key: { privateKey: string; certificate: string };
 beforeAll(async () => {
   key = await generateSelfSigned('unit');
@@ -25,9 +26,19 @@ beforeAll(async () => {
 
 const assertion = () =>
   successResponseXml({
-    idpEntityId: 'https://idp.test/saml/v2/metadata', spEntityId: 'https://sp.test/metadata', acsUrl: 'https://sp.test/acs', inResponseTo: '_req',
-    nameId: 'ada & co <x>', nameIdFormat: NAMEID.persistent, sessionIndex: '123', authnInstant: new Date(), multiFactor: false,
-    attributes: { Email: ['ada@example.com'], roles: ['a', 'b'], Empty: [] }, now: new Date(), clockSkewMs: 60_000, lifetimeMs: 300_000,
+    idpEntityId: 'https://idp.test/saml/v2/metadata',
+    spEntityId: 'https://sp.test/metadata',
+    acsUrl: 'https://sp.test/acs',
+    inResponseTo: '_req',
+    nameId: 'ada & co <x>',
+    nameIdFormat: NAMEID.persistent,
+    sessionIndex: '123',
+    authnInstant: new Date(),
+    multiFactor: false,
+    attributes: { Email: ['ada@example.com'], roles: ['a', 'b'], Empty: [] },
+    now: new Date(),
+    clockSkewMs: 60_000,
+    lifetimeMs: 300_000,
   });
 
 describe('decoding', () => {
@@ -39,7 +50,9 @@ describe('decoding', () => {
 
   it('refuses what is not base64 XML', () => {
     expect(() => decodeMessage('%%%', 'post')).toThrow(expect.objectContaining({ id: 'SAML-m4lf0' }));
-    expect(() => decodeMessage(Buffer.from('hello').toString('base64'), 'redirect')).toThrow(expect.objectContaining({ id: 'SAML-m4lf0' }));
+    expect(() => decodeMessage(Buffer.from('hello').toString('base64'), 'redirect')).toThrow(
+      expect.objectContaining({ id: 'SAML-m4lf0' }),
+    );
   });
 
   it('refuses malformed XML', () => {
@@ -47,14 +60,19 @@ describe('decoding', () => {
   });
 
   it('refuses any DOCTYPE or entity declaration', () => {
-    expect(() => refuseDoctype('<!DOCTYPE x [<!ENTITY a "b">]><x/>')).toThrow(expect.objectContaining({ id: 'SAML-dtd00' }));
-    expect(() => refuseDoctype('<?xml version="1.0"?><!doctype x><x/>')).toThrow(expect.objectContaining({ id: 'SAML-dtd00' }));
+    expect(() => refuseDoctype('<!DOCTYPE x [<!ENTITY a "b">]><x/>')).toThrow(
+      expect.objectContaining({ id: 'SAML-dtd00' }),
+    );
+    expect(() => refuseDoctype('<?xml version="1.0"?><!doctype x><x/>')).toThrow(
+      expect.objectContaining({ id: 'SAML-dtd00' }),
+    );
     expect(() => refuseDoctype(request)).not.toThrow();
   });
 });
 
 describe('signature structure (XSW)', () => {
-  const sig = (uri: string) => `<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo><ds:Reference URI="${uri}"/></ds:SignedInfo></ds:Signature>`;
+  const sig = (uri: string) =>
+    `<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo><ds:Reference URI="${uri}"/></ds:SignedInfo></ds:Signature>`;
   const wrap = (inner: string) => request.replace('/>', `>${inner}</samlp:AuthnRequest>`);
 
   it.each([
@@ -73,7 +91,9 @@ describe('signature structure (XSW)', () => {
   });
 
   it('takes the Redirect octet string raw, in the order the binding fixes', () => {
-    expect(redirectOctetString('Signature=s&SigAlg=a%2Bb&RelayState=r%20s&SAMLRequest=x%3D&other=1', 'SAMLRequest')).toBe('SAMLRequest=x%3D&RelayState=r%20s&SigAlg=a%2Bb');
+    expect(
+      redirectOctetString('Signature=s&SigAlg=a%2Bb&RelayState=r%20s&SAMLRequest=x%3D&other=1', 'SAMLRequest'),
+    ).toBe('SAMLRequest=x%3D&RelayState=r%20s&SigAlg=a%2Bb');
   });
 });
 
@@ -97,13 +117,35 @@ describe('what Portcullis issues', () => {
   it('writes error responses and logout responses the schemas accept', async () => {
     const now = new Date();
     await expect(
-      validateSchema(errorResponseXml({ idpEntityId: 'i', acsUrl: 'https://sp/acs', inResponseTo: '_r', topLevel: STATUS.responder, secondLevel: STATUS.requestDenied, message: 'no', now })),
+      validateSchema(
+        errorResponseXml({
+          idpEntityId: 'i',
+          acsUrl: 'https://sp/acs',
+          inResponseTo: '_r',
+          topLevel: STATUS.responder,
+          secondLevel: STATUS.requestDenied,
+          message: 'no',
+          now,
+        }),
+      ),
     ).resolves.toBe(true);
-    await expect(validateSchema(logoutResponseXml({ idpEntityId: 'i', destination: 'https://sp/slo', inResponseTo: '_r', status: STATUS.success, now }))).resolves.toBe(true);
+    await expect(
+      validateSchema(
+        logoutResponseXml({
+          idpEntityId: 'i',
+          destination: 'https://sp/slo',
+          inResponseTo: '_r',
+          status: STATUS.success,
+          now,
+        }),
+      ),
+    ).resolves.toBe(true);
   });
 
   it('signs the Redirect query and leaves no XML signature on the message', () => {
-    const d = deliver('redirect', 'https://sp.test/acs?x=1', 'SAMLResponse', assertion().xml, 'rs', key, { signAssertion: true });
+    const d = deliver('redirect', 'https://sp.test/acs?x=1', 'SAMLResponse', assertion().xml, 'rs', key, {
+      signAssertion: true,
+    });
     expect(d.binding).toBe('redirect');
     const url = new URL(d.url);
     expect([...url.searchParams.keys()]).toEqual(['x', 'SAMLResponse', 'RelayState', 'SigAlg', 'Signature']);

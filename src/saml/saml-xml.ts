@@ -97,7 +97,8 @@ export function parseXml(xml: string): XmlElement {
 function children(el: XmlElement, ns: string, localName: string): XmlElement[] {
   const out: XmlElement[] = [];
   for (let n = el.firstChild; n; n = n.nextSibling) {
-    if (n.nodeType === 1 && (n as XmlElement).namespaceURI === ns && (n as XmlElement).localName === localName) out.push(n as XmlElement);
+    if (n.nodeType === 1 && (n as XmlElement).namespaceURI === ns && (n as XmlElement).localName === localName)
+      out.push(n as XmlElement);
   }
   return out;
 }
@@ -128,7 +129,14 @@ export function checkSignatureStructure(root: XmlElement): { signed: boolean } {
 
 const require = createRequire(import.meta.url);
 const SCHEMA_DIR = require.resolve('@authenio/samlify-xmllint-wasm').replace(/index\.js$/, 'schemas/');
-const SCHEMA_FILES = ['saml-schema-protocol-2.0.xsd', 'datatypes.dtd', 'saml-schema-assertion-2.0.xsd', 'xmldsig-core-schema.xsd', 'XMLSchema.dtd', 'xenc-schema.xsd'];
+const SCHEMA_FILES = [
+  'saml-schema-protocol-2.0.xsd',
+  'datatypes.dtd',
+  'saml-schema-assertion-2.0.xsd',
+  'xmldsig-core-schema.xsd',
+  'XMLSchema.dtd',
+  'xenc-schema.xsd',
+];
 let schemas: { fileName: string; contents: string }[] | undefined;
 /** Digests of documents that validated lately: samlify validates again what we checked first. */
 const recentlyValid = new Map<string, true>();
@@ -145,7 +153,11 @@ export async function validateSchema(xml: string): Promise<true> {
   schemas ??= SCHEMA_FILES.map((f) => ({ fileName: f, contents: readFileSync(SCHEMA_DIR + f, 'utf8') }));
   let valid = false;
   try {
-    const result = await validateXML({ xml: [{ fileName: 'message.xml', contents: xml }], schema: [schemas[0]], preload: schemas.slice(1) });
+    const result = await validateXML({
+      xml: [{ fileName: 'message.xml', contents: xml }],
+      schema: [schemas[0]],
+      preload: schemas.slice(1),
+    });
     valid = result.valid;
   } catch {
     valid = false;
@@ -159,7 +171,10 @@ export async function validateSchema(xml: string): Promise<true> {
 // ---- documents ---------------------------------------------------------------------------------
 
 export function xmlEscape(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 }
 
 /** SAML core §1.3.4: an xs:ID, so it must not start with a digit. */
@@ -204,7 +219,9 @@ export function successResponseXml(a: AssertionInput): { xml: string; responseId
         '</saml:Attribute>',
     )
     .join('');
-  const classRef = a.multiFactor ? 'urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract' : 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport';
+  const classRef = a.multiFactor
+    ? 'urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract'
+    : 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport';
   const xml =
     `<samlp:Response xmlns:samlp="${NS.protocol}" xmlns:saml="${NS.assertion}" ID="${responseId}" Version="2.0" IssueInstant="${now}"` +
     ` Destination="${xmlEscape(a.acsUrl)}" InResponseTo="${xmlEscape(a.inResponseTo)}">` +
@@ -246,7 +263,13 @@ export function errorResponseXml(e: {
 }
 
 /** samlp:LogoutResponse (SAML core §3.7.2). */
-export function logoutResponseXml(l: { idpEntityId: string; destination: string; inResponseTo: string; status: string; now: Date }): string {
+export function logoutResponseXml(l: {
+  idpEntityId: string;
+  destination: string;
+  inResponseTo: string;
+  status: string;
+  now: Date;
+}): string {
   return (
     `<samlp:LogoutResponse xmlns:samlp="${NS.protocol}" xmlns:saml="${NS.assertion}" ID="${samlId()}" Version="2.0" IssueInstant="${iso(l.now)}"` +
     ` Destination="${xmlEscape(l.destination)}" InResponseTo="${xmlEscape(l.inResponseTo)}">` +
@@ -267,9 +290,17 @@ export interface SigningKey {
  * selects, placed right after its Issuer as the schema wants it (SAML core §5.4.1).
  */
 function signElement(xml: string, key: SigningKey, target: string): string {
-  const sig = new SignedXml({ privateKey: key.privateKey, publicCert: key.certificate, signatureAlgorithm: RSA_SHA256, canonicalizationAlgorithm: EXC_C14N });
+  const sig = new SignedXml({
+    privateKey: key.privateKey,
+    publicCert: key.certificate,
+    signatureAlgorithm: RSA_SHA256,
+    canonicalizationAlgorithm: EXC_C14N,
+  });
   sig.addReference({ xpath: target, digestAlgorithm: SHA256, transforms: [ENVELOPED, EXC_C14N] });
-  sig.computeSignature(xml, { prefix: 'ds', location: { reference: `${target}/*[local-name(.)='Issuer']`, action: 'after' } });
+  sig.computeSignature(xml, {
+    prefix: 'ds',
+    location: { reference: `${target}/*[local-name(.)='Issuer']`, action: 'after' },
+  });
   return sig.getSignedXml();
 }
 

@@ -2,7 +2,11 @@ import { create } from '@bufbuild/protobuf';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { ServiceImpl } from '@connectrpc/connect';
 import { SAMLRequestSchema } from '@zitadel/proto/zitadel/saml/v2/authorization_pb.js';
-import { PostResponseSchema, RedirectResponseSchema, SAMLService } from '@zitadel/proto/zitadel/saml/v2/saml_service_pb.js';
+import {
+  PostResponseSchema,
+  RedirectResponseSchema,
+  SAMLService,
+} from '@zitadel/proto/zitadel/saml/v2/saml_service_pb.js';
 import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
 import { detailsV2, ts } from '../platform/rpc/proto-mapping.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
@@ -36,7 +40,11 @@ export class SamlHandler implements OnModuleInit {
       const r = await this.saml.getRequest(authenticatedCallerOf(ctx), req.samlRequestId);
       return {
         samlRequest: create(SAMLRequestSchema, {
-          id: r.id, creationDate: ts(r.createdAt), issuer: r.issuer, assertionConsumerService: r.acsUrl, relayState: r.relayState,
+          id: r.id,
+          creationDate: ts(r.createdAt),
+          issuer: r.issuer,
+          assertionConsumerService: r.acsUrl,
+          relayState: r.relayState,
           binding: r.responseBinding === 'post' ? BINDING.post : BINDING.redirect,
         }),
       };
@@ -44,16 +52,35 @@ export class SamlHandler implements OnModuleInit {
     createResponse: async (req, ctx) => {
       const kind = req.responseKind;
       const answer: SamlAnswer =
-        kind.case === 'session' ? { kind: 'session', sessionId: kind.value.sessionId, sessionToken: kind.value.sessionToken }
-        : kind.case === 'error' ? { kind: 'error', reason: kind.value.error, description: kind.value.errorDescription }
-        : (() => { throw responseKindMissing(); })();
-      const { details, delivery } = await this.saml.createResponse(authenticatedCallerOf(ctx), req.samlRequestId, answer);
+        kind.case === 'session'
+          ? { kind: 'session', sessionId: kind.value.sessionId, sessionToken: kind.value.sessionToken }
+          : kind.case === 'error'
+            ? { kind: 'error', reason: kind.value.error, description: kind.value.errorDescription }
+            : (() => {
+                throw responseKindMissing();
+              })();
+      const { details, delivery } = await this.saml.createResponse(
+        authenticatedCallerOf(ctx),
+        req.samlRequestId,
+        answer,
+      );
       return delivery.binding === 'post'
         ? {
-            details: detailsV2(details), url: delivery.url,
-            binding: { case: 'post', value: create(PostResponseSchema, { relayState: delivery.fields.RelayState ?? '', samlResponse: delivery.fields.SAMLResponse }) },
+            details: detailsV2(details),
+            url: delivery.url,
+            binding: {
+              case: 'post',
+              value: create(PostResponseSchema, {
+                relayState: delivery.fields.RelayState ?? '',
+                samlResponse: delivery.fields.SAMLResponse,
+              }),
+            },
           }
-        : { details: detailsV2(details), url: delivery.url, binding: { case: 'redirect', value: create(RedirectResponseSchema, {}) } };
+        : {
+            details: detailsV2(details),
+            url: delivery.url,
+            binding: { case: 'redirect', value: create(RedirectResponseSchema, {}) },
+          };
     },
   };
 }

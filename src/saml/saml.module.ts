@@ -13,7 +13,15 @@ import { SamlSubjects } from './saml-subjects.js';
 /** The SAML 2.0 identity provider: /saml/v2/* endpoints and zitadel.saml.v2.SAMLService. */
 @Module({
   imports: [AppsModule, SessionsModule, SettingsModule],
-  providers: [SamlCertificates, SamlSubjects, SamlLoginService, SamlLogoutService, SamlHandler, SamlRoutes, SamlRequestSweeper],
+  providers: [
+    SamlCertificates,
+    SamlSubjects,
+    SamlLoginService,
+    SamlLogoutService,
+    SamlHandler,
+    SamlRoutes,
+    SamlRequestSweeper,
+  ],
   exports: [SamlLoginService],
 })
 export class SamlModule {}

@@ -33,7 +33,10 @@ function sendDelivery(res: HttpResponse, delivery: Delivery): void {
     res.end();
     return;
   }
-  send(res, 200, autoPostPage(delivery.url, delivery.fields), { 'content-type': 'text/html; charset=utf-8', ...NO_STORE });
+  send(res, 200, autoPostPage(delivery.url, delivery.fields), {
+    'content-type': 'text/html; charset=utf-8',
+    ...NO_STORE,
+  });
 }
 
 /**
@@ -64,11 +67,14 @@ export class SamlRoutes implements OnModuleInit {
       switch (path) {
         case '/metadata':
           if (!read) return this.notAllowed(res, 'GET, HEAD');
-          return send(res, 200, await this.login.metadata(site), { 'content-type': 'application/samlmetadata+xml; charset=utf-8' });
+          return send(res, 200, await this.login.metadata(site), {
+            'content-type': 'application/samlmetadata+xml; charset=utf-8',
+          });
         case '/certificate':
           if (!read) return this.notAllowed(res, 'GET, HEAD');
           return send(res, 200, await this.login.certificate(site), {
-            'content-type': 'application/x-pem-file', 'content-disposition': 'attachment; filename="certificate.crt"',
+            'content-type': 'application/x-pem-file',
+            'content-disposition': 'attachment; filename="certificate.crt"',
           });
         case '/SSO': {
           const outcome = await this.login.receiveAuthnRequest(site, await this.inbound(req, url, method));
@@ -80,26 +86,39 @@ export class SamlRoutes implements OnModuleInit {
         case '/SLO': {
           const outcome = await this.logout.receive(site, await this.inbound(req, url, method), 'saml-slo');
           if (outcome.kind === 'deliver') return sendDelivery(res, outcome.delivery);
-          return send(res, 200, errorPage('Signed out', 'You have been signed out.', 'SAML-sl0ok'), { 'content-type': 'text/html; charset=utf-8', ...NO_STORE });
+          return send(res, 200, errorPage('Signed out', 'You have been signed out.', 'SAML-sl0ok'), {
+            'content-type': 'text/html; charset=utf-8',
+            ...NO_STORE,
+          });
         }
         default:
-          return send(res, 404, errorPage('Not found', 'There is no SAML endpoint at this path.', 'SAML-n0pth'), { 'content-type': 'text/html; charset=utf-8' });
+          return send(res, 404, errorPage('Not found', 'There is no SAML endpoint at this path.', 'SAML-n0pth'), {
+            'content-type': 'text/html; charset=utf-8',
+          });
       }
     } catch (err) {
       // Domain errors are mapped once (toRestError) to the page's status; the page names the id.
       const refusal =
-        err instanceof HttpRefusal ? { status: err.status, message: err.message, id: err.id }
-        : err instanceof DomainError ? { status: toRestError(err).status, message: err.message, id: err.id }
-        : undefined;
+        err instanceof HttpRefusal
+          ? { status: err.status, message: err.message, id: err.id }
+          : err instanceof DomainError
+            ? { status: toRestError(err).status, message: err.message, id: err.id }
+            : undefined;
       if (refusal) {
-        return send(res, refusal.status, errorPage('The request was refused', refusal.message, refusal.id), { 'content-type': 'text/html; charset=utf-8', ...NO_STORE });
+        return send(res, refusal.status, errorPage('The request was refused', refusal.message, refusal.id), {
+          'content-type': 'text/html; charset=utf-8',
+          ...NO_STORE,
+        });
       }
       throw err;
     }
   }
 
   private notAllowed(res: HttpResponse, allow: string): void {
-    send(res, 405, errorPage('Method not allowed', `Use ${allow}.`, 'SAML-m3th0'), { 'content-type': 'text/html; charset=utf-8', allow });
+    send(res, 405, errorPage('Method not allowed', `Use ${allow}.`, 'SAML-m3th0'), {
+      'content-type': 'text/html; charset=utf-8',
+      allow,
+    });
   }
 
   private site(req: HttpRequest): Promise<Site> {
@@ -107,8 +126,10 @@ export class SamlRoutes implements OnModuleInit {
   }
 
   private async inbound(req: HttpRequest, url: URL, method: string): Promise<InboundMessage> {
-    if (method === 'GET') return { binding: 'redirect', params: Object.fromEntries(url.searchParams), rawQuery: url.search.slice(1) };
-    if (method !== 'POST') throw new HttpRefusal('SAML-m3th0', 'use GET (HTTP-Redirect binding) or POST (HTTP-POST binding)', 405);
+    if (method === 'GET')
+      return { binding: 'redirect', params: Object.fromEntries(url.searchParams), rawQuery: url.search.slice(1) };
+    if (method !== 'POST')
+      throw new HttpRefusal('SAML-m3th0', 'use GET (HTTP-Redirect binding) or POST (HTTP-POST binding)', 405);
     const type = String(req.headers['content-type'] ?? '');
     if (!type.startsWith('application/x-www-form-urlencoded')) {
       throw new HttpRefusal('SAML-ctyp0', 'the HTTP-POST binding sends an application/x-www-form-urlencoded form', 415);

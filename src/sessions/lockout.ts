@@ -76,11 +76,17 @@ export class LockoutCounters {
         .createQueryBuilder()
         .update(User)
         .set({ state: 'locked' })
-        .where(`instance_id = :i AND id = :id AND state IN ('active', 'initial')`, { i: caller.instance.id, id: user.id })
+        .where(`instance_id = :i AND id = :id AND state IN ('active', 'initial')`, {
+          i: caller.instance.id,
+          id: user.id,
+        })
         .execute();
       locked = !!result.affected;
       if (locked) {
-        await tx.query(`UPDATE user_lockouts SET locked_at = now() WHERE instance_id = $1 AND user_id = $2`, [caller.instance.id, user.id]);
+        await tx.query(`UPDATE user_lockouts SET locked_at = now() WHERE instance_id = $1 AND user_id = $2`, [
+          caller.instance.id,
+          user.id,
+        ]);
         events.push({ type: 'user.locked' });
       }
     }

@@ -34,23 +34,42 @@ export const LOGIN_PASSWORD_CHANGE_ID = 'LOGIN-pwchg';
 export const LOGIN_LINK_DENIED_ID = 'LOGIN-l1nk0';
 
 export const loginSessionNotAuthenticated = () =>
-  FailedPrecondition(LOGIN_NOT_AUTHENTICATED_ID, 'the session has not verified a password, passkey or identity provider yet');
+  FailedPrecondition(
+    LOGIN_NOT_AUTHENTICATED_ID,
+    'the session has not verified a password, passkey or identity provider yet',
+  );
 export const loginSessionTooOld = () =>
-  FailedPrecondition(LOGIN_TOO_OLD_ID, 'the session was authenticated longer ago than the request allows (max_age); check a factor again');
+  FailedPrecondition(
+    LOGIN_TOO_OLD_ID,
+    'the session was authenticated longer ago than the request allows (max_age); check a factor again',
+  );
 export const loginFreshSignInRequired = () =>
-  FailedPrecondition('LOGIN-f0rc3', 'the service provider asked for a fresh sign-in (ForceAuthn): check a factor on the session again');
+  FailedPrecondition(
+    'LOGIN-f0rc3',
+    'the service provider asked for a fresh sign-in (ForceAuthn): check a factor on the session again',
+  );
 export const loginMfaRequired = () =>
-  FailedPrecondition(LOGIN_MFA_REQUIRED_ID, 'the login settings or the user\'s own second factors require a second factor: check TOTP, OTP, U2F or a passkey on the session first (or set one up)');
+  FailedPrecondition(
+    LOGIN_MFA_REQUIRED_ID,
+    "the login settings or the user's own second factors require a second factor: check TOTP, OTP, U2F or a passkey on the session first (or set one up)",
+  );
 export const loginPasswordChangeRequired = () =>
-  FailedPrecondition(LOGIN_PASSWORD_CHANGE_ID, 'the user must change the password before the session can finish a login');
+  FailedPrecondition(
+    LOGIN_PASSWORD_CHANGE_ID,
+    'the user must change the password before the session can finish a login',
+  );
 export const loginLinkDenied = () =>
-  PermissionDenied(LOGIN_LINK_DENIED_ID, 'no permission to read or finish logins: session.link on the instance (role IAM_LOGIN_CLIENT) required');
+  PermissionDenied(
+    LOGIN_LINK_DENIED_ID,
+    'no permission to read or finish logins: session.link on the instance (role IAM_LOGIN_CLIENT) required',
+  );
 
 /** ZITADEL's rule for the login-UI surface (auth, device and SAML requests): session.link on the instance. */
 export function assertLoginClient(caller: Caller): void {
   if (caller.system) return;
   const principal = caller.principal;
-  if (!principal || !hasPermission(principal.grants, caller.instance.id, 'session.link', { instance: true })) throw loginLinkDenied();
+  if (!principal || !hasPermission(principal.grants, caller.instance.id, 'session.link', { instance: true }))
+    throw loginLinkDenied();
 }
 
 /**
@@ -65,7 +84,12 @@ export function assertLoginClient(caller: Caller): void {
 export class LoginHandoff {
   constructor(private readonly standings: SessionStandings) {}
 
-  async sessionFor(caller: Caller, sessionId: string, sessionToken: string, rules: HandoffRules = {}): Promise<LoginSession> {
+  async sessionFor(
+    caller: Caller,
+    sessionId: string,
+    sessionToken: string,
+    rules: HandoffRules = {},
+  ): Promise<LoginSession> {
     assertLoginClient(caller);
     const session = await this.standings.byId(caller.instance.id, sessionId);
     if (!session || !sameTokenHash(session.tokenHash, sessionToken)) throw sessionTokenInvalid();
@@ -76,7 +100,8 @@ export class LoginHandoff {
     if (missing === 'first_factor') throw loginSessionNotAuthenticated();
 
     const authTime = new Date(Math.max(...session.checkTimes.map((t) => t.getTime())));
-    if (rules.maxAgeSeconds !== undefined && Date.now() - authTime.getTime() > rules.maxAgeSeconds * 1000) throw loginSessionTooOld();
+    if (rules.maxAgeSeconds !== undefined && Date.now() - authTime.getTime() > rules.maxAgeSeconds * 1000)
+      throw loginSessionTooOld();
     if (rules.checkedSince && authTime < rules.checkedSince) throw loginFreshSignInRequired();
 
     if (missing === 'second_factor' || pending.includes('mfa_setup')) throw loginMfaRequired();

@@ -19,17 +19,21 @@ export interface SessionChecks {
 }
 
 /** The amr values and factor count of a session's checks. */
-export function authenticationMethods(checks: SessionChecks): { amr: string[]; multiFactor: boolean; firstFactor: boolean } {
+export function authenticationMethods(checks: SessionChecks): {
+  amr: string[];
+  multiFactor: boolean;
+  firstFactor: boolean;
+} {
   const amr = new Set<string>();
   let factors = 0;
-  if (checks.password) (amr.add('pwd'), factors++);
+  if (checks.password) amr.add('pwd'), factors++;
   if (checks.intent) factors++;
   if (checks.webAuthn) {
     amr.add('user');
     // A passkey with user verification is two factors on its own (possession + knowledge/biometric).
     factors += checks.webAuthnUserVerified ? 2 : 1;
   }
-  if (checks.totp || checks.otpSms || checks.otpEmail) (amr.add('otp'), factors++);
+  if (checks.totp || checks.otpSms || checks.otpEmail) amr.add('otp'), factors++;
   if (factors > 1) amr.add('mfa');
   const firstFactor = !!checks.password || !!checks.intent || (!!checks.webAuthn && !!checks.webAuthnUserVerified);
   return { amr: [...amr], multiFactor: factors > 1, firstFactor };
@@ -100,7 +104,13 @@ export function sessionStanding(
 }
 
 const userMethods = (...names: string[]) => bridgedMethodPaths('user', 'UserService', names);
-const SESSION_API = bridgedMethodPaths('session', 'SessionService', ['CreateSession', 'SetSession', 'GetSession', 'ListSessions', 'DeleteSession']);
+const SESSION_API = bridgedMethodPaths('session', 'SessionService', [
+  'CreateSession',
+  'SetSession',
+  'GetSession',
+  'ListSessions',
+  'DeleteSession',
+]);
 
 /**
  * What a session with pending steps may call (as `package.Service/Method`): its own user, the
@@ -110,8 +120,15 @@ const SESSION_API = bridgedMethodPaths('session', 'SessionService', ['CreateSess
 const STEP_METHODS: Readonly<Record<PendingStep, readonly string[]>> = {
   password_change: userMethods('SetPassword'),
   mfa_setup: userMethods(
-    'RegisterTOTP', 'VerifyTOTPRegistration', 'RegisterU2F', 'VerifyU2FRegistration', 'RegisterPasskey', 'VerifyPasskeyRegistration',
-    'AddOTPSMS', 'AddOTPEmail', 'ListAuthenticationMethodTypes',
+    'RegisterTOTP',
+    'VerifyTOTPRegistration',
+    'RegisterU2F',
+    'VerifyU2FRegistration',
+    'RegisterPasskey',
+    'VerifyPasskeyRegistration',
+    'AddOTPSMS',
+    'AddOTPEmail',
+    'ListAuthenticationMethodTypes',
   ),
 };
 const ALWAYS = [...userMethods('GetUserByID'), ...SESSION_API];
@@ -123,6 +140,8 @@ export function methodsForPendingSteps(pending: readonly PendingStep[]): Readonl
 
 /** Why a session is limited, in the words an API client reads in the error. */
 export function pendingStepsReason(pending: readonly PendingStep[]): string {
-  const what = pending.map((step) => (step === 'password_change' ? 'change the password' : 'set up the second factor the login settings require'));
+  const what = pending.map((step) =>
+    step === 'password_change' ? 'change the password' : 'set up the second factor the login settings require',
+  );
   return `the session's user must first ${what.join(' and ')}`;
 }

@@ -5,13 +5,28 @@ import type { Instance } from '../platform/tenancy/instance.entity.js';
 import { checkSessionAccess, type SessionAccess, type SessionOwnership } from './session-access.js';
 
 const instance = { id: 'inst' } as Instance;
-const session: SessionOwnership = { tokenHash: hashToken('tok'), userId: 'alice', userResourceOwner: 'orgA', creator: 'login' };
+const session: SessionOwnership = {
+  tokenHash: hashToken('tok'),
+  userId: 'alice',
+  userResourceOwner: 'orgA',
+  creator: 'login',
+};
 
 function caller(userId: string, grants: MembershipGrant[] = []): Caller {
   return { instance, requestId: 'r', principal: { userId, instanceId: 'inst', orgId: 'orgX', method: 'pat', grants } };
 }
-const org = (resourceId: string, role: string): MembershipGrant => ({ level: 'org', resourceId, resourceOwner: resourceId, roles: [role] });
-const iam = (role: string): MembershipGrant => ({ level: 'instance', resourceId: 'inst', resourceOwner: 'inst', roles: [role] });
+const org = (resourceId: string, role: string): MembershipGrant => ({
+  level: 'org',
+  resourceId,
+  resourceOwner: resourceId,
+  roles: [role],
+});
+const iam = (role: string): MembershipGrant => ({
+  level: 'instance',
+  resourceId: 'inst',
+  resourceOwner: 'inst',
+  roles: [role],
+});
 
 const outcome = (c: Caller, access: SessionAccess, token?: string, s: SessionOwnership | null = session) => {
   try {
@@ -35,12 +50,24 @@ describe('session access rules', () => {
     ['a stranger with the token', caller('bob'), 'write', 'tok', 'ok'],
     ['a stranger with the token', caller('bob'), 'delete', 'tok', 'ok'],
     ['a stranger with another token', caller('bob'), 'read', 'other', 'PermissionDenied'],
-    ['the login client with another token', caller('lc', [iam('IAM_LOGIN_CLIENT')]), 'read', 'other', 'PermissionDenied'],
+    [
+      'the login client with another token',
+      caller('lc', [iam('IAM_LOGIN_CLIENT')]),
+      'read',
+      'other',
+      'PermissionDenied',
+    ],
     ['the login client', caller('lc', [iam('IAM_LOGIN_CLIENT')]), 'delete', undefined, 'ok'],
-    ['an owner of the user\'s org', caller('o', [org('orgA', 'ORG_OWNER')]), 'write', undefined, 'ok'],
+    ["an owner of the user's org", caller('o', [org('orgA', 'ORG_OWNER')]), 'write', undefined, 'ok'],
     ['an owner of another org', caller('o', [org('orgB', 'ORG_OWNER')]), 'write', undefined, 'NotFound'],
-    ['a viewer of the user\'s org', caller('v', [org('orgA', 'ORG_OWNER_VIEWER')]), 'read', undefined, 'ok'],
-    ['a viewer of the user\'s org', caller('v', [org('orgA', 'ORG_OWNER_VIEWER')]), 'delete', undefined, 'PermissionDenied'],
+    ["a viewer of the user's org", caller('v', [org('orgA', 'ORG_OWNER_VIEWER')]), 'read', undefined, 'ok'],
+    [
+      "a viewer of the user's org",
+      caller('v', [org('orgA', 'ORG_OWNER_VIEWER')]),
+      'delete',
+      undefined,
+      'PermissionDenied',
+    ],
   ] as const)('%s, %s, token %s: %s', (_who, c, access, token, expected) => {
     expect(outcome(c, access, token)).toBe(expected);
   });

@@ -5,7 +5,11 @@ import { sessionNotFound, sessionTokenInvalid, sessionWriteDenied } from './sess
 
 /** What a caller wants to do with a session, and the permission that allows it for anyone's. */
 export type SessionAccess = 'read' | 'write' | 'delete';
-const PERMISSION: Record<SessionAccess, string> = { read: 'session.read', write: 'session.write', delete: 'session.delete' };
+const PERMISSION: Record<SessionAccess, string> = {
+  read: 'session.read',
+  write: 'session.write',
+  delete: 'session.delete',
+};
 
 /** The parts of a session row its access rules look at. */
 export interface SessionOwnership {
@@ -22,7 +26,10 @@ export interface SessionOwnership {
 export function hasSessionPermission(caller: Caller, permission: string, userResourceOwner: string | null): boolean {
   if (caller.system) return true;
   const principal = caller.principal;
-  return !!principal && hasPermission(principal.grants, caller.instance.id, permission, { orgId: userResourceOwner ?? caller.instance.id });
+  return (
+    !!principal &&
+    hasPermission(principal.grants, caller.instance.id, permission, { orgId: userResourceOwner ?? caller.instance.id })
+  );
 }
 
 /**
@@ -31,7 +38,12 @@ export function hasSessionPermission(caller: Caller, permission: string, userRes
  * creator may read it, and anyone else needs session.read / session.write / session.delete on
  * the org of the session's user. A session the caller may not even read answers as missing.
  */
-export function checkSessionAccess(caller: Caller, session: SessionOwnership | undefined, token: string | undefined, access: SessionAccess): void {
+export function checkSessionAccess(
+  caller: Caller,
+  session: SessionOwnership | undefined,
+  token: string | undefined,
+  access: SessionAccess,
+): void {
   if (token) {
     if (!session || !sameTokenHash(session.tokenHash, token)) throw sessionTokenInvalid();
     return;
@@ -41,7 +53,13 @@ export function checkSessionAccess(caller: Caller, session: SessionOwnership | u
   const userId = caller.principal?.userId;
   const own = userId !== undefined && session.userId === userId;
   const creator = userId !== undefined && session.creator === userId;
-  if (own || (access === 'read' && creator) || hasSessionPermission(caller, PERMISSION[access], session.userResourceOwner)) return;
-  if (creator || hasSessionPermission(caller, PERMISSION.read, session.userResourceOwner)) throw sessionWriteDenied(PERMISSION[access]);
+  if (
+    own ||
+    (access === 'read' && creator) ||
+    hasSessionPermission(caller, PERMISSION[access], session.userResourceOwner)
+  )
+    return;
+  if (creator || hasSessionPermission(caller, PERMISSION.read, session.userResourceOwner))
+    throw sessionWriteDenied(PERMISSION[access]);
   throw sessionNotFound();
 }

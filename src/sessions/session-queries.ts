@@ -76,14 +76,24 @@ export class SessionQueries {
     const row = rows[0];
     checkSessionAccess(
       caller,
-      row && { tokenHash: row.token_hash, userId: row.user_id, userResourceOwner: row.user_resource_owner, creator: row.creator },
+      row && {
+        tokenHash: row.token_hash,
+        userId: row.user_id,
+        userResourceOwner: row.user_resource_owner,
+        creator: row.creator,
+      },
       token,
       'read',
     );
     return (await this.views(caller.instance.id, [row]))[0];
   }
 
-  async list(caller: Caller, filters: readonly SessionFilter[], sort: SessionSort, page: Page): Promise<{ items: SessionView[]; total: bigint }> {
+  async list(
+    caller: Caller,
+    filters: readonly SessionFilter[],
+    sort: SessionSort,
+    page: Page,
+  ): Promise<{ items: SessionView[]; total: bigint }> {
     const visible = visibleOrgs(caller, 'session.read');
     const self = caller.principal?.userId;
     const visibility: Filter =
@@ -128,7 +138,11 @@ export class SessionQueries {
         // ZITADEL: an empty creator means the caller.
         return { op: 'eq', column: column('s.creator'), value: f.creator || caller.principal?.userId || '' };
       case 'userAgent':
-        return { op: 'eq', column: column('s.user_agent_fingerprint_id'), value: f.fingerprintId || (await this.callerFingerprint(caller)) };
+        return {
+          op: 'eq',
+          column: column('s.user_agent_fingerprint_id'),
+          value: f.fingerprintId || (await this.callerFingerprint(caller)),
+        };
     }
   }
 
@@ -149,13 +163,21 @@ export class SessionQueries {
   private async views(instanceId: string, rows: Record<string, any>[]): Promise<SessionView[]> {
     const mustBeDomain = new Map<string, Promise<boolean>>();
     const settingsOf = (orgId: string) => {
-      if (!mustBeDomain.has(orgId)) mustBeDomain.set(orgId, this.policies.domainSettings(instanceId, orgId).then((s) => s.userLoginMustBeDomain));
+      if (!mustBeDomain.has(orgId))
+        mustBeDomain.set(
+          orgId,
+          this.policies.domainSettings(instanceId, orgId).then((s) => s.userLoginMustBeDomain),
+        );
       return mustBeDomain.get(orgId)!;
     };
     return Promise.all(
       rows.map(async (r): Promise<SessionView> => {
         const header = (r.user_agent_header ?? {}) as Record<string, string[]>;
-        const hasUserAgent = r.user_agent_fingerprint_id !== null || r.user_agent_ip !== null || r.user_agent_description !== null || Object.keys(header).length > 0;
+        const hasUserAgent =
+          r.user_agent_fingerprint_id !== null ||
+          r.user_agent_ip !== null ||
+          r.user_agent_description !== null ||
+          Object.keys(header).length > 0;
         return {
           id: r.id,
           createdAt: r.created_at,
@@ -167,18 +189,29 @@ export class SessionQueries {
               ? {
                   id: r.user_id,
                   organizationId: r.user_resource_owner,
-                  loginName: preferredLoginName(r.username, r.org_primary_domain, await settingsOf(r.user_resource_owner)),
+                  loginName: preferredLoginName(
+                    r.username,
+                    r.org_primary_domain,
+                    await settingsOf(r.user_resource_owner),
+                  ),
                   displayName: displayNameOf(r as Parameters<typeof displayNameOf>[0]),
                   checkedAt: r.user_checked_at,
                 }
               : undefined,
           passwordCheckedAt: r.password_checked_at,
           intentCheckedAt: r.intent_checked_at,
-          webAuthn: r.webauthn_checked_at ? { checkedAt: r.webauthn_checked_at, userVerified: r.webauthn_user_verified } : undefined,
+          webAuthn: r.webauthn_checked_at
+            ? { checkedAt: r.webauthn_checked_at, userVerified: r.webauthn_user_verified }
+            : undefined,
           totpCheckedAt: r.totp_checked_at,
           otpSmsCheckedAt: r.otp_sms_checked_at,
           otpEmailCheckedAt: r.otp_email_checked_at,
-          metadata: Object.fromEntries(Object.entries((r.metadata ?? {}) as Record<string, string>).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, 'base64'))])),
+          metadata: Object.fromEntries(
+            Object.entries((r.metadata ?? {}) as Record<string, string>).map(([k, v]) => [
+              k,
+              new Uint8Array(Buffer.from(v, 'base64')),
+            ]),
+          ),
           userAgent: hasUserAgent
             ? {
                 fingerprintId: r.user_agent_fingerprint_id ?? undefined,

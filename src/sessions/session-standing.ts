@@ -67,11 +67,20 @@ export class SessionStandings {
   ) {}
 
   async byToken(instanceId: string, token: string): Promise<JudgedSession | undefined> {
-    return this.judge(instanceId, await this.dataSource.query(`${SELECT} WHERE s.instance_id = $1 AND s.token_hash = $2`, [instanceId, hashToken(token)]));
+    return this.judge(
+      instanceId,
+      await this.dataSource.query(`${SELECT} WHERE s.instance_id = $1 AND s.token_hash = $2`, [
+        instanceId,
+        hashToken(token),
+      ]),
+    );
   }
 
   async byId(instanceId: string, sessionId: string): Promise<JudgedSession | undefined> {
-    return this.judge(instanceId, await this.dataSource.query(`${SELECT} WHERE s.instance_id = $1 AND s.id = $2`, [instanceId, sessionId]));
+    return this.judge(
+      instanceId,
+      await this.dataSource.query(`${SELECT} WHERE s.instance_id = $1 AND s.id = $2`, [instanceId, sessionId]),
+    );
   }
 
   private async judge(instanceId: string, [row]: Row[]): Promise<JudgedSession | undefined> {
@@ -85,7 +94,9 @@ export class SessionStandings {
       otpSms: row.otp_sms_checked_at,
       otpEmail: row.otp_email_checked_at,
     };
-    const checkTimes = Object.values(checks).filter((t): t is Date => t instanceof Date || typeof t === 'string').map((t) => new Date(t));
+    const checkTimes = Object.values(checks)
+      .filter((t): t is Date => t instanceof Date || typeof t === 'string')
+      .map((t) => new Date(t));
     const judged = {
       id: row.id,
       tokenHash: row.token_hash,

@@ -7,7 +7,8 @@ import { sessionTokenNotAccepted } from './sessions.errors.js';
 
 const MISSING = {
   first_factor: 'the session has not verified a password, passkey or identity provider yet',
-  second_factor: 'the login settings or the user\'s own second factors require a second factor: check TOTP, OTP, U2F or a passkey on the session first',
+  second_factor:
+    "the login settings or the user's own second factors require a second factor: check TOTP, OTP, U2F or a passkey on the session first",
 } as const;
 
 /**
@@ -30,7 +31,8 @@ export class SessionTokenStrategy implements TokenStrategy {
     if (!session) return undefined;
     if (session.expired) throw sessionTokenNotAccepted('the session has expired');
     if (!session.userId || !session.orgId || !session.standing) throw sessionTokenNotAccepted(MISSING.first_factor);
-    if (!session.active) throw sessionTokenNotAccepted('the session belongs to a user or organization that is not active');
+    if (!session.active)
+      throw sessionTokenNotAccepted('the session belongs to a user or organization that is not active');
     const { missing, pending } = session.standing;
     if (missing) throw sessionTokenNotAccepted(MISSING[missing]);
     // The session id rides along into the Principal (the Authenticator spreads the subject).
@@ -39,7 +41,9 @@ export class SessionTokenStrategy implements TokenStrategy {
       orgId: session.orgId,
       method: 'session',
       sessionId: session.id,
-      ...(pending.length ? { limitedTo: { methods: methodsForPendingSteps(pending), reason: pendingStepsReason(pending) } } : {}),
+      ...(pending.length
+        ? { limitedTo: { methods: methodsForPendingSteps(pending), reason: pendingStepsReason(pending) } }
+        : {}),
     };
     return subject;
   }

@@ -52,7 +52,9 @@ const FROM = `users u
   LEFT JOIN user_lockouts l ON l.instance_id = u.instance_id AND l.user_id = u.id`;
 
 /** The name a session shows for its user: the display name, else the name parts, else the username. */
-export function displayNameOf(r: Pick<UserRow, 'display_name' | 'given_name' | 'family_name' | 'machine_name' | 'username'>): string {
+export function displayNameOf(
+  r: Pick<UserRow, 'display_name' | 'given_name' | 'family_name' | 'machine_name' | 'username'>,
+): string {
   return r.display_name || [r.given_name, r.family_name].filter(Boolean).join(' ') || r.machine_name || r.username;
 }
 
@@ -65,7 +67,10 @@ export class SessionUsers {
   constructor(private readonly policies: Policies) {}
 
   async byId(db: EntityManager, instanceId: string, userId: string): Promise<CheckedUser | undefined> {
-    const rows: UserRow[] = await db.query(`SELECT ${SELECT} FROM ${FROM} WHERE u.instance_id = $1 AND u.id = $2`, [instanceId, userId]);
+    const rows: UserRow[] = await db.query(`SELECT ${SELECT} FROM ${FROM} WHERE u.instance_id = $1 AND u.id = $2`, [
+      instanceId,
+      userId,
+    ]);
     if (!rows[0]) return undefined;
     const { userLoginMustBeDomain } = await this.policies.domainSettings(instanceId, rows[0].resource_owner);
     return checked(rows[0], userLoginMustBeDomain);
@@ -88,7 +93,12 @@ export class SessionUsers {
     );
     for (const row of rows) {
       const { userLoginMustBeDomain } = await this.policies.domainSettings(instanceId, row.resource_owner);
-      const names = loginNames(row.username, row.org_domains ?? [], row.org_primary_domain ?? '', userLoginMustBeDomain && !!row.org_primary_domain);
+      const names = loginNames(
+        row.username,
+        row.org_domains ?? [],
+        row.org_primary_domain ?? '',
+        userLoginMustBeDomain && !!row.org_primary_domain,
+      );
       if (names.loginNames.some((n) => n.toLowerCase() === wanted)) return checked(row, userLoginMustBeDomain);
     }
     return undefined;

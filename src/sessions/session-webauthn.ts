@@ -6,7 +6,12 @@ import { Config } from '../platform/config/config.js';
 import { invalidField } from '../platform/errors/domain-error.js';
 import { originAllowed, relyingPartyId } from '../users/mfa/relying-party.js';
 import type { UserVerification } from './session.entity.js';
-import { webAuthnAssertionInvalid, webAuthnChallengeExpired, webAuthnNoCredentials, webAuthnNotChallenged } from './sessions.errors.js';
+import {
+  webAuthnAssertionInvalid,
+  webAuthnChallengeExpired,
+  webAuthnNoCredentials,
+  webAuthnNotChallenged,
+} from './sessions.errors.js';
 import { assertionOf, assertionOrigin } from './webauthn-assertion.js';
 
 /** How long the browser may take, and so how long the stored challenge is valid. */
@@ -50,7 +55,11 @@ export class SessionWebAuthn {
   ): Promise<{ options: JsonObject; stored: StoredChallenge }> {
     const rpId = relyingPartyId(request.domain, '', await this.instanceDomains(tx, instanceId));
     if (!rpId) {
-      throw invalidField('SESSION-rp1d0', 'challenges.web_auth_n.domain', `"${request.domain}" is neither a domain of this instance nor a parent domain of one`);
+      throw invalidField(
+        'SESSION-rp1d0',
+        'challenges.web_auth_n.domain',
+        `"${request.domain}" is neither a domain of this instance nor a parent domain of one`,
+      );
     }
     const credentials: { credential_id: string; transports: string[] }[] = await tx.query(
       `SELECT credential_id, transports FROM user_webauthn_credentials
@@ -96,13 +105,22 @@ export class SessionWebAuthn {
     if (!originAllowed(origin, challenge.rpId, await this.instanceDomains(tx, instanceId), this.config.externalUrl)) {
       throw webAuthnAssertionInvalid(`the origin ${origin} is not a domain of this instance within ${challenge.rpId}`);
     }
-    const [credential]: { id: string; kind: 'passkey' | 'u2f'; public_key: Buffer; sign_count: string; transports: string[] }[] = await tx.query(
+    const [credential]: {
+      id: string;
+      kind: 'passkey' | 'u2f';
+      public_key: Buffer;
+      sign_count: string;
+      transports: string[];
+    }[] = await tx.query(
       `SELECT id, kind, public_key, sign_count, transports FROM user_webauthn_credentials
         WHERE instance_id = $1 AND user_id = $2 AND credential_id = $3 AND state = 'ready' AND rp_id = $4 AND kind = ANY($5::text[])
         FOR UPDATE`,
       [instanceId, userId, assertion.id, challenge.rpId, kindsFor(challenge.userVerification)],
     );
-    if (!credential) throw webAuthnAssertionInvalid('the credential is not one of the user\'s passkeys or security keys for this domain');
+    if (!credential)
+      throw webAuthnAssertionInvalid(
+        "the credential is not one of the user's passkeys or security keys for this domain",
+      );
     let verified;
     try {
       verified = await verifyAuthenticationResponse({
@@ -130,17 +148,22 @@ export class SessionWebAuthn {
     };
   }
 
-  async storeCounter(tx: EntityManager, instanceId: string, userId: string, assertion: VerifiedAssertion): Promise<void> {
-    await tx.query(`UPDATE user_webauthn_credentials SET sign_count = $4 WHERE instance_id = $1 AND user_id = $2 AND id = $3`, [
-      instanceId,
-      userId,
-      assertion.tokenId,
-      assertion.newCounter,
-    ]);
+  async storeCounter(
+    tx: EntityManager,
+    instanceId: string,
+    userId: string,
+    assertion: VerifiedAssertion,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE user_webauthn_credentials SET sign_count = $4 WHERE instance_id = $1 AND user_id = $2 AND id = $3`,
+      [instanceId, userId, assertion.tokenId, assertion.newCounter],
+    );
   }
 
   private async instanceDomains(db: EntityManager, instanceId: string): Promise<string[]> {
-    const rows: { domain: string }[] = await db.query(`SELECT domain FROM instance_domains WHERE instance_id = $1`, [instanceId]);
+    const rows: { domain: string }[] = await db.query(`SELECT domain FROM instance_domains WHERE instance_id = $1`, [
+      instanceId,
+    ]);
     return rows.map((r) => r.domain);
   }
 }

@@ -23,7 +23,10 @@ export const SESSION_V2_ACCESS: AccessTable<typeof SessionService> = {
   deleteSession: 'authenticated',
 };
 
-const SORT: Record<number, SessionSort> = { [SessionFieldName.UNSPECIFIED]: 'unspecified', [SessionFieldName.CREATION_DATE]: 'creationDate' };
+const SORT: Record<number, SessionSort> = {
+  [SessionFieldName.UNSPECIFIED]: 'unspecified',
+  [SessionFieldName.CREATION_DATE]: 'creationDate',
+};
 
 function challengesV2(written: SessionWritten) {
   const { webAuthn, otpSms, otpEmail } = written.challenges;
@@ -48,31 +51,55 @@ export class SessionsHandler implements OnModuleInit {
     createSession: async (req, ctx) => {
       const written = await this.sessions.create(
         authenticatedCallerOf(ctx),
-        { checks: checksOf(req.checks), metadata: req.metadata, challenges: challengesOf(req.challenges), lifetimeMs: lifetimeMs(req.lifetime) },
+        {
+          checks: checksOf(req.checks),
+          metadata: req.metadata,
+          challenges: challengesOf(req.challenges),
+          lifetimeMs: lifetimeMs(req.lifetime),
+        },
         userAgentOf(req.userAgent),
       );
-      return { details: detailsV2(written.details), sessionId: written.id, sessionToken: written.token, challenges: challengesV2(written) };
+      return {
+        details: detailsV2(written.details),
+        sessionId: written.id,
+        sessionToken: written.token,
+        challenges: challengesV2(written),
+      };
     },
     setSession: async (req, ctx) => {
-      const written = await this.sessions.set(authenticatedCallerOf(ctx), req.sessionId, req.sessionToken || undefined, {
-        checks: checksOf(req.checks),
-        metadata: req.metadata,
-        challenges: challengesOf(req.challenges),
-        lifetimeMs: lifetimeMs(req.lifetime),
-      });
+      const written = await this.sessions.set(
+        authenticatedCallerOf(ctx),
+        req.sessionId,
+        req.sessionToken || undefined,
+        {
+          checks: checksOf(req.checks),
+          metadata: req.metadata,
+          challenges: challengesOf(req.challenges),
+          lifetimeMs: lifetimeMs(req.lifetime),
+        },
+      );
       return { details: detailsV2(written.details), sessionToken: written.token, challenges: challengesV2(written) };
     },
     getSession: async (req, ctx) => ({
-      session: sessionV2(await this.queries.get(authenticatedCallerOf(ctx), req.sessionId, req.sessionToken || undefined)),
+      session: sessionV2(
+        await this.queries.get(authenticatedCallerOf(ctx), req.sessionId, req.sessionToken || undefined),
+      ),
     }),
     listSessions: async (req, ctx) => {
       const p = page(req.query, 'query');
       const filters = req.queries.map((q, i) => filterOf(q, `queries[${i}]`));
-      const listed = await this.queries.list(authenticatedCallerOf(ctx), filters, SORT[req.sortingColumn] ?? 'unspecified', p);
+      const listed = await this.queries.list(
+        authenticatedCallerOf(ctx),
+        filters,
+        SORT[req.sortingColumn] ?? 'unspecified',
+        p,
+      );
       return { details: listDetailsV2(listed.total), sessions: listed.items.map(sessionV2) };
     },
     deleteSession: async (req, ctx) => ({
-      details: detailsV2(await this.sessions.delete(authenticatedCallerOf(ctx), req.sessionId, req.sessionToken || undefined)),
+      details: detailsV2(
+        await this.sessions.delete(authenticatedCallerOf(ctx), req.sessionId, req.sessionToken || undefined),
+      ),
     }),
   };
 }

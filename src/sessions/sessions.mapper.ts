@@ -1,7 +1,13 @@
 import { create } from '@bufbuild/protobuf';
 import type { Duration } from '@bufbuild/protobuf/wkt';
 import { UserVerificationRequirement, type RequestChallenges } from '@zitadel/proto/zitadel/session/v2/challenge_pb.js';
-import { SessionSchema, UserAgent_HeaderValuesSchema, type SearchQuery, type Session as SessionMessage, type UserAgent } from '@zitadel/proto/zitadel/session/v2/session_pb.js';
+import {
+  SessionSchema,
+  UserAgent_HeaderValuesSchema,
+  type SearchQuery,
+  type Session as SessionMessage,
+  type UserAgent,
+} from '@zitadel/proto/zitadel/session/v2/session_pb.js';
 import type { Checks } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { invalidField } from '../platform/errors/domain-error.js';
 import { ts } from '../platform/rpc/proto-mapping.js';
@@ -13,7 +19,12 @@ export function checksOf(checks: Checks | undefined): SessionChecks {
   if (!checks) return {};
   const user = checks.user?.search;
   return {
-    user: user?.case === 'userId' ? { kind: 'id', id: user.value } : user?.case === 'loginName' ? { kind: 'loginName', loginName: user.value } : undefined,
+    user:
+      user?.case === 'userId'
+        ? { kind: 'id', id: user.value }
+        : user?.case === 'loginName'
+          ? { kind: 'loginName', loginName: user.value }
+          : undefined,
     password: checks.password?.password,
     webAuthn: checks.webAuthN?.credentialAssertionData,
     idpIntent: checks.idpIntent !== undefined,
@@ -33,14 +44,21 @@ export function challengesOf(challenges: RequestChallenges | undefined): Challen
   if (!challenges) return {};
   const { webAuthN, otpSms, otpEmail } = challenges;
   return {
-    webAuthn: webAuthN && { domain: webAuthN.domain, userVerification: USER_VERIFICATION[webAuthN.userVerificationRequirement] ?? 'required' },
+    webAuthn: webAuthN && {
+      domain: webAuthN.domain,
+      userVerification: USER_VERIFICATION[webAuthN.userVerificationRequirement] ?? 'required',
+    },
     otpSms: otpSms && { returnCode: otpSms.returnCode },
     // ZITADEL: with no delivery type, the code is sent.
     otpEmail:
       otpEmail &&
       (otpEmail.deliveryType.case === 'returnCode'
         ? { kind: 'return' }
-        : { kind: 'send', urlTemplate: otpEmail.deliveryType.case === 'sendCode' ? otpEmail.deliveryType.value.urlTemplate : undefined }),
+        : {
+            kind: 'send',
+            urlTemplate:
+              otpEmail.deliveryType.case === 'sendCode' ? otpEmail.deliveryType.value.urlTemplate : undefined,
+          }),
   };
 }
 
@@ -58,7 +76,8 @@ export function userAgentOf(userAgent: UserAgent | undefined): UserAgentInput | 
 export function lifetimeMs(lifetime: Duration | undefined, field = 'lifetime'): number | undefined {
   if (!lifetime) return undefined;
   const ms = Number(lifetime.seconds) * 1000 + Math.floor(lifetime.nanos / 1e6);
-  if (!Number.isSafeInteger(ms) || ms > 100 * 365 * 24 * 3600 * 1000) throw invalidField('SESSION-l1f3t', field, 'is too long');
+  if (!Number.isSafeInteger(ms) || ms > 100 * 365 * 24 * 3600 * 1000)
+    throw invalidField('SESSION-l1f3t', field, 'is too long');
   return ms > 0 ? ms : undefined;
 }
 
@@ -74,8 +93,17 @@ export function filterOf(query: SearchQuery, field: string): SessionFilter {
       return { kind: 'user', userId: q.value.id };
     case 'creationDateQuery': {
       const operator = TIMESTAMP_OPERATORS[q.value.method];
-      if (!q.value.creationDate || !operator) throw invalidField('SESSION-cr34t', `${field}.creation_date_query`, 'needs a creation_date and a defined method');
-      return { kind: 'creationDate', operator, at: new Date(Number(q.value.creationDate.seconds) * 1000 + Math.floor(q.value.creationDate.nanos / 1e6)) };
+      if (!q.value.creationDate || !operator)
+        throw invalidField(
+          'SESSION-cr34t',
+          `${field}.creation_date_query`,
+          'needs a creation_date and a defined method',
+        );
+      return {
+        kind: 'creationDate',
+        operator,
+        at: new Date(Number(q.value.creationDate.seconds) * 1000 + Math.floor(q.value.creationDate.nanos / 1e6)),
+      };
     }
     case 'creatorQuery':
       return { kind: 'creator', creator: q.value.id };
@@ -113,7 +141,12 @@ export function sessionV2(s: SessionView): SessionMessage {
       fingerprintId: s.userAgent.fingerprintId,
       ip: s.userAgent.ip,
       description: s.userAgent.description,
-      header: Object.fromEntries(Object.entries(s.userAgent.header).map(([name, values]) => [name, create(UserAgent_HeaderValuesSchema, { values })])),
+      header: Object.fromEntries(
+        Object.entries(s.userAgent.header).map(([name, values]) => [
+          name,
+          create(UserAgent_HeaderValuesSchema, { values }),
+        ]),
+      ),
     },
   });
 }

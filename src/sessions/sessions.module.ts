@@ -17,7 +17,17 @@ import { SessionsService } from './sessions.service.js';
  */
 @Module({
   imports: [UsersModule],
-  providers: [SessionsService, SessionQueries, SessionUsers, SessionWebAuthn, LockoutCounters, SessionStandings, SessionTokenStrategy, SessionsHandler, LoginHandoff],
+  providers: [
+    SessionsService,
+    SessionQueries,
+    SessionUsers,
+    SessionWebAuthn,
+    LockoutCounters,
+    SessionStandings,
+    SessionTokenStrategy,
+    SessionsHandler,
+    LoginHandoff,
+  ],
   exports: [SessionsService, SessionQueries, LoginHandoff],
 })
 export class SessionsModule implements OnModuleInit {

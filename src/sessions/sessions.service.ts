@@ -26,7 +26,9 @@ import { SessionWebAuthn, type StoredChallenge } from './session-webauthn.js';
 import { Session, type UserVerification } from './session.entity.js';
 import * as errors from './sessions.errors.js';
 
-export type UserCheck = { readonly kind: 'id'; readonly id: string } | { readonly kind: 'loginName'; readonly loginName: string };
+export type UserCheck =
+  | { readonly kind: 'id'; readonly id: string }
+  | { readonly kind: 'loginName'; readonly loginName: string };
 
 /** What CreateSession/SetSession ask to verify, in domain terms. */
 export interface SessionChecks {
@@ -105,11 +107,28 @@ type Columns = Partial<Omit<Session, 'instanceId' | 'id'>>;
 
 /** The OTP channels; their pending codes are the user's one-time codes of that kind, bound to the session's id. */
 const OTP = {
-  sms: { check: 'otpSms', kind: 'otpSms', field: 'checks.otp_sms.code', event: 'session.otp.sms', checkedAt: 'otpSmsCheckedAt' },
-  email: { check: 'otpEmail', kind: 'otpEmail', field: 'checks.otp_email.code', event: 'session.otp.email', checkedAt: 'otpEmailCheckedAt' },
+  sms: {
+    check: 'otpSms',
+    kind: 'otpSms',
+    field: 'checks.otp_sms.code',
+    event: 'session.otp.sms',
+    checkedAt: 'otpSmsCheckedAt',
+  },
+  email: {
+    check: 'otpEmail',
+    kind: 'otpEmail',
+    field: 'checks.otp_email.code',
+    event: 'session.otp.email',
+    checkedAt: 'otpEmailCheckedAt',
+  },
 } as const;
 
-const NO_WEBAUTHN_CHALLENGE: Columns = { webAuthnChallenge: null, webAuthnRpId: null, webAuthnUserVerification: null, webAuthnChallengeExpiresAt: null };
+const NO_WEBAUTHN_CHALLENGE: Columns = {
+  webAuthnChallenge: null,
+  webAuthnRpId: null,
+  webAuthnUserVerification: null,
+  webAuthnChallengeExpiresAt: null,
+};
 
 /** What one change accumulates: the session's new columns, its events, the checks that passed. */
 class Draft {
@@ -208,7 +227,8 @@ export class SessionsService {
       const row = await this.load(tx, instanceId, sessionId, true);
       checkSessionAccess(caller, row, token, 'delete');
       await tx.delete(Session, { instanceId, id: sessionId });
-      for (const { kind } of Object.values(OTP)) if (row!.userId) await this.codes.discard(tx, instanceId, row!.userId, kind, sessionId);
+      for (const { kind } of Object.values(OTP))
+        if (row!.userId) await this.codes.discard(tx, instanceId, row!.userId, kind, sessionId);
       const [event] = await this.events.push(tx, instanceId, creatorOf(caller), [
         { aggregateType: 'session', aggregateId: sessionId, resourceOwner: instanceId, type: 'session.terminated' },
       ]);
@@ -226,10 +246,12 @@ export class SessionsService {
     const { checks, challenges } = change;
     const instanceId = caller.instance.id;
     if (checks.idpIntent) throw errors.intentNotSupported();
-    for (const key of Object.keys(change.metadata)) if (!key.trim()) throw errors.metadataKeyBlank(`metadata[${JSON.stringify(key)}]`);
+    for (const key of Object.keys(change.metadata))
+      if (!key.trim()) throw errors.metadataKeyBlank(`metadata[${JSON.stringify(key)}]`);
     if (challenges.otpEmail?.kind === 'send' && challenges.otpEmail.urlTemplate) {
       const problems = urlTemplateProblems(challenges.otpEmail.urlTemplate);
-      if (problems.length) throw invalidField('SESSION-url7p', 'challenges.otp_email.send_code.url_template', problems.join('; '));
+      if (problems.length)
+        throw invalidField('SESSION-url7p', 'challenges.otp_email.send_code.url_template', problems.join('; '));
     }
 
     // 1. The session being changed, and whether the caller may change it.
@@ -256,7 +278,8 @@ export class SessionsService {
     // A code handed back proves no phone or mailbox, so the session's user (or whoever holds
     // its token) must not get it: only login clients, which send it on themselves, may.
     const returned = returnedOtpChallenges(challenges)[0];
-    if (returned && !hasSessionPermission(caller, 'session.write', user?.resourceOwner ?? null)) throw errors.otpReturnDenied(returned);
+    if (returned && !hasSessionPermission(caller, 'session.write', user?.resourceOwner ?? null))
+      throw errors.otpReturnDenied(returned);
 
     // 3. The checks that need no lock, outside any transaction: argon2id takes its time.
     let rehashed: string | undefined;
@@ -274,7 +297,11 @@ export class SessionsService {
       const id = sessionId ?? this.ids.next();
       const draft = new Draft();
       if (!sessionId) {
-        const agent = userAgent && { fingerprintID: userAgent.fingerprintId, ip: userAgent.ip, description: userAgent.description };
+        const agent = userAgent && {
+          fingerprintID: userAgent.fingerprintId,
+          ip: userAgent.ip,
+          description: userAgent.description,
+        };
         draft.record('session.added', {}, { userAgent: agent });
       }
       if (checks.user) {
@@ -284,8 +311,11 @@ export class SessionsService {
           { userID: user!.id, userResourceOwner: user!.resourceOwner },
         );
       }
-      if (checks.password !== undefined) draft.record('session.password.checked', { passwordCheckedAt: now }, undefined, 'password');
-      const assertion = checks.webAuthn && (await this.webAuthn.verify(tx, instanceId, user!.id, locked?.webAuthnChallenge, checks.webAuthn));
+      if (checks.password !== undefined)
+        draft.record('session.password.checked', { passwordCheckedAt: now }, undefined, 'password');
+      const assertion =
+        checks.webAuthn &&
+        (await this.webAuthn.verify(tx, instanceId, user!.id, locked?.webAuthnChallenge, checks.webAuthn));
       if (assertion) {
         draft.record(
           'session.webAuthN.checked',
@@ -296,14 +326,19 @@ export class SessionsService {
       if (checks.totp !== undefined) draft.record('session.totp.checked', { totpCheckedAt: now }, undefined, 'otp');
       for (const channel of ['sms', 'email'] as const) {
         const code = channel === 'sms' ? checks.otpSms : checks.otpEmail;
-        const failed = code === undefined ? undefined : await this.checkOtp(tx, caller, sessionId, user!, channel, code, draft, now);
+        const failed =
+          code === undefined ? undefined : await this.checkOtp(tx, caller, sessionId, user!, channel, code, draft, now);
         if (failed) return { failed };
       }
 
       const { metadata, changed } = mergeMetadata(locked?.metadata ?? {}, change.metadata);
       if (changed.length) draft.record('session.metadata.set', { metadata }, { keys: changed });
       if (change.lifetimeMs) {
-        draft.record('session.lifetime.set', { expiresAt: new Date(now.getTime() + change.lifetimeMs) }, { lifetime: `${change.lifetimeMs / 1000}s` });
+        draft.record(
+          'session.lifetime.set',
+          { expiresAt: new Date(now.getTime() + change.lifetimeMs) },
+          { lifetime: `${change.lifetimeMs / 1000}s` },
+        );
       }
       // Challenges come after the checks, so one request can check a user and challenge them.
       const { issued, notifications } = await this.challenge(tx, instanceId, id, user, challenges, draft, now);
@@ -332,7 +367,8 @@ export class SessionsService {
           userAgentFingerprintId: userAgent?.fingerprintId ?? null,
           userAgentIp: userAgent?.ip ?? null,
           userAgentDescription: userAgent?.description ?? null,
-          userAgentHeader: userAgent && Object.keys(userAgent.header).length ? (userAgent.header as Record<string, string[]>) : null,
+          userAgentHeader:
+            userAgent && Object.keys(userAgent.header).length ? (userAgent.header as Record<string, string[]>) : null,
           ...draft.columns,
           createdAt: now,
           ...stamp,
@@ -340,7 +376,8 @@ export class SessionsService {
       }
 
       if (assertion) await this.webAuthn.storeCounter(tx, instanceId, user!.id, assertion);
-      if (draft.succeeded.size && user!.hasLockoutCounts) await this.lockout.reset(tx, instanceId, user!.id, draft.succeeded);
+      if (draft.succeeded.size && user!.hasLockoutCounts)
+        await this.lockout.reset(tx, instanceId, user!.id, draft.succeeded);
       if (rehashed) await this.storeRehash(tx, caller, user!, rehashed);
       // Queued in this transaction: no channel configured refuses the whole request.
       for (const notification of notifications) await this.notifier.enqueue(tx, instanceId, notification);
@@ -348,7 +385,12 @@ export class SessionsService {
       return {
         id,
         token: newToken,
-        details: { sequence: last.sequence, changeDate: last.createdAt, resourceOwner: instanceId, creationDate: sessionId ? undefined : now },
+        details: {
+          sequence: last.sequence,
+          changeDate: last.createdAt,
+          resourceOwner: instanceId,
+          creationDate: sessionId ? undefined : now,
+        },
         challenges: issued,
       };
     });
@@ -362,7 +404,14 @@ export class SessionsService {
    * error to fail with once `tx` has committed the counts.
    */
   private async checkOtp(
-    tx: EntityManager, caller: Caller, sessionId: string | undefined, user: CheckedUser, channel: OtpChannel, code: string, draft: Draft, now: Date,
+    tx: EntityManager,
+    caller: Caller,
+    sessionId: string | undefined,
+    user: CheckedUser,
+    channel: OtpChannel,
+    code: string,
+    draft: Draft,
+    now: Date,
   ): Promise<DomainError | undefined> {
     const otp = OTP[channel];
     if (!sessionId) throw errors.otpNotChallenged(channel);
@@ -416,7 +465,11 @@ export class SessionsService {
       const { code } = await this.codes.issue(tx, instanceId, user!.id, otp.kind, sessionId, now);
       const returned = 'returnCode' in request ? request.returnCode : request.kind === 'return';
       const urlTemplate = 'kind' in request && request.kind === 'send' ? request.urlTemplate : undefined;
-      draft.record(`${otp.event}.challenged`, {}, { expiry: `${CODE_SPECS[otp.kind].expiryMs / 1000}s`, returnCode: returned, urlTemplate });
+      draft.record(
+        `${otp.event}.challenged`,
+        {},
+        { expiry: `${CODE_SPECS[otp.kind].expiryMs / 1000}s`, returnCode: returned, urlTemplate },
+      );
       if (returned) issued[channel === 'sms' ? 'otpSms' : 'otpEmail'] = code;
       else {
         notifications.push({
@@ -425,7 +478,13 @@ export class SessionsService {
           template: 'otp',
           userId: user!.id,
           orgId: user!.resourceOwner,
-          data: { code, loginName: user!.preferredLoginName, displayName: user!.displayName, preferredLanguage: user!.preferredLanguage ?? '', sessionId },
+          data: {
+            code,
+            loginName: user!.preferredLoginName,
+            displayName: user!.displayName,
+            preferredLanguage: user!.preferredLanguage ?? '',
+            sessionId,
+          },
           urlTemplate,
         });
       }
@@ -438,13 +497,23 @@ export class SessionsService {
    * one; with `ignoreUnknownUsernames`, an unknown login name with a password answers exactly like
    * a wrong password (after as long a hash verification), so names cannot be probed.
    */
-  private async resolveUser(caller: Caller, check: UserCheck, password: string | undefined, sessionUserId: string | undefined): Promise<CheckedUser> {
+  private async resolveUser(
+    caller: Caller,
+    check: UserCheck,
+    password: string | undefined,
+    sessionUserId: string | undefined,
+  ): Promise<CheckedUser> {
     const instanceId = caller.instance.id;
     const db = this.tx.reader;
-    const found = check.kind === 'id' ? await this.users.byId(db, instanceId, check.id) : await this.users.byLoginName(db, instanceId, check.loginName);
+    const found =
+      check.kind === 'id'
+        ? await this.users.byId(db, instanceId, check.id)
+        : await this.users.byLoginName(db, instanceId, check.loginName);
     const allowed =
       found &&
-      (found.id === sessionUserId || found.id === caller.principal?.userId || hasSessionPermission(caller, 'session.write', found.resourceOwner));
+      (found.id === sessionUserId ||
+        found.id === caller.principal?.userId ||
+        hasSessionPermission(caller, 'session.write', found.resourceOwner));
     if (found && allowed) return found;
     if (check.kind === 'loginName' && password !== undefined) {
       const settings = await this.policies.loginSettings(instanceId, caller.instance.defaultOrgId ?? '');
@@ -482,20 +551,32 @@ export class SessionsService {
    * only when the lockout policy shows it and unknown names are not hidden (where a count would
    * tell known from unknown names).
    */
-  private async failed(tx: EntityManager, caller: Caller, user: CheckedUser, check: 'password' | 'totp' | 'otpSms' | 'otpEmail'): Promise<DomainError> {
+  private async failed(
+    tx: EntityManager,
+    caller: Caller,
+    user: CheckedUser,
+    check: 'password' | 'totp' | 'otpSms' | 'otpEmail',
+  ): Promise<DomainError> {
     const result = await this.lockout.recordFailure(tx, caller, user, check);
     // On `tx`: it holds the user's lockout row, and a second pooled connection could deadlock (see LockoutCounters).
-    const hidden = !result.showFailures || (await this.policies.resolve('login', caller.instance.id, user.resourceOwner, tx)).settings.ignoreUnknownUsernames;
+    const hidden =
+      !result.showFailures ||
+      (await this.policies.resolve('login', caller.instance.id, user.resourceOwner, tx)).settings
+        .ignoreUnknownUsernames;
     return errors.credentialsInvalid(check, hidden ? undefined : result.failures);
   }
 
   /** Where an OTP code goes: the user's phone or email, once OTP over that channel is enabled. */
-  private async otpDestination(tx: EntityManager, instanceId: string, user: CheckedUser, channel: OtpChannel): Promise<string> {
-    const [enabled]: unknown[] = await tx.query(`SELECT 1 FROM user_otp_channels WHERE instance_id = $1 AND user_id = $2 AND channel = $3`, [
-      instanceId,
-      user.id,
-      channel,
-    ]);
+  private async otpDestination(
+    tx: EntityManager,
+    instanceId: string,
+    user: CheckedUser,
+    channel: OtpChannel,
+  ): Promise<string> {
+    const [enabled]: unknown[] = await tx.query(
+      `SELECT 1 FROM user_otp_channels WHERE instance_id = $1 AND user_id = $2 AND channel = $3`,
+      [instanceId, user.id, channel],
+    );
     const to = channel === 'sms' ? user.phone : user.email;
     if (!enabled || !to) throw errors.otpNotEnabled(channel);
     return to;
@@ -507,13 +588,22 @@ export class SessionsService {
       .createQueryBuilder()
       .update(User)
       .set({ passwordHash: hash })
-      .where('instance_id = :i AND id = :id AND password_hash = :old', { i: caller.instance.id, id: user.id, old: user.passwordHash })
+      .where('instance_id = :i AND id = :id AND password_hash = :old', {
+        i: caller.instance.id,
+        id: user.id,
+        old: user.passwordHash,
+      })
       .execute();
     // Changed meanwhile (a new password): the newer hash stays.
     if (affected) await this.userStore.push(tx, caller, user, [{ type: 'user.human.password.hash.updated' }]);
   }
 
-  private async load(db: EntityManager, instanceId: string, sessionId: string, lock: boolean): Promise<SessionRow | undefined> {
+  private async load(
+    db: EntityManager,
+    instanceId: string,
+    sessionId: string,
+    lock: boolean,
+  ): Promise<SessionRow | undefined> {
     const rows: Record<string, any>[] = await db.query(
       `SELECT token_hash, creator, user_id, user_resource_owner, expires_at, metadata,
               webauthn_challenge, webauthn_rp_id, webauthn_user_verification, webauthn_challenge_expires_at
@@ -530,9 +620,13 @@ export class SessionsService {
       expiresAt: r.expires_at,
       metadata: r.metadata ?? {},
       webAuthnChallenge: r.webauthn_challenge
-        ? { challenge: r.webauthn_challenge, rpId: r.webauthn_rp_id, userVerification: r.webauthn_user_verification, expiresAt: r.webauthn_challenge_expires_at }
+        ? {
+            challenge: r.webauthn_challenge,
+            rpId: r.webauthn_rp_id,
+            userVerification: r.webauthn_user_verification,
+            expiresAt: r.webauthn_challenge_expires_at,
+          }
         : undefined,
     };
   }
 }
-

@@ -40,7 +40,9 @@ export function assertionOf(credential: JsonObject): AuthenticationResponseJSON 
 /** The origin the browser reports in clientDataJSON (checked against the instance before use). */
 export function assertionOrigin(assertion: AuthenticationResponseJSON): string {
   try {
-    const clientData = JSON.parse(Buffer.from(assertion.response.clientDataJSON, 'base64url').toString('utf8')) as { origin?: unknown };
+    const clientData = JSON.parse(Buffer.from(assertion.response.clientDataJSON, 'base64url').toString('utf8')) as {
+      origin?: unknown;
+    };
     if (typeof clientData.origin === 'string') return clientData.origin;
   } catch {
     /* reported below */

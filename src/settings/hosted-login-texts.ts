@@ -7,7 +7,10 @@
  */
 type Texts = { readonly [key: string]: string | Texts };
 
-const required = (...fields: string[]) => (text: string): Texts => Object.fromEntries(fields.map((f) => [f, text]));
+const required =
+  (...fields: string[]) =>
+  (text: string): Texts =>
+    Object.fromEntries(fields.map((f) => [f, text]));
 
 const en: Texts = {
   common: { back: 'Back', title: 'Sign in' },
@@ -32,7 +35,12 @@ const en: Texts = {
     description: 'Enter your login name to continue.',
     register: 'Create an account',
     submit: 'Continue',
-    labels: { loginname: 'Login name', username: 'Username', usernameOrPhoneNumber: 'Username or phone number', usernameOrEmail: 'Username or email address' },
+    labels: {
+      loginname: 'Login name',
+      username: 'Username',
+      usernameOrPhoneNumber: 'Username or phone number',
+      usernameOrEmail: 'Username or email address',
+    },
     required: { loginName: 'Please fill in this field.' },
   },
   password: {
@@ -52,7 +60,11 @@ const en: Texts = {
       resend: 'Send a new code',
       submit: 'Continue',
       labels: { code: 'Code', newPassword: 'New password', confirmPassword: 'Repeat the new password' },
-      required: { code: 'Please fill in this field.', newPassword: 'Please choose a password.', confirmPassword: 'Please fill in this field.' },
+      required: {
+        code: 'Please fill in this field.',
+        newPassword: 'Please choose a password.',
+        confirmPassword: 'Please fill in this field.',
+      },
     },
     change: {
       title: 'Change your password',
@@ -76,7 +88,10 @@ const en: Texts = {
     registerSuccess: { title: 'Account created', description: 'Your account is ready.' },
     loginError: { title: 'Sign-in failed', description: 'Signing in with the provider did not work.' },
     linkingError: { title: 'Linking failed', description: 'Your account could not be linked.' },
-    completeRegister: { title: 'Finish creating your account', description: 'Fill in the missing details to create your account.' },
+    completeRegister: {
+      title: 'Finish creating your account',
+      description: 'Fill in the missing details to create your account.',
+    },
   },
   ldap: {
     title: 'Sign in with LDAP',
@@ -86,7 +101,11 @@ const en: Texts = {
     required: required('username', 'password')('Please fill in this field.'),
   },
   mfa: {
-    verify: { title: 'Confirm it is you', description: 'Choose one of your second factors.', noResults: 'There is no second factor to set up.' },
+    verify: {
+      title: 'Confirm it is you',
+      description: 'Choose one of your second factors.',
+      noResults: 'There is no second factor to set up.',
+    },
     set: { title: 'Set up a second factor', description: 'Choose the second factor to set up.', skip: 'Skip for now' },
   },
   otp: {
@@ -122,18 +141,29 @@ const en: Texts = {
     set: {
       title: 'Create a passkey',
       description: 'Your device will ask for your fingerprint, your face or its screen lock.',
-      info: { description: 'A passkey lets you sign in with this device’s fingerprint or face recognition, its screen lock or a security key, without a password.', link: 'About signing in without a password' },
+      info: {
+        description:
+          'A passkey lets you sign in with this device’s fingerprint or face recognition, its screen lock or a security key, without a password.',
+        link: 'About signing in without a password',
+      },
       skip: 'Skip for now',
       submit: 'Continue',
     },
   },
   u2f: {
     verify: { title: 'Confirm with your security key', description: 'Use the security key of your account.' },
-    set: { title: 'Add a security key', description: 'Register a security key as your second factor.', submit: 'Continue' },
+    set: {
+      title: 'Add a security key',
+      description: 'Register a security key as your second factor.',
+      submit: 'Continue',
+    },
   },
   register: {
     methods: { passkey: 'Passkey', password: 'Password' },
-    disabled: { title: 'Registration is off', description: 'New accounts cannot be created here. Ask your administrator.' },
+    disabled: {
+      title: 'Registration is off',
+      description: 'New accounts cannot be created here. Ask your administrator.',
+    },
     missingdata: { title: 'Something is missing', description: 'Some details are missing. Check what you entered.' },
     title: 'Create an account',
     description: 'Enter your details to create your account.',
@@ -207,7 +237,8 @@ const en: Texts = {
     request: {
       title: '{appName} asks to connect:',
       disclaimer: '{appName} will get access to:',
-      description: 'If you allow it, {appName} may use this information under its terms of service and privacy policy. You can take the access back at any time.',
+      description:
+        'If you allow it, {appName} may use this information under its terms of service and privacy policy. You can take the access back at any time.',
       submit: 'Allow',
       deny: 'Deny',
     },
@@ -221,7 +252,8 @@ const en: Texts = {
   error: {
     noUserCode: 'No device code was given.',
     noDeviceRequest: 'No device request was found. Check the link.',
-    unknownContext: 'We could not tell which user this is about. Enter your login name first, or open the link with a loginName parameter.',
+    unknownContext:
+      'We could not tell which user this is about. Enter your login name first, or open the link with a loginName parameter.',
     sessionExpired: 'Your session has expired. Sign in again.',
     failedLoading: 'Loading failed. Try again.',
     tryagain: 'Try again',
@@ -251,7 +283,12 @@ const de: Texts = {
     description: 'Geben Sie Ihren Anmeldenamen ein, um fortzufahren.',
     register: 'Konto erstellen',
     submit: 'Weiter',
-    labels: { loginname: 'Anmeldename', username: 'Benutzername', usernameOrPhoneNumber: 'Benutzername oder Telefonnummer', usernameOrEmail: 'Benutzername oder E-Mail-Adresse' },
+    labels: {
+      loginname: 'Anmeldename',
+      username: 'Benutzername',
+      usernameOrPhoneNumber: 'Benutzername oder Telefonnummer',
+      usernameOrEmail: 'Benutzername oder E-Mail-Adresse',
+    },
     required: { loginName: 'Bitte füllen Sie dieses Feld aus.' },
   },
   password: {
@@ -271,14 +308,21 @@ const de: Texts = {
       resend: 'Neuen Code senden',
       submit: 'Weiter',
       labels: { code: 'Code', newPassword: 'Neues Passwort', confirmPassword: 'Neues Passwort wiederholen' },
-      required: { code: 'Bitte füllen Sie dieses Feld aus.', newPassword: 'Bitte wählen Sie ein Passwort.', confirmPassword: 'Bitte füllen Sie dieses Feld aus.' },
+      required: {
+        code: 'Bitte füllen Sie dieses Feld aus.',
+        newPassword: 'Bitte wählen Sie ein Passwort.',
+        confirmPassword: 'Bitte füllen Sie dieses Feld aus.',
+      },
     },
     change: {
       title: 'Passwort ändern',
       description: 'Wählen Sie ein neues Passwort für Ihr Konto.',
       submit: 'Weiter',
       labels: { newPassword: 'Neues Passwort', confirmPassword: 'Neues Passwort wiederholen' },
-      required: { newPassword: 'Bitte wählen Sie ein neues Passwort.', confirmPassword: 'Bitte füllen Sie dieses Feld aus.' },
+      required: {
+        newPassword: 'Bitte wählen Sie ein neues Passwort.',
+        confirmPassword: 'Bitte füllen Sie dieses Feld aus.',
+      },
     },
   },
   idp: {
@@ -295,7 +339,10 @@ const de: Texts = {
     registerSuccess: { title: 'Konto erstellt', description: 'Ihr Konto ist bereit.' },
     loginError: { title: 'Anmeldung fehlgeschlagen', description: 'Die Anmeldung beim Anbieter hat nicht geklappt.' },
     linkingError: { title: 'Verknüpfen fehlgeschlagen', description: 'Ihr Konto konnte nicht verknüpft werden.' },
-    completeRegister: { title: 'Konto fertig erstellen', description: 'Ergänzen Sie die fehlenden Angaben, um Ihr Konto zu erstellen.' },
+    completeRegister: {
+      title: 'Konto fertig erstellen',
+      description: 'Ergänzen Sie die fehlenden Angaben, um Ihr Konto zu erstellen.',
+    },
   },
   ldap: {
     title: 'Mit LDAP anmelden',
@@ -305,8 +352,16 @@ const de: Texts = {
     required: required('username', 'password')('Bitte füllen Sie dieses Feld aus.'),
   },
   mfa: {
-    verify: { title: 'Bestätigen Sie, dass Sie es sind', description: 'Wählen Sie einen Ihrer zweiten Faktoren.', noResults: 'Es gibt keinen zweiten Faktor zum Einrichten.' },
-    set: { title: 'Zweiten Faktor einrichten', description: 'Wählen Sie den zweiten Faktor, den Sie einrichten möchten.', skip: 'Später' },
+    verify: {
+      title: 'Bestätigen Sie, dass Sie es sind',
+      description: 'Wählen Sie einen Ihrer zweiten Faktoren.',
+      noResults: 'Es gibt keinen zweiten Faktor zum Einrichten.',
+    },
+    set: {
+      title: 'Zweiten Faktor einrichten',
+      description: 'Wählen Sie den zweiten Faktor, den Sie einrichten möchten.',
+      skip: 'Später',
+    },
   },
   otp: {
     verify: {
@@ -341,18 +396,32 @@ const de: Texts = {
     set: {
       title: 'Passkey erstellen',
       description: 'Ihr Gerät fragt nach Fingerabdruck, Gesicht oder Bildschirmsperre.',
-      info: { description: 'Mit einem Passkey melden Sie sich per Fingerabdruck, Gesichtserkennung, Bildschirmsperre oder Sicherheitsschlüssel an, ohne Passwort.', link: 'Anmelden ohne Passwort' },
+      info: {
+        description:
+          'Mit einem Passkey melden Sie sich per Fingerabdruck, Gesichtserkennung, Bildschirmsperre oder Sicherheitsschlüssel an, ohne Passwort.',
+        link: 'Anmelden ohne Passwort',
+      },
       skip: 'Später',
       submit: 'Weiter',
     },
   },
   u2f: {
-    verify: { title: 'Mit Sicherheitsschlüssel bestätigen', description: 'Verwenden Sie den Sicherheitsschlüssel Ihres Kontos.' },
-    set: { title: 'Sicherheitsschlüssel hinzufügen', description: 'Registrieren Sie einen Sicherheitsschlüssel als zweiten Faktor.', submit: 'Weiter' },
+    verify: {
+      title: 'Mit Sicherheitsschlüssel bestätigen',
+      description: 'Verwenden Sie den Sicherheitsschlüssel Ihres Kontos.',
+    },
+    set: {
+      title: 'Sicherheitsschlüssel hinzufügen',
+      description: 'Registrieren Sie einen Sicherheitsschlüssel als zweiten Faktor.',
+      submit: 'Weiter',
+    },
   },
   register: {
     methods: { passkey: 'Passkey', password: 'Passwort' },
-    disabled: { title: 'Registrierung ist aus', description: 'Hier können keine Konten erstellt werden. Wenden Sie sich an Ihre Administration.' },
+    disabled: {
+      title: 'Registrierung ist aus',
+      description: 'Hier können keine Konten erstellt werden. Wenden Sie sich an Ihre Administration.',
+    },
     missingdata: { title: 'Es fehlt etwas', description: 'Einige Angaben fehlen. Prüfen Sie Ihre Eingaben.' },
     title: 'Konto erstellen',
     description: 'Geben Sie Ihre Daten ein, um Ihr Konto zu erstellen.',
@@ -426,7 +495,8 @@ const de: Texts = {
     request: {
       title: '{appName} möchte sich verbinden:',
       disclaimer: '{appName} erhält Zugriff auf:',
-      description: 'Wenn Sie zulassen, darf {appName} diese Angaben gemäß seinen Nutzungsbedingungen und seiner Datenschutzerklärung verwenden. Sie können den Zugriff jederzeit widerrufen.',
+      description:
+        'Wenn Sie zulassen, darf {appName} diese Angaben gemäß seinen Nutzungsbedingungen und seiner Datenschutzerklärung verwenden. Sie können den Zugriff jederzeit widerrufen.',
       submit: 'Zulassen',
       deny: 'Ablehnen',
     },
@@ -440,7 +510,8 @@ const de: Texts = {
   error: {
     noUserCode: 'Es wurde kein Gerätecode angegeben.',
     noDeviceRequest: 'Es wurde keine Geräteanfrage gefunden. Prüfen Sie den Link.',
-    unknownContext: 'Wir konnten nicht erkennen, um welchen Benutzer es geht. Geben Sie zuerst Ihren Anmeldenamen ein oder öffnen Sie den Link mit einem loginName-Parameter.',
+    unknownContext:
+      'Wir konnten nicht erkennen, um welchen Benutzer es geht. Geben Sie zuerst Ihren Anmeldenamen ein oder öffnen Sie den Link mit einem loginName-Parameter.',
     sessionExpired: 'Ihre Sitzung ist abgelaufen. Melden Sie sich erneut an.',
     failedLoading: 'Laden fehlgeschlagen. Versuchen Sie es erneut.',
     tryagain: 'Erneut versuchen',

@@ -137,7 +137,15 @@ export type PolicyKind = keyof PolicyBodies;
 
 /** Kinds an org may override; the others exist only on the instance. */
 export const ORG_POLICY_KINDS: readonly PolicyKind[] = [
-  'login', 'password_complexity', 'password_age', 'lockout', 'domain', 'label', 'label_active', 'privacy', 'notification',
+  'login',
+  'password_complexity',
+  'password_age',
+  'lockout',
+  'domain',
+  'label',
+  'label_active',
+  'privacy',
+  'notification',
 ];
 
 const HOUR = 60 * 60 * 1000;
@@ -221,7 +229,24 @@ export const DEFAULT_GENERAL_SETTINGS: GeneralSettings = Object.freeze({ default
 
 /** The languages ZITADEL ships texts for (GetGeneralSettings' supported_languages). */
 export const SUPPORTED_LANGUAGES: readonly string[] = Object.freeze([
-  'bg', 'cs', 'de', 'en', 'es', 'fr', 'hu', 'id', 'it', 'ja', 'ko', 'mk', 'nl', 'pl', 'pt', 'ru', 'sv', 'zh',
+  'bg',
+  'cs',
+  'de',
+  'en',
+  'es',
+  'fr',
+  'hu',
+  'id',
+  'it',
+  'ja',
+  'ko',
+  'mk',
+  'nl',
+  'pl',
+  'pt',
+  'ru',
+  'sv',
+  'zh',
 ]);
 
 /** ZITADEL's built-in defaults, in force until the instance stores its own. */
@@ -266,12 +291,23 @@ export interface ResolvedPolicy<T> {
 }
 
 /** A stored body over the defaults, so rows written before a field existed still read whole. */
-export function withDefaults<K extends PolicyKind>(kind: K, body: Record<string, unknown> | undefined): PolicyBodies[K] {
+export function withDefaults<K extends PolicyKind>(
+  kind: K,
+  body: Record<string, unknown> | undefined,
+): PolicyBodies[K] {
   return Object.freeze({ ...POLICY_DEFAULTS[kind], ...(body ?? {}) }) as unknown as PolicyBodies[K];
 }
 
-export function sourceOf(row: Pick<SettingsPolicy, 'ownerType' | 'owner' | 'sequence' | 'createdAt' | 'changedAt'>): PolicySource {
-  return { ownerType: row.ownerType, owner: row.owner, sequence: BigInt(row.sequence), createdAt: row.createdAt, changedAt: row.changedAt };
+export function sourceOf(
+  row: Pick<SettingsPolicy, 'ownerType' | 'owner' | 'sequence' | 'createdAt' | 'changedAt'>,
+): PolicySource {
+  return {
+    ownerType: row.ownerType,
+    owner: row.owner,
+    sequence: BigInt(row.sequence),
+    createdAt: row.createdAt,
+    changedAt: row.changedAt,
+  };
 }
 
 /**
@@ -292,13 +328,25 @@ export class Policies {
   }
 
   /** The policy in force for an org (or, without `orgId`, the instance default) and where it comes from. */
-  async resolve<K extends PolicyKind>(kind: K, instanceId: string, orgId?: string, reader?: EntityManager): Promise<ResolvedPolicy<PolicyBodies[K]>> {
+  async resolve<K extends PolicyKind>(
+    kind: K,
+    instanceId: string,
+    orgId?: string,
+    reader?: EntityManager,
+  ): Promise<ResolvedPolicy<PolicyBodies[K]>> {
     if (reader) return this.load(kind, instanceId, orgId, reader);
-    const resolved = await this.cache.get(instanceId, `${kind}/${orgId ?? ''}`, () => this.load(kind, instanceId, orgId, this.tx.reader));
+    const resolved = await this.cache.get(instanceId, `${kind}/${orgId ?? ''}`, () =>
+      this.load(kind, instanceId, orgId, this.tx.reader),
+    );
     return resolved as ResolvedPolicy<PolicyBodies[K]>;
   }
 
-  private async load<K extends PolicyKind>(kind: K, instanceId: string, orgId: string | undefined, reader: EntityManager): Promise<ResolvedPolicy<PolicyBodies[K]>> {
+  private async load<K extends PolicyKind>(
+    kind: K,
+    instanceId: string,
+    orgId: string | undefined,
+    reader: EntityManager,
+  ): Promise<ResolvedPolicy<PolicyBodies[K]>> {
     const owners = orgId && orgId !== instanceId ? [orgId, instanceId] : [instanceId];
     const row = await reader
       .getRepository(SettingsPolicy)
@@ -308,7 +356,11 @@ export class Policies {
       .orderBy('p.ownerType', 'DESC') // 'org' sorts after 'instance': the org's own row wins
       .limit(1)
       .getOne();
-    if (!row) return Object.freeze({ settings: POLICY_DEFAULTS[kind], source: Object.freeze({ ownerType: 'instance' as const, owner: instanceId, sequence: 0n }) });
+    if (!row)
+      return Object.freeze({
+        settings: POLICY_DEFAULTS[kind],
+        source: Object.freeze({ ownerType: 'instance' as const, owner: instanceId, sequence: 0n }),
+      });
     return Object.freeze({ settings: withDefaults(kind, row.body), source: Object.freeze(sourceOf(row)) });
   }
 

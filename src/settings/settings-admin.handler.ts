@@ -78,28 +78,54 @@ export class SettingsAdminHandler implements OnModuleInit {
       return { policy: loginPolicyV1(settings, source) };
     },
     updateLoginPolicy: async (req, ctx) => ({
-      details: objectDetailsV1(await this.settings.setInstancePolicy(authenticatedCallerOf(ctx), 'login', (current) => loginFromV1(req, current), UPDATE)),
+      details: objectDetailsV1(
+        await this.settings.setInstancePolicy(
+          authenticatedCallerOf(ctx),
+          'login',
+          (current) => loginFromV1(req, current),
+          UPDATE,
+        ),
+      ),
     }),
     getPasswordComplexityPolicy: async (_req, ctx) => {
-      const { settings, source } = await this.settings.readInstancePolicy(authenticatedCallerOf(ctx), 'password_complexity');
+      const { settings, source } = await this.settings.readInstancePolicy(
+        authenticatedCallerOf(ctx),
+        'password_complexity',
+      );
       return { policy: passwordComplexityPolicyV1(settings, source) };
     },
     updatePasswordComplexityPolicy: async (req, ctx) => ({
-      details: objectDetailsV1(await this.settings.setInstancePolicy(authenticatedCallerOf(ctx), 'password_complexity', () => complexityFromV1(req), UPDATE)),
+      details: objectDetailsV1(
+        await this.settings.setInstancePolicy(
+          authenticatedCallerOf(ctx),
+          'password_complexity',
+          () => complexityFromV1(req),
+          UPDATE,
+        ),
+      ),
     }),
     getPasswordAgePolicy: async (_req, ctx) => {
       const { settings, source } = await this.settings.readInstancePolicy(authenticatedCallerOf(ctx), 'password_age');
       return { policy: passwordAgePolicyV1(settings, source) };
     },
     updatePasswordAgePolicy: async (req, ctx) => ({
-      details: objectDetailsV1(await this.settings.setInstancePolicy(authenticatedCallerOf(ctx), 'password_age', () => ageFromV1(req), UPDATE)),
+      details: objectDetailsV1(
+        await this.settings.setInstancePolicy(authenticatedCallerOf(ctx), 'password_age', () => ageFromV1(req), UPDATE),
+      ),
     }),
     getLockoutPolicy: async (_req, ctx) => {
       const { settings, source } = await this.settings.readInstancePolicy(authenticatedCallerOf(ctx), 'lockout');
       return { policy: lockoutPolicyV1(settings, source) };
     },
     updateLockoutPolicy: async (req, ctx) => ({
-      details: objectDetailsV1(await this.settings.setInstancePolicy(authenticatedCallerOf(ctx), 'lockout', (current) => lockoutFromV1(req, current), UPDATE)),
+      details: objectDetailsV1(
+        await this.settings.setInstancePolicy(
+          authenticatedCallerOf(ctx),
+          'lockout',
+          (current) => lockoutFromV1(req, current),
+          UPDATE,
+        ),
+      ),
     }),
     getLabelPolicy: async (_req, ctx) => {
       const { settings, source } = await this.settings.readInstancePolicy(authenticatedCallerOf(ctx), 'label_active');
@@ -110,42 +136,73 @@ export class SettingsAdminHandler implements OnModuleInit {
       return { policy: labelPolicyV1(settings, source) };
     },
     updateLabelPolicy: async (req, ctx) => ({
-      details: objectDetailsV1(await this.settings.setInstancePolicy(authenticatedCallerOf(ctx), 'label', (current) => labelFromV1(req, current), UPDATE)),
+      details: objectDetailsV1(
+        await this.settings.setInstancePolicy(
+          authenticatedCallerOf(ctx),
+          'label',
+          (current) => labelFromV1(req, current),
+          UPDATE,
+        ),
+      ),
     }),
-    activateLabelPolicy: async (_req, ctx) => ({ details: objectDetailsV1(await this.settings.activateLabelPolicy(authenticatedCallerOf(ctx))) }),
+    activateLabelPolicy: async (_req, ctx) => ({
+      details: objectDetailsV1(await this.settings.activateLabelPolicy(authenticatedCallerOf(ctx))),
+    }),
     getDomainPolicy: async (_req, ctx) => {
       const { settings, source } = await this.settings.readInstancePolicy(authenticatedCallerOf(ctx), 'domain');
       return { policy: domainPolicyV1(settings, source) };
     },
     updateDomainPolicy: async (req, ctx) => ({
-      details: objectDetailsV1(await this.settings.setInstancePolicy(authenticatedCallerOf(ctx), 'domain', () => domainFromV1(req), UPDATE)),
+      details: objectDetailsV1(
+        await this.settings.setInstancePolicy(authenticatedCallerOf(ctx), 'domain', () => domainFromV1(req), UPDATE),
+      ),
     }),
     getPrivacyPolicy: async (_req, ctx) => {
       const { settings, source } = await this.settings.readInstancePolicy(authenticatedCallerOf(ctx), 'privacy');
       return { policy: privacyPolicyV1(settings, source) };
     },
     updatePrivacyPolicy: async (req, ctx) => ({
-      details: objectDetailsV1(await this.settings.setInstancePolicy(authenticatedCallerOf(ctx), 'privacy', () => privacyFromV1(req), UPDATE)),
+      details: objectDetailsV1(
+        await this.settings.setInstancePolicy(authenticatedCallerOf(ctx), 'privacy', () => privacyFromV1(req), UPDATE),
+      ),
     }),
     addNotificationPolicy: async (req, ctx) => ({
-      details: objectDetailsV1(await this.settings.setInstancePolicy(authenticatedCallerOf(ctx), 'notification', () => notificationFromV1(req), { add: true })),
+      details: objectDetailsV1(
+        await this.settings.setInstancePolicy(
+          authenticatedCallerOf(ctx),
+          'notification',
+          () => notificationFromV1(req),
+          { add: true },
+        ),
+      ),
     }),
     getNotificationPolicy: async (_req, ctx) => {
       const { settings, source } = await this.settings.readInstancePolicy(authenticatedCallerOf(ctx), 'notification');
       return { policy: notificationPolicyV1(settings, source) };
     },
     updateNotificationPolicy: async (req, ctx) => ({
-      details: objectDetailsV1(await this.settings.setInstancePolicy(authenticatedCallerOf(ctx), 'notification', () => notificationFromV1(req), UPDATE)),
+      details: objectDetailsV1(
+        await this.settings.setInstancePolicy(
+          authenticatedCallerOf(ctx),
+          'notification',
+          () => notificationFromV1(req),
+          UPDATE,
+        ),
+      ),
     }),
     getOIDCSettings: async (_req, ctx) => {
       const { settings, source } = await this.settings.readInstancePolicy(authenticatedCallerOf(ctx), 'oidc');
       return { settings: oidcSettingsV1(settings, source) };
     },
     addOIDCSettings: async (req, ctx) => ({
-      details: objectDetailsV1(await this.settings.setInstancePolicy(authenticatedCallerOf(ctx), 'oidc', () => oidcFromV1(req), { add: true })),
+      details: objectDetailsV1(
+        await this.settings.setInstancePolicy(authenticatedCallerOf(ctx), 'oidc', () => oidcFromV1(req), { add: true }),
+      ),
     }),
     updateOIDCSettings: async (req, ctx) => ({
-      details: objectDetailsV1(await this.settings.setInstancePolicy(authenticatedCallerOf(ctx), 'oidc', () => oidcFromV1(req), UPDATE)),
+      details: objectDetailsV1(
+        await this.settings.setInstancePolicy(authenticatedCallerOf(ctx), 'oidc', () => oidcFromV1(req), UPDATE),
+      ),
     }),
   };
 }

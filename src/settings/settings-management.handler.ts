@@ -104,12 +104,20 @@ export class SettingsManagementHandler implements OnModuleInit {
     return this.settings.instanceDefault(authenticatedCallerOf(ctx), kind);
   }
 
-  private async add<K extends PolicyKind>(ctx: HandlerContext, kind: K, build: (inherited: PolicyBodies[K]) => PolicyBodies[K]) {
+  private async add<K extends PolicyKind>(
+    ctx: HandlerContext,
+    kind: K,
+    build: (inherited: PolicyBodies[K]) => PolicyBodies[K],
+  ) {
     const { caller, orgId } = orgContext(ctx);
     return { details: objectDetailsV1(await this.settings.addOrgPolicy(caller, orgId, kind, build)) };
   }
 
-  private async update<K extends PolicyKind>(ctx: HandlerContext, kind: K, change: (current: PolicyBodies[K]) => PolicyBodies[K]) {
+  private async update<K extends PolicyKind>(
+    ctx: HandlerContext,
+    kind: K,
+    change: (current: PolicyBodies[K]) => PolicyBodies[K],
+  ) {
     const { caller, orgId } = orgContext(ctx);
     return { details: objectDetailsV1(await this.settings.updateOrgPolicy(caller, orgId, kind, change)) };
   }
@@ -149,8 +157,10 @@ export class SettingsManagementHandler implements OnModuleInit {
       const { settings, source } = await this.readDefault(ctx, 'password_complexity');
       return { policy: passwordComplexityPolicyV1(settings, source) };
     },
-    addCustomPasswordComplexityPolicy: async (req, ctx) => this.add(ctx, 'password_complexity', () => complexityFromV1(req)),
-    updateCustomPasswordComplexityPolicy: async (req, ctx) => this.update(ctx, 'password_complexity', () => complexityFromV1(req)),
+    addCustomPasswordComplexityPolicy: async (req, ctx) =>
+      this.add(ctx, 'password_complexity', () => complexityFromV1(req)),
+    updateCustomPasswordComplexityPolicy: async (req, ctx) =>
+      this.update(ctx, 'password_complexity', () => complexityFromV1(req)),
     resetPasswordComplexityPolicyToDefault: async (_req, ctx) => this.reset(ctx, 'password_complexity'),
 
     getPasswordAgePolicy: async (_req, ctx) => {
@@ -174,7 +184,8 @@ export class SettingsManagementHandler implements OnModuleInit {
       return { policy: lockoutPolicyV1(settings, source) };
     },
     addCustomLockoutPolicy: async (req, ctx) => this.add(ctx, 'lockout', (inherited) => lockoutFromV1(req, inherited)),
-    updateCustomLockoutPolicy: async (req, ctx) => this.update(ctx, 'lockout', (current) => lockoutFromV1(req, current)),
+    updateCustomLockoutPolicy: async (req, ctx) =>
+      this.update(ctx, 'lockout', (current) => lockoutFromV1(req, current)),
     resetLockoutPolicyToDefault: async (_req, ctx) => this.reset(ctx, 'lockout'),
 
     getPrivacyPolicy: async (_req, ctx) => {

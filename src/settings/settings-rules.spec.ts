@@ -1,5 +1,18 @@
-import { DEFAULT_LABEL_SETTINGS, DEFAULT_LEGAL_SETTINGS, DEFAULT_LOGIN_SETTINGS, DEFAULT_SECURITY_SETTINGS, POLICY_DEFAULTS, type PolicyKind } from './policies.js';
-import { canonicalLocale, mergeTranslations, policyProblems, samePolicy, withServedLegalPages } from './settings-rules.js';
+import {
+  DEFAULT_LABEL_SETTINGS,
+  DEFAULT_LEGAL_SETTINGS,
+  DEFAULT_LOGIN_SETTINGS,
+  DEFAULT_SECURITY_SETTINGS,
+  POLICY_DEFAULTS,
+  type PolicyKind,
+} from './policies.js';
+import {
+  canonicalLocale,
+  mergeTranslations,
+  policyProblems,
+  samePolicy,
+  withServedLegalPages,
+} from './settings-rules.js';
 
 describe('policy rules', () => {
   it.each(Object.keys(POLICY_DEFAULTS) as PolicyKind[])('accepts the built-in %s defaults', (kind) => {
@@ -17,20 +30,30 @@ describe('policy rules', () => {
   });
 
   it('refuses negative lifetimes and relative redirect URIs on the login policy', () => {
-    const problems = policyProblems('login', { ...DEFAULT_LOGIN_SETTINGS, mfaInitSkipLifetimeMs: -1, defaultRedirectUri: '/home' });
+    const problems = policyProblems('login', {
+      ...DEFAULT_LOGIN_SETTINGS,
+      mfaInitSkipLifetimeMs: -1,
+      defaultRedirectUri: '/home',
+    });
     expect(problems.map((p) => p.field)).toEqual(['mfa_init_skip_lifetime', 'default_redirect_uri']);
   });
 
   it('refuses colours that are not hex and allows empty ones', () => {
-    expect(policyProblems('label', { ...DEFAULT_LABEL_SETTINGS, primaryColor: 'red', fontColorDark: '' }).map((p) => p.field)).toEqual(['primary_color']);
+    expect(
+      policyProblems('label', { ...DEFAULT_LABEL_SETTINGS, primaryColor: 'red', fontColorDark: '' }).map(
+        (p) => p.field,
+      ),
+    ).toEqual(['primary_color']);
     expect(policyProblems('label', { ...DEFAULT_LABEL_SETTINGS, warnColor: '#ABCDEF80' })).toEqual([]);
   });
 
   it('checks the support email and iframe origins', () => {
     expect(policyProblems('privacy', { ...DEFAULT_LEGAL_SETTINGS, supportEmail: 'not an email' })).toHaveLength(1);
-    expect(policyProblems('security', { ...DEFAULT_SECURITY_SETTINGS, allowedOrigins: ['https://a.example', ' '] }).map((p) => p.field)).toEqual([
-      'embedded_iframe.allowed_origins[1]',
-    ]);
+    expect(
+      policyProblems('security', { ...DEFAULT_SECURITY_SETTINGS, allowedOrigins: ['https://a.example', ' '] }).map(
+        (p) => p.field,
+      ),
+    ).toEqual(['embedded_iframe.allowed_origins[1]']);
   });
 
   it('compares policies regardless of key order', () => {
@@ -45,20 +68,39 @@ describe('policy rules', () => {
   });
 
   it('merges translation trees leaf by leaf', () => {
-    expect(mergeTranslations({ login: { title: 'A', button: 'Go' }, x: 1 }, { login: { title: 'B' } })).toEqual({ login: { title: 'B', button: 'Go' }, x: 1 });
+    expect(mergeTranslations({ login: { title: 'A', button: 'Go' }, x: 1 }, { login: { title: 'B' } })).toEqual({
+      login: { title: 'B', button: 'Go' },
+      x: 1,
+    });
   });
 });
 
 describe('withServedLegalPages', () => {
-  const empty = { tosLink: '', privacyLink: '', helpLink: '', supportEmail: '', docsLink: '', customLink: '', customLinkText: '' };
+  const empty = {
+    tosLink: '',
+    privacyLink: '',
+    helpLink: '',
+    supportEmail: '',
+    docsLink: '',
+    customLink: '',
+    customLinkText: '',
+  };
   const base = 'https://id.example.com/ui/v2/login';
 
-  it('gives empty terms and privacy links the hosted login\'s pages (Login V2 registers only with both)', () => {
-    expect(withServedLegalPages(empty, base)).toEqual({ ...empty, tosLink: `${base}/legal/terms`, privacyLink: `${base}/legal/privacy` });
+  it("gives empty terms and privacy links the hosted login's pages (Login V2 registers only with both)", () => {
+    expect(withServedLegalPages(empty, base)).toEqual({
+      ...empty,
+      tosLink: `${base}/legal/terms`,
+      privacyLink: `${base}/legal/privacy`,
+    });
   });
 
   it('keeps links that are set, and leaves the other links alone', () => {
     const set = { ...empty, tosLink: 'https://example.com/tos', helpLink: '' };
-    expect(withServedLegalPages(set, base)).toMatchObject({ tosLink: 'https://example.com/tos', privacyLink: `${base}/legal/privacy`, helpLink: '' });
+    expect(withServedLegalPages(set, base)).toMatchObject({
+      tosLink: 'https://example.com/tos',
+      privacyLink: `${base}/legal/privacy`,
+      helpLink: '',
+    });
   });
 });

@@ -1,6 +1,14 @@
 import type { FieldViolation } from '../platform/errors/domain-error.js';
 import type { PasswordComplexity } from '../users/password-policy.js';
-import type { LabelSettings, LegalSettings, LoginSettings, OidcSettings, PolicyBodies, PolicyKind, SecuritySettings } from './policies.js';
+import type {
+  LabelSettings,
+  LegalSettings,
+  LoginSettings,
+  OidcSettings,
+  PolicyBodies,
+  PolicyKind,
+  SecuritySettings,
+} from './policies.js';
 
 /** Pure rules of the settings: what makes a policy valid. No I/O. */
 
@@ -38,19 +46,37 @@ function loginProblems(p: LoginSettings): FieldViolation[] {
 }
 
 function labelProblems(p: LabelSettings): FieldViolation[] {
-  const colours = ['primaryColor', 'backgroundColor', 'warnColor', 'fontColor', 'primaryColorDark', 'backgroundColorDark', 'warnColorDark', 'fontColorDark'] as const;
+  const colours = [
+    'primaryColor',
+    'backgroundColor',
+    'warnColor',
+    'fontColor',
+    'primaryColorDark',
+    'backgroundColorDark',
+    'warnColorDark',
+    'fontColorDark',
+  ] as const;
   return colours
     .filter((c) => p[c] !== '' && !HEX_COLOR.test(p[c]))
     .map((c) => ({ field: snake(c), description: 'must be a hex colour, e.g. #5469d4' }));
 }
 
 function legalProblems(p: LegalSettings): FieldViolation[] {
-  return p.supportEmail && !EMAIL.test(p.supportEmail) ? [{ field: 'support_email', description: 'must be an email address' }] : [];
+  return p.supportEmail && !EMAIL.test(p.supportEmail)
+    ? [{ field: 'support_email', description: 'must be an email address' }]
+    : [];
 }
 
 function securityProblems(p: SecuritySettings): FieldViolation[] {
   return p.allowedOrigins.flatMap((o, i) =>
-    !o.trim() || /\s/.test(o) ? [{ field: `embedded_iframe.allowed_origins[${i}]`, description: 'must be an origin without spaces, e.g. https://app.example.com' }] : [],
+    !o.trim() || /\s/.test(o)
+      ? [
+          {
+            field: `embedded_iframe.allowed_origins[${i}]`,
+            description: 'must be an origin without spaces, e.g. https://app.example.com',
+          },
+        ]
+      : [],
   );
 }
 
@@ -63,7 +89,10 @@ const OIDC_LIFETIMES = [
 
 /** Tokens live whole seconds (JWT `exp`), so each lifetime is at least one second. */
 function oidcProblems(p: OidcSettings): FieldViolation[] {
-  return OIDC_LIFETIMES.filter(([key]) => !(p[key] >= 1000)).map(([, field]) => ({ field, description: 'must be at least 1 second' }));
+  return OIDC_LIFETIMES.filter(([key]) => !(p[key] >= 1000)).map(([, field]) => ({
+    field,
+    description: 'must be at least 1 second',
+  }));
 }
 
 /**
@@ -129,7 +158,10 @@ export function withServedLegalPages(settings: LegalSettings, loginBase: string)
 }
 
 /** Deep merge of translation trees: `over` wins leaf by leaf. */
-export function mergeTranslations(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+export function mergeTranslations(
+  base: Record<string, unknown>,
+  over: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const below = out[key];

@@ -31,7 +31,14 @@ import type {
   ThemeMode,
 } from './policies.js';
 import { noIdentityProviders } from './settings.errors.js';
-import { durationOf, fromNumber, msOf, MULTI_FACTOR_NUMBERS, PASSKEYS_NUMBERS, SECOND_FACTOR_NUMBERS } from './settings.mapper.js';
+import {
+  durationOf,
+  fromNumber,
+  msOf,
+  MULTI_FACTOR_NUMBERS,
+  PASSKEYS_NUMBERS,
+  SECOND_FACTOR_NUMBERS,
+} from './settings.mapper.js';
 import type { ChangeDetails } from './settings.service.js';
 
 // zitadel.policy.v1 (admin and management APIs) <-> policies. The v1 requests carry the whole
@@ -42,11 +49,21 @@ import type { ChangeDetails } from './settings.service.js';
 const THEME_MODE_V1: Readonly<Record<ThemeMode, number>> = { unspecified: 0, auto: 1, dark: 2, light: 3 };
 
 export function objectDetailsV1(change: ChangeDetails): MessageInitShape<typeof ObjectDetailsSchema> {
-  return { sequence: change.sequence, creationDate: ts(change.creationDate), changeDate: ts(change.changeDate), resourceOwner: change.resourceOwner };
+  return {
+    sequence: change.sequence,
+    creationDate: ts(change.creationDate),
+    changeDate: ts(change.changeDate),
+    resourceOwner: change.resourceOwner,
+  };
 }
 
 function sourceDetailsV1(source: PolicySource): MessageInitShape<typeof ObjectDetailsSchema> {
-  return { sequence: source.sequence, creationDate: ts(source.createdAt), changeDate: ts(source.changedAt), resourceOwner: source.owner };
+  return {
+    sequence: source.sequence,
+    creationDate: ts(source.createdAt),
+    changeDate: ts(source.changedAt),
+    resourceOwner: source.owner,
+  };
 }
 
 /** ZITADEL marks the instance's policies (and an org's inherited ones) `is_default`. */
@@ -83,7 +100,10 @@ export function loginPolicyV1(s: LoginSettings, source: PolicySource): MessageIn
   };
 }
 
-export function passwordComplexityPolicyV1(s: PasswordComplexity, source: PolicySource): MessageInitShape<typeof PasswordComplexityPolicySchema> {
+export function passwordComplexityPolicyV1(
+  s: PasswordComplexity,
+  source: PolicySource,
+): MessageInitShape<typeof PasswordComplexityPolicySchema> {
   return {
     details: sourceDetailsV1(source),
     minLength: BigInt(s.minLength),
@@ -95,12 +115,28 @@ export function passwordComplexityPolicyV1(s: PasswordComplexity, source: Policy
   };
 }
 
-export function passwordAgePolicyV1(s: PasswordExpirySettings, source: PolicySource): MessageInitShape<typeof PasswordAgePolicySchema> {
-  return { details: sourceDetailsV1(source), maxAgeDays: BigInt(s.maxAgeDays), expireWarnDays: BigInt(s.expireWarnDays), isDefault: isDefault(source) };
+export function passwordAgePolicyV1(
+  s: PasswordExpirySettings,
+  source: PolicySource,
+): MessageInitShape<typeof PasswordAgePolicySchema> {
+  return {
+    details: sourceDetailsV1(source),
+    maxAgeDays: BigInt(s.maxAgeDays),
+    expireWarnDays: BigInt(s.expireWarnDays),
+    isDefault: isDefault(source),
+  };
 }
 
-export function lockoutPolicyV1(s: LockoutSettings, source: PolicySource): MessageInitShape<typeof LockoutPolicySchema> {
-  return { details: sourceDetailsV1(source), maxPasswordAttempts: BigInt(s.maxPasswordAttempts), maxOtpAttempts: BigInt(s.maxOtpAttempts), isDefault: isDefault(source) };
+export function lockoutPolicyV1(
+  s: LockoutSettings,
+  source: PolicySource,
+): MessageInitShape<typeof LockoutPolicySchema> {
+  return {
+    details: sourceDetailsV1(source),
+    maxPasswordAttempts: BigInt(s.maxPasswordAttempts),
+    maxOtpAttempts: BigInt(s.maxOtpAttempts),
+    isDefault: isDefault(source),
+  };
 }
 
 export function labelPolicyV1(s: LabelSettings, source: PolicySource): MessageInitShape<typeof LabelPolicySchema> {
@@ -138,7 +174,11 @@ export function domainPolicyV1(s: DomainSettings, source: PolicySource): Message
 
 /** The deprecated name of the domain policy (management's GetOrgIAMPolicy). */
 export function orgIamPolicyV1(s: DomainSettings, source: PolicySource): MessageInitShape<typeof OrgIAMPolicySchema> {
-  return { details: sourceDetailsV1(source), userLoginMustBeDomain: s.userLoginMustBeDomain, isDefault: isDefault(source) };
+  return {
+    details: sourceDetailsV1(source),
+    userLoginMustBeDomain: s.userLoginMustBeDomain,
+    isDefault: isDefault(source),
+  };
 }
 
 export function privacyPolicyV1(s: LegalSettings, source: PolicySource): MessageInitShape<typeof PrivacyPolicySchema> {
@@ -155,7 +195,10 @@ export function privacyPolicyV1(s: LegalSettings, source: PolicySource): Message
   };
 }
 
-export function notificationPolicyV1(s: NotificationSettings, source: PolicySource): MessageInitShape<typeof NotificationPolicySchema> {
+export function notificationPolicyV1(
+  s: NotificationSettings,
+  source: PolicySource,
+): MessageInitShape<typeof NotificationPolicySchema> {
   return { details: sourceDetailsV1(source), passwordChange: s.passwordChange, isDefault: isDefault(source) };
 }
 
@@ -212,15 +255,25 @@ export function loginFromV1(req: LoginPolicyRequest, current: LoginSettings): Lo
     mfaInitSkipLifetimeMs: msOf(req.mfaInitSkipLifetime),
     secondFactorCheckLifetimeMs: msOf(req.secondFactorCheckLifetime),
     multiFactorCheckLifetimeMs: msOf(req.multiFactorCheckLifetime),
-    secondFactors: req.secondFactors ? factors<SecondFactor>(SECOND_FACTOR_NUMBERS, req.secondFactors, 'second_factors') : current.secondFactors,
-    multiFactors: req.multiFactors ? factors<MultiFactor>(MULTI_FACTOR_NUMBERS, req.multiFactors, 'multi_factors') : current.multiFactors,
+    secondFactors: req.secondFactors
+      ? factors<SecondFactor>(SECOND_FACTOR_NUMBERS, req.secondFactors, 'second_factors')
+      : current.secondFactors,
+    multiFactors: req.multiFactors
+      ? factors<MultiFactor>(MULTI_FACTOR_NUMBERS, req.multiFactors, 'multi_factors')
+      : current.multiFactors,
     allowDomainDiscovery: req.allowDomainDiscovery,
     disableLoginWithEmail: req.disableLoginWithEmail,
     disableLoginWithPhone: req.disableLoginWithPhone,
   };
 }
 
-export function complexityFromV1(req: { minLength: number | bigint; hasUppercase: boolean; hasLowercase: boolean; hasNumber: boolean; hasSymbol: boolean }): PasswordComplexity {
+export function complexityFromV1(req: {
+  minLength: number | bigint;
+  hasUppercase: boolean;
+  hasLowercase: boolean;
+  hasNumber: boolean;
+  hasSymbol: boolean;
+}): PasswordComplexity {
   return {
     minLength: Number(req.minLength),
     requiresUppercase: req.hasUppercase,
@@ -230,12 +283,22 @@ export function complexityFromV1(req: { minLength: number | bigint; hasUppercase
   };
 }
 
-export function ageFromV1(req: { maxAgeDays: number | bigint; expireWarnDays: number | bigint }): PasswordExpirySettings {
+export function ageFromV1(req: {
+  maxAgeDays: number | bigint;
+  expireWarnDays: number | bigint;
+}): PasswordExpirySettings {
   return { maxAgeDays: Number(req.maxAgeDays), expireWarnDays: Number(req.expireWarnDays) };
 }
 
-export function lockoutFromV1(req: { maxPasswordAttempts: number | bigint; maxOtpAttempts: number | bigint }, current: LockoutSettings): LockoutSettings {
-  return { ...current, maxPasswordAttempts: Number(req.maxPasswordAttempts), maxOtpAttempts: Number(req.maxOtpAttempts) };
+export function lockoutFromV1(
+  req: { maxPasswordAttempts: number | bigint; maxOtpAttempts: number | bigint },
+  current: LockoutSettings,
+): LockoutSettings {
+  return {
+    ...current,
+    maxPasswordAttempts: Number(req.maxPasswordAttempts),
+    maxOtpAttempts: Number(req.maxOtpAttempts),
+  };
 }
 
 export interface LabelPolicyRequest {
@@ -271,7 +334,11 @@ export function labelFromV1(req: LabelPolicyRequest, current: LabelSettings): La
   };
 }
 
-export function domainFromV1(req: { userLoginMustBeDomain: boolean; validateOrgDomains: boolean; smtpSenderAddressMatchesInstanceDomain: boolean }): DomainSettings {
+export function domainFromV1(req: {
+  userLoginMustBeDomain: boolean;
+  validateOrgDomains: boolean;
+  smtpSenderAddressMatchesInstanceDomain: boolean;
+}): DomainSettings {
   return {
     userLoginMustBeDomain: req.userLoginMustBeDomain,
     validateOrgDomains: req.validateOrgDomains,
@@ -310,7 +377,12 @@ export function oidcSettingsV1(s: OidcSettings, source: PolicySource): MessageIn
 }
 
 /** Add and Update carry all four lifetimes; an absent one is zero, which the rules refuse. */
-export function oidcFromV1(req: { accessTokenLifetime?: Duration; idTokenLifetime?: Duration; refreshTokenIdleExpiration?: Duration; refreshTokenExpiration?: Duration }): OidcSettings {
+export function oidcFromV1(req: {
+  accessTokenLifetime?: Duration;
+  idTokenLifetime?: Duration;
+  refreshTokenIdleExpiration?: Duration;
+  refreshTokenExpiration?: Duration;
+}): OidcSettings {
   return {
     accessTokenLifetimeMs: msOf(req.accessTokenLifetime),
     idTokenLifetimeMs: msOf(req.idTokenLifetime),

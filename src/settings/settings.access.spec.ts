@@ -9,12 +9,24 @@ describe('access tables held to the descriptors', () => {
   });
 
   it('accepts a table that matches, or deviates only where declared', () => {
-    expect(() => assertMatchesAnnotations(SettingsService, { setSecuritySettings: { permission: 'iam.policy.write' } })).not.toThrow();
-    expect(() => assertMatchesAnnotations(SettingsService, { getLoginSettings: 'authenticated' }, { getLoginSettings: 'policy.read' })).not.toThrow();
+    expect(() =>
+      assertMatchesAnnotations(SettingsService, { setSecuritySettings: { permission: 'iam.policy.write' } }),
+    ).not.toThrow();
+    expect(() =>
+      assertMatchesAnnotations(
+        SettingsService,
+        { getLoginSettings: 'authenticated' },
+        { getLoginSettings: 'policy.read' },
+      ),
+    ).not.toThrow();
   });
 
   it('refuses a table that differs from the descriptor without saying so', () => {
-    expect(() => assertMatchesAnnotations(SettingsService, { getLoginSettings: 'authenticated' })).toThrow(/declares authenticated but the descriptor says policy.read/);
-    expect(() => assertMatchesAnnotations(AdminService, { updateLockoutPolicy: { permission: 'policy.write' } })).toThrow(/iam.policy.write/);
+    expect(() => assertMatchesAnnotations(SettingsService, { getLoginSettings: 'authenticated' })).toThrow(
+      /declares authenticated but the descriptor says policy.read/,
+    );
+    expect(() =>
+      assertMatchesAnnotations(AdminService, { updateLockoutPolicy: { permission: 'policy.write' } }),
+    ).toThrow(/iam.policy.write/);
   });
 });

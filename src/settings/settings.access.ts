@@ -33,7 +33,9 @@ export function assertMatchesAnnotations<S extends DescService>(
     if (!mine || !annotated) continue;
     const allowed = (deviations as Record<string, string | undefined>)[method.localName];
     if (declared(mine) !== annotated && allowed !== annotated) {
-      throw new RpcBootError(`${service.typeName}.${method.name} declares ${declared(mine)} but the descriptor says ${annotated}`);
+      throw new RpcBootError(
+        `${service.typeName}.${method.name} declares ${declared(mine)} but the descriptor says ${annotated}`,
+      );
     }
   }
 }

@@ -92,7 +92,11 @@ export class SettingsHandler implements OnModuleInit {
     getGeneralSettings: async (_req, ctx) => {
       const caller = authenticatedCallerOf(ctx);
       const { settings } = await this.settings.instanceDefault(caller, 'general');
-      return { defaultOrgId: caller.instance.defaultOrgId ?? '', defaultLanguage: settings.defaultLanguage, supportedLanguages: [...SUPPORTED_LANGUAGES] };
+      return {
+        defaultOrgId: caller.instance.defaultOrgId ?? '',
+        defaultLanguage: settings.defaultLanguage,
+        supportedLanguages: [...SUPPORTED_LANGUAGES],
+      };
     },
     getLoginSettings: async (req, ctx) => {
       const { settings, source } = await this.settings.read(authenticatedCallerOf(ctx), 'login', readTarget(req.ctx));
@@ -104,15 +108,27 @@ export class SettingsHandler implements OnModuleInit {
       return { details: listDetailsV2(0n), identityProviders: [] };
     },
     getPasswordComplexitySettings: async (req, ctx) => {
-      const { settings, source } = await this.settings.read(authenticatedCallerOf(ctx), 'password_complexity', readTarget(req.ctx));
+      const { settings, source } = await this.settings.read(
+        authenticatedCallerOf(ctx),
+        'password_complexity',
+        readTarget(req.ctx),
+      );
       return { details: policyDetailsV2(source), settings: passwordComplexityV2(settings, source) };
     },
     getPasswordExpirySettings: async (req, ctx) => {
-      const { settings, source } = await this.settings.read(authenticatedCallerOf(ctx), 'password_age', readTarget(req.ctx));
+      const { settings, source } = await this.settings.read(
+        authenticatedCallerOf(ctx),
+        'password_age',
+        readTarget(req.ctx),
+      );
       return { details: policyDetailsV2(source), settings: passwordExpiryV2(settings, source) };
     },
     getBrandingSettings: async (req, ctx) => {
-      const { settings, source } = await this.settings.read(authenticatedCallerOf(ctx), 'label_active', readTarget(req.ctx));
+      const { settings, source } = await this.settings.read(
+        authenticatedCallerOf(ctx),
+        'label_active',
+        readTarget(req.ctx),
+      );
       return { details: policyDetailsV2(source), settings: brandingV2(settings, source) };
     },
     getDomainSettings: async (req, ctx) => {
@@ -136,11 +152,21 @@ export class SettingsHandler implements OnModuleInit {
       return { details: detailsV2(change) };
     },
     getHostedLoginTranslation: async (req, ctx) =>
-      this.settings.hostedLoginTranslation(authenticatedCallerOf(ctx), translationLevel(req.level as LevelCase), req.locale, req.ignoreInheritance),
+      this.settings.hostedLoginTranslation(
+        authenticatedCallerOf(ctx),
+        translationLevel(req.level as LevelCase),
+        req.locale,
+        req.ignoreInheritance,
+      ),
     setHostedLoginTranslation: async (req, ctx) => {
       const level = translationLevel(req.level as LevelCase);
       if (level.kind === 'system') throw levelRequired('level');
-      return this.settings.setHostedLoginTranslation(authenticatedCallerOf(ctx), level, req.locale, req.translations ?? {});
+      return this.settings.setHostedLoginTranslation(
+        authenticatedCallerOf(ctx),
+        level,
+        req.locale,
+        req.translations ?? {},
+      );
     },
   };
 }

@@ -5,7 +5,10 @@ import type { DomainSettingsSchema } from '@zitadel/proto/zitadel/settings/v2/do
 import type { LegalAndSupportSettingsSchema } from '@zitadel/proto/zitadel/settings/v2/legal_settings_pb.js';
 import type { LockoutSettingsSchema } from '@zitadel/proto/zitadel/settings/v2/lockout_settings_pb.js';
 import type { LoginSettingsSchema } from '@zitadel/proto/zitadel/settings/v2/login_settings_pb.js';
-import type { PasswordComplexitySettingsSchema, PasswordExpirySettingsSchema } from '@zitadel/proto/zitadel/settings/v2/password_settings_pb.js';
+import type {
+  PasswordComplexitySettingsSchema,
+  PasswordExpirySettingsSchema,
+} from '@zitadel/proto/zitadel/settings/v2/password_settings_pb.js';
 import type { SecuritySettingsSchema } from '@zitadel/proto/zitadel/settings/v2/security_settings_pb.js';
 import { detailsV2 } from '../platform/rpc/proto-mapping.js';
 import type { PasswordComplexity } from '../users/password-policy.js';
@@ -52,11 +55,25 @@ export function ownerTypeV2(source: PolicySource): number {
 }
 
 export function policyDetailsV2(source: PolicySource) {
-  return detailsV2({ sequence: source.sequence, changeDate: source.changedAt ?? new Date(0), resourceOwner: source.owner, creationDate: source.createdAt });
+  return detailsV2({
+    sequence: source.sequence,
+    changeDate: source.changedAt ?? new Date(0),
+    resourceOwner: source.owner,
+    creationDate: source.createdAt,
+  });
 }
 
 /** zitadel.object.v2.RequestContext: the org, the instance, or (unset) the caller's own org. */
-export function readTarget(ctx: { resourceOwner: { case: 'orgId'; value: string } | { case: 'instance'; value: boolean } | { case: undefined; value?: undefined } } | undefined): ReadTarget {
+export function readTarget(
+  ctx:
+    | {
+        resourceOwner:
+          | { case: 'orgId'; value: string }
+          | { case: 'instance'; value: boolean }
+          | { case: undefined; value?: undefined };
+      }
+    | undefined,
+): ReadTarget {
   const owner = ctx?.resourceOwner;
   if (owner?.case === 'orgId' && owner.value) return { kind: 'org', orgId: owner.value };
   if (owner?.case === 'instance' && owner.value) return { kind: 'instance' };
@@ -88,7 +105,10 @@ export function loginSettingsV2(s: LoginSettings, source: PolicySource): Message
   };
 }
 
-export function passwordComplexityV2(s: PasswordComplexity, source: PolicySource): MessageInitShape<typeof PasswordComplexitySettingsSchema> {
+export function passwordComplexityV2(
+  s: PasswordComplexity,
+  source: PolicySource,
+): MessageInitShape<typeof PasswordComplexitySettingsSchema> {
   return {
     minLength: BigInt(s.minLength),
     requiresUppercase: s.requiresUppercase,
@@ -99,13 +119,27 @@ export function passwordComplexityV2(s: PasswordComplexity, source: PolicySource
   };
 }
 
-export function passwordExpiryV2(s: PasswordExpirySettings, source: PolicySource): MessageInitShape<typeof PasswordExpirySettingsSchema> {
-  return { maxAgeDays: BigInt(s.maxAgeDays), expireWarnDays: BigInt(s.expireWarnDays), resourceOwnerType: ownerTypeV2(source) };
+export function passwordExpiryV2(
+  s: PasswordExpirySettings,
+  source: PolicySource,
+): MessageInitShape<typeof PasswordExpirySettingsSchema> {
+  return {
+    maxAgeDays: BigInt(s.maxAgeDays),
+    expireWarnDays: BigInt(s.expireWarnDays),
+    resourceOwnerType: ownerTypeV2(source),
+  };
 }
 
 export function brandingV2(s: LabelSettings, source: PolicySource): MessageInitShape<typeof BrandingSettingsSchema> {
   return {
-    lightTheme: { primaryColor: s.primaryColor, backgroundColor: s.backgroundColor, warnColor: s.warnColor, fontColor: s.fontColor, logoUrl: s.logoUrl, iconUrl: s.iconUrl },
+    lightTheme: {
+      primaryColor: s.primaryColor,
+      backgroundColor: s.backgroundColor,
+      warnColor: s.warnColor,
+      fontColor: s.fontColor,
+      logoUrl: s.logoUrl,
+      iconUrl: s.iconUrl,
+    },
     darkTheme: {
       primaryColor: s.primaryColorDark,
       backgroundColor: s.backgroundColorDark,
@@ -131,7 +165,10 @@ export function domainV2(s: DomainSettings, source: PolicySource): MessageInitSh
   };
 }
 
-export function legalV2(s: LegalSettings, source: PolicySource): MessageInitShape<typeof LegalAndSupportSettingsSchema> {
+export function legalV2(
+  s: LegalSettings,
+  source: PolicySource,
+): MessageInitShape<typeof LegalAndSupportSettingsSchema> {
   return {
     tosLink: s.tosLink,
     privacyPolicyLink: s.privacyLink,
@@ -145,14 +182,24 @@ export function legalV2(s: LegalSettings, source: PolicySource): MessageInitShap
 }
 
 export function lockoutV2(s: LockoutSettings, source: PolicySource): MessageInitShape<typeof LockoutSettingsSchema> {
-  return { maxPasswordAttempts: BigInt(s.maxPasswordAttempts), maxOtpAttempts: BigInt(s.maxOtpAttempts), resourceOwnerType: ownerTypeV2(source) };
+  return {
+    maxPasswordAttempts: BigInt(s.maxPasswordAttempts),
+    maxOtpAttempts: BigInt(s.maxOtpAttempts),
+    resourceOwnerType: ownerTypeV2(source),
+  };
 }
 
 export function securityV2(s: SecuritySettings): MessageInitShape<typeof SecuritySettingsSchema> {
-  return { embeddedIframe: { enabled: s.embeddedIframeEnabled, allowedOrigins: [...s.allowedOrigins] }, enableImpersonation: s.enableImpersonation };
+  return {
+    embeddedIframe: { enabled: s.embeddedIframeEnabled, allowedOrigins: [...s.allowedOrigins] },
+    enableImpersonation: s.enableImpersonation,
+  };
 }
 
-export function securityFromV2(req: { embeddedIframe?: { enabled: boolean; allowedOrigins: string[] }; enableImpersonation: boolean }): SecuritySettings {
+export function securityFromV2(req: {
+  embeddedIframe?: { enabled: boolean; allowedOrigins: string[] };
+  enableImpersonation: boolean;
+}): SecuritySettings {
   return {
     embeddedIframeEnabled: req.embeddedIframe?.enabled ?? false,
     allowedOrigins: (req.embeddedIframe?.allowedOrigins ?? []).map((o) => o.trim()),

@@ -11,10 +11,25 @@ import { Transactions } from '../platform/database/transactions.js';
 import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
 import { Org } from '../orgs/org.entity.js';
-import { ORG_POLICY_KINDS, Policies, withDefaults, type LegalSettings, type PolicyBodies, type PolicyKind, type ResolvedPolicy, type SecuritySettings } from './policies.js';
+import {
+  ORG_POLICY_KINDS,
+  Policies,
+  withDefaults,
+  type LegalSettings,
+  type PolicyBodies,
+  type PolicyKind,
+  type ResolvedPolicy,
+  type SecuritySettings,
+} from './policies.js';
 import { systemTranslations } from './hosted-login-texts.js';
 import { SettingsPolicy, type PolicyOwnerType } from './settings-policy.entity.js';
-import { canonicalLocale, mergeTranslations, policyProblems, samePolicy, withServedLegalPages } from './settings-rules.js';
+import {
+  canonicalLocale,
+  mergeTranslations,
+  policyProblems,
+  samePolicy,
+  withServedLegalPages,
+} from './settings-rules.js';
 import * as errors from './settings.errors.js';
 
 /** Sequence, time and owner of a change, for the responses' details. */
@@ -29,10 +44,16 @@ export interface ChangeDetails {
  * Whose policy a read asks for: the caller's own org (ZITADEL's default when no context is
  * given), the instance default, or a named org.
  */
-export type ReadTarget = { readonly kind: 'own' } | { readonly kind: 'instance' } | { readonly kind: 'org'; readonly orgId: string };
+export type ReadTarget =
+  | { readonly kind: 'own' }
+  | { readonly kind: 'instance' }
+  | { readonly kind: 'org'; readonly orgId: string };
 
 /** Hosted login translations live on the system (built in), the instance or an org. */
-export type TranslationLevel = { readonly kind: 'system' } | { readonly kind: 'instance' } | { readonly kind: 'org'; readonly orgId: string };
+export type TranslationLevel =
+  | { readonly kind: 'system' }
+  | { readonly kind: 'instance' }
+  | { readonly kind: 'org'; readonly orgId: string };
 
 /** The name of each kind in ZITADEL's event types, e.g. `org.policy.password.complexity.added`. */
 const EVENT_NAMES: { readonly [K in PolicyKind]: string } = {
@@ -107,7 +128,11 @@ export class SettingsService {
    * The policy in force for the target. Any authenticated caller reads the instance default and
    * its own org's; another org's needs `policy.read` on it (ZITADEL, issue 5465).
    */
-  async read<K extends PolicyKind>(caller: Caller, kind: K, target: ReadTarget): Promise<ResolvedPolicy<PolicyBodies[K]>> {
+  async read<K extends PolicyKind>(
+    caller: Caller,
+    kind: K,
+    target: ReadTarget,
+  ): Promise<ResolvedPolicy<PolicyBodies[K]>> {
     switch (target.kind) {
       case 'instance':
         return this.policies.resolve(kind, caller.instance.id);
@@ -126,7 +151,10 @@ export class SettingsService {
   async legalAndSupport(caller: Caller, target: ReadTarget): Promise<ResolvedPolicy<LegalSettings>> {
     const resolved = await this.read(caller, 'privacy', target);
     const origin = caller.origin ?? new URL(this.config.externalUrl).origin;
-    return { ...resolved, settings: withServedLegalPages(resolved.settings, loginBaseUrl(this.config.loginUiUrl, origin)) };
+    return {
+      ...resolved,
+      settings: withServedLegalPages(resolved.settings, loginBaseUrl(this.config.loginUiUrl, origin)),
+    };
   }
 
   /** The instance default for instance administrators (admin v1): `iam.policy.read` on the instance. */
@@ -160,11 +188,17 @@ export class SettingsService {
           .getRepository(SettingsPolicy)
           .createQueryBuilder('p')
           .select(['p.owner', 'p.kind', 'p.body'])
-          .where('p.instance_id = :i AND p.kind IN (:...kinds) AND p.owner IN (:...owners)', { i: caller.instance.id, kinds, owners })
+          .where('p.instance_id = :i AND p.kind IN (:...kinds) AND p.owner IN (:...owners)', {
+            i: caller.instance.id,
+            kinds,
+            owners,
+          })
           .getMany()
       : [];
     const inherits = !(ignoreInheritance && level.kind !== 'system');
-    const defaultLanguage = inherits ? (await this.policies.resolve('general', caller.instance.id)).settings.defaultLanguage : '';
+    const defaultLanguage = inherits
+      ? (await this.policies.resolve('general', caller.instance.id)).settings.defaultLanguage
+      : '';
     let translations: Record<string, unknown> = inherits ? systemTranslations(locale, defaultLanguage) : {};
     for (const owner of owners) {
       for (const kind of kinds) {
@@ -269,11 +303,22 @@ export class SettingsService {
   async activateLabelPolicy(caller: Caller, orgId?: string): Promise<ChangeDetails> {
     if (orgId === undefined) this.requireInstance(caller, 'iam.policy.write');
     return this.tx.run(async (tx) => {
-      const owner: Owner = orgId === undefined ? { type: 'instance', id: caller.instance.id } : await this.orgForWrite(tx, caller, orgId, 'policy.write');
+      const owner: Owner =
+        orgId === undefined
+          ? { type: 'instance', id: caller.instance.id }
+          : await this.orgForWrite(tx, caller, orgId, 'policy.write');
       const preview = await this.own(tx, caller, 'label', owner);
       if (!preview && owner.type === 'org') throw errors.customPolicyNotFound('label');
       const active = await this.own(tx, caller, 'label_active', owner);
-      return this.store(tx, caller, 'label_active', owner, withDefaults('label', preview?.body), `${owner.type}.policy.label.activated`, active);
+      return this.store(
+        tx,
+        caller,
+        'label_active',
+        owner,
+        withDefaults('label', preview?.body),
+        `${owner.type}.policy.label.activated`,
+        active,
+      );
     });
   }
 
@@ -289,7 +334,10 @@ export class SettingsService {
     if (!locale) throw errors.invalidLocale('locale');
     if (level.kind === 'instance') this.requireInstance(caller, 'iam.policy.write');
     return this.tx.run(async (tx) => {
-      const owner: Owner = level.kind === 'instance' ? { type: 'instance', id: caller.instance.id } : await this.orgForWrite(tx, caller, level.orgId, 'policy.write');
+      const owner: Owner =
+        level.kind === 'instance'
+          ? { type: 'instance', id: caller.instance.id }
+          : await this.orgForWrite(tx, caller, level.orgId, 'policy.write');
       const kind = TRANSLATION_KIND + locale;
       const written = await this.push(tx, caller, owner, `${owner.type}.hosted_login_translation.set`, { locale });
       await this.upsert(tx, caller, kind, owner, translations, written);
@@ -349,7 +397,11 @@ export class SettingsService {
     return tx
       .getRepository(SettingsPolicy)
       .createQueryBuilder('p')
-      .where('p.instance_id = :i AND p.kind = :kind AND p.owner = :owner', { i: caller.instance.id, kind, owner: owner.id })
+      .where('p.instance_id = :i AND p.kind = :kind AND p.owner = :owner', {
+        i: caller.instance.id,
+        kind,
+        owner: owner.id,
+      })
       .setLock('pessimistic_write')
       .getOne();
   }
@@ -372,12 +424,32 @@ export class SettingsService {
   }
 
   /** Insert or replace the row; `insertOnly` turns a concurrent add into AlreadyExists. */
-  private async upsert(tx: EntityManager, caller: Caller, kind: string, owner: Owner, body: Record<string, unknown>, written: WrittenEvent, insertOnly = false) {
+  private async upsert(
+    tx: EntityManager,
+    caller: Caller,
+    kind: string,
+    owner: Owner,
+    body: Record<string, unknown>,
+    written: WrittenEvent,
+    insertOnly = false,
+  ) {
     const sql = `INSERT INTO settings_policies (instance_id, kind, owner, owner_type, body, sequence, created_at, changed_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`;
-    const params = [caller.instance.id, kind, owner.id, owner.type, JSON.stringify(body), written.sequence.toString(), written.createdAt];
+    const params = [
+      caller.instance.id,
+      kind,
+      owner.id,
+      owner.type,
+      JSON.stringify(body),
+      written.sequence.toString(),
+      written.createdAt,
+    ];
     if (insertOnly) {
-      await underSavepoint(tx, () => tx.query(sql, params), (err) => (isUniqueViolation(err) ? errors.customPolicyExists(kind.replace(/_/g, ' ')) : err));
+      await underSavepoint(
+        tx,
+        () => tx.query(sql, params),
+        (err) => (isUniqueViolation(err) ? errors.customPolicyExists(kind.replace(/_/g, ' ')) : err),
+      );
       return;
     }
     await tx.query(
@@ -386,7 +458,13 @@ export class SettingsService {
     );
   }
 
-  private async push(tx: EntityManager, caller: Caller, owner: Owner, type: string, payload: Record<string, unknown>): Promise<WrittenEvent> {
+  private async push(
+    tx: EntityManager,
+    caller: Caller,
+    owner: Owner,
+    type: string,
+    payload: Record<string, unknown>,
+  ): Promise<WrittenEvent> {
     const [written] = await this.events.push(tx, caller.instance.id, creatorOf(caller), [
       { aggregateType: owner.type, aggregateId: owner.id, type, payload, resourceOwner: owner.id },
     ]);

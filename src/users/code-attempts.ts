@@ -19,7 +19,12 @@ export type CodeVerdict =
  * Judges one try at a code. A spent code fails before it is compared, so guessing on cannot tell
  * a right code from a wrong one; an expired code is not counted (it cannot be used anyway).
  */
-export function judgeCode(pending: PendingCode | undefined, matches: boolean, now: Date, max = MAX_CODE_ATTEMPTS): CodeVerdict {
+export function judgeCode(
+  pending: PendingCode | undefined,
+  matches: boolean,
+  now: Date,
+  max = MAX_CODE_ATTEMPTS,
+): CodeVerdict {
   if (!pending) return { kind: 'none' };
   if (pending.failedAttempts >= max) return { kind: 'spent' };
   if (pending.expiresAt.getTime() <= now.getTime()) return { kind: 'expired' };

@@ -15,6 +15,14 @@ describe('passwordProblems', () => {
   });
 
   it('counts characters, not bytes', () => {
-    expect(passwordProblems('Ä1!aaaa', { minLength: 7, requiresUppercase: true, requiresLowercase: true, requiresNumber: true, requiresSymbol: true })).toEqual([]);
+    expect(
+      passwordProblems('Ä1!aaaa', {
+        minLength: 7,
+        requiresUppercase: true,
+        requiresLowercase: true,
+        requiresNumber: true,
+        requiresSymbol: true,
+      }),
+    ).toEqual([]);
   });
 });

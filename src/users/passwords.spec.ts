@@ -15,7 +15,12 @@ const ab64 = (bytes: Buffer) => bytes.toString('base64').replace(/=+$/, '').repl
 /** PHC's base64: standard alphabet, no padding. */
 const b64 = (bytes: Buffer) => bytes.toString('base64').replace(/=+$/, '');
 
-function passlibPbkdf2(id: 'pbkdf2' | 'pbkdf2-sha256' | 'pbkdf2-sha512', digest: string, length: number, rounds = 1000): string {
+function passlibPbkdf2(
+  id: 'pbkdf2' | 'pbkdf2-sha256' | 'pbkdf2-sha512',
+  digest: string,
+  length: number,
+  rounds = 1000,
+): string {
   const salt = randomBytes(16);
   return `$${id}$${rounds}$${ab64(salt)}$${ab64(pbkdf2Sync(PASSWORD, salt, rounds, length, digest))}`;
 }
@@ -28,8 +33,14 @@ function passlibScrypt(ln = 10, r = 8, p = 1): string {
 
 const formats: [string, () => Promise<string>][] = [
   ['argon2id (our own)', () => hasher.hash(PASSWORD)],
-  ['argon2i', () => argon2Hash(PASSWORD, { algorithm: Algorithm.Argon2i, memoryCost: 1024, timeCost: 2, parallelism: 1 })],
-  ['argon2id with other parameters', () => argon2Hash(PASSWORD, { algorithm: Algorithm.Argon2id, memoryCost: 2048, timeCost: 1, parallelism: 2 })],
+  [
+    'argon2i',
+    () => argon2Hash(PASSWORD, { algorithm: Algorithm.Argon2i, memoryCost: 1024, timeCost: 2, parallelism: 1 }),
+  ],
+  [
+    'argon2id with other parameters',
+    () => argon2Hash(PASSWORD, { algorithm: Algorithm.Argon2id, memoryCost: 2048, timeCost: 1, parallelism: 2 }),
+  ],
   ['bcrypt $2a$', async () => (await bcrypt.hash(PASSWORD, 4)).replace(/^\$2b\$/, '$2a$')],
   ['bcrypt $2b$', () => bcrypt.hash(PASSWORD, 4)],
   ['bcrypt $2y$', async () => (await bcrypt.hash(PASSWORD, 4)).replace(/^\$2b\$/, '$2y$')],
@@ -71,7 +82,9 @@ describe('PasswordHasher', () => {
   it('uses the defaults of the configuration (OWASP: 19 MiB, 2 passes, 1 lane)', async () => {
     const { loadConfig } = await import('../platform/config/config.js');
     const defaults = loadConfig({});
-    expect([defaults.passwordHashMemoryKib, defaults.passwordHashIterations, defaults.passwordHashParallelism]).toEqual([19456, 2, 1]);
+    expect([defaults.passwordHashMemoryKib, defaults.passwordHashIterations, defaults.passwordHashParallelism]).toEqual(
+      [19456, 2, 1],
+    );
     expect(await new PasswordHasher(defaults).hash(PASSWORD)).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
 
@@ -90,7 +103,10 @@ describe('PasswordHasher', () => {
     ['bcrypt with a broken body', '$2b$10$short'],
     ['bcrypt with an impossible cost', `$2b$03$${'a'.repeat(53)}`],
     ['pbkdf2 with an unknown digest', '$pbkdf2-md5$1000$c2FsdA$aGFzaA'],
-    ['pbkdf2 with a wrong PHC length', `$pbkdf2-sha256$i=1000,l=16$${b64(Buffer.alloc(16, 1))}$${b64(Buffer.alloc(32, 2))}`],
+    [
+      'pbkdf2 with a wrong PHC length',
+      `$pbkdf2-sha256$i=1000,l=16$${b64(Buffer.alloc(16, 1))}$${b64(Buffer.alloc(32, 2))}`,
+    ],
     ['scrypt without r', '$scrypt$ln=10,p=1$c2FsdA$aGFzaA'],
     ['empty', ''],
   ])('refuses to import %s with INVALID_ARGUMENT on the field', async (_name, encoded) => {
@@ -109,7 +125,10 @@ describe('PasswordHasher', () => {
   it.each([
     ['argon2 with 2 GiB', '$argon2id$v=19$m=2097152,t=1,p=1$c29tZXNhbHQxMjM0NTY$' + 'A'.repeat(43)],
     ['bcrypt cost 20', `$2b$20$${'a'.repeat(53)}`],
-    ['pbkdf2 with 50 million rounds', `$pbkdf2-sha256$50000000$${ab64(Buffer.alloc(16, 1))}$${ab64(Buffer.alloc(32, 2))}`],
+    [
+      'pbkdf2 with 50 million rounds',
+      `$pbkdf2-sha256$50000000$${ab64(Buffer.alloc(16, 1))}$${ab64(Buffer.alloc(32, 2))}`,
+    ],
     ['scrypt with ln=24', `$scrypt$ln=24,r=8,p=1$${ab64(Buffer.alloc(16, 1))}$${ab64(Buffer.alloc(32, 2))}`],
   ])('refuses to import %s: one login must not cost that much', (_name, encoded) => {
     expect(() => hasher.importHash(encoded, 'hash')).toThrow(/not accepted/);

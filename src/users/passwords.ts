@@ -32,10 +32,30 @@ type Pbkdf2Digest = (typeof PBKDF2_DIGESTS)[keyof typeof PBKDF2_DIGESTS];
 
 /** A stored hash, understood. */
 export type ParsedHash =
-  | { readonly kind: 'argon2'; readonly variant: 'argon2i' | 'argon2id'; readonly memoryKib: number; readonly iterations: number; readonly parallelism: number; readonly version: 16 | 19 }
+  | {
+      readonly kind: 'argon2';
+      readonly variant: 'argon2i' | 'argon2id';
+      readonly memoryKib: number;
+      readonly iterations: number;
+      readonly parallelism: number;
+      readonly version: 16 | 19;
+    }
   | { readonly kind: 'bcrypt'; readonly cost: number }
-  | { readonly kind: 'pbkdf2'; readonly digest: Pbkdf2Digest; readonly iterations: number; readonly salt: Buffer; readonly hash: Buffer }
-  | { readonly kind: 'scrypt'; readonly n: number; readonly r: number; readonly p: number; readonly salt: Buffer; readonly hash: Buffer };
+  | {
+      readonly kind: 'pbkdf2';
+      readonly digest: Pbkdf2Digest;
+      readonly iterations: number;
+      readonly salt: Buffer;
+      readonly hash: Buffer;
+    }
+  | {
+      readonly kind: 'scrypt';
+      readonly n: number;
+      readonly r: number;
+      readonly p: number;
+      readonly salt: Buffer;
+      readonly hash: Buffer;
+    };
 
 /** passlib's "adapted base64" (`.` for `+`, no padding) and PHC's unpadded base64 both decode here. */
 function decodeB64(value: string): Buffer | undefined {
@@ -60,7 +80,14 @@ function parseArgon2Hash(encoded: string): ParsedHash | undefined {
   if (!m) return undefined;
   try {
     const o = parseArgon2(encoded);
-    return { kind: 'argon2', variant: m[1] as 'argon2i' | 'argon2id', memoryKib: o.memoryCost, iterations: o.timeCost, parallelism: o.parallelism, version: m[2] === '16' ? 16 : 19 };
+    return {
+      kind: 'argon2',
+      variant: m[1] as 'argon2i' | 'argon2id',
+      memoryKib: o.memoryCost,
+      iterations: o.timeCost,
+      parallelism: o.parallelism,
+      version: m[2] === '16' ? 16 : 19,
+    };
   } catch {
     return undefined;
   }
@@ -105,7 +132,8 @@ export function parseHash(encoded: string): ParsedHash | undefined {
 
   if (id === 'scrypt') {
     const p = params(parameters);
-    if (!p || p.ln === undefined || p.r === undefined || p.p === undefined || Object.keys(p).length !== 3) return undefined;
+    if (!p || p.ln === undefined || p.r === undefined || p.p === undefined || Object.keys(p).length !== 3)
+      return undefined;
     if (p.ln < 1 || p.ln > 31 || p.r < 1 || p.p < 1) return undefined;
     return { kind: 'scrypt', n: 2 ** p.ln, r: p.r, p: p.p, salt, hash };
   }
@@ -116,22 +144,34 @@ export function parseHash(encoded: string): ParsedHash | undefined {
 function overLimit(h: ParsedHash): string | undefined {
   switch (h.kind) {
     case 'argon2':
-      if (h.memoryKib > LIMITS.argon2MemoryKib || h.iterations > LIMITS.argon2Iterations || h.parallelism > LIMITS.argon2Parallelism) {
+      if (
+        h.memoryKib > LIMITS.argon2MemoryKib ||
+        h.iterations > LIMITS.argon2Iterations ||
+        h.parallelism > LIMITS.argon2Parallelism
+      ) {
         return `argon2 parameters above m=${LIMITS.argon2MemoryKib},t=${LIMITS.argon2Iterations},p=${LIMITS.argon2Parallelism} are not accepted`;
       }
       return undefined;
     case 'bcrypt':
       return h.cost > LIMITS.bcryptCost ? `bcrypt costs above ${LIMITS.bcryptCost} are not accepted` : undefined;
     case 'pbkdf2':
-      return h.iterations > LIMITS.pbkdf2Iterations ? `more than ${LIMITS.pbkdf2Iterations} PBKDF2 iterations are not accepted` : undefined;
+      return h.iterations > LIMITS.pbkdf2Iterations
+        ? `more than ${LIMITS.pbkdf2Iterations} PBKDF2 iterations are not accepted`
+        : undefined;
     case 'scrypt':
-      if (128 * h.n * h.r > LIMITS.scryptMemoryBytes || h.p > LIMITS.scryptParallelism) return 'scrypt parameters needing more than 1 GiB are not accepted';
+      if (128 * h.n * h.r > LIMITS.scryptMemoryBytes || h.p > LIMITS.scryptParallelism)
+        return 'scrypt parameters needing more than 1 GiB are not accepted';
       return undefined;
   }
 }
 
 const pbkdf2Async = promisify(pbkdf2);
-const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
+const scryptAsync = promisify(scrypt) as (
+  password: string,
+  salt: Buffer,
+  keylen: number,
+  options: { N: number; r: number; p: number; maxmem: number },
+) => Promise<Buffer>;
 
 function sameBytes(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
@@ -180,7 +220,12 @@ export class PasswordHasher {
       }
       case 'scrypt': {
         const { n, r, p } = parsed;
-        const derived = await scryptAsync(password, parsed.salt, parsed.hash.length, { N: n, r, p, maxmem: 256 * n * r + (1 << 20) });
+        const derived = await scryptAsync(password, parsed.salt, parsed.hash.length, {
+          N: n,
+          r,
+          p,
+          maxmem: 256 * n * r + (1 << 20),
+        });
         return sameBytes(derived, parsed.hash);
       }
     }
@@ -203,7 +248,11 @@ export class PasswordHasher {
   importHash(encoded: string, field: string): string {
     const parsed = parseHash(encoded.trim());
     if (!parsed) {
-      throw invalidField('USER-h4sh0', field, 'unsupported hash format (argon2i/argon2id, bcrypt, pbkdf2 or scrypt in PHC/passlib form)');
+      throw invalidField(
+        'USER-h4sh0',
+        field,
+        'unsupported hash format (argon2i/argon2id, bcrypt, pbkdf2 or scrypt in PHC/passlib form)',
+      );
     }
     const tooCostly = overLimit(parsed);
     if (tooCostly) throw invalidField('USER-h4sh1', field, tooCostly);

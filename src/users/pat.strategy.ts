@@ -48,7 +48,10 @@ export class PatStrategy implements TokenStrategy {
    * A PAT as token introspection shows it (RFC 7662): the token while it authenticates, else
    * undefined (unknown, expired, or its user or org not active).
    */
-  async introspect(instanceId: string, token: string): Promise<{ id: string; userId: string; createdAt: Date; expiresAt: Date } | undefined> {
+  async introspect(
+    instanceId: string,
+    token: string,
+  ): Promise<{ id: string; userId: string; createdAt: Date; expiresAt: Date } | undefined> {
     const row = await this.find(instanceId, token);
     if (!row || row.expiresAt <= Date.now() || !row.userActive || !row.orgActive) return undefined;
     return { id: row.id, userId: row.userId, createdAt: new Date(row.createdAt), expiresAt: new Date(row.expiresAt) };
@@ -60,15 +63,22 @@ export class PatStrategy implements TokenStrategy {
   }
 
   private async load(instanceId: string, tokenHash: string): Promise<PatRow | undefined> {
-    const rows: { id: string; user_id: string; resource_owner: string; expires_at: Date; created_at: Date; user_state: string; org_state: string | null }[] =
-      await this.dataSource.query(
-        `SELECT t.id, t.user_id, t.resource_owner, t.expires_at, t.created_at, u.state AS user_state, o.state AS org_state
+    const rows: {
+      id: string;
+      user_id: string;
+      resource_owner: string;
+      expires_at: Date;
+      created_at: Date;
+      user_state: string;
+      org_state: string | null;
+    }[] = await this.dataSource.query(
+      `SELECT t.id, t.user_id, t.resource_owner, t.expires_at, t.created_at, u.state AS user_state, o.state AS org_state
            FROM personal_access_tokens t
            JOIN users u ON u.instance_id = t.instance_id AND u.id = t.user_id
            LEFT JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner
           WHERE t.instance_id = $1 AND t.token_hash = $2`,
-        [instanceId, tokenHash],
-      );
+      [instanceId, tokenHash],
+    );
     const row = rows[0];
     if (!row) return undefined;
     return Object.freeze({

@@ -45,7 +45,14 @@ export class UserCodes {
    * A fresh code with a fresh count of tries (any earlier one of the same kind stops working),
    * valid for its kind's time from `now`.
    */
-  async issue(tx: EntityManager, instanceId: string, userId: string, kind: CodeKind, id?: string, now = new Date()): Promise<{ code: string; expiresAt: Date }> {
+  async issue(
+    tx: EntityManager,
+    instanceId: string,
+    userId: string,
+    kind: CodeKind,
+    id?: string,
+    now = new Date(),
+  ): Promise<{ code: string; expiresAt: Date }> {
     const spec = CODE_SPECS[kind];
     const code = generateCode(spec);
     const expiresAt = new Date(now.getTime() + spec.expiryMs);
@@ -53,15 +60,23 @@ export class UserCodes {
       .createQueryBuilder()
       .insert()
       .into(UserCode)
-      .values({ instanceId, userId, kind: slot(kind, id), codeHash: hashToken(code), expiresAt, createdAt: now, failedAttempts: 0 })
+      .values({
+        instanceId,
+        userId,
+        kind: slot(kind, id),
+        codeHash: hashToken(code),
+        expiresAt,
+        createdAt: now,
+        failedAttempts: 0,
+      })
       .orUpdate(['code_hash', 'expires_at', 'created_at', 'failed_attempts'], ['instance_id', 'user_id', 'kind'])
       .execute();
     // Codes bound to an id (a session's OTP challenge, a passkey link) are never resent: a day
     // after they expired they are only litter.
-    await tx.query(`DELETE FROM user_codes WHERE instance_id = $1 AND user_id = $2 AND kind LIKE '%:%' AND expires_at < now() - interval '1 day'`, [
-      instanceId,
-      userId,
-    ]);
+    await tx.query(
+      `DELETE FROM user_codes WHERE instance_id = $1 AND user_id = $2 AND kind LIKE '%:%' AND expires_at < now() - interval '1 day'`,
+      [instanceId, userId],
+    );
     return { code, expiresAt };
   }
 
@@ -74,19 +89,35 @@ export class UserCodes {
    * audited (`user.code.check.failed`, and `user.code.spent` on the last), in `tx`, which must
    * commit even though the request fails.
    */
-  async attempt(tx: EntityManager, caller: Caller, user: Pick<User, 'id' | 'resourceOwner'>, kind: CodeKind, code: string, id?: string): Promise<CodeVerdict> {
+  async attempt(
+    tx: EntityManager,
+    caller: Caller,
+    user: Pick<User, 'id' | 'resourceOwner'>,
+    kind: CodeKind,
+    code: string,
+    id?: string,
+  ): Promise<CodeVerdict> {
     if (!this.perUser.take('code', `${caller.instance.id}/${user.id}`).allowed) throw codeChecksRateLimited();
     const key = [caller.instance.id, user.id, slot(kind, id)];
     const [row]: { code_hash: string; expires_at: Date; failed_attempts: number }[] = await tx.query(
       `SELECT code_hash, expires_at, failed_attempts FROM user_codes WHERE instance_id = $1 AND user_id = $2 AND kind = $3 FOR UPDATE`,
       key,
     );
-    const verdict = judgeCode(row && { failedAttempts: row.failed_attempts, expiresAt: row.expires_at }, !!row && sameTokenHash(row.code_hash, code), new Date());
-    if (verdict.kind === 'right') await tx.query(`DELETE FROM user_codes WHERE instance_id = $1 AND user_id = $2 AND kind = $3`, key);
+    const verdict = judgeCode(
+      row && { failedAttempts: row.failed_attempts, expiresAt: row.expires_at },
+      !!row && sameTokenHash(row.code_hash, code),
+      new Date(),
+    );
+    if (verdict.kind === 'right')
+      await tx.query(`DELETE FROM user_codes WHERE instance_id = $1 AND user_id = $2 AND kind = $3`, key);
     if (verdict.kind === 'wrong') {
-      await tx.query(`UPDATE user_codes SET failed_attempts = $4 WHERE instance_id = $1 AND user_id = $2 AND kind = $3`, [...key, verdict.failedAttempts]);
+      await tx.query(
+        `UPDATE user_codes SET failed_attempts = $4 WHERE instance_id = $1 AND user_id = $2 AND kind = $3`,
+        [...key, verdict.failedAttempts],
+      );
       const events = [{ type: 'user.code.check.failed', payload: { kind, failedAttempts: verdict.failedAttempts } }];
-      if (verdict.spentNow) events.push({ type: 'user.code.spent', payload: { kind, failedAttempts: verdict.failedAttempts } });
+      if (verdict.spentNow)
+        events.push({ type: 'user.code.spent', payload: { kind, failedAttempts: verdict.failedAttempts } });
       await this.store.push(tx, caller, user, events);
     }
     return verdict;
@@ -96,7 +127,15 @@ export class UserCodes {
    * Uses the code up, or fails naming `field`: a wrong try fails after `tx` commits its count (the
    * code must be checked before the unit of work writes anything else).
    */
-  async consume(tx: EntityManager, caller: Caller, user: Pick<User, 'id' | 'resourceOwner'>, kind: CodeKind, code: string, field: string, id?: string): Promise<void> {
+  async consume(
+    tx: EntityManager,
+    caller: Caller,
+    user: Pick<User, 'id' | 'resourceOwner'>,
+    kind: CodeKind,
+    code: string,
+    field: string,
+    id?: string,
+  ): Promise<void> {
     const verdict = await this.attempt(tx, caller, user, kind, code, id);
     switch (verdict.kind) {
       case 'right':

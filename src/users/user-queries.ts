@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { visibleOrgs } from '../platform/authz/authorize.js';
-import { and, column, fetchPage, listSql, type Filter, type Page, type TextMatch } from '../platform/database/list-query.js';
+import {
+  and,
+  column,
+  fetchPage,
+  listSql,
+  type Filter,
+  type Page,
+  type TextMatch,
+} from '../platform/database/list-query.js';
 import { Transactions } from '../platform/database/transactions.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { Policies } from '../settings/policies.js';
@@ -9,7 +17,15 @@ import type { UserState, UserType } from './user.entity.js';
 import { UserStore } from './user-store.js';
 import { userNotFound } from './users.errors.js';
 
-export type UserTextField = 'username' | 'givenName' | 'familyName' | 'nickName' | 'displayName' | 'email' | 'phone' | 'loginName';
+export type UserTextField =
+  | 'username'
+  | 'givenName'
+  | 'familyName'
+  | 'nickName'
+  | 'displayName'
+  | 'email'
+  | 'phone'
+  | 'loginName';
 
 /** ListUsers' query tree, in domain terms. */
 export type UserFilter =
@@ -22,7 +38,17 @@ export type UserFilter =
   | { readonly kind: 'and' | 'or'; readonly filters: readonly UserFilter[] }
   | { readonly kind: 'not'; readonly filter: UserFilter };
 
-export type UserSort = 'unspecified' | 'username' | 'givenName' | 'familyName' | 'nickName' | 'displayName' | 'email' | 'state' | 'type' | 'creationDate';
+export type UserSort =
+  | 'unspecified'
+  | 'username'
+  | 'givenName'
+  | 'familyName'
+  | 'nickName'
+  | 'displayName'
+  | 'email'
+  | 'state'
+  | 'type'
+  | 'creationDate';
 
 /** A user with what the API shows beside the row: login names and machine secret presence. */
 export interface UserView {
@@ -109,7 +135,10 @@ function loginNameFilter(match: TextMatch, value: string): Filter {
       op: 'or',
       filters: [
         byUsername,
-        and({ op: 'text', column: column('u.username'), match, value: value.slice(0, at) }, orgDomainMatches(match, value.slice(at + 1), 'ld', 'ld.domain')),
+        and(
+          { op: 'text', column: column('u.username'), match, value: value.slice(0, at) },
+          orgDomainMatches(match, value.slice(at + 1), 'ld', 'ld.domain'),
+        ),
       ],
     };
   }
@@ -150,34 +179,60 @@ export class UserQueries {
   ) {}
 
   async get(caller: Caller, userId: string): Promise<UserView> {
-    const rows = await this.tx.reader.query(`SELECT ${SELECT} FROM ${FROM} WHERE u.instance_id = $1 AND u.id = $2`, [caller.instance.id, userId]);
+    const rows = await this.tx.reader.query(`SELECT ${SELECT} FROM ${FROM} WHERE u.instance_id = $1 AND u.id = $2`, [
+      caller.instance.id,
+      userId,
+    ]);
     if (!rows.length) throw userNotFound();
     this.store.check(caller, { id: rows[0].id, resourceOwner: rows[0].resource_owner }, 'user.read', true);
     return this.view(rows[0], await this.mustBeDomain(caller, [rows[0].resource_owner]));
   }
 
-  async list(caller: Caller, filters: readonly UserFilter[], sort: UserSort, page: Page): Promise<{ items: UserView[]; total: bigint }> {
+  async list(
+    caller: Caller,
+    filters: readonly UserFilter[],
+    sort: UserSort,
+    page: Page,
+  ): Promise<{ items: UserView[]; total: bigint }> {
     const visible = visibleOrgs(caller, 'user.read');
     const self = caller.principal?.userId;
     const visibility: Filter =
       visible === 'all'
         ? { op: 'true' }
-        : { op: 'or', filters: [{ op: 'in', column: column('u.resource_owner'), values: visible }, ...(self ? [{ op: 'eq' as const, column: column('u.id'), value: self }] : [])] };
+        : {
+            op: 'or',
+            filters: [
+              { op: 'in', column: column('u.resource_owner'), values: visible },
+              ...(self ? [{ op: 'eq' as const, column: column('u.id'), value: self }] : []),
+            ],
+          };
     const q = listSql({
       select: SELECT,
       from: FROM,
       countFrom: 'users u', // the filters read only the user row
-      where: and({ op: 'eq', column: column('u.instance_id'), value: caller.instance.id }, visibility, ...filters.map(toFilter)),
+      where: and(
+        { op: 'eq', column: column('u.instance_id'), value: caller.instance.id },
+        visibility,
+        ...filters.map(toFilter),
+      ),
       sort: column(SORT_COLUMNS[sort]),
       tieBreaker: column('u.id'),
       page,
     });
     const { rows, total } = await fetchPage(this.tx.reader, q);
-    const mustBeDomain = await this.mustBeDomain(caller, rows.map((r) => r.resource_owner as string));
+    const mustBeDomain = await this.mustBeDomain(
+      caller,
+      rows.map((r) => r.resource_owner as string),
+    );
     return { items: rows.map((r) => this.view(r, mustBeDomain)), total };
   }
 
-  async metadata(caller: Caller, userId: string, keyFilters: readonly { match: TextMatch; value: string }[], page: Page): Promise<{ items: MetadataEntry[]; total: bigint }> {
+  async metadata(
+    caller: Caller,
+    userId: string,
+    keyFilters: readonly { match: TextMatch; value: string }[],
+    page: Page,
+  ): Promise<{ items: MetadataEntry[]; total: bigint }> {
     await this.get(caller, userId);
     const q = listSql({
       select: 'm.key, m.value, m.created_at, m.changed_at',
@@ -191,19 +246,32 @@ export class UserQueries {
       tieBreaker: column('m.key'),
       page: { ...page, asc: true },
     });
-    const { rows, total } = await fetchPage<{ key: string; value: Buffer; created_at: Date; changed_at: Date }>(this.tx.reader, q);
-    return { items: rows.map((r) => ({ key: r.key, value: r.value, createdAt: r.created_at, changedAt: r.changed_at })), total };
+    const { rows, total } = await fetchPage<{ key: string; value: Buffer; created_at: Date; changed_at: Date }>(
+      this.tx.reader,
+      q,
+    );
+    return {
+      items: rows.map((r) => ({ key: r.key, value: r.value, createdAt: r.created_at, changedAt: r.changed_at })),
+      total,
+    };
   }
 
   /** The domain setting each org of a page has, read once per org (a page is mostly one org). */
   private async mustBeDomain(caller: Caller, orgIds: readonly string[]): Promise<Map<string, boolean>> {
     const distinct = [...new Set(orgIds)];
-    const settings = await Promise.all(distinct.map((orgId) => this.policies.domainSettings(caller.instance.id, orgId)));
+    const settings = await Promise.all(
+      distinct.map((orgId) => this.policies.domainSettings(caller.instance.id, orgId)),
+    );
     return new Map(distinct.map((orgId, i) => [orgId, settings[i].userLoginMustBeDomain]));
   }
 
   private view(r: Record<string, any>, mustBeDomain: Map<string, boolean>): UserView {
-    const names = loginNames(r.username, r.org_domains ?? [], r.org_primary_domain, mustBeDomain.get(r.resource_owner) ?? false);
+    const names = loginNames(
+      r.username,
+      r.org_domains ?? [],
+      r.org_primary_domain,
+      mustBeDomain.get(r.resource_owner) ?? false,
+    );
     return {
       id: r.id,
       resourceOwner: r.resource_owner,
@@ -241,4 +309,3 @@ export interface MetadataEntry {
   readonly createdAt: Date;
   readonly changedAt: Date;
 }
-

@@ -33,8 +33,17 @@ const SECRET_COLUMNS = ['passwordHash'] as const;
 export class UserStore {
   constructor(private readonly events: EventStore) {}
 
-  async load(db: EntityManager, caller: Caller, userId: string, permission: string, options: LoadOptions = {}): Promise<User> {
-    const query = db.getRepository(User).createQueryBuilder('u').where('u.instance_id = :i AND u.id = :id', { i: caller.instance.id, id: userId });
+  async load(
+    db: EntityManager,
+    caller: Caller,
+    userId: string,
+    permission: string,
+    options: LoadOptions = {},
+  ): Promise<User> {
+    const query = db
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('u.instance_id = :i AND u.id = :id', { i: caller.instance.id, id: userId });
     if (options.secrets) for (const column of SECRET_COLUMNS) query.addSelect(`u.${column}`);
     if (options.lock) query.setLock('pessimistic_write');
     const user = await query.getOne();
@@ -55,20 +64,39 @@ export class UserStore {
    */
   requireOnOrg(caller: Caller, user: Pick<User, 'resourceOwner'>, permission: string, denied: () => DomainError): void {
     if (caller.system) return;
-    if (caller.principal && hasPermission(caller.principal.grants, caller.instance.id, permission, { orgId: user.resourceOwner })) return;
+    if (
+      caller.principal &&
+      hasPermission(caller.principal.grants, caller.instance.id, permission, { orgId: user.resourceOwner })
+    )
+      return;
     throw denied();
   }
 
   /** Appends the user's events and moves its row's sequence and change date to the last one. */
-  async push(tx: EntityManager, caller: Caller, user: Pick<User, 'id' | 'resourceOwner'>, events: readonly UserEventInput[]): Promise<WrittenEvent> {
+  async push(
+    tx: EntityManager,
+    caller: Caller,
+    user: Pick<User, 'id' | 'resourceOwner'>,
+    events: readonly UserEventInput[],
+  ): Promise<WrittenEvent> {
     const written = await this.events.push(
       tx,
       caller.instance.id,
       creatorOf(caller),
-      events.map((e) => ({ aggregateType: 'user', aggregateId: user.id, resourceOwner: user.resourceOwner, type: e.type, payload: e.payload })),
+      events.map((e) => ({
+        aggregateType: 'user',
+        aggregateId: user.id,
+        resourceOwner: user.resourceOwner,
+        type: e.type,
+        payload: e.payload,
+      })),
     );
     const last = written[written.length - 1];
-    await tx.update(User, { instanceId: caller.instance.id, id: user.id }, { sequence: last.sequence.toString(), changedAt: last.createdAt });
+    await tx.update(
+      User,
+      { instanceId: caller.instance.id, id: user.id },
+      { sequence: last.sequence.toString(), changedAt: last.createdAt },
+    );
     return last;
   }
 }

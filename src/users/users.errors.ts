@@ -1,11 +1,24 @@
-import { AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, ResourceExhausted, Unimplemented, invalidField } from '../platform/errors/domain-error.js';
+import {
+  AlreadyExists,
+  FailedPrecondition,
+  InvalidArgument,
+  NotFound,
+  PermissionDenied,
+  ResourceExhausted,
+  Unimplemented,
+  invalidField,
+} from '../platform/errors/domain-error.js';
 
 export const userNotFound = () => NotFound('USER-n0t4d', 'user not found');
 export const usernameTaken = (username: string) =>
   AlreadyExists('USER-uN4m3', `the username "${username}" is already taken`);
 export const userIdTaken = () => AlreadyExists('USER-1d3x1', 'a user with this id exists already');
 export const passwordTooWeak = (field: string, problems: string[]) =>
-  InvalidArgument('USER-pw0k1', `the password ${problems.join(', ')}`, problems.map((description) => ({ field, description })));
+  InvalidArgument(
+    'USER-pw0k1',
+    `the password ${problems.join(', ')}`,
+    problems.map((description) => ({ field, description })),
+  );
 export const notHuman = () => FailedPrecondition('USER-hum4n', 'this applies to human users only');
 export const notMachine = () => FailedPrecondition('USER-m4ch1', 'this applies to machine users only');
 export const orgNotUsable = () => FailedPrecondition('USER-0rg1n', 'the organization is deactivated');
@@ -16,14 +29,16 @@ export const alreadyInactive = () => FailedPrecondition('USER-1n4ct', 'the user 
 export const cannotDeactivateInitial = () =>
   FailedPrecondition('USER-1n1t1', 'a user in the initial state cannot be deactivated; delete it instead');
 export const notInactive = () => FailedPrecondition('USER-n1n4c', 'the user is not deactivated');
-export const shouldBeActiveOrInitial = () => FailedPrecondition('USER-4ct1n', 'only an active or initial user can be locked');
+export const shouldBeActiveOrInitial = () =>
+  FailedPrecondition('USER-4ct1n', 'only an active or initial user can be locked');
 export const notLocked = () => FailedPrecondition('USER-n0l0k', 'the user is not locked');
 export const emailAlreadyVerified = () => FailedPrecondition('USER-3m4lv', 'the email is already verified');
 export const noEmailCode = () => FailedPrecondition('USER-3m4lc', 'no email verification code is pending');
 export const noPhone = () => FailedPrecondition('USER-ph0n0', 'the user has no phone number');
 export const phoneAlreadyVerified = () => FailedPrecondition('USER-ph0nv', 'the phone is already verified');
 export const noPhoneCode = () => FailedPrecondition('USER-ph0nc', 'no phone verification code is pending');
-export const alreadyInitialised = () => FailedPrecondition('USER-1nv1t', 'the user has already been initialised (has a password or a passkey)');
+export const alreadyInitialised = () =>
+  FailedPrecondition('USER-1nv1t', 'the user has already been initialised (has a password or a passkey)');
 export const noInviteCode = () => FailedPrecondition('USER-1nvnc', 'no invite code is pending');
 export const metadataNotFound = (key: string) => NotFound('USER-m3t4n', `no metadata with the key "${key}"`);
 export const notYetSupported = (field: string) =>
@@ -44,8 +59,13 @@ export const CODE_SPENT = 'CODE-5p3nt';
 export const CODE_CHECKS_RATE_LIMITED = 'CODE-r4t3l';
 /** A wrong code (or none pending); the try that spends the code says so. */
 export const codeInvalid = (field: string, spentNow = false) =>
-  invalidField(CODE_INVALID, field, spentNow ? 'the code is invalid, and that was the last try: request a new code' : 'the code is invalid');
-export const codeExpired = (field: string) => invalidField(CODE_EXPIRED, field, 'the code has expired; request a new one');
+  invalidField(
+    CODE_INVALID,
+    field,
+    spentNow ? 'the code is invalid, and that was the last try: request a new code' : 'the code is invalid',
+  );
+export const codeExpired = (field: string) =>
+  invalidField(CODE_EXPIRED, field, 'the code has expired; request a new one');
 export const codeSpent = (field: string) =>
   FailedPrecondition(CODE_SPENT, `the code in ${field} is spent after too many wrong tries; request a new one`);
 export const codeChecksRateLimited = () =>

@@ -9,10 +9,25 @@ import type { NewHumanUser, Verification } from './users.service.js';
 
 /** zitadel.user.v2.UserState numbers. */
 const STATE_NUMBER: Record<UserState, number> = { active: 1, inactive: 2, locked: 4, initial: 5 };
-const STATE_BY_NUMBER: Record<number, UserState | 'deleted'> = { 1: 'active', 2: 'inactive', 3: 'deleted', 4: 'locked', 5: 'initial' };
+const STATE_BY_NUMBER: Record<number, UserState | 'deleted'> = {
+  1: 'active',
+  2: 'inactive',
+  3: 'deleted',
+  4: 'locked',
+  5: 'initial',
+};
 
 const SORT_BY_NUMBER: Record<number, UserSort> = {
-  0: 'unspecified', 1: 'username', 2: 'givenName', 3: 'familyName', 4: 'nickName', 5: 'displayName', 6: 'email', 7: 'state', 8: 'type', 9: 'creationDate',
+  0: 'unspecified',
+  1: 'username',
+  2: 'givenName',
+  3: 'familyName',
+  4: 'nickName',
+  5: 'displayName',
+  6: 'email',
+  7: 'state',
+  8: 'type',
+  9: 'creationDate',
 };
 
 export function userSort(n: number): UserSort {
@@ -20,7 +35,12 @@ export function userSort(n: number): UserSort {
 }
 
 export function userDetails(u: UserView) {
-  return detailsV2({ sequence: u.sequence, changeDate: u.changedAt, resourceOwner: u.resourceOwner, creationDate: u.createdAt });
+  return detailsV2({
+    sequence: u.sequence,
+    changeDate: u.changedAt,
+    resourceOwner: u.resourceOwner,
+    creationDate: u.createdAt,
+  });
 }
 
 export function userMessage(u: UserView): UserMessage {
@@ -56,7 +76,10 @@ export function userMessage(u: UserView): UserMessage {
               mfaInitSkipped: ts(u.mfaInitSkippedAt ?? undefined),
             },
           }
-        : { case: 'machine', value: { name: u.machineName ?? '', description: u.machineDescription ?? '', hasSecret: u.hasSecret } },
+        : {
+            case: 'machine',
+            value: { name: u.machineName ?? '', description: u.machineDescription ?? '', hasSecret: u.hasSecret },
+          },
   });
 }
 
@@ -81,7 +104,14 @@ export function verification(v: VerificationCase): Verification {
 export interface HumanRequest {
   userId?: string;
   username?: string;
-  profile?: { givenName: string; familyName: string; nickName?: string; displayName?: string; preferredLanguage?: string; gender?: number };
+  profile?: {
+    givenName: string;
+    familyName: string;
+    nickName?: string;
+    displayName?: string;
+    preferredLanguage?: string;
+    gender?: number;
+  };
   email?: { email: string; verification: VerificationCase };
   phone?: { phone: string; verification: VerificationCase };
   passwordType: { case: string | undefined; value?: unknown };
@@ -93,8 +123,14 @@ export interface HumanRequest {
 export function newHuman(req: HumanRequest, fieldPath: string): NewHumanUser {
   const prefix = fieldPath ? `${fieldPath}.` : '';
   if (req.idpLinks.length) throw notYetSupported(`${prefix}idp_links`);
-  const password = req.passwordType.case === 'password' ? (req.passwordType.value as { password: string; changeRequired: boolean }) : undefined;
-  const hashed = req.passwordType.case === 'hashedPassword' ? (req.passwordType.value as { hash: string; changeRequired: boolean }) : undefined;
+  const password =
+    req.passwordType.case === 'password'
+      ? (req.passwordType.value as { password: string; changeRequired: boolean })
+      : undefined;
+  const hashed =
+    req.passwordType.case === 'hashedPassword'
+      ? (req.passwordType.value as { hash: string; changeRequired: boolean })
+      : undefined;
   const email = req.email ? verification(req.email.verification) : ({ kind: 'send' } as Verification);
   return {
     userId: req.userId,
@@ -124,30 +160,52 @@ type QueryCase = { case: string | undefined; value?: any };
 /** ListUsers' SearchQuery tree -> UserFilter, naming the bad query by its path. */
 export function userFilter(q: { query: QueryCase }, field: string): UserFilter {
   const { case: kind, value } = q.query;
-  const text = (f: UserTextField, v: string): UserFilter => ({ kind: 'text', field: f, match: textMatch(value.method), value: v });
+  const text = (f: UserTextField, v: string): UserFilter => ({
+    kind: 'text',
+    field: f,
+    match: textMatch(value.method),
+    value: v,
+  });
   switch (kind) {
-    case 'userNameQuery': return text('username', value.userName);
-    case 'firstNameQuery': return text('givenName', value.firstName);
-    case 'lastNameQuery': return text('familyName', value.lastName);
-    case 'nickNameQuery': return text('nickName', value.nickName);
-    case 'displayNameQuery': return text('displayName', value.displayName);
-    case 'emailQuery': return text('email', value.emailAddress);
-    case 'phoneQuery': return text('phone', value.number);
-    case 'loginNameQuery': return text('loginName', value.loginName);
+    case 'userNameQuery':
+      return text('username', value.userName);
+    case 'firstNameQuery':
+      return text('givenName', value.firstName);
+    case 'lastNameQuery':
+      return text('familyName', value.lastName);
+    case 'nickNameQuery':
+      return text('nickName', value.nickName);
+    case 'displayNameQuery':
+      return text('displayName', value.displayName);
+    case 'emailQuery':
+      return text('email', value.emailAddress);
+    case 'phoneQuery':
+      return text('phone', value.number);
+    case 'loginNameQuery':
+      return text('loginName', value.loginName);
     case 'stateQuery': {
       const state = STATE_BY_NUMBER[value.state];
       if (!state) throw invalidField('USER-qst4t', `${field}.state_query.state`, 'must be a defined user state');
       return { kind: 'state', state };
     }
     case 'typeQuery':
-      if (value.type !== 1 && value.type !== 2) throw invalidField('USER-qtyp3', `${field}.type_query.type`, 'must be TYPE_HUMAN or TYPE_MACHINE');
+      if (value.type !== 1 && value.type !== 2)
+        throw invalidField('USER-qtyp3', `${field}.type_query.type`, 'must be TYPE_HUMAN or TYPE_MACHINE');
       return { kind: 'type', type: value.type === 1 ? 'human' : 'machine' };
-    case 'inUserIdsQuery': return { kind: 'ids', ids: value.userIds };
-    case 'inUserEmailsQuery': return { kind: 'emails', emails: value.userEmails };
-    case 'organizationIdQuery': return { kind: 'org', orgId: value.organizationId };
+    case 'inUserIdsQuery':
+      return { kind: 'ids', ids: value.userIds };
+    case 'inUserEmailsQuery':
+      return { kind: 'emails', emails: value.userEmails };
+    case 'organizationIdQuery':
+      return { kind: 'org', orgId: value.organizationId };
     case 'andQuery':
     case 'orQuery':
-      return { kind: kind === 'andQuery' ? 'and' : 'or', filters: value.queries.map((sq: { query: QueryCase }, i: number) => userFilter(sq, `${field}.${kind === 'andQuery' ? 'and' : 'or'}_query.queries[${i}]`)) };
+      return {
+        kind: kind === 'andQuery' ? 'and' : 'or',
+        filters: value.queries.map((sq: { query: QueryCase }, i: number) =>
+          userFilter(sq, `${field}.${kind === 'andQuery' ? 'and' : 'or'}_query.queries[${i}]`),
+        ),
+      };
     case 'notQuery':
       if (!value.query) throw invalidField('USER-qn0t1', `${field}.not_query.query`, 'is required');
       return { kind: 'not', filter: userFilter(value.query, `${field}.not_query.query`) };

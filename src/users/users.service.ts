@@ -23,7 +23,10 @@ import { User, type UserState } from './user.entity.js';
 import * as errors from './users.errors.js';
 
 /** How a new email or phone number is confirmed. */
-export type Verification = { readonly kind: 'verified' } | { readonly kind: 'return' } | { readonly kind: 'send'; readonly urlTemplate?: string };
+export type Verification =
+  | { readonly kind: 'verified' }
+  | { readonly kind: 'return' }
+  | { readonly kind: 'send'; readonly urlTemplate?: string };
 
 export interface ProfileInput {
   readonly givenName: string;
@@ -80,7 +83,12 @@ export interface HumanChanges {
 
 const USERNAME_LOCK = 'username';
 
-const TRANSITION_EVENTS = { deactivate: 'user.deactivated', reactivate: 'user.reactivated', lock: 'user.locked', unlock: 'user.unlocked' } as const;
+const TRANSITION_EVENTS = {
+  deactivate: 'user.deactivated',
+  reactivate: 'user.reactivated',
+  lock: 'user.locked',
+  unlock: 'user.unlocked',
+} as const;
 
 function verificationOf(verified: boolean, returnCode: boolean, urlTemplate?: string): Verification {
   return verified ? { kind: 'verified' } : returnCode ? { kind: 'return' } : { kind: 'send', urlTemplate };
@@ -109,7 +117,13 @@ export class UsersService {
   // ---- creation ------------------------------------------------------------------------------
 
   /** `perOrg`: the org's username scope when the caller read it before the unit of work (from the cache). */
-  async addHuman(tx: EntityManager, caller: Caller, orgId: string, input: NewHumanUser, perOrg?: boolean): Promise<CreatedHuman> {
+  async addHuman(
+    tx: EntityManager,
+    caller: Caller,
+    orgId: string,
+    input: NewHumanUser,
+    perOrg?: boolean,
+  ): Promise<CreatedHuman> {
     const path = input.fieldPath ? `${input.fieldPath}.` : '';
     if (!input.givenName.trim()) throw invalidField('USER-g1vn0', `${path}profile.given_name`, 'must not be blank');
     if (!input.familyName.trim()) throw invalidField('USER-f4mn0', `${path}profile.family_name`, 'must not be blank');
@@ -124,7 +138,8 @@ export class UsersService {
     const userId = input.userId || this.ids.next();
     const username = (input.username || input.email).trim();
     const emailVerified = input.emailVerified;
-    const phoneVerification = input.phoneVerification ?? (input.phoneVerified ? { kind: 'verified' } : { kind: 'send' });
+    const phoneVerification =
+      input.phoneVerification ?? (input.phoneVerified ? { kind: 'verified' } : { kind: 'send' });
     const now = new Date();
     const user: User = tx.create(User, {
       instanceId: caller.instance.id,
@@ -153,21 +168,42 @@ export class UsersService {
       sequence: '0',
     });
     const created: UserEventInput[] = [
-      { type: 'user.human.added', payload: { username, email: user.email, givenName: user.givenName, familyName: user.familyName } },
+      {
+        type: 'user.human.added',
+        payload: { username, email: user.email, givenName: user.givenName, familyName: user.familyName },
+      },
     ];
     if (emailVerified) created.push({ type: 'user.human.email.verified', payload: { email: user.email } });
     if (user.phoneVerified) created.push({ type: 'user.human.phone.verified', payload: { phone: user.phone } });
-    if (passwordHash) created.push({ type: 'user.human.password.changed', payload: { changeRequired: user.passwordChangeRequired } });
+    if (passwordHash)
+      created.push({ type: 'user.human.password.changed', payload: { changeRequired: user.passwordChangeRequired } });
     let event = await this.insert(tx, caller, user, `${path}username`, created, perOrg);
     const events: UserEventInput[] = [];
     for (const m of input.metadata ?? []) {
-      await tx.insert(UserMetadata, { instanceId: caller.instance.id, userId, key: m.key, value: Buffer.from(m.value), createdAt: now, changedAt: now });
+      await tx.insert(UserMetadata, {
+        instanceId: caller.instance.id,
+        userId,
+        key: m.key,
+        value: Buffer.from(m.value),
+        createdAt: now,
+        changedAt: now,
+      });
       events.push({ type: 'user.metadata.set', payload: { key: m.key } });
     }
     const emailCode = emailVerified
       ? undefined
-      : await this.issueCode(tx, caller, user, 'email', verificationOf(false, input.returnEmailCode, input.emailUrlTemplate), events);
-    const phoneCode = user.phone && !user.phoneVerified ? await this.issueCode(tx, caller, user, 'phone', phoneVerification, events) : undefined;
+      : await this.issueCode(
+          tx,
+          caller,
+          user,
+          'email',
+          verificationOf(false, input.returnEmailCode, input.emailUrlTemplate),
+          events,
+        );
+    const phoneCode =
+      user.phone && !user.phoneVerified
+        ? await this.issueCode(tx, caller, user, 'phone', phoneVerification, events)
+        : undefined;
     if (events.length) event = await this.store.push(tx, caller, user, events);
     if (input.totpSecret) {
       await this.mfa.importTotp(tx, caller, user, input.totpSecret, `${path}totp_secret`);
@@ -176,7 +212,13 @@ export class UsersService {
     return { userId, emailCode, phoneCode, event };
   }
 
-  async addMachine(tx: EntityManager, caller: Caller, orgId: string, input: NewMachineUser, perOrg?: boolean): Promise<string> {
+  async addMachine(
+    tx: EntityManager,
+    caller: Caller,
+    orgId: string,
+    input: NewMachineUser,
+    perOrg?: boolean,
+  ): Promise<string> {
     const userId = input.userId || this.ids.next();
     const now = new Date();
     const user = tx.create(User, {
@@ -192,7 +234,14 @@ export class UsersService {
       changedAt: now,
       sequence: '0',
     });
-    await this.insert(tx, caller, user, 'username', [{ type: 'user.machine.added', payload: { username: user.username, name: input.name } }], perOrg);
+    await this.insert(
+      tx,
+      caller,
+      user,
+      'username',
+      [{ type: 'user.machine.added', payload: { username: user.username, name: input.name } }],
+      perOrg,
+    );
     return userId;
   }
 
@@ -207,7 +256,11 @@ export class UsersService {
     return this.tx.run((tx) => this.addHuman(tx, caller, orgId, input, perOrg));
   }
 
-  async createMachine(caller: Caller, orgId: string, input: NewMachineUser): Promise<{ userId: string; event: WrittenEvent }> {
+  async createMachine(
+    caller: Caller,
+    orgId: string,
+    input: NewMachineUser,
+  ): Promise<{ userId: string; event: WrittenEvent }> {
     if (!input.username.trim()) throw invalidField('USER-uN0n3', 'username', 'is required for machine users');
     if (!input.name.trim()) throw invalidField('USER-m4chn', 'machine.name', 'must not be blank');
     this.checkOrgPermission(caller, orgId);
@@ -220,12 +273,18 @@ export class UsersService {
 
   // ---- changes -------------------------------------------------------------------------------
 
-  async updateHuman(caller: Caller, userId: string, changes: HumanChanges): Promise<{ event: WrittenEvent; emailCode?: string; phoneCode?: string }> {
+  async updateHuman(
+    caller: Caller,
+    userId: string,
+    changes: HumanChanges,
+  ): Promise<{ event: WrittenEvent; emailCode?: string; phoneCode?: string }> {
     return this.tx.run(async (tx) => {
       const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true, self: true });
       if (user.type !== 'human') throw errors.notHuman();
       // First: a wrong reset code commits its counted try alone (FailAfterCommit), before any other change is written.
-      const passwordEvent = changes.password ? await this.passwords.set(caller, user.id, changes.password, tx) : undefined;
+      const passwordEvent = changes.password
+        ? await this.passwords.set(caller, user.id, changes.password, tx)
+        : undefined;
       const events: UserEventInput[] = [];
       const updates: Partial<User> = {};
       if (changes.username !== undefined && changes.username.trim() !== user.username) {
@@ -235,8 +294,10 @@ export class UsersService {
       }
       if (changes.profile) {
         const profile = pickChanged(user, changes.profile);
-        if (profile.givenName !== undefined && !(profile.givenName ?? '').trim()) throw invalidField('USER-g1vn0', 'profile.given_name', 'must not be blank');
-        if (profile.familyName !== undefined && !(profile.familyName ?? '').trim()) throw invalidField('USER-f4mn0', 'profile.family_name', 'must not be blank');
+        if (profile.givenName !== undefined && !(profile.givenName ?? '').trim())
+          throw invalidField('USER-g1vn0', 'profile.given_name', 'must not be blank');
+        if (profile.familyName !== undefined && !(profile.familyName ?? '').trim())
+          throw invalidField('USER-f4mn0', 'profile.family_name', 'must not be blank');
         if (Object.keys(profile).length) {
           Object.assign(updates, profile);
           events.push({ type: 'user.human.profile.changed', payload: profile });
@@ -244,8 +305,26 @@ export class UsersService {
       }
       let emailCode: string | undefined;
       let phoneCode: string | undefined;
-      if (changes.email) emailCode = await this.changeEmail(tx, caller, user, changes.email.email, changes.email.verification, updates, events);
-      if (changes.phone) phoneCode = await this.changePhone(tx, caller, user, changes.phone.phone, changes.phone.verification, updates, events);
+      if (changes.email)
+        emailCode = await this.changeEmail(
+          tx,
+          caller,
+          user,
+          changes.email.email,
+          changes.email.verification,
+          updates,
+          events,
+        );
+      if (changes.phone)
+        phoneCode = await this.changePhone(
+          tx,
+          caller,
+          user,
+          changes.phone.phone,
+          changes.phone.verification,
+          updates,
+          events,
+        );
       if (!events.length && !changes.password) throw errors.nothingChanged();
       if (Object.keys(updates).length) await tx.update(User, { instanceId: caller.instance.id, id: user.id }, updates);
       const event = events.length ? await this.store.push(tx, caller, user, events) : passwordEvent!;
@@ -253,7 +332,11 @@ export class UsersService {
     });
   }
 
-  async updateMachine(caller: Caller, userId: string, changes: { username?: string; name?: string; description?: string }): Promise<WrittenEvent> {
+  async updateMachine(
+    caller: Caller,
+    userId: string,
+    changes: { username?: string; name?: string; description?: string },
+  ): Promise<WrittenEvent> {
     return this.tx.run(async (tx) => {
       const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true });
       if (user.type !== 'machine') throw errors.notMachine();
@@ -266,10 +349,14 @@ export class UsersService {
       }
       const machine: Partial<User> = {};
       if (changes.name !== undefined && changes.name !== user.machineName) machine.machineName = changes.name;
-      if (changes.description !== undefined && changes.description !== user.machineDescription) machine.machineDescription = changes.description;
+      if (changes.description !== undefined && changes.description !== user.machineDescription)
+        machine.machineDescription = changes.description;
       if (Object.keys(machine).length) {
         Object.assign(updates, machine);
-        events.push({ type: 'user.machine.changed', payload: { name: machine.machineName, description: machine.machineDescription } });
+        events.push({
+          type: 'user.machine.changed',
+          payload: { name: machine.machineName, description: machine.machineDescription },
+        });
       }
       if (!events.length) throw errors.nothingChanged();
       await tx.update(User, { instanceId: caller.instance.id, id: user.id }, updates);
@@ -278,7 +365,11 @@ export class UsersService {
   }
 
   /** ZITADEL's user state machine. */
-  async transition(caller: Caller, userId: string, action: 'deactivate' | 'reactivate' | 'lock' | 'unlock'): Promise<WrittenEvent> {
+  async transition(
+    caller: Caller,
+    userId: string,
+    action: 'deactivate' | 'reactivate' | 'lock' | 'unlock',
+  ): Promise<WrittenEvent> {
     return this.tx.run(async (tx) => {
       const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true });
       const next = nextState(user.state, action);
@@ -291,7 +382,9 @@ export class UsersService {
   async delete(caller: Caller, userId: string): Promise<WrittenEvent> {
     return this.tx.run(async (tx) => {
       const user = await this.store.load(tx, caller, userId, 'user.delete', { lock: true, self: true });
-      const event = await this.store.push(tx, caller, user, [{ type: 'user.removed', payload: { username: user.username } }]);
+      const event = await this.store.push(tx, caller, user, [
+        { type: 'user.removed', payload: { username: user.username } },
+      ]);
       await tx.query('DELETE FROM memberships WHERE instance_id = $1 AND user_id = $2', [caller.instance.id, user.id]);
       await tx.delete(PersonalAccessToken, { instanceId: caller.instance.id, userId: user.id });
       await tx.delete(User, { instanceId: caller.instance.id, id: user.id }); // codes, metadata, credentials cascade
@@ -301,7 +394,12 @@ export class UsersService {
 
   // ---- email and phone -----------------------------------------------------------------------
 
-  async setEmail(caller: Caller, userId: string, email: string, verification: Verification): Promise<{ event: WrittenEvent; code?: string }> {
+  async setEmail(
+    caller: Caller,
+    userId: string,
+    email: string,
+    verification: Verification,
+  ): Promise<{ event: WrittenEvent; code?: string }> {
     return this.tx.run(async (tx) => {
       const user = await this.loadHuman(tx, caller, userId);
       const events: UserEventInput[] = [];
@@ -313,12 +411,18 @@ export class UsersService {
   }
 
   /** SendEmailCode (a new code) and ResendEmailCode (only while one is pending). */
-  async sendEmailCode(caller: Caller, userId: string, verification: Verification, mustBePending: boolean): Promise<{ event: WrittenEvent; code?: string }> {
+  async sendEmailCode(
+    caller: Caller,
+    userId: string,
+    verification: Verification,
+    mustBePending: boolean,
+  ): Promise<{ event: WrittenEvent; code?: string }> {
     return this.tx.run(async (tx) => {
       const user = await this.loadHuman(tx, caller, userId);
       this.requireContactProof(caller, user, 'email', verification);
       if (user.emailVerified) throw errors.emailAlreadyVerified();
-      if (mustBePending && !(await this.codes.pending(tx, caller.instance.id, user.id, 'email'))) throw errors.noEmailCode();
+      if (mustBePending && !(await this.codes.pending(tx, caller.instance.id, user.id, 'email')))
+        throw errors.noEmailCode();
       const events: UserEventInput[] = [];
       const code = await this.issueCode(tx, caller, user, 'email', verification, events);
       return { event: await this.store.push(tx, caller, user, events), code };
@@ -330,13 +434,21 @@ export class UsersService {
       const user = await this.loadHuman(tx, caller, userId);
       if (user.emailVerified) throw errors.emailAlreadyVerified();
       await this.codes.consume(tx, caller, user, 'email', code, 'verification_code');
-      const updates: Partial<User> = { emailVerified: true, ...(user.state === 'initial' ? { state: 'active' as const } : {}) };
+      const updates: Partial<User> = {
+        emailVerified: true,
+        ...(user.state === 'initial' ? { state: 'active' as const } : {}),
+      };
       await tx.update(User, { instanceId: caller.instance.id, id: user.id }, updates);
       return this.store.push(tx, caller, user, [{ type: 'user.human.email.verified', payload: { email: user.email } }]);
     });
   }
 
-  async setPhone(caller: Caller, userId: string, phone: string, verification: Verification): Promise<{ event: WrittenEvent; code?: string }> {
+  async setPhone(
+    caller: Caller,
+    userId: string,
+    phone: string,
+    verification: Verification,
+  ): Promise<{ event: WrittenEvent; code?: string }> {
     return this.tx.run(async (tx) => {
       const user = await this.loadHuman(tx, caller, userId);
       const events: UserEventInput[] = [];
@@ -359,7 +471,11 @@ export class UsersService {
     });
   }
 
-  async resendPhoneCode(caller: Caller, userId: string, verification: Verification): Promise<{ event: WrittenEvent; code?: string }> {
+  async resendPhoneCode(
+    caller: Caller,
+    userId: string,
+    verification: Verification,
+  ): Promise<{ event: WrittenEvent; code?: string }> {
     return this.tx.run(async (tx) => {
       const user = await this.loadHuman(tx, caller, userId);
       this.requireContactProof(caller, user, 'phone', verification);
@@ -389,12 +505,19 @@ export class UsersService {
    * An invite lets a user who has no way to sign in yet set one up. ZITADEL's rule: refused only
    * once the user has a password, a passkey or an IdP link; a verified email does not count.
    */
-  async createInviteCode(caller: Caller, userId: string, verification: Verification, mustBePending = false): Promise<{ event: WrittenEvent; code?: string }> {
+  async createInviteCode(
+    caller: Caller,
+    userId: string,
+    verification: Verification,
+    mustBePending = false,
+  ): Promise<{ event: WrittenEvent; code?: string }> {
     return this.tx.run(async (tx) => {
       const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true, secrets: true });
       if (user.type !== 'human') throw errors.notHuman();
-      if (user.passwordHash || (await this.mfa.hasPasskey(tx, caller.instance.id, user.id))) throw errors.alreadyInitialised();
-      if (mustBePending && !(await this.codes.pending(tx, caller.instance.id, user.id, 'invite'))) throw errors.noInviteCode();
+      if (user.passwordHash || (await this.mfa.hasPasskey(tx, caller.instance.id, user.id)))
+        throw errors.alreadyInitialised();
+      if (mustBePending && !(await this.codes.pending(tx, caller.instance.id, user.id, 'invite')))
+        throw errors.noInviteCode();
       const events: UserEventInput[] = [];
       const code = await this.issueCode(tx, caller, user, 'invite', verification, events);
       return { event: await this.store.push(tx, caller, user, events), code };
@@ -407,14 +530,25 @@ export class UsersService {
       const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true, self: true });
       if (user.type !== 'human') throw errors.notHuman();
       await this.codes.consume(tx, caller, user, 'invite', code, 'verification_code');
-      await tx.update(User, { instanceId: caller.instance.id, id: user.id }, { emailVerified: true, state: user.state === 'initial' ? 'active' : user.state });
-      return this.store.push(tx, caller, user, [{ type: 'user.human.invite.code.verified' }, { type: 'user.human.email.verified', payload: { email: user.email } }]);
+      await tx.update(
+        User,
+        { instanceId: caller.instance.id, id: user.id },
+        { emailVerified: true, state: user.state === 'initial' ? 'active' : user.state },
+      );
+      return this.store.push(tx, caller, user, [
+        { type: 'user.human.invite.code.verified' },
+        { type: 'user.human.email.verified', payload: { email: user.email } },
+      ]);
     });
   }
 
   // ---- metadata ------------------------------------------------------------------------------
 
-  async setMetadata(caller: Caller, userId: string, entries: readonly { key: string; value: Uint8Array }[]): Promise<WrittenEvent> {
+  async setMetadata(
+    caller: Caller,
+    userId: string,
+    entries: readonly { key: string; value: Uint8Array }[],
+  ): Promise<WrittenEvent> {
     // Nothing to set would write no event (and answered INTERNAL: found by the fuzzer).
     if (entries.length === 0) throw invalidField('USER-m3t4e', 'metadata', 'at least one entry is required');
     entries.forEach((e, i) => {
@@ -425,12 +559,27 @@ export class UsersService {
       const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true });
       const now = new Date();
       for (const e of entries) {
-        await tx.createQueryBuilder().insert().into(UserMetadata)
-          .values({ instanceId: caller.instance.id, userId: user.id, key: e.key, value: Buffer.from(e.value), createdAt: now, changedAt: now })
+        await tx
+          .createQueryBuilder()
+          .insert()
+          .into(UserMetadata)
+          .values({
+            instanceId: caller.instance.id,
+            userId: user.id,
+            key: e.key,
+            value: Buffer.from(e.value),
+            createdAt: now,
+            changedAt: now,
+          })
           .orUpdate(['value', 'changed_at'], ['instance_id', 'user_id', 'key'])
           .execute();
       }
-      return this.store.push(tx, caller, user, entries.map((e) => ({ type: 'user.metadata.set', payload: { key: e.key } })));
+      return this.store.push(
+        tx,
+        caller,
+        user,
+        entries.map((e) => ({ type: 'user.metadata.set', payload: { key: e.key } })),
+      );
     });
   }
 
@@ -442,21 +591,44 @@ export class UsersService {
         const result = await tx.delete(UserMetadata, { instanceId: caller.instance.id, userId: user.id, key });
         if (!result.affected) throw errors.metadataNotFound(key);
       }
-      return this.store.push(tx, caller, user, keys.map((key) => ({ type: 'user.metadata.removed', payload: { key } })));
+      return this.store.push(
+        tx,
+        caller,
+        user,
+        keys.map((key) => ({ type: 'user.metadata.removed', payload: { key } })),
+      );
     });
   }
 
   // ---- kept for the foundation (bootstrap, orgs) ---------------------------------------------
 
   /** Creates a PAT for a machine user; the token is returned once and stored only as a hash. */
-  async addPersonalAccessToken(tx: EntityManager, caller: Caller, user: { id: string; resourceOwner: string }, expiresAt: Date): Promise<{ id: string; token: string }> {
-    const { id, token } = await insertPersonalAccessToken(tx, this.ids, caller.instance.id, user, expiresAt, new Date());
-    await this.store.push(tx, caller, user, [{ type: 'user.personal.access.token.added', payload: { tokenId: id, expiration: expiresAt.toISOString() } }]);
+  async addPersonalAccessToken(
+    tx: EntityManager,
+    caller: Caller,
+    user: { id: string; resourceOwner: string },
+    expiresAt: Date,
+  ): Promise<{ id: string; token: string }> {
+    const { id, token } = await insertPersonalAccessToken(
+      tx,
+      this.ids,
+      caller.instance.id,
+      user,
+      expiresAt,
+      new Date(),
+    );
+    await this.store.push(tx, caller, user, [
+      { type: 'user.personal.access.token.added', payload: { tokenId: id, expiration: expiresAt.toISOString() } },
+    ]);
     return { id, token };
   }
 
   async findById(reader: EntityManager, instanceId: string, userId: string): Promise<User | null> {
-    return reader.getRepository(User).createQueryBuilder('u').where('u.instance_id = :instanceId AND u.id = :userId', { instanceId, userId }).getOne();
+    return reader
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('u.instance_id = :instanceId AND u.id = :userId', { instanceId, userId })
+      .getOne();
   }
 
   /** Removes an org's users and their tokens (the org is being deleted). */
@@ -468,9 +640,23 @@ export class UsersService {
   // ---- internals -----------------------------------------------------------------------------
 
   /** The user's last change, when something beyond this service appended to it. */
-  private async latest(tx: EntityManager, caller: Caller, user: Pick<User, 'id' | 'resourceOwner'>): Promise<WrittenEvent | undefined> {
-    const [row] = await tx.query('SELECT sequence, changed_at FROM users WHERE instance_id = $1 AND id = $2', [caller.instance.id, user.id]);
-    return row ? { aggregateId: user.id, sequence: BigInt(row.sequence), createdAt: row.changed_at, resourceOwner: user.resourceOwner } : undefined;
+  private async latest(
+    tx: EntityManager,
+    caller: Caller,
+    user: Pick<User, 'id' | 'resourceOwner'>,
+  ): Promise<WrittenEvent | undefined> {
+    const [row] = await tx.query('SELECT sequence, changed_at FROM users WHERE instance_id = $1 AND id = $2', [
+      caller.instance.id,
+      user.id,
+    ]);
+    return row
+      ? {
+          aggregateId: user.id,
+          sequence: BigInt(row.sequence),
+          createdAt: row.changed_at,
+          resourceOwner: user.resourceOwner,
+        }
+      : undefined;
   }
 
   private async loadHuman(tx: EntityManager, caller: Caller, userId: string): Promise<User> {
@@ -494,9 +680,22 @@ export class UsersService {
   }
 
   /** Usernames are unique per org or per instance, as the org's domain settings say. */
-  private async checkUsernameFree(tx: EntityManager, caller: Caller, orgId: string, username: string, field: string, exceptUserId?: string): Promise<void> {
+  private async checkUsernameFree(
+    tx: EntityManager,
+    caller: Caller,
+    orgId: string,
+    username: string,
+    field: string,
+    exceptUserId?: string,
+  ): Promise<void> {
     const perOrg = await this.lockUsername(tx, caller, orgId, username, field);
-    const [row] = await tx.query(`SELECT ${usernameTakenSql(1)} AS taken`, [caller.instance.id, username, orgId, exceptUserId ?? '', perOrg]);
+    const [row] = await tx.query(`SELECT ${usernameTakenSql(1)} AS taken`, [
+      caller.instance.id,
+      username,
+      orgId,
+      exceptUserId ?? '',
+      perOrg,
+    ]);
     if (row.taken) throw errors.usernameTaken(username);
   }
 
@@ -507,9 +706,18 @@ export class UsersService {
    * new one goes to. The lock is its own statement, so the next statement's snapshot sees every
    * writer of the name that held it before.
    */
-  private async lockUsername(tx: EntityManager, caller: Caller, orgId: string, username: string, field: string, perOrg?: boolean): Promise<boolean> {
+  private async lockUsername(
+    tx: EntityManager,
+    caller: Caller,
+    orgId: string,
+    username: string,
+    field: string,
+    perOrg?: boolean,
+  ): Promise<boolean> {
     if (!username) throw invalidField('USER-uN0n3', field, 'a username or email is required');
-    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${caller.instance.id}/${USERNAME_LOCK}/${username.toLowerCase()}`]);
+    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+      `${caller.instance.id}/${USERNAME_LOCK}/${username.toLowerCase()}`,
+    ]);
     return perOrg ?? (await this.policies.domainSettings(caller.instance.id, orgId)).userLoginMustBeDomain;
   }
 
@@ -518,7 +726,14 @@ export class UsersService {
    * caller's instance and under a free username (see lockUsername); otherwise the facts read in
    * the same snapshot say why. A taken id fails on the primary key.
    */
-  private async insert(tx: EntityManager, caller: Caller, user: User, usernameField: string, events: readonly UserEventInput[], perOrg?: boolean): Promise<WrittenEvent> {
+  private async insert(
+    tx: EntityManager,
+    caller: Caller,
+    user: User,
+    usernameField: string,
+    events: readonly UserEventInput[],
+    perOrg?: boolean,
+  ): Promise<WrittenEvent> {
     const scope = await this.lockUsername(tx, caller, user.resourceOwner, user.username, usernameField, perOrg);
     const { columns, values } = rowOf(tx, user, ['sequence', 'changedAt']);
     const n = values.length;
@@ -535,7 +750,13 @@ export class UsersService {
         { sql, params, facts: `${org} AS org_state, ${taken} AS taken` },
         caller.instance.id,
         creatorOf(caller),
-        events.map((e) => ({ aggregateType: 'user', aggregateId: user.id, resourceOwner: user.resourceOwner, type: e.type, payload: e.payload })),
+        events.map((e) => ({
+          aggregateType: 'user',
+          aggregateId: user.id,
+          resourceOwner: user.resourceOwner,
+          type: e.type,
+          payload: e.payload,
+        })),
       )
       .catch((err: unknown) => {
         // No savepoint: a taken id ends the unit of work, so nothing runs on the failed transaction.
@@ -548,15 +769,27 @@ export class UsersService {
   }
 
   private changeEmail(
-    tx: EntityManager, caller: Caller, user: User, email: string, verification: Verification,
-    updates: Partial<User>, events: UserEventInput[], always = false,
+    tx: EntityManager,
+    caller: Caller,
+    user: User,
+    email: string,
+    verification: Verification,
+    updates: Partial<User>,
+    events: UserEventInput[],
+    always = false,
   ): Promise<string | undefined> {
     return this.changeContact(tx, caller, user, 'email', email, verification, updates, events, always);
   }
 
   private changePhone(
-    tx: EntityManager, caller: Caller, user: User, phone: string, verification: Verification,
-    updates: Partial<User>, events: UserEventInput[], always = false,
+    tx: EntityManager,
+    caller: Caller,
+    user: User,
+    phone: string,
+    verification: Verification,
+    updates: Partial<User>,
+    events: UserEventInput[],
+    always = false,
   ): Promise<string | undefined> {
     return this.changeContact(tx, caller, user, 'phone', phone, verification, updates, events, always);
   }
@@ -566,15 +799,25 @@ export class UsersService {
    * returned or sent. Unless `always`, the same unverified value again changes nothing.
    */
   private async changeContact(
-    tx: EntityManager, caller: Caller, user: User, kind: 'email' | 'phone', raw: string, verification: Verification,
-    updates: Partial<User>, events: UserEventInput[], always: boolean,
+    tx: EntityManager,
+    caller: Caller,
+    user: User,
+    kind: 'email' | 'phone',
+    raw: string,
+    verification: Verification,
+    updates: Partial<User>,
+    events: UserEventInput[],
+    always: boolean,
   ): Promise<string | undefined> {
     const value = raw.trim();
     if (!value) throw invalidField(kind === 'email' ? 'USER-3m4l0' : 'USER-ph0n1', `${kind}.${kind}`, 'is required');
     if (!always && value === user[kind] && verification.kind !== 'verified') return undefined;
     this.requireContactProof(caller, user, kind, verification);
     const verified = verification.kind === 'verified';
-    Object.assign(updates, kind === 'email' ? { email: value, emailVerified: verified } : { phone: value, phoneVerified: verified });
+    Object.assign(
+      updates,
+      kind === 'email' ? { email: value, emailVerified: verified } : { phone: value, phoneVerified: verified },
+    );
     events.push({ type: `user.human.${kind}.changed`, payload: { [kind]: value } });
     if (!verified) return this.issueCode(tx, caller, { ...user, [kind]: value }, kind, verification, events);
     // A verified email proves the user: one waiting for initialisation becomes active.
@@ -585,19 +828,33 @@ export class UsersService {
   }
 
   /** Verified without a code, or the code handed back: only with user.write on the user's org (see contactVerificationNeedsWrite). */
-  private requireContactProof(caller: Caller, user: Pick<User, 'resourceOwner'>, contact: 'email' | 'phone', verification: Verification): void {
-    if (contactVerificationNeedsWrite(verification)) this.store.requireOnOrg(caller, user, 'user.write', () => errors.contactProofDenied(contact));
+  private requireContactProof(
+    caller: Caller,
+    user: Pick<User, 'resourceOwner'>,
+    contact: 'email' | 'phone',
+    verification: Verification,
+  ): void {
+    if (contactVerificationNeedsWrite(verification))
+      this.store.requireOnOrg(caller, user, 'user.write', () => errors.contactProofDenied(contact));
   }
 
   /** A new code of the kind: returned to the caller, or queued for delivery with the change. */
   private async issueCode(
-    tx: EntityManager, caller: Caller, user: Pick<User, 'id' | 'resourceOwner' | 'email' | 'phone' | 'username' | 'displayName'>,
-    kind: Extract<CodeKind, 'email' | 'phone' | 'invite'>, verification: Verification, events: UserEventInput[],
+    tx: EntityManager,
+    caller: Caller,
+    user: Pick<User, 'id' | 'resourceOwner' | 'email' | 'phone' | 'username' | 'displayName'>,
+    kind: Extract<CodeKind, 'email' | 'phone' | 'invite'>,
+    verification: Verification,
+    events: UserEventInput[],
   ): Promise<string | undefined> {
     const { code } = await this.codes.issue(tx, caller.instance.id, user.id, kind);
-    events.push({ type: `user.human.${kind === 'invite' ? 'invite' : kind}.code.added`, payload: { returned: verification.kind === 'return' } });
+    events.push({
+      type: `user.human.${kind === 'invite' ? 'invite' : kind}.code.added`,
+      payload: { returned: verification.kind === 'return' },
+    });
     if (verification.kind === 'return') return code;
-    const template: NotificationTemplate = kind === 'email' ? 'verifyEmail' : kind === 'phone' ? 'verifyPhone' : 'inviteCode';
+    const template: NotificationTemplate =
+      kind === 'email' ? 'verifyEmail' : kind === 'phone' ? 'verifyPhone' : 'inviteCode';
     await this.notifier.enqueue(tx, caller.instance.id, {
       channel: kind === 'phone' ? 'sms' : 'email',
       to: (kind === 'phone' ? user.phone : user.email) ?? '',
@@ -653,9 +910,15 @@ function usernameTakenSql(first: number): string {
 }
 
 /** The entity's columns and values as TypeORM would insert them, leaving out `except` and unset ones. */
-function rowOf<E extends object>(tx: EntityManager, entity: E, except: readonly (keyof E & string)[]): { columns: string[]; values: unknown[] } {
+function rowOf<E extends object>(
+  tx: EntityManager,
+  entity: E,
+  except: readonly (keyof E & string)[],
+): { columns: string[]; values: unknown[] } {
   const metadata = tx.connection.getMetadata(entity.constructor);
-  const columns = metadata.columns.filter((c) => !except.includes(c.propertyName as keyof E & string) && c.getEntityValue(entity) !== undefined);
+  const columns = metadata.columns.filter(
+    (c) => !except.includes(c.propertyName as keyof E & string) && c.getEntityValue(entity) !== undefined,
+  );
   return {
     columns: columns.map((c) => c.databaseName),
     values: columns.map((c) => tx.connection.driver.preparePersistentValue(c.getEntityValue(entity), c)),

@@ -38,14 +38,20 @@ export class SigningKeys {
       .where(`k.instance_id = :i AND k.state = 'active'`, { i: instanceId })
       .getOne();
     if (!key) throw noActiveWebKey();
-    return { kid: key.id, alg: key.alg, privateKey: createPrivateKey({ key: this.masterKey.decrypt(key.privateKey), format: 'pem' }) };
+    return {
+      kid: key.id,
+      alg: key.alg,
+      privateKey: createPrivateKey({ key: this.masterKey.decrypt(key.privateKey), format: 'pem' }),
+    };
   }
 
   /**
    * Private JWKs of every key not deleted, the active one first (it is what signs), for a token
    * signer that also needs the older keys' ids; with `tag`, which changes when any key changes.
    */
-  async privateJwks(instanceId: string): Promise<{ keys: (Record<string, unknown> & { kid: string; alg: string; use: 'sig' })[]; tag: string }> {
+  async privateJwks(
+    instanceId: string,
+  ): Promise<{ keys: (Record<string, unknown> & { kid: string; alg: string; use: 'sig' })[]; tag: string }> {
     const rows = await this.tx.reader
       .getRepository(WebKey)
       .createQueryBuilder('k')

@@ -28,8 +28,14 @@ export class WebKeysV2betaHandler implements OnModuleInit {
       const created = await this.webKeys.create(authenticatedCallerOf(ctx), webKeyConfig(req.key));
       return { id: created.id, creationDate: ts(created.creationDate) };
     },
-    activateWebKey: async (req, ctx) => ({ changeDate: ts(await this.webKeys.activate(authenticatedCallerOf(ctx), req.id)) }),
-    deleteWebKey: async (req, ctx) => ({ deletionDate: ts(await this.webKeys.delete(authenticatedCallerOf(ctx), req.id)) }),
-    listWebKeys: async (_req, ctx) => ({ webKeys: (await this.webKeys.list(authenticatedCallerOf(ctx))).map(webKeyV2beta) }),
+    activateWebKey: async (req, ctx) => ({
+      changeDate: ts(await this.webKeys.activate(authenticatedCallerOf(ctx), req.id)),
+    }),
+    deleteWebKey: async (req, ctx) => ({
+      deletionDate: ts(await this.webKeys.delete(authenticatedCallerOf(ctx), req.id)),
+    }),
+    listWebKeys: async (_req, ctx) => ({
+      webKeys: (await this.webKeys.list(authenticatedCallerOf(ctx))).map(webKeyV2beta),
+    }),
   };
 }

@@ -32,8 +32,14 @@ export class WebKeysHandler implements OnModuleInit {
       const created = await this.webKeys.create(authenticatedCallerOf(ctx), webKeyConfig(req.key));
       return { id: created.id, creationDate: ts(created.creationDate) };
     },
-    activateWebKey: async (req, ctx) => ({ changeDate: ts(await this.webKeys.activate(authenticatedCallerOf(ctx), req.id)) }),
-    deleteWebKey: async (req, ctx) => ({ deletionDate: ts(await this.webKeys.delete(authenticatedCallerOf(ctx), req.id)) }),
-    listWebKeys: async (_req, ctx) => ({ webKeys: (await this.webKeys.list(authenticatedCallerOf(ctx))).map(webKeyV2) }),
+    activateWebKey: async (req, ctx) => ({
+      changeDate: ts(await this.webKeys.activate(authenticatedCallerOf(ctx), req.id)),
+    }),
+    deleteWebKey: async (req, ctx) => ({
+      deletionDate: ts(await this.webKeys.delete(authenticatedCallerOf(ctx), req.id)),
+    }),
+    listWebKeys: async (_req, ctx) => ({
+      webKeys: (await this.webKeys.list(authenticatedCallerOf(ctx))).map(webKeyV2),
+    }),
   };
 }

@@ -17,8 +17,14 @@ export type KeyConfigOneof = KeyOneof<object> | { case: undefined; value?: undef
 
 // Unspecified enum values take ZITADEL's defaults (RSA 2048 / SHA-256, P-256), as the contract says.
 const BITS: Record<number, RsaBits> = { [pb.RSABits.RSA_BITS_3072]: 3072, [pb.RSABits.RSA_BITS_4096]: 4096 };
-const HASHERS: Record<number, RsaHasher> = { [pb.RSAHasher.RSA_HASHER_SHA384]: 'sha384', [pb.RSAHasher.RSA_HASHER_SHA512]: 'sha512' };
-const CURVES: Record<number, EcdsaCurve> = { [pb.ECDSACurve.ECDSA_CURVE_P384]: 'P-384', [pb.ECDSACurve.ECDSA_CURVE_P512]: 'P-521' };
+const HASHERS: Record<number, RsaHasher> = {
+  [pb.RSAHasher.RSA_HASHER_SHA384]: 'sha384',
+  [pb.RSAHasher.RSA_HASHER_SHA512]: 'sha512',
+};
+const CURVES: Record<number, EcdsaCurve> = {
+  [pb.ECDSACurve.ECDSA_CURVE_P384]: 'P-384',
+  [pb.ECDSACurve.ECDSA_CURVE_P512]: 'P-521',
+};
 
 /** The request's key type; field validation has refused undefined enum numbers already. */
 export function webKeyConfig(key: KeyConfigOneof): WebKeyConfig {
@@ -34,13 +40,25 @@ export function webKeyConfig(key: KeyConfigOneof): WebKeyConfig {
   }
 }
 
-const STATE: Record<WebKeyState, number> = { initial: pb.State.INITIAL, active: pb.State.ACTIVE, inactive: pb.State.INACTIVE };
-const BITS_NUMBER: Record<RsaBits, number> = { 2048: pb.RSABits.RSA_BITS_2048, 3072: pb.RSABits.RSA_BITS_3072, 4096: pb.RSABits.RSA_BITS_4096 };
+const STATE: Record<WebKeyState, number> = {
+  initial: pb.State.INITIAL,
+  active: pb.State.ACTIVE,
+  inactive: pb.State.INACTIVE,
+};
+const BITS_NUMBER: Record<RsaBits, number> = {
+  2048: pb.RSABits.RSA_BITS_2048,
+  3072: pb.RSABits.RSA_BITS_3072,
+  4096: pb.RSABits.RSA_BITS_4096,
+};
 const HASHER_NUMBER: Record<RsaHasher, number> = {
-  sha256: pb.RSAHasher.RSA_HASHER_SHA256, sha384: pb.RSAHasher.RSA_HASHER_SHA384, sha512: pb.RSAHasher.RSA_HASHER_SHA512,
+  sha256: pb.RSAHasher.RSA_HASHER_SHA256,
+  sha384: pb.RSAHasher.RSA_HASHER_SHA384,
+  sha512: pb.RSAHasher.RSA_HASHER_SHA512,
 };
 const CURVE_NUMBER: Record<EcdsaCurve, number> = {
-  'P-256': pb.ECDSACurve.ECDSA_CURVE_P256, 'P-384': pb.ECDSACurve.ECDSA_CURVE_P384, 'P-521': pb.ECDSACurve.ECDSA_CURVE_P512,
+  'P-256': pb.ECDSACurve.ECDSA_CURVE_P256,
+  'P-384': pb.ECDSACurve.ECDSA_CURVE_P384,
+  'P-521': pb.ECDSACurve.ECDSA_CURVE_P512,
 };
 
 /** Plain init values (no $typeName), so `create` builds the nested messages of either version. */
@@ -56,7 +74,13 @@ function keyOf(config: WebKeyConfig): KeyOneof<Record<string, never>> {
 }
 
 function webKeyFields(key: WebKey) {
-  return { id: key.id, creationDate: ts(key.createdAt), changeDate: ts(key.changedAt), state: STATE[key.state], key: keyOf(key.config) };
+  return {
+    id: key.id,
+    creationDate: ts(key.createdAt),
+    changeDate: ts(key.changedAt),
+    state: STATE[key.state],
+    key: keyOf(key.config),
+  };
 }
 
 export function webKeyV2(key: WebKey): pb.WebKey {

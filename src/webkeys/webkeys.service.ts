@@ -41,7 +41,15 @@ export class WebKeysService {
       await tx.query(
         `INSERT INTO web_keys (instance_id, id, state, alg, config, public_jwk, private_key, created_at, changed_at, sequence)
          VALUES ($1, $2, 'initial', $3, $4, $5, $6, $7, $7, 0)`,
-        [caller.instance.id, id, generated.alg, JSON.stringify(config), JSON.stringify(generated.publicJwk), this.masterKey.encrypt(generated.privatePem), now],
+        [
+          caller.instance.id,
+          id,
+          generated.alg,
+          JSON.stringify(config),
+          JSON.stringify(generated.publicJwk),
+          this.masterKey.encrypt(generated.privatePem),
+          now,
+        ],
       );
       await this.push(tx, caller, id, [{ type: 'web_key.added', payload: { alg: generated.alg, config } }]);
       return { id, creationDate: now };
@@ -118,7 +126,13 @@ export class WebKeysService {
   }
 
   /** Appends the key's events and, unless it is being deleted, moves its row's sequence on. */
-  private async push(tx: EntityManager, caller: Caller, id: string, events: { type: string; payload?: Record<string, unknown> }[], updateRow = true): Promise<WrittenEvent> {
+  private async push(
+    tx: EntityManager,
+    caller: Caller,
+    id: string,
+    events: { type: string; payload?: Record<string, unknown> }[],
+    updateRow = true,
+  ): Promise<WrittenEvent> {
     const written = await this.events.push(
       tx,
       caller.instance.id,
@@ -127,7 +141,11 @@ export class WebKeysService {
     );
     const last = written[written.length - 1];
     if (updateRow) {
-      await tx.update(WebKey, { instanceId: caller.instance.id, id }, { sequence: last.sequence.toString(), changedAt: last.createdAt });
+      await tx.update(
+        WebKey,
+        { instanceId: caller.instance.id, id },
+        { sequence: last.sequence.toString(), changedAt: last.createdAt },
+      );
     }
     return last;
   }

@@ -45,8 +45,20 @@ async function failure(call: Promise<unknown>): Promise<ConnectError> {
   throw new Error('the call succeeded');
 }
 
-function webApp(apps: Apps, projectId: string, name: string, authMethodType = OIDCAuthMethodType.OIDC_AUTH_METHOD_TYPE_BASIC) {
-  return apps.createApplication({ projectId, name, creationRequestType: { case: 'oidcRequest', value: { redirectUris: ['https://app.example.com/cb'], authMethodType } } });
+function webApp(
+  apps: Apps,
+  projectId: string,
+  name: string,
+  authMethodType = OIDCAuthMethodType.OIDC_AUTH_METHOD_TYPE_BASIC,
+) {
+  return apps.createApplication({
+    projectId,
+    name,
+    creationRequestType: {
+      case: 'oidcRequest',
+      value: { redirectUris: ['https://app.example.com/cb'], authMethodType },
+    },
+  });
 }
 
 describe('deactivate, reactivate, delete, and what the OIDC layer sees', () => {
@@ -56,8 +68,20 @@ describe('deactivate, reactivate, delete, and what the OIDC layer sees', () => {
     const { clientId, clientSecret } = created.creationResponseType.value as { clientId: string; clientSecret: string };
 
     const active = await queries.activeClient(instanceId, clientId);
-    expect(active).toMatchObject({ appId: created.appId, projectId: projectA, orgId: orgA, kind: 'oidc', authMethod: 'basic', project: { roleAssertion: true } });
-    expect(active?.oidc).toMatchObject({ redirectUris: ['https://app.example.com/cb'], responseTypes: ['code'], grantTypes: ['authorization_code'], appType: 'web' });
+    expect(active).toMatchObject({
+      appId: created.appId,
+      projectId: projectA,
+      orgId: orgA,
+      kind: 'oidc',
+      authMethod: 'basic',
+      project: { roleAssertion: true },
+    });
+    expect(active?.oidc).toMatchObject({
+      redirectUris: ['https://app.example.com/cb'],
+      responseTypes: ['code'],
+      grantTypes: ['authorization_code'],
+      appType: 'web',
+    });
     expect(clientSecretMatches(active!.clientSecretHash, clientSecret)).toBe(true);
     expect(clientSecretMatches(active!.clientSecretHash, clientSecret + 'x')).toBe(false);
 
@@ -65,18 +89,24 @@ describe('deactivate, reactivate, delete, and what the OIDC layer sees', () => {
     expect(deactivated.deactivationDate).toBeDefined();
     expect((await admin.getApplication({ id: created.appId })).app?.state).toBe(AppState.INACTIVE);
     expect(await queries.activeClient(instanceId, clientId)).toBeUndefined();
-    expect((await failure(admin.deactivateApplication({ projectId: projectA, id: created.appId }))).code).toBe(Code.FailedPrecondition);
+    expect((await failure(admin.deactivateApplication({ projectId: projectA, id: created.appId }))).code).toBe(
+      Code.FailedPrecondition,
+    );
 
     const reactivated = await admin.reactivateApplication({ projectId: projectA, id: created.appId });
     expect(reactivated.reactivationDate).toBeDefined();
     expect(await queries.activeClient(instanceId, clientId)).toBeDefined();
-    expect((await failure(admin.reactivateApplication({ projectId: projectA, id: created.appId }))).code).toBe(Code.FailedPrecondition);
+    expect((await failure(admin.reactivateApplication({ projectId: projectA, id: created.appId }))).code).toBe(
+      Code.FailedPrecondition,
+    );
     expect(await queries.activeClient(instanceId, 'nobody@project_a')).toBeUndefined();
   });
 
   it('refuses clients of a deactivated project or org', async () => {
     const queries = server.app.get(AppsQueries);
-    const orgC = (await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: 'Apps Org C' })).id;
+    const orgC = (
+      await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: 'Apps Org C' })
+    ).id;
     const projectC = await insertProject(server, orgC, 'Project C');
     const created = await webApp(admin, projectC, 'Project state web');
     const { clientId } = created.creationResponseType.value as { clientId: string };
@@ -91,8 +121,12 @@ describe('deactivate, reactivate, delete, and what the OIDC layer sees', () => {
   it('serves keys and SAML service providers to the protocol layers only while active', async () => {
     const queries = server.app.get(AppsQueries);
     const api = await admin.createApplication({
-      projectId: projectA, name: 'Key lookup API',
-      creationRequestType: { case: 'apiRequest', value: { authMethodType: APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT } },
+      projectId: projectA,
+      name: 'Key lookup API',
+      creationRequestType: {
+        case: 'apiRequest',
+        value: { authMethodType: APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT },
+      },
     });
     const { clientId } = api.creationResponseType.value as { clientId: string };
     const key = await admin.createApplicationKey({ projectId: projectA, appId: api.appId });
@@ -101,8 +135,12 @@ describe('deactivate, reactivate, delete, and what the OIDC layer sees', () => {
 
     const entityId = 'https://lifecycle-sp.example.test/metadata';
     const saml = await admin.createApplication({
-      projectId: projectA, name: 'Lifecycle SAML',
-      creationRequestType: { case: 'samlRequest', value: { metadata: { case: 'metadataXml', value: Buffer.from(spMetadata({ entityId })) } } },
+      projectId: projectA,
+      name: 'Lifecycle SAML',
+      creationRequestType: {
+        case: 'samlRequest',
+        value: { metadata: { case: 'metadataXml', value: Buffer.from(spMetadata({ entityId })) } },
+      },
     });
     expect((await queries.activeServiceProvider(instanceId, entityId))?.appId).toBe(saml.appId);
     await admin.deactivateApplication({ projectId: projectA, id: saml.appId });
@@ -111,8 +149,12 @@ describe('deactivate, reactivate, delete, and what the OIDC layer sees', () => {
 
   it('deletes an app with its keys; deleting the project deletes its apps', async () => {
     const api = await admin.createApplication({
-      projectId: projectA2, name: 'Doomed API',
-      creationRequestType: { case: 'apiRequest', value: { authMethodType: APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT } },
+      projectId: projectA2,
+      name: 'Doomed API',
+      creationRequestType: {
+        case: 'apiRequest',
+        value: { authMethodType: APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT },
+      },
     });
     const key = await admin.createApplicationKey({ projectId: projectA2, appId: api.appId });
     expect((await failure(admin.deleteApplication({ projectId: projectA, id: api.appId }))).code).toBe(Code.NotFound);
@@ -125,8 +167,17 @@ describe('deactivate, reactivate, delete, and what the OIDC layer sees', () => {
     const projectD = await insertProject(server, orgA, 'Project D');
     const kept = await webApp(admin, projectD, 'Cascaded web');
     await admin.createApplication({
-      projectId: projectD, name: 'Cascaded SAML',
-      creationRequestType: { case: 'samlRequest', value: { metadata: { case: 'metadataXml', value: Buffer.from(spMetadata({ entityId: 'https://cascade.example.test' })) } } },
+      projectId: projectD,
+      name: 'Cascaded SAML',
+      creationRequestType: {
+        case: 'samlRequest',
+        value: {
+          metadata: {
+            case: 'metadataXml',
+            value: Buffer.from(spMetadata({ entityId: 'https://cascade.example.test' })),
+          },
+        },
+      },
     });
     await server.database.dataSource.query(`DELETE FROM projects WHERE id = $1`, [projectD]);
     expect((await failure(admin.getApplication({ id: kept.appId }))).code).toBe(Code.NotFound);
@@ -151,10 +202,22 @@ describe('deactivate, reactivate, delete, and what the OIDC layer sees', () => {
 
   it('writes its events in the same transaction: a refused change leaves none', async () => {
     const count = async () =>
-      Number((await server.database.dataSource.query(`SELECT count(*) AS n FROM events WHERE aggregate_type = 'project' AND aggregate_id = $1`, [projectA2]))[0].n);
+      Number(
+        (
+          await server.database.dataSource.query(
+            `SELECT count(*) AS n FROM events WHERE aggregate_type = 'project' AND aggregate_id = $1`,
+            [projectA2],
+          )
+        )[0].n,
+      );
     await webApp(admin, projectA2, 'Custom id').then(() => undefined);
     const withId = () =>
-      admin.createApplication({ projectId: projectA2, id: 'custom-app-id', name: 'Custom', creationRequestType: { case: 'apiRequest', value: {} } });
+      admin.createApplication({
+        projectId: projectA2,
+        id: 'custom-app-id',
+        name: 'Custom',
+        creationRequestType: { case: 'apiRequest', value: {} },
+      });
     await withId();
     const before = await count();
     expect((await failure(withId())).code).toBe(Code.AlreadyExists);
@@ -163,7 +226,10 @@ describe('deactivate, reactivate, delete, and what the OIDC layer sees', () => {
       `SELECT event_type FROM events WHERE aggregate_type = 'project' AND aggregate_id = $1 AND payload->>'appId' = 'custom-app-id' ORDER BY sequence`,
       [projectA2],
     );
-    expect(types.map((t: { event_type: string }) => t.event_type)).toEqual(['project.application.added', 'project.application.config.api.added']);
+    expect(types.map((t: { event_type: string }) => t.event_type)).toEqual([
+      'project.application.added',
+      'project.application.config.api.added',
+    ]);
   });
 });
 
@@ -172,10 +238,23 @@ describe('listing', () => {
   beforeAll(async () => {
     projectL = await insertProject(server, orgA, 'List Project');
     await webApp(admin, projectL, 'Zeta web');
-    const beta = await admin.createApplication({ projectId: projectL, name: 'Beta api', creationRequestType: { case: 'apiRequest', value: {} } });
+    const beta = await admin.createApplication({
+      projectId: projectL,
+      name: 'Beta api',
+      creationRequestType: { case: 'apiRequest', value: {} },
+    });
     await admin.createApplication({
-      projectId: projectL, name: 'Alpha saml',
-      creationRequestType: { case: 'samlRequest', value: { metadata: { case: 'metadataXml', value: Buffer.from(spMetadata({ entityId: 'https://list-sp.example.test' })) } } },
+      projectId: projectL,
+      name: 'Alpha saml',
+      creationRequestType: {
+        case: 'samlRequest',
+        value: {
+          metadata: {
+            case: 'metadataXml',
+            value: Buffer.from(spMetadata({ entityId: 'https://list-sp.example.test' })),
+          },
+        },
+      },
     });
     await admin.deactivateApplication({ projectId: projectL, id: beta.appId });
   });
@@ -183,31 +262,91 @@ describe('listing', () => {
   const names = (r: { applications: { name: string }[] }) => r.applications.map((a) => a.name);
 
   it('sorts by name, creation date and state, and pages', async () => {
-    expect(names(await admin.listApplications({ projectId: projectL, sortingColumn: AppSorting.APP_SORT_BY_NAME, pagination: { asc: true } }))).toEqual(['Alpha saml', 'Beta api', 'Zeta web']);
-    expect(names(await admin.listApplications({ projectId: projectL, sortingColumn: AppSorting.APP_SORT_BY_NAME }))).toEqual(['Zeta web', 'Beta api', 'Alpha saml']);
-    expect(names(await admin.listApplications({ projectId: projectL, sortingColumn: AppSorting.APP_SORT_BY_CREATION_DATE, pagination: { asc: true } }))).toEqual(['Zeta web', 'Beta api', 'Alpha saml']);
-    expect(names(await admin.listApplications({ projectId: projectL, sortingColumn: AppSorting.APP_SORT_BY_STATE, pagination: { asc: true } }))[0]).not.toBe('Beta api');
-    const byChange = await admin.listApplications({ projectId: projectL, sortingColumn: AppSorting.APP_SORT_BY_CHANGE_DATE });
+    expect(
+      names(
+        await admin.listApplications({
+          projectId: projectL,
+          sortingColumn: AppSorting.APP_SORT_BY_NAME,
+          pagination: { asc: true },
+        }),
+      ),
+    ).toEqual(['Alpha saml', 'Beta api', 'Zeta web']);
+    expect(
+      names(await admin.listApplications({ projectId: projectL, sortingColumn: AppSorting.APP_SORT_BY_NAME })),
+    ).toEqual(['Zeta web', 'Beta api', 'Alpha saml']);
+    expect(
+      names(
+        await admin.listApplications({
+          projectId: projectL,
+          sortingColumn: AppSorting.APP_SORT_BY_CREATION_DATE,
+          pagination: { asc: true },
+        }),
+      ),
+    ).toEqual(['Zeta web', 'Beta api', 'Alpha saml']);
+    expect(
+      names(
+        await admin.listApplications({
+          projectId: projectL,
+          sortingColumn: AppSorting.APP_SORT_BY_STATE,
+          pagination: { asc: true },
+        }),
+      )[0],
+    ).not.toBe('Beta api');
+    const byChange = await admin.listApplications({
+      projectId: projectL,
+      sortingColumn: AppSorting.APP_SORT_BY_CHANGE_DATE,
+    });
     expect(names(byChange)[0]).toBe('Beta api'); // deactivated last
-    const page = await admin.listApplications({ projectId: projectL, sortingColumn: AppSorting.APP_SORT_BY_NAME, pagination: { asc: true, offset: 1n, limit: 1 } });
+    const page = await admin.listApplications({
+      projectId: projectL,
+      sortingColumn: AppSorting.APP_SORT_BY_NAME,
+      pagination: { asc: true, offset: 1n, limit: 1 },
+    });
     expect(names(page)).toEqual(['Beta api']);
     expect(page.pagination).toMatchObject({ totalResult: 3n, appliedLimit: 1n });
   });
 
   it('filters by name, state and type', async () => {
     const list = (filters: Parameters<Apps['listApplications']>[0]['filters']) =>
-      admin.listApplications({ projectId: projectL, filters, sortingColumn: AppSorting.APP_SORT_BY_NAME, pagination: { asc: true } }).then(names);
-    expect(await list([{ filter: { case: 'nameFilter', value: { name: 'AP', method: TextFilterMethod.CONTAINS_IGNORE_CASE } } }])).toEqual(['Beta api']);
-    expect(await list([{ filter: { case: 'nameFilter', value: { name: 'al', method: TextFilterMethod.STARTS_WITH_IGNORE_CASE } } }])).toEqual(['Alpha saml']);
-    expect(await list([{ filter: { case: 'nameFilter', value: { name: 'al', method: TextFilterMethod.STARTS_WITH } } }])).toEqual([]);
-    expect(await list([{ filter: { case: 'nameFilter', value: { name: 'Zeta web', method: TextFilterMethod.EQUALS } } }])).toEqual(['Zeta web']);
+      admin
+        .listApplications({
+          projectId: projectL,
+          filters,
+          sortingColumn: AppSorting.APP_SORT_BY_NAME,
+          pagination: { asc: true },
+        })
+        .then(names);
+    expect(
+      await list([
+        { filter: { case: 'nameFilter', value: { name: 'AP', method: TextFilterMethod.CONTAINS_IGNORE_CASE } } },
+      ]),
+    ).toEqual(['Beta api']);
+    expect(
+      await list([
+        { filter: { case: 'nameFilter', value: { name: 'al', method: TextFilterMethod.STARTS_WITH_IGNORE_CASE } } },
+      ]),
+    ).toEqual(['Alpha saml']);
+    expect(
+      await list([{ filter: { case: 'nameFilter', value: { name: 'al', method: TextFilterMethod.STARTS_WITH } } }]),
+    ).toEqual([]);
+    expect(
+      await list([{ filter: { case: 'nameFilter', value: { name: 'Zeta web', method: TextFilterMethod.EQUALS } } }]),
+    ).toEqual(['Zeta web']);
     expect(await list([{ filter: { case: 'stateFilter', value: AppState.INACTIVE } }])).toEqual(['Beta api']);
-    expect(await list([{ filter: { case: 'stateFilter', value: AppState.ACTIVE } }])).toEqual(['Alpha saml', 'Zeta web']);
+    expect(await list([{ filter: { case: 'stateFilter', value: AppState.ACTIVE } }])).toEqual([
+      'Alpha saml',
+      'Zeta web',
+    ]);
     expect(await list([{ filter: { case: 'stateFilter', value: AppState.REMOVED } }])).toEqual([]);
     expect(await list([{ filter: { case: 'apiAppOnly', value: true } }])).toEqual(['Beta api']);
     expect(await list([{ filter: { case: 'oidcAppOnly', value: true } }])).toEqual(['Zeta web']);
     expect(await list([{ filter: { case: 'samlAppOnly', value: true } }])).toEqual(['Alpha saml']);
-    expect(await list([{ filter: { case: 'samlAppOnly', value: true } }, { filter: { case: 'stateFilter', value: AppState.INACTIVE } }])).toEqual([]);
+    expect(
+      await list([
+        { filter: { case: 'samlAppOnly', value: true } },
+        { filter: { case: 'stateFilter', value: AppState.INACTIVE } },
+      ]),
+    ).toEqual([]);
   });
 
   it('answers NOT_FOUND for a project that does not exist', async () => {
@@ -215,29 +354,52 @@ describe('listing', () => {
   });
 });
 
-describe('permissions (as ZITADEL: project.app.* on the project\'s org or on the project)', () => {
+describe("permissions (as ZITADEL: project.app.* on the project's org or on the project)", () => {
   let appA: string;
   let keyA: string;
 
   beforeAll(async () => {
     const created = await admin.createApplication({
-      projectId: projectA, name: 'Guarded API',
-      creationRequestType: { case: 'apiRequest', value: { authMethodType: APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT } },
+      projectId: projectA,
+      name: 'Guarded API',
+      creationRequestType: {
+        case: 'apiRequest',
+        value: { authMethodType: APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT },
+      },
     });
     appA = created.appId;
     keyA = (await admin.createApplicationKey({ projectId: projectA, appId: appA })).id;
   });
 
-  it('answers NOT_FOUND to another org\'s owner for everything in A, as if it did not exist', async () => {
-    const ownerB = client(AppService, 'grpc', server.baseUrl, (await machineWithRoles(server, orgB, { level: 'org', resourceId: orgB, roles: ['ORG_OWNER'] })).pat);
+  it("answers NOT_FOUND to another org's owner for everything in A, as if it did not exist", async () => {
+    const ownerB = client(
+      AppService,
+      'grpc',
+      server.baseUrl,
+      (await machineWithRoles(server, orgB, { level: 'org', resourceId: orgB, roles: ['ORG_OWNER'] })).pat,
+    );
     const calls: [string, Promise<unknown>][] = [
-      ['create', ownerB.createApplication({ projectId: projectA, name: 'Intruder', creationRequestType: { case: 'apiRequest', value: {} } })],
+      [
+        'create',
+        ownerB.createApplication({
+          projectId: projectA,
+          name: 'Intruder',
+          creationRequestType: { case: 'apiRequest', value: {} },
+        }),
+      ],
       ['get', ownerB.getApplication({ id: appA })],
       ['list', ownerB.listApplications({ projectId: projectA })],
       ['update', ownerB.updateApplication({ projectId: projectA, id: appA, name: 'Taken' })],
       ['deactivate', ownerB.deactivateApplication({ projectId: projectA, id: appA })],
       ['reactivate', ownerB.reactivateApplication({ projectId: projectA, id: appA })],
-      ['regenerate', ownerB.regenerateClientSecret({ projectId: projectA, applicationId: appA, appType: { case: 'isApi', value: true } })],
+      [
+        'regenerate',
+        ownerB.regenerateClientSecret({
+          projectId: projectA,
+          applicationId: appA,
+          appType: { case: 'isApi', value: true },
+        }),
+      ],
       ['delete', ownerB.deleteApplication({ projectId: projectA, id: appA })],
       ['create key', ownerB.createApplicationKey({ projectId: projectA, appId: appA })],
       ['get key', ownerB.getApplicationKey({ id: keyA })],
@@ -250,23 +412,50 @@ describe('permissions (as ZITADEL: project.app.* on the project\'s org or on the
   });
 
   it('lets a viewer of A read but not change (PERMISSION_DENIED)', async () => {
-    const viewer = client(AppService, 'connect-h1', server.baseUrl, (await machineWithRoles(server, orgA, { level: 'org', resourceId: orgA, roles: ['ORG_OWNER_VIEWER'] })).pat);
+    const viewer = client(
+      AppService,
+      'connect-h1',
+      server.baseUrl,
+      (await machineWithRoles(server, orgA, { level: 'org', resourceId: orgA, roles: ['ORG_OWNER_VIEWER'] })).pat,
+    );
     expect(await codeOf(viewer.getApplication({ id: appA }))).toBe('ok');
     expect(await codeOf(viewer.getApplicationKey({ id: keyA }))).toBe('ok');
     expect(await codeOf(viewer.listApplications({ projectId: projectA }))).toBe('ok');
     // project.app.write is not a viewer's: refused at the method level.
-    expect(await codeOf(viewer.updateApplication({ projectId: projectA, id: appA, name: 'Viewer rename' }))).toBe(Code.PermissionDenied);
+    expect(await codeOf(viewer.updateApplication({ projectId: projectA, id: appA, name: 'Viewer rename' }))).toBe(
+      Code.PermissionDenied,
+    );
     expect(await codeOf(viewer.deleteApplication({ projectId: projectA, id: appA }))).toBe(Code.PermissionDenied);
   });
 
-  it('lets a project owner manage that project\'s apps and nothing else', async () => {
-    const { pat } = await machineWithRoles(server, orgA, { level: 'project', resourceId: projectA, roles: ['PROJECT_OWNER'] });
+  it("lets a project owner manage that project's apps and nothing else", async () => {
+    const { pat } = await machineWithRoles(server, orgA, {
+      level: 'project',
+      resourceId: projectA,
+      roles: ['PROJECT_OWNER'],
+    });
     const owner = client(AppService, 'grpc', server.baseUrl, pat);
-    const created = await owner.createApplication({ projectId: projectA, name: 'By project owner', creationRequestType: { case: 'apiRequest', value: {} } });
+    const created = await owner.createApplication({
+      projectId: projectA,
+      name: 'By project owner',
+      creationRequestType: { case: 'apiRequest', value: {} },
+    });
     expect(await codeOf(owner.getApplication({ id: created.appId }))).toBe('ok');
-    expect(await codeOf(owner.updateApplication({ projectId: projectA, id: created.appId, name: 'Renamed by project owner' }))).toBe('ok');
+    expect(
+      await codeOf(
+        owner.updateApplication({ projectId: projectA, id: created.appId, name: 'Renamed by project owner' }),
+      ),
+    ).toBe('ok');
     expect(await codeOf(owner.deleteApplication({ projectId: projectA, id: created.appId }))).toBe('ok');
-    expect(await codeOf(owner.createApplication({ projectId: projectA2, name: 'Elsewhere', creationRequestType: { case: 'apiRequest', value: {} } }))).toBe(Code.NotFound);
+    expect(
+      await codeOf(
+        owner.createApplication({
+          projectId: projectA2,
+          name: 'Elsewhere',
+          creationRequestType: { case: 'apiRequest', value: {} },
+        }),
+      ),
+    ).toBe(Code.NotFound);
     expect(await codeOf(owner.listApplications({ projectId: projectA2 }))).toBe(Code.NotFound);
     const keys = await owner.listApplicationKeys({});
     expect(keys.keys.length).toBeGreaterThan(0);
@@ -274,10 +463,22 @@ describe('permissions (as ZITADEL: project.app.* on the project\'s org or on the
   });
 
   it('lets a project owner viewer read but not write', async () => {
-    const { pat } = await machineWithRoles(server, orgA, { level: 'project', resourceId: projectA, roles: ['PROJECT_OWNER_VIEWER'] });
+    const { pat } = await machineWithRoles(server, orgA, {
+      level: 'project',
+      resourceId: projectA,
+      roles: ['PROJECT_OWNER_VIEWER'],
+    });
     const viewer = client(AppService, 'grpc', server.baseUrl, pat);
     expect(await codeOf(viewer.getApplication({ id: appA }))).toBe('ok');
-    expect(await codeOf(viewer.createApplication({ projectId: projectA, name: 'No', creationRequestType: { case: 'apiRequest', value: {} } }))).toBe(Code.PermissionDenied);
+    expect(
+      await codeOf(
+        viewer.createApplication({
+          projectId: projectA,
+          name: 'No',
+          creationRequestType: { case: 'apiRequest', value: {} },
+        }),
+      ),
+    ).toBe(Code.PermissionDenied);
   });
 
   it('asks for authentication', async () => {

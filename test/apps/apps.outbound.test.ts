@@ -14,16 +14,24 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 describe('SAML metadata URLs', () => {
-  it.each(['http://127.0.0.1:9/metadata', 'http://localhost/metadata', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/m'])(
-    'refuses %s: the server will not fetch internal addresses',
-    async (url) => {
-      const apps = client(AppService, 'grpc', server.baseUrl, server.adminPat);
-      const call = apps.createApplication({
-        projectId,
-        name: `ssrf ${url}`,
-        creationRequestType: { case: 'samlRequest', value: { metadata: { case: 'metadataUrl', value: url }, loginVersion: { version: { case: 'loginV1', value: {} } } } },
-      });
-      expect(await codeOf(call)).toBe(Code.InvalidArgument);
-    },
-  );
+  it.each([
+    'http://127.0.0.1:9/metadata',
+    'http://localhost/metadata',
+    'http://169.254.169.254/latest/meta-data',
+    'http://[::1]/m',
+  ])('refuses %s: the server will not fetch internal addresses', async (url) => {
+    const apps = client(AppService, 'grpc', server.baseUrl, server.adminPat);
+    const call = apps.createApplication({
+      projectId,
+      name: `ssrf ${url}`,
+      creationRequestType: {
+        case: 'samlRequest',
+        value: {
+          metadata: { case: 'metadataUrl', value: url },
+          loginVersion: { version: { case: 'loginV1', value: {} } },
+        },
+      },
+    });
+    expect(await codeOf(call)).toBe(Code.InvalidArgument);
+  });
 });

@@ -9,12 +9,15 @@ let projectId: string;
 
 beforeAll(async () => {
   server = await bootTestServer();
-  const orgId = (await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: 'Apps REST Org' })).id;
+  const orgId = (
+    await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: 'Apps REST Org' })
+  ).id;
   projectId = await insertProject(server, orgId, 'Rest Project');
 });
 afterAll(() => server?.close());
 
-const call = (method: string, path: string, body?: unknown) => rest(server.baseUrl, method, path, { token: server.adminPat, body });
+const call = (method: string, path: string, body?: unknown) =>
+  rest(server.baseUrl, method, path, { token: server.adminPat, body });
 
 describe('applications over REST (ZITADEL paths and JSON)', () => {
   it('creates, reads, updates, regenerates, deactivates, reactivates, lists and deletes an OIDC app', async () => {
@@ -71,7 +74,10 @@ describe('applications over REST (ZITADEL paths and JSON)', () => {
       projectId,
       sortingColumn: 'APP_SORT_BY_NAME',
       pagination: { asc: true, limit: 10 },
-      filters: [{ nameFilter: { name: 'rest web', method: 'TEXT_FILTER_METHOD_STARTS_WITH_IGNORE_CASE' } }, { oidcAppOnly: true }],
+      filters: [
+        { nameFilter: { name: 'rest web', method: 'TEXT_FILTER_METHOD_STARTS_WITH_IGNORE_CASE' } },
+        { oidcAppOnly: true },
+      ],
     });
     expect(listed.status).toBe(200);
     expect(listed.body.pagination).toEqual({ totalResult: '1', appliedLimit: '10' });
@@ -89,31 +95,56 @@ describe('applications over REST (ZITADEL paths and JSON)', () => {
     const saml = await call('POST', '/v2beta/applications', {
       projectId,
       name: 'Rest SAML',
-      samlRequest: { metadataXml: Buffer.from(spMetadata({ entityId: 'https://rest-sp.example.test' })).toString('base64'), loginVersion: { loginV2: {} } },
+      samlRequest: {
+        metadataXml: Buffer.from(spMetadata({ entityId: 'https://rest-sp.example.test' })).toString('base64'),
+        loginVersion: { loginV2: {} },
+      },
     });
     expect(saml.status).toBe(200);
     expect(saml.body.samlResponse).toEqual({});
 
-    const api = await call('POST', '/v2beta/applications', { projectId, name: 'Rest API', apiRequest: { authMethodType: 'API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT' } });
+    const api = await call('POST', '/v2beta/applications', {
+      projectId,
+      name: 'Rest API',
+      apiRequest: { authMethodType: 'API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT' },
+    });
     expect(api.status).toBe(200);
     const appId = api.body.appId;
     expect(api.body.apiResponse.clientId).toMatch(/@rest_project$/);
 
-    const key = await call('POST', '/v2beta/application_keys', { projectId, appId, expirationDate: new Date(Date.now() + 86_400_000).toISOString() });
+    const key = await call('POST', '/v2beta/application_keys', {
+      projectId,
+      appId,
+      expirationDate: new Date(Date.now() + 86_400_000).toISOString(),
+    });
     expect(key.status).toBe(200);
     const file = JSON.parse(Buffer.from(key.body.keyDetails, 'base64').toString('utf8'));
-    expect(file).toMatchObject({ type: 'application', keyId: key.body.id, appId, clientId: api.body.apiResponse.clientId });
+    expect(file).toMatchObject({
+      type: 'application',
+      keyId: key.body.id,
+      appId,
+      clientId: api.body.apiResponse.clientId,
+    });
 
-    const got = await call('GET', `/v2beta/application_keys/${key.body.id}?projectId=${projectId}&applicationId=${appId}`);
+    const got = await call(
+      'GET',
+      `/v2beta/application_keys/${key.body.id}?projectId=${projectId}&applicationId=${appId}`,
+    );
     expect(got.status).toBe(200);
     expect(got.body).toMatchObject({ id: key.body.id });
     expect(typeof got.body.expirationDate).toBe('string');
 
-    const listed = await call('POST', '/v2beta/application_keys/search', { applicationId: appId, sortingColumn: 'APPLICATION_KEYS_SORT_BY_EXPIRATION' });
+    const listed = await call('POST', '/v2beta/application_keys/search', {
+      applicationId: appId,
+      sortingColumn: 'APPLICATION_KEYS_SORT_BY_EXPIRATION',
+    });
     expect(listed.status).toBe(200);
     expect(listed.body.keys).toEqual([expect.objectContaining({ id: key.body.id, applicationId: appId, projectId })]);
 
-    const deleted = await call('DELETE', `/v2beta/application_keys/${key.body.id}?projectId=${projectId}&applicationId=${appId}`);
+    const deleted = await call(
+      'DELETE',
+      `/v2beta/application_keys/${key.body.id}?projectId=${projectId}&applicationId=${appId}`,
+    );
     expect(deleted.status).toBe(200);
     expect((await call('GET', `/v2beta/application_keys/${key.body.id}`)).status).toBe(404);
   });
@@ -122,24 +153,39 @@ describe('applications over REST (ZITADEL paths and JSON)', () => {
     const res = await call('POST', '/v2beta/applications', {
       projectId,
       name: 'Bad SPA',
-      oidcRequest: { redirectUris: ['https://spa.example.com/cb#x'], appType: 'OIDC_APP_TYPE_USER_AGENT', authMethodType: 'OIDC_AUTH_METHOD_TYPE_NONE' },
+      oidcRequest: {
+        redirectUris: ['https://spa.example.com/cb#x'],
+        appType: 'OIDC_APP_TYPE_USER_AGENT',
+        authMethodType: 'OIDC_AUTH_METHOD_TYPE_NONE',
+      },
     });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe(3);
-    const badRequest = res.body.details.find((d: { '@type': string }) => d['@type'] === 'type.googleapis.com/google.rpc.BadRequest');
-    expect(badRequest.fieldViolations).toEqual([{ field: 'oidc_request.redirect_uris[0]', description: expect.stringContaining('fragment') }]);
+    const badRequest = res.body.details.find(
+      (d: { '@type': string }) => d['@type'] === 'type.googleapis.com/google.rpc.BadRequest',
+    );
+    expect(badRequest.fieldViolations).toEqual([
+      { field: 'oidc_request.redirect_uris[0]', description: expect.stringContaining('fragment') },
+    ]);
   });
 
   it("creates and updates a non-compliant app (user agent, http) with ZITADEL's report instead of refusing it", async () => {
     const created = await call('POST', '/v2beta/applications', {
       projectId,
       name: 'Http SPA',
-      oidcRequest: { redirectUris: ['http://spa.example.com/cb'], appType: 'OIDC_APP_TYPE_USER_AGENT', authMethodType: 'OIDC_AUTH_METHOD_TYPE_NONE' },
+      oidcRequest: {
+        redirectUris: ['http://spa.example.com/cb'],
+        appType: 'OIDC_APP_TYPE_USER_AGENT',
+        authMethodType: 'OIDC_AUTH_METHOD_TYPE_NONE',
+      },
     });
     expect(created.status).toBe(200);
     expect(created.body.oidcResponse).toMatchObject({
       noneCompliant: true,
-      complianceProblems: [{ key: 'Application.OIDC.V1.NotCompliant' }, { key: 'Application.OIDC.V1.Code.RedirectUris.HttpOnlyForWeb' }],
+      complianceProblems: [
+        { key: 'Application.OIDC.V1.NotCompliant' },
+        { key: 'Application.OIDC.V1.Code.RedirectUris.HttpOnlyForWeb' },
+      ],
     });
     const updated = await call('PATCH', `/v2beta/applications/${created.body.appId}`, {
       projectId,
@@ -150,7 +196,10 @@ describe('applications over REST (ZITADEL paths and JSON)', () => {
     expect(got.body.app.oidcConfig).toMatchObject({
       redirectUris: ['spa://cb'],
       noneCompliant: true,
-      complianceProblems: [{ key: 'Application.OIDC.V1.NotCompliant' }, { key: 'Application.OIDC.V1.Code.RedirectUris.CustomOnlyForNative' }],
+      complianceProblems: [
+        { key: 'Application.OIDC.V1.NotCompliant' },
+        { key: 'Application.OIDC.V1.Code.RedirectUris.CustomOnlyForNative' },
+      ],
     });
   });
 });

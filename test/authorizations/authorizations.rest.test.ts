@@ -26,43 +26,70 @@ afterAll(() => server?.close());
 describe('authorizations over REST (the annotated paths and ZITADEL JSON)', () => {
   it('creates, updates, deactivates, activates, searches and deletes', async () => {
     const token = server.adminPat;
-    const created = await rest(server.baseUrl, 'POST', '/v2beta/authorizations', { token, body: { userId: alice, projectId: shop, roleKeys: ['reader'] } });
+    const created = await rest(server.baseUrl, 'POST', '/v2beta/authorizations', {
+      token,
+      body: { userId: alice, projectId: shop, roleKeys: ['reader'] },
+    });
     expect(created.status).toBe(200);
     expect(created.body.id).toMatch(/^\d{18}$/);
     expect(typeof created.body.creationDate).toBe('string');
     const id = created.body.id;
 
-    const granted = await rest(server.baseUrl, 'POST', '/v2beta/authorizations', { token, body: { userId: bob, projectId: shop, organizationId: orgB, roleKeys: ['reader'] } });
+    const granted = await rest(server.baseUrl, 'POST', '/v2beta/authorizations', {
+      token,
+      body: { userId: bob, projectId: shop, organizationId: orgB, roleKeys: ['reader'] },
+    });
     expect(granted.status).toBe(200);
 
-    const updated = await rest(server.baseUrl, 'PATCH', `/v2beta/authorizations/${id}`, { token, body: { roleKeys: ['admin', 'reader'] } });
+    const updated = await rest(server.baseUrl, 'PATCH', `/v2beta/authorizations/${id}`, {
+      token,
+      body: { roleKeys: ['admin', 'reader'] },
+    });
     expect(updated.status).toBe(200);
     expect(typeof updated.body.changeDate).toBe('string');
 
-    expect((await rest(server.baseUrl, 'POST', `/v2beta/authorizations/${id}/deactivate`, { token, body: {} })).status).toBe(200);
+    expect(
+      (await rest(server.baseUrl, 'POST', `/v2beta/authorizations/${id}/deactivate`, { token, body: {} })).status,
+    ).toBe(200);
     const inactive = await rest(server.baseUrl, 'POST', '/v2beta/authorizations/search', {
       token,
       body: { filters: [{ state: { state: 'STATE_INACTIVE' } }] },
     });
     expect(inactive.body.authorizations.map((a: { id: string }) => a.id)).toEqual([id]);
     expect(inactive.body.authorizations[0]).toMatchObject({
-      id, projectId: shop, projectName: 'Rest Shop', projectOrganizationId: orgA, organizationId: orgA, state: 'STATE_INACTIVE', roles: ['admin', 'reader'],
+      id,
+      projectId: shop,
+      projectName: 'Rest Shop',
+      projectOrganizationId: orgA,
+      organizationId: orgA,
+      state: 'STATE_INACTIVE',
+      roles: ['admin', 'reader'],
       user: { id: alice, displayName: 'Alice Rest', organizationId: orgA },
     });
-    expect((await rest(server.baseUrl, 'POST', `/v2beta/authorizations/${id}/activate`, { token, body: {} })).status).toBe(200);
+    expect(
+      (await rest(server.baseUrl, 'POST', `/v2beta/authorizations/${id}/activate`, { token, body: {} })).status,
+    ).toBe(200);
 
     const search = await rest(server.baseUrl, 'POST', '/v2beta/authorizations/search', {
       token,
       body: {
         pagination: { limit: 10, asc: true },
         sortingColumn: 'AUTHORIZATION_FIELD_NAME_USER_ORGANIZATION_ID',
-        filters: [{ projectId: { id: shop } }, { roleKey: { key: 'READ', method: 'TEXT_FILTER_METHOD_STARTS_WITH_IGNORE_CASE' } }],
+        filters: [
+          { projectId: { id: shop } },
+          { roleKey: { key: 'READ', method: 'TEXT_FILTER_METHOD_STARTS_WITH_IGNORE_CASE' } },
+        ],
       },
     });
     expect(search.status).toBe(200);
     expect(search.body.pagination).toEqual({ totalResult: '2', appliedLimit: '10' });
     expect(search.body.authorizations.map((a: { user: { id: string } }) => a.user.id)).toEqual([alice, bob]);
-    expect(search.body.authorizations[1]).toMatchObject({ organizationId: orgB, projectGrantId: grant, grantedOrganizationId: orgB, state: 'STATE_ACTIVE' });
+    expect(search.body.authorizations[1]).toMatchObject({
+      organizationId: orgB,
+      projectGrantId: grant,
+      grantedOrganizationId: orgB,
+      state: 'STATE_ACTIVE',
+    });
 
     const deleted = await rest(server.baseUrl, 'DELETE', `/v2beta/authorizations/${id}`, { token });
     expect(deleted.status).toBe(200);
@@ -77,7 +104,10 @@ describe('authorizations over REST (the annotated paths and ZITADEL JSON)', () =
     expect(refused.status).toBe(400);
     expect(refused.body.code).toBe(3);
     expect(refused.body.message).toContain('"admin"');
-    const missing = await rest(server.baseUrl, 'PATCH', '/v2beta/authorizations/999999999999999999', { token: server.adminPat, body: { roleKeys: [] } });
+    const missing = await rest(server.baseUrl, 'PATCH', '/v2beta/authorizations/999999999999999999', {
+      token: server.adminPat,
+      body: { roleKeys: [] },
+    });
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe(5);
   });

@@ -52,14 +52,26 @@ describe('authorizations on an own and a granted project', () => {
 
   it('authorizes a user of the project org with the project roles (org defaults to the project org)', async () => {
     const admin = authz('grpc', server.adminPat);
-    const created = await admin.createAuthorization({ userId: alice, projectId: project, roleKeys: ['admin', 'reader'] });
+    const created = await admin.createAuthorization({
+      userId: alice,
+      projectId: project,
+      roleKeys: ['admin', 'reader'],
+    });
     expect(created.id).toMatch(/^\d{18}$/);
     expect(created.creationDate).toBeDefined();
     aliceAuth = created.id;
-    const { authorizations } = await admin.listAuthorizations({ filters: [{ filter: { case: 'authorizationIds', value: { ids: [aliceAuth] } } }] });
+    const { authorizations } = await admin.listAuthorizations({
+      filters: [{ filter: { case: 'authorizationIds', value: { ids: [aliceAuth] } } }],
+    });
     expect(authorizations).toHaveLength(1);
     expect(authorizations[0]).toMatchObject({
-      id: aliceAuth, projectId: project, projectName: 'Shop', projectOrganizationId: orgA, organizationId: orgA, state: 1, roles: ['admin', 'reader'],
+      id: aliceAuth,
+      projectId: project,
+      projectName: 'Shop',
+      projectOrganizationId: orgA,
+      organizationId: orgA,
+      state: 1,
+      roles: ['admin', 'reader'],
       user: { id: alice, displayName: 'Alice Able', organizationId: orgA },
     });
     expect(authorizations[0].projectGrantId).toBeUndefined();
@@ -69,19 +81,38 @@ describe('authorizations on an own and a granted project', () => {
 
   it('authorizes a user of the granted org within the grant', async () => {
     const admin = authz('connect-h1', server.adminPat);
-    bobAuth = (await admin.createAuthorization({ userId: bob, projectId: project, organizationId: orgB, roleKeys: ['reader'] })).id;
-    const { authorizations } = await admin.listAuthorizations({ filters: [{ filter: { case: 'projectGrantId', value: { id: grant } } }] });
+    bobAuth = (
+      await admin.createAuthorization({ userId: bob, projectId: project, organizationId: orgB, roleKeys: ['reader'] })
+    ).id;
+    const { authorizations } = await admin.listAuthorizations({
+      filters: [{ filter: { case: 'projectGrantId', value: { id: grant } } }],
+    });
     expect(authorizations.map((a) => a.id)).toEqual([bobAuth]);
-    expect(authorizations[0]).toMatchObject({ organizationId: orgB, projectOrganizationId: orgA, projectGrantId: grant, grantedOrganizationId: orgB, roles: ['reader'] });
+    expect(authorizations[0]).toMatchObject({
+      organizationId: orgB,
+      projectOrganizationId: orgA,
+      projectGrantId: grant,
+      grantedOrganizationId: orgB,
+      roles: ['reader'],
+    });
   });
 
   it('refuses roles the grant (or the project) does not have, naming them', async () => {
     const admin = authz('grpc', server.adminPat);
-    const outsideGrant = await failure(admin.createAuthorization({ userId: bea, projectId: project, organizationId: orgB, roleKeys: ['reader', 'admin'] }));
+    const outsideGrant = await failure(
+      admin.createAuthorization({
+        userId: bea,
+        projectId: project,
+        organizationId: orgB,
+        roleKeys: ['reader', 'admin'],
+      }),
+    );
     expect(outsideGrant.code).toBe(Code.InvalidArgument);
     expect(outsideGrant.rawMessage).toContain('"admin"');
     expect(outsideGrant.rawMessage).toContain('(UGRANT-r0l3s)');
-    const outsideProject = await failure(admin.createAuthorization({ userId: bea, projectId: project, roleKeys: ['nope'] }));
+    const outsideProject = await failure(
+      admin.createAuthorization({ userId: bea, projectId: project, roleKeys: ['nope'] }),
+    );
     expect(outsideProject.code).toBe(Code.InvalidArgument);
     expect(outsideProject.rawMessage).toContain('"nope"');
     expect(await codeOf(admin.updateAuthorization({ id: bobAuth, roleKeys: ['admin'] }))).toBe(Code.InvalidArgument);
@@ -89,8 +120,14 @@ describe('authorizations on an own and a granted project', () => {
 
   it('answers NOT_FOUND for an org the project is not granted to, and ALREADY_EXISTS for a second authorization', async () => {
     const admin = authz('grpc', server.adminPat);
-    expect(await codeOf(admin.createAuthorization({ userId: bea, projectId: project, organizationId: orgC, roleKeys: [] }))).toBe(Code.NotFound);
-    expect(await codeOf(admin.createAuthorization({ userId: bob, projectId: project, organizationId: orgB, roleKeys: ['writer'] }))).toBe(Code.AlreadyExists);
+    expect(
+      await codeOf(admin.createAuthorization({ userId: bea, projectId: project, organizationId: orgC, roleKeys: [] })),
+    ).toBe(Code.NotFound);
+    expect(
+      await codeOf(
+        admin.createAuthorization({ userId: bob, projectId: project, organizationId: orgB, roleKeys: ['writer'] }),
+      ),
+    ).toBe(Code.AlreadyExists);
   });
 
   describe('an ORG_OWNER of the granted org, made through InternalPermissionService', () => {
@@ -103,12 +140,18 @@ describe('authorizations on an own and a granted project', () => {
 
     it('may do nothing with authorizations before', async () => {
       const asOwner = authz('grpc', owner.pat);
-      expect(await codeOf(asOwner.updateAuthorization({ id: bobAuth, roleKeys: ['writer'] }))).toBe(Code.PermissionDenied);
+      expect(await codeOf(asOwner.updateAuthorization({ id: bobAuth, roleKeys: ['writer'] }))).toBe(
+        Code.PermissionDenied,
+      );
       expect((await asOwner.listAuthorizations({})).authorizations).toEqual([]);
     });
 
-    it('manages its org\'s authorizations within the grant once made ORG_OWNER', async () => {
-      await adminPerms().createAdministrator({ userId: owner.userId, resource: { resource: { case: 'organizationId', value: orgB } }, roles: ['ORG_OWNER'] });
+    it("manages its org's authorizations within the grant once made ORG_OWNER", async () => {
+      await adminPerms().createAdministrator({
+        userId: owner.userId,
+        resource: { resource: { case: 'organizationId', value: orgB } },
+        roles: ['ORG_OWNER'],
+      });
       for (const name of ['grpc', 'connect-h1'] as const) {
         const asOwner = authz(name, owner.pat);
         const listed = await asOwner.listAuthorizations({});
@@ -118,40 +161,73 @@ describe('authorizations on an own and a granted project', () => {
         expect(await codeOf(asOwner.activateAuthorization({ id: bobAuth }))).toBe('ok');
       }
       const asOwner = authz('grpc', owner.pat);
-      const beaAuth = (await asOwner.createAuthorization({ userId: bea, projectId: project, organizationId: orgB, roleKeys: ['writer'] })).id;
+      const beaAuth = (
+        await asOwner.createAuthorization({
+          userId: bea,
+          projectId: project,
+          organizationId: orgB,
+          roleKeys: ['writer'],
+        })
+      ).id;
       expect(await codeOf(asOwner.deleteAuthorization({ id: beaAuth }))).toBe('ok');
     });
 
-    it('cannot touch the project\'s own roles or its org\'s authorizations', async () => {
+    it("cannot touch the project's own roles or its org's authorizations", async () => {
       const asOwner = authz('grpc', owner.pat);
       // Roles beyond the grant stay out of reach, on create and update.
-      expect(await codeOf(asOwner.createAuthorization({ userId: bea, projectId: project, organizationId: orgB, roleKeys: ['admin'] }))).toBe(Code.InvalidArgument);
-      expect(await codeOf(asOwner.updateAuthorization({ id: bobAuth, roleKeys: ['admin'] }))).toBe(Code.InvalidArgument);
+      expect(
+        await codeOf(
+          asOwner.createAuthorization({ userId: bea, projectId: project, organizationId: orgB, roleKeys: ['admin'] }),
+        ),
+      ).toBe(Code.InvalidArgument);
+      expect(await codeOf(asOwner.updateAuthorization({ id: bobAuth, roleKeys: ['admin'] }))).toBe(
+        Code.InvalidArgument,
+      );
       // The project's org: its authorizations do not exist for B's owner.
-      expect(await codeOf(asOwner.createAuthorization({ userId: bea, projectId: project, roleKeys: ['admin'] }))).toBe(Code.NotFound);
-      expect(await codeOf(asOwner.createAuthorization({ userId: bea, projectId: project, organizationId: orgA, roleKeys: [] }))).toBe(Code.NotFound);
+      expect(await codeOf(asOwner.createAuthorization({ userId: bea, projectId: project, roleKeys: ['admin'] }))).toBe(
+        Code.NotFound,
+      );
+      expect(
+        await codeOf(
+          asOwner.createAuthorization({ userId: bea, projectId: project, organizationId: orgA, roleKeys: [] }),
+        ),
+      ).toBe(Code.NotFound);
       expect(await codeOf(asOwner.updateAuthorization({ id: aliceAuth, roleKeys: ['reader'] }))).toBe(Code.NotFound);
       expect(await codeOf(asOwner.deleteAuthorization({ id: aliceAuth }))).toBe(Code.NotFound);
       // Nor the project's roles themselves: B sees the project through the grant, so it is told no.
       const projects = client(ProjectService, 'grpc', server.baseUrl, owner.pat);
-      expect(await codeOf(projects.addProjectRole({ projectId: project, roleKey: 'sneaky', displayName: 'Sneaky' }))).toBe(Code.PermissionDenied);
-      expect(await codeOf(projects.removeProjectRole({ projectId: project, roleKey: 'admin' }))).toBe(Code.PermissionDenied);
-      const { authorizations } = await authz('grpc', server.adminPat).listAuthorizations({ filters: [{ filter: { case: 'authorizationIds', value: { ids: [aliceAuth] } } }] });
+      expect(
+        await codeOf(projects.addProjectRole({ projectId: project, roleKey: 'sneaky', displayName: 'Sneaky' })),
+      ).toBe(Code.PermissionDenied);
+      expect(await codeOf(projects.removeProjectRole({ projectId: project, roleKey: 'admin' }))).toBe(
+        Code.PermissionDenied,
+      );
+      const { authorizations } = await authz('grpc', server.adminPat).listAuthorizations({
+        filters: [{ filter: { case: 'authorizationIds', value: { ids: [aliceAuth] } } }],
+      });
       expect(authorizations[0].roles).toEqual(['admin', 'reader']);
     });
 
     it('loses it at once when the administrator role is removed', async () => {
-      const removed = await adminPerms().deleteAdministrator({ userId: owner.userId, resource: { resource: { case: 'organizationId', value: orgB } } });
+      const removed = await adminPerms().deleteAdministrator({
+        userId: owner.userId,
+        resource: { resource: { case: 'organizationId', value: orgB } },
+      });
       expect(removed.deletionDate).toBeDefined();
       const asOwner = authz('connect-h1', owner.pat);
-      expect(await codeOf(asOwner.updateAuthorization({ id: bobAuth, roleKeys: ['reader'] }))).toBe(Code.PermissionDenied);
+      expect(await codeOf(asOwner.updateAuthorization({ id: bobAuth, roleKeys: ['reader'] }))).toBe(
+        Code.PermissionDenied,
+      );
       expect((await asOwner.listAuthorizations({})).authorizations).toEqual([]);
-      const again = await adminPerms().deleteAdministrator({ userId: owner.userId, resource: { resource: { case: 'organizationId', value: orgB } } });
+      const again = await adminPerms().deleteAdministrator({
+        userId: owner.userId,
+        resource: { resource: { case: 'organizationId', value: orgB } },
+      });
       expect(again.deletionDate).toBeUndefined();
     });
   });
 
-  describe.each(['grpc', 'connect-h1'] as const)('another org\'s owner over %s', (name) => {
+  describe.each(['grpc', 'connect-h1'] as const)("another org's owner over %s", (name) => {
     let ownerC: string;
     beforeAll(async () => {
       ownerC = (await machineWithRoles(server, orgC, { level: 'org', resourceId: orgC, roles: ['ORG_OWNER'] })).pat;
@@ -159,7 +235,10 @@ describe('authorizations on an own and a granted project', () => {
 
     type Call = (c: ReturnType<typeof authz>, id: string) => Promise<unknown>;
     it.each<[string, Call]>([
-      ['CreateAuthorization', (c) => c.createAuthorization({ userId: bea, projectId: project, organizationId: orgB, roleKeys: ['reader'] })],
+      [
+        'CreateAuthorization',
+        (c) => c.createAuthorization({ userId: bea, projectId: project, organizationId: orgB, roleKeys: ['reader'] }),
+      ],
       ['UpdateAuthorization', (c, id) => c.updateAuthorization({ id, roleKeys: ['reader'] })],
       ['DeleteAuthorization', (c, id) => c.deleteAuthorization({ id })],
       ['ActivateAuthorization', (c, id) => c.activateAuthorization({ id })],
@@ -171,7 +250,9 @@ describe('authorizations on an own and a granted project', () => {
     });
 
     it('lists none of them (ListAuthorizations)', async () => {
-      const listed = await authz(name, ownerC).listAuthorizations({ filters: [{ filter: { case: 'organizationId', value: { id: orgB } } }] });
+      const listed = await authz(name, ownerC).listAuthorizations({
+        filters: [{ filter: { case: 'organizationId', value: { id: orgB } } }],
+      });
       expect(listed.authorizations).toEqual([]);
       expect(listed.pagination?.totalResult).toBe(0n);
     });
@@ -179,8 +260,14 @@ describe('authorizations on an own and a granted project', () => {
 
   it('records every change as an event of the authorization, and none for a refused one', async () => {
     const events = await eventsOf(server, 'usergrant', bobAuth);
-    expect(events[0]).toMatchObject({ type: 'user.grant.added', resourceOwner: orgB, payload: { userId: bob, projectId: project, projectGrantId: grant, roleKeys: ['reader'] } });
-    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['user.grant.changed', 'user.grant.deactivated', 'user.grant.reactivated']));
+    expect(events[0]).toMatchObject({
+      type: 'user.grant.added',
+      resourceOwner: orgB,
+      payload: { userId: bob, projectId: project, projectGrantId: grant, roleKeys: ['reader'] },
+    });
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['user.grant.changed', 'user.grant.deactivated', 'user.grant.reactivated']),
+    );
     const refused: { n: number }[] = await server.database.dataSource.query(
       `SELECT count(*)::int AS n FROM events WHERE aggregate_type = 'usergrant' AND payload->>'userId' = $1 AND event_type = 'user.grant.added'`,
       [bea],

@@ -13,7 +13,12 @@ export async function instanceIdOf(server: TestServer): Promise<string> {
 }
 
 /** A project in the org with these roles, made by the admin through ProjectService. */
-export async function project(server: TestServer, orgId: string, name: string, roles: readonly string[]): Promise<string> {
+export async function project(
+  server: TestServer,
+  orgId: string,
+  name: string,
+  roles: readonly string[],
+): Promise<string> {
   const projects = client(ProjectService, 'grpc', server.baseUrl, server.adminPat);
   const { id } = await projects.createProject({ organizationId: orgId, name });
   for (const roleKey of roles) await projects.addProjectRole({ projectId: id, roleKey, displayName: roleKey });
@@ -24,7 +29,12 @@ export async function project(server: TestServer, orgId: string, name: string, r
  * Grants the project to an org with a subset of its roles through ProjectService, and answers the
  * grant's id (which the v2beta contract does not return, but authorizations and administrators name).
  */
-export async function projectGrant(server: TestServer, projectId: string, grantedOrgId: string, roleKeys: readonly string[]): Promise<string> {
+export async function projectGrant(
+  server: TestServer,
+  projectId: string,
+  grantedOrgId: string,
+  roleKeys: readonly string[],
+): Promise<string> {
   const projects = client(ProjectService, 'grpc', server.baseUrl, server.adminPat);
   await projects.createProjectGrant({ projectId, grantedOrganizationId: grantedOrgId, roleKeys: [...roleKeys] });
   const [row]: { id: string }[] = await server.database.dataSource.query(
@@ -47,18 +57,34 @@ export async function human(server: TestServer, orgId: string, givenName: string
 }
 
 /** A machine user in the org with a PAT and no roles at all, made by the admin through UserService. */
-export async function machineWithoutRoles(server: TestServer, orgId: string, name = 'Machine'): Promise<{ userId: string; pat: string }> {
+export async function machineWithoutRoles(
+  server: TestServer,
+  orgId: string,
+  name = 'Machine',
+): Promise<{ userId: string; pat: string }> {
   const users = client(UserService, 'grpc', server.baseUrl, server.adminPat);
-  const { id } = await users.createUser({ organizationId: orgId, username: `machine-${unique()}`, userType: { case: 'machine', value: { name } } });
-  const { token } = await users.addPersonalAccessToken({ userId: id, expirationDate: timestampFromDate(new Date(Date.now() + 3600_000)) });
+  const { id } = await users.createUser({
+    organizationId: orgId,
+    username: `machine-${unique()}`,
+    userType: { case: 'machine', value: { name } },
+  });
+  const { token } = await users.addPersonalAccessToken({
+    userId: id,
+    expirationDate: timestampFromDate(new Date(Date.now() + 3600_000)),
+  });
   return { userId: id, pat: token };
 }
 
 /** The events of one aggregate, oldest first. */
-export async function eventsOf(server: TestServer, aggregateType: string, aggregateId: string): Promise<{ type: string; resourceOwner: string; payload: any }[]> {
-  const rows: { event_type: string; resource_owner: string; payload: unknown }[] = await server.database.dataSource.query(
-    `SELECT event_type, resource_owner, payload FROM events WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence`,
-    [aggregateType, aggregateId],
-  );
+export async function eventsOf(
+  server: TestServer,
+  aggregateType: string,
+  aggregateId: string,
+): Promise<{ type: string; resourceOwner: string; payload: any }[]> {
+  const rows: { event_type: string; resource_owner: string; payload: unknown }[] =
+    await server.database.dataSource.query(
+      `SELECT event_type, resource_owner, payload FROM events WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence`,
+      [aggregateType, aggregateId],
+    );
   return rows.map((r) => ({ type: r.event_type, resourceOwner: r.resource_owner, payload: r.payload }));
 }

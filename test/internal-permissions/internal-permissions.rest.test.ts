@@ -24,11 +24,17 @@ describe('administrators over REST', () => {
   it('creates, updates, searches and deletes an org administrator', async () => {
     const token = server.adminPat;
     const resource = { organizationId: orgB };
-    const created = await rest(server.baseUrl, 'POST', '/v2beta/administrators', { token, body: { userId: bob, resource, roles: ['ORG_OWNER_VIEWER'] } });
+    const created = await rest(server.baseUrl, 'POST', '/v2beta/administrators', {
+      token,
+      body: { userId: bob, resource, roles: ['ORG_OWNER_VIEWER'] },
+    });
     expect(created.status).toBe(200);
     expect(typeof created.body.creationDate).toBe('string');
 
-    const updated = await rest(server.baseUrl, 'POST', `/v2beta/administrators/${bob}`, { token, body: { resource, roles: ['ORG_USER_MANAGER'] } });
+    const updated = await rest(server.baseUrl, 'POST', `/v2beta/administrators/${bob}`, {
+      token,
+      body: { resource, roles: ['ORG_USER_MANAGER'] },
+    });
     expect(updated.status).toBe(200);
     expect(typeof updated.body.changeDate).toBe('string');
 
@@ -44,10 +50,20 @@ describe('administrators over REST', () => {
       roles: ['ORG_USER_MANAGER'],
     });
 
-    const deleted = await rest(server.baseUrl, 'DELETE', `/v2beta/administrators/${bob}?resource.organization_id=${orgB}`, { token });
+    const deleted = await rest(
+      server.baseUrl,
+      'DELETE',
+      `/v2beta/administrators/${bob}?resource.organization_id=${orgB}`,
+      { token },
+    );
     expect(deleted.status).toBe(200);
     expect(typeof deleted.body.deletionDate).toBe('string');
-    const again = await rest(server.baseUrl, 'DELETE', `/v2beta/administrators/${bob}?resource.organizationId=${orgB}`, { token });
+    const again = await rest(
+      server.baseUrl,
+      'DELETE',
+      `/v2beta/administrators/${bob}?resource.organizationId=${orgB}`,
+      { token },
+    );
     expect(again.status).toBe(200);
     expect(again.body.deletionDate).toBeUndefined();
   });
@@ -65,10 +81,25 @@ describe('administrators over REST', () => {
   it('names a project grant in the body, and in the query of DELETE', async () => {
     const token = server.adminPat;
     const resource = { projectGrant: { projectId: shop, projectGrantId: grant } };
-    expect((await rest(server.baseUrl, 'POST', '/v2beta/administrators', { token, body: { userId: bob, resource, roles: ['PROJECT_GRANT_OWNER'] } })).status).toBe(200);
-    const search = await rest(server.baseUrl, 'POST', '/v2beta/administrators/search', { token, body: { filters: [{ resource: { projectGrantId: grant } }] } });
+    expect(
+      (
+        await rest(server.baseUrl, 'POST', '/v2beta/administrators', {
+          token,
+          body: { userId: bob, resource, roles: ['PROJECT_GRANT_OWNER'] },
+        })
+      ).status,
+    ).toBe(200);
+    const search = await rest(server.baseUrl, 'POST', '/v2beta/administrators/search', {
+      token,
+      body: { filters: [{ resource: { projectGrantId: grant } }] },
+    });
     expect(search.body.administrators).toHaveLength(1);
-    expect(search.body.administrators[0].projectGrant).toMatchObject({ id: grant, projectId: shop, projectName: 'Rest Shop', grantedOrganizationId: orgB });
+    expect(search.body.administrators[0].projectGrant).toMatchObject({
+      id: grant,
+      projectId: shop,
+      projectName: 'Rest Shop',
+      grantedOrganizationId: orgB,
+    });
     const deleted = await rest(
       server.baseUrl,
       'DELETE',

@@ -8,7 +8,14 @@ import { OrganizationService } from '@zitadel/proto/zitadel/org/v2beta/org_servi
 import { client, codeOf, type TransportName } from '../support/clients.js';
 import { machineWithRoles } from '../support/principals.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
-import { eventsOf, human, instanceIdOf, machineWithoutRoles, project as newProject, projectGrant } from '../authorizations/fixtures.js';
+import {
+  eventsOf,
+  human,
+  instanceIdOf,
+  machineWithoutRoles,
+  project as newProject,
+  projectGrant,
+} from '../authorizations/fixtures.js';
 
 type Resource = MessageInitShape<typeof ResourceTypeSchema>;
 type FilterInit = MessageInitShape<typeof AdministratorSearchFilterSchema>['filter'];
@@ -21,14 +28,21 @@ let grant: string;
 let ann: string; // human of org A
 let ben: string; // human of org B
 
-const perms = (name: TransportName = 'grpc', token = server.adminPat) => client(InternalPermissionService, name, server.baseUrl, token);
+const perms = (name: TransportName = 'grpc', token = server.adminPat) =>
+  client(InternalPermissionService, name, server.baseUrl, token);
 const instance = (): Resource => ({ resource: { case: 'instance', value: true } });
 const org = (id: string): Resource => ({ resource: { case: 'organizationId', value: id } });
 const proj = (id: string): Resource => ({ resource: { case: 'projectId', value: id } });
-const grantOf = (projectId: string, projectGrantId: string): Resource => ({ resource: { case: 'projectGrant', value: { projectId, projectGrantId } } });
+const grantOf = (projectId: string, projectGrantId: string): Resource => ({
+  resource: { case: 'projectGrant', value: { projectId, projectGrantId } },
+});
 const listUsers = async (filters: FilterInit[], token = server.adminPat, sortingColumn = 0) =>
-  (await perms('connect-h1', token).listAdministrators({ filters: filters.map((filter) => ({ filter }) as MessageInitShape<typeof AdministratorSearchFilterSchema>), sortingColumn }))
-    .administrators;
+  (
+    await perms('connect-h1', token).listAdministrators({
+      filters: filters.map((filter) => ({ filter }) as MessageInitShape<typeof AdministratorSearchFilterSchema>),
+      sortingColumn,
+    })
+  ).administrators;
 
 beforeAll(async () => {
   server = await bootTestServer();
@@ -43,12 +57,20 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 describe('administrators at every level', () => {
-  it('creates them with the level\'s roles and lists them with their resource named', async () => {
+  it("creates them with the level's roles and lists them with their resource named", async () => {
     const admin = perms();
     await admin.createAdministrator({ userId: ann, resource: instance(), roles: ['IAM_OWNER_VIEWER'] });
-    await admin.createAdministrator({ userId: ann, resource: org(orgA), roles: ['ORG_OWNER_VIEWER', 'ORG_USER_MANAGER'] });
+    await admin.createAdministrator({
+      userId: ann,
+      resource: org(orgA),
+      roles: ['ORG_OWNER_VIEWER', 'ORG_USER_MANAGER'],
+    });
     await admin.createAdministrator({ userId: ann, resource: proj(shop), roles: ['PROJECT_OWNER_VIEWER'] });
-    const created = await admin.createAdministrator({ userId: ben, resource: grantOf(shop, grant), roles: ['PROJECT_GRANT_OWNER_VIEWER'] });
+    const created = await admin.createAdministrator({
+      userId: ben,
+      resource: grantOf(shop, grant),
+      roles: ['PROJECT_GRANT_OWNER_VIEWER'],
+    });
     expect(created.creationDate).toBeDefined();
 
     const ofAnn = await listUsers([{ case: 'inUserIdsFilter', value: { ids: [ann] } }], server.adminPat);
@@ -58,12 +80,27 @@ describe('administrators at every level', () => {
       resource: { case: 'organization', value: { id: orgA, name: 'Perm A' } },
       roles: ['ORG_OWNER_VIEWER', 'ORG_USER_MANAGER'],
     });
-    expect(ofAnn.find((a) => a.resource.case === 'project')?.resource.value).toMatchObject({ id: shop, name: 'Perm Shop', organizationId: orgA });
+    expect(ofAnn.find((a) => a.resource.case === 'project')?.resource.value).toMatchObject({
+      id: shop,
+      name: 'Perm Shop',
+      organizationId: orgA,
+    });
     expect(ofAnn.find((a) => a.resource.case === 'instance')?.resource.value).toBe(true);
-    const [ofGrant] = await listUsers([{ case: 'resource', value: { resource: { case: 'projectGrantId', value: grant } } }]);
+    const [ofGrant] = await listUsers([
+      { case: 'resource', value: { resource: { case: 'projectGrantId', value: grant } } },
+    ]);
     expect(ofGrant).toMatchObject({
       user: { id: ben, organizationId: orgB },
-      resource: { case: 'projectGrant', value: { id: grant, projectId: shop, projectName: 'Perm Shop', organizationId: orgA, grantedOrganizationId: orgB } },
+      resource: {
+        case: 'projectGrant',
+        value: {
+          id: grant,
+          projectId: shop,
+          projectName: 'Perm Shop',
+          organizationId: orgA,
+          grantedOrganizationId: orgB,
+        },
+      },
       roles: ['PROJECT_GRANT_OWNER_VIEWER'],
     });
   });
@@ -77,17 +114,47 @@ describe('administrators at every level', () => {
     ['an unknown role', () => org(orgA), ['ORG_NOPE']],
     ['no role at all', () => org(orgA), []],
   ])('refuses %s with INVALID_ARGUMENT', async (_name, resource, roles) => {
-    expect(await codeOf(perms().createAdministrator({ userId: ben, resource: resource(), roles }))).toBe(Code.InvalidArgument);
-    expect(await codeOf(perms().updateAdministrator({ userId: ann, resource: resource(), roles }))).toBe(Code.InvalidArgument);
+    expect(await codeOf(perms().createAdministrator({ userId: ben, resource: resource(), roles }))).toBe(
+      Code.InvalidArgument,
+    );
+    expect(await codeOf(perms().updateAdministrator({ userId: ann, resource: resource(), roles }))).toBe(
+      Code.InvalidArgument,
+    );
   });
 
   it.each<[string, () => Promise<unknown>, Code]>([
-    ['a second create', () => perms().createAdministrator({ userId: ann, resource: org(orgA), roles: ['ORG_OWNER'] }), Code.AlreadyExists],
-    ['an update of no administrator', () => perms().updateAdministrator({ userId: ben, resource: org(orgA), roles: ['ORG_OWNER'] }), Code.NotFound],
-    ['an unknown user', () => perms().createAdministrator({ userId: '999999999999999999', resource: org(orgA), roles: ['ORG_OWNER'] }), Code.NotFound],
-    ['an unknown org', () => perms().createAdministrator({ userId: ben, resource: org('999999999999999999'), roles: ['ORG_OWNER'] }), Code.NotFound],
-    ['an unknown project', () => perms().createAdministrator({ userId: ben, resource: proj('999999999999999999'), roles: ['PROJECT_OWNER'] }), Code.NotFound],
-    ['a grant of another project', () => perms().createAdministrator({ userId: ben, resource: grantOf(orgA, grant), roles: ['PROJECT_GRANT_OWNER'] }), Code.NotFound],
+    [
+      'a second create',
+      () => perms().createAdministrator({ userId: ann, resource: org(orgA), roles: ['ORG_OWNER'] }),
+      Code.AlreadyExists,
+    ],
+    [
+      'an update of no administrator',
+      () => perms().updateAdministrator({ userId: ben, resource: org(orgA), roles: ['ORG_OWNER'] }),
+      Code.NotFound,
+    ],
+    [
+      'an unknown user',
+      () => perms().createAdministrator({ userId: '999999999999999999', resource: org(orgA), roles: ['ORG_OWNER'] }),
+      Code.NotFound,
+    ],
+    [
+      'an unknown org',
+      () => perms().createAdministrator({ userId: ben, resource: org('999999999999999999'), roles: ['ORG_OWNER'] }),
+      Code.NotFound,
+    ],
+    [
+      'an unknown project',
+      () =>
+        perms().createAdministrator({ userId: ben, resource: proj('999999999999999999'), roles: ['PROJECT_OWNER'] }),
+      Code.NotFound,
+    ],
+    [
+      'a grant of another project',
+      () =>
+        perms().createAdministrator({ userId: ben, resource: grantOf(orgA, grant), roles: ['PROJECT_GRANT_OWNER'] }),
+      Code.NotFound,
+    ],
     ['no resource', () => perms().createAdministrator({ userId: ben, roles: ['ORG_OWNER'] }), Code.InvalidArgument],
   ])('answers %s as ZITADEL does', async (_name, call, code) => {
     expect(await codeOf(call())).toBe(code);
@@ -98,19 +165,30 @@ describe('administrators at every level', () => {
     await admin.createAdministrator({ userId: ben, resource: org(orgB), roles: ['ORG_OWNER'] });
     const changed = await admin.updateAdministrator({ userId: ben, resource: org(orgB), roles: ['ORG_OWNER_VIEWER'] });
     expect(changed.changeDate).toBeDefined();
-    const [listed] = await listUsers([{ case: 'inUserIdsFilter', value: { ids: [ben] } }, { case: 'resource', value: { resource: { case: 'organizationId', value: orgB } } }]);
+    const [listed] = await listUsers([
+      { case: 'inUserIdsFilter', value: { ids: [ben] } },
+      { case: 'resource', value: { resource: { case: 'organizationId', value: orgB } } },
+    ]);
     expect(listed.roles).toEqual(['ORG_OWNER_VIEWER']);
     expect((await admin.deleteAdministrator({ userId: ben, resource: org(orgB) })).deletionDate).toBeDefined();
     expect((await admin.deleteAdministrator({ userId: ben, resource: org(orgB) })).deletionDate).toBeUndefined();
-    const types = (await eventsOf(server, 'org', orgB)).filter((e) => e.type.startsWith('org.member.') && e.payload.userId === ben).map((e) => e.type);
+    const types = (await eventsOf(server, 'org', orgB))
+      .filter((e) => e.type.startsWith('org.member.') && e.payload.userId === ben)
+      .map((e) => e.type);
     expect(types).toEqual(['org.member.added', 'org.member.changed', 'org.member.removed']);
     // A grant's administrators are recorded on the project, as ZITADEL's.
-    const grantEvents = (await eventsOf(server, 'project', shop)).filter((e) => e.type.startsWith('project.grant.member.'));
-    expect(grantEvents[0]).toMatchObject({ type: 'project.grant.member.added', resourceOwner: orgA, payload: { userId: ben, grantId: grant, roles: ['PROJECT_GRANT_OWNER_VIEWER'] } });
+    const grantEvents = (await eventsOf(server, 'project', shop)).filter((e) =>
+      e.type.startsWith('project.grant.member.'),
+    );
+    expect(grantEvents[0]).toMatchObject({
+      type: 'project.grant.member.added',
+      resourceOwner: orgA,
+      payload: { userId: ben, grantId: grant, roles: ['PROJECT_GRANT_OWNER_VIEWER'] },
+    });
   });
 });
 
-describe('granting and removing ORG_OWNER applies at once (a machine user\'s PAT)', () => {
+describe("granting and removing ORG_OWNER applies at once (a machine user's PAT)", () => {
   it('lets the machine manage the org only while it is ORG_OWNER', async () => {
     const orgs = client(OrganizationService, 'grpc', server.baseUrl, server.adminPat);
     const orgX = (await orgs.createOrganization({ name: 'Perm X' })).id;
@@ -121,7 +199,14 @@ describe('granting and removing ORG_OWNER applies at once (a machine user\'s PAT
     expect(await rename('Perm X1')).toBe(Code.PermissionDenied);
     await perms().createAdministrator({ userId: machine.userId, resource: org(orgX), roles: ['ORG_OWNER'] });
     expect(await rename('Perm X2')).toBe('ok');
-    expect(await codeOf(asMachine.setOrganizationMetadata({ organizationId: orgX, metadata: [{ key: 'k', value: new Uint8Array([1]) }] }))).toBe('ok');
+    expect(
+      await codeOf(
+        asMachine.setOrganizationMetadata({
+          organizationId: orgX,
+          metadata: [{ key: 'k', value: new Uint8Array([1]) }],
+        }),
+      ),
+    ).toBe('ok');
 
     await perms().updateAdministrator({ userId: machine.userId, resource: org(orgX), roles: ['ORG_OWNER_VIEWER'] });
     expect(await rename('Perm X3')).toBe(Code.PermissionDenied);
@@ -144,14 +229,27 @@ describe.each(['grpc', 'connect-h1'] as const)('who may manage which administrat
   beforeAll(async () => {
     ownerA = (await machineWithRoles(server, orgA, { level: 'org', resourceId: orgA, roles: ['ORG_OWNER'] })).pat;
     ownerB = (await machineWithRoles(server, orgB, { level: 'org', resourceId: orgB, roles: ['ORG_OWNER'] })).pat;
-    viewerA = (await machineWithRoles(server, orgA, { level: 'org', resourceId: orgA, roles: ['ORG_OWNER_VIEWER'] })).pat;
+    viewerA = (await machineWithRoles(server, orgA, { level: 'org', resourceId: orgA, roles: ['ORG_OWNER_VIEWER'] }))
+      .pat;
     target = await human(server, orgA, 'Tim', 'Target');
   });
 
   type Caller = 'ownerA' | 'ownerB' | 'viewerA';
   const tokenOf = (c: Caller) => ({ ownerA, ownerB, viewerA })[c];
-  const ROLES: Record<string, string[]> = { instance: ['IAM_OWNER_VIEWER'], org: ['ORG_OWNER_VIEWER'], project: ['PROJECT_OWNER_VIEWER'], grant: ['PROJECT_GRANT_OWNER_VIEWER'] };
-  const resourceOf = (r: string): Resource => (r === 'instance' ? instance() : r === 'orgA' || r === 'orgB' ? org(r === 'orgA' ? orgA : orgB) : r === 'project' ? proj(shop) : grantOf(shop, grant));
+  const ROLES: Record<string, string[]> = {
+    instance: ['IAM_OWNER_VIEWER'],
+    org: ['ORG_OWNER_VIEWER'],
+    project: ['PROJECT_OWNER_VIEWER'],
+    grant: ['PROJECT_GRANT_OWNER_VIEWER'],
+  };
+  const resourceOf = (r: string): Resource =>
+    r === 'instance'
+      ? instance()
+      : r === 'orgA' || r === 'orgB'
+        ? org(r === 'orgA' ? orgA : orgB)
+        : r === 'project'
+          ? proj(shop)
+          : grantOf(shop, grant);
   const rolesOf = (r: string) => ROLES[r.startsWith('org') ? 'org' : r];
 
   it.each<[Caller, string, Code | 'ok']>([
@@ -177,7 +275,12 @@ describe.each(['grpc', 'connect-h1'] as const)('who may manage which administrat
   });
 
   it('lists to each only the administrators it may read, and its own', async () => {
-    const levelsSeenBy = async (token: string) => new Set((await listUsers([], token)).map((a) => a.resource.case === 'organization' ? `org:${a.resource.value.id}` : a.resource.case));
+    const levelsSeenBy = async (token: string) =>
+      new Set(
+        (await listUsers([], token)).map((a) =>
+          a.resource.case === 'organization' ? `org:${a.resource.value.id}` : a.resource.case,
+        ),
+      );
     const seenByA = await levelsSeenBy(ownerA);
     expect(seenByA.has(`org:${orgA}`)).toBe(true);
     expect(seenByA.has('project')).toBe(true);
@@ -194,17 +297,42 @@ describe.each(['grpc', 'connect-h1'] as const)('who may manage which administrat
 describe('ListAdministrators filters and sorting', () => {
   it.each<[string, () => FilterInit, () => string[]]>([
     ['user organization', () => ({ case: 'userOrganizationId', value: { id: orgB } }), () => [ben]],
-    ['display name', () => ({ case: 'userDisplayName', value: { displayName: 'ann adm', method: 3 } }), () => [ann, ann, ann]],
-    ['preferred login name', () => ({ case: 'userPreferredLoginName', value: { preferredLoginName: 'ben-', method: 2 } }), () => [ben]],
+    [
+      'display name',
+      () => ({ case: 'userDisplayName', value: { displayName: 'ann adm', method: 3 } }),
+      () => [ann, ann, ann],
+    ],
+    [
+      'preferred login name',
+      () => ({ case: 'userPreferredLoginName', value: { preferredLoginName: 'ben-', method: 2 } }),
+      () => [ben],
+    ],
     ['role', () => ({ case: 'role', value: { roleKey: 'ORG_USER_MANAGER' } }), () => [ann]],
-    ['instance resource', () => ({ case: 'resource', value: { resource: { case: 'instance', value: true } } }), () => [ann]],
-    ['project resource', () => ({ case: 'resource', value: { resource: { case: 'projectId', value: shop } } }), () => [ann]],
-    ['not', () => ({ case: 'not', value: { query: { filter: { case: 'userOrganizationId', value: { id: orgA } } } } }), () => [ben]],
+    [
+      'instance resource',
+      () => ({ case: 'resource', value: { resource: { case: 'instance', value: true } } }),
+      () => [ann],
+    ],
+    [
+      'project resource',
+      () => ({ case: 'resource', value: { resource: { case: 'projectId', value: shop } } }),
+      () => [ann],
+    ],
+    [
+      'not',
+      () => ({ case: 'not', value: { query: { filter: { case: 'userOrganizationId', value: { id: orgA } } } } }),
+      () => [ben],
+    ],
     [
       'or',
       () => ({
         case: 'or',
-        value: { queries: [{ filter: { case: 'role', value: { roleKey: 'PROJECT_GRANT_OWNER_VIEWER' } } }, { filter: { case: 'role', value: { roleKey: 'IAM_OWNER_VIEWER' } } }] },
+        value: {
+          queries: [
+            { filter: { case: 'role', value: { roleKey: 'PROJECT_GRANT_OWNER_VIEWER' } } },
+            { filter: { case: 'role', value: { roleKey: 'IAM_OWNER_VIEWER' } } },
+          ],
+        },
       }),
       () => [ann, ben],
     ],
@@ -218,16 +346,36 @@ describe('ListAdministrators filters and sorting', () => {
     const future = timestampFromDate(new Date(Date.now() + 3600_000));
     expect(await listUsers([{ case: 'creationDate', value: { timestamp: future, method: 1 } }])).toEqual([]);
     const past = timestampFromDate(new Date(Date.now() - 3600_000));
-    const byUser = await listUsers([{ case: 'changeDate', value: { timestamp: past, method: 2 } }, { case: 'inUserIdsFilter', value: { ids: [ann, ben] } }], server.adminPat, 1);
+    const byUser = await listUsers(
+      [
+        { case: 'changeDate', value: { timestamp: past, method: 2 } },
+        { case: 'inUserIdsFilter', value: { ids: [ann, ben] } },
+      ],
+      server.adminPat,
+      1,
+    );
     const userIds = byUser.map((a) => a.user!.id);
     expect(userIds).toEqual([...userIds].sort().reverse()); // descending unless asc
   });
 
   it('shows the instance administrators to an instance reader only', async () => {
     const instanceId = await instanceIdOf(server);
-    const iamViewer = (await machineWithRoles(server, orgA, { level: 'instance', resourceId: instanceId, roles: ['IAM_OWNER_VIEWER'] })).pat;
-    const instanceAdmins = await listUsers([{ case: 'resource', value: { resource: { case: 'instance', value: true } } }], iamViewer);
+    const iamViewer = (
+      await machineWithRoles(server, orgA, { level: 'instance', resourceId: instanceId, roles: ['IAM_OWNER_VIEWER'] })
+    ).pat;
+    const instanceAdmins = await listUsers(
+      [{ case: 'resource', value: { resource: { case: 'instance', value: true } } }],
+      iamViewer,
+    );
     expect(instanceAdmins.length).toBeGreaterThanOrEqual(2); // the bootstrap admins, ann, the viewer itself
-    expect(await codeOf(perms('grpc', iamViewer).createAdministrator({ userId: ben, resource: instance(), roles: ['IAM_OWNER_VIEWER'] }))).toBe(Code.PermissionDenied);
+    expect(
+      await codeOf(
+        perms('grpc', iamViewer).createAdministrator({
+          userId: ben,
+          resource: instance(),
+          roles: ['IAM_OWNER_VIEWER'],
+        }),
+      ),
+    ).toBe(Code.PermissionDenied);
   });
 });

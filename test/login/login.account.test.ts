@@ -19,7 +19,13 @@ const NEW_PASSWORD = 'N3w-Passw0rd!';
 
 type LoginPolicy = MessageInitShape<typeof AddCustomLoginPolicyRequestSchema>;
 /** Passwords; TOTP and U2F as second factors; passkeys allowed. MFA not forced and, as unset lifetimes are 0, no optional prompt. */
-const FACTORS_POLICY: LoginPolicy = { allowUsernamePassword: true, passwordlessType: 1, secondFactors: [1, 2], multiFactors: [1], passwordCheckLifetime: { seconds: 864000n } };
+const FACTORS_POLICY: LoginPolicy = {
+  allowUsernamePassword: true,
+  passwordlessType: 1,
+  secondFactors: [1, 2],
+  multiFactors: [1],
+  passwordCheckLifetime: { seconds: 864000n },
+};
 
 let server: TestServer;
 let smtp: MailCatcher;
@@ -39,7 +45,10 @@ async function mailedCode(to: string, count = 1): Promise<string> {
 function withForceAuthn(redirectUrl: string): string {
   const url = new URL(redirectUrl);
   const xml = inflateRawSync(Buffer.from(url.searchParams.get('SAMLRequest')!, 'base64')).toString();
-  url.searchParams.set('SAMLRequest', deflateRawSync(xml.replace('<samlp:AuthnRequest ', '<samlp:AuthnRequest ForceAuthn="true" ')).toString('base64'));
+  url.searchParams.set(
+    'SAMLRequest',
+    deflateRawSync(xml.replace('<samlp:AuthnRequest ', '<samlp:AuthnRequest ForceAuthn="true" ')).toString('base64'),
+  );
   return url.toString();
 }
 
@@ -54,14 +63,21 @@ async function finishTotpSetup(
   const arrival = landed();
   await page.fill('#code', appCode(secret));
   await page.click('form[action$="/mfa/setup/totp"] button.primary');
-  return oidc.authorizationCodeGrant(config, await arrival, { pkceCodeVerifier: started.verifier, expectedState: started.state });
+  return oidc.authorizationCodeGrant(config, await arrival, {
+    pkceCodeVerifier: started.verifier,
+    expectedState: started.state,
+  });
 }
 
 describeInBrowser('the hosted login pages: SAML, password reset, registration, passkeys (issue #8)', () => {
   beforeAll(async () => {
     smtp = await new MailCatcher().start();
     [server, chromium] = await Promise.all([
-      bootTestServer({ PORTCULLIS_SMTP_HOST: '127.0.0.1', PORTCULLIS_SMTP_PORT: String(smtp.port), PORTCULLIS_SMTP_TLS: 'none' }),
+      bootTestServer({
+        PORTCULLIS_SMTP_HOST: '127.0.0.1',
+        PORTCULLIS_SMTP_PORT: String(smtp.port),
+        PORTCULLIS_SMTP_TLS: 'none',
+      }),
       launchChromium(),
     ]);
     // The optional MFA prompt is tested on worlds with their own login policy below.
@@ -84,7 +100,10 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
       req.header.set('x-zitadel-orgid', made.orgId);
       return next(req);
     };
-    const mgmt = createClient(ManagementService, createServerTransport(server.adminPat, { baseUrl: server.baseUrl, interceptors: [orgHeader] }));
+    const mgmt = createClient(
+      ManagementService,
+      createServerTransport(server.adminPat, { baseUrl: server.baseUrl, interceptors: [orgHeader] }),
+    );
     await mgmt.addCustomLoginPolicy(policy);
     return made;
   }
@@ -95,7 +114,8 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
 
   /** An org whose login settings offer the MFA set-up with Skip, again an hour after a skip. */
   let prompting: Promise<OidcWorld> | undefined;
-  const mfaPromptWorld = () => (prompting ??= worldWithLoginPolicy({ ...FACTORS_POLICY, mfaInitSkipLifetime: { seconds: 3600n } }));
+  const mfaPromptWorld = () =>
+    (prompting ??= worldWithLoginPolicy({ ...FACTORS_POLICY, mfaInitSkipLifetime: { seconds: 3600n } }));
 
   /** Login name and password on the page the RP sent the browser to. */
   async function signInWithPassword(page: Page, username: string): Promise<void> {
@@ -131,9 +151,14 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
       waiting = undefined;
       await route.fulfill({ status: 200, contentType: 'text/plain', body: 'SP signed in' });
     });
-    const nextPost = () => (posts.length ? Promise.resolve(posts.shift()!) : new Promise<string>((resolve) => (waiting = resolve)));
+    const nextPost = () =>
+      posts.length ? Promise.resolve(posts.shift()!) : new Promise<string>((resolve) => (waiting = resolve));
     const parsedPost = async (body: URLSearchParams) =>
-      (await sp.parseLoginResponse(idp, 'post', { body: { SAMLResponse: body.get('SAMLResponse')!, RelayState: body.get('RelayState')! } })).extract as {
+      (
+        await sp.parseLoginResponse(idp, 'post', {
+          body: { SAMLResponse: body.get('SAMLResponse')!, RelayState: body.get('RelayState')! },
+        })
+      ).extract as {
         nameID: string;
         response: { inResponseTo: string };
         attributes: Record<string, unknown>;
@@ -206,7 +231,10 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
     await page.fill('#confirmPassword', NEW_PASSWORD);
     const arrival = landed();
     await page.click('form[action$="/password/set"] button[type=submit]');
-    const tokens = await oidc.authorizationCodeGrant(config, await arrival, { pkceCodeVerifier: started.verifier, expectedState: started.state });
+    const tokens = await oidc.authorizationCodeGrant(config, await arrival, {
+      pkceCodeVerifier: started.verifier,
+      expectedState: started.state,
+    });
     expect(tokens.claims()?.sub).toBe(user.id);
     await context.close();
   });
@@ -240,8 +268,14 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
     const arrival = landed();
     await page.fill('#code', await mailedCode(email));
     await page.click('form[action$="/verify"] button.primary');
-    const tokens = await oidc.authorizationCodeGrant(config, await arrival, { pkceCodeVerifier: started.verifier, expectedState: started.state });
-    const [created] = await server.database.dataSource.query('SELECT id, username, email_verified FROM users WHERE email = $1', [email]);
+    const tokens = await oidc.authorizationCodeGrant(config, await arrival, {
+      pkceCodeVerifier: started.verifier,
+      expectedState: started.state,
+    });
+    const [created] = await server.database.dataSource.query(
+      'SELECT id, username, email_verified FROM users WHERE email = $1',
+      [email],
+    );
     expect(created).toMatchObject({ username: email, email_verified: true });
     expect(tokens.claims()?.sub).toBe(created.id);
     await context.close();
@@ -256,7 +290,13 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
     const cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable');
     await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+      },
     });
 
     const first = await authorizationUrl(localConfig);
@@ -280,7 +320,10 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
     await snap(page, 'passkey');
     const firstArrival = landed();
     await page.click('#webauthn-start');
-    const tokens = await oidc.authorizationCodeGrant(localConfig, await firstArrival, { pkceCodeVerifier: first.verifier, expectedState: first.state });
+    const tokens = await oidc.authorizationCodeGrant(localConfig, await firstArrival, {
+      pkceCodeVerifier: first.verifier,
+      expectedState: first.state,
+    });
     expect(tokens.claims()?.sub).toBe(mfaWorld.user.id);
     const [{ n }] = await server.database.dataSource.query(
       `SELECT count(*)::int AS n FROM user_webauthn_credentials WHERE user_id = $1 AND kind = 'passkey' AND state = 'ready'`,
@@ -296,14 +339,23 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
     await page.click('#use-passkey');
     const secondArrival = landed();
     await page.click('#webauthn-start');
-    const again = await oidc.authorizationCodeGrant(localConfig, await secondArrival, { pkceCodeVerifier: second.verifier, expectedState: second.state });
+    const again = await oidc.authorizationCodeGrant(localConfig, await secondArrival, {
+      pkceCodeVerifier: second.verifier,
+      expectedState: second.state,
+    });
     expect(again.claims()?.sub).toBe(mfaWorld.user.id);
     expect(again.claims()?.amr).not.toContain('pwd');
     await context.close();
   }, 60_000);
 
   it('forced MFA with U2F only: registers a security key (not discoverable, no user verification), proves it once, then the app gets mfa', async () => {
-    const u2fWorld = await worldWithLoginPolicy({ allowUsernamePassword: true, passwordlessType: 0, secondFactors: [2], forceMfa: true, passwordCheckLifetime: { seconds: 864000n } });
+    const u2fWorld = await worldWithLoginPolicy({
+      allowUsernamePassword: true,
+      passwordlessType: 0,
+      secondFactors: [2],
+      forceMfa: true,
+      passwordCheckLifetime: { seconds: 864000n },
+    });
     // WebAuthn needs a domain as relying party id: the browser goes to localhost, not 127.0.0.1.
     const local = { ...server, baseUrl: `http://localhost:${new URL(server.baseUrl).port}` };
     const localConfig = await rp(local, u2fWorld.web.clientId, u2fWorld.web.clientSecret);
@@ -331,10 +383,16 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
     expect(await page.locator('#webauthn-start').innerText()).toBe('Use security key');
     const arrival = landed();
     await page.click('#webauthn-start');
-    const tokens = await oidc.authorizationCodeGrant(localConfig, await arrival, { pkceCodeVerifier: started.verifier, expectedState: started.state });
+    const tokens = await oidc.authorizationCodeGrant(localConfig, await arrival, {
+      pkceCodeVerifier: started.verifier,
+      expectedState: started.state,
+    });
     expect(tokens.claims()?.sub).toBe(u2fWorld.user.id);
     expect(tokens.claims()?.amr).toEqual(expect.arrayContaining(['pwd', 'mfa']));
-    const credentials = await server.database.dataSource.query(`SELECT kind, state, user_verification FROM user_webauthn_credentials WHERE user_id = $1`, [u2fWorld.user.id]);
+    const credentials = await server.database.dataSource.query(
+      `SELECT kind, state, user_verification FROM user_webauthn_credentials WHERE user_id = $1`,
+      [u2fWorld.user.id],
+    );
     expect(credentials).toEqual([{ kind: 'u2f', state: 'ready', user_verification: 'discouraged' }]);
     await context.close();
   }, 60_000);
@@ -375,7 +433,10 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
     await snap(page, 'mfa-prompt');
     const arrival = landed();
     await page.click('#mfa-skip');
-    const tokens = await oidc.authorizationCodeGrant(promptConfig, await arrival, { pkceCodeVerifier: first.verifier, expectedState: first.state });
+    const tokens = await oidc.authorizationCodeGrant(promptConfig, await arrival, {
+      pkceCodeVerifier: first.verifier,
+      expectedState: first.state,
+    });
     expect(tokens.claims()?.sub).toBe(user.id);
     expect(tokens.claims()?.amr).not.toContain('mfa');
     // Recorded as HumanMFAInitSkipped records it: the time on the user and an audit event.
@@ -392,7 +453,10 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
     await page.goto(second.url);
     const secondArrival = landed();
     await signInWithPassword(page, user.username);
-    const again = await oidc.authorizationCodeGrant(promptConfig, await secondArrival, { pkceCodeVerifier: second.verifier, expectedState: second.state });
+    const again = await oidc.authorizationCodeGrant(promptConfig, await secondArrival, {
+      pkceCodeVerifier: second.verifier,
+      expectedState: second.state,
+    });
     expect(again.claims()?.sub).toBe(user.id);
     await context.close();
   });
@@ -424,7 +488,10 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
     await page.goto(started.url);
     const arrival = landed();
     await signInWithPassword(page, quiet.user.username);
-    const tokens = await oidc.authorizationCodeGrant(quietConfig, await arrival, { pkceCodeVerifier: started.verifier, expectedState: started.state });
+    const tokens = await oidc.authorizationCodeGrant(quietConfig, await arrival, {
+      pkceCodeVerifier: started.verifier,
+      expectedState: started.state,
+    });
     expect(tokens.claims()?.sub).toBe(quiet.user.id);
     await context.close();
   });
@@ -448,24 +515,37 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
     await page.fill('#confirmPassword', NEW_PASSWORD);
     await page.click('button.primary');
     expect(await heading(page)).toBe('You are signed in');
-    const [row] = await server.database.dataSource.query('SELECT state, email_verified FROM users WHERE id = $1', [userId]);
+    const [row] = await server.database.dataSource.query('SELECT state, email_verified FROM users WHERE id = $1', [
+      userId,
+    ]);
     expect(row).toEqual({ state: 'active', email_verified: true });
     await context.close();
   });
 
   it('a passkey registration link (returnCode) registers a passkey without a session, then the code is spent', async () => {
     const user = await addUser(server, world, null);
-    const link = await client(UserService, 'grpc', server.baseUrl, server.adminPat).createPasskeyRegistrationLink({ userId: user.id, medium: { case: 'returnCode', value: {} } });
+    const link = await client(UserService, 'grpc', server.baseUrl, server.adminPat).createPasskeyRegistrationLink({
+      userId: user.id,
+      medium: { case: 'returnCode', value: {} },
+    });
     // WebAuthn needs a domain as relying party id: the browser goes to localhost, not 127.0.0.1.
     const linkUrl = `http://localhost:${new URL(server.baseUrl).port}/ui/v2/login/passkey/set?${new URLSearchParams({ userId: user.id, codeId: link.code!.id, code: link.code!.code, orgId: world.orgId })}`;
     const { context, page } = await rpContext(chromium);
     const cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable');
     await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+      },
     });
     const credentials = async () =>
-      (await server.database.dataSource.query('SELECT kind, state FROM user_webauthn_credentials WHERE user_id = $1', [user.id])) as { kind: string; state: string }[];
+      (await server.database.dataSource.query('SELECT kind, state FROM user_webauthn_credentials WHERE user_id = $1', [
+        user.id,
+      ])) as { kind: string; state: string }[];
 
     // Opening the link spends nothing (mail scanners open links too): a second opening is the same page.
     const prefetched = await fetch(linkUrl);
@@ -485,11 +565,15 @@ describeInBrowser('the hosted login pages: SAML, password reset, registration, p
     // The same link again: the code is used up, the page says so and registers nothing.
     await page.goto(linkUrl);
     const [spent] = await Promise.all([
-      page.waitForResponse((res) => res.url().includes('/ui/v2/login/passkey/set') && res.request().method() === 'POST'),
+      page.waitForResponse(
+        (res) => res.url().includes('/ui/v2/login/passkey/set') && res.request().method() === 'POST',
+      ),
       page.click('#passkey-link-start'),
     ]);
     expect(spent.status()).toBe(400);
-    expect(await page.locator('[role=alert]').innerText()).toContain('This passkey link is invalid, has expired or was already used.');
+    expect(await page.locator('[role=alert]').innerText()).toContain(
+      'This passkey link is invalid, has expired or was already used.',
+    );
     expect(await page.content()).not.toContain('webauthn-create');
     expect(await credentials()).toEqual([{ kind: 'passkey', state: 'ready' }]);
     await context.close();

@@ -52,9 +52,12 @@ class Pages {
 }
 
 const creatorsOf = async (aggregateType: string, aggregateId: string): Promise<string[]> =>
-  (await server.database.dataSource.query('SELECT DISTINCT creator FROM events WHERE aggregate_type = $1 AND aggregate_id = $2', [aggregateType, aggregateId])).map(
-    (r: { creator: string }) => r.creator,
-  );
+  (
+    await server.database.dataSource.query(
+      'SELECT DISTINCT creator FROM events WHERE aggregate_type = $1 AND aggregate_id = $2',
+      [aggregateType, aggregateId],
+    )
+  ).map((r: { creator: string }) => r.creator);
 
 describe('the hosted login as a login client', () => {
   it('sessions the pages create and check are audited as the login client, not as the system', async () => {
@@ -66,7 +69,10 @@ describe('the hosted login as a login client', () => {
 
   it('a session owing the password change cannot set up TOTP through the pages (only the change is allowed); after the change it can', async () => {
     const user = await addUser(server, world);
-    await client(UserService, 'grpc', server.baseUrl, server.adminPat).setPassword({ userId: user.id, newPassword: { password: PASSWORD, changeRequired: true } });
+    await client(UserService, 'grpc', server.baseUrl, server.adminPat).setPassword({
+      userId: user.id,
+      newPassword: { password: PASSWORD, changeRequired: true },
+    });
     const pages = new Pages();
     const { session, next } = await pages.signIn(user.username);
     expect(next).toBe(`${BASE}/password/change?session=${session}`);
@@ -78,7 +84,12 @@ describe('the hosted login as a login client', () => {
     expect(await totpRows()).toHaveLength(0);
 
     await pages.get(`/password/change?session=${session}`);
-    const changed = await pages.post('/password/change', { session, currentPassword: PASSWORD, newPassword: 'An0ther-Passw0rd!', confirmPassword: 'An0ther-Passw0rd!' });
+    const changed = await pages.post('/password/change', {
+      session,
+      currentPassword: PASSWORD,
+      newPassword: 'An0ther-Passw0rd!',
+      confirmPassword: 'An0ther-Passw0rd!',
+    });
     expect(changed.status).toBe(303);
     // The change is the user's own, written as the user (self), not as the login client or the system.
     const [{ creator }] = await server.database.dataSource.query(

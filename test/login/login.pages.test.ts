@@ -61,7 +61,10 @@ describeInBrowser('the hosted login pages in a browser (issue #8)', () => {
     const arrival = landed();
     await page.fill('#code', appCode(seed));
     await page.click('button[type=submit]');
-    const tokens = await oidc.authorizationCodeGrant(config, await arrival, { pkceCodeVerifier: started.verifier, expectedState: started.state });
+    const tokens = await oidc.authorizationCodeGrant(config, await arrival, {
+      pkceCodeVerifier: started.verifier,
+      expectedState: started.state,
+    });
     expect(tokens.access_token).toBeTruthy();
     expect(tokens.claims()?.sub).toBe(world.user.id);
     expect(tokens.claims()?.amr).toEqual(expect.arrayContaining(['pwd', 'otp', 'mfa']));
@@ -86,7 +89,10 @@ describeInBrowser('the hosted login pages in a browser (issue #8)', () => {
     await snap(page, 'accounts');
     const arrival = landed();
     await accounts.filter({ hasText: first.username }).click();
-    const tokens = await oidc.authorizationCodeGrant(config, await arrival, { pkceCodeVerifier: started.verifier, expectedState: started.state });
+    const tokens = await oidc.authorizationCodeGrant(config, await arrival, {
+      pkceCodeVerifier: started.verifier,
+      expectedState: started.state,
+    });
     expect(tokens.claims()?.sub).toBe(first.id);
 
     // prompt=select_account with the provider signed in as the first: choosing the second switches.
@@ -95,14 +101,20 @@ describeInBrowser('the hosted login pages in a browser (issue #8)', () => {
     expect(new URL(page.url()).pathname).toBe('/ui/v2/login/accounts');
     const switched = landed();
     await page.locator('ul.accounts button').filter({ hasText: second.username }).click();
-    const secondTokens = await oidc.authorizationCodeGrant(config, await switched, { pkceCodeVerifier: again.verifier, expectedState: again.state });
+    const secondTokens = await oidc.authorizationCodeGrant(config, await switched, {
+      pkceCodeVerifier: again.verifier,
+      expectedState: again.state,
+    });
     expect(secondTokens.claims()?.sub).toBe(second.id);
 
     await page.goto(`${server.baseUrl}/ui/v2/login/logout`);
     await snap(page, 'logout');
     await page.click('button[type=submit]');
     expect(await heading(page)).toBe('You are signed out');
-    const [{ n }] = await server.database.dataSource.query('SELECT count(*)::int AS n FROM sessions WHERE user_id = ANY($1)', [[first.id, second.id]]);
+    const [{ n }] = await server.database.dataSource.query(
+      'SELECT count(*)::int AS n FROM sessions WHERE user_id = ANY($1)',
+      [[first.id, second.id]],
+    );
     expect(n).toBe(0);
     await context.close();
   });
@@ -148,7 +160,10 @@ describeInBrowser('the hosted login pages in a browser (issue #8)', () => {
 
   it('asks for a new password when the user must change it, showing the complexity rules', async () => {
     const user = await addUser(server, world);
-    await client(UserService, 'grpc', server.baseUrl, server.adminPat).setPassword({ userId: user.id, newPassword: { password: PASSWORD, changeRequired: true } });
+    await client(UserService, 'grpc', server.baseUrl, server.adminPat).setPassword({
+      userId: user.id,
+      newPassword: { password: PASSWORD, changeRequired: true },
+    });
     const { context, page, landed } = await rpContext(chromium);
     const started = await authorizationUrl(config);
     await page.goto(started.url);
@@ -161,7 +176,10 @@ describeInBrowser('the hosted login pages in a browser (issue #8)', () => {
     await page.fill('#confirmPassword', 'An0ther-Passw0rd!');
     const arrival = landed();
     await page.click('button[type=submit]');
-    const tokens = await oidc.authorizationCodeGrant(config, await arrival, { pkceCodeVerifier: started.verifier, expectedState: started.state });
+    const tokens = await oidc.authorizationCodeGrant(config, await arrival, {
+      pkceCodeVerifier: started.verifier,
+      expectedState: started.state,
+    });
     expect(tokens.claims()?.sub).toBe(user.id);
     await context.close();
   });
@@ -183,7 +201,10 @@ describeInBrowser('the hosted login pages in a browser (issue #8)', () => {
       fetch(`${server.baseUrl}/ui/v2/login/loginname`, {
         method: 'POST',
         redirect: 'manual',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookieHeader ? { cookie: cookieHeader } : {}) },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          ...(cookieHeader ? { cookie: cookieHeader } : {}),
+        },
         body,
       });
     expect((await post(`loginName=${world.user.username}`, jar)).status).toBe(403);
@@ -198,4 +219,3 @@ describeInBrowser('the hosted login pages in a browser (issue #8)', () => {
     expect(await unknown.text()).toContain('This sign-in request has expired or was already used.');
   });
 });
-

@@ -9,7 +9,8 @@ import type { TestServer } from '../support/test-server.js';
 export const CHROMIUM = '/usr/bin/chromium';
 /** CI installs Debian's chromium (.ci/run); a machine without it skips the browser tests, saying so. */
 export const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`test/login: ${CHROMIUM} is missing, skipping the browser tests (apt-get install -y chromium)`);
+if (!haveChromium)
+  console.warn(`test/login: ${CHROMIUM} is missing, skipping the browser tests (apt-get install -y chromium)`);
 export const describeInBrowser = haveChromium ? describe : describe.skip;
 
 export async function launchChromium(): Promise<Chromium> {
@@ -25,8 +26,14 @@ export async function launchChromium(): Promise<Chromium> {
  * A browser context whose requests to the RP's redirect URI are answered in the test (nothing
  * listens there): `landed()` waits for the redirect and gives its URL, code and state included.
  */
-export async function rpContext(browser: Chromium, options: { locale?: string } = {}): Promise<{ context: BrowserContext; page: Page; landed: () => Promise<URL> }> {
-  const context = await browser.newContext({ locale: options.locale ?? 'en-US', viewport: { width: 1280, height: 800 } });
+export async function rpContext(
+  browser: Chromium,
+  options: { locale?: string } = {},
+): Promise<{ context: BrowserContext; page: Page; landed: () => Promise<URL> }> {
+  const context = await browser.newContext({
+    locale: options.locale ?? 'en-US',
+    viewport: { width: 1280, height: 800 },
+  });
   const arrivals: URL[] = [];
   let waiting: ((url: URL) => void) | undefined;
   await context.route(`${new URL(REDIRECT).origin}/**`, async (route) => {
@@ -40,7 +47,20 @@ export async function rpContext(browser: Chromium, options: { locale?: string } 
     const early = arrivals.shift();
     if (early) return Promise.resolve(early);
     return new Promise<URL>((resolve, reject) => {
-      const timer = setTimeout(async () => reject(new Error(`the browser never reached the app; it is at ${page.url()}: ${(await page.locator('body').innerText().catch(() => '')).slice(0, 300)}`)), 15_000);
+      const timer = setTimeout(
+        async () =>
+          reject(
+            new Error(
+              `the browser never reached the app; it is at ${page.url()}: ${(
+                await page
+                  .locator('body')
+                  .innerText()
+                  .catch(() => '')
+              ).slice(0, 300)}`,
+            ),
+          ),
+        15_000,
+      );
       waiting = (url) => {
         clearTimeout(timer);
         waiting = undefined;
@@ -59,7 +79,11 @@ export async function rpContext(browser: Chromium, options: { locale?: string } 
 }
 
 /** An authorization code + PKCE request as the RP starts it; what it keeps for the code exchange. */
-export function authorizationUrl(config: oidc.Configuration, params: Record<string, string> = {}, scope = 'openid profile') {
+export function authorizationUrl(
+  config: oidc.Configuration,
+  params: Record<string, string> = {},
+  scope = 'openid profile',
+) {
   return authorizationRequest(config, params, scope);
 }
 
@@ -105,7 +129,10 @@ export async function snap(page: Page, name: string): Promise<void> {
   const viewport = page.viewportSize() ?? { width: 1280, height: 800 };
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
-    for (const [label, width, height] of [['desktop', 1280, 800], ['phone', 390, 844]] as const) {
+    for (const [label, width, height] of [
+      ['desktop', 1280, 800],
+      ['phone', 390, 844],
+    ] as const) {
       await page.setViewportSize({ width, height });
       await page.screenshot({ path: join(SHOT_DIR, `${name}-${scheme}-${label}.png`), fullPage: true });
     }

@@ -1,7 +1,15 @@
 import { DomainError } from '../../src/platform/errors/domain-error.js';
 import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
-import { enqueue, eventually, MailCatcher, outboxRows, SMTP_PASSWORD, SMTP_USER, uniqueEmail } from '../support/receivers.js';
+import {
+  enqueue,
+  eventually,
+  MailCatcher,
+  outboxRows,
+  SMTP_PASSWORD,
+  SMTP_USER,
+  uniqueEmail,
+} from '../support/receivers.js';
 
 let smtp: MailCatcher;
 let server: TestServer;
@@ -35,7 +43,8 @@ describe('email notifications over SMTP', () => {
       to,
       template: 'passwordReset',
       data: { code: 'R3SET9', displayName: 'Ada <Admin>', loginName: 'ada@acme.test' },
-      urlTemplate: 'https://login.acme.test/reset?user={{.UserID}}&code={{.Code}}&org={{.OrgID}}&login={{ .LoginName }}',
+      urlTemplate:
+        'https://login.acme.test/reset?user={{.UserID}}&code={{.Code}}&org={{.OrgID}}&login={{ .LoginName }}',
     });
 
     const [mail] = await smtp.waitFor(to);
@@ -52,7 +61,13 @@ describe('email notifications over SMTP', () => {
 
     // Sent rows keep no secret.
     await eventually(async () => ((await latestRow()).state === 'sent' ? true : undefined), 'the row marked sent');
-    expect(await latestRow()).toMatchObject({ state: 'sent', attempts: 1, payload: null, last_error: null, template: 'passwordReset' });
+    expect(await latestRow()).toMatchObject({
+      state: 'sent',
+      attempts: 1,
+      payload: null,
+      last_error: null,
+      template: 'passwordReset',
+    });
   });
 
   it('stores the pending notification sealed with the master key', async () => {

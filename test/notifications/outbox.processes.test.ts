@@ -56,7 +56,10 @@ describe('the outbox across processes', () => {
 
     second = await boot(smtpAt(smtp.port), first);
     for (const to of recipients) expect(await smtp.waitFor(to)).toHaveLength(1);
-    await eventually(async () => ((await outboxRows(second)).every((r) => r.state === 'sent') ? true : undefined), 'every row sent');
+    await eventually(
+      async () => ((await outboxRows(second)).every((r) => r.state === 'sent') ? true : undefined),
+      'every row sent',
+    );
   });
 
   it('sends every notification exactly once with two servers on one database', async () => {
@@ -64,7 +67,10 @@ describe('the outbox across processes', () => {
     const recipients = Array.from({ length: 24 }, (_, i) => uniqueEmail(`pair-${i}`));
     await Promise.all(recipients.map((to, i) => enqueue(i % 2 ? second : third, { channel: 'email', to })));
     for (const to of recipients) await smtp.waitFor(to);
-    await eventually(async () => ((await outboxRows(third)).every((r) => r.state === 'sent') ? true : undefined), 'every row sent');
+    await eventually(
+      async () => ((await outboxRows(third)).every((r) => r.state === 'sent') ? true : undefined),
+      'every row sent',
+    );
     // Give a duplicate (were there one) time to arrive before counting.
     await new Promise((r) => setTimeout(r, 300));
     for (const to of recipients) expect(smtp.to(to)).toHaveLength(1);

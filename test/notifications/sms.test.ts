@@ -71,14 +71,17 @@ describe('channel settings', () => {
   it('defaults email to STARTTLS on port 587 and validates the TLS mode', () => {
     const config = loadConfig({ PORTCULLIS_SMTP_HOST: 'smtp.acme.test' });
     expect(config).toMatchObject({ smtpPort: 587, smtpTls: 'starttls', smtpFrom: 'Portcullis <no-reply@localhost>' });
-    expect(loadConfig({ PORTCULLIS_SMTP_PORT: '465', PORTCULLIS_SMTP_TLS: 'tls' })).toMatchObject({ smtpPort: 465, smtpTls: 'tls' });
+    expect(loadConfig({ PORTCULLIS_SMTP_PORT: '465', PORTCULLIS_SMTP_TLS: 'tls' })).toMatchObject({
+      smtpPort: 465,
+      smtpTls: 'tls',
+    });
     expect(() => loadConfig({ PORTCULLIS_SMTP_TLS: 'ssl' })).toThrow(/PORTCULLIS_SMTP_TLS/);
     expect(() => loadConfig({ PORTCULLIS_SMS_WEBHOOK_URL: 'not a url' })).toThrow(/PORTCULLIS_SMS_WEBHOOK_URL/);
   });
 
-
   it('has none unless the webhook URL is set or the provider is log', () => {
-    const from = (env: Record<string, string>) => smsProviderFrom(loadConfig(env), pino({ level: 'silent' }), OutboundHttp.fromConfig(loadConfig(env)));
+    const from = (env: Record<string, string>) =>
+      smsProviderFrom(loadConfig(env), pino({ level: 'silent' }), OutboundHttp.fromConfig(loadConfig(env)));
     expect(from({})).toBeUndefined();
     expect(from({ PORTCULLIS_SMS_WEBHOOK_URL: 'https://sms.test/hook' })).toBeInstanceOf(WebhookSmsProvider);
     expect(from({ PORTCULLIS_SMS_PROVIDER: 'log' })).toBeInstanceOf(LogSmsProvider);
@@ -93,7 +96,11 @@ describe('channel settings', () => {
         done();
       },
     });
-    await new LogSmsProvider(pino({ level: 'info' }, sink)).send('+41791234567', 'Your one-time sign-in code: 918273', 'otp');
+    await new LogSmsProvider(pino({ level: 'info' }, sink)).send(
+      '+41791234567',
+      'Your one-time sign-in code: 918273',
+      'otp',
+    );
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0])).toMatchObject({ to: '+41*******67', template: 'otp' });
     expect(lines[0]).not.toContain('918273');

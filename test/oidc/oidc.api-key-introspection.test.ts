@@ -23,7 +23,10 @@ async function keyApp(): Promise<{ clientId: string; keyFile: { keyId: string; k
   const created = await apps.createApplication({
     projectId: world.projectId,
     name: `API key ${Date.now()}`,
-    creationRequestType: { case: 'apiRequest', value: { authMethodType: APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT } },
+    creationRequestType: {
+      case: 'apiRequest',
+      value: { authMethodType: APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT },
+    },
   });
   const { clientId } = created.creationResponseType.value as { clientId: string };
   const key = await apps.createApplicationKey({ projectId: world.projectId, appId: created.appId });
@@ -37,16 +40,27 @@ describe('introspection by an API app with private_key_jwt', () => {
     expect(keyFile.clientId).toBe(clientId);
     const signed = async (pem: string) => {
       const key = await importPKCS8(createPrivateKey(pem).export({ type: 'pkcs8', format: 'pem' }).toString(), 'RS256');
-      return oidc.discovery(new URL(server.baseUrl), clientId, undefined, oidc.PrivateKeyJwt({ key, kid: keyFile.keyId }), {
-        execute: [oidc.allowInsecureRequests],
-      });
+      return oidc.discovery(
+        new URL(server.baseUrl),
+        clientId,
+        undefined,
+        oidc.PrivateKeyJwt({ key, kid: keyFile.keyId }),
+        {
+          execute: [oidc.allowInsecureRequests],
+        },
+      );
     };
 
     const introspected = await oidc.tokenIntrospection(await signed(keyFile.key), access_token);
     expect(introspected).toMatchObject({ active: true, sub: world.user.id, client_id: world.web.clientId });
 
     const { privateKey } = (await import('node:crypto')).generateKeyPairSync('rsa', { modulusLength: 2048 });
-    await expect(oidc.tokenIntrospection(await signed(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()), access_token)).rejects.toMatchObject({
+    await expect(
+      oidc.tokenIntrospection(
+        await signed(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()),
+        access_token,
+      ),
+    ).rejects.toMatchObject({
       error: 'invalid_client',
     });
   });
@@ -55,10 +69,16 @@ describe('introspection by an API app with private_key_jwt', () => {
 describe('personal access tokens at the introspection endpoint', () => {
   /** A machine user of the world's org with a PAT, and its preferred login name. */
   async function machinePat(expiresInMs = 3600_000) {
-    const { userId, pat } = await machineWithRoles(server, world.orgId, { level: 'org', resourceId: world.orgId, roles: ['ORG_OWNER_VIEWER'] }, new Date(Date.now() + expiresInMs));
+    const { userId, pat } = await machineWithRoles(
+      server,
+      world.orgId,
+      { level: 'org', resourceId: world.orgId, roles: ['ORG_OWNER_VIEWER'] },
+      new Date(Date.now() + expiresInMs),
+    );
     return { userId, pat };
   }
-  const introspectAs = async (api: { clientId: string; clientSecret: string }, token: string) => oidc.tokenIntrospection(await rp(server, api.clientId, api.clientSecret), token);
+  const introspectAs = async (api: { clientId: string; clientSecret: string }, token: string) =>
+    oidc.tokenIntrospection(await rp(server, api.clientId, api.clientSecret), token);
 
   it("answers a PAT to an API app with basic auth as ZITADEL does: active, sub, scope with the project's roles, exp, iss, username, the app and its project in aud, no client_id (a PAT belongs to no app)", async () => {
     const { userId, pat } = await machinePat();
@@ -71,7 +91,14 @@ describe('personal access tokens at the introspection endpoint', () => {
       aud: [world.api.clientId, world.projectId],
     });
     expect(String(introspected.scope).split(' ')).toEqual(
-      expect.arrayContaining(['openid', 'profile', 'urn:zitadel:iam:user:metadata', 'urn:zitadel:iam:user:resourceowner', 'urn:zitadel:iam:org:project:role:admin', 'urn:zitadel:iam:org:project:role:reader']),
+      expect.arrayContaining([
+        'openid',
+        'profile',
+        'urn:zitadel:iam:user:metadata',
+        'urn:zitadel:iam:user:resourceowner',
+        'urn:zitadel:iam:org:project:role:admin',
+        'urn:zitadel:iam:org:project:role:reader',
+      ]),
     );
     expect(introspected.exp).toBeGreaterThan(Date.now() / 1000);
     expect(typeof introspected.username).toBe('string');
@@ -83,8 +110,17 @@ describe('personal access tokens at the introspection endpoint', () => {
   it('answers a PAT to an API app authenticating with its key (private_key_jwt, "PAT – JWT profile")', async () => {
     const { userId, pat } = await machinePat();
     const { clientId, keyFile } = await keyApp();
-    const key = await importPKCS8(createPrivateKey(keyFile.key).export({ type: 'pkcs8', format: 'pem' }).toString(), 'RS256');
-    const config = await oidc.discovery(new URL(server.baseUrl), clientId, undefined, oidc.PrivateKeyJwt({ key, kid: keyFile.keyId }), { execute: [oidc.allowInsecureRequests] });
+    const key = await importPKCS8(
+      createPrivateKey(keyFile.key).export({ type: 'pkcs8', format: 'pem' }).toString(),
+      'RS256',
+    );
+    const config = await oidc.discovery(
+      new URL(server.baseUrl),
+      clientId,
+      undefined,
+      oidc.PrivateKeyJwt({ key, kid: keyFile.keyId }),
+      { execute: [oidc.allowInsecureRequests] },
+    );
     expect(await oidc.tokenIntrospection(config, pat)).toMatchObject({ active: true, sub: userId });
   });
 
@@ -97,10 +133,12 @@ describe('personal access tokens at the introspection endpoint', () => {
     expect((await introspectAs(world.api, locked.pat)).active).toBe(false);
     expect((await introspectAs(world.api, 'not-a-token')).active).toBe(false);
     const { pat } = await machinePat();
-    await expect(introspectAs({ clientId: world.api.clientId, clientSecret: 'wrong' }, pat)).rejects.toMatchObject({ error: 'invalid_client' });
+    await expect(introspectAs({ clientId: world.api.clientId, clientSecret: 'wrong' }, pat)).rejects.toMatchObject({
+      error: 'invalid_client',
+    });
   });
 
-  it("a PAT of another instance is inactive here (cross-instance), though the same server holds it", async () => {
+  it('a PAT of another instance is inactive here (cross-instance), though the same server holds it', async () => {
     const other = await otherInstance(server, 'pat-introspection.other.test');
     const res = await fetch(`${server.baseUrl}/oauth/v2/introspect`, {
       method: 'POST',

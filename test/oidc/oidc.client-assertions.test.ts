@@ -43,7 +43,11 @@ interface KeyedApp {
 const apps = () => client(AppService, 'grpc', server.baseUrl, server.adminPat);
 
 async function keyFileOf(projectId: string, appId: string, expiration?: Date): Promise<KeyFile> {
-  const key = await apps().createApplicationKey({ projectId, appId, ...(expiration ? { expirationDate: timestampFromDate(expiration) } : {}) });
+  const key = await apps().createApplicationKey({
+    projectId,
+    appId,
+    ...(expiration ? { expirationDate: timestampFromDate(expiration) } : {}),
+  });
   return JSON.parse(Buffer.from(key.keyDetails).toString('utf8')) as KeyFile;
 }
 
@@ -52,7 +56,10 @@ async function keyedApiApp(of: OidcWorld, expiration?: Date): Promise<KeyedApp> 
   const created = await apps().createApplication({
     projectId: of.projectId,
     name: `Keyed API ${Date.now()}-${Math.random()}`,
-    creationRequestType: { case: 'apiRequest', value: { authMethodType: APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT } },
+    creationRequestType: {
+      case: 'apiRequest',
+      value: { authMethodType: APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT },
+    },
   });
   const { clientId } = created.creationResponseType.value as { clientId: string };
   return { clientId, keyFile: await keyFileOf(of.projectId, created.appId, expiration) };
@@ -60,7 +67,9 @@ async function keyedApiApp(of: OidcWorld, expiration?: Date): Promise<KeyedApp> 
 
 /** An OIDC web app (code, refresh) with private_key_jwt, and a key file for it. */
 async function keyedOidcApp(of: OidcWorld): Promise<KeyedApp> {
-  const app = await addOidcApp(server, of, { authMethodType: OIDCAuthMethodType.OIDC_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT });
+  const app = await addOidcApp(server, of, {
+    authMethodType: OIDCAuthMethodType.OIDC_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT,
+  });
   return { clientId: app.clientId, keyFile: await keyFileOf(of.projectId, app.appId) };
 }
 
@@ -87,7 +96,9 @@ function fixedAssertion(assertion: string): oidc.ClientAuth {
 }
 
 async function rpWith(clientId: string, assertion: string, baseUrl = server.baseUrl): Promise<oidc.Configuration> {
-  return oidc.discovery(new URL(baseUrl), clientId, undefined, fixedAssertion(assertion), { execute: [oidc.allowInsecureRequests] });
+  return oidc.discovery(new URL(baseUrl), clientId, undefined, fixedAssertion(assertion), {
+    execute: [oidc.allowInsecureRequests],
+  });
 }
 
 /** An access token of the world's user for its web app, whose audience names the world's project. */
@@ -129,7 +140,10 @@ describe('private_key_jwt assertions as ZITADEL SDKs sign them (no jti, reused)'
     expect(tokens.refresh_token).toBeDefined();
     const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
     expect(refreshed.access_token).toBeDefined();
-    await expect(oidc.tokenIntrospection(config, refreshed.access_token)).resolves.toMatchObject({ active: true, client_id: app.clientId });
+    await expect(oidc.tokenIntrospection(config, refreshed.access_token)).resolves.toMatchObject({
+      active: true,
+      client_id: app.clientId,
+    });
     await oidc.tokenRevocation(config, refreshed.access_token);
     await expect(oidc.tokenIntrospection(config, refreshed.access_token)).resolves.toMatchObject({ active: false });
   });
@@ -139,9 +153,18 @@ describe('machine users with keys', () => {
   it('get client_credentials tokens with a reused assertion without jti, and not with the key of a machine of another org', async () => {
     const users = client(UserService, 'grpc', server.baseUrl, server.adminPat);
     const machine = async (orgId: string) => {
-      const { userId } = await machineWithRoles(server, orgId, { level: 'org', resourceId: orgId, roles: ['ORG_USER_MANAGER'] });
-      const { keyContent } = await users.addKey({ userId, expirationDate: timestampFromDate(new Date(Date.now() + 3600_000)) });
-      const [{ username }] = await server.database.dataSource.query('SELECT username FROM users WHERE id = $1', [userId]);
+      const { userId } = await machineWithRoles(server, orgId, {
+        level: 'org',
+        resourceId: orgId,
+        roles: ['ORG_USER_MANAGER'],
+      });
+      const { keyContent } = await users.addKey({
+        userId,
+        expirationDate: timestampFromDate(new Date(Date.now() + 3600_000)),
+      });
+      const [{ username }] = await server.database.dataSource.query('SELECT username FROM users WHERE id = $1', [
+        userId,
+      ]);
       const file = JSON.parse(Buffer.from(keyContent).toString('utf8')) as KeyFile;
       return { userId, keyFile: { ...file, clientId: username as string } };
     };
@@ -150,7 +173,12 @@ describe('machine users with keys', () => {
       fetch(`${server.baseUrl}/oauth/v2/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'openid', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }),
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          scope: 'openid',
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          client_assertion: assertion,
+        }),
       });
     const assertion = await sdkAssertion(ours.keyFile, server.baseUrl);
     for (let i = 0; i < 2; i++) {
@@ -158,7 +186,9 @@ describe('machine users with keys', () => {
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ token_type: 'Bearer', access_token: expect.any(String) });
     }
-    const foreign = await tokenWith(await sdkAssertion({ ...theirs.keyFile, clientId: ours.keyFile.clientId }, server.baseUrl));
+    const foreign = await tokenWith(
+      await sdkAssertion({ ...theirs.keyFile, clientId: ours.keyFile.clientId }, server.baseUrl),
+    );
     expect(foreign.status).toBe(401);
     expect(await foreign.json()).toMatchObject({ error: 'invalid_client' });
   });
@@ -168,19 +198,40 @@ describe('private_key_jwt assertions that are refused with invalid_client', () =
   const now = () => Math.floor(Date.now() / 1000);
 
   it.each<[string, (api: KeyedApp, other: KeyedApp) => Promise<string>]>([
-    ["signed with another app's key of the same org", async (api, other) => sdkAssertion({ ...other.keyFile, clientId: api.clientId }, server.baseUrl)],
-    ['naming another client (iss = sub = that client) with its own key', async (api, other) => sdkAssertion({ ...api.keyFile, clientId: other.clientId }, server.baseUrl)],
-    ['with iss different from sub', async (api, other) => sdkAssertion(api.keyFile, server.baseUrl, { iss: other.clientId })],
+    [
+      "signed with another app's key of the same org",
+      async (api, other) => sdkAssertion({ ...other.keyFile, clientId: api.clientId }, server.baseUrl),
+    ],
+    [
+      'naming another client (iss = sub = that client) with its own key',
+      async (api, other) => sdkAssertion({ ...api.keyFile, clientId: other.clientId }, server.baseUrl),
+    ],
+    [
+      'with iss different from sub',
+      async (api, other) => sdkAssertion(api.keyFile, server.baseUrl, { iss: other.clientId }),
+    ],
     ['expired', async (api) => sdkAssertion(api.keyFile, server.baseUrl, { iat: now() - 7200, exp: now() - 3600 })],
-    ["with exp more than an hour after iat (ZITADEL's rule)", async (api) => sdkAssertion(api.keyFile, server.baseUrl, { exp: now() + 7200 })],
+    [
+      "with exp more than an hour after iat (ZITADEL's rule)",
+      async (api) => sdkAssertion(api.keyFile, server.baseUrl, { exp: now() + 7200 }),
+    ],
     ['without exp', async (api) => sdkAssertion(api.keyFile, server.baseUrl, { exp: undefined })],
     ["without iat (ZITADEL's rule)", async (api) => sdkAssertion(api.keyFile, server.baseUrl, { iat: undefined })],
-    ['issued in the future', async (api) => sdkAssertion(api.keyFile, server.baseUrl, { iat: now() + 600, exp: now() + 1200 })],
+    [
+      'issued in the future',
+      async (api) => sdkAssertion(api.keyFile, server.baseUrl, { iat: now() + 600, exp: now() + 1200 }),
+    ],
     ['for another audience', async (api) => sdkAssertion(api.keyFile, 'https://elsewhere.example.com')],
-    ['signed with an unregistered key under a registered kid', async (api) => {
-      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      return sdkAssertion({ ...api.keyFile, key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }, server.baseUrl);
-    }],
+    [
+      'signed with an unregistered key under a registered kid',
+      async (api) => {
+        const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+        return sdkAssertion(
+          { ...api.keyFile, key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },
+          server.baseUrl,
+        );
+      },
+    ],
   ])('%s', async (_name, build) => {
     const [api, other] = [await keyedApiApp(world), await keyedApiApp(world)];
     const token = await userToken(world);
@@ -191,20 +242,34 @@ describe('private_key_jwt assertions that are refused with invalid_client', () =
   it('across orgs: an app of org B cannot authenticate with the key of an app of org A, nor A with B', async () => {
     const [a, b] = [await keyedApiApp(world), await keyedApiApp(otherOrg)];
     const token = await userToken(otherOrg);
-    const bWithAKey = await rpWith(b.clientId, await sdkAssertion({ ...a.keyFile, clientId: b.clientId }, server.baseUrl));
+    const bWithAKey = await rpWith(
+      b.clientId,
+      await sdkAssertion({ ...a.keyFile, clientId: b.clientId }, server.baseUrl),
+    );
     expect(await oauthErrorOf(oidc.tokenIntrospection(bWithAKey, token))).toBe('invalid_client');
-    const aWithBKey = await rpWith(a.clientId, await sdkAssertion({ ...b.keyFile, clientId: a.clientId }, server.baseUrl));
+    const aWithBKey = await rpWith(
+      a.clientId,
+      await sdkAssertion({ ...b.keyFile, clientId: a.clientId }, server.baseUrl),
+    );
     expect(await oauthErrorOf(oidc.tokenIntrospection(aWithBKey, token))).toBe('invalid_client');
     // B's own key works, so the refusals above are about the key.
-    await expect(oidc.tokenIntrospection(await rpWith(b.clientId, await sdkAssertion(b.keyFile, server.baseUrl)), token)).resolves.toMatchObject({ active: true });
+    await expect(
+      oidc.tokenIntrospection(await rpWith(b.clientId, await sdkAssertion(b.keyFile, server.baseUrl)), token),
+    ).resolves.toMatchObject({ active: true });
   });
 
   it('at the token endpoint and at revocation too, for an OIDC app with a foreign key or an expired assertion', async () => {
     const [app, other] = [await keyedOidcApp(world), await keyedOidcApp(otherOrg)];
-    const foreign = await rpWith(app.clientId, await sdkAssertion({ ...other.keyFile, clientId: app.clientId }, server.baseUrl));
+    const foreign = await rpWith(
+      app.clientId,
+      await sdkAssertion({ ...other.keyFile, clientId: app.clientId }, server.baseUrl),
+    );
     expect(await oauthErrorOf(oidc.refreshTokenGrant(foreign, 'any-refresh-token'))).toBe('invalid_client');
     expect(await oauthErrorOf(oidc.tokenRevocation(foreign, 'any-token'))).toBe('invalid_client');
-    const expired = await rpWith(app.clientId, await sdkAssertion(app.keyFile, server.baseUrl, { iat: now() - 7200, exp: now() - 3600 }));
+    const expired = await rpWith(
+      app.clientId,
+      await sdkAssertion(app.keyFile, server.baseUrl, { iat: now() - 7200, exp: now() - 3600 }),
+    );
     expect(await oauthErrorOf(oidc.refreshTokenGrant(expired, 'any-refresh-token'))).toBe('invalid_client');
     expect(await oauthErrorOf(oidc.tokenRevocation(expired, 'any-token'))).toBe('invalid_client');
   });
@@ -225,7 +290,11 @@ describe('private_key_jwt assertions that are refused with invalid_client', () =
     const res = await fetch(`${other.baseUrl}/oauth/v2/introspect`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token: 'whatever', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }),
+      body: new URLSearchParams({
+        token: 'whatever',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+      }),
     });
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ error: 'invalid_client' });

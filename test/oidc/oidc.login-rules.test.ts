@@ -2,7 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Code, createClient, type Interceptor } from '@connectrpc/connect';
 import { createServerTransport } from '@zitadel/client/node';
-import { OIDCAppType, OIDCAuthMethodType, OIDCGrantType, OIDCResponseType } from '@zitadel/proto/zitadel/app/v2beta/oidc_pb.js';
+import {
+  OIDCAppType,
+  OIDCAuthMethodType,
+  OIDCGrantType,
+  OIDCResponseType,
+} from '@zitadel/proto/zitadel/app/v2beta/oidc_pb.js';
 import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
 import { ErrorReason, Prompt } from '@zitadel/proto/zitadel/oidc/v2/authorization_pb.js';
 import { OIDCService } from '@zitadel/proto/zitadel/oidc/v2/oidc_service_pb.js';
@@ -48,7 +53,12 @@ const oidcService = () => client(OIDCService, 'grpc', server.baseUrl, server.adm
 const locationOf = (res: Response) => new URL(res.headers.get('location') ?? 'http://missing.invalid/', server.baseUrl);
 
 /** Starts an authorization that must reach the login; its auth request id and PKCE/state. */
-async function loginRequest(params: Record<string, string> = {}, scope = 'openid', browser = new Browser(), cfg = config) {
+async function loginRequest(
+  params: Record<string, string> = {},
+  scope = 'openid',
+  browser = new Browser(),
+  cfg = config,
+) {
   const started = await authorize(browser, cfg, params, scope);
   expect(started.authRequestId).toBeDefined();
   return { ...started, authRequestId: started.authRequestId!, browser };
@@ -73,7 +83,10 @@ describe('prompt=none', () => {
     const url = next.startsWith(REDIRECT) ? next : (await browser.follow(next, server.baseUrl)).url;
     expect(url.startsWith(REDIRECT)).toBe(true);
     expect(new URL(url).searchParams.get('error')).toBeNull();
-    const tokens = await oidc.authorizationCodeGrant(config, new URL(url), { pkceCodeVerifier: silent.verifier, expectedState: silent.state });
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(url), {
+      pkceCodeVerifier: silent.verifier,
+      expectedState: silent.state,
+    });
     expect(tokens.claims()?.sub).toBe(world.user.id);
   });
 });
@@ -82,10 +95,15 @@ describe('CreateCallback applies the login rules', () => {
   it('refuses a session authenticated longer ago than max_age (FAILED_PRECONDITION)', async () => {
     const { authRequestId } = await loginRequest({ max_age: '60' });
     const session = await passwordSession(server, world.user.username);
-    await server.database.dataSource.query(`UPDATE sessions SET password_checked_at = now() - interval '10 minutes' WHERE id = $1`, [session.sessionId]);
+    await server.database.dataSource.query(
+      `UPDATE sessions SET password_checked_at = now() - interval '10 minutes' WHERE id = $1`,
+      [session.sessionId],
+    );
     expect(await codeOf(createCallback(server, authRequestId, session))).toBe(Code.FailedPrecondition);
     // A fresh session passes the same request.
-    await expect(createCallback(server, authRequestId, await passwordSession(server, world.user.username))).resolves.toMatch(new RegExp(`^${REDIRECT}\\?code=`));
+    await expect(
+      createCallback(server, authRequestId, await passwordSession(server, world.user.username)),
+    ).resolves.toMatch(new RegExp(`^${REDIRECT}\\?code=`));
   });
 
   it('refuses a password-only session when the login settings force MFA, and accepts password + TOTP', async () => {
@@ -94,19 +112,44 @@ describe('CreateCallback applies the login rules', () => {
       req.header.set('x-zitadel-orgid', mfaWorld.orgId);
       return next(req);
     };
-    const mgmt = createClient(ManagementService, createServerTransport(server.adminPat, { baseUrl: server.baseUrl, interceptors: [orgHeader] }));
-    await mgmt.addCustomLoginPolicy({ allowUsernamePassword: true, forceMfa: true, secondFactors: [1], passwordCheckLifetime: { seconds: 864000n } });
+    const mgmt = createClient(
+      ManagementService,
+      createServerTransport(server.adminPat, { baseUrl: server.baseUrl, interceptors: [orgHeader] }),
+    );
+    await mgmt.addCustomLoginPolicy({
+      allowUsernamePassword: true,
+      forceMfa: true,
+      secondFactors: [1],
+      passwordCheckLifetime: { seconds: 864000n },
+    });
     const secret = await withTotp(server, mfaWorld.user.id);
     const mfaConfig = await rp(server, mfaWorld.web.clientId, mfaWorld.web.clientSecret);
 
     const { authRequestId, browser, verifier, state } = await loginRequest({}, 'openid', new Browser(), mfaConfig);
-    expect(await codeOf(createCallback(server, authRequestId, await passwordSession(server, mfaWorld.user.username)))).toBe(Code.FailedPrecondition);
+    expect(
+      await codeOf(createCallback(server, authRequestId, await passwordSession(server, mfaWorld.user.username))),
+    ).toBe(Code.FailedPrecondition);
 
-    const { sessionId, sessionToken } = await client(SessionService, 'grpc', server.baseUrl, server.adminPat).createSession({
-      checks: { user: { search: { case: 'loginName', value: mfaWorld.user.username } }, password: { password: PASSWORD }, totp: { code: appCode(secret) } },
+    const { sessionId, sessionToken } = await client(
+      SessionService,
+      'grpc',
+      server.baseUrl,
+      server.adminPat,
+    ).createSession({
+      checks: {
+        user: { search: { case: 'loginName', value: mfaWorld.user.username } },
+        password: { password: PASSWORD },
+        totp: { code: appCode(secret) },
+      },
     });
-    const { url } = await browser.follow(await createCallback(server, authRequestId, { sessionId, sessionToken }), server.baseUrl);
-    const tokens = await oidc.authorizationCodeGrant(mfaConfig, new URL(url), { pkceCodeVerifier: verifier, expectedState: state });
+    const { url } = await browser.follow(
+      await createCallback(server, authRequestId, { sessionId, sessionToken }),
+      server.baseUrl,
+    );
+    const tokens = await oidc.authorizationCodeGrant(mfaConfig, new URL(url), {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
     expect(tokens.claims()?.amr).toEqual(expect.arrayContaining(['pwd', 'otp', 'mfa']));
   });
 
@@ -116,14 +159,19 @@ describe('CreateCallback applies the login rules', () => {
     const foreign = await loginRequest({}, `openid urn:zitadel:iam:org:id:${other.orgId}`);
     expect(await codeOf(createCallback(server, foreign.authRequestId, session))).toBe(Code.FailedPrecondition);
     const own = await loginRequest({}, `openid urn:zitadel:iam:org:id:${world.orgId}`);
-    await expect(createCallback(server, own.authRequestId, session)).resolves.toMatch(new RegExp(`^${REDIRECT}\\?code=`));
+    await expect(createCallback(server, own.authRequestId, session)).resolves.toMatch(
+      new RegExp(`^${REDIRECT}\\?code=`),
+    );
   });
 
   it('with an error sends the app error=access_denied', async () => {
     const { authRequestId, browser, state } = await loginRequest();
     const { callbackUrl } = await oidcService().createCallback({
       authRequestId,
-      callbackKind: { case: 'error', value: { error: ErrorReason.ACCESS_DENIED, errorDescription: 'the user cancelled' } },
+      callbackKind: {
+        case: 'error',
+        value: { error: ErrorReason.ACCESS_DENIED, errorDescription: 'the user cancelled' },
+      },
     });
     const { url } = await browser.follow(callbackUrl, server.baseUrl);
     expect(url.startsWith(REDIRECT)).toBe(true);
@@ -137,9 +185,19 @@ describe('CreateCallback applies the login rules', () => {
 
 describe('GetAuthRequest', () => {
   it('returns login_hint, ui_locales, max_age and prompt', async () => {
-    const { authRequestId } = await loginRequest({ login_hint: 'someone@example.com', ui_locales: 'de en', max_age: '300', prompt: 'login select_account' });
+    const { authRequestId } = await loginRequest({
+      login_hint: 'someone@example.com',
+      ui_locales: 'de en',
+      max_age: '300',
+      prompt: 'login select_account',
+    });
     const { authRequest } = await oidcService().getAuthRequest({ authRequestId });
-    expect(authRequest).toMatchObject({ id: authRequestId, loginHint: 'someone@example.com', uiLocales: ['de', 'en'], prompt: [Prompt.LOGIN, Prompt.SELECT_ACCOUNT] });
+    expect(authRequest).toMatchObject({
+      id: authRequestId,
+      loginHint: 'someone@example.com',
+      uiLocales: ['de', 'en'],
+      prompt: [Prompt.LOGIN, Prompt.SELECT_ACCOUNT],
+    });
     expect(authRequest?.maxAge).toMatchObject({ seconds: 300n });
     expect(authRequest?.hintUserId).toBeUndefined();
   });
@@ -157,13 +215,22 @@ describe('token kinds and flows', () => {
     const jwtWorld = await oidcWorld(server, { accessTokenType: 'jwt' });
     const jwtConfig = await rp(server, jwtWorld.web.clientId, jwtWorld.web.clientSecret);
     const tokens = await codeFlow(server, new Browser(), jwtConfig, jwtWorld.user.username);
-    const { payload } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(`${server.baseUrl}/oauth/v2/keys`)), { issuer: server.baseUrl });
+    const { payload } = await jwtVerify(
+      tokens.access_token,
+      createRemoteJWKSet(new URL(`${server.baseUrl}/oauth/v2/keys`)),
+      { issuer: server.baseUrl },
+    );
     expect(payload).toMatchObject({ sub: jwtWorld.user.id, client_id: jwtWorld.web.clientId });
     expect(payload.aud).toEqual(expect.arrayContaining([jwtWorld.web.clientId, jwtWorld.projectId]));
 
-    expect(await oidc.fetchUserInfo(jwtConfig, tokens.access_token, jwtWorld.user.id)).toMatchObject({ sub: jwtWorld.user.id });
+    expect(await oidc.fetchUserInfo(jwtConfig, tokens.access_token, jwtWorld.user.id)).toMatchObject({
+      sub: jwtWorld.user.id,
+    });
     const api = await rp(server, jwtWorld.api.clientId, jwtWorld.api.clientSecret);
-    expect(await oidc.tokenIntrospection(api, tokens.access_token)).toMatchObject({ active: true, sub: jwtWorld.user.id });
+    expect(await oidc.tokenIntrospection(api, tokens.access_token)).toMatchObject({
+      active: true,
+      sub: jwtWorld.user.id,
+    });
     // The jti (public in the JWT) is no token by itself.
     expect(await userinfoStatus(server, String(payload.jti))).toBe(401);
     expect(await userinfoStatus(server, `jwt~${String(payload.jti)}~forged`)).toBe(401);
@@ -184,21 +251,37 @@ describe('token kinds and flows', () => {
       authMethodType: OIDCAuthMethodType.OIDC_AUTH_METHOD_TYPE_NONE,
       devMode: false,
     });
-    const spa = await oidc.discovery(new URL(server.baseUrl), app.clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+    const spa = await oidc.discovery(new URL(server.baseUrl), app.clientId, undefined, oidc.None(), {
+      execute: [oidc.allowInsecureRequests],
+    });
     const nonce = oidc.randomNonce();
-    const url = oidc.buildAuthorizationUrl(spa, { redirect_uri: redirect, response_type: 'id_token token', scope: 'openid', nonce, state: 'spa-state' });
+    const url = oidc.buildAuthorizationUrl(spa, {
+      redirect_uri: redirect,
+      response_type: 'id_token token',
+      scope: 'openid',
+      nonce,
+      state: 'spa-state',
+    });
     const browser = new Browser();
     const res = await browser.get(url.toString());
     const authRequestId = locationOf(res).searchParams.get('authRequest');
     expect(authRequestId).toBeTruthy();
 
-    const callbackUrl = await createCallback(server, authRequestId!, await passwordSession(server, world.user.username));
+    const callbackUrl = await createCallback(
+      server,
+      authRequestId!,
+      await passwordSession(server, world.user.username),
+    );
     const { url: landed } = await browser.follow(callbackUrl, server.baseUrl);
     expect(landed.startsWith(`${redirect}#`)).toBe(true);
     const fragment = new URLSearchParams(new URL(landed).hash.slice(1));
     expect(fragment.get('state')).toBe('spa-state');
     expect(fragment.get('access_token')).toBeTruthy();
-    const { payload } = await jwtVerify(fragment.get('id_token')!, createRemoteJWKSet(new URL(`${server.baseUrl}/oauth/v2/keys`)), { issuer: server.baseUrl, audience: app.clientId });
+    const { payload } = await jwtVerify(
+      fragment.get('id_token')!,
+      createRemoteJWKSet(new URL(`${server.baseUrl}/oauth/v2/keys`)),
+      { issuer: server.baseUrl, audience: app.clientId },
+    );
     expect(payload).toMatchObject({ sub: world.user.id, nonce });
     expect(await userinfoStatus(server, fragment.get('access_token')!)).toBe(200);
   });
@@ -238,15 +321,24 @@ describe('back-channel logout', () => {
     expect(received).toHaveLength(1);
     const logoutToken = new URLSearchParams(received[0]).get('logout_token');
     expect(logoutToken).toBeTruthy();
-    const { payload } = await jwtVerify(logoutToken!, createRemoteJWKSet(new URL(`${server.baseUrl}/oauth/v2/keys`)), { issuer: server.baseUrl, audience: app.clientId });
-    expect(payload).toMatchObject({ sub: world.user.id, events: { 'http://schemas.openid.net/event/backchannel-logout': {} } });
+    const { payload } = await jwtVerify(logoutToken!, createRemoteJWKSet(new URL(`${server.baseUrl}/oauth/v2/keys`)), {
+      issuer: server.baseUrl,
+      audience: app.clientId,
+    });
+    expect(payload).toMatchObject({
+      sub: world.user.id,
+      events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+    });
     expect(payload.sid).toBeTruthy();
     if (sid) expect(payload.sid).toBe(sid);
   });
 
-  it('a second app signed in through the hosted login joins the browser\'s provider session: ending it tells both apps', async () => {
+  it("a second app signed in through the hosted login joins the browser's provider session: ending it tells both apps", async () => {
     const uri = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/backchannel`;
-    const apps = [await addOidcApp(server, world, { backChannelLogoutUri: uri }), await addOidcApp(server, world, { backChannelLogoutUri: uri })];
+    const apps = [
+      await addOidcApp(server, world, { backChannelLogoutUri: uri }),
+      await addOidcApp(server, world, { backChannelLogoutUri: uri }),
+    ];
     const configs = await Promise.all(apps.map((app) => rp(server, app.clientId, app.clientSecret)));
     const browser = new Browser();
     const tokens = await hostedCodeFlow(server, browser, configs[0], world.user.username);
@@ -256,7 +348,9 @@ describe('back-channel logout', () => {
     expect((await endSession(server, browser, configs[0], tokens.id_token!)).status).toBe(303);
 
     for (let i = 0; i < 50 && received.length < before + 2; i++) await new Promise((r) => setTimeout(r, 100));
-    const audiences = received.slice(before).map((body) => decodeJwt(new URLSearchParams(body).get('logout_token')!).aud);
+    const audiences = received
+      .slice(before)
+      .map((body) => decodeJwt(new URLSearchParams(body).get('logout_token')!).aud);
     expect(audiences.sort()).toEqual(apps.map((app) => app.clientId).sort());
   });
 });

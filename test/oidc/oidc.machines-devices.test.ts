@@ -22,12 +22,25 @@ const API_SCOPE = 'openid urn:zitadel:iam:org:project:id:zitadel:aud';
 
 /** A machine user that may read users of its org (ORG_USER_MANAGER), with a secret and a key. */
 async function orgMachine() {
-  const { userId } = await machineWithRoles(server, world.orgId, { level: 'org', resourceId: world.orgId, roles: ['ORG_USER_MANAGER'] });
+  const { userId } = await machineWithRoles(server, world.orgId, {
+    level: 'org',
+    resourceId: world.orgId,
+    roles: ['ORG_USER_MANAGER'],
+  });
   const users = client(UserService, 'grpc', server.baseUrl, server.adminPat);
   const { clientSecret } = await users.addSecret({ userId });
-  const { keyId, keyContent } = await users.addKey({ userId, expirationDate: { seconds: BigInt(Math.floor(Date.now() / 1000) + 3600), nanos: 0 } });
+  const { keyId, keyContent } = await users.addKey({
+    userId,
+    expirationDate: { seconds: BigInt(Math.floor(Date.now() / 1000) + 3600), nanos: 0 },
+  });
   const [{ username }] = await server.database.dataSource.query('SELECT username FROM users WHERE id = $1', [userId]);
-  return { userId, username: username as string, clientSecret, keyId, keyFile: JSON.parse(Buffer.from(keyContent).toString('utf8')) as { key: string } };
+  return {
+    userId,
+    username: username as string,
+    clientSecret,
+    keyId,
+    keyFile: JSON.parse(Buffer.from(keyContent).toString('utf8')) as { key: string },
+  };
 }
 
 async function tokenRequest(form: Record<string, string>, headers: Record<string, string> = {}) {
@@ -49,11 +62,20 @@ describe('machine users', () => {
     const users = client(UserService, 'grpc', server.baseUrl, tokens.access_token);
     const { user } = await users.getUserByID({ userId: world.user.id });
     expect(user?.userId).toBe(world.user.id);
-    expect((await rest(server.baseUrl, 'GET', `/v2/users/${world.user.id}`, { token: tokens.access_token })).status).toBe(200);
+    expect(
+      (await rest(server.baseUrl, 'GET', `/v2/users/${world.user.id}`, { token: tokens.access_token })).status,
+    ).toBe(200);
 
-    const posted = await tokenRequest({ grant_type: 'client_credentials', client_id: machine.username, client_secret: machine.clientSecret, scope: API_SCOPE });
+    const posted = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: machine.username,
+      client_secret: machine.clientSecret,
+      scope: API_SCOPE,
+    });
     expect(posted.status).toBe(200);
-    expect((await rest(server.baseUrl, 'GET', `/v2/users/${world.user.id}`, { token: posted.body.access_token })).status).toBe(200);
+    expect(
+      (await rest(server.baseUrl, 'GET', `/v2/users/${world.user.id}`, { token: posted.body.access_token })).status,
+    ).toBe(200);
   });
 
   it('get tokens by JWT profile with a machine key', async () => {
@@ -66,32 +88,62 @@ describe('machine users', () => {
       .setIssuedAt()
       .setExpirationTime('5m')
       .sign(createPrivateKey(machine.keyFile.key));
-    const { status, body } = await tokenRequest({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion, scope: API_SCOPE });
+    const { status, body } = await tokenRequest({
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      assertion,
+      scope: API_SCOPE,
+    });
     expect(status).toBe(200);
     const users = client(UserService, 'connect-h1', server.baseUrl, body.access_token);
     expect((await users.getUserByID({ userId: world.user.id })).user?.userId).toBe(world.user.id);
 
-    const forged = await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: machine.keyId }).setIssuer(machine.userId).setSubject(machine.userId)
-      .setAudience(server.baseUrl).setIssuedAt().setExpirationTime('5m').sign((await import('node:crypto')).generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
-    const refused = await tokenRequest({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: forged, scope: API_SCOPE });
+    const forged = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', kid: machine.keyId })
+      .setIssuer(machine.userId)
+      .setSubject(machine.userId)
+      .setAudience(server.baseUrl)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign((await import('node:crypto')).generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+    const refused = await tokenRequest({
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      assertion: forged,
+      scope: API_SCOPE,
+    });
     expect(refused).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it('are refused with a wrong secret, and their tokens stop working when the user is locked', async () => {
     const machine = await orgMachine();
-    const wrong = await tokenRequest({ grant_type: 'client_credentials', client_id: machine.username, client_secret: 'nope', scope: API_SCOPE });
+    const wrong = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: machine.username,
+      client_secret: 'nope',
+      scope: API_SCOPE,
+    });
     expect(wrong).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
 
-    const { access_token } = await oidc.clientCredentialsGrant(await rp(server, machine.username, machine.clientSecret), { scope: API_SCOPE });
+    const { access_token } = await oidc.clientCredentialsGrant(
+      await rp(server, machine.username, machine.clientSecret),
+      { scope: API_SCOPE },
+    );
     await client(UserService, 'grpc', server.baseUrl, server.adminPat).lockUser({ userId: machine.userId });
     expect((await rest(server.baseUrl, 'GET', `/v2/users/${world.user.id}`, { token: access_token })).status).toBe(401);
-    const again = await tokenRequest({ grant_type: 'client_credentials', client_id: machine.username, client_secret: machine.clientSecret, scope: API_SCOPE });
+    const again = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: machine.username,
+      client_secret: machine.clientSecret,
+      scope: API_SCOPE,
+    });
     expect(again.status).toBe(401);
   });
 
   it('a token without the API audience is not accepted by the API', async () => {
     const machine = await orgMachine();
-    const { access_token } = await oidc.clientCredentialsGrant(await rp(server, machine.username, machine.clientSecret), { scope: 'openid' });
+    const { access_token } = await oidc.clientCredentialsGrant(
+      await rp(server, machine.username, machine.clientSecret),
+      { scope: 'openid' },
+    );
     expect((await rest(server.baseUrl, 'GET', `/v2/users/${world.user.id}`, { token: access_token })).status).toBe(401);
   });
 });
@@ -106,24 +158,36 @@ describe('device authorization (RFC 8628)', () => {
     expect(verification.headers.get('location')).toBe(`/ui/v2/login/device?user_code=${started.user_code}`);
 
     const oidcService = client(OIDCService, 'grpc', server.baseUrl, server.adminPat);
-    const { deviceAuthorizationRequest } = await oidcService.getDeviceAuthorizationRequest({ userCode: started.user_code });
+    const { deviceAuthorizationRequest } = await oidcService.getDeviceAuthorizationRequest({
+      userCode: started.user_code,
+    });
     expect(deviceAuthorizationRequest).toMatchObject({ clientId: world.web.clientId, scope: ['openid', 'profile'] });
     expect(deviceAuthorizationRequest?.appName).toMatch(/^Web /);
 
     const polling = oidc.pollDeviceAuthorizationGrant(config, started);
     const session = await passwordSession(server, world.user.username);
-    await oidcService.authorizeOrDenyDeviceAuthorization({ deviceAuthorizationId: deviceAuthorizationRequest!.id, decision: { case: 'session', value: session } });
+    await oidcService.authorizeOrDenyDeviceAuthorization({
+      deviceAuthorizationId: deviceAuthorizationRequest!.id,
+      decision: { case: 'session', value: session },
+    });
     const tokens = await polling;
     expect(tokens.claims()?.sub).toBe(world.user.id);
-    expect(await codeOf(oidcService.getDeviceAuthorizationRequest({ userCode: started.user_code }))).toBe(Code.NotFound);
+    expect(await codeOf(oidcService.getDeviceAuthorizationRequest({ userCode: started.user_code }))).toBe(
+      Code.NotFound,
+    );
   }, 30_000);
 
   it('a denied device authorization ends the polling with access_denied', async () => {
     const config = await rp(server, world.web.clientId, world.web.clientSecret);
     const started = await oidc.initiateDeviceAuthorization(config, { scope: 'openid' });
     const oidcService = client(OIDCService, 'grpc', server.baseUrl, server.adminPat);
-    const { deviceAuthorizationRequest } = await oidcService.getDeviceAuthorizationRequest({ userCode: started.user_code });
-    await oidcService.authorizeOrDenyDeviceAuthorization({ deviceAuthorizationId: deviceAuthorizationRequest!.id, decision: { case: 'deny', value: {} } });
+    const { deviceAuthorizationRequest } = await oidcService.getDeviceAuthorizationRequest({
+      userCode: started.user_code,
+    });
+    await oidcService.authorizeOrDenyDeviceAuthorization({
+      deviceAuthorizationId: deviceAuthorizationRequest!.id,
+      decision: { case: 'deny', value: {} },
+    });
     await expect(oidc.pollDeviceAuthorizationGrant(config, started)).rejects.toMatchObject({ error: 'access_denied' });
   }, 30_000);
 });
@@ -133,9 +197,15 @@ describe('signing keys', () => {
     const jwks = createRemoteJWKSet(new URL(`${server.baseUrl}/oauth/v2/keys`));
     const idTokenOf = async (alg: string) => {
       // openid-client pins the ID token algorithm; a client expecting the new key's says so.
-      const config = await oidc.discovery(new URL(server.baseUrl), world.web.clientId, { client_secret: world.web.clientSecret, id_token_signed_response_alg: alg }, undefined, {
-        execute: [oidc.allowInsecureRequests],
-      });
+      const config = await oidc.discovery(
+        new URL(server.baseUrl),
+        world.web.clientId,
+        { client_secret: world.web.clientSecret, id_token_signed_response_alg: alg },
+        undefined,
+        {
+          execute: [oidc.allowInsecureRequests],
+        },
+      );
       return (await signIn(server, world, config)).id_token!;
     };
     const before = await idTokenOf('RS256');

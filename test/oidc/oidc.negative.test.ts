@@ -53,20 +53,41 @@ const active = async (token: string) => (await oidc.tokenIntrospection(api, toke
 describe('the token endpoint refuses', () => {
   it('a code with the wrong PKCE verifier (invalid_grant)', async () => {
     const { url, state } = await codeRedirect();
-    expect(await oauthErrorOf(oidc.authorizationCodeGrant(config, url, { pkceCodeVerifier: oidc.randomPKCECodeVerifier(), expectedState: state }))).toBe('invalid_grant');
+    expect(
+      await oauthErrorOf(
+        oidc.authorizationCodeGrant(config, url, {
+          pkceCodeVerifier: oidc.randomPKCECodeVerifier(),
+          expectedState: state,
+        }),
+      ),
+    ).toBe('invalid_grant');
   });
 
   it('a replayed code, and revokes the tokens issued for it (RFC 6749 §4.1.2)', async () => {
     const browser = new Browser();
     const again = await authorize(browser, config, {}, OFFLINE);
-    const callbackUrl = await createCallback(server, again.authRequestId!, await passwordSession(server, world.user.username));
+    const callbackUrl = await createCallback(
+      server,
+      again.authRequestId!,
+      await passwordSession(server, world.user.username),
+    );
     const { url } = await browser.follow(callbackUrl, server.baseUrl);
-    const tokens = await oidc.authorizationCodeGrant(config, new URL(url), { pkceCodeVerifier: again.verifier, expectedState: again.state });
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(url), {
+      pkceCodeVerifier: again.verifier,
+      expectedState: again.state,
+    });
     expect(tokens.refresh_token).toBeDefined();
     expect(await active(tokens.access_token)).toBe(true);
     expect(await userinfoStatus(server, tokens.access_token)).toBe(200);
 
-    expect(await oauthErrorOf(oidc.authorizationCodeGrant(config, new URL(url), { pkceCodeVerifier: again.verifier, expectedState: again.state }))).toBe('invalid_grant');
+    expect(
+      await oauthErrorOf(
+        oidc.authorizationCodeGrant(config, new URL(url), {
+          pkceCodeVerifier: again.verifier,
+          expectedState: again.state,
+        }),
+      ),
+    ).toBe('invalid_grant');
     expect(await active(tokens.access_token)).toBe(false);
     expect(await userinfoStatus(server, tokens.access_token)).toBe(401);
     expect(await oauthErrorOf(oidc.refreshTokenGrant(config, tokens.refresh_token!))).toBe('invalid_grant');
@@ -75,9 +96,13 @@ describe('the token endpoint refuses', () => {
   it('a wrong client secret (invalid_client)', async () => {
     const { url, verifier, state } = await codeRedirect();
     const wrong = await rp(server, world.web.clientId, `${world.web.clientSecret}x`);
-    expect(await oauthErrorOf(oidc.authorizationCodeGrant(wrong, url, { pkceCodeVerifier: verifier, expectedState: state }))).toBe('invalid_client');
+    expect(
+      await oauthErrorOf(oidc.authorizationCodeGrant(wrong, url, { pkceCodeVerifier: verifier, expectedState: state })),
+    ).toBe('invalid_client');
     // The code was not spent by the refused attempt.
-    await expect(oidc.authorizationCodeGrant(config, url, { pkceCodeVerifier: verifier, expectedState: state })).resolves.toHaveProperty('access_token');
+    await expect(
+      oidc.authorizationCodeGrant(config, url, { pkceCodeVerifier: verifier, expectedState: state }),
+    ).resolves.toHaveProperty('access_token');
   });
 
   it('a reused (rotated-away) refresh token, and revokes the whole family', async () => {
@@ -139,19 +164,34 @@ describe('the authorization endpoint refuses', () => {
     const tokens = await codeFlow(server, new Browser(), appConfig, world.user.username, OFFLINE);
     const pending = await codeRedirect(new Browser(), appConfig);
 
-    await client(AppService, 'grpc', server.baseUrl, server.adminPat).deactivateApplication({ projectId: world.projectId, id: app.appId });
+    await client(AppService, 'grpc', server.baseUrl, server.adminPat).deactivateApplication({
+      projectId: world.projectId,
+      id: app.appId,
+    });
 
     const { res, authRequestId } = await authorize(new Browser(), appConfig);
     expect(authRequestId).toBeUndefined();
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('invalid_client');
     expect(await oauthErrorOf(oidc.refreshTokenGrant(appConfig, tokens.refresh_token!))).toBe('invalid_client');
-    expect(await oauthErrorOf(oidc.authorizationCodeGrant(appConfig, pending.url, { pkceCodeVerifier: pending.verifier, expectedState: pending.state }))).toBe('invalid_client');
+    expect(
+      await oauthErrorOf(
+        oidc.authorizationCodeGrant(appConfig, pending.url, {
+          pkceCodeVerifier: pending.verifier,
+          expectedState: pending.state,
+        }),
+      ),
+    ).toBe('invalid_client');
   });
 
   it('a public client (auth method NONE) without PKCE', async () => {
-    const app = await addOidcApp(server, world, { appType: OIDCAppType.OIDC_APP_TYPE_NATIVE, authMethodType: OIDCAuthMethodType.OIDC_AUTH_METHOD_TYPE_NONE });
-    const publicConfig = await oidc.discovery(new URL(server.baseUrl), app.clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+    const app = await addOidcApp(server, world, {
+      appType: OIDCAppType.OIDC_APP_TYPE_NATIVE,
+      authMethodType: OIDCAuthMethodType.OIDC_AUTH_METHOD_TYPE_NONE,
+    });
+    const publicConfig = await oidc.discovery(new URL(server.baseUrl), app.clientId, undefined, oidc.None(), {
+      execute: [oidc.allowInsecureRequests],
+    });
     // With PKCE the request reaches the login: the refusal below is about PKCE alone.
     expect((await authorize(new Browser(), publicConfig)).authRequestId).toBeDefined();
 
@@ -170,8 +210,12 @@ describe('CreateCallback refuses', () => {
     const checkedConfig = await rp(server, checked.web.clientId, checked.web.clientSecret);
     const roleless = await addUser(server, checked, null);
     const started = await authorize(new Browser(), checkedConfig);
-    expect(await codeOf(createCallback(server, started.authRequestId!, await passwordSession(server, roleless.username)))).toBe(Code.FailedPrecondition);
+    expect(
+      await codeOf(createCallback(server, started.authRequestId!, await passwordSession(server, roleless.username))),
+    ).toBe(Code.FailedPrecondition);
     // The world's own user has the admin role and passes.
-    await expect(createCallback(server, started.authRequestId!, await passwordSession(server, checked.user.username))).resolves.toMatch(new RegExp(`^${REDIRECT}\\?code=`));
+    await expect(
+      createCallback(server, started.authRequestId!, await passwordSession(server, checked.user.username)),
+    ).resolves.toMatch(new RegExp(`^${REDIRECT}\\?code=`));
   });
 });

@@ -1,6 +1,12 @@
 import { AppService } from '@zitadel/proto/zitadel/app/v2beta/app_service_pb.js';
 import { APIAuthMethodType } from '@zitadel/proto/zitadel/app/v2beta/api_pb.js';
-import { OIDCAppType, OIDCAuthMethodType, OIDCGrantType, OIDCResponseType, OIDCTokenType } from '@zitadel/proto/zitadel/app/v2beta/oidc_pb.js';
+import {
+  OIDCAppType,
+  OIDCAuthMethodType,
+  OIDCGrantType,
+  OIDCResponseType,
+  OIDCTokenType,
+} from '@zitadel/proto/zitadel/app/v2beta/oidc_pb.js';
 import { AuthorizationService } from '@zitadel/proto/zitadel/authorization/v2beta/authorization_service_pb.js';
 import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { ProjectService } from '@zitadel/proto/zitadel/project/v2beta/project_service_pb.js';
@@ -27,13 +33,21 @@ export interface OidcWorld {
 }
 
 /** An org with a project (roles admin, reader), a web app, an API app and a human with the admin role. */
-export async function oidcWorld(server: TestServer, options: { accessTokenType?: 'jwt' | 'bearer'; projectRoleCheck?: boolean } = {}): Promise<OidcWorld> {
+export async function oidcWorld(
+  server: TestServer,
+  options: { accessTokenType?: 'jwt' | 'bearer'; projectRoleCheck?: boolean } = {},
+): Promise<OidcWorld> {
   const orgs = client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat);
   const orgId = (await orgs.createOrganization({ name: `OIDC Org ${unique()}` })).id;
   const [org] = await server.database.dataSource.query('SELECT primary_domain FROM orgs WHERE id = $1', [orgId]);
   const projects = client(ProjectService, 'grpc', server.baseUrl, server.adminPat);
-  const { id: projectId } = await projects.createProject({ organizationId: orgId, name: `Portal ${unique()}`, authorizationRequired: options.projectRoleCheck ?? false });
-  for (const roleKey of ['admin', 'reader']) await projects.addProjectRole({ projectId, roleKey, displayName: roleKey });
+  const { id: projectId } = await projects.createProject({
+    organizationId: orgId,
+    name: `Portal ${unique()}`,
+    authorizationRequired: options.projectRoleCheck ?? false,
+  });
+  for (const roleKey of ['admin', 'reader'])
+    await projects.addProjectRole({ projectId, roleKey, displayName: roleKey });
 
   const apps = client(AppService, 'grpc', server.baseUrl, server.adminPat);
   const web = await apps.createApplication({
@@ -45,10 +59,16 @@ export async function oidcWorld(server: TestServer, options: { accessTokenType?:
         redirectUris: [REDIRECT],
         postLogoutRedirectUris: [POST_LOGOUT],
         responseTypes: [OIDCResponseType.OIDC_RESPONSE_TYPE_CODE],
-        grantTypes: [OIDCGrantType.OIDC_GRANT_TYPE_AUTHORIZATION_CODE, OIDCGrantType.OIDC_GRANT_TYPE_REFRESH_TOKEN, OIDCGrantType.OIDC_GRANT_TYPE_DEVICE_CODE, OIDCGrantType.OIDC_GRANT_TYPE_TOKEN_EXCHANGE],
+        grantTypes: [
+          OIDCGrantType.OIDC_GRANT_TYPE_AUTHORIZATION_CODE,
+          OIDCGrantType.OIDC_GRANT_TYPE_REFRESH_TOKEN,
+          OIDCGrantType.OIDC_GRANT_TYPE_DEVICE_CODE,
+          OIDCGrantType.OIDC_GRANT_TYPE_TOKEN_EXCHANGE,
+        ],
         appType: OIDCAppType.OIDC_APP_TYPE_WEB,
         authMethodType: OIDCAuthMethodType.OIDC_AUTH_METHOD_TYPE_BASIC,
-        accessTokenType: options.accessTokenType === 'jwt' ? OIDCTokenType.OIDC_TOKEN_TYPE_JWT : OIDCTokenType.OIDC_TOKEN_TYPE_BEARER,
+        accessTokenType:
+          options.accessTokenType === 'jwt' ? OIDCTokenType.OIDC_TOKEN_TYPE_JWT : OIDCTokenType.OIDC_TOKEN_TYPE_BEARER,
         devMode: true,
       },
     },
@@ -57,7 +77,10 @@ export async function oidcWorld(server: TestServer, options: { accessTokenType?:
   const api = await apps.createApplication({
     projectId,
     name: `API ${unique()}`,
-    creationRequestType: { case: 'apiRequest', value: { authMethodType: APIAuthMethodType.API_AUTH_METHOD_TYPE_BASIC } },
+    creationRequestType: {
+      case: 'apiRequest',
+      value: { authMethodType: APIAuthMethodType.API_AUTH_METHOD_TYPE_BASIC },
+    },
   });
   const apiRes = api.creationResponseType.value as { clientId: string; clientSecret: string };
 
@@ -70,7 +93,11 @@ export async function oidcWorld(server: TestServer, options: { accessTokenType?:
     email: { email: `${username}@example.com`, verification: { case: 'isVerified', value: true } },
     passwordType: { case: 'password', value: { password: PASSWORD, changeRequired: false } },
   });
-  await client(AuthorizationService, 'grpc', server.baseUrl, server.adminPat).createAuthorization({ userId, projectId, roleKeys: ['admin'] });
+  await client(AuthorizationService, 'grpc', server.baseUrl, server.adminPat).createAuthorization({
+    userId,
+    projectId,
+    roleKeys: ['admin'],
+  });
   return {
     orgId,
     orgDomain: org.primary_domain,
@@ -82,7 +109,11 @@ export async function oidcWorld(server: TestServer, options: { accessTokenType?:
 }
 
 /** A session of the user with a checked password, made by the admin (a login client). */
-export async function passwordSession(server: TestServer, username: string, password = PASSWORD): Promise<{ sessionId: string; sessionToken: string }> {
+export async function passwordSession(
+  server: TestServer,
+  username: string,
+  password = PASSWORD,
+): Promise<{ sessionId: string; sessionToken: string }> {
   const sessions = client(SessionService, 'grpc', server.baseUrl, server.adminPat);
   const { sessionId, sessionToken } = await sessions.createSession({
     checks: { user: { search: { case: 'loginName', value: username } }, password: { password } },
@@ -128,7 +159,11 @@ export class Browser {
 }
 
 /** An authorization code + PKCE (S256) request as the RP builds it, and what it keeps for the exchange. */
-export async function authorizationRequest(config: oidc.Configuration, params: Record<string, string> = {}, scope = 'openid') {
+export async function authorizationRequest(
+  config: oidc.Configuration,
+  params: Record<string, string> = {},
+  scope = 'openid',
+) {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const url = oidc.buildAuthorizationUrl(config, {
@@ -156,7 +191,9 @@ export async function signIn(server: TestServer, world: OidcWorld, config: oidc.
 
 /** openid-client's configuration for a client of the test server (plain HTTP allowed). */
 export async function rp(server: TestServer, clientId: string, clientSecret: string): Promise<oidc.Configuration> {
-  return oidc.discovery(new URL(server.baseUrl), clientId, clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+  return oidc.discovery(new URL(server.baseUrl), clientId, clientSecret, undefined, {
+    execute: [oidc.allowInsecureRequests],
+  });
 }
 
 export { oidc };
@@ -172,24 +209,43 @@ export interface StartedAuthorization {
 }
 
 /** GET /oauth/v2/authorize in the browser with PKCE (S256) and a state; `params` add or override. */
-export async function authorize(browser: Browser, config: oidc.Configuration, params: Record<string, string> = {}, scope = 'openid'): Promise<StartedAuthorization> {
+export async function authorize(
+  browser: Browser,
+  config: oidc.Configuration,
+  params: Record<string, string> = {},
+  scope = 'openid',
+): Promise<StartedAuthorization> {
   const { url, verifier, state } = await authorizationRequest(config, params, scope);
   const res = await browser.get(url);
   const location = res.headers.get('location');
   const login = location ? new URL(location, url) : undefined;
-  const authRequestId = login?.pathname.endsWith('/login') ? (login.searchParams.get('authRequest') ?? undefined) : undefined;
+  const authRequestId = login?.pathname.endsWith('/login')
+    ? (login.searchParams.get('authRequest') ?? undefined)
+    : undefined;
   return { res, authRequestId, verifier, state };
 }
 
 /** CreateCallback with a session (as the admin, a login client, unless another token is given); the callback URL. */
-export async function createCallback(server: TestServer, authRequestId: string, session: { sessionId: string; sessionToken: string }, token = server.adminPat): Promise<string> {
+export async function createCallback(
+  server: TestServer,
+  authRequestId: string,
+  session: { sessionId: string; sessionToken: string },
+  token = server.adminPat,
+): Promise<string> {
   const { OIDCService } = await import('@zitadel/proto/zitadel/oidc/v2/oidc_service_pb.js');
-  const { callbackUrl } = await client(OIDCService, 'grpc', server.baseUrl, token).createCallback({ authRequestId, callbackKind: { case: 'session', value: session } });
+  const { callbackUrl } = await client(OIDCService, 'grpc', server.baseUrl, token).createCallback({
+    authRequestId,
+    callbackKind: { case: 'session', value: session },
+  });
   return callbackUrl;
 }
 
 /** A human in the world's org with the password PASSWORD and, unless `role` is null, that role on the world's project. */
-export async function addUser(server: TestServer, world: OidcWorld, role: string | null = 'admin'): Promise<{ id: string; username: string }> {
+export async function addUser(
+  server: TestServer,
+  world: OidcWorld,
+  role: string | null = 'admin',
+): Promise<{ id: string; username: string }> {
   const username = `bob-${unique()}`;
   const { userId } = await client(UserService, 'grpc', server.baseUrl, server.adminPat).addHumanUser({
     username,
@@ -198,12 +254,21 @@ export async function addUser(server: TestServer, world: OidcWorld, role: string
     email: { email: `${username}@example.com`, verification: { case: 'isVerified', value: true } },
     passwordType: { case: 'password', value: { password: PASSWORD, changeRequired: false } },
   });
-  if (role) await client(AuthorizationService, 'grpc', server.baseUrl, server.adminPat).createAuthorization({ userId, projectId: world.projectId, roleKeys: [role] });
+  if (role)
+    await client(AuthorizationService, 'grpc', server.baseUrl, server.adminPat).createAuthorization({
+      userId,
+      projectId: world.projectId,
+      roleKeys: [role],
+    });
   return { id: userId, username };
 }
 
 /** Another OIDC app in the world's project: a confidential web app (code, refresh) unless `oidcRequest` says otherwise. */
-export async function addOidcApp(server: TestServer, world: OidcWorld, oidcRequest: Record<string, unknown> = {}): Promise<{ appId: string; clientId: string; clientSecret: string }> {
+export async function addOidcApp(
+  server: TestServer,
+  world: OidcWorld,
+  oidcRequest: Record<string, unknown> = {},
+): Promise<{ appId: string; clientId: string; clientSecret: string }> {
   const apps = client(AppService, 'grpc', server.baseUrl, server.adminPat);
   const created = await apps.createApplication({
     projectId: world.projectId,
@@ -227,25 +292,44 @@ export async function addOidcApp(server: TestServer, world: OidcWorld, oidcReque
 }
 
 /** The whole code flow for `username` in `browser` (whose provider session it leaves behind): the token response. */
-export async function codeFlow(server: TestServer, browser: Browser, config: oidc.Configuration, username: string, scope = 'openid') {
+export async function codeFlow(
+  server: TestServer,
+  browser: Browser,
+  config: oidc.Configuration,
+  username: string,
+  scope = 'openid',
+) {
   const started = await authorize(browser, config, {}, scope);
-  if (!started.authRequestId) throw new Error(`authorize did not reach the login: ${started.res.status} ${started.res.headers.get('location')}`);
+  if (!started.authRequestId)
+    throw new Error(`authorize did not reach the login: ${started.res.status} ${started.res.headers.get('location')}`);
   const callbackUrl = await createCallback(server, started.authRequestId, await passwordSession(server, username));
   const { url } = await browser.follow(callbackUrl, server.baseUrl);
-  return oidc.authorizationCodeGrant(config, new URL(url), { pkceCodeVerifier: started.verifier, expectedState: started.state });
+  return oidc.authorizationCodeGrant(config, new URL(url), {
+    pkceCodeVerifier: started.verifier,
+    expectedState: started.state,
+  });
 }
 
 /** Makes a stored token (or code) expire now: rows are keyed by the SHA-256 of the token (pg-adapter.ts). */
-export async function expireStored(server: TestServer, model: 'AccessToken' | 'RefreshToken' | 'AuthorizationCode', token: string): Promise<void> {
+export async function expireStored(
+  server: TestServer,
+  model: 'AccessToken' | 'RefreshToken' | 'AuthorizationCode',
+  token: string,
+): Promise<void> {
   const { createHash } = await import('node:crypto');
   const id = createHash('sha256').update(token, 'utf8').digest('base64url');
-  const [, count] = await server.database.dataSource.query(`UPDATE oidc_payloads SET expires_at = now() - interval '1 second' WHERE model = $1 AND id = $2`, [model, id]);
+  const [, count] = await server.database.dataSource.query(
+    `UPDATE oidc_payloads SET expires_at = now() - interval '1 second' WHERE model = $1 AND id = $2`,
+    [model, id],
+  );
   if (count !== 1) throw new Error(`no stored ${model} for the token`);
 }
 
 /** The status of a userinfo request with the access token. */
 export async function userinfoStatus(server: TestServer, accessToken: string): Promise<number> {
-  const res = await fetch(`${server.baseUrl}/oidc/v1/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } });
+  const res = await fetch(`${server.baseUrl}/oidc/v1/userinfo`, {
+    headers: { authorization: `Bearer ${accessToken}` },
+  });
   await res.arrayBuffer();
   return res.status;
 }
@@ -263,7 +347,11 @@ export async function oauthErrorOf(call: Promise<unknown>): Promise<string> {
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
 /** A token exchange (RFC 8693) at the token endpoint of `baseUrl`, the client authenticating with its secret (basic). */
-export async function tokenExchange(baseUrl: string, as: { clientId: string; clientSecret: string }, form: Record<string, string>) {
+export async function tokenExchange(
+  baseUrl: string,
+  as: { clientId: string; clientSecret: string },
+  form: Record<string, string>,
+) {
   const res = await fetch(`${baseUrl}/oauth/v2/token`, {
     method: 'POST',
     headers: {
@@ -285,20 +373,33 @@ export async function storedAccessTokens(server: TestServer, instanceId: string)
 }
 
 function htmlText(value: string): string {
-  return value.replace(/&(#\d+|amp|quot|lt|gt);/g, (_, e: string) => (e.startsWith('#') ? String.fromCharCode(Number(e.slice(1))) : { amp: '&', quot: '"', lt: '<', gt: '>' }[e]!));
+  return value.replace(/&(#\d+|amp|quot|lt|gt);/g, (_, e: string) =>
+    e.startsWith('#') ? String.fromCharCode(Number(e.slice(1))) : { amp: '&', quot: '"', lt: '<', gt: '>' }[e]!,
+  );
 }
 
 /**
  * Posts the page's first form as a person would: its hidden fields (CSRF token, flow) and `fields`;
  * follows the answer on the server. The page's response body is read here.
  */
-export async function submitForm(browser: Browser, server: string, page: { res?: Response; url: string }, fields: Record<string, string>): Promise<{ res?: Response; url: string }> {
+export async function submitForm(
+  browser: Browser,
+  server: string,
+  page: { res?: Response; url: string },
+  fields: Record<string, string>,
+): Promise<{ res?: Response; url: string }> {
   const html = (await page.res?.text()) ?? '';
   const form = /<form method="post" action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
   if (!form) throw new Error(`no form at ${page.url}: ${html.slice(0, 300)}`);
-  const hidden = [...form[2].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m): [string, string] => [htmlText(m[1]), htmlText(m[2])]);
+  const hidden = [...form[2].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(
+    (m): [string, string] => [htmlText(m[1]), htmlText(m[2])],
+  );
   const action = new URL(htmlText(form[1]), page.url).toString();
-  const res = await browser.get(action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams([...hidden, ...Object.entries(fields)]).toString() });
+  const res = await browser.get(action, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams([...hidden, ...Object.entries(fields)]).toString(),
+  });
   const location = res.headers.get('location');
   return location ? browser.follow(new URL(location, action).toString(), server) : { res, url: action };
 }
@@ -308,7 +409,13 @@ export async function submitForm(browser: Browser, server: string, page: { res?:
  * login knows the browser), which hands the browser the provider's session with the code: the
  * token response.
  */
-export async function hostedCodeFlow(server: TestServer, browser: Browser, config: oidc.Configuration, username: string, scope = 'openid') {
+export async function hostedCodeFlow(
+  server: TestServer,
+  browser: Browser,
+  config: oidc.Configuration,
+  username: string,
+  scope = 'openid',
+) {
   const started = await authorize(browser, config, {}, scope);
   const login = started.res.headers.get('location');
   if (!login) throw new Error(`authorize did not reach the login: ${started.res.status}`);
@@ -318,12 +425,22 @@ export async function hostedCodeFlow(server: TestServer, browser: Browser, confi
     if (page.url.startsWith(server.baseUrl)) page = await submitForm(browser, server.baseUrl, page, fields);
   }
   const { url } = page;
-  return oidc.authorizationCodeGrant(config, new URL(url), { pkceCodeVerifier: started.verifier, expectedState: started.state });
+  return oidc.authorizationCodeGrant(config, new URL(url), {
+    pkceCodeVerifier: started.verifier,
+    expectedState: started.state,
+  });
 }
 
 /** RP-initiated logout in the browser, confirmed as the provider's sign-out page does: the confirmation's response. */
-export async function endSession(server: TestServer, browser: Browser, config: oidc.Configuration, idToken: string): Promise<Response> {
-  const page = await browser.get(oidc.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: POST_LOGOUT }).toString());
+export async function endSession(
+  server: TestServer,
+  browser: Browser,
+  config: oidc.Configuration,
+  idToken: string,
+): Promise<Response> {
+  const page = await browser.get(
+    oidc.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: POST_LOGOUT }).toString(),
+  );
   expect(page.status).toBe(200);
   const xsrf = /name="xsrf" value="([^"]+)"/.exec(await page.text())?.[1];
   expect(xsrf).toBeDefined();

@@ -21,21 +21,41 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-
 describe('organization permissions', () => {
   it('lets an ORG_OWNER of A change A', async () => {
     const asOwner = client(OrgV2beta, 'connect-h1', server.baseUrl, ownerA);
-    expect(await codeOf(asOwner.setOrganizationMetadata({ organizationId: orgA, metadata: [{ key: 'k', value: new Uint8Array([1]) }] }))).toBe('ok');
+    expect(
+      await codeOf(
+        asOwner.setOrganizationMetadata({ organizationId: orgA, metadata: [{ key: 'k', value: new Uint8Array([1]) }] }),
+      ),
+    ).toBe('ok');
   });
 
   it.each([
-    ['update', (c: ReturnType<typeof client<typeof OrgV2beta>>) => c.updateOrganization({ id: orgB, name: 'Taken over' })],
+    [
+      'update',
+      (c: ReturnType<typeof client<typeof OrgV2beta>>) => c.updateOrganization({ id: orgB, name: 'Taken over' }),
+    ],
     ['delete', (c: ReturnType<typeof client<typeof OrgV2beta>>) => c.deleteOrganization({ id: orgB })],
     ['deactivate', (c: ReturnType<typeof client<typeof OrgV2beta>>) => c.deactivateOrganization({ id: orgB })],
-    ['set metadata', (c: ReturnType<typeof client<typeof OrgV2beta>>) => c.setOrganizationMetadata({ organizationId: orgB, metadata: [{ key: 'k', value: new Uint8Array([1]) }] })],
-    ['list metadata', (c: ReturnType<typeof client<typeof OrgV2beta>>) => c.listOrganizationMetadata({ organizationId: orgB })],
-    ['add domain', (c: ReturnType<typeof client<typeof OrgV2beta>>) => c.addOrganizationDomain({ organizationId: orgB, domain: 'b.example.com' })],
-    ['list domains', (c: ReturnType<typeof client<typeof OrgV2beta>>) => c.listOrganizationDomains({ organizationId: orgB })],
+    [
+      'set metadata',
+      (c: ReturnType<typeof client<typeof OrgV2beta>>) =>
+        c.setOrganizationMetadata({ organizationId: orgB, metadata: [{ key: 'k', value: new Uint8Array([1]) }] }),
+    ],
+    [
+      'list metadata',
+      (c: ReturnType<typeof client<typeof OrgV2beta>>) => c.listOrganizationMetadata({ organizationId: orgB }),
+    ],
+    [
+      'add domain',
+      (c: ReturnType<typeof client<typeof OrgV2beta>>) =>
+        c.addOrganizationDomain({ organizationId: orgB, domain: 'b.example.com' }),
+    ],
+    [
+      'list domains',
+      (c: ReturnType<typeof client<typeof OrgV2beta>>) => c.listOrganizationDomains({ organizationId: orgB }),
+    ],
   ])('answers NOT_FOUND to an ORG_OWNER of A who tries to %s org B, as if B did not exist', async (_name, call) => {
     const asOwner = client(OrgV2beta, 'grpc', server.baseUrl, ownerA);
     expect(await codeOf(call(asOwner))).toBe(Code.NotFound);
@@ -53,7 +73,9 @@ describe('organization permissions', () => {
   it('lets a viewer read but not write its org (PERMISSION_DENIED)', async () => {
     const asViewer = client(OrgV2beta, 'grpc', server.baseUrl, viewerA);
     expect(await codeOf(asViewer.listOrganizationDomains({ organizationId: orgA }))).toBe('ok');
-    expect(await codeOf(asViewer.updateOrganization({ id: orgA, name: 'Renamed by viewer' }))).toBe(Code.PermissionDenied);
+    expect(await codeOf(asViewer.updateOrganization({ id: orgA, name: 'Renamed by viewer' }))).toBe(
+      Code.PermissionDenied,
+    );
     // org.create is not among a viewer's permissions: refused at the method level.
     expect(await codeOf(asViewer.createOrganization({ name: 'Viewer Org' }))).toBe(Code.PermissionDenied);
   });
@@ -66,12 +88,14 @@ describe('organization permissions', () => {
     expect(await codeOf(admin.deleteOrganization({ id: def.result[0].id }))).toBe(Code.FailedPrecondition);
   });
 
-  it('makes a deactivated org unusable, including its users\' tokens', async () => {
+  it("makes a deactivated org unusable, including its users' tokens", async () => {
     const admin = client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat);
     const orgC = (await admin.createOrganization({ name: 'Org C' })).id;
     const ownerC = (await machineWithRoles(server, orgC, { level: 'org', resourceId: orgC, roles: ['ORG_OWNER'] })).pat;
     await admin.deactivateOrganization({ id: orgC });
-    expect(await codeOf(admin.addOrganizationDomain({ organizationId: orgC, domain: 'c.example.com' }))).toBe(Code.FailedPrecondition);
+    expect(await codeOf(admin.addOrganizationDomain({ organizationId: orgC, domain: 'c.example.com' }))).toBe(
+      Code.FailedPrecondition,
+    );
     expect(await codeOf(admin.updateOrganization({ id: orgC, name: 'Org C2' }))).toBe(Code.FailedPrecondition);
     const asOwnerC = client(OrgV2, 'grpc', server.baseUrl, ownerC);
     expect(await codeOf(asOwnerC.listOrganizations({}))).toBe(Code.Unauthenticated);
@@ -82,7 +106,12 @@ describe('organization permissions', () => {
 
 describe('tokens and deletion', () => {
   it('refuses an expired PAT with UNAUTHENTICATED', async () => {
-    const { pat } = await machineWithRoles(server, orgA, { level: 'org', resourceId: orgA, roles: ['ORG_OWNER'] }, new Date(Date.now() - 1000));
+    const { pat } = await machineWithRoles(
+      server,
+      orgA,
+      { level: 'org', resourceId: orgA, roles: ['ORG_OWNER'] },
+      new Date(Date.now() - 1000),
+    );
     expect(await codeOf(client(OrgV2, 'grpc', server.baseUrl, pat).listOrganizations({}))).toBe(Code.Unauthenticated);
   });
 
@@ -92,7 +121,9 @@ describe('tokens and deletion', () => {
     const ownerD = await machineWithRoles(server, orgD, { level: 'org', resourceId: orgD, roles: ['ORG_OWNER'] });
     expect(await codeOf(client(OrgV2, 'grpc', server.baseUrl, ownerD.pat).listOrganizations({}))).toBe('ok');
     await admin.deleteOrganization({ id: orgD });
-    expect(await codeOf(client(OrgV2, 'grpc', server.baseUrl, ownerD.pat).listOrganizations({}))).toBe(Code.Unauthenticated);
+    expect(await codeOf(client(OrgV2, 'grpc', server.baseUrl, ownerD.pat).listOrganizations({}))).toBe(
+      Code.Unauthenticated,
+    );
     const leftovers = await server.database.dataSource.query(
       `SELECT (SELECT count(*) FROM users WHERE resource_owner = $1)::int AS users,
               (SELECT count(*) FROM memberships WHERE resource_id = $1 OR user_id = $2)::int AS members,
@@ -119,12 +150,23 @@ describe('listing', () => {
     const second = await byName(true, 1n, 1);
     expect(second.result.map((o) => o.name)).toEqual(['List Mu']);
     expect(second.details?.totalResult).toBe(3n);
-    const byDomain = await v2.listOrganizations({ queries: [{ query: { case: 'domainQuery', value: { domain: 'list-mu.localhost', method: 0 } } }] });
+    const byDomain = await v2.listOrganizations({
+      queries: [{ query: { case: 'domainQuery', value: { domain: 'list-mu.localhost', method: 0 } } }],
+    });
     expect(byDomain.result.map((o) => o.name)).toEqual(['List Mu']);
-    const beta = await admin.listOrganizations({ sortingColumn: 2, pagination: { asc: true, limit: 2 }, filter: [{ filter: { case: 'nameFilter', value: { name: 'List ', method: 2 } } }] });
+    const beta = await admin.listOrganizations({
+      sortingColumn: 2,
+      pagination: { asc: true, limit: 2 },
+      filter: [{ filter: { case: 'nameFilter', value: { name: 'List ', method: 2 } } }],
+    });
     expect(beta.organizations.map((o) => o.name)).toEqual(['List Zeta', 'List Alpha']);
     expect(beta.pagination).toMatchObject({ totalResult: 3n, appliedLimit: 2n });
-    const inactive = await admin.listOrganizations({ filter: [{ filter: { case: 'stateFilter', value: { state: 2 } } }, { filter: { case: 'nameFilter', value: { name: 'List ', method: 2 } } }] });
+    const inactive = await admin.listOrganizations({
+      filter: [
+        { filter: { case: 'stateFilter', value: { state: 2 } } },
+        { filter: { case: 'nameFilter', value: { name: 'List ', method: 2 } } },
+      ],
+    });
     expect(inactive.organizations).toHaveLength(0);
   });
 });

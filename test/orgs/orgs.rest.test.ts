@@ -40,30 +40,57 @@ describe('organizations over REST (ZITADEL paths and JSON)', () => {
 
     const listed = await rest(server.baseUrl, 'POST', '/v2/organizations/_search', {
       token: server.adminPat,
-      body: { query: { limit: 10, asc: true }, sortingColumn: 'ORGANIZATION_FIELD_NAME_NAME', queries: [{ nameQuery: { name: 'rest', method: 'TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE' } }] },
+      body: {
+        query: { limit: 10, asc: true },
+        sortingColumn: 'ORGANIZATION_FIELD_NAME_NAME',
+        queries: [{ nameQuery: { name: 'rest', method: 'TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE' } }],
+      },
     });
     expect(listed.status).toBe(200);
     expect(listed.body.details.totalResult).toBe('1');
-    expect(listed.body.result[0]).toMatchObject({ id, name: 'Rest Corp', state: 'ORGANIZATION_STATE_ACTIVE', primaryDomain: 'rest-corp.localhost' });
+    expect(listed.body.result[0]).toMatchObject({
+      id,
+      name: 'Rest Corp',
+      state: 'ORGANIZATION_STATE_ACTIVE',
+      primaryDomain: 'rest-corp.localhost',
+    });
 
-    const updated = await rest(server.baseUrl, 'POST', `/v2beta/organizations/${id}`, { token: server.adminPat, body: { name: 'Rest Corporation' } });
+    const updated = await rest(server.baseUrl, 'POST', `/v2beta/organizations/${id}`, {
+      token: server.adminPat,
+      body: { name: 'Rest Corporation' },
+    });
     expect(updated.status).toBe(200);
     expect(typeof updated.body.changeDate).toBe('string');
 
-    const unchanged = await rest(server.baseUrl, 'POST', `/v2beta/organizations/${id}`, { token: server.adminPat, body: { name: 'Rest Corporation' } });
+    const unchanged = await rest(server.baseUrl, 'POST', `/v2beta/organizations/${id}`, {
+      token: server.adminPat,
+      body: { name: 'Rest Corporation' },
+    });
     expect(unchanged.status).toBe(400);
     expect(unchanged.body.code).toBe(9);
 
     const md = await rest(server.baseUrl, 'POST', `/v2beta/organizations/${id}/metadata`, {
       token: server.adminPat,
-      body: { metadata: [{ key: 'a', value: Buffer.from('1').toString('base64') }, { key: 'b', value: Buffer.from('2').toString('base64') }] },
+      body: {
+        metadata: [
+          { key: 'a', value: Buffer.from('1').toString('base64') },
+          { key: 'b', value: Buffer.from('2').toString('base64') },
+        ],
+      },
     });
     expect(md.status).toBe(200);
-    const mdList = await rest(server.baseUrl, 'POST', `/v2beta/organizations/${id}/metadata/search`, { token: server.adminPat, body: {} });
+    const mdList = await rest(server.baseUrl, 'POST', `/v2beta/organizations/${id}/metadata/search`, {
+      token: server.adminPat,
+      body: {},
+    });
     expect(mdList.body.metadata.map((m: { key: string }) => m.key)).toEqual(['a', 'b']);
-    const mdDel = await rest(server.baseUrl, 'DELETE', `/v2beta/organizations/${id}/metadata?keys=a`, { token: server.adminPat });
+    const mdDel = await rest(server.baseUrl, 'DELETE', `/v2beta/organizations/${id}/metadata?keys=a`, {
+      token: server.adminPat,
+    });
     expect(mdDel.status).toBe(200);
-    const mdMissing = await rest(server.baseUrl, 'DELETE', `/v2beta/organizations/${id}/metadata?keys=zzz`, { token: server.adminPat });
+    const mdMissing = await rest(server.baseUrl, 'DELETE', `/v2beta/organizations/${id}/metadata?keys=zzz`, {
+      token: server.adminPat,
+    });
     expect(mdMissing.status).toBe(404);
 
     const deleted = await rest(server.baseUrl, 'DELETE', `/v2beta/organizations/${id}`, { token: server.adminPat });
@@ -74,7 +101,10 @@ describe('organizations over REST (ZITADEL paths and JSON)', () => {
   });
 
   it('answers validation failures with code 3, the field named and ZITADEL details', async () => {
-    const res = await rest(server.baseUrl, 'POST', '/v2beta/organizations', { token: server.adminPat, body: { name: '' } });
+    const res = await rest(server.baseUrl, 'POST', '/v2beta/organizations', {
+      token: server.adminPat,
+      body: { name: '' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe(3);
     expect(res.body.message).toMatch(/\(([A-Z]+-[A-Za-z0-9]+)\)$/);
@@ -85,22 +115,37 @@ describe('organizations over REST (ZITADEL paths and JSON)', () => {
   });
 
   it('rejects unknown fields and malformed JSON with INVALID_ARGUMENT, never a 500', async () => {
-    const unknown = await rest(server.baseUrl, 'POST', '/v2beta/organizations', { token: server.adminPat, body: { name: 'x', nmae: 'y' } });
+    const unknown = await rest(server.baseUrl, 'POST', '/v2beta/organizations', {
+      token: server.adminPat,
+      body: { name: 'x', nmae: 'y' },
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.code).toBe(3);
     expect(unknown.body.message).toMatch(/nmae/);
-    const malformed = await rest(server.baseUrl, 'POST', '/v2beta/organizations', { token: server.adminPat, body: '{"name":' });
+    const malformed = await rest(server.baseUrl, 'POST', '/v2beta/organizations', {
+      token: server.adminPat,
+      body: '{"name":',
+    });
     expect(malformed.status).toBe(400);
-    const wrongType = await rest(server.baseUrl, 'POST', '/v2/organizations/_search', { token: server.adminPat, body: { query: { limit: 'lots' } } });
+    const wrongType = await rest(server.baseUrl, 'POST', '/v2/organizations/_search', {
+      token: server.adminPat,
+      body: { query: { limit: 'lots' } },
+    });
     expect(wrongType.status).toBe(400);
   });
 
   it('refuses a list limit over 1000 and accepts 1000', async () => {
-    const over = await rest(server.baseUrl, 'POST', '/v2/organizations/_search', { token: server.adminPat, body: { query: { limit: 1001 } } });
+    const over = await rest(server.baseUrl, 'POST', '/v2/organizations/_search', {
+      token: server.adminPat,
+      body: { query: { limit: 1001 } },
+    });
     expect(over.status).toBe(400);
     expect(over.body.code).toBe(3);
     expect(JSON.stringify(over.body)).toMatch(/limit/);
-    const max = await rest(server.baseUrl, 'POST', '/v2/organizations/_search', { token: server.adminPat, body: { query: { limit: 1000 } } });
+    const max = await rest(server.baseUrl, 'POST', '/v2/organizations/_search', {
+      token: server.adminPat,
+      body: { query: { limit: 1000 } },
+    });
     expect(max.status).toBe(200);
   });
 
@@ -115,7 +160,17 @@ describe('organizations over REST (ZITADEL paths and JSON)', () => {
   it('answers an unknown host with 404 and a hint, without naming the configured domains', async () => {
     const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(
-        { host: '127.0.0.1', port: server.port, path: '/v2/organizations/_search', method: 'POST', headers: { host: 'nowhere.example:1234', 'content-type': 'application/json', authorization: `Bearer ${server.adminPat}` } },
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path: '/v2/organizations/_search',
+          method: 'POST',
+          headers: {
+            host: 'nowhere.example:1234',
+            'content-type': 'application/json',
+            authorization: `Bearer ${server.adminPat}`,
+          },
+        },
         (r) => {
           let body = '';
           r.on('data', (c) => (body += c));
@@ -155,7 +210,11 @@ describe('browser and operator conveniences', () => {
   it('answers CORS preflights and tags responses with a request id', async () => {
     const preflight = await fetch(server.baseUrl + '/v2/organizations/_search', {
       method: 'OPTIONS',
-      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
@@ -163,13 +222,22 @@ describe('browser and operator conveniences', () => {
 
     const res = await fetch(server.baseUrl + '/v2/organizations/_search', {
       method: 'POST',
-      headers: { origin: 'https://app.example.com', authorization: `Bearer ${server.adminPat}`, 'content-type': 'application/json', 'x-request-id': 'req-123' },
+      headers: {
+        origin: 'https://app.example.com',
+        authorization: `Bearer ${server.adminPat}`,
+        'content-type': 'application/json',
+        'x-request-id': 'req-123',
+      },
       body: '{}',
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     expect(res.headers.get('x-request-id')).toBe('req-123');
-    const failed = await fetch(server.baseUrl + '/v2/organizations/_search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const failed = await fetch(server.baseUrl + '/v2/organizations/_search', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(failed.status).toBe(401);
     expect(failed.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });

@@ -25,21 +25,30 @@ describe.each(TRANSPORTS)('organizations over %s', (transportName) => {
     // With no admins named, the caller becomes the org's owner.
     expect(created.organizationAdmins).toHaveLength(1);
 
-    const found = await v2.listOrganizations({ queries: [{ query: { case: 'nameQuery', value: { name, method: TextQueryMethod.EQUALS } } }] });
+    const found = await v2.listOrganizations({
+      queries: [{ query: { case: 'nameQuery', value: { name, method: TextQueryMethod.EQUALS } } }],
+    });
     expect(found.details?.totalResult).toBe(1n);
     expect(found.result[0]).toMatchObject({ id: created.id, name, primaryDomain: `acme-${transportName}.localhost` });
     expect(found.result[0].details?.resourceOwner).toBe(created.id);
 
     await beta.updateOrganization({ id: created.id, name: `${name} renamed` });
-    const renamed = await beta.listOrganizations({ filter: [{ filter: { case: 'idFilter', value: { id: created.id } } }] });
+    const renamed = await beta.listOrganizations({
+      filter: [{ filter: { case: 'idFilter', value: { id: created.id } } }],
+    });
     expect(renamed.organizations[0].name).toBe(`${name} renamed`);
     expect(renamed.organizations[0].primaryDomain).toBe(`acme-${transportName}-renamed.localhost`);
 
     await beta.deactivateOrganization({ id: created.id });
-    await expect(beta.deactivateOrganization({ id: created.id })).rejects.toMatchObject({ code: Code.FailedPrecondition });
+    await expect(beta.deactivateOrganization({ id: created.id })).rejects.toMatchObject({
+      code: Code.FailedPrecondition,
+    });
     await beta.activateOrganization({ id: created.id });
 
-    await beta.setOrganizationMetadata({ organizationId: created.id, metadata: [{ key: 'tier', value: new TextEncoder().encode('gold') }] });
+    await beta.setOrganizationMetadata({
+      organizationId: created.id,
+      metadata: [{ key: 'tier', value: new TextEncoder().encode('gold') }],
+    });
     const md = await beta.listOrganizationMetadata({ organizationId: created.id });
     expect(md.metadata.map((m) => [m.key, new TextDecoder().decode(m.value)])).toEqual([['tier', 'gold']]);
 
@@ -81,7 +90,9 @@ describe('@zitadel/client as published', () => {
     const { createServerTransport } = await import('@zitadel/client/node');
     const orgs = createOrganizationServiceClient(createServerTransport(server.adminPat, { baseUrl: server.baseUrl }));
     const { organizationId } = await orgs.addOrganization({ name: 'Zitadel Client Org' });
-    const listed = await orgs.listOrganizations({ queries: [{ query: { case: 'idQuery', value: { id: organizationId } } }] });
+    const listed = await orgs.listOrganizations({
+      queries: [{ query: { case: 'idQuery', value: { id: organizationId } } }],
+    });
     expect(listed.result[0]?.name).toBe('Zitadel Client Org');
   });
 });

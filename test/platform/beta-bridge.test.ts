@@ -12,7 +12,8 @@ import { serverForFile } from '../support/test-server.js';
 const server = serverForFile();
 
 const PASSWORD = 'Bridge-Passw0rd!';
-const usersBeta = (over: TransportName = 'grpc', token = server().adminPat) => client(UserV2beta, over, server().baseUrl, token);
+const usersBeta = (over: TransportName = 'grpc', token = server().adminPat) =>
+  client(UserV2beta, over, server().baseUrl, token);
 
 async function addBetaUser(over: TransportName = 'grpc') {
   const username = `beta-${over}-${Date.now().toString(36)}`;
@@ -26,15 +27,18 @@ async function addBetaUser(over: TransportName = 'grpc') {
 }
 
 describe('v2beta through the v2 handlers', () => {
-  it.each<TransportName>(['grpc', 'connect-h1'])('creates a user with v2beta over %s that v2 reads, and reads it back with v2beta', async (over) => {
-    const { userId, username } = await addBetaUser(over);
-    const stable = await client(UserV2, 'grpc', server().baseUrl, server().adminPat).getUserByID({ userId });
-    expect(stable.user?.username).toBe(username);
-    const beta = await usersBeta(over).getUserByID({ userId });
-    expect(beta.user).toMatchObject({ userId, username, preferredLoginName: username });
-    expect(beta.user?.type.case).toBe('human');
-    expect(beta.details?.sequence).toBeGreaterThan(0n);
-  });
+  it.each<TransportName>(['grpc', 'connect-h1'])(
+    'creates a user with v2beta over %s that v2 reads, and reads it back with v2beta',
+    async (over) => {
+      const { userId, username } = await addBetaUser(over);
+      const stable = await client(UserV2, 'grpc', server().baseUrl, server().adminPat).getUserByID({ userId });
+      expect(stable.user?.username).toBe(username);
+      const beta = await usersBeta(over).getUserByID({ userId });
+      expect(beta.user).toMatchObject({ userId, username, preferredLoginName: username });
+      expect(beta.user?.type.case).toBe('human');
+      expect(beta.details?.sequence).toBeGreaterThan(0n);
+    },
+  );
 
   it('serves the v2beta REST paths', async () => {
     const { userId, username } = await addBetaUser();
@@ -59,9 +63,13 @@ describe('v2beta through the v2 handlers', () => {
     const { session } = await sessions.getSession({ sessionId: created.sessionId });
     expect(session?.factors?.user?.id).toBe(userId);
     expect(session?.factors?.password?.verifiedAt).toBeDefined();
-    expect(await codeOf(sessions.createSession({ checks: { user: { search: { case: 'loginName', value: username } }, password: { password: 'wrong' } } }))).toBe(
-      Code.InvalidArgument,
-    );
+    expect(
+      await codeOf(
+        sessions.createSession({
+          checks: { user: { search: { case: 'loginName', value: username } }, password: { password: 'wrong' } },
+        }),
+      ),
+    ).toBe(Code.InvalidArgument);
   });
 
   it('reads the settings with v2beta', async () => {
@@ -72,15 +80,26 @@ describe('v2beta through the v2 handlers', () => {
 
   it('keeps the v2 permission checks: a user manager of another org cannot read the user', async () => {
     const { userId } = await addBetaUser();
-    const other = (await client(OrganizationService, 'grpc', server().baseUrl, server().adminPat).createOrganization({ name: `Beta other ${Date.now()}` })).id;
-    const manager = await machineWithRoles(server(), other, { level: 'org', resourceId: other, roles: ['ORG_USER_MANAGER'] });
+    const other = (
+      await client(OrganizationService, 'grpc', server().baseUrl, server().adminPat).createOrganization({
+        name: `Beta other ${Date.now()}`,
+      })
+    ).id;
+    const manager = await machineWithRoles(server(), other, {
+      level: 'org',
+      resourceId: other,
+      roles: ['ORG_USER_MANAGER'],
+    });
     expect(await codeOf(usersBeta('grpc', manager.pat).getUserByID({ userId }))).toBe(Code.NotFound);
     expect(await codeOf(usersBeta('grpc', manager.pat).deactivateUser({ userId }))).toBe(Code.NotFound);
     expect(await codeOf(usersBeta('grpc', 'not-a-token').getUserByID({ userId }))).toBe(Code.Unauthenticated);
   });
 
   it('validates v2beta requests with their own rules, and leaves what v2 has not built UNIMPLEMENTED', async () => {
-    const bad = await rest(server().baseUrl, 'POST', '/v2beta/users/human', { token: server().adminPat, body: { profile: { givenName: 'x' } } });
+    const bad = await rest(server().baseUrl, 'POST', '/v2beta/users/human', {
+      token: server().adminPat,
+      body: { profile: { givenName: 'x' } },
+    });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toMatch(/email|family_name|familyName/);
     expect(await codeOf(usersBeta().startIdentityProviderIntent({ idpId: '1' }))).toBe(Code.Unimplemented);

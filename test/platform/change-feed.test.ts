@@ -17,7 +17,9 @@ let orgId: string;
 beforeAll(async () => {
   a = await bootTestServer();
   b = await bootTestServer({}, a);
-  orgId = (await client(OrganizationService, 'grpc', a.baseUrl, a.adminPat).createOrganization({ name: `Cache ${Date.now()}` })).id;
+  orgId = (
+    await client(OrganizationService, 'grpc', a.baseUrl, a.adminPat).createOrganization({ name: `Cache ${Date.now()}` })
+  ).id;
 }, 60_000);
 afterAll(async () => {
   await b?.close();
@@ -30,7 +32,9 @@ const org = (id: string) => ({ resource: { case: 'organizationId' as const, valu
 /** `portcullis_cache_lookups_total` of one cache and result, as the process's /debug/metrics shows it. */
 async function lookups(server: TestServer, cache: string, result: 'hit' | 'miss'): Promise<number> {
   const text = await (await fetch(`${server.baseUrl}/debug/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`portcullis_cache_lookups_total{cache="${cache}",result="${result}"}`));
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(`portcullis_cache_lookups_total{cache="${cache}",result="${result}"}`));
   return Number(line?.split(' ')[1] ?? 0);
 }
 
@@ -38,7 +42,11 @@ async function lookups(server: TestServer, cache: string, result: 'hit' | 'miss'
 async function orgReader() {
   const machine = await machineWithRoles(a, orgId, { level: 'org', resourceId: orgId, roles: ['ORG_OWNER_VIEWER'] });
   const readOrg = (server: TestServer) =>
-    codeOf(client(OrganizationService, 'grpc', server.baseUrl, machine.pat).listOrganizationMetadata({ organizationId: orgId }));
+    codeOf(
+      client(OrganizationService, 'grpc', server.baseUrl, machine.pat).listOrganizationMetadata({
+        organizationId: orgId,
+      }),
+    );
   return { ...machine, readOrg };
 }
 
@@ -51,11 +59,15 @@ describe('read caches across processes', () => {
     expect(await reader.readOrg(a)).toBe('ok');
     // The change feed may still deliver the new PAT's and membership's own notifications, which
     // empty the entries the first read filled; once it is quiet, a repeated read is a hit.
-    await eventually(async () => {
-      const hits = await lookups(a, 'personal_access_tokens', 'hit');
-      expect(await reader.readOrg(a)).toBe('ok');
-      return (await lookups(a, 'personal_access_tokens', 'hit')) > hits ? true : undefined;
-    }, 'a repeated authentication served from the PAT cache', 3_000);
+    await eventually(
+      async () => {
+        const hits = await lookups(a, 'personal_access_tokens', 'hit');
+        expect(await reader.readOrg(a)).toBe('ok');
+        return (await lookups(a, 'personal_access_tokens', 'hit')) > hits ? true : undefined;
+      },
+      'a repeated authentication served from the PAT cache',
+      3_000,
+    );
     expect(await lookups(a, 'memberships', 'hit')).toBeGreaterThan(0);
   });
 
@@ -63,14 +75,20 @@ describe('read caches across processes', () => {
     const reader = await orgReader();
     expect(await reader.readOrg(a)).toBe('ok');
     expect(await reader.readOrg(a)).toBe('ok');
-    await client(InternalPermissionService, 'grpc', b.baseUrl, b.adminPat).deleteAdministrator({ userId: reader.userId, resource: org(orgId) });
+    await client(InternalPermissionService, 'grpc', b.baseUrl, b.adminPat).deleteAdministrator({
+      userId: reader.userId,
+      resource: org(orgId),
+    });
     await deniedWithin(() => reader.readOrg(a), Code.PermissionDenied, 'A to refuse the removed membership');
   });
 
   it('reads its own writes at once: a membership removed on A is refused by A on the next call', async () => {
     const reader = await orgReader();
     for (let i = 0; i < 3; i++) expect(await reader.readOrg(a)).toBe('ok');
-    await client(InternalPermissionService, 'grpc', a.baseUrl, a.adminPat).deleteAdministrator({ userId: reader.userId, resource: org(orgId) });
+    await client(InternalPermissionService, 'grpc', a.baseUrl, a.adminPat).deleteAdministrator({
+      userId: reader.userId,
+      resource: org(orgId),
+    });
     expect(await reader.readOrg(a)).toBe(Code.PermissionDenied);
   });
 
@@ -82,32 +100,54 @@ describe('read caches across processes', () => {
     await deniedWithin(() => reader.readOrg(a), Code.Unauthenticated, 'A to refuse the locked user');
     await deniedWithin(() => reader.readOrg(b), Code.Unauthenticated, 'B to refuse the locked user');
     await sql(`UPDATE users SET state = 'active' WHERE id = $1`, [reader.userId]);
-    await eventually(async () => ((await reader.readOrg(a)) === 'ok' ? true : undefined), 'A to accept the user again', 3_000);
-    await sql(`UPDATE personal_access_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [reader.userId]);
+    await eventually(
+      async () => ((await reader.readOrg(a)) === 'ok' ? true : undefined),
+      'A to accept the user again',
+      3_000,
+    );
+    await sql(`UPDATE personal_access_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [
+      reader.userId,
+    ]);
     await deniedWithin(() => reader.readOrg(b), Code.Unauthenticated, 'B to refuse the expired PAT');
   });
 
   it('caches nothing while its LISTEN connection is down, and again once it is back', async () => {
     const reader = await orgReader();
     expect(await reader.readOrg(a)).toBe('ok');
-    await sql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'portcullis-listen' AND pid <> pg_backend_pid()`);
+    await sql(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'portcullis-listen' AND pid <> pg_backend_pid()`,
+    );
     // Both processes lost their listener: a change made now reaches them by no notification,
     // yet neither may answer from what it cached before.
-    await eventually(async () => {
-      await sql(`UPDATE users SET state = 'locked' WHERE id = $1`, [reader.userId]);
-      const [onA, onB] = await Promise.all([reader.readOrg(a), reader.readOrg(b)]);
-      await sql(`UPDATE users SET state = 'active' WHERE id = $1`, [reader.userId]);
-      return onA === Code.Unauthenticated && onB === Code.Unauthenticated ? true : undefined;
-    }, 'both processes to read through while not listening', 3_000);
+    await eventually(
+      async () => {
+        await sql(`UPDATE users SET state = 'locked' WHERE id = $1`, [reader.userId]);
+        const [onA, onB] = await Promise.all([reader.readOrg(a), reader.readOrg(b)]);
+        await sql(`UPDATE users SET state = 'active' WHERE id = $1`, [reader.userId]);
+        return onA === Code.Unauthenticated && onB === Code.Unauthenticated ? true : undefined;
+      },
+      'both processes to read through while not listening',
+      3_000,
+    );
     // Reconnected (every second): the cache is used again.
-    await eventually(async () => {
-      const [{ n }] = await sql(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'portcullis-listen'`);
-      return n >= 2 ? true : undefined;
-    }, 'both listeners to reconnect', 5_000);
-    await eventually(async () => {
-      const hits = await lookups(a, 'personal_access_tokens', 'hit');
-      expect(await reader.readOrg(a)).toBe('ok');
-      return (await lookups(a, 'personal_access_tokens', 'hit')) > hits ? true : undefined;
-    }, 'A to serve from its cache again', 3_000);
+    await eventually(
+      async () => {
+        const [{ n }] = await sql(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'portcullis-listen'`,
+        );
+        return n >= 2 ? true : undefined;
+      },
+      'both listeners to reconnect',
+      5_000,
+    );
+    await eventually(
+      async () => {
+        const hits = await lookups(a, 'personal_access_tokens', 'hit');
+        expect(await reader.readOrg(a)).toBe('ok');
+        return (await lookups(a, 'personal_access_tokens', 'hit')) > hits ? true : undefined;
+      },
+      'A to serve from its cache again',
+      3_000,
+    );
   });
 });

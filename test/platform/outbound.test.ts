@@ -41,7 +41,8 @@ beforeAll(async () => {
   dns = await new TestDnsServer().start();
   outside = site((url) => {
     if (url === '/to-inside') return { status: 302, headers: { location: `http://127.0.0.1:${port}/secret` } };
-    if (url === '/to-inside-by-name') return { status: 302, headers: { location: `http://inside.test:${port}/secret` } };
+    if (url === '/to-inside-by-name')
+      return { status: 302, headers: { location: `http://inside.test:${port}/secret` } };
     if (url === '/to-self') return { status: 302, headers: { location: '/metadata' } };
     if (url === '/loop') return { status: 302, headers: { location: '/loop' } };
     if (url === '/big') return { status: 200, body: 'x'.repeat(5_000) };
@@ -51,7 +52,11 @@ beforeAll(async () => {
   port = await listen(outside.server, '127.0.0.2');
   await listen(inside.server, '127.0.0.1', port);
   dns.answerA('inside.test', ['127.0.0.1']);
-  client = new OutboundHttp({ allowPrivate: false, allowedNetworks: parseNetworks('127.0.0.2'), dnsServers: [dns.address] });
+  client = new OutboundHttp({
+    allowPrivate: false,
+    allowedNetworks: parseNetworks('127.0.0.2'),
+    dnsServers: [dns.address],
+  });
 });
 afterAll(async () => {
   await dns?.stop();
@@ -64,7 +69,11 @@ beforeEach(() => {
 });
 
 const GET: OutboundRequest = { timeoutMs: 5_000, maxBytes: 1_000 };
-const failureOf = (call: Promise<unknown>) => call.then(() => 'answered', (err: unknown) => (err instanceof OutboundError ? err.failure : String(err)));
+const failureOf = (call: Promise<unknown>) =>
+  call.then(
+    () => 'answered',
+    (err: unknown) => (err instanceof OutboundError ? err.failure : String(err)),
+  );
 
 describe('the outbound HTTP client: resolve once, check every address, connect to the checked one', () => {
   it('DNS rebinding: a name that answers an allowed address, then 127.0.0.1, is resolved once and fetched from the checked address only', async () => {
@@ -91,13 +100,20 @@ describe('the outbound HTTP client: resolve once, check every address, connect t
     expect(inside.hits).toEqual([]);
   });
 
-  it.each(['http://127.0.0.1:9/', 'http://[::1]:9/', 'http://169.254.169.254/latest/meta-data/', 'http://[::ffff:127.0.0.1]:9/', 'http://2130706433:9/', 'http://0x7f.1:9/'])(
-    'refuses the literal address URL %s',
-    async (url) => expect(await failureOf(client.request(url, GET))).toBe('blocked-address'),
+  it.each([
+    'http://127.0.0.1:9/',
+    'http://[::1]:9/',
+    'http://169.254.169.254/latest/meta-data/',
+    'http://[::ffff:127.0.0.1]:9/',
+    'http://2130706433:9/',
+    'http://0x7f.1:9/',
+  ])('refuses the literal address URL %s', async (url) =>
+    expect(await failureOf(client.request(url, GET))).toBe('blocked-address'),
   );
 
-  it.each(['file:///etc/passwd', 'ftp://example.com/', 'gopher://127.0.0.2/', 'not a url'])('refuses %s: only http(s)', async (url) =>
-    expect(await failureOf(client.request(url, GET))).toBe('invalid-url'),
+  it.each(['file:///etc/passwd', 'ftp://example.com/', 'gopher://127.0.0.2/', 'not a url'])(
+    'refuses %s: only http(s)',
+    async (url) => expect(await failureOf(client.request(url, GET))).toBe('invalid-url'),
   );
 
   it('does not follow a redirect unless asked: the 3xx is the answer', async () => {
@@ -109,7 +125,9 @@ describe('the outbound HTTP client: resolve once, check every address, connect t
   it('re-checks every redirect hop by the same rule: a redirect to a private address or name is refused', async () => {
     const follow = { ...GET, maxRedirects: 3 };
     expect(await failureOf(client.request(`http://127.0.0.2:${port}/to-inside`, follow))).toBe('blocked-address');
-    expect(await failureOf(client.request(`http://127.0.0.2:${port}/to-inside-by-name`, follow))).toBe('blocked-address');
+    expect(await failureOf(client.request(`http://127.0.0.2:${port}/to-inside-by-name`, follow))).toBe(
+      'blocked-address',
+    );
     expect(inside.hits).toEqual([]);
     const ok = await client.request(`http://127.0.0.2:${port}/to-self`, follow);
     expect(ok.body.toString()).toBe('public metadata');
@@ -119,18 +137,25 @@ describe('the outbound HTTP client: resolve once, check every address, connect t
 
   it('bounds the size of the answer', async () => {
     expect(await failureOf(client.request(`http://127.0.0.2:${port}/big`, GET))).toBe('too-large');
-    expect((await client.request(`http://127.0.0.2:${port}/big`, { ...GET, maxBytes: 5_000 })).body).toHaveLength(5_000);
+    expect((await client.request(`http://127.0.0.2:${port}/big`, { ...GET, maxBytes: 5_000 })).body).toHaveLength(
+      5_000,
+    );
   });
 
   it.each([
     ['never answers', () => undefined],
-    ['sends its headers, then stalls in the body', (_req: unknown, res: { writeHead(s: number): { write(b: string): void } }) => res.writeHead(200).write('partial')],
+    [
+      'sends its headers, then stalls in the body',
+      (_req: unknown, res: { writeHead(s: number): { write(b: string): void } }) => res.writeHead(200).write('partial'),
+    ],
   ])('bounds the time: a server that %s times out', async (_name, handler) => {
     const silent = createServer(handler as never);
     const silentPort = await listen(silent, '127.0.0.2');
     try {
       const started = Date.now();
-      expect(await failureOf(client.request(`http://127.0.0.2:${silentPort}/`, { ...GET, timeoutMs: 300 }))).toBe('timeout');
+      expect(await failureOf(client.request(`http://127.0.0.2:${silentPort}/`, { ...GET, timeoutMs: 300 }))).toBe(
+        'timeout',
+      );
       expect(Date.now() - started).toBeLessThan(3_000);
     } finally {
       silent.closeAllConnections();
@@ -168,12 +193,18 @@ describe('the outbound HTTP client: resolve once, check every address, connect t
 
   it('as a fetch for libraries (oidc-provider), takes the same path: allowed hosts answer, internal ones are refused', async () => {
     const fetchLike = client.asFetch({ timeoutMs: 2_000, maxBytes: 1_000 });
-    const res = await fetchLike(`http://127.0.0.2:${port}/metadata`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ logout_token: 't' }) });
+    const res = await fetchLike(`http://127.0.0.2:${port}/metadata`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ logout_token: 't' }),
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('public metadata');
     expect(outside.hits[0].headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect((await fetchLike(`http://127.0.0.2:${port}/to-inside`)).status).toBe(302);
-    expect(await failureOf(fetchLike(`http://127.0.0.1:${port}/logout`, { method: 'POST', body: 'logout_token=t' }))).toBe('blocked-address');
+    expect(
+      await failureOf(fetchLike(`http://127.0.0.1:${port}/logout`, { method: 'POST', body: 'logout_token=t' })),
+    ).toBe('blocked-address');
     expect(inside.hits).toEqual([]);
   });
 

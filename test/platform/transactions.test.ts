@@ -19,21 +19,32 @@ beforeAll(async () => {
 afterAll(() => dataSource?.destroy());
 
 let nextId = 0;
-const countOf = async (id: number) => ((await dataSource.query('SELECT n FROM tries WHERE id = $1', [id]))[0]?.n as number | undefined);
+const countOf = async (id: number) =>
+  (await dataSource.query('SELECT n FROM tries WHERE id = $1', [id]))[0]?.n as number | undefined;
 const write = (tx: { query: (sql: string, params: unknown[]) => Promise<unknown> }, id: number) =>
   tx.query('INSERT INTO tries (id, n) VALUES ($1, 1) ON CONFLICT (id) DO UPDATE SET n = tries.n + 1', [id]);
 
 describe('Transactions.run', () => {
   it('rolls back everything when the work throws', async () => {
     const id = nextId++;
-    await expect(transactions.run(async (tx) => { await write(tx, id); throw InvalidArgument('T-1', 'no'); })).rejects.toThrow('no');
+    await expect(
+      transactions.run(async (tx) => {
+        await write(tx, id);
+        throw InvalidArgument('T-1', 'no');
+      }),
+    ).rejects.toThrow('no');
     expect(await countOf(id)).toBeUndefined();
   });
 
   it('commits what the work wrote when it throws FailAfterCommit, then throws its error', async () => {
     const id = nextId++;
     const refusal = InvalidArgument('T-2', 'wrong code');
-    await expect(transactions.run(async (tx) => { await write(tx, id); throw new FailAfterCommit(refusal); })).rejects.toBe(refusal);
+    await expect(
+      transactions.run(async (tx) => {
+        await write(tx, id);
+        throw new FailAfterCommit(refusal);
+      }),
+    ).rejects.toBe(refusal);
     expect(await countOf(id)).toBe(1);
   });
 
@@ -41,7 +52,10 @@ describe('Transactions.run', () => {
     const id = nextId++;
     const refusal = InvalidArgument('T-3', 'wrong code');
     const outcome = transactions.run(async (tx) => {
-      await transactions.run(async (joined) => { await write(joined, id); throw new FailAfterCommit(refusal); }, tx);
+      await transactions.run(async (joined) => {
+        await write(joined, id);
+        throw new FailAfterCommit(refusal);
+      }, tx);
       return 'not reached';
     });
     await expect(outcome).rejects.toBe(refusal);

@@ -35,13 +35,25 @@ beforeAll(async () => {
   );
   // Its own signing key, as the bootstrap gives every instance.
   const [second] = await server.database.dataSource.query(`SELECT * FROM instances WHERE id = 'second-instance'`);
-  const instance = { id: second.id, name: second.name, defaultOrgId: null, primaryDomain: second.primary_domain, createdAt: second.created_at };
-  await server.database.dataSource.transaction((tx) => server.app.get(WebKeysService).ensureActiveKey(systemCaller(instance, 'test'), tx));
+  const instance = {
+    id: second.id,
+    name: second.name,
+    defaultOrgId: null,
+    primaryDomain: second.primary_domain,
+    createdAt: second.created_at,
+  };
+  await server.database.dataSource.transaction((tx) =>
+    server.app.get(WebKeysService).ensureActiveKey(systemCaller(instance, 'test'), tx),
+  );
 }, 60_000);
 afterAll(() => server?.close());
 
 /** A plain HTTP/1.1 request to the server with the given Host header. */
-function get(path: string, host: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}) {
+function get(
+  path: string,
+  host: string,
+  init: { method?: string; body?: string; headers?: Record<string, string> } = {},
+) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
     const req = request(
       { host: '127.0.0.1', port: server.port, path, method: init.method ?? 'GET', headers: { host, ...init.headers } },
@@ -89,14 +101,17 @@ describe('an unknown Host header reveals nothing about the configured domains', 
     expect(res.body).not.toContain('localhost');
   });
 
-  it.each(['grpc', 'connect-h1', 'connect-h2', 'grpc-web-h1'] as const)('%s answers NOT_FOUND with no domain list', async (kind) => {
-    const orgs = createClient(OrganizationService, foreignTransport(kind, FOREIGN));
-    const err = ConnectError.from(await orgs.listOrganizations({}).catch((e) => e));
-    expect(err.code).toBe(Code.NotFound);
-    expect(err.findDetails(ErrorDetailSchema)[0]?.id).toBe(UNKNOWN_HOST_ID);
-    expect(err.rawMessage).toContain('PORTCULLIS_TRUSTED_DOMAINS');
-    expect(err.rawMessage).not.toMatch(LEAK);
-  });
+  it.each(['grpc', 'connect-h1', 'connect-h2', 'grpc-web-h1'] as const)(
+    '%s answers NOT_FOUND with no domain list',
+    async (kind) => {
+      const orgs = createClient(OrganizationService, foreignTransport(kind, FOREIGN));
+      const err = ConnectError.from(await orgs.listOrganizations({}).catch((e) => e));
+      expect(err.code).toBe(Code.NotFound);
+      expect(err.findDetails(ErrorDetailSchema)[0]?.id).toBe(UNKNOWN_HOST_ID);
+      expect(err.rawMessage).toContain('PORTCULLIS_TRUSTED_DOMAINS');
+      expect(err.rawMessage).not.toMatch(LEAK);
+    },
+  );
 
   it.each([
     ['OIDC discovery', '/.well-known/openid-configuration'],
@@ -136,7 +151,11 @@ describe('an unknown Host header reveals nothing about the configured domains', 
         done();
       },
     });
-    const resolver = new InstanceResolver(server.database.dataSource, pino({ level: 'warn' }, sink), server.app.get(Config));
+    const resolver = new InstanceResolver(
+      server.database.dataSource,
+      pino({ level: 'warn' }, sink),
+      server.app.get(Config),
+    );
     const refusal = async (host: string) => {
       const err = await resolver.resolve(host).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(DomainError);

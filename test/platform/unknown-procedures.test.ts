@@ -15,7 +15,10 @@ afterAll(() => server?.close());
 
 /** A copy of a real service under a name the server does not know, so real clients can call it. */
 function unknownService(typeName: string): DescService {
-  const fake = { ...AuthService, typeName } as DescService & { methods: DescMethod[]; method: Record<string, DescMethod> };
+  const fake = { ...AuthService, typeName } as DescService & {
+    methods: DescMethod[];
+    method: Record<string, DescMethod>;
+  };
   fake.methods = AuthService.methods.map((m) => ({ ...m, parent: fake }) as DescMethod);
   fake.method = Object.fromEntries(fake.methods.map((m) => [m.localName, m]));
   return fake;
@@ -35,14 +38,23 @@ describe('services and methods the server does not serve', () => {
     });
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toBe('application/json');
-    expect(await res.json()).toEqual({ code: 'unimplemented', message: expect.stringContaining('/nope.v1.NopeService/Do') });
+    expect(await res.json()).toEqual({
+      code: 'unimplemented',
+      message: expect.stringContaining('/nope.v1.NopeService/Do'),
+    });
   });
 
   it('an unknown service over plain gRPC (grpc-js) ends with status 12 in a trailers-only answer', async () => {
     const raw = new grpc.Client(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure());
     try {
       const err = await new Promise<grpc.ServiceError | null>((resolve) =>
-        raw.makeUnaryRequest('/nope.v1.NopeService/Do', (b: Buffer) => b, (b: Buffer) => b, Buffer.alloc(0), (e) => resolve(e)),
+        raw.makeUnaryRequest(
+          '/nope.v1.NopeService/Do',
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          Buffer.alloc(0),
+          (e) => resolve(e),
+        ),
       );
       expect(err?.code).toBe(grpc.status.UNIMPLEMENTED);
       expect(err?.details).toContain('unknown procedure /nope.v1.NopeService/Do');
@@ -57,17 +69,28 @@ describe('services and methods the server does not serve', () => {
     expect(body.code).toBe(5);
   });
 
-  it.each(TRANSPORTS)('v1 auth and system methods not built yet answer UNIMPLEMENTED over %s (they are known services)', async (name) => {
-    expect(await codeOf(client(AuthService, name, server.baseUrl, server.adminPat).getMyUser({}))).toBe(Code.Unimplemented);
-    expect(await codeOf(client(SystemService, name, server.baseUrl, server.adminPat).listInstances({}))).toBe(Code.Unimplemented);
-  });
+  it.each(TRANSPORTS)(
+    'v1 auth and system methods not built yet answer UNIMPLEMENTED over %s (they are known services)',
+    async (name) => {
+      expect(await codeOf(client(AuthService, name, server.baseUrl, server.adminPat).getMyUser({}))).toBe(
+        Code.Unimplemented,
+      );
+      expect(await codeOf(client(SystemService, name, server.baseUrl, server.adminPat).listInstances({}))).toBe(
+        Code.Unimplemented,
+      );
+    },
+  );
 
   it('v1 auth and system REST paths answer 501 under their prefixes', async () => {
     expect((await rest(server.baseUrl, 'GET', '/auth/v1/users/me', { token: server.adminPat })).status).toBe(501);
-    expect((await rest(server.baseUrl, 'POST', '/system/v1/instances/_search', { token: server.adminPat, body: {} })).status).toBe(501);
+    expect(
+      (await rest(server.baseUrl, 'POST', '/system/v1/instances/_search', { token: server.adminPat, body: {} })).status,
+    ).toBe(501);
   });
 
   it.each(TRANSPORTS)('an unbuilt method of a built service answers UNIMPLEMENTED over %s', async (name) => {
-    expect(await codeOf(client(UserService, name, server.baseUrl, server.adminPat).listIDPLinks({ userId: '1' }))).toBe(Code.Unimplemented);
+    expect(await codeOf(client(UserService, name, server.baseUrl, server.adminPat).listIDPLinks({ userId: '1' }))).toBe(
+      Code.Unimplemented,
+    );
   });
 });

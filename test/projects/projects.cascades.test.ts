@@ -9,7 +9,8 @@ let projects: ReturnType<typeof client<typeof ProjectService>>;
 const org = { a: '', b: '' };
 const user = { a: '', b: '' };
 
-const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> => server.database.dataSource.query(text, params);
+const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> =>
+  server.database.dataSource.query(text, params);
 
 /** P of org A with roles r1, r2, granted to B with both, an app, and authorizations in A and (through the grant) in B. */
 async function populated(name: string) {
@@ -17,8 +18,14 @@ async function populated(name: string) {
   await projects.addProjectRole({ projectId: id, roleKey: 'r1', displayName: 'Role 1' });
   await projects.addProjectRole({ projectId: id, roleKey: 'r2', displayName: 'Role 2' });
   await projects.createProjectGrant({ projectId: id, grantedOrganizationId: org.b, roleKeys: ['r1', 'r2'] });
-  const [{ id: grantId }] = await sql<{ id: string }>('SELECT id FROM project_grants WHERE project_id = $1 AND granted_org_id = $2', [id, org.b]);
-  const [{ instance_id: instanceId }] = await sql<{ instance_id: string }>('SELECT instance_id FROM projects WHERE id = $1', [id]);
+  const [{ id: grantId }] = await sql<{ id: string }>(
+    'SELECT id FROM project_grants WHERE project_id = $1 AND granted_org_id = $2',
+    [id, org.b],
+  );
+  const [{ instance_id: instanceId }] = await sql<{ instance_id: string }>(
+    'SELECT instance_id FROM projects WHERE id = $1',
+    [id],
+  );
   // Rows of the apps and authorizations modules, written directly: what they hold does not matter here.
   await sql(
     `INSERT INTO apps (instance_id, id, project_id, resource_owner, name, state, kind, created_at, changed_at, sequence)
@@ -30,8 +37,17 @@ async function populated(name: string) {
      VALUES ($1, $2, $3, $4, NULL, $5, '{r1,r2}', 'active', now(), now(), 1), ($1, $6, $7, $4, $8, $9, '{r1,r2}', 'active', now(), now(), 1)`,
     [instanceId, `ug-a-${id}`, user.a, id, org.a, `ug-b-${id}`, user.b, grantId, org.b],
   );
-  const projectOwner = await machineWithRoles(server, org.a, { level: 'project', resourceId: id, roles: ['PROJECT_OWNER'] });
-  const grantOwner = await machineWithRoles(server, org.b, { level: 'project_grant', resourceId: grantId, roles: ['PROJECT_GRANT_OWNER'], projectId: id });
+  const projectOwner = await machineWithRoles(server, org.a, {
+    level: 'project',
+    resourceId: id,
+    roles: ['PROJECT_OWNER'],
+  });
+  const grantOwner = await machineWithRoles(server, org.b, {
+    level: 'project_grant',
+    resourceId: grantId,
+    roles: ['PROJECT_GRANT_OWNER'],
+    projectId: id,
+  });
   return { id, grantId, projectOwner: projectOwner.userId, grantOwner: grantOwner.userId };
 }
 
@@ -46,8 +62,12 @@ beforeAll(async () => {
   const orgs = client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat);
   org.a = (await orgs.createOrganization({ name: 'Cascade Org A' })).id;
   org.b = (await orgs.createOrganization({ name: 'Cascade Org B' })).id;
-  user.a = (await machineWithRoles(server, org.a, { level: 'org', resourceId: org.a, roles: ['ORG_USER_SELF_MANAGER'] })).userId;
-  user.b = (await machineWithRoles(server, org.b, { level: 'org', resourceId: org.b, roles: ['ORG_USER_SELF_MANAGER'] })).userId;
+  user.a = (
+    await machineWithRoles(server, org.a, { level: 'org', resourceId: org.a, roles: ['ORG_USER_SELF_MANAGER'] })
+  ).userId;
+  user.b = (
+    await machineWithRoles(server, org.b, { level: 'org', resourceId: org.b, roles: ['ORG_USER_SELF_MANAGER'] })
+  ).userId;
   projects = client(ProjectService, 'grpc', server.baseUrl, server.adminPat);
 });
 afterAll(() => server?.close());
@@ -71,10 +91,17 @@ describe('deleting a project', () => {
     expect(projectEvents[0]).toBe('project.added');
     expect(projectEvents[projectEvents.length - 1]).toBe('project.removed');
     for (const id of [`ug-a-${p.id}`, `ug-b-${p.id}`]) {
-      expect(await eventsOf('usergrant', id)).toEqual([{ event_type: 'user.grant.cascade.removed', payload: expect.objectContaining({ projectId: p.id }) }]);
+      expect(await eventsOf('usergrant', id)).toEqual([
+        { event_type: 'user.grant.cascade.removed', payload: expect.objectContaining({ projectId: p.id }) },
+      ]);
     }
     // The users themselves stay.
-    const [users] = await sql('SELECT count(*)::int AS n FROM users WHERE id IN ($1, $2, $3, $4)', [user.a, user.b, p.projectOwner, p.grantOwner]);
+    const [users] = await sql('SELECT count(*)::int AS n FROM users WHERE id IN ($1, $2, $3, $4)', [
+      user.a,
+      user.b,
+      p.projectOwner,
+      p.grantOwner,
+    ]);
     expect(users).toEqual({ n: 4 });
   });
 
@@ -97,16 +124,24 @@ describe('removing a role', () => {
   it('takes it out of the grants and authorizations, with cascade events', async () => {
     const p = await populated('Role Cascade');
     await projects.removeProjectRole({ projectId: p.id, roleKey: 'r2' });
-    const [grant] = await sql<{ role_keys: string[] }>('SELECT role_keys FROM project_grants WHERE id = $1', [p.grantId]);
+    const [grant] = await sql<{ role_keys: string[] }>('SELECT role_keys FROM project_grants WHERE id = $1', [
+      p.grantId,
+    ]);
     expect(grant.role_keys).toEqual(['r1']);
-    const authorizations = await sql<{ id: string; role_keys: string[] }>('SELECT id, role_keys FROM user_grants WHERE project_id = $1 ORDER BY id', [p.id]);
+    const authorizations = await sql<{ id: string; role_keys: string[] }>(
+      'SELECT id, role_keys FROM user_grants WHERE project_id = $1 ORDER BY id',
+      [p.id],
+    );
     expect(authorizations).toEqual([
       { id: `ug-a-${p.id}`, role_keys: ['r1'] },
       { id: `ug-b-${p.id}`, role_keys: ['r1'] },
     ]);
     const events = await eventsOf('project', p.id);
     expect(events.slice(-2)).toEqual([
-      { event_type: 'project.grant.cascade.changed', payload: { grantId: p.grantId, grantedOrgId: org.b, roleKeys: ['r1'] } },
+      {
+        event_type: 'project.grant.cascade.changed',
+        payload: { grantId: p.grantId, grantedOrgId: org.b, roleKeys: ['r1'] },
+      },
       { event_type: 'project.role.removed', payload: { key: 'r2' } },
     ]);
     expect(await eventsOf('usergrant', `ug-a-${p.id}`)).toEqual([
@@ -119,12 +154,18 @@ describe('changing and deleting a grant', () => {
   it('takes the roles a grant loses from the authorizations given through it, and only those', async () => {
     const p = await populated('Grant Cascade');
     await projects.updateProjectGrant({ projectId: p.id, grantedOrganizationId: org.b, roleKeys: ['r2'] });
-    const rows = await sql<{ id: string; role_keys: string[] }>('SELECT id, role_keys FROM user_grants WHERE project_id = $1 ORDER BY id', [p.id]);
+    const rows = await sql<{ id: string; role_keys: string[] }>(
+      'SELECT id, role_keys FROM user_grants WHERE project_id = $1 ORDER BY id',
+      [p.id],
+    );
     expect(rows).toEqual([
       { id: `ug-a-${p.id}`, role_keys: ['r1', 'r2'] },
       { id: `ug-b-${p.id}`, role_keys: ['r2'] },
     ]);
-    expect((await eventsOf('project', p.id)).at(-1)).toEqual({ event_type: 'project.grant.changed', payload: { grantId: p.grantId, grantedOrgId: org.b, roleKeys: ['r2'] } });
+    expect((await eventsOf('project', p.id)).at(-1)).toEqual({
+      event_type: 'project.grant.changed',
+      payload: { grantId: p.grantId, grantedOrgId: org.b, roleKeys: ['r2'] },
+    });
   });
 
   it('deletes the authorizations given through a deleted grant and the memberships on it', async () => {
@@ -138,13 +179,18 @@ describe('changing and deleting a grant', () => {
       [p.grantId, p.id],
     );
     expect(members).toEqual({ on_grant: 0, on_project: 1 });
-    expect((await eventsOf('project', p.id)).at(-1)).toEqual({ event_type: 'project.grant.removed', payload: { grantId: p.grantId, grantedOrgId: org.b } });
-    expect((await eventsOf('usergrant', `ug-b-${p.id}`)).map((e) => e.event_type)).toEqual(['user.grant.cascade.removed']);
+    expect((await eventsOf('project', p.id)).at(-1)).toEqual({
+      event_type: 'project.grant.removed',
+      payload: { grantId: p.grantId, grantedOrgId: org.b },
+    });
+    expect((await eventsOf('usergrant', `ug-b-${p.id}`)).map((e) => e.event_type)).toEqual([
+      'user.grant.cascade.removed',
+    ]);
   });
 });
 
 describe('events', () => {
-  it('records each change on the project\'s aggregate, in order, with what changed', async () => {
+  it("records each change on the project's aggregate, in order, with what changed", async () => {
     const { id } = await projects.createProject({ organizationId: org.a, name: 'Evented', projectRoleAssertion: true });
     await projects.updateProject({ id, name: 'Evented 2' });
     await projects.updateProject({ id, name: 'Evented 2' }); // no change, no event
@@ -168,10 +214,19 @@ describe('events', () => {
       'project.grant.deactivated',
       'project.grant.reactivated',
     ]);
-    expect(events[0].payload).toEqual({ name: 'Evented', projectRoleAssertion: true, authorizationRequired: false, projectAccessRequired: false, privateLabelingSetting: 0 });
+    expect(events[0].payload).toEqual({
+      name: 'Evented',
+      projectRoleAssertion: true,
+      authorizationRequired: false,
+      projectAccessRequired: false,
+      privateLabelingSetting: 0,
+    });
     expect(events[1].payload).toEqual({ name: 'Evented 2' });
     expect(events[5].payload).toEqual({ key: 'k', group: 'g' });
-    const [row] = await sql<{ sequence: string; resource_owner: string }>('SELECT sequence, resource_owner FROM projects WHERE id = $1', [id]);
+    const [row] = await sql<{ sequence: string; resource_owner: string }>(
+      'SELECT sequence, resource_owner FROM projects WHERE id = $1',
+      [id],
+    );
     expect(row).toEqual({ sequence: '4', resource_owner: org.a });
     const [grant] = await sql<{ sequence: string }>('SELECT sequence FROM project_grants WHERE project_id = $1', [id]);
     expect(grant.sequence).toBe('9');

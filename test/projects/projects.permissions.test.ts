@@ -22,14 +22,19 @@ interface Fixture {
 }
 
 let fixtures = 0;
-async function fixture(options: { deactivated?: boolean; grantDeactivated?: boolean } = {}, withOwner = true): Promise<Fixture> {
+async function fixture(
+  options: { deactivated?: boolean; grantDeactivated?: boolean } = {},
+  withOwner = true,
+): Promise<Fixture> {
   const { id } = await admin.createProject({ organizationId: org.a, name: `Guarded ${++fixtures}` });
   await admin.addProjectRole({ projectId: id, roleKey: 'r1', displayName: 'Role 1' });
   await admin.addProjectRole({ projectId: id, roleKey: 'r2', displayName: 'Role 2' });
   await admin.createProjectGrant({ projectId: id, grantedOrganizationId: org.b, roleKeys: ['r1'] });
   if (options.deactivated) await admin.deactivateProject({ id });
   if (options.grantDeactivated) await admin.deactivateProjectGrant({ projectId: id, grantedOrganizationId: org.b });
-  const owner = withOwner ? (await machineWithRoles(server, org.a, { level: 'project', resourceId: id, roles: ['PROJECT_OWNER'] })).pat : '';
+  const owner = withOwner
+    ? (await machineWithRoles(server, org.a, { level: 'project', resourceId: id, roles: ['PROJECT_OWNER'] })).pat
+    : '';
   return { projectId: id, projectOwner: owner };
 }
 
@@ -44,7 +49,9 @@ beforeAll(async () => {
   org.c = (await orgs.createOrganization({ name: 'Perm Org C' })).id;
   org.d = (await orgs.createOrganization({ name: 'Perm Org D' })).id;
   pat.ownerA = (await machineWithRoles(server, org.a, { level: 'org', resourceId: org.a, roles: ['ORG_OWNER'] })).pat;
-  pat.viewerA = (await machineWithRoles(server, org.a, { level: 'org', resourceId: org.a, roles: ['ORG_OWNER_VIEWER'] })).pat;
+  pat.viewerA = (
+    await machineWithRoles(server, org.a, { level: 'org', resourceId: org.a, roles: ['ORG_OWNER_VIEWER'] })
+  ).pat;
   pat.ownerB = (await machineWithRoles(server, org.b, { level: 'org', resourceId: org.b, roles: ['ORG_OWNER'] })).pat;
   pat.ownerC = (await machineWithRoles(server, org.c, { level: 'org', resourceId: org.c, roles: ['ORG_OWNER'] })).pat;
   pat.otherProjectOwner = (await fixture()).projectOwner;
@@ -63,24 +70,93 @@ const PD = Code.PermissionDenied;
 const RPCS: [
   name: string,
   call: (c: Projects, f: Fixture) => Promise<unknown>,
-  expected: { ownerA: Outcome; viewerA: Outcome; ownerB: Outcome; ownerC: Outcome; projectOwner: Outcome; otherProjectOwner: Outcome },
+  expected: {
+    ownerA: Outcome;
+    viewerA: Outcome;
+    ownerB: Outcome;
+    ownerC: Outcome;
+    projectOwner: Outcome;
+    otherProjectOwner: Outcome;
+  },
   setup?: { deactivated?: boolean; grantDeactivated?: boolean },
 ][] = [
-  ['CreateProject', (c) => c.createProject({ organizationId: org.a, name: `Created ${Math.random()}` }), { ownerA: 'ok', viewerA: PD, ownerB: NF, ownerC: NF, projectOwner: PD, otherProjectOwner: PD }],
-  ['GetProject', (c, f) => c.getProject({ id: f.projectId }), { ownerA: 'ok', viewerA: 'ok', ownerB: 'ok', ownerC: NF, projectOwner: 'ok', otherProjectOwner: NF }],
-  ['UpdateProject', (c, f) => c.updateProject({ id: f.projectId, name: `Renamed ${f.projectId}` }), { ownerA: 'ok', viewerA: PD, ownerB: PD, ownerC: NF, projectOwner: 'ok', otherProjectOwner: NF }],
-  ['DeactivateProject', (c, f) => c.deactivateProject({ id: f.projectId }), { ownerA: 'ok', viewerA: PD, ownerB: PD, ownerC: NF, projectOwner: 'ok', otherProjectOwner: NF }],
-  ['ActivateProject', (c, f) => c.activateProject({ id: f.projectId }), { ownerA: 'ok', viewerA: PD, ownerB: PD, ownerC: NF, projectOwner: 'ok', otherProjectOwner: NF }, { deactivated: true }],
-  ['DeleteProject', (c, f) => c.deleteProject({ id: f.projectId }), { ownerA: 'ok', viewerA: PD, ownerB: PD, ownerC: 'ok', projectOwner: 'ok', otherProjectOwner: 'ok' }],
-  ['AddProjectRole', (c, f) => c.addProjectRole({ projectId: f.projectId, roleKey: 'r3', displayName: 'Role 3' }), { ownerA: 'ok', viewerA: PD, ownerB: PD, ownerC: NF, projectOwner: 'ok', otherProjectOwner: NF }],
-  ['UpdateProjectRole', (c, f) => c.updateProjectRole({ projectId: f.projectId, roleKey: 'r1', displayName: 'Changed' }), { ownerA: 'ok', viewerA: PD, ownerB: PD, ownerC: NF, projectOwner: 'ok', otherProjectOwner: NF }],
-  ['RemoveProjectRole', (c, f) => c.removeProjectRole({ projectId: f.projectId, roleKey: 'r1' }), { ownerA: 'ok', viewerA: PD, ownerB: PD, ownerC: NF, projectOwner: 'ok', otherProjectOwner: NF }],
-  ['ListProjectRoles', (c, f) => c.listProjectRoles({ projectId: f.projectId }), { ownerA: 'ok', viewerA: 'ok', ownerB: 'ok', ownerC: NF, projectOwner: 'ok', otherProjectOwner: NF }],
-  ['CreateProjectGrant', (c, f) => c.createProjectGrant({ projectId: f.projectId, grantedOrganizationId: org.d, roleKeys: ['r2'] }), { ownerA: 'ok', viewerA: PD, ownerB: PD, ownerC: NF, projectOwner: 'ok', otherProjectOwner: NF }],
-  ['UpdateProjectGrant', (c, f) => c.updateProjectGrant({ projectId: f.projectId, grantedOrganizationId: org.b, roleKeys: ['r1', 'r2'] }), { ownerA: 'ok', viewerA: PD, ownerB: PD, ownerC: NF, projectOwner: 'ok', otherProjectOwner: NF }],
-  ['DeactivateProjectGrant', (c, f) => c.deactivateProjectGrant({ projectId: f.projectId, grantedOrganizationId: org.b }), { ownerA: 'ok', viewerA: PD, ownerB: PD, ownerC: NF, projectOwner: 'ok', otherProjectOwner: NF }],
-  ['ActivateProjectGrant', (c, f) => c.activateProjectGrant({ projectId: f.projectId, grantedOrganizationId: org.b }), { ownerA: 'ok', viewerA: PD, ownerB: PD, ownerC: NF, projectOwner: 'ok', otherProjectOwner: NF }, { grantDeactivated: true }],
-  ['DeleteProjectGrant', (c, f) => c.deleteProjectGrant({ projectId: f.projectId, grantedOrganizationId: org.b }), { ownerA: 'ok', viewerA: PD, ownerB: PD, ownerC: 'ok', projectOwner: 'ok', otherProjectOwner: 'ok' }],
+  [
+    'CreateProject',
+    (c) => c.createProject({ organizationId: org.a, name: `Created ${Math.random()}` }),
+    { ownerA: 'ok', viewerA: PD, ownerB: NF, ownerC: NF, projectOwner: PD, otherProjectOwner: PD },
+  ],
+  [
+    'GetProject',
+    (c, f) => c.getProject({ id: f.projectId }),
+    { ownerA: 'ok', viewerA: 'ok', ownerB: 'ok', ownerC: NF, projectOwner: 'ok', otherProjectOwner: NF },
+  ],
+  [
+    'UpdateProject',
+    (c, f) => c.updateProject({ id: f.projectId, name: `Renamed ${f.projectId}` }),
+    { ownerA: 'ok', viewerA: PD, ownerB: PD, ownerC: NF, projectOwner: 'ok', otherProjectOwner: NF },
+  ],
+  [
+    'DeactivateProject',
+    (c, f) => c.deactivateProject({ id: f.projectId }),
+    { ownerA: 'ok', viewerA: PD, ownerB: PD, ownerC: NF, projectOwner: 'ok', otherProjectOwner: NF },
+  ],
+  [
+    'ActivateProject',
+    (c, f) => c.activateProject({ id: f.projectId }),
+    { ownerA: 'ok', viewerA: PD, ownerB: PD, ownerC: NF, projectOwner: 'ok', otherProjectOwner: NF },
+    { deactivated: true },
+  ],
+  [
+    'DeleteProject',
+    (c, f) => c.deleteProject({ id: f.projectId }),
+    { ownerA: 'ok', viewerA: PD, ownerB: PD, ownerC: 'ok', projectOwner: 'ok', otherProjectOwner: 'ok' },
+  ],
+  [
+    'AddProjectRole',
+    (c, f) => c.addProjectRole({ projectId: f.projectId, roleKey: 'r3', displayName: 'Role 3' }),
+    { ownerA: 'ok', viewerA: PD, ownerB: PD, ownerC: NF, projectOwner: 'ok', otherProjectOwner: NF },
+  ],
+  [
+    'UpdateProjectRole',
+    (c, f) => c.updateProjectRole({ projectId: f.projectId, roleKey: 'r1', displayName: 'Changed' }),
+    { ownerA: 'ok', viewerA: PD, ownerB: PD, ownerC: NF, projectOwner: 'ok', otherProjectOwner: NF },
+  ],
+  [
+    'RemoveProjectRole',
+    (c, f) => c.removeProjectRole({ projectId: f.projectId, roleKey: 'r1' }),
+    { ownerA: 'ok', viewerA: PD, ownerB: PD, ownerC: NF, projectOwner: 'ok', otherProjectOwner: NF },
+  ],
+  [
+    'ListProjectRoles',
+    (c, f) => c.listProjectRoles({ projectId: f.projectId }),
+    { ownerA: 'ok', viewerA: 'ok', ownerB: 'ok', ownerC: NF, projectOwner: 'ok', otherProjectOwner: NF },
+  ],
+  [
+    'CreateProjectGrant',
+    (c, f) => c.createProjectGrant({ projectId: f.projectId, grantedOrganizationId: org.d, roleKeys: ['r2'] }),
+    { ownerA: 'ok', viewerA: PD, ownerB: PD, ownerC: NF, projectOwner: 'ok', otherProjectOwner: NF },
+  ],
+  [
+    'UpdateProjectGrant',
+    (c, f) => c.updateProjectGrant({ projectId: f.projectId, grantedOrganizationId: org.b, roleKeys: ['r1', 'r2'] }),
+    { ownerA: 'ok', viewerA: PD, ownerB: PD, ownerC: NF, projectOwner: 'ok', otherProjectOwner: NF },
+  ],
+  [
+    'DeactivateProjectGrant',
+    (c, f) => c.deactivateProjectGrant({ projectId: f.projectId, grantedOrganizationId: org.b }),
+    { ownerA: 'ok', viewerA: PD, ownerB: PD, ownerC: NF, projectOwner: 'ok', otherProjectOwner: NF },
+  ],
+  [
+    'ActivateProjectGrant',
+    (c, f) => c.activateProjectGrant({ projectId: f.projectId, grantedOrganizationId: org.b }),
+    { ownerA: 'ok', viewerA: PD, ownerB: PD, ownerC: NF, projectOwner: 'ok', otherProjectOwner: NF },
+    { grantDeactivated: true },
+  ],
+  [
+    'DeleteProjectGrant',
+    (c, f) => c.deleteProjectGrant({ projectId: f.projectId, grantedOrganizationId: org.b }),
+    { ownerA: 'ok', viewerA: PD, ownerB: PD, ownerC: 'ok', projectOwner: 'ok', otherProjectOwner: 'ok' },
+  ],
 ];
 
 describe.each(RPCS)('%s', (_name, call, expected, setup) => {
@@ -92,10 +168,19 @@ describe.each(RPCS)('%s', (_name, call, expected, setup) => {
     if (expected[caller] !== 'ok' || caller === 'ownerC' || caller === 'otherProjectOwner') {
       const { project } = await admin.getProject({ id: f.projectId });
       expect(project?.name).toMatch(/^Guarded /);
-      const grants = await admin.listProjectGrants({ filters: [{ filter: { case: 'inProjectIdsFilter', value: { ids: [f.projectId] } } }] });
+      const grants = await admin.listProjectGrants({
+        filters: [{ filter: { case: 'inProjectIdsFilter', value: { ids: [f.projectId] } } }],
+      });
       expect(grants.projectGrants.map((g) => [g.grantedOrganizationId, g.grantedRoleKeys])).toEqual([[org.b, ['r1']]]);
-      const roles = await admin.listProjectRoles({ projectId: f.projectId, sortingColumn: 1, pagination: { asc: true } });
-      expect(roles.projectRoles.map((r) => [r.key, r.displayName])).toEqual([['r1', 'Role 1'], ['r2', 'Role 2']]);
+      const roles = await admin.listProjectRoles({
+        projectId: f.projectId,
+        sortingColumn: 1,
+        pagination: { asc: true },
+      });
+      expect(roles.projectRoles.map((r) => [r.key, r.displayName])).toEqual([
+        ['r1', 'Role 1'],
+        ['r2', 'Role 2'],
+      ]);
     }
   });
 });
@@ -104,35 +189,53 @@ describe('what each caller sees in lists', () => {
   let f: Fixture;
   let other: Fixture;
   const ids = (res: { projects: { id: string; grantedOrganizationId?: string }[] }) =>
-    res.projects.filter((p) => p.id === f.projectId || p.id === other.projectId).map((p) => `${p.id === f.projectId ? 'P' : 'Q'}${p.grantedOrganizationId ? '→' + (p.grantedOrganizationId === org.b ? 'B' : '?') : ''}`).sort();
+    res.projects
+      .filter((p) => p.id === f.projectId || p.id === other.projectId)
+      .map(
+        (p) =>
+          `${p.id === f.projectId ? 'P' : 'Q'}${p.grantedOrganizationId ? '→' + (p.grantedOrganizationId === org.b ? 'B' : '?') : ''}`,
+      )
+      .sort();
 
   beforeAll(async () => {
     f = await fixture();
     other = await fixture();
   });
 
-  it('shows the project org\'s owner the projects and their grant rows', async () => {
+  it("shows the project org's owner the projects and their grant rows", async () => {
     expect(ids(await as(pat.ownerA).listProjects({}))).toEqual(['P', 'P→B', 'Q', 'Q→B']);
   });
 
-  it('shows a granted org\'s owner the granted projects as granted, and only those roles and grants', async () => {
+  it("shows a granted org's owner the granted projects as granted, and only those roles and grants", async () => {
     const asB = as(pat.ownerB);
     const listed = await asB.listProjects({});
     expect(listed.projects.every((p) => p.grantedOrganizationId === org.b)).toBe(true);
     expect(ids(listed)).toEqual(['P→B', 'Q→B']);
     const { project } = await asB.getProject({ id: f.projectId });
-    expect(project).toMatchObject({ id: f.projectId, organizationId: org.a, grantedOrganizationId: org.b, grantedOrganizationName: 'Perm Org B', grantedState: GrantedProjectState.ACTIVE });
+    expect(project).toMatchObject({
+      id: f.projectId,
+      organizationId: org.a,
+      grantedOrganizationId: org.b,
+      grantedOrganizationName: 'Perm Org B',
+      grantedState: GrantedProjectState.ACTIVE,
+    });
     expect((await asB.listProjectRoles({ projectId: f.projectId })).projectRoles.map((r) => r.key)).toEqual(['r1']);
     const grants = await asB.listProjectGrants({});
     expect(grants.projectGrants.length).toBeGreaterThanOrEqual(2);
     expect(grants.projectGrants.every((g) => g.grantedOrganizationId === org.b)).toBe(true);
   });
 
-  it('shows another org\'s owner nothing', async () => {
+  it("shows another org's owner nothing", async () => {
     const asC = as(pat.ownerC);
     expect((await asC.listProjects({})).projects).toEqual([]);
     expect((await asC.listProjectGrants({})).projectGrants).toEqual([]);
-    expect((await asC.listProjectGrants({ filters: [{ filter: { case: 'inProjectIdsFilter', value: { ids: [f.projectId] } } }] })).pagination?.totalResult).toBe(0n);
+    expect(
+      (
+        await asC.listProjectGrants({
+          filters: [{ filter: { case: 'inProjectIdsFilter', value: { ids: [f.projectId] } } }],
+        })
+      ).pagination?.totalResult,
+    ).toBe(0n);
   });
 
   it('shows a PROJECT_OWNER its project (and its grants), not another', async () => {

@@ -15,7 +15,8 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 describe('projects over REST (the annotated /v2beta paths and ZITADEL JSON)', () => {
-  const call = (method: string, path: string, body?: unknown) => rest(server.baseUrl, method, path, { token: server.adminPat, body });
+  const call = (method: string, path: string, body?: unknown) =>
+    rest(server.baseUrl, method, path, { token: server.adminPat, body });
 
   it('creates, gets, updates, lists, deactivates, activates and deletes a project', async () => {
     const created = await call('POST', '/v2beta/projects', {
@@ -47,7 +48,9 @@ describe('projects over REST (the annotated /v2beta paths and ZITADEL JSON)', ()
     const listed = await call('POST', '/v2beta/projects/search', {
       pagination: { limit: 10, asc: true },
       sortingColumn: 'PROJECT_FIELD_NAME_NAME',
-      filters: [{ projectNameFilter: { projectName: 'rest shop', method: 'TEXT_FILTER_METHOD_STARTS_WITH_IGNORE_CASE' } }],
+      filters: [
+        { projectNameFilter: { projectName: 'rest shop', method: 'TEXT_FILTER_METHOD_STARTS_WITH_IGNORE_CASE' } },
+      ],
     });
     expect(listed.status).toBe(200);
     expect(listed.body.pagination).toEqual({ totalResult: '1', appliedLimit: '10' });
@@ -68,35 +71,50 @@ describe('projects over REST (the annotated /v2beta paths and ZITADEL JSON)', ()
 
   it('adds, updates, lists and removes roles, and grants them to another org', async () => {
     const { id } = (await call('POST', '/v2beta/projects', { organizationId: orgA, name: 'Rest Roles' })).body;
-    expect((await call('POST', `/v2beta/projects/${id}/roles`, { roleKey: 'admin', displayName: 'Admin', group: 'ops' })).status).toBe(200);
-    expect((await call('POST', `/v2beta/projects/${id}/roles`, { roleKey: 'user', displayName: 'User' })).status).toBe(200);
+    expect(
+      (await call('POST', `/v2beta/projects/${id}/roles`, { roleKey: 'admin', displayName: 'Admin', group: 'ops' }))
+        .status,
+    ).toBe(200);
+    expect((await call('POST', `/v2beta/projects/${id}/roles`, { roleKey: 'user', displayName: 'User' })).status).toBe(
+      200,
+    );
     const changed = await call('POST', `/v2beta/projects/${id}/roles/user`, { displayName: 'End user' });
     expect(changed.status).toBe(200);
     expect(typeof changed.body.changeDate).toBe('string');
 
     // ListProjectRoles takes no body (the annotation's body is empty): paging goes in the query.
-    const roles = await call('POST', `/v2beta/projects/${id}/roles/search?pagination.asc=true&sortingColumn=PROJECT_ROLE_FIELD_NAME_KEY`);
+    const roles = await call(
+      'POST',
+      `/v2beta/projects/${id}/roles/search?pagination.asc=true&sortingColumn=PROJECT_ROLE_FIELD_NAME_KEY`,
+    );
     expect(roles.status).toBe(200);
     expect(roles.body.projectRoles.map((r: { key: string; displayName: string }) => [r.key, r.displayName])).toEqual([
       ['admin', 'Admin'],
       ['user', 'End user'],
     ]);
 
-    const granted = await call('POST', `/v2beta/projects/${id}/grants`, { grantedOrganizationId: orgB, roleKeys: ['user'] });
+    const granted = await call('POST', `/v2beta/projects/${id}/grants`, {
+      grantedOrganizationId: orgB,
+      roleKeys: ['user'],
+    });
     expect(granted.status).toBe(200);
     expect(typeof granted.body.creationDate).toBe('string');
     const unknown = await call('POST', `/v2beta/projects/${id}/grants/${orgB}`, { roleKeys: ['user', 'root'] });
     expect(unknown.status).toBe(400);
     expect(unknown.body.code).toBe(3);
     expect(unknown.body.message).toContain('"root"');
-    expect((await call('POST', `/v2beta/projects/${id}/grants/${orgB}`, { roleKeys: ['user', 'admin'] })).status).toBe(200);
+    expect((await call('POST', `/v2beta/projects/${id}/grants/${orgB}`, { roleKeys: ['user', 'admin'] })).status).toBe(
+      200,
+    );
     expect((await call('POST', `/v2beta/projects/${id}/grants/${orgB}/deactivate`, {})).status).toBe(200);
     const again = await call('POST', `/v2beta/projects/${id}/grants/${orgB}/deactivate`, {});
     expect(again.status).toBe(400);
     expect(again.body.code).toBe(9);
     expect((await call('POST', `/v2beta/projects/${id}/grants/${orgB}/activate`, {})).status).toBe(200);
 
-    const grants = await call('POST', '/v2beta/projects/grants/search', { filters: [{ inProjectIdsFilter: { ids: [id] } }] });
+    const grants = await call('POST', '/v2beta/projects/grants/search', {
+      filters: [{ inProjectIdsFilter: { ids: [id] } }],
+    });
     expect(grants.status).toBe(200);
     expect(grants.body.projectGrants).toEqual([
       expect.objectContaining({
@@ -112,7 +130,9 @@ describe('projects over REST (the annotated /v2beta paths and ZITADEL JSON)', ()
     const removed = await call('DELETE', `/v2beta/projects/${id}/roles/admin`);
     expect(removed.status).toBe(200);
     expect(typeof removed.body.removalDate).toBe('string');
-    const after = await call('POST', '/v2beta/projects/grants/search', { filters: [{ inProjectIdsFilter: { ids: [id] } }] });
+    const after = await call('POST', '/v2beta/projects/grants/search', {
+      filters: [{ inProjectIdsFilter: { ids: [id] } }],
+    });
     expect(after.body.projectGrants[0].grantedRoleKeys).toEqual(['user']);
 
     const deleted = await call('DELETE', `/v2beta/projects/${id}/grants/${orgB}`);

@@ -24,7 +24,14 @@ function restFrom(
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: url.hostname, port: url.port, path: url.pathname, method, localAddress, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method,
+        localAddress,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -53,10 +60,16 @@ describe('the lockout policy against password guessing', () => {
   beforeAll(async () => {
     server = await bootTestServer();
     loginPat = await loginClient(server);
-    orgId = (await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: 'Brute Force Org' })).id;
+    orgId = (
+      await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: 'Brute Force Org' })
+    ).id;
     const res = await fetch(`${server.baseUrl}/management/v1/policies/lockout`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${server.adminPat}`, 'content-type': 'application/json', 'x-zitadel-orgid': orgId },
+      headers: {
+        authorization: `Bearer ${server.adminPat}`,
+        'content-type': 'application/json',
+        'x-zitadel-orgid': orgId,
+      },
       body: JSON.stringify({ maxPasswordAttempts: 3 }),
     });
     expect(res.status).toBe(200);
@@ -66,20 +79,52 @@ describe('the lockout policy against password guessing', () => {
   const sessions = (t: TransportName = 'grpc') => client(SessionService, t, server.baseUrl, loginPat);
   const users = () => client(UserService, 'grpc', server.baseUrl, server.adminPat);
   const failedChecks = async (userId: string): Promise<number> =>
-    Number((await server.database.dataSource.query(
-      `SELECT count(*) AS n FROM events WHERE aggregate_id = $1 AND event_type = 'user.human.password.check.failed'`, [userId],
-    ))[0].n);
+    Number(
+      (
+        await server.database.dataSource.query(
+          `SELECT count(*) AS n FROM events WHERE aggregate_id = $1 AND event_type = 'user.human.password.check.failed'`,
+          [userId],
+        )
+      )[0].n,
+    );
 
   it('locks after the allowed attempts through CreateSession then SetSession, and the right password no longer helps', async () => {
     const { userId } = await addHuman(server, { orgId });
     // First guess opens a session with the user check; the next ones reuse it through SetSession.
     const created = await sessions().createSession({ checks: { user: { search: { case: 'userId', value: userId } } } });
-    expect((await errorOf(sessions().setSession({ sessionId: created.sessionId, checks: { password: { password: 'guess-1' } } }))).code).toBe(Code.InvalidArgument);
-    expect((await errorOf(sessions('connect-h1').createSession({ checks: { user: { search: { case: 'userId', value: userId } }, password: { password: 'guess-2' } } }))).code).toBe(Code.InvalidArgument);
-    expect((await errorOf(sessions('grpc-web-h1').setSession({ sessionId: created.sessionId, checks: { password: { password: 'guess-3' } } }))).code).toBe(Code.InvalidArgument);
+    expect(
+      (
+        await errorOf(
+          sessions().setSession({ sessionId: created.sessionId, checks: { password: { password: 'guess-1' } } }),
+        )
+      ).code,
+    ).toBe(Code.InvalidArgument);
+    expect(
+      (
+        await errorOf(
+          sessions('connect-h1').createSession({
+            checks: { user: { search: { case: 'userId', value: userId } }, password: { password: 'guess-2' } },
+          }),
+        )
+      ).code,
+    ).toBe(Code.InvalidArgument);
+    expect(
+      (
+        await errorOf(
+          sessions('grpc-web-h1').setSession({
+            sessionId: created.sessionId,
+            checks: { password: { password: 'guess-3' } },
+          }),
+        )
+      ).code,
+    ).toBe(Code.InvalidArgument);
     expect((await users().getUserByID({ userId })).user?.state).toBe(UserState.LOCKED);
     for (const t of TRANSPORTS) {
-      const err = await errorOf(sessions(t).createSession({ checks: { user: { search: { case: 'userId', value: userId } }, password: { password: PASSWORD } } }));
+      const err = await errorOf(
+        sessions(t).createSession({
+          checks: { user: { search: { case: 'userId', value: userId } }, password: { password: PASSWORD } },
+        }),
+      );
       expect([t, err.code]).toEqual([t, Code.FailedPrecondition]);
     }
     expect(await failedChecks(userId)).toBe(3);
@@ -92,14 +137,22 @@ describe('the lockout policy against password guessing', () => {
   it('locks when 30 guesses arrive at once, without a deadlock or a server fault', async () => {
     const { userId } = await addHuman(server, { orgId });
     const guesses = Array.from({ length: 30 }, (_, i) =>
-      errorOf(sessions(TRANSPORTS[i % TRANSPORTS.length]).createSession({ checks: { user: { search: { case: 'userId', value: userId } }, password: { password: `guess-${i}` } } })),
+      errorOf(
+        sessions(TRANSPORTS[i % TRANSPORTS.length]).createSession({
+          checks: { user: { search: { case: 'userId', value: userId } }, password: { password: `guess-${i}` } },
+        }),
+      ),
     );
     const codes = (await Promise.all(guesses)).map((e) => e.code);
     expect(codes.filter((c) => c === Code.InvalidArgument).length).toBeGreaterThanOrEqual(3);
     expect(codes.every((c) => c === Code.InvalidArgument || c === Code.FailedPrecondition)).toBe(true);
     expect(await failedChecks(userId)).toBe(codes.filter((c) => c === Code.InvalidArgument).length);
     expect((await users().getUserByID({ userId })).user?.state).toBe(UserState.LOCKED);
-    const right = await errorOf(sessions().createSession({ checks: { user: { search: { case: 'userId', value: userId } }, password: { password: PASSWORD } } }));
+    const right = await errorOf(
+      sessions().createSession({
+        checks: { user: { search: { case: 'userId', value: userId } }, password: { password: PASSWORD } },
+      }),
+    );
     expect(right.code).toBe(Code.FailedPrecondition);
   });
 });
@@ -159,7 +212,14 @@ describe('the per-IP rate limit on CreateSession and SetSession', () => {
 
   it('never lets the limit answer as a server fault', async () => {
     const results = await Promise.all(
-      Array.from({ length: 40 }, () => client(SessionService, 'connect-h2', server.baseUrl, loginPat).createSession(userCheck()).then(() => 'ok', (e) => ConnectError.from(e).code)),
+      Array.from({ length: 40 }, () =>
+        client(SessionService, 'connect-h2', server.baseUrl, loginPat)
+          .createSession(userCheck())
+          .then(
+            () => 'ok',
+            (e) => ConnectError.from(e).code,
+          ),
+      ),
     );
     expect(results.every((r) => r === 'ok' || r === Code.ResourceExhausted)).toBe(true);
   });

@@ -53,7 +53,12 @@ const createSessions: Writer<{ sessionId: string; sessionToken: string }> = {
   name: 'CreateSession (password check)',
   async write(server, f, n) {
     const userId = f.humanIds[n % f.humanIds.length];
-    const { sessionId, sessionToken } = await client(SessionService, transportFor(n), server.baseUrl, server.adminPat).createSession({
+    const { sessionId, sessionToken } = await client(
+      SessionService,
+      transportFor(n),
+      server.baseUrl,
+      server.adminPat,
+    ).createSession({
       checks: { user: { search: { case: 'userId', value: userId } }, password: { password: PASSWORD } },
     });
     return { sessionId, sessionToken };
@@ -61,7 +66,9 @@ const createSessions: Writer<{ sessionId: string; sessionToken: string }> = {
   async verify(server, _f, acked) {
     // Each acknowledged session's token still authenticates (as a Bearer token for its user).
     for (const { sessionId, sessionToken } of acked) {
-      const { session } = await client(SessionService, 'connect-h1', server.baseUrl, sessionToken).getSession({ sessionId });
+      const { session } = await client(SessionService, 'connect-h1', server.baseUrl, sessionToken).getSession({
+        sessionId,
+      });
       expect(session?.id).toBe(sessionId);
     }
   },
@@ -70,7 +77,12 @@ const createSessions: Writer<{ sessionId: string; sessionToken: string }> = {
 const addPats: Writer<{ tokenId: string; token: string }> = {
   name: 'AddPersonalAccessToken',
   async write(server, f, n) {
-    const { tokenId, token } = await client(UserService, transportFor(n), server.baseUrl, server.adminPat).addPersonalAccessToken({
+    const { tokenId, token } = await client(
+      UserService,
+      transportFor(n),
+      server.baseUrl,
+      server.adminPat,
+    ).addPersonalAccessToken({
       userId: f.machineId,
       expirationDate: { seconds: BigInt(Math.floor(Date.now() / 1000) + 3600), nanos: 0 },
     });
@@ -147,7 +159,9 @@ async function makeFixture(server: ChildServer): Promise<Fixture> {
   const humanIds: string[] = [];
   for (let i = 0; i < 4; i++) humanIds.push((await addUsers.write(server, undefined as never, 1000 + i)).userId);
   const [{ organizationId }] = await (async () => {
-    const { user } = await client(UserService, 'grpc', server.baseUrl, server.adminPat).getUserByID({ userId: humanIds[0] });
+    const { user } = await client(UserService, 'grpc', server.baseUrl, server.adminPat).getUserByID({
+      userId: humanIds[0],
+    });
     return [{ organizationId: user!.details!.resourceOwner }];
   })();
   const { id: machineId } = await client(UserService, 'grpc', server.baseUrl, server.adminPat).createUser({

@@ -16,7 +16,14 @@ import { RpcRegistry } from '../../src/platform/rpc/registry.js';
 import { messageSchema } from '../../src/platform/rpc/rest/json-schema.js';
 import { client } from '../support/clients.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
-import { encode, hostileString, SchemaArbitraries, wireBody, type JsonSchema, type WireBody } from './support/hostile.js';
+import {
+  encode,
+  hostileString,
+  SchemaArbitraries,
+  wireBody,
+  type JsonSchema,
+  type WireBody,
+} from './support/hostile.js';
 import { MODE } from './support/mode.js';
 
 interface RestOperation {
@@ -36,7 +43,15 @@ interface ConnectMethod {
 type Auth = 'admin' | 'none' | 'garbage' | 'malformed';
 
 type Case =
-  | { transport: 'rest'; op: RestOperation; pathValues: string[]; query: [string, unknown][]; body: WireBody; auth: Auth; contentType: string }
+  | {
+      transport: 'rest';
+      op: RestOperation;
+      pathValues: string[];
+      query: [string, unknown][];
+      body: WireBody;
+      auth: Auth;
+      contentType: string;
+    }
   | { transport: 'connect'; method: ConnectMethod; body: WireBody; auth: Auth; binary: boolean };
 
 interface Failure {
@@ -54,7 +69,9 @@ let ids: string[];
 beforeAll(async () => {
   server = await bootTestServer({ PORTCULLIS_RATE_LIMIT_PER_MINUTE: '0' });
   // Real ids (a victim org and user the fuzzer may change or delete) so cases get past "not found".
-  const orgId = (await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: 'Fuzz Victim Org' })).id;
+  const orgId = (
+    await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: 'Fuzz Victim Org' })
+  ).id;
   const { userId } = await client(UserService, 'grpc', server.baseUrl, server.adminPat).addHumanUser({
     username: 'fuzz-victim',
     organization: { org: { case: 'orgId', value: orgId } },
@@ -65,7 +82,17 @@ beforeAll(async () => {
   ids = [orgId, userId, '1', '0', '123456789012345678'];
 
   const openapi = (await (await fetch(`${server.baseUrl}/openapi/v2.json`)).json()) as {
-    paths: Record<string, Record<string, { parameters?: { name: string; in: string; schema: JsonSchema }[]; requestBody?: { content: { 'application/json': { schema: JsonSchema } } }; 'x-grpc-method': string }>>;
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          parameters?: { name: string; in: string; schema: JsonSchema }[];
+          requestBody?: { content: { 'application/json': { schema: JsonSchema } } };
+          'x-grpc-method': string;
+        }
+      >
+    >;
     components: { schemas: Record<string, JsonSchema> };
   };
   restOps = Object.entries(openapi.paths).flatMap(([path, item]) =>
@@ -73,7 +100,9 @@ beforeAll(async () => {
       verb: verb.toUpperCase(),
       path,
       pathParams: (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name),
-      queryParams: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => ({ name: p.name, schema: p.schema })),
+      queryParams: (op.parameters ?? [])
+        .filter((p) => p.in === 'query')
+        .map((p) => ({ name: p.name, schema: p.schema })),
       body: op.requestBody?.content['application/json'].schema,
       rpc: op['x-grpc-method'],
     })),
@@ -81,7 +110,9 @@ beforeAll(async () => {
 
   // Connect: every unary method the server routes (the contract and the v1 services beside it).
   const registry = server.app.get(RpcRegistry);
-  const services = [...CONTRACT_SERVICES, ...registry.all().map((b) => b.service)].filter((s, i, all) => all.indexOf(s) === i);
+  const services = [...CONTRACT_SERVICES, ...registry.all().map((b) => b.service)].filter(
+    (s, i, all) => all.indexOf(s) === i,
+  );
   const own = new Map<string, JsonSchema>();
   connectMethods = services.flatMap((s) =>
     s.methods
@@ -95,19 +126,47 @@ afterAll(() => server?.close());
 function caseArbitrary(): fc.Arbitrary<Case> {
   const idArb = fc.constantFrom(...ids);
   const schemas = new SchemaArbitraries(components, idArb);
-  const auth = fc.constantFrom<Auth>('admin', 'admin', 'admin', 'admin', 'admin', 'admin', 'none', 'garbage', 'malformed');
-  const pathValue = fc.oneof({ weight: 3, arbitrary: idArb }, { weight: 2, arbitrary: hostileString.filter((s) => s.length < 5_000) });
+  const auth = fc.constantFrom<Auth>(
+    'admin',
+    'admin',
+    'admin',
+    'admin',
+    'admin',
+    'admin',
+    'none',
+    'garbage',
+    'malformed',
+  );
+  const pathValue = fc.oneof(
+    { weight: 3, arbitrary: idArb },
+    { weight: 2, arbitrary: hostileString.filter((s) => s.length < 5_000) },
+  );
   const rest = fc.constantFrom(...restOps).chain((op) =>
     fc.record({
       transport: fc.constant('rest' as const),
       op: fc.constant(op),
       pathValues: fc.tuple(...op.pathParams.map(() => pathValue)),
       query: op.queryParams.length
-        ? fc.array(fc.tuple(fc.oneof(fc.constantFrom(...op.queryParams.map((q) => q.name)), hostileString.filter((s) => s.length < 200)), fc.oneof(hostileString, fc.integer(), fc.boolean())), { maxLength: 3 })
+        ? fc.array(
+            fc.tuple(
+              fc.oneof(
+                fc.constantFrom(...op.queryParams.map((q) => q.name)),
+                hostileString.filter((s) => s.length < 200),
+              ),
+              fc.oneof(hostileString, fc.integer(), fc.boolean()),
+            ),
+            { maxLength: 3 },
+          )
         : fc.constant([] as [string, unknown][]),
       body: op.body ? wireBody(schemas.of(op.body)) : fc.constant<WireBody>({ kind: 'none' }),
       auth,
-      contentType: fc.constantFrom('application/json', 'application/json', 'application/json', 'text/plain', 'application/json; charset=latin1'),
+      contentType: fc.constantFrom(
+        'application/json',
+        'application/json',
+        'application/json',
+        'text/plain',
+        'application/json; charset=latin1',
+      ),
     }),
   );
   const connect = fc.constantFrom(...connectMethods).chain((method) =>
@@ -148,20 +207,34 @@ function buildRequest(c: Case): { url: string; init: RequestInit; label: string 
   const headers: Record<string, string> = { ...authHeader(c.auth) };
   if (c.transport === 'rest') {
     let path = c.op.path;
-    c.op.pathParams.forEach((name, i) => (path = path.replace(`{${name}}`, pathSegment(c.pathValues[i]))));
+    c.op.pathParams.forEach((name, i) => {
+      path = path.replace(`{${name}}`, pathSegment(c.pathValues[i]));
+    });
     const query = new URLSearchParams(c.query.map(([k, v]) => [k, String(v)])).toString();
     const body = encode(c.body);
     if (body !== undefined) headers['content-type'] = c.contentType;
     return {
       url: `${server.baseUrl}${path}${query ? `?${query}` : ''}`,
-      init: { method: c.op.verb, headers, body: ['GET', 'HEAD'].includes(c.op.verb) ? undefined : (body as BodyInit | undefined) },
+      init: {
+        method: c.op.verb,
+        headers,
+        body: ['GET', 'HEAD'].includes(c.op.verb) ? undefined : (body as BodyInit | undefined),
+      },
       label: `REST ${c.op.verb} ${c.op.path} (${c.op.rpc})`,
     };
   }
   headers['content-type'] = c.binary ? 'application/proto' : 'application/json';
   headers['connect-protocol-version'] = '1';
-  const body = c.binary ? (c.body.kind === 'bytes' ? c.body.bytes : new TextEncoder().encode(String(encode(c.body) ?? ''))) : encode(c.body);
-  return { url: `${server.baseUrl}${c.method.path}`, init: { method: 'POST', headers, body: (body ?? '') as BodyInit }, label: `Connect ${c.method.path}` };
+  const body = c.binary
+    ? c.body.kind === 'bytes'
+      ? c.body.bytes
+      : new TextEncoder().encode(String(encode(c.body) ?? ''))
+    : encode(c.body);
+  return {
+    url: `${server.baseUrl}${c.method.path}`,
+    init: { method: 'POST', headers, body: (body ?? '') as BodyInit },
+    label: `Connect ${c.method.path}`,
+  };
 }
 
 const SERVER_FAULTS_REST = new Set([2, 13, 15]); // UNKNOWN, INTERNAL, DATA_LOSS
@@ -195,7 +268,12 @@ const lastPosition = async (): Promise<string> =>
   (await server.database.dataSource.query('SELECT coalesce(max(position), 0)::text AS p FROM events'))[0].p;
 
 function describeRequest(c: Case, label: string, init: RequestInit): string {
-  const body = init.body === undefined ? '' : typeof init.body === 'string' ? init.body : `<${(init.body as Uint8Array).length} bytes>`;
+  const body =
+    init.body === undefined
+      ? ''
+      : typeof init.body === 'string'
+        ? init.body
+        : `<${(init.body as Uint8Array).length} bytes>`;
   return `${label} auth=${c.auth} ${init.method} ${c.transport === 'rest' ? JSON.stringify(c.pathValues).slice(0, 200) : ''} body=${body.slice(0, 300)}`;
 }
 
@@ -205,7 +283,9 @@ it(`answers ${MODE.fuzzCases} hostile requests with proper errors, never a 5xx o
   const tally = { rest: 0, connect: 0, ok: 0, errors: 0 };
   const arbitrary = caseArbitrary();
   const BATCH = 100;
-  process.stdout.write(`fuzz: ${MODE.fuzzCases} cases, seed ${MODE.fuzzSeed}, ${restOps.length} REST operations, ${connectMethods.length} Connect methods\n`);
+  process.stdout.write(
+    `fuzz: ${MODE.fuzzCases} cases, seed ${MODE.fuzzSeed}, ${restOps.length} REST operations, ${connectMethods.length} Connect methods\n`,
+  );
   for (let done = 0; done < MODE.fuzzCases; done += BATCH) {
     const cases = fc.sample(arbitrary, { numRuns: Math.min(BATCH, MODE.fuzzCases - done), seed: MODE.fuzzSeed + done });
     for (const c of cases) {
@@ -220,11 +300,23 @@ it(`answers ${MODE.fuzzCases} hostile requests with proper errors, never a 5xx o
         status = res.status;
         text = await res.text();
       } catch (err) {
-        if (process.env.PORTCULLIS_FUZZ_TRACE) appendFileSync(process.env.PORTCULLIS_FUZZ_TRACE, `${Date.now() - started}ms TIMEOUT ${describeRequest(c, label, init).slice(0, 400)}\n`);
-        failures.push({ what: `no answer: ${(err as Error).name} ${(err as Error).message}`, request: describeRequest(c, label, init), answer: '' });
+        if (process.env.PORTCULLIS_FUZZ_TRACE)
+          appendFileSync(
+            process.env.PORTCULLIS_FUZZ_TRACE,
+            `${Date.now() - started}ms TIMEOUT ${describeRequest(c, label, init).slice(0, 400)}\n`,
+          );
+        failures.push({
+          what: `no answer: ${(err as Error).name} ${(err as Error).message}`,
+          request: describeRequest(c, label, init),
+          answer: '',
+        });
         continue;
       }
-      if (process.env.PORTCULLIS_FUZZ_TRACE) appendFileSync(process.env.PORTCULLIS_FUZZ_TRACE, `${Date.now() - started}ms ${status} ${describeRequest(c, label, init).slice(0, 400)}\n`);
+      if (process.env.PORTCULLIS_FUZZ_TRACE)
+        appendFileSync(
+          process.env.PORTCULLIS_FUZZ_TRACE,
+          `${Date.now() - started}ms ${status} ${describeRequest(c, label, init).slice(0, 400)}\n`,
+        );
       if (status < 400) tally.ok++;
       else tally.errors++;
       let problem = problemWith(c, status, text);
@@ -268,7 +360,10 @@ describe('a binary request message that does not decode', () => {
       body: garbage,
     });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/^parse binary/) });
+    expect(await res.json()).toMatchObject({
+      code: 'invalid_argument',
+      message: expect.stringMatching(/^parse binary/),
+    });
   });
 
   it('answers INVALID_ARGUMENT over gRPC-Web', async () => {
@@ -277,7 +372,9 @@ describe('a binary request message that does not decode', () => {
       headers: { 'content-type': 'application/grpc-web+proto', authorization: `Bearer ${server.adminPat}` },
       body: envelope(garbage),
     });
-    const status = res.headers.get('grpc-status') ?? /grpc-status:\s*(\d+)/.exec(Buffer.from(await res.arrayBuffer()).toString('latin1'))?.[1];
+    const status =
+      res.headers.get('grpc-status') ??
+      /grpc-status:\s*(\d+)/.exec(Buffer.from(await res.arrayBuffer()).toString('latin1'))?.[1];
     expect(status).toBe('3');
   });
 
@@ -286,7 +383,13 @@ describe('a binary request message that does not decode', () => {
     const session = connect(server.baseUrl);
     try {
       const status = await new Promise<string | undefined>((resolve, reject) => {
-        const stream = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers', authorization: `Bearer ${server.adminPat}` });
+        const stream = session.request({
+          ':method': 'POST',
+          ':path': path,
+          'content-type': 'application/grpc',
+          te: 'trailers',
+          authorization: `Bearer ${server.adminPat}`,
+        });
         let found: string | undefined;
         stream.on('response', (h) => (found ??= h['grpc-status'] as string | undefined));
         stream.on('trailers', (t) => (found ??= t['grpc-status'] as string | undefined));
@@ -304,25 +407,51 @@ describe('a binary request message that does not decode', () => {
 
 describe('a NUL character in a string field (PostgreSQL stores none)', () => {
   it('answers INVALID_ARGUMENT before reaching the database, on REST and Connect', async () => {
-    const res = await fetch(`${server.baseUrl}/v2/sessions/a%00b`, { headers: { authorization: `Bearer ${server.adminPat}` } });
+    const res = await fetch(`${server.baseUrl}/v2/sessions/a%00b`, {
+      headers: { authorization: `Bearer ${server.adminPat}` },
+    });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ code: 3, message: expect.stringMatching(/sessionId: must not contain NUL.*VALID-nu11c/) });
+    expect(await res.json()).toMatchObject({
+      code: 3,
+      message: expect.stringMatching(/sessionId: must not contain NUL.*VALID-nu11c/),
+    });
     const connect = await fetch(`${server.baseUrl}/zitadel.user.v2.UserService/AddHumanUser`, {
       method: 'POST',
       headers: { authorization: `Bearer ${server.adminPat}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'nul', profile: { givenName: 'a\u0000b', familyName: 'c' }, email: { email: 'nul@example.com' } }),
+      body: JSON.stringify({
+        username: 'nul',
+        profile: { givenName: 'a\u0000b', familyName: 'c' },
+        email: { email: 'nul@example.com' },
+      }),
     });
     expect(connect.status).toBe(400);
-    expect(await connect.json()).toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/profile\.givenName/) });
+    expect(await connect.json()).toMatchObject({
+      code: 'invalid_argument',
+      message: expect.stringMatching(/profile\.givenName/),
+    });
   });
 });
 
 describe('setting no metadata at all', () => {
   it('answers INVALID_ARGUMENT for an org and a user (it answered INTERNAL)', async () => {
     const headers = { authorization: `Bearer ${server.adminPat}`, 'content-type': 'application/json' };
-    const org = await fetch(`${server.baseUrl}/v2beta/organizations/${ids[0]}/metadata`, { method: 'POST', headers, body: '{"metadata":[]}' });
-    expect([org.status, ((await org.json()) as { message: string }).message]).toEqual([400, expect.stringMatching(/ORG-m3t4e/)]);
-    const user = await fetch(`${server.baseUrl}/v2/users/${ids[1]}/metadata`, { method: 'POST', headers, body: '{"metadata":[]}' });
-    expect([user.status, ((await user.json()) as { message: string }).message]).toEqual([400, expect.stringMatching(/USER-m3t4e/)]);
+    const org = await fetch(`${server.baseUrl}/v2beta/organizations/${ids[0]}/metadata`, {
+      method: 'POST',
+      headers,
+      body: '{"metadata":[]}',
+    });
+    expect([org.status, ((await org.json()) as { message: string }).message]).toEqual([
+      400,
+      expect.stringMatching(/ORG-m3t4e/),
+    ]);
+    const user = await fetch(`${server.baseUrl}/v2/users/${ids[1]}/metadata`, {
+      method: 'POST',
+      headers,
+      body: '{"metadata":[]}',
+    });
+    expect([user.status, ((await user.json()) as { message: string }).message]).toEqual([
+      400,
+      expect.stringMatching(/USER-m3t4e/),
+    ]);
   });
 });

@@ -21,5 +21,7 @@ it('answers 60 concurrent AddHumanUser calls (three times the pool) without stal
       }),
     ),
   );
-  expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+  expect(
+    results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)),
+  ).toEqual([]);
 }, 30_000);

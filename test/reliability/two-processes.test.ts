@@ -60,10 +60,17 @@ it('signs with, and publishes, a web key activated on the other process within a
   const onA = client(WebKeyService, 'grpc', a.baseUrl, a.adminPat);
   const { id } = await onA.createWebKey({ key: { case: 'ed25519', value: {} as never } });
   // Published (initial) on both before it is active, so caches can pick it up.
-  await within(1_000, async () => ((await (await fetch(`${b.baseUrl}/oauth/v2/keys`)).json()) as { keys: { kid: string }[] }).keys.some((k) => k.kid === id));
+  await within(1_000, async () =>
+    ((await (await fetch(`${b.baseUrl}/oauth/v2/keys`)).json()) as { keys: { kid: string }[] }).keys.some(
+      (k) => k.kid === id,
+    ),
+  );
   await onA.activateWebKey({ id });
   const onB = client(WebKeyService, 'connect-h1', b.baseUrl, b.adminPat);
-  await within(1_000, async () => (await onB.listWebKeys({})).webKeys.find((k) => k.id === id)?.state === WebKeyState.ACTIVE);
+  await within(
+    1_000,
+    async () => (await onB.listWebKeys({})).webKeys.find((k) => k.id === id)?.state === WebKeyState.ACTIVE,
+  );
 });
 
 it('uses a session created on one process with SetSession on the other', async () => {
@@ -83,9 +90,16 @@ it('uses a session created on one process with SetSession on the other', async (
     checks: { password: { password: 'Secr3t!pass' } },
   });
   // The new token works on the first process; the old one no longer does (on either).
-  const { session } = await client(SessionService, 'grpc', a.baseUrl, set.sessionToken).getSession({ sessionId: created.sessionId });
+  const { session } = await client(SessionService, 'grpc', a.baseUrl, set.sessionToken).getSession({
+    sessionId: created.sessionId,
+  });
   expect(session?.factors?.password?.verifiedAt).toBeDefined();
-  expect(await codeOf(client(SessionService, 'grpc', b.baseUrl, a.adminPat).setSession({ sessionId: created.sessionId, sessionToken: created.sessionToken }))).toBe(
-    Code.PermissionDenied,
-  );
+  expect(
+    await codeOf(
+      client(SessionService, 'grpc', b.baseUrl, a.adminPat).setSession({
+        sessionId: created.sessionId,
+        sessionToken: created.sessionToken,
+      }),
+    ),
+  ).toBe(Code.PermissionDenied);
 });

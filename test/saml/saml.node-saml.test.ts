@@ -5,7 +5,18 @@ import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_servic
 import { client } from '../support/clients.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { ROLES_ATTRIBUTE } from '../../src/saml/saml-xml.js';
-import { PASSWORD, browserSend, passwordSession, samlApp, samlRequestIdOf, samlService, samlWorld, spKeys, uniqueEntity, type SamlWorld } from './support.js';
+import {
+  PASSWORD,
+  browserSend,
+  passwordSession,
+  samlApp,
+  samlRequestIdOf,
+  samlService,
+  samlWorld,
+  spKeys,
+  uniqueEntity,
+  type SamlWorld,
+} from './support.js';
 
 let server: TestServer;
 let world: SamlWorld;
@@ -21,7 +32,10 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 /** A node-saml SP (passport-saml's engine) registered with the metadata it generates itself. */
-async function nodeSamlSp(binding: 'HTTP-Redirect' | 'HTTP-POST', ask: { forceAuthn?: boolean; passive?: boolean; identifierFormat?: string } = {}) {
+async function nodeSamlSp(
+  binding: 'HTTP-Redirect' | 'HTTP-POST',
+  ask: { forceAuthn?: boolean; passive?: boolean; identifierFormat?: string } = {},
+) {
   const issuer = uniqueEntity('node-saml');
   const base = issuer.replace(/\/metadata$/, '');
   const saml = new SAML({
@@ -53,11 +67,26 @@ async function nodeSamlSp(binding: 'HTTP-Redirect' | 'HTTP-POST', ask: { forceAu
 function formOf(html: string): { url: string; fields: Record<string, string> } {
   const url = /<form[^>]*action="([^"]+)"/.exec(html)![1];
   const fields: Record<string, string> = {};
-  for (const m of html.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) fields[m[1]] = m[2].replace(/&#x2b;/gi, '+').replace(/&#x2f;/gi, '/').replace(/&#x3d;/gi, '=').replace(/&amp;/g, '&');
-  return { url: url.replace(/&amp;/g, '&').replace(/&#x3a;/gi, ':').replace(/&#x2f;/gi, '/'), fields };
+  for (const m of html.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g))
+    fields[m[1]] = m[2]
+      .replace(/&#x2b;/gi, '+')
+      .replace(/&#x2f;/gi, '/')
+      .replace(/&#x3d;/gi, '=')
+      .replace(/&amp;/g, '&');
+  return {
+    url: url
+      .replace(/&amp;/g, '&')
+      .replace(/&#x3a;/gi, ':')
+      .replace(/&#x2f;/gi, '/'),
+    fields,
+  };
 }
 
-async function login(sp: Awaited<ReturnType<typeof nodeSamlSp>>, binding: 'HTTP-Redirect' | 'HTTP-POST', relayState: string) {
+async function login(
+  sp: Awaited<ReturnType<typeof nodeSamlSp>>,
+  binding: 'HTTP-Redirect' | 'HTTP-POST',
+  relayState: string,
+) {
   const sent =
     binding === 'HTTP-Redirect'
       ? await browserSend({ binding: 'redirect', url: await sp.saml.getAuthorizeUrlAsync(relayState, undefined, {}) })
@@ -65,12 +94,18 @@ async function login(sp: Awaited<ReturnType<typeof nodeSamlSp>>, binding: 'HTTP-
   if (sent.status !== 302) throw new Error(await sent.text());
   const samlRequestId = samlRequestIdOf(sent.headers.get('location'));
   const session = await passwordSession(server, world.loginPat, world.user.username);
-  const answer = await samlService(server, world.loginPat).createResponse({ samlRequestId, responseKind: { case: 'session', value: session } });
+  const answer = await samlService(server, world.loginPat).createResponse({
+    samlRequestId,
+    responseKind: { case: 'session', value: session },
+  });
   expect(answer.binding.case).toBe('post');
   const post = answer.binding.value as { relayState: string; samlResponse: string };
   expect(post.relayState).toBe(relayState);
   expect(answer.url).toBe(sp.acs);
-  const { profile } = await sp.saml.validatePostResponseAsync({ SAMLResponse: post.samlResponse, RelayState: post.relayState });
+  const { profile } = await sp.saml.validatePostResponseAsync({
+    SAMLResponse: post.samlResponse,
+    RelayState: post.relayState,
+  });
   return { profile: profile!, session };
 }
 
@@ -83,7 +118,13 @@ describe.each(['HTTP-Redirect', 'HTTP-POST'] as const)('node-saml SP, signed Aut
     expect(profile.nameIDFormat).toBe('urn:oasis:names:tc:SAML:2.0:nameid-format:persistent');
     expect(profile.issuer).toBe(`${server.baseUrl}/saml/v2/metadata`);
     expect(profile.sessionIndex).toBeDefined();
-    expect(profile).toMatchObject({ Email: world.user.email, FirstName: 'Ada', SurName: 'Lovelace', UserName: world.user.username, UserID: world.user.userId });
+    expect(profile).toMatchObject({
+      Email: world.user.email,
+      FirstName: 'Ada',
+      SurName: 'Lovelace',
+      UserName: world.user.username,
+      UserID: world.user.userId,
+    });
     expect(profile[ROLES_ATTRIBUTE]).toEqual(['auditor', 'viewer']);
 
     // SP-initiated single logout by Redirect: the session ends, and a signed LogoutResponse goes
@@ -96,9 +137,13 @@ describe.each(['HTTP-Redirect', 'HTTP-POST'] as const)('node-saml SP, signed Aut
     expect(form.fields.RelayState).toBe('bye');
     const validated = await sp.saml.validatePostResponseAsync(form.fields);
     expect(validated.loggedOut).toBe(true);
-    const logoutRequestId = /ID="([^"]+)"/.exec(inflateRawSync(Buffer.from(new URL(logoutUrl).searchParams.get('SAMLRequest')!, 'base64')).toString())![1];
+    const logoutRequestId = /ID="([^"]+)"/.exec(
+      inflateRawSync(Buffer.from(new URL(logoutUrl).searchParams.get('SAMLRequest')!, 'base64')).toString(),
+    )![1];
     expect(Buffer.from(form.fields.SAMLResponse, 'base64').toString()).toContain(`InResponseTo="${logoutRequestId}"`);
-    const gone = await client(SessionService, 'grpc', server.baseUrl, world.loginPat).getSession({ sessionId: session.sessionId }).catch((e) => ConnectError.from(e));
+    const gone = await client(SessionService, 'grpc', server.baseUrl, world.loginPat)
+      .getSession({ sessionId: session.sessionId })
+      .catch((e) => ConnectError.from(e));
     expect((gone as ConnectError).code).toBe(Code.NotFound);
   });
 });
@@ -117,7 +162,10 @@ describe('what an AuthnRequest asks of the sign-in (SAML core §3.4.1)', () => {
     const form = formOf(await sent.text());
     expect(form.url).toBe(sp.acs);
     const xml = Buffer.from(form.fields.SAMLResponse, 'base64').toString();
-    return { SAMLResponse: form.fields.SAMLResponse, status: [...xml.matchAll(/StatusCode Value="([^"]+)"/g)].map((m) => m[1]) };
+    return {
+      SAMLResponse: form.fields.SAMLResponse,
+      status: [...xml.matchAll(/StatusCode Value="([^"]+)"/g)].map((m) => m[1]),
+    };
   }
 
   it('ForceAuthn: a session signed in before the request is refused; a password checked again after it answers', async () => {
@@ -147,15 +195,25 @@ describe('what an AuthnRequest asks of the sign-in (SAML core §3.4.1)', () => {
   it('IsPassive: answered with NoPassive at once, since signing in needs the login pages', async () => {
     const sp = await nodeSamlSp('HTTP-Redirect', { passive: true });
     const response = await delivered(sp);
-    expect(response.status).toEqual(['urn:oasis:names:tc:SAML:2.0:status:Responder', 'urn:oasis:names:tc:SAML:2.0:status:NoPassive']);
+    expect(response.status).toEqual([
+      'urn:oasis:names:tc:SAML:2.0:status:Responder',
+      'urn:oasis:names:tc:SAML:2.0:status:NoPassive',
+    ]);
     // node-saml reads NoPassive as "not signed in", without an error.
     expect((await sp.saml.validatePostResponseAsync({ SAMLResponse: response.SAMLResponse })).profile).toBeNull();
   });
 
   it('a NameID format Portcullis cannot issue: answered with InvalidNameIDPolicy at once', async () => {
-    const sp = await nodeSamlSp('HTTP-Redirect', { identifierFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient' });
+    const sp = await nodeSamlSp('HTTP-Redirect', {
+      identifierFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient',
+    });
     const response = await delivered(sp);
-    expect(response.status).toEqual(['urn:oasis:names:tc:SAML:2.0:status:Requester', 'urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy']);
-    await expect(sp.saml.validatePostResponseAsync({ SAMLResponse: response.SAMLResponse })).rejects.toThrow(/Requester error: supported NameID formats/);
+    expect(response.status).toEqual([
+      'urn:oasis:names:tc:SAML:2.0:status:Requester',
+      'urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy',
+    ]);
+    await expect(sp.saml.validatePostResponseAsync({ SAMLResponse: response.SAMLResponse })).rejects.toThrow(
+      /Requester error: supported NameID formats/,
+    );
   });
 });

@@ -42,7 +42,14 @@ afterAll(() => server?.close());
 
 let ids = 0;
 /** An AuthnRequest as an SP writes it, with the parts a case changes. */
-function authnRequest(o: { issuer: string; acs?: string; id?: string; issueInstant?: Date; prolog?: string; extensions?: string }): { id: string; xml: string } {
+function authnRequest(o: {
+  issuer: string;
+  acs?: string;
+  id?: string;
+  issueInstant?: Date;
+  prolog?: string;
+  extensions?: string;
+}): { id: string; xml: string } {
   const id = o.id ?? `_req${Date.now()}${ids++}`;
   const acs = o.acs ? ` AssertionConsumerServiceURL="${o.acs}" ProtocolBinding="${POST}"` : '';
   return {
@@ -55,8 +62,13 @@ function authnRequest(o: { issuer: string; acs?: string; id?: string; issueInsta
   };
 }
 
-const redirectUrl = (xml: string, extra = '') => `${server.baseUrl}/saml/v2/SSO?SAMLRequest=${encodeURIComponent(deflateRawSync(Buffer.from(xml)).toString('base64'))}${extra}`;
-const postForm = (xml: string) => ({ binding: 'post' as const, url: `${server.baseUrl}/saml/v2/SSO`, fields: { SAMLRequest: Buffer.from(xml).toString('base64') } });
+const redirectUrl = (xml: string, extra = '') =>
+  `${server.baseUrl}/saml/v2/SSO?SAMLRequest=${encodeURIComponent(deflateRawSync(Buffer.from(xml)).toString('base64'))}${extra}`;
+const postForm = (xml: string) => ({
+  binding: 'post' as const,
+  url: `${server.baseUrl}/saml/v2/SSO`,
+  fields: { SAMLRequest: Buffer.from(xml).toString('base64') },
+});
 
 /** A refusal page: the status, the error id shown, and never a stack trace. */
 async function expectRefusal(res: Response, status: number, id: string): Promise<void> {
@@ -71,12 +83,19 @@ async function plainSp(options: { signs?: boolean } = {}) {
   const entityID = uniqueEntity('plain');
   const base = entityID.replace(/\/metadata$/, '');
   const sp = samlify.ServiceProvider({
-    entityID, authnRequestsSigned: options.signs ?? false, wantAssertionsSigned: true, signingCert: keys.certificate, privateKey: keys.privateKey,
-    requestSignatureAlgorithm: RSA_SHA256, nameIDFormat: ['urn:oasis:names:tc:SAML:2.0:nameid-format:persistent'],
+    entityID,
+    authnRequestsSigned: options.signs ?? false,
+    wantAssertionsSigned: true,
+    signingCert: keys.certificate,
+    privateKey: keys.privateKey,
+    requestSignatureAlgorithm: RSA_SHA256,
+    nameIDFormat: ['urn:oasis:names:tc:SAML:2.0:nameid-format:persistent'],
     assertionConsumerService: [{ Binding: POST, Location: `${base}/acs` }],
   });
   const appId = await samlApp(server, world.projectId, sp.getMetadata());
-  const metadata = options.signs ? idpMetadata.replace('WantAuthnRequestsSigned="false"', 'WantAuthnRequestsSigned="true"') : idpMetadata;
+  const metadata = options.signs
+    ? idpMetadata.replace('WantAuthnRequestsSigned="false"', 'WantAuthnRequestsSigned="true"')
+    : idpMetadata;
   return { sp, idp: samlify.IdentityProvider({ metadata }), entityID, acs: `${base}/acs`, appId };
 }
 
@@ -88,18 +107,37 @@ async function startLogin(entityID: string, acs?: string): Promise<string> {
 
 describe('requests the SSO endpoint refuses', () => {
   it('refuses an unknown service provider with an error page', async () => {
-    await expectRefusal(await fetch(redirectUrl(authnRequest({ issuer: 'https://unknown.sp.test/metadata' }).xml), { redirect: 'manual' }), 403, 'SAML-1ssu0');
+    await expectRefusal(
+      await fetch(redirectUrl(authnRequest({ issuer: 'https://unknown.sp.test/metadata' }).xml), {
+        redirect: 'manual',
+      }),
+      403,
+      'SAML-1ssu0',
+    );
   });
 
   it('refuses an AssertionConsumerServiceURL the metadata does not register', async () => {
     const { entityID } = await plainSp();
-    await expectRefusal(await fetch(redirectUrl(authnRequest({ issuer: entityID, acs: 'https://evil.test/acs' }).xml), { redirect: 'manual' }), 403, 'SAML-4cs00');
+    await expectRefusal(
+      await fetch(redirectUrl(authnRequest({ issuer: entityID, acs: 'https://evil.test/acs' }).xml), {
+        redirect: 'manual',
+      }),
+      403,
+      'SAML-4cs00',
+    );
   });
 
   it('refuses a deactivated app', async () => {
     const { entityID, appId } = await plainSp();
-    await client(AppService, 'grpc', server.baseUrl, server.adminPat).deactivateApplication({ projectId: world.projectId, id: appId });
-    await expectRefusal(await fetch(redirectUrl(authnRequest({ issuer: entityID }).xml), { redirect: 'manual' }), 403, 'SAML-1ssu0');
+    await client(AppService, 'grpc', server.baseUrl, server.adminPat).deactivateApplication({
+      projectId: world.projectId,
+      id: appId,
+    });
+    await expectRefusal(
+      await fetch(redirectUrl(authnRequest({ issuer: entityID }).xml), { redirect: 'manual' }),
+      403,
+      'SAML-1ssu0',
+    );
   });
 
   it('refuses a replayed request id from the same SP', async () => {
@@ -117,8 +155,14 @@ describe('requests the SSO endpoint refuses', () => {
 
   it.each(['redirect', 'post'] as const)('refuses XXE (a DOCTYPE with an external entity) by %s', async (binding) => {
     const { entityID } = await plainSp();
-    const xxe = authnRequest({ issuer: '&xxe;', prolog: `<?xml version="1.0"?><!DOCTYPE samlp:AuthnRequest [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>` });
-    const res = binding === 'redirect' ? await fetch(redirectUrl(xxe.xml), { redirect: 'manual' }) : await browserSend(postForm(xxe.xml));
+    const xxe = authnRequest({
+      issuer: '&xxe;',
+      prolog: `<?xml version="1.0"?><!DOCTYPE samlp:AuthnRequest [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>`,
+    });
+    const res =
+      binding === 'redirect'
+        ? await fetch(redirectUrl(xxe.xml), { redirect: 'manual' })
+        : await browserSend(postForm(xxe.xml));
     await expectRefusal(res, 400, 'SAML-dtd00');
     expect(entityID).toBeDefined();
   });
@@ -136,7 +180,11 @@ describe('requests the SSO endpoint refuses', () => {
   describe('signatures', () => {
     it('requires a signature from an SP whose metadata says it signs', async () => {
       const { entityID } = await plainSp({ signs: true });
-      await expectRefusal(await fetch(redirectUrl(authnRequest({ issuer: entityID }).xml), { redirect: 'manual' }), 403, 'SAML-s1gr0');
+      await expectRefusal(
+        await fetch(redirectUrl(authnRequest({ issuer: entityID }).xml), { redirect: 'manual' }),
+        403,
+        'SAML-s1gr0',
+      );
       await expectRefusal(await browserSend(postForm(authnRequest({ issuer: entityID }).xml)), 403, 'SAML-s1gr0');
     });
 
@@ -151,28 +199,53 @@ describe('requests the SSO endpoint refuses', () => {
       const request = authnRequest({ issuer: sp.entityMeta.getEntityID() });
       let query = `SAMLRequest=${encodeURIComponent(deflateRawSync(Buffer.from(request.xml)).toString('base64'))}&SigAlg=${encodeURIComponent(RSA_SHA256)}`;
       query += `&Signature=${encodeURIComponent(createSign('RSA-SHA256').update(query).sign(other.privateKey, 'base64'))}`;
-      await expectRefusal(await fetch(`${server.baseUrl}/saml/v2/SSO?${query}`, { redirect: 'manual' }), 403, 'SAML-s1g00');
+      await expectRefusal(
+        await fetch(`${server.baseUrl}/saml/v2/SSO?${query}`, { redirect: 'manual' }),
+        403,
+        'SAML-s1g00',
+      );
     });
 
     it('refuses a POST request changed after signing', async () => {
       const { sp, idp, acs } = await plainSp({ signs: true });
-      const { context, entityEndpoint } = sp.createLoginRequest(idp, 'post') as { context: string; entityEndpoint: string };
-      const tampered = Buffer.from(context, 'base64').toString().replace(`AssertionConsumerServiceURL="${acs}"`, `AssertionConsumerServiceURL="${acs}" ForceAuthn="true"`);
+      const { context, entityEndpoint } = sp.createLoginRequest(idp, 'post') as {
+        context: string;
+        entityEndpoint: string;
+      };
+      const tampered = Buffer.from(context, 'base64')
+        .toString()
+        .replace(`AssertionConsumerServiceURL="${acs}"`, `AssertionConsumerServiceURL="${acs}" ForceAuthn="true"`);
       expect(tampered).toContain('ForceAuthn');
-      await expectRefusal(await browserSend({ binding: 'post', url: entityEndpoint, fields: { SAMLRequest: Buffer.from(tampered).toString('base64') } }), 403, 'SAML-s1g00');
+      await expectRefusal(
+        await browserSend({
+          binding: 'post',
+          url: entityEndpoint,
+          fields: { SAMLRequest: Buffer.from(tampered).toString('base64') },
+        }),
+        403,
+        'SAML-s1g00',
+      );
     });
 
     it('refuses signature wrapping: a signed request moved inside another, or a root signature pointing elsewhere', async () => {
       const { sp, idp } = await plainSp({ signs: true });
       const { context } = sp.createLoginRequest(idp, 'post') as { context: string };
-      const signed = Buffer.from(context, 'base64').toString().replace(/^<\?xml[^>]*\?>/, '');
+      const signed = Buffer.from(context, 'base64')
+        .toString()
+        .replace(/^<\?xml[^>]*\?>/, '');
       // 1. The genuine signed request hidden in the Extensions of an unsigned outer one.
-      const outer = authnRequest({ issuer: sp.entityMeta.getEntityID(), extensions: `<samlp:Extensions><w:Wrap xmlns:w="urn:evil">${signed}</w:Wrap></samlp:Extensions>` });
+      const outer = authnRequest({
+        issuer: sp.entityMeta.getEntityID(),
+        extensions: `<samlp:Extensions><w:Wrap xmlns:w="urn:evil">${signed}</w:Wrap></samlp:Extensions>`,
+      });
       await expectRefusal(await browserSend(postForm(outer.xml)), 403, 'SAML-s1g00');
       // 2. The signature moved up to a new root while it still references the original element.
       const signature = /<ds:Signature[\s\S]*<\/ds:Signature>/.exec(signed)![0];
       const inner = signed.replace(signature, '');
-      const moved = authnRequest({ issuer: sp.entityMeta.getEntityID(), extensions: `<samlp:Extensions><w:Wrap xmlns:w="urn:evil">${inner}</w:Wrap></samlp:Extensions>` });
+      const moved = authnRequest({
+        issuer: sp.entityMeta.getEntityID(),
+        extensions: `<samlp:Extensions><w:Wrap xmlns:w="urn:evil">${inner}</w:Wrap></samlp:Extensions>`,
+      });
       const wrapped = moved.xml.replace('</saml:Issuer>', `</saml:Issuer>${signature}`);
       await expectRefusal(await browserSend(postForm(wrapped)), 403, 'SAML-s1g00');
     });
@@ -180,40 +253,60 @@ describe('requests the SSO endpoint refuses', () => {
 });
 
 describe('answering requests', () => {
-  it('refuses callers without session.link, and other users\' sessions', async () => {
+  it("refuses callers without session.link, and other users' sessions", async () => {
     const { entityID } = await plainSp();
     const samlRequestId = await startLogin(entityID);
-    const nobody = await machineWithRoles(server, world.orgId, { level: 'org', resourceId: world.orgId, roles: ['ORG_USER_MANAGER'] });
-    const err = await samlService(server, nobody.pat).getSAMLRequest({ samlRequestId }).catch((e) => ConnectError.from(e));
+    const nobody = await machineWithRoles(server, world.orgId, {
+      level: 'org',
+      resourceId: world.orgId,
+      roles: ['ORG_USER_MANAGER'],
+    });
+    const err = await samlService(server, nobody.pat)
+      .getSAMLRequest({ samlRequestId })
+      .catch((e) => ConnectError.from(e));
     expect((err as ConnectError).code).toBe(Code.PermissionDenied);
     const session = await passwordSession(server, world.loginPat, world.user.username);
-    const denied = await samlService(server, nobody.pat).createResponse({ samlRequestId, responseKind: { case: 'session', value: session } }).catch((e) => ConnectError.from(e));
+    const denied = await samlService(server, nobody.pat)
+      .createResponse({ samlRequestId, responseKind: { case: 'session', value: session } })
+      .catch((e) => ConnectError.from(e));
     expect((denied as ConnectError).code).toBe(Code.PermissionDenied);
     const errorAnswer = await samlService(server, nobody.pat)
       .createResponse({ samlRequestId, responseKind: { case: 'error', value: { error: ErrorReason.AUTH_N_FAILED } } })
       .catch((e) => ConnectError.from(e));
     expect((errorAnswer as ConnectError).code).toBe(Code.PermissionDenied);
     // Still open for the login UI.
-    const ok = await samlService(server, world.loginPat).createResponse({ samlRequestId, responseKind: { case: 'session', value: session } });
+    const ok = await samlService(server, world.loginPat).createResponse({
+      samlRequestId,
+      responseKind: { case: 'session', value: session },
+    });
     expect(ok.binding.case).toBe('post');
   });
 
-  it('refuses a plain user answering with its own session, its session token as Bearer (login CSRF; ZITADEL\'s session.link rule)', async () => {
+  it("refuses a plain user answering with its own session, its session token as Bearer (login CSRF; ZITADEL's session.link rule)", async () => {
     const { entityID } = await plainSp();
     const samlRequestId = await startLogin(entityID);
     const session = await passwordSession(server, world.loginPat, world.user.username);
     const asUser = samlService(server, session.sessionToken);
-    expect(((await asUser.getSAMLRequest({ samlRequestId }).catch((e) => ConnectError.from(e))) as ConnectError).code).toBe(Code.PermissionDenied);
-    const own = await asUser.createResponse({ samlRequestId, responseKind: { case: 'session', value: session } }).catch((e) => ConnectError.from(e));
+    expect(
+      ((await asUser.getSAMLRequest({ samlRequestId }).catch((e) => ConnectError.from(e))) as ConnectError).code,
+    ).toBe(Code.PermissionDenied);
+    const own = await asUser
+      .createResponse({ samlRequestId, responseKind: { case: 'session', value: session } })
+      .catch((e) => ConnectError.from(e));
     expect((own as ConnectError).code).toBe(Code.PermissionDenied);
   });
 
   it('refuses an expired request', async () => {
     const { entityID } = await plainSp();
     const samlRequestId = await startLogin(entityID);
-    await server.database.dataSource.query(`UPDATE saml_requests SET expires_at = now() - interval '1 second' WHERE id = $1`, [samlRequestId]);
+    await server.database.dataSource.query(
+      `UPDATE saml_requests SET expires_at = now() - interval '1 second' WHERE id = $1`,
+      [samlRequestId],
+    );
     const session = await passwordSession(server, world.loginPat, world.user.username);
-    const err = await samlService(server, world.loginPat).createResponse({ samlRequestId, responseKind: { case: 'session', value: session } }).catch((e) => ConnectError.from(e));
+    const err = await samlService(server, world.loginPat)
+      .createResponse({ samlRequestId, responseKind: { case: 'session', value: session } })
+      .catch((e) => ConnectError.from(e));
     expect((err as ConnectError).code).toBe(Code.FailedPrecondition);
     expect((err as ConnectError).rawMessage).toMatch(/SAML-3xp1r/);
   });
@@ -223,25 +316,46 @@ describe('answering requests', () => {
     const stranger = await samlUser(server, world.orgId);
     const samlRequestId = await startLogin(entityID);
     const session = await passwordSession(server, world.loginPat, stranger.username);
-    const answer = await samlService(server, world.loginPat).createResponse({ samlRequestId, responseKind: { case: 'session', value: session } });
+    const answer = await samlService(server, world.loginPat).createResponse({
+      samlRequestId,
+      responseKind: { case: 'session', value: session },
+    });
     const xml = Buffer.from((answer.binding.value as { samlResponse: string }).samlResponse, 'base64').toString();
     expect(xml).toContain('urn:oasis:names:tc:SAML:2.0:status:RequestDenied');
     expect(xml).not.toContain('Assertion');
-    await expect(sp.parseLoginResponse(idp, 'post', { body: { SAMLResponse: (answer.binding.value as { samlResponse: string }).samlResponse } })).rejects.toThrow();
+    await expect(
+      sp.parseLoginResponse(idp, 'post', {
+        body: { SAMLResponse: (answer.binding.value as { samlResponse: string }).samlResponse },
+      }),
+    ).rejects.toThrow();
   });
 
   it('answers a user whose org has no access to a project with "has project check" with RequestDenied', async () => {
     const projects = client(ProjectService, 'grpc', server.baseUrl, server.adminPat);
-    const { id: projectId } = await projects.createProject({ organizationId: world.orgId, name: `Checked ${Date.now()}`, projectAccessRequired: true });
+    const { id: projectId } = await projects.createProject({
+      organizationId: world.orgId,
+      name: `Checked ${Date.now()}`,
+      projectAccessRequired: true,
+    });
     const entityID = uniqueEntity('has-project');
-    const sp = samlify.ServiceProvider({ entityID, assertionConsumerService: [{ Binding: POST, Location: 'https://has-project.sp.test/acs' }] });
+    const sp = samlify.ServiceProvider({
+      entityID,
+      assertionConsumerService: [{ Binding: POST, Location: 'https://has-project.sp.test/acs' }],
+    });
     await samlApp(server, projectId, sp.getMetadata());
-    const otherOrg = (await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: `Outsiders ${Date.now()}` })).id;
+    const otherOrg = (
+      await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({
+        name: `Outsiders ${Date.now()}`,
+      })
+    ).id;
     const outsider = await samlUser(server, otherOrg);
     const answerFor = async (username: string) => {
       const samlRequestId = await startLogin(entityID);
       const session = await passwordSession(server, world.loginPat, username);
-      const answer = await samlService(server, world.loginPat).createResponse({ samlRequestId, responseKind: { case: 'session', value: session } });
+      const answer = await samlService(server, world.loginPat).createResponse({
+        samlRequestId,
+        responseKind: { case: 'session', value: session },
+      });
       return Buffer.from((answer.binding.value as { samlResponse: string }).samlResponse, 'base64').toString();
     };
     expect(await answerFor(outsider.username)).toContain('urn:oasis:names:tc:SAML:2.0:status:RequestDenied');
@@ -252,7 +366,8 @@ describe('answering requests', () => {
     const { entityID } = await plainSp();
     const samlRequestId = await startLogin(entityID);
     const answer = await samlService(server, world.loginPat).createResponse({
-      samlRequestId, responseKind: { case: 'error', value: { error: ErrorReason.AUTH_N_FAILED, errorDescription: 'user gave up' } },
+      samlRequestId,
+      responseKind: { case: 'error', value: { error: ErrorReason.AUTH_N_FAILED, errorDescription: 'user gave up' } },
     });
     const xml = Buffer.from((answer.binding.value as { samlResponse: string }).samlResponse, 'base64').toString();
     expect(xml).toContain('urn:oasis:names:tc:SAML:2.0:status:AuthnFailed');
@@ -263,18 +378,29 @@ describe('answering requests', () => {
     const { sp, idp, entityID } = await plainSp();
     const samlRequestId = await startLogin(entityID);
     const session = await passwordSession(server, world.loginPat, world.user.username);
-    const answer = await samlService(server, world.loginPat).createResponse({ samlRequestId, responseKind: { case: 'session', value: session } });
+    const answer = await samlService(server, world.loginPat).createResponse({
+      samlRequestId,
+      responseKind: { case: 'session', value: session },
+    });
     const genuine = (answer.binding.value as { samlResponse: string }).samlResponse;
     await expect(sp.parseLoginResponse(idp, 'post', { body: { SAMLResponse: genuine } })).resolves.toBeDefined();
     const xml = Buffer.from(genuine, 'base64').toString();
-    const tampered = xml.replace('<saml:AttributeValue xsi:type="xs:string">auditor</saml:AttributeValue>', '<saml:AttributeValue xsi:type="xs:string">admin</saml:AttributeValue>');
+    const tampered = xml.replace(
+      '<saml:AttributeValue xsi:type="xs:string">auditor</saml:AttributeValue>',
+      '<saml:AttributeValue xsi:type="xs:string">admin</saml:AttributeValue>',
+    );
     expect(tampered).not.toBe(xml);
-    await expect(sp.parseLoginResponse(idp, 'post', { body: { SAMLResponse: Buffer.from(tampered).toString('base64') } })).rejects.toBeDefined();
+    await expect(
+      sp.parseLoginResponse(idp, 'post', { body: { SAMLResponse: Buffer.from(tampered).toString('base64') } }),
+    ).rejects.toBeDefined();
   });
 
-  it('sends the browser to the app\'s own login (login v2 base URI)', async () => {
+  it("sends the browser to the app's own login (login v2 base URI)", async () => {
     const entityID = uniqueEntity('own-login');
-    const sp = samlify.ServiceProvider({ entityID, assertionConsumerService: [{ Binding: POST, Location: 'https://own-login.sp.test/acs' }] });
+    const sp = samlify.ServiceProvider({
+      entityID,
+      assertionConsumerService: [{ Binding: POST, Location: 'https://own-login.sp.test/acs' }],
+    });
     await samlApp(server, world.projectId, sp.getMetadata(), 'https://login.example.test/ui');
     const res = await fetch(redirectUrl(authnRequest({ issuer: entityID }).xml), { redirect: 'manual' });
     expect(res.headers.get('location')).toMatch(/^https:\/\/login\.example\.test\/ui\/login\?samlRequest=\d{18}$/);
@@ -289,7 +415,10 @@ describe('the instance certificate', () => {
     const made = await Promise.all([1, 2, 3].map(() => certs.signing(instance.id, instance.name)));
     expect(new Set(made.map((m) => m.certificate)).size).toBe(1);
     expect(new Set(made.map((m) => m.privateKey)).size).toBe(1);
-    const [{ n }] = await server.database.dataSource.query('SELECT count(*)::int AS n FROM saml_certificates WHERE instance_id = $1', [instance.id]);
+    const [{ n }] = await server.database.dataSource.query(
+      'SELECT count(*)::int AS n FROM saml_certificates WHERE instance_id = $1',
+      [instance.id],
+    );
     expect(n).toBe(1);
   });
 });

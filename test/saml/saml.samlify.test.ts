@@ -2,7 +2,17 @@ import * as samlify from 'samlify';
 import { rest } from '../support/clients.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { ROLES_ATTRIBUTE, RSA_SHA256 } from '../../src/saml/saml-xml.js';
-import { browserSend, passwordSession, samlApp, samlRequestIdOf, samlService, samlWorld, spKeys, uniqueEntity, type SamlWorld } from './support.js';
+import {
+  browserSend,
+  passwordSession,
+  samlApp,
+  samlRequestIdOf,
+  samlService,
+  samlWorld,
+  spKeys,
+  uniqueEntity,
+  type SamlWorld,
+} from './support.js';
 
 const POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
 const REDIRECT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
@@ -39,7 +49,9 @@ async function registeredSp(options: { signed: boolean; relayState?: string }) {
   await samlApp(server, world.projectId, sp.getMetadata());
   // samlify signs only towards an IdP whose metadata asks for it; Portcullis verifies whenever
   // the SP's own metadata says it signs, so the SP side is told so.
-  const metadata = options.signed ? idpMetadata.replace('WantAuthnRequestsSigned="false"', 'WantAuthnRequestsSigned="true"') : idpMetadata;
+  const metadata = options.signed
+    ? idpMetadata.replace('WantAuthnRequestsSigned="false"', 'WantAuthnRequestsSigned="true"')
+    : idpMetadata;
   return { sp, idp: samlify.IdentityProvider({ metadata }), acs: `${base}/acs` };
 }
 
@@ -56,14 +68,22 @@ describe('metadata exchange', () => {
   it('publishes IdP metadata samlify reads: entity id, SSO and SLO by Redirect and POST, the signing certificate', async () => {
     const idp = samlify.IdentityProvider({ metadata: idpMetadata });
     expect(idp.entityMeta.getEntityID()).toBe(`${server.baseUrl}/saml/v2/metadata`);
-    expect(idp.entityMeta.getSingleSignOnService(REDIRECT)).toEqual({ [POST]: `${server.baseUrl}/saml/v2/SSO`, [REDIRECT]: `${server.baseUrl}/saml/v2/SSO` });
-    expect(idp.entityMeta.getSingleLogoutService(REDIRECT)).toEqual([{ binding: REDIRECT, location: `${server.baseUrl}/saml/v2/SLO` }, { binding: POST, location: `${server.baseUrl}/saml/v2/SLO` }]);
+    expect(idp.entityMeta.getSingleSignOnService(REDIRECT)).toEqual({
+      [POST]: `${server.baseUrl}/saml/v2/SSO`,
+      [REDIRECT]: `${server.baseUrl}/saml/v2/SSO`,
+    });
+    expect(idp.entityMeta.getSingleLogoutService(REDIRECT)).toEqual([
+      { binding: REDIRECT, location: `${server.baseUrl}/saml/v2/SLO` },
+      { binding: POST, location: `${server.baseUrl}/saml/v2/SLO` },
+    ]);
     const pem = await (await fetch(`${server.baseUrl}/saml/v2/certificate`)).text();
     expect(pem).toMatch(/^-----BEGIN CERTIFICATE-----/);
     const inMetadata = idp.entityMeta.getX509Certificate('signing') as string;
     expect(pem.replace(/-----[A-Z ]+-----|\s/g, '')).toBe(String(inMetadata).replace(/\s/g, ''));
     // One certificate per instance: the same on every call, its key stored sealed.
-    const [row] = await server.database.dataSource.query('SELECT count(*)::int AS n, min(private_key) AS k FROM saml_certificates');
+    const [row] = await server.database.dataSource.query(
+      'SELECT count(*)::int AS n, min(private_key) AS k FROM saml_certificates',
+    );
     expect(row.n).toBe(1);
     expect(row.k).toMatch(/^v1\./);
   });
@@ -78,31 +98,53 @@ describe.each([
   it('ends with a signed assertion carrying the attributes and roles, RelayState and InResponseTo', async () => {
     const relayState = `rs-${binding}-${signed}`;
     const { sp, idp, acs } = await registeredSp({ signed, relayState });
-    const built = sp.createLoginRequest(idp, binding) as { id: string; context: string; entityEndpoint?: string; relayState?: string };
+    const built = sp.createLoginRequest(idp, binding) as {
+      id: string;
+      context: string;
+      entityEndpoint?: string;
+      relayState?: string;
+    };
     const sent =
       binding === 'redirect'
         ? await browserSend({ binding, url: built.context })
-        : await browserSend({ binding, url: built.entityEndpoint!, fields: { SAMLRequest: built.context, RelayState: relayState } });
+        : await browserSend({
+            binding,
+            url: built.entityEndpoint!,
+            fields: { SAMLRequest: built.context, RelayState: relayState },
+          });
     expect(sent.status).toBe(302);
     const location = sent.headers.get('location')!;
     expect(location.startsWith(`${server.baseUrl}/ui/v2/login/login?samlRequest=`)).toBe(true);
     const samlRequestId = samlRequestIdOf(location);
 
     const { samlRequest, answer } = await loginUi(samlRequestId);
-    expect(samlRequest).toMatchObject({ id: samlRequestId, issuer: sp.entityMeta.getEntityID(), assertionConsumerService: acs, relayState, binding: POST });
+    expect(samlRequest).toMatchObject({
+      id: samlRequestId,
+      issuer: sp.entityMeta.getEntityID(),
+      assertionConsumerService: acs,
+      relayState,
+      binding: POST,
+    });
     expect(answer.binding.case).toBe('post');
     expect(answer.url).toBe(acs);
     expect(answer.details?.sequence).toBeGreaterThan(0n);
     const post = answer.binding.value as { relayState: string; samlResponse: string };
     expect(post.relayState).toBe(relayState);
 
-    const parsed = await sp.parseLoginResponse(idp, 'post', { body: { SAMLResponse: post.samlResponse, RelayState: post.relayState } });
+    const parsed = await sp.parseLoginResponse(idp, 'post', {
+      body: { SAMLResponse: post.samlResponse, RelayState: post.relayState },
+    });
     const x = parsed.extract as any;
     expect(x.nameID).toBe(world.user.userId);
     expect(x.response.inResponseTo).toBe(built.id);
     expect(x.audience).toBe(sp.entityMeta.getEntityID());
     expect(x.attributes).toMatchObject({
-      Email: world.user.email, FirstName: 'Ada', SurName: 'Lovelace', FullName: 'Ada Lovelace', UserName: world.user.username, UserID: world.user.userId,
+      Email: world.user.email,
+      FirstName: 'Ada',
+      SurName: 'Lovelace',
+      FullName: 'Ada Lovelace',
+      UserName: world.user.username,
+      UserID: world.user.userId,
       [ROLES_ATTRIBUTE]: ['auditor', 'viewer'],
     });
     // Both the response and the assertion carry an RSA-SHA256 signature.
@@ -112,7 +154,10 @@ describe.each([
 
     // Answered once.
     const again = await samlService(server, world.loginPat)
-      .createResponse({ samlRequestId, responseKind: { case: 'session', value: await passwordSession(server, world.loginPat, world.user.username) } })
+      .createResponse({
+        samlRequestId,
+        responseKind: { case: 'session', value: await passwordSession(server, world.loginPat, world.user.username) },
+      })
       .catch((e) => e);
     expect(String(again)).toMatch(/SAML-4nsw3/);
   });
@@ -123,8 +168,13 @@ describe('single logout', () => {
     const entityID = uniqueEntity('samlify-slo');
     const base = entityID.replace(/\/metadata$/, '');
     const sp = samlify.ServiceProvider({
-      entityID, signingCert: keys.certificate, privateKey: keys.privateKey, requestSignatureAlgorithm: RSA_SHA256, wantAssertionsSigned: true,
-      wantLogoutResponseSigned: true, nameIDFormat: ['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'],
+      entityID,
+      signingCert: keys.certificate,
+      privateKey: keys.privateKey,
+      requestSignatureAlgorithm: RSA_SHA256,
+      wantAssertionsSigned: true,
+      wantLogoutResponseSigned: true,
+      nameIDFormat: ['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'],
       assertionConsumerService: [{ Binding: POST, Location: `${base}/acs` }],
       singleLogoutService: [{ Binding: REDIRECT, Location: `${base}/slo` }],
     });
@@ -132,29 +182,47 @@ describe('single logout', () => {
     const idp = samlify.IdentityProvider({ metadata: idpMetadata, wantLogoutRequestSigned: true });
 
     const { context } = sp.createLoginRequest(idp, 'redirect') as { context: string };
-    const samlRequestId = samlRequestIdOf((await browserSend({ binding: 'redirect', url: context })).headers.get('location'));
+    const samlRequestId = samlRequestIdOf(
+      (await browserSend({ binding: 'redirect', url: context })).headers.get('location'),
+    );
     const { answer, session } = await loginUi(samlRequestId);
     const post = answer.binding.value as { samlResponse: string };
-    const extract = (await sp.parseLoginResponse(idp, 'post', { body: { SAMLResponse: post.samlResponse } })).extract as any;
+    const extract = (await sp.parseLoginResponse(idp, 'post', { body: { SAMLResponse: post.samlResponse } }))
+      .extract as any;
     expect(extract.nameID).toBe(world.user.email);
     expect(extract.sessionIndex.sessionIndex).toBe(samlRequestId);
 
-    const logout = sp.createLogoutRequest(idp, 'redirect', { logoutNameID: extract.nameID, sessionIndex: extract.sessionIndex.sessionIndex }, 'rs-out') as { context: string };
+    const logout = sp.createLogoutRequest(
+      idp,
+      'redirect',
+      { logoutNameID: extract.nameID, sessionIndex: extract.sessionIndex.sessionIndex },
+      'rs-out',
+    ) as { context: string };
     expect(logout.context).toContain('Signature=');
     const res = await fetch(logout.context, { redirect: 'manual' });
     expect(res.status).toBe(302);
     const back = new URL(res.headers.get('location')!);
     expect(`${back.origin}${back.pathname}`).toBe(`${base}/slo`);
-    const parsed = await sp.parseLogoutResponse(idp, 'redirect', { query: Object.fromEntries(back.searchParams), octetString: back.search.slice(1).replace(/&Signature=.*$/, '') });
+    const parsed = await sp.parseLogoutResponse(idp, 'redirect', {
+      query: Object.fromEntries(back.searchParams),
+      octetString: back.search.slice(1).replace(/&Signature=.*$/, ''),
+    });
     expect((parsed.extract as any).response.inResponseTo).toBeDefined();
     expect(back.searchParams.get('RelayState')).toBe('rs-out');
-    const sessions = await server.database.dataSource.query('SELECT id FROM sessions WHERE id = $1', [session.sessionId]);
+    const sessions = await server.database.dataSource.query('SELECT id FROM sessions WHERE id = $1', [
+      session.sessionId,
+    ]);
     expect(sessions).toHaveLength(0);
-    const [event] = await server.database.dataSource.query(`SELECT event_type FROM events WHERE aggregate_type = 'session' AND aggregate_id = $1 ORDER BY sequence DESC LIMIT 1`, [session.sessionId]);
+    const [event] = await server.database.dataSource.query(
+      `SELECT event_type FROM events WHERE aggregate_type = 'session' AND aggregate_id = $1 ORDER BY sequence DESC LIMIT 1`,
+      [session.sessionId],
+    );
     expect(event.event_type).toBe('session.terminated');
 
     // A LogoutResponse the SP sends (to a logout we did not start) is checked and acknowledged.
-    const ack = sp.createLogoutResponse(idp, { extract: { request: { id: '_unsolicited' } } }, 'redirect', '') as { context: string };
+    const ack = sp.createLogoutResponse(idp, { extract: { request: { id: '_unsolicited' } } }, 'redirect', '') as {
+      context: string;
+    };
     const acked = await fetch(ack.context, { redirect: 'manual' });
     expect(acked.status).toBe(200);
     expect(await acked.text()).toContain('signed out');
@@ -162,23 +230,38 @@ describe('single logout', () => {
 });
 
 describe('SAMLService over REST', () => {
-  it('reads and answers a request at ZITADEL\'s paths', async () => {
+  it("reads and answers a request at ZITADEL's paths", async () => {
     const { sp, idp, acs } = await registeredSp({ signed: false });
     const { context } = sp.createLoginRequest(idp, 'redirect') as { context: string };
-    const samlRequestId = samlRequestIdOf((await browserSend({ binding: 'redirect', url: context })).headers.get('location'));
+    const samlRequestId = samlRequestIdOf(
+      (await browserSend({ binding: 'redirect', url: context })).headers.get('location'),
+    );
     const got = await rest(server.baseUrl, 'GET', `/v2/saml/saml_requests/${samlRequestId}`, { token: world.loginPat });
     expect(got.status).toBe(200);
     expect(got.body.samlRequest).toMatchObject({ id: samlRequestId, assertionConsumerService: acs, binding: POST });
     const session = await passwordSession(server, world.loginPat, world.user.username);
-    const answered = await rest(server.baseUrl, 'POST', `/v2/saml/saml_requests/${samlRequestId}`, { token: world.loginPat, body: { session } });
+    const answered = await rest(server.baseUrl, 'POST', `/v2/saml/saml_requests/${samlRequestId}`, {
+      token: world.loginPat,
+      body: { session },
+    });
     expect(answered.status).toBe(200);
     expect(answered.body.url).toBe(acs);
-    const parsed = await sp.parseLoginResponse(idp, 'post', { body: { SAMLResponse: answered.body.post.samlResponse } });
+    const parsed = await sp.parseLoginResponse(idp, 'post', {
+      body: { SAMLResponse: answered.body.post.samlResponse },
+    });
     expect((parsed.extract as any).nameID).toBe(world.user.userId);
     const events = await server.database.dataSource.query(
-      `SELECT event_type FROM events WHERE aggregate_type = 'saml_request' AND aggregate_id = $1 ORDER BY sequence`, [samlRequestId]);
-    expect(events.map((e: { event_type: string }) => e.event_type)).toEqual(['saml_request.added', 'saml_request.succeeded']);
-    const missing = await rest(server.baseUrl, 'POST', `/v2/saml/saml_requests/${samlRequestId}`, { token: world.loginPat, body: {} });
+      `SELECT event_type FROM events WHERE aggregate_type = 'saml_request' AND aggregate_id = $1 ORDER BY sequence`,
+      [samlRequestId],
+    );
+    expect(events.map((e: { event_type: string }) => e.event_type)).toEqual([
+      'saml_request.added',
+      'saml_request.succeeded',
+    ]);
+    const missing = await rest(server.baseUrl, 'POST', `/v2/saml/saml_requests/${samlRequestId}`, {
+      token: world.loginPat,
+      body: {},
+    });
     expect(missing.status).toBe(400);
     expect(JSON.stringify(missing.body)).toMatch(/response_kind/);
   });
@@ -188,16 +271,25 @@ describe('an SP whose only assertion consumer service uses HTTP-Redirect', () =>
   it('gets the response by Redirect, with the query signed and the assertion signed inside', async () => {
     const entityID = uniqueEntity('samlify-redirect-acs');
     const base = entityID.replace(/\/metadata$/, '');
-    const sp = samlify.ServiceProvider({ entityID, wantAssertionsSigned: true, assertionConsumerService: [{ Binding: REDIRECT, Location: `${base}/acs` }] });
+    const sp = samlify.ServiceProvider({
+      entityID,
+      wantAssertionsSigned: true,
+      assertionConsumerService: [{ Binding: REDIRECT, Location: `${base}/acs` }],
+    });
     await samlApp(server, world.projectId, sp.getMetadata());
     const idp = samlify.IdentityProvider({ metadata: idpMetadata });
     const { context } = sp.createLoginRequest(idp, 'redirect') as { context: string };
-    const samlRequestId = samlRequestIdOf((await browserSend({ binding: 'redirect', url: context })).headers.get('location'));
+    const samlRequestId = samlRequestIdOf(
+      (await browserSend({ binding: 'redirect', url: context })).headers.get('location'),
+    );
     const { answer } = await loginUi(samlRequestId);
     expect(answer.binding.case).toBe('redirect');
     const back = new URL(answer.url);
     expect(`${back.origin}${back.pathname}`).toBe(`${base}/acs`);
-    const parsed = await sp.parseLoginResponse(idp, 'redirect', { query: Object.fromEntries(back.searchParams), octetString: back.search.slice(1).replace(/&Signature=.*$/, '') });
+    const parsed = await sp.parseLoginResponse(idp, 'redirect', {
+      query: Object.fromEntries(back.searchParams),
+      octetString: back.search.slice(1).replace(/&Signature=.*$/, ''),
+    });
     expect((parsed.extract as any).nameID).toBe(world.user.email);
   });
 });

@@ -29,12 +29,25 @@ export interface SamlWorld {
 }
 
 export async function samlWorld(server: TestServer, options: { roleCheck?: boolean } = {}): Promise<SamlWorld> {
-  const orgId = (await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: `SAML Org ${unique()}` })).id;
+  const orgId = (
+    await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({
+      name: `SAML Org ${unique()}`,
+    })
+  ).id;
   const projects = client(ProjectService, 'grpc', server.baseUrl, server.adminPat);
-  const { id: projectId } = await projects.createProject({ organizationId: orgId, name: `SAML Project ${unique()}`, authorizationRequired: options.roleCheck ?? false });
-  for (const roleKey of ['admin', 'viewer', 'auditor']) await projects.addProjectRole({ projectId, roleKey, displayName: roleKey });
+  const { id: projectId } = await projects.createProject({
+    organizationId: orgId,
+    name: `SAML Project ${unique()}`,
+    authorizationRequired: options.roleCheck ?? false,
+  });
+  for (const roleKey of ['admin', 'viewer', 'auditor'])
+    await projects.addProjectRole({ projectId, roleKey, displayName: roleKey });
   const user = await samlUser(server, orgId);
-  await client(AuthorizationService, 'grpc', server.baseUrl, server.adminPat).createAuthorization({ userId: user.userId, projectId, roleKeys: ['viewer', 'auditor'] });
+  await client(AuthorizationService, 'grpc', server.baseUrl, server.adminPat).createAuthorization({
+    userId: user.userId,
+    projectId,
+    roleKeys: ['viewer', 'auditor'],
+  });
   return { orgId, projectId, user, loginPat: await loginClient(server) };
 }
 
@@ -52,7 +65,12 @@ export async function samlUser(server: TestServer, orgId: string): Promise<SamlU
 }
 
 /** A SAML app for the SP metadata, through AppService as the admin. */
-export async function samlApp(server: TestServer, projectId: string, metadata: string, loginBaseUri?: string): Promise<string> {
+export async function samlApp(
+  server: TestServer,
+  projectId: string,
+  metadata: string,
+  loginBaseUri?: string,
+): Promise<string> {
   const apps = client(AppService, 'grpc', server.baseUrl, server.adminPat);
   const { appId } = await apps.createApplication({
     projectId,
@@ -69,7 +87,11 @@ export async function samlApp(server: TestServer, projectId: string, metadata: s
 }
 
 /** A checked session (user + password) made by the login client, as the login UI would. */
-export async function passwordSession(server: TestServer, loginPat: string, loginName: string): Promise<{ sessionId: string; sessionToken: string }> {
+export async function passwordSession(
+  server: TestServer,
+  loginPat: string,
+  loginName: string,
+): Promise<{ sessionId: string; sessionToken: string }> {
   const created = await client(SessionService, 'grpc', server.baseUrl, loginPat).createSession({
     checks: { user: { search: { case: 'loginName', value: loginName } }, password: { password: PASSWORD } },
   });
@@ -94,7 +116,8 @@ export async function spKeys(): Promise<{ privateKey: string; certificate: strin
 }
 
 let counter = 0;
-export const uniqueEntity = (name: string) => `https://${name}-${Date.now().toString(36)}-${counter++}.sp.test/metadata`;
+export const uniqueEntity = (name: string) =>
+  `https://${name}-${Date.now().toString(36)}-${counter++}.sp.test/metadata`;
 
 /** Sends what the SP built to the SSO endpoint as the browser would, without following redirects. */
 export async function browserSend(

@@ -24,11 +24,13 @@ beforeAll(async () => {
   ownerA = (await machineWithRoles(server, orgA, { level: 'org', resourceId: orgA, roles: ['ORG_OWNER'] })).pat;
   viewerA = (await machineWithRoles(server, orgA, { level: 'org', resourceId: orgA, roles: ['ORG_OWNER_VIEWER'] })).pat;
   ownerB = (await machineWithRoles(server, orgB, { level: 'org', resourceId: orgB, roles: ['ORG_OWNER'] })).pat;
-  nobody = (await machineWithRoles(server, orgB, { level: 'org', resourceId: orgB, roles: ['ORG_USER_SELF_MANAGER'] })).pat;
+  nobody = (await machineWithRoles(server, orgB, { level: 'org', resourceId: orgB, roles: ['ORG_USER_SELF_MANAGER'] }))
+    .pat;
 });
 afterAll(() => server?.close());
 
-const sessionsAs = (token: string, transport: TransportName = 'grpc') => client(SessionService, transport, server.baseUrl, token);
+const sessionsAs = (token: string, transport: TransportName = 'grpc') =>
+  client(SessionService, transport, server.baseUrl, token);
 
 /** A session of a new user of org A, with user and password checked. */
 async function sessionInA(): Promise<{ userId: string; sessionId: string; sessionToken: string }> {
@@ -61,21 +63,32 @@ describe.each(['grpc', 'connect-h1'] as const)('session tokens as Bearer tokens 
 
   it('is not accepted before a password or passkey was checked, once expired, or for a locked user', async () => {
     const { userId } = await addHuman(server, { orgId: orgA });
-    const userOnly = await sessionsAs(loginPat).createSession({ checks: { user: { search: { case: 'userId', value: userId } } } });
-    expect(await codeOf(sessionsAs(userOnly.sessionToken, transport).getSession({ sessionId: userOnly.sessionId }))).toBe(Code.Unauthenticated);
+    const userOnly = await sessionsAs(loginPat).createSession({
+      checks: { user: { search: { case: 'userId', value: userId } } },
+    });
+    expect(
+      await codeOf(sessionsAs(userOnly.sessionToken, transport).getSession({ sessionId: userOnly.sessionId })),
+    ).toBe(Code.Unauthenticated);
 
     const { sessionId, sessionToken } = await sessionInA();
-    await server.database.dataSource.query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE id = $1`, [sessionId]);
+    await server.database.dataSource.query(
+      `UPDATE sessions SET expires_at = now() - interval '1 second' WHERE id = $1`,
+      [sessionId],
+    );
     const expired = await errorOf(sessionsAs(sessionToken, transport).getSession({ sessionId }));
     expect(expired.code).toBe(Code.Unauthenticated);
     expect(expired.rawMessage).toMatch(/expired/);
     // An expired session can still be read by the login client, but no longer changed.
     expect((await sessionsAs(loginPat).getSession({ sessionId })).session?.expirationDate).toBeDefined();
-    expect(await codeOf(sessionsAs(loginPat).setSession({ sessionId, metadata: { a: new Uint8Array([1]) } }))).toBe(Code.FailedPrecondition);
+    expect(await codeOf(sessionsAs(loginPat).setSession({ sessionId, metadata: { a: new Uint8Array([1]) } }))).toBe(
+      Code.FailedPrecondition,
+    );
 
     const locked = await sessionInA();
     await client(UserService, 'grpc', server.baseUrl, server.adminPat).lockUser({ userId: locked.userId });
-    expect(await codeOf(sessionsAs(locked.sessionToken, transport).getSession({ sessionId: locked.sessionId }))).toBe(Code.Unauthenticated);
+    expect(await codeOf(sessionsAs(locked.sessionToken, transport).getSession({ sessionId: locked.sessionId }))).toBe(
+      Code.Unauthenticated,
+    );
   });
 });
 
@@ -94,7 +107,7 @@ describe('the session token in the request', () => {
     expect(await codeOf(sessionsAs(loginPat).getSession({ sessionId }))).toBe(Code.NotFound);
   });
 
-  it('is not needed by the login client (session.delete) nor by the session\'s own user', async () => {
+  it("is not needed by the login client (session.delete) nor by the session's own user", async () => {
     const first = await sessionInA();
     await sessionsAs(loginPat).deleteSession({ sessionId: first.sessionId });
     const second = await sessionInA();
@@ -139,7 +152,10 @@ describe('session permissions', () => {
       get: () => sessions.getSession({ sessionId: s.sessionId }),
       set: () => sessions.setSession({ sessionId: s.sessionId, metadata: { k: new Uint8Array([2]) } }),
       delete: () => sessions.deleteSession({ sessionId: s.sessionId }),
-      create: () => sessions.createSession({ checks: { user: { search: { case: 'userId', value: s.userId } }, password: { password: PASSWORD } } }),
+      create: () =>
+        sessions.createSession({
+          checks: { user: { search: { case: 'userId', value: s.userId } }, password: { password: PASSWORD } },
+        }),
     }[action]!;
     expect(await codeOf(call())).toBe(expected);
   });
@@ -147,7 +163,13 @@ describe('session permissions', () => {
   it('lists only the sessions a caller may read', async () => {
     const s = await sessionInA();
     const byUser = { queries: [{ query: { case: 'userIdQuery' as const, value: { id: s.userId } } }] };
-    for (const [who, visible] of [[loginPat, true], [ownerA, true], [viewerA, true], [ownerB, false], [nobody, false]] as const) {
+    for (const [who, visible] of [
+      [loginPat, true],
+      [ownerA, true],
+      [viewerA, true],
+      [ownerB, false],
+      [nobody, false],
+    ] as const) {
       const listed = await sessionsAs(who).listSessions(byUser);
       expect(listed.sessions.map((x) => x.id)).toEqual(visible ? [s.sessionId] : []);
       expect(listed.details?.totalResult).toBe(visible ? 1n : 0n);

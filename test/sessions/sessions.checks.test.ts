@@ -42,9 +42,17 @@ describe.each(['grpc', 'connect-h1'] as const)('session checks over %s', (transp
     const { userId, username } = await addHuman(server);
     const before = Date.now() - 1000;
     const created = await sessions().createSession({
-      checks: { user: { search: { case: 'loginName', value: username.toUpperCase() } }, password: { password: PASSWORD } },
+      checks: {
+        user: { search: { case: 'loginName', value: username.toUpperCase() } },
+        password: { password: PASSWORD },
+      },
       metadata: { app: new TextEncoder().encode('portal') },
-      userAgent: { fingerprintId: 'fp-1', ip: '203.0.113.9', description: 'Firefox on Linux', header: { 'accept-language': { values: ['de-CH', 'en'] } } },
+      userAgent: {
+        fingerprintId: 'fp-1',
+        ip: '203.0.113.9',
+        description: 'Firefox on Linux',
+        header: { 'accept-language': { values: ['de-CH', 'en'] } },
+      },
       lifetime: { seconds: 3600n, nanos: 0 },
     });
     expect(created.sessionId).toMatch(/^\d{18}$/);
@@ -63,7 +71,11 @@ describe.each(['grpc', 'connect-h1'] as const)('session checks over %s', (transp
     expect(session?.factors?.totp).toBeUndefined();
     expect(session?.factors?.webAuthN).toBeUndefined();
     expect(new TextDecoder().decode(session?.metadata.app)).toBe('portal');
-    expect(session?.userAgent).toMatchObject({ fingerprintId: 'fp-1', ip: '203.0.113.9', description: 'Firefox on Linux' });
+    expect(session?.userAgent).toMatchObject({
+      fingerprintId: 'fp-1',
+      ip: '203.0.113.9',
+      description: 'Firefox on Linux',
+    });
     expect(session?.userAgent?.header['accept-language'].values).toEqual(['de-CH', 'en']);
     const expiresIn = at(session?.expirationDate)! - Date.now();
     expect(expiresIn).toBeGreaterThan(3500_000);
@@ -79,22 +91,45 @@ describe.each(['grpc', 'connect-h1'] as const)('session checks over %s', (transp
     expect(session?.factors?.user?.id).toBe(userId);
     expect(session?.factors?.password).toBeUndefined();
 
-    const wrong = await errorOf(sessions().setSession({ sessionId: created.sessionId, sessionToken: created.sessionToken, checks: { password: { password: 'nope' } } }));
+    const wrong = await errorOf(
+      sessions().setSession({
+        sessionId: created.sessionId,
+        sessionToken: created.sessionToken,
+        checks: { password: { password: 'nope' } },
+      }),
+    );
     expect(wrong.code).toBe(Code.InvalidArgument);
     expect(wrong.rawMessage).toMatch(/SESSION-pw1nv/);
 
     const change = await errorOf(
-      sessions().setSession({ sessionId: created.sessionId, sessionToken: created.sessionToken, checks: { user: { search: { case: 'userId', value: other.userId } } } }),
+      sessions().setSession({
+        sessionId: created.sessionId,
+        sessionToken: created.sessionToken,
+        checks: { user: { search: { case: 'userId', value: other.userId } } },
+      }),
     );
     expect(change.code).toBe(Code.InvalidArgument);
 
-    const set = await sessions().setSession({ sessionId: created.sessionId, sessionToken: created.sessionToken, checks: { password: { password: PASSWORD } } });
+    const set = await sessions().setSession({
+      sessionId: created.sessionId,
+      sessionToken: created.sessionToken,
+      checks: { password: { password: PASSWORD } },
+    });
     expect(set.sessionToken).not.toBe(created.sessionToken);
     // The previous token stops working with every change.
-    expect(await codeOf(sessions().setSession({ sessionId: created.sessionId, sessionToken: created.sessionToken }))).toBe(Code.PermissionDenied);
-    const again = await sessions().setSession({ sessionId: created.sessionId, sessionToken: set.sessionToken, metadata: { k: new Uint8Array([1]) } });
+    expect(
+      await codeOf(sessions().setSession({ sessionId: created.sessionId, sessionToken: created.sessionToken })),
+    ).toBe(Code.PermissionDenied);
+    const again = await sessions().setSession({
+      sessionId: created.sessionId,
+      sessionToken: set.sessionToken,
+      metadata: { k: new Uint8Array([1]) },
+    });
     expect(again.details?.sequence).toBeGreaterThan(set.details!.sequence);
-    const { session: after } = await sessions().getSession({ sessionId: created.sessionId, sessionToken: again.sessionToken });
+    const { session: after } = await sessions().getSession({
+      sessionId: created.sessionId,
+      sessionToken: again.sessionToken,
+    });
     expect(after?.factors?.password?.verifiedAt).toBeDefined();
     expect(after?.metadata.k).toEqual(new Uint8Array([1]));
   });
@@ -102,16 +137,32 @@ describe.each(['grpc', 'connect-h1'] as const)('session checks over %s', (transp
   it('adds a TOTP check with a code from the secret', async () => {
     const { userId } = await addHuman(server);
     const secret = await withTotp(server, userId);
-    const created = await sessions().createSession({ checks: { user: { search: { case: 'userId', value: userId } }, password: { password: PASSWORD } } });
-    const wrong = await errorOf(sessions().setSession({ sessionId: created.sessionId, sessionToken: created.sessionToken, checks: { totp: { code: wrongCode(secret) } } }));
+    const created = await sessions().createSession({
+      checks: { user: { search: { case: 'userId', value: userId } }, password: { password: PASSWORD } },
+    });
+    const wrong = await errorOf(
+      sessions().setSession({
+        sessionId: created.sessionId,
+        sessionToken: created.sessionToken,
+        checks: { totp: { code: wrongCode(secret) } },
+      }),
+    );
     expect(wrong.code).toBe(Code.InvalidArgument);
-    const set = await sessions().setSession({ sessionId: created.sessionId, sessionToken: created.sessionToken, checks: { totp: { code: appCode(secret) } } });
+    const set = await sessions().setSession({
+      sessionId: created.sessionId,
+      sessionToken: created.sessionToken,
+      checks: { totp: { code: appCode(secret) } },
+    });
     const { session } = await sessions().getSession({ sessionId: created.sessionId, sessionToken: set.sessionToken });
     expect(at(session?.factors?.totp?.verifiedAt)).toBeGreaterThanOrEqual(at(session?.factors?.password?.verifiedAt)!);
 
     const withoutTotp = await addHuman(server);
-    const plain = await sessions().createSession({ checks: { user: { search: { case: 'userId', value: withoutTotp.userId } } } });
-    expect(await codeOf(sessions().setSession({ sessionId: plain.sessionId, checks: { totp: { code: '123456' } } }))).toBe(Code.FailedPrecondition);
+    const plain = await sessions().createSession({
+      checks: { user: { search: { case: 'userId', value: withoutTotp.userId } } },
+    });
+    expect(
+      await codeOf(sessions().setSession({ sessionId: plain.sessionId, checks: { totp: { code: '123456' } } })),
+    ).toBe(Code.FailedPrecondition);
   });
 
   it('challenges and checks a passkey with user verification, and keeps the sign counter', async () => {
@@ -119,22 +170,40 @@ describe.each(['grpc', 'connect-h1'] as const)('session checks over %s', (transp
     const authenticator = await withWebAuthn(server, userId, 'passkey');
     const created = await sessions().createSession({
       checks: { user: { search: { case: 'userId', value: userId } } },
-      challenges: { webAuthN: { domain: 'localhost', userVerificationRequirement: UserVerificationRequirement.REQUIRED } },
+      challenges: {
+        webAuthN: { domain: 'localhost', userVerificationRequirement: UserVerificationRequirement.REQUIRED },
+      },
     });
-    const options = created.challenges?.webAuthN?.publicKeyCredentialRequestOptions as { publicKey: { rpId: string; challenge: string; userVerification: string; allowCredentials: { id: string }[] } };
+    const options = created.challenges?.webAuthN?.publicKeyCredentialRequestOptions as {
+      publicKey: { rpId: string; challenge: string; userVerification: string; allowCredentials: { id: string }[] };
+    };
     expect(options.publicKey).toMatchObject({ rpId: 'localhost', userVerification: 'required' });
     expect(options.publicKey.allowCredentials.map((c) => c.id)).toEqual([...authenticator.credentials.keys()]);
 
     const assertion = assertWith(authenticator, true, options, localOrigin(server));
-    const set = await sessions().setSession({ sessionId: created.sessionId, sessionToken: created.sessionToken, checks: { webAuthN: { credentialAssertionData: asJson(assertion) } } });
+    const set = await sessions().setSession({
+      sessionId: created.sessionId,
+      sessionToken: created.sessionToken,
+      checks: { webAuthN: { credentialAssertionData: asJson(assertion) } },
+    });
     const { session } = await sessions().getSession({ sessionId: created.sessionId, sessionToken: set.sessionToken });
     expect(session?.factors?.webAuthN?.userVerified).toBe(true);
     expect(at(session?.factors?.webAuthN?.verifiedAt)).toBeGreaterThan(0);
-    const [stored] = await server.database.dataSource.query(`SELECT sign_count FROM user_webauthn_credentials WHERE user_id = $1 AND state = 'ready'`, [userId]);
+    const [stored] = await server.database.dataSource.query(
+      `SELECT sign_count FROM user_webauthn_credentials WHERE user_id = $1 AND state = 'ready'`,
+      [userId],
+    );
     expect(stored.sign_count).toBe('1');
 
     // The challenge is used up: the same assertion again, or any, needs a new challenge.
-    expect(await codeOf(sessions().setSession({ sessionId: created.sessionId, checks: { webAuthN: { credentialAssertionData: asJson(assertion) } } }))).toBe(Code.FailedPrecondition);
+    expect(
+      await codeOf(
+        sessions().setSession({
+          sessionId: created.sessionId,
+          checks: { webAuthN: { credentialAssertionData: asJson(assertion) } },
+        }),
+      ),
+    ).toBe(Code.FailedPrecondition);
   });
 
   it('checks a U2F key without user verification, and refuses forged assertions', async () => {
@@ -143,11 +212,17 @@ describe.each(['grpc', 'connect-h1'] as const)('session checks over %s', (transp
     const challenge = async () => {
       const r = await sessions().createSession({
         checks: { user: { search: { case: 'userId', value: userId } }, password: { password: PASSWORD } },
-        challenges: { webAuthN: { domain: 'localhost', userVerificationRequirement: UserVerificationRequirement.DISCOURAGED } },
+        challenges: {
+          webAuthN: { domain: 'localhost', userVerificationRequirement: UserVerificationRequirement.DISCOURAGED },
+        },
       });
       return { ...r, options: r.challenges?.webAuthN?.publicKeyCredentialRequestOptions };
     };
-    const check = (s: { sessionId: string }, assertion: object) => sessions().setSession({ sessionId: s.sessionId, checks: { webAuthN: { credentialAssertionData: asJson(assertion) } } });
+    const check = (s: { sessionId: string }, assertion: object) =>
+      sessions().setSession({
+        sessionId: s.sessionId,
+        checks: { webAuthN: { credentialAssertionData: asJson(assertion) } },
+      });
 
     const ok = await challenge();
     await check(ok, assertWith(authenticator, false, ok.options, localOrigin(server)));
@@ -155,17 +230,28 @@ describe.each(['grpc', 'connect-h1'] as const)('session checks over %s', (transp
     expect(session?.factors?.webAuthN).toMatchObject({ userVerified: false });
 
     const otherChallenge = await challenge();
-    const forged = await errorOf(check(otherChallenge, assertWith(authenticator, false, otherChallenge.options, localOrigin(server), { challenge: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })));
+    const forged = await errorOf(
+      check(
+        otherChallenge,
+        assertWith(authenticator, false, otherChallenge.options, localOrigin(server), {
+          challenge: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+        }),
+      ),
+    );
     expect(forged.code).toBe(Code.InvalidArgument);
     const foreign = await challenge();
-    expect(await codeOf(check(foreign, assertWith(authenticator, false, foreign.options, 'https://evil.example.com')))).toBe(Code.InvalidArgument);
+    expect(
+      await codeOf(check(foreign, assertWith(authenticator, false, foreign.options, 'https://evil.example.com'))),
+    ).toBe(Code.InvalidArgument);
 
     // A passkey challenge (user verification required) does not take a U2F key.
     expect(
       await codeOf(
         sessions().createSession({
           checks: { user: { search: { case: 'userId', value: userId } } },
-          challenges: { webAuthN: { domain: 'localhost', userVerificationRequirement: UserVerificationRequirement.REQUIRED } },
+          challenges: {
+            webAuthN: { domain: 'localhost', userVerificationRequirement: UserVerificationRequirement.REQUIRED },
+          },
         }),
       ),
     ).toBe(Code.FailedPrecondition);
@@ -182,19 +268,36 @@ describe.each(['grpc', 'connect-h1'] as const)('session checks over %s', (transp
     });
     expect(created.challenges?.otpSms).toMatch(/^\d{8}$/);
     expect(created.challenges?.otpEmail).toMatch(/^\d{8}$/);
-    const wrong = await errorOf(sessions().setSession({ sessionId: created.sessionId, checks: { otpSms: { code: '00000000' } } }));
+    const wrong = await errorOf(
+      sessions().setSession({ sessionId: created.sessionId, checks: { otpSms: { code: '00000000' } } }),
+    );
     expect(wrong.code).toBe(Code.InvalidArgument);
-    await sessions().setSession({ sessionId: created.sessionId, checks: { otpSms: { code: created.challenges!.otpSms! }, otpEmail: { code: created.challenges!.otpEmail! } } });
+    await sessions().setSession({
+      sessionId: created.sessionId,
+      checks: { otpSms: { code: created.challenges!.otpSms! }, otpEmail: { code: created.challenges!.otpEmail! } },
+    });
     const { session } = await sessions().getSession({ sessionId: created.sessionId });
     expect(session?.factors?.otpSms?.verifiedAt).toBeDefined();
     expect(session?.factors?.otpEmail?.verifiedAt).toBeDefined();
     // Used up.
-    expect(await codeOf(sessions().setSession({ sessionId: created.sessionId, checks: { otpSms: { code: created.challenges!.otpSms! } } }))).toBe(Code.FailedPrecondition);
+    expect(
+      await codeOf(
+        sessions().setSession({
+          sessionId: created.sessionId,
+          checks: { otpSms: { code: created.challenges!.otpSms! } },
+        }),
+      ),
+    ).toBe(Code.FailedPrecondition);
 
     const noOtp = await addHuman(server);
-    expect(await codeOf(sessions().createSession({ checks: { user: { search: { case: 'userId', value: noOtp.userId } } }, challenges: { otpSms: { returnCode: true } } }))).toBe(
-      Code.FailedPrecondition,
-    );
+    expect(
+      await codeOf(
+        sessions().createSession({
+          checks: { user: { search: { case: 'userId', value: noOtp.userId } } },
+          challenges: { otpSms: { returnCode: true } },
+        }),
+      ),
+    ).toBe(Code.FailedPrecondition);
   });
 
   it('refuses to return an OTP code to the user itself or to whoever holds its session token: only a login client (session.write) may have it returned, so the code still proves the phone or mailbox', async () => {
@@ -202,32 +305,65 @@ describe.each(['grpc', 'connect-h1'] as const)('session checks over %s', (transp
     const users = client(UserService, 'grpc', server.baseUrl, server.adminPat);
     await users.addOTPSMS({ userId: victim.userId });
     await users.addOTPEmail({ userId: victim.userId });
-    const asVictim = client(SessionService, 'grpc', server.baseUrl, await patFor(server, { userId: victim.userId, orgId: await defaultOrgOf(server) }));
+    const asVictim = client(
+      SessionService,
+      'grpc',
+      server.baseUrl,
+      await patFor(server, { userId: victim.userId, orgId: await defaultOrgOf(server) }),
+    );
     const returnEmail = { otpEmail: { deliveryType: { case: 'returnCode' as const, value: {} } } };
-    const own = await errorOf(asVictim.createSession({ checks: { user: { search: { case: 'userId', value: victim.userId } }, password: { password: PASSWORD } }, challenges: returnEmail }));
+    const own = await errorOf(
+      asVictim.createSession({
+        checks: { user: { search: { case: 'userId', value: victim.userId } }, password: { password: PASSWORD } },
+        challenges: returnEmail,
+      }),
+    );
     expect(own.code).toBe(Code.PermissionDenied);
 
     // A session the login client made, its token in another user's hands (its own PAT as caller).
-    const created = await sessions().createSession({ checks: { user: { search: { case: 'userId', value: victim.userId } }, password: { password: PASSWORD } } });
+    const created = await sessions().createSession({
+      checks: { user: { search: { case: 'userId', value: victim.userId } }, password: { password: PASSWORD } },
+    });
     const other = await addHuman(server);
-    const asOther = client(SessionService, 'grpc', server.baseUrl, await patFor(server, { userId: other.userId, orgId: await defaultOrgOf(server) }));
+    const asOther = client(
+      SessionService,
+      'grpc',
+      server.baseUrl,
+      await patFor(server, { userId: other.userId, orgId: await defaultOrgOf(server) }),
+    );
     for (const challenges of [returnEmail, { otpSms: { returnCode: true } }]) {
-      const stolen = await errorOf(asOther.setSession({ sessionId: created.sessionId, sessionToken: created.sessionToken, challenges }));
+      const stolen = await errorOf(
+        asOther.setSession({ sessionId: created.sessionId, sessionToken: created.sessionToken, challenges }),
+      );
       expect(stolen.code).toBe(Code.PermissionDenied);
       expect(stolen.rawMessage).toContain(OTP_RETURN_DENIED_ID);
     }
     const { session } = await sessions().getSession({ sessionId: created.sessionId });
     expect(session?.factors?.otpEmail).toBeUndefined();
     // Sent, it stays the user's own business.
-    expect(await codeOf(asOther.setSession({ sessionId: created.sessionId, sessionToken: created.sessionToken, challenges: { otpSms: { returnCode: false } } }))).not.toBe(Code.PermissionDenied);
+    expect(
+      await codeOf(
+        asOther.setSession({
+          sessionId: created.sessionId,
+          sessionToken: created.sessionToken,
+          challenges: { otpSms: { returnCode: false } },
+        }),
+      ),
+    ).not.toBe(Code.PermissionDenied);
   });
 
   it('answers UNIMPLEMENTED for IdP intents and FAILED_PRECONDITION for checks without a user', async () => {
-    expect(await codeOf(sessions().createSession({ checks: { idpIntent: { idpIntentId: 'i', idpIntentToken: 't' } } }))).toBe(Code.Unimplemented);
+    expect(
+      await codeOf(sessions().createSession({ checks: { idpIntent: { idpIntentId: 'i', idpIntentToken: 't' } } })),
+    ).toBe(Code.Unimplemented);
     const missing = await errorOf(sessions().createSession({ checks: { password: { password: PASSWORD } } }));
     expect(missing.code).toBe(Code.FailedPrecondition);
     expect(missing.rawMessage).toMatch(/checks\.password/);
-    expect(await codeOf(sessions().createSession({ checks: { user: { search: { case: 'loginName', value: 'nobody-here' } } } }))).toBe(Code.NotFound);
+    expect(
+      await codeOf(
+        sessions().createSession({ checks: { user: { search: { case: 'loginName', value: 'nobody-here' } } } }),
+      ),
+    ).toBe(Code.NotFound);
   });
 });
 
@@ -244,13 +380,19 @@ describe('password hashes', () => {
       passwordType: { case: 'hashedPassword', value: { hash } },
     });
     const sessions = client(SessionService, 'grpc', server.baseUrl, loginPat);
-    await sessions.createSession({ checks: { user: { search: { case: 'userId', value: userId } }, password: { password: PASSWORD } } });
+    await sessions.createSession({
+      checks: { user: { search: { case: 'userId', value: userId } }, password: { password: PASSWORD } },
+    });
     const [row] = await server.database.dataSource.query('SELECT password_hash FROM users WHERE id = $1', [userId]);
     expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-    const events = await server.database.dataSource.query(`SELECT event_type FROM events WHERE aggregate_id = $1`, [userId]);
+    const events = await server.database.dataSource.query(`SELECT event_type FROM events WHERE aggregate_id = $1`, [
+      userId,
+    ]);
     expect(events.map((e: { event_type: string }) => e.event_type)).toContain('user.human.password.hash.updated');
     // And the new hash works.
-    await sessions.createSession({ checks: { user: { search: { case: 'userId', value: userId } }, password: { password: PASSWORD } } });
+    await sessions.createSession({
+      checks: { user: { search: { case: 'userId', value: userId } }, password: { password: PASSWORD } },
+    });
   });
 });
 
@@ -263,7 +405,9 @@ describe('the session at rest and in the audit trail', () => {
       checks: { user: { search: { case: 'userId', value: userId } }, password: { password: PASSWORD } },
       challenges: { otpSms: { returnCode: true } },
     });
-    const [whole] = await server.database.dataSource.query('SELECT s::text AS text FROM sessions s WHERE id = $1', [created.sessionId]);
+    const [whole] = await server.database.dataSource.query('SELECT s::text AS text FROM sessions s WHERE id = $1', [
+      created.sessionId,
+    ]);
     expect(whole.text).not.toContain(created.sessionToken);
     expect(whole.text).not.toContain(created.challenges!.otpSms);
     const events = await server.database.dataSource.query(
@@ -291,13 +435,17 @@ describe('login throughput', () => {
     const { PasswordHasher } = await import('../../src/users/passwords.js');
     const { userId, username } = await addHuman(server);
     const sessions = client(SessionService, 'grpc', server.baseUrl, loginPat);
-    await sessions.createSession({ checks: { user: { search: { case: 'userId', value: userId } }, password: { password: PASSWORD } } }); // warm caches
+    await sessions.createSession({
+      checks: { user: { search: { case: 'userId', value: userId } }, password: { password: PASSWORD } },
+    }); // warm caches
 
     const verify = jest.spyOn(server.app.get(PasswordHasher), 'verify');
     const hash = jest.spyOn(server.app.get(PasswordHasher), 'hash');
     const query = jest.spyOn(PostgresQueryRunner.prototype, 'query');
     try {
-      await sessions.createSession({ checks: { user: { search: { case: 'loginName', value: username } }, password: { password: PASSWORD } } });
+      await sessions.createSession({
+        checks: { user: { search: { case: 'loginName', value: username } }, password: { password: PASSWORD } },
+      });
       const statements = query.mock.calls.map(([sql]) => String(sql).replace(/\s+/g, ' ').trim());
       expect(verify).toHaveBeenCalledTimes(1);
       expect(hash).not.toHaveBeenCalled();

@@ -2,7 +2,13 @@ import { Code } from '@connectrpc/connect';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { client } from '../support/clients.js';
-import { startWithReceivers, uniquePhone, type MailCatcher, type ReceivingServer, type SmsWebhook } from '../support/receivers.js';
+import {
+  startWithReceivers,
+  uniquePhone,
+  type MailCatcher,
+  type ReceivingServer,
+  type SmsWebhook,
+} from '../support/receivers.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { PASSWORD, addHuman, errorOf, loginClient } from './support/sessions.js';
 
@@ -29,7 +35,14 @@ describe('OTP codes delivered over real channels', () => {
     const sessions = client(SessionService, 'grpc', server.baseUrl, loginPat);
     const created = await sessions.createSession({
       checks: { user: { search: { case: 'userId', value: userId } }, password: { password: PASSWORD } },
-      challenges: { otpEmail: { deliveryType: { case: 'sendCode', value: { urlTemplate: 'https://login.example.com/otp?user={{.UserID}}&code={{.Code}}' } } } },
+      challenges: {
+        otpEmail: {
+          deliveryType: {
+            case: 'sendCode',
+            value: { urlTemplate: 'https://login.example.com/otp?user={{.UserID}}&code={{.Code}}' },
+          },
+        },
+      },
     });
     expect(created.challenges?.otpEmail).toBeUndefined();
     const [mail] = await smtp.waitFor(`${username}@example.com`);
@@ -38,18 +51,25 @@ describe('OTP codes delivered over real channels', () => {
     expect(code).toBeDefined();
     expect(mail.text).toContain(`https://login.example.com/otp?user=${userId}&code=${code}`);
 
-    const set = await sessions.setSession({ sessionId: created.sessionId, sessionToken: created.sessionToken, checks: { otpEmail: { code: code! } } });
+    const set = await sessions.setSession({
+      sessionId: created.sessionId,
+      sessionToken: created.sessionToken,
+      checks: { otpEmail: { code: code! } },
+    });
     const { session } = await sessions.getSession({ sessionId: created.sessionId, sessionToken: set.sessionToken });
     expect(session?.factors?.otpEmail?.verifiedAt).toBeDefined();
   });
 
-  it("accepts every placeholder ZITADEL documents for the OTP email link (Code, UserID, LoginName, DisplayName, PreferredLanguage, SessionID), as Login V2 sends them", async () => {
+  it('accepts every placeholder ZITADEL documents for the OTP email link (Code, UserID, LoginName, DisplayName, PreferredLanguage, SessionID), as Login V2 sends them', async () => {
     const { userId, username } = await addHuman(server);
     await client(UserService, 'grpc', server.baseUrl, server.adminPat).addOTPEmail({ userId });
     await server.database.dataSource.query(`UPDATE users SET preferred_language = 'de' WHERE id = $1`, [userId]);
     const sessions = client(SessionService, 'grpc', server.baseUrl, loginPat);
-    const created = await sessions.createSession({ checks: { user: { search: { case: 'userId', value: userId } }, password: { password: PASSWORD } } });
-    const template = 'https://login.example.com/otp/email?code={{.Code}}&user={{.UserID}}&name={{.LoginName}}&dn={{.DisplayName}}&lang={{.PreferredLanguage}}&session={{.SessionID}}';
+    const created = await sessions.createSession({
+      checks: { user: { search: { case: 'userId', value: userId } }, password: { password: PASSWORD } },
+    });
+    const template =
+      'https://login.example.com/otp/email?code={{.Code}}&user={{.UserID}}&name={{.LoginName}}&dn={{.DisplayName}}&lang={{.PreferredLanguage}}&session={{.SessionID}}';
     await sessions.setSession({
       sessionId: created.sessionId,
       sessionToken: created.sessionToken,
@@ -78,7 +98,9 @@ describe('OTP codes delivered over real channels', () => {
     expect(message.body.template).toBe('otp');
     const code = codeIn(message.body.text);
     await sessions.setSession({ sessionId: created.sessionId, checks: { otpSms: { code: code! } } });
-    expect((await sessions.getSession({ sessionId: created.sessionId })).session?.factors?.otpSms?.verifiedAt).toBeDefined();
+    expect(
+      (await sessions.getSession({ sessionId: created.sessionId })).session?.factors?.otpSms?.verifiedAt,
+    ).toBeDefined();
   });
 
   it('refuses an unknown link placeholder before writing anything', async () => {
@@ -87,11 +109,17 @@ describe('OTP codes delivered over real channels', () => {
     const err = await errorOf(
       client(SessionService, 'grpc', server.baseUrl, loginPat).createSession({
         checks: { user: { search: { case: 'userId', value: userId } } },
-        challenges: { otpEmail: { deliveryType: { case: 'sendCode', value: { urlTemplate: 'https://x.example.com/{{.Nope}}' } } } },
+        challenges: {
+          otpEmail: { deliveryType: { case: 'sendCode', value: { urlTemplate: 'https://x.example.com/{{.Nope}}' } } },
+        },
       }),
     );
     expect(err.code).toBe(Code.InvalidArgument);
-    expect((await server.database.dataSource.query('SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [userId]))[0].n).toBe(0);
+    expect(
+      (
+        await server.database.dataSource.query('SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [userId])
+      )[0].n,
+    ).toBe(0);
   });
 });
 
@@ -109,7 +137,11 @@ describe('OTP codes without a channel', () => {
         }),
       );
       expect(err.code).toBe(Code.FailedPrecondition);
-      expect((await bare.database.dataSource.query('SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [userId]))[0].n).toBe(0);
+      expect(
+        (
+          await bare.database.dataSource.query('SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [userId])
+        )[0].n,
+      ).toBe(0);
     } finally {
       await bare.close();
     }

@@ -35,42 +35,75 @@ describe('ListSessions', () => {
       made.push(s.sessionId);
     }
     const byUser = { query: { case: 'userIdQuery' as const, value: { id: userId } } };
-    const ids = async (req: Parameters<typeof sessions.listSessions>[0]) => (await sessions.listSessions(req)).sessions.map((s) => s.id);
+    const ids = async (req: Parameters<typeof sessions.listSessions>[0]) =>
+      (await sessions.listSessions(req)).sessions.map((s) => s.id);
 
-    expect(await ids({ queries: [byUser], sortingColumn: SessionFieldName.CREATION_DATE, query: { asc: true } })).toEqual(made);
-    expect(await ids({ queries: [byUser], sortingColumn: SessionFieldName.CREATION_DATE })).toEqual([...made].reverse());
+    expect(
+      await ids({ queries: [byUser], sortingColumn: SessionFieldName.CREATION_DATE, query: { asc: true } }),
+    ).toEqual(made);
+    expect(await ids({ queries: [byUser], sortingColumn: SessionFieldName.CREATION_DATE })).toEqual(
+      [...made].reverse(),
+    );
     expect(await ids({ queries: [byUser], query: { asc: true, limit: 2, offset: 1n } })).toEqual(made.slice(1));
     const paged = await sessions.listSessions({ queries: [byUser], query: { limit: 1 } });
     expect(paged.details?.totalResult).toBe(3n);
     expect(paged.sessions).toHaveLength(1);
 
-    expect(await ids({ queries: [{ query: { case: 'idsQuery', value: { ids: [made[0], made[2]] } } }], query: { asc: true } })).toEqual([made[0], made[2]]);
-    expect(await ids({ queries: [byUser, { query: { case: 'userAgentQuery', value: { fingerprintId: fingerprint } } }], query: { asc: true } })).toEqual(
-      made.slice(0, 2),
-    );
+    expect(
+      await ids({
+        queries: [{ query: { case: 'idsQuery', value: { ids: [made[0], made[2]] } } }],
+        query: { asc: true },
+      }),
+    ).toEqual([made[0], made[2]]);
+    expect(
+      await ids({
+        queries: [byUser, { query: { case: 'userAgentQuery', value: { fingerprintId: fingerprint } } }],
+        query: { asc: true },
+      }),
+    ).toEqual(made.slice(0, 2));
     // An empty creator means the caller: the login client made them all.
-    expect(await ids({ queries: [byUser, { query: { case: 'creatorQuery', value: {} } }], query: { asc: true } })).toEqual(made);
-    expect(await ids({ queries: [byUser, { query: { case: 'creatorQuery', value: { id: loginClientId } } }], query: { asc: true } })).toEqual(made);
+    expect(
+      await ids({ queries: [byUser, { query: { case: 'creatorQuery', value: {} } }], query: { asc: true } }),
+    ).toEqual(made);
+    expect(
+      await ids({
+        queries: [byUser, { query: { case: 'creatorQuery', value: { id: loginClientId } } }],
+        query: { asc: true },
+      }),
+    ).toEqual(made);
     expect(await ids({ queries: [byUser, { query: { case: 'creatorQuery', value: { id: '1' } } }] })).toEqual([]);
 
     const { session: second } = await sessions.getSession({ sessionId: made[1] });
-    const at = (method: TimestampQueryMethod) => ({ query: { case: 'creationDateQuery' as const, value: { creationDate: second!.creationDate, method } } });
+    const at = (method: TimestampQueryMethod) => ({
+      query: { case: 'creationDateQuery' as const, value: { creationDate: second!.creationDate, method } },
+    });
     expect(await ids({ queries: [byUser, at(TimestampQueryMethod.EQUALS)] })).toEqual([made[1]]);
     expect(await ids({ queries: [byUser, at(TimestampQueryMethod.GREATER)], query: { asc: true } })).toEqual([made[2]]);
-    expect(await ids({ queries: [byUser, at(TimestampQueryMethod.GREATER_OR_EQUALS)], query: { asc: true } })).toEqual(made.slice(1));
+    expect(await ids({ queries: [byUser, at(TimestampQueryMethod.GREATER_OR_EQUALS)], query: { asc: true } })).toEqual(
+      made.slice(1),
+    );
     expect(await ids({ queries: [byUser, at(TimestampQueryMethod.LESS)] })).toEqual([made[0]]);
-    expect(await ids({ queries: [byUser, at(TimestampQueryMethod.LESS_OR_EQUALS)], query: { asc: true } })).toEqual(made.slice(0, 2));
-    const future = { query: { case: 'creationDateQuery' as const, value: { creationDate: timestampFromDate(new Date(Date.now() + 60_000)), method: TimestampQueryMethod.GREATER } } };
+    expect(await ids({ queries: [byUser, at(TimestampQueryMethod.LESS_OR_EQUALS)], query: { asc: true } })).toEqual(
+      made.slice(0, 2),
+    );
+    const future = {
+      query: {
+        case: 'creationDateQuery' as const,
+        value: { creationDate: timestampFromDate(new Date(Date.now() + 60_000)), method: TimestampQueryMethod.GREATER },
+      },
+    };
     expect(await ids({ queries: [byUser, future] })).toEqual([]);
 
     // Without a session token, the call has no user agent to stand in for an empty fingerprint.
-    expect(await codeOf(sessions.listSessions({ queries: [{ query: { case: 'userAgentQuery', value: {} } }] }))).toBe(Code.InvalidArgument);
+    expect(await codeOf(sessions.listSessions({ queries: [{ query: { case: 'userAgentQuery', value: {} } }] }))).toBe(
+      Code.InvalidArgument,
+    );
     expect(await codeOf(sessions.listSessions({ query: { limit: 1001 } }))).toBe(Code.InvalidArgument);
   });
 });
 
 describe('every REST path of SessionService', () => {
-  it('creates, reads, searches, changes and deletes a session over REST with ZITADEL\'s JSON', async () => {
+  it("creates, reads, searches, changes and deletes a session over REST with ZITADEL's JSON", async () => {
     const { userId, username } = await addHuman(server);
     const token = loginPat;
     const created = await rest(server.baseUrl, 'POST', '/v2/sessions', {
@@ -83,7 +116,10 @@ describe('every REST path of SessionService', () => {
       },
     });
     expect(created.status).toBe(201); // as ZITADEL: the descriptor's http_response.success_code
-    expect(created.body).toMatchObject({ sessionId: expect.stringMatching(/^\d{18}$/), sessionToken: expect.any(String) });
+    expect(created.body).toMatchObject({
+      sessionId: expect.stringMatching(/^\d{18}$/),
+      sessionToken: expect.any(String),
+    });
     expect(typeof created.body.details.sequence).toBe('string');
     const { sessionId, sessionToken } = created.body;
 
@@ -93,19 +129,37 @@ describe('every REST path of SessionService', () => {
       id: sessionId,
       metadata: { app: Buffer.from('portal').toString('base64') },
       userAgent: { fingerprintId: 'rest-fp', header: { 'user-agent': { values: ['curl'] } } },
-      factors: { user: { id: userId, loginName: username, displayName: 'Mia Factor' }, password: { verifiedAt: expect.any(String) } },
+      factors: {
+        user: { id: userId, loginName: username, displayName: 'Mia Factor' },
+        password: { verifiedAt: expect.any(String) },
+      },
     });
     expect(Date.parse(got.body.session.expirationDate)).toBeGreaterThan(Date.now());
 
     // The session token as a query parameter, by a caller without any session permission.
-    const stranger = (await machineWithRoles(server, await defaultOrgOf(server), { level: 'org', resourceId: await defaultOrgOf(server), roles: ['ORG_USER_SELF_MANAGER'] })).pat;
+    const stranger = (
+      await machineWithRoles(server, await defaultOrgOf(server), {
+        level: 'org',
+        resourceId: await defaultOrgOf(server),
+        roles: ['ORG_USER_SELF_MANAGER'],
+      })
+    ).pat;
     expect((await rest(server.baseUrl, 'GET', `/v2/sessions/${sessionId}`, { token: stranger })).status).toBe(404);
-    const withToken = await rest(server.baseUrl, 'GET', `/v2/sessions/${sessionId}?sessionToken=${encodeURIComponent(sessionToken)}`, { token: stranger });
+    const withToken = await rest(
+      server.baseUrl,
+      'GET',
+      `/v2/sessions/${sessionId}?sessionToken=${encodeURIComponent(sessionToken)}`,
+      { token: stranger },
+    );
     expect(withToken.status).toBe(200);
 
     const searched = await rest(server.baseUrl, 'POST', '/v2/sessions/search', {
       token,
-      body: { query: { limit: 10 }, queries: [{ userIdQuery: { id: userId } }], sortingColumn: 'SESSION_FIELD_NAME_CREATION_DATE' },
+      body: {
+        query: { limit: 10 },
+        queries: [{ userIdQuery: { id: userId } }],
+        sortingColumn: 'SESSION_FIELD_NAME_CREATION_DATE',
+      },
     });
     expect(searched.status).toBe(200);
     expect(searched.body.sessions.map((s: { id: string }) => s.id)).toEqual([sessionId]);
@@ -118,15 +172,26 @@ describe('every REST path of SessionService', () => {
     // OTP email is not enabled for the user: nothing changes.
     expect(patched.status).toBe(400);
     expect(patched.body.code).toBe(9);
-    const patchedOk = await rest(server.baseUrl, 'PATCH', `/v2/sessions/${sessionId}`, { token: stranger, body: { sessionToken, metadata: { app: '' } } });
+    const patchedOk = await rest(server.baseUrl, 'PATCH', `/v2/sessions/${sessionId}`, {
+      token: stranger,
+      body: { sessionToken, metadata: { app: '' } },
+    });
     expect(patchedOk.status).toBe(200);
     expect(patchedOk.body.sessionToken).not.toBe(sessionToken);
-    expect((await rest(server.baseUrl, 'GET', `/v2/sessions/${sessionId}`, { token })).body.session.metadata ?? {}).toEqual({});
+    expect(
+      (await rest(server.baseUrl, 'GET', `/v2/sessions/${sessionId}`, { token })).body.session.metadata ?? {},
+    ).toEqual({});
 
-    const stale = await rest(server.baseUrl, 'DELETE', `/v2/sessions/${sessionId}`, { token: stranger, body: { sessionToken } });
+    const stale = await rest(server.baseUrl, 'DELETE', `/v2/sessions/${sessionId}`, {
+      token: stranger,
+      body: { sessionToken },
+    });
     expect(stale.status).toBe(403);
     expect(stale.body.code).toBe(7);
-    const deleted = await rest(server.baseUrl, 'DELETE', `/v2/sessions/${sessionId}`, { token: stranger, body: { sessionToken: patchedOk.body.sessionToken } });
+    const deleted = await rest(server.baseUrl, 'DELETE', `/v2/sessions/${sessionId}`, {
+      token: stranger,
+      body: { sessionToken: patchedOk.body.sessionToken },
+    });
     expect(deleted.status).toBe(200);
     expect(typeof deleted.body.details.changeDate).toBe('string');
     const gone = await rest(server.baseUrl, 'GET', `/v2/sessions/${sessionId}`, { token });
@@ -136,10 +201,16 @@ describe('every REST path of SessionService', () => {
 
   it('answers a wrong password with HTTP 400 and an unknown session with 404', async () => {
     const { userId } = await addHuman(server);
-    const wrong = await rest(server.baseUrl, 'POST', '/v2/sessions', { token: loginPat, body: { checks: { user: { userId }, password: { password: 'nope' } } } });
+    const wrong = await rest(server.baseUrl, 'POST', '/v2/sessions', {
+      token: loginPat,
+      body: { checks: { user: { userId }, password: { password: 'nope' } } },
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.body.message).toBe('the password is invalid (SESSION-pw1nv)');
-    const unknown = await rest(server.baseUrl, 'PATCH', '/v2/sessions/999999999999999999', { token: loginPat, body: {} });
+    const unknown = await rest(server.baseUrl, 'PATCH', '/v2/sessions/999999999999999999', {
+      token: loginPat,
+      body: {},
+    });
     expect(unknown.status).toBe(404);
   });
 });

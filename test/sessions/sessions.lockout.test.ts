@@ -7,7 +7,16 @@ import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { client, rest } from '../support/clients.js';
 import type { TestServer } from '../support/test-server.js';
 import { bootTestServer } from '../support/test-server.js';
-import { PASSWORD, addHuman, appCode, defaultOrgOf, errorOf, loginClient, withTotp, wrongCode } from './support/sessions.js';
+import {
+  PASSWORD,
+  addHuman,
+  appCode,
+  defaultOrgOf,
+  errorOf,
+  loginClient,
+  withTotp,
+  wrongCode,
+} from './support/sessions.js';
 
 let server: TestServer;
 let loginPat: string;
@@ -17,7 +26,11 @@ let lockingOrg: string;
 async function orgPolicy(orgId: string, kind: 'lockout' | 'login', body: Record<string, unknown>): Promise<void> {
   const res = await fetch(`${server.baseUrl}/management/v1/policies/${kind}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${server.adminPat}`, 'content-type': 'application/json', 'x-zitadel-orgid': orgId },
+    headers: {
+      authorization: `Bearer ${server.adminPat}`,
+      'content-type': 'application/json',
+      'x-zitadel-orgid': orgId,
+    },
     body: JSON.stringify(body),
   });
   if (res.status !== 200) throw new Error(`setting the ${kind} policy answered ${res.status}: ${await res.text()}`);
@@ -26,7 +39,9 @@ async function orgPolicy(orgId: string, kind: 'lockout' | 'login', body: Record<
 beforeAll(async () => {
   server = await bootTestServer();
   loginPat = await loginClient(server);
-  lockingOrg = (await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: 'Locking Org' })).id;
+  lockingOrg = (
+    await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: 'Locking Org' })
+  ).id;
   await orgPolicy(lockingOrg, 'lockout', { maxPasswordAttempts: 3, maxOtpAttempts: 2 });
 });
 afterAll(() => server?.close());
@@ -62,7 +77,10 @@ describe('an org lockout policy of 3 password and 2 OTP attempts', () => {
     expect(third.code).toBe(Code.InvalidArgument);
     expect(attempts(third)).toBe(3);
     expect((await users().getUserByID({ userId })).user?.state).toBe(UserState.LOCKED);
-    const events = await server.database.dataSource.query(`SELECT event_type FROM events WHERE aggregate_id = $1 ORDER BY sequence`, [userId]);
+    const events = await server.database.dataSource.query(
+      `SELECT event_type FROM events WHERE aggregate_id = $1 ORDER BY sequence`,
+      [userId],
+    );
     expect(events.map((e: { event_type: string }) => e.event_type).slice(-4)).toEqual([
       'user.human.password.check.failed',
       'user.human.password.check.failed',
@@ -128,7 +146,11 @@ describe('ignoreUnknownUsernames', () => {
   it('answers an unknown login name with a password exactly like a wrong password', async () => {
     const known = await addHuman(server);
     const byName = (loginName: string, password: string) =>
-      errorOf(sessions().createSession({ checks: { user: { search: { case: 'loginName', value: loginName } }, password: { password } } }));
+      errorOf(
+        sessions().createSession({
+          checks: { user: { search: { case: 'loginName', value: loginName } }, password: { password } },
+        }),
+      );
 
     // Off (the default): an unknown name is NOT_FOUND.
     expect((await byName('ghost-user', 'whatever')).code).toBe(Code.NotFound);

@@ -33,10 +33,12 @@ const sessions = () => client(SessionService, 'grpc', server.baseUrl, loginPat);
 const usersAs = (token: string) => client(UserService, 'grpc', server.baseUrl, token);
 
 async function passwordSession(loginName: string, password = PASSWORD) {
-  return sessions().createSession({ checks: { user: { search: { case: 'loginName', value: loginName } }, password: { password } } });
+  return sessions().createSession({
+    checks: { user: { search: { case: 'loginName', value: loginName } }, password: { password } },
+  });
 }
 
-describe('second factor (ZITADEL\'s CreateCallback rule, applied to session tokens)', () => {
+describe("second factor (ZITADEL's CreateCallback rule, applied to session tokens)", () => {
   it('refuses a password-only session when the login settings force MFA and the user has TOTP; accepts it after the TOTP check', async () => {
     const user = await addHuman(server, { orgId: mfaOrg });
     const secret = await withTotp(server, user.userId);
@@ -45,7 +47,11 @@ describe('second factor (ZITADEL\'s CreateCallback rule, applied to session toke
     expect(refused.code).toBe(Code.Unauthenticated);
     expect(refused.rawMessage).toContain('second factor');
 
-    const checked = await sessions().setSession({ sessionId: session.sessionId, sessionToken: session.sessionToken, checks: { totp: { code: appCode(secret) } } });
+    const checked = await sessions().setSession({
+      sessionId: session.sessionId,
+      sessionToken: session.sessionToken,
+      checks: { totp: { code: appCode(secret) } },
+    });
     expect((await usersAs(checked.sessionToken).getUserByID({ userId: user.userId })).user?.userId).toBe(user.userId);
   });
 
@@ -55,7 +61,11 @@ describe('second factor (ZITADEL\'s CreateCallback rule, applied to session toke
     const session = await passwordSession(user.username);
     expect(await codeOf(usersAs(session.sessionToken).getUserByID({ userId: user.userId }))).toBe(Code.Unauthenticated);
     const both = await sessions().createSession({
-      checks: { user: { search: { case: 'userId', value: user.userId } }, password: { password: PASSWORD }, totp: { code: appCode(secret) } },
+      checks: {
+        user: { search: { case: 'userId', value: user.userId } },
+        password: { password: PASSWORD },
+        totp: { code: appCode(secret) },
+      },
     });
     expect((await usersAs(both.sessionToken).getUserByID({ userId: user.userId })).user?.userId).toBe(user.userId);
   });
@@ -75,7 +85,7 @@ describe('second factor (ZITADEL\'s CreateCallback rule, applied to session toke
   });
 });
 
-describe('pending password change (the bootstrap admin\'s first sign-in)', () => {
+describe("pending password change (the bootstrap admin's first sign-in)", () => {
   it('the bootstrap admin (IAM_OWNER, password change required) cannot administer, only change its own password; then it can', async () => {
     const session = await passwordSession('admin', 'Password1!');
     const orgs = client(OrganizationService, 'grpc', server.baseUrl, session.sessionToken);
@@ -88,11 +98,19 @@ describe('pending password change (the bootstrap admin\'s first sign-in)', () =>
     // Its roles do not come along: another user (any org) is not found, listing is refused.
     expect(await codeOf(self.getUserByID({ userId: other.userId }))).toBe(Code.NotFound);
     expect(await codeOf(self.listUsers({}))).toBe(Code.PermissionDenied);
-    expect(await codeOf(self.setPassword({ userId: other.userId, newPassword: { password: 'Hijack3d!pass', changeRequired: false } }))).toBe(Code.NotFound);
+    expect(
+      await codeOf(
+        self.setPassword({ userId: other.userId, newPassword: { password: 'Hijack3d!pass', changeRequired: false } }),
+      ),
+    ).toBe(Code.NotFound);
     // v2beta is the same method under the beta bridge: refused alike.
-    expect(await codeOf(client(UserV2beta, 'grpc', server.baseUrl, session.sessionToken).listUsers({}))).toBe(Code.PermissionDenied);
+    expect(await codeOf(client(UserV2beta, 'grpc', server.baseUrl, session.sessionToken).listUsers({}))).toBe(
+      Code.PermissionDenied,
+    );
 
-    const { user } = await self.getUserByID({ userId: (await sessions().getSession({ sessionId: session.sessionId })).session!.factors!.user!.id });
+    const { user } = await self.getUserByID({
+      userId: (await sessions().getSession({ sessionId: session.sessionId })).session!.factors!.user!.id,
+    });
     await self.setPassword({
       userId: user!.userId,
       newPassword: { password: 'N3w-admin-pass!', changeRequired: false },
@@ -104,11 +122,16 @@ describe('pending password change (the bootstrap admin\'s first sign-in)', () =>
 
   it('a user of another org with a pending password change reaches nothing of org A either', async () => {
     const user = await addHuman(server, { orgId: plainOrg });
-    await client(UserService, 'grpc', server.baseUrl, server.adminPat).setPassword({ userId: user.userId, newPassword: { password: PASSWORD, changeRequired: true } });
+    await client(UserService, 'grpc', server.baseUrl, server.adminPat).setPassword({
+      userId: user.userId,
+      newPassword: { password: PASSWORD, changeRequired: true },
+    });
     const session = await passwordSession(user.username);
     const inMfaOrg = await addHuman(server, { orgId: mfaOrg });
     expect(await codeOf(usersAs(session.sessionToken).getUserByID({ userId: inMfaOrg.userId }))).toBe(Code.NotFound);
-    expect(await codeOf(usersAs(session.sessionToken).setEmail({ userId: user.userId, email: 'x@example.com' }))).toBe(Code.PermissionDenied);
+    expect(await codeOf(usersAs(session.sessionToken).setEmail({ userId: user.userId, email: 'x@example.com' }))).toBe(
+      Code.PermissionDenied,
+    );
     expect((await usersAs(session.sessionToken).getUserByID({ userId: user.userId })).user?.userId).toBe(user.userId);
   });
 });

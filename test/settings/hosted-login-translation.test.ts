@@ -24,17 +24,29 @@ beforeAll(async () => {
   orgA = (await orgs.createOrganization({ name: 'Texts A' })).id;
   orgB = (await orgs.createOrganization({ name: 'Texts B' })).id;
   const instance = await server().app.get(InstanceResolver).resolve('127.0.0.1');
-  loginClient = (await machineWithRoles(server(), orgA, { level: 'instance', resourceId: instance.id, roles: ['IAM_LOGIN_CLIENT'] })).pat;
+  loginClient = (
+    await machineWithRoles(server(), orgA, { level: 'instance', resourceId: instance.id, roles: ['IAM_LOGIN_CLIENT'] })
+  ).pat;
   ownerA = (await machineWithRoles(server(), orgA, { level: 'org', resourceId: orgA, roles: ['ORG_OWNER'] })).pat;
 });
 
 const settings = (pat: string) => client(SettingsService, 'grpc', server().baseUrl, pat);
-const translation = async (pat: string, locale: string, level: { case: 'system' | 'instance'; value: true } | { case: 'organizationId'; value: string } = { case: 'instance', value: true }) =>
-  (await settings(pat).getHostedLoginTranslation({ level, locale })).translations as Record<string, any>;
+const translation = async (
+  pat: string,
+  locale: string,
+  level: { case: 'system' | 'instance'; value: true } | { case: 'organizationId'; value: string } = {
+    case: 'instance',
+    value: true,
+  },
+) => (await settings(pat).getHostedLoginTranslation({ level, locale })).translations as Record<string, any>;
 
 describe('default hosted login texts (ZITADEL answers its defaults, not {})', () => {
-  it('English and German texts for the login client, at every level, under Login V2\'s keys', async () => {
-    for (const level of [{ case: 'system', value: true }, { case: 'instance', value: true }, { case: 'organizationId', value: orgB }] as const) {
+  it("English and German texts for the login client, at every level, under Login V2's keys", async () => {
+    for (const level of [
+      { case: 'system', value: true },
+      { case: 'instance', value: true },
+      { case: 'organizationId', value: orgB },
+    ] as const) {
       const english = await translation(loginClient, 'en', level);
       expect(english.loginname.title).toBe(en.loginname.title);
       expect(english.register.agreeTo).toBe(en.register.agreeTo);
@@ -42,15 +54,23 @@ describe('default hosted login texts (ZITADEL answers its defaults, not {})', ()
     }
   });
 
-  it('a regional tag gets its language (de-AT: German); a language without texts gets the instance\'s default, English', async () => {
+  it("a regional tag gets its language (de-AT: German); a language without texts gets the instance's default, English", async () => {
     expect((await translation(loginClient, 'de-AT')).loginname.title).toBe(de.loginname.title);
     expect((await translation(loginClient, 'fr')).loginname.title).toBe(en.loginname.title);
   });
 
   it('instance and org overrides are merged over the defaults, leaf by leaf, and only for that org (cross-org)', async () => {
     const admin = settings(server().adminPat);
-    await admin.setHostedLoginTranslation({ level: { case: 'instance', value: true }, locale: 'en', translations: { loginname: { title: 'Welcome to Acme' } } });
-    await admin.setHostedLoginTranslation({ level: { case: 'organizationId', value: orgA }, locale: 'en', translations: { loginname: { submit: 'Next' } } });
+    await admin.setHostedLoginTranslation({
+      level: { case: 'instance', value: true },
+      locale: 'en',
+      translations: { loginname: { title: 'Welcome to Acme' } },
+    });
+    await admin.setHostedLoginTranslation({
+      level: { case: 'organizationId', value: orgA },
+      locale: 'en',
+      translations: { loginname: { submit: 'Next' } },
+    });
     const a = await translation(loginClient, 'en', { case: 'organizationId', value: orgA });
     expect(a.loginname).toMatchObject({ title: 'Welcome to Acme', submit: 'Next' });
     expect(a.register.agreeTo).toBe(en.register.agreeTo);
@@ -60,21 +80,45 @@ describe('default hosted login texts (ZITADEL answers its defaults, not {})', ()
     expect(system.loginname.title).toBe(en.loginname.title);
   });
 
-  it('ignoreInheritance answers only the level\'s own texts, without the defaults', async () => {
-    await settings(server().adminPat).setHostedLoginTranslation({ level: { case: 'organizationId', value: orgB }, locale: 'de', translations: { common: { back: 'Zrugg' } } });
-    const own = await settings(loginClient).getHostedLoginTranslation({ level: { case: 'organizationId', value: orgB }, locale: 'de', ignoreInheritance: true });
+  it("ignoreInheritance answers only the level's own texts, without the defaults", async () => {
+    await settings(server().adminPat).setHostedLoginTranslation({
+      level: { case: 'organizationId', value: orgB },
+      locale: 'de',
+      translations: { common: { back: 'Zrugg' } },
+    });
+    const own = await settings(loginClient).getHostedLoginTranslation({
+      level: { case: 'organizationId', value: orgB },
+      locale: 'de',
+      ignoreInheritance: true,
+    });
     expect(own.translations).toEqual({ common: { back: 'Zrugg' } });
   });
 
-  it('another org\'s texts need policy.read on it: ORG_OWNER of A is refused for B (cross-org)', async () => {
-    expect(await codeOf(settings(ownerA).getHostedLoginTranslation({ level: { case: 'organizationId', value: orgB }, locale: 'en' }))).toBe(Code.PermissionDenied);
+  it("another org's texts need policy.read on it: ORG_OWNER of A is refused for B (cross-org)", async () => {
+    expect(
+      await codeOf(
+        settings(ownerA).getHostedLoginTranslation({ level: { case: 'organizationId', value: orgB }, locale: 'en' }),
+      ),
+    ).toBe(Code.PermissionDenied);
   });
 
-  it('another instance answers its own defaults, without this instance\'s overrides (cross-instance)', async () => {
+  it("another instance answers its own defaults, without this instance's overrides (cross-instance)", async () => {
     const other = await otherInstance(server(), 'localhost');
-    const res = await restOnHost(server(), `localhost:${server().port}`, 'GET', '/v2/settings/hosted_login_translation?instance=true&locale=en', other.loginClientPat);
+    const res = await restOnHost(
+      server(),
+      `localhost:${server().port}`,
+      'GET',
+      '/v2/settings/hosted_login_translation?instance=true&locale=en',
+      other.loginClientPat,
+    );
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body).translations.loginname.title).toBe(en.loginname.title);
-    expect((await rest(server().baseUrl, 'GET', '/v2/settings/hosted_login_translation?instance=true&locale=en', { token: server().adminPat })).body.translations.loginname.title).toBe('Welcome to Acme');
+    expect(
+      (
+        await rest(server().baseUrl, 'GET', '/v2/settings/hosted_login_translation?instance=true&locale=en', {
+          token: server().adminPat,
+        })
+      ).body.translations.loginname.title,
+    ).toBe('Welcome to Acme');
   });
 });

@@ -16,15 +16,28 @@ const HOUR = 3600;
 
 /** A machine user of a new org with a client secret: what asks for client_credentials tokens. */
 async function machineClient() {
-  const orgId = (await client(OrganizationService, 'grpc', server().baseUrl, server().adminPat).createOrganization({ name: `OIDC settings ${Date.now()}` })).id;
-  const { userId } = await machineWithRoles(server(), orgId, { level: 'org', resourceId: orgId, roles: ['ORG_USER_MANAGER'] });
+  const orgId = (
+    await client(OrganizationService, 'grpc', server().baseUrl, server().adminPat).createOrganization({
+      name: `OIDC settings ${Date.now()}`,
+    })
+  ).id;
+  const { userId } = await machineWithRoles(server(), orgId, {
+    level: 'org',
+    resourceId: orgId,
+    roles: ['ORG_USER_MANAGER'],
+  });
   const { clientSecret } = await client(UserService, 'grpc', server().baseUrl, server().adminPat).addSecret({ userId });
   const [{ username }] = await server().database.dataSource.query('SELECT username FROM users WHERE id = $1', [userId]);
   const token = async () => {
     const res = await fetch(`${server().baseUrl}/oauth/v2/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: username, client_secret: clientSecret, scope: 'openid' }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: username,
+        client_secret: clientSecret,
+        scope: 'openid',
+      }).toString(),
     });
     return (await res.json()) as { access_token: string; expires_in: number };
   };
@@ -39,18 +52,35 @@ describe('OIDC settings through admin v1', () => {
     expect(initial.refreshTokenIdleExpiration?.seconds).toBe(BigInt(30 * 24 * HOUR));
     expect(initial.refreshTokenExpiration?.seconds).toBe(BigInt(90 * 24 * HOUR));
 
-    const lifetimes = { accessTokenLifetime: seconds(HOUR), idTokenLifetime: seconds(2 * HOUR), refreshTokenIdleExpiration: seconds(24 * HOUR), refreshTokenExpiration: seconds(48 * HOUR) };
+    const lifetimes = {
+      accessTokenLifetime: seconds(HOUR),
+      idTokenLifetime: seconds(2 * HOUR),
+      refreshTokenIdleExpiration: seconds(24 * HOUR),
+      refreshTokenExpiration: seconds(48 * HOUR),
+    };
     expect((await admin().addOIDCSettings(lifetimes)).details?.sequence).toBeGreaterThan(0n);
     expect(await codeOf(admin().addOIDCSettings(lifetimes))).toBe(Code.AlreadyExists);
     expect(await codeOf(admin().updateOIDCSettings(lifetimes))).toBe(Code.FailedPrecondition); // nothing changes
 
     const updated = await rest(server().baseUrl, 'PUT', '/admin/v1/settings/oidc', {
       token: server().adminPat,
-      body: { accessTokenLifetime: '1800s', idTokenLifetime: '3600s', refreshTokenIdleExpiration: '86400s', refreshTokenExpiration: '172800s' },
+      body: {
+        accessTokenLifetime: '1800s',
+        idTokenLifetime: '3600s',
+        refreshTokenIdleExpiration: '86400s',
+        refreshTokenExpiration: '172800s',
+      },
     });
     expect(updated.status).toBe(200);
     const read = await rest(server().baseUrl, 'GET', '/admin/v1/settings/oidc', { token: server().adminPat });
-    expect(read.body).toMatchObject({ settings: { accessTokenLifetime: '1800s', idTokenLifetime: '3600s', refreshTokenIdleExpiration: '86400s', refreshTokenExpiration: '172800s' } });
+    expect(read.body).toMatchObject({
+      settings: {
+        accessTokenLifetime: '1800s',
+        idTokenLifetime: '3600s',
+        refreshTokenIdleExpiration: '86400s',
+        refreshTokenExpiration: '172800s',
+      },
+    });
 
     const events: { event_type: string }[] = await server().database.dataSource.query(
       `SELECT event_type FROM events WHERE event_type LIKE 'instance.oidc.settings.%' ORDER BY created_at, sequence`,
@@ -62,7 +92,12 @@ describe('OIDC settings through admin v1', () => {
     const before = (await admin().getOIDCSettings({})).settings!;
     const bad = await rest(server().baseUrl, 'PUT', '/admin/v1/settings/oidc', {
       token: server().adminPat,
-      body: { accessTokenLifetime: '0s', idTokenLifetime: '3600s', refreshTokenIdleExpiration: '86400s', refreshTokenExpiration: '0.5s' },
+      body: {
+        accessTokenLifetime: '0s',
+        idTokenLifetime: '3600s',
+        refreshTokenIdleExpiration: '86400s',
+        refreshTokenExpiration: '0.5s',
+      },
     });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('access_token_lifetime');
@@ -74,23 +109,42 @@ describe('OIDC settings through admin v1', () => {
     const { orgId } = await machineClient();
     const owner = await machineWithRoles(server(), orgId, { level: 'org', resourceId: orgId, roles: ['ORG_OWNER'] });
     expect(await codeOf(admin(owner.pat).getOIDCSettings({}))).toBe(Code.PermissionDenied);
-    const lifetimes = { accessTokenLifetime: seconds(60), idTokenLifetime: seconds(60), refreshTokenIdleExpiration: seconds(60), refreshTokenExpiration: seconds(60) };
+    const lifetimes = {
+      accessTokenLifetime: seconds(60),
+      idTokenLifetime: seconds(60),
+      refreshTokenIdleExpiration: seconds(60),
+      refreshTokenExpiration: seconds(60),
+    };
     expect(await codeOf(admin(owner.pat).updateOIDCSettings(lifetimes))).toBe(Code.PermissionDenied);
     const [{ id: instanceId }] = await server().database.dataSource.query('SELECT id FROM instances');
-    const viewer = await machineWithRoles(server(), orgId, { level: 'instance', resourceId: instanceId, roles: ['IAM_OWNER_VIEWER'] });
+    const viewer = await machineWithRoles(server(), orgId, {
+      level: 'instance',
+      resourceId: instanceId,
+      roles: ['IAM_OWNER_VIEWER'],
+    });
     expect(await codeOf(admin(viewer.pat).getOIDCSettings({}))).toBe('ok');
     expect(await codeOf(admin(viewer.pat).updateOIDCSettings(lifetimes))).toBe(Code.PermissionDenied);
   });
 
   it('set the lifetime of the access tokens the provider issues, without a restart', async () => {
     const { token } = await machineClient();
-    const { idTokenLifetime, refreshTokenIdleExpiration, refreshTokenExpiration } = (await admin().getOIDCSettings({})).settings!;
-    await admin().updateOIDCSettings({ accessTokenLifetime: seconds(300), idTokenLifetime, refreshTokenIdleExpiration, refreshTokenExpiration });
+    const { idTokenLifetime, refreshTokenIdleExpiration, refreshTokenExpiration } = (await admin().getOIDCSettings({}))
+      .settings!;
+    await admin().updateOIDCSettings({
+      accessTokenLifetime: seconds(300),
+      idTokenLifetime,
+      refreshTokenIdleExpiration,
+      refreshTokenExpiration,
+    });
     // The provider is rebuilt on its next check (at most a second later).
-    const issued = await eventually(async () => {
-      const t = await token();
-      return t.expires_in <= 300 ? t : undefined;
-    }, 'a token with the new lifetime', 5_000);
+    const issued = await eventually(
+      async () => {
+        const t = await token();
+        return t.expires_in <= 300 ? t : undefined;
+      },
+      'a token with the new lifetime',
+      5_000,
+    );
     expect(issued.expires_in).toBeGreaterThan(290);
   });
 });

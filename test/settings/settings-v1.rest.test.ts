@@ -13,14 +13,27 @@ let org: string;
 
 beforeAll(async () => {
   server = await bootTestServer();
-  org = (await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: 'REST Policies' })).id;
+  org = (await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: 'REST Policies' }))
+    .id;
 });
 afterAll(() => server?.close());
 
-async function call(method: string, path: string, body?: unknown, orgId?: string): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = { authorization: `Bearer ${server.adminPat}`, 'content-type': 'application/json' };
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  orgId?: string,
+): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${server.adminPat}`,
+    'content-type': 'application/json',
+  };
   if (orgId) headers['x-zitadel-orgid'] = orgId;
-  const res = await fetch(server.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(server.baseUrl + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
@@ -32,7 +45,8 @@ function implementedRoutes(service: DescService, prefix: string): string[] {
     .filter((m) => registry.isImplemented(m))
     .map((m) => {
       const rule = getOption(m, http);
-      if (!hasOption(m, http) || !rule.pattern.case || rule.pattern.case === 'custom') throw new Error(`${m.name} has no plain HTTP rule`);
+      if (!hasOption(m, http) || !rule.pattern.case || rule.pattern.case === 'custom')
+        throw new Error(`${m.name} has no plain HTTP rule`);
       return `${rule.pattern.case.toUpperCase()} ${prefix}${rule.pattern.value}`;
     })
     .sort();
@@ -41,9 +55,22 @@ function implementedRoutes(service: DescService, prefix: string): string[] {
 // In an order in which each call succeeds: the instance defaults, then an org's own policies.
 const ADMIN_CALLS: [string, string, unknown?][] = [
   ['GET', '/admin/v1/policies/login'],
-  ['PUT', '/admin/v1/policies/login', { allowUsernamePassword: true, allowRegister: false, passwordlessType: 'PASSWORDLESS_TYPE_ALLOWED', passwordCheckLifetime: '3600s' }],
+  [
+    'PUT',
+    '/admin/v1/policies/login',
+    {
+      allowUsernamePassword: true,
+      allowRegister: false,
+      passwordlessType: 'PASSWORDLESS_TYPE_ALLOWED',
+      passwordCheckLifetime: '3600s',
+    },
+  ],
   ['GET', '/admin/v1/policies/password/complexity'],
-  ['PUT', '/admin/v1/policies/password/complexity', { minLength: 10, hasUppercase: true, hasLowercase: true, hasNumber: true, hasSymbol: false }],
+  [
+    'PUT',
+    '/admin/v1/policies/password/complexity',
+    { minLength: 10, hasUppercase: true, hasLowercase: true, hasNumber: true, hasSymbol: false },
+  ],
   ['GET', '/admin/v1/policies/password/age'],
   ['PUT', '/admin/v1/policies/password/age', { maxAgeDays: 90, expireWarnDays: 10 }],
   ['GET', '/admin/v1/policies/lockout'],
@@ -60,8 +87,26 @@ const ADMIN_CALLS: [string, string, unknown?][] = [
   ['GET', '/admin/v1/policies/notification'],
   ['PUT', '/admin/v1/policies/notification', { passwordChange: true }],
   ['GET', '/admin/v1/settings/oidc'],
-  ['POST', '/admin/v1/settings/oidc', { accessTokenLifetime: '3600s', idTokenLifetime: '3600s', refreshTokenIdleExpiration: '86400s', refreshTokenExpiration: '172800s' }],
-  ['PUT', '/admin/v1/settings/oidc', { accessTokenLifetime: '7200s', idTokenLifetime: '3600s', refreshTokenIdleExpiration: '86400s', refreshTokenExpiration: '172800s' }],
+  [
+    'POST',
+    '/admin/v1/settings/oidc',
+    {
+      accessTokenLifetime: '3600s',
+      idTokenLifetime: '3600s',
+      refreshTokenIdleExpiration: '86400s',
+      refreshTokenExpiration: '172800s',
+    },
+  ],
+  [
+    'PUT',
+    '/admin/v1/settings/oidc',
+    {
+      accessTokenLifetime: '7200s',
+      idTokenLifetime: '3600s',
+      refreshTokenIdleExpiration: '86400s',
+      refreshTokenExpiration: '172800s',
+    },
+  ],
 ];
 
 const MANAGEMENT_CALLS: [string, string, unknown?][] = [
@@ -69,7 +114,15 @@ const MANAGEMENT_CALLS: [string, string, unknown?][] = [
   ['GET', '/management/v1/policies/orgiam'],
   ...(
     [
-      ['login', { allowUsernamePassword: true, passwordlessType: 'PASSWORDLESS_TYPE_NOT_ALLOWED', secondFactors: ['SECOND_FACTOR_TYPE_OTP'] }, { allowUsernamePassword: true, allowRegister: true }],
+      [
+        'login',
+        {
+          allowUsernamePassword: true,
+          passwordlessType: 'PASSWORDLESS_TYPE_NOT_ALLOWED',
+          secondFactors: ['SECOND_FACTOR_TYPE_OTP'],
+        },
+        { allowUsernamePassword: true, allowRegister: true },
+      ],
       ['password/complexity', { minLength: 12, hasNumber: true }, { minLength: 13 }],
       ['password/age', { maxAgeDays: 30 }, { maxAgeDays: 60, expireWarnDays: 5 }],
       ['lockout', { maxPasswordAttempts: 3 }, { maxPasswordAttempts: 4 }],
@@ -83,7 +136,10 @@ const MANAGEMENT_CALLS: [string, string, unknown?][] = [
     ['POST', `/management/v1/policies/${path}`, add],
     ['PUT', `/management/v1/policies/${path}`, update],
     ...(path === 'label'
-      ? ([['GET', '/management/v1/policies/label/_preview'], ['POST', '/management/v1/policies/label/_activate', {}]] as [string, string, unknown?][])
+      ? ([
+          ['GET', '/management/v1/policies/label/_preview'],
+          ['POST', '/management/v1/policies/label/_activate', {}],
+        ] as [string, string, unknown?][])
       : []),
     ['DELETE', `/management/v1/policies/${path}`],
   ]),
@@ -91,7 +147,8 @@ const MANAGEMENT_CALLS: [string, string, unknown?][] = [
 
 describe('REST paths of the implemented v1 methods', () => {
   it('covers every implemented admin and management method', () => {
-    const listed = (calls: [string, string, unknown?][]) => [...new Set(calls.map(([verb, path]) => `${verb} ${path}`))].sort();
+    const listed = (calls: [string, string, unknown?][]) =>
+      [...new Set(calls.map(([verb, path]) => `${verb} ${path}`))].sort();
     expect(listed(ADMIN_CALLS)).toEqual(implementedRoutes(AdminService, '/admin/v1'));
     expect(listed(MANAGEMENT_CALLS)).toEqual(implementedRoutes(ManagementService, '/management/v1'));
   });
@@ -99,26 +156,48 @@ describe('REST paths of the implemented v1 methods', () => {
   it('answers every admin path', async () => {
     for (const [verb, path, body] of ADMIN_CALLS) {
       const res = await call(verb, path, body);
-      expect(`${verb} ${path} ${res.status} ${res.status === 200 ? '' : JSON.stringify(res.body)}`).toBe(`${verb} ${path} 200 `);
+      expect(`${verb} ${path} ${res.status} ${res.status === 200 ? '' : JSON.stringify(res.body)}`).toBe(
+        `${verb} ${path} 200 `,
+      );
     }
     const v2 = await call('GET', `/v2/settings/login?ctx.orgId=${org}`);
-    expect(v2.body.settings).toMatchObject({ allowRegister: false, passwordCheckLifetime: '3600s', resourceOwnerType: 'RESOURCE_OWNER_TYPE_INSTANCE' });
+    expect(v2.body.settings).toMatchObject({
+      allowRegister: false,
+      passwordCheckLifetime: '3600s',
+      resourceOwnerType: 'RESOURCE_OWNER_TYPE_INSTANCE',
+    });
     const label = await call('GET', '/admin/v1/policies/label');
-    expect(label.body.policy).toMatchObject({ primaryColor: '#123456', themeMode: 'THEME_MODE_LIGHT', isDefault: true });
+    expect(label.body.policy).toMatchObject({
+      primaryColor: '#123456',
+      themeMode: 'THEME_MODE_LIGHT',
+      isDefault: true,
+    });
   });
 
   it('answers every management path, in the org the header names', async () => {
     for (const [verb, path, body] of MANAGEMENT_CALLS) {
       const res = await call(verb, path, body, org);
-      expect(`${verb} ${path} ${res.status} ${res.status === 200 ? '' : JSON.stringify(res.body)}`).toBe(`${verb} ${path} 200 `);
-      if (verb === 'POST' && path !== '/management/v1/policies/label/_activate') expect(res.body.details.resourceOwner).toBe(org);
+      expect(`${verb} ${path} ${res.status} ${res.status === 200 ? '' : JSON.stringify(res.body)}`).toBe(
+        `${verb} ${path} 200 `,
+      );
+      if (verb === 'POST' && path !== '/management/v1/policies/label/_activate')
+        expect(res.body.details.resourceOwner).toBe(org);
     }
     // Everything was reset: the org is back on the instance defaults.
     const complexity = await call('GET', '/management/v1/policies/password/complexity', undefined, org);
     expect(complexity.body).toMatchObject({ isDefault: true, policy: { minLength: '10', isDefault: true } });
-    const events = await server.database.dataSource.query(`SELECT event_type FROM events WHERE aggregate_id = $1 AND event_type LIKE 'org.policy.%' ORDER BY sequence`, [org]);
+    const events = await server.database.dataSource.query(
+      `SELECT event_type FROM events WHERE aggregate_id = $1 AND event_type LIKE 'org.policy.%' ORDER BY sequence`,
+      [org],
+    );
     expect(events.map((e: { event_type: string }) => e.event_type)).toEqual(
-      expect.arrayContaining(['org.policy.login.added', 'org.policy.login.changed', 'org.policy.login.removed', 'org.policy.label.activated', 'org.policy.label.removed']),
+      expect.arrayContaining([
+        'org.policy.login.added',
+        'org.policy.login.changed',
+        'org.policy.login.removed',
+        'org.policy.label.activated',
+        'org.policy.label.removed',
+      ]),
     );
   });
 
@@ -126,17 +205,33 @@ describe('REST paths of the implemented v1 methods', () => {
     const res = await fetch(`${server.baseUrl}/openapi/v2.json`);
     expect(res.status).toBe(200);
     const spec = (await res.json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/admin/v1/policies/login', '/management/v1/policies/password/complexity', '/v2/settings/login']));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining([
+        '/admin/v1/policies/login',
+        '/management/v1/policies/password/complexity',
+        '/v2/settings/login',
+      ]),
+    );
   });
 
   it('serves the org label policy in preview until activated', async () => {
     expect((await call('POST', '/management/v1/policies/label', { primaryColor: '#010203' }, org)).status).toBe(200);
-    expect((await call('GET', '/management/v1/policies/label/_preview', undefined, org)).body).toMatchObject({ isDefault: false, policy: { primaryColor: '#010203' } });
-    expect((await call('GET', '/management/v1/policies/label', undefined, org)).body).toMatchObject({ isDefault: true, policy: { primaryColor: '#123456' } });
+    expect((await call('GET', '/management/v1/policies/label/_preview', undefined, org)).body).toMatchObject({
+      isDefault: false,
+      policy: { primaryColor: '#010203' },
+    });
+    expect((await call('GET', '/management/v1/policies/label', undefined, org)).body).toMatchObject({
+      isDefault: true,
+      policy: { primaryColor: '#123456' },
+    });
     const settings = client(SettingsService, 'connect-h1', server.baseUrl, server.adminPat);
-    expect((await settings.getBrandingSettings({ ctx: { resourceOwner: { case: 'orgId', value: org } } })).settings?.resourceOwnerType).toBe(1);
+    expect(
+      (await settings.getBrandingSettings({ ctx: { resourceOwner: { case: 'orgId', value: org } } })).settings
+        ?.resourceOwnerType,
+    ).toBe(1);
     expect((await call('POST', '/management/v1/policies/label/_activate', {}, org)).status).toBe(200);
-    const branding = (await settings.getBrandingSettings({ ctx: { resourceOwner: { case: 'orgId', value: org } } })).settings!;
+    const branding = (await settings.getBrandingSettings({ ctx: { resourceOwner: { case: 'orgId', value: org } } }))
+      .settings!;
     expect(branding.lightTheme?.primaryColor).toBe('#010203');
     expect(branding.resourceOwnerType).toBe(2);
   });

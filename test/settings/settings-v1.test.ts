@@ -29,19 +29,37 @@ const orgHeader =
     return next(req);
   };
 
-function management(token: string, orgId: string | undefined, over: 'grpc' | 'connect' = 'grpc'): Client<typeof ManagementService> {
+function management(
+  token: string,
+  orgId: string | undefined,
+  over: 'grpc' | 'connect' = 'grpc',
+): Client<typeof ManagementService> {
   const interceptors = orgId ? [orgHeader(orgId)] : [];
   const transport =
     over === 'grpc'
       ? createServerTransport(token, { baseUrl: server.baseUrl, interceptors })
-      : createConnectTransport({ baseUrl: server.baseUrl, httpVersion: '1.1', interceptors: [...interceptors, NewAuthorizationBearerInterceptor(token)] });
+      : createConnectTransport({
+          baseUrl: server.baseUrl,
+          httpVersion: '1.1',
+          interceptors: [...interceptors, NewAuthorizationBearerInterceptor(token)],
+        });
   return createClient(ManagementService, transport);
 }
 
-async function restAs(token: string, method: string, path: string, body?: unknown, orgId?: string): Promise<{ status: number; body: any }> {
+async function restAs(
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  orgId?: string,
+): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   if (orgId) headers['x-zitadel-orgid'] = orgId;
-  const res = await fetch(server.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(server.baseUrl + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
@@ -75,19 +93,40 @@ describe("an org's password complexity through management v1", () => {
   it('is added over gRPC with the org header and shows in settings v2 for that org only', async () => {
     const mgmt = management(ownerA, orgA);
     expect((await mgmt.getPasswordComplexityPolicy({})).isDefault).toBe(true);
-    const added = await mgmt.addCustomPasswordComplexityPolicy({ minLength: 12n, hasUppercase: false, hasLowercase: true, hasNumber: true, hasSymbol: false });
+    const added = await mgmt.addCustomPasswordComplexityPolicy({
+      minLength: 12n,
+      hasUppercase: false,
+      hasLowercase: true,
+      hasNumber: true,
+      hasSymbol: false,
+    });
     expect(added.details?.resourceOwner).toBe(orgA);
     const own = await mgmt.getPasswordComplexityPolicy({});
     expect(own.isDefault).toBe(false);
     expect(own.policy).toMatchObject({ minLength: 12n, hasUppercase: false, hasSymbol: false, isDefault: false });
 
     const a = await settings().getPasswordComplexitySettings(byOrg(orgA));
-    expect(a.settings).toMatchObject({ minLength: 12n, requiresUppercase: false, requiresLowercase: true, requiresNumber: true, requiresSymbol: false, resourceOwnerType: ORG });
+    expect(a.settings).toMatchObject({
+      minLength: 12n,
+      requiresUppercase: false,
+      requiresLowercase: true,
+      requiresNumber: true,
+      requiresSymbol: false,
+      resourceOwnerType: ORG,
+    });
     expect(a.details?.resourceOwner).toBe(orgA);
     const b = await settings().getPasswordComplexitySettings(byOrg(orgB));
-    expect(b.settings).toMatchObject({ minLength: 8n, requiresUppercase: true, requiresSymbol: true, resourceOwnerType: INSTANCE });
+    expect(b.settings).toMatchObject({
+      minLength: 8n,
+      requiresUppercase: true,
+      requiresSymbol: true,
+      resourceOwnerType: INSTANCE,
+    });
     // The org's own members see it without naming the org.
-    expect((await client(SettingsService, 'grpc', server.baseUrl, ownerA).getPasswordComplexitySettings({})).settings?.minLength).toBe(12n);
+    expect(
+      (await client(SettingsService, 'grpc', server.baseUrl, ownerA).getPasswordComplexitySettings({})).settings
+        ?.minLength,
+    ).toBe(12n);
 
     const [event] = await server.database.dataSource.query(
       `SELECT aggregate_type, payload FROM events WHERE aggregate_id = $1 AND event_type = 'org.policy.password.complexity.added'`,
@@ -104,17 +143,35 @@ describe("an org's password complexity through management v1", () => {
     expect(await codeOf(addHuman(orgA, tooShort))).toBe(Code.InvalidArgument);
     const { userId } = await addHuman(orgA, allowedInA);
     expect(await codeOf(addHuman(orgB, allowedInA))).toBe(Code.InvalidArgument);
-    expect(await codeOf(users().setPassword({ userId, newPassword: { password: 'short1a', changeRequired: false } }))).toBe(Code.InvalidArgument);
-    expect(await codeOf(users().setPassword({ userId, newPassword: { password: 'anotherlowercase99', changeRequired: false } }))).toBe('ok');
+    expect(
+      await codeOf(users().setPassword({ userId, newPassword: { password: 'short1a', changeRequired: false } })),
+    ).toBe(Code.InvalidArgument);
+    expect(
+      await codeOf(
+        users().setPassword({ userId, newPassword: { password: 'anotherlowercase99', changeRequired: false } }),
+      ),
+    ).toBe('ok');
   });
 
   it('is updated over REST with the header, and applies on the next request', async () => {
-    const updated = await restAs(ownerA, 'PUT', '/management/v1/policies/password/complexity', { minLength: 14, hasLowercase: true, hasNumber: true }, orgA);
+    const updated = await restAs(
+      ownerA,
+      'PUT',
+      '/management/v1/policies/password/complexity',
+      { minLength: 14, hasLowercase: true, hasNumber: true },
+      orgA,
+    );
     expect(updated.status).toBe(200);
     expect(updated.body.details.resourceOwner).toBe(orgA);
     expect(await codeOf(addHuman(orgA, 'lowercase12345'))).toBe('ok'); // 14
     expect(await codeOf(addHuman(orgA, 'lowercase1234'))).toBe(Code.InvalidArgument); // 13
-    const unchanged = await restAs(ownerA, 'PUT', '/management/v1/policies/password/complexity', { minLength: 14, hasLowercase: true, hasNumber: true }, orgA);
+    const unchanged = await restAs(
+      ownerA,
+      'PUT',
+      '/management/v1/policies/password/complexity',
+      { minLength: 14, hasLowercase: true, hasNumber: true },
+      orgA,
+    );
     expect(unchanged.status).toBe(400); // FAILED_PRECONDITION, as ZITADEL's "not changed"
     expect(unchanged.body.code).toBe(Code.FailedPrecondition);
   });
@@ -122,18 +179,28 @@ describe("an org's password complexity through management v1", () => {
   it('falls back to the instance default on reset', async () => {
     const mgmt = management(ownerA, orgA, 'connect');
     await mgmt.resetPasswordComplexityPolicyToDefault({});
-    expect((await settings().getPasswordComplexitySettings(byOrg(orgA))).settings).toMatchObject({ minLength: 8n, resourceOwnerType: INSTANCE });
+    expect((await settings().getPasswordComplexitySettings(byOrg(orgA))).settings).toMatchObject({
+      minLength: 8n,
+      resourceOwnerType: INSTANCE,
+    });
     expect((await mgmt.getPasswordComplexityPolicy({})).isDefault).toBe(true);
     expect(await codeOf(addHuman(orgA, 'lowercase1234567'))).toBe(Code.InvalidArgument);
     expect(await codeOf(mgmt.resetPasswordComplexityPolicyToDefault({}))).toBe(Code.NotFound);
     expect(await codeOf(mgmt.updateCustomPasswordComplexityPolicy({ minLength: 9n }))).toBe(Code.NotFound);
-    const [removed] = await server.database.dataSource.query(`SELECT 1 FROM events WHERE aggregate_id = $1 AND event_type = 'org.policy.password.complexity.removed'`, [orgA]);
+    const [removed] = await server.database.dataSource.query(
+      `SELECT 1 FROM events WHERE aggregate_id = $1 AND event_type = 'org.policy.password.complexity.removed'`,
+      [orgA],
+    );
     expect(removed).toBeDefined();
   });
 
   it('rejects a policy ZITADEL rejects', async () => {
-    expect(await codeOf(management(ownerA, orgA).addCustomPasswordComplexityPolicy({ minLength: 0n }))).toBe(Code.InvalidArgument);
-    expect(await codeOf(management(ownerA, orgA).addCustomPasswordComplexityPolicy({ minLength: 73n }))).toBe(Code.InvalidArgument);
+    expect(await codeOf(management(ownerA, orgA).addCustomPasswordComplexityPolicy({ minLength: 0n }))).toBe(
+      Code.InvalidArgument,
+    );
+    expect(await codeOf(management(ownerA, orgA).addCustomPasswordComplexityPolicy({ minLength: 73n }))).toBe(
+      Code.InvalidArgument,
+    );
   });
 });
 
@@ -143,34 +210,65 @@ describe('instance defaults through admin v1', () => {
     expect((await admin.getPasswordAgePolicy({})).policy).toMatchObject({ maxAgeDays: 0n, isDefault: true });
     const changed = await admin.updatePasswordAgePolicy({ maxAgeDays: 90, expireWarnDays: 7 });
     expect(changed.details?.sequence).toBeGreaterThan(0n);
-    expect((await admin.getPasswordAgePolicy({})).policy).toMatchObject({ maxAgeDays: 90n, expireWarnDays: 7n, isDefault: true });
+    expect((await admin.getPasswordAgePolicy({})).policy).toMatchObject({
+      maxAgeDays: 90n,
+      expireWarnDays: 7n,
+      isDefault: true,
+    });
     const v2 = client(SettingsService, 'connect-h1', server.baseUrl, server.adminPat);
     for (const ctx of [byOrg(orgB), {}, { ctx: { resourceOwner: { case: 'instance' as const, value: true } } }]) {
-      expect((await v2.getPasswordExpirySettings(ctx)).settings).toMatchObject({ maxAgeDays: 90n, expireWarnDays: 7n, resourceOwnerType: INSTANCE });
+      expect((await v2.getPasswordExpirySettings(ctx)).settings).toMatchObject({
+        maxAgeDays: 90n,
+        expireWarnDays: 7n,
+        resourceOwnerType: INSTANCE,
+      });
     }
     expect((await management(ownerB, orgB).getDefaultPasswordAgePolicy({})).policy).toMatchObject({ maxAgeDays: 90n });
-    const [event] = await server.database.dataSource.query(`SELECT aggregate_type FROM events WHERE event_type = 'instance.policy.password.age.changed'`);
+    const [event] = await server.database.dataSource.query(
+      `SELECT aggregate_type FROM events WHERE event_type = 'instance.policy.password.age.changed'`,
+    );
     expect(event).toEqual({ aggregate_type: 'instance' });
   });
 
   it('changes the password complexity users are held to', async () => {
     const admin = client(AdminService, 'connect-h1', server.baseUrl, server.adminPat);
-    await admin.updatePasswordComplexityPolicy({ minLength: 20, hasUppercase: true, hasLowercase: true, hasNumber: true, hasSymbol: true });
+    await admin.updatePasswordComplexityPolicy({
+      minLength: 20,
+      hasUppercase: true,
+      hasLowercase: true,
+      hasNumber: true,
+      hasSymbol: true,
+    });
     expect(await codeOf(addHuman(orgB, 'Sh0rt-but-valid!'))).toBe(Code.InvalidArgument);
     expect(await codeOf(addHuman(orgB, 'Long-enough-passw0rd!'))).toBe('ok');
-    await admin.updatePasswordComplexityPolicy({ minLength: 8, hasUppercase: true, hasLowercase: true, hasNumber: true, hasSymbol: true });
+    await admin.updatePasswordComplexityPolicy({
+      minLength: 8,
+      hasUppercase: true,
+      hasLowercase: true,
+      hasNumber: true,
+      hasSymbol: true,
+    });
     expect(await codeOf(addHuman(orgB, 'Sh0rt-but-valid!'))).toBe('ok');
   });
 
   it('keeps the label policy in preview until it is activated', async () => {
     const admin = client(AdminService, 'grpc', server.baseUrl, server.adminPat);
     const v2 = client(SettingsService, 'grpc', server.baseUrl, server.adminPat);
-    await admin.updateLabelPolicy({ primaryColor: '#112233', backgroundColor: '#ffffff', themeMode: 2, hideLoginNameSuffix: true });
+    await admin.updateLabelPolicy({
+      primaryColor: '#112233',
+      backgroundColor: '#ffffff',
+      themeMode: 2,
+      hideLoginNameSuffix: true,
+    });
     expect((await admin.getPreviewLabelPolicy({})).policy).toMatchObject({ primaryColor: '#112233', themeMode: 2 });
     expect((await admin.getLabelPolicy({})).policy?.primaryColor).toBe('#5469d4');
     expect((await v2.getBrandingSettings({})).settings?.lightTheme?.primaryColor).toBe('#5469d4');
     await admin.activateLabelPolicy({});
-    expect((await admin.getLabelPolicy({})).policy).toMatchObject({ primaryColor: '#112233', hideLoginNameSuffix: true, themeMode: 2 });
+    expect((await admin.getLabelPolicy({})).policy).toMatchObject({
+      primaryColor: '#112233',
+      hideLoginNameSuffix: true,
+      themeMode: 2,
+    });
     const branding = (await v2.getBrandingSettings(byOrg(orgA))).settings!;
     expect(branding).toMatchObject({ hideLoginNameSuffix: true, themeMode: 3, resourceOwnerType: INSTANCE }); // v1 DARK = 2, v2 DARK = 3
     expect(branding.lightTheme?.primaryColor).toBe('#112233');
@@ -192,15 +290,29 @@ describe('round trips between v1 and v2', () => {
     const admin = client(AdminService, 'grpc', server.baseUrl, server.adminPat);
     const v2 = client(SettingsService, 'grpc', server.baseUrl, server.adminPat);
     await admin.updateLockoutPolicy({ maxPasswordAttempts: 5, maxOtpAttempts: 3 });
-    expect((await v2.getLockoutSettings(byOrg(orgB))).settings).toMatchObject({ maxPasswordAttempts: 5n, maxOtpAttempts: 3n, resourceOwnerType: INSTANCE });
+    expect((await v2.getLockoutSettings(byOrg(orgB))).settings).toMatchObject({
+      maxPasswordAttempts: 5n,
+      maxOtpAttempts: 3n,
+      resourceOwnerType: INSTANCE,
+    });
     const mgmt = management(ownerA, orgA);
     await mgmt.addCustomLockoutPolicy({ maxPasswordAttempts: 2 });
-    expect((await v2.getLockoutSettings(byOrg(orgA))).settings).toMatchObject({ maxPasswordAttempts: 2n, maxOtpAttempts: 0n, resourceOwnerType: ORG });
+    expect((await v2.getLockoutSettings(byOrg(orgA))).settings).toMatchObject({
+      maxPasswordAttempts: 2n,
+      maxOtpAttempts: 0n,
+      resourceOwnerType: ORG,
+    });
     expect((await mgmt.getLockoutPolicy({})).policy).toMatchObject({ maxPasswordAttempts: 2n, isDefault: false });
     await mgmt.updateCustomLockoutPolicy({ maxPasswordAttempts: 4, maxOtpAttempts: 1 });
-    expect((await v2.getLockoutSettings(byOrg(orgA))).settings).toMatchObject({ maxPasswordAttempts: 4n, maxOtpAttempts: 1n });
+    expect((await v2.getLockoutSettings(byOrg(orgA))).settings).toMatchObject({
+      maxPasswordAttempts: 4n,
+      maxOtpAttempts: 1n,
+    });
     await mgmt.resetLockoutPolicyToDefault({});
-    expect((await v2.getLockoutSettings(byOrg(orgA))).settings).toMatchObject({ maxPasswordAttempts: 5n, resourceOwnerType: INSTANCE });
+    expect((await v2.getLockoutSettings(byOrg(orgA))).settings).toMatchObject({
+      maxPasswordAttempts: 5n,
+      resourceOwnerType: INSTANCE,
+    });
   });
 
   it('carries the login policy, lifetimes and factors included', async () => {
@@ -242,20 +354,51 @@ describe('round trips between v1 and v2', () => {
     expect(got.passwordCheckLifetime).toMatchObject({ seconds: 3600n, nanos: 0 });
     expect(got.multiFactorCheckLifetime).toMatchObject({ seconds: 900n, nanos: 500_000_000 });
     // Update has no factor fields: the org's factors stay.
-    await mgmt.updateCustomLoginPolicy({ allowUsernamePassword: true, allowRegister: true, passwordlessType: 1, passwordCheckLifetime: { seconds: 60n } });
+    await mgmt.updateCustomLoginPolicy({
+      allowUsernamePassword: true,
+      allowRegister: true,
+      passwordlessType: 1,
+      passwordCheckLifetime: { seconds: 60n },
+    });
     const v1 = (await mgmt.getLoginPolicy({})).policy!;
-    expect(v1).toMatchObject({ allowRegister: true, forceMfa: false, passwordlessType: 1, secondFactors: [1, 3], isDefault: false });
+    expect(v1).toMatchObject({
+      allowRegister: true,
+      forceMfa: false,
+      passwordlessType: 1,
+      secondFactors: [1, 3],
+      isDefault: false,
+    });
     expect(v1.passwordCheckLifetime?.seconds).toBe(60n);
-    expect((await v2.getLoginSettings(byOrg(orgB))).settings).toMatchObject({ allowRegister: true, forceMfa: false, secondFactors: [1, 2], resourceOwnerType: INSTANCE });
+    expect((await v2.getLoginSettings(byOrg(orgB))).settings).toMatchObject({
+      allowRegister: true,
+      forceMfa: false,
+      secondFactors: [1, 2],
+      resourceOwnerType: INSTANCE,
+    });
     expect(await codeOf(mgmt.addCustomLoginPolicy({ idps: [{ idpId: '1', ownerType: 1 }] }))).toBe(Code.AlreadyExists);
-    expect(await codeOf(management(ownerB, orgB).addCustomLoginPolicy({ idps: [{ idpId: '1', ownerType: 1 }] }))).toBe(Code.InvalidArgument);
+    expect(await codeOf(management(ownerB, orgB).addCustomLoginPolicy({ idps: [{ idpId: '1', ownerType: 1 }] }))).toBe(
+      Code.InvalidArgument,
+    );
   });
 
   it('carries the admin login policy to v2', async () => {
     const admin = client(AdminService, 'grpc', server.baseUrl, server.adminPat);
-    await admin.updateLoginPolicy({ allowUsernamePassword: true, allowRegister: false, allowExternalIdp: true, passwordlessType: 1, ignoreUnknownUsernames: true, passwordCheckLifetime: { seconds: 86400n } });
-    const got = (await client(SettingsService, 'grpc', server.baseUrl, server.adminPat).getLoginSettings(byOrg(orgB))).settings!;
-    expect(got).toMatchObject({ allowRegister: false, ignoreUnknownUsernames: true, secondFactors: [1, 2], resourceOwnerType: INSTANCE });
+    await admin.updateLoginPolicy({
+      allowUsernamePassword: true,
+      allowRegister: false,
+      allowExternalIdp: true,
+      passwordlessType: 1,
+      ignoreUnknownUsernames: true,
+      passwordCheckLifetime: { seconds: 86400n },
+    });
+    const got = (await client(SettingsService, 'grpc', server.baseUrl, server.adminPat).getLoginSettings(byOrg(orgB)))
+      .settings!;
+    expect(got).toMatchObject({
+      allowRegister: false,
+      ignoreUnknownUsernames: true,
+      secondFactors: [1, 2],
+      resourceOwnerType: INSTANCE,
+    });
     expect(got.passwordCheckLifetime?.seconds).toBe(86400n);
     expect((await admin.getLoginPolicy({})).policy).toMatchObject({ allowRegister: false, isDefault: true });
   });
@@ -282,14 +425,24 @@ describe('v1 permissions', () => {
   });
 
   it('lets a viewer read but not write (PERMISSION_DENIED) and answers NOT_FOUND for a missing org', async () => {
-    const viewer = (await machineWithRoles(server, orgA, { level: 'org', resourceId: orgA, roles: ['ORG_OWNER_VIEWER'] })).pat;
+    const viewer = (
+      await machineWithRoles(server, orgA, { level: 'org', resourceId: orgA, roles: ['ORG_OWNER_VIEWER'] })
+    ).pat;
     expect(await codeOf(management(viewer, orgA).getLockoutPolicy({}))).toBe('ok');
-    expect(await codeOf(management(viewer, orgA).addCustomLockoutPolicy({ maxPasswordAttempts: 1 }))).toBe(Code.PermissionDenied);
-    expect(await codeOf(management(server.adminPat, '999999999999999999').addCustomLockoutPolicy({ maxPasswordAttempts: 1 }))).toBe(Code.NotFound);
+    expect(await codeOf(management(viewer, orgA).addCustomLockoutPolicy({ maxPasswordAttempts: 1 }))).toBe(
+      Code.PermissionDenied,
+    );
+    expect(
+      await codeOf(
+        management(server.adminPat, '999999999999999999').addCustomLockoutPolicy({ maxPasswordAttempts: 1 }),
+      ),
+    ).toBe(Code.NotFound);
   });
 
   it('leaves the rest of v1 UNIMPLEMENTED', async () => {
     expect(await codeOf(management(server.adminPat, orgA).getMyOrg({}))).toBe(Code.Unimplemented);
-    expect(await codeOf(client(AdminService, 'grpc', server.baseUrl, server.adminPat).listIAMMembers({}))).toBe(Code.Unimplemented);
+    expect(await codeOf(client(AdminService, 'grpc', server.baseUrl, server.adminPat).listIAMMembers({}))).toBe(
+      Code.Unimplemented,
+    );
   });
 });

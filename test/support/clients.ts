@@ -13,7 +13,9 @@ export function transport(name: TransportName, baseUrl: string, token?: string):
   switch (name) {
     case 'grpc':
       // @zitadel/client's own server transport: gRPC over h2c with prior knowledge.
-      return token ? createServerTransport(token, { baseUrl }) : createServerTransport('', { baseUrl, interceptors: [] });
+      return token
+        ? createServerTransport(token, { baseUrl })
+        : createServerTransport('', { baseUrl, interceptors: [] });
     case 'connect-h1':
       return createConnectTransport({ baseUrl, httpVersion: '1.1', interceptors });
     case 'connect-h2':
@@ -26,12 +28,20 @@ export function transport(name: TransportName, baseUrl: string, token?: string):
 }
 
 /** Sets request headers, as a proxy in front of the caller would (e.g. Login V2's x-zitadel-instance-host). */
-export const withHeaders = (headers: Record<string, string>): Interceptor => (next) => (req) => {
-  for (const [k, v] of Object.entries(headers)) req.header.set(k, v);
-  return next(req);
-};
+export const withHeaders =
+  (headers: Record<string, string>): Interceptor =>
+  (next) =>
+  (req) => {
+    for (const [k, v] of Object.entries(headers)) req.header.set(k, v);
+    return next(req);
+  };
 
-export function client<S extends DescService>(service: S, name: TransportName, baseUrl: string, token?: string): Client<S> {
+export function client<S extends DescService>(
+  service: S,
+  name: TransportName,
+  baseUrl: string,
+  token?: string,
+): Client<S> {
   return createClient(service, transport(name, baseUrl, token));
 }
 
@@ -48,7 +58,12 @@ export async function rest(
   const res = await fetch(baseUrl + path, {
     method,
     headers,
-    body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+    body:
+      options.body === undefined
+        ? undefined
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body),
   });
   const text = await res.text();
   let body: unknown = text;

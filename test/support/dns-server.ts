@@ -53,9 +53,11 @@ export class TestDnsServer {
     const sequence = this.a.get(name);
     const known = sequence !== undefined || this.txt.has(name);
     const answers: dnsPacket.Answer[] =
-      type === 'A' && sequence ? sequence[Math.min(seen, sequence.length - 1)].map((data) => ({ type: 'A', name, ttl: 0, data }))
-      : type === 'TXT' && this.txt.has(name) ? [{ type: 'TXT', name, ttl: 60, data: this.txt.get(name)! }]
-      : [];
+      type === 'A' && sequence
+        ? sequence[Math.min(seen, sequence.length - 1)].map((data) => ({ type: 'A', name, ttl: 0, data }))
+        : type === 'TXT' && this.txt.has(name)
+          ? [{ type: 'TXT', name, ttl: 60, data: this.txt.get(name)! }]
+          : [];
     return dnsPacket.encode({
       type: 'response',
       id: query.id,

@@ -14,8 +14,13 @@ export default async function globalSetup(): Promise<void> {
     // Jest loads this file as CommonJS without the suite's module mapping, so the module is
     // named with its source extension here.
     const modulePath = '../../src/platform/database/embedded-postgres' + '.ts';
-    const { startEmbeddedPostgres } = (await import(modulePath)) as typeof import('../../src/platform/database/embedded-postgres.js');
-    const embedded = await startEmbeddedPostgres(mkdtempSync(join(tmpdir(), 'portcullis-test-')), pino({ level: 'warn' }));
+    const { startEmbeddedPostgres } = (await import(
+      modulePath
+    )) as typeof import('../../src/platform/database/embedded-postgres.js');
+    const embedded = await startEmbeddedPostgres(
+      mkdtempSync(join(tmpdir(), 'portcullis-test-')),
+      pino({ level: 'warn' }),
+    );
     (globalThis as Record<string, unknown>).__embeddedPostgres = embedded;
     adminUrl = `postgres://${embedded.username}@${encodeURIComponent(embedded.host)}:${embedded.port}/postgres`;
   }

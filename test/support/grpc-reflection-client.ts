@@ -34,8 +34,7 @@ export function exchange(client: ReflectionClient, requests: object[]): Promise<
     call.on('data', (reply: Reply) => replies.push(reply));
     call.on('error', reject);
     call.on('end', () => resolve(replies));
-    requests.forEach((r) => call.write(r));
+    for (const r of requests) call.write(r);
     call.end();
   });
 }
-

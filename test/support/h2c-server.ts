@@ -13,7 +13,11 @@ export interface H2cServer {
 
 export async function serveBindings(bindings: readonly ServiceBinding[]): Promise<H2cServer> {
   const server = createServer(
-    connectNodeAdapter({ routes: (router) => bindings.forEach((b) => router.service(b.service, b.impl)) }),
+    connectNodeAdapter({
+      routes: (router) => {
+        for (const b of bindings) router.service(b.service, b.impl);
+      },
+    }),
   );
   // close() waits for open sessions; clients that linger must not hang the test run.
   const sessions = new Set<Http2Session>();
@@ -28,7 +32,7 @@ export async function serveBindings(bindings: readonly ServiceBinding[]): Promis
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
-        sessions.forEach((s) => s.destroy());
+        for (const s of sessions) s.destroy();
       }),
   };
 }

@@ -28,10 +28,19 @@ export interface OtherInstance {
  * IAM_OWNER machine user and a login client with PATs, so cross-instance requests travel the
  * real transports. Made through the real services.
  */
-export async function otherInstance(server: RunningServer & { port: number }, domain = 'localhost'): Promise<OtherInstance> {
+export async function otherInstance(
+  server: RunningServer & { port: number },
+  domain = 'localhost',
+): Promise<OtherInstance> {
   const app = server.app;
   const id = app.get(IdGenerator).next();
-  const instance: Instance = { id, name: `Other ${id}`, defaultOrgId: null, primaryDomain: domain, createdAt: new Date() };
+  const instance: Instance = {
+    id,
+    name: `Other ${id}`,
+    defaultOrgId: null,
+    primaryDomain: domain,
+    createdAt: new Date(),
+  };
   const created = await app.get(Transactions).run(async (tx) => {
     await tx.insert(Instance, instance);
     await tx.upsert(InstanceDomain, { domain, instanceId: id, isGenerated: false, createdAt: new Date() }, ['domain']);
@@ -39,8 +48,13 @@ export async function otherInstance(server: RunningServer & { port: number }, do
     await app.get(WebKeysService).ensureActiveKey(caller, tx);
     const org = await app.get(OrgsService).create(caller, { name: 'Other instance org', admins: [] }, tx);
     await tx.update(Instance, { id }, { defaultOrgId: org.id });
-    const machineWith = async (name: string, role: string): Promise<string> => machinePat(server, tx, caller, org.id, `${name}-${id}`, role);
-    return { orgId: org.id, adminPat: await machineWith('other-admin', 'IAM_OWNER'), loginClientPat: await machineWith('login-client', 'IAM_LOGIN_CLIENT') };
+    const machineWith = async (name: string, role: string): Promise<string> =>
+      machinePat(server, tx, caller, org.id, `${name}-${id}`, role);
+    return {
+      orgId: org.id,
+      adminPat: await machineWith('other-admin', 'IAM_OWNER'),
+      loginClientPat: await machineWith('login-client', 'IAM_LOGIN_CLIENT'),
+    };
   });
   app.get(InstanceResolver).forget();
   return { instanceId: id, baseUrl: `http://${domain}:${server.port}`, ...created };
@@ -48,16 +62,36 @@ export async function otherInstance(server: RunningServer & { port: number }, do
 
 /** One more domain of an instance (a trusted domain, e.g. the public host of a login on another domain). */
 export async function addInstanceDomain(server: RunningServer, instanceId: string, domain: string): Promise<void> {
-  await server.app.get(Transactions).run((tx) => tx.insert(InstanceDomain, { domain, instanceId, isGenerated: false, createdAt: new Date() }));
+  await server.app
+    .get(Transactions)
+    .run((tx) => tx.insert(InstanceDomain, { domain, instanceId, isGenerated: false, createdAt: new Date() }));
   server.app.get(InstanceResolver).forget();
 }
 
 /** A machine user of the org with one instance role, and its PAT. */
-async function machinePat(server: RunningServer, tx: EntityManager, caller: Caller, orgId: string, username: string, role: string): Promise<string> {
+async function machinePat(
+  server: RunningServer,
+  tx: EntityManager,
+  caller: Caller,
+  orgId: string,
+  username: string,
+  role: string,
+): Promise<string> {
   const users = server.app.get(UsersService);
   const machineId = await users.addMachine(tx, caller, orgId, { username, name: username });
-  await server.app.get(MembershipCommands).grant(tx, caller, { userId: machineId, level: 'instance', resourceId: caller.instance.id, resourceOwner: caller.instance.id, roles: [role] });
-  const { token } = await users.addPersonalAccessToken(tx, caller, { id: machineId, resourceOwner: orgId }, new Date(Date.now() + 3600_000));
+  await server.app.get(MembershipCommands).grant(tx, caller, {
+    userId: machineId,
+    level: 'instance',
+    resourceId: caller.instance.id,
+    resourceOwner: caller.instance.id,
+    roles: [role],
+  });
+  const { token } = await users.addPersonalAccessToken(
+    tx,
+    caller,
+    { id: machineId, resourceOwner: orgId },
+    new Date(Date.now() + 3600_000),
+  );
   return token;
 }
 
@@ -71,7 +105,12 @@ export function restOnHost(
   options: { readonly headers?: Record<string, string>; readonly body?: unknown } = {},
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { host, 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...options.headers };
+    const headers: Record<string, string> = {
+      host,
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...options.headers,
+    };
     const req = request({ host: '127.0.0.1', port: server.port, path, method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));

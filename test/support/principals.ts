@@ -15,14 +15,22 @@ let counter = 0;
 export async function machineWithRoles(
   server: RunningServer,
   orgId: string,
-  grant: { level: MembershipLevel; resourceId: string; roles: string[]; /** project grants: the granted project */ projectId?: string },
+  grant: {
+    level: MembershipLevel;
+    resourceId: string;
+    roles: string[] /** project grants: the granted project */;
+    projectId?: string;
+  },
   expiresAt = new Date(Date.now() + 3600_000),
 ): Promise<{ userId: string; pat: string }> {
   const instance = await server.app.get(InstanceResolver).resolve('127.0.0.1');
   const caller = systemCaller(instance, 'test');
   const users = server.app.get(UsersService);
   return server.app.get(Transactions).run(async (tx) => {
-    const userId = await users.addMachine(tx, caller, orgId, { username: `machine-${Date.now()}-${counter++}`, name: 'test machine' });
+    const userId = await users.addMachine(tx, caller, orgId, {
+      username: `machine-${Date.now()}-${counter++}`,
+      name: 'test machine',
+    });
     await server.app.get(MembershipCommands).grant(tx, caller, {
       userId,
       level: grant.level,

@@ -14,7 +14,11 @@ export const SMTP_USER = 'portcullis';
 export const SMTP_PASSWORD = 'smtp-secret-9f2k';
 
 /** Polls `probe` until it returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -74,7 +78,11 @@ export class MailCatcher {
   }
 
   waitFor(address: string, count = 1, timeoutMs?: number): Promise<ParsedMail[]> {
-    return eventually(() => (this.to(address).length >= count ? this.to(address) : undefined), `${count} message(s) to ${address}`, timeoutMs);
+    return eventually(
+      () => (this.to(address).length >= count ? this.to(address) : undefined),
+      `${count} message(s) to ${address}`,
+      timeoutMs,
+    );
   }
 
   stop(): Promise<void> {

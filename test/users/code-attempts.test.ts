@@ -39,12 +39,21 @@ interface CodeKindCase {
 const KINDS: Record<string, CodeKindCase> = {
   'email verification': {
     user: async () => (await addHuman(server)).userId,
-    issue: async (userId) => (await admin().setEmail({ userId, email: `${userId}@example.com`, verification: { case: 'returnCode', value: {} } })).verificationCode!,
+    issue: async (userId) =>
+      (
+        await admin().setEmail({
+          userId,
+          email: `${userId}@example.com`,
+          verification: { case: 'returnCode', value: {} },
+        })
+      ).verificationCode!,
     check: (userId, code) => admin().verifyEmail({ userId, verificationCode: code }),
   },
   'phone verification': {
     user: async () => (await addHuman(server)).userId,
-    issue: async (userId) => (await admin().setPhone({ userId, phone: uniquePhone(), verification: { case: 'returnCode', value: {} } })).verificationCode!,
+    issue: async (userId) =>
+      (await admin().setPhone({ userId, phone: uniquePhone(), verification: { case: 'returnCode', value: {} } }))
+        .verificationCode!,
     check: (userId, code) => admin().verifyPhone({ userId, verificationCode: code }),
   },
   invite: {
@@ -56,14 +65,20 @@ const KINDS: Record<string, CodeKindCase> = {
           email: { email: 'invitee@example.com', verification: { case: 'returnCode', value: {} } },
         })
       ).userId,
-    issue: async (userId) => (await admin().createInviteCode({ userId, verification: { case: 'returnCode', value: {} } })).inviteCode!,
+    issue: async (userId) =>
+      (await admin().createInviteCode({ userId, verification: { case: 'returnCode', value: {} } })).inviteCode!,
     check: (userId, code) => admin().verifyInviteCode({ userId, verificationCode: code }),
   },
   'password reset': {
     user: async () => (await addHuman(server)).userId,
-    issue: async (userId) => (await admin().passwordReset({ userId, medium: { case: 'returnCode', value: {} } })).verificationCode!,
+    issue: async (userId) =>
+      (await admin().passwordReset({ userId, medium: { case: 'returnCode', value: {} } })).verificationCode!,
     check: (userId, code) =>
-      admin().setPassword({ userId, newPassword: { password: 'N3w!passw0rd', changeRequired: false }, verification: { case: 'verificationCode', value: code } }),
+      admin().setPassword({
+        userId,
+        newPassword: { password: 'N3w!passw0rd', changeRequired: false },
+        verification: { case: 'verificationCode', value: code },
+      }),
   },
 };
 
@@ -118,7 +133,7 @@ describe('the count of wrong tries', () => {
     await KINDS['phone verification'].check(userId, phone);
   });
 
-  it('is per user: user B\'s wrong tries (even with A\'s code) do not spend user A\'s code', async () => {
+  it("is per user: user B's wrong tries (even with A's code) do not spend user A's code", async () => {
     const a = await KINDS['email verification'].user();
     const b = await KINDS['email verification'].user();
     const codeA = await KINDS['email verification'].issue(a);
@@ -128,7 +143,7 @@ describe('the count of wrong tries', () => {
     await KINDS['email verification'].check(a, codeA);
   });
 
-  it('counts a wrong reset code given to UpdateHumanUser, and writes none of the request\'s other changes', async () => {
+  it("counts a wrong reset code given to UpdateHumanUser, and writes none of the request's other changes", async () => {
     const k = KINDS['password reset'];
     const userId = await k.user();
     const code = await k.issue(userId);
@@ -136,7 +151,10 @@ describe('the count of wrong tries', () => {
       admin().updateHumanUser({
         userId,
         profile: { givenName: 'Changed', familyName: 'Name' },
-        password: { passwordType: { case: 'password', value: { password: 'N3w!passw0rd', changeRequired: false } }, verification: { case: 'verificationCode', value: wrong(code) } },
+        password: {
+          passwordType: { case: 'password', value: { password: 'N3w!passw0rd', changeRequired: false } },
+          verification: { case: 'verificationCode', value: wrong(code) },
+        },
       }),
     );
     expect(detailId(err)).toBe(CODE_INVALID);
@@ -150,10 +168,16 @@ describe('the count of wrong tries', () => {
     const userId = await KINDS['email verification'].user();
     const code = await KINDS['email verification'].issue(userId);
     for (let i = 0; i < MAX_CODE_ATTEMPTS; i++) {
-      const res = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/email/verify`, { token: server.adminPat, body: { verificationCode: wrong(code) } });
+      const res = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/email/verify`, {
+        token: server.adminPat,
+        body: { verificationCode: wrong(code) },
+      });
       expect(res.status).toBe(400);
     }
-    const res = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/email/verify`, { token: server.adminPat, body: { verificationCode: code } });
+    const res = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/email/verify`, {
+      token: server.adminPat,
+      body: { verificationCode: code },
+    });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe(Code.FailedPrecondition);
     expect(res.body.details[0].id).toBe(CODE_SPENT);
@@ -167,13 +191,20 @@ describe('OTP SMS and email codes of a session', () => {
     const { userId } = await addHuman(server, { phone: uniquePhone() });
     if (channel === 'sms') await admin().addOTPSMS({ userId });
     else await admin().addOTPEmail({ userId });
-    const challenge = channel === 'sms' ? { otpSms: { returnCode: true } } : { otpEmail: { deliveryType: { case: 'returnCode' as const, value: {} } } };
+    const challenge =
+      channel === 'sms'
+        ? { otpSms: { returnCode: true } }
+        : { otpEmail: { deliveryType: { case: 'returnCode' as const, value: {} } } };
     const created = await sessions().createSession({
       checks: { user: { search: { case: 'userId', value: userId } }, password: { password: 'Secr3t!pass' } },
       challenges: challenge,
     });
     const code = channel === 'sms' ? created.challenges!.otpSms! : created.challenges!.otpEmail!;
-    const check = (c: string) => sessions().setSession({ sessionId: created.sessionId, checks: channel === 'sms' ? { otpSms: { code: c } } : { otpEmail: { code: c } } });
+    const check = (c: string) =>
+      sessions().setSession({
+        sessionId: created.sessionId,
+        checks: channel === 'sms' ? { otpSms: { code: c } } : { otpEmail: { code: c } },
+      });
     const rechallenge = async () => {
       const r = await sessions().setSession({ sessionId: created.sessionId, challenges: challenge });
       return channel === 'sms' ? r.challenges!.otpSms! : r.challenges!.otpEmail!;
@@ -181,29 +212,38 @@ describe('OTP SMS and email codes of a session', () => {
     return { userId, sessionId: created.sessionId, code, check, rechallenge };
   }
 
-  it.each(['sms', 'email'] as const)(`OTP %s: ${MAX_CODE_ATTEMPTS} wrong tries spend the code, the right one then fails, a new challenge works`, async (channel) => {
-    const s = await challenged(channel);
-    for (let i = 0; i < MAX_CODE_ATTEMPTS; i++) expect((await errorOf(s.check(wrong(s.code)))).code).toBe(Code.InvalidArgument);
-    const spent = await errorOf(s.check(s.code));
-    expect(spent.code).toBe(Code.FailedPrecondition);
-    expect(detailId(spent)).toBe(CODE_SPENT);
-    expect(await eventCount(s.userId, 'user.code.check.failed')).toBe(MAX_CODE_ATTEMPTS);
-    expect(await eventCount(s.userId, 'user.code.spent')).toBe(1);
-    const { session: before } = await sessions().getSession({ sessionId: s.sessionId });
-    expect(channel === 'sms' ? before?.factors?.otpSms : before?.factors?.otpEmail).toBeUndefined();
-    await s.check(await s.rechallenge());
-    const { session } = await sessions().getSession({ sessionId: s.sessionId });
-    expect(channel === 'sms' ? session?.factors?.otpSms?.verifiedAt : session?.factors?.otpEmail?.verifiedAt).toBeDefined();
-  });
+  it.each(['sms', 'email'] as const)(
+    `OTP %s: ${MAX_CODE_ATTEMPTS} wrong tries spend the code, the right one then fails, a new challenge works`,
+    async (channel) => {
+      const s = await challenged(channel);
+      for (let i = 0; i < MAX_CODE_ATTEMPTS; i++)
+        expect((await errorOf(s.check(wrong(s.code)))).code).toBe(Code.InvalidArgument);
+      const spent = await errorOf(s.check(s.code));
+      expect(spent.code).toBe(Code.FailedPrecondition);
+      expect(detailId(spent)).toBe(CODE_SPENT);
+      expect(await eventCount(s.userId, 'user.code.check.failed')).toBe(MAX_CODE_ATTEMPTS);
+      expect(await eventCount(s.userId, 'user.code.spent')).toBe(1);
+      const { session: before } = await sessions().getSession({ sessionId: s.sessionId });
+      expect(channel === 'sms' ? before?.factors?.otpSms : before?.factors?.otpEmail).toBeUndefined();
+      await s.check(await s.rechallenge());
+      const { session } = await sessions().getSession({ sessionId: s.sessionId });
+      expect(
+        channel === 'sms' ? session?.factors?.otpSms?.verifiedAt : session?.factors?.otpEmail?.verifiedAt,
+      ).toBeDefined();
+    },
+  );
 
-  it('counts per session: wrong tries in one session leave the code of the user\'s other session whole', async () => {
+  it("counts per session: wrong tries in one session leave the code of the user's other session whole", async () => {
     const s = await challenged('sms');
     const other = await sessions().createSession({
       checks: { user: { search: { case: 'userId', value: s.userId } }, password: { password: 'Secr3t!pass' } },
       challenges: { otpSms: { returnCode: true } },
     });
     for (let i = 0; i < MAX_CODE_ATTEMPTS; i++) await errorOf(s.check(wrong(s.code)));
-    await sessions().setSession({ sessionId: other.sessionId, checks: { otpSms: { code: other.challenges!.otpSms! } } });
+    await sessions().setSession({
+      sessionId: other.sessionId,
+      checks: { otpSms: { code: other.challenges!.otpSms! } },
+    });
   });
 });
 

@@ -13,7 +13,6 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-
 let n = 0;
 const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${n++}`;
 
@@ -31,37 +30,78 @@ describe.each(['grpc', 'connect-h1'] as const)('users over %s', (transport) => {
     expect(created.emailCode).toMatch(/^[A-Z0-9]{6}$/);
     let got = await users().getUserByID({ userId: created.userId });
     // ZITADEL's rule: v2 creates humans ACTIVE even with no password and an unverified email.
-    expect(got.user).toMatchObject({ username, state: UserState.ACTIVE, loginNames: [username], preferredLoginName: username });
+    expect(got.user).toMatchObject({
+      username,
+      state: UserState.ACTIVE,
+      loginNames: [username],
+      preferredLoginName: username,
+    });
     expect(got.user?.type.case).toBe('human');
 
-    expect(await codeOf(users().verifyEmail({ userId: created.userId, verificationCode: 'WRONG1' }))).toBe(Code.InvalidArgument);
+    expect(await codeOf(users().verifyEmail({ userId: created.userId, verificationCode: 'WRONG1' }))).toBe(
+      Code.InvalidArgument,
+    );
     await users().verifyEmail({ userId: created.userId, verificationCode: created.emailCode! });
     got = await users().getUserByID({ userId: created.userId });
     expect(got.user?.state).toBe(UserState.ACTIVE);
     expect(got.user?.type.case === 'human' && got.user.type.value.email?.isVerified).toBe(true);
     // Single use.
-    expect(await codeOf(users().verifyEmail({ userId: created.userId, verificationCode: created.emailCode! }))).toBe(Code.FailedPrecondition);
+    expect(await codeOf(users().verifyEmail({ userId: created.userId, verificationCode: created.emailCode! }))).toBe(
+      Code.FailedPrecondition,
+    );
   });
 
   it('refuses a taken username, a weak password, and sending without a delivery channel — writing nothing', async () => {
     const username = unique('taken');
-    await users().addHumanUser({ username, profile: { givenName: 'A', familyName: 'B' }, email: { email: 'a@example.com', verification: { case: 'isVerified', value: true } } });
-    expect(await codeOf(users().addHumanUser({ username: username.toUpperCase(), profile: { givenName: 'A', familyName: 'B' }, email: { email: 'a@example.com', verification: { case: 'isVerified', value: true } } }))).toBe(Code.AlreadyExists);
+    await users().addHumanUser({
+      username,
+      profile: { givenName: 'A', familyName: 'B' },
+      email: { email: 'a@example.com', verification: { case: 'isVerified', value: true } },
+    });
+    expect(
+      await codeOf(
+        users().addHumanUser({
+          username: username.toUpperCase(),
+          profile: { givenName: 'A', familyName: 'B' },
+          email: { email: 'a@example.com', verification: { case: 'isVerified', value: true } },
+        }),
+      ),
+    ).toBe(Code.AlreadyExists);
     // A taken user id: AlreadyExists, and the other username is not written either.
-    const { userId: takenId } = await users().addHumanUser({ username: unique('id'), profile: { givenName: 'A', familyName: 'B' }, email: { email: 'i@example.com', verification: { case: 'isVerified', value: true } } });
+    const { userId: takenId } = await users().addHumanUser({
+      username: unique('id'),
+      profile: { givenName: 'A', familyName: 'B' },
+      email: { email: 'i@example.com', verification: { case: 'isVerified', value: true } },
+    });
     const second = unique('id-again');
     const idTaken = ConnectError.from(
       await users()
-        .addHumanUser({ userId: takenId, username: second, profile: { givenName: 'A', familyName: 'B' }, email: { email: 'j@example.com', verification: { case: 'isVerified', value: true } } })
+        .addHumanUser({
+          userId: takenId,
+          username: second,
+          profile: { givenName: 'A', familyName: 'B' },
+          email: { email: 'j@example.com', verification: { case: 'isVerified', value: true } },
+        })
         .catch((e) => e),
     );
     expect(idTaken.code).toBe(Code.AlreadyExists);
     expect(idTaken.rawMessage).toContain('id exists already');
-    expect((await users().listUsers({ queries: [{ query: { case: 'userNameQuery', value: { userName: second, method: 0 } } }] })).result).toEqual([]);
+    expect(
+      (
+        await users().listUsers({
+          queries: [{ query: { case: 'userNameQuery', value: { userName: second, method: 0 } } }],
+        })
+      ).result,
+    ).toEqual([]);
 
     const weak = ConnectError.from(
       await users()
-        .addHumanUser({ username: unique('weak'), profile: { givenName: 'A', familyName: 'B' }, email: { email: 'w@example.com', verification: { case: 'isVerified', value: true } }, passwordType: { case: 'password', value: { password: 'short', changeRequired: false } } })
+        .addHumanUser({
+          username: unique('weak'),
+          profile: { givenName: 'A', familyName: 'B' },
+          email: { email: 'w@example.com', verification: { case: 'isVerified', value: true } },
+          passwordType: { case: 'password', value: { password: 'short', changeRequired: false } },
+        })
         .catch((e) => e),
     );
     expect(weak.code).toBe(Code.InvalidArgument);
@@ -69,19 +109,33 @@ describe.each(['grpc', 'connect-h1'] as const)('users over %s', (transport) => {
 
     const before = await server.database.dataSource.query('SELECT count(*)::int AS n FROM users');
     const noChannel = ConnectError.from(
-      await users().addHumanUser({ username: unique('mail'), profile: { givenName: 'A', familyName: 'B' }, email: { email: 'm@example.com' } }).catch((e) => e),
+      await users()
+        .addHumanUser({
+          username: unique('mail'),
+          profile: { givenName: 'A', familyName: 'B' },
+          email: { email: 'm@example.com' },
+        })
+        .catch((e) => e),
     );
     expect(noChannel.code).toBe(Code.FailedPrecondition);
     expect(noChannel.rawMessage).toMatch(/PORTCULLIS_SMTP_HOST/);
     expect(await server.database.dataSource.query('SELECT count(*)::int AS n FROM users')).toEqual(before);
   });
 
-  it('runs the state machine with ZITADEL\'s errors for illegal transitions', async () => {
-    const initial = await users().addHumanUser({ username: unique('st'), profile: { givenName: 'S', familyName: 'T' }, email: { email: 's@example.com', verification: { case: 'returnCode', value: {} } } });
+  it("runs the state machine with ZITADEL's errors for illegal transitions", async () => {
+    const initial = await users().addHumanUser({
+      username: unique('st'),
+      profile: { givenName: 'S', familyName: 'T' },
+      email: { email: 's@example.com', verification: { case: 'returnCode', value: {} } },
+    });
     // INITIAL comes from v1's initial-code flow only; set it as v1 would have left the user.
     await server.database.dataSource.query(`UPDATE users SET state = 'initial' WHERE id = $1`, [initial.userId]);
     expect(await codeOf(users().deactivateUser({ userId: initial.userId }))).toBe(Code.FailedPrecondition);
-    const active = await users().addHumanUser({ username: unique('st'), profile: { givenName: 'S', familyName: 'T' }, email: { email: 's@example.com', verification: { case: 'isVerified', value: true } } });
+    const active = await users().addHumanUser({
+      username: unique('st'),
+      profile: { givenName: 'S', familyName: 'T' },
+      email: { email: 's@example.com', verification: { case: 'isVerified', value: true } },
+    });
     const id = active.userId;
     expect(await codeOf(users().reactivateUser({ userId: id }))).toBe(Code.FailedPrecondition);
     expect(await codeOf(users().unlockUser({ userId: id }))).toBe(Code.FailedPrecondition);
@@ -99,40 +153,106 @@ describe.each(['grpc', 'connect-h1'] as const)('users over %s', (transport) => {
   });
 
   it('sets, verifies and removes a phone; resend needs a pending code', async () => {
-    const { userId } = await users().addHumanUser({ username: unique('ph'), profile: { givenName: 'P', familyName: 'H' }, email: { email: 'p@example.com', verification: { case: 'isVerified', value: true } } });
+    const { userId } = await users().addHumanUser({
+      username: unique('ph'),
+      profile: { givenName: 'P', familyName: 'H' },
+      email: { email: 'p@example.com', verification: { case: 'isVerified', value: true } },
+    });
     expect(await codeOf(users().removePhone({ userId }))).toBe(Code.FailedPrecondition);
     expect(await codeOf(users().setPhone({ userId, phone: '+41791234567' }))).toBe(Code.FailedPrecondition); // no SMS channel
-    const set = await users().setPhone({ userId, phone: '+41791234567', verification: { case: 'returnCode', value: {} } });
+    const set = await users().setPhone({
+      userId,
+      phone: '+41791234567',
+      verification: { case: 'returnCode', value: {} },
+    });
     expect(set.verificationCode).toMatch(/^[A-Z0-9]{6}$/);
     const resent = await users().resendPhoneCode({ userId, verification: { case: 'returnCode', value: {} } });
-    expect(await codeOf(users().verifyPhone({ userId, verificationCode: set.verificationCode! }))).toBe(Code.InvalidArgument); // replaced
+    expect(await codeOf(users().verifyPhone({ userId, verificationCode: set.verificationCode! }))).toBe(
+      Code.InvalidArgument,
+    ); // replaced
     await users().verifyPhone({ userId, verificationCode: resent.verificationCode! });
-    expect(await codeOf(users().resendPhoneCode({ userId, verification: { case: 'returnCode', value: {} } }))).toBe(Code.FailedPrecondition);
+    expect(await codeOf(users().resendPhoneCode({ userId, verification: { case: 'returnCode', value: {} } }))).toBe(
+      Code.FailedPrecondition,
+    );
     await users().removePhone({ userId });
     const got = await users().getUserByID({ userId });
     expect(got.user?.type.case === 'human' && got.user.type.value.phone?.phone).toBe('');
   });
 
   it('updates a human (UpdateHumanUser and UpdateUser) and refuses an update that changes nothing', async () => {
-    const { userId } = await users().addHumanUser({ username: unique('up'), profile: { givenName: 'U', familyName: 'P' }, email: { email: 'u@example.com', verification: { case: 'isVerified', value: true } } });
-    await users().updateHumanUser({ userId, profile: { givenName: 'Ursula', familyName: 'P', displayName: 'Ursula P' } });
-    const changed = await users().updateUser({ userId, userType: { case: 'human', value: { profile: { nickName: 'Uschi' }, email: { email: 'new@example.com', verification: { case: 'returnCode', value: {} } } } } });
+    const { userId } = await users().addHumanUser({
+      username: unique('up'),
+      profile: { givenName: 'U', familyName: 'P' },
+      email: { email: 'u@example.com', verification: { case: 'isVerified', value: true } },
+    });
+    await users().updateHumanUser({
+      userId,
+      profile: { givenName: 'Ursula', familyName: 'P', displayName: 'Ursula P' },
+    });
+    const changed = await users().updateUser({
+      userId,
+      userType: {
+        case: 'human',
+        value: {
+          profile: { nickName: 'Uschi' },
+          email: { email: 'new@example.com', verification: { case: 'returnCode', value: {} } },
+        },
+      },
+    });
     expect(changed.emailCode).toMatch(/^[A-Z0-9]{6}$/);
     const got = await users().getUserByID({ userId });
-    expect(got.user?.type.case === 'human' && got.user.type.value.profile).toMatchObject({ givenName: 'Ursula', nickName: 'Uschi', displayName: 'Ursula P' });
-    expect(got.user?.type.case === 'human' && got.user.type.value.email).toMatchObject({ email: 'new@example.com', isVerified: false });
-    expect(await codeOf(users().updateHumanUser({ userId, profile: { givenName: 'Ursula', familyName: 'P' } }))).toBe(Code.FailedPrecondition);
+    expect(got.user?.type.case === 'human' && got.user.type.value.profile).toMatchObject({
+      givenName: 'Ursula',
+      nickName: 'Uschi',
+      displayName: 'Ursula P',
+    });
+    expect(got.user?.type.case === 'human' && got.user.type.value.email).toMatchObject({
+      email: 'new@example.com',
+      isVerified: false,
+    });
+    expect(await codeOf(users().updateHumanUser({ userId, profile: { givenName: 'Ursula', familyName: 'P' } }))).toBe(
+      Code.FailedPrecondition,
+    );
   });
 
   it('changes profile and password together in UpdateUser, or neither when the password is weak', async () => {
-    const { userId } = await users().addHumanUser({ username: unique('pw'), profile: { givenName: 'P', familyName: 'W' }, email: { email: 'pw@example.com', verification: { case: 'isVerified', value: true } } });
-    const weak = await codeOf(users().updateUser({ userId, userType: { case: 'human', value: { profile: { nickName: 'weak' }, password: { passwordType: { case: 'password', value: { password: 'weak', changeRequired: false } } } } } }));
+    const { userId } = await users().addHumanUser({
+      username: unique('pw'),
+      profile: { givenName: 'P', familyName: 'W' },
+      email: { email: 'pw@example.com', verification: { case: 'isVerified', value: true } },
+    });
+    const weak = await codeOf(
+      users().updateUser({
+        userId,
+        userType: {
+          case: 'human',
+          value: {
+            profile: { nickName: 'weak' },
+            password: { passwordType: { case: 'password', value: { password: 'weak', changeRequired: false } } },
+          },
+        },
+      }),
+    );
     expect(weak).toBe(Code.InvalidArgument);
     let got = await users().getUserByID({ userId });
     expect(got.user?.type.case === 'human' && got.user.type.value.profile?.nickName).toBeUndefined();
-    await users().updateUser({ userId, userType: { case: 'human', value: { profile: { nickName: 'strong' }, password: { passwordType: { case: 'password', value: { password: 'Str0ng!Passw0rd', changeRequired: true } } } } } });
+    await users().updateUser({
+      userId,
+      userType: {
+        case: 'human',
+        value: {
+          profile: { nickName: 'strong' },
+          password: {
+            passwordType: { case: 'password', value: { password: 'Str0ng!Passw0rd', changeRequired: true } },
+          },
+        },
+      },
+    });
     got = await users().getUserByID({ userId });
-    expect(got.user?.type.case === 'human' && got.user.type.value).toMatchObject({ profile: { nickName: 'strong' }, passwordChangeRequired: true });
+    expect(got.user?.type.case === 'human' && got.user.type.value).toMatchObject({
+      profile: { nickName: 'strong' },
+      passwordChangeRequired: true,
+    });
   });
 
   it('imports a TOTP secret on creation; removing the phone removes OTP by SMS', async () => {
@@ -150,24 +270,61 @@ describe.each(['grpc', 'connect-h1'] as const)('users over %s', (transport) => {
     types = (await users().listAuthenticationMethodTypes({ userId })).authMethodTypes;
     expect(types).toContain(AuthenticationMethodType.TOTP);
     expect(types).not.toContain(AuthenticationMethodType.OTP_SMS);
-    expect(await codeOf(users().addHumanUser({ username: unique('totp'), profile: { givenName: 'T', familyName: 'O' }, email: { email: 't@example.com', verification: { case: 'isVerified', value: true } }, totpSecret: 'not base32!' }))).toBe(Code.InvalidArgument);
+    expect(
+      await codeOf(
+        users().addHumanUser({
+          username: unique('totp'),
+          profile: { givenName: 'T', familyName: 'O' },
+          email: { email: 't@example.com', verification: { case: 'isVerified', value: true } },
+          totpSecret: 'not base32!',
+        }),
+      ),
+    ).toBe(Code.InvalidArgument);
   });
 
   it('creates and updates a machine user with CreateUser/UpdateUser', async () => {
     const username = unique('svc');
-    const created = await users().createUser({ organizationId: defaultOrg, username, userType: { case: 'machine', value: { name: 'Service', description: 'does things' } } });
-    await users().updateUser({ userId: created.id, userType: { case: 'machine', value: { description: 'does more' } } });
+    const created = await users().createUser({
+      organizationId: defaultOrg,
+      username,
+      userType: { case: 'machine', value: { name: 'Service', description: 'does things' } },
+    });
+    await users().updateUser({
+      userId: created.id,
+      userType: { case: 'machine', value: { description: 'does more' } },
+    });
     const got = await users().getUserByID({ userId: created.id });
-    expect(got.user?.type).toMatchObject({ case: 'machine', value: { name: 'Service', description: 'does more', hasSecret: false } });
+    expect(got.user?.type).toMatchObject({
+      case: 'machine',
+      value: { name: 'Service', description: 'does more', hasSecret: false },
+    });
     await users().addSecret({ userId: created.id });
-    expect((await users().getUserByID({ userId: created.id })).user?.type).toMatchObject({ case: 'machine', value: { hasSecret: true } });
-    expect(await codeOf(users().setEmail({ userId: created.id, email: 'x@example.com' }))).toBe(Code.FailedPrecondition);
+    expect((await users().getUserByID({ userId: created.id })).user?.type).toMatchObject({
+      case: 'machine',
+      value: { hasSecret: true },
+    });
+    expect(await codeOf(users().setEmail({ userId: created.id, email: 'x@example.com' }))).toBe(
+      Code.FailedPrecondition,
+    );
   });
 
   it('sets, lists and deletes metadata', async () => {
-    const { userId } = await users().addHumanUser({ username: unique('md'), profile: { givenName: 'M', familyName: 'D' }, email: { email: 'md@example.com', verification: { case: 'isVerified', value: true } } });
-    await users().setUserMetadata({ userId, metadata: [{ key: 'team', value: new TextEncoder().encode('blue') }, { key: 'tier', value: new Uint8Array([1]) }] });
-    const listed = await users().listUserMetadata({ userId, filters: [{ filter: { case: 'keyFilter', value: { key: 'te', method: 2 } } }] });
+    const { userId } = await users().addHumanUser({
+      username: unique('md'),
+      profile: { givenName: 'M', familyName: 'D' },
+      email: { email: 'md@example.com', verification: { case: 'isVerified', value: true } },
+    });
+    await users().setUserMetadata({
+      userId,
+      metadata: [
+        { key: 'team', value: new TextEncoder().encode('blue') },
+        { key: 'tier', value: new Uint8Array([1]) },
+      ],
+    });
+    const listed = await users().listUserMetadata({
+      userId,
+      filters: [{ filter: { case: 'keyFilter', value: { key: 'te', method: 2 } } }],
+    });
     expect(listed.metadata.map((m) => m.key)).toEqual(['team']);
     expect(listed.pagination?.totalResult).toBe(1n);
     await users().deleteUserMetadata({ userId, keys: ['team'] });
@@ -175,27 +332,43 @@ describe.each(['grpc', 'connect-h1'] as const)('users over %s', (transport) => {
   });
 
   it('runs the invite code flow for a user without password or verified email', async () => {
-    const { userId } = await users().addHumanUser({ username: unique('inv'), profile: { givenName: 'I', familyName: 'N' }, email: { email: 'inv@example.com', verification: { case: 'returnCode', value: {} } } });
+    const { userId } = await users().addHumanUser({
+      username: unique('inv'),
+      profile: { givenName: 'I', familyName: 'N' },
+      email: { email: 'inv@example.com', verification: { case: 'returnCode', value: {} } },
+    });
     const invite = await users().createInviteCode({ userId, verification: { case: 'returnCode', value: {} } });
     expect(invite.inviteCode).toMatch(/^[A-Z0-9]{6}$/);
     expect(await codeOf(users().resendInviteCode({ userId }))).toBe(Code.FailedPrecondition); // no email channel
     await users().verifyInviteCode({ userId, verificationCode: invite.inviteCode! });
     expect((await users().getUserByID({ userId })).user?.state).toBe(UserState.ACTIVE);
     // ZITADEL's rule: only a password, a passkey or an IdP link ends invitations; a verified email does not.
-    expect(await codeOf(users().createInviteCode({ userId, verification: { case: 'returnCode', value: {} } }))).toBe('ok');
+    expect(await codeOf(users().createInviteCode({ userId, verification: { case: 'returnCode', value: {} } }))).toBe(
+      'ok',
+    );
     await users().setPassword({ userId, newPassword: { password: 'Secr3t!pass', changeRequired: false } });
-    expect(await codeOf(users().createInviteCode({ userId, verification: { case: 'returnCode', value: {} } }))).toBe(Code.FailedPrecondition);
+    expect(await codeOf(users().createInviteCode({ userId, verification: { case: 'returnCode', value: {} } }))).toBe(
+      Code.FailedPrecondition,
+    );
   });
 
   it("refuses an invite once the user has a passkey, but not for a verified email alone (ZITADEL's rule)", async () => {
-    const { userId } = await users().addHumanUser({ username: unique('inv'), profile: { givenName: 'I', familyName: 'N' }, email: { email: 'inv@example.com', verification: { case: 'isVerified', value: true } } });
-    expect(await codeOf(users().createInviteCode({ userId, verification: { case: 'returnCode', value: {} } }))).toBe('ok');
+    const { userId } = await users().addHumanUser({
+      username: unique('inv'),
+      profile: { givenName: 'I', familyName: 'N' },
+      email: { email: 'inv@example.com', verification: { case: 'isVerified', value: true } },
+    });
+    expect(await codeOf(users().createInviteCode({ userId, verification: { case: 'returnCode', value: {} } }))).toBe(
+      'ok',
+    );
     await server.database.dataSource.query(
       `INSERT INTO user_webauthn_credentials (instance_id, user_id, id, kind, state, rp_id, user_verification, credential_id, public_key, created_at)
        SELECT instance_id, id, '1', 'passkey', 'ready', 'localhost', 'required', 'cred-' || id, '\\x00', now() FROM users WHERE id = $1`,
       [userId],
     );
-    expect(await codeOf(users().createInviteCode({ userId, verification: { case: 'returnCode', value: {} } }))).toBe(Code.FailedPrecondition);
+    expect(await codeOf(users().createInviteCode({ userId, verification: { case: 'returnCode', value: {} } }))).toBe(
+      Code.FailedPrecondition,
+    );
   });
 });
 
@@ -204,17 +377,36 @@ describe('users over REST, including the newer bindings', () => {
     const username = unique('rest');
     const created = await rest(server.baseUrl, 'POST', '/v2/users/new', {
       token: server.adminPat,
-      body: { organizationId: defaultOrg, username, human: { profile: { givenName: 'Re', familyName: 'St' }, email: { email: `${username}@example.com`, isVerified: true }, password: { password: 'Sup3r!secret', changeRequired: true } } },
+      body: {
+        organizationId: defaultOrg,
+        username,
+        human: {
+          profile: { givenName: 'Re', familyName: 'St' },
+          email: { email: `${username}@example.com`, isVerified: true },
+          password: { password: 'Sup3r!secret', changeRequired: true },
+        },
+      },
     });
     expect(created.status).toBe(200);
     const id = created.body.id;
-    const patched = await rest(server.baseUrl, 'PATCH', `/v2/users/${id}`, { token: server.adminPat, body: { human: { profile: { nickName: 'Resty' } } } });
+    const patched = await rest(server.baseUrl, 'PATCH', `/v2/users/${id}`, {
+      token: server.adminPat,
+      body: { human: { profile: { nickName: 'Resty' } } },
+    });
     expect(patched.status).toBe(200);
     const got = await rest(server.baseUrl, 'GET', `/v2/users/${id}`, { token: server.adminPat });
     expect(got.status).toBe(200);
-    expect(got.body.user).toMatchObject({ userId: id, state: 'USER_STATE_ACTIVE', username, human: { profile: { nickName: 'Resty' }, passwordChangeRequired: true } });
+    expect(got.body.user).toMatchObject({
+      userId: id,
+      state: 'USER_STATE_ACTIVE',
+      username,
+      human: { profile: { nickName: 'Resty' }, passwordChangeRequired: true },
+    });
     expect(got.body.user.details.sequence).toMatch(/^\d+$/);
-    const missingName = await rest(server.baseUrl, 'POST', '/v2/users/human', { token: server.adminPat, body: { profile: { givenName: '', familyName: 'X' }, email: { email: 'x@example.com' } } });
+    const missingName = await rest(server.baseUrl, 'POST', '/v2/users/human', {
+      token: server.adminPat,
+      body: { profile: { givenName: '', familyName: 'X' }, email: { email: 'x@example.com' } },
+    });
     expect(missingName.status).toBe(400);
     expect(JSON.stringify(missingName.body)).toMatch(/given_name/);
     expect((await rest(server.baseUrl, 'DELETE', `/v2/users/${id}`, { token: server.adminPat })).status).toBe(200);
@@ -222,14 +414,20 @@ describe('users over REST, including the newer bindings', () => {
   });
 
   it('shows login names with the org domain when the org is in another organization', async () => {
-    const org = await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: unique('LoginOrg') });
+    const org = await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({
+      name: unique('LoginOrg'),
+    });
     const res = await rest(server.baseUrl, 'POST', '/v2/users/human', {
       token: server.adminPat,
-      body: { username: unique('ln'), organization: { orgId: org.id }, profile: { givenName: 'L', familyName: 'N' }, email: { email: 'ln@example.com', isVerified: true } },
+      body: {
+        username: unique('ln'),
+        organization: { orgId: org.id },
+        profile: { givenName: 'L', familyName: 'N' },
+        email: { email: 'ln@example.com', isVerified: true },
+      },
     });
     expect(res.status).toBe(200);
     const got = await rest(server.baseUrl, 'GET', `/v2/users/${res.body.userId}`, { token: server.adminPat });
     expect(got.body.user.details.resourceOwner).toBe(org.id);
   });
 });
-

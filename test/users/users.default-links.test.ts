@@ -39,7 +39,10 @@ function linkIn(text: string | undefined): URL {
  * link's Host: GET the link (the page and its cookie), then POST the page's form with its hidden
  * fields (CSRF token included) and the fields a person fills in.
  */
-async function followLink(link: URL, fill: Record<string, string> = {}): Promise<{ page: string; result: { status: number; body: string; location?: string } }> {
+async function followLink(
+  link: URL,
+  fill: Record<string, string> = {},
+): Promise<{ page: string; result: { status: number; body: string; location?: string } }> {
   const opened = await http('GET', link);
   expect(opened.status).toBe(200);
   const form = /<form method="post" action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(opened.body);
@@ -55,21 +58,33 @@ async function followLink(link: URL, fill: Record<string, string> = {}): Promise
   return { page: opened.body, result };
 }
 
-function http(method: string, url: URL, body?: string, cookie?: string): Promise<{ status: number; body: string; cookie?: string; location?: string }> {
+function http(
+  method: string,
+  url: URL,
+  body?: string,
+  cookie?: string,
+): Promise<{ status: number; body: string; cookie?: string; location?: string }> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { host: url.host, ...(cookie ? { cookie } : {}), ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) };
-    const req = request({ host: '127.0.0.1', port: server().port, path: url.pathname + url.search, method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          body: Buffer.concat(chunks).toString('utf8'),
-          cookie: res.headers['set-cookie']?.map((c) => c.split(';')[0]).join('; '),
-          location: res.headers.location,
-        }),
-      );
-    });
+    const headers: Record<string, string> = {
+      host: url.host,
+      ...(cookie ? { cookie } : {}),
+      ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    };
+    const req = request(
+      { host: '127.0.0.1', port: server().port, path: url.pathname + url.search, method, headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            cookie: res.headers['set-cookie']?.map((c) => c.split(';')[0]).join('; '),
+            location: res.headers.location,
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -77,11 +92,17 @@ function http(method: string, url: URL, body?: string, cookie?: string): Promise
 
 async function passwordWorks(loginName: string, password: string): Promise<boolean> {
   const sessions = client(SessionService, 'grpc', server().baseUrl, server().adminPat);
-  return (await codeOf(sessions.createSession({ checks: { user: { search: { case: 'loginName', value: loginName } }, password: { password } } }))) === 'ok';
+  return (
+    (await codeOf(
+      sessions.createSession({
+        checks: { user: { search: { case: 'loginName', value: loginName } }, password: { password } },
+      }),
+    )) === 'ok'
+  );
 }
 
-describe('default links in emails point at the hosted login (ZITADEL\'s rule: its login\'s pages)', () => {
-  it('a new user\'s verification email links to /verify with userId, code and organization, and the link verifies the email', async () => {
+describe("default links in emails point at the hosted login (ZITADEL's rule: its login's pages)", () => {
+  it("a new user's verification email links to /verify with userId, code and organization, and the link verifies the email", async () => {
     const email = uniqueEmail('verify-link');
     const { userId } = await users().addHumanUser({
       username: email,
@@ -108,7 +129,11 @@ describe('default links in emails point at the hosted login (ZITADEL\'s rule: it
 
   it('opening the verification link spends nothing (mail scanners open links); a wrong code is refused on the page', async () => {
     const email = uniqueEmail('verify-wrong');
-    const { userId } = await users().addHumanUser({ username: email, profile: { givenName: 'W', familyName: 'C' }, email: { email, verification: { case: 'sendCode', value: {} } } });
+    const { userId } = await users().addHumanUser({
+      username: email,
+      profile: { givenName: 'W', familyName: 'C' },
+      email: { email, verification: { case: 'sendCode', value: {} } },
+    });
     const link = linkIn((await receiving.smtp.waitFor(email))[0].text);
     await http('GET', link);
     const wrong = new URL(link);
@@ -123,7 +148,11 @@ describe('default links in emails point at the hosted login (ZITADEL\'s rule: it
 
   it('an invitation links to /verify?…&invite=true, where the user sets the first password', async () => {
     const email = uniqueEmail('invite-link');
-    const { userId } = await users().addHumanUser({ username: email, profile: { givenName: 'In', familyName: 'Vite' }, email: { email, verification: { case: 'isVerified', value: true } } });
+    const { userId } = await users().addHumanUser({
+      username: email,
+      profile: { givenName: 'In', familyName: 'Vite' },
+      email: { email, verification: { case: 'isVerified', value: true } },
+    });
     await users().createInviteCode({ userId, verification: { case: 'sendCode', value: {} } });
     const [mail] = await receiving.smtp.waitFor(email);
     const link = linkIn(mail.text);
@@ -137,9 +166,15 @@ describe('default links in emails point at the hosted login (ZITADEL\'s rule: it
   it('a password reset links to /password/set with the code filled in; the new password then signs in', async () => {
     const email = uniqueEmail('reset-link');
     const { userId } = await users().addHumanUser({
-      username: email, profile: { givenName: 'Re', familyName: 'Set' }, email: { email, verification: { case: 'isVerified', value: true } }, passwordType: { case: 'password', value: { password: 'Old-Passw0rd!', changeRequired: false } },
+      username: email,
+      profile: { givenName: 'Re', familyName: 'Set' },
+      email: { email, verification: { case: 'isVerified', value: true } },
+      passwordType: { case: 'password', value: { password: 'Old-Passw0rd!', changeRequired: false } },
     });
-    await users().passwordReset({ userId, medium: { case: 'sendLink', value: { notificationType: NotificationType.Email } } });
+    await users().passwordReset({
+      userId,
+      medium: { case: 'sendLink', value: { notificationType: NotificationType.Email } },
+    });
     const link = linkIn((await receiving.smtp.waitFor(email))[0].text);
     expect(`${link.origin}${link.pathname}`).toBe(`${server().baseUrl}/ui/v2/login/password/set`);
     expect(link.searchParams.get('userId')).toBe(userId);
@@ -154,8 +189,15 @@ describe('default links in emails point at the hosted login (ZITADEL\'s rule: it
   it('a URL template the caller gives still wins', async () => {
     const email = uniqueEmail('own-template');
     await users().addHumanUser({
-      username: email, profile: { givenName: 'O', familyName: 'T' },
-      email: { email, verification: { case: 'sendCode', value: { urlTemplate: 'https://app.example.com/v?u={{.UserID}}&c={{.Code}}' } } },
+      username: email,
+      profile: { givenName: 'O', familyName: 'T' },
+      email: {
+        email,
+        verification: {
+          case: 'sendCode',
+          value: { urlTemplate: 'https://app.example.com/v?u={{.UserID}}&c={{.Code}}' },
+        },
+      },
     });
     expect(linkIn((await receiving.smtp.waitFor(email))[0].text).origin).toBe('https://app.example.com');
   });
@@ -163,13 +205,18 @@ describe('default links in emails point at the hosted login (ZITADEL\'s rule: it
 
 describe('links on the public host (x-zitadel-public-host), never on a host the caller invents', () => {
   const otherUsers = (headers: Record<string, string>) =>
-    createClient(UserService, createServerTransport(other.adminPat, { baseUrl: server().baseUrl, interceptors: [withHeaders(headers)] }));
+    createClient(
+      UserService,
+      createServerTransport(other.adminPat, { baseUrl: server().baseUrl, interceptors: [withHeaders(headers)] }),
+    );
   const instanceHost = () => ({ [INSTANCE_HOST_HEADER]: `localhost:${server().port}` });
 
-  it('a user added through the headers of instance 2 gets a link on instance 2\'s public host, which opens its page there', async () => {
+  it("a user added through the headers of instance 2 gets a link on instance 2's public host, which opens its page there", async () => {
     const email = uniqueEmail('public-host');
     await otherUsers({ ...instanceHost(), [PUBLIC_HOST_HEADER]: `${OTHER_PUBLIC}:${server().port}` }).addHumanUser({
-      username: email, profile: { givenName: 'P', familyName: 'H' }, email: { email, verification: { case: 'sendCode', value: {} } },
+      username: email,
+      profile: { givenName: 'P', familyName: 'H' },
+      email: { email, verification: { case: 'sendCode', value: {} } },
     });
     const link = linkIn((await receiving.smtp.waitFor(email))[0].text);
     expect(link.origin).toBe(`http://${OTHER_PUBLIC}:${server().port}`);
@@ -177,21 +224,27 @@ describe('links on the public host (x-zitadel-public-host), never on a host the 
   });
 
   it.each([
-    ['instance 1\'s domain (cross-instance)', '127.0.0.1'],
+    ["instance 1's domain (cross-instance)", '127.0.0.1'],
     ['a host no instance serves', 'evil.example'],
   ])('a public host that is %s is refused and no email is sent', async (_what, host) => {
     const email = uniqueEmail('evil-host');
     const call = otherUsers({ ...instanceHost(), [PUBLIC_HOST_HEADER]: host }).addHumanUser({
-      username: email, profile: { givenName: 'E', familyName: 'H' }, email: { email, verification: { case: 'sendCode', value: {} } },
+      username: email,
+      profile: { givenName: 'E', familyName: 'H' },
+      email: { email, verification: { case: 'sendCode', value: {} } },
     });
     expect(await codeOf(call)).not.toBe('ok');
     await new Promise((r) => setTimeout(r, 500));
     expect(receiving.smtp.to(email)).toEqual([]);
   });
 
-  it('instance 2\'s verification link does not open on instance 1 (cross-instance)', async () => {
+  it("instance 2's verification link does not open on instance 1 (cross-instance)", async () => {
     const email = uniqueEmail('cross-link');
-    await otherUsers(instanceHost()).addHumanUser({ username: email, profile: { givenName: 'C', familyName: 'L' }, email: { email, verification: { case: 'sendCode', value: {} } } });
+    await otherUsers(instanceHost()).addHumanUser({
+      username: email,
+      profile: { givenName: 'C', familyName: 'L' },
+      email: { email, verification: { case: 'sendCode', value: {} } },
+    });
     const link = linkIn((await receiving.smtp.waitFor(email))[0].text);
     expect(link.host).toBe(`localhost:${server().port}`);
     const onFirst = new URL(link);

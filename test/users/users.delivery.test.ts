@@ -2,7 +2,14 @@ import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
 import type { TestServer } from '../support/test-server.js';
 import { client, rest } from '../support/clients.js';
-import { startWithReceivers, uniqueEmail, uniquePhone, type MailCatcher, type ReceivingServer, type SmsWebhook } from '../support/receivers.js';
+import {
+  startWithReceivers,
+  uniqueEmail,
+  uniquePhone,
+  type MailCatcher,
+  type ReceivingServer,
+  type SmsWebhook,
+} from '../support/receivers.js';
 
 let smtp: MailCatcher;
 let sms: SmsWebhook;
@@ -25,7 +32,13 @@ describe('user codes delivered over real channels', () => {
     const created = await users.addHumanUser({
       username: email,
       profile: { givenName: 'Mail', familyName: 'Box' },
-      email: { email, verification: { case: 'sendCode', value: { urlTemplate: 'https://app.example.com/verify?user={{.UserID}}&code={{.Code}}' } } },
+      email: {
+        email,
+        verification: {
+          case: 'sendCode',
+          value: { urlTemplate: 'https://app.example.com/verify?user={{.UserID}}&code={{.Code}}' },
+        },
+      },
     });
     expect(created.emailCode).toBeUndefined();
     const [mail] = await smtp.waitFor(email);
@@ -39,7 +52,11 @@ describe('user codes delivered over real channels', () => {
 
   it('texts the phone verification code through the SMS webhook (Connect)', async () => {
     const users = client(UserService, 'connect-h1', server.baseUrl, server.adminPat);
-    const { userId } = await users.addHumanUser({ username: uniqueEmail('phone'), profile: { givenName: 'P', familyName: 'H' }, email: { email: uniqueEmail('p'), verification: { case: 'isVerified', value: true } } });
+    const { userId } = await users.addHumanUser({
+      username: uniqueEmail('phone'),
+      profile: { givenName: 'P', familyName: 'H' },
+      email: { email: uniqueEmail('p'), verification: { case: 'isVerified', value: true } },
+    });
     const phone = uniquePhone();
     await users.setPhone({ userId, phone });
     const received = await sms.waitFor(phone);
@@ -56,13 +73,26 @@ describe('user codes delivered over real channels', () => {
       body: { username: email, profile: { givenName: 'In', familyName: 'Vite' }, email: { email, returnCode: {} } },
     });
     const userId = created.body.userId;
-    expect((await rest(server.baseUrl, 'POST', `/v2/users/${userId}/email/resend`, { token: server.adminPat, body: { sendCode: {} } })).status).toBe(200);
-    const invite = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/invite_code`, { token: server.adminPat, body: { sendCode: {} } });
+    expect(
+      (
+        await rest(server.baseUrl, 'POST', `/v2/users/${userId}/email/resend`, {
+          token: server.adminPat,
+          body: { sendCode: {} },
+        })
+      ).status,
+    ).toBe(200);
+    const invite = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/invite_code`, {
+      token: server.adminPat,
+      body: { sendCode: {} },
+    });
     expect(invite.status).toBe(200);
     const mails = await smtp.waitFor(email, 2);
     const inviteCode = codeIn(mails.find((m) => /invit/i.test(m.subject ?? ''))?.text);
     expect(inviteCode).toBeDefined();
-    const verified = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/invite_code/verify`, { token: server.adminPat, body: { verificationCode: inviteCode } });
+    const verified = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/invite_code/verify`, {
+      token: server.adminPat,
+      body: { verificationCode: inviteCode },
+    });
     expect(verified.status).toBe(200);
   });
 });

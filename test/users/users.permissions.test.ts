@@ -24,7 +24,6 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-
 let n = 0;
 async function humanInA(): Promise<string> {
   const admin = client(UserService, 'grpc', server.baseUrl, server.adminPat);
@@ -42,24 +41,44 @@ type Users = ReturnType<typeof client<typeof UserService>>;
 const RPCS: [string, (u: Users, id: string) => Promise<unknown>][] = [
   ['GetUserByID', (u, id) => u.getUserByID({ userId: id })],
   ['UpdateHumanUser', (u, id) => u.updateHumanUser({ userId: id, profile: { givenName: 'New', familyName: 'Name' } })],
-  ['UpdateUser', (u, id) => u.updateUser({ userId: id, userType: { case: 'human', value: { profile: { nickName: 'nick' } } } })],
+  [
+    'UpdateUser',
+    (u, id) => u.updateUser({ userId: id, userType: { case: 'human', value: { profile: { nickName: 'nick' } } } }),
+  ],
   ['DeactivateUser', (u, id) => u.deactivateUser({ userId: id })],
   ['LockUser', (u, id) => u.lockUser({ userId: id })],
   ['DeleteUser', (u, id) => u.deleteUser({ userId: id })],
-  ['SetEmail', (u, id) => u.setEmail({ userId: id, email: 'n@example.com', verification: { case: 'returnCode', value: {} } })],
-  ['SendEmailCode', (u, id) => u.setEmail({ userId: id, email: 'n@example.com', verification: { case: 'returnCode', value: {} } }).then(() => u.sendEmailCode({ userId: id, verification: { case: 'returnCode', value: {} } }))],
-  ['SetPhone', (u, id) => u.setPhone({ userId: id, phone: '+41790000000', verification: { case: 'returnCode', value: {} } })],
-  ['SetUserMetadata', (u, id) => u.setUserMetadata({ userId: id, metadata: [{ key: 'k', value: new Uint8Array([1]) }] })],
+  [
+    'SetEmail',
+    (u, id) => u.setEmail({ userId: id, email: 'n@example.com', verification: { case: 'returnCode', value: {} } }),
+  ],
+  [
+    'SendEmailCode',
+    (u, id) =>
+      u
+        .setEmail({ userId: id, email: 'n@example.com', verification: { case: 'returnCode', value: {} } })
+        .then(() => u.sendEmailCode({ userId: id, verification: { case: 'returnCode', value: {} } })),
+  ],
+  [
+    'SetPhone',
+    (u, id) => u.setPhone({ userId: id, phone: '+41790000000', verification: { case: 'returnCode', value: {} } }),
+  ],
+  [
+    'SetUserMetadata',
+    (u, id) => u.setUserMetadata({ userId: id, metadata: [{ key: 'k', value: new Uint8Array([1]) }] }),
+  ],
   ['ListUserMetadata', (u, id) => u.listUserMetadata({ userId: id })],
 ];
 
 describe('user permissions', () => {
-  it.each(RPCS)('%s: allowed for the ORG_OWNER of the user\'s org', async (_name, call) => {
+  it.each(RPCS)("%s: allowed for the ORG_OWNER of the user's org", async (_name, call) => {
     expect(await codeOf(call(client(UserService, 'grpc', server.baseUrl, ownerA), await humanInA()))).toBe('ok');
   });
 
-  it.each(RPCS)('%s: NOT_FOUND for another org\'s owner, as if the user did not exist', async (_name, call) => {
-    expect(await codeOf(call(client(UserService, 'grpc', server.baseUrl, ownerB), await humanInA()))).toBe(Code.NotFound);
+  it.each(RPCS)("%s: NOT_FOUND for another org's owner, as if the user did not exist", async (_name, call) => {
+    expect(await codeOf(call(client(UserService, 'grpc', server.baseUrl, ownerB), await humanInA()))).toBe(
+      Code.NotFound,
+    );
   });
 
   it.each(RPCS)('%s: denied for a plain user on someone else', async (_name, call) => {
@@ -68,7 +87,11 @@ describe('user permissions', () => {
   });
 
   it('lets a user read and delete itself', async () => {
-    const self = await machineWithRoles(server, orgA, { level: 'org', resourceId: orgA, roles: ['ORG_USER_SELF_MANAGER'] });
+    const self = await machineWithRoles(server, orgA, {
+      level: 'org',
+      resourceId: orgA,
+      roles: ['ORG_USER_SELF_MANAGER'],
+    });
     const asSelf = client(UserService, 'grpc', server.baseUrl, self.pat);
     expect((await asSelf.getUserByID({ userId: self.userId })).user?.userId).toBe(self.userId);
     const listed = await asSelf.listUsers({});
@@ -78,20 +101,48 @@ describe('user permissions', () => {
 
   it('refuses creating a user in an org the caller does not manage, and in a deactivated org', async () => {
     const asOwnerB = client(UserService, 'grpc', server.baseUrl, ownerB);
-    expect(await codeOf(asOwnerB.createUser({ organizationId: orgA, username: `x${n++}`, userType: { case: 'machine', value: { name: 'x' } } }))).toBe(Code.NotFound);
-    expect(await codeOf(client(UserService, 'grpc', server.baseUrl, plainA.pat).createUser({ organizationId: orgA, username: `y${n++}`, userType: { case: 'machine', value: { name: 'y' } } }))).toBe(Code.PermissionDenied);
+    expect(
+      await codeOf(
+        asOwnerB.createUser({
+          organizationId: orgA,
+          username: `x${n++}`,
+          userType: { case: 'machine', value: { name: 'x' } },
+        }),
+      ),
+    ).toBe(Code.NotFound);
+    expect(
+      await codeOf(
+        client(UserService, 'grpc', server.baseUrl, plainA.pat).createUser({
+          organizationId: orgA,
+          username: `y${n++}`,
+          userType: { case: 'machine', value: { name: 'y' } },
+        }),
+      ),
+    ).toBe(Code.PermissionDenied);
     const orgs = client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat);
     const orgC = (await orgs.createOrganization({ name: 'Users Org C' })).id;
     await orgs.deactivateOrganization({ id: orgC });
-    expect(await codeOf(client(UserService, 'grpc', server.baseUrl, server.adminPat).createUser({ organizationId: orgC, username: `z${n++}`, userType: { case: 'machine', value: { name: 'z' } } }))).toBe(Code.FailedPrecondition);
+    expect(
+      await codeOf(
+        client(UserService, 'grpc', server.baseUrl, server.adminPat).createUser({
+          organizationId: orgC,
+          username: `z${n++}`,
+          userType: { case: 'machine', value: { name: 'z' } },
+        }),
+      ),
+    ).toBe(Code.FailedPrecondition);
   });
 
   it('shows an org owner only the users of its org in lists', async () => {
     const id = await humanInA();
     const asOwnerB = client(UserService, 'grpc', server.baseUrl, ownerB);
-    const listed = await asOwnerB.listUsers({ queries: [{ query: { case: 'inUserIdsQuery', value: { userIds: [id] } } }] });
+    const listed = await asOwnerB.listUsers({
+      queries: [{ query: { case: 'inUserIdsQuery', value: { userIds: [id] } } }],
+    });
     expect(listed.result).toHaveLength(0);
     const asOwnerA = client(UserService, 'grpc', server.baseUrl, ownerA);
-    expect((await asOwnerA.listUsers({ queries: [{ query: { case: 'inUserIdsQuery', value: { userIds: [id] } } }] })).result).toHaveLength(1);
+    expect(
+      (await asOwnerA.listUsers({ queries: [{ query: { case: 'inUserIdsQuery', value: { userIds: [id] } } }] })).result,
+    ).toHaveLength(1);
   });
 });

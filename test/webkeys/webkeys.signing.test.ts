@@ -50,10 +50,9 @@ describe('the default web key', () => {
   });
 
   it('keeps the private key sealed in its row, the public JWK in clear', async () => {
-    const [row] = await server.app.get(DataSource).query(
-      `SELECT private_key, public_jwk FROM web_keys WHERE instance_id = $1 AND state = 'active'`,
-      [instanceId],
-    );
+    const [row] = await server.app
+      .get(DataSource)
+      .query(`SELECT private_key, public_jwk FROM web_keys WHERE instance_id = $1 AND state = 'active'`, [instanceId]);
     expect(row.private_key).toMatch(/^v1\./);
     expect(row.private_key).not.toContain('PRIVATE KEY');
     expect(row.public_jwk).toMatchObject({ kty: 'RSA', use: 'sig', alg: 'RS256' });
@@ -78,7 +77,8 @@ describe('rotation', () => {
     const { id } = await webKeys.createWebKey({ key: { case: 'ed25519', value: {} as never } });
     await webKeys.activateWebKey({ id });
     expect(await signAndVerify()).toEqual({ kid: id, alg: 'EdDSA' });
-    const published = ((await (await fetch(`${server.baseUrl}/oauth/v2/keys`)).json()) as { keys: { kid: string }[] }).keys;
+    const published = ((await (await fetch(`${server.baseUrl}/oauth/v2/keys`)).json()) as { keys: { kid: string }[] })
+      .keys;
     expect(published.map((k) => k.kid)).toEqual(expect.arrayContaining([before.kid, id]));
   });
 });
@@ -90,12 +90,20 @@ describe('web key permissions', () => {
     ['delete', (c: ReturnType<typeof client<typeof WebKeyService>>) => c.deleteWebKey({ id: '1' })],
     ['list', (c: ReturnType<typeof client<typeof WebKeyService>>) => c.listWebKeys({})],
   ])('refuses an ORG_OWNER (not an instance admin) to %s with PERMISSION_DENIED', async (_name, call) => {
-    const { pat } = await machineWithRoles(server, defaultOrgId, { level: 'org', resourceId: defaultOrgId, roles: ['ORG_OWNER'] });
+    const { pat } = await machineWithRoles(server, defaultOrgId, {
+      level: 'org',
+      resourceId: defaultOrgId,
+      roles: ['ORG_OWNER'],
+    });
     expect(await codeOf(call(client(WebKeyService, 'grpc', server.baseUrl, pat)))).toBe(Code.PermissionDenied);
   });
 
   it('lets an IAM_OWNER_VIEWER list but not create', async () => {
-    const { pat } = await machineWithRoles(server, defaultOrgId, { level: 'instance', resourceId: instanceId, roles: ['IAM_OWNER_VIEWER'] });
+    const { pat } = await machineWithRoles(server, defaultOrgId, {
+      level: 'instance',
+      resourceId: instanceId,
+      roles: ['IAM_OWNER_VIEWER'],
+    });
     const viewer = client(WebKeyService, 'connect-h1', server.baseUrl, pat);
     expect(await codeOf(viewer.listWebKeys({}))).toBe('ok');
     expect(await codeOf(viewer.createWebKey({}))).toBe(Code.PermissionDenied);

@@ -13,13 +13,27 @@ afterAll(() => server?.close());
 
 async function jwks(): Promise<{ status: number; cacheControl: string | null; keys: Record<string, string>[] }> {
   const res = await fetch(`${server.baseUrl}/oauth/v2/keys`);
-  return { status: res.status, cacheControl: res.headers.get('cache-control'), keys: ((await res.json()) as { keys: Record<string, string>[] }).keys };
+  return {
+    status: res.status,
+    cacheControl: res.headers.get('cache-control'),
+    keys: ((await res.json()) as { keys: Record<string, string>[] }).keys,
+  };
 }
 
 const KEY_TYPES: [string, CreateWebKeyRequest['key'], string, string][] = [
   ['no key type (default RSA)', { case: undefined }, 'RS256', 'RSA'],
-  ['RSA 3072 SHA-384', { case: 'rsa', value: { bits: RSABits.RSA_BITS_3072, hasher: RSAHasher.RSA_HASHER_SHA384 } as never }, 'RS384', 'RSA'],
-  ['RSA 2048 SHA-512', { case: 'rsa', value: { bits: RSABits.RSA_BITS_2048, hasher: RSAHasher.RSA_HASHER_SHA512 } as never }, 'RS512', 'RSA'],
+  [
+    'RSA 3072 SHA-384',
+    { case: 'rsa', value: { bits: RSABits.RSA_BITS_3072, hasher: RSAHasher.RSA_HASHER_SHA384 } as never },
+    'RS384',
+    'RSA',
+  ],
+  [
+    'RSA 2048 SHA-512',
+    { case: 'rsa', value: { bits: RSABits.RSA_BITS_2048, hasher: RSAHasher.RSA_HASHER_SHA512 } as never },
+    'RS512',
+    'RSA',
+  ],
   ['ECDSA P-256', { case: 'ecdsa', value: { curve: ECDSACurve.ECDSA_CURVE_P256 } as never }, 'ES256', 'EC'],
   ['ECDSA P-384', { case: 'ecdsa', value: { curve: ECDSACurve.ECDSA_CURVE_P384 } as never }, 'ES384', 'EC'],
   ['ECDSA P-512 (P-521)', { case: 'ecdsa', value: { curve: ECDSACurve.ECDSA_CURVE_P512 } as never }, 'ES512', 'EC'],
@@ -44,15 +58,22 @@ describe.each(['grpc', 'connect-h1'] as const)('web keys over %s', (transportNam
 
   it('lists the key config as created', async () => {
     const webKeys = client(WebKeyService, transportName, server.baseUrl, server.adminPat);
-    const { id } = await webKeys.createWebKey({ key: { case: 'rsa', value: { bits: RSABits.RSA_BITS_4096, hasher: RSAHasher.RSA_HASHER_SHA256 } as never } });
+    const { id } = await webKeys.createWebKey({
+      key: { case: 'rsa', value: { bits: RSABits.RSA_BITS_4096, hasher: RSAHasher.RSA_HASHER_SHA256 } as never },
+    });
     const listed = (await webKeys.listWebKeys({})).webKeys.find((k) => k.id === id);
-    expect(listed?.key).toMatchObject({ case: 'rsa', value: { bits: RSABits.RSA_BITS_4096, hasher: RSAHasher.RSA_HASHER_SHA256 } });
+    expect(listed?.key).toMatchObject({
+      case: 'rsa',
+      value: { bits: RSABits.RSA_BITS_4096, hasher: RSAHasher.RSA_HASHER_SHA256 },
+    });
   });
 
   it('activates a key (the previous one turns inactive, both stay in the JWKS), deletes the inactive one, refuses the active one', async () => {
     const webKeys = client(WebKeyService, transportName, server.baseUrl, server.adminPat);
     const first = await webKeys.createWebKey({ key: { case: 'ed25519', value: {} as never } });
-    const second = await webKeys.createWebKey({ key: { case: 'ecdsa', value: { curve: ECDSACurve.ECDSA_CURVE_P256 } as never } });
+    const second = await webKeys.createWebKey({
+      key: { case: 'ecdsa', value: { curve: ECDSACurve.ECDSA_CURVE_P256 } as never },
+    });
 
     expect((await webKeys.activateWebKey({ id: first.id })).changeDate).toBeDefined();
     await webKeys.activateWebKey({ id: second.id });
@@ -106,10 +127,13 @@ describe('web keys over REST', () => {
   it('answers 404 for a host no instance serves', async () => {
     // fetch sets its own Host header; node:http sends the one given.
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: server.port, path: '/oauth/v2/keys', headers: { host: 'unknown.example.com' } }, (r) => {
-        r.resume();
-        r.on('end', () => resolve(r.statusCode!));
-      });
+      const req = request(
+        { host: '127.0.0.1', port: server.port, path: '/oauth/v2/keys', headers: { host: 'unknown.example.com' } },
+        (r) => {
+          r.resume();
+          r.on('end', () => resolve(r.statusCode!));
+        },
+      );
       req.on('error', reject);
       req.end();
     });

@@ -33,10 +33,14 @@ export class Authorizations1765008000000 implements MigrationInterface {
       FOREIGN KEY (instance_id, resource_owner) REFERENCES orgs (instance_id, id) ON DELETE CASCADE
     )`);
     // One authorization per user, project and org (the org picks the grant), as ZITADEL's unique constraint.
-    await q.query(`CREATE UNIQUE INDEX user_grants_unique ON user_grants (instance_id, resource_owner, project_id, user_id)`);
+    await q.query(
+      `CREATE UNIQUE INDEX user_grants_unique ON user_grants (instance_id, resource_owner, project_id, user_id)`,
+    );
     await q.query(`CREATE INDEX user_grants_user ON user_grants (instance_id, user_id)`);
     await q.query(`CREATE INDEX user_grants_project ON user_grants (instance_id, project_id)`);
-    await q.query(`CREATE INDEX user_grants_project_grant ON user_grants (instance_id, project_grant_id) WHERE project_grant_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX user_grants_project_grant ON user_grants (instance_id, project_grant_id) WHERE project_grant_id IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX user_grants_created ON user_grants (instance_id, created_at)`);
   }
 
@@ -44,6 +48,8 @@ export class Authorizations1765008000000 implements MigrationInterface {
     await q.query(`DROP TABLE IF EXISTS user_grants`);
     await q.query(`DELETE FROM memberships WHERE level = 'project_grant'`);
     await q.query(`ALTER TABLE memberships DROP CONSTRAINT memberships_level_check`);
-    await q.query(`ALTER TABLE memberships ADD CONSTRAINT memberships_level_check CHECK (level IN ('instance', 'org', 'project'))`);
+    await q.query(
+      `ALTER TABLE memberships ADD CONSTRAINT memberships_level_check CHECK (level IN ('instance', 'org', 'project'))`,
+    );
   }
 }

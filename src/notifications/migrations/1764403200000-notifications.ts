@@ -27,9 +27,13 @@ export class Notifications1764403200000 implements MigrationInterface {
       CHECK (state <> 'pending' OR payload IS NOT NULL)
     )`);
     // The delivery worker serves every instance: it looks for due rows across tenants.
-    await q.query(`CREATE INDEX notification_outbox_due ON notification_outbox (next_attempt_at) WHERE state = 'pending'`);
+    await q.query(
+      `CREATE INDEX notification_outbox_due ON notification_outbox (next_attempt_at) WHERE state = 'pending'`,
+    );
     // Pruning finished rows.
-    await q.query(`CREATE INDEX notification_outbox_finished ON notification_outbox (changed_at) WHERE state <> 'pending'`);
+    await q.query(
+      `CREATE INDEX notification_outbox_finished ON notification_outbox (changed_at) WHERE state <> 'pending'`,
+    );
     await q.query(`CREATE INDEX notification_outbox_user ON notification_outbox (instance_id, user_id)`);
   }
 

@@ -23,10 +23,16 @@ export class Oidc1765200000000 implements MigrationInterface {
       consumed_at timestamptz,
       PRIMARY KEY (instance_id, model, id)
     )`);
-    await q.query(`CREATE INDEX oidc_payloads_grant ON oidc_payloads (instance_id, grant_id) WHERE grant_id IS NOT NULL`);
-    await q.query(`CREATE INDEX oidc_payloads_user_code ON oidc_payloads (instance_id, model, user_code) WHERE user_code IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX oidc_payloads_grant ON oidc_payloads (instance_id, grant_id) WHERE grant_id IS NOT NULL`,
+    );
+    await q.query(
+      `CREATE INDEX oidc_payloads_user_code ON oidc_payloads (instance_id, model, user_code) WHERE user_code IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX oidc_payloads_uid ON oidc_payloads (instance_id, model, uid) WHERE uid IS NOT NULL`);
-    await q.query(`CREATE INDEX oidc_payloads_account ON oidc_payloads (instance_id, account_id) WHERE account_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX oidc_payloads_account ON oidc_payloads (instance_id, account_id) WHERE account_id IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX oidc_payloads_expiry ON oidc_payloads (expires_at) WHERE expires_at IS NOT NULL`);
   }
 

@@ -8,5 +8,6 @@ export const callerLimited = (reason: string, method: string) =>
 
 /** Throws unless the principal may call the method (`package.Service/Method`): limited callers only their allowed ones. */
 export function assertMethodAllowed(principal: Principal, method: string): void {
-  if (principal.limitedTo && !principal.limitedTo.methods.has(method)) throw callerLimited(principal.limitedTo.reason, method);
+  if (principal.limitedTo && !principal.limitedTo.methods.has(method))
+    throw callerLimited(principal.limitedTo.reason, method);
 }

@@ -57,11 +57,25 @@ export class Authenticator {
     this.strategies.push(strategy);
   }
 
-  async authenticate(authorization: string | null, instance: Instance, facts: RequestFacts = { method: 'POST', url: '' }): Promise<Principal> {
-    if (!authorization) throw Unauthenticated('AUTH-7fs1e', 'authentication required: send Authorization: Bearer <token>');
+  async authenticate(
+    authorization: string | null,
+    instance: Instance,
+    facts: RequestFacts = { method: 'POST', url: '' },
+  ): Promise<Principal> {
+    if (!authorization)
+      throw Unauthenticated('AUTH-7fs1e', 'authentication required: send Authorization: Bearer <token>');
     const match = /^(Bearer|DPoP)\s+(\S+)\s*$/i.exec(authorization);
-    if (!match) throw Unauthenticated('AUTH-7fs2e', 'the Authorization header must be "Bearer <token>" (or "DPoP <token>" with a DPoP proof)');
-    const request: TokenRequest = { scheme: match[1].toLowerCase() === 'dpop' ? 'dpop' : 'bearer', method: facts.method, url: facts.url, ...(facts.dpop ? { proof: facts.dpop } : {}) };
+    if (!match)
+      throw Unauthenticated(
+        'AUTH-7fs2e',
+        'the Authorization header must be "Bearer <token>" (or "DPoP <token>" with a DPoP proof)',
+      );
+    const request: TokenRequest = {
+      scheme: match[1].toLowerCase() === 'dpop' ? 'dpop' : 'bearer',
+      method: facts.method,
+      url: facts.url,
+      ...(facts.dpop ? { proof: facts.dpop } : {}),
+    };
     const withDpop = request.scheme === 'dpop' || !!request.proof;
     for (const strategy of this.strategies) {
       if (withDpop && !strategy.senderConstrained) continue;

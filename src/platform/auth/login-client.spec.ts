@@ -4,14 +4,22 @@ import { assertMethodAllowed, CALLER_LIMITED_ID } from './auth.errors.js';
 import { LOGIN_CLIENT_ID, loginClientPrincipal } from './login-client.js';
 import type { Principal } from './principal.js';
 
-const instance = { id: 'inst-1', name: 'one', defaultOrgId: 'org-1', primaryDomain: 'one.example', createdAt: new Date() } as Instance;
+const instance = {
+  id: 'inst-1',
+  name: 'one',
+  defaultOrgId: 'org-1',
+  primaryDomain: 'one.example',
+  createdAt: new Date(),
+} as Instance;
 
-describe('the hosted login\'s principal', () => {
+describe("the hosted login's principal", () => {
   const login = loginClientPrincipal(instance);
 
   it('is the login client, no user, and holds IAM_LOGIN_CLIENT on its own instance only', () => {
     expect(login).toMatchObject({ userId: LOGIN_CLIENT_ID, method: 'login_client', instanceId: 'inst-1' });
-    expect(login.grants).toEqual([{ level: 'instance', resourceId: 'inst-1', resourceOwner: 'inst-1', roles: ['IAM_LOGIN_CLIENT'] }]);
+    expect(login.grants).toEqual([
+      { level: 'instance', resourceId: 'inst-1', resourceOwner: 'inst-1', roles: ['IAM_LOGIN_CLIENT'] },
+    ]);
   });
 
   it.each([
@@ -34,10 +42,17 @@ describe('assertMethodAllowed', () => {
   });
 
   it('refuses a limited caller every method but its own, with the reason', () => {
-    const limited: Principal = { ...base, limitedTo: { methods: new Set(['zitadel.user.v2.UserService/SetPassword']), reason: 'change the password first' } };
+    const limited: Principal = {
+      ...base,
+      limitedTo: { methods: new Set(['zitadel.user.v2.UserService/SetPassword']), reason: 'change the password first' },
+    };
     expect(() => assertMethodAllowed(limited, 'zitadel.user.v2.UserService/SetPassword')).not.toThrow();
     expect(() => assertMethodAllowed(limited, 'zitadel.org.v2.OrganizationService/AddOrganization')).toThrow(
-      expect.objectContaining({ kind: 'PermissionDenied', id: CALLER_LIMITED_ID, message: expect.stringContaining('change the password first') }),
+      expect.objectContaining({
+        kind: 'PermissionDenied',
+        id: CALLER_LIMITED_ID,
+        message: expect.stringContaining('change the password first'),
+      }),
     );
   });
 });

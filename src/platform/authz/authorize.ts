@@ -46,7 +46,8 @@ export function scopeFilter(
   if (!caller.principal) return { op: 'false' };
   const scopes = scopesWithPermission(caller.principal.grants, caller.instance.id, permission);
   if (scopes === 'all') return { op: 'true' };
-  const orgColumns: readonly Column[] = columns.orgs === undefined ? [] : typeof columns.orgs === 'string' ? [columns.orgs] : columns.orgs;
+  const orgColumns: readonly Column[] =
+    columns.orgs === undefined ? [] : typeof columns.orgs === 'string' ? [columns.orgs] : columns.orgs;
   const filters: Filter[] = orgColumns.map((c) => ({ op: 'in', column: c, values: scopes.orgs }));
   if (columns.projects) filters.push({ op: 'in', column: columns.projects, values: scopes.projects });
   if (columns.projectGrants) filters.push({ op: 'in', column: columns.projectGrants, values: scopes.projectGrants });

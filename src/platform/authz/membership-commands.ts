@@ -37,7 +37,8 @@ const EVENTS: Record<MembershipLevel, { aggregateType: string; prefix: string }>
   project_grant: { aggregateType: 'project', prefix: 'project.grant.member' },
 };
 
-export const membershipExists = () => AlreadyExists('MEMB-3x1st', 'the user is already an administrator of this resource');
+export const membershipExists = () =>
+  AlreadyExists('MEMB-3x1st', 'the user is already an administrator of this resource');
 export const membershipNotFound = () => NotFound('MEMB-n0tfd', 'the user is no administrator of this resource');
 
 /** Adds, changes and removes administrators (members) with roles on the instance, an org, a project or a project grant. */
@@ -68,7 +69,11 @@ export class MembershipCommands {
       () => tx.insert(Membership, row(caller, grant, now)),
       (err) => (isUniqueViolation(err, 'memberships_pkey') ? membershipExists() : err),
     );
-    return { createdAt: now, changedAt: now, event: await this.push(tx, caller, grant, 'added', { roles: grant.roles }) };
+    return {
+      createdAt: now,
+      changedAt: now,
+      event: await this.push(tx, caller, grant, 'added', { roles: grant.roles }),
+    };
   }
 
   /** Replaces the roles of an existing membership (NOT_FOUND when there is none). */
@@ -82,18 +87,32 @@ export class MembershipCommands {
       [caller.instance.id, grant.userId, grant.level, grant.resourceId, [...grant.roles], now],
     )) as [{ created_at: Date }[], number];
     if (!updated.length) throw membershipNotFound();
-    return { createdAt: updated[0].created_at, changedAt: now, event: await this.push(tx, caller, grant, 'changed', { roles: grant.roles }) };
+    return {
+      createdAt: updated[0].created_at,
+      changedAt: now,
+      event: await this.push(tx, caller, grant, 'changed', { roles: grant.roles }),
+    };
   }
 
   /** Removes the membership; undefined when there was none (removing is idempotent). */
   async remove(tx: EntityManager, caller: Caller, ref: MembershipRef): Promise<WrittenEvent | undefined> {
-    const result = await tx.delete(Membership, { instanceId: caller.instance.id, userId: ref.userId, level: ref.level, resourceId: ref.resourceId });
+    const result = await tx.delete(Membership, {
+      instanceId: caller.instance.id,
+      userId: ref.userId,
+      level: ref.level,
+      resourceId: ref.resourceId,
+    });
     if (!result.affected) return undefined;
     return this.push(tx, caller, ref, 'removed', {});
   }
 
-
-  private async push(tx: EntityManager, caller: Caller, ref: MembershipRef, what: 'added' | 'changed' | 'removed', payload: Record<string, unknown>): Promise<WrittenEvent> {
+  private async push(
+    tx: EntityManager,
+    caller: Caller,
+    ref: MembershipRef,
+    what: 'added' | 'changed' | 'removed',
+    payload: Record<string, unknown>,
+  ): Promise<WrittenEvent> {
     const { aggregateType, prefix } = EVENTS[ref.level];
     const onProject = ref.level === 'project_grant';
     if (onProject && !ref.projectId) throw new Error('a project grant membership needs its projectId');
@@ -112,7 +131,16 @@ export class MembershipCommands {
 
 function row(caller: Caller, grant: GrantMembership, now: Date): Membership {
   const { userId, level, resourceId, resourceOwner, roles } = grant;
-  return { instanceId: caller.instance.id, userId, level, resourceId, resourceOwner, roles: [...roles], createdAt: now, changedAt: now };
+  return {
+    instanceId: caller.instance.id,
+    userId,
+    level,
+    resourceId,
+    resourceOwner,
+    roles: [...roles],
+    createdAt: now,
+    changedAt: now,
+  };
 }
 
 function checkRoles(grant: GrantMembership, field: string): void {

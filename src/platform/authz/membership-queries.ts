@@ -41,14 +41,18 @@ export class MembershipQueries {
         WHERE m.instance_id = $1 AND m.user_id = $2 AND (m.level <> 'project_grant' OR pg.id IS NOT NULL)`,
       [instanceId, userId],
     );
-    return Object.freeze(rows.map((m) => Object.freeze({
-      level: m.level,
-      resourceId: m.resource_id,
-      resourceOwner: m.resource_owner,
-      roles: m.roles,
-      ...(m.level === 'project_grant' && m.grant_project_id && m.granted_org_id
-        ? { projectGrant: { projectId: m.grant_project_id, grantedOrgId: m.granted_org_id } }
-        : {}),
-    })));
+    return Object.freeze(
+      rows.map((m) =>
+        Object.freeze({
+          level: m.level,
+          resourceId: m.resource_id,
+          resourceOwner: m.resource_owner,
+          roles: m.roles,
+          ...(m.level === 'project_grant' && m.grant_project_id && m.granted_org_id
+            ? { projectGrant: { projectId: m.grant_project_id, grantedOrgId: m.granted_org_id } }
+            : {}),
+        }),
+      ),
+    );
   }
 }

@@ -1,4 +1,14 @@
-import { hasPermission, orgsWithPermission, permissionsOfRoles, ROLE_PERMISSIONS, rolesGrant, ROLES_BY_LEVEL, scopesWithPermission, type MembershipGrant, type PermissionTarget } from './permissions.js';
+import {
+  hasPermission,
+  orgsWithPermission,
+  permissionsOfRoles,
+  ROLE_PERMISSIONS,
+  rolesGrant,
+  ROLES_BY_LEVEL,
+  scopesWithPermission,
+  type MembershipGrant,
+  type PermissionTarget,
+} from './permissions.js';
 
 const instanceId = 'inst';
 const grant = (level: MembershipGrant['level'], resourceId: string, roles: string[]): MembershipGrant => ({
@@ -9,7 +19,10 @@ const grant = (level: MembershipGrant['level'], resourceId: string, roles: strin
 });
 
 /** A PROJECT_GRANT_* membership on grant g1: project p1 of orgA, granted to orgB. */
-const grantMember = (roles: string[], projectGrant: MembershipGrant['projectGrant'] = { projectId: 'p1', grantedOrgId: 'orgB' }): MembershipGrant => ({
+const grantMember = (
+  roles: string[],
+  projectGrant: MembershipGrant['projectGrant'] = { projectId: 'p1', grantedOrgId: 'orgB' },
+): MembershipGrant => ({
   level: 'project_grant',
   resourceId: 'g1',
   resourceOwner: 'orgA',
@@ -19,45 +32,196 @@ const grantMember = (roles: string[], projectGrant: MembershipGrant['projectGran
 
 describe('hasPermission', () => {
   it.each<[string, MembershipGrant[], string, PermissionTarget, boolean]>([
-    ['IAM_OWNER may write any org', [grant('instance', instanceId, ['IAM_OWNER'])], 'org.write', { orgId: 'orgB' }, true],
-    ['IAM_OWNER of another instance may not', [grant('instance', 'other', ['IAM_OWNER'])], 'org.write', { orgId: 'orgB' }, false],
+    [
+      'IAM_OWNER may write any org',
+      [grant('instance', instanceId, ['IAM_OWNER'])],
+      'org.write',
+      { orgId: 'orgB' },
+      true,
+    ],
+    [
+      'IAM_OWNER of another instance may not',
+      [grant('instance', 'other', ['IAM_OWNER'])],
+      'org.write',
+      { orgId: 'orgB' },
+      false,
+    ],
     ['ORG_OWNER may write its org', [grant('org', 'orgA', ['ORG_OWNER'])], 'org.write', { orgId: 'orgA' }, true],
-    ['ORG_OWNER may not write another org', [grant('org', 'orgA', ['ORG_OWNER'])], 'org.write', { orgId: 'orgB' }, false],
-    ['ORG_OWNER_VIEWER may read but not write', [grant('org', 'orgA', ['ORG_OWNER_VIEWER'])], 'org.write', { orgId: 'orgA' }, false],
+    [
+      'ORG_OWNER may not write another org',
+      [grant('org', 'orgA', ['ORG_OWNER'])],
+      'org.write',
+      { orgId: 'orgB' },
+      false,
+    ],
+    [
+      'ORG_OWNER_VIEWER may read but not write',
+      [grant('org', 'orgA', ['ORG_OWNER_VIEWER'])],
+      'org.write',
+      { orgId: 'orgA' },
+      false,
+    ],
     ['ORG_OWNER_VIEWER reads', [grant('org', 'orgA', ['ORG_OWNER_VIEWER'])], 'org.read', { orgId: 'orgA' }, true],
     ['method-level check counts any org', [grant('org', 'orgA', ['ORG_OWNER'])], 'org.read', {}, true],
-    ['project owner reads its project', [grant('project', 'p1', ['PROJECT_OWNER'])], 'project.read', { projectId: 'p1' }, true],
-    ['project owner not another project', [grant('project', 'p1', ['PROJECT_OWNER'])], 'project.read', { projectId: 'p2' }, false],
-    ['project owner is no org reader', [grant('project', 'p1', ['PROJECT_OWNER'])], 'org.write', { orgId: 'orgA' }, false],
+    [
+      'project owner reads its project',
+      [grant('project', 'p1', ['PROJECT_OWNER'])],
+      'project.read',
+      { projectId: 'p1' },
+      true,
+    ],
+    [
+      'project owner not another project',
+      [grant('project', 'p1', ['PROJECT_OWNER'])],
+      'project.read',
+      { projectId: 'p2' },
+      false,
+    ],
+    [
+      'project owner is no org reader',
+      [grant('project', 'p1', ['PROJECT_OWNER'])],
+      'org.write',
+      { orgId: 'orgA' },
+      false,
+    ],
     ['unknown role grants nothing', [grant('instance', instanceId, ['NOPE'])], 'org.read', {}, false],
     ['no memberships: denied', [], 'org.read', {}, false],
-    ['IAM_LOGIN_CLIENT may not create orgs', [grant('instance', instanceId, ['IAM_LOGIN_CLIENT'])], 'org.create', {}, false],
+    [
+      'IAM_LOGIN_CLIENT may not create orgs',
+      [grant('instance', instanceId, ['IAM_LOGIN_CLIENT'])],
+      'org.create',
+      {},
+      false,
+    ],
     // The instance itself: only instance memberships count, whatever the role says.
-    ['IAM_OWNER writes instance members', [grant('instance', instanceId, ['IAM_OWNER'])], 'iam.member.write', { instance: true }, true],
-    ['an org grant never covers the instance', [grant('org', 'orgA', ['ORG_OWNER'])], 'org.read', { instance: true }, false],
-    ['a project grant never covers the instance', [grant('project', 'p1', ['PROJECT_OWNER'])], 'project.read', { instance: true }, false],
+    [
+      'IAM_OWNER writes instance members',
+      [grant('instance', instanceId, ['IAM_OWNER'])],
+      'iam.member.write',
+      { instance: true },
+      true,
+    ],
+    [
+      'an org grant never covers the instance',
+      [grant('org', 'orgA', ['ORG_OWNER'])],
+      'org.read',
+      { instance: true },
+      false,
+    ],
+    [
+      'a project grant never covers the instance',
+      [grant('project', 'p1', ['PROJECT_OWNER'])],
+      'project.read',
+      { instance: true },
+      false,
+    ],
     // Project grants: the grant itself, or the granted project in the granted org.
-    ['PROJECT_GRANT_OWNER writes user grants on its grant', [grantMember(['PROJECT_GRANT_OWNER'])], 'user.grant.write', { orgId: 'orgB', projectId: 'p1', projectGrantId: 'g1' }, true],
-    ['PROJECT_GRANT_OWNER covers the granted project for the granted org', [grantMember(['PROJECT_GRANT_OWNER'])], 'project.read', { orgId: 'orgB', projectId: 'p1' }, true],
-    ['PROJECT_GRANT_OWNER not the project in its own org', [grantMember(['PROJECT_GRANT_OWNER'])], 'project.read', { orgId: 'orgA', projectId: 'p1' }, false],
-    ['PROJECT_GRANT_OWNER not another grant of the project', [grantMember(['PROJECT_GRANT_OWNER'])], 'user.grant.write', { orgId: 'orgC', projectId: 'p1', projectGrantId: 'g2' }, false],
-    ['PROJECT_GRANT_OWNER not another project', [grantMember(['PROJECT_GRANT_OWNER'])], 'project.read', { orgId: 'orgB', projectId: 'p2' }, false],
-    ['PROJECT_GRANT_OWNER is no org reader', [grantMember(['PROJECT_GRANT_OWNER'])], 'org.read', { orgId: 'orgB' }, false],
-    ['PROJECT_GRANT_OWNER may not write project roles', [grantMember(['PROJECT_GRANT_OWNER'])], 'project.role.write', { orgId: 'orgB', projectId: 'p1' }, false],
-    ['PROJECT_GRANT_OWNER_VIEWER reads but does not write', [grantMember(['PROJECT_GRANT_OWNER_VIEWER'])], 'user.grant.write', { orgId: 'orgB', projectId: 'p1', projectGrantId: 'g1' }, false],
-    ['a grant membership whose grant is gone covers no project', [{ ...grantMember(['PROJECT_GRANT_OWNER']), projectGrant: undefined }], 'project.read', { orgId: 'orgB', projectId: 'p1' }, false],
-    ['method-level check counts a grant membership', [grantMember(['PROJECT_GRANT_OWNER'])], 'user.grant.write', {}, true],
+    [
+      'PROJECT_GRANT_OWNER writes user grants on its grant',
+      [grantMember(['PROJECT_GRANT_OWNER'])],
+      'user.grant.write',
+      { orgId: 'orgB', projectId: 'p1', projectGrantId: 'g1' },
+      true,
+    ],
+    [
+      'PROJECT_GRANT_OWNER covers the granted project for the granted org',
+      [grantMember(['PROJECT_GRANT_OWNER'])],
+      'project.read',
+      { orgId: 'orgB', projectId: 'p1' },
+      true,
+    ],
+    [
+      'PROJECT_GRANT_OWNER not the project in its own org',
+      [grantMember(['PROJECT_GRANT_OWNER'])],
+      'project.read',
+      { orgId: 'orgA', projectId: 'p1' },
+      false,
+    ],
+    [
+      'PROJECT_GRANT_OWNER not another grant of the project',
+      [grantMember(['PROJECT_GRANT_OWNER'])],
+      'user.grant.write',
+      { orgId: 'orgC', projectId: 'p1', projectGrantId: 'g2' },
+      false,
+    ],
+    [
+      'PROJECT_GRANT_OWNER not another project',
+      [grantMember(['PROJECT_GRANT_OWNER'])],
+      'project.read',
+      { orgId: 'orgB', projectId: 'p2' },
+      false,
+    ],
+    [
+      'PROJECT_GRANT_OWNER is no org reader',
+      [grantMember(['PROJECT_GRANT_OWNER'])],
+      'org.read',
+      { orgId: 'orgB' },
+      false,
+    ],
+    [
+      'PROJECT_GRANT_OWNER may not write project roles',
+      [grantMember(['PROJECT_GRANT_OWNER'])],
+      'project.role.write',
+      { orgId: 'orgB', projectId: 'p1' },
+      false,
+    ],
+    [
+      'PROJECT_GRANT_OWNER_VIEWER reads but does not write',
+      [grantMember(['PROJECT_GRANT_OWNER_VIEWER'])],
+      'user.grant.write',
+      { orgId: 'orgB', projectId: 'p1', projectGrantId: 'g1' },
+      false,
+    ],
+    [
+      'a grant membership whose grant is gone covers no project',
+      [{ ...grantMember(['PROJECT_GRANT_OWNER']), projectGrant: undefined }],
+      'project.read',
+      { orgId: 'orgB', projectId: 'p1' },
+      false,
+    ],
+    [
+      'method-level check counts a grant membership',
+      [grantMember(['PROJECT_GRANT_OWNER'])],
+      'user.grant.write',
+      {},
+      true,
+    ],
     // The granted org's owner manages authorizations on the grant, not the project itself.
-    ['granted org owner writes user grants on the grant', [grant('org', 'orgB', ['ORG_OWNER'])], 'user.grant.write', { orgId: 'orgB', projectId: 'p1', projectGrantId: 'g1' }, true],
-    ['granted org owner may not write the project roles', [grant('org', 'orgB', ['ORG_OWNER'])], 'project.role.write', { orgId: 'orgA', projectId: 'p1' }, false],
-    ['project org owner may not write the granted org user grants', [grant('org', 'orgA', ['ORG_OWNER'])], 'user.grant.write', { orgId: 'orgB', projectId: 'p1', projectGrantId: 'g1' }, false],
-    ['PROJECT_OWNER covers user grants on its project grants', [grant('project', 'p1', ['PROJECT_OWNER'])], 'user.grant.write', { orgId: 'orgB', projectId: 'p1', projectGrantId: 'g1' }, true],
+    [
+      'granted org owner writes user grants on the grant',
+      [grant('org', 'orgB', ['ORG_OWNER'])],
+      'user.grant.write',
+      { orgId: 'orgB', projectId: 'p1', projectGrantId: 'g1' },
+      true,
+    ],
+    [
+      'granted org owner may not write the project roles',
+      [grant('org', 'orgB', ['ORG_OWNER'])],
+      'project.role.write',
+      { orgId: 'orgA', projectId: 'p1' },
+      false,
+    ],
+    [
+      'project org owner may not write the granted org user grants',
+      [grant('org', 'orgA', ['ORG_OWNER'])],
+      'user.grant.write',
+      { orgId: 'orgB', projectId: 'p1', projectGrantId: 'g1' },
+      false,
+    ],
+    [
+      'PROJECT_OWNER covers user grants on its project grants',
+      [grant('project', 'p1', ['PROJECT_OWNER'])],
+      'user.grant.write',
+      { orgId: 'orgB', projectId: 'p1', projectGrantId: 'g1' },
+      true,
+    ],
   ])('%s', (_name, grants, permission, target, expected) => {
     expect(hasPermission(grants, instanceId, permission, target)).toBe(expected);
   });
 
   it('gives every role only known-shaped permissions', () => {
-    for (const perms of Object.values(ROLE_PERMISSIONS)) for (const p of perms) expect(p).toMatch(/^[a-z_]+(\.[a-z_]+)+$/);
+    for (const perms of Object.values(ROLE_PERMISSIONS))
+      for (const p of perms) expect(p).toMatch(/^[a-z_]+(\.[a-z_]+)+$/);
   });
 });
 
@@ -72,10 +236,17 @@ describe('ROLES_BY_LEVEL', () => {
 
 describe('scopesWithPermission', () => {
   it('is all for an instance grant, else the orgs, projects and grants', () => {
-    expect(scopesWithPermission([grant('instance', instanceId, ['IAM_OWNER'])], instanceId, 'user.grant.read')).toBe('all');
+    expect(scopesWithPermission([grant('instance', instanceId, ['IAM_OWNER'])], instanceId, 'user.grant.read')).toBe(
+      'all',
+    );
     expect(
       scopesWithPermission(
-        [grant('org', 'orgA', ['ORG_OWNER']), grant('project', 'p2', ['PROJECT_OWNER_VIEWER']), grantMember(['PROJECT_GRANT_OWNER']), grant('org', 'orgC', ['ORG_PROJECT_CREATOR'])],
+        [
+          grant('org', 'orgA', ['ORG_OWNER']),
+          grant('project', 'p2', ['PROJECT_OWNER_VIEWER']),
+          grantMember(['PROJECT_GRANT_OWNER']),
+          grant('org', 'orgC', ['ORG_PROJECT_CREATOR']),
+        ],
         instanceId,
         'user.grant.read',
       ),
@@ -85,21 +256,34 @@ describe('scopesWithPermission', () => {
 
 describe('orgsWithPermission', () => {
   it('is all for an instance grant, else the org ids', () => {
-    expect(orgsWithPermission([grant('instance', instanceId, ['IAM_OWNER_VIEWER'])], instanceId, 'org.read')).toBe('all');
+    expect(orgsWithPermission([grant('instance', instanceId, ['IAM_OWNER_VIEWER'])], instanceId, 'org.read')).toBe(
+      'all',
+    );
     expect(
-      orgsWithPermission([grant('org', 'orgA', ['ORG_OWNER']), grant('org', 'orgB', ['ORG_USER_SELF_MANAGER'])], instanceId, 'org.write'),
+      orgsWithPermission(
+        [grant('org', 'orgA', ['ORG_OWNER']), grant('org', 'orgB', ['ORG_USER_SELF_MANAGER'])],
+        instanceId,
+        'org.write',
+      ),
     ).toEqual(['orgA']);
   });
 });
 
 describe('rolesGrant', () => {
   const permissions = [...new Set(Object.values(ROLE_PERMISSIONS).flat()), 'no.such.permission'];
-  const roleSets = [[], ['NO_SUCH_ROLE'], ...Object.keys(ROLE_PERMISSIONS).map((r) => [r]), ['ORG_OWNER_VIEWER', 'PROJECT_OWNER'], ['NO_SUCH_ROLE', 'IAM_OWNER']];
+  const roleSets = [
+    [],
+    ['NO_SUCH_ROLE'],
+    ...Object.keys(ROLE_PERMISSIONS).map((r) => [r]),
+    ['ORG_OWNER_VIEWER', 'PROJECT_OWNER'],
+    ['NO_SUCH_ROLE', 'IAM_OWNER'],
+  ];
 
-  it('grants exactly what the roles\' permissions hold, for every role and permission', () => {
+  it("grants exactly what the roles' permissions hold, for every role and permission", () => {
     for (const roles of roleSets) {
       const all = permissionsOfRoles(roles);
-      for (const permission of permissions) expect([roles, permission, rolesGrant(roles, permission)]).toEqual([roles, permission, all.has(permission)]);
+      for (const permission of permissions)
+        expect([roles, permission, rolesGrant(roles, permission)]).toEqual([roles, permission, all.has(permission)]);
     }
   });
 

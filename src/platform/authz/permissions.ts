@@ -20,69 +20,269 @@ export interface MembershipGrant {
 }
 
 const READ_ALL = [
-  'iam.read', 'iam.policy.read', 'iam.member.read', 'iam.idp.read', 'iam.action.read', 'iam.flow.read',
-  'iam.feature.read', 'iam.restrictions.read', 'iam.web_key.read', 'iam.debug.read',
-  'org.read', 'org.global.read', 'org.member.read', 'org.idp.read', 'org.action.read', 'org.flow.read', 'org.feature.read',
-  'user.read', 'user.global.read', 'user.grant.read', 'user.membership.read', 'user.feature.read',
-  'policy.read', 'project.read', 'project.member.read', 'project.role.read', 'project.app.read',
-  'project.grant.read', 'project.grant.member.read', 'events.read', 'milestones.read', 'session.read',
-  'execution.target.read', 'execution.read', 'userschema.read',
+  'iam.read',
+  'iam.policy.read',
+  'iam.member.read',
+  'iam.idp.read',
+  'iam.action.read',
+  'iam.flow.read',
+  'iam.feature.read',
+  'iam.restrictions.read',
+  'iam.web_key.read',
+  'iam.debug.read',
+  'org.read',
+  'org.global.read',
+  'org.member.read',
+  'org.idp.read',
+  'org.action.read',
+  'org.flow.read',
+  'org.feature.read',
+  'user.read',
+  'user.global.read',
+  'user.grant.read',
+  'user.membership.read',
+  'user.feature.read',
+  'policy.read',
+  'project.read',
+  'project.member.read',
+  'project.role.read',
+  'project.app.read',
+  'project.grant.read',
+  'project.grant.member.read',
+  'events.read',
+  'milestones.read',
+  'session.read',
+  'execution.target.read',
+  'execution.read',
+  'userschema.read',
 ];
 
-const ORG_WRITE = ['org.write', 'org.member.write', 'org.member.delete', 'org.idp.write', 'org.idp.delete',
-  'org.action.write', 'org.action.delete', 'org.flow.write', 'org.flow.delete', 'org.feature.write', 'org.feature.delete'];
-const USER_WRITE = ['user.write', 'user.delete', 'user.grant.write', 'user.grant.delete', 'user.credential.write',
-  'user.passkey.write', 'user.feature.write', 'user.feature.delete', 'user.self.delete'];
+const ORG_WRITE = [
+  'org.write',
+  'org.member.write',
+  'org.member.delete',
+  'org.idp.write',
+  'org.idp.delete',
+  'org.action.write',
+  'org.action.delete',
+  'org.flow.write',
+  'org.flow.delete',
+  'org.feature.write',
+  'org.feature.delete',
+];
+const USER_WRITE = [
+  'user.write',
+  'user.delete',
+  'user.grant.write',
+  'user.grant.delete',
+  'user.credential.write',
+  'user.passkey.write',
+  'user.feature.write',
+  'user.feature.delete',
+  'user.self.delete',
+];
 const POLICY_WRITE = ['policy.write', 'policy.delete'];
-const PROJECT_WRITE = ['project.create', 'project.write', 'project.delete', 'project.member.write',
-  'project.member.delete', 'project.role.write', 'project.role.delete', 'project.app.write', 'project.app.delete',
-  'project.grant.write', 'project.grant.delete', 'project.grant.member.write', 'project.grant.member.delete'];
-const ORG_READ = ['org.read', 'org.member.read', 'org.idp.read', 'org.action.read', 'org.flow.read', 'org.feature.read',
-  'user.read', 'user.grant.read', 'user.membership.read', 'user.feature.read', 'policy.read', 'project.read',
-  'project.member.read', 'project.role.read', 'project.app.read', 'project.grant.read', 'project.grant.member.read',
-  'session.read'];
-const PROJECT_READ = ['project.read', 'project.member.read', 'project.role.read', 'project.app.read',
-  'project.grant.read', 'project.grant.member.read', 'user.grant.read'];
+const PROJECT_WRITE = [
+  'project.create',
+  'project.write',
+  'project.delete',
+  'project.member.write',
+  'project.member.delete',
+  'project.role.write',
+  'project.role.delete',
+  'project.app.write',
+  'project.app.delete',
+  'project.grant.write',
+  'project.grant.delete',
+  'project.grant.member.write',
+  'project.grant.member.delete',
+];
+const ORG_READ = [
+  'org.read',
+  'org.member.read',
+  'org.idp.read',
+  'org.action.read',
+  'org.flow.read',
+  'org.feature.read',
+  'user.read',
+  'user.grant.read',
+  'user.membership.read',
+  'user.feature.read',
+  'policy.read',
+  'project.read',
+  'project.member.read',
+  'project.role.read',
+  'project.app.read',
+  'project.grant.read',
+  'project.grant.member.read',
+  'session.read',
+];
+const PROJECT_READ = [
+  'project.read',
+  'project.member.read',
+  'project.role.read',
+  'project.app.read',
+  'project.grant.read',
+  'project.grant.member.read',
+  'user.grant.read',
+];
 
 export const ROLE_PERMISSIONS: Readonly<Record<string, readonly string[]>> = Object.freeze({
-  IAM_OWNER: [...READ_ALL, 'iam.write', 'iam.policy.write', 'iam.policy.delete', 'iam.member.write',
-    'iam.member.delete', 'iam.idp.write', 'iam.idp.delete', 'iam.action.write', 'iam.action.delete',
-    'iam.flow.write', 'iam.flow.delete', 'iam.feature.write', 'iam.feature.delete', 'iam.restrictions.write',
-    'iam.web_key.write', 'iam.web_key.delete', 'iam.debug.write', 'org.create', 'org.delete', ...ORG_WRITE,
-    ...USER_WRITE, ...POLICY_WRITE, ...PROJECT_WRITE, 'session.write', 'session.delete', 'session.link',
-    'execution.target.write', 'execution.target.delete', 'execution.write', 'execution.delete',
-    'userschema.write', 'userschema.delete'],
+  IAM_OWNER: [
+    ...READ_ALL,
+    'iam.write',
+    'iam.policy.write',
+    'iam.policy.delete',
+    'iam.member.write',
+    'iam.member.delete',
+    'iam.idp.write',
+    'iam.idp.delete',
+    'iam.action.write',
+    'iam.action.delete',
+    'iam.flow.write',
+    'iam.flow.delete',
+    'iam.feature.write',
+    'iam.feature.delete',
+    'iam.restrictions.write',
+    'iam.web_key.write',
+    'iam.web_key.delete',
+    'iam.debug.write',
+    'org.create',
+    'org.delete',
+    ...ORG_WRITE,
+    ...USER_WRITE,
+    ...POLICY_WRITE,
+    ...PROJECT_WRITE,
+    'session.write',
+    'session.delete',
+    'session.link',
+    'execution.target.write',
+    'execution.target.delete',
+    'execution.write',
+    'execution.delete',
+    'userschema.write',
+    'userschema.delete',
+  ],
   IAM_OWNER_VIEWER: READ_ALL,
   /** May act as any user of the instance (OIDC token exchange with an actor token, when allowed). */
   IAM_END_USER_IMPERSONATOR: ['user.impersonation'],
-  IAM_ORG_MANAGER: ['org.read', 'org.global.read', 'org.create', 'org.delete', ...ORG_WRITE, ...ORG_READ,
-    'user.global.read', ...USER_WRITE, ...POLICY_WRITE, ...PROJECT_WRITE],
-  IAM_USER_MANAGER: ['org.read', 'org.global.read', 'user.read', 'user.global.read', 'user.grant.read',
-    'user.membership.read', ...USER_WRITE, 'policy.read', 'project.read', 'project.role.read', 'session.read'],
-  IAM_LOGIN_CLIENT: ['iam.read', 'iam.policy.read', 'org.read', 'org.global.read', 'user.read', 'user.global.read',
-    'user.write', 'user.credential.write', 'user.passkey.write', 'user.grant.read', 'policy.read', 'project.read',
-    'project.app.read', 'session.read', 'session.write', 'session.delete', 'session.link'],
-  ORG_OWNER: ['org.global.read', 'org.create', 'org.delete', ...ORG_READ, ...ORG_WRITE, ...USER_WRITE,
-    ...POLICY_WRITE, ...PROJECT_WRITE, 'session.write', 'session.delete'],
+  IAM_ORG_MANAGER: [
+    'org.read',
+    'org.global.read',
+    'org.create',
+    'org.delete',
+    ...ORG_WRITE,
+    ...ORG_READ,
+    'user.global.read',
+    ...USER_WRITE,
+    ...POLICY_WRITE,
+    ...PROJECT_WRITE,
+  ],
+  IAM_USER_MANAGER: [
+    'org.read',
+    'org.global.read',
+    'user.read',
+    'user.global.read',
+    'user.grant.read',
+    'user.membership.read',
+    ...USER_WRITE,
+    'policy.read',
+    'project.read',
+    'project.role.read',
+    'session.read',
+  ],
+  IAM_LOGIN_CLIENT: [
+    'iam.read',
+    'iam.policy.read',
+    'org.read',
+    'org.global.read',
+    'user.read',
+    'user.global.read',
+    'user.write',
+    'user.credential.write',
+    'user.passkey.write',
+    'user.grant.read',
+    'policy.read',
+    'project.read',
+    'project.app.read',
+    'session.read',
+    'session.write',
+    'session.delete',
+    'session.link',
+  ],
+  ORG_OWNER: [
+    'org.global.read',
+    'org.create',
+    'org.delete',
+    ...ORG_READ,
+    ...ORG_WRITE,
+    ...USER_WRITE,
+    ...POLICY_WRITE,
+    ...PROJECT_WRITE,
+    'session.write',
+    'session.delete',
+  ],
   ORG_OWNER_VIEWER: ORG_READ,
   /** May act as the org's users (OIDC token exchange with an actor token, when the security settings allow it). */
   ORG_END_USER_IMPERSONATOR: ['user.impersonation'],
-  ORG_USER_MANAGER: ['org.read', 'user.read', 'user.grant.read', 'user.membership.read', ...USER_WRITE,
-    'policy.read', 'project.read', 'project.role.read'],
+  ORG_USER_MANAGER: [
+    'org.read',
+    'user.read',
+    'user.grant.read',
+    'user.membership.read',
+    ...USER_WRITE,
+    'policy.read',
+    'project.read',
+    'project.role.read',
+  ],
   ORG_USER_SELF_MANAGER: ['org.read', 'user.self.delete', 'policy.read'],
-  ORG_PROJECT_PERMISSION_EDITOR: ['org.read', 'project.read', 'project.grant.read', 'project.grant.write',
-    'project.grant.delete'],
+  ORG_PROJECT_PERMISSION_EDITOR: [
+    'org.read',
+    'project.read',
+    'project.grant.read',
+    'project.grant.write',
+    'project.grant.delete',
+  ],
   ORG_PROJECT_CREATOR: ['org.read', 'project.create'],
-  PROJECT_OWNER: [...PROJECT_READ, 'org.read', 'user.read', ...PROJECT_WRITE.filter((p) => p !== 'project.create'),
-    'user.grant.write', 'user.grant.delete'],
+  PROJECT_OWNER: [
+    ...PROJECT_READ,
+    'org.read',
+    'user.read',
+    ...PROJECT_WRITE.filter((p) => p !== 'project.create'),
+    'user.grant.write',
+    'user.grant.delete',
+  ],
   PROJECT_OWNER_VIEWER: [...PROJECT_READ, 'org.read'],
-  PROJECT_OWNER_GLOBAL: [...PROJECT_READ, 'org.read', 'user.read', 'user.global.read',
-    ...PROJECT_WRITE.filter((p) => p !== 'project.create'), 'user.grant.write', 'user.grant.delete'],
-  PROJECT_GRANT_OWNER: ['project.read', 'project.role.read', 'project.grant.read', 'project.grant.member.read',
-    'project.grant.member.write', 'project.grant.member.delete', 'user.read', 'user.grant.read',
-    'user.grant.write', 'user.grant.delete', 'org.read'],
-  PROJECT_GRANT_OWNER_VIEWER: ['project.read', 'project.role.read', 'project.grant.read',
-    'project.grant.member.read', 'user.grant.read', 'org.read'],
+  PROJECT_OWNER_GLOBAL: [
+    ...PROJECT_READ,
+    'org.read',
+    'user.read',
+    'user.global.read',
+    ...PROJECT_WRITE.filter((p) => p !== 'project.create'),
+    'user.grant.write',
+    'user.grant.delete',
+  ],
+  PROJECT_GRANT_OWNER: [
+    'project.read',
+    'project.role.read',
+    'project.grant.read',
+    'project.grant.member.read',
+    'project.grant.member.write',
+    'project.grant.member.delete',
+    'user.read',
+    'user.grant.read',
+    'user.grant.write',
+    'user.grant.delete',
+    'org.read',
+  ],
+  PROJECT_GRANT_OWNER_VIEWER: [
+    'project.read',
+    'project.role.read',
+    'project.grant.read',
+    'project.grant.member.read',
+    'user.grant.read',
+    'org.read',
+  ],
 });
 
 /** Roles that may be given at each membership level (ZITADEL's IAM_*, ORG_*, PROJECT_*, PROJECT_GRANT_*). */
@@ -98,7 +298,9 @@ export function permissionsOfRoles(roles: readonly string[]): Set<string> {
 }
 
 /** Each role's permissions as a set, built once: checks run on every request. */
-const ROLE_PERMISSION_SETS: ReadonlyMap<string, ReadonlySet<string>> = new Map(Object.entries(ROLE_PERMISSIONS).map(([role, p]) => [role, new Set(p)]));
+const ROLE_PERMISSION_SETS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  Object.entries(ROLE_PERMISSIONS).map(([role, p]) => [role, new Set(p)]),
+);
 
 /** Whether any of the roles gives the permission (unknown roles give nothing). */
 export function rolesGrant(roles: readonly string[], permission: string): boolean {
@@ -151,9 +353,7 @@ export function hasPermission(
   permission: string,
   target: PermissionTarget = {},
 ): boolean {
-  return grants.some(
-    (g) => grantCovers(g, instanceId, target) && rolesGrant(g.roles, permission),
-  );
+  return grants.some((g) => grantCovers(g, instanceId, target) && rolesGrant(g.roles, permission));
 }
 
 /** The org ids in which the grants carry the permission, or 'all' for an instance-wide grant. */
@@ -172,14 +372,20 @@ export function orgsWithPermission(
 }
 
 /** Where a permission holds: everywhere, or in these orgs, projects and project grants. */
-export type PermissionScopes = 'all' | { readonly orgs: string[]; readonly projects: string[]; readonly projectGrants: string[] };
+export type PermissionScopes =
+  | 'all'
+  | { readonly orgs: string[]; readonly projects: string[]; readonly projectGrants: string[] };
 
 /**
  * The scopes in which the grants carry the permission, for list queries: a row is visible when
  * its org, its project or its project grant is among them (the same coverage as hasPermission
  * for targets `{ orgId, projectId, projectGrantId }`).
  */
-export function scopesWithPermission(grants: readonly MembershipGrant[], instanceId: string, permission: string): PermissionScopes {
+export function scopesWithPermission(
+  grants: readonly MembershipGrant[],
+  instanceId: string,
+  permission: string,
+): PermissionScopes {
   const scopes = { orgs: [] as string[], projects: [] as string[], projectGrants: [] as string[] };
   for (const g of grants) {
     if (!rolesGrant(g.roles, permission)) continue;

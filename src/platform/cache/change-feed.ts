@@ -16,7 +16,13 @@ export const CHANGES_CHANNEL = 'portcullis_changes';
  * and new human users (no cached PAT, membership or client can name a user that did not exist).
  * Any other event makes the commit drop the caches.
  */
-const UNCACHED_AGGREGATES = new Set(['session', 'oidc_auth_request', 'oidc_device_authorization', 'oidc_token', 'saml_request']);
+const UNCACHED_AGGREGATES = new Set([
+  'session',
+  'oidc_auth_request',
+  'oidc_device_authorization',
+  'oidc_token',
+  'saml_request',
+]);
 const UNCACHED_EVENTS = new Set(['user/user.human.added']);
 
 /** Whether a committed unit of work with these events (`aggregate type/event type`) may have changed cached data. */

@@ -53,7 +53,8 @@ export class ReadCache<V> {
     const version = this.freshness.version;
     const value = await load();
     const keepMs = Math.min(this.options.ttlMs ?? 60_000, this.options.keepFor?.(value) ?? Infinity);
-    if (keepMs > 0 && this.freshness.usable && this.freshness.version === version) this.keep(instanceId, key, value, Date.now() + keepMs);
+    if (keepMs > 0 && this.freshness.usable && this.freshness.version === version)
+      this.keep(instanceId, key, value, Date.now() + keepMs);
     return value;
   }
 

@@ -42,12 +42,14 @@ describe('loadConfig', () => {
 describe('the README', () => {
   it('documents every setting', () => {
     const readme = readFileSync(join(process.cwd(), 'README.md'), 'utf8');
-    const missing = configKeys().map(envName).filter((name) => {
-      if (readme.includes(name)) return false;
-      // Grouped rows name the first variable in full and the rest by their suffix.
-      const suffix = name.split('_').slice(-1)[0];
-      return !readme.includes(`…_${suffix}`);
-    });
+    const missing = configKeys()
+      .map(envName)
+      .filter((name) => {
+        if (readme.includes(name)) return false;
+        // Grouped rows name the first variable in full and the rest by their suffix.
+        const suffix = name.split('_').slice(-1)[0];
+        return !readme.includes(`…_${suffix}`);
+      });
     expect(missing).toEqual([]);
   });
 });

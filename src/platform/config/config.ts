@@ -35,7 +35,9 @@ function isOutboundAllowance(value: unknown): boolean {
  */
 export class Config {
   /** Port every transport is served on. */
-  @IsInt() @Min(0) @Max(65535)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   port = 8080;
 
   /** Address to bind. */
@@ -51,7 +53,8 @@ export class Config {
    * (`<base>/login?authRequest=<id>`): a path on the instance's own URL, or an absolute URL for a
    * separately hosted login. An app's own login base URI (login v2 settings) wins.
    */
-  @IsString() @Matches(/^(\/|https?:\/\/)/, { message: 'loginUiUrl must be a path starting with / or an http(s) URL' })
+  @IsString()
+  @Matches(/^(\/|https?:\/\/)/, { message: 'loginUiUrl must be a path starting with / or an http(s) URL' })
   loginUiUrl = '/ui/v2/login';
 
   /** Hosts accepted for the first instance besides the external URL's (comma separated). */
@@ -59,83 +62,109 @@ export class Config {
   trustedDomains = 'localhost,127.0.0.1,[::1]';
 
   /** PostgreSQL connection URL; unset runs an embedded PostgreSQL in the data dir. */
-  @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'databaseUrl must be a postgres:// URL' })
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'databaseUrl must be a postgres:// URL' })
   databaseUrl?: string;
 
   /** Where the embedded database, generated master key and admin PAT live. */
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   dataDir = './.data';
 
   /** 32-byte master key for reversible secrets (required with an external database). */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   masterkey?: string;
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   adminUsername = 'admin';
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   adminPassword = 'Password1!';
 
   /** Where the bootstrap machine user's PAT is written (default `<dataDir>/admin.pat`). */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   adminPatPath?: string;
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   instanceName = 'Portcullis';
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   defaultOrgName = 'Portcullis';
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   logLevel = 'info';
 
   /** Port for org domain HTTP challenges instead of https:443 then http:80 (proxies, tests). */
-  @IsOptional() @IsInt() @Min(1) @Max(65535)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   domainChallengeHttpPort?: number;
 
   /**
    * DNS servers (host or host:port, comma separated) for org domain DNS challenges and for the
    * host names of user-given URLs the server fetches; default the system's resolver.
    */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   dnsServers?: string;
 
   /** Seconds to drain in-flight requests on SIGTERM. */
-  @IsInt() @Min(0)
+  @IsInt()
+  @Min(0)
   shutdownGraceSeconds = 10;
 
   /** SMTP server for email notifications; email is a configured channel when this is set. */
-  @IsOptional() @IsString() @MinLength(1)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
   smtpHost?: string;
 
-  @IsOptional() @IsInt() @Min(1) @Max(65535)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   smtpPort = 587;
 
   /** SMTP login (AUTH PLAIN/LOGIN); none when unset. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   smtpUser?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   smtpPassword?: string;
 
   /** Sender of notification emails (RFC 5322 mailbox). */
-  @IsOptional() @IsString() @MinLength(3)
+  @IsOptional()
+  @IsString()
+  @MinLength(3)
   smtpFrom = 'Portcullis <no-reply@localhost>';
 
   /** `starttls` (upgrade required), `tls` (implicit TLS, usually port 465) or `none` (plain, local relays only). */
-  @IsOptional() @IsIn(['starttls', 'tls', 'none'])
+  @IsOptional()
+  @IsIn(['starttls', 'tls', 'none'])
   smtpTls = 'starttls';
 
   /** SMS delivery: `webhook` POSTs to PORTCULLIS_SMS_WEBHOOK_URL; `log` only logs (development). */
-  @IsOptional() @IsIn(['webhook', 'log'])
+  @IsOptional()
+  @IsIn(['webhook', 'log'])
   smsProvider = 'webhook';
 
   /** Receives `{"to","text","template"}` as JSON for every SMS; SMS is a configured channel when set. */
-  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   smsWebhookUrl?: string;
 
   /** Sent to the SMS webhook as `Authorization: Bearer <token>`. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   smsWebhookToken?: string;
 
   /**
@@ -147,7 +176,11 @@ export class Config {
    */
   @ValidateBy({
     name: 'outboundAllowance',
-    validator: { validate: isOutboundAllowance, defaultMessage: () => 'outboundAllowPrivate must be true, false, or comma-separated IP addresses or networks (10.0.0.0/8)' },
+    validator: {
+      validate: isOutboundAllowance,
+      defaultMessage: () =>
+        'outboundAllowPrivate must be true, false, or comma-separated IP addresses or networks (10.0.0.0/8)',
+    },
   })
   outboundAllowPrivate = 'false';
 
@@ -167,30 +200,44 @@ export class Config {
   dpopRequireNonce = 'false';
 
   /** Delivery attempts of one notification before it is marked failed. */
-  @IsOptional() @IsInt() @Min(1) @Max(100)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
   notificationMaxAttempts = 10;
 
   /** First retry delay in seconds; it doubles with every failed attempt (capped at an hour). */
-  @IsOptional() @IsInt() @Min(1) @Max(3600)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
   notificationRetrySeconds = 5;
 
   /** argon2id memory cost of new password hashes, in KiB (default: OWASP's minimum, 19 MiB). */
-  @IsInt() @Min(8) @Max(4194304)
+  @IsInt()
+  @Min(8)
+  @Max(4194304)
   passwordHashMemoryKib = 19456;
 
   /** argon2id passes over memory (time cost) of new password hashes. */
-  @IsInt() @Min(1) @Max(100)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   passwordHashIterations = 2;
 
   /** argon2id lanes of new password hashes. */
-  @IsInt() @Min(1) @Max(255)
+  @IsInt()
+  @Min(1)
+  @Max(255)
   passwordHashParallelism = 1;
 
   /**
    * Requests per minute per client IP (and burst size) on the credential endpoints
    * (SessionService CreateSession/SetSession); 0 turns the limit off. Kept per process in memory.
    */
-  @IsInt() @Min(0) @Max(1_000_000)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
   rateLimitPerMinute = 600;
 
   get patPath(): string {
@@ -205,8 +252,16 @@ export class Config {
 export class ConfigError extends Error {}
 
 const NUMERIC_KEYS = new Set([
-  'passwordHashMemoryKib', 'passwordHashIterations', 'passwordHashParallelism', 'rateLimitPerMinute',
-  'port', 'shutdownGraceSeconds', 'domainChallengeHttpPort', 'smtpPort', 'notificationMaxAttempts', 'notificationRetrySeconds',
+  'passwordHashMemoryKib',
+  'passwordHashIterations',
+  'passwordHashParallelism',
+  'rateLimitPerMinute',
+  'port',
+  'shutdownGraceSeconds',
+  'domainChallengeHttpPort',
+  'smtpPort',
+  'notificationMaxAttempts',
+  'notificationRetrySeconds',
 ]);
 
 export function envName(key: string): string {
@@ -215,22 +270,27 @@ export function envName(key: string): string {
 
 /** Keys of Config that are settings (own data properties), in declaration order. */
 export function configKeys(): string[] {
-  return Object.keys(new Config()).concat([
-    'databaseUrl', 'masterkey', 'adminPatPath', 'domainChallengeHttpPort', 'dnsServers',
-    'smtpHost', 'smtpUser', 'smtpPassword', 'smsWebhookUrl', 'smsWebhookToken',
-  ]).filter(
-    (k, i, all) => all.indexOf(k) === i,
-  );
+  return Object.keys(new Config())
+    .concat([
+      'databaseUrl',
+      'masterkey',
+      'adminPatPath',
+      'domainChallengeHttpPort',
+      'dnsServers',
+      'smtpHost',
+      'smtpUser',
+      'smtpPassword',
+      'smsWebhookUrl',
+      'smsWebhookToken',
+    ])
+    .filter((k, i, all) => all.indexOf(k) === i);
 }
 
 /**
  * Builds the configuration once at boot: YAML file (optional), then environment, then
  * validation. Invalid settings fail fast with every problem named.
  */
-export function loadConfig(
-  env: NodeJS.ProcessEnv = process.env,
-  configFile?: string,
-): Readonly<Config> {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile?: string): Readonly<Config> {
   const raw: Record<string, unknown> = {};
   if (configFile) {
     let parsed: unknown;
@@ -254,9 +314,7 @@ export function loadConfig(
   const config = plainToInstance(Config, raw, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: true });
   if (errors.length) {
-    const lines = errors.flatMap((e) =>
-      Object.values(e.constraints ?? {}).map((m) => `${envName(e.property)}: ${m}`),
-    );
+    const lines = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${envName(e.property)}: ${m}`));
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   if (!isAbsolute(config.dataDir)) config.dataDir = resolve(config.dataDir);

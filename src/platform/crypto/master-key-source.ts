@@ -15,7 +15,9 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 export function resolveMasterKey(config: Config, embedded: boolean, log: Logger): MasterKey {
   if (config.masterkey) return MasterKey.fromString(config.masterkey);
   if (!embedded) {
-    throw new ConfigError('PORTCULLIS_MASTERKEY (32 bytes) is required with an external database (PORTCULLIS_DATABASE_URL)');
+    throw new ConfigError(
+      'PORTCULLIS_MASTERKEY (32 bytes) is required with an external database (PORTCULLIS_DATABASE_URL)',
+    );
   }
   const file = join(config.dataDir, 'masterkey');
   if (!existsSync(file)) {

@@ -1,9 +1,7 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ENTITIES, MIGRATIONS } from '../../schema.js';
 
-export type ConnectionTarget =
-  | { url: string }
-  | { host: string; port: number; username: string; database: string };
+export type ConnectionTarget = { url: string } | { host: string; port: number; username: string; database: string };
 
 export function dataSourceOptions(target: ConnectionTarget, poolSize = 20): DataSourceOptions {
   return {

@@ -15,7 +15,12 @@ export interface OpenDatabase {
 }
 
 async function ensureDatabase(embedded: EmbeddedDatabase): Promise<void> {
-  const client = new pg.Client({ host: embedded.host, port: embedded.port, user: embedded.username, database: 'postgres' });
+  const client = new pg.Client({
+    host: embedded.host,
+    port: embedded.port,
+    user: embedded.username,
+    database: 'postgres',
+  });
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [EMBEDDED_DATABASE]);
@@ -26,7 +31,11 @@ async function ensureDatabase(embedded: EmbeddedDatabase): Promise<void> {
 }
 
 /** Connects to the configured PostgreSQL, or starts the embedded one, and migrates it. */
-export async function openDatabase(config: Config, log: Logger, options: { migrate?: boolean } = {}): Promise<OpenDatabase> {
+export async function openDatabase(
+  config: Config,
+  log: Logger,
+  options: { migrate?: boolean } = {},
+): Promise<OpenDatabase> {
   let embedded: EmbeddedDatabase | undefined;
   let dataSource: DataSource;
   if (config.databaseUrl) {

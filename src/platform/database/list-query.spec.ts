@@ -23,20 +23,40 @@ describe('page', () => {
 
 describe('filterSql', () => {
   it.each<[Filter, string, unknown[]]>([
-    [{ op: 'text', column: name, match: 'equals', value: 'Acme' }, '(lower(o.name) = $1 AND o.name = $2)', ['acme', 'Acme']],
+    [
+      { op: 'text', column: name, match: 'equals', value: 'Acme' },
+      '(lower(o.name) = $1 AND o.name = $2)',
+      ['acme', 'Acme'],
+    ],
     [{ op: 'text', column: name, match: 'equalsIgnoreCase', value: 'Acme' }, 'lower(o.name) = $1', ['acme']],
-    [{ op: 'text', column: name, match: 'startsWith', value: 'A%_' }, '(lower(o.name) LIKE $1 AND o.name LIKE $2)', ['a\\%\\_%', 'A\\%\\_%']],
+    [
+      { op: 'text', column: name, match: 'startsWith', value: 'A%_' },
+      '(lower(o.name) LIKE $1 AND o.name LIKE $2)',
+      ['a\\%\\_%', 'A\\%\\_%'],
+    ],
     [{ op: 'text', column: name, match: 'containsIgnoreCase', value: 'X' }, 'lower(o.name) LIKE $1', ['%x%']],
-    [{ op: 'text', column: name, match: 'endsWith', value: 'Z' }, '(lower(o.name) LIKE $1 AND o.name LIKE $2)', ['%z', '%Z']],
+    [
+      { op: 'text', column: name, match: 'endsWith', value: 'Z' },
+      '(lower(o.name) LIKE $1 AND o.name LIKE $2)',
+      ['%z', '%Z'],
+    ],
     [{ op: 'in', column: name, values: ['a', 'b'] }, 'o.name = ANY($1)', [['a', 'b']]],
     [{ op: 'not', filter: { op: 'eq', column: name, value: 'a' } }, 'NOT o.name = $1', ['a']],
     [{ op: 'or', filters: [] }, 'FALSE', []],
-    [{ op: 'cmp', column: column('t.created_at'), operator: '<=', value: new Date(0) }, 't.created_at <= $1', [new Date(0)]],
+    [
+      { op: 'cmp', column: column('t.created_at'), operator: '<=', value: new Date(0) },
+      't.created_at <= $1',
+      [new Date(0)],
+    ],
     [
       {
         op: 'exists',
         from: column('t'),
-        where: and({ op: 'same', left: column('t.o'), right: column('o.id') }, { op: 'isTrue', column: column('t.ok') }, { op: 'eq', column: column('t.b'), value: 2 }),
+        where: and(
+          { op: 'same', left: column('t.o'), right: column('o.id') },
+          { op: 'isTrue', column: column('t.ok') },
+          { op: 'eq', column: column('t.b'), value: 2 },
+        ),
       },
       'EXISTS (SELECT 1 FROM t WHERE (t.o = o.id AND t.ok IS TRUE AND t.b = $1))',
       [2],
@@ -64,7 +84,9 @@ describe('listSql', () => {
       tieBreaker: column('o.id'),
       page: { offset: 10, limit: 5, asc: true },
     });
-    expect(q.sql).toBe('SELECT o.* FROM orgs o WHERE (o.instance_id = $1) ORDER BY o.name ASC, o.id ASC LIMIT $2 OFFSET $3');
+    expect(q.sql).toBe(
+      'SELECT o.* FROM orgs o WHERE (o.instance_id = $1) ORDER BY o.name ASC, o.id ASC LIMIT $2 OFFSET $3',
+    );
     expect(q.countSql).toBe('SELECT count(*)::bigint AS total FROM orgs o WHERE (o.instance_id = $1)');
     expect(q.params).toEqual(['i1', 5, 10]);
   });

@@ -28,7 +28,12 @@ export type Filter =
   | { readonly op: 'text'; readonly column: Column; readonly match: TextMatch; readonly value: string }
   | { readonly op: 'eq'; readonly column: Column; readonly value: string | number | boolean }
   /** An ordering comparison, e.g. timestamps before/after a given instant. */
-  | { readonly op: 'cmp'; readonly column: Column; readonly operator: '=' | '<' | '<=' | '>' | '>='; readonly value: string | number | Date }
+  | {
+      readonly op: 'cmp';
+      readonly column: Column;
+      readonly operator: '=' | '<' | '<=' | '>' | '>=';
+      readonly value: string | number | Date;
+    }
   | { readonly op: 'in'; readonly column: Column; readonly values: readonly (string | number)[] }
   /** Two columns equal, e.g. to correlate a sub-select with its outer row. */
   | { readonly op: 'same'; readonly left: Column; readonly right: Column }
@@ -160,9 +165,9 @@ export async function fetchPage<Row = Record<string, unknown>>(
   db: { query(sql: string, params: unknown[]): Promise<unknown> },
   q: ListSql,
 ): Promise<{ rows: Row[]; total: bigint }> {
-  const [rows, count] = (await Promise.all([db.query(q.sql, q.params), db.query(q.countSql, q.params.slice(0, -2))])) as [
-    Row[],
-    { total: string }[],
-  ];
+  const [rows, count] = (await Promise.all([
+    db.query(q.sql, q.params),
+    db.query(q.countSql, q.params.slice(0, -2)),
+  ])) as [Row[], { total: string }[]];
   return { rows, total: BigInt(count[0].total) };
 }

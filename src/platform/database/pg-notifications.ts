@@ -68,7 +68,10 @@ export class PgNotifications implements OnApplicationShutdown {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ ...connectionOf(this.dataSource.options as PostgresDataSourceOptions), application_name: 'portcullis-listen' });
+    const client = new pg.Client({
+      ...connectionOf(this.dataSource.options as PostgresDataSourceOptions),
+      application_name: 'portcullis-listen',
+    });
     client.on('error', (err) => this.lost(err, client));
     client.on('notification', (message) => {
       for (const listener of this.listeners.get(message.channel) ?? []) listener.notified(message.payload ?? '');
@@ -112,5 +115,11 @@ export class PgNotifications implements OnApplicationShutdown {
 /** The pool's own target, for a client of its own. */
 function connectionOf(options: PostgresDataSourceOptions): pg.ClientConfig {
   if (options.url) return { connectionString: options.url };
-  return { host: options.host, port: options.port, user: options.username, password: options.password as string | undefined, database: options.database };
+  return {
+    host: options.host,
+    port: options.port,
+    user: options.username,
+    password: options.password as string | undefined,
+    database: options.database,
+  };
 }

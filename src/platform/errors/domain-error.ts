@@ -60,7 +60,10 @@ export const Unauthenticated = make('Unauthenticated');
 
 /** The same error, answered with these response headers too. */
 export function withHeaders(err: DomainError, headers: Record<string, string>): DomainError {
-  return new DomainError(err.kind, err.id, err.message, err.fieldViolations, err.details, { ...err.headers, ...headers });
+  return new DomainError(err.kind, err.id, err.message, err.fieldViolations, err.details, {
+    ...err.headers,
+    ...headers,
+  });
 }
 
 /** A single invalid field, the most common validation failure. */

@@ -54,7 +54,15 @@ export class EventStore {
          SELECT $1, $2, $3, COALESCE(MAX(sequence), 0) + 1, $4, $5, $6, $7
            FROM events WHERE instance_id = $1 AND aggregate_type = $2 AND aggregate_id = $3
          RETURNING sequence, created_at`,
-        [instanceId, event.aggregateType, event.aggregateId, event.type, JSON.stringify(event.payload ?? {}), creator, event.resourceOwner],
+        [
+          instanceId,
+          event.aggregateType,
+          event.aggregateId,
+          event.type,
+          JSON.stringify(event.payload ?? {}),
+          creator,
+          event.resourceOwner,
+        ],
       );
       written.push({
         aggregateId: event.aggregateId,
@@ -113,7 +121,15 @@ export class EventStore {
     )) as ({ sequence: string | null; created_at: Date | null } & Record<string, unknown>)[];
     if (row.sequence === null) return { facts: row };
     this.transactions.noteEvent(first.aggregateType, first.type);
-    return { written: { aggregateId: first.aggregateId, sequence: BigInt(row.sequence), createdAt: row.created_at!, resourceOwner: first.resourceOwner }, facts: row };
+    return {
+      written: {
+        aggregateId: first.aggregateId,
+        sequence: BigInt(row.sequence),
+        createdAt: row.created_at!,
+        resourceOwner: first.resourceOwner,
+      },
+      facts: row,
+    };
   }
 
   /**
@@ -136,7 +152,16 @@ export class EventStore {
          SELECT $${n + 1}, $${n + 2}, $${n + 3}, 1, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7} FROM changed WHERE changed.inserted
          RETURNING 1)
        SELECT (SELECT inserted FROM changed) AS inserted, (SELECT count(*) FROM written) AS events`,
-      [...change.params, instanceId, event.aggregateType, event.aggregateId, event.type, JSON.stringify(event.payload ?? {}), creator, event.resourceOwner],
+      [
+        ...change.params,
+        instanceId,
+        event.aggregateType,
+        event.aggregateId,
+        event.type,
+        JSON.stringify(event.payload ?? {}),
+        creator,
+        event.resourceOwner,
+      ],
     );
     return rows[0]?.inserted === true;
   }

@@ -1,4 +1,11 @@
-import { classifyAddress, describeCategory, refusedCategory, parseAddress, parseNetworks, type AddressPolicy } from './address-rules.js';
+import {
+  classifyAddress,
+  describeCategory,
+  refusedCategory,
+  parseAddress,
+  parseNetworks,
+  type AddressPolicy,
+} from './address-rules.js';
 
 const STRICT: AddressPolicy = { allowPrivate: false, allowedNetworks: [] };
 const DEV: AddressPolicy = { allowPrivate: true, allowedNetworks: [] };
@@ -26,26 +33,64 @@ describe('parseAddress', () => {
 
 describe('classifyAddress', () => {
   it.each([
-    ['8.8.8.8', 'public'], ['1.1.1.1', 'public'], ['2606:4700:4700::1111', 'public'], ['2001:4860:4860::8888', 'public'],
-    ['0.0.0.0', 'unspecified'], ['0.1.2.3', 'unspecified'], ['::', 'unspecified'],
-    ['127.0.0.1', 'loopback'], ['127.255.255.254', 'loopback'], ['::1', 'loopback'],
-    ['10.0.0.1', 'private'], ['172.16.0.1', 'private'], ['172.31.255.255', 'private'], ['192.168.1.1', 'private'],
-    ['fd12:3456::1', 'private'], ['fc00::1', 'private'], ['fec0::1', 'private'], ['64:ff9b:1::1', 'private'],
-    ['100.64.0.1', 'shared'], ['100.127.255.255', 'shared'],
-    ['169.254.1.1', 'link-local'], ['fe80::1', 'link-local'], ['fe80::1%eth0', 'link-local'],
-    ['224.0.0.1', 'multicast'], ['239.255.255.250', 'multicast'], ['ff02::1', 'multicast'],
-    ['255.255.255.255', 'reserved'], ['240.0.0.1', 'reserved'], ['198.18.0.1', 'reserved'], ['192.0.0.8', 'reserved'],
-    ['192.0.2.1', 'documentation'], ['198.51.100.7', 'documentation'], ['203.0.113.9', 'documentation'], ['2001:db8::1', 'documentation'],
-    ['2001::1', 'reserved'], ['100::1', 'reserved'], ['::127.0.0.1', 'reserved'],
-    ['169.254.169.254', 'metadata'], ['fd00:ec2::254', 'metadata'], ['100.100.100.200', 'metadata'], ['169.254.170.2', 'metadata'],
+    ['8.8.8.8', 'public'],
+    ['1.1.1.1', 'public'],
+    ['2606:4700:4700::1111', 'public'],
+    ['2001:4860:4860::8888', 'public'],
+    ['0.0.0.0', 'unspecified'],
+    ['0.1.2.3', 'unspecified'],
+    ['::', 'unspecified'],
+    ['127.0.0.1', 'loopback'],
+    ['127.255.255.254', 'loopback'],
+    ['::1', 'loopback'],
+    ['10.0.0.1', 'private'],
+    ['172.16.0.1', 'private'],
+    ['172.31.255.255', 'private'],
+    ['192.168.1.1', 'private'],
+    ['fd12:3456::1', 'private'],
+    ['fc00::1', 'private'],
+    ['fec0::1', 'private'],
+    ['64:ff9b:1::1', 'private'],
+    ['100.64.0.1', 'shared'],
+    ['100.127.255.255', 'shared'],
+    ['169.254.1.1', 'link-local'],
+    ['fe80::1', 'link-local'],
+    ['fe80::1%eth0', 'link-local'],
+    ['224.0.0.1', 'multicast'],
+    ['239.255.255.250', 'multicast'],
+    ['ff02::1', 'multicast'],
+    ['255.255.255.255', 'reserved'],
+    ['240.0.0.1', 'reserved'],
+    ['198.18.0.1', 'reserved'],
+    ['192.0.0.8', 'reserved'],
+    ['192.0.2.1', 'documentation'],
+    ['198.51.100.7', 'documentation'],
+    ['203.0.113.9', 'documentation'],
+    ['2001:db8::1', 'documentation'],
+    ['2001::1', 'reserved'],
+    ['100::1', 'reserved'],
+    ['::127.0.0.1', 'reserved'],
+    ['169.254.169.254', 'metadata'],
+    ['fd00:ec2::254', 'metadata'],
+    ['100.100.100.200', 'metadata'],
+    ['169.254.170.2', 'metadata'],
   ])('%s is %s', (address, category) => expect(classifyAddress(address)).toBe(category));
 
   it.each([
-    ['::ffff:127.0.0.1', 'loopback'], ['::ffff:7f00:1', 'loopback'], ['::ffff:10.1.2.3', 'private'],
-    ['::ffff:169.254.169.254', 'metadata'], ['::ffff:8.8.8.8', 'public'],
-    ['64:ff9b::127.0.0.1', 'loopback'], ['64:ff9b::a9fe:a9fe', 'metadata'], ['64:ff9b::8.8.8.8', 'public'],
-    ['2002:7f00:1::', 'loopback'], ['2002:c0a8:101::1', 'private'], ['2002:808:808::1', 'public'],
-  ])('an IPv6 address carrying IPv4 is judged by it: %s is %s', (address, category) => expect(classifyAddress(address)).toBe(category));
+    ['::ffff:127.0.0.1', 'loopback'],
+    ['::ffff:7f00:1', 'loopback'],
+    ['::ffff:10.1.2.3', 'private'],
+    ['::ffff:169.254.169.254', 'metadata'],
+    ['::ffff:8.8.8.8', 'public'],
+    ['64:ff9b::127.0.0.1', 'loopback'],
+    ['64:ff9b::a9fe:a9fe', 'metadata'],
+    ['64:ff9b::8.8.8.8', 'public'],
+    ['2002:7f00:1::', 'loopback'],
+    ['2002:c0a8:101::1', 'private'],
+    ['2002:808:808::1', 'public'],
+  ])('an IPv6 address carrying IPv4 is judged by it: %s is %s', (address, category) =>
+    expect(classifyAddress(address)).toBe(category),
+  );
 
   it('is undefined for anything that is not an address', () => {
     expect(classifyAddress('example.com')).toBeUndefined();
@@ -73,7 +118,10 @@ describe('refusedCategory', () => {
   });
 
   it('allows exactly the listed networks, whatever their kind', () => {
-    const policy: AddressPolicy = { allowPrivate: false, allowedNetworks: parseNetworks('127.0.0.2, 10.1.0.0/16, fd00:abcd::/32') };
+    const policy: AddressPolicy = {
+      allowPrivate: false,
+      allowedNetworks: parseNetworks('127.0.0.2, 10.1.0.0/16, fd00:abcd::/32'),
+    };
     expect(refusedCategory('127.0.0.2', policy)).toBeUndefined();
     expect(refusedCategory('127.0.0.1', policy)).toBe('loopback');
     expect(refusedCategory('10.1.255.255', policy)).toBeUndefined();
@@ -86,7 +134,10 @@ describe('refusedCategory', () => {
 describe('parseNetworks', () => {
   it('reads addresses and networks of both families', () => {
     expect(parseNetworks('')).toEqual([]);
-    expect(parseNetworks(' 10.0.0.0/8 , ::1 ').map((n) => [n.family, n.prefix])).toEqual([[4, 8], [6, 128]]);
+    expect(parseNetworks(' 10.0.0.0/8 , ::1 ').map((n) => [n.family, n.prefix])).toEqual([
+      [4, 8],
+      [6, 128],
+    ]);
   });
 
   it.each(['10.0.0.0/33', 'fd00::/129', 'example.com', '10.0.0.0/8/8', '10.0.0.0/x'])('refuses %s', (entry) =>

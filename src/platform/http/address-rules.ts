@@ -43,7 +43,13 @@ export interface Network extends Range {
  * credentials): refused even when private addresses are allowed, since they hand out credentials.
  */
 const METADATA_ADDRESSES = [
-  '169.254.169.254', '169.254.170.2', '169.254.170.23', '100.100.100.200', '192.0.0.192', 'fd00:ec2::254', 'fd00:ec2::23',
+  '169.254.169.254',
+  '169.254.170.2',
+  '169.254.170.23',
+  '100.100.100.200',
+  '192.0.0.192',
+  'fd00:ec2::254',
+  'fd00:ec2::23',
 ];
 
 const V4_RANGES: ReadonlyArray<readonly [string, number, AddressCategory]> = [
@@ -135,7 +141,10 @@ function inRange(bytes: Uint8Array, range: Range): boolean {
   return (bytes[whole] & mask) === (range.bytes[whole] & mask);
 }
 
-const range = ([net, prefix]: readonly [string, number, ...unknown[]]): Range => ({ bytes: parseAddress(net)!.bytes, prefix });
+const range = ([net, prefix]: readonly [string, number, ...unknown[]]): Range => ({
+  bytes: parseAddress(net)!.bytes,
+  prefix,
+});
 const V4 = V4_RANGES.map((r) => ({ ...range(r), category: r[2] }));
 const V6 = V6_RANGES.map((r) => ({ ...range(r), category: r[2] }));
 const CARRIERS = V4_CARRIERS.map((r) => ({ ...range(r), offset: r[2] }));
@@ -173,7 +182,8 @@ export function parseNetworks(list: string): Network[] {
       const parsed = parseAddress(address);
       const max = parsed?.family === 4 ? 32 : 128;
       const prefix = prefixText === undefined ? max : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
-      if (!parsed || extra !== undefined || !(prefix >= 0 && prefix <= max)) throw new Error(`"${entry}" is not an IP address or network`);
+      if (!parsed || extra !== undefined || !(prefix >= 0 && prefix <= max))
+        throw new Error(`"${entry}" is not an IP address or network`);
       return { family: parsed.family, bytes: parsed.bytes, prefix };
     });
 }
@@ -189,7 +199,10 @@ export interface AddressPolicy {
  * The category that keeps the server from connecting to `address` for a caller, or undefined when
  * it may. Anything that is not an IP address is refused as `reserved`.
  */
-export function refusedCategory(address: string, policy: AddressPolicy): Exclude<AddressCategory, 'public'> | undefined {
+export function refusedCategory(
+  address: string,
+  policy: AddressPolicy,
+): Exclude<AddressCategory, 'public'> | undefined {
   const parsed = parseAddress(address);
   if (!parsed) return 'reserved';
   if (policy.allowedNetworks.some((n) => inRange(parsed.bytes, n))) return undefined;

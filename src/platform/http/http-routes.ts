@@ -24,8 +24,9 @@ export class HttpRoutes {
   }
 
   find(path: string): HttpHandler | undefined {
-    return this.mounts.find((m) => path === m.prefix || path.startsWith(m.prefix.endsWith('/') ? m.prefix : m.prefix + '/'))
-      ?.handler;
+    return this.mounts.find(
+      (m) => path === m.prefix || path.startsWith(m.prefix.endsWith('/') ? m.prefix : m.prefix + '/'),
+    )?.handler;
   }
 }
 
@@ -39,8 +40,16 @@ export function sendJson(res: HttpResponse, status: number, body: unknown, heade
   res.end(payload);
 }
 
-export function sendText(res: HttpResponse, status: number, body: string, contentType = 'text/plain; charset=utf-8'): void {
-  (res as ServerResponse).writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body).toString() });
+export function sendText(
+  res: HttpResponse,
+  status: number,
+  body: string,
+  contentType = 'text/plain; charset=utf-8',
+): void {
+  (res as ServerResponse).writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(body).toString(),
+  });
   res.end(body);
 }
 

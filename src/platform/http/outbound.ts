@@ -86,7 +86,10 @@ export class OutboundHttp {
   static fromConfig(config: Pick<Config, 'outboundAllowPrivate' | 'dnsServers'>): OutboundHttp {
     return new OutboundHttp({
       ...outboundPolicy(config.outboundAllowPrivate),
-      dnsServers: config.dnsServers?.split(',').map((s) => s.trim()).filter(Boolean),
+      dnsServers: config.dnsServers
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
     });
   }
 
@@ -102,13 +105,18 @@ export class OutboundHttp {
       const redirect = res.statusCode! >= 300 && res.statusCode! < 400 && location !== undefined;
       const follow = redirect && (init.maxRedirects ?? 0) > 0 && (init.method ?? 'GET') === 'GET';
       if (!follow) {
-        const body = redirect || init.ignoreBody ? (res.resume(), Buffer.alloc(0)) : await readCapped(res, init.maxBytes, deadline, url);
+        const body =
+          redirect || init.ignoreBody
+            ? (res.resume(), Buffer.alloc(0))
+            : await readCapped(res, init.maxBytes, deadline, url);
         return { status: res.statusCode!, headers: res.headers, body, url, address };
       }
       res.resume();
-      if (hop >= init.maxRedirects!) throw new OutboundError('too-many-redirects', `${url.origin} redirected more than ${init.maxRedirects} times`);
+      if (hop >= init.maxRedirects!)
+        throw new OutboundError('too-many-redirects', `${url.origin} redirected more than ${init.maxRedirects} times`);
       const next = parseTarget(location!, url);
-      if (next.origin !== url.origin) headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !CREDENTIAL_HEADERS.has(k.toLowerCase())));
+      if (next.origin !== url.origin)
+        headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !CREDENTIAL_HEADERS.has(k.toLowerCase())));
       url = next;
     }
   }
@@ -118,7 +126,10 @@ export class OutboundHttp {
    * logout, jwks_uri, sector_identifier_uri), so their requests take this path too. Redirects are
    * never followed; the body is capped at `maxBytes`.
    */
-  asFetch(defaults: { timeoutMs: number; maxBytes: number }): (input: string | URL, init?: RequestInit) => Promise<Response> {
+  asFetch(defaults: {
+    timeoutMs: number;
+    maxBytes: number;
+  }): (input: string | URL, init?: RequestInit) => Promise<Response> {
     return async (input, init = {}) => {
       const method = (init.method ?? 'GET').toUpperCase();
       if (method !== 'GET' && method !== 'POST') throw new TypeError(`outbound ${method} requests are not made`);
@@ -148,7 +159,11 @@ export class OutboundHttp {
     for (const address of addresses) {
       const refused = refusedCategory(address, this.options);
       // The address itself is not named: a caller must not learn what internal names resolve to.
-      if (refused) throw new OutboundError('blocked-address', `${url.hostname} ${isIP(host) ? 'is' : 'resolves to'} ${describeCategory(refused)}`);
+      if (refused)
+        throw new OutboundError(
+          'blocked-address',
+          `${url.hostname} ${isIP(host) ? 'is' : 'resolves to'} ${describeCategory(refused)}`,
+        );
     }
     return addresses;
   }
@@ -165,18 +180,27 @@ export class OutboundHttp {
     try {
       return (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
     } catch (err) {
-      throw new OutboundError('unresolvable', `${host} could not be resolved (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw new OutboundError(
+        'unresolvable',
+        `${host} could not be resolved (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      );
     }
   }
 
   /** Tries the checked addresses in order; the next one only when a connection could not be made. */
-  private async connect(url: URL, addresses: string[], init: OutboundRequest, deadline: number): Promise<{ res: IncomingMessage; address: string }> {
+  private async connect(
+    url: URL,
+    addresses: string[],
+    init: OutboundRequest,
+    deadline: number,
+  ): Promise<{ res: IncomingMessage; address: string }> {
     let lastError: Error | undefined;
     for (const address of addresses) {
       try {
         return { res: await send(url, address, init, deadline), address };
       } catch (err) {
-        if (err instanceof OutboundError || !TRY_NEXT.has((err as NodeJS.ErrnoException).code ?? '')) throw asOutboundError(err, url);
+        if (err instanceof OutboundError || !TRY_NEXT.has((err as NodeJS.ErrnoException).code ?? ''))
+          throw asOutboundError(err, url);
         lastError = err as Error;
       }
     }
@@ -198,7 +222,8 @@ function parseTarget(target: string | URL, base?: URL): URL {
   } catch {
     throw new OutboundError('invalid-url', 'not an absolute URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OutboundError('invalid-url', `${url.protocol} URLs are not fetched, only http(s)`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new OutboundError('invalid-url', `${url.protocol} URLs are not fetched, only http(s)`);
   return url;
 }
 
@@ -241,7 +266,8 @@ async function readCapped(res: IncomingMessage, maxBytes: number, deadline: numb
   } catch (err) {
     res.destroy();
     // The request's abort signal ends a stalled body as "aborted": that is the deadline.
-    if (!(err instanceof OutboundError) && Date.now() >= deadline) throw new OutboundError('timeout', `${url.origin} did not answer in time`);
+    if (!(err instanceof OutboundError) && Date.now() >= deadline)
+      throw new OutboundError('timeout', `${url.origin} did not answer in time`);
     throw asOutboundError(err, url);
   }
   return Buffer.concat(chunks);
@@ -250,7 +276,10 @@ async function readCapped(res: IncomingMessage, maxBytes: number, deadline: numb
 function withDeadline<T>(work: Promise<T>, deadline: number, url: URL): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new OutboundError('timeout', `${url.hostname} could not be resolved in time`)), Math.max(0, deadline - Date.now()));
+    timer = setTimeout(
+      () => reject(new OutboundError('timeout', `${url.hostname} could not be resolved in time`)),
+      Math.max(0, deadline - Date.now()),
+    );
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
@@ -258,10 +287,13 @@ function withDeadline<T>(work: Promise<T>, deadline: number, url: URL): Promise<
 function asOutboundError(err: unknown, url: URL): OutboundError {
   if (err instanceof OutboundError) return err;
   const e = err as NodeJS.ErrnoException;
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return new OutboundError('timeout', `${url.origin} did not answer in time`);
+  if (e.name === 'TimeoutError' || e.name === 'AbortError')
+    return new OutboundError('timeout', `${url.origin} did not answer in time`);
   return new OutboundError('unreachable', `${url.origin} could not be reached (${e.code ?? e.message})`);
 }
 
 function lookupError(result: PromiseSettledResult<unknown>): string | undefined {
-  return result.status === 'rejected' ? ((result.reason as NodeJS.ErrnoException).code ?? String(result.reason)) : undefined;
+  return result.status === 'rejected'
+    ? ((result.reason as NodeJS.ErrnoException).code ?? String(result.reason))
+    : undefined;
 }

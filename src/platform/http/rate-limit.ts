@@ -101,7 +101,10 @@ function message(): string {
  */
 export function rateLimitedError(decision: RateLimitDecision): ConnectError {
   return new ConnectError(message(), Code.ResourceExhausted, { 'retry-after': String(decision.retryAfterSeconds) }, [
-    { desc: ErrorDetailSchema, value: create(ErrorDetailSchema, { id: RATE_LIMITED_ID, message: 'too many requests, retry later' }) },
+    {
+      desc: ErrorDetailSchema,
+      value: create(ErrorDetailSchema, { id: RATE_LIMITED_ID, message: 'too many requests, retry later' }),
+    },
   ]);
 }
 
@@ -119,7 +122,13 @@ export function refuseIfRateLimited(
   body: unknown = {
     code: Code.ResourceExhausted,
     message: message(),
-    details: [{ '@type': 'type.googleapis.com/zitadel.v1.ErrorDetail', id: RATE_LIMITED_ID, message: 'too many requests, retry later' }],
+    details: [
+      {
+        '@type': 'type.googleapis.com/zitadel.v1.ErrorDetail',
+        id: RATE_LIMITED_ID,
+        message: 'too many requests, retry later',
+      },
+    ],
   },
 ): boolean {
   const decision = limiter.take(bucket, ip ?? 'unknown');

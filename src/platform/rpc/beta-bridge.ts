@@ -1,4 +1,13 @@
-import { create, fromBinary, isMessage, toBinary, type DescField, type DescMessage, type DescMethod, type DescService } from '@bufbuild/protobuf';
+import {
+  create,
+  fromBinary,
+  isMessage,
+  toBinary,
+  type DescField,
+  type DescMessage,
+  type DescMethod,
+  type DescService,
+} from '@bufbuild/protobuf';
 import type { HandlerContext } from '@connectrpc/connect';
 import { SessionService as SessionServiceV2 } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { SessionService as SessionServiceV2beta } from '@zitadel/proto/zitadel/session/v2beta/session_service_pb.js';
@@ -13,7 +22,12 @@ import type { AccessTable, MethodAccess, RpcRegistry, ServiceBinding } from './r
  * in `newer` with the same number, kind and type (recursively); `newer` may have more. Empty when
  * they can. Enum values are compared by number, as the wire carries them.
  */
-export function wireIncompatibilities(older: DescMessage, newer: DescMessage, path = older.name, seen = new Set<string>()): string[] {
+export function wireIncompatibilities(
+  older: DescMessage,
+  newer: DescMessage,
+  path = older.name,
+  seen = new Set<string>(),
+): string[] {
   const pair = `${older.typeName}>${newer.typeName}`;
   if (seen.has(pair)) return [];
   seen.add(pair);
@@ -28,17 +42,39 @@ export function wireIncompatibilities(older: DescMessage, newer: DescMessage, pa
 }
 
 function fieldIncompatibilities(a: DescField, b: DescField, at: string, seen: Set<string>): string[] {
-  const shape = (f: DescField) => (f.fieldKind === 'list' ? `list of ${f.listKind}` : f.fieldKind === 'map' ? `map of ${f.mapKey} to ${f.mapKind}` : f.fieldKind);
+  const shape = (f: DescField) =>
+    f.fieldKind === 'list'
+      ? `list of ${f.listKind}`
+      : f.fieldKind === 'map'
+        ? `map of ${f.mapKey} to ${f.mapKind}`
+        : f.fieldKind;
   if (shape(a) !== shape(b)) return [`${at}: ${shape(a)} here, ${shape(b)} there`];
-  const message = (f: DescField) => (f.fieldKind === 'message' || (f.fieldKind === 'list' && f.listKind === 'message') || (f.fieldKind === 'map' && f.mapKind === 'message') ? f.message : undefined);
-  const en = (f: DescField) => (f.fieldKind === 'enum' || (f.fieldKind === 'list' && f.listKind === 'enum') || (f.fieldKind === 'map' && f.mapKind === 'enum') ? f.enum : undefined);
-  const scalar = (f: DescField) => (f.fieldKind === 'scalar' || (f.fieldKind === 'list' && f.listKind === 'scalar') || (f.fieldKind === 'map' && f.mapKind === 'scalar') ? f.scalar : undefined);
+  const message = (f: DescField) =>
+    f.fieldKind === 'message' ||
+    (f.fieldKind === 'list' && f.listKind === 'message') ||
+    (f.fieldKind === 'map' && f.mapKind === 'message')
+      ? f.message
+      : undefined;
+  const en = (f: DescField) =>
+    f.fieldKind === 'enum' ||
+    (f.fieldKind === 'list' && f.listKind === 'enum') ||
+    (f.fieldKind === 'map' && f.mapKind === 'enum')
+      ? f.enum
+      : undefined;
+  const scalar = (f: DescField) =>
+    f.fieldKind === 'scalar' ||
+    (f.fieldKind === 'list' && f.listKind === 'scalar') ||
+    (f.fieldKind === 'map' && f.mapKind === 'scalar')
+      ? f.scalar
+      : undefined;
   const [ma, mb] = [message(a), message(b)];
   if (ma && mb) return wireIncompatibilities(ma, mb, at, seen);
   const [ea, eb] = [en(a), en(b)];
   if (ea && eb) {
     const missing = ea.values.filter((v) => !eb.values.some((w) => w.number === v.number));
-    return missing.length ? [`${at}: enum values ${missing.map((v) => v.number).join(', ')} unknown to ${eb.typeName}`] : [];
+    return missing.length
+      ? [`${at}: enum values ${missing.map((v) => v.number).join(', ')} unknown to ${eb.typeName}`]
+      : [];
   }
   return scalar(a) === scalar(b) ? [] : [`${at}: another scalar type`];
 }
@@ -79,7 +115,10 @@ export function bridgeService(older: DescService, stable: ServiceBinding): Bridg
       skipped.push(`${method.name}: streaming`);
       continue;
     }
-    const problems = [...wireIncompatibilities(method.input, counterpart.input), ...wireIncompatibilities(method.output, counterpart.output)];
+    const problems = [
+      ...wireIncompatibilities(method.input, counterpart.input),
+      ...wireIncompatibilities(method.output, counterpart.output),
+    ];
     if (problems.length) {
       skipped.push(`${method.name}: ${problems.join('; ')}`);
       continue;
@@ -90,7 +129,14 @@ export function bridgeService(older: DescService, stable: ServiceBinding): Bridg
     };
     access[method.localName] = rule;
   }
-  return { binding: { service: older, impl: impl as unknown as ServiceBinding['impl'], access: access as AccessTable<DescService> }, skipped };
+  return {
+    binding: {
+      service: older,
+      impl: impl as unknown as ServiceBinding['impl'],
+      access: access as AccessTable<DescService>,
+    },
+    skipped,
+  };
 }
 
 /**

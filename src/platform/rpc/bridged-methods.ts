@@ -7,5 +7,7 @@ const BRIDGED_VERSIONS = ['v2', 'v2beta'] as const;
  * would be a way around it.
  */
 export function bridgedMethodPaths(area: string, service: string, methods: readonly string[]): string[] {
-  return BRIDGED_VERSIONS.flatMap((version) => methods.map((method) => `zitadel.${area}.${version}.${service}/${method}`));
+  return BRIDGED_VERSIONS.flatMap((version) =>
+    methods.map((method) => `zitadel.${area}.${version}.${service}/${method}`),
+  );
 }

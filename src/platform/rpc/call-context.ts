@@ -33,7 +33,12 @@ export function callerOf(ctx: HandlerContext): Caller {
   const instance = ctx.values.get(INSTANCE);
   if (!instance) throw new Error('instance missing from call context: tenancy interceptor not run');
   const origin = ctx.values.get(ORIGIN);
-  return { instance, principal: ctx.values.get(PRINCIPAL), requestId: ctx.values.get(REQUEST_ID), ...(origin ? { origin } : {}) };
+  return {
+    instance,
+    principal: ctx.values.get(PRINCIPAL),
+    requestId: ctx.values.get(REQUEST_ID),
+    ...(origin ? { origin } : {}),
+  };
 }
 
 export function authenticatedCallerOf(ctx: HandlerContext): AuthenticatedCaller {

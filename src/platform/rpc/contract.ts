@@ -82,4 +82,7 @@ export const V1_SERVICES: readonly { readonly service: DescService; readonly res
 ]);
 
 /** Every service routed on the port, v2 and v1: what is not registered answers UNIMPLEMENTED. */
-export const ROUTED_SERVICES: readonly DescService[] = Object.freeze([...CONTRACT_SERVICES, ...V1_SERVICES.map((v) => v.service)]);
+export const ROUTED_SERVICES: readonly DescService[] = Object.freeze([
+  ...CONTRACT_SERVICES,
+  ...V1_SERVICES.map((v) => v.service),
+]);

@@ -157,7 +157,8 @@ export class OnePortServer {
     this.draining = true;
     const drainIdle = () => {
       for (const session of this.sessions) session.close();
-      for (const socket of this.sockets) if (!this.h2cSockets.has(socket) && !this.busy.has(socket)) this.closeWhenIdle(socket);
+      for (const socket of this.sockets)
+        if (!this.h2cSockets.has(socket) && !this.busy.has(socket)) this.closeWhenIdle(socket);
     };
     drainIdle();
     const deadline = setTimeout(() => {
@@ -170,5 +171,4 @@ export class OnePortServer {
     await closed;
     clearTimeout(deadline);
   }
-
 }

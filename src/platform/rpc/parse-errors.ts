@@ -37,7 +37,10 @@ function fixTrailerFrame(chunk: Uint8Array): Uint8Array {
   return Buffer.concat([header, fixed]);
 }
 
-async function* fixGrpcTrailers(body: AsyncIterable<Uint8Array>, trailer: Headers | undefined): AsyncIterable<Uint8Array> {
+async function* fixGrpcTrailers(
+  body: AsyncIterable<Uint8Array>,
+  trailer: Headers | undefined,
+): AsyncIterable<Uint8Array> {
   for await (const chunk of body) yield fixTrailerFrame(chunk);
   if (trailer && isParseFailure(trailer.get('grpc-status'), trailer.get('grpc-message'))) {
     trailer.set('grpc-status', String(Code.InvalidArgument));

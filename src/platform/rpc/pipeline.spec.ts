@@ -8,22 +8,29 @@ describe('nulCharacterAt', () => {
   it('finds U+0000 in strings, nested messages, oneofs, lists and map keys, by path', () => {
     expect(nulCharacterAt({ $typeName: 'x', userId: 'a\u0000' })).toBe('userId');
     expect(nulCharacterAt({ profile: { givenName: 'ok', familyName: '\u0000' } })).toBe('profile.familyName');
-    expect(nulCharacterAt({ queries: [{ query: { case: 'userNameQuery', value: { userName: 'x\u0000' } } }] })).toBe('queries.0.query.value.userName');
+    expect(nulCharacterAt({ queries: [{ query: { case: 'userNameQuery', value: { userName: 'x\u0000' } } }] })).toBe(
+      'queries.0.query.value.userName',
+    );
     expect(nulCharacterAt({ metadata: { 'k\u0000': 'v' } })).toBe('metadata.k\u0000');
   });
 
   it('leaves everything else alone, bytes included', () => {
-    expect(nulCharacterAt({ a: 'plain', b: 1, c: true, d: null, e: new Uint8Array([0]), f: [1n, 'é👍'] })).toBeUndefined();
+    expect(
+      nulCharacterAt({ a: 'plain', b: 1, c: true, d: null, e: new Uint8Array([0]), f: [1n, 'é👍'] }),
+    ).toBeUndefined();
   });
 });
 
 describe('RATE_LIMITED', () => {
   const key = (service: { typeName: string }, method: string) => `${service.typeName}/${method}`;
 
-  it.each([SessionService, SessionServiceV2beta])('limits the credential checks of %s per IP (v2beta is no way around it)', (service) => {
-    expect(RATE_LIMITED.get(key(service, 'CreateSession'))).toBe('session');
-    expect(RATE_LIMITED.get(key(service, 'SetSession'))).toBe('session');
-  });
+  it.each([SessionService, SessionServiceV2beta])(
+    'limits the credential checks of %s per IP (v2beta is no way around it)',
+    (service) => {
+      expect(RATE_LIMITED.get(key(service, 'CreateSession'))).toBe('session');
+      expect(RATE_LIMITED.get(key(service, 'SetSession'))).toBe('session');
+    },
+  );
 
   it.each([UserService, UserServiceV2beta])('limits the one-time code checks of %s per IP', (service) => {
     for (const method of ['VerifyEmail', 'VerifyPhone', 'SetPassword', 'RegisterPasskey']) {

@@ -28,7 +28,16 @@ export interface PipelineDeps {
 /** Per-IP buckets and the methods drawing from them: credential checks, and one-time code checks. */
 const LIMITED_METHODS: readonly { bucket: string; methods: readonly string[] }[] = [
   { bucket: 'session', methods: bridgedMethodPaths('session', 'SessionService', ['CreateSession', 'SetSession']) },
-  { bucket: 'code', methods: bridgedMethodPaths('user', 'UserService', ['VerifyEmail', 'VerifyPhone', 'VerifyInviteCode', 'SetPassword', 'RegisterPasskey']) },
+  {
+    bucket: 'code',
+    methods: bridgedMethodPaths('user', 'UserService', [
+      'VerifyEmail',
+      'VerifyPhone',
+      'VerifyInviteCode',
+      'SetPassword',
+      'RegisterPasskey',
+    ]),
+  },
 ];
 
 /**
@@ -37,7 +46,9 @@ const LIMITED_METHODS: readonly { bucket: string; methods: readonly string[] }[]
  * the same handlers (or v2beta would be a way around the limit). The OIDC token endpoint uses the
  * same limiter.
  */
-export const RATE_LIMITED: ReadonlyMap<string, string> = new Map(LIMITED_METHODS.flatMap(({ bucket, methods }) => methods.map((method): [string, string] => [method, bucket])));
+export const RATE_LIMITED: ReadonlyMap<string, string> = new Map(
+  LIMITED_METHODS.flatMap(({ bucket, methods }) => methods.map((method): [string, string] => [method, bucket])),
+);
 
 /** Request id, logging and metrics; every error leaves as a ConnectError with ZITADEL's shape. */
 function observe({ metrics, log }: PipelineDeps): Interceptor {
@@ -104,7 +115,11 @@ function authorize({ registry, authenticator }: PipelineDeps): Interceptor {
     const instance = req.contextValues.get(INSTANCE)!;
     const authorization = req.header.get('authorization');
     if (access === 'public' && !authorization) return next(req);
-    const principal = await authenticator.authenticate(authorization, instance, { method: req.requestMethod, url: req.url, dpop: req.header.get('dpop') });
+    const principal = await authenticator.authenticate(authorization, instance, {
+      method: req.requestMethod,
+      url: req.url,
+      dpop: req.header.get('dpop'),
+    });
     req.contextValues.set(PRINCIPAL, principal);
     if (access === 'public') return next(req);
     // A limited caller (a session still owing a sign-in step) reaches only the methods of that

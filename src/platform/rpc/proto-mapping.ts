@@ -1,6 +1,11 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate, type Timestamp } from '@bufbuild/protobuf/wkt';
-import { DetailsSchema, ListDetailsSchema, type Details, type ListDetails } from '@zitadel/proto/zitadel/object/v2/object_pb.js';
+import {
+  DetailsSchema,
+  ListDetailsSchema,
+  type Details,
+  type ListDetails,
+} from '@zitadel/proto/zitadel/object/v2/object_pb.js';
 import { PaginationResponseSchema, type PaginationResponse } from '@zitadel/proto/zitadel/filter/v2beta/filter_pb.js';
 import type { TextMatch } from '../database/list-query.js';
 

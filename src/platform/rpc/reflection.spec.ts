@@ -1,14 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { create, createFileRegistry, fromBinary } from '@bufbuild/protobuf';
-import {
-  FileDescriptorProtoSchema,
-  FileDescriptorSetSchema,
-  type FileDescriptorProto,
-} from '@bufbuild/protobuf/wkt';
+import { FileDescriptorProtoSchema, FileDescriptorSetSchema, type FileDescriptorProto } from '@bufbuild/protobuf/wkt';
 import { OrganizationService } from '@zitadel/proto/zitadel/org/v2/org_service_pb.js';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { serveBindings, type H2cServer } from '../../../test/support/h2c-server.js';
-import { exchange, reflectionClient, type ReflectionClient, type Reply } from '../../../test/support/grpc-reflection-client.js';
+import {
+  exchange,
+  reflectionClient,
+  type ReflectionClient,
+  type Reply,
+} from '../../../test/support/grpc-reflection-client.js';
 import { healthBinding } from './health.js';
 import { reflectionBindings } from './reflection.js';
 import type { ServiceBinding } from './registry.js';
@@ -27,10 +28,10 @@ function registryOf(files: FileDescriptorProto[]) {
   const add = (file: FileDescriptorProto | undefined, name: string): void => {
     if (!file) throw new Error(`the answer lacks ${name}`);
     if (ordered.has(file)) return;
-    file.dependency.forEach((dep) => add(byName.get(dep), dep));
+    for (const dep of file.dependency) add(byName.get(dep), dep);
     ordered.add(file);
   };
-  files.forEach((f) => add(f, f.name));
+  for (const f of files) add(f, f.name);
   return createFileRegistry(create(FileDescriptorSetSchema, { file: [...ordered] }));
 }
 

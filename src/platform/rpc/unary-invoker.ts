@@ -35,7 +35,11 @@ export class UnaryInvoker {
   ) {}
 
   /** The reply and the response headers the interceptors and handler set. */
-  async invoke(method: DescMethodUnary, message: Message, init: InvokeInit): Promise<{ message: Message; header: Headers }> {
+  async invoke(
+    method: DescMethodUnary,
+    message: Message,
+    init: InvokeInit,
+  ): Promise<{ message: Message; header: Headers }> {
     const header = new Headers(init.headers);
     header.set('x-portcullis-transport', init.protocolName);
     const call: UnaryNext = async (req) => {
@@ -56,7 +60,14 @@ export class UnaryInvoker {
       });
       const out = await (impl as (m: Message, c: typeof ctx) => Promise<Message>).call(binding!.impl, req.message, ctx);
       const reply = isMessage(out, method.output) ? out : create(method.output, out as never);
-      return { stream: false, service: method.parent, method, header: ctx.responseHeader, trailer: ctx.responseTrailer, message: reply };
+      return {
+        stream: false,
+        service: method.parent,
+        method,
+        header: ctx.responseHeader,
+        trailer: ctx.responseTrailer,
+        message: reply,
+      };
     };
     const chain = this.interceptors.reduceRight<UnaryNext>(
       (next, interceptor) => interceptor(next as never) as unknown as UnaryNext,

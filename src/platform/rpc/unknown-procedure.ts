@@ -13,13 +13,19 @@ const PROCEDURE_PATH = /^\/(?:[A-Za-z_][A-Za-z0-9_]*\.)+[A-Za-z_][A-Za-z0-9_]*\/
  * gRPC-Web by their content types; Connect by its content types, its protocol header, or its GET
  * form (`?connect=v1`), always on a procedure path.
  */
-export function rpcProtocolOf(method: string, path: string, headers: Readonly<Record<string, string | string[] | undefined>>, query: URLSearchParams): RpcProtocol | undefined {
+export function rpcProtocolOf(
+  method: string,
+  path: string,
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  query: URLSearchParams,
+): RpcProtocol | undefined {
   if (!PROCEDURE_PATH.test(path)) return undefined;
   const contentType = String(headers['content-type'] ?? '').toLowerCase();
   if (method === 'POST') {
     if (contentType.startsWith('application/grpc-web')) return 'grpc-web';
     if (contentType.startsWith('application/grpc')) return 'grpc';
-    if (contentType.startsWith('application/connect+') || headers['connect-protocol-version'] !== undefined) return 'connect';
+    if (contentType.startsWith('application/connect+') || headers['connect-protocol-version'] !== undefined)
+      return 'connect';
     if (contentType.startsWith('application/json') || contentType.startsWith('application/proto')) return 'connect';
     return undefined;
   }
@@ -28,7 +34,11 @@ export function rpcProtocolOf(method: string, path: string, headers: Readonly<Re
 
 /** gRPC's percent-encoding of `grpc-message`: only '%' and bytes outside printable ASCII. */
 export function grpcMessage(message: string): string {
-  return [...Buffer.from(message, 'utf8')].map((b) => (b < 0x20 || b > 0x7e || b === 0x25 ? '%' + b.toString(16).toUpperCase().padStart(2, '0') : String.fromCharCode(b))).join('');
+  return [...Buffer.from(message, 'utf8')]
+    .map((b) =>
+      b < 0x20 || b > 0x7e || b === 0x25 ? '%' + b.toString(16).toUpperCase().padStart(2, '0') : String.fromCharCode(b),
+    )
+    .join('');
 }
 
 /**
@@ -41,7 +51,10 @@ export function answerUnknownProcedure(req: HttpRequest, res: HttpResponse, prot
   const message = `unknown procedure ${path}: the server has no such service or method`;
   if (protocol === 'connect') {
     const body = JSON.stringify({ code: 'unimplemented', message });
-    (res as ServerResponse).writeHead(404, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    (res as ServerResponse).writeHead(404, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    });
     res.end(body);
     return;
   }

@@ -105,7 +105,9 @@ describe('validateMessage on contract messages', () => {
       [`${'a'.repeat(65)}@example.com`, false], // local part over 64 bytes
     ])('email %s valid=%s', (email, valid) => {
       const found = violations({ ...validHuman, email: { email } });
-      expect(found).toEqual(valid ? [] : [{ field: 'email.email', description: 'value must be a valid email address' }]);
+      expect(found).toEqual(
+        valid ? [] : [{ field: 'email.email', description: 'value must be a valid email address' }],
+      );
     });
 
     it('applies rules of the oneof member that is set (bool const)', () => {
@@ -177,7 +179,11 @@ describe('validateMessage on contract messages', () => {
   });
 
   it('checks repeated unique (zitadel.authorization.v2beta.CreateAuthorizationRequest)', () => {
-    const request = create(CreateAuthorizationRequestSchema, { userId: 'u', projectId: 'p', roleKeys: ['a', 'b', 'a'] });
+    const request = create(CreateAuthorizationRequestSchema, {
+      userId: 'u',
+      projectId: 'p',
+      roleKeys: ['a', 'b', 'a'],
+    });
     expect(validateMessage(CreateAuthorizationRequestSchema, request)).toEqual([
       { field: 'role_keys[2]', description: 'repeated value must contain unique items' },
     ]);
@@ -319,7 +325,8 @@ describe('validateMessage on synthetic messages', () => {
               number: i + 1,
               type: spec.map ? FieldDescriptorProto_Type.MESSAGE : spec.type,
               typeName: spec.map ? `.test.M${n}.${name}Entry` : spec.typeName,
-              label: spec.repeated || spec.map ? FieldDescriptorProto_Label.REPEATED : FieldDescriptorProto_Label.OPTIONAL,
+              label:
+                spec.repeated || spec.map ? FieldDescriptorProto_Label.REPEATED : FieldDescriptorProto_Label.OPTIONAL,
               options,
             };
           }),
@@ -411,13 +418,18 @@ describe('validateMessage on synthetic messages', () => {
   ])('string pattern %s (RE2) matches %j, not %j', (pattern, good, bad) => {
     const desc = messageWith({ v: str({ pattern }) });
     expect(descriptions(desc, { v: good })).toEqual([]);
-    expect(descriptions(desc, { v: bad })).toEqual([`v: value does not match regex pattern ${JSON.stringify(pattern)}`]);
+    expect(descriptions(desc, { v: bad })).toEqual([
+      `v: value does not match regex pattern ${JSON.stringify(pattern)}`,
+    ]);
   });
 
   it('numeric ranges follow PGV, including exclusive ranges when gt > lt', () => {
     const desc = messageWith({
       inside: { type: FieldDescriptorProto_Type.INT32, rules: { type: { case: 'int32', value: { gte: 1, lt: 10 } } } },
-      outside: { type: FieldDescriptorProto_Type.SINT32, rules: { type: { case: 'sint32', value: { gt: 10, lt: 5 } } } },
+      outside: {
+        type: FieldDescriptorProto_Type.SINT32,
+        rules: { type: { case: 'sint32', value: { gt: 10, lt: 5 } } },
+      },
       big: { type: FieldDescriptorProto_Type.INT64, rules: { type: { case: 'int64', value: { in: [1n, 2n] } } } },
       u: {
         type: FieldDescriptorProto_Type.UINT64,
@@ -445,7 +457,12 @@ describe('validateMessage on synthetic messages', () => {
       c: { type: BYTES, rules: { type: { case: 'bytes', value: { const: new Uint8Array([7]) } } } },
       ip: { type: BYTES, rules: { type: { case: 'bytes', value: { wellKnown: { case: 'ipv4', value: true } } } } },
     });
-    const ok = { len: new Uint8Array(2), pre: new Uint8Array([1, 255, 3]), c: new Uint8Array([7]), ip: new Uint8Array(4) };
+    const ok = {
+      len: new Uint8Array(2),
+      pre: new Uint8Array([1, 255, 3]),
+      c: new Uint8Array([7]),
+      ip: new Uint8Array(4),
+    };
     expect(descriptions(desc, ok)).toEqual([]);
     const bad = { len: new Uint8Array(1), pre: new Uint8Array([1]), c: new Uint8Array([8]), ip: new Uint8Array(16) };
     expect(descriptions(desc, bad)).toEqual([

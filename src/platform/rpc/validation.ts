@@ -440,7 +440,12 @@ function compileDuration(r: DurationRules): ValueCheck | undefined {
     [
       c && constRule(durationNanos(c), goDuration),
       rangeRule(mapBounds(r, durationNanos), goDuration),
-      inRule(r.in.map(durationNanos), r.notIn.map(durationNanos), (v) => v, (list) => goList(list.map(goDuration))),
+      inRule(
+        r.in.map(durationNanos),
+        r.notIn.map(durationNanos),
+        (v) => v,
+        (list) => goList(list.map(goDuration)),
+      ),
     ],
     (d) => (validDuration(d) ? durationNanos(d) : undefined),
     'value is not a valid duration',
@@ -500,7 +505,8 @@ function compileAny(r: AnyRules): ValueCheck | undefined {
 
 const NANOS_PER_SECOND = 1_000_000_000n;
 /** Durations and timestamps (since the epoch) compare as nanoseconds. */
-const toNanos = (t: { seconds: bigint; nanos: number }): bigint => BigInt(t.seconds) * NANOS_PER_SECOND + BigInt(t.nanos);
+const toNanos = (t: { seconds: bigint; nanos: number }): bigint =>
+  BigInt(t.seconds) * NANOS_PER_SECOND + BigInt(t.nanos);
 const durationNanos: (d: Duration) => bigint = toNanos;
 const timestampNanos: (t: Timestamp) => bigint = toNanos;
 
@@ -534,7 +540,10 @@ type NumberRules = Message & {
   ignoreEmpty: boolean;
 };
 
-function compileNumber(kind: Exclude<ScalarRuleCase, 'string' | 'bytes' | 'bool'>, r: NumberRules): ValueCheck | undefined {
+function compileNumber(
+  kind: Exclude<ScalarRuleCase, 'string' | 'bytes' | 'bool'>,
+  r: NumberRules,
+): ValueCheck | undefined {
   const scalar = SCALAR_OF_RULE[kind];
   // 64-bit values arrive as bigint (or string with jstype=JS_STRING); float is compared at 32 bits as Go does.
   const normalize = is64Bit(scalar)
@@ -543,15 +552,25 @@ function compileNumber(kind: Exclude<ScalarRuleCase, 'string' | 'bytes' | 'bool'
       ? (v: unknown): Num => Math.fround(v as number)
       : undefined;
   const show =
-    scalar === ScalarType.FLOAT ? (v: Num) => goFloat(v as number, 32)
-    : scalar === ScalarType.DOUBLE ? (v: Num) => goFloat(v as number, 64)
-    : String;
+    scalar === ScalarType.FLOAT
+      ? (v: Num) => goFloat(v as number, 32)
+      : scalar === ScalarType.DOUBLE
+        ? (v: Num) => goFloat(v as number, 64)
+        : String;
   const c = opt(r, 'const');
   return runRules<Num>(
     [
       c === undefined ? undefined : constRule(c, show),
-      rangeRule(mapBounds(r, (v) => v), show),
-      inRule(r.in, r.notIn, (v) => v, (list) => goList(list.map(show))),
+      rangeRule(
+        mapBounds(r, (v) => v),
+        show,
+      ),
+      inRule(
+        r.in,
+        r.notIn,
+        (v) => v,
+        (list) => goList(list.map(show)),
+      ),
     ],
     r.ignoreEmpty ? (v) => Number(v) === 0 : undefined,
     normalize,
@@ -563,7 +582,12 @@ function compileEnum(desc: DescEnum, r: EnumRules): ValueCheck | undefined {
   const defined = new Set(desc.values.map((v) => v.number));
   return runRules<number>([
     c === undefined ? undefined : constRule(c, String),
-    inRule(r.in, r.notIn, (v) => v, (list) => goList(list.map(String))),
+    inRule(
+      r.in,
+      r.notIn,
+      (v) => v,
+      (list) => goList(list.map(String)),
+    ),
     r.definedOnly ? (v) => (defined.has(v) ? undefined : 'value must be one of the defined enum values') : undefined,
   ]);
 }
@@ -572,7 +596,11 @@ function compileString(r: StringRules): ValueCheck | undefined {
   const quoted = (what: string) => (part: string) => `${what} ${goQuote(part)}`;
   return runRules<string>(
     [
-      partRule(opt(r, 'const'), (v, c) => v === c, (c) => `value must equal ${c}`),
+      partRule(
+        opt(r, 'const'),
+        (v, c) => v === c,
+        (c) => `value must equal ${c}`,
+      ),
       inRule(r.in, r.notIn, (v) => v, goList),
       lengthRule(opt(r, 'len'), opt(r, 'minLen'), opt(r, 'maxLen'), 'runes', runeCount),
       lengthRule(opt(r, 'lenBytes'), opt(r, 'minBytes'), opt(r, 'maxBytes'), 'bytes', utf8Length),
@@ -603,7 +631,10 @@ function stringFormatRule(r: StringRules): Rule<string> | undefined {
     case 'hostname':
       return failsUnless(isHostname, 'value must be a valid hostname');
     case 'address':
-      return failsUnless((v) => isHostname(v) || ipFamily(v) !== undefined, 'value must be a valid hostname, or ip address');
+      return failsUnless(
+        (v) => isHostname(v) || ipFamily(v) !== undefined,
+        'value must be a valid hostname, or ip address',
+      );
     case 'uri':
       return (v) => {
         const url = parseGoUrl(v);
@@ -645,7 +676,11 @@ function compileBytes(r: BytesRules): ValueCheck | undefined {
       partRule(opt(r, 'suffix'), (v, p) => bytesAt(v, p, v.length - p.length), shown('value does not have suffix')),
       partRule(opt(r, 'contains'), (v, p) => indexOfBytes(v, p) >= 0, shown('value does not contain')),
       inRule(r.in, r.notIn, hex, (list) => goList(list.map(goBytes))),
-      partRule(opt(r, 'const'), (v, c) => v.length === c.length && bytesAt(v, c, 0), (c) => `value must equal ${goBytes(c)}`),
+      partRule(
+        opt(r, 'const'),
+        (v, c) => v.length === c.length && bytesAt(v, c, 0),
+        (c) => `value must equal ${goBytes(c)}`,
+      ),
       bytesFormatRule(r),
       patternRule(opt(r, 'pattern'), (v: Uint8Array) => decoder.decode(v)),
     ],
@@ -758,7 +793,10 @@ function mapBounds<R extends Message & Bounds<unknown>, T>(r: R, to: (v: NonNull
  */
 function rangeRule<T extends Num>(b: Bounds<T>, show: (v: T) => string): Rule<T> | undefined {
   const { lt, lte, gt, gte } = b;
-  const fails = (test: (v: T) => boolean, description: string): Rule<T> => (v) => (test(v) ? description : undefined);
+  const fails =
+    (test: (v: T) => boolean, description: string): Rule<T> =>
+    (v) =>
+      test(v) ? description : undefined;
   if (lt !== undefined) {
     if (gt !== undefined) {
       return lt > gt
@@ -1377,7 +1415,8 @@ function goFloat(v: number, bits: 32 | 64): string {
   }
   const [mantissa, e] = exp.split('e');
   const power = Number(e);
-  if (power < -4 || power >= 6) return `${mantissa}e${power < 0 ? '-' : '+'}${String(Math.abs(power)).padStart(2, '0')}`;
+  if (power < -4 || power >= 6)
+    return `${mantissa}e${power < 0 ? '-' : '+'}${String(Math.abs(power)).padStart(2, '0')}`;
   return String(Number(exp));
 }
 

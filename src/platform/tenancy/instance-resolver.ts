@@ -107,7 +107,11 @@ export class InstanceResolver {
       .limit(LOGGED_DOMAINS)
       .getRawMany<{ domain: string }>();
     this.log.warn(
-      { host: host.slice(0, MAX_LOGGED_HOST) || '(none)', configuredDomains: known.map((k) => k.domain), suppressedSinceLast: decision.suppressed },
+      {
+        host: host.slice(0, MAX_LOGGED_HOST) || '(none)',
+        configuredDomains: known.map((k) => k.domain),
+        suppressedSinceLast: decision.suppressed,
+      },
       'a request named a host no instance serves; add it to PORTCULLIS_TRUSTED_DOMAINS (or PORTCULLIS_EXTERNAL_URL) if it should be served',
     );
   }

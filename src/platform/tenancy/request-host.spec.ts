@@ -30,14 +30,17 @@ describe('parseAuthority', () => {
   });
 });
 
-describe('requestHosts (ZITADEL\'s DomainCtx: instance host and public host)', () => {
+describe("requestHosts (ZITADEL's DomainCtx: instance host and public host)", () => {
   const headers = (h: Record<string, string>) => (name: string) => h[name];
 
   it('takes the instance from the connection Host when no instance host header is sent', () => {
-    expect(requestHosts(headers({}), 'a.example:8080')).toEqual({ instance: { authority: 'a.example:8080', name: 'a.example' }, public: undefined });
+    expect(requestHosts(headers({}), 'a.example:8080')).toEqual({
+      instance: { authority: 'a.example:8080', name: 'a.example' },
+      public: undefined,
+    });
   });
 
-  it('lets x-zitadel-instance-host win over the connection Host (ZITADEL\'s rule)', () => {
+  it("lets x-zitadel-instance-host win over the connection Host (ZITADEL's rule)", () => {
     const hosts = requestHosts(headers({ [INSTANCE_HOST_HEADER]: 'b.example' }), 'a.example');
     expect(hosts.instance?.name).toBe('b.example');
   });
@@ -65,7 +68,10 @@ describe('requestHosts (ZITADEL\'s DomainCtx: instance host and public host)', (
   });
 
   it('uses the first value of a header sent twice', () => {
-    const hosts = requestHosts((name) => (name === PUBLIC_HOST_HEADER ? ['p.example', 'q.example'] : undefined), 'a.example');
+    const hosts = requestHosts(
+      (name) => (name === PUBLIC_HOST_HEADER ? ['p.example', 'q.example'] : undefined),
+      'a.example',
+    );
     expect(hosts.public?.name).toBe('p.example');
   });
 });

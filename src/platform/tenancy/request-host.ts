@@ -37,7 +37,8 @@ export function parseAuthority(value: string | null | undefined): Authority | un
   const colon = close >= 0 ? (text[close + 1] === ':' ? close + 1 : -1) : text.lastIndexOf(':');
   const name = colon >= 0 ? text.slice(0, colon) : text;
   const port = colon >= 0 ? text.slice(colon + 1) : undefined;
-  if (close >= 0 ? !IPV6_LITERAL.test(name) || (colon < 0 && text.length !== close + 1) : !DNS_NAME.test(name)) return undefined;
+  if (close >= 0 ? !IPV6_LITERAL.test(name) || (colon < 0 && text.length !== close + 1) : !DNS_NAME.test(name))
+    return undefined;
   if (port !== undefined && (!PORT.test(port) || Number(port) > 65535)) return undefined;
   return { authority: text, name };
 }
@@ -54,7 +55,10 @@ function single(value: string | readonly string[] | null | undefined): string | 
  * A header that is present but not an authority makes that host undefined (refused), never a
  * fall-back to another header.
  */
-export function requestHosts(header: (name: string) => string | readonly string[] | null | undefined, connectionHost: string | undefined): RequestHosts {
+export function requestHosts(
+  header: (name: string) => string | readonly string[] | null | undefined,
+  connectionHost: string | undefined,
+): RequestHosts {
   const instanceHeader = single(header(INSTANCE_HOST_HEADER));
   const publicHeader = single(header(PUBLIC_HOST_HEADER));
   return {

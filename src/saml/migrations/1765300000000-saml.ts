@@ -37,7 +37,9 @@ export class Saml1765300000000 implements MigrationInterface {
     )`);
     // SAML core §3.2.1 IDs are unique per issuer: a second AuthnRequest with one is a replay.
     await q.query(`CREATE UNIQUE INDEX saml_requests_replay ON saml_requests (instance_id, issuer, request_id)`);
-    await q.query(`CREATE INDEX saml_requests_logout ON saml_requests (instance_id, issuer, name_id) WHERE state = 'answered'`);
+    await q.query(
+      `CREATE INDEX saml_requests_logout ON saml_requests (instance_id, issuer, name_id) WHERE state = 'answered'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

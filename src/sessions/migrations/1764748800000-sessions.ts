@@ -53,7 +53,9 @@ export class Sessions1764748800000 implements MigrationInterface {
     await q.query(`CREATE INDEX sessions_owner ON sessions (instance_id, user_resource_owner)`);
     await q.query(`CREATE INDEX sessions_creator ON sessions (instance_id, creator)`);
     await q.query(`CREATE INDEX sessions_created ON sessions (instance_id, created_at)`);
-    await q.query(`CREATE INDEX sessions_fingerprint ON sessions (instance_id, user_agent_fingerprint_id) WHERE user_agent_fingerprint_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX sessions_fingerprint ON sessions (instance_id, user_agent_fingerprint_id) WHERE user_agent_fingerprint_id IS NOT NULL`,
+    );
 
     // Failed password and OTP checks since the last success (lockout policy). `locked_at` marks a
     // lock this counter caused: once the user is unlocked, the counts start again from zero.

@@ -9,7 +9,12 @@ export class SessionOtpCodesMoved1765613200000 implements MigrationInterface {
   name = 'SessionOtpCodesMoved1765613200000';
 
   async up(q: QueryRunner): Promise<void> {
-    for (const column of ['otp_sms_code_hash', 'otp_sms_code_expires_at', 'otp_email_code_hash', 'otp_email_code_expires_at']) {
+    for (const column of [
+      'otp_sms_code_hash',
+      'otp_sms_code_expires_at',
+      'otp_email_code_hash',
+      'otp_email_code_expires_at',
+    ]) {
       await q.query(`ALTER TABLE sessions DROP COLUMN IF EXISTS ${column}`);
     }
   }

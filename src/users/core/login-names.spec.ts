@@ -2,7 +2,10 @@ import { loginNames, preferredLoginName } from './login-names.js';
 
 describe('loginNames', () => {
   it('is the username alone when login need not be a domain', () => {
-    expect(loginNames('jane', ['acme.com'], 'acme.localhost', false)).toEqual({ loginNames: ['jane'], preferred: 'jane' });
+    expect(loginNames('jane', ['acme.com'], 'acme.localhost', false)).toEqual({
+      loginNames: ['jane'],
+      preferred: 'jane',
+    });
   });
 
   it('is one name per verified domain, the primary preferred, when it must be a domain', () => {

@@ -15,6 +15,10 @@ export function loginNames(
 }
 
 /** The preferred login name where only the org's primary domain is at hand (none yet: the username alone). */
-export function preferredLoginName(username: string, primaryDomain: string | null | undefined, mustBeDomain: boolean): string {
+export function preferredLoginName(
+  username: string,
+  primaryDomain: string | null | undefined,
+  mustBeDomain: boolean,
+): string {
   return loginNames(username, [], primaryDomain ?? '', mustBeDomain && !!primaryDomain).preferred;
 }

@@ -47,9 +47,17 @@ export const USERS_CORE_ACCESS: AccessTable<typeof UserService> = {
   deleteUserMetadata: { permission: 'user.write' },
 };
 
-const details = (e: WrittenEvent) => detailsV2({ sequence: e.sequence, changeDate: e.createdAt, resourceOwner: e.resourceOwner } satisfies ChangeInfo);
+const details = (e: WrittenEvent) =>
+  detailsV2({ sequence: e.sequence, changeDate: e.createdAt, resourceOwner: e.resourceOwner } satisfies ChangeInfo);
 
-type ProfileLike = { givenName?: string; familyName?: string; nickName?: string; displayName?: string; preferredLanguage?: string; gender?: number };
+type ProfileLike = {
+  givenName?: string;
+  familyName?: string;
+  nickName?: string;
+  displayName?: string;
+  preferredLanguage?: string;
+  gender?: number;
+};
 type ContactLike = { email: string; verification: { case: string | undefined; value?: unknown } };
 type PhoneLike = { phone: string; verification: { case: string | undefined; value?: unknown } };
 
@@ -61,7 +69,8 @@ type SetPasswordLike = {
 /** UpdateUser's and UpdateHumanUser's `password` (zitadel.user.v2.SetPassword). */
 function passwordChange(p: SetPasswordLike | undefined): NewPassword | undefined {
   if (!p) return undefined;
-  if (p.passwordType.case === 'hashedPassword') throw notYetSupported('password.hashed_password on update (use SetPassword)');
+  if (p.passwordType.case === 'hashedPassword')
+    throw notYetSupported('password.hashed_password on update (use SetPassword)');
   if (p.passwordType.case !== 'password') throw invalidField('USER-pwd0n', 'password.password', 'is required');
   const { password, changeRequired } = p.passwordType.value as { password: string; changeRequired: boolean };
   const v = p.verification;
@@ -69,13 +78,21 @@ function passwordChange(p: SetPasswordLike | undefined): NewPassword | undefined
     password,
     changeRequired,
     verification:
-      v.case === 'currentPassword' ? { kind: 'currentPassword', value: v.value as string }
-      : v.case === 'verificationCode' ? { kind: 'verificationCode', value: v.value as string }
-      : { kind: 'none' },
+      v.case === 'currentPassword'
+        ? { kind: 'currentPassword', value: v.value as string }
+        : v.case === 'verificationCode'
+          ? { kind: 'verificationCode', value: v.value as string }
+          : { kind: 'none' },
   };
 }
 
-function humanChanges(req: { username?: string; profile?: ProfileLike; email?: ContactLike; phone?: PhoneLike; password?: SetPasswordLike }): HumanChanges {
+function humanChanges(req: {
+  username?: string;
+  profile?: ProfileLike;
+  email?: ContactLike;
+  phone?: PhoneLike;
+  password?: SetPasswordLike;
+}): HumanChanges {
   return {
     password: passwordChange(req.password),
     username: req.username,
@@ -100,13 +117,16 @@ export class UsersCoreHandler implements OnModuleInit {
   }
 
   /** AddHumanUser's `organization`: by id or by one of the org's verified domains; else the caller's org. */
-  private async orgFor(caller: AuthenticatedCaller, org: { org: { case: string | undefined; value?: unknown } } | undefined): Promise<string> {
+  private async orgFor(
+    caller: AuthenticatedCaller,
+    org: { org: { case: string | undefined; value?: unknown } } | undefined,
+  ): Promise<string> {
     if (org?.org.case === 'orgId') return org.org.value as string;
     if (org?.org.case === 'orgDomain') {
-      const [row] = await this.tx.reader.query('SELECT org_id FROM org_domains WHERE instance_id = $1 AND domain = $2 AND is_verified', [
-        caller.instance.id,
-        String(org.org.value).toLowerCase(),
-      ]);
+      const [row] = await this.tx.reader.query(
+        'SELECT org_id FROM org_domains WHERE instance_id = $1 AND domain = $2 AND is_verified',
+        [caller.instance.id, String(org.org.value).toLowerCase()],
+      );
       if (!row) throw orgNotFoundForUser('organization.org_domain');
       return row.org_id;
     }
@@ -128,13 +148,31 @@ export class UsersCoreHandler implements OnModuleInit {
       }
       if (req.userType.case !== 'human') throw invalidField('USER-typ3q', 'user_type', 'human or machine is required');
       const human = req.userType.value;
-      const created = await this.users.createHuman(caller, orgId, newHuman({ ...human, userId: req.userId, username: req.username }, ''));
-      return { id: created.userId, creationDate: ts(created.event.createdAt), emailCode: created.emailCode, phoneCode: created.phoneCode };
+      const created = await this.users.createHuman(
+        caller,
+        orgId,
+        newHuman({ ...human, userId: req.userId, username: req.username }, ''),
+      );
+      return {
+        id: created.userId,
+        creationDate: ts(created.event.createdAt),
+        emailCode: created.emailCode,
+        phoneCode: created.phoneCode,
+      };
     },
     addHumanUser: async (req, ctx) => {
       const caller = authenticatedCallerOf(ctx);
-      const created = await this.users.createHuman(caller, await this.orgFor(caller, req.organization), newHuman(req, ''));
-      return { userId: created.userId, details: details(created.event), emailCode: created.emailCode, phoneCode: created.phoneCode };
+      const created = await this.users.createHuman(
+        caller,
+        await this.orgFor(caller, req.organization),
+        newHuman(req, ''),
+      );
+      return {
+        userId: created.userId,
+        details: details(created.event),
+        emailCode: created.emailCode,
+        phoneCode: created.phoneCode,
+      };
     },
     getUserByID: async (req, ctx) => {
       const user = await this.queries.get(authenticatedCallerOf(ctx), req.userId);
@@ -142,7 +180,12 @@ export class UsersCoreHandler implements OnModuleInit {
     },
     listUsers: async (req, ctx) => {
       const p = page(req.query, 'query');
-      const listed = await this.queries.list(authenticatedCallerOf(ctx), req.queries.map((q, i) => userFilter(q, `queries[${i}]`)), userSort(req.sortingColumn), p);
+      const listed = await this.queries.list(
+        authenticatedCallerOf(ctx),
+        req.queries.map((q, i) => userFilter(q, `queries[${i}]`)),
+        userSort(req.sortingColumn),
+        p,
+      );
       return {
         details: { totalResult: listed.total, timestamp: ts(new Date()) },
         sortingColumn: req.sortingColumn,
@@ -156,59 +199,131 @@ export class UsersCoreHandler implements OnModuleInit {
     updateUser: async (req, ctx) => {
       const caller = authenticatedCallerOf(ctx);
       if (req.userType.case === 'machine') {
-        const event = await this.users.updateMachine(caller, req.userId, { username: req.username, ...req.userType.value });
+        const event = await this.users.updateMachine(caller, req.userId, {
+          username: req.username,
+          ...req.userType.value,
+        });
         return { changeDate: ts(event.createdAt) };
       }
       const human = req.userType.case === 'human' ? req.userType.value : undefined;
-      const updated = await this.users.updateHuman(caller, req.userId, humanChanges({ username: req.username, profile: human?.profile, email: human?.email, phone: human?.phone, password: human?.password }));
+      const updated = await this.users.updateHuman(
+        caller,
+        req.userId,
+        humanChanges({
+          username: req.username,
+          profile: human?.profile,
+          email: human?.email,
+          phone: human?.phone,
+          password: human?.password,
+        }),
+      );
       return { changeDate: ts(updated.event.createdAt), emailCode: updated.emailCode, phoneCode: updated.phoneCode };
     },
-    deactivateUser: async (req, ctx) => ({ details: details(await this.users.transition(authenticatedCallerOf(ctx), req.userId, 'deactivate')) }),
-    reactivateUser: async (req, ctx) => ({ details: details(await this.users.transition(authenticatedCallerOf(ctx), req.userId, 'reactivate')) }),
-    lockUser: async (req, ctx) => ({ details: details(await this.users.transition(authenticatedCallerOf(ctx), req.userId, 'lock')) }),
-    unlockUser: async (req, ctx) => ({ details: details(await this.users.transition(authenticatedCallerOf(ctx), req.userId, 'unlock')) }),
-    deleteUser: async (req, ctx) => ({ details: details(await this.users.delete(authenticatedCallerOf(ctx), req.userId)) }),
+    deactivateUser: async (req, ctx) => ({
+      details: details(await this.users.transition(authenticatedCallerOf(ctx), req.userId, 'deactivate')),
+    }),
+    reactivateUser: async (req, ctx) => ({
+      details: details(await this.users.transition(authenticatedCallerOf(ctx), req.userId, 'reactivate')),
+    }),
+    lockUser: async (req, ctx) => ({
+      details: details(await this.users.transition(authenticatedCallerOf(ctx), req.userId, 'lock')),
+    }),
+    unlockUser: async (req, ctx) => ({
+      details: details(await this.users.transition(authenticatedCallerOf(ctx), req.userId, 'unlock')),
+    }),
+    deleteUser: async (req, ctx) => ({
+      details: details(await this.users.delete(authenticatedCallerOf(ctx), req.userId)),
+    }),
     setEmail: async (req, ctx) => {
-      const r = await this.users.setEmail(authenticatedCallerOf(ctx), req.userId, req.email, verification(req.verification));
+      const r = await this.users.setEmail(
+        authenticatedCallerOf(ctx),
+        req.userId,
+        req.email,
+        verification(req.verification),
+      );
       return { details: details(r.event), verificationCode: r.code };
     },
     sendEmailCode: async (req, ctx) => {
-      const r = await this.users.sendEmailCode(authenticatedCallerOf(ctx), req.userId, verification(req.verification), false);
+      const r = await this.users.sendEmailCode(
+        authenticatedCallerOf(ctx),
+        req.userId,
+        verification(req.verification),
+        false,
+      );
       return { details: details(r.event), verificationCode: r.code };
     },
     resendEmailCode: async (req, ctx) => {
-      const r = await this.users.sendEmailCode(authenticatedCallerOf(ctx), req.userId, verification(req.verification), true);
+      const r = await this.users.sendEmailCode(
+        authenticatedCallerOf(ctx),
+        req.userId,
+        verification(req.verification),
+        true,
+      );
       return { details: details(r.event), verificationCode: r.code };
     },
-    verifyEmail: async (req, ctx) => ({ details: details(await this.users.verifyEmail(authenticatedCallerOf(ctx), req.userId, req.verificationCode)) }),
+    verifyEmail: async (req, ctx) => ({
+      details: details(await this.users.verifyEmail(authenticatedCallerOf(ctx), req.userId, req.verificationCode)),
+    }),
     setPhone: async (req, ctx) => {
-      const r = await this.users.setPhone(authenticatedCallerOf(ctx), req.userId, req.phone, verification(req.verification));
+      const r = await this.users.setPhone(
+        authenticatedCallerOf(ctx),
+        req.userId,
+        req.phone,
+        verification(req.verification),
+      );
       return { details: details(r.event), verificationCode: r.code };
     },
-    removePhone: async (req, ctx) => ({ details: details(await this.users.removePhone(authenticatedCallerOf(ctx), req.userId)) }),
+    removePhone: async (req, ctx) => ({
+      details: details(await this.users.removePhone(authenticatedCallerOf(ctx), req.userId)),
+    }),
     resendPhoneCode: async (req, ctx) => {
-      const r = await this.users.resendPhoneCode(authenticatedCallerOf(ctx), req.userId, verification(req.verification));
+      const r = await this.users.resendPhoneCode(
+        authenticatedCallerOf(ctx),
+        req.userId,
+        verification(req.verification),
+      );
       return { details: details(r.event), verificationCode: r.code };
     },
-    verifyPhone: async (req, ctx) => ({ details: details(await this.users.verifyPhone(authenticatedCallerOf(ctx), req.userId, req.verificationCode)) }),
+    verifyPhone: async (req, ctx) => ({
+      details: details(await this.users.verifyPhone(authenticatedCallerOf(ctx), req.userId, req.verificationCode)),
+    }),
     createInviteCode: async (req, ctx) => {
-      const r = await this.users.createInviteCode(authenticatedCallerOf(ctx), req.userId, verification(req.verification));
+      const r = await this.users.createInviteCode(
+        authenticatedCallerOf(ctx),
+        req.userId,
+        verification(req.verification),
+      );
       return { details: details(r.event), inviteCode: r.code };
     },
     resendInviteCode: async (req, ctx) => ({
-      details: details((await this.users.createInviteCode(authenticatedCallerOf(ctx), req.userId, { kind: 'send' }, true)).event),
+      details: details(
+        (await this.users.createInviteCode(authenticatedCallerOf(ctx), req.userId, { kind: 'send' }, true)).event,
+      ),
     }),
-    verifyInviteCode: async (req, ctx) => ({ details: details(await this.users.verifyInviteCode(authenticatedCallerOf(ctx), req.userId, req.verificationCode)) }),
-    setUserMetadata: async (req, ctx) => ({ setDate: ts((await this.users.setMetadata(authenticatedCallerOf(ctx), req.userId, req.metadata)).createdAt) }),
+    verifyInviteCode: async (req, ctx) => ({
+      details: details(await this.users.verifyInviteCode(authenticatedCallerOf(ctx), req.userId, req.verificationCode)),
+    }),
+    setUserMetadata: async (req, ctx) => ({
+      setDate: ts((await this.users.setMetadata(authenticatedCallerOf(ctx), req.userId, req.metadata)).createdAt),
+    }),
     listUserMetadata: async (req, ctx) => {
       const p = page(req.pagination, 'pagination');
-      const keys = req.filters.flatMap((f) => (f.filter.case === 'keyFilter' ? [{ match: textMatch(f.filter.value.method), value: f.filter.value.key }] : []));
+      const keys = req.filters.flatMap((f) =>
+        f.filter.case === 'keyFilter' ? [{ match: textMatch(f.filter.value.method), value: f.filter.value.key }] : [],
+      );
       const listed = await this.queries.metadata(authenticatedCallerOf(ctx), req.userId, keys, p);
       return {
         pagination: { totalResult: listed.total, appliedLimit: BigInt(p.limit) },
-        metadata: listed.items.map((m) => ({ key: m.key, value: m.value, creationDate: ts(m.createdAt), changeDate: ts(m.changedAt) })),
+        metadata: listed.items.map((m) => ({
+          key: m.key,
+          value: m.value,
+          creationDate: ts(m.createdAt),
+          changeDate: ts(m.changedAt),
+        })),
       };
     },
-    deleteUserMetadata: async (req, ctx) => ({ deletionDate: ts((await this.users.deleteMetadata(authenticatedCallerOf(ctx), req.userId, req.keys)).createdAt) }),
+    deleteUserMetadata: async (req, ctx) => ({
+      deletionDate: ts((await this.users.deleteMetadata(authenticatedCallerOf(ctx), req.userId, req.keys)).createdAt),
+    }),
   };
 }

@@ -8,20 +8,26 @@ export const newPasswordMissing = () => invalidField('CRED-pw0nw', 'new_password
 export const wrongCurrentPassword = () => invalidField('CRED-pw1nv', 'current_password', 'is not the current password');
 export const noPasswordYet = () =>
   FailedPrecondition('CRED-pw0st', 'the user has no password yet, so there is no current password to check');
-export const passwordUnchanged = () => FailedPrecondition('CRED-pw5m3', 'the new password must differ from the current one');
+export const passwordUnchanged = () =>
+  FailedPrecondition('CRED-pw5m3', 'the new password must differ from the current one');
 /** A user may change their own password only by proving it (current password or reset code). */
 export const passwordNeedsVerification = () =>
   PermissionDenied(
     'CRED-pw4dm',
-    'setting a password without the current password or a verification code requires user.write on the user\'s organization',
+    "setting a password without the current password or a verification code requires user.write on the user's organization",
   );
 /** A returned reset code is a password change without proof: only user managers may have it handed back. */
 export const resetCodeReturnDenied = () =>
   PermissionDenied(
     'CRED-pw5rc',
-    'having the password reset code returned requires user.write on the user\'s organization; ask for it to be sent instead',
+    "having the password reset code returned requires user.write on the user's organization; ask for it to be sent instead",
   );
 export const notInitialised = () =>
-  FailedPrecondition('CRED-1n1t0', 'the user has not been initialised yet (no password and no verified email); send an invite code instead');
-export const noEmailForReset = () => FailedPrecondition('CRED-n0m4l', 'the user has no email address to send the reset link to');
-export const noPhoneForReset = () => FailedPrecondition('CRED-n0ph0', 'the user has no phone number to send the reset code to');
+  FailedPrecondition(
+    'CRED-1n1t0',
+    'the user has not been initialised yet (no password and no verified email); send an invite code instead',
+  );
+export const noEmailForReset = () =>
+  FailedPrecondition('CRED-n0m4l', 'the user has no email address to send the reset link to');
+export const noPhoneForReset = () =>
+  FailedPrecondition('CRED-n0ph0', 'the user has no phone number to send the reset code to');

@@ -5,7 +5,15 @@ import { authenticatedCallerOf } from '../../platform/rpc/call-context.js';
 import { detailsV2, ts } from '../../platform/rpc/proto-mapping.js';
 import type { AccessTable } from '../../platform/rpc/registry.js';
 import { UserServiceParts, type UserServiceImpl } from '../user-service-parts.js';
-import { changeOf, credentialFilterOf, credentialSortOf, credentialV2, dateOf, newPasswordOf, resetDeliveryOf } from './credentials.mapper.js';
+import {
+  changeOf,
+  credentialFilterOf,
+  credentialSortOf,
+  credentialV2,
+  dateOf,
+  newPasswordOf,
+  resetDeliveryOf,
+} from './credentials.mapper.js';
 import { MachineCredentialsQueries } from './machine-credentials.queries.js';
 import { MachineCredentialsService } from './machine-credentials.service.js';
 import { PasswordsService } from './passwords.service.js';
@@ -47,12 +55,20 @@ export class CredentialsHandler implements OnModuleInit {
       return { details: detailsV2(changeOf(event)) };
     },
     passwordReset: async (req, ctx) => {
-      const { event, code } = await this.passwords.requestReset(authenticatedCallerOf(ctx), req.userId, resetDeliveryOf(req));
+      const { event, code } = await this.passwords.requestReset(
+        authenticatedCallerOf(ctx),
+        req.userId,
+        resetDeliveryOf(req),
+      );
       return { details: detailsV2(changeOf(event)), verificationCode: code };
     },
 
     addPersonalAccessToken: async (req, ctx) => {
-      const pat = await this.machines.addPersonalAccessToken(authenticatedCallerOf(ctx), req.userId, dateOf(req.expirationDate));
+      const pat = await this.machines.addPersonalAccessToken(
+        authenticatedCallerOf(ctx),
+        req.userId,
+        dateOf(req.expirationDate),
+      );
       return { creationDate: ts(pat.createdAt), tokenId: pat.id, token: pat.token };
     },
     removePersonalAccessToken: async (req, ctx) => {
@@ -62,8 +78,17 @@ export class CredentialsHandler implements OnModuleInit {
     listPersonalAccessTokens: async (req, ctx) => {
       const p = page(req.pagination, 'pagination');
       const filters = req.filters.map((f, i) => credentialFilterOf(f.filter, `filters[${i}]`));
-      const listed = await this.queries.list(authenticatedCallerOf(ctx), 'pat', filters, credentialSortOf(req.sortingColumn), p);
-      return { pagination: { totalResult: listed.total, appliedLimit: BigInt(p.limit) }, result: listed.rows.map(credentialV2) };
+      const listed = await this.queries.list(
+        authenticatedCallerOf(ctx),
+        'pat',
+        filters,
+        credentialSortOf(req.sortingColumn),
+        p,
+      );
+      return {
+        pagination: { totalResult: listed.total, appliedLimit: BigInt(p.limit) },
+        result: listed.rows.map(credentialV2),
+      };
     },
 
     addKey: async (req, ctx) => {
@@ -80,8 +105,17 @@ export class CredentialsHandler implements OnModuleInit {
     listKeys: async (req, ctx) => {
       const p = page(req.pagination, 'pagination');
       const filters = req.filters.map((f, i) => credentialFilterOf(f.filter, `filters[${i}]`));
-      const listed = await this.queries.list(authenticatedCallerOf(ctx), 'key', filters, credentialSortOf(req.sortingColumn), p);
-      return { pagination: { totalResult: listed.total, appliedLimit: BigInt(p.limit) }, result: listed.rows.map(credentialV2) };
+      const listed = await this.queries.list(
+        authenticatedCallerOf(ctx),
+        'key',
+        filters,
+        credentialSortOf(req.sortingColumn),
+        p,
+      );
+      return {
+        pagination: { totalResult: listed.total, appliedLimit: BigInt(p.limit) },
+        result: listed.rows.map(credentialV2),
+      };
     },
 
     addSecret: async (req, ctx) => {

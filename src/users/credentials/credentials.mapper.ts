@@ -1,12 +1,21 @@
 import { timestampDate, type Timestamp } from '@bufbuild/protobuf/wkt';
-import { TimestampFilterMethod, type IDFilter, type TimestampFilter } from '@zitadel/proto/zitadel/filter/v2/filter_pb.js';
+import {
+  TimestampFilterMethod,
+  type IDFilter,
+  type TimestampFilter,
+} from '@zitadel/proto/zitadel/filter/v2/filter_pb.js';
 import type { PasswordResetRequest, SetPasswordRequest } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { NotificationType } from '@zitadel/proto/zitadel/user/v2/password_pb.js';
 import { invalidField } from '../../platform/errors/domain-error.js';
 import type { WrittenEvent } from '../../platform/events/event-store.js';
 import type { ChangeInfo } from '../../platform/rpc/proto-mapping.js';
 import { ts } from '../../platform/rpc/proto-mapping.js';
-import type { CredentialFilter, CredentialRow, CredentialSort, TimestampComparison } from './machine-credentials.queries.js';
+import type {
+  CredentialFilter,
+  CredentialRow,
+  CredentialSort,
+  TimestampComparison,
+} from './machine-credentials.queries.js';
 import type { NewPassword, ResetDelivery } from './passwords.service.js';
 
 export function dateOf(timestamp: Timestamp | undefined): Date | undefined {
@@ -23,7 +32,9 @@ export function newPasswordOf(req: SetPasswordRequest): NewPassword {
     password: req.newPassword?.password ?? '',
     changeRequired: req.newPassword?.changeRequired ?? false,
     verification:
-      v.case === 'currentPassword' || v.case === 'verificationCode' ? { kind: v.case, value: v.value } : { kind: 'none' },
+      v.case === 'currentPassword' || v.case === 'verificationCode'
+        ? { kind: v.case, value: v.value }
+        : { kind: 'none' },
   };
 }
 
@@ -44,7 +55,14 @@ export function resetDeliveryOf(req: PasswordResetRequest): ResetDelivery {
 }
 
 /** PersonalAccessTokenFieldName and KeyFieldName share their numbers. */
-const SORTS: Record<number, CredentialSort> = { 0: 'creationDate', 1: 'creationDate', 2: 'id', 3: 'userId', 4: 'orgId', 5: 'expirationDate' };
+const SORTS: Record<number, CredentialSort> = {
+  0: 'creationDate',
+  1: 'creationDate',
+  2: 'id',
+  3: 'userId',
+  4: 'orgId',
+  5: 'expirationDate',
+};
 
 export function credentialSortOf(field: number | undefined): CredentialSort {
   const sort = SORTS[field ?? 0];
@@ -92,7 +110,12 @@ export function credentialFilterOf(f: SearchFilterCase, path: string): Credentia
       if (!at) throw invalidField('CRED-f1lt1', `${field}.timestamp`, 'is required');
       const comparison = COMPARISONS[f.value.method];
       if (!comparison) throw invalidField('CRED-f1lt2', `${field}.method`, 'is not a known timestamp filter method');
-      return { kind: f.case === 'createdDateFilter' ? 'created' : 'expires', comparison, at, field: `${field}.timestamp` };
+      return {
+        kind: f.case === 'createdDateFilter' ? 'created' : 'expires',
+        comparison,
+        at,
+        field: `${field}.timestamp`,
+      };
     }
   }
 }

@@ -10,7 +10,12 @@ export type TimestampComparison = 'equals' | 'after' | 'afterOrEquals' | 'before
 /** The filters ListPersonalAccessTokens and ListKeys share (zitadel.filter.v2 IDFilter/TimestampFilter). */
 export type CredentialFilter =
   | { readonly kind: 'id' | 'userId' | 'orgId'; readonly id: string }
-  | { readonly kind: 'created' | 'expires'; readonly comparison: TimestampComparison; readonly at: Date; readonly field: string };
+  | {
+      readonly kind: 'created' | 'expires';
+      readonly comparison: TimestampComparison;
+      readonly at: Date;
+      readonly field: string;
+    };
 
 export type CredentialSort = 'creationDate' | 'id' | 'userId' | 'orgId' | 'expirationDate';
 
@@ -45,7 +50,13 @@ const SORT_COLUMNS: Record<CredentialSort, string> = {
   expirationDate: COLUMNS.expires,
 };
 
-const OPERATORS: Record<TimestampComparison, '=' | '<' | '<=' | '>' | '>='> = { equals: '=', after: '>', afterOrEquals: '>=', before: '<', beforeOrEquals: '<=' };
+const OPERATORS: Record<TimestampComparison, '=' | '<' | '<=' | '>' | '>='> = {
+  equals: '=',
+  after: '>',
+  afterOrEquals: '>=',
+  before: '<',
+  beforeOrEquals: '<=',
+};
 
 /** A timestamp comparison; equality is to the millisecond, the precision of the API's timestamps. */
 function timestampFilter(col: string, comparison: TimestampComparison, at: Date, field: string): Filter {
@@ -93,14 +104,32 @@ export class MachineCredentialsQueries {
               ...(own ? [{ op: 'eq', column: column(COLUMNS.userId), value: own } as const] : []),
             ],
           };
-    const where = and({ op: 'eq', column: column('c.instance_id'), value: caller.instance.id }, scope, ...filters.map(credentialFilter));
-    const table = TABLES[kind];
-    const q = listSql({ select: table.select, from: table.from, where, sort: column(SORT_COLUMNS[sort]), tieBreaker: column(COLUMNS.id), page });
-    return fetchPage<{ id: string; user_id: string; resource_owner: string; created_at: Date; expires_at: Date }>(this.tx.reader, q).then(
-      ({ rows, total }) => ({
-        total,
-        rows: rows.map((r) => ({ id: r.id, userId: r.user_id, organizationId: r.resource_owner, createdAt: r.created_at, expiresAt: r.expires_at })),
-      }),
+    const where = and(
+      { op: 'eq', column: column('c.instance_id'), value: caller.instance.id },
+      scope,
+      ...filters.map(credentialFilter),
     );
+    const table = TABLES[kind];
+    const q = listSql({
+      select: table.select,
+      from: table.from,
+      where,
+      sort: column(SORT_COLUMNS[sort]),
+      tieBreaker: column(COLUMNS.id),
+      page,
+    });
+    return fetchPage<{ id: string; user_id: string; resource_owner: string; created_at: Date; expires_at: Date }>(
+      this.tx.reader,
+      q,
+    ).then(({ rows, total }) => ({
+      total,
+      rows: rows.map((r) => ({
+        id: r.id,
+        userId: r.user_id,
+        organizationId: r.resource_owner,
+        createdAt: r.created_at,
+        expiresAt: r.expires_at,
+      })),
+    }));
   }
 }

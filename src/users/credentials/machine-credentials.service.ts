@@ -32,7 +32,13 @@ export async function insertPersonalAccessToken(
   const id = ids.next();
   const token = randomToken(SECRET_BYTES);
   await tx.insert(PersonalAccessToken, {
-    instanceId, id, userId: user.id, resourceOwner: user.resourceOwner, tokenHash: hashToken(token), expiresAt, createdAt,
+    instanceId,
+    id,
+    userId: user.id,
+    resourceOwner: user.resourceOwner,
+    tokenHash: hashToken(token),
+    expiresAt,
+    createdAt,
   });
   return { id, token };
 }
@@ -50,12 +56,23 @@ export class MachineCredentialsService {
     private readonly store: UserStore,
   ) {}
 
-  async addPersonalAccessToken(caller: Caller, userId: string, expiration: Date | undefined): Promise<{ id: string; token: string; createdAt: Date }> {
+  async addPersonalAccessToken(
+    caller: Caller,
+    userId: string,
+    expiration: Date | undefined,
+  ): Promise<{ id: string; token: string; createdAt: Date }> {
     const expiresAt = expirationOf(expiration, 'expiration_date');
     return this.tx.run(async (tx) => {
       const user = await this.loadMachine(tx, caller, userId);
       const createdAt = new Date();
-      const { id, token } = await insertPersonalAccessToken(tx, this.ids, caller.instance.id, user, expiresAt, createdAt);
+      const { id, token } = await insertPersonalAccessToken(
+        tx,
+        this.ids,
+        caller.instance.id,
+        user,
+        expiresAt,
+        createdAt,
+      );
       const event = await this.store.push(tx, caller, user, [
         { type: 'user.personal.access.token.added', payload: { tokenId: id, expiration: expiresAt.toISOString() } },
       ]);
@@ -66,7 +83,11 @@ export class MachineCredentialsService {
   async removePersonalAccessToken(caller: Caller, userId: string, tokenId: string): Promise<WrittenEvent> {
     return this.tx.run(async (tx) => {
       const user = await this.loadMachine(tx, caller, userId);
-      const removed = await tx.delete(PersonalAccessToken, { instanceId: caller.instance.id, userId: user.id, id: tokenId });
+      const removed = await tx.delete(PersonalAccessToken, {
+        instanceId: caller.instance.id,
+        userId: user.id,
+        id: tokenId,
+      });
       if (!removed.affected) throw errors.patNotFound();
       return this.store.push(tx, caller, user, [{ type: 'user.personal.access.token.removed', payload: { tokenId } }]);
     });
@@ -88,13 +109,25 @@ export class MachineCredentialsService {
       const generated = supplied ? undefined : await generateRsaKeyPair();
       const id = this.ids.next();
       await tx.insert(MachineKey, {
-        instanceId: caller.instance.id, id, userId: user.id, resourceOwner: user.resourceOwner,
-        publicKey: supplied ?? generated!.publicKey, expiresAt, createdAt: new Date(),
+        instanceId: caller.instance.id,
+        id,
+        userId: user.id,
+        resourceOwner: user.resourceOwner,
+        publicKey: supplied ?? generated!.publicKey,
+        expiresAt,
+        createdAt: new Date(),
       });
       const event = await this.store.push(tx, caller, user, [
-        { type: 'user.machine.key.added', payload: { keyId: id, keyType: 'json', expiration: expiresAt.toISOString(), publicKeySupplied: !!supplied } },
+        {
+          type: 'user.machine.key.added',
+          payload: { keyId: id, keyType: 'json', expiration: expiresAt.toISOString(), publicKeySupplied: !!supplied },
+        },
       ]);
-      return { id, createdAt: event.createdAt, keyFile: keyFile({ keyId: id, userId: user.id, expiresAt, privateKey: generated?.privateKey }) };
+      return {
+        id,
+        createdAt: event.createdAt,
+        keyFile: keyFile({ keyId: id, userId: user.id, expiresAt, privateKey: generated?.privateKey }),
+      };
     });
   }
 
@@ -117,7 +150,12 @@ export class MachineCredentialsService {
         .createQueryBuilder()
         .insert()
         .into(MachineSecret)
-        .values({ instanceId: caller.instance.id, userId: user.id, secretHash: hashToken(secret), createdAt: event.createdAt })
+        .values({
+          instanceId: caller.instance.id,
+          userId: user.id,
+          secretHash: hashToken(secret),
+          createdAt: event.createdAt,
+        })
         .orUpdate(['secret_hash', 'created_at'], ['instance_id', 'user_id'])
         .execute();
       return { secret, createdAt: event.createdAt };

@@ -27,10 +27,29 @@ describe('parsePublicKey', () => {
     ['DER instead of PEM', () => rsa.publicKey.export({ type: 'spki', format: 'der' })],
     ['a private key', () => Buffer.from(rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString())],
     ['a broken PEM body', () => Buffer.from('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n')],
-    ['an EC key', () => Buffer.from(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString())],
-    ['a 1024-bit RSA key', () => Buffer.from(generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString())],
+    [
+      'an EC key',
+      () =>
+        Buffer.from(
+          generateKeyPairSync('ec', { namedCurve: 'P-256' })
+            .publicKey.export({ type: 'spki', format: 'pem' })
+            .toString(),
+        ),
+    ],
+    [
+      'a 1024-bit RSA key',
+      () =>
+        Buffer.from(
+          generateKeyPairSync('rsa', { modulusLength: 1024 })
+            .publicKey.export({ type: 'spki', format: 'pem' })
+            .toString(),
+        ),
+    ],
   ])('refuses %s as INVALID_ARGUMENT on public_key', (_name, bytes) => {
-    expect(violation(() => parsePublicKey(bytes(), 'public_key'))).toEqual({ kind: 'InvalidArgument', field: 'public_key' });
+    expect(violation(() => parsePublicKey(bytes(), 'public_key'))).toEqual({
+      kind: 'InvalidArgument',
+      field: 'public_key',
+    });
   });
 });
 
@@ -39,9 +58,21 @@ describe('key files', () => {
     const pair = await generateRsaKeyPair();
     expect(pair.privateKey).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
     expect(pair.publicKey).toMatch(/^-----BEGIN PUBLIC KEY-----/);
-    const file = JSON.parse(keyFile({ keyId: '1', userId: '2', expiresAt: new Date('2030-01-02T03:04:05Z'), privateKey: pair.privateKey }).toString());
+    const file = JSON.parse(
+      keyFile({
+        keyId: '1',
+        userId: '2',
+        expiresAt: new Date('2030-01-02T03:04:05Z'),
+        privateKey: pair.privateKey,
+      }).toString(),
+    );
     expect(Object.keys(file)).toEqual(['type', 'keyId', 'key', 'expirationDate', 'userId']);
-    expect(file).toMatchObject({ type: 'serviceaccount', keyId: '1', expirationDate: '2030-01-02T03:04:05Z', userId: '2' });
+    expect(file).toMatchObject({
+      type: 'serviceaccount',
+      keyId: '1',
+      expirationDate: '2030-01-02T03:04:05Z',
+      userId: '2',
+    });
     const signature = sign('sha256', Buffer.from('assertion'), createPrivateKey(file.key));
     expect(verify('sha256', Buffer.from('assertion'), createPublicKey(pair.publicKey), signature)).toBe(true);
   });
@@ -62,7 +93,9 @@ describe('expirationOf', () => {
 
   it("defaults to ZITADEL's far future and keeps future dates", () => {
     expect(expirationOf(undefined, 'expiration_date', now)).toBe(NEVER_EXPIRES);
-    expect(expirationOf(new Date('2026-06-01T00:00:00Z'), 'expiration_date', now).toISOString()).toBe('2026-06-01T00:00:00.000Z');
+    expect(expirationOf(new Date('2026-06-01T00:00:00Z'), 'expiration_date', now).toISOString()).toBe(
+      '2026-06-01T00:00:00.000Z',
+    );
   });
 
   it('refuses the past as INVALID_ARGUMENT on the field', () => {

@@ -37,7 +37,8 @@ export function parsePublicKey(bytes: Uint8Array, field: string): string {
   }
   if (key.asymmetricKeyType !== 'rsa') throw invalidField('CRED-k3yp3', field, 'must be an RSA key');
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-  if (bits < MIN_RSA_BITS) throw invalidField('CRED-k3yp4', field, `must be at least ${MIN_RSA_BITS} bits long (got ${bits})`);
+  if (bits < MIN_RSA_BITS)
+    throw invalidField('CRED-k3yp4', field, `must be at least ${MIN_RSA_BITS} bits long (got ${bits})`);
   return key.export({ type: 'spki', format: 'pem' }).toString();
 }
 

@@ -80,13 +80,20 @@ export class PasswordsService {
       // Any pending reset code is spent: the password it was meant to replace is gone.
       await this.codes.discard(tx, caller.instance.id, user.id, 'passwordReset');
       return this.store.push(tx, caller, user, [
-        { type: 'user.human.password.changed', payload: { changeRequired: input.changeRequired, verifiedBy: verification.kind } },
+        {
+          type: 'user.human.password.changed',
+          payload: { changeRequired: input.changeRequired, verifiedBy: verification.kind },
+        },
       ]);
     }, outer);
   }
 
   /** Issues a password reset code (replacing a pending one) and returns or sends it. */
-  async requestReset(caller: Caller, userId: string, delivery: ResetDelivery): Promise<{ event: WrittenEvent; code?: string }> {
+  async requestReset(
+    caller: Caller,
+    userId: string,
+    delivery: ResetDelivery,
+  ): Promise<{ event: WrittenEvent; code?: string }> {
     return this.tx.run(async (tx) => {
       const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true, self: true });
       if (user.type !== 'human') throw notHuman();
@@ -129,5 +136,8 @@ export class PasswordsService {
 /** Whether the caller holds user.write on the user's org (not merely being the user). */
 function mayWrite(caller: Caller, user: Pick<User, 'resourceOwner'>): boolean {
   if (caller.system) return true;
-  return !!caller.principal && hasPermission(caller.principal.grants, caller.instance.id, 'user.write', { orgId: user.resourceOwner });
+  return (
+    !!caller.principal &&
+    hasPermission(caller.principal.grants, caller.instance.id, 'user.write', { orgId: user.resourceOwner })
+  );
 }

@@ -13,7 +13,11 @@ import type { User } from '../user.entity.js';
 export class AccountNames {
   constructor(private readonly policies: Policies) {}
 
-  async of(db: EntityManager, instanceId: string, user: Pick<User, 'username' | 'resourceOwner' | 'email'>): Promise<string> {
+  async of(
+    db: EntityManager,
+    instanceId: string,
+    user: Pick<User, 'username' | 'resourceOwner' | 'email'>,
+  ): Promise<string> {
     const org = await db
       .getRepository(Org)
       .createQueryBuilder('o')

@@ -6,9 +6,11 @@ const FIELD = 'public_key_credential';
 
 /** Browsers' JSON and ZITADEL's login send base64url; tolerate standard base64 and padding too. */
 function base64Url(value: JsonValue | undefined, field: string): string {
-  if (typeof value !== 'string' || !value) throw webAuthnCredentialInvalid(`${FIELD}.${field}`, 'must be a base64url string');
+  if (typeof value !== 'string' || !value)
+    throw webAuthnCredentialInvalid(`${FIELD}.${field}`, 'must be a base64url string');
   const normal = value.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-  if (!/^[A-Za-z0-9_-]+$/.test(normal)) throw webAuthnCredentialInvalid(`${FIELD}.${field}`, 'must be a base64url string');
+  if (!/^[A-Za-z0-9_-]+$/.test(normal))
+    throw webAuthnCredentialInvalid(`${FIELD}.${field}`, 'must be a base64url string');
   return normal;
 }
 
@@ -23,11 +25,15 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 export function registrationResponseOf(credential: JsonObject | undefined): RegistrationResponseJSON {
   if (!credential) throw webAuthnCredentialInvalid(FIELD, 'is required');
   const response = credential.response;
-  if (!isObject(response)) throw webAuthnCredentialInvalid(`${FIELD}.response`, 'must be the attestation response object');
-  if ((credential.type ?? 'public-key') !== 'public-key') throw webAuthnCredentialInvalid(`${FIELD}.type`, 'must be "public-key"');
+  if (!isObject(response))
+    throw webAuthnCredentialInvalid(`${FIELD}.response`, 'must be the attestation response object');
+  if ((credential.type ?? 'public-key') !== 'public-key')
+    throw webAuthnCredentialInvalid(`${FIELD}.type`, 'must be "public-key"');
   const id = base64Url(credential.id ?? credential.rawId, 'id');
   const rawId = base64Url(credential.rawId ?? credential.id, 'rawId');
-  const transports = Array.isArray(response.transports) ? response.transports.filter((t): t is string => typeof t === 'string') : undefined;
+  const transports = Array.isArray(response.transports)
+    ? response.transports.filter((t): t is string => typeof t === 'string')
+    : undefined;
   return {
     id,
     rawId,
@@ -44,7 +50,9 @@ export function registrationResponseOf(credential: JsonObject | undefined): Regi
 /** The origin the browser reports in clientDataJSON (checked against the instance before use). */
 export function clientDataOrigin(response: RegistrationResponseJSON): string {
   try {
-    const clientData = JSON.parse(Buffer.from(response.response.clientDataJSON, 'base64url').toString('utf8')) as { origin?: unknown };
+    const clientData = JSON.parse(Buffer.from(response.response.clientDataJSON, 'base64url').toString('utf8')) as {
+      origin?: unknown;
+    };
     if (typeof clientData.origin === 'string') return clientData.origin;
   } catch {
     /* reported below */

@@ -1,11 +1,18 @@
-import { AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, invalidField } from '../../platform/errors/domain-error.js';
+import {
+  AlreadyExists,
+  FailedPrecondition,
+  InvalidArgument,
+  NotFound,
+  invalidField,
+} from '../../platform/errors/domain-error.js';
 
 // ZITADEL's ids are noted beside ours where the meaning is the same.
 
 export const notHuman = () => FailedPrecondition('MFA-hum4n', 'second factors and passkeys are only for human users');
 
 /** COMMAND-do9se */
-export const totpAlreadyReady = () => AlreadyExists('MFA-t0tp1', 'TOTP is already set up for this user; remove it first');
+export const totpAlreadyReady = () =>
+  AlreadyExists('MFA-t0tp1', 'TOTP is already set up for this user; remove it first');
 /** COMMAND-3Mif9s, COMMAND-Hd9sd */
 export const totpNotFound = () => NotFound('MFA-t0tp2', 'the user has no TOTP registration');
 /** COMMAND-qx4ls */
@@ -13,11 +20,15 @@ export const totpAlreadyVerified = () => FailedPrecondition('MFA-t0tp3', 'the TO
 /** EVENT-8isk2 */
 export const totpCodeInvalid = () => invalidField('MFA-t0tp4', 'code', 'the code is invalid');
 
-export const totpSecretInvalid = (field: string) => invalidField('MFA-t0tp5', field, 'must be a base32 TOTP seed of at least 80 bits');
+export const totpSecretInvalid = (field: string) =>
+  invalidField('MFA-t0tp5', field, 'must be a base32 TOTP seed of at least 80 bits');
 
 /** COMMAND-Ad3g2, COMMAND-MKL2s */
 export const otpAlreadyAdded = (channel: 'sms' | 'email') =>
-  AlreadyExists(channel === 'sms' ? 'MFA-0tp5a' : 'MFA-0tpea', `OTP ${channel === 'sms' ? 'SMS' : 'email'} is already added`);
+  AlreadyExists(
+    channel === 'sms' ? 'MFA-0tp5a' : 'MFA-0tpea',
+    `OTP ${channel === 'sms' ? 'SMS' : 'email'} is already added`,
+  );
 /** COMMAND-Q54j2, COMMAND-KLJ2d */
 export const otpContactNotVerified = (channel: 'sms' | 'email') =>
   channel === 'sms'
@@ -29,14 +40,19 @@ export const otpNotAdded = (channel: 'sms' | 'email') =>
 
 /** COMMAND-DAfb2 */
 export const webAuthnNotFound = (what: string) => NotFound('MFA-w4n0f', `${what} not found`);
-export const webAuthnAlreadyVerified = (what: string) => FailedPrecondition('MFA-w4rdy', `the ${what} is already verified`);
+export const webAuthnAlreadyVerified = (what: string) =>
+  FailedPrecondition('MFA-w4rdy', `the ${what} is already verified`);
 export const webAuthnChallengeExpired = (what: string) =>
   FailedPrecondition('MFA-w4exp', `the ${what} registration has expired; register it again`);
 export const webAuthnCredentialInvalid = (field: string, reason: string) => invalidField('MFA-w4inv', field, reason);
-export const webAuthnCredentialTaken = () => AlreadyExists('MFA-w4dup', 'this authenticator credential is already registered');
+export const webAuthnCredentialTaken = () =>
+  AlreadyExists('MFA-w4dup', 'this authenticator credential is already registered');
 export const relyingPartyInvalid = (domain: string) =>
   invalidField('MFA-rp1d0', 'domain', `"${domain}" is neither a domain of this instance nor a parent domain of one`);
 
-export const noEmailForLink = () => FailedPrecondition('MFA-3ma1l', 'the user has no email address to send the registration link to');
+export const noEmailForLink = () =>
+  FailedPrecondition('MFA-3ma1l', 'the user has no email address to send the registration link to');
 export const urlTemplateInvalid = (reason: string) =>
-  InvalidArgument('MFA-url7p', `invalid send_link.url_template: ${reason}`, [{ field: 'send_link.url_template', description: reason }]);
+  InvalidArgument('MFA-url7p', `invalid send_link.url_template: ${reason}`, [
+    { field: 'send_link.url_template', description: reason },
+  ]);

@@ -5,7 +5,15 @@ import { authenticatedCallerOf } from '../../platform/rpc/call-context.js';
 import { listDetailsV2 } from '../../platform/rpc/proto-mapping.js';
 import type { AccessTable } from '../../platform/rpc/registry.js';
 import { UserServiceParts, type UserServiceImpl } from '../user-service-parts.js';
-import { attachment, authFactorV2, authMethodTypeV2, details, factorKinds, factorStates, passkeyV2 } from './mfa.mapper.js';
+import {
+  attachment,
+  authFactorV2,
+  authMethodTypeV2,
+  details,
+  factorKinds,
+  factorStates,
+  passkeyV2,
+} from './mfa.mapper.js';
 import { MfaService } from './mfa.service.js';
 import { WebAuthnService } from './webauthn.service.js';
 
@@ -90,11 +98,21 @@ export class UsersMfaHandler implements OnModuleInit {
         return { details: details(r.event), passkeyId: r.id, publicKeyCredentialCreationOptions: r.options };
       },
       async verifyPasskeyRegistration(req, ctx) {
-        const event = await webauthn.verify(authenticatedCallerOf(ctx), req.userId, 'passkey', req.passkeyId, req.publicKeyCredential, req.passkeyName);
+        const event = await webauthn.verify(
+          authenticatedCallerOf(ctx),
+          req.userId,
+          'passkey',
+          req.passkeyId,
+          req.publicKeyCredential,
+          req.passkeyName,
+        );
         return { details: details(event) };
       },
       async createPasskeyRegistrationLink(req, ctx) {
-        const medium = req.medium.case === 'returnCode' ? ({ kind: 'return' } as const) : ({ kind: 'send', urlTemplate: req.medium.value?.urlTemplate } as const);
+        const medium =
+          req.medium.case === 'returnCode'
+            ? ({ kind: 'return' } as const)
+            : ({ kind: 'send', urlTemplate: req.medium.value?.urlTemplate } as const);
         const r = await webauthn.createRegistrationLink(authenticatedCallerOf(ctx), req.userId, medium);
         return { details: details(r.event), code: r.code === undefined ? undefined : { id: r.codeId, code: r.code } };
       },
@@ -103,14 +121,26 @@ export class UsersMfaHandler implements OnModuleInit {
         return { details: listDetailsV2(BigInt(passkeys.length)), result: passkeys.map(passkeyV2) };
       },
       async removePasskey(req, ctx) {
-        return { details: details(await webauthn.remove(authenticatedCallerOf(ctx), req.userId, 'passkey', req.passkeyId)) };
+        return {
+          details: details(await webauthn.remove(authenticatedCallerOf(ctx), req.userId, 'passkey', req.passkeyId)),
+        };
       },
       async registerU2F(req, ctx) {
-        const r = await webauthn.register(authenticatedCallerOf(ctx), req.userId, 'u2f', { domain: req.domain, requestHost: requestHost(ctx) });
+        const r = await webauthn.register(authenticatedCallerOf(ctx), req.userId, 'u2f', {
+          domain: req.domain,
+          requestHost: requestHost(ctx),
+        });
         return { details: details(r.event), u2fId: r.id, publicKeyCredentialCreationOptions: r.options };
       },
       async verifyU2FRegistration(req, ctx) {
-        const event = await webauthn.verify(authenticatedCallerOf(ctx), req.userId, 'u2f', req.u2fId, req.publicKeyCredential, req.tokenName);
+        const event = await webauthn.verify(
+          authenticatedCallerOf(ctx),
+          req.userId,
+          'u2f',
+          req.u2fId,
+          req.publicKeyCredential,
+          req.tokenName,
+        );
         return { details: details(event) };
       },
       async removeU2F(req, ctx) {
@@ -118,12 +148,19 @@ export class UsersMfaHandler implements OnModuleInit {
       },
 
       async listAuthenticationMethodTypes(req, ctx) {
-        const filter = req.domainQuery ? { domain: req.domainQuery.domain, includeWithoutDomain: req.domainQuery.includeWithoutDomain } : undefined;
+        const filter = req.domainQuery
+          ? { domain: req.domainQuery.domain, includeWithoutDomain: req.domainQuery.includeWithoutDomain }
+          : undefined;
         const types = await mfa.listAuthMethodTypes(authenticatedCallerOf(ctx), req.userId, filter);
         return { details: listDetailsV2(BigInt(types.length)), authMethodTypes: types.map(authMethodTypeV2) };
       },
       async listAuthenticationFactors(req, ctx) {
-        const factors = await mfa.listAuthFactors(authenticatedCallerOf(ctx), req.userId, factorKinds(req.authFactors), factorStates(req.states));
+        const factors = await mfa.listAuthFactors(
+          authenticatedCallerOf(ctx),
+          req.userId,
+          factorKinds(req.authFactors),
+          factorStates(req.states),
+        );
         return { result: factors.map(authFactorV2) };
       },
       async humanMFAInitSkipped(req, ctx) {

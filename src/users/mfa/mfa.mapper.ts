@@ -8,7 +8,8 @@ import type { FactorState } from './mfa.entity.js';
 import type { AuthFactorKind, AuthFactorView, AuthMethodType } from './mfa.service.js';
 import type { PasskeyView } from './webauthn.service.js';
 
-export const details = (e: WrittenEvent) => detailsV2({ sequence: e.sequence, changeDate: e.createdAt, resourceOwner: e.resourceOwner });
+export const details = (e: WrittenEvent) =>
+  detailsV2({ sequence: e.sequence, changeDate: e.createdAt, resourceOwner: e.resourceOwner });
 
 const METHOD_TYPES: Record<AuthMethodType, AuthenticationMethodType> = {
   password: AuthenticationMethodType.PASSWORD,
@@ -47,7 +48,8 @@ export function factorStates(requested: readonly AuthFactorState[]): Set<FactorS
   return new Set(requested.flatMap((s) => (STATES[s] ? [STATES[s]] : [])));
 }
 
-const stateV2 = (s: FactorState): AuthFactorState => (s === 'ready' ? AuthFactorState.READY : AuthFactorState.NOT_READY);
+const stateV2 = (s: FactorState): AuthFactorState =>
+  s === 'ready' ? AuthFactorState.READY : AuthFactorState.NOT_READY;
 
 export function authFactorV2(f: AuthFactorView): MessageInitShape<typeof AuthFactorSchema> {
   const state = stateV2(f.state);

@@ -122,7 +122,13 @@ export class MfaService {
    * For AddHumanUser's `totp_secret` (ZITADEL's ImportHumanTOTP): a seed the user already has,
    * verified from the start. Runs in the caller's transaction, after the user exists.
    */
-  async importTotp(tx: EntityManager, caller: Caller, user: Pick<User, 'id' | 'resourceOwner'>, secret: string, field = 'totp_secret'): Promise<void> {
+  async importTotp(
+    tx: EntityManager,
+    caller: Caller,
+    user: Pick<User, 'id' | 'resourceOwner'>,
+    secret: string,
+    field = 'totp_secret',
+  ): Promise<void> {
     const secretBase32 = canonicalTotpSecret(secret);
     if (!secretBase32) throw totpSecretInvalid(field);
     const now = new Date();
@@ -147,7 +153,8 @@ export class MfaService {
     return this.transactions.run(async (tx) => {
       const user = await this.users.load(tx, caller, userId, ADD, { lock: true, self: true });
       requireHuman(user);
-      if (await tx.existsBy(UserOtpChannel, { instanceId: caller.instance.id, userId, channel })) throw otpAlreadyAdded(channel);
+      if (await tx.existsBy(UserOtpChannel, { instanceId: caller.instance.id, userId, channel }))
+        throw otpAlreadyAdded(channel);
       const verified = channel === 'sms' ? !!user.phone && user.phoneVerified : !!user.email && user.emailVerified;
       if (!verified) throw otpContactNotVerified(channel);
       await tx.insert(UserOtpChannel, { instanceId: caller.instance.id, userId, channel, createdAt: new Date() });
@@ -255,7 +262,12 @@ export class MfaService {
   }
 
   /** Ready credentials and still-valid pending registrations (expired ones are as good as gone). */
-  private webAuthnOf(db: EntityManager, instanceId: string, userId: string, kind: 'passkey' | 'u2f'): Promise<UserWebAuthnCredential[]> {
+  private webAuthnOf(
+    db: EntityManager,
+    instanceId: string,
+    userId: string,
+    kind: 'passkey' | 'u2f',
+  ): Promise<UserWebAuthnCredential[]> {
     return db
       .getRepository(UserWebAuthnCredential)
       .createQueryBuilder('w')

@@ -15,7 +15,11 @@ function isSameOrSubdomain(host: string, rpId: string): boolean {
  * to. It must be one of the instance's domains or a parent domain of one, or no page of the
  * instance could ever use the credential.
  */
-export function relyingPartyId(requested: string | undefined, requestHost: string, instanceDomains: readonly string[]): string | undefined {
+export function relyingPartyId(
+  requested: string | undefined,
+  requestHost: string,
+  instanceDomains: readonly string[],
+): string | undefined {
   const rpId = hostName(requested || requestHost);
   if (!rpId) return undefined;
   return instanceDomains.some((d) => isSameOrSubdomain(d, rpId)) ? rpId : undefined;
@@ -26,7 +30,12 @@ export function relyingPartyId(requested: string | undefined, requestHost: strin
  * of the instance within the RP id, and it is served over https or the scheme of the external
  * URL (plain http is what local and test setups use).
  */
-export function originAllowed(origin: string, rpId: string, instanceDomains: readonly string[], externalUrl: string): boolean {
+export function originAllowed(
+  origin: string,
+  rpId: string,
+  instanceDomains: readonly string[],
+  externalUrl: string,
+): boolean {
   let url: URL;
   try {
     url = new URL(origin);

@@ -20,7 +20,14 @@ export interface TotpKey {
 
 export function newTotpKey(issuer: string, accountName: string): TotpKey {
   const secret = new Secret({ size: SECRET_BYTES });
-  const totp = new TOTP({ issuer, label: accountName, algorithm: ALGORITHM, digits: DIGITS, period: PERIOD_SECONDS, secret });
+  const totp = new TOTP({
+    issuer,
+    label: accountName,
+    algorithm: ALGORITHM,
+    digits: DIGITS,
+    period: PERIOD_SECONDS,
+    secret,
+  });
   return { secret: secret.base32, uri: totp.toString() };
 }
 

@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { JsonObject } from '@bufbuild/protobuf';
-import { generateRegistrationOptions, verifyRegistrationResponse, type AuthenticatorSelectionCriteria } from '@simplewebauthn/server';
+import {
+  generateRegistrationOptions,
+  verifyRegistrationResponse,
+  type AuthenticatorSelectionCriteria,
+} from '@simplewebauthn/server';
 import type { EntityManager } from 'typeorm';
 import { Notifier } from '../../notifications/notifier.js';
 import { urlTemplateProblems } from '../../notifications/templates.js';
@@ -48,7 +52,10 @@ const SELECTION: Record<WebAuthnKind, AuthenticatorSelectionCriteria> = {
 };
 
 /** ZITADEL's event names: passkeys are its "passwordless" tokens. */
-const EVENT_PREFIX: Record<WebAuthnKind, string> = { passkey: 'user.human.passwordless.token', u2f: 'user.human.u2f.token' };
+const EVENT_PREFIX: Record<WebAuthnKind, string> = {
+  passkey: 'user.human.passwordless.token',
+  u2f: 'user.human.u2f.token',
+};
 const LABEL: Record<WebAuthnKind, string> = { passkey: 'passkey', u2f: 'U2F token' };
 
 export interface RegistrationRequest {
@@ -104,9 +111,17 @@ export class WebAuthnService {
         .createQueryBuilder()
         .delete()
         .from(UserWebAuthnCredential)
-        .where(`instance_id = :i AND user_id = :u AND state = 'pending' AND challenge_expires_at <= now()`, { i: caller.instance.id, u: userId })
+        .where(`instance_id = :i AND user_id = :u AND state = 'pending' AND challenge_expires_at <= now()`, {
+          i: caller.instance.id,
+          u: userId,
+        })
         .execute();
-      const existing = await tx.findBy(UserWebAuthnCredential, { instanceId: caller.instance.id, userId, kind, state: 'ready' });
+      const existing = await tx.findBy(UserWebAuthnCredential, {
+        instanceId: caller.instance.id,
+        userId,
+        kind,
+        state: 'ready',
+      });
 
       const accountName = await this.accounts.of(tx, caller.instance.id, user);
       const options = await generateRegistrationOptions({
@@ -118,7 +133,10 @@ export class WebAuthnService {
         timeout: CEREMONY_TIMEOUT_MS,
         attestationType: 'none',
         excludeCredentials: existing.map((c) => ({ id: c.credentialId!, transports: c.transports })),
-        authenticatorSelection: { ...SELECTION[kind], ...(request.attachment ? { authenticatorAttachment: request.attachment } : {}) },
+        authenticatorSelection: {
+          ...SELECTION[kind],
+          ...(request.attachment ? { authenticatorAttachment: request.attachment } : {}),
+        },
         supportedAlgorithmIDs: ALGORITHMS,
       });
 
@@ -136,9 +154,14 @@ export class WebAuthnService {
         challengeExpiresAt: new Date(now.getTime() + CEREMONY_TIMEOUT_MS),
         createdAt: now,
       });
-      const events: UserEventInput[] = [{ type: `${EVENT_PREFIX[kind]}.added`, payload: { webAuthNTokenId: id, rpID: rpId } }];
+      const events: UserEventInput[] = [
+        { type: `${EVENT_PREFIX[kind]}.added`, payload: { webAuthNTokenId: id, rpID: rpId } },
+      ];
       if (request.code) {
-        events.push({ type: 'user.human.passwordless.initialization.code.check.succeeded', payload: { codeId: request.code.id } });
+        events.push({
+          type: 'user.human.passwordless.initialization.code.check.succeeded',
+          payload: { codeId: request.code.id },
+        });
       }
       const event = await this.users.push(tx, caller, user, events);
       // A Struct holds JSON only: drop the `undefined` members the library leaves in.
@@ -147,7 +170,14 @@ export class WebAuthnService {
   }
 
   /** Checks the authenticator's attestation against the stored challenge and keeps the credential. */
-  verify(caller: Caller, userId: string, kind: WebAuthnKind, id: string, credential: JsonObject | undefined, name: string): Promise<WrittenEvent> {
+  verify(
+    caller: Caller,
+    userId: string,
+    kind: WebAuthnKind,
+    id: string,
+    credential: JsonObject | undefined,
+    name: string,
+  ): Promise<WrittenEvent> {
     return this.transactions.run(async (tx) => {
       const user = await this.users.load(tx, caller, userId, ADD, { lock: true, self: true });
       const pending = await tx.findOneBy(UserWebAuthnCredential, { instanceId: caller.instance.id, userId, id, kind });
@@ -159,7 +189,10 @@ export class WebAuthnService {
       const origin = clientDataOrigin(response);
       const domains = await this.instanceDomains(tx, caller.instance.id);
       if (!originAllowed(origin, pending.rpId, domains, this.config.externalUrl)) {
-        throw webAuthnCredentialInvalid('public_key_credential', `the origin ${origin} is not a domain of this instance within ${pending.rpId}`);
+        throw webAuthnCredentialInvalid(
+          'public_key_credential',
+          `the origin ${origin} is not a domain of this instance within ${pending.rpId}`,
+        );
       }
       let verified;
       try {
@@ -174,7 +207,8 @@ export class WebAuthnService {
       } catch (err) {
         throw webAuthnCredentialInvalid('public_key_credential', (err as Error).message);
       }
-      if (!verified.verified) throw webAuthnCredentialInvalid('public_key_credential', 'the attestation could not be verified');
+      if (!verified.verified)
+        throw webAuthnCredentialInvalid('public_key_credential', 'the attestation could not be verified');
       const info = verified.registrationInfo;
 
       await underSavepoint(
@@ -199,7 +233,15 @@ export class WebAuthnService {
         (err) => (isUniqueViolation(err, 'user_webauthn_credentials_credential') ? webAuthnCredentialTaken() : err),
       );
       return this.users.push(tx, caller, user, [
-        { type: `${EVENT_PREFIX[kind]}.verified`, payload: { webAuthNTokenId: id, webAuthNTokenName: name, aaguid: info.aaguid, userVerified: info.userVerified } },
+        {
+          type: `${EVENT_PREFIX[kind]}.verified`,
+          payload: {
+            webAuthNTokenId: id,
+            webAuthNTokenName: name,
+            aaguid: info.aaguid,
+            userVerified: info.userVerified,
+          },
+        },
       ]);
     });
   }
@@ -207,9 +249,16 @@ export class WebAuthnService {
   remove(caller: Caller, userId: string, kind: WebAuthnKind, id: string): Promise<WrittenEvent> {
     return this.transactions.run(async (tx) => {
       const user = await this.users.load(tx, caller, userId, REMOVE, { lock: true, self: true });
-      const { affected } = await tx.delete(UserWebAuthnCredential, { instanceId: caller.instance.id, userId, id, kind });
+      const { affected } = await tx.delete(UserWebAuthnCredential, {
+        instanceId: caller.instance.id,
+        userId,
+        id,
+        kind,
+      });
       if (!affected) throw webAuthnNotFound(LABEL[kind]);
-      return this.users.push(tx, caller, user, [{ type: `${EVENT_PREFIX[kind]}.removed`, payload: { webAuthNTokenId: id } }]);
+      return this.users.push(tx, caller, user, [
+        { type: `${EVENT_PREFIX[kind]}.removed`, payload: { webAuthNTokenId: id } },
+      ]);
     });
   }
 
@@ -221,7 +270,10 @@ export class WebAuthnService {
       .getRepository(UserWebAuthnCredential)
       .createQueryBuilder('w')
       .select(['w.id', 'w.name', 'w.state'])
-      .where(`w.instance_id = :i AND w.user_id = :u AND w.kind = 'passkey' AND w.state = 'ready'`, { i: caller.instance.id, u: userId })
+      .where(`w.instance_id = :i AND w.user_id = :u AND w.kind = 'passkey' AND w.state = 'ready'`, {
+        i: caller.instance.id,
+        u: userId,
+      })
       .orderBy('w.verified_at')
       .addOrderBy('w.id')
       .getMany();
@@ -232,7 +284,11 @@ export class WebAuthnService {
    * A one-time code that lets whoever holds it register a passkey for the user (ZITADEL's
    * passwordless init code): returned to the caller, or emailed as a link.
    */
-  createRegistrationLink(caller: Caller, userId: string, medium: LinkMedium): Promise<{ codeId: string; code?: string; event: WrittenEvent }> {
+  createRegistrationLink(
+    caller: Caller,
+    userId: string,
+    medium: LinkMedium,
+  ): Promise<{ codeId: string; code?: string; event: WrittenEvent }> {
     const problems = medium.kind === 'send' && medium.urlTemplate ? urlTemplateProblems(medium.urlTemplate) : [];
     if (problems.length) throw urlTemplateInvalid(problems.join('; '));
     return this.transactions.run(async (tx) => {
@@ -279,7 +335,12 @@ export class WebAuthnService {
    * With a registration code, holding the code is the authorisation (any authenticated caller,
    * e.g. the login UI): the user only has to exist in this instance. The code is used up.
    */
-  private async loadWithCode(tx: EntityManager, caller: Caller, userId: string, code: { id: string; code: string }): Promise<User> {
+  private async loadWithCode(
+    tx: EntityManager,
+    caller: Caller,
+    userId: string,
+    code: { id: string; code: string },
+  ): Promise<User> {
     const user = await tx
       .getRepository(User)
       .createQueryBuilder('u')

@@ -9,7 +9,12 @@ import { ErrorDetailSchema } from '@zitadel/proto/zitadel/message_pb.js';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { MAX_CODE_ATTEMPTS } from '../../../src/users/code-attempts.js';
-import { CODE_CHECKS_RATE_LIMITED, CODE_INVALID, CODE_SPENT, CONTACT_PROOF_DENIED } from '../../../src/users/users.errors.js';
+import {
+  CODE_CHECKS_RATE_LIMITED,
+  CODE_INVALID,
+  CODE_SPENT,
+  CONTACT_PROOF_DENIED,
+} from '../../../src/users/users.errors.js';
 import { client, codeOf, rest } from '../../support/clients.js';
 import { MailCatcher, deliveryEnv, uniqueEmail } from '../../support/receivers.js';
 import { freshData, startChild, stopChild, type ChildServer } from '../support/child-server.js';
@@ -48,18 +53,24 @@ async function attacker(): Promise<{ userId: string; token: string }> {
   return { userId, token: sessionToken };
 }
 
-it('refuses a user marking a victim\'s address verified on itself, or taking its code back, over gRPC and REST', async () => {
+it("refuses a user marking a victim's address verified on itself, or taking its code back, over gRPC and REST", async () => {
   const eve = await attacker();
   const asEve = client(UserService, 'grpc', b.baseUrl, eve.token);
   const victim = uniqueEmail('victim');
   for (const call of [
     asEve.setEmail({ userId: eve.userId, email: victim, verification: { case: 'isVerified', value: true } }),
     asEve.setEmail({ userId: eve.userId, email: victim, verification: { case: 'returnCode', value: {} } }),
-    asEve.updateHumanUser({ userId: eve.userId, email: { email: victim, verification: { case: 'isVerified', value: true } } }),
+    asEve.updateHumanUser({
+      userId: eve.userId,
+      email: { email: victim, verification: { case: 'isVerified', value: true } },
+    }),
   ]) {
     expect(await codeOf(call)).toBe(Code.PermissionDenied);
   }
-  const res = await rest(a.baseUrl, 'POST', `/v2/users/${eve.userId}/email`, { token: eve.token, body: { email: victim, isVerified: true } });
+  const res = await rest(a.baseUrl, 'POST', `/v2/users/${eve.userId}/email`, {
+    token: eve.token,
+    body: { email: victim, isVerified: true },
+  });
   expect(res.status).toBe(403);
   expect(res.body.details[0].id).toBe(CONTACT_PROOF_DENIED);
   const { user } = await client(UserService, 'grpc', a.baseUrl, a.adminPat).getUserByID({ userId: eve.userId });
@@ -70,7 +81,11 @@ it(`counts ${MAX_CODE_ATTEMPTS} wrong guesses across both processes, however con
   const eve = await attacker();
   const victim = uniqueEmail('victim');
   // The code goes to the victim's mailbox, which the attacker does not read.
-  await client(UserService, 'grpc', a.baseUrl, eve.token).setEmail({ userId: eve.userId, email: victim, verification: { case: 'sendCode', value: {} } });
+  await client(UserService, 'grpc', a.baseUrl, eve.token).setEmail({
+    userId: eve.userId,
+    email: victim,
+    verification: { case: 'sendCode', value: {} },
+  });
   const [mail] = await smtp.waitFor(victim);
   const code = /\b([A-Z0-9]{6})\b/.exec(mail.text ?? '')![1];
 
@@ -86,7 +101,10 @@ it(`counts ${MAX_CODE_ATTEMPTS} wrong guesses across both processes, however con
   expect(answers.filter((x) => x !== CODE_INVALID && x !== CODE_SPENT && x !== CODE_CHECKS_RATE_LIMITED)).toEqual([]);
 
   for (const server of [a, b]) {
-    const right = client(UserService, 'grpc', server.baseUrl, eve.token).verifyEmail({ userId: eve.userId, verificationCode: code });
+    const right = client(UserService, 'grpc', server.baseUrl, eve.token).verifyEmail({
+      userId: eve.userId,
+      verificationCode: code,
+    });
     expect(await right.then(() => 'verified', idOf)).toBe(CODE_SPENT);
   }
   const { user } = await client(UserService, 'grpc', b.baseUrl, b.adminPat).getUserByID({ userId: eve.userId });
@@ -94,7 +112,11 @@ it(`counts ${MAX_CODE_ATTEMPTS} wrong guesses across both processes, however con
 
   // Each process allows a user a handful of tries a minute; the next ones are refused outright.
   const more = await Promise.all(
-    Array.from({ length: 6 }, () => client(UserService, 'grpc', a.baseUrl, eve.token).verifyEmail({ userId: eve.userId, verificationCode: code }).then(() => 'verified', idOf)),
+    Array.from({ length: 6 }, () =>
+      client(UserService, 'grpc', a.baseUrl, eve.token)
+        .verifyEmail({ userId: eve.userId, verificationCode: code })
+        .then(() => 'verified', idOf),
+    ),
   );
   expect(more).toContain(CODE_CHECKS_RATE_LIMITED);
   expect(more).not.toContain('verified');

@@ -16,7 +16,9 @@ let world: OidcWorld;
 beforeAll(async () => {
   server = await bootTestServer();
   loginPat = await loginClient(server);
-  mfaOrg = (await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: 'Replay MFA Org' })).id;
+  mfaOrg = (
+    await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: 'Replay MFA Org' })
+  ).id;
   await forceMfaIn(server, mfaOrg);
   world = await oidcWorld(server);
 }, 60_000);
@@ -24,7 +26,10 @@ afterAll(() => server?.close());
 
 /** CreateSession over REST as the login client, with the login name and password only. */
 async function passwordOnly(loginName: string, password: string): Promise<{ sessionId: string; sessionToken: string }> {
-  const res = await rest(server.baseUrl, 'POST', '/v2/sessions', { token: loginPat, body: { checks: { user: { loginName }, password: { password } } } });
+  const res = await rest(server.baseUrl, 'POST', '/v2/sessions', {
+    token: loginPat,
+    body: { checks: { user: { loginName }, password: { password } } },
+  });
   expect(res.status).toBe(201);
   return res.body;
 }
@@ -38,32 +43,54 @@ describe('security replay: session tokens and the login surface', () => {
 
     const without = await addHuman(server, { orgId: mfaOrg });
     const limited = (await passwordOnly(without.username, 'Secr3t!pass')).sessionToken;
-    expect((await rest(server.baseUrl, 'POST', `/v2/users/${without.userId}/email`, { token: limited, body: { email: 'attacker@example.com' } })).status).toBe(403);
-    expect((await rest(server.baseUrl, 'POST', '/v2/organizations', { token: limited, body: { name: 'Replay' } })).status).toBe(403);
+    expect(
+      (
+        await rest(server.baseUrl, 'POST', `/v2/users/${without.userId}/email`, {
+          token: limited,
+          body: { email: 'attacker@example.com' },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await rest(server.baseUrl, 'POST', '/v2/organizations', { token: limited, body: { name: 'Replay' } })).status,
+    ).toBe(403);
   });
 
-  it('the bootstrap admin\'s first session (password change pending) does not administer the instance', async () => {
+  it("the bootstrap admin's first session (password change pending) does not administer the instance", async () => {
     const { sessionToken } = await passwordOnly('admin', 'Password1!');
-    const created = await rest(server.baseUrl, 'POST', '/v2/organizations', { token: sessionToken, body: { name: 'Takeover' } });
+    const created = await rest(server.baseUrl, 'POST', '/v2/organizations', {
+      token: sessionToken,
+      body: { name: 'Takeover' },
+    });
     expect(created.status).toBe(403);
     expect(JSON.stringify(created.body)).toContain('change the password');
     expect((await rest(server.baseUrl, 'POST', '/v2/users', { token: sessionToken, body: {} })).status).toBe(403);
   });
 
-  it('a plain user can neither read another\'s auth request nor finish it with its own session, nor deny a device', async () => {
+  it("a plain user can neither read another's auth request nor finish it with its own session, nor deny a device", async () => {
     const config = await rp(server, world.web.clientId, world.web.clientSecret);
     const { authRequestId } = await authorize(new Browser(), config, { login_hint: 'victim@example.com' });
     const session = await passwordOnly(world.user.username, 'Secr3t-Passw0rd!');
-    const read = await rest(server.baseUrl, 'GET', `/v2/oidc/auth_requests/${authRequestId}`, { token: session.sessionToken });
+    const read = await rest(server.baseUrl, 'GET', `/v2/oidc/auth_requests/${authRequestId}`, {
+      token: session.sessionToken,
+    });
     expect(read.status).toBe(403);
     expect(JSON.stringify(read.body)).not.toContain('victim@example.com');
-    const finished = await rest(server.baseUrl, 'POST', `/v2/oidc/auth_requests/${authRequestId}`, { token: session.sessionToken, body: { session: { sessionId: session.sessionId, sessionToken: session.sessionToken } } });
+    const finished = await rest(server.baseUrl, 'POST', `/v2/oidc/auth_requests/${authRequestId}`, {
+      token: session.sessionToken,
+      body: { session: { sessionId: session.sessionId, sessionToken: session.sessionToken } },
+    });
     expect(finished.status).toBe(403);
 
     const device = await oidc.initiateDeviceAuthorization(config, { scope: 'openid' });
-    const denied = await rest(server.baseUrl, 'POST', `/v2/oidc/device_authorization/${device.user_code}`, { token: session.sessionToken, body: { deny: {} } });
+    const denied = await rest(server.baseUrl, 'POST', `/v2/oidc/device_authorization/${device.user_code}`, {
+      token: session.sessionToken,
+      body: { deny: {} },
+    });
     expect(denied.status).toBe(403);
     // The login client still can, so the refusals above are not a broken endpoint.
-    expect((await rest(server.baseUrl, 'GET', `/v2/oidc/auth_requests/${authRequestId}`, { token: loginPat })).status).toBe(200);
+    expect(
+      (await rest(server.baseUrl, 'GET', `/v2/oidc/auth_requests/${authRequestId}`, { token: loginPat })).status,
+    ).toBe(200);
   });
 });

@@ -56,13 +56,21 @@ beforeAll(async () => {
       res.writeHead(302, { location: `http://${INTERNAL}:${port}/metadata` }).end();
       return;
     }
-    res.writeHead(200, { 'content-type': 'application/xml' }).end(spMetadata({ entityId: `https://sp.test/${url.slice(1)}` }));
+    res
+      .writeHead(200, { 'content-type': 'application/xml' })
+      .end(spMetadata({ entityId: `https://sp.test/${url.slice(1)}` }));
   });
   // The internal service answers what the attacker wants: valid metadata, any challenge token.
   inside = createServer((req, res) => {
     internalHits.push(`${req.headers.host} ${req.url}`);
     const token = (req.url ?? '').split('/').pop() ?? '';
-    res.writeHead(200).end(req.url?.includes('zitadel-challenge') ? token : spMetadata({ entityId: `https://internal.test/${Date.now()}` }));
+    res
+      .writeHead(200)
+      .end(
+        req.url?.includes('zitadel-challenge')
+          ? token
+          : spMetadata({ entityId: `https://internal.test/${Date.now()}` }),
+      );
   });
   port = await listen(outside, PUBLIC);
   await listen(inside, INTERNAL, port);
@@ -72,9 +80,16 @@ beforeAll(async () => {
     PORTCULLIS_OUTBOUND_ALLOW_PRIVATE: PUBLIC,
     PORTCULLIS_DOMAIN_CHALLENGE_HTTP_PORT: String(port),
   });
-  orgId = (await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: 'SSRF Attacker Org' })).id;
+  orgId = (
+    await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: 'SSRF Attacker Org' })
+  ).id;
   ownerPat = (await machineWithRoles(server, orgId, { level: 'org', resourceId: orgId, roles: ['ORG_OWNER'] })).pat;
-  projectId = (await client(ProjectService, 'grpc', server.baseUrl, ownerPat).createProject({ organizationId: orgId, name: 'SSRF' })).id;
+  projectId = (
+    await client(ProjectService, 'grpc', server.baseUrl, ownerPat).createProject({
+      organizationId: orgId,
+      name: 'SSRF',
+    })
+  ).id;
 }, 60_000);
 afterAll(async () => {
   await server?.close();
@@ -91,11 +106,21 @@ function samlAppFrom(url: string) {
   return client(AppService, 'grpc', server.baseUrl, ownerPat).createApplication({
     projectId,
     name: `saml ${url}`,
-    creationRequestType: { case: 'samlRequest', value: { metadata: { case: 'metadataUrl', value: url }, loginVersion: { version: { case: 'loginV1', value: {} } } } },
+    creationRequestType: {
+      case: 'samlRequest',
+      value: {
+        metadata: { case: 'metadataUrl', value: url },
+        loginVersion: { version: { case: 'loginV1', value: {} } },
+      },
+    },
   });
 }
 
-const refusal = (call: Promise<unknown>) => call.then(() => undefined, (e: unknown) => ConnectError.from(e));
+const refusal = (call: Promise<unknown>) =>
+  call.then(
+    () => undefined,
+    (e: unknown) => ConnectError.from(e),
+  );
 
 describe('SSRF through SAML metadata URLs', () => {
   it('DNS rebinding: a name answering a public address, then 127.0.0.1, is resolved once and fetched from the checked address', async () => {
@@ -164,15 +189,26 @@ describe('SSRF through an OIDC back-channel logout URI', () => {
   it('the logout token is posted to an allowed URI, never to the internal service', async () => {
     const world = await oidcWorld(server);
     const attacker = await addOidcApp(server, world, { backChannelLogoutUri: `http://${INTERNAL}:${port}/logout` });
-    const control = await addOidcApp(server, world, { backChannelLogoutUri: `http://${PUBLIC}:${port}/logout-control` });
+    const control = await addOidcApp(server, world, {
+      backChannelLogoutUri: `http://${PUBLIC}:${port}/logout-control`,
+    });
     const browser = new Browser();
     const attackerRp = await rp(server, attacker.clientId, attacker.clientSecret);
     // Through the hosted login, which hands the browser the provider session both apps join.
     await withoutMfaPrompt(server);
     const tokens = await hostedCodeFlow(server, browser, attackerRp, world.user.username);
-    await hostedCodeFlow(server, browser, await rp(server, control.clientId, control.clientSecret), world.user.username);
+    await hostedCodeFlow(
+      server,
+      browser,
+      await rp(server, control.clientId, control.clientSecret),
+      world.user.username,
+    );
 
-    const page = await browser.get(oidc.buildEndSessionUrl(attackerRp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: POST_LOGOUT }).toString());
+    const page = await browser.get(
+      oidc
+        .buildEndSessionUrl(attackerRp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: POST_LOGOUT })
+        .toString(),
+    );
     const xsrf = /name="xsrf" value="([^"]+)"/.exec(await page.text())?.[1];
     const confirm = await browser.get(`${server.baseUrl}/oidc/v1/end_session/confirm`, {
       method: 'POST',
@@ -181,7 +217,8 @@ describe('SSRF through an OIDC back-channel logout URI', () => {
     });
     expect(confirm.status).toBe(303);
     // Both apps are told at once: when the allowed one has its token, the other was tried too.
-    for (let i = 0; i < 50 && !publicHits.includes('/logout-control'); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && !publicHits.includes('/logout-control'); i++)
+      await new Promise((r) => setTimeout(r, 100));
     expect(publicHits).toContain('/logout-control');
     expect(internalHits).toEqual([]);
   });
@@ -190,11 +227,20 @@ describe('SSRF through an OIDC back-channel logout URI', () => {
 describe('Host probing', () => {
   it('a foreign Host header answers NOT_FOUND without the configured domains', async () => {
     const body = await new Promise<string>((resolve, reject) => {
-      const req = request({ host: INTERNAL, port: server.port, path: '/v2/organizations/_search', method: 'POST', headers: { host: 'probe.attacker.test', 'content-type': 'application/json' } }, (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => (res.statusCode === 404 ? resolve(text) : reject(new Error(`status ${res.statusCode}`))));
-      });
+      const req = request(
+        {
+          host: INTERNAL,
+          port: server.port,
+          path: '/v2/organizations/_search',
+          method: 'POST',
+          headers: { host: 'probe.attacker.test', 'content-type': 'application/json' },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => (res.statusCode === 404 ? resolve(text) : reject(new Error(`status ${res.statusCode}`))));
+        },
+      );
       req.on('error', reject);
       req.end('{}');
     });
@@ -204,17 +250,29 @@ describe('Host probing', () => {
 
   const discovery = (headers: Record<string, string>) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ host: INTERNAL, port: server.port, path: '/.well-known/openid-configuration', headers: { host: `${INTERNAL}:${server.port}`, ...headers } }, (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      });
+      const req = request(
+        {
+          host: INTERNAL,
+          port: server.port,
+          path: '/.well-known/openid-configuration',
+          headers: { host: `${INTERNAL}:${server.port}`, ...headers },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
       req.on('error', reject);
       req.end();
     });
 
   it('a forged x-zitadel-public-host (host-header injection into issuers and emailed links) is refused and never echoed', async () => {
-    for (const forged of ['attacker.test', `${INTERNAL}:${server.port}/attacker.test`, `attacker.test:${server.port}`]) {
+    for (const forged of [
+      'attacker.test',
+      `${INTERNAL}:${server.port}/attacker.test`,
+      `attacker.test:${server.port}`,
+    ]) {
       const { status, body } = await discovery({ [PUBLIC_HOST_HEADER]: forged });
       expect(status).toBe(404);
       expect(JSON.parse(body).details[0].id).toBe(UNTRUSTED_PUBLIC_HOST_ID);
@@ -223,7 +281,11 @@ describe('Host probing', () => {
   });
 
   it('forwarded headers of a caller never reach the issuer or an endpoint URL', async () => {
-    const { status, body } = await discovery({ 'x-forwarded-host': 'attacker.test', 'x-forwarded-proto': 'https', forwarded: 'host=attacker.test;proto=https' });
+    const { status, body } = await discovery({
+      'x-forwarded-host': 'attacker.test',
+      'x-forwarded-proto': 'https',
+      forwarded: 'host=attacker.test;proto=https',
+    });
     expect(status).toBe(200);
     expect(body).not.toContain('attacker');
     expect(JSON.parse(body).issuer).toBe(`http://${INTERNAL}:${server.port}`);

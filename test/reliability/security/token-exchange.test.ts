@@ -28,34 +28,79 @@ async function apiAttack(token: string, userId: string, baseUrl = server.baseUrl
   return [
     (await rest(baseUrl, 'GET', `/v2/users/${userId}`, { token })).status,
     (await rest(baseUrl, 'POST', `/v2/users/${userId}/password_reset`, { token, body: { returnCode: {} } })).status,
-    (await rest(baseUrl, 'POST', `/v2/users/${userId}/email`, { token, body: { email: 'attacker@example.com', returnCode: {} } })).status,
+    (
+      await rest(baseUrl, 'POST', `/v2/users/${userId}/email`, {
+        token,
+        body: { email: 'attacker@example.com', returnCode: {} },
+      })
+    ).status,
   ];
 }
 
 describe('security: token exchange across orgs and instances', () => {
   it('org B’s app cannot exchange org A’s tokens, nor widen its own user token to an API token', async () => {
     // The victim signs in at org A's app, whose token may call the API (the control: the attack would work with it).
-    const victim = await signIn(server, orgA, await rp(server, orgA.web.clientId, orgA.web.clientSecret), `openid profile ${API_SCOPE}`);
-    expect((await rest(server.baseUrl, 'GET', `/v2/users/${orgA.user.id}`, { token: victim.access_token })).status).toBe(200);
+    const victim = await signIn(
+      server,
+      orgA,
+      await rp(server, orgA.web.clientId, orgA.web.clientSecret),
+      `openid profile ${API_SCOPE}`,
+    );
+    expect(
+      (await rest(server.baseUrl, 'GET', `/v2/users/${orgA.user.id}`, { token: victim.access_token })).status,
+    ).toBe(200);
     // The victim also signs in at org B's app, which gets tokens meant for itself only.
-    const atB = await signIn(server, { ...orgB, user: orgA.user }, await rp(server, orgB.web.clientId, orgB.web.clientSecret), 'openid');
+    const atB = await signIn(
+      server,
+      { ...orgB, user: orgA.user },
+      await rp(server, orgB.web.clientId, orgB.web.clientSecret),
+      'openid',
+    );
 
     const before = await storedAccessTokens(server, instanceId);
     const attempts: [string, Record<string, string>, string][] = [
-      ['org A access token', { subject_token: victim.access_token, subject_token_type: ACCESS_TOKEN, scope: `openid ${API_SCOPE}` }, 'invalid_grant'],
-      ['org A ID token', { subject_token: victim.id_token!, subject_token_type: ID_TOKEN, scope: `openid ${API_SCOPE}` }, 'invalid_grant'],
-      ['own access token widened to the API', { subject_token: atB.access_token, subject_token_type: ACCESS_TOKEN, scope: `openid ${API_SCOPE}` }, 'invalid_scope'],
-      ['own ID token widened to the API', { subject_token: atB.id_token!, subject_token_type: ID_TOKEN, scope: `openid ${API_SCOPE}` }, 'invalid_scope'],
-      ['own access token with the API audience', { subject_token: atB.access_token, subject_token_type: ACCESS_TOKEN, audience: instanceId }, 'invalid_target'],
+      [
+        'org A access token',
+        { subject_token: victim.access_token, subject_token_type: ACCESS_TOKEN, scope: `openid ${API_SCOPE}` },
+        'invalid_grant',
+      ],
+      [
+        'org A ID token',
+        { subject_token: victim.id_token!, subject_token_type: ID_TOKEN, scope: `openid ${API_SCOPE}` },
+        'invalid_grant',
+      ],
+      [
+        'own access token widened to the API',
+        { subject_token: atB.access_token, subject_token_type: ACCESS_TOKEN, scope: `openid ${API_SCOPE}` },
+        'invalid_scope',
+      ],
+      [
+        'own ID token widened to the API',
+        { subject_token: atB.id_token!, subject_token_type: ID_TOKEN, scope: `openid ${API_SCOPE}` },
+        'invalid_scope',
+      ],
+      [
+        'own access token with the API audience',
+        { subject_token: atB.access_token, subject_token_type: ACCESS_TOKEN, audience: instanceId },
+        'invalid_target',
+      ],
     ];
     for (const [attempt, form, error] of attempts) {
       const res = await tokenExchange(server.baseUrl, orgB.web, form);
-      expect({ attempt, status: res.status, error: res.body.error, token: res.body.access_token }).toEqual({ attempt, status: 400, error, token: undefined });
+      expect({ attempt, status: res.status, error: res.body.error, token: res.body.access_token }).toEqual({
+        attempt,
+        status: 400,
+        error,
+        token: undefined,
+      });
     }
     expect(await storedAccessTokens(server, instanceId)).toBe(before);
 
     // What B may get (its own user token, narrowed) does not open the API.
-    const allowed = await tokenExchange(server.baseUrl, orgB.web, { subject_token: atB.access_token, subject_token_type: ACCESS_TOKEN });
+    const allowed = await tokenExchange(server.baseUrl, orgB.web, {
+      subject_token: atB.access_token,
+      subject_token_type: ACCESS_TOKEN,
+    });
     expect(allowed.status).toBe(200);
     expect(await apiAttack(allowed.body.access_token, orgA.user.id)).toEqual([401, 401, 401]);
   });
@@ -63,7 +108,12 @@ describe('security: token exchange across orgs and instances', () => {
   it('a token of instance 1 is refused at instance 2', async () => {
     const other = await otherInstance(server);
     const there = await oidcWorld({ ...server, baseUrl: other.baseUrl, adminPat: other.adminPat });
-    const victim = await signIn(server, orgA, await rp(server, orgA.web.clientId, orgA.web.clientSecret), `openid ${API_SCOPE}`);
+    const victim = await signIn(
+      server,
+      orgA,
+      await rp(server, orgA.web.clientId, orgA.web.clientSecret),
+      `openid ${API_SCOPE}`,
+    );
     const before = await storedAccessTokens(server, other.instanceId);
     for (const form of [
       { subject_token: victim.access_token, subject_token_type: ACCESS_TOKEN },

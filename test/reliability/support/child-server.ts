@@ -55,7 +55,9 @@ export async function startChild(data: ChildData, env: Record<string, string> = 
   let out = '';
   proc.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
   proc.stderr!.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => proc.once('exit', (code, signal) => res({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
+    proc.once('exit', (code, signal) => res({ code, signal })),
+  );
   const port = await new Promise<number>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`server did not start within 60 s:\n${out}`)), 60_000);
     const onData = () => {

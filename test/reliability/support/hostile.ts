@@ -17,13 +17,72 @@ export type JsonSchema = {
 
 /** Strings attackers and unlucky clients send. */
 export const NASTY_STRINGS = [
-  "' OR '1'='1", "'; DROP TABLE users; --", '" OR ""="', "1; SELECT pg_sleep(30)--", "admin'--", '%', '_', '\\', "\\'",
-  '<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', 'javascript:alert(1)', '{{7*7}}', '${7*7}', '${jndi:ldap://x/a}',
-  '../../../../etc/passwd', '..%2f..%2fetc%2fpasswd', '%00', '\u0000', 'a\u0000b', '\uFEFF', '\u202Eevil', '\u200B', 'ﬀ', 'İ', 'ß',
-  'a\u0301', '👩‍👩‍👧‍👦', '𝕳𝖊𝖑𝖑𝖔', '\uD800', '\uDFFF', '\uFFFF', '\r\n\r\nX-Injected: 1', ' ', '', '\t', 'null', 'undefined', 'true',
-  'NaN', 'Infinity', '-Infinity', '-0', '1e309', '0x10', '9'.repeat(40), '-9223372036854775809', '18446744073709551616', '1.5',
-  '__proto__', 'constructor', 'prototype', '[]', '{}', '%ZZ', '%C0%AF', 'http://169.254.169.254/latest/meta-data/', 'file:///etc/passwd',
-  'user@', '@example.com', 'a@b', '+', '+41 79 000 00 00 ext. 5', '2026-13-45T25:61:61Z', '0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999999999Z',
+  "' OR '1'='1",
+  "'; DROP TABLE users; --",
+  '" OR ""="',
+  '1; SELECT pg_sleep(30)--',
+  "admin'--",
+  '%',
+  '_',
+  '\\',
+  "\\'",
+  '<script>alert(1)</script>',
+  '"><img src=x onerror=alert(1)>',
+  'javascript:alert(1)',
+  '{{7*7}}',
+  '${7*7}',
+  '${jndi:ldap://x/a}',
+  '../../../../etc/passwd',
+  '..%2f..%2fetc%2fpasswd',
+  '%00',
+  '\u0000',
+  'a\u0000b',
+  '\uFEFF',
+  '\u202Eevil',
+  '\u200B',
+  'ﬀ',
+  'İ',
+  'ß',
+  'a\u0301',
+  '👩‍👩‍👧‍👦',
+  '𝕳𝖊𝖑𝖑𝖔',
+  '\uD800',
+  '\uDFFF',
+  '\uFFFF',
+  '\r\n\r\nX-Injected: 1',
+  ' ',
+  '',
+  '\t',
+  'null',
+  'undefined',
+  'true',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '-0',
+  '1e309',
+  '0x10',
+  '9'.repeat(40),
+  '-9223372036854775809',
+  '18446744073709551616',
+  '1.5',
+  '__proto__',
+  'constructor',
+  'prototype',
+  '[]',
+  '{}',
+  '%ZZ',
+  '%C0%AF',
+  'http://169.254.169.254/latest/meta-data/',
+  'file:///etc/passwd',
+  'user@',
+  '@example.com',
+  'a@b',
+  '+',
+  '+41 79 000 00 00 ext. 5',
+  '2026-13-45T25:61:61Z',
+  '0001-01-01T00:00:00Z',
+  '9999-12-31T23:59:59.999999999Z',
 ];
 
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
@@ -92,7 +151,10 @@ export class SchemaArbitraries {
           // Sometimes a key the message does not have.
           return fc.oneof(
             { weight: 9, arbitrary: record },
-            { weight: 1, arbitrary: fc.tuple(record, hostileString, wrongValue).map(([r, k, v]) => ({ ...(r as object), [k]: v })) },
+            {
+              weight: 1,
+              arbitrary: fc.tuple(record, hostileString, wrongValue).map(([r, k, v]) => ({ ...(r as object), [k]: v })),
+            },
           );
         }
         if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
@@ -104,13 +166,24 @@ export class SchemaArbitraries {
         return fc.array(this.of(schema.items, depth + 1), { maxLength: depth > 2 ? 1 : 3 });
       case 'string':
         if (schema.format === 'int64' || schema.format === 'uint64') {
-          return fc.oneof(fc.bigInt({ min: -(2n ** 64n), max: 2n ** 65n }).map(String), fc.constantFrom('0', '1', '100', '-1'));
+          return fc.oneof(
+            fc.bigInt({ min: -(2n ** 64n), max: 2n ** 65n }).map(String),
+            fc.constantFrom('0', '1', '100', '-1'),
+          );
         }
         if (schema.format === 'date-time') return fc.date({ noInvalidDate: true }).map((d) => d.toISOString());
-        if (/id$/i.test(key)) return fc.oneof({ weight: 3, arbitrary: this.ids }, { weight: 1, arbitrary: hostileString });
-        return fc.oneof({ weight: 2, arbitrary: fc.string({ minLength: 1, maxLength: 12 }) }, { weight: 1, arbitrary: hostileString });
+        if (/id$/i.test(key))
+          return fc.oneof({ weight: 3, arbitrary: this.ids }, { weight: 1, arbitrary: hostileString });
+        return fc.oneof(
+          { weight: 2, arbitrary: fc.string({ minLength: 1, maxLength: 12 }) },
+          { weight: 1, arbitrary: hostileString },
+        );
       case 'integer':
-        return fc.oneof(fc.integer({ min: -5, max: 1_000 }), fc.integer(), fc.constantFrom(4294967295, 4294967296, -2147483649));
+        return fc.oneof(
+          fc.integer({ min: -5, max: 1_000 }),
+          fc.integer(),
+          fc.constantFrom(4294967295, 4294967296, -2147483649),
+        );
       case 'number':
         return fc.double();
       case 'boolean':
@@ -122,7 +195,12 @@ export class SchemaArbitraries {
 }
 
 /** A body as bytes on the wire: JSON of a value, or something that is not JSON at all. */
-export type WireBody = { kind: 'json'; value: unknown } | { kind: 'raw'; text: string } | { kind: 'bytes'; bytes: Uint8Array } | { kind: 'oversized' } | { kind: 'none' };
+export type WireBody =
+  | { kind: 'json'; value: unknown }
+  | { kind: 'raw'; text: string }
+  | { kind: 'bytes'; bytes: Uint8Array }
+  | { kind: 'oversized' }
+  | { kind: 'none' };
 
 export function wireBody(structured: fc.Arbitrary<unknown>): fc.Arbitrary<WireBody> {
   return fc.oneof(
@@ -133,7 +211,20 @@ export function wireBody(structured: fc.Arbitrary<unknown>): fc.Arbitrary<WireBo
       weight: 3,
       arbitrary: fc
         .oneof(
-          fc.constantFrom('{', '{"a":', '[', '{"a":1,"a":2}', 'nul', '\u0000', '{"a":"\\ud800"}', '{"a":1e999}', '{"__proto__":{"x":1}}', ')]}\'', '\uFEFF{}', '{}garbage'),
+          fc.constantFrom(
+            '{',
+            '{"a":',
+            '[',
+            '{"a":1,"a":2}',
+            'nul',
+            '\u0000',
+            '{"a":"\\ud800"}',
+            '{"a":1e999}',
+            '{"__proto__":{"x":1}}',
+            ")]}'",
+            '\uFEFF{}',
+            '{}garbage',
+          ),
           fc.string({ maxLength: 200 }),
         )
         .map((text): WireBody => ({ kind: 'raw', text })),

@@ -57,10 +57,19 @@ export function assertWith(
     signCount,
   ]);
   const clientDataJSON = Buffer.from(
-    JSON.stringify({ type: 'webauthn.get', challenge: tweak.challenge ?? publicKey.challenge, origin, crossOrigin: false }),
+    JSON.stringify({
+      type: 'webauthn.get',
+      challenge: tweak.challenge ?? publicKey.challenge,
+      origin,
+      crossOrigin: false,
+    }),
     'utf8',
   );
-  const signature = sign('sha256', Buffer.concat([authenticatorData, createHash('sha256').update(clientDataJSON).digest()]), credential.privateKey);
+  const signature = sign(
+    'sha256',
+    Buffer.concat([authenticatorData, createHash('sha256').update(clientDataJSON).digest()]),
+    credential.privateKey,
+  );
   return {
     id: credentialId,
     rawId: credentialId,

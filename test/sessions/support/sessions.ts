@@ -19,7 +19,13 @@ export const PASSWORD = 'Secr3t!pass';
 /** A machine user with IAM_LOGIN_CLIENT, the role ZITADEL's login UI runs as; its PAT. */
 export async function loginClient(server: TestServer): Promise<string> {
   const org = await defaultOrgOf(server);
-  return (await machineWithRoles(server, org, { level: 'instance', resourceId: (await instanceIdOf(server)), roles: ['IAM_LOGIN_CLIENT'] })).pat;
+  return (
+    await machineWithRoles(server, org, {
+      level: 'instance',
+      resourceId: await instanceIdOf(server),
+      roles: ['IAM_LOGIN_CLIENT'],
+    })
+  ).pat;
 }
 
 export async function instanceIdOf(server: TestServer): Promise<string> {
@@ -50,14 +56,23 @@ export async function withTotp(server: TestServer, userId: string): Promise<stri
 }
 
 /** A passkey (user verification) or U2F key (none) registered for `localhost` through the user API. */
-export async function withWebAuthn(server: TestServer, userId: string, kind: 'passkey' | 'u2f'): Promise<SoftwareAuthenticator> {
+export async function withWebAuthn(
+  server: TestServer,
+  userId: string,
+  kind: 'passkey' | 'u2f',
+): Promise<SoftwareAuthenticator> {
   const users = client(UserService, 'grpc', server.baseUrl, server.adminPat);
   const authenticator = new SoftwareAuthenticator({ userVerification: kind === 'passkey' });
   const origin = `http://localhost:${new URL(server.baseUrl).port}`;
   if (kind === 'passkey') {
     const r = await users.registerPasskey({ userId, domain: 'localhost' });
     const credential = authenticator.create(r.publicKeyCredentialCreationOptions, origin) as unknown as JsonObject;
-    await users.verifyPasskeyRegistration({ userId, passkeyId: r.passkeyId, passkeyName: 'laptop', publicKeyCredential: credential });
+    await users.verifyPasskeyRegistration({
+      userId,
+      passkeyId: r.passkeyId,
+      passkeyName: 'laptop',
+      publicKeyCredential: credential,
+    });
   } else {
     const r = await users.registerU2F({ userId, domain: 'localhost' });
     const credential = authenticator.create(r.publicKeyCredentialCreationOptions, origin) as unknown as JsonObject;
@@ -77,6 +92,14 @@ export async function forceMfaIn(server: TestServer, orgId: string): Promise<voi
     req.header.set('x-zitadel-orgid', orgId);
     return next(req);
   };
-  const mgmt = createClient(ManagementService, createServerTransport(server.adminPat, { baseUrl: server.baseUrl, interceptors: [orgHeader] }));
-  await mgmt.addCustomLoginPolicy({ allowUsernamePassword: true, forceMfa: true, secondFactors: [1], passwordCheckLifetime: { seconds: 864000n } });
+  const mgmt = createClient(
+    ManagementService,
+    createServerTransport(server.adminPat, { baseUrl: server.baseUrl, interceptors: [orgHeader] }),
+  );
+  await mgmt.addCustomLoginPolicy({
+    allowUsernamePassword: true,
+    forceMfa: true,
+    secondFactors: [1],
+    passwordCheckLifetime: { seconds: 864000n },
+  });
 }

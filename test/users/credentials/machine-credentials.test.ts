@@ -68,8 +68,8 @@ async function failure(call: Promise<unknown>): Promise<ConnectError> {
   throw new Error('expected the call to fail');
 }
 
-
-const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> => server.database.dataSource.query(text, params);
+const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> =>
+  server.database.dataSource.query(text, params);
 
 describe.each<TransportName>(['grpc', 'connect-h1'])('personal access tokens over %s', (transportName) => {
   it('returns a token once that authenticates API calls until it is removed', async () => {
@@ -81,7 +81,9 @@ describe.each<TransportName>(['grpc', 'connect-h1'])('personal access tokens ove
     expect(added.creationDate).toBeDefined();
 
     // Stored only as its hash, never in an event.
-    const [row] = await sql<{ token_hash: string }>('SELECT token_hash FROM personal_access_tokens WHERE id = $1', [added.tokenId]);
+    const [row] = await sql<{ token_hash: string }>('SELECT token_hash FROM personal_access_tokens WHERE id = $1', [
+      added.tokenId,
+    ]);
     expect(row.token_hash).toBe(createHash('sha256').update(added.token).digest('base64url'));
     const leaks = await sql('SELECT 1 FROM events WHERE payload::text LIKE $1', [`%${added.token}%`]);
     expect(leaks).toHaveLength(0);
@@ -94,18 +96,28 @@ describe.each<TransportName>(['grpc', 'connect-h1'])('personal access tokens ove
     const removed = await owner.removePersonalAccessToken({ userId, tokenId: added.tokenId });
     expect(removed.deletionDate).toBeDefined();
     expect((await failure(asMachine.listPersonalAccessTokens({}))).code).toBe(Code.Unauthenticated);
-    expect((await failure(owner.removePersonalAccessToken({ userId, tokenId: added.tokenId }))).code).toBe(Code.NotFound);
+    expect((await failure(owner.removePersonalAccessToken({ userId, tokenId: added.tokenId }))).code).toBe(
+      Code.NotFound,
+    );
 
     const types = await sql<{ event_type: string }>(
       `SELECT event_type FROM events WHERE aggregate_id = $1 AND event_type LIKE 'user.personal.access.token.%' ORDER BY sequence`,
       [userId],
     );
-    expect(types.map((e) => e.event_type)).toEqual(['user.personal.access.token.added', 'user.personal.access.token.removed']);
+    expect(types.map((e) => e.event_type)).toEqual([
+      'user.personal.access.token.added',
+      'user.personal.access.token.removed',
+    ]);
   });
 
   it('refuses an expiration in the past and human users', async () => {
     const owner = client(UserService, transportName, server.baseUrl, ownerA);
-    const past = await failure(owner.addPersonalAccessToken({ userId: await machineInA(), expirationDate: timestampFromDate(new Date(Date.now() - 1000)) }));
+    const past = await failure(
+      owner.addPersonalAccessToken({
+        userId: await machineInA(),
+        expirationDate: timestampFromDate(new Date(Date.now() - 1000)),
+      }),
+    );
     expect(past.code).toBe(Code.InvalidArgument);
     expect(past.findDetails(BadRequestSchema)[0].fieldViolations.map((v) => v.field)).toEqual(['expiration_date']);
     const human = await failure(owner.addPersonalAccessToken({ userId: await humanInA(), expirationDate: inAnHour() }));
@@ -117,12 +129,19 @@ describe('personal access tokens', () => {
   it('stops authenticating when it expires', async () => {
     const userId = await machineInA();
     const owner = client(UserService, 'grpc', server.baseUrl, ownerA);
-    const { token, tokenId } = await owner.addPersonalAccessToken({ userId, expirationDate: timestampFromDate(new Date(Date.now() + 60_000)) });
+    const { token, tokenId } = await owner.addPersonalAccessToken({
+      userId,
+      expirationDate: timestampFromDate(new Date(Date.now() + 60_000)),
+    });
     const asMachine = client(UserService, 'grpc', server.baseUrl, token);
     expect(await codeOf(asMachine.listPersonalAccessTokens({}))).toBe('ok');
     // Plain SQL reaches the PAT cache through the change feed's notification, a moment later.
     await sql(`UPDATE personal_access_tokens SET expires_at = now() - interval '1 second' WHERE id = $1`, [tokenId]);
-    await eventually(async () => ((await codeOf(asMachine.listPersonalAccessTokens({}))) === Code.Unauthenticated ? true : undefined), 'the expired PAT to be refused', 3_000);
+    await eventually(
+      async () => ((await codeOf(asMachine.listPersonalAccessTokens({}))) === Code.Unauthenticated ? true : undefined),
+      'the expired PAT to be refused',
+      3_000,
+    );
   });
 
   it('can be added and removed over the REST paths of newer ZITADEL releases', async () => {
@@ -133,7 +152,9 @@ describe('personal access tokens', () => {
     });
     expect(added.status).toBe(200);
     expect(added.body).toMatchObject({ tokenId: expect.any(String), token: expect.any(String) });
-    const removed = await rest(server.baseUrl, 'DELETE', `/v2/users/${userId}/pats/${added.body.tokenId}`, { token: ownerA });
+    const removed = await rest(server.baseUrl, 'DELETE', `/v2/users/${userId}/pats/${added.body.tokenId}`, {
+      token: ownerA,
+    });
     expect(removed.status).toBe(200);
   });
 });
@@ -147,7 +168,12 @@ describe.each<TransportName>(['grpc', 'connect-binary-h1'])('keys over %s', (tra
     const added = await owner.addKey({ userId, expirationDate: timestampFromDate(expiration) });
     const file = JSON.parse(Buffer.from(added.keyContent).toString('utf8'));
     expect(Object.keys(file)).toEqual(['type', 'keyId', 'key', 'expirationDate', 'userId']);
-    expect(file).toMatchObject({ type: 'serviceaccount', keyId: added.keyId, userId, expirationDate: expiration.toISOString().replace('.000Z', 'Z') });
+    expect(file).toMatchObject({
+      type: 'serviceaccount',
+      keyId: added.keyId,
+      userId,
+      expirationDate: expiration.toISOString().replace('.000Z', 'Z'),
+    });
     expect(file.key).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
 
     const [row] = await sql<{ public_key: string }>('SELECT public_key FROM machine_keys WHERE id = $1', [added.keyId]);
@@ -177,7 +203,9 @@ describe.each<TransportName>(['grpc', 'connect-binary-h1'])('keys over %s', (tra
 
   it('refuses a public key that is not a PEM RSA public key, naming public_key', async () => {
     const owner = client(UserService, transportName, server.baseUrl, ownerA);
-    const err = await failure(owner.addKey({ userId: await machineInA(), expirationDate: inAnHour(), publicKey: Buffer.from('ssh-rsa AAAA') }));
+    const err = await failure(
+      owner.addKey({ userId: await machineInA(), expirationDate: inAnHour(), publicKey: Buffer.from('ssh-rsa AAAA') }),
+    );
     expect(err.code).toBe(Code.InvalidArgument);
     expect(err.findDetails(BadRequestSchema)[0].fieldViolations.map((v) => v.field)).toEqual(['public_key']);
   });
@@ -189,7 +217,9 @@ describe.each<TransportName>(['grpc', 'connect-binary-h1'])('keys over %s', (tra
     expect((await owner.removeKey({ userId, keyId })).deletionDate).toBeDefined();
     expect(await sql('SELECT 1 FROM machine_keys WHERE id = $1', [keyId])).toHaveLength(0);
     expect((await failure(owner.removeKey({ userId, keyId }))).code).toBe(Code.NotFound);
-    expect((await failure(owner.addKey({ userId: await humanInA(), expirationDate: inAnHour() }))).code).toBe(Code.FailedPrecondition);
+    expect((await failure(owner.addKey({ userId: await humanInA(), expirationDate: inAnHour() }))).code).toBe(
+      Code.FailedPrecondition,
+    );
   });
 });
 
@@ -198,24 +228,31 @@ describe.each<TransportName>(['grpc', 'connect-h2'])('client secrets over %s', (
     const userId = await machineInA();
     const owner = client(UserService, transportName, server.baseUrl, ownerA);
     const hasSecret = async () =>
-      (await sql<{ has: boolean }>(
-        `SELECT EXISTS (SELECT 1 FROM machine_secrets s WHERE s.instance_id = u.instance_id AND s.user_id = u.id) AS has FROM users u WHERE u.id = $1`,
-        [userId],
-      ))[0].has;
+      (
+        await sql<{ has: boolean }>(
+          `SELECT EXISTS (SELECT 1 FROM machine_secrets s WHERE s.instance_id = u.instance_id AND s.user_id = u.id) AS has FROM users u WHERE u.id = $1`,
+          [userId],
+        )
+      )[0].has;
     expect(await hasSecret()).toBe(false);
 
     const first = await owner.addSecret({ userId });
     expect(first.clientSecret.length).toBeGreaterThanOrEqual(40);
     expect(first.creationDate).toBeDefined();
     expect(await hasSecret()).toBe(true);
-    const [row] = await sql<{ secret_hash: string }>('SELECT secret_hash FROM machine_secrets WHERE user_id = $1', [userId]);
+    const [row] = await sql<{ secret_hash: string }>('SELECT secret_hash FROM machine_secrets WHERE user_id = $1', [
+      userId,
+    ]);
     expect(row.secret_hash).not.toContain(first.clientSecret);
     expect(row.secret_hash).toBe(createHash('sha256').update(first.clientSecret).digest('base64url'));
 
     const second = await owner.addSecret({ userId });
     expect(second.clientSecret).not.toBe(first.clientSecret);
     expect(await sql('SELECT 1 FROM machine_secrets WHERE user_id = $1', [userId])).toHaveLength(1);
-    const leaks = await sql('SELECT 1 FROM events WHERE payload::text LIKE $1 OR payload::text LIKE $2', [`%${first.clientSecret}%`, `%${second.clientSecret}%`]);
+    const leaks = await sql('SELECT 1 FROM events WHERE payload::text LIKE $1 OR payload::text LIKE $2', [
+      `%${first.clientSecret}%`,
+      `%${second.clientSecret}%`,
+    ]);
     expect(leaks).toHaveLength(0);
 
     expect((await owner.removeSecret({ userId })).deletionDate).toBeDefined();
@@ -227,7 +264,11 @@ describe.each<TransportName>(['grpc', 'connect-h2'])('client secrets over %s', (
       `SELECT event_type FROM events WHERE aggregate_id = $1 AND event_type LIKE 'user.machine.secret.%' ORDER BY sequence`,
       [userId],
     );
-    expect(types.map((e) => e.event_type)).toEqual(['user.machine.secret.set', 'user.machine.secret.set', 'user.machine.secret.removed']);
+    expect(types.map((e) => e.event_type)).toEqual([
+      'user.machine.secret.set',
+      'user.machine.secret.set',
+      'user.machine.secret.removed',
+    ]);
   });
 });
 
@@ -241,9 +282,13 @@ describe('listing tokens and keys', () => {
     listed = await machineInA();
     const owner = client(UserService, 'grpc', server.baseUrl, ownerA);
     tokenIds = [];
-    for (const at of expirations) tokenIds.push((await owner.addPersonalAccessToken({ userId: listed, expirationDate: timestampFromDate(at) })).tokenId);
+    for (const at of expirations)
+      tokenIds.push(
+        (await owner.addPersonalAccessToken({ userId: listed, expirationDate: timestampFromDate(at) })).tokenId,
+      );
     keyIds = [];
-    for (const at of expirations.slice(0, 2)) keyIds.push((await owner.addKey({ userId: listed, expirationDate: timestampFromDate(at) })).keyId);
+    for (const at of expirations.slice(0, 2))
+      keyIds.push((await owner.addKey({ userId: listed, expirationDate: timestampFromDate(at) })).keyId);
   });
 
   const byUser = () => [{ filter: { case: 'userIdFilter' as const, value: { id: listed } } }];
@@ -260,7 +305,10 @@ describe('listing tokens and keys', () => {
     const firstPage = await owner.listPersonalAccessTokens({ filters: byUser(), pagination: { limit: 2, asc: true } });
     expect(firstPage.pagination?.totalResult).toBe(3n);
     expect(firstPage.result.map((t) => t.id)).toEqual(tokenIds.slice(0, 2));
-    const secondPage = await owner.listPersonalAccessTokens({ filters: byUser(), pagination: { limit: 2, offset: 2n, asc: true } });
+    const secondPage = await owner.listPersonalAccessTokens({
+      filters: byUser(),
+      pagination: { limit: 2, offset: 2n, asc: true },
+    });
     expect(secondPage.result.map((t) => t.id)).toEqual(tokenIds.slice(2));
 
     const keys = await owner.listKeys({ filters: [{ filter: { case: 'userIdFilter', value: { id: listed } } }] });
@@ -277,24 +325,45 @@ describe('listing tokens and keys', () => {
     });
     expect(sorted.result.map((t) => t.id)).toEqual([tokenIds[1], tokenIds[2], tokenIds[0]]);
 
-    const one = await owner.listPersonalAccessTokens({ filters: [{ filter: { case: 'tokenIdFilter', value: { id: tokenIds[2] } } }] });
+    const one = await owner.listPersonalAccessTokens({
+      filters: [{ filter: { case: 'tokenIdFilter', value: { id: tokenIds[2] } } }],
+    });
     expect(one.result.map((t) => t.id)).toEqual([tokenIds[2]]);
 
     const later = await owner.listPersonalAccessTokens({
       filters: [
         ...byUser(),
-        { filter: { case: 'expirationDateFilter', value: { timestamp: timestampFromDate(expirations[2]), method: TimestampFilterMethod.AFTER_OR_EQUALS } } },
+        {
+          filter: {
+            case: 'expirationDateFilter',
+            value: { timestamp: timestampFromDate(expirations[2]), method: TimestampFilterMethod.AFTER_OR_EQUALS },
+          },
+        },
       ],
     });
     expect(later.result.map((t) => t.id).sort()).toEqual([tokenIds[0], tokenIds[2]].sort());
 
     const before = await owner.listPersonalAccessTokens({
-      filters: [...byUser(), { filter: { case: 'createdDateFilter', value: { timestamp: timestampFromDate(new Date(Date.now() - 3600_000)), method: TimestampFilterMethod.BEFORE } } }],
+      filters: [
+        ...byUser(),
+        {
+          filter: {
+            case: 'createdDateFilter',
+            value: {
+              timestamp: timestampFromDate(new Date(Date.now() - 3600_000)),
+              method: TimestampFilterMethod.BEFORE,
+            },
+          },
+        },
+      ],
     });
     expect(before.pagination?.totalResult).toBe(0n);
 
     const inOrg = await owner.listKeys({
-      filters: [{ filter: { case: 'organizationIdFilter', value: { id: orgA } } }, { filter: { case: 'keyIdFilter', value: { id: keyIds[0] } } }],
+      filters: [
+        { filter: { case: 'organizationIdFilter', value: { id: orgA } } },
+        { filter: { case: 'keyIdFilter', value: { id: keyIds[0] } } },
+      ],
       sortingColumn: KeyFieldName.KEY_EXPIRATION_DATE,
     });
     expect(inOrg.result.map((k) => k.id)).toEqual([keyIds[0]]);
@@ -302,7 +371,9 @@ describe('listing tokens and keys', () => {
 
   it('refuses a limit above the maximum and an empty filter', async () => {
     const owner = client(UserService, 'grpc', server.baseUrl, ownerA);
-    expect((await failure(owner.listPersonalAccessTokens({ pagination: { limit: 5000 } }))).code).toBe(Code.InvalidArgument);
+    expect((await failure(owner.listPersonalAccessTokens({ pagination: { limit: 5000 } }))).code).toBe(
+      Code.InvalidArgument,
+    );
     const empty = await failure(owner.listKeys({ filters: [{}] }));
     expect(empty.code).toBe(Code.InvalidArgument);
     expect(empty.findDetails(BadRequestSchema)[0].fieldViolations.map((v) => v.field)).toEqual(['filters[0].filter']);
@@ -329,7 +400,10 @@ const COMMANDS: [string, (u: Users, userId: string) => Promise<unknown>][] = [
   [
     'RemovePersonalAccessToken',
     async (u, userId) => {
-      const { tokenId } = await client(UserService, 'grpc', server.baseUrl, ownerA).addPersonalAccessToken({ userId, expirationDate: inAnHour() });
+      const { tokenId } = await client(UserService, 'grpc', server.baseUrl, ownerA).addPersonalAccessToken({
+        userId,
+        expirationDate: inAnHour(),
+      });
       return u.removePersonalAccessToken({ userId, tokenId });
     },
   ],
@@ -337,7 +411,10 @@ const COMMANDS: [string, (u: Users, userId: string) => Promise<unknown>][] = [
   [
     'RemoveKey',
     async (u, userId) => {
-      const { keyId } = await client(UserService, 'grpc', server.baseUrl, ownerA).addKey({ userId, expirationDate: inAnHour() });
+      const { keyId } = await client(UserService, 'grpc', server.baseUrl, ownerA).addKey({
+        userId,
+        expirationDate: inAnHour(),
+      });
       return u.removeKey({ userId, keyId });
     },
   ],
@@ -357,7 +434,9 @@ describe('machine credential permissions', () => {
   });
 
   it.each(COMMANDS)("%s: NOT_FOUND for another org's owner, as if the user did not exist", async (_name, call) => {
-    expect(await codeOf(call(client(UserService, 'grpc', server.baseUrl, ownerB), await machineInA()))).toBe(Code.NotFound);
+    expect(await codeOf(call(client(UserService, 'grpc', server.baseUrl, ownerB), await machineInA()))).toBe(
+      Code.NotFound,
+    );
   });
 
   it.each(COMMANDS)('%s: denied for a plain machine user on someone else', async (_name, call) => {
@@ -366,11 +445,17 @@ describe('machine credential permissions', () => {
   });
 
   it.each(COMMANDS)('%s: PERMISSION_DENIED for a viewer who may read the user', async (_name, call) => {
-    expect(await codeOf(call(client(UserService, 'grpc', server.baseUrl, viewerA), await machineInA()))).toBe(Code.PermissionDenied);
+    expect(await codeOf(call(client(UserService, 'grpc', server.baseUrl, viewerA), await machineInA()))).toBe(
+      Code.PermissionDenied,
+    );
   });
 
   it.each(COMMANDS)('%s: allowed for the machine user on itself (self-service, as ZITADEL)', async (_name, call) => {
-    const self = await machineWithRoles(server, orgA, { level: 'org', resourceId: orgA, roles: ['ORG_USER_SELF_MANAGER'] });
+    const self = await machineWithRoles(server, orgA, {
+      level: 'org',
+      resourceId: orgA,
+      roles: ['ORG_USER_SELF_MANAGER'],
+    });
     expect(await codeOf(call(client(UserService, 'grpc', server.baseUrl, self.pat), self.userId))).toBe('ok');
   });
 

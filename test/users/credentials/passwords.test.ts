@@ -37,20 +37,26 @@ afterAll(() => server?.close());
 
 let n = 0;
 /** A human in org A: active with a password, or (no password, unverified email) initial as v1's initial-code flow leaves one. */
-async function humanInA(options: { password?: string; hashedPassword?: string; initial?: boolean } = { password: PASSWORD }): Promise<string> {
+async function humanInA(
+  options: { password?: string; hashedPassword?: string; initial?: boolean } = { password: PASSWORD },
+): Promise<string> {
   const admin = client(UserService, 'grpc', server.baseUrl, server.adminPat);
   const { userId } = await admin.addHumanUser({
     username: `pw-${Date.now()}-${n++}`,
     organization: { org: { case: 'orgId', value: orgA } },
     profile: { givenName: 'Pass', familyName: 'Word' },
-    email: { email: 'pw@example.com', verification: options.initial ? { case: 'returnCode', value: {} } : { case: 'isVerified', value: true } },
+    email: {
+      email: 'pw@example.com',
+      verification: options.initial ? { case: 'returnCode', value: {} } : { case: 'isVerified', value: true },
+    },
     passwordType: options.password
       ? { case: 'password', value: { password: options.password, changeRequired: false } }
       : options.hashedPassword
         ? { case: 'hashedPassword', value: { hash: options.hashedPassword, changeRequired: false } }
         : { case: undefined },
   });
-  if (options.initial) await server.database.dataSource.query(`UPDATE users SET state = 'initial' WHERE id = $1`, [userId]);
+  if (options.initial)
+    await server.database.dataSource.query(`UPDATE users SET state = 'initial' WHERE id = $1`, [userId]);
   return userId;
 }
 
@@ -63,8 +69,8 @@ async function failure(call: Promise<unknown>): Promise<ConnectError> {
   throw new Error('expected the call to fail');
 }
 
-
-const fieldsOf = (err: ConnectError) => err.findDetails(BadRequestSchema).flatMap((b) => b.fieldViolations.map((v) => v.field));
+const fieldsOf = (err: ConnectError) =>
+  err.findDetails(BadRequestSchema).flatMap((b) => b.fieldViolations.map((v) => v.field));
 
 async function human(userId: string) {
   const { user } = await client(UserService, 'grpc', server.baseUrl, server.adminPat).getUserByID({ userId });
@@ -84,8 +90,18 @@ describe.each<TransportName>(['grpc', 'connect-h1'])('SetPassword over %s', (tra
     expect(details?.resourceOwner).toBe(orgA);
     expect(details?.sequence).toBeGreaterThan(0n);
     // The new password is now the current one; the old one is not.
-    await owner.setPassword({ userId, newPassword: { password: PASSWORD }, verification: { case: 'currentPassword', value: NEW_PASSWORD } });
-    const stale = await failure(owner.setPassword({ userId, newPassword: { password: 'Other-Passw0rd!' }, verification: { case: 'currentPassword', value: NEW_PASSWORD } }));
+    await owner.setPassword({
+      userId,
+      newPassword: { password: PASSWORD },
+      verification: { case: 'currentPassword', value: NEW_PASSWORD },
+    });
+    const stale = await failure(
+      owner.setPassword({
+        userId,
+        newPassword: { password: 'Other-Passw0rd!' },
+        verification: { case: 'currentPassword', value: NEW_PASSWORD },
+      }),
+    );
     expect(stale.code).toBe(Code.InvalidArgument);
 
     const after = await human(userId);
@@ -103,7 +119,11 @@ describe.each<TransportName>(['grpc', 'connect-h1'])('SetPassword over %s', (tra
   it('refuses a wrong current password with INVALID_ARGUMENT on current_password', async () => {
     const owner = client(UserService, transportName, server.baseUrl, ownerA);
     const err = await failure(
-      owner.setPassword({ userId: await humanInA(), newPassword: { password: NEW_PASSWORD }, verification: { case: 'currentPassword', value: 'Wrong-Passw0rd!' } }),
+      owner.setPassword({
+        userId: await humanInA(),
+        newPassword: { password: NEW_PASSWORD },
+        verification: { case: 'currentPassword', value: 'Wrong-Passw0rd!' },
+      }),
     );
     expect(err.code).toBe(Code.InvalidArgument);
     expect(fieldsOf(err)).toEqual(['current_password']);
@@ -111,12 +131,23 @@ describe.each<TransportName>(['grpc', 'connect-h1'])('SetPassword over %s', (tra
 
   it('names every broken complexity rule as a field violation of new_password.password', async () => {
     const owner = client(UserService, transportName, server.baseUrl, ownerA);
-    const err = await failure(owner.setPassword({ userId: await humanInA(), newPassword: { password: 'short' }, verification: { case: 'currentPassword', value: PASSWORD } }));
+    const err = await failure(
+      owner.setPassword({
+        userId: await humanInA(),
+        newPassword: { password: 'short' },
+        verification: { case: 'currentPassword', value: PASSWORD },
+      }),
+    );
     expect(err.code).toBe(Code.InvalidArgument);
     const violations = err.findDetails(BadRequestSchema)[0].fieldViolations;
     expect(new Set(violations.map((v) => v.field))).toEqual(new Set(['new_password.password']));
     expect(violations.map((v) => v.description)).toEqual(
-      expect.arrayContaining(['must be at least 8 characters long', 'must contain an uppercase letter', 'must contain a number', 'must contain a symbol']),
+      expect.arrayContaining([
+        'must be at least 8 characters long',
+        'must contain an uppercase letter',
+        'must contain a number',
+        'must contain a symbol',
+      ]),
     );
   });
 
@@ -125,7 +156,11 @@ describe.each<TransportName>(['grpc', 'connect-h1'])('SetPassword over %s', (tra
     const owner = client(UserService, transportName, server.baseUrl, ownerA);
     await owner.setPassword({ userId, newPassword: { password: NEW_PASSWORD, changeRequired: true } });
     expect((await human(userId)).passwordChangeRequired).toBe(true);
-    await owner.setPassword({ userId, newPassword: { password: PASSWORD, changeRequired: false }, verification: { case: 'currentPassword', value: NEW_PASSWORD } });
+    await owner.setPassword({
+      userId,
+      newPassword: { password: PASSWORD, changeRequired: false },
+      verification: { case: 'currentPassword', value: NEW_PASSWORD },
+    });
     expect((await human(userId)).passwordChangeRequired).toBe(false);
   });
 });
@@ -134,7 +169,10 @@ describe('SetPassword', () => {
   it('activates a user that was waiting for initialisation', async () => {
     const userId = await humanInA({ initial: true });
     expect((await human(userId)).state).toBe(UserState.INITIAL);
-    await client(UserService, 'grpc', server.baseUrl, ownerA).setPassword({ userId, newPassword: { password: NEW_PASSWORD } });
+    await client(UserService, 'grpc', server.baseUrl, ownerA).setPassword({
+      userId,
+      newPassword: { password: NEW_PASSWORD },
+    });
     expect((await human(userId)).state).toBe(UserState.ACTIVE);
   });
 
@@ -151,10 +189,22 @@ describe('SetPassword', () => {
 
   it('refuses the same password again and machine users with FAILED_PRECONDITION', async () => {
     const owner = client(UserService, 'grpc', server.baseUrl, ownerA);
-    const same = await failure(owner.setPassword({ userId: await humanInA(), newPassword: { password: PASSWORD }, verification: { case: 'currentPassword', value: PASSWORD } }));
+    const same = await failure(
+      owner.setPassword({
+        userId: await humanInA(),
+        newPassword: { password: PASSWORD },
+        verification: { case: 'currentPassword', value: PASSWORD },
+      }),
+    );
     expect(same.code).toBe(Code.FailedPrecondition);
-    const machine = await machineWithRoles(server, orgA, { level: 'org', resourceId: orgA, roles: ['ORG_USER_SELF_MANAGER'] });
-    expect(await codeOf(owner.setPassword({ userId: machine.userId, newPassword: { password: NEW_PASSWORD } }))).toBe(Code.FailedPrecondition);
+    const machine = await machineWithRoles(server, orgA, {
+      level: 'org',
+      resourceId: orgA,
+      roles: ['ORG_USER_SELF_MANAGER'],
+    });
+    expect(await codeOf(owner.setPassword({ userId: machine.userId, newPassword: { password: NEW_PASSWORD } }))).toBe(
+      Code.FailedPrecondition,
+    );
   });
 
   it('works over REST (POST /v2/users/{user_id}/password)', async () => {
@@ -175,23 +225,49 @@ describe('SetPassword', () => {
 });
 
 describe('PasswordReset', () => {
-  it.each<TransportName>(['grpc', 'connect-binary-h1'])('returns a code over %s that sets the password once', async (transportName) => {
-    const userId = await humanInA();
-    const owner = client(UserService, transportName, server.baseUrl, ownerA);
-    const { verificationCode, details } = await owner.passwordReset({ userId, medium: { case: 'returnCode', value: {} } });
-    expect(verificationCode).toMatch(/^[A-Z0-9]{6}$/);
-    expect(details?.resourceOwner).toBe(orgA);
+  it.each<TransportName>(['grpc', 'connect-binary-h1'])(
+    'returns a code over %s that sets the password once',
+    async (transportName) => {
+      const userId = await humanInA();
+      const owner = client(UserService, transportName, server.baseUrl, ownerA);
+      const { verificationCode, details } = await owner.passwordReset({
+        userId,
+        medium: { case: 'returnCode', value: {} },
+      });
+      expect(verificationCode).toMatch(/^[A-Z0-9]{6}$/);
+      expect(details?.resourceOwner).toBe(orgA);
 
-    const wrong = await failure(owner.setPassword({ userId, newPassword: { password: NEW_PASSWORD }, verification: { case: 'verificationCode', value: 'WRONG1' } }));
-    expect(wrong.code).toBe(Code.InvalidArgument);
-    expect(fieldsOf(wrong)).toEqual(['verification_code']);
+      const wrong = await failure(
+        owner.setPassword({
+          userId,
+          newPassword: { password: NEW_PASSWORD },
+          verification: { case: 'verificationCode', value: 'WRONG1' },
+        }),
+      );
+      expect(wrong.code).toBe(Code.InvalidArgument);
+      expect(fieldsOf(wrong)).toEqual(['verification_code']);
 
-    await owner.setPassword({ userId, newPassword: { password: NEW_PASSWORD }, verification: { case: 'verificationCode', value: verificationCode! } });
-    const reused = await failure(owner.setPassword({ userId, newPassword: { password: 'Th1rd-Passw0rd' }, verification: { case: 'verificationCode', value: verificationCode! } }));
-    expect(reused.code).toBe(Code.InvalidArgument);
-    // The code really set the password.
-    await owner.setPassword({ userId, newPassword: { password: PASSWORD }, verification: { case: 'currentPassword', value: NEW_PASSWORD } });
-  });
+      await owner.setPassword({
+        userId,
+        newPassword: { password: NEW_PASSWORD },
+        verification: { case: 'verificationCode', value: verificationCode! },
+      });
+      const reused = await failure(
+        owner.setPassword({
+          userId,
+          newPassword: { password: 'Th1rd-Passw0rd' },
+          verification: { case: 'verificationCode', value: verificationCode! },
+        }),
+      );
+      expect(reused.code).toBe(Code.InvalidArgument);
+      // The code really set the password.
+      await owner.setPassword({
+        userId,
+        newPassword: { password: PASSWORD },
+        verification: { case: 'currentPassword', value: NEW_PASSWORD },
+      });
+    },
+  );
 
   it('replaces an earlier code with a newer one, and a password change spends it', async () => {
     const userId = await humanInA();
@@ -199,17 +275,38 @@ describe('PasswordReset', () => {
     const first = (await owner.passwordReset({ userId, medium: { case: 'returnCode', value: {} } })).verificationCode!;
     const second = (await owner.passwordReset({ userId, medium: { case: 'returnCode', value: {} } })).verificationCode!;
     if (first !== second) {
-      expect(await codeOf(owner.setPassword({ userId, newPassword: { password: NEW_PASSWORD }, verification: { case: 'verificationCode', value: first } }))).toBe(Code.InvalidArgument);
+      expect(
+        await codeOf(
+          owner.setPassword({
+            userId,
+            newPassword: { password: NEW_PASSWORD },
+            verification: { case: 'verificationCode', value: first },
+          }),
+        ),
+      ).toBe(Code.InvalidArgument);
     }
-    await owner.setPassword({ userId, newPassword: { password: NEW_PASSWORD }, verification: { case: 'currentPassword', value: PASSWORD } });
-    expect(await codeOf(owner.setPassword({ userId, newPassword: { password: 'Th1rd-Passw0rd' }, verification: { case: 'verificationCode', value: second } }))).toBe(
-      Code.InvalidArgument,
-    );
+    await owner.setPassword({
+      userId,
+      newPassword: { password: NEW_PASSWORD },
+      verification: { case: 'currentPassword', value: PASSWORD },
+    });
+    expect(
+      await codeOf(
+        owner.setPassword({
+          userId,
+          newPassword: { password: 'Th1rd-Passw0rd' },
+          verification: { case: 'verificationCode', value: second },
+        }),
+      ),
+    ).toBe(Code.InvalidArgument);
   });
 
   it('records the code request without the code', async () => {
     const userId = await humanInA();
-    const { verificationCode } = await client(UserService, 'grpc', server.baseUrl, ownerA).passwordReset({ userId, medium: { case: 'returnCode', value: {} } });
+    const { verificationCode } = await client(UserService, 'grpc', server.baseUrl, ownerA).passwordReset({
+      userId,
+      medium: { case: 'returnCode', value: {} },
+    });
     const events: { payload: Record<string, unknown> }[] = await server.database.dataSource.query(
       `SELECT payload FROM events WHERE aggregate_id = $1 AND event_type = 'user.human.password.code.added'`,
       [userId],
@@ -224,29 +321,53 @@ describe('PasswordReset', () => {
     const userId = await humanInA();
     for (const medium of [
       { case: undefined },
-      { case: 'sendLink' as const, value: { notificationType: NotificationType.Email, urlTemplate: 'https://example.com/reset?user={{.UserID}}&code={{.Code}}' } },
+      {
+        case: 'sendLink' as const,
+        value: {
+          notificationType: NotificationType.Email,
+          urlTemplate: 'https://example.com/reset?user={{.UserID}}&code={{.Code}}',
+        },
+      },
     ]) {
       const err = await failure(owner.passwordReset({ userId, medium }));
       expect(err.code).toBe(Code.FailedPrecondition);
     }
     // SMS needs a phone number first.
-    const sms = await failure(owner.passwordReset({ userId, medium: { case: 'sendLink', value: { notificationType: NotificationType.SMS } } }));
+    const sms = await failure(
+      owner.passwordReset({ userId, medium: { case: 'sendLink', value: { notificationType: NotificationType.SMS } } }),
+    );
     expect(sms.code).toBe(Code.FailedPrecondition);
     // Nothing was issued by the refused requests.
-    const [{ count }] = await server.database.dataSource.query(`SELECT count(*)::int AS count FROM user_codes WHERE user_id = $1`, [userId]);
+    const [{ count }] = await server.database.dataSource.query(
+      `SELECT count(*)::int AS count FROM user_codes WHERE user_id = $1`,
+      [userId],
+    );
     expect(count).toBe(0);
   });
 
   it('refuses users that are still initial (they get an invite code) and machine users', async () => {
     const owner = client(UserService, 'grpc', server.baseUrl, ownerA);
-    expect(await codeOf(owner.passwordReset({ userId: await humanInA({ initial: true }), medium: { case: 'returnCode', value: {} } }))).toBe(Code.FailedPrecondition);
-    const machine = await machineWithRoles(server, orgA, { level: 'org', resourceId: orgA, roles: ['ORG_USER_SELF_MANAGER'] });
-    expect(await codeOf(owner.passwordReset({ userId: machine.userId, medium: { case: 'returnCode', value: {} } }))).toBe(Code.FailedPrecondition);
+    expect(
+      await codeOf(
+        owner.passwordReset({ userId: await humanInA({ initial: true }), medium: { case: 'returnCode', value: {} } }),
+      ),
+    ).toBe(Code.FailedPrecondition);
+    const machine = await machineWithRoles(server, orgA, {
+      level: 'org',
+      resourceId: orgA,
+      roles: ['ORG_USER_SELF_MANAGER'],
+    });
+    expect(
+      await codeOf(owner.passwordReset({ userId: machine.userId, medium: { case: 'returnCode', value: {} } })),
+    ).toBe(Code.FailedPrecondition);
   });
 
   it('works over REST (POST /v2/users/{user_id}/password_reset)', async () => {
     const userId = await humanInA();
-    const res = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/password_reset`, { token: ownerA, body: { returnCode: {} } });
+    const res = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/password_reset`, {
+      token: ownerA,
+      body: { returnCode: {} },
+    });
     expect(res.status).toBe(200);
     expect(res.body.verificationCode).toMatch(/^[A-Z0-9]{6}$/);
     const set = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/password`, {
@@ -259,7 +380,15 @@ describe('PasswordReset', () => {
 
 /** Every password command, as a call on an active human of org A. */
 const COMMANDS: [string, (u: Users, userId: string) => Promise<unknown>][] = [
-  ['SetPassword with the current password', (u, userId) => u.setPassword({ userId, newPassword: { password: NEW_PASSWORD }, verification: { case: 'currentPassword', value: PASSWORD } })],
+  [
+    'SetPassword with the current password',
+    (u, userId) =>
+      u.setPassword({
+        userId,
+        newPassword: { password: NEW_PASSWORD },
+        verification: { case: 'currentPassword', value: PASSWORD },
+      }),
+  ],
   ['SetPassword without proof', (u, userId) => u.setPassword({ userId, newPassword: { password: NEW_PASSWORD } })],
   ['PasswordReset', (u, userId) => u.passwordReset({ userId, medium: { case: 'returnCode', value: {} } })],
 ];
@@ -270,7 +399,9 @@ describe('password permissions', () => {
   });
 
   it.each(COMMANDS)("%s: NOT_FOUND for another org's owner, as if the user did not exist", async (_name, call) => {
-    expect(await codeOf(call(client(UserService, 'grpc', server.baseUrl, ownerB), await humanInA()))).toBe(Code.NotFound);
+    expect(await codeOf(call(client(UserService, 'grpc', server.baseUrl, ownerB), await humanInA()))).toBe(
+      Code.NotFound,
+    );
   });
 
   it.each(COMMANDS)('%s: denied for a plain machine user on someone else', async (_name, call) => {
@@ -279,7 +410,9 @@ describe('password permissions', () => {
   });
 
   it.each(COMMANDS)('%s: PERMISSION_DENIED for a viewer who may read the user', async (_name, call) => {
-    expect(await codeOf(call(client(UserService, 'grpc', server.baseUrl, viewerA), await humanInA()))).toBe(Code.PermissionDenied);
+    expect(await codeOf(call(client(UserService, 'grpc', server.baseUrl, viewerA), await humanInA()))).toBe(
+      Code.PermissionDenied,
+    );
   });
 
   it('a user may not have its own reset code returned (that would change the password without proof); sent, it may', async () => {
@@ -289,15 +422,26 @@ describe('password permissions', () => {
     expect(err.code).toBe(Code.PermissionDenied);
     expect(err.rawMessage).toContain('CRED-pw5rc');
     // Sending goes to the user's own mailbox; without a mail channel that is FAILED_PRECONDITION, never a refusal of the user.
-    expect(await codeOf(self.passwordReset({ userId, medium: { case: 'sendLink', value: {} } }))).not.toBe(Code.PermissionDenied);
+    expect(await codeOf(self.passwordReset({ userId, medium: { case: 'sendLink', value: {} } }))).not.toBe(
+      Code.PermissionDenied,
+    );
   });
 
   it('answers a reset code for a user in another org as if the user did not exist', async () => {
     const userId = await humanInA();
-    const { verificationCode } = await client(UserService, 'grpc', server.baseUrl, ownerA).passwordReset({ userId, medium: { case: 'returnCode', value: {} } });
+    const { verificationCode } = await client(UserService, 'grpc', server.baseUrl, ownerA).passwordReset({
+      userId,
+      medium: { case: 'returnCode', value: {} },
+    });
     const asOwnerB = client(UserService, 'grpc', server.baseUrl, ownerB);
-    expect(await codeOf(asOwnerB.setPassword({ userId, newPassword: { password: NEW_PASSWORD }, verification: { case: 'verificationCode', value: verificationCode! } }))).toBe(
-      Code.NotFound,
-    );
+    expect(
+      await codeOf(
+        asOwnerB.setPassword({
+          userId,
+          newPassword: { password: NEW_PASSWORD },
+          verification: { case: 'verificationCode', value: verificationCode! },
+        }),
+      ),
+    ).toBe(Code.NotFound);
   });
 });

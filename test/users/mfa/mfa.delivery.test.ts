@@ -29,7 +29,12 @@ describe('passkey registration links sent by email', () => {
     const { userId, username } = await addHuman(server);
     const sent = await admin.createPasskeyRegistrationLink({
       userId,
-      medium: { case: 'sendLink', value: { urlTemplate: 'https://login.example.com/passkey/set?userId={{.UserID}}&codeId={{.CodeID}}&code={{.Code}}' } },
+      medium: {
+        case: 'sendLink',
+        value: {
+          urlTemplate: 'https://login.example.com/passkey/set?userId={{.UserID}}&codeId={{.CodeID}}&code={{.Code}}',
+        },
+      },
     });
     expect(sent.code).toBeUndefined();
     const [mail] = await smtp.waitFor(`${username}@example.com`);
@@ -41,8 +46,16 @@ describe('passkey registration links sent by email', () => {
     expect(code.code).toMatch(/^[A-Za-z0-9]{12}$/);
 
     const registered = await admin.registerPasskey({ userId, domain: 'localhost', code });
-    const credential = new SoftwareAuthenticator().create(registered.publicKeyCredentialCreationOptions, `http://localhost:${new URL(server.baseUrl).port}`);
-    await admin.verifyPasskeyRegistration({ userId, passkeyId: registered.passkeyId, passkeyName: 'from mail', publicKeyCredential: credential as unknown as JsonObject });
+    const credential = new SoftwareAuthenticator().create(
+      registered.publicKeyCredentialCreationOptions,
+      `http://localhost:${new URL(server.baseUrl).port}`,
+    );
+    await admin.verifyPasskeyRegistration({
+      userId,
+      passkeyId: registered.passkeyId,
+      passkeyName: 'from mail',
+      publicKeyCredential: credential as unknown as JsonObject,
+    });
     expect((await admin.listPasskeys({ userId })).result.map((p) => p.name)).toEqual(['from mail']);
   });
 });

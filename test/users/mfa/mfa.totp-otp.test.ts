@@ -56,7 +56,9 @@ describe.each(['grpc', 'connect-h1'] as const)('TOTP over %s', (transport) => {
     expect(wrong.rawMessage).toMatch(/MFA-t0tp4/);
 
     await users().verifyTOTPRegistration({ userId, code: appCode(registered.secret) });
-    expect(await codeOf(users().verifyTOTPRegistration({ userId, code: appCode(registered.secret) }))).toBe(Code.FailedPrecondition);
+    expect(await codeOf(users().verifyTOTPRegistration({ userId, code: appCode(registered.secret) }))).toBe(
+      Code.FailedPrecondition,
+    );
     expect(await codeOf(users().registerTOTP({ userId }))).toBe(Code.AlreadyExists);
 
     const factors = await users().listAuthenticationFactors({ userId });
@@ -68,7 +70,9 @@ describe.each(['grpc', 'connect-h1'] as const)('TOTP over %s', (transport) => {
     await users().removeTOTP({ userId });
     expect(await codeOf(users().removeTOTP({ userId }))).toBe(Code.NotFound);
     expect(await codeOf(users().verifyTOTPRegistration({ userId, code: '123456' }))).toBe(Code.NotFound);
-    expect((await users().listAuthenticationMethodTypes({ userId })).authMethodTypes).toEqual([AuthenticationMethodType.PASSWORD]);
+    expect((await users().listAuthenticationMethodTypes({ userId })).authMethodTypes).toEqual([
+      AuthenticationMethodType.PASSWORD,
+    ]);
   });
 
   it('replaces a pending seed when registering again', async () => {
@@ -76,7 +80,9 @@ describe.each(['grpc', 'connect-h1'] as const)('TOTP over %s', (transport) => {
     const first = await users().registerTOTP({ userId });
     const second = await users().registerTOTP({ userId });
     expect(second.secret).not.toBe(first.secret);
-    expect(await codeOf(users().verifyTOTPRegistration({ userId, code: appCode(first.secret) }))).toBe(Code.InvalidArgument);
+    expect(await codeOf(users().verifyTOTPRegistration({ userId, code: appCode(first.secret) }))).toBe(
+      Code.InvalidArgument,
+    );
     await users().verifyTOTPRegistration({ userId, code: appCode(second.secret) });
   });
 });
@@ -86,13 +92,21 @@ describe('the TOTP seed at rest', () => {
     const users = client(UserService, 'grpc', server.baseUrl, server.adminPat);
     const { userId } = await addHuman(server);
     const { secret } = await users.registerTOTP({ userId });
-    const [row] = await server.database.dataSource.query('SELECT secret_sealed FROM user_totp WHERE user_id = $1', [userId]);
+    const [row] = await server.database.dataSource.query('SELECT secret_sealed FROM user_totp WHERE user_id = $1', [
+      userId,
+    ]);
     expect(row.secret_sealed).toMatch(/^v1\./);
     expect(row.secret_sealed).not.toContain(secret);
     expect(MasterKey.fromString('test-master-key-0123456789abcdef').decrypt(row.secret_sealed)).toBe(secret);
-    const [whole] = await server.database.dataSource.query('SELECT t::text AS text FROM user_totp t WHERE user_id = $1', [userId]);
+    const [whole] = await server.database.dataSource.query(
+      'SELECT t::text AS text FROM user_totp t WHERE user_id = $1',
+      [userId],
+    );
     expect(whole.text).not.toContain(secret);
-    const events = await server.database.dataSource.query(`SELECT event_type, payload::text AS payload FROM events WHERE aggregate_id = $1`, [userId]);
+    const events = await server.database.dataSource.query(
+      `SELECT event_type, payload::text AS payload FROM events WHERE aggregate_id = $1`,
+      [userId],
+    );
     expect(events.map((e: { event_type: string }) => e.event_type)).toContain('user.human.otp.added');
     for (const e of events) expect(e.payload).not.toContain(secret);
   });
@@ -112,7 +126,9 @@ describe.each(['grpc', 'connect-h1'] as const)('OTP SMS and email over %s', (tra
     expect(await codeOf(users().addOTPEmail({ userId }))).toBe(Code.AlreadyExists);
     const factors = await users().listAuthenticationFactors({ userId });
     expect(factors.result.map((f) => f.type.case)).toEqual(['otpEmail']);
-    expect((await users().listAuthenticationMethodTypes({ userId })).authMethodTypes).toContain(AuthenticationMethodType.OTP_EMAIL);
+    expect((await users().listAuthenticationMethodTypes({ userId })).authMethodTypes).toContain(
+      AuthenticationMethodType.OTP_EMAIL,
+    );
     await users().removeOTPEmail({ userId });
     expect(await codeOf(users().removeOTPEmail({ userId }))).toBe(Code.NotFound);
   });
@@ -132,10 +148,20 @@ describe.each(['grpc', 'connect-h1'] as const)('OTP SMS and email over %s', (tra
     const onlySms = await users().listAuthenticationFactors({ userId, authFactors: [AuthFactors.OTP_SMS] });
     expect(onlySms.result.map((f) => f.type.case)).toEqual(['otpSms']);
     // Domain-scoped listing leaves out methods without a domain unless asked to include them.
-    const scoped = await users().listAuthenticationMethodTypes({ userId, domainQuery: { domain: 'localhost', includeWithoutDomain: false } });
+    const scoped = await users().listAuthenticationMethodTypes({
+      userId,
+      domainQuery: { domain: 'localhost', includeWithoutDomain: false },
+    });
     expect(scoped.authMethodTypes).toEqual([AuthenticationMethodType.PASSWORD]);
-    const included = await users().listAuthenticationMethodTypes({ userId, domainQuery: { domain: 'localhost', includeWithoutDomain: true } });
-    expect(included.authMethodTypes).toEqual([AuthenticationMethodType.PASSWORD, AuthenticationMethodType.OTP_SMS, AuthenticationMethodType.OTP_EMAIL]);
+    const included = await users().listAuthenticationMethodTypes({
+      userId,
+      domainQuery: { domain: 'localhost', includeWithoutDomain: true },
+    });
+    expect(included.authMethodTypes).toEqual([
+      AuthenticationMethodType.PASSWORD,
+      AuthenticationMethodType.OTP_SMS,
+      AuthenticationMethodType.OTP_EMAIL,
+    ]);
     await users().removeOTPSMS({ userId });
     expect(await codeOf(users().removeOTPSMS({ userId }))).toBe(Code.NotFound);
   });
@@ -145,14 +171,22 @@ describe.each(['grpc', 'connect-h1'] as const)('OTP SMS and email over %s', (tra
     const before = Date.now();
     const { details } = await users().humanMFAInitSkipped({ userId });
     expect(details?.resourceOwner).toMatch(/^\d{18}$/);
-    const [row] = await server.database.dataSource.query('SELECT mfa_init_skipped_at FROM users WHERE id = $1', [userId]);
+    const [row] = await server.database.dataSource.query('SELECT mfa_init_skipped_at FROM users WHERE id = $1', [
+      userId,
+    ]);
     expect(row.mfa_init_skipped_at.getTime()).toBeGreaterThanOrEqual(before - 1000);
     expect(await codeOf(users().humanMFAInitSkipped({ userId: '999999999999999999' }))).toBe(Code.NotFound);
   });
 });
 
 describe('what the core user methods call', () => {
-  const inTx = async (work: (mfa: MfaService, tx: Parameters<Parameters<Transactions['run']>[0]>[0], caller: ReturnType<typeof systemCaller>) => Promise<void>) => {
+  const inTx = async (
+    work: (
+      mfa: MfaService,
+      tx: Parameters<Parameters<Transactions['run']>[0]>[0],
+      caller: ReturnType<typeof systemCaller>,
+    ) => Promise<void>,
+  ) => {
     const caller = systemCaller(await server.app.get(InstanceResolver).resolve('127.0.0.1'), 'test');
     await server.app.get(Transactions).run((tx) => work(server.app.get(MfaService), tx, caller));
   };
@@ -160,12 +194,27 @@ describe('what the core user methods call', () => {
   it('imports a verified TOTP seed (AddHumanUser totp_secret) and refuses one that is not base32', async () => {
     const users = client(UserService, 'grpc', server.baseUrl, server.adminPat);
     const { userId } = await addHuman(server);
-    const [{ resource_owner }] = await server.database.dataSource.query('SELECT resource_owner FROM users WHERE id = $1', [userId]);
-    await inTx((mfa, tx, caller) => mfa.importTotp(tx, caller, { id: userId, resourceOwner: resource_owner }, 'jbsw y3dp ehpk 3pxp'));
-    expect((await users.listAuthenticationFactors({ userId })).result.map((f) => [f.type.case, f.state])).toEqual([['otp', AuthFactorState.READY]]);
-    const [row] = await server.database.dataSource.query('SELECT secret_sealed FROM user_totp WHERE user_id = $1', [userId]);
-    expect(MasterKey.fromString('test-master-key-0123456789abcdef').decrypt(row.secret_sealed)).toBe('JBSWY3DPEHPK3PXP');
-    await expect(inTx((mfa, tx, caller) => mfa.importTotp(tx, caller, { id: userId, resourceOwner: resource_owner }, 'not-a-seed!'))).rejects.toMatchObject({
+    const [{ resource_owner }] = await server.database.dataSource.query(
+      'SELECT resource_owner FROM users WHERE id = $1',
+      [userId],
+    );
+    await inTx((mfa, tx, caller) =>
+      mfa.importTotp(tx, caller, { id: userId, resourceOwner: resource_owner }, 'jbsw y3dp ehpk 3pxp'),
+    );
+    expect((await users.listAuthenticationFactors({ userId })).result.map((f) => [f.type.case, f.state])).toEqual([
+      ['otp', AuthFactorState.READY],
+    ]);
+    const [row] = await server.database.dataSource.query('SELECT secret_sealed FROM user_totp WHERE user_id = $1', [
+      userId,
+    ]);
+    expect(MasterKey.fromString('test-master-key-0123456789abcdef').decrypt(row.secret_sealed)).toBe(
+      'JBSWY3DPEHPK3PXP',
+    );
+    await expect(
+      inTx((mfa, tx, caller) =>
+        mfa.importTotp(tx, caller, { id: userId, resourceOwner: resource_owner }, 'not-a-seed!'),
+      ),
+    ).rejects.toMatchObject({
       kind: 'InvalidArgument',
       id: 'MFA-t0tp5',
     });
@@ -189,16 +238,30 @@ describe('MFA over REST (ZITADEL paths and JSON)', () => {
     expect(registered.body.uri).toMatch(/^otpauth:\/\/totp\//);
     expect(typeof registered.body.details.sequence).toBe('string');
 
-    const bad = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/totp/verify`, { token, body: { code: wrongCode(registered.body.secret) } });
+    const bad = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/totp/verify`, {
+      token,
+      body: { code: wrongCode(registered.body.secret) },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe(3);
-    const ok = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/totp/verify`, { token, body: { code: appCode(registered.body.secret) } });
+    const ok = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/totp/verify`, {
+      token,
+      body: { code: appCode(registered.body.secret) },
+    });
     expect(ok.status).toBe(200);
 
     const methods = await rest(server.baseUrl, 'GET', `/v2/users/${userId}/authentication_methods`, { token });
     expect(methods.status).toBe(200);
-    expect(methods.body.authMethodTypes).toEqual(['AUTHENTICATION_METHOD_TYPE_PASSWORD', 'AUTHENTICATION_METHOD_TYPE_TOTP']);
-    const factors = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/authentication_factors/_search?states=AUTH_FACTOR_STATE_READY`, { token });
+    expect(methods.body.authMethodTypes).toEqual([
+      'AUTHENTICATION_METHOD_TYPE_PASSWORD',
+      'AUTHENTICATION_METHOD_TYPE_TOTP',
+    ]);
+    const factors = await rest(
+      server.baseUrl,
+      'POST',
+      `/v2/users/${userId}/authentication_factors/_search?states=AUTH_FACTOR_STATE_READY`,
+      { token },
+    );
     expect(factors.status).toBe(200);
     expect(factors.body.result).toEqual([{ state: 'AUTH_FACTOR_STATE_READY', otp: {} }]);
 
@@ -211,7 +274,10 @@ describe('MFA over REST (ZITADEL paths and JSON)', () => {
 
   it('answers the OTP email precondition with HTTP 400 and code 9', async () => {
     const { userId } = await addHuman(server, { emailVerified: false });
-    const res = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/otp_email`, { token: server.adminPat, body: {} });
+    const res = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/otp_email`, {
+      token: server.adminPat,
+      body: {},
+    });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe(9);
     expect(res.body.message).toMatch(/\(MFA-0tpep\)$/);

@@ -30,7 +30,8 @@ interface PublicKeyOptions {
   excludeCredentials?: { id: string }[];
   authenticatorSelection: { userVerification: string; residentKey: string; authenticatorAttachment?: string };
 }
-const publicKeyOf = (options: JsonObject | undefined) => (options as unknown as { publicKey: PublicKeyOptions }).publicKey;
+const publicKeyOf = (options: JsonObject | undefined) =>
+  (options as unknown as { publicKey: PublicKeyOptions }).publicKey;
 
 describe.each(['grpc', 'connect-h1'] as const)('passkeys over %s', (transport) => {
   const users = () => client(UserService, transport, server.baseUrl, server.adminPat);
@@ -47,17 +48,33 @@ describe.each(['grpc', 'connect-h1'] as const)('passkeys over %s', (transport) =
     expect(options.challenge).toMatch(/^[A-Za-z0-9_-]{43,}$/);
     expect(options.pubKeyCredParams.map((p) => p.alg)).toEqual(expect.arrayContaining([-7, -257]));
     expect(options.attestation).toBe('none');
-    expect(options.authenticatorSelection).toMatchObject({ userVerification: 'required', residentKey: 'required', authenticatorAttachment: 'platform' });
+    expect(options.authenticatorSelection).toMatchObject({
+      userVerification: 'required',
+      residentKey: 'required',
+      authenticatorAttachment: 'platform',
+    });
 
     // Not a passkey before it is verified.
     expect((await users().listPasskeys({ userId })).result).toEqual([]);
 
     const authenticator = new SoftwareAuthenticator({ userVerification: true });
     const credential = authenticator.create(registered.publicKeyCredentialCreationOptions, `http://localhost:${port}`);
-    await users().verifyPasskeyRegistration({ userId, passkeyId: registered.passkeyId, passkeyName: 'laptop', publicKeyCredential: asJson(credential) });
-    expect(await codeOf(users().verifyPasskeyRegistration({ userId, passkeyId: registered.passkeyId, passkeyName: 'again', publicKeyCredential: asJson(credential) }))).toBe(
-      Code.FailedPrecondition,
-    );
+    await users().verifyPasskeyRegistration({
+      userId,
+      passkeyId: registered.passkeyId,
+      passkeyName: 'laptop',
+      publicKeyCredential: asJson(credential),
+    });
+    expect(
+      await codeOf(
+        users().verifyPasskeyRegistration({
+          userId,
+          passkeyId: registered.passkeyId,
+          passkeyName: 'again',
+          publicKeyCredential: asJson(credential),
+        }),
+      ),
+    ).toBe(Code.FailedPrecondition);
 
     const listed = await users().listPasskeys({ userId });
     expect(listed.result.map((p) => ({ id: p.id, name: p.name, state: p.state }))).toEqual([
@@ -68,20 +85,32 @@ describe.each(['grpc', 'connect-h1'] as const)('passkeys over %s', (transport) =
       'SELECT credential_id, public_key, sign_count, rp_id, challenge FROM user_webauthn_credentials WHERE id = $1',
       [registered.passkeyId],
     );
-    expect(stored).toMatchObject({ credential_id: credential.id, sign_count: '0', rp_id: 'localhost', challenge: null });
+    expect(stored).toMatchObject({
+      credential_id: credential.id,
+      sign_count: '0',
+      rp_id: 'localhost',
+      challenge: null,
+    });
     expect(stored.public_key.length).toBeGreaterThan(64);
 
     const methods = await users().listAuthenticationMethodTypes({ userId });
     expect(methods.authMethodTypes).toEqual([AuthenticationMethodType.PASSWORD, AuthenticationMethodType.PASSKEY]);
-    const elsewhere = await users().listAuthenticationMethodTypes({ userId, domainQuery: { domain: 'auth.example.com', includeWithoutDomain: true } });
+    const elsewhere = await users().listAuthenticationMethodTypes({
+      userId,
+      domainQuery: { domain: 'auth.example.com', includeWithoutDomain: true },
+    });
     expect(elsewhere.authMethodTypes).toEqual([AuthenticationMethodType.PASSWORD]);
     // Passkeys are not second factors.
     expect((await users().listAuthenticationFactors({ userId })).result).toEqual([]);
 
     // The next registration excludes the credential the authenticator already holds.
     const next = await users().registerPasskey({ userId, domain: 'localhost' });
-    expect(publicKeyOf(next.publicKeyCredentialCreationOptions).excludeCredentials?.map((c) => c.id)).toEqual([credential.id]);
-    expect(() => authenticator.create(next.publicKeyCredentialCreationOptions, `http://localhost:${port}`)).toThrow(/InvalidStateError/);
+    expect(publicKeyOf(next.publicKeyCredentialCreationOptions).excludeCredentials?.map((c) => c.id)).toEqual([
+      credential.id,
+    ]);
+    expect(() => authenticator.create(next.publicKeyCredentialCreationOptions, `http://localhost:${port}`)).toThrow(
+      /InvalidStateError/,
+    );
 
     await users().removePasskey({ userId, passkeyId: registered.passkeyId });
     expect((await users().listPasskeys({ userId })).result).toEqual([]);
@@ -92,8 +121,16 @@ describe.each(['grpc', 'connect-h1'] as const)('passkeys over %s', (transport) =
     const { userId } = await addHuman(server);
     const registered = await users().registerPasskey({ userId });
     expect(publicKeyOf(registered.publicKeyCredentialCreationOptions).rp.id).toBe('127.0.0.1');
-    const credential = new SoftwareAuthenticator().create(registered.publicKeyCredentialCreationOptions, server.baseUrl);
-    await users().verifyPasskeyRegistration({ userId, passkeyId: registered.passkeyId, passkeyName: 'ip', publicKeyCredential: asJson(credential) });
+    const credential = new SoftwareAuthenticator().create(
+      registered.publicKeyCredentialCreationOptions,
+      server.baseUrl,
+    );
+    await users().verifyPasskeyRegistration({
+      userId,
+      passkeyId: registered.passkeyId,
+      passkeyName: 'ip',
+      publicKeyCredential: asJson(credential),
+    });
     expect(await codeOf(users().registerPasskey({ userId, domain: 'evil.example.com' }))).toBe(Code.InvalidArgument);
   });
 
@@ -101,7 +138,14 @@ describe.each(['grpc', 'connect-h1'] as const)('passkeys over %s', (transport) =
     const { userId } = await addHuman(server);
     const attempt = async (make: (options: JsonObject | undefined) => object) => {
       const r = await users().registerPasskey({ userId, domain: 'localhost' });
-      return errorOf(users().verifyPasskeyRegistration({ userId, passkeyId: r.passkeyId, passkeyName: 'x', publicKeyCredential: asJson(make(r.publicKeyCredentialCreationOptions)) }));
+      return errorOf(
+        users().verifyPasskeyRegistration({
+          userId,
+          passkeyId: r.passkeyId,
+          passkeyName: 'x',
+          publicKeyCredential: asJson(make(r.publicKeyCredentialCreationOptions)),
+        }),
+      );
     };
     const origin = `http://localhost:${port}`;
     // The browser would not even ask an authenticator without UV; a forged response is refused.
@@ -117,31 +161,42 @@ describe.each(['grpc', 'connect-h1'] as const)('passkeys over %s', (transport) =
     expect(foreign.code).toBe(Code.InvalidArgument);
     expect(foreign.rawMessage).toMatch(/origin/);
 
-    const otherChallenge = await attempt((o) => new SoftwareAuthenticator().create(o, origin, { challenge: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }));
+    const otherChallenge = await attempt((o) =>
+      new SoftwareAuthenticator().create(o, origin, { challenge: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }),
+    );
     expect(otherChallenge.code).toBe(Code.InvalidArgument);
     expect(otherChallenge.rawMessage).toMatch(/challenge/);
 
     const otherRp = await attempt((o) => new SoftwareAuthenticator().create(o, origin, { rpId: 'example.com' }));
     expect(otherRp.code).toBe(Code.InvalidArgument);
 
-    const garbage = await errorOf(users().verifyPasskeyRegistration({ userId, passkeyId: '1', passkeyName: 'x', publicKeyCredential: { id: 'x' } }));
+    const garbage = await errorOf(
+      users().verifyPasskeyRegistration({ userId, passkeyId: '1', passkeyName: 'x', publicKeyCredential: { id: 'x' } }),
+    );
     expect(garbage.code).toBe(Code.NotFound);
 
     const expiring = await users().registerPasskey({ userId, domain: 'localhost' });
-    await server.database.dataSource.query(`UPDATE user_webauthn_credentials SET challenge_expires_at = now() - interval '1 second' WHERE id = $1`, [expiring.passkeyId]);
+    await server.database.dataSource.query(
+      `UPDATE user_webauthn_credentials SET challenge_expires_at = now() - interval '1 second' WHERE id = $1`,
+      [expiring.passkeyId],
+    );
     const late = await errorOf(
       users().verifyPasskeyRegistration({
         userId,
         passkeyId: expiring.passkeyId,
         passkeyName: 'late',
-        publicKeyCredential: asJson(new SoftwareAuthenticator().create(expiring.publicKeyCredentialCreationOptions, origin)),
+        publicKeyCredential: asJson(
+          new SoftwareAuthenticator().create(expiring.publicKeyCredentialCreationOptions, origin),
+        ),
       }),
     );
     expect(late.code).toBe(Code.FailedPrecondition);
     expect(late.rawMessage).toMatch(/expired/);
     // Registering again sweeps the expired challenge away.
     await users().registerPasskey({ userId, domain: 'localhost' });
-    const left = await server.database.dataSource.query('SELECT 1 FROM user_webauthn_credentials WHERE id = $1', [expiring.passkeyId]);
+    const left = await server.database.dataSource.query('SELECT 1 FROM user_webauthn_credentials WHERE id = $1', [
+      expiring.passkeyId,
+    ]);
     expect(left).toEqual([]);
   });
 
@@ -149,13 +204,31 @@ describe.each(['grpc', 'connect-h1'] as const)('passkeys over %s', (transport) =
     const { userId } = await addHuman(server);
     const first = await users().registerPasskey({ userId, domain: 'localhost' });
     const second = await users().registerPasskey({ userId, domain: 'localhost' });
-    const credential = new SoftwareAuthenticator().create(first.publicKeyCredentialCreationOptions, `http://localhost:${port}`);
-    await users().verifyPasskeyRegistration({ userId, passkeyId: first.passkeyId, passkeyName: 'one', publicKeyCredential: asJson(credential) });
+    const credential = new SoftwareAuthenticator().create(
+      first.publicKeyCredentialCreationOptions,
+      `http://localhost:${port}`,
+    );
+    await users().verifyPasskeyRegistration({
+      userId,
+      passkeyId: first.passkeyId,
+      passkeyName: 'one',
+      publicKeyCredential: asJson(credential),
+    });
     // Same credential, re-signed over the second challenge.
     const replayed = JSON.parse(Buffer.from(credential.response.clientDataJSON, 'base64url').toString());
     replayed.challenge = publicKeyOf(second.publicKeyCredentialCreationOptions).challenge;
-    const copy = { ...credential, response: { ...credential.response, clientDataJSON: Buffer.from(JSON.stringify(replayed)).toString('base64url') } };
-    const dup = await errorOf(users().verifyPasskeyRegistration({ userId, passkeyId: second.passkeyId, passkeyName: 'two', publicKeyCredential: asJson(copy) }));
+    const copy = {
+      ...credential,
+      response: { ...credential.response, clientDataJSON: Buffer.from(JSON.stringify(replayed)).toString('base64url') },
+    };
+    const dup = await errorOf(
+      users().verifyPasskeyRegistration({
+        userId,
+        passkeyId: second.passkeyId,
+        passkeyName: 'two',
+        publicKeyCredential: asJson(copy),
+      }),
+    );
     expect(dup.code).toBe(Code.AlreadyExists);
   });
 });
@@ -167,20 +240,39 @@ describe.each(['grpc', 'connect-h1'] as const)('U2F over %s', (transport) => {
     const { userId } = await addHuman(server);
     const registered = await users().registerU2F({ userId, domain: 'localhost' });
     const options = publicKeyOf(registered.publicKeyCredentialCreationOptions);
-    expect(options.authenticatorSelection).toMatchObject({ userVerification: 'discouraged', residentKey: 'discouraged' });
+    expect(options.authenticatorSelection).toMatchObject({
+      userVerification: 'discouraged',
+      residentKey: 'discouraged',
+    });
 
     const pending = await users().listAuthenticationFactors({ userId, states: [AuthFactorState.NOT_READY] });
-    expect(pending.result).toEqual([expect.objectContaining({ state: AuthFactorState.NOT_READY, type: { case: 'u2f', value: expect.objectContaining({ id: registered.u2fId }) } })]);
+    expect(pending.result).toEqual([
+      expect.objectContaining({
+        state: AuthFactorState.NOT_READY,
+        type: { case: 'u2f', value: expect.objectContaining({ id: registered.u2fId }) },
+      }),
+    ]);
 
     const key = new SoftwareAuthenticator({ userVerification: false });
     const credential = key.create(registered.publicKeyCredentialCreationOptions, `http://localhost:${port}`);
-    await users().verifyU2FRegistration({ userId, u2fId: registered.u2fId, tokenName: 'yubikey', publicKeyCredential: asJson(credential) });
+    await users().verifyU2FRegistration({
+      userId,
+      u2fId: registered.u2fId,
+      tokenName: 'yubikey',
+      publicKeyCredential: asJson(credential),
+    });
 
     const factors = await users().listAuthenticationFactors({ userId, authFactors: [AuthFactors.U2F] });
     expect(factors.result).toHaveLength(1);
     expect(factors.result[0].state).toBe(AuthFactorState.READY);
-    expect(factors.result[0].type.case === 'u2f' && factors.result[0].type.value).toMatchObject({ id: registered.u2fId, name: 'yubikey' });
-    expect((await users().listAuthenticationMethodTypes({ userId })).authMethodTypes).toEqual([AuthenticationMethodType.PASSWORD, AuthenticationMethodType.U2F]);
+    expect(factors.result[0].type.case === 'u2f' && factors.result[0].type.value).toMatchObject({
+      id: registered.u2fId,
+      name: 'yubikey',
+    });
+    expect((await users().listAuthenticationMethodTypes({ userId })).authMethodTypes).toEqual([
+      AuthenticationMethodType.PASSWORD,
+      AuthenticationMethodType.U2F,
+    ]);
     // A U2F key is not a passkey.
     expect((await users().listPasskeys({ userId })).result).toEqual([]);
     expect(await codeOf(users().removePasskey({ userId, passkeyId: registered.u2fId }))).toBe(Code.NotFound);
@@ -195,7 +287,8 @@ describe('passkey registration links', () => {
   let orgB: string;
   let ownerB: string;
   beforeAll(async () => {
-    orgB = (await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: 'Link Org B' })).id;
+    orgB = (await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: 'Link Org B' }))
+      .id;
     ownerB = (await machineWithRoles(server, orgB, { level: 'org', resourceId: orgB, roles: ['ORG_OWNER'] })).pat;
   });
 
@@ -209,35 +302,62 @@ describe('passkey registration links', () => {
     // An org owner of another org cannot see the user …
     const stranger = client(UserService, 'connect-h1', server.baseUrl, ownerB);
     expect(await codeOf(stranger.registerPasskey({ userId, domain: 'localhost' }))).toBe(Code.NotFound);
-    expect(await codeOf(stranger.registerPasskey({ userId, domain: 'localhost', code: { id: link.code!.id, code: 'wrongwrong12' } }))).toBe(Code.InvalidArgument);
+    expect(
+      await codeOf(
+        stranger.registerPasskey({ userId, domain: 'localhost', code: { id: link.code!.id, code: 'wrongwrong12' } }),
+      ),
+    ).toBe(Code.InvalidArgument);
     // … but the code is authorisation enough (as for ZITADEL's login with its own token).
     const registered = await stranger.registerPasskey({ userId, domain: 'localhost', code: link.code });
     expect(registered.passkeyId).toMatch(/^\d{18}$/);
-    expect(await codeOf(stranger.registerPasskey({ userId, domain: 'localhost', code: link.code }))).toBe(Code.InvalidArgument);
+    expect(await codeOf(stranger.registerPasskey({ userId, domain: 'localhost', code: link.code }))).toBe(
+      Code.InvalidArgument,
+    );
 
-    const credential = new SoftwareAuthenticator().create(registered.publicKeyCredentialCreationOptions, `http://localhost:${port}`);
-    await admin.verifyPasskeyRegistration({ userId, passkeyId: registered.passkeyId, passkeyName: 'via link', publicKeyCredential: asJson(credential) });
+    const credential = new SoftwareAuthenticator().create(
+      registered.publicKeyCredentialCreationOptions,
+      `http://localhost:${port}`,
+    );
+    await admin.verifyPasskeyRegistration({
+      userId,
+      passkeyId: registered.passkeyId,
+      passkeyName: 'via link',
+      publicKeyCredential: asJson(credential),
+    });
     expect((await admin.listPasskeys({ userId })).result.map((p) => p.name)).toEqual(['via link']);
   });
 
   it('refuses to send the link without an email channel, and leaves no code behind', async () => {
     const admin = client(UserService, 'grpc', server.baseUrl, server.adminPat);
     const { userId } = await addHuman(server);
-    for (const medium of [{ case: 'sendLink' as const, value: { urlTemplate: 'https://login.example.com/passkey?u={{.UserID}}&c={{.Code}}&i={{.CodeID}}' } }, { case: undefined }]) {
+    for (const medium of [
+      {
+        case: 'sendLink' as const,
+        value: { urlTemplate: 'https://login.example.com/passkey?u={{.UserID}}&c={{.Code}}&i={{.CodeID}}' },
+      },
+      { case: undefined },
+    ]) {
       const err = await errorOf(admin.createPasskeyRegistrationLink({ userId, medium }));
       expect(err.code).toBe(Code.FailedPrecondition);
       expect(err.rawMessage).toMatch(/PORTCULLIS_SMTP_HOST/);
     }
     const codes = await server.database.dataSource.query(`SELECT kind FROM user_codes WHERE user_id = $1`, [userId]);
     expect(codes).toEqual([]);
-    const bad = await errorOf(admin.createPasskeyRegistrationLink({ userId, medium: { case: 'sendLink', value: { urlTemplate: 'https://x/{{.Nope}}' } } }));
+    const bad = await errorOf(
+      admin.createPasskeyRegistrationLink({
+        userId,
+        medium: { case: 'sendLink', value: { urlTemplate: 'https://x/{{.Nope}}' } },
+      }),
+    );
     expect(bad.code).toBe(Code.InvalidArgument);
   });
 
-  it('needs user.passkey.write on the user\'s org', async () => {
+  it("needs user.passkey.write on the user's org", async () => {
     const { userId } = await addHuman(server);
     const stranger = client(UserService, 'grpc', server.baseUrl, ownerB);
-    expect(await codeOf(stranger.createPasskeyRegistrationLink({ userId, medium: { case: 'returnCode', value: {} } }))).toBe(Code.NotFound);
+    expect(
+      await codeOf(stranger.createPasskeyRegistrationLink({ userId, medium: { case: 'returnCode', value: {} } })),
+    ).toBe(Code.NotFound);
   });
 });
 
@@ -245,7 +365,10 @@ describe('passkeys over REST (ZITADEL paths and JSON)', () => {
   it('registers, verifies, searches and deletes a passkey', async () => {
     const { userId } = await addHuman(server);
     const token = server.adminPat;
-    const registered = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/passkeys`, { token, body: { domain: 'localhost', authenticator: 'PASSKEY_AUTHENTICATOR_CROSS_PLATFORM' } });
+    const registered = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/passkeys`, {
+      token,
+      body: { domain: 'localhost', authenticator: 'PASSKEY_AUTHENTICATOR_CROSS_PLATFORM' },
+    });
     expect(registered.status).toBe(200);
     const options = registered.body.publicKeyCredentialCreationOptions;
     expect(options.publicKey.rp.id).toBe('localhost');
@@ -258,11 +381,18 @@ describe('passkeys over REST (ZITADEL paths and JSON)', () => {
     expect(verified.status).toBe(200);
     const listed = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/passkeys/_search`, { token, body: {} });
     expect(listed.status).toBe(200);
-    expect(listed.body.result).toEqual([{ id: registered.body.passkeyId, state: 'AUTH_FACTOR_STATE_READY', name: 'rest key' }]);
-    const deleted = await rest(server.baseUrl, 'DELETE', `/v2/users/${userId}/passkeys/${registered.body.passkeyId}`, { token });
+    expect(listed.body.result).toEqual([
+      { id: registered.body.passkeyId, state: 'AUTH_FACTOR_STATE_READY', name: 'rest key' },
+    ]);
+    const deleted = await rest(server.baseUrl, 'DELETE', `/v2/users/${userId}/passkeys/${registered.body.passkeyId}`, {
+      token,
+    });
     expect(deleted.status).toBe(200);
 
-    const link = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/passkeys/registration_link`, { token, body: { returnCode: {} } });
+    const link = await rest(server.baseUrl, 'POST', `/v2/users/${userId}/passkeys/registration_link`, {
+      token,
+      body: { returnCode: {} },
+    });
     expect(link.status).toBe(200);
     expect(link.body.code.code).toMatch(/^[A-Za-z0-9]{12}$/);
   });

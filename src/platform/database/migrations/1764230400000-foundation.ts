@@ -122,12 +122,8 @@ export class Foundation1764230400000 implements MigrationInterface {
       FOREIGN KEY (instance_id, org_id) REFERENCES orgs (instance_id, id) ON DELETE CASCADE
     )`);
     // A domain can be verified by one org of an instance only.
-    await q.query(
-      `CREATE UNIQUE INDEX org_domains_verified ON org_domains (instance_id, domain) WHERE is_verified`,
-    );
-    await q.query(
-      `CREATE UNIQUE INDEX org_domains_primary ON org_domains (instance_id, org_id) WHERE is_primary`,
-    );
+    await q.query(`CREATE UNIQUE INDEX org_domains_verified ON org_domains (instance_id, domain) WHERE is_verified`);
+    await q.query(`CREATE UNIQUE INDEX org_domains_primary ON org_domains (instance_id, org_id) WHERE is_primary`);
     await q.query(`CREATE INDEX org_domains_domain ON org_domains (instance_id, domain)`);
 
     await q.query(`CREATE TABLE org_metadata (
@@ -143,8 +139,17 @@ export class Foundation1764230400000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['org_metadata', 'org_domains', 'orgs', 'personal_access_tokens', 'users',
-      'memberships', 'events', 'instance_domains', 'instances']) {
+    for (const table of [
+      'org_metadata',
+      'org_domains',
+      'orgs',
+      'personal_access_tokens',
+      'users',
+      'memberships',
+      'events',
+      'instance_domains',
+      'instances',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS ${table}`);
     }
     await q.query(`DROP SEQUENCE IF EXISTS id_generator_nodes`);

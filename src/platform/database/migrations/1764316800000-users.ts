@@ -51,9 +51,18 @@ export class Users1764316800000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE IF EXISTS user_metadata`);
     await q.query(`DROP TABLE IF EXISTS user_codes`);
-    for (const index of ['users_email', 'users_org_username', 'users_state', 'users_type', 'users_created', ...SEARCHABLE.flatMap((c) => [`users_${c}_lower`, `users_${c}_trgm`])]) {
+    for (const index of [
+      'users_email',
+      'users_org_username',
+      'users_state',
+      'users_type',
+      'users_created',
+      ...SEARCHABLE.flatMap((c) => [`users_${c}_lower`, `users_${c}_trgm`]),
+    ]) {
       await q.query(`DROP INDEX IF EXISTS ${index}`);
     }
-    await q.query(`ALTER TABLE users DROP COLUMN gender, DROP COLUMN password_changed_at, DROP COLUMN mfa_init_skipped_at`);
+    await q.query(
+      `ALTER TABLE users DROP COLUMN gender, DROP COLUMN password_changed_at, DROP COLUMN mfa_init_skipped_at`,
+    );
   }
 }

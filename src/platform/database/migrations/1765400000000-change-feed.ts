@@ -8,8 +8,17 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * migration of its own.
  */
 const CACHED_TABLES = [
-  'personal_access_tokens', 'orgs', 'memberships', 'project_grants', 'settings_policies',
-  'projects', 'apps', 'app_oidc_configs', 'app_keys', 'machine_secrets', 'machine_keys',
+  'personal_access_tokens',
+  'orgs',
+  'memberships',
+  'project_grants',
+  'settings_policies',
+  'projects',
+  'apps',
+  'app_oidc_configs',
+  'app_keys',
+  'machine_secrets',
+  'machine_keys',
 ];
 const CACHED_USER_COLUMNS = 'state, username, type, resource_owner';
 
@@ -33,7 +42,9 @@ export class ChangeFeed1765400000000 implements MigrationInterface {
     // A new human user is in no cache (no PAT, membership or client can name it yet); a new
     // machine user can make a username its client id shares ambiguous.
     await this.announce(q, 'users', `DELETE OR UPDATE OF ${CACHED_USER_COLUMNS}`);
-    await q.query(`CREATE TRIGGER announce_machine_insert AFTER INSERT ON users FOR EACH ROW WHEN (NEW.type = 'machine') EXECUTE FUNCTION portcullis_announce_change()`);
+    await q.query(
+      `CREATE TRIGGER announce_machine_insert AFTER INSERT ON users FOR EACH ROW WHEN (NEW.type = 'machine') EXECUTE FUNCTION portcullis_announce_change()`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -46,7 +57,11 @@ export class ChangeFeed1765400000000 implements MigrationInterface {
   }
 
   private async announce(q: QueryRunner, table: string, events: string): Promise<void> {
-    await q.query(`CREATE TRIGGER announce_change AFTER ${events} ON ${table} FOR EACH ROW EXECUTE FUNCTION portcullis_announce_change()`);
-    await q.query(`CREATE TRIGGER announce_truncate AFTER TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION portcullis_announce_change()`);
+    await q.query(
+      `CREATE TRIGGER announce_change AFTER ${events} ON ${table} FOR EACH ROW EXECUTE FUNCTION portcullis_announce_change()`,
+    );
+    await q.query(
+      `CREATE TRIGGER announce_truncate AFTER TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION portcullis_announce_change()`,
+    );
   }
 }

@@ -1,4 +1,11 @@
-import { getOption, hasOption, type DescMessage, type DescMethod, type DescMethodUnary, type DescService } from '@bufbuild/protobuf';
+import {
+  getOption,
+  hasOption,
+  type DescMessage,
+  type DescMethod,
+  type DescMethodUnary,
+  type DescService,
+} from '@bufbuild/protobuf';
 import { http } from '@zitadel/proto/google/api/annotations_pb.js';
 import type { HttpRule } from '@zitadel/proto/google/api/http_pb.js';
 import { options as zitadelOptions } from '@zitadel/proto/zitadel/protoc_gen_zitadel/v2/options_pb.js';
@@ -39,7 +46,9 @@ function prefixOf(spec: RestService): string {
   if ('kind' in spec) return '';
   const { prefix } = spec;
   if (prefix && (!prefix.startsWith('/') || prefix.endsWith('/'))) {
-    throw new RestBindingError(`${spec.service.typeName}: REST prefix "${prefix}" must start with "/" and not end with one`);
+    throw new RestBindingError(
+      `${spec.service.typeName}: REST prefix "${prefix}" must start with "/" and not end with one`,
+    );
   }
   return prefix;
 }
@@ -104,7 +113,15 @@ function toRoute(method: DescMethod, rule: HttpRuleLike, origin: RestRoute['orig
   const responseBody = rule.responseBody ?? '';
   if (body && body !== '*') requireTopLevelField(method.input, body, 'body', where);
   if (responseBody) requireTopLevelField(method.output, responseBody, 'response_body', where);
-  return { httpMethod: rule.verb.toUpperCase(), template, method, body, responseBody, origin, successStatus: successStatusOf(method) };
+  return {
+    httpMethod: rule.verb.toUpperCase(),
+    template,
+    method,
+    body,
+    responseBody,
+    origin,
+    successStatus: successStatusOf(method),
+  };
 }
 
 /** ZITADEL's `protoc_gen_zitadel.v2.options` http_response.success_code (CreateSession: 201), else 200. */

@@ -61,12 +61,18 @@ function wellKnownSchema(message: DescMessage): JsonSchema | undefined {
     case 'google.protobuf.ListValue':
       return { type: 'array', items: {} };
     case 'google.protobuf.Any':
-      return { type: 'object', properties: { '@type': { type: 'string' } }, required: ['@type'], additionalProperties: true };
+      return {
+        type: 'object',
+        properties: { '@type': { type: 'string' } },
+        required: ['@type'],
+        additionalProperties: true,
+      };
     case 'google.protobuf.Empty':
       return { type: 'object' };
     default: {
       // The wrappers (Int64Value, StringValue, ...) are written as their bare value.
-      const value = message.typeName.startsWith('google.protobuf.') && message.typeName.endsWith('Value') && message.fields[0];
+      const value =
+        message.typeName.startsWith('google.protobuf.') && message.typeName.endsWith('Value') && message.fields[0];
       return value && value.scalar !== undefined ? scalarSchema(value.scalar) : undefined;
     }
   }
@@ -130,9 +136,13 @@ export function fieldSchema(field: DescField, components: Components): JsonSchem
 
 /** The contract's own description of the message, then which fields are mutually exclusive. */
 function messageDocs(message: DescMessage): JsonSchema {
-  const described = hasOption(message, openapiv2_schema) ? getOption(message, openapiv2_schema).jsonSchema?.description : '';
+  const described = hasOption(message, openapiv2_schema)
+    ? getOption(message, openapiv2_schema).jsonSchema?.description
+    : '';
   const groups = message.oneofs.map((o) => o.fields.map((f) => f.jsonName));
-  const oneofs = groups.length ? `At most one of each group is set: ${groups.map((g) => `(${g.join(', ')})`).join('; ')}.` : '';
+  const oneofs = groups.length
+    ? `At most one of each group is set: ${groups.map((g) => `(${g.join(', ')})`).join('; ')}.`
+    : '';
   const description = [described, oneofs].filter(Boolean).join('\n\n');
   return { ...(description ? { description } : {}), ...(groups.length ? { 'x-oneof': groups } : {}) };
 }

@@ -5,7 +5,10 @@ function escapeHtml(text: string): string {
 
 /** A JSON literal safe inside an inline <script> (no `</script>`, no HTML comment openers). */
 function scriptLiteral(value: string): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 const STYLE = `

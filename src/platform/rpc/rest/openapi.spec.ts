@@ -12,7 +12,11 @@ type Doc = {
   components: { schemas: Record<string, any> };
 };
 
-const doc = buildOpenApi(CONTRACT_SERVICES, { title: 'Portcullis', version: '0.1.0', serverUrl: 'https://id.example.com' }) as Doc;
+const doc = buildOpenApi(CONTRACT_SERVICES, {
+  title: 'Portcullis',
+  version: '0.1.0',
+  serverUrl: 'https://id.example.com',
+}) as Doc;
 const schema = (name: string) => doc.components.schemas[name];
 
 /** Every `$ref` anywhere in the document. */
@@ -35,7 +39,8 @@ describe('buildOpenApi', () => {
       for (const method of service.methods.filter((m) => m.methodKind === 'unary')) {
         for (const rule of annotatedRules(method)) {
           const op = doc.paths[toOpenApiPath(parsePathTemplate(rule.path))]?.[rule.verb.toLowerCase()];
-          if (op?.['x-grpc-method'] !== `/${service.typeName}/${method.name}`) missing.push(`${rule.verb} ${rule.path}`);
+          if (op?.['x-grpc-method'] !== `/${service.typeName}/${method.name}`)
+            missing.push(`${rule.verb} ${rule.path}`);
         }
       }
     }
@@ -61,7 +66,9 @@ describe('buildOpenApi', () => {
     // The contract's openapiv2 field options supply descriptions and examples.
     expect(op.parameters[0].schema).toMatchObject({ type: 'string', description: expect.any(String) });
     expect(op.requestBody).toBeUndefined();
-    expect(op.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/zitadel.user.v2.GetUserByIDResponse' });
+    expect(op.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/zitadel.user.v2.GetUserByIDResponse',
+    });
     expect(op.responses.default.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/RestError' });
     // ZITADEL's descriptors ask for 201 on some creates (http_response.success_code).
     expect(Object.keys(doc.paths['/v2/sessions'].post.responses)).toEqual(['201', 'default']);
@@ -72,7 +79,9 @@ describe('buildOpenApi', () => {
   });
 
   it('offers the unbound fields of body-less methods as dotted camelCase query parameters', () => {
-    const names = doc.paths['/v2/settings/login'].get.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`);
+    const names = doc.paths['/v2/settings/login'].get.parameters.map(
+      (p: { name: string; in: string }) => `${p.in}:${p.name}`,
+    );
     expect(names).toEqual(expect.arrayContaining(['query:ctx.orgId', 'query:ctx.instance']));
     const deleteMetadata = doc.paths['/v2beta/organizations/{organization_id}/metadata'].delete.parameters;
     expect(deleteMetadata.map((p: { name: string }) => p.name)).toEqual(['organization_id', 'keys']);
@@ -83,7 +92,14 @@ describe('buildOpenApi', () => {
     const pagination = schema('zitadel.filter.v2beta.PaginationResponse');
     expect(pagination.properties.totalResult).toMatchObject({ type: 'string', format: 'uint64' });
     const org = schema('zitadel.org.v2beta.Organization');
-    expect(Object.keys(org.properties)).toEqual(['id', 'creationDate', 'changedDate', 'state', 'name', 'primaryDomain']);
+    expect(Object.keys(org.properties)).toEqual([
+      'id',
+      'creationDate',
+      'changedDate',
+      'state',
+      'name',
+      'primaryDomain',
+    ]);
     expect(org.properties.creationDate).toMatchObject({ type: 'string', format: 'date-time' });
     expect(org.properties.state).toMatchObject({ $ref: '#/components/schemas/zitadel.org.v2beta.OrgState' });
     expect(schema('zitadel.org.v2beta.OrgState').enum).toContain('ORG_STATE_ACTIVE');
@@ -91,15 +107,31 @@ describe('buildOpenApi', () => {
 
   it('handles recursive messages through references', () => {
     const orQuery = schema('zitadel.user.v2.OrQuery');
-    expect(orQuery.properties.queries).toMatchObject({ type: 'array', items: { $ref: '#/components/schemas/zitadel.user.v2.SearchQuery' } });
-    expect(schema('zitadel.user.v2.SearchQuery').properties.orQuery).toMatchObject({ $ref: '#/components/schemas/zitadel.user.v2.OrQuery' });
+    expect(orQuery.properties.queries).toMatchObject({
+      type: 'array',
+      items: { $ref: '#/components/schemas/zitadel.user.v2.SearchQuery' },
+    });
+    expect(schema('zitadel.user.v2.SearchQuery').properties.orQuery).toMatchObject({
+      $ref: '#/components/schemas/zitadel.user.v2.OrQuery',
+    });
   });
 
   it('includes extra bindings', () => {
-    const withExtra = buildOpenApi(CONTRACT_SERVICES, { title: 't', version: '1' }, {
-      extraBindings: [{ method: OrganizationService.method.createOrganization, rule: { verb: 'post', path: '/v2beta/organizations/new', body: '*' } }],
-    }) as Doc;
-    expect(withExtra.paths['/v2beta/organizations/new'].post['x-grpc-method']).toBe('/zitadel.org.v2beta.OrganizationService/CreateOrganization');
+    const withExtra = buildOpenApi(
+      CONTRACT_SERVICES,
+      { title: 't', version: '1' },
+      {
+        extraBindings: [
+          {
+            method: OrganizationService.method.createOrganization,
+            rule: { verb: 'post', path: '/v2beta/organizations/new', body: '*' },
+          },
+        ],
+      },
+    ) as Doc;
+    expect(withExtra.paths['/v2beta/organizations/new'].post['x-grpc-method']).toBe(
+      '/zitadel.org.v2beta.OrganizationService/CreateOrganization',
+    );
   });
 });
 

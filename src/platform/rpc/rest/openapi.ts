@@ -34,7 +34,9 @@ const errorSchema: JsonSchema = {
 };
 
 function fieldPathProtoName(input: DescMessage, path: string): string {
-  return resolveFieldPath(input, path)!.map((f) => f.name).join('.');
+  return resolveFieldPath(input, path)!
+    .map((f) => f.name)
+    .join('.');
 }
 
 function pathParameters(route: RestRoute, components: Components): JsonSchema[] {
@@ -78,7 +80,10 @@ function queryParameters(
 function requestBody(route: RestRoute, components: Components): JsonSchema | undefined {
   if (!route.body) return undefined;
   const { input } = route.method;
-  const schema = route.body === '*' ? messageSchema(input, components) : fieldSchema(input.fields.find((f) => f.name === route.body)!, components);
+  const schema =
+    route.body === '*'
+      ? messageSchema(input, components)
+      : fieldSchema(input.fields.find((f) => f.name === route.body)!, components);
   return { required: route.body !== '*', content: { 'application/json': { schema } } };
 }
 
@@ -89,7 +94,9 @@ function responseSchema(route: RestRoute, components: Components): JsonSchema {
 }
 
 function operationDocs(route: RestRoute): JsonSchema {
-  const option = hasOption(route.method, openapiv2_operation) ? getOption(route.method, openapiv2_operation) : undefined;
+  const option = hasOption(route.method, openapiv2_operation)
+    ? getOption(route.method, openapiv2_operation)
+    : undefined;
   const deprecated = route.method.deprecated || option?.deprecated;
   return {
     summary: option?.summary || route.method.name,
@@ -112,7 +119,10 @@ function operation(route: RestRoute, operationId: string, components: Components
     parameters: [...pathParameters(route, components), ...query],
     ...(body ? { requestBody: body } : {}),
     responses: {
-      [String(route.successStatus)]: { description: route.successStatus === 201 ? 'Created' : 'OK', content: { 'application/json': { schema: responseSchema(route, components) } } },
+      [String(route.successStatus)]: {
+        description: route.successStatus === 201 ? 'Created' : 'OK',
+        content: { 'application/json': { schema: responseSchema(route, components) } },
+      },
       default: { description: 'Error', content: { 'application/json': { schema: schemaRef(ERROR_SCHEMA) } } },
     },
     'x-grpc-method': `/${method.parent.typeName}/${method.name}`,
@@ -163,7 +173,9 @@ export function buildOpenApi(
     paths,
     components: {
       schemas: Object.fromEntries([...components].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'A personal access token or an OIDC access token.' } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'A personal access token or an OIDC access token.' },
+      },
     },
   };
 }

@@ -58,7 +58,8 @@ function splitOutsideBraces(text: string, separator: string, source: string): st
 function plainSegment(text: string, source: string, variable?: string): TemplateSegment {
   if (text === '*') return { kind: 'single', variable };
   if (text === '**') return { kind: 'multi', variable };
-  if (text === '' || RESERVED.test(text)) throw new PathTemplateError(`invalid segment "${text}" in path template ${source}`);
+  if (text === '' || RESERVED.test(text))
+    throw new PathTemplateError(`invalid segment "${text}" in path template ${source}`);
   return { kind: 'literal', value: text, variable };
 }
 
@@ -66,7 +67,8 @@ function variableSegments(text: string, source: string): TemplateSegment[] {
   const inner = text.slice(1, -1);
   const eq = inner.indexOf('=');
   const fieldPath = eq < 0 ? inner : inner.slice(0, eq);
-  if (!FIELD_PATH.test(fieldPath)) throw new PathTemplateError(`invalid field path "${fieldPath}" in path template ${source}`);
+  if (!FIELD_PATH.test(fieldPath))
+    throw new PathTemplateError(`invalid field path "${fieldPath}" in path template ${source}`);
   // A bare `{field}` is shorthand for `{field=*}`.
   const pattern = eq < 0 ? ['*'] : inner.slice(eq + 1).split('/');
   return pattern.map((p) => plainSegment(p, source, fieldPath));

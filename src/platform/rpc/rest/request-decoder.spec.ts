@@ -31,13 +31,24 @@ describe('decodeRequest', () => {
   });
 
   it('leaves the body field unset for an empty body', () => {
-    const message = decodeRequest({ input: method.listOrganizationDomains.input, body: 'pagination' }, parts({ body: '' }));
+    const message = decodeRequest(
+      { input: method.listOrganizationDomains.input, body: 'pagination' },
+      parts({ body: '' }),
+    );
     expect((message as { pagination?: unknown }).pagination).toBeUndefined();
   });
 
   it('names a problem inside the named body field with the field as prefix', () => {
-    const err = thrown(() => decodeRequest({ input: method.listOrganizationDomains.input, body: 'pagination' }, parts({ body: '{"limt": 1}' })));
-    expect(err).toMatchObject({ kind: 'InvalidArgument', fieldViolations: [{ field: 'pagination.limt', description: 'unknown field' }] });
+    const err = thrown(() =>
+      decodeRequest(
+        { input: method.listOrganizationDomains.input, body: 'pagination' },
+        parts({ body: '{"limt": 1}' }),
+      ),
+    );
+    expect(err).toMatchObject({
+      kind: 'InvalidArgument',
+      fieldViolations: [{ field: 'pagination.limt', description: 'unknown field' }],
+    });
   });
 });
 
@@ -45,10 +56,12 @@ describe('locateJsonProblem', () => {
   const input = method.createOrganization.input;
 
   it('finds the innermost failing key, through lists and nested messages', () => {
-    expect(locateJsonProblem(input, { admins: [{ userId: 'u' }, { human: { profile: { gender: 'NOPE' } } }] })).toEqual({
-      path: 'admins[1].human.profile.gender',
-      description: '"NOPE" is not a value of zitadel.user.v2beta.Gender',
-    });
+    expect(locateJsonProblem(input, { admins: [{ userId: 'u' }, { human: { profile: { gender: 'NOPE' } } }] })).toEqual(
+      {
+        path: 'admins[1].human.profile.gender',
+        description: '"NOPE" is not a value of zitadel.user.v2beta.Gender',
+      },
+    );
   });
 
   it('returns nothing for valid JSON', () => {
@@ -60,16 +73,32 @@ describe('urlParamsToJson', () => {
   const input = method.listOrganizations.input;
 
   it('builds nested protobuf JSON keyed by proto names, converting bools and enum numbers', () => {
-    expect(urlParamsToJson(input, [['pagination.asc', ['1']], ['sortingColumn', ['2']], ['pagination.offset', ['10']]], 'query')).toEqual({
+    expect(
+      urlParamsToJson(
+        input,
+        [
+          ['pagination.asc', ['1']],
+          ['sortingColumn', ['2']],
+          ['pagination.offset', ['10']],
+        ],
+        'query',
+      ),
+    ).toEqual({
       pagination: { asc: true, offset: '10' },
       sorting_column: 2,
     });
   });
 
   it('refuses unknown names, message fields, and a repeated value for a singular field', () => {
-    expect(thrown(() => urlParamsToJson(input, [['nope', ['1']]], 'query')).message).toBe('unknown query parameter "nope"');
-    expect(thrown(() => urlParamsToJson(input, [['pagination', ['1']]], 'query')).message).toContain('cannot be set from the URL');
-    expect(thrown(() => urlParamsToJson(input, [['pagination.limit', ['1', '2']]], 'query')).message).toContain('given 2 times');
+    expect(thrown(() => urlParamsToJson(input, [['nope', ['1']]], 'query')).message).toBe(
+      'unknown query parameter "nope"',
+    );
+    expect(thrown(() => urlParamsToJson(input, [['pagination', ['1']]], 'query')).message).toContain(
+      'cannot be set from the URL',
+    );
+    expect(thrown(() => urlParamsToJson(input, [['pagination.limit', ['1', '2']]], 'query')).message).toContain(
+      'given 2 times',
+    );
   });
 
   it('resolves field paths by proto or JSON name', () => {

@@ -77,8 +77,10 @@ function notAnObject(schema: DescMessage, json: JsonValue): string | undefined {
 function messageChildren(field: DescField, value: JsonValue): [suffix: string, schema: DescMessage, json: JsonValue][] {
   if (!field.message) return [];
   if (field.fieldKind === 'message') return [['', field.message, value]];
-  if (field.fieldKind === 'list' && Array.isArray(value)) return value.map((item, i) => [`[${i}]`, field.message!, item]);
-  if (field.fieldKind === 'map' && isObject(value)) return Object.entries(value).map(([k, v]) => [`[${k}]`, field.message!, v]);
+  if (field.fieldKind === 'list' && Array.isArray(value))
+    return value.map((item, i) => [`[${i}]`, field.message!, item]);
+  if (field.fieldKind === 'map' && isObject(value))
+    return Object.entries(value).map(([k, v]) => [`[${k}]`, field.message!, v]);
   return [];
 }
 
@@ -126,7 +128,14 @@ function invalidJson(where: string, schema: DescMessage, json: JsonValue, err: u
  * Merges JSON into the message. Given the raw text, protobuf-es reads that instead, because it
  * then also rejects duplicate keys, which JSON.parse silently collapses to the last one.
  */
-function mergeJson(where: string, message: Message, schema: DescMessage, json: JsonValue, text: string | undefined, registry?: Registry): void {
+function mergeJson(
+  where: string,
+  message: Message,
+  schema: DescMessage,
+  json: JsonValue,
+  text: string | undefined,
+  registry?: Registry,
+): void {
   try {
     if (text === undefined) mergeFromJson(schema, message, json, { registry });
     else mergeFromJsonString(schema, message, text, { registry });
@@ -173,11 +182,14 @@ export function decodeRequest(binding: RequestBinding, parts: RequestParts, regi
   const query = groupQuery(parts.query);
   if (query.size > 0 && binding.body === '*') {
     const name = [...query.keys()][0];
-    throw InvalidArgument(ID_QUERY_WITH_BODY, `query parameter "${name}" is not accepted: this method takes its fields in the JSON body`, [
-      { field: name, description: 'send it in the request body' },
-    ]);
+    throw InvalidArgument(
+      ID_QUERY_WITH_BODY,
+      `query parameter "${name}" is not accepted: this method takes its fields in the JSON body`,
+      [{ field: name, description: 'send it in the request body' }],
+    );
   }
-  if (query.size > 0) mergeJson('query parameters', message, input, urlParamsToJson(input, query, 'query'), undefined, registry);
+  if (query.size > 0)
+    mergeJson('query parameters', message, input, urlParamsToJson(input, query, 'query'), undefined, registry);
   const path = [...parts.pathParams].map(([name, value]) => [name, [value]] as const);
   if (path.length > 0) mergeJson('path', message, input, urlParamsToJson(input, path, 'path'), undefined, registry);
   return message;

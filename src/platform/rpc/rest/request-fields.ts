@@ -27,8 +27,20 @@ export function resolveFieldPath(message: DescMessage, path: string): DescField[
 
 /** Well-known types whose protobuf JSON form is a single string, number or bool, so a URL can carry them. */
 const TEXT_WKT = new Set(
-  ['Timestamp', 'Duration', 'FieldMask', 'StringValue', 'BytesValue', 'BoolValue', 'Int32Value', 'UInt32Value',
-    'Int64Value', 'UInt64Value', 'FloatValue', 'DoubleValue'].map((n) => `google.protobuf.${n}`),
+  [
+    'Timestamp',
+    'Duration',
+    'FieldMask',
+    'StringValue',
+    'BytesValue',
+    'BoolValue',
+    'Int32Value',
+    'UInt32Value',
+    'Int64Value',
+    'UInt64Value',
+    'FloatValue',
+    'DoubleValue',
+  ].map((n) => `google.protobuf.${n}`),
 );
 
 /**
@@ -54,7 +66,8 @@ function textToBool(text: string): JsonValue {
  */
 function textToJson(field: DescField, text: string): JsonValue {
   if (field.enum) return /^-?\d+$/.test(text) ? Number(text) : text;
-  if (field.scalar === ScalarType.BOOL || field.message?.typeName === 'google.protobuf.BoolValue') return textToBool(text);
+  if (field.scalar === ScalarType.BOOL || field.message?.typeName === 'google.protobuf.BoolValue')
+    return textToBool(text);
   return text;
 }
 
@@ -75,7 +88,9 @@ function leafValue(field: DescField, values: readonly string[], name: string): J
 
 function setAt(target: JsonObject, fields: readonly DescField[], value: JsonValue, name: string): void {
   const twice = () =>
-    InvalidArgument(ID_BAD_PARAM, `${name} is set more than once`, [{ field: name, description: 'set more than once' }]);
+    InvalidArgument(ID_BAD_PARAM, `${name} is set more than once`, [
+      { field: name, description: 'set more than once' },
+    ]);
   let node = target;
   for (const field of fields.slice(0, -1)) {
     const next = (node[field.name] ??= {});

@@ -41,7 +41,10 @@ const impl = {
   listOrganizations: async (req: { pagination?: { offset: bigint; limit: number } }, ctx: HandlerContext) => {
     record('listOrganizations', req as never, ctx);
     return {
-      pagination: { totalResult: (req.pagination?.offset ?? 0n) + 9_007_199_254_740_993n, appliedLimit: BigInt(req.pagination?.limit ?? 0) },
+      pagination: {
+        totalResult: (req.pagination?.offset ?? 0n) + 9_007_199_254_740_993n,
+        appliedLimit: BigInt(req.pagination?.limit ?? 0),
+      },
       organizations: [{ id: 'o1', name: 'Acme', state: OrgState.ACTIVE, creationDate: when }],
     };
   },
@@ -57,9 +60,15 @@ const impl = {
     record('addOrganizationDomain', req, ctx);
     return { creationDate: when };
   },
-  generateOrganizationDomainValidation: async (req: { domain: string; type: DomainValidationType }, ctx: HandlerContext) => {
+  generateOrganizationDomainValidation: async (
+    req: { domain: string; type: DomainValidationType },
+    ctx: HandlerContext,
+  ) => {
     record('generateOrganizationDomainValidation', req as never, ctx);
-    return { token: `token-for-${req.domain}`, url: `https://${req.domain}/.well-known/${DomainValidationType[req.type]}` };
+    return {
+      token: `token-for-${req.domain}`,
+      url: `https://${req.domain}/.well-known/${DomainValidationType[req.type]}`,
+    };
   },
 };
 const access = Object.fromEntries(Object.keys(impl).map((name) => [name, 'public' as MethodAccess]));
@@ -71,9 +80,16 @@ const extraBindings: ExtraBinding[] = [
   { method: method.listOrganizations, rule: { verb: 'GET', path: '/test/organizations' } },
   {
     method: method.listOrganizations,
-    rule: { verb: 'get', path: '/test/organizations/{pagination.offset}/page/{pagination.limit}', responseBody: 'pagination' },
+    rule: {
+      verb: 'get',
+      path: '/test/organizations/{pagination.offset}/page/{pagination.limit}',
+      responseBody: 'pagination',
+    },
   },
-  { method: method.addOrganizationDomain, rule: { verb: 'put', path: '/test/organizations/{organization_id}/domain', body: 'domain' } },
+  {
+    method: method.addOrganizationDomain,
+    rule: { verb: 'put', path: '/test/organizations/{organization_id}/domain', body: 'domain' },
+  },
 ];
 
 const NO_ROUTE = 'x-test-no-route';
@@ -121,7 +137,11 @@ async function send(verb: string, path: string, body?: unknown, headers: Record<
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined, noRoute: response.headers.has(NO_ROUTE) };
+  return {
+    status: response.status,
+    body: text ? JSON.parse(text) : undefined,
+    noRoute: response.headers.has(NO_ROUTE),
+  };
 }
 
 const violations = (body: any): { field: string; description: string }[] =>
@@ -135,11 +155,18 @@ describe('REST transcoder: request building', () => {
     });
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ token: 'token-for-acme.test', url: 'https://acme.test/.well-known/DNS' });
-    expect(lastCall().request).toMatchObject({ organizationId: 'o 42', domain: 'acme.test', type: DomainValidationType.DNS });
+    expect(lastCall().request).toMatchObject({
+      organizationId: 'o 42',
+      domain: 'acme.test',
+      type: DomainValidationType.DNS,
+    });
   });
 
   it('accepts proto names as well as JSON names in the body, and lets the path win over the body', async () => {
-    await send('POST', '/v2beta/organizations/o1/domains/validation/generate', { organization_id: 'other', domain: 'd' });
+    await send('POST', '/v2beta/organizations/o1/domains/validation/generate', {
+      organization_id: 'other',
+      domain: 'd',
+    });
     expect(lastCall().request).toMatchObject({ organizationId: 'o1', domain: 'd' });
   });
 
@@ -157,8 +184,14 @@ describe('REST transcoder: request building', () => {
   });
 
   it('reads query parameters on GET, by proto or JSON name, with bools and enums by name or number', async () => {
-    await send('GET', '/test/organizations?pagination.offset=7&pagination.limit=2&pagination.asc=true&sorting_column=ORG_FIELD_NAME_NAME');
-    expect(lastCall().request).toMatchObject({ pagination: { offset: 7n, limit: 2, asc: true }, sortingColumn: OrgFieldName.NAME });
+    await send(
+      'GET',
+      '/test/organizations?pagination.offset=7&pagination.limit=2&pagination.asc=true&sorting_column=ORG_FIELD_NAME_NAME',
+    );
+    expect(lastCall().request).toMatchObject({
+      pagination: { offset: 7n, limit: 2, asc: true },
+      sortingColumn: OrgFieldName.NAME,
+    });
     await send('GET', '/test/organizations?sortingColumn=2');
     expect(lastCall().request).toMatchObject({ sortingColumn: OrgFieldName.CREATION_DATE });
   });
@@ -265,7 +298,10 @@ describe('REST transcoder: responses and errors', () => {
     expect(array.status).toBe(400);
     expect(array.body.message).toContain('expected a JSON object');
     const item = await send('POST', '/v2beta/organizations/search', { filter: ['x'] });
-    expect(violations(item.body)[0]).toEqual({ field: 'filter[0]', description: 'expected a JSON object, got a string' });
+    expect(violations(item.body)[0]).toEqual({
+      field: 'filter[0]',
+      description: 'expected a JSON object, got a string',
+    });
   });
 
   it('rejects unknown query parameters and query parameters on body "*" methods', async () => {
@@ -304,7 +340,8 @@ function dummyValue(input: Parameters<typeof resolveFieldPath>[0], variable: str
   const field = variable ? resolveFieldPath(input, variable)?.at(-1) : undefined;
   if (field?.enum) return field.enum.values[field.enum.values.length - 1].name;
   if (field?.scalar === ScalarType.BOOL) return 'true';
-  if (field?.scalar !== undefined && field.scalar !== ScalarType.STRING && field.scalar !== ScalarType.BYTES) return '1';
+  if (field?.scalar !== undefined && field.scalar !== ScalarType.STRING && field.scalar !== ScalarType.BYTES)
+    return '1';
   return 'dummy-1';
 }
 
@@ -318,7 +355,9 @@ describe('REST transcoder: the whole contract', () => {
       const answer = await send(route.httpMethod, path);
       const rpc = `${route.method.parent.typeName}.${route.method.name}`;
       const registered = route.method.parent === OrganizationService && route.method.localName in impl;
-      const expected = registered ? !answer.noRoute : answer.status === 501 && answer.body.code === 12 && answer.body.message.includes(rpc);
+      const expected = registered
+        ? !answer.noRoute
+        : answer.status === 501 && answer.body.code === 12 && answer.body.message.includes(rpc);
       if (answer.noRoute || !expected) misrouted.push(`${route.httpMethod} ${path} (${rpc}) -> ${answer.status}`);
     }
     expect(misrouted).toEqual([]);
@@ -332,7 +371,12 @@ describe('REST transcoder: the whole contract', () => {
 
 describe('toWhatwgHeaders', () => {
   it('drops HTTP/2 pseudo-headers, keeps repeated values and takes :authority as host', () => {
-    const headers = toWhatwgHeaders({ ':authority': 'id.example.com', ':path': '/x', 'x-a': ['1', '2'], accept: 'application/json' });
+    const headers = toWhatwgHeaders({
+      ':authority': 'id.example.com',
+      ':path': '/x',
+      'x-a': ['1', '2'],
+      accept: 'application/json',
+    });
     expect(headers.get('host')).toBe('id.example.com');
     expect(headers.get('x-a')).toBe('1, 2');
     expect(headers.get('accept')).toBe('application/json');

@@ -1,12 +1,27 @@
 import type { TLSSocket } from 'node:tls';
-import { createRegistry, toJson, type DescFile, type DescService, type JsonValue, type Message, type Registry } from '@bufbuild/protobuf';
+import {
+  createRegistry,
+  toJson,
+  type DescFile,
+  type DescService,
+  type JsonValue,
+  type Message,
+  type Registry,
+} from '@bufbuild/protobuf';
 import { ConnectError } from '@connectrpc/connect';
 import { InvalidArgument } from '../../errors/domain-error.js';
 import { toRestError } from '../../errors/wire-errors.js';
 import { readBody, sendJson, type HttpRequest, type HttpResponse } from '../../http/http-routes.js';
 import { peerAddress } from '../../http/rate-limit.js';
 import type { UnaryInvoker } from '../unary-invoker.js';
-import { collectRoutes, routingTable, serviceOf, type ExtraBinding, type RestRoute, type RestService } from './http-bindings.js';
+import {
+  collectRoutes,
+  routingTable,
+  serviceOf,
+  type ExtraBinding,
+  type RestRoute,
+  type RestService,
+} from './http-bindings.js';
 import { matchPath, type PathTemplate } from './path-template.js';
 import { decodeRequest } from './request-decoder.js';
 
@@ -42,14 +57,16 @@ function contractRegistry(services: readonly DescService[]): Registry {
     files.add(file);
     file.dependencies.forEach(visit);
   };
-  services.forEach((s) => visit(s.file));
+  for (const s of services) visit(s.file);
   return createRegistry(...files);
 }
 
 function splitUrl(rawUrl: string): { path: string; query: URLSearchParams } {
   const q = rawUrl.indexOf('?');
   // Not `new URL`: a path like `//x/y` would be read as a host.
-  return q < 0 ? { path: rawUrl, query: new URLSearchParams() } : { path: rawUrl.slice(0, q), query: new URLSearchParams(rawUrl.slice(q + 1)) };
+  return q < 0
+    ? { path: rawUrl, query: new URLSearchParams() }
+    : { path: rawUrl.slice(0, q), query: new URLSearchParams(rawUrl.slice(q + 1)) };
 }
 
 function decodedOrUndefined(raw: string): string | undefined {
@@ -121,7 +138,8 @@ async function requestBody(req: HttpRequest, res: HttpResponse): Promise<Buffer>
   } catch (err) {
     // The rest of the body is never read: close an HTTP/1.1 connection after the answer, or the
     // client (still sending) and the next request on the connection would wait forever.
-    if (req.httpVersionMajor === 1 && !res.headersSent) (res as import('node:http').ServerResponse).setHeader('connection', 'close');
+    if (req.httpVersionMajor === 1 && !res.headersSent)
+      (res as import('node:http').ServerResponse).setHeader('connection', 'close');
     // readBody's only own failure is the size limit; a dropped connection never gets an answer anyway.
     throw InvalidArgument(ID_BODY_TOO_LARGE, `request body rejected: ${(err as Error).message}`);
   }
@@ -135,7 +153,13 @@ function responseJson(route: RestRoute, reply: Message, registry: Registry): Jso
   return (json as Record<string, JsonValue>)[field.jsonName] ?? null;
 }
 
-async function serve(match: RouteMatch, req: HttpRequest, res: HttpResponse, invoker: UnaryInvoker, registry: Registry): Promise<void> {
+async function serve(
+  match: RouteMatch,
+  req: HttpRequest,
+  res: HttpResponse,
+  invoker: UnaryInvoker,
+  registry: Registry,
+): Promise<void> {
   const { route } = match;
   const headers = toWhatwgHeaders(req.headers as Record<string, string | string[] | undefined>);
   const message = decodeRequest(
@@ -171,7 +195,10 @@ function sendError(res: HttpResponse, err: unknown): void {
 export function createRestHandler(options: RestHandlerOptions): RestHandler {
   const routes = collectRoutes(options.services, options.extraBindings);
   const table = routingTable(routes);
-  const registry = contractRegistry([...options.services.map(serviceOf), ...(options.extraBindings ?? []).map((b) => b.method.parent)]);
+  const registry = contractRegistry([
+    ...options.services.map(serviceOf),
+    ...(options.extraBindings ?? []).map((b) => b.method.parent),
+  ]);
   return {
     routes,
     async handle(req, res) {

@@ -2,7 +2,13 @@
  * Just enough CBOR (RFC 8949) encoding for WebAuthn test authenticators: unsigned and negative
  * integers, byte and text strings, arrays and maps (Map keeps integer keys, as COSE needs).
  */
-export type CborValue = number | string | Uint8Array | CborValue[] | Map<number | string, CborValue> | { [key: string]: CborValue };
+export type CborValue =
+  | number
+  | string
+  | Uint8Array
+  | CborValue[]
+  | Map<number | string, CborValue>
+  | { [key: string]: CborValue };
 
 function head(major: number, n: number): Buffer {
   if (n < 24) return Buffer.from([(major << 5) | n]);

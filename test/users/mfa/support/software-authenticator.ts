@@ -42,16 +42,22 @@ export class SoftwareAuthenticator {
    * navigator.credentials.create({ publicKey }) at `origin`. `options` is what the server sent,
    * i.e. `{ publicKey: PublicKeyCredentialCreationOptionsJSON }`.
    */
-  create(options: unknown, origin: string, tweak: { challenge?: string; rpId?: string } = {}): RegistrationCredentialJson {
+  create(
+    options: unknown,
+    origin: string,
+    tweak: { challenge?: string; rpId?: string } = {},
+  ): RegistrationCredentialJson {
     const publicKey = (options as { publicKey?: CreationOptions }).publicKey;
     if (!publicKey) throw new TypeError('options.publicKey is missing');
     const rpId = tweak.rpId ?? publicKey.rp.id ?? new URL(origin).hostname;
-    if (!publicKey.pubKeyCredParams.some((p) => p.type === 'public-key' && p.alg === ES256)) throw new Error('NotSupportedError: ES256 not offered');
+    if (!publicKey.pubKeyCredParams.some((p) => p.type === 'public-key' && p.alg === ES256))
+      throw new Error('NotSupportedError: ES256 not offered');
     if (publicKey.authenticatorSelection?.userVerification === 'required' && !this.opts.userVerification) {
       throw new Error('NotAllowedError: user verification required but not available');
     }
     for (const excluded of publicKey.excludeCredentials ?? []) {
-      if (this.credentials.has(excluded.id)) throw new Error('InvalidStateError: the authenticator already holds an excluded credential');
+      if (this.credentials.has(excluded.id))
+        throw new Error('InvalidStateError: the authenticator already holds an excluded credential');
     }
 
     const credentialId = randomBytes(32);
@@ -81,7 +87,12 @@ export class SoftwareAuthenticator {
     ]);
     const attestationObject = cborEncode({ fmt: 'none', attStmt: {}, authData });
     const clientDataJSON = Buffer.from(
-      JSON.stringify({ type: 'webauthn.create', challenge: tweak.challenge ?? publicKey.challenge, origin, crossOrigin: false }),
+      JSON.stringify({
+        type: 'webauthn.create',
+        challenge: tweak.challenge ?? publicKey.challenge,
+        origin,
+        crossOrigin: false,
+      }),
       'utf8',
     );
     this.credentials.set(b64url(credentialId), { privateKey, rpId, userHandle: publicKey.user.id });
@@ -89,7 +100,11 @@ export class SoftwareAuthenticator {
       id: b64url(credentialId),
       rawId: b64url(credentialId),
       type: 'public-key',
-      response: { clientDataJSON: b64url(clientDataJSON), attestationObject: b64url(attestationObject), transports: ['internal'] },
+      response: {
+        clientDataJSON: b64url(clientDataJSON),
+        attestationObject: b64url(attestationObject),
+        transports: ['internal'],
+      },
       clientExtensionResults: {},
     };
   }

@@ -18,7 +18,10 @@ export interface HumanOptions {
 }
 
 /** A human made through the contract (AddHumanUser as the instance admin), active when its email is verified. */
-export async function addHuman(server: TestServer, options: HumanOptions = {}): Promise<{ userId: string; username: string }> {
+export async function addHuman(
+  server: TestServer,
+  options: HumanOptions = {},
+): Promise<{ userId: string; username: string }> {
   const username = `mfa${Date.now().toString(36)}${n++}`;
   const admin = client(UserService, 'grpc', server.baseUrl, server.adminPat);
   const { userId } = await admin.addHumanUser({
@@ -27,7 +30,8 @@ export async function addHuman(server: TestServer, options: HumanOptions = {}): 
     profile: { givenName: 'Mia', familyName: 'Factor' },
     email: {
       email: `${username}@example.com`,
-      verification: options.emailVerified === false ? { case: 'returnCode', value: {} } : { case: 'isVerified', value: true },
+      verification:
+        options.emailVerified === false ? { case: 'returnCode', value: {} } : { case: 'isVerified', value: true },
     },
     phone: options.phone ? { phone: options.phone, verification: { case: 'isVerified', value: true } } : undefined,
     passwordType: { case: 'password', value: { password: 'Secr3t!pass', changeRequired: false } },
@@ -40,11 +44,17 @@ export async function patFor(server: TestServer, user: { userId: string; orgId: 
   const instance = await server.app.get(InstanceResolver).resolve('127.0.0.1');
   const caller = systemCaller(instance, 'test');
   return server.app.get(Transactions).run(async (tx) => {
-    const { token } = await server.app.get(UsersService).addPersonalAccessToken(tx, caller, { id: user.userId, resourceOwner: user.orgId }, new Date(Date.now() + 3600_000));
+    const { token } = await server.app
+      .get(UsersService)
+      .addPersonalAccessToken(
+        tx,
+        caller,
+        { id: user.userId, resourceOwner: user.orgId },
+        new Date(Date.now() + 3600_000),
+      );
     return token;
   });
 }
-
 
 export async function errorOf(call: Promise<unknown>): Promise<ConnectError> {
   try {
