@@ -42,9 +42,36 @@ export class RpcRegistry {
     return this.extraHttp;
   }
 
+  /**
+   * Registers a module's part of a service. Large services (v1 management, admin) are served by
+   * several modules, each registering the methods of its own context; a method implemented by two
+   * modules, or parts that disagree on being instanceless, fail the boot.
+   */
   register<S extends DescService>(binding: ServiceBinding<S>): void {
     const name = binding.service.typeName;
-    if (this.bindings.has(name)) throw new RpcBootError(`service ${name} is registered twice`);
+    this.checkAccess(binding);
+    const earlier = this.bindings.get(name);
+    if (!earlier) {
+      this.bindings.set(name, binding as unknown as ServiceBinding);
+      return;
+    }
+    if (Boolean(earlier.instanceless) !== Boolean(binding.instanceless)) {
+      throw new RpcBootError(`${name} is registered both with and without an instance`);
+    }
+    const impl = { ...(earlier.impl as Record<string, unknown>) };
+    const access = { ...(earlier.access as Record<string, MethodAccess | undefined>) };
+    for (const { localName: method } of binding.service.methods) {
+      const fn = (binding.impl as Record<string, unknown>)[method];
+      if (typeof fn !== 'function') continue;
+      if (typeof impl[method] === 'function') throw new RpcBootError(`${name}.${method} is registered twice`);
+      impl[method] = fn;
+      access[method] = (binding.access as Record<string, MethodAccess | undefined>)[method];
+    }
+    this.bindings.set(name, { ...earlier, impl, access } as ServiceBinding);
+  }
+
+  private checkAccess<S extends DescService>(binding: ServiceBinding<S>): void {
+    const name = binding.service.typeName;
     for (const method of binding.service.methods) {
       const implemented = typeof (binding.impl as Record<string, unknown>)[method.localName] === 'function';
       const access = (binding.access as Record<string, MethodAccess | undefined>)[method.localName];
@@ -57,7 +84,6 @@ export class RpcRegistry {
         );
       }
     }
-    this.bindings.set(name, binding as unknown as ServiceBinding);
   }
 
   binding(serviceName: string): ServiceBinding | undefined {
