@@ -27,6 +27,7 @@ import {
 } from './oidc-rules.js';
 import { SamlMetadataFetcher } from './saml-metadata-fetcher.js';
 import { parseSpMetadata } from './saml-metadata.js';
+import type { Permission } from '../platform/authz/permissions.js';
 
 /** Bytes of entropy in a client secret (64 URL-safe characters, as ZITADEL's 64-character secrets). */
 const SECRET_BYTES = 48;
@@ -379,7 +380,7 @@ export class AppsService {
     caller: Caller,
     projectId: string,
     appId: string,
-    permission: string,
+    permission: Permission,
   ): Promise<{ app: App; project: Project }> {
     const app = await tx
       .getRepository(App)

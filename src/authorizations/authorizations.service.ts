@@ -29,6 +29,7 @@ import {
   userSummaryJoin,
   type UserSummary,
 } from './user-summary.js';
+import type { Permission } from '../platform/authz/permissions.js';
 
 export interface NewAuthorization {
   readonly userId: string;
@@ -326,7 +327,12 @@ export class AuthorizationsService {
   }
 
   /** Checks the permission on the authorization, then holds its row for the rest of the transaction. */
-  private async loadForWrite(tx: EntityManager, caller: Caller, id: string, permission: string): Promise<UserGrant> {
+  private async loadForWrite(
+    tx: EntityManager,
+    caller: Caller,
+    id: string,
+    permission: Permission,
+  ): Promise<UserGrant> {
     const current = await this.lock(tx, caller, id);
     if (!current) throw errors.authorizationNotFound();
     authorize(caller, permission, targetOf(current), errors.authorizationNotFound, 'user.grant.read');

@@ -74,13 +74,13 @@ export interface AdministratorView {
   };
 }
 
-/** ZITADEL's permission prefix per level: `<prefix>.read|write|delete`. */
-const PERMISSION_PREFIX: Record<AdminResource['kind'], string> = {
+/** ZITADEL's permission prefix per level: `<prefix>.read|write|delete` (each one a `Permission`, checked where used). */
+const PERMISSION_PREFIX = {
   instance: 'iam.member',
   org: 'org.member',
   project: 'project.member',
   projectGrant: 'project.grant.member',
-};
+} as const satisfies Record<AdminResource['kind'], string>;
 
 const SORT_COLUMNS: Record<AdminSort, string> = {
   userId: 'm.user_id',
@@ -181,8 +181,8 @@ export class InternalPermissionsService {
     action: 'write' | 'delete',
   ): Promise<Omit<MembershipRef, 'userId'>> {
     const prefix = PERMISSION_PREFIX[resource.kind];
-    const permission = `${prefix}.${action}`;
-    const read = `${prefix}.read`;
+    const permission = `${prefix}.${action}` as const;
+    const read = `${prefix}.read` as const;
     const instanceId = caller.instance.id;
     switch (resource.kind) {
       case 'instance':

@@ -23,6 +23,7 @@ import { DomainVerifier } from './domain-verifier.js';
 import { Org, OrgDomain, OrgMetadata, type DomainValidationType, type OrgState } from './org.entity.js';
 import { challengeLocation, generatedDomain, isValidDomain, normaliseDomain } from './org-rules.js';
 import * as errors from './orgs.errors.js';
+import type { Permission } from '../platform/authz/permissions.js';
 
 export type AdminSpec =
   | { readonly kind: 'existing'; readonly userId: string; readonly roles: readonly string[]; readonly field: string }
@@ -502,7 +503,7 @@ export class OrgsService {
     tx: EntityManager,
     caller: Caller,
     orgId: string,
-    permission: string,
+    permission: Permission,
     mustBeActive = false,
   ): Promise<Org> {
     authorize(caller, permission, { orgId }, errors.orgNotFound, 'org.read');

@@ -1,4 +1,4 @@
-import type { MembershipGrant } from '../platform/authz/permissions.js';
+import type { MembershipGrant, Permission } from '../platform/authz/permissions.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
 import { mayOnProject, mayThroughGrant } from './project-access.js';
@@ -21,7 +21,7 @@ const p1 = { id: 'p1', resourceOwner: 'orgA' };
 const g1 = { id: 'g1', projectId: 'p1', grantedOrgId: 'orgB' };
 
 describe('mayOnProject', () => {
-  it.each<[string, Caller, string, boolean]>([
+  it.each<[string, Caller, Permission, boolean]>([
     ["the project org's owner writes it", caller(member('org', 'orgA', ['ORG_OWNER'])), 'project.write', true],
     [
       "the project org's viewer reads, does not write",
@@ -63,7 +63,7 @@ describe('mayOnProject', () => {
 });
 
 describe('mayThroughGrant', () => {
-  it.each<[string, Caller, string, boolean]>([
+  it.each<[string, Caller, Permission, boolean]>([
     [
       "the granted org's owner reads the granted project",
       caller(member('org', 'orgB', ['ORG_OWNER'])),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { hasPermission } from '../platform/authz/permissions.js';
+import { hasPermission, type Permission } from '../platform/authz/permissions.js';
 import { PermissionDenied, Unauthenticated } from '../platform/errors/domain-error.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import type { Project, ProjectGrant } from './project.entity.js';
@@ -10,7 +10,7 @@ import * as errors from './projects.errors.js';
 type ProjectRef = Pick<Project, 'id' | 'resourceOwner'>;
 
 /** The permission on the project: through its org, the instance, or a membership on the project. */
-export function mayOnProject(caller: Caller, permission: string, project: ProjectRef): boolean {
+export function mayOnProject(caller: Caller, permission: Permission, project: ProjectRef): boolean {
   if (caller.system) return true;
   const principal = caller.principal;
   if (!principal) return false;
@@ -26,7 +26,7 @@ export function mayOnProject(caller: Caller, permission: string, project: Projec
  */
 export function mayThroughGrant(
   caller: Caller,
-  permission: string,
+  permission: Permission,
   grant: Pick<ProjectGrant, 'id' | 'projectId' | 'grantedOrgId'>,
 ): boolean {
   if (caller.system) return true;
@@ -57,8 +57,8 @@ export class ProjectAccess {
     db: EntityManager,
     caller: Caller,
     project: ProjectRef,
-    permission: string,
-    readPermission = 'project.read',
+    permission: Permission,
+    readPermission: Permission = 'project.read',
   ): Promise<'allowed' | 'denied' | 'hidden'> {
     if (mayOnProject(caller, permission, project)) return 'allowed';
     if (!caller.principal) throw Unauthenticated('PROJ-n0pr1', 'authentication required');
@@ -71,8 +71,8 @@ export class ProjectAccess {
     db: EntityManager,
     caller: Caller,
     project: ProjectRef,
-    permission: string,
-    readPermission = 'project.read',
+    permission: Permission,
+    readPermission: Permission = 'project.read',
   ): Promise<void> {
     const access = await this.check(db, caller, project, permission, readPermission);
     if (access === 'denied') throw PermissionDenied('PROJ-d3n13', `no permission: ${permission} required`);
@@ -88,8 +88,8 @@ export class ProjectAccess {
     db: EntityManager,
     caller: Caller,
     projectId: string,
-    permission: string,
-    options: { lock?: boolean; readPermission?: string } = {},
+    permission: Permission,
+    options: { lock?: boolean; readPermission?: Permission } = {},
   ): Promise<Project> {
     const project = options.lock
       ? await this.store.lockProject(db, caller.instance.id, projectId)
@@ -104,7 +104,7 @@ export class ProjectAccess {
     db: EntityManager,
     caller: Caller,
     project: ProjectRef,
-    permission: string,
+    permission: Permission,
   ): Promise<ProjectGrant[]> {
     const grants = await this.store.grantsOf(db, caller.instance.id, project.id);
     return grants.filter((g) => mayThroughGrant(caller, permission, g));

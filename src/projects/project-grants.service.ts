@@ -18,6 +18,7 @@ import type { Caller } from '../platform/rpc/call-context.js';
 import { ProjectGrant, type Project, type ProjectState } from './project.entity.js';
 import { ProjectAccess } from './project-access.js';
 import { scopeFilter } from '../platform/authz/authorize.js';
+import type { Permission } from '../platform/authz/permissions.js';
 import { ProjectDependents } from './project-dependents.js';
 import { ProjectStore } from './project-store.js';
 import * as errors from './projects.errors.js';
@@ -188,7 +189,7 @@ export class ProjectGrantsService {
     caller: Caller,
     projectId: string,
     grantedOrgId: string,
-    permission: string,
+    permission: Permission,
   ) {
     const project = await this.access.load(tx, caller, projectId, permission, {
       lock: true,

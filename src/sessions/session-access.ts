@@ -1,11 +1,11 @@
-import { hasPermission } from '../platform/authz/permissions.js';
+import { hasPermission, type Permission } from '../platform/authz/permissions.js';
 import { sameTokenHash } from '../platform/crypto/master-key.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { sessionNotFound, sessionTokenInvalid, sessionWriteDenied } from './sessions.errors.js';
 
 /** What a caller wants to do with a session, and the permission that allows it for anyone's. */
 export type SessionAccess = 'read' | 'write' | 'delete';
-const PERMISSION: Record<SessionAccess, string> = {
+const PERMISSION: Record<SessionAccess, Permission> = {
   read: 'session.read',
   write: 'session.write',
   delete: 'session.delete',
@@ -23,7 +23,11 @@ export interface SessionOwnership {
  * Whether the caller holds the permission for sessions of an org. A session without a user yet
  * belongs to no org, so only instance-wide grants cover it (an org grant never names the instance).
  */
-export function hasSessionPermission(caller: Caller, permission: string, userResourceOwner: string | null): boolean {
+export function hasSessionPermission(
+  caller: Caller,
+  permission: Permission,
+  userResourceOwner: string | null,
+): boolean {
   if (caller.system) return true;
   const principal = caller.principal;
   return (

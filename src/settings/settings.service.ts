@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { authorize } from '../platform/authz/authorize.js';
 import { Config } from '../platform/config/config.js';
 import { loginBaseUrl } from '../platform/config/login-ui-url.js';
-import { hasPermission } from '../platform/authz/permissions.js';
+import { hasPermission, type Permission } from '../platform/authz/permissions.js';
 import { isUniqueViolation, underSavepoint } from '../platform/database/pg-errors.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
@@ -88,9 +88,10 @@ const KIND_NAMES: { readonly [K in PolicyKind]: string } = {
 };
 
 /** What reading and changing an instance default takes: the policy permissions, but IAM's for OIDC (as ZITADEL's admin API). */
-const INSTANCE_PERMISSIONS: { readonly [K in PolicyKind]?: { readonly read: string; readonly write: string } } = {
-  oidc: { read: 'iam.read', write: 'iam.write' },
-};
+const INSTANCE_PERMISSIONS: { readonly [K in PolicyKind]?: { readonly read: Permission; readonly write: Permission } } =
+  {
+    oidc: { read: 'iam.read', write: 'iam.write' },
+  };
 const POLICY_PERMISSIONS = { read: 'iam.policy.read', write: 'iam.policy.write' } as const;
 
 const TRANSLATION_KIND = 'hosted_login_translation:';
@@ -358,7 +359,7 @@ export class SettingsService {
   }
 
   /** Instance-wide permissions come only from instance memberships, never from an org's. */
-  private requireInstance(caller: Caller, permission: string): void {
+  private requireInstance(caller: Caller, permission: Permission): void {
     if (caller.system) return;
     const grants = (caller.principal?.grants ?? []).filter((g) => g.level === 'instance');
     if (!hasPermission(grants, caller.instance.id, permission)) throw errors.instancePolicyDenied(permission);
@@ -380,7 +381,7 @@ export class SettingsService {
    * Checks the permission on the org and holds a share lock on its row until commit, so the org
    * cannot be deleted under a policy being written for it.
    */
-  private async orgForWrite(tx: EntityManager, caller: Caller, orgId: string, permission: string): Promise<Owner> {
+  private async orgForWrite(tx: EntityManager, caller: Caller, orgId: string, permission: Permission): Promise<Owner> {
     authorize(caller, permission, { orgId }, errors.orgNotFound, 'policy.read');
     const org = await tx
       .getRepository(Org)

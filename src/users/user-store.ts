@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { authorize } from '../platform/authz/authorize.js';
-import { hasPermission } from '../platform/authz/permissions.js';
+import { hasPermission, type Permission } from '../platform/authz/permissions.js';
 import type { DomainError } from '../platform/errors/domain-error.js';
 import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
@@ -37,7 +37,7 @@ export class UserStore {
     db: EntityManager,
     caller: Caller,
     userId: string,
-    permission: string,
+    permission: Permission,
     options: LoadOptions = {},
   ): Promise<User> {
     const query = db
@@ -53,7 +53,7 @@ export class UserStore {
   }
 
   /** Throws unless the caller may act on the user with the permission. */
-  check(caller: Caller, user: Pick<User, 'id' | 'resourceOwner'>, permission: string, self: boolean): void {
+  check(caller: Caller, user: Pick<User, 'id' | 'resourceOwner'>, permission: Permission, self: boolean): void {
     if (self && caller.principal?.userId === user.id) return;
     authorize(caller, permission, { orgId: user.resourceOwner }, userNotFound, 'user.read');
   }
@@ -62,7 +62,12 @@ export class UserStore {
    * For a step that needs the permission even where loading the user let the user act on itself:
    * the caller already sees the user, so the refusal is `denied` (PERMISSION_DENIED), not not-found.
    */
-  requireOnOrg(caller: Caller, user: Pick<User, 'resourceOwner'>, permission: string, denied: () => DomainError): void {
+  requireOnOrg(
+    caller: Caller,
+    user: Pick<User, 'resourceOwner'>,
+    permission: Permission,
+    denied: () => DomainError,
+  ): void {
     if (caller.system) return;
     if (
       caller.principal &&

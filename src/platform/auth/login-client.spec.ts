@@ -1,4 +1,4 @@
-import { hasPermission } from '../authz/permissions.js';
+import { hasPermission, type Permission, type PermissionTarget } from '../authz/permissions.js';
 import type { Instance } from '../tenancy/instance.entity.js';
 import { assertMethodAllowed, CALLER_LIMITED_ID } from './auth.errors.js';
 import { LOGIN_CLIENT_ID, loginClientPrincipal } from './login-client.js';
@@ -22,7 +22,7 @@ describe("the hosted login's principal", () => {
     ]);
   });
 
-  it.each([
+  it.each<[string, Permission, string, PermissionTarget, boolean]>([
     ['finish logins (session.link) on its instance', 'session.link', 'inst-1', { instance: true } as const, true],
     ['read users of any org of its instance', 'user.read', 'inst-1', { orgId: 'org-9' }, true],
     ['not finish logins of another instance', 'session.link', 'inst-2', { instance: true } as const, false],

@@ -1,7 +1,13 @@
 import type { Column, Filter } from '../database/list-query.js';
 import { PermissionDenied, Unauthenticated, type DomainError } from '../errors/domain-error.js';
 import type { Caller } from '../rpc/call-context.js';
-import { hasPermission, orgsWithPermission, scopesWithPermission, type PermissionTarget } from './permissions.js';
+import {
+  hasPermission,
+  orgsWithPermission,
+  scopesWithPermission,
+  type Permission,
+  type PermissionTarget,
+} from './permissions.js';
 
 /**
  * The resource-level check services make. A caller who may not even read the resource gets the
@@ -10,10 +16,10 @@ import { hasPermission, orgsWithPermission, scopesWithPermission, type Permissio
  */
 export function authorize(
   caller: Caller,
-  permission: string,
+  permission: Permission,
   target: PermissionTarget,
   notFound: () => DomainError,
-  readPermission?: string,
+  readPermission?: Permission,
 ): void {
   if (caller.system) return;
   const principal = caller.principal;
@@ -26,7 +32,7 @@ export function authorize(
 }
 
 /** The org ids a caller may see with a permission ('all' for instance-wide grants). */
-export function visibleOrgs(caller: Caller, permission: string): 'all' | string[] {
+export function visibleOrgs(caller: Caller, permission: Permission): 'all' | string[] {
   if (caller.system) return 'all';
   if (!caller.principal) return [];
   return orgsWithPermission(caller.principal.grants, caller.instance.id, permission);
@@ -39,7 +45,7 @@ export function visibleOrgs(caller: Caller, permission: string): 'all' | string[
  */
 export function scopeFilter(
   caller: Caller,
-  permission: string,
+  permission: Permission,
   columns: { readonly orgs?: Column | readonly Column[]; readonly projects?: Column; readonly projectGrants?: Column },
 ): Filter {
   if (caller.system) return { op: 'true' };

@@ -7,6 +7,7 @@ import {
   ROLES_BY_LEVEL,
   scopesWithPermission,
   type MembershipGrant,
+  type Permission,
   type PermissionTarget,
 } from './permissions.js';
 
@@ -31,7 +32,7 @@ const grantMember = (
 });
 
 describe('hasPermission', () => {
-  it.each<[string, MembershipGrant[], string, PermissionTarget, boolean]>([
+  it.each<[string, MembershipGrant[], Permission, PermissionTarget, boolean]>([
     [
       'IAM_OWNER may write any org',
       [grant('instance', instanceId, ['IAM_OWNER'])],
@@ -270,7 +271,9 @@ describe('orgsWithPermission', () => {
 });
 
 describe('rolesGrant', () => {
-  const permissions = [...new Set(Object.values(ROLE_PERMISSIONS).flat()), 'no.such.permission'];
+  // A permission read from outside the code (no literal) may name none of the table's: it grants nothing.
+  const unknown = 'no.such.permission' as Permission;
+  const permissions = [...new Set(Object.values(ROLE_PERMISSIONS).flat()), unknown];
   const roleSets = [
     [],
     ['NO_SUCH_ROLE'],
@@ -289,6 +292,23 @@ describe('rolesGrant', () => {
 
   it('grants nothing for unknown roles or permissions', () => {
     expect(rolesGrant(['NO_SUCH_ROLE'], 'org.read')).toBe(false);
-    expect(rolesGrant(['IAM_OWNER'], 'no.such.permission')).toBe(false);
+    expect(rolesGrant(['IAM_OWNER'], unknown)).toBe(false);
+  });
+});
+
+describe('Permission', () => {
+  // Checked by the type checker (npm run typecheck): the directive fails the build if the line compiles.
+  it('is the union of the role table, so a misspelt permission does not compile', () => {
+    const spelt: Permission = 'user.write';
+    // @ts-expect-error 'user.writ' is granted by no role
+    const typo: Permission = 'user.writ';
+    expect(rolesGrant(['ORG_OWNER'], spelt)).toBe(true);
+    expect(rolesGrant(['ORG_OWNER'], typo)).toBe(false);
+  });
+
+  it('holds every permission some role grants (the table is where the type comes from)', () => {
+    const granted = new Set<Permission>(Object.values(ROLE_PERMISSIONS).flat());
+    expect(granted.has('user.write')).toBe(true);
+    expect(granted.has('iam.web_key.delete')).toBe(true);
   });
 });

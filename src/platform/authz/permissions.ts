@@ -55,7 +55,7 @@ const READ_ALL = [
   'execution.target.read',
   'execution.read',
   'userschema.read',
-];
+] as const;
 
 const ORG_WRITE = [
   'org.write',
@@ -69,7 +69,7 @@ const ORG_WRITE = [
   'org.flow.delete',
   'org.feature.write',
   'org.feature.delete',
-];
+] as const;
 const USER_WRITE = [
   'user.write',
   'user.delete',
@@ -80,8 +80,8 @@ const USER_WRITE = [
   'user.feature.write',
   'user.feature.delete',
   'user.self.delete',
-];
-const POLICY_WRITE = ['policy.write', 'policy.delete'];
+] as const;
+const POLICY_WRITE = ['policy.write', 'policy.delete'] as const;
 const PROJECT_WRITE = [
   'project.create',
   'project.write',
@@ -96,7 +96,7 @@ const PROJECT_WRITE = [
   'project.grant.delete',
   'project.grant.member.write',
   'project.grant.member.delete',
-];
+] as const;
 const ORG_READ = [
   'org.read',
   'org.member.read',
@@ -116,7 +116,7 @@ const ORG_READ = [
   'project.grant.read',
   'project.grant.member.read',
   'session.read',
-];
+] as const;
 const PROJECT_READ = [
   'project.read',
   'project.member.read',
@@ -125,9 +125,13 @@ const PROJECT_READ = [
   'project.grant.read',
   'project.grant.member.read',
   'user.grant.read',
-];
+] as const;
 
-export const ROLE_PERMISSIONS: Readonly<Record<string, readonly string[]>> = Object.freeze({
+/**
+ * The role table as written: its literal types are where `Permission` comes from, so a permission
+ * no role grants (a typo such as `user.writ`) does not compile where one is expected.
+ */
+const ROLE_TABLE = {
   IAM_OWNER: [
     ...READ_ALL,
     'iam.write',
@@ -283,7 +287,15 @@ export const ROLE_PERMISSIONS: Readonly<Record<string, readonly string[]>> = Obj
     'user.grant.read',
     'org.read',
   ],
-});
+} as const;
+
+/** A ZITADEL role name of the table. */
+export type Role = keyof typeof ROLE_TABLE;
+/** A permission some role grants: the literal union of every permission in the role table. */
+export type Permission = (typeof ROLE_TABLE)[Role][number];
+
+/** Looked up by role names read from the database, so keyed by any string (unknown roles grant nothing). */
+export const ROLE_PERMISSIONS: Readonly<Record<string, readonly Permission[]>> = Object.freeze(ROLE_TABLE);
 
 /** Roles that may be given at each membership level (ZITADEL's IAM_*, ORG_*, PROJECT_*, PROJECT_GRANT_*). */
 export const ROLES_BY_LEVEL: Readonly<Record<MembershipLevel, readonly string[]>> = {
@@ -293,17 +305,17 @@ export const ROLES_BY_LEVEL: Readonly<Record<MembershipLevel, readonly string[]>
   project_grant: Object.keys(ROLE_PERMISSIONS).filter((r) => r.startsWith('PROJECT_GRANT_')),
 };
 
-export function permissionsOfRoles(roles: readonly string[]): Set<string> {
+export function permissionsOfRoles(roles: readonly string[]): Set<Permission> {
   return new Set(roles.flatMap((r) => ROLE_PERMISSIONS[r] ?? []));
 }
 
 /** Each role's permissions as a set, built once: checks run on every request. */
-const ROLE_PERMISSION_SETS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+const ROLE_PERMISSION_SETS: ReadonlyMap<string, ReadonlySet<Permission>> = new Map(
   Object.entries(ROLE_PERMISSIONS).map(([role, p]) => [role, new Set(p)]),
 );
 
 /** Whether any of the roles gives the permission (unknown roles give nothing). */
-export function rolesGrant(roles: readonly string[], permission: string): boolean {
+export function rolesGrant(roles: readonly string[], permission: Permission): boolean {
   return roles.some((r) => ROLE_PERMISSION_SETS.get(r)?.has(permission) ?? false);
 }
 
@@ -350,7 +362,7 @@ function grantCovers(grant: MembershipGrant, instanceId: string, target: Permiss
 export function hasPermission(
   grants: readonly MembershipGrant[],
   instanceId: string,
-  permission: string,
+  permission: Permission,
   target: PermissionTarget = {},
 ): boolean {
   return grants.some((g) => grantCovers(g, instanceId, target) && rolesGrant(g.roles, permission));
@@ -360,7 +372,7 @@ export function hasPermission(
 export function orgsWithPermission(
   grants: readonly MembershipGrant[],
   instanceId: string,
-  permission: string,
+  permission: Permission,
 ): 'all' | string[] {
   const orgs: string[] = [];
   for (const g of grants) {
@@ -384,7 +396,7 @@ export type PermissionScopes =
 export function scopesWithPermission(
   grants: readonly MembershipGrant[],
   instanceId: string,
-  permission: string,
+  permission: Permission,
 ): PermissionScopes {
   const scopes = { orgs: [] as string[], projects: [] as string[], projectGrants: [] as string[] };
   for (const g of grants) {

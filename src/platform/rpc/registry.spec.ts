@@ -34,4 +34,17 @@ describe('RpcRegistry', () => {
       registry.register({ service: ManagementService, impl: { getMyOrg: async () => ({}) as never }, access: {} }),
     ).toThrow(/declares neither a permission nor 'public'/);
   });
+
+  it("takes only the role table's permissions in an access table (a misspelt one does not compile)", () => {
+    const registry = new RpcRegistry();
+    const register = () =>
+      registry.register({
+        service: ManagementService,
+        impl: { getMyOrg: async () => ({}) as never },
+        // @ts-expect-error 'org.reed' is granted by no role, so it is no Permission
+        access: { getMyOrg: { permission: 'org.reed' } },
+      });
+    // At run time the registry does not look: the type is the guard.
+    expect(register).not.toThrow();
+  });
 });

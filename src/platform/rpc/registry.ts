@@ -1,6 +1,7 @@
 import type { DescMethod, DescService } from '@bufbuild/protobuf';
 import type { ServiceImpl } from '@connectrpc/connect';
 import { Injectable } from '@nestjs/common';
+import type { Permission } from '../authz/permissions.js';
 import type { ExtraBinding } from './rest/http-bindings.js';
 
 /**
@@ -8,7 +9,7 @@ import type { ExtraBinding } from './rest/http-bindings.js';
  * valid caller and leaves the rest to the service; `{ permission }` needs that permission on the
  * instance or in at least one org/project (the service then checks the specific resource).
  */
-export type MethodAccess = 'public' | 'authenticated' | { permission: string };
+export type MethodAccess = 'public' | 'authenticated' | { permission: Permission };
 
 export type AccessTable<S extends DescService> = { readonly [K in keyof S['method']]?: MethodAccess };
 
