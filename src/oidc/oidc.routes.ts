@@ -1,15 +1,17 @@
 import type { ServerResponse } from 'node:http';
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
+import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { authorizeRedirectRefusal } from '../apps/oidc-rules.js';
 import { Config } from '../platform/config/config.js';
 import { MasterKey } from '../platform/crypto/master-key.js';
-import { DomainError } from '../platform/errors/domain-error.js';
-import { toRestError } from '../platform/errors/wire-errors.js';
 import { HttpRoutes, readBody, sendJson, type HttpRequest, type HttpResponse } from '../platform/http/http-routes.js';
+import type { OAuthErrorCode } from '../platform/errors/error-mapping.js';
+import { sendOAuthError, sendOAuthFailure } from '../platform/http/oauth-answers.js';
 import { RateLimiter, peerAddress, refuseIfRateLimited } from '../platform/http/rate-limit.js';
+import { LOGGER } from '../platform/logging/logger-token.js';
 import { InstanceResolver, type RequestSite } from '../platform/tenancy/instance-resolver.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
 import { ClientAssertionRefusal } from './client-assertion.rules.js';
@@ -53,16 +55,6 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function oauthError(
-  res: HttpResponse,
-  status: number,
-  error: string,
-  description: string,
-  headers: Record<string, string> = {},
-): void {
-  sendJson(res, status, { error, error_description: description }, { 'cache-control': 'no-store', ...headers });
-}
-
 /** ZITADEL answers a refused redirect URI with a page, never by redirecting to it. */
 function authorizationRefused(res: HttpResponse, description: string): void {
   (res as ServerResponse).writeHead(400, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
@@ -84,7 +76,7 @@ function presentedClientId(form: URLSearchParams, authorization: string | undefi
 }
 
 function tooLarge(res: HttpResponse): void {
-  oauthError(res, 413, 'invalid_request', 'the request body is too large');
+  sendOAuthError(res, 413, 'invalid_request', 'the request body is too large');
 }
 
 /**
@@ -131,6 +123,7 @@ export class OidcRoutes implements OnModuleInit {
     private readonly masterKey: MasterKey,
     private readonly assertions: ClientAssertions,
     private readonly clients: OidcClients,
+    @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   onModuleInit(): void {
@@ -141,16 +134,19 @@ export class OidcRoutes implements OnModuleInit {
     this.routes.mount('/oidc/v1', handle);
   }
 
+  /**
+   * Every failure here, an unknown host included, is answered as OAuth errors are (RFC 6749
+   * §5.2): OAuth clients read `error`, not the API's `code`. The provider answers its own the same way.
+   */
   private async handle(req: HttpRequest, res: HttpResponse): Promise<void> {
-    let site: RequestSite;
     try {
-      site = await this.resolver.resolveHttp(req.headers);
+      await this.serve(await this.resolver.resolveHttp(req.headers), req, res);
     } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      const { status, body } = toRestError(err);
-      sendJson(res, status, body);
-      return;
+      sendOAuthFailure(res, err, this.log);
     }
+  }
+
+  private async serve(site: RequestSite, req: HttpRequest, res: HttpResponse): Promise<void> {
     const { instance, origin: issuer } = site;
     pinOrigin(req, issuer);
     const provider = await this.providers.forIssuer(instance, issuer);
@@ -192,14 +188,14 @@ export class OidcRoutes implements OnModuleInit {
         { instanceId: instance.id, issuer: provider.issuer, endpoint: `${provider.issuer}${path}` },
         form,
       );
-      if (relayed instanceof ClientAssertionRefusal) return oauthError(res, 401, relayed.error, relayed.message);
+      if (relayed instanceof ClientAssertionRefusal) return sendOAuthError(res, 401, relayed.error, relayed.message);
       if (path === OIDC_PATHS.pushed_authorization_request) {
         const refusal = await this.redirectRefusal(
           instance,
           form,
           relayed?.clientId ?? presentedClientId(form, req.headers.authorization),
         );
-        if (refusal) return oauthError(res, 400, 'invalid_request', refusal);
+        if (refusal) return sendOAuthError(res, 400, 'invalid_request', refusal);
       }
       const offline = path === OIDC_PATHS.pushed_authorization_request && addOfflineConsent(form);
       const jwt =
@@ -266,9 +262,16 @@ export class OidcRoutes implements OnModuleInit {
     try {
       sendJson(res, 200, await jwtProfileGrant(provider, this.dataSource, instance.id, form, proveKey), headers);
     } catch (err) {
+      // oidc-provider's errors carry the RFCs' own codes (its types just say string).
       if (err instanceof errors.OIDCProviderError)
-        return oauthError(res, err.statusCode, err.error, err.error_description ?? err.message, headers);
-      throw err;
+        return sendOAuthError(
+          res,
+          err.statusCode,
+          err.error as OAuthErrorCode,
+          err.error_description ?? err.message,
+          headers,
+        );
+      return sendOAuthFailure(res, err, this.log, headers);
     }
   }
 
@@ -320,21 +323,23 @@ export class OidcRoutes implements OnModuleInit {
       return;
     }
     if (req.method !== 'GET' && req.method !== 'POST')
-      return oauthError(res, 405, 'invalid_request', 'userinfo answers GET and POST', { allow: 'GET, POST' });
+      return sendOAuthError(res, 405, 'invalid_request', 'userinfo answers GET and POST', { allow: 'GET, POST' });
     const fromHeader = parseAuthorization(req.headers.authorization, headerValue(req.headers.dpop));
     let presented = fromHeader;
     if (!presented && req.method === 'POST') {
-      const token = new URLSearchParams((await readBody(req, BODY_LIMIT)).toString('utf8')).get('access_token');
+      const body = await readBody(req, BODY_LIMIT).catch(() => undefined);
+      if (!body) return tooLarge(res);
+      const token = new URLSearchParams(body.toString('utf8')).get('access_token');
       if (token)
         presented = { scheme: 'bearer', token, ...(req.headers.dpop ? { proof: headerValue(req.headers.dpop) } : {}) };
     }
     const unauthorized = (description: string) =>
-      oauthError(res, 401, 'invalid_token', description, {
+      sendOAuthError(res, 401, 'invalid_token', description, {
         ...cors,
         'www-authenticate': `Bearer realm="${provider.issuer}", error="invalid_token", error_description="${description}"`,
       });
     const refused = (refusal: DpopRefusal) =>
-      oauthError(res, refusal.error === 'invalid_request' ? 400 : 401, refusal.error, refusal.description, {
+      sendOAuthError(res, refusal.error === 'invalid_request' ? 400 : 401, refusal.error, refusal.description, {
         ...cors,
         ...refusalHeaders(refusal, provider.issuer),
       });
@@ -361,7 +366,7 @@ export class OidcRoutes implements OnModuleInit {
     }
     if (nextNonce) Object.assign(cors, { 'dpop-nonce': nextNonce });
     if (!accessToken.scopes.has('openid')) {
-      return oauthError(res, 403, 'insufficient_scope', 'the access token lacks the openid scope', {
+      return sendOAuthError(res, 403, 'insufficient_scope', 'the access token lacks the openid scope', {
         ...cors,
         'www-authenticate': 'Bearer error="insufficient_scope", scope="openid"',
       });

@@ -1,7 +1,8 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { DomainError } from '../platform/errors/domain-error.js';
-import { toRestError } from '../platform/errors/wire-errors.js';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { HttpRoutes, sendJson } from '../platform/http/http-routes.js';
+import { sendOAuthError, sendOAuthFailure } from '../platform/http/oauth-answers.js';
+import { LOGGER } from '../platform/logging/logger-token.js';
 import { InstanceResolver } from '../platform/tenancy/instance-resolver.js';
 import { SigningKeys } from './signing-keys.js';
 
@@ -16,21 +17,21 @@ export class JwksRoutes implements OnModuleInit {
     private readonly routes: HttpRoutes,
     private readonly resolver: InstanceResolver,
     private readonly keys: SigningKeys,
+    @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   onModuleInit(): void {
     this.routes.mount(JWKS_PATH, async (req, res) => {
       try {
         if (req.method !== 'GET' && req.method !== 'HEAD') {
-          sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET, HEAD' });
+          sendOAuthError(res, 405, 'invalid_request', 'the JWKS answers GET and HEAD', { allow: 'GET, HEAD' });
           return;
         }
         const { instance } = await this.resolver.resolveHttp(req.headers);
         sendJson(res, 200, await this.keys.jwks(instance.id), { 'cache-control': CACHE_CONTROL });
       } catch (err) {
-        if (!(err instanceof DomainError)) throw err;
-        const { status, body } = toRestError(err);
-        sendJson(res, status, body);
+        // An OAuth endpoint (RFC 7517 for the keys, at ZITADEL's /oauth/v2 path): its errors are OAuth-shaped.
+        sendOAuthFailure(res, err, this.log);
       }
     });
   }

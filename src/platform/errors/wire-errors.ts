@@ -3,7 +3,7 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import { ErrorDetailSchema } from '@zitadel/proto/zitadel/message_pb.js';
 import { BadRequestSchema } from '../../gen/google/rpc/error_details_pb.js';
 import { DomainError } from './domain-error.js';
-import { httpStatusForCode, wireCode } from './error-mapping.js';
+import { httpStatusForCode, wireCode, type OAuthErrorCode } from './error-mapping.js';
 
 /** Details are kept as (schema, message) so each transport renders them its own way. */
 export interface ErrorDetailValue {
@@ -62,6 +62,29 @@ export function toRestError(err: unknown): { status: number; body: RestErrorBody
       : [],
   );
   return { status: httpStatusForCode(ce.code), body: { code: ce.code, message: ce.rawMessage, details } };
+}
+
+/** An OAuth error answer's JSON body (RFC 6749 §5.2). */
+export interface OAuthErrorBody {
+  error: OAuthErrorCode;
+  error_description: string;
+}
+
+/**
+ * OAuth rendering of an error, for the OAuth and OIDC endpoints: the kind's OAuth error and HTTP
+ * status from the one mapping, and ZITADEL's message with the stable id as the description.
+ * Anything that is not a domain error is a bare server_error (the cause is never sent).
+ */
+export function toOAuthAnswer(err: unknown): {
+  status: number;
+  body: OAuthErrorBody;
+  headers: Readonly<Record<string, string>>;
+} {
+  const known = err instanceof DomainError ? err : undefined;
+  const kind = known?.kind ?? 'Internal';
+  const description = known ? wireMessage(known.message, known.id) : wireMessage('internal error', INTERNAL_ID);
+  const { http, oauth } = wireCode(kind);
+  return { status: http, body: { error: oauth, error_description: description }, headers: known?.headers ?? {} };
 }
 
 /** True for errors the caller caused (worth a debug line), false for our own faults. */
