@@ -5,42 +5,73 @@ import {
   NotFound,
   invalidField,
   type FieldViolation,
+  errorIds,
 } from '../platform/errors/domain-error.js';
 
-export const projectNotFound = () => NotFound('APP-pr0nf', 'project not found');
-export const appNotFound = () => NotFound('APP-4ppnf', 'application not found');
-export const keyNotFound = () => NotFound('APP-k3ynf', 'application key not found');
-export const appIdTaken = () => AlreadyExists('APP-1d3x1', 'an application with this id exists already');
+/** Stable ids of these errors, for matching a caught one: `isError(err, APP_ERRORS.projectNotFound)`. */
+export const APP_ERRORS = errorIds({
+  projectNotFound: 'APP-pr0nf',
+  appNotFound: 'APP-4ppnf',
+  keyNotFound: 'APP-k3ynf',
+  appIdTaken: 'APP-1d3x1',
+  entityIdTaken: 'APP-s4m1d',
+  appAlreadyActive: 'APP-4ct1x',
+  appAlreadyInactive: 'APP-1n4ct',
+  nameUnchanged: 'APP-n0chg',
+  configUnchanged: 'APP-c0chg',
+  nothingToUpdate: 'APP-upd0n',
+  noClientSecret: 'APP-s3cnx',
+  keysNeedPrivateKeyJwt: 'APP-k3yjw',
+  wrongKind: 'APP-k1nd0',
+  invalidConfig: 'APP-0idcv',
+  metadataUrlInvalid: 'APP-s4mu1',
+  metadataUrlFragment: 'APP-s4mu2',
+  metadataHostNotAllowed: 'APP-s4mu3',
+  metadataFetchFailed: 'APP-s4mfe',
+});
+const E = APP_ERRORS;
+
+export const projectNotFound = () => NotFound(E.projectNotFound, 'project not found');
+export const appNotFound = () => NotFound(E.appNotFound, 'application not found');
+export const keyNotFound = () => NotFound(E.keyNotFound, 'application key not found');
+export const appIdTaken = () => AlreadyExists(E.appIdTaken, 'an application with this id exists already');
 export const entityIdTaken = (entityId: string) =>
-  AlreadyExists('APP-s4m1d', `a SAML application with the entity id "${entityId}" exists already`);
-export const appAlreadyActive = () => FailedPrecondition('APP-4ct1x', 'the application is already active');
-export const appAlreadyInactive = () => FailedPrecondition('APP-1n4ct', 'the application is already deactivated');
-export const nameUnchanged = () => FailedPrecondition('APP-n0chg', 'the application name is unchanged');
-export const configUnchanged = () => FailedPrecondition('APP-c0chg', 'the application configuration is unchanged');
-export const nothingToUpdate = () => invalidField('APP-upd0n', 'name', 'give a new name or a configuration to change');
+  AlreadyExists(E.entityIdTaken, `a SAML application with the entity id "${entityId}" exists already`);
+export const appAlreadyActive = () => FailedPrecondition(E.appAlreadyActive, 'the application is already active');
+export const appAlreadyInactive = () =>
+  FailedPrecondition(E.appAlreadyInactive, 'the application is already deactivated');
+export const nameUnchanged = () => FailedPrecondition(E.nameUnchanged, 'the application name is unchanged');
+export const configUnchanged = () =>
+  FailedPrecondition(E.configUnchanged, 'the application configuration is unchanged');
+export const nothingToUpdate = () =>
+  invalidField(E.nothingToUpdate, 'name', 'give a new name or a configuration to change');
 export const noClientSecret = () =>
   FailedPrecondition(
-    'APP-s3cnx',
+    E.noClientSecret,
     'the application authenticates without a client secret (its auth method is not basic or post)',
   );
 export const keysNeedPrivateKeyJwt = () =>
-  FailedPrecondition('APP-k3yjw', 'keys are only for API apps and OIDC apps whose auth method is private_key_jwt');
+  FailedPrecondition(
+    E.keysNeedPrivateKeyJwt,
+    'keys are only for API apps and OIDC apps whose auth method is private_key_jwt',
+  );
 export const wrongKind = (field: string, expected: string) =>
-  invalidField('APP-k1nd0', field, `the application is not ${expected}`);
+  invalidField(E.wrongKind, field, `the application is not ${expected}`);
 export const invalidConfig = (violations: FieldViolation[]) =>
   InvalidArgument(
-    'APP-0idcv',
+    E.invalidConfig,
     `invalid application configuration: ${violations.map((v) => `${v.field} ${v.description}`).join('; ')}`,
     violations,
   );
 export const metadataUrlInvalid = (field: string) =>
-  invalidField('APP-s4mu1', field, 'must be an absolute http(s) URL');
-export const metadataUrlFragment = (field: string) => invalidField('APP-s4mu2', field, 'must not contain a fragment');
+  invalidField(E.metadataUrlInvalid, field, 'must be an absolute http(s) URL');
+export const metadataUrlFragment = (field: string) =>
+  invalidField(E.metadataUrlFragment, field, 'must not contain a fragment');
 export const metadataHostNotAllowed = (field: string, reason: string) =>
   invalidField(
-    'APP-s4mu3',
+    E.metadataHostNotAllowed,
     field,
     `${reason}; list the host's network in PORTCULLIS_OUTBOUND_ALLOW_PRIVATE (or set it to true) to allow internal metadata hosts`,
   );
 export const metadataFetchFailed = (field: string, reason: string) =>
-  invalidField('APP-s4mfe', field, `the metadata could not be fetched: ${reason}`);
+  invalidField(E.metadataFetchFailed, field, `the metadata could not be fetched: ${reason}`);

@@ -1,18 +1,36 @@
-import { AlreadyExists, FailedPrecondition, InvalidArgument, NotFound } from '../platform/errors/domain-error.js';
+import {
+  AlreadyExists,
+  FailedPrecondition,
+  InvalidArgument,
+  NotFound,
+  errorIds,
+} from '../platform/errors/domain-error.js';
 
-export const authorizationNotFound = () => NotFound('UGRANT-n0tfd', 'authorization not found');
+/** Stable ids of these errors, for matching a caught one: `isError(err, AUTHORIZATION_ERRORS.authorizationNotFound)`. */
+export const AUTHORIZATION_ERRORS = errorIds({
+  authorizationNotFound: 'UGRANT-n0tfd',
+  projectNotFound: 'UGRANT-pr0jn',
+  userNotFound: 'UGRANT-us3rn',
+  authorizationExists: 'UGRANT-3x1st',
+  projectGrantInactive: 'UGRANT-gr1na',
+  unknownRoles: 'UGRANT-r0l3s',
+});
+const E = AUTHORIZATION_ERRORS;
+
+export const authorizationNotFound = () => NotFound(E.authorizationNotFound, 'authorization not found');
 /** Also for an org the project is not granted to: whether the project exists is nobody else's business. */
-export const projectNotFound = () => NotFound('UGRANT-pr0jn', 'project not found');
-export const userNotFound = () => NotFound('UGRANT-us3rn', 'user not found');
+export const projectNotFound = () => NotFound(E.projectNotFound, 'project not found');
+export const userNotFound = () => NotFound(E.userNotFound, 'user not found');
 export const authorizationExists = () =>
   AlreadyExists(
-    'UGRANT-3x1st',
+    E.authorizationExists,
     'the user already has an authorization on this project in this organization; update it instead',
   );
-export const projectGrantInactive = () => FailedPrecondition('UGRANT-gr1na', 'the project grant is deactivated');
+export const projectGrantInactive = () =>
+  FailedPrecondition(E.projectGrantInactive, 'the project grant is deactivated');
 export const unknownRoles = (field: string, roles: readonly string[], grant: boolean) =>
   InvalidArgument(
-    'UGRANT-r0l3s',
+    E.unknownRoles,
     `${roles.map((r) => `"${r}"`).join(', ')} ${roles.length === 1 ? 'is' : 'are'} not ${grant ? 'among the roles granted to this organization' : 'a role of the project'}`,
     roles.map((r) => ({ field, description: `unknown role: ${r}` })),
   );

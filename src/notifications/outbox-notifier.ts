@@ -3,13 +3,13 @@ import type { EntityManager } from 'typeorm';
 import { Config } from '../platform/config/config.js';
 import { loginBaseUrl } from '../platform/config/login-ui-url.js';
 import { MasterKey } from '../platform/crypto/master-key.js';
-import { FailedPrecondition, invalidField } from '../platform/errors/domain-error.js';
 import { IdGenerator } from '../platform/ids/id-generator.js';
 import { CHANNEL_SETTING, DeliveryChannels } from './channels.js';
 import { Notifier, type OutboundNotification } from './notifier.js';
 import { OutboxNotification } from './outbox.entity.js';
 import { defaultUrlTemplate } from './login-links.js';
 import { urlTemplateProblems } from './templates.js';
+import * as errors from './notifications.errors.js';
 
 /** The PostgreSQL NOTIFY channel that wakes the delivery workers when a transaction commits rows. */
 export const OUTBOX_NOTIFY_CHANNEL = 'portcullis_notification_outbox';
@@ -33,22 +33,13 @@ export class OutboxNotifier extends Notifier {
   }
 
   async enqueue(tx: EntityManager, instanceId: string, notification: OutboundNotification): Promise<void> {
-    if (!this.channels.has(notification.channel)) {
-      throw FailedPrecondition(
-        'NOTIF-n0chn',
-        `no ${notification.channel} delivery channel is configured (set ${CHANNEL_SETTING[notification.channel]}); ask for the code to be returned instead`,
-      );
-    }
-    if (!notification.to.trim() || /[\u0000-\u001f\u007f]/.test(notification.to)) {
-      throw invalidField(
-        'NOTIF-t0rcp',
-        'to',
-        `is not a valid ${notification.channel === 'email' ? 'email address' : 'phone number'}`,
-      );
-    }
+    if (!this.channels.has(notification.channel))
+      throw errors.noDeliveryChannel(notification.channel, CHANNEL_SETTING[notification.channel]);
+    if (!notification.to.trim() || /[\u0000-\u001f\u007f]/.test(notification.to))
+      throw errors.recipientInvalid(notification.channel);
     if (notification.urlTemplate) {
       const problems = urlTemplateProblems(notification.urlTemplate);
-      if (problems.length) throw invalidField('NOTIF-url7p', 'urlTemplate', problems.join('; '));
+      if (problems.length) throw errors.urlTemplateInvalid(problems);
     }
     const urlTemplate = notification.urlTemplate || this.defaultLink(notification);
     const sealed: SealedNotification = {

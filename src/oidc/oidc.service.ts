@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { MasterKey } from '../platform/crypto/master-key.js';
 import type Provider from 'oidc-provider';
 import type { Grant, Interaction } from 'oidc-provider';
-import { FailedPrecondition, InvalidArgument, NotFound, invalidField } from '../platform/errors/domain-error.js';
+import { FailedPrecondition, InvalidArgument, invalidField } from '../platform/errors/domain-error.js';
 import { EventStore } from '../platform/events/event-store.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
@@ -16,6 +16,13 @@ import { inTransaction, recordOnce } from './pg-adapter.js';
 import { parkFormPost } from './form-post-callbacks.js';
 import { withErrorUri, type InProcessAnswer } from './interaction-resume.js';
 import { AUDIENCE_RESOURCE, parseScopes } from './zitadel-scopes.js';
+import {
+  authRequestNotFinished,
+  authRequestNotFound,
+  deviceRequestNotFound,
+  noProjectAccess,
+  wrongOrg,
+} from './oidc.errors.js';
 
 export type OidcPrompt = 'none' | 'login' | 'consent' | 'select_account' | 'create';
 
@@ -47,25 +54,8 @@ export interface LoginError {
   readonly uri?: string;
 }
 
-export const authRequestNotFound = () =>
-  NotFound('OIDC-4uthr', 'auth request not found (or expired, or already answered)');
-export const deviceRequestNotFound = () =>
-  NotFound('OIDC-d3v1c', 'device authorization not found (or expired, or already answered)');
-export const wrongOrg = () =>
-  FailedPrecondition(
-    'OIDC-0rg5c',
-    'the auth request is limited to another organization (urn:zitadel:iam:org:id / domain scope): sign in with a user of that organization',
-  );
-/** The provider could not resume the request (it expired meanwhile, or its app changed): nothing for the browser. */
-export const authRequestNotFinished = (status: number) =>
-  FailedPrecondition(
-    'OIDC-cbr35',
-    `the auth request could not be finished (the provider answered ${status}); start a new one`,
-  );
 /** The record that an auth request or a device authorization was answered (oidc_payloads model). */
 const ANSWERED = 'AuthRequestAnswered';
-export const noProjectAccess = (what: string) =>
-  FailedPrecondition('OIDC-pr0j4', `the user ${what} of the application's project (project role / access check)`);
 
 function parsePrompts(value: unknown): OidcPrompt[] {
   const known: OidcPrompt[] = ['none', 'login', 'consent', 'select_account', 'create'];

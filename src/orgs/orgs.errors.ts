@@ -1,32 +1,67 @@
-import { AlreadyExists, FailedPrecondition, NotFound, invalidField } from '../platform/errors/domain-error.js';
+import {
+  AlreadyExists,
+  FailedPrecondition,
+  NotFound,
+  invalidField,
+  errorIds,
+} from '../platform/errors/domain-error.js';
 
-export const orgNotFound = () => NotFound('ORG-7hq2k', 'organization not found');
+/** Stable ids of these errors, for matching a caught one: `isError(err, ORG_ERRORS.orgNotFound)`. */
+export const ORG_ERRORS = errorIds({
+  orgNotFound: 'ORG-7hq2k',
+  orgNameTaken: 'ORG-n4m3x',
+  orgIdTaken: 'ORG-1d3x1',
+  orgNameUnchanged: 'ORG-n0chg',
+  orgNotActive: 'ORG-4ct1v',
+  orgAlreadyActive: 'ORG-4ct1x',
+  orgAlreadyInactive: 'ORG-1n4ct',
+  defaultOrgUndeletable: 'ORG-d3f4u',
+  adminUserNotFound: 'ORG-4dm1n',
+  metadataNotFound: 'ORG-m3t4n',
+  domainNotFound: 'ORG-d0mnf',
+  domainExists: 'ORG-d0m3x',
+  domainVerifiedElsewhere: 'ORG-d0m0t',
+  generatedDomainTaken: 'ORG-d0mgn',
+  domainAlreadyVerified: 'ORG-d0mv1',
+  primaryDomainUndeletable: 'ORG-d0mpr',
+  noPendingValidation: 'ORG-d0mnv',
+  domainVerificationFailed: 'ORG-d0mvf',
+});
+const E = ORG_ERRORS;
+
+export const orgNotFound = () => NotFound(E.orgNotFound, 'organization not found');
 export const orgNameTaken = (name: string) =>
-  AlreadyExists('ORG-n4m3x', `an organization named "${name}" exists already`);
-export const orgIdTaken = () => AlreadyExists('ORG-1d3x1', 'an organization with this id exists already');
-export const orgNameUnchanged = () => FailedPrecondition('ORG-n0chg', 'the organization name is unchanged');
-export const orgNotActive = () => FailedPrecondition('ORG-4ct1v', 'the organization is deactivated');
-export const orgAlreadyActive = () => FailedPrecondition('ORG-4ct1x', 'the organization is already active');
-export const orgAlreadyInactive = () => FailedPrecondition('ORG-1n4ct', 'the organization is already deactivated');
+  AlreadyExists(E.orgNameTaken, `an organization named "${name}" exists already`);
+export const orgIdTaken = () => AlreadyExists(E.orgIdTaken, 'an organization with this id exists already');
+export const orgNameUnchanged = () => FailedPrecondition(E.orgNameUnchanged, 'the organization name is unchanged');
+export const orgNotActive = () => FailedPrecondition(E.orgNotActive, 'the organization is deactivated');
+export const orgAlreadyActive = () => FailedPrecondition(E.orgAlreadyActive, 'the organization is already active');
+export const orgAlreadyInactive = () =>
+  FailedPrecondition(E.orgAlreadyInactive, 'the organization is already deactivated');
 export const defaultOrgUndeletable = () =>
-  FailedPrecondition('ORG-d3f4u', 'the default organization cannot be deleted');
-export const adminUserNotFound = (field: string) => invalidField('ORG-4dm1n', field, 'no user with this id exists');
-export const metadataNotFound = (key: string) => NotFound('ORG-m3t4n', `no metadata with the key "${key}"`);
-export const domainNotFound = (domain: string) => NotFound('ORG-d0mnf', `the organization has no domain "${domain}"`);
+  FailedPrecondition(E.defaultOrgUndeletable, 'the default organization cannot be deleted');
+export const adminUserNotFound = (field: string) =>
+  invalidField(E.adminUserNotFound, field, 'no user with this id exists');
+export const metadataNotFound = (key: string) => NotFound(E.metadataNotFound, `no metadata with the key "${key}"`);
+export const domainNotFound = (domain: string) =>
+  NotFound(E.domainNotFound, `the organization has no domain "${domain}"`);
 export const domainExists = (domain: string) =>
-  AlreadyExists('ORG-d0m3x', `the domain "${domain}" is already added to this organization`);
+  AlreadyExists(E.domainExists, `the domain "${domain}" is already added to this organization`);
 export const domainVerifiedElsewhere = (domain: string) =>
-  AlreadyExists('ORG-d0m0t', `the domain "${domain}" is verified by another organization`);
+  AlreadyExists(E.domainVerifiedElsewhere, `the domain "${domain}" is verified by another organization`);
 export const generatedDomainTaken = (domain: string) =>
-  AlreadyExists('ORG-d0mgn', `another organization already uses the domain "${domain}"; choose a more distinct name`);
+  AlreadyExists(
+    E.generatedDomainTaken,
+    `another organization already uses the domain "${domain}"; choose a more distinct name`,
+  );
 export const domainAlreadyVerified = (domain: string) =>
-  FailedPrecondition('ORG-d0mv1', `the domain "${domain}" is already verified`);
+  FailedPrecondition(E.domainAlreadyVerified, `the domain "${domain}" is already verified`);
 export const primaryDomainUndeletable = (domain: string) =>
-  FailedPrecondition('ORG-d0mpr', `"${domain}" is the primary domain and cannot be removed`);
+  FailedPrecondition(E.primaryDomainUndeletable, `"${domain}" is the primary domain and cannot be removed`);
 export const noPendingValidation = (domain: string) =>
   FailedPrecondition(
-    'ORG-d0mnv',
+    E.noPendingValidation,
     `no validation was generated for "${domain}"; call GenerateOrganizationDomainValidation first`,
   );
 export const domainVerificationFailed = (domain: string, reason: string) =>
-  FailedPrecondition('ORG-d0mvf', `verifying "${domain}" failed: ${reason}`);
+  FailedPrecondition(E.domainVerificationFailed, `verifying "${domain}" failed: ${reason}`);

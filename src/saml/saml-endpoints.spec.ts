@@ -2,6 +2,7 @@ import type { SpDescription } from './saml-entities.js';
 import { resolveAcs, resolveNameIdFormat, resolveSlo } from './saml-endpoints.js';
 import { attributesOf, nameIdFor, type SamlSubject } from './saml-subjects.js';
 import { BINDING, NAMEID, ROLES_ATTRIBUTE } from './saml-xml.js';
+import { SAML_ERRORS } from './saml.errors.js';
 
 const sp: SpDescription = {
   entityId: 'https://sp.test/metadata',
@@ -35,7 +36,7 @@ describe('assertion consumer service', () => {
     ['a URL differing in case or a trailing slash', { acsUrl: 'https://sp.test/acs/' }],
     ['an unknown index', { acsIndex: 9 }],
   ])('refuses %s', (_name, ask) => {
-    expect(() => resolveAcs(sp, ask)).toThrow(expect.objectContaining({ id: 'SAML-4cs00' }));
+    expect(() => resolveAcs(sp, ask)).toThrow(expect.objectContaining({ id: SAML_ERRORS.acsNotRegistered }));
   });
 
   it('picks the SLO endpoint of the binding, else any', () => {

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Element as XmlElement } from '@xmldom/xmldom';
-import { DomainError } from '../platform/errors/domain-error.js';
+import { isError } from '../platform/errors/domain-error.js';
 import { loginClientCaller } from '../platform/auth/login-client.js';
 import { Transactions } from '../platform/database/transactions.js';
+import { SESSION_ERRORS } from '../sessions/sessions.errors.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { SamlCertificates } from './saml-certificates.js';
 import { resolveSlo } from './saml-endpoints.js';
@@ -67,7 +68,7 @@ export class SamlLogoutService {
         await this.sessions.delete(caller, session_id, undefined); // writes session.terminated
         terminated++;
       } catch (err) {
-        if (!(err instanceof DomainError && err.kind === 'NotFound')) throw err; // already ended
+        if (!isError(err, SESSION_ERRORS.sessionNotFound)) throw err; // already ended
       }
     }
 

@@ -9,79 +9,120 @@ import {
   Unauthenticated,
   Unimplemented,
   invalidField,
+  errorIds,
 } from '../platform/errors/domain-error.js';
 
 // ZITADEL's ids are noted beside ours where the meaning is the same.
 
-export const sessionNotFound = () => NotFound('SESSION-n0t4d', 'session not found');
+/** Stable ids of these errors, for matching a caught one: `isError(err, SESSION_ERRORS.sessionNotFound)`. */
+export const SESSION_ERRORS = errorIds({
+  sessionNotFound: 'SESSION-n0t4d',
+  sessionTokenInvalid: 'SESSION-t0k3n',
+  sessionWriteDenied: 'SESSION-d3n13',
+  otpReturnDenied: 'SESSION-0tpr7',
+  sessionExpired: 'SESSION-3xp1r',
+  userChangeNotPossible: 'SESSION-us3rc',
+  userMissing: 'SESSION-n0us3',
+  userNotFound: 'SESSION-us3rn',
+  userLocked: 'SESSION-l0ck3',
+  userNotActive: 'SESSION-1n4ct',
+  passwordNotSet: 'SESSION-pw0n0',
+  intentNotSupported: 'SESSION-1dp00',
+  totpNotReady: 'SESSION-t0tp0',
+  otpSmsNotEnabled: 'SESSION-0tp5n',
+  otpEmailNotEnabled: 'SESSION-0tpen',
+  otpSmsNotChallenged: 'SESSION-0tp5c',
+  otpEmailNotChallenged: 'SESSION-0tpec',
+  otpCodeExpired: 'SESSION-0tp3x',
+  webAuthnNotChallenged: 'SESSION-w4nch',
+  webAuthnChallengeExpired: 'SESSION-w4n3x',
+  webAuthnNoCredentials: 'SESSION-w4n0c',
+  webAuthnAssertionInvalid: 'SESSION-w4inv',
+  noUserAgentOfCaller: 'SESSION-u4fp0',
+  metadataKeyBlank: 'SESSION-m3t4k',
+  sessionTokenNotAccepted: 'SESSION-b34r0',
+  passwordInvalid: 'SESSION-pw1nv',
+  totpInvalid: 'SESSION-t0tp1',
+  otpSmsInvalid: 'SESSION-0tp51',
+  otpEmailInvalid: 'SESSION-0tpe1',
+});
+const E = SESSION_ERRORS;
+
+export const sessionNotFound = () => NotFound(E.sessionNotFound, 'session not found');
 /** COMMAND-sGr42: a session_token that is not the session's current one (or no such session). */
-export const sessionTokenInvalid = () => PermissionDenied('SESSION-t0k3n', 'the session token is invalid');
+export const sessionTokenInvalid = () => PermissionDenied(E.sessionTokenInvalid, 'the session token is invalid');
 export const sessionWriteDenied = (permission: string) =>
-  PermissionDenied('SESSION-d3n13', `no permission: ${permission} required`);
+  PermissionDenied(E.sessionWriteDenied, `no permission: ${permission} required`);
 /** COMMAND-asEG4 / Errors.Session.Expired */
-export const OTP_RETURN_DENIED_ID = 'SESSION-0tpr7';
+export const OTP_RETURN_DENIED_ID = E.otpReturnDenied;
 /** A returned OTP code proves no phone or mailbox: only a login client may have it handed back. */
 export const otpReturnDenied = (field: string) =>
   PermissionDenied(
     OTP_RETURN_DENIED_ID,
     `${field}: having the code returned instead of sent requires session.write on the user's organization (a login client); ask for it to be sent`,
   );
-export const sessionExpired = () => FailedPrecondition('SESSION-3xp1r', 'the session has expired');
+export const sessionExpired = () => FailedPrecondition(E.sessionExpired, 'the session has expired');
 /** "user change not possible" */
 export const userChangeNotPossible = () =>
   invalidField(
-    'SESSION-us3rc',
+    E.userChangeNotPossible,
     'checks.user',
     'the session belongs to another user; the user of a session cannot change',
   );
 /** COMMAND-Sfw3f, COMMAND-eeR2e (Errors.User.UserIDMissing) */
 export const userMissing = (field: string) =>
-  FailedPrecondition('SESSION-n0us3', `${field} needs a user: check the user first (checks.user)`);
+  FailedPrecondition(E.userMissing, `${field} needs a user: check the user first (checks.user)`);
 /** Errors.User.NotFound */
-export const userNotFound = () => NotFound('SESSION-us3rn', 'user not found');
+export const userNotFound = () => NotFound(E.userNotFound, 'user not found');
 /** COMMAND-SFA3t (Errors.User.Locked) */
-export const userLocked = () => FailedPrecondition('SESSION-l0ck3', 'the user is locked');
-export const userNotActive = () => FailedPrecondition('SESSION-1n4ct', 'the user or its organization is not active');
+export const userLocked = () => FailedPrecondition(E.userLocked, 'the user is locked');
+export const userNotActive = () => FailedPrecondition(E.userNotActive, 'the user or its organization is not active');
 /** COMMAND-WEf3t (Errors.User.Password.NotSet) */
-export const passwordNotSet = () => FailedPrecondition('SESSION-pw0n0', 'the user has no password');
+export const passwordNotSet = () => FailedPrecondition(E.passwordNotSet, 'the user has no password');
 export const intentNotSupported = () =>
   Unimplemented(
-    'SESSION-1dp00',
+    E.intentNotSupported,
     'checks.idp_intent is not supported yet (it arrives with the external identity provider issue)',
   );
 /** Errors.User.MFA.OTP.NotReady */
-export const totpNotReady = () => FailedPrecondition('SESSION-t0tp0', 'the user has no verified TOTP');
+export const totpNotReady = () => FailedPrecondition(E.totpNotReady, 'the user has no verified TOTP');
 export const otpNotEnabled = (channel: 'sms' | 'email') =>
   FailedPrecondition(
-    channel === 'sms' ? 'SESSION-0tp5n' : 'SESSION-0tpen',
+    channel === 'sms' ? E.otpSmsNotEnabled : E.otpEmailNotEnabled,
     `OTP ${channel === 'sms' ? 'SMS' : 'email'} is not enabled for the user`,
   );
 /** Errors.User.Code.NotFound: a check without a challenge before it. */
 export const otpNotChallenged = (channel: 'sms' | 'email') =>
   FailedPrecondition(
-    channel === 'sms' ? 'SESSION-0tp5c' : 'SESSION-0tpec',
+    channel === 'sms' ? E.otpSmsNotChallenged : E.otpEmailNotChallenged,
     `no OTP ${channel === 'sms' ? 'SMS' : 'email'} code was requested for this session (challenges.otp_${channel})`,
   );
 export const otpCodeExpired = (field: string) =>
-  invalidField('SESSION-0tp3x', field, 'the code has expired; request a new one');
+  invalidField(E.otpCodeExpired, field, 'the code has expired; request a new one');
 /** COMMAND-Ioqu5 (Errors.Session.WebAuthN.NoChallenge) */
 export const webAuthnNotChallenged = () =>
-  FailedPrecondition('SESSION-w4nch', 'no WebAuthn challenge was requested for this session (challenges.web_auth_n)');
+  FailedPrecondition(
+    E.webAuthnNotChallenged,
+    'no WebAuthn challenge was requested for this session (challenges.web_auth_n)',
+  );
 export const webAuthnChallengeExpired = () =>
-  FailedPrecondition('SESSION-w4n3x', 'the WebAuthn challenge has expired; request a new one');
+  FailedPrecondition(E.webAuthnChallengeExpired, 'the WebAuthn challenge has expired; request a new one');
 export const webAuthnNoCredentials = () =>
-  FailedPrecondition('SESSION-w4n0c', 'the user has no passkey or security key for this domain and user verification');
+  FailedPrecondition(
+    E.webAuthnNoCredentials,
+    'the user has no passkey or security key for this domain and user verification',
+  );
 export const webAuthnAssertionInvalid = (reason: string) =>
-  invalidField('SESSION-w4inv', 'checks.web_auth_n.credential_assertion_data', reason);
+  invalidField(E.webAuthnAssertionInvalid, 'checks.web_auth_n.credential_assertion_data', reason);
 export const noUserAgentOfCaller = () =>
   InvalidArgument(
-    'SESSION-u4fp0',
+    E.noUserAgentOfCaller,
     'user_agent_query without fingerprint_id needs a caller authenticated by a session with a user agent fingerprint',
     [{ field: 'user_agent_query.fingerprint_id', description: 'the call has no user agent; set a fingerprint id' }],
   );
 export const metadataKeyBlank = (field: string) =>
-  invalidField('SESSION-m3t4k', field, 'metadata keys must not be blank');
-export const SESSION_TOKEN_NOT_ACCEPTED_ID = 'SESSION-b34r0';
+  invalidField(E.metadataKeyBlank, field, 'metadata keys must not be blank');
+export const SESSION_TOKEN_NOT_ACCEPTED_ID = E.sessionTokenNotAccepted;
 export const sessionTokenNotAccepted = (reason: string) =>
   Unauthenticated(SESSION_TOKEN_NOT_ACCEPTED_ID, `the session token is not accepted: ${reason}`);
 
@@ -95,10 +136,10 @@ export function credentialsInvalid(
   failedAttempts: number | undefined,
 ): DomainError {
   const [id, field, message] = {
-    password: ['SESSION-pw1nv', 'checks.password.password', 'the password is invalid'],
-    totp: ['SESSION-t0tp1', 'checks.totp.code', 'the code is invalid'],
-    otpSms: ['SESSION-0tp51', 'checks.otp_sms.code', 'the code is invalid'],
-    otpEmail: ['SESSION-0tpe1', 'checks.otp_email.code', 'the code is invalid'],
+    password: [E.passwordInvalid, 'checks.password.password', 'the password is invalid'],
+    totp: [E.totpInvalid, 'checks.totp.code', 'the code is invalid'],
+    otpSms: [E.otpSmsInvalid, 'checks.otp_sms.code', 'the code is invalid'],
+    otpEmail: [E.otpEmailInvalid, 'checks.otp_email.code', 'the code is invalid'],
   }[kind];
   const details =
     failedAttempts === undefined

@@ -7,45 +7,84 @@ import {
   ResourceExhausted,
   Unimplemented,
   invalidField,
+  errorIds,
 } from '../platform/errors/domain-error.js';
 
-export const userNotFound = () => NotFound('USER-n0t4d', 'user not found');
+/** Stable ids of these errors, for matching a caught one: `isError(err, USER_ERRORS.userNotFound)`. */
+export const USER_ERRORS = errorIds({
+  userNotFound: 'USER-n0t4d',
+  usernameTaken: 'USER-uN4m3',
+  userIdTaken: 'USER-1d3x1',
+  passwordTooWeak: 'USER-pw0k1',
+  notHuman: 'USER-hum4n',
+  notMachine: 'USER-m4ch1',
+  orgNotUsable: 'USER-0rg1n',
+  orgNotFoundForUser: 'USER-0rgnf',
+  nothingChanged: 'USER-n0chg',
+  alreadyInactive: 'USER-1n4ct',
+  cannotDeactivateInitial: 'USER-1n1t1',
+  notInactive: 'USER-n1n4c',
+  shouldBeActiveOrInitial: 'USER-4ct1n',
+  notLocked: 'USER-n0l0k',
+  emailAlreadyVerified: 'USER-3m4lv',
+  noEmailCode: 'USER-3m4lc',
+  noPhone: 'USER-ph0n0',
+  phoneAlreadyVerified: 'USER-ph0nv',
+  noPhoneCode: 'USER-ph0nc',
+  alreadyInitialised: 'USER-1nv1t',
+  noInviteCode: 'USER-1nvnc',
+  metadataNotFound: 'USER-m3t4n',
+  notYetSupported: 'USER-n0ty3',
+  contactProofDenied: 'USER-v3r1f',
+  codeInvalid: 'CODE-1nv4l',
+  codeExpired: 'CODE-3xp1r',
+  codeSpent: 'CODE-5p3nt',
+  codeChecksRateLimited: 'CODE-r4t3l',
+});
+const E = USER_ERRORS;
+
+export const userNotFound = () => NotFound(E.userNotFound, 'user not found');
 export const usernameTaken = (username: string) =>
-  AlreadyExists('USER-uN4m3', `the username "${username}" is already taken`);
-export const userIdTaken = () => AlreadyExists('USER-1d3x1', 'a user with this id exists already');
+  AlreadyExists(E.usernameTaken, `the username "${username}" is already taken`);
+export const userIdTaken = () => AlreadyExists(E.userIdTaken, 'a user with this id exists already');
 export const passwordTooWeak = (field: string, problems: string[]) =>
   InvalidArgument(
-    'USER-pw0k1',
+    E.passwordTooWeak,
     `the password ${problems.join(', ')}`,
     problems.map((description) => ({ field, description })),
   );
-export const notHuman = () => FailedPrecondition('USER-hum4n', 'this applies to human users only');
-export const notMachine = () => FailedPrecondition('USER-m4ch1', 'this applies to machine users only');
-export const orgNotUsable = () => FailedPrecondition('USER-0rg1n', 'the organization is deactivated');
+export const notHuman = () => FailedPrecondition(E.notHuman, 'this applies to human users only');
+export const notMachine = () => FailedPrecondition(E.notMachine, 'this applies to machine users only');
+export const orgNotUsable = () => FailedPrecondition(E.orgNotUsable, 'the organization is deactivated');
 export const orgNotFoundForUser = (field: string) =>
-  InvalidArgument('USER-0rgnf', `no organization found for ${field}`, [{ field, description: 'no such organization' }]);
-export const nothingChanged = () => FailedPrecondition('USER-n0chg', 'nothing changed');
-export const alreadyInactive = () => FailedPrecondition('USER-1n4ct', 'the user is already deactivated');
+  InvalidArgument(E.orgNotFoundForUser, `no organization found for ${field}`, [
+    { field, description: 'no such organization' },
+  ]);
+export const nothingChanged = () => FailedPrecondition(E.nothingChanged, 'nothing changed');
+export const alreadyInactive = () => FailedPrecondition(E.alreadyInactive, 'the user is already deactivated');
 export const cannotDeactivateInitial = () =>
-  FailedPrecondition('USER-1n1t1', 'a user in the initial state cannot be deactivated; delete it instead');
-export const notInactive = () => FailedPrecondition('USER-n1n4c', 'the user is not deactivated');
+  FailedPrecondition(E.cannotDeactivateInitial, 'a user in the initial state cannot be deactivated; delete it instead');
+export const notInactive = () => FailedPrecondition(E.notInactive, 'the user is not deactivated');
 export const shouldBeActiveOrInitial = () =>
-  FailedPrecondition('USER-4ct1n', 'only an active or initial user can be locked');
-export const notLocked = () => FailedPrecondition('USER-n0l0k', 'the user is not locked');
-export const emailAlreadyVerified = () => FailedPrecondition('USER-3m4lv', 'the email is already verified');
-export const noEmailCode = () => FailedPrecondition('USER-3m4lc', 'no email verification code is pending');
-export const noPhone = () => FailedPrecondition('USER-ph0n0', 'the user has no phone number');
-export const phoneAlreadyVerified = () => FailedPrecondition('USER-ph0nv', 'the phone is already verified');
-export const noPhoneCode = () => FailedPrecondition('USER-ph0nc', 'no phone verification code is pending');
+  FailedPrecondition(E.shouldBeActiveOrInitial, 'only an active or initial user can be locked');
+export const notLocked = () => FailedPrecondition(E.notLocked, 'the user is not locked');
+export const emailAlreadyVerified = () => FailedPrecondition(E.emailAlreadyVerified, 'the email is already verified');
+export const noEmailCode = () => FailedPrecondition(E.noEmailCode, 'no email verification code is pending');
+export const noPhone = () => FailedPrecondition(E.noPhone, 'the user has no phone number');
+export const phoneAlreadyVerified = () => FailedPrecondition(E.phoneAlreadyVerified, 'the phone is already verified');
+export const noPhoneCode = () => FailedPrecondition(E.noPhoneCode, 'no phone verification code is pending');
 export const alreadyInitialised = () =>
-  FailedPrecondition('USER-1nv1t', 'the user has already been initialised (has a password or a passkey)');
-export const noInviteCode = () => FailedPrecondition('USER-1nvnc', 'no invite code is pending');
-export const metadataNotFound = (key: string) => NotFound('USER-m3t4n', `no metadata with the key "${key}"`);
+  FailedPrecondition(E.alreadyInitialised, 'the user has already been initialised (has a password or a passkey)');
+export const noInviteCode = () => FailedPrecondition(E.noInviteCode, 'no invite code is pending');
+export const metadataNotFound = (key: string) => NotFound(E.metadataNotFound, `no metadata with the key "${key}"`);
 export const notYetSupported = (field: string) =>
-  Unimplemented('USER-n0ty3', `${field} is not supported yet (it arrives with the external identity provider issue)`);
+  Unimplemented(
+    E.notYetSupported,
+    `${field} is not supported yet (it arrives with the external identity provider issue)`,
+  );
 
 /** Id of the refusal to mark a contact verified (or hand its code back) without user.write on the user's org. */
-export const CONTACT_PROOF_DENIED = 'USER-v3r1f';
+export const CONTACT_PROOF_DENIED = E.contactProofDenied;
 export const contactProofDenied = (contact: 'email' | 'phone') =>
   PermissionDenied(
     CONTACT_PROOF_DENIED,
@@ -53,10 +92,10 @@ export const contactProofDenied = (contact: 'email' | 'phone') =>
   );
 
 // One-time codes (email, phone, invite, password reset, passkey registration, OTP sign-in codes).
-export const CODE_INVALID = 'CODE-1nv4l';
-export const CODE_EXPIRED = 'CODE-3xp1r';
-export const CODE_SPENT = 'CODE-5p3nt';
-export const CODE_CHECKS_RATE_LIMITED = 'CODE-r4t3l';
+export const CODE_INVALID = E.codeInvalid;
+export const CODE_EXPIRED = E.codeExpired;
+export const CODE_SPENT = E.codeSpent;
+export const CODE_CHECKS_RATE_LIMITED = E.codeChecksRateLimited;
 /** A wrong code (or none pending); the try that spends the code says so. */
 export const codeInvalid = (field: string, spentNow = false) =>
   invalidField(

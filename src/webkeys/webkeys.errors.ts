@@ -1,10 +1,19 @@
-import { FailedPrecondition, NotFound, PermissionDenied } from '../platform/errors/domain-error.js';
+import { FailedPrecondition, NotFound, PermissionDenied, errorIds } from '../platform/errors/domain-error.js';
 
-export const webKeyNotFound = () => NotFound('WEBKEY-n0tfd', 'web key not found');
+/** Stable ids of these errors, for matching a caught one: `isError(err, WEBKEY_ERRORS.webKeyNotFound)`. */
+export const WEBKEY_ERRORS = errorIds({
+  webKeyNotFound: 'WEBKEY-n0tfd',
+  activeWebKeyUndeletable: 'WEBKEY-4ctdl',
+  noActiveWebKey: 'WEBKEY-n04ct',
+  webKeysDenied: 'WEBKEY-d3n1d',
+});
+const E = WEBKEY_ERRORS;
+
+export const webKeyNotFound = () => NotFound(E.webKeyNotFound, 'web key not found');
 export const activeWebKeyUndeletable = () =>
-  FailedPrecondition('WEBKEY-4ctdl', 'the active web key cannot be deleted; activate another key first');
+  FailedPrecondition(E.activeWebKeyUndeletable, 'the active web key cannot be deleted; activate another key first');
 export const noActiveWebKey = () =>
-  FailedPrecondition('WEBKEY-n04ct', 'the instance has no active web key; create one and activate it');
+  FailedPrecondition(E.noActiveWebKey, 'the instance has no active web key; create one and activate it');
 /** Web keys belong to the instance: there is no narrower resource to hide behind NOT_FOUND. */
 export const webKeysDenied = (permission: string) =>
-  PermissionDenied('WEBKEY-d3n1d', `no permission: ${permission} required on the instance`);
+  PermissionDenied(E.webKeysDenied, `no permission: ${permission} required on the instance`);

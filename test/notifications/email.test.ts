@@ -10,6 +10,7 @@ import {
   SMTP_USER,
   uniqueEmail,
 } from '../support/receivers.js';
+import { NOTIFICATION_ERRORS } from '../../src/notifications/notifications.errors.js';
 
 let smtp: MailCatcher;
 let server: TestServer;
@@ -137,7 +138,7 @@ describe('email notifications over SMTP', () => {
     await expect(refused).rejects.toBeInstanceOf(DomainError);
     await expect(refused).rejects.toMatchObject({
       kind: 'FailedPrecondition',
-      id: 'NOTIF-n0chn',
+      id: NOTIFICATION_ERRORS.noDeliveryChannel,
       message: expect.stringContaining('PORTCULLIS_SMS_WEBHOOK_URL'),
     });
     expect(await outboxRows(server)).toHaveLength(before);
@@ -146,6 +147,6 @@ describe('email notifications over SMTP', () => {
   it('refuses a URL template with an unknown placeholder as INVALID_ARGUMENT', async () => {
     await expect(
       enqueue(server, { channel: 'email', to: uniqueEmail('bad-link'), urlTemplate: 'https://x.test/{{.Password}}' }),
-    ).rejects.toMatchObject({ kind: 'InvalidArgument', id: 'NOTIF-url7p' });
+    ).rejects.toMatchObject({ kind: 'InvalidArgument', id: NOTIFICATION_ERRORS.urlTemplateInvalid });
   });
 });

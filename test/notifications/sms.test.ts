@@ -5,6 +5,7 @@ import { LogSmsProvider, smsProviderFrom, WebhookSmsProvider } from '../../src/n
 import { OutboundHttp } from '../../src/platform/http/outbound.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { enqueue, eventually, outboxRows, SmsWebhook, uniqueEmail, uniquePhone } from '../support/receivers.js';
+import { NOTIFICATION_ERRORS } from '../../src/notifications/notifications.errors.js';
 
 const TOKEN = 'webhook-token-3kq9';
 let webhook: SmsWebhook;
@@ -61,7 +62,7 @@ describe('SMS notifications through the webhook', () => {
   it('refuses email with FAILED_PRECONDITION naming PORTCULLIS_SMTP_HOST', async () => {
     await expect(enqueue(server, { channel: 'email', to: uniqueEmail('nobody') })).rejects.toMatchObject({
       kind: 'FailedPrecondition',
-      id: 'NOTIF-n0chn',
+      id: NOTIFICATION_ERRORS.noDeliveryChannel,
       message: expect.stringContaining('PORTCULLIS_SMTP_HOST'),
     });
   });

@@ -24,6 +24,7 @@ import {
   uniqueEntity,
   type SamlWorld,
 } from './support.js';
+import { SAML_ERRORS } from '../../src/saml/saml.errors.js';
 
 const POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
 
@@ -112,7 +113,7 @@ describe('requests the SSO endpoint refuses', () => {
         redirect: 'manual',
       }),
       403,
-      'SAML-1ssu0',
+      SAML_ERRORS.unknownIssuer,
     );
   });
 
@@ -123,7 +124,7 @@ describe('requests the SSO endpoint refuses', () => {
         redirect: 'manual',
       }),
       403,
-      'SAML-4cs00',
+      SAML_ERRORS.acsNotRegistered,
     );
   });
 
@@ -136,7 +137,7 @@ describe('requests the SSO endpoint refuses', () => {
     await expectRefusal(
       await fetch(redirectUrl(authnRequest({ issuer: entityID }).xml), { redirect: 'manual' }),
       403,
-      'SAML-1ssu0',
+      SAML_ERRORS.unknownIssuer,
     );
   });
 
@@ -144,13 +145,17 @@ describe('requests the SSO endpoint refuses', () => {
     const { entityID } = await plainSp();
     const request = authnRequest({ issuer: entityID });
     expect((await fetch(redirectUrl(request.xml), { redirect: 'manual' })).status).toBe(302);
-    await expectRefusal(await fetch(redirectUrl(request.xml), { redirect: 'manual' }), 400, 'SAML-r3pl4');
+    await expectRefusal(
+      await fetch(redirectUrl(request.xml), { redirect: 'manual' }),
+      400,
+      SAML_ERRORS.replayedRequest,
+    );
   });
 
   it('refuses a request issued long ago', async () => {
     const { entityID } = await plainSp();
     const old = authnRequest({ issuer: entityID, issueInstant: new Date(Date.now() - 3600_000) });
-    await expectRefusal(await fetch(redirectUrl(old.xml), { redirect: 'manual' }), 400, 'SAML-st4l3');
+    await expectRefusal(await fetch(redirectUrl(old.xml), { redirect: 'manual' }), 400, SAML_ERRORS.requestStale);
   });
 
   it.each(['redirect', 'post'] as const)('refuses XXE (a DOCTYPE with an external entity) by %s', async (binding) => {
@@ -163,18 +168,22 @@ describe('requests the SSO endpoint refuses', () => {
       binding === 'redirect'
         ? await fetch(redirectUrl(xxe.xml), { redirect: 'manual' })
         : await browserSend(postForm(xxe.xml));
-    await expectRefusal(res, 400, 'SAML-dtd00');
+    await expectRefusal(res, 400, SAML_ERRORS.doctypeRefused);
     expect(entityID).toBeDefined();
   });
 
   it('refuses what fails the SAML schemas', async () => {
     const { entityID } = await plainSp();
     const bad = authnRequest({ issuer: entityID }).xml.replace('Version="2.0"', 'Version="2.0" Bogus="1"');
-    await expectRefusal(await fetch(redirectUrl(bad), { redirect: 'manual' }), 400, 'SAML-xsd00');
+    await expectRefusal(await fetch(redirectUrl(bad), { redirect: 'manual' }), 400, SAML_ERRORS.schemaInvalid);
   });
 
   it('refuses IdP-initiated login (not enabled for any app)', async () => {
-    await expectRefusal(await fetch(`${server.baseUrl}/saml/v2/SSO`, { redirect: 'manual' }), 400, 'SAML-1dp1n');
+    await expectRefusal(
+      await fetch(`${server.baseUrl}/saml/v2/SSO`, { redirect: 'manual' }),
+      400,
+      SAML_ERRORS.idpInitiatedOff,
+    );
   });
 
   describe('signatures', () => {
@@ -183,9 +192,13 @@ describe('requests the SSO endpoint refuses', () => {
       await expectRefusal(
         await fetch(redirectUrl(authnRequest({ issuer: entityID }).xml), { redirect: 'manual' }),
         403,
-        'SAML-s1gr0',
+        SAML_ERRORS.signatureRequired,
       );
-      await expectRefusal(await browserSend(postForm(authnRequest({ issuer: entityID }).xml)), 403, 'SAML-s1gr0');
+      await expectRefusal(
+        await browserSend(postForm(authnRequest({ issuer: entityID }).xml)),
+        403,
+        SAML_ERRORS.signatureRequired,
+      );
     });
 
     it('refuses a Redirect request whose query signature does not verify', async () => {
@@ -193,7 +206,7 @@ describe('requests the SSO endpoint refuses', () => {
       const { context } = sp.createLoginRequest(idp, 'redirect') as { context: string };
       const url = new URL(context);
       url.searchParams.set('RelayState', 'changed-after-signing');
-      await expectRefusal(await fetch(url, { redirect: 'manual' }), 403, 'SAML-s1g00');
+      await expectRefusal(await fetch(url, { redirect: 'manual' }), 403, SAML_ERRORS.signatureInvalid);
       // Signed with another key than the metadata's.
       const other = await spKeys();
       const request = authnRequest({ issuer: sp.entityMeta.getEntityID() });
@@ -202,7 +215,7 @@ describe('requests the SSO endpoint refuses', () => {
       await expectRefusal(
         await fetch(`${server.baseUrl}/saml/v2/SSO?${query}`, { redirect: 'manual' }),
         403,
-        'SAML-s1g00',
+        SAML_ERRORS.signatureInvalid,
       );
     });
 
@@ -223,7 +236,7 @@ describe('requests the SSO endpoint refuses', () => {
           fields: { SAMLRequest: Buffer.from(tampered).toString('base64') },
         }),
         403,
-        'SAML-s1g00',
+        SAML_ERRORS.signatureInvalid,
       );
     });
 
@@ -238,7 +251,7 @@ describe('requests the SSO endpoint refuses', () => {
         issuer: sp.entityMeta.getEntityID(),
         extensions: `<samlp:Extensions><w:Wrap xmlns:w="urn:evil">${signed}</w:Wrap></samlp:Extensions>`,
       });
-      await expectRefusal(await browserSend(postForm(outer.xml)), 403, 'SAML-s1g00');
+      await expectRefusal(await browserSend(postForm(outer.xml)), 403, SAML_ERRORS.signatureInvalid);
       // 2. The signature moved up to a new root while it still references the original element.
       const signature = /<ds:Signature[\s\S]*<\/ds:Signature>/.exec(signed)![0];
       const inner = signed.replace(signature, '');
@@ -247,7 +260,7 @@ describe('requests the SSO endpoint refuses', () => {
         extensions: `<samlp:Extensions><w:Wrap xmlns:w="urn:evil">${inner}</w:Wrap></samlp:Extensions>`,
       });
       const wrapped = moved.xml.replace('</saml:Issuer>', `</saml:Issuer>${signature}`);
-      await expectRefusal(await browserSend(postForm(wrapped)), 403, 'SAML-s1g00');
+      await expectRefusal(await browserSend(postForm(wrapped)), 403, SAML_ERRORS.signatureInvalid);
     });
   });
 });

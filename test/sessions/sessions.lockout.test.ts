@@ -17,6 +17,7 @@ import {
   withTotp,
   wrongCode,
 } from './support/sessions.js';
+import { SESSION_ERRORS } from '../../src/sessions/sessions.errors.js';
 
 let server: TestServer;
 let loginPat: string;
@@ -60,7 +61,7 @@ describe('failed password checks with the default lockout policy (no limit)', ()
       expect(err.code).toBe(Code.InvalidArgument);
       expect(err.rawMessage).toMatch(/SESSION-pw1nv/);
       expect(attempts(err)).toBe(i);
-      expect(err.findDetails(ErrorDetailSchema)[0]?.id).toBe('SESSION-pw1nv');
+      expect(err.findDetails(ErrorDetailSchema)[0]?.id).toBe(SESSION_ERRORS.passwordInvalid);
     }
     expect((await users().getUserByID({ userId })).user?.state).toBe(UserState.ACTIVE);
     await passwordCheck(userId, PASSWORD);
@@ -135,7 +136,7 @@ describe('an org lockout policy of 3 password and 2 OTP attempts', () => {
     expect(res.body.code).toBe(3);
     expect(res.body.details).toContainEqual({
       '@type': 'type.googleapis.com/zitadel.v1.CredentialsCheckError',
-      id: 'SESSION-pw1nv',
+      id: SESSION_ERRORS.passwordInvalid,
       message: 'the password is invalid',
       failedAttempts: 1,
     });

@@ -1,7 +1,13 @@
-import { PermissionDenied } from '../errors/domain-error.js';
+import { PermissionDenied, errorIds } from '../errors/domain-error.js';
 import type { Principal } from './principal.js';
 
-export const CALLER_LIMITED_ID = 'AUTH-l1m1t';
+/** Stable ids of these errors, for matching a caught one: `isError(err, AUTH_ERRORS.callerLimited)`. */
+export const AUTH_ERRORS = errorIds({
+  callerLimited: 'AUTH-l1m1t',
+});
+const E = AUTH_ERRORS;
+
+export const CALLER_LIMITED_ID = E.callerLimited;
 
 export const callerLimited = (reason: string, method: string) =>
   PermissionDenied(CALLER_LIMITED_ID, `${reason}; until then ${method} is not allowed with this token`);

@@ -16,6 +16,19 @@ export type ErrorKind =
   | 'Unavailable'
   | 'Unauthenticated';
 
+/**
+ * A stable error id (e.g. `ORG-7hq2k`) as a context's `*.errors.ts` declares it in its id table
+ * (`errorIds`). Only those constants have this type, so code that matches a caught error by a
+ * typed-in id string does not compile: it imports the constant, and the compiler checks the name.
+ */
+export type ErrorId = string & { readonly [errorIdBrand]: true };
+declare const errorIdBrand: unique symbol;
+
+/** A context's table of error ids, each one an `ErrorId`: `export const ORG_ERRORS = errorIds({ orgNotFound: 'ORG-7hq2k' })`. */
+export function errorIds<const T extends Record<string, string>>(ids: T): { readonly [K in keyof T]: ErrorId } {
+  return Object.freeze({ ...ids }) as unknown as { readonly [K in keyof T]: ErrorId };
+}
+
 export interface FieldViolation {
   field: string;
   description: string;
@@ -40,6 +53,11 @@ export class DomainError extends Error {
     super(message);
     this.name = `${kind}Error`;
   }
+}
+
+/** Whether `err` is a domain error with one of these ids: `if (isError(err, SESSION_ERRORS.userLocked, …))`. */
+export function isError(err: unknown, ...ids: readonly ErrorId[]): err is DomainError {
+  return err instanceof DomainError && (ids as readonly string[]).includes(err.id);
 }
 
 const make =

@@ -1,7 +1,15 @@
-import { NotFound } from '../errors/domain-error.js';
+import { NotFound, errorIds } from '../errors/domain-error.js';
 
 /** Stable id of "no instance serves this host", on every transport. */
-export const UNKNOWN_HOST_ID = 'INST-h0st4';
+
+/** Stable ids of these errors, for matching a caught one: `isError(err, TENANCY_ERRORS.unknownHost)`. */
+export const TENANCY_ERRORS = errorIds({
+  unknownHost: 'INST-h0st4',
+  untrustedPublicHost: 'INST-pub1c',
+});
+const E = TENANCY_ERRORS;
+
+export const UNKNOWN_HOST_ID = E.unknownHost;
 
 /**
  * Names neither the host's neighbours nor any configured domain: a caller guessing Host headers
@@ -14,7 +22,7 @@ export const unknownHost = () =>
   );
 
 /** Stable id of "the public host is not a domain of the instance the request is for". */
-export const UNTRUSTED_PUBLIC_HOST_ID = 'INST-pub1c';
+export const UNTRUSTED_PUBLIC_HOST_ID = E.untrustedPublicHost;
 
 /**
  * ZITADEL answers NotFound (QUERY-IuGh1) when `x-zitadel-public-host` is not one of the

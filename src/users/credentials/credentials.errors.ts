@@ -1,33 +1,57 @@
-import { FailedPrecondition, NotFound, PermissionDenied, invalidField } from '../../platform/errors/domain-error.js';
+import {
+  FailedPrecondition,
+  NotFound,
+  PermissionDenied,
+  invalidField,
+  errorIds,
+} from '../../platform/errors/domain-error.js';
 
-export const patNotFound = () => NotFound('CRED-p4tnf', 'personal access token not found');
-export const keyNotFound = () => NotFound('CRED-k3ynf', 'key not found');
-export const noSecret = () => FailedPrecondition('CRED-s3cnx', 'the user has no client secret');
+/** Stable ids of these errors, for matching a caught one: `isError(err, CREDENTIAL_ERRORS.patNotFound)`. */
+export const CREDENTIAL_ERRORS = errorIds({
+  patNotFound: 'CRED-p4tnf',
+  keyNotFound: 'CRED-k3ynf',
+  noSecret: 'CRED-s3cnx',
+  newPasswordMissing: 'CRED-pw0nw',
+  wrongCurrentPassword: 'CRED-pw1nv',
+  noPasswordYet: 'CRED-pw0st',
+  passwordUnchanged: 'CRED-pw5m3',
+  passwordNeedsVerification: 'CRED-pw4dm',
+  resetCodeReturnDenied: 'CRED-pw5rc',
+  notInitialised: 'CRED-1n1t0',
+  noEmailForReset: 'CRED-n0m4l',
+  noPhoneForReset: 'CRED-n0ph0',
+});
+const E = CREDENTIAL_ERRORS;
 
-export const newPasswordMissing = () => invalidField('CRED-pw0nw', 'new_password.password', 'is required');
-export const wrongCurrentPassword = () => invalidField('CRED-pw1nv', 'current_password', 'is not the current password');
+export const patNotFound = () => NotFound(E.patNotFound, 'personal access token not found');
+export const keyNotFound = () => NotFound(E.keyNotFound, 'key not found');
+export const noSecret = () => FailedPrecondition(E.noSecret, 'the user has no client secret');
+
+export const newPasswordMissing = () => invalidField(E.newPasswordMissing, 'new_password.password', 'is required');
+export const wrongCurrentPassword = () =>
+  invalidField(E.wrongCurrentPassword, 'current_password', 'is not the current password');
 export const noPasswordYet = () =>
-  FailedPrecondition('CRED-pw0st', 'the user has no password yet, so there is no current password to check');
+  FailedPrecondition(E.noPasswordYet, 'the user has no password yet, so there is no current password to check');
 export const passwordUnchanged = () =>
-  FailedPrecondition('CRED-pw5m3', 'the new password must differ from the current one');
+  FailedPrecondition(E.passwordUnchanged, 'the new password must differ from the current one');
 /** A user may change their own password only by proving it (current password or reset code). */
 export const passwordNeedsVerification = () =>
   PermissionDenied(
-    'CRED-pw4dm',
+    E.passwordNeedsVerification,
     "setting a password without the current password or a verification code requires user.write on the user's organization",
   );
 /** A returned reset code is a password change without proof: only user managers may have it handed back. */
 export const resetCodeReturnDenied = () =>
   PermissionDenied(
-    'CRED-pw5rc',
+    E.resetCodeReturnDenied,
     "having the password reset code returned requires user.write on the user's organization; ask for it to be sent instead",
   );
 export const notInitialised = () =>
   FailedPrecondition(
-    'CRED-1n1t0',
+    E.notInitialised,
     'the user has not been initialised yet (no password and no verified email); send an invite code instead',
   );
 export const noEmailForReset = () =>
-  FailedPrecondition('CRED-n0m4l', 'the user has no email address to send the reset link to');
+  FailedPrecondition(E.noEmailForReset, 'the user has no email address to send the reset link to');
 export const noPhoneForReset = () =>
-  FailedPrecondition('CRED-n0ph0', 'the user has no phone number to send the reset code to');
+  FailedPrecondition(E.noPhoneForReset, 'the user has no phone number to send the reset code to');

@@ -4,55 +4,90 @@ import {
   InvalidArgument,
   NotFound,
   invalidField,
+  errorIds,
 } from '../../platform/errors/domain-error.js';
 
 // ZITADEL's ids are noted beside ours where the meaning is the same.
 
-export const notHuman = () => FailedPrecondition('MFA-hum4n', 'second factors and passkeys are only for human users');
+/** Stable ids of these errors, for matching a caught one: `isError(err, MFA_ERRORS.notHuman)`. */
+export const MFA_ERRORS = errorIds({
+  notHuman: 'MFA-hum4n',
+  totpAlreadyReady: 'MFA-t0tp1',
+  totpNotFound: 'MFA-t0tp2',
+  totpAlreadyVerified: 'MFA-t0tp3',
+  totpCodeInvalid: 'MFA-t0tp4',
+  totpSecretInvalid: 'MFA-t0tp5',
+  otpSmsAlreadyAdded: 'MFA-0tp5a',
+  otpEmailAlreadyAdded: 'MFA-0tpea',
+  otpSmsContactNotVerified: 'MFA-0tp5p',
+  otpEmailContactNotVerified: 'MFA-0tpep',
+  otpSmsNotAdded: 'MFA-0tp5n',
+  otpEmailNotAdded: 'MFA-0tpen',
+  webAuthnNotFound: 'MFA-w4n0f',
+  webAuthnAlreadyVerified: 'MFA-w4rdy',
+  webAuthnChallengeExpired: 'MFA-w4exp',
+  webAuthnCredentialInvalid: 'MFA-w4inv',
+  webAuthnCredentialTaken: 'MFA-w4dup',
+  relyingPartyInvalid: 'MFA-rp1d0',
+  noEmailForLink: 'MFA-3ma1l',
+  urlTemplateInvalid: 'MFA-url7p',
+});
+const E = MFA_ERRORS;
+
+export const notHuman = () => FailedPrecondition(E.notHuman, 'second factors and passkeys are only for human users');
 
 /** COMMAND-do9se */
 export const totpAlreadyReady = () =>
-  AlreadyExists('MFA-t0tp1', 'TOTP is already set up for this user; remove it first');
+  AlreadyExists(E.totpAlreadyReady, 'TOTP is already set up for this user; remove it first');
 /** COMMAND-3Mif9s, COMMAND-Hd9sd */
-export const totpNotFound = () => NotFound('MFA-t0tp2', 'the user has no TOTP registration');
+export const totpNotFound = () => NotFound(E.totpNotFound, 'the user has no TOTP registration');
 /** COMMAND-qx4ls */
-export const totpAlreadyVerified = () => FailedPrecondition('MFA-t0tp3', 'the TOTP registration is already verified');
+export const totpAlreadyVerified = () =>
+  FailedPrecondition(E.totpAlreadyVerified, 'the TOTP registration is already verified');
 /** EVENT-8isk2 */
-export const totpCodeInvalid = () => invalidField('MFA-t0tp4', 'code', 'the code is invalid');
+export const totpCodeInvalid = () => invalidField(E.totpCodeInvalid, 'code', 'the code is invalid');
 
 export const totpSecretInvalid = (field: string) =>
-  invalidField('MFA-t0tp5', field, 'must be a base32 TOTP seed of at least 80 bits');
+  invalidField(E.totpSecretInvalid, field, 'must be a base32 TOTP seed of at least 80 bits');
 
 /** COMMAND-Ad3g2, COMMAND-MKL2s */
 export const otpAlreadyAdded = (channel: 'sms' | 'email') =>
   AlreadyExists(
-    channel === 'sms' ? 'MFA-0tp5a' : 'MFA-0tpea',
+    channel === 'sms' ? E.otpSmsAlreadyAdded : E.otpEmailAlreadyAdded,
     `OTP ${channel === 'sms' ? 'SMS' : 'email'} is already added`,
   );
 /** COMMAND-Q54j2, COMMAND-KLJ2d */
 export const otpContactNotVerified = (channel: 'sms' | 'email') =>
   channel === 'sms'
-    ? FailedPrecondition('MFA-0tp5p', 'OTP SMS needs a verified phone number')
-    : FailedPrecondition('MFA-0tpep', 'OTP email needs a verified email address');
+    ? FailedPrecondition(E.otpSmsContactNotVerified, 'OTP SMS needs a verified phone number')
+    : FailedPrecondition(E.otpEmailContactNotVerified, 'OTP email needs a verified email address');
 /** COMMAND-Sr3h3, COMMAND-b312D */
 export const otpNotAdded = (channel: 'sms' | 'email') =>
-  NotFound(channel === 'sms' ? 'MFA-0tp5n' : 'MFA-0tpen', `OTP ${channel === 'sms' ? 'SMS' : 'email'} is not added`);
+  NotFound(
+    channel === 'sms' ? E.otpSmsNotAdded : E.otpEmailNotAdded,
+    `OTP ${channel === 'sms' ? 'SMS' : 'email'} is not added`,
+  );
 
 /** COMMAND-DAfb2 */
-export const webAuthnNotFound = (what: string) => NotFound('MFA-w4n0f', `${what} not found`);
+export const webAuthnNotFound = (what: string) => NotFound(E.webAuthnNotFound, `${what} not found`);
 export const webAuthnAlreadyVerified = (what: string) =>
-  FailedPrecondition('MFA-w4rdy', `the ${what} is already verified`);
+  FailedPrecondition(E.webAuthnAlreadyVerified, `the ${what} is already verified`);
 export const webAuthnChallengeExpired = (what: string) =>
-  FailedPrecondition('MFA-w4exp', `the ${what} registration has expired; register it again`);
-export const webAuthnCredentialInvalid = (field: string, reason: string) => invalidField('MFA-w4inv', field, reason);
+  FailedPrecondition(E.webAuthnChallengeExpired, `the ${what} registration has expired; register it again`);
+export const webAuthnCredentialInvalid = (field: string, reason: string) =>
+  invalidField(E.webAuthnCredentialInvalid, field, reason);
 export const webAuthnCredentialTaken = () =>
-  AlreadyExists('MFA-w4dup', 'this authenticator credential is already registered');
+  AlreadyExists(E.webAuthnCredentialTaken, 'this authenticator credential is already registered');
 export const relyingPartyInvalid = (domain: string) =>
-  invalidField('MFA-rp1d0', 'domain', `"${domain}" is neither a domain of this instance nor a parent domain of one`);
+  invalidField(
+    E.relyingPartyInvalid,
+    'domain',
+    `"${domain}" is neither a domain of this instance nor a parent domain of one`,
+  );
 
 export const noEmailForLink = () =>
-  FailedPrecondition('MFA-3ma1l', 'the user has no email address to send the registration link to');
+  FailedPrecondition(E.noEmailForLink, 'the user has no email address to send the registration link to');
 export const urlTemplateInvalid = (reason: string) =>
-  InvalidArgument('MFA-url7p', `invalid send_link.url_template: ${reason}`, [
+  InvalidArgument(E.urlTemplateInvalid, `invalid send_link.url_template: ${reason}`, [
     { field: 'send_link.url_template', description: reason },
   ]);

@@ -9,6 +9,7 @@ import { client, rest, type TransportName, codeOf } from '../../support/clients.
 import { machineWithRoles } from '../../support/principals.js';
 import { patFor } from '../mfa/support/users.js';
 import { bootTestServer, type TestServer } from '../../support/test-server.js';
+import { CREDENTIAL_ERRORS } from '../../../src/users/credentials/credentials.errors.js';
 
 type Users = ReturnType<typeof client<typeof UserService>>;
 
@@ -420,7 +421,7 @@ describe('password permissions', () => {
     const self = client(UserService, 'grpc', server.baseUrl, await patFor(server, { userId, orgId: orgA }));
     const err = await failure(self.passwordReset({ userId, medium: { case: 'returnCode', value: {} } }));
     expect(err.code).toBe(Code.PermissionDenied);
-    expect(err.rawMessage).toContain('CRED-pw5rc');
+    expect(err.rawMessage).toContain(CREDENTIAL_ERRORS.resetCodeReturnDenied);
     // Sending goes to the user's own mailbox; without a mail channel that is FAILED_PRECONDITION, never a refusal of the user.
     expect(await codeOf(self.passwordReset({ userId, medium: { case: 'sendLink', value: {} } }))).not.toBe(
       Code.PermissionDenied,

@@ -10,6 +10,7 @@ import { MfaService } from '../../../src/users/mfa/mfa.service.js';
 import { client, rest } from '../../support/clients.js';
 import { bootTestServer, type TestServer } from '../../support/test-server.js';
 import { addHuman, codeOf, errorOf } from './support/users.js';
+import { MFA_ERRORS } from '../../../src/users/mfa/mfa.errors.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -216,7 +217,7 @@ describe('what the core user methods call', () => {
       ),
     ).rejects.toMatchObject({
       kind: 'InvalidArgument',
-      id: 'MFA-t0tp5',
+      id: MFA_ERRORS.totpSecretInvalid,
     });
   });
 
