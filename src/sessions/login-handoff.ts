@@ -1,10 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { hasPermission } from '../platform/authz/permissions.js';
-import { FailedPrecondition, PermissionDenied } from '../platform/errors/domain-error.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { sameTokenHash } from '../platform/crypto/master-key.js';
 import { SessionStandings } from './session-standing.js';
-import { sessionExpired, sessionTokenInvalid, userNotActive } from './sessions.errors.js';
+import {
+  loginFreshSignInRequired,
+  loginLinkDenied,
+  loginMfaRequired,
+  loginPasswordChangeRequired,
+  loginSessionNotAuthenticated,
+  loginSessionTooOld,
+  sessionExpired,
+  sessionTokenInvalid,
+  userNotActive,
+} from './sessions.errors.js';
 
 /** A session that proved who its user is, as the OIDC and SAML hand-offs need it. */
 export interface LoginSession {
@@ -27,42 +36,14 @@ export interface HandoffRules {
   readonly checkedSince?: Date;
 }
 
-export const LOGIN_NOT_AUTHENTICATED_ID = 'LOGIN-n0auth';
-export const LOGIN_TOO_OLD_ID = 'LOGIN-m4x4g';
-export const LOGIN_MFA_REQUIRED_ID = 'LOGIN-mf4rq';
-export const LOGIN_PASSWORD_CHANGE_ID = 'LOGIN-pwchg';
-export const LOGIN_LINK_DENIED_ID = 'LOGIN-l1nk0';
-
-export const loginSessionNotAuthenticated = () =>
-  FailedPrecondition(
-    LOGIN_NOT_AUTHENTICATED_ID,
-    'the session has not verified a password, passkey or identity provider yet',
-  );
-export const loginSessionTooOld = () =>
-  FailedPrecondition(
-    LOGIN_TOO_OLD_ID,
-    'the session was authenticated longer ago than the request allows (max_age); check a factor again',
-  );
-export const loginFreshSignInRequired = () =>
-  FailedPrecondition(
-    'LOGIN-f0rc3',
-    'the service provider asked for a fresh sign-in (ForceAuthn): check a factor on the session again',
-  );
-export const loginMfaRequired = () =>
-  FailedPrecondition(
-    LOGIN_MFA_REQUIRED_ID,
-    "the login settings or the user's own second factors require a second factor: check TOTP, OTP, U2F or a passkey on the session first (or set one up)",
-  );
-export const loginPasswordChangeRequired = () =>
-  FailedPrecondition(
-    LOGIN_PASSWORD_CHANGE_ID,
-    'the user must change the password before the session can finish a login',
-  );
-export const loginLinkDenied = () =>
-  PermissionDenied(
-    LOGIN_LINK_DENIED_ID,
-    'no permission to read or finish logins: session.link on the instance (role IAM_LOGIN_CLIENT) required',
-  );
+// The login pages match these ids; they are declared with the context's other errors.
+export {
+  LOGIN_LINK_DENIED_ID,
+  LOGIN_MFA_REQUIRED_ID,
+  LOGIN_NOT_AUTHENTICATED_ID,
+  LOGIN_PASSWORD_CHANGE_ID,
+  LOGIN_TOO_OLD_ID,
+} from './sessions.errors.js';
 
 /** ZITADEL's rule for the login-UI surface (auth, device and SAML requests): session.link on the instance. */
 export function assertLoginClient(caller: Caller): void {

@@ -45,6 +45,12 @@ export const SESSION_ERRORS = errorIds({
   totpInvalid: 'SESSION-t0tp1',
   otpSmsInvalid: 'SESSION-0tp51',
   otpEmailInvalid: 'SESSION-0tpe1',
+  loginSessionNotAuthenticated: 'LOGIN-n0auth',
+  loginSessionTooOld: 'LOGIN-m4x4g',
+  loginFreshSignInRequired: 'LOGIN-f0rc3',
+  loginMfaRequired: 'LOGIN-mf4rq',
+  loginPasswordChangeRequired: 'LOGIN-pwchg',
+  loginLinkDenied: 'LOGIN-l1nk0',
 });
 const E = SESSION_ERRORS;
 
@@ -152,3 +158,41 @@ export function credentialsInvalid(
         ];
   return new DomainError('InvalidArgument', id, message, [{ field, description: message }], details);
 }
+
+// The hand-off of a session to an OIDC or SAML login (login-handoff.ts).
+export const LOGIN_NOT_AUTHENTICATED_ID = E.loginSessionNotAuthenticated;
+export const LOGIN_TOO_OLD_ID = E.loginSessionTooOld;
+export const LOGIN_MFA_REQUIRED_ID = E.loginMfaRequired;
+export const LOGIN_PASSWORD_CHANGE_ID = E.loginPasswordChangeRequired;
+export const LOGIN_LINK_DENIED_ID = E.loginLinkDenied;
+
+export const loginSessionNotAuthenticated = () =>
+  FailedPrecondition(
+    LOGIN_NOT_AUTHENTICATED_ID,
+    'the session has not verified a password, passkey or identity provider yet',
+  );
+export const loginSessionTooOld = () =>
+  FailedPrecondition(
+    LOGIN_TOO_OLD_ID,
+    'the session was authenticated longer ago than the request allows (max_age); check a factor again',
+  );
+export const loginFreshSignInRequired = () =>
+  FailedPrecondition(
+    E.loginFreshSignInRequired,
+    'the service provider asked for a fresh sign-in (ForceAuthn): check a factor on the session again',
+  );
+export const loginMfaRequired = () =>
+  FailedPrecondition(
+    LOGIN_MFA_REQUIRED_ID,
+    "the login settings or the user's own second factors require a second factor: check TOTP, OTP, U2F or a passkey on the session first (or set one up)",
+  );
+export const loginPasswordChangeRequired = () =>
+  FailedPrecondition(
+    LOGIN_PASSWORD_CHANGE_ID,
+    'the user must change the password before the session can finish a login',
+  );
+export const loginLinkDenied = () =>
+  PermissionDenied(
+    LOGIN_LINK_DENIED_ID,
+    'no permission to read or finish logins: session.link on the instance (role IAM_LOGIN_CLIENT) required',
+  );
