@@ -23,6 +23,7 @@ import {
   withWebAuthn,
   wrongCode,
 } from './support/sessions.js';
+import { SESSION_ERRORS } from '../../src/sessions/sessions.errors.js';
 
 let server: TestServer;
 let loginPat: string;
@@ -99,7 +100,7 @@ describe.each(['grpc', 'connect-h1'] as const)('session checks over %s', (transp
       }),
     );
     expect(wrong.code).toBe(Code.InvalidArgument);
-    expect(wrong.rawMessage).toMatch(/SESSION-pw1nv/);
+    expect(wrong.rawMessage).toContain(SESSION_ERRORS.passwordInvalid);
 
     const change = await errorOf(
       sessions().setSession({

@@ -25,6 +25,7 @@ const GENERAL_CATEGORIES = new Set(
   'C Cc Cf Co Cs L Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps S Sc Sk Sm So Z Zl Zp Zs Any'.split(' '),
 );
 
+/** The JS RegExp (`u` flag) that matches what RE2 matches; throws for a construct JS cannot express. */
 export function re2ToRegExp(pattern: string): RegExp {
   let flags = 'u';
   let src = pattern;
