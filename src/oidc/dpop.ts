@@ -1,5 +1,6 @@
 import { createHash, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { EmbeddedJWK, calculateJwkThumbprint, jwtVerify, type JWK } from 'jose';
+import type { OAuthErrorsOf } from '../platform/errors/error-mapping.js';
 
 /**
  * DPoP (RFC 9449) as a resource server and for the grants Portcullis mints itself: proof checks,
@@ -62,7 +63,9 @@ export class DpopNonces {
 }
 
 /** RFC 9449 §7.1 error codes a refusal answers with. */
-export type DpopErrorCode = 'invalid_token' | 'invalid_dpop_proof' | 'use_dpop_nonce' | 'invalid_request';
+export type DpopErrorCode = OAuthErrorsOf<
+  'invalid_token' | 'invalid_dpop_proof' | 'use_dpop_nonce' | 'invalid_request'
+>;
 
 /** A DPoP refusal: the OAuth error, why, and the nonce to retry with when one is due. */
 export class DpopRefusal extends Error {

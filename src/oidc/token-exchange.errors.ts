@@ -1,8 +1,10 @@
+import type { OAuthErrorsOf } from '../platform/errors/error-mapping.js';
+
 /**
  * Why a token exchange (RFC 8693) is refused: an OAuth error code (RFC 6749 §5.2, RFC 8693
  * §2.2.2) and a stable id, mapped to the token endpoint's answer once (`toOAuthError`).
  */
-export type ExchangeErrorCode = 'invalid_request' | 'invalid_grant' | 'invalid_scope' | 'invalid_target';
+export type ExchangeErrorCode = OAuthErrorsOf<'invalid_request' | 'invalid_grant' | 'invalid_scope' | 'invalid_target'>;
 
 export const TOKEN_EXCHANGE_ERRORS = {
   missingToken: 'OIDC-txm1s',

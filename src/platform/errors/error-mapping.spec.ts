@@ -1,5 +1,5 @@
 import { DomainError, type ErrorKind, InvalidArgument, NotFound, withHeaders } from './domain-error.js';
-import { wireCode } from './error-mapping.js';
+import { type OAuthErrorsOf, wireCode } from './error-mapping.js';
 import { toOAuthAnswer, toRestError } from './wire-errors.js';
 
 /** Every kind, checked by the compiler: a kind added to ErrorKind and not here fails to compile. */
@@ -30,6 +30,16 @@ describe('the one error mapping', () => {
       const err = new DomainError(kind, 'TEST-k1nd0', 'refused');
       expect([kind, toOAuthAnswer(err).status]).toEqual([kind, toRestError(err).status]);
     }
+  });
+});
+
+describe('OAuthErrorsOf', () => {
+  // Checked by the type checker (npm run typecheck): the directive fails the build if the line compiles.
+  it("takes only registered OAuth error values in an endpoint's own list", () => {
+    const known: OAuthErrorsOf<'invalid_grant' | 'slow_down'> = 'slow_down';
+    // @ts-expect-error 'invalid_requst' is no OAuth error value
+    const typo: OAuthErrorsOf<'invalid_requst'> = 'invalid_requst';
+    expect([known, typo]).toEqual(['slow_down', 'invalid_requst']);
   });
 });
 

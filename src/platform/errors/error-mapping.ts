@@ -26,6 +26,9 @@ export type OAuthErrorCode =
   | 'invalid_dpop_proof'
   | 'use_dpop_nonce';
 
+/** The OAuth errors one endpoint answers, each checked to be an OAuthErrorCode. */
+export type OAuthErrorsOf<T extends OAuthErrorCode> = T;
+
 export interface WireCode {
   grpc: Code;
   http: number;
