@@ -1,3 +1,4 @@
+import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { TokenExchangeRefusal } from './token-exchange.errors.js';
 
@@ -28,4 +29,18 @@ export function toOAuthError(refusal: TokenExchangeRefusal): errors.OIDCProvider
     default:
       return assertNever(refusal.error);
   }
+}
+
+/**
+ * Koa answers what oidc-provider does not route (an unknown path, or a method an endpoint does
+ * not take) with a plain-text 404; on the OAuth paths every answer is an OAuth error instead.
+ */
+export function answerUnroutedAsOAuth(provider: Provider): void {
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.status !== 404 || ctx.body != null) return;
+    ctx.status = 404;
+    ctx.set('cache-control', 'no-store');
+    ctx.body = { error: 'invalid_request', error_description: `nothing answers ${ctx.method} ${ctx.path}` };
+  });
 }

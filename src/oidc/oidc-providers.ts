@@ -34,6 +34,7 @@ import { introspectPersonalAccessTokens } from './pat-introspection.js';
 import { getInProcess, signedCookieHeader, type InProcessAnswer, type RequestHandler } from './interaction-resume.js';
 import { TOKEN_EXCHANGE_PARAMS, actorOf, tokenExchangeGrant } from './token-exchange.js';
 import { AUDIENCE_RESOURCE, audienceOf } from './zitadel-scopes.js';
+import { answerUnroutedAsOAuth } from './oauth-errors.js';
 
 export const OIDC_PATHS = {
   authorization: '/oauth/v2/authorize',
@@ -236,6 +237,7 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     this.customize(provider);
     this.shareOneTimeChecks(provider, instance.id);
     listGrantsServedBeside(provider);
+    answerUnroutedAsOAuth(provider);
     introspectPersonalAccessTokens(provider, {
       instanceId: instance.id,
       pats: this.pats,

@@ -197,6 +197,15 @@ describe('bad input gets OAuth errors, never another shape', () => {
     });
   });
 
+  describe('what no endpoint serves', () => {
+    it.each([
+      ['an unknown path under /oauth/v2', 'GET', '/oauth/v2/nowhere'],
+      ['a method the token endpoint does not answer', 'GET', '/oauth/v2/token'],
+    ])('%s: 404 invalid_request', async (_name, method, path) => {
+      expectOAuthError(await send(method, path), 404, 'invalid_request');
+    });
+  });
+
   describe('the JWKS (RFC 7517 §5)', () => {
     it('a method it does not answer: 405 invalid_request (was a non-OAuth "method_not_allowed")', async () => {
       const answer = await send('POST', '/oauth/v2/keys', { body: '' });
