@@ -40,6 +40,8 @@ export const noPhoneCode = () => FailedPrecondition('USER-ph0nc', 'no phone veri
 export const alreadyInitialised = () =>
   FailedPrecondition('USER-1nv1t', 'the user has already been initialised (has a password or a passkey)');
 export const noInviteCode = () => FailedPrecondition('USER-1nvnc', 'no invite code is pending');
+export const selfRemovalDenied = () =>
+  PermissionDenied('USER-s3lfd', 'no permission: removing your own user needs user.self.delete on its organization');
 export const metadataNotFound = (key: string) => NotFound('USER-m3t4n', `no metadata with the key "${key}"`);
 export const notYetSupported = (field: string) =>
   Unimplemented('USER-n0ty3', `${field} is not supported yet (it arrives with the external identity provider issue)`);

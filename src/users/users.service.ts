@@ -378,10 +378,15 @@ export class UsersService {
     });
   }
 
-  /** Removes the user with everything it owns; users may delete themselves. */
-  async delete(caller: Caller, userId: string): Promise<WrittenEvent> {
+  /**
+   * Removes the user with everything it owns; users may delete themselves. `selfPermission`: what
+   * the user must hold on its own org for that (v1 auth's RemoveMyUser: user.self.delete, as its
+   * descriptor says; v2 DeleteUser asks for nothing).
+   */
+  async delete(caller: Caller, userId: string, selfPermission?: string): Promise<WrittenEvent> {
     return this.tx.run(async (tx) => {
       const user = await this.store.load(tx, caller, userId, 'user.delete', { lock: true, self: true });
+      if (selfPermission) this.store.requireOnOrg(caller, user, selfPermission, errors.selfRemovalDenied);
       const event = await this.store.push(tx, caller, user, [
         { type: 'user.removed', payload: { username: user.username } },
       ]);
