@@ -59,11 +59,14 @@ export interface AuthorizationView {
   readonly projectGrantId: string | null;
   readonly grantedOrgId: string | null;
   readonly orgId: string;
+  /** The name and primary domain of the authorization's org (v1 answers them). */
+  readonly orgName: string;
+  readonly orgDomain: string;
   readonly state: AuthorizationState;
   readonly roleKeys: string[];
   readonly createdAt: Date;
   readonly changedAt: Date;
-  readonly user: UserSummary;
+  readonly user: UserSummary & { readonly type: 'human' | 'machine' };
 }
 
 const AGGREGATE = 'usergrant';
@@ -79,9 +82,11 @@ const SORT_COLUMNS: Record<AuthorizationSort, string> = {
 };
 
 const SELECT = `ug.id, ug.project_id, ug.project_grant_id, ug.resource_owner, ug.role_keys, ug.state, ug.created_at, ug.changed_at,
-  ${USER_SUMMARY_SELECT}, p.name AS project_name, p.resource_owner AS project_org_id, pg.granted_org_id`;
+  ${USER_SUMMARY_SELECT}, u.type AS user_type, p.name AS project_name, p.resource_owner AS project_org_id, pg.granted_org_id,
+  go.name AS org_name, go.primary_domain AS org_domain`;
 const FROM = `user_grants ug ${userSummaryJoin('ug')}
   JOIN projects p ON p.instance_id = ug.instance_id AND p.id = ug.project_id
+  JOIN orgs go ON go.instance_id = ug.instance_id AND go.id = ug.resource_owner
   LEFT JOIN project_grants pg ON pg.instance_id = ug.instance_id AND pg.id = ug.project_grant_id`;
 
 /** What an authorization is checked against: its org (the granted org for grants), project and grant. */
@@ -275,11 +280,13 @@ export class AuthorizationsService {
         projectGrantId: r.project_grant_id,
         grantedOrgId: r.project_grant_id ? r.granted_org_id : null,
         orgId: r.resource_owner,
+        orgName: r.org_name,
+        orgDomain: r.org_domain,
         state: r.state,
         roleKeys: r.role_keys,
         createdAt: r.created_at,
         changedAt: r.changed_at,
-        user: users[i],
+        user: { ...users[i], type: r.user_type },
       })),
       total,
     };

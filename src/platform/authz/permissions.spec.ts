@@ -8,6 +8,7 @@ import {
   scopesWithPermission,
   type MembershipGrant,
   type PermissionTarget,
+  zitadelPermissionsIn,
 } from './permissions.js';
 
 const instanceId = 'inst';
@@ -290,5 +291,36 @@ describe('rolesGrant', () => {
   it('grants nothing for unknown roles or permissions', () => {
     expect(rolesGrant(['NO_SUCH_ROLE'], 'org.read')).toBe(false);
     expect(rolesGrant(['IAM_OWNER'], 'no.such.permission')).toBe(false);
+  });
+});
+
+describe('zitadelPermissionsIn (ZITADEL MyZitadelPermissions: memberships whose owner is the org or the instance, or granted to the org)', () => {
+  const orgOwner = { level: 'org' as const, resourceId: 'orgA', resourceOwner: 'orgA', roles: ['ORG_OWNER_VIEWER'] };
+  const otherOrg = { level: 'org' as const, resourceId: 'orgC', resourceOwner: 'orgC', roles: ['ORG_OWNER'] };
+  const projectOwner = {
+    level: 'project' as const,
+    resourceId: 'p9',
+    resourceOwner: 'orgA',
+    roles: ['PROJECT_OWNER_VIEWER'],
+  };
+
+  it("lists an org membership's permissions plainly and a project's with the project id, only for that org", () => {
+    const perms = zitadelPermissionsIn([orgOwner, otherOrg, projectOwner], instanceId, 'orgA');
+    expect(perms).toContain('org.read');
+    expect(perms).toContain('project.read:p9');
+    expect(perms).not.toContain('org.write');
+    expect(new Set(perms).size).toBe(perms.length);
+    expect(zitadelPermissionsIn([orgOwner, otherOrg], instanceId, 'orgC')).toEqual([
+      ...permissionsOfRoles(['ORG_OWNER']),
+    ]);
+  });
+
+  it('counts instance memberships everywhere and project grant memberships in the granted org only', () => {
+    const iam = grant('instance', instanceId, ['IAM_OWNER_VIEWER']);
+    expect(zitadelPermissionsIn([iam], instanceId, 'anyOrg')).toEqual([...permissionsOfRoles(['IAM_OWNER_VIEWER'])]);
+    expect(zitadelPermissionsIn([grant('instance', 'otherInstance', ['IAM_OWNER'])], instanceId, 'orgA')).toEqual([]);
+    const granted = grantMember(['PROJECT_GRANT_OWNER_VIEWER']);
+    expect(zitadelPermissionsIn([granted], instanceId, 'orgB')).toContain('project.grant.read:g1');
+    expect(zitadelPermissionsIn([granted], instanceId, 'orgX')).toEqual([]);
   });
 });

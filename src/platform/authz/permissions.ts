@@ -406,3 +406,22 @@ export function scopesWithPermission(
   }
   return scopes;
 }
+
+/**
+ * ZITADEL's ListMyZitadelPermissions: the permissions of the memberships that concern `orgId`
+ * (the instance's, the org's own, its projects', and grants of projects to it), a project or
+ * project grant membership's as `permission:<project or grant id>`, each once, in membership order.
+ */
+export function zitadelPermissionsIn(grants: readonly MembershipGrant[], instanceId: string, orgId: string): string[] {
+  const out = new Set<string>();
+  for (const g of grants) {
+    const concerns =
+      g.level === 'instance'
+        ? g.resourceId === instanceId
+        : g.resourceOwner === orgId || g.projectGrant?.grantedOrgId === orgId;
+    if (!concerns) continue;
+    const context = g.level === 'project' || g.level === 'project_grant' ? `:${g.resourceId}` : '';
+    for (const permission of permissionsOfRoles(g.roles)) out.add(permission + context);
+  }
+  return [...out];
+}

@@ -1,0 +1,196 @@
+import { Status } from 'nice-grpc';
+import { InternalPermissionService } from '@zitadel/proto/zitadel/internal_permission/v2beta/internal_permission_service_pb.js';
+import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
+import { client, rest } from '../support/clients.js';
+import { bootTestServer, type TestServer } from '../support/test-server.js';
+import { authV1 } from '../support/v1-clients.js';
+import { addUser, oauthErrorOf, oidc, oidcWorld, rp, signIn, PASSWORD, type OidcWorld } from '../oidc/support.js';
+import { patFor } from '../users/mfa/support/users.js';
+
+let server: TestServer;
+/** Org A with a project, a web app and Alice (role admin); org B is another world. */
+let a: OidcWorld;
+let b: OidcWorld;
+let alicePat: string;
+let bobPat: string;
+
+async function sdkCode(call: Promise<unknown>): Promise<Status | 'ok'> {
+  try {
+    await call;
+    return 'ok';
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code !== 'number') throw err;
+    return code;
+  }
+}
+
+beforeAll(async () => {
+  server = await bootTestServer();
+  a = await oidcWorld(server);
+  b = await oidcWorld(server);
+  alicePat = await patFor(server, { userId: a.user.id, orgId: a.orgId });
+  bobPat = await patFor(server, { userId: b.user.id, orgId: b.orgId });
+  const admins = client(InternalPermissionService, 'grpc', server.baseUrl, server.adminPat);
+  await admins.createAdministrator({
+    userId: a.user.id,
+    resource: { resource: { case: 'organizationId', value: a.orgId } },
+    roles: ['ORG_OWNER_VIEWER'],
+  });
+  await admins.createAdministrator({
+    userId: a.user.id,
+    resource: { resource: { case: 'projectId', value: a.projectId } },
+    roles: ['PROJECT_OWNER'],
+  });
+  await admins.createAdministrator({
+    userId: b.user.id,
+    resource: { resource: { case: 'organizationId', value: b.orgId } },
+    roles: ['ORG_OWNER'],
+  });
+}, 60_000);
+afterAll(() => server?.close());
+
+describe('ListMyMemberships (ZITADEL auth: the caller’s own memberships, v1 Membership)', () => {
+  it("lists the caller's org and project memberships, named after their resource, and filters by resource", async () => {
+    const mine = await authV1(server.baseUrl, alicePat).listMyMemberships({ queries: [] });
+    expect(Number(mine.details?.totalResult)).toBe(2);
+    const byType = Object.fromEntries(mine.result.map((m) => [m.orgId ? 'org' : m.projectId ? 'project' : '?', m]));
+    expect(byType.org).toMatchObject({ userId: a.user.id, orgId: a.orgId, roles: ['ORG_OWNER_VIEWER'] });
+    expect(byType.org.displayName).toMatch(/^OIDC Org /);
+    expect(byType.project).toMatchObject({ projectId: a.projectId, roles: ['PROJECT_OWNER'] });
+    expect(byType.project.details?.resourceOwner).toBe(a.orgId);
+
+    const projectOnly = await rest(server.baseUrl, 'POST', '/auth/v1/memberships/me/_search', {
+      token: alicePat,
+      body: { queries: [{ projectQuery: { projectId: a.projectId } }] },
+    });
+    expect(projectOnly.status).toBe(200);
+    expect(projectOnly.body.result.map((m: { projectId: string }) => m.projectId)).toEqual([a.projectId]);
+    // Bob's org membership is his alone: naming B's org finds nothing of Alice's.
+    const other = await authV1(server.baseUrl, alicePat).listMyMemberships({
+      queries: [{ orgQuery: { orgId: b.orgId } }],
+    });
+    expect(other.result).toEqual([]);
+    const bob = await authV1(server.baseUrl, bobPat).listMyMemberships({ queries: [] });
+    expect(bob.result.map((m) => m.userId)).toEqual([b.user.id]);
+  });
+});
+
+describe('ListMyZitadelPermissions (ZITADEL MyZitadelPermissions: memberships of the context org)', () => {
+  it("answers the permissions of the caller's org and project roles, project ones suffixed with the project", async () => {
+    const { result } = await authV1(server.baseUrl, alicePat).listMyZitadelPermissions({});
+    expect(result).toEqual(expect.arrayContaining(['org.read', 'user.read', `project.write:${a.projectId}`]));
+    expect(result).not.toContain('org.write');
+    expect(result).not.toContain('project.write');
+  });
+
+  it('with another org in x-zitadel-orgid answers only what the caller holds there: nothing', async () => {
+    const res = await fetch(`${server.baseUrl}/auth/v1/permissions/zitadel/me/_search`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alicePat}`, 'content-type': 'application/json', 'x-zitadel-orgid': b.orgId },
+      body: '{}',
+    });
+    expect(res.status).toBe(200);
+    expect((await res.json()).result ?? []).toEqual([]);
+    const bobs = await authV1(server.baseUrl, bobPat).listMyZitadelPermissions({});
+    expect(bobs.result).toContain('org.write');
+  });
+});
+
+describe('ListMyUserGrants (ZITADEL auth: the caller’s own authorizations)', () => {
+  it('lists the caller’s authorizations with org and project named, never another user’s', async () => {
+    const { result, details } = await authV1(server.baseUrl, alicePat).listMyUserGrants({});
+    expect(Number(details?.totalResult)).toBe(1);
+    expect(result[0]).toMatchObject({
+      userId: a.user.id,
+      orgId: a.orgId,
+      projectId: a.projectId,
+      roleKeys: ['admin'],
+      roles: ['admin'],
+      userType: 1, // TYPE_HUMAN
+      state: 1, // USER_GRANT_STATE_ACTIVE
+    });
+    expect(result[0].orgName).toMatch(/^OIDC Org /);
+    expect(result[0].orgDomain).toBe(a.orgDomain);
+    expect(result[0].projectName).toMatch(/^Portal /);
+    const overRest = await rest(server.baseUrl, 'POST', '/auth/v1/usergrants/me/_search', {
+      token: bobPat,
+      body: { query: { limit: 10 } },
+    });
+    expect(overRest.body.result.map((g: { userId: string }) => g.userId)).toEqual([b.user.id]);
+    expect(overRest.body.result[0].state).toBe('USER_GRANT_STATE_ACTIVE');
+  });
+});
+
+describe('ListMyUserSessions (the caller’s own sessions)', () => {
+  it("lists the caller's sessions, not another user's", async () => {
+    const sessions = client(SessionService, 'grpc', server.baseUrl, server.adminPat);
+    const check = (username: string) =>
+      sessions.createSession({
+        checks: { user: { search: { case: 'loginName', value: username } }, password: { password: PASSWORD } },
+      });
+    const carol = await addUser(server, a, null);
+    const first = await check(carol.username);
+    const second = await check(carol.username);
+    await check(a.user.username);
+    const carolPat = await patFor(server, { userId: carol.id, orgId: a.orgId });
+    const { result } = await authV1(server.baseUrl, carolPat).listMyUserSessions({});
+    expect(result.map((s) => s.sessionId).sort()).toEqual([first.sessionId, second.sessionId].sort());
+    expect(result[0]).toMatchObject({ userId: carol.id, authState: 1 }); // SESSION_STATE_ACTIVE
+    expect(result[0].loginName).toContain(carol.username);
+    expect(result[0].details?.resourceOwner).toBe(a.orgId);
+  });
+});
+
+describe('refresh tokens (ZITADEL auth ListMyRefreshTokens, RevokeMyRefreshToken, RevokeAllMyRefreshTokens)', () => {
+  it('lists the refresh token of a sign-in, refuses another user’s revoke, revokes it so it no longer refreshes', async () => {
+    const config = await rp(server, a.web.clientId, a.web.clientSecret);
+    const tokens = await signIn(server, a, config, 'openid offline_access');
+    expect(tokens.refresh_token).toBeDefined();
+
+    const listed = await authV1(server.baseUrl, alicePat).listMyRefreshTokens({});
+    expect(listed.result).toHaveLength(1);
+    const [token] = listed.result;
+    expect(token.clientId).toBe(a.web.clientId);
+    expect(token.scopes).toEqual(expect.arrayContaining(['openid', 'offline_access']));
+    expect(token.id).not.toBe(tokens.refresh_token);
+    expect(token.expiration!.getTime()).toBeGreaterThan(token.idleExpiration!.getTime() - 1000);
+    expect(token.idleExpiration!.getTime()).toBeGreaterThan(Date.now());
+
+    // Not Bob's: the same answer as a token that does not exist.
+    expect(await sdkCode(authV1(server.baseUrl, bobPat).revokeMyRefreshToken({ id: token.id }))).toBe(Status.NOT_FOUND);
+    expect((await authV1(server.baseUrl, bobPat).listMyRefreshTokens({})).result).toEqual([]);
+
+    const revoked = await rest(server.baseUrl, 'DELETE', `/auth/v1/users/me/tokens/refresh/${token.id}`, {
+      token: alicePat,
+    });
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.details.resourceOwner).toBe(a.orgId);
+    expect(await oauthErrorOf(oidc.refreshTokenGrant(config, tokens.refresh_token!))).toBe('invalid_grant');
+    expect((await authV1(server.baseUrl, alicePat).listMyRefreshTokens({})).result).toEqual([]);
+    const [event] = await server.database.dataSource.query(
+      `SELECT creator FROM events WHERE event_type = 'oidc.token.revoked' AND aggregate_id = $1`,
+      [`RefreshToken:user:${a.user.id}`],
+    );
+    expect(event.creator).toBe(a.user.id);
+  });
+
+  it('revokes all of the caller’s refresh tokens (POST _revoke_all), leaving other users’ alone', async () => {
+    const configA = await rp(server, a.web.clientId, a.web.clientSecret);
+    const configB = await rp(server, b.web.clientId, b.web.clientSecret);
+    const first = await signIn(server, a, configA, 'openid offline_access');
+    const second = await signIn(server, a, configA, 'openid offline_access');
+    const bobs = await signIn(server, b, configB, 'openid offline_access');
+    expect((await authV1(server.baseUrl, alicePat).listMyRefreshTokens({})).result).toHaveLength(2);
+    const all = await rest(server.baseUrl, 'POST', '/auth/v1/users/me/tokens/refresh/_revoke_all', {
+      token: alicePat,
+      body: {},
+    });
+    expect(all.status).toBe(200);
+    for (const t of [first, second])
+      expect(await oauthErrorOf(oidc.refreshTokenGrant(configA, t.refresh_token!))).toBe('invalid_grant');
+    expect((await oidc.refreshTokenGrant(configB, bobs.refresh_token!)).access_token).toBeDefined();
+    // Nothing left to revoke is no error.
+    await authV1(server.baseUrl, alicePat).revokeAllMyRefreshTokens({});
+  });
+});
