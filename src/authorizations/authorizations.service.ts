@@ -15,7 +15,8 @@ import { isUniqueViolation, underSavepoint } from '../platform/database/pg-error
 import { Transactions } from '../platform/database/transactions.js';
 import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
 import { IdGenerator } from '../platform/ids/id-generator.js';
-import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
+import { creatorOf, type AuthenticatedCaller, type Caller } from '../platform/rpc/call-context.js';
+import { AppsQueries } from '../apps/apps.queries.js';
 import { Project, ProjectGrant, ProjectRole } from '../projects/project.entity.js';
 import { Policies } from '../settings/policies.js';
 import { User } from '../users/user.entity.js';
@@ -108,6 +109,7 @@ export class AuthorizationsService {
     private readonly ids: IdGenerator,
     private readonly events: EventStore,
     private readonly policies: Policies,
+    private readonly apps: AppsQueries,
   ) {}
 
   // ---- commands ---------------------------------------------------------------------------
@@ -290,6 +292,25 @@ export class AuthorizationsService {
       })),
       total,
     };
+  }
+
+  /**
+   * ZITADEL's ListMyProjectPermissions: the role keys of the caller's authorization in `orgId` on
+   * the project of the app its token was issued to. None there (or no app: a PAT or a session
+   * token) is NOT_FOUND, as ZITADEL's single user grant query answers.
+   */
+  async myProjectRoles(caller: AuthenticatedCaller, orgId: string): Promise<string[]> {
+    const clientId = caller.principal.clientId;
+    const app = clientId ? await this.apps.activeClient(caller.instance.id, clientId) : undefined;
+    if (!app) throw errors.authorizationNotFound();
+    const filters: AuthorizationFilter[] = [
+      { kind: 'user', id: caller.principal.userId },
+      { kind: 'project', id: app.projectId },
+      { kind: 'org', id: orgId },
+    ];
+    const [found] = (await this.list(caller, filters, 'creationDate', { offset: 0, limit: 1, asc: true })).items;
+    if (!found) throw errors.authorizationNotFound();
+    return found.roleKeys;
   }
 
   // ---- internals --------------------------------------------------------------------------

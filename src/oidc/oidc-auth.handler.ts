@@ -2,11 +2,11 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { ServiceImpl } from '@connectrpc/connect';
 import { AuthService } from '@zitadel/proto/zitadel/auth_pb.js';
 import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
-import { ts } from '../platform/rpc/proto-mapping.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
-import { eventDetailsV1, listDetailsV1, objectDetailsV1 } from '../platform/rpc/v1-mapping.js';
+import { eventDetailsV1, listDetailsV1 } from '../platform/rpc/v1-mapping.js';
 import { assertMatchesAnnotations } from '../settings/settings.access.js';
-import { RefreshTokensService, type RefreshTokenView } from './refresh-tokens.service.js';
+import { refreshTokenV1 } from './oidc-auth.mapper.js';
+import { RefreshTokensService } from './refresh-tokens.service.js';
 
 /** The caller's own refresh tokens in ZITADEL's auth API (`authenticated`). */
 export const AUTH_REFRESH_TOKEN_ACCESS: AccessTable<typeof AuthService> = {
@@ -14,20 +14,6 @@ export const AUTH_REFRESH_TOKEN_ACCESS: AccessTable<typeof AuthService> = {
   revokeMyRefreshToken: 'authenticated',
   revokeAllMyRefreshTokens: 'authenticated',
 };
-
-function refreshTokenV1(t: RefreshTokenView, resourceOwner: string) {
-  return {
-    id: t.id,
-    details: objectDetailsV1({ sequence: 0n, creationDate: t.issuedAt, changeDate: t.issuedAt, resourceOwner }),
-    clientId: t.clientId,
-    authTime: ts(t.authTime),
-    idleExpiration: ts(t.idleExpiration),
-    expiration: ts(t.expiration),
-    scopes: t.scopes,
-    // The API audience a token of the client gets is decided per access token, not stored with the refresh token.
-    audience: [t.clientId],
-  };
-}
 
 /** Transport edge of zitadel.auth.v1.AuthService's refresh token methods. */
 @Injectable()

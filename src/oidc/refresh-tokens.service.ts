@@ -4,7 +4,9 @@ import { Transactions } from '../platform/database/transactions.js';
 import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
 import { creatorOf, type AuthenticatedCaller } from '../platform/rpc/call-context.js';
 import { Policies } from '../settings/policies.js';
+import { AppsQueries } from '../apps/apps.queries.js';
 import { liveRefreshTokens, removeRefreshTokens } from './pg-adapter.js';
+import { audienceOf } from './zitadel-scopes.js';
 
 /** A refresh token as its user sees it (ZITADEL's zitadel.user.v1.RefreshToken). */
 export interface RefreshTokenView {
@@ -18,6 +20,8 @@ export interface RefreshTokenView {
   /** The absolute expiry, from the first issue of the token's chain. */
   readonly expiration: Date;
   readonly scopes: string[];
+  /** What the access tokens the refresh token gets are for: the client, its project, the scopes' audiences. */
+  readonly audience: string[];
 }
 
 export const refreshTokenNotFound = () => NotFound('OIDC-rt404', 'refresh token not found');
@@ -34,24 +38,33 @@ export class RefreshTokensService {
     private readonly tx: Transactions,
     private readonly events: EventStore,
     private readonly policies: Policies,
+    private readonly apps: AppsQueries,
   ) {}
 
   async listMine(caller: AuthenticatedCaller): Promise<RefreshTokenView[]> {
     const { settings } = await this.policies.resolve('oidc', caller.instance.id);
-    const rows = await liveRefreshTokens(this.tx.reader, caller.instance.id, caller.principal.userId);
+    const instanceId = caller.instance.id;
+    const rows = await liveRefreshTokens(this.tx.reader, instanceId, caller.principal.userId);
+    const clients = [...new Set(rows.map((r) => String(r.payload.clientId ?? '')))];
+    const projects = new Map(
+      await Promise.all(
+        clients.map(async (c) => [c, (await this.apps.activeClient(instanceId, c))?.projectId] as const),
+      ),
+    );
     return rows.map(({ id, payload, expiresAt }) => {
+      const clientId = String(payload.clientId ?? '');
+      const scope = String(payload.scope ?? '');
       const issuedAt = fromEpoch(payload.iat) ?? new Date(0);
       const firstIssued = fromEpoch(payload.iiat) ?? issuedAt;
       return {
         id,
-        clientId: String(payload.clientId ?? ''),
+        clientId,
         issuedAt,
         authTime: fromEpoch(payload.authTime as number | undefined),
         idleExpiration: expiresAt ?? undefined,
         expiration: new Date(firstIssued.getTime() + settings.refreshTokenExpirationMs),
-        scopes: String(payload.scope ?? '')
-          .split(' ')
-          .filter(Boolean),
+        scopes: scope.split(' ').filter(Boolean),
+        audience: audienceOf(clientId, projects.get(clientId), scope, instanceId),
       };
     });
   }

@@ -122,6 +122,28 @@ describe('ListMyUserGrants (ZITADEL auth: the caller’s own authorizations)', (
   });
 });
 
+describe('ListMyProjectPermissions (ZITADEL: the roles on the project of the app the token was issued to)', () => {
+  it("answers the caller's role keys for an OIDC access token of the project's app, NOT_FOUND without an app", async () => {
+    const config = await rp(server, a.web.clientId, a.web.clientSecret);
+    const tokens = await signIn(server, a, config, 'openid urn:zitadel:iam:org:project:id:zitadel:aud');
+    const viaApp = authV1(server.baseUrl, tokens.access_token);
+    expect((await viaApp.getMyUser({})).user?.id).toBe(a.user.id);
+    expect((await viaApp.listMyProjectPermissions({})).result).toEqual(['admin']);
+    const overRest = await rest(server.baseUrl, 'POST', '/auth/v1/permissions/me/_search', {
+      token: tokens.access_token,
+    });
+    expect(overRest.body.result).toEqual(['admin']);
+    // In another org's context the caller has no authorization on the project.
+    const elsewhere = await fetch(`${server.baseUrl}/auth/v1/permissions/me/_search`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.access_token}`, 'x-zitadel-orgid': b.orgId },
+    });
+    expect(elsewhere.status).toBe(404);
+    // A PAT names no app, so no project.
+    expect(await sdkCode(authV1(server.baseUrl, alicePat).listMyProjectPermissions({}))).toBe(Status.NOT_FOUND);
+  });
+});
+
 describe('ListMyUserSessions (the caller’s own sessions)', () => {
   it("lists the caller's sessions, not another user's", async () => {
     const sessions = client(SessionService, 'grpc', server.baseUrl, server.adminPat);
@@ -153,6 +175,7 @@ describe('refresh tokens (ZITADEL auth ListMyRefreshTokens, RevokeMyRefreshToken
     const [token] = listed.result;
     expect(token.clientId).toBe(a.web.clientId);
     expect(token.scopes).toEqual(expect.arrayContaining(['openid', 'offline_access']));
+    expect(token.audience).toEqual([a.web.clientId, a.projectId]);
     expect(token.id).not.toBe(tokens.refresh_token);
     expect(token.expiration!.getTime()).toBeGreaterThan(token.idleExpiration!.getTime() - 1000);
     expect(token.idleExpiration!.getTime()).toBeGreaterThan(Date.now());
