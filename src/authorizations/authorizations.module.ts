@@ -8,5 +8,6 @@ import { AuthorizationsService } from './authorizations.service.js';
 @Module({
   imports: [AppsModule],
   providers: [AuthorizationsService, AuthorizationsHandler, AuthorizationsAuthHandler],
+  exports: [AuthorizationsService],
 })
 export class AuthorizationsModule {}

@@ -61,8 +61,14 @@ export class OrgsQueries {
     return org;
   }
 
-  async list(caller: Caller, filters: readonly OrgFilter[], sort: OrgSort, page: Page): Promise<Listed<Org>> {
-    const visible = visibleOrgs(caller, 'org.read');
+  /** `visible`: the orgs the caller may list, `org.read` ones unless a rule of its own says (ListMyProjectOrgs). */
+  async list(
+    caller: Caller,
+    filters: readonly OrgFilter[],
+    sort: OrgSort,
+    page: Page,
+    visible: 'all' | readonly string[] = visibleOrgs(caller, 'org.read'),
+  ): Promise<Listed<Org>> {
     const where = and(
       { op: 'eq', column: column('o.instance_id'), value: caller.instance.id },
       visible === 'all' ? { op: 'true' } : { op: 'in', column: column('o.id'), values: visible },

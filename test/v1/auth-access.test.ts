@@ -144,6 +144,35 @@ describe('ListMyProjectPermissions (ZITADEL: the roles on the project of the app
   });
 });
 
+describe('ListMyProjectOrgs (ZITADEL: the orgs of the memberships, or for an app the orgs of its authorizations)', () => {
+  it('answers the orgs the caller is a member of for a PAT; every org for an instance member', async () => {
+    const alice = await authV1(server.baseUrl, alicePat).listMyProjectOrgs({ queries: [] });
+    expect(alice.result.map((o) => o.id)).toEqual([a.orgId]);
+    expect(alice.result[0]).toMatchObject({ state: 1, primaryDomain: a.orgDomain });
+    const bob = await rest(server.baseUrl, 'POST', '/auth/v1/global/projectorgs/_search', { token: bobPat, body: {} });
+    expect(bob.body.result.map((o: { id: string }) => o.id)).toEqual([b.orgId]);
+    const admin = await authV1(server.baseUrl, server.adminPat).listMyProjectOrgs({ queries: [] });
+    expect(admin.result.map((o) => o.id)).toEqual(expect.arrayContaining([a.orgId, b.orgId]));
+    const named = await authV1(server.baseUrl, server.adminPat).listMyProjectOrgs({
+      queries: [{ idQuery: { id: b.orgId } }],
+    });
+    expect(named.result.map((o) => o.id)).toEqual([b.orgId]);
+    expect(Number(named.details?.totalResult)).toBe(1);
+  });
+
+  it("answers, for an app's token, the orgs in which the user holds roles on the app's project", async () => {
+    const config = await rp(server, b.web.clientId, b.web.clientSecret);
+    const tokens = await signIn(server, b, config, 'openid urn:zitadel:iam:org:project:id:zitadel:aud');
+    const viaApp = await authV1(server.baseUrl, tokens.access_token).listMyProjectOrgs({ queries: [] });
+    expect(viaApp.result.map((o) => o.id)).toEqual([b.orgId]);
+    // Filtering to another org never widens the answer.
+    const other = await authV1(server.baseUrl, tokens.access_token).listMyProjectOrgs({
+      queries: [{ idQuery: { id: a.orgId } }],
+    });
+    expect(other.result).toEqual([]);
+  });
+});
+
 describe('ListMyUserSessions (the caller’s own sessions)', () => {
   it("lists the caller's sessions, not another user's", async () => {
     const sessions = client(SessionService, 'grpc', server.baseUrl, server.adminPat);

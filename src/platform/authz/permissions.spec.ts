@@ -1,5 +1,6 @@
 import {
   hasPermission,
+  memberOrgs,
   orgsWithPermission,
   permissionsOfRoles,
   ROLE_PERMISSIONS,
@@ -322,5 +323,23 @@ describe('zitadelPermissionsIn (ZITADEL MyZitadelPermissions: memberships whose 
     const granted = grantMember(['PROJECT_GRANT_OWNER_VIEWER']);
     expect(zitadelPermissionsIn([granted], instanceId, 'orgB')).toContain('project.grant.read:g1');
     expect(zitadelPermissionsIn([granted], instanceId, 'orgX')).toEqual([]);
+  });
+});
+
+describe('memberOrgs (ZITADEL ListMyProjectOrgs for its console: the orgs of the memberships)', () => {
+  it('names org memberships by the org, project ones by the owning org, project grant ones by the granted org', () => {
+    const project = { level: 'project' as const, resourceId: 'p1', resourceOwner: 'orgP', roles: ['PROJECT_OWNER'] };
+    const org = { level: 'org' as const, resourceId: 'orgO', resourceOwner: 'orgO', roles: ['ORG_OWNER'] };
+    expect((memberOrgs([org, project, grantMember(['PROJECT_GRANT_OWNER'])], instanceId) as string[]).sort()).toEqual([
+      'orgB',
+      'orgO',
+      'orgP',
+    ]);
+    expect(memberOrgs([], instanceId)).toEqual([]);
+  });
+
+  it('answers every org for a member of this instance, not of another one', () => {
+    expect(memberOrgs([grant('instance', instanceId, ['IAM_OWNER_VIEWER'])], instanceId)).toBe('all');
+    expect(memberOrgs([grant('instance', 'elsewhere', ['IAM_OWNER'])], instanceId)).toEqual([]);
   });
 });

@@ -425,3 +425,20 @@ export function zitadelPermissionsIn(grants: readonly MembershipGrant[], instanc
   }
   return [...out];
 }
+
+/**
+ * The orgs a user is a member of, as ZITADEL's ListMyProjectOrgs reads them for its own console:
+ * every org for an instance member; else the orgs of its org memberships, the owning org of its
+ * project memberships and the granted org of its project grant memberships.
+ */
+export function memberOrgs(grants: readonly MembershipGrant[], instanceId: string): 'all' | string[] {
+  const orgs = new Set<string>();
+  for (const g of grants) {
+    if (g.level === 'instance') {
+      if (g.resourceId === instanceId) return 'all';
+      continue;
+    }
+    orgs.add(g.level === 'org' ? g.resourceId : (g.projectGrant?.grantedOrgId ?? g.resourceOwner));
+  }
+  return [...orgs];
+}
