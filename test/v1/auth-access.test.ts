@@ -3,7 +3,7 @@ import { InternalPermissionService } from '@zitadel/proto/zitadel/internal_permi
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { client, rest } from '../support/clients.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
-import { authV1 } from '../support/v1-clients.js';
+import { authV1, v1Code } from '../support/v1-clients.js';
 import { addUser, oauthErrorOf, oidc, oidcWorld, rp, signIn, PASSWORD, type OidcWorld } from '../oidc/support.js';
 import { patFor } from '../users/mfa/support/users.js';
 
@@ -13,17 +13,6 @@ let a: OidcWorld;
 let b: OidcWorld;
 let alicePat: string;
 let bobPat: string;
-
-async function sdkCode(call: Promise<unknown>): Promise<Status | 'ok'> {
-  try {
-    await call;
-    return 'ok';
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (typeof code !== 'number') throw err;
-    return code;
-  }
-}
 
 beforeAll(async () => {
   server = await bootTestServer();
@@ -140,7 +129,7 @@ describe('ListMyProjectPermissions (ZITADEL: the roles on the project of the app
     });
     expect(elsewhere.status).toBe(404);
     // A PAT names no app, so no project.
-    expect(await sdkCode(authV1(server.baseUrl, alicePat).listMyProjectPermissions({}))).toBe(Status.NOT_FOUND);
+    expect(await v1Code(authV1(server.baseUrl, alicePat).listMyProjectPermissions({}))).toBe(Status.NOT_FOUND);
   });
 });
 
@@ -210,7 +199,7 @@ describe('refresh tokens (ZITADEL auth ListMyRefreshTokens, RevokeMyRefreshToken
     expect(token.idleExpiration!.getTime()).toBeGreaterThan(Date.now());
 
     // Not Bob's: the same answer as a token that does not exist.
-    expect(await sdkCode(authV1(server.baseUrl, bobPat).revokeMyRefreshToken({ id: token.id }))).toBe(Status.NOT_FOUND);
+    expect(await v1Code(authV1(server.baseUrl, bobPat).revokeMyRefreshToken({ id: token.id }))).toBe(Status.NOT_FOUND);
     expect((await authV1(server.baseUrl, bobPat).listMyRefreshTokens({})).result).toEqual([]);
 
     const revoked = await rest(server.baseUrl, 'DELETE', `/auth/v1/users/me/tokens/refresh/${token.id}`, {

@@ -5,7 +5,7 @@ import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { client, rest } from '../support/clients.js';
 import { startWithReceivers, type ReceivingServer } from '../support/receivers.js';
 import type { TestServer } from '../support/test-server.js';
-import { authV1 } from '../support/v1-clients.js';
+import { authV1, v1Code } from '../support/v1-clients.js';
 import { SoftwareAuthenticator } from '../users/mfa/support/software-authenticator.js';
 import { addHuman, patFor } from '../users/mfa/support/users.js';
 
@@ -21,17 +21,6 @@ beforeAll(async () => {
   ).id;
 }, 60_000);
 afterAll(() => receiving?.stop());
-
-async function sdkCode(call: Promise<unknown>): Promise<Status | 'ok'> {
-  try {
-    await call;
-    return 'ok';
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (typeof code !== 'number') throw err;
-    return code;
-  }
-}
 
 const appCode = (secret: string) =>
   TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 });
@@ -58,14 +47,14 @@ describe('TOTP (ZITADEL auth AddMyAuthFactorOTP, VerifyMyAuthFactorOTP, RemoveMy
     // Not a factor until verified (ZITADEL lists ready factors only).
     expect(await factorTypes(user.pat)).toEqual([]);
     expect(
-      await sdkCode(auth.verifyMyAuthFactorOTP({ code: '000000' === appCode(added.secret) ? '111111' : '000000' })),
+      await v1Code(auth.verifyMyAuthFactorOTP({ code: '000000' === appCode(added.secret) ? '111111' : '000000' })),
     ).toBe(Status.INVALID_ARGUMENT);
     await auth.verifyMyAuthFactorOTP({ code: appCode(added.secret) });
     expect(await factorTypes(user.pat)).toEqual(['otp']);
     const removed = await rest(server.baseUrl, 'DELETE', '/auth/v1/users/me/auth_factors/otp', { token: user.pat });
     expect(removed.status).toBe(200);
     expect(await factorTypes(user.pat)).toEqual([]);
-    expect(await sdkCode(auth.removeMyAuthFactorOTP({}))).toBe(Status.NOT_FOUND);
+    expect(await v1Code(auth.removeMyAuthFactorOTP({}))).toBe(Status.NOT_FOUND);
   });
 });
 
@@ -76,13 +65,13 @@ describe('OTP by SMS and email (ZITADEL auth AddMyAuthFactorOTPSMS/Email, Remove
     await auth.addMyAuthFactorOTPEmail({});
     await rest(server.baseUrl, 'POST', '/auth/v1/users/me/auth_factors/otp_sms', { token: user.pat, body: {} });
     expect((await factorTypes(user.pat)).sort()).toEqual(['otpEmail', 'otpSms']);
-    expect(await sdkCode(auth.addMyAuthFactorOTPEmail({}))).toBe(Status.ALREADY_EXISTS);
+    expect(await v1Code(auth.addMyAuthFactorOTPEmail({}))).toBe(Status.ALREADY_EXISTS);
     await auth.removeMyAuthFactorOTPSMS({});
     await auth.removeMyAuthFactorOTPEmail({});
     expect(await factorTypes(user.pat)).toEqual([]);
 
     const noPhone = await me();
-    expect(await sdkCode(authV1(server.baseUrl, noPhone.pat).addMyAuthFactorOTPSMS({}))).toBe(
+    expect(await v1Code(authV1(server.baseUrl, noPhone.pat).addMyAuthFactorOTPSMS({}))).toBe(
       Status.FAILED_PRECONDITION,
     );
   });
@@ -105,7 +94,7 @@ describe('U2F (ZITADEL auth AddMyAuthFactorU2F, VerifyMyAuthFactorU2F: the token
     const authenticator = new SoftwareAuthenticator({ userVerification: false });
     const credential = authenticator.create(options, origin);
     expect(
-      await sdkCode(
+      await v1Code(
         auth.verifyMyAuthFactorU2F({
           verification: { publicKeyCredential: Buffer.from('not json'), tokenName: 'key' },
         }),
@@ -122,7 +111,7 @@ describe('U2F (ZITADEL auth AddMyAuthFactorU2F, VerifyMyAuthFactorU2F: the token
     });
     expect(removed.status).toBe(200);
     expect(await factorTypes(user.pat)).toEqual([]);
-    expect(await sdkCode(auth.removeMyAuthFactorU2F({ tokenId: factor.u2f!.id }))).toBe(Status.NOT_FOUND);
+    expect(await v1Code(auth.removeMyAuthFactorU2F({ tokenId: factor.u2f!.id }))).toBe(Status.NOT_FOUND);
   });
 
   it("cannot remove another user's U2F token by its id: NOT_FOUND, and the token stays", async () => {
@@ -137,7 +126,7 @@ describe('U2F (ZITADEL auth AddMyAuthFactorU2F, VerifyMyAuthFactorU2F: the token
     });
     const [factor] = (await authV1(server.baseUrl, owner.pat).listMyAuthFactors({})).result;
     const thief = await me();
-    expect(await sdkCode(authV1(server.baseUrl, thief.pat).removeMyAuthFactorU2F({ tokenId: factor.u2f!.id }))).toBe(
+    expect(await v1Code(authV1(server.baseUrl, thief.pat).removeMyAuthFactorU2F({ tokenId: factor.u2f!.id }))).toBe(
       Status.NOT_FOUND,
     );
     expect(await factorTypes(owner.pat)).toEqual(['u2f:mine']);

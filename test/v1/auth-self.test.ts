@@ -6,7 +6,7 @@ import { client, codeOf, rest } from '../support/clients.js';
 import { machineWithRoles } from '../support/principals.js';
 import { startWithReceivers, uniqueEmail, uniquePhone, type ReceivingServer } from '../support/receivers.js';
 import type { TestServer } from '../support/test-server.js';
-import { authV1 } from '../support/v1-clients.js';
+import { authV1, v1Code } from '../support/v1-clients.js';
 import { patFor } from '../users/mfa/support/users.js';
 
 let receiving: ReceivingServer;
@@ -26,18 +26,6 @@ beforeAll(async () => {
 afterAll(() => receiving?.stop());
 
 const codeIn = (text: string | undefined) => /\b([A-Z0-9]{6})\b/.exec(text ?? '')?.[1];
-
-/** The gRPC status a nice-grpc (SDK) call failed with, or 'ok'. */
-async function sdkCode(call: Promise<unknown>): Promise<Status | 'ok'> {
-  try {
-    await call;
-    return 'ok';
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (typeof code !== 'number') throw err;
-    return code;
-  }
-}
 
 async function sdkError(call: Promise<unknown>): Promise<{ code: Status; details: string }> {
   try {
@@ -105,7 +93,7 @@ describe('GetMyUser (ZITADEL auth GetMyUser: the caller itself)', () => {
 
   it('Healthz answers without credentials; the rest of auth v1 needs them', async () => {
     expect((await rest(server.baseUrl, 'GET', '/auth/v1/healthz')).status).toBe(200);
-    expect(await sdkCode(authV1(server.baseUrl, '').getMyUser({}))).toBe(Status.UNAUTHENTICATED);
+    expect(await v1Code(authV1(server.baseUrl, '').getMyUser({}))).toBe(Status.UNAUTHENTICATED);
   });
 
   it('a machine has no profile, email or phone: FAILED_PRECONDITION, as for every human-only change', async () => {
@@ -115,9 +103,9 @@ describe('GetMyUser (ZITADEL auth GetMyUser: the caller itself)', () => {
       roles: ['ORG_PROJECT_CREATOR'],
     });
     const auth = authV1(server.baseUrl, pat);
-    expect(await sdkCode(auth.getMyProfile({}))).toBe(Status.FAILED_PRECONDITION);
-    expect(await sdkCode(auth.getMyEmail({}))).toBe(Status.FAILED_PRECONDITION);
-    expect(await sdkCode(auth.updateMyProfile({ firstName: 'M', lastName: 'M', displayName: 'M' } as never))).toBe(
+    expect(await v1Code(auth.getMyProfile({}))).toBe(Status.FAILED_PRECONDITION);
+    expect(await v1Code(auth.getMyEmail({}))).toBe(Status.FAILED_PRECONDITION);
+    expect(await v1Code(auth.updateMyProfile({ firstName: 'M', lastName: 'M', displayName: 'M' } as never))).toBe(
       Status.FAILED_PRECONDITION,
     );
   });
@@ -127,25 +115,19 @@ describe('profile and username (ZITADEL auth UpdateMyProfile, UpdateMyUserName)'
   it('changes the own profile, reads it back over REST, and writes the event as the user', async () => {
     const me = await human(orgA);
     const auth = authV1(server.baseUrl, me.pat);
-    const changed = await auth.updateMyProfile({
+    const profile = {
       firstName: 'Samantha',
       lastName: 'Selfridge',
       nickName: 'sammy',
       displayName: 'Sammy S',
       preferredLanguage: 'de',
       gender: 1,
-    });
+    };
+    const changed = await auth.updateMyProfile(profile);
     expect(changed.details?.resourceOwner).toBe(orgA);
-    const { profile, details } = await auth.getMyProfile({});
-    expect(profile).toMatchObject({
-      firstName: 'Samantha',
-      lastName: 'Selfridge',
-      nickName: 'sammy',
-      displayName: 'Sammy S',
-      preferredLanguage: 'de',
-      gender: 1,
-    });
-    expect(details?.sequence.toString()).toBe(changed.details?.sequence.toString());
+    const read = await auth.getMyProfile({});
+    expect(read.profile).toMatchObject(profile);
+    expect(read.details?.sequence.toString()).toBe(changed.details?.sequence.toString());
     const overRest = await rest(server.baseUrl, 'GET', '/auth/v1/users/me/profile', { token: me.pat });
     expect(overRest.body.profile).toMatchObject({ firstName: 'Samantha', gender: 'GENDER_FEMALE' });
     expect(await eventsOf(me.userId)).toContainEqual({
@@ -153,18 +135,7 @@ describe('profile and username (ZITADEL auth UpdateMyProfile, UpdateMyUserName)'
       creator: me.userId,
     });
     // The same profile again changes nothing (ZITADEL: profile not changed).
-    expect(
-      await sdkCode(
-        auth.updateMyProfile({
-          firstName: 'Samantha',
-          lastName: 'Selfridge',
-          nickName: 'sammy',
-          displayName: 'Sammy S',
-          preferredLanguage: 'de',
-          gender: 1,
-        }),
-      ),
-    ).toBe(Status.FAILED_PRECONDITION);
+    expect(await v1Code(auth.updateMyProfile(profile))).toBe(Status.FAILED_PRECONDITION);
   });
 
   it('refuses a blank first name naming the field, over gRPC and REST (PUT), and changes nothing', async () => {
@@ -193,7 +164,7 @@ describe('profile and username (ZITADEL auth UpdateMyProfile, UpdateMyUserName)'
     });
     expect(res.status).toBe(200);
     expect((await authV1(server.baseUrl, me.pat).getMyUser({})).user?.userName).toBe(newName);
-    expect(await sdkCode(authV1(server.baseUrl, me.pat).updateMyUserName({ userName: other.username }))).toBe(
+    expect(await v1Code(authV1(server.baseUrl, me.pat).updateMyUserName({ userName: other.username }))).toBe(
       Status.ALREADY_EXISTS,
     );
   });
@@ -216,14 +187,14 @@ describe('email and phone (ZITADEL auth SetMyEmail/SetMyPhone: the code is sent 
     const mails = await receiving.smtp.waitFor(newEmail, 2);
     const resent = codeIn(mails[1].text);
     // The resent code replaced the first one.
-    expect(await sdkCode(auth.verifyMyEmail({ code: code! }))).not.toBe('ok');
+    expect(await v1Code(auth.verifyMyEmail({ code: code! }))).not.toBe('ok');
     const verified = await rest(server.baseUrl, 'POST', '/auth/v1/users/me/email/_verify', {
       token: me.pat,
       body: { code: resent },
     });
     expect(verified.status).toBe(200);
     expect((await auth.getMyEmail({})).email?.isEmailVerified).toBe(true);
-    expect(await sdkCode(auth.resendMyEmailVerification({}))).toBe(Status.FAILED_PRECONDITION);
+    expect(await v1Code(auth.resendMyEmailVerification({}))).toBe(Status.FAILED_PRECONDITION);
     const types = (await eventsOf(me.userId)).map((e) => e.event_type);
     expect(types).toEqual(expect.arrayContaining(['user.human.email.changed', 'user.human.email.verified']));
   });
@@ -241,7 +212,7 @@ describe('email and phone (ZITADEL auth SetMyEmail/SetMyPhone: the code is sent 
     const removed = await rest(server.baseUrl, 'DELETE', '/auth/v1/users/me/phone', { token: me.pat });
     expect(removed.status).toBe(200);
     expect((await auth.getMyPhone({})).phone).toEqual({ phone: '', isPhoneVerified: false });
-    expect(await sdkCode(auth.removeMyPhone({}))).toBe(Status.FAILED_PRECONDITION);
+    expect(await v1Code(auth.removeMyPhone({}))).toBe(Status.FAILED_PRECONDITION);
   });
 });
 
@@ -249,10 +220,10 @@ describe('UpdateMyPassword (ZITADEL ChangePassword: the current password is requ
   it('refuses a wrong current password, then changes it; the new one signs in, the old one no longer', async () => {
     const me = await human(orgA);
     const auth = authV1(server.baseUrl, me.pat);
-    expect(await sdkCode(auth.updateMyPassword({ oldPassword: 'Wr0ng!pass', newPassword: 'N3w!passw0rd' }))).toBe(
+    expect(await v1Code(auth.updateMyPassword({ oldPassword: 'Wr0ng!pass', newPassword: 'N3w!passw0rd' }))).toBe(
       Status.INVALID_ARGUMENT,
     );
-    expect(await sdkCode(auth.updateMyPassword({ oldPassword: '', newPassword: 'N3w!passw0rd' }))).toBe(
+    expect(await v1Code(auth.updateMyPassword({ oldPassword: '', newPassword: 'N3w!passw0rd' }))).toBe(
       Status.INVALID_ARGUMENT,
     );
     await auth.updateMyPassword({ oldPassword: PASSWORD, newPassword: 'N3w!passw0rd' });
@@ -307,7 +278,7 @@ describe('metadata (ZITADEL auth ListMyMetadata, GetMyMetadata)', () => {
     expect(one.status).toBe(200);
     expect(Buffer.from(one.body.metadata.value, 'base64').toString()).toBe('blue');
     expect(one.body.metadata.details.resourceOwner).toBe(orgA);
-    expect(await sdkCode(auth.getMyMetadata({ key: 'nope' }))).toBe(Status.NOT_FOUND);
+    expect(await v1Code(auth.getMyMetadata({ key: 'nope' }))).toBe(Status.NOT_FOUND);
     const tooMany = await sdkError(
       auth.listMyMetadata({ query: { offset: 0 as never, limit: 5000, asc: false }, queries: [] }),
     );
@@ -379,7 +350,7 @@ describe('RemoveMyUser (ZITADEL: user.self.delete on the own org)', () => {
   it('refuses a plain user, and one whose user.self.delete is on another org; removes with ORG_USER_SELF_MANAGER', async () => {
     const me = await human(orgA);
     const auth = authV1(server.baseUrl, me.pat);
-    expect(await sdkCode(auth.removeMyUser({}))).toBe(Status.PERMISSION_DENIED);
+    expect(await v1Code(auth.removeMyUser({}))).toBe(Status.PERMISSION_DENIED);
 
     const { InternalPermissionService } = await import(
       '@zitadel/proto/zitadel/internal_permission/v2beta/internal_permission_service_pb.js'
@@ -426,7 +397,7 @@ describe('a session that owes a password change (login rules) stays within its s
       auth.removeMyAuthFactorOTP({}),
       auth.getMyMetadata({ key: 'k' }),
     ])
-      expect(await sdkCode(call)).toBe(Status.PERMISSION_DENIED);
+      expect(await v1Code(call)).toBe(Status.PERMISSION_DENIED);
     const rested = await rest(server.baseUrl, 'GET', '/auth/v1/users/me/email', { token: sessionToken });
     expect(rested.status).toBe(403);
 
@@ -443,9 +414,9 @@ describe('methods left out answer UNIMPLEMENTED', () => {
   it('external IdP links (not built yet) and avatars (none are stored)', async () => {
     const me = await human(orgA);
     const auth = authV1(server.baseUrl, me.pat);
-    expect(await sdkCode(auth.listMyLinkedIDPs({}))).toBe(Status.UNIMPLEMENTED);
-    expect(await sdkCode(auth.removeMyLinkedIDP({ idpId: '1', linkedUserId: '2' }))).toBe(Status.UNIMPLEMENTED);
-    expect(await sdkCode(auth.removeMyAvatar({}))).toBe(Status.UNIMPLEMENTED);
+    expect(await v1Code(auth.listMyLinkedIDPs({}))).toBe(Status.UNIMPLEMENTED);
+    expect(await v1Code(auth.removeMyLinkedIDP({ idpId: '1', linkedUserId: '2' }))).toBe(Status.UNIMPLEMENTED);
+    expect(await v1Code(auth.removeMyAvatar({}))).toBe(Status.UNIMPLEMENTED);
     expect((await rest(server.baseUrl, 'DELETE', '/auth/v1/users/me/idps/1/2', { token: me.pat })).status).toBe(501);
   });
 });
