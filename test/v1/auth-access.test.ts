@@ -2,6 +2,7 @@ import { Status } from 'nice-grpc';
 import { InternalPermissionService } from '@zitadel/proto/zitadel/internal_permission/v2beta/internal_permission_service_pb.js';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { client, rest } from '../support/clients.js';
+import { otherInstance } from '../support/instances.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { authV1, v1Code } from '../support/v1-clients.js';
 import { addUser, oauthErrorOf, oidc, oidcWorld, rp, signIn, PASSWORD, type OidcWorld } from '../oidc/support.js';
@@ -233,5 +234,24 @@ describe('refresh tokens (ZITADEL auth ListMyRefreshTokens, RevokeMyRefreshToken
     expect((await oidc.refreshTokenGrant(configB, bobs.refresh_token!)).access_token).toBeDefined();
     // Nothing left to revoke is no error.
     await authV1(server.baseUrl, alicePat).revokeAllMyRefreshTokens({});
+  });
+});
+
+describe('another instance on the same server (cross-instance)', () => {
+  it("a PAT is a credential on its own instance only; each caller's permissions are its instance's", async () => {
+    const other = await otherInstance(server, 'localhost');
+    expect((await rest(other.baseUrl, 'GET', '/auth/v1/users/me', { token: alicePat })).status).toBe(401);
+    expect(await v1Code(authV1(other.baseUrl, alicePat).listMyMemberships({ queries: [] }))).toBe(
+      Status.UNAUTHENTICATED,
+    );
+    expect(await v1Code(authV1(server.baseUrl, other.adminPat).getMyUser({}))).toBe(Status.UNAUTHENTICATED);
+
+    const own = await rest(other.baseUrl, 'GET', '/auth/v1/users/me', { token: other.adminPat });
+    expect(own.status).toBe(200);
+    expect(own.body.user.details.resourceOwner).toBe(other.orgId);
+    const theirs = await authV1(other.baseUrl, other.adminPat).listMyProjectOrgs({ queries: [] });
+    expect(theirs.result.map((o) => o.id)).toEqual([other.orgId]);
+    const perms = await authV1(other.baseUrl, other.adminPat).listMyZitadelPermissions({});
+    expect(perms.result).toContain('iam.write');
   });
 });
