@@ -33,7 +33,7 @@ export class OidcAuthHandler implements OnModuleInit {
       const caller = authenticatedCallerOf(ctx);
       const tokens = await this.refreshTokens.listMine(caller);
       return {
-        details: listDetailsV1(tokens.length),
+        details: listDetailsV1(BigInt(tokens.length)),
         result: tokens.map((t) => refreshTokenV1(t, caller.principal.orgId)),
       };
     },
