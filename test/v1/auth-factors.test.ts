@@ -189,3 +189,24 @@ describe('passwordless (ZITADEL auth AddMyPasswordless, VerifyMyPasswordless, Li
     expect(event.creator).toBe(user.userId);
   });
 });
+
+describe('bad input answers INVALID_ARGUMENT naming the field, and changes nothing', () => {
+  it.each([
+    ['POST', '/auth/v1/users/me/auth_factors/otp/_verify', { code: '' }, 'code'],
+    ['POST', '/auth/v1/users/me/auth_factors/u2f/_verify', {}, 'verification'],
+    ['POST', '/auth/v1/users/me/passwordless/_verify', { verification: { tokenName: 'x' } }, 'public_key_credential'],
+    ['PUT', '/auth/v1/users/me/email', { email: 'not-an-email' }, 'email'],
+    ['PUT', '/auth/v1/users/me/phone', { phone: '0791234567' }, 'phone'],
+    ['PUT', '/auth/v1/users/me/username', { userName: '' }, 'user_name'],
+    ['POST', '/auth/v1/usergrants/me/_search', { query: { limit: 5000 } }, 'query.limit'],
+    ['POST', '/auth/v1/global/projectorgs/_search', { queries: [{ stateQuery: { state: 9 } }] }, 'queries[0].state'],
+  ])('%s %s', async (verb, path, body, field) => {
+    const user = await me();
+    const res = await rest(server.baseUrl, verb, path, { token: user.pat, body });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toContain(field);
+    const after = await authV1(server.baseUrl, user.pat).getMyUser({});
+    expect(after.user?.userName).toBe(user.username);
+    expect(after.user?.human?.email?.email).toBe(`${user.username}@example.com`);
+  });
+});
