@@ -11,13 +11,13 @@ const GRANT_STATE_V1 = { active: 1, inactive: 2 } as const;
 export function myUserGrantV1(a: AuthorizationView): MessageInitShape<typeof UserGrantSchema> {
   return {
     orgId: a.orgId,
-    orgName: a.orgName,
-    orgDomain: a.orgDomain,
+    orgName: a.org.name,
+    orgDomain: a.org.domain,
     projectId: a.projectId,
     projectName: a.projectName,
     projectGrantId: a.projectGrantId ?? '',
     userId: a.user.id,
-    userType: USER_TYPE_V1[a.user.type],
+    userType: USER_TYPE_V1[a.userDetail.type],
     grantId: a.id,
     roles: a.roleKeys,
     roleKeys: a.roleKeys,

@@ -60,14 +60,15 @@ export interface AuthorizationView {
   readonly projectGrantId: string | null;
   readonly grantedOrgId: string | null;
   readonly orgId: string;
-  /** The name and primary domain of the authorization's org (v1 answers them). */
-  readonly orgName: string;
-  readonly orgDomain: string;
   readonly state: AuthorizationState;
   readonly roleKeys: string[];
   readonly createdAt: Date;
   readonly changedAt: Date;
-  readonly user: UserSummary & { readonly type: 'human' | 'machine' };
+  readonly user: UserSummary;
+  /** The org the authorization belongs to, as v1 names it. */
+  readonly org: { readonly name: string; readonly domain: string };
+  /** What v1's UserGrant shows of the user beside the summary. */
+  readonly userDetail: { readonly type: 'human' | 'machine' };
 }
 
 const AGGREGATE = 'usergrant';
@@ -282,13 +283,13 @@ export class AuthorizationsService {
         projectGrantId: r.project_grant_id,
         grantedOrgId: r.project_grant_id ? r.granted_org_id : null,
         orgId: r.resource_owner,
-        orgName: r.org_name,
-        orgDomain: r.org_domain,
         state: r.state,
         roleKeys: r.role_keys,
         createdAt: r.created_at,
         changedAt: r.changed_at,
-        user: { ...users[i], type: r.user_type },
+        user: users[i],
+        org: { name: r.org_name, domain: r.org_domain },
+        userDetail: { type: r.user_type },
       })),
       total,
     };
