@@ -15,7 +15,8 @@ import { isUniqueViolation, underSavepoint } from '../platform/database/pg-error
 import { Transactions } from '../platform/database/transactions.js';
 import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
 import { IdGenerator } from '../platform/ids/id-generator.js';
-import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
+import { creatorOf, type AuthenticatedCaller, type Caller } from '../platform/rpc/call-context.js';
+import { AppsQueries } from '../apps/apps.queries.js';
 import { Project, ProjectGrant, ProjectRole } from '../projects/project.entity.js';
 import { Policies } from '../settings/policies.js';
 import { User } from '../users/user.entity.js';
@@ -65,6 +66,10 @@ export interface AuthorizationView {
   readonly createdAt: Date;
   readonly changedAt: Date;
   readonly user: UserSummary;
+  /** The org the authorization belongs to, as v1 names it. */
+  readonly org: { readonly name: string; readonly domain: string };
+  /** What v1's UserGrant shows of the user beside the summary. */
+  readonly userDetail: { readonly type: 'human' | 'machine' };
 }
 
 const AGGREGATE = 'usergrant';
@@ -80,9 +85,11 @@ const SORT_COLUMNS: Record<AuthorizationSort, string> = {
 };
 
 const SELECT = `ug.id, ug.project_id, ug.project_grant_id, ug.resource_owner, ug.role_keys, ug.state, ug.created_at, ug.changed_at,
-  ${USER_SUMMARY_SELECT}, p.name AS project_name, p.resource_owner AS project_org_id, pg.granted_org_id`;
+  ${USER_SUMMARY_SELECT}, u.type AS user_type, p.name AS project_name, p.resource_owner AS project_org_id, pg.granted_org_id,
+  go.name AS org_name, go.primary_domain AS org_domain`;
 const FROM = `user_grants ug ${userSummaryJoin('ug')}
   JOIN projects p ON p.instance_id = ug.instance_id AND p.id = ug.project_id
+  JOIN orgs go ON go.instance_id = ug.instance_id AND go.id = ug.resource_owner
   LEFT JOIN project_grants pg ON pg.instance_id = ug.instance_id AND pg.id = ug.project_grant_id`;
 
 /** What an authorization is checked against: its org (the granted org for grants), project and grant. */
@@ -104,6 +111,7 @@ export class AuthorizationsService {
     private readonly ids: IdGenerator,
     private readonly events: EventStore,
     private readonly policies: Policies,
+    private readonly apps: AppsQueries,
   ) {}
 
   // ---- commands ---------------------------------------------------------------------------
@@ -281,9 +289,30 @@ export class AuthorizationsService {
         createdAt: r.created_at,
         changedAt: r.changed_at,
         user: users[i],
+        org: { name: r.org_name, domain: r.org_domain },
+        userDetail: { type: r.user_type },
       })),
       total,
     };
+  }
+
+  /**
+   * ZITADEL's ListMyProjectPermissions: the role keys of the caller's authorization in `orgId` on
+   * the project of the app its token was issued to. None there (or no app: a PAT or a session
+   * token) is NOT_FOUND, as ZITADEL's single user grant query answers.
+   */
+  async myProjectRoles(caller: AuthenticatedCaller, orgId: string): Promise<string[]> {
+    const clientId = caller.principal.clientId;
+    const app = clientId ? await this.apps.activeClient(caller.instance.id, clientId) : undefined;
+    if (!app) throw errors.authorizationNotFound();
+    const filters: AuthorizationFilter[] = [
+      { kind: 'user', id: caller.principal.userId },
+      { kind: 'project', id: app.projectId },
+      { kind: 'org', id: orgId },
+    ];
+    const [found] = (await this.list(caller, filters, 'creationDate', { offset: 0, limit: 1, asc: true })).items;
+    if (!found) throw errors.authorizationNotFound();
+    return found.roleKeys;
   }
 
   // ---- internals --------------------------------------------------------------------------

@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
+import { InternalPermissionsAuthHandler } from './internal-permissions-auth.handler.js';
 import { InternalPermissionsHandler } from './internal-permissions.handler.js';
 import { InternalPermissionsService } from './internal-permissions.service.js';
 
-/** Administrators of the instance, orgs, projects and project grants (zitadel.internal_permission.v2beta). */
+/**
+ * Administrators of the instance, orgs, projects and project grants (zitadel.internal_permission.v2beta),
+ * and the caller's own memberships in v1 auth.
+ */
 @Module({
-  providers: [InternalPermissionsService, InternalPermissionsHandler],
+  providers: [InternalPermissionsService, InternalPermissionsHandler, InternalPermissionsAuthHandler],
 })
 export class InternalPermissionsModule {}

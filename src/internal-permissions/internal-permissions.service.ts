@@ -6,7 +6,7 @@ import {
   type MembershipChange,
   type MembershipRef,
 } from '../platform/authz/membership-commands.js';
-import { hasPermission, type MembershipLevel } from '../platform/authz/permissions.js';
+import { hasPermission, zitadelPermissionsIn, type MembershipLevel } from '../platform/authz/permissions.js';
 import {
   and,
   column,
@@ -18,7 +18,7 @@ import {
 } from '../platform/database/list-query.js';
 import { Transactions } from '../platform/database/transactions.js';
 import type { WrittenEvent } from '../platform/events/event-store.js';
-import type { Caller } from '../platform/rpc/call-context.js';
+import type { AuthenticatedCaller, Caller } from '../platform/rpc/call-context.js';
 import { Org } from '../orgs/org.entity.js';
 import { Project, ProjectGrant } from '../projects/project.entity.js';
 import { Policies } from '../settings/policies.js';
@@ -166,6 +166,11 @@ export class InternalPermissionsService {
     const { rows, total } = await fetchPage<Record<string, any>>(this.tx.reader, q);
     const users = await userSummaries(this.policies, caller.instance.id, rows);
     return { items: rows.map((r, i) => view(r, users[i])), total };
+  }
+
+  /** ZITADEL's ListMyZitadelPermissions: what the caller's own memberships allow in `orgId`. */
+  myZitadelPermissions(caller: AuthenticatedCaller, orgId: string): string[] {
+    return zitadelPermissionsIn(caller.principal.grants, caller.instance.id, orgId);
   }
 
   // ---- internals --------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-import type { NotificationTemplate } from './notifier.js';
+import type { NotificationTemplate, OutboundNotification } from './notifier.js';
+import { renderUrl } from './templates.js';
 
 /**
  * The hosted login's pages a code's email links to when the caller gave no URL template, as
@@ -23,4 +24,13 @@ export function defaultUrlTemplate(
 ): string | undefined {
   const page = channel === 'email' ? PAGES[template] : undefined;
   return page && loginBase + page;
+}
+
+/**
+ * The hosted login link a notification would carry, for a code handed to the caller instead of
+ * sent (v1 auth's AddMyPasswordlessLink answers the link itself).
+ */
+export function loginPageLink(notification: OutboundNotification, loginBase: string): string | undefined {
+  const template = defaultUrlTemplate(notification.template, notification.channel, loginBase);
+  return template && renderUrl(template, notification);
 }

@@ -57,6 +57,6 @@ export class OidcAccessTokenStrategy implements TokenStrategy {
     }
     const orgId = await this.accounts.activeUserOrg(instance.id, found.accountId);
     if (!orgId) throw Unauthenticated('AUTH-0us3r', 'the user of the access token is not active');
-    return { userId: found.accountId, orgId, method: 'oidc' };
+    return { userId: found.accountId, orgId, method: 'oidc', ...(found.clientId ? { clientId: found.clientId } : {}) };
   }
 }

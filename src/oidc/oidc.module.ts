@@ -9,15 +9,17 @@ import { AssertionRelay } from './assertion-relay.js';
 import { ClientAssertions } from './client-assertions.js';
 import { OidcAccessTokenStrategy } from './oidc-token.strategy.js';
 import { OidcAccounts } from './oidc-accounts.js';
+import { OidcAuthHandler } from './oidc-auth.handler.js';
 import { OidcClients } from './oidc-clients.js';
 import { OidcProviders } from './oidc-providers.js';
 import { OidcHandler } from './oidc.handler.js';
 import { OidcRoutes } from './oidc.routes.js';
 import { OidcService } from './oidc.service.js';
+import { RefreshTokensService } from './refresh-tokens.service.js';
 
 /**
  * OpenID Connect and OAuth 2.0: oidc-provider per instance at ZITADEL's endpoints, the
- * OIDCService for custom logins, and OIDC access tokens as Bearer tokens of the API (tried after
+ * OIDCService for custom logins, the caller's refresh tokens in v1 auth, and OIDC access tokens as Bearer tokens of the API (tried after
  * PATs and session tokens, so the sessions module comes first).
  */
 @Module({
@@ -32,6 +34,8 @@ import { OidcService } from './oidc.service.js';
     OidcHandler,
     OidcRoutes,
     OidcAccessTokenStrategy,
+    RefreshTokensService,
+    OidcAuthHandler,
   ],
   exports: [OidcService],
 })

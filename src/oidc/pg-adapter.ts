@@ -386,3 +386,54 @@ export async function takeOnce(
   )) as [{ payload: AdapterPayload }[], number];
   return rows[0]?.payload;
 }
+
+/** A user's refresh token as stored: the row id (the token's hash, not the token) and its payload. */
+export interface StoredRefreshToken {
+  readonly id: string;
+  readonly payload: AdapterPayload & { iiat?: number };
+  readonly expiresAt: Date | null;
+}
+
+/** The user's live refresh tokens (not yet rotated away, not expired), newest first. */
+export async function liveRefreshTokens(
+  db: DataSource | EntityManager,
+  instanceId: string,
+  accountId: string,
+): Promise<StoredRefreshToken[]> {
+  const rows: { id: string; payload: StoredRefreshToken['payload']; expires_at: Date | null }[] = await db.query(
+    `SELECT id, payload, expires_at FROM oidc_payloads
+      WHERE instance_id = $1 AND account_id = $2 AND model = 'RefreshToken' AND consumed_at IS NULL
+        AND (expires_at IS NULL OR expires_at > now())
+      ORDER BY (payload->>'iat')::bigint DESC, id`,
+    [instanceId, accountId],
+  );
+  return rows.map((r) => ({ id: r.id, payload: r.payload, expiresAt: r.expires_at }));
+}
+
+/**
+ * Deletes the user's refresh tokens (all, or the one with row id `id`) and the access tokens of
+ * their grants (RFC 7009 §2.1: revoking a refresh token ends the access tokens of its grant);
+ * answers the refresh token rows removed.
+ */
+export async function removeRefreshTokens(
+  tx: EntityManager,
+  instanceId: string,
+  accountId: string,
+  id?: string,
+): Promise<string[]> {
+  // TypeORM answers a DELETE … RETURNING with [rows, affected count].
+  const [removed]: [{ id: string; grant_id: string | null }[], number] = await tx.query(
+    `DELETE FROM oidc_payloads
+      WHERE instance_id = $1 AND account_id = $2 AND model = 'RefreshToken' AND ($3::text IS NULL OR id = $3)
+      RETURNING id, grant_id`,
+    [instanceId, accountId, id ?? null],
+  );
+  const grants = [...new Set(removed.flatMap((r) => (r.grant_id ? [r.grant_id] : [])))];
+  if (grants.length) {
+    await tx.query(
+      `DELETE FROM oidc_payloads WHERE instance_id = $1 AND model = 'AccessToken' AND grant_id = ANY($2)`,
+      [instanceId, grants],
+    );
+  }
+  return removed.map((r) => r.id);
+}

@@ -26,6 +26,8 @@ export const ORG_ERRORS = errorIds({
   primaryDomainUndeletable: 'ORG-d0mpr',
   noPendingValidation: 'ORG-d0mnv',
   domainVerificationFailed: 'ORG-d0mvf',
+  domainNotVerified: 'ORG-d0mnv1',
+  domainAlreadyPrimary: 'ORG-d0map',
 });
 const E = ORG_ERRORS;
 
@@ -65,3 +67,7 @@ export const noPendingValidation = (domain: string) =>
   );
 export const domainVerificationFailed = (domain: string, reason: string) =>
   FailedPrecondition(E.domainVerificationFailed, `verifying "${domain}" failed: ${reason}`);
+export const domainNotVerified = (domain: string) =>
+  FailedPrecondition(E.domainNotVerified, `the domain "${domain}" is not verified`);
+export const domainAlreadyPrimary = (domain: string) =>
+  FailedPrecondition(E.domainAlreadyPrimary, `"${domain}" is already the primary domain`);

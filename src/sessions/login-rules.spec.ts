@@ -153,6 +153,20 @@ describe('methodsForPendingSteps', () => {
     }
   });
 
+  it("a pending step allows its v1 auth twin (UpdateMyPassword, AddMyAuthFactorOTP…) and GetMyUser, not v1's other self-service", () => {
+    const auth = (m: string) => `zitadel.auth.v1.AuthService/${m}`;
+    const password = methodsForPendingSteps(['password_change']);
+    expect(password.has(auth('UpdateMyPassword'))).toBe(true);
+    expect(password.has(auth('GetMyUser'))).toBe(true);
+    for (const m of ['SetMyEmail', 'UpdateMyProfile', 'AddMyAuthFactorOTP', 'RemoveMyUser', 'ListMyMemberships'])
+      expect(password.has(auth(m))).toBe(false);
+    const mfa = methodsForPendingSteps(['mfa_setup']);
+    expect(mfa.has(auth('AddMyAuthFactorOTP'))).toBe(true);
+    expect(mfa.has(auth('VerifyMyPasswordless'))).toBe(true);
+    expect(mfa.has(auth('UpdateMyPassword'))).toBe(false);
+    expect(mfa.has(auth('RemoveMyAuthFactorOTP'))).toBe(false);
+  });
+
   it('a pending MFA set-up allows registering factors, not changing the password', () => {
     const allowed = methodsForPendingSteps(['mfa_setup']);
     expect(allowed.has('zitadel.user.v2.UserService/RegisterTOTP')).toBe(true);

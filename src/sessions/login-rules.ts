@@ -104,6 +104,8 @@ export function sessionStanding(
 }
 
 const userMethods = (...names: string[]) => bridgedMethodPaths('user', 'UserService', names);
+/** ZITADEL's v1 self-service twins of the same steps (its console and login v1 take them there). */
+const authMethods = (...names: string[]) => names.map((name) => `zitadel.auth.v1.AuthService/${name}`);
 const SESSION_API = bridgedMethodPaths('session', 'SessionService', [
   'CreateSession',
   'SetSession',
@@ -118,7 +120,7 @@ const SESSION_API = bridgedMethodPaths('session', 'SessionService', [
  * since such a session carries none of the user's roles.
  */
 const STEP_METHODS: Readonly<Record<PendingStep, readonly string[]>> = {
-  password_change: userMethods('SetPassword'),
+  password_change: [...userMethods('SetPassword'), ...authMethods('UpdateMyPassword')],
   mfa_setup: userMethods(
     'RegisterTOTP',
     'VerifyTOTPRegistration',
@@ -129,9 +131,21 @@ const STEP_METHODS: Readonly<Record<PendingStep, readonly string[]>> = {
     'AddOTPSMS',
     'AddOTPEmail',
     'ListAuthenticationMethodTypes',
+  ).concat(
+    authMethods(
+      'AddMyAuthFactorOTP',
+      'VerifyMyAuthFactorOTP',
+      'AddMyAuthFactorU2F',
+      'VerifyMyAuthFactorU2F',
+      'AddMyPasswordless',
+      'VerifyMyPasswordless',
+      'AddMyAuthFactorOTPSMS',
+      'AddMyAuthFactorOTPEmail',
+      'ListMyAuthFactors',
+    ),
   ),
 };
-const ALWAYS = [...userMethods('GetUserByID'), ...SESSION_API];
+const ALWAYS = [...userMethods('GetUserByID'), ...authMethods('GetMyUser'), ...SESSION_API];
 
 /** The methods a session with these pending steps may call. */
 export function methodsForPendingSteps(pending: readonly PendingStep[]): ReadonlySet<string> {

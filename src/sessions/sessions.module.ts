@@ -7,12 +7,13 @@ import { SessionQueries } from './session-queries.js';
 import { SessionStandings } from './session-standing.js';
 import { SessionTokenStrategy } from './session-token.strategy.js';
 import { SessionUsers } from './session-users.js';
+import { SessionsAuthHandler } from './sessions-auth.handler.js';
 import { SessionWebAuthn } from './session-webauthn.js';
 import { SessionsHandler } from './sessions.handler.js';
 import { SessionsService } from './sessions.service.js';
 
 /**
- * zitadel.session.v2.SessionService, and session tokens as Bearer tokens. Imports the users
+ * zitadel.session.v2.SessionService (and the caller's own sessions in v1 auth), and session tokens as Bearer tokens. Imports the users
  * module so the PAT strategy is registered first (a session token is tried after it).
  */
 @Module({
@@ -26,6 +27,7 @@ import { SessionsService } from './sessions.service.js';
     SessionStandings,
     SessionTokenStrategy,
     SessionsHandler,
+    SessionsAuthHandler,
     LoginHandoff,
   ],
   exports: [SessionsService, SessionQueries, LoginHandoff],

@@ -39,7 +39,8 @@ import {
   PASSKEYS_NUMBERS,
   SECOND_FACTOR_NUMBERS,
 } from './settings.mapper.js';
-import type { ChangeDetails } from './settings.service.js';
+
+export { objectDetailsV1 } from '../platform/rpc/v1-mapping.js';
 
 // zitadel.policy.v1 (admin and management APIs) <-> policies. The v1 requests carry the whole
 // policy, so an absent field means its zero value, as in ZITADEL; fields a request does not
@@ -47,15 +48,6 @@ import type { ChangeDetails } from './settings.service.js';
 
 /** v1's theme modes are numbered differently from v2's. */
 const THEME_MODE_V1: Readonly<Record<ThemeMode, number>> = { unspecified: 0, auto: 1, dark: 2, light: 3 };
-
-export function objectDetailsV1(change: ChangeDetails): MessageInitShape<typeof ObjectDetailsSchema> {
-  return {
-    sequence: change.sequence,
-    creationDate: ts(change.creationDate),
-    changeDate: ts(change.changeDate),
-    resourceOwner: change.resourceOwner,
-  };
-}
 
 function sourceDetailsV1(source: PolicySource): MessageInitShape<typeof ObjectDetailsSchema> {
   return {

@@ -15,7 +15,9 @@ import { Policies } from '../settings/policies.js';
 import { loginNames } from './core/login-names.js';
 import type { UserState, UserType } from './user.entity.js';
 import { UserStore } from './user-store.js';
-import { userNotFound } from './users.errors.js';
+import { metadataNotFound, notHuman, userNotFound } from './users.errors.js';
+
+const ONE: Page = { offset: 0, limit: 1, asc: true };
 
 export type UserTextField =
   | 'username'
@@ -254,6 +256,20 @@ export class UserQueries {
       items: rows.map((r) => ({ key: r.key, value: r.value, createdAt: r.created_at, changedAt: r.changed_at })),
       total,
     };
+  }
+
+  /** A human user (profile, email, phone reads); a machine has none of these. */
+  async human(caller: Caller, userId: string): Promise<UserView> {
+    const user = await this.get(caller, userId);
+    if (user.type !== 'human') throw notHuman();
+    return user;
+  }
+
+  /** One metadata entry of a user by its exact key. */
+  async metadataEntry(caller: Caller, userId: string, key: string): Promise<MetadataEntry> {
+    const [entry] = (await this.metadata(caller, userId, [{ match: 'equals', value: key }], ONE)).items;
+    if (!entry) throw metadataNotFound(key);
+    return entry;
   }
 
   /** The domain setting each org of a page has, read once per org (a page is mostly one org). */

@@ -34,6 +34,7 @@ export const USER_ERRORS = errorIds({
   alreadyInitialised: 'USER-1nv1t',
   noInviteCode: 'USER-1nvnc',
   metadataNotFound: 'USER-m3t4n',
+  selfRemovalDenied: 'USER-s3lfd',
   notYetSupported: 'USER-n0ty3',
   contactProofDenied: 'USER-v3r1f',
   codeInvalid: 'CODE-1nv4l',
@@ -76,6 +77,11 @@ export const noPhoneCode = () => FailedPrecondition(E.noPhoneCode, 'no phone ver
 export const alreadyInitialised = () =>
   FailedPrecondition(E.alreadyInitialised, 'the user has already been initialised (has a password or a passkey)');
 export const noInviteCode = () => FailedPrecondition(E.noInviteCode, 'no invite code is pending');
+export const selfRemovalDenied = () =>
+  PermissionDenied(
+    E.selfRemovalDenied,
+    'no permission: removing your own user needs user.self.delete on its organization',
+  );
 export const metadataNotFound = (key: string) => NotFound(E.metadataNotFound, `no metadata with the key "${key}"`);
 export const notYetSupported = (field: string) =>
   Unimplemented(

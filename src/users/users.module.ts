@@ -8,14 +8,18 @@ import { UserMfaModule } from './mfa/mfa.module.js';
 import { PatStrategy } from './pat.strategy.js';
 import { UserQueries } from './user-queries.js';
 import { UserServiceParts } from './user-service-parts.js';
+import { UsersAuthHandler } from './users-auth.handler.js';
 import { USER_HTTP_BINDINGS } from './users.http-bindings.js';
 import { UsersSharedModule } from './users-shared.module.js';
 import { UsersService } from './users.service.js';
 
-/** zitadel.user.v2.UserService: core methods here, credentials and MFA in their sub-modules. */
+/**
+ * zitadel.user.v2.UserService: core methods here, credentials and MFA in their sub-modules; the
+ * caller's own user in zitadel.auth.v1.AuthService.
+ */
 @Module({
   imports: [UsersSharedModule, UserCredentialsModule, UserMfaModule],
-  providers: [UsersService, PatStrategy, UserQueries, UsersCoreHandler],
+  providers: [UsersService, PatStrategy, UserQueries, UsersCoreHandler, UsersAuthHandler],
   exports: [UsersService, UserQueries, PatStrategy, UsersSharedModule, UserCredentialsModule, UserMfaModule],
 })
 export class UsersModule implements OnModuleInit, OnApplicationBootstrap {

@@ -6,6 +6,7 @@ import { invalidField } from '../platform/errors/domain-error.js';
 import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
 import { IdGenerator } from '../platform/ids/id-generator.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
+import type { Permission } from '../platform/authz/permissions.js';
 import { Notifier, type NotificationTemplate } from '../notifications/notifier.js';
 import { Policies } from '../settings/policies.js';
 import { insertPersonalAccessToken } from './credentials/machine-credentials.service.js';
@@ -378,10 +379,15 @@ export class UsersService {
     });
   }
 
-  /** Removes the user with everything it owns; users may delete themselves. */
-  async delete(caller: Caller, userId: string): Promise<WrittenEvent> {
+  /**
+   * Removes the user with everything it owns; users may delete themselves. `selfPermission`: what
+   * the user must hold on its own org for that (v1 auth's RemoveMyUser: user.self.delete, as its
+   * descriptor says; v2 DeleteUser asks for nothing).
+   */
+  async delete(caller: Caller, userId: string, selfPermission?: Permission): Promise<WrittenEvent> {
     return this.tx.run(async (tx) => {
       const user = await this.store.load(tx, caller, userId, 'user.delete', { lock: true, self: true });
+      if (selfPermission) this.store.requireOnOrg(caller, user, selfPermission, errors.selfRemovalDenied);
       const event = await this.store.push(tx, caller, user, [
         { type: 'user.removed', payload: { username: user.username } },
       ]);

@@ -439,9 +439,9 @@ describe('v1 permissions', () => {
     ).toBe(Code.NotFound);
   });
 
-  it('leaves the rest of v1 UNIMPLEMENTED', async () => {
-    expect(await codeOf(management(server.adminPat, orgA).getMyOrg({}))).toBe(Code.Unimplemented);
-    expect(await codeOf(client(AdminService, 'grpc', server.baseUrl, server.adminPat).listIAMMembers({}))).toBe(
+  it('leaves v1 methods no context serves UNIMPLEMENTED (external identity providers)', async () => {
+    expect(await codeOf(management(server.adminPat, orgA).listOrgIDPs({}))).toBe(Code.Unimplemented);
+    expect(await codeOf(client(AdminService, 'grpc', server.baseUrl, server.adminPat).listIDPs({}))).toBe(
       Code.Unimplemented,
     );
   });

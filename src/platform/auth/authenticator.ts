@@ -9,6 +9,8 @@ export interface TokenSubject {
   readonly userId: string;
   readonly orgId: string;
   readonly method: Principal['method'];
+  /** The OIDC client the token was issued to (see Principal.clientId). */
+  readonly clientId?: string;
   /** A subject that may only finish its sign-in: it gets none of the user's roles. */
   readonly limitedTo?: CallerLimit;
 }

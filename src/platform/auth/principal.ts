@@ -22,6 +22,11 @@ export interface Principal {
   readonly method: 'pat' | 'session' | 'oidc' | 'login_client';
   /** With `method: 'session'`: the session whose token authenticated the call. */
   readonly sessionId?: string;
+  /**
+   * With `method: 'oidc'`: the client the access token was issued to. Its project is the caller's
+   * project in ZITADEL's sense (ListMyProjectPermissions); PATs and session tokens name none.
+   */
+  readonly clientId?: string;
   /** Set for a limited caller: it holds no roles, and may call only these methods. */
   readonly limitedTo?: CallerLimit;
   readonly grants: readonly MembershipGrant[];

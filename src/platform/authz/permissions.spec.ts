@@ -1,5 +1,6 @@
 import {
   hasPermission,
+  memberOrgs,
   orgsWithPermission,
   permissionsOfRoles,
   ROLE_PERMISSIONS,
@@ -9,6 +10,7 @@ import {
   type MembershipGrant,
   type Permission,
   type PermissionTarget,
+  zitadelPermissionsIn,
 } from './permissions.js';
 
 const instanceId = 'inst';
@@ -310,5 +312,54 @@ describe('Permission', () => {
     const granted = new Set<Permission>(Object.values(ROLE_PERMISSIONS).flat());
     expect(granted.has('user.write')).toBe(true);
     expect(granted.has('iam.web_key.delete')).toBe(true);
+  });
+});
+
+describe('zitadelPermissionsIn (ZITADEL MyZitadelPermissions: memberships whose owner is the org or the instance, or granted to the org)', () => {
+  const orgOwner = { level: 'org' as const, resourceId: 'orgA', resourceOwner: 'orgA', roles: ['ORG_OWNER_VIEWER'] };
+  const otherOrg = { level: 'org' as const, resourceId: 'orgC', resourceOwner: 'orgC', roles: ['ORG_OWNER'] };
+  const projectOwner = {
+    level: 'project' as const,
+    resourceId: 'p9',
+    resourceOwner: 'orgA',
+    roles: ['PROJECT_OWNER_VIEWER'],
+  };
+
+  it("lists an org membership's permissions plainly and a project's with the project id, only for that org", () => {
+    const perms = zitadelPermissionsIn([orgOwner, otherOrg, projectOwner], instanceId, 'orgA');
+    expect(perms).toContain('org.read');
+    expect(perms).toContain('project.read:p9');
+    expect(perms).not.toContain('org.write');
+    expect(new Set(perms).size).toBe(perms.length);
+    expect(zitadelPermissionsIn([orgOwner, otherOrg], instanceId, 'orgC')).toEqual([
+      ...permissionsOfRoles(['ORG_OWNER']),
+    ]);
+  });
+
+  it('counts instance memberships everywhere and project grant memberships in the granted org only', () => {
+    const iam = grant('instance', instanceId, ['IAM_OWNER_VIEWER']);
+    expect(zitadelPermissionsIn([iam], instanceId, 'anyOrg')).toEqual([...permissionsOfRoles(['IAM_OWNER_VIEWER'])]);
+    expect(zitadelPermissionsIn([grant('instance', 'otherInstance', ['IAM_OWNER'])], instanceId, 'orgA')).toEqual([]);
+    const granted = grantMember(['PROJECT_GRANT_OWNER_VIEWER']);
+    expect(zitadelPermissionsIn([granted], instanceId, 'orgB')).toContain('project.grant.read:g1');
+    expect(zitadelPermissionsIn([granted], instanceId, 'orgX')).toEqual([]);
+  });
+});
+
+describe('memberOrgs (ZITADEL ListMyProjectOrgs for its console: the orgs of the memberships)', () => {
+  it('names org memberships by the org, project ones by the owning org, project grant ones by the granted org', () => {
+    const project = { level: 'project' as const, resourceId: 'p1', resourceOwner: 'orgP', roles: ['PROJECT_OWNER'] };
+    const org = { level: 'org' as const, resourceId: 'orgO', resourceOwner: 'orgO', roles: ['ORG_OWNER'] };
+    expect((memberOrgs([org, project, grantMember(['PROJECT_GRANT_OWNER'])], instanceId) as string[]).sort()).toEqual([
+      'orgB',
+      'orgO',
+      'orgP',
+    ]);
+    expect(memberOrgs([], instanceId)).toEqual([]);
+  });
+
+  it('answers every org for a member of this instance, not of another one', () => {
+    expect(memberOrgs([grant('instance', instanceId, ['IAM_OWNER_VIEWER'])], instanceId)).toBe('all');
+    expect(memberOrgs([grant('instance', 'elsewhere', ['IAM_OWNER'])], instanceId)).toEqual([]);
   });
 });

@@ -418,3 +418,39 @@ export function scopesWithPermission(
   }
   return scopes;
 }
+
+/**
+ * ZITADEL's ListMyZitadelPermissions: the permissions of the memberships that concern `orgId`
+ * (the instance's, the org's own, its projects', and grants of projects to it), a project or
+ * project grant membership's as `permission:<project or grant id>`, each once, in membership order.
+ */
+export function zitadelPermissionsIn(grants: readonly MembershipGrant[], instanceId: string, orgId: string): string[] {
+  const out = new Set<string>();
+  for (const g of grants) {
+    const concerns =
+      g.level === 'instance'
+        ? g.resourceId === instanceId
+        : g.resourceOwner === orgId || g.projectGrant?.grantedOrgId === orgId;
+    if (!concerns) continue;
+    const context = g.level === 'project' || g.level === 'project_grant' ? `:${g.resourceId}` : '';
+    for (const permission of permissionsOfRoles(g.roles)) out.add(permission + context);
+  }
+  return [...out];
+}
+
+/**
+ * The orgs a user is a member of, as ZITADEL's ListMyProjectOrgs reads them for its own console:
+ * every org for an instance member; else the orgs of its org memberships, the owning org of its
+ * project memberships and the granted org of its project grant memberships.
+ */
+export function memberOrgs(grants: readonly MembershipGrant[], instanceId: string): 'all' | string[] {
+  const orgs = new Set<string>();
+  for (const g of grants) {
+    if (g.level === 'instance') {
+      if (g.resourceId === instanceId) return 'all';
+      continue;
+    }
+    orgs.add(g.level === 'org' ? g.resourceId : (g.projectGrant?.grantedOrgId ?? g.resourceOwner));
+  }
+  return [...orgs];
+}

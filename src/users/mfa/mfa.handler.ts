@@ -1,5 +1,4 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { HandlerContext } from '@connectrpc/connect';
 import type { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { authenticatedCallerOf } from '../../platform/rpc/call-context.js';
 import { listDetailsV2 } from '../../platform/rpc/proto-mapping.js';
@@ -7,12 +6,13 @@ import type { AccessTable } from '../../platform/rpc/registry.js';
 import { UserServiceParts, type UserServiceImpl } from '../user-service-parts.js';
 import {
   attachment,
-  authFactorV2,
+  authFactorOf,
   authMethodTypeV2,
   details,
   factorKinds,
   factorStates,
-  passkeyV2,
+  passkeyOf,
+  requestHost,
 } from './mfa.mapper.js';
 import { MfaService } from './mfa.service.js';
 import { WebAuthnService } from './webauthn.service.js';
@@ -43,11 +43,6 @@ export const USERS_MFA_ACCESS: AccessTable<typeof UserService> = {
   listAuthenticationFactors: 'authenticated',
   humanMFAInitSkipped: 'authenticated',
 };
-
-/** The host the request was sent to (HTTP/1.1 Host, or the URL HTTP/2's :authority became). */
-function requestHost(ctx: HandlerContext): string {
-  return ctx.requestHeader.get('host') ?? new URL(ctx.url).host;
-}
 
 /** Transport edge of UserService's second factors and passkeys. */
 @Injectable()
@@ -118,7 +113,7 @@ export class UsersMfaHandler implements OnModuleInit {
       },
       async listPasskeys(req, ctx) {
         const passkeys = await webauthn.listPasskeys(authenticatedCallerOf(ctx), req.userId);
-        return { details: listDetailsV2(BigInt(passkeys.length)), result: passkeys.map(passkeyV2) };
+        return { details: listDetailsV2(BigInt(passkeys.length)), result: passkeys.map(passkeyOf) };
       },
       async removePasskey(req, ctx) {
         return {
@@ -161,7 +156,7 @@ export class UsersMfaHandler implements OnModuleInit {
           factorKinds(req.authFactors),
           factorStates(req.states),
         );
-        return { result: factors.map(authFactorV2) };
+        return { result: factors.map(authFactorOf) };
       },
       async humanMFAInitSkipped(req, ctx) {
         return { details: details(await mfa.skipMfaInit(authenticatedCallerOf(ctx), req.userId)) };

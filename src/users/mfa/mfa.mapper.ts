@@ -1,6 +1,6 @@
-import type { MessageInitShape } from '@bufbuild/protobuf';
+import type { HandlerContext } from '@connectrpc/connect';
 import { PasskeyAuthenticator } from '@zitadel/proto/zitadel/user/v2/auth_pb.js';
-import { AuthFactorState, type AuthFactorSchema, type PasskeySchema } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
+import { AuthFactorState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
 import { AuthenticationMethodType, AuthFactors } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import type { WrittenEvent } from '../../platform/events/event-store.js';
 import { detailsV2 } from '../../platform/rpc/proto-mapping.js';
@@ -51,7 +51,20 @@ export function factorStates(requested: readonly AuthFactorState[]): Set<FactorS
 const stateV2 = (s: FactorState): AuthFactorState =>
   s === 'ready' ? AuthFactorState.READY : AuthFactorState.NOT_READY;
 
-export function authFactorV2(f: AuthFactorView): MessageInitShape<typeof AuthFactorSchema> {
+/**
+ * A factor and a passkey as v2 (zitadel.user.v2) and v1 (zitadel.user.v1) answer them: the same
+ * fields, and both versions number their AuthFactorState alike.
+ */
+export type AuthFactorInit = {
+  readonly state: number;
+  readonly type:
+    | { readonly case: 'otp'; readonly value: object }
+    | { readonly case: 'u2f'; readonly value: { readonly id?: string; readonly name?: string } }
+    | { readonly case: 'otpSms'; readonly value: object }
+    | { readonly case: 'otpEmail'; readonly value: object };
+};
+
+export function authFactorOf(f: AuthFactorView): AuthFactorInit {
   const state = stateV2(f.state);
   switch (f.kind) {
     case 'totp':
@@ -65,7 +78,7 @@ export function authFactorV2(f: AuthFactorView): MessageInitShape<typeof AuthFac
   }
 }
 
-export function passkeyV2(p: PasskeyView): MessageInitShape<typeof PasskeySchema> {
+export function passkeyOf(p: PasskeyView): { id: string; name: string; state: number } {
   return { id: p.id, name: p.name, state: stateV2(p.state) };
 }
 
@@ -73,4 +86,9 @@ export function attachment(a: PasskeyAuthenticator): 'platform' | 'cross-platfor
   if (a === PasskeyAuthenticator.PLATFORM) return 'platform';
   if (a === PasskeyAuthenticator.CROSS_PLATFORM) return 'cross-platform';
   return undefined;
+}
+
+/** The host the request was sent to (HTTP/1.1 Host, or the URL HTTP/2's :authority became). */
+export function requestHost(ctx: HandlerContext): string {
+  return ctx.requestHeader.get('host') ?? new URL(ctx.url).host;
 }

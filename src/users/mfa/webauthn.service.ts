@@ -7,7 +7,9 @@ import {
 } from '@simplewebauthn/server';
 import type { EntityManager } from 'typeorm';
 import { Notifier } from '../../notifications/notifier.js';
+import { loginPageLink } from '../../notifications/login-links.js';
 import { urlTemplateProblems } from '../../notifications/templates.js';
+import { loginBaseUrl } from '../../platform/config/login-ui-url.js';
 import { Config } from '../../platform/config/config.js';
 import { isUniqueViolation, underSavepoint } from '../../platform/database/pg-errors.js';
 import { Transactions } from '../../platform/database/transactions.js';
@@ -74,7 +76,14 @@ export interface Registration {
   readonly event: WrittenEvent;
 }
 
-export type LinkMedium = { readonly kind: 'return' } | { readonly kind: 'send'; readonly urlTemplate?: string };
+/**
+ * Where a registration code goes: back to the caller, emailed as a link, or back to the caller as
+ * the hosted login's link (v1 auth's AddMyPasswordlessLink).
+ */
+export type LinkMedium =
+  | { readonly kind: 'return' }
+  | { readonly kind: 'send'; readonly urlTemplate?: string }
+  | { readonly kind: 'link' };
 
 export interface PasskeyView {
   readonly id: string;
@@ -169,19 +178,31 @@ export class WebAuthnService {
     });
   }
 
-  /** Checks the authenticator's attestation against the stored challenge and keeps the credential. */
+  /**
+   * Checks the authenticator's attestation against the stored challenge and keeps the credential.
+   * Without an id, the user's latest registration of the kind (v1 names none: ZITADEL verifies
+   * the token being set up).
+   */
   verify(
     caller: Caller,
     userId: string,
     kind: WebAuthnKind,
-    id: string,
+    requestedId: string | undefined,
     credential: JsonObject | undefined,
     name: string,
   ): Promise<WrittenEvent> {
     return this.transactions.run(async (tx) => {
       const user = await this.users.load(tx, caller, userId, ADD, { lock: true, self: true });
-      const pending = await tx.findOneBy(UserWebAuthnCredential, { instanceId: caller.instance.id, userId, id, kind });
+      const where = { instanceId: caller.instance.id, userId, kind };
+      const pending =
+        requestedId === undefined
+          ? await tx.findOne(UserWebAuthnCredential, {
+              where: { ...where, state: 'pending' },
+              order: { createdAt: 'DESC' },
+            })
+          : await tx.findOneBy(UserWebAuthnCredential, { ...where, id: requestedId });
       if (!pending) throw webAuthnNotFound(LABEL[kind]);
+      const id = pending.id;
       if (pending.state === 'ready') throw webAuthnAlreadyVerified(LABEL[kind]);
       if (pending.challengeExpiresAt!.getTime() <= Date.now()) throw webAuthnChallengeExpired(LABEL[kind]);
 
@@ -288,11 +309,13 @@ export class WebAuthnService {
     caller: Caller,
     userId: string,
     medium: LinkMedium,
-  ): Promise<{ codeId: string; code?: string; event: WrittenEvent }> {
+    options: { readonly self?: boolean } = {},
+  ): Promise<{ codeId: string; code?: string; link?: string; expiresAt: Date; event: WrittenEvent }> {
     const problems = medium.kind === 'send' && medium.urlTemplate ? urlTemplateProblems(medium.urlTemplate) : [];
     if (problems.length) throw urlTemplateInvalid(problems.join('; '));
     return this.transactions.run(async (tx) => {
-      const user = await this.users.load(tx, caller, userId, LINK, { lock: true });
+      // `self`: v1 auth's own links (ZITADEL's HumanAddPasswordlessInitCode for the caller's user).
+      const user = await this.users.load(tx, caller, userId, LINK, { lock: true, self: options.self });
       if (user.type !== 'human') throw notHuman();
       if (medium.kind === 'send' && !user.email) throw noEmailForLink();
       const codeId = this.ids.next();
@@ -308,12 +331,11 @@ export class WebAuthnService {
           },
         },
       ]);
-      if (medium.kind === 'return') return { codeId, code, event };
-      // Queued in this transaction: no channel configured refuses the whole request.
-      await this.notifier.enqueue(tx, caller.instance.id, {
-        channel: 'email',
-        to: user.email!,
-        template: 'passkeyRegistration',
+      if (medium.kind === 'return') return { codeId, code, expiresAt, event };
+      const notification = {
+        channel: 'email' as const,
+        to: user.email ?? '',
+        template: 'passkeyRegistration' as const,
         userId,
         orgId: user.resourceOwner,
         data: {
@@ -324,10 +346,15 @@ export class WebAuthnService {
           loginName: await this.accounts.of(tx, caller.instance.id, user),
           displayName: user.displayName ?? '',
         },
-        urlTemplate: medium.urlTemplate,
         origin: caller.origin,
-      });
-      return { codeId, event };
+      };
+      if (medium.kind === 'link') {
+        const base = loginBaseUrl(this.config.loginUiUrl, caller.origin ?? new URL(this.config.externalUrl).origin);
+        return { codeId, link: loginPageLink(notification, base), expiresAt, event };
+      }
+      // Queued in this transaction: no channel configured refuses the whole request.
+      await this.notifier.enqueue(tx, caller.instance.id, { ...notification, urlTemplate: medium.urlTemplate });
+      return { codeId, expiresAt, event };
     });
   }
 

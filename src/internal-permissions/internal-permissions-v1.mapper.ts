@@ -1,0 +1,53 @@
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import type { MembershipQuery, MembershipSchema } from '@zitadel/proto/zitadel/user_pb.js';
+import { objectDetailsV1 } from '../platform/rpc/v1-mapping.js';
+import type { AdminFilter, AdministratorView } from './internal-permissions.service.js';
+
+// zitadel.user.v1.Membership (a user's roles on one resource, v1's word for an administrator).
+
+/** v1's MembershipQuery -> the resource filter; an `iam` query with false matches every level. */
+export function membershipFilterV1(q: MembershipQuery): AdminFilter | undefined {
+  switch (q.query.case) {
+    case 'orgQuery':
+      return { kind: 'resource', level: 'org', id: q.query.value.orgId };
+    case 'projectQuery':
+      return { kind: 'resource', level: 'project', id: q.query.value.projectId };
+    case 'projectGrantQuery':
+      return { kind: 'resource', level: 'project_grant', id: q.query.value.projectGrantId };
+    case 'iamQuery':
+      return q.query.value.iam ? { kind: 'resource', level: 'instance' } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * ZITADEL names the resource (the org, the project, the granted project, or the instance) as
+ * the membership's display name; its resource owner is the org that holds the resource.
+ */
+export function membershipV1(m: AdministratorView, instance: { id: string; name: string }) {
+  const resource = ((): { owner: string; name: string; type: MessageInitShape<typeof MembershipSchema>['type'] } => {
+    if (m.org) return { owner: m.resourceId, name: m.org.name, type: { case: 'orgId', value: m.resourceId } };
+    if (m.project)
+      return { owner: m.project.orgId, name: m.project.name, type: { case: 'projectId', value: m.resourceId } };
+    if (m.projectGrant)
+      return {
+        owner: m.projectGrant.orgId,
+        name: m.projectGrant.projectName,
+        type: { case: 'projectGrantId', value: m.resourceId },
+      };
+    return { owner: instance.id, name: instance.name, type: { case: 'iam', value: true } };
+  })();
+  return {
+    userId: m.user.id,
+    details: objectDetailsV1({
+      sequence: 0n,
+      creationDate: m.createdAt,
+      changeDate: m.changedAt,
+      resourceOwner: resource.owner,
+    }),
+    roles: m.roles,
+    displayName: resource.name,
+    type: resource.type,
+  } satisfies MessageInitShape<typeof MembershipSchema>;
+}
