@@ -9,7 +9,8 @@ import type { NewHumanUser, Verification } from './users.service.js';
 
 /** zitadel.user.v2.UserState numbers. */
 const STATE_NUMBER: Record<UserState, number> = { active: 1, inactive: 2, locked: 4, initial: 5 };
-const STATE_BY_NUMBER: Record<number, UserState | 'deleted'> = {
+export type StatesByNumber = Readonly<Record<number, UserState | 'deleted'>>;
+const STATE_BY_NUMBER: StatesByNumber = {
   1: 'active',
   2: 'inactive',
   3: 'deleted',
@@ -157,8 +158,15 @@ export function newHuman(req: HumanRequest, fieldPath: string): NewHumanUser {
 
 type QueryCase = { case: string | undefined; value?: any };
 
-/** ListUsers' SearchQuery tree -> UserFilter, naming the bad query by its path. */
-export function userFilter(q: { query: QueryCase }, field: string): UserFilter {
+/**
+ * ListUsers' SearchQuery tree -> UserFilter, naming the bad query by its path. v1's tree has the
+ * same cases and fields; only its state numbers differ, so the v1 edge passes its own table.
+ */
+export function userFilter(
+  q: { query: QueryCase },
+  field: string,
+  states: StatesByNumber = STATE_BY_NUMBER,
+): UserFilter {
   const { case: kind, value } = q.query;
   const text = (f: UserTextField, v: string): UserFilter => ({
     kind: 'text',
@@ -184,7 +192,7 @@ export function userFilter(q: { query: QueryCase }, field: string): UserFilter {
     case 'loginNameQuery':
       return text('loginName', value.loginName);
     case 'stateQuery': {
-      const state = STATE_BY_NUMBER[value.state];
+      const state = states[value.state];
       if (!state) throw invalidField('USER-qst4t', `${field}.state_query.state`, 'must be a defined user state');
       return { kind: 'state', state };
     }
@@ -203,12 +211,12 @@ export function userFilter(q: { query: QueryCase }, field: string): UserFilter {
       return {
         kind: kind === 'andQuery' ? 'and' : 'or',
         filters: value.queries.map((sq: { query: QueryCase }, i: number) =>
-          userFilter(sq, `${field}.${kind === 'andQuery' ? 'and' : 'or'}_query.queries[${i}]`),
+          userFilter(sq, `${field}.${kind === 'andQuery' ? 'and' : 'or'}_query.queries[${i}]`, states),
         ),
       };
     case 'notQuery':
       if (!value.query) throw invalidField('USER-qn0t1', `${field}.not_query.query`, 'is required');
-      return { kind: 'not', filter: userFilter(value.query, `${field}.not_query.query`) };
+      return { kind: 'not', filter: userFilter(value.query, `${field}.not_query.query`, states) };
     default:
       throw invalidField('USER-qu3ry', field, 'one query must be set');
   }
