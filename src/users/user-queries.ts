@@ -188,13 +188,61 @@ export class UserQueries {
     return this.view(rows[0], await this.mustBeDomain(caller, [rows[0].resource_owner]));
   }
 
+  /**
+   * v1's management API works inside one org (the `x-zitadel-orgid` header, else the caller's):
+   * a user of another org is not found there, whatever the caller may see elsewhere.
+   */
+  async getInOrg(caller: Caller, orgId: string, userId: string): Promise<UserView> {
+    const user = await this.get(caller, userId);
+    if (user.resourceOwner !== orgId) throw userNotFound();
+    return user;
+  }
+
+  /**
+   * GetUserByLoginNameGlobal: the instance-wide look-up ZITADEL grants with user.global.read
+   * (checked at the method), so no org visibility applies; several matches mean none is meant.
+   */
+  async getByLoginNameGlobal(caller: Caller, loginName: string): Promise<UserView> {
+    const { items } = await this.list(
+      caller,
+      [{ kind: 'text', field: 'loginName', match: 'equalsIgnoreCase', value: loginName }],
+      'unspecified',
+      { offset: 0, limit: 2, asc: true },
+      'instance',
+    );
+    if (items.length !== 1) throw userNotFound();
+    return items[0];
+  }
+
+  /**
+   * IsUserUnique as ZITADEL answers it: unique unless one user has the username and the email
+   * given (each only when set), counted in the org when its usernames are per org (domain
+   * policy) and in the whole instance otherwise.
+   */
+  async isUnique(caller: Caller, orgId: string, username: string, email: string): Promise<boolean> {
+    const perOrg = (await this.policies.domainSettings(caller.instance.id, orgId)).userLoginMustBeDomain;
+    const conditions = ['instance_id = $1'];
+    const params: unknown[] = [caller.instance.id];
+    const add = (sql: string, value: string) => {
+      params.push(value);
+      conditions.push(sql.replace('?', `$${params.length}`));
+    };
+    if (username) add('username = ?', username);
+    if (email) add('email = ?', email);
+    if (perOrg) add('resource_owner = ?', orgId);
+    const rows = await this.tx.reader.query(`SELECT 1 FROM users WHERE ${conditions.join(' AND ')} LIMIT 1`, params);
+    return rows.length === 0;
+  }
+
+  /** `scope: 'instance'` skips the caller's org visibility (methods that demand an instance-wide permission). */
   async list(
     caller: Caller,
     filters: readonly UserFilter[],
     sort: UserSort,
     page: Page,
+    scope: 'visible' | 'instance' = 'visible',
   ): Promise<{ items: UserView[]; total: bigint }> {
-    const visible = visibleOrgs(caller, 'user.read');
+    const visible = scope === 'instance' ? 'all' : visibleOrgs(caller, 'user.read');
     const self = caller.principal?.userId;
     const visibility: Filter =
       visible === 'all'

@@ -1,5 +1,11 @@
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type {
+  AddHumanUserRequest,
+  ImportHumanUserRequest,
+  UpdateHumanProfileRequest,
+} from '@zitadel/proto/zitadel/management_pb.js';
+import type {
+  AuthFactorSchema,
   EmailSchema,
   HumanSchema,
   MachineSchema,
@@ -7,12 +13,19 @@ import type {
   ProfileSchema,
   SearchQuery,
   UserSchema,
+  WebAuthNTokenSchema,
 } from '@zitadel/proto/zitadel/user_pb.js';
+import type { ListDetailsSchema } from '@zitadel/proto/zitadel/object_pb.js';
+import { invalidField } from '../platform/errors/domain-error.js';
 import { ts } from '../platform/rpc/proto-mapping.js';
+import type { FactorState } from './mfa/mfa.entity.js';
+import type { AuthFactorView } from './mfa/mfa.service.js';
+import type { PasskeyView } from './mfa/webauthn.service.js';
 import { objectDetailsV1 } from '../settings/settings-v1.mapper.js';
 import type { UserState } from './user.entity.js';
 import type { UserFilter, UserView } from './user-queries.js';
 import { type StatesByNumber, userFilter } from './users.mapper.js';
+import type { NewHumanUser, ProfileInput } from './users.service.js';
 
 // zitadel.user.v1 (management and auth APIs) <- the users context's UserView. v1 numbers its
 // states differently from v2 (SUSPEND = 5 sits before INITIAL = 6) and names the profile's
@@ -87,4 +100,95 @@ export function userV1(u: UserView): MessageInitShape<typeof UserSchema> {
 /** ListUsers' v1 SearchQuery -> UserFilter; the cases and fields are v2's, the states v1's. */
 export function userFilterV1(q: SearchQuery, field: string): UserFilter {
   return userFilter(q, field, STATE_BY_NUMBER_V1);
+}
+
+// ---- requests -------------------------------------------------------------------------------
+
+type V1Profile = Pick<
+  UpdateHumanProfileRequest,
+  'firstName' | 'lastName' | 'nickName' | 'displayName' | 'preferredLanguage' | 'gender'
+>;
+
+/** v1 sends the whole profile: every field replaces the current one, as in ZITADEL. */
+export function profileFromV1(p: V1Profile | undefined): ProfileInput {
+  return {
+    givenName: p?.firstName ?? '',
+    familyName: p?.lastName ?? '',
+    nickName: p?.nickName ?? '',
+    displayName: p?.displayName ?? '',
+    preferredLanguage: p?.preferredLanguage ?? '',
+    gender: p?.gender ?? 0,
+  };
+}
+
+/**
+ * AddHumanUser (v1): ZITADEL sets the initial password with a change required at first sign-in,
+ * and sends an email verification code unless the address is marked verified.
+ */
+export function addHumanFromV1(req: AddHumanUserRequest): NewHumanUser {
+  return {
+    ...profileFromV1(req.profile),
+    username: req.userName,
+    email: req.email?.email ?? '',
+    emailVerified: req.email?.isEmailVerified ?? false,
+    returnEmailCode: false,
+    password: req.initialPassword ? { value: req.initialPassword, changeRequired: true } : undefined,
+    phone: req.phone?.phone || undefined,
+    phoneVerified: req.phone?.isPhoneVerified ?? false,
+    fieldPath: '',
+  };
+}
+
+/**
+ * ImportHumanUser: a plain or an already hashed password (bcrypt, argon2 and the other encoded
+ * formats the hasher imports), its change-required flag, and a TOTP secret (`otp_code`) to carry
+ * the user's authenticator app over.
+ */
+export function importHumanFromV1(req: ImportHumanUserRequest): NewHumanUser {
+  if (req.idps.length)
+    throw invalidField('USER-v1idp', 'idps', 'linking identity providers on import is not supported');
+  if (req.password && req.hashedPassword?.value)
+    throw invalidField('USER-v1pw2', 'hashed_password', 'give either password or hashed_password, not both');
+  const changeRequired = req.passwordChangeRequired;
+  return {
+    ...profileFromV1(req.profile),
+    username: req.userName,
+    email: req.email?.email ?? '',
+    emailVerified: req.email?.isEmailVerified ?? false,
+    returnEmailCode: false,
+    password: req.password ? { value: req.password, changeRequired } : undefined,
+    hashedPassword: req.hashedPassword?.value ? { hash: req.hashedPassword.value, changeRequired } : undefined,
+    phone: req.phone?.phone || undefined,
+    phoneVerified: req.phone?.isPhoneVerified ?? false,
+    totpSecret: req.otpCode || undefined,
+    fieldPath: '',
+  };
+}
+
+// ---- factors --------------------------------------------------------------------------------
+
+/** zitadel.user.v1.AuthFactorState: NOT_READY 1, READY 2. */
+const FACTOR_STATE_V1: Readonly<Record<FactorState, number>> = { pending: 1, ready: 2 };
+
+export function authFactorV1(f: AuthFactorView): MessageInitShape<typeof AuthFactorSchema> {
+  const state = FACTOR_STATE_V1[f.state];
+  switch (f.kind) {
+    case 'totp':
+      return { state, type: { case: 'otp', value: {} } };
+    case 'u2f':
+      return { state, type: { case: 'u2f', value: { id: f.id ?? '', name: f.name ?? '' } } };
+    case 'otpSms':
+      return { state, type: { case: 'otpSms', value: {} } };
+    case 'otpEmail':
+      return { state, type: { case: 'otpEmail', value: {} } };
+  }
+}
+
+export function webAuthNTokenV1(p: PasskeyView): MessageInitShape<typeof WebAuthNTokenSchema> {
+  return { id: p.id, name: p.name, state: FACTOR_STATE_V1[p.state] };
+}
+
+/** v1's ListDetails: the total, and the time the answer was read (our reads are never stale). */
+export function listDetailsV1(total: bigint): MessageInitShape<typeof ListDetailsSchema> {
+  return { totalResult: total, viewTimestamp: ts(new Date()) };
 }

@@ -6,16 +6,21 @@ import { UsersCoreHandler } from './core/users-core.handler.js';
 import { UserCredentialsModule } from './credentials/credentials.module.js';
 import { UserMfaModule } from './mfa/mfa.module.js';
 import { PatStrategy } from './pat.strategy.js';
+import { UserImportService } from './user-import.service.js';
 import { UserQueries } from './user-queries.js';
 import { UserServiceParts } from './user-service-parts.js';
 import { USER_HTTP_BINDINGS } from './users.http-bindings.js';
 import { UsersSharedModule } from './users-shared.module.js';
 import { UsersService } from './users.service.js';
+import { UsersV1Handler } from './users-v1.handler.js';
 
-/** zitadel.user.v2.UserService: core methods here, credentials and MFA in their sub-modules. */
+/**
+ * zitadel.user.v2.UserService: core methods here, credentials and MFA in their sub-modules; the
+ * user methods of zitadel.management.v1 (UsersV1Handler) on the same services.
+ */
 @Module({
   imports: [UsersSharedModule, UserCredentialsModule, UserMfaModule],
-  providers: [UsersService, PatStrategy, UserQueries, UsersCoreHandler],
+  providers: [UsersService, PatStrategy, UserQueries, UsersCoreHandler, UserImportService, UsersV1Handler],
   exports: [UsersService, UserQueries, PatStrategy, UsersSharedModule, UserCredentialsModule, UserMfaModule],
 })
 export class UsersModule implements OnModuleInit, OnApplicationBootstrap {

@@ -250,10 +250,20 @@ export class UsersService {
    * state is checked by the insert). The username scope is read before it, where the settings
    * cache may answer (inside a unit of work every read goes to the database).
    */
-  async createHuman(caller: Caller, orgId: string, input: NewHumanUser): Promise<CreatedHuman> {
+  async createHuman(
+    caller: Caller,
+    orgId: string,
+    input: NewHumanUser,
+    andThen?: (tx: EntityManager, created: CreatedHuman) => Promise<void>,
+  ): Promise<CreatedHuman> {
     this.checkOrgPermission(caller, orgId);
     const perOrg = await this.usernamesPerOrg(caller, orgId);
-    return this.tx.run((tx) => this.addHuman(tx, caller, orgId, input, perOrg));
+    return this.tx.run(async (tx) => {
+      const created = await this.addHuman(tx, caller, orgId, input, perOrg);
+      // More work on the new user in the same unit of work (v1's import with a passkey link).
+      if (andThen) await andThen(tx, created);
+      return created;
+    });
   }
 
   async createMachine(

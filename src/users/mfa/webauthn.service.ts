@@ -288,7 +288,8 @@ export class WebAuthnService {
     caller: Caller,
     userId: string,
     medium: LinkMedium,
-  ): Promise<{ codeId: string; code?: string; event: WrittenEvent }> {
+    outer?: EntityManager,
+  ): Promise<{ codeId: string; code?: string; expiresAt: Date; event: WrittenEvent }> {
     const problems = medium.kind === 'send' && medium.urlTemplate ? urlTemplateProblems(medium.urlTemplate) : [];
     if (problems.length) throw urlTemplateInvalid(problems.join('; '));
     return this.transactions.run(async (tx) => {
@@ -308,7 +309,7 @@ export class WebAuthnService {
           },
         },
       ]);
-      if (medium.kind === 'return') return { codeId, code, event };
+      if (medium.kind === 'return') return { codeId, code, expiresAt, event };
       // Queued in this transaction: no channel configured refuses the whole request.
       await this.notifier.enqueue(tx, caller.instance.id, {
         channel: 'email',
@@ -327,8 +328,8 @@ export class WebAuthnService {
         urlTemplate: medium.urlTemplate,
         origin: caller.origin,
       });
-      return { codeId, event };
-    });
+      return { codeId, expiresAt, event };
+    }, outer);
   }
 
   /**
