@@ -15,7 +15,9 @@ import type {
   UserSchema,
   WebAuthNTokenSchema,
 } from '@zitadel/proto/zitadel/user_pb.js';
+import type { MetadataSchema } from '@zitadel/proto/zitadel/metadata_pb.js';
 import type { ListDetailsSchema } from '@zitadel/proto/zitadel/object_pb.js';
+import type { TextMatch } from '../platform/database/list-query.js';
 import { invalidField } from '../platform/errors/domain-error.js';
 import { ts } from '../platform/rpc/proto-mapping.js';
 import type { FactorState } from './mfa/mfa.entity.js';
@@ -23,7 +25,7 @@ import type { AuthFactorView } from './mfa/mfa.service.js';
 import type { PasskeyView } from './mfa/webauthn.service.js';
 import { objectDetailsV1 } from '../settings/settings-v1.mapper.js';
 import type { UserState } from './user.entity.js';
-import type { UserFilter, UserView } from './user-queries.js';
+import type { MetadataEntry, UserFilter, UserView } from './user-queries.js';
 import { type StatesByNumber, userFilter } from './users.mapper.js';
 import type { NewHumanUser, ProfileInput } from './users.service.js';
 
@@ -191,4 +193,19 @@ export function webAuthNTokenV1(p: PasskeyView): MessageInitShape<typeof WebAuth
 /** v1's ListDetails: the total, and the time the answer was read (our reads are never stale). */
 export function listDetailsV1(total: bigint): MessageInitShape<typeof ListDetailsSchema> {
   return { totalResult: total, viewTimestamp: ts(new Date()) };
+}
+
+/** A metadata key filter (v1's MetadataQuery.key_query). */
+export interface MetadataKeyFilter {
+  readonly match: TextMatch;
+  readonly value: string;
+}
+
+/** Metadata rows carry no sequence of their own: their details are their creation and last change. */
+export function metadataV1(m: MetadataEntry, resourceOwner: string): MessageInitShape<typeof MetadataSchema> {
+  return {
+    key: m.key,
+    value: m.value,
+    details: objectDetailsV1({ sequence: 0n, creationDate: m.createdAt, changeDate: m.changedAt, resourceOwner }),
+  };
 }

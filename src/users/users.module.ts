@@ -13,6 +13,7 @@ import { USER_HTTP_BINDINGS } from './users.http-bindings.js';
 import { UsersSharedModule } from './users-shared.module.js';
 import { UsersService } from './users.service.js';
 import { UsersV1Handler } from './users-v1.handler.js';
+import { UsersV1CredentialsHandler } from './users-v1-credentials.handler.js';
 
 /**
  * zitadel.user.v2.UserService: core methods here, credentials and MFA in their sub-modules; the
@@ -20,7 +21,15 @@ import { UsersV1Handler } from './users-v1.handler.js';
  */
 @Module({
   imports: [UsersSharedModule, UserCredentialsModule, UserMfaModule],
-  providers: [UsersService, PatStrategy, UserQueries, UsersCoreHandler, UserImportService, UsersV1Handler],
+  providers: [
+    UsersService,
+    PatStrategy,
+    UserQueries,
+    UsersCoreHandler,
+    UserImportService,
+    UsersV1Handler,
+    UsersV1CredentialsHandler,
+  ],
   exports: [UsersService, UserQueries, PatStrategy, UsersSharedModule, UserCredentialsModule, UserMfaModule],
 })
 export class UsersModule implements OnModuleInit, OnApplicationBootstrap {
