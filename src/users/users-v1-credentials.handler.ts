@@ -2,9 +2,11 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
 import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
 import { page } from '../platform/database/list-query.js';
+import { listDetailsV1 } from '../platform/rpc/v1-mapping.js';
 import type { WrittenEvent } from '../platform/events/event-store.js';
 import { textMatch } from '../platform/rpc/proto-mapping.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
+import { v1OrgOf as orgOf } from '../platform/rpc/v1-org.js';
 import { assertMatchesAnnotations } from '../settings/settings.access.js';
 import { objectDetailsV1 } from '../settings/settings-v1.mapper.js';
 import { keyNotFound, patNotFound } from './credentials/credentials.errors.js';
@@ -14,8 +16,7 @@ import { MachineCredentialsService } from './credentials/machine-credentials.ser
 import { UserQueries } from './user-queries.js';
 import { metadataNotFound } from './users.errors.js';
 import { UsersService } from './users.service.js';
-import { orgOf } from './users-v1.handler.js';
-import { listDetailsV1, metadataV1, type MetadataKeyFilter } from './users-v1.mapper.js';
+import { metadataV1, type MetadataKeyFilter } from './users-v1.mapper.js';
 
 const READ = { permission: 'user.read' } as const;
 const WRITE = { permission: 'user.write' } as const;

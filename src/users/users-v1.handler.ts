@@ -2,11 +2,12 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
 import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
 import { page } from '../platform/database/list-query.js';
+import { listDetailsV1 } from '../platform/rpc/v1-mapping.js';
 import type { WrittenEvent } from '../platform/events/event-store.js';
 import { authenticatedCallerOf, type AuthenticatedCaller } from '../platform/rpc/call-context.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
+import { v1OrgOf as orgOf } from '../platform/rpc/v1-org.js';
 import { assertMatchesAnnotations } from '../settings/settings.access.js';
-import { ORG_HEADER } from '../settings/settings-management.handler.js';
 import { PasswordsService } from './credentials/passwords.service.js';
 import { MfaService } from './mfa/mfa.service.js';
 import { WebAuthnService } from './mfa/webauthn.service.js';
@@ -19,7 +20,6 @@ import {
   authFactorV1,
   emailV1,
   importHumanFromV1,
-  listDetailsV1,
   phoneV1,
   profileFromV1,
   profileV1,
@@ -86,15 +86,6 @@ const added = (e: WrittenEvent) =>
 
 /** v1's `Type` of SendHumanResetPasswordNotification: 0 email, 1 SMS. */
 const RESET_CHANNEL = ['email', 'sms'] as const;
-
-/**
- * ZITADEL's v1 org context for users: the `x-zitadel-orgid` header, else the caller's own org.
- * Every method works on users of that org only; one of another org is not found.
- */
-export function orgOf(ctx: HandlerContext): { caller: AuthenticatedCaller; orgId: string } {
-  const caller = authenticatedCallerOf(ctx);
-  return { caller, orgId: ctx.requestHeader.get(ORG_HEADER)?.trim() || caller.principal.orgId };
-}
 
 /**
  * Transport edge of zitadel.management.v1's user methods: each maps the v1 request onto the same

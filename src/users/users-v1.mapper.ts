@@ -16,7 +16,6 @@ import type {
   WebAuthNTokenSchema,
 } from '@zitadel/proto/zitadel/user_pb.js';
 import type { MetadataSchema } from '@zitadel/proto/zitadel/metadata_pb.js';
-import type { ListDetailsSchema } from '@zitadel/proto/zitadel/object_pb.js';
 import type { TextMatch } from '../platform/database/list-query.js';
 import { invalidField } from '../platform/errors/domain-error.js';
 import { ts } from '../platform/rpc/proto-mapping.js';
@@ -188,11 +187,6 @@ export function authFactorV1(f: AuthFactorView): MessageInitShape<typeof AuthFac
 
 export function webAuthNTokenV1(p: PasskeyView): MessageInitShape<typeof WebAuthNTokenSchema> {
   return { id: p.id, name: p.name, state: FACTOR_STATE_V1[p.state] };
-}
-
-/** v1's ListDetails: the total, and the time the answer was read (our reads are never stale). */
-export function listDetailsV1(total: bigint): MessageInitShape<typeof ListDetailsSchema> {
-  return { totalResult: total, viewTimestamp: ts(new Date()) };
 }
 
 /** A metadata key filter (v1's MetadataQuery.key_query). */

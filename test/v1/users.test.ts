@@ -459,6 +459,21 @@ describe('management v1 users over REST (/management/v1)', () => {
   });
 });
 
+describe("management v1 ListUserMemberships (ZITADEL: the user's administrator roles)", () => {
+  it("lists the org owner's membership, filtered by org query, and nothing for org B", async () => {
+    const m = mgmt(t.ownerA);
+    const { result, details } = await m.listUserMemberships({ userId: t.ownerAId });
+    expect(result).toEqual([expect.objectContaining({ userId: t.ownerAId, roles: ['ORG_OWNER'], orgId: t.orgA })]);
+    expect(Number(details?.totalResult)).toBe(1);
+    const byOrg = await m.listUserMemberships({ userId: t.ownerAId, queries: [{ orgQuery: { orgId: t.orgB } }] });
+    expect(byOrg.result).toEqual([]);
+    const iam = await m.listUserMemberships({ userId: t.ownerAId, queries: [{ iamQuery: { iam: true } }] });
+    expect(iam.result).toEqual([]);
+    expect((await mgmt(t.ownerB).listUserMemberships({ userId: t.ownerAId })).result).toEqual([]);
+    expect((await mgmt(t.ownerB, t.orgA).listUserMemberships({ userId: t.ownerAId })).result).toEqual([]);
+  });
+});
+
 describe('management v1 user methods not built', () => {
   it('answer UNIMPLEMENTED: avatars and linked identity providers', async () => {
     const { userId } = await addHuman(t.ownerA);

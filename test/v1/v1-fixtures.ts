@@ -11,6 +11,8 @@ export interface TwoOrgs {
   readonly orgB: string;
   readonly ownerA: string;
   readonly ownerB: string;
+  /** The user id of org A's owner machine. */
+  readonly ownerAId: string;
 }
 
 export async function twoOrgs(label: string): Promise<TwoOrgs> {
@@ -20,7 +22,8 @@ export async function twoOrgs(label: string): Promise<TwoOrgs> {
   const orgB = (await orgs.createOrganization({ name: `${label} B ${Date.now()}` })).id;
   const owner = (org: string) =>
     machineWithRoles(env.server, org, { level: 'org', resourceId: org, roles: ['ORG_OWNER'] });
-  return { env, orgA, orgB, ownerA: (await owner(orgA)).pat, ownerB: (await owner(orgB)).pat };
+  const a = await owner(orgA);
+  return { env, orgA, orgB, ownerA: a.pat, ownerAId: a.userId, ownerB: (await owner(orgB)).pat };
 }
 
 /** The gRPC status a nice-grpc call ends with (the same numbers as connect's Code), or 'ok'. */
