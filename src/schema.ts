@@ -3,6 +3,7 @@
 import { Foundation1764230400000 } from './platform/database/migrations/1764230400000-foundation.js';
 import { Users1764316800000 } from './platform/database/migrations/1764316800000-users.js';
 import { ChangeFeed1765400000000 } from './platform/database/migrations/1765400000000-change-feed.js';
+import { EventQueries1765713000000 } from './platform/database/migrations/1765713000000-event-queries.js';
 import { APPS_ENTITIES, APPS_MIGRATIONS } from './apps/schema.js';
 import { AUTHORIZATIONS_ENTITIES, AUTHORIZATIONS_MIGRATIONS } from './authorizations/schema.js';
 import { Membership } from './platform/authz/membership.entity.js';
@@ -66,4 +67,5 @@ export const MIGRATIONS = [
   ...SAML_MIGRATIONS,
   ...OIDC_MIGRATIONS,
   UserCodeAttempts1765613100000,
+  EventQueries1765713000000,
 ].sort((a, b) => Number(/\d{13}/.exec(a.name)![0]) - Number(/\d{13}/.exec(b.name)![0]));
