@@ -55,11 +55,28 @@ export function userGrantFiltersV1(orgId: string, queries: readonly UserGrantQue
   return [scope, ...queries.flatMap((q, i) => userGrantFilterV1(q, `queries[${i}]`))];
 }
 
+type TextKind = Extract<AuthorizationFilter, { match: unknown }>['kind'];
+
+/** The text queries of UserGrantQuery: which filter each is, and the field holding its text. */
+const TEXT_QUERIES: Readonly<Record<string, readonly [TextKind, string]>> = {
+  roleKeyQuery: ['roleKey', 'roleKey'],
+  userNameQuery: ['username', 'userName'],
+  firstNameQuery: ['givenName', 'firstName'],
+  lastNameQuery: ['familyName', 'lastName'],
+  emailQuery: ['email', 'email'],
+  orgNameQuery: ['orgName', 'orgName'],
+  orgDomainQuery: ['orgDomain', 'orgDomain'],
+  projectNameQuery: ['projectName', 'projectName'],
+  displayNameQuery: ['displayName', 'displayName'],
+};
+
 function userGrantFilterV1(q: UserGrantQuery, field: string): AuthorizationFilter[] {
   const { query } = q;
-  const text = (kind: Extract<AuthorizationFilter, { match: unknown }>['kind'], value: string, method: number) => [
-    { kind, match: textMatch(method), value } as AuthorizationFilter,
-  ];
+  const text = query.case && TEXT_QUERIES[query.case];
+  if (text) {
+    const value = query.value as unknown as Record<string, string> & { method: number };
+    return [{ kind: text[0], match: textMatch(value.method), value: value[text[1]] }];
+  }
   switch (query.case) {
     case 'projectIdQuery':
       return [{ kind: 'project', id: query.value.projectId }];
@@ -67,26 +84,8 @@ function userGrantFilterV1(q: UserGrantQuery, field: string): AuthorizationFilte
       return [{ kind: 'user', id: query.value.userId }];
     case 'withGrantedQuery':
       return [];
-    case 'roleKeyQuery':
-      return text('roleKey', query.value.roleKey, query.value.method);
     case 'projectGrantIdQuery':
       return [{ kind: 'projectGrant', id: query.value.projectGrantId }];
-    case 'userNameQuery':
-      return text('username', query.value.userName, query.value.method);
-    case 'firstNameQuery':
-      return text('givenName', query.value.firstName, query.value.method);
-    case 'lastNameQuery':
-      return text('familyName', query.value.lastName, query.value.method);
-    case 'emailQuery':
-      return text('email', query.value.email, query.value.method);
-    case 'orgNameQuery':
-      return text('orgName', query.value.orgName, query.value.method);
-    case 'orgDomainQuery':
-      return text('orgDomain', query.value.orgDomain, query.value.method);
-    case 'projectNameQuery':
-      return text('projectName', query.value.projectName, query.value.method);
-    case 'displayNameQuery':
-      return text('displayName', query.value.displayName, query.value.method);
     case 'userTypeQuery':
       if (query.value.type !== 1 && query.value.type !== 2)
         throw invalidField('UGRANT-v1typ', `${field}.user_type_query.type`, 'must be TYPE_HUMAN or TYPE_MACHINE');
