@@ -19,6 +19,7 @@ import { CREDENTIALS_ENTITIES, CREDENTIALS_MIGRATIONS } from './users/credential
 import { MFA_ENTITIES, MFA_MIGRATIONS } from './users/mfa/schema.js';
 import { PersonalAccessToken } from './users/personal-access-token.entity.js';
 import { UserCodeAttempts1765613100000 } from './users/migrations/1765613100000-user-code-attempts.js';
+import { MachineAccessTokenType1765713100000 } from './users/migrations/1765713100000-machine-access-token-type.js';
 import { UserCode } from './users/user-code.entity.js';
 import { UserMetadata } from './users/user-metadata.entity.js';
 import { User } from './users/user.entity.js';
@@ -68,4 +69,5 @@ export const MIGRATIONS = [
   ...OIDC_MIGRATIONS,
   UserCodeAttempts1765613100000,
   EventQueries1765713000000,
+  MachineAccessTokenType1765713100000,
 ].sort((a, b) => Number(/\d{13}/.exec(a.name)![0]) - Number(/\d{13}/.exec(b.name)![0]));

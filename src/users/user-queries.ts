@@ -13,7 +13,7 @@ import { Transactions } from '../platform/database/transactions.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { Policies } from '../settings/policies.js';
 import { loginNames } from './core/login-names.js';
-import type { UserState, UserType } from './user.entity.js';
+import type { AccessTokenType, UserState, UserType } from './user.entity.js';
 import { UserStore } from './user-store.js';
 import { userNotFound } from './users.errors.js';
 
@@ -74,6 +74,7 @@ export interface UserView {
   readonly mfaInitSkippedAt: Date | null;
   readonly machineName: string | null;
   readonly machineDescription: string | null;
+  readonly machineAccessTokenType: AccessTokenType | null;
   readonly hasSecret: boolean;
   readonly createdAt: Date;
   readonly changedAt: Date;
@@ -343,6 +344,7 @@ export class UserQueries {
       mfaInitSkippedAt: r.mfa_init_skipped_at,
       machineName: r.machine_name,
       machineDescription: r.machine_description,
+      machineAccessTokenType: r.machine_access_token_type,
       hasSecret: r.has_secret,
       createdAt: r.created_at,
       changedAt: r.changed_at,

@@ -16,6 +16,7 @@ import { UserQueries, type UserView } from './user-queries.js';
 import { userSort } from './users.mapper.js';
 import { UsersService, type Verification } from './users.service.js';
 import {
+  accessTokenTypeFromV1,
   addHumanFromV1,
   authFactorV1,
   emailV1,
@@ -185,12 +186,17 @@ export class UsersV1Handler implements OnModuleInit {
         username: req.userName,
         name: req.name,
         description: req.description,
+        accessTokenType: accessTokenTypeFromV1(req.accessTokenType),
       });
       return { userId: created.userId, details: added(created.event) };
     },
     updateMachine: async (req, ctx) =>
       this.change(ctx, req.userId, (caller) =>
-        this.users.updateMachine(caller, req.userId, { name: req.name, description: req.description }),
+        this.users.updateMachine(caller, req.userId, {
+          name: req.name,
+          description: req.description,
+          accessTokenType: accessTokenTypeFromV1(req.accessTokenType),
+        }),
       ),
 
     deactivateUser: async (req, ctx) =>

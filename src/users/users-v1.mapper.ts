@@ -23,7 +23,7 @@ import type { FactorState } from './mfa/mfa.entity.js';
 import type { AuthFactorView } from './mfa/mfa.service.js';
 import type { PasskeyView } from './mfa/webauthn.service.js';
 import { objectDetailsV1 } from '../settings/settings-v1.mapper.js';
-import type { UserState } from './user.entity.js';
+import type { AccessTokenType, UserState } from './user.entity.js';
 import type { MetadataEntry, UserFilter, UserView } from './user-queries.js';
 import { type StatesByNumber, userFilter } from './users.mapper.js';
 import type { NewHumanUser, ProfileInput } from './users.service.js';
@@ -81,9 +81,23 @@ export function humanV1(u: UserView): MessageInitShape<typeof HumanSchema> {
   };
 }
 
-/** Machine users issue opaque (bearer) access tokens: ACCESS_TOKEN_TYPE_BEARER is 0. */
+/** zitadel.user.v1.AccessTokenType: BEARER 0, JWT 1. */
+const ACCESS_TOKEN_TYPES: readonly AccessTokenType[] = ['bearer', 'jwt'];
+
 export function machineV1(u: UserView): MessageInitShape<typeof MachineSchema> {
-  return { name: u.machineName ?? '', description: u.machineDescription ?? '', hasSecret: u.hasSecret };
+  return {
+    name: u.machineName ?? '',
+    description: u.machineDescription ?? '',
+    hasSecret: u.hasSecret,
+    accessTokenType: ACCESS_TOKEN_TYPES.indexOf(u.machineAccessTokenType ?? 'bearer'),
+  };
+}
+
+/** AddMachineUser's and UpdateMachine's `access_token_type`. */
+export function accessTokenTypeFromV1(n: number): AccessTokenType {
+  const type = ACCESS_TOKEN_TYPES[n];
+  if (!type) throw invalidField('USER-v1att', 'access_token_type', 'must be ACCESS_TOKEN_TYPE_BEARER or _JWT');
+  return type;
 }
 
 export function userV1(u: UserView): MessageInitShape<typeof UserSchema> {

@@ -19,7 +19,7 @@ import type { CodeKind } from './secret-codes.js';
 import { UserCodes } from './user-codes.js';
 import { UserMetadata } from './user-metadata.entity.js';
 import { UserStore, type UserEventInput } from './user-store.js';
-import { User, type UserState } from './user.entity.js';
+import { User, type AccessTokenType, type UserState } from './user.entity.js';
 import * as errors from './users.errors.js';
 
 /** How a new email or phone number is confirmed. */
@@ -64,6 +64,8 @@ export interface NewMachineUser {
   readonly username: string;
   readonly name: string;
   readonly description?: string;
+  /** Bearer (opaque) unless asked otherwise. */
+  readonly accessTokenType?: AccessTokenType;
 }
 
 export interface CreatedHuman {
@@ -230,6 +232,7 @@ export class UsersService {
       username: input.username.trim(),
       machineName: input.name,
       machineDescription: input.description || null,
+      machineAccessTokenType: input.accessTokenType ?? 'bearer',
       createdAt: now,
       changedAt: now,
       sequence: '0',
@@ -239,7 +242,12 @@ export class UsersService {
       caller,
       user,
       'username',
-      [{ type: 'user.machine.added', payload: { username: user.username, name: input.name } }],
+      [
+        {
+          type: 'user.machine.added',
+          payload: { username: user.username, name: input.name, accessTokenType: user.machineAccessTokenType },
+        },
+      ],
       perOrg,
     );
     return userId;
@@ -345,7 +353,7 @@ export class UsersService {
   async updateMachine(
     caller: Caller,
     userId: string,
-    changes: { username?: string; name?: string; description?: string },
+    changes: { username?: string; name?: string; description?: string; accessTokenType?: AccessTokenType },
   ): Promise<WrittenEvent> {
     return this.tx.run(async (tx) => {
       const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true });
@@ -361,11 +369,17 @@ export class UsersService {
       if (changes.name !== undefined && changes.name !== user.machineName) machine.machineName = changes.name;
       if (changes.description !== undefined && changes.description !== user.machineDescription)
         machine.machineDescription = changes.description;
+      if (changes.accessTokenType !== undefined && changes.accessTokenType !== user.machineAccessTokenType)
+        machine.machineAccessTokenType = changes.accessTokenType;
       if (Object.keys(machine).length) {
         Object.assign(updates, machine);
         events.push({
           type: 'user.machine.changed',
-          payload: { name: machine.machineName, description: machine.machineDescription },
+          payload: {
+            name: machine.machineName,
+            description: machine.machineDescription,
+            accessTokenType: machine.machineAccessTokenType,
+          },
         });
       }
       if (!events.length) throw errors.nothingChanged();

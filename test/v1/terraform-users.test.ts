@@ -118,12 +118,12 @@ describe('terraform zitadel_machine_user (zitadel/machine_user/funcs.go, v1 mana
     expect(listed.result.map((u) => u.id)).toEqual([userId]);
 
     await c.updateUserName({ userId, userName: `${userName}-2` });
-    await c.updateMachine({ userId, name: 'Terraform bot 2', description: 'plans only', accessTokenType: 0 });
+    await c.updateMachine({ userId, name: 'Terraform bot 2', description: 'plans only', accessTokenType: 1 });
     // with_secret changed to false
     await c.removeMachineSecret({ userId });
     expect(await read()).toMatchObject({
       userName: `${userName}-2`,
-      machine: { name: 'Terraform bot 2', description: 'plans only', hasSecret: false },
+      machine: { name: 'Terraform bot 2', description: 'plans only', accessTokenType: 1, hasSecret: false },
     });
 
     await c.removeUser({ id: userId });

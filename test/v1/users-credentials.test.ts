@@ -127,6 +127,46 @@ describe('management v1 personal access tokens and client secrets', () => {
   });
 });
 
+describe('management v1 machine access token type (ZITADEL: BEARER opaque, JWT signed)', () => {
+  /** A client_credentials token of the machine, with its client secret. */
+  async function tokenOf(clientId: string, clientSecret: string): Promise<string> {
+    const res = await fetch(`${base()}/oauth/v2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: clientSecret,
+        scope: 'openid',
+      }).toString(),
+    });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { access_token: string }).access_token;
+  }
+  const isJwt = (token: string) => token.split('.').length === 3 && JSON.parse(atob(token.split('.')[1])).sub;
+
+  it('a JWT machine gets JWT access tokens; switched to bearer, opaque ones', async () => {
+    const m = mgmt(t.ownerA);
+    const userName = unique('v1-jwt');
+    const { userId } = await m.addMachineUser({ userName, name: 'Signer', accessTokenType: 1 });
+    expect((await m.getUserByID({ id: userId })).user?.machine?.accessTokenType).toBe(1);
+    const { clientSecret } = await m.generateMachineSecret({ userId });
+    expect(isJwt(await tokenOf(userName, clientSecret))).toBe(userId);
+
+    await m.updateMachine({ userId, name: 'Signer', accessTokenType: 0 });
+    expect((await m.getUserByID({ id: userId })).user?.machine?.accessTokenType).toBe(0);
+    expect((await tokenOf(userName, clientSecret)).split('.').length).not.toBe(3);
+  });
+
+  it('refuses an unknown access token type, naming access_token_type', async () => {
+    const unknownType: number = 7;
+    const bad = await failure(
+      mgmt(t.ownerA).addMachineUser({ userName: unique('v1-att'), name: 'X', accessTokenType: unknownType }),
+    );
+    expect(bad).toMatchObject({ code: Code.InvalidArgument, details: expect.stringMatching(/access_token_type/) });
+  });
+});
+
 describe('management v1 user metadata (ZITADEL management Set/BulkSet/Get/List/Remove/BulkRemove)', () => {
   it('sets, reads, lists with a key query and removes metadata', async () => {
     const { userId } = await machine();
