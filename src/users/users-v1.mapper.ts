@@ -136,21 +136,28 @@ export function profileFromV1(p: V1Profile | undefined): ProfileInput {
   };
 }
 
-/**
- * AddHumanUser (v1): ZITADEL sets the initial password with a change required at first sign-in,
- * and sends an email verification code unless the address is marked verified.
- */
-export function addHumanFromV1(req: AddHumanUserRequest): NewHumanUser {
+/** What AddHumanUser and ImportHumanUser share: username, profile, email and phone. */
+function humanFromV1(req: AddHumanUserRequest | ImportHumanUserRequest): NewHumanUser {
   return {
     ...profileFromV1(req.profile),
     username: req.userName,
     email: req.email?.email ?? '',
     emailVerified: req.email?.isEmailVerified ?? false,
     returnEmailCode: false,
-    password: req.initialPassword ? { value: req.initialPassword, changeRequired: true } : undefined,
     phone: req.phone?.phone || undefined,
     phoneVerified: req.phone?.isPhoneVerified ?? false,
     fieldPath: '',
+  };
+}
+
+/**
+ * AddHumanUser (v1): ZITADEL sets the initial password with a change required at first sign-in,
+ * and sends an email verification code unless the address is marked verified.
+ */
+export function addHumanFromV1(req: AddHumanUserRequest): NewHumanUser {
+  return {
+    ...humanFromV1(req),
+    password: req.initialPassword ? { value: req.initialPassword, changeRequired: true } : undefined,
   };
 }
 
@@ -166,17 +173,10 @@ export function importHumanFromV1(req: ImportHumanUserRequest): NewHumanUser {
     throw invalidField('USER-v1pw2', 'hashed_password', 'give either password or hashed_password, not both');
   const changeRequired = req.passwordChangeRequired;
   return {
-    ...profileFromV1(req.profile),
-    username: req.userName,
-    email: req.email?.email ?? '',
-    emailVerified: req.email?.isEmailVerified ?? false,
-    returnEmailCode: false,
+    ...humanFromV1(req),
     password: req.password ? { value: req.password, changeRequired } : undefined,
     hashedPassword: req.hashedPassword?.value ? { hash: req.hashedPassword.value, changeRequired } : undefined,
-    phone: req.phone?.phone || undefined,
-    phoneVerified: req.phone?.isPhoneVerified ?? false,
     totpSecret: req.otpCode || undefined,
-    fieldPath: '',
   };
 }
 
