@@ -6,6 +6,7 @@ import { InternalPermissionsModule } from './internal-permissions/internal-permi
 import { OidcModule } from './oidc/oidc.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { OrgsModule } from './orgs/orgs.module.js';
+import { EventsModule } from './platform/events/events.module.js';
 import { PlatformModule, type Runtime } from './platform/platform.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
@@ -37,6 +38,7 @@ export class AppModule {
         SamlModule,
         LoginModule,
         BootstrapModule,
+        EventsModule,
       ],
     };
   }

@@ -3,6 +3,7 @@
 import { Foundation1764230400000 } from './platform/database/migrations/1764230400000-foundation.js';
 import { Users1764316800000 } from './platform/database/migrations/1764316800000-users.js';
 import { ChangeFeed1765400000000 } from './platform/database/migrations/1765400000000-change-feed.js';
+import { EventQueries1765713000000 } from './platform/database/migrations/1765713000000-event-queries.js';
 import { APPS_ENTITIES, APPS_MIGRATIONS } from './apps/schema.js';
 import { AUTHORIZATIONS_ENTITIES, AUTHORIZATIONS_MIGRATIONS } from './authorizations/schema.js';
 import { Membership } from './platform/authz/membership.entity.js';
@@ -18,6 +19,7 @@ import { CREDENTIALS_ENTITIES, CREDENTIALS_MIGRATIONS } from './users/credential
 import { MFA_ENTITIES, MFA_MIGRATIONS } from './users/mfa/schema.js';
 import { PersonalAccessToken } from './users/personal-access-token.entity.js';
 import { UserCodeAttempts1765613100000 } from './users/migrations/1765613100000-user-code-attempts.js';
+import { MachineAccessTokenType1765713100000 } from './users/migrations/1765713100000-machine-access-token-type.js';
 import { UserCode } from './users/user-code.entity.js';
 import { UserMetadata } from './users/user-metadata.entity.js';
 import { User } from './users/user.entity.js';
@@ -66,4 +68,6 @@ export const MIGRATIONS = [
   ...SAML_MIGRATIONS,
   ...OIDC_MIGRATIONS,
   UserCodeAttempts1765613100000,
+  EventQueries1765713000000,
+  MachineAccessTokenType1765713100000,
 ].sort((a, b) => Number(/\d{13}/.exec(a.name)![0]) - Number(/\d{13}/.exec(b.name)![0]));

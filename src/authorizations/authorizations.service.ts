@@ -45,10 +45,24 @@ export type AuthorizationFilter =
   | { readonly kind: 'org' | 'user' | 'userOrg' | 'project' | 'projectGrant'; readonly id: string }
   | { readonly kind: 'state'; readonly state: AuthorizationState }
   | {
-      readonly kind: 'loginName' | 'displayName' | 'projectName' | 'roleKey';
+      readonly kind:
+        | 'loginName'
+        | 'displayName'
+        | 'projectName'
+        | 'roleKey'
+        | 'username'
+        | 'givenName'
+        | 'familyName'
+        | 'email'
+        | 'orgName'
+        | 'orgDomain';
       readonly match: TextMatch;
       readonly value: string;
-    };
+    }
+  | { readonly kind: 'userType'; readonly type: 'human' | 'machine' }
+  /** v1's `with_granted` (ZITADEL): the org's own authorizations and those given on its projects by orgs it granted them to. */
+  | { readonly kind: 'orgOrProjectOrg'; readonly id: string }
+  | { readonly kind: 'and' | 'or'; readonly filters: readonly AuthorizationFilter[] };
 
 export type AuthorizationSort = 'creationDate' | 'changeDate' | 'id' | 'userId' | 'projectId' | 'orgId' | 'userOrgId';
 
@@ -65,11 +79,19 @@ export interface AuthorizationView {
   readonly roleKeys: string[];
   readonly createdAt: Date;
   readonly changedAt: Date;
+  readonly sequence: bigint;
   readonly user: UserSummary;
   /** The org the authorization belongs to, as v1 names it. */
   readonly org: { readonly name: string; readonly domain: string };
   /** What v1's UserGrant shows of the user beside the summary. */
-  readonly userDetail: { readonly type: 'human' | 'machine' };
+  readonly userDetail: {
+    readonly username: string;
+    readonly givenName: string;
+    readonly familyName: string;
+    readonly email: string;
+    readonly type: 'human' | 'machine';
+    readonly orgName: string;
+  };
 }
 
 const AGGREGATE = 'usergrant';
@@ -84,9 +106,10 @@ const SORT_COLUMNS: Record<AuthorizationSort, string> = {
   userOrgId: 'u.resource_owner',
 };
 
-const SELECT = `ug.id, ug.project_id, ug.project_grant_id, ug.resource_owner, ug.role_keys, ug.state, ug.created_at, ug.changed_at,
-  ${USER_SUMMARY_SELECT}, u.type AS user_type, p.name AS project_name, p.resource_owner AS project_org_id, pg.granted_org_id,
-  go.name AS org_name, go.primary_domain AS org_domain`;
+const SELECT = `ug.id, ug.project_id, ug.project_grant_id, ug.resource_owner, ug.role_keys, ug.state, ug.created_at, ug.changed_at, ug.sequence,
+  ${USER_SUMMARY_SELECT}, p.name AS project_name, p.resource_owner AS project_org_id, pg.granted_org_id,
+  go.name AS org_name, go.primary_domain AS org_domain, uo.name AS user_org_name,
+  u.given_name AS user_given_name, u.family_name AS user_family_name, u.email AS user_email, u.type AS user_type`;
 const FROM = `user_grants ug ${userSummaryJoin('ug')}
   JOIN projects p ON p.instance_id = ug.instance_id AND p.id = ug.project_id
   JOIN orgs go ON go.instance_id = ug.instance_id AND go.id = ug.resource_owner
@@ -214,7 +237,7 @@ export class AuthorizationsService {
    * its own or the cascade's when its project or grant went). Anyone else, and any id that never
    * was, gets NOT_FOUND, so ids cannot be probed.
    */
-  async delete(caller: Caller, id: string): Promise<Date | undefined> {
+  async delete(caller: Caller, id: string, outer?: EntityManager): Promise<Date | undefined> {
     return this.tx.run(async (tx) => {
       const current = await this.lock(tx, caller, id);
       if (!current) {
@@ -250,6 +273,13 @@ export class AuthorizationsService {
       ]);
       await tx.delete(UserGrant, { instanceId: caller.instance.id, id });
       return event[0].createdAt;
+    }, outer);
+  }
+
+  /** v1's BulkRemoveUserGrant: all of them or none, each as `delete` checks and answers it. */
+  async deleteAll(caller: Caller, ids: readonly string[]): Promise<void> {
+    await this.tx.run(async (tx) => {
+      for (const id of ids) await this.delete(caller, id, tx);
     });
   }
 
@@ -288,9 +318,17 @@ export class AuthorizationsService {
         roleKeys: r.role_keys,
         createdAt: r.created_at,
         changedAt: r.changed_at,
+        sequence: BigInt(r.sequence),
         user: users[i],
-        org: { name: r.org_name, domain: r.org_domain },
-        userDetail: { type: r.user_type },
+        org: { name: r.org_name, domain: r.org_domain ?? '' },
+        userDetail: {
+          username: r.user_username,
+          givenName: r.user_given_name ?? '',
+          familyName: r.user_family_name ?? '',
+          email: r.user_email ?? '',
+          type: r.user_type,
+          orgName: r.user_org_name,
+        },
       })),
       total,
     };
@@ -397,6 +435,15 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((k) => b.includes(k));
 }
 
+const TEXT_COLUMNS = {
+  username: 'u.username',
+  givenName: 'u.given_name',
+  familyName: 'u.family_name',
+  email: 'u.email',
+  orgName: 'go.name',
+  orgDomain: 'go.primary_domain',
+} as const;
+
 function toSql(f: AuthorizationFilter): Filter {
   switch (f.kind) {
     case 'ids':
@@ -426,5 +473,25 @@ function toSql(f: AuthorizationFilter): Filter {
         from: column('unnest(ug.role_keys) rk(key)'),
         where: { op: 'text', column: column('rk.key'), match: f.match, value: f.value },
       };
+    case 'username':
+    case 'givenName':
+    case 'familyName':
+    case 'email':
+    case 'orgName':
+    case 'orgDomain':
+      return { op: 'text', column: column(TEXT_COLUMNS[f.kind]), match: f.match, value: f.value };
+    case 'userType':
+      return { op: 'eq', column: column('u.type'), value: f.type };
+    case 'orgOrProjectOrg':
+      return {
+        op: 'or',
+        filters: [
+          { op: 'eq', column: column('ug.resource_owner'), value: f.id },
+          { op: 'eq', column: column('p.resource_owner'), value: f.id },
+        ],
+      };
+    case 'and':
+    case 'or':
+      return { op: f.kind, filters: f.filters.map(toSql) };
   }
 }

@@ -2,12 +2,18 @@ import { Module } from '@nestjs/common';
 import { InternalPermissionsAuthHandler } from './internal-permissions-auth.handler.js';
 import { InternalPermissionsHandler } from './internal-permissions.handler.js';
 import { InternalPermissionsService } from './internal-permissions.service.js';
+import { InternalPermissionsV1Handler } from './internal-permissions-v1.handler.js';
 
 /**
  * Administrators of the instance, orgs, projects and project grants (zitadel.internal_permission.v2beta),
- * and the caller's own memberships in v1 auth.
+ * a user's memberships in management v1, and the caller's own memberships in v1 auth.
  */
 @Module({
-  providers: [InternalPermissionsService, InternalPermissionsHandler, InternalPermissionsAuthHandler],
+  providers: [
+    InternalPermissionsService,
+    InternalPermissionsHandler,
+    InternalPermissionsV1Handler,
+    InternalPermissionsAuthHandler,
+  ],
 })
 export class InternalPermissionsModule {}

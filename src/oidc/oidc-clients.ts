@@ -70,6 +70,7 @@ export type PresentedAuth = 'basic' | 'post' | 'assertion';
 interface MachineRow {
   id: string;
   resource_owner: string;
+  machine_access_token_type: string | null;
   secret_hash: string | null;
 }
 
@@ -250,7 +251,7 @@ export class OidcClients {
     presented: PresentedAuth | undefined,
   ): Promise<ReadClient> {
     const rows: MachineRow[] = await this.tx.reader.query(
-      `SELECT u.id, u.resource_owner, s.secret_hash
+      `SELECT u.id, u.resource_owner, u.machine_access_token_type, s.secret_hash
          FROM users u
          JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner AND o.state = 'active'
          LEFT JOIN machine_secrets s ON s.instance_id = u.instance_id AND s.user_id = u.id
@@ -264,7 +265,8 @@ export class OidcClients {
       kind: 'machine',
       id: machine.id,
       orgId: machine.resource_owner,
-      accessTokenType: 'opaque',
+      // The machine user's own choice (management v1 AddMachineUser/UpdateMachine), as in ZITADEL.
+      accessTokenType: machine.machine_access_token_type === 'jwt' ? 'jwt' : 'opaque',
       accessTokenRoleAssertion: false,
       idTokenRoleAssertion: false,
       idTokenUserinfoAssertion: false,

@@ -13,7 +13,7 @@ import { Transactions } from '../platform/database/transactions.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { Policies } from '../settings/policies.js';
 import { loginNames } from './core/login-names.js';
-import type { UserState, UserType } from './user.entity.js';
+import type { AccessTokenType, UserState, UserType } from './user.entity.js';
 import { UserStore } from './user-store.js';
 import { metadataNotFound, notHuman, userNotFound } from './users.errors.js';
 
@@ -76,6 +76,7 @@ export interface UserView {
   readonly mfaInitSkippedAt: Date | null;
   readonly machineName: string | null;
   readonly machineDescription: string | null;
+  readonly machineAccessTokenType: AccessTokenType | null;
   readonly hasSecret: boolean;
   readonly createdAt: Date;
   readonly changedAt: Date;
@@ -190,13 +191,61 @@ export class UserQueries {
     return this.view(rows[0], await this.mustBeDomain(caller, [rows[0].resource_owner]));
   }
 
+  /**
+   * v1's management API works inside one org (the `x-zitadel-orgid` header, else the caller's):
+   * a user of another org is not found there, whatever the caller may see elsewhere.
+   */
+  async getInOrg(caller: Caller, orgId: string, userId: string): Promise<UserView> {
+    const user = await this.get(caller, userId);
+    if (user.resourceOwner !== orgId) throw userNotFound();
+    return user;
+  }
+
+  /**
+   * GetUserByLoginNameGlobal: the instance-wide look-up ZITADEL grants with user.global.read
+   * (checked at the method), so no org visibility applies; several matches mean none is meant.
+   */
+  async getByLoginNameGlobal(caller: Caller, loginName: string): Promise<UserView> {
+    const { items } = await this.list(
+      caller,
+      [{ kind: 'text', field: 'loginName', match: 'equalsIgnoreCase', value: loginName }],
+      'unspecified',
+      { offset: 0, limit: 2, asc: true },
+      'instance',
+    );
+    if (items.length !== 1) throw userNotFound();
+    return items[0];
+  }
+
+  /**
+   * IsUserUnique as ZITADEL answers it: unique unless one user has the username and the email
+   * given (each only when set), counted in the org when its usernames are per org (domain
+   * policy) and in the whole instance otherwise.
+   */
+  async isUnique(caller: Caller, orgId: string, username: string, email: string): Promise<boolean> {
+    const perOrg = (await this.policies.domainSettings(caller.instance.id, orgId)).userLoginMustBeDomain;
+    const conditions = ['instance_id = $1'];
+    const params: unknown[] = [caller.instance.id];
+    const add = (sql: string, value: string) => {
+      params.push(value);
+      conditions.push(sql.replace('?', `$${params.length}`));
+    };
+    if (username) add('username = ?', username);
+    if (email) add('email = ?', email);
+    if (perOrg) add('resource_owner = ?', orgId);
+    const rows = await this.tx.reader.query(`SELECT 1 FROM users WHERE ${conditions.join(' AND ')} LIMIT 1`, params);
+    return rows.length === 0;
+  }
+
+  /** `scope: 'instance'` skips the caller's org visibility (methods that demand an instance-wide permission). */
   async list(
     caller: Caller,
     filters: readonly UserFilter[],
     sort: UserSort,
     page: Page,
+    scope: 'visible' | 'instance' = 'visible',
   ): Promise<{ items: UserView[]; total: bigint }> {
-    const visible = visibleOrgs(caller, 'user.read');
+    const visible = scope === 'instance' ? 'all' : visibleOrgs(caller, 'user.read');
     const self = caller.principal?.userId;
     const visibility: Filter =
       visible === 'all'
@@ -311,6 +360,7 @@ export class UserQueries {
       mfaInitSkippedAt: r.mfa_init_skipped_at,
       machineName: r.machine_name,
       machineDescription: r.machine_description,
+      machineAccessTokenType: r.machine_access_token_type,
       hasSecret: r.has_secret,
       createdAt: r.created_at,
       changedAt: r.changed_at,

@@ -1,6 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export type UserType = 'human' | 'machine';
+/** ZITADEL's access token types of machine users: opaque bearer tokens or JWTs. */
+export type AccessTokenType = 'bearer' | 'jwt';
 /** ZITADEL's user states; `initial` until a human has a password or verified email. */
 export type UserState = 'initial' | 'active' | 'inactive' | 'locked';
 
@@ -78,6 +80,9 @@ export class User {
 
   @Column({ name: 'machine_description', type: 'text', nullable: true })
   machineDescription!: string | null;
+
+  @Column({ name: 'machine_access_token_type', type: 'text', nullable: true })
+  machineAccessTokenType!: AccessTokenType | null;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

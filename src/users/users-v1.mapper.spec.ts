@@ -30,6 +30,7 @@ function view(over: Partial<UserView>): UserView {
     mfaInitSkippedAt: null,
     machineName: null,
     machineDescription: null,
+    machineAccessTokenType: null,
     hasSecret: false,
     createdAt: created,
     changedAt: changed,
@@ -73,6 +74,8 @@ describe('userV1', () => {
   it('maps a machine with its name, description and secret presence', () => {
     const m = json(view({ type: 'machine', machineName: 'ci', machineDescription: 'deploys', hasSecret: true }));
     expect(m.machine).toEqual({ name: 'ci', description: 'deploys', hasSecret: true });
+    const jwt = json(view({ type: 'machine', machineName: 'ci', machineAccessTokenType: 'jwt' }));
+    expect(jwt.machine).toMatchObject({ accessTokenType: 'ACCESS_TOKEN_TYPE_JWT' });
     expect(m.human).toBeUndefined();
   });
 

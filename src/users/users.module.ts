@@ -6,20 +6,33 @@ import { UsersCoreHandler } from './core/users-core.handler.js';
 import { UserCredentialsModule } from './credentials/credentials.module.js';
 import { UserMfaModule } from './mfa/mfa.module.js';
 import { PatStrategy } from './pat.strategy.js';
+import { UserImportService } from './user-import.service.js';
 import { UserQueries } from './user-queries.js';
 import { UserServiceParts } from './user-service-parts.js';
 import { UsersAuthHandler } from './users-auth.handler.js';
 import { USER_HTTP_BINDINGS } from './users.http-bindings.js';
 import { UsersSharedModule } from './users-shared.module.js';
 import { UsersService } from './users.service.js';
+import { UsersV1Handler } from './users-v1.handler.js';
+import { UsersV1CredentialsHandler } from './users-v1-credentials.handler.js';
 
 /**
  * zitadel.user.v2.UserService: core methods here, credentials and MFA in their sub-modules; the
- * caller's own user in zitadel.auth.v1.AuthService.
+ * user methods of zitadel.management.v1 (UsersV1Handler) on the same services, and the caller's
+ * own user in zitadel.auth.v1.AuthService.
  */
 @Module({
   imports: [UsersSharedModule, UserCredentialsModule, UserMfaModule],
-  providers: [UsersService, PatStrategy, UserQueries, UsersCoreHandler, UsersAuthHandler],
+  providers: [
+    UsersService,
+    PatStrategy,
+    UserQueries,
+    UsersCoreHandler,
+    UserImportService,
+    UsersV1Handler,
+    UsersV1CredentialsHandler,
+    UsersAuthHandler,
+  ],
   exports: [UsersService, UserQueries, PatStrategy, UsersSharedModule, UserCredentialsModule, UserMfaModule],
 })
 export class UsersModule implements OnModuleInit, OnApplicationBootstrap {

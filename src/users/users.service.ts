@@ -20,7 +20,7 @@ import type { CodeKind } from './secret-codes.js';
 import { UserCodes } from './user-codes.js';
 import { UserMetadata } from './user-metadata.entity.js';
 import { UserStore, type UserEventInput } from './user-store.js';
-import { User, type UserState } from './user.entity.js';
+import { User, type AccessTokenType, type UserState } from './user.entity.js';
 import * as errors from './users.errors.js';
 
 /** How a new email or phone number is confirmed. */
@@ -65,6 +65,8 @@ export interface NewMachineUser {
   readonly username: string;
   readonly name: string;
   readonly description?: string;
+  /** Bearer (opaque) unless asked otherwise. */
+  readonly accessTokenType?: AccessTokenType;
 }
 
 export interface CreatedHuman {
@@ -231,6 +233,7 @@ export class UsersService {
       username: input.username.trim(),
       machineName: input.name,
       machineDescription: input.description || null,
+      machineAccessTokenType: input.accessTokenType ?? 'bearer',
       createdAt: now,
       changedAt: now,
       sequence: '0',
@@ -240,7 +243,12 @@ export class UsersService {
       caller,
       user,
       'username',
-      [{ type: 'user.machine.added', payload: { username: user.username, name: input.name } }],
+      [
+        {
+          type: 'user.machine.added',
+          payload: { username: user.username, name: input.name, accessTokenType: user.machineAccessTokenType },
+        },
+      ],
       perOrg,
     );
     return userId;
@@ -251,10 +259,20 @@ export class UsersService {
    * state is checked by the insert). The username scope is read before it, where the settings
    * cache may answer (inside a unit of work every read goes to the database).
    */
-  async createHuman(caller: Caller, orgId: string, input: NewHumanUser): Promise<CreatedHuman> {
+  async createHuman(
+    caller: Caller,
+    orgId: string,
+    input: NewHumanUser,
+    andThen?: (tx: EntityManager, created: CreatedHuman) => Promise<void>,
+  ): Promise<CreatedHuman> {
     this.checkOrgPermission(caller, orgId);
     const perOrg = await this.usernamesPerOrg(caller, orgId);
-    return this.tx.run((tx) => this.addHuman(tx, caller, orgId, input, perOrg));
+    return this.tx.run(async (tx) => {
+      const created = await this.addHuman(tx, caller, orgId, input, perOrg);
+      // More work on the new user in the same unit of work (v1's import with a passkey link).
+      if (andThen) await andThen(tx, created);
+      return created;
+    });
   }
 
   async createMachine(
@@ -336,7 +354,7 @@ export class UsersService {
   async updateMachine(
     caller: Caller,
     userId: string,
-    changes: { username?: string; name?: string; description?: string },
+    changes: { username?: string; name?: string; description?: string; accessTokenType?: AccessTokenType },
   ): Promise<WrittenEvent> {
     return this.tx.run(async (tx) => {
       const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true });
@@ -352,11 +370,17 @@ export class UsersService {
       if (changes.name !== undefined && changes.name !== user.machineName) machine.machineName = changes.name;
       if (changes.description !== undefined && changes.description !== user.machineDescription)
         machine.machineDescription = changes.description;
+      if (changes.accessTokenType !== undefined && changes.accessTokenType !== user.machineAccessTokenType)
+        machine.machineAccessTokenType = changes.accessTokenType;
       if (Object.keys(machine).length) {
         Object.assign(updates, machine);
         events.push({
           type: 'user.machine.changed',
-          payload: { name: machine.machineName, description: machine.machineDescription },
+          payload: {
+            name: machine.machineName,
+            description: machine.machineDescription,
+            accessTokenType: machine.machineAccessTokenType,
+          },
         });
       }
       if (!events.length) throw errors.nothingChanged();

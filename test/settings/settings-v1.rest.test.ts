@@ -40,12 +40,14 @@ async function call(
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-/** `VERB /prefix/path` of every method the registry implements for a v1 service. */
-/** The routes of the methods the settings edge declares (other contexts serve the rest of v1). */
-function implementedRoutes(service: DescService, prefix: string, access: object): string[] {
+/**
+ * `VERB /prefix/path` of every settings method the registry implements for a v1 service (other
+ * contexts register their own v1 methods and test their REST paths themselves).
+ */
+function implementedRoutes(service: DescService, prefix: string, settingsAccess: object): string[] {
   const registry = server.app.get(RpcRegistry);
   return service.methods
-    .filter((m) => m.localName in access && registry.isImplemented(m))
+    .filter((m) => registry.isImplemented(m) && Object.hasOwn(settingsAccess, m.localName))
     .map((m) => {
       const rule = getOption(m, http);
       if (!hasOption(m, http) || !rule.pattern.case || rule.pattern.case === 'custom')

@@ -8,8 +8,12 @@ import {
 } from '@zitadel/node/dist/api/index.js';
 import { Metadata, type ClientMiddleware } from 'nice-grpc';
 
+// nice-grpc is the SDK's own transport (a dependency of @zitadel/node).
+/** nice-grpc dials `host:port` (h2c, no TLS) where the test server's base URL has a scheme. */
+const grpcTarget = (baseUrl: string) => baseUrl.replace(/^http:\/\//, '');
+
 /** ZITADEL's v1 org context: the `x-zitadel-orgid` header (the Go SDK's CtxSetOrgID). */
-function orgHeader(orgId: string): ClientMiddleware {
+export function orgContext(orgId: string): ClientMiddleware {
   return async function* (call, options) {
     const metadata = Metadata(options.metadata).set('x-zitadel-orgid', orgId);
     return yield* call.next(call.request, { ...options, metadata });
@@ -18,13 +22,13 @@ function orgHeader(orgId: string): ClientMiddleware {
 
 /** The official Node SDK's v1 management client over gRPC (h2c), authenticated with a PAT. */
 export function managementV1(baseUrl: string, pat: string, orgId?: string): ManagementServiceClient {
-  const interceptors = [createAccessTokenInterceptor(pat), ...(orgId ? [orgHeader(orgId)] : [])];
-  return createManagementClient(baseUrl, ...interceptors);
+  const interceptors = [createAccessTokenInterceptor(pat), ...(orgId ? [orgContext(orgId)] : [])];
+  return createManagementClient(grpcTarget(baseUrl), ...interceptors);
 }
 
 /** The official Node SDK's v1 admin client over gRPC (h2c), authenticated with a PAT. */
 export function adminV1(baseUrl: string, pat: string): AdminServiceClient {
-  return createAdminClient(baseUrl, createAccessTokenInterceptor(pat));
+  return createAdminClient(grpcTarget(baseUrl), createAccessTokenInterceptor(pat));
 }
 
 /** A v1 REST call with plain fetch: the status and the parsed JSON body. */
@@ -58,9 +62,6 @@ export async function v1Code(call: Promise<unknown>): Promise<number | 'ok'> {
     return code;
   }
 }
-
-/** nice-grpc dials `host:port` (h2c, no TLS) where the test server's base URL has a scheme. */
-const grpcTarget = (baseUrl: string) => baseUrl.replace(/^http:\/\//, '');
 
 /** The official Node SDK's v1 auth client over gRPC, calling as the owner of `pat`. */
 export function authV1(baseUrl: string, pat: string) {

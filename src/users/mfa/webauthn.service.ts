@@ -309,7 +309,7 @@ export class WebAuthnService {
     caller: Caller,
     userId: string,
     medium: LinkMedium,
-    options: { readonly self?: boolean } = {},
+    options: { readonly self?: boolean; readonly outer?: EntityManager } = {},
   ): Promise<{ codeId: string; code?: string; link?: string; expiresAt: Date; event: WrittenEvent }> {
     const problems = medium.kind === 'send' && medium.urlTemplate ? urlTemplateProblems(medium.urlTemplate) : [];
     if (problems.length) throw urlTemplateInvalid(problems.join('; '));
@@ -355,7 +355,7 @@ export class WebAuthnService {
       // Queued in this transaction: no channel configured refuses the whole request.
       await this.notifier.enqueue(tx, caller.instance.id, { ...notification, urlTemplate: medium.urlTemplate });
       return { codeId, expiresAt, event };
-    });
+    }, options.outer);
   }
 
   /**
