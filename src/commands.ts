@@ -1,5 +1,6 @@
-#!/usr/bin/env node
+// The CLI's commands; src/cli.ts loads this module once boot-heap.ts has run.
 import 'reflect-metadata';
+import { letYoungGenerationGrow } from './boot-heap.js';
 import { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from './platform/config/config.js';
 import { openDatabase } from './platform/database/database.js';
@@ -32,6 +33,7 @@ program
       log.fatal({ err }, 'start-up failed');
       process.exit(1);
     });
+    letYoungGenerationGrow();
     const stop = (signal: string) => {
       log.info({ signal }, 'shutting down');
       server
