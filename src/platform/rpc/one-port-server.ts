@@ -8,6 +8,7 @@ import type { Interceptor } from '@connectrpc/connect';
 import type { HttpHandler } from '../http/http-routes.js';
 import type { RpcRegistry } from './registry.js';
 import { createRpcHandler } from './rpc-handlers.js';
+import type { GrpcUnaryFastPath } from './grpc-unary.js';
 import { sniff } from './sniffing-listener.js';
 
 export interface OnePortOptions {
@@ -18,6 +19,8 @@ export interface OnePortOptions {
   /** Everything that is not a Connect/gRPC/gRPC-Web call. */
   readonly fallback: HttpHandler;
   readonly log: Logger;
+  /** Plain unary gRPC calls answered without connect's streaming machinery. */
+  readonly grpcUnary?: GrpcUnaryFastPath;
 }
 
 /**
@@ -82,7 +85,11 @@ export class OnePortServer {
     };
     this.http1 = createHttp1Server(http1Handler);
     this.http1.keepAliveTimeout = 65_000;
-    this.http2 = createHttp2Server({}, withCors);
+    const grpcUnary = options.grpcUnary;
+    this.http2 = createHttp2Server(
+      {},
+      grpcUnary ? (req, res) => grpcUnary.take(req, res) || withCors(req, res) : withCors,
+    );
     this.http2.on('session', (session) => {
       this.sessions.add(session);
       session.once('close', () => this.sessions.delete(session));
