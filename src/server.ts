@@ -21,6 +21,7 @@ import { CONTRACT_SERVICES, ROUTED_SERVICES, V1_SERVICES } from './platform/rpc/
 import { answerUnknownProcedure, rpcProtocolOf } from './platform/rpc/unknown-procedure.js';
 import { healthBinding } from './platform/rpc/health.js';
 import { OnePortServer } from './platform/rpc/one-port-server.js';
+import { GrpcUnaryFastPath } from './platform/rpc/grpc-unary.js';
 import { createPipeline } from './platform/rpc/pipeline.js';
 import { reflectionBindings } from './platform/rpc/reflection.js';
 import { registerBetaBridges } from './platform/rpc/beta-bridge.js';
@@ -107,9 +108,10 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       rateLimiter: app.get(RateLimiter),
       log,
     });
+    const invoker = new UnaryInvoker(registry, interceptors);
     const rest = createRestHandler({
       services: REST_SERVICES,
-      invoker: new UnaryInvoker(registry, interceptors),
+      invoker,
       extraBindings: registry.httpBindings(),
     });
     const routes = app.get(HttpRoutes);
@@ -128,7 +130,14 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       );
       sendJson(res, status, body);
     };
-    const server = new OnePortServer({ registry, services: ROUTED_SERVICES, interceptors, fallback, log });
+    const server = new OnePortServer({
+      registry,
+      services: ROUTED_SERVICES,
+      interceptors,
+      fallback,
+      log,
+      grpcUnary: new GrpcUnaryFastPath(registry, invoker),
+    });
     const address: AddressInfo = await server.listen(config.port, config.host);
     const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
     log.info({ port: address.port, externalUrl: config.externalUrl }, `Portcullis listening on port ${address.port}`);

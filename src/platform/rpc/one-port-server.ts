@@ -1,18 +1,14 @@
 import { createServer as createHttp1Server, type Server as Http1Server } from 'node:http';
 import { createServer as createHttp2Server, type Http2Server, type Http2Session } from 'node:http2';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
-import { createRegistry, type DescService } from '@bufbuild/protobuf';
-import { createContextValues, type Interceptor } from '@connectrpc/connect';
-import { connectNodeAdapter } from '@connectrpc/connect-node';
 import type { Logger } from 'pino';
-import { ErrorDetailSchema } from '@zitadel/proto/zitadel/message_pb.js';
-import { BadRequestSchema } from '../../gen/google/rpc/error_details_pb.js';
 import { applyCors } from '../http/cors.js';
-import { MAX_BODY_BYTES, type HttpHandler } from '../http/http-routes.js';
-import { peerAddress } from '../http/rate-limit.js';
-import { PEER_ADDRESS } from './call-context.js';
-import { withParseFailuresAsInvalidArgument } from './parse-errors.js';
+import type { DescService } from '@bufbuild/protobuf';
+import type { Interceptor } from '@connectrpc/connect';
+import type { HttpHandler } from '../http/http-routes.js';
 import type { RpcRegistry } from './registry.js';
+import { createRpcHandler } from './rpc-handlers.js';
+import type { GrpcUnaryFastPath } from './grpc-unary.js';
 import { sniff } from './sniffing-listener.js';
 
 export interface OnePortOptions {
@@ -23,6 +19,8 @@ export interface OnePortOptions {
   /** Everything that is not a Connect/gRPC/gRPC-Web call. */
   readonly fallback: HttpHandler;
   readonly log: Logger;
+  /** Plain unary gRPC calls answered without connect's streaming machinery. */
+  readonly grpcUnary?: GrpcUnaryFastPath;
 }
 
 /**
@@ -51,21 +49,10 @@ export class OnePortServer {
   private readonly h2cSockets = new WeakSet<Socket>();
 
   constructor(options: OnePortOptions) {
-    const handler = connectNodeAdapter({
-      routes: (router) => {
-        for (const service of options.services) {
-          router.service(service, options.registry.binding(service.typeName)?.impl ?? {});
-        }
-        for (const binding of options.registry.all()) {
-          if (!options.services.includes(binding.service)) router.service(binding.service, binding.impl);
-        }
-        router.handlers.splice(0, router.handlers.length, ...router.handlers.map(withParseFailuresAsInvalidArgument));
-      },
+    const handler = createRpcHandler({
+      registry: options.registry,
+      services: options.services,
       interceptors: options.interceptors,
-      // As the REST transcoder's body limit.
-      readMaxBytes: MAX_BODY_BYTES,
-      contextValues: (req) => createContextValues().set(PEER_ADDRESS, peerAddress(req)),
-      jsonOptions: { registry: createRegistry(ErrorDetailSchema, BadRequestSchema) },
       fallback: (req, res) => {
         Promise.resolve(options.fallback(req, res)).catch((err: unknown) => {
           options.log.error({ err }, 'HTTP handler failed');
@@ -98,7 +85,11 @@ export class OnePortServer {
     };
     this.http1 = createHttp1Server(http1Handler);
     this.http1.keepAliveTimeout = 65_000;
-    this.http2 = createHttp2Server({}, withCors);
+    const grpcUnary = options.grpcUnary;
+    this.http2 = createHttp2Server(
+      {},
+      grpcUnary ? (req, res) => grpcUnary.take(req, res) || withCors(req, res) : withCors,
+    );
     this.http2.on('session', (session) => {
       this.sessions.add(session);
       session.once('close', () => this.sessions.delete(session));

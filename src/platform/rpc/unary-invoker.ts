@@ -16,8 +16,10 @@ export interface InvokeInit {
   readonly httpMethod: string;
   readonly headers: Headers;
   readonly signal: AbortSignal;
-  /** Names the transport in logs and metrics, e.g. `rest`. */
+  /** The protocol the handler sees (its context's protocolName), e.g. `rest`. */
   readonly protocolName: string;
+  /** Names the transport in logs and metrics; the protocol name unless given. */
+  readonly transportLabel?: string;
   /** The client's address (rate limits). */
   readonly peer?: string;
 }
@@ -26,7 +28,7 @@ type UnaryNext = (req: UnaryRequest) => Promise<UnaryResponse>;
 
 /**
  * Calls a registered unary method through the same interceptors the Connect router uses, for
- * transports that are not Connect's own (the REST transcoder).
+ * transports that are not Connect's own (the REST transcoder, plain unary gRPC calls).
  */
 export class UnaryInvoker {
   constructor(
@@ -39,9 +41,9 @@ export class UnaryInvoker {
     method: DescMethodUnary,
     message: Message,
     init: InvokeInit,
-  ): Promise<{ message: Message; header: Headers }> {
+  ): Promise<{ message: Message; header: Headers; trailer: Headers }> {
     const header = new Headers(init.headers);
-    header.set('x-portcullis-transport', init.protocolName);
+    header.set('x-portcullis-transport', init.transportLabel ?? init.protocolName);
     const call: UnaryNext = async (req) => {
       const binding = this.registry.binding(method.parent.typeName);
       const impl = (binding?.impl as Record<string, unknown> | undefined)?.[method.localName];
@@ -84,6 +86,6 @@ export class UnaryInvoker {
       contextValues: createContextValues().set(PEER_ADDRESS, init.peer ?? 'unknown'),
       message,
     });
-    return { message: response.message, header: response.header };
+    return { message: response.message, header: response.header, trailer: response.trailer };
   }
 }
