@@ -55,8 +55,32 @@ import { passwordProblems } from '../users/password-policy.js';
 import { CODE_CHECKS_RATE_LIMITED, CODE_SPENT } from '../users/users.errors.js';
 import type { LoginSettings } from '../settings/policies.js';
 import type { WebAuthnKind } from '../users/mfa/mfa.entity.js';
-import * as views from './login.views.js';
-import { LOGIN_BASE, flowOf, pageUrl, type Flow, type PageContext, type UserOnPage } from './login.views.js';
+import { LOGIN_BASE, flowOf, pageUrl, type Flow } from './login-flow.js';
+import { errorPage, messagePage, type PageContext, type UserOnPage } from './views/layout.js';
+import {
+  accountsPage,
+  codePage,
+  loginNamePage,
+  logoutPage,
+  mfaChoosePage,
+  passwordPage,
+  samlPostPage,
+  signedInPage,
+  type AccountOnPage,
+} from './views/sign-in.views.js';
+import { passwordChangePage, passwordResetPage, passwordSetPage } from './views/password.views.js';
+import { registerPage, verifyEmailLinkPage, verifyEmailPage, type RegisterValues } from './views/register.views.js';
+import { deviceConsentPage, deviceInfoPage, devicePage } from './views/device.views.js';
+import {
+  WEBAUTHN_SETUP_TEXT,
+  mfaSetupPage,
+  passkeyAddedPage,
+  passkeyLinkPage,
+  passkeyPage,
+  totpSetupPage,
+  webAuthnSetupPage,
+  type SetupChoice,
+} from './views/webauthn.views.js';
 
 const FORM_LIMIT = 16 * 1024;
 const COOKIE_MAX_AGE = 90 * 24 * 60 * 60;
@@ -225,10 +249,10 @@ export class LoginRoutes implements OnModuleInit {
       if (method === 'POST') {
         // The token is bound to this browser's cookie; a POST without both is refused.
         if (!existing || !this.csrf.matches(existing.browserId, params.get('csrf') ?? undefined)) {
-          return this.page(r, 403, views.errorPage(await this.context(r), (await this.t(r))('error.csrf')));
+          return this.page(r, 403, errorPage(await this.context(r), (await this.t(r))('error.csrf')));
         }
         if (!this.limiter.take('login', peerAddress(req)).allowed) {
-          return this.page(r, 429, views.errorPage(await this.context(r), (await this.t(r))('error.tooMany')));
+          return this.page(r, 429, errorPage(await this.context(r), (await this.t(r))('error.tooMany')));
         }
       }
       await this.route(r);
@@ -238,7 +262,7 @@ export class LoginRoutes implements OnModuleInit {
       const t = await this.t(r).catch(() => translator('en'));
       const ctx = await this.context(r).catch(() => undefined);
       if (!ctx) return this.plain(res, 500, t('error.unknown'));
-      return this.page(r, key ? 400 : 500, views.errorPage(ctx, t(key ?? 'error.unknown')));
+      return this.page(r, key ? 400 : 500, errorPage(ctx, t(key ?? 'error.unknown')));
     }
   }
 
@@ -341,8 +365,8 @@ export class LoginRoutes implements OnModuleInit {
   }
 
   /** The browser's sessions that still have a user, newest first; stale ones leave the cookie. */
-  private async accounts(r: PageRequest): Promise<(views.AccountOnPage & { userId: string })[]> {
-    const found: (views.AccountOnPage & { userId: string })[] = [];
+  private async accounts(r: PageRequest): Promise<(AccountOnPage & { userId: string })[]> {
+    const found: (AccountOnPage & { userId: string })[] = [];
     const stale: string[] = [];
     for (const s of r.state.sessions) {
       const view = await this.login.view(r.caller, s);
@@ -366,7 +390,7 @@ export class LoginRoutes implements OnModuleInit {
   private async showAccounts(r: PageRequest): Promise<void> {
     const accounts = await this.accounts(r);
     if (!accounts.length) return this.redirect(r, pageUrl('loginname', r.flow));
-    return this.page(r, 200, views.accountsPage(await this.context(r), { accounts }));
+    return this.page(r, 200, accountsPage(await this.context(r), { accounts }));
   }
 
   private async submitAccount(r: PageRequest): Promise<void> {
@@ -383,7 +407,7 @@ export class LoginRoutes implements OnModuleInit {
   private async showSignedIn(r: PageRequest): Promise<void> {
     const { view, user } = await this.login.withUser(r.caller, this.session(r));
     r.orgId = user.orgId;
-    return this.page(r, 200, views.signedInPage(await this.context(r), { user: this.shown(view.user!, user) }));
+    return this.page(r, 200, signedInPage(await this.context(r), { user: this.shown(view.user!, user) }));
   }
 
   // ---- login name and password ----
@@ -396,7 +420,7 @@ export class LoginRoutes implements OnModuleInit {
     return this.page(
       r,
       200,
-      views.loginNamePage(await this.context(r), { loginName: loginName ?? undefined, appName, registerUrl }),
+      loginNamePage(await this.context(r), { loginName: loginName ?? undefined, appName, registerUrl }),
     );
   }
 
@@ -407,7 +431,7 @@ export class LoginRoutes implements OnModuleInit {
     const registerUrl =
       settings.allowRegister && settings.allowUsernamePassword ? pageUrl('register', r.flow) : undefined;
     const again = async (key: MessageKey) =>
-      this.page(r, 400, views.loginNamePage(await this.context(r), { loginName, errors: [t(key)], registerUrl }));
+      this.page(r, 400, loginNamePage(await this.context(r), { loginName, errors: [t(key)], registerUrl }));
     if (!loginName) return again('error.required');
     if (!settings.allowUsernamePassword) return again('error.usernamePassword');
     let session: BrowserSession;
@@ -434,7 +458,7 @@ export class LoginRoutes implements OnModuleInit {
       return this.page(
         r,
         status,
-        views.passwordPage(await this.context(r), { user: { displayName: loginName, loginName }, loginName, errors }),
+        passwordPage(await this.context(r), { user: { displayName: loginName, loginName }, loginName, errors }),
       );
     }
     const session = this.session(r);
@@ -452,7 +476,7 @@ export class LoginRoutes implements OnModuleInit {
     return this.page(
       r,
       status,
-      views.passwordPage(await this.context(r), {
+      passwordPage(await this.context(r), {
         user: this.shown(view.user!, user),
         session: session.id,
         errors,
@@ -511,7 +535,7 @@ export class LoginRoutes implements OnModuleInit {
     return this.page(
       r,
       status,
-      views.passwordChangePage(await this.context(r), {
+      passwordChangePage(await this.context(r), {
         user: this.shown(view.user!, user),
         session: session.id,
         complexity,
@@ -553,7 +577,7 @@ export class LoginRoutes implements OnModuleInit {
     return this.page(
       r,
       status,
-      views.codePage(await this.context(r), {
+      codePage(await this.context(r), {
         factor,
         user: this.shown(view.user!, user),
         session: session.id,
@@ -595,7 +619,7 @@ export class LoginRoutes implements OnModuleInit {
     return this.page(
       r,
       200,
-      views.mfaChoosePage(await this.context(r), { user: this.shown(view.user!, user), session: session.id, factors }),
+      mfaChoosePage(await this.context(r), { user: this.shown(view.user!, user), session: session.id, factors }),
     );
   }
 
@@ -613,7 +637,7 @@ export class LoginRoutes implements OnModuleInit {
   private async showLogout(r: PageRequest): Promise<void> {
     const accounts = await this.accounts(r);
     const postLogout = this.sameOriginPath(r.params.get('post_logout_redirect'));
-    return this.page(r, 200, views.logoutPage(await this.context(r), { accounts, postLogout }));
+    return this.page(r, 200, logoutPage(await this.context(r), { accounts, postLogout }));
   }
 
   private async submitLogout(r: PageRequest): Promise<void> {
@@ -625,7 +649,7 @@ export class LoginRoutes implements OnModuleInit {
     return this.page(
       r,
       200,
-      views.messagePage(await this.context(r), 'title.loggedOut', t('intro.loggedOut'), {
+      messagePage(await this.context(r), 'title.loggedOut', t('intro.loggedOut'), {
         href: pageUrl('loginname', { kind: 'direct' }),
         label: t('link.signIn'),
       }),
@@ -635,31 +659,23 @@ export class LoginRoutes implements OnModuleInit {
   // ---- device authorization (RFC 8628 §3.3) ----
 
   private async showDevice(r: PageRequest): Promise<void> {
-    return this.page(
-      r,
-      200,
-      views.devicePage(await this.context(r), { userCode: r.params.get('user_code') ?? undefined }),
-    );
+    return this.page(r, 200, devicePage(await this.context(r), { userCode: r.params.get('user_code') ?? undefined }));
   }
 
   private async submitDeviceCode(r: PageRequest): Promise<void> {
     const t = await this.t(r);
     const userCode = (r.params.get('userCode') ?? '').trim();
-    if (!userCode) return this.page(r, 400, views.devicePage(await this.context(r), { errors: [t('error.required')] }));
+    if (!userCode) return this.page(r, 400, devicePage(await this.context(r), { errors: [t('error.required')] }));
     let device;
     try {
       device = await this.login.deviceRequest(r.caller, userCode);
     } catch (err) {
       if (err instanceof DomainError && err.id === 'OIDC-d3v1c')
-        return this.page(
-          r,
-          400,
-          views.devicePage(await this.context(r), { userCode, errors: [t('error.deviceCode')] }),
-        );
+        return this.page(r, 400, devicePage(await this.context(r), { userCode, errors: [t('error.deviceCode')] }));
       throw err;
     }
     const flow: Flow = { kind: 'device', userCode: device.id };
-    return this.page(r, 200, views.deviceInfoPage(await this.context(r), { device, next: pageUrl('login', flow) }));
+    return this.page(r, 200, deviceInfoPage(await this.context(r), { device, next: pageUrl('login', flow) }));
   }
 
   private async showDeviceConsent(r: PageRequest): Promise<void> {
@@ -671,7 +687,7 @@ export class LoginRoutes implements OnModuleInit {
     return this.page(
       r,
       200,
-      views.deviceConsentPage(await this.context(r), {
+      deviceConsentPage(await this.context(r), {
         device,
         user: this.shown(view.user!, user),
         session: session.id,
@@ -689,8 +705,8 @@ export class LoginRoutes implements OnModuleInit {
       r,
       200,
       allow
-        ? views.messagePage(ctx, 'title.deviceDone', t('intro.deviceDone'))
-        : views.messagePage(ctx, 'title.deviceDenied', t('intro.deviceDenied')),
+        ? messagePage(ctx, 'title.deviceDone', t('intro.deviceDone'))
+        : messagePage(ctx, 'title.deviceDenied', t('intro.deviceDenied')),
     );
   }
 
@@ -704,7 +720,7 @@ export class LoginRoutes implements OnModuleInit {
     return this.page(
       r,
       status,
-      views.passwordResetPage(await this.context(r), {
+      passwordResetPage(await this.context(r), {
         user: this.shown(view.user!, user),
         session: session.id,
         errors,
@@ -740,7 +756,7 @@ export class LoginRoutes implements OnModuleInit {
     return this.page(
       r,
       status,
-      views.passwordSetPage(await this.context(r), {
+      passwordSetPage(await this.context(r), {
         user: this.shown(view.user!, user),
         action: 'password/set',
         hidden: { session: session.id },
@@ -807,14 +823,14 @@ export class LoginRoutes implements OnModuleInit {
 
   private async showRegister(
     r: PageRequest,
-    values: views.RegisterValues = {},
+    values: RegisterValues = {},
     errors?: string[],
     invalid?: string[],
     status = 200,
   ): Promise<void> {
     if (!(await this.registerAllowed(r))) throw new LoginProblem('error.registerDisabled');
     const complexity = await this.login.complexity(r.caller, await this.registerOrg(r));
-    return this.page(r, status, views.registerPage(await this.context(r), { values, complexity, errors, invalid }));
+    return this.page(r, status, registerPage(await this.context(r), { values, complexity, errors, invalid }));
   }
 
   private async submitRegister(r: PageRequest): Promise<void> {
@@ -878,7 +894,7 @@ export class LoginRoutes implements OnModuleInit {
     return this.page(
       r,
       status,
-      views.verifyEmailPage(await this.context(r), {
+      verifyEmailPage(await this.context(r), {
         user: this.shown(view.user!, user),
         email: user.email,
         session: session.id,
@@ -917,7 +933,7 @@ export class LoginRoutes implements OnModuleInit {
     return this.page(
       r,
       status,
-      views.verifyEmailLinkPage(await this.context(r), {
+      verifyEmailLinkPage(await this.context(r), {
         hidden: { userId: user.id, code: r.params.get('code') ?? '' },
         errors,
       }),
@@ -937,12 +953,7 @@ export class LoginRoutes implements OnModuleInit {
     return this.page(
       r,
       200,
-      views.messagePage(
-        await this.context(r),
-        'title.emailVerified',
-        t('intro.emailVerified'),
-        this.signInLink(r, user, t),
-      ),
+      messagePage(await this.context(r), 'title.emailVerified', t('intro.emailVerified'), this.signInLink(r, user, t)),
     );
   }
 
@@ -958,7 +969,7 @@ export class LoginRoutes implements OnModuleInit {
     return this.page(
       r,
       status,
-      views.passwordSetPage(await this.context(r), {
+      passwordSetPage(await this.context(r), {
         action: 'password/set',
         intro: 'intro.passwordSetLink',
         hidden: { userId: user.id },
@@ -993,7 +1004,7 @@ export class LoginRoutes implements OnModuleInit {
     return this.page(
       r,
       200,
-      views.messagePage(
+      messagePage(
         await this.context(r),
         'title.passwordChanged',
         t('intro.passwordChanged'),
@@ -1017,7 +1028,7 @@ export class LoginRoutes implements OnModuleInit {
     return this.page(
       r,
       status,
-      views.passwordSetPage(await this.context(r), {
+      passwordSetPage(await this.context(r), {
         action: 'invite',
         hidden: { userId },
         complexity,
@@ -1091,7 +1102,7 @@ export class LoginRoutes implements OnModuleInit {
     return this.page(
       r,
       status,
-      views.passkeyPage(await this.context(r), {
+      passkeyPage(await this.context(r), {
         user: this.shown(view.user!, user),
         session: session.id,
         options: challenged.options,
@@ -1126,7 +1137,7 @@ export class LoginRoutes implements OnModuleInit {
   // ---- second factor set-up: forced by the login settings, or offered with Skip ----
 
   /** The set-up pages serve a signed-in user without any second factor (forced MFA or the optional prompt). */
-  private async settingUp(r: PageRequest, choice?: views.SetupChoice) {
+  private async settingUp(r: PageRequest, choice?: SetupChoice) {
     const found = await this.signedIn(r);
     if (found.user.hasAnySecondFactor) throw new LoginProblem('error.session');
     const choices = setupChoices(found.settings);
@@ -1140,7 +1151,7 @@ export class LoginRoutes implements OnModuleInit {
     return this.page(
       r,
       200,
-      views.mfaSetupPage(await this.context(r), {
+      mfaSetupPage(await this.context(r), {
         user: this.shown(view.user!, user),
         session: session.id,
         choices,
@@ -1172,7 +1183,7 @@ export class LoginRoutes implements OnModuleInit {
     return this.page(
       r,
       status,
-      views.totpSetupPage(await this.context(r), {
+      totpSetupPage(await this.context(r), {
         user: this.shown(view.user!, user),
         session: session.id,
         uri,
@@ -1217,7 +1228,7 @@ export class LoginRoutes implements OnModuleInit {
     return this.page(
       r,
       status,
-      views.webAuthnSetupPage(await this.context(r), {
+      webAuthnSetupPage(await this.context(r), {
         kind,
         user: this.shown(view.user!, user),
         action: `mfa/setup/${kind}`,
@@ -1244,7 +1255,7 @@ export class LoginRoutes implements OnModuleInit {
       );
     } catch (err) {
       if (err instanceof SyntaxError || (err instanceof DomainError && err.id.startsWith('MFA-w4')))
-        return this.showWebAuthnSetup(r, kind, [t(views.WEBAUTHN_SETUP_TEXT[kind].failed)], 400);
+        return this.showWebAuthnSetup(r, kind, [t(WEBAUTHN_SETUP_TEXT[kind].failed)], 400);
       throw err;
     }
     // Registering is not a check: the sign-in's WebAuthn page (passkey or security key, after the
@@ -1272,7 +1283,7 @@ export class LoginRoutes implements OnModuleInit {
     const user = await this.linkUser(r);
     const hidden = { userId: user.id, codeId: r.params.get('codeId') ?? '', code: r.params.get('code') ?? '' };
     if (!hidden.codeId || !hidden.code) throw new LoginProblem('error.passkeyLink');
-    return this.page(r, 200, views.passkeyLinkPage(await this.context(r), { user, hidden }));
+    return this.page(r, 200, passkeyLinkPage(await this.context(r), { user, hidden }));
   }
 
   /** The link's POSTs: the button spends the code on RegisterPasskey; then the credential arrives. */
@@ -1296,7 +1307,7 @@ export class LoginRoutes implements OnModuleInit {
     return this.page(
       r,
       200,
-      views.webAuthnSetupPage(await this.context(r), {
+      webAuthnSetupPage(await this.context(r), {
         kind: 'passkey',
         user,
         action: 'passkey/set',
@@ -1327,7 +1338,7 @@ export class LoginRoutes implements OnModuleInit {
         throw new LoginProblem('error.passkeyLinkFailed');
       throw err;
     }
-    return this.page(r, 200, views.passkeyAddedPage(await this.context(r), { user }));
+    return this.page(r, 200, passkeyAddedPage(await this.context(r), { user }));
   }
 
   /** A name the user recognises the passkey or security key by in lists: the browser and system it was made on. */
@@ -1501,7 +1512,7 @@ export class LoginRoutes implements OnModuleInit {
       // SAML HTTP-POST: the form goes to the ACS URL the SP's metadata registered (never one from the browser).
       const appName =
         r.flow.kind === 'saml' ? (await this.samlRequestOf(r).catch(() => undefined))?.appName : undefined;
-      return this.page(r, 200, views.samlPostPage(await this.context(r), { ...next.post, appName }));
+      return this.page(r, 200, samlPostPage(await this.context(r), { ...next.post, appName }));
     }
     return 'page' in next ? this.redirect(r, next.page) : this.redirect(r, next.external, next.cookies);
   }
@@ -1512,12 +1523,12 @@ export class LoginRoutes implements OnModuleInit {
    */
   private async legalPage(r: PageRequest, title: 'title.legalTerms' | 'title.legalPrivacy'): Promise<void> {
     const t = await this.t(r);
-    return this.page(r, 200, views.messagePage(await this.context(r), title, t('intro.legalUnpublished')));
+    return this.page(r, 200, messagePage(await this.context(r), title, t('intro.legalUnpublished')));
   }
 
   private async notFound(r: PageRequest): Promise<void> {
     const t = await this.t(r);
-    return this.page(r, 404, views.errorPage(await this.context(r), t('error.notFound')));
+    return this.page(r, 404, errorPage(await this.context(r), t('error.notFound')));
   }
 
   private async stylesheet(instance: Instance, orgId: string | undefined, res: HttpResponse): Promise<void> {

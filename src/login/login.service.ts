@@ -27,7 +27,8 @@ import type { BrowserSession } from './login-browser.js';
 import { LoginUsers, allowedFactors, type LoginUser, type PageFactor } from './login-users.js';
 import { mfaForced } from '../settings/settings-rules.js';
 import { offerMfaSetup } from './login-mfa-prompt.js';
-import { pageUrl, type Flow, type UserOnPage } from './login.views.js';
+import { pageUrl, type Flow } from './login-flow.js';
+import type { UserOnPage } from './views/layout.js';
 
 /**
  * Where the browser goes after a step: a page of the login, the app (a CreateCallback URL or a
