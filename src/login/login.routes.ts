@@ -14,7 +14,24 @@ import type { Caller } from '../platform/rpc/call-context.js';
 import { InstanceResolver, type RequestSite } from '../platform/tenancy/instance-resolver.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
 import { Policies } from '../settings/policies.js';
-import { SESSION_TOKEN_NOT_ACCEPTED_ID } from '../sessions/sessions.errors.js';
+import {
+  CREDENTIALS_INVALID_ID,
+  OTP_CODE_EXPIRED_ID,
+  OTP_NOT_CHALLENGED_ID,
+  PASSWORD_NOT_SET_ID,
+  RELYING_PARTY_INVALID_ID,
+  SESSION_EXPIRED_ID,
+  SESSION_NOT_FOUND_ID,
+  SESSION_TOKEN_INVALID_ID,
+  SESSION_TOKEN_NOT_ACCEPTED_ID,
+  USER_LOCKED_ID,
+  USER_NOT_ACTIVE_ID,
+  USER_NOT_FOUND_ID,
+  WEBAUTHN_ASSERTION_INVALID_ID,
+  WEBAUTHN_CHALLENGE_EXPIRED_ID,
+  WEBAUTHN_NOT_CHALLENGED_ID,
+  WEBAUTHN_NO_CREDENTIALS_ID,
+} from '../sessions/sessions.errors.js';
 import {
   LOGIN_LINK_DENIED_ID,
   LOGIN_MFA_REQUIRED_ID,
@@ -52,7 +69,48 @@ import {
   type UserById,
 } from './login.service.js';
 import { passwordProblems } from '../users/password-policy.js';
-import { CODE_CHECKS_RATE_LIMITED, CODE_SPENT } from '../users/users.errors.js';
+import {
+  CODE_CHECKS_RATE_LIMITED,
+  CODE_EXPIRED,
+  CODE_INVALID,
+  CODE_SPENT,
+  NO_EMAIL_CODE_ID,
+  NO_INVITE_CODE_ID,
+  PASSWORD_TOO_WEAK_ID,
+  USERNAME_TAKEN_ID,
+} from '../users/users.errors.js';
+import {
+  NOT_INITIALISED_ID,
+  NO_EMAIL_FOR_RESET_ID,
+  PASSWORD_UNCHANGED_ID,
+  WRONG_CURRENT_PASSWORD_ID,
+} from '../users/credentials/credentials.errors.js';
+import {
+  TOTP_CODE_INVALID_ID,
+  TOTP_NOT_FOUND_ID,
+  WEBAUTHN_ALREADY_VERIFIED_ID,
+  WEBAUTHN_CREDENTIAL_INVALID_ID,
+  WEBAUTHN_CREDENTIAL_TAKEN_ID,
+  WEBAUTHN_NOT_FOUND_ID,
+  WEBAUTHN_REGISTRATION_EXPIRED_ID,
+} from '../users/mfa/mfa.errors.js';
+import {
+  AUTH_REQUEST_ID_MISSING_ID,
+  AUTH_REQUEST_NOT_FOUND_ID,
+  CLIENT_INACTIVE_ID,
+  DEVICE_REQUEST_ID_MISSING_ID,
+  DEVICE_REQUEST_NOT_FOUND_ID,
+  NO_PROJECT_ACCESS_ID,
+  WRONG_ORG_ID,
+} from '../oidc/oidc.errors.js';
+import {
+  SAML_REQUEST_ANSWERED_ID,
+  SAML_REQUEST_EXPIRED_ID,
+  SAML_REQUEST_NOT_FOUND_ID,
+  SERVICE_PROVIDER_GONE_ID,
+} from '../saml/saml.errors.js';
+import { NO_DELIVERY_CHANNEL_ID } from '../notifications/notifications.errors.js';
+import { isError } from '../platform/errors/is-error.js';
 import type { LoginSettings } from '../settings/policies.js';
 import type { WebAuthnKind } from '../users/mfa/mfa.entity.js';
 import { LOGIN_BASE, flowOf, pageUrl, type Flow } from './login-flow.js';
@@ -127,20 +185,20 @@ function problemKey(err: unknown): MessageKey | undefined {
   if (err instanceof LoginProblem) return err.key;
   if (!(err instanceof DomainError)) return undefined;
   const byId: Record<string, MessageKey> = {
-    'OIDC-4uthr': 'error.authRequest',
-    'OIDC-4uth0': 'error.authRequest',
-    'OIDC-cl13n': 'error.authRequest',
-    'OIDC-d3v1c': 'error.deviceCode',
-    'OIDC-d3v1d': 'error.deviceCode',
-    'OIDC-0rg5c': 'error.wrongOrg',
-    'OIDC-pr0j4': 'error.noAccess',
-    'SESSION-t0k3n': 'error.session',
-    'SESSION-3xp1r': 'error.session',
-    'SESSION-n0t4d': 'error.session',
-    'SESSION-us3rn': 'error.session',
-    'SESSION-l0ck3': 'error.locked',
-    'SESSION-1n4ct': 'error.inactive',
-    'SESSION-pw0n0': 'error.noPassword',
+    [AUTH_REQUEST_NOT_FOUND_ID]: 'error.authRequest',
+    [AUTH_REQUEST_ID_MISSING_ID]: 'error.authRequest',
+    [CLIENT_INACTIVE_ID]: 'error.authRequest',
+    [DEVICE_REQUEST_NOT_FOUND_ID]: 'error.deviceCode',
+    [DEVICE_REQUEST_ID_MISSING_ID]: 'error.deviceCode',
+    [WRONG_ORG_ID]: 'error.wrongOrg',
+    [NO_PROJECT_ACCESS_ID]: 'error.noAccess',
+    [SESSION_TOKEN_INVALID_ID]: 'error.session',
+    [SESSION_EXPIRED_ID]: 'error.session',
+    [SESSION_NOT_FOUND_ID]: 'error.session',
+    [USER_NOT_FOUND_ID]: 'error.session',
+    [USER_LOCKED_ID]: 'error.locked',
+    [USER_NOT_ACTIVE_ID]: 'error.inactive',
+    [PASSWORD_NOT_SET_ID]: 'error.noPassword',
     [LOGIN_MFA_REQUIRED_ID]: 'error.mfaSetup',
     [LOGIN_NOT_AUTHENTICATED_ID]: 'error.session',
     [LOGIN_TOO_OLD_ID]: 'error.session',
@@ -148,11 +206,11 @@ function problemKey(err: unknown): MessageKey | undefined {
     [LOGIN_PASSWORD_CHANGE_ID]: 'error.session',
     [SESSION_TOKEN_NOT_ACCEPTED_ID]: 'error.session',
     [CALLER_LIMITED_ID]: 'error.session',
-    'SAML-r3qnf': 'error.authRequest',
-    'SAML-4nsw3': 'error.authRequest',
-    'SAML-3xp1r': 'error.authRequest',
-    'SAML-sp0ff': 'error.authRequest',
-    'NOTIF-n0chn': 'error.emailDelivery',
+    [SAML_REQUEST_NOT_FOUND_ID]: 'error.authRequest',
+    [SAML_REQUEST_ANSWERED_ID]: 'error.authRequest',
+    [SAML_REQUEST_EXPIRED_ID]: 'error.authRequest',
+    [SERVICE_PROVIDER_GONE_ID]: 'error.authRequest',
+    [NO_DELIVERY_CHANNEL_ID]: 'error.emailDelivery',
     [CODE_SPENT]: 'error.codeSpent',
     [CODE_CHECKS_RATE_LIMITED]: 'error.tooMany',
   };
@@ -164,6 +222,15 @@ function failedAttempts(err: DomainError): number | undefined {
   const detail = err.details.find((d) => d.desc.typeName === 'zitadel.v1.CredentialsCheckError');
   return detail ? (detail.value as unknown as { failedAttempts: number }).failedAttempts : undefined;
 }
+
+/** A passkey or security key registration that did not verify: the page asks to try again. */
+const WEBAUTHN_REGISTRATION_FAILED = [
+  WEBAUTHN_NOT_FOUND_ID,
+  WEBAUTHN_ALREADY_VERIFIED_ID,
+  WEBAUTHN_REGISTRATION_EXPIRED_ID,
+  WEBAUTHN_CREDENTIAL_INVALID_ID,
+  WEBAUTHN_CREDENTIAL_TAKEN_ID,
+];
 
 const FACTOR_PAGES: Record<string, PageFactor> = {
   '/otp/totp': 'totp',
@@ -439,7 +506,7 @@ export class LoginRoutes implements OnModuleInit {
       session = await this.login.startSession(r.caller, loginName, this.userAgent(r));
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      if (err.id === 'SESSION-us3rn') {
+      if (err.id === USER_NOT_FOUND_ID) {
         // ignoreUnknownUsernames: the password page asks as for anyone and fails there, generically.
         if (settings.ignoreUnknownUsernames) return this.redirect(r, pageUrl('password', r.flow, { loginName }));
         return again('error.userNotFound');
@@ -502,11 +569,11 @@ export class LoginRoutes implements OnModuleInit {
       return this.go(r, await this.login.advance(r.caller, r.flow, session, true));
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      if (err.id === 'SESSION-pw1nv') {
+      if (err.id === CREDENTIALS_INVALID_ID.password) {
         if (!r.params.get('session')) return this.showPassword(r, [t('error.credentials')], 400);
         return this.showPassword(r, await this.credentialErrors(r, err, 'password'), 400);
       }
-      if (err.id === 'SESSION-l0ck3' || err.id === 'SESSION-1n4ct' || err.id === 'SESSION-pw0n0')
+      if (isError(err, USER_LOCKED_ID, USER_NOT_ACTIVE_ID, PASSWORD_NOT_SET_ID))
         return this.showPassword(r, [t(problemKey(err)!)], 400);
       throw err;
     }
@@ -555,11 +622,13 @@ export class LoginRoutes implements OnModuleInit {
       await this.login.changePassword(r.caller, session, current, next);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      const key: MessageKey | undefined = {
-        'USER-pw0k1': 'error.passwordWeak',
-        'CRED-pw1nv': 'error.password',
-        'CRED-pw5m3': 'error.passwordSame',
-      }[err.id] as MessageKey | undefined;
+      const key: MessageKey | undefined = (
+        {
+          [PASSWORD_TOO_WEAK_ID]: 'error.passwordWeak',
+          [WRONG_CURRENT_PASSWORD_ID]: 'error.password',
+          [PASSWORD_UNCHANGED_ID]: 'error.passwordSame',
+        } as Record<string, MessageKey>
+      )[err.id];
       if (key) return this.showPasswordChange(r, [t(key)], 400);
       throw err;
     }
@@ -602,11 +671,11 @@ export class LoginRoutes implements OnModuleInit {
       return this.go(r, await this.login.advance(r.caller, r.flow, checked, true));
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      if (['SESSION-t0tp1', 'SESSION-0tp51', 'SESSION-0tpe1'].includes(err.id))
+      if (isError(err, CREDENTIALS_INVALID_ID.totp, CREDENTIALS_INVALID_ID.otpSms, CREDENTIALS_INVALID_ID.otpEmail))
         return this.showCode(r, factor, await this.credentialErrors(r, err, 'otp'), 400);
-      if (['SESSION-0tp3x', 'SESSION-0tp5c', 'SESSION-0tpec'].includes(err.id))
+      if (isError(err, OTP_CODE_EXPIRED_ID, OTP_NOT_CHALLENGED_ID.sms, OTP_NOT_CHALLENGED_ID.email))
         return this.showCode(r, factor, [t('error.codeExpired')], 400);
-      if (err.id === 'SESSION-l0ck3') return this.showCode(r, factor, [t('error.locked')], 400);
+      if (err.id === USER_LOCKED_ID) return this.showCode(r, factor, [t('error.locked')], 400);
       throw err;
     }
   }
@@ -670,7 +739,7 @@ export class LoginRoutes implements OnModuleInit {
     try {
       device = await this.login.deviceRequest(r.caller, userCode);
     } catch (err) {
-      if (err instanceof DomainError && err.id === 'OIDC-d3v1c')
+      if (isError(err, DEVICE_REQUEST_NOT_FOUND_ID))
         return this.page(r, 400, devicePage(await this.context(r), { userCode, errors: [t('error.deviceCode')] }));
       throw err;
     }
@@ -739,9 +808,12 @@ export class LoginRoutes implements OnModuleInit {
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       const key: MessageKey | undefined =
-        ({ 'CRED-n0m4l': 'error.noEmail', 'CRED-1n1t0': 'error.notInitialised' } as Record<string, MessageKey>)[
-          err.id
-        ] ?? problemKey(err);
+        (
+          { [NO_EMAIL_FOR_RESET_ID]: 'error.noEmail', [NOT_INITIALISED_ID]: 'error.notInitialised' } as Record<
+            string,
+            MessageKey
+          >
+        )[err.id] ?? problemKey(err);
       if (key) return this.showPasswordReset(r, [t(key)], 400);
       throw err;
     }
@@ -782,9 +854,10 @@ export class LoginRoutes implements OnModuleInit {
       await this.login.setPasswordWithCode(r.caller, user.id, code, next);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      if (err.id === 'CODE-1nv4l') return this.showPasswordSet(r, [t('error.code')], ['code'], 400);
-      if (err.id === 'CODE-3xp1r') return this.showPasswordSet(r, [t('error.codeExpired')], ['code'], 400);
-      if (err.id === 'USER-pw0k1') return this.showPasswordSet(r, [t('error.passwordWeak')], ['newPassword'], 400);
+      if (err.id === CODE_INVALID) return this.showPasswordSet(r, [t('error.code')], ['code'], 400);
+      if (err.id === CODE_EXPIRED) return this.showPasswordSet(r, [t('error.codeExpired')], ['code'], 400);
+      if (err.id === PASSWORD_TOO_WEAK_ID)
+        return this.showPasswordSet(r, [t('error.passwordWeak')], ['newPassword'], 400);
       throw err;
     }
     // The new password is the first factor of this sign-in.
@@ -862,8 +935,9 @@ export class LoginRoutes implements OnModuleInit {
       });
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      if (err.id === 'USER-uN4m3') return again([t('error.usernameTaken')], [values.username ? 'username' : 'email']);
-      if (err.id === 'USER-pw0k1') return again([t('error.passwordWeak')], ['newPassword']);
+      if (err.id === USERNAME_TAKEN_ID)
+        return again([t('error.usernameTaken')], [values.username ? 'username' : 'email']);
+      if (err.id === PASSWORD_TOO_WEAK_ID) return again([t('error.passwordWeak')], ['newPassword']);
       throw err;
     }
     const session = await this.login.startWithUserId(r.caller, userId, password, this.userAgent(r));
@@ -917,9 +991,8 @@ export class LoginRoutes implements OnModuleInit {
       await this.login.verifyEmail(r.caller, user.id, code);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      if (err.id === 'CODE-1nv4l') return this.showVerifyEmail(r, [t('error.code')], 400);
-      if (err.id === 'CODE-3xp1r' || err.id === 'USER-3m4lc')
-        return this.showVerifyEmail(r, [t('error.codeExpired')], 400);
+      if (err.id === CODE_INVALID) return this.showVerifyEmail(r, [t('error.code')], 400);
+      if (isError(err, CODE_EXPIRED, NO_EMAIL_CODE_ID)) return this.showVerifyEmail(r, [t('error.codeExpired')], 400);
       throw err;
     }
     return this.go(r, await this.login.advance(r.caller, r.flow, session, true));
@@ -1058,7 +1131,7 @@ export class LoginRoutes implements OnModuleInit {
       await this.login.acceptInvite(r.caller, user.id, code, password);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      if (['CODE-1nv4l', 'CODE-3xp1r', 'USER-1nvnc'].includes(err.id))
+      if (isError(err, CODE_INVALID, CODE_EXPIRED, NO_INVITE_CODE_ID))
         return this.showInvite(r, [t('error.invite')], ['code'], 400);
       throw err;
     }
@@ -1092,7 +1165,7 @@ export class LoginRoutes implements OnModuleInit {
         passwordless ? 'required' : 'discouraged',
       );
     } catch (err) {
-      if (err instanceof DomainError && (err.id === 'SESSION-w4n0c' || err.id === 'SESSION-rp1d0'))
+      if (isError(err, WEBAUTHN_NO_CREDENTIALS_ID, RELYING_PARTY_INVALID_ID))
         return this.showPassword(r, [t('error.noPasskey')], 400);
       throw err;
     }
@@ -1128,7 +1201,10 @@ export class LoginRoutes implements OnModuleInit {
       return this.go(r, await this.login.advance(r.caller, r.flow, checked, true));
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      if (['SESSION-w4inv', 'SESSION-w4nch', 'SESSION-w4n3x'].includes(err.id) || err.kind === 'InvalidArgument')
+      if (
+        isError(err, WEBAUTHN_ASSERTION_INVALID_ID, WEBAUTHN_NOT_CHALLENGED_ID, WEBAUTHN_CHALLENGE_EXPIRED_ID) ||
+        err.kind === 'InvalidArgument'
+      )
         return this.showPasskey(r, [t('error.passkeyFailed')], 400);
       throw err;
     }
@@ -1205,9 +1281,8 @@ export class LoginRoutes implements OnModuleInit {
     try {
       await this.login.verifyTotp(r.caller, session, code);
     } catch (err) {
-      if (err instanceof DomainError && err.id === 'MFA-t0tp4')
-        return this.showTotpSetup(r, [t('error.code')], 400, shown);
-      if (err instanceof DomainError && err.id === 'MFA-t0tp2') return this.showTotpSetup(r, [t('error.code')], 400);
+      if (isError(err, TOTP_CODE_INVALID_ID)) return this.showTotpSetup(r, [t('error.code')], 400, shown);
+      if (isError(err, TOTP_NOT_FOUND_ID)) return this.showTotpSetup(r, [t('error.code')], 400);
       throw err;
     }
     // The code just shown proves the new factor for this sign-in too.
@@ -1254,7 +1329,7 @@ export class LoginRoutes implements OnModuleInit {
         this.webAuthnName(r),
       );
     } catch (err) {
-      if (err instanceof SyntaxError || (err instanceof DomainError && err.id.startsWith('MFA-w4')))
+      if (err instanceof SyntaxError || isError(err, ...WEBAUTHN_REGISTRATION_FAILED))
         return this.showWebAuthnSetup(r, kind, [t(WEBAUTHN_SETUP_TEXT[kind].failed)], 400);
       throw err;
     }
@@ -1300,8 +1375,7 @@ export class LoginRoutes implements OnModuleInit {
     try {
       registration = await this.login.registerPasskeyWithCode(r.caller, user.id, this.rpDomain(r), code);
     } catch (err) {
-      if (err instanceof DomainError && (err.id === 'CODE-1nv4l' || err.id === 'CODE-3xp1r'))
-        throw new LoginProblem('error.passkeyLink');
+      if (isError(err, CODE_INVALID, CODE_EXPIRED)) throw new LoginProblem('error.passkeyLink');
       throw err;
     }
     return this.page(
@@ -1334,7 +1408,7 @@ export class LoginRoutes implements OnModuleInit {
         this.webAuthnName(r),
       );
     } catch (err) {
-      if (err instanceof SyntaxError || (err instanceof DomainError && err.id.startsWith('MFA-w4')))
+      if (err instanceof SyntaxError || isError(err, ...WEBAUTHN_REGISTRATION_FAILED))
         throw new LoginProblem('error.passkeyLinkFailed');
       throw err;
     }

@@ -6,6 +6,7 @@ import { MasterKey } from '../platform/crypto/master-key.js';
 import { FailedPrecondition, invalidField } from '../platform/errors/domain-error.js';
 import { IdGenerator } from '../platform/ids/id-generator.js';
 import { CHANNEL_SETTING, DeliveryChannels } from './channels.js';
+import { NO_DELIVERY_CHANNEL_ID } from './notifications.errors.js';
 import { Notifier, type OutboundNotification } from './notifier.js';
 import { OutboxNotification } from './outbox.entity.js';
 import { defaultUrlTemplate } from './login-links.js';
@@ -35,7 +36,7 @@ export class OutboxNotifier extends Notifier {
   async enqueue(tx: EntityManager, instanceId: string, notification: OutboundNotification): Promise<void> {
     if (!this.channels.has(notification.channel)) {
       throw FailedPrecondition(
-        'NOTIF-n0chn',
+        NO_DELIVERY_CHANNEL_ID,
         `no ${notification.channel} delivery channel is configured (set ${CHANNEL_SETTING[notification.channel]}); ask for the code to be returned instead`,
       );
     }

@@ -10,6 +10,15 @@ import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
 import type { ChangeInfo } from '../platform/rpc/proto-mapping.js';
 import { LoginHandoff, assertLoginClient, type LoginSession } from '../sessions/login-handoff.js';
 import { OidcAccounts } from './oidc-accounts.js';
+import {
+  AUTH_REQUEST_ID_MISSING_ID,
+  AUTH_REQUEST_NOT_FOUND_ID,
+  CLIENT_INACTIVE_ID,
+  DEVICE_REQUEST_ID_MISSING_ID,
+  DEVICE_REQUEST_NOT_FOUND_ID,
+  NO_PROJECT_ACCESS_ID,
+  WRONG_ORG_ID,
+} from './oidc.errors.js';
 import { factsOf, type ClientFacts } from './oidc-clients.js';
 import { OidcProviders } from './oidc-providers.js';
 import { inTransaction, recordOnce } from './pg-adapter.js';
@@ -48,12 +57,12 @@ export interface LoginError {
 }
 
 export const authRequestNotFound = () =>
-  NotFound('OIDC-4uthr', 'auth request not found (or expired, or already answered)');
+  NotFound(AUTH_REQUEST_NOT_FOUND_ID, 'auth request not found (or expired, or already answered)');
 export const deviceRequestNotFound = () =>
-  NotFound('OIDC-d3v1c', 'device authorization not found (or expired, or already answered)');
+  NotFound(DEVICE_REQUEST_NOT_FOUND_ID, 'device authorization not found (or expired, or already answered)');
 export const wrongOrg = () =>
   FailedPrecondition(
-    'OIDC-0rg5c',
+    WRONG_ORG_ID,
     'the auth request is limited to another organization (urn:zitadel:iam:org:id / domain scope): sign in with a user of that organization',
   );
 /** The provider could not resume the request (it expired meanwhile, or its app changed): nothing for the browser. */
@@ -65,7 +74,10 @@ export const authRequestNotFinished = (status: number) =>
 /** The record that an auth request or a device authorization was answered (oidc_payloads model). */
 const ANSWERED = 'AuthRequestAnswered';
 export const noProjectAccess = (what: string) =>
-  FailedPrecondition('OIDC-pr0j4', `the user ${what} of the application's project (project role / access check)`);
+  FailedPrecondition(
+    NO_PROJECT_ACCESS_ID,
+    `the user ${what} of the application's project (project role / access check)`,
+  );
 
 function parsePrompts(value: unknown): OidcPrompt[] {
   const known: OidcPrompt[] = ['none', 'login', 'consent', 'select_account', 'create'];
@@ -149,7 +161,8 @@ export class OidcService {
     if (interaction.result) throw authRequestNotFound();
     const p = interaction.params as Record<string, unknown>;
     const client = await provider.Client.find(String(p.client_id));
-    if (!client) throw FailedPrecondition('OIDC-cl13n', 'the application of the auth request is no longer active');
+    if (!client)
+      throw FailedPrecondition(CLIENT_INACTIVE_ID, 'the application of the auth request is no longer active');
 
     let session: LoginSession | undefined;
     const loginError = 'error' in outcome ? outcome.error : undefined;
@@ -248,7 +261,7 @@ export class OidcService {
     assertLoginClient(caller);
     if (!id)
       throw invalidField(
-        'OIDC-d3v1d',
+        DEVICE_REQUEST_ID_MISSING_ID,
         'device_authorization_id',
         'the device authorization id (the user code) is required',
       );
@@ -257,7 +270,7 @@ export class OidcService {
     if (!code || code.accountId || code.error || code.isExpired) throw deviceRequestNotFound();
     const client = code.clientId ? await provider.Client.find(code.clientId) : undefined;
     if (!client)
-      throw FailedPrecondition('OIDC-cl13n', 'the application of the device authorization is no longer active');
+      throw FailedPrecondition(CLIENT_INACTIVE_ID, 'the application of the device authorization is no longer active');
     let login: LoginSession | undefined;
     const scope = deviceScope(code);
     if (session) {
@@ -352,7 +365,7 @@ export class OidcService {
   /** An auth request of the caller's instance; only a login client (session.link) may read or finish one. */
   private async interaction(caller: Caller, id: string): Promise<Interaction> {
     assertLoginClient(caller);
-    if (!id) throw InvalidArgument('OIDC-4uth0', 'auth_request_id is required');
+    if (!id) throw InvalidArgument(AUTH_REQUEST_ID_MISSING_ID, 'auth_request_id is required');
     const provider = await this.providers.forModels(caller.instance);
     const interaction = await provider.Interaction.find(id);
     if (!interaction) throw authRequestNotFound();

@@ -1,10 +1,17 @@
 import { FailedPrecondition, InvalidArgument, NotFound, PermissionDenied } from '../platform/errors/domain-error.js';
 
 // ---- SAMLService (login UI) --------------------------------------------------------------------
-export const samlRequestNotFound = () => NotFound('SAML-r3qnf', 'SAML request not found');
-export const samlRequestAnswered = () => FailedPrecondition('SAML-4nsw3', 'the SAML request has already been answered');
+export const SAML_REQUEST_NOT_FOUND_ID = 'SAML-r3qnf';
+export const samlRequestNotFound = () => NotFound(SAML_REQUEST_NOT_FOUND_ID, 'SAML request not found');
+export const SAML_REQUEST_ANSWERED_ID = 'SAML-4nsw3';
+export const samlRequestAnswered = () =>
+  FailedPrecondition(SAML_REQUEST_ANSWERED_ID, 'the SAML request has already been answered');
+export const SAML_REQUEST_EXPIRED_ID = 'SAML-3xp1r';
 export const samlRequestExpired = () =>
-  FailedPrecondition('SAML-3xp1r', 'the SAML request has expired; the user must start again at the service provider');
+  FailedPrecondition(
+    SAML_REQUEST_EXPIRED_ID,
+    'the SAML request has expired; the user must start again at the service provider',
+  );
 export const samlRequestDenied = () =>
   PermissionDenied(
     'SAML-d3n1d',
@@ -14,8 +21,12 @@ export const responseKindMissing = () =>
   InvalidArgument('SAML-k1nd0', 'invalid response_kind: either session or error is required', [
     { field: 'response_kind', description: 'either session or error is required' },
   ]);
+export const SERVICE_PROVIDER_GONE_ID = 'SAML-sp0ff';
 export const serviceProviderGone = () =>
-  FailedPrecondition('SAML-sp0ff', 'the service provider of this SAML request no longer exists or is deactivated');
+  FailedPrecondition(
+    SERVICE_PROVIDER_GONE_ID,
+    'the service provider of this SAML request no longer exists or is deactivated',
+  );
 
 // ---- the SAML endpoints (browser-facing: shown on the error page with the id) -----------------
 export const missingMessage = () =>

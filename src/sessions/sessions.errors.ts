@@ -13,9 +13,11 @@ import {
 
 // ZITADEL's ids are noted beside ours where the meaning is the same.
 
-export const sessionNotFound = () => NotFound('SESSION-n0t4d', 'session not found');
+export const SESSION_NOT_FOUND_ID = 'SESSION-n0t4d';
+export const sessionNotFound = () => NotFound(SESSION_NOT_FOUND_ID, 'session not found');
 /** COMMAND-sGr42: a session_token that is not the session's current one (or no such session). */
-export const sessionTokenInvalid = () => PermissionDenied('SESSION-t0k3n', 'the session token is invalid');
+export const SESSION_TOKEN_INVALID_ID = 'SESSION-t0k3n';
+export const sessionTokenInvalid = () => PermissionDenied(SESSION_TOKEN_INVALID_ID, 'the session token is invalid');
 export const sessionWriteDenied = (permission: string) =>
   PermissionDenied('SESSION-d3n13', `no permission: ${permission} required`);
 /** COMMAND-asEG4 / Errors.Session.Expired */
@@ -26,7 +28,8 @@ export const otpReturnDenied = (field: string) =>
     OTP_RETURN_DENIED_ID,
     `${field}: having the code returned instead of sent requires session.write on the user's organization (a login client); ask for it to be sent`,
   );
-export const sessionExpired = () => FailedPrecondition('SESSION-3xp1r', 'the session has expired');
+export const SESSION_EXPIRED_ID = 'SESSION-3xp1r';
+export const sessionExpired = () => FailedPrecondition(SESSION_EXPIRED_ID, 'the session has expired');
 /** "user change not possible" */
 export const userChangeNotPossible = () =>
   invalidField(
@@ -38,12 +41,16 @@ export const userChangeNotPossible = () =>
 export const userMissing = (field: string) =>
   FailedPrecondition('SESSION-n0us3', `${field} needs a user: check the user first (checks.user)`);
 /** Errors.User.NotFound */
-export const userNotFound = () => NotFound('SESSION-us3rn', 'user not found');
+export const USER_NOT_FOUND_ID = 'SESSION-us3rn';
+export const userNotFound = () => NotFound(USER_NOT_FOUND_ID, 'user not found');
 /** COMMAND-SFA3t (Errors.User.Locked) */
-export const userLocked = () => FailedPrecondition('SESSION-l0ck3', 'the user is locked');
-export const userNotActive = () => FailedPrecondition('SESSION-1n4ct', 'the user or its organization is not active');
+export const USER_LOCKED_ID = 'SESSION-l0ck3';
+export const userLocked = () => FailedPrecondition(USER_LOCKED_ID, 'the user is locked');
+export const USER_NOT_ACTIVE_ID = 'SESSION-1n4ct';
+export const userNotActive = () => FailedPrecondition(USER_NOT_ACTIVE_ID, 'the user or its organization is not active');
 /** COMMAND-WEf3t (Errors.User.Password.NotSet) */
-export const passwordNotSet = () => FailedPrecondition('SESSION-pw0n0', 'the user has no password');
+export const PASSWORD_NOT_SET_ID = 'SESSION-pw0n0';
+export const passwordNotSet = () => FailedPrecondition(PASSWORD_NOT_SET_ID, 'the user has no password');
 export const intentNotSupported = () =>
   Unimplemented(
     'SESSION-1dp00',
@@ -57,22 +64,36 @@ export const otpNotEnabled = (channel: 'sms' | 'email') =>
     `OTP ${channel === 'sms' ? 'SMS' : 'email'} is not enabled for the user`,
   );
 /** Errors.User.Code.NotFound: a check without a challenge before it. */
+export const OTP_NOT_CHALLENGED_ID = { sms: 'SESSION-0tp5c', email: 'SESSION-0tpec' } as const;
 export const otpNotChallenged = (channel: 'sms' | 'email') =>
   FailedPrecondition(
-    channel === 'sms' ? 'SESSION-0tp5c' : 'SESSION-0tpec',
+    OTP_NOT_CHALLENGED_ID[channel],
     `no OTP ${channel === 'sms' ? 'SMS' : 'email'} code was requested for this session (challenges.otp_${channel})`,
   );
+export const OTP_CODE_EXPIRED_ID = 'SESSION-0tp3x';
 export const otpCodeExpired = (field: string) =>
-  invalidField('SESSION-0tp3x', field, 'the code has expired; request a new one');
+  invalidField(OTP_CODE_EXPIRED_ID, field, 'the code has expired; request a new one');
 /** COMMAND-Ioqu5 (Errors.Session.WebAuthN.NoChallenge) */
+export const WEBAUTHN_NOT_CHALLENGED_ID = 'SESSION-w4nch';
 export const webAuthnNotChallenged = () =>
-  FailedPrecondition('SESSION-w4nch', 'no WebAuthn challenge was requested for this session (challenges.web_auth_n)');
+  FailedPrecondition(
+    WEBAUTHN_NOT_CHALLENGED_ID,
+    'no WebAuthn challenge was requested for this session (challenges.web_auth_n)',
+  );
+export const WEBAUTHN_CHALLENGE_EXPIRED_ID = 'SESSION-w4n3x';
 export const webAuthnChallengeExpired = () =>
-  FailedPrecondition('SESSION-w4n3x', 'the WebAuthn challenge has expired; request a new one');
+  FailedPrecondition(WEBAUTHN_CHALLENGE_EXPIRED_ID, 'the WebAuthn challenge has expired; request a new one');
+export const WEBAUTHN_NO_CREDENTIALS_ID = 'SESSION-w4n0c';
 export const webAuthnNoCredentials = () =>
-  FailedPrecondition('SESSION-w4n0c', 'the user has no passkey or security key for this domain and user verification');
+  FailedPrecondition(
+    WEBAUTHN_NO_CREDENTIALS_ID,
+    'the user has no passkey or security key for this domain and user verification',
+  );
+export const WEBAUTHN_ASSERTION_INVALID_ID = 'SESSION-w4inv';
+/** A challenge domain that is not the instance's (or a parent of one): no relying party id to ask for. */
+export const RELYING_PARTY_INVALID_ID = 'SESSION-rp1d0';
 export const webAuthnAssertionInvalid = (reason: string) =>
-  invalidField('SESSION-w4inv', 'checks.web_auth_n.credential_assertion_data', reason);
+  invalidField(WEBAUTHN_ASSERTION_INVALID_ID, 'checks.web_auth_n.credential_assertion_data', reason);
 export const noUserAgentOfCaller = () =>
   InvalidArgument(
     'SESSION-u4fp0',
@@ -90,15 +111,22 @@ export const sessionTokenNotAccepted = (reason: string) =>
  * Errors.User.Code.Invalid): INVALID_ARGUMENT, with a `zitadel.v1.CredentialsCheckError` detail
  * carrying the failed attempts so far when the lockout policy shows them.
  */
+export const CREDENTIALS_INVALID_ID = {
+  password: 'SESSION-pw1nv',
+  totp: 'SESSION-t0tp1',
+  otpSms: 'SESSION-0tp51',
+  otpEmail: 'SESSION-0tpe1',
+} as const;
 export function credentialsInvalid(
   kind: 'password' | 'totp' | 'otpSms' | 'otpEmail',
   failedAttempts: number | undefined,
 ): DomainError {
-  const [id, field, message] = {
-    password: ['SESSION-pw1nv', 'checks.password.password', 'the password is invalid'],
-    totp: ['SESSION-t0tp1', 'checks.totp.code', 'the code is invalid'],
-    otpSms: ['SESSION-0tp51', 'checks.otp_sms.code', 'the code is invalid'],
-    otpEmail: ['SESSION-0tpe1', 'checks.otp_email.code', 'the code is invalid'],
+  const id = CREDENTIALS_INVALID_ID[kind];
+  const [field, message] = {
+    password: ['checks.password.password', 'the password is invalid'],
+    totp: ['checks.totp.code', 'the code is invalid'],
+    otpSms: ['checks.otp_sms.code', 'the code is invalid'],
+    otpEmail: ['checks.otp_email.code', 'the code is invalid'],
   }[kind];
   const details =
     failedAttempts === undefined

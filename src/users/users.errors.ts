@@ -10,12 +10,14 @@ import {
 } from '../platform/errors/domain-error.js';
 
 export const userNotFound = () => NotFound('USER-n0t4d', 'user not found');
+export const USERNAME_TAKEN_ID = 'USER-uN4m3';
 export const usernameTaken = (username: string) =>
-  AlreadyExists('USER-uN4m3', `the username "${username}" is already taken`);
+  AlreadyExists(USERNAME_TAKEN_ID, `the username "${username}" is already taken`);
 export const userIdTaken = () => AlreadyExists('USER-1d3x1', 'a user with this id exists already');
+export const PASSWORD_TOO_WEAK_ID = 'USER-pw0k1';
 export const passwordTooWeak = (field: string, problems: string[]) =>
   InvalidArgument(
-    'USER-pw0k1',
+    PASSWORD_TOO_WEAK_ID,
     `the password ${problems.join(', ')}`,
     problems.map((description) => ({ field, description })),
   );
@@ -33,13 +35,15 @@ export const shouldBeActiveOrInitial = () =>
   FailedPrecondition('USER-4ct1n', 'only an active or initial user can be locked');
 export const notLocked = () => FailedPrecondition('USER-n0l0k', 'the user is not locked');
 export const emailAlreadyVerified = () => FailedPrecondition('USER-3m4lv', 'the email is already verified');
-export const noEmailCode = () => FailedPrecondition('USER-3m4lc', 'no email verification code is pending');
+export const NO_EMAIL_CODE_ID = 'USER-3m4lc';
+export const noEmailCode = () => FailedPrecondition(NO_EMAIL_CODE_ID, 'no email verification code is pending');
 export const noPhone = () => FailedPrecondition('USER-ph0n0', 'the user has no phone number');
 export const phoneAlreadyVerified = () => FailedPrecondition('USER-ph0nv', 'the phone is already verified');
 export const noPhoneCode = () => FailedPrecondition('USER-ph0nc', 'no phone verification code is pending');
 export const alreadyInitialised = () =>
   FailedPrecondition('USER-1nv1t', 'the user has already been initialised (has a password or a passkey)');
-export const noInviteCode = () => FailedPrecondition('USER-1nvnc', 'no invite code is pending');
+export const NO_INVITE_CODE_ID = 'USER-1nvnc';
+export const noInviteCode = () => FailedPrecondition(NO_INVITE_CODE_ID, 'no invite code is pending');
 export const metadataNotFound = (key: string) => NotFound('USER-m3t4n', `no metadata with the key "${key}"`);
 export const notYetSupported = (field: string) =>
   Unimplemented('USER-n0ty3', `${field} is not supported yet (it arrives with the external identity provider issue)`);

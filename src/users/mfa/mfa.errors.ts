@@ -14,11 +14,13 @@ export const notHuman = () => FailedPrecondition('MFA-hum4n', 'second factors an
 export const totpAlreadyReady = () =>
   AlreadyExists('MFA-t0tp1', 'TOTP is already set up for this user; remove it first');
 /** COMMAND-3Mif9s, COMMAND-Hd9sd */
-export const totpNotFound = () => NotFound('MFA-t0tp2', 'the user has no TOTP registration');
+export const TOTP_NOT_FOUND_ID = 'MFA-t0tp2';
+export const totpNotFound = () => NotFound(TOTP_NOT_FOUND_ID, 'the user has no TOTP registration');
 /** COMMAND-qx4ls */
 export const totpAlreadyVerified = () => FailedPrecondition('MFA-t0tp3', 'the TOTP registration is already verified');
 /** EVENT-8isk2 */
-export const totpCodeInvalid = () => invalidField('MFA-t0tp4', 'code', 'the code is invalid');
+export const TOTP_CODE_INVALID_ID = 'MFA-t0tp4';
+export const totpCodeInvalid = () => invalidField(TOTP_CODE_INVALID_ID, 'code', 'the code is invalid');
 
 export const totpSecretInvalid = (field: string) =>
   invalidField('MFA-t0tp5', field, 'must be a base32 TOTP seed of at least 80 bits');
@@ -39,14 +41,20 @@ export const otpNotAdded = (channel: 'sms' | 'email') =>
   NotFound(channel === 'sms' ? 'MFA-0tp5n' : 'MFA-0tpen', `OTP ${channel === 'sms' ? 'SMS' : 'email'} is not added`);
 
 /** COMMAND-DAfb2 */
-export const webAuthnNotFound = (what: string) => NotFound('MFA-w4n0f', `${what} not found`);
+export const WEBAUTHN_NOT_FOUND_ID = 'MFA-w4n0f';
+export const webAuthnNotFound = (what: string) => NotFound(WEBAUTHN_NOT_FOUND_ID, `${what} not found`);
+export const WEBAUTHN_ALREADY_VERIFIED_ID = 'MFA-w4rdy';
 export const webAuthnAlreadyVerified = (what: string) =>
-  FailedPrecondition('MFA-w4rdy', `the ${what} is already verified`);
+  FailedPrecondition(WEBAUTHN_ALREADY_VERIFIED_ID, `the ${what} is already verified`);
+export const WEBAUTHN_REGISTRATION_EXPIRED_ID = 'MFA-w4exp';
 export const webAuthnChallengeExpired = (what: string) =>
-  FailedPrecondition('MFA-w4exp', `the ${what} registration has expired; register it again`);
-export const webAuthnCredentialInvalid = (field: string, reason: string) => invalidField('MFA-w4inv', field, reason);
+  FailedPrecondition(WEBAUTHN_REGISTRATION_EXPIRED_ID, `the ${what} registration has expired; register it again`);
+export const WEBAUTHN_CREDENTIAL_INVALID_ID = 'MFA-w4inv';
+export const webAuthnCredentialInvalid = (field: string, reason: string) =>
+  invalidField(WEBAUTHN_CREDENTIAL_INVALID_ID, field, reason);
+export const WEBAUTHN_CREDENTIAL_TAKEN_ID = 'MFA-w4dup';
 export const webAuthnCredentialTaken = () =>
-  AlreadyExists('MFA-w4dup', 'this authenticator credential is already registered');
+  AlreadyExists(WEBAUTHN_CREDENTIAL_TAKEN_ID, 'this authenticator credential is already registered');
 export const relyingPartyInvalid = (domain: string) =>
   invalidField('MFA-rp1d0', 'domain', `"${domain}" is neither a domain of this instance nor a parent domain of one`);
 
