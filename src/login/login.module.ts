@@ -7,6 +7,7 @@ import { UsersModule } from '../users/users.module.js';
 import { LoginUsers } from './login-users.js';
 import { LoginRoutes } from './login.routes.js';
 import { LoginService } from './login.service.js';
+import { PageKit } from './flows/page-kit.js';
 
 /**
  * The hosted login pages at /ui/v2/login: a client of the session, OIDC, SAML, user and settings
@@ -14,6 +15,6 @@ import { LoginService } from './login.service.js';
  */
 @Module({
   imports: [SessionsModule, SettingsModule, OidcModule, SamlModule, UsersModule],
-  providers: [LoginService, LoginRoutes, LoginUsers],
+  providers: [LoginService, PageKit, LoginRoutes, LoginUsers],
 })
 export class LoginModule {}
