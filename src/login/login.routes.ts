@@ -11,20 +11,6 @@ import { InstanceResolver, type RequestSite } from '../platform/tenancy/instance
 import type { Instance } from '../platform/tenancy/instance.entity.js';
 import { Policies } from '../settings/policies.js';
 import { LEGAL_PAGES, mfaForced } from '../settings/settings-rules.js';
-import {
-  CREDENTIALS_INVALID_ID,
-  OTP_CODE_EXPIRED_ID,
-  OTP_NOT_CHALLENGED_ID,
-  PASSWORD_NOT_SET_ID,
-  RELYING_PARTY_INVALID_ID,
-  USER_LOCKED_ID,
-  USER_NOT_ACTIVE_ID,
-  USER_NOT_FOUND_ID,
-  WEBAUTHN_ASSERTION_INVALID_ID,
-  WEBAUTHN_CHALLENGE_EXPIRED_ID,
-  WEBAUTHN_NOT_CHALLENGED_ID,
-  WEBAUTHN_NO_CREDENTIALS_ID,
-} from '../sessions/sessions.errors.js';
 import { DEVICE_REQUEST_NOT_FOUND_ID } from '../oidc/oidc.errors.js';
 import {
   CODE_EXPIRED,
@@ -42,31 +28,16 @@ import {
 } from '../users/credentials/credentials.errors.js';
 import { TOTP_CODE_INVALID_ID, TOTP_NOT_FOUND_ID } from '../users/mfa/mfa.errors.js';
 import type { WebAuthnKind } from '../users/mfa/mfa.entity.js';
-import {
-  BROWSER_COOKIE,
-  decodeBrowserState,
-  newBrowserState,
-  parseCookies,
-  type BrowserSession,
-} from './login-browser.js';
+import { BROWSER_COOKIE, decodeBrowserState, newBrowserState, parseCookies } from './login-browser.js';
 import { translator, type MessageKey } from './login.i18n.js';
 import { LOGIN_SCRIPT } from './login-script.js';
 import { qrSvg } from './login-qr.js';
 import { themeCss } from './login-theme.js';
-import { allowedFactors, type PageFactor } from './login-users.js';
+import type { PageFactor } from './login-users.js';
 import { setupChoices } from './login-mfa-prompt.js';
 import { LoginProblem } from './login.service.js';
 import { LOGIN_BASE, flowOf, pageUrl, type Flow } from './login-flow.js';
 import { errorPage, messagePage } from './views/layout.js';
-import {
-  accountsPage,
-  codePage,
-  loginNamePage,
-  logoutPage,
-  mfaChoosePage,
-  passwordPage,
-  signedInPage,
-} from './views/sign-in.views.js';
 import { passwordChangePage, passwordResetPage, passwordSetPage } from './views/password.views.js';
 import { registerPage, verifyEmailLinkPage, verifyEmailPage, type RegisterValues } from './views/register.views.js';
 import { deviceConsentPage, deviceInfoPage, devicePage } from './views/device.views.js';
@@ -75,7 +46,6 @@ import {
   mfaSetupPage,
   passkeyAddedPage,
   passkeyLinkPage,
-  passkeyPage,
   totpSetupPage,
   webAuthnSetupPage,
   type SetupChoice,
@@ -84,6 +54,14 @@ import type { PageRequest } from './http/page-request.js';
 import { writeAsset, writePlain } from './http/responses.js';
 import { PageKit } from './flows/page-kit.js';
 import { WEBAUTHN_REGISTRATION_FAILED, linkProblem, problemKey } from './flows/page-errors.js';
+import { entry } from './flows/entry.js';
+import { showAccounts, showSignedIn, submitAccount } from './flows/accounts.js';
+import { showLoginName, submitLoginName } from './flows/login-name.js';
+import { showPassword, submitPassword } from './flows/password.js';
+import { showCode, showFactorChoice, submitCode, submitFactorChoice } from './flows/otp.js';
+import { showPasskey, submitPasskey } from './flows/passkey.js';
+import { showLogout, submitLogout } from './flows/logout.js';
+import { legalPage } from './flows/legal.js';
 
 const FORM_LIMIT = 16 * 1024;
 
@@ -182,29 +160,29 @@ export class LoginRoutes implements OnModuleInit {
     switch (r.path) {
       case '/':
       case '/login':
-        return post ? this.k.notFound(r) : this.entry(r);
+        return post ? this.k.notFound(r) : entry(this.k, r);
       case '/loginname':
-        return post ? this.submitLoginName(r) : this.showLoginName(r);
+        return post ? submitLoginName(this.k, r) : showLoginName(this.k, r);
       case '/password':
-        return post ? this.submitPassword(r) : this.showPassword(r);
+        return post ? submitPassword(this.k, r) : showPassword(this.k, r);
       case '/password/change':
         return post ? this.submitPasswordChange(r) : this.showPasswordChange(r);
       case '/otp/totp':
       case '/otp/email':
       case '/otp/sms':
-        return post ? this.submitCode(r, FACTOR_PAGES[r.path]) : this.showCode(r, FACTOR_PAGES[r.path]);
+        return post ? submitCode(this.k, r, FACTOR_PAGES[r.path]) : showCode(this.k, r, FACTOR_PAGES[r.path]);
       case '/mfa':
-        return post ? this.submitFactorChoice(r) : this.showFactorChoice(r);
+        return post ? submitFactorChoice(this.k, r) : showFactorChoice(this.k, r);
       case '/accounts':
-        return post ? this.submitAccount(r) : this.showAccounts(r);
+        return post ? submitAccount(this.k, r) : showAccounts(this.k, r);
       case '/signedin':
-        return post ? this.k.notFound(r) : this.showSignedIn(r);
+        return post ? this.k.notFound(r) : showSignedIn(this.k, r);
       case LEGAL_PAGES.terms:
-        return post ? this.k.notFound(r) : this.legalPage(r, 'title.legalTerms');
+        return post ? this.k.notFound(r) : legalPage(this.k, r, 'title.legalTerms');
       case LEGAL_PAGES.privacy:
-        return post ? this.k.notFound(r) : this.legalPage(r, 'title.legalPrivacy');
+        return post ? this.k.notFound(r) : legalPage(this.k, r, 'title.legalPrivacy');
       case '/logout':
-        return post ? this.submitLogout(r) : this.showLogout(r);
+        return post ? submitLogout(this.k, r) : showLogout(this.k, r);
       case '/device':
         return post ? this.submitDeviceCode(r) : this.showDevice(r);
       case '/device/consent':
@@ -223,7 +201,7 @@ export class LoginRoutes implements OnModuleInit {
       case '/invite':
         return post ? this.submitInvite(r) : this.showInvite(r);
       case '/passkey':
-        return post ? this.submitPasskey(r) : this.showPasskey(r);
+        return post ? submitPasskey(this.k, r) : showPasskey(this.k, r);
       case '/passkey/set':
         return post ? this.submitPasskeyLink(r) : this.showPasskeyLink(r);
       case '/mfa/setup':
@@ -244,162 +222,7 @@ export class LoginRoutes implements OnModuleInit {
 
   // ---- entry and account selection ----
 
-  /**
-   * `?authRequest=` (OIDC), `?userCode=` (device, after the device page) or nothing. prompt=login
-   * (or create, or SAML's ForceAuthn) always asks for a login name; select_account, or several
-   * sessions in this browser, show the account list; one session (or the id_token_hint's user)
-   * continues with it.
-   */
-  private async entry(r: PageRequest): Promise<void> {
-    // SAML: the request must be pending (GetSAMLRequest); then the same steps as for OIDC.
-    const saml = r.flow.kind === 'saml' ? await this.k.samlRequestOf(r) : undefined;
-    const ar = await this.k.authRequestOf(r);
-    const prompt = ar?.prompt ?? [];
-    if (prompt.includes('create') && (await this.k.registerAllowed(r)))
-      return this.k.redirect(r, pageUrl('register', r.flow));
-    if (prompt.includes('login') || prompt.includes('create') || saml?.forceAuthn)
-      return this.k.redirect(r, pageUrl('loginname', r.flow));
-    const accounts = await this.k.accounts(r);
-    const active = accounts.filter((a) => a.active);
-    const hinted = ar?.hintUserId ? active.find((a) => a.userId === ar.hintUserId) : undefined;
-    if (r.flow.kind === 'direct') {
-      return accounts.length
-        ? this.k.redirect(r, pageUrl('accounts', r.flow))
-        : this.k.redirect(r, pageUrl('loginname', r.flow));
-    }
-    if (!prompt.includes('select_account')) {
-      const only = hinted ?? (active.length === 1 && accounts.length === 1 ? active[0] : undefined);
-      if (only)
-        return this.k.go(r, await this.k.login.advance(r.caller, r.flow, this.k.sessionById(r, only.session), false));
-    }
-    if (accounts.length) return this.k.redirect(r, pageUrl('accounts', r.flow));
-    return this.k.redirect(r, pageUrl('loginname', r.flow));
-  }
-
-  private async showAccounts(r: PageRequest): Promise<void> {
-    const accounts = await this.k.accounts(r);
-    if (!accounts.length) return this.k.redirect(r, pageUrl('loginname', r.flow));
-    return this.k.page(r, 200, accountsPage(await this.k.context(r), { accounts }));
-  }
-
-  private async submitAccount(r: PageRequest): Promise<void> {
-    const session = this.k.sessionById(r, r.params.get('session') ?? '');
-    const view = await this.k.login.view(r.caller, session);
-    if (!view?.user || (view.expiresAt && new Date(view.expiresAt).getTime() <= Date.now())) {
-      // Expired: sign in again with the same login name.
-      if (view?.user) return this.k.redirect(r, pageUrl('loginname', r.flow, { loginName: view.user.loginName }));
-      throw new LoginProblem('error.session');
-    }
-    return this.k.go(r, await this.k.login.advance(r.caller, r.flow, session, true));
-  }
-
-  private async showSignedIn(r: PageRequest): Promise<void> {
-    const { view, user } = await this.k.login.withUser(r.caller, this.k.session(r));
-    r.orgId = user.orgId;
-    return this.k.page(r, 200, signedInPage(await this.k.context(r), { user: this.k.shown(view.user!, user) }));
-  }
-
   // ---- login name and password ----
-
-  private async showLoginName(r: PageRequest): Promise<void> {
-    const ar = await this.k.authRequestOf(r);
-    const loginName = r.params.get('loginName') ?? ar?.loginHint;
-    const appName = r.flow.kind === 'saml' ? (await this.k.samlRequestOf(r)).appName : undefined;
-    const registerUrl = (await this.k.registerAllowed(r)) ? pageUrl('register', r.flow) : undefined;
-    return this.k.page(
-      r,
-      200,
-      loginNamePage(await this.k.context(r), { loginName: loginName ?? undefined, appName, registerUrl }),
-    );
-  }
-
-  private async submitLoginName(r: PageRequest): Promise<void> {
-    const t = await this.k.t(r);
-    const loginName = (r.params.get('loginName') ?? '').trim();
-    const settings = await this.k.login.loginSettings(r.caller, await this.k.requestedOrg(r));
-    const registerUrl =
-      settings.allowRegister && settings.allowUsernamePassword ? pageUrl('register', r.flow) : undefined;
-    const again = async (key: MessageKey) =>
-      this.k.page(r, 400, loginNamePage(await this.k.context(r), { loginName, errors: [t(key)], registerUrl }));
-    if (!loginName) return again('error.required');
-    if (!settings.allowUsernamePassword) return again('error.usernamePassword');
-    let session: BrowserSession;
-    try {
-      session = await this.k.login.startSession(r.caller, loginName, this.k.userAgent(r));
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      if (err.id === USER_NOT_FOUND_ID) {
-        // ignoreUnknownUsernames: the password page asks as for anyone and fails there, generically.
-        if (settings.ignoreUnknownUsernames) return this.k.redirect(r, pageUrl('password', r.flow, { loginName }));
-        return again('error.userNotFound');
-      }
-      const key = problemKey(err);
-      if (key) return again(key);
-      throw err;
-    }
-    this.k.remember(r, session);
-    return this.k.redirect(r, pageUrl('password', r.flow, { session: session.id }));
-  }
-
-  private async showPassword(r: PageRequest, errors?: string[], status = 200): Promise<void> {
-    const loginName = r.params.get('loginName');
-    if (!r.params.get('session') && loginName) {
-      return this.k.page(
-        r,
-        status,
-        passwordPage(await this.k.context(r), { user: { displayName: loginName, loginName }, loginName, errors }),
-      );
-    }
-    const session = this.k.session(r);
-    const { view, user } = await this.k.login.withUser(r.caller, session);
-    r.orgId = user.orgId;
-    const settings = await this.policies.loginSettings(r.instance.id, user.orgId);
-    const resetUrl =
-      settings.hidePasswordReset || !user.email
-        ? undefined
-        : pageUrl('password/reset', r.flow, { session: session.id });
-    const passkeyUrl =
-      settings.passkeysType === 'allowed' && user.webAuthn.includes('passkey')
-        ? pageUrl('passkey', r.flow, { session: session.id })
-        : undefined;
-    return this.k.page(
-      r,
-      status,
-      passwordPage(await this.k.context(r), {
-        user: this.k.shown(view.user!, user),
-        session: session.id,
-        errors,
-        resetUrl,
-        passkeyUrl,
-      }),
-    );
-  }
-
-  private async submitPassword(r: PageRequest): Promise<void> {
-    const t = await this.k.t(r);
-    const password = r.params.get('password') ?? '';
-    if (!password) return this.showPassword(r, [t('error.required')], 400);
-    const loginName = r.params.get('loginName');
-    try {
-      if (!r.params.get('session') && loginName) {
-        const session = await this.k.login.startWithPassword(r.caller, loginName, password, this.k.userAgent(r));
-        this.k.remember(r, session);
-        return this.k.go(r, await this.k.login.advance(r.caller, r.flow, session, true));
-      }
-      const session = await this.k.login.checkPassword(r.caller, this.k.session(r), password);
-      this.k.remember(r, session);
-      return this.k.go(r, await this.k.login.advance(r.caller, r.flow, session, true));
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      if (err.id === CREDENTIALS_INVALID_ID.password) {
-        if (!r.params.get('session')) return this.showPassword(r, [t('error.credentials')], 400);
-        return this.showPassword(r, await this.k.credentialErrors(r, err, 'password'), 400);
-      }
-      if (isError(err, USER_LOCKED_ID, USER_NOT_ACTIVE_ID, PASSWORD_NOT_SET_ID))
-        return this.showPassword(r, [t(problemKey(err)!)], 400);
-      throw err;
-    }
-  }
 
   private async showPasswordChange(r: PageRequest, errors?: string[], status = 200): Promise<void> {
     const session = this.k.session(r);
@@ -444,93 +267,7 @@ export class LoginRoutes implements OnModuleInit {
 
   // ---- second factors ----
 
-  private async showCode(r: PageRequest, factor: PageFactor, errors?: string[], status = 200): Promise<void> {
-    const session = this.k.session(r);
-    const { view, user } = await this.k.login.withUser(r.caller, session);
-    r.orgId = user.orgId;
-    const settings = await this.policies.loginSettings(r.instance.id, user.orgId);
-    const others = allowedFactors(user, settings.secondFactors).filter((f) => f !== factor);
-    return this.k.page(
-      r,
-      status,
-      codePage(await this.k.context(r), {
-        factor,
-        user: this.k.shown(view.user!, user),
-        session: session.id,
-        errors,
-        others,
-      }),
-    );
-  }
-
-  private async submitCode(r: PageRequest, factor: PageFactor): Promise<void> {
-    const t = await this.k.t(r);
-    const session = this.k.session(r);
-    if (r.params.get('action') === 'send' && factor !== 'totp') {
-      this.k.remember(r, await this.k.login.sendCode(r.caller, session, factor));
-      return this.k.redirect(r, pageUrl(r.path.slice(1), r.flow, { session: session.id }));
-    }
-    const code = (r.params.get('code') ?? '').trim();
-    if (!code) return this.showCode(r, factor, [t('error.required')], 400);
-    try {
-      const checked = await this.k.login.checkCode(r.caller, session, factor, code);
-      this.k.remember(r, checked);
-      return this.k.go(r, await this.k.login.advance(r.caller, r.flow, checked, true));
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      if (isError(err, CREDENTIALS_INVALID_ID.totp, CREDENTIALS_INVALID_ID.otpSms, CREDENTIALS_INVALID_ID.otpEmail))
-        return this.showCode(r, factor, await this.k.credentialErrors(r, err, 'otp'), 400);
-      if (isError(err, OTP_CODE_EXPIRED_ID, OTP_NOT_CHALLENGED_ID.sms, OTP_NOT_CHALLENGED_ID.email))
-        return this.showCode(r, factor, [t('error.codeExpired')], 400);
-      if (err.id === USER_LOCKED_ID) return this.showCode(r, factor, [t('error.locked')], 400);
-      throw err;
-    }
-  }
-
-  private async showFactorChoice(r: PageRequest): Promise<void> {
-    const session = this.k.session(r);
-    const { view, user } = await this.k.login.withUser(r.caller, session);
-    r.orgId = user.orgId;
-    const factors = allowedFactors(user, (await this.policies.loginSettings(r.instance.id, user.orgId)).secondFactors);
-    return this.k.page(
-      r,
-      200,
-      mfaChoosePage(await this.k.context(r), { user: this.k.shown(view.user!, user), session: session.id, factors }),
-    );
-  }
-
-  private async submitFactorChoice(r: PageRequest): Promise<void> {
-    const session = this.k.session(r);
-    const { user } = await this.k.login.withUser(r.caller, session);
-    const factors = allowedFactors(user, (await this.policies.loginSettings(r.instance.id, user.orgId)).secondFactors);
-    const factor = factors.find((f) => f === r.params.get('factor'));
-    if (!factor) return this.showFactorChoice(r);
-    return this.k.go(r, await this.k.login.toFactor(r.caller, r.flow, session, factor, true));
-  }
-
   // ---- sign out ----
-
-  private async showLogout(r: PageRequest): Promise<void> {
-    const accounts = await this.k.accounts(r);
-    const postLogout = this.sameOriginPath(r.params.get('post_logout_redirect'));
-    return this.k.page(r, 200, logoutPage(await this.k.context(r), { accounts, postLogout }));
-  }
-
-  private async submitLogout(r: PageRequest): Promise<void> {
-    for (const session of r.state.sessions) await this.k.login.endSession(r.caller, session);
-    this.k.setState(r, { ...r.state, sessions: [] });
-    const target = this.sameOriginPath(r.params.get('post_logout_redirect'));
-    if (target) return this.k.redirect(r, target);
-    const t = await this.k.t(r);
-    return this.k.page(
-      r,
-      200,
-      messagePage(await this.k.context(r), 'title.loggedOut', t('intro.loggedOut'), {
-        href: pageUrl('loginname', { kind: 'direct' }),
-        label: t('link.signIn'),
-      }),
-    );
-  }
 
   // ---- device authorization (RFC 8628 §3.3) ----
 
@@ -911,69 +648,6 @@ export class LoginRoutes implements OnModuleInit {
 
   // ---- passkeys: sign-in (session WebAuthn challenge + check) ----
 
-  private async showPasskey(r: PageRequest, errors?: string[], status = 200): Promise<void> {
-    const t = await this.k.t(r);
-    const session = this.k.session(r);
-    const { view, user } = await this.k.login.withUser(r.caller, session);
-    r.orgId = user.orgId;
-    const settings = await this.policies.loginSettings(r.instance.id, user.orgId);
-    // Alone (passwordless) it must verify the user; after a password it is a second factor.
-    const passwordless = !view.passwordCheckedAt;
-    if (passwordless && settings.passkeysType !== 'allowed') return this.showPassword(r);
-    let challenged;
-    try {
-      challenged = await this.k.login.webAuthnChallenge(
-        r.caller,
-        session,
-        this.k.rpDomain(r),
-        passwordless ? 'required' : 'discouraged',
-      );
-    } catch (err) {
-      if (isError(err, WEBAUTHN_NO_CREDENTIALS_ID, RELYING_PARTY_INVALID_ID))
-        return this.showPassword(r, [t('error.noPasskey')], 400);
-      throw err;
-    }
-    this.k.remember(r, challenged.session);
-    const backUrl = passwordless ? pageUrl('password', r.flow, { session: session.id }) : pageUrl('loginname', r.flow);
-    const securityKey = !passwordless && user.webAuthn.length > 0 && user.webAuthn.every((kind) => kind === 'u2f');
-    return this.k.page(
-      r,
-      status,
-      passkeyPage(await this.k.context(r), {
-        user: this.k.shown(view.user!, user),
-        session: session.id,
-        options: challenged.options,
-        backUrl,
-        securityKey,
-        errors,
-      }),
-    );
-  }
-
-  private async submitPasskey(r: PageRequest): Promise<void> {
-    const t = await this.k.t(r);
-    const session = this.k.session(r);
-    let credential;
-    try {
-      credential = JSON.parse(r.params.get('credential') ?? '');
-    } catch {
-      return this.showPasskey(r, [t('error.passkeyFailed')], 400);
-    }
-    try {
-      const checked = await this.k.login.checkWebAuthn(r.caller, session, credential);
-      this.k.remember(r, checked);
-      return this.k.go(r, await this.k.login.advance(r.caller, r.flow, checked, true));
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      if (
-        isError(err, WEBAUTHN_ASSERTION_INVALID_ID, WEBAUTHN_NOT_CHALLENGED_ID, WEBAUTHN_CHALLENGE_EXPIRED_ID) ||
-        err.kind === 'InvalidArgument'
-      )
-        return this.showPasskey(r, [t('error.passkeyFailed')], 400);
-      throw err;
-    }
-  }
-
   // ---- second factor set-up: forced by the login settings, or offered with Skip ----
 
   /** The set-up pages serve a signed-in user without any second factor (forced MFA or the optional prompt). */
@@ -1171,20 +845,6 @@ export class LoginRoutes implements OnModuleInit {
   }
 
   // ---- plumbing ----
-
-  /** Only a path on this server (never `//host` or a scheme): no open redirects. */
-  private sameOriginPath(value: string | null): string | undefined {
-    return value && /^\/(?![/\\])[^\s]*$/.test(value) ? value : undefined;
-  }
-
-  /**
-   * The terms or privacy page the default legal settings link to (see withServedLegalPages): it
-   * says nothing is published yet. Setting real links takes clients away from it.
-   */
-  private async legalPage(r: PageRequest, title: 'title.legalTerms' | 'title.legalPrivacy'): Promise<void> {
-    const t = await this.k.t(r);
-    return this.k.page(r, 200, messagePage(await this.k.context(r), title, t('intro.legalUnpublished')));
-  }
 
   private async stylesheet(instance: Instance, orgId: string | undefined, res: HttpResponse): Promise<void> {
     const label = await this.policies.labelSettings(
