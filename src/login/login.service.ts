@@ -91,7 +91,7 @@ export interface SessionWithUser {
  * The hosted login's steps, as a client of Portcullis' own services (it acts as ZITADEL's login
  * client does): sessions are created and checked through the session API, the login settings
  * decide which factors follow, and a finished session is handed to the OIDC request (or the
- * device authorization) it was for. Pages and HTTP live in login.routes.ts.
+ * device authorization) it was for. Pages live in flows/, HTTP in http/.
  */
 @Injectable()
 export class LoginService {
