@@ -58,40 +58,43 @@ export function linkProblem(err: unknown, fallback: MessageKey): MessageKey | un
   );
 }
 
+/** The words for the errors of the services that the user (not the server) can act on. */
+const MESSAGE_BY_ID: ReadonlyMap<string, MessageKey> = new Map<string, MessageKey>([
+  [AUTH_REQUEST_NOT_FOUND_ID, 'error.authRequest'],
+  [AUTH_REQUEST_ID_MISSING_ID, 'error.authRequest'],
+  [CLIENT_INACTIVE_ID, 'error.authRequest'],
+  [DEVICE_REQUEST_NOT_FOUND_ID, 'error.deviceCode'],
+  [DEVICE_REQUEST_ID_MISSING_ID, 'error.deviceCode'],
+  [WRONG_ORG_ID, 'error.wrongOrg'],
+  [NO_PROJECT_ACCESS_ID, 'error.noAccess'],
+  [SESSION_TOKEN_INVALID_ID, 'error.session'],
+  [SESSION_EXPIRED_ID, 'error.session'],
+  [SESSION_NOT_FOUND_ID, 'error.session'],
+  [USER_NOT_FOUND_ID, 'error.session'],
+  [USER_LOCKED_ID, 'error.locked'],
+  [USER_NOT_ACTIVE_ID, 'error.inactive'],
+  [PASSWORD_NOT_SET_ID, 'error.noPassword'],
+  [LOGIN_MFA_REQUIRED_ID, 'error.mfaSetup'],
+  [LOGIN_NOT_AUTHENTICATED_ID, 'error.session'],
+  [LOGIN_TOO_OLD_ID, 'error.session'],
+  [LOGIN_LINK_DENIED_ID, 'error.session'],
+  [LOGIN_PASSWORD_CHANGE_ID, 'error.session'],
+  [SESSION_TOKEN_NOT_ACCEPTED_ID, 'error.session'],
+  [CALLER_LIMITED_ID, 'error.session'],
+  [SAML_REQUEST_NOT_FOUND_ID, 'error.authRequest'],
+  [SAML_REQUEST_ANSWERED_ID, 'error.authRequest'],
+  [SAML_REQUEST_EXPIRED_ID, 'error.authRequest'],
+  [SERVICE_PROVIDER_GONE_ID, 'error.authRequest'],
+  [NO_DELIVERY_CHANNEL_ID, 'error.emailDelivery'],
+  [CODE_SPENT, 'error.codeSpent'],
+  [CODE_CHECKS_RATE_LIMITED, 'error.tooMany'],
+]);
+
+/** What the page says for a failed step: a LoginProblem's own words, or those of a known domain error id. */
 export function problemKey(err: unknown): MessageKey | undefined {
   if (err instanceof LoginProblem) return err.key;
   if (!(err instanceof DomainError)) return undefined;
-  const byId: Record<string, MessageKey> = {
-    [AUTH_REQUEST_NOT_FOUND_ID]: 'error.authRequest',
-    [AUTH_REQUEST_ID_MISSING_ID]: 'error.authRequest',
-    [CLIENT_INACTIVE_ID]: 'error.authRequest',
-    [DEVICE_REQUEST_NOT_FOUND_ID]: 'error.deviceCode',
-    [DEVICE_REQUEST_ID_MISSING_ID]: 'error.deviceCode',
-    [WRONG_ORG_ID]: 'error.wrongOrg',
-    [NO_PROJECT_ACCESS_ID]: 'error.noAccess',
-    [SESSION_TOKEN_INVALID_ID]: 'error.session',
-    [SESSION_EXPIRED_ID]: 'error.session',
-    [SESSION_NOT_FOUND_ID]: 'error.session',
-    [USER_NOT_FOUND_ID]: 'error.session',
-    [USER_LOCKED_ID]: 'error.locked',
-    [USER_NOT_ACTIVE_ID]: 'error.inactive',
-    [PASSWORD_NOT_SET_ID]: 'error.noPassword',
-    [LOGIN_MFA_REQUIRED_ID]: 'error.mfaSetup',
-    [LOGIN_NOT_AUTHENTICATED_ID]: 'error.session',
-    [LOGIN_TOO_OLD_ID]: 'error.session',
-    [LOGIN_LINK_DENIED_ID]: 'error.session',
-    [LOGIN_PASSWORD_CHANGE_ID]: 'error.session',
-    [SESSION_TOKEN_NOT_ACCEPTED_ID]: 'error.session',
-    [CALLER_LIMITED_ID]: 'error.session',
-    [SAML_REQUEST_NOT_FOUND_ID]: 'error.authRequest',
-    [SAML_REQUEST_ANSWERED_ID]: 'error.authRequest',
-    [SAML_REQUEST_EXPIRED_ID]: 'error.authRequest',
-    [SERVICE_PROVIDER_GONE_ID]: 'error.authRequest',
-    [NO_DELIVERY_CHANNEL_ID]: 'error.emailDelivery',
-    [CODE_SPENT]: 'error.codeSpent',
-    [CODE_CHECKS_RATE_LIMITED]: 'error.tooMany',
-  };
-  return byId[err.id];
+  return MESSAGE_BY_ID.get(err.id);
 }
 
 /** The failed attempts a CredentialsCheckError detail carries, when the lockout policy shows them. */

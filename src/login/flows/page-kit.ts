@@ -7,7 +7,7 @@ import { Policies, type LoginSettings } from '../../settings/policies.js';
 import type { AuthRequestView } from '../../oidc/oidc.service.js';
 import { passwordProblems } from '../../users/password-policy.js';
 import { CsrfTokens, withSession, withoutSessions, type BrowserSession, type BrowserState } from '../login-browser.js';
-import { pickLocale, translator, type Translate } from '../login.i18n.js';
+import { pickLocale, translator, type Locale, type Translate } from '../login.i18n.js';
 import {
   LoginProblem,
   LoginService,
@@ -122,22 +122,23 @@ export class PageKit {
     return ar?.scope.find((s) => s.startsWith(ORG_SCOPE))?.slice(ORG_SCOPE.length) || undefined;
   }
 
-  async t(r: PageRequest): Promise<Translate> {
+  /** The language of the pages: the auth request's ui_locales, else the browser's, else the instance's default. */
+  private async locale(r: PageRequest): Promise<Locale> {
     const ar = await this.authRequestOf(r).catch(() => undefined);
     const general = await this.policies.generalSettings(r.instance.id);
-    return translator(
-      pickLocale(ar?.uiLocales ?? [], r.req.headers['accept-language'] as string | undefined, general.defaultLanguage),
-    );
-  }
-
-  async context(r: PageRequest): Promise<PageContext> {
-    const ar = await this.authRequestOf(r).catch(() => undefined);
-    const general = await this.policies.generalSettings(r.instance.id);
-    const locale = pickLocale(
+    return pickLocale(
       ar?.uiLocales ?? [],
       r.req.headers['accept-language'] as string | undefined,
       general.defaultLanguage,
     );
+  }
+
+  async t(r: PageRequest): Promise<Translate> {
+    return translator(await this.locale(r));
+  }
+
+  async context(r: PageRequest): Promise<PageContext> {
+    const locale = await this.locale(r);
     const orgId = (await this.requestedOrg(r)) ?? r.instance.defaultOrgId ?? r.instance.id;
     const [label, legal] = await Promise.all([
       this.policies.labelSettings(r.instance.id, orgId),
