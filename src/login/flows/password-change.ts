@@ -8,6 +8,13 @@ import { PageKit } from './page-kit.js';
 
 // A password change the login requires (expired, or set by an administrator).
 
+/** The refusals of the new or the current password that the page words for the user. */
+const CHANGE_REFUSED: ReadonlyMap<string, MessageKey> = new Map<string, MessageKey>([
+  [PASSWORD_TOO_WEAK_ID, 'error.passwordWeak'],
+  [WRONG_CURRENT_PASSWORD_ID, 'error.password'],
+  [PASSWORD_UNCHANGED_ID, 'error.passwordSame'],
+]);
+
 export async function showPasswordChange(k: PageKit, r: PageRequest, errors?: string[], status = 200): Promise<void> {
   const session = k.session(r);
   const { view, user } = await k.login.withUser(r.caller, session);
@@ -36,13 +43,7 @@ export async function submitPasswordChange(k: PageKit, r: PageRequest): Promise<
     await k.login.changePassword(r.caller, session, current, next);
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
-    const key: MessageKey | undefined = (
-      {
-        [PASSWORD_TOO_WEAK_ID]: 'error.passwordWeak',
-        [WRONG_CURRENT_PASSWORD_ID]: 'error.password',
-        [PASSWORD_UNCHANGED_ID]: 'error.passwordSame',
-      } as Record<string, MessageKey>
-    )[err.id];
+    const key = CHANGE_REFUSED.get(err.id);
     if (key) return showPasswordChange(k, r, [t(key)], 400);
     throw err;
   }

@@ -1,4 +1,5 @@
 import { DomainError } from '../../platform/errors/domain-error.js';
+import { isError } from '../../platform/errors/is-error.js';
 import { CODE_EXPIRED, CODE_INVALID, PASSWORD_TOO_WEAK_ID } from '../../users/users.errors.js';
 import { NOT_INITIALISED_ID, NO_EMAIL_FOR_RESET_ID } from '../../users/credentials/credentials.errors.js';
 import type { MessageKey } from '../login.i18n.js';
@@ -37,13 +38,11 @@ export async function submitPasswordReset(k: PageKit, r: PageRequest): Promise<v
     await k.login.requestPasswordReset(r.caller, user.id);
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
-    const key: MessageKey | undefined =
-      (
-        { [NO_EMAIL_FOR_RESET_ID]: 'error.noEmail', [NOT_INITIALISED_ID]: 'error.notInitialised' } as Record<
-          string,
-          MessageKey
-        >
-      )[err.id] ?? problemKey(err);
+    const key: MessageKey | undefined = isError(err, NO_EMAIL_FOR_RESET_ID)
+      ? 'error.noEmail'
+      : isError(err, NOT_INITIALISED_ID)
+        ? 'error.notInitialised'
+        : problemKey(err);
     if (key) return showPasswordReset(k, r, [t(key)], 400);
     throw err;
   }
