@@ -39,15 +39,7 @@ export async function submitInvite(k: PageKit, r: PageRequest): Promise<void> {
   const userId = r.params.get('userId') ?? '';
   const user = userId ? await k.login.contactOf(r.caller, userId) : undefined;
   if (!user) throw new LoginProblem('error.invite');
-  const code = (r.params.get('code') ?? '').trim();
-  const password = r.params.get('newPassword') ?? '';
-  const problem = k.newPasswordProblem(
-    r,
-    t,
-    password,
-    await k.login.complexity(r.caller, user.orgId),
-    code ? undefined : 'code',
-  );
+  const { code, password, problem } = await k.codeAndNewPassword(r, t, user.orgId);
   if (problem) return showInvite(k, r, problem.errors, problem.invalid, 400);
   try {
     await k.login.acceptInvite(r.caller, user.id, code, password);

@@ -229,6 +229,18 @@ export class PageKit {
     return undefined;
   }
 
+  /** A form's code and new password, and what is wrong with them (a missing code first) under the org's rules. */
+  async codeAndNewPassword(
+    r: PageRequest,
+    t: Translate,
+    orgId: string,
+  ): Promise<{ code: string; password: string; problem?: { errors: string[]; invalid: string[] } }> {
+    const code = (r.params.get('code') ?? '').trim();
+    const password = r.params.get('newPassword') ?? '';
+    const complexity = await this.login.complexity(r.caller, orgId);
+    return { code, password, problem: this.newPasswordProblem(r, t, password, complexity, code ? undefined : 'code') };
+  }
+
   /** The org new accounts go to: the one the request names, else the instance's default org. */
   async registerOrg(r: PageRequest): Promise<string> {
     return (await this.requestedOrg(r)) ?? r.instance.defaultOrgId ?? r.instance.id;

@@ -80,10 +80,7 @@ export async function submitPasswordSet(k: PageKit, r: PageRequest): Promise<voi
   const t = await k.t(r);
   const session = k.session(r);
   const { user } = await k.login.withUser(r.caller, session);
-  const code = (r.params.get('code') ?? '').trim();
-  const next = r.params.get('newPassword') ?? '';
-  const complexity = await k.login.complexity(r.caller, user.orgId);
-  const problem = k.newPasswordProblem(r, t, next, complexity, code ? undefined : 'code');
+  const { code, password: next, problem } = await k.codeAndNewPassword(r, t, user.orgId);
   if (problem) return showPasswordSet(k, r, problem.errors, problem.invalid, 400);
   try {
     await k.login.setPasswordWithCode(r.caller, user.id, code, next);
@@ -128,15 +125,7 @@ export async function showPasswordSetLink(
 export async function submitPasswordSetLink(k: PageKit, r: PageRequest): Promise<void> {
   const t = await k.t(r);
   const user = await k.linkUser(r, 'error.resetLink');
-  const code = (r.params.get('code') ?? '').trim();
-  const next = r.params.get('newPassword') ?? '';
-  const problem = k.newPasswordProblem(
-    r,
-    t,
-    next,
-    await k.login.complexity(r.caller, user.orgId),
-    code ? undefined : 'code',
-  );
+  const { code, password: next, problem } = await k.codeAndNewPassword(r, t, user.orgId);
   if (problem) return showPasswordSetLink(k, r, problem.errors, problem.invalid, 400);
   try {
     await k.login.setPasswordWithCode(r.caller, user.id, code, next);
