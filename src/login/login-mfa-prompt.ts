@@ -1,7 +1,7 @@
 import type { LoginSettings } from '../settings/policies.js';
 import { mfaForced } from '../settings/settings-rules.js';
 import type { LoginUser } from './login-users.js';
-import type { SetupChoice } from './login.views.js';
+import type { SetupChoice } from './views/webauthn.views.js';
 
 /**
  * The second factors the set-up pages can register, as the login settings allow them: an

@@ -5,8 +5,9 @@ import { SessionsModule } from '../sessions/sessions.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { LoginUsers } from './login-users.js';
-import { LoginRoutes } from './login.routes.js';
 import { LoginService } from './login.service.js';
+import { PageKit } from './flows/page-kit.js';
+import { LoginHttp } from './http/login-http.js';
 
 /**
  * The hosted login pages at /ui/v2/login: a client of the session, OIDC, SAML, user and settings
@@ -14,6 +15,6 @@ import { LoginService } from './login.service.js';
  */
 @Module({
   imports: [SessionsModule, SettingsModule, OidcModule, SamlModule, UsersModule],
-  providers: [LoginService, LoginRoutes, LoginUsers],
+  providers: [LoginService, PageKit, LoginHttp, LoginUsers],
 })
 export class LoginModule {}

@@ -27,7 +27,8 @@ import type { BrowserSession } from './login-browser.js';
 import { LoginUsers, allowedFactors, type LoginUser, type PageFactor } from './login-users.js';
 import { mfaForced } from '../settings/settings-rules.js';
 import { offerMfaSetup } from './login-mfa-prompt.js';
-import { pageUrl, type Flow, type UserOnPage } from './login.views.js';
+import { pageUrl, type Flow } from './login-flow.js';
+import type { UserOnPage } from './views/layout.js';
 
 /**
  * Where the browser goes after a step: a page of the login, the app (a CreateCallback URL or a
@@ -90,7 +91,7 @@ export interface SessionWithUser {
  * The hosted login's steps, as a client of Portcullis' own services (it acts as ZITADEL's login
  * client does): sessions are created and checked through the session API, the login settings
  * decide which factors follow, and a finished session is handed to the OIDC request (or the
- * device authorization) it was for. Pages and HTTP live in login.routes.ts.
+ * device authorization) it was for. Pages live in flows/, HTTP in http/.
  */
 @Injectable()
 export class LoginService {

@@ -10,15 +10,9 @@ import {
 import { acceptedLanguages, pickLocale, translator } from './login.i18n.js';
 import { themeCss } from './login-theme.js';
 import { DEFAULT_LABEL_SETTINGS, DEFAULT_LEGAL_SETTINGS } from '../settings/policies.js';
-import {
-  flowOf,
-  h,
-  mfaSetupPage,
-  pageUrl,
-  passkeyAddedPage,
-  webAuthnSetupPage,
-  type PageContext,
-} from './login.views.js';
+import { flowOf, pageUrl } from './login-flow.js';
+import { h, type PageContext } from './views/layout.js';
+import { mfaSetupPage, passkeyAddedPage, webAuthnSetupPage } from './views/webauthn.views.js';
 import { qrModules, qrSvg } from './login-qr.js';
 
 describe('login language', () => {

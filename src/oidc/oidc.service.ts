@@ -18,6 +18,7 @@ import { withErrorUri, type InProcessAnswer } from './interaction-resume.js';
 import { AUDIENCE_RESOURCE, parseScopes } from './zitadel-scopes.js';
 import {
   authRequestNotFinished,
+  OIDC_ERRORS,
   authRequestNotFound,
   deviceRequestNotFound,
   noProjectAccess,
@@ -139,7 +140,8 @@ export class OidcService {
     if (interaction.result) throw authRequestNotFound();
     const p = interaction.params as Record<string, unknown>;
     const client = await provider.Client.find(String(p.client_id));
-    if (!client) throw FailedPrecondition('OIDC-cl13n', 'the application of the auth request is no longer active');
+    if (!client)
+      throw FailedPrecondition(OIDC_ERRORS.clientInactive, 'the application of the auth request is no longer active');
 
     let session: LoginSession | undefined;
     const loginError = 'error' in outcome ? outcome.error : undefined;
@@ -238,7 +240,7 @@ export class OidcService {
     assertLoginClient(caller);
     if (!id)
       throw invalidField(
-        'OIDC-d3v1d',
+        OIDC_ERRORS.deviceRequestIdMissing,
         'device_authorization_id',
         'the device authorization id (the user code) is required',
       );
@@ -247,7 +249,10 @@ export class OidcService {
     if (!code || code.accountId || code.error || code.isExpired) throw deviceRequestNotFound();
     const client = code.clientId ? await provider.Client.find(code.clientId) : undefined;
     if (!client)
-      throw FailedPrecondition('OIDC-cl13n', 'the application of the device authorization is no longer active');
+      throw FailedPrecondition(
+        OIDC_ERRORS.clientInactive,
+        'the application of the device authorization is no longer active',
+      );
     let login: LoginSession | undefined;
     const scope = deviceScope(code);
     if (session) {
@@ -342,7 +347,7 @@ export class OidcService {
   /** An auth request of the caller's instance; only a login client (session.link) may read or finish one. */
   private async interaction(caller: Caller, id: string): Promise<Interaction> {
     assertLoginClient(caller);
-    if (!id) throw InvalidArgument('OIDC-4uth0', 'auth_request_id is required');
+    if (!id) throw InvalidArgument(OIDC_ERRORS.authRequestIdMissing, 'auth_request_id is required');
     const provider = await this.providers.forModels(caller.instance);
     const interaction = await provider.Interaction.find(id);
     if (!interaction) throw authRequestNotFound();

@@ -7,6 +7,7 @@ import { invalidField } from '../platform/errors/domain-error.js';
 import { originAllowed, relyingPartyId } from '../users/mfa/relying-party.js';
 import type { UserVerification } from './session.entity.js';
 import {
+  SESSION_ERRORS,
   webAuthnAssertionInvalid,
   webAuthnChallengeExpired,
   webAuthnNoCredentials,
@@ -56,7 +57,7 @@ export class SessionWebAuthn {
     const rpId = relyingPartyId(request.domain, '', await this.instanceDomains(tx, instanceId));
     if (!rpId) {
       throw invalidField(
-        'SESSION-rp1d0',
+        SESSION_ERRORS.relyingPartyInvalid,
         'challenges.web_auth_n.domain',
         `"${request.domain}" is neither a domain of this instance nor a parent domain of one`,
       );

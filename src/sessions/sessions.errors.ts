@@ -17,6 +17,7 @@ import {
 /** Stable ids of these errors, for matching a caught one: `isError(err, SESSION_ERRORS.sessionNotFound)`. */
 export const SESSION_ERRORS = errorIds({
   sessionNotFound: 'SESSION-n0t4d',
+  relyingPartyInvalid: 'SESSION-rp1d0',
   sessionTokenInvalid: 'SESSION-t0k3n',
   sessionWriteDenied: 'SESSION-d3n13',
   otpReturnDenied: 'SESSION-0tpr7',
