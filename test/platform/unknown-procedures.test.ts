@@ -72,7 +72,7 @@ describe('services and methods the server does not serve', () => {
   it.each(TRANSPORTS)(
     'v1 auth and system methods not built yet answer UNIMPLEMENTED over %s (they are known services)',
     async (name) => {
-      expect(await codeOf(client(AuthService, name, server.baseUrl, server.adminPat).getMyUser({}))).toBe(
+      expect(await codeOf(client(AuthService, name, server.baseUrl, server.adminPat).listMyLinkedIDPs({}))).toBe(
         Code.Unimplemented,
       );
       expect(await codeOf(client(SystemService, name, server.baseUrl, server.adminPat).listInstances({}))).toBe(
@@ -82,7 +82,7 @@ describe('services and methods the server does not serve', () => {
   );
 
   it('v1 auth and system REST paths answer 501 under their prefixes', async () => {
-    expect((await rest(server.baseUrl, 'GET', '/auth/v1/users/me', { token: server.adminPat })).status).toBe(501);
+    expect((await rest(server.baseUrl, 'POST', '/auth/v1/users/me/idps/_search', { token: server.adminPat, body: {} })).status).toBe(501);
     expect(
       (await rest(server.baseUrl, 'POST', '/system/v1/instances/_search', { token: server.adminPat, body: {} })).status,
     ).toBe(501);
