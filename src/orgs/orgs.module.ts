@@ -1,12 +1,17 @@
 import { Module } from '@nestjs/common';
-import { UsersModule } from '../users/users.module.js';
 import { DomainVerifier } from './domain-verifier.js';
+import { OrgLifecycle } from './org-lifecycle.js';
 import { OrgsHandler } from './orgs.handler.js';
+import { OrgQueries } from './orgs.queries.js';
 import { OrgsService } from './orgs.service.js';
 
+/**
+ * Organizations. The lowest business context: users, settings and the rest ask it about orgs
+ * through OrgQueries, and register what an org's creation and removal need from them with
+ * OrgLifecycle.
+ */
 @Module({
-  imports: [UsersModule],
-  providers: [OrgsService, OrgsHandler, DomainVerifier],
-  exports: [OrgsService],
+  providers: [OrgsService, OrgQueries, OrgLifecycle, OrgsHandler, DomainVerifier],
+  exports: [OrgsService, OrgQueries, OrgLifecycle],
 })
 export class OrgsModule {}

@@ -1,32 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { authorize, visibleOrgs } from '../platform/authz/authorize.js';
+import { authorize } from '../platform/authz/authorize.js';
 import { MembershipCommands } from '../platform/authz/membership-commands.js';
 import { MasterKey, randomToken } from '../platform/crypto/master-key.js';
-import {
-  and,
-  column,
-  fetchPage,
-  listSql,
-  type Filter,
-  type Page,
-  type TextMatch,
-} from '../platform/database/list-query.js';
 import { isUniqueViolation, underSavepoint } from '../platform/database/pg-errors.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { invalidField } from '../platform/errors/domain-error.js';
 import { EventStore, type EventInput, type WrittenEvent } from '../platform/events/event-store.js';
 import { IdGenerator } from '../platform/ids/id-generator.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
-import { UsersService, type NewHumanUser } from '../users/users.service.js';
 import { DomainVerifier } from './domain-verifier.js';
+import { OrgLifecycle } from './org-lifecycle.js';
 import { Org, OrgDomain, OrgMetadata, type DomainValidationType, type OrgState } from './org.entity.js';
 import { challengeLocation, generatedDomain, isValidDomain, normaliseDomain } from './org-rules.js';
 import * as errors from './orgs.errors.js';
 
 export type AdminSpec =
   | { readonly kind: 'existing'; readonly userId: string; readonly roles: readonly string[]; readonly field: string }
-  | { readonly kind: 'human'; readonly human: NewHumanUser; readonly roles: readonly string[]; readonly field: string };
+  | {
+      readonly kind: 'human';
+      /** The AddHumanUserRequest as received: the users context reads it (see OrgPeople.readHuman). */
+      readonly request: unknown;
+      readonly roles: readonly string[];
+      readonly field: string;
+    };
 
 export interface NewOrg {
   readonly id?: string;
@@ -52,27 +49,7 @@ export interface OrgCreated {
   readonly admins: OrgAdminResult[];
 }
 
-export type OrgFilter =
-  | { readonly kind: 'name'; readonly match: TextMatch; readonly value: string }
-  | { readonly kind: 'domain'; readonly match: TextMatch; readonly value: string }
-  | { readonly kind: 'state'; readonly state: OrgState | 'removed' }
-  | { readonly kind: 'id'; readonly id: string }
-  | { readonly kind: 'default' };
-
-export type OrgSort = 'name' | 'creationDate' | 'unspecified';
-
-export interface OrgRow extends Org {
-  readonly total?: never;
-}
-
-export interface Listed<T> {
-  readonly items: T[];
-  readonly total: bigint;
-  readonly page: Page;
-}
-
 const DEFAULT_ADMIN_ROLES = ['ORG_OWNER'];
-const SORT_COLUMNS: Record<OrgSort, string> = { name: 'o.name', creationDate: 'o.created_at', unspecified: 'o.id' };
 
 function details(event: WrittenEvent, creationDate?: Date): ChangeDetails {
   return { sequence: event.sequence, changeDate: event.createdAt, resourceOwner: event.resourceOwner, creationDate };
@@ -86,7 +63,7 @@ export class OrgsService {
     private readonly ids: IdGenerator,
     private readonly events: EventStore,
     private readonly members: MembershipCommands,
-    private readonly users: UsersService,
+    private readonly lifecycle: OrgLifecycle,
     private readonly masterKey: MasterKey,
     private readonly verifier: DomainVerifier,
   ) {}
@@ -94,6 +71,11 @@ export class OrgsService {
   // ---- commands ---------------------------------------------------------------------------
 
   async create(caller: Caller, input: NewOrg, outer?: EntityManager): Promise<OrgCreated> {
+    const people = this.lifecycle.people();
+    // The admins' requests are checked before anything else, the org's name included.
+    const humans = input.admins.map((a) =>
+      a.kind === 'human' ? people.readHuman(a.request, `${a.field}.human`) : null,
+    );
     const name = input.name.trim();
     if (!name) throw invalidField('ORG-n4m3e', 'name', 'must not be blank');
     authorize(caller, 'org.create', {}, errors.orgNotFound);
@@ -126,7 +108,7 @@ export class OrgsService {
         { type: 'org.domain.verified', payload: { domain } },
         { type: 'org.domain.primary.set', payload: { domain } },
       ]);
-      const admins = await this.addAdmins(tx, caller, id, input.admins);
+      const admins = await this.addAdmins(tx, caller, id, input.admins, humans);
       return { id, details: details(written, now), admins };
     }, outer);
   }
@@ -176,17 +158,9 @@ export class OrgsService {
       await this.loadForWrite(tx, caller, orgId, 'org.delete');
       if (caller.instance.defaultOrgId === orgId) throw errors.defaultOrgUndeletable();
       const written = await this.push(tx, caller, orgId, [{ type: 'org.removed' }]);
-      await tx.query(
-        `DELETE FROM memberships WHERE instance_id = $1 AND (resource_owner = $2 OR user_id IN
-           (SELECT id FROM users WHERE instance_id = $1 AND resource_owner = $2))`,
-        [caller.instance.id, orgId],
-      );
-      await this.users.removeAllOfOrg(tx, caller.instance.id, orgId);
-      // Its own policies go with it; the instance defaults are untouched.
-      await tx.query(`DELETE FROM settings_policies WHERE instance_id = $1 AND owner_type = 'org' AND owner = $2`, [
-        caller.instance.id,
-        orgId,
-      ]);
+      await this.members.removeOwnedBy(tx, caller.instance.id, orgId);
+      // Its users (and their memberships and tokens) and its own policies, by their contexts.
+      await this.lifecycle.removeAll(tx, caller.instance.id, orgId);
       await tx.delete(Org, { instanceId: caller.instance.id, id: orgId }); // domains and metadata cascade
       return details(written);
     });
@@ -363,141 +337,8 @@ export class OrgsService {
     });
   }
 
-  // ---- queries ----------------------------------------------------------------------------
-
-  async list(caller: Caller, filters: readonly OrgFilter[], sort: OrgSort, page: Page): Promise<Listed<Org>> {
-    const visible = visibleOrgs(caller, 'org.read');
-    const where = and(
-      { op: 'eq', column: column('o.instance_id'), value: caller.instance.id },
-      visible === 'all' ? { op: 'true' } : { op: 'in', column: column('o.id'), values: visible },
-      ...filters.map((f) => this.orgFilter(caller, f)),
-    );
-    const q = listSql({
-      select: 'o.*',
-      from: 'orgs o',
-      where,
-      sort: column(SORT_COLUMNS[sort]),
-      tieBreaker: column('o.id'),
-      page,
-    });
-    const { rows, total } = await fetchPage(this.tx.reader, q);
-    const items = rows.map((r) =>
-      this.tx.reader.create(Org, {
-        instanceId: r.instance_id as string,
-        id: r.id as string,
-        name: r.name as string,
-        state: r.state as OrgState,
-        primaryDomain: r.primary_domain as string,
-        createdAt: r.created_at as Date,
-        changedAt: r.changed_at as Date,
-        sequence: r.sequence as string,
-      }),
-    );
-    return { items, total, page };
-  }
-
-  async listMetadata(
-    caller: Caller,
-    orgId: string,
-    keyFilters: readonly { match: TextMatch; value: string }[],
-    page: Page,
-  ): Promise<Listed<OrgMetadata>> {
-    await this.loadForRead(caller, orgId);
-    const where = and(
-      { op: 'eq', column: column('m.instance_id'), value: caller.instance.id },
-      { op: 'eq', column: column('m.org_id'), value: orgId },
-      ...keyFilters.map((f): Filter => ({ op: 'text', column: column('m.key'), match: f.match, value: f.value })),
-    );
-    const q = listSql({
-      select: 'm.*',
-      from: 'org_metadata m',
-      where,
-      sort: column('m.key'),
-      tieBreaker: column('m.key'),
-      page: { ...page, asc: true },
-    });
-    const { rows, total } = await fetchPage(this.tx.reader, q);
-    const items = rows.map((r) =>
-      this.tx.reader.create(OrgMetadata, {
-        key: r.key as string,
-        value: r.value as Buffer,
-        createdAt: r.created_at as Date,
-        changedAt: r.changed_at as Date,
-      }),
-    );
-    return { items, total, page };
-  }
-
-  async listDomains(
-    caller: Caller,
-    orgId: string,
-    nameFilters: readonly { match: TextMatch; value: string }[],
-    page: Page,
-  ): Promise<Listed<OrgDomain>> {
-    await this.loadForRead(caller, orgId);
-    const where = and(
-      { op: 'eq', column: column('d.instance_id'), value: caller.instance.id },
-      { op: 'eq', column: column('d.org_id'), value: orgId },
-      ...nameFilters.map((f): Filter => ({ op: 'text', column: column('d.domain'), match: f.match, value: f.value })),
-    );
-    const q = listSql({
-      select: 'd.*',
-      from: 'org_domains d',
-      where,
-      sort: column('d.domain'),
-      tieBreaker: column('d.domain'),
-      page: { ...page, asc: true },
-    });
-    const { rows, total } = await fetchPage(this.tx.reader, q);
-    const items = rows.map((r) =>
-      this.tx.reader.create(OrgDomain, {
-        orgId: r.org_id as string,
-        domain: r.domain as string,
-        isVerified: r.is_verified as boolean,
-        isPrimary: r.is_primary as boolean,
-        isGenerated: r.is_generated as boolean,
-        validationType: r.validation_type as DomainValidationType | null,
-        createdAt: r.created_at as Date,
-      }),
-    );
-    return { items, total, page };
-  }
-
   // ---- internals --------------------------------------------------------------------------
 
-  private orgFilter(caller: Caller, f: OrgFilter): Filter {
-    switch (f.kind) {
-      case 'name':
-        return { op: 'text', column: column('o.name'), match: f.match, value: f.value };
-      case 'domain':
-        // As ZITADEL's v2 API: any verified domain of the org matches.
-        return {
-          op: 'exists',
-          from: column('org_domains d'),
-          where: and(
-            { op: 'same', left: column('d.instance_id'), right: column('o.instance_id') },
-            { op: 'same', left: column('d.org_id'), right: column('o.id') },
-            { op: 'isTrue', column: column('d.is_verified') },
-            { op: 'text', column: column('d.domain'), match: f.match, value: f.value },
-          ),
-        };
-      case 'state':
-        return f.state === 'removed' ? { op: 'false' } : { op: 'eq', column: column('o.state'), value: f.state };
-      case 'id':
-        return { op: 'eq', column: column('o.id'), value: f.id };
-      case 'default':
-        return { op: 'eq', column: column('o.id'), value: caller.instance.defaultOrgId ?? '' };
-    }
-  }
-
-  private async loadForRead(caller: Caller, orgId: string): Promise<Org> {
-    authorize(caller, 'org.read', { orgId }, errors.orgNotFound);
-    const org = await this.tx.reader.findOneBy(Org, { instanceId: caller.instance.id, id: orgId });
-    if (!org) throw errors.orgNotFound();
-    return org;
-  }
-
-  /** Checks the permission on the org, then locks its row for the rest of the transaction. */
   private async loadForWrite(
     tx: EntityManager,
     caller: Caller,
@@ -571,6 +412,7 @@ export class OrgsService {
     caller: Caller,
     orgId: string,
     specs: readonly AdminSpec[],
+    humans: readonly unknown[],
   ): Promise<OrgAdminResult[]> {
     // ZITADEL: with no admins named, the creator becomes the org's owner.
     const admins: AdminSpec[] =
@@ -578,15 +420,16 @@ export class OrgsService {
         ? [{ kind: 'existing', userId: caller.principal.userId, roles: DEFAULT_ADMIN_ROLES, field: 'admins' }]
         : [...specs];
     const results: OrgAdminResult[] = [];
-    for (const admin of admins) {
+    const people = this.lifecycle.people();
+    for (const [i, admin] of admins.entries()) {
       const roles = admin.roles.length ? admin.roles : DEFAULT_ADMIN_ROLES;
       let result: OrgAdminResult;
       if (admin.kind === 'existing') {
-        const user = await this.users.findById(tx, caller.instance.id, admin.userId);
-        if (!user) throw errors.adminUserNotFound(`${admin.field}.user_id`);
-        result = { kind: 'assigned', userId: user.id };
+        if (!(await people.exists(tx, caller.instance.id, admin.userId)))
+          throw errors.adminUserNotFound(`${admin.field}.user_id`);
+        result = { kind: 'assigned', userId: admin.userId };
       } else {
-        const created = await this.users.addHuman(tx, caller, orgId, admin.human);
+        const created = await people.addHuman(tx, caller, orgId, humans[i]);
         result = { kind: 'created', userId: created.userId, emailCode: created.emailCode };
       }
       await this.members.grant(

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { Policies } from '../settings/policies.js';
 import { User } from '../users/user.entity.js';
-import { UserStore } from '../users/user-store.js';
+import { UserStore } from '../users/users.store.js';
 
 /** Which counter a failed check adds to: passwords, or one-time codes (TOTP, OTP SMS, OTP email). */
 export type CheckKind = 'password' | 'otp';

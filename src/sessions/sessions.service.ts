@@ -16,7 +16,7 @@ import { totpCodeMatches } from '../users/mfa/totp.js';
 import { PasswordHasher } from '../users/passwords.js';
 import { CODE_SPECS } from '../users/secret-codes.js';
 import { UserCodes } from '../users/user-codes.js';
-import { UserStore } from '../users/user-store.js';
+import { UserStore } from '../users/users.store.js';
 import { User } from '../users/user.entity.js';
 import { codeSpent } from '../users/users.errors.js';
 import { LockoutCounters, type CheckKind } from './lockout.js';

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { ChangeFeed } from '../platform/cache/change-feed.js';
 import type { ReadCache } from '../platform/cache/read-cache.js';
 import { Transactions } from '../platform/database/transactions.js';
-import { DEFAULT_PASSWORD_COMPLEXITY, type PasswordComplexity } from '../users/password-policy.js';
+import { DEFAULT_PASSWORD_COMPLEXITY, type PasswordComplexity } from './password-policy.js';
 import { SettingsPolicy, type PolicyOwnerType } from './settings-policy.entity.js';
 
 /** ZITADEL's domain settings. */

@@ -1,5 +1,5 @@
 import type { FieldViolation } from '../platform/errors/domain-error.js';
-import type { PasswordComplexity } from '../users/password-policy.js';
+import type { PasswordComplexity } from './password-policy.js';
 import type {
   LabelSettings,
   LegalSettings,

@@ -1,4 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type OnModuleInit } from '@nestjs/common';
+import { OrgLifecycle } from '../orgs/org-lifecycle.js';
+import { OrgsModule } from '../orgs/orgs.module.js';
 import { Policies } from './policies.js';
 import { SettingsAdminHandler } from './settings-admin.handler.js';
 import { SettingsManagementHandler } from './settings-management.handler.js';
@@ -12,7 +14,17 @@ import { SettingsService } from './settings.service.js';
  */
 @Global()
 @Module({
+  imports: [OrgsModule],
   providers: [Policies, SettingsService, SettingsHandler, SettingsAdminHandler, SettingsManagementHandler],
   exports: [Policies],
 })
-export class SettingsModule {}
+export class SettingsModule implements OnModuleInit {
+  constructor(
+    private readonly orgLifecycle: OrgLifecycle,
+    private readonly settings: SettingsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.orgLifecycle.onRemoval((tx, instanceId, orgId) => this.settings.removeOrgPolicies(tx, instanceId, orgId));
+  }
+}

@@ -1,21 +1,35 @@
 import { Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { Authenticator } from '../platform/auth/authenticator.js';
+import { OrgLifecycle } from '../orgs/org-lifecycle.js';
+import { OrgsModule } from '../orgs/orgs.module.js';
 import { RpcRegistry } from '../platform/rpc/registry.js';
 import { UsersCoreHandler } from './core/users-core.handler.js';
 import { UserCredentialsModule } from './credentials/credentials.module.js';
 import { UserMfaModule } from './mfa/mfa.module.js';
+import { OrgAdminUsers } from './org-people.js';
 import { PatStrategy } from './pat.strategy.js';
-import { UserQueries } from './user-queries.js';
+import { UserContacts } from './user-contacts.js';
+import { UserMetadataService } from './user-metadata.service.js';
+import { UserQueries } from './users.queries.js';
 import { UserServiceParts } from './user-service-parts.js';
 import { USER_HTTP_BINDINGS } from './users.http-bindings.js';
 import { UsersSharedModule } from './users-shared.module.js';
 import { UsersService } from './users.service.js';
+import { UserStore } from './users.store.js';
 
 /** zitadel.user.v2.UserService: core methods here, credentials and MFA in their sub-modules. */
 @Module({
-  imports: [UsersSharedModule, UserCredentialsModule, UserMfaModule],
-  providers: [UsersService, PatStrategy, UserQueries, UsersCoreHandler],
+  imports: [OrgsModule, UsersSharedModule, UserCredentialsModule, UserMfaModule],
+  providers: [
+    OrgAdminUsers,
+    UsersService,
+    UserContacts,
+    UserMetadataService,
+    PatStrategy,
+    UserQueries,
+    UsersCoreHandler,
+  ],
   exports: [UsersService, UserQueries, PatStrategy, UsersSharedModule, UserCredentialsModule, UserMfaModule],
 })
 export class UsersModule implements OnModuleInit, OnApplicationBootstrap {
@@ -24,10 +38,15 @@ export class UsersModule implements OnModuleInit, OnApplicationBootstrap {
     private readonly pats: PatStrategy,
     private readonly registry: RpcRegistry,
     private readonly parts: UserServiceParts,
+    private readonly orgLifecycle: OrgLifecycle,
+    private readonly orgAdmins: OrgAdminUsers,
+    private readonly store: UserStore,
   ) {}
 
   onModuleInit(): void {
     this.authenticator.use(this.pats);
+    this.orgLifecycle.attachPeople(this.orgAdmins);
+    this.orgLifecycle.onRemoval((tx, instanceId, orgId) => this.store.removeAllOfOrg(tx, instanceId, orgId));
   }
 
   /** After every part has been added (module init), register the whole service once. */

@@ -5,7 +5,7 @@ import { Transactions } from '../../platform/database/transactions.js';
 import type { WrittenEvent } from '../../platform/events/event-store.js';
 import type { Caller } from '../../platform/rpc/call-context.js';
 import { User } from '../user.entity.js';
-import { UserStore } from '../user-store.js';
+import { UserStore } from '../users.store.js';
 import { AccountNames } from './account-names.js';
 import { UserOtpChannel, UserTotp, UserWebAuthnCredential, type FactorState, type OtpChannel } from './mfa.entity.js';
 import {

@@ -17,7 +17,7 @@ import type { Caller } from '../../platform/rpc/call-context.js';
 import { InstanceDomain } from '../../platform/tenancy/instance.entity.js';
 import { User } from '../user.entity.js';
 import { UserCodes } from '../user-codes.js';
-import { UserStore, type UserEventInput } from '../user-store.js';
+import { UserStore, type UserEventInput } from '../users.store.js';
 import { userNotFound } from '../users.errors.js';
 import { AccountNames } from './account-names.js';
 import { clientDataOrigin, registrationResponseOf } from './credential-json.js';

@@ -14,7 +14,7 @@ import type { Caller } from '../platform/rpc/call-context.js';
 import { Policies } from '../settings/policies.js';
 import { loginNames } from './core/login-names.js';
 import type { UserState, UserType } from './user.entity.js';
-import { UserStore } from './user-store.js';
+import { UserStore } from './users.store.js';
 import { userNotFound } from './users.errors.js';
 
 export type UserTextField =

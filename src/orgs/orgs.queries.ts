@@ -1,0 +1,241 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { authorize, visibleOrgs } from '../platform/authz/authorize.js';
+import {
+  and,
+  column,
+  fetchPage,
+  listSql,
+  type Filter,
+  type Page,
+  type TextMatch,
+} from '../platform/database/list-query.js';
+import { Transactions } from '../platform/database/transactions.js';
+import type { Caller } from '../platform/rpc/call-context.js';
+import { Org, OrgDomain, OrgMetadata, type DomainValidationType, type OrgState } from './org.entity.js';
+import * as errors from './orgs.errors.js';
+
+export type OrgFilter =
+  | { readonly kind: 'name'; readonly match: TextMatch; readonly value: string }
+  | { readonly kind: 'domain'; readonly match: TextMatch; readonly value: string }
+  | { readonly kind: 'state'; readonly state: OrgState | 'removed' }
+  | { readonly kind: 'id'; readonly id: string }
+  | { readonly kind: 'default' };
+
+/** An org named by its id or by one of its verified domains (lower case). */
+export type OrgRef = { readonly id: string } | { readonly verifiedDomain: string };
+
+export type OrgSort = 'name' | 'creationDate' | 'unspecified';
+
+export interface Listed<T> {
+  readonly items: T[];
+  readonly total: bigint;
+  readonly page: Page;
+}
+
+const SORT_COLUMNS: Record<OrgSort, string> = { name: 'o.name', creationDate: 'o.created_at', unspecified: 'o.id' };
+
+/**
+ * Reading organizations: the API's lists for a caller, and the look-ups other contexts make on
+ * orgs (the only SQL on `orgs`, `org_domains` and `org_metadata` outside the org commands).
+ */
+@Injectable()
+export class OrgQueries {
+  constructor(private readonly tx: Transactions) {}
+
+  async list(caller: Caller, filters: readonly OrgFilter[], sort: OrgSort, page: Page): Promise<Listed<Org>> {
+    const visible = visibleOrgs(caller, 'org.read');
+    const where = and(
+      { op: 'eq', column: column('o.instance_id'), value: caller.instance.id },
+      visible === 'all' ? { op: 'true' } : { op: 'in', column: column('o.id'), values: visible },
+      ...filters.map((f) => orgFilter(caller, f)),
+    );
+    const q = listSql({
+      select: 'o.*',
+      from: 'orgs o',
+      where,
+      sort: column(SORT_COLUMNS[sort]),
+      tieBreaker: column('o.id'),
+      page,
+    });
+    const { rows, total } = await fetchPage(this.tx.reader, q);
+    const items = rows.map((r) =>
+      this.tx.reader.create(Org, {
+        instanceId: r.instance_id as string,
+        id: r.id as string,
+        name: r.name as string,
+        state: r.state as OrgState,
+        primaryDomain: r.primary_domain as string,
+        createdAt: r.created_at as Date,
+        changedAt: r.changed_at as Date,
+        sequence: r.sequence as string,
+      }),
+    );
+    return { items, total, page };
+  }
+
+  async listMetadata(
+    caller: Caller,
+    orgId: string,
+    keyFilters: readonly { match: TextMatch; value: string }[],
+    page: Page,
+  ): Promise<Listed<OrgMetadata>> {
+    await this.get(caller, orgId);
+    const where = and(
+      { op: 'eq', column: column('m.instance_id'), value: caller.instance.id },
+      { op: 'eq', column: column('m.org_id'), value: orgId },
+      ...keyFilters.map((f): Filter => ({ op: 'text', column: column('m.key'), match: f.match, value: f.value })),
+    );
+    const q = listSql({
+      select: 'm.*',
+      from: 'org_metadata m',
+      where,
+      sort: column('m.key'),
+      tieBreaker: column('m.key'),
+      page: { ...page, asc: true },
+    });
+    const { rows, total } = await fetchPage(this.tx.reader, q);
+    const items = rows.map((r) =>
+      this.tx.reader.create(OrgMetadata, {
+        key: r.key as string,
+        value: r.value as Buffer,
+        createdAt: r.created_at as Date,
+        changedAt: r.changed_at as Date,
+      }),
+    );
+    return { items, total, page };
+  }
+
+  async listDomains(
+    caller: Caller,
+    orgId: string,
+    nameFilters: readonly { match: TextMatch; value: string }[],
+    page: Page,
+  ): Promise<Listed<OrgDomain>> {
+    await this.get(caller, orgId);
+    const where = and(
+      { op: 'eq', column: column('d.instance_id'), value: caller.instance.id },
+      { op: 'eq', column: column('d.org_id'), value: orgId },
+      ...nameFilters.map((f): Filter => ({ op: 'text', column: column('d.domain'), match: f.match, value: f.value })),
+    );
+    const q = listSql({
+      select: 'd.*',
+      from: 'org_domains d',
+      where,
+      sort: column('d.domain'),
+      tieBreaker: column('d.domain'),
+      page: { ...page, asc: true },
+    });
+    const { rows, total } = await fetchPage(this.tx.reader, q);
+    const items = rows.map((r) =>
+      this.tx.reader.create(OrgDomain, {
+        orgId: r.org_id as string,
+        domain: r.domain as string,
+        isVerified: r.is_verified as boolean,
+        isPrimary: r.is_primary as boolean,
+        isGenerated: r.is_generated as boolean,
+        validationType: r.validation_type as DomainValidationType | null,
+        createdAt: r.created_at as Date,
+      }),
+    );
+    return { items, total, page };
+  }
+
+  /** The org, when the caller may read it; "not found" either way otherwise. */
+  async get(caller: Caller, orgId: string): Promise<Org> {
+    authorize(caller, 'org.read', { orgId }, errors.orgNotFound);
+    const org = await this.tx.reader.findOneBy(Org, { instanceId: caller.instance.id, id: orgId });
+    if (!org) throw errors.orgNotFound();
+    return org;
+  }
+
+  /** Checks the permission on the org, then locks its row for the rest of the transaction. */
+
+  // ---- for other contexts -----------------------------------------------------------------
+
+  /**
+   * Whether the org exists in the instance; `share` also locks its row against changes and
+   * removal for the rest of the transaction `db` belongs to.
+   */
+  async exists(db: EntityManager, instanceId: string, orgId: string, lock?: 'share'): Promise<boolean> {
+    const rows = await db.query(
+      `SELECT 1 FROM orgs WHERE instance_id = $1 AND id = $2${lock === 'share' ? ' FOR SHARE' : ''}`,
+      [instanceId, orgId],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * The state of the org a new member (a user) joins, read and held for the rest of the
+   * transaction so the org cannot be deactivated or removed under it; null when it is missing.
+   */
+  async stateForNewMember(tx: EntityManager, instanceId: string, orgId: string): Promise<OrgState | null> {
+    const [row] = await tx.query('SELECT state FROM orgs WHERE instance_id = $1 AND id = $2 FOR SHARE', [
+      instanceId,
+      orgId,
+    ]);
+    return row ? (row.state as OrgState) : null;
+  }
+
+  /** The states of the orgs by id; a missing org is absent from the map. */
+  async states(instanceId: string, orgIds: readonly string[], db?: EntityManager): Promise<Map<string, OrgState>> {
+    if (!orgIds.length) return new Map();
+    const rows: { id: string; state: OrgState }[] = await (db ?? this.tx.reader).query(
+      'SELECT id, state FROM orgs WHERE instance_id = $1 AND id = ANY($2)',
+      [instanceId, [...new Set(orgIds)]],
+    );
+    return new Map(rows.map((r) => [r.id, r.state]));
+  }
+
+  /** Whether the org is there and active (an inactive org's users cannot sign in or get tokens). */
+  async activeOrg(instanceId: string, orgId: string, db?: EntityManager): Promise<boolean> {
+    return (await this.states(instanceId, [orgId], db)).get(orgId) === 'active';
+  }
+
+  /** The org's primary domain, or undefined when there is no such org. */
+  async primaryDomain(db: EntityManager, instanceId: string, orgId: string): Promise<string | undefined> {
+    const [row] = await db.query('SELECT primary_domain FROM orgs WHERE instance_id = $1 AND id = $2', [
+      instanceId,
+      orgId,
+    ]);
+    return row?.primary_domain;
+  }
+
+  /**
+   * The id an org reference names: an id as given (whoever uses it checks the org), or the org
+   * that has verified the domain (a verified domain belongs to one org of an instance).
+   */
+  async idOf(instanceId: string, ref: OrgRef): Promise<string | undefined> {
+    if ('id' in ref) return ref.id;
+    const [row] = await this.tx.reader.query(
+      'SELECT org_id FROM org_domains WHERE instance_id = $1 AND domain = $2 AND is_verified',
+      [instanceId, ref.verifiedDomain],
+    );
+    return row?.org_id;
+  }
+}
+
+function orgFilter(caller: Caller, f: OrgFilter): Filter {
+  switch (f.kind) {
+    case 'name':
+      return { op: 'text', column: column('o.name'), match: f.match, value: f.value };
+    case 'domain':
+      // As ZITADEL's v2 API: any verified domain of the org matches.
+      return {
+        op: 'exists',
+        from: column('org_domains d'),
+        where: and(
+          { op: 'same', left: column('d.instance_id'), right: column('o.instance_id') },
+          { op: 'same', left: column('d.org_id'), right: column('o.id') },
+          { op: 'isTrue', column: column('d.is_verified') },
+          { op: 'text', column: column('d.domain'), match: f.match, value: f.value },
+        ),
+      };
+    case 'state':
+      return f.state === 'removed' ? { op: 'false' } : { op: 'eq', column: column('o.state'), value: f.state };
+    case 'id':
+      return { op: 'eq', column: column('o.id'), value: f.id };
+    case 'default':
+      return { op: 'eq', column: column('o.id'), value: caller.instance.defaultOrgId ?? '' };
+  }
+}
