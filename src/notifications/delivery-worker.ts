@@ -6,7 +6,7 @@ import { MasterKey } from '../platform/crypto/master-key.js';
 import { PgNotifications, type ChannelListener } from '../platform/database/pg-notifications.js';
 import { LOGGER } from '../platform/platform.module.js';
 import { DeliveryChannels, type Channel } from './channels.js';
-import { OUTBOX_NOTIFY_CHANNEL, type SealedNotification } from './outbox-notifier.js';
+import { OUTBOX_NOTIFY_CHANNEL, type SealedNotification } from './outbox.store.js';
 import { scrubSecrets } from './templates.js';
 
 /** Fallback when a NOTIFY is missed (listener connection lost, another process's commit racing ours). */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Account, AccountClaims, KoaContextWithOIDC } from 'oidc-provider';
 import { Transactions } from '../platform/database/transactions.js';
-import { Policies } from '../settings/policies.js';
+import { Policies } from '../settings/policies.queries.js';
 import { loginNames } from '../users/core/login-names.js';
 import { factsOf } from './oidc-clients.js';
 import { parseScopes, roleClaims, wantsRoles, type GrantedRole, type ZitadelScopes } from './zitadel-scopes.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { hashToken } from '../platform/crypto/master-key.js';
-import { Policies } from '../settings/policies.js';
+import { Policies } from '../settings/policies.queries.js';
 import { sessionStanding, type SessionStanding } from './login-rules.js';
 
 /** A session as its login rules see it: the row, its user's state and factors, and the verdict. */

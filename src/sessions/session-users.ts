@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Policies } from '../settings/policies.js';
+import { Policies } from '../settings/policies.queries.js';
 import { loginNames, preferredLoginName } from '../users/core/login-names.js';
 import type { UserState, UserType } from '../users/user.entity.js';
 

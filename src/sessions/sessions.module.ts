@@ -1,9 +1,9 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { Authenticator } from '../platform/auth/authenticator.js';
 import { UsersModule } from '../users/users.module.js';
-import { LockoutCounters } from './lockout.js';
+import { LockoutCounters } from './lockout.store.js';
 import { LoginHandoff } from './login-handoff.js';
-import { SessionQueries } from './session-queries.js';
+import { SessionQueries } from './sessions.queries.js';
 import { SessionStandings } from './session-standing.js';
 import { SessionTokenStrategy } from './session-token.strategy.js';
 import { SessionUsers } from './session-users.js';

@@ -3,7 +3,7 @@ import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
 import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
 import { authenticatedCallerOf, type AuthenticatedCaller } from '../platform/rpc/call-context.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
-import type { PolicyBodies, PolicyKind } from './policies.js';
+import type { PolicyBodies, PolicyKind } from './policies.queries.js';
 import { assertMatchesAnnotations } from './settings.access.js';
 import {
   ageFromV1,

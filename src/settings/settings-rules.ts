@@ -8,7 +8,7 @@ import type {
   PolicyBodies,
   PolicyKind,
   SecuritySettings,
-} from './policies.js';
+} from './policies.queries.js';
 
 /** Pure rules of the settings: what makes a policy valid. No I/O. */
 

@@ -29,7 +29,7 @@ import type {
   PolicySource,
   SecondFactor,
   ThemeMode,
-} from './policies.js';
+} from './policies.queries.js';
 import { noIdentityProviders } from './settings.errors.js';
 import {
   durationOf,

@@ -25,7 +25,7 @@ import type {
   SecondFactor,
   SecuritySettings,
   ThemeMode,
-} from './policies.js';
+} from './policies.queries.js';
 import type { ReadTarget } from './settings.service.js';
 
 // zitadel.settings.v2 <-> policies. Enum numbers are the descriptors' (v1 shares the factor and

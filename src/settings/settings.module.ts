@@ -1,7 +1,7 @@
 import { Global, Module, type OnModuleInit } from '@nestjs/common';
 import { OrgLifecycle } from '../orgs/org-lifecycle.js';
 import { OrgsModule } from '../orgs/orgs.module.js';
-import { Policies } from './policies.js';
+import { Policies } from './policies.queries.js';
 import { SettingsAdminHandler } from './settings-admin.handler.js';
 import { SettingsManagementHandler } from './settings-management.handler.js';
 import { SettingsHandler } from './settings.handler.js';

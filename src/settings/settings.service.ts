@@ -20,7 +20,7 @@ import {
   type PolicyKind,
   type ResolvedPolicy,
   type SecuritySettings,
-} from './policies.js';
+} from './policies.queries.js';
 import { systemTranslations } from './hosted-login-texts.js';
 import { SettingsPolicy, type PolicyOwnerType } from './settings-policy.entity.js';
 import {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { OrgsModule } from '../orgs/orgs.module.js';
 import { PasswordHasher } from './passwords.js';
-import { UserCodes } from './user-codes.js';
+import { UserCodes } from './user-codes.store.js';
 import { UserServiceParts } from './user-service-parts.js';
 import { UserStore } from './users.store.js';
 

@@ -9,7 +9,7 @@ import { UserCredentialsModule } from './credentials/credentials.module.js';
 import { UserMfaModule } from './mfa/mfa.module.js';
 import { OrgAdminUsers } from './org-people.js';
 import { PatStrategy } from './pat.strategy.js';
-import { UserContacts } from './user-contacts.js';
+import { UserContacts } from './user-contacts.service.js';
 import { UserMetadataService } from './user-metadata.service.js';
 import { UserQueries } from './users.queries.js';
 import { UserServiceParts } from './user-service-parts.js';

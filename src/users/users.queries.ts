@@ -11,7 +11,7 @@ import {
 } from '../platform/database/list-query.js';
 import { Transactions } from '../platform/database/transactions.js';
 import type { Caller } from '../platform/rpc/call-context.js';
-import { Policies } from '../settings/policies.js';
+import { Policies } from '../settings/policies.queries.js';
 import { loginNames } from './core/login-names.js';
 import type { UserState, UserType } from './user.entity.js';
 import { UserStore } from './users.store.js';

@@ -9,7 +9,7 @@ import { OrgQueries } from '../orgs/orgs.queries.js';
 import { MembershipCommands } from '../platform/authz/membership-commands.js';
 import { isUniqueViolation } from '../platform/database/pg-errors.js';
 import { invalidField } from '../platform/errors/domain-error.js';
-import { Policies } from '../settings/policies.js';
+import { Policies } from '../settings/policies.queries.js';
 import { PersonalAccessToken } from './personal-access-token.entity.js';
 import { User } from './user.entity.js';
 import * as errors from './users.errors.js';
@@ -228,6 +228,17 @@ export class UserStore {
       });
     if (written) return written;
     throw errors.usernameTaken(user.username);
+  }
+
+  /** Locks an active or initial user after too many failed checks; whether it was locked now. */
+  async lockAfterFailedChecks(tx: EntityManager, instanceId: string, userId: string): Promise<boolean> {
+    const result = await tx
+      .createQueryBuilder()
+      .update(User)
+      .set({ state: 'locked' })
+      .where(`instance_id = :i AND id = :id AND state IN ('active', 'initial')`, { i: instanceId, id: userId })
+      .execute();
+    return !!result.affected;
   }
 
   /** Whether the user exists in the instance, whatever its org. */

@@ -3,7 +3,7 @@ import { DomainError } from '../platform/errors/domain-error.js';
 import { toRestError } from '../platform/errors/wire-errors.js';
 import { HttpRoutes, sendJson } from '../platform/http/http-routes.js';
 import { InstanceResolver } from '../platform/tenancy/instance-resolver.js';
-import { SigningKeys } from './signing-keys.js';
+import { SigningKeys } from './signing-keys.store.js';
 
 export const JWKS_PATH = '/oauth/v2/keys';
 /** As ZITADEL's keys endpoint: clients may cache five minutes, then must ask again. */

@@ -5,7 +5,7 @@ import { invalidField } from '../../platform/errors/domain-error.js';
 import { authenticatedCallerOf } from '../../platform/rpc/call-context.js';
 import { detailsV2, textMatch, ts, type ChangeInfo } from '../../platform/rpc/proto-mapping.js';
 import type { AccessTable } from '../../platform/rpc/registry.js';
-import { UserContacts } from '../user-contacts.js';
+import { UserContacts } from '../user-contacts.service.js';
 import { UserMetadataService } from '../user-metadata.service.js';
 import { UserQueries } from '../users.queries.js';
 import { UserServiceParts, type UserServiceImpl } from '../user-service-parts.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { OrgQueries } from '../../orgs/orgs.queries.js';
-import { Policies } from '../../settings/policies.js';
+import { Policies } from '../../settings/policies.queries.js';
 import { preferredLoginName } from '../core/login-names.js';
 import type { User } from '../user.entity.js';
 

@@ -16,7 +16,7 @@ import { IdGenerator } from '../../platform/ids/id-generator.js';
 import type { Caller } from '../../platform/rpc/call-context.js';
 import { InstanceDomain } from '../../platform/tenancy/instance.entity.js';
 import { User } from '../user.entity.js';
-import { UserCodes } from '../user-codes.js';
+import { UserCodes } from '../user-codes.store.js';
 import { UserStore, type UserEventInput } from '../users.store.js';
 import { userNotFound } from '../users.errors.js';
 import { AccountNames } from './account-names.js';

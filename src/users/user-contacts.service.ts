@@ -8,7 +8,7 @@ import type { Caller } from '../platform/rpc/call-context.js';
 import { contactVerificationNeedsWrite } from './contact-verification.js';
 import { MfaService } from './mfa/mfa.service.js';
 import type { CodeKind } from './secret-codes.js';
-import { UserCodes } from './user-codes.js';
+import { UserCodes } from './user-codes.store.js';
 import { User } from './user.entity.js';
 import * as errors from './users.errors.js';
 import type { Verification } from './users.service.js';
