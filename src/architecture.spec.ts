@@ -47,10 +47,8 @@ const NOT_YET_MOVED: readonly string[] = [
   'saml/saml-subjects.ts',
   'sessions/sessions.queries.ts',
   'sessions/session-standing.ts',
-  'sessions/session-users.ts',
   'sessions/session-webauthn.ts',
   'sessions/sessions.service.ts',
-  'users/pat.strategy.ts',
 ];
 
 function sources(dir: string): string[] {

@@ -84,6 +84,15 @@ export class LockoutCounters {
     return { failures, locked, showFailures: settings.showLockoutFailures };
   }
 
+  /** Whether the user's lockout row holds anything a successful check should reset. */
+  async hasCounts(db: EntityManager, instanceId: string, userId: string): Promise<boolean> {
+    const [row]: { password_failures: number; otp_failures: number; locked_at: Date | null }[] = await db.query(
+      'SELECT password_failures, otp_failures, locked_at FROM user_lockouts WHERE instance_id = $1 AND user_id = $2',
+      [instanceId, userId],
+    );
+    return !!row && (row.password_failures > 0 || row.otp_failures > 0 || row.locked_at !== null);
+  }
+
   /**
    * A successful check starts its count again (only called when there is something to reset). A
    * lock the counts caused that has since been lifted resets both counts, as the unlock would have.

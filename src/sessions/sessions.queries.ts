@@ -6,7 +6,7 @@ import type { Caller } from '../platform/rpc/call-context.js';
 import { Policies } from '../settings/policies.queries.js';
 import { preferredLoginName } from '../users/core/login-names.js';
 import { checkSessionAccess } from './session-access.js';
-import { displayNameOf } from './session-users.js';
+import { displayNameOf } from '../users/users.queries.js';
 import { noUserAgentOfCaller } from './sessions.errors.js';
 
 /** A session as GetSession and ListSessions show it (no secrets). */

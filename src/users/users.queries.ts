@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { OrgQueries } from '../orgs/orgs.queries.js';
 import { visibleOrgs } from '../platform/authz/authorize.js';
 import {
   and,
@@ -12,7 +14,7 @@ import {
 import { Transactions } from '../platform/database/transactions.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { Policies } from '../settings/policies.queries.js';
-import { loginNames } from './core/login-names.js';
+import { loginNames, preferredLoginName } from './core/login-names.js';
 import type { UserState, UserType } from './user.entity.js';
 import { UserStore } from './users.store.js';
 import { userNotFound } from './users.errors.js';
@@ -109,6 +111,52 @@ const SELECT = `u.*, o.primary_domain AS org_primary_domain,
   EXISTS (SELECT 1 FROM machine_secrets s WHERE s.instance_id = u.instance_id AND s.user_id = u.id) AS has_secret`;
 const FROM = 'users u JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner';
 
+/** A user as sign-in checks need it (session checks): its secret, contacts and its org's standing. */
+export interface LoginUser {
+  readonly id: string;
+  readonly resourceOwner: string;
+  readonly type: UserType;
+  readonly state: UserState;
+  /** A missing org counts as active, as the sessions' reads always did; only `inactive` stops sign-in. */
+  readonly orgActive: boolean;
+  readonly username: string;
+  readonly displayName: string;
+  readonly preferredLanguage: string | null;
+  readonly preferredLoginName: string;
+  readonly passwordHash: string | null;
+  readonly email: string | null;
+  readonly phone: string | null;
+}
+
+interface LoginRow {
+  id: string;
+  resource_owner: string;
+  type: UserType;
+  state: UserState;
+  username: string;
+  display_name: string | null;
+  preferred_language: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  machine_name: string | null;
+  password_hash: string | null;
+  email: string | null;
+  phone: string | null;
+  org_primary_domain: string | null;
+  org_domains?: string[];
+}
+
+const LOGIN_SELECT = `u.id, u.resource_owner, u.type, u.state, u.username, u.display_name, u.preferred_language, u.given_name, u.family_name, u.machine_name,
+  u.password_hash, u.email, u.phone, o.primary_domain AS org_primary_domain`;
+const LOGIN_FROM = 'users u LEFT JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner';
+
+/** The name a session shows for its user: the display name, else the name parts, else the username. */
+export function displayNameOf(
+  r: Pick<LoginRow, 'display_name' | 'given_name' | 'family_name' | 'machine_name' | 'username'>,
+): string {
+  return r.display_name || [r.given_name, r.family_name].filter(Boolean).join(' ') || r.machine_name || r.username;
+}
+
 /** A verified domain of the user's org matching the text. */
 function orgDomainMatches(match: TextMatch, value: string, alias: string, domainColumn: string): Filter {
   return {
@@ -176,6 +224,7 @@ export class UserQueries {
     private readonly tx: Transactions,
     private readonly store: UserStore,
     private readonly policies: Policies,
+    private readonly orgs: OrgQueries,
   ) {}
 
   async get(caller: Caller, userId: string): Promise<UserView> {
@@ -254,6 +303,108 @@ export class UserQueries {
       items: rows.map((r) => ({ key: r.key, value: r.value, createdAt: r.created_at, changedAt: r.changed_at })),
       total,
     };
+  }
+
+  /**
+   * The user a sign-in check names, by id or by login name. A login name is the username alone
+   * or `username@<verified org domain>`, whichever the user's org's domain settings make its
+   * login names (`loginNames`); compared case-insensitively.
+   */
+  async forLogin(
+    db: EntityManager,
+    instanceId: string,
+    by: { readonly id: string } | { readonly loginName: string },
+  ): Promise<LoginUser | undefined> {
+    if ('id' in by) {
+      const [row]: LoginRow[] = await db.query(
+        `SELECT ${LOGIN_SELECT} FROM ${LOGIN_FROM} WHERE u.instance_id = $1 AND u.id = $2`,
+        [instanceId, by.id],
+      );
+      if (!row) return undefined;
+      const { userLoginMustBeDomain } = await this.policies.domainSettings(instanceId, row.resource_owner);
+      return this.loginUser(db, instanceId, row, userLoginMustBeDomain);
+    }
+    const wanted = by.loginName.trim().toLowerCase();
+    const at = wanted.lastIndexOf('@');
+    const usernames = at > 0 ? [wanted, wanted.slice(0, at)] : [wanted];
+    const rows: LoginRow[] = await db.query(
+      `SELECT ${LOGIN_SELECT},
+         ARRAY(SELECT d.domain FROM org_domains d WHERE d.instance_id = u.instance_id AND d.org_id = u.resource_owner AND d.is_verified) AS org_domains
+         FROM ${LOGIN_FROM}
+        WHERE u.instance_id = $1 AND lower(u.username) = ANY($2::text[])`,
+      [instanceId, usernames],
+    );
+    for (const row of rows) {
+      const { userLoginMustBeDomain } = await this.policies.domainSettings(instanceId, row.resource_owner);
+      const names = loginNames(
+        row.username,
+        row.org_domains ?? [],
+        row.org_primary_domain ?? '',
+        userLoginMustBeDomain && !!row.org_primary_domain,
+      );
+      if (names.loginNames.some((n) => n.toLowerCase() === wanted))
+        return this.loginUser(db, instanceId, row, userLoginMustBeDomain);
+    }
+    return undefined;
+  }
+
+  private async loginUser(
+    db: EntityManager,
+    instanceId: string,
+    r: LoginRow,
+    userLoginMustBeDomain: boolean,
+  ): Promise<LoginUser> {
+    const orgStates = await this.orgs.states(instanceId, [r.resource_owner], db);
+    return {
+      id: r.id,
+      resourceOwner: r.resource_owner,
+      type: r.type,
+      state: r.state,
+      orgActive: orgStates.get(r.resource_owner) !== 'inactive',
+      username: r.username,
+      displayName: displayNameOf(r),
+      preferredLanguage: r.preferred_language,
+      preferredLoginName: preferredLoginName(r.username, r.org_primary_domain, userLoginMustBeDomain),
+      passwordHash: r.password_hash,
+      email: r.email,
+      phone: r.phone,
+    };
+  }
+
+  /** A personal access token by the hash of its text, with its user's state and org. */
+  async personalAccessToken(
+    instanceId: string,
+    tokenHash: string,
+  ): Promise<
+    | {
+        id: string;
+        userId: string;
+        resourceOwner: string;
+        expiresAt: Date;
+        createdAt: Date;
+        userState: UserState;
+        userOrgId: string;
+      }
+    | undefined
+  > {
+    const [row] = await this.tx.reader.query(
+      `SELECT t.id, t.user_id, t.resource_owner, t.expires_at, t.created_at, u.state AS user_state, u.resource_owner AS user_org_id
+         FROM personal_access_tokens t
+         JOIN users u ON u.instance_id = t.instance_id AND u.id = t.user_id
+        WHERE t.instance_id = $1 AND t.token_hash = $2`,
+      [instanceId, tokenHash],
+    );
+    return row
+      ? {
+          id: row.id,
+          userId: row.user_id,
+          resourceOwner: row.resource_owner,
+          expiresAt: row.expires_at,
+          createdAt: row.created_at,
+          userState: row.user_state,
+          userOrgId: row.user_org_id,
+        }
+      : undefined;
   }
 
   /** The domain setting each org of a page has, read once per org (a page is mostly one org). */
