@@ -366,6 +366,15 @@ export class AppsQueries {
       },
     };
   }
+
+  /** The app's unexpired public keys (PEM), by id. */
+  async publicKeys(instanceId: string, appId: string): Promise<{ id: string; publicKey: string; expiresAt: Date }[]> {
+    const rows: { id: string; public_key: string; expires_at: Date }[] = await this.tx.reader.query(
+      'SELECT id, public_key, expires_at FROM app_keys WHERE instance_id = $1 AND app_id = $2 AND expires_at > now() ORDER BY id',
+      [instanceId, appId],
+    );
+    return rows.map((r) => ({ id: r.id, publicKey: r.public_key, expiresAt: r.expires_at }));
+  }
 }
 
 export function keyMatches(key: AppKey, match: { projectId?: string; appId?: string; orgId?: string }): boolean {

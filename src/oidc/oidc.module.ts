@@ -10,6 +10,7 @@ import { ClientAssertions } from './client-assertions.js';
 import { OidcAccessTokenStrategy } from './oidc-token.strategy.js';
 import { OidcAccounts } from './oidc-accounts.js';
 import { OidcClients } from './oidc-clients.js';
+import { AuthorizationsModule } from '../authorizations/authorizations.module.js';
 import { OidcProviders } from './oidc-providers.js';
 import { OidcHandler } from './oidc.handler.js';
 import { OidcRoutes } from './oidc.routes.js';
@@ -21,7 +22,7 @@ import { OidcService } from './oidc.service.js';
  * PATs and session tokens, so the sessions module comes first).
  */
 @Module({
-  imports: [SessionsModule, UsersModule, ProjectsModule, AppsModule, WebKeysModule],
+  imports: [SessionsModule, UsersModule, ProjectsModule, AppsModule, AuthorizationsModule, WebKeysModule],
   providers: [
     OidcProviders,
     OidcClients,

@@ -27,6 +27,13 @@ export type OrgRef = { readonly id: string } | { readonly verifiedDomain: string
 
 export type OrgSort = 'name' | 'creationDate' | 'unspecified';
 
+/** What other contexts show or check of an org. */
+export interface OrgSummary {
+  readonly name: string;
+  readonly state: OrgState;
+  readonly primaryDomain: string;
+}
+
 export interface Listed<T> {
   readonly items: T[];
   readonly total: bigint;
@@ -177,14 +184,22 @@ export class OrgQueries {
     return row ? (row.state as OrgState) : null;
   }
 
+  /** The orgs' name, state and primary domain by id; a missing org is absent from the map. */
+  async summaries(instanceId: string, orgIds: readonly string[], db?: EntityManager): Promise<Map<string, OrgSummary>> {
+    if (!orgIds.length) return new Map();
+    const rows: { id: string; name: string; state: OrgState; primary_domain: string }[] = await (
+      db ?? this.tx.reader
+    ).query('SELECT id, name, state, primary_domain FROM orgs WHERE instance_id = $1 AND id = ANY($2)', [
+      instanceId,
+      [...new Set(orgIds)],
+    ]);
+    return new Map(rows.map((r) => [r.id, { name: r.name, state: r.state, primaryDomain: r.primary_domain }]));
+  }
+
   /** The states of the orgs by id; a missing org is absent from the map. */
   async states(instanceId: string, orgIds: readonly string[], db?: EntityManager): Promise<Map<string, OrgState>> {
-    if (!orgIds.length) return new Map();
-    const rows: { id: string; state: OrgState }[] = await (db ?? this.tx.reader).query(
-      'SELECT id, state FROM orgs WHERE instance_id = $1 AND id = ANY($2)',
-      [instanceId, [...new Set(orgIds)]],
-    );
-    return new Map(rows.map((r) => [r.id, r.state]));
+    const summaries = await this.summaries(instanceId, orgIds, db);
+    return new Map([...summaries].map(([id, org]) => [id, org.state]));
   }
 
   /** Whether the org is there and active (an inactive org's users cannot sign in or get tokens). */

@@ -407,6 +407,25 @@ export class UserQueries {
       : undefined;
   }
 
+  /** The user's row when it is active (OIDC claims read it); undefined otherwise. */
+  async activeUserRow(instanceId: string, userId: string): Promise<ActiveUserRow | undefined> {
+    const [row] = await this.tx.reader.query(
+      `SELECT id, resource_owner, type, username, given_name, family_name, nick_name, display_name, machine_name,
+              preferred_language, email, email_verified, phone, phone_verified, gender, changed_at
+         FROM users WHERE instance_id = $1 AND id = $2 AND state = 'active'`,
+      [instanceId, userId],
+    );
+    return row;
+  }
+
+  /** All of the user's metadata, by key (no permission check: for token claims). */
+  async allMetadata(instanceId: string, userId: string): Promise<{ key: string; value: Buffer }[]> {
+    return this.tx.reader.query(
+      'SELECT key, value FROM user_metadata WHERE instance_id = $1 AND user_id = $2 ORDER BY key',
+      [instanceId, userId],
+    );
+  }
+
   /** The domain setting each org of a page has, read once per org (a page is mostly one org). */
   private async mustBeDomain(caller: Caller, orgIds: readonly string[]): Promise<Map<string, boolean>> {
     const distinct = [...new Set(orgIds)];
@@ -452,6 +471,26 @@ export class UserQueries {
       sequence: BigInt(r.sequence),
     };
   }
+}
+
+/** A user row as the OIDC claims read it (snake_case columns). */
+export interface ActiveUserRow {
+  readonly id: string;
+  readonly resource_owner: string;
+  readonly type: UserType;
+  readonly username: string;
+  readonly given_name: string | null;
+  readonly family_name: string | null;
+  readonly nick_name: string | null;
+  readonly display_name: string | null;
+  readonly machine_name: string | null;
+  readonly preferred_language: string | null;
+  readonly email: string | null;
+  readonly email_verified: boolean;
+  readonly phone: string | null;
+  readonly phone_verified: boolean;
+  readonly gender: number;
+  readonly changed_at: Date;
 }
 
 export interface MetadataEntry {

@@ -9,6 +9,6 @@ import { PasswordsService } from './passwords.service.js';
 @Module({
   imports: [UsersSharedModule],
   providers: [CredentialsHandler, PasswordsService, MachineCredentialsService, MachineCredentialsQueries],
-  exports: [PasswordsService, MachineCredentialsService],
+  exports: [PasswordsService, MachineCredentialsService, MachineCredentialsQueries],
 })
 export class UserCredentialsModule {}
