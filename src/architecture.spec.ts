@@ -31,7 +31,6 @@ const NOT_YET_MOVED: readonly string[] = [
   'apps/apps.service.ts',
   'authorizations/authorizations.service.ts',
   'authorizations/user-summary.ts',
-  'bootstrap/first-instance.ts',
   'internal-permissions/internal-permissions.service.ts',
   'notifications/delivery-worker.ts',
   'oidc/oidc.service.ts',
@@ -42,10 +41,6 @@ const NOT_YET_MOVED: readonly string[] = [
   'projects/projects.service.ts',
   'saml/saml-request-sweeper.ts',
   'saml/saml-subjects.ts',
-  'sessions/sessions.queries.ts',
-  'sessions/session-standing.ts',
-  'sessions/session-webauthn.ts',
-  'sessions/sessions.service.ts',
 ];
 
 function sources(dir: string): string[] {

@@ -3,7 +3,7 @@ import { hasPermission } from '../platform/authz/permissions.js';
 import { FailedPrecondition, PermissionDenied } from '../platform/errors/domain-error.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { sameTokenHash } from '../platform/crypto/master-key.js';
-import { SessionStandings } from './session-standing.js';
+import { SessionStandings } from './session-standing.queries.js';
 import { sessionExpired, sessionTokenInvalid, userNotActive } from './sessions.errors.js';
 
 /** A session that proved who its user is, as the OIDC and SAML hand-offs need it. */

@@ -3,11 +3,12 @@ import { Authenticator } from '../platform/auth/authenticator.js';
 import { UsersModule } from '../users/users.module.js';
 import { LockoutCounters } from './lockout.store.js';
 import { LoginHandoff } from './login-handoff.js';
+import { SessionCredentialChecks } from './session-credential-checks.service.js';
 import { SessionQueries } from './sessions.queries.js';
-import { SessionStandings } from './session-standing.js';
+import { SessionStandings } from './session-standing.queries.js';
 import { SessionTokenStrategy } from './session-token.strategy.js';
 import { SessionUsers } from './session-users.js';
-import { SessionWebAuthn } from './session-webauthn.js';
+import { SessionWebAuthn } from './session-webauthn.service.js';
 import { SessionsHandler } from './sessions.handler.js';
 import { SessionsService } from './sessions.service.js';
 
@@ -21,6 +22,7 @@ import { SessionsService } from './sessions.service.js';
     SessionsService,
     SessionQueries,
     SessionUsers,
+    SessionCredentialChecks,
     SessionWebAuthn,
     LockoutCounters,
     SessionStandings,

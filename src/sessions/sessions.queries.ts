@@ -3,10 +3,8 @@ import { visibleOrgs } from '../platform/authz/authorize.js';
 import { and, column, fetchPage, listSql, type Filter, type Page } from '../platform/database/list-query.js';
 import { Transactions } from '../platform/database/transactions.js';
 import type { Caller } from '../platform/rpc/call-context.js';
-import { Policies } from '../settings/policies.queries.js';
-import { preferredLoginName } from '../users/core/login-names.js';
 import { checkSessionAccess } from './session-access.js';
-import { displayNameOf } from '../users/users.queries.js';
+import { UserQueries } from '../users/users.queries.js';
 import { noUserAgentOfCaller } from './sessions.errors.js';
 
 /** A session as GetSession and ListSessions show it (no secrets). */
@@ -52,10 +50,8 @@ const SORT_COLUMNS: Record<SessionSort, string> = { unspecified: 's.id', creatio
 const SELECT = `s.id, s.creator, s.user_id, s.user_resource_owner, s.user_checked_at, s.password_checked_at, s.intent_checked_at,
   s.webauthn_checked_at, s.webauthn_user_verified, s.totp_checked_at, s.otp_sms_checked_at, s.otp_email_checked_at, s.metadata,
   s.user_agent_fingerprint_id, s.user_agent_ip, s.user_agent_description, s.user_agent_header, s.expires_at, s.created_at,
-  s.changed_at, s.sequence, u.username, u.display_name, u.given_name, u.family_name, u.machine_name, o.primary_domain AS org_primary_domain`;
-const FROM = `sessions s
-  LEFT JOIN users u ON u.instance_id = s.instance_id AND u.id = s.user_id
-  LEFT JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner`;
+  s.changed_at, s.sequence`;
+const FROM = 'sessions s';
 
 /**
  * Reading sessions. A session is visible to its user, its creator, and whoever holds
@@ -65,7 +61,7 @@ const FROM = `sessions s
 export class SessionQueries {
   constructor(
     private readonly tx: Transactions,
-    private readonly policies: Policies,
+    private readonly users: UserQueries,
   ) {}
 
   async get(caller: Caller, sessionId: string, token: string | undefined): Promise<SessionView> {
@@ -159,69 +155,64 @@ export class SessionQueries {
     throw noUserAgentOfCaller();
   }
 
-  /** Rows -> views; login names follow each org's domain settings, read once per org. */
+  /** Rows -> views, with how the users context shows each session's user. */
   private async views(instanceId: string, rows: Record<string, any>[]): Promise<SessionView[]> {
-    const mustBeDomain = new Map<string, Promise<boolean>>();
-    const settingsOf = (orgId: string) => {
-      if (!mustBeDomain.has(orgId))
-        mustBeDomain.set(
-          orgId,
-          this.policies.domainSettings(instanceId, orgId).then((s) => s.userLoginMustBeDomain),
-        );
-      return mustBeDomain.get(orgId)!;
-    };
-    return Promise.all(
-      rows.map(async (r): Promise<SessionView> => {
-        const header = (r.user_agent_header ?? {}) as Record<string, string[]>;
-        const hasUserAgent =
-          r.user_agent_fingerprint_id !== null ||
-          r.user_agent_ip !== null ||
-          r.user_agent_description !== null ||
-          Object.keys(header).length > 0;
-        return {
-          id: r.id,
-          createdAt: r.created_at,
-          changedAt: r.changed_at,
-          sequence: BigInt(r.sequence),
-          expiresAt: r.expires_at,
-          user:
-            r.user_id && r.username !== null
-              ? {
-                  id: r.user_id,
-                  organizationId: r.user_resource_owner,
-                  loginName: preferredLoginName(
-                    r.username,
-                    r.org_primary_domain,
-                    await settingsOf(r.user_resource_owner),
-                  ),
-                  displayName: displayNameOf(r as Parameters<typeof displayNameOf>[0]),
-                  checkedAt: r.user_checked_at,
-                }
-              : undefined,
-          passwordCheckedAt: r.password_checked_at,
-          intentCheckedAt: r.intent_checked_at,
-          webAuthn: r.webauthn_checked_at
-            ? { checkedAt: r.webauthn_checked_at, userVerified: r.webauthn_user_verified }
-            : undefined,
-          totpCheckedAt: r.totp_checked_at,
-          otpSmsCheckedAt: r.otp_sms_checked_at,
-          otpEmailCheckedAt: r.otp_email_checked_at,
-          metadata: Object.fromEntries(
-            Object.entries((r.metadata ?? {}) as Record<string, string>).map(([k, v]) => [
-              k,
-              new Uint8Array(Buffer.from(v, 'base64')),
-            ]),
-          ),
-          userAgent: hasUserAgent
-            ? {
-                fingerprintId: r.user_agent_fingerprint_id ?? undefined,
-                ip: r.user_agent_ip ?? undefined,
-                description: r.user_agent_description ?? undefined,
-                header,
-              }
-            : undefined,
-        };
-      }),
+    const users = await this.users.shownAs(
+      instanceId,
+      rows.flatMap((r) => (r.user_id ? [r.user_id as string] : [])),
     );
+    return rows.map((r): SessionView => {
+      const header = (r.user_agent_header ?? {}) as Record<string, string[]>;
+      const hasUserAgent =
+        r.user_agent_fingerprint_id !== null ||
+        r.user_agent_ip !== null ||
+        r.user_agent_description !== null ||
+        Object.keys(header).length > 0;
+      return {
+        id: r.id,
+        createdAt: r.created_at,
+        changedAt: r.changed_at,
+        sequence: BigInt(r.sequence),
+        expiresAt: r.expires_at,
+        user: userOf(r, users.get(r.user_id)),
+        passwordCheckedAt: r.password_checked_at,
+        intentCheckedAt: r.intent_checked_at,
+        webAuthn: r.webauthn_checked_at
+          ? { checkedAt: r.webauthn_checked_at, userVerified: r.webauthn_user_verified }
+          : undefined,
+        totpCheckedAt: r.totp_checked_at,
+        otpSmsCheckedAt: r.otp_sms_checked_at,
+        otpEmailCheckedAt: r.otp_email_checked_at,
+        metadata: Object.fromEntries(
+          Object.entries((r.metadata ?? {}) as Record<string, string>).map(([k, v]) => [
+            k,
+            new Uint8Array(Buffer.from(v, 'base64')),
+          ]),
+        ),
+        userAgent: hasUserAgent
+          ? {
+              fingerprintId: r.user_agent_fingerprint_id ?? undefined,
+              ip: r.user_agent_ip ?? undefined,
+              description: r.user_agent_description ?? undefined,
+              header,
+            }
+          : undefined,
+      };
+    });
   }
+}
+
+/** The session's user as its view shows it; none for a session without a user or whose user is gone. */
+function userOf(
+  r: Record<string, any>,
+  shown: { readonly displayName: string; readonly loginName: string } | undefined,
+): SessionView['user'] {
+  if (!r.user_id || !shown) return undefined;
+  return {
+    id: r.user_id,
+    organizationId: r.user_resource_owner,
+    loginName: shown.loginName,
+    displayName: shown.displayName,
+    checkedAt: r.user_checked_at,
+  };
 }

@@ -234,7 +234,7 @@ export class UserQueries {
     ]);
     if (!rows.length) throw userNotFound();
     this.store.check(caller, { id: rows[0].id, resourceOwner: rows[0].resource_owner }, 'user.read', true);
-    return this.view(rows[0], await this.mustBeDomain(caller, [rows[0].resource_owner]));
+    return this.view(rows[0], await this.mustBeDomain(caller.instance.id, [rows[0].resource_owner]));
   }
 
   async list(
@@ -270,7 +270,7 @@ export class UserQueries {
     });
     const { rows, total } = await fetchPage(this.tx.reader, q);
     const mustBeDomain = await this.mustBeDomain(
-      caller,
+      caller.instance.id,
       rows.map((r) => r.resource_owner as string),
     );
     return { items: rows.map((r) => this.view(r, mustBeDomain)), total };
@@ -426,12 +426,72 @@ export class UserQueries {
     );
   }
 
-  /** The domain setting each org of a page has, read once per org (a page is mostly one org). */
-  private async mustBeDomain(caller: Caller, orgIds: readonly string[]): Promise<Map<string, boolean>> {
-    const distinct = [...new Set(orgIds)];
-    const settings = await Promise.all(
-      distinct.map((orgId) => this.policies.domainSettings(caller.instance.id, orgId)),
+  /** What a session's login rules read of its user: state, org, pending password change and ready factors. */
+  async standing(instanceId: string, userId: string): Promise<UserStanding | undefined> {
+    const [row] = await this.tx.reader.query(
+      `SELECT u.resource_owner, u.state, u.password_change_required,
+         EXISTS (SELECT 1 FROM user_totp t WHERE t.instance_id = u.instance_id AND t.user_id = u.id AND t.state = 'ready') AS has_totp,
+         EXISTS (SELECT 1 FROM user_otp_channels c WHERE c.instance_id = u.instance_id AND c.user_id = u.id AND c.channel = 'sms') AS has_otp_sms,
+         EXISTS (SELECT 1 FROM user_otp_channels c WHERE c.instance_id = u.instance_id AND c.user_id = u.id AND c.channel = 'email') AS has_otp_email,
+         EXISTS (SELECT 1 FROM user_webauthn_credentials w WHERE w.instance_id = u.instance_id AND w.user_id = u.id AND w.state = 'ready') AS has_webauthn
+         FROM users u WHERE u.instance_id = $1 AND u.id = $2`,
+      [instanceId, userId],
     );
+    return row
+      ? {
+          resourceOwner: row.resource_owner,
+          state: row.state,
+          passwordChangeRequired: row.password_change_required,
+          totp: row.has_totp,
+          otpSms: row.has_otp_sms,
+          otpEmail: row.has_otp_email,
+          webAuthn: row.has_webauthn,
+        }
+      : undefined;
+  }
+
+  /**
+   * How sessions show their users, by id: the display name and the preferred login name (after
+   * the org's domain settings). A user that is gone is absent.
+   */
+  async shownAs(
+    instanceId: string,
+    userIds: readonly string[],
+  ): Promise<Map<string, { readonly displayName: string; readonly loginName: string }>> {
+    if (!userIds.length) return new Map();
+    const rows: (Parameters<typeof displayNameOf>[0] & { id: string; resource_owner: string })[] =
+      await this.tx.reader.query(
+        `SELECT id, resource_owner, username, display_name, given_name, family_name, machine_name
+           FROM users WHERE instance_id = $1 AND id = ANY($2)`,
+        [instanceId, [...new Set(userIds)]],
+      );
+    const orgs = await this.orgs.summaries(
+      instanceId,
+      rows.map((r) => r.resource_owner),
+    );
+    const mustBeDomain = await this.mustBeDomain(
+      instanceId,
+      rows.map((r) => r.resource_owner),
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          displayName: displayNameOf(r),
+          loginName: preferredLoginName(
+            r.username,
+            orgs.get(r.resource_owner)?.primaryDomain ?? null,
+            mustBeDomain.get(r.resource_owner) ?? false,
+          ),
+        },
+      ]),
+    );
+  }
+
+  /** The domain setting each org of a page has, read once per org (a page is mostly one org). */
+  private async mustBeDomain(instanceId: string, orgIds: readonly string[]): Promise<Map<string, boolean>> {
+    const distinct = [...new Set(orgIds)];
+    const settings = await Promise.all(distinct.map((orgId) => this.policies.domainSettings(instanceId, orgId)));
     return new Map(distinct.map((orgId, i) => [orgId, settings[i].userLoginMustBeDomain]));
   }
 
@@ -491,6 +551,17 @@ export interface ActiveUserRow {
   readonly phone_verified: boolean;
   readonly gender: number;
   readonly changed_at: Date;
+}
+
+/** A user as a session's login rules see it. */
+export interface UserStanding {
+  readonly resourceOwner: string;
+  readonly state: UserState;
+  readonly passwordChangeRequired: boolean;
+  readonly totp: boolean;
+  readonly otpSms: boolean;
+  readonly otpEmail: boolean;
+  readonly webAuthn: boolean;
 }
 
 export interface MetadataEntry {

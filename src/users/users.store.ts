@@ -241,6 +241,23 @@ export class UserStore {
     return !!result.affected;
   }
 
+  /** Replaces the password hash unless it changed meanwhile (a new password's hash stays); whether it did. */
+  async replacePasswordHash(
+    tx: EntityManager,
+    instanceId: string,
+    userId: string,
+    oldHash: string | null,
+    newHash: string,
+  ): Promise<boolean> {
+    const { affected } = await tx
+      .createQueryBuilder()
+      .update(User)
+      .set({ passwordHash: newHash })
+      .where('instance_id = :i AND id = :id AND password_hash = :old', { i: instanceId, id: userId, old: oldHash })
+      .execute();
+    return !!affected;
+  }
+
   /** Whether the user exists in the instance, whatever its org. */
   async exists(db: EntityManager, instanceId: string, userId: string): Promise<boolean> {
     const rows = await db.query('SELECT 1 FROM users WHERE instance_id = $1 AND id = $2', [instanceId, userId]);

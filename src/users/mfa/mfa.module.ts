@@ -3,6 +3,7 @@ import { UsersSharedModule } from '../users-shared.module.js';
 import { AccountNames } from './account-names.js';
 import { UsersMfaHandler } from './mfa.handler.js';
 import { MfaService } from './mfa.service.js';
+import { WebAuthnCredentialQueries } from './webauthn-credentials.queries.js';
 import { WebAuthnService } from './webauthn.service.js';
 
 /**
@@ -11,7 +12,7 @@ import { WebAuthnService } from './webauthn.service.js';
  */
 @Module({
   imports: [UsersSharedModule],
-  providers: [AccountNames, MfaService, WebAuthnService, UsersMfaHandler],
-  exports: [MfaService, WebAuthnService],
+  providers: [AccountNames, MfaService, WebAuthnService, WebAuthnCredentialQueries, UsersMfaHandler],
+  exports: [MfaService, WebAuthnService, WebAuthnCredentialQueries],
 })
 export class UserMfaModule {}

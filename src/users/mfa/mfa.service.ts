@@ -180,6 +180,24 @@ export class MfaService {
     return rows.length > 0;
   }
 
+  /** The sealed secret of the user's ready TOTP, for a session's TOTP check. */
+  async readyTotpSecret(db: EntityManager, instanceId: string, userId: string): Promise<string | undefined> {
+    const [row]: { secret_sealed: string }[] = await db.query(
+      `SELECT secret_sealed FROM user_totp WHERE instance_id = $1 AND user_id = $2 AND state = 'ready'`,
+      [instanceId, userId],
+    );
+    return row?.secret_sealed;
+  }
+
+  /** Whether OTP over the channel is enabled for the user. */
+  async otpEnabled(db: EntityManager, instanceId: string, userId: string, channel: OtpChannel): Promise<boolean> {
+    const rows: unknown[] = await db.query(
+      'SELECT 1 FROM user_otp_channels WHERE instance_id = $1 AND user_id = $2 AND channel = $3',
+      [instanceId, userId, channel],
+    );
+    return rows.length > 0;
+  }
+
   /** The ready methods a user can sign in with; passkeys and U2F optionally of one RP id only. */
   async listAuthMethodTypes(caller: Caller, userId: string, filter?: DomainFilter): Promise<AuthMethodType[]> {
     const db = this.transactions.reader;
