@@ -31,7 +31,6 @@ const NOT_YET_MOVED: readonly string[] = [
   'authorizations/authorizations.service.ts',
   'authorizations/user-summary.ts',
   'internal-permissions/internal-permissions.service.ts',
-  'oidc/oidc.service.ts',
   'oidc/pg-adapter.ts',
   'platform/authz/membership-queries.ts',
   'projects/project-dependents.ts',

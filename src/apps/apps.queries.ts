@@ -367,6 +367,15 @@ export class AppsQueries {
     };
   }
 
+  /** The name and project of the app with the client id, whatever its kind and state. */
+  async nameByClientId(instanceId: string, clientId: string): Promise<{ name: string; projectId: string } | undefined> {
+    const [row] = await this.tx.reader.query(
+      'SELECT name, project_id FROM apps WHERE instance_id = $1 AND client_id = $2',
+      [instanceId, clientId],
+    );
+    return row ? { name: row.name, projectId: row.project_id } : undefined;
+  }
+
   /** The app's unexpired public keys (PEM), by id. */
   async publicKeys(instanceId: string, appId: string): Promise<{ id: string; publicKey: string; expiresAt: Date }[]> {
     const rows: { id: string; public_key: string; expires_at: Date }[] = await this.tx.reader.query(
