@@ -1,54 +1,41 @@
-// Every TypeORM entity and migration of the app, in one place for the DataSource and the CLI.
-// A module adding tables lists its entities and new timestamped migrations in its own schema.ts.
+// Every TypeORM entity and migration of the app, in one place for the DataSource and the CLI,
+// and which context owns each table. A module adding tables lists its entities, new timestamped
+// migrations and owned tables in its own schema.ts.
 import { Foundation1764230400000 } from './platform/database/migrations/1764230400000-foundation.js';
 import { Users1764316800000 } from './platform/database/migrations/1764316800000-users.js';
 import { ChangeFeed1765400000000 } from './platform/database/migrations/1765400000000-change-feed.js';
 import { EventQueries1765713000000 } from './platform/database/migrations/1765713000000-event-queries.js';
-import { APPS_ENTITIES, APPS_MIGRATIONS } from './apps/schema.js';
-import { AUTHORIZATIONS_ENTITIES, AUTHORIZATIONS_MIGRATIONS } from './authorizations/schema.js';
+import * as apps from './apps/schema.js';
+import * as authorizations from './authorizations/schema.js';
 import { Membership } from './platform/authz/membership.entity.js';
-import { PROJECTS_ENTITIES, PROJECTS_MIGRATIONS } from './projects/schema.js';
+import * as projects from './projects/schema.js';
 import { StoredEvent } from './platform/events/event.entity.js';
 import { Instance, InstanceDomain } from './platform/tenancy/instance.entity.js';
-import { NOTIFICATIONS_ENTITIES, NOTIFICATIONS_MIGRATIONS } from './notifications/schema.js';
-import { OIDC_ENTITIES, OIDC_MIGRATIONS } from './oidc/schema.js';
-import { Org, OrgDomain, OrgMetadata } from './orgs/org.entity.js';
-import { SESSIONS_ENTITIES, SESSIONS_MIGRATIONS } from './sessions/schema.js';
-import { SETTINGS_ENTITIES, SETTINGS_MIGRATIONS } from './settings/schema.js';
-import { CREDENTIALS_ENTITIES, CREDENTIALS_MIGRATIONS } from './users/credentials/schema.js';
-import { MFA_ENTITIES, MFA_MIGRATIONS } from './users/mfa/schema.js';
-import { PersonalAccessToken } from './users/personal-access-token.entity.js';
-import { UserCodeAttempts1765613100000 } from './users/migrations/1765613100000-user-code-attempts.js';
-import { MachineAccessTokenType1765713100000 } from './users/migrations/1765713100000-machine-access-token-type.js';
-import { UserCode } from './users/user-code.entity.js';
-import { UserMetadata } from './users/user-metadata.entity.js';
-import { User } from './users/user.entity.js';
-import { WEBKEYS_ENTITIES, WEBKEYS_MIGRATIONS } from './webkeys/schema.js';
-import { SAML_ENTITIES, SAML_MIGRATIONS } from './saml/schema.js';
+import * as notifications from './notifications/schema.js';
+import * as oidc from './oidc/schema.js';
+import * as orgs from './orgs/schema.js';
+import * as sessions from './sessions/schema.js';
+import * as settings from './settings/schema.js';
+import * as users from './users/schema.js';
+import * as webkeys from './webkeys/schema.js';
+import * as saml from './saml/schema.js';
 
 export const ENTITIES = [
   Instance,
   InstanceDomain,
   StoredEvent,
   Membership,
-  User,
-  UserCode,
-  UserMetadata,
-  PersonalAccessToken,
-  Org,
-  OrgDomain,
-  OrgMetadata,
-  ...NOTIFICATIONS_ENTITIES,
-  ...CREDENTIALS_ENTITIES,
-  ...MFA_ENTITIES,
-  ...SESSIONS_ENTITIES,
-  ...SETTINGS_ENTITIES,
-  ...PROJECTS_ENTITIES,
-  ...APPS_ENTITIES,
-  ...AUTHORIZATIONS_ENTITIES,
-  ...WEBKEYS_ENTITIES,
-  ...SAML_ENTITIES,
-  ...OIDC_ENTITIES,
+  ...users.USERS_ENTITIES,
+  ...orgs.ORGS_ENTITIES,
+  ...notifications.NOTIFICATIONS_ENTITIES,
+  ...sessions.SESSIONS_ENTITIES,
+  ...settings.SETTINGS_ENTITIES,
+  ...projects.PROJECTS_ENTITIES,
+  ...apps.APPS_ENTITIES,
+  ...authorizations.AUTHORIZATIONS_ENTITIES,
+  ...webkeys.WEBKEYS_ENTITIES,
+  ...saml.SAML_ENTITIES,
+  ...oidc.OIDC_ENTITIES,
 ];
 
 /** In timestamp order; a module's migrations are merged in by their timestamps. */
@@ -56,18 +43,33 @@ export const MIGRATIONS = [
   Foundation1764230400000,
   Users1764316800000,
   ChangeFeed1765400000000,
-  ...NOTIFICATIONS_MIGRATIONS,
-  ...CREDENTIALS_MIGRATIONS,
-  ...MFA_MIGRATIONS,
-  ...SESSIONS_MIGRATIONS,
-  ...SETTINGS_MIGRATIONS,
-  ...PROJECTS_MIGRATIONS,
-  ...APPS_MIGRATIONS,
-  ...AUTHORIZATIONS_MIGRATIONS,
-  ...WEBKEYS_MIGRATIONS,
-  ...SAML_MIGRATIONS,
-  ...OIDC_MIGRATIONS,
-  UserCodeAttempts1765613100000,
+  ...notifications.NOTIFICATIONS_MIGRATIONS,
+  ...users.USERS_MIGRATIONS,
+  ...sessions.SESSIONS_MIGRATIONS,
+  ...settings.SETTINGS_MIGRATIONS,
+  ...projects.PROJECTS_MIGRATIONS,
+  ...apps.APPS_MIGRATIONS,
+  ...authorizations.AUTHORIZATIONS_MIGRATIONS,
+  ...webkeys.WEBKEYS_MIGRATIONS,
+  ...saml.SAML_MIGRATIONS,
+  ...oidc.OIDC_MIGRATIONS,
   EventQueries1765713000000,
-  MachineAccessTokenType1765713100000,
 ].sort((a, b) => Number(/\d{13}/.exec(a.name)![0]) - Number(/\d{13}/.exec(b.name)![0]));
+
+/** Tables of the platform itself (tenancy, the event log, memberships): no context owns them. */
+export const PLATFORM_TABLES: readonly string[] = ['instances', 'instance_domains', 'events', 'memberships'];
+
+/** Each context's tables: only the context's data-access modules run SQL on them. */
+export const TABLE_OWNERS: Readonly<Record<string, readonly string[]>> = {
+  orgs: orgs.OWNED_TABLES,
+  users: users.OWNED_TABLES,
+  settings: settings.OWNED_TABLES,
+  sessions: sessions.OWNED_TABLES,
+  projects: projects.OWNED_TABLES,
+  apps: apps.OWNED_TABLES,
+  authorizations: authorizations.OWNED_TABLES,
+  notifications: notifications.OWNED_TABLES,
+  oidc: oidc.OWNED_TABLES,
+  saml: saml.OWNED_TABLES,
+  webkeys: webkeys.OWNED_TABLES,
+};

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
-import { FirstInstanceSetup } from './bootstrap/first-instance.js';
+import { FirstInstanceSetup } from './bootstrap/first-instance.service.js';
 import { Authenticator } from './platform/auth/authenticator.js';
 import type { Config } from './platform/config/config.js';
 import { resolveMasterKey } from './platform/crypto/master-key-source.js';

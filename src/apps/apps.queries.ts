@@ -366,6 +366,24 @@ export class AppsQueries {
       },
     };
   }
+
+  /** The name and project of the app with the client id, whatever its kind and state. */
+  async nameByClientId(instanceId: string, clientId: string): Promise<{ name: string; projectId: string } | undefined> {
+    const [row] = await this.tx.reader.query(
+      'SELECT name, project_id FROM apps WHERE instance_id = $1 AND client_id = $2',
+      [instanceId, clientId],
+    );
+    return row ? { name: row.name, projectId: row.project_id } : undefined;
+  }
+
+  /** The app's unexpired public keys (PEM), by id. */
+  async publicKeys(instanceId: string, appId: string): Promise<{ id: string; publicKey: string; expiresAt: Date }[]> {
+    const rows: { id: string; public_key: string; expires_at: Date }[] = await this.tx.reader.query(
+      'SELECT id, public_key, expires_at FROM app_keys WHERE instance_id = $1 AND app_id = $2 AND expires_at > now() ORDER BY id',
+      [instanceId, appId],
+    );
+    return rows.map((r) => ({ id: r.id, publicKey: r.public_key, expiresAt: r.expires_at }));
+  }
 }
 
 export function keyMatches(key: AppKey, match: { projectId?: string; appId?: string; orgId?: string }): boolean {

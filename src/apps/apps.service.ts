@@ -8,7 +8,7 @@ import { invalidField } from '../platform/errors/domain-error.js';
 import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
 import { IdGenerator } from '../platform/ids/id-generator.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
-import { Project } from '../projects/project.entity.js';
+import { ProjectStore } from '../projects/projects.store.js';
 import { expirationOf, generateRsaKeyPair } from '../users/credentials/machine-keys.js';
 import { App, AppKey, AppOidcConfig, AppSamlConfig, type AppState } from './app.entity.js';
 import { applicationKeyFile, clientIdFor } from './app-rules.js';
@@ -28,6 +28,9 @@ import {
 import { SamlMetadataFetcher } from './saml-metadata-fetcher.js';
 import { parseSpMetadata } from './saml-metadata.js';
 import type { Permission } from '../platform/authz/permissions.js';
+
+/** What the app commands read of an app's project (from the projects context). */
+type ProjectOfApp = { readonly id: string; readonly resourceOwner: string; readonly name: string };
 
 /** Bytes of entropy in a client secret (64 URL-safe characters, as ZITADEL's 64-character secrets). */
 const SECRET_BYTES = 48;
@@ -91,6 +94,7 @@ export class AppsService {
     private readonly ids: IdGenerator,
     private readonly events: EventStore,
     private readonly fetcher: SamlMetadataFetcher,
+    private readonly projects: ProjectStore,
   ) {}
 
   async create(caller: Caller, input: NewApp): Promise<AppCreated> {
@@ -361,8 +365,8 @@ export class AppsService {
 
   // ---- internals --------------------------------------------------------------------------
 
-  private async loadProject(tx: EntityManager, caller: Caller, projectId: string): Promise<Project> {
-    const project = await tx.findOneBy(Project, { instanceId: caller.instance.id, id: projectId });
+  private async loadProject(tx: EntityManager, caller: Caller, projectId: string): Promise<ProjectOfApp> {
+    const project = await this.projects.findProject(tx, caller.instance.id, projectId);
     if (!project) throw errors.projectNotFound();
     authorize(
       caller,
@@ -381,7 +385,7 @@ export class AppsService {
     projectId: string,
     appId: string,
     permission: Permission,
-  ): Promise<{ app: App; project: Project }> {
+  ): Promise<{ app: App; project: ProjectOfApp }> {
     const app = await tx
       .getRepository(App)
       .createQueryBuilder('a')
@@ -400,7 +404,9 @@ export class AppsService {
       errors.appNotFound,
       'project.app.read',
     );
-    const project = await tx.findOneByOrFail(Project, { instanceId: caller.instance.id, id: app.projectId });
+    const project = await this.projects.findProject(tx, caller.instance.id, app.projectId);
+    // The foreign key keeps an app's project; none would be an app that is going away.
+    if (!project) throw errors.appNotFound();
     return { app, project };
   }
 
@@ -445,7 +451,7 @@ export class AppsService {
   private async push(
     tx: EntityManager,
     caller: Caller,
-    project: Project,
+    project: ProjectOfApp,
     appId: string,
     events: { type: string; payload: Record<string, unknown> }[],
   ): Promise<WrittenEvent> {

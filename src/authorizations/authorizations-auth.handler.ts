@@ -5,8 +5,8 @@ import { page } from '../platform/database/list-query.js';
 import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
 import { listDetailsV1 } from '../platform/rpc/v1-mapping.js';
-import { orgContext } from '../settings/settings-management.handler.js';
-import { assertMatchesAnnotations } from '../settings/settings.access.js';
+import { v1OrgOf } from '../platform/rpc/v1-org.js';
+import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
 import { myUserGrantV1 } from './authorizations-auth.mapper.js';
 import { AuthorizationsService } from './authorizations.service.js';
 
@@ -42,7 +42,7 @@ export class AuthorizationsAuthHandler implements OnModuleInit {
     },
     // ZITADEL's org context: the x-zitadel-orgid header, else the caller's own org.
     listMyProjectPermissions: async (_req, ctx) => {
-      const { caller, orgId } = orgContext(ctx);
+      const { caller, orgId } = v1OrgOf(ctx);
       return { result: await this.authorizations.myProjectRoles(caller, orgId) };
     },
   };

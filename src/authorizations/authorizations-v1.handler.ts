@@ -6,7 +6,7 @@ import { listDetailsV1 } from '../platform/rpc/v1-mapping.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { v1OrgOf } from '../platform/rpc/v1-org.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
-import { assertMatchesAnnotations } from '../settings/settings.access.js';
+import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
 import { objectDetailsV1 } from '../settings/settings-v1.mapper.js';
 import { authorizationNotFound } from './authorizations.errors.js';
 import { AuthorizationsService, type AuthorizationView } from './authorizations.service.js';

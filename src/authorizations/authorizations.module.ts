@@ -2,16 +2,28 @@ import { Module } from '@nestjs/common';
 import { AppsModule } from '../apps/apps.module.js';
 import { AuthorizationsAuthHandler } from './authorizations-auth.handler.js';
 import { AuthorizationsHandler } from './authorizations.handler.js';
+import { AuthorizationQueries } from './authorizations.queries.js';
 import { AuthorizationsService } from './authorizations.service.js';
 import { AuthorizationsV1Handler } from './authorizations-v1.handler.js';
+import { ProjectOrgs } from './project-orgs.js';
+import { ProjectOrgsAuthHandler } from './project-orgs-auth.handler.js';
+import { OrgsModule } from '../orgs/orgs.module.js';
 
 /**
  * Authorizations (ZITADEL's user grants): zitadel.authorization.v2beta.AuthorizationService,
  * management v1's user grants, and one's own in v1 auth.
  */
 @Module({
-  imports: [AppsModule],
-  providers: [AuthorizationsService, AuthorizationsHandler, AuthorizationsV1Handler, AuthorizationsAuthHandler],
-  exports: [AuthorizationsService],
+  imports: [AppsModule, OrgsModule],
+  providers: [
+    AuthorizationsService,
+    AuthorizationQueries,
+    AuthorizationsHandler,
+    AuthorizationsV1Handler,
+    AuthorizationsAuthHandler,
+    ProjectOrgs,
+    ProjectOrgsAuthHandler,
+  ],
+  exports: [AuthorizationsService, AuthorizationQueries],
 })
 export class AuthorizationsModule {}

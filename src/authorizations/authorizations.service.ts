@@ -18,7 +18,7 @@ import { IdGenerator } from '../platform/ids/id-generator.js';
 import { creatorOf, type AuthenticatedCaller, type Caller } from '../platform/rpc/call-context.js';
 import { AppsQueries } from '../apps/apps.queries.js';
 import { Project, ProjectGrant, ProjectRole } from '../projects/project.entity.js';
-import { Policies } from '../settings/policies.js';
+import { Policies } from '../settings/policies.queries.js';
 import { User } from '../users/user.entity.js';
 import * as errors from './authorizations.errors.js';
 import { UserGrant, type AuthorizationState } from './user-grant.entity.js';

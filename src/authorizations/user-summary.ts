@@ -1,5 +1,5 @@
 import { column, type Filter, type TextMatch } from '../platform/database/list-query.js';
-import type { Policies } from '../settings/policies.js';
+import type { Policies } from '../settings/policies.queries.js';
 import { loginNames } from '../users/core/login-names.js';
 
 /**

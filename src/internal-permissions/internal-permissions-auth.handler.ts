@@ -5,8 +5,8 @@ import { page } from '../platform/database/list-query.js';
 import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
 import { listDetailsV1 } from '../platform/rpc/v1-mapping.js';
-import { orgContext } from '../settings/settings-management.handler.js';
-import { assertMatchesAnnotations } from '../settings/settings.access.js';
+import { v1OrgOf } from '../platform/rpc/v1-org.js';
+import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
 import { membershipFilterV1, membershipV1 } from './internal-permissions-v1.mapper.js';
 import type { AdminFilter } from './internal-permissions.service.js';
 import { InternalPermissionsService } from './internal-permissions.service.js';
@@ -45,7 +45,7 @@ export class InternalPermissionsAuthHandler implements OnModuleInit {
     },
     // ZITADEL's org context: the x-zitadel-orgid header, else the caller's own org.
     listMyZitadelPermissions: async (_req, ctx) => {
-      const { caller, orgId } = orgContext(ctx);
+      const { caller, orgId } = v1OrgOf(ctx);
       return { result: this.admins.myZitadelPermissions(caller, orgId) };
     },
   };

@@ -9,7 +9,7 @@ import { ts } from '../platform/rpc/proto-mapping.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
 import { listDetailsV1 } from '../platform/rpc/v1-mapping.js';
 import { v1OrgOf } from '../platform/rpc/v1-org.js';
-import { assertMatchesAnnotations } from '../settings/settings.access.js';
+import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
 import {
   InternalPermissionsService,
   type AdminFilter,

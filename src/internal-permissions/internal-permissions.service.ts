@@ -21,7 +21,7 @@ import type { WrittenEvent } from '../platform/events/event-store.js';
 import type { AuthenticatedCaller, Caller } from '../platform/rpc/call-context.js';
 import { Org } from '../orgs/org.entity.js';
 import { Project, ProjectGrant } from '../projects/project.entity.js';
-import { Policies } from '../settings/policies.js';
+import { Policies } from '../settings/policies.queries.js';
 import { User } from '../users/user.entity.js';
 import {
   USER_SUMMARY_SELECT,

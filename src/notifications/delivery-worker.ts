@@ -1,12 +1,13 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { Config } from '../platform/config/config.js';
 import { MasterKey } from '../platform/crypto/master-key.js';
 import { PgNotifications, type ChannelListener } from '../platform/database/pg-notifications.js';
 import { LOGGER } from '../platform/platform.module.js';
-import { DeliveryChannels, type Channel } from './channels.js';
-import { OUTBOX_NOTIFY_CHANNEL, type SealedNotification } from './outbox-notifier.js';
+import { DeliveryChannels } from './channels.js';
+import { claimDue, finish, msUntilNextDue, pruneFinished, scheduleRetry } from './outbox-delivery.store.js';
+import { OUTBOX_NOTIFY_CHANNEL, type SealedNotification } from './outbox.store.js';
 import { scrubSecrets } from './templates.js';
 
 /** Fallback when a NOTIFY is missed (listener connection lost, another process's commit racing ours). */
@@ -19,15 +20,6 @@ const MAX_RETRY_DELAY_S = 3_600;
 /** Finished rows (payload already cleared) are kept this long for operators, then deleted. */
 const KEEP_FINISHED_DAYS = 7;
 const PRUNE_EVERY_MS = 3_600_000;
-
-interface ClaimedRow {
-  instance_id: string;
-  id: string;
-  channel: Channel;
-  template: string;
-  payload: string;
-  attempts: number;
-}
 
 /** Seconds to wait after the `attempts`-th failed attempt: base, 2×base, 4×base, … capped at an hour. */
 export function retryDelaySeconds(attempts: number, baseSeconds: number): number {
@@ -122,15 +114,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
   /** Claims, sends and marks one due row; false when there was none to claim. */
   private deliverOne(): Promise<boolean> {
     return this.dataSource.transaction('READ COMMITTED', async (tx) => {
-      const [row] = (await tx.query(
-        `SELECT instance_id, id, channel, template, payload, attempts
-           FROM notification_outbox
-          WHERE state = 'pending' AND next_attempt_at <= now() AND channel = ANY($1)
-          ORDER BY next_attempt_at
-          LIMIT 1
-          FOR UPDATE SKIP LOCKED`,
-        [this.channels.configured],
-      )) as ClaimedRow[];
+      const row = await claimDue(tx, this.channels.configured);
       if (!row) return false;
       const attempts = row.attempts + 1;
       const meta = {
@@ -146,7 +130,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
         notification = JSON.parse(this.masterKey.decrypt(row.payload)) as SealedNotification;
       } catch {
         // Retrying cannot help: the key that sealed it is gone.
-        await this.finish(tx, row, 'failed', attempts, 'the payload cannot be opened with the current master key');
+        await finish(tx, row, 'failed', attempts, 'the payload cannot be opened with the current master key');
         this.log.error(
           meta,
           'notification payload cannot be decrypted (was PORTCULLIS_MASTERKEY changed?); marked failed',
@@ -160,60 +144,31 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
         const secrets = [notification.to, ...Object.values(notification.data), ...this.channels.secrets];
         const error = scrubSecrets(err instanceof Error ? err.message : String(err), secrets);
         if (attempts >= this.config.notificationMaxAttempts) {
-          await this.finish(tx, row, 'failed', attempts, error);
+          await finish(tx, row, 'failed', attempts, error);
           this.log.error({ ...meta, error }, 'notification delivery failed for the last time; marked failed');
         } else {
           const delay = retryDelaySeconds(attempts, this.config.notificationRetrySeconds);
-          await tx.query(
-            `UPDATE notification_outbox
-                SET attempts = $3, last_error = $4, next_attempt_at = clock_timestamp() + make_interval(secs => $5), changed_at = clock_timestamp()
-              WHERE instance_id = $1 AND id = $2`,
-            [row.instance_id, row.id, attempts, error, delay],
-          );
+          await scheduleRetry(tx, row, attempts, error, delay);
           this.log.warn({ ...meta, error, retryInSeconds: delay }, 'notification delivery failed; will retry');
         }
         return true;
       }
-      await this.finish(tx, row, 'sent', attempts, null);
+      await finish(tx, row, 'sent', attempts, null);
       this.log.info(meta, 'notification sent');
       return true;
     });
   }
 
-  /** A finished row keeps no secret: its payload is cleared. */
-  private async finish(
-    tx: EntityManager,
-    row: ClaimedRow,
-    state: 'sent' | 'failed',
-    attempts: number,
-    error: string | null,
-  ): Promise<void> {
-    await tx.query(
-      `UPDATE notification_outbox
-          SET state = $3, attempts = $4, last_error = $5, payload = NULL, changed_at = clock_timestamp()
-        WHERE instance_id = $1 AND id = $2`,
-      [row.instance_id, row.id, state, attempts, error],
-    );
-  }
-
   private async msUntilNextDue(): Promise<number> {
-    const [{ ms }] = (await this.dataSource.query(
-      `SELECT EXTRACT(EPOCH FROM (min(next_attempt_at) - clock_timestamp())) * 1000 AS ms
-         FROM notification_outbox
-        WHERE state = 'pending' AND channel = ANY($1)`,
-      [this.channels.configured],
-    )) as { ms: string | null }[];
+    const ms = await msUntilNextDue(this.dataSource.manager, this.channels.configured);
     if (ms === null) return POLL_MS;
-    return Math.min(POLL_MS, Math.max(MIN_WAIT_MS, Math.ceil(Number(ms))));
+    return Math.min(POLL_MS, Math.max(MIN_WAIT_MS, Math.ceil(ms)));
   }
 
   private async pruneIfDue(): Promise<void> {
     if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = Date.now();
-    const [, deleted] = (await this.dataSource.query(
-      `DELETE FROM notification_outbox WHERE state <> 'pending' AND changed_at < now() - make_interval(days => $1)`,
-      [KEEP_FINISHED_DAYS],
-    )) as [unknown, number];
+    const deleted = await pruneFinished(this.dataSource.manager, KEEP_FINISHED_DAYS);
     if (deleted) this.log.info({ deleted }, 'pruned finished notifications');
   }
 }

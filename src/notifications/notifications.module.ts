@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { DeliveryChannels } from './channels.js';
 import { NotificationDelivery } from './delivery-worker.js';
 import { Notifier } from './notifier.js';
-import { OutboxNotifier } from './outbox-notifier.js';
+import { OutboxNotifier } from './outbox.store.js';
 
 /**
  * Email and SMS delivery of codes. Other modules inject `Notifier` and call

@@ -2,7 +2,8 @@ import { createPublicKey } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import type Provider from 'oidc-provider';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
-import type { DataSource } from 'typeorm';
+import type { OrgQueries } from '../orgs/orgs.queries.js';
+import type { MachineCredentialsQueries } from '../users/credentials/machine-credentials.queries.js';
 import { invalidGrant } from './oauth-errors.js';
 import { factsOf } from './oidc-clients.js';
 import type { DpopNonces } from './dpop.js';
@@ -32,11 +33,6 @@ export function clientCredentialsGrant(provider: Provider, instanceId: string, n
   };
 }
 
-interface MachineKeyRow {
-  public_key: string;
-  username: string;
-}
-
 /** Binds a token to a DPoP key (`cnf.jkt`, RFC 9449 §6) before it is saved; nothing without one. */
 function boundTo(jkt: string | undefined): ((token: object) => void) | undefined {
   return jkt ? (token) => Object.assign(token, { jkt }) : undefined;
@@ -50,7 +46,7 @@ function boundTo(jkt: string | undefined): ((token: object) => void) | undefined
  */
 export async function jwtProfileGrant(
   provider: Provider,
-  dataSource: DataSource,
+  lookups: { readonly machines: MachineCredentialsQueries; readonly orgs: OrgQueries },
   instanceId: string,
   form: URLSearchParams,
   proveKey?: (clientId: string) => Promise<string | undefined>,
@@ -66,16 +62,11 @@ export async function jwtProfileGrant(
     throw invalidGrant('the assertion is not a JWT');
   }
   if (!kid || !sub) throw invalidGrant('the assertion needs a kid (the key id) and a sub (the user id)');
-  const [key]: MachineKeyRow[] = await dataSource.query(
-    `SELECT k.public_key, u.username FROM machine_keys k
-       JOIN users u ON u.instance_id = k.instance_id AND u.id = k.user_id AND u.type = 'machine' AND u.state = 'active'
-       JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner AND o.state = 'active'
-      WHERE k.instance_id = $1 AND k.id = $2 AND k.user_id = $3 AND k.expires_at > now()`,
-    [instanceId, kid, sub],
-  );
+  const found = await lookups.machines.activeMachineKey(instanceId, kid, sub);
+  const key = found && (await lookups.orgs.activeOrg(instanceId, found.orgId)) ? found : undefined;
   if (!key) throw invalidGrant('no active key with this kid for this user (or the user is not an active machine user)');
   try {
-    await jwtVerify(assertion, createPublicKey(key.public_key), {
+    await jwtVerify(assertion, createPublicKey(key.publicKey), {
       issuer: sub,
       subject: sub,
       audience: [provider.issuer, `${provider.issuer}/oauth/v2/token`],

@@ -1,30 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { Account, AccountClaims, KoaContextWithOIDC } from 'oidc-provider';
-import { Transactions } from '../platform/database/transactions.js';
-import { Policies } from '../settings/policies.js';
+import { AuthorizationQueries } from '../authorizations/authorizations.queries.js';
+import { OrgQueries } from '../orgs/orgs.queries.js';
+import { Policies } from '../settings/policies.queries.js';
 import { loginNames } from '../users/core/login-names.js';
+import { UserQueries, type ActiveUserRow } from '../users/users.queries.js';
 import { factsOf } from './oidc-clients.js';
 import { parseScopes, roleClaims, wantsRoles, type GrantedRole, type ZitadelScopes } from './zitadel-scopes.js';
 
-interface UserRow {
-  id: string;
-  resource_owner: string;
-  type: 'human' | 'machine';
-  username: string;
-  given_name: string | null;
-  family_name: string | null;
-  nick_name: string | null;
-  display_name: string | null;
-  machine_name: string | null;
-  preferred_language: string | null;
-  email: string | null;
-  email_verified: boolean;
-  phone: string | null;
-  phone_verified: boolean;
-  gender: number;
-  changed_at: Date;
-  org_name: string;
-  org_domain: string;
+/** The user's row with its org's name and primary domain (for the claims). */
+interface UserRow extends ActiveUserRow {
+  readonly org_name: string;
+  readonly org_domain: string;
 }
 
 /** ZITADEL's gender enum values (1 female, 2 male, 3 diverse) as OIDC's strings. */
@@ -59,8 +46,10 @@ export const ZITADEL_CLAIMS = '__zitadel';
 @Injectable()
 export class OidcAccounts {
   constructor(
-    private readonly tx: Transactions,
     private readonly policies: Policies,
+    private readonly users: UserQueries,
+    private readonly orgs: OrgQueries,
+    private readonly grants: AuthorizationQueries,
   ) {}
 
   async find(
@@ -141,15 +130,11 @@ export class OidcAccounts {
 
   /** The user is active and so is its org; undefined otherwise (locked, deactivated, deleted). */
   private async activeUser(instanceId: string, id: string): Promise<UserRow | undefined> {
-    const [row]: UserRow[] = await this.tx.reader.query(
-      `SELECT u.id, u.resource_owner, u.type, u.username, u.given_name, u.family_name, u.nick_name, u.display_name, u.machine_name,
-              u.preferred_language, u.email, u.email_verified, u.phone, u.phone_verified, u.gender, u.changed_at,
-              o.name AS org_name, o.primary_domain AS org_domain
-         FROM users u JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner
-        WHERE u.instance_id = $1 AND u.id = $2 AND u.state = 'active' AND o.state = 'active'`,
-      [instanceId, id],
-    );
-    return row;
+    const user = await this.users.activeUserRow(instanceId, id);
+    if (!user) return undefined;
+    const org = (await this.orgs.summaries(instanceId, [user.resource_owner])).get(user.resource_owner);
+    if (org?.state !== 'active') return undefined;
+    return { ...user, org_name: org.name, org_domain: org.primaryDomain };
   }
 
   private async standardClaims(instanceId: string, user: UserRow): Promise<Record<string, unknown>> {
@@ -190,10 +175,7 @@ export class OidcAccounts {
       claims['urn:zitadel:iam:user:resourceowner:primary_domain'] = user.org_domain;
     }
     if (scopes.metadata) {
-      const rows: { key: string; value: Buffer }[] = await this.tx.reader.query(
-        'SELECT key, value FROM user_metadata WHERE instance_id = $1 AND user_id = $2 ORDER BY key',
-        [instanceId, user.id],
-      );
+      const rows = await this.users.allMetadata(instanceId, user.id);
       if (rows.length)
         claims['urn:zitadel:iam:user:metadata'] = Object.fromEntries(
           rows.map((r) => [r.key, Buffer.from(r.value).toString('base64')]),
@@ -224,15 +206,16 @@ export class OidcAccounts {
   /** Active authorizations of the user on these projects, with the granting org's primary domain. */
   async grantedRoles(instanceId: string, userId: string, projectIds: readonly string[]): Promise<GrantedRole[]> {
     if (!projectIds.length) return [];
-    const rows: { project_id: string; role_keys: string[]; org_id: string; org_domain: string }[] =
-      await this.tx.reader.query(
-        `SELECT g.project_id, g.role_keys, g.resource_owner AS org_id, o.primary_domain AS org_domain
-         FROM user_grants g JOIN orgs o ON o.instance_id = g.instance_id AND o.id = g.resource_owner
-        WHERE g.instance_id = $1 AND g.user_id = $2 AND g.project_id = ANY($3) AND g.state = 'active'`,
-        [instanceId, userId, projectIds],
-      );
-    return rows.flatMap((r) =>
-      r.role_keys.map((role) => ({ projectId: r.project_id, role, orgId: r.org_id, orgDomain: r.org_domain })),
+    const grants = await this.grants.activeGrants(instanceId, userId, projectIds);
+    const orgs = await this.orgs.summaries(
+      instanceId,
+      grants.map((g) => g.orgId),
     );
+    // A grant of an org that is gone grants nothing.
+    return grants.flatMap((g) => {
+      const org = orgs.get(g.orgId);
+      if (!org) return [];
+      return g.roleKeys.map((role) => ({ projectId: g.projectId, role, orgId: g.orgId, orgDomain: org.primaryDomain }));
+    });
   }
 }

@@ -4,7 +4,7 @@ import { AuthService } from '@zitadel/proto/zitadel/auth_pb.js';
 import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
 import { eventDetailsV1, listDetailsV1 } from '../platform/rpc/v1-mapping.js';
-import { assertMatchesAnnotations } from '../settings/settings.access.js';
+import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
 import { refreshTokenV1 } from './oidc-auth.mapper.js';
 import { RefreshTokensService } from './refresh-tokens.service.js';
 

@@ -2,6 +2,8 @@ import { createPublicKey } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { ClientMetadata } from 'oidc-provider';
 import { AppsQueries, type ActiveClient } from '../apps/apps.queries.js';
+import { OrgQueries } from '../orgs/orgs.queries.js';
+import { MachineCredentialsQueries } from '../users/credentials/machine-credentials.queries.js';
 import type {
   AuthorizeClient,
   OidcAppType,
@@ -11,7 +13,6 @@ import type {
 } from '../apps/oidc-rules.js';
 import { ChangeFeed } from '../platform/cache/change-feed.js';
 import type { ReadCache } from '../platform/cache/read-cache.js';
-import { Transactions } from '../platform/database/transactions.js';
 import { AssertionRelay } from './assertion-relay.js';
 
 export const GRANT_JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -67,13 +68,6 @@ const GRANT_TYPES: Record<OidcGrantType, string> = {
 /** How the current token request authenticates a client, for clients that allow several ways. */
 export type PresentedAuth = 'basic' | 'post' | 'assertion';
 
-interface MachineRow {
-  id: string;
-  resource_owner: string;
-  machine_access_token_type: string | null;
-  secret_hash: string | null;
-}
-
 type Jwks = { keys: JsonWebKey[] };
 
 /** A client's metadata as read, and until when it holds without a change (its keys' expiry). */
@@ -99,7 +93,8 @@ export class OidcClients {
 
   constructor(
     private readonly apps: AppsQueries,
-    private readonly tx: Transactions,
+    private readonly machines: MachineCredentialsQueries,
+    private readonly orgs: OrgQueries,
     private readonly relay: AssertionRelay,
     feed: ChangeFeed,
   ) {
@@ -154,7 +149,7 @@ export class OidcClients {
   private async appMetadata(app: ActiveClient, signingAlg: string): Promise<ReadClient> {
     const keys =
       app.authMethod === 'private_key_jwt'
-        ? await this.publicJwks('app_keys', 'app_id', app.instanceId, app.appId)
+        ? publicJwks(await this.apps.publicKeys(app.instanceId, app.appId))
         : undefined;
     return {
       metadata: this.appClient(app, signingAlg, keys ? this.relay.jwks(app.instanceId) : undefined),
@@ -250,23 +245,21 @@ export class OidcClients {
     signingAlg: string,
     presented: PresentedAuth | undefined,
   ): Promise<ReadClient> {
-    const rows: MachineRow[] = await this.tx.reader.query(
-      `SELECT u.id, u.resource_owner, u.machine_access_token_type, s.secret_hash
-         FROM users u
-         JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner AND o.state = 'active'
-         LEFT JOIN machine_secrets s ON s.instance_id = u.instance_id AND s.user_id = u.id
-        WHERE u.instance_id = $1 AND u.username = $2 AND u.type = 'machine' AND u.state = 'active'
-        LIMIT 2`,
-      [instanceId, username],
+    // Only machines of active orgs count; a username several of them hold is no client.
+    const named = await this.machines.activeMachinesNamed(instanceId, username);
+    const orgStates = await this.orgs.states(
+      instanceId,
+      named.map((m) => m.orgId),
     );
+    const rows = named.filter((m) => orgStates.get(m.orgId) === 'active');
     if (rows.length !== 1) return { metadata: undefined, validUntil: 0 };
     const [machine] = rows;
     const facts: ClientFacts = {
       kind: 'machine',
       id: machine.id,
-      orgId: machine.resource_owner,
+      orgId: machine.orgId,
       // The machine user's own choice (management v1 AddMachineUser/UpdateMachine), as in ZITADEL.
-      accessTokenType: machine.machine_access_token_type === 'jwt' ? 'jwt' : 'opaque',
+      accessTokenType: machine.accessTokenType === 'jwt' ? 'jwt' : 'opaque',
       accessTokenRoleAssertion: false,
       idTokenRoleAssertion: false,
       idTokenUserinfoAssertion: false,
@@ -284,18 +277,18 @@ export class OidcClients {
       id_token_signed_response_alg: signingAlg as SigningAlg,
       [FACTS]: facts,
     };
-    if (presented === 'assertion' || (!presented && !machine.secret_hash)) {
-      const { jwks, validUntil } = await this.publicJwks('machine_keys', 'user_id', instanceId, machine.id);
+    if (presented === 'assertion' || (!presented && !machine.secretHash)) {
+      const { jwks, validUntil } = publicJwks(await this.machines.publicKeys(instanceId, machine.id));
       return {
         metadata: { ...base, token_endpoint_auth_method: 'private_key_jwt', jwks: this.relay.jwks(instanceId) },
         validUntil,
         keys: jwks,
       };
     }
-    if (!machine.secret_hash) return { metadata: undefined, validUntil: 0 };
+    if (!machine.secretHash) return { metadata: undefined, validUntil: 0 };
     const method = presented === 'post' ? 'client_secret_post' : 'client_secret_basic';
     return {
-      metadata: { ...base, client_secret: machine.secret_hash, token_endpoint_auth_method: method },
+      metadata: { ...base, client_secret: machine.secretHash, token_endpoint_auth_method: method },
       validUntil: Infinity,
     };
   }
@@ -304,25 +297,21 @@ export class OidcClients {
    * Unexpired RSA public keys as a JWKS, `kid` = the key's id (what ZITADEL key files sign with),
    * and when the first of them expires.
    */
-  private async publicJwks(
-    table: 'app_keys' | 'machine_keys',
-    owner: 'app_id' | 'user_id',
-    instanceId: string,
-    ownerId: string,
-  ): Promise<{ jwks: Jwks; validUntil: number }> {
-    const rows: { id: string; public_key: string; expires_at: Date }[] = await this.tx.reader.query(
-      `SELECT id, public_key, expires_at FROM ${table} WHERE instance_id = $1 AND ${owner} = $2 AND expires_at > now() ORDER BY id`,
-      [instanceId, ownerId],
-    );
-    return {
-      jwks: {
-        keys: rows.map((r) => ({ ...createPublicKey(r.public_key).export({ format: 'jwk' }), kid: r.id, use: 'sig' })),
-      },
-      validUntil: Math.min(Infinity, ...rows.map((r) => r.expires_at.getTime())),
-    };
-  }
 }
 
 export function factsOf(client: unknown): ClientFacts | undefined {
   return (client as Record<string, unknown> | undefined)?.[FACTS] as ClientFacts | undefined;
+}
+
+/** A JWKS of the keys, and until when it holds (its first key's expiry). */
+function publicJwks(keys: readonly { id: string; publicKey: string; expiresAt: Date }[]): {
+  jwks: Jwks;
+  validUntil: number;
+} {
+  return {
+    jwks: {
+      keys: keys.map((k) => ({ ...createPublicKey(k.publicKey).export({ format: 'jwk' }), kid: k.id, use: 'sig' })),
+    },
+    validUntil: Math.min(Infinity, ...keys.map((k) => k.expiresAt.getTime())),
+  };
 }

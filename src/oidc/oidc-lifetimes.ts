@@ -1,5 +1,5 @@
 import type Provider from 'oidc-provider';
-import { DEFAULT_OIDC_SETTINGS, type OidcSettings } from '../settings/policies.js';
+import { DEFAULT_OIDC_SETTINGS, type OidcSettings } from '../settings/policies.queries.js';
 
 /** The instance's OIDC settings in the seconds oidc-provider counts in. */
 export interface OidcLifetimes {

@@ -11,6 +11,7 @@ import { OidcAccessTokenStrategy } from './oidc-token.strategy.js';
 import { OidcAccounts } from './oidc-accounts.js';
 import { OidcAuthHandler } from './oidc-auth.handler.js';
 import { OidcClients } from './oidc-clients.js';
+import { AuthorizationsModule } from '../authorizations/authorizations.module.js';
 import { OidcProviders } from './oidc-providers.js';
 import { OidcHandler } from './oidc.handler.js';
 import { OidcRoutes } from './oidc.routes.js';
@@ -23,7 +24,7 @@ import { RefreshTokensService } from './refresh-tokens.service.js';
  * PATs and session tokens, so the sessions module comes first).
  */
 @Module({
-  imports: [SessionsModule, UsersModule, ProjectsModule, AppsModule, WebKeysModule],
+  imports: [SessionsModule, UsersModule, ProjectsModule, AppsModule, AuthorizationsModule, WebKeysModule],
   providers: [
     OidcProviders,
     OidcClients,

@@ -20,6 +20,8 @@ import { GRANT_JWT_BEARER, OidcClients, factsOf } from './oidc-clients.js';
 import { OidcAccounts } from './oidc-accounts.js';
 import { OIDC_PATHS, OidcProviders, errorPage } from './oidc-providers.js';
 import { jwtProfileGrant } from './machine-grants.js';
+import { OrgQueries } from '../orgs/orgs.queries.js';
+import { MachineCredentialsQueries } from '../users/credentials/machine-credentials.queries.js';
 import { jwtMarker } from './pg-adapter.js';
 import { FORM_POST_CALLBACK_PATH, takeFormPost } from './form-post-callbacks.js';
 import { DpopRefusal, parseAuthorization, refusalHeaders } from './dpop.js';
@@ -119,6 +121,8 @@ export class OidcRoutes implements OnModuleInit {
     private readonly accounts: OidcAccounts,
     private readonly limiter: RateLimiter,
     private readonly dataSource: DataSource,
+    private readonly machines: MachineCredentialsQueries,
+    private readonly orgs: OrgQueries,
     private readonly config: Config,
     private readonly masterKey: MasterKey,
     private readonly assertions: ClientAssertions,
@@ -260,7 +264,12 @@ export class OidcRoutes implements OnModuleInit {
         (nonce) => (headers['dpop-nonce'] = nonce),
       );
     try {
-      sendJson(res, 200, await jwtProfileGrant(provider, this.dataSource, instance.id, form, proveKey), headers);
+      sendJson(
+        res,
+        200,
+        await jwtProfileGrant(provider, { machines: this.machines, orgs: this.orgs }, instance.id, form, proveKey),
+        headers,
+      );
     } catch (err) {
       // oidc-provider's errors carry the RFCs' own codes (its types just say string).
       if (err instanceof errors.OIDCProviderError)

@@ -24,6 +24,9 @@ import {
   noProjectAccess,
   wrongOrg,
 } from './oidc.errors.js';
+import { AppsQueries } from '../apps/apps.queries.js';
+import { OrgQueries } from '../orgs/orgs.queries.js';
+import { ProjectStore } from '../projects/projects.store.js';
 
 export type OidcPrompt = 'none' | 'login' | 'consent' | 'select_account' | 'create';
 
@@ -97,6 +100,9 @@ export class OidcService {
     private readonly events: EventStore,
     private readonly dataSource: DataSource,
     private readonly masterKey: MasterKey,
+    private readonly apps: AppsQueries,
+    private readonly projects: ProjectStore,
+    private readonly orgs: OrgQueries,
   ) {}
 
   async getAuthRequest(caller: Caller, id: string): Promise<AuthRequestView> {
@@ -217,17 +223,14 @@ export class OidcService {
     const provider = await this.providers.forModels(caller.instance);
     const code = await provider.DeviceCode.findByUserCode(normalizeUserCode(userCode));
     if (!code || code.accountId || code.error) throw deviceRequestNotFound();
-    const [app]: { app_name: string; project_name: string }[] = await this.tx.reader.query(
-      `SELECT a.name AS app_name, p.name AS project_name FROM apps a JOIN projects p ON p.instance_id = a.instance_id AND p.id = a.project_id
-        WHERE a.instance_id = $1 AND a.client_id = $2`,
-      [caller.instance.id, code.clientId],
-    );
+    const app = code.clientId ? await this.apps.nameByClientId(caller.instance.id, code.clientId) : undefined;
+    const project = app && (await this.projects.findProject(this.tx.reader, caller.instance.id, app.projectId));
     return {
       id: normalizeUserCode(userCode),
       clientId: code.clientId ?? '',
       scope: deviceScope(code).split(' ').filter(Boolean),
-      appName: app?.app_name ?? '',
-      projectName: app?.project_name ?? '',
+      appName: app?.name ?? '',
+      projectName: project?.name ?? '',
     };
   }
 
@@ -300,11 +303,8 @@ export class OidcService {
     const scopes = parseScopes(scope);
     if (scopes.orgId && scopes.orgId !== session.orgId) throw wrongOrg();
     if (scopes.orgDomain) {
-      const [org] = await this.tx.reader.query('SELECT primary_domain FROM orgs WHERE instance_id = $1 AND id = $2', [
-        instanceId,
-        session.orgId,
-      ]);
-      if (org?.primary_domain !== scopes.orgDomain) throw wrongOrg();
+      const primaryDomain = await this.orgs.primaryDomain(this.tx.reader, instanceId, session.orgId);
+      if (primaryDomain !== scopes.orgDomain) throw wrongOrg();
     }
     if (!facts?.projectId) return;
     if (facts.projectRoleCheck) {
@@ -312,11 +312,7 @@ export class OidcService {
       if (!roles.length) throw noProjectAccess('has no role');
     }
     if (facts.hasProjectCheck) {
-      const [access] = await this.tx.reader.query(
-        `SELECT 1 FROM projects p WHERE p.instance_id = $1 AND p.id = $2 AND (p.resource_owner = $3 OR EXISTS (
-           SELECT 1 FROM project_grants g WHERE g.instance_id = p.instance_id AND g.project_id = p.id AND g.granted_org_id = $3 AND g.state = 'active'))`,
-        [instanceId, facts.projectId, session.orgId],
-      );
+      const access = await this.projects.orgHasAccess(this.tx.reader, instanceId, facts.projectId, session.orgId);
       if (!access) throw noProjectAccess("'s organization has no access");
     }
   }

@@ -1,6 +1,6 @@
 import type Provider from 'oidc-provider';
 import type { EntityManager } from 'typeorm';
-import type { ProjectStore } from '../projects/project-store.js';
+import type { ProjectStore } from '../projects/projects.store.js';
 import type { PatStrategy } from '../users/pat.strategy.js';
 import { factsOf } from './oidc-clients.js';
 import type { OidcAccounts } from './oidc-accounts.js';

@@ -5,11 +5,11 @@ import { page } from '../platform/database/list-query.js';
 import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
 import { detailsV1, listDetailsV1, textMatch } from '../platform/rpc/proto-mapping.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
-import { assertMatchesAnnotations } from '../settings/settings.access.js';
-import { orgContext } from '../settings/settings-management.handler.js';
+import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
+import { v1OrgOf } from '../platform/rpc/v1-org.js';
 import { validationTypeOf } from './orgs.handler.js';
 import { domainV1, metadataV1, orgV1 } from './orgs-v1.mapper.js';
-import { OrgsQueries } from './orgs.queries.js';
+import { OrgQueries } from './orgs.queries.js';
 import { OrgsService } from './orgs.service.js';
 
 /** The org's own methods of ZITADEL's v1 management API, with their descriptors' permissions. */
@@ -40,7 +40,7 @@ export const ORG_MANAGEMENT_V1_ACCESS: AccessTable<typeof ManagementService> = {
 export class OrgsV1Handler implements OnModuleInit {
   constructor(
     private readonly orgs: OrgsService,
-    private readonly queries: OrgsQueries,
+    private readonly queries: OrgQueries,
     private readonly registry: RpcRegistry,
   ) {}
 
@@ -51,7 +51,7 @@ export class OrgsV1Handler implements OnModuleInit {
 
   readonly impl: Partial<ServiceImpl<typeof ManagementService>> = {
     getMyOrg: async (_req, ctx) => {
-      const { caller, orgId } = orgContext(ctx);
+      const { caller, orgId } = v1OrgOf(ctx);
       return { org: orgV1(await this.queries.get(caller, orgId)) };
     },
     getOrgByDomainGlobal: async (req, ctx) => ({
@@ -62,36 +62,36 @@ export class OrgsV1Handler implements OnModuleInit {
       return { id: created.id, details: detailsV1(created.details) };
     },
     updateOrg: async (req, ctx) => {
-      const { caller, orgId } = orgContext(ctx);
+      const { caller, orgId } = v1OrgOf(ctx);
       return { details: detailsV1(await this.orgs.rename(caller, orgId, req.name)) };
     },
     deactivateOrg: async (_req, ctx) => {
-      const { caller, orgId } = orgContext(ctx);
+      const { caller, orgId } = v1OrgOf(ctx);
       return { details: detailsV1(await this.orgs.setState(caller, orgId, 'inactive')) };
     },
     reactivateOrg: async (_req, ctx) => {
-      const { caller, orgId } = orgContext(ctx);
+      const { caller, orgId } = v1OrgOf(ctx);
       return { details: detailsV1(await this.orgs.setState(caller, orgId, 'active')) };
     },
     removeOrg: async (_req, ctx) => {
-      const { caller, orgId } = orgContext(ctx);
+      const { caller, orgId } = v1OrgOf(ctx);
       return { details: detailsV1(await this.orgs.delete(caller, orgId)) };
     },
 
     setOrgMetadata: async (req, ctx) => {
-      const { caller, orgId } = orgContext(ctx);
+      const { caller, orgId } = v1OrgOf(ctx);
       return { details: detailsV1(await this.orgs.setMetadata(caller, orgId, [req])) };
     },
     bulkSetOrgMetadata: async (req, ctx) => {
-      const { caller, orgId } = orgContext(ctx);
+      const { caller, orgId } = v1OrgOf(ctx);
       return { details: detailsV1(await this.orgs.setMetadata(caller, orgId, req.metadata)) };
     },
     getOrgMetadata: async (req, ctx) => {
-      const { caller, orgId } = orgContext(ctx);
+      const { caller, orgId } = v1OrgOf(ctx);
       return { metadata: metadataV1(await this.queries.metadata(caller, orgId, req.key)) };
     },
     listOrgMetadata: async (req, ctx) => {
-      const { caller, orgId } = orgContext(ctx);
+      const { caller, orgId } = v1OrgOf(ctx);
       const keys = req.queries.flatMap((q) =>
         q.query.case === 'keyQuery' ? [{ match: textMatch(q.query.value.method), value: q.query.value.key }] : [],
       );
@@ -99,16 +99,16 @@ export class OrgsV1Handler implements OnModuleInit {
       return { details: listDetailsV1(listed.total), result: listed.items.map(metadataV1) };
     },
     removeOrgMetadata: async (req, ctx) => {
-      const { caller, orgId } = orgContext(ctx);
+      const { caller, orgId } = v1OrgOf(ctx);
       return { details: detailsV1(await this.orgs.deleteMetadata(caller, orgId, [req.key])) };
     },
     bulkRemoveOrgMetadata: async (req, ctx) => {
-      const { caller, orgId } = orgContext(ctx);
+      const { caller, orgId } = v1OrgOf(ctx);
       return { details: detailsV1(await this.orgs.deleteMetadata(caller, orgId, req.keys)) };
     },
 
     listOrgDomains: async (req, ctx) => {
-      const { caller, orgId } = orgContext(ctx);
+      const { caller, orgId } = v1OrgOf(ctx);
       const names = req.queries.flatMap((q) =>
         q.query.case === 'domainNameQuery'
           ? [{ match: textMatch(q.query.value.method), value: q.query.value.name }]
@@ -118,23 +118,23 @@ export class OrgsV1Handler implements OnModuleInit {
       return { details: listDetailsV1(listed.total), result: listed.items.map(domainV1) };
     },
     addOrgDomain: async (req, ctx) => {
-      const { caller, orgId } = orgContext(ctx);
+      const { caller, orgId } = v1OrgOf(ctx);
       return { details: detailsV1(await this.orgs.addDomain(caller, orgId, req.domain)) };
     },
     removeOrgDomain: async (req, ctx) => {
-      const { caller, orgId } = orgContext(ctx);
+      const { caller, orgId } = v1OrgOf(ctx);
       return { details: detailsV1(await this.orgs.deleteDomain(caller, orgId, req.domain)) };
     },
     generateOrgDomainValidation: async (req, ctx) => {
-      const { caller, orgId } = orgContext(ctx);
+      const { caller, orgId } = v1OrgOf(ctx);
       return this.orgs.generateDomainValidation(caller, orgId, req.domain, validationTypeOf(req.type));
     },
     validateOrgDomain: async (req, ctx) => {
-      const { caller, orgId } = orgContext(ctx);
+      const { caller, orgId } = v1OrgOf(ctx);
       return { details: detailsV1(await this.orgs.verifyDomain(caller, orgId, req.domain)) };
     },
     setPrimaryOrgDomain: async (req, ctx) => {
-      const { caller, orgId } = orgContext(ctx);
+      const { caller, orgId } = v1OrgOf(ctx);
       return { details: detailsV1(await this.orgs.setPrimaryDomain(caller, orgId, req.domain)) };
     },
   };

@@ -15,7 +15,7 @@ import {
   stateFromNumber,
   validationTypeFromNumber,
 } from './orgs.mapper.js';
-import { OrgsQueries, type OrgFilter, type OrgSort } from './orgs.queries.js';
+import { OrgQueries, type OrgFilter, type OrgSort } from './orgs.queries.js';
 import { OrgsService } from './orgs.service.js';
 
 /** What each method needs before the service checks the specific org (ZITADEL's permissions). */
@@ -89,7 +89,7 @@ export function validationTypeOf(n: number) {
 export class OrgsHandler implements OnModuleInit {
   constructor(
     private readonly orgs: OrgsService,
-    private readonly queries: OrgsQueries,
+    private readonly queries: OrgQueries,
     private readonly registry: RpcRegistry,
   ) {}
 

@@ -2,14 +2,13 @@ import { create } from '@bufbuild/protobuf';
 import * as v2 from '@zitadel/proto/zitadel/org/v2/org_pb.js';
 import * as v2beta from '@zitadel/proto/zitadel/org/v2beta/org_pb.js';
 import { detailsV2, ts } from '../platform/rpc/proto-mapping.js';
-import { newHuman, type HumanRequest } from '../users/users.mapper.js';
 import type { DomainValidationType, Org, OrgDomain, OrgState } from './org.entity.js';
 import type { AdminSpec } from './orgs.service.js';
 
 interface AdminRequest {
   userType:
     | { case: 'userId'; value: string }
-    | { case: 'human'; value: HumanRequest }
+    | { case: 'human'; value: unknown }
     | { case: undefined; value?: undefined };
   roles: string[];
 }
@@ -18,8 +17,7 @@ export function adminSpecs(admins: readonly AdminRequest[]): AdminSpec[] {
   return admins.map((a, i): AdminSpec => {
     const field = `admins[${i}]`;
     if (a.userType.case === 'userId') return { kind: 'existing', userId: a.userType.value, roles: a.roles, field };
-    if (a.userType.case === 'human')
-      return { kind: 'human', human: newHuman(a.userType.value, `${field}.human`), roles: a.roles, field };
+    if (a.userType.case === 'human') return { kind: 'human', request: a.userType.value, roles: a.roles, field };
     return { kind: 'existing', userId: '', roles: a.roles, field };
   });
 }

@@ -1,18 +1,18 @@
 import { Module } from '@nestjs/common';
-import { AppsModule } from '../apps/apps.module.js';
-import { AuthorizationsModule } from '../authorizations/authorizations.module.js';
-import { UsersModule } from '../users/users.module.js';
 import { DomainVerifier } from './domain-verifier.js';
-import { OrgsAuthHandler } from './orgs-auth.handler.js';
+import { OrgLifecycle } from './org-lifecycle.js';
 import { OrgsHandler } from './orgs.handler.js';
-import { OrgsQueries } from './orgs.queries.js';
+import { OrgQueries } from './orgs.queries.js';
 import { OrgsService } from './orgs.service.js';
 import { OrgsV1Handler } from './orgs-v1.handler.js';
-import { ProjectOrgs } from './project-orgs.js';
 
+/**
+ * Organizations. The lowest business context: users, settings and the rest ask it about orgs
+ * through OrgQueries, and register what an org's creation and removal need from them with
+ * OrgLifecycle.
+ */
 @Module({
-  imports: [UsersModule, AppsModule, AuthorizationsModule],
-  providers: [OrgsService, OrgsQueries, OrgsHandler, OrgsV1Handler, DomainVerifier, ProjectOrgs, OrgsAuthHandler],
-  exports: [OrgsService, OrgsQueries],
+  providers: [OrgsService, OrgQueries, OrgLifecycle, OrgsHandler, OrgsV1Handler, DomainVerifier],
+  exports: [OrgsService, OrgQueries, OrgLifecycle],
 })
 export class OrgsModule {}

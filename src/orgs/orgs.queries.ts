@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { authorize, visibleOrgs } from '../platform/authz/authorize.js';
 import {
   and,
@@ -22,7 +23,17 @@ export type OrgFilter =
   | { readonly kind: 'id'; readonly id: string }
   | { readonly kind: 'default' };
 
+/** An org named by its id or by one of its verified domains (lower case). */
+export type OrgRef = { readonly id: string } | { readonly verifiedDomain: string };
+
 export type OrgSort = 'name' | 'creationDate' | 'unspecified';
+
+/** What other contexts show or check of an org. */
+export interface OrgSummary {
+  readonly name: string;
+  readonly state: OrgState;
+  readonly primaryDomain: string;
+}
 
 export interface Listed<T> {
   readonly items: T[];
@@ -32,34 +43,13 @@ export interface Listed<T> {
 
 const SORT_COLUMNS: Record<OrgSort, string> = { name: 'o.name', creationDate: 'o.created_at', unspecified: 'o.id' };
 
-type TextFilter = { readonly match: TextMatch; readonly value: string };
-
-/** Reads of organizations, their domains and metadata: the only SQL on those tables outside the commands. */
+/**
+ * Reading organizations: the API's lists for a caller, and the look-ups other contexts make on
+ * orgs (the only SQL on `orgs`, `org_domains` and `org_metadata` outside the org commands).
+ */
 @Injectable()
-export class OrgsQueries {
+export class OrgQueries {
   constructor(private readonly tx: Transactions) {}
-
-  /** One org the caller may read (`org.read` on it); absent and not visible answer the same. */
-  async get(caller: Caller, orgId: string): Promise<Org> {
-    authorize(caller, 'org.read', { orgId }, errors.orgNotFound);
-    const org = await this.tx.reader.findOneBy(Org, { instanceId: caller.instance.id, id: orgId });
-    if (!org) throw errors.orgNotFound();
-    return org;
-  }
-
-  /**
-   * The org whose primary domain this is, for callers with `org.global.read` anywhere (ZITADEL's
-   * GetOrgByDomainGlobal reads OrgByPrimaryDomain across the instance's orgs).
-   */
-  async byPrimaryDomain(caller: Caller, rawDomain: string): Promise<Org> {
-    authorize(caller, 'org.global.read', {}, errors.orgNotFound);
-    const org = await this.tx.reader.findOneBy(Org, {
-      instanceId: caller.instance.id,
-      primaryDomain: normaliseDomain(rawDomain),
-    });
-    if (!org) throw errors.orgNotFound();
-    return org;
-  }
 
   /** `visible`: the orgs the caller may list, `org.read` ones unless a rule of its own says (ListMyProjectOrgs). */
   async list(
@@ -72,7 +62,7 @@ export class OrgsQueries {
     const where = and(
       { op: 'eq', column: column('o.instance_id'), value: caller.instance.id },
       visible === 'all' ? { op: 'true' } : { op: 'in', column: column('o.id'), values: visible },
-      ...filters.map((f) => this.orgFilter(caller, f)),
+      ...filters.map((f) => orgFilter(caller, f)),
     );
     const q = listSql({
       select: 'o.*',
@@ -98,30 +88,10 @@ export class OrgsQueries {
     return { items, total, page };
   }
 
-  /** Whether no org of the instance has this name (nor verified this domain): ZITADEL's IsOrgUnique. */
-  async isUnique(caller: Caller, name: string, domain: string): Promise<boolean> {
-    authorize(caller, 'iam.read', { instance: true }, errors.orgNotFound);
-    const rows: unknown[] = await this.tx.reader.query(
-      `SELECT 1 FROM orgs WHERE instance_id = $1 AND $2 <> '' AND lower(name) = lower($2)
-       UNION ALL
-       SELECT 1 FROM org_domains WHERE instance_id = $1 AND $3 <> '' AND domain = $3 AND is_verified
-       LIMIT 1`,
-      [caller.instance.id, name.trim(), normaliseDomain(domain)],
-    );
-    return rows.length === 0;
-  }
-
-  async metadata(caller: Caller, orgId: string, key: string): Promise<OrgMetadata> {
-    await this.get(caller, orgId);
-    const found = await this.tx.reader.findOneBy(OrgMetadata, { instanceId: caller.instance.id, orgId, key });
-    if (!found) throw errors.metadataNotFound(key);
-    return found;
-  }
-
   async listMetadata(
     caller: Caller,
     orgId: string,
-    keyFilters: readonly TextFilter[],
+    keyFilters: readonly { match: TextMatch; value: string }[],
     page: Page,
   ): Promise<Listed<OrgMetadata>> {
     await this.get(caller, orgId);
@@ -154,7 +124,7 @@ export class OrgsQueries {
   async listDomains(
     caller: Caller,
     orgId: string,
-    nameFilters: readonly TextFilter[],
+    nameFilters: readonly { match: TextMatch; value: string }[],
     page: Page,
   ): Promise<Listed<OrgDomain>> {
     await this.get(caller, orgId);
@@ -186,28 +156,141 @@ export class OrgsQueries {
     return { items, total, page };
   }
 
-  private orgFilter(caller: Caller, f: OrgFilter): Filter {
-    switch (f.kind) {
-      case 'name':
-        return { op: 'text', column: column('o.name'), match: f.match, value: f.value };
-      case 'domain':
-        // As ZITADEL's v2 API: any verified domain of the org matches.
-        return {
-          op: 'exists',
-          from: column('org_domains d'),
-          where: and(
-            { op: 'same', left: column('d.instance_id'), right: column('o.instance_id') },
-            { op: 'same', left: column('d.org_id'), right: column('o.id') },
-            { op: 'isTrue', column: column('d.is_verified') },
-            { op: 'text', column: column('d.domain'), match: f.match, value: f.value },
-          ),
-        };
-      case 'state':
-        return f.state === 'removed' ? { op: 'false' } : { op: 'eq', column: column('o.state'), value: f.state };
-      case 'id':
-        return { op: 'eq', column: column('o.id'), value: f.id };
-      case 'default':
-        return { op: 'eq', column: column('o.id'), value: caller.instance.defaultOrgId ?? '' };
-    }
+  /** The org, when the caller may read it; "not found" either way otherwise. */
+  async get(caller: Caller, orgId: string): Promise<Org> {
+    authorize(caller, 'org.read', { orgId }, errors.orgNotFound);
+    const org = await this.tx.reader.findOneBy(Org, { instanceId: caller.instance.id, id: orgId });
+    if (!org) throw errors.orgNotFound();
+    return org;
+  }
+
+  /**
+   * The org whose primary domain this is, for callers with `org.global.read` anywhere (ZITADEL's
+   * GetOrgByDomainGlobal reads OrgByPrimaryDomain across the instance's orgs).
+   */
+  async byPrimaryDomain(caller: Caller, rawDomain: string): Promise<Org> {
+    authorize(caller, 'org.global.read', {}, errors.orgNotFound);
+    const org = await this.tx.reader.findOneBy(Org, {
+      instanceId: caller.instance.id,
+      primaryDomain: normaliseDomain(rawDomain),
+    });
+    if (!org) throw errors.orgNotFound();
+    return org;
+  }
+
+  /** Whether no org of the instance has this name (nor verified this domain): ZITADEL's IsOrgUnique. */
+  async isUnique(caller: Caller, name: string, domain: string): Promise<boolean> {
+    authorize(caller, 'iam.read', { instance: true }, errors.orgNotFound);
+    const rows: unknown[] = await this.tx.reader.query(
+      `SELECT 1 FROM orgs WHERE instance_id = $1 AND $2 <> '' AND lower(name) = lower($2)
+       UNION ALL
+       SELECT 1 FROM org_domains WHERE instance_id = $1 AND $3 <> '' AND domain = $3 AND is_verified
+       LIMIT 1`,
+      [caller.instance.id, name.trim(), normaliseDomain(domain)],
+    );
+    return rows.length === 0;
+  }
+
+  async metadata(caller: Caller, orgId: string, key: string): Promise<OrgMetadata> {
+    await this.get(caller, orgId);
+    const found = await this.tx.reader.findOneBy(OrgMetadata, { instanceId: caller.instance.id, orgId, key });
+    if (!found) throw errors.metadataNotFound(key);
+    return found;
+  }
+
+  // ---- for other contexts -----------------------------------------------------------------
+
+  /**
+   * Whether the org exists in the instance; `share` also locks its row against changes and
+   * removal for the rest of the transaction `db` belongs to.
+   */
+  async exists(db: EntityManager, instanceId: string, orgId: string, lock?: 'share'): Promise<boolean> {
+    const rows = await db.query(
+      `SELECT 1 FROM orgs WHERE instance_id = $1 AND id = $2${lock === 'share' ? ' FOR SHARE' : ''}`,
+      [instanceId, orgId],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * The state of the org a new member (a user) joins, read and held for the rest of the
+   * transaction so the org cannot be deactivated or removed under it; null when it is missing.
+   */
+  async stateForNewMember(tx: EntityManager, instanceId: string, orgId: string): Promise<OrgState | null> {
+    const [row] = await tx.query('SELECT state FROM orgs WHERE instance_id = $1 AND id = $2 FOR SHARE', [
+      instanceId,
+      orgId,
+    ]);
+    return row ? (row.state as OrgState) : null;
+  }
+
+  /** The orgs' name, state and primary domain by id; a missing org is absent from the map. */
+  async summaries(instanceId: string, orgIds: readonly string[], db?: EntityManager): Promise<Map<string, OrgSummary>> {
+    if (!orgIds.length) return new Map();
+    const rows: { id: string; name: string; state: OrgState; primary_domain: string }[] = await (
+      db ?? this.tx.reader
+    ).query('SELECT id, name, state, primary_domain FROM orgs WHERE instance_id = $1 AND id = ANY($2)', [
+      instanceId,
+      [...new Set(orgIds)],
+    ]);
+    return new Map(rows.map((r) => [r.id, { name: r.name, state: r.state, primaryDomain: r.primary_domain }]));
+  }
+
+  /** The states of the orgs by id; a missing org is absent from the map. */
+  async states(instanceId: string, orgIds: readonly string[], db?: EntityManager): Promise<Map<string, OrgState>> {
+    const summaries = await this.summaries(instanceId, orgIds, db);
+    return new Map([...summaries].map(([id, org]) => [id, org.state]));
+  }
+
+  /** Whether the org is there and active (an inactive org's users cannot sign in or get tokens). */
+  async activeOrg(instanceId: string, orgId: string, db?: EntityManager): Promise<boolean> {
+    return (await this.states(instanceId, [orgId], db)).get(orgId) === 'active';
+  }
+
+  /** The org's primary domain, or undefined when there is no such org. */
+  async primaryDomain(db: EntityManager, instanceId: string, orgId: string): Promise<string | undefined> {
+    const [row] = await db.query('SELECT primary_domain FROM orgs WHERE instance_id = $1 AND id = $2', [
+      instanceId,
+      orgId,
+    ]);
+    return row?.primary_domain;
+  }
+
+  /**
+   * The id an org reference names: an id as given (whoever uses it checks the org), or the org
+   * that has verified the domain (a verified domain belongs to one org of an instance).
+   */
+  async idOf(instanceId: string, ref: OrgRef): Promise<string | undefined> {
+    if ('id' in ref) return ref.id;
+    const [row] = await this.tx.reader.query(
+      'SELECT org_id FROM org_domains WHERE instance_id = $1 AND domain = $2 AND is_verified',
+      [instanceId, ref.verifiedDomain],
+    );
+    return row?.org_id;
+  }
+}
+
+function orgFilter(caller: Caller, f: OrgFilter): Filter {
+  switch (f.kind) {
+    case 'name':
+      return { op: 'text', column: column('o.name'), match: f.match, value: f.value };
+    case 'domain':
+      // As ZITADEL's v2 API: any verified domain of the org matches.
+      return {
+        op: 'exists',
+        from: column('org_domains d'),
+        where: and(
+          { op: 'same', left: column('d.instance_id'), right: column('o.instance_id') },
+          { op: 'same', left: column('d.org_id'), right: column('o.id') },
+          { op: 'isTrue', column: column('d.is_verified') },
+          { op: 'text', column: column('d.domain'), match: f.match, value: f.value },
+        ),
+      };
+    case 'state':
+      return f.state === 'removed' ? { op: 'false' } : { op: 'eq', column: column('o.state'), value: f.state };
+    case 'id':
+      return { op: 'eq', column: column('o.id'), value: f.id };
+    case 'default':
+      return { op: 'eq', column: column('o.id'), value: caller.instance.defaultOrgId ?? '' };
   }
 }

@@ -9,8 +9,8 @@ import { invalidField } from '../platform/errors/domain-error.js';
 import { EventStore, type EventInput, type WrittenEvent } from '../platform/events/event-store.js';
 import { IdGenerator } from '../platform/ids/id-generator.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
-import { UsersService, type NewHumanUser } from '../users/users.service.js';
 import { DomainVerifier } from './domain-verifier.js';
+import { OrgLifecycle } from './org-lifecycle.js';
 import { Org, OrgDomain, OrgMetadata, type DomainValidationType, type OrgState } from './org.entity.js';
 import { challengeLocation, generatedDomain, isValidDomain, normaliseDomain } from './org-rules.js';
 import * as errors from './orgs.errors.js';
@@ -18,7 +18,13 @@ import type { Permission } from '../platform/authz/permissions.js';
 
 export type AdminSpec =
   | { readonly kind: 'existing'; readonly userId: string; readonly roles: readonly string[]; readonly field: string }
-  | { readonly kind: 'human'; readonly human: NewHumanUser; readonly roles: readonly string[]; readonly field: string };
+  | {
+      readonly kind: 'human';
+      /** The AddHumanUserRequest as received: the users context reads it (see OrgPeople.readHuman). */
+      readonly request: unknown;
+      readonly roles: readonly string[];
+      readonly field: string;
+    };
 
 export interface NewOrg {
   readonly id?: string;
@@ -50,7 +56,7 @@ function details(event: WrittenEvent, creationDate?: Date): ChangeDetails {
   return { sequence: event.sequence, changeDate: event.createdAt, resourceOwner: event.resourceOwner, creationDate };
 }
 
-/** Commands on organizations, their domains and metadata (their queries: OrgsQueries). */
+/** Commands on organizations, their domains and metadata (their queries: OrgQueries). */
 @Injectable()
 export class OrgsService {
   constructor(
@@ -58,7 +64,7 @@ export class OrgsService {
     private readonly ids: IdGenerator,
     private readonly events: EventStore,
     private readonly members: MembershipCommands,
-    private readonly users: UsersService,
+    private readonly lifecycle: OrgLifecycle,
     private readonly masterKey: MasterKey,
     private readonly verifier: DomainVerifier,
   ) {}
@@ -66,6 +72,11 @@ export class OrgsService {
   // ---- commands ---------------------------------------------------------------------------
 
   async create(caller: Caller, input: NewOrg, outer?: EntityManager): Promise<OrgCreated> {
+    const people = this.lifecycle.people();
+    // The admins' requests are checked before anything else, the org's name included.
+    const humans = input.admins.map((a) =>
+      a.kind === 'human' ? people.readHuman(a.request, `${a.field}.human`) : null,
+    );
     const name = input.name.trim();
     if (!name) throw invalidField('ORG-n4m3e', 'name', 'must not be blank');
     authorize(caller, 'org.create', {}, errors.orgNotFound);
@@ -98,7 +109,7 @@ export class OrgsService {
         { type: 'org.domain.verified', payload: { domain } },
         { type: 'org.domain.primary.set', payload: { domain } },
       ]);
-      const admins = await this.addAdmins(tx, caller, id, input.admins);
+      const admins = await this.addAdmins(tx, caller, id, input.admins, humans);
       return { id, details: details(written, now), admins };
     }, outer);
   }
@@ -148,17 +159,9 @@ export class OrgsService {
       await this.loadForWrite(tx, caller, orgId, 'org.delete');
       if (caller.instance.defaultOrgId === orgId) throw errors.defaultOrgUndeletable();
       const written = await this.push(tx, caller, orgId, [{ type: 'org.removed' }]);
-      await tx.query(
-        `DELETE FROM memberships WHERE instance_id = $1 AND (resource_owner = $2 OR user_id IN
-           (SELECT id FROM users WHERE instance_id = $1 AND resource_owner = $2))`,
-        [caller.instance.id, orgId],
-      );
-      await this.users.removeAllOfOrg(tx, caller.instance.id, orgId);
-      // Its own policies go with it; the instance defaults are untouched.
-      await tx.query(`DELETE FROM settings_policies WHERE instance_id = $1 AND owner_type = 'org' AND owner = $2`, [
-        caller.instance.id,
-        orgId,
-      ]);
+      await this.members.removeOwnedBy(tx, caller.instance.id, orgId);
+      // Its users (and their memberships and tokens) and its own policies, by their contexts.
+      await this.lifecycle.removeAll(tx, caller.instance.id, orgId);
       await tx.delete(Org, { instanceId: caller.instance.id, id: orgId }); // domains and metadata cascade
       return details(written);
     });
@@ -432,6 +435,7 @@ export class OrgsService {
     caller: Caller,
     orgId: string,
     specs: readonly AdminSpec[],
+    humans: readonly unknown[],
   ): Promise<OrgAdminResult[]> {
     // ZITADEL: with no admins named, the creator becomes the org's owner.
     const admins: AdminSpec[] =
@@ -439,15 +443,16 @@ export class OrgsService {
         ? [{ kind: 'existing', userId: caller.principal.userId, roles: DEFAULT_ADMIN_ROLES, field: 'admins' }]
         : [...specs];
     const results: OrgAdminResult[] = [];
-    for (const admin of admins) {
+    const people = this.lifecycle.people();
+    for (const [i, admin] of admins.entries()) {
       const roles = admin.roles.length ? admin.roles : DEFAULT_ADMIN_ROLES;
       let result: OrgAdminResult;
       if (admin.kind === 'existing') {
-        const user = await this.users.findById(tx, caller.instance.id, admin.userId);
-        if (!user) throw errors.adminUserNotFound(`${admin.field}.user_id`);
-        result = { kind: 'assigned', userId: user.id };
+        if (!(await people.exists(tx, caller.instance.id, admin.userId)))
+          throw errors.adminUserNotFound(`${admin.field}.user_id`);
+        result = { kind: 'assigned', userId: admin.userId };
       } else {
-        const created = await this.users.addHuman(tx, caller, orgId, admin.human);
+        const created = await people.addHuman(tx, caller, orgId, humans[i]);
         result = { kind: 'created', userId: created.userId, emailCode: created.emailCode };
       }
       await this.members.grant(

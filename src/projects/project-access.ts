@@ -4,7 +4,7 @@ import { hasPermission, type Permission } from '../platform/authz/permissions.js
 import { PermissionDenied, Unauthenticated } from '../platform/errors/domain-error.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import type { Project, ProjectGrant } from './project.entity.js';
-import { ProjectStore } from './project-store.js';
+import { ProjectStore } from './projects.store.js';
 import * as errors from './projects.errors.js';
 
 type ProjectRef = Pick<Project, 'id' | 'resourceOwner'>;

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { EventStore } from '../platform/events/event-store.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
 import type { ProjectGrant } from './project.entity.js';
-import { returning } from './project-store.js';
+import { returning } from './projects.store.js';
 
 /** The aggregate of an authorization's events (ZITADEL's user grant). */
 const AUTHORIZATION_AGGREGATE = 'usergrant';

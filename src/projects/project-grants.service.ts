@@ -20,7 +20,7 @@ import { ProjectAccess } from './project-access.js';
 import { scopeFilter } from '../platform/authz/authorize.js';
 import type { Permission } from '../platform/authz/permissions.js';
 import { ProjectDependents } from './project-dependents.js';
-import { ProjectStore } from './project-store.js';
+import { ProjectStore } from './projects.store.js';
 import * as errors from './projects.errors.js';
 import type { Listed } from './projects.service.js';
 

@@ -15,7 +15,7 @@ import type { Caller } from '../platform/rpc/call-context.js';
 import { ProjectGrant, ProjectRole } from './project.entity.js';
 import { ProjectAccess, mayOnProject } from './project-access.js';
 import { ProjectDependents } from './project-dependents.js';
-import { ProjectStore, returning } from './project-store.js';
+import { ProjectStore, returning } from './projects.store.js';
 import * as errors from './projects.errors.js';
 import type { Listed } from './projects.service.js';
 

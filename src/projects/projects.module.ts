@@ -3,7 +3,7 @@ import { ProjectAccess } from './project-access.js';
 import { ProjectDependents } from './project-dependents.js';
 import { ProjectGrantsService } from './project-grants.service.js';
 import { ProjectRolesService } from './project-roles.service.js';
-import { ProjectStore } from './project-store.js';
+import { ProjectStore } from './projects.store.js';
 import { ProjectsHandler } from './projects.handler.js';
 import { ProjectsService } from './projects.service.js';
 

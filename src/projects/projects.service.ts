@@ -20,7 +20,7 @@ import { Project, type ProjectState } from './project.entity.js';
 import { ProjectAccess, mayOnProject } from './project-access.js';
 import { scopeFilter } from '../platform/authz/authorize.js';
 import { ProjectDependents } from './project-dependents.js';
-import { ProjectStore } from './project-store.js';
+import { ProjectStore } from './projects.store.js';
 import * as errors from './projects.errors.js';
 
 /** The project settings ZITADEL keeps beside the name. */

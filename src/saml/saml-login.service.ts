@@ -11,7 +11,7 @@ import { IdGenerator } from '../platform/ids/id-generator.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
 import type { ChangeInfo } from '../platform/rpc/proto-mapping.js';
 import { LoginHandoff } from '../sessions/login-handoff.js';
-import { SamlCertificates } from './saml-certificates.js';
+import { SamlCertificates } from './saml-certificates.store.js';
 import { readAuthnRequest, resolveAcs, resolveNameIdFormat } from './saml-endpoints.js';
 import { describeSp, identityProvider, idpUrls, parseInbound, serviceProvider, type IdpUrls } from './saml-entities.js';
 import { attributesOf, nameIdFor, SamlSubjects } from './saml-subjects.js';

@@ -5,7 +5,7 @@ import { loginClientCaller } from '../platform/auth/login-client.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { SESSION_ERRORS } from '../sessions/sessions.errors.js';
 import { SessionsService } from '../sessions/sessions.service.js';
-import { SamlCertificates } from './saml-certificates.js';
+import { SamlCertificates } from './saml-certificates.store.js';
 import { resolveSlo } from './saml-endpoints.js';
 import { SamlLoginService, type InboundMessage, type Site } from './saml-login.service.js';
 import { deliver, logoutResponseXml, NS, STATUS, type Delivery } from './saml-xml.js';

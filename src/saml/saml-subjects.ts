@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions } from '../platform/database/transactions.js';
-import { Policies } from '../settings/policies.js';
+import { Policies } from '../settings/policies.queries.js';
 import { loginNames } from '../users/core/login-names.js';
 import { NAMEID, ROLES_ATTRIBUTE } from './saml-xml.js';
 

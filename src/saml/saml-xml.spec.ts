@@ -1,6 +1,6 @@
 import { deflateRawSync } from 'node:zlib';
 import { SignedXml } from 'xml-crypto';
-import { generateSelfSigned } from './saml-certificates.js';
+import { generateSelfSigned } from './saml-certificates.store.js';
 import {
   checkSignatureStructure,
   decodeMessage,

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AppsModule } from '../apps/apps.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
-import { SamlCertificates } from './saml-certificates.js';
+import { SamlCertificates } from './saml-certificates.store.js';
 import { SamlHandler } from './saml.handler.js';
 import { SamlLoginService } from './saml-login.service.js';
 import { SamlLogoutService } from './saml-logout.service.js';

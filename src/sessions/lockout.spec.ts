@@ -1,4 +1,4 @@
-import { afterFailedCheck } from './lockout.js';
+import { afterFailedCheck } from './lockout.store.js';
 
 describe('the lockout rule', () => {
   it.each([

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { hasPermission } from '../platform/authz/permissions.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { sameTokenHash } from '../platform/crypto/master-key.js';
-import { SessionStandings } from './session-standing.js';
+import { SessionStandings } from './session-standing.queries.js';
 import {
   loginFreshSignInRequired,
   loginLinkDenied,

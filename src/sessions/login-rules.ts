@@ -1,4 +1,4 @@
-import type { LoginSettings } from '../settings/policies.js';
+import type { LoginSettings } from '../settings/policies.queries.js';
 import { bridgedMethodPaths } from '../platform/rpc/bridged-methods.js';
 import { mfaForced } from '../settings/settings-rules.js';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { TokenStrategy, TokenSubject } from '../platform/auth/authenticator.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
 import { methodsForPendingSteps, pendingStepsReason } from './login-rules.js';
-import { SessionStandings } from './session-standing.js';
+import { SessionStandings } from './session-standing.queries.js';
 import { sessionTokenNotAccepted } from './sessions.errors.js';
 
 const MISSING = {

@@ -4,7 +4,7 @@ import { AuthService } from '@zitadel/proto/zitadel/auth_pb.js';
 import { page } from '../platform/database/list-query.js';
 import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
-import { assertMatchesAnnotations } from '../settings/settings.access.js';
+import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
 import { SessionQueries } from './session-queries.js';
 import { userSessionV1 } from './sessions-auth.mapper.js';
 

@@ -6,7 +6,7 @@ import { page } from '../platform/database/list-query.js';
 import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
 import { detailsV2, listDetailsV2 } from '../platform/rpc/proto-mapping.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
-import { SessionQueries, type SessionSort } from './session-queries.js';
+import { SessionQueries, type SessionSort } from './sessions.queries.js';
 import { challengesOf, checksOf, filterOf, lifetimeMs, sessionV2, userAgentOf } from './sessions.mapper.js';
 import { SessionsService, type SessionWritten } from './sessions.service.js';
 

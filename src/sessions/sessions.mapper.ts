@@ -11,7 +11,7 @@ import {
 import type { Checks } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { invalidField } from '../platform/errors/domain-error.js';
 import { ts } from '../platform/rpc/proto-mapping.js';
-import type { SessionFilter, SessionView } from './session-queries.js';
+import type { SessionFilter, SessionView } from './sessions.queries.js';
 import type { UserVerification } from './session.entity.js';
 import type { ChallengeRequests, SessionChecks, UserAgentInput } from './sessions.service.js';
 

@@ -1,14 +1,15 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { Authenticator } from '../platform/auth/authenticator.js';
 import { UsersModule } from '../users/users.module.js';
-import { LockoutCounters } from './lockout.js';
+import { LockoutCounters } from './lockout.store.js';
 import { LoginHandoff } from './login-handoff.js';
-import { SessionQueries } from './session-queries.js';
-import { SessionStandings } from './session-standing.js';
+import { SessionCredentialChecks } from './session-credential-checks.service.js';
+import { SessionQueries } from './sessions.queries.js';
+import { SessionStandings } from './session-standing.queries.js';
 import { SessionTokenStrategy } from './session-token.strategy.js';
 import { SessionUsers } from './session-users.js';
 import { SessionsAuthHandler } from './sessions-auth.handler.js';
-import { SessionWebAuthn } from './session-webauthn.js';
+import { SessionWebAuthn } from './session-webauthn.service.js';
 import { SessionsHandler } from './sessions.handler.js';
 import { SessionsService } from './sessions.service.js';
 
@@ -22,6 +23,7 @@ import { SessionsService } from './sessions.service.js';
     SessionsService,
     SessionQueries,
     SessionUsers,
+    SessionCredentialChecks,
     SessionWebAuthn,
     LockoutCounters,
     SessionStandings,

@@ -4,25 +4,23 @@ import type { EntityManager } from 'typeorm';
 import { Notifier, type OutboundNotification } from '../notifications/notifier.js';
 import { urlTemplateProblems } from '../notifications/templates.js';
 import { hasPermission } from '../platform/authz/permissions.js';
-import { MasterKey, hashToken, randomToken, sameTokenHash } from '../platform/crypto/master-key.js';
+import { hashToken, randomToken, sameTokenHash } from '../platform/crypto/master-key.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { invalidField, type DomainError } from '../platform/errors/domain-error.js';
 import { EventStore } from '../platform/events/event-store.js';
 import { IdGenerator } from '../platform/ids/id-generator.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
 import type { ChangeInfo } from '../platform/rpc/proto-mapping.js';
-import { Policies } from '../settings/policies.js';
-import { totpCodeMatches } from '../users/mfa/totp.js';
+import { Policies } from '../settings/policies.queries.js';
 import { PasswordHasher } from '../users/passwords.js';
 import { CODE_SPECS } from '../users/secret-codes.js';
-import { UserCodes } from '../users/user-codes.js';
-import { UserStore } from '../users/user-store.js';
-import { User } from '../users/user.entity.js';
+import { UserCodes } from '../users/user-codes.store.js';
+import { SessionCredentialChecks } from './session-credential-checks.service.js';
 import { codeSpent } from '../users/users.errors.js';
-import { LockoutCounters, type CheckKind } from './lockout.js';
+import { LockoutCounters, type CheckKind } from './lockout.store.js';
 import { checkSessionAccess, hasSessionPermission } from './session-access.js';
 import { SessionUsers, type CheckedUser } from './session-users.js';
-import { SessionWebAuthn, type StoredChallenge } from './session-webauthn.js';
+import { SessionWebAuthn, type StoredChallenge } from './session-webauthn.service.js';
 import { Session, type UserVerification } from './session.entity.js';
 import * as errors from './sessions.errors.js';
 
@@ -196,14 +194,13 @@ export class SessionsService {
     private readonly ids: IdGenerator,
     private readonly events: EventStore,
     private readonly users: SessionUsers,
-    private readonly userStore: UserStore,
     private readonly lockout: LockoutCounters,
     private readonly hasher: PasswordHasher,
-    private readonly masterKey: MasterKey,
     private readonly webAuthn: SessionWebAuthn,
     private readonly notifier: Notifier,
     private readonly policies: Policies,
     private readonly codes: UserCodes,
+    private readonly credentials: SessionCredentialChecks,
   ) {}
 
   /** CreateSession: needs session.write (on the checked user's org, once the user is known). */
@@ -283,8 +280,8 @@ export class SessionsService {
 
     // 3. The checks that need no lock, outside any transaction: argon2id takes its time.
     let rehashed: string | undefined;
-    if (checks.password !== undefined) rehashed = await this.checkPassword(caller, user!, checks.password);
-    if (checks.totp !== undefined) await this.checkTotp(caller, user!, checks.totp);
+    if (checks.password !== undefined) rehashed = await this.credentials.checkPassword(caller, user!, checks.password);
+    if (checks.totp !== undefined) await this.credentials.checkTotp(caller, user!, checks.totp);
 
     // 4. Everything else under the session's row lock, written together.
     const outcome = await this.tx.run(async (tx): Promise<SessionWritten | { failed: DomainError }> => {
@@ -378,7 +375,7 @@ export class SessionsService {
       if (assertion) await this.webAuthn.storeCounter(tx, instanceId, user!.id, assertion);
       if (draft.succeeded.size && user!.hasLockoutCounts)
         await this.lockout.reset(tx, instanceId, user!.id, draft.succeeded);
-      if (rehashed) await this.storeRehash(tx, caller, user!, rehashed);
+      if (rehashed) await this.credentials.storeRehash(tx, caller, user!, rehashed);
       // Queued in this transaction: no channel configured refuses the whole request.
       for (const notification of notifications) await this.notifier.enqueue(tx, instanceId, notification);
 
@@ -424,7 +421,7 @@ export class SessionsService {
       case 'spent':
         throw codeSpent(otp.field);
       case 'wrong':
-        return this.failed(tx, caller, user, otp.check);
+        return this.credentials.failed(tx, caller, user, otp.check);
       case 'right':
         draft.record(`${otp.event}.checked`, { [otp.checkedAt]: now }, undefined, 'otp');
         return undefined;
@@ -460,7 +457,7 @@ export class SessionsService {
     for (const channel of ['sms', 'email'] as const) {
       const request = channel === 'sms' ? challenges.otpSms : challenges.otpEmail;
       if (!request) continue;
-      const to = await this.otpDestination(tx, instanceId, user!, channel);
+      const to = await this.credentials.otpDestination(tx, instanceId, user!, channel);
       const otp = OTP[channel];
       const { code } = await this.codes.issue(tx, instanceId, user!.id, otp.kind, sessionId, now);
       const returned = 'returnCode' in request ? request.returnCode : request.kind === 'return';
@@ -524,78 +521,6 @@ export class SessionsService {
       }
     }
     throw errors.userNotFound();
-  }
-
-  /** One argon2id (or legacy) verification; returns the new hash when the stored one is outdated. */
-  private async checkPassword(caller: Caller, user: CheckedUser, password: string): Promise<string | undefined> {
-    if (!user.passwordHash) throw errors.passwordNotSet();
-    if (!(await this.hasher.verify(user.passwordHash, password))) {
-      throw await this.tx.run((tx) => this.failed(tx, caller, user, 'password'));
-    }
-    return this.hasher.needsRehash(user.passwordHash) ? this.hasher.hash(password) : undefined;
-  }
-
-  private async checkTotp(caller: Caller, user: CheckedUser, code: string): Promise<void> {
-    const [totp]: { secret_sealed: string }[] = await this.tx.reader.query(
-      `SELECT secret_sealed FROM user_totp WHERE instance_id = $1 AND user_id = $2 AND state = 'ready'`,
-      [caller.instance.id, user.id],
-    );
-    if (!totp) throw errors.totpNotReady();
-    if (!totpCodeMatches(this.masterKey.decrypt(totp.secret_sealed), code.trim())) {
-      throw await this.tx.run((tx) => this.failed(tx, caller, user, 'totp'));
-    }
-  }
-
-  /**
-   * Counts a failed check (in `tx`, which must commit) and makes its error. The count is told
-   * only when the lockout policy shows it and unknown names are not hidden (where a count would
-   * tell known from unknown names).
-   */
-  private async failed(
-    tx: EntityManager,
-    caller: Caller,
-    user: CheckedUser,
-    check: 'password' | 'totp' | 'otpSms' | 'otpEmail',
-  ): Promise<DomainError> {
-    const result = await this.lockout.recordFailure(tx, caller, user, check);
-    // On `tx`: it holds the user's lockout row, and a second pooled connection could deadlock (see LockoutCounters).
-    const hidden =
-      !result.showFailures ||
-      (await this.policies.resolve('login', caller.instance.id, user.resourceOwner, tx)).settings
-        .ignoreUnknownUsernames;
-    return errors.credentialsInvalid(check, hidden ? undefined : result.failures);
-  }
-
-  /** Where an OTP code goes: the user's phone or email, once OTP over that channel is enabled. */
-  private async otpDestination(
-    tx: EntityManager,
-    instanceId: string,
-    user: CheckedUser,
-    channel: OtpChannel,
-  ): Promise<string> {
-    const [enabled]: unknown[] = await tx.query(
-      `SELECT 1 FROM user_otp_channels WHERE instance_id = $1 AND user_id = $2 AND channel = $3`,
-      [instanceId, user.id, channel],
-    );
-    const to = channel === 'sms' ? user.phone : user.email;
-    if (!enabled || !to) throw errors.otpNotEnabled(channel);
-    return to;
-  }
-
-  /** A legacy or outdated hash is replaced by one with the configured argon2id parameters. */
-  private async storeRehash(tx: EntityManager, caller: Caller, user: CheckedUser, hash: string): Promise<void> {
-    const { affected } = await tx
-      .createQueryBuilder()
-      .update(User)
-      .set({ passwordHash: hash })
-      .where('instance_id = :i AND id = :id AND password_hash = :old', {
-        i: caller.instance.id,
-        id: user.id,
-        old: user.passwordHash,
-      })
-      .execute();
-    // Changed meanwhile (a new password): the newer hash stays.
-    if (affected) await this.userStore.push(tx, caller, user, [{ type: 'user.human.password.hash.updated' }]);
   }
 
   private async load(

@@ -3,7 +3,7 @@ import type { ServiceImpl } from '@connectrpc/connect';
 import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
 import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
-import { assertMatchesAnnotations } from './settings.access.js';
+import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
 import {
   ageFromV1,
   complexityFromV1,

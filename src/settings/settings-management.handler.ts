@@ -1,10 +1,11 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
 import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
-import { authenticatedCallerOf, type AuthenticatedCaller } from '../platform/rpc/call-context.js';
+import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
+import { v1OrgOf } from '../platform/rpc/v1-org.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
-import type { PolicyBodies, PolicyKind } from './policies.js';
-import { assertMatchesAnnotations } from './settings.access.js';
+import type { PolicyBodies, PolicyKind } from './policies.queries.js';
+import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
 import {
   ageFromV1,
   complexityFromV1,
@@ -74,14 +75,6 @@ export const MANAGEMENT_POLICY_ACCESS: AccessTable<typeof ManagementService> = {
   resetLabelPolicyToDefault: DELETE,
 };
 
-/** ZITADEL's v1 org context: the `x-zitadel-orgid` header, else the caller's own org. */
-export const ORG_HEADER = 'x-zitadel-orgid';
-
-export function orgContext(ctx: HandlerContext): { caller: AuthenticatedCaller; orgId: string } {
-  const caller = authenticatedCallerOf(ctx);
-  return { caller, orgId: ctx.requestHeader.get(ORG_HEADER)?.trim() || caller.principal.orgId };
-}
-
 /** Transport edge of zitadel.management.v1.ManagementService's org policies, served under /management/v1. */
 @Injectable()
 export class SettingsManagementHandler implements OnModuleInit {
@@ -96,7 +89,7 @@ export class SettingsManagementHandler implements OnModuleInit {
   }
 
   private readOrg<K extends PolicyKind>(ctx: HandlerContext, kind: K) {
-    const { caller, orgId } = orgContext(ctx);
+    const { caller, orgId } = v1OrgOf(ctx);
     return this.settings.read(caller, kind, { kind: 'org', orgId });
   }
 
@@ -109,7 +102,7 @@ export class SettingsManagementHandler implements OnModuleInit {
     kind: K,
     build: (inherited: PolicyBodies[K]) => PolicyBodies[K],
   ) {
-    const { caller, orgId } = orgContext(ctx);
+    const { caller, orgId } = v1OrgOf(ctx);
     return { details: objectDetailsV1(await this.settings.addOrgPolicy(caller, orgId, kind, build)) };
   }
 
@@ -118,12 +111,12 @@ export class SettingsManagementHandler implements OnModuleInit {
     kind: K,
     change: (current: PolicyBodies[K]) => PolicyBodies[K],
   ) {
-    const { caller, orgId } = orgContext(ctx);
+    const { caller, orgId } = v1OrgOf(ctx);
     return { details: objectDetailsV1(await this.settings.updateOrgPolicy(caller, orgId, kind, change)) };
   }
 
   private async reset(ctx: HandlerContext, kind: PolicyKind) {
-    const { caller, orgId } = orgContext(ctx);
+    const { caller, orgId } = v1OrgOf(ctx);
     return { details: objectDetailsV1(await this.settings.resetOrgPolicy(caller, orgId, kind)) };
   }
 
@@ -227,7 +220,7 @@ export class SettingsManagementHandler implements OnModuleInit {
     addCustomLabelPolicy: async (req, ctx) => this.add(ctx, 'label', (inherited) => labelFromV1(req, inherited)),
     updateCustomLabelPolicy: async (req, ctx) => this.update(ctx, 'label', (current) => labelFromV1(req, current)),
     activateCustomLabelPolicy: async (_req, ctx) => {
-      const { caller, orgId } = orgContext(ctx);
+      const { caller, orgId } = v1OrgOf(ctx);
       return { details: objectDetailsV1(await this.settings.activateLabelPolicy(caller, orgId)) };
     },
     resetLabelPolicyToDefault: async (_req, ctx) => this.reset(ctx, 'label'),

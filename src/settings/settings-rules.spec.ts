@@ -5,7 +5,7 @@ import {
   DEFAULT_SECURITY_SETTINGS,
   POLICY_DEFAULTS,
   type PolicyKind,
-} from './policies.js';
+} from './policies.queries.js';
 import {
   canonicalLocale,
   mergeTranslations,

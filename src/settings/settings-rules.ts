@@ -1,5 +1,5 @@
 import type { FieldViolation } from '../platform/errors/domain-error.js';
-import type { PasswordComplexity } from '../users/password-policy.js';
+import type { PasswordComplexity } from './password-policy.js';
 import type {
   LabelSettings,
   LegalSettings,
@@ -8,7 +8,7 @@ import type {
   PolicyBodies,
   PolicyKind,
   SecuritySettings,
-} from './policies.js';
+} from './policies.queries.js';
 
 /** Pure rules of the settings: what makes a policy valid. No I/O. */
 

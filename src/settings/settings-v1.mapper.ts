@@ -15,7 +15,7 @@ import type {
 } from '@zitadel/proto/zitadel/policy_pb.js';
 import { invalidField } from '../platform/errors/domain-error.js';
 import { ts } from '../platform/rpc/proto-mapping.js';
-import type { PasswordComplexity } from '../users/password-policy.js';
+import type { PasswordComplexity } from './password-policy.js';
 import type {
   DomainSettings,
   LabelSettings,
@@ -29,7 +29,7 @@ import type {
   PolicySource,
   SecondFactor,
   ThemeMode,
-} from './policies.js';
+} from './policies.queries.js';
 import { noIdentityProviders } from './settings.errors.js';
 import {
   durationOf,

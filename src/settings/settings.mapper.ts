@@ -11,7 +11,7 @@ import type {
 } from '@zitadel/proto/zitadel/settings/v2/password_settings_pb.js';
 import type { SecuritySettingsSchema } from '@zitadel/proto/zitadel/settings/v2/security_settings_pb.js';
 import { detailsV2 } from '../platform/rpc/proto-mapping.js';
-import type { PasswordComplexity } from '../users/password-policy.js';
+import type { PasswordComplexity } from './password-policy.js';
 import type {
   DomainSettings,
   LabelSettings,
@@ -25,7 +25,7 @@ import type {
   SecondFactor,
   SecuritySettings,
   ThemeMode,
-} from './policies.js';
+} from './policies.queries.js';
 import type { ReadTarget } from './settings.service.js';
 
 // zitadel.settings.v2 <-> policies. Enum numbers are the descriptors' (v1 shares the factor and

@@ -1,5 +1,7 @@
-import { Global, Module } from '@nestjs/common';
-import { Policies } from './policies.js';
+import { Global, Module, type OnModuleInit } from '@nestjs/common';
+import { OrgLifecycle } from '../orgs/org-lifecycle.js';
+import { OrgsModule } from '../orgs/orgs.module.js';
+import { Policies } from './policies.queries.js';
 import { SettingsAdminHandler } from './settings-admin.handler.js';
 import { SettingsAuthHandler } from './settings-auth.handler.js';
 import { SettingsManagementHandler } from './settings-management.handler.js';
@@ -13,6 +15,7 @@ import { SettingsService } from './settings.service.js';
  */
 @Global()
 @Module({
+  imports: [OrgsModule],
   providers: [
     Policies,
     SettingsService,
@@ -23,4 +26,13 @@ import { SettingsService } from './settings.service.js';
   ],
   exports: [Policies],
 })
-export class SettingsModule {}
+export class SettingsModule implements OnModuleInit {
+  constructor(
+    private readonly orgLifecycle: OrgLifecycle,
+    private readonly settings: SettingsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.orgLifecycle.onRemoval((tx, instanceId, orgId) => this.settings.removeOrgPolicies(tx, instanceId, orgId));
+  }
+}

@@ -10,7 +10,7 @@ import { isUniqueViolation, underSavepoint } from '../platform/database/pg-error
 import { Transactions } from '../platform/database/transactions.js';
 import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
-import { Org } from '../orgs/org.entity.js';
+import { OrgQueries } from '../orgs/orgs.queries.js';
 import {
   ORG_POLICY_KINDS,
   Policies,
@@ -20,7 +20,7 @@ import {
   type PolicyKind,
   type ResolvedPolicy,
   type SecuritySettings,
-} from './policies.js';
+} from './policies.queries.js';
 import { systemTranslations } from './hosted-login-texts.js';
 import { SettingsPolicy, type PolicyOwnerType } from './settings-policy.entity.js';
 import {
@@ -121,7 +121,16 @@ export class SettingsService {
     private readonly events: EventStore,
     private readonly policies: Policies,
     private readonly config: Config,
+    private readonly orgs: OrgQueries,
   ) {}
+
+  /** An org's own policies go with the org; the instance defaults are untouched. */
+  async removeOrgPolicies(tx: EntityManager, instanceId: string, orgId: string): Promise<void> {
+    await tx.query(`DELETE FROM settings_policies WHERE instance_id = $1 AND owner_type = 'org' AND owner = $2`, [
+      instanceId,
+      orgId,
+    ]);
+  }
 
   // ---- queries ----------------------------------------------------------------------------
 
@@ -368,13 +377,7 @@ export class SettingsService {
   /** Another org's policies need `policy.read` there; the same answer for missing and hidden orgs. */
   private async checkOrgRead(caller: Caller, orgId: string): Promise<void> {
     if (orgId !== caller.principal?.orgId) authorize(caller, 'policy.read', { orgId }, errors.orgNotFound);
-    const found = await this.tx.reader
-      .getRepository(Org)
-      .createQueryBuilder('o')
-      .select('o.id')
-      .where('o.instance_id = :i AND o.id = :id', { i: caller.instance.id, id: orgId })
-      .getOne();
-    if (!found) throw errors.orgNotFound();
+    if (!(await this.orgs.exists(this.tx.reader, caller.instance.id, orgId))) throw errors.orgNotFound();
   }
 
   /**
@@ -383,14 +386,7 @@ export class SettingsService {
    */
   private async orgForWrite(tx: EntityManager, caller: Caller, orgId: string, permission: Permission): Promise<Owner> {
     authorize(caller, permission, { orgId }, errors.orgNotFound, 'policy.read');
-    const org = await tx
-      .getRepository(Org)
-      .createQueryBuilder('o')
-      .select('o.id')
-      .where('o.instance_id = :i AND o.id = :id', { i: caller.instance.id, id: orgId })
-      .setLock('pessimistic_read')
-      .getOne();
-    if (!org) throw errors.orgNotFound();
+    if (!(await this.orgs.exists(tx, caller.instance.id, orgId, 'share'))) throw errors.orgNotFound();
     return { type: 'org', id: orgId };
   }
 

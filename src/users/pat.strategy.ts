@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { OrgQueries } from '../orgs/orgs.queries.js';
 import type { TokenStrategy, TokenSubject } from '../platform/auth/authenticator.js';
 import { ChangeFeed } from '../platform/cache/change-feed.js';
 import type { ReadCache } from '../platform/cache/read-cache.js';
 import { hashToken } from '../platform/crypto/master-key.js';
 import { Unauthenticated } from '../platform/errors/domain-error.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
+import { UserQueries } from './users.queries.js';
 
 interface PatRow {
   readonly id: string;
@@ -28,7 +29,8 @@ export class PatStrategy implements TokenStrategy {
   private readonly cache: ReadCache<PatRow | undefined>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly users: UserQueries,
+    private readonly orgs: OrgQueries,
     feed: ChangeFeed,
   ) {
     this.cache = feed.cache({ name: 'personal_access_tokens', keepFor: (row) => (row ? Infinity : 0) });
@@ -63,32 +65,18 @@ export class PatStrategy implements TokenStrategy {
   }
 
   private async load(instanceId: string, tokenHash: string): Promise<PatRow | undefined> {
-    const rows: {
-      id: string;
-      user_id: string;
-      resource_owner: string;
-      expires_at: Date;
-      created_at: Date;
-      user_state: string;
-      org_state: string | null;
-    }[] = await this.dataSource.query(
-      `SELECT t.id, t.user_id, t.resource_owner, t.expires_at, t.created_at, u.state AS user_state, o.state AS org_state
-           FROM personal_access_tokens t
-           JOIN users u ON u.instance_id = t.instance_id AND u.id = t.user_id
-           LEFT JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner
-          WHERE t.instance_id = $1 AND t.token_hash = $2`,
-      [instanceId, tokenHash],
-    );
-    const row = rows[0];
-    if (!row) return undefined;
+    const token = await this.users.personalAccessToken(instanceId, tokenHash);
+    if (!token) return undefined;
+    const orgStates = await this.orgs.states(instanceId, [token.userOrgId]);
     return Object.freeze({
-      id: row.id,
-      userId: row.user_id,
-      resourceOwner: row.resource_owner,
-      expiresAt: row.expires_at.getTime(),
-      createdAt: row.created_at.getTime(),
-      userActive: row.user_state === 'active',
-      orgActive: row.org_state !== 'inactive',
+      id: token.id,
+      userId: token.userId,
+      resourceOwner: token.resourceOwner,
+      expiresAt: token.expiresAt.getTime(),
+      createdAt: token.createdAt.getTime(),
+      userActive: token.userState === 'active',
+      // A missing org does not stop the token; only an inactive one does.
+      orgActive: orgStates.get(token.userOrgId) !== 'inactive',
     });
   }
 }

@@ -4,11 +4,12 @@ import { AuthService } from '@zitadel/proto/zitadel/auth_pb.js';
 import { page } from '../platform/database/list-query.js';
 import { authenticatedCallerOf, type AuthenticatedCaller } from '../platform/rpc/call-context.js';
 import { textMatch } from '../platform/rpc/proto-mapping.js';
+import { UserContacts } from './user-contacts.service.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
 import { eventDetailsV1, listDetailsV1, objectDetailsV1 } from '../platform/rpc/v1-mapping.js';
-import { assertMatchesAnnotations } from '../settings/settings.access.js';
+import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
 import { PasswordsService } from './credentials/passwords.service.js';
-import { UserQueries, type MetadataEntry } from './user-queries.js';
+import { UserQueries, type MetadataEntry } from './users.queries.js';
 import { emailV1, phoneV1, profileV1, userDetailsV1, userV1 } from './users-v1.mapper.js';
 import { UsersService, type Verification } from './users.service.js';
 
@@ -58,6 +59,7 @@ function metadataV1(m: MetadataEntry, resourceOwner: string) {
 export class UsersAuthHandler implements OnModuleInit {
   constructor(
     private readonly users: UsersService,
+    private readonly contacts: UserContacts,
     private readonly queries: UserQueries,
     private readonly passwords: PasswordsService,
     private readonly registry: RpcRegistry,
@@ -137,19 +139,19 @@ export class UsersAuthHandler implements OnModuleInit {
     },
     setMyPhone: async (req, ctx) => {
       const { caller, userId } = me(ctx);
-      return { details: eventDetailsV1((await this.users.setPhone(caller, userId, req.phone, SEND)).event) };
+      return { details: eventDetailsV1((await this.contacts.setPhone(caller, userId, req.phone, SEND)).event) };
     },
     verifyMyPhone: async (req, ctx) => {
       const { caller, userId } = me(ctx);
-      return { details: eventDetailsV1(await this.users.verifyPhone(caller, userId, req.code)) };
+      return { details: eventDetailsV1(await this.contacts.verifyPhone(caller, userId, req.code)) };
     },
     resendMyPhoneVerification: async (_req, ctx) => {
       const { caller, userId } = me(ctx);
-      return { details: eventDetailsV1((await this.users.resendPhoneCode(caller, userId, SEND)).event) };
+      return { details: eventDetailsV1((await this.contacts.resendPhoneCode(caller, userId, SEND)).event) };
     },
     removeMyPhone: async (_req, ctx) => {
       const { caller, userId } = me(ctx);
-      return { details: eventDetailsV1(await this.users.removePhone(caller, userId)) };
+      return { details: eventDetailsV1(await this.contacts.removePhone(caller, userId)) };
     },
     listMyMetadata: async (req, ctx) => {
       const { caller, userId } = me(ctx);

@@ -5,17 +5,17 @@ import { page } from '../platform/database/list-query.js';
 import { listDetailsV1 } from '../platform/rpc/v1-mapping.js';
 import type { WrittenEvent } from '../platform/events/event-store.js';
 import { textMatch } from '../platform/rpc/proto-mapping.js';
+import { UserMetadataService } from './user-metadata.service.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
 import { v1OrgOf as orgOf } from '../platform/rpc/v1-org.js';
-import { assertMatchesAnnotations } from '../settings/settings.access.js';
+import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
 import { objectDetailsV1 } from '../settings/settings-v1.mapper.js';
 import { keyNotFound, patNotFound } from './credentials/credentials.errors.js';
 import { dateOf } from './credentials/credentials.mapper.js';
 import { MachineCredentialsQueries, type CredentialRow } from './credentials/machine-credentials.queries.js';
 import { MachineCredentialsService } from './credentials/machine-credentials.service.js';
-import { UserQueries } from './user-queries.js';
+import { UserQueries } from './users.queries.js';
 import { metadataNotFound } from './users.errors.js';
-import { UsersService } from './users.service.js';
 import { metadataV1, type MetadataKeyFilter } from './users-v1.mapper.js';
 
 const READ = { permission: 'user.read' } as const;
@@ -65,7 +65,7 @@ export class UsersV1CredentialsHandler implements OnModuleInit {
   constructor(
     private readonly registry: RpcRegistry,
     private readonly queries: UserQueries,
-    private readonly users: UsersService,
+    private readonly userMetadata: UserMetadataService,
     private readonly machines: MachineCredentialsService,
     private readonly credentials: MachineCredentialsQueries,
   ) {}
@@ -164,12 +164,12 @@ export class UsersV1CredentialsHandler implements OnModuleInit {
       const { caller } = await this.user(ctx, req.id);
       return {
         id: req.id,
-        details: changed(await this.users.setMetadata(caller, req.id, [{ key: req.key, value: req.value }])),
+        details: changed(await this.userMetadata.setMetadata(caller, req.id, [{ key: req.key, value: req.value }])),
       };
     },
     bulkSetUserMetadata: async (req, ctx) => {
       const { caller } = await this.user(ctx, req.id);
-      return { details: changed(await this.users.setMetadata(caller, req.id, req.metadata)) };
+      return { details: changed(await this.userMetadata.setMetadata(caller, req.id, req.metadata)) };
     },
     getUserMetadata: async (req, ctx) => {
       const { items } = await this.metadata(ctx, req.id, [{ match: 'equals', value: req.key }]);
@@ -185,11 +185,11 @@ export class UsersV1CredentialsHandler implements OnModuleInit {
     },
     removeUserMetadata: async (req, ctx) => {
       const { caller } = await this.user(ctx, req.id);
-      return { details: changed(await this.users.deleteMetadata(caller, req.id, [req.key])) };
+      return { details: changed(await this.userMetadata.deleteMetadata(caller, req.id, [req.key])) };
     },
     bulkRemoveUserMetadata: async (req, ctx) => {
       const { caller } = await this.user(ctx, req.id);
-      return { details: changed(await this.users.deleteMetadata(caller, req.id, req.keys)) };
+      return { details: changed(await this.userMetadata.deleteMetadata(caller, req.id, req.keys)) };
     },
   };
 }

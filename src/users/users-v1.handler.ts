@@ -5,14 +5,15 @@ import { page } from '../platform/database/list-query.js';
 import { listDetailsV1 } from '../platform/rpc/v1-mapping.js';
 import type { WrittenEvent } from '../platform/events/event-store.js';
 import { authenticatedCallerOf, type AuthenticatedCaller } from '../platform/rpc/call-context.js';
+import { UserContacts } from './user-contacts.service.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
 import { v1OrgOf as orgOf } from '../platform/rpc/v1-org.js';
-import { assertMatchesAnnotations } from '../settings/settings.access.js';
+import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
 import { PasswordsService } from './credentials/passwords.service.js';
 import { MfaService } from './mfa/mfa.service.js';
 import { WebAuthnService } from './mfa/webauthn.service.js';
 import { UserImportService } from './user-import.service.js';
-import { UserQueries, type UserView } from './user-queries.js';
+import { UserQueries, type UserView } from './users.queries.js';
 import { userSort } from './users.mapper.js';
 import { UsersService, type Verification } from './users.service.js';
 import {
@@ -98,6 +99,7 @@ export class UsersV1Handler implements OnModuleInit {
   constructor(
     private readonly registry: RpcRegistry,
     private readonly users: UsersService,
+    private readonly contacts: UserContacts,
     private readonly queries: UserQueries,
     private readonly passwords: PasswordsService,
     private readonly mfa: MfaService,
@@ -236,10 +238,10 @@ export class UsersV1Handler implements OnModuleInit {
     },
     updateHumanPhone: async (req, ctx) =>
       this.change(ctx, req.userId, (caller) =>
-        this.users.setPhone(caller, req.userId, req.phone, req.isPhoneVerified ? VERIFIED : SEND),
+        this.contacts.setPhone(caller, req.userId, req.phone, req.isPhoneVerified ? VERIFIED : SEND),
       ),
     removeHumanPhone: async (req, ctx) =>
-      this.change(ctx, req.userId, (caller) => this.users.removePhone(caller, req.userId)),
+      this.change(ctx, req.userId, (caller) => this.contacts.removePhone(caller, req.userId)),
 
     setHumanInitialPassword: async (req, ctx) =>
       this.change(ctx, req.userId, (caller) =>
@@ -270,7 +272,7 @@ export class UsersV1Handler implements OnModuleInit {
     resendHumanEmailVerification: async (req, ctx) =>
       this.change(ctx, req.userId, (caller) => this.users.sendEmailCode(caller, req.userId, SEND, false)),
     resendHumanPhoneVerification: async (req, ctx) =>
-      this.change(ctx, req.userId, (caller) => this.users.resendPhoneCode(caller, req.userId, SEND)),
+      this.change(ctx, req.userId, (caller) => this.contacts.resendPhoneCode(caller, req.userId, SEND)),
 
     listHumanAuthFactors: async (req, ctx) => {
       const { caller } = await this.user(ctx, req.userId);

@@ -1,6 +1,6 @@
 import { create, toJson } from '@bufbuild/protobuf';
 import { SearchQuerySchema, UserSchema } from '@zitadel/proto/zitadel/user_pb.js';
-import type { UserView } from './user-queries.js';
+import type { UserView } from './users.queries.js';
 import { userFilterV1, userV1 } from './users-v1.mapper.js';
 
 const created = new Date('2026-01-01T10:00:00Z');

@@ -24,7 +24,7 @@ import type { AuthFactorView } from './mfa/mfa.service.js';
 import type { PasskeyView } from './mfa/webauthn.service.js';
 import { objectDetailsV1 } from '../settings/settings-v1.mapper.js';
 import type { AccessTokenType, UserState } from './user.entity.js';
-import type { MetadataEntry, UserFilter, UserView } from './user-queries.js';
+import type { MetadataEntry, UserFilter, UserView } from './users.queries.js';
 import { type StatesByNumber, userFilter } from './users.mapper.js';
 import type { NewHumanUser, ProfileInput } from './users.service.js';
 

@@ -3,8 +3,9 @@ import { UserSchema, type User as UserMessage } from '@zitadel/proto/zitadel/use
 import { invalidField } from '../platform/errors/domain-error.js';
 import { detailsV2, textMatch, ts } from '../platform/rpc/proto-mapping.js';
 import type { UserState } from './user.entity.js';
-import type { UserFilter, UserSort, UserTextField, UserView } from './user-queries.js';
+import type { UserFilter, UserSort, UserTextField, UserView } from './users.queries.js';
 import { notYetSupported } from './users.errors.js';
+import type { OrgRef } from '../orgs/orgs.queries.js';
 import type { NewHumanUser, Verification } from './users.service.js';
 
 /** zitadel.user.v2.UserState numbers. */
@@ -220,4 +221,11 @@ export function userFilter(
     default:
       throw invalidField('USER-qu3ry', field, 'one query must be set');
   }
+}
+
+/** AddHumanUser's `organization`: by id or by one of the org's verified domains; none names the caller's. */
+export function orgRef(org: { org: { case: string | undefined; value?: unknown } } | undefined): OrgRef | undefined {
+  if (org?.org.case === 'orgId') return { id: org.org.value as string };
+  if (org?.org.case === 'orgDomain') return { verifiedDomain: String(org.org.value).toLowerCase() };
+  return undefined;
 }

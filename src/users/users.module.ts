@@ -1,13 +1,18 @@
 import { Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { Authenticator } from '../platform/auth/authenticator.js';
+import { OrgLifecycle } from '../orgs/org-lifecycle.js';
+import { OrgsModule } from '../orgs/orgs.module.js';
 import { RpcRegistry } from '../platform/rpc/registry.js';
 import { UsersCoreHandler } from './core/users-core.handler.js';
 import { UserCredentialsModule } from './credentials/credentials.module.js';
 import { UserMfaModule } from './mfa/mfa.module.js';
+import { OrgAdminUsers } from './org-people.js';
 import { PatStrategy } from './pat.strategy.js';
+import { UserContacts } from './user-contacts.service.js';
 import { UserImportService } from './user-import.service.js';
-import { UserQueries } from './user-queries.js';
+import { UserMetadataService } from './user-metadata.service.js';
+import { UserQueries } from './users.queries.js';
 import { UserServiceParts } from './user-service-parts.js';
 import { UsersAuthHandler } from './users-auth.handler.js';
 import { USER_HTTP_BINDINGS } from './users.http-bindings.js';
@@ -15,6 +20,7 @@ import { UsersSharedModule } from './users-shared.module.js';
 import { UsersService } from './users.service.js';
 import { UsersV1Handler } from './users-v1.handler.js';
 import { UsersV1CredentialsHandler } from './users-v1-credentials.handler.js';
+import { UserStore } from './users.store.js';
 
 /**
  * zitadel.user.v2.UserService: core methods here, credentials and MFA in their sub-modules; the
@@ -22,9 +28,12 @@ import { UsersV1CredentialsHandler } from './users-v1-credentials.handler.js';
  * own user in zitadel.auth.v1.AuthService.
  */
 @Module({
-  imports: [UsersSharedModule, UserCredentialsModule, UserMfaModule],
+  imports: [OrgsModule, UsersSharedModule, UserCredentialsModule, UserMfaModule],
   providers: [
+    OrgAdminUsers,
     UsersService,
+    UserContacts,
+    UserMetadataService,
     PatStrategy,
     UserQueries,
     UsersCoreHandler,
@@ -41,10 +50,15 @@ export class UsersModule implements OnModuleInit, OnApplicationBootstrap {
     private readonly pats: PatStrategy,
     private readonly registry: RpcRegistry,
     private readonly parts: UserServiceParts,
+    private readonly orgLifecycle: OrgLifecycle,
+    private readonly orgAdmins: OrgAdminUsers,
+    private readonly store: UserStore,
   ) {}
 
   onModuleInit(): void {
     this.authenticator.use(this.pats);
+    this.orgLifecycle.attachPeople(this.orgAdmins);
+    this.orgLifecycle.onRemoval((tx, instanceId, orgId) => this.store.removeAllOfOrg(tx, instanceId, orgId));
   }
 
   /** After every part has been added (module init), register the whole service once. */

@@ -1,25 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { isUniqueViolation } from '../platform/database/pg-errors.js';
+import { OrgQueries, type OrgRef } from '../orgs/orgs.queries.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { invalidField } from '../platform/errors/domain-error.js';
-import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
+import type { WrittenEvent } from '../platform/events/event-store.js';
 import { IdGenerator } from '../platform/ids/id-generator.js';
-import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
+import type { Caller } from '../platform/rpc/call-context.js';
 import type { Permission } from '../platform/authz/permissions.js';
-import { Notifier, type NotificationTemplate } from '../notifications/notifier.js';
-import { Policies } from '../settings/policies.js';
+import { Policies } from '../settings/policies.queries.js';
 import { insertPersonalAccessToken } from './credentials/machine-credentials.service.js';
 import { PasswordsService, type NewPassword } from './credentials/passwords.service.js';
 import { MfaService } from './mfa/mfa.service.js';
 import { PasswordHasher } from './passwords.js';
-import { passwordProblems } from './password-policy.js';
+import { passwordProblems } from '../settings/password-policy.js';
 import { PersonalAccessToken } from './personal-access-token.entity.js';
-import { contactVerificationNeedsWrite } from './contact-verification.js';
-import type { CodeKind } from './secret-codes.js';
-import { UserCodes } from './user-codes.js';
+import { UserCodes } from './user-codes.store.js';
 import { UserMetadata } from './user-metadata.entity.js';
-import { UserStore, type UserEventInput } from './user-store.js';
+import { UserContacts } from './user-contacts.service.js';
+import { UserStore, type UserEventInput } from './users.store.js';
 import { User, type AccessTokenType, type UserState } from './user.entity.js';
 import * as errors from './users.errors.js';
 
@@ -84,8 +82,6 @@ export interface HumanChanges {
   readonly password?: NewPassword;
 }
 
-const USERNAME_LOCK = 'username';
-
 const TRANSITION_EVENTS = {
   deactivate: 'user.deactivated',
   reactivate: 'user.reactivated',
@@ -109,12 +105,12 @@ export class UsersService {
     private readonly ids: IdGenerator,
     private readonly store: UserStore,
     private readonly codes: UserCodes,
-    private readonly notifier: Notifier,
     private readonly policies: Policies,
     private readonly hasher: PasswordHasher,
     private readonly passwords: PasswordsService,
     private readonly mfa: MfaService,
-    private readonly events: EventStore,
+    private readonly contacts: UserContacts,
+    private readonly orgs: OrgQueries,
   ) {}
 
   // ---- creation ------------------------------------------------------------------------------
@@ -180,7 +176,7 @@ export class UsersService {
     if (user.phoneVerified) created.push({ type: 'user.human.phone.verified', payload: { phone: user.phone } });
     if (passwordHash)
       created.push({ type: 'user.human.password.changed', payload: { changeRequired: user.passwordChangeRequired } });
-    let event = await this.insert(tx, caller, user, `${path}username`, created, perOrg);
+    let event = await this.store.insert(tx, caller, user, `${path}username`, created, perOrg);
     const events: UserEventInput[] = [];
     for (const m of input.metadata ?? []) {
       await tx.insert(UserMetadata, {
@@ -195,7 +191,7 @@ export class UsersService {
     }
     const emailCode = emailVerified
       ? undefined
-      : await this.issueCode(
+      : await this.contacts.issueCode(
           tx,
           caller,
           user,
@@ -205,12 +201,12 @@ export class UsersService {
         );
     const phoneCode =
       user.phone && !user.phoneVerified
-        ? await this.issueCode(tx, caller, user, 'phone', phoneVerification, events)
+        ? await this.contacts.issueCode(tx, caller, user, 'phone', phoneVerification, events)
         : undefined;
     if (events.length) event = await this.store.push(tx, caller, user, events);
     if (input.totpSecret) {
       await this.mfa.importTotp(tx, caller, user, input.totpSecret, `${path}totp_secret`);
-      event = (await this.latest(tx, caller, user)) ?? event;
+      event = (await this.store.latest(tx, caller, user)) ?? event;
     }
     return { userId, emailCode, phoneCode, event };
   }
@@ -238,7 +234,7 @@ export class UsersService {
       changedAt: now,
       sequence: '0',
     });
-    await this.insert(
+    await this.store.insert(
       tx,
       caller,
       user,
@@ -259,6 +255,13 @@ export class UsersService {
    * state is checked by the insert). The username scope is read before it, where the settings
    * cache may answer (inside a unit of work every read goes to the database).
    */
+  /** A human in the org the reference names (AddHumanUser's `organization`). */
+  async createHumanIn(caller: Caller, org: OrgRef, input: NewHumanUser): Promise<CreatedHuman> {
+    const orgId = await this.orgs.idOf(caller.instance.id, org);
+    if (orgId === undefined) throw errors.orgNotFoundForUser('organization.org_domain');
+    return this.createHuman(caller, orgId, input);
+  }
+
   async createHuman(
     caller: Caller,
     orgId: string,
@@ -286,7 +289,7 @@ export class UsersService {
     const perOrg = await this.usernamesPerOrg(caller, orgId);
     return this.tx.run(async (tx) => {
       const userId = await this.addMachine(tx, caller, orgId, input, perOrg);
-      return { userId, event: (await this.latest(tx, caller, { id: userId, resourceOwner: orgId }))! };
+      return { userId, event: (await this.store.latest(tx, caller, { id: userId, resourceOwner: orgId }))! };
     });
   }
 
@@ -308,7 +311,7 @@ export class UsersService {
       const updates: Partial<User> = {};
       if (changes.username !== undefined && changes.username.trim() !== user.username) {
         updates.username = changes.username.trim();
-        await this.checkUsernameFree(tx, caller, user.resourceOwner, updates.username, 'username', user.id);
+        await this.store.checkUsernameFree(tx, caller, user.resourceOwner, updates.username, 'username', user.id);
         events.push({ type: 'user.username.changed', payload: { username: updates.username } });
       }
       if (changes.profile) {
@@ -325,7 +328,7 @@ export class UsersService {
       let emailCode: string | undefined;
       let phoneCode: string | undefined;
       if (changes.email)
-        emailCode = await this.changeEmail(
+        emailCode = await this.contacts.changeEmail(
           tx,
           caller,
           user,
@@ -335,7 +338,7 @@ export class UsersService {
           events,
         );
       if (changes.phone)
-        phoneCode = await this.changePhone(
+        phoneCode = await this.contacts.changePhone(
           tx,
           caller,
           user,
@@ -363,7 +366,7 @@ export class UsersService {
       const updates: Partial<User> = {};
       if (changes.username !== undefined && changes.username.trim() !== user.username) {
         updates.username = changes.username.trim();
-        await this.checkUsernameFree(tx, caller, user.resourceOwner, updates.username, 'username', user.id);
+        await this.store.checkUsernameFree(tx, caller, user.resourceOwner, updates.username, 'username', user.id);
         events.push({ type: 'user.username.changed', payload: { username: updates.username } });
       }
       const machine: Partial<User> = {};
@@ -431,10 +434,10 @@ export class UsersService {
     verification: Verification,
   ): Promise<{ event: WrittenEvent; code?: string }> {
     return this.tx.run(async (tx) => {
-      const user = await this.loadHuman(tx, caller, userId);
+      const user = await this.store.loadHuman(tx, caller, userId);
       const events: UserEventInput[] = [];
       const updates: Partial<User> = {};
-      const code = await this.changeEmail(tx, caller, user, email, verification, updates, events, true);
+      const code = await this.contacts.changeEmail(tx, caller, user, email, verification, updates, events, true);
       await tx.update(User, { instanceId: caller.instance.id, id: user.id }, updates);
       return { event: await this.store.push(tx, caller, user, events), code };
     });
@@ -448,20 +451,20 @@ export class UsersService {
     mustBePending: boolean,
   ): Promise<{ event: WrittenEvent; code?: string }> {
     return this.tx.run(async (tx) => {
-      const user = await this.loadHuman(tx, caller, userId);
-      this.requireContactProof(caller, user, 'email', verification);
+      const user = await this.store.loadHuman(tx, caller, userId);
+      this.contacts.requireContactProof(caller, user, 'email', verification);
       if (user.emailVerified) throw errors.emailAlreadyVerified();
       if (mustBePending && !(await this.codes.pending(tx, caller.instance.id, user.id, 'email')))
         throw errors.noEmailCode();
       const events: UserEventInput[] = [];
-      const code = await this.issueCode(tx, caller, user, 'email', verification, events);
+      const code = await this.contacts.issueCode(tx, caller, user, 'email', verification, events);
       return { event: await this.store.push(tx, caller, user, events), code };
     });
   }
 
   async verifyEmail(caller: Caller, userId: string, code: string): Promise<WrittenEvent> {
     return this.tx.run(async (tx) => {
-      const user = await this.loadHuman(tx, caller, userId);
+      const user = await this.store.loadHuman(tx, caller, userId);
       if (user.emailVerified) throw errors.emailAlreadyVerified();
       await this.codes.consume(tx, caller, user, 'email', code, 'verification_code');
       const updates: Partial<User> = {
@@ -470,62 +473,6 @@ export class UsersService {
       };
       await tx.update(User, { instanceId: caller.instance.id, id: user.id }, updates);
       return this.store.push(tx, caller, user, [{ type: 'user.human.email.verified', payload: { email: user.email } }]);
-    });
-  }
-
-  async setPhone(
-    caller: Caller,
-    userId: string,
-    phone: string,
-    verification: Verification,
-  ): Promise<{ event: WrittenEvent; code?: string }> {
-    return this.tx.run(async (tx) => {
-      const user = await this.loadHuman(tx, caller, userId);
-      const events: UserEventInput[] = [];
-      const updates: Partial<User> = {};
-      const code = await this.changePhone(tx, caller, user, phone, verification, updates, events, true);
-      await tx.update(User, { instanceId: caller.instance.id, id: user.id }, updates);
-      return { event: await this.store.push(tx, caller, user, events), code };
-    });
-  }
-
-  async removePhone(caller: Caller, userId: string): Promise<WrittenEvent> {
-    return this.tx.run(async (tx) => {
-      const user = await this.loadHuman(tx, caller, userId);
-      if (!user.phone) throw errors.noPhone();
-      await this.codes.discard(tx, caller.instance.id, user.id, 'phone');
-      // OTP by SMS needs the phone: it goes with it.
-      await this.mfa.phoneRemoved(tx, caller.instance.id, user.id);
-      await tx.update(User, { instanceId: caller.instance.id, id: user.id }, { phone: null, phoneVerified: false });
-      return this.store.push(tx, caller, user, [{ type: 'user.human.phone.removed' }]);
-    });
-  }
-
-  async resendPhoneCode(
-    caller: Caller,
-    userId: string,
-    verification: Verification,
-  ): Promise<{ event: WrittenEvent; code?: string }> {
-    return this.tx.run(async (tx) => {
-      const user = await this.loadHuman(tx, caller, userId);
-      this.requireContactProof(caller, user, 'phone', verification);
-      if (!user.phone) throw errors.noPhone();
-      if (user.phoneVerified) throw errors.phoneAlreadyVerified();
-      if (!(await this.codes.pending(tx, caller.instance.id, user.id, 'phone'))) throw errors.noPhoneCode();
-      const events: UserEventInput[] = [];
-      const code = await this.issueCode(tx, caller, user, 'phone', verification, events);
-      return { event: await this.store.push(tx, caller, user, events), code };
-    });
-  }
-
-  async verifyPhone(caller: Caller, userId: string, code: string): Promise<WrittenEvent> {
-    return this.tx.run(async (tx) => {
-      const user = await this.loadHuman(tx, caller, userId);
-      if (!user.phone) throw errors.noPhone();
-      if (user.phoneVerified) throw errors.phoneAlreadyVerified();
-      await this.codes.consume(tx, caller, user, 'phone', code, 'verification_code');
-      await tx.update(User, { instanceId: caller.instance.id, id: user.id }, { phoneVerified: true });
-      return this.store.push(tx, caller, user, [{ type: 'user.human.phone.verified', payload: { phone: user.phone } }]);
     });
   }
 
@@ -549,7 +496,7 @@ export class UsersService {
       if (mustBePending && !(await this.codes.pending(tx, caller.instance.id, user.id, 'invite')))
         throw errors.noInviteCode();
       const events: UserEventInput[] = [];
-      const code = await this.issueCode(tx, caller, user, 'invite', verification, events);
+      const code = await this.contacts.issueCode(tx, caller, user, 'invite', verification, events);
       return { event: await this.store.push(tx, caller, user, events), code };
     });
   }
@@ -569,64 +516,6 @@ export class UsersService {
         { type: 'user.human.invite.code.verified' },
         { type: 'user.human.email.verified', payload: { email: user.email } },
       ]);
-    });
-  }
-
-  // ---- metadata ------------------------------------------------------------------------------
-
-  async setMetadata(
-    caller: Caller,
-    userId: string,
-    entries: readonly { key: string; value: Uint8Array }[],
-  ): Promise<WrittenEvent> {
-    // Nothing to set would write no event (and answered INTERNAL: found by the fuzzer).
-    if (entries.length === 0) throw invalidField('USER-m3t4e', 'metadata', 'at least one entry is required');
-    entries.forEach((e, i) => {
-      if (!e.key.trim()) throw invalidField('USER-m3t4k', `metadata[${i}].key`, 'must not be blank');
-      if (e.value.length === 0) throw invalidField('USER-m3t4v', `metadata[${i}].value`, 'must not be empty');
-    });
-    return this.tx.run(async (tx) => {
-      const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true });
-      const now = new Date();
-      for (const e of entries) {
-        await tx
-          .createQueryBuilder()
-          .insert()
-          .into(UserMetadata)
-          .values({
-            instanceId: caller.instance.id,
-            userId: user.id,
-            key: e.key,
-            value: Buffer.from(e.value),
-            createdAt: now,
-            changedAt: now,
-          })
-          .orUpdate(['value', 'changed_at'], ['instance_id', 'user_id', 'key'])
-          .execute();
-      }
-      return this.store.push(
-        tx,
-        caller,
-        user,
-        entries.map((e) => ({ type: 'user.metadata.set', payload: { key: e.key } })),
-      );
-    });
-  }
-
-  async deleteMetadata(caller: Caller, userId: string, keys: readonly string[]): Promise<WrittenEvent> {
-    if (!keys.length) throw invalidField('USER-m3t4d', 'keys', 'at least one key is required');
-    return this.tx.run(async (tx) => {
-      const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true });
-      for (const key of keys) {
-        const result = await tx.delete(UserMetadata, { instanceId: caller.instance.id, userId: user.id, key });
-        if (!result.affected) throw errors.metadataNotFound(key);
-      }
-      return this.store.push(
-        tx,
-        caller,
-        user,
-        keys.map((key) => ({ type: 'user.metadata.removed', payload: { key } })),
-      );
     });
   }
 
@@ -653,47 +542,7 @@ export class UsersService {
     return { id, token };
   }
 
-  async findById(reader: EntityManager, instanceId: string, userId: string): Promise<User | null> {
-    return reader
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .where('u.instance_id = :instanceId AND u.id = :userId', { instanceId, userId })
-      .getOne();
-  }
-
-  /** Removes an org's users and their tokens (the org is being deleted). */
-  async removeAllOfOrg(tx: EntityManager, instanceId: string, orgId: string): Promise<void> {
-    await tx.delete(PersonalAccessToken, { instanceId, resourceOwner: orgId });
-    await tx.delete(User, { instanceId, resourceOwner: orgId });
-  }
-
   // ---- internals -----------------------------------------------------------------------------
-
-  /** The user's last change, when something beyond this service appended to it. */
-  private async latest(
-    tx: EntityManager,
-    caller: Caller,
-    user: Pick<User, 'id' | 'resourceOwner'>,
-  ): Promise<WrittenEvent | undefined> {
-    const [row] = await tx.query('SELECT sequence, changed_at FROM users WHERE instance_id = $1 AND id = $2', [
-      caller.instance.id,
-      user.id,
-    ]);
-    return row
-      ? {
-          aggregateId: user.id,
-          sequence: BigInt(row.sequence),
-          createdAt: row.changed_at,
-          resourceOwner: user.resourceOwner,
-        }
-      : undefined;
-  }
-
-  private async loadHuman(tx: EntityManager, caller: Caller, userId: string): Promise<User> {
-    const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true, self: true });
-    if (user.type !== 'human') throw errors.notHuman();
-    return user;
-  }
 
   private checkOrgPermission(caller: Caller, orgId: string): void {
     this.store.check(caller, { id: '', resourceOwner: orgId }, 'user.write', false);
@@ -707,195 +556,6 @@ export class UsersService {
   private async checkComplexity(caller: Caller, orgId: string, password: string, field: string): Promise<void> {
     const problems = passwordProblems(password, await this.policies.passwordComplexity(caller.instance.id, orgId));
     if (problems.length) throw errors.passwordTooWeak(field, problems);
-  }
-
-  /** Usernames are unique per org or per instance, as the org's domain settings say. */
-  private async checkUsernameFree(
-    tx: EntityManager,
-    caller: Caller,
-    orgId: string,
-    username: string,
-    field: string,
-    exceptUserId?: string,
-  ): Promise<void> {
-    const perOrg = await this.lockUsername(tx, caller, orgId, username, field);
-    const [row] = await tx.query(`SELECT ${usernameTakenSql(1)} AS taken`, [
-      caller.instance.id,
-      username,
-      orgId,
-      exceptUserId ?? '',
-      perOrg,
-    ]);
-    if (row.taken) throw errors.usernameTaken(username);
-  }
-
-  /**
-   * Serialises the writers of one username for the rest of the transaction, and answers its
-   * scope (read in the transaction unless the caller already has it). A unique index cannot do
-   * this job: whether two equal usernames clash depends on the domain settings of the org the
-   * new one goes to. The lock is its own statement, so the next statement's snapshot sees every
-   * writer of the name that held it before.
-   */
-  private async lockUsername(
-    tx: EntityManager,
-    caller: Caller,
-    orgId: string,
-    username: string,
-    field: string,
-    perOrg?: boolean,
-  ): Promise<boolean> {
-    if (!username) throw invalidField('USER-uN0n3', field, 'a username or email is required');
-    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-      `${caller.instance.id}/${USERNAME_LOCK}/${username.toLowerCase()}`,
-    ]);
-    return perOrg ?? (await this.policies.domainSettings(caller.instance.id, orgId)).userLoginMustBeDomain;
-  }
-
-  /**
-   * A new user and its first events in one statement, inserted only into an active org of the
-   * caller's instance and under a free username (see lockUsername); otherwise the facts read in
-   * the same snapshot say why. A taken id fails on the primary key.
-   */
-  private async insert(
-    tx: EntityManager,
-    caller: Caller,
-    user: User,
-    usernameField: string,
-    events: readonly UserEventInput[],
-    perOrg?: boolean,
-  ): Promise<WrittenEvent> {
-    const scope = await this.lockUsername(tx, caller, user.resourceOwner, user.username, usernameField, perOrg);
-    const { columns, values } = rowOf(tx, user, ['sequence', 'changedAt']);
-    const n = values.length;
-    const taken = usernameTakenSql(n + 1);
-    const org = `(SELECT state FROM orgs WHERE instance_id = $${n + 1} AND id = $${n + 3})`;
-    const params = [...values, caller.instance.id, user.username, user.resourceOwner, '', scope];
-    const sql = `INSERT INTO users (${columns.join(', ')}, sequence, changed_at)
-      SELECT ${values.map((_, i) => `$${i + 1}`).join(', ')}, prior.n + ${events.length}, prior.at FROM prior
-       WHERE ${org} = 'active' AND NOT ${taken}
-      RETURNING true AS inserted`;
-    const { written, facts } = await this.events
-      .insertWithFirstEvents(
-        tx,
-        { sql, params, facts: `${org} AS org_state, ${taken} AS taken` },
-        caller.instance.id,
-        creatorOf(caller),
-        events.map((e) => ({
-          aggregateType: 'user',
-          aggregateId: user.id,
-          resourceOwner: user.resourceOwner,
-          type: e.type,
-          payload: e.payload,
-        })),
-      )
-      .catch((err: unknown) => {
-        // No savepoint: a taken id ends the unit of work, so nothing runs on the failed transaction.
-        throw isUniqueViolation(err, 'users_pkey') ? errors.userIdTaken() : err;
-      });
-    if (written) return written;
-    if (facts.org_state === null) throw errors.orgNotFoundForUser('organization');
-    if (facts.org_state !== 'active') throw errors.orgNotUsable();
-    throw errors.usernameTaken(user.username);
-  }
-
-  private changeEmail(
-    tx: EntityManager,
-    caller: Caller,
-    user: User,
-    email: string,
-    verification: Verification,
-    updates: Partial<User>,
-    events: UserEventInput[],
-    always = false,
-  ): Promise<string | undefined> {
-    return this.changeContact(tx, caller, user, 'email', email, verification, updates, events, always);
-  }
-
-  private changePhone(
-    tx: EntityManager,
-    caller: Caller,
-    user: User,
-    phone: string,
-    verification: Verification,
-    updates: Partial<User>,
-    events: UserEventInput[],
-    always = false,
-  ): Promise<string | undefined> {
-    return this.changeContact(tx, caller, user, 'phone', phone, verification, updates, events, always);
-  }
-
-  /**
-   * A new email address or phone number: verified at once, or pending with a code that is
-   * returned or sent. Unless `always`, the same unverified value again changes nothing.
-   */
-  private async changeContact(
-    tx: EntityManager,
-    caller: Caller,
-    user: User,
-    kind: 'email' | 'phone',
-    raw: string,
-    verification: Verification,
-    updates: Partial<User>,
-    events: UserEventInput[],
-    always: boolean,
-  ): Promise<string | undefined> {
-    const value = raw.trim();
-    if (!value) throw invalidField(kind === 'email' ? 'USER-3m4l0' : 'USER-ph0n1', `${kind}.${kind}`, 'is required');
-    if (!always && value === user[kind] && verification.kind !== 'verified') return undefined;
-    this.requireContactProof(caller, user, kind, verification);
-    const verified = verification.kind === 'verified';
-    Object.assign(
-      updates,
-      kind === 'email' ? { email: value, emailVerified: verified } : { phone: value, phoneVerified: verified },
-    );
-    events.push({ type: `user.human.${kind}.changed`, payload: { [kind]: value } });
-    if (!verified) return this.issueCode(tx, caller, { ...user, [kind]: value }, kind, verification, events);
-    // A verified email proves the user: one waiting for initialisation becomes active.
-    if (kind === 'email' && user.state === 'initial') updates.state = 'active';
-    events.push({ type: `user.human.${kind}.verified`, payload: { [kind]: value } });
-    await this.codes.discard(tx, caller.instance.id, user.id, kind);
-    return undefined;
-  }
-
-  /** Verified without a code, or the code handed back: only with user.write on the user's org (see contactVerificationNeedsWrite). */
-  private requireContactProof(
-    caller: Caller,
-    user: Pick<User, 'resourceOwner'>,
-    contact: 'email' | 'phone',
-    verification: Verification,
-  ): void {
-    if (contactVerificationNeedsWrite(verification))
-      this.store.requireOnOrg(caller, user, 'user.write', () => errors.contactProofDenied(contact));
-  }
-
-  /** A new code of the kind: returned to the caller, or queued for delivery with the change. */
-  private async issueCode(
-    tx: EntityManager,
-    caller: Caller,
-    user: Pick<User, 'id' | 'resourceOwner' | 'email' | 'phone' | 'username' | 'displayName'>,
-    kind: Extract<CodeKind, 'email' | 'phone' | 'invite'>,
-    verification: Verification,
-    events: UserEventInput[],
-  ): Promise<string | undefined> {
-    const { code } = await this.codes.issue(tx, caller.instance.id, user.id, kind);
-    events.push({
-      type: `user.human.${kind === 'invite' ? 'invite' : kind}.code.added`,
-      payload: { returned: verification.kind === 'return' },
-    });
-    if (verification.kind === 'return') return code;
-    const template: NotificationTemplate =
-      kind === 'email' ? 'verifyEmail' : kind === 'phone' ? 'verifyPhone' : 'inviteCode';
-    await this.notifier.enqueue(tx, caller.instance.id, {
-      channel: kind === 'phone' ? 'sms' : 'email',
-      to: (kind === 'phone' ? user.phone : user.email) ?? '',
-      template,
-      userId: user.id,
-      orgId: user.resourceOwner,
-      data: { code, loginName: user.username, displayName: user.displayName ?? user.username },
-      urlTemplate: verification.kind === 'send' ? verification.urlTemplate : undefined,
-      origin: caller.origin,
-    });
-    return undefined;
   }
 }
 
@@ -926,31 +586,4 @@ export function nextState(state: UserState, action: 'deactivate' | 'reactivate' 
       if (state !== 'locked') throw errors.notLocked();
       return 'active';
   }
-}
-
-/**
- * Whether another user holds the username where it must be unique: the instance, or the org
- * when its domain settings make login names domains. Its parameters, from `$first` on: the
- * instance, the username, the org, the id to leave out ('' for none), usernames unique per org.
- */
-function usernameTakenSql(first: number): string {
-  const [instance, username, org, except, perOrg] = [0, 1, 2, 3, 4].map((i) => `$${first + i}`);
-  return `EXISTS (SELECT 1 FROM users WHERE instance_id = ${instance} AND lower(username) = lower(${username}) AND id <> ${except}
-                    AND (NOT ${perOrg}::boolean OR resource_owner = ${org}))`;
-}
-
-/** The entity's columns and values as TypeORM would insert them, leaving out `except` and unset ones. */
-function rowOf<E extends object>(
-  tx: EntityManager,
-  entity: E,
-  except: readonly (keyof E & string)[],
-): { columns: string[]; values: unknown[] } {
-  const metadata = tx.connection.getMetadata(entity.constructor);
-  const columns = metadata.columns.filter(
-    (c) => !except.includes(c.propertyName as keyof E & string) && c.getEntityValue(entity) !== undefined,
-  );
-  return {
-    columns: columns.map((c) => c.databaseName),
-    values: columns.map((c) => tx.connection.driver.preparePersistentValue(c.getEntityValue(entity), c)),
-  };
 }

@@ -4,7 +4,7 @@ import { HttpRoutes, sendJson } from '../platform/http/http-routes.js';
 import { sendOAuthError, sendOAuthFailure } from '../platform/http/oauth-answers.js';
 import { LOGGER } from '../platform/logging/logger-token.js';
 import { InstanceResolver } from '../platform/tenancy/instance-resolver.js';
-import { SigningKeys } from './signing-keys.js';
+import { SigningKeys } from './signing-keys.store.js';
 
 export const JWKS_PATH = '/oauth/v2/keys';
 /** As ZITADEL's keys endpoint: clients may cache five minutes, then must ask again. */

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { JwksRoutes } from './jwks.routes.js';
-import { SigningKeys } from './signing-keys.js';
+import { SigningKeys } from './signing-keys.store.js';
 import { WebKeysV2betaHandler } from './webkeys-v2beta.handler.js';
 import { WebKeysHandler } from './webkeys.handler.js';
 import { WebKeysService } from './webkeys.service.js';

@@ -10,7 +10,7 @@ import {
 import { SettingsService } from '@zitadel/proto/zitadel/settings/v2/settings_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { TOKEN_EXCHANGE_ERRORS as TX } from '../../src/oidc/token-exchange.errors.js';
-import { SigningKeys } from '../../src/webkeys/signing-keys.js';
+import { SigningKeys } from '../../src/webkeys/signing-keys.store.js';
 import { client, rest } from '../support/clients.js';
 import { otherInstance, type OtherInstance } from '../support/instances.js';
 import { machineWithRoles } from '../support/principals.js';

@@ -3,7 +3,7 @@ import { createServer as createTlsServer, type Server as TlsServer } from 'node:
 import type { AddressInfo } from 'node:net';
 import { parseNetworks } from '../../src/platform/http/address-rules.js';
 import { OutboundError, OutboundHttp, type OutboundRequest } from '../../src/platform/http/outbound.js';
-import { generateSelfSigned } from '../../src/saml/saml-certificates.js';
+import { generateSelfSigned } from '../../src/saml/saml-certificates.store.js';
 import { TestDnsServer } from '../support/dns-server.js';
 
 /**

@@ -82,7 +82,10 @@ describe('services and methods the server does not serve', () => {
   );
 
   it('v1 auth and system REST paths answer 501 under their prefixes', async () => {
-    expect((await rest(server.baseUrl, 'POST', '/auth/v1/users/me/idps/_search', { token: server.adminPat, body: {} })).status).toBe(501);
+    expect(
+      (await rest(server.baseUrl, 'POST', '/auth/v1/users/me/idps/_search', { token: server.adminPat, body: {} }))
+        .status,
+    ).toBe(501);
     expect(
       (await rest(server.baseUrl, 'POST', '/system/v1/instances/_search', { token: server.adminPat, body: {} })).status,
     ).toBe(501);

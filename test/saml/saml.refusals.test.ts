@@ -6,7 +6,7 @@ import { ErrorReason } from '@zitadel/proto/zitadel/saml/v2/authorization_pb.js'
 import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { ProjectService } from '@zitadel/proto/zitadel/project/v2beta/project_service_pb.js';
 import * as samlify from 'samlify';
-import { SamlCertificates } from '../../src/saml/saml-certificates.js';
+import { SamlCertificates } from '../../src/saml/saml-certificates.store.js';
 import { RSA_SHA256 } from '../../src/saml/saml-xml.js';
 import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
 import { client } from '../support/clients.js';

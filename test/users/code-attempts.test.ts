@@ -4,7 +4,7 @@ import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_servic
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { CODE_CHECKS_RATE_LIMITED, CODE_INVALID, CODE_SPENT } from '../../src/users/users.errors.js';
 import { MAX_CODE_ATTEMPTS } from '../../src/users/code-attempts.js';
-import { CODE_CHECKS_PER_USER_PER_MINUTE as PER_USER_PER_MINUTE } from '../../src/users/user-codes.js';
+import { CODE_CHECKS_PER_USER_PER_MINUTE as PER_USER_PER_MINUTE } from '../../src/users/user-codes.store.js';
 import { client, rest } from '../support/clients.js';
 import { uniquePhone } from '../support/receivers.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';

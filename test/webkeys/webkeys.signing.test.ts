@@ -4,7 +4,7 @@ import { RSABits, RSAHasher, State } from '@zitadel/proto/zitadel/webkey/v2/key_
 import { WebKeyService } from '@zitadel/proto/zitadel/webkey/v2/webkey_service_pb.js';
 import { DataSource } from 'typeorm';
 import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
-import { SigningKeys } from '../../src/webkeys/signing-keys.js';
+import { SigningKeys } from '../../src/webkeys/signing-keys.store.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { client, codeOf } from '../support/clients.js';
 import { machineWithRoles } from '../support/principals.js';

@@ -106,6 +106,23 @@ export class MembershipCommands {
     return this.push(tx, caller, ref, 'removed', {});
   }
 
+  /**
+   * Drops, without events of their own, the memberships on an org's resources (the org's removal
+   * event stands for them).
+   */
+  async removeOwnedBy(tx: EntityManager, instanceId: string, resourceOwner: string): Promise<void> {
+    await tx.query('DELETE FROM memberships WHERE instance_id = $1 AND resource_owner = $2', [
+      instanceId,
+      resourceOwner,
+    ]);
+  }
+
+  /** Drops, without events of their own, the memberships the users hold (they are being removed with their org). */
+  async removeOfUsers(tx: EntityManager, instanceId: string, userIds: readonly string[]): Promise<void> {
+    if (!userIds.length) return;
+    await tx.query('DELETE FROM memberships WHERE instance_id = $1 AND user_id = ANY($2)', [instanceId, [...userIds]]);
+  }
+
   private async push(
     tx: EntityManager,
     caller: Caller,

@@ -4,7 +4,7 @@ import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
 import { AuthService } from '@zitadel/proto/zitadel/auth_pb.js';
 import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
-import { assertMatchesAnnotations } from '../../settings/settings.access.js';
+import { assertMatchesAnnotations } from '../rpc/annotated-access.js';
 import { authenticatedCallerOf } from '../rpc/call-context.js';
 import { RpcRegistry, type AccessTable } from '../rpc/registry.js';
 import { v1OrgOf } from '../rpc/v1-org.js';

@@ -29,7 +29,7 @@ describe('systemCaller', () => {
         'login/http/login-http.ts',
         'login/flows/page-kit.ts',
         'saml/saml-logout.service.ts',
-        'bootstrap/first-instance.ts',
+        'bootstrap/first-instance.service.ts',
       ]),
     );
   });

@@ -2,15 +2,16 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { page } from '../../platform/database/list-query.js';
 import { invalidField } from '../../platform/errors/domain-error.js';
-import { authenticatedCallerOf, type AuthenticatedCaller } from '../../platform/rpc/call-context.js';
+import { authenticatedCallerOf } from '../../platform/rpc/call-context.js';
 import { detailsV2, textMatch, ts, type ChangeInfo } from '../../platform/rpc/proto-mapping.js';
 import type { AccessTable } from '../../platform/rpc/registry.js';
-import { Transactions } from '../../platform/database/transactions.js';
-import { UserQueries } from '../user-queries.js';
+import { UserContacts } from '../user-contacts.service.js';
+import { UserMetadataService } from '../user-metadata.service.js';
+import { UserQueries } from '../users.queries.js';
 import { UserServiceParts, type UserServiceImpl } from '../user-service-parts.js';
-import { newHuman, userFilter, userMessage, userSort, verification, userDetails } from '../users.mapper.js';
+import { newHuman, orgRef, userFilter, userMessage, userSort, verification, userDetails } from '../users.mapper.js';
 import { UsersService, type HumanChanges } from '../users.service.js';
-import { notYetSupported, orgNotFoundForUser } from '../users.errors.js';
+import { notYetSupported } from '../users.errors.js';
 import type { NewPassword } from '../credentials/passwords.service.js';
 import type { WrittenEvent } from '../../platform/events/event-store.js';
 
@@ -107,30 +108,14 @@ function humanChanges(req: {
 export class UsersCoreHandler implements OnModuleInit {
   constructor(
     private readonly users: UsersService,
+    private readonly contacts: UserContacts,
+    private readonly metadata: UserMetadataService,
     private readonly queries: UserQueries,
     private readonly parts: UserServiceParts,
-    private readonly tx: Transactions,
   ) {}
 
   onModuleInit(): void {
     this.parts.add({ name: 'core', impl: this.impl, access: USERS_CORE_ACCESS });
-  }
-
-  /** AddHumanUser's `organization`: by id or by one of the org's verified domains; else the caller's org. */
-  private async orgFor(
-    caller: AuthenticatedCaller,
-    org: { org: { case: string | undefined; value?: unknown } } | undefined,
-  ): Promise<string> {
-    if (org?.org.case === 'orgId') return org.org.value as string;
-    if (org?.org.case === 'orgDomain') {
-      const [row] = await this.tx.reader.query(
-        'SELECT org_id FROM org_domains WHERE instance_id = $1 AND domain = $2 AND is_verified',
-        [caller.instance.id, String(org.org.value).toLowerCase()],
-      );
-      if (!row) throw orgNotFoundForUser('organization.org_domain');
-      return row.org_id;
-    }
-    return caller.principal.orgId;
   }
 
   private readonly impl: UserServiceImpl = {
@@ -162,9 +147,9 @@ export class UsersCoreHandler implements OnModuleInit {
     },
     addHumanUser: async (req, ctx) => {
       const caller = authenticatedCallerOf(ctx);
-      const created = await this.users.createHuman(
+      const created = await this.users.createHumanIn(
         caller,
-        await this.orgFor(caller, req.organization),
+        orgRef(req.organization) ?? { id: caller.principal.orgId },
         newHuman(req, ''),
       );
       return {
@@ -265,7 +250,7 @@ export class UsersCoreHandler implements OnModuleInit {
       details: details(await this.users.verifyEmail(authenticatedCallerOf(ctx), req.userId, req.verificationCode)),
     }),
     setPhone: async (req, ctx) => {
-      const r = await this.users.setPhone(
+      const r = await this.contacts.setPhone(
         authenticatedCallerOf(ctx),
         req.userId,
         req.phone,
@@ -274,10 +259,10 @@ export class UsersCoreHandler implements OnModuleInit {
       return { details: details(r.event), verificationCode: r.code };
     },
     removePhone: async (req, ctx) => ({
-      details: details(await this.users.removePhone(authenticatedCallerOf(ctx), req.userId)),
+      details: details(await this.contacts.removePhone(authenticatedCallerOf(ctx), req.userId)),
     }),
     resendPhoneCode: async (req, ctx) => {
-      const r = await this.users.resendPhoneCode(
+      const r = await this.contacts.resendPhoneCode(
         authenticatedCallerOf(ctx),
         req.userId,
         verification(req.verification),
@@ -285,7 +270,7 @@ export class UsersCoreHandler implements OnModuleInit {
       return { details: details(r.event), verificationCode: r.code };
     },
     verifyPhone: async (req, ctx) => ({
-      details: details(await this.users.verifyPhone(authenticatedCallerOf(ctx), req.userId, req.verificationCode)),
+      details: details(await this.contacts.verifyPhone(authenticatedCallerOf(ctx), req.userId, req.verificationCode)),
     }),
     createInviteCode: async (req, ctx) => {
       const r = await this.users.createInviteCode(
@@ -304,7 +289,7 @@ export class UsersCoreHandler implements OnModuleInit {
       details: details(await this.users.verifyInviteCode(authenticatedCallerOf(ctx), req.userId, req.verificationCode)),
     }),
     setUserMetadata: async (req, ctx) => ({
-      setDate: ts((await this.users.setMetadata(authenticatedCallerOf(ctx), req.userId, req.metadata)).createdAt),
+      setDate: ts((await this.metadata.setMetadata(authenticatedCallerOf(ctx), req.userId, req.metadata)).createdAt),
     }),
     listUserMetadata: async (req, ctx) => {
       const p = page(req.pagination, 'pagination');
@@ -323,7 +308,9 @@ export class UsersCoreHandler implements OnModuleInit {
       };
     },
     deleteUserMetadata: async (req, ctx) => ({
-      deletionDate: ts((await this.users.deleteMetadata(authenticatedCallerOf(ctx), req.userId, req.keys)).createdAt),
+      deletionDate: ts(
+        (await this.metadata.deleteMetadata(authenticatedCallerOf(ctx), req.userId, req.keys)).createdAt,
+      ),
     }),
   };
 }

@@ -132,4 +132,55 @@ export class MachineCredentialsQueries {
       })),
     }));
   }
+
+  // ---- machine users as OAuth clients (for oidc) --------------------------------------------
+
+  /** The active machine users with the username, with their secret's hash (null without one). */
+  async activeMachinesNamed(
+    instanceId: string,
+    username: string,
+  ): Promise<{ id: string; orgId: string; secretHash: string | null; accessTokenType: string | null }[]> {
+    const rows: {
+      id: string;
+      resource_owner: string;
+      secret_hash: string | null;
+      machine_access_token_type: string | null;
+    }[] = await this.tx.reader.query(
+      `SELECT u.id, u.resource_owner, s.secret_hash, u.machine_access_token_type
+         FROM users u
+         LEFT JOIN machine_secrets s ON s.instance_id = u.instance_id AND s.user_id = u.id
+        WHERE u.instance_id = $1 AND u.username = $2 AND u.type = 'machine' AND u.state = 'active'`,
+      [instanceId, username],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      orgId: r.resource_owner,
+      secretHash: r.secret_hash,
+      accessTokenType: r.machine_access_token_type,
+    }));
+  }
+
+  /** An unexpired key of an active machine user, with the user's username and org. */
+  async activeMachineKey(
+    instanceId: string,
+    keyId: string,
+    userId: string,
+  ): Promise<{ publicKey: string; username: string; orgId: string } | undefined> {
+    const [row] = await this.tx.reader.query(
+      `SELECT k.public_key, u.username, u.resource_owner FROM machine_keys k
+         JOIN users u ON u.instance_id = k.instance_id AND u.id = k.user_id AND u.type = 'machine' AND u.state = 'active'
+        WHERE k.instance_id = $1 AND k.id = $2 AND k.user_id = $3 AND k.expires_at > now()`,
+      [instanceId, keyId, userId],
+    );
+    return row ? { publicKey: row.public_key, username: row.username, orgId: row.resource_owner } : undefined;
+  }
+
+  /** The machine user's unexpired public keys (PEM), by id. */
+  async publicKeys(instanceId: string, userId: string): Promise<{ id: string; publicKey: string; expiresAt: Date }[]> {
+    const rows: { id: string; public_key: string; expires_at: Date }[] = await this.tx.reader.query(
+      'SELECT id, public_key, expires_at FROM machine_keys WHERE instance_id = $1 AND user_id = $2 AND expires_at > now() ORDER BY id',
+      [instanceId, userId],
+    );
+    return rows.map((r) => ({ id: r.id, publicKey: r.public_key, expiresAt: r.expires_at }));
+  }
 }

@@ -6,7 +6,7 @@ import type { WrittenEvent } from '../../platform/events/event-store.js';
 import { IdGenerator } from '../../platform/ids/id-generator.js';
 import type { Caller } from '../../platform/rpc/call-context.js';
 import { PersonalAccessToken } from '../personal-access-token.entity.js';
-import { UserStore } from '../user-store.js';
+import { UserStore } from '../users.store.js';
 import type { User } from '../user.entity.js';
 import { notMachine } from '../users.errors.js';
 import * as errors from './credentials.errors.js';

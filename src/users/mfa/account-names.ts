@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Org } from '../../orgs/org.entity.js';
-import { Policies } from '../../settings/policies.js';
+import { OrgQueries } from '../../orgs/orgs.queries.js';
+import { Policies } from '../../settings/policies.queries.js';
 import { preferredLoginName } from '../core/login-names.js';
 import type { User } from '../user.entity.js';
 
@@ -11,21 +11,19 @@ import type { User } from '../user.entity.js';
  */
 @Injectable()
 export class AccountNames {
-  constructor(private readonly policies: Policies) {}
+  constructor(
+    private readonly policies: Policies,
+    private readonly orgs: OrgQueries,
+  ) {}
 
   async of(
     db: EntityManager,
     instanceId: string,
     user: Pick<User, 'username' | 'resourceOwner' | 'email'>,
   ): Promise<string> {
-    const org = await db
-      .getRepository(Org)
-      .createQueryBuilder('o')
-      .select(['o.primaryDomain'])
-      .where('o.instance_id = :i AND o.id = :id', { i: instanceId, id: user.resourceOwner })
-      .getOne();
+    const primaryDomain = await this.orgs.primaryDomain(db, instanceId, user.resourceOwner);
     const settings = await this.policies.domainSettings(instanceId, user.resourceOwner);
-    const name = preferredLoginName(user.username, org?.primaryDomain, settings.userLoginMustBeDomain);
+    const name = preferredLoginName(user.username, primaryDomain, settings.userLoginMustBeDomain);
     return name || user.email || user.username;
   }
 }

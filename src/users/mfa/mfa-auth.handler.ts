@@ -7,7 +7,7 @@ import { invalidField } from '../../platform/errors/domain-error.js';
 import { authenticatedCallerOf, type AuthenticatedCaller } from '../../platform/rpc/call-context.js';
 import { RpcRegistry, type AccessTable } from '../../platform/rpc/registry.js';
 import { eventDetailsV1 } from '../../platform/rpc/v1-mapping.js';
-import { assertMatchesAnnotations } from '../../settings/settings.access.js';
+import { assertMatchesAnnotations } from '../../platform/rpc/annotated-access.js';
 import { authFactorOf, factorKinds, passkeyOf, requestHost } from './mfa.mapper.js';
 import { MfaService } from './mfa.service.js';
 import { WebAuthnService } from './webauthn.service.js';

@@ -4,6 +4,7 @@ import { AccountNames } from './account-names.js';
 import { MfaAuthHandler } from './mfa-auth.handler.js';
 import { UsersMfaHandler } from './mfa.handler.js';
 import { MfaService } from './mfa.service.js';
+import { WebAuthnCredentialQueries } from './webauthn-credentials.queries.js';
 import { WebAuthnService } from './webauthn.service.js';
 
 /**
@@ -13,7 +14,7 @@ import { WebAuthnService } from './webauthn.service.js';
  */
 @Module({
   imports: [UsersSharedModule],
-  providers: [AccountNames, MfaService, WebAuthnService, UsersMfaHandler, MfaAuthHandler],
-  exports: [MfaService, WebAuthnService],
+  providers: [AccountNames, MfaService, WebAuthnService, WebAuthnCredentialQueries, UsersMfaHandler, MfaAuthHandler],
+  exports: [MfaService, WebAuthnService, WebAuthnCredentialQueries],
 })
 export class UserMfaModule {}

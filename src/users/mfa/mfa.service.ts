@@ -5,7 +5,7 @@ import { Transactions } from '../../platform/database/transactions.js';
 import type { WrittenEvent } from '../../platform/events/event-store.js';
 import type { Caller } from '../../platform/rpc/call-context.js';
 import { User } from '../user.entity.js';
-import { UserStore } from '../user-store.js';
+import { UserStore } from '../users.store.js';
 import { AccountNames } from './account-names.js';
 import { UserOtpChannel, UserTotp, UserWebAuthnCredential, type FactorState, type OtpChannel } from './mfa.entity.js';
 import {
@@ -176,6 +176,24 @@ export class MfaService {
     const rows: unknown[] = await db.query(
       `SELECT 1 FROM user_webauthn_credentials WHERE instance_id = $1 AND user_id = $2 AND kind = 'passkey' AND state = 'ready' LIMIT 1`,
       [instanceId, userId],
+    );
+    return rows.length > 0;
+  }
+
+  /** The sealed secret of the user's ready TOTP, for a session's TOTP check. */
+  async readyTotpSecret(db: EntityManager, instanceId: string, userId: string): Promise<string | undefined> {
+    const [row]: { secret_sealed: string }[] = await db.query(
+      `SELECT secret_sealed FROM user_totp WHERE instance_id = $1 AND user_id = $2 AND state = 'ready'`,
+      [instanceId, userId],
+    );
+    return row?.secret_sealed;
+  }
+
+  /** Whether OTP over the channel is enabled for the user. */
+  async otpEnabled(db: EntityManager, instanceId: string, userId: string, channel: OtpChannel): Promise<boolean> {
+    const rows: unknown[] = await db.query(
+      'SELECT 1 FROM user_otp_channels WHERE instance_id = $1 AND user_id = $2 AND channel = $3',
+      [instanceId, userId, channel],
     );
     return rows.length > 0;
   }

@@ -5,10 +5,10 @@ import { page } from '../platform/database/list-query.js';
 import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
 import { listDetailsV1 } from '../platform/rpc/v1-mapping.js';
-import { assertMatchesAnnotations } from '../settings/settings.access.js';
-import { orgFilter } from './orgs.handler.js';
-import type { OrgSort } from './orgs.queries.js';
-import { orgV1 } from './orgs-v1.mapper.js';
+import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
+import { orgFilter } from '../orgs/orgs.handler.js';
+import type { OrgSort } from '../orgs/orgs.queries.js';
+import { orgV1 } from '../orgs/orgs-v1.mapper.js';
 import { ProjectOrgs } from './project-orgs.js';
 
 /** The orgs the caller may switch to, in ZITADEL's auth API (`authenticated`). */
@@ -21,7 +21,7 @@ const V1_SORT: Record<number, OrgSort> = { 0: 'unspecified', 1: 'name' };
 
 /** Transport edge of zitadel.auth.v1.AuthService's ListMyProjectOrgs. */
 @Injectable()
-export class OrgsAuthHandler implements OnModuleInit {
+export class ProjectOrgsAuthHandler implements OnModuleInit {
   constructor(
     private readonly projectOrgs: ProjectOrgs,
     private readonly registry: RpcRegistry,

@@ -34,6 +34,16 @@ export class ProjectStore {
     return db.findOneBy(Project, { instanceId, id: projectId });
   }
 
+  /** Whether the org owns the project or holds an active grant of it. */
+  async orgHasAccess(db: EntityManager, instanceId: string, projectId: string, orgId: string): Promise<boolean> {
+    const rows: unknown[] = await db.query(
+      `SELECT 1 FROM projects p WHERE p.instance_id = $1 AND p.id = $2 AND (p.resource_owner = $3 OR EXISTS (
+         SELECT 1 FROM project_grants g WHERE g.instance_id = p.instance_id AND g.project_id = p.id AND g.granted_org_id = $3 AND g.state = 'active'))`,
+      [instanceId, projectId, orgId],
+    );
+    return rows.length > 0;
+  }
+
   /** The project row, locked for the rest of the transaction (writers to one project queue). */
   lockProject(tx: EntityManager, instanceId: string, projectId: string): Promise<Project | null> {
     return tx

@@ -8,7 +8,7 @@ import type { Caller } from '../platform/rpc/call-context.js';
 import { judgeCode, type CodeVerdict } from './code-attempts.js';
 import { CODE_SPECS, generateCode, type CodeKind } from './secret-codes.js';
 import { UserCode } from './user-code.entity.js';
-import { UserStore } from './user-store.js';
+import { UserStore } from './users.store.js';
 import type { User } from './user.entity.js';
 import { codeChecksRateLimited, codeExpired, codeInvalid, codeSpent } from './users.errors.js';
 

@@ -14,6 +14,7 @@ import {
   webAuthnNotChallenged,
 } from './sessions.errors.js';
 import { assertionOf, assertionOrigin } from './webauthn-assertion.js';
+import { WebAuthnCredentialQueries, type WebAuthnKind } from '../users/mfa/webauthn-credentials.queries.js';
 
 /** How long the browser may take, and so how long the stored challenge is valid. */
 const CEREMONY_TIMEOUT_MS = 5 * 60 * 1000;
@@ -38,14 +39,17 @@ export interface VerifiedAssertion {
  * Passkeys sign in alone, so an assertion that must verify the user takes passkeys only; one that
  * need not (a second factor) takes U2F security keys and passkeys alike.
  */
-function kindsFor(userVerification: UserVerification): string[] {
+function kindsFor(userVerification: UserVerification): WebAuthnKind[] {
   return userVerification === 'required' ? ['passkey'] : ['passkey', 'u2f'];
 }
 
 /** WebAuthn assertions of a session (W3C WebAuthn Level 2 §7.2), against the user's stored credentials. */
 @Injectable()
 export class SessionWebAuthn {
-  constructor(private readonly config: Config) {}
+  constructor(
+    private readonly config: Config,
+    private readonly credentials: WebAuthnCredentialQueries,
+  ) {}
 
   /** Assertion options for `navigator.credentials.get()`: `{ publicKey: … }`, and the challenge to keep. */
   async challenge(
@@ -62,16 +66,17 @@ export class SessionWebAuthn {
         `"${request.domain}" is neither a domain of this instance nor a parent domain of one`,
       );
     }
-    const credentials: { credential_id: string; transports: string[] }[] = await tx.query(
-      `SELECT credential_id, transports FROM user_webauthn_credentials
-        WHERE instance_id = $1 AND user_id = $2 AND state = 'ready' AND rp_id = $3 AND kind = ANY($4::text[])
-        ORDER BY verified_at, id`,
-      [instanceId, userId, rpId, kindsFor(request.userVerification)],
+    const credentials = await this.credentials.allowed(
+      tx,
+      instanceId,
+      userId,
+      rpId,
+      kindsFor(request.userVerification),
     );
     if (!credentials.length) throw webAuthnNoCredentials();
     const options = await generateAuthenticationOptions({
       rpID: rpId,
-      allowCredentials: credentials.map((c) => ({ id: c.credential_id, transports: c.transports })),
+      allowCredentials: credentials.map((c) => ({ id: c.credentialId, transports: c.transports })),
       userVerification: request.userVerification,
       timeout: CEREMONY_TIMEOUT_MS,
     });
@@ -106,17 +111,13 @@ export class SessionWebAuthn {
     if (!originAllowed(origin, challenge.rpId, await this.instanceDomains(tx, instanceId), this.config.externalUrl)) {
       throw webAuthnAssertionInvalid(`the origin ${origin} is not a domain of this instance within ${challenge.rpId}`);
     }
-    const [credential]: {
-      id: string;
-      kind: 'passkey' | 'u2f';
-      public_key: Buffer;
-      sign_count: string;
-      transports: string[];
-    }[] = await tx.query(
-      `SELECT id, kind, public_key, sign_count, transports FROM user_webauthn_credentials
-        WHERE instance_id = $1 AND user_id = $2 AND credential_id = $3 AND state = 'ready' AND rp_id = $4 AND kind = ANY($5::text[])
-        FOR UPDATE`,
-      [instanceId, userId, assertion.id, challenge.rpId, kindsFor(challenge.userVerification)],
+    const credential = await this.credentials.forAssertion(
+      tx,
+      instanceId,
+      userId,
+      assertion.id,
+      challenge.rpId,
+      kindsFor(challenge.userVerification),
     );
     if (!credential)
       throw webAuthnAssertionInvalid(
@@ -131,8 +132,8 @@ export class SessionWebAuthn {
         expectedRPID: challenge.rpId,
         credential: {
           id: assertion.id,
-          publicKey: new Uint8Array(credential.public_key),
-          counter: Number(credential.sign_count),
+          publicKey: new Uint8Array(credential.publicKey),
+          counter: Number(credential.signCount),
           transports: credential.transports as never,
         },
         requireUserVerification: challenge.userVerification === 'required',
@@ -155,10 +156,7 @@ export class SessionWebAuthn {
     userId: string,
     assertion: VerifiedAssertion,
   ): Promise<void> {
-    await tx.query(
-      `UPDATE user_webauthn_credentials SET sign_count = $4 WHERE instance_id = $1 AND user_id = $2 AND id = $3`,
-      [instanceId, userId, assertion.tokenId, assertion.newCounter],
-    );
+    await this.credentials.storeSignCount(tx, instanceId, userId, assertion.tokenId, assertion.newCounter);
   }
 
   private async instanceDomains(db: EntityManager, instanceId: string): Promise<string[]> {

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AppsQueries } from '../apps/apps.queries.js';
-import { AuthorizationsService } from '../authorizations/authorizations.service.js';
+import { AuthorizationsService } from './authorizations.service.js';
 import { memberOrgs } from '../platform/authz/permissions.js';
 import { MAX_LIMIT, type Page } from '../platform/database/list-query.js';
 import type { AuthenticatedCaller } from '../platform/rpc/call-context.js';
-import type { Org } from './org.entity.js';
-import { OrgsQueries, type Listed, type OrgFilter, type OrgSort } from './orgs.queries.js';
+import { OrgQueries, type OrgFilter, type OrgSort } from '../orgs/orgs.queries.js';
 
 /**
  * ZITADEL's ListMyProjectOrgs: the orgs a user may switch to. Called with a token of an app, the
@@ -15,7 +14,7 @@ import { OrgsQueries, type Listed, type OrgFilter, type OrgSort } from './orgs.q
 @Injectable()
 export class ProjectOrgs {
   constructor(
-    private readonly orgs: OrgsQueries,
+    private readonly orgs: OrgQueries,
     private readonly apps: AppsQueries,
     private readonly authorizations: AuthorizationsService,
   ) {}
@@ -25,7 +24,7 @@ export class ProjectOrgs {
     filters: readonly OrgFilter[],
     sort: OrgSort,
     page: Page,
-  ): Promise<Listed<Org>> {
+  ): ReturnType<OrgQueries['list']> {
     return this.orgs.list(caller, filters, sort, page, await this.scope(caller));
   }
 

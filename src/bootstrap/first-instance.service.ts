@@ -12,6 +12,7 @@ import { LOGGER } from '../platform/platform.module.js';
 import { systemCaller } from '../platform/rpc/call-context.js';
 import { hostName } from '../platform/tenancy/instance-resolver.js';
 import { Instance, InstanceDomain } from '../platform/tenancy/instance.entity.js';
+import { OrgQueries } from '../orgs/orgs.queries.js';
 import { OrgsService } from '../orgs/orgs.service.js';
 import { UsersService } from '../users/users.service.js';
 import { WebKeysService } from '../webkeys/webkeys.service.js';
@@ -46,6 +47,7 @@ export class FirstInstanceSetup {
     private readonly ids: IdGenerator,
     private readonly events: EventStore,
     private readonly orgs: OrgsService,
+    private readonly orgQueries: OrgQueries,
     private readonly users: UsersService,
     private readonly members: MembershipCommands,
     private readonly webKeys: WebKeysService,
@@ -119,9 +121,7 @@ export class FirstInstanceSetup {
       },
     ]);
 
-    const orgDomain = (
-      await tx.query('SELECT primary_domain FROM orgs WHERE instance_id = $1 AND id = $2', [id, org.id])
-    )[0].primary_domain;
+    const orgDomain = await this.orgQueries.primaryDomain(tx, id, org.id);
     const human = await this.users.addHuman(tx, caller, org.id, {
       username: this.config.adminUsername,
       givenName: 'Portcullis',

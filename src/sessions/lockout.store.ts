@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Caller } from '../platform/rpc/call-context.js';
-import { Policies } from '../settings/policies.js';
-import { User } from '../users/user.entity.js';
-import { UserStore } from '../users/user-store.js';
+import { Policies } from '../settings/policies.queries.js';
+import { UserStore } from '../users/users.store.js';
 
 /** Which counter a failed check adds to: passwords, or one-time codes (TOTP, OTP SMS, OTP email). */
 export type CheckKind = 'password' | 'otp';
@@ -48,7 +47,7 @@ export class LockoutCounters {
   async recordFailure(
     tx: EntityManager,
     caller: Caller,
-    user: Pick<User, 'id' | 'resourceOwner'>,
+    user: { readonly id: string; readonly resourceOwner: string },
     check: keyof typeof FAILED_EVENT,
   ): Promise<FailedCheck> {
     const kind: CheckKind = check === 'password' ? 'password' : 'otp';
@@ -72,16 +71,7 @@ export class LockoutCounters {
     const events: { type: string }[] = [{ type: FAILED_EVENT[check] }];
     let locked = false;
     if (lock) {
-      const result = await tx
-        .createQueryBuilder()
-        .update(User)
-        .set({ state: 'locked' })
-        .where(`instance_id = :i AND id = :id AND state IN ('active', 'initial')`, {
-          i: caller.instance.id,
-          id: user.id,
-        })
-        .execute();
-      locked = !!result.affected;
+      locked = await this.users.lockAfterFailedChecks(tx, caller.instance.id, user.id);
       if (locked) {
         await tx.query(`UPDATE user_lockouts SET locked_at = now() WHERE instance_id = $1 AND user_id = $2`, [
           caller.instance.id,
@@ -92,6 +82,15 @@ export class LockoutCounters {
     }
     await this.users.push(tx, caller, user, events);
     return { failures, locked, showFailures: settings.showLockoutFailures };
+  }
+
+  /** Whether the user's lockout row holds anything a successful check should reset. */
+  async hasCounts(db: EntityManager, instanceId: string, userId: string): Promise<boolean> {
+    const [row]: { password_failures: number; otp_failures: number; locked_at: Date | null }[] = await db.query(
+      'SELECT password_failures, otp_failures, locked_at FROM user_lockouts WHERE instance_id = $1 AND user_id = $2',
+      [instanceId, userId],
+    );
+    return !!row && (row.password_failures > 0 || row.otp_failures > 0 || row.locked_at !== null);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
 import { SettingsService } from '@zitadel/proto/zitadel/settings/v2/settings_service_pb.js';
-import { annotatedPermission, assertMatchesAnnotations } from './settings.access.js';
+import { annotatedPermission, assertMatchesAnnotations } from './annotated-access.js';
 
 describe('access tables held to the descriptors', () => {
   it('reads v2 and v1 auth options', () => {

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { OrgQueries } from '../orgs/orgs.queries.js';
 import { hashToken } from '../platform/crypto/master-key.js';
-import { Policies } from '../settings/policies.js';
+import { Policies } from '../settings/policies.queries.js';
+import { UserQueries } from '../users/users.queries.js';
 import { sessionStanding, type SessionStanding } from './login-rules.js';
 
 /** A session as its login rules see it: the row, its user's state and factors, and the verdict. */
@@ -24,11 +26,7 @@ interface Row {
   id: string;
   token_hash: string;
   user_id: string | null;
-  resource_owner: string | null;
   expired: boolean;
-  user_state: string | null;
-  org_state: string | null;
-  password_change_required: boolean | null;
   password_checked_at: Date | null;
   intent_checked_at: Date | null;
   webauthn_checked_at: Date | null;
@@ -36,26 +34,16 @@ interface Row {
   totp_checked_at: Date | null;
   otp_sms_checked_at: Date | null;
   otp_email_checked_at: Date | null;
-  has_totp: boolean;
-  has_otp_sms: boolean;
-  has_otp_email: boolean;
-  has_webauthn: boolean;
 }
 
-const SELECT = `SELECT s.id, s.token_hash, s.user_id, u.resource_owner, COALESCE(s.expires_at <= now(), false) AS expired,
-       u.state AS user_state, o.state AS org_state, u.password_change_required,
+const SELECT = `SELECT s.id, s.token_hash, s.user_id, COALESCE(s.expires_at <= now(), false) AS expired,
        s.password_checked_at, s.intent_checked_at, s.webauthn_checked_at, s.webauthn_user_verified,
-       s.totp_checked_at, s.otp_sms_checked_at, s.otp_email_checked_at,
-       EXISTS (SELECT 1 FROM user_totp t WHERE t.instance_id = s.instance_id AND t.user_id = s.user_id AND t.state = 'ready') AS has_totp,
-       EXISTS (SELECT 1 FROM user_otp_channels c WHERE c.instance_id = s.instance_id AND c.user_id = s.user_id AND c.channel = 'sms') AS has_otp_sms,
-       EXISTS (SELECT 1 FROM user_otp_channels c WHERE c.instance_id = s.instance_id AND c.user_id = s.user_id AND c.channel = 'email') AS has_otp_email,
-       EXISTS (SELECT 1 FROM user_webauthn_credentials w WHERE w.instance_id = s.instance_id AND w.user_id = s.user_id AND w.state = 'ready') AS has_webauthn
-  FROM sessions s
-  LEFT JOIN users u ON u.instance_id = s.instance_id AND u.id = s.user_id
-  LEFT JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner`;
+       s.totp_checked_at, s.otp_sms_checked_at, s.otp_email_checked_at
+  FROM sessions s`;
 
 /**
- * Loads a session with what the login rules need (one query plus the user's login settings) and
+ * Loads a session with what the login rules need (the session, its user's standing from users,
+ * its org's state from orgs, and the login settings) and
  * judges it with `sessionStanding`: the one place that decides whether a session is a sign-in,
  * for session tokens on the API and for the OIDC, device and SAML hand-offs alike.
  */
@@ -64,6 +52,8 @@ export class SessionStandings {
   constructor(
     private readonly dataSource: DataSource,
     private readonly policies: Policies,
+    private readonly users: UserQueries,
+    private readonly orgs: OrgQueries,
   ) {}
 
   async byToken(instanceId: string, token: string): Promise<JudgedSession | undefined> {
@@ -97,24 +87,20 @@ export class SessionStandings {
     const checkTimes = Object.values(checks)
       .filter((t): t is Date => t instanceof Date || typeof t === 'string')
       .map((t) => new Date(t));
+    // A session whose user is gone has no org and is not active.
+    const user = row.user_id ? await this.users.standing(instanceId, row.user_id) : undefined;
+    const orgState = user && (await this.orgs.states(instanceId, [user.resourceOwner])).get(user.resourceOwner);
     const judged = {
       id: row.id,
       tokenHash: row.token_hash,
       userId: row.user_id,
-      orgId: row.resource_owner,
+      orgId: user?.resourceOwner ?? null,
       expired: row.expired,
-      active: row.user_state === 'active' && row.org_state !== 'inactive',
+      active: user?.state === 'active' && orgState !== 'inactive',
       checkTimes,
     };
-    if (!row.user_id || !row.resource_owner) return judged;
-    const settings = await this.policies.loginSettings(instanceId, row.resource_owner);
-    const user = {
-      passwordChangeRequired: !!row.password_change_required,
-      totp: row.has_totp,
-      otpSms: row.has_otp_sms,
-      otpEmail: row.has_otp_email,
-      webAuthn: row.has_webauthn,
-    };
+    if (!row.user_id || !user) return judged;
+    const settings = await this.policies.loginSettings(instanceId, user.resourceOwner);
     return { ...judged, standing: sessionStanding(checks, user, settings) };
   }
 }

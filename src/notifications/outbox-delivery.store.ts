@@ -1,0 +1,84 @@
+import type { EntityManager } from 'typeorm';
+import type { Channel } from './channels.js';
+
+/** A due notification claimed for delivery (its payload still sealed). */
+export interface ClaimedRow {
+  instance_id: string;
+  id: string;
+  channel: Channel;
+  template: string;
+  payload: string;
+  attempts: number;
+}
+
+/**
+ * The delivery worker's reads and writes of the outbox, across instances: claiming a due row
+ * (locked, skipping rows other workers hold), rescheduling or finishing it, and pruning.
+ */
+
+/** The oldest due pending row of the channels, locked for `tx`; undefined when none is free. */
+export async function claimDue(tx: EntityManager, channels: readonly Channel[]): Promise<ClaimedRow | undefined> {
+  const [row] = (await tx.query(
+    `SELECT instance_id, id, channel, template, payload, attempts
+       FROM notification_outbox
+      WHERE state = 'pending' AND next_attempt_at <= now() AND channel = ANY($1)
+      ORDER BY next_attempt_at
+      LIMIT 1
+      FOR UPDATE SKIP LOCKED`,
+    [channels],
+  )) as ClaimedRow[];
+  return row;
+}
+
+/** Counts the failed attempt and tries again after the delay. */
+export async function scheduleRetry(
+  tx: EntityManager,
+  row: ClaimedRow,
+  attempts: number,
+  error: string,
+  delaySeconds: number,
+): Promise<void> {
+  await tx.query(
+    `UPDATE notification_outbox
+        SET attempts = $3, last_error = $4, next_attempt_at = clock_timestamp() + make_interval(secs => $5), changed_at = clock_timestamp()
+      WHERE instance_id = $1 AND id = $2`,
+    [row.instance_id, row.id, attempts, error, delaySeconds],
+  );
+}
+
+/** A finished row keeps no secret: its payload is cleared. */
+export async function finish(
+  tx: EntityManager,
+  row: ClaimedRow,
+  state: 'sent' | 'failed',
+  attempts: number,
+  error: string | null,
+): Promise<void> {
+  await tx.query(
+    `UPDATE notification_outbox
+        SET state = $3, attempts = $4, last_error = $5, payload = NULL, changed_at = clock_timestamp()
+      WHERE instance_id = $1 AND id = $2`,
+    [row.instance_id, row.id, state, attempts, error],
+  );
+}
+
+/** Milliseconds until the next pending row of the channels is due; null when there is none. */
+export async function msUntilNextDue(db: EntityManager, channels: readonly Channel[]): Promise<number | null> {
+  const [{ ms }] = (await db.query(
+    `SELECT EXTRACT(EPOCH FROM (min(next_attempt_at) - clock_timestamp())) * 1000 AS ms
+       FROM notification_outbox
+      WHERE state = 'pending' AND channel = ANY($1)`,
+    [channels],
+  )) as { ms: string | null }[];
+  return ms === null ? null : Number(ms);
+}
+
+/** Deletes finished rows older than the days; how many. */
+export async function pruneFinished(db: EntityManager, keepDays: number): Promise<number> {
+  // TypeORM answers a DELETE with [rows, affected count].
+  const [, deleted] = (await db.query(
+    `DELETE FROM notification_outbox WHERE state <> 'pending' AND changed_at < now() - make_interval(days => $1)`,
+    [keepDays],
+  )) as [unknown, number];
+  return deleted;
+}

@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { OrgPeople } from '../orgs/org-lifecycle.js';
+import type { Caller } from '../platform/rpc/call-context.js';
+import { newHuman, type HumanRequest } from './users.mapper.js';
+import { UsersService, type NewHumanUser } from './users.service.js';
+import { UserStore } from './users.store.js';
+
+/** Users' part in AddOrganization: the admins it names, created or found in the unit of work. */
+@Injectable()
+export class OrgAdminUsers implements OrgPeople {
+  constructor(
+    private readonly users: UsersService,
+    private readonly store: UserStore,
+  ) {}
+
+  /** The org API hands over the admin's AddHumanUserRequest message as it came in. */
+  readHuman(request: unknown, field: string): NewHumanUser {
+    return newHuman(request as HumanRequest, field);
+  }
+
+  exists(tx: EntityManager, instanceId: string, userId: string): Promise<boolean> {
+    return this.store.exists(tx, instanceId, userId);
+  }
+
+  addHuman(tx: EntityManager, caller: Caller, orgId: string, human: unknown) {
+    return this.users.addHuman(tx, caller, orgId, human as NewHumanUser);
+  }
+}
