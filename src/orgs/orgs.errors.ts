@@ -30,3 +30,7 @@ export const noPendingValidation = (domain: string) =>
   );
 export const domainVerificationFailed = (domain: string, reason: string) =>
   FailedPrecondition('ORG-d0mvf', `verifying "${domain}" failed: ${reason}`);
+export const domainNotVerified = (domain: string) =>
+  FailedPrecondition('ORG-d0mnv1', `the domain "${domain}" is not verified`);
+export const domainAlreadyPrimary = (domain: string) =>
+  FailedPrecondition('ORG-d0map', `"${domain}" is already the primary domain`);

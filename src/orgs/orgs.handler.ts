@@ -15,7 +15,8 @@ import {
   stateFromNumber,
   validationTypeFromNumber,
 } from './orgs.mapper.js';
-import { OrgsService, type OrgFilter, type OrgSort } from './orgs.service.js';
+import { OrgsQueries, type OrgFilter, type OrgSort } from './orgs.queries.js';
+import { OrgsService } from './orgs.service.js';
 
 /** What each method needs before the service checks the specific org (ZITADEL's permissions). */
 export const ORG_V2_ACCESS: AccessTable<typeof OrgServiceV2> = {
@@ -51,8 +52,8 @@ type FilterCase =
   | { case: 'defaultQuery'; value: unknown }
   | { case: undefined; value?: undefined };
 
-/** v2's SearchQuery and v2beta's OrganizationSearchFilter differ only in their case names. */
-function orgFilter(f: FilterCase, field: string): OrgFilter {
+/** v2's SearchQuery, v2beta's OrganizationSearchFilter and v1's OrgQuery differ only in their case names. */
+export function orgFilter(f: FilterCase, field: string): OrgFilter {
   switch (f.case) {
     case 'nameQuery':
     case 'nameFilter':
@@ -76,7 +77,7 @@ function orgFilter(f: FilterCase, field: string): OrgFilter {
   }
 }
 
-function validationType(n: number) {
+export function validationTypeOf(n: number) {
   const type = validationTypeFromNumber(n);
   if (!type)
     throw invalidField('ORG-v4lty', 'type', 'must be DOMAIN_VALIDATION_TYPE_HTTP or DOMAIN_VALIDATION_TYPE_DNS');
@@ -88,6 +89,7 @@ function validationType(n: number) {
 export class OrgsHandler implements OnModuleInit {
   constructor(
     private readonly orgs: OrgsService,
+    private readonly queries: OrgsQueries,
     private readonly registry: RpcRegistry,
   ) {}
 
@@ -114,7 +116,7 @@ export class OrgsHandler implements OnModuleInit {
     listOrganizations: async (req, ctx) => {
       const p = page(req.query, 'query');
       const sort = V2_SORT[req.sortingColumn] ?? 'unspecified';
-      const listed = await this.orgs.list(
+      const listed = await this.queries.list(
         authenticatedCallerOf(ctx),
         req.queries.map((q, i) => orgFilter(q.query as FilterCase, `queries[${i}]`)),
         sort,
@@ -157,7 +159,7 @@ export class OrgsHandler implements OnModuleInit {
     listOrganizations: async (req, ctx) => {
       const p = page(req.pagination, 'pagination');
       const sort = V2BETA_SORT[req.sortingColumn] ?? 'unspecified';
-      const listed = await this.orgs.list(
+      const listed = await this.queries.list(
         authenticatedCallerOf(ctx),
         req.filter.map((f, i) => orgFilter(f.filter as FilterCase, `filter[${i}]`)),
         sort,
@@ -186,7 +188,7 @@ export class OrgsHandler implements OnModuleInit {
       const keys = req.filter.flatMap((f) =>
         f.query.case === 'keyQuery' ? [{ match: textMatch(f.query.value.method), value: f.query.value.key }] : [],
       );
-      const listed = await this.orgs.listMetadata(authenticatedCallerOf(ctx), req.organizationId, keys, p);
+      const listed = await this.queries.listMetadata(authenticatedCallerOf(ctx), req.organizationId, keys, p);
       return {
         pagination: paginationV2beta(listed.total, p.limit),
         metadata: listed.items.map((m) => ({
@@ -212,7 +214,7 @@ export class OrgsHandler implements OnModuleInit {
           ? [{ match: textMatch(f.filter.value.method), value: f.filter.value.name }]
           : [],
       );
-      const listed = await this.orgs.listDomains(authenticatedCallerOf(ctx), req.organizationId, names, p);
+      const listed = await this.queries.listDomains(authenticatedCallerOf(ctx), req.organizationId, names, p);
       return { pagination: paginationV2beta(listed.total, p.limit), domains: listed.items.map(domainV2beta) };
     },
     deleteOrganizationDomain: async (req, ctx) => {
@@ -224,7 +226,7 @@ export class OrgsHandler implements OnModuleInit {
         authenticatedCallerOf(ctx),
         req.organizationId,
         req.domain,
-        validationType(req.type),
+        validationTypeOf(req.type),
       ),
     verifyOrganizationDomain: async (req, ctx) => {
       const change = await this.orgs.verifyDomain(authenticatedCallerOf(ctx), req.organizationId, req.domain);

@@ -24,8 +24,11 @@ export function adminSpecs(admins: readonly AdminRequest[]): AdminSpec[] {
   });
 }
 
-/** OrganizationState (v2) and OrgState (v2beta) share their numbers. */
+/** OrganizationState (v2) and OrgState (v2beta, v1) share their numbers. */
 const STATE_NUMBER: Record<OrgState, number> = { active: 1, inactive: 2 };
+export function orgStateNumber(state: OrgState): number {
+  return STATE_NUMBER[state];
+}
 export function stateFromNumber(n: number): OrgState | 'removed' | undefined {
   return n === 1 ? 'active' : n === 2 ? 'inactive' : n === 3 ? 'removed' : undefined;
 }
@@ -57,6 +60,9 @@ export function orgV2beta(org: Org): v2beta.Organization {
 }
 
 const VALIDATION_NUMBER: Record<DomainValidationType, number> = { http: 1, dns: 2 };
+export function validationTypeNumber(type: DomainValidationType | null): number {
+  return type ? VALIDATION_NUMBER[type] : 0;
+}
 export function validationTypeFromNumber(n: number): DomainValidationType | undefined {
   return n === 1 ? 'http' : n === 2 ? 'dns' : undefined;
 }
@@ -67,6 +73,6 @@ export function domainV2beta(d: OrgDomain): v2beta.Domain {
     domainName: d.domain,
     isVerified: d.isVerified,
     isPrimary: d.isPrimary,
-    validationType: d.validationType ? VALIDATION_NUMBER[d.validationType] : 0,
+    validationType: validationTypeNumber(d.validationType),
   });
 }

@@ -1,17 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { authorize, visibleOrgs } from '../platform/authz/authorize.js';
+import { authorize } from '../platform/authz/authorize.js';
 import { MembershipCommands } from '../platform/authz/membership-commands.js';
 import { MasterKey, randomToken } from '../platform/crypto/master-key.js';
-import {
-  and,
-  column,
-  fetchPage,
-  listSql,
-  type Filter,
-  type Page,
-  type TextMatch,
-} from '../platform/database/list-query.js';
 import { isUniqueViolation, underSavepoint } from '../platform/database/pg-errors.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { invalidField } from '../platform/errors/domain-error.js';
@@ -52,33 +43,13 @@ export interface OrgCreated {
   readonly admins: OrgAdminResult[];
 }
 
-export type OrgFilter =
-  | { readonly kind: 'name'; readonly match: TextMatch; readonly value: string }
-  | { readonly kind: 'domain'; readonly match: TextMatch; readonly value: string }
-  | { readonly kind: 'state'; readonly state: OrgState | 'removed' }
-  | { readonly kind: 'id'; readonly id: string }
-  | { readonly kind: 'default' };
-
-export type OrgSort = 'name' | 'creationDate' | 'unspecified';
-
-export interface OrgRow extends Org {
-  readonly total?: never;
-}
-
-export interface Listed<T> {
-  readonly items: T[];
-  readonly total: bigint;
-  readonly page: Page;
-}
-
 const DEFAULT_ADMIN_ROLES = ['ORG_OWNER'];
-const SORT_COLUMNS: Record<OrgSort, string> = { name: 'o.name', creationDate: 'o.created_at', unspecified: 'o.id' };
 
 function details(event: WrittenEvent, creationDate?: Date): ChangeDetails {
   return { sequence: event.sequence, changeDate: event.createdAt, resourceOwner: event.resourceOwner, creationDate };
 }
 
-/** Commands and queries of organizations, their domains and metadata. */
+/** Commands on organizations, their domains and metadata (their queries: OrgsQueries). */
 @Injectable()
 export class OrgsService {
   constructor(
@@ -363,139 +334,28 @@ export class OrgsService {
     });
   }
 
-  // ---- queries ----------------------------------------------------------------------------
-
-  async list(caller: Caller, filters: readonly OrgFilter[], sort: OrgSort, page: Page): Promise<Listed<Org>> {
-    const visible = visibleOrgs(caller, 'org.read');
-    const where = and(
-      { op: 'eq', column: column('o.instance_id'), value: caller.instance.id },
-      visible === 'all' ? { op: 'true' } : { op: 'in', column: column('o.id'), values: visible },
-      ...filters.map((f) => this.orgFilter(caller, f)),
-    );
-    const q = listSql({
-      select: 'o.*',
-      from: 'orgs o',
-      where,
-      sort: column(SORT_COLUMNS[sort]),
-      tieBreaker: column('o.id'),
-      page,
+  /** The org's login names and generated links use its primary domain; only a verified one may be. */
+  async setPrimaryDomain(caller: Caller, orgId: string, rawDomain: string): Promise<ChangeDetails> {
+    const domain = normaliseDomain(rawDomain);
+    if (!domain) throw invalidField('ORG-d0mpb', 'domain', 'must not be blank');
+    return this.tx.run(async (tx) => {
+      const org = await this.loadForWrite(tx, caller, orgId, 'org.write', true);
+      const found = await tx.findOneBy(OrgDomain, { instanceId: caller.instance.id, orgId, domain });
+      if (!found) throw errors.domainNotFound(domain);
+      if (!found.isVerified) throw errors.domainNotVerified(domain);
+      if (found.isPrimary) throw errors.domainAlreadyPrimary(domain);
+      await tx.update(
+        OrgDomain,
+        { instanceId: caller.instance.id, orgId, domain: org.primaryDomain },
+        { isPrimary: false },
+      );
+      await tx.update(OrgDomain, { instanceId: caller.instance.id, orgId, domain }, { isPrimary: true });
+      await this.updateOrg(tx, caller, orgId, { primaryDomain: domain });
+      return details(await this.push(tx, caller, orgId, [{ type: 'org.domain.primary.set', payload: { domain } }]));
     });
-    const { rows, total } = await fetchPage(this.tx.reader, q);
-    const items = rows.map((r) =>
-      this.tx.reader.create(Org, {
-        instanceId: r.instance_id as string,
-        id: r.id as string,
-        name: r.name as string,
-        state: r.state as OrgState,
-        primaryDomain: r.primary_domain as string,
-        createdAt: r.created_at as Date,
-        changedAt: r.changed_at as Date,
-        sequence: r.sequence as string,
-      }),
-    );
-    return { items, total, page };
-  }
-
-  async listMetadata(
-    caller: Caller,
-    orgId: string,
-    keyFilters: readonly { match: TextMatch; value: string }[],
-    page: Page,
-  ): Promise<Listed<OrgMetadata>> {
-    await this.loadForRead(caller, orgId);
-    const where = and(
-      { op: 'eq', column: column('m.instance_id'), value: caller.instance.id },
-      { op: 'eq', column: column('m.org_id'), value: orgId },
-      ...keyFilters.map((f): Filter => ({ op: 'text', column: column('m.key'), match: f.match, value: f.value })),
-    );
-    const q = listSql({
-      select: 'm.*',
-      from: 'org_metadata m',
-      where,
-      sort: column('m.key'),
-      tieBreaker: column('m.key'),
-      page: { ...page, asc: true },
-    });
-    const { rows, total } = await fetchPage(this.tx.reader, q);
-    const items = rows.map((r) =>
-      this.tx.reader.create(OrgMetadata, {
-        key: r.key as string,
-        value: r.value as Buffer,
-        createdAt: r.created_at as Date,
-        changedAt: r.changed_at as Date,
-      }),
-    );
-    return { items, total, page };
-  }
-
-  async listDomains(
-    caller: Caller,
-    orgId: string,
-    nameFilters: readonly { match: TextMatch; value: string }[],
-    page: Page,
-  ): Promise<Listed<OrgDomain>> {
-    await this.loadForRead(caller, orgId);
-    const where = and(
-      { op: 'eq', column: column('d.instance_id'), value: caller.instance.id },
-      { op: 'eq', column: column('d.org_id'), value: orgId },
-      ...nameFilters.map((f): Filter => ({ op: 'text', column: column('d.domain'), match: f.match, value: f.value })),
-    );
-    const q = listSql({
-      select: 'd.*',
-      from: 'org_domains d',
-      where,
-      sort: column('d.domain'),
-      tieBreaker: column('d.domain'),
-      page: { ...page, asc: true },
-    });
-    const { rows, total } = await fetchPage(this.tx.reader, q);
-    const items = rows.map((r) =>
-      this.tx.reader.create(OrgDomain, {
-        orgId: r.org_id as string,
-        domain: r.domain as string,
-        isVerified: r.is_verified as boolean,
-        isPrimary: r.is_primary as boolean,
-        isGenerated: r.is_generated as boolean,
-        validationType: r.validation_type as DomainValidationType | null,
-        createdAt: r.created_at as Date,
-      }),
-    );
-    return { items, total, page };
   }
 
   // ---- internals --------------------------------------------------------------------------
-
-  private orgFilter(caller: Caller, f: OrgFilter): Filter {
-    switch (f.kind) {
-      case 'name':
-        return { op: 'text', column: column('o.name'), match: f.match, value: f.value };
-      case 'domain':
-        // As ZITADEL's v2 API: any verified domain of the org matches.
-        return {
-          op: 'exists',
-          from: column('org_domains d'),
-          where: and(
-            { op: 'same', left: column('d.instance_id'), right: column('o.instance_id') },
-            { op: 'same', left: column('d.org_id'), right: column('o.id') },
-            { op: 'isTrue', column: column('d.is_verified') },
-            { op: 'text', column: column('d.domain'), match: f.match, value: f.value },
-          ),
-        };
-      case 'state':
-        return f.state === 'removed' ? { op: 'false' } : { op: 'eq', column: column('o.state'), value: f.state };
-      case 'id':
-        return { op: 'eq', column: column('o.id'), value: f.id };
-      case 'default':
-        return { op: 'eq', column: column('o.id'), value: caller.instance.defaultOrgId ?? '' };
-    }
-  }
-
-  private async loadForRead(caller: Caller, orgId: string): Promise<Org> {
-    authorize(caller, 'org.read', { orgId }, errors.orgNotFound);
-    const org = await this.tx.reader.findOneBy(Org, { instanceId: caller.instance.id, id: orgId });
-    if (!org) throw errors.orgNotFound();
-    return org;
-  }
 
   /** Checks the permission on the org, then locks its row for the rest of the transaction. */
   private async loadForWrite(

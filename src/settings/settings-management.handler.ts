@@ -77,7 +77,7 @@ export const MANAGEMENT_POLICY_ACCESS: AccessTable<typeof ManagementService> = {
 /** ZITADEL's v1 org context: the `x-zitadel-orgid` header, else the caller's own org. */
 export const ORG_HEADER = 'x-zitadel-orgid';
 
-function orgContext(ctx: HandlerContext): { caller: AuthenticatedCaller; orgId: string } {
+export function orgContext(ctx: HandlerContext): { caller: AuthenticatedCaller; orgId: string } {
   const caller = authenticatedCallerOf(ctx);
   return { caller, orgId: ctx.requestHeader.get(ORG_HEADER)?.trim() || caller.principal.orgId };
 }

@@ -6,6 +6,12 @@ import {
   type Details,
   type ListDetails,
 } from '@zitadel/proto/zitadel/object/v2/object_pb.js';
+import {
+  ListDetailsSchema as ListDetailsV1Schema,
+  ObjectDetailsSchema,
+  type ListDetails as ListDetailsV1,
+  type ObjectDetails,
+} from '@zitadel/proto/zitadel/object_pb.js';
 import { PaginationResponseSchema, type PaginationResponse } from '@zitadel/proto/zitadel/filter/v2beta/filter_pb.js';
 import type { TextMatch } from '../database/list-query.js';
 
@@ -51,4 +57,19 @@ export function listDetailsV2(total: bigint): ListDetails {
 
 export function paginationV2beta(total: bigint, limit: number): PaginationResponse {
   return create(PaginationResponseSchema, { totalResult: total, appliedLimit: BigInt(limit) });
+}
+
+/** zitadel.v1.ObjectDetails, what every v1 mutation answers and every v1 resource carries. */
+export function detailsV1(change: ChangeInfo): ObjectDetails {
+  return create(ObjectDetailsSchema, {
+    sequence: change.sequence,
+    creationDate: ts(change.creationDate),
+    changeDate: ts(change.changeDate),
+    resourceOwner: change.resourceOwner,
+  });
+}
+
+/** zitadel.v1.ListDetails: reads are not projected here, so the view is as of now. */
+export function listDetailsV1(total: bigint): ListDetailsV1 {
+  return create(ListDetailsV1Schema, { totalResult: total, viewTimestamp: ts(new Date()) });
 }
