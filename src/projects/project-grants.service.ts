@@ -30,7 +30,8 @@ export type GrantFilter =
   /** project_resource_owner_filter: grants of the org's projects. */
   | { readonly kind: 'owner'; readonly orgId: string }
   /** project_grant_resource_owner_filter: grants to the org (ZITADEL reads it as the granted org). */
-  | { readonly kind: 'grantedTo'; readonly orgId: string };
+  | { readonly kind: 'grantedTo'; readonly orgId: string }
+  | { readonly kind: 'id'; readonly id: string };
 
 export type GrantSort = 'projectId' | 'creationDate' | 'changeDate';
 
@@ -38,6 +39,8 @@ export type GrantSort = 'projectId' | 'creationDate' | 'changeDate';
 export interface GrantView extends ProjectGrant {
   readonly projectName: string;
   readonly grantedOrgName: string;
+  /** The name of the org owning the project (v1's GrantedProject shows it). */
+  readonly projectOwnerName: string;
 }
 
 const SORT_COLUMNS: Record<GrantSort, string> = {
@@ -48,7 +51,8 @@ const SORT_COLUMNS: Record<GrantSort, string> = {
 
 const GRANTS_FROM = `project_grants g
   JOIN projects p ON p.instance_id = g.instance_id AND p.id = g.project_id
-  JOIN orgs o ON o.instance_id = g.instance_id AND o.id = g.granted_org_id`;
+  JOIN orgs o ON o.instance_id = g.instance_id AND o.id = g.granted_org_id
+  JOIN orgs po ON po.instance_id = g.instance_id AND po.id = g.resource_owner`;
 
 /**
  * Project grants: a project shared with another org, with the subset of its roles that org may
@@ -150,7 +154,7 @@ export class ProjectGrantsService {
       projectGrants: column('g.id'),
     });
     const q = listSql({
-      select: 'g.*, p.name AS project_name, o.name AS granted_org_name',
+      select: 'g.*, p.name AS project_name, o.name AS granted_org_name, po.name AS project_owner_name',
       from: GRANTS_FROM,
       where: and(
         { op: 'eq', column: column('g.instance_id'), value: caller.instance.id },
@@ -176,9 +180,21 @@ export class ProjectGrantsService {
         sequence: String(r.sequence),
         projectName: r.project_name as string,
         grantedOrgName: r.granted_org_name as string,
+        projectOwnerName: r.project_owner_name as string,
       }),
     );
     return { items, total };
+  }
+
+  /** One grant of the project by its id, to those who may read it (v1 addresses grants by id). */
+  async get(caller: Caller, projectId: string, grantId: string): Promise<GrantView> {
+    const filters: GrantFilter[] = [
+      { kind: 'id', id: grantId },
+      { kind: 'projectIds', ids: [projectId] },
+    ];
+    const { items } = await this.list(caller, filters, 'creationDate', { offset: 0, limit: 1, asc: true });
+    if (!items[0]) throw errors.grantNotFound();
+    return items[0];
   }
 
   // ---- internals --------------------------------------------------------------------------
@@ -247,5 +263,7 @@ function grantFilter(f: GrantFilter): Filter {
       return { op: 'eq', column: column('g.resource_owner'), value: f.orgId };
     case 'grantedTo':
       return { op: 'eq', column: column('g.granted_org_id'), value: f.orgId };
+    case 'id':
+      return { op: 'eq', column: column('g.id'), value: f.id };
   }
 }

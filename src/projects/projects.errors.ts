@@ -15,6 +15,14 @@ export const organizationNotFound = () => NotFound('PROJ-0rgnf', 'organization n
 /** COMMAND-Bfd2h / Errors.Project.AlreadyExists */
 export const projectNameTaken = (name: string) =>
   AlreadyExists('PROJ-n4m3x', `a project named "${name}" exists already in this organization`);
+/** COMMAND-2M0fs / Errors.NoChangesFound */
+export const projectUnchanged = () => FailedPrecondition('PROJ-n0chg', 'the project is unchanged');
+/** COMMAND-3M9sd / Errors.Project.NotActive */
+export const projectNotActive = () => FailedPrecondition('PROJ-n0act', 'the project is not active');
+/** COMMAND-5M9sd / Errors.Project.NotInactive */
+export const projectNotInactive = () => FailedPrecondition('PROJ-n01na', 'the project is not deactivated');
+/** COMMAND-5M0cs / Errors.NoChangesFound */
+export const roleUnchanged = (key: string) => FailedPrecondition('PROJ-r0lnc', `the role "${key}" is unchanged`);
 export const projectIdTaken = () => AlreadyExists('PROJ-1d3x1', 'a project with this id exists already');
 
 /** Errors.Project.Role.NotFound */

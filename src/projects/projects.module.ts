@@ -5,6 +5,7 @@ import { ProjectGrantsService } from './project-grants.service.js';
 import { ProjectRolesService } from './project-roles.service.js';
 import { ProjectStore } from './project-store.js';
 import { ProjectsHandler } from './projects.handler.js';
+import { ProjectsV1Handler } from './projects-v1.handler.js';
 import { ProjectsService } from './projects.service.js';
 
 /**
@@ -21,6 +22,7 @@ import { ProjectsService } from './projects.service.js';
     ProjectRolesService,
     ProjectGrantsService,
     ProjectsHandler,
+    ProjectsV1Handler,
   ],
   exports: [ProjectStore, ProjectAccess, ProjectsService],
 })

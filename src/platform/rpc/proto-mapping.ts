@@ -73,3 +73,11 @@ export function detailsV1(change: ChangeInfo): ObjectDetails {
 export function listDetailsV1(total: bigint): ListDetailsV1 {
   return create(ListDetailsV1Schema, { totalResult: total, viewTimestamp: ts(new Date()) });
 }
+
+/**
+ * v1 details of a command whose service answers only its time: the owner is the org the v1
+ * call acts in (x-zitadel-orgid or the caller's), and no sequence is reported.
+ */
+export function detailsAtV1(changeDate: Date | undefined, resourceOwner: string): ObjectDetails {
+  return create(ObjectDetailsSchema, { changeDate: ts(changeDate), resourceOwner });
+}
