@@ -21,7 +21,7 @@ import { scopeFilter } from '../platform/authz/authorize.js';
 import { ProjectDependents } from './project-dependents.js';
 import { ProjectStore } from './project-store.js';
 import * as errors from './projects.errors.js';
-import type { Listed } from './projects.service.js';
+import type { Listed, Strictness } from './projects.service.js';
 
 export type GrantFilter =
   | { readonly kind: 'projectName'; readonly match: TextMatch; readonly value: string }
@@ -32,6 +32,9 @@ export type GrantFilter =
   /** project_grant_resource_owner_filter: grants to the org (ZITADEL reads it as the granted org). */
   | { readonly kind: 'grantedTo'; readonly orgId: string }
   | { readonly kind: 'id'; readonly id: string };
+
+/** v2beta names a grant by its project and granted org, v1 by its own id. */
+export type GrantKey = { readonly grantedOrgId: string } | { readonly grantId: string };
 
 export type GrantSort = 'projectId' | 'creationDate' | 'changeDate';
 
@@ -69,7 +72,12 @@ export class ProjectGrantsService {
     private readonly dependents: ProjectDependents,
   ) {}
 
-  async create(caller: Caller, projectId: string, grantedOrgId: string, roleKeys: readonly string[]): Promise<Date> {
+  async create(
+    caller: Caller,
+    projectId: string,
+    grantedOrgId: string,
+    roleKeys: readonly string[],
+  ): Promise<{ id: string; createdAt: Date }> {
     return this.tx.run(async (tx) => {
       const project = await this.access.load(tx, caller, projectId, 'project.grant.write', { lock: true });
       if (grantedOrgId === project.resourceOwner) throw errors.grantToOwnOrg();
@@ -94,33 +102,48 @@ export class ProjectGrantsService {
         () => tx.insert(ProjectGrant, grant),
         (err) => (isUniqueViolation(err, 'project_grants_org') ? errors.grantExists() : err),
       );
-      return this.push(tx, caller, project, grant, 'project.grant.added', { grantedOrgId, roleKeys: keys });
+      const createdAt = await this.push(tx, caller, project, grant, 'project.grant.added', {
+        grantedOrgId,
+        roleKeys: keys,
+      });
+      return { id: grant.id, createdAt };
     });
   }
 
   /**
    * Replaces the roles the grant hands out. Roles it loses are taken from the authorizations
-   * given through it. The same roles again answer the last change date and write nothing.
+   * given through it. The same roles again answer the last change date and write nothing, or
+   * with `refuseUnchanged` FAILED_PRECONDITION (ZITADEL's v1 ChangeProjectGrant: NoChangesFound).
    */
-  async update(caller: Caller, projectId: string, grantedOrgId: string, roleKeys: readonly string[]): Promise<Date> {
+  async update(
+    caller: Caller,
+    projectId: string,
+    key: GrantKey,
+    roleKeys: readonly string[],
+    options: Strictness = {},
+  ): Promise<Date> {
     return this.tx.run(async (tx) => {
-      const { project, grant } = await this.loadForWrite(tx, caller, projectId, grantedOrgId, 'project.grant.write');
+      const { project, grant } = await this.loadForWrite(tx, caller, projectId, key, 'project.grant.write');
       const keys = await this.knownRoles(tx, caller, projectId, roleKeys);
       const lost = grant.roleKeys.filter((k) => !keys.includes(k));
-      if (lost.length === 0 && keys.length === grant.roleKeys.length) return grant.changedAt;
+      if (lost.length === 0 && keys.length === grant.roleKeys.length) {
+        if (options.refuseUnchanged) throw errors.grantUnchanged();
+        return grant.changedAt;
+      }
       await tx.update(ProjectGrant, { instanceId: caller.instance.id, id: grant.id }, { roleKeys: keys });
       await this.dependents.removeRolesFromGrantAuthorizations(tx, caller, grant, lost);
+      const { grantedOrgId } = grant;
       return this.push(tx, caller, project, grant, 'project.grant.changed', { grantedOrgId, roleKeys: keys });
     });
   }
 
-  async setState(caller: Caller, projectId: string, grantedOrgId: string, state: ProjectState): Promise<Date> {
+  async setState(caller: Caller, projectId: string, key: GrantKey, state: ProjectState): Promise<Date> {
     return this.tx.run(async (tx) => {
-      const { project, grant } = await this.loadForWrite(tx, caller, projectId, grantedOrgId, 'project.grant.write');
+      const { project, grant } = await this.loadForWrite(tx, caller, projectId, key, 'project.grant.write');
       if (grant.state === state) throw state === 'active' ? errors.grantNotInactive() : errors.grantNotActive();
       await tx.update(ProjectGrant, { instanceId: caller.instance.id, id: grant.id }, { state });
       const type = state === 'active' ? 'project.grant.reactivated' : 'project.grant.deactivated';
-      return this.push(tx, caller, project, grant, type, { grantedOrgId });
+      return this.push(tx, caller, project, grant, type, { grantedOrgId: grant.grantedOrgId });
     });
   }
 
@@ -128,18 +151,18 @@ export class ProjectGrantsService {
    * Deletes the grant, the authorizations given through it and the memberships on it. A grant
    * that does not exist, or that the caller cannot see, is "already deleted" (no error, no date).
    */
-  async delete(caller: Caller, projectId: string, grantedOrgId: string): Promise<Date | undefined> {
+  async delete(caller: Caller, projectId: string, key: GrantKey): Promise<Date | undefined> {
     return this.tx.run(async (tx) => {
       const project = await this.store.lockProject(tx, caller.instance.id, projectId);
       if (!project) return undefined;
       const access = await this.access.check(tx, caller, project, 'project.grant.delete', 'project.grant.read');
       if (access === 'hidden') return undefined;
       if (access === 'denied') throw PermissionDenied('PROJ-d3n13', 'no permission: project.grant.delete required');
-      const grant = await this.store.findGrant(tx, caller.instance.id, projectId, grantedOrgId);
+      const grant = await this.findByKey(tx, caller, projectId, key);
       if (!grant) return undefined;
       await this.dependents.removeGrant(tx, caller, grant);
       const written = await this.store.push(tx, caller, project, [
-        { type: 'project.grant.removed', payload: { grantId: grant.id, grantedOrgId } },
+        { type: 'project.grant.removed', payload: { grantId: grant.id, grantedOrgId: grant.grantedOrgId } },
       ]);
       await tx.delete(ProjectGrant, { instanceId: caller.instance.id, id: grant.id });
       return written.createdAt;
@@ -199,20 +222,20 @@ export class ProjectGrantsService {
 
   // ---- internals --------------------------------------------------------------------------
 
-  private async loadForWrite(
-    tx: EntityManager,
-    caller: Caller,
-    projectId: string,
-    grantedOrgId: string,
-    permission: string,
-  ) {
+  private async loadForWrite(tx: EntityManager, caller: Caller, projectId: string, key: GrantKey, permission: string) {
     const project = await this.access.load(tx, caller, projectId, permission, {
       lock: true,
       readPermission: 'project.grant.read',
     });
-    const grant = await this.store.findGrant(tx, caller.instance.id, projectId, grantedOrgId);
+    const grant = await this.findByKey(tx, caller, projectId, key);
     if (!grant) throw errors.grantNotFound();
     return { project, grant };
+  }
+
+  private async findByKey(tx: EntityManager, caller: Caller, projectId: string, key: GrantKey) {
+    if ('grantedOrgId' in key) return this.store.findGrant(tx, caller.instance.id, projectId, key.grantedOrgId);
+    const grant = await this.store.findGrantById(tx, caller.instance.id, key.grantId);
+    return grant?.projectId === projectId ? grant : null;
   }
 
   /** The role keys without repeats, all of them roles of the project (else INVALID_ARGUMENT naming the others). */

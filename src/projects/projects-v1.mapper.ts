@@ -105,3 +105,20 @@ export function grantedProjectQueryV1(q: v1.ProjectQuery, field: string): GrantF
       throw filterMissing(field);
   }
 }
+
+/** v1 ProjectGrantQuery and AllProjectGrantQuery (the latter adds project and granted org ids). */
+export function grantQueryV1(q: v1.ProjectGrantQuery | v1.AllProjectGrantQuery, field: string): GrantFilter {
+  const c = q.query;
+  switch (c.case) {
+    case 'projectNameQuery':
+      return { kind: 'projectName', match: textMatch(c.value.method), value: c.value.name };
+    case 'roleKeyQuery':
+      return { kind: 'roleKey', match: textMatch(c.value.method), value: c.value.roleKey };
+    case 'projectIdQuery':
+      return { kind: 'projectIds', ids: [c.value.projectId] };
+    case 'grantedOrgIdQuery':
+      return { kind: 'grantedTo', orgId: c.value.grantedOrgId };
+    default:
+      throw filterMissing(field);
+  }
+}

@@ -48,6 +48,8 @@ export const grantToOwnOrg = () =>
     'granted_organization_id',
     'is the organization owning the project; grant it to another organization',
   );
+/** Errors.NoChangesFound */
+export const grantUnchanged = () => FailedPrecondition('PROJ-gr4nc', 'the project grant is unchanged');
 /** COMMAND-47fu8 / Errors.Project.Grant.NotActive */
 export const grantNotActive = () => FailedPrecondition('PROJ-gr4n1', 'the project grant is not active');
 /** COMMAND-37fu8 / Errors.Project.Grant.NotInactive */

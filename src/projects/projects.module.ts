@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ProjectAccess } from './project-access.js';
 import { ProjectDependents } from './project-dependents.js';
 import { ProjectGrantsService } from './project-grants.service.js';
+import { ProjectGrantsV1Handler } from './project-grants-v1.handler.js';
 import { ProjectRolesService } from './project-roles.service.js';
 import { ProjectStore } from './project-store.js';
 import { ProjectsHandler } from './projects.handler.js';
@@ -23,6 +24,7 @@ import { ProjectsService } from './projects.service.js';
     ProjectGrantsService,
     ProjectsHandler,
     ProjectsV1Handler,
+    ProjectGrantsV1Handler,
   ],
   exports: [ProjectStore, ProjectAccess, ProjectsService],
 })
