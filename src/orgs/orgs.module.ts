@@ -5,10 +5,11 @@ import { OrgsHandler } from './orgs.handler.js';
 import { OrgsQueries } from './orgs.queries.js';
 import { OrgsService } from './orgs.service.js';
 import { OrgsV1Handler } from './orgs-v1.handler.js';
+import { OrgsAdminV1Handler } from './orgs-admin-v1.handler.js';
 
 @Module({
   imports: [UsersModule],
-  providers: [OrgsService, OrgsQueries, OrgsHandler, OrgsV1Handler, DomainVerifier],
+  providers: [OrgsService, OrgsQueries, OrgsHandler, OrgsV1Handler, OrgsAdminV1Handler, DomainVerifier],
   exports: [OrgsService, OrgsQueries],
 })
 export class OrgsModule {}
