@@ -3,12 +3,13 @@
 import { Foundation1764230400000 } from './platform/database/migrations/1764230400000-foundation.js';
 import { Users1764316800000 } from './platform/database/migrations/1764316800000-users.js';
 import { ChangeFeed1765400000000 } from './platform/database/migrations/1765400000000-change-feed.js';
+import { InstanceTrustedDomains1765800000000 } from './platform/database/migrations/1765800000000-instance-trusted-domains.js';
 import { APPS_ENTITIES, APPS_MIGRATIONS } from './apps/schema.js';
 import { AUTHORIZATIONS_ENTITIES, AUTHORIZATIONS_MIGRATIONS } from './authorizations/schema.js';
 import { Membership } from './platform/authz/membership.entity.js';
 import { PROJECTS_ENTITIES, PROJECTS_MIGRATIONS } from './projects/schema.js';
 import { StoredEvent } from './platform/events/event.entity.js';
-import { Instance, InstanceDomain } from './platform/tenancy/instance.entity.js';
+import { Instance, InstanceDomain, InstanceTrustedDomain } from './platform/tenancy/instance.entity.js';
 import { NOTIFICATIONS_ENTITIES, NOTIFICATIONS_MIGRATIONS } from './notifications/schema.js';
 import { OIDC_ENTITIES, OIDC_MIGRATIONS } from './oidc/schema.js';
 import { Org, OrgDomain, OrgMetadata } from './orgs/org.entity.js';
@@ -27,6 +28,7 @@ import { SAML_ENTITIES, SAML_MIGRATIONS } from './saml/schema.js';
 export const ENTITIES = [
   Instance,
   InstanceDomain,
+  InstanceTrustedDomain,
   StoredEvent,
   Membership,
   User,
@@ -66,4 +68,5 @@ export const MIGRATIONS = [
   ...SAML_MIGRATIONS,
   ...OIDC_MIGRATIONS,
   UserCodeAttempts1765613100000,
+  InstanceTrustedDomains1765800000000,
 ].sort((a, b) => Number(/\d{13}/.exec(a.name)![0]) - Number(/\d{13}/.exec(b.name)![0]));

@@ -3,7 +3,7 @@ import type { ServiceImpl } from '@connectrpc/connect';
 import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
 import { MAX_LIMIT, page } from '../platform/database/list-query.js';
 import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
-import { listDetailsV1 } from '../platform/rpc/proto-mapping.js';
+import { eventDetailsV1, listDetailsV1 } from '../platform/rpc/proto-mapping.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
 import { assertMatchesAnnotations } from '../settings/settings.access.js';
 import {
@@ -11,22 +11,29 @@ import {
   instanceDomainQueryV1,
   instanceDomainSortV1,
   instanceDomainV1,
+  trustedDomainQueryV1,
+  trustedDomainV1,
 } from './instances-v1.mapper.js';
 import { InstancesQueries } from './instances.queries.js';
+import { InstancesService } from './instances.service.js';
 
-/** The caller's instance in ZITADEL's v1 admin API, with the descriptors' permissions. */
+/** The caller's instance, its domains and trusted domains in ZITADEL's v1 admin API. */
 export const INSTANCE_ADMIN_V1_ACCESS: AccessTable<typeof AdminService> = {
   getMyInstance: { permission: 'iam.read' },
   listInstanceDomains: { permission: 'iam.read' },
+  listInstanceTrustedDomains: { permission: 'iam.read' },
+  addInstanceTrustedDomain: { permission: 'iam.write' },
+  removeInstanceTrustedDomain: { permission: 'iam.write' },
 };
 
 const ALL_DOMAINS = { offset: 0, limit: MAX_LIMIT, asc: true } as const;
 
-/** Transport edge of the instance reads of zitadel.admin.v1.AdminService. */
+/** Transport edge of the instance methods of zitadel.admin.v1.AdminService. */
 @Injectable()
 export class InstancesAdminV1Handler implements OnModuleInit {
   constructor(
     private readonly instances: InstancesQueries,
+    private readonly commands: InstancesService,
     private readonly registry: RpcRegistry,
   ) {}
 
@@ -56,5 +63,23 @@ export class InstancesAdminV1Handler implements OnModuleInit {
         result: listed.items.map((d) => instanceDomainV1(caller.instance.id, d)),
       };
     },
+    listInstanceTrustedDomains: async (req, ctx) => {
+      const caller = authenticatedCallerOf(ctx);
+      const names = req.queries.map((q, i) => trustedDomainQueryV1(q, `queries[${i}]`));
+      // DomainFieldName: only the domain and the creation date apply to trusted domains.
+      const sort = req.sortingColumn === 4 ? 'creationDate' : 'domain';
+      const listed = await this.instances.trustedDomains(caller, names, sort, page(req.query));
+      return {
+        details: listDetailsV1(listed.total),
+        sortingColumn: req.sortingColumn,
+        result: listed.items.map((d) => trustedDomainV1(caller.instance.id, d)),
+      };
+    },
+    addInstanceTrustedDomain: async (req, ctx) => ({
+      details: eventDetailsV1(await this.commands.addTrustedDomain(authenticatedCallerOf(ctx), req.domain)),
+    }),
+    removeInstanceTrustedDomain: async (req, ctx) => ({
+      details: eventDetailsV1(await this.commands.removeTrustedDomain(authenticatedCallerOf(ctx), req.domain)),
+    }),
   };
 }

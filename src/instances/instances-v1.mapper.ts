@@ -3,7 +3,12 @@ import * as v1 from '@zitadel/proto/zitadel/instance_pb.js';
 import { invalidField } from '../platform/errors/domain-error.js';
 import { detailsV1, textMatch } from '../platform/rpc/proto-mapping.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
-import type { InstanceDomainFilter, InstanceDomainSort, InstanceDomainView } from './instances.queries.js';
+import type {
+  InstanceDomainFilter,
+  InstanceDomainSort,
+  InstanceDomainView,
+  TrustedDomainView,
+} from './instances.queries.js';
 
 // zitadel.instance.v1 messages of the v1 admin API.
 
@@ -53,5 +58,17 @@ export function instanceDetailV1(instance: Instance, domains: readonly InstanceD
       changeDate: instance.createdAt,
       resourceOwner: instance.id,
     }),
+  });
+}
+
+export function trustedDomainQueryV1(q: v1.TrustedDomainSearchQuery, field: string) {
+  if (q.query.case !== 'domainQuery') throw invalidField('INST-q1v1', field, 'one query must be set');
+  return { match: textMatch(q.query.value.method), value: q.query.value.domain };
+}
+
+export function trustedDomainV1(instanceId: string, d: TrustedDomainView): v1.TrustedDomain {
+  return create(v1.TrustedDomainSchema, {
+    domain: d.domain,
+    details: detailsV1({ sequence: 0n, creationDate: d.createdAt, changeDate: d.createdAt, resourceOwner: instanceId }),
   });
 }

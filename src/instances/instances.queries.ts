@@ -10,9 +10,9 @@ import {
   type TextMatch,
 } from '../platform/database/list-query.js';
 import { Transactions } from '../platform/database/transactions.js';
-import { NotFound } from '../platform/errors/domain-error.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
+import { instanceNotFound } from './instances.errors.js';
 
 /** A host name the instance answers on; the primary one is what generated org domains sit under. */
 export interface InstanceDomainView {
@@ -34,9 +34,6 @@ const SORT_COLUMNS: Record<InstanceDomainSort, string> = {
   generated: 'd.is_generated',
   creationDate: 'd.created_at',
 };
-
-/** An instance is only its own administrators' to read (iam.read on the instance itself). */
-const instanceNotFound = () => NotFound('INST-n0tfd', 'instance not found');
 
 /** Reads of the caller's instance and its domains (admin v1 GetMyInstance, ListInstanceDomains). */
 @Injectable()
@@ -74,6 +71,33 @@ export class InstancesQueries {
     }));
     return { items, total };
   }
+
+  async trustedDomains(
+    caller: Caller,
+    names: readonly { match: TextMatch; value: string }[],
+    sort: 'domain' | 'creationDate',
+    page: Page,
+  ): Promise<{ items: TrustedDomainView[]; total: bigint }> {
+    const instance = this.mine(caller);
+    const q = listSql({
+      select: 't.domain, t.created_at',
+      from: 'instance_trusted_domains t',
+      where: and(
+        { op: 'eq', column: column('t.instance_id'), value: instance.id },
+        ...names.map((f): Filter => ({ op: 'text', column: column('t.domain'), match: f.match, value: f.value })),
+      ),
+      sort: column(sort === 'domain' ? 't.domain' : 't.created_at'),
+      tieBreaker: column('t.domain'),
+      page,
+    });
+    const { rows, total } = await fetchPage(this.tx.reader, q);
+    return { items: rows.map((r) => ({ domain: r.domain as string, createdAt: r.created_at as Date })), total };
+  }
+}
+
+export interface TrustedDomainView {
+  readonly domain: string;
+  readonly createdAt: Date;
 }
 
 function domainFilter(f: InstanceDomainFilter): Filter {

@@ -440,8 +440,8 @@ describe('v1 permissions', () => {
   });
 
   it('leaves the rest of v1 UNIMPLEMENTED', async () => {
-    expect(await codeOf(management(server.adminPat, orgA).getMyOrg({}))).toBe(Code.Unimplemented);
-    expect(await codeOf(client(AdminService, 'grpc', server.baseUrl, server.adminPat).listIAMMembers({}))).toBe(
+    expect(await codeOf(management(server.adminPat, orgA).listOrgChanges({}))).toBe(Code.Unimplemented);
+    expect(await codeOf(client(AdminService, 'grpc', server.baseUrl, server.adminPat).listAggregateTypes({}))).toBe(
       Code.Unimplemented,
     );
   });

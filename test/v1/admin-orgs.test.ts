@@ -93,12 +93,6 @@ describe('admin v1 orgs', () => {
     expect(await v1Code(admin.setDefaultOrg({ orgId: a.orgId }))).toBe(Code.PermissionDenied);
     expect((await adminV1(server.baseUrl, server.adminPat).getOrgByID({ id: b.orgId })).org?.id).toBe(b.orgId);
   });
-
-  it('answers UNIMPLEMENTED for the trusted-domain methods left out', async () => {
-    const admin = adminV1(server.baseUrl, server.adminPat);
-    expect(await v1Code(admin.listInstanceTrustedDomains({}))).toBe(Code.Unimplemented);
-    expect(await v1Code(admin.addInstanceTrustedDomain({ domain: 'x.example.test' }))).toBe(Code.Unimplemented);
-  });
 });
 
 describe('admin v1 orgs over REST', () => {
