@@ -13,21 +13,17 @@ import { detailsV1, textMatch, ts } from '../platform/rpc/proto-mapping.js';
 import type { AppKey } from './app.entity.js';
 import {
   API_AUTH,
-  APP_TYPES,
-  GRANT_TYPES,
-  OIDC_AUTH,
   RESPONSE_TYPES,
-  TOKEN_TYPES,
-  durationOf,
   enumValue,
   loginChoice,
   newOidc,
+  oidcConfigFields,
   oidcPatch,
   samlSource,
 } from './apps.mapper.js';
 import type { AppFilter, AppView } from './apps.queries.js';
 import type { AppUpdate, NewApp } from './apps.service.js';
-import { allowedOrigins, oidcCompliance, type ApiAuthMethod, type OidcAuthMethod } from './oidc-rules.js';
+import type { ApiAuthMethod } from './oidc-rules.js';
 
 // zitadel.app.v1 <-> the app commands. v1 numbers OIDC response types from 0 (CODE); v2beta
 // keeps 0 for UNSPECIFIED, so they shift by one. Every other enum is numbered alike.
@@ -94,36 +90,10 @@ function loginVersionV1(version: 'v1' | 'v2' | null, baseUri: string | null): v1
 }
 
 function oidcConfigV1(view: AppView): v1.OIDCConfig {
-  const a = view.app;
   const o = view.oidc!;
-  const authMethod = a.authMethod as OidcAuthMethod;
-  const compliance = oidcCompliance({
-    redirectUris: o.redirectUris,
-    grantTypes: o.grantTypes,
-    appType: o.appType,
-    authMethod,
-  });
   return create(v1.OIDCConfigSchema, {
-    redirectUris: o.redirectUris,
+    ...oidcConfigFields(view),
     responseTypes: o.responseTypes.map((r) => RESPONSE_TYPES.indexOf(r) - 1),
-    grantTypes: o.grantTypes.map((g) => GRANT_TYPES.indexOf(g)),
-    appType: APP_TYPES.indexOf(o.appType),
-    clientId: a.clientId ?? '',
-    authMethodType: OIDC_AUTH.indexOf(authMethod),
-    postLogoutRedirectUris: o.postLogoutRedirectUris,
-    version: v1.OIDCVersion.OIDC_VERSION_1_0,
-    noneCompliant: compliance.noneCompliant,
-    complianceProblems: compliance.problems.map((p) => ({ key: p.key, localizedMessage: p.message })),
-    devMode: o.devMode,
-    accessTokenType: TOKEN_TYPES.indexOf(o.accessTokenType),
-    accessTokenRoleAssertion: o.accessTokenRoleAssertion,
-    idTokenRoleAssertion: o.idTokenRoleAssertion,
-    idTokenUserinfoAssertion: o.idTokenUserinfoAssertion,
-    clockSkew: durationOf(o.clockSkewMs),
-    additionalOrigins: o.additionalOrigins,
-    allowedOrigins: allowedOrigins(o.redirectUris, o.additionalOrigins),
-    skipNativeAppSuccessPage: o.skipNativeAppSuccessPage,
-    backChannelLogoutUri: o.backChannelLogoutUri,
     loginVersion: loginVersionV1(o.loginVersion, o.loginBaseUri),
   });
 }

@@ -280,41 +280,53 @@ export function appFiltersOf(filters: readonly app.ApplicationSearchFilter[]): A
 
 const STATE_NUMBER = { active: app.AppState.ACTIVE, inactive: app.AppState.INACTIVE } as const;
 
+/**
+ * The fields of an OIDC app's configuration v1 and v2beta show alike, with the compliance report
+ * of its current settings; the response types and the login version differ in type and number.
+ */
+export function oidcConfigFields(view: AppView) {
+  const a = view.app;
+  const o = view.oidc!;
+  const authMethod = a.authMethod as OidcAuthMethod;
+  const compliance = oidcCompliance({
+    redirectUris: o.redirectUris,
+    grantTypes: o.grantTypes,
+    appType: o.appType,
+    authMethod,
+  });
+  return {
+    redirectUris: o.redirectUris,
+    grantTypes: o.grantTypes.map((g) => GRANT_TYPES.indexOf(g)),
+    appType: APP_TYPES.indexOf(o.appType),
+    clientId: a.clientId ?? '',
+    authMethodType: OIDC_AUTH.indexOf(authMethod),
+    postLogoutRedirectUris: o.postLogoutRedirectUris,
+    version: OIDCVersion.OIDC_VERSION_1_0,
+    noneCompliant: compliance.noneCompliant,
+    complianceProblems: compliance.problems.map((p) => ({ key: p.key, localizedMessage: p.message })),
+    devMode: o.devMode,
+    accessTokenType: TOKEN_TYPES.indexOf(o.accessTokenType),
+    accessTokenRoleAssertion: o.accessTokenRoleAssertion,
+    idTokenRoleAssertion: o.idTokenRoleAssertion,
+    idTokenUserinfoAssertion: o.idTokenUserinfoAssertion,
+    clockSkew: durationOf(o.clockSkewMs),
+    additionalOrigins: o.additionalOrigins,
+    allowedOrigins: allowedOrigins(o.redirectUris, o.additionalOrigins),
+    skipNativeAppSuccessPage: o.skipNativeAppSuccessPage,
+    backChannelLogoutUri: o.backChannelLogoutUri,
+  };
+}
+
 export function applicationPb(view: AppView): app.Application {
   const a = view.app;
   let config: app.Application['config'];
   if (view.oidc) {
     const o = view.oidc;
-    const authMethod = a.authMethod as OidcAuthMethod;
-    const compliance = oidcCompliance({
-      redirectUris: o.redirectUris,
-      grantTypes: o.grantTypes,
-      appType: o.appType,
-      authMethod,
-    });
     config = {
       case: 'oidcConfig',
       value: create(OIDCConfigSchema, {
-        redirectUris: o.redirectUris,
+        ...oidcConfigFields(view),
         responseTypes: o.responseTypes.map((r) => RESPONSE_TYPES.indexOf(r)),
-        grantTypes: o.grantTypes.map((g) => GRANT_TYPES.indexOf(g)),
-        appType: APP_TYPES.indexOf(o.appType),
-        clientId: a.clientId ?? '',
-        authMethodType: OIDC_AUTH.indexOf(authMethod),
-        postLogoutRedirectUris: o.postLogoutRedirectUris,
-        version: OIDCVersion.OIDC_VERSION_1_0,
-        noneCompliant: compliance.noneCompliant,
-        complianceProblems: compliance.problems.map((p) => ({ key: p.key, localizedMessage: p.message })),
-        devMode: o.devMode,
-        accessTokenType: TOKEN_TYPES.indexOf(o.accessTokenType),
-        accessTokenRoleAssertion: o.accessTokenRoleAssertion,
-        idTokenRoleAssertion: o.idTokenRoleAssertion,
-        idTokenUserinfoAssertion: o.idTokenUserinfoAssertion,
-        clockSkew: durationOf(o.clockSkewMs),
-        additionalOrigins: o.additionalOrigins,
-        allowedOrigins: allowedOrigins(o.redirectUris, o.additionalOrigins),
-        skipNativeAppSuccessPage: o.skipNativeAppSuccessPage,
-        backChannelLogoutUri: o.backChannelLogoutUri,
         loginVersion: loginVersionPb(o.loginVersion, o.loginBaseUri),
       }),
     };
