@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AppsModule } from './apps/apps.module.js';
 import { AuthorizationsModule } from './authorizations/authorizations.module.js';
 import { BootstrapModule } from './bootstrap/bootstrap.module.js';
+import { InstancesModule } from './instances/instances.module.js';
 import { InternalPermissionsModule } from './internal-permissions/internal-permissions.module.js';
 import { OidcModule } from './oidc/oidc.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
@@ -28,6 +29,7 @@ export class AppModule {
         SettingsModule,
         UsersModule,
         OrgsModule,
+        InstancesModule,
         SessionsModule,
         ProjectsModule,
         AuthorizationsModule,

@@ -7,10 +7,11 @@ import { ChangeFeed1765400000000 } from './platform/database/migrations/17654000
 import { EventQueries1765713000000 } from './platform/database/migrations/1765713000000-event-queries.js';
 import * as apps from './apps/schema.js';
 import * as authorizations from './authorizations/schema.js';
+import { InstanceTrustedDomains1765800000000 } from './platform/database/migrations/1765800000000-instance-trusted-domains.js';
 import { Membership } from './platform/authz/membership.entity.js';
 import * as projects from './projects/schema.js';
 import { StoredEvent } from './platform/events/event.entity.js';
-import { Instance, InstanceDomain } from './platform/tenancy/instance.entity.js';
+import { Instance, InstanceDomain, InstanceTrustedDomain } from './platform/tenancy/instance.entity.js';
 import * as notifications from './notifications/schema.js';
 import * as oidc from './oidc/schema.js';
 import * as orgs from './orgs/schema.js';
@@ -23,6 +24,7 @@ import * as saml from './saml/schema.js';
 export const ENTITIES = [
   Instance,
   InstanceDomain,
+  InstanceTrustedDomain,
   StoredEvent,
   Membership,
   ...users.USERS_ENTITIES,
@@ -54,10 +56,17 @@ export const MIGRATIONS = [
   ...saml.SAML_MIGRATIONS,
   ...oidc.OIDC_MIGRATIONS,
   EventQueries1765713000000,
+  InstanceTrustedDomains1765800000000,
 ].sort((a, b) => Number(/\d{13}/.exec(a.name)![0]) - Number(/\d{13}/.exec(b.name)![0]));
 
 /** Tables of the platform itself (tenancy, the event log, memberships): no context owns them. */
-export const PLATFORM_TABLES: readonly string[] = ['instances', 'instance_domains', 'events', 'memberships'];
+export const PLATFORM_TABLES: readonly string[] = [
+  'instances',
+  'instance_domains',
+  'instance_trusted_domains',
+  'events',
+  'memberships',
+];
 
 /** Each context's tables: only the context's data-access modules run SQL on them. */
 export const TABLE_OWNERS: Readonly<Record<string, readonly string[]>> = {

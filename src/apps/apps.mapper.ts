@@ -38,21 +38,26 @@ import {
   type OidcResponseType,
 } from './oidc-rules.js';
 
-// The contract's enums by number (zitadel.app.v2beta); PGV's defined_only has refused others.
-const RESPONSE_TYPES: readonly (OidcResponseType | undefined)[] = [undefined, 'code', 'id_token', 'id_token_token'];
-const GRANT_TYPES: readonly OidcGrantType[] = [
+// The contract's enums by number (zitadel.app.v2beta; v1 numbers all but the response types alike).
+export const RESPONSE_TYPES: readonly (OidcResponseType | undefined)[] = [
+  undefined,
+  'code',
+  'id_token',
+  'id_token_token',
+];
+export const GRANT_TYPES: readonly OidcGrantType[] = [
   'authorization_code',
   'implicit',
   'refresh_token',
   'device_code',
   'token_exchange',
 ];
-const APP_TYPES: readonly OidcAppType[] = ['web', 'user_agent', 'native'];
-const OIDC_AUTH: readonly OidcAuthMethod[] = ['basic', 'post', 'none', 'private_key_jwt'];
-const API_AUTH: readonly ApiAuthMethod[] = ['basic', 'private_key_jwt'];
-const TOKEN_TYPES: readonly AccessTokenType[] = ['bearer', 'jwt'];
+export const APP_TYPES: readonly OidcAppType[] = ['web', 'user_agent', 'native'];
+export const OIDC_AUTH: readonly OidcAuthMethod[] = ['basic', 'post', 'none', 'private_key_jwt'];
+export const API_AUTH: readonly ApiAuthMethod[] = ['basic', 'private_key_jwt'];
+export const TOKEN_TYPES: readonly AccessTokenType[] = ['bearer', 'jwt'];
 
-function enumValue<T>(values: readonly (T | undefined)[], n: number, field: string): T {
+export function enumValue<T>(values: readonly (T | undefined)[], n: number, field: string): T {
   const value = values[n];
   if (value === undefined) throw invalidField('APP-3num0', field, 'must be a defined value');
   return value;
@@ -72,11 +77,19 @@ function durationMs(d: Duration | undefined): number {
   return Number(d.seconds) * 1000 + Math.trunc(d.nanos / 1_000_000);
 }
 
-function durationOf(ms: number): Duration {
+export function durationOf(ms: number): Duration {
   return create(DurationSchema, { seconds: BigInt(Math.trunc(ms / 1000)), nanos: (ms % 1000) * 1_000_000 });
 }
 
-export function loginChoice(v: LoginVersionPb | undefined): LoginChoice {
+/** v1's and v2beta's LoginVersion have the same shape. */
+interface LoginVersionFields {
+  readonly version:
+    | { readonly case: 'loginV1'; readonly value: unknown }
+    | { readonly case: 'loginV2'; readonly value: { readonly baseUri?: string } }
+    | { readonly case: undefined; readonly value?: undefined };
+}
+
+export function loginChoice(v: LoginVersionFields | undefined): LoginChoice {
   switch (v?.version.case) {
     case 'loginV1':
       return { version: 'v1', baseUri: null };
@@ -94,7 +107,12 @@ function loginVersionPb(version: LoginChoice['version'], baseUri: string | null)
   return undefined;
 }
 
-function newOidc(r: CreateOIDCApplicationRequest, prefix: string) {
+/** The OIDC fields v1's AddOIDCAppRequest and v2beta's CreateOIDCApplicationRequest share. */
+export type OidcRequestFields = Omit<CreateOIDCApplicationRequest, '$typeName' | '$unknown' | 'loginVersion'> & {
+  readonly loginVersion?: LoginVersionFields;
+};
+
+export function newOidc(r: OidcRequestFields, prefix: string) {
   const login = loginChoice(r.loginVersion);
   return withDefaults({
     redirectUris: r.redirectUris.map((u) => u.trim()),
@@ -117,7 +135,7 @@ function newOidc(r: CreateOIDCApplicationRequest, prefix: string) {
   });
 }
 
-function samlSource(
+export function samlSource(
   m:
     | { case: 'metadataXml'; value: Uint8Array }
     | { case: 'metadataUrl'; value: string }
@@ -151,7 +169,16 @@ export function newAppOf(req: CreateApplicationRequest): NewApp {
   return { projectId: req.projectId, id: req.id, name: req.name, config };
 }
 
-function oidcPatch(r: UpdateOIDCApplicationConfigurationRequest, prefix: string): OidcPatch {
+/** The OIDC fields of v2beta's configuration update (all optional); v1 sends them all. */
+export type OidcUpdateFields = Omit<
+  UpdateOIDCApplicationConfigurationRequest,
+  '$typeName' | '$unknown' | 'loginVersion' | 'clockSkew'
+> & {
+  readonly loginVersion?: LoginVersionFields;
+  readonly clockSkew?: Duration;
+};
+
+export function oidcPatch(r: OidcUpdateFields, prefix: string): OidcPatch {
   const patch: OidcPatch = {
     redirectUris: r.redirectUris.map((u) => u.trim()),
     responseTypes: responseTypes(r.responseTypes, `${prefix}.response_types`),
@@ -253,41 +280,53 @@ export function appFiltersOf(filters: readonly app.ApplicationSearchFilter[]): A
 
 const STATE_NUMBER = { active: app.AppState.ACTIVE, inactive: app.AppState.INACTIVE } as const;
 
+/**
+ * The fields of an OIDC app's configuration v1 and v2beta show alike, with the compliance report
+ * of its current settings; the response types and the login version differ in type and number.
+ */
+export function oidcConfigFields(view: AppView) {
+  const a = view.app;
+  const o = view.oidc!;
+  const authMethod = a.authMethod as OidcAuthMethod;
+  const compliance = oidcCompliance({
+    redirectUris: o.redirectUris,
+    grantTypes: o.grantTypes,
+    appType: o.appType,
+    authMethod,
+  });
+  return {
+    redirectUris: o.redirectUris,
+    grantTypes: o.grantTypes.map((g) => GRANT_TYPES.indexOf(g)),
+    appType: APP_TYPES.indexOf(o.appType),
+    clientId: a.clientId ?? '',
+    authMethodType: OIDC_AUTH.indexOf(authMethod),
+    postLogoutRedirectUris: o.postLogoutRedirectUris,
+    version: OIDCVersion.OIDC_VERSION_1_0,
+    noneCompliant: compliance.noneCompliant,
+    complianceProblems: compliance.problems.map((p) => ({ key: p.key, localizedMessage: p.message })),
+    devMode: o.devMode,
+    accessTokenType: TOKEN_TYPES.indexOf(o.accessTokenType),
+    accessTokenRoleAssertion: o.accessTokenRoleAssertion,
+    idTokenRoleAssertion: o.idTokenRoleAssertion,
+    idTokenUserinfoAssertion: o.idTokenUserinfoAssertion,
+    clockSkew: durationOf(o.clockSkewMs),
+    additionalOrigins: o.additionalOrigins,
+    allowedOrigins: allowedOrigins(o.redirectUris, o.additionalOrigins),
+    skipNativeAppSuccessPage: o.skipNativeAppSuccessPage,
+    backChannelLogoutUri: o.backChannelLogoutUri,
+  };
+}
+
 export function applicationPb(view: AppView): app.Application {
   const a = view.app;
   let config: app.Application['config'];
   if (view.oidc) {
     const o = view.oidc;
-    const authMethod = a.authMethod as OidcAuthMethod;
-    const compliance = oidcCompliance({
-      redirectUris: o.redirectUris,
-      grantTypes: o.grantTypes,
-      appType: o.appType,
-      authMethod,
-    });
     config = {
       case: 'oidcConfig',
       value: create(OIDCConfigSchema, {
-        redirectUris: o.redirectUris,
+        ...oidcConfigFields(view),
         responseTypes: o.responseTypes.map((r) => RESPONSE_TYPES.indexOf(r)),
-        grantTypes: o.grantTypes.map((g) => GRANT_TYPES.indexOf(g)),
-        appType: APP_TYPES.indexOf(o.appType),
-        clientId: a.clientId ?? '',
-        authMethodType: OIDC_AUTH.indexOf(authMethod),
-        postLogoutRedirectUris: o.postLogoutRedirectUris,
-        version: OIDCVersion.OIDC_VERSION_1_0,
-        noneCompliant: compliance.noneCompliant,
-        complianceProblems: compliance.problems.map((p) => ({ key: p.key, localizedMessage: p.message })),
-        devMode: o.devMode,
-        accessTokenType: TOKEN_TYPES.indexOf(o.accessTokenType),
-        accessTokenRoleAssertion: o.accessTokenRoleAssertion,
-        idTokenRoleAssertion: o.idTokenRoleAssertion,
-        idTokenUserinfoAssertion: o.idTokenUserinfoAssertion,
-        clockSkew: durationOf(o.clockSkewMs),
-        additionalOrigins: o.additionalOrigins,
-        allowedOrigins: allowedOrigins(o.redirectUris, o.additionalOrigins),
-        skipNativeAppSuccessPage: o.skipNativeAppSuccessPage,
-        backChannelLogoutUri: o.backChannelLogoutUri,
         loginVersion: loginVersionPb(o.loginVersion, o.loginBaseUri),
       }),
     };

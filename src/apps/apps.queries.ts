@@ -192,12 +192,13 @@ export class AppsQueries {
 
   // ---- API reads (permission-checked) ------------------------------------------------------
 
-  async get(caller: Caller, appId: string): Promise<AppView> {
+  /** The app; with `projectId` (v1 addresses apps within their project) only if it is that project's. */
+  async get(caller: Caller, appId: string, projectId?: string): Promise<AppView> {
     const [row] = await this.tx.reader.query(
       `SELECT ${APP_SELECT} FROM ${APP_FROM} WHERE a.instance_id = $1 AND a.id = $2`,
       [caller.instance.id, appId],
     );
-    if (!row) throw errors.appNotFound();
+    if (!row || (projectId !== undefined && row.project_id !== projectId)) throw errors.appNotFound();
     authorize(caller, 'project.app.read', { orgId: row.resource_owner, projectId: row.project_id }, errors.appNotFound);
     return appViewOf(row);
   }

@@ -56,6 +56,8 @@ export interface NewApp {
 export interface AppCreated {
   readonly id: string;
   readonly createdAt: Date;
+  /** The org owning the app's project. */
+  readonly resourceOwner: string;
   readonly clientId?: string;
   /** Only here, once: stored as its hash. */
   readonly clientSecret?: string;
@@ -164,6 +166,7 @@ export class AppsService {
       return {
         id,
         createdAt: written.createdAt,
+        resourceOwner: project.resourceOwner,
         ...(clientId ? { clientId } : {}),
         ...(secret ? { clientSecret: secret } : {}),
         ...(config.kind === 'oidc' ? { compliance: oidcCompliance(config.oidc) } : {}),
@@ -281,7 +284,7 @@ export class AppsService {
     projectId: string,
     appId: string,
     kind: 'oidc' | 'api',
-  ): Promise<{ secret: string; createdAt: Date }> {
+  ): Promise<{ secret: string; createdAt: Date; resourceOwner: string }> {
     return this.tx.run(async (tx) => {
       const { app, project } = await this.loadApp(tx, caller, projectId, appId, 'project.app.write');
       if (app.kind !== kind)
@@ -295,7 +298,7 @@ export class AppsService {
       const written = await this.push(tx, caller, project, app.id, [
         { type: `project.application.config.${kind}.secret.changed`, payload: { appId: app.id } },
       ]);
-      return { secret, createdAt: written.createdAt };
+      return { secret, createdAt: written.createdAt, resourceOwner: project.resourceOwner };
     });
   }
 
@@ -308,7 +311,7 @@ export class AppsService {
     projectId: string,
     appId: string,
     expiration: Date | undefined,
-  ): Promise<{ id: string; createdAt: Date; keyFile: Buffer }> {
+  ): Promise<{ id: string; createdAt: Date; resourceOwner: string; keyFile: Buffer }> {
     const expiresAt = expirationOf(expiration, 'expiration_date');
     const pair = await generateRsaKeyPair();
     return this.tx.run(async (tx) => {
@@ -335,6 +338,7 @@ export class AppsService {
       return {
         id,
         createdAt: written.createdAt,
+        resourceOwner: project.resourceOwner,
         keyFile: applicationKeyFile({ keyId: id, privateKey: pair.privateKey, appId: app.id, clientId: app.clientId! }),
       };
     });

@@ -1,74 +1,58 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { ServiceImpl } from '@connectrpc/connect';
-import type { MessageInitShape } from '@bufbuild/protobuf';
+import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
+import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
 import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
-import type { MembershipQuery, MembershipSchema } from '@zitadel/proto/zitadel/user_pb.js';
+import type { SearchQuery } from '@zitadel/proto/zitadel/member_pb.js';
+import type { ListQuery } from '@zitadel/proto/zitadel/object_pb.js';
 import { page } from '../platform/database/list-query.js';
-import { invalidField } from '../platform/errors/domain-error.js';
-import { ts } from '../platform/rpc/proto-mapping.js';
+import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
+import { detailsAtV1, eventDetailsV1, listDetailsV1 } from '../platform/rpc/proto-mapping.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
-import { listDetailsV1 } from '../platform/rpc/v1-mapping.js';
-import { v1OrgOf } from '../platform/rpc/v1-org.js';
 import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
-import {
-  InternalPermissionsService,
-  type AdminFilter,
-  type AdministratorView,
-} from './internal-permissions.service.js';
+import { v1OrgOf } from '../platform/rpc/v1-org.js';
+import { memberQueryV1, memberV1 } from './internal-permissions-v1.mapper.js';
+import { InternalPermissionsService, type AdminResource } from './internal-permissions.service.js';
 
-/** ListUserMemberships needs user.membership.read (ZITADEL's descriptor option). */
-export const MEMBERSHIPS_V1_ACCESS: AccessTable<typeof ManagementService> = {
-  listUserMemberships: { permission: 'user.membership.read' },
+/** Members of an org, a project and a project grant in ZITADEL's v1 management API. */
+export const MEMBER_MANAGEMENT_V1_ACCESS: AccessTable<typeof ManagementService> = {
+  listOrgMemberRoles: { permission: 'org.member.read' },
+  listOrgMembers: { permission: 'org.member.read' },
+  addOrgMember: { permission: 'org.member.write' },
+  updateOrgMember: { permission: 'org.member.write' },
+  removeOrgMember: { permission: 'org.member.delete' },
+  listProjectMemberRoles: { permission: 'project.member.read' },
+  listProjectMembers: { permission: 'project.member.read' },
+  addProjectMember: { permission: 'project.member.write' },
+  updateProjectMember: { permission: 'project.member.write' },
+  removeProjectMember: { permission: 'project.member.delete' },
+  listProjectGrantMemberRoles: { permission: 'project.grant.member.read' },
+  listProjectGrantMembers: { permission: 'project.grant.member.read' },
+  addProjectGrantMember: { permission: 'project.grant.member.write' },
+  updateProjectGrantMember: { permission: 'project.grant.member.write' },
+  removeProjectGrantMember: { permission: 'project.grant.member.delete' },
 };
 
-/** zitadel.user.v1.MembershipQuery -> the administrators list's resource filter. */
-function membershipFilter(q: MembershipQuery, field: string): AdminFilter {
-  switch (q.query.case) {
-    case 'orgQuery':
-      return { kind: 'resource', level: 'org', id: q.query.value.orgId };
-    case 'projectQuery':
-      return { kind: 'resource', level: 'project', id: q.query.value.projectId };
-    case 'projectGrantQuery':
-      return { kind: 'resource', level: 'project_grant', id: q.query.value.projectGrantId };
-    case 'iamQuery':
-      return { kind: 'resource', level: 'instance' };
-    default:
-      throw invalidField('MEMB-v1qry', field, 'one query must be set');
-  }
-}
+/** Members of the instance in ZITADEL's v1 admin API. */
+export const MEMBER_ADMIN_V1_ACCESS: AccessTable<typeof AdminService> = {
+  listIAMMemberRoles: { permission: 'iam.member.read' },
+  listIAMMembers: { permission: 'iam.member.read' },
+  addIAMMember: { permission: 'iam.member.write' },
+  updateIAMMember: { permission: 'iam.member.write' },
+  removeIAMMember: { permission: 'iam.member.delete' },
+};
 
-/** An administrator role set as ZITADEL's v1 Membership: the resource it is on and its owning org. */
-function membershipV1(a: AdministratorView): MessageInitShape<typeof MembershipSchema> {
-  const type = (() => {
-    switch (a.level) {
-      case 'instance':
-        return { case: 'iam' as const, value: true };
-      case 'org':
-        return { case: 'orgId' as const, value: a.resourceId };
-      case 'project':
-        return { case: 'projectId' as const, value: a.resourceId };
-      case 'project_grant':
-        return { case: 'projectGrantId' as const, value: a.resourceId };
-    }
-  })();
-  const owner = a.project?.orgId ?? a.projectGrant?.orgId ?? (a.level === 'org' ? a.resourceId : a.user.organizationId);
-  return {
-    userId: a.user.id,
-    roles: a.roles,
-    displayName: a.org?.name ?? a.project?.name ?? a.projectGrant?.projectName ?? '',
-    details: {
-      sequence: 0n,
-      creationDate: ts(a.createdAt),
-      changeDate: ts(a.changedAt),
-      resourceOwner: owner,
-    },
-    type,
-  };
-}
+const INSTANCE: AdminResource = { kind: 'instance' };
+const orgOf = (ctx: HandlerContext): AdminResource => ({ kind: 'org', orgId: v1OrgOf(ctx).orgId });
+const projectOf = (req: { projectId: string }): AdminResource => ({ kind: 'project', projectId: req.projectId });
+const grantOf = (req: { projectId: string; grantId: string }): AdminResource => ({
+  kind: 'projectGrant',
+  projectId: req.projectId,
+  projectGrantId: req.grantId,
+});
 
 /**
- * ListUserMemberships (management v1): the administrator roles of one user of the org context,
- * read through the same list and visibility as InternalPermissionService.ListAdministrators.
+ * Transport edge of v1's member methods: one administrator service serves the instance, org,
+ * project and project grant members, the resource named by the method (the org by the header).
  */
 @Injectable()
 export class InternalPermissionsV1Handler implements OnModuleInit {
@@ -78,23 +62,83 @@ export class InternalPermissionsV1Handler implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    assertMatchesAnnotations(ManagementService, MEMBERSHIPS_V1_ACCESS);
-    this.registry.register({ service: ManagementService, impl: this.impl, access: MEMBERSHIPS_V1_ACCESS });
+    assertMatchesAnnotations(ManagementService, MEMBER_MANAGEMENT_V1_ACCESS);
+    assertMatchesAnnotations(AdminService, MEMBER_ADMIN_V1_ACCESS);
+    this.registry.register({ service: ManagementService, impl: this.management, access: MEMBER_MANAGEMENT_V1_ACCESS });
+    this.registry.register({ service: AdminService, impl: this.admin, access: MEMBER_ADMIN_V1_ACCESS });
   }
 
-  readonly impl: Partial<ServiceImpl<typeof ManagementService>> = {
-    listUserMemberships: async (req, ctx) => {
-      const { caller, orgId } = v1OrgOf(ctx);
-      const filters: AdminFilter[] = [
-        { kind: 'userIds', ids: [req.userId] },
-        { kind: 'userOrg', orgId },
-        ...req.queries.map((q, i) => membershipFilter(q, `queries[${i}]`)),
-      ];
-      const listed = await this.admins.list(caller, filters, 'creationDate', page(req.query, 'query'));
-      return {
-        details: listDetailsV1(listed.total),
-        result: listed.items.map(membershipV1),
-      };
-    },
+  private async list(ctx: HandlerContext, resource: AdminResource, req: { query?: ListQuery; queries: SearchQuery[] }) {
+    const caller = authenticatedCallerOf(ctx);
+    const filters = [resourceFilter(resource), ...req.queries.map((q, i) => memberQueryV1(q, `queries[${i}]`))];
+    const listed = await this.admins.list(caller, filters, 'userId', page(req.query));
+    return {
+      details: listDetailsV1(listed.total),
+      result: listed.items.map((a) => memberV1(a, caller.instance.id)),
+    };
+  }
+
+  private async add(ctx: HandlerContext, resource: AdminResource, req: { userId: string; roles: string[] }) {
+    const added = await this.admins.create(authenticatedCallerOf(ctx), req.userId, resource, req.roles);
+    return { details: eventDetailsV1(added.event) };
+  }
+
+  private async update(ctx: HandlerContext, resource: AdminResource, req: { userId: string; roles: string[] }) {
+    const changed = await this.admins.update(authenticatedCallerOf(ctx), req.userId, resource, req.roles);
+    return { details: eventDetailsV1(changed.event) };
+  }
+
+  /** Idempotent as the service: removing a user who is no member writes nothing and reports no change. */
+  private async remove(ctx: HandlerContext, resource: AdminResource, req: { userId: string }) {
+    const removed = await this.admins.delete(authenticatedCallerOf(ctx), req.userId, resource);
+    return { details: removed ? eventDetailsV1(removed) : detailsAtV1(undefined, '') };
+  }
+
+  private roles(level: 'instance' | 'org' | 'project' | 'project_grant') {
+    const result = [...this.admins.assignableRoles(level)];
+    return { details: listDetailsV1(BigInt(result.length)), result };
+  }
+
+  readonly management: Partial<ServiceImpl<typeof ManagementService>> = {
+    listOrgMemberRoles: async () => this.roles('org'),
+    listOrgMembers: async (req, ctx) => this.list(ctx, orgOf(ctx), req),
+    addOrgMember: async (req, ctx) => this.add(ctx, orgOf(ctx), req),
+    updateOrgMember: async (req, ctx) => this.update(ctx, orgOf(ctx), req),
+    removeOrgMember: async (req, ctx) => this.remove(ctx, orgOf(ctx), req),
+    listProjectMemberRoles: async () => this.roles('project'),
+    listProjectMembers: async (req, ctx) => this.list(ctx, projectOf(req), req),
+    addProjectMember: async (req, ctx) => this.add(ctx, projectOf(req), req),
+    updateProjectMember: async (req, ctx) => this.update(ctx, projectOf(req), req),
+    removeProjectMember: async (req, ctx) => this.remove(ctx, projectOf(req), req),
+    listProjectGrantMemberRoles: async () => this.roles('project_grant'),
+    listProjectGrantMembers: async (req, ctx) => this.list(ctx, grantOf(req), req),
+    addProjectGrantMember: async (req, ctx) => this.add(ctx, grantOf(req), req),
+    updateProjectGrantMember: async (req, ctx) => this.update(ctx, grantOf(req), req),
+    removeProjectGrantMember: async (req, ctx) => this.remove(ctx, grantOf(req), req),
   };
+
+  readonly admin: Partial<ServiceImpl<typeof AdminService>> = {
+    // The admin API names the list `roles` where management names it `result`.
+    listIAMMemberRoles: async () => {
+      const { details, result } = this.roles('instance');
+      return { details, roles: result };
+    },
+    listIAMMembers: async (req, ctx) => this.list(ctx, INSTANCE, req),
+    addIAMMember: async (req, ctx) => this.add(ctx, INSTANCE, req),
+    updateIAMMember: async (req, ctx) => this.update(ctx, INSTANCE, req),
+    removeIAMMember: async (req, ctx) => this.remove(ctx, INSTANCE, req),
+  };
+}
+
+function resourceFilter(resource: AdminResource) {
+  switch (resource.kind) {
+    case 'instance':
+      return { kind: 'resource', level: 'instance' } as const;
+    case 'org':
+      return { kind: 'resource', level: 'org', id: resource.orgId } as const;
+    case 'project':
+      return { kind: 'resource', level: 'project', id: resource.projectId } as const;
+    case 'projectGrant':
+      return { kind: 'resource', level: 'project_grant', id: resource.projectGrantId } as const;
+  }
 }

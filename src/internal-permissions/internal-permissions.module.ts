@@ -3,6 +3,7 @@ import { InternalPermissionsAuthHandler } from './internal-permissions-auth.hand
 import { InternalPermissionsHandler } from './internal-permissions.handler.js';
 import { InternalPermissionsService } from './internal-permissions.service.js';
 import { InternalPermissionsV1Handler } from './internal-permissions-v1.handler.js';
+import { UserMembershipsV1Handler } from './user-memberships-v1.handler.js';
 
 /**
  * Administrators of the instance, orgs, projects and project grants (zitadel.internal_permission.v2beta),
@@ -13,6 +14,7 @@ import { InternalPermissionsV1Handler } from './internal-permissions-v1.handler.
     InternalPermissionsService,
     InternalPermissionsHandler,
     InternalPermissionsV1Handler,
+    UserMembershipsV1Handler,
     InternalPermissionsAuthHandler,
   ],
 })

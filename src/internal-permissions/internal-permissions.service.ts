@@ -6,7 +6,12 @@ import {
   type MembershipChange,
   type MembershipRef,
 } from '../platform/authz/membership-commands.js';
-import { hasPermission, zitadelPermissionsIn, type MembershipLevel } from '../platform/authz/permissions.js';
+import {
+  ROLES_BY_LEVEL,
+  hasPermission,
+  zitadelPermissionsIn,
+  type MembershipLevel,
+} from '../platform/authz/permissions.js';
 import {
   and,
   column,
@@ -49,6 +54,8 @@ export type AdminFilter =
   | { readonly kind: 'userIds'; readonly ids: readonly string[] }
   | { readonly kind: 'userOrg'; readonly orgId: string }
   | { readonly kind: 'loginName' | 'displayName'; readonly match: TextMatch; readonly value: string }
+  /** v1's member queries: a human's first name, last name or email. */
+  | { readonly kind: 'firstName' | 'lastName' | 'email'; readonly match: TextMatch; readonly value: string }
   | { readonly kind: 'resource'; readonly level: MembershipLevel; readonly id?: string }
   | { readonly kind: 'role'; readonly role: string }
   | { readonly kind: 'and' | 'or'; readonly filters: readonly AdminFilter[] }
@@ -59,6 +66,13 @@ export type AdminSort = 'userId' | 'creationDate' | 'changeDate';
 /** One administrator: a user's roles on one resource, with the names the contract shows. */
 export interface AdministratorView {
   readonly user: UserSummary;
+  /** What v1's Member shows beside the summary (humans only have names and an email). */
+  readonly contact: {
+    readonly type: 'human' | 'machine';
+    readonly email: string;
+    readonly firstName: string;
+    readonly lastName: string;
+  };
   readonly level: MembershipLevel;
   readonly resourceId: string;
   readonly roles: string[];
@@ -89,6 +103,7 @@ const SORT_COLUMNS: Record<AdminSort, string> = {
 };
 
 const SELECT = `m.level, m.resource_id, m.roles, m.created_at, m.changed_at, ${USER_SUMMARY_SELECT},
+  u.type AS user_type, u.email AS user_email, u.given_name AS user_given_name, u.family_name AS user_family_name,
   o.name AS org_name, p.name AS project_name, p.resource_owner AS project_org_id,
   pg.project_id AS grant_project_id, gp.name AS grant_project_name, pg.resource_owner AS grant_org_id, pg.granted_org_id`;
 const FROM = `memberships m ${userSummaryJoin('m')}
@@ -171,6 +186,11 @@ export class InternalPermissionsService {
   /** ZITADEL's ListMyZitadelPermissions: what the caller's own memberships allow in `orgId`. */
   myZitadelPermissions(caller: AuthenticatedCaller, orgId: string): string[] {
     return zitadelPermissionsIn(caller.principal.grants, caller.instance.id, orgId);
+  }
+
+  /** The roles an administrator of this level may hold (v1's List*MemberRoles). */
+  assignableRoles(level: MembershipLevel): readonly string[] {
+    return ROLES_BY_LEVEL[level];
   }
 
   // ---- internals --------------------------------------------------------------------------
@@ -284,6 +304,12 @@ function toSql(f: AdminFilter): Filter {
       return userLoginNameFilter(f.match, f.value);
     case 'displayName':
       return userDisplayNameFilter(f.match, f.value);
+    case 'firstName':
+      return { op: 'text', column: column('u.given_name'), match: f.match, value: f.value };
+    case 'lastName':
+      return { op: 'text', column: column('u.family_name'), match: f.match, value: f.value };
+    case 'email':
+      return { op: 'text', column: column('u.email'), match: f.match, value: f.value };
     case 'resource':
       return and(
         { op: 'eq', column: column('m.level'), value: f.level },
@@ -307,6 +333,12 @@ function view(r: Record<string, any>, user: UserSummary): AdministratorView {
   const level = r.level as MembershipLevel;
   return {
     user,
+    contact: {
+      type: r.user_type,
+      email: r.user_email ?? '',
+      firstName: r.user_given_name ?? '',
+      lastName: r.user_family_name ?? '',
+    },
     level,
     resourceId: r.resource_id,
     roles: r.roles,

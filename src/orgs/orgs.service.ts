@@ -9,6 +9,8 @@ import { invalidField } from '../platform/errors/domain-error.js';
 import { EventStore, type EventInput, type WrittenEvent } from '../platform/events/event-store.js';
 import { IdGenerator } from '../platform/ids/id-generator.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
+import { InstanceResolver } from '../platform/tenancy/instance-resolver.js';
+import { Instance } from '../platform/tenancy/instance.entity.js';
 import { DomainVerifier } from './domain-verifier.js';
 import { OrgLifecycle } from './org-lifecycle.js';
 import { Org, OrgDomain, OrgMetadata, type DomainValidationType, type OrgState } from './org.entity.js';
@@ -24,12 +26,21 @@ export type AdminSpec =
       readonly request: unknown;
       readonly roles: readonly string[];
       readonly field: string;
+    }
+  | {
+      readonly kind: 'readHuman';
+      /** A human the caller's edge has already read into the users context's shape (v1 SetUpOrg). */
+      readonly human: unknown;
+      readonly roles: readonly string[];
+      readonly field: string;
     };
 
 export interface NewOrg {
   readonly id?: string;
   readonly name: string;
   readonly admins: readonly AdminSpec[];
+  /** A domain of the org's own beside the generated one, added unverified (v1 SetUpOrg's org.domain). */
+  readonly customDomain?: { readonly domain: string; readonly field: string };
 }
 
 export type OrgAdminResult =
@@ -67,6 +78,7 @@ export class OrgsService {
     private readonly lifecycle: OrgLifecycle,
     private readonly masterKey: MasterKey,
     private readonly verifier: DomainVerifier,
+    private readonly instances: InstanceResolver,
   ) {}
 
   // ---- commands ---------------------------------------------------------------------------
@@ -75,13 +87,16 @@ export class OrgsService {
     const people = this.lifecycle.people();
     // The admins' requests are checked before anything else, the org's name included.
     const humans = input.admins.map((a) =>
-      a.kind === 'human' ? people.readHuman(a.request, `${a.field}.human`) : null,
+      a.kind === 'human' ? people.readHuman(a.request, `${a.field}.human`) : a.kind === 'readHuman' ? a.human : null,
     );
     const name = input.name.trim();
     if (!name) throw invalidField('ORG-n4m3e', 'name', 'must not be blank');
     authorize(caller, 'org.create', {}, errors.orgNotFound);
     const id = input.id?.trim() || this.ids.next();
     const domain = generatedDomain(name, id, caller.instance.primaryDomain);
+    const custom = input.customDomain ? normaliseDomain(input.customDomain.domain) : '';
+    if (input.customDomain && !isValidDomain(custom))
+      throw invalidField('ORG-d0m1v', input.customDomain.field, 'must be a valid domain name, e.g. example.com');
     return this.tx.run(async (tx) => {
       const now = new Date();
       await this.insertOrg(tx, {
@@ -103,12 +118,13 @@ export class OrgsService {
         isGenerated: true,
         createdAt: now,
       });
-      const written = await this.push(tx, caller, id, [
+      let written = await this.push(tx, caller, id, [
         { type: 'org.added', payload: { name } },
         { type: 'org.domain.added', payload: { domain } },
         { type: 'org.domain.verified', payload: { domain } },
         { type: 'org.domain.primary.set', payload: { domain } },
       ]);
+      if (custom && custom !== domain) written = await this.addCustomDomain(tx, caller, id, custom, now);
       const admins = await this.addAdmins(tx, caller, id, input.admins, humans);
       return { id, details: details(written, now), admins };
     }, outer);
@@ -359,6 +375,28 @@ export class OrgsService {
     });
   }
 
+  /** Makes an active org of the instance its default one (admin v1 SetDefaultOrg). */
+  async setDefault(caller: Caller, orgId: string): Promise<ChangeDetails> {
+    authorize(caller, 'iam.write', { instance: true }, errors.orgNotFound);
+    const written = await this.tx.run(async (tx) => {
+      const org = await this.loadForWrite(tx, caller, orgId, 'org.read', true);
+      await tx.update(Instance, { id: caller.instance.id }, { defaultOrgId: org.id });
+      const [event] = await this.events.push(tx, caller.instance.id, creatorOf(caller), [
+        {
+          aggregateType: 'instance',
+          aggregateId: caller.instance.id,
+          resourceOwner: caller.instance.id,
+          type: 'instance.default.org.set',
+          payload: { orgId: org.id },
+        },
+      ]);
+      return event;
+    });
+    // Requests read the default org from the resolved instance: resolve it afresh.
+    this.instances.forget();
+    return details(written);
+  }
+
   // ---- internals --------------------------------------------------------------------------
 
   /** Checks the permission on the org, then locks its row for the rest of the transaction. */
@@ -379,6 +417,27 @@ export class OrgsService {
     if (!org) throw errors.orgNotFound();
     if (mustBeActive && org.state !== 'active') throw errors.orgNotActive();
     return org;
+  }
+
+  private async addCustomDomain(
+    tx: EntityManager,
+    caller: Caller,
+    orgId: string,
+    domain: string,
+    now: Date,
+  ): Promise<WrittenEvent> {
+    const taken = await tx.findBy(OrgDomain, { instanceId: caller.instance.id, domain, isVerified: true });
+    if (taken.length) throw errors.domainVerifiedElsewhere(domain);
+    await this.insertDomain(tx, {
+      instanceId: caller.instance.id,
+      orgId,
+      domain,
+      isVerified: false,
+      isPrimary: false,
+      isGenerated: false,
+      createdAt: now,
+    });
+    return this.push(tx, caller, orgId, [{ type: 'org.domain.added', payload: { domain } }]);
   }
 
   private async insertOrg(tx: EntityManager, org: Org): Promise<void> {

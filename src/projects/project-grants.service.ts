@@ -22,7 +22,7 @@ import type { Permission } from '../platform/authz/permissions.js';
 import { ProjectDependents } from './project-dependents.js';
 import { ProjectStore } from './projects.store.js';
 import * as errors from './projects.errors.js';
-import type { Listed } from './projects.service.js';
+import type { Listed, Strictness } from './projects.service.js';
 
 export type GrantFilter =
   | { readonly kind: 'projectName'; readonly match: TextMatch; readonly value: string }
@@ -31,7 +31,11 @@ export type GrantFilter =
   /** project_resource_owner_filter: grants of the org's projects. */
   | { readonly kind: 'owner'; readonly orgId: string }
   /** project_grant_resource_owner_filter: grants to the org (ZITADEL reads it as the granted org). */
-  | { readonly kind: 'grantedTo'; readonly orgId: string };
+  | { readonly kind: 'grantedTo'; readonly orgId: string }
+  | { readonly kind: 'id'; readonly id: string };
+
+/** v2beta names a grant by its project and granted org, v1 by its own id. */
+export type GrantKey = { readonly grantedOrgId: string } | { readonly grantId: string };
 
 export type GrantSort = 'projectId' | 'creationDate' | 'changeDate';
 
@@ -39,6 +43,8 @@ export type GrantSort = 'projectId' | 'creationDate' | 'changeDate';
 export interface GrantView extends ProjectGrant {
   readonly projectName: string;
   readonly grantedOrgName: string;
+  /** The name of the org owning the project (v1's GrantedProject shows it). */
+  readonly projectOwnerName: string;
 }
 
 const SORT_COLUMNS: Record<GrantSort, string> = {
@@ -49,7 +55,8 @@ const SORT_COLUMNS: Record<GrantSort, string> = {
 
 const GRANTS_FROM = `project_grants g
   JOIN projects p ON p.instance_id = g.instance_id AND p.id = g.project_id
-  JOIN orgs o ON o.instance_id = g.instance_id AND o.id = g.granted_org_id`;
+  JOIN orgs o ON o.instance_id = g.instance_id AND o.id = g.granted_org_id
+  JOIN orgs po ON po.instance_id = g.instance_id AND po.id = g.resource_owner`;
 
 /**
  * Project grants: a project shared with another org, with the subset of its roles that org may
@@ -66,7 +73,12 @@ export class ProjectGrantsService {
     private readonly dependents: ProjectDependents,
   ) {}
 
-  async create(caller: Caller, projectId: string, grantedOrgId: string, roleKeys: readonly string[]): Promise<Date> {
+  async create(
+    caller: Caller,
+    projectId: string,
+    grantedOrgId: string,
+    roleKeys: readonly string[],
+  ): Promise<{ id: string; createdAt: Date }> {
     return this.tx.run(async (tx) => {
       const project = await this.access.load(tx, caller, projectId, 'project.grant.write', { lock: true });
       if (grantedOrgId === project.resourceOwner) throw errors.grantToOwnOrg();
@@ -91,33 +103,48 @@ export class ProjectGrantsService {
         () => tx.insert(ProjectGrant, grant),
         (err) => (isUniqueViolation(err, 'project_grants_org') ? errors.grantExists() : err),
       );
-      return this.push(tx, caller, project, grant, 'project.grant.added', { grantedOrgId, roleKeys: keys });
+      const createdAt = await this.push(tx, caller, project, grant, 'project.grant.added', {
+        grantedOrgId,
+        roleKeys: keys,
+      });
+      return { id: grant.id, createdAt };
     });
   }
 
   /**
    * Replaces the roles the grant hands out. Roles it loses are taken from the authorizations
-   * given through it. The same roles again answer the last change date and write nothing.
+   * given through it. The same roles again answer the last change date and write nothing, or
+   * with `refuseUnchanged` FAILED_PRECONDITION (ZITADEL's v1 ChangeProjectGrant: NoChangesFound).
    */
-  async update(caller: Caller, projectId: string, grantedOrgId: string, roleKeys: readonly string[]): Promise<Date> {
+  async update(
+    caller: Caller,
+    projectId: string,
+    key: GrantKey,
+    roleKeys: readonly string[],
+    options: Strictness = {},
+  ): Promise<Date> {
     return this.tx.run(async (tx) => {
-      const { project, grant } = await this.loadForWrite(tx, caller, projectId, grantedOrgId, 'project.grant.write');
+      const { project, grant } = await this.loadForWrite(tx, caller, projectId, key, 'project.grant.write');
       const keys = await this.knownRoles(tx, caller, projectId, roleKeys);
       const lost = grant.roleKeys.filter((k) => !keys.includes(k));
-      if (lost.length === 0 && keys.length === grant.roleKeys.length) return grant.changedAt;
+      if (lost.length === 0 && keys.length === grant.roleKeys.length) {
+        if (options.refuseUnchanged) throw errors.grantUnchanged();
+        return grant.changedAt;
+      }
       await tx.update(ProjectGrant, { instanceId: caller.instance.id, id: grant.id }, { roleKeys: keys });
       await this.dependents.removeRolesFromGrantAuthorizations(tx, caller, grant, lost);
+      const { grantedOrgId } = grant;
       return this.push(tx, caller, project, grant, 'project.grant.changed', { grantedOrgId, roleKeys: keys });
     });
   }
 
-  async setState(caller: Caller, projectId: string, grantedOrgId: string, state: ProjectState): Promise<Date> {
+  async setState(caller: Caller, projectId: string, key: GrantKey, state: ProjectState): Promise<Date> {
     return this.tx.run(async (tx) => {
-      const { project, grant } = await this.loadForWrite(tx, caller, projectId, grantedOrgId, 'project.grant.write');
+      const { project, grant } = await this.loadForWrite(tx, caller, projectId, key, 'project.grant.write');
       if (grant.state === state) throw state === 'active' ? errors.grantNotInactive() : errors.grantNotActive();
       await tx.update(ProjectGrant, { instanceId: caller.instance.id, id: grant.id }, { state });
       const type = state === 'active' ? 'project.grant.reactivated' : 'project.grant.deactivated';
-      return this.push(tx, caller, project, grant, type, { grantedOrgId });
+      return this.push(tx, caller, project, grant, type, { grantedOrgId: grant.grantedOrgId });
     });
   }
 
@@ -125,18 +152,18 @@ export class ProjectGrantsService {
    * Deletes the grant, the authorizations given through it and the memberships on it. A grant
    * that does not exist, or that the caller cannot see, is "already deleted" (no error, no date).
    */
-  async delete(caller: Caller, projectId: string, grantedOrgId: string): Promise<Date | undefined> {
+  async delete(caller: Caller, projectId: string, key: GrantKey): Promise<Date | undefined> {
     return this.tx.run(async (tx) => {
       const project = await this.store.lockProject(tx, caller.instance.id, projectId);
       if (!project) return undefined;
       const access = await this.access.check(tx, caller, project, 'project.grant.delete', 'project.grant.read');
       if (access === 'hidden') return undefined;
       if (access === 'denied') throw PermissionDenied('PROJ-d3n13', 'no permission: project.grant.delete required');
-      const grant = await this.store.findGrant(tx, caller.instance.id, projectId, grantedOrgId);
+      const grant = await this.findByKey(tx, caller, projectId, key);
       if (!grant) return undefined;
       await this.dependents.removeGrant(tx, caller, grant);
       const written = await this.store.push(tx, caller, project, [
-        { type: 'project.grant.removed', payload: { grantId: grant.id, grantedOrgId } },
+        { type: 'project.grant.removed', payload: { grantId: grant.id, grantedOrgId: grant.grantedOrgId } },
       ]);
       await tx.delete(ProjectGrant, { instanceId: caller.instance.id, id: grant.id });
       return written.createdAt;
@@ -151,7 +178,7 @@ export class ProjectGrantsService {
       projectGrants: column('g.id'),
     });
     const q = listSql({
-      select: 'g.*, p.name AS project_name, o.name AS granted_org_name',
+      select: 'g.*, p.name AS project_name, o.name AS granted_org_name, po.name AS project_owner_name',
       from: GRANTS_FROM,
       where: and(
         { op: 'eq', column: column('g.instance_id'), value: caller.instance.id },
@@ -177,9 +204,21 @@ export class ProjectGrantsService {
         sequence: String(r.sequence),
         projectName: r.project_name as string,
         grantedOrgName: r.granted_org_name as string,
+        projectOwnerName: r.project_owner_name as string,
       }),
     );
     return { items, total };
+  }
+
+  /** One grant of the project by its id, to those who may read it (v1 addresses grants by id). */
+  async get(caller: Caller, projectId: string, grantId: string): Promise<GrantView> {
+    const filters: GrantFilter[] = [
+      { kind: 'id', id: grantId },
+      { kind: 'projectIds', ids: [projectId] },
+    ];
+    const { items } = await this.list(caller, filters, 'creationDate', { offset: 0, limit: 1, asc: true });
+    if (!items[0]) throw errors.grantNotFound();
+    return items[0];
   }
 
   // ---- internals --------------------------------------------------------------------------
@@ -188,16 +227,22 @@ export class ProjectGrantsService {
     tx: EntityManager,
     caller: Caller,
     projectId: string,
-    grantedOrgId: string,
+    key: GrantKey,
     permission: Permission,
   ) {
     const project = await this.access.load(tx, caller, projectId, permission, {
       lock: true,
       readPermission: 'project.grant.read',
     });
-    const grant = await this.store.findGrant(tx, caller.instance.id, projectId, grantedOrgId);
+    const grant = await this.findByKey(tx, caller, projectId, key);
     if (!grant) throw errors.grantNotFound();
     return { project, grant };
+  }
+
+  private async findByKey(tx: EntityManager, caller: Caller, projectId: string, key: GrantKey) {
+    if ('grantedOrgId' in key) return this.store.findGrant(tx, caller.instance.id, projectId, key.grantedOrgId);
+    const grant = await this.store.findGrantById(tx, caller.instance.id, key.grantId);
+    return grant?.projectId === projectId ? grant : null;
   }
 
   /** The role keys without repeats, all of them roles of the project (else INVALID_ARGUMENT naming the others). */
@@ -248,5 +293,7 @@ function grantFilter(f: GrantFilter): Filter {
       return { op: 'eq', column: column('g.resource_owner'), value: f.orgId };
     case 'grantedTo':
       return { op: 'eq', column: column('g.granted_org_id'), value: f.orgId };
+    case 'id':
+      return { op: 'eq', column: column('g.id'), value: f.id };
   }
 }

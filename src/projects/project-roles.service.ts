@@ -13,11 +13,11 @@ import { Transactions } from '../platform/database/transactions.js';
 import { invalidField } from '../platform/errors/domain-error.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { ProjectGrant, ProjectRole } from './project.entity.js';
-import { ProjectAccess, mayOnProject } from './project-access.js';
+import { ProjectAccess, mayOnProject, mayThroughGrant } from './project-access.js';
 import { ProjectDependents } from './project-dependents.js';
 import { ProjectStore, returning } from './projects.store.js';
 import * as errors from './projects.errors.js';
-import type { Listed } from './projects.service.js';
+import type { Listed, Strictness } from './projects.service.js';
 
 export interface NewRole {
   readonly key: string;
@@ -28,6 +28,13 @@ export interface NewRole {
 export type RoleFilter =
   | { readonly kind: 'key'; readonly match: TextMatch; readonly value: string }
   | { readonly kind: 'displayName'; readonly match: TextMatch; readonly value: string };
+
+/** Where a role's key and display name sit in a request. */
+export interface RoleFields {
+  readonly key: string;
+  readonly displayName: string;
+}
+const SINGLE_ROLE_FIELDS: RoleFields = { key: 'role_key', displayName: 'display_name' };
 
 export type RoleSort = 'key' | 'creationDate' | 'changeDate';
 
@@ -48,31 +55,49 @@ export class ProjectRolesService {
   ) {}
 
   async add(caller: Caller, projectId: string, input: NewRole): Promise<Date> {
+    return this.addAll(caller, projectId, [input], () => SINGLE_ROLE_FIELDS);
+  }
+
+  /**
+   * Adds several roles in one transaction: all or none (v1 BulkAddProjectRoles). `fields` names
+   * each role's key and display name in the request, for errors.
+   */
+  async addAll(
+    caller: Caller,
+    projectId: string,
+    inputs: readonly NewRole[],
+    fields: (index: number) => RoleFields,
+  ): Promise<Date> {
+    if (inputs.length === 0) throw invalidField('PROJ-r0l3s', 'roles', 'at least one role is required');
     // The key is what tokens and authorizations carry: kept as given, never trimmed.
-    const key = input.key;
-    const displayName = input.displayName.trim();
-    if (!key.trim()) throw invalidField('PROJ-r0l3k', 'role_key', 'must not be blank');
-    if (!displayName) throw invalidField('PROJ-r0l3d', 'display_name', 'must not be blank');
+    inputs.forEach((input, i) => {
+      if (!input.key.trim()) throw invalidField('PROJ-r0l3k', fields(i).key, 'must not be blank');
+      if (!input.displayName.trim()) throw invalidField('PROJ-r0l3d', fields(i).displayName, 'must not be blank');
+    });
     return this.tx.run(async (tx) => {
       const project = await this.access.load(tx, caller, projectId, 'project.role.write', { lock: true });
       const now = new Date();
-      const role: ProjectRole = {
+      const roles: ProjectRole[] = inputs.map((input) => ({
         instanceId: caller.instance.id,
         projectId,
-        key,
-        displayName,
+        key: input.key,
+        displayName: input.displayName.trim(),
         group: input.group?.trim() ?? '',
         resourceOwner: project.resourceOwner,
         createdAt: now,
         changedAt: now,
-      };
-      await underSavepoint(
-        tx,
-        () => tx.insert(ProjectRole, role),
-        (err) => (isUniqueViolation(err, 'project_roles_pkey') ? errors.roleKeyTaken(key) : err),
-      );
-      const payload = { key, displayName, group: role.group };
-      return (await this.store.push(tx, caller, project, [{ type: 'project.role.added', payload }])).createdAt;
+      }));
+      for (const role of roles)
+        await underSavepoint(
+          tx,
+          () => tx.insert(ProjectRole, role),
+          (err) => (isUniqueViolation(err, 'project_roles_pkey') ? errors.roleKeyTaken(role.key) : err),
+        );
+      const events = roles.map((r) => ({
+        type: 'project.role.added',
+        payload: { key: r.key, displayName: r.displayName, group: r.group },
+      }));
+      return (await this.store.push(tx, caller, project, events)).createdAt;
     });
   }
 
@@ -82,6 +107,7 @@ export class ProjectRolesService {
     projectId: string,
     key: string,
     changes: { displayName?: string; group?: string },
+    options: Strictness = {},
   ): Promise<Date> {
     const displayName = changes.displayName?.trim();
     if (displayName === '') throw invalidField('PROJ-r0l3d', 'display_name', 'must not be blank');
@@ -96,7 +122,10 @@ export class ProjectRolesService {
       if (displayName !== undefined && displayName !== role.displayName) diff.displayName = displayName;
       const group = changes.group?.trim();
       if (group !== undefined && group !== role.group) diff.group = group;
-      if (Object.keys(diff).length === 0) return role.changedAt;
+      if (Object.keys(diff).length === 0) {
+        if (options.refuseUnchanged) throw errors.roleUnchanged(key);
+        return role.changedAt;
+      }
       const written = await this.store.push(tx, caller, project, [
         { type: 'project.role.changed', payload: { key, ...diff } },
       ]);
@@ -163,6 +192,39 @@ export class ProjectRolesService {
       if (!grants.length) throw errors.projectNotFound();
       visibility = { op: 'in', column: column('r.key'), values: [...new Set(grants.flatMap((g) => g.roleKeys))] };
     }
+    return this.query(caller, projectId, visibility, filters, sort, page);
+  }
+
+  /**
+   * The roles one grant of the project hands out (v1 ListGrantedProjectRoles), to readers of the
+   * project and to those reading it through that grant.
+   */
+  async listOfGrant(
+    caller: Caller,
+    projectId: string,
+    grantId: string,
+    filters: readonly RoleFilter[],
+    sort: RoleSort,
+    page: Page,
+  ): Promise<Listed<ProjectRole>> {
+    const grant = await this.store.findGrantById(this.tx.reader, caller.instance.id, grantId);
+    if (!grant || grant.projectId !== projectId) throw errors.grantNotFound();
+    const owner = { id: projectId, resourceOwner: grant.resourceOwner };
+    if (!mayOnProject(caller, 'project.role.read', owner) && !mayThroughGrant(caller, 'project.role.read', grant))
+      throw errors.grantNotFound();
+    const keys: Filter = { op: 'in', column: column('r.key'), values: grant.roleKeys };
+    return this.query(caller, projectId, keys, filters, sort, page);
+  }
+
+  private async query(
+    caller: Caller,
+    projectId: string,
+    visibility: Filter,
+    filters: readonly RoleFilter[],
+    sort: RoleSort,
+    page: Page,
+  ): Promise<Listed<ProjectRole>> {
+    const db = this.tx.reader;
     const q = listSql({
       select: 'r.*',
       from: 'project_roles r',

@@ -13,6 +13,10 @@ import {
 
 /** Stable ids of these errors, for matching a caught one: `isError(err, PROJECT_ERRORS.projectNotFound)`. */
 export const PROJECT_ERRORS = errorIds({
+  projectUnchanged: 'PROJ-n0chg',
+  projectNotActive: 'PROJ-n0act',
+  projectNotInactive: 'PROJ-n01na',
+  roleUnchanged: 'PROJ-r0lnc',
   projectNotFound: 'PROJ-n0t4d',
   organizationNotFound: 'PROJ-0rgnf',
   projectNameTaken: 'PROJ-n4m3x',
@@ -37,6 +41,14 @@ export const organizationNotFound = () => NotFound(E.organizationNotFound, 'orga
 /** COMMAND-Bfd2h / Errors.Project.AlreadyExists */
 export const projectNameTaken = (name: string) =>
   AlreadyExists(E.projectNameTaken, `a project named "${name}" exists already in this organization`);
+/** COMMAND-2M0fs / Errors.NoChangesFound */
+export const projectUnchanged = () => FailedPrecondition(E.projectUnchanged, 'the project is unchanged');
+/** COMMAND-3M9sd / Errors.Project.NotActive */
+export const projectNotActive = () => FailedPrecondition(E.projectNotActive, 'the project is not active');
+/** COMMAND-5M9sd / Errors.Project.NotInactive */
+export const projectNotInactive = () => FailedPrecondition(E.projectNotInactive, 'the project is not deactivated');
+/** COMMAND-5M0cs / Errors.NoChangesFound */
+export const roleUnchanged = (key: string) => FailedPrecondition(E.roleUnchanged, `the role "${key}" is unchanged`);
 export const projectIdTaken = () => AlreadyExists(E.projectIdTaken, 'a project with this id exists already');
 
 /** Errors.Project.Role.NotFound */
@@ -64,6 +76,8 @@ export const grantToOwnOrg = () =>
     'granted_organization_id',
     'is the organization owning the project; grant it to another organization',
   );
+/** Errors.NoChangesFound */
+export const grantUnchanged = () => FailedPrecondition('PROJ-gr4nc', 'the project grant is unchanged');
 /** COMMAND-47fu8 / Errors.Project.Grant.NotActive */
 export const grantNotActive = () => FailedPrecondition(E.grantNotActive, 'the project grant is not active');
 /** COMMAND-37fu8 / Errors.Project.Grant.NotInactive */

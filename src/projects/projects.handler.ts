@@ -195,25 +195,45 @@ export class ProjectsHandler implements OnModuleInit {
 
     createProjectGrant: async (req, ctx) => ({
       creationDate: ts(
-        await this.grants.create(authenticatedCallerOf(ctx), req.projectId, req.grantedOrganizationId, req.roleKeys),
+        (await this.grants.create(authenticatedCallerOf(ctx), req.projectId, req.grantedOrganizationId, req.roleKeys))
+          .createdAt,
       ),
     }),
     updateProjectGrant: async (req, ctx) => ({
       changeDate: ts(
-        await this.grants.update(authenticatedCallerOf(ctx), req.projectId, req.grantedOrganizationId, req.roleKeys),
+        await this.grants.update(
+          authenticatedCallerOf(ctx),
+          req.projectId,
+          { grantedOrgId: req.grantedOrganizationId },
+          req.roleKeys,
+        ),
       ),
     }),
     deleteProjectGrant: async (req, ctx) => ({
-      deletionDate: ts(await this.grants.delete(authenticatedCallerOf(ctx), req.projectId, req.grantedOrganizationId)),
+      deletionDate: ts(
+        await this.grants.delete(authenticatedCallerOf(ctx), req.projectId, {
+          grantedOrgId: req.grantedOrganizationId,
+        }),
+      ),
     }),
     deactivateProjectGrant: async (req, ctx) => ({
       changeDate: ts(
-        await this.grants.setState(authenticatedCallerOf(ctx), req.projectId, req.grantedOrganizationId, 'inactive'),
+        await this.grants.setState(
+          authenticatedCallerOf(ctx),
+          req.projectId,
+          { grantedOrgId: req.grantedOrganizationId },
+          'inactive',
+        ),
       ),
     }),
     activateProjectGrant: async (req, ctx) => ({
       changeDate: ts(
-        await this.grants.setState(authenticatedCallerOf(ctx), req.projectId, req.grantedOrganizationId, 'active'),
+        await this.grants.setState(
+          authenticatedCallerOf(ctx),
+          req.projectId,
+          { grantedOrgId: req.grantedOrganizationId },
+          'active',
+        ),
       ),
     }),
     listProjectGrants: async (req, ctx) => {

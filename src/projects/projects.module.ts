@@ -2,9 +2,11 @@ import { Module } from '@nestjs/common';
 import { ProjectAccess } from './project-access.js';
 import { ProjectDependents } from './project-dependents.js';
 import { ProjectGrantsService } from './project-grants.service.js';
+import { ProjectGrantsV1Handler } from './project-grants-v1.handler.js';
 import { ProjectRolesService } from './project-roles.service.js';
 import { ProjectStore } from './projects.store.js';
 import { ProjectsHandler } from './projects.handler.js';
+import { ProjectsV1Handler } from './projects-v1.handler.js';
 import { ProjectsService } from './projects.service.js';
 
 /**
@@ -21,6 +23,8 @@ import { ProjectsService } from './projects.service.js';
     ProjectRolesService,
     ProjectGrantsService,
     ProjectsHandler,
+    ProjectsV1Handler,
+    ProjectGrantsV1Handler,
   ],
   exports: [ProjectStore, ProjectAccess, ProjectsService],
 })

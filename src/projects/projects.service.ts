@@ -60,7 +60,14 @@ export type ProjectFilter =
   /** project_grant_resource_owner_filter: projects granted to the org. */
   | { readonly kind: 'grantedTo'; readonly orgId: string }
   /** project_organization_id_filter: projects owned by or granted to the org. */
-  | { readonly kind: 'organization'; readonly orgId: string };
+  | { readonly kind: 'organization'; readonly orgId: string }
+  /** The projects themselves, without the rows of their grants (v1 ListProjects). */
+  | { readonly kind: 'ownRows' };
+
+/** v1 refuses what v2beta lets pass silently: a change that changes nothing. */
+export interface Strictness {
+  readonly refuseUnchanged?: boolean;
+}
 
 export type ProjectSort = 'id' | 'creationDate' | 'changeDate' | 'name';
 
@@ -147,8 +154,11 @@ export class ProjectsService {
     });
   }
 
-  /** Changes what differs; a request that changes nothing answers the last change date and writes nothing. */
-  async update(caller: Caller, projectId: string, changes: ProjectChanges): Promise<Date> {
+  /**
+   * Changes what differs; a request that changes nothing answers the last change date and writes
+   * nothing, or with `refuseUnchanged` FAILED_PRECONDITION (ZITADEL's v1 ChangeProject: NoChangesFound).
+   */
+  async update(caller: Caller, projectId: string, changes: ProjectChanges, options: Strictness = {}): Promise<Date> {
     const name = changes.name?.trim();
     if (name === '') throw invalidField('PROJ-n4m3e', 'name', 'must not be blank');
     return this.tx.run(async (tx) => {
@@ -157,7 +167,10 @@ export class ProjectsService {
       const diff = Object.fromEntries(
         Object.entries(wanted).filter(([key, value]) => value !== undefined && project[key as keyof Project] !== value),
       ) as Partial<Project>;
-      if (Object.keys(diff).length === 0) return project.changedAt;
+      if (Object.keys(diff).length === 0) {
+        if (options.refuseUnchanged) throw errors.projectUnchanged();
+        return project.changedAt;
+      }
       await this.write(tx, diff.name ?? project.name, () =>
         tx.update(Project, { instanceId: caller.instance.id, id: projectId }, diff),
       );
@@ -165,11 +178,17 @@ export class ProjectsService {
     });
   }
 
-  /** As the contract says, setting the state a project already has is no error and writes nothing. */
-  async setState(caller: Caller, projectId: string, state: ProjectState): Promise<Date> {
+  /**
+   * As the v2beta contract says, setting the state a project already has is no error and writes
+   * nothing; with `refuseUnchanged` it is FAILED_PRECONDITION, as ZITADEL's v1 commands answer.
+   */
+  async setState(caller: Caller, projectId: string, state: ProjectState, options: Strictness = {}): Promise<Date> {
     return this.tx.run(async (tx) => {
       const project = await this.access.load(tx, caller, projectId, 'project.write', { lock: true });
-      if (project.state === state) return project.changedAt;
+      if (project.state === state) {
+        if (options.refuseUnchanged) throw state === 'active' ? errors.projectNotInactive() : errors.projectNotActive();
+        return project.changedAt;
+      }
       await tx.update(Project, { instanceId: caller.instance.id, id: projectId }, { state });
       const type = state === 'active' ? 'project.reactivated' : 'project.deactivated';
       return (await this.store.push(tx, caller, project, [{ type }], true)).createdAt;
@@ -265,6 +284,8 @@ function projectFilter(f: ProjectFilter): Filter {
       return { op: 'eq', column: column('gp.resource_owner'), value: f.orgId };
     case 'grantedTo':
       return { op: 'eq', column: column('gp.granted_org_id'), value: f.orgId };
+    case 'ownRows':
+      return { op: 'isTrue', column: column('gp.grant_id IS NULL') };
     case 'organization':
       return {
         op: 'or',

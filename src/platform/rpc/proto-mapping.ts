@@ -73,3 +73,17 @@ export function detailsV1(change: ChangeInfo): ObjectDetails {
 export function listDetailsV1(total: bigint): ListDetailsV1 {
   return create(ListDetailsV1Schema, { totalResult: total, viewTimestamp: ts(new Date()) });
 }
+
+/** v1 details of a command whose service answers only its time and owner: no sequence is reported. */
+export function detailsAtV1(changeDate: Date | undefined, resourceOwner: string): ObjectDetails {
+  return create(ObjectDetailsSchema, { changeDate: ts(changeDate), resourceOwner });
+}
+
+/** v1 details of the event a command wrote. */
+export function eventDetailsV1(event: {
+  readonly sequence: bigint;
+  readonly createdAt: Date;
+  readonly resourceOwner: string;
+}): ObjectDetails {
+  return detailsV1({ sequence: event.sequence, changeDate: event.createdAt, resourceOwner: event.resourceOwner });
+}

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Config } from '../config/config.js';
 import { LogThrottle } from '../logging/log-throttle.js';
 import { LOGGER } from '../logging/logger-token.js';
-import { Instance, InstanceDomain } from './instance.entity.js';
+import { Instance, InstanceDomain, InstanceTrustedDomain } from './instance.entity.js';
 import { connectionHostOf, requestHosts, type RequestHosts } from './request-host.js';
 import { untrustedPublicHost, unknownHost } from './tenancy.errors.js';
 
@@ -62,7 +62,7 @@ export class InstanceResolver {
   /**
    * The instance by the instance host and the origin by the public host, as ZITADEL's
    * `InstanceByHost(instanceHost, publicHost)`: a public host other than the instance host must
-   * be a domain of that same instance (its external or a trusted domain), or the request is
+   * be a domain or a trusted domain of that same instance, or the request is
    * refused like an unknown host, so no caller can put a host of its choice into an issuer or an
    * emailed link. Credentials are checked afterwards against the instance found here.
    */
@@ -72,7 +72,7 @@ export class InstanceResolver {
     const pub = hosts.public;
     if (pub && pub.name !== hosts.instance.name) {
       const owner = pub.name ? await this.byDomain(pub.name) : undefined;
-      if (owner?.id !== instance.id) throw untrustedPublicHost();
+      if (owner?.id !== instance.id && !(await this.isTrusted(instance.id, pub.name))) throw untrustedPublicHost();
     }
     return { instance, origin: `${this.scheme}//${(pub ?? hosts.instance).authority}` };
   }
@@ -80,6 +80,11 @@ export class InstanceResolver {
   /** `resolveRequest` for a plain HTTP request (OIDC, SAML, JWKS, the login pages). */
   resolveHttp(headers: Readonly<Record<string, string | string[] | undefined>>): Promise<RequestSite> {
     return this.resolveRequest(requestHosts((name) => headers[name], connectionHostOf(headers)));
+  }
+
+  /** Trusted domains are read per request: only public hosts other than the instance host need them. */
+  private async isTrusted(instanceId: string, host: string): Promise<boolean> {
+    return this.dataSource.getRepository(InstanceTrustedDomain).existsBy({ instanceId, domain: host });
   }
 
   private async byDomain(host: string): Promise<Instance | undefined> {

@@ -34,3 +34,17 @@ export class InstanceDomain {
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }
+
+/** A host the instance may be reached under as the public host, without selecting it (ZITADEL's trusted domains). */
+@Entity({ name: 'instance_trusted_domains' })
+export class InstanceTrustedDomain {
+  @PrimaryColumn({ name: 'instance_id', type: 'text' })
+  instanceId!: string;
+
+  /** Host name without port, lower case. */
+  @PrimaryColumn({ type: 'text' })
+  domain!: string;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}

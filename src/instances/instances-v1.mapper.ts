@@ -1,0 +1,74 @@
+import { create } from '@bufbuild/protobuf';
+import * as v1 from '@zitadel/proto/zitadel/instance_pb.js';
+import { invalidField } from '../platform/errors/domain-error.js';
+import { detailsV1, textMatch } from '../platform/rpc/proto-mapping.js';
+import type { Instance } from '../platform/tenancy/instance.entity.js';
+import type {
+  InstanceDomainFilter,
+  InstanceDomainSort,
+  InstanceDomainView,
+  TrustedDomainView,
+} from './instances.queries.js';
+
+// zitadel.instance.v1 messages of the v1 admin API.
+
+/** DomainFieldName; unspecified sorts by domain. */
+const SORT: Record<number, InstanceDomainSort> = {
+  0: 'domain',
+  1: 'domain',
+  2: 'primary',
+  3: 'generated',
+  4: 'creationDate',
+};
+export const instanceDomainSortV1 = (n: number): InstanceDomainSort => SORT[n] ?? 'domain';
+
+export function instanceDomainQueryV1(q: v1.DomainSearchQuery, field: string): InstanceDomainFilter {
+  const c = q.query;
+  switch (c.case) {
+    case 'domainQuery':
+      return { kind: 'domain', match: textMatch(c.value.method), value: c.value.domain };
+    case 'generatedQuery':
+      return { kind: 'generated', value: c.value.generated };
+    case 'primaryQuery':
+      return { kind: 'primary', value: c.value.primary };
+    default:
+      throw invalidField('INST-q0v1', field, 'one query must be set');
+  }
+}
+
+export function instanceDomainV1(instanceId: string, d: InstanceDomainView): v1.Domain {
+  return create(v1.DomainSchema, {
+    domain: d.domain,
+    primary: d.primary,
+    generated: d.generated,
+    details: detailsV1({ sequence: 0n, creationDate: d.createdAt, changeDate: d.createdAt, resourceOwner: instanceId }),
+  });
+}
+
+/** A serving instance is RUNNING; the server has no other states for it. */
+export function instanceDetailV1(instance: Instance, domains: readonly InstanceDomainView[]): v1.InstanceDetail {
+  return create(v1.InstanceDetailSchema, {
+    id: instance.id,
+    name: instance.name,
+    state: v1.State.RUNNING,
+    domains: domains.map((d) => instanceDomainV1(instance.id, d)),
+    details: detailsV1({
+      sequence: 0n,
+      creationDate: instance.createdAt,
+      changeDate: instance.createdAt,
+      resourceOwner: instance.id,
+    }),
+  });
+}
+
+export function trustedDomainQueryV1(q: v1.TrustedDomainSearchQuery, field: string) {
+  if (q.query.case !== 'domainQuery') throw invalidField('INST-q1v1', field, 'one query must be set');
+  return { match: textMatch(q.query.value.method), value: q.query.value.domain };
+}
+
+export function trustedDomainV1(instanceId: string, d: TrustedDomainView): v1.TrustedDomain {
+  return create(v1.TrustedDomainSchema, {
+    domain: d.domain,
+    details: detailsV1({ sequence: 0n, creationDate: d.createdAt, changeDate: d.createdAt, resourceOwner: instanceId }),
+  });
+}

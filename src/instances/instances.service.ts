@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { authorize } from '../platform/authz/authorize.js';
+import { isUniqueViolation, underSavepoint } from '../platform/database/pg-errors.js';
+import { Transactions } from '../platform/database/transactions.js';
+import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
+import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
+import { InstanceTrustedDomain } from '../platform/tenancy/instance.entity.js';
+import { parseAuthority } from '../platform/tenancy/request-host.js';
+import * as errors from './instances.errors.js';
+
+/** A trusted domain is a bare host name: what a public host header's name is compared with. */
+function trustedDomainOf(raw: string): string {
+  const text = raw.trim().toLowerCase();
+  const parsed = parseAuthority(text);
+  if (!parsed || parsed.authority !== parsed.name) throw errors.trustedDomainInvalid();
+  return parsed.name;
+}
+
+/** Commands on the caller's instance: its trusted domains (admin v1), with instance events. */
+@Injectable()
+export class InstancesService {
+  constructor(
+    private readonly tx: Transactions,
+    private readonly events: EventStore,
+  ) {}
+
+  async addTrustedDomain(caller: Caller, raw: string): Promise<WrittenEvent> {
+    const domain = trustedDomainOf(raw);
+    authorize(caller, 'iam.write', { instance: true }, errors.instanceNotFound);
+    return this.tx.run(async (tx) => {
+      await underSavepoint(
+        tx,
+        () => tx.insert(InstanceTrustedDomain, { instanceId: caller.instance.id, domain, createdAt: new Date() }),
+        (err) => (isUniqueViolation(err, 'instance_trusted_domains_pkey') ? errors.trustedDomainExists(domain) : err),
+      );
+      return this.push(tx, caller, 'instance.trusted_domain.added', domain);
+    });
+  }
+
+  async removeTrustedDomain(caller: Caller, raw: string): Promise<WrittenEvent> {
+    const domain = raw.trim().toLowerCase();
+    authorize(caller, 'iam.write', { instance: true }, errors.instanceNotFound);
+    return this.tx.run(async (tx) => {
+      const removed = await tx.delete(InstanceTrustedDomain, { instanceId: caller.instance.id, domain });
+      if (!removed.affected) throw errors.trustedDomainNotFound(domain);
+      return this.push(tx, caller, 'instance.trusted_domain.removed', domain);
+    });
+  }
+
+  private async push(
+    tx: Parameters<Parameters<Transactions['run']>[0]>[0],
+    caller: Caller,
+    type: string,
+    domain: string,
+  ): Promise<WrittenEvent> {
+    const [written] = await this.events.push(tx, caller.instance.id, creatorOf(caller), [
+      {
+        aggregateType: 'instance',
+        aggregateId: caller.instance.id,
+        resourceOwner: caller.instance.id,
+        type,
+        payload: { domain },
+      },
+    ]);
+    return written;
+  }
+}

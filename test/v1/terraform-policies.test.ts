@@ -1,0 +1,103 @@
+import { Code } from '@connectrpc/connect';
+import { bootTestServer, type TestServer } from '../support/test-server.js';
+import { adminV1, v1Code } from '../support/v1-clients.js';
+
+// Replays of ZITADEL's Terraform provider's default_*_policy resources. Each funcs.go does the
+// same: create and update call admin Update<X>Policy and take the id from details.resource_owner,
+// ignoring FAILED_PRECONDITION (nothing changed) and then reading it from Get<X>Policy instead;
+// read calls Get<X>Policy and keeps the policy's fields and details.resource_owner; delete calls
+// nothing (a default policy cannot be deleted).
+
+let server: TestServer;
+
+interface Detailed {
+  details?: { resourceOwner: string };
+}
+
+/** One resource's create, read, re-apply (no change) and read, as its funcs.go makes them. */
+async function replay<P extends Detailed, V extends object>(
+  update: (values: V) => Promise<Detailed>,
+  get: () => Promise<{ policy?: P }>,
+  values: V,
+): Promise<{ id: string; policy: P }> {
+  const created = await update(values);
+  const id = created.details!.resourceOwner;
+  expect(id).toBeTruthy();
+  const read = async () => {
+    const { policy } = await get();
+    expect(policy!.details?.resourceOwner).toBe(id);
+    return policy!;
+  };
+  const first = await read();
+  // Applying the same configuration again: FAILED_PRECONDITION, which the provider ignores and reads the id.
+  expect(await v1Code(update(values))).toBe(Code.FailedPrecondition);
+  expect((await get()).policy?.details?.resourceOwner).toBe(id);
+  expect(await read()).toEqual(first);
+  return { id, policy: first };
+}
+
+beforeAll(async () => {
+  server = await bootTestServer();
+});
+afterAll(() => server?.close());
+
+describe('Terraform replays: default policies', () => {
+  const admin = () => adminV1(server.baseUrl, server.adminPat);
+
+  it('zitadel/default_password_complexity_policy/funcs.go: UpdatePasswordComplexityPolicy, GetPasswordComplexityPolicy', async () => {
+    const values = { minLength: 12, hasUppercase: true, hasLowercase: true, hasNumber: false, hasSymbol: true };
+    const { policy } = await replay(
+      (v) => admin().updatePasswordComplexityPolicy(v),
+      () => admin().getPasswordComplexityPolicy({}),
+      values,
+    );
+    expect({ ...policy, minLength: policy.minLength.toNumber() }).toMatchObject(values);
+  });
+
+  it('zitadel/default_lockout_policy/funcs.go: UpdateLockoutPolicy, GetLockoutPolicy', async () => {
+    const { policy } = await replay(
+      (v) => admin().updateLockoutPolicy(v),
+      () => admin().getLockoutPolicy({}),
+      { maxPasswordAttempts: 7 },
+    );
+    expect(policy.maxPasswordAttempts.toNumber()).toBe(7);
+  });
+
+  it('zitadel/default_privacy_policy/funcs.go: UpdatePrivacyPolicy, GetPrivacyPolicy', async () => {
+    // The provider sends the three links; the other fields keep their zero values, as in its request.
+    const values = {
+      tosLink: 'https://example.test/tos',
+      privacyLink: 'https://example.test/privacy',
+      helpLink: 'https://example.test/help',
+    };
+    const { policy } = await replay(
+      (v) => admin().updatePrivacyPolicy(v),
+      () => admin().getPrivacyPolicy({}),
+      values,
+    );
+    expect(policy).toMatchObject(values);
+  });
+
+  it('zitadel/default_domain_policy/funcs.go: UpdateDomainPolicy, GetDomainPolicy', async () => {
+    const values = {
+      userLoginMustBeDomain: true,
+      validateOrgDomains: false,
+      smtpSenderAddressMatchesInstanceDomain: true,
+    };
+    const { policy } = await replay(
+      (v) => admin().updateDomainPolicy(v),
+      () => admin().getDomainPolicy({}),
+      values,
+    );
+    expect(policy).toMatchObject(values);
+  });
+
+  it('zitadel/default_notification_policy/funcs.go: UpdateNotificationPolicy, GetNotificationPolicy', async () => {
+    const { policy } = await replay(
+      (v) => admin().updateNotificationPolicy(v),
+      () => admin().getNotificationPolicy({}),
+      { passwordChange: false },
+    );
+    expect(policy.passwordChange).toBe(false);
+  });
+});
