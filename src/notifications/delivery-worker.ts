@@ -7,6 +7,7 @@ import { PgNotifications, type ChannelListener } from '../platform/database/pg-n
 import { LOGGER } from '../platform/platform.module.js';
 import { DeliveryChannels, type Channel } from './channels.js';
 import { OUTBOX_NOTIFY_CHANNEL, type SealedNotification } from './outbox-notifier.js';
+import { ProviderStore } from './providers/providers.queries.js';
 import { scrubSecrets } from './templates.js';
 
 /** Fallback when a NOTIFY is missed (listener connection lost, another process's commit racing ours). */
@@ -19,6 +20,8 @@ const MAX_RETRY_DELAY_S = 3_600;
 /** Finished rows (payload already cleared) are kept this long for operators, then deleted. */
 const KEEP_FINISHED_DAYS = 7;
 const PRUNE_EVERY_MS = 3_600_000;
+/** Outbox rows (`o`) that can be sent: on a channel of the server's settings or of the instance's active provider. */
+const DELIVERABLE = `(o.channel = ANY($1) OR ${ProviderStore.HAS_ACTIVE_PROVIDER})`;
 
 interface ClaimedRow {
   instance_id: string;
@@ -65,16 +68,12 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const channels = this.channels.configured;
-    if (!channels.length) {
-      this.log.debug('no notification channel configured; the delivery worker is off');
-      return;
-    }
+    // Always on: an instance may activate a provider of its own at any time.
     this.running = true;
     // Polling covers the time the LISTEN connection is down.
     await this.notifications.subscribe(OUTBOX_NOTIFY_CHANNEL, this.outbox);
     this.wake();
-    this.log.info({ channels }, 'notification delivery started');
+    this.log.info({ channels: this.channels.configured }, 'notification delivery started');
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -123,12 +122,12 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
   private deliverOne(): Promise<boolean> {
     return this.dataSource.transaction('READ COMMITTED', async (tx) => {
       const [row] = (await tx.query(
-        `SELECT instance_id, id, channel, template, payload, attempts
-           FROM notification_outbox
-          WHERE state = 'pending' AND next_attempt_at <= now() AND channel = ANY($1)
-          ORDER BY next_attempt_at
+        `SELECT o.instance_id, o.id, o.channel, o.template, o.payload, o.attempts
+           FROM notification_outbox o
+          WHERE o.state = 'pending' AND o.next_attempt_at <= now() AND ${DELIVERABLE}
+          ORDER BY o.next_attempt_at
           LIMIT 1
-          FOR UPDATE SKIP LOCKED`,
+          FOR UPDATE OF o SKIP LOCKED`,
         [this.channels.configured],
       )) as ClaimedRow[];
       if (!row) return false;
@@ -155,7 +154,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
       }
 
       try {
-        await this.channels.deliver(notification);
+        await this.channels.deliver(tx, row.instance_id, notification);
       } catch (err) {
         const secrets = [notification.to, ...Object.values(notification.data), ...this.channels.secrets];
         const error = scrubSecrets(err instanceof Error ? err.message : String(err), secrets);
@@ -198,9 +197,9 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
 
   private async msUntilNextDue(): Promise<number> {
     const [{ ms }] = (await this.dataSource.query(
-      `SELECT EXTRACT(EPOCH FROM (min(next_attempt_at) - clock_timestamp())) * 1000 AS ms
-         FROM notification_outbox
-        WHERE state = 'pending' AND channel = ANY($1)`,
+      `SELECT EXTRACT(EPOCH FROM (min(o.next_attempt_at) - clock_timestamp())) * 1000 AS ms
+         FROM notification_outbox o
+        WHERE o.state = 'pending' AND ${DELIVERABLE}`,
       [this.channels.configured],
     )) as { ms: string | null }[];
     if (ms === null) return POLL_MS;

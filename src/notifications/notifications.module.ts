@@ -3,11 +3,15 @@ import { DeliveryChannels } from './channels.js';
 import { NotificationDelivery } from './delivery-worker.js';
 import { Notifier } from './notifier.js';
 import { OutboxNotifier } from './outbox-notifier.js';
+import { ProvidersAdminHandler } from './providers/providers-admin.handler.js';
+import { ProviderStore } from './providers/providers.queries.js';
+import { ProvidersService } from './providers/providers.service.js';
 
 /**
  * Email and SMS delivery of codes. Other modules inject `Notifier` and call
  * `enqueue(tx, instanceId, notification)` inside their own transaction; `DeliveryChannels.has()`
- * tells beforehand whether a channel is configured. The worker sends after commit.
+ * tells beforehand whether a channel is configured. The worker sends after commit, through the
+ * instance's active provider (admin API: email and SMS providers) or the server's settings.
  */
 @Global()
 @Module({
@@ -16,6 +20,9 @@ import { OutboxNotifier } from './outbox-notifier.js';
     OutboxNotifier,
     { provide: Notifier, useExisting: OutboxNotifier },
     NotificationDelivery,
+    ProviderStore,
+    ProvidersService,
+    ProvidersAdminHandler,
   ],
   exports: [Notifier, DeliveryChannels],
 })

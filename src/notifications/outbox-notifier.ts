@@ -33,10 +33,10 @@ export class OutboxNotifier extends Notifier {
   }
 
   async enqueue(tx: EntityManager, instanceId: string, notification: OutboundNotification): Promise<void> {
-    if (!this.channels.has(notification.channel)) {
+    if (!(await this.channels.available(tx, instanceId, notification.channel))) {
       throw FailedPrecondition(
         'NOTIF-n0chn',
-        `no ${notification.channel} delivery channel is configured (set ${CHANNEL_SETTING[notification.channel]}); ask for the code to be returned instead`,
+        `no ${notification.channel} delivery channel is configured (set ${CHANNEL_SETTING[notification.channel]} or activate a provider); ask for the code to be returned instead`,
       );
     }
     if (!notification.to.trim() || /[\u0000-\u001f\u007f]/.test(notification.to)) {
