@@ -6,6 +6,9 @@ import { OutboxNotifier } from './outbox-notifier.js';
 import { ProvidersAdminHandler } from './providers/providers-admin.handler.js';
 import { ProviderStore } from './providers/providers.queries.js';
 import { ProvidersService } from './providers/providers.service.js';
+import { GeneratorsAdminHandler } from './secret-generators/generators-admin.handler.js';
+import { GeneratorStore } from './secret-generators/generators.queries.js';
+import { SecretGenerators } from './secret-generators/generators.service.js';
 
 /**
  * Email and SMS delivery of codes. Other modules inject `Notifier` and call
@@ -23,7 +26,10 @@ import { ProvidersService } from './providers/providers.service.js';
     ProviderStore,
     ProvidersService,
     ProvidersAdminHandler,
+    GeneratorStore,
+    SecretGenerators,
+    GeneratorsAdminHandler,
   ],
-  exports: [Notifier, DeliveryChannels],
+  exports: [Notifier, DeliveryChannels, SecretGenerators],
 })
 export class NotificationsModule {}

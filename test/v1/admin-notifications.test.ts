@@ -5,6 +5,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAccessTokenInterceptor, createAdminClient } from '@zitadel/node/dist/api/index.js';
 import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
+import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { Status } from 'nice-grpc';
 import { client, rest } from '../support/clients.js';
 import { otherInstance } from '../support/instances.js';
@@ -315,6 +316,102 @@ describe('SMS providers', () => {
   });
 });
 
+const VERIFY_EMAIL_CODE = 2;
+const OTP_SMS = 7;
+
+describe('secret generators (ZITADEL: cmd/defaults.yaml SecretGenerators until the instance stores its own)', () => {
+  const users = () => client(UserService, 'grpc', server.baseUrl, server.adminPat);
+  const emailCode = async (userId: string) =>
+    (
+      await users().setEmail({
+        userId,
+        email: uniqueEmail('gen'),
+        verification: { case: 'returnCode', value: {} },
+      })
+    ).verificationCode!;
+
+  it("lists ZITADEL's defaults for every type", async () => {
+    const listed = await admin().listSecretGenerators({});
+    expect(listed.result.map((g) => g.generatorType)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const email = listed.result.find((g) => g.generatorType === VERIFY_EMAIL_CODE)!;
+    expect(email).toMatchObject({
+      length: 6,
+      includeUpperLetters: true,
+      includeDigits: true,
+      includeLowerLetters: false,
+    });
+    expect(email.expiry?.seconds.toString()).toBe('3600');
+    const otp = await admin().getSecretGenerator({ generatorType: OTP_SMS });
+    expect(otp.secretGenerator).toMatchObject({ length: 8, includeDigits: true, includeUpperLetters: false });
+    const only = await admin().listSecretGenerators({ queries: [{ typeQuery: { generatorType: OTP_SMS } }] });
+    expect(only.result.map((g) => g.generatorType)).toEqual([OTP_SMS]);
+  });
+
+  it('an updated generator changes the next issued code: length, characters and expiry', async () => {
+    const { userId } = await users().addHumanUser({
+      username: `gen-${Date.now()}`,
+      profile: { givenName: 'Gen', familyName: 'Erator' },
+      email: { email: uniqueEmail('gen0'), verification: { case: 'returnCode', value: {} } },
+    });
+    expect(await emailCode(userId)).toMatch(/^[A-Z0-9]{6}$/);
+
+    await admin().updateSecretGenerator({
+      generatorType: VERIFY_EMAIL_CODE,
+      length: 10,
+      expiry: { seconds: 600 as never, nanos: 0 },
+      includeLowerLetters: false,
+      includeUpperLetters: false,
+      includeDigits: true,
+      includeSymbols: false,
+    });
+    const got = await admin().getSecretGenerator({ generatorType: VERIFY_EMAIL_CODE });
+    expect(got.secretGenerator).toMatchObject({ length: 10, includeUpperLetters: false, includeDigits: true });
+    expect(got.secretGenerator?.details?.sequence).toBeDefined();
+    const [event] = await events('instance.secret.generator.added');
+    expect(event.payload).toMatchObject({ generatorType: 'verifyEmailCode', length: 10, expiryMs: 600_000 });
+
+    const before = Date.now();
+    const code = await emailCode(userId);
+    expect(code).toMatch(/^[0-9]{10}$/);
+    const [row] = await server.database.dataSource.query(
+      `SELECT expires_at FROM user_codes WHERE user_id = $1 AND kind = 'email'`,
+      [userId],
+    );
+    const ttl = new Date(row.expires_at).getTime() - before;
+    expect(ttl).toBeGreaterThan(590_000);
+    expect(ttl).toBeLessThan(610_000);
+    // The code made under the new generator is the one that verifies.
+    await users().verifyEmail({ userId, verificationCode: code });
+  });
+
+  it('refuses what ZITADEL refuses: no character set, zero length, an unknown type, an unchanged update', async () => {
+    const base = {
+      generatorType: VERIFY_EMAIL_CODE,
+      length: 10,
+      expiry: { seconds: 600 as never, nanos: 0 },
+      includeLowerLetters: false,
+      includeUpperLetters: false,
+      includeDigits: true,
+      includeSymbols: false,
+    };
+    expect(await grpcStatus(admin().updateSecretGenerator({ ...base, includeDigits: false }))).toBe(
+      Status.INVALID_ARGUMENT,
+    );
+    expect(await grpcStatus(admin().updateSecretGenerator({ ...base, length: 0 }))).toBe(Status.INVALID_ARGUMENT);
+    expect(await grpcStatus(admin().updateSecretGenerator({ ...base, generatorType: 0 }))).toBe(
+      Status.INVALID_ARGUMENT,
+    );
+    expect(await grpcStatus(admin().updateSecretGenerator(base))).toBe(Status.FAILED_PRECONDITION);
+    // REST: PUT /admin/v1/secretgenerators/{generator_type}, the same refusal naming the field.
+    const bad = await rest(server.baseUrl, 'PUT', '/admin/v1/secretgenerators/SECRET_GENERATOR_TYPE_OTP_SMS', {
+      token: server.adminPat,
+      body: { length: 0, includeDigits: true },
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('length');
+  });
+});
+
 describe('who may see and change providers', () => {
   it('refuses a caller without instance rights (PERMISSION_DENIED) over gRPC and REST', async () => {
     const orgs = client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat);
@@ -325,6 +422,9 @@ describe('who may see and change providers', () => {
     expect(await grpcStatus(admin(pat).addSMSProviderHTTP({ endpoint: hooks.url, description: '' }))).toBe(
       Status.PERMISSION_DENIED,
     );
+    expect(
+      await grpcStatus(admin(pat).updateSecretGenerator({ generatorType: OTP_SMS, length: 4, includeDigits: true })),
+    ).toBe(Status.PERMISSION_DENIED);
     const denied = await rest(server.baseUrl, 'POST', '/admin/v1/sms/_search', { token: pat, body: {} });
     expect(denied.status).toBe(403);
   });
@@ -339,6 +439,8 @@ describe('who may see and change providers', () => {
     expect(await grpcStatus(theirs.activateEmailProvider({ id: mine.id }))).toBe(Status.NOT_FOUND);
     expect(await grpcStatus(theirs.removeEmailProvider({ id: mine.id }))).toBe(Status.NOT_FOUND);
     expect((await admin().getEmailProviderById({ id: mine.id })).config?.id).toBe(mine.id);
+    // This instance's email code generator (length 10) is not theirs.
+    expect((await theirs.getSecretGenerator({ generatorType: VERIFY_EMAIL_CODE })).secretGenerator?.length).toBe(6);
     // The outbox rows of this test were all delivered.
     expect((await outboxRows(server)).filter((r) => r.state === 'pending' && r.channel === 'email')).toHaveLength(0);
   });
