@@ -1,12 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
+import type { EntityManager } from 'typeorm';
 import { Config } from '../platform/config/config.js';
+import { MasterKey } from '../platform/crypto/master-key.js';
 import { OutboundHttp } from '../platform/http/outbound.js';
 import { LOGGER } from '../platform/platform.module.js';
 import { SmtpMailer } from './email.js';
 import type { OutboundNotification } from './notifier.js';
+import { sendThroughProvider } from './providers/provider-senders.js';
+import { ProviderStore } from './providers/providers.queries.js';
 import { smsProviderFrom, type SmsProvider } from './sms.js';
-import { renderEmail, renderSms } from './templates.js';
+import { renderEmail, renderSms, scrubSecrets } from './templates.js';
 
 export type Channel = OutboundNotification['channel'];
 
@@ -16,14 +20,23 @@ export const CHANNEL_SETTING: Readonly<Record<Channel, string>> = {
   sms: 'PORTCULLIS_SMS_WEBHOOK_URL',
 };
 
-/** The delivery channels this server has, from its settings, and sending through them. */
+/**
+ * The delivery channels: an instance's active provider for the channel (admin API) when it has
+ * one, else the server's own settings, which stay every instance's default.
+ */
 @Injectable()
 export class DeliveryChannels {
   private readonly mailer: SmtpMailer | undefined;
   private readonly sms: SmsProvider | undefined;
   private readonly settingSecrets: readonly string[];
 
-  constructor(config: Config, @Inject(LOGGER) log: Logger, outbound: OutboundHttp) {
+  constructor(
+    private readonly config: Config,
+    @Inject(LOGGER) log: Logger,
+    private readonly outbound: OutboundHttp,
+    private readonly store: ProviderStore,
+    private readonly masterKey: MasterKey,
+  ) {
     this.mailer = SmtpMailer.fromConfig(config);
     this.sms = smsProviderFrom(config, log.child({ component: 'sms' }), outbound);
     this.settingSecrets = [config.smtpPassword, config.smsWebhookToken, config.smsWebhookUrl].filter(
@@ -31,11 +44,12 @@ export class DeliveryChannels {
     );
   }
 
-  /** Channels that can send, in a fixed order. */
+  /** Channels the server's own settings can send on, in a fixed order. */
   get configured(): Channel[] {
     return [...(this.mailer ? ['email' as const] : []), ...(this.sms ? ['sms' as const] : [])];
   }
 
+  /** Whether the server's own settings configure the channel (every instance's default). */
   has(channel: Channel): boolean {
     return channel === 'email' ? this.mailer !== undefined : this.sms !== undefined;
   }
@@ -45,8 +59,27 @@ export class DeliveryChannels {
     return this.settingSecrets;
   }
 
-  /** Renders and sends one notification; throws when it was not sent. */
-  async deliver(notification: OutboundNotification): Promise<void> {
+  /** Whether an instance can send on a channel: through its active provider or the server's settings. */
+  async available(tx: EntityManager, instanceId: string, channel: Channel): Promise<boolean> {
+    return this.has(channel) || (await this.store.active(tx, instanceId, channel)) !== undefined;
+  }
+
+  /** Renders and sends one notification of an instance; throws when it was not sent. */
+  async deliver(tx: EntityManager, instanceId: string, notification: OutboundNotification): Promise<void> {
+    const provider = await this.store.active(tx, instanceId, notification.channel);
+    if (provider) {
+      const secret = provider.secret ? this.masterKey.decrypt(provider.secret) : undefined;
+      try {
+        await sendThroughProvider(provider, secret, notification, {
+          outbound: this.outbound,
+          twilioApiUrl: this.config.twilioApiUrl,
+        });
+      } catch (err) {
+        // The provider's password or token must not reach the stored error.
+        throw new Error(scrubSecrets(err instanceof Error ? err.message : String(err), [secret]));
+      }
+      return;
+    }
     if (notification.channel === 'email') {
       if (!this.mailer) throw new Error(`email is not configured (${CHANNEL_SETTING.email})`);
       await this.mailer.send(notification.to, renderEmail(notification));

@@ -20,6 +20,7 @@ const MAX_RETRY_DELAY_S = 3_600;
 /** Finished rows (payload already cleared) are kept this long for operators, then deleted. */
 const KEEP_FINISHED_DAYS = 7;
 const PRUNE_EVERY_MS = 3_600_000;
+/** Outbox rows (`o`) that can be sent: on a channel of the server's settings or of the instance's active provider. */
 
 /** Seconds to wait after the `attempts`-th failed attempt: base, 2×base, 4×base, … capped at an hour. */
 export function retryDelaySeconds(attempts: number, baseSeconds: number): number {
@@ -57,16 +58,12 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const channels = this.channels.configured;
-    if (!channels.length) {
-      this.log.debug('no notification channel configured; the delivery worker is off');
-      return;
-    }
+    // Always on: an instance may activate a provider of its own at any time.
     this.running = true;
     // Polling covers the time the LISTEN connection is down.
     await this.notifications.subscribe(OUTBOX_NOTIFY_CHANNEL, this.outbox);
     this.wake();
-    this.log.info({ channels }, 'notification delivery started');
+    this.log.info({ channels: this.channels.configured }, 'notification delivery started');
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -139,7 +136,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
       }
 
       try {
-        await this.channels.deliver(notification);
+        await this.channels.deliver(tx, row.instance_id, notification);
       } catch (err) {
         const secrets = [notification.to, ...Object.values(notification.data), ...this.channels.secrets];
         const error = scrubSecrets(err instanceof Error ? err.message : String(err), secrets);

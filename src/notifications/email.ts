@@ -2,21 +2,31 @@ import { createTransport, type Transporter } from 'nodemailer';
 import type { Config } from '../platform/config/config.js';
 import type { RenderedEmail } from './templates.js';
 
+/** Where and how to send: the server's settings, or an instance's SMTP provider. */
+export interface SmtpOptions {
+  readonly host: string;
+  readonly port: number;
+  /** `tls`: implicit TLS; `starttls`: upgrade required; `none`: plain (local relays). */
+  readonly tls: 'tls' | 'starttls' | 'none';
+  readonly user?: string;
+  readonly password?: string;
+  /** RFC 5322 mailbox, `Name <address>` or an address. */
+  readonly from: string | { readonly name: string; readonly address: string };
+  readonly replyTo?: string;
+}
+
 /** Sends email over SMTP with nodemailer, one connection per message (codes are low volume). */
 export class SmtpMailer {
   private readonly transport: Transporter;
 
-  constructor(
-    host: string,
-    private readonly config: Pick<Config, 'smtpPort' | 'smtpTls' | 'smtpUser' | 'smtpPassword' | 'smtpFrom'>,
-  ) {
+  constructor(private readonly options: SmtpOptions) {
     this.transport = createTransport({
-      host,
-      port: config.smtpPort,
-      secure: config.smtpTls === 'tls',
-      requireTLS: config.smtpTls === 'starttls',
-      ignoreTLS: config.smtpTls === 'none',
-      auth: config.smtpUser ? { user: config.smtpUser, pass: config.smtpPassword ?? '' } : undefined,
+      host: options.host,
+      port: options.port,
+      secure: options.tls === 'tls',
+      requireTLS: options.tls === 'starttls',
+      ignoreTLS: options.tls === 'none',
+      auth: options.user ? { user: options.user, pass: options.password ?? '' } : undefined,
       connectionTimeout: 15_000,
       greetingTimeout: 15_000,
       socketTimeout: 30_000,
@@ -27,13 +37,22 @@ export class SmtpMailer {
   }
 
   static fromConfig(config: Config): SmtpMailer | undefined {
-    return config.smtpHost ? new SmtpMailer(config.smtpHost, config) : undefined;
+    if (!config.smtpHost) return undefined;
+    return new SmtpMailer({
+      host: config.smtpHost,
+      port: config.smtpPort,
+      tls: config.smtpTls as SmtpOptions['tls'],
+      user: config.smtpUser,
+      password: config.smtpPassword,
+      from: config.smtpFrom,
+    });
   }
 
   async send(to: string, email: RenderedEmail): Promise<void> {
     await this.transport.sendMail({
-      from: this.config.smtpFrom,
+      from: this.options.from,
       to,
+      replyTo: this.options.replyTo || undefined,
       subject: email.subject,
       text: email.text,
       html: email.html,

@@ -3,11 +3,18 @@ import { DeliveryChannels } from './channels.js';
 import { NotificationDelivery } from './delivery-worker.js';
 import { Notifier } from './notifier.js';
 import { OutboxNotifier } from './outbox.store.js';
+import { ProvidersAdminHandler } from './providers/providers-admin.handler.js';
+import { ProviderStore } from './providers/providers.queries.js';
+import { ProvidersService } from './providers/providers.service.js';
+import { GeneratorsAdminHandler } from './secret-generators/generators-admin.handler.js';
+import { GeneratorStore } from './secret-generators/generators.queries.js';
+import { SecretGenerators } from './secret-generators/generators.service.js';
 
 /**
  * Email and SMS delivery of codes. Other modules inject `Notifier` and call
  * `enqueue(tx, instanceId, notification)` inside their own transaction; `DeliveryChannels.has()`
- * tells beforehand whether a channel is configured. The worker sends after commit.
+ * tells beforehand whether a channel is configured. The worker sends after commit, through the
+ * instance's active provider (admin API: email and SMS providers) or the server's settings.
  */
 @Global()
 @Module({
@@ -16,7 +23,13 @@ import { OutboxNotifier } from './outbox.store.js';
     OutboxNotifier,
     { provide: Notifier, useExisting: OutboxNotifier },
     NotificationDelivery,
+    ProviderStore,
+    ProvidersService,
+    ProvidersAdminHandler,
+    GeneratorStore,
+    SecretGenerators,
+    GeneratorsAdminHandler,
   ],
-  exports: [Notifier, DeliveryChannels],
+  exports: [Notifier, DeliveryChannels, SecretGenerators],
 })
 export class NotificationsModule {}

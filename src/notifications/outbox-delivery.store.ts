@@ -1,5 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import type { Channel } from './channels.js';
+import { ProviderStore } from './providers/providers.queries.js';
+
+/** A row is deliverable through a channel the server's settings configure, or its instance's active provider. */
+const DELIVERABLE = `(o.channel = ANY($1) OR ${ProviderStore.HAS_ACTIVE_PROVIDER})`;
 
 /** A due notification claimed for delivery (its payload still sealed). */
 export interface ClaimedRow {
@@ -19,12 +23,12 @@ export interface ClaimedRow {
 /** The oldest due pending row of the channels, locked for `tx`; undefined when none is free. */
 export async function claimDue(tx: EntityManager, channels: readonly Channel[]): Promise<ClaimedRow | undefined> {
   const [row] = (await tx.query(
-    `SELECT instance_id, id, channel, template, payload, attempts
-       FROM notification_outbox
-      WHERE state = 'pending' AND next_attempt_at <= now() AND channel = ANY($1)
-      ORDER BY next_attempt_at
+    `SELECT o.instance_id, o.id, o.channel, o.template, o.payload, o.attempts
+       FROM notification_outbox o
+      WHERE o.state = 'pending' AND o.next_attempt_at <= now() AND ${DELIVERABLE}
+      ORDER BY o.next_attempt_at
       LIMIT 1
-      FOR UPDATE SKIP LOCKED`,
+      FOR UPDATE OF o SKIP LOCKED`,
     [channels],
   )) as ClaimedRow[];
   return row;
@@ -65,9 +69,9 @@ export async function finish(
 /** Milliseconds until the next pending row of the channels is due; null when there is none. */
 export async function msUntilNextDue(db: EntityManager, channels: readonly Channel[]): Promise<number | null> {
   const [{ ms }] = (await db.query(
-    `SELECT EXTRACT(EPOCH FROM (min(next_attempt_at) - clock_timestamp())) * 1000 AS ms
-       FROM notification_outbox
-      WHERE state = 'pending' AND channel = ANY($1)`,
+    `SELECT EXTRACT(EPOCH FROM (min(o.next_attempt_at) - clock_timestamp())) * 1000 AS ms
+       FROM notification_outbox o
+      WHERE o.state = 'pending' AND ${DELIVERABLE}`,
     [channels],
   )) as { ms: string | null }[];
   return ms === null ? null : Number(ms);

@@ -33,8 +33,11 @@ export class OutboxNotifier extends Notifier {
   }
 
   async enqueue(tx: EntityManager, instanceId: string, notification: OutboundNotification): Promise<void> {
-    if (!this.channels.has(notification.channel))
-      throw errors.noDeliveryChannel(notification.channel, CHANNEL_SETTING[notification.channel]);
+    if (!(await this.channels.available(tx, instanceId, notification.channel)))
+      throw errors.noDeliveryChannel(
+        notification.channel,
+        `${CHANNEL_SETTING[notification.channel]} or activate a provider`,
+      );
     if (!notification.to.trim() || /[\u0000-\u001f\u007f]/.test(notification.to))
       throw errors.recipientInvalid(notification.channel);
     if (notification.urlTemplate) {

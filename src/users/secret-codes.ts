@@ -1,4 +1,9 @@
 import { randomInt } from 'node:crypto';
+import {
+  alphabetOf,
+  DEFAULT_GENERATORS,
+  type GeneratorType,
+} from '../notifications/secret-generators/generator-rules.js';
 
 /** A one-time code generator setting, as ZITADEL's secret generators. */
 export interface CodeSpec {
@@ -7,25 +12,32 @@ export interface CodeSpec {
   readonly expiryMs: number;
 }
 
-const UPPER_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-const DIGITS = '0123456789';
-const LOWER_UPPER_DIGITS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-const MINUTE = 60 * 1000;
-const HOUR = 60 * MINUTE;
-
-/** What each code is for, with ZITADEL's default generator settings. */
-export const CODE_SPECS = Object.freeze({
-  email: { length: 6, alphabet: UPPER_DIGITS, expiryMs: HOUR },
-  phone: { length: 6, alphabet: UPPER_DIGITS, expiryMs: HOUR },
-  passwordReset: { length: 6, alphabet: UPPER_DIGITS, expiryMs: HOUR },
-  invite: { length: 6, alphabet: UPPER_DIGITS, expiryMs: 72 * HOUR },
-  passkeyRegistration: { length: 12, alphabet: LOWER_UPPER_DIGITS, expiryMs: HOUR },
+/** Which of ZITADEL's secret generators makes each code (an invitation is ZITADEL's init code). */
+export const CODE_GENERATOR = Object.freeze({
+  email: 'verifyEmailCode',
+  phone: 'verifyPhoneCode',
+  passwordReset: 'passwordResetCode',
+  invite: 'initCode',
+  passkeyRegistration: 'passwordlessInitCode',
   /** One-time sign-in codes of a session's OTP SMS / OTP email challenge. */
-  otpSms: { length: 8, alphabet: DIGITS, expiryMs: 5 * MINUTE },
-  otpEmail: { length: 8, alphabet: DIGITS, expiryMs: 5 * MINUTE },
-} satisfies Record<string, CodeSpec>);
+  otpSms: 'otpSms',
+  otpEmail: 'otpEmail',
+} satisfies Record<string, GeneratorType>);
 
-export type CodeKind = keyof typeof CODE_SPECS;
+export type CodeKind = keyof typeof CODE_GENERATOR;
+
+function defaultSpec(type: GeneratorType): CodeSpec {
+  const d = DEFAULT_GENERATORS[type];
+  return { length: d.length, alphabet: alphabetOf(d), expiryMs: d.expiryMs };
+}
+
+/** Each code's spec under ZITADEL's default generators (an instance may store its own). */
+export const CODE_SPECS: Readonly<Record<CodeKind, CodeSpec>> = Object.freeze(
+  Object.fromEntries(Object.entries(CODE_GENERATOR).map(([kind, type]) => [kind, defaultSpec(type)])) as Record<
+    CodeKind,
+    CodeSpec
+  >,
+);
 
 export function generateCode(spec: CodeSpec): string {
   let code = '';

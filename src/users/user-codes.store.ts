@@ -6,7 +6,8 @@ import { FailAfterCommit } from '../platform/database/transactions.js';
 import { RateLimiter } from '../platform/http/rate-limit.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { judgeCode, type CodeVerdict } from './code-attempts.js';
-import { CODE_SPECS, generateCode, type CodeKind } from './secret-codes.js';
+import { SecretGenerators } from '../notifications/secret-generators/generators.service.js';
+import { CODE_GENERATOR, generateCode, type CodeKind } from './secret-codes.js';
 import { UserCode } from './user-code.entity.js';
 import { UserStore } from './users.store.js';
 import type { User } from './user.entity.js';
@@ -23,8 +24,8 @@ function slot(kind: CodeKind, id?: string): string {
 }
 
 /**
- * One-time codes of every kind, one mechanism: generated with ZITADEL's default settings for
- * their kind, stored hashed, replaced by a newer one, deleted once used. Each code takes
+ * One-time codes of every kind, one mechanism: generated with the instance's secret generator
+ * for their kind, stored hashed, replaced by a newer one, deleted once used. Each code takes
  * `MAX_CODE_ATTEMPTS` wrong tries, counted in its own row under a row lock (so the count holds
  * across processes sharing the database), each try audited; then it is spent. Tries are also
  * limited per user and minute, in this process only: a cache-like brake on top of the count.
@@ -36,6 +37,7 @@ export class UserCodes {
   constructor(
     private readonly store: UserStore,
     config: Config,
+    private readonly generators: SecretGenerators,
   ) {
     // PORTCULLIS_RATE_LIMIT_PER_MINUTE=0 turns every rate limit off, this one too.
     this.perUser = new RateLimiter({ perMinute: config.rateLimitPerMinute > 0 ? CODE_CHECKS_PER_USER_PER_MINUTE : 0 });
@@ -53,7 +55,8 @@ export class UserCodes {
     id?: string,
     now = new Date(),
   ): Promise<{ code: string; expiresAt: Date }> {
-    const spec = CODE_SPECS[kind];
+    // The instance's secret generator for the kind: its stored settings or ZITADEL's defaults.
+    const spec = await this.generators.recipe(tx, instanceId, CODE_GENERATOR[kind]);
     const code = generateCode(spec);
     const expiresAt = new Date(now.getTime() + spec.expiryMs);
     await tx

@@ -168,6 +168,13 @@ export class Config {
   smsWebhookToken?: string;
 
   /**
+   * Base URL of Twilio's REST API, for instances whose active SMS provider is Twilio. Only a
+   * Twilio-compatible gateway or a test double would change it.
+   */
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  twilioApiUrl = 'https://api.twilio.com';
+
+  /**
    * Which non-public addresses server-side fetches of user-given URLs (SAML SP metadata, org
    * domain HTTP challenges) may reach: `false` none (the default: such URLs could probe the
    * internal network), `true` loopback, private, link-local … (development), or a comma-separated
