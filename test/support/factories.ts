@@ -44,6 +44,8 @@ export const OIDC_WEB_APP: OidcSettings = {
   loginBaseUri: null,
 };
 
+const inAnHour = (): Date => new Date(Date.now() + 3600_000);
+
 let sequence = 0;
 /** A name no other row of this test process has, so tests do not collide on unique columns. */
 export const unique = (prefix: string): string => `${prefix}-${process.pid}-${Date.now().toString(36)}-${++sequence}`;
@@ -127,6 +129,19 @@ export function factories(holder: AppHolder) {
         name: overrides.name ?? unique('App'),
         config: overrides.config ?? { kind: 'oidc', oidc: OIDC_WEB_APP },
       });
+    },
+
+    /** A PAT for any user (the API issues them to machines only), to call as that user. */
+    async pat(user: { userId: string; orgId: string }): Promise<string> {
+      const caller = await system();
+      const { token } = await app
+        .get(Transactions)
+        .run((tx) =>
+          app
+            .get(UsersService)
+            .addPersonalAccessToken(tx, caller, { id: user.userId, resourceOwner: user.orgId }, inAnHour()),
+        );
+      return token;
     },
 
     /**

@@ -3,20 +3,13 @@ import { OrganizationService as OrgV2 } from '@zitadel/proto/zitadel/org/v2/org_
 import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { OrgState } from '@zitadel/proto/zitadel/org/v2beta/org_pb.js';
 import { codeOf } from '../../support/clients.js';
-import { factories } from '../../support/factories.js';
-import { DENIED, NOT_FOUND, OK, orgActors, permissionMatrix, type OrgActors } from '../../support/permission-matrix.js';
+import { DENIED, NOT_FOUND, OK, permissionMatrix } from '../../support/permission-matrix.js';
 import { machineWithRoles } from '../../support/principals.js';
-import { mediumAppForFile } from '../support/medium-app.js';
+import { mediumPermissionFile } from '../support/medium-app.js';
 
-const medium = mediumAppForFile();
-const make = () => factories(medium());
+const { medium, make, actors } = mediumPermissionFile();
 const beta = (token: string) => medium().client(OrgV2beta, token);
 const v2 = (token: string) => medium().client(OrgV2, token);
-let actors: OrgActors;
-
-beforeAll(async () => {
-  actors = await orgActors(make(), medium().adminPat);
-});
 
 /** A fresh org, with its owner and (for the viewer's cases) a viewer. */
 interface OrgFixture {
@@ -83,9 +76,9 @@ describe("organization permissions: the org's owners write, its viewers read, ot
         case 'viewer':
           return f.viewer;
         case 'otherOrgOwner':
-          return actors.tokens.ownerA;
+          return actors().tokens.ownerA;
         case 'otherOrgUser':
-          return actors.tokens.plainA;
+          return actors().tokens.plainA;
       }
     },
     unchanged: async (f) => {
@@ -100,19 +93,19 @@ describe("organization permissions: the org's owners write, its viewers read, ot
   });
 
   it('answers NOT_FOUND for an org that does not exist, as for one that is not yours', async () => {
-    expect(await codeOf(beta(actors.tokens.ownerA).updateOrganization({ id: '999999999999999999', name: 'x' }))).toBe(
+    expect(await codeOf(beta(actors().tokens.ownerA).updateOrganization({ id: '999999999999999999', name: 'x' }))).toBe(
       Code.NotFound,
     );
   });
 
   it('shows an ORG_OWNER only its own org in lists', async () => {
-    const listed = await v2(actors.tokens.ownerA).listOrganizations({});
-    expect(listed.result.map((o) => o.id)).toEqual([actors.orgA]);
+    const listed = await v2(actors().tokens.ownerA).listOrganizations({});
+    expect(listed.result.map((o) => o.id)).toEqual([actors().orgA]);
     expect(listed.details?.totalResult).toBe(1n);
   });
 
   it('refuses org creation to a viewer at the method level (PERMISSION_DENIED: org.create is not a viewer permission)', async () => {
-    expect(await codeOf(beta(actors.tokens.viewerA).createOrganization({ name: 'Viewer Org' }))).toBe(
+    expect(await codeOf(beta(actors().tokens.viewerA).createOrganization({ name: 'Viewer Org' }))).toBe(
       Code.PermissionDenied,
     );
   });
@@ -146,8 +139,8 @@ describe('tokens and deletion', () => {
   it('refuses an expired PAT with UNAUTHENTICATED', async () => {
     const { pat } = await machineWithRoles(
       medium(),
-      actors.orgA,
-      { level: 'org', resourceId: actors.orgA, roles: ['ORG_OWNER'] },
+      actors().orgA,
+      { level: 'org', resourceId: actors().orgA, roles: ['ORG_OWNER'] },
       new Date(Date.now() - 1000),
     );
     expect(await codeOf(v2(pat).listOrganizations({}))).toBe(Code.Unauthenticated);

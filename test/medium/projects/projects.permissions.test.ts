@@ -2,27 +2,22 @@ import { Code, type Client } from '@connectrpc/connect';
 import { ProjectService } from '@zitadel/proto/zitadel/project/v2beta/project_service_pb.js';
 import { GrantedProjectState } from '@zitadel/proto/zitadel/project/v2beta/query_pb.js';
 import { codeOf } from '../../support/clients.js';
-import { factories } from '../../support/factories.js';
 import {
   DENIED as PD,
   NOT_FOUND as NF,
   OK,
-  orgActors,
   permissionMatrix,
   type MatrixRow,
-  type OrgActors,
 } from '../../support/permission-matrix.js';
-import { mediumAppForFile } from '../support/medium-app.js';
+import { mediumPermissionFile } from '../support/medium-app.js';
 
 type Projects = Client<typeof ProjectService>;
 
-const medium = mediumAppForFile();
-const make = () => factories(medium());
+const { medium, make, actors } = mediumPermissionFile();
 const as = (token: string): Projects => medium().client(ProjectService, token);
 const admin = () => as(medium().adminPat);
 
 /** A: owns the projects; B: they are granted to it; C: has nothing to do with them; D: new grants go to it. */
-let actors: OrgActors;
 const org = { c: '', d: '' };
 const pat = { ownerC: '', otherProjectOwner: '' };
 
@@ -37,21 +32,20 @@ async function fixture(
   options: { deactivated?: boolean; grantDeactivated?: boolean } = {},
   withOwner = true,
 ): Promise<Fixture> {
-  const id = await make().project(actors.orgA, {
+  const id = await make().project(actors().orgA, {
     name: `Guarded ${++fixtures}`,
     roles: ['r1', 'r2'],
-    grants: [{ orgId: actors.orgB, roles: ['r1'] }],
+    grants: [{ orgId: actors().orgB, roles: ['r1'] }],
   });
   if (options.deactivated) await admin().deactivateProject({ id });
   if (options.grantDeactivated) {
-    await admin().deactivateProjectGrant({ projectId: id, grantedOrganizationId: actors.orgB });
+    await admin().deactivateProjectGrant({ projectId: id, grantedOrganizationId: actors().orgB });
   }
-  const owner = withOwner ? (await make().principal(actors.orgA, ['PROJECT_OWNER'], 'project', id)).pat : '';
+  const owner = withOwner ? (await make().principal(actors().orgA, ['PROJECT_OWNER'], 'project', id)).pat : '';
   return { projectId: id, projectOwner: owner };
 }
 
 beforeAll(async () => {
-  actors = await orgActors(make(), medium().adminPat);
   org.c = await make().org();
   org.d = await make().org();
   pat.ownerC = (await make().principal(org.c, ['ORG_OWNER'])).pat;
@@ -70,7 +64,7 @@ type Setup = { deactivated?: boolean; grantDeactivated?: boolean };
 const RPCS: MatrixRow<Actor, Fixture>[] = [
   {
     method: 'CreateProject',
-    call: (t) => as(t).createProject({ organizationId: actors.orgA, name: `Created ${Math.random()}` }),
+    call: (t) => as(t).createProject({ organizationId: actors().orgA, name: `Created ${Math.random()}` }),
     expect: { ownerA: OK, viewerA: PD, ownerB: NF, ownerC: NF, projectOwner: PD, otherProjectOwner: PD },
   },
   {
@@ -128,23 +122,27 @@ const RPCS: MatrixRow<Actor, Fixture>[] = [
   {
     method: 'UpdateProjectGrant',
     call: (t, f) =>
-      as(t).updateProjectGrant({ projectId: f.projectId, grantedOrganizationId: actors.orgB, roleKeys: ['r1', 'r2'] }),
+      as(t).updateProjectGrant({
+        projectId: f.projectId,
+        grantedOrganizationId: actors().orgB,
+        roleKeys: ['r1', 'r2'],
+      }),
     expect: { ownerA: OK, viewerA: PD, ownerB: PD, ownerC: NF, projectOwner: OK, otherProjectOwner: NF },
   },
   {
     method: 'DeactivateProjectGrant',
-    call: (t, f) => as(t).deactivateProjectGrant({ projectId: f.projectId, grantedOrganizationId: actors.orgB }),
+    call: (t, f) => as(t).deactivateProjectGrant({ projectId: f.projectId, grantedOrganizationId: actors().orgB }),
     expect: { ownerA: OK, viewerA: PD, ownerB: PD, ownerC: NF, projectOwner: OK, otherProjectOwner: NF },
   },
   {
     method: 'ActivateProjectGrant',
-    call: (t, f) => as(t).activateProjectGrant({ projectId: f.projectId, grantedOrganizationId: actors.orgB }),
+    call: (t, f) => as(t).activateProjectGrant({ projectId: f.projectId, grantedOrganizationId: actors().orgB }),
     expect: { ownerA: OK, viewerA: PD, ownerB: PD, ownerC: NF, projectOwner: OK, otherProjectOwner: NF },
     setup: { grantDeactivated: true },
   },
   {
     method: 'DeleteProjectGrant',
-    call: (t, f) => as(t).deleteProjectGrant({ projectId: f.projectId, grantedOrganizationId: actors.orgB }),
+    call: (t, f) => as(t).deleteProjectGrant({ projectId: f.projectId, grantedOrganizationId: actors().orgB }),
     expect: { ownerA: OK, viewerA: PD, ownerB: PD, ownerC: OK, projectOwner: OK, otherProjectOwner: OK },
   },
 ];
@@ -161,7 +159,7 @@ describe('project permissions per caller', () => {
         case 'otherProjectOwner':
           return pat[actor];
         default:
-          return actors.tokens[actor];
+          return actors().tokens[actor];
       }
     },
     // The idempotent deletes answer OK to those who cannot see the project, and change nothing.
@@ -174,7 +172,7 @@ describe('project permissions per caller', () => {
         filters: [{ filter: { case: 'inProjectIdsFilter', value: { ids: [f.projectId] } } }],
       });
       expect(grants.projectGrants.map((g) => [g.grantedOrganizationId, g.grantedRoleKeys])).toEqual([
-        [actors.orgB, ['r1']],
+        [actors().orgB, ['r1']],
       ]);
       const roles = await admin().listProjectRoles({
         projectId: f.projectId,
@@ -197,7 +195,7 @@ describe('what each caller sees in lists', () => {
       .filter((p) => p.id === f.projectId || p.id === other.projectId)
       .map(
         (p) =>
-          `${p.id === f.projectId ? 'P' : 'Q'}${p.grantedOrganizationId ? '→' + (p.grantedOrganizationId === actors.orgB ? 'B' : '?') : ''}`,
+          `${p.id === f.projectId ? 'P' : 'Q'}${p.grantedOrganizationId ? '→' + (p.grantedOrganizationId === actors().orgB ? 'B' : '?') : ''}`,
       )
       .sort();
 
@@ -207,27 +205,27 @@ describe('what each caller sees in lists', () => {
   });
 
   it("shows the project org's owner the projects and their grant rows", async () => {
-    expect(ids(await as(actors.tokens.ownerA).listProjects({}))).toEqual(['P', 'P→B', 'Q', 'Q→B']);
+    expect(ids(await as(actors().tokens.ownerA).listProjects({}))).toEqual(['P', 'P→B', 'Q', 'Q→B']);
   });
 
   it("shows a granted org's owner the granted projects as granted, and only those roles and grants", async () => {
-    const asB = as(actors.tokens.ownerB);
+    const asB = as(actors().tokens.ownerB);
     const listed = await asB.listProjects({});
-    expect(listed.projects.every((p) => p.grantedOrganizationId === actors.orgB)).toBe(true);
+    expect(listed.projects.every((p) => p.grantedOrganizationId === actors().orgB)).toBe(true);
     expect(ids(listed)).toEqual(['P→B', 'Q→B']);
     const { project } = await asB.getProject({ id: f.projectId });
-    const [orgB] = await medium().database.dataSource.query('SELECT name FROM orgs WHERE id = $1', [actors.orgB]);
+    const [orgB] = await medium().database.dataSource.query('SELECT name FROM orgs WHERE id = $1', [actors().orgB]);
     expect(project).toMatchObject({
       id: f.projectId,
-      organizationId: actors.orgA,
-      grantedOrganizationId: actors.orgB,
+      organizationId: actors().orgA,
+      grantedOrganizationId: actors().orgB,
       grantedOrganizationName: orgB.name,
       grantedState: GrantedProjectState.ACTIVE,
     });
     expect((await asB.listProjectRoles({ projectId: f.projectId })).projectRoles.map((r) => r.key)).toEqual(['r1']);
     const grants = await asB.listProjectGrants({});
     expect(grants.projectGrants.length).toBeGreaterThanOrEqual(2);
-    expect(grants.projectGrants.every((g) => g.grantedOrganizationId === actors.orgB)).toBe(true);
+    expect(grants.projectGrants.every((g) => g.grantedOrganizationId === actors().orgB)).toBe(true);
   });
 
   it("shows another org's owner nothing", async () => {
@@ -252,9 +250,9 @@ describe('what each caller sees in lists', () => {
 
   it('stops showing a granted org the project once the grant is gone', async () => {
     const g = await fixture();
-    await admin().deleteProjectGrant({ projectId: g.projectId, grantedOrganizationId: actors.orgB });
-    expect(await codeOf(as(actors.tokens.ownerB).getProject({ id: g.projectId }))).toBe(Code.NotFound);
-    expect(await codeOf(as(actors.tokens.ownerB).updateProject({ id: g.projectId, name: 'Taken' }))).toBe(
+    await admin().deleteProjectGrant({ projectId: g.projectId, grantedOrganizationId: actors().orgB });
+    expect(await codeOf(as(actors().tokens.ownerB).getProject({ id: g.projectId }))).toBe(Code.NotFound);
+    expect(await codeOf(as(actors().tokens.ownerB).updateProject({ id: g.projectId, name: 'Taken' }))).toBe(
       Code.NotFound,
     );
   });

@@ -5,6 +5,8 @@ import { UnaryInvoker } from '../../../src/platform/rpc/unary-invoker.js';
 import { InstanceResolver } from '../../../src/platform/tenancy/instance-resolver.js';
 import type { Instance } from '../../../src/platform/tenancy/instance.entity.js';
 import { bootApplication, type BootedApplication } from '../../../src/server.js';
+import { factories, type Factories } from '../../support/factories.js';
+import { orgActors, type OrgActors } from '../../support/permission-matrix.js';
 import { adminPatOf, testConfig, testLogger } from '../../support/test-server.js';
 import { inProcessTransport, TEST_HOST } from './in-process-transport.js';
 
@@ -46,4 +48,18 @@ export function mediumAppForFile(env: Record<string, string> = {}): () => Medium
     await medium?.close();
   });
   return () => medium!;
+}
+
+/**
+ * The start most medium permission files share: the file's application, factories on it, and
+ * the two-org actors (made once, before the file's tests). Call the getters inside tests.
+ */
+export function mediumPermissionFile(env: Record<string, string> = {}) {
+  const medium = mediumAppForFile(env);
+  const make = (): Factories => factories(medium());
+  let actors: OrgActors | undefined;
+  beforeAll(async () => {
+    actors = await orgActors(make(), medium().adminPat);
+  });
+  return { medium, make, actors: (): OrgActors => actors! };
 }

@@ -3,28 +3,19 @@ import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2b
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
 import { codeOf } from '../../support/clients.js';
-import { factories } from '../../support/factories.js';
 import {
   DENIED,
   NOT_FOUND,
   OK,
-  orgActors,
   permissionMatrix,
   type MatrixRow,
   type OrgActor,
-  type OrgActors,
 } from '../../support/permission-matrix.js';
-import { mediumAppForFile } from '../support/medium-app.js';
+import { mediumPermissionFile } from '../support/medium-app.js';
 
-const medium = mediumAppForFile();
-const make = () => factories(medium());
+const { medium, make, actors } = mediumPermissionFile();
 const users = (token: string) => medium().client(UserService, token);
-let actors: OrgActors;
 let n = 0;
-
-beforeAll(async () => {
-  actors = await orgActors(make(), medium().adminPat);
-});
 
 /** Every core RPC that acts on one existing user: what each actor gets on a fresh human of org A. */
 const SINGLE_USER: [method: string, call: (token: string, userId: string) => Promise<unknown>][] = [
@@ -73,8 +64,8 @@ describe("user permissions: the user's org owner and the instance admin may, ano
   }));
   permissionMatrix<OrgActor, string>({
     rows,
-    fixture: () => make().human(actors.orgA),
-    token: (actor) => actors.tokens[actor],
+    fixture: () => make().human(actors().orgA),
+    token: (actor) => actors().tokens[actor],
     // Whoever was refused left the user as it was.
     unchanged: async (userId) => {
       const { user } = await users(medium().adminPat).getUserByID({ userId });
@@ -86,7 +77,7 @@ describe("user permissions: the user's org owner and the instance admin may, ano
 
 describe('user permissions beyond one user', () => {
   it('lets a user read and delete itself', async () => {
-    const self = await make().principal(actors.orgA, ['ORG_USER_SELF_MANAGER']);
+    const self = await make().principal(actors().orgA, ['ORG_USER_SELF_MANAGER']);
     const asSelf = users(self.pat);
     expect((await asSelf.getUserByID({ userId: self.userId })).user?.userId).toBe(self.userId);
     const listed = await asSelf.listUsers({});
@@ -100,17 +91,17 @@ describe('user permissions beyond one user', () => {
       username: `x${n++}`,
       userType: { case: 'machine' as const, value: { name: 'x' } },
     });
-    expect(await codeOf(users(actors.tokens.ownerB).createUser(machine(actors.orgA)))).toBe(Code.NotFound);
-    expect(await codeOf(users(actors.tokens.plainA).createUser(machine(actors.orgA)))).toBe(Code.PermissionDenied);
+    expect(await codeOf(users(actors().tokens.ownerB).createUser(machine(actors().orgA)))).toBe(Code.NotFound);
+    expect(await codeOf(users(actors().tokens.plainA).createUser(machine(actors().orgA)))).toBe(Code.PermissionDenied);
     const orgC = await make().org();
     await medium().client(OrgV2beta, medium().adminPat).deactivateOrganization({ id: orgC });
     expect(await codeOf(users(medium().adminPat).createUser(machine(orgC)))).toBe(Code.FailedPrecondition);
   });
 
   it('shows an org owner only the users of its org in lists', async () => {
-    const id = await make().human(actors.orgA);
+    const id = await make().human(actors().orgA);
     const byId = { queries: [{ query: { case: 'inUserIdsQuery' as const, value: { userIds: [id] } } }] };
-    expect((await users(actors.tokens.ownerB).listUsers(byId)).result).toHaveLength(0);
-    expect((await users(actors.tokens.ownerA).listUsers(byId)).result).toHaveLength(1);
+    expect((await users(actors().tokens.ownerB).listUsers(byId)).result).toHaveLength(0);
+    expect((await users(actors().tokens.ownerA).listUsers(byId)).result).toHaveLength(1);
   });
 });
