@@ -13,16 +13,40 @@ const swc = [
   },
 ];
 
-export default {
+const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.test.ts'],
-  // The reliability suite (crashes, fuzzing, load) runs on its own: npm run test:reliability.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/reliability/'],
+};
+
+/**
+ * Three sizes (docs: STYLE.md, "Tests in three sizes"):
+ * - small: pure rules beside the code (src/**\/*.spec.ts); no database, so no global setup.
+ * - medium: test/medium, services and handlers in-process on a cloned database, no port.
+ * - large: the rest of test/, a booted server per file driven over the wire.
+ * `npm run test:unit` selects small, `npm run test:medium` medium; `npm test` runs all three.
+ * Medium and large share the one PostgreSQL the global setup finds or starts (Jest runs a
+ * project's global setup only when one of its tests is selected).
+ */
+export const database = {
+  ...shared,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+};
+
+export default {
+  projects: [
+    { ...shared, displayName: 'small', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    { ...database, displayName: 'medium', testMatch: ['<rootDir>/test/medium/**/*.test.ts'] },
+    {
+      ...database,
+      displayName: 'large',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // The reliability suite (crashes, fuzzing, load) runs on its own: npm run test:reliability.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/reliability/', '<rootDir>/test/medium/'],
+    },
+  ],
   testTimeout: 30000,
   maxWorkers: 2,
 };

@@ -1,11 +1,11 @@
 // The reliability suite: crash recovery, two processes on one database, fuzzing, brute force and
 // graceful shutdown. Short by default (CI); PORTCULLIS_RELIABILITY=long runs the long mode.
-import base from './jest.config.js';
+import { database } from './jest.config.js';
 
 const long = process.env.PORTCULLIS_RELIABILITY === 'long';
 
 export default {
-  ...base,
+  ...database,
   testMatch: ['<rootDir>/test/reliability/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/'],
   testTimeout: long ? 1_800_000 : 150_000,

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
+import type { Interceptor } from '@connectrpc/connect';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { FirstInstanceSetup } from './bootstrap/first-instance.service.js';
@@ -84,8 +85,22 @@ function mountOpenApi(routes: HttpRoutes, registry: RpcRegistry): void {
   });
 }
 
-/** Boots everything: database (embedded or external), Nest modules, first instance, one port. */
-export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+/** The application without a port: what a server listens with, and what medium tests call in-process. */
+export interface BootedApplication {
+  readonly app: INestApplicationContext;
+  readonly database: OpenDatabase;
+  readonly registry: RpcRegistry;
+  /** Every RPC's interceptors, in order: what each transport (and an in-process caller) runs a method through. */
+  readonly interceptors: Interceptor[];
+  /** Closes the Nest context, then the database. */
+  close(): Promise<void>;
+}
+
+/** Boots database (embedded or external), Nest modules, the first instance and the RPC pipeline; opens no port. */
+export async function bootApplication(
+  config: Config,
+  log: Logger = createLogger(config.logLevel),
+): Promise<BootedApplication> {
   const database = await openDatabase(config, log);
   try {
     const masterKey = resolveMasterKey(config, database.embedded, log);
@@ -108,6 +123,27 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       rateLimiter: app.get(RateLimiter),
       log,
     });
+    return {
+      app,
+      database,
+      registry,
+      interceptors,
+      close: async () => {
+        await app.close();
+        await database.close();
+      },
+    };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}
+
+/** Boots the application and serves it on the one port. */
+export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+  const booted = await bootApplication(config, log);
+  const { app, database, registry, interceptors } = booted;
+  try {
     const invoker = new UnaryInvoker(registry, interceptors);
     const rest = createRestHandler({
       services: REST_SERVICES,
@@ -152,12 +188,11 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       close: () =>
         (closing ??= (async () => {
           await server.close(config.shutdownGraceSeconds * 1000);
-          await app.close();
-          await database.close();
+          await booted.close();
         })()),
     };
   } catch (err) {
-    await database.close();
+    await booted.close();
     throw err;
   }
 }

@@ -9,7 +9,6 @@ import { ProjectService } from '@zitadel/proto/zitadel/project/v2beta/project_se
 import { clientSecretMatches } from '../../src/apps/app-rules.js';
 import { AppsQueries } from '../../src/apps/apps.queries.js';
 import { client, codeOf } from '../support/clients.js';
-import { machineWithRoles } from '../support/principals.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { insertProject, instanceIdOf } from './fixtures.js';
 import { spMetadata } from './saml-fixtures.js';
@@ -19,7 +18,6 @@ type Apps = ReturnType<typeof client<typeof AppService>>;
 let server: TestServer;
 let instanceId: string;
 let orgA: string;
-let orgB: string;
 let projectA: string;
 let projectA2: string;
 let admin: Apps;
@@ -29,7 +27,6 @@ beforeAll(async () => {
   instanceId = await instanceIdOf(server);
   const orgs = client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat);
   orgA = (await orgs.createOrganization({ name: 'Apps Org A' })).id;
-  orgB = (await orgs.createOrganization({ name: 'Apps Org B' })).id;
   projectA = await insertProject(server, orgA, 'Project A', { roleAssertion: true });
   projectA2 = await insertProject(server, orgA, 'Project A2');
   admin = client(AppService, 'grpc', server.baseUrl, server.adminPat);
@@ -354,135 +351,11 @@ describe('listing', () => {
   });
 });
 
-describe("permissions (as ZITADEL: project.app.* on the project's org or on the project)", () => {
-  let appA: string;
-  let keyA: string;
-
-  beforeAll(async () => {
-    const created = await admin.createApplication({
-      projectId: projectA,
-      name: 'Guarded API',
-      creationRequestType: {
-        case: 'apiRequest',
-        value: { authMethodType: APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT },
-      },
-    });
-    appA = created.appId;
-    keyA = (await admin.createApplicationKey({ projectId: projectA, appId: appA })).id;
-  });
-
-  it("answers NOT_FOUND to another org's owner for everything in A, as if it did not exist", async () => {
-    const ownerB = client(
-      AppService,
-      'grpc',
-      server.baseUrl,
-      (await machineWithRoles(server, orgB, { level: 'org', resourceId: orgB, roles: ['ORG_OWNER'] })).pat,
-    );
-    const calls: [string, Promise<unknown>][] = [
-      [
-        'create',
-        ownerB.createApplication({
-          projectId: projectA,
-          name: 'Intruder',
-          creationRequestType: { case: 'apiRequest', value: {} },
-        }),
-      ],
-      ['get', ownerB.getApplication({ id: appA })],
-      ['list', ownerB.listApplications({ projectId: projectA })],
-      ['update', ownerB.updateApplication({ projectId: projectA, id: appA, name: 'Taken' })],
-      ['deactivate', ownerB.deactivateApplication({ projectId: projectA, id: appA })],
-      ['reactivate', ownerB.reactivateApplication({ projectId: projectA, id: appA })],
-      [
-        'regenerate',
-        ownerB.regenerateClientSecret({
-          projectId: projectA,
-          applicationId: appA,
-          appType: { case: 'isApi', value: true },
-        }),
-      ],
-      ['delete', ownerB.deleteApplication({ projectId: projectA, id: appA })],
-      ['create key', ownerB.createApplicationKey({ projectId: projectA, appId: appA })],
-      ['get key', ownerB.getApplicationKey({ id: keyA })],
-      ['delete key', ownerB.deleteApplicationKey({ id: keyA, projectId: projectA, applicationId: appA })],
-    ];
-    for (const [name, call] of calls) expect(`${name}: ${await codeOf(call)}`).toBe(`${name}: ${Code.NotFound}`);
-    expect((await ownerB.listApplicationKeys({})).keys).toEqual([]);
-    expect((await ownerB.listApplicationKeys({ resourceId: { case: 'applicationId', value: appA } })).keys).toEqual([]);
-    expect((await admin.getApplication({ id: appA })).app?.name).toBe('Guarded API');
-  });
-
-  it('lets a viewer of A read but not change (PERMISSION_DENIED)', async () => {
-    const viewer = client(
-      AppService,
-      'connect-h1',
-      server.baseUrl,
-      (await machineWithRoles(server, orgA, { level: 'org', resourceId: orgA, roles: ['ORG_OWNER_VIEWER'] })).pat,
-    );
-    expect(await codeOf(viewer.getApplication({ id: appA }))).toBe('ok');
-    expect(await codeOf(viewer.getApplicationKey({ id: keyA }))).toBe('ok');
-    expect(await codeOf(viewer.listApplications({ projectId: projectA }))).toBe('ok');
-    // project.app.write is not a viewer's: refused at the method level.
-    expect(await codeOf(viewer.updateApplication({ projectId: projectA, id: appA, name: 'Viewer rename' }))).toBe(
-      Code.PermissionDenied,
-    );
-    expect(await codeOf(viewer.deleteApplication({ projectId: projectA, id: appA }))).toBe(Code.PermissionDenied);
-  });
-
-  it("lets a project owner manage that project's apps and nothing else", async () => {
-    const { pat } = await machineWithRoles(server, orgA, {
-      level: 'project',
-      resourceId: projectA,
-      roles: ['PROJECT_OWNER'],
-    });
-    const owner = client(AppService, 'grpc', server.baseUrl, pat);
-    const created = await owner.createApplication({
-      projectId: projectA,
-      name: 'By project owner',
-      creationRequestType: { case: 'apiRequest', value: {} },
-    });
-    expect(await codeOf(owner.getApplication({ id: created.appId }))).toBe('ok');
-    expect(
-      await codeOf(
-        owner.updateApplication({ projectId: projectA, id: created.appId, name: 'Renamed by project owner' }),
-      ),
-    ).toBe('ok');
-    expect(await codeOf(owner.deleteApplication({ projectId: projectA, id: created.appId }))).toBe('ok');
-    expect(
-      await codeOf(
-        owner.createApplication({
-          projectId: projectA2,
-          name: 'Elsewhere',
-          creationRequestType: { case: 'apiRequest', value: {} },
-        }),
-      ),
-    ).toBe(Code.NotFound);
-    expect(await codeOf(owner.listApplications({ projectId: projectA2 }))).toBe(Code.NotFound);
-    const keys = await owner.listApplicationKeys({});
-    expect(keys.keys.length).toBeGreaterThan(0);
-    expect(keys.keys.every((k) => k.projectId === projectA)).toBe(true);
-  });
-
-  it('lets a project owner viewer read but not write', async () => {
-    const { pat } = await machineWithRoles(server, orgA, {
-      level: 'project',
-      resourceId: projectA,
-      roles: ['PROJECT_OWNER_VIEWER'],
-    });
-    const viewer = client(AppService, 'grpc', server.baseUrl, pat);
-    expect(await codeOf(viewer.getApplication({ id: appA }))).toBe('ok');
-    expect(
-      await codeOf(
-        viewer.createApplication({
-          projectId: projectA,
-          name: 'No',
-          creationRequestType: { case: 'apiRequest', value: {} },
-        }),
-      ),
-    ).toBe(Code.PermissionDenied);
-  });
-
+/** Who may do what to applications is a medium test: test/medium/apps/apps.permissions.test.ts. */
+describe('authentication', () => {
   it('asks for authentication', async () => {
+    const { appId } = await webApp(admin, projectA, 'Needs a caller');
     const anonymous = client(AppService, 'grpc', server.baseUrl);
-    expect(await codeOf(anonymous.getApplication({ id: appA }))).toBe(Code.Unauthenticated);
+    expect(await codeOf(anonymous.getApplication({ id: appId }))).toBe(Code.Unauthenticated);
   });
 });

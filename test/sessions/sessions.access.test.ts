@@ -10,9 +10,7 @@ import { PASSWORD, addHuman, codeOf, errorOf, loginClient, patFor } from './supp
 let server: TestServer;
 let loginPat: string;
 let orgA: string;
-let ownerA: string;
-let viewerA: string;
-let ownerB: string;
+/** A user of another org with no role on sessions. */
 let nobody: string;
 
 beforeAll(async () => {
@@ -21,9 +19,6 @@ beforeAll(async () => {
   const orgs = client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat);
   orgA = (await orgs.createOrganization({ name: 'Session Org A' })).id;
   const orgB = (await orgs.createOrganization({ name: 'Session Org B' })).id;
-  ownerA = (await machineWithRoles(server, orgA, { level: 'org', resourceId: orgA, roles: ['ORG_OWNER'] })).pat;
-  viewerA = (await machineWithRoles(server, orgA, { level: 'org', resourceId: orgA, roles: ['ORG_OWNER_VIEWER'] })).pat;
-  ownerB = (await machineWithRoles(server, orgB, { level: 'org', resourceId: orgB, roles: ['ORG_OWNER'] })).pat;
   nobody = (await machineWithRoles(server, orgB, { level: 'org', resourceId: orgB, roles: ['ORG_USER_SELF_MANAGER'] }))
     .pat;
 });
@@ -117,68 +112,8 @@ describe('the session token in the request', () => {
   });
 });
 
-type Caller = 'loginClient' | 'ownerA' | 'viewerA' | 'ownerB' | 'nobody';
-const token = (c: Caller) => ({ loginClient: loginPat, ownerA, viewerA, ownerB, nobody })[c];
-
-/** Who may do what to a session of a user of org A, without its token (ZITADEL's session permissions). */
-const CASES: [string, Caller, Code | 'ok'][] = [
-  ['get', 'loginClient', 'ok'],
-  ['get', 'ownerA', 'ok'],
-  ['get', 'viewerA', 'ok'],
-  ['get', 'ownerB', Code.NotFound],
-  ['get', 'nobody', Code.NotFound],
-  ['set', 'loginClient', 'ok'],
-  ['set', 'ownerA', 'ok'],
-  ['set', 'viewerA', Code.PermissionDenied],
-  ['set', 'ownerB', Code.NotFound],
-  ['set', 'nobody', Code.NotFound],
-  ['delete', 'loginClient', 'ok'],
-  ['delete', 'ownerA', 'ok'],
-  ['delete', 'viewerA', Code.PermissionDenied],
-  ['delete', 'ownerB', Code.NotFound],
-  ['delete', 'nobody', Code.NotFound],
-  ['create', 'loginClient', 'ok'],
-  ['create', 'ownerA', 'ok'],
-  ['create', 'viewerA', Code.PermissionDenied],
-  ['create', 'ownerB', Code.NotFound],
-  ['create', 'nobody', Code.PermissionDenied],
-];
-
+/** Who may do what without the session's token is a medium test: test/medium/sessions/sessions.permissions.test.ts. */
 describe('session permissions', () => {
-  it.each(CASES)('%s by %s: %s', async (action, caller, expected) => {
-    const s = await sessionInA();
-    const sessions = sessionsAs(token(caller));
-    const call = {
-      get: () => sessions.getSession({ sessionId: s.sessionId }),
-      set: () => sessions.setSession({ sessionId: s.sessionId, metadata: { k: new Uint8Array([2]) } }),
-      delete: () => sessions.deleteSession({ sessionId: s.sessionId }),
-      create: () =>
-        sessions.createSession({
-          checks: { user: { search: { case: 'userId', value: s.userId } }, password: { password: PASSWORD } },
-        }),
-    }[action]!;
-    expect(await codeOf(call())).toBe(expected);
-  });
-
-  it('lists only the sessions a caller may read', async () => {
-    const s = await sessionInA();
-    const byUser = { queries: [{ query: { case: 'userIdQuery' as const, value: { id: s.userId } } }] };
-    for (const [who, visible] of [
-      [loginPat, true],
-      [ownerA, true],
-      [viewerA, true],
-      [ownerB, false],
-      [nobody, false],
-    ] as const) {
-      const listed = await sessionsAs(who).listSessions(byUser);
-      expect(listed.sessions.map((x) => x.id)).toEqual(visible ? [s.sessionId] : []);
-      expect(listed.details?.totalResult).toBe(visible ? 1n : 0n);
-    }
-    // The user sees their own sessions; a creator sees the ones it created.
-    const ownPat = await patFor(server, { userId: s.userId, orgId: orgA });
-    expect((await sessionsAs(ownPat).listSessions(byUser)).sessions.map((x) => x.id)).toEqual([s.sessionId]);
-  });
-
   it('needs authentication', async () => {
     const anonymous = client(SessionService, 'connect-h1', server.baseUrl);
     expect(await codeOf(anonymous.createSession({}))).toBe(Code.Unauthenticated);

@@ -13,7 +13,7 @@ let counter = 0;
  * services (the user API that would do this arrives with the users issue).
  */
 export async function machineWithRoles(
-  server: RunningServer,
+  server: Pick<RunningServer, 'app'>,
   orgId: string,
   grant: {
     level: MembershipLevel;

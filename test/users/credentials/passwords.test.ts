@@ -7,32 +7,20 @@ import bcrypt from 'bcryptjs';
 import { BadRequestSchema } from '../../../src/gen/google/rpc/error_details_pb.js';
 import { client, rest, type TransportName, codeOf } from '../../support/clients.js';
 import { machineWithRoles } from '../../support/principals.js';
-import { patFor } from '../mfa/support/users.js';
 import { bootTestServer, type TestServer } from '../../support/test-server.js';
-import { CREDENTIAL_ERRORS } from '../../../src/users/credentials/credentials.errors.js';
-
-type Users = ReturnType<typeof client<typeof UserService>>;
 
 const PASSWORD = 'Password1!';
 const NEW_PASSWORD = 'N3w-Passw0rd!';
 
 let server: TestServer;
 let orgA: string;
-let orgB: string;
 let ownerA: string;
-let ownerB: string;
-let viewerA: string;
-let plainA: { userId: string; pat: string };
 
 beforeAll(async () => {
   server = await bootTestServer();
   const orgs = client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat);
   orgA = (await orgs.createOrganization({ name: 'Passwords Org A' })).id;
-  orgB = (await orgs.createOrganization({ name: 'Passwords Org B' })).id;
   ownerA = (await machineWithRoles(server, orgA, { level: 'org', resourceId: orgA, roles: ['ORG_OWNER'] })).pat;
-  ownerB = (await machineWithRoles(server, orgB, { level: 'org', resourceId: orgB, roles: ['ORG_OWNER'] })).pat;
-  viewerA = (await machineWithRoles(server, orgA, { level: 'org', resourceId: orgA, roles: ['ORG_OWNER_VIEWER'] })).pat;
-  plainA = await machineWithRoles(server, orgA, { level: 'org', resourceId: orgA, roles: ['ORG_USER_SELF_MANAGER'] });
 });
 afterAll(() => server?.close());
 
@@ -379,70 +367,4 @@ describe('PasswordReset', () => {
   });
 });
 
-/** Every password command, as a call on an active human of org A. */
-const COMMANDS: [string, (u: Users, userId: string) => Promise<unknown>][] = [
-  [
-    'SetPassword with the current password',
-    (u, userId) =>
-      u.setPassword({
-        userId,
-        newPassword: { password: NEW_PASSWORD },
-        verification: { case: 'currentPassword', value: PASSWORD },
-      }),
-  ],
-  ['SetPassword without proof', (u, userId) => u.setPassword({ userId, newPassword: { password: NEW_PASSWORD } })],
-  ['PasswordReset', (u, userId) => u.passwordReset({ userId, medium: { case: 'returnCode', value: {} } })],
-];
-
-describe('password permissions', () => {
-  it.each(COMMANDS)("%s: allowed for the owner of the user's org", async (_name, call) => {
-    expect(await codeOf(call(client(UserService, 'grpc', server.baseUrl, ownerA), await humanInA()))).toBe('ok');
-  });
-
-  it.each(COMMANDS)("%s: NOT_FOUND for another org's owner, as if the user did not exist", async (_name, call) => {
-    expect(await codeOf(call(client(UserService, 'grpc', server.baseUrl, ownerB), await humanInA()))).toBe(
-      Code.NotFound,
-    );
-  });
-
-  it.each(COMMANDS)('%s: denied for a plain machine user on someone else', async (_name, call) => {
-    const code = await codeOf(call(client(UserService, 'connect-h1', server.baseUrl, plainA.pat), await humanInA()));
-    expect([Code.NotFound, Code.PermissionDenied]).toContain(code);
-  });
-
-  it.each(COMMANDS)('%s: PERMISSION_DENIED for a viewer who may read the user', async (_name, call) => {
-    expect(await codeOf(call(client(UserService, 'grpc', server.baseUrl, viewerA), await humanInA()))).toBe(
-      Code.PermissionDenied,
-    );
-  });
-
-  it('a user may not have its own reset code returned (that would change the password without proof); sent, it may', async () => {
-    const userId = await humanInA();
-    const self = client(UserService, 'grpc', server.baseUrl, await patFor(server, { userId, orgId: orgA }));
-    const err = await failure(self.passwordReset({ userId, medium: { case: 'returnCode', value: {} } }));
-    expect(err.code).toBe(Code.PermissionDenied);
-    expect(err.rawMessage).toContain(CREDENTIAL_ERRORS.resetCodeReturnDenied);
-    // Sending goes to the user's own mailbox; without a mail channel that is FAILED_PRECONDITION, never a refusal of the user.
-    expect(await codeOf(self.passwordReset({ userId, medium: { case: 'sendLink', value: {} } }))).not.toBe(
-      Code.PermissionDenied,
-    );
-  });
-
-  it('answers a reset code for a user in another org as if the user did not exist', async () => {
-    const userId = await humanInA();
-    const { verificationCode } = await client(UserService, 'grpc', server.baseUrl, ownerA).passwordReset({
-      userId,
-      medium: { case: 'returnCode', value: {} },
-    });
-    const asOwnerB = client(UserService, 'grpc', server.baseUrl, ownerB);
-    expect(
-      await codeOf(
-        asOwnerB.setPassword({
-          userId,
-          newPassword: { password: NEW_PASSWORD },
-          verification: { case: 'verificationCode', value: verificationCode! },
-        }),
-      ),
-    ).toBe(Code.NotFound);
-  });
-});
+// Who may run the password commands on whom is a medium test: test/medium/users/passwords.permissions.test.ts.
