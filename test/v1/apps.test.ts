@@ -213,11 +213,6 @@ describe('management v1 apps across orgs', () => {
     expect(await v1Code(b.mgmt.getAppByID({ projectId: b.projectId, appId }))).toBe(Code.NotFound);
     expect((await a.mgmt.getAppByID({ projectId, appId })).app?.state).toBe(1);
   });
-
-  it('answers UNIMPLEMENTED for ListAppChanges, which is not built', async () => {
-    const a = await projectWithOwner('App changes');
-    expect(await v1Code(a.mgmt.listAppChanges({ projectId: a.projectId, appId: 'x' }))).toBe(Code.Unimplemented);
-  });
 });
 
 describe('management v1 apps over REST', () => {

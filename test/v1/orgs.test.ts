@@ -233,9 +233,9 @@ describe('management v1 orgs across orgs', () => {
     expect(await v1Code(viewer.addOrg({ name: 'Viewer org' }))).toBe(Code.PermissionDenied);
   });
 
-  it('answers UNIMPLEMENTED for ListOrgChanges, which is not built', async () => {
+  it('answers UNIMPLEMENTED for the org identity providers, which are not built', async () => {
     const a = await orgWithOwner('Changes');
-    expect(await v1Code(managementV1(server.baseUrl, a.owner).listOrgChanges({}))).toBe(Code.Unimplemented);
+    expect(await v1Code(managementV1(server.baseUrl, a.owner).listOrgIDPs({}))).toBe(Code.Unimplemented);
   });
 });
 

@@ -239,11 +239,11 @@ describe('management v1 projects across orgs', () => {
     expect(project).toMatchObject({ name: input.name, state: 1 });
   });
 
-  it('answers UNIMPLEMENTED for ListProjectChanges, which is not built', async () => {
+  it('answers UNIMPLEMENTED for ListProjectGrantChanges, which is not built', async () => {
     const a = await orgWithOwner('Project changes');
-    expect(await v1Code(managementV1(server.baseUrl, a.owner).listProjectChanges({ projectId: 'x' }))).toBe(
-      Code.Unimplemented,
-    );
+    expect(
+      await v1Code(managementV1(server.baseUrl, a.owner).listProjectGrantChanges({ projectId: 'x', grantId: 'y' })),
+    ).toBe(Code.Unimplemented);
   });
 });
 
