@@ -100,4 +100,36 @@ describe('Terraform replays: default policies', () => {
     );
     expect(policy.passwordChange).toBe(false);
   });
+
+  it('zitadel/default_oidc_settings/funcs.go: UpdateOIDCSettings (id from details, else GetOIDCSettings), GetOIDCSettings', async () => {
+    const hours = (h: number) => ({ seconds: h * 3600, nanos: 0 });
+    const values = {
+      accessTokenLifetime: hours(2),
+      idTokenLifetime: hours(3),
+      refreshTokenIdleExpiration: hours(24 * 10),
+      refreshTokenExpiration: hours(24 * 60),
+    };
+    // create and update: UpdateOIDCSettings; a FAILED_PRECONDITION is ignored and the id read instead.
+    const created = await admin().updateOIDCSettings(values);
+    const id = created.details?.resourceOwner ?? '';
+    expect(id).toBeTruthy();
+    const again = await v1Code(admin().updateOIDCSettings(values));
+    expect([Code.FailedPrecondition, 'ok']).toContain(again);
+    // read: GetOIDCSettings, the four durations and details.resource_owner as the id.
+    const { settings } = await admin().getOIDCSettings({});
+    expect(settings?.details?.resourceOwner).toBe(id);
+    const seconds = (d?: { seconds: { toNumber(): number } }) => d?.seconds.toNumber();
+    expect({
+      accessTokenLifetime: seconds(settings?.accessTokenLifetime),
+      idTokenLifetime: seconds(settings?.idTokenLifetime),
+      refreshTokenIdleExpiration: seconds(settings?.refreshTokenIdleExpiration),
+      refreshTokenExpiration: seconds(settings?.refreshTokenExpiration),
+    }).toEqual({
+      accessTokenLifetime: 7200,
+      idTokenLifetime: 10800,
+      refreshTokenIdleExpiration: 864000,
+      refreshTokenExpiration: 5184000,
+    });
+    // delete: the provider calls nothing (default OIDC settings cannot be deleted).
+  });
 });
