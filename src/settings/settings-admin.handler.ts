@@ -15,6 +15,8 @@ import {
   lockoutPolicyV1,
   loginFromV1,
   loginPolicyV1,
+  multiFactorFromV1,
+  multiFactorsV1,
   notificationFromV1,
   notificationPolicyV1,
   objectDetailsV1,
@@ -24,7 +26,11 @@ import {
   passwordComplexityPolicyV1,
   privacyFromV1,
   privacyPolicyV1,
+  secondFactorFromV1,
+  secondFactorsV1,
 } from './settings-v1.mapper.js';
+import { withFactor } from './settings-rules.js';
+import { listDetailsV1 } from '../platform/rpc/v1-mapping.js';
 import { SettingsService } from './settings.service.js';
 
 const READ = { permission: 'iam.policy.read' } as const;
@@ -34,6 +40,12 @@ const WRITE = { permission: 'iam.policy.write' } as const;
 export const ADMIN_POLICY_ACCESS: AccessTable<typeof AdminService> = {
   getLoginPolicy: READ,
   updateLoginPolicy: WRITE,
+  listLoginPolicySecondFactors: READ,
+  addSecondFactorToLoginPolicy: WRITE,
+  removeSecondFactorFromLoginPolicy: WRITE,
+  listLoginPolicyMultiFactors: READ,
+  addMultiFactorToLoginPolicy: WRITE,
+  removeMultiFactorFromLoginPolicy: WRITE,
   getPasswordComplexityPolicy: READ,
   updatePasswordComplexityPolicy: WRITE,
   getPasswordAgePolicy: READ,
@@ -77,6 +89,44 @@ export class SettingsAdminHandler implements OnModuleInit {
       const { settings, source } = await this.settings.readInstancePolicy(authenticatedCallerOf(ctx), 'login');
       return { policy: loginPolicyV1(settings, source) };
     },
+    listLoginPolicySecondFactors: async (_req, ctx) => {
+      const { settings } = await this.settings.readInstancePolicy(authenticatedCallerOf(ctx), 'login');
+      const result = secondFactorsV1(settings);
+      return { details: listDetailsV1(BigInt(result.length)), result };
+    },
+    addSecondFactorToLoginPolicy: async (req, ctx) => ({
+      details: objectDetailsV1(
+        await this.settings.setInstancePolicy(authenticatedCallerOf(ctx), 'login', (current) =>
+          withFactor(current, 'secondFactors', secondFactorFromV1(req.type), true),
+        ),
+      ),
+    }),
+    removeSecondFactorFromLoginPolicy: async (req, ctx) => ({
+      details: objectDetailsV1(
+        await this.settings.setInstancePolicy(authenticatedCallerOf(ctx), 'login', (current) =>
+          withFactor(current, 'secondFactors', secondFactorFromV1(req.type), false),
+        ),
+      ),
+    }),
+    listLoginPolicyMultiFactors: async (_req, ctx) => {
+      const { settings } = await this.settings.readInstancePolicy(authenticatedCallerOf(ctx), 'login');
+      const result = multiFactorsV1(settings);
+      return { details: listDetailsV1(BigInt(result.length)), result };
+    },
+    addMultiFactorToLoginPolicy: async (req, ctx) => ({
+      details: objectDetailsV1(
+        await this.settings.setInstancePolicy(authenticatedCallerOf(ctx), 'login', (current) =>
+          withFactor(current, 'multiFactors', multiFactorFromV1(req.type), true),
+        ),
+      ),
+    }),
+    removeMultiFactorFromLoginPolicy: async (req, ctx) => ({
+      details: objectDetailsV1(
+        await this.settings.setInstancePolicy(authenticatedCallerOf(ctx), 'login', (current) =>
+          withFactor(current, 'multiFactors', multiFactorFromV1(req.type), false),
+        ),
+      ),
+    }),
     updateLoginPolicy: async (req, ctx) => ({
       details: objectDetailsV1(
         await this.settings.setInstancePolicy(

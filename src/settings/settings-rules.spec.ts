@@ -4,6 +4,7 @@ import {
   DEFAULT_LOGIN_SETTINGS,
   DEFAULT_SECURITY_SETTINGS,
   POLICY_DEFAULTS,
+  type LoginSettings,
   type PolicyKind,
 } from './policies.queries.js';
 import {
@@ -11,6 +12,7 @@ import {
   mergeTranslations,
   policyProblems,
   samePolicy,
+  withFactor,
   withServedLegalPages,
 } from './settings-rules.js';
 
@@ -102,5 +104,20 @@ describe('withServedLegalPages', () => {
       privacyLink: `${base}/legal/privacy`,
       helpLink: '',
     });
+  });
+});
+
+describe('withFactor (v1 Add/Remove{Second,Multi}FactorToLoginPolicy)', () => {
+  const current = { ...DEFAULT_LOGIN_SETTINGS, secondFactors: ['otp'], multiFactors: [] } as LoginSettings;
+
+  it('allows a factor once and removes only an allowed one, as ZITADEL answers', () => {
+    expect(withFactor(current, 'secondFactors', 'u2f', true).secondFactors).toEqual(['otp', 'u2f']);
+    expect(withFactor(current, 'secondFactors', 'otp', false).secondFactors).toEqual([]);
+    expect(() => withFactor(current, 'secondFactors', 'otp', true)).toThrow(
+      expect.objectContaining({ kind: 'AlreadyExists' }),
+    );
+    expect(() => withFactor(current, 'multiFactors', 'u2fWithVerification', false)).toThrow(
+      expect.objectContaining({ kind: 'NotFound' }),
+    );
   });
 });

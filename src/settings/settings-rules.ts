@@ -9,6 +9,7 @@ import type {
   PolicyKind,
   SecuritySettings,
 } from './policies.queries.js';
+import { factorAlreadyAllowed, factorNotAllowed } from './settings.errors.js';
 
 /** Pure rules of the settings: what makes a policy valid. No I/O. */
 
@@ -176,4 +177,22 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function snake(name: string): string {
   return name.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
+}
+
+/**
+ * The login settings with one second or multi factor allowed or no longer allowed (v1's
+ * Add/Remove{Second,Multi}FactorToLoginPolicy): allowing one already allowed is ALREADY_EXISTS,
+ * removing one not allowed NOT_FOUND, as ZITADEL answers.
+ */
+export function withFactor<L extends 'secondFactors' | 'multiFactors'>(
+  current: LoginSettings,
+  list: L,
+  factor: LoginSettings[L][number],
+  allow: boolean,
+): LoginSettings {
+  const factors = current[list] as readonly string[];
+  const has = factors.includes(factor);
+  if (allow && has) throw factorAlreadyAllowed();
+  if (!allow && !has) throw factorNotAllowed();
+  return { ...current, [list]: allow ? [...factors, factor] : factors.filter((f) => f !== factor) };
 }

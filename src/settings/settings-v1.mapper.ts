@@ -386,3 +386,15 @@ export function oidcFromV1(req: {
 export function notificationFromV1(req: { passwordChange: boolean }): NotificationSettings {
   return { passwordChange: req.passwordChange };
 }
+
+/** One factor of an Add/Remove{Second,Multi}FactorToLoginPolicy request (its `type`). */
+export function secondFactorFromV1(n: number): SecondFactor {
+  return factors<SecondFactor>(SECOND_FACTOR_NUMBERS, [n], 'type')[0];
+}
+
+export function multiFactorFromV1(n: number): MultiFactor {
+  return factors<MultiFactor>(MULTI_FACTOR_NUMBERS, [n], 'type')[0];
+}
+
+export const secondFactorsV1 = (s: LoginSettings) => s.secondFactors.map((f) => SECOND_FACTOR_NUMBERS[f]);
+export const multiFactorsV1 = (s: LoginSettings) => s.multiFactors.map((f) => MULTI_FACTOR_NUMBERS[f]);

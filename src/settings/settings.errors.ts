@@ -11,6 +11,8 @@ import {
 /** Stable ids of these errors, for matching a caught one: `isError(err, SETTINGS_ERRORS.orgNotFound)`. */
 export const SETTINGS_ERRORS = errorIds({
   orgNotFound: 'SETTINGS-0rgnf',
+  factorAlreadyAllowed: 'SETTINGS-f4cta',
+  factorNotAllowed: 'SETTINGS-f4ctn',
   instancePolicyDenied: 'SETTINGS-1nstd',
   customPolicyExists: 'SETTINGS-cu5tx',
   customPolicyNotFound: 'SETTINGS-cu5tn',
@@ -55,3 +57,8 @@ export const levelRequired = (field: string) =>
   InvalidArgument(E.levelRequired, `invalid ${field}: one level must be set`, [
     { field, description: 'one level must be set' },
   ]);
+/** Errors.IAM.LoginPolicy.MFA.AlreadyExists: the factor is allowed already. */
+export const factorAlreadyAllowed = () =>
+  AlreadyExists(E.factorAlreadyAllowed, 'the login policy already allows this factor');
+/** Errors.IAM.LoginPolicy.MFA.NotExisting: the factor is not allowed. */
+export const factorNotAllowed = () => NotFound(E.factorNotAllowed, 'the login policy does not allow this factor');

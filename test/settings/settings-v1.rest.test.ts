@@ -58,7 +58,8 @@ function implementedRoutes(service: DescService, prefix: string, settingsAccess:
 }
 
 // In an order in which each call succeeds: the instance defaults, then an org's own policies.
-const ADMIN_CALLS: [string, string, unknown?][] = [
+// A path with a parameter names its template (as the annotations do) and the concrete path called.
+const ADMIN_CALLS: [string, string, unknown?, string?][] = [
   ['GET', '/admin/v1/policies/login'],
   [
     'PUT',
@@ -70,6 +71,22 @@ const ADMIN_CALLS: [string, string, unknown?][] = [
       passwordCheckLifetime: '3600s',
     },
   ],
+  ['POST', '/admin/v1/policies/login/second_factors/_search', {}],
+  ['POST', '/admin/v1/policies/login/second_factors', { type: 'SECOND_FACTOR_TYPE_OTP_EMAIL' }],
+  [
+    'DELETE',
+    '/admin/v1/policies/login/second_factors/{type}',
+    undefined,
+    '/admin/v1/policies/login/second_factors/SECOND_FACTOR_TYPE_OTP_EMAIL',
+  ],
+  ['POST', '/admin/v1/policies/login/multi_factors/_search', {}],
+  [
+    'DELETE',
+    '/admin/v1/policies/login/multi_factors/{type}',
+    undefined,
+    '/admin/v1/policies/login/multi_factors/MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION',
+  ],
+  ['POST', '/admin/v1/policies/login/multi_factors', { type: 'MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION' }],
   ['GET', '/admin/v1/policies/password/complexity'],
   [
     'PUT',
@@ -152,7 +169,7 @@ const MANAGEMENT_CALLS: [string, string, unknown?][] = [
 
 describe('REST paths of the implemented v1 methods', () => {
   it('covers every admin and management method the settings edge implements', () => {
-    const listed = (calls: [string, string, unknown?][]) =>
+    const listed = (calls: [string, string, unknown?, string?][]) =>
       [...new Set(calls.map(([verb, path]) => `${verb} ${path}`))].sort();
     expect(listed(ADMIN_CALLS)).toEqual(implementedRoutes(AdminService, '/admin/v1', ADMIN_POLICY_ACCESS));
     expect(listed(MANAGEMENT_CALLS)).toEqual(
@@ -161,8 +178,8 @@ describe('REST paths of the implemented v1 methods', () => {
   });
 
   it('answers every admin path', async () => {
-    for (const [verb, path, body] of ADMIN_CALLS) {
-      const res = await call(verb, path, body);
+    for (const [verb, path, body, concrete] of ADMIN_CALLS) {
+      const res = await call(verb, concrete ?? path, body);
       expect(`${verb} ${path} ${res.status} ${res.status === 200 ? '' : JSON.stringify(res.body)}`).toBe(
         `${verb} ${path} 200 `,
       );
