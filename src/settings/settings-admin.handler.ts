@@ -36,7 +36,7 @@ import { SettingsService } from './settings.service.js';
 const READ = { permission: 'iam.policy.read' } as const;
 const WRITE = { permission: 'iam.policy.write' } as const;
 
-/** The instance default policies and OIDC settings of ZITADEL's v1 admin API; the rest of AdminService is not built. */
+/** The instance default policies and OIDC settings of ZITADEL's v1 admin API (other contexts register their own parts of AdminService). */
 export const ADMIN_POLICY_ACCESS: AccessTable<typeof AdminService> = {
   getLoginPolicy: READ,
   updateLoginPolicy: WRITE,

@@ -32,7 +32,7 @@ const READ = { permission: 'policy.read' } as const;
 const WRITE = { permission: 'policy.write' } as const;
 const DELETE = { permission: 'policy.delete' } as const;
 
-/** An org's own policies in ZITADEL's v1 management API; the rest of ManagementService is not built. */
+/** An org's own policies in ZITADEL's v1 management API (other contexts register their own parts of ManagementService). */
 export const MANAGEMENT_POLICY_ACCESS: AccessTable<typeof ManagementService> = {
   getOrgIAMPolicy: 'authenticated',
   getDomainPolicy: 'authenticated',
