@@ -16,6 +16,7 @@ import { UsersModule } from './users/users.module.js';
 import { WebKeysModule } from './webkeys/webkeys.module.js';
 import { SamlModule } from './saml/saml.module.js';
 import { LoginModule } from './login/login.module.js';
+import { IdpsModule } from './idps/idps.module.js';
 
 /** One Nest module per resource; each registers its handlers with the platform RPC registry. */
 @Module({})
@@ -38,6 +39,7 @@ export class AppModule {
         WebKeysModule,
         OidcModule,
         SamlModule,
+        IdpsModule,
         LoginModule,
         BootstrapModule,
         EventsModule,

@@ -20,6 +20,7 @@ import * as settings from './settings/schema.js';
 import * as users from './users/schema.js';
 import * as webkeys from './webkeys/schema.js';
 import * as saml from './saml/schema.js';
+import * as idps from './idps/schema.js';
 
 export const ENTITIES = [
   Instance,
@@ -38,6 +39,7 @@ export const ENTITIES = [
   ...webkeys.WEBKEYS_ENTITIES,
   ...saml.SAML_ENTITIES,
   ...oidc.OIDC_ENTITIES,
+  ...idps.IDPS_ENTITIES,
 ];
 
 /** In timestamp order; a module's migrations are merged in by their timestamps. */
@@ -55,6 +57,7 @@ export const MIGRATIONS = [
   ...webkeys.WEBKEYS_MIGRATIONS,
   ...saml.SAML_MIGRATIONS,
   ...oidc.OIDC_MIGRATIONS,
+  ...idps.IDPS_MIGRATIONS,
   EventQueries1765713000000,
   InstanceTrustedDomains1765800000000,
 ].sort((a, b) => Number(/\d{13}/.exec(a.name)![0]) - Number(/\d{13}/.exec(b.name)![0]));
@@ -81,4 +84,5 @@ export const TABLE_OWNERS: Readonly<Record<string, readonly string[]>> = {
   oidc: oidc.OWNED_TABLES,
   saml: saml.OWNED_TABLES,
   webkeys: webkeys.OWNED_TABLES,
+  idps: idps.OWNED_TABLES,
 };
