@@ -1,10 +1,25 @@
 import { Module } from '@nestjs/common';
+import { IdpConnectors } from './connectors/registry.js';
+import { IdpCallbackRoutes } from './idps-callback.routes.js';
+import { IdpIntentsHandler } from './idps-intents.handler.js';
 import { IdpStore } from './idps.store.js';
+import { IntentSweeper } from './intents-sweeper.js';
+import { IntentsService } from './intents.service.js';
+import { IntentStore } from './intents.store.js';
 import { IdpLinkQueries } from './links.queries.js';
 
 /** External identity providers: templates, sign-in intents through them, and links to users. */
 @Module({
-  providers: [IdpStore, IdpLinkQueries],
-  exports: [IdpStore, IdpLinkQueries],
+  providers: [
+    IdpStore,
+    IdpLinkQueries,
+    IntentStore,
+    IntentsService,
+    IdpConnectors,
+    IdpIntentsHandler,
+    IdpCallbackRoutes,
+    IntentSweeper,
+  ],
+  exports: [IdpStore, IdpLinkQueries, IntentsService, IdpConnectors],
 })
 export class IdpsModule {}
