@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { NamedEndpoints } from './connectors/named-endpoints.js';
+import { OidcConnector } from './connectors/oidc.connector.js';
 import { IdpConnectors } from './connectors/registry.js';
 import { IdpCallbackRoutes } from './idps-callback.routes.js';
 import { IdpIntentsHandler } from './idps-intents.handler.js';
@@ -19,6 +21,8 @@ import { IdpLinkQueries } from './links.queries.js';
     IdpIntentsHandler,
     IdpCallbackRoutes,
     IntentSweeper,
+    NamedEndpoints,
+    OidcConnector,
   ],
   exports: [IdpStore, IdpLinkQueries, IntentsService, IdpConnectors],
 })
