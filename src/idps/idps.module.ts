@@ -1,10 +1,27 @@
 import { Module } from '@nestjs/common';
+import { OrgsModule } from '../orgs/orgs.module.js';
+import { IdpTemplatesService } from './idp-templates.service.js';
+import { IdpsAdminV1Handler } from './idps-admin-v1.handler.js';
+import { IdpsManagementV1Handler } from './idps-management-v1.handler.js';
+import { IdpsHandler } from './idps.handler.js';
+import { IdpQueries } from './idps.queries.js';
 import { IdpStore } from './idps.store.js';
 import { IdpLinkQueries } from './links.queries.js';
+import { SamlIdpMetadataFetcher } from './saml-metadata-fetcher.js';
 
 /** External identity providers: templates, sign-in intents through them, and links to users. */
 @Module({
-  providers: [IdpStore, IdpLinkQueries],
-  exports: [IdpStore, IdpLinkQueries],
+  imports: [OrgsModule],
+  providers: [
+    IdpStore,
+    IdpQueries,
+    IdpLinkQueries,
+    IdpTemplatesService,
+    SamlIdpMetadataFetcher,
+    IdpsAdminV1Handler,
+    IdpsManagementV1Handler,
+    IdpsHandler,
+  ],
+  exports: [IdpStore, IdpQueries, IdpLinkQueries, IdpTemplatesService],
 })
 export class IdpsModule {}
