@@ -1,3 +1,5 @@
+// @peculiar/x509 resolves its services through tsyringe, which needs the reflect polyfill first.
+import 'reflect-metadata';
 import { createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
