@@ -34,8 +34,6 @@ const NOT_YET_MOVED: readonly string[] = [
   'oidc/pg-adapter.ts',
   'platform/authz/membership-queries.ts',
   'projects/project-dependents.ts',
-  'projects/project-grants.service.ts',
-  'projects/projects.service.ts',
   'saml/saml-request-sweeper.ts',
   'saml/saml-subjects.ts',
 ];

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OrgsModule } from '../orgs/orgs.module.js';
 import { ProjectAccess } from './project-access.js';
 import { ProjectDependents } from './project-dependents.js';
 import { ProjectGrantsService } from './project-grants.service.js';
@@ -15,6 +16,7 @@ import { ProjectsService } from './projects.service.js';
  * checks (may the caller do X on this project) for the apps and authorizations modules.
  */
 @Module({
+  imports: [OrgsModule],
   providers: [
     ProjectStore,
     ProjectAccess,
