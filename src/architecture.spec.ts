@@ -32,7 +32,6 @@ const NOT_YET_MOVED: readonly string[] = [
   'internal-permissions/internal-permissions.service.ts',
   'oidc/pg-adapter.ts',
   'platform/authz/membership-queries.ts',
-  'projects/project-dependents.ts',
   'saml/saml-request-sweeper.ts',
   'saml/saml-subjects.ts',
 ];

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { OrgsModule } from '../orgs/orgs.module.js';
 import { ProjectAccess } from './project-access.js';
 import { ProjectDependents } from './project-dependents.js';
+import { ProjectLifecycle } from './project-lifecycle.js';
 import { ProjectGrantsService } from './project-grants.service.js';
 import { ProjectGrantsV1Handler } from './project-grants-v1.handler.js';
 import { ProjectRolesService } from './project-roles.service.js';
@@ -21,6 +22,7 @@ import { ProjectsService } from './projects.service.js';
     ProjectStore,
     ProjectAccess,
     ProjectDependents,
+    ProjectLifecycle,
     ProjectsService,
     ProjectRolesService,
     ProjectGrantsService,
@@ -28,6 +30,6 @@ import { ProjectsService } from './projects.service.js';
     ProjectsV1Handler,
     ProjectGrantsV1Handler,
   ],
-  exports: [ProjectStore, ProjectAccess, ProjectsService],
+  exports: [ProjectStore, ProjectAccess, ProjectsService, ProjectLifecycle],
 })
 export class ProjectsModule {}
