@@ -31,7 +31,6 @@ const NOT_YET_MOVED: readonly string[] = [
   'authorizations/user-summary.ts',
   'internal-permissions/internal-permissions.service.ts',
   'oidc/pg-adapter.ts',
-  'platform/authz/membership-queries.ts',
   'saml/saml-request-sweeper.ts',
   'saml/saml-subjects.ts',
 ];

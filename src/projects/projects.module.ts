@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { MembershipQueries } from '../platform/authz/membership-queries.js';
 import { OrgsModule } from '../orgs/orgs.module.js';
 import { ProjectAccess } from './project-access.js';
 import { ProjectDependents } from './project-dependents.js';
@@ -32,4 +33,16 @@ import { ProjectsService } from './projects.service.js';
   ],
   exports: [ProjectStore, ProjectAccess, ProjectsService, ProjectLifecycle],
 })
-export class ProjectsModule {}
+export class ProjectsModule implements OnModuleInit {
+  constructor(
+    private readonly memberships: MembershipQueries,
+    private readonly store: ProjectStore,
+  ) {}
+
+  /** Project grant memberships cover what their grant covers: the platform asks the store. */
+  onModuleInit(): void {
+    this.memberships.useProjectGrantScopes((db, instanceId, grantIds) =>
+      this.store.grantScopes(db, instanceId, grantIds),
+    );
+  }
+}

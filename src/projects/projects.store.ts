@@ -82,6 +82,19 @@ export class ProjectStore {
     return db.findOneBy(ProjectGrant, { instanceId, id: grantId });
   }
 
+  /** What the grants among `grantIds` cover (their project and granted org), by grant id; a missing grant is absent. */
+  async grantScopes(
+    db: EntityManager,
+    instanceId: string,
+    grantIds: readonly string[],
+  ): Promise<Map<string, { projectId: string; grantedOrgId: string }>> {
+    const rows: { id: string; project_id: string; granted_org_id: string }[] = await db.query(
+      'SELECT id, project_id, granted_org_id FROM project_grants WHERE instance_id = $1 AND id = ANY($2)',
+      [instanceId, [...new Set(grantIds)]],
+    );
+    return new Map(rows.map((r) => [r.id, { projectId: r.project_id, grantedOrgId: r.granted_org_id }]));
+  }
+
   /** Every grant of a project, ordered by granted org. */
   grantsOf(db: EntityManager, instanceId: string, projectId: string): Promise<ProjectGrant[]> {
     return db.find(ProjectGrant, { where: { instanceId, projectId }, order: { grantedOrgId: 'ASC' } });
