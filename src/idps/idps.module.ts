@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { OrgsModule } from '../orgs/orgs.module.js';
 import { NamedEndpoints } from './connectors/named-endpoints.js';
+import { LDAP_CONNECTOR_PROVIDER } from './connectors/ldap.connector.js';
 import { OidcConnector } from './connectors/oidc.connector.js';
 import { IdpConnectors } from './connectors/registry.js';
+import { SAML_CONNECTOR_PROVIDER } from './connectors/saml.connector.js';
 import { IdpTemplatesService } from './idp-templates.service.js';
 import { IdpsAdminV1Handler } from './idps-admin-v1.handler.js';
 import { IdpCallbackRoutes } from './idps-callback.routes.js';
@@ -16,6 +18,8 @@ import { IntentsService } from './intents.service.js';
 import { IntentStore } from './intents.store.js';
 import { IdpLinkQueries } from './links.queries.js';
 import { SamlIdpMetadataFetcher } from './saml-metadata-fetcher.js';
+import { SamlSpRoutes } from './saml-sp.routes.js';
+import { SamlSpService } from './saml-sp.service.js';
 
 /** External identity providers: templates, sign-in intents through them, and links to users. */
 @Module({
@@ -37,6 +41,10 @@ import { SamlIdpMetadataFetcher } from './saml-metadata-fetcher.js';
     IntentSweeper,
     NamedEndpoints,
     OidcConnector,
+    SAML_CONNECTOR_PROVIDER,
+    LDAP_CONNECTOR_PROVIDER,
+    SamlSpService,
+    SamlSpRoutes,
   ],
   exports: [IdpStore, IdpQueries, IdpLinkQueries, IdpTemplatesService, IntentsService, IdpConnectors],
 })

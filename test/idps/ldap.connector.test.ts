@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { ConfigOf, IdpSecrets, IdpTemplate, LdapAttributes } from '../../src/idps/idp-config.js';
 import { LdapConnector } from '../../src/idps/connectors/ldap.connector.js';
 import { LDAP_ERRORS } from '../../src/idps/connectors/ldap.errors.js';
+import { INTENT_ERRORS } from '../../src/idps/intents.errors.js';
 import { isError } from '../../src/platform/errors/domain-error.js';
 import { generateSelfSigned } from '../../src/saml/saml-certificates.store.js';
 import {
@@ -143,7 +144,7 @@ describe('a sign-in', () => {
     const none = await refusal(
       connector.check(template({ userObjectClasses: ['groupOfNames'] }), secrets, 'bob', 'bob-pw'),
     );
-    expect(isError(none, LDAP_ERRORS.loginFailed)).toBe(true);
+    expect(isError(none, INTENT_ERRORS.loginFailed)).toBe(true);
   });
 
   it('answers the same LoginFailed for a wrong password, an unknown user and an empty password (ZITADEL COMMAND-nzun2i)', async () => {
@@ -152,7 +153,7 @@ describe('a sign-in', () => {
     const binds = dir.binds.length;
     const empty = await refusal(connector.check(template(), secrets, 'alice', ''));
     for (const err of [wrong, unknown, empty]) {
-      expect(isError(err, LDAP_ERRORS.loginFailed)).toBe(true);
+      expect(isError(err, INTENT_ERRORS.loginFailed)).toBe(true);
       expect((err as Error).message).toBe((wrong as Error).message);
     }
     // RFC 4513 §5.1.2: an empty password would be an unauthenticated bind; none is attempted.
@@ -170,7 +171,7 @@ describe('a sign-in', () => {
     const err = await refusal(
       connector.check(template({ servers: [twins.url], userFilters: ['sn'] }), secrets, 'Twin', 'pw-1'),
     );
-    expect(isError(err, LDAP_ERRORS.loginFailed)).toBe(true);
+    expect(isError(err, INTENT_ERRORS.loginFailed)).toBe(true);
     expect(twins.binds.map((b) => b.dn)).toEqual([LDAP_SERVICE.dn]);
   });
 
@@ -188,7 +189,7 @@ describe('LDAP injection (ZITADEL puts the username in unescaped; Portcullis esc
     ['al*', '(uid=al\\2a)'],
   ])('the username %j matches no entry: the directory receives it escaped', async (username, escaped) => {
     const err = await refusal(connector.check(template({ userFilters: ['uid'] }), secrets, username, 'alice-pw'));
-    expect(isError(err, LDAP_ERRORS.loginFailed)).toBe(true);
+    expect(isError(err, INTENT_ERRORS.loginFailed)).toBe(true);
     expect(dir.searches.at(-1)).toBe(`(&(objectClass=inetOrgPerson)${escaped})`);
   });
 
@@ -222,7 +223,7 @@ describe('servers, TLS and time', () => {
     const second = await startUpstreamLdap();
     opened.push(second);
     const err = await refusal(connector.check(template({ servers: [dir.url, second.url] }), secrets, 'alice', 'nope'));
-    expect(isError(err, LDAP_ERRORS.loginFailed)).toBe(true);
+    expect(isError(err, INTENT_ERRORS.loginFailed)).toBe(true);
     expect(second.binds).toEqual([]);
   });
 

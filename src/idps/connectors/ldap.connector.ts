@@ -3,13 +3,18 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
+import type { FactoryProvider } from '@nestjs/common';
 import { Client, SizeLimitExceededError } from 'ldapts';
 import type { ConfigOf, IdpSecrets, IdpTemplate } from '../idp-config.js';
+import { Config } from '../../platform/config/config.js';
 import { type AddressPolicy, refusedCategory } from '../../platform/http/address-rules.js';
+import { outboundPolicy } from '../../platform/http/outbound.js';
 import type { CredentialConnector, IdpInformation } from './connector.js';
 import { userSearchFilter } from './ldap-filter.js';
+import { IdpConnectors } from './registry.js';
 import { attributeText, ldapInformation, requestedAttributes, type LdapEntryAttributes } from './ldap-mapping.js';
-import { ldapConfigInvalid, ldapLoginFailed, ldapUnreachable } from './ldap.errors.js';
+import { loginFailed as ldapLoginFailed } from '../intents.errors.js';
+import { ldapConfigInvalid, ldapUnreachable } from './ldap.errors.js';
 
 type LdapTemplate = IdpTemplate & { config: ConfigOf<'ldap'> };
 
@@ -153,3 +158,17 @@ export class LdapConnector implements CredentialConnector<'ldap'> {
     }
   }
 }
+
+/**
+ * The LDAP connector, under the server's outbound address policy (PORTCULLIS_OUTBOUND_ALLOW_PRIVATE:
+ * a directory on an internal address must be allowed by the operator), registered for `ldap`.
+ */
+export const LDAP_CONNECTOR_PROVIDER: FactoryProvider = {
+  provide: LdapConnector,
+  useFactory: (config: Config, registry: IdpConnectors) => {
+    const connector = new LdapConnector(outboundPolicy(config.outboundAllowPrivate));
+    registry.registerCredentials(connector);
+    return connector;
+  },
+  inject: [Config, IdpConnectors],
+};

@@ -2,7 +2,7 @@
 // (@node-saml/passport-saml re-exports node-saml's SAML class: the strategy's own request and
 // response handling, used without Express so it fits the transport-free connector contract).
 import { randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { type FactoryProvider, Injectable } from '@nestjs/common';
 import { DOMParser, type Element as XmlElement } from '@xmldom/xmldom';
 import {
   type CacheProvider,
@@ -19,6 +19,7 @@ import type {
   UpstreamCallback,
   UpstreamStart,
 } from './connector.js';
+import { IdpConnectors } from './registry.js';
 import { assertionFacts, samlInformation } from './saml-mapping.js';
 import { SAML_BINDINGS, entityIdOfAcs, parseIdpMetadata, type UpstreamIdpMetadata } from './saml-metadata.js';
 import { samlBindingUnsupported, samlResponseInvalid, samlSigningKeyMissing } from './saml.errors.js';
@@ -234,3 +235,14 @@ export class SamlConnector implements RedirectConnector<'saml'> {
     });
   }
 }
+
+/** The SAML connector, registered for `saml`. */
+export const SAML_CONNECTOR_PROVIDER: FactoryProvider = {
+  provide: SamlConnector,
+  useFactory: (registry: IdpConnectors) => {
+    const connector = new SamlConnector();
+    registry.registerRedirect(connector);
+    return connector;
+  },
+  inject: [IdpConnectors],
+};

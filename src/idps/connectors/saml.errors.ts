@@ -1,4 +1,4 @@
-import { FailedPrecondition, InvalidArgument, errorIds } from '../../platform/errors/domain-error.js';
+import { FailedPrecondition, InvalidArgument, NotFound, errorIds } from '../../platform/errors/domain-error.js';
 
 /** Stable ids of the SAML connector's refusals: `isError(err, SAML_IDP_ERRORS.responseInvalid)`. */
 export const SAML_IDP_ERRORS = errorIds({
@@ -7,6 +7,7 @@ export const SAML_IDP_ERRORS = errorIds({
   signingKeyMissing: 'IDPSAML-k3y00',
   responseInvalid: 'IDPSAML-r3sp0',
   missingMappingAttribute: 'IDPSAML-tr4ns',
+  providerNotFound: 'IDPSAML-n0idp',
 });
 const E = SAML_IDP_ERRORS;
 
@@ -33,3 +34,6 @@ export const samlMissingMappingAttribute = () =>
     E.missingMappingAttribute,
     'the SAML assertion has a transient or no NameID and not exactly one value of the mapping attribute',
   );
+
+/** No SAML provider with this id in the instance (its SP metadata is asked for). */
+export const samlProviderNotFound = () => NotFound(E.providerNotFound, 'no SAML identity provider with this id');
