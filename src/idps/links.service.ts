@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { authorize } from '../platform/authz/authorize.js';
+import { hasPermission, type Permission } from '../platform/authz/permissions.js';
+import { Transactions } from '../platform/database/transactions.js';
+import type { Page } from '../platform/database/list-query.js';
+import type { DomainError } from '../platform/errors/domain-error.js';
+import type { WrittenEvent } from '../platform/events/event-store.js';
+import type { Caller } from '../platform/rpc/call-context.js';
+import { IdpStore } from './idps.store.js';
+import { IdpLinkUsers, type LinkEvent, type LinkOwner } from './link-users.js';
+import * as errors from './links.errors.js';
+import { IdpLinkQueries, type IdpLinkView } from './links.queries.js';
+import { IdpLinkStore } from './links.store.js';
+
+/** An identity at an upstream provider: the provider, the id it gives the user, and its name there. */
+export interface UpstreamIdentity {
+  readonly idpId: string;
+  readonly userId: string;
+  readonly userName: string;
+}
+
+/** ZITADEL's event types of a user's links (repository/user: `user.human.externalidp.*`). */
+export const LINK_ADDED = 'user.human.externalidp.added';
+export const LINK_REMOVED = 'user.human.externalidp.removed';
+
+/** Where a v1 management call looks for the user: only in its org context. */
+export interface LinkScope {
+  readonly orgId?: string;
+}
+
+/**
+ * Links from upstream identities to users: added by an administrator (or the user itself, as
+ * ZITADEL lets a user manage its own links), listed and removed, each change an event on the user.
+ */
+@Injectable()
+export class IdpLinksService {
+  constructor(
+    private readonly tx: Transactions,
+    private readonly store: IdpLinkStore,
+    private readonly queries: IdpLinkQueries,
+    private readonly idps: IdpStore,
+    private readonly users: IdpLinkUsers,
+  ) {}
+
+  /** ZITADEL's AddUserIDPLink: user.write on the user's org, or the user itself. */
+  async add(caller: Caller, userId: string, identity: UpstreamIdentity, scope: LinkScope = {}): Promise<WrittenEvent> {
+    return this.tx.run(async (tx) => {
+      const user = await this.owner(tx, caller, userId, scope, 'user.write', errors.userNotFound);
+      const event = await this.link(tx, caller.instance.id, user, identity, 'idp_link');
+      return this.users.directory().push(tx, caller, user, [event]);
+    });
+  }
+
+  /**
+   * A new user's links, in its creating transaction (AddHumanUser, CreateUser): the creation
+   * checked the caller's permission on the org. Answers the events for the user's history.
+   */
+  async linkNewUser(
+    tx: EntityManager,
+    instanceId: string,
+    user: LinkOwner,
+    identities: readonly UpstreamIdentity[],
+    field: string,
+  ): Promise<LinkEvent[]> {
+    const events: LinkEvent[] = [];
+    for (const [i, identity] of identities.entries())
+      events.push(await this.link(tx, instanceId, user, identity, `${field}[${i}]`));
+    return events;
+  }
+
+  /**
+   * The user's links when the caller may read the user (user.read on its org) or is the user;
+   * an empty list otherwise, as ZITADEL's IDPUserLinks filters out the links it may not show.
+   */
+  async list(
+    caller: Caller,
+    userId: string,
+    page: Page,
+    scope: LinkScope = {},
+  ): Promise<{ items: IdpLinkView[]; total: bigint }> {
+    const db = this.tx.reader;
+    const user = await this.users.directory().find(db, caller.instance.id, userId, false);
+    if (!user || (scope.orgId && user.resourceOwner !== scope.orgId) || !this.mayRead(caller, user))
+      return { items: [], total: 0n };
+    return this.queries.ofUser(db, caller.instance.id, user.id, page);
+  }
+
+  /** ZITADEL's RemoveUserIDPLink: a missing link is NOT_FOUND; user.write on the user's org, or the user itself. */
+  async remove(
+    caller: Caller,
+    userId: string,
+    idpId: string,
+    externalUserId: string,
+    scope: LinkScope = {},
+  ): Promise<WrittenEvent> {
+    return this.tx.run(async (tx) => {
+      const user = await this.owner(tx, caller, userId, scope, 'user.write', errors.linkNotFound);
+      if (!(await this.store.remove(tx, caller.instance.id, user.id, idpId, externalUserId)))
+        throw errors.linkNotFound();
+      return this.users
+        .directory()
+        .push(tx, caller, user, [{ type: LINK_REMOVED, payload: { idpConfigId: idpId, userId: externalUserId } }]);
+    });
+  }
+
+  /** The user, locked, when the caller may change it; `notFound` when it is missing or hidden. */
+  private async owner(
+    tx: EntityManager,
+    caller: Caller,
+    userId: string,
+    scope: LinkScope,
+    permission: Permission,
+    notFound: () => DomainError,
+  ): Promise<LinkOwner> {
+    const user = await this.users.directory().find(tx, caller.instance.id, userId, true);
+    if (!user || (scope.orgId && user.resourceOwner !== scope.orgId)) throw notFound();
+    if (caller.principal?.userId !== user.id)
+      authorize(caller, permission, { orgId: user.resourceOwner }, notFound, 'user.read');
+    return user;
+  }
+
+  private mayRead(caller: Caller, user: LinkOwner): boolean {
+    if (caller.system || caller.principal?.userId === user.id) return true;
+    return (
+      !!caller.principal &&
+      hasPermission(caller.principal.grants, caller.instance.id, 'user.read', { orgId: user.resourceOwner })
+    );
+  }
+
+  /** ZITADEL's addLink: the provider must exist (active or not) on the user's org or the instance. */
+  private async link(
+    tx: EntityManager,
+    instanceId: string,
+    user: LinkOwner,
+    identity: UpstreamIdentity,
+    field: string,
+  ): Promise<LinkEvent> {
+    const provider = await this.idps.get(tx, instanceId, identity.idpId);
+    const orgId = provider?.template.orgId;
+    if (!provider || (orgId !== null && orgId !== user.resourceOwner)) throw errors.providerNotFound(`${field}.idp_id`);
+    const inserted = await this.store.insert(tx, {
+      instanceId,
+      idpId: identity.idpId,
+      externalUserId: identity.userId,
+      externalUserName: identity.userName,
+      userId: user.id,
+      createdAt: new Date(),
+    });
+    if (!inserted) throw errors.linkTaken();
+    return {
+      type: LINK_ADDED,
+      payload: { idpConfigId: identity.idpId, userId: identity.userId, displayName: identity.userName },
+    };
+  }
+}
