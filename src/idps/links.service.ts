@@ -23,6 +23,7 @@ export interface UpstreamIdentity {
 /** ZITADEL's event types of a user's links (repository/user: `user.human.externalidp.*`). */
 export const LINK_ADDED = 'user.human.externalidp.added';
 export const LINK_REMOVED = 'user.human.externalidp.removed';
+export const LINK_CASCADE_REMOVED = 'user.human.externalidp.cascade.removed';
 
 /** Where a v1 management call looks for the user: only in its org context. */
 export interface LinkScope {
@@ -102,6 +103,23 @@ export class IdpLinksService {
         .directory()
         .push(tx, caller, user, [{ type: LINK_REMOVED, payload: { idpConfigId: idpId, userId: externalUserId } }]);
     });
+  }
+
+  /**
+   * For a provider being deleted, in the deleting transaction: removes its links and records
+   * ZITADEL's `user.human.externalidp.cascade.removed` on each user (the foreign key would remove
+   * the rows too, but silently).
+   */
+  async removeAllOfProvider(tx: EntityManager, caller: Caller, idpId: string): Promise<void> {
+    const removed = await this.store.removeAllOfProvider(tx, caller.instance.id, idpId);
+    const directory = this.users.directory();
+    for (const link of removed) {
+      const user = await directory.find(tx, caller.instance.id, link.userId, true);
+      if (!user) continue;
+      await directory.push(tx, caller, user, [
+        { type: LINK_CASCADE_REMOVED, payload: { idpConfigId: idpId, userId: link.externalUserId } },
+      ]);
+    }
   }
 
   /** The user, locked, when the caller may change it; `notFound` when it is missing or hidden. */

@@ -40,4 +40,17 @@ export class IdpLinkStore {
     );
     return removed > 0;
   }
+
+  /** Removes every link through the provider; answers whose they were. */
+  async removeAllOfProvider(
+    tx: EntityManager,
+    instanceId: string,
+    idpId: string,
+  ): Promise<{ userId: string; externalUserId: string }[]> {
+    const [rows]: [{ user_id: string; external_user_id: string }[], number] = await tx.query(
+      `DELETE FROM idp_links WHERE instance_id = $1 AND idp_id = $2 RETURNING user_id, external_user_id`,
+      [instanceId, idpId],
+    );
+    return rows.map((r) => ({ userId: r.user_id, externalUserId: r.external_user_id }));
+  }
 }

@@ -3,6 +3,8 @@ import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { UserService as UserServiceV2beta } from '@zitadel/proto/zitadel/user/v2beta/user_service_pb.js';
 import { UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
 import type { IdpConfig } from '../../src/idps/idp-config.js';
+import { IdpLinksService } from '../../src/idps/links.service.js';
+import { Transactions } from '../../src/platform/database/transactions.js';
 import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
 import { client, codeOf, rest } from '../support/clients.js';
 import { factories, unique, type Factories } from '../support/factories.js';
@@ -281,6 +283,29 @@ describe('links go with their provider and their user', () => {
       idp.id,
     ]);
     expect(await linksOf(userId)).toEqual([kept]);
+  });
+
+  it('a provider’s deletion may remove its links first, recording user.human.externalidp.cascade.removed (ZITADEL)', async () => {
+    const idp = await insertIdpTemplate(server, { instanceId, config: OIDC, name: 'Retired' });
+    const first = await make.human(orgA);
+    const second = await make.human(orgB);
+    const identity = link(idp.id);
+    await users().addIDPLink({ userId: first, idpLink: identity });
+    await users().addIDPLink({ userId: second, idpLink: link(idp.id) });
+    await users().addIDPLink({ userId: first, idpLink: link(instanceIdp) });
+    await server.app.get(Transactions).run(async (tx) => {
+      await server.app.get(IdpLinksService).removeAllOfProvider(tx, await make.system(), idp.id);
+      await tx.query(`DELETE FROM idp_templates WHERE instance_id = $1 AND id = $2`, [instanceId, idp.id]);
+    });
+    expect((await linksOf(first)).map((l) => l.idpId)).toEqual([instanceIdp]);
+    expect(await linksOf(second)).toEqual([]);
+    const cascaded = (await eventsOf(first)).filter((e) => e.event_type === 'user.human.externalidp.cascade.removed');
+    expect(cascaded).toEqual([
+      {
+        event_type: 'user.human.externalidp.cascade.removed',
+        payload: { idpConfigId: idp.id, userId: identity.userId },
+      },
+    ]);
   });
 
   it('deleting a user removes its links, and the upstream identity may be linked again', async () => {
