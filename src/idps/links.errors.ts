@@ -5,6 +5,7 @@ export const IDP_LINK_ERRORS = errorIds({
   userNotFound: 'IDPLINK-us3r0',
   providerNotFound: 'IDPLINK-1dp0x',
   linkTaken: 'IDPLINK-t4k3n',
+  creationNotAllowed: 'IDPLINK-cr34t',
   linkNotFound: 'IDPLINK-n0tfd',
 });
 const E = IDP_LINK_ERRORS;
@@ -18,6 +19,10 @@ export const userNotFound = () => FailedPrecondition(E.userNotFound, 'user not f
 /** ZITADEL's addLink (COMMAND-39nf2): the provider must exist on the user's org or the instance. */
 export const providerNotFound = (field: string) =>
   FailedPrecondition(E.providerNotFound, `${field}: identity provider not found for the user's organization`);
+
+/** ZITADEL's COMMAND-SJI3g (Errors.ExternalIDP.CreationNotAllowed). */
+export const creationNotAllowed = (field: string) =>
+  FailedPrecondition(E.creationNotAllowed, `${field}: the identity provider does not allow creating users`);
 
 /** One upstream identity links to one user per instance (ZITADEL's unique constraint `external_idps`). */
 export const linkTaken = () => AlreadyExists(E.linkTaken, 'the identity of this provider is already linked to a user');

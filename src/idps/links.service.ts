@@ -20,6 +20,18 @@ export interface UpstreamIdentity {
   readonly userName: string;
 }
 
+/** A new user's links as its creation request names them. */
+export interface NewUserLinks {
+  readonly identities: readonly UpstreamIdentity[];
+  /** The request's list field and its provider id field (v2: idp_links, idp_id; v1 import: idps, config_id). */
+  readonly fields: { readonly list: string; readonly idpId: string };
+  /**
+   * v1's ImportHumanUser links as a creation through the provider, so the provider must allow
+   * creation (ZITADEL's addUserIDPLink with linkToExistingUser false); v2 only needs it to exist.
+   */
+  readonly asCreation?: boolean;
+}
+
 /** ZITADEL's event types of a user's links (repository/user: `user.human.externalidp.*`). */
 export const LINK_ADDED = 'user.human.externalidp.added';
 export const LINK_REMOVED = 'user.human.externalidp.removed';
@@ -48,7 +60,7 @@ export class IdpLinksService {
   async add(caller: Caller, userId: string, identity: UpstreamIdentity, scope: LinkScope = {}): Promise<WrittenEvent> {
     return this.tx.run(async (tx) => {
       const user = await this.owner(tx, caller, userId, scope, 'user.write', errors.userNotFound);
-      const event = await this.link(tx, caller.instance.id, user, identity, 'idp_link');
+      const event = await this.link(tx, caller.instance.id, user, identity, 'idp_link.idp_id', false);
       return this.users.directory().push(tx, caller, user, [event]);
     });
   }
@@ -61,12 +73,14 @@ export class IdpLinksService {
     tx: EntityManager,
     instanceId: string,
     user: LinkOwner,
-    identities: readonly UpstreamIdentity[],
-    field: string,
+    links: NewUserLinks,
+    fieldPrefix = '',
   ): Promise<LinkEvent[]> {
     const events: LinkEvent[] = [];
-    for (const [i, identity] of identities.entries())
-      events.push(await this.link(tx, instanceId, user, identity, `${field}[${i}]`));
+    for (const [i, identity] of links.identities.entries()) {
+      const field = `${fieldPrefix}${links.fields.list}[${i}].${links.fields.idpId}`;
+      events.push(await this.link(tx, instanceId, user, identity, field, links.asCreation ?? false));
+    }
     return events;
   }
 
@@ -146,17 +160,22 @@ export class IdpLinksService {
     );
   }
 
-  /** ZITADEL's addLink: the provider must exist (active or not) on the user's org or the instance. */
+  /**
+   * ZITADEL's addLink: the provider must exist (active or not) on the user's org or the instance;
+   * `asCreation`, it must also allow creating users. `field` names the provider id in the request.
+   */
   private async link(
     tx: EntityManager,
     instanceId: string,
     user: LinkOwner,
     identity: UpstreamIdentity,
     field: string,
+    asCreation: boolean,
   ): Promise<LinkEvent> {
     const provider = await this.idps.get(tx, instanceId, identity.idpId);
     const orgId = provider?.template.orgId;
-    if (!provider || (orgId !== null && orgId !== user.resourceOwner)) throw errors.providerNotFound(`${field}.idp_id`);
+    if (!provider || (orgId !== null && orgId !== user.resourceOwner)) throw errors.providerNotFound(field);
+    if (asCreation && !provider.template.options.isCreationAllowed) throw errors.creationNotAllowed(field);
     const inserted = await this.store.insert(tx, {
       instanceId,
       idpId: identity.idpId,

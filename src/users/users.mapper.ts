@@ -150,7 +150,10 @@ export function newHuman(req: HumanRequest, fieldPath: string): NewHumanUser {
     phoneVerification: req.phone?.phone ? verification(req.phone.verification) : undefined,
     metadata: req.metadata,
     totpSecret: req.totpSecret || undefined,
-    idpLinks: req.idpLinks.map((l) => ({ idpId: l.idpId, userId: l.userId, userName: l.userName })),
+    idpLinks: {
+      identities: req.idpLinks.map((l) => ({ idpId: l.idpId, userId: l.userId, userName: l.userName })),
+      fields: { list: 'idp_links', idpId: 'idp_id' },
+    },
     fieldPath,
   };
 }

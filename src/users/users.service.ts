@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { OrgQueries, type OrgRef } from '../orgs/orgs.queries.js';
 import { IdpLinkQueries } from '../idps/links.queries.js';
-import { IdpLinksService, type UpstreamIdentity } from '../idps/links.service.js';
+import { IdpLinksService, type NewUserLinks } from '../idps/links.service.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { invalidField } from '../platform/errors/domain-error.js';
 import type { WrittenEvent } from '../platform/events/event-store.js';
@@ -57,7 +57,7 @@ export interface NewHumanUser extends ProfileInput {
   /** A TOTP secret imported from another system (base32). */
   readonly totpSecret?: string;
   /** Upstream identities linked to the new user in its creating transaction. */
-  readonly idpLinks?: readonly UpstreamIdentity[];
+  readonly idpLinks?: NewUserLinks;
   /** Where in the request this user came from, to name fields in errors (e.g. `admins[0].human`). */
   readonly fieldPath: string;
 }
@@ -195,10 +195,8 @@ export class UsersService {
       });
       events.push({ type: 'user.metadata.set', payload: { key: m.key } });
     }
-    if (input.idpLinks?.length)
-      events.push(
-        ...(await this.idpLinks.linkNewUser(tx, caller.instance.id, user, input.idpLinks, `${path}idp_links`)),
-      );
+    if (input.idpLinks?.identities.length)
+      events.push(...(await this.idpLinks.linkNewUser(tx, caller.instance.id, user, input.idpLinks, path)));
     const emailCode = emailVerified
       ? undefined
       : await this.contacts.issueCode(

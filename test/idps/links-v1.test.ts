@@ -142,6 +142,56 @@ describe('management v1 ListHumanLinkedIDPs, RemoveHumanLinkedIDP (a user of the
   });
 });
 
+describe('management v1 ImportHumanUser with idps (ZITADEL: linked as a creation through the provider)', () => {
+  it('imports a user with its links; a provider that does not allow creation refuses it and nothing is written', async () => {
+    const instanceId = (await server.app.get(InstanceResolver).resolve('127.0.0.1')).id;
+    const closed = await insertIdpTemplate(server, {
+      instanceId,
+      config: OIDC,
+      name: 'No sign-ups',
+      options: { isCreationAllowed: false },
+    });
+    const mgmt = managementV1(server.baseUrl, server.adminPat, orgA);
+    const userName = unique('imported');
+    const externalUserId = unique('ext');
+    const { userId } = await mgmt.importHumanUser({
+      userName,
+      profile: { firstName: 'Imp', lastName: 'Orted' },
+      email: { email: `${userName}@example.com`, isEmailVerified: true },
+      idps: [{ configId: oidcIdp, externalUserId, displayName: 'imported@upstream' }],
+    });
+    expect((await mgmt.listHumanLinkedIDPs({ userId })).result).toEqual([
+      expect.objectContaining({
+        idpId: oidcIdp,
+        providedUserId: externalUserId,
+        providedUserName: 'imported@upstream',
+      }),
+    ]);
+
+    const refusedName = unique('refused');
+    const refused = await restV1(
+      server.baseUrl,
+      server.adminPat,
+      'POST',
+      '/management/v1/users/human/_import',
+      {
+        userName: refusedName,
+        profile: { firstName: 'Ref', lastName: 'Used' },
+        email: { email: `${refusedName}@example.com`, isEmailVerified: true },
+        idps: [{ configId: closed.id, externalUserId: unique('ext'), displayName: 'x' }],
+      },
+      orgA,
+    );
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('idps[0].config_id');
+    const [{ count }] = await server.database.dataSource.query(
+      'SELECT count(*)::int AS count FROM users WHERE username = $1',
+      [refusedName],
+    );
+    expect(count).toBe(0);
+  });
+});
+
 describe('auth v1 ListMyLinkedIDPs, RemoveMyLinkedIDP (the caller’s own links)', () => {
   it('a user with no role lists and removes its own links, never another’s', async () => {
     const me = await linkedHuman(orgA, [oidcIdp, jwtIdp]);
