@@ -1,23 +1,62 @@
 import { Module } from '@nestjs/common';
-import { IdpStore } from './idps.store.js';
+import { OrgsModule } from '../orgs/orgs.module.js';
+import { NamedEndpoints } from './connectors/named-endpoints.js';
+import { OidcConnector } from './connectors/oidc.connector.js';
+import { IdpConnectors } from './connectors/registry.js';
+import { IdpTemplatesService } from './idp-templates.service.js';
+import { IdpsAdminV1Handler } from './idps-admin-v1.handler.js';
+import { IdpCallbackRoutes } from './idps-callback.routes.js';
+import { IdpIntentsHandler } from './idps-intents.handler.js';
 import { IdpLinksV1Handler } from './idps-links-v1.handler.js';
 import { IdpLinksHandler } from './idps-links.handler.js';
+import { IdpsManagementV1Handler } from './idps-management-v1.handler.js';
+import { IdpsHandler } from './idps.handler.js';
+import { IdpQueries } from './idps.queries.js';
+import { IdpStore } from './idps.store.js';
+import { IntentSweeper } from './intents-sweeper.js';
+import { IntentsService } from './intents.service.js';
+import { IntentStore } from './intents.store.js';
 import { IdpLinkUsers } from './link-users.js';
 import { IdpLinkQueries } from './links.queries.js';
 import { IdpLinksService } from './links.service.js';
 import { IdpLinkStore } from './links.store.js';
+import { SamlIdpMetadataFetcher } from './saml-metadata-fetcher.js';
 
 /** External identity providers: templates, sign-in intents through them, and links to users. */
 @Module({
+  imports: [OrgsModule],
   providers: [
     IdpStore,
+    IdpQueries,
     IdpLinkQueries,
     IdpLinkStore,
     IdpLinkUsers,
     IdpLinksService,
     IdpLinksHandler,
     IdpLinksV1Handler,
+    IdpTemplatesService,
+    SamlIdpMetadataFetcher,
+    IdpsAdminV1Handler,
+    IdpsManagementV1Handler,
+    IdpsHandler,
+    IntentStore,
+    IntentsService,
+    IdpConnectors,
+    IdpIntentsHandler,
+    IdpCallbackRoutes,
+    IntentSweeper,
+    NamedEndpoints,
+    OidcConnector,
   ],
-  exports: [IdpStore, IdpLinkQueries, IdpLinkUsers, IdpLinksService],
+  exports: [
+    IdpStore,
+    IdpQueries,
+    IdpLinkQueries,
+    IdpLinkUsers,
+    IdpLinksService,
+    IdpTemplatesService,
+    IntentsService,
+    IdpConnectors,
+  ],
 })
 export class IdpsModule {}
