@@ -23,8 +23,8 @@ export interface UpstreamIdentity {
 /** A new user's links as its creation request names them. */
 export interface NewUserLinks {
   readonly identities: readonly UpstreamIdentity[];
-  /** The request's list field and its provider id field (v2: idp_links, idp_id; v1 import: idps, config_id). */
-  readonly fields: { readonly list: string; readonly idpId: string };
+  /** The request field of the i-th identity's provider id (v2: `idp_links[i].idp_id`; v1 import: `idps[i].config_id`). */
+  readonly idpIdField: (i: number) => string;
   /**
    * v1's ImportHumanUser links as a creation through the provider, so the provider must allow
    * creation (ZITADEL's addUserIDPLink with linkToExistingUser false); v2 only needs it to exist.
@@ -78,7 +78,7 @@ export class IdpLinksService {
   ): Promise<LinkEvent[]> {
     const events: LinkEvent[] = [];
     for (const [i, identity] of links.identities.entries()) {
-      const field = `${fieldPrefix}${links.fields.list}[${i}].${links.fields.idpId}`;
+      const field = `${fieldPrefix}${links.idpIdField(i)}`;
       events.push(await this.link(tx, instanceId, user, identity, field, links.asCreation ?? false));
     }
     return events;

@@ -177,7 +177,7 @@ export function importHumanFromV1(req: ImportHumanUserRequest): NewHumanUser {
     totpSecret: req.otpCode || undefined,
     idpLinks: {
       identities: req.idps.map((l) => ({ idpId: l.configId, userId: l.externalUserId, userName: l.displayName })),
-      fields: { list: 'idps', idpId: 'config_id' },
+      idpIdField: (i) => `idps[${i}].config_id`,
       asCreation: true,
     },
   };

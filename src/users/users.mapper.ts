@@ -152,7 +152,7 @@ export function newHuman(req: HumanRequest, fieldPath: string): NewHumanUser {
     totpSecret: req.totpSecret || undefined,
     idpLinks: {
       identities: req.idpLinks.map((l) => ({ idpId: l.idpId, userId: l.userId, userName: l.userName })),
-      fields: { list: 'idp_links', idpId: 'idp_id' },
+      idpIdField: (i) => `idp_links[${i}].idp_id`,
     },
     fieldPath,
   };

@@ -3,14 +3,13 @@ import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { UserService as UserServiceV2beta } from '@zitadel/proto/zitadel/user/v2beta/user_service_pb.js';
 import { UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
 import type { IdpConfig } from '../../src/idps/idp-config.js';
-import { IdpLinksService } from '../../src/idps/links.service.js';
-import { Transactions } from '../../src/platform/database/transactions.js';
 import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
 import { client, codeOf, rest } from '../support/clients.js';
 import { factories, unique, type Factories } from '../support/factories.js';
 import { insertIdpTemplate } from '../support/idp-templates.js';
 import { otherInstance, type OtherInstance } from '../support/instances.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
+import { adminV1 } from '../support/v1-clients.js';
 
 let server: TestServer;
 let make: Factories;
@@ -285,7 +284,7 @@ describe('links go with their provider and their user', () => {
     expect(await linksOf(userId)).toEqual([kept]);
   });
 
-  it('a provider’s deletion may remove its links first, recording user.human.externalidp.cascade.removed (ZITADEL)', async () => {
+  it('DeleteProvider removes its links, recording user.human.externalidp.cascade.removed on each user (ZITADEL)', async () => {
     const idp = await insertIdpTemplate(server, { instanceId, config: OIDC, name: 'Retired' });
     const first = await make.human(orgA);
     const second = await make.human(orgB);
@@ -293,19 +292,24 @@ describe('links go with their provider and their user', () => {
     await users().addIDPLink({ userId: first, idpLink: identity });
     await users().addIDPLink({ userId: second, idpLink: link(idp.id) });
     await users().addIDPLink({ userId: first, idpLink: link(instanceIdp) });
-    await server.app.get(Transactions).run(async (tx) => {
-      await server.app.get(IdpLinksService).removeAllOfProvider(tx, await make.system(), idp.id);
-      await tx.query(`DELETE FROM idp_templates WHERE instance_id = $1 AND id = $2`, [instanceId, idp.id]);
-    });
+    await adminV1(server.baseUrl, server.adminPat).deleteProvider({ id: idp.id });
     expect((await linksOf(first)).map((l) => l.idpId)).toEqual([instanceIdp]);
     expect(await linksOf(second)).toEqual([]);
-    const cascaded = (await eventsOf(first)).filter((e) => e.event_type === 'user.human.externalidp.cascade.removed');
-    expect(cascaded).toEqual([
-      {
-        event_type: 'user.human.externalidp.cascade.removed',
-        payload: { idpConfigId: idp.id, userId: identity.userId },
-      },
-    ]);
+    const cascaded: { payload: unknown; resource_owner: string }[] = await server.database.dataSource.query(
+      `SELECT payload, resource_owner FROM events WHERE aggregate_type = 'user' AND aggregate_id = $1
+         AND event_type = 'user.human.externalidp.cascade.removed'`,
+      [first],
+    );
+    // On the user's history, owned by the user's org (the provider is the instance's).
+    expect(cascaded).toEqual([{ payload: { idpConfigId: idp.id, userId: identity.userId }, resource_owner: orgA }]);
+    const [user] = await users()
+      .getUserByID({ userId: first })
+      .then((r) => [r.details]);
+    const [last] = await server.database.dataSource.query(
+      `SELECT max(sequence)::text AS sequence FROM events WHERE aggregate_type = 'user' AND aggregate_id = $1`,
+      [first],
+    );
+    expect(user?.sequence).toBe(BigInt(last.sequence));
   });
 
   it('deleting a user removes its links, and the upstream identity may be linked again', async () => {
