@@ -1,6 +1,7 @@
 import { Code } from '@connectrpc/connect';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
+import { SessionService as SessionServiceV2beta } from '@zitadel/proto/zitadel/session/v2beta/session_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import type { IdpConfig } from '../../src/idps/idp-config.js';
 import { IntentStore } from '../../src/idps/intents.store.js';
@@ -190,6 +191,15 @@ describe('the idpIntent check of CreateSession and SetSession (ZITADEL CheckInte
       sessions().createSession({ checks: { user: byId(userId), idpIntent: idpIntent(intent) } }),
     );
     expect(expired.code).toBe(Code.FailedPrecondition);
+  });
+
+  it('is served by v2beta’s CreateSession through the bridge', async () => {
+    const { userId } = await addHuman(server);
+    const intent = await succeededIntent({ externalUserId: `ext-${n++}`, userId });
+    const beta = client(SessionServiceV2beta, 'connect-h1', server.baseUrl, loginPat);
+    const created = await beta.createSession({ checks: { user: byId(userId), idpIntent: idpIntent(intent) } });
+    const { session } = await beta.getSession({ sessionId: created.sessionId });
+    expect(session?.factors?.intent?.verifiedAt).toBeDefined();
   });
 
   it('needs the session’s user first (ZITADEL COMMAND-Sfw3r)', async () => {
