@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { NamedEndpoints } from './connectors/named-endpoints.js';
+import { OAuthConnector } from './connectors/oauth.connector.js';
 import { OidcConnector } from './connectors/oidc.connector.js';
 import { IdpConnectors } from './connectors/registry.js';
 import { IdpCallbackRoutes } from './idps-callback.routes.js';
@@ -23,6 +24,7 @@ import { IdpLinkQueries } from './links.queries.js';
     IntentSweeper,
     NamedEndpoints,
     OidcConnector,
+    OAuthConnector,
   ],
   exports: [IdpStore, IdpLinkQueries, IntentsService, IdpConnectors],
 })
