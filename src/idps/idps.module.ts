@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { JwtConnector } from './connectors/jwt.connector.js';
 import { NamedEndpoints } from './connectors/named-endpoints.js';
 import { OAuthConnector } from './connectors/oauth.connector.js';
 import { OidcConnector } from './connectors/oidc.connector.js';
@@ -25,6 +26,7 @@ import { IdpLinkQueries } from './links.queries.js';
     NamedEndpoints,
     OidcConnector,
     OAuthConnector,
+    JwtConnector,
   ],
   exports: [IdpStore, IdpLinkQueries, IntentsService, IdpConnectors],
 })

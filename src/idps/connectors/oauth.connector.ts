@@ -168,10 +168,10 @@ export class OAuthConnector implements RedirectConnector<OAuthKind>, OnModuleIni
         verify as never,
       );
       // The user endpoint's JSON is the profile (ZITADEL reads the id attribute, or Graph's `me`, from it).
+      const http = (oauth2 as unknown as { _oauth2: NodeOAuth2Get })._oauth2;
       oauth2.userProfile = (accessToken, done) => {
-        oauth2['_oauth2'].get(e.userEndpoint, accessToken, (err, body) => {
-          if (err)
-            return done(new Error(`the user endpoint answered ${(err as { statusCode?: number }).statusCode ?? err}`));
+        http.get(e.userEndpoint, accessToken, (err, body) => {
+          if (err) return done(new Error(`the user endpoint answered ${statusOf(err)}`));
           try {
             done(null, JSON.parse(String(body)) as never);
           } catch {
@@ -185,3 +185,10 @@ export class OAuthConnector implements RedirectConnector<OAuthKind>, OnModuleIni
     return strategy;
   }
 }
+
+/** The GET of the `oauth` package's OAuth2 client that passport-oauth2 holds. */
+interface NodeOAuth2Get {
+  get(url: string, accessToken: string, callback: (err: unknown, body?: string | Buffer) => void): void;
+}
+
+const statusOf = (err: unknown): string => String((err as { statusCode?: number }).statusCode ?? err);
