@@ -35,7 +35,7 @@ export class InternalPermissionsAuthHandler implements OnModuleInit {
       const caller = authenticatedCallerOf(ctx);
       const filters: AdminFilter[] = [
         { kind: 'userIds', ids: [caller.principal.userId] },
-        ...req.queries.flatMap((q) => membershipFilterV1(q) ?? []),
+        ...req.queries.map((q, i) => membershipFilterV1(q, `queries[${i}]`)),
       ];
       const listed = await this.admins.list(caller, filters, 'creationDate', page(req.query, 'query'));
       return {

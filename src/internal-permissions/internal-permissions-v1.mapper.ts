@@ -8,8 +8,12 @@ import type { AdminFilter, AdministratorView } from './internal-permissions.serv
 
 // zitadel.user.v1.Membership (a user's roles on one resource, v1's word for an administrator).
 
-/** v1's MembershipQuery -> the resource filter; an `iam` query with false matches every level. */
-export function membershipFilterV1(q: MembershipQuery): AdminFilter | undefined {
+/**
+ * v1's MembershipQuery -> the resource filter, as ZITADEL maps it for ListMyMemberships and
+ * ListUserMemberships alike: an `iam` query selects instance memberships whatever its flag says,
+ * and a query with nothing set is refused naming it.
+ */
+export function membershipFilterV1(q: MembershipQuery, field: string): AdminFilter {
   switch (q.query.case) {
     case 'orgQuery':
       return { kind: 'resource', level: 'org', id: q.query.value.orgId };
@@ -18,9 +22,9 @@ export function membershipFilterV1(q: MembershipQuery): AdminFilter | undefined 
     case 'projectGrantQuery':
       return { kind: 'resource', level: 'project_grant', id: q.query.value.projectGrantId };
     case 'iamQuery':
-      return q.query.value.iam ? { kind: 'resource', level: 'instance' } : undefined;
+      return { kind: 'resource', level: 'instance' };
     default:
-      return undefined;
+      throw invalidField('MEMB-v1qry', field, 'one query must be set');
   }
 }
 
