@@ -107,7 +107,10 @@ export class IntentsService {
       if (entry.flow !== 'redirect') throw errors.wrongFlow('this identity provider takes LDAP credentials, not URLs');
       const successUrl = checkRedirectUrl('urls.success_url', input.urls.successUrl);
       const failureUrl = checkRedirectUrl('urls.failure_url', input.urls.failureUrl);
-      const { start, flowState } = await entry.connector.start(template, secrets, ctx);
+      const { start, flowState } = await entry.connector.start(template, secrets, ctx).catch((err: unknown) => {
+        // E.g. the issuer's discovery document could not be read: the provider, not the call, is at fault.
+        throw err instanceof DomainError ? err : errors.upstreamFailed(messageOf(err));
+      });
       const written = await this.tx.run(async (tx) => {
         const now = new Date();
         await this.intents.insert(tx, {

@@ -319,6 +319,13 @@ describe('sign-in intents through a generic OIDC provider', () => {
       .get(DataSource)
       .query(`UPDATE idp_templates SET state = 'inactive' WHERE instance_id = $1 AND id = $2`, [instanceId, idp.id]);
     expect(await start(idp.id)).toBe(Code.FailedPrecondition);
+    // An issuer that does not answer discovery: the provider is at fault, not the call.
+    const unreachable = await insertIdpTemplate(server, {
+      instanceId,
+      config: oidcConfig({ issuer: 'http://127.0.0.1:1/nothing' }),
+      secrets: { clientSecret: 'x' },
+    });
+    expect(await start(unreachable.id)).toBe(Code.FailedPrecondition);
   });
 
   it('another instance neither sees the provider, nor the intent, nor takes its callback', async () => {
