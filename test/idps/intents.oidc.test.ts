@@ -12,7 +12,7 @@ import { factories } from '../support/factories.js';
 import { insertIdpTemplate } from '../support/idp-templates.js';
 import { otherInstance } from '../support/instances.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
-import { Browser, signInUpstream, startUpstream, type Upstream } from './upstream.js';
+import { Browser, forgeIdTokensFor, signInUpstream, startUpstream, type Upstream } from './upstream.js';
 
 const SUCCESS = 'https://app.example.com/idp/success?keep=1';
 const FAILURE = 'https://app.example.com/idp/failure';
@@ -34,7 +34,8 @@ beforeAll(async () => {
     redirect_uris: [callbackUrl],
     token_endpoint_auth_method: 'client_secret_post' as const,
   });
-  upstream.configure([client_('oidc-client'), client_('pkce-client')]);
+  upstream.configure([client_('oidc-client'), client_('pkce-client'), client_('forged-client')]);
+  forgeIdTokensFor(upstream, 'forged-client');
   const instance = await server.app.get(InstanceResolver).resolve('127.0.0.1');
   instanceId = instance.id;
   orgId = instance.defaultOrgId!;
@@ -158,6 +159,13 @@ describe('sign-in intents through a generic OIDC provider', () => {
     expect(redirect.origin + redirect.pathname).toBe(FAILURE);
     expect(redirect.searchParams.get('id')).toBe(started.intentId);
     expect(redirect.searchParams.get('error')).toBe('invalid_request');
+  });
+
+  it("an ID token whose signature does not verify with the issuer's keys fails the intent", async () => {
+    const idp = await oidcProvider({ clientId: 'forged-client' });
+    const trip = await roundTrip(idp.id);
+    expect(trip.redirect.origin + trip.redirect.pathname).toBe(FAILURE);
+    expect(trip.redirect.searchParams.get('error')).toBe(INTENT_ERRORS.upstreamFailed);
   });
 
   it('with ID-token mapping the profile comes from the ID token, not the userinfo endpoint', async () => {
@@ -297,6 +305,21 @@ describe('sign-in intents through a generic OIDC provider', () => {
     expect(row.token_hash).not.toContain(token);
     expect(row.information.startsWith('v1.')).toBe(true);
     expect(row.information).not.toContain('frank');
+  });
+
+  it('discovery and the keys are fetched once for several sign-ins (a cache per process, safe to lose)', async () => {
+    const idp = await oidcProvider();
+    await roundTrip(idp.id);
+    const discovery = upstream.hits.get('/.well-known/openid-configuration') ?? 0;
+    const jwks = upstream.hits.get('/jwks') ?? 0;
+    const tokens = upstream.hits.get('/token') ?? 0;
+    expect(discovery).toBeGreaterThan(0);
+    expect(jwks).toBeGreaterThan(0);
+    await roundTrip(idp.id);
+    await roundTrip(idp.id);
+    expect(upstream.hits.get('/token')).toBe(tokens + 2);
+    expect(upstream.hits.get('/.well-known/openid-configuration')).toBe(discovery);
+    expect(upstream.hits.get('/jwks') ?? 0).toBe(jwks);
   });
 
   it("an org's provider may start an intent too: ZITADEL looks providers up by id in the instance alone", async () => {

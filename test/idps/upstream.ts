@@ -25,6 +25,8 @@ export interface Upstream {
   readonly url: string;
   /** Starts the OpenID provider with these clients (their redirect URI is known only after the server boots). */
   configure(clients: ClientMetadata[]): void;
+  /** How many requests each path (without the /oidc prefix and the query) got. */
+  readonly hits: Map<string, number>;
   /** Extra routes in front of the provider (GitHub's and Graph's shapes, Apple's token check). */
   route(prefix: string, handler: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void): void;
   close(): Promise<void>;
@@ -38,8 +40,11 @@ export interface Upstream {
 export async function startUpstream(): Promise<Upstream> {
   let provider: Provider | undefined;
   const routes: { prefix: string; handler: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void }[] = [];
+  const hits = new Map<string, number>();
   const server: Server = createServer((req, res) => {
     const path = req.url ?? '/';
+    const counted = path.replace(/^\/oidc/, '').split('?')[0];
+    if (req.headers['x-test-forwarded'] !== '1') hits.set(counted, (hits.get(counted) ?? 0) + 1);
     const extra = routes.find((r) => path.startsWith(r.prefix) && req.headers['x-test-forwarded'] !== '1');
     if (extra) {
       Promise.resolve(extra.handler(req, res)).catch((err: unknown) => {
@@ -63,6 +68,7 @@ export async function startUpstream(): Promise<Upstream> {
   return {
     issuer,
     url,
+    hits,
     configure(clients) {
       provider = new Provider(issuer, {
         clients,
@@ -312,5 +318,25 @@ export function checkAppleClientSecret(
       body.set('client_secret', staticSecret);
     }
     await forward(req, res, `${upstream.issuer}/token`, body.toString());
+  });
+}
+
+/** For one client, the token endpoint's ID token comes back with a broken signature (a forged token). */
+export function forgeIdTokensFor(upstream: Upstream, clientId: string): void {
+  upstream.route('/token', async (req, res) => {
+    const body = await readAll(req);
+    const answer = await fetch(`${upstream.issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': String(req.headers['content-type']), 'x-test-forwarded': '1' },
+      body,
+    });
+    const json = (await answer.json()) as Record<string, unknown>;
+    if (new URLSearchParams(body).get('client_id') === clientId && typeof json.id_token === 'string') {
+      const [header, payload, signature] = json.id_token.split('.');
+      const flipped = signature.startsWith('A') ? `B${signature.slice(1)}` : `A${signature.slice(1)}`;
+      json.id_token = [header, payload, flipped].join('.');
+    }
+    res.statusCode = answer.status;
+    sendJson(res, json);
   });
 }
