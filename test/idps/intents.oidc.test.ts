@@ -218,6 +218,23 @@ describe('sign-in intents through a generic OIDC provider', () => {
     expect(redirect.searchParams.get('error')).toBe(INTENT_ERRORS.intentNotStarted);
   });
 
+  it('a browser that comes back after the started intent expired goes to the failure URL', async () => {
+    const idp = await oidcProvider();
+    const started = await startIntent(idp.id);
+    const browser = new Browser();
+    const arrival = await signInUpstream(browser, started.authUrl, callbackUrl);
+    await server.app
+      .get(DataSource)
+      .query(`UPDATE idp_intents SET expires_at = now() - interval '1 second' WHERE instance_id = $1 AND id = $2`, [
+        instanceId,
+        started.intentId,
+      ]);
+    const back = await browser.fetch(arrival.url);
+    const redirect = new URL(back.headers.get('location')!);
+    expect(redirect.origin + redirect.pathname).toBe(FAILURE);
+    expect(redirect.searchParams.get('error')).toBe(INTENT_ERRORS.intentExpired);
+  });
+
   it('a callback without state or for an unknown intent answers 400', async () => {
     expect((await fetch(`${callbackUrl}?code=x`, { redirect: 'manual' })).status).toBe(400);
     expect((await fetch(`${callbackUrl}?code=x&state=nope`, { redirect: 'manual' })).status).toBe(400);
