@@ -12,6 +12,8 @@ import { client } from '../support/clients.js';
 import { factories } from '../support/factories.js';
 import { insertIdpTemplate } from '../support/idp-templates.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
+import { adminV1 } from '../support/v1-clients.js';
+import { OPTIONS } from './idp-test-helpers.js';
 import { LDAP_BASE, LDAP_SERVICE, startUpstreamLdap, type UpstreamLdap } from '../support/upstream-ldap.js';
 
 const ATTRIBUTES: LdapAttributes = {
@@ -107,6 +109,28 @@ describe('LDAP sign-in intents', () => {
     expect(got.addHumanUser?.profile).toMatchObject({ givenName: 'Alice', familyName: 'Liddell' });
     // emailVerified is TRUE in the directory: the suggested user's email is verified.
     expect(got.addHumanUser?.email?.verification).toEqual({ case: 'isVerified', value: true });
+  });
+
+  it('a provider added through admin v1 AddLDAPProvider (bind password sealed, timeout as a duration) signs in', async () => {
+    const { id } = await adminV1(server.baseUrl, server.adminPat).addLDAPProvider({
+      name: 'Directory',
+      servers: [dir.url],
+      startTls: false,
+      baseDn: LDAP_BASE,
+      bindDn: LDAP_SERVICE.dn,
+      bindPassword: LDAP_SERVICE.password,
+      userBase: 'dn',
+      userObjectClasses: ['inetOrgPerson'],
+      userFilters: ['uid'],
+      timeout: { seconds: 5, nanos: 0 },
+      attributes: ATTRIBUTES,
+      providerOptions: OPTIONS,
+    });
+    const res = await startLdap({ id } as IdpTemplate, 'alice', 'alice-pw');
+    if (res.nextStep.case !== 'idpIntent') throw new Error(`expected the intent, got ${res.nextStep.case}`);
+    const { idpIntentId, idpIntentToken } = res.nextStep.value;
+    const got = await users.retrieveIdentityProviderIntent({ idpIntentId, idpIntentToken });
+    expect(got.idpInformation?.userId).toBe('alice');
   });
 
   it('names the linked user in the answer', async () => {

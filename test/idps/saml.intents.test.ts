@@ -15,6 +15,9 @@ import { client, codeOf } from '../support/clients.js';
 import { factories } from '../support/factories.js';
 import { insertIdpTemplate } from '../support/idp-templates.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
+import { adminV1 } from '../support/v1-clients.js';
+import { SAMLBinding, SAMLNameIDFormat } from '@zitadel/node/dist/api/generated/zitadel/idp.js';
+import { OPTIONS } from './idp-test-helpers.js';
 import {
   type ResponseOverrides,
   type SamlKeyPair,
@@ -135,6 +138,27 @@ describe('SAML sign-in intents', () => {
     }
     expect(got.addHumanUser?.profile).toMatchObject({ givenName: 'Alice', familyName: 'Liddell' });
     expect(got.addHumanUser?.email?.email).toBe('alice@example.com');
+  });
+
+  it('a provider added through admin v1 AddSAMLProvider signs its requests with the generated key pair, which a strict IdP verifies', async () => {
+    const strict = await UpstreamSamlIdp.start({ wantSignedRequests: true });
+    const { id } = await adminV1(server.baseUrl, server.adminPat).addSAMLProvider({
+      name: 'Strict SAML',
+      metadataXml: Buffer.from(strict.metadata),
+      binding: SAMLBinding.SAML_BINDING_REDIRECT,
+      withSignedRequest: true,
+      providerOptions: OPTIONS,
+      nameIdFormat: SAMLNameIDFormat.SAML_NAME_ID_FORMAT_PERSISTENT,
+      federatedLogoutEnabled: false,
+    });
+    const trip = await roundTrip({ id } as IdpTemplate, { nameId: 'strict-user' }, strict);
+    expect(new URL((trip.start as { url: string }).url).searchParams.has('Signature')).toBe(true);
+    expect(trip.redirect.origin + trip.redirect.pathname).toBe(SUCCESS);
+    const got = await users.retrieveIdentityProviderIntent({
+      idpIntentId: trip.intentId,
+      idpIntentToken: trip.redirect.searchParams.get('token')!,
+    });
+    expect(got.idpInformation?.userId).toBe('strict-user');
   });
 
   it('POST binding: the next step is the form to post (formData with SAMLRequest and RelayState)', async () => {
