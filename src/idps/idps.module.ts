@@ -9,6 +9,8 @@ import { IdpTemplatesService } from './idp-templates.service.js';
 import { IdpsAdminV1Handler } from './idps-admin-v1.handler.js';
 import { IdpCallbackRoutes } from './idps-callback.routes.js';
 import { IdpIntentsHandler } from './idps-intents.handler.js';
+import { IdpLinksV1Handler } from './idps-links-v1.handler.js';
+import { IdpLinksHandler } from './idps-links.handler.js';
 import { IdpsManagementV1Handler } from './idps-management-v1.handler.js';
 import { IdpsHandler } from './idps.handler.js';
 import { IdpQueries } from './idps.queries.js';
@@ -16,7 +18,10 @@ import { IdpStore } from './idps.store.js';
 import { IntentSweeper } from './intents-sweeper.js';
 import { IntentsService } from './intents.service.js';
 import { IntentStore } from './intents.store.js';
+import { IdpLinkUsers } from './link-users.js';
 import { IdpLinkQueries } from './links.queries.js';
+import { IdpLinksService } from './links.service.js';
+import { IdpLinkStore } from './links.store.js';
 import { SamlIdpMetadataFetcher } from './saml-metadata-fetcher.js';
 import { SamlSpRoutes } from './saml-sp.routes.js';
 import { SamlSpService } from './saml-sp.service.js';
@@ -28,6 +33,11 @@ import { SamlSpService } from './saml-sp.service.js';
     IdpStore,
     IdpQueries,
     IdpLinkQueries,
+    IdpLinkStore,
+    IdpLinkUsers,
+    IdpLinksService,
+    IdpLinksHandler,
+    IdpLinksV1Handler,
     IdpTemplatesService,
     SamlIdpMetadataFetcher,
     IdpsAdminV1Handler,
@@ -46,6 +56,15 @@ import { SamlSpService } from './saml-sp.service.js';
     SamlSpService,
     SamlSpRoutes,
   ],
-  exports: [IdpStore, IdpQueries, IdpLinkQueries, IdpTemplatesService, IntentsService, IdpConnectors],
+  exports: [
+    IdpStore,
+    IdpQueries,
+    IdpLinkQueries,
+    IdpLinkUsers,
+    IdpLinksService,
+    IdpTemplatesService,
+    IntentsService,
+    IdpConnectors,
+  ],
 })
 export class IdpsModule {}
