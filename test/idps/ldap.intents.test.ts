@@ -2,6 +2,7 @@
 // credentials through @zitadel/client checks them against an ldapjs directory at once and answers
 // the intent (ZITADEL's idpIntent next step); RetrieveIdentityProviderIntent returns the entry.
 import { Code, ConnectError, type Client } from '@connectrpc/connect';
+import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { DataSource } from 'typeorm';
 import type { ConfigOf, IdpTemplate, LdapAttributes } from '../../src/idps/idp-config.js';
@@ -143,6 +144,30 @@ describe('LDAP sign-in intents', () => {
     );
     const res = await startLdap(idp, 'bob', 'bob-pw');
     expect(res.nextStep.case === 'idpIntent' && res.nextStep.value.userId).toBe(userId);
+  });
+
+  it('the intent of a linked user signs a session in once (CreateSession idpIntent check, factor intent)', async () => {
+    const idp = await ldapProvider();
+    const userId = await factories(server).human(orgId);
+    await server.app.get(DataSource).query(
+      `INSERT INTO idp_links (instance_id, idp_id, external_user_id, external_user_name, user_id, created_at)
+       VALUES ($1, $2, 'alice', 'alice', $3, now())`,
+      [instanceId, idp.id, userId],
+    );
+    const res = await startLdap(idp, 'alice', 'alice-pw');
+    if (res.nextStep.case !== 'idpIntent') throw new Error(`expected the intent, got ${res.nextStep.case}`);
+    const { idpIntentId, idpIntentToken } = res.nextStep.value;
+    const sessions = client(SessionService, 'grpc', server.baseUrl, server.adminPat);
+    const checks = {
+      user: { search: { case: 'userId' as const, value: userId } },
+      idpIntent: { idpIntentId, idpIntentToken },
+    };
+    const created = await sessions.createSession({ checks });
+    const { session } = await sessions.getSession({ sessionId: created.sessionId });
+    expect(session?.factors?.user?.id).toBe(userId);
+    expect(session?.factors?.intent?.verifiedAt).toBeDefined();
+    const again = await refusal(sessions.createSession({ checks }));
+    expect(again.code).toBe(Code.FailedPrecondition);
   });
 
   it.each([

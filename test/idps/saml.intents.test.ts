@@ -3,6 +3,7 @@
 // Response to ZITADEL's ACS (/idps/{id}/saml/acs), the redirect to the success or failure URL,
 // and RetrieveIdentityProviderIntent returning the assertion.
 import { Code, type Client } from '@connectrpc/connect';
+import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import * as samlify from 'samlify';
 import { DataSource } from 'typeorm';
@@ -170,7 +171,7 @@ describe('SAML sign-in intents', () => {
     expect(trip.redirect.origin + trip.redirect.pathname).toBe(SUCCESS);
   });
 
-  it('an upstream identity linked to a user: the success URL names the user', async () => {
+  it('an upstream identity linked to a user: the success URL names the user, whom the token signs into a session', async () => {
     const template = await samlProvider();
     const userId = await factories(server).human(orgId);
     await server.app.get(DataSource).query(
@@ -180,6 +181,17 @@ describe('SAML sign-in intents', () => {
     );
     const trip = await roundTrip(template, { nameId: 'linked-1' });
     expect(trip.redirect.searchParams.get('user')).toBe(userId);
+
+    // The intent's token signs the linked user into a session (idpIntent check, factor intent).
+    const sessions = client(SessionService, 'grpc', server.baseUrl, server.adminPat);
+    const created = await sessions.createSession({
+      checks: {
+        user: { search: { case: 'userId', value: userId } },
+        idpIntent: { idpIntentId: trip.intentId, idpIntentToken: trip.redirect.searchParams.get('token')! },
+      },
+    });
+    const { session } = await sessions.getSession({ sessionId: created.sessionId });
+    expect(session?.factors?.intent?.verifiedAt).toBeDefined();
   });
 
   it('a bad signature sends the browser to the failure URL with the error, and the intent cannot be retrieved', async () => {
