@@ -309,6 +309,17 @@ describe('the Response at the ACS', () => {
     expect(isError(early, SAML_IDP_ERRORS.responseInvalid)).toBe(true);
   });
 
+  it('refuses an assertion issued long ago even when NotOnOrAfter is later (crewjam MaxIssueDelay 90 s + skew)', async () => {
+    const err = await refusal(
+      roundTrip(template(), {
+        issueInstant: new Date(Date.now() - 10 * 60_000),
+        notBefore: new Date(Date.now() - 10 * 60_000),
+        notOnOrAfter: new Date(Date.now() + 10 * 60_000),
+      }),
+    );
+    expect(isError(err, SAML_IDP_ERRORS.responseInvalid)).toBe(true);
+  });
+
   it('accepts a response within the clock skew', async () => {
     const info = await roundTrip(template(), { notBefore: new Date(Date.now() + 60_000) });
     expect(info.user.id).toBe('upstream-user-1');
