@@ -19,12 +19,20 @@ import {
   failureRedirect,
   INTENT_LIFETIME_MS,
   isExpired,
+  parseUpstreamState,
   STARTED_LIFETIME_MS,
   successRedirect,
+  upstreamState,
 } from './intent-rules.js';
 import * as errors from './intents.errors.js';
 import { IntentStore, type StoredIntent } from './intents.store.js';
 import { IdpLinkQueries } from './links.queries.js';
+
+/** What a browser-flow intent keeps sealed: its state's secret and what its connector's finish needs. */
+interface SealedFlow {
+  readonly stateSecret: string;
+  readonly connector: Record<string, string>;
+}
 
 /** The path upstreams send the browser back to, on the instance's own origin (ZITADEL's `/idps/callback`). */
 export const CALLBACK_PATH = '/idps/callback';
@@ -112,7 +120,11 @@ export class IntentsService {
     const entry = this.connectors.for(template.config.kind);
     if (!entry) throw errors.kindNotBuilt(template.config.kind);
     const id = this.ids.next();
-    const ctx: ConnectorContext = { state: id, callbackUrl: callbackUrlFor(template, origin ?? '') };
+    const stateSecret = randomToken(24);
+    const ctx: ConnectorContext = {
+      state: upstreamState(id, stateSecret),
+      callbackUrl: callbackUrlFor(template, origin ?? ''),
+    };
 
     if ('urls' in input) {
       if (entry.flow !== 'redirect') throw errors.wrongFlow('this identity provider takes LDAP credentials, not URLs');
@@ -130,7 +142,9 @@ export class IntentsService {
           idpId,
           successUrl,
           failureUrl,
-          sealedFlowState: this.masterKey.encrypt(JSON.stringify(flowState)),
+          sealedFlowState: this.masterKey.encrypt(
+            JSON.stringify({ stateSecret, connector: flowState } satisfies SealedFlow),
+          ),
           now,
           expiresAt: new Date(now.getTime() + STARTED_LIFETIME_MS),
         });
@@ -188,7 +202,8 @@ export class IntentsService {
     // JWT providers come back with ZITADEL's `authRequestID`, SAML IdPs with the `RelayState`.
     const state = param('state') || param('authRequestID') || param('RelayState');
     if (!state) throw errors.stateMissing();
-    const intent = await this.intents.get(this.tx.reader, req.instanceId, state);
+    const returned = parseUpstreamState(state);
+    const intent = await this.intents.get(this.tx.reader, req.instanceId, returned.intentId);
     if (!intent?.failureUrl || !intent.successUrl) throw errors.intentNotFound();
     // A SAML ACS names its provider: it finishes only that provider's intents.
     if (req.idpId !== undefined && req.idpId !== intent.idpId) throw errors.intentNotFound();
@@ -200,6 +215,10 @@ export class IntentsService {
       const e = errors.intentNotStarted();
       return failureRedirect(intent.failureUrl, intent.id, e.id, e.message);
     }
+    // Only the upstream the browser was sent to knows the state's secret: a guessed id (ids are
+    // ordered) neither finishes nor fails someone else's sign-in. A finished intent changes no more.
+    const flow = JSON.parse(this.masterKey.decrypt(intent.sealedFlowState ?? '')) as SealedFlow;
+    if (!returned.secret || !sameTokenHash(hashToken(flow.stateSecret), returned.secret)) throw errors.intentNotFound();
     if (isExpired(intent.expiresAt, new Date())) return fail(errors.intentExpired());
 
     // The upstream refused (RFC 6749 §4.1.2.1): the intent fails with its error and description.
@@ -217,9 +236,8 @@ export class IntentsService {
       if (entry?.flow !== 'redirect') throw errors.kindNotBuilt(template.config.kind);
       // SAML responses are taken at the provider's own ACS only, the others at /idps/callback only.
       if ((template.config.kind === 'saml') !== (req.idpId !== undefined)) throw errors.wrongCallback();
-      const flowState = JSON.parse(this.masterKey.decrypt(intent.sealedFlowState ?? '')) as Record<string, string>;
-      information = await entry.connector.finish(template, secrets, flowState, req, {
-        state: intent.id,
+      information = await entry.connector.finish(template, secrets, flow.connector, req, {
+        state,
         callbackUrl: callbackUrlFor(template, req.origin),
       });
     } catch (err) {

@@ -1,3 +1,4 @@
+import { parseUpstreamState } from '../../src/idps/intent-rules.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@connectrpc/connect';
@@ -103,7 +104,9 @@ describe('sign-in intents through a JWT identity provider (ZITADEL: jwtEndpoint 
     expect(authUrl.searchParams.get('authRequestID')).toBeTruthy();
     expect(authUrl.searchParams.get('userAgentID')).toBeTruthy();
     expect(redirect.origin + redirect.pathname).toBe(SUCCESS);
-    expect(redirect.searchParams.get('id')).toBe(authUrl.searchParams.get('authRequestID'));
+    expect(redirect.searchParams.get('id')).toBe(
+      parseUpstreamState(authUrl.searchParams.get('authRequestID')!).intentId,
+    );
     const got = await users.retrieveIdentityProviderIntent({
       idpIntentId: redirect.searchParams.get('id')!,
       idpIntentToken: redirect.searchParams.get('token')!,

@@ -1,3 +1,4 @@
+import { parseUpstreamState } from '../../src/idps/intent-rules.js';
 import { Code, ConnectError, type Client } from '@connectrpc/connect';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { DataSource } from 'typeorm';
@@ -68,13 +69,14 @@ async function oidcProvider(overrides: Partial<Extract<IdpConfig, { kind: 'oidc'
   });
 }
 
-async function startIntent(idpId: string): Promise<{ intentId: string; authUrl: string }> {
+async function startIntent(idpId: string): Promise<{ intentId: string; state: string; authUrl: string }> {
   const res = await users.startIdentityProviderIntent({
     idpId,
     content: { case: 'urls', value: { successUrl: SUCCESS, failureUrl: FAILURE } },
   });
   if (res.nextStep.case !== 'authUrl') throw new Error(`expected an authUrl, got ${res.nextStep.case}`);
-  return { intentId: new URL(res.nextStep.value).searchParams.get('state')!, authUrl: res.nextStep.value };
+  const state = new URL(res.nextStep.value).searchParams.get('state')!;
+  return { intentId: parseUpstreamState(state).intentId, state, authUrl: res.nextStep.value };
 }
 
 /** Start → upstream sign-in → /idps/callback → where the callback sends the browser. */
@@ -147,6 +149,30 @@ describe('sign-in intents through a generic OIDC provider', () => {
       idpIntentToken: trip.redirect.searchParams.get('token')!,
     });
     expect(got.idpInformation?.userId).toBe('bob');
+  });
+
+  it('a callback with a guessed intent id (ids are ordered) neither fails nor finishes the sign-in: the state carries a secret only the upstream was given (beyond ZITADEL, whose state is the id)', async () => {
+    const idp = await oidcProvider();
+    const started = await startIntent(idp.id);
+    expect(started.state.startsWith(`${started.intentId}.`)).toBe(true);
+    for (const state of [started.intentId, `${started.intentId}.guessed-secret`]) {
+      const forged = await fetch(`${callbackUrl}?state=${encodeURIComponent(state)}&error=access_denied`, {
+        redirect: 'manual',
+      });
+      expect(forged.status).toBeGreaterThanOrEqual(400);
+      expect(forged.headers.get('location')).toBeNull();
+    }
+    const [row] = await server.database.dataSource.query(`SELECT state FROM idp_intents WHERE id = $1`, [
+      started.intentId,
+    ]);
+    expect(row.state).toBe('started');
+
+    const browser = new Browser();
+    const arrival = await signInUpstream(browser, started.authUrl, callbackUrl, { login: 'carol' });
+    const back = await browser.fetch(arrival.url);
+    const redirect = new URL(back.headers.get('location')!);
+    expect(redirect.origin + redirect.pathname).toBe('https://app.example.com/idp/success');
+    expect(redirect.searchParams.get('id')).toBe(started.intentId);
   });
 
   it('the same client without PKCE is refused by that upstream: the failure URL gets the error', async () => {

@@ -2,6 +2,7 @@
 // @zitadel/client, the samlify IdP reading the AuthnRequest and answering, the browser posting the
 // Response to ZITADEL's ACS (/idps/{id}/saml/acs), the redirect to the success or failure URL,
 // and RetrieveIdentityProviderIntent returning the assertion.
+import { parseUpstreamState } from '../../src/idps/intent-rules.js';
 import { Code, type Client } from '@connectrpc/connect';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
@@ -63,7 +64,7 @@ async function samlProvider(config: Partial<ConfigOf<'saml'>> = {}, upstream = i
   });
 }
 
-async function start(idpId: string): Promise<{ intentId: string; start: UpstreamStart }> {
+async function start(idpId: string): Promise<{ intentId: string; relayState: string; start: UpstreamStart }> {
   const res = await users.startIdentityProviderIntent({
     idpId,
     content: { case: 'urls', value: { successUrl: SUCCESS, failureUrl: FAILURE } },
@@ -79,7 +80,7 @@ async function start(idpId: string): Promise<{ intentId: string; start: Upstream
           })();
   const relayState =
     upstream.kind === 'redirect' ? new URL(upstream.url).searchParams.get('RelayState')! : upstream.fields.RelayState;
-  return { intentId: relayState, start: upstream };
+  return { intentId: parseUpstreamState(relayState).intentId, relayState, start: upstream };
 }
 
 const spMetadata = async (idpId: string) => {
@@ -234,7 +235,7 @@ describe('SAML sign-in intents', () => {
     expect(againAt.searchParams.get('error')).toBe(INTENT_ERRORS.intentNotStarted);
 
     const other = await start(template.id);
-    const replay = await postToAcs(trip.acs, { SAMLResponse: trip.SAMLResponse, RelayState: other.intentId });
+    const replay = await postToAcs(trip.acs, { SAMLResponse: trip.SAMLResponse, RelayState: other.relayState });
     const replayAt = new URL(replay.headers.get('location')!);
     expect(replayAt.origin + replayAt.pathname).toBe(FAILURE);
     expect(replayAt.searchParams.get('error')).toBe(SAML_IDP_ERRORS.responseInvalid);
@@ -250,12 +251,12 @@ describe('SAML sign-in intents', () => {
 
     const elsewhere = await postToAcs(`${server.baseUrl}/idps/${otherTemplate.id}/saml/acs`, {
       SAMLResponse,
-      RelayState: started.intentId,
+      RelayState: started.relayState,
     });
     expect(elsewhere.status).toBe(404);
     expect(await elsewhere.text()).toContain(INTENT_ERRORS.intentNotFound);
 
-    const callback = await postToAcs(`${server.baseUrl}/idps/callback`, { SAMLResponse, state: started.intentId });
+    const callback = await postToAcs(`${server.baseUrl}/idps/callback`, { SAMLResponse, state: started.relayState });
     const callbackAt = new URL(callback.headers.get('location')!);
     expect(callbackAt.searchParams.get('error')).toBe(INTENT_ERRORS.wrongCallback);
   });
