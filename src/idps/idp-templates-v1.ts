@@ -3,6 +3,7 @@ import { page } from '../platform/database/list-query.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { detailsV1, listDetailsV1 } from '../platform/rpc/proto-mapping.js';
 import type { IdpTemplatesService, TemplateCommand, TemplateScope } from './idp-templates.service.js';
+import type { LoginPolicyIdpsService } from './login-policy-idps.service.js';
 import {
   appleCommand,
   azureAdCommand,
@@ -15,7 +16,7 @@ import {
   samlCommand,
   simpleCommand,
 } from './idps.mapper.js';
-import { providerQueriesV1, providerV1 } from './idps-v1.mapper.js';
+import { loginPolicyLinkV1, providerQueriesV1, providerV1 } from './idps-v1.mapper.js';
 
 /** Where a v1 call works: the instance (admin) or the org of `x-zitadel-orgid` (management). */
 export type ScopeOf = (ctx: HandlerContext) => { caller: Caller; scope: TemplateScope };
@@ -78,6 +79,33 @@ export function templateMethodsV1(templates: IdpTemplatesService, scopeOf: Scope
     deleteProvider: async (req: Req, ctx: HandlerContext) => {
       const { caller, scope } = scopeOf(ctx);
       return { details: detailsV1(await templates.remove(caller, scope, req.id)) };
+    },
+  };
+}
+
+/**
+ * ListLoginPolicyIDPs, AddIDPToLoginPolicy and RemoveIDPFromLoginPolicy, alike in admin (the
+ * instance's default policy) and management (the org's policy). Management's `owner_type` is not
+ * needed: the provider's own owner says whether it is the instance's or the org's.
+ */
+export function loginPolicyMethodsV1(policies: LoginPolicyIdpsService, scopeOf: ScopeOf) {
+  return {
+    listLoginPolicyIDPs: async (req: Req, ctx: HandlerContext) => {
+      const { caller, scope } = scopeOf(ctx);
+      const { offset, limit } = page(req.query);
+      const all = await policies.list(caller, scope);
+      return {
+        details: listDetailsV1(BigInt(all.length)),
+        result: all.slice(offset, offset + limit).map(loginPolicyLinkV1),
+      };
+    },
+    addIDPToLoginPolicy: async (req: Req, ctx: HandlerContext) => {
+      const { caller, scope } = scopeOf(ctx);
+      return { details: detailsV1(await policies.add(caller, scope, req.idpId)) };
+    },
+    removeIDPFromLoginPolicy: async (req: Req, ctx: HandlerContext) => {
+      const { caller, scope } = scopeOf(ctx);
+      return { details: detailsV1(await policies.remove(caller, scope, req.idpId)) };
     },
   };
 }

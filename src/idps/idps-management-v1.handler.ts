@@ -1,11 +1,12 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { ServiceImpl } from '@connectrpc/connect';
+import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
 import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
 import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
 import { v1OrgOf } from '../platform/rpc/v1-org.js';
 import { IdpTemplatesService } from './idp-templates.service.js';
-import { templateMethodsV1 } from './idp-templates-v1.js';
+import { LoginPolicyIdpsService } from './login-policy-idps.service.js';
+import { loginPolicyMethodsV1, templateMethodsV1 } from './idp-templates-v1.js';
 
 const READ = { permission: 'org.idp.read' } as const;
 const WRITE = { permission: 'org.idp.write' } as const;
@@ -40,6 +41,9 @@ export const MANAGEMENT_IDP_ACCESS: AccessTable<typeof ManagementService> = {
   updateSAMLProvider: WRITE,
   regenerateSAMLProviderCertificate: WRITE,
   deleteProvider: WRITE,
+  listLoginPolicyIDPs: { permission: 'policy.read' },
+  addIDPToLoginPolicy: { permission: 'policy.write' },
+  removeIDPFromLoginPolicy: { permission: 'policy.write' },
 };
 
 /** Transport edge of zitadel.admin.v1.ManagementService's identity providers: the instance's templates. */
@@ -47,6 +51,7 @@ export const MANAGEMENT_IDP_ACCESS: AccessTable<typeof ManagementService> = {
 export class IdpsManagementV1Handler implements OnModuleInit {
   constructor(
     private readonly templates: IdpTemplatesService,
+    private readonly loginPolicies: LoginPolicyIdpsService,
     private readonly registry: RpcRegistry,
   ) {}
 
@@ -55,8 +60,13 @@ export class IdpsManagementV1Handler implements OnModuleInit {
     this.registry.register({ service: ManagementService, impl: this.impl, access: MANAGEMENT_IDP_ACCESS });
   }
 
-  readonly impl: Partial<ServiceImpl<typeof ManagementService>> = templateMethodsV1(this.templates, (ctx) => {
+  private readonly scopeOf = (ctx: HandlerContext) => {
     const { caller, orgId } = v1OrgOf(ctx);
-    return { caller, scope: { level: 'org', orgId } };
-  });
+    return { caller, scope: { level: 'org', orgId } as const };
+  };
+
+  readonly impl: Partial<ServiceImpl<typeof ManagementService>> = {
+    ...templateMethodsV1(this.templates, this.scopeOf),
+    ...loginPolicyMethodsV1(this.loginPolicies, this.scopeOf),
+  };
 }

@@ -23,6 +23,7 @@ export const IDP_ERRORS = errorIds({
   orgNotFound: 'IDP-0rgnf',
   alreadyOnPolicy: 'IDP-p0l1x',
   notOnPolicy: 'IDP-p0l1n',
+  noCustomLoginPolicy: 'IDP-p0l1c',
 });
 const E = IDP_ERRORS;
 
@@ -56,3 +57,9 @@ export const alreadyOnPolicy = () =>
   AlreadyExists(E.alreadyOnPolicy, 'the identity provider is already on the login policy');
 /** Errors.IAM.LoginPolicy.IDP.NotExisting */
 export const notOnPolicy = () => NotFound(E.notOnPolicy, 'the identity provider is not on the login policy');
+/** Errors.Org.LoginPolicy.NotFound: an org changes its providers on a login policy of its own. */
+export const noCustomLoginPolicy = () =>
+  NotFound(
+    E.noCustomLoginPolicy,
+    'the organization has no login policy of its own (it uses the instance default); add one first',
+  );

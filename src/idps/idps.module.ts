@@ -7,6 +7,7 @@ import { IdpsHandler } from './idps.handler.js';
 import { IdpQueries } from './idps.queries.js';
 import { IdpStore } from './idps.store.js';
 import { IdpLinkQueries } from './links.queries.js';
+import { LoginPolicyIdpsService } from './login-policy-idps.service.js';
 import { SamlIdpMetadataFetcher } from './saml-metadata-fetcher.js';
 
 /** External identity providers: templates, sign-in intents through them, and links to users. */
@@ -17,11 +18,12 @@ import { SamlIdpMetadataFetcher } from './saml-metadata-fetcher.js';
     IdpQueries,
     IdpLinkQueries,
     IdpTemplatesService,
+    LoginPolicyIdpsService,
     SamlIdpMetadataFetcher,
     IdpsAdminV1Handler,
     IdpsManagementV1Handler,
     IdpsHandler,
   ],
-  exports: [IdpStore, IdpQueries, IdpLinkQueries, IdpTemplatesService],
+  exports: [IdpStore, IdpQueries, IdpLinkQueries, IdpTemplatesService, LoginPolicyIdpsService],
 })
 export class IdpsModule {}

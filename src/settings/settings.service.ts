@@ -11,6 +11,7 @@ import { Transactions } from '../platform/database/transactions.js';
 import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
 import { OrgQueries } from '../orgs/orgs.queries.js';
+import { IdpStore } from '../idps/idps.store.js';
 import {
   ORG_POLICY_KINDS,
   Policies,
@@ -122,6 +123,7 @@ export class SettingsService {
     private readonly policies: Policies,
     private readonly config: Config,
     private readonly orgs: OrgQueries,
+    private readonly idps: IdpStore,
   ) {}
 
   /** An org's own policies go with the org; the instance defaults are untouched. */
@@ -302,6 +304,8 @@ export class SettingsService {
         .where('instance_id = :i AND owner = :o AND kind IN (:...kinds)', { i: caller.instance.id, o: owner.id, kinds })
         .execute();
       if (!removed.affected) throw errors.customPolicyNotFound(KIND_NAMES[kind]);
+      // ZITADEL: the org's login policy goes with the providers it offered; the instance's apply again.
+      if (kind === 'login') await this.idps.clearOrgLoginPolicy(tx, caller.instance.id, owner.id);
       return details(await this.push(tx, caller, owner, `org.${EVENT_NAMES[kind]}.removed`, {}));
     });
   }
