@@ -85,8 +85,7 @@ export function templateMethodsV1(templates: IdpTemplatesService, scopeOf: Scope
 
 /**
  * ListLoginPolicyIDPs, AddIDPToLoginPolicy and RemoveIDPFromLoginPolicy, alike in admin (the
- * instance's default policy) and management (the org's policy). Management's `owner_type` is not
- * needed: the provider's own owner says whether it is the instance's or the org's.
+ * instance's default policy) and management (the org's policy).
  */
 export function loginPolicyMethodsV1(policies: LoginPolicyIdpsService, scopeOf: ScopeOf) {
   return {
@@ -101,7 +100,9 @@ export function loginPolicyMethodsV1(policies: LoginPolicyIdpsService, scopeOf: 
     },
     addIDPToLoginPolicy: async (req: Req, ctx: HandlerContext) => {
       const { caller, scope } = scopeOf(ctx);
-      return { details: detailsV1(await policies.add(caller, scope, req.idpId)) };
+      // Management's owner_type: IDP_OWNER_TYPE_ORG (2) is the org's own provider, else the instance's.
+      const owner = req.ownerType === 2 ? 'org' : 'instance';
+      return { details: detailsV1(await policies.add(caller, scope, req.idpId, owner)) };
     },
     removeIDPFromLoginPolicy: async (req: Req, ctx: HandlerContext) => {
       const { caller, scope } = scopeOf(ctx);

@@ -24,6 +24,7 @@ export const IDP_ERRORS = errorIds({
   alreadyOnPolicy: 'IDP-p0l1x',
   notOnPolicy: 'IDP-p0l1n',
   noCustomLoginPolicy: 'IDP-p0l1c',
+  idpNotExisting: 'IDP-n0t3x',
 });
 const E = IDP_ERRORS;
 
@@ -63,3 +64,6 @@ export const noCustomLoginPolicy = () =>
     E.noCustomLoginPolicy,
     'the organization has no login policy of its own (it uses the instance default); add one first',
   );
+/** Errors.IDPConfig.NotExisting: a login policy names a provider its owner does not have. */
+export const idpNotExisting = () =>
+  FailedPrecondition(E.idpNotExisting, 'the identity provider does not exist for this login policy');

@@ -55,21 +55,31 @@ export class LoginPolicyIdpsService {
     return this.queries.onLoginPolicy(this.tx.reader, caller.instance.id, owner);
   }
 
-  async add(caller: Caller, scope: PolicyScope, idpId: string): Promise<ChangeInfo> {
+  /**
+   * Puts a provider on the policy. `owner` says whose provider it is (management's owner_type):
+   * the org's own, or else the instance's; one that does not exist there is FAILED_PRECONDITION
+   * (ZITADEL's Errors.IDPConfig.NotExisting). `outer`: within the caller's transaction.
+   */
+  async add(
+    caller: Caller,
+    scope: PolicyScope,
+    idpId: string,
+    owner: 'instance' | 'org' = 'instance',
+    outer?: EntityManager,
+  ): Promise<ChangeInfo> {
     return this.tx.run(async (tx) => {
       const orgId = await this.policyForWrite(tx, caller, scope);
       const stored = await this.queries.get(tx, caller.instance.id, idpId);
-      // An org's policy offers the instance's providers and its own; the instance's only its own.
-      const usable = stored && (stored.template.orgId === null || stored.template.orgId === orgId);
-      if (!usable) throw errors.idpNotFound();
+      const wanted = owner === 'org' && orgId !== null ? orgId : null;
+      if (!stored || stored.template.orgId !== wanted) throw errors.idpNotExisting();
       if (!(await this.store.addToLoginPolicy(tx, caller.instance.id, orgId, idpId, new Date()))) {
         throw errors.alreadyOnPolicy();
       }
       return this.push(tx, caller, orgId, 'idpprovider.added', {
         idpConfigId: idpId,
-        idpProviderType: stored.template.orgId === null ? PROVIDER_TYPE.instance : PROVIDER_TYPE.org,
+        idpProviderType: wanted === null ? PROVIDER_TYPE.instance : PROVIDER_TYPE.org,
       });
-    });
+    }, outer);
   }
 
   async remove(caller: Caller, scope: PolicyScope, idpId: string): Promise<ChangeInfo> {

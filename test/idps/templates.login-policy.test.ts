@@ -58,7 +58,8 @@ describe('the instance’s default login policy (admin v1)', () => {
     const listed = await admin().listLoginPolicyIDPs({});
     expect(listed.result).toContainEqual({ idpId: id, idpName: 'Default policy OIDC', idpType: 1 });
     expect(await v1Code(admin().addIDPToLoginPolicy({ idpId: id }))).toBe(Code.AlreadyExists);
-    expect(await v1Code(admin().addIDPToLoginPolicy({ idpId: 'no-such-idp' }))).toBe(Code.NotFound);
+    // ZITADEL: a provider the policy's owner does not have is Errors.IDPConfig.NotExisting.
+    expect(await v1Code(admin().addIDPToLoginPolicy({ idpId: 'no-such-idp' }))).toBe(Code.FailedPrecondition);
     await admin().removeIDPFromLoginPolicy({ idpId: id });
     expect((await admin().listLoginPolicyIDPs({})).result.map((l) => l.idpId)).not.toContain(id);
     expect(await v1Code(admin().removeIDPFromLoginPolicy({ idpId: id }))).toBe(Code.NotFound);
@@ -72,7 +73,7 @@ describe('the instance’s default login policy (admin v1)', () => {
   it('refuses an org’s provider on the instance’s policy, and an org owner on the admin API', async () => {
     const { orgId, owner } = await orgWithOwner(server(), 'Policy org idp');
     const { id } = await managementV1(server().baseUrl, owner, orgId).addGenericOIDCProvider(oidc('Org only'));
-    expect(await v1Code(admin().addIDPToLoginPolicy({ idpId: id }))).toBe(Code.NotFound);
+    expect(await v1Code(admin().addIDPToLoginPolicy({ idpId: id }))).toBe(Code.FailedPrecondition);
     expect(await v1Code(adminV1(server().baseUrl, owner).listLoginPolicyIDPs({}))).toBe(Code.PermissionDenied);
     expect(await v1Code(adminV1(server().baseUrl, owner).addIDPToLoginPolicy({ idpId: id }))).toBe(
       Code.PermissionDenied,
@@ -119,9 +120,16 @@ describe('an org’s login policy (management v1)', () => {
     expect((await mgmt.listLoginPolicyIDPs({})).result).toEqual([]);
     await mgmt.addIDPToLoginPolicy({ idpId: own.id, ownerType: 2 });
     await mgmt.addIDPToLoginPolicy({ idpId: instanceIdp.id, ownerType: 1 });
-    expect(await v1Code(mgmt.addIDPToLoginPolicy({ idpId: others.id, ownerType: 2 }))).toBe(Code.NotFound);
+    expect(await v1Code(mgmt.addIDPToLoginPolicy({ idpId: others.id, ownerType: 2 }))).toBe(Code.FailedPrecondition);
+    // owner_type says where to look: the org's own provider is not the instance's, and the other way round.
+    expect(await v1Code(mgmt.addIDPToLoginPolicy({ idpId: own.id, ownerType: 1 }))).toBe(Code.FailedPrecondition);
+    expect(await v1Code(mgmt.addIDPToLoginPolicy({ idpId: instanceIdp.id, ownerType: 2 }))).toBe(
+      Code.FailedPrecondition,
+    );
     expect(await v1Code(mgmt.addIDPToLoginPolicy({ idpId: own.id, ownerType: 2 }))).toBe(Code.AlreadyExists);
     expect((await mgmt.listLoginPolicyIDPs({})).result.map((l) => l.idpName)).toEqual(['A’s own', 'Instance offered']);
+    // GetLoginPolicy carries the same list, as ZITADEL's login policy does.
+    expect((await mgmt.getLoginPolicy({})).policy?.idps.map((l) => l.idpId)).toEqual([own.id, instanceIdp.id]);
     // Another org's owner neither reads nor changes A's list.
     const bInA = managementV1(server().baseUrl, b.owner, a.orgId);
     expect(await v1Code(bInA.listLoginPolicyIDPs({}))).toBe(Code.NotFound);
@@ -154,6 +162,32 @@ describe('an org’s login policy (management v1)', () => {
     await mgmt.addCustomLoginPolicy(LOGIN_POLICY);
     expect((await mgmt.listLoginPolicyIDPs({})).result).toEqual([]);
     await admin().removeIDPFromLoginPolicy({ idpId: instanceIdp.id });
+  });
+});
+
+describe('AddCustomLoginPolicy with identity providers (management v1)', () => {
+  it('adds the org’s policy with its providers in one step; an unknown provider adds neither', async () => {
+    const { orgId, owner } = await orgWithOwner(server(), 'Custom with idps');
+    const mgmt = managementV1(server().baseUrl, owner, orgId);
+    const own = await mgmt.addGenericOIDCProvider(oidc('Custom own'));
+    const shared = await admin().addGenericOIDCProvider(oidc('Custom shared'));
+    expect(
+      await v1Code(mgmt.addCustomLoginPolicy({ ...LOGIN_POLICY, idps: [{ idpId: 'no-such-idp', ownerType: 2 }] })),
+    ).toBe(Code.FailedPrecondition);
+    expect((await mgmt.getLoginPolicy({})).isDefault).toBe(true);
+    await mgmt.addCustomLoginPolicy({
+      ...LOGIN_POLICY,
+      idps: [
+        { idpId: own.id, ownerType: 2 },
+        { idpId: shared.id, ownerType: 1 },
+      ],
+    });
+    const { policy, isDefault } = await mgmt.getLoginPolicy({});
+    expect(isDefault).toBe(false);
+    expect(policy?.idps.map((l) => [l.idpId, l.idpName])).toEqual([
+      [own.id, 'Custom own'],
+      [shared.id, 'Custom shared'],
+    ]);
   });
 });
 
