@@ -11,7 +11,7 @@ import {
 } from '../platform/database/list-query.js';
 import { Transactions } from '../platform/database/transactions.js';
 import type { Caller } from '../platform/rpc/call-context.js';
-import { Project } from '../projects/project.entity.js';
+import { ProjectStore } from '../projects/projects.store.js';
 import { App, AppKey, AppOidcConfig, AppSamlConfig, type AppKind, type AppState } from './app.entity.js';
 import * as errors from './apps.errors.js';
 import type { ApiAuthMethod, LoginVersion, OidcAuthMethod, OidcSettings } from './oidc-rules.js';
@@ -188,7 +188,10 @@ export function oidcSettingsOf(c: AppOidcConfig, authMethod: OidcAuthMethod): Oi
 /** Reads of applications and their keys: the API's, and the ones the OIDC and SAML layers use. */
 @Injectable()
 export class AppsQueries {
-  constructor(private readonly tx: Transactions) {}
+  constructor(
+    private readonly tx: Transactions,
+    private readonly projects: ProjectStore,
+  ) {}
 
   // ---- API reads (permission-checked) ------------------------------------------------------
 
@@ -210,7 +213,7 @@ export class AppsQueries {
     sort: AppSort,
     page: Page,
   ): Promise<{ items: AppView[]; total: bigint }> {
-    const project = await this.tx.reader.findOneBy(Project, { instanceId: caller.instance.id, id: projectId });
+    const project = await this.projects.findProject(this.tx.reader, caller.instance.id, projectId);
     if (!project) throw errors.projectNotFound();
     authorize(caller, 'project.app.read', { orgId: project.resourceOwner, projectId }, errors.projectNotFound);
     const where = and(
@@ -295,16 +298,14 @@ export class AppsQueries {
    */
   async activeClient(instanceId: string, clientId: string): Promise<ActiveClient | undefined> {
     const [r] = await this.tx.reader.query(
-      `SELECT ${APP_SELECT}, a.client_secret_hash,
-              p.project_role_assertion, p.authorization_required, p.project_access_required
+      `SELECT ${APP_SELECT}, a.client_secret_hash
          FROM ${APP_FROM}
-         JOIN projects p ON p.instance_id = a.instance_id AND p.id = a.project_id
-         JOIN orgs g ON g.instance_id = a.instance_id AND g.id = a.resource_owner
-        WHERE a.instance_id = $1 AND a.client_id = $2 AND a.kind IN ('oidc', 'api')
-          AND a.state = 'active' AND p.state = 'active' AND g.state = 'active'`,
+        WHERE a.instance_id = $1 AND a.client_id = $2 AND a.kind IN ('oidc', 'api') AND a.state = 'active'`,
       [instanceId, clientId],
     );
     if (!r) return undefined;
+    const project = await this.projects.activeProject(this.tx.reader, instanceId, r.project_id);
+    if (!project) return undefined;
     const view = appViewOf(r);
     return {
       instanceId,
@@ -316,11 +317,7 @@ export class AppsQueries {
       authMethod: r.auth_method,
       clientSecretHash: r.client_secret_hash ?? null,
       ...(view.oidc ? { oidc: oidcSettingsOf(view.oidc, r.auth_method) } : {}),
-      project: {
-        roleAssertion: r.project_role_assertion,
-        authorizationRequired: r.authorization_required,
-        projectAccessRequired: r.project_access_required,
-      },
+      project: projectSettingsOf(project),
     };
   }
 
@@ -341,16 +338,15 @@ export class AppsQueries {
   /** The SAML service provider with this entity id, or undefined when missing or deactivated (app, project or org). */
   async activeServiceProvider(instanceId: string, entityId: string): Promise<ActiveServiceProvider | undefined> {
     const [r] = await this.tx.reader.query(
-      `SELECT a.id, a.project_id, a.resource_owner, s.entity_id, s.metadata, s.login_version, s.login_base_uri,
-              p.project_role_assertion, p.authorization_required, p.project_access_required
+      `SELECT a.id, a.project_id, a.resource_owner, s.entity_id, s.metadata, s.login_version, s.login_base_uri
          FROM app_saml_configs s
          JOIN apps a ON a.instance_id = s.instance_id AND a.id = s.app_id
-         JOIN projects p ON p.instance_id = a.instance_id AND p.id = a.project_id
-         JOIN orgs g ON g.instance_id = a.instance_id AND g.id = a.resource_owner
-        WHERE s.instance_id = $1 AND s.entity_id = $2 AND a.state = 'active' AND p.state = 'active' AND g.state = 'active'`,
+        WHERE s.instance_id = $1 AND s.entity_id = $2 AND a.state = 'active'`,
       [instanceId, entityId],
     );
     if (!r) return undefined;
+    const project = await this.projects.activeProject(this.tx.reader, instanceId, r.project_id);
+    if (!project) return undefined;
     return {
       instanceId,
       appId: r.id,
@@ -360,11 +356,7 @@ export class AppsQueries {
       metadata: r.metadata,
       loginVersion: r.login_version,
       loginBaseUri: r.login_base_uri,
-      project: {
-        roleAssertion: r.project_role_assertion,
-        authorizationRequired: r.authorization_required,
-        projectAccessRequired: r.project_access_required,
-      },
+      project: projectSettingsOf(project),
     };
   }
 
@@ -385,6 +377,17 @@ export class AppsQueries {
     );
     return rows.map((r) => ({ id: r.id, publicKey: r.public_key, expiresAt: r.expires_at }));
   }
+}
+
+/** What the OIDC and SAML layers read of an app's project. */
+function projectSettingsOf(
+  p: Readonly<Record<'projectRoleAssertion' | 'authorizationRequired' | 'projectAccessRequired', boolean>>,
+): ActiveClient['project'] {
+  return {
+    roleAssertion: p.projectRoleAssertion,
+    authorizationRequired: p.authorizationRequired,
+    projectAccessRequired: p.projectAccessRequired,
+  };
 }
 
 export function keyMatches(key: AppKey, match: { projectId?: string; appId?: string; orgId?: string }): boolean {

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { AppsModule } from '../apps/apps.module.js';
 import { AuthorizationsAuthHandler } from './authorizations-auth.handler.js';
 import { AuthorizationsHandler } from './authorizations.handler.js';
@@ -8,16 +8,20 @@ import { AuthorizationsV1Handler } from './authorizations-v1.handler.js';
 import { ProjectOrgs } from './project-orgs.js';
 import { ProjectOrgsAuthHandler } from './project-orgs-auth.handler.js';
 import { OrgsModule } from '../orgs/orgs.module.js';
+import { ProjectLifecycle } from '../projects/project-lifecycle.js';
+import { ProjectsModule } from '../projects/projects.module.js';
+import { AuthorizationCascades } from './project-cascades.store.js';
 
 /**
  * Authorizations (ZITADEL's user grants): zitadel.authorization.v2beta.AuthorizationService,
  * management v1's user grants, and one's own in v1 auth.
  */
 @Module({
-  imports: [AppsModule, OrgsModule],
+  imports: [AppsModule, OrgsModule, ProjectsModule],
   providers: [
     AuthorizationsService,
     AuthorizationQueries,
+    AuthorizationCascades,
     AuthorizationsHandler,
     AuthorizationsV1Handler,
     AuthorizationsAuthHandler,
@@ -26,4 +30,14 @@ import { OrgsModule } from '../orgs/orgs.module.js';
   ],
   exports: [AuthorizationsService, AuthorizationQueries],
 })
-export class AuthorizationsModule {}
+export class AuthorizationsModule implements OnModuleInit {
+  constructor(
+    private readonly projectLifecycle: ProjectLifecycle,
+    private readonly cascades: AuthorizationCascades,
+  ) {}
+
+  /** A project's, grant's or role's removal takes the authorizations given on it along. */
+  onModuleInit(): void {
+    this.projectLifecycle.register(this.cascades);
+  }
+}

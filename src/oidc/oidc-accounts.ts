@@ -4,7 +4,7 @@ import { AuthorizationQueries } from '../authorizations/authorizations.queries.j
 import { OrgQueries } from '../orgs/orgs.queries.js';
 import { Policies } from '../settings/policies.queries.js';
 import { loginNames } from '../users/core/login-names.js';
-import { UserQueries, type ActiveUserRow } from '../users/users.queries.js';
+import { UserLookups, type ActiveUserRow } from '../users/user-lookups.queries.js';
 import { factsOf } from './oidc-clients.js';
 import { parseScopes, roleClaims, wantsRoles, type GrantedRole, type ZitadelScopes } from './zitadel-scopes.js';
 
@@ -47,7 +47,7 @@ export const ZITADEL_CLAIMS = '__zitadel';
 export class OidcAccounts {
   constructor(
     private readonly policies: Policies,
-    private readonly users: UserQueries,
+    private readonly users: UserLookups,
     private readonly orgs: OrgQueries,
     private readonly grants: AuthorizationQueries,
   ) {}

@@ -236,6 +236,22 @@ export class OrgQueries {
     return new Map(rows.map((r) => [r.id, { name: r.name, state: r.state, primaryDomain: r.primary_domain }]));
   }
 
+  /** The orgs' verified domains by org id (an org without one is absent), in no particular order. */
+  async verifiedDomains(
+    instanceId: string,
+    orgIds: readonly string[],
+    db?: EntityManager,
+  ): Promise<Map<string, string[]>> {
+    if (!orgIds.length) return new Map();
+    const rows: { org_id: string; domain: string }[] = await (db ?? this.tx.reader).query(
+      'SELECT org_id, domain FROM org_domains WHERE instance_id = $1 AND org_id = ANY($2) AND is_verified',
+      [instanceId, [...new Set(orgIds)]],
+    );
+    const domains = new Map<string, string[]>();
+    for (const r of rows) domains.set(r.org_id, [...(domains.get(r.org_id) ?? []), r.domain]);
+    return domains;
+  }
+
   /** The states of the orgs by id; a missing org is absent from the map. */
   async states(instanceId: string, orgIds: readonly string[], db?: EntityManager): Promise<Map<string, OrgState>> {
     const summaries = await this.summaries(instanceId, orgIds, db);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Org } from '../orgs/org.entity.js';
+import { OrgQueries } from '../orgs/orgs.queries.js';
 import {
   and,
   column,
@@ -53,10 +53,9 @@ const SORT_COLUMNS: Record<GrantSort, string> = {
   changeDate: 'g.changed_at',
 };
 
+/** The orgs' names are read from orgs for the page: both orgs of a grant are there (their removal cascades to it). */
 const GRANTS_FROM = `project_grants g
-  JOIN projects p ON p.instance_id = g.instance_id AND p.id = g.project_id
-  JOIN orgs o ON o.instance_id = g.instance_id AND o.id = g.granted_org_id
-  JOIN orgs po ON po.instance_id = g.instance_id AND po.id = g.resource_owner`;
+  JOIN projects p ON p.instance_id = g.instance_id AND p.id = g.project_id`;
 
 /**
  * Project grants: a project shared with another org, with the subset of its roles that org may
@@ -71,6 +70,7 @@ export class ProjectGrantsService {
     private readonly store: ProjectStore,
     private readonly access: ProjectAccess,
     private readonly dependents: ProjectDependents,
+    private readonly orgs: OrgQueries,
   ) {}
 
   async create(
@@ -82,8 +82,7 @@ export class ProjectGrantsService {
     return this.tx.run(async (tx) => {
       const project = await this.access.load(tx, caller, projectId, 'project.grant.write', { lock: true });
       if (grantedOrgId === project.resourceOwner) throw errors.grantToOwnOrg();
-      if (!(await tx.existsBy(Org, { instanceId: caller.instance.id, id: grantedOrgId })))
-        throw errors.grantedOrgNotFound();
+      if (!(await this.orgs.exists(tx, caller.instance.id, grantedOrgId))) throw errors.grantedOrgNotFound();
       const keys = await this.knownRoles(tx, caller, projectId, roleKeys);
       const now = new Date();
       const grant: ProjectGrant = {
@@ -178,7 +177,7 @@ export class ProjectGrantsService {
       projectGrants: column('g.id'),
     });
     const q = listSql({
-      select: 'g.*, p.name AS project_name, o.name AS granted_org_name, po.name AS project_owner_name',
+      select: 'g.*, p.name AS project_name',
       from: GRANTS_FROM,
       where: and(
         { op: 'eq', column: column('g.instance_id'), value: caller.instance.id },
@@ -190,6 +189,10 @@ export class ProjectGrantsService {
       page,
     });
     const { rows, total } = await fetchPage(this.tx.reader, q);
+    const orgs = await this.orgs.summaries(
+      caller.instance.id,
+      rows.flatMap((r) => [r.granted_org_id as string, r.resource_owner as string]),
+    );
     const items = rows.map(
       (r): GrantView => ({
         instanceId: r.instance_id as string,
@@ -203,8 +206,8 @@ export class ProjectGrantsService {
         changedAt: r.changed_at as Date,
         sequence: String(r.sequence),
         projectName: r.project_name as string,
-        grantedOrgName: r.granted_org_name as string,
-        projectOwnerName: r.project_owner_name as string,
+        grantedOrgName: orgs.get(r.granted_org_id as string)?.name ?? '',
+        projectOwnerName: orgs.get(r.resource_owner as string)?.name ?? '',
       }),
     );
     return { items, total };

@@ -1,6 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { MembershipQueries } from '../platform/authz/membership-queries.js';
+import { OrgsModule } from '../orgs/orgs.module.js';
 import { ProjectAccess } from './project-access.js';
 import { ProjectDependents } from './project-dependents.js';
+import { ProjectLifecycle } from './project-lifecycle.js';
 import { ProjectGrantsService } from './project-grants.service.js';
 import { ProjectGrantsV1Handler } from './project-grants-v1.handler.js';
 import { ProjectRolesService } from './project-roles.service.js';
@@ -15,10 +18,12 @@ import { ProjectsService } from './projects.service.js';
  * checks (may the caller do X on this project) for the apps and authorizations modules.
  */
 @Module({
+  imports: [OrgsModule],
   providers: [
     ProjectStore,
     ProjectAccess,
     ProjectDependents,
+    ProjectLifecycle,
     ProjectsService,
     ProjectRolesService,
     ProjectGrantsService,
@@ -26,6 +31,18 @@ import { ProjectsService } from './projects.service.js';
     ProjectsV1Handler,
     ProjectGrantsV1Handler,
   ],
-  exports: [ProjectStore, ProjectAccess, ProjectsService],
+  exports: [ProjectStore, ProjectAccess, ProjectsService, ProjectLifecycle],
 })
-export class ProjectsModule {}
+export class ProjectsModule implements OnModuleInit {
+  constructor(
+    private readonly memberships: MembershipQueries,
+    private readonly store: ProjectStore,
+  ) {}
+
+  /** Project grant memberships cover what their grant covers: the platform asks the store. */
+  onModuleInit(): void {
+    this.memberships.useProjectGrantScopes((db, instanceId, grantIds) =>
+      this.store.grantScopes(db, instanceId, grantIds),
+    );
+  }
+}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Org } from '../orgs/org.entity.js';
+import { OrgQueries, type OrgSummary } from '../orgs/orgs.queries.js';
 import { authorize } from '../platform/authz/authorize.js';
 import {
   and,
@@ -86,21 +86,21 @@ const SORT_COLUMNS: Record<ProjectSort, string> = {
 /**
  * Every project once as itself and once per grant as the granted org sees it, as ZITADEL's
  * ListProjects answers (the grant rows carry the grant's dates and state). `row_key` orders
- * rows of one project stably.
+ * rows of one project stably. The granted org's name is read from orgs for the page (a grant's
+ * org is always there: removing an org cascades to the grants to it).
  */
 const PROJECT_COLUMNS =
   'p.instance_id, p.id, p.resource_owner, p.name, p.state, p.project_role_assertion, p.authorization_required, ' +
   'p.project_access_required, p.private_labeling_setting, p.sequence';
 const GRANTED_PROJECTS = `(
   SELECT ${PROJECT_COLUMNS}, p.created_at, p.changed_at,
-         NULL::text AS grant_id, NULL::text AS granted_org_id, NULL::text AS granted_org_name, NULL::text AS grant_state, p.id AS row_key
+         NULL::text AS grant_id, NULL::text AS granted_org_id, NULL::text AS grant_state, p.id AS row_key
     FROM projects p
   UNION ALL
   SELECT ${PROJECT_COLUMNS}, g.created_at, g.changed_at,
-         g.id, g.granted_org_id, o.name, g.state, p.id || '/' || g.granted_org_id
+         g.id, g.granted_org_id, g.state, p.id || '/' || g.granted_org_id
     FROM project_grants g
     JOIN projects p ON p.instance_id = g.instance_id AND p.id = g.project_id
-    JOIN orgs o ON o.instance_id = g.instance_id AND o.id = g.granted_org_id
 ) gp`;
 
 /** Commands and queries of projects (their roles and grants have their own services). */
@@ -112,6 +112,7 @@ export class ProjectsService {
     private readonly store: ProjectStore,
     private readonly access: ProjectAccess,
     private readonly dependents: ProjectDependents,
+    private readonly orgs: OrgQueries,
   ) {}
 
   // ---- commands ---------------------------------------------------------------------------
@@ -124,8 +125,7 @@ export class ProjectsService {
     authorize(caller, 'project.create', { orgId }, errors.organizationNotFound, 'org.read');
     const id = input.id?.trim() || this.ids.next();
     return this.tx.run(async (tx) => {
-      const org = await tx.findOneBy(Org, { instanceId: caller.instance.id, id: orgId });
-      if (!org) throw errors.organizationNotFound();
+      if (!(await this.orgs.exists(tx, caller.instance.id, orgId))) throw errors.organizationNotFound();
       const now = new Date();
       const project: Project = {
         instanceId: caller.instance.id,
@@ -231,7 +231,7 @@ export class ProjectsService {
     if (mayOnProject(caller, 'project.read', project)) return project;
     const [grant] = await this.access.grantsVisibleTo(db, caller, project, 'project.read');
     if (!grant) throw errors.projectNotFound();
-    const org = await db.findOneBy(Org, { instanceId: caller.instance.id, id: grant.grantedOrgId });
+    const org = (await this.orgs.summaries(caller.instance.id, [grant.grantedOrgId], db)).get(grant.grantedOrgId);
     return { ...project, granted: { orgId: grant.grantedOrgId, orgName: org?.name ?? '', state: grant.state } };
   }
 
@@ -259,7 +259,11 @@ export class ProjectsService {
       page,
     });
     const { rows, total } = await fetchPage(this.tx.reader, q);
-    return { items: rows.map(projectView), total };
+    const orgs = await this.orgs.summaries(
+      caller.instance.id,
+      rows.flatMap((r) => (r.granted_org_id ? [r.granted_org_id as string] : [])),
+    );
+    return { items: rows.map((r) => projectView(r, orgs)), total };
   }
 
   // ---- internals --------------------------------------------------------------------------
@@ -297,7 +301,7 @@ function projectFilter(f: ProjectFilter): Filter {
   }
 }
 
-function projectView(r: Record<string, unknown>): ProjectView {
+function projectView(r: Record<string, unknown>, orgs: ReadonlyMap<string, OrgSummary>): ProjectView {
   return {
     instanceId: r.instance_id as string,
     id: r.id as string,
@@ -314,7 +318,7 @@ function projectView(r: Record<string, unknown>): ProjectView {
     granted: r.granted_org_id
       ? {
           orgId: r.granted_org_id as string,
-          orgName: (r.granted_org_name as string | null) ?? '',
+          orgName: orgs.get(r.granted_org_id as string)?.name ?? '',
           state: r.grant_state as ProjectState,
         }
       : undefined,

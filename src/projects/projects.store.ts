@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { OrgQueries } from '../orgs/orgs.queries.js';
 import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
 import { Project, ProjectGrant, ProjectRole } from './project.entity.js';
@@ -28,10 +29,23 @@ export interface ProjectEvent {
  */
 @Injectable()
 export class ProjectStore {
-  constructor(private readonly events: EventStore) {}
+  constructor(
+    private readonly events: EventStore,
+    private readonly orgs: OrgQueries,
+  ) {}
 
   findProject(db: EntityManager, instanceId: string, projectId: string): Promise<Project | null> {
     return db.findOneBy(Project, { instanceId, id: projectId });
+  }
+
+  /**
+   * The project when it and its org are active, else null: an app of a deactivated project or
+   * org serves no one (the OIDC and SAML layers ask before they let a client in).
+   */
+  async activeProject(db: EntityManager, instanceId: string, projectId: string): Promise<Project | null> {
+    const project = await this.findProject(db, instanceId, projectId);
+    if (project?.state !== 'active') return null;
+    return (await this.orgs.activeOrg(instanceId, project.resourceOwner, db)) ? project : null;
   }
 
   /** Whether the org owns the project or holds an active grant of it. */
@@ -66,6 +80,19 @@ export class ProjectStore {
 
   findGrantById(db: EntityManager, instanceId: string, grantId: string): Promise<ProjectGrant | null> {
     return db.findOneBy(ProjectGrant, { instanceId, id: grantId });
+  }
+
+  /** What the grants among `grantIds` cover (their project and granted org), by grant id; a missing grant is absent. */
+  async grantScopes(
+    db: EntityManager,
+    instanceId: string,
+    grantIds: readonly string[],
+  ): Promise<Map<string, { projectId: string; grantedOrgId: string }>> {
+    const rows: { id: string; project_id: string; granted_org_id: string }[] = await db.query(
+      'SELECT id, project_id, granted_org_id FROM project_grants WHERE instance_id = $1 AND id = ANY($2)',
+      [instanceId, [...new Set(grantIds)]],
+    );
+    return new Map(rows.map((r) => [r.id, { projectId: r.project_id, grantedOrgId: r.granted_org_id }]));
   }
 
   /** Every grant of a project, ordered by granted org. */

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { OrgQueries } from '../orgs/orgs.queries.js';
 import { hashToken } from '../platform/crypto/master-key.js';
 import { Policies } from '../settings/policies.queries.js';
-import { UserQueries } from '../users/users.queries.js';
+import { UserLookups } from '../users/user-lookups.queries.js';
 import { sessionStanding, type SessionStanding } from './login-rules.js';
 
 /** A session as its login rules see it: the row, its user's state and factors, and the verdict. */
@@ -52,7 +52,7 @@ export class SessionStandings {
   constructor(
     private readonly dataSource: DataSource,
     private readonly policies: Policies,
-    private readonly users: UserQueries,
+    private readonly users: UserLookups,
     private readonly orgs: OrgQueries,
   ) {}
 

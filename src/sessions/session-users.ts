@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { UserQueries, type LoginUser } from '../users/users.queries.js';
+import { UserLookups, type LoginUser } from '../users/user-lookups.queries.js';
 import { LockoutCounters } from './lockout.store.js';
 
 /** A user as the checks of a session need it: the users context's view plus the lockout counts. */
@@ -13,7 +13,7 @@ export interface CheckedUser extends LoginUser {
 @Injectable()
 export class SessionUsers {
   constructor(
-    private readonly users: UserQueries,
+    private readonly users: UserLookups,
     private readonly lockouts: LockoutCounters,
   ) {}
 

@@ -4,7 +4,7 @@ import { and, column, fetchPage, listSql, type Filter, type Page } from '../plat
 import { Transactions } from '../platform/database/transactions.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { checkSessionAccess } from './session-access.js';
-import { UserQueries } from '../users/users.queries.js';
+import { UserLookups } from '../users/user-lookups.queries.js';
 import { noUserAgentOfCaller } from './sessions.errors.js';
 
 /** A session as GetSession and ListSessions show it (no secrets). */
@@ -61,7 +61,7 @@ const FROM = 'sessions s';
 export class SessionQueries {
   constructor(
     private readonly tx: Transactions,
-    private readonly users: UserQueries,
+    private readonly users: UserLookups,
   ) {}
 
   async get(caller: Caller, sessionId: string, token: string | undefined): Promise<SessionView> {

@@ -6,7 +6,7 @@ import type { ReadCache } from '../platform/cache/read-cache.js';
 import { hashToken } from '../platform/crypto/master-key.js';
 import { Unauthenticated } from '../platform/errors/domain-error.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
-import { UserQueries } from './users.queries.js';
+import { UserLookups } from './user-lookups.queries.js';
 
 interface PatRow {
   readonly id: string;
@@ -29,7 +29,7 @@ export class PatStrategy implements TokenStrategy {
   private readonly cache: ReadCache<PatRow | undefined>;
 
   constructor(
-    private readonly users: UserQueries,
+    private readonly users: UserLookups,
     private readonly orgs: OrgQueries,
     feed: ChangeFeed,
   ) {

@@ -13,6 +13,7 @@ import { UserContacts } from './user-contacts.service.js';
 import { UserImportService } from './user-import.service.js';
 import { UserMetadataService } from './user-metadata.service.js';
 import { UserQueries } from './users.queries.js';
+import { UserLookups } from './user-lookups.queries.js';
 import { UserServiceParts } from './user-service-parts.js';
 import { UsersAuthHandler } from './users-auth.handler.js';
 import { USER_HTTP_BINDINGS } from './users.http-bindings.js';
@@ -36,13 +37,22 @@ import { UserStore } from './users.store.js';
     UserMetadataService,
     PatStrategy,
     UserQueries,
+    UserLookups,
     UsersCoreHandler,
     UserImportService,
     UsersV1Handler,
     UsersV1CredentialsHandler,
     UsersAuthHandler,
   ],
-  exports: [UsersService, UserQueries, PatStrategy, UsersSharedModule, UserCredentialsModule, UserMfaModule],
+  exports: [
+    UsersService,
+    UserQueries,
+    UserLookups,
+    PatStrategy,
+    UsersSharedModule,
+    UserCredentialsModule,
+    UserMfaModule,
+  ],
 })
 export class UsersModule implements OnModuleInit, OnApplicationBootstrap {
   constructor(

@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { OrgQueries } from '../orgs/orgs.queries.js';
 import { visibleOrgs } from '../platform/authz/authorize.js';
 import {
   and,
@@ -14,7 +12,8 @@ import {
 import { Transactions } from '../platform/database/transactions.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { Policies } from '../settings/policies.queries.js';
-import { loginNames, preferredLoginName } from './core/login-names.js';
+import { loginNames } from './core/login-names.js';
+import { mustBeDomainByOrg } from './user-lookups.queries.js';
 import type { AccessTokenType, UserState, UserType } from './user.entity.js';
 import { UserStore } from './users.store.js';
 import { metadataNotFound, notHuman, userNotFound } from './users.errors.js';
@@ -114,52 +113,6 @@ const SELECT = `u.*, o.primary_domain AS org_primary_domain,
   EXISTS (SELECT 1 FROM machine_secrets s WHERE s.instance_id = u.instance_id AND s.user_id = u.id) AS has_secret`;
 const FROM = 'users u JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner';
 
-/** A user as sign-in checks need it (session checks): its secret, contacts and its org's standing. */
-export interface LoginUser {
-  readonly id: string;
-  readonly resourceOwner: string;
-  readonly type: UserType;
-  readonly state: UserState;
-  /** A missing org counts as active, as the sessions' reads always did; only `inactive` stops sign-in. */
-  readonly orgActive: boolean;
-  readonly username: string;
-  readonly displayName: string;
-  readonly preferredLanguage: string | null;
-  readonly preferredLoginName: string;
-  readonly passwordHash: string | null;
-  readonly email: string | null;
-  readonly phone: string | null;
-}
-
-interface LoginRow {
-  id: string;
-  resource_owner: string;
-  type: UserType;
-  state: UserState;
-  username: string;
-  display_name: string | null;
-  preferred_language: string | null;
-  given_name: string | null;
-  family_name: string | null;
-  machine_name: string | null;
-  password_hash: string | null;
-  email: string | null;
-  phone: string | null;
-  org_primary_domain: string | null;
-  org_domains?: string[];
-}
-
-const LOGIN_SELECT = `u.id, u.resource_owner, u.type, u.state, u.username, u.display_name, u.preferred_language, u.given_name, u.family_name, u.machine_name,
-  u.password_hash, u.email, u.phone, o.primary_domain AS org_primary_domain`;
-const LOGIN_FROM = 'users u LEFT JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner';
-
-/** The name a session shows for its user: the display name, else the name parts, else the username. */
-export function displayNameOf(
-  r: Pick<LoginRow, 'display_name' | 'given_name' | 'family_name' | 'machine_name' | 'username'>,
-): string {
-  return r.display_name || [r.given_name, r.family_name].filter(Boolean).join(' ') || r.machine_name || r.username;
-}
-
 /** A verified domain of the user's org matching the text. */
 function orgDomainMatches(match: TextMatch, value: string, alias: string, domainColumn: string): Filter {
   return {
@@ -227,7 +180,6 @@ export class UserQueries {
     private readonly tx: Transactions,
     private readonly store: UserStore,
     private readonly policies: Policies,
-    private readonly orgs: OrgQueries,
   ) {}
 
   async get(caller: Caller, userId: string): Promise<UserView> {
@@ -237,7 +189,7 @@ export class UserQueries {
     ]);
     if (!rows.length) throw userNotFound();
     this.store.check(caller, { id: rows[0].id, resourceOwner: rows[0].resource_owner }, 'user.read', true);
-    return this.view(rows[0], await this.mustBeDomain(caller.instance.id, [rows[0].resource_owner]));
+    return this.view(rows[0], await mustBeDomainByOrg(this.policies, caller.instance.id, [rows[0].resource_owner]));
   }
 
   /**
@@ -320,7 +272,8 @@ export class UserQueries {
       page,
     });
     const { rows, total } = await fetchPage(this.tx.reader, q);
-    const mustBeDomain = await this.mustBeDomain(
+    const mustBeDomain = await mustBeDomainByOrg(
+      this.policies,
       caller.instance.id,
       rows.map((r) => r.resource_owner as string),
     );
@@ -356,189 +309,6 @@ export class UserQueries {
     };
   }
 
-  /**
-   * The user a sign-in check names, by id or by login name. A login name is the username alone
-   * or `username@<verified org domain>`, whichever the user's org's domain settings make its
-   * login names (`loginNames`); compared case-insensitively.
-   */
-  async forLogin(
-    db: EntityManager,
-    instanceId: string,
-    by: { readonly id: string } | { readonly loginName: string },
-  ): Promise<LoginUser | undefined> {
-    if ('id' in by) {
-      const [row]: LoginRow[] = await db.query(
-        `SELECT ${LOGIN_SELECT} FROM ${LOGIN_FROM} WHERE u.instance_id = $1 AND u.id = $2`,
-        [instanceId, by.id],
-      );
-      if (!row) return undefined;
-      const { userLoginMustBeDomain } = await this.policies.domainSettings(instanceId, row.resource_owner);
-      return this.loginUser(db, instanceId, row, userLoginMustBeDomain);
-    }
-    const wanted = by.loginName.trim().toLowerCase();
-    const at = wanted.lastIndexOf('@');
-    const usernames = at > 0 ? [wanted, wanted.slice(0, at)] : [wanted];
-    const rows: LoginRow[] = await db.query(
-      `SELECT ${LOGIN_SELECT},
-         ARRAY(SELECT d.domain FROM org_domains d WHERE d.instance_id = u.instance_id AND d.org_id = u.resource_owner AND d.is_verified) AS org_domains
-         FROM ${LOGIN_FROM}
-        WHERE u.instance_id = $1 AND lower(u.username) = ANY($2::text[])`,
-      [instanceId, usernames],
-    );
-    for (const row of rows) {
-      const { userLoginMustBeDomain } = await this.policies.domainSettings(instanceId, row.resource_owner);
-      const names = loginNames(
-        row.username,
-        row.org_domains ?? [],
-        row.org_primary_domain ?? '',
-        userLoginMustBeDomain && !!row.org_primary_domain,
-      );
-      if (names.loginNames.some((n) => n.toLowerCase() === wanted))
-        return this.loginUser(db, instanceId, row, userLoginMustBeDomain);
-    }
-    return undefined;
-  }
-
-  private async loginUser(
-    db: EntityManager,
-    instanceId: string,
-    r: LoginRow,
-    userLoginMustBeDomain: boolean,
-  ): Promise<LoginUser> {
-    const orgStates = await this.orgs.states(instanceId, [r.resource_owner], db);
-    return {
-      id: r.id,
-      resourceOwner: r.resource_owner,
-      type: r.type,
-      state: r.state,
-      orgActive: orgStates.get(r.resource_owner) !== 'inactive',
-      username: r.username,
-      displayName: displayNameOf(r),
-      preferredLanguage: r.preferred_language,
-      preferredLoginName: preferredLoginName(r.username, r.org_primary_domain, userLoginMustBeDomain),
-      passwordHash: r.password_hash,
-      email: r.email,
-      phone: r.phone,
-    };
-  }
-
-  /** A personal access token by the hash of its text, with its user's state and org. */
-  async personalAccessToken(
-    instanceId: string,
-    tokenHash: string,
-  ): Promise<
-    | {
-        id: string;
-        userId: string;
-        resourceOwner: string;
-        expiresAt: Date;
-        createdAt: Date;
-        userState: UserState;
-        userOrgId: string;
-      }
-    | undefined
-  > {
-    const [row] = await this.tx.reader.query(
-      `SELECT t.id, t.user_id, t.resource_owner, t.expires_at, t.created_at, u.state AS user_state, u.resource_owner AS user_org_id
-         FROM personal_access_tokens t
-         JOIN users u ON u.instance_id = t.instance_id AND u.id = t.user_id
-        WHERE t.instance_id = $1 AND t.token_hash = $2`,
-      [instanceId, tokenHash],
-    );
-    return row
-      ? {
-          id: row.id,
-          userId: row.user_id,
-          resourceOwner: row.resource_owner,
-          expiresAt: row.expires_at,
-          createdAt: row.created_at,
-          userState: row.user_state,
-          userOrgId: row.user_org_id,
-        }
-      : undefined;
-  }
-
-  /** The user's row when it is active (OIDC claims read it); undefined otherwise. */
-  async activeUserRow(instanceId: string, userId: string): Promise<ActiveUserRow | undefined> {
-    const [row] = await this.tx.reader.query(
-      `SELECT id, resource_owner, type, username, given_name, family_name, nick_name, display_name, machine_name,
-              preferred_language, email, email_verified, phone, phone_verified, gender, changed_at
-         FROM users WHERE instance_id = $1 AND id = $2 AND state = 'active'`,
-      [instanceId, userId],
-    );
-    return row;
-  }
-
-  /** All of the user's metadata, by key (no permission check: for token claims). */
-  async allMetadata(instanceId: string, userId: string): Promise<{ key: string; value: Buffer }[]> {
-    return this.tx.reader.query(
-      'SELECT key, value FROM user_metadata WHERE instance_id = $1 AND user_id = $2 ORDER BY key',
-      [instanceId, userId],
-    );
-  }
-
-  /** What a session's login rules read of its user: state, org, pending password change and ready factors. */
-  async standing(instanceId: string, userId: string): Promise<UserStanding | undefined> {
-    const [row] = await this.tx.reader.query(
-      `SELECT u.resource_owner, u.state, u.password_change_required,
-         EXISTS (SELECT 1 FROM user_totp t WHERE t.instance_id = u.instance_id AND t.user_id = u.id AND t.state = 'ready') AS has_totp,
-         EXISTS (SELECT 1 FROM user_otp_channels c WHERE c.instance_id = u.instance_id AND c.user_id = u.id AND c.channel = 'sms') AS has_otp_sms,
-         EXISTS (SELECT 1 FROM user_otp_channels c WHERE c.instance_id = u.instance_id AND c.user_id = u.id AND c.channel = 'email') AS has_otp_email,
-         EXISTS (SELECT 1 FROM user_webauthn_credentials w WHERE w.instance_id = u.instance_id AND w.user_id = u.id AND w.state = 'ready') AS has_webauthn
-         FROM users u WHERE u.instance_id = $1 AND u.id = $2`,
-      [instanceId, userId],
-    );
-    return row
-      ? {
-          resourceOwner: row.resource_owner,
-          state: row.state,
-          passwordChangeRequired: row.password_change_required,
-          totp: row.has_totp,
-          otpSms: row.has_otp_sms,
-          otpEmail: row.has_otp_email,
-          webAuthn: row.has_webauthn,
-        }
-      : undefined;
-  }
-
-  /**
-   * How sessions show their users, by id: the display name and the preferred login name (after
-   * the org's domain settings). A user that is gone is absent.
-   */
-  async shownAs(
-    instanceId: string,
-    userIds: readonly string[],
-  ): Promise<Map<string, { readonly displayName: string; readonly loginName: string }>> {
-    if (!userIds.length) return new Map();
-    const rows: (Parameters<typeof displayNameOf>[0] & { id: string; resource_owner: string })[] =
-      await this.tx.reader.query(
-        `SELECT id, resource_owner, username, display_name, given_name, family_name, machine_name
-           FROM users WHERE instance_id = $1 AND id = ANY($2)`,
-        [instanceId, [...new Set(userIds)]],
-      );
-    const orgs = await this.orgs.summaries(
-      instanceId,
-      rows.map((r) => r.resource_owner),
-    );
-    const mustBeDomain = await this.mustBeDomain(
-      instanceId,
-      rows.map((r) => r.resource_owner),
-    );
-    return new Map(
-      rows.map((r) => [
-        r.id,
-        {
-          displayName: displayNameOf(r),
-          loginName: preferredLoginName(
-            r.username,
-            orgs.get(r.resource_owner)?.primaryDomain ?? null,
-            mustBeDomain.get(r.resource_owner) ?? false,
-          ),
-        },
-      ]),
-    );
-  }
-
   /** A human user (profile, email, phone reads); a machine has none of these. */
   async human(caller: Caller, userId: string): Promise<UserView> {
     const user = await this.get(caller, userId);
@@ -551,13 +321,6 @@ export class UserQueries {
     const [entry] = (await this.metadata(caller, userId, [{ match: 'equals', value: key }], ONE)).items;
     if (!entry) throw metadataNotFound(key);
     return entry;
-  }
-
-  /** The domain setting each org of a page has, read once per org (a page is mostly one org). */
-  private async mustBeDomain(instanceId: string, orgIds: readonly string[]): Promise<Map<string, boolean>> {
-    const distinct = [...new Set(orgIds)];
-    const settings = await Promise.all(distinct.map((orgId) => this.policies.domainSettings(instanceId, orgId)));
-    return new Map(distinct.map((orgId, i) => [orgId, settings[i].userLoginMustBeDomain]));
   }
 
   private view(r: Record<string, any>, mustBeDomain: Map<string, boolean>): UserView {
@@ -597,37 +360,6 @@ export class UserQueries {
       sequence: BigInt(r.sequence),
     };
   }
-}
-
-/** A user row as the OIDC claims read it (snake_case columns). */
-export interface ActiveUserRow {
-  readonly id: string;
-  readonly resource_owner: string;
-  readonly type: UserType;
-  readonly username: string;
-  readonly given_name: string | null;
-  readonly family_name: string | null;
-  readonly nick_name: string | null;
-  readonly display_name: string | null;
-  readonly machine_name: string | null;
-  readonly preferred_language: string | null;
-  readonly email: string | null;
-  readonly email_verified: boolean;
-  readonly phone: string | null;
-  readonly phone_verified: boolean;
-  readonly gender: number;
-  readonly changed_at: Date;
-}
-
-/** A user as a session's login rules see it. */
-export interface UserStanding {
-  readonly resourceOwner: string;
-  readonly state: UserState;
-  readonly passwordChangeRequired: boolean;
-  readonly totp: boolean;
-  readonly otpSms: boolean;
-  readonly otpEmail: boolean;
-  readonly webAuthn: boolean;
 }
 
 export interface MetadataEntry {

@@ -117,6 +117,24 @@ export class MembershipCommands {
     ]);
   }
 
+  /**
+   * Drops, without events of their own, the memberships on these resources of one level (they are
+   * being removed: the resource's removal event stands for them).
+   */
+  async removeOnResources(
+    tx: EntityManager,
+    instanceId: string,
+    level: MembershipLevel,
+    resourceIds: readonly string[],
+  ): Promise<void> {
+    if (!resourceIds.length) return;
+    await tx.query('DELETE FROM memberships WHERE instance_id = $1 AND level = $2 AND resource_id = ANY($3)', [
+      instanceId,
+      level,
+      [...resourceIds],
+    ]);
+  }
+
   /** Drops, without events of their own, the memberships the users hold (they are being removed with their org). */
   async removeOfUsers(tx: EntityManager, instanceId: string, userIds: readonly string[]): Promise<void> {
     if (!userIds.length) return;

@@ -1,27 +1,44 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ChangeFeed } from '../cache/change-feed.js';
 import type { ReadCache } from '../cache/read-cache.js';
 import type { MembershipGrant, MembershipLevel } from './permissions.js';
 
-interface GrantRow {
+interface MembershipRow {
   level: MembershipLevel;
   resource_id: string;
   resource_owner: string;
   roles: string[];
-  grant_project_id: string | null;
-  granted_org_id: string | null;
 }
+
+/** What a project grant covers: its project and the org it is granted to. */
+export interface ProjectGrantScope {
+  readonly projectId: string;
+  readonly grantedOrgId: string;
+}
+
+/** The scopes of the project grants that exist among `grantIds`, by grant id (registered by projects). */
+export type ProjectGrantScopes = (
+  db: EntityManager,
+  instanceId: string,
+  grantIds: readonly string[],
+) => Promise<ReadonlyMap<string, ProjectGrantScope>>;
 
 @Injectable()
 export class MembershipQueries {
   private readonly cache: ReadCache<readonly MembershipGrant[]>;
+  private grantScopes?: ProjectGrantScopes;
 
   constructor(
     private readonly dataSource: DataSource,
     feed: ChangeFeed,
   ) {
     this.cache = feed.cache({ name: 'memberships' });
+  }
+
+  /** Projects, which owns project grants, tells what each one covers (the platform sits below it). */
+  useProjectGrantScopes(scopes: ProjectGrantScopes): void {
+    this.grantScopes = scopes;
   }
 
   /**
@@ -34,25 +51,38 @@ export class MembershipQueries {
   }
 
   private async load(instanceId: string, userId: string): Promise<readonly MembershipGrant[]> {
-    const rows: GrantRow[] = await this.dataSource.query(
-      `SELECT m.level, m.resource_id, m.resource_owner, m.roles, pg.project_id AS grant_project_id, pg.granted_org_id
-         FROM memberships m
-         LEFT JOIN project_grants pg ON m.level = 'project_grant' AND pg.instance_id = m.instance_id AND pg.id = m.resource_id
-        WHERE m.instance_id = $1 AND m.user_id = $2 AND (m.level <> 'project_grant' OR pg.id IS NOT NULL)`,
+    const rows: MembershipRow[] = await this.dataSource.query(
+      'SELECT level, resource_id, resource_owner, roles FROM memberships WHERE instance_id = $1 AND user_id = $2',
       [instanceId, userId],
     );
+    const grantIds = rows.filter((m) => m.level === 'project_grant').map((m) => m.resource_id);
+    const scopes =
+      grantIds.length && this.grantScopes
+        ? await this.grantScopes(this.dataSource.manager, instanceId, grantIds)
+        : new Map<string, ProjectGrantScope>();
     return Object.freeze(
-      rows.map((m) =>
-        Object.freeze({
-          level: m.level,
-          resourceId: m.resource_id,
-          resourceOwner: m.resource_owner,
-          roles: m.roles,
-          ...(m.level === 'project_grant' && m.grant_project_id && m.granted_org_id
-            ? { projectGrant: { projectId: m.grant_project_id, grantedOrgId: m.granted_org_id } }
-            : {}),
-        }),
-      ),
+      rows.flatMap((m): MembershipGrant[] => {
+        if (m.level !== 'project_grant')
+          return [
+            Object.freeze({
+              level: m.level,
+              resourceId: m.resource_id,
+              resourceOwner: m.resource_owner,
+              roles: m.roles,
+            }),
+          ];
+        const scope = scopes.get(m.resource_id);
+        if (!scope) return [];
+        return [
+          Object.freeze({
+            level: m.level,
+            resourceId: m.resource_id,
+            resourceOwner: m.resource_owner,
+            roles: m.roles,
+            projectGrant: { projectId: scope.projectId, grantedOrgId: scope.grantedOrgId },
+          }),
+        ];
+      }),
     );
   }
 }

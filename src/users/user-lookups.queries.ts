@@ -1,0 +1,287 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { OrgQueries, type OrgSummary } from '../orgs/orgs.queries.js';
+import { Transactions } from '../platform/database/transactions.js';
+import { Policies } from '../settings/policies.queries.js';
+import { loginNames, preferredLoginName } from './core/login-names.js';
+import type { UserState, UserType } from './user.entity.js';
+
+/** A user as sign-in checks need it (session checks): its secret, contacts and its org's standing. */
+export interface LoginUser {
+  readonly id: string;
+  readonly resourceOwner: string;
+  readonly type: UserType;
+  readonly state: UserState;
+  /** A missing org counts as active, as the sessions' reads always did; only `inactive` stops sign-in. */
+  readonly orgActive: boolean;
+  readonly username: string;
+  readonly displayName: string;
+  readonly preferredLanguage: string | null;
+  readonly preferredLoginName: string;
+  readonly passwordHash: string | null;
+  readonly email: string | null;
+  readonly phone: string | null;
+}
+
+interface LoginRow {
+  id: string;
+  resource_owner: string;
+  type: UserType;
+  state: UserState;
+  username: string;
+  display_name: string | null;
+  preferred_language: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  machine_name: string | null;
+  password_hash: string | null;
+  email: string | null;
+  phone: string | null;
+}
+
+const LOGIN_SELECT = `id, resource_owner, type, state, username, display_name, preferred_language, given_name, family_name, machine_name,
+  password_hash, email, phone`;
+
+/** The name a session shows for its user: the display name, else the name parts, else the username. */
+export function displayNameOf(
+  r: Pick<LoginRow, 'display_name' | 'given_name' | 'family_name' | 'machine_name' | 'username'>,
+): string {
+  return r.display_name || [r.given_name, r.family_name].filter(Boolean).join(' ') || r.machine_name || r.username;
+}
+
+/** The domain setting each org has, read once per org (a page is mostly one org). */
+export async function mustBeDomainByOrg(
+  policies: Policies,
+  instanceId: string,
+  orgIds: readonly string[],
+): Promise<Map<string, boolean>> {
+  const distinct = [...new Set(orgIds)];
+  const settings = await Promise.all(distinct.map((orgId) => policies.domainSettings(instanceId, orgId)));
+  return new Map(distinct.map((orgId, i) => [orgId, settings[i].userLoginMustBeDomain]));
+}
+
+/** A missing org counts as active and has no primary domain, as the sessions' reads always had it. */
+function loginUser(r: LoginRow, org: OrgSummary | undefined, userLoginMustBeDomain: boolean): LoginUser {
+  return {
+    id: r.id,
+    resourceOwner: r.resource_owner,
+    type: r.type,
+    state: r.state,
+    orgActive: org?.state !== 'inactive',
+    username: r.username,
+    displayName: displayNameOf(r),
+    preferredLanguage: r.preferred_language,
+    preferredLoginName: preferredLoginName(r.username, org?.primaryDomain ?? null, userLoginMustBeDomain),
+    passwordHash: r.password_hash,
+    email: r.email,
+    phone: r.phone,
+  };
+}
+
+/**
+ * The look-ups other contexts make on users, with no caller to check: sign-in (sessions),
+ * personal access tokens, token claims (OIDC), how sessions show their users and who a SAML
+ * assertion is about. The org's side (state, domains) comes from OrgQueries.
+ */
+@Injectable()
+export class UserLookups {
+  constructor(
+    private readonly tx: Transactions,
+    private readonly policies: Policies,
+    private readonly orgs: OrgQueries,
+  ) {}
+
+  /**
+   * The user a sign-in check names, by id or by login name. A login name is the username alone
+   * or `username@<verified org domain>`, whichever the user's org's domain settings make its
+   * login names (`loginNames`); compared case-insensitively.
+   */
+  async forLogin(
+    db: EntityManager,
+    instanceId: string,
+    by: { readonly id: string } | { readonly loginName: string },
+  ): Promise<LoginUser | undefined> {
+    if ('id' in by) {
+      const [row]: LoginRow[] = await db.query(`SELECT ${LOGIN_SELECT} FROM users WHERE instance_id = $1 AND id = $2`, [
+        instanceId,
+        by.id,
+      ]);
+      if (!row) return undefined;
+      const org = (await this.orgs.summaries(instanceId, [row.resource_owner], db)).get(row.resource_owner);
+      const { userLoginMustBeDomain } = await this.policies.domainSettings(instanceId, row.resource_owner);
+      return loginUser(row, org, userLoginMustBeDomain);
+    }
+    const wanted = by.loginName.trim().toLowerCase();
+    const at = wanted.lastIndexOf('@');
+    const usernames = at > 0 ? [wanted, wanted.slice(0, at)] : [wanted];
+    const rows: LoginRow[] = await db.query(
+      `SELECT ${LOGIN_SELECT} FROM users WHERE instance_id = $1 AND lower(username) = ANY($2::text[])`,
+      [instanceId, usernames],
+    );
+    if (!rows.length) return undefined;
+    const orgIds = rows.map((r) => r.resource_owner);
+    const orgs = await this.orgs.summaries(instanceId, orgIds, db);
+    const domains = await this.orgs.verifiedDomains(instanceId, orgIds, db);
+    for (const row of rows) {
+      const org = orgs.get(row.resource_owner);
+      const { userLoginMustBeDomain } = await this.policies.domainSettings(instanceId, row.resource_owner);
+      const names = loginNames(
+        row.username,
+        domains.get(row.resource_owner) ?? [],
+        org?.primaryDomain ?? '',
+        userLoginMustBeDomain && !!org?.primaryDomain,
+      );
+      if (names.loginNames.some((n) => n.toLowerCase() === wanted)) return loginUser(row, org, userLoginMustBeDomain);
+    }
+    return undefined;
+  }
+
+  /** A personal access token by the hash of its text, with its user's state and org. */
+  async personalAccessToken(
+    instanceId: string,
+    tokenHash: string,
+  ): Promise<
+    | {
+        id: string;
+        userId: string;
+        resourceOwner: string;
+        expiresAt: Date;
+        createdAt: Date;
+        userState: UserState;
+        userOrgId: string;
+      }
+    | undefined
+  > {
+    const [row] = await this.tx.reader.query(
+      `SELECT t.id, t.user_id, t.resource_owner, t.expires_at, t.created_at, u.state AS user_state, u.resource_owner AS user_org_id
+         FROM personal_access_tokens t
+         JOIN users u ON u.instance_id = t.instance_id AND u.id = t.user_id
+        WHERE t.instance_id = $1 AND t.token_hash = $2`,
+      [instanceId, tokenHash],
+    );
+    return row
+      ? {
+          id: row.id,
+          userId: row.user_id,
+          resourceOwner: row.resource_owner,
+          expiresAt: row.expires_at,
+          createdAt: row.created_at,
+          userState: row.user_state,
+          userOrgId: row.user_org_id,
+        }
+      : undefined;
+  }
+
+  /** The user's row when it is active (OIDC claims read it); undefined otherwise. */
+  async activeUserRow(instanceId: string, userId: string): Promise<ActiveUserRow | undefined> {
+    const [row] = await this.tx.reader.query(
+      `SELECT id, resource_owner, type, username, given_name, family_name, nick_name, display_name, machine_name,
+              preferred_language, email, email_verified, phone, phone_verified, gender, changed_at
+         FROM users WHERE instance_id = $1 AND id = $2 AND state = 'active'`,
+      [instanceId, userId],
+    );
+    return row;
+  }
+
+  /** All of the user's metadata, by key (no permission check: for token claims). */
+  async allMetadata(instanceId: string, userId: string): Promise<{ key: string; value: Buffer }[]> {
+    return this.tx.reader.query(
+      'SELECT key, value FROM user_metadata WHERE instance_id = $1 AND user_id = $2 ORDER BY key',
+      [instanceId, userId],
+    );
+  }
+
+  /** What a session's login rules read of its user: state, org, pending password change and ready factors. */
+  async standing(instanceId: string, userId: string): Promise<UserStanding | undefined> {
+    const [row] = await this.tx.reader.query(
+      `SELECT u.resource_owner, u.state, u.password_change_required,
+         EXISTS (SELECT 1 FROM user_totp t WHERE t.instance_id = u.instance_id AND t.user_id = u.id AND t.state = 'ready') AS has_totp,
+         EXISTS (SELECT 1 FROM user_otp_channels c WHERE c.instance_id = u.instance_id AND c.user_id = u.id AND c.channel = 'sms') AS has_otp_sms,
+         EXISTS (SELECT 1 FROM user_otp_channels c WHERE c.instance_id = u.instance_id AND c.user_id = u.id AND c.channel = 'email') AS has_otp_email,
+         EXISTS (SELECT 1 FROM user_webauthn_credentials w WHERE w.instance_id = u.instance_id AND w.user_id = u.id AND w.state = 'ready') AS has_webauthn
+         FROM users u WHERE u.instance_id = $1 AND u.id = $2`,
+      [instanceId, userId],
+    );
+    return row
+      ? {
+          resourceOwner: row.resource_owner,
+          state: row.state,
+          passwordChangeRequired: row.password_change_required,
+          totp: row.has_totp,
+          otpSms: row.has_otp_sms,
+          otpEmail: row.has_otp_email,
+          webAuthn: row.has_webauthn,
+        }
+      : undefined;
+  }
+
+  /**
+   * How sessions show their users, by id: the display name and the preferred login name (after
+   * the org's domain settings). A user that is gone is absent.
+   */
+  async shownAs(
+    instanceId: string,
+    userIds: readonly string[],
+  ): Promise<Map<string, { readonly displayName: string; readonly loginName: string }>> {
+    if (!userIds.length) return new Map();
+    const rows: (Parameters<typeof displayNameOf>[0] & { id: string; resource_owner: string })[] =
+      await this.tx.reader.query(
+        `SELECT id, resource_owner, username, display_name, given_name, family_name, machine_name
+           FROM users WHERE instance_id = $1 AND id = ANY($2)`,
+        [instanceId, [...new Set(userIds)]],
+      );
+    const orgs = await this.orgs.summaries(
+      instanceId,
+      rows.map((r) => r.resource_owner),
+    );
+    const mustBeDomain = await mustBeDomainByOrg(
+      this.policies,
+      instanceId,
+      rows.map((r) => r.resource_owner),
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          displayName: displayNameOf(r),
+          loginName: preferredLoginName(
+            r.username,
+            orgs.get(r.resource_owner)?.primaryDomain ?? null,
+            mustBeDomain.get(r.resource_owner) ?? false,
+          ),
+        },
+      ]),
+    );
+  }
+}
+
+/** A user row as the OIDC claims read it (snake_case columns). */
+export interface ActiveUserRow {
+  readonly id: string;
+  readonly resource_owner: string;
+  readonly type: UserType;
+  readonly username: string;
+  readonly given_name: string | null;
+  readonly family_name: string | null;
+  readonly nick_name: string | null;
+  readonly display_name: string | null;
+  readonly machine_name: string | null;
+  readonly preferred_language: string | null;
+  readonly email: string | null;
+  readonly email_verified: boolean;
+  readonly phone: string | null;
+  readonly phone_verified: boolean;
+  readonly gender: number;
+  readonly changed_at: Date;
+}
+
+/** A user as a session's login rules see it. */
+export interface UserStanding {
+  readonly resourceOwner: string;
+  readonly state: UserState;
+  readonly passwordChangeRequired: boolean;
+  readonly totp: boolean;
+  readonly otpSms: boolean;
+  readonly otpEmail: boolean;
+  readonly webAuthn: boolean;
+}
