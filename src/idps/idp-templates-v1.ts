@@ -17,6 +17,7 @@ import {
   simpleCommand,
 } from './idps.mapper.js';
 import { loginPolicyLinkV1, providerQueriesV1, providerV1 } from './idps-v1.mapper.js';
+import { required } from './idps.errors.js';
 
 /** Where a v1 call works: the instance (admin) or the org of `x-zitadel-orgid` (management). */
 export type ScopeOf = (ctx: HandlerContext) => { caller: Caller; scope: TemplateScope };
@@ -75,6 +76,18 @@ export function templateMethodsV1(templates: IdpTemplatesService, scopeOf: Scope
     regenerateSAMLProviderCertificate: async (req: Req, ctx: HandlerContext) => {
       const { caller, scope } = scopeOf(ctx);
       return { details: detailsV1(await templates.regenerateSamlCertificate(caller, scope, req.id)) };
+    },
+    migrateGenericOIDCProvider: async (req: Req, ctx: HandlerContext) => {
+      const { caller, scope } = scopeOf(ctx);
+      const t = req.template;
+      const target =
+        t.case === 'azure'
+          ? azureAdCommand(t.value)
+          : t.case === 'google'
+            ? simpleCommand('google', t.value)
+            : undefined;
+      if (!target) throw required('template');
+      return { details: detailsV1(await templates.migrateOidc(caller, scope, req.id, target)) };
     },
     deleteProvider: async (req: Req, ctx: HandlerContext) => {
       const { caller, scope } = scopeOf(ctx);

@@ -134,6 +134,40 @@ export class IdpTemplatesService {
     });
   }
 
+  /**
+   * MigrateGenericOIDCProvider: a generic OIDC template becomes a Google or Azure AD one under the
+   * same id, so the users' links to it stay (ZITADEL's `*.idp.oidc.migrated.google|azure`). The
+   * target is checked like a new template of its kind, its client secret included.
+   */
+  async migrateOidc(caller: Caller, scope: TemplateScope, id: string, command: TemplateCommand): Promise<ChangeInfo> {
+    this.authorizeWrite(caller, scope);
+    const draft = checkedDraft(command.draft, 'add');
+    const target = draft.config.kind === 'azureAd' ? 'azure' : draft.config.kind === 'google' ? 'google' : undefined;
+    if (!target) throw errors.required('template');
+    return this.tx.run(async (tx) => {
+      const stored = await this.loadOwn(tx, caller, scope, id, 'oidc');
+      const written = await this.push(tx, caller, scope, `${scope.level}.idp.oidc.migrated.${target}`, {
+        id,
+        name: draft.name,
+        ...publicConfig(draft.config),
+        ...draft.options,
+      });
+      await this.store.update(
+        tx,
+        {
+          ...stored.template,
+          name: draft.name,
+          config: draft.config,
+          options: draft.options,
+          changedAt: written.changeDate,
+          sequence: written.sequence,
+        },
+        this.seal({ ...draft.secrets }),
+      );
+      return written;
+    });
+  }
+
   /** A new request-signing key pair and certificate for a SAML template (the old ones stop working). */
   async regenerateSamlCertificate(caller: Caller, scope: TemplateScope, id: string): Promise<ChangeInfo> {
     this.authorizeWrite(caller, scope);

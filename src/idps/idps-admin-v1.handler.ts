@@ -40,6 +40,7 @@ export const ADMIN_IDP_ACCESS: AccessTable<typeof AdminService> = {
   addSAMLProvider: WRITE,
   updateSAMLProvider: WRITE,
   regenerateSAMLProviderCertificate: WRITE,
+  migrateGenericOIDCProvider: WRITE,
   deleteProvider: WRITE,
   listLoginPolicyIDPs: { permission: 'iam.policy.read' },
   addIDPToLoginPolicy: { permission: 'iam.policy.write' },

@@ -40,6 +40,7 @@ export const MANAGEMENT_IDP_ACCESS: AccessTable<typeof ManagementService> = {
   addSAMLProvider: WRITE,
   updateSAMLProvider: WRITE,
   regenerateSAMLProviderCertificate: WRITE,
+  migrateGenericOIDCProvider: WRITE,
   deleteProvider: WRITE,
   listLoginPolicyIDPs: { permission: 'policy.read' },
   addIDPToLoginPolicy: { permission: 'policy.write' },

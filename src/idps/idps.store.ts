@@ -92,12 +92,15 @@ export class IdpStore {
     return rows[0] && toStored(rows[0]);
   }
 
-  /** Replaces name, configuration, options and sealed secrets (kind, owner and creation stay). */
+  /**
+   * Replaces name, configuration (with its kind: a generic OIDC template migrates to Google or
+   * Azure AD in place), options and sealed secrets; owner and creation stay.
+   */
   async update(tx: EntityManager, template: IdpTemplate, sealedSecrets: string | null): Promise<void> {
-    const { kind: _kind, ...config } = template.config;
+    const { kind, ...config } = template.config;
     await tx.query(
-      `UPDATE idp_templates SET name = $3, config = $4, options = $5, secrets = $6, changed_at = $7, sequence = $8
-        WHERE instance_id = $1 AND id = $2`,
+      `UPDATE idp_templates SET name = $3, config = $4, options = $5, secrets = $6, changed_at = $7, sequence = $8,
+        kind = $9 WHERE instance_id = $1 AND id = $2`,
       [
         template.instanceId,
         template.id,
@@ -107,6 +110,7 @@ export class IdpStore {
         sealedSecrets,
         template.changedAt,
         template.sequence.toString(),
+        kind,
       ],
     );
   }
