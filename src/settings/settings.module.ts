@@ -38,11 +38,12 @@ export class SettingsModule implements OnModuleInit {
 
   onModuleInit(): void {
     // Which login policy is in force for an org decides which identity providers it offers.
-    // Outside a transaction the cached read serves (the login pages ask on every page).
-    this.idps.attachCustomLoginPolicyCheck(
-      async (db, instanceId, orgId) =>
-        (await this.policies.resolve('login', instanceId, orgId, db.queryRunner?.isTransactionActive ? db : undefined))
-          .source.ownerType === 'org',
+    // Outside a transaction the cached read serves (the login pages ask on every page); inside
+    // one (a change to the org's list) the org's policy row is held so a reset waits for it.
+    this.idps.attachCustomLoginPolicyCheck(async (db, instanceId, orgId) =>
+      db.queryRunner?.isTransactionActive
+        ? this.policies.hasOwn(db, 'login', instanceId, orgId, 'share')
+        : (await this.policies.resolve('login', instanceId, orgId)).source.ownerType === 'org',
     );
     this.orgLifecycle.onRemoval((tx, instanceId, orgId) => this.settings.removeOrgPolicies(tx, instanceId, orgId));
   }
