@@ -47,8 +47,12 @@ export const badMetadata = (field: string, why: string) => invalidField(E.badMet
 export const badEnum = (field: string) => invalidField(E.badEnum, field, 'is not one of the allowed values');
 /** Errors.IDPConfig.NotExisting: also what another org's or another instance's provider answers. */
 export const idpNotFound = () => NotFound(E.idpNotFound, 'identity provider not found');
+/**
+ * ZITADEL reads a template through the write model of the method's kind, so one of another kind
+ * does not exist for it: NOT_FOUND (Errors.Instance.IDPConfig.NotExisting), with its own id here.
+ */
 export const wrongKind = (kind: string) =>
-  FailedPrecondition(E.wrongKind, `the identity provider is not of kind ${kind}; update it with its own method`);
+  NotFound(E.wrongKind, `no identity provider of kind ${kind} with this id; update it with its own kind's method`);
 /** Instance providers belong to the instance: there is no narrower resource to hide behind NOT_FOUND. */
 export const instanceDenied = (permission: string) =>
   PermissionDenied(E.instanceDenied, `no permission: ${permission} required on the instance`);
