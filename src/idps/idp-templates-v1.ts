@@ -16,7 +16,17 @@ import {
   samlCommand,
   simpleCommand,
 } from './idps.mapper.js';
-import { loginPolicyLinkV1, providerQueriesV1, providerV1 } from './idps-v1.mapper.js';
+import {
+  legacyIdpV1,
+  legacyJwtDraft,
+  legacyOidcDraft,
+  legacyUpdatedIdp,
+  legacyUpdatedJwt,
+  legacyUpdatedOidc,
+  loginPolicyLinkV1,
+  providerQueriesV1,
+  providerV1,
+} from './idps-v1.mapper.js';
 import { required } from './idps.errors.js';
 
 /** Where a v1 call works: the instance (admin) or the org of `x-zitadel-orgid` (management). */
@@ -121,5 +131,101 @@ export function loginPolicyMethodsV1(policies: LoginPolicyIdpsService, scopeOf: 
       const { caller, scope } = scopeOf(ctx);
       return { details: detailsV1(await policies.remove(caller, scope, req.idpId)) };
     },
+  };
+}
+
+/** The old IDP configuration methods by role; admin and management name them differently. */
+export interface LegacyMethodNames {
+  readonly list: string;
+  readonly get: string;
+  readonly addOidc: string;
+  readonly addJwt: string;
+  readonly update: string;
+  readonly deactivate: string;
+  readonly reactivate: string;
+  readonly remove: string;
+  readonly updateOidc: string;
+  readonly updateJwt: string;
+}
+
+export const ADMIN_LEGACY_NAMES: LegacyMethodNames = {
+  list: 'listIDPs',
+  get: 'getIDPByID',
+  addOidc: 'addOIDCIDP',
+  addJwt: 'addJWTIDP',
+  update: 'updateIDP',
+  deactivate: 'deactivateIDP',
+  reactivate: 'reactivateIDP',
+  remove: 'removeIDP',
+  updateOidc: 'updateIDPOIDCConfig',
+  updateJwt: 'updateIDPJWTConfig',
+};
+
+export const MANAGEMENT_LEGACY_NAMES: LegacyMethodNames = {
+  list: 'listOrgIDPs',
+  get: 'getOrgIDPByID',
+  addOidc: 'addOrgOIDCIDP',
+  addJwt: 'addOrgJWTIDP',
+  update: 'updateOrgIDP',
+  deactivate: 'deactivateOrgIDP',
+  reactivate: 'reactivateOrgIDP',
+  remove: 'removeOrgIDP',
+  updateOidc: 'updateOrgIDPOIDCConfig',
+  updateJwt: 'updateOrgIDPJWTConfig',
+};
+
+/**
+ * ZITADEL's old IDP configuration API (AddOIDCIDP, ListIDPs … and the org variants) on the same
+ * templates: it makes OIDC and JWT templates marked as its own and sees only those; the new
+ * provider methods see them too.
+ */
+export function legacyMethodsV1(templates: IdpTemplatesService, scopeOf: ScopeOf, names: LegacyMethodNames) {
+  const details = async (
+    ctx: HandlerContext,
+    run: (s: ReturnType<ScopeOf>) => Promise<Parameters<typeof detailsV1>[0]>,
+  ) => ({ details: detailsV1(await run(scopeOf(ctx))) });
+  return {
+    [names.list]: async (req: Req, ctx: HandlerContext) => {
+      const { caller, scope } = scopeOf(ctx);
+      const queries = [...providerQueriesV1(req.queries), { kind: 'legacy' as const }];
+      const listed = await templates.list(caller, scope, queries, page(req.query));
+      return {
+        details: listDetailsV1(listed.total),
+        sortingColumn: req.sortingColumn,
+        result: listed.items.map(legacyIdpV1),
+      };
+    },
+    [names.get]: async (req: Req, ctx: HandlerContext) => {
+      const { caller, scope } = scopeOf(ctx);
+      return { idp: legacyIdpV1(await templates.getLegacy(caller, scope, req.id)) };
+    },
+    [names.addOidc]: async (req: Req, ctx: HandlerContext) => {
+      const { caller, scope } = scopeOf(ctx);
+      const added = await templates.addLegacy(caller, scope, legacyOidcDraft(req));
+      return { details: detailsV1(added), idpId: added.id };
+    },
+    [names.addJwt]: async (req: Req, ctx: HandlerContext) => {
+      const { caller, scope } = scopeOf(ctx);
+      const added = await templates.addLegacy(caller, scope, legacyJwtDraft(req));
+      return { details: detailsV1(added), idpId: added.id };
+    },
+    [names.update]: (req: Req, ctx: HandlerContext) =>
+      details(ctx, ({ caller, scope }) =>
+        templates.changeLegacy(caller, scope, req.idpId, 'config', (t) => legacyUpdatedIdp(t, req)),
+      ),
+    [names.updateOidc]: (req: Req, ctx: HandlerContext) =>
+      details(ctx, ({ caller, scope }) =>
+        templates.changeLegacy(caller, scope, req.idpId, 'oidc', (t) => legacyUpdatedOidc(t, req)),
+      ),
+    [names.updateJwt]: (req: Req, ctx: HandlerContext) =>
+      details(ctx, ({ caller, scope }) =>
+        templates.changeLegacy(caller, scope, req.idpId, 'jwt', (t) => legacyUpdatedJwt(t, req)),
+      ),
+    [names.deactivate]: (req: Req, ctx: HandlerContext) =>
+      details(ctx, ({ caller, scope }) => templates.setState(caller, scope, req.idpId, 'inactive')),
+    [names.reactivate]: (req: Req, ctx: HandlerContext) =>
+      details(ctx, ({ caller, scope }) => templates.setState(caller, scope, req.idpId, 'active')),
+    [names.remove]: (req: Req, ctx: HandlerContext) =>
+      details(ctx, ({ caller, scope }) => templates.remove(caller, scope, req.idpId, true)),
   };
 }

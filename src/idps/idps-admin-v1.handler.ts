@@ -6,13 +6,23 @@ import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
 import { IdpTemplatesService } from './idp-templates.service.js';
 import { LoginPolicyIdpsService } from './login-policy-idps.service.js';
-import { loginPolicyMethodsV1, templateMethodsV1 } from './idp-templates-v1.js';
+import { ADMIN_LEGACY_NAMES, legacyMethodsV1, loginPolicyMethodsV1, templateMethodsV1 } from './idp-templates-v1.js';
 
 const READ = { permission: 'iam.idp.read' } as const;
 const WRITE = { permission: 'iam.idp.write' } as const;
 
 /** ZITADEL's permissions for the instance's providers (the descriptors' auth options). */
 export const ADMIN_IDP_ACCESS: AccessTable<typeof AdminService> = {
+  listIDPs: READ,
+  getIDPByID: READ,
+  addOIDCIDP: WRITE,
+  addJWTIDP: WRITE,
+  updateIDP: WRITE,
+  deactivateIDP: WRITE,
+  reactivateIDP: WRITE,
+  removeIDP: WRITE,
+  updateIDPOIDCConfig: WRITE,
+  updateIDPJWTConfig: WRITE,
   listProviders: READ,
   getProviderByID: READ,
   addGenericOAuthProvider: WRITE,
@@ -72,5 +82,6 @@ export class IdpsAdminV1Handler implements OnModuleInit {
   readonly impl: Partial<ServiceImpl<typeof AdminService>> = {
     ...templateMethodsV1(this.templates, this.scopeOf),
     ...loginPolicyMethodsV1(this.loginPolicies, this.scopeOf),
+    ...legacyMethodsV1(this.templates, this.scopeOf, ADMIN_LEGACY_NAMES),
   };
 }

@@ -6,13 +6,28 @@ import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
 import { v1OrgOf } from '../platform/rpc/v1-org.js';
 import { IdpTemplatesService } from './idp-templates.service.js';
 import { LoginPolicyIdpsService } from './login-policy-idps.service.js';
-import { loginPolicyMethodsV1, templateMethodsV1 } from './idp-templates-v1.js';
+import {
+  MANAGEMENT_LEGACY_NAMES,
+  legacyMethodsV1,
+  loginPolicyMethodsV1,
+  templateMethodsV1,
+} from './idp-templates-v1.js';
 
 const READ = { permission: 'org.idp.read' } as const;
 const WRITE = { permission: 'org.idp.write' } as const;
 
 /** ZITADEL's permissions for an org's providers (the descriptors' auth options). */
 export const MANAGEMENT_IDP_ACCESS: AccessTable<typeof ManagementService> = {
+  listOrgIDPs: READ,
+  getOrgIDPByID: READ,
+  addOrgOIDCIDP: WRITE,
+  addOrgJWTIDP: WRITE,
+  updateOrgIDP: WRITE,
+  deactivateOrgIDP: WRITE,
+  reactivateOrgIDP: WRITE,
+  removeOrgIDP: WRITE,
+  updateOrgIDPOIDCConfig: WRITE,
+  updateOrgIDPJWTConfig: WRITE,
   listProviders: READ,
   getProviderByID: READ,
   addGenericOAuthProvider: WRITE,
@@ -69,5 +84,6 @@ export class IdpsManagementV1Handler implements OnModuleInit {
   readonly impl: Partial<ServiceImpl<typeof ManagementService>> = {
     ...templateMethodsV1(this.templates, this.scopeOf),
     ...loginPolicyMethodsV1(this.loginPolicies, this.scopeOf),
+    ...legacyMethodsV1(this.templates, this.scopeOf, MANAGEMENT_LEGACY_NAMES),
   };
 }

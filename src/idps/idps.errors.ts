@@ -25,6 +25,9 @@ export const IDP_ERRORS = errorIds({
   notOnPolicy: 'IDP-p0l1n',
   noCustomLoginPolicy: 'IDP-p0l1c',
   idpNotExisting: 'IDP-n0t3x',
+  notChanged: 'IDP-n0chg',
+  notActive: 'IDP-n0t4c',
+  notInactive: 'IDP-n0t1n',
 });
 const E = IDP_ERRORS;
 
@@ -71,3 +74,9 @@ export const noCustomLoginPolicy = () =>
 /** Errors.IDPConfig.NotExisting: a login policy names a provider its owner does not have. */
 export const idpNotExisting = () =>
   FailedPrecondition(E.idpNotExisting, 'the identity provider does not exist for this login policy');
+/** Errors.IDPConfig.NotChanged: the old IDP API refuses an update that changes nothing. */
+export const notChanged = () => FailedPrecondition(E.notChanged, 'the identity provider has not been changed');
+/** Errors.IDPConfig.NotActive */
+export const notActive = () => FailedPrecondition(E.notActive, 'the identity provider is not active');
+/** Errors.IDPConfig.NotInactive */
+export const notInactive = () => FailedPrecondition(E.notInactive, 'the identity provider is not inactive');

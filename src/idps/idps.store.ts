@@ -115,6 +115,20 @@ export class IdpStore {
     );
   }
 
+  async setState(
+    tx: EntityManager,
+    instanceId: string,
+    id: string,
+    state: IdpState,
+    changedAt: Date,
+    sequence: bigint,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE idp_templates SET state = $3, changed_at = $4, sequence = $5 WHERE instance_id = $1 AND id = $2`,
+      [instanceId, id, state, changedAt, sequence.toString()],
+    );
+  }
+
   /**
    * Removes the template with what hangs on it: its entries on login policies and the links of
    * users to it (intents go by the foreign key). Returns what was removed, for the audit events.
