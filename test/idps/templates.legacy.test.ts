@@ -8,6 +8,10 @@ import {
   IDPStylingType,
   OIDCMappingField,
 } from '@zitadel/node/dist/api/generated/zitadel/idp.js';
+import { SettingsService } from '@zitadel/proto/zitadel/settings/v2/settings_service_pb.js';
+import { DataSource } from 'typeorm';
+import { IdpQueries } from '../../src/idps/idps.queries.js';
+import { client } from '../support/clients.js';
 import { serverForFile } from '../support/test-server.js';
 import { adminV1, managementV1, v1Code } from '../support/v1-clients.js';
 import { failure } from '../v1/v1-fixtures.js';
@@ -134,6 +138,28 @@ describe('the old instance IDP API (admin v1)', () => {
     expect(await v1Code(admin().deactivateIDP({ idpId: modern.id }))).toBe(Code.NotFound);
     const bad = await failure(admin().addOIDCIDP({ ...OLD_OIDC, issuer: '' }));
     expect([bad.code, bad.details.includes('issuer')]).toEqual([Code.InvalidArgument, true]);
+  });
+});
+
+describe('an inactive provider offers no sign-in', () => {
+  it('leaves GetActiveIdentityProviders and refuses intents until it is reactivated', async () => {
+    const { idpId } = await admin().addOIDCIDP(OLD_OIDC);
+    await admin().addIDPToLoginPolicy({ idpId });
+    const settings = client(SettingsService, 'grpc', server().baseUrl, server().adminPat);
+    const active = async () => (await settings.getActiveIdentityProviders({})).identityProviders.map((p) => p.id);
+    const instanceId = (await admin().getMyInstance({})).instance!.id;
+    const forIntent = () =>
+      server().app.get(IdpQueries).forIntent(server().app.get(DataSource).manager, instanceId, idpId);
+    expect(await active()).toContain(idpId);
+    expect((await forIntent())?.secrets).toEqual({ clientSecret: 'old-secret' });
+    await admin().deactivateIDP({ idpId });
+    expect(await active()).not.toContain(idpId);
+    expect(await forIntent()).toBeUndefined();
+    // Still on the policy's list, as in ZITADEL: the list is the configuration, the active ones are offered.
+    expect((await admin().listLoginPolicyIDPs({})).result.map((l) => l.idpId)).toContain(idpId);
+    await admin().reactivateIDP({ idpId });
+    expect(await active()).toContain(idpId);
+    await admin().removeIDPFromLoginPolicy({ idpId });
   });
 });
 
