@@ -22,6 +22,7 @@ import {
 import * as errors from './idps.errors.js';
 import { IDP_LIST_COLUMNS, IdpQueries } from './idps.queries.js';
 import { IdpStore, type StoredIdp } from './idps.store.js';
+import { IdpLinksService } from './links.service.js';
 import { generateSamlRequestKeys } from './saml-request-keys.js';
 import { SamlIdpMetadataFetcher } from './saml-metadata-fetcher.js';
 
@@ -64,6 +65,7 @@ export class IdpTemplatesService {
     private readonly queries: IdpQueries,
     private readonly orgs: OrgQueries,
     private readonly metadata: SamlIdpMetadataFetcher,
+    private readonly links: IdpLinksService,
   ) {}
 
   // ---- commands ---------------------------------------------------------------------------
@@ -266,27 +268,18 @@ export class IdpTemplatesService {
     });
   }
 
-  /** Removes the template, its entries on login policies and the users' links to it (ZITADEL's cascade). */
+  /** Removes the template, its entries on login policies and the users' links to it (ZITADEL's cascade events). */
   async remove(caller: Caller, scope: TemplateScope, id: string, legacy = false): Promise<ChangeInfo> {
     this.authorizeWrite(caller, scope);
     return this.tx.run(async (tx) => {
       const stored = await this.loadOwn(tx, caller, scope, id);
       if (legacy && !isLegacy(stored.template)) throw errors.idpNotFound();
+      // The links' events go on each user's history, owned by the user's org.
+      await this.links.removeAllOfProvider(tx, caller, id);
       const removed = await this.store.delete(tx, caller.instance.id, id);
-      const cascade: EventInput[] = [
-        ...removed.policies.map((p) =>
-          policyEvent(caller, p.orgId, 'idpprovider.cascade.removed', { idpConfigId: id }),
-        ),
-        ...removed.links.map(
-          (l): EventInput => ({
-            aggregateType: 'user',
-            aggregateId: l.userId,
-            type: 'user.human.externalidp.cascade.removed',
-            payload: { idpConfigId: id, userId: l.externalUserId },
-            resourceOwner: scope.level === 'org' ? scope.orgId : caller.instance.id,
-          }),
-        ),
-      ];
+      const cascade: EventInput[] = removed.policies.map((p) =>
+        policyEvent(caller, p.orgId, 'idpprovider.cascade.removed', { idpConfigId: id }),
+      );
       const removedType = legacy ? `${scope.level}.idp.config.removed` : templateRemovedEventType(scope.level);
       const written = await this.push(tx, caller, scope, removedType, { id }, cascade);
       return written;

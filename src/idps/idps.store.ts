@@ -48,12 +48,6 @@ export interface RemovedPolicyEntry {
   readonly orgId: string | null;
 }
 
-/** A user's link removed with its provider. */
-export interface RemovedLink {
-  readonly userId: string;
-  readonly externalUserId: string;
-}
-
 /** Rows of an UPDATE/DELETE … RETURNING: TypeORM answers those as `[rows, affected count]`. */
 function returned<T>(result: unknown): T[] {
   return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
@@ -130,31 +124,19 @@ export class IdpStore {
   }
 
   /**
-   * Removes the template with what hangs on it: its entries on login policies and the links of
-   * users to it (intents go by the foreign key). Returns what was removed, for the audit events.
+   * Removes the template with its entries on login policies (intents go by the foreign key; the
+   * users' links are removed before, with their events, by IdpLinksService). Returns the removed
+   * policy entries, for the audit events.
    */
-  async delete(
-    tx: EntityManager,
-    instanceId: string,
-    id: string,
-  ): Promise<{ policies: RemovedPolicyEntry[]; links: RemovedLink[] }> {
+  async delete(tx: EntityManager, instanceId: string, id: string): Promise<{ policies: RemovedPolicyEntry[] }> {
     const policies = returned<{ org_id: string | null }>(
       await tx.query(`DELETE FROM login_policy_idps WHERE instance_id = $1 AND idp_id = $2 RETURNING org_id`, [
         instanceId,
         id,
       ]),
     );
-    const links = returned<{ user_id: string; external_user_id: string }>(
-      await tx.query(
-        `DELETE FROM idp_links WHERE instance_id = $1 AND idp_id = $2 RETURNING user_id, external_user_id`,
-        [instanceId, id],
-      ),
-    );
     await tx.query(`DELETE FROM idp_templates WHERE instance_id = $1 AND id = $2`, [instanceId, id]);
-    return {
-      policies: policies.map((p) => ({ orgId: p.org_id })),
-      links: links.map((l) => ({ userId: l.user_id, externalUserId: l.external_user_id })),
-    };
+    return { policies: policies.map((p) => ({ orgId: p.org_id })) };
   }
 
   /** Puts the provider on the instance's (orgId null) or an org's login policy; false when it is there already. */

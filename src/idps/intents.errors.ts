@@ -22,6 +22,7 @@ export const INTENT_ERRORS = errorIds({
   stateMissing: 'IDPINT-st4t3',
   upstreamFailed: 'IDPINT-upstr',
   loginFailed: 'IDPINT-l0gin',
+  wrongCallback: 'IDPINT-cb4ck',
 });
 const E = INTENT_ERRORS;
 
@@ -45,3 +46,6 @@ export const upstreamFailed = (reason: string) =>
   FailedPrecondition(E.upstreamFailed, `the identity provider's answer was refused: ${reason}`);
 /** LDAP: wrong username or password, or no single entry (ZITADEL: Errors.User.ExternalIDP.LoginFailed). */
 export const loginFailed = () => InvalidArgument(E.loginFailed, 'the identity provider refused the credentials');
+/** A SAML response posted to /idps/callback, or another kind's answer posted to a SAML ACS. */
+export const wrongCallback = () =>
+  InvalidArgument(E.wrongCallback, "the answer did not come back to this identity provider's callback URL");

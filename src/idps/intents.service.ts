@@ -10,6 +10,7 @@ import { LOGGER } from '../platform/logging/logger-token.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
 import type { ConnectorContext, IdpInformation, UpstreamCallback } from './connectors/connector.js';
 import { IdpConnectors } from './connectors/registry.js';
+import { samlSpUrls } from './connectors/saml-metadata.js';
 import type { IdpSecrets, IdpTemplate } from './idp-config.js';
 import { IdpStore } from './idps.store.js';
 import {
@@ -68,6 +69,16 @@ export interface CallbackRequest extends UpstreamCallback {
   readonly instanceId: string;
   /** The origin the browser reached the instance at (the callback URL is built on it). */
   readonly origin: string;
+  /** The provider a SAML ACS (`/idps/{id}/saml/acs`) was reached for; absent at `/idps/callback`. */
+  readonly idpId?: string;
+}
+
+/**
+ * Where the upstream sends the browser back: ZITADEL's `/idps/callback` for the OAuth-based kinds,
+ * the provider's own assertion consumer service `/idps/{id}/saml/acs` for SAML.
+ */
+export function callbackUrlFor(template: IdpTemplate, origin: string): string {
+  return template.config.kind === 'saml' ? samlSpUrls(origin, template.id).acs : `${origin}${CALLBACK_PATH}`;
 }
 
 /**
@@ -101,7 +112,7 @@ export class IntentsService {
     const entry = this.connectors.for(template.config.kind);
     if (!entry) throw errors.kindNotBuilt(template.config.kind);
     const id = this.ids.next();
-    const ctx: ConnectorContext = { state: id, callbackUrl: `${origin ?? ''}${CALLBACK_PATH}` };
+    const ctx: ConnectorContext = { state: id, callbackUrl: callbackUrlFor(template, origin ?? '') };
 
     if ('urls' in input) {
       if (entry.flow !== 'redirect') throw errors.wrongFlow('this identity provider takes LDAP credentials, not URLs');
@@ -171,11 +182,13 @@ export class IntentsService {
    */
   async callback(req: CallbackRequest): Promise<string> {
     const param = (name: string) => req.body.get(name) ?? req.query.get(name) ?? undefined;
-    // JWT providers come back with ZITADEL's `authRequestID` instead of an OAuth `state`.
-    const state = param('state') || param('authRequestID');
+    // JWT providers come back with ZITADEL's `authRequestID`, SAML IdPs with the `RelayState`.
+    const state = param('state') || param('authRequestID') || param('RelayState');
     if (!state) throw errors.stateMissing();
     const intent = await this.intents.get(this.tx.reader, req.instanceId, state);
     if (!intent?.failureUrl || !intent.successUrl) throw errors.intentNotFound();
+    // A SAML ACS names its provider: it finishes only that provider's intents.
+    if (req.idpId !== undefined && req.idpId !== intent.idpId) throw errors.intentNotFound();
     const fail = async (error: DomainError | { id: string; message: string }, description?: string) => {
       await this.fail(req.instanceId, intent.id, failureReason(error.id, description ?? error.message));
       return failureRedirect(intent.failureUrl!, intent.id, error.id, description ?? error.message);
@@ -199,10 +212,12 @@ export class IntentsService {
       const { template, secrets } = await this.template(req.instanceId, intent.idpId);
       const entry = this.connectors.for(template.config.kind);
       if (entry?.flow !== 'redirect') throw errors.kindNotBuilt(template.config.kind);
+      // SAML responses are taken at the provider's own ACS only, the others at /idps/callback only.
+      if ((template.config.kind === 'saml') !== (req.idpId !== undefined)) throw errors.wrongCallback();
       const flowState = JSON.parse(this.masterKey.decrypt(intent.sealedFlowState ?? '')) as Record<string, string>;
       information = await entry.connector.finish(template, secrets, flowState, req, {
         state: intent.id,
-        callbackUrl: `${req.origin}${CALLBACK_PATH}`,
+        callbackUrl: callbackUrlFor(template, req.origin),
       });
     } catch (err) {
       const failure = err instanceof DomainError ? err : errors.upstreamFailed(messageOf(err));
