@@ -442,9 +442,9 @@ describe('v1 permissions', () => {
     ).toBe(Code.NotFound);
   });
 
-  it('leaves v1 methods no context serves UNIMPLEMENTED (external identity providers)', async () => {
-    expect(await codeOf(management(server.adminPat, orgA).listOrgIDPs({}))).toBe(Code.Unimplemented);
-    expect(await codeOf(client(AdminService, 'grpc', server.baseUrl, server.adminPat).listIDPs({}))).toBe(
+  it('leaves v1 methods no context serves UNIMPLEMENTED (actions, failed events)', async () => {
+    expect(await codeOf(management(server.adminPat, orgA).listFlowTypes({}))).toBe(Code.Unimplemented);
+    expect(await codeOf(client(AdminService, 'grpc', server.baseUrl, server.adminPat).listFailedEvents({}))).toBe(
       Code.Unimplemented,
     );
   });
