@@ -290,7 +290,7 @@ export class IdpTemplatesService {
 
   /** One template: the scope's own, or (for an org) the instance's, which every org may use. */
   async get(caller: Caller, scope: TemplateScope, id: string): Promise<IdpTemplate> {
-    this.authorizeRead(caller, scope);
+    await this.authorizeRead(caller, scope);
     const stored = await this.queries.get(this.tx.reader, caller.instance.id, id);
     if (!stored || !visibleIn(stored.template, scope)) throw errors.idpNotFound();
     return stored.template;
@@ -310,7 +310,7 @@ export class IdpTemplatesService {
     queries: readonly TemplateQuery[],
     page: Page,
   ): Promise<{ items: IdpTemplate[]; total: bigint }> {
-    this.authorizeRead(caller, scope);
+    await this.authorizeRead(caller, scope);
     const C = IDP_LIST_COLUMNS;
     const owned: Filter =
       scope.level === 'instance'
@@ -347,11 +347,15 @@ export class IdpTemplatesService {
 
   // ---- internals --------------------------------------------------------------------------
 
-  private authorizeRead(caller: Caller, scope: TemplateScope): void {
+  /** The read permission on the scope; an org's must exist too (an unknown x-zitadel-orgid finds nothing). */
+  private async authorizeRead(caller: Caller, scope: TemplateScope): Promise<void> {
     const permission = PERMISSIONS[scope.level].read;
-    if (scope.level === 'instance')
+    if (scope.level === 'instance') {
       authorize(caller, permission, { instance: true }, () => errors.instanceDenied(permission));
-    else authorize(caller, permission, { orgId: scope.orgId }, errors.orgNotFound);
+      return;
+    }
+    authorize(caller, permission, { orgId: scope.orgId }, errors.orgNotFound);
+    if (!(await this.orgs.exists(this.tx.reader, caller.instance.id, scope.orgId))) throw errors.orgNotFound();
   }
 
   private authorizeWrite(caller: Caller, scope: TemplateScope): void {

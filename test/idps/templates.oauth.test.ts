@@ -296,6 +296,10 @@ describe('org providers (management v1) and who may manage which', () => {
     expect(await v1Code(bInA.addGenericOIDCProvider(OIDC))).toBe(Code.NotFound);
     expect(await v1Code(bInA.updateGenericOIDCProvider({ ...OIDC, id }))).toBe(Code.NotFound);
     expect(await v1Code(bInA.deleteProvider({ id }))).toBe(Code.NotFound);
+    // An org that does not exist has no providers to list, even for the instance's administrator.
+    const nowhere = managementV1(server().baseUrl, server().adminPat, 'no-such-org');
+    expect(await v1Code(nowhere.listProviders({ queries: [] }))).toBe(Code.NotFound);
+    expect(await v1Code(nowhere.addGenericOIDCProvider(OIDC))).toBe(Code.NotFound);
   });
 
   it('instance providers need iam.idp.write: an org owner is refused on the admin API', async () => {
