@@ -24,6 +24,7 @@ import { IdpLinkUsers } from './link-users.js';
 import { IdpLinkQueries } from './links.queries.js';
 import { IdpLinksService } from './links.service.js';
 import { IdpLinkStore } from './links.store.js';
+import { LoginPolicyIdpsService } from './login-policy-idps.service.js';
 import { SamlIdpMetadataFetcher } from './saml-metadata-fetcher.js';
 import { SamlSpRoutes } from './saml-sp.routes.js';
 import { SamlSpService } from './saml-sp.service.js';
@@ -41,6 +42,7 @@ import { SamlSpService } from './saml-sp.service.js';
     IdpLinksHandler,
     IdpLinksV1Handler,
     IdpTemplatesService,
+    LoginPolicyIdpsService,
     SamlIdpMetadataFetcher,
     IdpsAdminV1Handler,
     IdpsManagementV1Handler,
@@ -67,6 +69,7 @@ import { SamlSpService } from './saml-sp.service.js';
     IdpLinkUsers,
     IdpLinksService,
     IdpTemplatesService,
+    LoginPolicyIdpsService,
     IntentsService,
     IdpConnectors,
   ],

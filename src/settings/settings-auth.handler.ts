@@ -56,7 +56,8 @@ export class SettingsAuthHandler implements OnModuleInit {
     },
     getMyLoginPolicy: async (_req, ctx) => {
       const { settings, source } = await this.own(ctx, 'login');
-      return { policy: loginPolicyV1(settings, source) };
+      const idps = await this.settings.loginPolicyIdps(authenticatedCallerOf(ctx), source);
+      return { policy: loginPolicyV1(settings, source, idps) };
     },
   };
 }
