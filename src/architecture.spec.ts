@@ -31,8 +31,6 @@ const NOT_YET_MOVED: readonly string[] = [
   'authorizations/user-summary.ts',
   'internal-permissions/internal-permissions.service.ts',
   'oidc/pg-adapter.ts',
-  'saml/saml-request-sweeper.ts',
-  'saml/saml-subjects.ts',
 ];
 
 function sources(dir: string): string[] {
