@@ -30,7 +30,6 @@ const NOT_YET_MOVED: readonly string[] = [
   'authorizations/authorizations.service.ts',
   'authorizations/user-summary.ts',
   'internal-permissions/internal-permissions.service.ts',
-  'oidc/pg-adapter.ts',
 ];
 
 function sources(dir: string): string[] {
