@@ -1,4 +1,5 @@
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import { lazyModule } from '../platform/modules/lazy-module.js';
 import type { Config } from '../platform/config/config.js';
 import type { RenderedEmail } from './templates.js';
 
@@ -15,12 +16,18 @@ export interface SmtpOptions {
   readonly replyTo?: string;
 }
 
+const nodemailer = lazyModule(() => import('nodemailer'));
+
 /** Sends email over SMTP with nodemailer, one connection per message (codes are low volume). */
 export class SmtpMailer {
-  private readonly transport: Transporter;
+  private transport: Transporter | undefined;
 
-  constructor(private readonly options: SmtpOptions) {
-    this.transport = createTransport({
+  constructor(private readonly options: SmtpOptions) {}
+
+  private async transporter(): Promise<Transporter> {
+    const { createTransport } = await nodemailer();
+    const options = this.options;
+    return (this.transport ??= createTransport({
       host: options.host,
       port: options.port,
       secure: options.tls === 'tls',
@@ -33,7 +40,7 @@ export class SmtpMailer {
       // Message parts are our own strings; nodemailer must never read files or URLs for them.
       disableFileAccess: true,
       disableUrlAccess: true,
-    });
+    }));
   }
 
   static fromConfig(config: Config): SmtpMailer | undefined {
@@ -49,7 +56,7 @@ export class SmtpMailer {
   }
 
   async send(to: string, email: RenderedEmail): Promise<void> {
-    await this.transport.sendMail({
+    await (await this.transporter()).sendMail({
       from: this.options.from,
       to,
       replyTo: this.options.replyTo || undefined,
@@ -60,6 +67,6 @@ export class SmtpMailer {
   }
 
   close(): void {
-    this.transport.close();
+    this.transport?.close();
   }
 }

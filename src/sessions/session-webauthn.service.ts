@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { JsonObject } from '@bufbuild/protobuf';
-import { generateAuthenticationOptions, verifyAuthenticationResponse } from '@simplewebauthn/server';
 import type { EntityManager } from 'typeorm';
 import { Config } from '../platform/config/config.js';
+import { simpleWebAuthn } from '../platform/modules/lazy-module.js';
 import { invalidField } from '../platform/errors/domain-error.js';
 import { originAllowed, relyingPartyId } from '../users/mfa/relying-party.js';
 import type { UserVerification } from './session.entity.js';
@@ -74,7 +74,7 @@ export class SessionWebAuthn {
       kindsFor(request.userVerification),
     );
     if (!credentials.length) throw webAuthnNoCredentials();
-    const options = await generateAuthenticationOptions({
+    const options = await (await simpleWebAuthn()).generateAuthenticationOptions({
       rpID: rpId,
       allowCredentials: credentials.map((c) => ({ id: c.credentialId, transports: c.transports })),
       userVerification: request.userVerification,
@@ -125,7 +125,7 @@ export class SessionWebAuthn {
       );
     let verified;
     try {
-      verified = await verifyAuthenticationResponse({
+      verified = await (await simpleWebAuthn()).verifyAuthenticationResponse({
         response: assertion,
         expectedChallenge: challenge.challenge,
         expectedOrigin: origin,

@@ -7,7 +7,6 @@ import {
   NotFound,
   PermissionDenied,
   Unauthenticated,
-  Unimplemented,
   invalidField,
   errorIds,
 } from '../platform/errors/domain-error.js';
@@ -28,7 +27,7 @@ export const SESSION_ERRORS = errorIds({
   userLocked: 'SESSION-l0ck3',
   userNotActive: 'SESSION-1n4ct',
   passwordNotSet: 'SESSION-pw0n0',
-  intentNotSupported: 'SESSION-1dp00',
+  intentOtherUser: 'SESSION-1dp0u',
   totpNotReady: 'SESSION-t0tp0',
   otpSmsNotEnabled: 'SESSION-0tp5n',
   otpEmailNotEnabled: 'SESSION-0tpen',
@@ -86,11 +85,9 @@ export const userLocked = () => FailedPrecondition(E.userLocked, 'the user is lo
 export const userNotActive = () => FailedPrecondition(E.userNotActive, 'the user or its organization is not active');
 /** COMMAND-WEf3t (Errors.User.Password.NotSet) */
 export const passwordNotSet = () => FailedPrecondition(E.passwordNotSet, 'the user has no password');
-export const intentNotSupported = () =>
-  Unimplemented(
-    E.intentNotSupported,
-    'checks.idp_intent is not supported yet (it arrives with the external identity provider issue)',
-  );
+/** COMMAND-O8xk3w (Errors.Intent.OtherUser): the intent signed in someone other than the session's user. */
+export const intentOtherUser = () =>
+  FailedPrecondition(E.intentOtherUser, 'checks.idp_intent: the intent belongs to another user');
 /** Errors.User.MFA.OTP.NotReady */
 export const totpNotReady = () => FailedPrecondition(E.totpNotReady, 'the user has no verified TOTP');
 export const otpNotEnabled = (channel: 'sms' | 'email') =>

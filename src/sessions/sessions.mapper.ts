@@ -27,7 +27,7 @@ export function checksOf(checks: Checks | undefined): SessionChecks {
           : undefined,
     password: checks.password?.password,
     webAuthn: checks.webAuthN?.credentialAssertionData,
-    idpIntent: checks.idpIntent !== undefined,
+    idpIntent: checks.idpIntent && { id: checks.idpIntent.idpIntentId, token: checks.idpIntent.idpIntentToken },
     totp: checks.totp?.code,
     otpSms: checks.otpSms?.code,
     otpEmail: checks.otpEmail?.code,

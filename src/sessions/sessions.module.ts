@@ -1,5 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { Authenticator } from '../platform/auth/authenticator.js';
+import { IdpsModule } from '../idps/idps.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { LockoutCounters } from './lockout.store.js';
 import { LoginHandoff } from './login-handoff.js';
@@ -18,7 +19,7 @@ import { SessionsService } from './sessions.service.js';
  * module so the PAT strategy is registered first (a session token is tried after it).
  */
 @Module({
-  imports: [UsersModule],
+  imports: [UsersModule, IdpsModule],
   providers: [
     SessionsService,
     SessionQueries,

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { JsonObject } from '@bufbuild/protobuf';
 import type { EntityManager } from 'typeorm';
+import { IntentsService } from '../idps/intents.service.js';
+import { IdpLinkQueries } from '../idps/links.queries.js';
 import { Notifier, type OutboundNotification } from '../notifications/notifier.js';
 import { urlTemplateProblems } from '../notifications/templates.js';
 import { hasPermission } from '../platform/authz/permissions.js';
@@ -34,7 +36,8 @@ export interface SessionChecks {
   readonly password?: string;
   /** The PublicKeyCredential JSON of navigator.credentials.get(). */
   readonly webAuthn?: JsonObject;
-  readonly idpIntent?: boolean;
+  /** A succeeded sign-in at an upstream provider: its intent and the intent's token. */
+  readonly idpIntent?: { readonly id: string; readonly token: string };
   readonly totp?: string;
   readonly otpSms?: string;
   readonly otpEmail?: string;
@@ -145,6 +148,7 @@ class Draft {
 function fieldNeedingUser(checks: SessionChecks, challenges: ChallengeRequests): string | undefined {
   if (checks.password !== undefined) return 'checks.password';
   if (checks.webAuthn) return 'checks.web_auth_n';
+  if (checks.idpIntent) return 'checks.idp_intent';
   if (checks.totp !== undefined) return 'checks.totp';
   if (checks.otpSms !== undefined) return 'checks.otp_sms';
   if (checks.otpEmail !== undefined) return 'checks.otp_email';
@@ -181,7 +185,7 @@ export function mergeMetadata(
 
 /**
  * Commands of the v2 session API: CreateSession, SetSession, DeleteSession. A change runs its
- * checks (user, password, WebAuthn, TOTP, OTP SMS/email), then its challenges, and writes the
+ * checks (user, password, WebAuthn, IdP intent, TOTP, OTP SMS/email), then its challenges, and writes the
  * session, a new token and the session's events in one transaction. A failed password or code
  * check writes only the lockout count (and the lock it may cause), then fails the request.
  */
@@ -201,6 +205,8 @@ export class SessionsService {
     private readonly policies: Policies,
     private readonly codes: UserCodes,
     private readonly credentials: SessionCredentialChecks,
+    private readonly intents: IntentsService,
+    private readonly idpLinks: IdpLinkQueries,
   ) {}
 
   /** CreateSession: needs session.write (on the checked user's org, once the user is known). */
@@ -242,7 +248,6 @@ export class SessionsService {
   ): Promise<SessionWritten> {
     const { checks, challenges } = change;
     const instanceId = caller.instance.id;
-    if (checks.idpIntent) throw errors.intentNotSupported();
     for (const key of Object.keys(change.metadata))
       if (!key.trim()) throw errors.metadataKeyBlank(`metadata[${JSON.stringify(key)}]`);
     if (challenges.otpEmail?.kind === 'send' && challenges.otpEmail.urlTemplate) {
@@ -320,6 +325,10 @@ export class SessionsService {
           { userVerified: assertion.userVerified, webAuthNTokenId: assertion.tokenId },
         );
       }
+      if (checks.idpIntent) {
+        await this.checkIntent(tx, instanceId, user!, checks.idpIntent);
+        draft.record('session.intent.checked', { intentCheckedAt: now });
+      }
       if (checks.totp !== undefined) draft.record('session.totp.checked', { totpCheckedAt: now }, undefined, 'otp');
       for (const channel of ['sms', 'email'] as const) {
         const code = channel === 'sms' ? checks.otpSms : checks.otpEmail;
@@ -393,6 +402,23 @@ export class SessionsService {
     });
     if ('failed' in outcome) throw outcome.failed;
     return outcome;
+  }
+
+  /**
+   * ZITADEL's CheckIntent: the intent's token, a succeeded and unexpired intent (used up here, in
+   * the session's transaction, so it signs in once), and the session's user as the intent's user:
+   * the one it was linked to when it succeeded, else the one linked to its upstream identity now.
+   */
+  private async checkIntent(
+    tx: EntityManager,
+    instanceId: string,
+    user: CheckedUser,
+    intent: { readonly id: string; readonly token: string },
+  ): Promise<void> {
+    const consumed = await this.intents.consumeForSession(tx, instanceId, intent.id, intent.token);
+    const linked =
+      consumed.userId ?? (await this.idpLinks.userFor(tx, instanceId, consumed.idpId, consumed.externalUserId));
+    if (linked !== user.id) throw errors.intentOtherUser();
   }
 
   /**

@@ -167,8 +167,6 @@ export function addHumanFromV1(req: AddHumanUserRequest): NewHumanUser {
  * the user's authenticator app over.
  */
 export function importHumanFromV1(req: ImportHumanUserRequest): NewHumanUser {
-  if (req.idps.length)
-    throw invalidField('USER-v1idp', 'idps', 'linking identity providers on import is not supported');
   if (req.password && req.hashedPassword?.value)
     throw invalidField('USER-v1pw2', 'hashed_password', 'give either password or hashed_password, not both');
   const changeRequired = req.passwordChangeRequired;
@@ -177,6 +175,11 @@ export function importHumanFromV1(req: ImportHumanUserRequest): NewHumanUser {
     password: req.password ? { value: req.password, changeRequired } : undefined,
     hashedPassword: req.hashedPassword?.value ? { hash: req.hashedPassword.value, changeRequired } : undefined,
     totpSecret: req.otpCode || undefined,
+    idpLinks: {
+      identities: req.idps.map((l) => ({ idpId: l.configId, userId: l.externalUserId, userName: l.displayName })),
+      idpIdField: (i) => `idps[${i}].config_id`,
+      asCreation: true,
+    },
   };
 }
 

@@ -75,7 +75,10 @@ export const noPhone = () => FailedPrecondition(E.noPhone, 'the user has no phon
 export const phoneAlreadyVerified = () => FailedPrecondition(E.phoneAlreadyVerified, 'the phone is already verified');
 export const noPhoneCode = () => FailedPrecondition(E.noPhoneCode, 'no phone verification code is pending');
 export const alreadyInitialised = () =>
-  FailedPrecondition(E.alreadyInitialised, 'the user has already been initialised (has a password or a passkey)');
+  FailedPrecondition(
+    E.alreadyInitialised,
+    'the user has already been initialised (has a password, a passkey or an identity provider link)',
+  );
 export const noInviteCode = () => FailedPrecondition(E.noInviteCode, 'no invite code is pending');
 export const selfRemovalDenied = () =>
   PermissionDenied(

@@ -4,7 +4,6 @@ import { invalidField } from '../platform/errors/domain-error.js';
 import { detailsV2, textMatch, ts } from '../platform/rpc/proto-mapping.js';
 import type { UserState } from './user.entity.js';
 import type { UserFilter, UserSort, UserTextField, UserView } from './users.queries.js';
-import { notYetSupported } from './users.errors.js';
 import type { OrgRef } from '../orgs/orgs.queries.js';
 import type { NewHumanUser, Verification } from './users.service.js';
 
@@ -118,13 +117,11 @@ export interface HumanRequest {
   phone?: { phone: string; verification: VerificationCase };
   passwordType: { case: string | undefined; value?: unknown };
   metadata: { key: string; value: Uint8Array }[];
-  idpLinks: unknown[];
+  idpLinks: { idpId: string; userId: string; userName: string }[];
   totpSecret?: string;
 }
 
 export function newHuman(req: HumanRequest, fieldPath: string): NewHumanUser {
-  const prefix = fieldPath ? `${fieldPath}.` : '';
-  if (req.idpLinks.length) throw notYetSupported(`${prefix}idp_links`);
   const password =
     req.passwordType.case === 'password'
       ? (req.passwordType.value as { password: string; changeRequired: boolean })
@@ -153,6 +150,10 @@ export function newHuman(req: HumanRequest, fieldPath: string): NewHumanUser {
     phoneVerification: req.phone?.phone ? verification(req.phone.verification) : undefined,
     metadata: req.metadata,
     totpSecret: req.totpSecret || undefined,
+    idpLinks: {
+      identities: req.idpLinks.map((l) => ({ idpId: l.idpId, userId: l.userId, userName: l.userName })),
+      idpIdField: (i) => `idp_links[${i}].idp_id`,
+    },
     fieldPath,
   };
 }

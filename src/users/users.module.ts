@@ -1,5 +1,7 @@
 import { Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
+import { IdpLinkUsers } from '../idps/link-users.js';
+import { IdpsModule } from '../idps/idps.module.js';
 import { Authenticator } from '../platform/auth/authenticator.js';
 import { OrgLifecycle } from '../orgs/org-lifecycle.js';
 import { OrgsModule } from '../orgs/orgs.module.js';
@@ -29,7 +31,7 @@ import { UserStore } from './users.store.js';
  * own user in zitadel.auth.v1.AuthService.
  */
 @Module({
-  imports: [OrgsModule, UsersSharedModule, UserCredentialsModule, UserMfaModule],
+  imports: [OrgsModule, IdpsModule, UsersSharedModule, UserCredentialsModule, UserMfaModule],
   providers: [
     OrgAdminUsers,
     UsersService,
@@ -63,12 +65,17 @@ export class UsersModule implements OnModuleInit, OnApplicationBootstrap {
     private readonly orgLifecycle: OrgLifecycle,
     private readonly orgAdmins: OrgAdminUsers,
     private readonly store: UserStore,
+    private readonly idpLinkUsers: IdpLinkUsers,
   ) {}
 
   onModuleInit(): void {
     this.authenticator.use(this.pats);
     this.orgLifecycle.attachPeople(this.orgAdmins);
     this.orgLifecycle.onRemoval((tx, instanceId, orgId) => this.store.removeAllOfOrg(tx, instanceId, orgId));
+    this.idpLinkUsers.attach({
+      find: (db, instanceId, userId, lock) => this.store.owner(db, instanceId, userId, lock),
+      push: (tx, caller, user, events) => this.store.push(tx, caller, user, events),
+    });
   }
 
   /** After every part has been added (module init), register the whole service once. */

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { OrgQueries, type OrgRef } from '../orgs/orgs.queries.js';
+import { IdpLinkQueries } from '../idps/links.queries.js';
+import { IdpLinksService, type NewUserLinks } from '../idps/links.service.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { invalidField } from '../platform/errors/domain-error.js';
 import type { WrittenEvent } from '../platform/events/event-store.js';
@@ -54,6 +56,8 @@ export interface NewHumanUser extends ProfileInput {
   readonly metadata?: readonly { key: string; value: Uint8Array }[];
   /** A TOTP secret imported from another system (base32). */
   readonly totpSecret?: string;
+  /** Upstream identities linked to the new user in its creating transaction. */
+  readonly idpLinks?: NewUserLinks;
   /** Where in the request this user came from, to name fields in errors (e.g. `admins[0].human`). */
   readonly fieldPath: string;
 }
@@ -111,6 +115,8 @@ export class UsersService {
     private readonly mfa: MfaService,
     private readonly contacts: UserContacts,
     private readonly orgs: OrgQueries,
+    private readonly idpLinks: IdpLinksService,
+    private readonly idpLinkQueries: IdpLinkQueries,
   ) {}
 
   // ---- creation ------------------------------------------------------------------------------
@@ -189,6 +195,8 @@ export class UsersService {
       });
       events.push({ type: 'user.metadata.set', payload: { key: m.key } });
     }
+    if (input.idpLinks?.identities.length)
+      events.push(...(await this.idpLinks.linkNewUser(tx, caller.instance.id, user, input.idpLinks, path)));
     const emailCode = emailVerified
       ? undefined
       : await this.contacts.issueCode(
@@ -491,7 +499,11 @@ export class UsersService {
     return this.tx.run(async (tx) => {
       const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true, secrets: true });
       if (user.type !== 'human') throw errors.notHuman();
-      if (user.passwordHash || (await this.mfa.hasPasskey(tx, caller.instance.id, user.id)))
+      if (
+        user.passwordHash ||
+        (await this.mfa.hasPasskey(tx, caller.instance.id, user.id)) ||
+        (await this.idpLinkQueries.hasAny(tx, caller.instance.id, user.id))
+      )
         throw errors.alreadyInitialised();
       if (mustBePending && !(await this.codes.pending(tx, caller.instance.id, user.id, 'invite')))
         throw errors.noInviteCode();

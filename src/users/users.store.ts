@@ -264,6 +264,20 @@ export class UserStore {
   }
 
   /** Whether the user exists in the instance, whatever its org. */
+  /** The user's id and org, its row locked for the transaction when asked; no permission check. */
+  async owner(
+    db: EntityManager,
+    instanceId: string,
+    userId: string,
+    lock: boolean,
+  ): Promise<{ id: string; resourceOwner: string } | undefined> {
+    const rows: { id: string; resource_owner: string }[] = await db.query(
+      `SELECT id, resource_owner FROM users WHERE instance_id = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`,
+      [instanceId, userId],
+    );
+    return rows[0] && { id: rows[0].id, resourceOwner: rows[0].resource_owner };
+  }
+
   async exists(db: EntityManager, instanceId: string, userId: string): Promise<boolean> {
     const rows = await db.query('SELECT 1 FROM users WHERE instance_id = $1 AND id = $2', [instanceId, userId]);
     return rows.length > 0;

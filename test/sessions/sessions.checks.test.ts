@@ -353,10 +353,12 @@ describe.each(['grpc', 'connect-h1'] as const)('session checks over %s', (transp
     ).not.toBe(Code.PermissionDenied);
   });
 
-  it('answers UNIMPLEMENTED for IdP intents and FAILED_PRECONDITION for checks without a user', async () => {
-    expect(
-      await codeOf(sessions().createSession({ checks: { idpIntent: { idpIntentId: 'i', idpIntentToken: 't' } } })),
-    ).toBe(Code.Unimplemented);
+  it('answers FAILED_PRECONDITION for checks without a user, an IdP intent among them', async () => {
+    const noUser = await errorOf(
+      sessions().createSession({ checks: { idpIntent: { idpIntentId: 'i', idpIntentToken: 't' } } }),
+    );
+    expect(noUser.code).toBe(Code.FailedPrecondition);
+    expect(noUser.rawMessage).toMatch(/checks\.idp_intent/);
     const missing = await errorOf(sessions().createSession({ checks: { password: { password: PASSWORD } } }));
     expect(missing.code).toBe(Code.FailedPrecondition);
     expect(missing.rawMessage).toMatch(/checks\.password/);

@@ -411,12 +411,10 @@ describe('a session that owes a password change (login rules) stays within its s
 });
 
 describe('methods left out answer UNIMPLEMENTED', () => {
-  it('external IdP links (not built yet) and avatars (none are stored)', async () => {
+  it('avatars (none are stored)', async () => {
     const me = await human(orgA);
     const auth = authV1(server.baseUrl, me.pat);
-    expect(await v1Code(auth.listMyLinkedIDPs({}))).toBe(Status.UNIMPLEMENTED);
-    expect(await v1Code(auth.removeMyLinkedIDP({ idpId: '1', linkedUserId: '2' }))).toBe(Status.UNIMPLEMENTED);
     expect(await v1Code(auth.removeMyAvatar({}))).toBe(Status.UNIMPLEMENTED);
-    expect((await rest(server.baseUrl, 'DELETE', '/auth/v1/users/me/idps/1/2', { token: me.pat })).status).toBe(501);
+    expect((await rest(server.baseUrl, 'DELETE', '/auth/v1/users/me/avatar', { token: me.pat })).status).toBe(501);
   });
 });

@@ -475,9 +475,8 @@ describe("management v1 ListUserMemberships (ZITADEL: the user's administrator r
 });
 
 describe('management v1 user methods not built', () => {
-  it('answer UNIMPLEMENTED: avatars and linked identity providers', async () => {
+  it('answer UNIMPLEMENTED: avatars (linked identity providers: test/idps/links-v1.test.ts)', async () => {
     const { userId } = await addHuman(t.ownerA);
     expect(await status(mgmt(t.ownerA).removeHumanAvatar({ userId }))).toBe(Code.Unimplemented);
-    expect(await status(mgmt(t.ownerA).listHumanLinkedIDPs({ userId }))).toBe(Code.Unimplemented);
   });
 });

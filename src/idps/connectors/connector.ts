@@ -44,6 +44,8 @@ export interface ConnectorContext {
 export interface UpstreamCallback {
   readonly query: URLSearchParams;
   readonly body: URLSearchParams;
+  /** The request's headers, lower-case names (a JWT provider's token arrives in one). */
+  readonly headers?: Readonly<Record<string, string | undefined>>;
 }
 
 /**

@@ -3,6 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import {
+  IsJSON,
   IsIn,
   IsInt,
   IsOptional,
@@ -114,6 +115,15 @@ export class Config {
   @IsOptional()
   @IsString()
   dnsServers?: string;
+
+  /**
+   * For tests only: a JSON object from a named identity provider kind (`google`, `azureAd`,
+   * `github`, `gitlab`, `apple`) to the base URL that replaces its fixed upstream (issuer or
+   * origin), so tests can point them at a local upstream. Not settable through the API.
+   */
+  @IsOptional()
+  @IsJSON()
+  idpTestEndpoints?: string;
 
   /** Seconds to drain in-flight requests on SIGTERM. */
   @IsInt()
@@ -284,6 +294,7 @@ export function configKeys(): string[] {
       'adminPatPath',
       'domainChallengeHttpPort',
       'dnsServers',
+      'idpTestEndpoints',
       'smtpHost',
       'smtpUser',
       'smtpPassword',

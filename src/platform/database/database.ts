@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/config.js';
 import { createDataSource, migrate } from './data-source.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
+import type { EmbeddedDatabase } from './embedded-postgres.js';
 
 const EMBEDDED_DATABASE = 'portcullis';
 
@@ -41,6 +41,8 @@ export async function openDatabase(
   if (config.databaseUrl) {
     dataSource = createDataSource({ url: config.databaseUrl });
   } else {
+    // Loaded only here: a server on a configured PostgreSQL never holds the embedded one's code.
+    const { startEmbeddedPostgres } = await import('./embedded-postgres.js');
     embedded = await startEmbeddedPostgres(config.dataDir, log);
     await ensureDatabase(embedded);
     dataSource = createDataSource({

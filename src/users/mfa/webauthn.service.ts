@@ -1,15 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { JsonObject } from '@bufbuild/protobuf';
-import {
-  generateRegistrationOptions,
-  verifyRegistrationResponse,
-  type AuthenticatorSelectionCriteria,
-} from '@simplewebauthn/server';
+import type { AuthenticatorSelectionCriteria } from '@simplewebauthn/server';
 import type { EntityManager } from 'typeorm';
 import { Notifier } from '../../notifications/notifier.js';
 import { loginPageLink } from '../../notifications/login-links.js';
 import { urlTemplateProblems } from '../../notifications/templates.js';
 import { loginBaseUrl } from '../../platform/config/login-ui-url.js';
+import { simpleWebAuthn } from '../../platform/modules/lazy-module.js';
 import { Config } from '../../platform/config/config.js';
 import { isUniqueViolation, underSavepoint } from '../../platform/database/pg-errors.js';
 import { Transactions } from '../../platform/database/transactions.js';
@@ -133,7 +130,7 @@ export class WebAuthnService {
       });
 
       const accountName = await this.accounts.of(tx, caller.instance.id, user);
-      const options = await generateRegistrationOptions({
+      const options = await (await simpleWebAuthn()).generateRegistrationOptions({
         rpName: caller.instance.name,
         rpID: rpId,
         userName: accountName,
@@ -217,7 +214,7 @@ export class WebAuthnService {
       }
       let verified;
       try {
-        verified = await verifyRegistrationResponse({
+        verified = await (await simpleWebAuthn()).verifyRegistrationResponse({
           response,
           expectedChallenge: pending.challenge!,
           expectedOrigin: origin,

@@ -1,0 +1,23 @@
+import { lazyModule } from './lazy-module.js';
+
+describe('lazyModule', () => {
+  it('loads nothing until first asked, then once for every caller', async () => {
+    let loads = 0;
+    const load = lazyModule(async () => ({ n: ++loads }));
+    expect(loads).toBe(0);
+    const [a, b] = await Promise.all([load(), load()]);
+    expect(a).toBe(b);
+    expect(await load()).toBe(a);
+    expect(loads).toBe(1);
+  });
+
+  it('tries again after a failed load', async () => {
+    let tries = 0;
+    const load = lazyModule(async () => {
+      if (++tries === 1) throw new Error('not yet');
+      return tries;
+    });
+    await expect(load()).rejects.toThrow('not yet');
+    expect(await load()).toBe(2);
+  });
+});

@@ -1,0 +1,18 @@
+/**
+ * A library loaded on its first use instead of at boot: for heavy ones most servers never touch
+ * (the embedded database, SMTP, WebAuthn), so an idle server does not hold their code and objects.
+ * The import runs once; every caller after the first shares its promise.
+ */
+export function lazyModule<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => {
+    loaded ??= load().catch((err: unknown) => {
+      loaded = undefined;
+      throw err;
+    });
+    return loaded;
+  };
+}
+
+/** WebAuthn's verification library: used only while a passkey or security key is registered or checked. */
+export const simpleWebAuthn = lazyModule(() => import('@simplewebauthn/server'));

@@ -1,0 +1,168 @@
+// Sign-in intents through an LDAP provider, end to end: StartIdentityProviderIntent with LDAP
+// credentials through @zitadel/client checks them against an ldapjs directory at once and answers
+// the intent (ZITADEL's idpIntent next step); RetrieveIdentityProviderIntent returns the entry.
+import { Code, ConnectError, type Client } from '@connectrpc/connect';
+import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
+import { DataSource } from 'typeorm';
+import type { ConfigOf, IdpTemplate, LdapAttributes } from '../../src/idps/idp-config.js';
+import { LDAP_ERRORS } from '../../src/idps/connectors/ldap.errors.js';
+import { INTENT_ERRORS } from '../../src/idps/intents.errors.js';
+import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
+import { client } from '../support/clients.js';
+import { factories } from '../support/factories.js';
+import { insertIdpTemplate } from '../support/idp-templates.js';
+import { bootTestServer, type TestServer } from '../support/test-server.js';
+import { LDAP_BASE, LDAP_SERVICE, startUpstreamLdap, type UpstreamLdap } from '../support/upstream-ldap.js';
+
+const ATTRIBUTES: LdapAttributes = {
+  idAttribute: 'uid',
+  firstNameAttribute: 'givenName',
+  lastNameAttribute: 'sn',
+  displayNameAttribute: 'cn',
+  nickNameAttribute: '',
+  preferredUsernameAttribute: 'uid',
+  emailAttribute: 'mail',
+  emailVerifiedAttribute: 'emailVerified',
+  phoneAttribute: '',
+  phoneVerifiedAttribute: '',
+  preferredLanguageAttribute: '',
+  avatarUrlAttribute: '',
+  profileAttribute: '',
+};
+
+let server: TestServer;
+let users: Client<typeof UserService>;
+let instanceId: string;
+let orgId: string;
+let dir: UpstreamLdap;
+
+beforeAll(async () => {
+  dir = await startUpstreamLdap();
+  // The directory runs on 127.0.0.1: the operator allows private addresses for it.
+  server = await bootTestServer({ PORTCULLIS_OUTBOUND_ALLOW_PRIVATE: 'true' });
+  users = client(UserService, 'grpc', server.baseUrl, server.adminPat);
+  const instance = await server.app.get(InstanceResolver).resolve('127.0.0.1');
+  instanceId = instance.id;
+  orgId = instance.defaultOrgId!;
+}, 60_000);
+afterAll(async () => {
+  await server?.close();
+  await dir?.close();
+});
+
+function ldapProvider(config: Partial<ConfigOf<'ldap'>> = {}, bindPassword = LDAP_SERVICE.password) {
+  return insertIdpTemplate(server, {
+    instanceId,
+    config: {
+      kind: 'ldap',
+      servers: [dir.url],
+      startTls: false,
+      baseDn: LDAP_BASE,
+      bindDn: LDAP_SERVICE.dn,
+      userBase: 'dn',
+      userObjectClasses: ['inetOrgPerson'],
+      userFilters: ['uid', 'mail'],
+      timeoutMs: 5_000,
+      attributes: ATTRIBUTES,
+      ...config,
+    },
+    secrets: { bindPassword },
+  });
+}
+
+const startLdap = (idp: IdpTemplate, username: string, password: string) =>
+  users.startIdentityProviderIntent({ idpId: idp.id, content: { case: 'ldap', value: { username, password } } });
+
+async function refusal(call: Promise<unknown>): Promise<ConnectError> {
+  return call.then(
+    () => {
+      throw new Error('expected a refusal');
+    },
+    (err: unknown) => ConnectError.from(err),
+  );
+}
+
+describe('LDAP sign-in intents', () => {
+  it('checks the credentials at once and answers the intent; Retrieve returns the LDAP attributes and the profile', async () => {
+    const idp = await ldapProvider();
+    const res = await startLdap(idp, 'alice@example.org', 'alice-pw');
+    expect(res.nextStep.case).toBe('idpIntent');
+    if (res.nextStep.case !== 'idpIntent') return;
+    const { idpIntentId, idpIntentToken, userId } = res.nextStep.value;
+    expect(userId).toBe('');
+    expect(idpIntentToken.length).toBeGreaterThan(20);
+
+    const got = await users.retrieveIdentityProviderIntent({ idpIntentId, idpIntentToken });
+    expect(got.idpInformation?.idpId).toBe(idp.id);
+    expect(got.idpInformation?.userId).toBe('alice');
+    expect(got.idpInformation?.userName).toBe('alice');
+    expect(got.idpInformation?.access.case).toBe('ldap');
+    if (got.idpInformation?.access.case === 'ldap') {
+      expect(got.idpInformation.access.value.attributes).toMatchObject({
+        uid: ['alice'],
+        mail: ['alice@example.org'],
+        cn: ['Alice Liddell'],
+      });
+    }
+    expect(got.addHumanUser?.profile).toMatchObject({ givenName: 'Alice', familyName: 'Liddell' });
+    // emailVerified is TRUE in the directory: the suggested user's email is verified.
+    expect(got.addHumanUser?.email?.verification).toEqual({ case: 'isVerified', value: true });
+  });
+
+  it('names the linked user in the answer', async () => {
+    const idp = await ldapProvider();
+    const userId = await factories(server).human(orgId);
+    await server.app.get(DataSource).query(
+      `INSERT INTO idp_links (instance_id, idp_id, external_user_id, external_user_name, user_id, created_at)
+       VALUES ($1, $2, 'bob', 'bob', $3, now())`,
+      [instanceId, idp.id, userId],
+    );
+    const res = await startLdap(idp, 'bob', 'bob-pw');
+    expect(res.nextStep.case === 'idpIntent' && res.nextStep.value.userId).toBe(userId);
+  });
+
+  it.each([
+    ['a wrong password', 'alice', 'wrong'],
+    ['an unknown user', 'mallory', 'alice-pw'],
+    ['a wildcard username (LDAP injection)', '*', 'alice-pw'],
+    ['a filter-breaking username (LDAP injection)', 'x)(uid=*', 'alice-pw'],
+  ])('refuses %s with the one InvalidArgument LoginFailed, and the intent fails', async (_what, username, password) => {
+    const idp = await ldapProvider();
+    const err = await refusal(startLdap(idp, username, password));
+    expect(err.code).toBe(Code.InvalidArgument);
+    expect(err.rawMessage).toContain(`(${INTENT_ERRORS.loginFailed})`);
+    expect(err.rawMessage).not.toMatch(/password|unknown|not found/i);
+    const rows: { state: string }[] = await server.app
+      .get(DataSource)
+      .query(`SELECT state FROM idp_intents WHERE idp_id = $1`, [idp.id]);
+    expect(rows).toEqual([{ state: 'failed' }]);
+  });
+
+  it("refuses an empty password by the request's validation (ZITADEL's proto rules), the directory unasked", async () => {
+    const idp = await ldapProvider();
+    const binds = dir.binds.length;
+    const err = await refusal(startLdap(idp, 'alice', ''));
+    expect(err.code).toBe(Code.InvalidArgument);
+    expect(err.rawMessage).toContain('ldap.password');
+    expect(dir.binds.length).toBe(binds);
+  });
+
+  it('answers Unavailable when no server can be used', async () => {
+    const idp = await ldapProvider({}, 'not-the-service-password');
+    const err = await refusal(startLdap(idp, 'alice', 'alice-pw'));
+    expect(err.code).toBe(Code.Unavailable);
+    expect(err.rawMessage).toContain(`(${LDAP_ERRORS.unreachable})`);
+  });
+
+  it('takes credentials, not redirect URLs (ZITADEL: IDPTypeNotImplemented)', async () => {
+    const idp = await ldapProvider();
+    const err = await refusal(
+      users.startIdentityProviderIntent({
+        idpId: idp.id,
+        content: { case: 'urls', value: { successUrl: 'https://a.test/ok', failureUrl: 'https://a.test/no' } },
+      }),
+    );
+    expect(err.code).toBe(Code.InvalidArgument);
+    expect(err.rawMessage).toContain(`(${INTENT_ERRORS.wrongFlow})`);
+  });
+});
