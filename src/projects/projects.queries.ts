@@ -1,4 +1,5 @@
-import { joinedTable } from '../platform/database/joined-table.js';
+import { joinOrg } from '../orgs/orgs.queries.js';
+import { joinedTable, type JoinKey } from '../platform/database/joined-table.js';
 
 /**
  * Joins a project into another context's list statement that filters or sorts on it (see
@@ -12,3 +13,14 @@ export const joinProject = joinedTable('projects');
  * `granted_org_id`, `state`.
  */
 export const joinProjectGrant = joinedTable('project_grants');
+
+/**
+ * Joins a project only when it and its org are active: an app of a deactivated project or org
+ * serves no one. For the OIDC client and SAML service provider look-ups, which run on every
+ * client authentication and so stay one statement (three round trips measured two to four times as
+ * long). Its columns as `joinProject`'s; `alias` + `o` is its org.
+ */
+export function joinActiveProject(alias: string, on: JoinKey): string {
+  return `${joinProject(alias, on, { when: `${alias}.state = 'active'` })}
+    ${joinOrg(`${alias}o`, { instanceId: `${alias}.instance_id`, id: `${alias}.resource_owner` }, { when: `${alias}o.state = 'active'` })}`;
+}
