@@ -41,6 +41,14 @@ describe('authenticationMethods', () => {
     expect(authenticationMethods({ webAuthn: at, webAuthnUserVerified: false }).firstFactor).toBe(false);
   });
 
+  it('an IdP intent alone is a first factor, and one factor', () => {
+    expect(authenticationMethods({ intent: at })).toEqual({ amr: [], multiFactor: false, firstFactor: true });
+  });
+
+  it('an IdP intent and TOTP add up to MFA', () => {
+    expect(authenticationMethods({ intent: at, totp: at })).toMatchObject({ multiFactor: true, firstFactor: true });
+  });
+
   it('an OTP alone is not a first factor', () => {
     expect(authenticationMethods({ otpEmail: at })).toEqual({ amr: ['otp'], multiFactor: false, firstFactor: false });
   });
@@ -113,6 +121,16 @@ describe('sessionStanding', () => {
       multiFactor: false,
       pending: ['mfa_setup'],
     });
+  });
+
+  it("forceMfaLocalOnly forces no set-up on a sign-in through an identity provider (ZITADEL's RequiresMFA)", () => {
+    const localOnly = { ...defaults, forceMfaLocalOnly: true };
+    expect(sessionStanding({ intent: at }, noFactors, localOnly)).toEqual({ amr: [], multiFactor: false, pending: [] });
+    expect(sessionStanding({ password: at }, noFactors, localOnly).pending).toEqual(['mfa_setup']);
+    // Forced for everyone, an external sign-in needs it too.
+    expect(sessionStanding({ intent: at }, noFactors, forced).pending).toEqual(['mfa_setup']);
+    // The user's own second factor is still asked for after an external sign-in.
+    expect(sessionStanding({ intent: at }, { ...noFactors, totp: true }, localOnly).missing).toBe('second_factor');
   });
 
   it("a required password change is pending after everything else (ZITADEL's order)", () => {

@@ -85,7 +85,8 @@ export function hasUsableSecondFactor(user: SessionUserFacts, settings: Pick<Log
 /**
  * ZITADEL's login steps, in its order: a first factor (password, IdP, or a passkey with user
  * verification); then a second factor when the settings force one or the user has one set up
- * (a forced one the user does not have yet is a pending set-up); then the pending password change.
+ * (a forced one the user does not have yet is a pending set-up; forceMfaLocalOnly forces none on
+ * a sign-in through an identity provider); then the pending password change.
  */
 export function sessionStanding(
   checks: SessionChecks,
@@ -97,7 +98,8 @@ export function sessionStanding(
   const pending: PendingStep[] = [];
   if (!multiFactor) {
     if (hasUsableSecondFactor(user, settings)) return { amr, multiFactor, missing: 'second_factor', pending: [] };
-    if (mfaForced(settings)) pending.push('mfa_setup');
+    // A sign-in through an identity provider is external: forceMfaLocalOnly does not force it.
+    if (mfaForced(settings, !!checks.intent)) pending.push('mfa_setup');
   }
   if (user.passwordChangeRequired) pending.push('password_change');
   return { amr, multiFactor, pending };

@@ -97,11 +97,12 @@ function oidcProblems(p: OidcSettings): FieldViolation[] {
 }
 
 /**
- * Whether the login settings force a second factor. Without external identity providers every
- * user is local, so forceMfaLocalOnly forces it too.
+ * Whether the login settings force a second factor (ZITADEL's RequiresMFA): on a local sign-in
+ * when either option is set; on a sign-in through an external identity provider only when MFA
+ * is forced and not for local sign-ins only.
  */
-export function mfaForced(settings: Pick<LoginSettings, 'forceMfa' | 'forceMfaLocalOnly'>): boolean {
-  return settings.forceMfa || settings.forceMfaLocalOnly;
+export function mfaForced(settings: Pick<LoginSettings, 'forceMfa' | 'forceMfaLocalOnly'>, external = false): boolean {
+  return external ? settings.forceMfa && !settings.forceMfaLocalOnly : settings.forceMfa || settings.forceMfaLocalOnly;
 }
 
 /** Every rule the policy breaks; empty when it may be stored. */

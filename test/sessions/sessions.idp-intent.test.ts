@@ -1,6 +1,7 @@
 import { Code } from '@connectrpc/connect';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
+import { SessionService as SessionServiceV2beta } from '@zitadel/proto/zitadel/session/v2beta/session_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import type { IdpConfig } from '../../src/idps/idp-config.js';
 import { IntentStore } from '../../src/idps/intents.store.js';
@@ -10,9 +11,11 @@ import { IdGenerator } from '../../src/platform/ids/id-generator.js';
 import { SESSION_ERRORS } from '../../src/sessions/sessions.errors.js';
 import { client, rest } from '../support/clients.js';
 import { insertIdpTemplate } from '../support/idp-templates.js';
+import { factories } from '../support/factories.js';
 import { otherInstance } from '../support/instances.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
-import { addHuman, errorOf, instanceIdOf, loginClient } from './support/sessions.js';
+import { managementV1 } from '../support/v1-clients.js';
+import { PASSWORD, addHuman, errorOf, instanceIdOf, loginClient } from './support/sessions.js';
 
 let server: TestServer;
 let loginPat: string;
@@ -190,12 +193,41 @@ describe('the idpIntent check of CreateSession and SetSession (ZITADEL CheckInte
     expect(expired.code).toBe(Code.FailedPrecondition);
   });
 
+  it('is served by v2beta’s CreateSession through the bridge', async () => {
+    const { userId } = await addHuman(server);
+    const intent = await succeededIntent({ externalUserId: `ext-${n++}`, userId });
+    const beta = client(SessionServiceV2beta, 'connect-h1', server.baseUrl, loginPat);
+    const created = await beta.createSession({ checks: { user: byId(userId), idpIntent: idpIntent(intent) } });
+    const { session } = await beta.getSession({ sessionId: created.sessionId });
+    expect(session?.factors?.intent?.verifiedAt).toBeDefined();
+  });
+
   it('needs the session’s user first (ZITADEL COMMAND-Sfw3r)', async () => {
     const { userId } = await addHuman(server);
     const intent = await succeededIntent({ externalUserId: `ext-${n++}`, userId });
     const missing = await errorOf(sessions().createSession({ checks: { idpIntent: idpIntent(intent) } }));
     expect(missing.code).toBe(Code.FailedPrecondition);
     expect(missing.rawMessage).toContain('checks.idp_intent');
+  });
+
+  it("forceMfaLocalOnly asks no second factor of a sign-in through the provider (ZITADEL's RequiresMFA)", async () => {
+    const orgId = await factories(server).org();
+    const mgmt = managementV1(server.baseUrl, server.adminPat, orgId);
+    await mgmt.addCustomLoginPolicy({
+      allowUsernamePassword: true,
+      allowExternalIdp: true,
+      forceMfaLocalOnly: true,
+      secondFactors: [1],
+      passwordCheckLifetime: { seconds: 864000 },
+    });
+    const { userId } = await addHuman(server, { orgId });
+    const intent = await succeededIntent({ externalUserId: `ext-${n++}`, userId });
+    const external = await sessions().createSession({ checks: { user: byId(userId), idpIntent: idpIntent(intent) } });
+    const local = await sessions().createSession({ checks: { user: byId(userId), password: { password: PASSWORD } } });
+    // GetMyEmail is no step of an MFA set-up: only a full sign-in may call it.
+    const email = (token: string) => rest(server.baseUrl, 'GET', '/auth/v1/users/me/email', { token });
+    expect((await email(external.sessionToken)).status).toBe(200);
+    expect((await email(local.sessionToken)).status).toBe(403);
   });
 
   it('does not take an intent of another instance', async () => {
