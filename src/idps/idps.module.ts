@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { OrgsModule } from '../orgs/orgs.module.js';
+import { JwtConnector } from './connectors/jwt.connector.js';
 import { NamedEndpoints } from './connectors/named-endpoints.js';
 import { LDAP_CONNECTOR_PROVIDER } from './connectors/ldap.connector.js';
+import { OAuthConnector } from './connectors/oauth.connector.js';
 import { OidcConnector } from './connectors/oidc.connector.js';
 import { IdpConnectors } from './connectors/registry.js';
 import { SAML_CONNECTOR_PROVIDER } from './connectors/saml.connector.js';
@@ -51,6 +53,8 @@ import { SamlSpService } from './saml-sp.service.js';
     IntentSweeper,
     NamedEndpoints,
     OidcConnector,
+    OAuthConnector,
+    JwtConnector,
     SAML_CONNECTOR_PROVIDER,
     LDAP_CONNECTOR_PROVIDER,
     SamlSpService,

@@ -12,7 +12,7 @@ import type { ConnectorContext, IdpInformation, UpstreamCallback } from './conne
 import { IdpConnectors } from './connectors/registry.js';
 import { samlSpUrls } from './connectors/saml-metadata.js';
 import type { IdpSecrets, IdpTemplate } from './idp-config.js';
-import { IdpStore } from './idps.store.js';
+import { IdpQueries } from './idps.queries.js';
 import {
   checkRedirectUrl,
   failureReason,
@@ -96,7 +96,7 @@ export class IntentsService {
     private readonly events: EventStore,
     private readonly masterKey: MasterKey,
     private readonly intents: IntentStore,
-    private readonly idps: IdpStore,
+    private readonly idps: IdpQueries,
     private readonly links: IdpLinkQueries,
     private readonly connectors: IdpConnectors,
     @Inject(LOGGER) private readonly log: Logger,
@@ -104,11 +104,11 @@ export class IntentsService {
 
   /**
    * StartIdentityProviderIntent. As ZITADEL, any provider of the instance may be used (its own or
-   * an org's: ZITADEL looks the provider up by id alone), by any authenticated caller; it must be active.
+   * an org's: ZITADEL looks the provider up by id alone), by any authenticated caller; it must be active
+   * (a missing and an inactive provider answer alike).
    */
   async start(caller: Caller, idpId: string, input: StartInput, origin = caller.origin): Promise<Started> {
     const { template, secrets } = await this.template(caller.instance.id, idpId);
-    if (template.state !== 'active') throw errors.idpInactive();
     const entry = this.connectors.for(template.config.kind);
     if (!entry) throw errors.kindNotBuilt(template.config.kind);
     const id = this.ids.next();
@@ -118,7 +118,10 @@ export class IntentsService {
       if (entry.flow !== 'redirect') throw errors.wrongFlow('this identity provider takes LDAP credentials, not URLs');
       const successUrl = checkRedirectUrl('urls.success_url', input.urls.successUrl);
       const failureUrl = checkRedirectUrl('urls.failure_url', input.urls.failureUrl);
-      const { start, flowState } = await entry.connector.start(template, secrets, ctx);
+      const { start, flowState } = await entry.connector.start(template, secrets, ctx).catch((err: unknown) => {
+        // E.g. the issuer's discovery document could not be read: the provider, not the call, is at fault.
+        throw err instanceof DomainError ? err : errors.upstreamFailed(messageOf(err));
+      });
       const written = await this.tx.run(async (tx) => {
         const now = new Date();
         await this.intents.insert(tx, {
@@ -331,14 +334,11 @@ export class IntentsService {
     });
   }
 
-  /** The provider's template and its unsealed secrets, in this instance only. */
+  /** The provider's active template and its opened secrets, in this instance only. */
   private async template(instanceId: string, idpId: string): Promise<{ template: IdpTemplate; secrets: IdpSecrets }> {
-    const stored = idpId ? await this.idps.get(this.tx.reader, instanceId, idpId) : undefined;
-    if (!stored) throw errors.idpNotFound();
-    const secrets = stored.sealedSecrets
-      ? (JSON.parse(this.masterKey.decrypt(stored.sealedSecrets)) as IdpSecrets)
-      : {};
-    return { template: stored.template, secrets };
+    const found = idpId ? await this.idps.forIntent(this.tx.reader, instanceId, idpId) : undefined;
+    if (!found) throw errors.idpNotFound();
+    return found;
   }
 
   private async push(
