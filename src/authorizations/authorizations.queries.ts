@@ -31,9 +31,11 @@ export class AuthorizationQueries {
   ): Promise<{ authorized: boolean; roleKeys: string[] }> {
     const [row]: { authorized: boolean; role_keys: string[] | null }[] = await this.tx.reader.query(
       `SELECT EXISTS (SELECT 1 FROM user_grants g
-                       WHERE g.instance_id = $1 AND g.user_id = $2 AND g.project_id = $3 AND g.state = 'active') AS authorized,
+                       WHERE g.instance_id = $1 AND g.user_id = $2 AND g.project_id = $3
+                         AND g.state = 'active') AS authorized,
               ARRAY(SELECT DISTINCT k FROM user_grants g, unnest(g.role_keys) k
-                     WHERE g.instance_id = $1 AND g.user_id = $2 AND g.project_id = $3 AND g.state = 'active' ORDER BY k) AS role_keys`,
+                     WHERE g.instance_id = $1 AND g.user_id = $2 AND g.project_id = $3
+                       AND g.state = 'active' ORDER BY k) AS role_keys`,
       [instanceId, userId, projectId],
     );
     return { authorized: row.authorized, roleKeys: row.role_keys ?? [] };
