@@ -81,6 +81,36 @@ describe('management v1 List*Changes: a resource history read from the audit eve
     expect((await mgmt(t.ownerB).listAppChanges({ projectId, appId })).result).toEqual([]);
   });
 
+  it('ListProjectGrantChanges: the project events in the org whose payload names the grant, as ZITADEL', async () => {
+    const projectId = await project(t.env.server, t.orgA, unique('Evt grant project'), ['r', 's']);
+    const m = mgmt(t.ownerA);
+    const { grantId } = await m.addProjectGrant({ projectId, grantedOrgId: t.orgB, roleKeys: ['r'] });
+    await m.updateProjectGrant({ projectId, grantId, roleKeys: ['r', 's'] });
+    await m.deactivateProjectGrant({ projectId, grantId });
+    const asc = await m.listProjectGrantChanges({ projectId, grantId, query: { asc: true } });
+    expect(types(asc.result)).toEqual([
+      'EventTypes.project.grant.added',
+      'EventTypes.project.grant.changed',
+      'EventTypes.project.grant.deactivated',
+    ]);
+    expect(asc.result[0]).toMatchObject({ editorId: t.ownerAId, resourceOwnerId: t.orgA });
+    const desc = await m.listProjectGrantChanges({ projectId, grantId, query: { limit: 1 } });
+    expect(types(desc.result)).toEqual(['EventTypes.project.grant.deactivated']);
+    expect((await m.listProjectGrantChanges({ projectId, grantId: 'nope' })).result).toEqual([]);
+    // Org B (the granted org) reads in its own org context: the events belong to org A, so none show.
+    expect((await mgmt(t.ownerB).listProjectGrantChanges({ projectId, grantId })).result).toEqual([]);
+    expect(await status(mgmt(t.ownerB, t.orgA).listProjectGrantChanges({ projectId, grantId }))).toBe(Code.NotFound);
+    const r = await restV1(
+      base(),
+      t.ownerA,
+      'POST',
+      `/management/v1/projects/${projectId}/grants/${grantId}/changes/_search`,
+      { query: { asc: true } },
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.result).toHaveLength(3);
+  });
+
   it('auth ListMyUserChanges: the caller own history, no permission needed', async () => {
     const mine = await authV1(base(), t.ownerA).listMyUserChanges({ query: { asc: true } });
     expect(types(mine.result)[0]).toBe('EventTypes.user.machine.added');

@@ -238,13 +238,6 @@ describe('management v1 projects across orgs', () => {
     const { project } = await managementV1(server.baseUrl, a.owner).getProjectByID({ id });
     expect(project).toMatchObject({ name: input.name, state: 1 });
   });
-
-  it('answers UNIMPLEMENTED for ListProjectGrantChanges, which is not built', async () => {
-    const a = await orgWithOwner('Project changes');
-    expect(
-      await v1Code(managementV1(server.baseUrl, a.owner).listProjectGrantChanges({ projectId: 'x', grantId: 'y' })),
-    ).toBe(Code.Unimplemented);
-  });
 });
 
 describe('management v1 projects over REST', () => {

@@ -29,6 +29,8 @@ export interface EventFilter {
   readonly createdUntil?: Date;
   /** Events whose payload names this app (`appId`): an app's history inside its project's. */
   readonly appId?: string;
+  /** Events whose payload names this project grant (`grantId`): a grant's history inside its project's. */
+  readonly grantId?: string;
 }
 
 export interface EventOrder {
@@ -56,6 +58,7 @@ function toSql(f: EventFilter): Filter {
   if (f.createdUntil)
     filters.push({ op: 'cmp', column: column('created_at'), operator: '<', value: nextMs(f.createdUntil) });
   if (f.appId) filters.push({ op: 'eq', column: column(`payload->>'appId'`), value: f.appId });
+  if (f.grantId) filters.push({ op: 'eq', column: column(`payload->>'grantId'`), value: f.grantId });
   return and(...filters);
 }
 

@@ -13,7 +13,8 @@ export type HistorySubject =
   | { readonly kind: 'user'; readonly userId: string }
   | { readonly kind: 'org' }
   | { readonly kind: 'project'; readonly projectId: string }
-  | { readonly kind: 'app'; readonly projectId: string; readonly appId: string };
+  | { readonly kind: 'app'; readonly projectId: string; readonly appId: string }
+  | { readonly kind: 'grant'; readonly projectId: string; readonly grantId: string };
 
 /** The read permission each history needs on its org (and project), as ZITADEL's descriptors say. */
 const PERMISSION: Record<HistorySubject['kind'], Permission> = {
@@ -21,6 +22,7 @@ const PERMISSION: Record<HistorySubject['kind'], Permission> = {
   org: 'org.read',
   project: 'project.read',
   app: 'project.app.read',
+  grant: 'project.grant.read',
 };
 
 export function limitOf(limit: number): number {
@@ -60,7 +62,7 @@ export class EventReads {
     subject: HistorySubject,
     query: { sequence: bigint; limit: number; asc: boolean },
   ): Promise<EventRow[]> {
-    const projectId = subject.kind === 'project' || subject.kind === 'app' ? subject.projectId : undefined;
+    const projectId = 'projectId' in subject ? subject.projectId : undefined;
     authorize(caller, PERMISSION[subject.kind], { orgId, ...(projectId ? { projectId } : {}) }, historyNotFound);
     return this.history(caller, orgId, subject, query);
   }
@@ -83,7 +85,9 @@ export class EventReads {
           ? { aggregateTypes: ['org'], aggregateId: orgId }
           : subject.kind === 'project'
             ? { aggregateTypes: ['project'], aggregateId: subject.projectId }
-            : { aggregateTypes: ['project'], aggregateId: subject.projectId, appId: subject.appId };
+            : subject.kind === 'app'
+              ? { aggregateTypes: ['project'], aggregateId: subject.projectId, appId: subject.appId }
+              : { aggregateTypes: ['project'], aggregateId: subject.projectId, grantId: subject.grantId };
     return this.queries.list(
       caller.instance.id,
       { ...aggregate, resourceOwner: orgId, sequenceAfter: query.sequence },

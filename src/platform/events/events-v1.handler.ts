@@ -23,6 +23,7 @@ export const CHANGES_MANAGEMENT_ACCESS: AccessTable<typeof ManagementService> = 
   listOrgChanges: { permission: 'org.read' },
   listProjectChanges: { permission: 'project.read' },
   listAppChanges: { permission: 'project.app.read' },
+  listProjectGrantChanges: { permission: 'project.grant.read' },
 };
 export const CHANGES_AUTH_ACCESS: AccessTable<typeof AuthService> = {
   listMyUserChanges: 'authenticated',
@@ -113,6 +114,12 @@ export class EventsV1Handler implements OnModuleInit {
     listAppChanges: async (req, ctx) => {
       const { caller, orgId } = v1OrgOf(ctx);
       const subject = { kind: 'app' as const, projectId: req.projectId, appId: req.appId };
+      return { result: (await this.reads.changes(caller, orgId, subject, changeQuery(req.query))).map(changeV1) };
+    },
+    // As ZITADEL: the project's events in the org whose payload names the grant.
+    listProjectGrantChanges: async (req, ctx) => {
+      const { caller, orgId } = v1OrgOf(ctx);
+      const subject = { kind: 'grant' as const, projectId: req.projectId, grantId: req.grantId };
       return { result: (await this.reads.changes(caller, orgId, subject, changeQuery(req.query))).map(changeV1) };
     },
   };
