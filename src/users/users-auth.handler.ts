@@ -36,6 +36,7 @@ export const AUTH_USER_ACCESS: AccessTable<typeof AuthService> = {
   removeMyPhone: 'authenticated',
   listMyMetadata: 'authenticated',
   getMyMetadata: 'authenticated',
+  removeMyAvatar: 'authenticated',
 };
 
 /** A user changing its own email or phone proves it by the code sent there (ZITADEL's ChangeHumanEmail). */
@@ -71,6 +72,10 @@ export class UsersAuthHandler implements OnModuleInit {
   }
 
   readonly impl: Partial<ServiceImpl<typeof AuthService>> = {
+    removeMyAvatar: async (_req, ctx) => {
+      const { caller, userId } = me(ctx);
+      return { details: eventDetailsV1(await this.users.removeAvatar(caller, userId)) };
+    },
     getMyUser: async (_req, ctx) => {
       const { caller, userId } = me(ctx);
       return { user: userV1(await this.queries.get(caller, userId)) };

@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { durationFromMs } from '@bufbuild/protobuf/wkt';
 import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
 import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
 import { page } from '../platform/database/list-query.js';
@@ -71,6 +72,9 @@ export const USERS_V1_ACCESS: AccessTable<typeof ManagementService> = {
   removeHumanAuthFactorOTPEmail: WRITE,
   listHumanPasswordless: READ,
   removeHumanPasswordless: WRITE,
+  addPasswordlessRegistration: { permission: 'user.credential.write' },
+  sendPasswordlessRegistration: WRITE,
+  removeHumanAvatar: WRITE,
 };
 
 const SEND: Verification = { kind: 'send' };
@@ -298,5 +302,25 @@ export class UsersV1Handler implements OnModuleInit {
     },
     removeHumanPasswordless: async (req, ctx) =>
       this.change(ctx, req.userId, (caller) => this.webauthn.remove(caller, req.userId, 'passkey', req.tokenId)),
+    // ZITADEL's HumanAddPasswordlessInitCode: v2's CreatePasskeyRegistrationLink, answered as a link
+    // to the login's passkey page with its lifetime (v1 shows neither the code nor its id).
+    addPasswordlessRegistration: async (req, ctx) => {
+      const { caller } = await this.user(ctx, req.userId);
+      const r = await this.webauthn.createRegistrationLink(caller, req.userId, { kind: 'link' });
+      return {
+        details: added(r.event),
+        link: r.link,
+        expiration: durationFromMs(r.expiresAt.getTime() - r.event.createdAt.getTime()),
+      };
+    },
+    // ZITADEL's HumanSendPasswordlessInitCode: the same code, mailed to the user's email.
+    sendPasswordlessRegistration: async (req, ctx) =>
+      this.change(
+        ctx,
+        req.userId,
+        async (caller) => (await this.webauthn.createRegistrationLink(caller, req.userId, { kind: 'send' })).event,
+      ),
+    removeHumanAvatar: async (req, ctx) =>
+      this.change(ctx, req.userId, (caller) => this.users.removeAvatar(caller, req.userId)),
   };
 }

@@ -405,6 +405,19 @@ export class UsersService {
   }
 
   /**
+   * ZITADEL's RemoveHumanAvatar: Portcullis stores no avatars, but as ZITADEL does for a human
+   * without one, the removal is still recorded (`user.human.avatar.removed`, empty store key) and
+   * answered with details; a machine or a missing user is not found. Users may remove their own.
+   */
+  async removeAvatar(caller: Caller, userId: string): Promise<WrittenEvent> {
+    return this.tx.run(async (tx) => {
+      const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true, self: true });
+      if (user.type !== 'human') throw errors.userNotFound();
+      return this.store.push(tx, caller, user, [{ type: 'user.human.avatar.removed', payload: { storeKey: '' } }]);
+    });
+  }
+
+  /**
    * Removes the user with everything it owns; users may delete themselves. `selfPermission`: what
    * the user must hold on its own org for that (v1 auth's RemoveMyUser: user.self.delete, as its
    * descriptor says; v2 DeleteUser asks for nothing).
