@@ -4,7 +4,7 @@ import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
 import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
 import { v1OrgOf } from '../platform/rpc/v1-org.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
-import type { LoginSettings, PolicyBodies, PolicyKind } from './policies.queries.js';
+import { SUPPORTED_LANGUAGES, type LoginSettings, type PolicyBodies, type PolicyKind } from './policies.queries.js';
 import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
 import {
   ageFromV1,
@@ -35,6 +35,8 @@ const DELETE = { permission: 'policy.delete' } as const;
 
 /** An org's own policies in ZITADEL's v1 management API (other contexts register their own parts of ManagementService). */
 export const MANAGEMENT_POLICY_ACCESS: AccessTable<typeof ManagementService> = {
+  healthz: 'public',
+  getSupportedLanguages: 'authenticated',
   getOrgIAMPolicy: 'authenticated',
   getDomainPolicy: 'authenticated',
   getLoginPolicy: READ,
@@ -122,6 +124,10 @@ export class SettingsManagementHandler implements OnModuleInit {
   }
 
   readonly impl: Partial<ServiceImpl<typeof ManagementService>> = {
+    // ZITADEL's probe: answers as long as the server serves the API.
+    healthz: async () => ({}),
+    // The languages the server ships texts for, as auth v1 answers them.
+    getSupportedLanguages: async () => ({ languages: [...SUPPORTED_LANGUAGES] }),
     getOrgIAMPolicy: async (_req, ctx) => {
       const { settings, source } = await this.readOrg(ctx, 'domain');
       return { policy: orgIamPolicyV1(settings, source) };
