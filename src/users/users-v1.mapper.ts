@@ -152,12 +152,16 @@ function humanFromV1(req: AddHumanUserRequest | ImportHumanUserRequest): NewHuma
 
 /**
  * AddHumanUser (v1): ZITADEL sets the initial password with a change required at first sign-in,
- * and sends an email verification code unless the address is marked verified.
+ * and sends an email verification code unless the address is marked verified. The user starts
+ * INITIAL (ZITADEL's initialization code) unless it has both a verified email and a password.
  */
 export function addHumanFromV1(req: AddHumanUserRequest): NewHumanUser {
+  const human = humanFromV1(req);
   return {
-    ...humanFromV1(req),
+    ...human,
     password: req.initialPassword ? { value: req.initialPassword, changeRequired: true } : undefined,
+    // ZITADEL's shouldAddInitCode: an unverified email or no password makes the user INITIAL.
+    initial: !human.emailVerified || !req.initialPassword,
   };
 }
 

@@ -45,6 +45,11 @@ export interface NewHumanUser extends ProfileInput {
   readonly username?: string;
   readonly email: string;
   readonly emailVerified: boolean;
+  /**
+   * Create the user INITIAL (v1's AddHumanUser, where ZITADEL adds an initialization code): it
+   * becomes active once it verifies its email or sets a password. v2 creates humans active.
+   */
+  readonly initial?: boolean;
   /** Return the verification code instead of sending it. */
   readonly returnEmailCode: boolean;
   readonly emailUrlTemplate?: string;
@@ -143,7 +148,7 @@ export class UsersService {
       type: 'human',
       // ZITADEL's v2 API creates humans active, with or without a password or a verified email
       // (passkey-only sign-ups, invitations); INITIAL belongs to v1's initial-code flow.
-      state: 'active',
+      state: input.initial ? 'initial' : 'active',
       username,
       passwordHash,
       passwordChangeRequired: input.password?.changeRequired ?? input.hashedPassword?.changeRequired ?? false,

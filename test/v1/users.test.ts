@@ -11,6 +11,7 @@ import { failure, restV1, status, twoOrgs, unique, type TwoOrgs } from './v1-fix
 const ACTIVE = 1;
 const INACTIVE = 2;
 const LOCKED = 4;
+const INITIAL = 6;
 const READY = 2;
 const TYPE_MACHINE = 2;
 const STARTS_WITH = 2;
@@ -51,6 +52,46 @@ async function passwordWorks(userId: string, password: string): Promise<boolean>
 }
 
 describe('management v1 users: create and read (ZITADEL management AddHumanUser, GetUserByID)', () => {
+  it('AddHumanUser starts INITIAL unless the email is verified and a password is set (ZITADEL shouldAddInitCode); v2 stays ACTIVE', async () => {
+    const cases = [
+      { verified: true, password: true, state: ACTIVE },
+      { verified: true, password: false, state: INITIAL },
+      { verified: false, password: true, state: INITIAL },
+      { verified: false, password: false, state: INITIAL },
+    ];
+    for (const c of cases) {
+      const userName = unique('v1-state');
+      const { userId } = await mgmt(t.ownerA).addHumanUser({
+        userName,
+        profile: { firstName: 'St', lastName: 'Ate' },
+        email: { email: `${userName}@example.test`, isEmailVerified: c.verified },
+        ...(c.password ? { initialPassword: 'Initial-Passw0rd!' } : {}),
+      });
+      expect([c, (await mgmt(t.ownerA).getUserByID({ id: userId })).user?.state]).toEqual([c, c.state]);
+    }
+    // v2 AddHumanUser without a password and with an unverified email: ACTIVE, as ZITADEL's v2.
+    const userName = unique('v2-state');
+    const { userId } = await v2().addHumanUser({
+      username: userName,
+      organization: { org: { case: 'orgId', value: t.orgA } },
+      profile: { givenName: 'V', familyName: 'Two' },
+      email: { email: `${userName}@example.test` },
+    });
+    expect((await mgmt(t.ownerA).getUserByID({ id: userId })).user?.state).toBe(ACTIVE);
+  });
+
+  it('an INITIAL user becomes ACTIVE once it sets a password', async () => {
+    const userName = unique('v1-init-pw');
+    const { userId } = await mgmt(t.ownerA).addHumanUser({
+      userName,
+      profile: { firstName: 'In', lastName: 'It' },
+      email: { email: `${userName}@example.test`, isEmailVerified: true },
+    });
+    expect((await mgmt(t.ownerA).getUserByID({ id: userId })).user?.state).toBe(INITIAL);
+    await mgmt(t.ownerA).setHumanPassword({ userId, password: 'Chosen-Passw0rd!', noChangeRequired: true });
+    expect((await mgmt(t.ownerA).getUserByID({ id: userId })).user?.state).toBe(ACTIVE);
+  });
+
   it('AddHumanUser creates the user in the caller org with a password that must be changed', async () => {
     const { userId, userName } = await addHuman(t.ownerA);
     const { user } = await mgmt(t.ownerA).getUserByID({ id: userId });
@@ -223,7 +264,8 @@ describe('management v1 ListUsers: every zitadel.user.v1.SearchQuery, in the org
     ],
     [
       'andQuery',
-      () => ({ andQuery: { queries: [{ stateQuery: { state: ACTIVE } }, { typeQuery: { type: 1 } }] } }),
+      // x has no password, so v1 created it INITIAL (ZITADEL's initialization code).
+      () => ({ andQuery: { queries: [{ stateQuery: { state: INITIAL } }, { typeQuery: { type: 1 } }] } }),
       ['x'],
     ],
     ['notQuery', () => ({ notQuery: { query: { typeQuery: { type: TYPE_MACHINE } } } }), ['x', 'y']],
@@ -471,12 +513,5 @@ describe("management v1 ListUserMemberships (ZITADEL: the user's administrator r
     expect(iam.result).toEqual([]);
     expect((await mgmt(t.ownerB).listUserMemberships({ userId: t.ownerAId })).result).toEqual([]);
     expect((await mgmt(t.ownerB, t.orgA).listUserMemberships({ userId: t.ownerAId })).result).toEqual([]);
-  });
-});
-
-describe('management v1 user methods not built', () => {
-  it('answer UNIMPLEMENTED: avatars (linked identity providers: test/idps/links-v1.test.ts)', async () => {
-    const { userId } = await addHuman(t.ownerA);
-    expect(await status(mgmt(t.ownerA).removeHumanAvatar({ userId }))).toBe(Code.Unimplemented);
   });
 });
