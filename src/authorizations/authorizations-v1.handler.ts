@@ -98,6 +98,7 @@ export class AuthorizationsV1Handler implements OnModuleInit {
         projectId: req.projectId,
         orgId,
         roleKeys: req.roleKeys,
+        projectGrantId: req.projectGrantId || undefined,
       });
       return { userGrantId: created.id, details: detailsOf((await this.grant(ctx, req.userId, created.id)).grant) };
     },

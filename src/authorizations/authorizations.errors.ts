@@ -13,6 +13,7 @@ export const AUTHORIZATION_ERRORS = errorIds({
   userNotFound: 'UGRANT-us3rn',
   authorizationExists: 'UGRANT-3x1st',
   projectGrantInactive: 'UGRANT-gr1na',
+  projectGrantMismatch: 'UGRANT-gr1dm',
   unknownRoles: 'UGRANT-r0l3s',
 });
 const E = AUTHORIZATION_ERRORS;
@@ -28,6 +29,9 @@ export const authorizationExists = () =>
   );
 export const projectGrantInactive = () =>
   FailedPrecondition(E.projectGrantInactive, 'the project grant is deactivated');
+/** ZITADEL's Errors.Project.Grant.NotFound precondition: project_grant_id is not the org's grant of the project. */
+export const projectGrantMismatch = () =>
+  FailedPrecondition(E.projectGrantMismatch, 'project_grant_id is not the grant of this project to this organization');
 export const unknownRoles = (field: string, roles: readonly string[], grant: boolean) =>
   InvalidArgument(
     E.unknownRoles,

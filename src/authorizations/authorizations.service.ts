@@ -41,6 +41,11 @@ export interface NewAuthorization {
   /** The org the authorization belongs to; the project's own org when absent. */
   readonly orgId?: string;
   readonly roleKeys: readonly string[];
+  /**
+   * v1's project_grant_id: when given, it must be the project's grant to the org (the roles are
+   * then checked against that grant's roles, as always for a granted org).
+   */
+  readonly projectGrantId?: string;
 }
 
 export type AuthorizationFilter =
@@ -165,6 +170,7 @@ export class AuthorizationsService {
       );
       // An org the project is not granted to has no access to it: the same answer as no project.
       if (orgId !== project.resourceOwner && !grant) throw errors.projectNotFound();
+      if (input.projectGrantId && input.projectGrantId !== grant?.id) throw errors.projectGrantMismatch();
       if (grant && grant.state !== 'active') throw errors.projectGrantInactive();
       await this.checkRoles(tx, caller, project.id, grant, input.roleKeys);
       if (!(await this.users.exists(tx, instanceId, input.userId))) throw errors.userNotFound();

@@ -103,6 +103,44 @@ describe('management v1 user grants (ZITADEL management AddUserGrant … RemoveU
   });
 });
 
+describe('management v1 AddUserGrant with project_grant_id (ZITADEL: the grant must be the project grant to the org)', () => {
+  it("adds the grant on the org's project grant, within the grant's roles, and refuses another grant id", async () => {
+    const projectId = await project(t.env.server, t.orgA, unique('Granted'), ['reader', 'writer']);
+    const grantId = await projectGrant(t.env.server, projectId, t.orgB, ['reader']);
+    const otherProject = await project(t.env.server, t.orgA, unique('Other'), ['reader']);
+    const otherGrant = await projectGrant(t.env.server, otherProject, t.orgB, ['reader']);
+    const userId = await human(t.env.server, t.orgB, 'Pia', 'Grant');
+    const m = mgmt(t.ownerB);
+    // A grant id of another project: ZITADEL's Errors.Project.Grant.NotFound precondition.
+    expect(await status(m.addUserGrant({ userId, projectId, projectGrantId: otherGrant, roleKeys: ['reader'] }))).toBe(
+      Code.FailedPrecondition,
+    );
+    expect(await status(m.addUserGrant({ userId, projectId, projectGrantId: '404', roleKeys: ['reader'] }))).toBe(
+      Code.FailedPrecondition,
+    );
+    // A role of the project that the grant does not give.
+    expect(await status(m.addUserGrant({ userId, projectId, projectGrantId: grantId, roleKeys: ['writer'] }))).toBe(
+      Code.InvalidArgument,
+    );
+    const { userGrantId } = await m.addUserGrant({ userId, projectId, projectGrantId: grantId, roleKeys: ['reader'] });
+    const { userGrant } = await m.getUserGrantByID({ userId, grantId: userGrantId });
+    expect(userGrant).toMatchObject({ projectId, projectGrantId: grantId, orgId: t.orgB, roleKeys: ['reader'] });
+    // The owner org has no grant of its own project: naming one is refused too.
+    const ownerUser = await human(t.env.server, t.orgA, 'Otto', 'Owner');
+    expect(
+      await status(
+        mgmt(t.ownerA).addUserGrant({ userId: ownerUser, projectId, projectGrantId: grantId, roleKeys: ['reader'] }),
+      ),
+    ).toBe(Code.FailedPrecondition);
+    // Org A's owner cannot add a grant in org B's context.
+    expect(
+      await status(
+        mgmt(t.ownerA, t.orgB).addUserGrant({ userId, projectId, projectGrantId: grantId, roleKeys: ['reader'] }),
+      ),
+    ).not.toBe('ok');
+  });
+});
+
 describe('management v1 ListUserGrants: every zitadel.user.v1.UserGrantQuery', () => {
   const tag = unique('ug').replace(/-/g, '');
   const g: Record<string, string> = {};
