@@ -409,12 +409,3 @@ describe('a session that owes a password change (login rules) stays within its s
     expect((await authV1(server.baseUrl, fresh).getMyEmail({})).email?.email).toBe(me.email);
   });
 });
-
-describe('methods left out answer UNIMPLEMENTED', () => {
-  it('avatars (none are stored)', async () => {
-    const me = await human(orgA);
-    const auth = authV1(server.baseUrl, me.pat);
-    expect(await v1Code(auth.removeMyAvatar({}))).toBe(Status.UNIMPLEMENTED);
-    expect((await rest(server.baseUrl, 'DELETE', '/auth/v1/users/me/avatar', { token: me.pat })).status).toBe(501);
-  });
-});
