@@ -17,6 +17,7 @@ import {
   type UserById,
 } from '../login.service.js';
 import { LOGIN_BASE, pageUrl } from '../login-flow.js';
+import { LoginIdps } from '../login-idps.js';
 import { errorPage, type PageContext, type UserOnPage } from '../views/layout.js';
 import { samlPostPage, type AccountOnPage } from '../views/sign-in.views.js';
 import type { PageRequest } from '../http/page-request.js';
@@ -37,6 +38,7 @@ export class PageKit {
 
   constructor(
     readonly login: LoginService,
+    readonly idps: LoginIdps,
     readonly policies: Policies,
     private readonly config: Config,
     masterKey: MasterKey,
