@@ -1,4 +1,10 @@
-import { AlreadyExists, FailedPrecondition, NotFound, errorIds } from '../platform/errors/domain-error.js';
+import {
+  AlreadyExists,
+  FailedPrecondition,
+  NotFound,
+  PermissionDenied,
+  errorIds,
+} from '../platform/errors/domain-error.js';
 
 /** Stable ids of these errors, for matching a caught one: `isError(err, IDP_LINK_ERRORS.linkNotFound)`. */
 export const IDP_LINK_ERRORS = errorIds({
@@ -7,6 +13,7 @@ export const IDP_LINK_ERRORS = errorIds({
   linkTaken: 'IDPLINK-t4k3n',
   creationNotAllowed: 'IDPLINK-cr34t',
   linkNotFound: 'IDPLINK-n0tfd',
+  selfLinkDenied: 'IDPLINK-s3lfl',
 });
 const E = IDP_LINK_ERRORS;
 
@@ -28,3 +35,10 @@ export const creationNotAllowed = (field: string) =>
 export const linkTaken = () => AlreadyExists(E.linkTaken, 'the identity of this provider is already linked to a user');
 
 export const linkNotFound = () => NotFound(E.linkNotFound, 'identity provider link not found');
+
+/** A user may not link an upstream identity to itself (see IdpLinksService). */
+export const selfLinkDenied = () =>
+  PermissionDenied(
+    E.selfLinkDenied,
+    'a user may not link an identity provider account to itself; sign in through the provider to link it',
+  );

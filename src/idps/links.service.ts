@@ -43,8 +43,11 @@ export interface LinkScope {
 }
 
 /**
- * Links from upstream identities to users: added by an administrator (or the user itself, as
- * ZITADEL lets a user manage its own links), listed and removed, each change an event on the user.
+ * Links from upstream identities to users: added by an administrator, listed and removed by one
+ * or by the user itself, each change an event on the user. Unlike ZITADEL, a user may not add a
+ * link to itself: upstream ids are often public (a GitHub account's number), and a self-made link
+ * to someone else's upstream identity would sign that person into the linker's account. A person
+ * links an identity they proved through a sign-in intent, which the login client adds for them.
  */
 @Injectable()
 export class IdpLinksService {
@@ -56,10 +59,19 @@ export class IdpLinksService {
     private readonly users: IdpLinkUsers,
   ) {}
 
-  /** ZITADEL's AddUserIDPLink: user.write on the user's org, or the user itself. */
+  /** ZITADEL's AddUserIDPLink: user.write on the user's org (the user itself is not enough, see above). */
   async add(caller: Caller, userId: string, identity: UpstreamIdentity, scope: LinkScope = {}): Promise<WrittenEvent> {
     return this.tx.run(async (tx) => {
-      const user = await this.owner(tx, caller, userId, scope, 'user.write', errors.userNotFound);
+      const selfOnly = caller.principal?.userId === userId;
+      const user = await this.owner(
+        tx,
+        caller,
+        userId,
+        scope,
+        'user.write',
+        selfOnly ? errors.selfLinkDenied : errors.userNotFound,
+        false,
+      );
       const event = await this.link(tx, caller.instance.id, user, identity, 'idp_link.idp_id', false);
       return this.users.directory().push(tx, caller, user, [event]);
     });
@@ -144,10 +156,11 @@ export class IdpLinksService {
     scope: LinkScope,
     permission: Permission,
     notFound: () => DomainError,
+    selfAllowed = true,
   ): Promise<LinkOwner> {
     const user = await this.users.directory().find(tx, caller.instance.id, userId, true);
     if (!user || (scope.orgId && user.resourceOwner !== scope.orgId)) throw notFound();
-    if (caller.principal?.userId !== user.id)
+    if (!selfAllowed || caller.principal?.userId !== user.id)
       authorize(caller, permission, { orgId: user.resourceOwner }, notFound, 'user.read');
     return user;
   }

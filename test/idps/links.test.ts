@@ -172,7 +172,7 @@ describe('AddIDPLink, ListIDPLinks, RemoveIDPLink (zitadel.user.v2)', () => {
   });
 });
 
-describe('who may manage links (ZITADEL: user.write / user.read on the user’s org, or the user itself)', () => {
+describe('who may manage links (ZITADEL: user.write / user.read on the user’s org, or the user itself; Portcullis: a user may not add a link to itself)', () => {
   it('an org user manager manages its org’s users only; another org’s user is hidden', async () => {
     const manager = await make.principal(orgA, ['ORG_USER_MANAGER']);
     const inA = await make.human(orgA);
@@ -208,12 +208,12 @@ describe('who may manage links (ZITADEL: user.write / user.read on the user’s 
     ).toBe(Code.PermissionDenied);
   });
 
-  it('a user with no role manages its own links, and sees no one else’s', async () => {
+  it('a user with no role lists and removes its own links, and sees no one else’s', async () => {
     const me = await make.human(orgA);
     const other = await make.human(orgA);
     const pat = await make.pat({ userId: me, orgId: orgA });
     const mine = link(orgAIdp);
-    await users(pat).addIDPLink({ userId: me, idpLink: mine });
+    await users().addIDPLink({ userId: me, idpLink: mine });
     expect(await linksOf(me, pat)).toEqual([mine]);
     await users().addIDPLink({ userId: other, idpLink: link(instanceIdp) });
     expect(await linksOf(other, pat)).toEqual([]);
@@ -228,6 +228,14 @@ describe('who may manage links (ZITADEL: user.write / user.read on the user’s 
       [me],
     );
     expect(row.creator).toBe(me);
+  });
+
+  it('a user may not link an upstream identity to itself (PERMISSION_DENIED): upstream ids can be public, and a self-made link would capture their owner’s sign-ins', async () => {
+    const me = await make.human(orgA);
+    const pat = await make.pat({ userId: me, orgId: orgA });
+    const someoneElses = link(instanceIdp);
+    expect(await codeOf(users(pat).addIDPLink({ userId: me, idpLink: someoneElses }))).toBe(Code.PermissionDenied);
+    expect(await linksOf(me)).toEqual([]);
   });
 
   it('without credentials: UNAUTHENTICATED', async () => {
