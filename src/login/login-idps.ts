@@ -5,9 +5,11 @@ import { IdpQueries } from '../idps/idps.queries.js';
 import { IntentsService, type RetrievedIntent } from '../idps/intents.service.js';
 import { IdpLinksService } from '../idps/links.service.js';
 import { Transactions } from '../platform/database/transactions.js';
+import { isError } from '../platform/errors/domain-error.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { Policies } from '../settings/policies.js';
 import { SessionsService } from '../sessions/sessions.service.js';
+import { USER_ERRORS } from '../users/users.errors.js';
 import { UsersService } from '../users/users.service.js';
 import type { BrowserSession } from './login-browser.js';
 import { LoginProblem } from './login.service.js';
@@ -179,7 +181,12 @@ export class LoginIdps {
       ...(user.preferredLanguage?.trim() ? { preferredLanguage: user.preferredLanguage.trim() } : {}),
     };
     if (!Object.keys(profile).length) return;
-    await this.users.updateHuman(caller, userId, { profile });
+    try {
+      await this.users.updateHuman(caller, userId, { profile });
+    } catch (err) {
+      // The profile already says what the upstream says: nothing to write (ZITADEL's "no changes").
+      if (!isError(err, USER_ERRORS.nothingChanged)) throw err;
+    }
   }
 }
 

@@ -1,0 +1,322 @@
+// External identity providers on the hosted login pages, in Chromium, against a real OpenID
+// provider (node oidc-provider) started in the test as the upstream: the buttons, sign-in when
+// linked, auto-creation, the prefilled registration, linking an existing account, auto-update,
+// and the refusals, each ending (where it signs in) with an OIDC relying party's code and tokens.
+import { jest } from '@jest/globals';
+import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core';
+import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
+import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
+import { DataSource } from 'typeorm';
+import type { IdpOptions } from '../../src/idps/idp-config.js';
+import { IdpStore } from '../../src/idps/idps.store.js';
+import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
+import { PASSWORD, addUser, oidc, oidcWorld, rp, type OidcWorld } from '../oidc/support.js';
+import { startUpstream, type Upstream } from '../idps/upstream.js';
+import { client } from '../support/clients.js';
+import { insertIdpTemplate } from '../support/idp-templates.js';
+import { bootTestServer, type TestServer } from '../support/test-server.js';
+import { authorizationUrl, describeInBrowser, launchChromium, rpContext, withoutMfaPrompt } from './support.js';
+
+let server: TestServer;
+let upstream: Upstream;
+let chromium: Chromium;
+let world: OidcWorld;
+let config: oidc.Configuration;
+let instanceId: string;
+let defaultOrgId: string;
+const users = () => client(UserService, 'grpc', server.baseUrl, server.adminPat);
+
+/** Providers on the instance's login policy, one per combination of options under test. */
+const idps: Record<'auto' | 'register' | 'linkOnly' | 'closed' | 'autoLink', { id: string; name: string }> =
+  {} as never;
+
+let n = 0;
+const uniqueLogin = (prefix: string) => `${prefix}${Date.now().toString(36)}${n++}`;
+
+async function provider(name: string, options: Partial<IdpOptions>): Promise<{ id: string; name: string }> {
+  const template = await insertIdpTemplate(server, {
+    instanceId,
+    name,
+    config: {
+      kind: 'oidc',
+      issuer: upstream.issuer,
+      clientId: 'login-client',
+      scopes: ['openid', 'profile', 'email'],
+      isIdTokenMapping: false,
+      usePkce: true,
+    },
+    secrets: { clientSecret: 'login-client-secret' },
+    options: {
+      isLinkingAllowed: false,
+      isCreationAllowed: false,
+      isAutoCreation: false,
+      isAutoUpdate: false,
+      autoLinking: 'none',
+      ...options,
+    },
+  });
+  // AddIDPToLoginPolicy on the instance's default policy, as the admin API writes it.
+  await server.app
+    .get(IdpStore)
+    .addToLoginPolicy(server.app.get(DataSource).manager, instanceId, null, template.id, new Date());
+  return { id: template.id, name };
+}
+
+jest.setTimeout(60_000);
+
+describeInBrowser('external identity providers on the hosted login pages (issue #16)', () => {
+  beforeAll(async () => {
+    upstream = await startUpstream();
+    [server, chromium] = await Promise.all([
+      bootTestServer({ PORTCULLIS_OUTBOUND_ALLOW_PRIVATE: 'true' }),
+      launchChromium(),
+    ]);
+    upstream.configure([
+      {
+        client_id: 'login-client',
+        client_secret: 'login-client-secret',
+        redirect_uris: [`${server.baseUrl}/idps/callback`],
+        token_endpoint_auth_method: 'client_secret_post',
+      },
+    ]);
+    await withoutMfaPrompt(server);
+    const instance = await server.app.get(InstanceResolver).resolve('127.0.0.1');
+    instanceId = instance.id;
+    defaultOrgId = instance.defaultOrgId!;
+    world = await oidcWorld(server);
+    config = await rp(server, world.web.clientId, world.web.clientSecret);
+    idps.auto = await provider('Upstream Auto', { isAutoCreation: true, isCreationAllowed: true, isAutoUpdate: true });
+    idps.register = await provider('Upstream Register', { isCreationAllowed: true, isLinkingAllowed: true });
+    idps.linkOnly = await provider('Upstream Link', { isLinkingAllowed: true });
+    idps.closed = await provider('Upstream Closed', {});
+    idps.autoLink = await provider('Upstream AutoLink', { autoLinking: 'email' });
+  }, 90_000);
+  afterAll(async () => {
+    await chromium?.close();
+    await server?.close();
+    await upstream?.close();
+  });
+
+  const heading = (page: Page) => page.locator('h1').innerText();
+
+  /** A browser at the login name page of a new authorization request of the world's web app. */
+  async function atLogin(): Promise<{
+    context: BrowserContext;
+    page: Page;
+    landed: () => Promise<URL>;
+    started: Awaited<ReturnType<typeof authorizationUrl>>;
+  }> {
+    const { context, page, landed } = await rpContext(chromium);
+    // The upstream's development pages import a web font; nothing leaves the machine.
+    await context.route('https://fonts.googleapis.com/**', (route) => route.abort());
+    const started = await authorizationUrl(config);
+    await page.goto(started.url);
+    expect(new URL(page.url()).pathname).toBe('/ui/v2/login/loginname');
+    return { context, page, landed, started };
+  }
+
+  /** Clicks the provider's button and signs in at the upstream's development pages as `login`. */
+  async function throughUpstream(page: Page, idpId: string, login: string): Promise<void> {
+    await page.click(`button[data-idp="${idpId}"]`);
+    await page.waitForURL((u) => u.href.startsWith(upstream.url), { timeout: 15_000 });
+    await page.fill('input[name=login]', login);
+    await page.fill('input[name=password]', 'anything');
+    await page.click('button[type=submit]');
+    // Consent at the upstream, then back through /idps/callback to the login's pages.
+    await page.waitForSelector('button[autofocus]');
+    await page.click('button[autofocus]');
+  }
+
+  async function tokensOf(landed: () => Promise<URL>, started: Awaited<ReturnType<typeof authorizationUrl>>) {
+    return oidc.authorizationCodeGrant(config, await landed(), {
+      pkceCodeVerifier: started.verifier,
+      expectedState: started.state,
+    });
+  }
+
+  async function userByLink(idpId: string, externalUserId: string): Promise<string | undefined> {
+    const rows: { user_id: string }[] = await server.app
+      .get(DataSource)
+      .query('SELECT user_id FROM idp_links WHERE idp_id = $1 AND external_user_id = $2', [idpId, externalUserId]);
+    return rows[0]?.user_id;
+  }
+
+  it('the login name page shows a button with name and icon per provider of the policy, none when allowExternalIdp is off', async () => {
+    const { context, page } = await atLogin();
+    for (const idp of Object.values(idps)) {
+      const button = page.locator(`button[data-idp="${idp.id}"]`);
+      expect(await button.locator('span').innerText()).toBe(`Continue with ${idp.name}`);
+      expect(await button.locator('svg.idp-icon').count()).toBe(1);
+    }
+    const admin = client(AdminService, 'grpc', server.baseUrl, server.adminPat);
+    const policy = (await admin.getLoginPolicy({})).policy!;
+    const update = (allowExternalIdp: boolean) =>
+      admin.updateLoginPolicy({
+        allowUsernamePassword: policy.allowUsernamePassword,
+        allowRegister: policy.allowRegister,
+        allowExternalIdp,
+        forceMfa: policy.forceMfa,
+        forceMfaLocalOnly: policy.forceMfaLocalOnly,
+        passwordlessType: policy.passwordlessType,
+        hidePasswordReset: policy.hidePasswordReset,
+        ignoreUnknownUsernames: policy.ignoreUnknownUsernames,
+        defaultRedirectUri: policy.defaultRedirectUri,
+        passwordCheckLifetime: policy.passwordCheckLifetime,
+        externalLoginCheckLifetime: policy.externalLoginCheckLifetime,
+        mfaInitSkipLifetime: policy.mfaInitSkipLifetime,
+        secondFactorCheckLifetime: policy.secondFactorCheckLifetime,
+        multiFactorCheckLifetime: policy.multiFactorCheckLifetime,
+        allowDomainDiscovery: policy.allowDomainDiscovery,
+        disableLoginWithEmail: policy.disableLoginWithEmail,
+        disableLoginWithPhone: policy.disableLoginWithPhone,
+      });
+    await update(false);
+    try {
+      await page.reload();
+      expect(await page.locator('button[data-idp]').count()).toBe(0);
+      // A start for a provider the page no longer offers is refused.
+      const csrf = await page.locator('input[name=csrf]').first().inputValue();
+      const refused = await page.request.post(`${server.baseUrl}/ui/v2/login/idp/start`, {
+        form: { csrf, idpId: idps.auto.id },
+      });
+      expect(refused.status()).toBe(400);
+      expect(await refused.text()).toContain('This identity provider is not offered for this sign-in.');
+    } finally {
+      await update(true);
+    }
+    await context.close();
+  });
+
+  it('auto-creation: the user is created with the upstream profile (email verified as the provider says) and the link, and the app gets its tokens; the second sign-in updates the profile (isAutoUpdate)', async () => {
+    const login = uniqueLogin('dora');
+    const first = await atLogin();
+    await throughUpstream(first.page, idps.auto.id, login);
+    const tokens = await tokensOf(first.landed, first.started);
+    const userId = await userByLink(idps.auto.id, login);
+    expect(userId).toBeDefined();
+    expect(tokens.claims()?.sub).toBe(userId);
+    const { user } = await users().getUserByID({ userId: userId! });
+    expect(user?.type.case).toBe('human');
+    if (user?.type.case !== 'human') return;
+    expect(user.type.value.profile?.givenName).toBe(login);
+    expect(user.type.value.profile?.familyName).toBe('Example');
+    expect(user.type.value.email?.email).toBe(`${login}@upstream.example`);
+    expect(user.type.value.email?.isVerified).toBe(true);
+    expect(user.username).toBe(`${login}-user`);
+    await first.context.close();
+
+    // An administrator renames the user; the next sign-in through the provider writes the upstream's name back.
+    await users().updateHumanUser({ userId: userId!, profile: { givenName: 'Renamed', familyName: 'Locally' } });
+    const second = await atLogin();
+    await throughUpstream(second.page, idps.auto.id, login);
+    const again = await tokensOf(second.landed, second.started);
+    expect(again.claims()?.sub).toBe(userId);
+    const { user: updated } = await users().getUserByID({ userId: userId! });
+    if (updated?.type.case !== 'human') throw new Error('not human');
+    expect(updated.type.value.profile?.givenName).toBe(login);
+    expect(updated.type.value.profile?.familyName).toBe('Example');
+    await second.context.close();
+  });
+
+  it('creation allowed without auto-creation: the registration page is prefilled from the upstream profile and creates the user with the link; the next sign-in goes straight to the app', async () => {
+    const login = uniqueLogin('erin');
+    const first = await atLogin();
+    await throughUpstream(first.page, idps.register.id, login);
+    await first.page.waitForURL((u) => u.pathname === '/ui/v2/login/idp/register');
+    expect(await heading(first.page)).toBe('Create your account');
+    expect(await first.page.inputValue('#givenName')).toBe(login);
+    expect(await first.page.inputValue('#familyName')).toBe('Example');
+    expect(await first.page.inputValue('#email')).toBe(`${login}@upstream.example`);
+    expect(await first.page.inputValue('#username')).toBe(`${login}-user`);
+    await first.page.fill('#givenName', 'Erin');
+    await first.page.click('button[type=submit].primary');
+    const tokens = await tokensOf(first.landed, first.started);
+    const userId = await userByLink(idps.register.id, login);
+    expect(tokens.claims()?.sub).toBe(userId);
+    const { user } = await users().getUserByID({ userId: userId! });
+    if (user?.type.case !== 'human') throw new Error('not human');
+    expect(user.type.value.profile?.givenName).toBe('Erin');
+    expect(user.details?.resourceOwner).toBe(defaultOrgId);
+    await first.context.close();
+
+    const second = await atLogin();
+    await throughUpstream(second.page, idps.register.id, login);
+    expect((await tokensOf(second.landed, second.started)).claims()?.sub).toBe(userId);
+    await second.context.close();
+  });
+
+  it('linking allowed: the person signs in with the existing account (password), then the link is added and the sign-in continues; the next upstream sign-in is that account', async () => {
+    const existing = await addUser(server, world);
+    const login = uniqueLogin('finn');
+    const first = await atLogin();
+    await throughUpstream(first.page, idps.linkOnly.id, login);
+    await first.page.waitForURL((u) => u.pathname === '/ui/v2/login/idp/link');
+    expect(await heading(first.page)).toBe('Link your account');
+    // Creation is not allowed: no way to a new account is offered.
+    expect(await first.page.locator('#idp-register').count()).toBe(0);
+    await first.page.fill('#loginName', existing.username);
+    await first.page.click('button[type=submit]');
+    await first.page.waitForSelector('#password');
+    // Nothing is linked before the account proves itself.
+    expect(await userByLink(idps.linkOnly.id, login)).toBeUndefined();
+    await first.page.fill('#password', PASSWORD);
+    await first.page.click('button[type=submit]');
+    expect((await tokensOf(first.landed, first.started)).claims()?.sub).toBe(existing.id);
+    expect(await userByLink(idps.linkOnly.id, login)).toBe(existing.id);
+    await first.context.close();
+
+    const second = await atLogin();
+    await throughUpstream(second.page, idps.linkOnly.id, login);
+    expect((await tokensOf(second.landed, second.started)).claims()?.sub).toBe(existing.id);
+    await second.context.close();
+  });
+
+  it('auto-linking by email links only after the matching account signs in (ZITADEL login v2 asks the person to prove the account): its login name is filled in', async () => {
+    const login = uniqueLogin('gwen');
+    // An account whose email is the one the upstream will give.
+    const { userId } = await users().addHumanUser({
+      username: `${login}-local`,
+      organization: { org: { case: 'orgId', value: defaultOrgId } },
+      profile: { givenName: 'Gwen', familyName: 'Local' },
+      email: { email: `${login}@upstream.example`, verification: { case: 'isVerified', value: true } },
+      passwordType: { case: 'password', value: { password: PASSWORD, changeRequired: false } },
+    });
+    const { context, page, landed, started } = await atLogin();
+    await throughUpstream(page, idps.autoLink.id, login);
+    await page.waitForURL((u) => u.pathname === '/ui/v2/login/idp/link');
+    expect(await page.inputValue('#loginName')).toBe(`${login}@upstream.example`);
+    expect(await userByLink(idps.autoLink.id, login)).toBeUndefined();
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#password');
+    await page.fill('#password', PASSWORD);
+    await page.click('button[type=submit]');
+    expect((await tokensOf(landed, started)).claims()?.sub).toBe(userId);
+    expect(await userByLink(idps.autoLink.id, login)).toBe(userId);
+    await context.close();
+  });
+
+  it('neither creation nor linking allowed: a clear error page, nothing created or linked; an upstream refusal is shown on the page too', async () => {
+    const login = uniqueLogin('hal');
+    const { context, page } = await atLogin();
+    await throughUpstream(page, idps.closed.id, login);
+    await page.waitForURL((u) => u.pathname === '/ui/v2/login/idp/success');
+    expect(await heading(page)).toBe('Something went wrong');
+    expect(await page.locator('body').innerText()).toContain(
+      'No account is linked to this sign-in, and this organization does not let you create or link one.',
+    );
+    expect(await userByLink(idps.closed.id, login)).toBeUndefined();
+
+    // The person cancels at the upstream: access_denied comes back through the failure URL.
+    await page.goBack();
+    await page.goto(`${server.baseUrl}/ui/v2/login/loginname`);
+    await page.click(`button[data-idp="${idps.closed.id}"]`);
+    await page.waitForURL((u) => u.href.startsWith(upstream.url));
+    const action = await page.locator('form').first().getAttribute('action');
+    await page.goto(new URL(`${action!.replace(/\/$/, '')}/abort`, page.url()).href);
+    await page.waitForURL((u) => u.pathname === '/ui/v2/login/idp/failure');
+    expect(await page.locator('body').innerText()).toContain(
+      'Signing in through Upstream Closed did not work: access_denied',
+    );
+    await context.close();
+  });
+});
