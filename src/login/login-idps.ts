@@ -10,6 +10,7 @@ import type { Caller } from '../platform/rpc/call-context.js';
 import { Policies } from '../settings/policies.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { USER_ERRORS } from '../users/users.errors.js';
+import { UserQueries } from '../users/users.queries.js';
 import { UsersService } from '../users/users.service.js';
 import type { BrowserSession } from './login-browser.js';
 import { LoginProblem } from './login.service.js';
@@ -66,6 +67,7 @@ export class LoginIdps {
     private readonly intents: IntentsService,
     private readonly links: IdpLinksService,
     private readonly users: UsersService,
+    private readonly userQueries: UserQueries,
     private readonly sessions: SessionsService,
     private readonly policies: Policies,
   ) {}
@@ -157,6 +159,30 @@ export class LoginIdps {
       fieldPath: '',
     });
     return created.userId;
+  }
+
+  /**
+   * Auto-linking's candidate: the one human user of the org whose email (or username) is the
+   * upstream's, by the login name it signs in with; none when there is no such user or several.
+   */
+  async autoLinkCandidate(
+    caller: Caller,
+    orgId: string,
+    by: 'email' | 'username',
+    value: string,
+  ): Promise<string | undefined> {
+    if (!value) return undefined;
+    const { items } = await this.userQueries.list(
+      caller,
+      [
+        { kind: 'org', orgId },
+        { kind: 'type', type: 'human' },
+        { kind: 'text', field: by, match: 'equalsIgnoreCase', value },
+      ],
+      'unspecified',
+      { offset: 0, limit: 2, asc: true },
+    );
+    return items.length === 1 ? items[0]!.preferredLoginName : undefined;
   }
 
   /** AddIDPLink for a user who has just proven the account (the login client holds user.write). */

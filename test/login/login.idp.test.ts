@@ -284,10 +284,14 @@ describeInBrowser('external identity providers on the hosted login pages (issue 
     const { context, page, landed, started } = await atLogin();
     await throughUpstream(page, idps.autoLink.id, login);
     await page.waitForURL((u) => u.pathname === '/ui/v2/login/idp/link');
-    expect(await page.inputValue('#loginName')).toBe(`${login}@upstream.example`);
+    // The account of the org with the upstream's email, by the login name it signs in with.
+    const { user } = await users().getUserByID({ userId });
+    expect(await page.inputValue('#loginName')).toBe(user?.preferredLoginName);
     expect(await userByLink(idps.autoLink.id, login)).toBeUndefined();
     await page.click('button[type=submit]');
-    await page.waitForSelector('#password');
+    await page.waitForSelector('#password', { timeout: 10_000 }).catch(async (err) => {
+      throw new Error(`${err}: ${await page.locator('body').innerText()}`);
+    });
     await page.fill('#password', PASSWORD);
     await page.click('button[type=submit]');
     expect((await tokensOf(landed, started)).claims()?.sub).toBe(userId);
@@ -306,17 +310,20 @@ describeInBrowser('external identity providers on the hosted login pages (issue 
     );
     expect(await userByLink(idps.closed.id, login)).toBeUndefined();
 
-    // The person cancels at the upstream: access_denied comes back through the failure URL.
-    await page.goBack();
-    await page.goto(`${server.baseUrl}/ui/v2/login/loginname`);
-    await page.click(`button[data-idp="${idps.closed.id}"]`);
-    await page.waitForURL((u) => u.href.startsWith(upstream.url));
-    const action = await page.locator('form').first().getAttribute('action');
-    await page.goto(new URL(`${action!.replace(/\/$/, '')}/abort`, page.url()).href);
-    await page.waitForURL((u) => u.pathname === '/ui/v2/login/idp/failure');
-    expect(await page.locator('body').innerText()).toContain(
+    await context.close();
+
+    // The person cancels at the upstream (a new browser, without the upstream's session):
+    // access_denied comes back through the failure URL.
+    const fresh = await atLogin();
+    const page2 = fresh.page;
+    await page2.click(`button[data-idp="${idps.closed.id}"]`);
+    await page2.waitForURL((u) => u.href.startsWith(upstream.url));
+    const action = await page2.locator('form').first().getAttribute('action');
+    await page2.goto(new URL(`${action!.replace(/\/$/, '')}/abort`, page2.url()).href);
+    await page2.waitForURL((u) => u.pathname === '/ui/v2/login/idp/failure');
+    expect(await page2.locator('body').innerText()).toContain(
       'Signing in through Upstream Closed did not work: access_denied',
     );
-    await context.close();
+    await fresh.context.close();
   });
 });

@@ -156,7 +156,15 @@ async function finishIntent(k: PageKit, r: PageRequest, ref: PendingIntent): Pro
   }
   withPending(k, r, { id: ref.id, token: ref.token });
   const user = intent.information.user;
-  const autoName = o.autoLinking === 'email' ? user.email : o.autoLinking === 'username' ? user.preferredUsername : '';
+  const autoName =
+    o.autoLinking === 'none'
+      ? undefined
+      : await k.idps.autoLinkCandidate(
+          r.caller,
+          await k.registerOrg(r),
+          o.autoLinking,
+          (o.autoLinking === 'email' ? user.email : user.preferredUsername) ?? '',
+        );
   if (autoName) return k.redirect(r, pageUrl('idp/link', r.flow, { loginName: autoName }));
   if (o.isCreationAllowed) return k.redirect(r, pageUrl('idp/register', r.flow));
   if (o.isLinkingAllowed) return k.redirect(r, pageUrl('idp/link', r.flow));
