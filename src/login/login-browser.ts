@@ -24,6 +24,11 @@ export interface BrowserState {
    * in to the account to link (its token proves it as a session token does; the server checks it).
    */
   readonly idpIntent?: PendingIntent;
+  /**
+   * The intent this browser started at an upstream: only its success URL is taken here, so a link
+   * carrying someone else's intent cannot sign this browser in to their account (login CSRF).
+   */
+  readonly idpStarted?: string;
 }
 
 export interface PendingIntent {
@@ -53,6 +58,7 @@ export function decodeBrowserState(value: string | undefined): BrowserState | un
       b?: unknown;
       s?: unknown;
       i?: unknown;
+      p?: unknown;
     };
     if (typeof parsed.b !== 'string' || parsed.b.length < 16 || !Array.isArray(parsed.s)) return undefined;
     const sessions = parsed.s
@@ -64,7 +70,13 @@ export function decodeBrowserState(value: string | undefined): BrowserState | un
       Array.isArray(i) && typeof i[0] === 'string' && typeof i[1] === 'string'
         ? { id: i[0], token: i[1], ...(typeof i[2] === 'string' ? { linkSession: i[2] } : {}) }
         : undefined;
-    return { browserId: parsed.b, sessions, ...(idpIntent ? { idpIntent } : {}) };
+    const idpStarted = typeof parsed.p === 'string' ? parsed.p : undefined;
+    return {
+      browserId: parsed.b,
+      sessions,
+      ...(idpIntent ? { idpIntent } : {}),
+      ...(idpStarted ? { idpStarted } : {}),
+    };
   } catch {
     return undefined;
   }
@@ -84,6 +96,7 @@ export function encodeBrowserState(state: BrowserState): string {
             ],
           }
         : {}),
+      ...(state.idpStarted ? { p: state.idpStarted } : {}),
     }),
     'utf8',
   ).toString('base64url');

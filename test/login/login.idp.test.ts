@@ -11,7 +11,8 @@ import type { IdpOptions } from '../../src/idps/idp-config.js';
 import { IdpStore } from '../../src/idps/idps.store.js';
 import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
 import { PASSWORD, addUser, oidc, oidcWorld, rp, type OidcWorld } from '../oidc/support.js';
-import { startUpstream, type Upstream } from '../idps/upstream.js';
+import { Browser as HttpBrowser, signInUpstream, startUpstream, type Upstream } from '../idps/upstream.js';
+import { appCode, withTotp } from '../sessions/support/sessions.js';
 import { client } from '../support/clients.js';
 import { insertIdpTemplate } from '../support/idp-templates.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
@@ -325,5 +326,70 @@ describeInBrowser('external identity providers on the hosted login pages (issue 
       'Signing in through Upstream Closed did not work: access_denied',
     );
     await fresh.context.close();
+  });
+
+  it('a linked user with TOTP: after the upstream sign-in the login rules still ask for the second factor, then the app gets its tokens', async () => {
+    const login = uniqueLogin('ivy');
+    const { userId } = await users().addHumanUser({
+      username: `${login}-local`,
+      organization: { org: { case: 'orgId', value: defaultOrgId } },
+      profile: { givenName: 'Ivy', familyName: 'Local' },
+      email: { email: `${login}@local.example`, verification: { case: 'isVerified', value: true } },
+      idpLinks: [{ idpId: idps.linkOnly.id, userId: login, userName: login }],
+    });
+    const seed = await withTotp(server, userId);
+    const { context, page, landed, started } = await atLogin();
+    await throughUpstream(page, idps.linkOnly.id, login);
+    await page.waitForSelector('#code');
+    expect(new URL(page.url()).pathname).toBe('/ui/v2/login/otp/totp');
+    const arrival = tokensOf(landed, started);
+    await page.fill('#code', appCode(seed));
+    await page.click('button[type=submit]');
+    const tokens = await arrival;
+    expect(tokens.claims()?.sub).toBe(userId);
+    expect(tokens.claims()?.amr).toEqual(expect.arrayContaining(['otp', 'mfa']));
+    await context.close();
+  });
+
+  it('the success URL of an intent another browser started is refused (no login CSRF into someone else’s account)', async () => {
+    const login = uniqueLogin('jack');
+    // The attacker signs in upstream with its own identity, linked to its own account.
+    const { userId } = await users().addHumanUser({
+      username: `${login}-local`,
+      organization: { org: { case: 'orgId', value: defaultOrgId } },
+      profile: { givenName: 'Jack', familyName: 'Attacker' },
+      email: { email: `${login}@local.example`, verification: { case: 'isVerified', value: true } },
+      idpLinks: [{ idpId: idps.linkOnly.id, userId: login, userName: login }],
+    });
+    // Anyone may start an intent with the login's success page (StartIdentityProviderIntent) and
+    // finish it at the upstream with a plain HTTP client: the link it gets names the attacker's account.
+    const started = await users().startIdentityProviderIntent({
+      idpId: idps.linkOnly.id,
+      content: {
+        case: 'urls',
+        value: {
+          successUrl: `${server.baseUrl}/ui/v2/login/idp/success?idpId=${idps.linkOnly.id}`,
+          failureUrl: `${server.baseUrl}/ui/v2/login/idp/failure?idpId=${idps.linkOnly.id}`,
+        },
+      },
+    });
+    if (started.nextStep.case !== 'authUrl') throw new Error('expected an authUrl');
+    const http = new HttpBrowser();
+    const arrival = await signInUpstream(http, started.nextStep.value, `${server.baseUrl}/idps/callback`, { login });
+    const back = await http.fetch(arrival.url);
+    const successUrl = new URL(back.headers.get('location')!, server.baseUrl).href;
+    expect(new URL(successUrl).pathname).toBe('/ui/v2/login/idp/success');
+    expect(new URL(successUrl).searchParams.get('user')).toBe(userId);
+
+    // The victim's browser opens the link: refused, no session made with the intent.
+    const victim = await rpContext(chromium);
+    await victim.page.goto(successUrl);
+    expect(await victim.page.locator('body').innerText()).toContain(
+      'The sign-in through the identity provider has expired. Start again.',
+    );
+    const intentId = new URL(successUrl).searchParams.get('id')!;
+    const [row] = await server.app.get(DataSource).query('SELECT state FROM idp_intents WHERE id = $1', [intentId]);
+    expect(row.state).toBe('succeeded');
+    await victim.context.close();
   });
 });

@@ -46,6 +46,7 @@ export async function submitIdpStart(k: PageKit, r: PageRequest): Promise<void> 
     absolute(r, pageUrl('idp/success', r.flow, { idpId: idp.idpId })),
     absolute(r, pageUrl('idp/failure', r.flow, { idpId: idp.idpId })),
   );
+  k.setState(r, { ...r.state, idpStarted: started.intentId });
   const next = started.next;
   if ('authUrl' in next) return k.redirect(r, next.authUrl);
   if ('formData' in next) return k.page(r, 200, idpPostPage(await k.context(r), next.formData));
@@ -55,6 +56,9 @@ export async function submitIdpStart(k: PageKit, r: PageRequest): Promise<void> 
 /** GET /idp/success?id=&token=[&user=]: the upstream signed the person in. */
 export async function showIdpSuccess(k: PageKit, r: PageRequest): Promise<void> {
   const ref = { id: r.params.get('id') ?? '', token: r.params.get('token') ?? '' };
+  if (!ref.id || r.state.idpStarted !== ref.id) throw new LoginProblem('error.idpExpired');
+  const { idpStarted: _done, ...rest } = r.state;
+  k.setState(r, rest);
   return finishIntent(k, r, ref);
 }
 
