@@ -11,6 +11,7 @@ import {
 } from '../platform/database/list-query.js';
 import { Transactions } from '../platform/database/transactions.js';
 import type { Caller } from '../platform/rpc/call-context.js';
+import { joinActiveProject } from '../projects/projects.queries.js';
 import { ProjectStore } from '../projects/projects.store.js';
 import { App, AppKey, AppOidcConfig, AppSamlConfig, type AppKind, type AppState } from './app.entity.js';
 import * as errors from './apps.errors.js';
@@ -86,6 +87,9 @@ const APP_SELECT = `a.instance_id, a.id, a.project_id, a.resource_owner, a.name,
 const APP_FROM = `apps a
   LEFT JOIN app_oidc_configs o ON o.instance_id = a.instance_id AND o.app_id = a.id
   LEFT JOIN app_saml_configs s ON s.instance_id = a.instance_id AND s.app_id = a.id`;
+/** The app's project's settings, from `joinActiveProject`. */
+const ACTIVE_PROJECT_SELECT = 'p.project_role_assertion, p.authorization_required, p.project_access_required';
+
 const APP_SORT: Record<AppSort, string> = {
   id: 'a.id',
   name: 'a.name',
@@ -298,14 +302,13 @@ export class AppsQueries {
    */
   async activeClient(instanceId: string, clientId: string): Promise<ActiveClient | undefined> {
     const [r] = await this.tx.reader.query(
-      `SELECT ${APP_SELECT}, a.client_secret_hash
+      `SELECT ${APP_SELECT}, a.client_secret_hash, ${ACTIVE_PROJECT_SELECT}
          FROM ${APP_FROM}
+         ${joinActiveProject('p', { instanceId: 'a.instance_id', id: 'a.project_id' })}
         WHERE a.instance_id = $1 AND a.client_id = $2 AND a.kind IN ('oidc', 'api') AND a.state = 'active'`,
       [instanceId, clientId],
     );
     if (!r) return undefined;
-    const project = await this.projects.activeProject(this.tx.reader, instanceId, r.project_id);
-    if (!project) return undefined;
     const view = appViewOf(r);
     return {
       instanceId,
@@ -317,7 +320,7 @@ export class AppsQueries {
       authMethod: r.auth_method,
       clientSecretHash: r.client_secret_hash ?? null,
       ...(view.oidc ? { oidc: oidcSettingsOf(view.oidc, r.auth_method) } : {}),
-      project: projectSettingsOf(project),
+      project: projectSettingsOf(r),
     };
   }
 
@@ -338,15 +341,15 @@ export class AppsQueries {
   /** The SAML service provider with this entity id, or undefined when missing or deactivated (app, project or org). */
   async activeServiceProvider(instanceId: string, entityId: string): Promise<ActiveServiceProvider | undefined> {
     const [r] = await this.tx.reader.query(
-      `SELECT a.id, a.project_id, a.resource_owner, s.entity_id, s.metadata, s.login_version, s.login_base_uri
+      `SELECT a.id, a.project_id, a.resource_owner, s.entity_id, s.metadata, s.login_version, s.login_base_uri,
+              ${ACTIVE_PROJECT_SELECT}
          FROM app_saml_configs s
          JOIN apps a ON a.instance_id = s.instance_id AND a.id = s.app_id
+         ${joinActiveProject('p', { instanceId: 'a.instance_id', id: 'a.project_id' })}
         WHERE s.instance_id = $1 AND s.entity_id = $2 AND a.state = 'active'`,
       [instanceId, entityId],
     );
     if (!r) return undefined;
-    const project = await this.projects.activeProject(this.tx.reader, instanceId, r.project_id);
-    if (!project) return undefined;
     return {
       instanceId,
       appId: r.id,
@@ -356,7 +359,7 @@ export class AppsQueries {
       metadata: r.metadata,
       loginVersion: r.login_version,
       loginBaseUri: r.login_base_uri,
-      project: projectSettingsOf(project),
+      project: projectSettingsOf(r),
     };
   }
 
@@ -380,13 +383,11 @@ export class AppsQueries {
 }
 
 /** What the OIDC and SAML layers read of an app's project. */
-function projectSettingsOf(
-  p: Readonly<Record<'projectRoleAssertion' | 'authorizationRequired' | 'projectAccessRequired', boolean>>,
-): ActiveClient['project'] {
+function projectSettingsOf(r: Row): ActiveClient['project'] {
   return {
-    roleAssertion: p.projectRoleAssertion,
-    authorizationRequired: p.authorizationRequired,
-    projectAccessRequired: p.projectAccessRequired,
+    roleAssertion: r.project_role_assertion,
+    authorizationRequired: r.authorization_required,
+    projectAccessRequired: r.project_access_required,
   };
 }
 

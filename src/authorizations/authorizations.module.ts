@@ -10,6 +10,7 @@ import { ProjectOrgsAuthHandler } from './project-orgs-auth.handler.js';
 import { OrgsModule } from '../orgs/orgs.module.js';
 import { ProjectLifecycle } from '../projects/project-lifecycle.js';
 import { ProjectsModule } from '../projects/projects.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { AuthorizationCascades } from './project-cascades.store.js';
 
 /**
@@ -17,7 +18,7 @@ import { AuthorizationCascades } from './project-cascades.store.js';
  * management v1's user grants, and one's own in v1 auth.
  */
 @Module({
-  imports: [AppsModule, OrgsModule, ProjectsModule],
+  imports: [AppsModule, OrgsModule, ProjectsModule, UsersModule],
   providers: [
     AuthorizationsService,
     AuthorizationQueries,

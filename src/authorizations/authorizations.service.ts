@@ -17,19 +17,22 @@ import { EventStore, type WrittenEvent } from '../platform/events/event-store.js
 import { IdGenerator } from '../platform/ids/id-generator.js';
 import { creatorOf, type AuthenticatedCaller, type Caller } from '../platform/rpc/call-context.js';
 import { AppsQueries } from '../apps/apps.queries.js';
-import { Project, ProjectGrant, ProjectRole } from '../projects/project.entity.js';
+import { joinOrg } from '../orgs/orgs.queries.js';
+import { joinProject, joinProjectGrant } from '../projects/projects.queries.js';
+import { ProjectStore } from '../projects/projects.store.js';
 import { Policies } from '../settings/policies.queries.js';
-import { User } from '../users/user.entity.js';
+import { UserStore } from '../users/users.store.js';
 import * as errors from './authorizations.errors.js';
 import { UserGrant, type AuthorizationState } from './user-grant.entity.js';
 import {
+  USER_COLUMNS,
   USER_SUMMARY_SELECT,
   userDisplayNameFilter,
   userLoginNameFilter,
   userSummaries,
   userSummaryJoin,
   type UserSummary,
-} from './user-summary.js';
+} from '../users/user-summary.queries.js';
 import type { Permission } from '../platform/authz/permissions.js';
 
 export interface NewAuthorization {
@@ -103,17 +106,21 @@ const SORT_COLUMNS: Record<AuthorizationSort, string> = {
   userId: 'ug.user_id',
   projectId: 'ug.project_id',
   orgId: 'ug.resource_owner',
-  userOrgId: 'u.resource_owner',
+  userOrgId: USER_COLUMNS.orgId,
 };
 
 const SELECT = `ug.id, ug.project_id, ug.project_grant_id, ug.resource_owner, ug.role_keys, ug.state, ug.created_at, ug.changed_at, ug.sequence,
   ${USER_SUMMARY_SELECT}, p.name AS project_name, p.resource_owner AS project_org_id, pg.granted_org_id,
-  go.name AS org_name, go.primary_domain AS org_domain, uo.name AS user_org_name,
-  u.given_name AS user_given_name, u.family_name AS user_family_name, u.email AS user_email, u.type AS user_type`;
+  go.name AS org_name, go.primary_domain AS org_domain`;
+/**
+ * One statement across the user, the project, the org and the grant: the list filters and sorts
+ * on their columns (see `joinedTable`), and every authorization has all of them but the grant
+ * (their removal cascades to it).
+ */
 const FROM = `user_grants ug ${userSummaryJoin('ug')}
-  JOIN projects p ON p.instance_id = ug.instance_id AND p.id = ug.project_id
-  JOIN orgs go ON go.instance_id = ug.instance_id AND go.id = ug.resource_owner
-  LEFT JOIN project_grants pg ON pg.instance_id = ug.instance_id AND pg.id = ug.project_grant_id`;
+  ${joinProject('p', { instanceId: 'ug.instance_id', id: 'ug.project_id' })}
+  ${joinOrg('go', { instanceId: 'ug.instance_id', id: 'ug.resource_owner' })}
+  ${joinProjectGrant('pg', { instanceId: 'ug.instance_id', id: 'ug.project_grant_id' }, { left: true })}`;
 
 /** What an authorization is checked against: its org (the granted org for grants), project and grant. */
 const targetOf = (g: Pick<UserGrant, 'resourceOwner' | 'projectId' | 'projectGrantId'>): PermissionTarget => ({
@@ -135,6 +142,8 @@ export class AuthorizationsService {
     private readonly events: EventStore,
     private readonly policies: Policies,
     private readonly apps: AppsQueries,
+    private readonly projects: ProjectStore,
+    private readonly users: UserStore,
   ) {}
 
   // ---- commands ---------------------------------------------------------------------------
@@ -142,13 +151,11 @@ export class AuthorizationsService {
   async create(caller: Caller, input: NewAuthorization): Promise<{ id: string; createdAt: Date }> {
     return this.tx.run(async (tx) => {
       const instanceId = caller.instance.id;
-      const project = await tx.findOneBy(Project, { instanceId, id: input.projectId });
+      const project = await this.projects.findProject(tx, instanceId, input.projectId);
       if (!project) throw errors.projectNotFound();
       const orgId = input.orgId || project.resourceOwner;
       const grant =
-        orgId === project.resourceOwner
-          ? null
-          : await tx.findOneBy(ProjectGrant, { instanceId, projectId: project.id, grantedOrgId: orgId });
+        orgId === project.resourceOwner ? null : await this.projects.findGrant(tx, instanceId, project.id, orgId);
       authorize(
         caller,
         'user.grant.write',
@@ -160,7 +167,7 @@ export class AuthorizationsService {
       if (orgId !== project.resourceOwner && !grant) throw errors.projectNotFound();
       if (grant && grant.state !== 'active') throw errors.projectGrantInactive();
       await this.checkRoles(tx, caller, project.id, grant, input.roleKeys);
-      if (!(await tx.existsBy(User, { instanceId, id: input.userId }))) throw errors.userNotFound();
+      if (!(await this.users.exists(tx, instanceId, input.userId))) throw errors.userNotFound();
 
       const id = this.ids.next();
       const now = new Date();
@@ -204,7 +211,7 @@ export class AuthorizationsService {
     return this.tx.run(async (tx) => {
       const current = await this.loadForWrite(tx, caller, id, 'user.grant.write');
       const grant = current.projectGrantId
-        ? await tx.findOneBy(ProjectGrant, { instanceId: caller.instance.id, id: current.projectGrantId })
+        ? await this.projects.findGrantById(tx, caller.instance.id, current.projectGrantId)
         : null;
       await this.checkRoles(tx, caller, current.projectId, grant, roleKeys);
       if (sameSet(current.roleKeys, roleKeys)) return current.changedAt;
@@ -374,12 +381,12 @@ export class AuthorizationsService {
     tx: EntityManager,
     caller: Caller,
     projectId: string,
-    grant: ProjectGrant | null,
+    grant: { readonly roleKeys: readonly string[] } | null,
     roleKeys: readonly string[],
   ): Promise<void> {
     if (!roleKeys.length) return;
-    const rows = await tx.findBy(ProjectRole, { instanceId: caller.instance.id, projectId });
-    const allowed = new Set(rows.map((r) => r.key).filter((k) => !grant || grant.roleKeys.includes(k)));
+    const keys = await this.projects.roleKeys(tx, caller.instance.id, projectId);
+    const allowed = new Set(keys.filter((k) => !grant || grant.roleKeys.includes(k)));
     const unknown = roleKeys.filter((k) => !allowed.has(k));
     if (unknown.length) throw errors.unknownRoles('role_keys', unknown, grant !== null);
   }
@@ -436,10 +443,10 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 }
 
 const TEXT_COLUMNS = {
-  username: 'u.username',
-  givenName: 'u.given_name',
-  familyName: 'u.family_name',
-  email: 'u.email',
+  username: USER_COLUMNS.username,
+  givenName: USER_COLUMNS.givenName,
+  familyName: USER_COLUMNS.familyName,
+  email: USER_COLUMNS.email,
   orgName: 'go.name',
   orgDomain: 'go.primary_domain',
 } as const;
@@ -453,7 +460,7 @@ function toSql(f: AuthorizationFilter): Filter {
     case 'user':
       return { op: 'eq', column: column('ug.user_id'), value: f.id };
     case 'userOrg':
-      return { op: 'eq', column: column('u.resource_owner'), value: f.id };
+      return { op: 'eq', column: column(USER_COLUMNS.orgId), value: f.id };
     case 'project':
       // Includes the authorizations given through the project's grants (the contract says so).
       return { op: 'eq', column: column('ug.project_id'), value: f.id };
@@ -481,7 +488,7 @@ function toSql(f: AuthorizationFilter): Filter {
     case 'orgDomain':
       return { op: 'text', column: column(TEXT_COLUMNS[f.kind]), match: f.match, value: f.value };
     case 'userType':
-      return { op: 'eq', column: column('u.type'), value: f.type };
+      return { op: 'eq', column: column(USER_COLUMNS.type), value: f.type };
     case 'orgOrProjectOrg':
       return {
         op: 'or',

@@ -48,6 +48,19 @@ export interface LdapAttributes {
 
 export type AzureTenant = { readonly type: 'common' | 'organisations' | 'consumers' } | { readonly id: string };
 
+/** ZITADEL's OIDCMappingField: which claim the old IDP API maps to the display name or username. */
+export type OidcMappingField = 'unspecified' | 'preferredUsername' | 'email';
+
+/**
+ * What ZITADEL's old IDP configuration API (AddOIDCIDP, AddJWTIDP, AddOrgOIDCIDP …) keeps beyond
+ * a template: present only on templates made through it, which that API lists and changes.
+ */
+export interface LegacyIdpSettings {
+  readonly stylingType: 'unspecified' | 'google';
+  readonly displayNameMapping: OidcMappingField;
+  readonly usernameMapping: OidcMappingField;
+}
+
 export type SamlBinding = 'unspecified' | 'post' | 'redirect' | 'artifact';
 export type SamlNameIdFormat = 'unspecified' | 'emailAddress' | 'persistent' | 'transient';
 
@@ -59,6 +72,7 @@ export type IdpConfig =
       readonly scopes: readonly string[];
       readonly isIdTokenMapping: boolean;
       readonly usePkce: boolean;
+      readonly legacy?: LegacyIdpSettings;
     }
   | {
       readonly kind: 'oauth';
@@ -76,6 +90,7 @@ export type IdpConfig =
       readonly issuer: string;
       readonly keysEndpoint: string;
       readonly headerName: string;
+      readonly legacy?: LegacyIdpSettings;
     }
   | { readonly kind: 'google'; readonly clientId: string; readonly scopes: readonly string[] }
   | { readonly kind: 'github'; readonly clientId: string; readonly scopes: readonly string[] }

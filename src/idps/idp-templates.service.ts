@@ -10,7 +10,7 @@ import { IdGenerator } from '../platform/ids/id-generator.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
 import type { ChangeInfo } from '../platform/rpc/proto-mapping.js';
 import { OrgQueries } from '../orgs/orgs.queries.js';
-import type { IdpConfig, IdpKind, IdpSecrets, IdpTemplate } from './idp-config.js';
+import type { IdpConfig, IdpKind, IdpSecrets, IdpState, IdpTemplate } from './idp-config.js';
 import {
   changesTemplate,
   checkedDraft,
@@ -33,7 +33,9 @@ export type TemplateScope = { readonly level: 'instance' } | { readonly level: '
 export type TemplateQuery =
   | { readonly kind: 'id'; readonly id: string }
   | { readonly kind: 'name'; readonly filter: Filter }
-  | { readonly kind: 'owner'; readonly owner: 'instance' | 'org' };
+  | { readonly kind: 'owner'; readonly owner: 'instance' | 'org' }
+  /** Only the templates of ZITADEL's old IDP configuration API (ListIDPs). */
+  | { readonly kind: 'legacy' };
 
 export interface TemplateCommand {
   readonly draft: TemplateDraft;
@@ -68,7 +70,12 @@ export class IdpTemplatesService {
 
   // ---- commands ---------------------------------------------------------------------------
 
-  async add(caller: Caller, scope: TemplateScope, command: TemplateCommand): Promise<ChangeInfo & { id: string }> {
+  async add(
+    caller: Caller,
+    scope: TemplateScope,
+    command: TemplateCommand,
+    eventTypes?: readonly string[],
+  ): Promise<ChangeInfo & { id: string }> {
     this.authorizeWrite(caller, scope);
     const draft = checkedDraft(await this.withMetadata(command), 'add');
     const id = this.ids.next();
@@ -78,7 +85,8 @@ export class IdpTemplatesService {
     };
     return this.tx.run(async (tx) => {
       await this.lockOrg(tx, caller, scope);
-      const written = await this.push(tx, caller, scope, templateEventType(scope.level, draft.config.kind, 'added'), {
+      const types = eventTypes ?? [templateEventType(scope.level, draft.config.kind, 'added')];
+      const written = await this.pushAll(tx, caller, scope, types, {
         id,
         name: draft.name,
         ...publicConfig(draft.config),
@@ -108,17 +116,86 @@ export class IdpTemplatesService {
   async update(caller: Caller, scope: TemplateScope, id: string, command: TemplateCommand): Promise<ChangeInfo> {
     this.authorizeWrite(caller, scope);
     const draft = checkedDraft(await this.withMetadata(command), 'update');
+    return this.change(caller, scope, id, draft.config.kind, (current) => {
+      // A template of the old IDP API keeps what only that API shows.
+      const legacy = 'legacy' in current.config ? current.config.legacy : undefined;
+      const config = legacy ? ({ ...draft.config, legacy } as IdpConfig) : draft.config;
+      return {
+        draft: { ...draft, config },
+        eventTypes: [templateEventType(scope.level, draft.config.kind, 'changed')],
+      };
+    });
+  }
+
+  // ---- ZITADEL's old IDP configuration API (AddOIDCIDP, AddJWTIDP, UpdateIDP …) ----------------
+
+  /** AddOIDCIDP / AddJWTIDP: a template marked as the old API's, with its events. */
+  async addLegacy(caller: Caller, scope: TemplateScope, draft: TemplateDraft): Promise<ChangeInfo & { id: string }> {
+    const kind = draft.config.kind === 'jwt' ? 'jwt' : 'oidc';
+    return this.add(caller, scope, { draft }, [
+      `${scope.level}.idp.config.added`,
+      `${scope.level}.idp.${kind}.config.added`,
+    ]);
+  }
+
+  /**
+   * UpdateIDP / UpdateIDPOIDCConfig / UpdateIDPJWTConfig: `patch` builds the whole draft from the
+   * stored template; nothing changed is FAILED_PRECONDITION (Errors.IDPConfig.NotChanged).
+   */
+  async changeLegacy(
+    caller: Caller,
+    scope: TemplateScope,
+    id: string,
+    part: 'config' | 'oidc' | 'jwt',
+    patch: (current: IdpTemplate) => TemplateDraft,
+  ): Promise<ChangeInfo> {
+    this.authorizeWrite(caller, scope);
+    return this.change(caller, scope, id, part === 'jwt' ? 'jwt' : part === 'oidc' ? 'oidc' : undefined, (current) => {
+      if (!isLegacy(current)) throw errors.idpNotFound();
+      const draft = checkedDraft(patch(current), 'update');
+      if (!changesTemplate(current, draft)) throw errors.notChanged();
+      const type =
+        part === 'config' ? `${scope.level}.idp.config.changed` : `${scope.level}.idp.${part}.config.changed`;
+      return { draft, eventTypes: [type] };
+    });
+  }
+
+  /** DeactivateIDP / ReactivateIDP: an inactive template offers no sign-in (intents refuse it). */
+  async setState(caller: Caller, scope: TemplateScope, id: string, state: IdpState): Promise<ChangeInfo> {
+    this.authorizeWrite(caller, scope);
     return this.tx.run(async (tx) => {
-      const stored = await this.loadOwn(tx, caller, scope, id, draft.config.kind);
+      const stored = await this.loadOwn(tx, caller, scope, id);
       const current = stored.template;
+      if (!isLegacy(current)) throw errors.idpNotFound();
+      if (current.state === state) throw state === 'active' ? errors.notInactive() : errors.notActive();
+      const change = state === 'active' ? 'reactivated' : 'deactivated';
+      const written = await this.push(tx, caller, scope, `${scope.level}.idp.config.${change}`, { id });
+      await this.store.setState(tx, caller.instance.id, id, state, written.changeDate, written.sequence);
+      return written;
+    });
+  }
+
+  /** Loads the scope's own template (of `kind`), lets `next` decide the change, writes it with its events. */
+  private change(
+    caller: Caller,
+    scope: TemplateScope,
+    id: string,
+    kind: IdpKind | undefined,
+    next: (current: IdpTemplate) => { draft: TemplateDraft; eventTypes: readonly string[] },
+  ): Promise<ChangeInfo> {
+    return this.tx.run(async (tx) => {
+      const stored = await this.loadOwn(tx, caller, scope, id, kind);
+      const current = stored.template;
+      const { draft, eventTypes } = next(current);
       if (!changesTemplate(current, draft)) return unchangedDetails(current, scope, caller);
-      const written = await this.push(tx, caller, scope, templateEventType(scope.level, draft.config.kind, 'changed'), {
+      const payload = {
         id,
         name: draft.name,
         ...publicConfig(draft.config),
         ...draft.options,
         ...secretChanges(draft),
-      });
+      };
+      const written = await this.pushAll(tx, caller, scope, eventTypes, payload);
       const secrets: IdpSecrets = { ...this.queries.openSecrets(stored.sealedSecrets), ...draft.secrets };
       await this.store.update(
         tx,
@@ -131,6 +208,40 @@ export class IdpTemplatesService {
           sequence: written.sequence,
         },
         this.seal(secrets),
+      );
+      return written;
+    });
+  }
+
+  /**
+   * MigrateGenericOIDCProvider: a generic OIDC template becomes a Google or Azure AD one under the
+   * same id, so the users' links to it stay (ZITADEL's `*.idp.oidc.migrated.google|azure`). The
+   * target is checked like a new template of its kind, its client secret included.
+   */
+  async migrateOidc(caller: Caller, scope: TemplateScope, id: string, command: TemplateCommand): Promise<ChangeInfo> {
+    this.authorizeWrite(caller, scope);
+    const draft = checkedDraft(command.draft, 'add');
+    const target = draft.config.kind === 'azureAd' ? 'azure' : draft.config.kind === 'google' ? 'google' : undefined;
+    if (!target) throw errors.required('template');
+    return this.tx.run(async (tx) => {
+      const stored = await this.loadOwn(tx, caller, scope, id, 'oidc');
+      const written = await this.push(tx, caller, scope, `${scope.level}.idp.oidc.migrated.${target}`, {
+        id,
+        name: draft.name,
+        ...publicConfig(draft.config),
+        ...draft.options,
+      });
+      await this.store.update(
+        tx,
+        {
+          ...stored.template,
+          name: draft.name,
+          config: draft.config,
+          options: draft.options,
+          changedAt: written.changeDate,
+          sequence: written.sequence,
+        },
+        this.seal({ ...draft.secrets }),
       );
       return written;
     });
@@ -158,17 +269,19 @@ export class IdpTemplatesService {
   }
 
   /** Removes the template, its entries on login policies and the users' links to it (ZITADEL's cascade events). */
-  async remove(caller: Caller, scope: TemplateScope, id: string): Promise<ChangeInfo> {
+  async remove(caller: Caller, scope: TemplateScope, id: string, legacy = false): Promise<ChangeInfo> {
     this.authorizeWrite(caller, scope);
     return this.tx.run(async (tx) => {
-      await this.loadOwn(tx, caller, scope, id);
+      const stored = await this.loadOwn(tx, caller, scope, id);
+      if (legacy && !isLegacy(stored.template)) throw errors.idpNotFound();
       // The links' events go on each user's history, owned by the user's org.
       await this.links.removeAllOfProvider(tx, caller, id);
       const removed = await this.store.delete(tx, caller.instance.id, id);
       const cascade: EventInput[] = removed.policies.map((p) =>
         policyEvent(caller, p.orgId, 'idpprovider.cascade.removed', { idpConfigId: id }),
       );
-      const written = await this.push(tx, caller, scope, templateRemovedEventType(scope.level), { id }, cascade);
+      const removedType = legacy ? `${scope.level}.idp.config.removed` : templateRemovedEventType(scope.level);
+      const written = await this.push(tx, caller, scope, removedType, { id }, cascade);
       return written;
     });
   }
@@ -177,10 +290,17 @@ export class IdpTemplatesService {
 
   /** One template: the scope's own, or (for an org) the instance's, which every org may use. */
   async get(caller: Caller, scope: TemplateScope, id: string): Promise<IdpTemplate> {
-    this.authorizeRead(caller, scope);
+    await this.authorizeRead(caller, scope);
     const stored = await this.queries.get(this.tx.reader, caller.instance.id, id);
     if (!stored || !visibleIn(stored.template, scope)) throw errors.idpNotFound();
     return stored.template;
+  }
+
+  /** GetIDPByID / GetOrgIDPByID: a template of the old API only. */
+  async getLegacy(caller: Caller, scope: TemplateScope, id: string): Promise<IdpTemplate> {
+    const template = await this.get(caller, scope, id);
+    if (!isLegacy(template)) throw errors.idpNotFound();
+    return template;
   }
 
   /** ListProviders: the instance's templates, or an org's together with the instance's. */
@@ -190,7 +310,7 @@ export class IdpTemplatesService {
     queries: readonly TemplateQuery[],
     page: Page,
   ): Promise<{ items: IdpTemplate[]; total: bigint }> {
-    this.authorizeRead(caller, scope);
+    await this.authorizeRead(caller, scope);
     const C = IDP_LIST_COLUMNS;
     const owned: Filter =
       scope.level === 'instance'
@@ -205,6 +325,7 @@ export class IdpTemplatesService {
     const filters = queries.map((q): Filter => {
       if (q.kind === 'id') return { op: 'eq', column: C.id, value: q.id };
       if (q.kind === 'name') return q.filter;
+      if (q.kind === 'legacy') return { op: 'isTrue', column: C.legacy };
       if (q.owner === 'instance') return { op: 'isTrue', column: C.instanceOwned };
       return scope.level === 'org' ? { op: 'eq', column: C.orgId, value: scope.orgId } : { op: 'false' };
     });
@@ -226,11 +347,15 @@ export class IdpTemplatesService {
 
   // ---- internals --------------------------------------------------------------------------
 
-  private authorizeRead(caller: Caller, scope: TemplateScope): void {
+  /** The read permission on the scope; an org's must exist too (an unknown x-zitadel-orgid finds nothing). */
+  private async authorizeRead(caller: Caller, scope: TemplateScope): Promise<void> {
     const permission = PERMISSIONS[scope.level].read;
-    if (scope.level === 'instance')
+    if (scope.level === 'instance') {
       authorize(caller, permission, { instance: true }, () => errors.instanceDenied(permission));
-    else authorize(caller, permission, { orgId: scope.orgId }, errors.orgNotFound);
+      return;
+    }
+    authorize(caller, permission, { orgId: scope.orgId }, errors.orgNotFound);
+    if (!(await this.orgs.exists(this.tx.reader, caller.instance.id, scope.orgId))) throw errors.orgNotFound();
   }
 
   private authorizeWrite(caller: Caller, scope: TemplateScope): void {
@@ -273,6 +398,23 @@ export class IdpTemplatesService {
     return Object.keys(secrets).length ? this.masterKey.encrypt(JSON.stringify(secrets)) : null;
   }
 
+  /** Several events of one change with the same payload (the old API writes a config and a kind event). */
+  private pushAll(
+    tx: EntityManager,
+    caller: Caller,
+    scope: TemplateScope,
+    types: readonly string[],
+    payload: Record<string, unknown>,
+  ): Promise<ChangeInfo> {
+    const aggregateId = scope.level === 'org' ? scope.orgId : caller.instance.id;
+    const before = types
+      .slice(0, -1)
+      .map(
+        (type): EventInput => ({ aggregateType: scope.level, aggregateId, type, payload, resourceOwner: aggregateId }),
+      );
+    return this.push(tx, caller, scope, types[types.length - 1], payload, before);
+  }
+
   /** ZITADEL writes instance providers' events on the instance aggregate and org providers' on the org's. */
   private async push(
     tx: EntityManager,
@@ -290,6 +432,10 @@ export class IdpTemplatesService {
     const last = written[written.length - 1];
     return { sequence: last.sequence, changeDate: last.createdAt, resourceOwner: last.resourceOwner };
   }
+}
+
+function isLegacy(template: IdpTemplate): boolean {
+  return 'legacy' in template.config && template.config.legacy !== undefined;
 }
 
 function visibleIn(template: IdpTemplate, scope: TemplateScope): boolean {

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { OrgsModule } from '../orgs/orgs.module.js';
+import { JwtConnector } from './connectors/jwt.connector.js';
 import { NamedEndpoints } from './connectors/named-endpoints.js';
 import { LDAP_CONNECTOR_PROVIDER } from './connectors/ldap.connector.js';
+import { OAuthConnector } from './connectors/oauth.connector.js';
 import { OidcConnector } from './connectors/oidc.connector.js';
 import { IdpConnectors } from './connectors/registry.js';
 import { SAML_CONNECTOR_PROVIDER } from './connectors/saml.connector.js';
@@ -22,6 +24,7 @@ import { IdpLinkUsers } from './link-users.js';
 import { IdpLinkQueries } from './links.queries.js';
 import { IdpLinksService } from './links.service.js';
 import { IdpLinkStore } from './links.store.js';
+import { LoginPolicyIdpsService } from './login-policy-idps.service.js';
 import { SamlIdpMetadataFetcher } from './saml-metadata-fetcher.js';
 import { SamlSpRoutes } from './saml-sp.routes.js';
 import { SamlSpService } from './saml-sp.service.js';
@@ -39,6 +42,7 @@ import { SamlSpService } from './saml-sp.service.js';
     IdpLinksHandler,
     IdpLinksV1Handler,
     IdpTemplatesService,
+    LoginPolicyIdpsService,
     SamlIdpMetadataFetcher,
     IdpsAdminV1Handler,
     IdpsManagementV1Handler,
@@ -51,6 +55,8 @@ import { SamlSpService } from './saml-sp.service.js';
     IntentSweeper,
     NamedEndpoints,
     OidcConnector,
+    OAuthConnector,
+    JwtConnector,
     SAML_CONNECTOR_PROVIDER,
     LDAP_CONNECTOR_PROVIDER,
     SamlSpService,
@@ -63,6 +69,7 @@ import { SamlSpService } from './saml-sp.service.js';
     IdpLinkUsers,
     IdpLinksService,
     IdpTemplatesService,
+    LoginPolicyIdpsService,
     IntentsService,
     IdpConnectors,
   ],

@@ -11,6 +11,8 @@ export const IDP_LIST_COLUMNS = {
   name: column('t.name'),
   orgId: column('t.org_id'),
   instanceOwned: column('(t.org_id IS NULL)'),
+  /** Made through ZITADEL's old IDP configuration API. */
+  legacy: column("(t.config -> 'legacy' IS NOT NULL)"),
 } as const;
 
 /** A provider as a login policy offers it. */

@@ -86,12 +86,15 @@ export class IdpStore {
     return rows[0] && toStored(rows[0]);
   }
 
-  /** Replaces name, configuration, options and sealed secrets (kind, owner and creation stay). */
+  /**
+   * Replaces name, configuration (with its kind: a generic OIDC template migrates to Google or
+   * Azure AD in place), options and sealed secrets; owner and creation stay.
+   */
   async update(tx: EntityManager, template: IdpTemplate, sealedSecrets: string | null): Promise<void> {
-    const { kind: _kind, ...config } = template.config;
+    const { kind, ...config } = template.config;
     await tx.query(
-      `UPDATE idp_templates SET name = $3, config = $4, options = $5, secrets = $6, changed_at = $7, sequence = $8
-        WHERE instance_id = $1 AND id = $2`,
+      `UPDATE idp_templates SET name = $3, config = $4, options = $5, secrets = $6, changed_at = $7, sequence = $8,
+        kind = $9 WHERE instance_id = $1 AND id = $2`,
       [
         template.instanceId,
         template.id,
@@ -101,7 +104,22 @@ export class IdpStore {
         sealedSecrets,
         template.changedAt,
         template.sequence.toString(),
+        kind,
       ],
+    );
+  }
+
+  async setState(
+    tx: EntityManager,
+    instanceId: string,
+    id: string,
+    state: IdpState,
+    changedAt: Date,
+    sequence: bigint,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE idp_templates SET state = $3, changed_at = $4, sequence = $5 WHERE instance_id = $1 AND id = $2`,
+      [instanceId, id, state, changedAt, sequence.toString()],
     );
   }
 

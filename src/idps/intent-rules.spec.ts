@@ -5,6 +5,8 @@ import {
   failureRedirect,
   INTENT_LIFETIME_MS,
   isExpired,
+  parseUpstreamState,
+  upstreamState,
   successRedirect,
 } from './intent-rules.js';
 
@@ -44,5 +46,15 @@ describe('intent rules', () => {
     const at = new Date('2026-01-01T00:00:00Z');
     expect(isExpired(at, new Date(at.getTime() - 1))).toBe(false);
     expect(isExpired(at, at)).toBe(true);
+  });
+});
+
+describe('the upstream state: the intent id and a secret', () => {
+  it('round-trips the id and secret, and reads a bare id with an empty secret', () => {
+    expect(parseUpstreamState(upstreamState('649333841177083905', 'FrEo_KIWJz-X5y8'))).toEqual({
+      intentId: '649333841177083905',
+      secret: 'FrEo_KIWJz-X5y8',
+    });
+    expect(parseUpstreamState('649333841177083905')).toEqual({ intentId: '649333841177083905', secret: '' });
   });
 });

@@ -63,3 +63,19 @@ export function failureReason(error: string, description?: string): string {
 export function isExpired(expiresAt: Date, now: Date): boolean {
   return now.getTime() >= expiresAt.getTime();
 }
+
+/**
+ * The value an upstream hands back (OAuth `state`, SAML `RelayState`, the JWT flow's
+ * `authRequestID`): the intent's id and a random secret the intent keeps sealed. Intent ids are
+ * ordered, so an id alone would let anyone who guesses one finish or fail someone else's sign-in
+ * at the callback; with the secret only the upstream the browser was sent to can.
+ */
+export function upstreamState(intentId: string, secret: string): string {
+  return `${intentId}.${secret}`;
+}
+
+/** The intent id and secret of a returned state (a bare id has an empty secret, which matches none). */
+export function parseUpstreamState(state: string): { intentId: string; secret: string } {
+  const dot = state.lastIndexOf('.');
+  return dot < 0 ? { intentId: state, secret: '' } : { intentId: state.slice(0, dot), secret: state.slice(dot + 1) };
+}

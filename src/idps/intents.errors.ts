@@ -10,7 +10,6 @@ import {
 /** Stable ids of the sign-in intents' errors: `isError(err, INTENT_ERRORS.intentExpired)`. */
 export const INTENT_ERRORS = errorIds({
   idpNotFound: 'IDPINT-n0idp',
-  idpInactive: 'IDPINT-1n4ct',
   kindNotBuilt: 'IDPINT-k1nd0',
   wrongFlow: 'IDPINT-fl0w0',
   invalidUrl: 'IDPINT-url00',
@@ -26,9 +25,9 @@ export const INTENT_ERRORS = errorIds({
 });
 const E = INTENT_ERRORS;
 
-/** The provider does not exist in this instance (ZITADEL: Errors.IDPConfig.NotExisting, a precondition). */
-export const idpNotFound = () => FailedPrecondition(E.idpNotFound, 'the identity provider does not exist');
-export const idpInactive = () => FailedPrecondition(E.idpInactive, 'the identity provider is not active');
+/** No active provider of that id in this instance (ZITADEL: Errors.IDPConfig.NotExisting, a precondition). */
+export const idpNotFound = () =>
+  FailedPrecondition(E.idpNotFound, 'the identity provider does not exist or is not active');
 export const kindNotBuilt = (kind: string) =>
   Unimplemented(E.kindNotBuilt, `sign-in through ${kind} providers is not available`);
 /** E.g. LDAP credentials for an OIDC provider, or redirect URLs for LDAP (ZITADEL: IDPTypeNotImplemented). */

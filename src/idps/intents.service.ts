@@ -12,19 +12,27 @@ import type { ConnectorContext, IdpInformation, UpstreamCallback } from './conne
 import { IdpConnectors } from './connectors/registry.js';
 import { samlSpUrls } from './connectors/saml-metadata.js';
 import type { IdpSecrets, IdpTemplate } from './idp-config.js';
-import { IdpStore } from './idps.store.js';
+import { IdpQueries } from './idps.queries.js';
 import {
   checkRedirectUrl,
   failureReason,
   failureRedirect,
   INTENT_LIFETIME_MS,
   isExpired,
+  parseUpstreamState,
   STARTED_LIFETIME_MS,
   successRedirect,
+  upstreamState,
 } from './intent-rules.js';
 import * as errors from './intents.errors.js';
 import { IntentStore, type StoredIntent } from './intents.store.js';
 import { IdpLinkQueries } from './links.queries.js';
+
+/** What a browser-flow intent keeps sealed: its state's secret and what its connector's finish needs. */
+interface SealedFlow {
+  readonly stateSecret: string;
+  readonly connector: Record<string, string>;
+}
 
 /** The path upstreams send the browser back to, on the instance's own origin (ZITADEL's `/idps/callback`). */
 export const CALLBACK_PATH = '/idps/callback';
@@ -96,7 +104,7 @@ export class IntentsService {
     private readonly events: EventStore,
     private readonly masterKey: MasterKey,
     private readonly intents: IntentStore,
-    private readonly idps: IdpStore,
+    private readonly idps: IdpQueries,
     private readonly links: IdpLinkQueries,
     private readonly connectors: IdpConnectors,
     @Inject(LOGGER) private readonly log: Logger,
@@ -104,21 +112,28 @@ export class IntentsService {
 
   /**
    * StartIdentityProviderIntent. As ZITADEL, any provider of the instance may be used (its own or
-   * an org's: ZITADEL looks the provider up by id alone), by any authenticated caller; it must be active.
+   * an org's: ZITADEL looks the provider up by id alone), by any authenticated caller; it must be active
+   * (a missing and an inactive provider answer alike).
    */
   async start(caller: Caller, idpId: string, input: StartInput, origin = caller.origin): Promise<Started> {
     const { template, secrets } = await this.template(caller.instance.id, idpId);
-    if (template.state !== 'active') throw errors.idpInactive();
     const entry = this.connectors.for(template.config.kind);
     if (!entry) throw errors.kindNotBuilt(template.config.kind);
     const id = this.ids.next();
-    const ctx: ConnectorContext = { state: id, callbackUrl: callbackUrlFor(template, origin ?? '') };
+    const stateSecret = randomToken(24);
+    const ctx: ConnectorContext = {
+      state: upstreamState(id, stateSecret),
+      callbackUrl: callbackUrlFor(template, origin ?? ''),
+    };
 
     if ('urls' in input) {
       if (entry.flow !== 'redirect') throw errors.wrongFlow('this identity provider takes LDAP credentials, not URLs');
       const successUrl = checkRedirectUrl('urls.success_url', input.urls.successUrl);
       const failureUrl = checkRedirectUrl('urls.failure_url', input.urls.failureUrl);
-      const { start, flowState } = await entry.connector.start(template, secrets, ctx);
+      const { start, flowState } = await entry.connector.start(template, secrets, ctx).catch((err: unknown) => {
+        // E.g. the issuer's discovery document could not be read: the provider, not the call, is at fault.
+        throw err instanceof DomainError ? err : errors.upstreamFailed(messageOf(err));
+      });
       const written = await this.tx.run(async (tx) => {
         const now = new Date();
         await this.intents.insert(tx, {
@@ -127,7 +142,9 @@ export class IntentsService {
           idpId,
           successUrl,
           failureUrl,
-          sealedFlowState: this.masterKey.encrypt(JSON.stringify(flowState)),
+          sealedFlowState: this.masterKey.encrypt(
+            JSON.stringify({ stateSecret, connector: flowState } satisfies SealedFlow),
+          ),
           now,
           expiresAt: new Date(now.getTime() + STARTED_LIFETIME_MS),
         });
@@ -185,7 +202,8 @@ export class IntentsService {
     // JWT providers come back with ZITADEL's `authRequestID`, SAML IdPs with the `RelayState`.
     const state = param('state') || param('authRequestID') || param('RelayState');
     if (!state) throw errors.stateMissing();
-    const intent = await this.intents.get(this.tx.reader, req.instanceId, state);
+    const returned = parseUpstreamState(state);
+    const intent = await this.intents.get(this.tx.reader, req.instanceId, returned.intentId);
     if (!intent?.failureUrl || !intent.successUrl) throw errors.intentNotFound();
     // A SAML ACS names its provider: it finishes only that provider's intents.
     if (req.idpId !== undefined && req.idpId !== intent.idpId) throw errors.intentNotFound();
@@ -197,6 +215,10 @@ export class IntentsService {
       const e = errors.intentNotStarted();
       return failureRedirect(intent.failureUrl, intent.id, e.id, e.message);
     }
+    // Only the upstream the browser was sent to knows the state's secret: a guessed id (ids are
+    // ordered) neither finishes nor fails someone else's sign-in. A finished intent changes no more.
+    const flow = JSON.parse(this.masterKey.decrypt(intent.sealedFlowState ?? '')) as SealedFlow;
+    if (!returned.secret || !sameTokenHash(hashToken(flow.stateSecret), returned.secret)) throw errors.intentNotFound();
     if (isExpired(intent.expiresAt, new Date())) return fail(errors.intentExpired());
 
     // The upstream refused (RFC 6749 §4.1.2.1): the intent fails with its error and description.
@@ -214,9 +236,8 @@ export class IntentsService {
       if (entry?.flow !== 'redirect') throw errors.kindNotBuilt(template.config.kind);
       // SAML responses are taken at the provider's own ACS only, the others at /idps/callback only.
       if ((template.config.kind === 'saml') !== (req.idpId !== undefined)) throw errors.wrongCallback();
-      const flowState = JSON.parse(this.masterKey.decrypt(intent.sealedFlowState ?? '')) as Record<string, string>;
-      information = await entry.connector.finish(template, secrets, flowState, req, {
-        state: intent.id,
+      information = await entry.connector.finish(template, secrets, flow.connector, req, {
+        state,
         callbackUrl: callbackUrlFor(template, req.origin),
       });
     } catch (err) {
@@ -331,14 +352,11 @@ export class IntentsService {
     });
   }
 
-  /** The provider's template and its unsealed secrets, in this instance only. */
+  /** The provider's active template and its opened secrets, in this instance only. */
   private async template(instanceId: string, idpId: string): Promise<{ template: IdpTemplate; secrets: IdpSecrets }> {
-    const stored = idpId ? await this.idps.get(this.tx.reader, instanceId, idpId) : undefined;
-    if (!stored) throw errors.idpNotFound();
-    const secrets = stored.sealedSecrets
-      ? (JSON.parse(this.masterKey.decrypt(stored.sealedSecrets)) as IdpSecrets)
-      : {};
-    return { template: stored.template, secrets };
+    const found = idpId ? await this.idps.forIntent(this.tx.reader, instanceId, idpId) : undefined;
+    if (!found) throw errors.idpNotFound();
+    return found;
   }
 
   private async push(

@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { OrgsModule } from '../orgs/orgs.module.js';
+import { ProjectsModule } from '../projects/projects.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { InternalPermissionsAuthHandler } from './internal-permissions-auth.handler.js';
 import { InternalPermissionsHandler } from './internal-permissions.handler.js';
 import { InternalPermissionsService } from './internal-permissions.service.js';
@@ -10,6 +13,7 @@ import { UserMembershipsV1Handler } from './user-memberships-v1.handler.js';
  * a user's memberships in management v1, and the caller's own memberships in v1 auth.
  */
 @Module({
+  imports: [OrgsModule, ProjectsModule, UsersModule],
   providers: [
     InternalPermissionsService,
     InternalPermissionsHandler,

@@ -24,18 +24,20 @@ import {
 import { Transactions } from '../platform/database/transactions.js';
 import type { WrittenEvent } from '../platform/events/event-store.js';
 import type { AuthenticatedCaller, Caller } from '../platform/rpc/call-context.js';
-import { Org } from '../orgs/org.entity.js';
-import { Project, ProjectGrant } from '../projects/project.entity.js';
+import { OrgQueries, joinOrg } from '../orgs/orgs.queries.js';
+import { joinProject, joinProjectGrant } from '../projects/projects.queries.js';
+import { ProjectStore } from '../projects/projects.store.js';
 import { Policies } from '../settings/policies.queries.js';
-import { User } from '../users/user.entity.js';
+import { UserStore } from '../users/users.store.js';
 import {
+  USER_COLUMNS,
   USER_SUMMARY_SELECT,
   userDisplayNameFilter,
   userLoginNameFilter,
   userSummaries,
   userSummaryJoin,
   type UserSummary,
-} from '../authorizations/user-summary.js';
+} from '../users/user-summary.queries.js';
 import * as errors from './internal-permissions.errors.js';
 
 /** What an administrator's roles are granted on. */
@@ -103,14 +105,20 @@ const SORT_COLUMNS: Record<AdminSort, string> = {
 };
 
 const SELECT = `m.level, m.resource_id, m.roles, m.created_at, m.changed_at, ${USER_SUMMARY_SELECT},
-  u.type AS user_type, u.email AS user_email, u.given_name AS user_given_name, u.family_name AS user_family_name,
   o.name AS org_name, p.name AS project_name, p.resource_owner AS project_org_id,
   pg.project_id AS grant_project_id, gp.name AS grant_project_name, pg.resource_owner AS grant_org_id, pg.granted_org_id`;
+/**
+ * One statement across the user and the membership's resource: the list filters on the user, on
+ * whether the resource is still there, and on the resource's orgs and project for visibility (see
+ * `joinedTable`).
+ */
+const onResource = (level: MembershipLevel) => ({ left: true, when: `m.level = '${level}'` });
+const RESOURCE = { instanceId: 'm.instance_id', id: 'm.resource_id' };
 const FROM = `memberships m ${userSummaryJoin('m')}
-  LEFT JOIN orgs o ON m.level = 'org' AND o.instance_id = m.instance_id AND o.id = m.resource_id
-  LEFT JOIN projects p ON m.level = 'project' AND p.instance_id = m.instance_id AND p.id = m.resource_id
-  LEFT JOIN project_grants pg ON m.level = 'project_grant' AND pg.instance_id = m.instance_id AND pg.id = m.resource_id
-  LEFT JOIN projects gp ON gp.instance_id = pg.instance_id AND gp.id = pg.project_id`;
+  ${joinOrg('o', RESOURCE, onResource('org'))}
+  ${joinProject('p', RESOURCE, onResource('project'))}
+  ${joinProjectGrant('pg', RESOURCE, onResource('project_grant'))}
+  ${joinProject('gp', { instanceId: 'pg.instance_id', id: 'pg.project_id' }, { left: true })}`;
 /** Memberships whose resource is gone are no administrators. */
 const RESOURCE_EXISTS = column(`(m.level = 'instance' OR o.id IS NOT NULL OR p.id IS NOT NULL OR pg.id IS NOT NULL)`);
 
@@ -124,6 +132,9 @@ export class InternalPermissionsService {
     private readonly tx: Transactions,
     private readonly members: MembershipCommands,
     private readonly policies: Policies,
+    private readonly orgs: OrgQueries,
+    private readonly projects: ProjectStore,
+    private readonly users: UserStore,
   ) {}
 
   async create(
@@ -134,7 +145,7 @@ export class InternalPermissionsService {
   ): Promise<MembershipChange> {
     return this.tx.run(async (tx) => {
       const ref = await this.resolve(tx, caller, resource, 'write');
-      if (!(await tx.existsBy(User, { instanceId: caller.instance.id, id: userId }))) throw errors.userNotFound();
+      if (!(await this.users.exists(tx, caller.instance.id, userId))) throw errors.userNotFound();
       return this.members.add(tx, caller, { ...ref, userId, roles });
     });
   }
@@ -215,11 +226,11 @@ export class InternalPermissionsService {
         return { level: 'instance', resourceId: instanceId, resourceOwner: instanceId };
       case 'org': {
         authorize(caller, permission, { orgId: resource.orgId }, errors.orgNotFound, read);
-        if (!(await tx.existsBy(Org, { instanceId, id: resource.orgId }))) throw errors.orgNotFound();
+        if (!(await this.orgs.exists(tx, instanceId, resource.orgId))) throw errors.orgNotFound();
         return { level: 'org', resourceId: resource.orgId, resourceOwner: resource.orgId };
       }
       case 'project': {
-        const project = await tx.findOneBy(Project, { instanceId, id: resource.projectId });
+        const project = await this.projects.findProject(tx, instanceId, resource.projectId);
         if (!project) throw errors.projectNotFound();
         authorize(
           caller,
@@ -231,11 +242,8 @@ export class InternalPermissionsService {
         return { level: 'project', resourceId: project.id, resourceOwner: project.resourceOwner };
       }
       case 'projectGrant': {
-        const grant = await tx.findOneBy(ProjectGrant, {
-          instanceId,
-          id: resource.projectGrantId,
-          projectId: resource.projectId,
-        });
+        const found = await this.projects.findGrantById(tx, instanceId, resource.projectGrantId);
+        const grant = found?.projectId === resource.projectId ? found : null;
         if (!grant) throw errors.projectGrantNotFound();
         authorize(
           caller,
@@ -299,17 +307,17 @@ function toSql(f: AdminFilter): Filter {
     case 'userIds':
       return { op: 'in', column: column('m.user_id'), values: f.ids };
     case 'userOrg':
-      return { op: 'eq', column: column('u.resource_owner'), value: f.orgId };
+      return { op: 'eq', column: column(USER_COLUMNS.orgId), value: f.orgId };
     case 'loginName':
       return userLoginNameFilter(f.match, f.value);
     case 'displayName':
       return userDisplayNameFilter(f.match, f.value);
     case 'firstName':
-      return { op: 'text', column: column('u.given_name'), match: f.match, value: f.value };
+      return { op: 'text', column: column(USER_COLUMNS.givenName), match: f.match, value: f.value };
     case 'lastName':
-      return { op: 'text', column: column('u.family_name'), match: f.match, value: f.value };
+      return { op: 'text', column: column(USER_COLUMNS.familyName), match: f.match, value: f.value };
     case 'email':
-      return { op: 'text', column: column('u.email'), match: f.match, value: f.value };
+      return { op: 'text', column: column(USER_COLUMNS.email), match: f.match, value: f.value };
     case 'resource':
       return and(
         { op: 'eq', column: column('m.level'), value: f.level },

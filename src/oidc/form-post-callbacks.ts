@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { randomToken, type MasterKey } from '../platform/crypto/master-key.js';
-import { recordOnce, takeOnce } from './pg-adapter.js';
+import { recordOnce, takeOnce } from './oidc-payloads.store.js';
 
 /**
  * Where the browser fetches a form_post answer that CreateCallback prepared: the provider's page

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { isRegisteredUri } from '../apps/oidc-rules.js';
 import { MembershipQueries } from '../platform/authz/membership-queries.js';
 import { Config } from '../platform/config/config.js';
-import { MasterKey, hashToken } from '../platform/crypto/master-key.js';
+import { MasterKey } from '../platform/crypto/master-key.js';
 import { EventStore } from '../platform/events/event-store.js';
 import { OutboundHttp } from '../platform/http/outbound.js';
 import { LOGGER } from '../platform/platform.module.js';
@@ -15,19 +14,12 @@ import { every } from '../platform/jobs/every.js';
 import { Policies, type PolicySource } from '../settings/policies.queries.js';
 import { SigningKeys } from '../webkeys/signing-keys.store.js';
 import { clientCredentialsGrant } from './machine-grants.js';
-import { OidcAccounts, STANDARD_CLAIMS, ZITADEL_CLAIMS } from './oidc-accounts.js';
+import { OidcAccounts, STANDARD_CLAIMS } from './oidc-accounts.js';
 import { AssertionRelay } from './assertion-relay.js';
 import { DPOP_ALGS, DpopNonces, dpopNonceSecretPurpose } from './dpop.js';
-import {
-  FACTS,
-  GRANT_JWT_BEARER,
-  GRANT_TOKEN_EXCHANGE,
-  OidcClients,
-  factsOf,
-  type PresentedAuth,
-} from './oidc-clients.js';
+import { FACTS, GRANT_TOKEN_EXCHANGE, OidcClients, factsOf, type PresentedAuth } from './oidc-clients.js';
 import { attachLifetimes, lifetimesFrom, type OidcLifetimes } from './oidc-lifetimes.js';
-import { claimOnce, postgresAdapter, recordOnce, sweepExpired } from './pg-adapter.js';
+import { claimOnce, postgresAdapter, recordOnce, sweepExpired } from './oidc-payloads.store.js';
 import { ProjectStore } from '../projects/projects.store.js';
 import { PatStrategy } from '../users/pat.strategy.js';
 import { introspectPersonalAccessTokens } from './pat-introspection.js';
@@ -35,6 +27,9 @@ import { getInProcess, signedCookieHeader, type InProcessAnswer, type RequestHan
 import { TOKEN_EXCHANGE_PARAMS, actorOf, tokenExchangeGrant } from './token-exchange.js';
 import { AUDIENCE_RESOURCE, audienceOf } from './zitadel-scopes.js';
 import { answerUnroutedAsOAuth } from './oauth-errors.js';
+import { patchProviderModels } from './oidc-provider-models.js';
+import { logoutPage, errorPage } from './oidc-provider-pages.js';
+import { introspectionAllowed, listGrantsServedBeside, loginPolicy, requestedScope } from './oidc-provider-policies.js';
 
 export const OIDC_PATHS = {
   authorization: '/oauth/v2/authorize',
@@ -48,9 +43,6 @@ export const OIDC_PATHS = {
   end_session: '/oidc/v1/end_session',
   pushed_authorization_request: '/oauth/v2/par',
 } as const;
-
-/** Grant types the token endpoint serves outside oidc-provider (see OidcRoutes), listed in discovery too. */
-const GRANTS_SERVED_BESIDE_PROVIDER = [GRANT_JWT_BEARER];
 
 /** ZITADEL's user code alphabet and format: 8 consonants as XXXX-XXXX. */
 const USER_CODE = { charset: 'base-20', mask: '****-****' } as const;
@@ -234,7 +226,7 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     provider.on('server_error', (_ctx: unknown, err: Error) =>
       this.log.error({ err, instanceId: instance.id }, 'OIDC request failed'),
     );
-    this.customize(provider);
+    patchProviderModels(provider);
     this.shareOneTimeChecks(provider, instance.id);
     listGrantsServedBeside(provider);
     answerUnroutedAsOAuth(provider);
@@ -430,85 +422,6 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     };
   }
 
-  /** Client secrets are stored as hashes: compare the hash of what the client sent. */
-  private customize(provider: Provider): void {
-    // ID tokens carry ZITADEL's claims (roles, metadata, resource owner), which the provider's
-    // claim filter knows no names for: the account hands them over under one reserved key.
-    const idToken = provider.IdToken.prototype as unknown as {
-      payload(): Promise<Record<string, unknown>>;
-      available?: Record<string, unknown>;
-    };
-    const originalPayload = idToken.payload;
-    idToken.payload = async function payload(this: { available?: Record<string, unknown> }) {
-      const claims = await originalPayload.call(this);
-      const available = this.available ?? {};
-      const extra = available[ZITADEL_CLAIMS];
-      // ZITADEL always states how and when the user signed in (the provider only when asked).
-      const always = Object.fromEntries(
-        ['amr', 'auth_time'].filter((k) => available[k] !== undefined).map((k) => [k, available[k]]),
-      );
-      return { ...claims, ...always, ...(extra && typeof extra === 'object' ? extra : {}) };
-    };
-    // Which redirect URIs an app may use is ZITADEL's rule, applied per authorization request
-    // (OidcRoutes, authorizeRedirectRefusal); malformed ones are refused on save. The provider's
-    // own per-application-type rules (no http for implicit web clients, no custom schemes for web
-    // clients, ...) would refuse the whole client, token and device endpoints included: the
-    // documented way around them is the client schema's prototype.
-    const schema = (
-      provider.Client as unknown as { Schema: { prototype: { redirectUris(uris?: string[], label?: string): void } } }
-    ).Schema;
-    schema.prototype.redirectUris = function acceptedAsSaved() {};
-    // A dev-mode app's registered URIs are globs (ZITADEL's client), for redirects and sign-out.
-    type Redirects = {
-      redirectUris?: string[];
-      postLogoutRedirectUris?: string[];
-      redirectUriAllowed(uri: string): boolean;
-      postLogoutRedirectUriAllowed(uri: string): boolean;
-    };
-    const redirects = provider.Client.prototype as unknown as Redirects;
-    const { redirectUriAllowed, postLogoutRedirectUriAllowed } = redirects;
-    const devModeMatch = (client: Redirects, registered: string[] | undefined, uri: string) =>
-      !!factsOf(client)?.devMode && typeof uri === 'string' && isRegisteredUri(registered ?? [], true, uri);
-    redirects.redirectUriAllowed = function allowed(this: Redirects, uri: string) {
-      return redirectUriAllowed.call(this, uri) || devModeMatch(this, this.redirectUris, uri);
-    };
-    redirects.postLogoutRedirectUriAllowed = function allowed(this: Redirects, uri: string) {
-      return postLogoutRedirectUriAllowed.call(this, uri) || devModeMatch(this, this.postLogoutRedirectUris, uri);
-    };
-    const clientClass = provider.Client as unknown as {
-      prototype: { compareClientSecret(actual: string): Promise<boolean> | boolean; clientSecret?: string };
-    };
-    clientClass.prototype.compareClientSecret = function compare(this: { clientSecret?: string }, actual: string) {
-      return !!this.clientSecret && hashToken(actual) === this.clientSecret;
-    };
-    // ZITADEL's access tokens name several audiences (client, project, API); oidc-provider takes
-    // one string from the resource server, which carries them space separated.
-    const accessToken = provider.AccessToken.prototype as unknown as {
-      setAudience(audience: string | string[]): void;
-      aud?: string | string[];
-    };
-    accessToken.setAudience = function setAudience(this: { aud?: string | string[] }, audience: string | string[]) {
-      const list = (Array.isArray(audience) ? audience : audience.split(' ')).filter(Boolean);
-      this.aud = list.length === 1 ? list[0] : list;
-    };
-    // JWT access tokens are stored too (under their jti, marked as JWTs for the adapter), so
-    // revocation, introspection and the API's checks work for them as for opaque ones.
-    const tokenClass = provider.AccessToken.prototype as unknown as {
-      getValueAndPayload(): Promise<{ value: string; payload?: unknown }>;
-      format?: string;
-    };
-    const original = tokenClass.getValueAndPayload;
-    // The base model's (opaque) payload: ClientCredentials, like AccessToken, dispatches on the
-    // token's format and so would answer a JWT without a payload, leaving nothing stored.
-    const opaque = (Object.getPrototypeOf(tokenClass) as { getValueAndPayload: typeof original }).getValueAndPayload;
-    tokenClass.getValueAndPayload = async function valueAndPayload(this: { format?: string }) {
-      const result = await original.call(this);
-      if (this.format !== 'jwt') return result;
-      const { payload } = await opaque.call(this);
-      return { value: result.value, payload: { ...(payload as object), format: 'jwt' } };
-    };
-  }
-
   /**
    * One-time checks that must hold across processes, made atomic in PostgreSQL: a DPoP proof's
    * jti is accepted once (oidc-provider's find-then-save would let two processes both accept
@@ -557,81 +470,4 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
       return undefined;
     }
   }
-}
-
-/** Discovery lists the grant types the token endpoint serves beside oidc-provider too. */
-function listGrantsServedBeside(provider: Provider): void {
-  provider.use(async (ctx, next) => {
-    await next();
-    if (ctx.oidc?.route !== 'discovery' || !ctx.body || typeof ctx.body !== 'object') return;
-    const body = ctx.body as { grant_types_supported?: string[] };
-    body.grant_types_supported = [
-      ...new Set([...(body.grant_types_supported ?? []), ...GRANTS_SERVED_BESIDE_PROVIDER]),
-    ];
-  });
-}
-
-/** The scope a token is being issued for: asked in this request, or carried by the code/token exchanged. */
-function requestedScope(ctx: KoaContextWithOIDC): string {
-  const entities = ctx.oidc.entities as Record<string, { scope?: string } | undefined>;
-  return (
-    (ctx.oidc.params?.scope as string | undefined) ??
-    entities.RefreshToken?.scope ??
-    entities.AuthorizationCode?.scope ??
-    entities.DeviceCode?.scope ??
-    ''
-  );
-}
-
-/**
- * ZITADEL's rule: an API (or any) client may introspect a token meant for it: the token's
- * audience names the client or the client's project, or the client is the token's own.
- */
-function introspectionAllowed(
-  client: { clientId: string },
-  token: { clientId?: string; aud?: string | string[] },
-): boolean {
-  if (token.clientId === client.clientId) return true;
-  const aud = Array.isArray(token.aud) ? token.aud : token.aud ? [token.aud] : [];
-  const facts = factsOf(client);
-  return aud.includes(client.clientId) || (!!facts?.projectId && aud.includes(facts.projectId));
-}
-
-/**
- * oidc-provider's login and consent prompts, plus ZITADEL's select_account and create. As in
- * ZITADEL, every request goes to the login (which continues at once with a session it already
- * has): the provider's own browser session never signs anyone in silently, except for
- * prompt=none, so a session ended through the session API ends single sign-on too.
- */
-function loginPolicy() {
-  const policy = interactionPolicy.base();
-  const { Check } = interactionPolicy;
-  policy
-    .get('login')!
-    .checks.add(
-      new Check('login_always', 'the login decides who is signed in', (ctx) =>
-        ctx.oidc.result?.login || ctx.oidc.prompts.has('none') ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT,
-      ),
-    );
-  policy.add(new interactionPolicy.Prompt({ name: 'select_account', requestable: true }));
-  policy.add(new interactionPolicy.Prompt({ name: 'create', requestable: true }));
-  return policy;
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** The page an authorization error shows when it cannot go back to the app (a redirect URI not to be trusted). */
-export function errorPage(error: string, description?: string): string {
-  return `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Sign-in error</title>
-<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem"><h1>Sign-in could not continue</h1>
-<p><strong>${escapeHtml(error)}</strong></p><p>${escapeHtml(description ?? '')}</p></body></html>`;
-}
-
-/** end_session asks nothing (ZITADEL signs out at once): the form submits itself. */
-function logoutPage(form: string): string {
-  return `<!doctype html><html lang="en"><meta charset="utf-8"><title>Signing out</title><body>${form.replace('<form ', '<form id="op.logoutForm" ')}
-<noscript><button form="op.logoutForm" type="submit" name="logout" value="yes">Sign out</button></noscript>
-<script>var f=document.getElementById('op.logoutForm');var i=document.createElement('input');i.type='hidden';i.name='logout';i.value='yes';f.appendChild(i);f.submit();</script></body></html>`;
 }

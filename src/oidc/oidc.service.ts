@@ -12,7 +12,7 @@ import { LoginHandoff, assertLoginClient, type LoginSession } from '../sessions/
 import { OidcAccounts } from './oidc-accounts.js';
 import { factsOf, type ClientFacts } from './oidc-clients.js';
 import { OidcProviders } from './oidc-providers.js';
-import { inTransaction, recordOnce } from './pg-adapter.js';
+import { inTransaction, recordOnce } from './oidc-payloads.store.js';
 import { parkFormPost } from './form-post-callbacks.js';
 import { withErrorUri, type InProcessAnswer } from './interaction-resume.js';
 import { AUDIENCE_RESOURCE, parseScopes } from './zitadel-scopes.js';

@@ -3,9 +3,9 @@ import { NotFound } from '../platform/errors/domain-error.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
 import { creatorOf, type AuthenticatedCaller } from '../platform/rpc/call-context.js';
-import { Policies } from '../settings/policies.js';
+import { Policies } from '../settings/policies.queries.js';
 import { AppsQueries } from '../apps/apps.queries.js';
-import { liveRefreshTokens, removeRefreshTokens } from './pg-adapter.js';
+import { liveRefreshTokens, removeRefreshTokens } from './oidc-payloads.store.js';
 import { audienceOf } from './zitadel-scopes.js';
 
 /** A refresh token as its user sees it (ZITADEL's zitadel.user.v1.RefreshToken). */

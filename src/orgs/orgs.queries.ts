@@ -10,6 +10,7 @@ import {
   type Page,
   type TextMatch,
 } from '../platform/database/list-query.js';
+import { joinedTable } from '../platform/database/joined-table.js';
 import { Transactions } from '../platform/database/transactions.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { Org, OrgDomain, OrgMetadata, type DomainValidationType, type OrgState } from './org.entity.js';
@@ -40,6 +41,12 @@ export interface Listed<T> {
   readonly total: bigint;
   readonly page: Page;
 }
+
+/**
+ * Joins an org into another context's list statement that filters or sorts on it (see
+ * `joinedTable`). Its columns: `id`, `name`, `state`, `primary_domain`.
+ */
+export const joinOrg = joinedTable('orgs');
 
 const SORT_COLUMNS: Record<OrgSort, string> = { name: 'o.name', creationDate: 'o.created_at', unspecified: 'o.id' };
 

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { OrgQueries } from '../orgs/orgs.queries.js';
 import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
 import { Project, ProjectGrant, ProjectRole } from './project.entity.js';
@@ -29,23 +28,10 @@ export interface ProjectEvent {
  */
 @Injectable()
 export class ProjectStore {
-  constructor(
-    private readonly events: EventStore,
-    private readonly orgs: OrgQueries,
-  ) {}
+  constructor(private readonly events: EventStore) {}
 
   findProject(db: EntityManager, instanceId: string, projectId: string): Promise<Project | null> {
     return db.findOneBy(Project, { instanceId, id: projectId });
-  }
-
-  /**
-   * The project when it and its org are active, else null: an app of a deactivated project or
-   * org serves no one (the OIDC and SAML layers ask before they let a client in).
-   */
-  async activeProject(db: EntityManager, instanceId: string, projectId: string): Promise<Project | null> {
-    const project = await this.findProject(db, instanceId, projectId);
-    if (project?.state !== 'active') return null;
-    return (await this.orgs.activeOrg(instanceId, project.resourceOwner, db)) ? project : null;
   }
 
   /** Whether the org owns the project or holds an active grant of it. */

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions } from '../platform/database/transactions.js';
-import { Policies } from '../settings/policies.queries.js';
-import { loginNames } from '../users/core/login-names.js';
+import { AuthorizationQueries } from '../authorizations/authorizations.queries.js';
+import { ProjectStore } from '../projects/projects.store.js';
+import { UserLookups } from '../users/user-lookups.queries.js';
 import { NAMEID, ROLES_ATTRIBUTE } from './saml-xml.js';
 
 /** Who an assertion is about, and what the app's project allows them. */
@@ -43,11 +44,17 @@ export function attributesOf(subject: SamlSubject): Record<string, string[]> {
   };
 }
 
+/**
+ * Who an assertion is about: the user (users), the authorizations on the app's project
+ * (authorizations) and whether the user's org may use the project (projects).
+ */
 @Injectable()
 export class SamlSubjects {
   constructor(
     private readonly tx: Transactions,
-    private readonly policies: Policies,
+    private readonly users: UserLookups,
+    private readonly authorizations: AuthorizationQueries,
+    private readonly projects: ProjectStore,
   ) {}
 
   async load(
@@ -56,37 +63,22 @@ export class SamlSubjects {
     projectId: string,
     projectOrgId: string,
   ): Promise<SamlSubject | undefined> {
-    const [u] = await this.tx.reader.query(
-      `SELECT u.id, u.username, u.email, u.given_name, u.family_name, u.display_name, u.resource_owner, o.primary_domain,
-              ARRAY(SELECT d.domain FROM org_domains d WHERE d.instance_id = u.instance_id AND d.org_id = u.resource_owner AND d.is_verified) AS domains,
-              ARRAY(SELECT DISTINCT k FROM user_grants g, unnest(g.role_keys) k
-                     WHERE g.instance_id = u.instance_id AND g.user_id = u.id AND g.project_id = $3 AND g.state = 'active' ORDER BY k) AS roles,
-              EXISTS (SELECT 1 FROM user_grants g WHERE g.instance_id = u.instance_id AND g.user_id = u.id AND g.project_id = $3 AND g.state = 'active') AS authorized,
-              (u.resource_owner = $4 OR EXISTS (SELECT 1 FROM project_grants pg WHERE pg.instance_id = u.instance_id AND pg.project_id = $3
-                                                 AND pg.granted_org_id = u.resource_owner AND pg.state = 'active')) AS org_has_project
-         FROM users u JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner
-        WHERE u.instance_id = $1 AND u.id = $2`,
-      [instanceId, userId, projectId, projectOrgId],
-    );
-    if (!u) return undefined;
-    const domain = await this.policies.domainSettings(instanceId, u.resource_owner);
-    const names = loginNames(
-      u.username,
-      u.domains ?? [],
-      u.primary_domain ?? '',
-      domain.userLoginMustBeDomain && !!u.primary_domain,
-    );
+    const user = await this.users.profile(instanceId, userId);
+    if (!user) return undefined;
+    const { authorized, roleKeys } = await this.authorizations.activeRoleKeys(instanceId, userId, projectId);
     return {
-      userId: u.id,
-      username: u.username,
-      loginName: names.preferred,
-      email: u.email,
-      givenName: u.given_name,
-      familyName: u.family_name,
-      displayName: u.display_name,
-      roles: u.roles ?? [],
-      authorized: u.authorized,
-      orgHasProject: u.org_has_project,
+      userId: user.id,
+      username: user.username,
+      loginName: user.preferredLoginName,
+      email: user.email,
+      givenName: user.givenName,
+      familyName: user.familyName,
+      displayName: user.displayName,
+      roles: roleKeys,
+      authorized,
+      orgHasProject:
+        user.resourceOwner === projectOrgId ||
+        (await this.projects.orgHasAccess(this.tx.reader, instanceId, projectId, user.resourceOwner)),
     };
   }
 }

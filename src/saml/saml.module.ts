@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AppsModule } from '../apps/apps.module.js';
+import { AuthorizationsModule } from '../authorizations/authorizations.module.js';
+import { ProjectsModule } from '../projects/projects.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
 import { SamlCertificates } from './saml-certificates.store.js';
@@ -12,7 +15,7 @@ import { SamlSubjects } from './saml-subjects.js';
 
 /** The SAML 2.0 identity provider: /saml/v2/* endpoints and zitadel.saml.v2.SAMLService. */
 @Module({
-  imports: [AppsModule, SessionsModule, SettingsModule],
+  imports: [AppsModule, AuthorizationsModule, ProjectsModule, SessionsModule, SettingsModule, UsersModule],
   providers: [
     SamlCertificates,
     SamlSubjects,

@@ -5,7 +5,7 @@ import { page } from '../platform/database/list-query.js';
 import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
 import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
-import { SessionQueries } from './session-queries.js';
+import { SessionQueries } from './sessions.queries.js';
 import { userSessionV1 } from './sessions-auth.mapper.js';
 
 /** The caller's own sessions in ZITADEL's auth API (`authenticated`). */

@@ -1,7 +1,7 @@
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { SessionState, type SessionSchema } from '@zitadel/proto/zitadel/user_pb.js';
 import { objectDetailsV1 } from '../platform/rpc/v1-mapping.js';
-import type { SessionView } from './session-queries.js';
+import type { SessionView } from './sessions.queries.js';
 
 /**
  * zitadel.user.v1.Session: a session of the user, active until it expires. ZITADEL's login v1

@@ -8,6 +8,15 @@ import { UserLookups } from '../users/user-lookups.queries.js';
 import { noUserAgentOfCaller } from './sessions.errors.js';
 
 /** A session as GetSession and ListSessions show it (no secrets). */
+/**
+ * SQL condition, for a statement of another context that must decide row by row in one pass (a
+ * sweep deleting a batch): the session `sessionId` of instance `instanceId` (column expressions of
+ * that statement) is there and has not expired.
+ */
+export const liveSessionExists = (instanceId: string, sessionId: string): string =>
+  `EXISTS (SELECT 1 FROM sessions s WHERE s.instance_id = ${instanceId} AND s.id = ${sessionId}
+            AND (s.expires_at IS NULL OR s.expires_at > now()))`;
+
 export interface SessionView {
   readonly id: string;
   readonly createdAt: Date;

@@ -364,6 +364,26 @@ export class Policies {
     return Object.freeze({ settings: withDefaults(kind, row.body), source: Object.freeze(sourceOf(row)) });
   }
 
+  /**
+   * Whether the org has its own policy of this kind. With `lock` the row is held (FOR SHARE) until
+   * the transaction ends, so a reset cannot remove it under a change that depends on it.
+   */
+  async hasOwn(
+    db: EntityManager,
+    kind: PolicyKind,
+    instanceId: string,
+    orgId: string,
+    lock?: 'share',
+  ): Promise<boolean> {
+    const rows: unknown[] = await db.query(
+      `SELECT 1 FROM settings_policies WHERE instance_id = $1 AND kind = $2 AND owner = $3 AND owner_type = 'org'${
+        lock ? ' FOR SHARE' : ''
+      }`,
+      [instanceId, kind, orgId],
+    );
+    return rows.length > 0;
+  }
+
   async domainSettings(instanceId: string, orgId: string): Promise<DomainSettings> {
     return (await this.resolve('domain', instanceId, orgId)).settings;
   }

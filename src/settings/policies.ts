@@ -1,2 +1,2 @@
-// The policies' read side lives in policies.queries.ts; the login pages still import it from here.
+// The policies' read side lives in policies.queries.ts; only the login pages still import it from here.
 export * from './policies.queries.js';

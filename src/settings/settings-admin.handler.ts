@@ -86,8 +86,9 @@ export class SettingsAdminHandler implements OnModuleInit {
 
   readonly impl: Partial<ServiceImpl<typeof AdminService>> = {
     getLoginPolicy: async (_req, ctx) => {
-      const { settings, source } = await this.settings.readInstancePolicy(authenticatedCallerOf(ctx), 'login');
-      return { policy: loginPolicyV1(settings, source) };
+      const caller = authenticatedCallerOf(ctx);
+      const { settings, source } = await this.settings.readInstancePolicy(caller, 'login');
+      return { policy: loginPolicyV1(settings, source, await this.settings.loginPolicyIdps(caller, source)) };
     },
     listLoginPolicySecondFactors: async (_req, ctx) => {
       const { settings } = await this.settings.readInstancePolicy(authenticatedCallerOf(ctx), 'login');

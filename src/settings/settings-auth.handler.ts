@@ -3,7 +3,7 @@ import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
 import { AuthService } from '@zitadel/proto/zitadel/auth_pb.js';
 import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
-import { SUPPORTED_LANGUAGES, type PolicyKind } from './policies.js';
+import { SUPPORTED_LANGUAGES, type PolicyKind } from './policies.queries.js';
 import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
 import { labelPolicyV1, loginPolicyV1, passwordComplexityPolicyV1, privacyPolicyV1 } from './settings-v1.mapper.js';
 import { SettingsService } from './settings.service.js';
@@ -56,7 +56,8 @@ export class SettingsAuthHandler implements OnModuleInit {
     },
     getMyLoginPolicy: async (_req, ctx) => {
       const { settings, source } = await this.own(ctx, 'login');
-      return { policy: loginPolicyV1(settings, source) };
+      const idps = await this.settings.loginPolicyIdps(authenticatedCallerOf(ctx), source);
+      return { policy: loginPolicyV1(settings, source, idps) };
     },
   };
 }

@@ -4,7 +4,7 @@ import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
 import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
 import { v1OrgOf } from '../platform/rpc/v1-org.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
-import type { PolicyBodies, PolicyKind } from './policies.queries.js';
+import type { LoginSettings, PolicyBodies, PolicyKind } from './policies.queries.js';
 import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
 import {
   ageFromV1,
@@ -16,6 +16,7 @@ import {
   lockoutFromV1,
   lockoutPolicyV1,
   loginFromV1,
+  loginPolicyIdpsFromV1,
   loginPolicyV1,
   notificationFromV1,
   notificationPolicyV1,
@@ -132,13 +133,20 @@ export class SettingsManagementHandler implements OnModuleInit {
 
     getLoginPolicy: async (_req, ctx) => {
       const { settings, source } = await this.readOrg(ctx, 'login');
-      return { policy: loginPolicyV1(settings, source), isDefault: isDefault(source) };
+      const idps = await this.settings.loginPolicyIdps(authenticatedCallerOf(ctx), source);
+      return { policy: loginPolicyV1(settings, source, idps), isDefault: isDefault(source) };
     },
     getDefaultLoginPolicy: async (_req, ctx) => {
       const { settings, source } = await this.readDefault(ctx, 'login');
-      return { policy: loginPolicyV1(settings, source) };
+      const idps = await this.settings.loginPolicyIdps(authenticatedCallerOf(ctx), source);
+      return { policy: loginPolicyV1(settings, source, idps) };
     },
-    addCustomLoginPolicy: async (req, ctx) => this.add(ctx, 'login', (inherited) => loginFromV1(req, inherited)),
+    addCustomLoginPolicy: async (req, ctx) => {
+      const { caller, orgId } = v1OrgOf(ctx);
+      const build = (inherited: LoginSettings) => loginFromV1(req, inherited);
+      const added = await this.settings.addOrgLoginPolicy(caller, orgId, build, loginPolicyIdpsFromV1(req));
+      return { details: objectDetailsV1(added) };
+    },
     updateCustomLoginPolicy: async (req, ctx) => this.update(ctx, 'login', (current) => loginFromV1(req, current)),
     resetLoginPolicyToDefault: async (_req, ctx) => this.reset(ctx, 'login'),
 

@@ -30,7 +30,8 @@ import type {
   SecondFactor,
   ThemeMode,
 } from './policies.queries.js';
-import { noIdentityProviders } from './settings.errors.js';
+import type { LoginPolicyIdp } from '../idps/idps.queries.js';
+import { loginPolicyLinkV1 } from '../idps/idps-v1.mapper.js';
 import {
   durationOf,
   fromNumber,
@@ -65,7 +66,12 @@ export function isDefault(source: PolicySource): boolean {
 
 // ---- responses ----------------------------------------------------------------------------
 
-export function loginPolicyV1(s: LoginSettings, source: PolicySource): MessageInitShape<typeof LoginPolicySchema> {
+/** `idps`: the identity providers on the policy (IDPLoginPolicyLink), when the caller loaded them. */
+export function loginPolicyV1(
+  s: LoginSettings,
+  source: PolicySource,
+  idps: readonly LoginPolicyIdp[] = [],
+): MessageInitShape<typeof LoginPolicySchema> {
   return {
     details: sourceDetailsV1(source),
     allowUsernamePassword: s.allowUsernamePassword,
@@ -85,7 +91,7 @@ export function loginPolicyV1(s: LoginSettings, source: PolicySource): MessageIn
     multiFactorCheckLifetime: durationOf(s.multiFactorCheckLifetimeMs),
     secondFactors: s.secondFactors.map((f) => SECOND_FACTOR_NUMBERS[f]),
     multiFactors: s.multiFactors.map((f) => MULTI_FACTOR_NUMBERS[f]),
-    idps: [],
+    idps: idps.map(loginPolicyLinkV1),
     allowDomainDiscovery: s.allowDomainDiscovery,
     disableLoginWithEmail: s.disableLoginWithEmail,
     disableLoginWithPhone: s.disableLoginWithPhone,
@@ -217,7 +223,7 @@ export interface LoginPolicyRequest {
   /** Only on AddCustomLoginPolicy. */
   secondFactors?: number[];
   multiFactors?: number[];
-  idps?: unknown[];
+  idps?: { idpId: string; ownerType: number }[];
 }
 
 function factors<T extends string>(table: Readonly<Record<T, number>>, numbers: readonly number[], field: string): T[] {
@@ -229,7 +235,6 @@ function factors<T extends string>(table: Readonly<Record<T, number>>, numbers: 
 }
 
 export function loginFromV1(req: LoginPolicyRequest, current: LoginSettings): LoginSettings {
-  if (req.idps?.length) throw noIdentityProviders('idps');
   const passkeysType = fromNumber(PASSKEYS_NUMBERS, req.passwordlessType);
   if (!passkeysType) throw invalidField('SETTINGS-pwdl5', 'passwordless_type', 'must be a defined passwordless type');
   return {
@@ -398,3 +403,10 @@ export function multiFactorFromV1(n: number): MultiFactor {
 
 export const secondFactorsV1 = (s: LoginSettings) => s.secondFactors.map((f) => SECOND_FACTOR_NUMBERS[f]);
 export const multiFactorsV1 = (s: LoginSettings) => s.multiFactors.map((f) => MULTI_FACTOR_NUMBERS[f]);
+
+/** AddCustomLoginPolicy's identity providers: owner_type IDP_OWNER_TYPE_ORG (2) is the org's own, else the instance's. */
+export function loginPolicyIdpsFromV1(
+  req: LoginPolicyRequest,
+): { readonly idpId: string; readonly owner: 'instance' | 'org' }[] {
+  return (req.idps ?? []).map((i) => ({ idpId: i.idpId, owner: i.ownerType === 2 ? 'org' : 'instance' }));
+}

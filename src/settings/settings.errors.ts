@@ -19,7 +19,6 @@ export const SETTINGS_ERRORS = errorIds({
   defaultPolicyExists: 'SETTINGS-d3fx1',
   policyUnchanged: 'SETTINGS-n0chg',
   invalidPolicy: 'SETTINGS-1nv4l',
-  noIdentityProviders: 'SETTINGS-1dp0n',
   invalidLocale: 'SETTINGS-l0c4l',
   levelRequired: 'SETTINGS-l3v3l',
 });
@@ -45,10 +44,6 @@ export const invalidPolicy = (kind: string, violations: FieldViolation[]) =>
     `invalid ${kind} policy: ${violations.map((v) => `${v.field}: ${v.description}`).join('; ')}`,
     violations,
   );
-export const noIdentityProviders = (field: string) =>
-  InvalidArgument(E.noIdentityProviders, `invalid ${field}: no identity provider with this id exists`, [
-    { field, description: 'no identity provider with this id exists (identity providers are not supported yet)' },
-  ]);
 export const invalidLocale = (field: string) =>
   InvalidArgument(E.invalidLocale, `invalid ${field}: must be a BCP 47 language tag, e.g. "de" or "de-CH"`, [
     { field, description: 'must be a BCP 47 language tag' },

@@ -10,6 +10,7 @@ import { levelRequired } from './settings.errors.js';
 import {
   brandingV2,
   domainV2,
+  identityProviderV2,
   legalV2,
   lockoutV2,
   loginSettingsV2,
@@ -21,6 +22,7 @@ import {
   securityV2,
 } from './settings.mapper.js';
 import { SettingsService, type TranslationLevel } from './settings.service.js';
+import { LoginPolicyIdpsService } from '../idps/login-policy-idps.service.js';
 
 /**
  * What each method needs before the service looks at the org. The descriptors annotate the
@@ -80,6 +82,7 @@ function translationLevel(level: LevelCase): TranslationLevel {
 export class SettingsHandler implements OnModuleInit {
   constructor(
     private readonly settings: SettingsService,
+    private readonly loginPolicyIdps: LoginPolicyIdpsService,
     private readonly registry: RpcRegistry,
   ) {}
 
@@ -103,9 +106,17 @@ export class SettingsHandler implements OnModuleInit {
       return { details: policyDetailsV2(source), settings: loginSettingsV2(settings, source) };
     },
     getActiveIdentityProviders: async (req, ctx) => {
-      // Checks the caller may read the target's login policy; identity providers do not exist yet.
-      await this.settings.read(authenticatedCallerOf(ctx), 'login', readTarget(req.ctx));
-      return { details: listDetailsV2(0n), identityProviders: [] };
+      // The caller must be able to read the target's login policy; its providers come with it.
+      const caller = authenticatedCallerOf(ctx);
+      const { source } = await this.settings.read(caller, 'login', readTarget(req.ctx));
+      const orgId = source.ownerType === 'org' ? source.owner : undefined;
+      const active = await this.loginPolicyIdps.active(caller.instance.id, orgId, {
+        creationAllowed: req.creationAllowed,
+        linkingAllowed: req.linkingAllowed,
+        autoCreation: req.autoCreation,
+        autoLinking: req.autoLinking,
+      });
+      return { details: listDetailsV2(BigInt(active.length)), identityProviders: active.map(identityProviderV2) };
     },
     getPasswordComplexitySettings: async (req, ctx) => {
       const { settings, source } = await this.settings.read(

@@ -4,7 +4,13 @@ import type { BrandingSettingsSchema } from '@zitadel/proto/zitadel/settings/v2/
 import type { DomainSettingsSchema } from '@zitadel/proto/zitadel/settings/v2/domain_settings_pb.js';
 import type { LegalAndSupportSettingsSchema } from '@zitadel/proto/zitadel/settings/v2/legal_settings_pb.js';
 import type { LockoutSettingsSchema } from '@zitadel/proto/zitadel/settings/v2/lockout_settings_pb.js';
-import type { LoginSettingsSchema } from '@zitadel/proto/zitadel/settings/v2/login_settings_pb.js';
+import type {
+  IdentityProviderSchema,
+  LoginSettingsSchema,
+} from '@zitadel/proto/zitadel/settings/v2/login_settings_pb.js';
+import type { IdpKind } from '../idps/idp-config.js';
+import { optionsMessage } from '../idps/idps.mapper.js';
+import type { LoginPolicyIdp } from '../idps/idps.queries.js';
 import type {
   PasswordComplexitySettingsSchema,
   PasswordExpirySettingsSchema,
@@ -204,5 +210,33 @@ export function securityFromV2(req: {
     embeddedIframeEnabled: req.embeddedIframe?.enabled ?? false,
     allowedOrigins: (req.embeddedIframe?.allowedOrigins ?? []).map((o) => o.trim()),
     enableImpersonation: req.enableImpersonation,
+  };
+}
+
+/**
+ * zitadel.settings.v2.IdentityProviderType numbers SAML 11 and Apple 12 (the idp services the
+ * other way round), so it has its own table.
+ */
+const IDENTITY_PROVIDER_TYPE: Readonly<Record<IdpKind, number>> = {
+  oidc: 1,
+  jwt: 2,
+  ldap: 3,
+  oauth: 4,
+  azureAd: 5,
+  github: 6,
+  githubEs: 7,
+  gitlab: 8,
+  gitlabSelfHosted: 9,
+  google: 10,
+  saml: 11,
+  apple: 12,
+};
+
+export function identityProviderV2(idp: LoginPolicyIdp): MessageInitShape<typeof IdentityProviderSchema> {
+  return {
+    id: idp.idpId,
+    name: idp.name,
+    type: IDENTITY_PROVIDER_TYPE[idp.kind],
+    options: optionsMessage(idp.options),
   };
 }

@@ -1,5 +1,7 @@
 import { Global, Module, type OnModuleInit } from '@nestjs/common';
 import { OrgLifecycle } from '../orgs/org-lifecycle.js';
+import { IdpQueries } from '../idps/idps.queries.js';
+import { IdpsModule } from '../idps/idps.module.js';
 import { OrgsModule } from '../orgs/orgs.module.js';
 import { Policies } from './policies.queries.js';
 import { SettingsAdminHandler } from './settings-admin.handler.js';
@@ -15,7 +17,7 @@ import { SettingsService } from './settings.service.js';
  */
 @Global()
 @Module({
-  imports: [OrgsModule],
+  imports: [OrgsModule, IdpsModule],
   providers: [
     Policies,
     SettingsService,
@@ -30,9 +32,19 @@ export class SettingsModule implements OnModuleInit {
   constructor(
     private readonly orgLifecycle: OrgLifecycle,
     private readonly settings: SettingsService,
+    private readonly idps: IdpQueries,
+    private readonly policies: Policies,
   ) {}
 
   onModuleInit(): void {
+    // Which login policy is in force for an org decides which identity providers it offers.
+    // Outside a transaction the cached read serves (the login pages ask on every page); inside
+    // one (a change to the org's list) the org's policy row is held so a reset waits for it.
+    this.idps.attachCustomLoginPolicyCheck(async (db, instanceId, orgId) =>
+      db.queryRunner?.isTransactionActive
+        ? this.policies.hasOwn(db, 'login', instanceId, orgId, 'share')
+        : (await this.policies.resolve('login', instanceId, orgId)).source.ownerType === 'org',
+    );
     this.orgLifecycle.onRemoval((tx, instanceId, orgId) => this.settings.removeOrgPolicies(tx, instanceId, orgId));
   }
 }

@@ -11,11 +11,16 @@ import { Transactions } from '../platform/database/transactions.js';
 import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
 import { OrgQueries } from '../orgs/orgs.queries.js';
+import { IdpStore } from '../idps/idps.store.js';
+import { IdpQueries, type LoginPolicyIdp } from '../idps/idps.queries.js';
+import { LoginPolicyIdpsService } from '../idps/login-policy-idps.service.js';
 import {
   ORG_POLICY_KINDS,
   Policies,
   withDefaults,
   type LegalSettings,
+  type LoginSettings,
+  type PolicySource,
   type PolicyBodies,
   type PolicyKind,
   type ResolvedPolicy,
@@ -122,6 +127,9 @@ export class SettingsService {
     private readonly policies: Policies,
     private readonly config: Config,
     private readonly orgs: OrgQueries,
+    private readonly idps: IdpStore,
+    private readonly idpQueries: IdpQueries,
+    private readonly loginPolicyIdpsService: LoginPolicyIdpsService,
   ) {}
 
   /** An org's own policies go with the org; the instance defaults are untouched. */
@@ -259,6 +267,7 @@ export class SettingsService {
     orgId: string,
     kind: K,
     build: (inherited: PolicyBodies[K]) => PolicyBodies[K],
+    then?: (tx: EntityManager) => Promise<unknown>,
   ): Promise<ChangeDetails> {
     this.assertOrgKind(kind);
     return this.tx.run(async (tx) => {
@@ -266,8 +275,32 @@ export class SettingsService {
       if (await this.own(tx, caller, kind, owner)) throw errors.customPolicyExists(KIND_NAMES[kind]);
       const inherited = await this.policies.resolve(kind, caller.instance.id, undefined, tx);
       const next = this.validated(kind, build(inherited.settings));
-      return this.store(tx, caller, kind, owner, next, `org.${EVENT_NAMES[kind]}.added`, null, 'insert');
+      const added = await this.store(tx, caller, kind, owner, next, `org.${EVENT_NAMES[kind]}.added`, null, 'insert');
+      await then?.(tx);
+      return added;
     });
+  }
+
+  /**
+   * AddCustomLoginPolicy: the org's own login policy with the identity providers it offers, in
+   * one transaction (ZITADEL's AddLoginPolicy adds each of its IDPProviders).
+   */
+  async addOrgLoginPolicy(
+    caller: Caller,
+    orgId: string,
+    build: (inherited: LoginSettings) => LoginSettings,
+    idps: readonly { readonly idpId: string; readonly owner: 'instance' | 'org' }[],
+  ): Promise<ChangeDetails> {
+    return this.addOrgPolicy(caller, orgId, 'login', build, async (tx) => {
+      for (const idp of idps)
+        await this.loginPolicyIdpsService.add(caller, { level: 'org', orgId }, idp.idpId, idp.owner, tx);
+    });
+  }
+
+  /** The identity providers on the login policy a read resolved to (its reader was authorized with it). */
+  async loginPolicyIdps(caller: Caller, source: PolicySource): Promise<LoginPolicyIdp[]> {
+    const orgId = source.ownerType === 'org' ? source.owner : null;
+    return this.idpQueries.onLoginPolicy(this.tx.reader, caller.instance.id, orgId);
   }
 
   /** Changes the org's own policy: NotFound while it uses the instance default. */
@@ -302,6 +335,8 @@ export class SettingsService {
         .where('instance_id = :i AND owner = :o AND kind IN (:...kinds)', { i: caller.instance.id, o: owner.id, kinds })
         .execute();
       if (!removed.affected) throw errors.customPolicyNotFound(KIND_NAMES[kind]);
+      // ZITADEL: the org's login policy goes with the providers it offered; the instance's apply again.
+      if (kind === 'login') await this.idps.clearOrgLoginPolicy(tx, caller.instance.id, owner.id);
       return details(await this.push(tx, caller, owner, `org.${EVENT_NAMES[kind]}.removed`, {}));
     });
   }

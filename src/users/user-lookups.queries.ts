@@ -183,6 +183,33 @@ export class UserLookups {
     return row;
   }
 
+  /**
+   * Who the user is, whatever its state: its names, email and preferred login name (after its
+   * org's domain settings), as assertions about it show them; undefined when the user or its org
+   * is missing.
+   */
+  async profile(instanceId: string, userId: string): Promise<UserProfile | undefined> {
+    const [u] = await this.tx.reader.query(
+      `SELECT id, username, email, given_name, family_name, display_name, resource_owner
+         FROM users WHERE instance_id = $1 AND id = $2`,
+      [instanceId, userId],
+    );
+    if (!u) return undefined;
+    const org = (await this.orgs.summaries(instanceId, [u.resource_owner])).get(u.resource_owner);
+    if (!org) return undefined;
+    const { userLoginMustBeDomain } = await this.policies.domainSettings(instanceId, u.resource_owner);
+    return {
+      id: u.id,
+      resourceOwner: u.resource_owner,
+      username: u.username,
+      preferredLoginName: preferredLoginName(u.username, org.primaryDomain, userLoginMustBeDomain),
+      email: u.email,
+      givenName: u.given_name,
+      familyName: u.family_name,
+      displayName: u.display_name,
+    };
+  }
+
   /** All of the user's metadata, by key (no permission check: for token claims). */
   async allMetadata(instanceId: string, userId: string): Promise<{ key: string; value: Buffer }[]> {
     return this.tx.reader.query(
@@ -253,6 +280,18 @@ export class UserLookups {
       ]),
     );
   }
+}
+
+/** A user as assertions about it (SAML) show it. */
+export interface UserProfile {
+  readonly id: string;
+  readonly resourceOwner: string;
+  readonly username: string;
+  readonly preferredLoginName: string;
+  readonly email: string | null;
+  readonly givenName: string | null;
+  readonly familyName: string | null;
+  readonly displayName: string | null;
 }
 
 /** A user row as the OIDC claims read it (snake_case columns). */

@@ -1,3 +1,4 @@
+import { parseUpstreamState } from '../../src/idps/intent-rules.js';
 import { Code, ConnectError, type Client } from '@connectrpc/connect';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { DataSource } from 'typeorm';
@@ -12,7 +13,7 @@ import { factories } from '../support/factories.js';
 import { insertIdpTemplate } from '../support/idp-templates.js';
 import { otherInstance } from '../support/instances.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
-import { Browser, signInUpstream, startUpstream, type Upstream } from './upstream.js';
+import { Browser, forgeIdTokensFor, signInUpstream, startUpstream, type Upstream } from './upstream.js';
 
 const SUCCESS = 'https://app.example.com/idp/success?keep=1';
 const FAILURE = 'https://app.example.com/idp/failure';
@@ -34,7 +35,8 @@ beforeAll(async () => {
     redirect_uris: [callbackUrl],
     token_endpoint_auth_method: 'client_secret_post' as const,
   });
-  upstream.configure([client_('oidc-client'), client_('pkce-client')]);
+  upstream.configure([client_('oidc-client'), client_('pkce-client'), client_('forged-client')]);
+  forgeIdTokensFor(upstream, 'forged-client');
   const instance = await server.app.get(InstanceResolver).resolve('127.0.0.1');
   instanceId = instance.id;
   orgId = instance.defaultOrgId!;
@@ -67,13 +69,14 @@ async function oidcProvider(overrides: Partial<Extract<IdpConfig, { kind: 'oidc'
   });
 }
 
-async function startIntent(idpId: string): Promise<{ intentId: string; authUrl: string }> {
+async function startIntent(idpId: string): Promise<{ intentId: string; state: string; authUrl: string }> {
   const res = await users.startIdentityProviderIntent({
     idpId,
     content: { case: 'urls', value: { successUrl: SUCCESS, failureUrl: FAILURE } },
   });
   if (res.nextStep.case !== 'authUrl') throw new Error(`expected an authUrl, got ${res.nextStep.case}`);
-  return { intentId: new URL(res.nextStep.value).searchParams.get('state')!, authUrl: res.nextStep.value };
+  const state = new URL(res.nextStep.value).searchParams.get('state')!;
+  return { intentId: parseUpstreamState(state).intentId, state, authUrl: res.nextStep.value };
 }
 
 /** Start → upstream sign-in → /idps/callback → where the callback sends the browser. */
@@ -148,6 +151,30 @@ describe('sign-in intents through a generic OIDC provider', () => {
     expect(got.idpInformation?.userId).toBe('bob');
   });
 
+  it('a callback with a guessed intent id (ids are ordered) neither fails nor finishes the sign-in: the state carries a secret only the upstream was given (beyond ZITADEL, whose state is the id)', async () => {
+    const idp = await oidcProvider();
+    const started = await startIntent(idp.id);
+    expect(started.state.startsWith(`${started.intentId}.`)).toBe(true);
+    for (const state of [started.intentId, `${started.intentId}.guessed-secret`]) {
+      const forged = await fetch(`${callbackUrl}?state=${encodeURIComponent(state)}&error=access_denied`, {
+        redirect: 'manual',
+      });
+      expect(forged.status).toBeGreaterThanOrEqual(400);
+      expect(forged.headers.get('location')).toBeNull();
+    }
+    const [row] = await server.database.dataSource.query(`SELECT state FROM idp_intents WHERE id = $1`, [
+      started.intentId,
+    ]);
+    expect(row.state).toBe('started');
+
+    const browser = new Browser();
+    const arrival = await signInUpstream(browser, started.authUrl, callbackUrl, { login: 'carol' });
+    const back = await browser.fetch(arrival.url);
+    const redirect = new URL(back.headers.get('location')!);
+    expect(redirect.origin + redirect.pathname).toBe('https://app.example.com/idp/success');
+    expect(redirect.searchParams.get('id')).toBe(started.intentId);
+  });
+
   it('the same client without PKCE is refused by that upstream: the failure URL gets the error', async () => {
     const idp = await oidcProvider({ clientId: 'pkce-client', usePkce: false });
     const started = await startIntent(idp.id);
@@ -158,6 +185,13 @@ describe('sign-in intents through a generic OIDC provider', () => {
     expect(redirect.origin + redirect.pathname).toBe(FAILURE);
     expect(redirect.searchParams.get('id')).toBe(started.intentId);
     expect(redirect.searchParams.get('error')).toBe('invalid_request');
+  });
+
+  it("an ID token whose signature does not verify with the issuer's keys fails the intent", async () => {
+    const idp = await oidcProvider({ clientId: 'forged-client' });
+    const trip = await roundTrip(idp.id);
+    expect(trip.redirect.origin + trip.redirect.pathname).toBe(FAILURE);
+    expect(trip.redirect.searchParams.get('error')).toBe(INTENT_ERRORS.upstreamFailed);
   });
 
   it('with ID-token mapping the profile comes from the ID token, not the userinfo endpoint', async () => {
@@ -208,6 +242,23 @@ describe('sign-in intents through a generic OIDC provider', () => {
     const redirect = new URL(replay.headers.get('location')!);
     expect(redirect.origin + redirect.pathname).toBe(FAILURE);
     expect(redirect.searchParams.get('error')).toBe(INTENT_ERRORS.intentNotStarted);
+  });
+
+  it('a browser that comes back after the started intent expired goes to the failure URL', async () => {
+    const idp = await oidcProvider();
+    const started = await startIntent(idp.id);
+    const browser = new Browser();
+    const arrival = await signInUpstream(browser, started.authUrl, callbackUrl);
+    await server.app
+      .get(DataSource)
+      .query(`UPDATE idp_intents SET expires_at = now() - interval '1 second' WHERE instance_id = $1 AND id = $2`, [
+        instanceId,
+        started.intentId,
+      ]);
+    const back = await browser.fetch(arrival.url);
+    const redirect = new URL(back.headers.get('location')!);
+    expect(redirect.origin + redirect.pathname).toBe(FAILURE);
+    expect(redirect.searchParams.get('error')).toBe(INTENT_ERRORS.intentExpired);
   });
 
   it('a callback without state or for an unknown intent answers 400', async () => {
@@ -299,6 +350,21 @@ describe('sign-in intents through a generic OIDC provider', () => {
     expect(row.information).not.toContain('frank');
   });
 
+  it('discovery and the keys are fetched once for several sign-ins (a cache per process, safe to lose)', async () => {
+    const idp = await oidcProvider();
+    await roundTrip(idp.id);
+    const discovery = upstream.hits.get('/.well-known/openid-configuration') ?? 0;
+    const jwks = upstream.hits.get('/jwks') ?? 0;
+    const tokens = upstream.hits.get('/token') ?? 0;
+    expect(discovery).toBeGreaterThan(0);
+    expect(jwks).toBeGreaterThan(0);
+    await roundTrip(idp.id);
+    await roundTrip(idp.id);
+    expect(upstream.hits.get('/token')).toBe(tokens + 2);
+    expect(upstream.hits.get('/.well-known/openid-configuration')).toBe(discovery);
+    expect(upstream.hits.get('/jwks') ?? 0).toBe(jwks);
+  });
+
   it("an org's provider may start an intent too: ZITADEL looks providers up by id in the instance alone", async () => {
     const idp = await oidcProvider({}, orgId);
     const trip = await roundTrip(idp.id, { login: 'gina' });
@@ -319,6 +385,13 @@ describe('sign-in intents through a generic OIDC provider', () => {
       .get(DataSource)
       .query(`UPDATE idp_templates SET state = 'inactive' WHERE instance_id = $1 AND id = $2`, [instanceId, idp.id]);
     expect(await start(idp.id)).toBe(Code.FailedPrecondition);
+    // An issuer that does not answer discovery: the provider is at fault, not the call.
+    const unreachable = await insertIdpTemplate(server, {
+      instanceId,
+      config: oidcConfig({ issuer: 'http://127.0.0.1:1/nothing' }),
+      secrets: { clientSecret: 'x' },
+    });
+    expect(await start(unreachable.id)).toBe(Code.FailedPrecondition);
   });
 
   it('another instance neither sees the provider, nor the intent, nor takes its callback', async () => {

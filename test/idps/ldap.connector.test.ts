@@ -8,6 +8,7 @@ import { LdapConnector } from '../../src/idps/connectors/ldap.connector.js';
 import { LDAP_ERRORS } from '../../src/idps/connectors/ldap.errors.js';
 import { INTENT_ERRORS } from '../../src/idps/intents.errors.js';
 import { isError } from '../../src/platform/errors/domain-error.js';
+import { OutboundHttp } from '../../src/platform/http/outbound.js';
 import { generateSelfSigned } from '../../src/saml/saml-certificates.store.js';
 import {
   LDAP_BASE,
@@ -33,7 +34,7 @@ const ATTRIBUTES: LdapAttributes = {
   profileAttribute: '',
 };
 
-const connector = new LdapConnector({ allowPrivate: true, allowedNetworks: [] });
+const connector = new LdapConnector(new OutboundHttp({ allowPrivate: true, allowedNetworks: [] }));
 const secrets: IdpSecrets = { bindPassword: LDAP_SERVICE.password };
 
 let dir: UpstreamLdap;
@@ -264,10 +265,15 @@ describe('servers, TLS and time', () => {
   });
 
   it('does not connect to a private address unless the outbound policy allows it (request forgery)', async () => {
-    const strict = new LdapConnector({ allowPrivate: false, allowedNetworks: [] });
+    const strict = new LdapConnector(new OutboundHttp({ allowPrivate: false, allowedNetworks: [] }));
     const binds = dir.binds.length;
     const err = await refusal(strict.check(template(), secrets, 'alice', 'alice-pw'));
     expect(isError(err, LDAP_ERRORS.unreachable)).toBe(true);
+    // A name is resolved and its addresses checked the same way.
+    const byName = await refusal(
+      strict.check(template({ servers: [`ldap://localhost:${dir.port}`] }), secrets, 'alice', 'alice-pw'),
+    );
+    expect(isError(byName, LDAP_ERRORS.unreachable)).toBe(true);
     expect(dir.binds.length).toBe(binds);
   });
 });

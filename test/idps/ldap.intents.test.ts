@@ -2,6 +2,7 @@
 // credentials through @zitadel/client checks them against an ldapjs directory at once and answers
 // the intent (ZITADEL's idpIntent next step); RetrieveIdentityProviderIntent returns the entry.
 import { Code, ConnectError, type Client } from '@connectrpc/connect';
+import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { DataSource } from 'typeorm';
 import type { ConfigOf, IdpTemplate, LdapAttributes } from '../../src/idps/idp-config.js';
@@ -12,6 +13,8 @@ import { client } from '../support/clients.js';
 import { factories } from '../support/factories.js';
 import { insertIdpTemplate } from '../support/idp-templates.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
+import { adminV1 } from '../support/v1-clients.js';
+import { OPTIONS } from './idp-test-helpers.js';
 import { LDAP_BASE, LDAP_SERVICE, startUpstreamLdap, type UpstreamLdap } from '../support/upstream-ldap.js';
 
 const ATTRIBUTES: LdapAttributes = {
@@ -109,6 +112,28 @@ describe('LDAP sign-in intents', () => {
     expect(got.addHumanUser?.email?.verification).toEqual({ case: 'isVerified', value: true });
   });
 
+  it('a provider added through admin v1 AddLDAPProvider (bind password sealed, timeout as a duration) signs in', async () => {
+    const { id } = await adminV1(server.baseUrl, server.adminPat).addLDAPProvider({
+      name: 'Directory',
+      servers: [dir.url],
+      startTls: false,
+      baseDn: LDAP_BASE,
+      bindDn: LDAP_SERVICE.dn,
+      bindPassword: LDAP_SERVICE.password,
+      userBase: 'dn',
+      userObjectClasses: ['inetOrgPerson'],
+      userFilters: ['uid'],
+      timeout: { seconds: 5, nanos: 0 },
+      attributes: ATTRIBUTES,
+      providerOptions: OPTIONS,
+    });
+    const res = await startLdap({ id } as IdpTemplate, 'alice', 'alice-pw');
+    if (res.nextStep.case !== 'idpIntent') throw new Error(`expected the intent, got ${res.nextStep.case}`);
+    const { idpIntentId, idpIntentToken } = res.nextStep.value;
+    const got = await users.retrieveIdentityProviderIntent({ idpIntentId, idpIntentToken });
+    expect(got.idpInformation?.userId).toBe('alice');
+  });
+
   it('names the linked user in the answer', async () => {
     const idp = await ldapProvider();
     const userId = await factories(server).human(orgId);
@@ -119,6 +144,30 @@ describe('LDAP sign-in intents', () => {
     );
     const res = await startLdap(idp, 'bob', 'bob-pw');
     expect(res.nextStep.case === 'idpIntent' && res.nextStep.value.userId).toBe(userId);
+  });
+
+  it('the intent of a linked user signs a session in once (CreateSession idpIntent check, factor intent)', async () => {
+    const idp = await ldapProvider();
+    const userId = await factories(server).human(orgId);
+    await server.app.get(DataSource).query(
+      `INSERT INTO idp_links (instance_id, idp_id, external_user_id, external_user_name, user_id, created_at)
+       VALUES ($1, $2, 'alice', 'alice', $3, now())`,
+      [instanceId, idp.id, userId],
+    );
+    const res = await startLdap(idp, 'alice', 'alice-pw');
+    if (res.nextStep.case !== 'idpIntent') throw new Error(`expected the intent, got ${res.nextStep.case}`);
+    const { idpIntentId, idpIntentToken } = res.nextStep.value;
+    const sessions = client(SessionService, 'grpc', server.baseUrl, server.adminPat);
+    const checks = {
+      user: { search: { case: 'userId' as const, value: userId } },
+      idpIntent: { idpIntentId, idpIntentToken },
+    };
+    const created = await sessions.createSession({ checks });
+    const { session } = await sessions.getSession({ sessionId: created.sessionId });
+    expect(session?.factors?.user?.id).toBe(userId);
+    expect(session?.factors?.intent?.verifiedAt).toBeDefined();
+    const again = await refusal(sessions.createSession({ checks }));
+    expect(again.code).toBe(Code.FailedPrecondition);
   });
 
   it.each([

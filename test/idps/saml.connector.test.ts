@@ -236,6 +236,25 @@ describe('the Response at the ACS', () => {
     expect(info.user.id).toBe('bob');
   });
 
+  it('decrypts an assertion encrypted to the certificate our metadata publishes for encryption', async () => {
+    const info = await roundTrip(template(), {
+      encrypt: true,
+      nameId: 'secret-agent',
+      attributes: { mail: ['x@y.z'] },
+    });
+    expect(info.user).toMatchObject({ id: 'secret-agent', email: 'x@y.z' });
+    expect(info.saml?.assertion).toContain('>secret-agent<');
+    // What the IdP sent carried no readable assertion, only an encrypted one.
+    const t = template();
+    const spMetadata = connector.metadata(t, secrets(), ctxOf(t).callbackUrl);
+    const sent = Buffer.from(
+      await idp.respond(spMetadata, { inResponseTo: '_x', encrypt: true, nameId: 'secret-agent' }),
+      'base64',
+    ).toString('utf8');
+    expect(sent).toContain('EncryptedAssertion');
+    expect(sent).not.toContain('secret-agent');
+  });
+
   it('refuses a response signed with a key the metadata does not publish', async () => {
     const err = await refusal(roundTrip(template(), { signingKey: impostorKeys }));
     expect(isError(err, SAML_IDP_ERRORS.responseInvalid)).toBe(true);
@@ -288,6 +307,17 @@ describe('the Response at the ACS', () => {
     expect(isError(expired, SAML_IDP_ERRORS.responseInvalid)).toBe(true);
     const early = await refusal(roundTrip(template(), { notBefore: new Date(Date.now() + 10 * 60_000) }));
     expect(isError(early, SAML_IDP_ERRORS.responseInvalid)).toBe(true);
+  });
+
+  it('refuses an assertion issued long ago even when NotOnOrAfter is later (crewjam MaxIssueDelay 90 s + skew)', async () => {
+    const err = await refusal(
+      roundTrip(template(), {
+        issueInstant: new Date(Date.now() - 10 * 60_000),
+        notBefore: new Date(Date.now() - 10 * 60_000),
+        notOnOrAfter: new Date(Date.now() + 10 * 60_000),
+      }),
+    );
+    expect(isError(err, SAML_IDP_ERRORS.responseInvalid)).toBe(true);
   });
 
   it('accepts a response within the clock skew', async () => {

@@ -2,7 +2,9 @@
 // @zitadel/client, the samlify IdP reading the AuthnRequest and answering, the browser posting the
 // Response to ZITADEL's ACS (/idps/{id}/saml/acs), the redirect to the success or failure URL,
 // and RetrieveIdentityProviderIntent returning the assertion.
+import { parseUpstreamState } from '../../src/idps/intent-rules.js';
 import { Code, type Client } from '@connectrpc/connect';
+import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import * as samlify from 'samlify';
 import { DataSource } from 'typeorm';
@@ -15,6 +17,9 @@ import { client, codeOf } from '../support/clients.js';
 import { factories } from '../support/factories.js';
 import { insertIdpTemplate } from '../support/idp-templates.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
+import { adminV1 } from '../support/v1-clients.js';
+import { SAMLBinding, SAMLNameIDFormat } from '@zitadel/node/dist/api/generated/zitadel/idp.js';
+import { OPTIONS } from './idp-test-helpers.js';
 import {
   type ResponseOverrides,
   type SamlKeyPair,
@@ -59,7 +64,7 @@ async function samlProvider(config: Partial<ConfigOf<'saml'>> = {}, upstream = i
   });
 }
 
-async function start(idpId: string): Promise<{ intentId: string; start: UpstreamStart }> {
+async function start(idpId: string): Promise<{ intentId: string; relayState: string; start: UpstreamStart }> {
   const res = await users.startIdentityProviderIntent({
     idpId,
     content: { case: 'urls', value: { successUrl: SUCCESS, failureUrl: FAILURE } },
@@ -75,7 +80,7 @@ async function start(idpId: string): Promise<{ intentId: string; start: Upstream
           })();
   const relayState =
     upstream.kind === 'redirect' ? new URL(upstream.url).searchParams.get('RelayState')! : upstream.fields.RelayState;
-  return { intentId: relayState, start: upstream };
+  return { intentId: parseUpstreamState(relayState).intentId, relayState, start: upstream };
 }
 
 const spMetadata = async (idpId: string) => {
@@ -137,6 +142,27 @@ describe('SAML sign-in intents', () => {
     expect(got.addHumanUser?.email?.email).toBe('alice@example.com');
   });
 
+  it('a provider added through admin v1 AddSAMLProvider signs its requests with the generated key pair, which a strict IdP verifies', async () => {
+    const strict = await UpstreamSamlIdp.start({ wantSignedRequests: true });
+    const { id } = await adminV1(server.baseUrl, server.adminPat).addSAMLProvider({
+      name: 'Strict SAML',
+      metadataXml: Buffer.from(strict.metadata),
+      binding: SAMLBinding.SAML_BINDING_REDIRECT,
+      withSignedRequest: true,
+      providerOptions: OPTIONS,
+      nameIdFormat: SAMLNameIDFormat.SAML_NAME_ID_FORMAT_PERSISTENT,
+      federatedLogoutEnabled: false,
+    });
+    const trip = await roundTrip({ id } as IdpTemplate, { nameId: 'strict-user' }, strict);
+    expect(new URL((trip.start as { url: string }).url).searchParams.has('Signature')).toBe(true);
+    expect(trip.redirect.origin + trip.redirect.pathname).toBe(SUCCESS);
+    const got = await users.retrieveIdentityProviderIntent({
+      idpIntentId: trip.intentId,
+      idpIntentToken: trip.redirect.searchParams.get('token')!,
+    });
+    expect(got.idpInformation?.userId).toBe('strict-user');
+  });
+
   it('POST binding: the next step is the form to post (formData with SAMLRequest and RelayState)', async () => {
     const template = await samlProvider({ binding: 'post', withSignedRequest: true });
     const trip = await roundTrip(template, { nameId: 'bob' });
@@ -146,7 +172,7 @@ describe('SAML sign-in intents', () => {
     expect(trip.redirect.origin + trip.redirect.pathname).toBe(SUCCESS);
   });
 
-  it('an upstream identity linked to a user: the success URL names the user', async () => {
+  it('an upstream identity linked to a user: the success URL names the user, whom the token signs into a session', async () => {
     const template = await samlProvider();
     const userId = await factories(server).human(orgId);
     await server.app.get(DataSource).query(
@@ -156,6 +182,17 @@ describe('SAML sign-in intents', () => {
     );
     const trip = await roundTrip(template, { nameId: 'linked-1' });
     expect(trip.redirect.searchParams.get('user')).toBe(userId);
+
+    // The intent's token signs the linked user into a session (idpIntent check, factor intent).
+    const sessions = client(SessionService, 'grpc', server.baseUrl, server.adminPat);
+    const created = await sessions.createSession({
+      checks: {
+        user: { search: { case: 'userId', value: userId } },
+        idpIntent: { idpIntentId: trip.intentId, idpIntentToken: trip.redirect.searchParams.get('token')! },
+      },
+    });
+    const { session } = await sessions.getSession({ sessionId: created.sessionId });
+    expect(session?.factors?.intent?.verifiedAt).toBeDefined();
   });
 
   it('a bad signature sends the browser to the failure URL with the error, and the intent cannot be retrieved', async () => {
@@ -198,7 +235,7 @@ describe('SAML sign-in intents', () => {
     expect(againAt.searchParams.get('error')).toBe(INTENT_ERRORS.intentNotStarted);
 
     const other = await start(template.id);
-    const replay = await postToAcs(trip.acs, { SAMLResponse: trip.SAMLResponse, RelayState: other.intentId });
+    const replay = await postToAcs(trip.acs, { SAMLResponse: trip.SAMLResponse, RelayState: other.relayState });
     const replayAt = new URL(replay.headers.get('location')!);
     expect(replayAt.origin + replayAt.pathname).toBe(FAILURE);
     expect(replayAt.searchParams.get('error')).toBe(SAML_IDP_ERRORS.responseInvalid);
@@ -214,12 +251,12 @@ describe('SAML sign-in intents', () => {
 
     const elsewhere = await postToAcs(`${server.baseUrl}/idps/${otherTemplate.id}/saml/acs`, {
       SAMLResponse,
-      RelayState: started.intentId,
+      RelayState: started.relayState,
     });
     expect(elsewhere.status).toBe(404);
     expect(await elsewhere.text()).toContain(INTENT_ERRORS.intentNotFound);
 
-    const callback = await postToAcs(`${server.baseUrl}/idps/callback`, { SAMLResponse, state: started.intentId });
+    const callback = await postToAcs(`${server.baseUrl}/idps/callback`, { SAMLResponse, state: started.relayState });
     const callbackAt = new URL(callback.headers.get('location')!);
     expect(callbackAt.searchParams.get('error')).toBe(INTENT_ERRORS.wrongCallback);
   });

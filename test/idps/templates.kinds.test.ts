@@ -307,7 +307,7 @@ describe('SAML', () => {
     ]);
     expect(JSON.stringify(events.filter((e) => e.payload.id === id))).not.toContain('PRIVATE KEY');
 
-    // Updating keeps the key pair; RegenerateSAMLProviderCertificate refuses a provider of another kind.
+    // Updating keeps the key pair; RegenerateSAMLProviderCertificate does not find a provider of another kind.
     await admin().updateSAMLProvider({ ...req, id, withSignedRequest: false });
     expect((await storedSecrets(server(), id)).secrets).toEqual(second);
     const oidc = await admin().addGenericOIDCProvider({
@@ -320,7 +320,7 @@ describe('SAML', () => {
       isIdTokenMapping: false,
       usePkce: false,
     });
-    expect(await v1Code(admin().regenerateSAMLProviderCertificate({ id: oidc.id }))).toBe(Code.FailedPrecondition);
+    expect(await v1Code(admin().regenerateSAMLProviderCertificate({ id: oidc.id }))).toBe(Code.NotFound);
   });
 
   it('refuses metadata that is not an identity provider’s (INVALID_ARGUMENT on metadata_xml)', async () => {

@@ -90,9 +90,10 @@ describe('instance providers (admin v1)', () => {
     expect(JSON.stringify(changed)).not.toContain('oauth-secret');
   });
 
-  it('an update of one kind refuses a provider of another kind, and an unknown id is NOT_FOUND', async () => {
+  it('an update of one kind does not find a provider of another kind (ZITADEL’s write model per kind), nor an unknown id', async () => {
     const { id } = await admin().addGenericOIDCProvider(OIDC);
-    expect(await v1Code(admin().updateGenericOAuthProvider({ ...OAUTH, id }))).toBe(Code.FailedPrecondition);
+    // ZITADEL reads the template through the OAuth write model: an OIDC one does not exist there.
+    expect(await v1Code(admin().updateGenericOAuthProvider({ ...OAUTH, id }))).toBe(Code.NotFound);
     expect(await v1Code(admin().updateGenericOIDCProvider({ ...OIDC, id: 'no-such-idp' }))).toBe(Code.NotFound);
     expect(await v1Code(admin().getProviderByID({ id: 'no-such-idp' }))).toBe(Code.NotFound);
   });
@@ -177,6 +178,72 @@ describe('instance providers (admin v1)', () => {
   });
 });
 
+describe('MigrateGenericOIDCProvider and unchanged updates', () => {
+  it('turns a generic OIDC provider into Google or Azure AD under the same id (ZITADEL’s oidc.migrated.*)', async () => {
+    const toGoogle = await admin().addGenericOIDCProvider(OIDC);
+    await admin().migrateGenericOIDCProvider({
+      id: toGoogle.id,
+      google: {
+        name: 'Google now',
+        clientId: 'g-client',
+        clientSecret: 'g-secret',
+        scopes: ['openid'],
+        providerOptions: OPTIONS,
+      },
+    });
+    const { idp } = await admin().getProviderByID({ id: toGoogle.id });
+    expect(idp).toMatchObject({
+      id: toGoogle.id,
+      name: 'Google now',
+      type: ProviderType.PROVIDER_TYPE_GOOGLE,
+      config: { google: { clientId: 'g-client', scopes: ['openid'] } },
+    });
+    expect((await storedSecrets(server(), toGoogle.id)).secrets).toEqual({ clientSecret: 'g-secret' });
+    expect((await eventTypes(server(), idp!.details!.resourceOwner)).map((e) => e.type)).toContain(
+      'instance.idp.oidc.migrated.google',
+    );
+    // Only a generic OIDC provider migrates: the Google one now is not found as one.
+    expect(
+      await v1Code(
+        admin().migrateGenericOIDCProvider({
+          id: toGoogle.id,
+          google: { name: '', clientId: 'g', clientSecret: 's', scopes: [], providerOptions: OPTIONS },
+        }),
+      ),
+    ).toBe(Code.NotFound);
+
+    const { orgId, owner } = await orgWithOwner(server(), 'Migrating org');
+    const mgmt = managementV1(server().baseUrl, owner, orgId);
+    const toAzure = await mgmt.addGenericOIDCProvider(OIDC);
+    const azure = {
+      name: 'Entra',
+      clientId: 'az',
+      clientSecret: '',
+      tenant: { tenantId: 'tid' },
+      emailVerified: true,
+      scopes: [],
+      providerOptions: OPTIONS,
+    };
+    const noSecret = await failure(mgmt.migrateGenericOIDCProvider({ id: toAzure.id, azure }));
+    expect([noSecret.code, noSecret.details.includes('client_secret')]).toEqual([Code.InvalidArgument, true]);
+    await mgmt.migrateGenericOIDCProvider({ id: toAzure.id, azure: { ...azure, clientSecret: 'az-secret' } });
+    expect((await mgmt.getProviderByID({ id: toAzure.id })).idp).toMatchObject({
+      type: ProviderType.PROVIDER_TYPE_AZURE_AD,
+      config: { azureAd: { clientId: 'az', tenant: { tenantId: 'tid' }, emailVerified: true } },
+    });
+    expect((await eventTypes(server(), orgId)).map((e) => e.type)).toContain('org.idp.oidc.migrated.azure');
+  });
+
+  it('an update that changes nothing succeeds and writes no event (ZITADEL returns without pushing)', async () => {
+    const { id } = await admin().addGenericOIDCProvider(OIDC);
+    const { idp } = await admin().getProviderByID({ id });
+    const before = (await eventTypes(server(), idp!.details!.resourceOwner)).length;
+    const answer = await admin().updateGenericOIDCProvider({ ...OIDC, id, clientSecret: '' });
+    expect(Number(answer.details?.sequence)).toBe(Number(idp!.details!.sequence));
+    expect((await eventTypes(server(), idp!.details!.resourceOwner)).length).toBe(before);
+  });
+});
+
 describe('org providers (management v1) and who may manage which', () => {
   it('an org owner manages its own org’s providers and sees the instance’s too (ZITADEL lists both)', async () => {
     const { orgId, owner } = await orgWithOwner(server(), 'IdP owner');
@@ -229,6 +296,10 @@ describe('org providers (management v1) and who may manage which', () => {
     expect(await v1Code(bInA.addGenericOIDCProvider(OIDC))).toBe(Code.NotFound);
     expect(await v1Code(bInA.updateGenericOIDCProvider({ ...OIDC, id }))).toBe(Code.NotFound);
     expect(await v1Code(bInA.deleteProvider({ id }))).toBe(Code.NotFound);
+    // An org that does not exist has no providers to list, even for the instance's administrator.
+    const nowhere = managementV1(server().baseUrl, server().adminPat, 'no-such-org');
+    expect(await v1Code(nowhere.listProviders({ queries: [] }))).toBe(Code.NotFound);
+    expect(await v1Code(nowhere.addGenericOIDCProvider(OIDC))).toBe(Code.NotFound);
   });
 
   it('instance providers need iam.idp.write: an org owner is refused on the admin API', async () => {

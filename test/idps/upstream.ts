@@ -25,6 +25,8 @@ export interface Upstream {
   readonly url: string;
   /** Starts the OpenID provider with these clients (their redirect URI is known only after the server boots). */
   configure(clients: ClientMetadata[]): void;
+  /** How many requests each path (without the /oidc prefix and the query) got. */
+  readonly hits: Map<string, number>;
   /** Extra routes in front of the provider (GitHub's and Graph's shapes, Apple's token check). */
   route(prefix: string, handler: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void): void;
   close(): Promise<void>;
@@ -38,8 +40,11 @@ export interface Upstream {
 export async function startUpstream(): Promise<Upstream> {
   let provider: Provider | undefined;
   const routes: { prefix: string; handler: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void }[] = [];
+  const hits = new Map<string, number>();
   const server: Server = createServer((req, res) => {
     const path = req.url ?? '/';
+    const counted = path.replace(/^\/oidc/, '').split('?')[0];
+    if (req.headers['x-test-forwarded'] !== '1') hits.set(counted, (hits.get(counted) ?? 0) + 1);
     const extra = routes.find((r) => path.startsWith(r.prefix) && req.headers['x-test-forwarded'] !== '1');
     if (extra) {
       Promise.resolve(extra.handler(req, res)).catch((err: unknown) => {
@@ -63,6 +68,7 @@ export async function startUpstream(): Promise<Upstream> {
   return {
     issuer,
     url,
+    hits,
     configure(clients) {
       provider = new Provider(issuer, {
         clients,
@@ -177,4 +183,160 @@ export async function signInUpstream(
     next = { url: target, init: { method: 'POST', body: fields } };
   }
   throw new Error('too many hops at the upstream');
+}
+
+async function readAll(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Sends the request on to the OpenID provider (marked so the extra routes let it through). */
+async function forward(req: IncomingMessage, res: ServerResponse, target: string, body?: string): Promise<void> {
+  const headers: Record<string, string> = { 'x-test-forwarded': '1' };
+  for (const name of ['content-type', 'authorization', 'accept']) {
+    const v = req.headers[name];
+    if (typeof v === 'string') headers[name] = v;
+  }
+  const answer = await fetch(target, {
+    method: req.method,
+    headers,
+    body: req.method === 'POST' ? (body ?? (await readAll(req))) : undefined,
+  });
+  res.statusCode = answer.status;
+  res.setHeader('content-type', answer.headers.get('content-type') ?? 'application/json');
+  res.end(await answer.text());
+}
+
+function redirectToAuth(upstream: Upstream, req: IncomingMessage, res: ServerResponse): void {
+  const query = new URL(req.url ?? '/', upstream.url).search;
+  res.statusCode = 302;
+  res.setHeader('location', `${upstream.issuer}/auth${query}`);
+  res.end();
+}
+
+async function userinfo(upstream: Upstream, req: IncomingMessage): Promise<Record<string, unknown>> {
+  const answer = await fetch(`${upstream.issuer}/me`, {
+    headers: { authorization: String(req.headers.authorization ?? ''), 'x-test-forwarded': '1' },
+  });
+  if (!answer.ok) throw new Error(`userinfo answered ${answer.status}`);
+  return (await answer.json()) as Record<string, unknown>;
+}
+
+const sendJson = (res: ServerResponse, body: unknown) => {
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify(body));
+};
+
+/** A stable number for a login, as GitHub's ids are numbers. */
+export const githubIdOf = (login: string): number =>
+  [...login].reduce((n, ch) => n * 31 + ch.charCodeAt(0), 7) % 1_000_000_000;
+
+/**
+ * GitHub's layout at `<url><prefix>` in front of the OpenID provider: `/login/oauth/authorize`,
+ * `/login/oauth/access_token`, and the API's `/api/v3/user` and `/api/v3/user/emails` answering
+ * in GitHub's shapes (a private email, so the address comes from the emails list).
+ */
+export function serveGithubShape(upstream: Upstream, prefix: string): void {
+  upstream.route(`${prefix}/login/oauth/authorize`, (req, res) => redirectToAuth(upstream, req, res));
+  upstream.route(`${prefix}/login/oauth/access_token`, (req, res) => forward(req, res, `${upstream.issuer}/token`));
+  upstream.route(`${prefix}/api/v3/user/emails`, async (req, res) => {
+    const claims = await userinfo(upstream, req);
+    sendJson(res, [
+      { email: 'old@upstream.example', primary: false, verified: false, visibility: null },
+      { email: claims.email, primary: true, verified: true, visibility: 'private' },
+    ]);
+  });
+  upstream.route(`${prefix}/api/v3/user`, async (req, res) => {
+    const claims = await userinfo(upstream, req);
+    const login = String(claims.sub);
+    sendJson(res, {
+      login,
+      id: githubIdOf(login),
+      node_id: 'MDQ6VXNlcjE=',
+      avatar_url: `https://avatars.example/${login}`,
+      html_url: `https://github.example/${login}`,
+      type: 'User',
+      name: claims.name,
+      email: null,
+    });
+  });
+}
+
+/** Azure AD's layout at `<url><prefix>`: `/<tenant>/oauth2/v2.0/{authorize,token}` and Graph's `/graph/v1.0/me`. */
+export function serveAzureShape(upstream: Upstream, prefix: string, tenantsSeen: string[]): void {
+  upstream.route(`${prefix}/graph/v1.0/me`, async (req, res) => {
+    const claims = await userinfo(upstream, req);
+    sendJson(res, {
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users/$entity',
+      id: `graph-${claims.sub}`,
+      businessPhones: [],
+      displayName: claims.name,
+      givenName: claims.given_name,
+      surname: claims.family_name,
+      jobTitle: null,
+      mail: claims.email,
+      mobilePhone: '+41 79 000 00 00',
+      officeLocation: null,
+      preferredLanguage: 'en-US',
+      userPrincipalName: `${claims.sub}@contoso.example`,
+    });
+  });
+  upstream.route(`${prefix}/`, async (req, res) => {
+    const path = new URL(req.url ?? '/', upstream.url).pathname.slice(prefix.length);
+    const [, tenant, , , endpoint] = path.split('/');
+    tenantsSeen.push(tenant);
+    if (endpoint === 'authorize') return redirectToAuth(upstream, req, res);
+    if (endpoint === 'token') return forward(req, res, `${upstream.issuer}/token`);
+    res.statusCode = 404;
+    res.end();
+  });
+}
+
+/**
+ * Apple's client authentication in front of the provider's token endpoint: the client secret
+ * must be a JWT signed (ES256) with the team's key, for the right team, key, client and audience;
+ * it is then swapped for the static secret the OpenID provider knows.
+ */
+export function checkAppleClientSecret(
+  upstream: Upstream,
+  check: (clientSecretJwt: string) => Promise<void>,
+  clientId: string,
+  staticSecret: string,
+): void {
+  // The provider's discovery names its endpoints at the host root (it does not see the /oidc prefix).
+  upstream.route('/token', async (req, res) => {
+    const body = new URLSearchParams(await readAll(req));
+    if (body.get('client_id') === clientId) {
+      try {
+        await check(body.get('client_secret') ?? '');
+      } catch (err) {
+        res.statusCode = 401;
+        sendJson(res, { error: 'invalid_client', error_description: String(err) });
+        return;
+      }
+      body.set('client_secret', staticSecret);
+    }
+    await forward(req, res, `${upstream.issuer}/token`, body.toString());
+  });
+}
+
+/** For one client, the token endpoint's ID token comes back with a broken signature (a forged token). */
+export function forgeIdTokensFor(upstream: Upstream, clientId: string): void {
+  upstream.route('/token', async (req, res) => {
+    const body = await readAll(req);
+    const answer = await fetch(`${upstream.issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': String(req.headers['content-type']), 'x-test-forwarded': '1' },
+      body,
+    });
+    const json = (await answer.json()) as Record<string, unknown>;
+    if (new URLSearchParams(body).get('client_id') === clientId && typeof json.id_token === 'string') {
+      const [header, payload, signature] = json.id_token.split('.');
+      const flipped = signature.startsWith('A') ? `B${signature.slice(1)}` : `A${signature.slice(1)}`;
+      json.id_token = [header, payload, flipped].join('.');
+    }
+    res.statusCode = answer.status;
+    sendJson(res, json);
+  });
 }

@@ -129,11 +129,13 @@ describe('tokens stop working', () => {
     expect(await oauthErrorOf(oidc.refreshTokenGrant(config, tokens.refresh_token!))).toBe('invalid_grant');
   });
 
-  it('when revoked', async () => {
+  it('when revoked, and the revocation is in the audit log', async () => {
     const tokens = await codeFlow(server, new Browser(), config, world.user.username);
     expect(await userinfoStatus(server, tokens.access_token)).toBe(200);
+    const before = await revocationEvents();
     await oidc.tokenRevocation(config, tokens.access_token);
     expect(await userinfoStatus(server, tokens.access_token)).toBe(401);
+    expect(await revocationEvents()).toBe(before + 1);
   });
 
   it('when the user is locked', async () => {
@@ -145,6 +147,13 @@ describe('tokens stop working', () => {
     expect(await oauthErrorOf(oidc.refreshTokenGrant(config, tokens.refresh_token!))).toBe('invalid_grant');
   });
 });
+
+async function revocationEvents(): Promise<number> {
+  const [{ n }] = await server.database.dataSource.query(
+    `SELECT count(*)::int AS n FROM events WHERE event_type = 'oidc.token.revoked'`,
+  );
+  return n;
+}
 
 describe('the authorization endpoint refuses', () => {
   it('an unregistered redirect URI with an error page, without redirecting there', async () => {

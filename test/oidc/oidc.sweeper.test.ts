@@ -1,4 +1,4 @@
-import { sweepExpired } from '../../src/oidc/pg-adapter.js';
+import { sweepExpired } from '../../src/oidc/oidc-payloads.store.js';
 import { serverForFile } from '../support/test-server.js';
 
 /** Expired OIDC artifacts go a minute after their expiry; live ones stay. */

@@ -310,7 +310,7 @@ export async function codeFlow(
   });
 }
 
-/** Makes a stored token (or code) expire now: rows are keyed by the SHA-256 of the token (pg-adapter.ts). */
+/** Makes a stored token (or code) expire now: rows are keyed by the SHA-256 of the token (oidc-payloads.store.ts). */
 export async function expireStored(
   server: TestServer,
   model: 'AccessToken' | 'RefreshToken' | 'AuthorizationCode',

@@ -1,4 +1,4 @@
-import { sweepSamlRequests } from '../../src/saml/saml-request-sweeper.js';
+import { sweepSamlRequests } from '../../src/saml/saml-requests.store.js';
 import { serverForFile } from '../support/test-server.js';
 
 /** Old SAML requests go, unless a replay could still pass or single logout still needs them. */

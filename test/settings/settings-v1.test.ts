@@ -376,9 +376,12 @@ describe('round trips between v1 and v2', () => {
       resourceOwnerType: INSTANCE,
     });
     expect(await codeOf(mgmt.addCustomLoginPolicy({ idps: [{ idpId: '1', ownerType: 1 }] }))).toBe(Code.AlreadyExists);
+    // ZITADEL adds the policy's identity providers with it: one that does not exist is
+    // Errors.IDPConfig.NotExisting (FAILED_PRECONDITION), and the policy is not added either.
     expect(await codeOf(management(ownerB, orgB).addCustomLoginPolicy({ idps: [{ idpId: '1', ownerType: 1 }] }))).toBe(
-      Code.InvalidArgument,
+      Code.FailedPrecondition,
     );
+    expect((await management(ownerB, orgB).getLoginPolicy({})).isDefault).toBe(true);
   });
 
   it('carries the admin login policy to v2', async () => {
@@ -439,9 +442,9 @@ describe('v1 permissions', () => {
     ).toBe(Code.NotFound);
   });
 
-  it('leaves v1 methods no context serves UNIMPLEMENTED (external identity providers)', async () => {
-    expect(await codeOf(management(server.adminPat, orgA).listOrgIDPs({}))).toBe(Code.Unimplemented);
-    expect(await codeOf(client(AdminService, 'grpc', server.baseUrl, server.adminPat).listIDPs({}))).toBe(
+  it('leaves v1 methods no context serves UNIMPLEMENTED (actions, failed events)', async () => {
+    expect(await codeOf(management(server.adminPat, orgA).listFlowTypes({}))).toBe(Code.Unimplemented);
+    expect(await codeOf(client(AdminService, 'grpc', server.baseUrl, server.adminPat).listFailedEvents({}))).toBe(
       Code.Unimplemented,
     );
   });

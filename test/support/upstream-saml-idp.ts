@@ -55,6 +55,8 @@ export interface ResponseOverrides {
   tamper?: (xml: string) => string;
   /** Send the Response unsigned (built, never signed). */
   unsigned?: boolean;
+  /** Encrypt the (signed) assertion to the SP's encryption certificate from its metadata. */
+  encrypt?: boolean;
 }
 
 const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -128,8 +130,9 @@ export class UpstreamSamlIdp {
     );
   }
 
-  private entity(wantSignedRequests = this.wantSignedRequests, keys = this.keys) {
+  private entity(wantSignedRequests = this.wantSignedRequests, keys = this.keys, encrypt = false) {
     return samlify.IdentityProvider({
+      isAssertionEncrypted: encrypt,
       entityID: this.entityId,
       signingCert: keys.certificate,
       privateKey: keys.privateKey,
@@ -201,7 +204,7 @@ export class UpstreamSamlIdp {
     };
     const xml = responseXml(values);
     if (o.unsigned) return Buffer.from(xml).toString('base64');
-    const idp = this.entity(false, o.signingKey ?? this.keys);
+    const idp = this.entity(false, o.signingKey ?? this.keys, o.encrypt ?? false);
     const { context } = await idp.createLoginResponse(
       sp,
       { extract: { request: { id: o.inResponseTo } } },

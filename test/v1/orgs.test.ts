@@ -233,9 +233,10 @@ describe('management v1 orgs across orgs', () => {
     expect(await v1Code(viewer.addOrg({ name: 'Viewer org' }))).toBe(Code.PermissionDenied);
   });
 
-  it('answers UNIMPLEMENTED for the org identity providers, which are not built', async () => {
+  it('lists the org identity providers of the old IDP API: a new org has none of its own', async () => {
     const a = await orgWithOwner('Changes');
-    expect(await v1Code(managementV1(server.baseUrl, a.owner).listOrgIDPs({}))).toBe(Code.Unimplemented);
+    const listed = await managementV1(server.baseUrl, a.owner).listOrgIDPs({});
+    expect(listed.result.filter((idp) => idp.details?.resourceOwner === a.orgId)).toEqual([]);
   });
 });
 

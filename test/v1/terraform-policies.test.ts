@@ -133,7 +133,7 @@ describe('Terraform replays: default policies', () => {
     // delete: the provider calls nothing (default OIDC settings cannot be deleted).
   });
 
-  it('zitadel/default_login_policy/funcs.go: UpdateLoginPolicy, then the factor lists made to match (List/Add/Remove{Second,Multi}Factor); read: GetLoginPolicy and the lists', async () => {
+  it('zitadel/default_login_policy/funcs.go: UpdateLoginPolicy, then the factor and identity provider lists made to match (List/Add/Remove{Second,Multi}Factor, …IDP…); read: GetLoginPolicy and the lists', async () => {
     const OTP = 1;
     const U2F = 2;
     const OTP_EMAIL = 3;
@@ -172,8 +172,31 @@ describe('Terraform replays: default policies', () => {
     expect([...(await admin().listLoginPolicySecondFactors({})).result].sort()).toEqual([OTP, OTP_EMAIL]);
     expect((await admin().listLoginPolicyMultiFactors({})).result).toEqual([]);
     expect([...(policy?.secondFactors ?? [])].sort()).toEqual([OTP, OTP_EMAIL]);
-    // The provider's read also lists the policy's identity providers: not served until external
-    // identity providers exist, so this resource's read still fails there.
-    expect(await v1Code(admin().listLoginPolicyIDPs({}))).toBe(Code.Unimplemented);
+    // idps = [the instance's OIDC provider]: the provider adds the ids the list lacks
+    // (AddIDPToLoginPolicy) and removes the rest (RemoveIDPFromLoginPolicy), then reads them back
+    // with ListLoginPolicyIDPs.
+    const { id: idpId } = await admin().addGenericOIDCProvider({
+      name: 'Terraform OIDC',
+      issuer: 'https://issuer.example.com',
+      clientId: 'terraform',
+      clientSecret: 'terraform-secret',
+      scopes: ['openid'],
+      providerOptions: undefined,
+      isIdTokenMapping: false,
+      usePkce: false,
+    });
+    const wanted = [idpId];
+    const present = (await admin().listLoginPolicyIDPs({})).result.map((l) => l.idpId);
+    for (const idp of wanted.filter((i) => !present.includes(i))) await admin().addIDPToLoginPolicy({ idpId: idp });
+    for (const idp of present.filter((i) => !wanted.includes(i)))
+      await admin().removeIDPFromLoginPolicy({ idpId: idp });
+    // Adding one already there is ALREADY_EXISTS; removing one that is not there NOT_FOUND.
+    expect(await v1Code(admin().addIDPToLoginPolicy({ idpId }))).toBe(Code.AlreadyExists);
+    expect(await v1Code(admin().removeIDPFromLoginPolicy({ idpId: 'not-on-it' }))).toBe(Code.NotFound);
+    const listed = await admin().listLoginPolicyIDPs({});
+    expect(listed.result).toEqual([{ idpId, idpName: 'Terraform OIDC', idpType: 1 }]);
+    // delete (idps = []): the provider removes them.
+    await admin().removeIDPFromLoginPolicy({ idpId });
+    expect((await admin().listLoginPolicyIDPs({})).result).toEqual([]);
   });
 });

@@ -1,14 +1,11 @@
 // The LDAP provider kind: a username and password checked against the directory itself, on
 // ldapts. ZITADEL's order: service bind, one search, bind as the found entry with the password.
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import type { FactoryProvider } from '@nestjs/common';
 import { Client, SizeLimitExceededError } from 'ldapts';
 import type { ConfigOf, IdpSecrets, IdpTemplate } from '../idp-config.js';
-import { Config } from '../../platform/config/config.js';
-import { type AddressPolicy, refusedCategory } from '../../platform/http/address-rules.js';
-import { outboundPolicy } from '../../platform/http/outbound.js';
+import { OutboundError, OutboundHttp } from '../../platform/http/outbound.js';
 import type { CredentialConnector, IdpInformation } from './connector.js';
 import { userSearchFilter } from './ldap-filter.js';
 import { IdpConnectors } from './registry.js';
@@ -28,11 +25,11 @@ class ServerUnusable extends Error {}
 
 /**
  * Where to connect for `server`: the host's addresses are resolved once and each must be allowed
- * by the outbound address policy (the same rules as every URL the server is given, against
- * request forgery towards internal hosts and DNS rebinding); the connection goes to that checked
- * address, while TLS still verifies the certificate for the host name.
+ * by the outbound rules (the same as for every URL the server is given: against request forgery
+ * towards internal hosts and DNS rebinding); the connection goes to a checked address (IPv4
+ * first), while TLS still verifies the certificate for the host name.
  */
-async function checkedTarget(server: string, policy: AddressPolicy): Promise<{ url: string; hostname: string }> {
+async function checkedTarget(server: string, outbound: OutboundHttp): Promise<{ url: string; hostname: string }> {
   let url: URL;
   try {
     url = new URL(server);
@@ -41,11 +38,14 @@ async function checkedTarget(server: string, policy: AddressPolicy): Promise<{ u
   }
   if (url.protocol !== 'ldap:' && url.protocol !== 'ldaps:') throw ldapConfigInvalid(`not an ldap(s) URL: ${server}`);
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
-  const addresses = isIP(hostname)
-    ? [hostname]
-    : (await lookup(hostname, { all: true, order: 'ipv4first' }).catch(() => [])).map((a) => a.address);
-  if (addresses.length === 0 || addresses.some((a) => refusedCategory(a, policy))) throw new ServerUnusable();
-  const address = addresses[0];
+  let addresses: string[];
+  try {
+    addresses = await outbound.checkedHost(hostname);
+  } catch (err) {
+    if (err instanceof OutboundError) throw new ServerUnusable();
+    throw err;
+  }
+  const address = addresses.find((a) => isIP(a) === 4) ?? addresses[0];
   const port = url.port || (url.protocol === 'ldaps:' ? '636' : '389');
   return { url: `${url.protocol}//${isIP(address) === 6 ? `[${address}]` : address}:${port}`, hostname };
 }
@@ -53,7 +53,7 @@ async function checkedTarget(server: string, policy: AddressPolicy): Promise<{ u
 export class LdapConnector implements CredentialConnector<'ldap'> {
   readonly kinds = ['ldap'] as const;
 
-  constructor(private readonly policy: AddressPolicy) {}
+  constructor(private readonly outbound: OutboundHttp) {}
 
   /**
    * ZITADEL's FetchUser: the servers in order; a server that cannot be reached or used (connection,
@@ -99,7 +99,7 @@ export class LdapConnector implements CredentialConnector<'ldap'> {
     password: string,
   ): Promise<Attempt> {
     const timeout = config.timeoutMs > 0 ? config.timeoutMs : DEFAULT_LDAP_TIMEOUT_MS;
-    const { url, hostname } = await checkedTarget(server, this.policy);
+    const { url, hostname } = await checkedTarget(server, this.outbound);
     // The connection goes to the checked address; the certificate is checked for the host name.
     const tlsOptions: ConnectionOptions = {
       servername: isIP(hostname) ? undefined : hostname,
@@ -160,15 +160,16 @@ export class LdapConnector implements CredentialConnector<'ldap'> {
 }
 
 /**
- * The LDAP connector, under the server's outbound address policy (PORTCULLIS_OUTBOUND_ALLOW_PRIVATE:
- * a directory on an internal address must be allowed by the operator), registered for `ldap`.
+ * The LDAP connector, under the server's outbound rules (PORTCULLIS_OUTBOUND_ALLOW_PRIVATE: a
+ * directory on an internal address must be allowed by the operator; PORTCULLIS_DNS_SERVERS),
+ * registered for `ldap`.
  */
 export const LDAP_CONNECTOR_PROVIDER: FactoryProvider = {
   provide: LdapConnector,
-  useFactory: (config: Config, registry: IdpConnectors) => {
-    const connector = new LdapConnector(outboundPolicy(config.outboundAllowPrivate));
+  useFactory: (outbound: OutboundHttp, registry: IdpConnectors) => {
+    const connector = new LdapConnector(outbound);
     registry.registerCredentials(connector);
     return connector;
   },
-  inject: [Config, IdpConnectors],
+  inject: [OutboundHttp, IdpConnectors],
 };

@@ -22,6 +22,8 @@ const OUTBOUND = { timeoutMs: 10_000, maxBytes: 1024 * 1024 };
 /** ZITADEL's scopes for the named OIDC providers when the template names none. */
 const DEFAULT_SCOPES = ['openid', 'profile', 'email'];
 const APPLE_DEFAULT_SCOPES = ['openid', 'name', 'email'];
+const METADATA_TTL_MS = 5 * 60_000;
+const METADATA_MAX_ISSUERS = 1_000;
 
 interface Settings {
   readonly issuer: string;
@@ -37,14 +39,24 @@ interface Settings {
 /**
  * OpenID Connect providers: generic OIDC and the named ones that speak it (Google, GitLab and
  * self-hosted GitLab, Apple). Authorization code flow with discovery, `state` (the intent id),
- * `nonce`, PKCE when the template asks for it, and ID token validation (signature from the
- * provider's JWKS, issuer, audience, expiry, nonce). Built on openid-client's own API rather than
+ * `nonce`, PKCE when the template asks for it, and ID token validation (signature with the
+ * provider's keys, issuer, audience, expiry, nonce). Built on openid-client's own API rather than
  * its passport strategy: the strategy always sends PKCE and keeps state in a session, so it could
  * honour neither the template's `usePkce` nor an intent as the place the state lives.
  */
 @Injectable()
 export class OidcConnector implements RedirectConnector<OidcKind>, OnModuleInit {
   readonly kinds: readonly OidcKind[] = ['oidc', 'google', 'gitlab', 'gitlabSelfHosted', 'apple'];
+
+  /**
+   * Issuers' discovery documents and keys, for five minutes: a cache safe to lose (another
+   * process, or this one after the five minutes, discovers again), so a sign-in does not fetch
+   * the discovery document and the keys at its start and again at its finish.
+   */
+  private readonly metadata = new Map<
+    string,
+    { server: client.ServerMetadata; jwks?: client.ExportedJWKSCache; until: number }
+  >();
 
   constructor(
     private readonly registry: IdpConnectors,
@@ -99,6 +111,8 @@ export class OidcConnector implements RedirectConnector<OidcKind>, OnModuleInit 
       pkceCodeVerifier: s.usePkce ? flowState.codeVerifier : undefined,
       idTokenExpected: true,
     });
+    // The keys that verified the ID token are kept with the metadata for the next sign-ins.
+    this.remember(new URL(s.issuer).href, config);
     const idClaims = tokens.claims() as Record<string, unknown> | undefined;
     if (!idClaims) throw new Error('the provider sent no ID token');
     const claims = s.idTokenClaims
@@ -182,7 +196,10 @@ export class OidcConnector implements RedirectConnector<OidcKind>, OnModuleInit 
     }
   }
 
-  /** Discovery (through the outbound rules) and the client's authentication at the token endpoint. */
+  /**
+   * The client for this template: the issuer's metadata (discovered through the outbound rules,
+   * or from the cache) and the client's authentication at the token endpoint.
+   */
   private async configuration(template: OidcTemplate, secrets: IdpSecrets, s: Settings): Promise<client.Configuration> {
     const c = template.config;
     const secret =
@@ -196,10 +213,35 @@ export class OidcConnector implements RedirectConnector<OidcKind>, OnModuleInit 
           })
         : (secrets.clientSecret ?? '');
     const issuer = new URL(s.issuer);
-    return client.discovery(issuer, s.clientId, undefined, client.ClientSecretPost(secret), {
-      [client.customFetch]: this.outbound.asFetch(OUTBOUND) as client.CustomFetch,
-      // An http issuer is the operator's explicit choice (e.g. an upstream on the internal network).
-      execute: issuer.protocol === 'http:' ? [client.allowInsecureRequests] : [],
-    });
+    const fetch = this.outbound.asFetch(OUTBOUND) as client.CustomFetch;
+    // An http issuer is the operator's explicit choice (e.g. an upstream on the internal network).
+    const insecure = issuer.protocol === 'http:';
+    const cached = this.metadata.get(issuer.href);
+    let config: client.Configuration;
+    if (cached && cached.until > Date.now()) {
+      config = new client.Configuration(cached.server, s.clientId, undefined, client.ClientSecretPost(secret));
+      config[client.customFetch] = fetch;
+      if (insecure) client.allowInsecureRequests(config);
+      if (cached.jwks) client.setJwksCache(config, cached.jwks);
+    } else {
+      config = await client.discovery(issuer, s.clientId, undefined, client.ClientSecretPost(secret), {
+        [client.customFetch]: fetch,
+        execute: insecure ? [client.allowInsecureRequests] : [],
+      });
+    }
+    // As ZITADEL's relying party does, the ID token's signature is checked with the issuer's keys too
+    // (openid-client alone would trust the token endpoint's TLS, and an http issuer has none).
+    client.enableNonRepudiationChecks(config);
+    this.remember(issuer.href, config);
+    return config;
+  }
+
+  /** Keeps the issuer's metadata and its keys (openid-client's JWKS cache) for the next sign-ins. */
+  private remember(issuer: string, config: client.Configuration): void {
+    const earlier = this.metadata.get(issuer);
+    const until = earlier && earlier.until > Date.now() ? earlier.until : Date.now() + METADATA_TTL_MS;
+    this.metadata.delete(issuer);
+    if (this.metadata.size >= METADATA_MAX_ISSUERS) this.metadata.delete(this.metadata.keys().next().value!);
+    this.metadata.set(issuer, { server: config.serverMetadata(), jwks: client.getJwksCache(config), until });
   }
 }

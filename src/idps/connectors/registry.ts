@@ -15,13 +15,15 @@ export type AnyConnector =
 export class IdpConnectors {
   private readonly byKind = new Map<IdpKind, AnyConnector>();
 
-  registerRedirect(connector: RedirectConnector<IdpKind>): void {
-    for (const kind of connector.kinds) this.add(kind, { flow: 'redirect', connector: connector as RedirectConnector });
+  registerRedirect<K extends IdpKind>(connector: RedirectConnector<K>): void {
+    for (const kind of connector.kinds) {
+      this.add(kind, { flow: 'redirect', connector: connector as unknown as RedirectConnector });
+    }
   }
 
-  registerCredentials(connector: CredentialConnector<IdpKind>): void {
+  registerCredentials<K extends IdpKind>(connector: CredentialConnector<K>): void {
     for (const kind of connector.kinds) {
-      this.add(kind, { flow: 'credentials', connector: connector as CredentialConnector });
+      this.add(kind, { flow: 'credentials', connector: connector as unknown as CredentialConnector });
     }
   }
 

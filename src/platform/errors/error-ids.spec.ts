@@ -1,5 +1,8 @@
 import { APP_ERRORS } from '../../apps/apps.errors.js';
 import { AUTHORIZATION_ERRORS } from '../../authorizations/authorizations.errors.js';
+import { LDAP_ERRORS } from '../../idps/connectors/ldap.errors.js';
+import { SAML_IDP_ERRORS } from '../../idps/connectors/saml.errors.js';
+import { INTENT_ERRORS } from '../../idps/intents.errors.js';
 import { INTERNAL_PERMISSION_ERRORS } from '../../internal-permissions/internal-permissions.errors.js';
 import { NOTIFICATION_ERRORS } from '../../notifications/notifications.errors.js';
 import { OIDC_ERRORS } from '../../oidc/oidc.errors.js';
@@ -20,6 +23,9 @@ import { DomainError, errorIds, isError, NotFound, type ErrorId } from './domain
 const TABLES = {
   APP_ERRORS,
   AUTHORIZATION_ERRORS,
+  INTENT_ERRORS,
+  LDAP_ERRORS,
+  SAML_IDP_ERRORS,
   INTERNAL_PERMISSION_ERRORS,
   NOTIFICATION_ERRORS,
   OIDC_ERRORS,

@@ -152,9 +152,18 @@ export class OutboundHttp {
 
   /** Every address the host resolves to, each allowed by the policy; resolved exactly once. */
   private async checkedAddresses(url: URL, trusted: boolean): Promise<string[]> {
-    const host = url.hostname.replace(/^\[|\]$/g, '');
+    return this.checkedHost(url.hostname, trusted);
+  }
+
+  /**
+   * The same check for connections that are not HTTP (LDAP servers): every address `hostname`
+   * resolves to (with the configured DNS servers), each allowed by the policy. The caller connects
+   * to one of exactly these addresses. Throws OutboundError.
+   */
+  async checkedHost(hostname: string, trusted = false): Promise<string[]> {
+    const host = hostname.replace(/^\[|\]$/g, '');
     const addresses = isIP(host) ? [host] : trusted ? await this.systemLookup(host) : await this.lookup(host);
-    if (!addresses.length) throw new OutboundError('unresolvable', `${url.hostname} has no address`);
+    if (!addresses.length) throw new OutboundError('unresolvable', `${hostname} has no address`);
     if (trusted) return addresses;
     for (const address of addresses) {
       const refused = refusedCategory(address, this.options);
@@ -162,7 +171,7 @@ export class OutboundHttp {
       if (refused)
         throw new OutboundError(
           'blocked-address',
-          `${url.hostname} ${isIP(host) ? 'is' : 'resolves to'} ${describeCategory(refused)}`,
+          `${hostname} ${isIP(host) ? 'is' : 'resolves to'} ${describeCategory(refused)}`,
         );
     }
     return addresses;

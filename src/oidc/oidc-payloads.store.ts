@@ -297,7 +297,8 @@ export function postgresAdapter(
 
     private async remove(where: string, params: unknown[], aggregateId: string): Promise<void> {
       await transaction(dataSource, async (tx) => {
-        const removed: { model: string; id: string }[] = await tx.query(
+        // TypeORM answers a DELETE … RETURNING with [rows, affected count].
+        const [removed]: [{ model: string; id: string }[], number] = await tx.query(
           `DELETE FROM oidc_payloads WHERE instance_id = $1 AND ${where} RETURNING model, id`,
           params,
         );

@@ -1,11 +1,13 @@
+import { joinOrg } from '../orgs/orgs.queries.js';
+import { joinedTable } from '../platform/database/joined-table.js';
 import { column, type Filter, type TextMatch } from '../platform/database/list-query.js';
 import type { Policies } from '../settings/policies.queries.js';
-import { loginNames } from '../users/core/login-names.js';
+import { loginNames } from './core/login-names.js';
 
 /**
  * The short form of a user both AuthorizationService and InternalPermissionService answer with
- * (id, preferred login name, display name, org), read in the same query as the listed rows:
- * `u` is the user, `uo` the user's org. `owner` is the alias of the row holding `user_id`.
+ * (id, preferred login name, display name, org), read in the same statement as their listed rows,
+ * which filter and sort on the user (see `joinedTable`): `u` is the user, `uo` the user's org.
  */
 export interface UserSummary {
   readonly id: string;
@@ -14,15 +16,30 @@ export interface UserSummary {
   readonly organizationId: string;
 }
 
+const joinUser = joinedTable('users');
+
+/** Joins the user (`u`) and its org (`uo`) of the rows of `owner` (the alias of the row holding `user_id`). */
 export const userSummaryJoin = (owner: string) =>
-  `JOIN users u ON u.instance_id = ${owner}.instance_id AND u.id = ${owner}.user_id
-   JOIN orgs uo ON uo.instance_id = u.instance_id AND uo.id = u.resource_owner`;
+  `${joinUser('u', { instanceId: `${owner}.instance_id`, id: `${owner}.user_id` })}
+   ${joinOrg('uo', { instanceId: 'u.instance_id', id: 'u.resource_owner' })}`;
 
 /** ZITADEL shows a machine's name where a human has a display name. */
 const DISPLAY_NAME = 'COALESCE(u.display_name, u.machine_name, u.username)';
 
+/** The summary's columns, and what v1 shows beside it: the user's type, names, email and org name. */
 export const USER_SUMMARY_SELECT = `u.id AS user_id, u.username AS user_username, u.resource_owner AS user_org_id,
-  ${DISPLAY_NAME} AS user_display_name, uo.primary_domain AS user_org_domain`;
+  ${DISPLAY_NAME} AS user_display_name, uo.primary_domain AS user_org_domain, uo.name AS user_org_name,
+  u.type AS user_type, u.email AS user_email, u.given_name AS user_given_name, u.family_name AS user_family_name`;
+
+/** The user's columns the lists filter and sort on. */
+export const USER_COLUMNS = {
+  orgId: 'u.resource_owner',
+  username: 'u.username',
+  givenName: 'u.given_name',
+  familyName: 'u.family_name',
+  email: 'u.email',
+  type: 'u.type',
+} as const;
 
 export function userDisplayNameFilter(match: TextMatch, value: string): Filter {
   return { op: 'text', column: column(DISPLAY_NAME), match, value };

@@ -1,0 +1,66 @@
+import { interactionPolicy, type default as Provider, type KoaContextWithOIDC } from 'oidc-provider';
+import { GRANT_JWT_BEARER, factsOf } from './oidc-clients.js';
+
+// ZITADEL's rules plugged into oidc-provider: discovery, introspection and the login prompt.
+
+/** Grant types the token endpoint serves outside oidc-provider (see OidcRoutes), listed in discovery too. */
+const GRANTS_SERVED_BESIDE_PROVIDER = [GRANT_JWT_BEARER];
+
+/** Discovery lists the grant types the token endpoint serves beside oidc-provider too. */
+export function listGrantsServedBeside(provider: Provider): void {
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.oidc?.route !== 'discovery' || !ctx.body || typeof ctx.body !== 'object') return;
+    const body = ctx.body as { grant_types_supported?: string[] };
+    body.grant_types_supported = [
+      ...new Set([...(body.grant_types_supported ?? []), ...GRANTS_SERVED_BESIDE_PROVIDER]),
+    ];
+  });
+}
+
+/** The scope a token is being issued for: asked in this request, or carried by the code/token exchanged. */
+export function requestedScope(ctx: KoaContextWithOIDC): string {
+  const entities = ctx.oidc.entities as Record<string, { scope?: string } | undefined>;
+  return (
+    (ctx.oidc.params?.scope as string | undefined) ??
+    entities.RefreshToken?.scope ??
+    entities.AuthorizationCode?.scope ??
+    entities.DeviceCode?.scope ??
+    ''
+  );
+}
+
+/**
+ * ZITADEL's rule: an API (or any) client may introspect a token meant for it: the token's
+ * audience names the client or the client's project, or the client is the token's own.
+ */
+export function introspectionAllowed(
+  client: { clientId: string },
+  token: { clientId?: string; aud?: string | string[] },
+): boolean {
+  if (token.clientId === client.clientId) return true;
+  const aud = Array.isArray(token.aud) ? token.aud : token.aud ? [token.aud] : [];
+  const facts = factsOf(client);
+  return aud.includes(client.clientId) || (!!facts?.projectId && aud.includes(facts.projectId));
+}
+
+/**
+ * oidc-provider's login and consent prompts, plus ZITADEL's select_account and create. As in
+ * ZITADEL, every request goes to the login (which continues at once with a session it already
+ * has): the provider's own browser session never signs anyone in silently, except for
+ * prompt=none, so a session ended through the session API ends single sign-on too.
+ */
+export function loginPolicy() {
+  const policy = interactionPolicy.base();
+  const { Check } = interactionPolicy;
+  policy
+    .get('login')!
+    .checks.add(
+      new Check('login_always', 'the login decides who is signed in', (ctx) =>
+        ctx.oidc.result?.login || ctx.oidc.prompts.has('none') ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT,
+      ),
+    );
+  policy.add(new interactionPolicy.Prompt({ name: 'select_account', requestable: true }));
+  policy.add(new interactionPolicy.Prompt({ name: 'create', requestable: true }));
+  return policy;
+}
