@@ -6,10 +6,10 @@ import type { Browser as Chromium, Route } from 'playwright-core';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { DataSource } from 'typeorm';
 import type { UpstreamStart } from '../../src/idps/connectors/connector.js';
-import { IdpStore } from '../../src/idps/idps.store.js';
 import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
 import { oidc, oidcWorld, rp, type OidcWorld } from '../oidc/support.js';
 import { client } from '../support/clients.js';
+import { adminV1 } from '../support/v1-clients.js';
 import { insertIdpTemplate } from '../support/idp-templates.js';
 import { MailCatcher, deliveryEnv } from '../support/receivers.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
@@ -36,9 +36,8 @@ const AUTO_CREATE = {
 } as const;
 
 async function onLoginPolicy(idpId: string): Promise<void> {
-  await server.app
-    .get(IdpStore)
-    .addToLoginPolicy(server.app.get(DataSource).manager, instanceId, null, idpId, new Date());
+  // AddIDPToLoginPolicy on the instance's default login policy, through admin v1.
+  await adminV1(server.baseUrl, server.adminPat).addIDPToLoginPolicy({ idpId: idpId });
 }
 
 async function linkedUser(idpId: string, externalUserId: string): Promise<string | undefined> {

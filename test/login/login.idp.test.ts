@@ -8,12 +8,12 @@ import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { DataSource } from 'typeorm';
 import type { IdpOptions } from '../../src/idps/idp-config.js';
-import { IdpStore } from '../../src/idps/idps.store.js';
 import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
 import { PASSWORD, addUser, oidc, oidcWorld, rp, type OidcWorld } from '../oidc/support.js';
 import { Browser as HttpBrowser, signInUpstream, startUpstream, type Upstream } from '../idps/upstream.js';
 import { appCode, withTotp } from '../sessions/support/sessions.js';
 import { client } from '../support/clients.js';
+import { adminV1, managementV1 } from '../support/v1-clients.js';
 import { insertIdpTemplate } from '../support/idp-templates.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { authorizationUrl, describeInBrowser, launchChromium, rpContext, withoutMfaPrompt } from './support.js';
@@ -56,10 +56,8 @@ async function provider(name: string, options: Partial<IdpOptions>): Promise<{ i
       ...options,
     },
   });
-  // AddIDPToLoginPolicy on the instance's default policy, as the admin API writes it.
-  await server.app
-    .get(IdpStore)
-    .addToLoginPolicy(server.app.get(DataSource).manager, instanceId, null, template.id, new Date());
+  // AddIDPToLoginPolicy on the instance's default login policy, through admin v1.
+  await adminV1(server.baseUrl, server.adminPat).addIDPToLoginPolicy({ idpId: template.id });
   return { id: template.id, name };
 }
 
@@ -391,5 +389,65 @@ describeInBrowser('external identity providers on the hosted login pages (issue 
     const [row] = await server.app.get(DataSource).query('SELECT state FROM idp_intents WHERE id = $1', [intentId]);
     expect(row.state).toBe('succeeded');
     await victim.context.close();
+  });
+
+  it('an auth request naming an org with its own login policy offers that policy’s providers (the org’s own included), and auto-creation puts the user in that org', async () => {
+    const mgmt = managementV1(server.baseUrl, server.adminPat, world.orgId);
+    await mgmt.addCustomLoginPolicy({
+      allowUsernamePassword: true,
+      allowRegister: true,
+      allowExternalIdp: true,
+      forceMfa: false,
+      passwordlessType: 1,
+      hidePasswordReset: false,
+      defaultRedirectUri: '',
+      passwordCheckLifetime: { seconds: 3600, nanos: 0 },
+      externalLoginCheckLifetime: { seconds: 3600, nanos: 0 },
+      mfaInitSkipLifetime: { seconds: 0, nanos: 0 },
+      secondFactorCheckLifetime: { seconds: 3600, nanos: 0 },
+      multiFactorCheckLifetime: { seconds: 3600, nanos: 0 },
+      secondFactors: [],
+      multiFactors: [],
+      idps: [],
+      allowDomainDiscovery: false,
+      disableLoginWithEmail: false,
+      disableLoginWithPhone: false,
+      ignoreUnknownUsernames: false,
+      forceMfaLocalOnly: false,
+    });
+    const own = await insertIdpTemplate(server, {
+      instanceId,
+      orgId: world.orgId,
+      name: 'World Upstream',
+      config: {
+        kind: 'oidc',
+        issuer: upstream.issuer,
+        clientId: 'login-client',
+        scopes: ['openid', 'profile', 'email'],
+        isIdTokenMapping: false,
+        usePkce: true,
+      },
+      secrets: { clientSecret: 'login-client-secret' },
+      options: { isCreationAllowed: true, isAutoCreation: true, isLinkingAllowed: false, isAutoUpdate: false },
+    });
+    // ZITADEL's IDPOwnerType ORG (2): the org's own provider on its own policy.
+    await mgmt.addIDPToLoginPolicy({ idpId: own.id, ownerType: 2 });
+
+    const { context, page, landed } = await rpContext(chromium);
+    await context.route('https://fonts.googleapis.com/**', (route) => route.abort());
+    const started = await authorizationUrl(config, {}, `openid urn:zitadel:iam:org:id:${world.orgId}`);
+    await page.goto(started.url);
+    const offered = await page
+      .locator('button[data-idp]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-idp')));
+    expect(offered).toEqual([own.id]);
+    const login = uniqueLogin('kim');
+    await throughUpstream(page, own.id, login);
+    const tokens = await tokensOf(landed, started);
+    const userId = await userByLink(own.id, login);
+    expect(tokens.claims()?.sub).toBe(userId);
+    const { user } = await users().getUserByID({ userId: userId! });
+    expect(user?.details?.resourceOwner).toBe(world.orgId);
+    await context.close();
   });
 });
