@@ -61,6 +61,50 @@ async function provider(name: string, options: Partial<IdpOptions>): Promise<{ i
   return { id: template.id, name };
 }
 
+/** A login policy of an org's own (management v1 AddCustomLoginPolicy), external providers allowed. */
+const orgLoginPolicy = (forceMfa: boolean) => ({
+  allowUsernamePassword: true,
+  allowRegister: true,
+  allowExternalIdp: true,
+  forceMfa,
+  passwordlessType: 1,
+  hidePasswordReset: false,
+  defaultRedirectUri: '',
+  passwordCheckLifetime: { seconds: 3600, nanos: 0 },
+  externalLoginCheckLifetime: { seconds: 3600, nanos: 0 },
+  mfaInitSkipLifetime: { seconds: 0, nanos: 0 },
+  secondFactorCheckLifetime: { seconds: 3600, nanos: 0 },
+  multiFactorCheckLifetime: { seconds: 3600, nanos: 0 },
+  // SecondFactorType OTP (1): TOTP may be set up when MFA is forced.
+  secondFactors: forceMfa ? [1] : [],
+  multiFactors: [],
+  idps: [],
+  allowDomainDiscovery: false,
+  disableLoginWithEmail: false,
+  disableLoginWithPhone: false,
+  ignoreUnknownUsernames: false,
+  forceMfaLocalOnly: false,
+});
+
+/** An org's own OIDC provider at the upstream, creating users automatically. */
+async function orgProvider(orgId: string, name: string) {
+  return insertIdpTemplate(server, {
+    instanceId,
+    orgId,
+    name,
+    config: {
+      kind: 'oidc',
+      issuer: upstream.issuer,
+      clientId: 'login-client',
+      scopes: ['openid', 'profile', 'email'],
+      isIdTokenMapping: false,
+      usePkce: true,
+    },
+    secrets: { clientSecret: 'login-client-secret' },
+    options: { isCreationAllowed: true, isAutoCreation: true, isLinkingAllowed: false, isAutoUpdate: false },
+  });
+}
+
 jest.setTimeout(60_000);
 
 describeInBrowser('external identity providers on the hosted login pages (issue #16)', () => {
@@ -393,43 +437,8 @@ describeInBrowser('external identity providers on the hosted login pages (issue 
 
   it('an auth request naming an org with its own login policy offers that policy’s providers (the org’s own included), and auto-creation puts the user in that org', async () => {
     const mgmt = managementV1(server.baseUrl, server.adminPat, world.orgId);
-    await mgmt.addCustomLoginPolicy({
-      allowUsernamePassword: true,
-      allowRegister: true,
-      allowExternalIdp: true,
-      forceMfa: false,
-      passwordlessType: 1,
-      hidePasswordReset: false,
-      defaultRedirectUri: '',
-      passwordCheckLifetime: { seconds: 3600, nanos: 0 },
-      externalLoginCheckLifetime: { seconds: 3600, nanos: 0 },
-      mfaInitSkipLifetime: { seconds: 0, nanos: 0 },
-      secondFactorCheckLifetime: { seconds: 3600, nanos: 0 },
-      multiFactorCheckLifetime: { seconds: 3600, nanos: 0 },
-      secondFactors: [],
-      multiFactors: [],
-      idps: [],
-      allowDomainDiscovery: false,
-      disableLoginWithEmail: false,
-      disableLoginWithPhone: false,
-      ignoreUnknownUsernames: false,
-      forceMfaLocalOnly: false,
-    });
-    const own = await insertIdpTemplate(server, {
-      instanceId,
-      orgId: world.orgId,
-      name: 'World Upstream',
-      config: {
-        kind: 'oidc',
-        issuer: upstream.issuer,
-        clientId: 'login-client',
-        scopes: ['openid', 'profile', 'email'],
-        isIdTokenMapping: false,
-        usePkce: true,
-      },
-      secrets: { clientSecret: 'login-client-secret' },
-      options: { isCreationAllowed: true, isAutoCreation: true, isLinkingAllowed: false, isAutoUpdate: false },
-    });
+    await mgmt.addCustomLoginPolicy(orgLoginPolicy(false));
+    const own = await orgProvider(world.orgId, 'World Upstream');
     // ZITADEL's IDPOwnerType ORG (2): the org's own provider on its own policy.
     await mgmt.addIDPToLoginPolicy({ idpId: own.id, ownerType: 2 });
 
@@ -448,6 +457,27 @@ describeInBrowser('external identity providers on the hosted login pages (issue 
     expect(tokens.claims()?.sub).toBe(userId);
     const { user } = await users().getUserByID({ userId: userId! });
     expect(user?.details?.resourceOwner).toBe(world.orgId);
+    await context.close();
+  });
+
+  it('an org forcing MFA: after an upstream sign-in without a second factor the set-up follows, and the IdP sign-in counts as the fresh first factor its pages need', async () => {
+    const strict = await oidcWorld(server);
+    const mgmt = managementV1(server.baseUrl, server.adminPat, strict.orgId);
+    await mgmt.addCustomLoginPolicy(orgLoginPolicy(true));
+    const own = await orgProvider(strict.orgId, 'Strict Upstream');
+    await mgmt.addIDPToLoginPolicy({ idpId: own.id, ownerType: 2 });
+    const strictConfig = await rp(server, strict.web.clientId, strict.web.clientSecret);
+
+    const { context, page } = await rpContext(chromium);
+    await context.route('https://fonts.googleapis.com/**', (route) => route.abort());
+    const started = await authorizationUrl(strictConfig, {}, `openid urn:zitadel:iam:org:id:${strict.orgId}`);
+    await page.goto(started.url);
+    await throughUpstream(page, own.id, uniqueLogin('lea'));
+    await page.waitForURL((u) => u.pathname === '/ui/v2/login/mfa/setup');
+    await page.goto(page.url().replace('/mfa/setup?', '/mfa/setup/totp?'));
+    expect(new URL(page.url()).pathname).toBe('/ui/v2/login/mfa/setup/totp');
+    // The set-up page answers for the IdP-only session: a new TOTP key is shown (not the expired-sign-in page).
+    expect((await page.locator('#totp-secret').innerText()).replace(/\s/g, '')).toMatch(/^[A-Z2-7]{16,}$/);
     await context.close();
   });
 });

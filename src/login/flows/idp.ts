@@ -137,7 +137,8 @@ async function signInLinked(
   if (idp.options.isAutoUpdate) await k.idps.autoUpdate(r.caller, userId, intent.information.user);
   withPending(k, r, undefined);
   k.remember(r, session);
-  return k.go(r, await k.login.advance(r.caller, r.flow, session, false));
+  // A POST (LDAP form, registration) may send an OTP code on the way; a GET (back from upstream) sends nothing.
+  return k.go(r, await k.login.advance(r.caller, r.flow, session, r.method === 'POST'));
 }
 
 /**
