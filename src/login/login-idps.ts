@@ -5,7 +5,7 @@ import { IdpQueries } from '../idps/idps.queries.js';
 import { IntentsService, type RetrievedIntent } from '../idps/intents.service.js';
 import { IdpLinksService } from '../idps/links.service.js';
 import { Transactions } from '../platform/database/transactions.js';
-import { isError } from '../platform/errors/domain-error.js';
+import { DomainError, isError } from '../platform/errors/domain-error.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { Policies } from '../settings/policies.js';
 import { SessionsService } from '../sessions/sessions.service.js';
@@ -210,8 +210,9 @@ export class LoginIdps {
     try {
       await this.users.updateHuman(caller, userId, { profile });
     } catch (err) {
-      // The profile already says what the upstream says: nothing to write (ZITADEL's "no changes").
-      if (!isError(err, USER_ERRORS.nothingChanged)) throw err;
+      // Nothing new (ZITADEL's "no changes"), or a value the user rules refuse: as ZITADEL's login,
+      // the sign-in goes on with the profile as it was.
+      if (!(err instanceof DomainError) && !isError(err, USER_ERRORS.nothingChanged)) throw err;
     }
   }
 }

@@ -314,7 +314,7 @@ describeInBrowser('external identity providers on the hosted login pages (issue 
     await second.context.close();
   });
 
-  it('auto-linking by email links only after the matching account signs in (ZITADEL login v2 asks the person to prove the account): its login name is filled in', async () => {
+  it('auto-linking by email finds the org’s account and fills in its login name, but links only after that account signs in (stricter than ZITADEL’s login v2, which links at once: an upstream’s email is no proof of the account)', async () => {
     const login = uniqueLogin('gwen');
     // An account whose email is the one the upstream will give.
     const { userId } = await users().addHumanUser({

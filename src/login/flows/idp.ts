@@ -143,8 +143,9 @@ async function signInLinked(
 
 /**
  * After the upstream: linked → sign in; else isAutoCreation (with creation allowed) → the user and
- * the link in one step; else auto-linking → the link page with the account's name filled in (it is
- * linked only once that account signs in, as ZITADEL's login asks the person to prove it); else the
+ * the link in one step; else auto-linking → the link page with the account's name filled in (linked
+ * only once that account signs in: ZITADEL's login v2 links at once, but an upstream's email or
+ * username proves nothing about the local account); else the
  * registration prefilled (creation allowed), or linking (linking allowed), or a clear refusal.
  */
 async function finishIntent(k: PageKit, r: PageRequest, ref: PendingIntent): Promise<void> {
