@@ -332,7 +332,7 @@ export class AppsQueries {
     now = new Date(),
   ): Promise<{ publicKey: string; expiresAt: Date } | undefined> {
     const client = await this.activeClient(instanceId, clientId);
-    if (!client || client.authMethod !== 'private_key_jwt') return undefined;
+    if (client?.authMethod !== 'private_key_jwt') return undefined;
     const key = await this.tx.reader.findOneBy(AppKey, { instanceId, id: keyId, appId: client.appId });
     if (!key || key.expiresAt.getTime() <= now.getTime()) return undefined;
     return { publicKey: key.publicKey, expiresAt: key.expiresAt };

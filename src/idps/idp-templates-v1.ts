@@ -35,6 +35,41 @@ export type ScopeOf = (ctx: HandlerContext) => { caller: Caller; scope: Template
 /** Admin and management requests of these methods share their shapes field for field. */
 type Req = any;
 
+/** The provider template methods admin and management v1 share, guarded by their level's read or write permission. */
+export function templateAccessV1<R, W>(read: R, write: W) {
+  return {
+    listProviders: read,
+    getProviderByID: read,
+    addGenericOAuthProvider: write,
+    updateGenericOAuthProvider: write,
+    addGenericOIDCProvider: write,
+    updateGenericOIDCProvider: write,
+    addJWTProvider: write,
+    updateJWTProvider: write,
+    addAzureADProvider: write,
+    updateAzureADProvider: write,
+    addGitHubProvider: write,
+    updateGitHubProvider: write,
+    addGitHubEnterpriseServerProvider: write,
+    updateGitHubEnterpriseServerProvider: write,
+    addGitLabProvider: write,
+    updateGitLabProvider: write,
+    addGitLabSelfHostedProvider: write,
+    updateGitLabSelfHostedProvider: write,
+    addGoogleProvider: write,
+    updateGoogleProvider: write,
+    addLDAPProvider: write,
+    updateLDAPProvider: write,
+    addAppleProvider: write,
+    updateAppleProvider: write,
+    addSAMLProvider: write,
+    updateSAMLProvider: write,
+    regenerateSAMLProviderCertificate: write,
+    migrateGenericOIDCProvider: write,
+    deleteProvider: write,
+  };
+}
+
 /**
  * The template methods admin v1 and management v1 share by name and shape (ZITADEL's
  * AddGenericOIDCProvider …), bound to the service with the edge's scope.

@@ -6,7 +6,13 @@ import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
 import { IdpTemplatesService } from './idp-templates.service.js';
 import { LoginPolicyIdpsService } from './login-policy-idps.service.js';
-import { ADMIN_LEGACY_NAMES, legacyMethodsV1, loginPolicyMethodsV1, templateMethodsV1 } from './idp-templates-v1.js';
+import {
+  ADMIN_LEGACY_NAMES,
+  legacyMethodsV1,
+  loginPolicyMethodsV1,
+  templateAccessV1,
+  templateMethodsV1,
+} from './idp-templates-v1.js';
 
 const READ = { permission: 'iam.idp.read' } as const;
 const WRITE = { permission: 'iam.idp.write' } as const;
@@ -23,35 +29,7 @@ export const ADMIN_IDP_ACCESS: AccessTable<typeof AdminService> = {
   removeIDP: WRITE,
   updateIDPOIDCConfig: WRITE,
   updateIDPJWTConfig: WRITE,
-  listProviders: READ,
-  getProviderByID: READ,
-  addGenericOAuthProvider: WRITE,
-  updateGenericOAuthProvider: WRITE,
-  addGenericOIDCProvider: WRITE,
-  updateGenericOIDCProvider: WRITE,
-  addJWTProvider: WRITE,
-  updateJWTProvider: WRITE,
-  addAzureADProvider: WRITE,
-  updateAzureADProvider: WRITE,
-  addGitHubProvider: WRITE,
-  updateGitHubProvider: WRITE,
-  addGitHubEnterpriseServerProvider: WRITE,
-  updateGitHubEnterpriseServerProvider: WRITE,
-  addGitLabProvider: WRITE,
-  updateGitLabProvider: WRITE,
-  addGitLabSelfHostedProvider: WRITE,
-  updateGitLabSelfHostedProvider: WRITE,
-  addGoogleProvider: WRITE,
-  updateGoogleProvider: WRITE,
-  addLDAPProvider: WRITE,
-  updateLDAPProvider: WRITE,
-  addAppleProvider: WRITE,
-  updateAppleProvider: WRITE,
-  addSAMLProvider: WRITE,
-  updateSAMLProvider: WRITE,
-  regenerateSAMLProviderCertificate: WRITE,
-  migrateGenericOIDCProvider: WRITE,
-  deleteProvider: WRITE,
+  ...templateAccessV1(READ, WRITE),
   listLoginPolicyIDPs: { permission: 'iam.policy.read' },
   addIDPToLoginPolicy: { permission: 'iam.policy.write' },
   removeIDPFromLoginPolicy: { permission: 'iam.policy.write' },

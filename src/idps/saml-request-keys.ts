@@ -1,44 +1,12 @@
-// @peculiar/x509 resolves its services through tsyringe, which needs the reflect polyfill first.
-import 'reflect-metadata';
-import { createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
-
-const RSA_SHA256 = {
-  name: 'RSASSA-PKCS1-v1_5',
-  hash: 'SHA-256',
-  publicExponent: new Uint8Array([1, 0, 1]),
-  modulusLength: 2048,
-} as const;
-/** ZITADEL's SAML service provider certificates are valid for years, not months; rotation is explicit. */
-const VALIDITY_YEARS = 10;
-type KeysArg = Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'];
-
-x509.cryptoProvider.set(webcrypto as never);
+import { generateSelfSigned } from '../platform/crypto/self-signed-certificate.js';
 
 /**
  * The key pair a SAML template's service provider signs its AuthnRequests with, and the
- * self-signed certificate it publishes in its metadata (RSA 2048, SHA-256), both PEM.
+ * self-signed certificate it publishes in its metadata, as the template's sealed secrets.
  */
 export async function generateSamlRequestKeys(
   commonName: string,
-  now = new Date(),
 ): Promise<{ samlKey: string; samlCertificate: string }> {
-  const keys = (await webcrypto.subtle.generateKey(RSA_SHA256, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-  const notAfter = new Date(now);
-  notAfter.setUTCFullYear(notAfter.getUTCFullYear() + VALIDITY_YEARS);
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    // RFC 5280 §4.1.2.2: a positive serial of at most 20 octets.
-    serialNumber: '01' + randomBytes(15).toString('hex'),
-    name: `CN=${commonName.replace(/[,+="\\<>;#]/g, ' ')}`,
-    notBefore: new Date(now.getTime() - 60_000),
-    notAfter,
-    signingAlgorithm: RSA_SHA256,
-    keys: keys as unknown as KeysArg,
-    extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)],
-  });
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  const samlKey = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' })
-    .export({ format: 'pem', type: 'pkcs8' })
-    .toString();
-  return { samlKey, samlCertificate: cert.toString('pem') };
+  const { privateKey, certificate } = await generateSelfSigned(commonName);
+  return { samlKey: privateKey, samlCertificate: certificate };
 }

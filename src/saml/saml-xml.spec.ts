@@ -1,6 +1,6 @@
 import { deflateRawSync } from 'node:zlib';
 import { SignedXml } from 'xml-crypto';
-import { generateSelfSigned } from './saml-certificates.store.js';
+import { generateSelfSigned } from '../platform/crypto/self-signed-certificate.js';
 import {
   checkSignatureStructure,
   decodeMessage,

@@ -20,8 +20,9 @@ import { UserCodes } from './user-codes.store.js';
 import { UserMetadata } from './user-metadata.entity.js';
 import { UserContacts } from './user-contacts.service.js';
 import { UserStore, type UserEventInput } from './users.store.js';
-import { User, type AccessTokenType, type UserState } from './user.entity.js';
+import { User, type AccessTokenType } from './user.entity.js';
 import * as errors from './users.errors.js';
+import { nextState, pickChanged, TRANSITION_EVENTS, verificationOf } from './user-rules.js';
 
 /** How a new email or phone number is confirmed. */
 export type Verification =
@@ -84,17 +85,6 @@ export interface HumanChanges {
   readonly email?: { readonly email: string; readonly verification: Verification };
   readonly phone?: { readonly phone: string; readonly verification: Verification };
   readonly password?: NewPassword;
-}
-
-const TRANSITION_EVENTS = {
-  deactivate: 'user.deactivated',
-  reactivate: 'user.reactivated',
-  lock: 'user.locked',
-  unlock: 'user.unlocked',
-} as const;
-
-function verificationOf(verified: boolean, returnCode: boolean, urlTemplate?: string): Verification {
-  return verified ? { kind: 'verified' } : returnCode ? { kind: 'return' } : { kind: 'send', urlTemplate };
 }
 
 /**
@@ -568,34 +558,5 @@ export class UsersService {
   private async checkComplexity(caller: Caller, orgId: string, password: string, field: string): Promise<void> {
     const problems = passwordProblems(password, await this.policies.passwordComplexity(caller.instance.id, orgId));
     if (problems.length) throw errors.passwordTooWeak(field, problems);
-  }
-}
-
-/** The profile fields that differ from the stored user. */
-function pickChanged(user: User, profile: Partial<ProfileInput>): Partial<User> {
-  const changed: Partial<User> = {};
-  for (const key of ['givenName', 'familyName', 'nickName', 'displayName', 'preferredLanguage', 'gender'] as const) {
-    const value = profile[key];
-    if (value !== undefined && value !== user[key]) (changed as Record<string, unknown>)[key] = value;
-  }
-  return changed;
-}
-
-/** ZITADEL's transitions and the errors for illegal ones. */
-export function nextState(state: UserState, action: 'deactivate' | 'reactivate' | 'lock' | 'unlock'): UserState {
-  switch (action) {
-    case 'deactivate':
-      if (state === 'initial') throw errors.cannotDeactivateInitial();
-      if (state === 'inactive') throw errors.alreadyInactive();
-      return 'inactive';
-    case 'reactivate':
-      if (state !== 'inactive') throw errors.notInactive();
-      return 'active';
-    case 'lock':
-      if (state !== 'active' && state !== 'initial') throw errors.shouldBeActiveOrInitial();
-      return 'locked';
-    case 'unlock':
-      if (state !== 'locked') throw errors.notLocked();
-      return 'active';
   }
 }

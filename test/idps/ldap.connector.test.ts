@@ -9,7 +9,7 @@ import { LDAP_ERRORS } from '../../src/idps/connectors/ldap.errors.js';
 import { INTENT_ERRORS } from '../../src/idps/intents.errors.js';
 import { isError } from '../../src/platform/errors/domain-error.js';
 import { OutboundHttp } from '../../src/platform/http/outbound.js';
-import { generateSelfSigned } from '../../src/saml/saml-certificates.store.js';
+import { generateSelfSigned } from '../../src/platform/crypto/self-signed-certificate.js';
 import {
   LDAP_BASE,
   LDAP_PEOPLE,

@@ -3,7 +3,7 @@ import { createServer as createTlsServer, type Server as TlsServer } from 'node:
 import type { AddressInfo } from 'node:net';
 import { parseNetworks } from '../../src/platform/http/address-rules.js';
 import { OutboundError, OutboundHttp, type OutboundRequest } from '../../src/platform/http/outbound.js';
-import { generateSelfSigned } from '../../src/saml/saml-certificates.store.js';
+import { generateSelfSigned } from '../../src/platform/crypto/self-signed-certificate.js';
 import { TestDnsServer } from '../support/dns-server.js';
 
 /**

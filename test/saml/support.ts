@@ -5,7 +5,8 @@ import { ProjectService } from '@zitadel/proto/zitadel/project/v2beta/project_se
 import { SAMLService } from '@zitadel/proto/zitadel/saml/v2/saml_service_pb.js';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
-import { generateSelfSigned, pemBody } from '../../src/saml/saml-certificates.store.js';
+import { pemBody } from '../../src/saml/saml-certificates.store.js';
+import { generateSelfSigned } from '../../src/platform/crypto/self-signed-certificate.js';
 import { client } from '../support/clients.js';
 import type { TestServer } from '../support/test-server.js';
 import { loginClient } from '../sessions/support/sessions.js';

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import * as samlify from 'samlify';
 import type { UpstreamStart } from '../../src/idps/connectors/connector.js';
-import { generateSelfSigned } from '../../src/saml/saml-certificates.store.js';
+import { generateSelfSigned } from '../../src/platform/crypto/self-signed-certificate.js';
 import { redirectOctetString, validateSchema } from '../../src/saml/saml-xml.js';
 
 samlify.setSchemaValidator({ validate: validateSchema });

@@ -18,6 +18,9 @@ export interface JoinOptions {
  * package exposes each projection's table and columns to other queries), so the table name and
  * its key columns stay with the owner; the joining statement names the alias and the columns the
  * owner documents.
+ *
+ * Everything here is pasted into SQL as it is: the alias, the key expressions and `when` must be
+ * constants of the calling code, never request input (values go in as statement parameters).
  */
 export function joinedTable(table: string) {
   return (alias: string, on: JoinKey, options: JoinOptions = {}): string =>

@@ -1,0 +1,45 @@
+import { DomainError } from '../platform/errors/domain-error.js';
+import type { User } from './user.entity.js';
+import { nextState, pickChanged, verificationOf } from './user-rules.js';
+
+describe("ZITADEL's user state transitions", () => {
+  it.each([
+    ['active', 'deactivate', 'inactive'],
+    ['inactive', 'reactivate', 'active'],
+    ['active', 'lock', 'locked'],
+    ['initial', 'lock', 'locked'],
+    ['locked', 'unlock', 'active'],
+  ] as const)('%s --%s--> %s', (from, action, to) => {
+    expect(nextState(from, action)).toBe(to);
+  });
+
+  it.each([
+    ['initial', 'deactivate'],
+    ['inactive', 'deactivate'],
+    ['active', 'reactivate'],
+    ['inactive', 'lock'],
+    ['active', 'unlock'],
+  ] as const)('refuses %s --%s-->', (from, action) => {
+    expect(() => nextState(from, action)).toThrow(DomainError);
+  });
+});
+
+describe('pickChanged', () => {
+  it('keeps only the given profile fields that differ from the stored user', () => {
+    const user = { givenName: 'Ada', familyName: 'Lovelace', nickName: 'ada' } as User;
+    expect(pickChanged(user, { givenName: 'Ada', familyName: 'King', nickName: undefined })).toEqual({
+      familyName: 'King',
+    });
+  });
+});
+
+describe('verificationOf', () => {
+  it('is verified, a returned code, or a sent code with its URL template', () => {
+    expect(verificationOf(true, true)).toEqual({ kind: 'verified' });
+    expect(verificationOf(false, true)).toEqual({ kind: 'return' });
+    expect(verificationOf(false, false, 'https://x/{{.Code}}')).toEqual({
+      kind: 'send',
+      urlTemplate: 'https://x/{{.Code}}',
+    });
+  });
+});

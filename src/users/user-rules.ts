@@ -1,0 +1,48 @@
+import type { User, UserState } from './user.entity.js';
+import * as errors from './users.errors.js';
+import type { ProfileInput, Verification } from './users.service.js';
+
+// Pure rules of user commands: which profile fields change, ZITADEL's state transitions, and how
+// a contact's verification is asked for.
+
+/** The event each state transition writes. */
+export const TRANSITION_EVENTS = {
+  deactivate: 'user.deactivated',
+  reactivate: 'user.reactivated',
+  lock: 'user.locked',
+  unlock: 'user.unlocked',
+} as const;
+
+/** A contact set verified, with its code returned, or with a code sent (optionally to a URL template). */
+export function verificationOf(verified: boolean, returnCode: boolean, urlTemplate?: string): Verification {
+  return verified ? { kind: 'verified' } : returnCode ? { kind: 'return' } : { kind: 'send', urlTemplate };
+}
+
+/** The profile fields that differ from the stored user. */
+export function pickChanged(user: User, profile: Partial<ProfileInput>): Partial<User> {
+  const changed: Partial<User> = {};
+  for (const key of ['givenName', 'familyName', 'nickName', 'displayName', 'preferredLanguage', 'gender'] as const) {
+    const value = profile[key];
+    if (value !== undefined && value !== user[key]) (changed as Record<string, unknown>)[key] = value;
+  }
+  return changed;
+}
+
+/** ZITADEL's transitions and the errors for illegal ones. */
+export function nextState(state: UserState, action: 'deactivate' | 'reactivate' | 'lock' | 'unlock'): UserState {
+  switch (action) {
+    case 'deactivate':
+      if (state === 'initial') throw errors.cannotDeactivateInitial();
+      if (state === 'inactive') throw errors.alreadyInactive();
+      return 'inactive';
+    case 'reactivate':
+      if (state !== 'inactive') throw errors.notInactive();
+      return 'active';
+    case 'lock':
+      if (state !== 'active' && state !== 'initial') throw errors.shouldBeActiveOrInitial();
+      return 'locked';
+    case 'unlock':
+      if (state !== 'locked') throw errors.notLocked();
+      return 'active';
+  }
+}
