@@ -64,7 +64,12 @@ export class LoginProblem extends Error {
       | 'error.passkeyLink'
       | 'error.passkeyLinkFailed'
       | 'error.verifyLink'
-      | 'error.resetLink',
+      | 'error.resetLink'
+      | 'error.idpDenied'
+      | 'error.idpNoAccount'
+      | 'error.idpExpired'
+      | 'error.idpNotOffered'
+      | 'error.idpLinkTaken',
   ) {
     super(key);
   }
@@ -258,8 +263,11 @@ export class LoginService {
     const settings = await this.policies.loginSettings(caller.instance.id, user.orgId);
     const fresh = (at: Date | null | undefined, lifetimeMs: number) =>
       !!at && (lifetimeMs <= 0 || Date.now() - new Date(at).getTime() < lifetimeMs);
+    // A sign-in through an identity provider is a first factor within externalLoginCheckLifetime (ZITADEL).
+    const external = fresh(view.intentCheckedAt, settings.externalLoginCheckLifetimeMs);
     const firstFactor =
       fresh(view.passwordCheckedAt, settings.passwordCheckLifetimeMs) ||
+      external ||
       (view.webAuthn?.userVerified && fresh(view.webAuthn.checkedAt, settings.multiFactorCheckLifetimeMs));
     if (!firstFactor) return { next: { page: pageUrl('password', flow, { session: session.id }) }, session };
 
@@ -282,7 +290,8 @@ export class LoginService {
     }
     if (user.passwordChangeRequired)
       return { next: { page: pageUrl('password/change', flow, { session: session.id }) }, session };
-    if (secondMissing && (mfaForced(settings) || offerMfaSetup(settings, user, new Date()))) {
+    // As the session's standing counts it: a session with an IdP check is external (forceMfaLocalOnly).
+    if (secondMissing && (mfaForced(settings, !!view.intentCheckedAt) || offerMfaSetup(settings, user, new Date()))) {
       return { next: { page: pageUrl('mfa/setup', flow, { session: session.id }) }, session };
     }
     return this.finish(caller, flow, session, factors, send);
