@@ -3,7 +3,7 @@ import { upstreamProfile } from './login-idps.js';
 import { translator } from './login.i18n.js';
 import type { PageContext } from './views/layout.js';
 import { idpButtons } from './views/idp.views.js';
-import { DEFAULT_LEGAL_SETTINGS } from '../settings/policies.js';
+import { DEFAULT_LEGAL_SETTINGS } from '../settings/policies.queries.js';
 
 describe('the profile a new account gets from an upstream', () => {
   it('takes the mapped fields, the email verified only when the upstream says true', () => {

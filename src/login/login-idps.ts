@@ -7,7 +7,7 @@ import { IdpLinksService } from '../idps/links.service.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { DomainError, isError } from '../platform/errors/domain-error.js';
 import type { Caller } from '../platform/rpc/call-context.js';
-import { Policies } from '../settings/policies.js';
+import { Policies } from '../settings/policies.queries.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { USER_ERRORS } from '../users/users.errors.js';
 import { UserQueries } from '../users/users.queries.js';

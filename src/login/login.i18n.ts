@@ -419,7 +419,7 @@ export function acceptedLanguages(header: string | undefined): string[] {
     .split(',')
     .map((part, i) => {
       const [tag, ...params] = part.trim().split(';');
-      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find(Boolean);
+      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((value) => value !== undefined);
       return { tag: tag.trim(), q: q === undefined ? 1 : Number(q), i };
     })
     .filter((l) => l.tag && l.tag !== '*' && l.q > 0)

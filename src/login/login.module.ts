@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AppsModule } from '../apps/apps.module.js';
 import { IdpsModule } from '../idps/idps.module.js';
 import { OidcModule } from '../oidc/oidc.module.js';
 import { SamlModule } from '../saml/saml.module.js';
@@ -16,7 +17,7 @@ import { LoginHttp } from './http/login-http.js';
  * services, in process, acting as ZITADEL's login client.
  */
 @Module({
-  imports: [SessionsModule, SettingsModule, OidcModule, SamlModule, UsersModule, IdpsModule],
+  imports: [SessionsModule, SettingsModule, OidcModule, SamlModule, UsersModule, IdpsModule, AppsModule],
   providers: [LoginService, LoginIdps, PageKit, LoginHttp, LoginUsers],
 })
 export class LoginModule {}

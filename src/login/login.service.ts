@@ -5,8 +5,8 @@ import { assertMethodAllowed } from '../platform/auth/auth.errors.js';
 import { Authenticator } from '../platform/auth/authenticator.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import type { Caller } from '../platform/rpc/call-context.js';
-import { Policies, type LoginSettings } from '../settings/policies.js';
-import type { PasswordComplexity } from '../users/password-policy.js';
+import { Policies, type LoginSettings } from '../settings/policies.queries.js';
+import type { PasswordComplexity } from '../settings/password-policy.js';
 import { PasswordsService } from '../users/credentials/passwords.service.js';
 import { OidcService, type AuthRequestView, type DeviceRequestView } from '../oidc/oidc.service.js';
 import {
@@ -15,12 +15,12 @@ import {
   LOGIN_PASSWORD_CHANGE_ID,
   LOGIN_TOO_OLD_ID,
 } from '../sessions/login-handoff.js';
-import { SessionQueries, type SessionView } from '../sessions/session-queries.js';
+import { SessionQueries, type SessionView } from '../sessions/sessions.queries.js';
 import { SessionsService, type SessionChange } from '../sessions/sessions.service.js';
 import { SamlLoginService } from '../saml/saml-login.service.js';
 import { MfaService } from '../users/mfa/mfa.service.js';
 import { WebAuthnService } from '../users/mfa/webauthn.service.js';
-import type { WebAuthnKind } from '../users/mfa/mfa.entity.js';
+import type { WebAuthnKind } from '../users/mfa/webauthn-credentials.queries.js';
 import { UsersService } from '../users/users.service.js';
 import { preferredLoginName } from '../users/core/login-names.js';
 import type { BrowserSession } from './login-browser.js';

@@ -3,9 +3,9 @@ import { Config } from '../../platform/config/config.js';
 import { MasterKey } from '../../platform/crypto/master-key.js';
 import { DomainError } from '../../platform/errors/domain-error.js';
 import { peerAddress } from '../../platform/http/rate-limit.js';
-import { Policies, type LoginSettings } from '../../settings/policies.js';
+import { Policies, type LoginSettings } from '../../settings/policies.queries.js';
 import type { AuthRequestView } from '../../oidc/oidc.service.js';
-import { passwordProblems } from '../../users/password-policy.js';
+import { passwordProblems } from '../../settings/password-policy.js';
 import { CsrfTokens, withSession, withoutSessions, type BrowserSession, type BrowserState } from '../login-browser.js';
 import { pickLocale, translator, type Locale, type Translate } from '../login.i18n.js';
 import {

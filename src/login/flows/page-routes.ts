@@ -1,5 +1,5 @@
 import { LEGAL_PAGES } from '../../settings/settings-rules.js';
-import type { WebAuthnKind } from '../../users/mfa/mfa.entity.js';
+import type { WebAuthnKind } from '../../users/mfa/webauthn-credentials.queries.js';
 import type { PageRequest } from '../http/page-request.js';
 import type { PageFactor } from '../login-users.js';
 import { showAccounts, showSignedIn, submitAccount } from './accounts.js';
