@@ -22,7 +22,6 @@ const EXCEPTIONS: Readonly<Record<string, string>> = {
   'users/users.queries.ts':
     "login names are a user's username with each verified domain of its org: ListUsers filters and " +
     'sorts on them in one statement (ZITADEL keeps a login_names projection joining users and org domains for the same reason)',
-  'login/': 'the login pages are being split into flows in parallel; their reads move to the owners with that split',
 };
 
 function sources(dir: string): string[] {

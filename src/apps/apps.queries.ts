@@ -363,6 +363,15 @@ export class AppsQueries {
     };
   }
 
+  /** The name of an app by id, whatever its kind and state (the login pages name the SAML SP). */
+  async name(instanceId: string, appId: string): Promise<string | undefined> {
+    const [row]: { name: string }[] = await this.tx.reader.query(
+      'SELECT name FROM apps WHERE instance_id = $1 AND id = $2',
+      [instanceId, appId],
+    );
+    return row?.name;
+  }
+
   /** The name and project of the app with the client id, whatever its kind and state. */
   async nameByClientId(instanceId: string, clientId: string): Promise<{ name: string; projectId: string } | undefined> {
     const [row] = await this.tx.reader.query(

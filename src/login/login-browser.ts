@@ -19,6 +19,23 @@ export interface BrowserSession {
 export interface BrowserState {
   readonly browserId: string;
   readonly sessions: readonly BrowserSession[];
+  /**
+   * A succeeded upstream sign-in no account is linked to yet, while the person registers or signs
+   * in to the account to link (its token proves it as a session token does; the server checks it).
+   */
+  readonly idpIntent?: PendingIntent;
+  /**
+   * The intent this browser started at an upstream: only its success URL is taken here, so a link
+   * carrying someone else's intent cannot sign this browser in to their account (login CSRF).
+   */
+  readonly idpStarted?: string;
+}
+
+export interface PendingIntent {
+  readonly id: string;
+  readonly token: string;
+  /** The session of the account the person chose to link to: the link is added once it signs in. */
+  readonly linkSession?: string;
 }
 
 export function newBrowserState(): BrowserState {
@@ -37,13 +54,29 @@ export function parseCookies(header: string | undefined): Map<string, string> {
 export function decodeBrowserState(value: string | undefined): BrowserState | undefined {
   if (!value) return undefined;
   try {
-    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as { b?: unknown; s?: unknown };
+    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as {
+      b?: unknown;
+      s?: unknown;
+      i?: unknown;
+      p?: unknown;
+    };
     if (typeof parsed.b !== 'string' || parsed.b.length < 16 || !Array.isArray(parsed.s)) return undefined;
     const sessions = parsed.s
       .filter((s): s is [string, string] => Array.isArray(s) && typeof s[0] === 'string' && typeof s[1] === 'string')
       .slice(0, MAX_SESSIONS)
       .map(([id, token]) => ({ id, token }));
-    return { browserId: parsed.b, sessions };
+    const i = parsed.i;
+    const idpIntent =
+      Array.isArray(i) && typeof i[0] === 'string' && typeof i[1] === 'string'
+        ? { id: i[0], token: i[1], ...(typeof i[2] === 'string' ? { linkSession: i[2] } : {}) }
+        : undefined;
+    const idpStarted = typeof parsed.p === 'string' ? parsed.p : undefined;
+    return {
+      browserId: parsed.b,
+      sessions,
+      ...(idpIntent ? { idpIntent } : {}),
+      ...(idpStarted ? { idpStarted } : {}),
+    };
   } catch {
     return undefined;
   }
@@ -51,7 +84,20 @@ export function decodeBrowserState(value: string | undefined): BrowserState | un
 
 export function encodeBrowserState(state: BrowserState): string {
   return Buffer.from(
-    JSON.stringify({ b: state.browserId, s: state.sessions.map((s) => [s.id, s.token]) }),
+    JSON.stringify({
+      b: state.browserId,
+      s: state.sessions.map((s) => [s.id, s.token]),
+      ...(state.idpIntent
+        ? {
+            i: [
+              state.idpIntent.id,
+              state.idpIntent.token,
+              ...(state.idpIntent.linkSession ? [state.idpIntent.linkSession] : []),
+            ],
+          }
+        : {}),
+      ...(state.idpStarted ? { p: state.idpStarted } : {}),
+    }),
     'utf8',
   ).toString('base64url');
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_LOGIN_SETTINGS, type LoginSettings } from '../settings/policies.js';
+import { DEFAULT_LOGIN_SETTINGS, type LoginSettings } from '../settings/policies.queries.js';
 import { mfaForced } from '../settings/settings-rules.js';
 import { offerMfaSetup, setupChoices } from './login-mfa-prompt.js';
 

@@ -1,4 +1,4 @@
-import type { LoginSettings } from '../settings/policies.js';
+import type { LoginSettings } from '../settings/policies.queries.js';
 import { mfaForced } from '../settings/settings-rules.js';
 import type { LoginUser } from './login-users.js';
 import type { SetupChoice } from './views/webauthn.views.js';

@@ -1,4 +1,4 @@
-import { DEFAULT_LABEL_SETTINGS, type LabelSettings } from '../settings/policies.js';
+import { DEFAULT_LABEL_SETTINGS, type LabelSettings } from '../settings/policies.queries.js';
 
 /** A colour as CSS may safely take it from a policy (hex, rgb()/hsl(), a keyword); else the default. */
 function colour(value: string, fallback: string): string {

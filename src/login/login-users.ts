@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Transactions } from '../platform/database/transactions.js';
-import type { SecondFactor } from '../settings/policies.js';
+import { AppsQueries } from '../apps/apps.queries.js';
+import { type HumanContact, UserLookups } from '../users/user-lookups.queries.js';
+import type { SecondFactor } from '../settings/policies.queries.js';
 
 /** The second factors the pages check after a password (a passkey or security key is checked on the WebAuthn page). */
 export type PageFactor = 'totp' | 'otpEmail' | 'otpSms';
@@ -31,83 +32,32 @@ export function allowedFactors(user: Pick<LoginUser, 'factors'>, allowed: readon
   return user.factors.filter((f) => allowed.includes(SETTING_OF[f]));
 }
 
-/** Reads the login's view of a user (the users module owns the rows; this only reads them). */
+/** The login's view of a user, read through the users' and apps' queries. */
 @Injectable()
 export class LoginUsers {
-  constructor(private readonly tx: Transactions) {}
+  constructor(
+    private readonly users: UserLookups,
+    private readonly apps: AppsQueries,
+  ) {}
 
   async find(instanceId: string, userId: string): Promise<LoginUser | undefined> {
-    const [row]: Record<string, any>[] = await this.tx.reader.query(
-      `SELECT u.id, u.resource_owner, u.username, u.password_change_required, COALESCE(o.primary_domain, '') AS primary_domain,
-              EXISTS (SELECT 1 FROM user_totp t WHERE t.instance_id = u.instance_id AND t.user_id = u.id AND t.state = 'ready') AS totp,
-              ARRAY(SELECT c.channel FROM user_otp_channels c WHERE c.instance_id = u.instance_id AND c.user_id = u.id) AS otp_channels,
-              ARRAY(SELECT DISTINCT w.kind FROM user_webauthn_credentials w WHERE w.instance_id = u.instance_id AND w.user_id = u.id AND w.state = 'ready') AS webauthn,
-              COALESCE(u.email, '') AS email, u.email_verified, u.mfa_init_skipped_at
-         FROM users u LEFT JOIN orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner
-        WHERE u.instance_id = $1 AND u.id = $2`,
-      [instanceId, userId],
-    );
+    const row = await this.users.loginPageView(instanceId, userId);
     if (!row) return undefined;
-    const channels: string[] = row.otp_channels ?? [];
     const factors: PageFactor[] = [];
-    if (row.totp) factors.push('totp');
-    if (channels.includes('email')) factors.push('otpEmail');
-    if (channels.includes('sms')) factors.push('otpSms');
-    return {
-      id: row.id,
-      orgId: row.resource_owner,
-      username: row.username,
-      orgPrimaryDomain: row.primary_domain,
-      passwordChangeRequired: !!row.password_change_required,
-      factors,
-      hasAnySecondFactor: factors.length > 0 || (row.webauthn ?? []).length > 0,
-      webAuthn: row.webauthn ?? [],
-      email: row.email,
-      emailVerified: !!row.email_verified,
-      mfaInitSkippedAt: row.mfa_init_skipped_at ?? null,
-    };
+    if (row.totpReady) factors.push('totp');
+    if (row.otpChannels.includes('email')) factors.push('otpEmail');
+    if (row.otpChannels.includes('sms')) factors.push('otpSms');
+    const { totpReady: _totp, otpChannels: _channels, ...user } = row;
+    return { ...user, factors, hasAnySecondFactor: factors.length > 0 || row.webAuthn.length > 0 };
   }
 
   /** A user's email and state by id, for the invitation and verification pages (no session yet). */
-  async contact(
-    instanceId: string,
-    userId: string,
-  ): Promise<
-    | {
-        id: string;
-        orgId: string;
-        email: string;
-        emailVerified: boolean;
-        state: string;
-        displayName: string;
-        username: string;
-      }
-    | undefined
-  > {
-    const [row]: Record<string, any>[] = await this.tx.reader.query(
-      `SELECT id, resource_owner, COALESCE(email, '') AS email, email_verified, state, COALESCE(display_name, username) AS display_name, username
-         FROM users WHERE instance_id = $1 AND id = $2 AND type = 'human'`,
-      [instanceId, userId],
-    );
-    return row
-      ? {
-          id: row.id,
-          orgId: row.resource_owner,
-          email: row.email,
-          emailVerified: !!row.email_verified,
-          state: row.state,
-          displayName: row.display_name,
-          username: row.username,
-        }
-      : undefined;
+  contact(instanceId: string, userId: string): Promise<HumanContact | undefined> {
+    return this.users.humanContact(instanceId, userId);
   }
 
   /** The name of an app (the SAML service provider the pages show). */
-  async appName(instanceId: string, appId: string): Promise<string | undefined> {
-    const [row]: { name: string }[] = await this.tx.reader.query(
-      'SELECT name FROM apps WHERE instance_id = $1 AND id = $2',
-      [instanceId, appId],
-    );
-    return row?.name;
+  appName(instanceId: string, appId: string): Promise<string | undefined> {
+    return this.apps.name(instanceId, appId);
   }
 }

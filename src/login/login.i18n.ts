@@ -175,6 +175,23 @@ const en = {
   'title.legalTerms': 'Terms of service',
   'title.legalPrivacy': 'Privacy policy',
   'intro.legalUnpublished': 'The administrator of this service has not published this document yet.',
+  'label.orIdp': 'or sign in with',
+  'button.idp': 'Continue with {name}',
+  'button.ldap': 'Sign in with {name}',
+  'title.idpRegister': 'Create your account',
+  'intro.idpRegister': 'Check the details {name} gave us. Your account signs in through {name}.',
+  'title.idpLink': 'Link your account',
+  'intro.idpLink': 'Sign in with your existing account to link it to {name}. You can then sign in through {name}.',
+  'link.idpLink': 'I already have an account: link it',
+  'link.idpRegister': 'Create a new account instead',
+  'error.idpFailed': 'Signing in through {name} did not work: {reason}',
+  'error.idpDenied': 'Signing in through the identity provider did not work. Try again or use another way.',
+  'error.idpNoAccount':
+    'No account is linked to this sign-in, and this organization does not let you create or link one.',
+  'error.idpExpired': 'The sign-in through the identity provider has expired. Start again.',
+  'error.idpNotOffered': 'This identity provider is not offered for this sign-in.',
+  'error.idpLinkTaken': 'This identity is already linked to another account.',
+  'error.ldapCredentials': 'The username or password is wrong.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -365,6 +382,25 @@ const de: Catalogue = {
   'title.legalTerms': 'Nutzungsbedingungen',
   'title.legalPrivacy': 'Datenschutzerklärung',
   'intro.legalUnpublished': 'Die Administration dieses Dienstes hat dieses Dokument noch nicht veröffentlicht.',
+  'label.orIdp': 'oder anmelden mit',
+  'button.idp': 'Weiter mit {name}',
+  'button.ldap': 'Mit {name} anmelden',
+  'title.idpRegister': 'Konto erstellen',
+  'intro.idpRegister': 'Prüfen Sie die Angaben von {name}. Ihr Konto meldet sich über {name} an.',
+  'title.idpLink': 'Konto verknüpfen',
+  'intro.idpLink':
+    'Melden Sie sich mit Ihrem bestehenden Konto an, um es mit {name} zu verknüpfen. Danach können Sie sich über {name} anmelden.',
+  'link.idpLink': 'Ich habe bereits ein Konto: verknüpfen',
+  'link.idpRegister': 'Stattdessen ein neues Konto erstellen',
+  'error.idpFailed': 'Die Anmeldung über {name} hat nicht funktioniert: {reason}',
+  'error.idpDenied':
+    'Die Anmeldung über den Identitätsanbieter hat nicht funktioniert. Versuchen Sie es erneut oder wählen Sie einen anderen Weg.',
+  'error.idpNoAccount':
+    'Mit dieser Anmeldung ist kein Konto verknüpft, und diese Organisation erlaubt weder ein neues Konto noch eine Verknüpfung.',
+  'error.idpExpired': 'Die Anmeldung über den Identitätsanbieter ist abgelaufen. Beginnen Sie erneut.',
+  'error.idpNotOffered': 'Dieser Identitätsanbieter wird für diese Anmeldung nicht angeboten.',
+  'error.idpLinkTaken': 'Diese Identität ist bereits mit einem anderen Konto verknüpft.',
+  'error.ldapCredentials': 'Benutzername oder Passwort sind falsch.',
 };
 
 export const CATALOGUES = { en: en as Catalogue, de } as const;
@@ -383,7 +419,7 @@ export function acceptedLanguages(header: string | undefined): string[] {
     .split(',')
     .map((part, i) => {
       const [tag, ...params] = part.trim().split(';');
-      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find(Boolean);
+      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((value) => value !== undefined);
       return { tag: tag.trim(), q: q === undefined ? 1 : Number(q), i };
     })
     .filter((l) => l.tag && l.tag !== '*' && l.q > 0)

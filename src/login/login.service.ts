@@ -5,8 +5,8 @@ import { assertMethodAllowed } from '../platform/auth/auth.errors.js';
 import { Authenticator } from '../platform/auth/authenticator.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import type { Caller } from '../platform/rpc/call-context.js';
-import { Policies, type LoginSettings } from '../settings/policies.js';
-import type { PasswordComplexity } from '../users/password-policy.js';
+import { Policies, type LoginSettings } from '../settings/policies.queries.js';
+import type { PasswordComplexity } from '../settings/password-policy.js';
 import { PasswordsService } from '../users/credentials/passwords.service.js';
 import { OidcService, type AuthRequestView, type DeviceRequestView } from '../oidc/oidc.service.js';
 import {
@@ -15,12 +15,12 @@ import {
   LOGIN_PASSWORD_CHANGE_ID,
   LOGIN_TOO_OLD_ID,
 } from '../sessions/login-handoff.js';
-import { SessionQueries, type SessionView } from '../sessions/session-queries.js';
+import { SessionQueries, type SessionView } from '../sessions/sessions.queries.js';
 import { SessionsService, type SessionChange } from '../sessions/sessions.service.js';
 import { SamlLoginService } from '../saml/saml-login.service.js';
 import { MfaService } from '../users/mfa/mfa.service.js';
 import { WebAuthnService } from '../users/mfa/webauthn.service.js';
-import type { WebAuthnKind } from '../users/mfa/mfa.entity.js';
+import type { WebAuthnKind } from '../users/mfa/webauthn-credentials.queries.js';
 import { UsersService } from '../users/users.service.js';
 import { preferredLoginName } from '../users/core/login-names.js';
 import type { BrowserSession } from './login-browser.js';
@@ -64,7 +64,12 @@ export class LoginProblem extends Error {
       | 'error.passkeyLink'
       | 'error.passkeyLinkFailed'
       | 'error.verifyLink'
-      | 'error.resetLink',
+      | 'error.resetLink'
+      | 'error.idpDenied'
+      | 'error.idpNoAccount'
+      | 'error.idpExpired'
+      | 'error.idpNotOffered'
+      | 'error.idpLinkTaken',
   ) {
     super(key);
   }
@@ -258,8 +263,11 @@ export class LoginService {
     const settings = await this.policies.loginSettings(caller.instance.id, user.orgId);
     const fresh = (at: Date | null | undefined, lifetimeMs: number) =>
       !!at && (lifetimeMs <= 0 || Date.now() - new Date(at).getTime() < lifetimeMs);
+    // A sign-in through an identity provider is a first factor within externalLoginCheckLifetime (ZITADEL).
+    const external = fresh(view.intentCheckedAt, settings.externalLoginCheckLifetimeMs);
     const firstFactor =
       fresh(view.passwordCheckedAt, settings.passwordCheckLifetimeMs) ||
+      external ||
       (view.webAuthn?.userVerified && fresh(view.webAuthn.checkedAt, settings.multiFactorCheckLifetimeMs));
     if (!firstFactor) return { next: { page: pageUrl('password', flow, { session: session.id }) }, session };
 
@@ -282,7 +290,8 @@ export class LoginService {
     }
     if (user.passwordChangeRequired)
       return { next: { page: pageUrl('password/change', flow, { session: session.id }) }, session };
-    if (secondMissing && (mfaForced(settings) || offerMfaSetup(settings, user, new Date()))) {
+    // As the session's standing counts it: a session with an IdP check is external (forceMfaLocalOnly).
+    if (secondMissing && (mfaForced(settings, !!view.intentCheckedAt) || offerMfaSetup(settings, user, new Date()))) {
       return { next: { page: pageUrl('mfa/setup', flow, { session: session.id }) }, session };
     }
     return this.finish(caller, flow, session, factors, send);

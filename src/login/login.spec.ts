@@ -9,7 +9,7 @@ import {
 } from './login-browser.js';
 import { acceptedLanguages, pickLocale, translator } from './login.i18n.js';
 import { themeCss } from './login-theme.js';
-import { DEFAULT_LABEL_SETTINGS, DEFAULT_LEGAL_SETTINGS } from '../settings/policies.js';
+import { DEFAULT_LABEL_SETTINGS, DEFAULT_LEGAL_SETTINGS } from '../settings/policies.queries.js';
 import { flowOf, pageUrl } from './login-flow.js';
 import { h, type PageContext } from './views/layout.js';
 import { mfaSetupPage, passkeyAddedPage, webAuthnSetupPage } from './views/webauthn.views.js';

@@ -6,6 +6,7 @@ import { OutboxNotifier } from './outbox.store.js';
 import { ProvidersAdminHandler } from './providers/providers-admin.handler.js';
 import { ProviderStore } from './providers/providers.queries.js';
 import { ProvidersService } from './providers/providers.service.js';
+import { SmtpConfigAdminHandler } from './providers/smtp-config-admin.handler.js';
 import { GeneratorsAdminHandler } from './secret-generators/generators-admin.handler.js';
 import { GeneratorStore } from './secret-generators/generators.queries.js';
 import { SecretGenerators } from './secret-generators/generators.service.js';
@@ -26,6 +27,7 @@ import { SecretGenerators } from './secret-generators/generators.service.js';
     ProviderStore,
     ProvidersService,
     ProvidersAdminHandler,
+    SmtpConfigAdminHandler,
     GeneratorStore,
     SecretGenerators,
     GeneratorsAdminHandler,

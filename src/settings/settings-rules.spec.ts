@@ -49,6 +49,12 @@ describe('policy rules', () => {
     expect(policyProblems('label', { ...DEFAULT_LABEL_SETTINGS, warnColor: '#ABCDEF80' })).toEqual([]);
   });
 
+  it('takes only a default language ZITADEL has texts for (Errors.Language.NotSupported)', () => {
+    expect(policyProblems('general', { defaultLanguage: 'de' })).toEqual([]);
+    expect(policyProblems('general', { defaultLanguage: 'tlh' }).map((p) => p.field)).toEqual(['language']);
+    expect(policyProblems('general', { defaultLanguage: '' }).map((p) => p.field)).toEqual(['language']);
+  });
+
   it('checks the support email and iframe origins', () => {
     expect(policyProblems('privacy', { ...DEFAULT_LEGAL_SETTINGS, supportEmail: 'not an email' })).toHaveLength(1);
     expect(

@@ -1,13 +1,15 @@
 import type { FieldViolation } from '../platform/errors/domain-error.js';
 import type { PasswordComplexity } from './password-policy.js';
-import type {
-  LabelSettings,
-  LegalSettings,
-  LoginSettings,
-  OidcSettings,
-  PolicyBodies,
-  PolicyKind,
-  SecuritySettings,
+import {
+  SUPPORTED_LANGUAGES,
+  type GeneralSettings,
+  type LabelSettings,
+  type LegalSettings,
+  type LoginSettings,
+  type OidcSettings,
+  type PolicyBodies,
+  type PolicyKind,
+  type SecuritySettings,
 } from './policies.queries.js';
 import { factorAlreadyAllowed, factorNotAllowed } from './settings.errors.js';
 
@@ -68,6 +70,13 @@ function legalProblems(p: LegalSettings): FieldViolation[] {
     : [];
 }
 
+/** ZITADEL's SetDefaultLanguage refuses a language it has no texts for (`Errors.Language.NotSupported`). */
+function generalProblems(p: GeneralSettings): FieldViolation[] {
+  return SUPPORTED_LANGUAGES.includes(p.defaultLanguage)
+    ? []
+    : [{ field: 'language', description: `must be one of ${SUPPORTED_LANGUAGES.join(', ')}` }];
+}
+
 function securityProblems(p: SecuritySettings): FieldViolation[] {
   return p.allowedOrigins.flatMap((o, i) =>
     !o.trim() || /\s/.test(o)
@@ -119,6 +128,8 @@ export function policyProblems<K extends PolicyKind>(kind: K, body: PolicyBodies
       return legalProblems(body as LegalSettings);
     case 'security':
       return securityProblems(body as SecuritySettings);
+    case 'general':
+      return generalProblems(body as GeneralSettings);
     case 'oidc':
       return oidcProblems(body as OidcSettings);
     default:

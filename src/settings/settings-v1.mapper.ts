@@ -1,7 +1,7 @@
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { Duration } from '@bufbuild/protobuf/wkt';
 import type { ObjectDetailsSchema } from '@zitadel/proto/zitadel/object_pb.js';
-import type { OIDCSettingsSchema } from '@zitadel/proto/zitadel/settings_pb.js';
+import type { OIDCSettingsSchema, SecurityPolicySchema } from '@zitadel/proto/zitadel/settings_pb.js';
 import type {
   DomainPolicySchema,
   LabelPolicySchema,
@@ -28,6 +28,7 @@ import type {
   PasswordExpirySettings,
   PolicySource,
   SecondFactor,
+  SecuritySettings,
   ThemeMode,
 } from './policies.queries.js';
 import type { LoginPolicyIdp } from '../idps/idps.queries.js';
@@ -409,4 +410,41 @@ export function loginPolicyIdpsFromV1(
   req: LoginPolicyRequest,
 ): { readonly idpId: string; readonly owner: 'instance' | 'org' }[] {
   return (req.idps ?? []).map((i) => ({ idpId: i.idpId, owner: i.ownerType === 2 ? 'org' : 'instance' }));
+}
+
+/** zitadel.settings.v1 SecurityPolicy (admin Get/SetSecurityPolicy) <-> the v2 security settings. */
+export function securityPolicyV1(
+  s: SecuritySettings,
+  source: PolicySource,
+): MessageInitShape<typeof SecurityPolicySchema> {
+  return {
+    details: sourceDetailsV1(source),
+    enableIframeEmbedding: s.embeddedIframeEnabled,
+    allowedOrigins: [...s.allowedOrigins],
+    enableImpersonation: s.enableImpersonation,
+  };
+}
+
+export function securityFromV1(req: {
+  enableIframeEmbedding: boolean;
+  allowedOrigins: string[];
+  enableImpersonation: boolean;
+}): SecuritySettings {
+  return {
+    embeddedIframeEnabled: req.enableIframeEmbedding,
+    allowedOrigins: req.allowedOrigins.map((o) => o.trim()),
+    enableImpersonation: req.enableImpersonation,
+  };
+}
+
+/**
+ * The org IAM policy is the domain policy's first field; ZITADEL's OrgIAMPolicy writes set the two
+ * later fields to their former default, true (admin domain_policy.go, "backwards compatibility").
+ */
+export function domainFromOrgIamV1(req: { userLoginMustBeDomain: boolean }): DomainSettings {
+  return {
+    userLoginMustBeDomain: req.userLoginMustBeDomain,
+    validateOrgDomains: true,
+    smtpSenderAddressMatchesInstanceDomain: true,
+  };
 }

@@ -5,6 +5,7 @@ import { IdpsModule } from '../idps/idps.module.js';
 import { OrgsModule } from '../orgs/orgs.module.js';
 import { Policies } from './policies.queries.js';
 import { SettingsAdminHandler } from './settings-admin.handler.js';
+import { SettingsAdminInstanceHandler } from './settings-admin-instance.handler.js';
 import { SettingsAuthHandler } from './settings-auth.handler.js';
 import { SettingsManagementHandler } from './settings-management.handler.js';
 import { SettingsHandler } from './settings.handler.js';
@@ -23,6 +24,7 @@ import { SettingsService } from './settings.service.js';
     SettingsService,
     SettingsHandler,
     SettingsAdminHandler,
+    SettingsAdminInstanceHandler,
     SettingsManagementHandler,
     SettingsAuthHandler,
   ],

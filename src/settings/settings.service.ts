@@ -92,10 +92,14 @@ const KIND_NAMES: { readonly [K in PolicyKind]: string } = {
   oidc: 'OIDC',
 };
 
-/** What reading and changing an instance default takes: the policy permissions, but IAM's for OIDC (as ZITADEL's admin API). */
+/**
+ * What reading and changing an instance default takes: the policy permissions, but IAM's for OIDC
+ * and the default language (as ZITADEL's admin API).
+ */
 const INSTANCE_PERMISSIONS: { readonly [K in PolicyKind]?: { readonly read: Permission; readonly write: Permission } } =
   {
     oidc: { read: 'iam.read', write: 'iam.write' },
+    general: { read: 'iam.read', write: 'iam.write' },
   };
 const POLICY_PERMISSIONS = { read: 'iam.policy.read', write: 'iam.policy.write' } as const;
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { OrgQueries, type OrgSummary } from '../orgs/orgs.queries.js';
+import { joinOrg, OrgQueries, type OrgSummary } from '../orgs/orgs.queries.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { Policies } from '../settings/policies.queries.js';
 import { loginNames, preferredLoginName } from './core/login-names.js';
@@ -210,6 +210,57 @@ export class UserLookups {
     };
   }
 
+  /**
+   * What the hosted login needs of a user beyond its session: its org's primary domain and which
+   * of its credentials are ready (TOTP, OTP channels, WebAuthn kinds); one indexed read.
+   */
+  async loginPageView(instanceId: string, userId: string): Promise<LoginPageUserRow | undefined> {
+    const [row] = await this.tx.reader.query(
+      `SELECT u.id, u.resource_owner, u.username, u.password_change_required, COALESCE(o.primary_domain, '') AS primary_domain,
+              EXISTS (SELECT 1 FROM user_totp t WHERE t.instance_id = u.instance_id AND t.user_id = u.id AND t.state = 'ready') AS totp,
+              ARRAY(SELECT c.channel FROM user_otp_channels c WHERE c.instance_id = u.instance_id AND c.user_id = u.id) AS otp_channels,
+              ARRAY(SELECT DISTINCT w.kind FROM user_webauthn_credentials w WHERE w.instance_id = u.instance_id AND w.user_id = u.id AND w.state = 'ready') AS webauthn,
+              COALESCE(u.email, '') AS email, u.email_verified, u.mfa_init_skipped_at
+         FROM users u ${joinOrg('o', { instanceId: 'u.instance_id', id: 'u.resource_owner' }, { left: true })}
+        WHERE u.instance_id = $1 AND u.id = $2`,
+      [instanceId, userId],
+    );
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      orgId: row.resource_owner,
+      username: row.username,
+      orgPrimaryDomain: row.primary_domain,
+      passwordChangeRequired: !!row.password_change_required,
+      totpReady: !!row.totp,
+      otpChannels: row.otp_channels ?? [],
+      webAuthn: row.webauthn ?? [],
+      email: row.email,
+      emailVerified: !!row.email_verified,
+      mfaInitSkippedAt: row.mfa_init_skipped_at ?? null,
+    };
+  }
+
+  /** A human's email and state by id, for the invitation and verification pages (no session yet). */
+  async humanContact(instanceId: string, userId: string): Promise<HumanContact | undefined> {
+    const [row] = await this.tx.reader.query(
+      `SELECT id, resource_owner, COALESCE(email, '') AS email, email_verified, state, COALESCE(display_name, username) AS display_name, username
+         FROM users WHERE instance_id = $1 AND id = $2 AND type = 'human'`,
+      [instanceId, userId],
+    );
+    return row
+      ? {
+          id: row.id,
+          orgId: row.resource_owner,
+          email: row.email,
+          emailVerified: !!row.email_verified,
+          state: row.state,
+          displayName: row.display_name,
+          username: row.username,
+        }
+      : undefined;
+  }
+
   /** All of the user's metadata, by key (no permission check: for token claims). */
   async allMetadata(instanceId: string, userId: string): Promise<{ key: string; value: Buffer }[]> {
     return this.tx.reader.query(
@@ -323,4 +374,29 @@ export interface UserStanding {
   readonly otpSms: boolean;
   readonly otpEmail: boolean;
   readonly webAuthn: boolean;
+}
+
+/** The hosted login's view of a user's rows (see UserLookups.loginPageView). */
+export interface LoginPageUserRow {
+  readonly id: string;
+  readonly orgId: string;
+  readonly username: string;
+  readonly orgPrimaryDomain: string;
+  readonly passwordChangeRequired: boolean;
+  readonly totpReady: boolean;
+  readonly otpChannels: readonly string[];
+  readonly webAuthn: readonly ('passkey' | 'u2f')[];
+  readonly email: string;
+  readonly emailVerified: boolean;
+  readonly mfaInitSkippedAt: Date | null;
+}
+
+export interface HumanContact {
+  readonly id: string;
+  readonly orgId: string;
+  readonly email: string;
+  readonly emailVerified: boolean;
+  readonly state: string;
+  readonly displayName: string;
+  readonly username: string;
 }

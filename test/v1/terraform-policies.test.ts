@@ -101,6 +101,56 @@ describe('Terraform replays: default policies', () => {
     expect(policy.passwordChange).toBe(false);
   });
 
+  it('zitadel/default_label_policy/funcs.go: UpdateLabelPolicy (id from details, else GetLabelPolicy), ActivateLabelPolicy when set_active; read: GetLabelPolicy', async () => {
+    // The colours and switches the provider sends; theme_mode is not among them (unspecified).
+    const values = {
+      primaryColor: '#1a73e8',
+      hideLoginNameSuffix: true,
+      warnColor: '#d93025',
+      backgroundColor: '#ffffff',
+      fontColor: '#202124',
+      primaryColorDark: '#8ab4f8',
+      backgroundColorDark: '#202124',
+      warnColorDark: '#f28b82',
+      fontColorDark: '#e8eaed',
+      disableWatermark: true,
+    };
+    // read: GetLabelPolicy (the active policy), its fields and details.resource_owner as the id.
+    const read = async () => (await admin().getLabelPolicy({})).policy!;
+
+    // create with set_active = false: the change stays in the preview; the active policy is untouched.
+    const before = await read();
+    const created = await admin().updateLabelPolicy(values);
+    const id = created.details!.resourceOwner;
+    expect(id).toBeTruthy();
+    expect(await read()).toEqual(before);
+    expect((await admin().getPreviewLabelPolicy({})).policy).toMatchObject(values);
+
+    // apply again with set_active = true: nothing changed (FAILED_PRECONDITION, ignored; the id
+    // read from GetLabelPolicy), then ActivateLabelPolicy makes the preview the active policy.
+    expect(await v1Code(admin().updateLabelPolicy(values))).toBe(Code.FailedPrecondition);
+    expect((await admin().getLabelPolicy({})).policy?.details?.resourceOwner).toBe(id);
+    await admin().activateLabelPolicy({});
+    const active = await read();
+    expect(active).toMatchObject(values);
+    expect(active.details?.resourceOwner).toBe(id);
+    // No assets were uploaded: the provider keeps empty asset URLs.
+    expect([active.logoUrl, active.iconUrl, active.logoUrlDark, active.iconUrlDark, active.fontUrl]).toEqual([
+      '',
+      '',
+      '',
+      '',
+      '',
+    ]);
+
+    // update one colour with set_active: the read shows it at once.
+    const changed = { ...values, primaryColor: '#0b57d0' };
+    expect((await admin().updateLabelPolicy(changed)).details?.resourceOwner).toBe(id);
+    await admin().activateLabelPolicy({});
+    expect((await read()).primaryColor).toBe('#0b57d0');
+    // delete: the provider calls nothing (a default label policy cannot be deleted).
+  });
+
   it('zitadel/default_oidc_settings/funcs.go: UpdateOIDCSettings (id from details, else GetOIDCSettings), GetOIDCSettings', async () => {
     const hours = (h: number) => ({ seconds: h * 3600, nanos: 0 });
     const values = {

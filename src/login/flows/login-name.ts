@@ -15,7 +15,12 @@ export async function showLoginName(k: PageKit, r: PageRequest): Promise<void> {
   const loginName = r.params.get('loginName') ?? ar?.loginHint;
   const appName = r.flow.kind === 'saml' ? (await k.samlRequestOf(r)).appName : undefined;
   const registerUrl = (await k.registerAllowed(r)) ? pageUrl('register', r.flow) : undefined;
-  return k.page(r, 200, loginNamePage(await k.context(r), { loginName: loginName ?? undefined, appName, registerUrl }));
+  const idps = await k.idps.offered(r.caller, await k.requestedOrg(r));
+  return k.page(
+    r,
+    200,
+    loginNamePage(await k.context(r), { loginName: loginName ?? undefined, appName, registerUrl, idps }),
+  );
 }
 
 export async function submitLoginName(k: PageKit, r: PageRequest): Promise<void> {
@@ -24,8 +29,9 @@ export async function submitLoginName(k: PageKit, r: PageRequest): Promise<void>
   const settings = await k.login.loginSettings(r.caller, await k.requestedOrg(r));
   const registerUrl =
     settings.allowRegister && settings.allowUsernamePassword ? pageUrl('register', r.flow) : undefined;
+  const idps = await k.idps.offered(r.caller, await k.requestedOrg(r));
   const again = async (key: MessageKey) =>
-    k.page(r, 400, loginNamePage(await k.context(r), { loginName, errors: [t(key)], registerUrl }));
+    k.page(r, 400, loginNamePage(await k.context(r), { loginName, errors: [t(key)], registerUrl, idps }));
   if (!loginName) return again('error.required');
   if (!settings.allowUsernamePassword) return again('error.usernamePassword');
   let session: BrowserSession;

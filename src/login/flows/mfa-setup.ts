@@ -2,7 +2,7 @@ import { DomainError } from '../../platform/errors/domain-error.js';
 import { isError } from '../../platform/errors/domain-error.js';
 import { mfaForced } from '../../settings/settings-rules.js';
 import { MFA_ERRORS } from '../../users/mfa/mfa.errors.js';
-import type { WebAuthnKind } from '../../users/mfa/mfa.entity.js';
+import type { WebAuthnKind } from '../../users/mfa/webauthn-credentials.queries.js';
 import { qrSvg } from '../login-qr.js';
 import { setupChoices } from '../login-mfa-prompt.js';
 import { LoginProblem } from '../login.service.js';

@@ -3,9 +3,9 @@ import { Config } from '../../platform/config/config.js';
 import { MasterKey } from '../../platform/crypto/master-key.js';
 import { DomainError } from '../../platform/errors/domain-error.js';
 import { peerAddress } from '../../platform/http/rate-limit.js';
-import { Policies, type LoginSettings } from '../../settings/policies.js';
+import { Policies, type LoginSettings } from '../../settings/policies.queries.js';
 import type { AuthRequestView } from '../../oidc/oidc.service.js';
-import { passwordProblems } from '../../users/password-policy.js';
+import { passwordProblems } from '../../settings/password-policy.js';
 import { CsrfTokens, withSession, withoutSessions, type BrowserSession, type BrowserState } from '../login-browser.js';
 import { pickLocale, translator, type Locale, type Translate } from '../login.i18n.js';
 import {
@@ -17,6 +17,7 @@ import {
   type UserById,
 } from '../login.service.js';
 import { LOGIN_BASE, pageUrl } from '../login-flow.js';
+import { LoginIdps } from '../login-idps.js';
 import { errorPage, type PageContext, type UserOnPage } from '../views/layout.js';
 import { samlPostPage, type AccountOnPage } from '../views/sign-in.views.js';
 import type { PageRequest } from '../http/page-request.js';
@@ -37,6 +38,7 @@ export class PageKit {
 
   constructor(
     readonly login: LoginService,
+    readonly idps: LoginIdps,
     readonly policies: Policies,
     private readonly config: Config,
     masterKey: MasterKey,
@@ -179,11 +181,14 @@ export class PageKit {
     const session = this.session(r);
     const found = await this.login.withUser(r.caller, session);
     const settings = await this.policies.loginSettings(r.instance.id, found.user.orgId);
+    const within = (at: Date | null | undefined, lifetimeMs: number) =>
+      !!at && (lifetimeMs <= 0 || Date.now() - new Date(at).getTime() < lifetimeMs);
     const at =
       found.view.passwordCheckedAt ?? (found.view.webAuthn?.userVerified ? found.view.webAuthn.checkedAt : undefined);
+    // A sign-in through an identity provider is a first factor too, within externalLoginCheckLifetime.
     const fresh =
-      !!at &&
-      (settings.passwordCheckLifetimeMs <= 0 || Date.now() - new Date(at).getTime() < settings.passwordCheckLifetimeMs);
+      within(at, settings.passwordCheckLifetimeMs) ||
+      within(found.view.intentCheckedAt, settings.externalLoginCheckLifetimeMs);
     if (!fresh) throw new LoginProblem('error.session');
     r.orgId = found.user.orgId;
     return { ...found, session, settings };

@@ -1,10 +1,21 @@
 import { LEGAL_PAGES } from '../../settings/settings-rules.js';
-import type { WebAuthnKind } from '../../users/mfa/mfa.entity.js';
+import type { WebAuthnKind } from '../../users/mfa/webauthn-credentials.queries.js';
 import type { PageRequest } from '../http/page-request.js';
 import type { PageFactor } from '../login-users.js';
 import { showAccounts, showSignedIn, submitAccount } from './accounts.js';
 import { showDevice, showDeviceConsent, submitDeviceCode, submitDeviceDecision } from './device.js';
 import { entry } from './entry.js';
+import {
+  showIdpFailure,
+  showIdpLink,
+  showIdpRegister,
+  showIdpSuccess,
+  showLdap,
+  submitIdpLink,
+  submitIdpRegister,
+  submitIdpStart,
+  submitLdap,
+} from './idp.js';
 import { showInvite, submitInvite } from './invite.js';
 import { legalPage } from './legal.js';
 import { showLoginName, submitLoginName } from './login-name.js';
@@ -105,6 +116,12 @@ const PAGES: ReadonlyMap<string, PageRoute> = new Map<string, PageRoute>([
   ['/invite', { get: showInvite, post: submitInvite }],
   ['/passkey', { get: showPasskey, post: submitPasskey }],
   ['/passkey/set', { get: showPasskeyLink, post: submitPasskeyLink }],
+  ['/idp/start', { post: submitIdpStart }],
+  ['/idp/success', { get: showIdpSuccess }],
+  ['/idp/failure', { get: showIdpFailure }],
+  ['/idp/ldap', { get: (k, r) => showLdap(k, r), post: submitLdap }],
+  ['/idp/register', { get: (k, r) => showIdpRegister(k, r), post: submitIdpRegister }],
+  ['/idp/link', { get: (k, r) => showIdpLink(k, r), post: submitIdpLink }],
   ['/mfa/setup', { get: showMfaSetup }],
   ['/mfa/skip', { post: submitMfaSkip }],
   ['/mfa/setup/totp', { get: showTotpSetup, post: submitTotpSetup }],

@@ -4,6 +4,7 @@ import { SESSION_ERRORS } from '../../sessions/sessions.errors.js';
 import { pageUrl } from '../login-flow.js';
 import { passwordPage } from '../views/sign-in.views.js';
 import type { PageRequest } from '../http/page-request.js';
+import { linkPendingIdp } from './idp.js';
 import { PageKit } from './page-kit.js';
 import { problemKey } from './page-errors.js';
 
@@ -52,8 +53,10 @@ export async function submitPassword(k: PageKit, r: PageRequest): Promise<void> 
       k.remember(r, session);
       return k.go(r, await k.login.advance(r.caller, r.flow, session, true));
     }
-    const session = await k.login.checkPassword(r.caller, k.session(r), password);
-    k.remember(r, session);
+    const checked = await k.login.checkPassword(r.caller, k.session(r), password);
+    k.remember(r, checked);
+    // The account the person chose to link an upstream identity to has proven itself: link it now.
+    const session = await linkPendingIdp(k, r, checked);
     return k.go(r, await k.login.advance(r.caller, r.flow, session, true));
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;

@@ -7,7 +7,7 @@ import { RateLimiter, peerAddress } from '../../platform/http/rate-limit.js';
 import { LOGGER } from '../../platform/platform.module.js';
 import { InstanceResolver, type RequestSite } from '../../platform/tenancy/instance-resolver.js';
 import type { Instance } from '../../platform/tenancy/instance.entity.js';
-import { Policies } from '../../settings/policies.js';
+import { Policies } from '../../settings/policies.queries.js';
 import { problemKey } from '../flows/page-errors.js';
 import { PageKit } from '../flows/page-kit.js';
 import { pageHandler } from '../flows/page-routes.js';

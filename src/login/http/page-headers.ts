@@ -1,4 +1,4 @@
-import type { LabelSettings, SecuritySettings } from '../../settings/policies.js';
+import type { LabelSettings, SecuritySettings } from '../../settings/policies.queries.js';
 import { BROWSER_COOKIE, encodeBrowserState, serializeCookie } from '../login-browser.js';
 import { LOGIN_BASE } from '../login-flow.js';
 import { assetOrigins } from '../login-theme.js';

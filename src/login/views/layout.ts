@@ -1,4 +1,4 @@
-import type { LegalSettings } from '../../settings/policies.js';
+import type { LegalSettings } from '../../settings/policies.queries.js';
 import { LOGIN_BASE, flowParams, type Flow } from '../login-flow.js';
 import type { Locale, MessageKey, Translate } from '../login.i18n.js';
 import { safeAssetUrl } from '../login-theme.js';

@@ -1,4 +1,4 @@
-import type { PasswordComplexity } from '../../users/password-policy.js';
+import type { PasswordComplexity } from '../../settings/password-policy.js';
 import { LOGIN_BASE, pageUrl } from '../login-flow.js';
 import type { MessageKey, Translate } from '../login.i18n.js';
 import { errorBox, h, hiddenFields, input, layout, who, type PageContext, type UserOnPage } from './layout.js';

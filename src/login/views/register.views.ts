@@ -1,5 +1,5 @@
 import { LOGIN_BASE, pageUrl } from '../login-flow.js';
-import type { PasswordComplexity } from '../../users/password-policy.js';
+import type { PasswordComplexity } from '../../settings/password-policy.js';
 import { complexityBox } from './password.views.js';
 import { errorBox, h, hiddenFields, input, layout, who, type PageContext, type UserOnPage } from './layout.js';
 

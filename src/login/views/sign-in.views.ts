@@ -1,3 +1,4 @@
+import { idpButtons, type IdpOnPage } from './idp.views.js';
 import { LOGIN_BASE, pageUrl } from '../login-flow.js';
 import type { MessageKey } from '../login.i18n.js';
 import type { PageFactor } from '../login-users.js';
@@ -17,7 +18,7 @@ import {
 
 export function loginNamePage(
   ctx: PageContext,
-  v: { loginName?: string; appName?: string; errors?: string[]; registerUrl?: string },
+  v: { loginName?: string; appName?: string; errors?: string[]; registerUrl?: string; idps?: readonly IdpOnPage[] },
 ): string {
   const t = ctx.t;
   return layout(
@@ -28,7 +29,8 @@ export function loginNamePage(
 ${errorBox(v.errors)}
 ${input('loginName', t('label.loginName'), `type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus value="${h(v.loginName)}"`, !!v.errors?.length)}
 <div class="actions">${v.registerUrl ? `<a class="button secondary" href="${h(v.registerUrl)}">${h(t('link.register'))}</a>` : ''}<button type="submit" class="primary">${h(t('button.next'))}</button></div>
-</form>`,
+</form>
+${idpButtons(ctx, v.idps ?? [])}`,
   );
 }
 

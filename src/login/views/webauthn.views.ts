@@ -1,4 +1,4 @@
-import type { WebAuthnKind } from '../../users/mfa/mfa.entity.js';
+import type { WebAuthnKind } from '../../users/mfa/webauthn-credentials.queries.js';
 import { LOGIN_BASE, pageUrl } from '../login-flow.js';
 import type { MessageKey } from '../login.i18n.js';
 import { errorBox, h, hiddenFields, input, layout, who, type PageContext, type UserOnPage } from './layout.js';

@@ -3,7 +3,9 @@ import type { ListDetailsSchema } from '@zitadel/proto/zitadel/object_pb.js';
 import {
   EmailProviderState,
   SMSProviderConfigState,
+  SMTPConfigState,
   type EmailProviderSchema,
+  type SMTPConfigSchema,
   type SMSProviderSchema,
 } from '@zitadel/proto/zitadel/settings_pb.js';
 import { ts } from '../../platform/rpc/proto-mapping.js';
@@ -59,4 +61,24 @@ export function smsProviderV1(row: ProviderRow): MessageInitShape<typeof SMSProv
 
 export function listDetailsV1(total: bigint): MessageInitShape<typeof ListDetailsSchema> {
   return { totalResult: total, viewTimestamp: ts(new Date()) };
+}
+
+/**
+ * The older zitadel.settings.v1 SMTPConfig view of an email provider. An HTTP provider shows its
+ * id, state and description with empty SMTP fields; the password never leaves.
+ */
+export function smtpConfigV1(row: ProviderRow): MessageInitShape<typeof SMTPConfigSchema> {
+  const smtp = row.config.kind === 'smtp' ? row.config.smtp : undefined;
+  return {
+    details: detailsOf(row),
+    id: row.id,
+    state: row.state === 'active' ? SMTPConfigState.SMTP_CONFIG_ACTIVE : SMTPConfigState.SMTP_CONFIG_INACTIVE,
+    description: row.description,
+    senderAddress: smtp?.senderAddress ?? '',
+    senderName: smtp?.senderName ?? '',
+    tls: smtp?.tls ?? false,
+    host: smtp?.host ?? '',
+    user: smtp?.user ?? '',
+    replyToAddress: smtp?.replyToAddress ?? '',
+  };
 }
