@@ -19,6 +19,8 @@ async function humanOfA(): Promise<{ userId: string; email: string }> {
     userName,
     profile: { firstName: 'Ava', lastName: 'Tar' },
     email: { email, isEmailVerified: true },
+    // With a verified email and a password v1 creates the user ACTIVE, so its own token is accepted.
+    initialPassword: 'Avatar-Passw0rd!',
   });
   return { userId, email };
 }
