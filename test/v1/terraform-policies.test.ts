@@ -63,6 +63,15 @@ describe('Terraform replays: default policies', () => {
     expect(policy.maxPasswordAttempts.toNumber()).toBe(7);
   });
 
+  it('zitadel/default_password_age_policy/funcs.go: UpdatePasswordAgePolicy, GetPasswordAgePolicy', async () => {
+    const { policy } = await replay(
+      (v) => admin().updatePasswordAgePolicy(v),
+      () => admin().getPasswordAgePolicy({}),
+      { maxAgeDays: 90, expireWarnDays: 14 },
+    );
+    expect([policy.maxAgeDays.toNumber(), policy.expireWarnDays.toNumber()]).toEqual([90, 14]);
+  });
+
   it('zitadel/default_privacy_policy/funcs.go: UpdatePrivacyPolicy, GetPrivacyPolicy', async () => {
     // The provider sends the three links; the other fields keep their zero values, as in its request.
     const values = {
