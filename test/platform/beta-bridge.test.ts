@@ -95,13 +95,21 @@ describe('v2beta through the v2 handlers', () => {
     expect(await codeOf(usersBeta('grpc', 'not-a-token').getUserByID({ userId }))).toBe(Code.Unauthenticated);
   });
 
-  it('validates v2beta requests with their own rules, and leaves what v2 has not built UNIMPLEMENTED', async () => {
+  it('validates v2beta requests with their own rules, and answers a bridged method as v2 does (StartIdentityProviderIntent of an unknown provider)', async () => {
     const bad = await rest(server().baseUrl, 'POST', '/v2beta/users/human', {
       token: server().adminPat,
       body: { profile: { givenName: 'x' } },
     });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toMatch(/email|family_name|familyName/);
-    expect(await codeOf(usersBeta().startIdentityProviderIntent({ idpId: '1' }))).toBe(Code.Unimplemented);
+    const request = {
+      idpId: '1',
+      content: { case: 'urls', value: { successUrl: 'https://app.example/ok', failureUrl: 'https://app.example/no' } },
+    } as const;
+    const v2Code = await codeOf(
+      client(UserV2, 'grpc', server().baseUrl, server().adminPat).startIdentityProviderIntent(request),
+    );
+    expect(v2Code).not.toBe(Code.Unimplemented);
+    expect(await codeOf(usersBeta().startIdentityProviderIntent(request))).toBe(v2Code);
   });
 });
