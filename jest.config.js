@@ -49,4 +49,7 @@ export default {
   ],
   testTimeout: 30000,
   maxWorkers: 2,
+  // Each test file loads the whole app's module graph again and a worker's heap grows with every
+  // file it runs; a worker past this size after a file is replaced instead of running out of memory.
+  workerIdleMemoryLimit: '1GB',
 };
