@@ -132,6 +132,8 @@ const ADMIN_CALLS: [string, string, unknown?, string?][] = [
 ];
 
 const MANAGEMENT_CALLS: [string, string, unknown?][] = [
+  ['GET', '/management/v1/healthz'],
+  ['GET', '/management/v1/languages'],
   ['GET', '/management/v1/policies/domain'],
   ['GET', '/management/v1/policies/orgiam'],
   ...(
