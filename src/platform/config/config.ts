@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
@@ -16,7 +17,6 @@ import {
   ValidateBy,
   validateSync,
 } from 'class-validator';
-import { parse as parseYaml } from 'yaml';
 import { parseNetworks } from '../http/address-rules.js';
 
 function isOutboundAllowance(value: unknown): boolean {
@@ -302,6 +302,11 @@ export function configKeys(): string[] {
       'smsWebhookToken',
     ])
     .filter((k, i, all) => all.indexOf(k) === i);
+}
+
+/** The YAML parser, loaded only when a config file is given (most deployments use the environment). */
+function parseYaml(text: string): unknown {
+  return (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 }
 
 /**
