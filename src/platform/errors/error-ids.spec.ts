@@ -17,6 +17,7 @@ import { MFA_ERRORS } from '../../users/mfa/mfa.errors.js';
 import { USER_ERRORS } from '../../users/users.errors.js';
 import { WEBKEY_ERRORS } from '../../webkeys/webkeys.errors.js';
 import { AUTH_ERRORS } from '../auth/auth.errors.js';
+import { SYSTEM_TOKEN_ERRORS } from '../auth/system-token.js';
 import { TENANCY_ERRORS } from '../tenancy/tenancy.errors.js';
 import { DomainError, errorIds, isError, NotFound, type ErrorId } from './domain-error.js';
 
@@ -39,6 +40,7 @@ const TABLES = {
   USER_ERRORS,
   WEBKEY_ERRORS,
   AUTH_ERRORS,
+  SYSTEM_TOKEN_ERRORS,
   TENANCY_ERRORS,
 };
 
