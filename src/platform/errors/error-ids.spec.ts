@@ -3,6 +3,7 @@ import { AUTHORIZATION_ERRORS } from '../../authorizations/authorizations.errors
 import { LDAP_ERRORS } from '../../idps/connectors/ldap.errors.js';
 import { SAML_IDP_ERRORS } from '../../idps/connectors/saml.errors.js';
 import { INTENT_ERRORS } from '../../idps/intents.errors.js';
+import { INSTANCE_ERRORS } from '../../instances/instances.errors.js';
 import { INTERNAL_PERMISSION_ERRORS } from '../../internal-permissions/internal-permissions.errors.js';
 import { NOTIFICATION_ERRORS } from '../../notifications/notifications.errors.js';
 import { OIDC_ERRORS } from '../../oidc/oidc.errors.js';
@@ -27,6 +28,7 @@ const TABLES = {
   INTENT_ERRORS,
   LDAP_ERRORS,
   SAML_IDP_ERRORS,
+  INSTANCE_ERRORS,
   INTERNAL_PERMISSION_ERRORS,
   NOTIFICATION_ERRORS,
   OIDC_ERRORS,
