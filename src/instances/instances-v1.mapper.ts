@@ -7,6 +7,9 @@ import type {
   InstanceDomainFilter,
   InstanceDomainSort,
   InstanceDomainView,
+  InstanceFilter,
+  InstanceSort,
+  InstanceWithDomains,
   TrustedDomainView,
 } from './instances.queries.js';
 
@@ -70,5 +73,31 @@ export function trustedDomainV1(instanceId: string, d: TrustedDomainView): v1.Tr
   return create(v1.TrustedDomainSchema, {
     domain: d.domain,
     details: detailsV1({ sequence: 0n, creationDate: d.createdAt, changeDate: d.createdAt, resourceOwner: instanceId }),
+  });
+}
+
+/** FieldName of instance lists; unspecified sorts by id. */
+const INSTANCE_SORT: Record<number, InstanceSort> = { 0: 'id', 1: 'id', 2: 'name', 3: 'creationDate' };
+export const instanceSortV1 = (n: number): InstanceSort => INSTANCE_SORT[n] ?? 'id';
+
+export function instanceQueryV1(q: v1.Query, field: string): InstanceFilter {
+  switch (q.query.case) {
+    case 'idQuery':
+      return { kind: 'ids', ids: q.query.value.ids };
+    case 'domainQuery':
+      return { kind: 'domains', domains: q.query.value.domains };
+    default:
+      throw invalidField('INST-q2v1', field, 'one query must be set');
+  }
+}
+
+export function instanceV1({ instance, domains }: InstanceWithDomains): v1.Instance {
+  const detail = instanceDetailV1(instance, domains);
+  return create(v1.InstanceSchema, {
+    id: detail.id,
+    name: detail.name,
+    state: detail.state,
+    domains: detail.domains,
+    details: detail.details,
   });
 }

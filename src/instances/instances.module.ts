@@ -7,6 +7,8 @@ import { InstancesAdminV1Handler } from './instances-admin-v1.handler.js';
 import { InstancesManagementV1Handler } from './instances-management-v1.handler.js';
 import { InstancesQueries } from './instances.queries.js';
 import { InstancesService } from './instances.service.js';
+import { InstancesSystemHandler } from './instances-system.handler.js';
+import { SystemInstancesService } from './system-instances.service.js';
 
 /**
  * Instances: how one is set up with its defaults (at boot and through the system API), the
@@ -14,7 +16,15 @@ import { InstancesService } from './instances.service.js';
  */
 @Module({
   imports: [OrgsModule, UsersModule, WebKeysModule],
-  providers: [InstanceSetup, InstancesQueries, InstancesService, InstancesAdminV1Handler, InstancesManagementV1Handler],
+  providers: [
+    InstanceSetup,
+    InstancesQueries,
+    InstancesService,
+    SystemInstancesService,
+    InstancesAdminV1Handler,
+    InstancesManagementV1Handler,
+    InstancesSystemHandler,
+  ],
   exports: [InstanceSetup, InstancesQueries],
 })
 export class InstancesModule {}

@@ -5,16 +5,11 @@ import { Transactions } from '../platform/database/transactions.js';
 import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
 import { InstanceTrustedDomain } from '../platform/tenancy/instance.entity.js';
-import { parseAuthority } from '../platform/tenancy/request-host.js';
+import { bareHost } from './instance-rules.js';
 import * as errors from './instances.errors.js';
 
 /** A trusted domain is a bare host name: what a public host header's name is compared with. */
-function trustedDomainOf(raw: string): string {
-  const text = raw.trim().toLowerCase();
-  const parsed = parseAuthority(text);
-  if (!parsed || parsed.authority !== parsed.name) throw errors.trustedDomainInvalid();
-  return parsed.name;
-}
+const trustedDomainOf = (raw: string): string => bareHost(raw, errors.trustedDomainInvalid);
 
 /** Commands on the caller's instance: its trusted domains (admin v1), with instance events. */
 @Injectable()

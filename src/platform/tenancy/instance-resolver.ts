@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { ChangeFeed } from '../cache/change-feed.js';
 import { Config } from '../config/config.js';
 import { LogThrottle } from '../logging/log-throttle.js';
 import { LOGGER } from '../logging/logger-token.js';
@@ -29,8 +30,10 @@ export interface RequestSite {
 }
 
 /**
- * Finds the instance a request is for from its host. The cache only saves look-ups: losing it
- * (or another process adding a domain) costs at most a few seconds of staleness.
+ * Finds the instance a request is for from its host. Only hosts found are cached, so a new
+ * domain is served at once; the change feed drops an instance's entries when it or its domains
+ * change in any process (within milliseconds), and the lifetime bounds staleness while the feed
+ * is down.
  */
 @Injectable()
 export class InstanceResolver {
@@ -45,8 +48,10 @@ export class InstanceResolver {
     private readonly dataSource: DataSource,
     @Inject(LOGGER) private readonly log: Logger,
     config: Config,
+    changes: ChangeFeed,
   ) {
     this.scheme = new URL(config.externalUrl).protocol;
+    changes.onChange((instanceId) => this.forget(instanceId));
   }
 
   async resolve(hostHeader: string | null | undefined): Promise<Instance> {
@@ -121,7 +126,9 @@ export class InstanceResolver {
     );
   }
 
-  forget(): void {
-    this.cache.clear();
+  /** Drops the hosts of one instance, or every host. */
+  forget(instanceId?: string): void {
+    for (const [host, entry] of this.cache)
+      if (instanceId === undefined || entry.instance.id === instanceId) this.cache.delete(host);
   }
 }
