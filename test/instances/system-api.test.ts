@@ -1,0 +1,296 @@
+// The system API as ZITADEL's operators use it: a system API user from PORTCULLIS_SYSTEMAPIUSERS
+// signs a JWT and creates tenants, each reached by its own domains at once, on this server and on
+// a second one on the same database (no shared memory: its own caches and change-feed listener).
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { Code, ConnectError } from '@connectrpc/connect';
+import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
+import { KeyType } from '@zitadel/proto/zitadel/auth_n_key_pb.js';
+import { ErrorDetailSchema } from '@zitadel/proto/zitadel/message_pb.js';
+import { SystemService } from '@zitadel/proto/zitadel/system_pb.js';
+import { SignJWT } from 'jose';
+import { client, codeOf, rest, TRANSPORTS } from '../support/clients.js';
+import { restOnHost } from '../support/instances.js';
+import { bootTestServer, type TestServer } from '../support/test-server.js';
+
+const pair = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
+const operator = pair();
+const viewer = pair();
+const stranger = pair();
+const pemB64 = (k: ReturnType<typeof pair>) =>
+  Buffer.from(k.publicKey.export({ type: 'spki', format: 'pem' }) as string).toString('base64');
+
+const ENV = {
+  PORTCULLIS_SYSTEMAPIUSERS: JSON.stringify({
+    ops: { KeyData: pemB64(operator) },
+    auditor: { KeyData: pemB64(viewer), Memberships: [{ MemberType: 'System', Roles: ['SYSTEM_OWNER_VIEWER'] }] },
+  }),
+};
+/** The default PORTCULLIS_EXTERNAL_URL: what system JWTs name as audience. */
+const AUDIENCE = 'http://localhost:8080';
+
+let a: TestServer;
+let b: TestServer;
+beforeAll(async () => {
+  a = await bootTestServer(ENV);
+  b = await bootTestServer(ENV, a);
+}, 90_000);
+afterAll(async () => {
+  await b?.close();
+  await a?.close();
+});
+
+function systemJwt(
+  user = 'ops',
+  key: KeyObject = operator.privateKey,
+  claims: { aud?: string; iat?: number; exp?: number } = {},
+): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ aud: AUDIENCE, iat: now, exp: now + 300, ...claims })
+    .setProtectedHeader({ alg: 'RS256' })
+    .setIssuer(user)
+    .setSubject(user)
+    .sign(key);
+}
+
+const system = async (server: TestServer = a, token?: string) =>
+  client(SystemService, 'grpc', server.baseUrl, token ?? (await systemJwt()));
+
+async function refusal(call: Promise<unknown>): Promise<{ code: Code; id?: string; message: string }> {
+  const err = await call.then(
+    () => undefined,
+    (e: unknown) => ConnectError.from(e),
+  );
+  if (!err) throw new Error('the call was answered');
+  return { code: err.code, id: err.findDetails(ErrorDetailSchema)[0]?.id, message: err.rawMessage };
+}
+
+/** A REST call naming `host` as its Host, on server `on`. */
+const onHost = (on: TestServer, host: string, method: string, path: string, token?: string) =>
+  restOnHost(on, `${host}:${on.port}`, method, path, token);
+
+let seq = 0;
+const uniqueDomain = (label: string) => `${label}-${Date.now().toString(36)}-${seq++}.tenants.test`;
+
+async function createWithMachineOwner(domain: string) {
+  return (await system()).createInstance({
+    instanceName: `Tenant ${domain}`,
+    customDomain: domain,
+    owner: {
+      case: 'machine',
+      value: {
+        userName: 'tenant-admin',
+        name: 'Tenant admin',
+        personalAccessToken: {},
+      },
+    },
+  });
+}
+
+describe('a system API user creates tenants reached by their own domains', () => {
+  it("creates an instance with a custom domain whose Host serves its discovery, its login pages and its owner's PAT; the first instance's PAT fails there and the new PAT fails on the first instance", async () => {
+    const domain = uniqueDomain('acme');
+    const created = await createWithMachineOwner(domain);
+    expect(created.instanceId).toMatch(/^\d+$/);
+    expect(created.pat).not.toBe('');
+
+    const discovery = await onHost(a, domain, 'GET', '/.well-known/openid-configuration');
+    expect(discovery.status).toBe(200);
+    expect(JSON.parse(discovery.body).issuer).toBe(`http://${domain}:${a.port}`);
+    expect((await onHost(a, domain, 'GET', '/ui/v2/login/device')).status).toBe(200);
+
+    const me = await onHost(a, domain, 'GET', '/admin/v1/instances/me', created.pat);
+    expect(me.status).toBe(200);
+    expect(JSON.parse(me.body).instance.id).toBe(created.instanceId);
+
+    expect((await onHost(a, domain, 'GET', '/admin/v1/instances/me', a.adminPat)).status).toBe(401);
+    expect((await rest(a.baseUrl, 'GET', '/admin/v1/instances/me', { token: created.pat })).status).toBe(401);
+  });
+
+  it('an instance created through one server is served by the other server on the same database within a second', async () => {
+    const domain = uniqueDomain('two');
+    const created = await createWithMachineOwner(domain);
+    const started = Date.now();
+    let status = 0;
+    while (Date.now() - started < 1_000) {
+      status = (await onHost(b, domain, 'GET', '/admin/v1/instances/me', created.pat)).status;
+      if (status === 200) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(status).toBe(200);
+  });
+
+  it('a machine owner may get a key instead of a PAT: the key file names the owner, an IAM_OWNER of the new instance', async () => {
+    const created = await (await system()).createInstance({
+      instanceName: 'Keyed tenant',
+      owner: {
+        case: 'machine',
+        value: { userName: 'key-admin', name: 'Key admin', machineKey: { type: KeyType.JSON } },
+      },
+    });
+    expect(created.pat).toBe('');
+    const keyFile = JSON.parse(Buffer.from(created.machineKey).toString('utf8'));
+    expect(keyFile).toEqual(expect.objectContaining({ type: 'serviceaccount', keyId: expect.any(String) }));
+    const members = await (await system()).listIAMMembers({ instanceId: created.instanceId });
+    expect(members.result.map((m) => [m.userId, m.roles])).toEqual([[keyFile.userId, ['IAM_OWNER']]]);
+  });
+
+  it('AddInstance makes a human owner (IAM_OWNER) and a generated domain under the external domain, primary, besides the custom one', async () => {
+    const domain = uniqueDomain('human');
+    const added = await (await system()).addInstance({
+      instanceName: 'Human tenant',
+      firstOrgName: 'Human Org',
+      customDomain: domain,
+      ownerUserName: 'owner',
+      ownerEmail: { email: 'owner@human.example.com', isEmailVerified: true },
+      ownerProfile: { firstName: 'Olga', lastName: 'Owner' },
+      ownerPassword: { password: 'Secret-Passw0rd!', passwordChangeRequired: false },
+    });
+    const { instance } = await (await system()).getInstance({ instanceId: added.instanceId });
+    expect(instance?.name).toBe('Human tenant');
+    const domains = instance!.domains.map((d) => [d.domain, d.primary, d.generated]);
+    expect(domains).toEqual(
+      expect.arrayContaining([
+        [expect.stringMatching(/^human-tenant-[0-9a-f]{6}\.localhost$/), true, true],
+        [domain, false, false],
+      ]),
+    );
+    const members = await (await system()).listIAMMembers({ instanceId: added.instanceId });
+    expect(members.result.map((m) => m.roles)).toEqual([['IAM_OWNER']]);
+    expect(members.result[0].preferredLoginName).toMatch(/^owner/);
+  });
+
+  it.each(TRANSPORTS)('lists instances with their domains over %s, filtered by domain', async (name) => {
+    const domain = uniqueDomain('list');
+    const created = await createWithMachineOwner(domain);
+    const listed = await client(SystemService, name, a.baseUrl, await systemJwt()).listInstances({
+      queries: [{ query: { case: 'domainQuery', value: { domains: [domain] } } }],
+    });
+    expect(listed.result.map((i) => i.id)).toEqual([created.instanceId]);
+    expect(listed.result[0].domains.map((d) => d.domain)).toContain(domain);
+  });
+
+  it('serves the system API over REST under /system/v1 with a system JWT', async () => {
+    const res = await rest(a.baseUrl, 'POST', '/system/v1/instances/_search', { token: await systemJwt(), body: {} });
+    expect(res.status).toBe(200);
+    expect(Number(res.body.details.totalResult)).toBeGreaterThanOrEqual(1);
+    const exists = await rest(a.baseUrl, 'POST', '/system/v1/domains/localhost/_exists', {
+      token: await systemJwt(),
+      body: {},
+    });
+    expect(exists.body).toEqual({ exists: true });
+  });
+});
+
+describe('instance domains route at once in every process', () => {
+  it('a domain added is served by both servers at once; set primary; removed, neither serves it; the generated domain stays', async () => {
+    const created = await createWithMachineOwner(uniqueDomain('dom'));
+    const sys = await system();
+    const extra = uniqueDomain('extra');
+    await sys.addDomain({ instanceId: created.instanceId, domain: extra });
+    for (const server of [a, b])
+      expect((await onHost(server, extra, 'GET', '/admin/v1/instances/me', created.pat)).status).toBe(200);
+    expect((await sys.existsDomain({ domain: extra })).exists).toBe(true);
+
+    await sys.setPrimaryDomain({ instanceId: created.instanceId, domain: extra });
+    const { result } = await sys.listDomains({ instanceId: created.instanceId });
+    expect(result.find((d) => d.primary)?.domain).toBe(extra);
+    expect(await refusal(sys.removeDomain({ instanceId: created.instanceId, domain: extra }))).toMatchObject({
+      code: Code.FailedPrecondition,
+    });
+    const generated = result.find((d) => d.generated)!.domain;
+    expect(await refusal(sys.removeDomain({ instanceId: created.instanceId, domain: generated }))).toMatchObject({
+      code: Code.FailedPrecondition,
+    });
+
+    await sys.setPrimaryDomain({ instanceId: created.instanceId, domain: generated });
+    await sys.removeDomain({ instanceId: created.instanceId, domain: extra });
+    for (const server of [a, b])
+      expect((await onHost(server, extra, 'GET', '/admin/v1/instances/me', created.pat)).status).toBe(404);
+  });
+
+  it('a removed instance is served by neither server, and its PAT opens nothing', async () => {
+    const domain = uniqueDomain('gone');
+    const created = await createWithMachineOwner(domain);
+    expect((await onHost(b, domain, 'GET', '/admin/v1/instances/me', created.pat)).status).toBe(200);
+    await (await system()).removeInstance({ instanceId: created.instanceId });
+    for (const server of [a, b])
+      expect((await onHost(server, domain, 'GET', '/admin/v1/instances/me', created.pat)).status).toBe(404);
+    expect(await refusal((await system()).getInstance({ instanceId: created.instanceId }))).toMatchObject({
+      code: Code.NotFound,
+    });
+  });
+
+  it('UpdateInstance renames it', async () => {
+    const created = await createWithMachineOwner(uniqueDomain('rename'));
+    await (await system()).updateInstance({ instanceId: created.instanceId, instanceName: 'Renamed' });
+    expect((await (await system()).getInstance({ instanceId: created.instanceId })).instance?.name).toBe('Renamed');
+  });
+});
+
+describe('bad input is refused naming the field, with nothing written', () => {
+  const count = async () => (await (await system()).listInstances({})).details?.totalResult;
+
+  it('a blank instance name is INVALID_ARGUMENT naming instance_name', async () => {
+    const before = await count();
+    const err = await refusal(
+      (await system()).createInstance({
+        instanceName: ' ',
+        owner: { case: 'machine', value: { userName: 'x', name: 'x' } },
+      }),
+    );
+    expect(err.code).toBe(Code.InvalidArgument);
+    expect(err.message).toContain('instance_name');
+    expect(await count()).toBe(before);
+  });
+
+  it("a custom domain another instance has (the first instance's localhost) is ALREADY_EXISTS, and no instance is left half-made", async () => {
+    const before = await count();
+    const err = await refusal(createWithMachineOwner('localhost'));
+    expect(err.code).toBe(Code.AlreadyExists);
+    expect(await count()).toBe(before);
+  });
+
+  it('a custom domain with a scheme or a path is INVALID_ARGUMENT naming custom_domain', async () => {
+    const err = await refusal(createWithMachineOwner('https://evil.example/x'));
+    expect(err.code).toBe(Code.InvalidArgument);
+    expect(err.message).toContain('custom_domain');
+  });
+
+  it('no owner is INVALID_ARGUMENT', async () => {
+    expect((await refusal((await system()).createInstance({ instanceName: 'No owner' }))).code).toBe(
+      Code.InvalidArgument,
+    );
+  });
+});
+
+describe('only system API users reach the system API, and they reach nothing else', () => {
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it.each([
+    ['a JWT signed by a key no system user has', () => systemJwt('ops', stranger.privateKey)],
+    ['a JWT for another audience', () => systemJwt('ops', operator.privateKey, { aud: 'http://evil.example' })],
+    ['an expired JWT', () => systemJwt('ops', operator.privateKey, { iat: now() - 600, exp: now() - 60 })],
+    ['a JWT of an unknown user', () => systemJwt('nobody', operator.privateKey)],
+    ["the first instance's admin PAT", async () => a.adminPat],
+  ])('refuses %s with UNAUTHENTICATED', async (_what, token) => {
+    expect(await codeOf((await system(a, await token())).listInstances({}))).toBe(Code.Unauthenticated);
+  });
+
+  it('a viewer lists instances but may not create one (PERMISSION_DENIED)', async () => {
+    const auditor = await system(a, await systemJwt('auditor', viewer.privateKey));
+    expect(await codeOf(auditor.listInstances({}))).toBe('ok');
+    expect(
+      await codeOf(
+        auditor.createInstance({
+          instanceName: 'Nope',
+          owner: { case: 'machine', value: { userName: 'n', name: 'n' } },
+        }),
+      ),
+    ).toBe(Code.PermissionDenied);
+  });
+
+  it("a system JWT opens no instance's API", async () => {
+    const admin = client(AdminService, 'grpc', a.baseUrl, await systemJwt());
+    expect(await codeOf(admin.getMyInstance({}))).toBe(Code.Unauthenticated);
+  });
+});
