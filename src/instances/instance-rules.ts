@@ -1,4 +1,5 @@
 import type { DomainError } from '../platform/errors/domain-error.js';
+import { nameInvalid } from './instances.errors.js';
 import { parseAuthority } from '../platform/tenancy/request-host.js';
 
 /**
@@ -9,4 +10,13 @@ export function bareHost(raw: string, invalid: () => DomainError): string {
   const parsed = parseAuthority(raw.trim().toLowerCase().replace(/\.$/, ''));
   if (!parsed || parsed.authority !== parsed.name) throw invalid();
   return parsed.name;
+}
+
+const MAX_NAME = 200;
+
+/** An instance's name: not blank, at most 200 characters (ZITADEL's limit). */
+export function instanceName(raw: string, field: string): string {
+  const name = raw.trim();
+  if (!name || name.length > MAX_NAME) throw nameInvalid(field);
+  return name;
 }

@@ -8,6 +8,7 @@ import { InstancesManagementV1Handler } from './instances-management-v1.handler.
 import { InstancesQueries } from './instances.queries.js';
 import { InstancesService } from './instances.service.js';
 import { InstancesSystemHandler } from './instances-system.handler.js';
+import { InstancesV2betaHandler } from './instances-v2beta.handler.js';
 import { SystemInstancesService } from './system-instances.service.js';
 
 /**
@@ -24,6 +25,7 @@ import { SystemInstancesService } from './system-instances.service.js';
     InstancesAdminV1Handler,
     InstancesManagementV1Handler,
     InstancesSystemHandler,
+    InstancesV2betaHandler,
   ],
   exports: [InstanceSetup, InstancesQueries],
 })

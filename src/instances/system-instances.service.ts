@@ -9,7 +9,8 @@ import { callerForSystem, type Caller, type SystemCall } from '../platform/rpc/c
 import { hostName } from '../platform/tenancy/instance-resolver.js';
 import { Instance, InstanceDomain } from '../platform/tenancy/instance.entity.js';
 import { InstanceSetup, type CreatedInstance, type HumanOwner, type MachineOwner } from './instance-setup.service.js';
-import { bareHost } from './instance-rules.js';
+import { bareHost, instanceName } from './instance-rules.js';
+import { InstancesService } from './instances.service.js';
 import * as errors from './instances.errors.js';
 
 export interface CreateInstanceInput {
@@ -18,14 +19,6 @@ export interface CreateInstanceInput {
   readonly customDomain: string;
   readonly owner: HumanOwner | MachineOwner | undefined;
   readonly defaultLanguage: string;
-}
-
-const MAX_NAME = 200;
-
-function instanceName(raw: string, field: string): string {
-  const name = raw.trim();
-  if (!name || name.length > MAX_NAME) throw errors.nameInvalid(field);
-  return name;
 }
 
 /**
@@ -42,6 +35,7 @@ export class SystemInstancesService {
   constructor(
     private readonly tx: Transactions,
     private readonly setup: InstanceSetup,
+    private readonly instances: InstancesService,
     private readonly config: Config,
   ) {
     this.externalDomain = hostName(new URL(config.externalUrl).host);
@@ -77,11 +71,8 @@ export class SystemInstancesService {
   }
 
   async rename(call: SystemCall, instanceId: string, rawName: string): Promise<WrittenEvent> {
-    const name = instanceName(rawName, 'instance_name');
-    return this.onInstance(call, instanceId, async (tx, caller) => {
-      await tx.update(Instance, { id: instanceId }, { name });
-      return this.setup.push(tx, caller, 'instance.changed', { name });
-    });
+    instanceName(rawName, 'instance_name');
+    return this.onInstance(call, instanceId, (tx, caller) => this.instances.rename(caller, rawName, tx));
   }
 
   /**

@@ -2,13 +2,17 @@
 // signs a JWT and creates tenants, each reached by its own domains at once, on this server and on
 // a second one on the same database (no shared memory: its own caches and change-feed listener).
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code, ConnectError, createClient } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
+import { NewAuthorizationBearerInterceptor } from '@zitadel/client';
+import { InstanceService } from '@zitadel/proto/zitadel/instance/v2beta/instance_service_pb.js';
 import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
 import { KeyType } from '@zitadel/proto/zitadel/auth_n_key_pb.js';
 import { ErrorDetailSchema } from '@zitadel/proto/zitadel/message_pb.js';
 import { SystemService } from '@zitadel/proto/zitadel/system_pb.js';
 import { SignJWT } from 'jose';
-import { client, codeOf, rest, TRANSPORTS } from '../support/clients.js';
+import { INSTANCE_HOST_HEADER } from '../../src/platform/tenancy/request-host.js';
+import { client, codeOf, rest, TRANSPORTS, withHeaders } from '../support/clients.js';
 import { restOnHost } from '../support/instances.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 
@@ -65,8 +69,21 @@ async function refusal(call: Promise<unknown>): Promise<{ code: Code; id?: strin
 }
 
 /** A REST call naming `host` as its Host, on server `on`. */
-const onHost = (on: TestServer, host: string, method: string, path: string, token?: string) =>
-  restOnHost(on, `${host}:${on.port}`, method, path, token);
+const onHost = (on: TestServer, host: string, method: string, path: string, token?: string, body?: unknown) =>
+  restOnHost(on, `${host}:${on.port}`, method, path, token, body === undefined ? {} : { body });
+
+/**
+ * The status `host` answers with on `on` once it is `status`, polling for up to a second: the
+ * server that made the change answers at once, another one as soon as the change feed tells it.
+ */
+async function statusWithin(on: TestServer, host: string, token: string, status: number): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const got = (await onHost(on, host, 'GET', '/admin/v1/instances/me', token)).status;
+    if (got === status || Date.now() - started > 1_000) return got;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
 
 let seq = 0;
 const uniqueDomain = (label: string) => `${label}-${Date.now().toString(36)}-${seq++}.tenants.test`;
@@ -109,14 +126,7 @@ describe('a system API user creates tenants reached by their own domains', () =>
   it('an instance created through one server is served by the other server on the same database within a second', async () => {
     const domain = uniqueDomain('two');
     const created = await createWithMachineOwner(domain);
-    const started = Date.now();
-    let status = 0;
-    while (Date.now() - started < 1_000) {
-      status = (await onHost(b, domain, 'GET', '/admin/v1/instances/me', created.pat)).status;
-      if (status === 200) break;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    expect(status).toBe(200);
+    expect(await statusWithin(b, domain, created.pat, 200)).toBe(200);
   });
 
   it('a machine owner may get a key instead of a PAT: the key file names the owner, an IAM_OWNER of the new instance', async () => {
@@ -187,8 +197,7 @@ describe('instance domains route at once in every process', () => {
     const sys = await system();
     const extra = uniqueDomain('extra');
     await sys.addDomain({ instanceId: created.instanceId, domain: extra });
-    for (const server of [a, b])
-      expect((await onHost(server, extra, 'GET', '/admin/v1/instances/me', created.pat)).status).toBe(200);
+    for (const server of [a, b]) expect(await statusWithin(server, extra, created.pat, 200)).toBe(200);
     expect((await sys.existsDomain({ domain: extra })).exists).toBe(true);
 
     await sys.setPrimaryDomain({ instanceId: created.instanceId, domain: extra });
@@ -204,8 +213,7 @@ describe('instance domains route at once in every process', () => {
 
     await sys.setPrimaryDomain({ instanceId: created.instanceId, domain: generated });
     await sys.removeDomain({ instanceId: created.instanceId, domain: extra });
-    for (const server of [a, b])
-      expect((await onHost(server, extra, 'GET', '/admin/v1/instances/me', created.pat)).status).toBe(404);
+    for (const server of [a, b]) expect(await statusWithin(server, extra, created.pat, 404)).toBe(404);
   });
 
   it('a removed instance is served by neither server, and its PAT opens nothing', async () => {
@@ -213,8 +221,7 @@ describe('instance domains route at once in every process', () => {
     const created = await createWithMachineOwner(domain);
     expect((await onHost(b, domain, 'GET', '/admin/v1/instances/me', created.pat)).status).toBe(200);
     await (await system()).removeInstance({ instanceId: created.instanceId });
-    for (const server of [a, b])
-      expect((await onHost(server, domain, 'GET', '/admin/v1/instances/me', created.pat)).status).toBe(404);
+    for (const server of [a, b]) expect(await statusWithin(server, domain, created.pat, 404)).toBe(404);
     expect(await refusal((await system()).getInstance({ instanceId: created.instanceId }))).toMatchObject({
       code: Code.NotFound,
     });
@@ -292,5 +299,96 @@ describe('only system API users reach the system API, and they reach nothing els
   it("a system JWT opens no instance's API", async () => {
     const admin = client(AdminService, 'grpc', a.baseUrl, await systemJwt());
     expect(await codeOf(admin.getMyInstance({}))).toBe(Code.Unauthenticated);
+  });
+});
+
+describe("InstanceService v2beta with ZITADEL's permissions", () => {
+  /** InstanceService on the tenant's host (x-zitadel-instance-host, as a proxy names it), with a token. */
+  const onTenant = (host: string, token: string) =>
+    createClient(
+      InstanceService,
+      createConnectTransport({
+        baseUrl: a.baseUrl,
+        httpVersion: '1.1',
+        interceptors: [withHeaders({ [INSTANCE_HOST_HEADER]: host }), NewAuthorizationBearerInterceptor(token)],
+      }),
+    );
+
+  it("the instance's administrator reads and renames its own instance, lists its custom domains and manages its trusted domains", async () => {
+    const domain = uniqueDomain('v2b');
+    const created = await createWithMachineOwner(domain);
+    const mine = onTenant(domain, created.pat);
+
+    const { instance } = await mine.getInstance({ instanceId: created.instanceId });
+    expect(instance?.id).toBe(created.instanceId);
+    expect(instance?.domains.map((d) => d.domain)).toContain(domain);
+    await mine.updateInstance({ instanceId: created.instanceId, instanceName: 'Self-renamed' });
+    expect((await mine.getInstance({ instanceId: created.instanceId })).instance?.name).toBe('Self-renamed');
+
+    const custom = await mine.listCustomDomains({ instanceId: created.instanceId });
+    expect(custom.domains.map((d) => d.domain)).toContain(domain);
+
+    await mine.addTrustedDomain({ instanceId: created.instanceId, domain: 'login.v2b.example' });
+    const trusted = await mine.listTrustedDomains({ instanceId: created.instanceId });
+    expect(trusted.trustedDomain.map((d) => d.domain)).toEqual(['login.v2b.example']);
+    await mine.removeTrustedDomain({ instanceId: created.instanceId, domain: 'login.v2b.example' });
+    expect((await mine.listTrustedDomains({ instanceId: created.instanceId })).trustedDomain).toEqual([]);
+  });
+
+  it("another instance's id is NOT_FOUND to an administrator, as an unknown one", async () => {
+    const domain = uniqueDomain('v2b-own');
+    const created = await createWithMachineOwner(domain);
+    const first = await (await system()).listInstances({
+      queries: [{ query: { case: 'domainQuery', value: { domains: ['127.0.0.1'] } } }],
+    });
+    const firstInstanceId = first.result[0].id;
+    const mine = onTenant(domain, created.pat);
+    expect(await codeOf(mine.getInstance({ instanceId: firstInstanceId }))).toBe(Code.NotFound);
+    expect(await codeOf(mine.getInstance({ instanceId: '4242' }))).toBe(Code.NotFound);
+    expect(await codeOf(mine.addTrustedDomain({ instanceId: firstInstanceId, domain: 'x.example' }))).toBe(
+      Code.NotFound,
+    );
+  });
+
+  it('a user of the instance without iam.read is PERMISSION_DENIED', async () => {
+    const domain = uniqueDomain('v2b-perm');
+    const created = await createWithMachineOwner(domain);
+    const user = await onHost(a, domain, 'POST', '/management/v1/users/machine', created.pat, {
+      userName: 'plain-bot',
+      name: 'Plain bot',
+    });
+    const userId = JSON.parse(user.body).userId as string;
+    const pat = JSON.parse(
+      (await onHost(a, domain, 'POST', `/management/v1/users/${userId}/pats`, created.pat, {})).body,
+    ).token as string;
+    expect(await codeOf(onTenant(domain, pat).getInstance({ instanceId: created.instanceId }))).toBe(
+      Code.PermissionDenied,
+    );
+  });
+
+  it('listing, deleting and custom domains are for system API users; instance PATs are refused there and system JWTs on the instance methods', async () => {
+    const domain = uniqueDomain('v2b-sys');
+    const created = await createWithMachineOwner(domain);
+    const asSystem = client(InstanceService, 'grpc', a.baseUrl, await systemJwt());
+    const listed = await asSystem.listInstances({
+      queries: [{ query: { case: 'idQuery', value: { ids: [created.instanceId] } } }],
+    });
+    expect(listed.instances.map((i) => i.id)).toEqual([created.instanceId]);
+
+    const extra = uniqueDomain('v2b-custom');
+    await asSystem.addCustomDomain({ instanceId: created.instanceId, domain: extra });
+    expect(await statusWithin(b, extra, created.pat, 200)).toBe(200);
+    await asSystem.removeCustomDomain({ instanceId: created.instanceId, domain: extra });
+    expect(await statusWithin(b, extra, created.pat, 404)).toBe(404);
+
+    const mine = onTenant(domain, created.pat);
+    expect(await codeOf(mine.listInstances({}))).toBe(Code.Unauthenticated);
+    expect(await codeOf(mine.deleteInstance({ instanceId: created.instanceId }))).toBe(Code.Unauthenticated);
+    expect(await codeOf(onTenant(domain, await systemJwt()).getInstance({ instanceId: created.instanceId }))).toBe(
+      Code.Unauthenticated,
+    );
+
+    await asSystem.deleteInstance({ instanceId: created.instanceId });
+    expect((await onHost(a, domain, 'GET', '/admin/v1/instances/me', created.pat)).status).toBe(404);
   });
 });

@@ -32,8 +32,8 @@ export interface RequestSite {
 /**
  * Finds the instance a request is for from its host. Only hosts found are cached, so a new
  * domain is served at once; the change feed drops an instance's entries when it or its domains
- * change in any process (within milliseconds), and the lifetime bounds staleness while the feed
- * is down.
+ * change in any process (within milliseconds of the commit), and while the feed is down every
+ * request reads the database, as the read caches do.
  */
 @Injectable()
 export class InstanceResolver {
@@ -48,7 +48,7 @@ export class InstanceResolver {
     private readonly dataSource: DataSource,
     @Inject(LOGGER) private readonly log: Logger,
     config: Config,
-    changes: ChangeFeed,
+    private readonly changes: ChangeFeed,
   ) {
     this.scheme = new URL(config.externalUrl).protocol;
     changes.onChange((instanceId) => this.forget(instanceId));
@@ -94,14 +94,17 @@ export class InstanceResolver {
 
   private async byDomain(host: string): Promise<Instance | undefined> {
     const cached = this.cache.get(host);
-    if (cached && cached.until > Date.now()) return cached.instance;
+    if (cached && cached.until > Date.now() && this.changes.usable) return cached.instance;
+    // A look-up that began before a change was announced is answered but not kept.
+    const version = this.changes.version;
     const found = await this.dataSource
       .getRepository(Instance)
       .createQueryBuilder('i')
       .innerJoin(InstanceDomain, 'd', 'd.instance_id = i.id')
       .where('d.domain = :host', { host })
       .getOne();
-    if (found) this.cache.set(host, { instance: found, until: Date.now() + CACHE_TTL_MS });
+    if (found && this.changes.usable && this.changes.version === version)
+      this.cache.set(host, { instance: found, until: Date.now() + CACHE_TTL_MS });
     return found ?? undefined;
   }
 
