@@ -10,11 +10,11 @@ import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
 import { addInstanceInput, createInstanceInput } from './instances-system.mapper.js';
 import {
   instanceDetailV1,
-  instanceDomainQueryV1,
-  instanceDomainSortV1,
+  instanceDomainQuery,
+  instanceDomainSort,
   instanceDomainV1,
-  instanceQueryV1,
-  instanceSortV1,
+  instanceQuery,
+  instanceSort,
   instanceV1,
 } from './instances-v1.mapper.js';
 import { instanceNotFound } from './instances.errors.js';
@@ -59,8 +59,8 @@ export class InstancesSystemHandler implements OnModuleInit {
 
   readonly impl: Partial<ServiceImpl<typeof SystemService>> = {
     listInstances: async (req) => {
-      const filters = req.queries.map((q, i) => instanceQueryV1(q, `queries[${i}]`));
-      const listed = await this.queries.list(filters, instanceSortV1(req.sortingColumn), page(req.query));
+      const filters = req.queries.map((q, i) => instanceQuery(q, `queries[${i}]`));
+      const listed = await this.queries.list(filters, instanceSort(req.sortingColumn), page(req.query));
       return {
         details: listDetailsV1(listed.total),
         sortingColumn: req.sortingColumn,
@@ -97,11 +97,11 @@ export class InstancesSystemHandler implements OnModuleInit {
     existsDomain: async (req) => ({ exists: await this.queries.domainExists(req.domain.trim().toLowerCase()) }),
     listDomains: async (req) => {
       const { instance } = await this.found(req.instanceId);
-      const filters = req.queries.map((q, i) => instanceDomainQueryV1(q, `queries[${i}]`));
+      const filters = req.queries.map((q, i) => instanceDomainQuery(q, `queries[${i}]`));
       const listed = await this.queries.domainsOf(
         instance.id,
         filters,
-        instanceDomainSortV1(req.sortingColumn),
+        instanceDomainSort(req.sortingColumn),
         page(req.query),
       );
       return {

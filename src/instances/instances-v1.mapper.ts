@@ -1,5 +1,6 @@
 import { create } from '@bufbuild/protobuf';
 import * as v1 from '@zitadel/proto/zitadel/instance_pb.js';
+import type * as v2 from '@zitadel/proto/zitadel/instance/v2beta/instance_pb.js';
 import { invalidField } from '../platform/errors/domain-error.js';
 import { detailsV1, textMatch } from '../platform/rpc/proto-mapping.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
@@ -13,9 +14,10 @@ import type {
   TrustedDomainView,
 } from './instances.queries.js';
 
-// zitadel.instance.v1 messages of the v1 admin API.
+// zitadel.instance.v1 messages of the v1 admin and system APIs. The queries and sort columns
+// are read the same from v2beta's messages: same cases, fields and numbering.
 
-/** DomainFieldName; unspecified sorts by domain. */
+/** DomainFieldName (v1 and v2beta); unspecified sorts by domain. */
 const SORT: Record<number, InstanceDomainSort> = {
   0: 'domain',
   1: 'domain',
@@ -23,9 +25,12 @@ const SORT: Record<number, InstanceDomainSort> = {
   3: 'generated',
   4: 'creationDate',
 };
-export const instanceDomainSortV1 = (n: number): InstanceDomainSort => SORT[n] ?? 'domain';
+export const instanceDomainSort = (n: number): InstanceDomainSort => SORT[n] ?? 'domain';
 
-export function instanceDomainQueryV1(q: v1.DomainSearchQuery, field: string): InstanceDomainFilter {
+export function instanceDomainQuery(
+  q: v1.DomainSearchQuery | v2.DomainSearchQuery,
+  field: string,
+): InstanceDomainFilter {
   const c = q.query;
   switch (c.case) {
     case 'domainQuery':
@@ -64,7 +69,7 @@ export function instanceDetailV1(instance: Instance, domains: readonly InstanceD
   });
 }
 
-export function trustedDomainQueryV1(q: v1.TrustedDomainSearchQuery, field: string) {
+export function trustedDomainQuery(q: v1.TrustedDomainSearchQuery | v2.TrustedDomainSearchQuery, field: string) {
   if (q.query.case !== 'domainQuery') throw invalidField('INST-q1v1', field, 'one query must be set');
   return { match: textMatch(q.query.value.method), value: q.query.value.domain };
 }
@@ -76,11 +81,11 @@ export function trustedDomainV1(instanceId: string, d: TrustedDomainView): v1.Tr
   });
 }
 
-/** FieldName of instance lists; unspecified sorts by id. */
+/** FieldName of instance lists (v1 and v2beta); unspecified sorts by id. */
 const INSTANCE_SORT: Record<number, InstanceSort> = { 0: 'id', 1: 'id', 2: 'name', 3: 'creationDate' };
-export const instanceSortV1 = (n: number): InstanceSort => INSTANCE_SORT[n] ?? 'id';
+export const instanceSort = (n: number | undefined): InstanceSort => INSTANCE_SORT[n ?? 0] ?? 'id';
 
-export function instanceQueryV1(q: v1.Query, field: string): InstanceFilter {
+export function instanceQuery(q: v1.Query | v2.Query, field: string): InstanceFilter {
   switch (q.query.case) {
     case 'idQuery':
       return { kind: 'ids', ids: q.query.value.ids };

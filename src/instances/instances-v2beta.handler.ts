@@ -8,15 +8,13 @@ import { authenticatedCallerOf, systemCallOf, type AuthenticatedCaller } from '.
 import { paginationV2beta, ts } from '../platform/rpc/proto-mapping.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
 import {
-  domainQueryV2beta,
-  domainSortV2beta,
-  domainV2beta,
-  instanceQueryV2beta,
-  instanceSortV2beta,
-  instanceV2beta,
-  trustedDomainQueryV2beta,
-  trustedDomainV2beta,
-} from './instances-v2beta.mapper.js';
+  instanceDomainQuery,
+  instanceDomainSort,
+  instanceQuery,
+  instanceSort,
+  trustedDomainQuery,
+} from './instances-v1.mapper.js';
+import { domainV2beta, instanceV2beta, trustedDomainV2beta } from './instances-v2beta.mapper.js';
 import { instanceNotFound } from './instances.errors.js';
 import { InstancesQueries } from './instances.queries.js';
 import { InstancesService } from './instances.service.js';
@@ -69,8 +67,8 @@ export class InstancesV2betaHandler implements OnModuleInit {
   readonly impl: Partial<ServiceImpl<typeof InstanceService>> = {
     listInstances: async (req) => {
       const p = page(req.pagination, 'pagination');
-      const filters = req.queries.map((q, i) => instanceQueryV2beta(q, `queries[${i}]`));
-      const listed = await this.queries.list(filters, instanceSortV2beta(req.sortingColumn), p);
+      const filters = req.queries.map((q, i) => instanceQuery(q, `queries[${i}]`));
+      const listed = await this.queries.list(filters, instanceSort(req.sortingColumn), p);
       return { instances: listed.items.map(instanceV2beta), pagination: paginationV2beta(listed.total, p.limit) };
     },
     deleteInstance: async (req, ctx) => ({
@@ -94,8 +92,8 @@ export class InstancesV2betaHandler implements OnModuleInit {
     listCustomDomains: async (req, ctx) => {
       const caller = ownInstance(authenticatedCallerOf(ctx), req.instanceId);
       const p = page(req.pagination, 'pagination');
-      const filters = req.queries.map((q, i) => domainQueryV2beta(q, `queries[${i}]`));
-      const listed = await this.queries.domains(caller, filters, domainSortV2beta(req.sortingColumn), p);
+      const filters = req.queries.map((q, i) => instanceDomainQuery(q, `queries[${i}]`));
+      const listed = await this.queries.domains(caller, filters, instanceDomainSort(req.sortingColumn), p);
       return {
         domains: listed.items.map((d) => domainV2beta(caller.instance.id, d)),
         pagination: paginationV2beta(listed.total, p.limit),
@@ -112,7 +110,7 @@ export class InstancesV2betaHandler implements OnModuleInit {
     listTrustedDomains: async (req, ctx) => {
       const caller = ownInstance(authenticatedCallerOf(ctx), req.instanceId);
       const p = page(req.pagination, 'pagination');
-      const names = req.queries.map((q, i) => trustedDomainQueryV2beta(q, `queries[${i}]`));
+      const names = req.queries.map((q, i) => trustedDomainQuery(q, `queries[${i}]`));
       // TrustedDomainFieldName: only the domain and the creation date apply.
       const sort = req.sortingColumn === TrustedDomainFieldName.CREATION_DATE ? 'creationDate' : 'domain';
       const listed = await this.queries.trustedDomains(caller, names, sort, p);
