@@ -16,7 +16,7 @@ export const INSTANCE_ERRORS = errorIds({
   domainInvalid: 'INST-d0m4v',
   domainNotFound: 'INST-d0m4n',
   generatedDomainKept: 'INST-d0m4g',
-  primaryDomainKept: 'INST-d0m4p',
+  lastDomainKept: 'INST-d0m4l',
   nameInvalid: 'INST-n4m3v',
   ownerMissing: 'INST-0wn3r',
 });
@@ -45,8 +45,8 @@ export const domainNotFound = (domain: string) =>
 /** As ZITADEL (INSTANCE-9mWjf): the generated domain stays, so the instance is always reachable. */
 export const generatedDomainKept = () =>
   FailedPrecondition(E.generatedDomainKept, 'the generated domain of an instance cannot be removed');
-export const primaryDomainKept = () =>
-  FailedPrecondition(E.primaryDomainKept, 'the primary domain cannot be removed: set another domain primary first');
+export const lastDomainKept = () =>
+  FailedPrecondition(E.lastDomainKept, 'the last domain of an instance cannot be removed: no host would reach it');
 export const nameInvalid = (field: string) =>
   invalidField(E.nameInvalid, field, 'must not be blank (at most 200 characters)');
 export const ownerMissing = () => invalidField(E.ownerMissing, 'owner', 'a human or a machine owner is required');

@@ -92,15 +92,27 @@ export class SystemInstancesService {
     return this.onInstance(call, instanceId, (tx, caller) => this.setup.addDomain(tx, caller, domain, false));
   }
 
+  /**
+   * As ZITADEL: any domain but the generated one may be removed, the primary one too. Org domains
+   * are generated under the primary domain, so the primary then falls back to the generated
+   * domain (else the oldest left); the last domain of an instance stays.
+   */
   async removeDomain(call: SystemCall, instanceId: string, raw: string): Promise<WrittenEvent> {
     const domain = raw.trim().toLowerCase();
     return this.onInstance(call, instanceId, async (tx, caller) => {
       const row = await tx.findOneBy(InstanceDomain, { domain, instanceId });
       if (!row) throw errors.domainNotFound(domain);
       if (row.isGenerated) throw errors.generatedDomainKept();
-      if (caller.instance.primaryDomain === domain) throw errors.primaryDomainKept();
       await tx.delete(InstanceDomain, { domain, instanceId });
-      return this.setup.push(tx, caller, 'instance.domain.removed', { domain });
+      const removed = await this.setup.push(tx, caller, 'instance.domain.removed', { domain });
+      if (caller.instance.primaryDomain !== domain) return removed;
+      const next = await tx.findOne(InstanceDomain, {
+        where: { instanceId },
+        order: { isGenerated: 'DESC', createdAt: 'ASC', domain: 'ASC' },
+      });
+      if (!next) throw errors.lastDomainKept();
+      await tx.update(Instance, { id: instanceId }, { primaryDomain: next.domain });
+      return this.setup.push(tx, caller, 'instance.domain.primary.set', { domain: next.domain });
     });
   }
 

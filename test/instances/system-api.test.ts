@@ -119,6 +119,17 @@ describe('a system API user creates tenants reached by their own domains', () =>
     expect(me.status).toBe(200);
     expect(JSON.parse(me.body).instance.id).toBe(created.instanceId);
 
+    // The setup is audited in the new instance, as done by the system API user.
+    const events = await onHost(a, domain, 'POST', '/admin/v1/events/_search', created.pat, {
+      aggregateTypes: ['instance'],
+      asc: true,
+    });
+    const written = JSON.parse(events.body).events as { type: { type: string }; editor: { userId: string } }[];
+    expect(written.map((e) => e.type.type)).toEqual(
+      expect.arrayContaining(['instance.added', 'instance.domain.added', 'instance.default.org.set']),
+    );
+    expect(new Set(written.map((e) => e.editor.userId))).toEqual(new Set(['ops']));
+
     expect((await onHost(a, domain, 'GET', '/admin/v1/instances/me', a.adminPat)).status).toBe(401);
     expect((await rest(a.baseUrl, 'GET', '/admin/v1/instances/me', { token: created.pat })).status).toBe(401);
   });
@@ -192,7 +203,7 @@ describe('a system API user creates tenants reached by their own domains', () =>
 });
 
 describe('instance domains route at once in every process', () => {
-  it('a domain added is served by both servers at once; set primary; removed, neither serves it; the generated domain stays', async () => {
+  it('a domain added is served by both servers at once; set primary; removed (primary too, as ZITADEL), neither serves it and the generated domain is primary again; the generated domain stays', async () => {
     const created = await createWithMachineOwner(uniqueDomain('dom'));
     const sys = await system();
     const extra = uniqueDomain('extra');
@@ -203,17 +214,18 @@ describe('instance domains route at once in every process', () => {
     await sys.setPrimaryDomain({ instanceId: created.instanceId, domain: extra });
     const { result } = await sys.listDomains({ instanceId: created.instanceId });
     expect(result.find((d) => d.primary)?.domain).toBe(extra);
-    expect(await refusal(sys.removeDomain({ instanceId: created.instanceId, domain: extra }))).toMatchObject({
-      code: Code.FailedPrecondition,
-    });
     const generated = result.find((d) => d.generated)!.domain;
     expect(await refusal(sys.removeDomain({ instanceId: created.instanceId, domain: generated }))).toMatchObject({
       code: Code.FailedPrecondition,
     });
 
-    await sys.setPrimaryDomain({ instanceId: created.instanceId, domain: generated });
     await sys.removeDomain({ instanceId: created.instanceId, domain: extra });
     for (const server of [a, b]) expect(await statusWithin(server, extra, created.pat, 404)).toBe(404);
+    const after = await sys.listDomains({ instanceId: created.instanceId });
+    expect(after.result.find((d) => d.primary)?.domain).toBe(generated);
+    expect(await refusal(sys.removeDomain({ instanceId: created.instanceId, domain: extra }))).toMatchObject({
+      code: Code.NotFound,
+    });
   });
 
   it('a removed instance is served by neither server, and its PAT opens nothing', async () => {
