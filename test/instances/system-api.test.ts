@@ -199,6 +199,20 @@ describe('a system API user creates tenants reached by their own domains', () =>
       body: {},
     });
     expect(exists.body).toEqual({ exists: true });
+
+    // The README's example, as curl sends it.
+    const domain = uniqueDomain('rest');
+    const created = await rest(a.baseUrl, 'POST', '/system/v1/instances/_create', {
+      token: await systemJwt(),
+      body: {
+        instanceName: 'Acme',
+        customDomain: domain,
+        machine: { userName: 'acme-admin', name: 'Acme admin', personalAccessToken: {} },
+      },
+    });
+    expect(created.status).toBe(200);
+    expect(created.body).toEqual(expect.objectContaining({ instanceId: expect.any(String), pat: expect.any(String) }));
+    expect((await onHost(a, domain, 'GET', '/admin/v1/instances/me', created.body.pat)).status).toBe(200);
   });
 });
 
