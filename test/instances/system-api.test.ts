@@ -1,7 +1,8 @@
 // The system API as ZITADEL's operators use it: a system API user from PORTCULLIS_SYSTEMAPIUSERS
 // signs a JWT and creates tenants, each reached by its own domains at once, on this server and on
 // a second one on the same database (no shared memory: its own caches and change-feed listener).
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { request } from 'node:http';
 import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { NewAuthorizationBearerInterceptor } from '@zitadel/client';
@@ -85,6 +86,28 @@ async function statusWithin(on: TestServer, host: string, token: string, status:
   }
 }
 
+/** A form POST (the OAuth token endpoint) to server `a` naming `authority` as its Host. */
+function formOnHost(authority: string, path: string, form: URLSearchParams): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: a.port,
+        path,
+        method: 'POST',
+        headers: { host: authority, 'content-type': 'application/x-www-form-urlencoded' },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
+    req.on('error', reject);
+    req.end(form.toString());
+  });
+}
+
 let seq = 0;
 const uniqueDomain = (label: string) => `${label}-${Date.now().toString(36)}-${seq++}.tenants.test`;
 
@@ -140,7 +163,7 @@ describe('a system API user creates tenants reached by their own domains', () =>
     expect(await statusWithin(b, domain, created.pat, 200)).toBe(200);
   });
 
-  it('a machine owner may get a key instead of a PAT: the key file names the owner, an IAM_OWNER of the new instance', async () => {
+  it("a machine owner may get a key instead of a PAT: the key signs a JWT-bearer grant at the new instance's token endpoint, whose token reaches its API; the first instance refuses the key", async () => {
     const created = await (await system()).createInstance({
       instanceName: 'Keyed tenant',
       owner: {
@@ -150,9 +173,32 @@ describe('a system API user creates tenants reached by their own domains', () =>
     });
     expect(created.pat).toBe('');
     const keyFile = JSON.parse(Buffer.from(created.machineKey).toString('utf8'));
-    expect(keyFile).toEqual(expect.objectContaining({ type: 'serviceaccount', keyId: expect.any(String) }));
     const members = await (await system()).listIAMMembers({ instanceId: created.instanceId });
     expect(members.result.map((m) => [m.userId, m.roles])).toEqual([[keyFile.userId, ['IAM_OWNER']]]);
+
+    const { instance } = await (await system()).getInstance({ instanceId: created.instanceId });
+    const host = instance!.domains.find((d) => d.generated)!.domain;
+    const grant = async (on: string) => {
+      const assertion = await new SignJWT({})
+        .setProtectedHeader({ alg: 'RS256', kid: keyFile.keyId })
+        .setIssuer(keyFile.userId)
+        .setSubject(keyFile.userId)
+        .setAudience(`http://${on}`)
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(createPrivateKey(keyFile.key));
+      const form = new URLSearchParams({
+        grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+        assertion,
+        scope: 'openid urn:zitadel:iam:org:project:id:zitadel:aud',
+      });
+      return formOnHost(on, '/oauth/v2/token', form);
+    };
+    const token = await grant(`${host}:${a.port}`);
+    expect(token.status).toBe(200);
+    const me = await onHost(a, host, 'GET', '/admin/v1/instances/me', JSON.parse(token.body).access_token);
+    expect(JSON.parse(me.body).instance.id).toBe(created.instanceId);
+    expect((await grant(`127.0.0.1:${a.port}`)).status).toBe(400);
   });
 
   it('AddInstance makes a human owner (IAM_OWNER) and a generated domain under the external domain, primary, besides the custom one', async () => {
