@@ -24,6 +24,7 @@ import { healthBinding } from './platform/rpc/health.js';
 import { OnePortServer } from './platform/rpc/one-port-server.js';
 import { GrpcUnaryFastPath } from './platform/rpc/grpc-unary.js';
 import { createPipeline } from './platform/rpc/pipeline.js';
+import { RpcExecutions } from './actions/rpc-executions.js';
 import { reflectionBindings } from './platform/rpc/reflection.js';
 import { registerBetaBridges } from './platform/rpc/beta-bridge.js';
 import { RpcRegistry } from './platform/rpc/registry.js';
@@ -121,6 +122,7 @@ export async function bootApplication(
       authenticator: app.get(Authenticator),
       metrics: app.get(Metrics),
       rateLimiter: app.get(RateLimiter),
+      executions: app.get(RpcExecutions),
       log,
     });
     return {

@@ -3,10 +3,21 @@ import { ActionsHandler } from './actions.handler.js';
 import { ActionsService } from './actions.service.js';
 import { ActionsStore } from './actions.store.js';
 import { ExecutionCatalog } from './execution-catalog.js';
+import { ExecutionTargets } from './execution-targets.js';
+import { RpcExecutions } from './rpc-executions.js';
+import { TargetCalls } from './target-calls.js';
 
 /** Actions v2 (ActionService v2beta): targets, executions, and the calls they make. */
 @Module({
-  providers: [ActionsService, ActionsHandler, ActionsStore, ExecutionCatalog],
-  exports: [ActionsStore],
+  providers: [
+    ActionsService,
+    ActionsHandler,
+    ActionsStore,
+    ExecutionCatalog,
+    ExecutionTargets,
+    TargetCalls,
+    RpcExecutions,
+  ],
+  exports: [ActionsStore, ExecutionTargets, RpcExecutions],
 })
 export class ActionsModule {}

@@ -199,8 +199,8 @@ export class ActionsStore {
     );
   }
 
-  /** Every execution of the instance of these types with its targets, each execution's in its order. */
-  async executionTargets(instanceId: string, types: readonly ExecutionType[]): Promise<ExecutionTargetRow[]> {
+  /** Every execution of the instance with its targets, each execution's in its order. */
+  async executionTargets(instanceId: string): Promise<ExecutionTargetRow[]> {
     const rows: (TargetRow & { executionId: string })[] = await this.tx.reader.query(
       `SELECT e.id AS "executionId", t.id, t.name, t.target_type AS "targetType", t.endpoint, t.timeout_ms AS "timeoutMs",
               t.interrupt_on_error AS "interruptOnError", t.signing_key AS "signingKey",
@@ -208,9 +208,9 @@ export class ActionsStore {
          FROM action_executions e
          CROSS JOIN LATERAL unnest(e.targets) WITH ORDINALITY AS named(target_id, position)
          JOIN action_targets t ON t.instance_id = e.instance_id AND t.id = named.target_id
-        WHERE e.instance_id = $1 AND e.execution_type = ANY($2)
+        WHERE e.instance_id = $1
         ORDER BY e.id, named.position`,
-      [instanceId, [...types]],
+      [instanceId],
     );
     return rows.map(({ executionId, ...target }) => ({ executionId, target }));
   }

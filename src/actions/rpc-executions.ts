@@ -1,0 +1,67 @@
+import { fromJsonString, toJson, type DescMessage, type Message } from '@bufbuild/protobuf';
+import { Injectable } from '@nestjs/common';
+import type { CallExecutions, ExecutedCall } from '../platform/rpc/pipeline.js';
+import { callConditionIds } from './execution-rules.js';
+import { ExecutionTargets } from './execution-targets.js';
+import * as errors from './actions.errors.js';
+
+/**
+ * ZITADEL's ContextInfoRequest / ContextInfoResponse: what a request or response target
+ * receives. Empty strings are left out, as Go's `omitempty` does; messages are protojson.
+ */
+function contextInfo(call: ExecutedCall, messages: Record<string, unknown>): string {
+  const info: Record<string, unknown> = {
+    fullMethod: call.fullMethod,
+    instanceID: call.instance.id,
+    orgID: call.principal?.orgId,
+    userID: call.principal?.userId,
+    ...messages,
+  };
+  return JSON.stringify(info, (_k, v) => (v === '' ? undefined : v));
+}
+
+/** A restCall's answer read as the method's message (strict protojson, as Go's protojson.Unmarshal). */
+function parsed<T extends DescMessage>(schema: T, targetId: string, answer: string): Message {
+  try {
+    return fromJsonString(schema, answer);
+  } catch (err) {
+    throw errors.targetAnswerInvalid(targetId, `not a ${schema.typeName}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Request and response executions around every unary call, on every transport (the RPC
+ * pipeline calls this once the request is authenticated and validated). The most specific
+ * execution wins: the method's, else its service's, else the one for all calls.
+ */
+@Injectable()
+export class RpcExecutions implements CallExecutions {
+  constructor(private readonly executions: ExecutionTargets) {}
+
+  async request(call: ExecutedCall, request: Message): Promise<Message> {
+    const targets = await this.executions.first(call.instance.id, callConditionIds('request', call.fullMethod));
+    let current = request;
+    await this.executions.run(
+      targets,
+      () => contextInfo(call, { request: toJson(call.method.input, current) }),
+      (target, answer) => {
+        current = parsed(call.method.input, target.id, answer);
+      },
+    );
+    return current;
+  }
+
+  async response(call: ExecutedCall, request: Message, response: Message): Promise<Message> {
+    const targets = await this.executions.first(call.instance.id, callConditionIds('response', call.fullMethod));
+    let current = response;
+    const sentRequest = targets.length ? toJson(call.method.input, request) : undefined;
+    await this.executions.run(
+      targets,
+      () => contextInfo(call, { request: sentRequest, response: toJson(call.method.output, current) }),
+      (target, answer) => {
+        current = parsed(call.method.output, target.id, answer);
+      },
+    );
+    return current;
+  }
+}

@@ -1,0 +1,301 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Code } from '@connectrpc/connect';
+import { ActionService } from '@zitadel/proto/zitadel/action/v2beta/action_service_pb.js';
+import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
+import { DataSource } from 'typeorm';
+import { client, codeOf, rest } from '../support/clients.js';
+import { factories } from '../support/factories.js';
+import { eventually } from '../support/receivers.js';
+import { serverForFile } from '../support/test-server.js';
+
+/** Loopback targets are allowed at 127.0.0.1 only, so other loopback addresses show the SSRF guard. */
+const server = serverForFile({ PORTCULLIS_OUTBOUND_ALLOW_PRIVATE: '127.0.0.1/32' });
+const actions = () => client(ActionService, 'grpc', server().baseUrl, server().adminPat);
+const users = () => client(UserService, 'grpc', server().baseUrl, server().adminPat);
+
+interface Received {
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly raw: string;
+  readonly body: any;
+}
+
+/** The targets: records every POST; what it answers depends on the path. */
+class Receiver {
+  readonly received: Received[] = [];
+  /** Per path: the status and body to answer, or a delay before answering 200. */
+  readonly answers = new Map<string, (body: any) => { status?: number; body?: unknown; delayMs?: number }>();
+  private server!: Server;
+  base = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const body = JSON.parse(raw);
+        this.received.push({ path: req.url!, headers: req.headers, raw, body });
+        const answer = this.answers.get(req.url!)?.(body) ?? {};
+        setTimeout(() => {
+          if (res.destroyed) return;
+          res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' });
+          res.end(answer.body === undefined ? '{}' : JSON.stringify(answer.body));
+        }, answer.delayMs ?? 0).unref();
+      });
+    });
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  at(path: string): Received[] {
+    return this.received.filter((r) => r.path === path);
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}
+
+const receiver = new Receiver();
+beforeAll(() => receiver.start());
+afterAll(() => receiver.stop());
+
+const GET_USER = '/zitadel.user.v2.UserService/GetUserByID';
+const ADD_HUMAN = '/zitadel.user.v2.UserService/AddHumanUser';
+let n = 0;
+
+async function target(
+  path: string,
+  kind: 'restWebhook' | 'restCall' | 'restAsync',
+  options: { interruptOnError?: boolean; timeoutMs?: number; endpoint?: string } = {},
+): Promise<{ id: string; signingKey: string }> {
+  const ms = options.timeoutMs ?? 5000;
+  return actions().createTarget({
+    name: `t-${Date.now()}-${++n}`,
+    endpoint: options.endpoint ?? receiver.base + path,
+    timeout: { seconds: BigInt(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 },
+    targetType:
+      kind === 'restAsync'
+        ? { case: kind, value: {} }
+        : { case: kind, value: { interruptOnError: options.interruptOnError ?? false } },
+  });
+}
+
+type On = 'request' | 'response';
+const condition = (on: On, c: { case: 'method' | 'service'; value: string } | { case: 'all'; value: true }) => ({
+  conditionType: { case: on, value: { condition: c } } as never,
+});
+
+/** Sets the execution for the test's duration; it is cleared afterwards so tests do not see each other's. */
+async function withExecution<T>(
+  on: On,
+  c: Parameters<typeof condition>[1],
+  targets: string[],
+  body: () => Promise<T>,
+): Promise<T> {
+  await actions().setExecution({ condition: condition(on, c), targets });
+  try {
+    return await body();
+  } finally {
+    await actions().setExecution({ condition: condition(on, c), targets: [] });
+  }
+}
+
+function verifySignature(header: string, raw: string, key: string): boolean {
+  const parts = Object.fromEntries(header.split(',').map((p) => p.split('=') as [string, string]));
+  const expected = createHmac('sha256', key).update(`${parts.t}.${raw}`).digest();
+  const given = Buffer.from(parts.v1, 'hex');
+  return (
+    given.length === expected.length &&
+    timingSafeEqual(given, expected) &&
+    Math.abs(Date.now() / 1000 - Number(parts.t)) < 60
+  );
+}
+
+let orgId: string;
+let alice: string;
+let bob: string;
+beforeAll(async () => {
+  const make = factories(server());
+  orgId = await make.org();
+  alice = await make.human(orgId, { username: `alice-${Date.now()}` });
+  bob = await make.human(orgId, { username: `bob-${Date.now()}` });
+});
+
+describe('request executions (ZITADEL internal/execution, ContextInfoRequest)', () => {
+  it('a webhook on the method receives ZITADEL\'s payload, signed with ZITADEL-Signature (HMAC-SHA256 of "t.body")', async () => {
+    const hook = await target('/signed', 'restWebhook');
+    await withExecution('request', { case: 'method', value: GET_USER }, [hook.id], async () => {
+      const { user } = await users().getUserByID({ userId: alice });
+      expect(user?.userId).toBe(alice);
+    });
+    const [got] = receiver.at('/signed');
+    expect(got.headers['content-type']).toBe('application/json');
+    expect(verifySignature(String(got.headers['zitadel-signature']), got.raw, hook.signingKey)).toBe(true);
+    expect(verifySignature(String(got.headers['zitadel-signature']), got.raw, 'another key')).toBe(false);
+    expect(got.body).toMatchObject({
+      fullMethod: GET_USER,
+      instanceID: expect.any(String),
+      orgID: expect.any(String),
+      userID: expect.any(String),
+      request: { userId: alice },
+    });
+  });
+
+  it("the most specific execution runs: the method's over the service's over all; targets run in order", async () => {
+    const method1 = await target('/method-1', 'restWebhook');
+    const method2 = await target('/method-2', 'restWebhook');
+    const service = await target('/service', 'restWebhook');
+    await withExecution('request', { case: 'service', value: 'zitadel.user.v2.UserService' }, [service.id], () =>
+      withExecution('request', { case: 'method', value: GET_USER }, [method2.id, method1.id], async () => {
+        await users().getUserByID({ userId: alice });
+        await users().listUsers({});
+      }),
+    );
+    const order = receiver.received.filter((r) => ['/method-1', '/method-2', '/service'].includes(r.path));
+    expect(order.map((r) => [r.path, r.body.fullMethod])).toEqual([
+      ['/method-2', GET_USER],
+      ['/method-1', GET_USER],
+      ['/service', '/zitadel.user.v2.UserService/ListUsers'],
+    ]);
+  });
+
+  it('a restCall answer replaces the request, on gRPC and REST alike', async () => {
+    receiver.answers.set('/swap-user', (body) => ({ body: { ...body.request, userId: bob } }));
+    const call = await target('/swap-user', 'restCall', { interruptOnError: true });
+    await withExecution('request', { case: 'method', value: GET_USER }, [call.id], async () => {
+      expect((await users().getUserByID({ userId: alice })).user?.userId).toBe(bob);
+      const viaRest = await rest(server().baseUrl, 'GET', `/v2/users/${alice}`, { token: server().adminPat });
+      expect(viaRest.body.user.userId).toBe(bob);
+    });
+  });
+
+  it("a replaced request is validated by the method's own rules: INVALID_ARGUMENT naming the field", async () => {
+    receiver.answers.set('/empty-user', (body) => ({ body: { ...body.request, userId: '' } }));
+    const call = await target('/empty-user', 'restCall');
+    await withExecution('request', { case: 'method', value: GET_USER }, [call.id], async () => {
+      const err = await users()
+        .getUserByID({ userId: alice })
+        .catch((e) => e);
+      expect(err.code).toBe(Code.InvalidArgument);
+      expect(err.rawMessage).toContain('user_id');
+    });
+  });
+
+  it('interrupt_on_error: a failing target fails the call with a clear error and nothing is written', async () => {
+    receiver.answers.set('/fail', () => ({ status: 500 }));
+    const failing = await target('/fail', 'restWebhook', { interruptOnError: true });
+    const username = `blocked-${Date.now()}`;
+    await withExecution('request', { case: 'method', value: ADD_HUMAN }, [failing.id], async () => {
+      const err = await users()
+        .addHumanUser({
+          organization: { org: { case: 'orgId', value: orgId } },
+          username,
+          profile: { givenName: 'B', familyName: 'L' },
+          email: { email: `${username}@example.com` },
+        })
+        .catch((e) => e);
+      expect(err.code).toBe(Code.FailedPrecondition);
+      expect(err.rawMessage).toContain(`action target ${failing.id} failed: answered HTTP 500`);
+    });
+    const rows = await server().app.get(DataSource).query('SELECT 1 FROM users WHERE username = $1', [username]);
+    expect(rows).toHaveLength(0);
+  });
+
+  it('without interrupt_on_error a failing target is passed over and the call goes on', async () => {
+    receiver.answers.set('/fail-quietly', () => ({ status: 503 }));
+    const failing = await target('/fail-quietly', 'restWebhook');
+    await withExecution('request', { case: 'method', value: GET_USER }, [failing.id], async () => {
+      expect((await users().getUserByID({ userId: alice })).user?.userId).toBe(alice);
+    });
+    expect(receiver.at('/fail-quietly')).toHaveLength(1);
+  });
+
+  it('a target that does not answer within its timeout fails the call (interrupt_on_error), within about that time', async () => {
+    receiver.answers.set('/slow', () => ({ delayMs: 3000 }));
+    const slow = await target('/slow', 'restWebhook', { interruptOnError: true, timeoutMs: 300 });
+    await withExecution('request', { case: 'method', value: GET_USER }, [slow.id], async () => {
+      const started = Date.now();
+      const err = await users()
+        .getUserByID({ userId: alice })
+        .catch((e) => e);
+      expect(err.code).toBe(Code.FailedPrecondition);
+      expect(err.rawMessage).toContain('no answer within 300 ms');
+      expect(Date.now() - started).toBeLessThan(2000);
+    });
+  });
+
+  it('restAsync is fire and forget: the call does not wait for it, the target still receives it', async () => {
+    receiver.answers.set('/async', () => ({ delayMs: 1500, status: 500 }));
+    const async = await target('/async', 'restAsync');
+    await withExecution('request', { case: 'method', value: GET_USER }, [async.id], async () => {
+      const started = Date.now();
+      expect((await users().getUserByID({ userId: alice })).user?.userId).toBe(alice);
+      expect(Date.now() - started).toBeLessThan(1000);
+    });
+    await eventually(() => receiver.at('/async')[0], 'the async target called');
+  });
+
+  it('the SSRF guard refuses targets at other loopback addresses and at cloud metadata services', async () => {
+    for (const endpoint of ['http://127.0.0.2:9/x', 'http://169.254.169.254/latest']) {
+      const guarded = await target('', 'restWebhook', { interruptOnError: true, endpoint });
+      await withExecution('request', { case: 'method', value: GET_USER }, [guarded.id], async () => {
+        const err = await users()
+          .getUserByID({ userId: alice })
+          .catch((e) => e);
+        expect(err.code).toBe(Code.FailedPrecondition);
+        expect(err.rawMessage).toMatch(/is a (loopback|cloud metadata service)/);
+      });
+    }
+  });
+});
+
+describe('response executions (ZITADEL ContextInfoResponse)', () => {
+  it('receive the request and the response; a restCall answer replaces the response', async () => {
+    receiver.answers.set('/rename', (body) => ({
+      body: { ...body.response, user: { ...body.response.user, username: 'renamed-by-target' } },
+    }));
+    const call = await target('/rename', 'restCall');
+    await withExecution('response', { case: 'method', value: GET_USER }, [call.id], async () => {
+      const { user } = await users().getUserByID({ userId: alice });
+      expect(user?.username).toBe('renamed-by-target');
+      expect(user?.userId).toBe(alice);
+    });
+    const [got] = receiver.at('/rename');
+    expect(got.body).toMatchObject({
+      fullMethod: GET_USER,
+      request: { userId: alice },
+      response: { user: { userId: alice } },
+    });
+  });
+
+  it("an answer that is not the method's message fails the call", async () => {
+    receiver.answers.set('/garbage', () => ({ body: { notAField: 1 } }));
+    const call = await target('/garbage', 'restCall');
+    await withExecution('response', { case: 'service', value: 'zitadel.user.v2.UserService' }, [call.id], async () => {
+      expect(await codeOf(users().getUserByID({ userId: alice }))).toBe(Code.FailedPrecondition);
+    });
+  });
+});
+
+describe('observability', () => {
+  it('counts calls and failures per target on /debug/metrics', async () => {
+    receiver.answers.set('/counted-fail', () => ({ status: 500 }));
+    const ok = await target('/counted', 'restWebhook');
+    const bad = await target('/counted-fail', 'restWebhook');
+    await withExecution('request', { case: 'method', value: GET_USER }, [ok.id, bad.id], async () => {
+      await users().getUserByID({ userId: alice });
+      await users().getUserByID({ userId: alice });
+    });
+    const metrics = await (await fetch(`${server().baseUrl}/debug/metrics`)).text();
+    expect(metrics).toContain(`portcullis_action_target_calls_total{target="${ok.id}",result="ok"} 2`);
+    expect(metrics).toContain(`portcullis_action_target_calls_total{target="${bad.id}",result="failed"} 2`);
+    expect(metrics).toContain(`portcullis_action_target_duration_seconds_count{target="${ok.id}"} 2`);
+  });
+});
