@@ -1,15 +1,19 @@
 import { Module } from '@nestjs/common';
+import { UsersModule } from '../users/users.module.js';
 import { ActionsHandler } from './actions.handler.js';
 import { ActionsService } from './actions.service.js';
 import { ActionsStore } from './actions.store.js';
 import { ExecutionCatalog } from './execution-catalog.js';
 import { ExecutionTargets } from './execution-targets.js';
+import { FunctionExecutions } from './function-executions.js';
 import { RpcExecutions } from './rpc-executions.js';
 import { TargetCalls } from './target-calls.js';
 
 /** Actions v2 (ActionService v2beta): targets, executions, and the calls they make. */
 @Module({
+  imports: [UsersModule],
   providers: [
+    FunctionExecutions,
     ActionsService,
     ActionsHandler,
     ActionsStore,
@@ -18,6 +22,6 @@ import { TargetCalls } from './target-calls.js';
     TargetCalls,
     RpcExecutions,
   ],
-  exports: [ActionsStore, ExecutionTargets, RpcExecutions],
+  exports: [ActionsStore, ExecutionTargets, RpcExecutions, FunctionExecutions],
 })
 export class ActionsModule {}

@@ -6,7 +6,7 @@ import * as errors from './actions.errors.js';
 /** Execution types this server runs; a condition of another type is refused rather than stored and never run. */
 const SERVED_TYPES: ReadonlySet<Condition['type']> = new Set(['request', 'response']);
 /** Functions this server calls targets at. */
-const SERVED_FUNCTIONS: ReadonlySet<string> = new Set<string>();
+const SERVED_FUNCTIONS: ReadonlySet<string> = new Set<string>(ACTION_FUNCTIONS);
 
 /**
  * What execution conditions may name, as ZITADEL's discovery methods list it: the methods and

@@ -7,7 +7,19 @@ import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { DataSource } from 'typeorm';
 import { client, codeOf, rest } from '../support/clients.js';
 import { factories } from '../support/factories.js';
+import { deflateRawSync } from 'node:zlib';
+import { decodeJwt } from 'jose';
 import { eventually } from '../support/receivers.js';
+import { oidcWorld, rp, signIn, type OidcWorld } from '../oidc/support.js';
+import {
+  browserSend,
+  passwordSession as samlSession,
+  samlApp,
+  samlRequestIdOf,
+  samlService,
+  samlWorld,
+  uniqueEntity,
+} from '../saml/support.js';
 import { serverForFile } from '../support/test-server.js';
 
 /** Loopback targets are allowed at 127.0.0.1 only, so other loopback addresses show the SSRF guard. */
@@ -87,23 +99,20 @@ async function target(
   });
 }
 
-type On = 'request' | 'response';
-const condition = (on: On, c: { case: 'method' | 'service'; value: string } | { case: 'all'; value: true }) => ({
-  conditionType: { case: on, value: { condition: c } } as never,
-});
+type Condition = { conditionType: never };
+const api = (
+  on: 'request' | 'response',
+  c: { case: 'method' | 'service'; value: string } | { case: 'all'; value: true },
+): Condition => ({ conditionType: { case: on, value: { condition: c } } as never });
+const fn = (name: string): Condition => ({ conditionType: { case: 'function', value: { name } } as never });
 
 /** Sets the execution for the test's duration; it is cleared afterwards so tests do not see each other's. */
-async function withExecution<T>(
-  on: On,
-  c: Parameters<typeof condition>[1],
-  targets: string[],
-  body: () => Promise<T>,
-): Promise<T> {
-  await actions().setExecution({ condition: condition(on, c), targets });
+async function withExecution<T>(condition: Condition, targets: string[], body: () => Promise<T>): Promise<T> {
+  await actions().setExecution({ condition, targets });
   try {
     return await body();
   } finally {
-    await actions().setExecution({ condition: condition(on, c), targets: [] });
+    await actions().setExecution({ condition, targets: [] });
   }
 }
 
@@ -131,7 +140,7 @@ beforeAll(async () => {
 describe('request executions (ZITADEL internal/execution, ContextInfoRequest)', () => {
   it('a webhook on the method receives ZITADEL\'s payload, signed with ZITADEL-Signature (HMAC-SHA256 of "t.body")', async () => {
     const hook = await target('/signed', 'restWebhook');
-    await withExecution('request', { case: 'method', value: GET_USER }, [hook.id], async () => {
+    await withExecution(api('request', { case: 'method', value: GET_USER }), [hook.id], async () => {
       const { user } = await users().getUserByID({ userId: alice });
       expect(user?.userId).toBe(alice);
     });
@@ -152,8 +161,8 @@ describe('request executions (ZITADEL internal/execution, ContextInfoRequest)', 
     const method1 = await target('/method-1', 'restWebhook');
     const method2 = await target('/method-2', 'restWebhook');
     const service = await target('/service', 'restWebhook');
-    await withExecution('request', { case: 'service', value: 'zitadel.user.v2.UserService' }, [service.id], () =>
-      withExecution('request', { case: 'method', value: GET_USER }, [method2.id, method1.id], async () => {
+    await withExecution(api('request', { case: 'service', value: 'zitadel.user.v2.UserService' }), [service.id], () =>
+      withExecution(api('request', { case: 'method', value: GET_USER }), [method2.id, method1.id], async () => {
         await users().getUserByID({ userId: alice });
         await users().listUsers({});
       }),
@@ -169,7 +178,7 @@ describe('request executions (ZITADEL internal/execution, ContextInfoRequest)', 
   it('a restCall answer replaces the request, on gRPC and REST alike', async () => {
     receiver.answers.set('/swap-user', (body) => ({ body: { ...body.request, userId: bob } }));
     const call = await target('/swap-user', 'restCall', { interruptOnError: true });
-    await withExecution('request', { case: 'method', value: GET_USER }, [call.id], async () => {
+    await withExecution(api('request', { case: 'method', value: GET_USER }), [call.id], async () => {
       expect((await users().getUserByID({ userId: alice })).user?.userId).toBe(bob);
       const viaRest = await rest(server().baseUrl, 'GET', `/v2/users/${alice}`, { token: server().adminPat });
       expect(viaRest.body.user.userId).toBe(bob);
@@ -179,7 +188,7 @@ describe('request executions (ZITADEL internal/execution, ContextInfoRequest)', 
   it("a replaced request is validated by the method's own rules: INVALID_ARGUMENT naming the field", async () => {
     receiver.answers.set('/empty-user', (body) => ({ body: { ...body.request, userId: '' } }));
     const call = await target('/empty-user', 'restCall');
-    await withExecution('request', { case: 'method', value: GET_USER }, [call.id], async () => {
+    await withExecution(api('request', { case: 'method', value: GET_USER }), [call.id], async () => {
       const err = await users()
         .getUserByID({ userId: alice })
         .catch((e) => e);
@@ -192,7 +201,7 @@ describe('request executions (ZITADEL internal/execution, ContextInfoRequest)', 
     receiver.answers.set('/fail', () => ({ status: 500 }));
     const failing = await target('/fail', 'restWebhook', { interruptOnError: true });
     const username = `blocked-${Date.now()}`;
-    await withExecution('request', { case: 'method', value: ADD_HUMAN }, [failing.id], async () => {
+    await withExecution(api('request', { case: 'method', value: ADD_HUMAN }), [failing.id], async () => {
       const err = await users()
         .addHumanUser({
           organization: { org: { case: 'orgId', value: orgId } },
@@ -211,7 +220,7 @@ describe('request executions (ZITADEL internal/execution, ContextInfoRequest)', 
   it('without interrupt_on_error a failing target is passed over and the call goes on', async () => {
     receiver.answers.set('/fail-quietly', () => ({ status: 503 }));
     const failing = await target('/fail-quietly', 'restWebhook');
-    await withExecution('request', { case: 'method', value: GET_USER }, [failing.id], async () => {
+    await withExecution(api('request', { case: 'method', value: GET_USER }), [failing.id], async () => {
       expect((await users().getUserByID({ userId: alice })).user?.userId).toBe(alice);
     });
     expect(receiver.at('/fail-quietly')).toHaveLength(1);
@@ -220,7 +229,7 @@ describe('request executions (ZITADEL internal/execution, ContextInfoRequest)', 
   it('a target that does not answer within its timeout fails the call (interrupt_on_error), within about that time', async () => {
     receiver.answers.set('/slow', () => ({ delayMs: 3000 }));
     const slow = await target('/slow', 'restWebhook', { interruptOnError: true, timeoutMs: 300 });
-    await withExecution('request', { case: 'method', value: GET_USER }, [slow.id], async () => {
+    await withExecution(api('request', { case: 'method', value: GET_USER }), [slow.id], async () => {
       const started = Date.now();
       const err = await users()
         .getUserByID({ userId: alice })
@@ -234,7 +243,7 @@ describe('request executions (ZITADEL internal/execution, ContextInfoRequest)', 
   it('restAsync is fire and forget: the call does not wait for it, the target still receives it', async () => {
     receiver.answers.set('/async', () => ({ delayMs: 1500, status: 500 }));
     const async = await target('/async', 'restAsync');
-    await withExecution('request', { case: 'method', value: GET_USER }, [async.id], async () => {
+    await withExecution(api('request', { case: 'method', value: GET_USER }), [async.id], async () => {
       const started = Date.now();
       expect((await users().getUserByID({ userId: alice })).user?.userId).toBe(alice);
       expect(Date.now() - started).toBeLessThan(1000);
@@ -245,7 +254,7 @@ describe('request executions (ZITADEL internal/execution, ContextInfoRequest)', 
   it('the SSRF guard refuses targets at other loopback addresses and at cloud metadata services', async () => {
     for (const endpoint of ['http://127.0.0.2:9/x', 'http://169.254.169.254/latest']) {
       const guarded = await target('', 'restWebhook', { interruptOnError: true, endpoint });
-      await withExecution('request', { case: 'method', value: GET_USER }, [guarded.id], async () => {
+      await withExecution(api('request', { case: 'method', value: GET_USER }), [guarded.id], async () => {
         const err = await users()
           .getUserByID({ userId: alice })
           .catch((e) => e);
@@ -262,7 +271,7 @@ describe('response executions (ZITADEL ContextInfoResponse)', () => {
       body: { ...body.response, user: { ...body.response.user, username: 'renamed-by-target' } },
     }));
     const call = await target('/rename', 'restCall');
-    await withExecution('response', { case: 'method', value: GET_USER }, [call.id], async () => {
+    await withExecution(api('response', { case: 'method', value: GET_USER }), [call.id], async () => {
       const { user } = await users().getUserByID({ userId: alice });
       expect(user?.username).toBe('renamed-by-target');
       expect(user?.userId).toBe(alice);
@@ -278,9 +287,13 @@ describe('response executions (ZITADEL ContextInfoResponse)', () => {
   it("an answer that is not the method's message fails the call", async () => {
     receiver.answers.set('/garbage', () => ({ body: { notAField: 1 } }));
     const call = await target('/garbage', 'restCall');
-    await withExecution('response', { case: 'service', value: 'zitadel.user.v2.UserService' }, [call.id], async () => {
-      expect(await codeOf(users().getUserByID({ userId: alice }))).toBe(Code.FailedPrecondition);
-    });
+    await withExecution(
+      api('response', { case: 'service', value: 'zitadel.user.v2.UserService' }),
+      [call.id],
+      async () => {
+        expect(await codeOf(users().getUserByID({ userId: alice }))).toBe(Code.FailedPrecondition);
+      },
+    );
   });
 });
 
@@ -289,7 +302,7 @@ describe('observability', () => {
     receiver.answers.set('/counted-fail', () => ({ status: 500 }));
     const ok = await target('/counted', 'restWebhook');
     const bad = await target('/counted-fail', 'restWebhook');
-    await withExecution('request', { case: 'method', value: GET_USER }, [ok.id, bad.id], async () => {
+    await withExecution(api('request', { case: 'method', value: GET_USER }), [ok.id, bad.id], async () => {
       await users().getUserByID({ userId: alice });
       await users().getUserByID({ userId: alice });
     });
@@ -297,5 +310,110 @@ describe('observability', () => {
     expect(metrics).toContain(`portcullis_action_target_calls_total{target="${ok.id}",result="ok"} 2`);
     expect(metrics).toContain(`portcullis_action_target_calls_total{target="${bad.id}",result="failed"} 2`);
     expect(metrics).toContain(`portcullis_action_target_duration_seconds_count{target="${ok.id}"} 2`);
+  });
+});
+
+describe('function executions (ZITADEL internal/api/oidc userinfoFlows, internal/api/saml)', () => {
+  const LOG = (f: string) => `urn:zitadel:iam:action:function/${f}:log`;
+  let world: OidcWorld;
+  let config: Awaited<ReturnType<typeof rp>>;
+  beforeAll(async () => {
+    world = await oidcWorld(server(), { accessTokenType: 'jwt' });
+    config = await rp(server(), world.web.clientId, world.web.clientSecret);
+  });
+
+  it('preaccesstoken appends claims to JWT access tokens, never reserved ones, logs, and sets user metadata', async () => {
+    receiver.answers.set('/preaccesstoken', () => ({
+      body: {
+        append_claims: [
+          { key: 'department', value: 'R&D' },
+          { key: 'sub', value: 'someone-else' },
+          { key: 'urn:zitadel:iam:user:resourceowner:id', value: 'forged' },
+        ],
+        append_log_claims: ['checked by the target'],
+        set_user_metadata: [{ key: 'last-token', value: Buffer.from('issued').toString('base64') }],
+      },
+    }));
+    const call = await target('/preaccesstoken', 'restCall', { interruptOnError: true });
+    const tokens = await withExecution(fn('preaccesstoken'), [call.id], () => signIn(server(), world, config));
+    const claims = decodeJwt(tokens.access_token);
+    expect(claims).toMatchObject({
+      sub: world.user.id,
+      department: 'R&D',
+      [LOG('preaccesstoken')]: ['checked by the target'],
+    });
+    expect(claims['urn:zitadel:iam:user:resourceowner:id']).toBeUndefined();
+    const [got] = receiver.at('/preaccesstoken');
+    expect(got.body).toMatchObject({ function: 'function/preaccesstoken', user: { id: world.user.id } });
+    const [metadata] = await server()
+      .app.get(DataSource)
+      .query(`SELECT value FROM user_metadata WHERE user_id = $1 AND key = 'last-token'`, [world.user.id]);
+    expect(Buffer.from(metadata.value).toString()).toBe('issued');
+  });
+
+  it('preuserinfo appends claims to userinfo and the ID token; an existing claim stays and is logged', async () => {
+    receiver.answers.set('/preuserinfo', () => ({
+      body: {
+        append_claims: [
+          { key: 'favourite_colour', value: 'blue' },
+          { key: 'email', value: 'forged@example.com' },
+        ],
+      },
+    }));
+    const call = await target('/preuserinfo', 'restCall');
+    await withExecution(fn('preuserinfo'), [call.id], async () => {
+      const tokens = await signIn(server(), world, config, 'openid email');
+      expect(decodeJwt(tokens.id_token!)).toMatchObject({ favourite_colour: 'blue' });
+      const res = await fetch(`${server().baseUrl}/oidc/v1/userinfo`, {
+        headers: { authorization: `Bearer ${tokens.access_token}` },
+      });
+      const userinfo = await res.json();
+      expect(userinfo).toMatchObject({ sub: world.user.id, favourite_colour: 'blue' });
+      expect(userinfo.email).not.toBe('forged@example.com');
+      expect(userinfo[LOG('preuserinfo')]).toEqual(['key "email" already exists']);
+    });
+    expect(receiver.at('/preuserinfo')[0].body).toMatchObject({
+      function: 'function/preuserinfo',
+      userinfo: { sub: world.user.id },
+    });
+  });
+
+  it('presamlresponse appends an attribute to the SAML assertion', async () => {
+    const saml = await samlWorld(server());
+    const entityId = uniqueEntity('actions');
+    const acs = entityId.replace(/\/metadata$/, '/acs');
+    await samlApp(
+      server(),
+      saml.projectId,
+      `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="${entityId}"><md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${acs}" index="0"/></md:SPSSODescriptor></md:EntityDescriptor>`,
+    );
+    const authnRequest = `<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_${Date.now()}" Version="2.0" IssueInstant="${new Date().toISOString()}" AssertionConsumerServiceURL="${acs}"><saml:Issuer>${entityId}</saml:Issuer></samlp:AuthnRequest>`;
+    const sent = await browserSend({
+      binding: 'redirect',
+      url: `${server().baseUrl}/saml/v2/SSO?SAMLRequest=${encodeURIComponent(deflateRawSync(authnRequest).toString('base64'))}`,
+    });
+    const samlRequestId = samlRequestIdOf(sent.headers.get('location'));
+    receiver.answers.set('/presamlresponse', () => ({
+      body: {
+        append_attribute: [
+          { name: 'Department', name_format: '', value: ['R&D'] },
+          { name: 'Email', value: ['x'] },
+        ],
+      },
+    }));
+    const call = await target('/presamlresponse', 'restCall');
+    const answer = await withExecution(fn('presamlresponse'), [call.id], async () =>
+      samlService(server(), saml.loginPat).createResponse({
+        samlRequestId,
+        responseKind: { case: 'session', value: await samlSession(server(), saml.loginPat, saml.user.username) },
+      }),
+    );
+    const xml = Buffer.from((answer.binding.value as { samlResponse: string }).samlResponse, 'base64').toString();
+    expect(xml).toMatch(/Name="Department"[^>]*>\s*<saml:AttributeValue[^>]*>R&amp;D</);
+    expect(xml).toContain(`${LOG('presamlresponse')}`);
+    expect(receiver.at('/presamlresponse')[0].body).toMatchObject({
+      function: 'function/presamlresponse',
+      user: { id: saml.user.userId },
+    });
   });
 });
