@@ -3,6 +3,7 @@ import { UsersModule } from '../users/users.module.js';
 import { ActionsHandler } from './actions.handler.js';
 import { ActionsService } from './actions.service.js';
 import { ActionsStore } from './actions.store.js';
+import { EventDelivery } from './event-delivery.js';
 import { ExecutionCatalog } from './execution-catalog.js';
 import { ExecutionTargets } from './execution-targets.js';
 import { FunctionExecutions } from './function-executions.js';
@@ -13,6 +14,7 @@ import { TargetCalls } from './target-calls.js';
 @Module({
   imports: [UsersModule],
   providers: [
+    EventDelivery,
     FunctionExecutions,
     ActionsService,
     ActionsHandler,

@@ -214,4 +214,69 @@ export class ActionsStore {
     );
     return rows.map(({ executionId, ...target }) => ({ executionId, target }));
   }
+
+  // ---- event outbox: claimed rows stay locked until the claiming transaction ends ----------------
+
+  /**
+   * A due row whose aggregate has no earlier row queued (in order per aggregate: a retried event
+   * holds back the later ones of its aggregate), locked for the caller's transaction.
+   */
+  async claimDueEvent(tx: EntityManager): Promise<QueuedEvent | undefined> {
+    const rows: QueuedEvent[] = await tx.query(
+      `SELECT o.* FROM action_event_outbox o
+        WHERE o.next_attempt_at <= now()
+          AND NOT EXISTS (SELECT 1 FROM action_event_outbox p
+                           WHERE p.instance_id = o.instance_id AND p.aggregate_type = o.aggregate_type
+                             AND p.aggregate_id = o.aggregate_id AND p.sequence < o.sequence)
+        ORDER BY o.next_attempt_at, o.id
+        LIMIT 1
+        FOR UPDATE SKIP LOCKED`,
+    );
+    return rows[0];
+  }
+
+  async removeQueuedEvent(tx: EntityManager, id: string): Promise<void> {
+    await tx.query('DELETE FROM action_event_outbox WHERE id = $1', [id]);
+  }
+
+  async retryEventLater(
+    tx: EntityManager,
+    id: string,
+    attempts: number,
+    error: string,
+    delaySeconds: number,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE action_event_outbox SET attempts = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4)
+        WHERE id = $1`,
+      [id, attempts, error, delaySeconds],
+    );
+  }
+
+  /** Milliseconds until the next row is due; null when none is queued. */
+  async msUntilNextEventDue(db: EntityManager): Promise<number | null> {
+    const [row] = await db.query(
+      `SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(next_attempt_at) - now())) * 1000)::bigint AS ms FROM action_event_outbox`,
+    );
+    return row?.ms === null || row?.ms === undefined ? null : Number(row.ms);
+  }
 }
+
+/** A queued event for an event execution's targets (see migration 1766000100000). */
+export interface QueuedEvent {
+  readonly id: string;
+  readonly instance_id: string;
+  readonly execution_id: string;
+  readonly aggregate_type: string;
+  readonly aggregate_id: string;
+  readonly sequence: string;
+  readonly event_type: string;
+  readonly payload: Record<string, unknown>;
+  readonly creator: string;
+  readonly resource_owner: string;
+  readonly event_created_at: Date;
+  readonly attempts: number;
+}
+
+/** The PostgreSQL NOTIFY channel the queueing trigger wakes the event workers on. */
+export const EVENT_OUTBOX_CHANNEL = 'portcullis_action_events';

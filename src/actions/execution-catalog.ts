@@ -4,7 +4,12 @@ import { ACTION_FUNCTIONS, type Condition } from './execution-rules.js';
 import * as errors from './actions.errors.js';
 
 /** Execution types this server runs; a condition of another type is refused rather than stored and never run. */
-const SERVED_TYPES: ReadonlySet<Condition['type']> = new Set(['request', 'response']);
+const SERVED_TYPES: ReadonlySet<Condition['type']> = new Set(['request', 'response', 'event']);
+/**
+ * An event type or group: dotted lower-case words (`user.human.added`, `user.human`). No
+ * registry of every event type exists here to check a name against, as ZITADEL's does.
+ */
+const EVENT_NAME = /^[a-z0-9_]+(\.[a-z0-9_]+)*$/;
 /** Functions this server calls targets at. */
 const SERVED_FUNCTIONS: ReadonlySet<string> = new Set<string>(ACTION_FUNCTIONS);
 
@@ -45,6 +50,9 @@ export class ExecutionCatalog {
       throw errors.conditionUnknown(`${field}.service`, c.service);
     if ('name' in c && !ACTION_FUNCTIONS.includes(c.name as never))
       throw errors.conditionUnknown(`${field}.name`, c.name);
+    if ('event' in c && !EVENT_NAME.test(c.event)) throw errors.conditionUnknown(`${field}.event`, c.event);
+    if ('group' in c && !EVENT_NAME.test(c.group.replace(/\.\*$/, '')))
+      throw errors.conditionUnknown(`${field}.group`, c.group);
     if (!SERVED_TYPES.has(c.type) && !('name' in c && SERVED_FUNCTIONS.has(c.name)))
       throw errors.executionTypeNotServed('name' in c ? `function ${c.name}` : c.type);
   }

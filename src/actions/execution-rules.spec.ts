@@ -4,7 +4,6 @@ import {
   conditionId,
   conditionOfId,
   endpointProblem,
-  eventConditionIds,
   signatureHeader,
   type Condition,
 } from './execution-rules.js';
@@ -35,15 +34,6 @@ describe('execution ids (ZITADEL repository/execution ID and IDAll)', () => {
       'response/zitadel.user.v2.UserService/GetUserByID',
       'response/zitadel.user.v2.UserService',
       'response',
-    ]);
-  });
-
-  it('an event looks for its type, its groups from the narrowest, then all', () => {
-    expect(eventConditionIds('user.human.added')).toEqual([
-      'event/user.human.added',
-      'event/user.human.*',
-      'event/user.*',
-      'event',
     ]);
   });
 });

@@ -67,17 +67,6 @@ export function callConditionIds(type: 'request' | 'response', fullMethod: strin
   return [type + path, `${type}/${service}`, type];
 }
 
-/**
- * The ids an event's executions may have, most specific first: the event type, each group it
- * falls in from the longest (`user.human.*`, then `user.*`), then all events.
- */
-export function eventConditionIds(eventType: string): string[] {
-  const parts = eventType.split('.');
-  const groups: string[] = [];
-  for (let i = parts.length - 1; i > 0; i--) groups.push(`event/${parts.slice(0, i).join('.')}${GROUP_SUFFIX}`);
-  return [`event/${eventType}`, ...groups, 'event'];
-}
-
 /** A new signing key: 32 random bytes, hex. Shown once on create and on rotation; stored sealed. */
 export function newSigningKey(): string {
   return randomBytes(32).toString('hex');

@@ -37,6 +37,11 @@ export class ExecutionTargets {
     return [];
   }
 
+  /** The targets of one execution, in order; none when it no longer exists. */
+  async targetsOf(instanceId: string, executionId: string): Promise<readonly CallableTarget[]> {
+    return this.first(instanceId, [executionId]);
+  }
+
   /**
    * Calls the targets in order, as ZITADEL's CallTargets: the body is made anew for each (a
    * restCall's answer changes what the next one sees); a failing target stops the whole run only

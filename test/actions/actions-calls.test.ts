@@ -23,7 +23,11 @@ import {
 import { serverForFile } from '../support/test-server.js';
 
 /** Loopback targets are allowed at 127.0.0.1 only, so other loopback addresses show the SSRF guard. */
-const server = serverForFile({ PORTCULLIS_OUTBOUND_ALLOW_PRIVATE: '127.0.0.1/32' });
+const server = serverForFile({
+  PORTCULLIS_OUTBOUND_ALLOW_PRIVATE: '127.0.0.1/32',
+  PORTCULLIS_ACTIONS_EVENT_RETRY_SECONDS: '1',
+  PORTCULLIS_ACTIONS_EVENT_MAX_ATTEMPTS: '3',
+});
 const actions = () => client(ActionService, 'grpc', server().baseUrl, server().adminPat);
 const users = () => client(UserService, 'grpc', server().baseUrl, server().adminPat);
 
@@ -416,4 +420,68 @@ describe('function executions (ZITADEL internal/api/oidc userinfoFlows, internal
       user: { id: saml.user.userId },
     });
   });
+});
+
+describe('event executions (ZITADEL internal/execution worker, ContextInfoEvent)', () => {
+  const event = (condition: { case: 'event' | 'group'; value: string } | { case: 'all'; value: true }): Condition => ({
+    conditionType: { case: 'event', value: { condition } } as never,
+  });
+  const human = (username: string) => ({
+    organization: { org: { case: 'orgId' as const, value: orgId } },
+    username,
+    profile: { givenName: 'Eve', familyName: 'Vent' },
+    email: { email: `${username}@example.com`, verification: { case: 'isVerified' as const, value: true } },
+  });
+
+  it('are delivered after commit, in order per aggregate, and retried until the target comes back', async () => {
+    let failures = 2;
+    receiver.answers.set('/events', () => (failures-- > 0 ? { status: 503 } : {}));
+    const hook = await target('/events', 'restWebhook', { interruptOnError: true });
+    await withExecution(event({ case: 'group', value: 'user.human' }), [hook.id], async () => {
+      const { userId } = await users().addHumanUser(human(`eve-${Date.now()}`));
+      await users().updateHumanUser({ userId, profile: { givenName: 'Evelyn', familyName: 'Vent' } });
+      const delivered = await eventually(() => {
+        const ok = receiver.at('/events').filter((r) => r.body.aggregateID === userId);
+        return ok.some((r) => r.body.event_type === 'user.human.profile.changed') ? ok : undefined;
+      }, 'the user events delivered');
+      // Two failed attempts of the first event, then every event of the aggregate in sequence order.
+      const sequences = delivered.map((r) => r.body.sequence);
+      expect(sequences[0]).toBe(sequences[1]);
+      expect(sequences[1]).toBe(sequences[2]);
+      expect(sequences.slice(2)).toEqual([...sequences.slice(2)].sort((a, b) => a - b));
+      expect(delivered[2].body).toMatchObject({
+        aggregateType: 'user',
+        event_type: 'user.human.added',
+        instanceID: expect.any(String),
+        resourceOwner: orgId,
+      });
+      expect(JSON.parse(Buffer.from(delivered[2].body.event_payload, 'base64').toString())).toBeInstanceOf(Object);
+      expect(delivered.some((r) => r.body.event_type === 'user.human.profile.changed')).toBe(true);
+      expect(
+        verifySignature(String(delivered[2].headers['zitadel-signature']), delivered[2].raw, hook.signingKey),
+      ).toBe(true);
+    });
+  }, 20_000);
+
+  it('a rolled-back change queues nothing; an event no target accepts is dropped after the last attempt, with an audit event', async () => {
+    receiver.answers.set('/down', () => ({ status: 500 }));
+    const down = await target('/down', 'restWebhook', { interruptOnError: true });
+    const db = server().app.get(DataSource);
+    await withExecution(event({ case: 'event', value: 'user.human.added' }), [down.id], async () => {
+      const taken = `taken-${Date.now()}`;
+      await users().addHumanUser(human(taken));
+      const before = (await db.query('SELECT count(*)::int AS n FROM action_event_outbox'))[0].n;
+      expect(await codeOf(users().addHumanUser(human(taken)))).toBe(Code.AlreadyExists);
+      expect((await db.query('SELECT count(*)::int AS n FROM action_event_outbox'))[0].n).toBe(before);
+      const [dropped] = await eventually(async () => {
+        const rows = await db.query(
+          `SELECT payload FROM events WHERE aggregate_type = 'execution' AND aggregate_id = 'event/user.human.added'
+             AND event_type = 'execution.event.dropped'`,
+        );
+        return rows.length ? rows : undefined;
+      }, 'the drop recorded');
+      expect(dropped.payload).toMatchObject({ eventType: 'user.human.added', attempts: 3 });
+      expect(receiver.at('/down').length).toBe(3);
+    });
+  }, 20_000);
 });
