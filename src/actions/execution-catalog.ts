@@ -1,10 +1,17 @@
 import { Injectable } from '@nestjs/common';
+import { ActionService } from '@zitadel/proto/zitadel/action/v2beta/action_service_pb.js';
 import { RpcRegistry } from '../platform/rpc/registry.js';
 import { ACTION_FUNCTIONS, type Condition } from './execution-rules.js';
 import * as errors from './actions.errors.js';
 
 /** Execution types this server runs; a condition of another type is refused rather than stored and never run. */
 const SERVED_TYPES: ReadonlySet<Condition['type']> = new Set(['request', 'response', 'event']);
+/**
+ * Services no request or response execution applies to: ActionService itself, so a target that
+ * breaks every call can always be taken out again through the API.
+ */
+export const UNEXECUTED_SERVICES: ReadonlySet<string> = new Set([ActionService.typeName]);
+
 /**
  * An event type or group: dotted lower-case words (`user.human.added`, `user.human`). No
  * registry of every event type exists here to check a name against, as ZITADEL's does.
@@ -23,19 +30,21 @@ export class ExecutionCatalog {
   constructor(private readonly registry: RpcRegistry) {}
 
   methods(): string[] {
-    return this.registry
-      .all()
+    return this.executable()
       .flatMap((b) => b.service.methods.filter((m) => this.registry.isImplemented(m)))
       .map((m) => `/${m.parent.typeName}/${m.name}`)
       .sort();
   }
 
   services(): string[] {
-    return this.registry
-      .all()
+    return this.executable()
       .filter((b) => b.service.methods.some((m) => this.registry.isImplemented(m)))
       .map((b) => b.service.typeName)
       .sort();
+  }
+
+  private executable() {
+    return this.registry.all().filter((b) => !UNEXECUTED_SERVICES.has(b.service.typeName));
   }
 
   functions(): string[] {

@@ -1,6 +1,7 @@
 import { fromJsonString, toJson, type DescMessage, type Message } from '@bufbuild/protobuf';
 import { Injectable } from '@nestjs/common';
 import type { CallExecutions, ExecutedCall } from '../platform/rpc/pipeline.js';
+import { UNEXECUTED_SERVICES } from './execution-catalog.js';
 import { callConditionIds } from './execution-rules.js';
 import { ExecutionTargets } from './execution-targets.js';
 import * as errors from './actions.errors.js';
@@ -39,6 +40,7 @@ export class RpcExecutions implements CallExecutions {
   constructor(private readonly executions: ExecutionTargets) {}
 
   async request(call: ExecutedCall, request: Message): Promise<Message> {
+    if (UNEXECUTED_SERVICES.has(call.method.parent.typeName)) return request;
     const targets = await this.executions.first(call.instance.id, callConditionIds('request', call.fullMethod));
     let current = request;
     await this.executions.run(
@@ -52,6 +54,7 @@ export class RpcExecutions implements CallExecutions {
   }
 
   async response(call: ExecutedCall, request: Message, response: Message): Promise<Message> {
+    if (UNEXECUTED_SERVICES.has(call.method.parent.typeName)) return response;
     const targets = await this.executions.first(call.instance.id, callConditionIds('response', call.fullMethod));
     let current = response;
     const sentRequest = targets.length ? toJson(call.method.input, request) : undefined;

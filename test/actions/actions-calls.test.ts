@@ -485,3 +485,15 @@ describe('event executions (ZITADEL internal/execution worker, ContextInfoEvent)
     });
   }, 20_000);
 });
+
+describe('ActionService itself', () => {
+  it('runs no executions, so a target that breaks every response can be taken out again', async () => {
+    receiver.answers.set('/break-all', () => ({ status: 500 }));
+    const breaking = await target('/break-all', 'restWebhook', { interruptOnError: true });
+    await withExecution(api('response', { case: 'all', value: true }), [breaking.id], async () => {
+      expect(await codeOf(users().getUserByID({ userId: alice }))).toBe(Code.FailedPrecondition);
+      expect((await actions().getTarget({ id: breaking.id })).target?.id).toBe(breaking.id);
+    });
+    expect((await actions().listExecutionServices({})).services).not.toContain('zitadel.action.v2beta.ActionService');
+  });
+});
