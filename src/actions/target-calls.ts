@@ -90,6 +90,7 @@ export class TargetCalls {
           maxBytes: MAX_ANSWER_BYTES,
           ignoreBody: target.targetType !== 'call',
           maxRedirects: 0,
+          keepAlive: true,
         });
         if (res.status < 200 || res.status > 299) throw new TargetCallError(`answered HTTP ${res.status}`);
         result = 'ok';
