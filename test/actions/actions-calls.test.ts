@@ -20,7 +20,7 @@ import {
   samlWorld,
   uniqueEntity,
 } from '../saml/support.js';
-import { serverForFile } from '../support/test-server.js';
+import { bootTestServer, serverForFile } from '../support/test-server.js';
 
 /** Loopback targets are allowed at 127.0.0.1 only, so other loopback addresses show the SSRF guard. */
 const server = serverForFile({
@@ -496,4 +496,28 @@ describe('ActionService itself', () => {
     });
     expect((await actions().listExecutionServices({})).services).not.toContain('zitadel.action.v2beta.ActionService');
   });
+});
+
+describe('two processes on one database', () => {
+  it("a process sees another's execution changes long before its cache's lifetime ends (the change feed drops its cached executions)", async () => {
+    const second = await bootTestServer({ PORTCULLIS_OUTBOUND_ALLOW_PRIVATE: '127.0.0.1/32' }, server());
+    try {
+      const theirs = client(UserService, 'grpc', second.baseUrl, server().adminPat);
+      await theirs.getUserByID({ userId: alice }); // its executions are cached now: none
+      const hook = await target('/second-process', 'restWebhook');
+      await withExecution(api('request', { case: 'method', value: GET_USER }), [hook.id], async () => {
+        await eventually(async () => {
+          await theirs.getUserByID({ userId: alice });
+          return receiver.at('/second-process')[0];
+        }, 'the second process calling the target');
+      });
+      const calls = receiver.at('/second-process').length;
+      await eventually(async () => {
+        await theirs.getUserByID({ userId: alice });
+        return receiver.at('/second-process').length === calls ? true : undefined;
+      }, 'the second process dropping the removed execution');
+    } finally {
+      await second.close();
+    }
+  }, 30_000);
 });
