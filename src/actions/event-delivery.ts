@@ -3,19 +3,16 @@ import type { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { retryDelaySeconds } from '../notifications/delivery-worker.js';
 import { Config } from '../platform/config/config.js';
-import { PgNotifications, type ChannelListener } from '../platform/database/pg-notifications.js';
+import { PgNotifications } from '../platform/database/pg-notifications.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { isError } from '../platform/errors/domain-error.js';
 import { EventStore, SYSTEM_CREATOR } from '../platform/events/event-store.js';
+import { OutboxLoop } from '../platform/jobs/outbox-loop.js';
 import { LOGGER } from '../platform/logging/logger-token.js';
 import { ACTION_ERRORS } from './actions.errors.js';
 import { ActionsStore, EVENT_OUTBOX_CHANNEL, type QueuedEvent } from './actions.store.js';
 import { ExecutionTargets } from './execution-targets.js';
 
-/** Fallback when a NOTIFY is missed (listener connection down). */
-const POLL_MS = 5_000;
-/** Never look again sooner than this: rows locked by another process would make us spin. */
-const MIN_WAIT_MS = 200;
 /** Events delivered at once by one process, each in its own transaction. */
 const LANES = 2;
 
@@ -51,11 +48,7 @@ export function eventBody(row: QueuedEvent): string {
 @Injectable()
 export class EventDelivery implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log: Logger;
-  private running = false;
-  private current: Promise<void> | undefined;
-  private wakeAgain = false;
-  private timer: NodeJS.Timeout | undefined;
-  private readonly listener: ChannelListener = { notified: () => this.wake(), up: () => this.wake() };
+  private readonly loop: OutboxLoop;
 
   constructor(
     private readonly tx: Transactions,
@@ -63,57 +56,27 @@ export class EventDelivery implements OnApplicationBootstrap, OnApplicationShutd
     private readonly executions: ExecutionTargets,
     private readonly events: EventStore,
     private readonly config: Config,
-    private readonly notifications: PgNotifications,
+    notifications: PgNotifications,
     @Inject(LOGGER) log: Logger,
   ) {
     this.log = log.child({ component: 'action-events' });
+    this.loop = new OutboxLoop(
+      notifications,
+      {
+        one: () => this.deliverOne(),
+        msUntilNextDue: () => this.store.msUntilNextEventDue(this.tx.reader),
+        failed: (err) => this.log.error({ err }, 'event delivery pass failed; trying again shortly'),
+      },
+      { channel: EVENT_OUTBOX_CHANNEL, lanes: LANES },
+    );
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.running = true;
-    await this.notifications.subscribe(EVENT_OUTBOX_CHANNEL, this.listener);
-    this.wake();
+  onApplicationBootstrap(): Promise<void> {
+    return this.loop.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    clearTimeout(this.timer);
-    this.notifications.unsubscribe(EVENT_OUTBOX_CHANNEL, this.listener);
-    await this.current;
-  }
-
-  /** Looks for due events now, or right after the pass in progress. */
-  wake(): void {
-    if (!this.running) return;
-    if (this.current) {
-      this.wakeAgain = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.current = this.pass().finally(() => (this.current = undefined));
-  }
-
-  private async pass(): Promise<void> {
-    let wait = POLL_MS;
-    try {
-      do {
-        this.wakeAgain = false;
-        await Promise.all(
-          Array.from({ length: LANES }, async () => {
-            while (this.running && (await this.deliverOne())) {
-              /* next event */
-            }
-          }),
-        );
-      } while (this.wakeAgain && this.running);
-      const due = await this.store.msUntilNextEventDue(this.tx.reader);
-      wait = due === null ? POLL_MS : Math.min(POLL_MS, Math.max(MIN_WAIT_MS, due));
-    } catch (err) {
-      this.log.error({ err }, 'event delivery pass failed; trying again shortly');
-    }
-    if (this.wakeAgain) wait = 0;
-    if (this.running) this.timer = setTimeout(() => this.wake(), wait);
+  onApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Claims, delivers and settles one due event; false when there was none to claim. */
