@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AppsModule } from '../apps/apps.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { ActionsHandler } from './actions.handler.js';
 import { ActionsService } from './actions.service.js';
@@ -12,7 +13,7 @@ import { TargetCalls } from './target-calls.js';
 
 /** Actions v2 (ActionService v2beta): targets, executions, and the calls they make. */
 @Module({
-  imports: [UsersModule],
+  imports: [AppsModule, UsersModule],
   providers: [
     EventDelivery,
     FunctionExecutions,

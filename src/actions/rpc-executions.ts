@@ -1,5 +1,6 @@
 import { fromJsonString, toJson, type DescMessage, type Message } from '@bufbuild/protobuf';
 import { Injectable } from '@nestjs/common';
+import { AppsQueries } from '../apps/apps.queries.js';
 import type { CallExecutions, ExecutedCall } from '../platform/rpc/pipeline.js';
 import { UNEXECUTED_SERVICES } from './execution-catalog.js';
 import { callConditionIds } from './execution-rules.js';
@@ -10,11 +11,12 @@ import * as errors from './actions.errors.js';
  * ZITADEL's ContextInfoRequest / ContextInfoResponse: what a request or response target
  * receives. Empty strings are left out, as Go's `omitempty` does; messages are protojson.
  */
-function contextInfo(call: ExecutedCall, messages: Record<string, unknown>): string {
+function contextInfo(call: ExecutedCall, projectId: string | undefined, messages: Record<string, unknown>): string {
   const info: Record<string, unknown> = {
     fullMethod: call.fullMethod,
     instanceID: call.instance.id,
     orgID: call.principal?.orgId,
+    projectID: projectId,
     userID: call.principal?.userId,
     ...messages,
   };
@@ -37,15 +39,26 @@ function parsed<T extends DescMessage>(schema: T, targetId: string, answer: stri
  */
 @Injectable()
 export class RpcExecutions implements CallExecutions {
-  constructor(private readonly executions: ExecutionTargets) {}
+  constructor(
+    private readonly executions: ExecutionTargets,
+    private readonly apps: AppsQueries,
+  ) {}
+
+  /** ZITADEL's ctxData.ProjectID: the project of the app an OIDC access token was issued to. */
+  private async projectOf(call: ExecutedCall): Promise<string | undefined> {
+    const clientId = call.principal?.clientId;
+    return clientId ? (await this.apps.nameByClientId(call.instance.id, clientId))?.projectId : undefined;
+  }
 
   async request(call: ExecutedCall, request: Message): Promise<Message> {
     if (UNEXECUTED_SERVICES.has(call.method.parent.typeName)) return request;
     const targets = await this.executions.first(call.instance.id, callConditionIds('request', call.fullMethod));
+    if (!targets.length) return request;
     let current = request;
+    const projectId = await this.projectOf(call);
     await this.executions.run(
       targets,
-      () => contextInfo(call, { request: toJson(call.method.input, current) }),
+      () => contextInfo(call, projectId, { request: toJson(call.method.input, current) }),
       (target, answer) => {
         current = parsed(call.method.input, target.id, answer);
       },
@@ -56,11 +69,13 @@ export class RpcExecutions implements CallExecutions {
   async response(call: ExecutedCall, request: Message, response: Message): Promise<Message> {
     if (UNEXECUTED_SERVICES.has(call.method.parent.typeName)) return response;
     const targets = await this.executions.first(call.instance.id, callConditionIds('response', call.fullMethod));
+    if (!targets.length) return response;
     let current = response;
-    const sentRequest = targets.length ? toJson(call.method.input, request) : undefined;
+    const sentRequest = toJson(call.method.input, request);
+    const projectId = await this.projectOf(call);
     await this.executions.run(
       targets,
-      () => contextInfo(call, { request: sentRequest, response: toJson(call.method.output, current) }),
+      () => contextInfo(call, projectId, { request: sentRequest, response: toJson(call.method.output, current) }),
       (target, answer) => {
         current = parsed(call.method.output, target.id, answer);
       },

@@ -382,6 +382,25 @@ describe('function executions (ZITADEL internal/api/oidc userinfoFlows, internal
     });
   });
 
+  it("a request target learns the project of the app an OIDC access token was issued to (ZITADEL's ctxData.ProjectID)", async () => {
+    const hook = await target('/project', 'restWebhook');
+    const tokens = await signIn(server(), world, config, 'openid urn:zitadel:iam:org:project:id:zitadel:aud');
+    await withExecution(
+      api('request', { case: 'method', value: '/zitadel.auth.v1.AuthService/GetMyUser' }),
+      [hook.id],
+      async () => {
+        expect((await rest(server().baseUrl, 'GET', '/auth/v1/users/me', { token: tokens.access_token })).status).toBe(
+          200,
+        );
+      },
+    );
+    expect(receiver.at('/project')[0].body).toMatchObject({
+      projectID: world.projectId,
+      userID: world.user.id,
+      orgID: world.orgId,
+    });
+  });
+
   it('presamlresponse appends an attribute to the SAML assertion', async () => {
     const saml = await samlWorld(server());
     const entityId = uniqueEntity('actions');
