@@ -156,6 +156,46 @@ describe('executions (ZITADEL action_v2_execution.go)', () => {
     expect(after.executions).toHaveLength(0);
   });
 
+  it('event and function conditions read back as set, and the execution type filter finds them', async () => {
+    const t = await actions().createTarget(webhook());
+    const conditions = [
+      { event: { group: 'user.human' } },
+      { event: { event: 'org.added' } },
+      { event: { all: true } },
+      { function: { name: 'preuserinfo' } },
+    ];
+    for (const condition of conditions) {
+      const put = await rest(server().baseUrl, 'PUT', '/v2beta/actions/executions', {
+        token: server().adminPat,
+        body: { condition, targets: [t.id] },
+      });
+      expect(put.status).toBe(200);
+    }
+    const listed = await rest(server().baseUrl, 'POST', '/v2beta/actions/executions/search', {
+      token: server().adminPat,
+      body: {
+        filters: [
+          { executionTypeFilter: { executionType: 'EXECUTION_TYPE_EVENT' } },
+          { targetFilter: { targetId: t.id } },
+        ],
+      },
+    });
+    expect(listed.body.executions.map((e: { condition: unknown }) => e.condition)).toEqual(
+      expect.arrayContaining(conditions.filter((c) => 'event' in c)),
+    );
+    expect(listed.body.executions).toHaveLength(3);
+    const bad = await rest(server().baseUrl, 'PUT', '/v2beta/actions/executions', {
+      token: server().adminPat,
+      body: { condition: { event: { event: 'Not An Event' } }, targets: [t.id] },
+    });
+    expect(bad.status).toBe(404);
+    await actions().deleteTarget({ id: t.id });
+    const gone = await actions().listExecutions({
+      filters: [{ filter: { case: 'targetFilter', value: { targetId: t.id } } }],
+    });
+    expect(gone.executions).toHaveLength(0);
+  });
+
   it('refuses a method, service or function the server does not know (Errors.Execution.ConditionInvalid: NOT_FOUND)', async () => {
     const t = await actions().createTarget(webhook());
     expect(
