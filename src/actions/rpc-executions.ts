@@ -50,34 +50,42 @@ export class RpcExecutions implements CallExecutions {
     return clientId ? (await this.apps.nameByClientId(call.instance.id, clientId))?.projectId : undefined;
   }
 
-  async request(call: ExecutedCall, request: Message): Promise<Message> {
-    if (UNEXECUTED_SERVICES.has(call.method.parent.typeName)) return request;
-    const targets = await this.executions.first(call.instance.id, callConditionIds('request', call.fullMethod));
-    if (!targets.length) return request;
-    let current = request;
-    const projectId = await this.projectOf(call);
-    await this.executions.run(
-      targets,
-      () => contextInfo(call, projectId, { request: toJson(call.method.input, current) }),
-      (target, answer) => {
-        current = parsed(call.method.input, target.id, answer);
-      },
-    );
-    return current;
+  request(call: ExecutedCall, request: Message): Promise<Message> {
+    return this.execute(call, 'request', call.method.input, request, (current) => ({
+      request: toJson(call.method.input, current),
+    }));
   }
 
-  async response(call: ExecutedCall, request: Message, response: Message): Promise<Message> {
-    if (UNEXECUTED_SERVICES.has(call.method.parent.typeName)) return response;
-    const targets = await this.executions.first(call.instance.id, callConditionIds('response', call.fullMethod));
-    if (!targets.length) return response;
-    let current = response;
-    const sentRequest = toJson(call.method.input, request);
+  response(call: ExecutedCall, request: Message, response: Message): Promise<Message> {
+    let sent: unknown;
+    return this.execute(call, 'response', call.method.output, response, (current) => ({
+      request: (sent ??= toJson(call.method.input, request)),
+      response: toJson(call.method.output, current),
+    }));
+  }
+
+  /**
+   * Calls the targets of the call's most specific execution of `type`; what they are sent is
+   * made anew for each (`fields` of the message as it stands), and a restCall answer, read as
+   * `schema`, replaces the message.
+   */
+  private async execute(
+    call: ExecutedCall,
+    type: 'request' | 'response',
+    schema: DescMessage,
+    message: Message,
+    fields: (current: Message) => Record<string, unknown>,
+  ): Promise<Message> {
+    if (UNEXECUTED_SERVICES.has(call.method.parent.typeName)) return message;
+    const targets = await this.executions.first(call.instance.id, callConditionIds(type, call.fullMethod));
+    if (!targets.length) return message;
+    let current = message;
     const projectId = await this.projectOf(call);
     await this.executions.run(
       targets,
-      () => contextInfo(call, projectId, { request: sentRequest, response: toJson(call.method.output, current) }),
+      () => contextInfo(call, projectId, fields(current)),
       (target, answer) => {
-        current = parsed(call.method.output, target.id, answer);
+        current = parsed(schema, target.id, answer);
       },
     );
     return current;
