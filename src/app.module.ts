@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ActionsModule } from './actions/actions.module.js';
 import { AppsModule } from './apps/apps.module.js';
 import { AuthorizationsModule } from './authorizations/authorizations.module.js';
 import { BootstrapModule } from './bootstrap/bootstrap.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
         OidcModule,
         SamlModule,
         IdpsModule,
+        ActionsModule,
         LoginModule,
         BootstrapModule,
         EventsModule,

@@ -22,6 +22,7 @@ import * as users from './users/schema.js';
 import * as webkeys from './webkeys/schema.js';
 import * as saml from './saml/schema.js';
 import * as idps from './idps/schema.js';
+import * as actions from './actions/schema.js';
 
 export const ENTITIES = [
   Instance,
@@ -41,6 +42,7 @@ export const ENTITIES = [
   ...saml.SAML_ENTITIES,
   ...oidc.OIDC_ENTITIES,
   ...idps.IDPS_ENTITIES,
+  ...actions.ACTIONS_ENTITIES,
 ];
 
 /** In timestamp order; a module's migrations are merged in by their timestamps. */
@@ -59,6 +61,7 @@ export const MIGRATIONS = [
   ...saml.SAML_MIGRATIONS,
   ...oidc.OIDC_MIGRATIONS,
   ...idps.IDPS_MIGRATIONS,
+  ...actions.ACTIONS_MIGRATIONS,
   EventQueries1765713000000,
   InstanceTrustedDomains1765800000000,
   InstanceChangeFeed1766150000000,
@@ -87,4 +90,5 @@ export const TABLE_OWNERS: Readonly<Record<string, readonly string[]>> = {
   saml: saml.OWNED_TABLES,
   webkeys: webkeys.OWNED_TABLES,
   idps: idps.OWNED_TABLES,
+  actions: actions.OWNED_TABLES,
 };

@@ -279,7 +279,7 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
       jwks: { keys: keys as never },
       // Back-channel logout URIs come from app settings: called through the SSRF-guarded client.
       fetch: this.outbound.asFetch({ timeoutMs: OUTBOUND_TIMEOUT_MS, maxBytes: OUTBOUND_MAX_BYTES }) as never,
-      findAccount: (ctx, sub, token) => accounts.find(instanceId, sub, ctx, token),
+      findAccount: (ctx, sub) => accounts.find(instanceId, sub, ctx, instance),
       claims: {
         acr: null,
         amr: null,
@@ -384,7 +384,7 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
       },
       extraTokenClaims: async (ctx, token) => {
         const act = actorOf(token);
-        const claims = await accounts.accessTokenClaims(instanceId, ctx, token as never);
+        const claims = await accounts.accessTokenClaims(instanceId, ctx, token as never, instance);
         return act ? { ...claims, act } : claims;
       },
       interactions: {

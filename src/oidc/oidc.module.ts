@@ -1,3 +1,4 @@
+import { ActionsModule } from '../actions/actions.module.js';
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { AppsModule } from '../apps/apps.module.js';
 import { Authenticator } from '../platform/auth/authenticator.js';
@@ -24,7 +25,15 @@ import { RefreshTokensService } from './refresh-tokens.service.js';
  * PATs and session tokens, so the sessions module comes first).
  */
 @Module({
-  imports: [SessionsModule, UsersModule, ProjectsModule, AppsModule, AuthorizationsModule, WebKeysModule],
+  imports: [
+    ActionsModule,
+    SessionsModule,
+    UsersModule,
+    ProjectsModule,
+    AppsModule,
+    AuthorizationsModule,
+    WebKeysModule,
+  ],
   providers: [
     OidcProviders,
     OidcClients,

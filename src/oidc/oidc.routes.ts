@@ -389,6 +389,7 @@ export class OidcRoutes implements OnModuleInit {
       accessToken.scope ?? '',
       facts?.projectId,
       !!facts && (facts.projectRoleAssertion || facts.accessTokenRoleAssertion),
+      instance,
     );
     if (!claims) return unauthorized('the user of the access token is no longer active');
     sendJson(res, 200, claims, cors);

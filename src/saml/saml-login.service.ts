@@ -1,3 +1,4 @@
+import { FunctionExecutions } from '../actions/function-executions.js';
 import type { RequestSite } from '../platform/tenancy/instance-resolver.js';
 import { Injectable } from '@nestjs/common';
 import { ErrorReason } from '@zitadel/proto/zitadel/saml/v2/authorization_pb.js';
@@ -14,7 +15,7 @@ import { LoginHandoff } from '../sessions/login-handoff.js';
 import { SamlCertificates } from './saml-certificates.store.js';
 import { readAuthnRequest, resolveAcs, resolveNameIdFormat } from './saml-endpoints.js';
 import { describeSp, identityProvider, idpUrls, parseInbound, serviceProvider, type IdpUrls } from './saml-entities.js';
-import { attributesOf, nameIdFor, SamlSubjects } from './saml-subjects.js';
+import { attributesOf, functionSubjectOf, nameIdFor, SamlSubjects } from './saml-subjects.js';
 import {
   checkSignatureStructure,
   decodeMessage,
@@ -99,6 +100,7 @@ export class SamlLoginService {
     private readonly certs: SamlCertificates,
     private readonly handoff: LoginHandoff,
     private readonly subjects: SamlSubjects,
+    private readonly functions: FunctionExecutions,
   ) {}
 
   // ---- public endpoints -------------------------------------------------------------------
@@ -274,7 +276,7 @@ export class SamlLoginService {
           sessionIndex: request.id,
           authnInstant: login.authTime,
           multiFactor: login.multiFactor,
-          attributes: attributesOf(subject),
+          attributes: await this.functions.samlAttributes(instance, functionSubjectOf(subject), attributesOf(subject)),
           now,
           clockSkewMs: CLOCK_SKEW_MS,
           lifetimeMs: ASSERTION_LIFETIME_MS,

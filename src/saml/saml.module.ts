@@ -1,3 +1,4 @@
+import { ActionsModule } from '../actions/actions.module.js';
 import { Module } from '@nestjs/common';
 import { AppsModule } from '../apps/apps.module.js';
 import { AuthorizationsModule } from '../authorizations/authorizations.module.js';
@@ -15,7 +16,15 @@ import { SamlSubjects } from './saml-subjects.js';
 
 /** The SAML 2.0 identity provider: /saml/v2/* endpoints and zitadel.saml.v2.SAMLService. */
 @Module({
-  imports: [AppsModule, AuthorizationsModule, ProjectsModule, SessionsModule, SettingsModule, UsersModule],
+  imports: [
+    ActionsModule,
+    AppsModule,
+    AuthorizationsModule,
+    ProjectsModule,
+    SessionsModule,
+    SettingsModule,
+    UsersModule,
+  ],
   providers: [
     SamlCertificates,
     SamlSubjects,
