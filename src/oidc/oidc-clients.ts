@@ -35,6 +35,8 @@ export interface ClientFacts {
   readonly hasProjectCheck: boolean;
   readonly clockSkewSeconds: number;
   readonly loginBaseUri: string | null;
+  /** An OIDC app that chose ZITADEL's login v2 (its own base URI, else the instance's). */
+  readonly loginV2?: boolean;
   /** An OIDC app's type and dev mode, for ZITADEL's redirect rule at authorization. */
   readonly appType?: OidcAppType;
   readonly devMode?: boolean;
@@ -205,6 +207,7 @@ export class OidcClients {
       idTokenUserinfoAssertion: oidc.idTokenUserinfoAssertion,
       clockSkewSeconds: Math.ceil(oidc.clockSkewMs / 1000),
       loginBaseUri: oidc.loginVersion === 'v2' ? oidc.loginBaseUri : null,
+      loginV2: oidc.loginVersion === 'v2',
       ...project,
       appType: oidc.appType,
       devMode: oidc.devMode,

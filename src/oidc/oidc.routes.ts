@@ -1,4 +1,6 @@
 import type { ServerResponse } from 'node:http';
+import { InstanceFeatures } from '../features/instance-features.js';
+import { loginBase, NO_APP } from '../features/feature-flags.js';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
@@ -129,6 +131,7 @@ export class OidcRoutes implements OnModuleInit {
     private readonly assertions: ClientAssertions,
     private readonly clients: OidcClients,
     @Inject(LOGGER) private readonly log: Logger,
+    private readonly features: InstanceFeatures,
   ) {}
 
   onModuleInit(): void {
@@ -158,7 +161,8 @@ export class OidcRoutes implements OnModuleInit {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
 
     if (path === '/.well-known/oauth-authorization-server') req.url = '/.well-known/openid-configuration';
-    if (path === OIDC_PATHS.code_verification && req.method === 'GET') return this.deviceVerification(req, res);
+    if (path === OIDC_PATHS.code_verification && req.method === 'GET')
+      return this.deviceVerification(instance, req, res);
     if (path === OIDC_PATHS.userinfo) return this.userinfo(instance, provider, req, res);
     if (path === FORM_POST_CALLBACK_PATH && req.method === 'GET') return this.formPostCallback(instance, req, res);
     if (path === OIDC_PATHS.authorization && req.method === 'GET') {
@@ -304,10 +308,15 @@ export class OidcRoutes implements OnModuleInit {
     res.end(page.html);
   }
 
-  /** The verification URI of device codes is the login UI's device page (`<login>/device`). */
-  private deviceVerification(req: HttpRequest, res: HttpResponse): void {
+  /**
+   * The verification URI of device codes is the login UI's device page (`<login>/device`): the
+   * instance's login v2 when it requires one, else the server's own login.
+   */
+  private async deviceVerification(instance: Instance, req: HttpRequest, res: HttpResponse): Promise<void> {
     const userCode = new URL(req.url ?? '/', 'http://x').searchParams.get('user_code');
-    const target = `${this.config.loginUiUrl.replace(/\/$/, '')}/device${userCode ? `?user_code=${encodeURIComponent(userCode)}` : ''}`;
+    const { loginV2 } = await this.features.of(instance.id);
+    const base = loginBase(loginV2?.value, NO_APP, this.config.loginUiUrl);
+    const target = `${base.replace(/\/$/, '')}/device${userCode ? `?user_code=${encodeURIComponent(userCode)}` : ''}`;
     (res as ServerResponse).writeHead(302, { location: target, 'cache-control': 'no-store' });
     res.end();
   }
