@@ -352,6 +352,11 @@ export async function enableTokenExchange(baseUrl: string, adminPat: string): Pr
   await client(FeatureService, 'grpc', baseUrl, adminPat).setInstanceFeatures({ oidcTokenExchange: true });
 }
 
+/** Back-channel logout tokens are posted only while the instance's `enableBackChannelLogout` feature is on (as ZITADEL). */
+export async function setBackChannelLogout(baseUrl: string, adminPat: string, enabled: boolean): Promise<void> {
+  await client(FeatureService, 'grpc', baseUrl, adminPat).setInstanceFeatures({ enableBackChannelLogout: enabled });
+}
+
 /** A token exchange (RFC 8693) at the token endpoint of `baseUrl`, the client authenticating with its secret (basic). */
 export async function tokenExchange(
   baseUrl: string,
