@@ -12,7 +12,7 @@ import { MasterKey } from '../platform/crypto/master-key.js';
 import { HttpRoutes, readBody, sendJson, type HttpRequest, type HttpResponse } from '../platform/http/http-routes.js';
 import type { OAuthErrorCode } from '../platform/errors/error-mapping.js';
 import { sendOAuthError, sendOAuthFailure } from '../platform/http/oauth-answers.js';
-import { RateLimiter, peerAddress, refuseIfRateLimited } from '../platform/http/rate-limit.js';
+import { RateLimiter, instanceBucket, peerAddress, refuseIfRateLimited } from '../platform/http/rate-limit.js';
 import { LOGGER } from '../platform/logging/logger-token.js';
 import { InstanceResolver, type RequestSite } from '../platform/tenancy/instance-resolver.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
@@ -182,7 +182,7 @@ export class OidcRoutes implements OnModuleInit {
     if (req.method === 'POST' && CLIENT_AUTH_PATHS.has(path)) {
       if (
         path === OIDC_PATHS.token &&
-        refuseIfRateLimited(this.limiter, 'token', peerAddress(req), res, {
+        refuseIfRateLimited(this.limiter, instanceBucket('token', instance.id), peerAddress(req), res, {
           error: 'slow_down',
           error_description: 'too many token requests from this address, retry later',
         })
