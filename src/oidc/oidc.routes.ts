@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { InstanceFeatures } from '../features/instance-features.js';
 import { loginBase, NO_APP } from '../features/feature-flags.js';
@@ -238,14 +239,16 @@ export class OidcRoutes implements OnModuleInit {
    * oidc-provider refuses JWTs at introspection and revocation (it cannot look them up); ours are
    * stored (see OidcProviders.customize), so a verified JWT access token of the instance is
    * handed over as its marker (see jwtMarker), and introspection (RFC 7662) and revocation
-   * (RFC 7009) work for it. Changes `form`; true when it did.
+   * (RFC 7009) work for it. A JWT the instance cannot verify (another instance's, another
+   * issuer's) or one that is no stored access token (an ID token) is a token this server does
+   * not know: inactive (RFC 7662 §2.2) and nothing to revoke (RFC 7009 §2.2), never an error
+   * that tells it apart. Changes `form`; true when it did.
    */
   private async jwtAsStoredId(instance: Instance, form: URLSearchParams): Promise<boolean> {
     const token = form.get('token');
-    if (!token?.includes('.')) return false;
+    if (!token || !/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)) return false;
     const jti = await this.providers.verifiedJwtId(instance.id, token);
-    if (!jti) return false;
-    form.set('token', jwtMarker(this.masterKey, jti));
+    form.set('token', jwtMarker(this.masterKey, jti ?? `unknown-${randomUUID()}`));
     return true;
   }
 
