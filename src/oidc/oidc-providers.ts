@@ -278,6 +278,7 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     return {
       adapter: postgresAdapter(this.dataSource, this.events, this.masterKey, instanceId, {
         jwtAccessTokenId: (value) => this.verifiedJwtId(instanceId, value),
+        tokenEvents: async () => (await features.of(instanceId)).disableUserTokenEvent?.value !== true,
         client: (id) =>
           clients.metadata(instanceId, id, signingAlg, presentedAuth(Provider.ctx as KoaContextWithOIDC | undefined)),
       }),

@@ -1,11 +1,15 @@
-// The loginV2 feature decides where the browser signs in: /oauth/v2/authorize, the SAML SSO
-// endpoint and the device verification page send it to the instance's login v2 base URI when the
-// instance requires login v2 (ZITADEL's CreateAuthRequest), else to PORTCULLIS_LOGIN_UI_URL.
+// Feature flags that change behaviour, each shown switching it (token exchange and back-channel
+// logout are shown in their own OIDC test files). The loginV2 feature decides where the browser
+// signs in: /oauth/v2/authorize, the SAML SSO endpoint and the device verification page send it
+// to the instance's login v2 base URI when the instance requires login v2 (ZITADEL's
+// CreateAuthRequest), else to PORTCULLIS_LOGIN_UI_URL.
 import * as samlify from 'samlify';
-import { rest } from '../support/clients.js';
+import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
+import { client, rest } from '../support/clients.js';
+import { machineWithRoles } from '../support/principals.js';
 import { otherInstance, type OtherInstance } from '../support/instances.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
-import { authorize, Browser, oidcWorld, rp, type OidcWorld } from '../oidc/support.js';
+import { authorize, Browser, oidc, oidcWorld, rp, type OidcWorld } from '../oidc/support.js';
 import { samlApp, samlWorld, uniqueEntity, type SamlWorld } from '../saml/support.js';
 
 const POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
@@ -108,5 +112,46 @@ describe('loginV2 (ZITADEL: a required login v2 is where every app signs in, wha
       (await setInstance({ loginV2: { required: true, baseUri: CUSTOM } }, server.baseUrl, other.adminPat)).status,
     ).toBe(401);
     expect(await deviceLocation()).toBe(`${HOSTED}/device?user_code=BCDF-GHJK`);
+  });
+});
+
+describe('disableUserTokenEvent (ZITADEL: no audit event per issued token while on)', () => {
+  const tokenEvents = async (): Promise<number> =>
+    Number(
+      (
+        await server.database.dataSource.query(
+          `SELECT count(*) AS n FROM events WHERE event_type = 'oidc.access_token.added'`,
+        )
+      )[0].n,
+    );
+
+  it('a machine token writes oidc.access_token.added while off, nothing while on', async () => {
+    const { userId } = await machineWithRoles(server, oidcApps.orgId, {
+      level: 'org',
+      resourceId: oidcApps.orgId,
+      roles: ['ORG_USER_MANAGER'],
+    });
+    const { clientSecret } = await client(UserService, 'grpc', server.baseUrl, server.adminPat).addSecret({ userId });
+    const [{ username }] = await server.database.dataSource.query('SELECT username FROM users WHERE id = $1', [userId]);
+    const config = await rp(server, username, clientSecret);
+    const issue = () => oidc.clientCredentialsGrant(config, { scope: 'openid' });
+
+    let before = await tokenEvents();
+    await issue();
+    expect(await tokenEvents()).toBe(before + 1);
+
+    await setInstance({ disableUserTokenEvent: true });
+    try {
+      before = await tokenEvents();
+      const { access_token } = await issue();
+      expect(await tokenEvents()).toBe(before);
+      // The token itself is stored and works as ever.
+      expect(
+        (await fetch(`${server.baseUrl}/oidc/v1/userinfo`, { headers: { authorization: `Bearer ${access_token}` } }))
+          .status,
+      ).toBe(200);
+    } finally {
+      await rest(server.baseUrl, 'DELETE', '/v2/features/instance', { token: server.adminPat });
+    }
   });
 });
