@@ -4,7 +4,8 @@
 // B must refuse each as unknown; A's own use of it is checked too, so no row passes by being
 // broken at A already.
 import { createPrivateKey } from 'node:crypto';
-import { Code } from '@connectrpc/connect';
+import type { DescService } from '@bufbuild/protobuf';
+import { Code, type Client } from '@connectrpc/connect';
 import { OIDCService } from '@zitadel/proto/zitadel/oidc/v2/oidc_service_pb.js';
 import { SAMLService } from '@zitadel/proto/zitadel/saml/v2/saml_service_pb.js';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
@@ -168,6 +169,23 @@ type Row = readonly [kind: string, atA: () => Promise<unknown>, atB: () => Promi
 /** A's session id with a made-up token would be A's; a made-up id with A's token is unknown everywhere. */
 const unknownSession = () => ({ sessionId: '999999999999999999', sessionToken: issued.session.sessionToken });
 
+/** A client of the login API: A's owner at A, B's login client at B. */
+function loginApi<S extends DescService>(service: S, at: 'A' | 'B'): Client<S> {
+  return at === 'A'
+    ? client(service, 'grpc', server.baseUrl, server.adminPat)
+    : client(service, 'grpc', other.baseUrl, other.loginClientPat);
+}
+
+/** A row that asks both instances' login API the same question. */
+function loginApiRow<S extends DescService>(
+  kind: string,
+  service: S,
+  ask: (c: Client<S>) => Promise<unknown>,
+  refused: Refusal,
+): Row {
+  return [kind, () => codeOf(ask(loginApi(service, 'A'))), () => codeOf(ask(loginApi(service, 'B'))), refused];
+}
+
 /**
  * Each credential kind: what A answers (accepted) and what B answers (refused as unknown). The
  * A column runs after the B column where using the credential at A would spend it.
@@ -210,60 +228,31 @@ const ROWS: readonly Row[] = [
     () => apiStatus(other.baseUrl, issued.session.sessionToken),
     401,
   ],
-  [
+  loginApiRow(
     'session (GetSession by B’s login client)',
-    () => codeOf(client(SessionService, 'grpc', server.baseUrl, server.adminPat).getSession(issued.session)),
-    () => codeOf(client(SessionService, 'grpc', other.baseUrl, other.loginClientPat).getSession(issued.session)),
-    () => codeOf(client(SessionService, 'grpc', other.baseUrl, other.loginClientPat).getSession(unknownSession())),
-  ],
-  [
+    SessionService,
+    (c) => c.getSession(issued.session),
+    // As B answers a made-up session id with the same token: unknown alike.
+    () => codeOf(loginApi(SessionService, 'B').getSession(unknownSession())),
+  ),
+  loginApiRow(
     'auth request id (GetAuthRequest by B’s login client)',
-    () =>
-      codeOf(
-        client(OIDCService, 'grpc', server.baseUrl, server.adminPat).getAuthRequest({
-          authRequestId: issued.authRequestId,
-        }),
-      ),
-    () =>
-      codeOf(
-        client(OIDCService, 'grpc', other.baseUrl, other.loginClientPat).getAuthRequest({
-          authRequestId: issued.authRequestId,
-        }),
-      ),
+    OIDCService,
+    (c) => c.getAuthRequest({ authRequestId: issued.authRequestId }),
     Code.NotFound,
-  ],
-  [
+  ),
+  loginApiRow(
     'device user code (GetDeviceAuthorizationRequest by B’s login client)',
-    () =>
-      codeOf(
-        client(OIDCService, 'grpc', server.baseUrl, server.adminPat).getDeviceAuthorizationRequest({
-          userCode: issued.device.userCode,
-        }),
-      ),
-    () =>
-      codeOf(
-        client(OIDCService, 'grpc', other.baseUrl, other.loginClientPat).getDeviceAuthorizationRequest({
-          userCode: issued.device.userCode,
-        }),
-      ),
+    OIDCService,
+    (c) => c.getDeviceAuthorizationRequest({ userCode: issued.device.userCode }),
     Code.NotFound,
-  ],
-  [
+  ),
+  loginApiRow(
     'SAML request id (GetSAMLRequest by B’s login client)',
-    () =>
-      codeOf(
-        client(SAMLService, 'grpc', server.baseUrl, server.adminPat).getSAMLRequest({
-          samlRequestId: issued.samlRequestId,
-        }),
-      ),
-    () =>
-      codeOf(
-        client(SAMLService, 'grpc', other.baseUrl, other.loginClientPat).getSAMLRequest({
-          samlRequestId: issued.samlRequestId,
-        }),
-      ),
+    SAMLService,
+    (c) => c.getSAMLRequest({ samlRequestId: issued.samlRequestId }),
     Code.NotFound,
-  ],
+  ),
   [
     'device code (token endpoint, B’s app)',
     async () => (await token(server.baseUrl, deviceForm(), worldA.web)).body.error,
