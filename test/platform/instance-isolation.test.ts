@@ -272,6 +272,18 @@ const ROWS: readonly Row[] = [
     false,
   ],
   [
+    'auth request id (the hosted login page)',
+    () => hostedLoginPage(server.baseUrl, `authRequest=${issued.authRequestId}`),
+    () => hostedLoginPage(other.baseUrl, `authRequest=${issued.authRequestId}`),
+    400,
+  ],
+  [
+    'SAML request id (the hosted login page)',
+    () => hostedLoginPage(server.baseUrl, `samlRequest=${issued.samlRequestId}`),
+    () => hostedLoginPage(other.baseUrl, `samlRequest=${issued.samlRequestId}`),
+    400,
+  ],
+  [
     'SAML signing certificate (B signs with its own)',
     async () => (await samlCertificate(server.baseUrl)) === issued.samlCertificate,
     async () => (await samlCertificate(other.baseUrl)) === issued.samlCertificate,
@@ -329,6 +341,13 @@ async function jwtProfile(baseUrl: string) {
 async function kids(baseUrl: string): Promise<string[]> {
   const { keys } = (await (await fetch(`${baseUrl}/oauth/v2/keys`)).json()) as { keys: { kid: string }[] };
   return keys.map((k) => k.kid);
+}
+
+/** The status of the hosted login's page for a request id (B's pages are B's login client). */
+async function hostedLoginPage(baseUrl: string, query: string): Promise<number> {
+  const res = await fetch(`${baseUrl}/ui/v2/login/login?${query}`, { redirect: 'manual' });
+  await res.arrayBuffer();
+  return res.status;
 }
 
 const samlCertificate = async (baseUrl: string) => (await fetch(`${baseUrl}/saml/v2/certificate`)).text();
