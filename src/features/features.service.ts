@@ -39,9 +39,9 @@ const SYSTEM_AGGREGATE_ID = 'SYSTEM';
 
 /**
  * ZITADEL's FeatureService: flags set per level, each level inheriting what it does not set from
- * the one above (system, instance, organization, user). Only system and instance carry flags in
- * the pinned contract; organization and user requests are checked (the target exists, the caller
- * may act on it) and answer the inherited flags of their instance.
+ * the one above (system, then instance). The pinned contract carries no flag at the organization
+ * and user levels (ZITADEL leaves them unimplemented): their requests check the target and the
+ * caller's permission on it, a set has nothing to set, and the answers name no flag.
  */
 @Injectable()
 export class FeaturesService {
