@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { FirstInstanceSetup } from './bootstrap/first-instance.service.js';
 import { Authenticator } from './platform/auth/authenticator.js';
+import { SystemTokenVerifier } from './platform/auth/system-token.js';
 import type { Config } from './platform/config/config.js';
 import { resolveMasterKey } from './platform/crypto/master-key-source.js';
 import { openDatabase, type OpenDatabase } from './platform/database/database.js';
@@ -119,6 +120,7 @@ export async function bootApplication(
       registry,
       resolver: app.get(InstanceResolver),
       authenticator: app.get(Authenticator),
+      systemTokens: app.get(SystemTokenVerifier),
       metrics: app.get(Metrics),
       rateLimiter: app.get(RateLimiter),
       log,
