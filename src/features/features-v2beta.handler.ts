@@ -11,9 +11,9 @@ import { FEATURE_V2_ACCESS, FeaturesHandler } from './features.handler.js';
  * with `*.feature.write` for resetting an org's or user's flags, as its descriptors annotate.
  */
 export const FEATURE_V2BETA_ACCESS: AccessTable<typeof FeatureService> = {
-  setSystemFeatures: { permission: 'system.feature.write' },
-  resetSystemFeatures: { permission: 'system.feature.delete' },
-  getSystemFeatures: { permission: 'system.feature.read' },
+  setSystemFeatures: { system: 'system.feature.write' },
+  resetSystemFeatures: { system: 'system.feature.delete' },
+  getSystemFeatures: { system: 'system.feature.read' },
   setInstanceFeatures: { permission: 'iam.feature.write' },
   resetInstanceFeatures: { permission: 'iam.feature.delete' },
   getInstanceFeatures: { permission: 'iam.feature.read' },

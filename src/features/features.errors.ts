@@ -10,7 +10,6 @@ import {
 export const FEATURE_ERRORS = errorIds({
   noChanges: 'FEAT-n0chg',
   invalidLoginBaseUri: 'FEAT-b4seu',
-  systemFeaturesDenied: 'FEAT-5y5dn',
   instanceFeaturesDenied: 'FEAT-1n5dn',
   orgNotFound: 'FEAT-0rgnf',
   userNotFound: 'FEAT-u5rnf',
@@ -21,9 +20,6 @@ const E = FEATURE_ERRORS;
 export const noChanges = () => InvalidArgument(E.noChanges, 'the request sets no feature flag');
 export const invalidLoginBaseUri = (problem: string) =>
   invalidField(E.invalidLoginBaseUri, 'login_v2.base_uri', problem);
-/** System features belong to the deployment's operators: only a system principal may change them. */
-export const systemFeaturesDenied = (permission: string) =>
-  PermissionDenied(E.systemFeaturesDenied, `no permission: ${permission} required (system API users only)`);
 /** Instance features belong to the instance: there is no narrower resource to hide behind NOT_FOUND. */
 export const instanceFeaturesDenied = (permission: string) =>
   PermissionDenied(E.instanceFeaturesDenied, `no permission: ${permission} required on the instance`);

@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { ServiceImpl } from '@connectrpc/connect';
 import { FeatureService } from '@zitadel/proto/zitadel/feature/v2/feature_service_pb.js';
 import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
-import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
+import { authenticatedCallerOf, systemCallOf } from '../platform/rpc/call-context.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
 import { FLAGS_BY_LEVEL } from './feature-flags.js';
 import { featureDetails, flagFields, requestedFlags } from './features.mapper.js';
@@ -10,12 +10,12 @@ import { FeaturesService, type FeaturesAnswer } from './features.service.js';
 
 /**
  * ZITADEL's permissions for v2 features: reads need only an authenticated caller (the service
- * checks an org's or user's own), changes the level's feature permission. `system.feature.*`
- * is held by system principals only.
+ * checks an org's or user's own), changes the level's feature permission; system flags are
+ * changed by system API users (`system.feature.*`, on no instance).
  */
 export const FEATURE_V2_ACCESS: AccessTable<typeof FeatureService> = {
-  setSystemFeatures: { permission: 'system.feature.write' },
-  resetSystemFeatures: { permission: 'system.feature.delete' },
+  setSystemFeatures: { system: 'system.feature.write' },
+  resetSystemFeatures: { system: 'system.feature.delete' },
   getSystemFeatures: 'authenticated',
   setInstanceFeatures: { permission: 'iam.feature.write' },
   resetInstanceFeatures: { permission: 'iam.feature.delete' },
@@ -49,13 +49,13 @@ export class FeaturesHandler implements OnModuleInit {
   readonly v2: Partial<ServiceImpl<typeof FeatureService>> = {
     setSystemFeatures: async (req, ctx) => ({
       details: featureDetails(
-        await this.features.setSystem(authenticatedCallerOf(ctx), requestedFlags(req, FLAGS_BY_LEVEL.system)),
+        await this.features.setSystem(systemCallOf(ctx).principal.userName, requestedFlags(req, FLAGS_BY_LEVEL.system)),
       ),
     }),
     resetSystemFeatures: async (_req, ctx) => ({
-      details: featureDetails(await this.features.resetSystem(authenticatedCallerOf(ctx))),
+      details: featureDetails(await this.features.resetSystem(systemCallOf(ctx).principal.userName)),
     }),
-    getSystemFeatures: async (_req, ctx) => answer(await this.features.getSystem(authenticatedCallerOf(ctx)), 'system'),
+    getSystemFeatures: async () => answer(await this.features.getSystem(), 'system'),
     setInstanceFeatures: async (req, ctx) => ({
       details: featureDetails(
         await this.features.setInstance(authenticatedCallerOf(ctx), requestedFlags(req, FLAGS_BY_LEVEL.instance)),

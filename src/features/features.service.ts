@@ -37,6 +37,36 @@ export interface FeaturesAnswer {
 const AGGREGATE = 'feature';
 const SYSTEM_AGGREGATE_ID = 'SYSTEM';
 
+/** The stored level a change or read is about, and who makes the change (the events' creator). */
+interface Target {
+  readonly level: StoredLevel;
+  /** `''` for the system, which belongs to no instance. */
+  readonly instanceId: string;
+  readonly creator: string;
+}
+
+const SYSTEM = { level: 'system', instanceId: '' } as const;
+
+const instanceTarget = (caller: Caller): Target => ({
+  level: 'instance',
+  instanceId: caller.instance.id,
+  creator: creatorOf(caller),
+});
+
+/** The resource owner of a level's details and events: the instance, or none for the system. */
+const ownerOf = (target: Pick<Target, 'instanceId'>): string => target.instanceId;
+
+function details(
+  target: Pick<Target, 'instanceId'>,
+  stored: { sequence: bigint; changedAt: Date } | undefined,
+): FeatureDetails {
+  return {
+    sequence: stored?.sequence ?? 0n,
+    ...(stored ? { changeDate: stored.changedAt } : {}),
+    resourceOwner: ownerOf(target),
+  };
+}
+
 /**
  * ZITADEL's FeatureService: flags set per level, each level inheriting what it does not set from
  * the one above (system, then instance). The pinned contract carries no flag at the organization
@@ -55,36 +85,38 @@ export class FeaturesService {
 
   // ---- system -----------------------------------------------------------------------------
 
-  /** ZITADEL's GetSystemFeatures: any authenticated caller may read them. */
-  async getSystem(caller: Caller): Promise<FeaturesAnswer> {
-    return this.read(caller, 'system', false);
+  /** ZITADEL's GetSystemFeatures (v2 lets any authenticated caller read them). */
+  async getSystem(): Promise<FeaturesAnswer> {
+    return this.read(SYSTEM, false);
   }
 
-  async setSystem(caller: Caller, values: FeatureValues): Promise<FeatureDetails> {
-    this.mustBeSystem(caller, 'system.feature.write');
-    return this.set(caller, 'system', values);
+  /**
+   * The pipeline has checked the system API user's `system.feature.write` (`systemUser` is its
+   * name, recorded as the events' creator); system flags belong to no instance.
+   */
+  async setSystem(systemUser: string, values: FeatureValues): Promise<FeatureDetails> {
+    return this.set({ ...SYSTEM, creator: systemUser }, values);
   }
 
-  async resetSystem(caller: Caller): Promise<FeatureDetails> {
-    this.mustBeSystem(caller, 'system.feature.delete');
-    return this.reset(caller, 'system');
+  async resetSystem(systemUser: string): Promise<FeatureDetails> {
+    return this.reset({ ...SYSTEM, creator: systemUser });
   }
 
   // ---- instance ---------------------------------------------------------------------------
 
   /** ZITADEL's GetInstanceFeatures: any authenticated caller of the instance may read them. */
   async getInstance(caller: Caller, inheritance: boolean): Promise<FeaturesAnswer> {
-    return this.read(caller, 'instance', inheritance);
+    return this.read(instanceTarget(caller), inheritance);
   }
 
   async setInstance(caller: Caller, values: FeatureValues): Promise<FeatureDetails> {
     this.mustHoldOnInstance(caller, 'iam.feature.write');
-    return this.set(caller, 'instance', values);
+    return this.set(instanceTarget(caller), values);
   }
 
   async resetInstance(caller: Caller): Promise<FeatureDetails> {
     this.mustHoldOnInstance(caller, 'iam.feature.delete');
-    return this.reset(caller, 'instance');
+    return this.reset(instanceTarget(caller));
   }
 
   // ---- organization and user --------------------------------------------------------------
@@ -121,15 +153,15 @@ export class FeaturesService {
 
   // ---- internals --------------------------------------------------------------------------
 
-  private async read(caller: Caller, level: StoredLevel, inheritance: boolean): Promise<FeaturesAnswer> {
-    const instanceId = caller.instance.id;
+  private async read(target: Omit<Target, 'creator'>, inheritance: boolean): Promise<FeaturesAnswer> {
+    const { level, instanceId } = target;
     const own = await this.store.read(level, instanceId);
     const above = level === 'instance' && inheritance ? await this.store.read('system', instanceId) : undefined;
     const features = resolveFeatures([
       ...(above ? [{ level: 'system' as const, values: above.values }] : []),
       { level, values: own?.values ?? {} },
     ]);
-    return { features, details: this.details(level, caller, own) };
+    return { features, details: details(target, own) };
   }
 
   /** Organizations and users carry no flags in the pinned contract: their answers name none. */
@@ -147,37 +179,38 @@ export class FeaturesService {
    * Writes the flags that change, one `feature.<level>.<key>.set` event each (ZITADEL's event
    * types), in the transaction that stores them; flags already at that value write nothing.
    */
-  private async set(caller: Caller, level: StoredLevel, values: FeatureValues): Promise<FeatureDetails> {
+  private async set(target: Target, values: FeatureValues): Promise<FeatureDetails> {
+    const { level, instanceId } = target;
     this.validate(level, values);
     return this.tx.run(async (tx) => {
-      await this.store.lock(tx, level, caller.instance.id);
-      const current = await this.store.read(level, caller.instance.id, tx);
+      await this.store.lock(tx, level, instanceId);
+      const current = await this.store.read(level, instanceId, tx);
       const changed = changedFlags(current?.values ?? {}, values);
       const names = Object.keys(changed) as FeatureName[];
-      if (!names.length) return this.details(level, caller, current);
+      if (!names.length) return details(target, current);
       const written = await this.push(
         tx,
-        caller,
-        level,
+        target,
         names.map((name) => ({
           type: `feature.${level}.${FEATURE_KEYS[name]}.set`,
           payload: { value: this.payload(changed, name) },
         })),
       );
-      await this.store.write(tx, level, caller.instance.id, { ...current?.values, ...changed }, written);
-      return { sequence: written.sequence, changeDate: written.createdAt, resourceOwner: this.owner(level, caller) };
+      await this.store.write(tx, level, instanceId, { ...current?.values, ...changed }, written);
+      return { sequence: written.sequence, changeDate: written.createdAt, resourceOwner: ownerOf(target) };
     });
   }
 
   /** Drops every flag of the level (ZITADEL's `feature.<level>.reset`): the level above shows through again. */
-  private async reset(caller: Caller, level: StoredLevel): Promise<FeatureDetails> {
+  private async reset(target: Target): Promise<FeatureDetails> {
+    const { level, instanceId } = target;
     return this.tx.run(async (tx) => {
-      await this.store.lock(tx, level, caller.instance.id);
-      const current = await this.store.read(level, caller.instance.id, tx);
-      if (!current) return this.details(level, caller, undefined);
-      const written = await this.push(tx, caller, level, [{ type: `feature.${level}.reset`, payload: {} }]);
-      await this.store.remove(tx, level, caller.instance.id);
-      return { sequence: written.sequence, changeDate: written.createdAt, resourceOwner: this.owner(level, caller) };
+      await this.store.lock(tx, level, instanceId);
+      const current = await this.store.read(level, instanceId, tx);
+      if (!current) return details(target, undefined);
+      const written = await this.push(tx, target, [{ type: `feature.${level}.reset`, payload: {} }]);
+      await this.store.remove(tx, level, instanceId);
+      return { sequence: written.sequence, changeDate: written.createdAt, resourceOwner: ownerOf(target) };
     });
   }
 
@@ -198,41 +231,18 @@ export class FeaturesService {
 
   private async push(
     tx: EntityManager,
-    caller: Caller,
-    level: StoredLevel,
+    target: Target,
     events: { type: string; payload: Record<string, unknown> }[],
   ): Promise<{ sequence: bigint; createdAt: Date }> {
     // System events belong to no instance, as ZITADEL's system feature aggregate.
-    const instanceId = level === 'system' ? '' : caller.instance.id;
-    const aggregateId = level === 'system' ? SYSTEM_AGGREGATE_ID : caller.instance.id;
+    const aggregateId = target.level === 'system' ? SYSTEM_AGGREGATE_ID : target.instanceId;
     const written = await this.events.push(
       tx,
-      instanceId,
-      creatorOf(caller),
-      events.map((e) => ({ aggregateType: AGGREGATE, aggregateId, resourceOwner: this.owner(level, caller), ...e })),
+      target.instanceId,
+      target.creator,
+      events.map((e) => ({ aggregateType: AGGREGATE, aggregateId, resourceOwner: ownerOf(target), ...e })),
     );
     return written[written.length - 1];
-  }
-
-  private owner(level: StoredLevel, caller: Caller): string {
-    return level === 'system' ? '' : caller.instance.id;
-  }
-
-  private details(
-    level: StoredLevel,
-    caller: Caller,
-    stored: { sequence: bigint; changedAt: Date } | undefined,
-  ): FeatureDetails {
-    return {
-      sequence: stored?.sequence ?? 0n,
-      ...(stored ? { changeDate: stored.changedAt } : {}),
-      resourceOwner: this.owner(level, caller),
-    };
-  }
-
-  private mustBeSystem(caller: Caller, permission: Permission): void {
-    // Only the server's own work passes today: no membership grants the system role.
-    authorize(caller, permission, { instance: true }, () => errors.systemFeaturesDenied(permission));
   }
 
   private mustHoldOnInstance(caller: Caller, permission: Permission): void {

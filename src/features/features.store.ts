@@ -101,11 +101,6 @@ export class FeaturesStore {
     ]);
   }
 
-  /** An instance's flags, for its removal (the table has no foreign key, see the migration). */
-  async removeInstance(tx: EntityManager, instanceId: string): Promise<void> {
-    await tx.query(`DELETE FROM feature_flags WHERE instance_id = $1 AND level = 'instance'`, [instanceId]);
-  }
-
   /** Changes of one level take turns, so none is lost between its read and its write. */
   async lock(tx: EntityManager, level: StoredLevel, instanceId: string): Promise<void> {
     await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [

@@ -12,8 +12,6 @@ import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { FeatureService } from '@zitadel/proto/zitadel/feature/v2/feature_service_pb.js';
 import { FeaturesService } from '../../src/features/features.service.js';
 import { TOKEN_EXCHANGE_ERRORS as TX } from '../../src/oidc/token-exchange.errors.js';
-import { systemCaller } from '../../src/platform/rpc/call-context.js';
-import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
 import { SigningKeys } from '../../src/webkeys/signing-keys.store.js';
 import { client, rest } from '../support/clients.js';
 import { otherInstance, type OtherInstance } from '../support/instances.js';
@@ -436,9 +434,8 @@ describe('token exchange of DPoP-bound tokens', () => {
 describe('the oidcTokenExchange feature switches token exchange (ZITADEL: off unless enabled)', () => {
   const features = () => client(FeatureService, 'grpc', server.baseUrl, server.adminPat);
   const systemFeatures = () => server.app.get(FeaturesService);
-  const asSystem = async () => systemCaller(await server.app.get(InstanceResolver).resolve('127.0.0.1'), 'test');
   afterAll(async () => {
-    await systemFeatures().resetSystem(await asSystem());
+    await systemFeatures().resetSystem('test');
     await features().setInstanceFeatures({ oidcTokenExchange: true });
   });
 
@@ -448,7 +445,7 @@ describe('the oidcTokenExchange feature switches token exchange (ZITADEL: off un
     await features().resetInstanceFeatures({});
     await expectRefused(form, 'invalid_request', TX.featureDisabled);
 
-    await systemFeatures().setSystem(await asSystem(), { oidcTokenExchange: true });
+    await systemFeatures().setSystem('test', { oidcTokenExchange: true });
     expect((await exchange(form)).status).toBe(200);
 
     await features().setInstanceFeatures({ oidcTokenExchange: false });

@@ -287,11 +287,6 @@ const ROLE_TABLE = {
     'user.grant.read',
     'org.read',
   ],
-  /**
-   * ZITADEL's system role, held only by system principals (operators of the deployment, not
-   * members of an instance): no membership level may grant it (see ROLES_BY_LEVEL).
-   */
-  SYSTEM_OWNER: ['system.feature.read', 'system.feature.write', 'system.feature.delete'],
 } as const;
 
 /** A ZITADEL role name of the table. */

@@ -1,17 +1,37 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { Code } from '@connectrpc/connect';
+import { SignJWT } from 'jose';
 import { Source } from '@zitadel/proto/zitadel/feature/v2/feature_pb.js';
 import { FeatureService } from '@zitadel/proto/zitadel/feature/v2/feature_service_pb.js';
 import { FeatureService as FeatureServiceV2beta } from '@zitadel/proto/zitadel/feature/v2beta/feature_service_pb.js';
 import { FeaturesService } from '../../../src/features/features.service.js';
-import { InstanceFeatures } from '../../../src/features/instance-features.js';
 import { systemCaller } from '../../../src/platform/rpc/call-context.js';
+import { InstanceFeatures } from '../../../src/features/instance-features.js';
 import { codeOf } from '../../support/clients.js';
 import { mediumPermissionFile } from '../support/medium-app.js';
 
-const { medium, actors } = mediumPermissionFile();
+const operator = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const auditor = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const pemB64 = (k: typeof operator) =>
+  Buffer.from(k.publicKey.export({ type: 'spki', format: 'pem' }) as string).toString('base64');
+const { medium, actors } = mediumPermissionFile({
+  PORTCULLIS_SYSTEMAPIUSERS: JSON.stringify({
+    ops: { KeyData: pemB64(operator) },
+    auditor: { KeyData: pemB64(auditor), Memberships: [{ MemberType: 'System', Roles: ['SYSTEM_OWNER_VIEWER'] }] },
+  }),
+});
+
+/** A system API user's JWT (ZITADEL's SystemAPIUsers): iss = sub = the user, aud = the external URL. */
+function systemJwt(user: 'ops' | 'auditor'): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ aud: 'http://localhost:8080', iat: now, exp: now + 300 })
+    .setProtectedHeader({ alg: 'RS256' })
+    .setIssuer(user)
+    .setSubject(user)
+    .sign(user === 'ops' ? operator.privateKey : auditor.privateKey);
+}
 const v2 = (token = medium().adminPat) => medium().client(FeatureService, token);
 const v2beta = (token = medium().adminPat) => medium().client(FeatureServiceV2beta, token);
-const system = () => systemCaller(medium().instance, 'test-features');
 const service = () => medium().app.get(FeaturesService);
 
 async function events(instanceId: string, typePrefix: string): Promise<{ event_type: string; payload: unknown }[]> {
@@ -21,14 +41,17 @@ async function events(instanceId: string, typePrefix: string): Promise<{ event_t
   );
 }
 
+const system = () => systemCaller(medium().instance, 'test-features');
+
 afterEach(async () => {
   await service().resetInstance(system());
-  await service().resetSystem(system());
+  await service().resetSystem('test');
 });
 
-describe('system features: stored and read as ZITADEL, changed only by a system principal', () => {
-  it('a system-level set is stored, answered with source SYSTEM, and audited as feature.system.<key>.set outside any instance', async () => {
-    await service().setSystem(system(), {
+describe('system features: changed by system API users (system.feature.*), read by any authenticated caller (v2)', () => {
+  it('a system API user sets them over the API: stored, answered with source SYSTEM, audited as feature.system.<key>.set outside any instance', async () => {
+    const ops = v2(await systemJwt('ops'));
+    await ops.setSystemFeatures({
       oidcTokenExchange: true,
       loginV2: { required: true, baseUri: 'https://login.example.com/ui' },
     });
@@ -40,26 +63,42 @@ describe('system features: stored and read as ZITADEL, changed only by a system 
       source: Source.SYSTEM,
     });
     expect(got.userSchema).toMatchObject({ enabled: false, source: Source.UNSPECIFIED });
-    expect((await events('', 'feature.system.')).map((e) => e.event_type)).toEqual(
-      expect.arrayContaining(['feature.system.token_exchange.set', 'feature.system.login_v2.set']),
+    const written: { event_type: string; creator: string }[] = await medium().database.dataSource.query(
+      `SELECT event_type, creator FROM events WHERE instance_id = '' AND event_type LIKE 'feature.system.%' ORDER BY position`,
+    );
+    expect(written).toEqual(
+      expect.arrayContaining([
+        { event_type: 'feature.system.token_exchange.set', creator: 'ops' },
+        { event_type: 'feature.system.login_v2.set', creator: 'ops' },
+      ]),
     );
     expect(await events(medium().instance.id, 'feature.system.')).toEqual([]);
   });
 
   it.each([
-    ['SetSystemFeatures', () => v2().setSystemFeatures({ oidcTokenExchange: true })],
-    ['ResetSystemFeatures', () => v2().resetSystemFeatures({})],
-    ['v2beta GetSystemFeatures (system.feature.read)', () => v2beta().getSystemFeatures({})],
-  ])(
-    '%s is PERMISSION_DENIED even for the instance owner: no membership grants system permissions',
-    async (_m, call) => {
-      expect(await codeOf(call())).toBe(Code.PermissionDenied);
-    },
-  );
+    [
+      'the instance owner (a PAT is no system credential: UNAUTHENTICATED)',
+      async () => medium().adminPat,
+      Code.Unauthenticated,
+    ],
+    ['a SYSTEM_OWNER_VIEWER system user (PERMISSION_DENIED)', () => systemJwt('auditor'), Code.PermissionDenied],
+  ])('SetSystemFeatures and ResetSystemFeatures refuse %s', async (_who, token, code) => {
+    const t = await token();
+    expect(await codeOf(v2(t).setSystemFeatures({ oidcTokenExchange: true }))).toBe(code);
+    expect(await codeOf(v2(t).resetSystemFeatures({}))).toBe(code);
+    expect((await v2().getSystemFeatures({})).oidcTokenExchange?.source).toBe(Source.UNSPECIFIED);
+  });
+
+  it('v2beta GetSystemFeatures needs system.feature.read: a system viewer reads, the instance owner does not', async () => {
+    await service().setSystem('test', { userSchema: true });
+    const got = await v2beta(await systemJwt('auditor')).getSystemFeatures({});
+    expect(got.userSchema).toMatchObject({ enabled: true, source: Source.SYSTEM });
+    expect(await codeOf(v2beta().getSystemFeatures({}))).toBe(Code.Unauthenticated);
+  });
 
   it('a system reset drops every system flag and writes feature.system.reset', async () => {
-    await service().setSystem(system(), { userSchema: true });
-    await service().resetSystem(system());
+    await service().setSystem('test', { userSchema: true });
+    await v2(await systemJwt('ops')).resetSystemFeatures({});
     expect((await v2().getSystemFeatures({})).userSchema).toMatchObject({ enabled: false, source: Source.UNSPECIFIED });
     expect((await events('', 'feature.system.reset')).length).toBeGreaterThan(0);
   });
@@ -67,7 +106,7 @@ describe('system features: stored and read as ZITADEL, changed only by a system 
 
 describe('instance features inherit from the system: each flag says the level it came from', () => {
   it('with inheritance an unset instance flag shows the system value (SYSTEM), its own value wins (INSTANCE); without, only its own', async () => {
-    await service().setSystem(system(), { oidcTokenExchange: true, enableBackChannelLogout: true });
+    await service().setSystem('test', { oidcTokenExchange: true, enableBackChannelLogout: true });
     await v2().setInstanceFeatures({
       enableBackChannelLogout: false,
       loginV2: { required: true, baseUri: '/custom/login' },
@@ -83,7 +122,7 @@ describe('instance features inherit from the system: each flag says the level it
 
   it('the hot-path reader sees a change at once in this process and after a reset the system value again', async () => {
     const flags = medium().app.get(InstanceFeatures);
-    await service().setSystem(system(), { oidcTokenExchange: true });
+    await service().setSystem('test', { oidcTokenExchange: true });
     expect((await flags.of(medium().instance.id)).oidcTokenExchange).toEqual({ value: true, source: 'system' });
     await v2().setInstanceFeatures({ oidcTokenExchange: false });
     expect((await flags.of(medium().instance.id)).oidcTokenExchange).toEqual({ value: false, source: 'instance' });

@@ -4,12 +4,13 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Feature flags set at the system and instance levels (ZITADEL's feature.system / feature.instance
  * aggregates): one row per level, the flags it sets as jsonb keyed by ZITADEL's feature keys.
  * System rows have `instance_id = ''` (ZITADEL's system aggregate belongs to no instance), so the
- * table has no foreign key to instances; an instance's row goes with it (FeaturesStore.removeInstance).
+ * table has no foreign key to instances: a removed instance's row stays, as in the other tables
+ * without one, and no host reaches it.
  * The hot paths read flags through a cache: changes are announced on the change feed, a system
  * row's as `''`, which every process takes as "all instances".
  */
-export class Features1765920000000 implements MigrationInterface {
-  name = 'Features1765920000000';
+export class Features1766200000000 implements MigrationInterface {
+  name = 'Features1766200000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE TABLE feature_flags (
