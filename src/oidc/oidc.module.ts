@@ -1,6 +1,7 @@
 import { ActionsModule } from '../actions/actions.module.js';
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { AppsModule } from '../apps/apps.module.js';
+import { FeaturesModule } from '../features/features.module.js';
 import { Authenticator } from '../platform/auth/authenticator.js';
 import { ProjectsModule } from '../projects/projects.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
@@ -33,6 +34,7 @@ import { RefreshTokensService } from './refresh-tokens.service.js';
     AppsModule,
     AuthorizationsModule,
     WebKeysModule,
+    FeaturesModule,
   ],
   providers: [
     OidcProviders,

@@ -3,6 +3,8 @@ import type { RequestSite } from '../platform/tenancy/instance-resolver.js';
 import { Injectable } from '@nestjs/common';
 import { ErrorReason } from '@zitadel/proto/zitadel/saml/v2/authorization_pb.js';
 import { AppsQueries } from '../apps/apps.queries.js';
+import { loginBase } from '../features/feature-flags.js';
+import { InstanceFeatures } from '../features/instance-features.js';
 import { authorize } from '../platform/authz/authorize.js';
 import { Config } from '../platform/config/config.js';
 import { isUniqueViolation } from '../platform/database/pg-errors.js';
@@ -101,6 +103,7 @@ export class SamlLoginService {
     private readonly handoff: LoginHandoff,
     private readonly subjects: SamlSubjects,
     private readonly functions: FunctionExecutions,
+    private readonly features: InstanceFeatures,
   ) {}
 
   // ---- public endpoints -------------------------------------------------------------------
@@ -206,7 +209,7 @@ export class SamlLoginService {
       if (isUniqueViolation(err)) throw errors.replayedRequest();
       throw err;
     }
-    return { kind: 'login', location: this.loginUrl(site, sp.loginBaseUri, sp.loginVersion, id) };
+    return { kind: 'login', location: await this.loginUrl(site, sp.loginBaseUri, sp.loginVersion, id) };
   }
 
   // ---- SAMLService ------------------------------------------------------------------------
@@ -379,10 +382,15 @@ export class SamlLoginService {
     return parseInbound(kind, idp, sp, msg.binding, request);
   }
 
-  /** `<loginUiUrl>/login?samlRequest=<id>`; a login v2 app's own base URI wins. */
-  private loginUrl(site: Site, appBaseUri: string | null, loginVersion: unknown, id: string): string {
-    const own = appBaseUri && loginVersion !== 'v1' ? appBaseUri : undefined;
-    const base = own ?? this.config.loginUiUrl;
+  /**
+   * `<login>/login?samlRequest=<id>`: the instance's login v2 when it requires one, else a login
+   * v2 app's own base URI (or the instance's), else the server's own login (loginBase).
+   */
+  private async loginUrl(site: Site, appBaseUri: string | null, loginVersion: unknown, id: string): Promise<string> {
+    const { loginV2 } = await this.features.of(site.instance.id);
+    // An app with a base URI and no version stated counts as a login v2 app, as before.
+    const v2 = loginVersion === 'v2' || (!!appBaseUri && loginVersion !== 'v1');
+    const base = loginBase(loginV2?.value, { v2, baseUri: appBaseUri }, this.config.loginUiUrl);
     const absolute = base.startsWith('/') ? site.origin + base : base;
     return `${absolute.replace(/\/+$/, '')}/login?samlRequest=${encodeURIComponent(id)}`;
   }

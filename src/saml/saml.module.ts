@@ -1,6 +1,7 @@
 import { ActionsModule } from '../actions/actions.module.js';
 import { Module } from '@nestjs/common';
 import { AppsModule } from '../apps/apps.module.js';
+import { FeaturesModule } from '../features/features.module.js';
 import { AuthorizationsModule } from '../authorizations/authorizations.module.js';
 import { ProjectsModule } from '../projects/projects.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -19,6 +20,7 @@ import { SamlSubjects } from './saml-subjects.js';
   imports: [
     ActionsModule,
     AppsModule,
+    FeaturesModule,
     AuthorizationsModule,
     ProjectsModule,
     SessionsModule,

@@ -10,7 +10,7 @@ import { hasPermission } from '../authz/permissions.js';
 import { systemRolesGrant } from '../authz/system-permissions.js';
 import { InvalidArgument, PermissionDenied } from '../errors/domain-error.js';
 import { isServerFault, toConnectError } from '../errors/wire-errors.js';
-import { rateLimitedError, type RateLimiter } from '../http/rate-limit.js';
+import { instanceBucket, rateLimitedError, type RateLimiter } from '../http/rate-limit.js';
 import { Metrics } from '../observability/metrics.js';
 import type { Instance } from '../tenancy/instance.entity.js';
 import { InstanceResolver } from '../tenancy/instance-resolver.js';
@@ -105,12 +105,13 @@ function observe({ metrics, log }: PipelineDeps): Interceptor {
   };
 }
 
-/** RESOURCE_EXHAUSTED (REST: 429 + Retry-After) when the caller's IP is over the method's limit. */
+/** RESOURCE_EXHAUSTED (REST: 429 + Retry-After) when the caller's IP is over the method's limit on this instance. */
 function rateLimit({ rateLimiter }: PipelineDeps): Interceptor {
   return (next) => async (req) => {
     const bucket = rateLimiter?.enabled ? RATE_LIMITED.get(`${req.service.typeName}/${req.method.name}`) : undefined;
     if (bucket) {
-      const decision = rateLimiter!.take(bucket, req.contextValues.get(PEER_ADDRESS));
+      const instance = req.contextValues.get(INSTANCE);
+      const decision = rateLimiter!.take(instanceBucket(bucket, instance?.id), req.contextValues.get(PEER_ADDRESS));
       if (!decision.allowed) throw rateLimitedError(decision);
     }
     return next(req);
@@ -236,5 +237,5 @@ function execute({ executions }: PipelineDeps): Interceptor {
 
 /** The interceptors every RPC passes through, on every transport, in order. */
 export function createPipeline(deps: PipelineDeps): Interceptor[] {
-  return [observe(deps), rateLimit(deps), tenancy(deps), authorize(deps), validate(), execute(deps)];
+  return [observe(deps), tenancy(deps), rateLimit(deps), authorize(deps), validate(), execute(deps)];
 }
