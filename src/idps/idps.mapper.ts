@@ -1,12 +1,13 @@
 import type { Duration } from '@bufbuild/protobuf/wkt';
-import type {
-  IdpConfig,
-  IdpKind,
-  IdpOptions,
-  IdpTemplate,
-  LdapAttributes,
-  SamlBinding,
-  SamlNameIdFormat,
+import {
+  NO_LDAP_ATTRIBUTES,
+  type IdpConfig,
+  type IdpKind,
+  type IdpOptions,
+  type IdpTemplate,
+  type LdapAttributes,
+  type SamlBinding,
+  type SamlNameIdFormat,
 } from './idp-config.js';
 import type { TemplateCommand } from './idp-templates.service.js';
 import * as errors from './idps.errors.js';
@@ -193,22 +194,6 @@ export const appleCommand = (
     { privateKey: Buffer.from(r.privateKey).toString('utf8') },
   );
 
-const EMPTY_ATTRIBUTES: LdapAttributes = {
-  idAttribute: '',
-  firstNameAttribute: '',
-  lastNameAttribute: '',
-  displayNameAttribute: '',
-  nickNameAttribute: '',
-  preferredUsernameAttribute: '',
-  emailAttribute: '',
-  emailVerifiedAttribute: '',
-  phoneAttribute: '',
-  phoneVerifiedAttribute: '',
-  preferredLanguageAttribute: '',
-  avatarUrlAttribute: '',
-  profileAttribute: '',
-};
-
 function durationMs(d: Duration | undefined): number {
   return d ? Number(d.seconds) * 1000 + Math.round(d.nanos / 1e6) : 0;
 }
@@ -229,7 +214,7 @@ export const ldapCommand = (
   },
 ) => {
   const attributes = Object.fromEntries(
-    Object.keys(EMPTY_ATTRIBUTES).map((k) => [
+    Object.keys(NO_LDAP_ATTRIBUTES).map((k) => [
       k,
       (r.attributes?.[k as keyof LdapAttributes] as string | undefined) ?? '',
     ]),

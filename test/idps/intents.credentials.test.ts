@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import type { CredentialConnector, IdpInformation } from '../../src/idps/connectors/connector.js';
 import { IdpConnectors } from '../../src/idps/connectors/registry.js';
-import type { ConfigOf } from '../../src/idps/idp-config.js';
+import { NO_LDAP_ATTRIBUTES, type ConfigOf } from '../../src/idps/idp-config.js';
 import { IdpQueries } from '../../src/idps/idps.queries.js';
 import { INTENT_ERRORS, loginFailed } from '../../src/idps/intents.errors.js';
 import { IntentsService } from '../../src/idps/intents.service.js';
@@ -35,19 +35,13 @@ const LDAP: ConfigOf<'ldap'> = {
   userFilters: ['uid'],
   timeoutMs: 1000,
   attributes: {
+    ...NO_LDAP_ATTRIBUTES,
     idAttribute: 'uid',
     firstNameAttribute: 'givenName',
     lastNameAttribute: 'sn',
     displayNameAttribute: 'cn',
-    nickNameAttribute: '',
     preferredUsernameAttribute: 'uid',
     emailAttribute: 'mail',
-    emailVerifiedAttribute: '',
-    phoneAttribute: '',
-    phoneVerifiedAttribute: '',
-    preferredLanguageAttribute: '',
-    avatarUrlAttribute: '',
-    profileAttribute: '',
   },
 };
 

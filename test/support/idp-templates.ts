@@ -14,26 +14,21 @@ export const DEFAULT_IDP_OPTIONS: IdpOptions = {
   autoLinking: 'none',
 };
 
-/**
- * Writes a provider template straight through the store, for tests of what uses templates
- * (intents, links, sessions) that should not depend on the template API's own rules.
- */
-export async function insertIdpTemplate(
-  holder: AppHolder,
-  input: {
-    instanceId: string;
-    config: IdpConfig;
-    orgId?: string | null;
-    name?: string;
-    options?: Partial<IdpOptions>;
-    secrets?: IdpSecrets;
-  },
-): Promise<IdpTemplate> {
-  const { app } = holder;
+interface TemplateInput<C extends IdpConfig> {
+  instanceId: string;
+  config: C;
+  id?: string;
+  orgId?: string | null;
+  name?: string;
+  options?: Partial<IdpOptions>;
+}
+
+/** An active provider template in memory, with ZITADEL's default options, for connector tests. */
+export function idpTemplate<C extends IdpConfig>(input: TemplateInput<C>): IdpTemplate & { config: C } {
   const now = new Date();
-  const template: IdpTemplate = {
+  return {
     instanceId: input.instanceId,
-    id: app.get(IdGenerator).next(),
+    id: input.id ?? `${input.config.kind}-1`,
     orgId: input.orgId ?? null,
     name: input.name ?? `${input.config.kind} provider`,
     state: 'active',
@@ -43,6 +38,18 @@ export async function insertIdpTemplate(
     changedAt: now,
     sequence: 1n,
   };
+}
+
+/**
+ * Writes a provider template straight through the store, for tests of what uses templates
+ * (intents, links, sessions) that should not depend on the template API's own rules.
+ */
+export async function insertIdpTemplate(
+  holder: AppHolder,
+  input: TemplateInput<IdpConfig> & { secrets?: IdpSecrets },
+): Promise<IdpTemplate> {
+  const { app } = holder;
+  const template = idpTemplate({ ...input, id: app.get(IdGenerator).next() });
   const sealed = input.secrets ? app.get(MasterKey).encrypt(JSON.stringify(input.secrets)) : null;
   await app.get(IdpStore).insert(app.get(DataSource).manager, template, sealed);
   return template;
