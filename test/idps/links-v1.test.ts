@@ -8,6 +8,9 @@ import { insertIdpTemplate } from '../support/idp-templates.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { authV1, managementV1, restV1, v1Code } from '../support/v1-clients.js';
 
+/** zitadel.user.v1.UserState ACTIVE. */
+const USER_STATE_ACTIVE = 1;
+
 let server: TestServer;
 let make: Factories;
 let orgA: string;
@@ -143,7 +146,7 @@ describe('management v1 ListHumanLinkedIDPs, RemoveHumanLinkedIDP (a user of the
 });
 
 describe('management v1 ImportHumanUser with idps (ZITADEL: linked as a creation through the provider)', () => {
-  it('imports a user with its links; a provider that does not allow creation refuses it and nothing is written', async () => {
+  it('imports a user with its links, ACTIVE without a password (ZITADEL: a user imported with idp links is never INITIAL); a provider that does not allow creation refuses it and nothing is written', async () => {
     const instanceId = (await server.app.get(InstanceResolver).resolve('127.0.0.1')).id;
     const closed = await insertIdpTemplate(server, {
       instanceId,
@@ -160,6 +163,7 @@ describe('management v1 ImportHumanUser with idps (ZITADEL: linked as a creation
       email: { email: `${userName}@example.com`, isEmailVerified: true },
       idps: [{ configId: oidcIdp, externalUserId, displayName: 'imported@upstream' }],
     });
+    expect((await mgmt.getUserByID({ id: userId })).user?.state).toBe(USER_STATE_ACTIVE);
     expect((await mgmt.listHumanLinkedIDPs({ userId })).result).toEqual([
       expect.objectContaining({
         idpId: oidcIdp,

@@ -150,6 +150,28 @@ describe('management v1 users: create and read (ZITADEL management AddHumanUser,
 });
 
 describe('management v1 ImportHumanUser (ZITADEL management ImportHumanUser)', () => {
+  it('starts INITIAL as AddHumanUser does unless the email is verified and a password, a hash or a passkey registration comes along (ZITADEL ImportHuman IsInitialState)', async () => {
+    const cases = [
+      { verified: true, with: { password: 'Imported-Passw0rd!' }, state: ACTIVE },
+      { verified: true, with: { hashedPassword: { value: bcrypt.hashSync('Imported-Passw0rd!', 4) } }, state: ACTIVE },
+      { verified: true, with: { requestPasswordlessRegistration: true }, state: ACTIVE },
+      { verified: true, with: {}, state: INITIAL },
+      { verified: false, with: { password: 'Imported-Passw0rd!' }, state: INITIAL },
+      { verified: false, with: { requestPasswordlessRegistration: true }, state: INITIAL },
+      { verified: false, with: {}, state: INITIAL },
+    ];
+    for (const c of cases) {
+      const userName = unique('v1-import-state');
+      const { userId } = await mgmt(t.ownerA).importHumanUser({
+        userName,
+        profile: { firstName: 'Im', lastName: 'Port' },
+        email: { email: `${userName}@example.test`, isEmailVerified: c.verified },
+        ...c.with,
+      });
+      expect([c, (await mgmt(t.ownerA).getUserByID({ id: userId })).user?.state]).toEqual([c, c.state]);
+    }
+  });
+
   it('imports a bcrypt hash with the change-required flag: the old password signs in', async () => {
     const userName = unique('v1-bcrypt');
     const { userId } = await mgmt(t.ownerA).importHumanUser({
