@@ -195,9 +195,13 @@ describe('email providers (ZITADEL: only the active provider delivers; the serve
     expect(Number((await admin().listEmailProviders({})).details?.totalResult)).toBe(1);
   });
 
-  it('updates settings and password separately; a wrong password then fails delivery, the right one fixes it', async () => {
+  it('updates settings and password separately, the password of the active provider only (ZITADEL ChangeSMTPConfigPassword: inactive is NOT_FOUND); a wrong password then fails delivery, the right one fixes it', async () => {
     await admin().updateEmailProviderSMTP(smtpProvider({ id: smtpId, description: 'renamed', password: '' }));
     expect((await admin().getEmailProviderById({ id: smtpId })).config?.description).toBe('renamed');
+    const inactive = admin().updateEmailProviderSMTPPassword({ id: smtpId, password: 'wrong-password-1' });
+    expect(await v1Code(inactive)).toBe(Status.NOT_FOUND);
+    expect(await events('instance.smtp.config.password.changed')).toHaveLength(0);
+    await admin().activateEmailProvider({ id: smtpId });
     await admin().updateEmailProviderSMTPPassword({ id: smtpId, password: 'wrong-password-1' });
     expect(await events('instance.smtp.config.password.changed')).toHaveLength(1);
     expect(await v1Code(admin().testEmailProviderSMTPById({ id: smtpId, receiverAddress: 'x@example.test' }))).toBe(
@@ -207,6 +211,7 @@ describe('email providers (ZITADEL: only the active provider delivers; the serve
     const to = uniqueEmail('test-by-id');
     await admin().testEmailProviderSMTPById({ id: smtpId, receiverAddress: to });
     await providerSmtp.waitFor(to);
+    await admin().deactivateEmailProvider({ id: smtpId });
   });
 
   it('an HTTP provider receives ZITADEL-shaped JSON once active; activating it deactivates the SMTP one', async () => {

@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 describe('SMTP configs (ZITADEL: one resource with the email providers, the password never returned)', () => {
-  it('zitadel/smtp_config/funcs.go replay: AddSMTPConfig + ActivateSMTPConfig, GetSMTPConfigById, UpdateSMTPConfig, UpdateSMTPConfigPassword, RemoveSMTPConfig', async () => {
+  it('zitadel/smtp_config/funcs.go replay: AddSMTPConfig + ActivateSMTPConfig, GetSMTPConfigById, UpdateSMTPConfig, UpdateSMTPConfigPassword (an empty one clears it), RemoveSMTPConfig', async () => {
     // create: AddSMTPConfig without description; the id is the answer's id; set_active activates it.
     const created = await admin().addSMTPConfig(config());
     const id = created.id;
@@ -77,6 +77,15 @@ describe('SMTP configs (ZITADEL: one resource with the email providers, the pass
     const to = uniqueEmail('smtp-config-by-id');
     await admin().testSMTPConfigById({ id, receiverAddress: to });
     await smtp.waitFor(to);
+    // An empty password clears the stored one (ZITADEL): the user alone no longer logs in.
+    await admin().updateSMTPConfigPassword({ id, password: '' });
+    const [cleared] = await server.database.dataSource.query(
+      `SELECT secret FROM notification_providers WHERE id = $1`,
+      [id],
+    );
+    expect(cleared.secret).toBeNull();
+    const withoutPassword = admin().testSMTPConfigById({ id, receiverAddress: uniqueEmail('smtp-config-no-pw') });
+    expect(await v1Code(withoutPassword)).toBe(Status.FAILED_PRECONDITION);
 
     // delete: RemoveSMTPConfig with the id; the read then finds nothing (the provider drops it from state).
     await admin().removeSMTPConfig({ id });
@@ -126,7 +135,8 @@ describe('SMTP configs (ZITADEL: one resource with the email providers, the pass
     await admin().deactivateSMTPConfig({ id: b });
     expect(await v1Code(admin().deactivateSMTPConfig({ id: b }))).toBe(Status.FAILED_PRECONDITION);
     expect(await v1Code(admin().addSMTPConfig(config({ host: 'no-port.example.com' })))).toBe(Status.INVALID_ARGUMENT);
-    expect(await v1Code(admin().updateSMTPConfigPassword({ id: a, password: '' }))).toBe(Status.INVALID_ARGUMENT);
+    // ZITADEL's ChangeSMTPConfigPassword takes the active config's password only: an inactive one is NOT_FOUND.
+    expect(await v1Code(admin().updateSMTPConfigPassword({ id: a, password: 'x' }))).toBe(Status.NOT_FOUND);
     expect(await v1Code(admin().updateSMTPConfig({ ...config({ description: 'a', password: '' }), id: a }))).toBe(
       Status.FAILED_PRECONDITION,
     );

@@ -111,13 +111,7 @@ export class ProvidersAdminHandler implements OnModuleInit {
     }),
     updateSMSProviderTwilioToken: async (req, ctx) => ({
       details: objectDetailsV1(
-        await this.providers.updateSecret(
-          authenticatedCallerOf(ctx),
-          'sms',
-          req.id,
-          'twilio',
-          requiredSecret(req.token, 'token'),
-        ),
+        await this.providers.updateTwilioToken(authenticatedCallerOf(ctx), req.id, requiredSecret(req.token, 'token')),
       ),
     }),
     addSMSProviderHTTP: async (req, ctx) => {

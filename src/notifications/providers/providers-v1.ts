@@ -4,7 +4,6 @@ import { authenticatedCallerOf } from '../../platform/rpc/call-context.js';
 import { objectDetailsV1 } from '../../settings/settings-v1.mapper.js';
 import {
   receiverAddress,
-  requiredSecret,
   smtpConfig,
   type ProviderChannel,
   type ProviderConfig,
@@ -45,16 +44,9 @@ export function smtpProviderMethodsV1(providers: ProvidersService) {
         }),
       ),
     }),
+    /** An empty password clears the stored one, as in ZITADEL. */
     updatePassword: async (req: ById & { password: string }, ctx: HandlerContext) => ({
-      details: objectDetailsV1(
-        await providers.updateSecret(
-          authenticatedCallerOf(ctx),
-          'email',
-          req.id,
-          'smtp',
-          requiredSecret(req.password, 'password'),
-        ),
-      ),
+      details: objectDetailsV1(await providers.updateSmtpPassword(authenticatedCallerOf(ctx), req.id, req.password)),
     }),
     /** With an id and no password, the stored provider's password is used. */
     test: async (req: SmtpTest, ctx: HandlerContext) => {
