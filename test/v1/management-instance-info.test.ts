@@ -1,6 +1,6 @@
 import { Code } from '@connectrpc/connect';
 import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
-import { SUPPORTED_LANGUAGES } from '../../src/settings/policies.queries.js';
+import { SUPPORTED_LANGUAGES } from '../../src/settings/hosted-login-texts.js';
 import { authV1, managementV1 } from '../support/v1-clients.js';
 import { restV1, status, twoOrgs, type TwoOrgs } from './v1-fixtures.js';
 
