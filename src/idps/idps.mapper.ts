@@ -9,6 +9,7 @@ import {
   type SamlBinding,
   type SamlNameIdFormat,
 } from './idp-config.js';
+import type { ChangeInfo } from '../platform/rpc/proto-mapping.js';
 import type { TemplateCommand } from './idp-templates.service.js';
 import * as errors from './idps.errors.js';
 
@@ -390,3 +391,11 @@ export function configOneof(c: IdpConfig, withPkce: boolean) {
 
 /** IDPState: 1 active, 2 inactive. */
 export const stateNumber = (t: IdpTemplate) => (t.state === 'active' ? 1 : 2);
+
+/** A template's object details (v1 and v2 alike): owned by its org, or by the instance. */
+export const templateChange = (t: IdpTemplate): ChangeInfo => ({
+  sequence: t.sequence,
+  creationDate: t.createdAt,
+  changeDate: t.changedAt,
+  resourceOwner: t.orgId ?? t.instanceId,
+});
