@@ -75,7 +75,10 @@ export const LDAP_PERSON_ATTRIBUTES: LdapAttributes = {
 };
 
 /** A provider's LDAP settings that sign in against `dir` as its service account (bind password: LDAP_SERVICE's). */
-export function ldapConfigFor(dir: UpstreamLdap, overrides: Partial<ConfigOf<'ldap'>> = {}): ConfigOf<'ldap'> {
+export function ldapConfigFor(
+  dir: Pick<UpstreamLdap, 'url'>,
+  overrides: Partial<ConfigOf<'ldap'>> = {},
+): ConfigOf<'ldap'> {
   return {
     kind: 'ldap',
     servers: [dir.url],
