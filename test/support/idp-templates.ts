@@ -14,6 +14,33 @@ export const DEFAULT_IDP_OPTIONS: IdpOptions = {
   autoLinking: 'none',
 };
 
+/**
+ * A login policy body for management v1 AddCustomLoginPolicy that lets external providers in:
+ * passwords, registration and providers allowed, no MFA, hour-long check lifetimes.
+ */
+export const EXTERNAL_LOGIN_POLICY_V1 = Object.freeze({
+  allowUsernamePassword: true,
+  allowRegister: true,
+  allowExternalIdp: true,
+  forceMfa: false,
+  passwordlessType: 1,
+  hidePasswordReset: false,
+  defaultRedirectUri: '',
+  passwordCheckLifetime: { seconds: 3600, nanos: 0 },
+  externalLoginCheckLifetime: { seconds: 3600, nanos: 0 },
+  mfaInitSkipLifetime: { seconds: 0, nanos: 0 },
+  secondFactorCheckLifetime: { seconds: 3600, nanos: 0 },
+  multiFactorCheckLifetime: { seconds: 3600, nanos: 0 },
+  secondFactors: [] as number[],
+  multiFactors: [] as number[],
+  idps: [] as { idpId: string; ownerType: number }[],
+  allowDomainDiscovery: false,
+  disableLoginWithEmail: false,
+  disableLoginWithPhone: false,
+  ignoreUnknownUsernames: false,
+  forceMfaLocalOnly: false,
+});
+
 interface TemplateInput<C extends IdpConfig> {
   instanceId: string;
   config: C;
