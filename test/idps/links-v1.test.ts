@@ -4,7 +4,7 @@ import type { IdpConfig } from '../../src/idps/idp-config.js';
 import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
 import { client } from '../support/clients.js';
 import { factories, unique, type Factories } from '../support/factories.js';
-import { insertIdpTemplate } from '../support/idp-templates.js';
+import { insertIdpTemplate, OFFLINE_OIDC_CONFIG } from '../support/idp-templates.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { authV1, managementV1, restV1, v1Code } from '../support/v1-clients.js';
 
@@ -18,14 +18,6 @@ let orgB: string;
 let oidcIdp: string;
 let jwtIdp: string;
 
-const OIDC: IdpConfig = {
-  kind: 'oidc',
-  issuer: 'https://upstream.example.com',
-  clientId: 'portcullis',
-  scopes: ['openid'],
-  isIdTokenMapping: false,
-  usePkce: false,
-};
 const JWT: IdpConfig = {
   kind: 'jwt',
   jwtEndpoint: 'https://jwt.example.com/login',
@@ -40,7 +32,7 @@ beforeAll(async () => {
   const instanceId = (await server.app.get(InstanceResolver).resolve('127.0.0.1')).id;
   orgA = await make.org();
   orgB = await make.org();
-  oidcIdp = (await insertIdpTemplate(server, { instanceId, config: OIDC, name: 'Upstream OIDC' })).id;
+  oidcIdp = (await insertIdpTemplate(server, { instanceId, config: OFFLINE_OIDC_CONFIG, name: 'Upstream OIDC' })).id;
   jwtIdp = (await insertIdpTemplate(server, { instanceId, config: JWT, orgId: orgA, name: 'Org JWT' })).id;
 }, 60_000);
 afterAll(() => server?.close());
@@ -150,7 +142,7 @@ describe('management v1 ImportHumanUser with idps (ZITADEL: linked as a creation
     const instanceId = (await server.app.get(InstanceResolver).resolve('127.0.0.1')).id;
     const closed = await insertIdpTemplate(server, {
       instanceId,
-      config: OIDC,
+      config: OFFLINE_OIDC_CONFIG,
       name: 'No sign-ups',
       options: { isCreationAllowed: false },
     });

@@ -14,6 +14,16 @@ export const DEFAULT_IDP_OPTIONS: IdpOptions = {
   autoLinking: 'none',
 };
 
+/** An OIDC provider's settings that nothing dials: for tests of links, sessions and intents bookkeeping. */
+export const OFFLINE_OIDC_CONFIG: IdpConfig = Object.freeze({
+  kind: 'oidc',
+  issuer: 'https://upstream.example.com',
+  clientId: 'portcullis',
+  scopes: ['openid'],
+  isIdTokenMapping: false,
+  usePkce: false,
+});
+
 /**
  * A login policy body for management v1 AddCustomLoginPolicy that lets external providers in:
  * passwords, registration and providers allowed, no MFA, hour-long check lifetimes.
