@@ -4,8 +4,8 @@ import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_servic
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import bcrypt from 'bcryptjs';
 import { client } from '../support/clients.js';
-import { managementV1 } from '../support/v1-clients.js';
-import { failure, restV1, status, twoOrgs, unique, type TwoOrgs } from './v1-fixtures.js';
+import { managementV1, restV1, v1Code } from '../support/v1-clients.js';
+import { failure, twoOrgs, unique, type TwoOrgs } from './v1-fixtures.js';
 
 // zitadel.user.v1 enum numbers the SDK sends and reads.
 const ACTIVE = 1;
@@ -145,7 +145,7 @@ describe('management v1 users: create and read (ZITADEL management AddHumanUser,
     const { user } = await mgmt(t.env.server.adminPat).getUserByLoginNameGlobal({ loginName: userName });
     expect(user?.id).toBe(userId);
     // An org owner lacks user.global.read (ZITADEL's ORG_OWNER role), so the method refuses.
-    expect(await status(mgmt(t.ownerB).getUserByLoginNameGlobal({ loginName: userName }))).toBe(Code.PermissionDenied);
+    expect(await v1Code(mgmt(t.ownerB).getUserByLoginNameGlobal({ loginName: userName }))).toBe(Code.PermissionDenied);
   });
 });
 
@@ -234,7 +234,7 @@ describe('management v1 ImportHumanUser (ZITADEL management ImportHumanUser)', (
     expect(factors.result).toEqual([expect.objectContaining({ state: READY, otp: {} })]);
     await m.removeHumanAuthFactorOTP({ userId: created.userId });
     expect((await m.listHumanAuthFactors({ userId: created.userId })).result).toEqual([]);
-    expect(await status(m.removeHumanAuthFactorOTP({ userId: created.userId }))).toBe(Code.NotFound);
+    expect(await v1Code(m.removeHumanAuthFactorOTP({ userId: created.userId }))).toBe(Code.NotFound);
   });
 });
 
@@ -326,13 +326,13 @@ describe('management v1 user changes (ZITADEL management user commands)', () => 
     const state = async () => (await m.getUserByID({ id: userId })).user?.state;
     await m.deactivateUser({ id: userId });
     expect(await state()).toBe(INACTIVE);
-    expect(await status(m.deactivateUser({ id: userId }))).toBe(Code.FailedPrecondition);
+    expect(await v1Code(m.deactivateUser({ id: userId }))).toBe(Code.FailedPrecondition);
     await m.reactivateUser({ id: userId });
     await m.lockUser({ id: userId });
     expect(await state()).toBe(LOCKED);
     await m.unlockUser({ id: userId });
     expect(await state()).toBe(ACTIVE);
-    expect(await status(m.unlockUser({ id: userId }))).toBe(Code.FailedPrecondition);
+    expect(await v1Code(m.unlockUser({ id: userId }))).toBe(Code.FailedPrecondition);
   });
 
   it('updates the username, profile, email and phone, and reads each back', async () => {
@@ -368,7 +368,7 @@ describe('management v1 user changes (ZITADEL management user commands)', () => 
     expect((await m.getHumanPhone({ userId })).phone).toEqual({ phone: '+41791234567', isPhoneVerified: true });
     await m.removeHumanPhone({ userId });
     expect((await m.getHumanPhone({ userId })).phone).toEqual({ phone: '', isPhoneVerified: false });
-    expect(await status(m.removeHumanPhone({ userId }))).toBe(Code.FailedPrecondition);
+    expect(await v1Code(m.removeHumanPhone({ userId }))).toBe(Code.FailedPrecondition);
   });
 
   it('sends verification codes again: email and phone, through the delivery channels', async () => {
@@ -422,7 +422,7 @@ describe('management v1 user changes (ZITADEL management user commands)', () => 
     expect(row.event_type).toMatch(/invite/);
     // With a password the user is initialised already (ZITADEL: FailedPrecondition).
     const withPassword = await addHuman(t.ownerA);
-    expect(await status(mgmt(t.ownerA).resendHumanInitialization({ userId: withPassword.userId }))).toBe(
+    expect(await v1Code(mgmt(t.ownerA).resendHumanInitialization({ userId: withPassword.userId }))).toBe(
       Code.FailedPrecondition,
     );
   });
@@ -436,10 +436,10 @@ describe('management v1 user changes (ZITADEL management user commands)', () => 
     ]);
     await m.removeHumanAuthFactorOTPEmail({ userId });
     expect((await m.listHumanAuthFactors({ userId })).result).toEqual([]);
-    expect(await status(m.removeHumanAuthFactorOTPSMS({ userId }))).toBe(Code.NotFound);
-    expect(await status(m.removeHumanAuthFactorU2F({ userId, tokenId: 'nope' }))).toBe(Code.NotFound);
+    expect(await v1Code(m.removeHumanAuthFactorOTPSMS({ userId }))).toBe(Code.NotFound);
+    expect(await v1Code(m.removeHumanAuthFactorU2F({ userId, tokenId: 'nope' }))).toBe(Code.NotFound);
     expect((await m.listHumanPasswordless({ userId })).result).toEqual([]);
-    expect(await status(m.removeHumanPasswordless({ userId, tokenId: 'nope' }))).toBe(Code.NotFound);
+    expect(await v1Code(m.removeHumanPasswordless({ userId, tokenId: 'nope' }))).toBe(Code.NotFound);
   });
 
   it('adds and updates a machine user, and removes users', async () => {
@@ -454,9 +454,9 @@ describe('management v1 user changes (ZITADEL management user commands)', () => 
     });
     await m.updateUserName({ userId, userName: `${userName}-2` });
     expect((await m.getUserByID({ id: userId })).user?.userName).toBe(`${userName}-2`);
-    expect(await status(m.getHumanProfile({ userId }))).toBe('ok');
+    expect(await v1Code(m.getHumanProfile({ userId }))).toBe('ok');
     await m.removeUser({ id: userId });
-    expect(await status(m.getUserByID({ id: userId }))).toBe(Code.NotFound);
+    expect(await v1Code(m.getUserByID({ id: userId }))).toBe(Code.NotFound);
   });
 });
 
@@ -464,15 +464,15 @@ describe('management v1 users across orgs (not found and not yours answer the sa
   it("refuses org B's owner on org A's user, with and without naming org A", async () => {
     const { userId } = await addHuman(t.ownerA);
     for (const intruder of [mgmt(t.ownerB), mgmt(t.ownerB, t.orgA)]) {
-      expect(await status(intruder.getUserByID({ id: userId }))).toBe(Code.NotFound);
-      expect(await status(intruder.getHumanProfile({ userId }))).toBe(Code.NotFound);
-      expect(await status(intruder.lockUser({ id: userId }))).toBe(Code.NotFound);
-      expect(await status(intruder.updateHumanEmail({ userId, email: 'evil@example.test' }))).toBe(Code.NotFound);
-      expect(await status(intruder.removeUser({ id: userId }))).toBe(Code.NotFound);
+      expect(await v1Code(intruder.getUserByID({ id: userId }))).toBe(Code.NotFound);
+      expect(await v1Code(intruder.getHumanProfile({ userId }))).toBe(Code.NotFound);
+      expect(await v1Code(intruder.lockUser({ id: userId }))).toBe(Code.NotFound);
+      expect(await v1Code(intruder.updateHumanEmail({ userId, email: 'evil@example.test' }))).toBe(Code.NotFound);
+      expect(await v1Code(intruder.removeUser({ id: userId }))).toBe(Code.NotFound);
     }
     // Creating in org A while naming it: no permission there either.
     expect(
-      await status(
+      await v1Code(
         mgmt(t.ownerB, t.orgA).addHumanUser({
           userName: unique('intruder'),
           profile: { firstName: 'I', lastName: 'N' },
@@ -485,8 +485,8 @@ describe('management v1 users across orgs (not found and not yours answer the sa
 
   it('the IAM owner works in any org by naming it; a user of another org than the named one is not found', async () => {
     const { userId } = await addHuman(t.ownerA);
-    expect(await status(mgmt(t.env.server.adminPat, t.orgA).getUserByID({ id: userId }))).toBe('ok');
-    expect(await status(mgmt(t.env.server.adminPat, t.orgB).getUserByID({ id: userId }))).toBe(Code.NotFound);
+    expect(await v1Code(mgmt(t.env.server.adminPat, t.orgA).getUserByID({ id: userId }))).toBe('ok');
+    expect(await v1Code(mgmt(t.env.server.adminPat, t.orgB).getUserByID({ id: userId }))).toBe(Code.NotFound);
   });
 });
 
