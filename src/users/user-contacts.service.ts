@@ -28,17 +28,28 @@ export class UserContacts {
     private readonly mfa: MfaService,
   ) {}
 
-  async setPhone(
+  /** SetEmail / UpdateHumanEmail: a new address, verified at once or pending with its code. */
+  setEmail(caller: Caller, userId: string, email: string, verification: Verification) {
+    return this.set(caller, userId, 'email', email, verification);
+  }
+
+  /** SetPhone / UpdateHumanPhone: a new number, verified at once or pending with its code. */
+  setPhone(caller: Caller, userId: string, phone: string, verification: Verification) {
+    return this.set(caller, userId, 'phone', phone, verification);
+  }
+
+  private set(
     caller: Caller,
     userId: string,
-    phone: string,
+    kind: 'email' | 'phone',
+    value: string,
     verification: Verification,
   ): Promise<{ event: WrittenEvent; code?: string }> {
     return this.tx.run(async (tx) => {
       const user = await this.store.loadHuman(tx, caller, userId);
       const events: UserEventInput[] = [];
       const updates: Partial<User> = {};
-      const code = await this.changePhone(tx, caller, user, phone, verification, updates, events, true);
+      const code = await this.changeContact(tx, caller, user, kind, value, verification, updates, events, true);
       await tx.update(User, { instanceId: caller.instance.id, id: user.id }, updates);
       return { event: await this.store.push(tx, caller, user, events), code };
     });
