@@ -78,9 +78,7 @@ export class UserContacts {
       if (!user.phone) throw errors.noPhone();
       if (user.phoneVerified) throw errors.phoneAlreadyVerified();
       if (!(await this.codes.pending(tx, caller.instance.id, user.id, 'phone'))) throw errors.noPhoneCode();
-      const events: UserEventInput[] = [];
-      const code = await this.issueCode(tx, caller, user, 'phone', verification, events);
-      return { event: await this.store.push(tx, caller, user, events), code };
+      return this.issueCodeAlone(tx, caller, user, 'phone', verification);
     });
   }
 
@@ -163,6 +161,19 @@ export class UserContacts {
   ): void {
     if (contactVerificationNeedsWrite(verification))
       this.store.requireOnOrg(caller, user, 'user.write', () => errors.contactProofDenied(contact));
+  }
+
+  /** A new code of `kind` alone (returned or queued for delivery), written as the user's one event. */
+  async issueCodeAlone(
+    tx: EntityManager,
+    caller: Caller,
+    user: User,
+    kind: Extract<CodeKind, 'email' | 'phone' | 'invite'>,
+    verification: Verification,
+  ): Promise<{ event: WrittenEvent; code?: string }> {
+    const events: UserEventInput[] = [];
+    const code = await this.issueCode(tx, caller, user, kind, verification, events);
+    return { event: await this.store.push(tx, caller, user, events), code };
   }
 
   /** A new code of the kind: returned to the caller, or queued for delivery with the change. */

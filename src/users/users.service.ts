@@ -456,9 +456,7 @@ export class UsersService {
       if (user.emailVerified) throw errors.emailAlreadyVerified();
       if (mustBePending && !(await this.codes.pending(tx, caller.instance.id, user.id, 'email')))
         throw errors.noEmailCode();
-      const events: UserEventInput[] = [];
-      const code = await this.contacts.issueCode(tx, caller, user, 'email', verification, events);
-      return { event: await this.store.push(tx, caller, user, events), code };
+      return this.contacts.issueCodeAlone(tx, caller, user, 'email', verification);
     });
   }
 
@@ -499,9 +497,7 @@ export class UsersService {
         throw errors.alreadyInitialised();
       if (mustBePending && !(await this.codes.pending(tx, caller.instance.id, user.id, 'invite')))
         throw errors.noInviteCode();
-      const events: UserEventInput[] = [];
-      const code = await this.contacts.issueCode(tx, caller, user, 'invite', verification, events);
-      return { event: await this.store.push(tx, caller, user, events), code };
+      return this.contacts.issueCodeAlone(tx, caller, user, 'invite', verification);
     });
   }
 
