@@ -38,6 +38,30 @@ async function addHuman(pat: string, over: Record<string, unknown> = {}, orgId?:
   return { userId, userName };
 }
 
+/** The v1 request fields every state case shares; each case adds its own (`with`). */
+interface V1Human {
+  userName: string;
+  profile: { firstName: string; lastName: string };
+  email: { email: string; isEmailVerified: boolean };
+}
+
+/** Creates a user per case through `create` (AddHumanUser or ImportHumanUser) and checks the state each starts in. */
+async function expectStates(
+  create: (req: V1Human) => Promise<{ userId: string }>,
+  cases: { verified: boolean; with: object; state: number }[],
+): Promise<void> {
+  for (const c of cases) {
+    const userName = unique('v1-state');
+    const { userId } = await create({
+      userName,
+      profile: { firstName: 'St', lastName: 'Ate' },
+      email: { email: `${userName}@example.test`, isEmailVerified: c.verified },
+      ...c.with,
+    });
+    expect([c, (await mgmt(t.ownerA).getUserByID({ id: userId })).user?.state]).toEqual([c, c.state]);
+  }
+}
+
 /** Whether the password signs the user in (a v2 session with a password check). */
 async function passwordWorks(userId: string, password: string): Promise<boolean> {
   const sessions = client(SessionService, 'grpc', base(), t.env.server.adminPat);
@@ -53,22 +77,16 @@ async function passwordWorks(userId: string, password: string): Promise<boolean>
 
 describe('management v1 users: create and read (ZITADEL management AddHumanUser, GetUserByID)', () => {
   it('AddHumanUser starts INITIAL unless the email is verified and a password is set (ZITADEL shouldAddInitCode); v2 stays ACTIVE', async () => {
-    const cases = [
-      { verified: true, password: true, state: ACTIVE },
-      { verified: true, password: false, state: INITIAL },
-      { verified: false, password: true, state: INITIAL },
-      { verified: false, password: false, state: INITIAL },
-    ];
-    for (const c of cases) {
-      const userName = unique('v1-state');
-      const { userId } = await mgmt(t.ownerA).addHumanUser({
-        userName,
-        profile: { firstName: 'St', lastName: 'Ate' },
-        email: { email: `${userName}@example.test`, isEmailVerified: c.verified },
-        ...(c.password ? { initialPassword: 'Initial-Passw0rd!' } : {}),
-      });
-      expect([c, (await mgmt(t.ownerA).getUserByID({ id: userId })).user?.state]).toEqual([c, c.state]);
-    }
+    const password = { initialPassword: 'Initial-Passw0rd!' };
+    await expectStates(
+      (req) => mgmt(t.ownerA).addHumanUser(req),
+      [
+        { verified: true, with: password, state: ACTIVE },
+        { verified: true, with: {}, state: INITIAL },
+        { verified: false, with: password, state: INITIAL },
+        { verified: false, with: {}, state: INITIAL },
+      ],
+    );
     // v2 AddHumanUser without a password and with an unverified email: ACTIVE, as ZITADEL's v2.
     const userName = unique('v2-state');
     const { userId } = await v2().addHumanUser({
@@ -151,25 +169,22 @@ describe('management v1 users: create and read (ZITADEL management AddHumanUser,
 
 describe('management v1 ImportHumanUser (ZITADEL management ImportHumanUser)', () => {
   it('starts INITIAL as AddHumanUser does unless the email is verified and a password, a hash or a passkey registration comes along (ZITADEL ImportHuman IsInitialState)', async () => {
-    const cases = [
-      { verified: true, with: { password: 'Imported-Passw0rd!' }, state: ACTIVE },
-      { verified: true, with: { hashedPassword: { value: bcrypt.hashSync('Imported-Passw0rd!', 4) } }, state: ACTIVE },
-      { verified: true, with: { requestPasswordlessRegistration: true }, state: ACTIVE },
-      { verified: true, with: {}, state: INITIAL },
-      { verified: false, with: { password: 'Imported-Passw0rd!' }, state: INITIAL },
-      { verified: false, with: { requestPasswordlessRegistration: true }, state: INITIAL },
-      { verified: false, with: {}, state: INITIAL },
-    ];
-    for (const c of cases) {
-      const userName = unique('v1-import-state');
-      const { userId } = await mgmt(t.ownerA).importHumanUser({
-        userName,
-        profile: { firstName: 'Im', lastName: 'Port' },
-        email: { email: `${userName}@example.test`, isEmailVerified: c.verified },
-        ...c.with,
-      });
-      expect([c, (await mgmt(t.ownerA).getUserByID({ id: userId })).user?.state]).toEqual([c, c.state]);
-    }
+    await expectStates(
+      (req) => mgmt(t.ownerA).importHumanUser(req),
+      [
+        { verified: true, with: { password: 'Imported-Passw0rd!' }, state: ACTIVE },
+        {
+          verified: true,
+          with: { hashedPassword: { value: bcrypt.hashSync('Imported-Passw0rd!', 4) } },
+          state: ACTIVE,
+        },
+        { verified: true, with: { requestPasswordlessRegistration: true }, state: ACTIVE },
+        { verified: true, with: {}, state: INITIAL },
+        { verified: false, with: { password: 'Imported-Passw0rd!' }, state: INITIAL },
+        { verified: false, with: { requestPasswordlessRegistration: true }, state: INITIAL },
+        { verified: false, with: {}, state: INITIAL },
+      ],
+    );
   });
 
   it('imports a bcrypt hash with the change-required flag: the old password signs in', async () => {
