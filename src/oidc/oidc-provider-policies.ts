@@ -21,9 +21,8 @@ export function discoveryAsServed(
   body: { grant_types_supported?: string[]; backchannel_logout_supported?: boolean },
   switches: DiscoverySwitches,
 ): void {
-  const grants = new Set([...(body.grant_types_supported ?? []), ...GRANTS_SERVED_BESIDE_PROVIDER]);
-  if (!switches.tokenExchange) grants.delete(GRANT_TOKEN_EXCHANGE);
-  body.grant_types_supported = [...grants];
+  const grants = [...new Set([...(body.grant_types_supported ?? []), ...GRANTS_SERVED_BESIDE_PROVIDER])];
+  body.grant_types_supported = switches.tokenExchange ? grants : grants.filter((g) => g !== GRANT_TOKEN_EXCHANGE);
   if (!switches.backChannelLogout) {
     const promises = body as Record<string, unknown>;
     promises.backchannel_logout_supported = false;
