@@ -21,6 +21,7 @@ import * as users from './users/schema.js';
 import * as webkeys from './webkeys/schema.js';
 import * as saml from './saml/schema.js';
 import * as idps from './idps/schema.js';
+import * as consoleUi from './console/schema.js';
 
 export const ENTITIES = [
   Instance,
@@ -40,6 +41,7 @@ export const ENTITIES = [
   ...saml.SAML_ENTITIES,
   ...oidc.OIDC_ENTITIES,
   ...idps.IDPS_ENTITIES,
+  ...consoleUi.CONSOLE_ENTITIES,
 ];
 
 /** In timestamp order; a module's migrations are merged in by their timestamps. */
@@ -58,6 +60,7 @@ export const MIGRATIONS = [
   ...saml.SAML_MIGRATIONS,
   ...oidc.OIDC_MIGRATIONS,
   ...idps.IDPS_MIGRATIONS,
+  ...consoleUi.CONSOLE_MIGRATIONS,
   EventQueries1765713000000,
   InstanceTrustedDomains1765800000000,
 ].sort((a, b) => Number(/\d{13}/.exec(a.name)![0]) - Number(/\d{13}/.exec(b.name)![0]));
@@ -85,4 +88,5 @@ export const TABLE_OWNERS: Readonly<Record<string, readonly string[]>> = {
   saml: saml.OWNED_TABLES,
   webkeys: webkeys.OWNED_TABLES,
   idps: idps.OWNED_TABLES,
+  console: consoleUi.OWNED_TABLES,
 };
