@@ -17,6 +17,7 @@ import { WebKeysModule } from './webkeys/webkeys.module.js';
 import { SamlModule } from './saml/saml.module.js';
 import { LoginModule } from './login/login.module.js';
 import { IdpsModule } from './idps/idps.module.js';
+import { ConsoleModule } from './console/console.module.js';
 
 /** One Nest module per resource; each registers its handlers with the platform RPC registry. */
 @Module({})
@@ -41,6 +42,7 @@ export class AppModule {
         SamlModule,
         IdpsModule,
         LoginModule,
+        ConsoleModule,
         BootstrapModule,
         EventsModule,
       ],

@@ -1,0 +1,187 @@
+// Users of the current org: the list (search by name, username or email; paging), creating a
+// human user, and one user's detail with deactivate/reactivate and delete.
+import { useState } from 'preact/hooks';
+import { call, listQuery } from '../api.js';
+import { html } from '../html.js';
+import { t } from '../i18n.js';
+import { go, href } from '../router.js';
+import { can, useSession } from '../session.js';
+import {
+  Check,
+  ConfirmButton,
+  Empty,
+  ErrorNotice,
+  Field,
+  Forbidden,
+  Loading,
+  Pager,
+  Section,
+  Success,
+  stateText,
+  useLoad,
+} from '../ui.js';
+
+const SIZE = 20;
+const CONTAINS = 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE';
+
+/** @param {any} u a zitadel.user.v2.User */
+export const displayNameOf = (u) => u.human?.profile?.displayName || u.machine?.name || u.username;
+
+/** @param {string} orgId @param {string} search @param {number} page @param {number} size */
+export function listUsers(orgId, search, page, size) {
+  /** @type {any[]} */
+  const queries = [{ organizationIdQuery: { organizationId: orgId } }];
+  if (search) {
+    queries.push({
+      orQuery: {
+        queries: [
+          { userNameQuery: { userName: search, method: CONTAINS } },
+          { displayNameQuery: { displayName: search, method: CONTAINS } },
+          { emailQuery: { emailAddress: search, method: CONTAINS } },
+        ],
+      },
+    });
+  }
+  return call('zitadel.user.v2.UserService/ListUsers', {
+    query: listQuery(page, size),
+    sortingColumn: 'USER_FIELD_NAME_USER_NAME',
+    queries,
+  });
+}
+
+export function UsersScreen() {
+  const { session } = useSession();
+  const [search, setSearch] = useState('');
+  const [page, setPage] = useState(0);
+  const list = useLoad(() => listUsers(session.orgId, search, page, SIZE), [session.orgId, search, page], can(session, 'user.read'));
+  if (!can(session, 'user.read')) return html`<${Forbidden} />`;
+  const users = list.data?.result ?? [];
+  return html`<div>
+    <h1>${t('users.title')}</h1>
+    ${can(session, 'user.write') ? html`<${CreateUser} orgId=${session.orgId} onCreated=${list.reload} />` : ''}
+    <${Section} title=${t('users.title')}>
+      <form role="search" onSubmit=${(/** @type {Event} */ e) => e.preventDefault()}>
+        <${Field} label=${t('common.search')} type="search" value=${search} onInput=${(v) => { setSearch(v); setPage(0); }} />
+      </form>
+      ${list.loading ? html`<${Loading} />` : ''}
+      <${ErrorNotice} error=${list.error} />
+      ${!list.loading && !list.error && users.length === 0 ? html`<${Empty} />` : ''}
+      ${users.length > 0
+        ? html`<table>
+            <thead><tr><th scope="col">${t('users.displayName')}</th><th scope="col">${t('users.username')}</th><th scope="col">${t('users.email')}</th><th scope="col">${t('common.state')}</th></tr></thead>
+            <tbody>
+              ${users.map(
+                (/** @type {any} */ u) => html`<tr>
+                  <td><a href=${href('users', u.userId)}>${displayNameOf(u)}</a></td>
+                  <td>${u.username}</td>
+                  <td>${u.human?.email?.email ?? ''}</td>
+                  <td>${stateText(u.state)}</td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : ''}
+      <${Pager} page=${page} size=${SIZE} total=${Number(list.data?.details?.totalResult ?? 0)} onPage=${setPage} />
+    <//>
+  </div>`;
+}
+
+/** @param {{ orgId: string, onCreated: () => void }} props */
+function CreateUser({ orgId, onCreated }) {
+  const empty = { givenName: '', familyName: '', username: '', email: '', password: '' };
+  const [form, setForm] = useState(empty);
+  const [emailVerified, setEmailVerified] = useState(false);
+  const [changeRequired, setChangeRequired] = useState(true);
+  const [error, setError] = useState(/** @type {unknown} */ (undefined));
+  const [done, setDone] = useState('');
+  /** @param {keyof typeof empty} key */
+  const field = (key) => (/** @type {string} */ v) => setForm({ ...form, [key]: v });
+  const submit = async (/** @type {Event} */ e) => {
+    e.preventDefault();
+    setError(undefined);
+    setDone('');
+    try {
+      await call('zitadel.user.v2.UserService/AddHumanUser', {
+        organization: { orgId },
+        ...(form.username ? { username: form.username } : {}),
+        profile: { givenName: form.givenName, familyName: form.familyName },
+        email: { email: form.email, ...(emailVerified ? { isVerified: true } : {}) },
+        ...(form.password ? { password: { password: form.password, changeRequired } } : {}),
+      });
+      setDone(t('users.created', { name: `${form.givenName} ${form.familyName}` }));
+      setForm(empty);
+      onCreated();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return html`<${Section} title=${t('users.create')}>
+    <form onSubmit=${submit} class="grid">
+      <${Field} label=${t('users.givenName')} value=${form.givenName} onInput=${field('givenName')} required />
+      <${Field} label=${t('users.familyName')} value=${form.familyName} onInput=${field('familyName')} required />
+      <${Field} label=${t('users.username')} value=${form.username} onInput=${field('username')} />
+      <${Field} label=${t('users.email')} type="email" value=${form.email} onInput=${field('email')} required />
+      <${Check} label=${t('users.emailVerified')} checked=${emailVerified} onChange=${setEmailVerified} />
+      <${Field} label=${t('users.password')} type="password" autocomplete="new-password" value=${form.password} onInput=${field('password')} />
+      <${Check} label=${t('users.changeRequired')} checked=${changeRequired} onChange=${setChangeRequired} />
+      <div><button type="submit" class="primary">${t('users.create')}</button></div>
+    </form>
+    <${ErrorNotice} error=${error} />
+    ${done ? html`<${Success} text=${done} />` : ''}
+  <//>`;
+}
+
+/** @param {{ userId: string }} props */
+export function UserScreen({ userId }) {
+  const { session } = useSession();
+  const [error, setError] = useState(/** @type {unknown} */ (undefined));
+  const [done, setDone] = useState('');
+  const loaded = useLoad(() => call('zitadel.user.v2.UserService/GetUserByID', { userId }), [userId], can(session, 'user.read'));
+  if (!can(session, 'user.read')) return html`<${Forbidden} />`;
+  if (loaded.loading) return html`<${Loading} />`;
+  if (loaded.error) return html`<${ErrorNotice} error=${loaded.error} />`;
+  const u = loaded.data.user;
+  const name = displayNameOf(u);
+  /** @param {string} method @param {string} message */
+  const act = async (method, message) => {
+    setError(undefined);
+    setDone('');
+    try {
+      await call(`zitadel.user.v2.UserService/${method}`, { userId });
+      setDone(message);
+      if (method === 'DeleteUser') go('users');
+      else loaded.reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const active = u.state !== 'USER_STATE_INACTIVE';
+  return html`<div>
+    <p><a href=${href('users')}>← ${t('users.title')}</a></p>
+    <h1>${t('users.detail', { name })}</h1>
+    <${Section} title=${name}>
+      <dl class="facts">
+        <dt>${t('common.id')}</dt><dd>${u.userId}</dd>
+        <dt>${t('users.username')}</dt><dd>${u.username}</dd>
+        <dt>${t('users.loginName')}</dt><dd>${u.preferredLoginName}</dd>
+        <dt>${t('users.type')}</dt><dd>${u.human ? t('users.human') : t('users.machine')}</dd>
+        <dt>${t('common.state')}</dt><dd data-testid="user-state">${stateText(u.state)}</dd>
+        ${u.human
+          ? html`<dt>${t('users.email')}</dt><dd>${u.human.email?.email} (${u.human.email?.isVerified ? t('users.verified') : t('users.unverified')})</dd>`
+          : ''}
+      </dl>
+      <div class="actions">
+        ${can(session, 'user.write')
+          ? active
+            ? html`<button type="button" onClick=${() => act('DeactivateUser', stateText('USER_STATE_INACTIVE'))}>${t('users.deactivate')}</button>`
+            : html`<button type="button" onClick=${() => act('ReactivateUser', stateText('USER_STATE_ACTIVE'))}>${t('users.reactivate')}</button>`
+          : ''}
+        ${can(session, 'user.delete')
+          ? html`<${ConfirmButton} label=${t('users.delete')} question=${t('users.deleteConfirm', { name })} onConfirm=${() => act('DeleteUser', t('users.deleted'))} />`
+          : ''}
+      </div>
+      <${ErrorNotice} error=${error} />
+      ${done ? html`<${Success} text=${done} />` : ''}
+    <//>
+  </div>`;
+}
