@@ -12,6 +12,6 @@ import { ConsoleStore } from './console.store.js';
 @Module({
   imports: [ProjectsModule, AppsModule],
   providers: [ConsoleStore, ConsoleClients, ConsoleHttp],
-  exports: [ConsoleClients],
+  exports: [ConsoleClients, ConsoleStore],
 })
 export class ConsoleModule {}

@@ -37,6 +37,11 @@ export class ConsoleStore {
     return (await db.findOneBy(ConsoleClient, { instanceId })) ?? undefined;
   }
 
+  /** ZITADEL's IAM project of the instance: the project holding the console's client. */
+  async iamProjectId(instanceId: string): Promise<string | undefined> {
+    return (await this.client(instanceId))?.projectId;
+  }
+
   async save(tx: EntityManager, row: ConsoleClient): Promise<void> {
     await tx.upsert(ConsoleClient, row, ['instanceId']);
   }

@@ -85,20 +85,23 @@ function App({ signOut }) {
   <//>`;
 }
 
-/** The orgs the user may read, to work in another one; hidden when there is no other. */
+/**
+ * The orgs the user may work in (ZITADEL's ListMyProjectOrgs: with the console's token, the orgs
+ * of the user's memberships, every org for an instance administrator).
+ */
 function OrgSwitcher() {
   const { session, switchOrg } = useSession();
   const orgs = useLoad(
     () =>
-      call('zitadel.org.v2.OrganizationService/ListOrganizations', {
+      call('zitadel.auth.v1.AuthService/ListMyProjectOrgs', {
         query: listQuery(0, 100),
-        sortingColumn: 'ORGANIZATION_FIELD_NAME_NAME',
+        sortingColumn: 'ORG_FIELD_NAME_NAME',
       }),
     [session.orgId],
-    can(session, 'org.read'),
   );
   const list = orgs.data?.result ?? [];
-  if (list.length < 2) return null;
+  if (list.length === 0) return null;
+  if (list.length === 1) return html`<span class="org-name">${list[0].name}</span>`;
   return html`<div class="org-switch">
     <${Select} label=${t('org.current')} value=${session.orgId} onChange=${switchOrg}
       options=${list.map((/** @type {any} */ o) => ({ value: o.id, label: o.name }))} />
