@@ -45,10 +45,14 @@ export class ConsoleClients {
     for (const instanceId of await this.store.instanceIds()) await this.ensure(instanceId);
   }
 
-  /** The console's client id on the instance, made first when it has none (an instance added since the start). */
+  /**
+   * The console's client id on the instance, made first when it has none (an instance added since
+   * the start) or its app is gone (deleted through the API).
+   */
   async clientIdOf(instance: Instance): Promise<string | undefined> {
     const row = await this.store.client(instance.id);
-    return row?.clientId ?? (await this.ensure(instance.id));
+    if (row && (await this.appQueries.activeClient(instance.id, row.clientId))) return row.clientId;
+    return this.ensure(instance.id);
   }
 
   /** Makes or repairs the instance's console client; its client id, or none for an instance without a default org. */

@@ -1,0 +1,71 @@
+import { AppService } from '@zitadel/proto/zitadel/app/v2beta/app_service_pb.js';
+import { ConsoleClients } from '../../../src/console/console-clients.service.js';
+import { ConsoleStore } from '../../../src/console/console.store.js';
+import { Transactions } from '../../../src/platform/database/transactions.js';
+import { InstanceResolver } from '../../../src/platform/tenancy/instance-resolver.js';
+import { InstanceDomain } from '../../../src/platform/tenancy/instance.entity.js';
+import { mediumAppForFile } from '../support/medium-app.js';
+
+const medium = mediumAppForFile();
+const clients = () => medium().app.get(ConsoleClients);
+const store = () => medium().app.get(ConsoleStore);
+const apps = () => medium().client(AppService, medium().adminPat);
+
+async function eventCount(type: string): Promise<number> {
+  const [row] = await medium().database.dataSource.query(
+    `SELECT count(*)::int AS n FROM events WHERE instance_id = $1 AND event_type = $2`,
+    [medium().instance.id, type],
+  );
+  return row.n;
+}
+
+async function consoleOidc() {
+  const row = (await store().client(medium().instance.id))!;
+  const { app } = await apps().getApplication({ id: row.appId });
+  return { row, oidc: app?.config.case === 'oidcConfig' ? app.config.value : undefined };
+}
+
+describe('the console’s OIDC client of each instance (issue #20)', () => {
+  it('is made at start, once: another start leaves it and writes nothing', async () => {
+    const { row, oidc } = await consoleOidc();
+    expect(oidc?.clientId).toBe(row.clientId);
+    expect(await eventCount('instance.iam.console.set')).toBe(1);
+    const changes = await eventCount('project.application.config.oidc.changed');
+    await clients().ensureAll();
+    expect((await store().client(medium().instance.id))?.appId).toBe(row.appId);
+    expect(await eventCount('instance.iam.console.set')).toBe(1);
+    expect(await eventCount('project.application.config.oidc.changed')).toBe(changes);
+  });
+
+  it('follows the instance’s domains: a new domain gets its redirect URI at the next start, audited', async () => {
+    const id = medium().instance.id;
+    await medium()
+      .app.get(Transactions)
+      .run((tx) =>
+        tx.insert(InstanceDomain, {
+          domain: 'console.example.com',
+          instanceId: id,
+          isGenerated: false,
+          createdAt: new Date(),
+        }),
+      );
+    medium().app.get(InstanceResolver).forget();
+    const changes = await eventCount('project.application.config.oidc.changed');
+    await clients().ensureAll();
+    const { oidc } = await consoleOidc();
+    expect(oidc?.redirectUris).toContain('http://console.example.com:8080/ui/console/auth/callback');
+    expect(oidc?.postLogoutRedirectUris).toContain('http://console.example.com:8080/ui/console/signedout');
+    expect(await eventCount('project.application.config.oidc.changed')).toBe(changes + 1);
+  });
+
+  it('is made again, in the same project, when someone deleted it', async () => {
+    const before = await consoleOidc();
+    await apps().deleteApplication({ projectId: before.row.projectId, id: before.row.appId });
+    const clientId = await clients().clientIdOf(medium().instance);
+    const after = await consoleOidc();
+    expect(after.row.appId).not.toBe(before.row.appId);
+    expect(after.row.projectId).toBe(before.row.projectId);
+    expect(clientId).toBe(after.oidc?.clientId);
+    expect(await eventCount('instance.iam.console.set')).toBe(2);
+  });
+});
