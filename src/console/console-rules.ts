@@ -3,7 +3,7 @@
  * is configured (ZITADEL's setup: a user agent app with PKCE and no secret, in dev mode when the
  * external URL is plain http, whose redirect URIs are the console's callback on each domain).
  */
-import type { OidcSettings } from '../apps/oidc-rules.js';
+import { OIDC_OPTION_DEFAULTS, type OidcSettings } from '../apps/oidc-rules.js';
 
 export const CONSOLE_BASE = '/ui/console';
 export const CONSOLE_CALLBACK = `${CONSOLE_BASE}/auth/callback`;
@@ -25,6 +25,7 @@ export function consoleOrigins(externalUrl: string, domains: readonly string[]):
 /** The OIDC settings of the console client for these origins. */
 export function consoleOidcSettings(externalUrl: string, origins: readonly string[]): OidcSettings {
   return {
+    ...OIDC_OPTION_DEFAULTS,
     redirectUris: origins.map((o) => o + CONSOLE_CALLBACK),
     postLogoutRedirectUris: origins.map((o) => o + CONSOLE_SIGNED_OUT),
     responseTypes: ['code'],
@@ -33,16 +34,6 @@ export function consoleOidcSettings(externalUrl: string, origins: readonly strin
     authMethod: 'none',
     // An http external URL can only be served to browsers with http redirect URIs.
     devMode: new URL(externalUrl).protocol === 'http:',
-    accessTokenType: 'bearer',
-    accessTokenRoleAssertion: false,
-    idTokenRoleAssertion: false,
-    idTokenUserinfoAssertion: false,
-    clockSkewMs: 0,
-    additionalOrigins: [],
-    skipNativeAppSuccessPage: false,
-    backChannelLogoutUri: '',
-    loginVersion: null,
-    loginBaseUri: null,
   };
 }
 

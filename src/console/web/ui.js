@@ -143,6 +143,67 @@ export function ConfirmButton({ label, question, onConfirm, danger = true }) {
   </span>`;
 }
 
+/**
+ * The state of an action (a form sent, a button pressed): `run` clears the last outcome, runs the
+ * work and keeps its error or the success message; `feedback` shows either.
+ */
+export function useAction() {
+  const [error, setError] = useState(/** @type {unknown} */ (undefined));
+  const [done, setDone] = useState('');
+  /**
+   * @param {() => Promise<unknown>} work
+   * @param {string | (() => string)} [message] on success
+   */
+  const run = async (work, message = '') => {
+    setError(undefined);
+    setDone('');
+    try {
+      await work();
+      setDone(typeof message === 'function' ? message() : message);
+      return true;
+    } catch (err) {
+      setError(err);
+      return false;
+    }
+  };
+  /** A form's submit handler: the page stays, the work runs. */
+  const submit =
+    (/** @type {() => Promise<unknown>} */ work, /** @type {string | (() => string)} */ message) =>
+    (/** @type {Event} */ e) => {
+      e.preventDefault();
+      return run(work, message);
+    };
+  const feedback = html`<${ErrorNotice} error=${error} />${done ? html`<${Success} text=${done} />` : ''}`;
+  return { run, submit, feedback };
+}
+
+/**
+ * What a list shows besides its rows: loading, the error, or that it is empty.
+ * @param {{ load: { loading: boolean, error: unknown }, count: number }} props
+ */
+export const LoadState = ({ load, count }) =>
+  html`${load.loading ? html`<${Loading} />` : ''}<${ErrorNotice} error=${load.error} />${
+    !load.loading && !load.error && count === 0 ? html`<${Empty} />` : ''
+  }`;
+
+/**
+ * A table with column headers; nothing when there are no rows.
+ * @param {{ head: any[], rows: any[][] }} props
+ */
+export function Table({ head, rows }) {
+  if (rows.length === 0) return null;
+  return html`<table>
+    <thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
+    <tbody>${rows.map((cells) => html`<tr>${cells.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody>
+  </table>`;
+}
+
+/** @param {{ value: string, onInput: (v: string) => void }} props */
+export const SearchField = ({ value, onInput }) =>
+  html`<form role="search" onSubmit=${(/** @type {Event} */ e) => e.preventDefault()}>
+    <${Field} label=${t('common.search')} type="search" value=${value} onInput=${onInput} />
+  </form>`;
+
 /** @param {{ title: string, children?: any }} props */
 export const Section = ({ title, children }) => html`<section class="panel"><h2>${title}</h2>${children}</section>`;
 

@@ -7,7 +7,7 @@ import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { href } from '../router.js';
 import { can, useSession } from '../session.js';
-import { Check, ErrorNotice, Field, Forbidden, Section, Success, useLoad } from '../ui.js';
+import { Check, Field, Forbidden, Section, Success, useAction, useLoad } from '../ui.js';
 
 /** The auth methods each kind of app may use, the first one proposed (ZITADEL's console offers the same). */
 const METHODS = {
@@ -51,7 +51,7 @@ export function AppWizardScreen({ projectId }) {
   const [redirects, setRedirects] = useState('');
   const [postLogout, setPostLogout] = useState('');
   const [devMode, setDevMode] = useState(false);
-  const [error, setError] = useState(/** @type {unknown} */ (undefined));
+  const action = useAction();
   const [created, setCreated] = useState(/** @type {any} */ (undefined));
   if (!can(session, 'project.app.write')) return html`<${Forbidden} />`;
   if (created) return html`<${Created} projectId=${projectId} name=${name} created=${created} />`;
@@ -64,27 +64,21 @@ export function AppWizardScreen({ projectId }) {
     e.preventDefault();
     setStep(step + 1);
   };
-  const create = async (/** @type {Event} */ e) => {
-    e.preventDefault();
-    setError(undefined);
-    try {
-      const answer = await call('zitadel.app.v2beta.AppService/CreateApplication', {
-        projectId,
-        name,
-        oidcRequest: {
-          redirectUris: lines(redirects),
-          postLogoutRedirectUris: lines(postLogout),
-          responseTypes: ['OIDC_RESPONSE_TYPE_CODE'],
-          grantTypes: ['OIDC_GRANT_TYPE_AUTHORIZATION_CODE'],
-          appType,
-          authMethodType: method,
-          devMode,
-        },
-      });
-      setCreated(answer);
-    } catch (err) {
-      setError(err);
-    }
+  const create = async () => {
+    const answer = await call('zitadel.app.v2beta.AppService/CreateApplication', {
+      projectId,
+      name,
+      oidcRequest: {
+        redirectUris: lines(redirects),
+        postLogoutRedirectUris: lines(postLogout),
+        responseTypes: ['OIDC_RESPONSE_TYPE_CODE'],
+        grantTypes: ['OIDC_GRANT_TYPE_AUTHORIZATION_CODE'],
+        appType,
+        authMethodType: method,
+        devMode,
+      },
+    });
+    setCreated(answer);
   };
   return html`<div>
     <p><a href=${href('projects', projectId)}>← ${t('common.back')}</a></p>
@@ -105,7 +99,7 @@ export function AppWizardScreen({ projectId }) {
                 <button type="submit" class="primary">${t('common.continue')}</button>
               </div>
             </form>`
-          : html`<form onSubmit=${create}>
+          : html`<form onSubmit=${action.submit(create)}>
               <${Field} label=${t('apps.redirects')} value=${redirects} onInput=${setRedirects} multiline />
               <${Field} label=${t('apps.postLogout')} value=${postLogout} onInput=${setPostLogout} multiline />
               <${Check} label=${t('apps.devMode')} checked=${devMode} onChange=${setDevMode} />
@@ -114,7 +108,7 @@ export function AppWizardScreen({ projectId }) {
                 <button type="submit" class="primary">${t('apps.create')}</button>
               </div>
             </form>`}
-      <${ErrorNotice} error=${error} />
+      ${action.feedback}
     <//>
   </div>`;
 }
@@ -138,7 +132,7 @@ function Created({ projectId, name, created }) {
   ];
   const problems = oidc.complianceProblems ?? [];
   return html`<div>
-    <h1>${t('apps.created', { name })}</h1>
+    <h1>${name}</h1>
     <${Success} text=${t('apps.created', { name })} />
     <${Section} title=${name}>
       <dl class="facts">

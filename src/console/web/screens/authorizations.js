@@ -5,7 +5,7 @@ import { call, listQuery } from '../api.js';
 import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { can, useSession } from '../session.js';
-import { Check, Empty, ErrorNotice, Forbidden, Loading, Section, Select, Success, stateText, useLoad } from '../ui.js';
+import { Check, Forbidden, LoadState, Loading, Section, Select, Table, stateText, useAction, useLoad } from '../ui.js';
 import { listProjects, listRoles } from './projects.js';
 import { displayNameOf, listUsers } from './users.js';
 
@@ -26,20 +26,15 @@ export function AuthorizationsScreen() {
     <h1>${t('authz.title')}</h1>
     ${can(session, 'user.grant.write') ? html`<${Grant} orgId=${session.orgId} onGranted=${list.reload} />` : ''}
     <${Section} title=${t('authz.title')}>
-      ${list.loading ? html`<${Loading} />` : ''}
-      <${ErrorNotice} error=${list.error} />
-      ${!list.loading && !list.error && items.length === 0 ? html`<${Empty} />` : ''}
-      ${items.length > 0
-        ? html`<table>
-            <thead><tr><th scope="col">${t('authz.user')}</th><th scope="col">${t('authz.project')}</th><th scope="col">${t('authz.roles')}</th><th scope="col">${t('common.state')}</th></tr></thead>
-            <tbody>${items.map(
-              (/** @type {any} */ a) => html`<tr>
-                <td>${a.user?.displayName || a.user?.preferredLoginName}</td><td>${a.projectName}</td>
-                <td>${(a.roles ?? []).join(', ')}</td><td>${stateText(a.state)}</td>
-              </tr>`,
-            )}</tbody>
-          </table>`
-        : ''}
+      <${LoadState} load=${list} count=${items.length} />
+      <${Table}
+        head=${[t('authz.user'), t('authz.project'), t('authz.roles'), t('common.state')]}
+        rows=${items.map((/** @type {any} */ a) => [
+          a.user?.displayName || a.user?.preferredLoginName,
+          a.projectName,
+          (a.roles ?? []).join(', '),
+          stateText(a.state),
+        ])} />
     <//>
   </div>`;
 }
@@ -49,34 +44,25 @@ function Grant({ orgId, onGranted }) {
   const [userId, setUserId] = useState('');
   const [projectId, setProjectId] = useState('');
   const [roles, setRoles] = useState(/** @type {string[]} */ ([]));
-  const [error, setError] = useState(/** @type {unknown} */ (undefined));
-  const [done, setDone] = useState('');
+  const action = useAction();
   const users = useLoad(() => listUsers(orgId, '', 0, 100), [orgId]);
   const projects = useLoad(() => listProjects(orgId, 0, 100), [orgId]);
   const projectRoles = useLoad(async () => (projectId ? listRoles(projectId) : undefined), [projectId]);
-  const submit = async (/** @type {Event} */ e) => {
-    e.preventDefault();
-    setError(undefined);
-    setDone('');
-    try {
-      await call('zitadel.authorization.v2beta.AuthorizationService/CreateAuthorization', {
-        userId,
-        projectId,
-        organizationId: orgId,
-        roleKeys: roles,
-      });
-      setDone(t('authz.granted'));
-      setRoles([]);
-      onGranted();
-    } catch (err) {
-      setError(err);
-    }
+  const grant = async () => {
+    await call('zitadel.authorization.v2beta.AuthorizationService/CreateAuthorization', {
+      userId,
+      projectId,
+      organizationId: orgId,
+      roleKeys: roles,
+    });
+    setRoles([]);
+    onGranted();
   };
   const available = projectRoles.data?.projectRoles ?? [];
   const toggle = (/** @type {string} */ key, /** @type {boolean} */ on) =>
     setRoles(on ? [...roles, key] : roles.filter((r) => r !== key));
   return html`<${Section} title=${t('authz.create')}>
-    <form onSubmit=${submit} class="grid">
+    <form onSubmit=${action.submit(grant, t('authz.granted'))} class="grid">
       <${Select} label=${t('authz.user')} value=${userId} onChange=${setUserId} placeholder=${t('authz.choose')}
         options=${(users.data?.result ?? []).map((/** @type {any} */ u) => ({ value: u.userId, label: `${displayNameOf(u)} (${u.username})` }))} />
       <${Select} label=${t('authz.project')} value=${projectId} onChange=${(v) => { setProjectId(v); setRoles([]); }} placeholder=${t('authz.choose')}
@@ -91,7 +77,6 @@ function Grant({ orgId, onGranted }) {
       </fieldset>
       <div><button type="submit" class="primary" disabled=${!userId || !projectId}>${t('authz.grant')}</button></div>
     </form>
-    <${ErrorNotice} error=${error} />
-    ${done ? html`<${Success} text=${done} />` : ''}
+    ${action.feedback}
   <//>`;
 }

@@ -5,7 +5,7 @@ import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { href } from '../router.js';
 import { can, useSession } from '../session.js';
-import { Empty, ErrorNotice, Field, Forbidden, Loading, Pager, Section, Success, stateText, useLoad } from '../ui.js';
+import { ErrorNotice, Field, Forbidden, LoadState, Loading, Pager, Section, Table, stateText, useAction, useLoad } from '../ui.js';
 
 const SIZE = 20;
 
@@ -31,21 +31,10 @@ export function ProjectsScreen() {
     <h1>${t('projects.title')}</h1>
     ${can(session, 'project.create') ? html`<${CreateProject} orgId=${session.orgId} onCreated=${list.reload} />` : ''}
     <${Section} title=${t('projects.title')}>
-      ${list.loading ? html`<${Loading} />` : ''}
-      <${ErrorNotice} error=${list.error} />
-      ${!list.loading && !list.error && projects.length === 0 ? html`<${Empty} />` : ''}
-      ${projects.length > 0
-        ? html`<table>
-            <thead><tr><th scope="col">${t('common.name')}</th><th scope="col">${t('common.state')}</th></tr></thead>
-            <tbody>
-              ${projects.map(
-                (/** @type {any} */ p) => html`<tr>
-                  <td><a href=${href('projects', p.id)}>${p.name}</a></td><td>${stateText(p.state)}</td>
-                </tr>`,
-              )}
-            </tbody>
-          </table>`
-        : ''}
+      <${LoadState} load=${list} count=${projects.length} />
+      <${Table}
+        head=${[t('common.name'), t('common.state')]}
+        rows=${projects.map((/** @type {any} */ p) => [html`<a href=${href('projects', p.id)}>${p.name}</a>`, stateText(p.state)])} />
       <${Pager} page=${page} size=${SIZE} total=${Number(list.data?.pagination?.totalResult ?? 0)} onPage=${setPage} />
     <//>
   </div>`;
@@ -54,35 +43,29 @@ export function ProjectsScreen() {
 /** @param {{ orgId: string, onCreated: () => void }} props */
 function CreateProject({ orgId, onCreated }) {
   const [name, setName] = useState('');
-  const [error, setError] = useState(/** @type {unknown} */ (undefined));
-  const [done, setDone] = useState('');
-  const submit = async (/** @type {Event} */ e) => {
-    e.preventDefault();
-    setError(undefined);
-    setDone('');
-    try {
-      await call('zitadel.project.v2beta.ProjectService/CreateProject', { organizationId: orgId, name });
-      setDone(t('projects.created', { name }));
-      setName('');
-      onCreated();
-    } catch (err) {
-      setError(err);
-    }
+  const action = useAction();
+  const create = async () => {
+    await call('zitadel.project.v2beta.ProjectService/CreateProject', { organizationId: orgId, name });
+    setName('');
+    onCreated();
   };
   return html`<${Section} title=${t('projects.create')}>
-    <form onSubmit=${submit}>
+    <form onSubmit=${action.submit(create, t('projects.created', { name }))}>
       <${Field} label=${t('common.name')} value=${name} onInput=${setName} required />
       <button type="submit" class="primary">${t('projects.create')}</button>
     </form>
-    <${ErrorNotice} error=${error} />
-    ${done ? html`<${Success} text=${done} />` : ''}
+    ${action.feedback}
   <//>`;
 }
 
 /** @param {{ projectId: string }} props */
 export function ProjectScreen({ projectId }) {
   const { session } = useSession();
-  const project = useLoad(() => call('zitadel.project.v2beta.ProjectService/GetProject', { id: projectId }), [projectId], can(session, 'project.read'));
+  const project = useLoad(
+    () => call('zitadel.project.v2beta.ProjectService/GetProject', { id: projectId }),
+    [projectId],
+    can(session, 'project.read'),
+  );
   if (!can(session, 'project.read')) return html`<${Forbidden} />`;
   if (project.loading) return html`<${Loading} />`;
   if (project.error) return html`<${ErrorNotice} error=${project.error} />`;
@@ -101,49 +84,39 @@ function Roles({ projectId }) {
   const roles = useLoad(() => listRoles(projectId), [projectId]);
   const empty = { key: '', displayName: '', group: '' };
   const [form, setForm] = useState(empty);
-  const [error, setError] = useState(/** @type {unknown} */ (undefined));
-  const [done, setDone] = useState('');
-  const submit = async (/** @type {Event} */ e) => {
-    e.preventDefault();
-    setError(undefined);
-    setDone('');
-    try {
-      await call('zitadel.project.v2beta.ProjectService/AddProjectRole', {
-        projectId,
-        roleKey: form.key,
-        displayName: form.displayName || form.key,
-        group: form.group,
-      });
-      setDone(t('roles.added', { key: form.key }));
-      setForm(empty);
-      roles.reload();
-    } catch (err) {
-      setError(err);
-    }
+  const action = useAction();
+  const add = async () => {
+    await call('zitadel.project.v2beta.ProjectService/AddProjectRole', {
+      projectId,
+      roleKey: form.key,
+      displayName: form.displayName || form.key,
+      group: form.group,
+    });
+    setForm(empty);
+    roles.reload();
   };
   const list = roles.data?.projectRoles ?? [];
+  /** @param {keyof typeof empty} key */
+  const field = (key) => (/** @type {string} */ v) => setForm({ ...form, [key]: v });
   return html`<${Section} title=${t('roles.title')}>
-    ${roles.loading ? html`<${Loading} />` : ''}
-    <${ErrorNotice} error=${roles.error} />
-    ${!roles.loading && !roles.error && list.length === 0 ? html`<${Empty} />` : ''}
-    ${list.length > 0
-      ? html`<table>
-          <thead><tr><th scope="col">${t('roles.key')}</th><th scope="col">${t('roles.displayName')}</th><th scope="col">${t('roles.group')}</th></tr></thead>
-          <tbody>${list.map((/** @type {any} */ r) => html`<tr><td>${r.key}</td><td>${r.displayName}</td><td>${r.group}</td></tr>`)}</tbody>
-        </table>`
-      : ''}
+    <${LoadState} load=${roles} count=${list.length} />
+    <${Table}
+      head=${[t('roles.key'), t('roles.displayName'), t('roles.group')]}
+      rows=${list.map((/** @type {any} */ r) => [r.key, r.displayName, r.group])} />
     ${can(session, 'project.role.write')
-      ? html`<form onSubmit=${submit} class="grid">
-          <${Field} label=${t('roles.key')} value=${form.key} onInput=${(v) => setForm({ ...form, key: v })} required />
-          <${Field} label=${t('roles.displayName')} value=${form.displayName} onInput=${(v) => setForm({ ...form, displayName: v })} />
-          <${Field} label=${t('roles.group')} value=${form.group} onInput=${(v) => setForm({ ...form, group: v })} />
+      ? html`<form onSubmit=${action.submit(add, t('roles.added', { key: form.key }))} class="grid">
+          <${Field} label=${t('roles.key')} value=${form.key} onInput=${field('key')} required />
+          <${Field} label=${t('roles.displayName')} value=${form.displayName} onInput=${field('displayName')} />
+          <${Field} label=${t('roles.group')} value=${form.group} onInput=${field('group')} />
           <div><button type="submit" class="primary">${t('roles.add')}</button></div>
         </form>`
       : ''}
-    <${ErrorNotice} error=${error} />
-    ${done ? html`<${Success} text=${done} />` : ''}
+    ${action.feedback}
   <//>`;
 }
+
+/** @param {any} a a zitadel.app.v2beta.Application */
+const kindOf = (a) => (a.oidcConfig ? 'OIDC' : a.samlConfig ? 'SAML' : 'API');
 
 /** @param {{ projectId: string }} props */
 function Apps({ projectId }) {
@@ -153,20 +126,18 @@ function Apps({ projectId }) {
     [projectId],
   );
   const list = apps.data?.applications ?? [];
-  const kind = (/** @type {any} */ a) => (a.oidcConfig ? 'OIDC' : a.samlConfig ? 'SAML' : 'API');
   return html`<${Section} title=${t('apps.title')}>
-    ${apps.loading ? html`<${Loading} />` : ''}
-    <${ErrorNotice} error=${apps.error} />
-    ${!apps.loading && !apps.error && list.length === 0 ? html`<${Empty} />` : ''}
-    ${list.length > 0
-      ? html`<table>
-          <thead><tr><th scope="col">${t('common.name')}</th><th scope="col">${t('apps.kind')}</th><th scope="col">${t('apps.clientId')}</th><th scope="col">${t('common.state')}</th></tr></thead>
-          <tbody>${list.map(
-            (/** @type {any} */ a) =>
-              html`<tr><td>${a.name}</td><td>${kind(a)}</td><td><code>${a.oidcConfig?.clientId ?? a.apiConfig?.clientId ?? ''}</code></td><td>${stateText(a.state)}</td></tr>`,
-          )}</tbody>
-        </table>`
+    <${LoadState} load=${apps} count=${list.length} />
+    <${Table}
+      head=${[t('common.name'), t('apps.kind'), t('apps.clientId'), t('common.state')]}
+      rows=${list.map((/** @type {any} */ a) => [
+        a.name,
+        kindOf(a),
+        html`<code>${a.oidcConfig?.clientId ?? a.apiConfig?.clientId ?? ''}</code>`,
+        stateText(a.state),
+      ])} />
+    ${can(session, 'project.app.write')
+      ? html`<p><a class="button primary" href=${href('projects', projectId, 'apps', 'new')}>${t('apps.new')}</a></p>`
       : ''}
-    ${can(session, 'project.app.write') ? html`<p><a class="button primary" href=${href('projects', projectId, 'apps', 'new')}>${t('apps.new')}</a></p>` : ''}
   <//>`;
 }

@@ -9,15 +9,17 @@ import { can, useSession } from '../session.js';
 import {
   Check,
   ConfirmButton,
-  Empty,
   ErrorNotice,
   Field,
   Forbidden,
+  LoadState,
   Loading,
   Pager,
+  SearchField,
   Section,
-  Success,
+  Table,
   stateText,
+  useAction,
   useLoad,
 } from '../ui.js';
 
@@ -60,27 +62,16 @@ export function UsersScreen() {
     <h1>${t('users.title')}</h1>
     ${can(session, 'user.write') ? html`<${CreateUser} orgId=${session.orgId} onCreated=${list.reload} />` : ''}
     <${Section} title=${t('users.title')}>
-      <form role="search" onSubmit=${(/** @type {Event} */ e) => e.preventDefault()}>
-        <${Field} label=${t('common.search')} type="search" value=${search} onInput=${(v) => { setSearch(v); setPage(0); }} />
-      </form>
-      ${list.loading ? html`<${Loading} />` : ''}
-      <${ErrorNotice} error=${list.error} />
-      ${!list.loading && !list.error && users.length === 0 ? html`<${Empty} />` : ''}
-      ${users.length > 0
-        ? html`<table>
-            <thead><tr><th scope="col">${t('users.displayName')}</th><th scope="col">${t('users.username')}</th><th scope="col">${t('users.email')}</th><th scope="col">${t('common.state')}</th></tr></thead>
-            <tbody>
-              ${users.map(
-                (/** @type {any} */ u) => html`<tr>
-                  <td><a href=${href('users', u.userId)}>${displayNameOf(u)}</a></td>
-                  <td>${u.username}</td>
-                  <td>${u.human?.email?.email ?? ''}</td>
-                  <td>${stateText(u.state)}</td>
-                </tr>`,
-              )}
-            </tbody>
-          </table>`
-        : ''}
+      <${SearchField} value=${search} onInput=${(/** @type {string} */ v) => { setSearch(v); setPage(0); }} />
+      <${LoadState} load=${list} count=${users.length} />
+      <${Table}
+        head=${[t('users.displayName'), t('users.username'), t('users.email'), t('common.state')]}
+        rows=${users.map((/** @type {any} */ u) => [
+          html`<a href=${href('users', u.userId)}>${displayNameOf(u)}</a>`,
+          u.username,
+          u.human?.email?.email ?? '',
+          stateText(u.state),
+        ])} />
       <${Pager} page=${page} size=${SIZE} total=${Number(list.data?.details?.totalResult ?? 0)} onPage=${setPage} />
     <//>
   </div>`;
@@ -92,31 +83,22 @@ function CreateUser({ orgId, onCreated }) {
   const [form, setForm] = useState(empty);
   const [emailVerified, setEmailVerified] = useState(false);
   const [changeRequired, setChangeRequired] = useState(true);
-  const [error, setError] = useState(/** @type {unknown} */ (undefined));
-  const [done, setDone] = useState('');
+  const action = useAction();
   /** @param {keyof typeof empty} key */
   const field = (key) => (/** @type {string} */ v) => setForm({ ...form, [key]: v });
-  const submit = async (/** @type {Event} */ e) => {
-    e.preventDefault();
-    setError(undefined);
-    setDone('');
-    try {
-      await call('zitadel.user.v2.UserService/AddHumanUser', {
+  const create = async () => {
+    await call('zitadel.user.v2.UserService/AddHumanUser', {
         organization: { orgId },
         ...(form.username ? { username: form.username } : {}),
         profile: { givenName: form.givenName, familyName: form.familyName },
         email: { email: form.email, ...(emailVerified ? { isVerified: true } : {}) },
         ...(form.password ? { password: { password: form.password, changeRequired } } : {}),
-      });
-      setDone(t('users.created', { name: `${form.givenName} ${form.familyName}` }));
-      setForm(empty);
-      onCreated();
-    } catch (err) {
-      setError(err);
-    }
+    });
+    setForm(empty);
+    onCreated();
   };
   return html`<${Section} title=${t('users.create')}>
-    <form onSubmit=${submit} class="grid">
+    <form onSubmit=${action.submit(create, t('users.created', { name: `${form.givenName} ${form.familyName}` }))} class="grid">
       <${Field} label=${t('users.givenName')} value=${form.givenName} onInput=${field('givenName')} required />
       <${Field} label=${t('users.familyName')} value=${form.familyName} onInput=${field('familyName')} required />
       <${Field} label=${t('users.username')} value=${form.username} onInput=${field('username')} />
@@ -126,16 +108,14 @@ function CreateUser({ orgId, onCreated }) {
       <${Check} label=${t('users.changeRequired')} checked=${changeRequired} onChange=${setChangeRequired} />
       <div><button type="submit" class="primary">${t('users.create')}</button></div>
     </form>
-    <${ErrorNotice} error=${error} />
-    ${done ? html`<${Success} text=${done} />` : ''}
+    ${action.feedback}
   <//>`;
 }
 
 /** @param {{ userId: string }} props */
 export function UserScreen({ userId }) {
   const { session } = useSession();
-  const [error, setError] = useState(/** @type {unknown} */ (undefined));
-  const [done, setDone] = useState('');
+  const action = useAction();
   const loaded = useLoad(() => call('zitadel.user.v2.UserService/GetUserByID', { userId }), [userId], can(session, 'user.read'));
   if (!can(session, 'user.read')) return html`<${Forbidden} />`;
   if (loaded.loading) return html`<${Loading} />`;
@@ -143,18 +123,12 @@ export function UserScreen({ userId }) {
   const u = loaded.data.user;
   const name = displayNameOf(u);
   /** @param {string} method @param {string} message */
-  const act = async (method, message) => {
-    setError(undefined);
-    setDone('');
-    try {
+  const act = (method, message) =>
+    action.run(async () => {
       await call(`zitadel.user.v2.UserService/${method}`, { userId });
-      setDone(message);
       if (method === 'DeleteUser') go('users');
       else loaded.reload();
-    } catch (err) {
-      setError(err);
-    }
-  };
+    }, message);
   const active = u.state !== 'USER_STATE_INACTIVE';
   return html`<div>
     <p><a href=${href('users')}>← ${t('users.title')}</a></p>
@@ -180,8 +154,7 @@ export function UserScreen({ userId }) {
           ? html`<${ConfirmButton} label=${t('users.delete')} question=${t('users.deleteConfirm', { name })} onConfirm=${() => act('DeleteUser', t('users.deleted'))} />`
           : ''}
       </div>
-      <${ErrorNotice} error=${error} />
-      ${done ? html`<${Success} text=${done} />` : ''}
+      ${action.feedback}
     <//>
   </div>`;
 }
