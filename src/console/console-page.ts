@@ -1,5 +1,5 @@
 import type { ConsoleAssets } from './console-assets.js';
-import { CONSOLE_BASE } from './console-rules.js';
+import { CONSOLE_BASE, CONSOLE_THEME } from './console-rules.js';
 
 /** What the console's script needs to sign in: read from the page, so no inline script is needed. */
 export interface ConsoleSite {
@@ -19,6 +19,7 @@ export function shellHtml(assets: ConsoleAssets, site: ConsoleSite): string {
     '<title>Portcullis Console</title>',
     `<link rel="icon" href="${escapeAttr(assets.icon)}" type="image/svg+xml">`,
     `<meta name="portcullis-console" data-issuer="${escapeAttr(site.issuer)}" data-client-id="${escapeAttr(site.clientId)}" data-base="${CONSOLE_BASE}">`,
+    `<link rel="stylesheet" href="${CONSOLE_THEME}">`,
     `<link rel="stylesheet" href="${escapeAttr(assets.stylesheet)}">`,
     `<script type="importmap">${assets.importMap}</script>`,
     preload,
@@ -29,15 +30,18 @@ export function shellHtml(assets: ConsoleAssets, site: ConsoleSite): string {
 
 /**
  * The page's headers: a strict CSP (scripts from the server only, plus the import map by its
- * hash; no inline style; API calls to this origin only; never framed), no caching (the page
- * names the current versions of the files), no referrer (the sign-in's code is in the URL).
+ * hash; no inline style; fonts from the server or the branding's font origin; API calls to this
+ * origin only; never framed), no caching (the page names the current versions of the files), no
+ * referrer (the sign-in's code is in the URL).
  */
-export function shellHeaders(assets: ConsoleAssets): Record<string, string> {
+export function shellHeaders(assets: ConsoleAssets, brandOrigins: readonly string[]): Record<string, string> {
+  const brand = brandOrigins.length ? ` ${brandOrigins.join(' ')}` : '';
   const csp = [
     "default-src 'self'",
     `script-src 'self' 'sha256-${assets.importMapHash}'`,
     "style-src 'self'",
-    "img-src 'self' data:",
+    `img-src 'self' data:${brand}`,
+    `font-src 'self'${brand}`,
     "connect-src 'self'",
     "frame-src 'self'",
     "object-src 'none'",

@@ -8,6 +8,8 @@ import { OIDC_OPTION_DEFAULTS, type OidcSettings } from '../apps/oidc-rules.js';
 export const CONSOLE_BASE = '/ui/console';
 export const CONSOLE_CALLBACK = `${CONSOLE_BASE}/auth/callback`;
 export const CONSOLE_SIGNED_OUT = `${CONSOLE_BASE}/signedout`;
+/** The instance's branding as CSS (short-lived: it changes with the label policy). */
+export const CONSOLE_THEME = `${CONSOLE_BASE}/theme.css`;
 export const CONSOLE_PROJECT_NAME = 'Portcullis';
 export const CONSOLE_APP_NAME = 'Console';
 

@@ -24,11 +24,11 @@ export function assetOrigins(label: LabelSettings): string[] {
 }
 
 /**
- * The one stylesheet of the pages: the label policy's colours as custom properties (light, and
- * dark under prefers-color-scheme unless the policy fixes a theme), then the layout. Served from
- * `assets/login.css`, never inline, so the CSP needs no 'unsafe-inline'.
+ * The label policy as CSS: its colours as custom properties (`--primary`, `--bg`, `--warn`,
+ * `--fg`; light, and dark under prefers-color-scheme unless the policy fixes a theme) and its font
+ * as the family "Brand". The login pages and the console both build on it.
  */
-export function themeCss(label: LabelSettings): string {
+export function brandCss(label: LabelSettings): string {
   const d = DEFAULT_LABEL_SETTINGS;
   const light = `--primary:${colour(label.primaryColor, d.primaryColor)};--bg:${colour(label.backgroundColor, d.backgroundColor)};--warn:${colour(label.warnColor, d.warnColor)};--fg:${colour(label.fontColor, d.fontColor)};`;
   const dark = `--primary:${colour(label.primaryColorDark, d.primaryColorDark)};--bg:${colour(label.backgroundColorDark, d.backgroundColorDark)};--warn:${colour(label.warnColorDark, d.warnColorDark)};--fg:${colour(label.fontColorDark, d.fontColorDark)};`;
@@ -39,7 +39,15 @@ export function themeCss(label: LabelSettings): string {
       : label.themeMode === 'light'
         ? `:root{${light}color-scheme:light}`
         : `:root{${light}color-scheme:light dark}@media (prefers-color-scheme:dark){:root{${dark}}}`;
-  return `${font ? `@font-face{font-family:"Brand";src:url("${font}");font-display:swap}` : ''}${modes}
+  return `${font ? `@font-face{font-family:"Brand";src:url("${font}");font-display:swap}` : ''}${modes}`;
+}
+
+/**
+ * The one stylesheet of the pages: the brand, then the layout. Served from `assets/login.css`,
+ * never inline, so the CSP needs no 'unsafe-inline'.
+ */
+export function themeCss(label: LabelSettings): string {
+  return `${brandCss(label)}
 ${BASE_CSS}`;
 }
 

@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core';
+import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
 import { AppService } from '@zitadel/proto/zitadel/app/v2beta/app_service_pb.js';
 import { AuthorizationService } from '@zitadel/proto/zitadel/authorization/v2beta/authorization_service_pb.js';
 import { OrganizationService } from '@zitadel/proto/zitadel/org/v2/org_service_pb.js';
@@ -327,5 +328,15 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await page.getByRole('alert').filter({ hasText: 'Zugriff verweigert (403)' }).waitFor();
     expect(problems).toEqual([]);
     await context.close();
+  });
+
+  it('wears the instance’s branding: the active label policy’s colours, light and dark, in its theme', async () => {
+    const theme = async () => (await fetch(`${origin}/ui/console/theme.css`)).text();
+    expect(await theme()).toContain('--primary:#5469d4');
+    await api(AdminService).updateLabelPolicy({ primaryColor: '#0b57d0', primaryColorDark: '#8ab4f8' });
+    await api(AdminService).activateLabelPolicy({});
+    const css = await theme();
+    expect(css).toContain('--primary:#0b57d0');
+    expect(css).toMatch(/prefers-color-scheme:dark\)\{:root\{--primary:#8ab4f8/);
   });
 });
