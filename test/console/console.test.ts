@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core';
 import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
 import { AppService } from '@zitadel/proto/zitadel/app/v2beta/app_service_pb.js';
+import { InternalPermissionService } from '@zitadel/proto/zitadel/internal_permission/v2beta/internal_permission_service_pb.js';
 import { AuthorizationService } from '@zitadel/proto/zitadel/authorization/v2beta/authorization_service_pb.js';
 import { OrganizationService } from '@zitadel/proto/zitadel/org/v2/org_service_pb.js';
 import { TextQueryMethod } from '@zitadel/proto/zitadel/object/v2/object_pb.js';
@@ -326,6 +327,47 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await snap(page, 'console-plain-user-de');
     await page.goto(`${origin}/ui/console/#/orgs`);
     await page.getByRole('alert').filter({ hasText: 'Zugriff verweigert (403)' }).waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('a user manager of its org sees what its role allows and no more: users and their authorizations to manage, orgs and projects only to read', async () => {
+    const defaultOrgId = (await api(OrganizationService).listOrganizations({})).result.find(
+      (o) => o.name === 'Portcullis',
+    )!.id;
+    const manager = await api(UserService).addHumanUser({
+      username: 'manager',
+      profile: { givenName: 'Mia', familyName: 'Manager' },
+      email: { email: 'manager@example.com', verification: { case: 'isVerified', value: true } },
+      passwordType: { case: 'password', value: { password: USER_PASSWORD, changeRequired: false } },
+    });
+    await api(InternalPermissionService).createAdministrator({
+      userId: manager.userId,
+      resource: { resource: { case: 'organizationId', value: defaultOrgId } },
+      roles: ['ORG_USER_MANAGER'],
+    });
+    const { context, page, problems } = await consoleContext();
+    await page.goto(`${origin}/ui/console/`);
+    await signIn(page, 'manager', USER_PASSWORD);
+    const menu = page.getByRole('navigation', { name: 'Main' });
+    await menu.getByRole('link', { name: 'Users' }).waitFor();
+    expect(await menu.getByRole('link').allInnerTexts()).toEqual([
+      'Home',
+      'Organizations',
+      'Users',
+      'Projects',
+      'Authorizations',
+    ]);
+    await open(page, 'Organizations');
+    await page.getByRole('cell', { name: 'Portcullis', exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: 'Create organization' }).count()).toBe(0);
+    await open(page, 'Users');
+    await page.getByRole('button', { name: 'Create user' }).waitFor();
+    await open(page, 'Authorizations');
+    await page.getByRole('button', { name: 'Grant', exact: true }).waitFor();
+    await open(page, 'Projects');
+    await page.getByRole('cell', { name: 'Portcullis', exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: 'Create project' }).count()).toBe(0);
     expect(problems).toEqual([]);
     await context.close();
   });
