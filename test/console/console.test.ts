@@ -205,6 +205,11 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await page.getByRole('button', { name: 'Reactivate' }).click();
     await page.getByRole('button', { name: 'Deactivate' }).waitFor();
     expect((await api(UserService).getUserByID({ userId: grace.userId })).user?.state).toBe(UserState.ACTIVE);
+    await page.getByRole('button', { name: 'Lock' }).click();
+    await page.getByRole('button', { name: 'Unlock' }).waitFor();
+    expect((await api(UserService).getUserByID({ userId: grace.userId })).user?.state).toBe(UserState.LOCKED);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByRole('button', { name: 'Lock' }).waitFor();
     await snap(page, 'console-user');
 
     // Projects: one with a role.
@@ -363,6 +368,10 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     expect(await page.getByRole('button', { name: 'Create organization' }).count()).toBe(0);
     await open(page, 'Users');
     await page.getByRole('button', { name: 'Create user' }).waitFor();
+    // The list in the API's orders: newest first puts the manager itself on top.
+    await page.getByLabel('Sort by').selectOption({ label: 'Created on' });
+    await page.getByLabel('Descending').check();
+    await page.waitForFunction(() => document.querySelector('tbody tr td')?.textContent === 'Mia Manager');
     await open(page, 'Authorizations');
     await page.getByRole('button', { name: 'Grant', exact: true }).waitFor();
     await open(page, 'Projects');

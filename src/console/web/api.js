@@ -57,5 +57,8 @@ export async function call(method, body = {}, options = {}) {
   throw new ApiError(res.status, String(json.code ?? 'unknown'), match ? match[1] : message, match?.[2]);
 }
 
-/** The v2 list paging of a page number (from 0) of `size`. */
-export const listQuery = (page, size) => ({ offset: String(page * size), limit: size, asc: true });
+/**
+ * The list paging of a page number (from 0) of `size`, ascending unless `asc` is false.
+ * @param {number} page @param {number} size @param {boolean} [asc]
+ */
+export const listQuery = (page, size, asc = true) => ({ offset: String(page * size), limit: size, asc });

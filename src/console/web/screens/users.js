@@ -17,6 +17,7 @@ import {
   Pager,
   SearchField,
   Section,
+  Select,
   Table,
   stateText,
   useAction,
@@ -29,8 +30,20 @@ const CONTAINS = 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE';
 /** @param {any} u a zitadel.user.v2.User */
 export const displayNameOf = (u) => u.human?.profile?.displayName || u.machine?.name || u.username;
 
-/** @param {string} orgId @param {string} search @param {number} page @param {number} size */
-export function listUsers(orgId, search, page, size) {
+/** The orders ListUsers offers, with their labels. */
+const SORTS = [
+  ['USER_FIELD_NAME_USER_NAME', 'users.username'],
+  ['USER_FIELD_NAME_DISPLAY_NAME', 'users.displayName'],
+  ['USER_FIELD_NAME_EMAIL', 'users.email'],
+  ['USER_FIELD_NAME_STATE', 'common.state'],
+  ['USER_FIELD_NAME_CREATION_DATE', 'common.creationDate'],
+];
+
+/**
+ * @param {string} orgId @param {string} search @param {number} page @param {number} size
+ * @param {{ column: string, asc: boolean }} [order]
+ */
+export function listUsers(orgId, search, page, size, order = { column: SORTS[0][0], asc: true }) {
   /** @type {any[]} */
   const queries = [{ organizationIdQuery: { organizationId: orgId } }];
   if (search) {
@@ -45,8 +58,8 @@ export function listUsers(orgId, search, page, size) {
     });
   }
   return call('zitadel.user.v2.UserService/ListUsers', {
-    query: listQuery(page, size),
-    sortingColumn: 'USER_FIELD_NAME_USER_NAME',
+    query: listQuery(page, size, order.asc),
+    sortingColumn: order.column,
     queries,
   });
 }
@@ -55,14 +68,24 @@ export function UsersScreen() {
   const { session } = useSession();
   const [search, setSearch] = useState('');
   const [page, setPage] = useState(0);
-  const list = useLoad(() => listUsers(session.orgId, search, page, SIZE), [session.orgId, search, page], can(session, 'user.read'));
+  const [order, setOrder] = useState({ column: SORTS[0][0], asc: true });
+  const list = useLoad(
+    () => listUsers(session.orgId, search, page, SIZE, order),
+    [session.orgId, search, page, order],
+    can(session, 'user.read'),
+  );
   if (!can(session, 'user.read')) return html`<${Forbidden} />`;
   const users = list.data?.result ?? [];
   return html`<div>
     <h1>${t('users.title')}</h1>
     ${can(session, 'user.write') ? html`<${CreateUser} orgId=${session.orgId} onCreated=${list.reload} />` : ''}
     <${Section} title=${t('users.title')}>
-      <${SearchField} value=${search} onInput=${(/** @type {string} */ v) => { setSearch(v); setPage(0); }} />
+      <div class="list-tools">
+        <${SearchField} value=${search} onInput=${(/** @type {string} */ v) => { setSearch(v); setPage(0); }} />
+        <${Select} label=${t('common.sortBy')} value=${order.column} onChange=${(/** @type {string} */ column) => setOrder({ ...order, column })}
+          options=${SORTS.map(([value, label]) => ({ value, label: t(label) }))} />
+        <${Check} label=${t('common.descending')} checked=${!order.asc} onChange=${(/** @type {boolean} */ d) => setOrder({ ...order, asc: !d })} />
+      </div>
       <${LoadState} load=${list} count=${users.length} />
       <${Table}
         head=${[t('users.displayName'), t('users.username'), t('users.email'), t('common.state')]}
@@ -130,6 +153,7 @@ export function UserScreen({ userId }) {
       else loaded.reload();
     }, message);
   const active = u.state !== 'USER_STATE_INACTIVE';
+  const locked = u.state === 'USER_STATE_LOCKED';
   return html`<div>
     <p><a href=${href('users')}>← ${t('users.title')}</a></p>
     <h1>${t('users.detail', { name })}</h1>
@@ -149,6 +173,11 @@ export function UserScreen({ userId }) {
           ? active
             ? html`<button type="button" onClick=${() => act('DeactivateUser', stateText('USER_STATE_INACTIVE'))}>${t('users.deactivate')}</button>`
             : html`<button type="button" onClick=${() => act('ReactivateUser', stateText('USER_STATE_ACTIVE'))}>${t('users.reactivate')}</button>`
+          : ''}
+        ${can(session, 'user.write') && active
+          ? locked
+            ? html`<button type="button" onClick=${() => act('UnlockUser', stateText('USER_STATE_ACTIVE'))}>${t('users.unlock')}</button>`
+            : html`<button type="button" onClick=${() => act('LockUser', stateText('USER_STATE_LOCKED'))}>${t('users.lock')}</button>`
           : ''}
         ${can(session, 'user.delete')
           ? html`<${ConfirmButton} label=${t('users.delete')} question=${t('users.deleteConfirm', { name })} onConfirm=${() => act('DeleteUser', t('users.deleted'))} />`
