@@ -8,6 +8,7 @@ import { AppModule } from './app.module.js';
 import { FirstInstanceSetup } from './bootstrap/first-instance.service.js';
 import { ConsoleClients } from './console/console-clients.service.js';
 import { Authenticator } from './platform/auth/authenticator.js';
+import { SystemTokenVerifier } from './platform/auth/system-token.js';
 import type { Config } from './platform/config/config.js';
 import { resolveMasterKey } from './platform/crypto/master-key-source.js';
 import { openDatabase, type OpenDatabase } from './platform/database/database.js';
@@ -121,6 +122,7 @@ export async function bootApplication(
       registry,
       resolver: app.get(InstanceResolver),
       authenticator: app.get(Authenticator),
+      systemTokens: app.get(SystemTokenVerifier),
       metrics: app.get(Metrics),
       rateLimiter: app.get(RateLimiter),
       log,

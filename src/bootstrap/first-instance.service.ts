@@ -3,18 +3,13 @@ import { dirname } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { EntityManager } from 'typeorm';
-import { MembershipCommands } from '../platform/authz/membership-commands.js';
 import { Config } from '../platform/config/config.js';
 import { Transactions } from '../platform/database/transactions.js';
-import { EventStore, SYSTEM_CREATOR } from '../platform/events/event-store.js';
-import { IdGenerator } from '../platform/ids/id-generator.js';
 import { LOGGER } from '../platform/platform.module.js';
 import { systemCaller } from '../platform/rpc/call-context.js';
 import { hostName } from '../platform/tenancy/instance-resolver.js';
 import { Instance, InstanceDomain } from '../platform/tenancy/instance.entity.js';
-import { OrgQueries } from '../orgs/orgs.queries.js';
-import { OrgsService } from '../orgs/orgs.service.js';
-import { UsersService } from '../users/users.service.js';
+import { InstanceSetup } from '../instances/instance-setup.service.js';
 import { WebKeysService } from '../webkeys/webkeys.service.js';
 
 const BOOTSTRAP_LOCK = 7274829;
@@ -44,12 +39,7 @@ export class FirstInstanceSetup {
     @Inject(Config) private readonly config: Config,
     @Inject(LOGGER) private readonly log: Logger,
     private readonly tx: Transactions,
-    private readonly ids: IdGenerator,
-    private readonly events: EventStore,
-    private readonly orgs: OrgsService,
-    private readonly orgQueries: OrgQueries,
-    private readonly users: UsersService,
-    private readonly members: MembershipCommands,
+    private readonly setup: InstanceSetup,
     private readonly webKeys: WebKeysService,
   ) {}
 
@@ -85,83 +75,43 @@ export class FirstInstanceSetup {
   }
 
   private async createFirstInstance(tx: EntityManager): Promise<Instance> {
-    const id = this.ids.next();
-    const primaryDomain = firstInstanceDomains(this.config)[0];
-    const instance = tx.create(Instance, {
-      id,
-      name: this.config.instanceName,
-      defaultOrgId: null,
-      primaryDomain,
-      createdAt: new Date(),
-    });
-    await tx.insert(Instance, instance);
-    await this.addDomains(tx, id);
-    await this.events.push(tx, id, SYSTEM_CREATOR, [
-      {
-        aggregateType: 'instance',
-        aggregateId: id,
-        type: 'instance.added',
-        payload: { name: instance.name },
-        resourceOwner: id,
-      },
-    ]);
-
-    const caller = systemCaller(instance, 'bootstrap');
-    await this.webKeys.ensureActiveKey(caller, tx);
-    const org = await this.orgs.create(caller, { name: this.config.defaultOrgName, admins: [] }, tx);
-    instance.defaultOrgId = org.id;
-    await tx.update(Instance, { id }, { defaultOrgId: org.id });
-    await this.events.push(tx, id, SYSTEM_CREATOR, [
-      {
-        aggregateType: 'instance',
-        aggregateId: id,
-        type: 'instance.default.org.set',
-        payload: { orgId: org.id },
-        resourceOwner: id,
-      },
-    ]);
-
-    const orgDomain = await this.orgQueries.primaryDomain(tx, id, org.id);
-    const human = await this.users.addHuman(tx, caller, org.id, {
-      username: this.config.adminUsername,
-      givenName: 'Portcullis',
-      familyName: 'Admin',
-      email: `${this.config.adminUsername}@${orgDomain}`,
-      emailVerified: true,
-      returnEmailCode: false,
-      password: { value: this.config.adminPassword, changeRequired: true },
-      fieldPath: 'PORTCULLIS_ADMIN',
-    });
-    const machineId = await this.users.addMachine(tx, caller, org.id, {
-      username: ADMIN_MACHINE_USERNAME,
-      name: 'Portcullis admin service account',
-    });
-    for (const userId of [human.userId, machineId]) {
-      await this.members.grant(tx, caller, {
-        userId,
-        level: 'instance',
-        resourceId: id,
-        resourceOwner: id,
-        roles: ['IAM_OWNER'],
-      });
-    }
-    const pat = await this.users.addPersonalAccessToken(
+    const created = await this.setup.create(
       tx,
-      caller,
-      { id: machineId, resourceOwner: org.id },
-      PAT_EXPIRY,
+      {
+        name: this.config.instanceName,
+        domains: firstInstanceDomains(this.config).map((domain) => ({ domain, generated: false })),
+        orgName: this.config.defaultOrgName,
+        owners: [
+          {
+            kind: 'human',
+            username: this.config.adminUsername,
+            givenName: 'Portcullis',
+            familyName: 'Admin',
+            emailVerified: true,
+            password: { value: this.config.adminPassword, changeRequired: true },
+            fieldPath: 'PORTCULLIS_ADMIN',
+          },
+          {
+            kind: 'machine',
+            username: ADMIN_MACHINE_USERNAME,
+            name: 'Portcullis admin service account',
+            pat: { expiresAt: PAT_EXPIRY },
+          },
+        ],
+      },
+      'bootstrap',
     );
-    this.writePat(pat.token);
+    this.writePat(created.owners[1].pat!);
     this.log.info(
       {
-        instanceId: id,
+        instanceId: created.instance.id,
         org: this.config.defaultOrgName,
         admin: this.config.adminUsername,
         patFile: this.config.patPath,
       },
       `first instance created: the admin PAT is in ${this.config.patPath}; open ${this.config.externalUrl}`,
     );
-    return instance;
+    return created.instance;
   }
 
   private writePat(token: string): void {

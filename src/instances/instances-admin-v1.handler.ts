@@ -8,10 +8,10 @@ import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
 import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
 import {
   instanceDetailV1,
-  instanceDomainQueryV1,
-  instanceDomainSortV1,
+  instanceDomainQuery,
+  instanceDomainSort,
   instanceDomainV1,
-  trustedDomainQueryV1,
+  trustedDomainQuery,
   trustedDomainV1,
 } from './instances-v1.mapper.js';
 import { InstancesQueries } from './instances.queries.js';
@@ -50,11 +50,11 @@ export class InstancesAdminV1Handler implements OnModuleInit {
     },
     listInstanceDomains: async (req, ctx) => {
       const caller = authenticatedCallerOf(ctx);
-      const filters = req.queries.map((q, i) => instanceDomainQueryV1(q, `queries[${i}]`));
+      const filters = req.queries.map((q, i) => instanceDomainQuery(q, `queries[${i}]`));
       const listed = await this.instances.domains(
         caller,
         filters,
-        instanceDomainSortV1(req.sortingColumn),
+        instanceDomainSort(req.sortingColumn),
         page(req.query),
       );
       return {
@@ -65,7 +65,7 @@ export class InstancesAdminV1Handler implements OnModuleInit {
     },
     listInstanceTrustedDomains: async (req, ctx) => {
       const caller = authenticatedCallerOf(ctx);
-      const names = req.queries.map((q, i) => trustedDomainQueryV1(q, `queries[${i}]`));
+      const names = req.queries.map((q, i) => trustedDomainQuery(q, `queries[${i}]`));
       // DomainFieldName: only the domain and the creation date apply to trusted domains.
       const sort = req.sortingColumn === 4 ? 'creationDate' : 'domain';
       const listed = await this.instances.trustedDomains(caller, names, sort, page(req.query));

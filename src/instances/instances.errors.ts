@@ -1,10 +1,52 @@
-import { AlreadyExists, NotFound, invalidField } from '../platform/errors/domain-error.js';
+import {
+  AlreadyExists,
+  FailedPrecondition,
+  NotFound,
+  errorIds,
+  invalidField,
+} from '../platform/errors/domain-error.js';
 
-/** An instance is only its own administrators' to read (iam.read on the instance itself). */
-export const instanceNotFound = () => NotFound('INST-n0tfd', 'instance not found');
+/** Stable ids of these errors, for matching a caught one: `isError(err, INSTANCE_ERRORS.domainTaken)`. */
+export const INSTANCE_ERRORS = errorIds({
+  instanceNotFound: 'INST-n0tfd',
+  trustedDomainInvalid: 'INST-trd0v',
+  trustedDomainExists: 'INST-trd0x',
+  trustedDomainNotFound: 'INST-trd0n',
+  domainTaken: 'INST-d0m4x',
+  domainInvalid: 'INST-d0m4v',
+  domainNotFound: 'INST-d0m4n',
+  generatedDomainKept: 'INST-d0m4g',
+  lastDomainKept: 'INST-d0m4l',
+  nameInvalid: 'INST-n4m3v',
+  ownerMissing: 'INST-0wn3r',
+});
+const E = INSTANCE_ERRORS;
+
+/** An instance is only its own administrators' (or a system API user's) to read. */
+export const instanceNotFound = () => NotFound(E.instanceNotFound, 'instance not found');
 export const trustedDomainInvalid = () =>
-  invalidField('INST-trd0v', 'domain', 'must be a host name without scheme, port or path, e.g. login.example.com');
+  invalidField(
+    E.trustedDomainInvalid,
+    'domain',
+    'must be a host name without scheme, port or path, e.g. login.example.com',
+  );
 export const trustedDomainExists = (domain: string) =>
-  AlreadyExists('INST-trd0x', `"${domain}" is already a trusted domain of this instance`);
+  AlreadyExists(E.trustedDomainExists, `"${domain}" is already a trusted domain of this instance`);
 export const trustedDomainNotFound = (domain: string) =>
-  NotFound('INST-trd0n', `"${domain}" is no trusted domain of this instance`);
+  NotFound(E.trustedDomainNotFound, `"${domain}" is no trusted domain of this instance`);
+
+/** Instance domains are unique over all instances: a host chooses one instance. */
+export const domainTaken = (domain: string) =>
+  AlreadyExists(E.domainTaken, `"${domain}" is already a domain of an instance`);
+export const domainInvalid = (field: string) =>
+  invalidField(E.domainInvalid, field, 'must be a host name without scheme, port or path, e.g. auth.example.com');
+export const domainNotFound = (domain: string) =>
+  NotFound(E.domainNotFound, `"${domain}" is no domain of this instance`);
+/** As ZITADEL (INSTANCE-9mWjf): the generated domain stays, so the instance is always reachable. */
+export const generatedDomainKept = () =>
+  FailedPrecondition(E.generatedDomainKept, 'the generated domain of an instance cannot be removed');
+export const lastDomainKept = () =>
+  FailedPrecondition(E.lastDomainKept, 'the last domain of an instance cannot be removed: no host would reach it');
+export const nameInvalid = (field: string) =>
+  invalidField(E.nameInvalid, field, 'must not be blank (at most 200 characters)');
+export const ownerMissing = () => invalidField(E.ownerMissing, 'owner', 'a human or a machine owner is required');

@@ -2,10 +2,13 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
 import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
 import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
+import { SystemService } from '@zitadel/proto/zitadel/system_pb.js';
+import { InstancesQueries } from '../instances/instances.queries.js';
+import { instanceNotFound } from '../instances/instances.errors.js';
 import type { SearchQuery } from '@zitadel/proto/zitadel/member_pb.js';
 import type { ListQuery } from '@zitadel/proto/zitadel/object_pb.js';
 import { page } from '../platform/database/list-query.js';
-import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
+import { authenticatedCallerOf, callerForSystem, systemCallOf, type Caller } from '../platform/rpc/call-context.js';
 import { detailsAtV1, eventDetailsV1, listDetailsV1 } from '../platform/rpc/proto-mapping.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
 import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
@@ -41,6 +44,11 @@ export const MEMBER_ADMIN_V1_ACCESS: AccessTable<typeof AdminService> = {
   removeIAMMember: { permission: 'iam.member.delete' },
 };
 
+/** An instance's members as a system API user sees them (any instance, by id). */
+export const MEMBER_SYSTEM_ACCESS: AccessTable<typeof SystemService> = {
+  listIAMMembers: { system: 'system.iam.member.read' },
+};
+
 const INSTANCE: AdminResource = { kind: 'instance' };
 const orgOf = (ctx: HandlerContext): AdminResource => ({ kind: 'org', orgId: v1OrgOf(ctx).orgId });
 const projectOf = (req: { projectId: string }): AdminResource => ({ kind: 'project', projectId: req.projectId });
@@ -59,6 +67,7 @@ export class InternalPermissionsV1Handler implements OnModuleInit {
   constructor(
     private readonly admins: InternalPermissionsService,
     private readonly registry: RpcRegistry,
+    private readonly instances: InstancesQueries,
   ) {}
 
   onModuleInit(): void {
@@ -66,10 +75,16 @@ export class InternalPermissionsV1Handler implements OnModuleInit {
     assertMatchesAnnotations(AdminService, MEMBER_ADMIN_V1_ACCESS);
     this.registry.register({ service: ManagementService, impl: this.management, access: MEMBER_MANAGEMENT_V1_ACCESS });
     this.registry.register({ service: AdminService, impl: this.admin, access: MEMBER_ADMIN_V1_ACCESS });
+    assertMatchesAnnotations(SystemService, MEMBER_SYSTEM_ACCESS);
+    this.registry.register({ service: SystemService, impl: this.system, access: MEMBER_SYSTEM_ACCESS });
   }
 
-  private async list(ctx: HandlerContext, resource: AdminResource, req: { query?: ListQuery; queries: SearchQuery[] }) {
-    const caller = authenticatedCallerOf(ctx);
+  private async list(
+    ctx: HandlerContext,
+    resource: AdminResource,
+    req: { query?: ListQuery; queries: SearchQuery[] },
+    caller: Caller = authenticatedCallerOf(ctx),
+  ) {
     const filters = [resourceFilter(resource), ...req.queries.map((q, i) => memberQueryV1(q, `queries[${i}]`))];
     const listed = await this.admins.list(caller, filters, 'userId', page(req.query));
     return {
@@ -127,6 +142,14 @@ export class InternalPermissionsV1Handler implements OnModuleInit {
     addIAMMember: async (req, ctx) => this.add(ctx, INSTANCE, req),
     updateIAMMember: async (req, ctx) => this.update(ctx, INSTANCE, req),
     removeIAMMember: async (req, ctx) => this.remove(ctx, INSTANCE, req),
+  };
+
+  readonly system: Partial<ServiceImpl<typeof SystemService>> = {
+    listIAMMembers: async (req, ctx) => {
+      const found = req.instanceId ? await this.instances.byId(req.instanceId) : undefined;
+      if (!found) throw instanceNotFound();
+      return this.list(ctx, INSTANCE, req, callerForSystem(found.instance, systemCallOf(ctx)));
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { InstancesModule } from '../instances/instances.module.js';
 import { OrgsModule } from '../orgs/orgs.module.js';
 import { ProjectsModule } from '../projects/projects.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -13,7 +14,7 @@ import { UserMembershipsV1Handler } from './user-memberships-v1.handler.js';
  * a user's memberships in management v1, and the caller's own memberships in v1 auth.
  */
 @Module({
-  imports: [OrgsModule, ProjectsModule, UsersModule],
+  imports: [InstancesModule, OrgsModule, ProjectsModule, UsersModule],
   providers: [
     InternalPermissionsService,
     InternalPermissionsHandler,

@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { Authenticator } from './auth/authenticator.js';
+import { SystemTokenVerifier } from './auth/system-token.js';
 import { MembershipCommands } from './authz/membership-commands.js';
 import { MembershipQueries } from './authz/membership-queries.js';
 import { Config } from './config/config.js';
@@ -40,6 +41,7 @@ const SERVICES = [
   HttpRoutes,
   InstanceResolver,
   Authenticator,
+  SystemTokenVerifier,
   MembershipQueries,
   MembershipCommands,
   Metrics,

@@ -1,13 +1,18 @@
 // samlify sealed in one file: the IdP and SP entities it checks inbound messages with, and the
 // IdP metadata it writes. Everything Portcullis issues is built in saml-xml.ts.
-import * as samlify from 'samlify';
 import type { Element as XmlElement } from '@xmldom/xmldom';
 import { BINDING, NAMEID, NS, RSA_SHA256, parseXml, validateSchema } from './saml-xml.js';
 import { DomainError } from '../platform/errors/domain-error.js';
+import { lazyModule } from '../platform/modules/lazy-module.js';
 import { schemaInvalid, signatureInvalid, signatureRequired } from './saml.errors.js';
 
-// Every message samlify reads is schema-validated first (it refuses to parse without a validator).
-samlify.setSchemaValidator({ validate: validateSchema });
+/** samlify and its XML stack, loaded when the first SAML message or metadata is handled. */
+const samlifyModule = lazyModule(async () => {
+  const samlify = await import('samlify');
+  // Every message samlify reads is schema-validated first (it refuses to parse without a validator).
+  samlify.setSchemaValidator({ validate: validateSchema });
+  return samlify;
+});
 
 /** The IdP's URLs on one origin (ZITADEL's paths). */
 export interface IdpUrls {
@@ -20,8 +25,13 @@ export function idpUrls(origin: string): IdpUrls {
   return { entityId: `${origin}/saml/v2/metadata`, sso: `${origin}/saml/v2/SSO`, slo: `${origin}/saml/v2/SLO` };
 }
 
-export function identityProvider(urls: IdpUrls, certificatePem: string, options: { verifySignatures?: boolean } = {}) {
+export async function identityProvider(
+  urls: IdpUrls,
+  certificatePem: string,
+  options: { verifySignatures?: boolean } = {},
+) {
   const verify = options.verifySignatures ?? false;
+  const samlify = await samlifyModule();
   return samlify.IdentityProvider({
     entityID: urls.entityId,
     signingCert: certificatePem,
@@ -41,10 +51,10 @@ export function identityProvider(urls: IdpUrls, certificatePem: string, options:
   });
 }
 
-export type IdentityProviderEntity = ReturnType<typeof identityProvider>;
+export type IdentityProviderEntity = Awaited<ReturnType<typeof identityProvider>>;
 
-export function serviceProvider(metadata: string) {
-  return samlify.ServiceProvider({ metadata });
+export async function serviceProvider(metadata: string) {
+  return (await samlifyModule()).ServiceProvider({ metadata });
 }
 
 export interface SpEndpoint {
@@ -122,7 +132,7 @@ export interface ParsedInbound {
 export async function parseInbound(
   kind: 'login' | 'logoutRequest' | 'logoutResponse',
   idp: IdentityProviderEntity,
-  sp: ReturnType<typeof serviceProvider>,
+  sp: Awaited<ReturnType<typeof serviceProvider>>,
   binding: 'post' | 'redirect',
   request: { query?: Record<string, string>; body?: Record<string, string>; octetString?: string },
 ): Promise<ParsedInbound> {

@@ -105,7 +105,7 @@ export class SamlLoginService {
 
   async metadata(site: Site): Promise<string> {
     const cert = await this.certs.certificate(site.instance.id, site.instance.name);
-    return identityProvider(idpUrls(site.origin), cert).getMetadata();
+    return (await identityProvider(idpUrls(site.origin), cert)).getMetadata();
   }
 
   certificate(site: Site): Promise<string> {
@@ -144,7 +144,7 @@ export class SamlLoginService {
       });
       return {
         kind: 'deliver',
-        delivery: deliver(acs.binding, acs.location, 'SAMLResponse', failure, relayState, key, {
+        delivery: await deliver(acs.binding, acs.location, 'SAMLResponse', failure, relayState, key, {
           signAssertion: false,
         }),
       };
@@ -285,9 +285,17 @@ export class SamlLoginService {
     }
 
     const key = await this.certs.signing(instance.id, instance.name);
-    const delivery = deliver(request.responseBinding, request.acsUrl, 'SAMLResponse', xml, request.relayState, key, {
-      signAssertion: success,
-    });
+    const delivery = await deliver(
+      request.responseBinding,
+      request.acsUrl,
+      'SAMLResponse',
+      xml,
+      request.relayState,
+      key,
+      {
+        signAssertion: success,
+      },
+    );
     const details = await this.tx.run(async (tx) => {
       // Answered once: the row moves from pending to answered under its own condition.
       const updated: { id: string }[] = await tx.query(
@@ -354,13 +362,13 @@ export class SamlLoginService {
     const param = kind === 'login' || kind === 'logoutRequest' ? 'SAMLRequest' : 'SAMLResponse';
     const hasSignature = msg.binding === 'redirect' ? !!msg.params.Signature : xmlSigned;
     if (spSigns && !hasSignature) throw errors.signatureRequired();
-    const sp = serviceProvider(metadata);
+    const sp = await serviceProvider(metadata);
     if (hasSignature) {
       const certs = sp.entityMeta.getX509Certificate('signing');
       if (!certs || (Array.isArray(certs) && certs.length === 0)) throw errors.signatureInvalid();
     }
     const cert = await this.certs.certificate(site.instance.id, site.instance.name);
-    const idp = identityProvider(urls, cert, { verifySignatures: hasSignature });
+    const idp = await identityProvider(urls, cert, { verifySignatures: hasSignature });
     // POST: what was decoded, re-encoded plainly (the message may have come DEFLATEd).
     const request =
       msg.binding === 'redirect'

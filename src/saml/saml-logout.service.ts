@@ -84,7 +84,7 @@ export class SamlLogoutService {
     });
     return {
       kind: 'deliver',
-      delivery: deliver(slo.binding, slo.location, 'SAMLResponse', response, msg.params.RelayState ?? '', key, {
+      delivery: await deliver(slo.binding, slo.location, 'SAMLResponse', response, msg.params.RelayState ?? '', key, {
         signAssertion: false,
       }),
     };

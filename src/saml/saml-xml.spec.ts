@@ -105,7 +105,7 @@ describe('what Portcullis issues', () => {
     const { xml } = assertion();
     expect(xml).toContain('ada &amp; co &lt;x&gt;');
     expect(xml).not.toContain('Name="Empty"');
-    const signed = signMessage(xml, key, { assertion: true, message: true });
+    const signed = await signMessage(xml, key, { assertion: true, message: true });
     await expect(validateSchema(signed)).resolves.toBe(true);
     const doc = parseXml(signed);
     const signatures = doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature');
@@ -145,14 +145,16 @@ describe('what Portcullis issues', () => {
     ).resolves.toBe(true);
   });
 
-  it('signs the Redirect query and leaves no XML signature on the message', () => {
-    const d = deliver('redirect', 'https://sp.test/acs?x=1', 'SAMLResponse', assertion().xml, 'rs', key, {
+  it('signs the Redirect query and leaves no XML signature on the message', async () => {
+    const d = await deliver('redirect', 'https://sp.test/acs?x=1', 'SAMLResponse', assertion().xml, 'rs', key, {
       signAssertion: true,
     });
     expect(d.binding).toBe('redirect');
     const url = new URL(d.url);
     expect([...url.searchParams.keys()]).toEqual(['x', 'SAMLResponse', 'RelayState', 'SigAlg', 'Signature']);
-    const p = deliver('post', 'https://sp.test/acs', 'SAMLResponse', assertion().xml, '', key, { signAssertion: true });
+    const p = await deliver('post', 'https://sp.test/acs', 'SAMLResponse', assertion().xml, '', key, {
+      signAssertion: true,
+    });
     expect(p.binding === 'post' && Object.keys(p.fields)).toEqual(['SAMLResponse']);
   });
 });

@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { DOMParser, type Element as XmlElement } from '@xmldom/xmldom';
-import { SignedXml } from 'xml-crypto';
 import { validateXML } from 'xmllint-wasm';
 import { doctypeRefused, malformedMessage, schemaInvalid, signatureInvalid } from './saml.errors.js';
+import { lazyModule } from '../platform/modules/lazy-module.js';
 
 export const NS = {
   protocol: 'urn:oasis:names:tc:SAML:2.0:protocol',
@@ -289,7 +289,11 @@ export interface SigningKey {
  * An enveloped RSA-SHA256 signature (exclusive c14n, SHA-256 digest) over the element `target`
  * selects, placed right after its Issuer as the schema wants it (SAML core §5.4.1).
  */
-function signElement(xml: string, key: SigningKey, target: string): string {
+/** xml-crypto, loaded when the first message is signed. */
+const xmlCrypto = lazyModule(() => import('xml-crypto'));
+
+async function signElement(xml: string, key: SigningKey, target: string): Promise<string> {
+  const { SignedXml } = await xmlCrypto();
   const sig = new SignedXml({
     privateKey: key.privateKey,
     publicCert: key.certificate,
@@ -305,10 +309,14 @@ function signElement(xml: string, key: SigningKey, target: string): string {
 }
 
 /** Signs the assertion (when there is one) and then the whole message. */
-export function signMessage(xml: string, key: SigningKey, options: { assertion: boolean; message: boolean }): string {
+export async function signMessage(
+  xml: string,
+  key: SigningKey,
+  options: { assertion: boolean; message: boolean },
+): Promise<string> {
   let out = xml;
-  if (options.assertion) out = signElement(out, key, "/*[local-name(.)='Response']/*[local-name(.)='Assertion']");
-  if (options.message) out = signElement(out, key, '/*');
+  if (options.assertion) out = await signElement(out, key, "/*[local-name(.)='Response']/*[local-name(.)='Assertion']");
+  if (options.message) out = await signElement(out, key, '/*');
   return out;
 }
 
@@ -323,7 +331,7 @@ export type Delivery =
  * (§3.4.4.1): XML signatures are not carried; the query string `<kind>=…&RelayState=…&SigAlg=…`
  * is signed instead. Assertions stay signed inside either way.
  */
-export function deliver(
+export async function deliver(
   binding: 'post' | 'redirect',
   url: string,
   kind: 'SAMLRequest' | 'SAMLResponse',
@@ -331,14 +339,14 @@ export function deliver(
   relayState: string,
   key: SigningKey,
   options: { signAssertion: boolean },
-): Delivery {
+): Promise<Delivery> {
   if (binding === 'post') {
-    const signed = signMessage(xml, key, { assertion: options.signAssertion, message: true });
+    const signed = await signMessage(xml, key, { assertion: options.signAssertion, message: true });
     const fields: Record<string, string> = { [kind]: Buffer.from(signed, 'utf8').toString('base64') };
     if (relayState) fields.RelayState = relayState;
     return { binding: 'post', url, fields };
   }
-  const body = signMessage(xml, key, { assertion: options.signAssertion, message: false });
+  const body = await signMessage(xml, key, { assertion: options.signAssertion, message: false });
   let query = `${kind}=${encodeURIComponent(deflateRawSync(Buffer.from(body, 'utf8')).toString('base64'))}`;
   if (relayState) query += `&RelayState=${encodeURIComponent(relayState)}`;
   query += `&SigAlg=${encodeURIComponent(RSA_SHA256)}`;

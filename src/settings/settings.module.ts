@@ -28,7 +28,7 @@ import { SettingsService } from './settings.service.js';
     SettingsManagementHandler,
     SettingsAuthHandler,
   ],
-  exports: [Policies],
+  exports: [Policies, SettingsService],
 })
 export class SettingsModule implements OnModuleInit {
   constructor(

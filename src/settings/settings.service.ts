@@ -241,7 +241,7 @@ export class SettingsService {
     caller: Caller,
     kind: K,
     change: (current: PolicyBodies[K]) => PolicyBodies[K],
-    options: { add?: boolean; refuseUnchanged?: boolean } = {},
+    options: { add?: boolean; refuseUnchanged?: boolean; outer?: EntityManager } = {},
   ): Promise<ChangeDetails> {
     this.requireInstance(caller, (INSTANCE_PERMISSIONS[kind] ?? POLICY_PERMISSIONS).write);
     const owner: Owner = { type: 'instance', id: caller.instance.id };
@@ -253,7 +253,7 @@ export class SettingsService {
       if (options.refuseUnchanged && samePolicy(current, next)) throw errors.policyUnchanged(KIND_NAMES[kind]);
       const type = kind === 'security' || kind === 'general' ? 'set' : options.add ? 'added' : 'changed';
       return this.store(tx, caller, kind, owner, next, `instance.${EVENT_NAMES[kind]}.${type}`, stored);
-    });
+    }, options.outer);
   }
 
   async setSecuritySettings(caller: Caller, settings: SecuritySettings): Promise<ChangeDetails> {

@@ -37,10 +37,16 @@ interface LoginRow {
   password_hash: string | null;
   email: string | null;
   phone: string | null;
+  /** The org's, from the join (NULL when the org is missing). */
+  org_state: OrgSummary['state'] | null;
+  org_primary_domain: string | null;
 }
 
-const LOGIN_SELECT = `id, resource_owner, type, state, username, display_name, preferred_language, given_name, family_name, machine_name,
-  password_hash, email, phone`;
+/** The user's columns and its org's standing, in one statement. */
+const LOGIN_SELECT = `u.id, u.resource_owner, u.type, u.state, u.username, u.display_name, u.preferred_language,
+  u.given_name, u.family_name, u.machine_name, u.password_hash, u.email, u.phone,
+  o.state AS org_state, o.primary_domain AS org_primary_domain
+  FROM users u ${joinOrg('o', { instanceId: 'u.instance_id', id: 'u.resource_owner' }, { left: true })}`;
 
 /** The name a session shows for its user: the display name, else the name parts, else the username. */
 export function displayNameOf(
@@ -61,17 +67,17 @@ export async function mustBeDomainByOrg(
 }
 
 /** A missing org counts as active and has no primary domain, as the sessions' reads always had it. */
-function loginUser(r: LoginRow, org: OrgSummary | undefined, userLoginMustBeDomain: boolean): LoginUser {
+function loginUser(r: LoginRow, userLoginMustBeDomain: boolean): LoginUser {
   return {
     id: r.id,
     resourceOwner: r.resource_owner,
     type: r.type,
     state: r.state,
-    orgActive: org?.state !== 'inactive',
+    orgActive: r.org_state !== 'inactive',
     username: r.username,
     displayName: displayNameOf(r),
     preferredLanguage: r.preferred_language,
-    preferredLoginName: preferredLoginName(r.username, org?.primaryDomain ?? null, userLoginMustBeDomain),
+    preferredLoginName: preferredLoginName(r.username, r.org_primary_domain, userLoginMustBeDomain),
     passwordHash: r.password_hash,
     email: r.email,
     phone: r.phone,
@@ -102,36 +108,36 @@ export class UserLookups {
     by: { readonly id: string } | { readonly loginName: string },
   ): Promise<LoginUser | undefined> {
     if ('id' in by) {
-      const [row]: LoginRow[] = await db.query(`SELECT ${LOGIN_SELECT} FROM users WHERE instance_id = $1 AND id = $2`, [
+      const [row]: LoginRow[] = await db.query(`SELECT ${LOGIN_SELECT} WHERE u.instance_id = $1 AND u.id = $2`, [
         instanceId,
         by.id,
       ]);
       if (!row) return undefined;
-      const org = (await this.orgs.summaries(instanceId, [row.resource_owner], db)).get(row.resource_owner);
       const { userLoginMustBeDomain } = await this.policies.domainSettings(instanceId, row.resource_owner);
-      return loginUser(row, org, userLoginMustBeDomain);
+      return loginUser(row, userLoginMustBeDomain);
     }
     const wanted = by.loginName.trim().toLowerCase();
     const at = wanted.lastIndexOf('@');
     const usernames = at > 0 ? [wanted, wanted.slice(0, at)] : [wanted];
     const rows: LoginRow[] = await db.query(
-      `SELECT ${LOGIN_SELECT} FROM users WHERE instance_id = $1 AND lower(username) = ANY($2::text[])`,
+      `SELECT ${LOGIN_SELECT} WHERE u.instance_id = $1 AND lower(u.username) = ANY($2::text[])`,
       [instanceId, usernames],
     );
     if (!rows.length) return undefined;
-    const orgIds = rows.map((r) => r.resource_owner);
-    const orgs = await this.orgs.summaries(instanceId, orgIds, db);
-    const domains = await this.orgs.verifiedDomains(instanceId, orgIds, db);
+    const domains = await this.orgs.verifiedDomains(
+      instanceId,
+      rows.map((r) => r.resource_owner),
+      db,
+    );
     for (const row of rows) {
-      const org = orgs.get(row.resource_owner);
       const { userLoginMustBeDomain } = await this.policies.domainSettings(instanceId, row.resource_owner);
       const names = loginNames(
         row.username,
         domains.get(row.resource_owner) ?? [],
-        org?.primaryDomain ?? '',
-        userLoginMustBeDomain && !!org?.primaryDomain,
+        row.org_primary_domain ?? '',
+        userLoginMustBeDomain && !!row.org_primary_domain,
       );
-      if (names.loginNames.some((n) => n.toLowerCase() === wanted)) return loginUser(row, org, userLoginMustBeDomain);
+      if (names.loginNames.some((n) => n.toLowerCase() === wanted)) return loginUser(row, userLoginMustBeDomain);
     }
     return undefined;
   }

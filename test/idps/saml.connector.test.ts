@@ -75,7 +75,7 @@ async function roundTrip(
 ): Promise<Awaited<ReturnType<SamlConnector['finish']>>> {
   const ctx = ctxOf(t);
   const { start, flowState } = await connector.start(t, secrets(), ctx);
-  const spMetadata = connector.metadata(t, secrets(), ctx.callbackUrl);
+  const spMetadata = await connector.metadata(t, secrets(), ctx.callbackUrl);
   const request = await upstream.receive(start, spMetadata);
   const SAMLResponse = await upstream.respond(spMetadata, { inResponseTo: request.id, ...overrides });
   return connector.finish(
@@ -102,7 +102,7 @@ describe('the AuthnRequest', () => {
     const ctx = ctxOf(t, 'intent-redirect');
     const { start, flowState } = await connector.start(t, secrets(), ctx);
     expect(start.kind).toBe('redirect');
-    const received = await idp.receive(start, connector.metadata(t, secrets(), ctx.callbackUrl));
+    const received = await idp.receive(start, await connector.metadata(t, secrets(), ctx.callbackUrl));
     expect(received.id).toBe(flowState.requestId);
     expect(received.relayState).toBe('intent-redirect');
     expect(received.issuer).toBe(`${ISSUER}/idps/${t.id}/saml/metadata`);
@@ -120,7 +120,7 @@ describe('the AuthnRequest', () => {
     expect(Buffer.from(start.fields.SAMLRequest, 'base64').toString('utf8')).toMatch(
       /^(<\?xml[^>]*>)?<samlp:AuthnRequest /,
     );
-    const received = await idp.receive(start, connector.metadata(t, secrets(), ctx.callbackUrl));
+    const received = await idp.receive(start, await connector.metadata(t, secrets(), ctx.callbackUrl));
     expect(received).toMatchObject({ id: flowState.requestId, relayState: 'intent-post' });
     expect(received.nameIdFormat).toBe('urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress');
   });
@@ -151,7 +151,7 @@ describe('the AuthnRequest', () => {
       const signed = template({ binding, withSignedRequest: true }, strict);
       const ctx = ctxOf(signed);
       const { start, flowState } = await connector.start(signed, secrets(), ctx);
-      const spMetadata = connector.metadata(signed, secrets(), ctx.callbackUrl);
+      const spMetadata = await connector.metadata(signed, secrets(), ctx.callbackUrl);
       expect((await strict.receive(start, spMetadata)).id).toBe(flowState.requestId);
       if (binding === 'redirect')
         expect(new URL((start as { url: string }).url).searchParams.get('SigAlg')).toBe(
@@ -163,7 +163,7 @@ describe('the AuthnRequest', () => {
       const ctx2 = ctxOf(unsigned);
       const plain = await connector.start(unsigned, secrets(), ctx2);
       await expect(
-        strict.receive(plain.start, connector.metadata(signed, secrets(), ctx2.callbackUrl)),
+        strict.receive(plain.start, await connector.metadata(signed, secrets(), ctx2.callbackUrl)),
       ).rejects.toBeDefined();
     },
   );
@@ -187,7 +187,7 @@ describe('our SP metadata', () => {
   it("names ZITADEL's entity id and ACS ({issuer}/idps/{id}/saml/metadata and /acs), the NameID format and our certificate", async () => {
     const t = template({ withSignedRequest: true, nameIdFormat: 'transient' });
     const acs = samlSpUrls(ISSUER, t.id).acs;
-    const sp = samlify.ServiceProvider({ metadata: connector.metadata(t, secrets(), acs) });
+    const sp = samlify.ServiceProvider({ metadata: await connector.metadata(t, secrets(), acs) });
     expect(sp.entityMeta.getEntityID()).toBe(`${ISSUER}/idps/${t.id}/saml/metadata`);
     expect(sp.entityMeta.getAssertionConsumerService('post')).toBe(acs);
     expect(sp.entityMeta.getNameIDFormat()).toBe(NAMEID_TRANSIENT);
@@ -195,7 +195,7 @@ describe('our SP metadata', () => {
     expect(sp.entityMeta.isWantAssertionsSigned()).toBe(true);
     const body = spKeys.certificate.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, '');
     expect(String(sp.entityMeta.getX509Certificate('signing')).replace(/\s/g, '')).toBe(body);
-    const unsigned = samlify.ServiceProvider({ metadata: connector.metadata(template(), secrets(), acs) });
+    const unsigned = samlify.ServiceProvider({ metadata: await connector.metadata(template(), secrets(), acs) });
     expect(unsigned.entityMeta.isAuthnRequestSigned()).toBe(false);
   });
 });
@@ -246,7 +246,7 @@ describe('the Response at the ACS', () => {
     expect(info.saml?.assertion).toContain('>secret-agent<');
     // What the IdP sent carried no readable assertion, only an encrypted one.
     const t = template();
-    const spMetadata = connector.metadata(t, secrets(), ctxOf(t).callbackUrl);
+    const spMetadata = await connector.metadata(t, secrets(), ctxOf(t).callbackUrl);
     const sent = Buffer.from(
       await idp.respond(spMetadata, { inResponseTo: '_x', encrypt: true, nameId: 'secret-agent' }),
       'base64',
@@ -286,7 +286,7 @@ describe('the Response at the ACS', () => {
     const t = template();
     const ctx = ctxOf(t);
     const first = await connector.start(t, secrets(), ctx);
-    const spMetadata = connector.metadata(t, secrets(), ctx.callbackUrl);
+    const spMetadata = await connector.metadata(t, secrets(), ctx.callbackUrl);
     const request = await idp.receive(first.start, spMetadata);
     const SAMLResponse = await idp.respond(spMetadata, { inResponseTo: request.id });
     const callback = { query: new URLSearchParams(), body: new URLSearchParams({ SAMLResponse }) };

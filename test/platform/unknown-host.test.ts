@@ -7,6 +7,7 @@ import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } f
 import { NewAuthorizationBearerInterceptor } from '@zitadel/client';
 import { ErrorDetailSchema } from '@zitadel/proto/zitadel/message_pb.js';
 import { OrganizationService } from '@zitadel/proto/zitadel/org/v2/org_service_pb.js';
+import { ChangeFeed } from '../../src/platform/cache/change-feed.js';
 import { Config } from '../../src/platform/config/config.js';
 import { DomainError } from '../../src/platform/errors/domain-error.js';
 import { systemCaller } from '../../src/platform/rpc/call-context.js';
@@ -155,6 +156,7 @@ describe('an unknown Host header reveals nothing about the configured domains', 
       server.database.dataSource,
       pino({ level: 'warn' }, sink),
       server.app.get(Config),
+      server.app.get(ChangeFeed),
     );
     const refusal = async (host: string) => {
       const err = await resolver.resolve(host).catch((e: unknown) => e);

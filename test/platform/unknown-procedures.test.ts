@@ -76,7 +76,7 @@ describe('services and methods the server does not serve', () => {
       expect(await codeOf(client(AdminService, name, server.baseUrl, server.adminPat).listViews({}))).toBe(
         Code.Unimplemented,
       );
-      expect(await codeOf(client(SystemService, name, server.baseUrl, server.adminPat).listInstances({}))).toBe(
+      expect(await codeOf(client(SystemService, name, server.baseUrl, server.adminPat).listViews({}))).toBe(
         Code.Unimplemented,
       );
     },
@@ -87,7 +87,7 @@ describe('services and methods the server does not serve', () => {
       (await rest(server.baseUrl, 'POST', '/admin/v1/views/_search', { token: server.adminPat, body: {} })).status,
     ).toBe(501);
     expect(
-      (await rest(server.baseUrl, 'POST', '/system/v1/instances/_search', { token: server.adminPat, body: {} })).status,
+      (await rest(server.baseUrl, 'POST', '/system/v1/views/_search', { token: server.adminPat, body: {} })).status,
     ).toBe(501);
   });
 
@@ -101,7 +101,7 @@ describe('services and methods the server does not serve', () => {
   // they must still answer through the pipeline, as a known method, on the first call and after.
   it('an unbuilt method answers from the pipeline (request id, method named), not as an unknown procedure', async () => {
     for (const attempt of [1, 2]) {
-      const res = await fetch(`${server.baseUrl}/zitadel.system.v1.SystemService/ListInstances`, {
+      const res = await fetch(`${server.baseUrl}/zitadel.system.v1.SystemService/ListViews`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -116,7 +116,7 @@ describe('services and methods the server does not serve', () => {
       expect(res.headers.get('x-request-id')).toBe(`lazy-${attempt}`);
       const body = (await res.json()) as { code: string; message: string };
       expect(body.code).toBe('unimplemented');
-      expect(body.message).toContain('zitadel.system.v1.SystemService.ListInstances is not implemented');
+      expect(body.message).toContain('zitadel.system.v1.SystemService.ListViews is not implemented');
     }
   });
 });

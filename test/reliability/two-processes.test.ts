@@ -10,16 +10,30 @@ import { SettingsService } from '@zitadel/proto/zitadel/settings/v2/settings_ser
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { WebKeyService } from '@zitadel/proto/zitadel/webkey/v2/webkey_service_pb.js';
 import { State as WebKeyState } from '@zitadel/proto/zitadel/webkey/v2/key_pb.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { SystemService } from '@zitadel/proto/zitadel/system_pb.js';
+import { SignJWT } from 'jose';
 import { client, codeOf } from '../support/clients.js';
+import { restOnHost } from '../support/instances.js';
 import { freshData, startChild, stopChild, type ChildServer } from './support/child-server.js';
 
 let a: ChildServer;
 let b: ChildServer;
 
+/** A system API user both processes know, to create instances through one of them. */
+const operator = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const SYSTEM_USERS = {
+  PORTCULLIS_SYSTEMAPIUSERS: JSON.stringify({
+    ops: {
+      KeyData: Buffer.from(operator.publicKey.export({ type: 'spki', format: 'pem' }) as string).toString('base64'),
+    },
+  }),
+};
+
 beforeAll(async () => {
   const data = await freshData();
-  a = await startChild(data);
-  b = await startChild(data);
+  a = await startChild(data, SYSTEM_USERS);
+  b = await startChild(data, SYSTEM_USERS);
 });
 afterAll(() => Promise.all([stopChild(a), stopChild(b)]));
 
@@ -102,4 +116,25 @@ it('uses a session created on one process with SetSession on the other', async (
       }),
     ),
   ).toBe(Code.PermissionDenied);
+});
+
+it('serves an instance created through the system API of one process on the other within a second', async () => {
+  const now = Math.floor(Date.now() / 1000);
+  // The default PORTCULLIS_EXTERNAL_URL is the audience of system tokens.
+  const jwt = await new SignJWT({ aud: 'http://localhost:8080', iat: now, exp: now + 300 })
+    .setProtectedHeader({ alg: 'RS256' })
+    .setIssuer('ops')
+    .setSubject('ops')
+    .sign(operator.privateKey);
+  const domain = `tenant-${now}.processes.test`;
+  const created = await client(SystemService, 'grpc', a.baseUrl, jwt).createInstance({
+    instanceName: 'Across processes',
+    customDomain: domain,
+    owner: { case: 'machine', value: { userName: 'tenant-admin', name: 'Tenant admin', personalAccessToken: {} } },
+  });
+  const waited = await within(1_000, async () => {
+    const res = await restOnHost(b, `${domain}:${b.port}`, 'GET', '/admin/v1/instances/me', created.pat);
+    return res.status === 200 && JSON.parse(res.body).instance.id === created.instanceId;
+  });
+  expect(waited).toBeLessThan(1_000);
 });

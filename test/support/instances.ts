@@ -97,7 +97,7 @@ async function machinePat(
 
 /** A REST call with a chosen Host header (fetch does not let one set it): the instance that host names answers. */
 export function restOnHost(
-  server: RunningServer & { port: number },
+  server: { readonly port: number },
   host: string,
   method: string,
   path: string,

@@ -3,7 +3,7 @@
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import type { FactoryProvider } from '@nestjs/common';
-import { Client, SizeLimitExceededError } from 'ldapts';
+import type { Client } from 'ldapts';
 import type { ConfigOf, IdpSecrets, IdpTemplate } from '../idp-config.js';
 import { OutboundError, OutboundHttp } from '../../platform/http/outbound.js';
 import type { CredentialConnector, IdpInformation } from './connector.js';
@@ -12,6 +12,10 @@ import { IdpConnectors } from './registry.js';
 import { attributeText, ldapInformation, requestedAttributes, type LdapEntryAttributes } from './ldap-mapping.js';
 import { loginFailed as ldapLoginFailed } from '../intents.errors.js';
 import { ldapConfigInvalid, ldapUnreachable } from './ldap.errors.js';
+import { lazyModule } from '../../platform/modules/lazy-module.js';
+
+/** The LDAP client, loaded when an LDAP provider is first used. */
+const ldapts = lazyModule(() => import('ldapts'));
 
 type LdapTemplate = IdpTemplate & { config: ConfigOf<'ldap'> };
 
@@ -108,6 +112,7 @@ export class LdapConnector implements CredentialConnector<'ldap'> {
     };
     // ldapts speaks TLS from the start whenever tlsOptions are given: only for ldaps://.
     const secure = url.startsWith('ldaps:');
+    const { Client, SizeLimitExceededError } = await ldapts();
     const client = new Client({
       url,
       timeout,

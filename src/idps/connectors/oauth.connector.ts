@@ -1,8 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Strategy } from 'passport';
-import { Strategy as GithubStrategy } from 'passport-github2';
-import { Strategy as OAuth2Strategy } from 'passport-oauth2';
 import { OutboundHttp } from '../../platform/http/outbound.js';
+import { lazyModule } from '../../platform/modules/lazy-module.js';
 import type { ConfigOf, IdpSecrets, IdpTemplate } from '../idp-config.js';
 import type {
   ConnectorContext,
@@ -16,6 +15,10 @@ import { azureAdUser, githubUser, type GithubEmail } from './named-mappings.js';
 import { standardClaimsUser } from './oidc-claims.js';
 import { intentStateStore, routeThroughOutbound, runStrategy, strategyRequest } from './passport-adapter.js';
 import { IdpConnectors } from './registry.js';
+
+/** The OAuth strategies, loaded when an OAuth-kind provider is first used. */
+const githubStrategy = lazyModule(async () => (await import('passport-github2')).Strategy);
+const oauth2Strategy = lazyModule(async () => (await import('passport-oauth2')).Strategy);
 
 export type OAuthKind = 'oauth' | 'github' | 'githubEs' | 'azureAd';
 type OAuthTemplate = IdpTemplate & { config: ConfigOf<OAuthKind> };
@@ -62,7 +65,7 @@ export class OAuthConnector implements RedirectConnector<OAuthKind>, OnModuleIni
     ctx: ConnectorContext,
   ): Promise<{ start: { kind: 'redirect'; url: string }; flowState: Record<string, string> }> {
     const flow: Record<string, string> = {};
-    const outcome = await runStrategy(this.strategy(template, secrets, ctx), strategyRequest(ctx.state, flow));
+    const outcome = await runStrategy(await this.strategy(template, secrets, ctx), strategyRequest(ctx.state, flow));
     if (outcome.kind === 'redirect') return { start: { kind: 'redirect', url: outcome.url }, flowState: flow };
     throw outcome.kind === 'error' ? outcome.error : new Error('the strategy did not redirect to the provider');
   }
@@ -75,7 +78,7 @@ export class OAuthConnector implements RedirectConnector<OAuthKind>, OnModuleIni
     ctx: ConnectorContext,
   ): Promise<IdpInformation> {
     const outcome = await runStrategy(
-      this.strategy(template, secrets, ctx),
+      await this.strategy(template, secrets, ctx),
       strategyRequest(ctx.state, { ...flowState }, callback),
     );
     if (outcome.kind === 'error')
@@ -119,7 +122,7 @@ export class OAuthConnector implements RedirectConnector<OAuthKind>, OnModuleIni
     }
   }
 
-  private strategy(template: OAuthTemplate, secrets: IdpSecrets, ctx: ConnectorContext): Strategy {
+  private async strategy(template: OAuthTemplate, secrets: IdpSecrets, ctx: ConnectorContext): Promise<Strategy> {
     const c = template.config;
     const scopes = c.scopes.length ? [...c.scopes] : [...DEFAULT_SCOPES[c.kind]];
     const verify = (
@@ -150,6 +153,7 @@ export class OAuthConnector implements RedirectConnector<OAuthKind>, OnModuleIni
               userEndpoint: c.userEndpoint,
               emailsEndpoint: `${c.userEndpoint.replace(/\/$/, '')}/emails`,
             };
+      const GithubStrategy = await githubStrategy();
       strategy = new GithubStrategy(
         {
           ...common,
@@ -163,6 +167,7 @@ export class OAuthConnector implements RedirectConnector<OAuthKind>, OnModuleIni
       ) as unknown as Strategy;
     } else {
       const e: OAuthEndpoints = c.kind === 'azureAd' ? this.endpoints.azureAd(c.tenant) : c;
+      const OAuth2Strategy = await oauth2Strategy();
       const oauth2 = new OAuth2Strategy(
         { ...common, authorizationURL: e.authorizationEndpoint, tokenURL: e.tokenEndpoint } as never,
         verify as never,

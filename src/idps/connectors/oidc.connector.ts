@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import * as client from 'openid-client';
+import type * as oc from 'openid-client';
 import { OutboundHttp } from '../../platform/http/outbound.js';
+import { lazyModule } from '../../platform/modules/lazy-module.js';
 import type { ConfigOf, IdpSecrets, IdpTemplate } from '../idp-config.js';
 import type {
   ConnectorContext,
@@ -18,6 +19,8 @@ import { IdpConnectors } from './registry.js';
 export type OidcKind = 'oidc' | 'google' | 'gitlab' | 'gitlabSelfHosted' | 'apple';
 type OidcTemplate = IdpTemplate & { config: ConfigOf<OidcKind> };
 
+/** openid-client (and oauth4webapi beneath it), loaded when an OIDC-kind provider is first used. */
+const openidClient = lazyModule(() => import('openid-client'));
 const OUTBOUND = { timeoutMs: 10_000, maxBytes: 1024 * 1024 };
 /** ZITADEL's scopes for the named OIDC providers when the template names none. */
 const DEFAULT_SCOPES = ['openid', 'profile', 'email'];
@@ -55,7 +58,7 @@ export class OidcConnector implements RedirectConnector<OidcKind>, OnModuleInit 
    */
   private readonly metadata = new Map<
     string,
-    { server: client.ServerMetadata; jwks?: client.ExportedJWKSCache; until: number }
+    { server: oc.ServerMetadata; jwks?: oc.ExportedJWKSCache; until: number }
   >();
 
   constructor(
@@ -75,6 +78,7 @@ export class OidcConnector implements RedirectConnector<OidcKind>, OnModuleInit 
   ): Promise<{ start: { kind: 'redirect'; url: string }; flowState: Record<string, string> }> {
     const s = this.settings(template);
     const config = await this.configuration(template, secrets, s);
+    const client = await openidClient();
     const flowState: Record<string, string> = { nonce: client.randomNonce() };
     const params: Record<string, string> = {
       redirect_uri: ctx.callbackUrl,
@@ -100,6 +104,7 @@ export class OidcConnector implements RedirectConnector<OidcKind>, OnModuleInit 
   ): Promise<IdpInformation> {
     const s = this.settings(template);
     const config = await this.configuration(template, secrets, s);
+    const client = await openidClient();
     // The authorization response, from the query or (form_post) the body, read as a redirect URL.
     const current = new URL(ctx.callbackUrl);
     for (const [k, v] of [...callback.query, ...callback.body]) {
@@ -112,7 +117,7 @@ export class OidcConnector implements RedirectConnector<OidcKind>, OnModuleInit 
       idTokenExpected: true,
     });
     // The keys that verified the ID token are kept with the metadata for the next sign-ins.
-    this.remember(new URL(s.issuer).href, config);
+    this.remember(new URL(s.issuer).href, config, client.getJwksCache(config));
     const idClaims = tokens.claims() as Record<string, unknown> | undefined;
     if (!idClaims) throw new Error('the provider sent no ID token');
     const claims = s.idTokenClaims
@@ -200,7 +205,8 @@ export class OidcConnector implements RedirectConnector<OidcKind>, OnModuleInit 
    * The client for this template: the issuer's metadata (discovered through the outbound rules,
    * or from the cache) and the client's authentication at the token endpoint.
    */
-  private async configuration(template: OidcTemplate, secrets: IdpSecrets, s: Settings): Promise<client.Configuration> {
+  private async configuration(template: OidcTemplate, secrets: IdpSecrets, s: Settings): Promise<oc.Configuration> {
+    const client = await openidClient();
     const c = template.config;
     const secret =
       c.kind === 'apple'
@@ -213,11 +219,11 @@ export class OidcConnector implements RedirectConnector<OidcKind>, OnModuleInit 
           })
         : (secrets.clientSecret ?? '');
     const issuer = new URL(s.issuer);
-    const fetch = this.outbound.asFetch(OUTBOUND) as client.CustomFetch;
+    const fetch = this.outbound.asFetch(OUTBOUND) as oc.CustomFetch;
     // An http issuer is the operator's explicit choice (e.g. an upstream on the internal network).
     const insecure = issuer.protocol === 'http:';
     const cached = this.metadata.get(issuer.href);
-    let config: client.Configuration;
+    let config: oc.Configuration;
     if (cached && cached.until > Date.now()) {
       config = new client.Configuration(cached.server, s.clientId, undefined, client.ClientSecretPost(secret));
       config[client.customFetch] = fetch;
@@ -232,16 +238,16 @@ export class OidcConnector implements RedirectConnector<OidcKind>, OnModuleInit 
     // As ZITADEL's relying party does, the ID token's signature is checked with the issuer's keys too
     // (openid-client alone would trust the token endpoint's TLS, and an http issuer has none).
     client.enableNonRepudiationChecks(config);
-    this.remember(issuer.href, config);
+    this.remember(issuer.href, config, client.getJwksCache(config));
     return config;
   }
 
   /** Keeps the issuer's metadata and its keys (openid-client's JWKS cache) for the next sign-ins. */
-  private remember(issuer: string, config: client.Configuration): void {
+  private remember(issuer: string, config: oc.Configuration, jwks: oc.ExportedJWKSCache | undefined): void {
     const earlier = this.metadata.get(issuer);
     const until = earlier && earlier.until > Date.now() ? earlier.until : Date.now() + METADATA_TTL_MS;
     this.metadata.delete(issuer);
     if (this.metadata.size >= METADATA_MAX_ISSUERS) this.metadata.delete(this.metadata.keys().next().value!);
-    this.metadata.set(issuer, { server: config.serverMetadata(), jwks: client.getJwksCache(config), until });
+    this.metadata.set(issuer, { server: config.serverMetadata(), jwks, until });
   }
 }

@@ -4,13 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { type FactoryProvider, Injectable } from '@nestjs/common';
 import { DOMParser, type Element as XmlElement } from '@xmldom/xmldom';
-import {
-  type CacheProvider,
-  SAML,
-  type SamlConfig,
-  ValidateInResponseTo,
-  generateServiceProviderMetadata,
-} from '@node-saml/passport-saml';
+import type { CacheProvider, SamlConfig } from '@node-saml/passport-saml';
 import type { ConfigOf, IdpSecrets, IdpTemplate, SamlNameIdFormat } from '../idp-config.js';
 import type {
   ConnectorContext,
@@ -19,6 +13,7 @@ import type {
   UpstreamCallback,
   UpstreamStart,
 } from './connector.js';
+import { lazyModule } from '../../platform/modules/lazy-module.js';
 import { IdpConnectors } from './registry.js';
 import { assertionFacts, samlInformation } from './saml-mapping.js';
 import { SAML_BINDINGS, entityIdOfAcs, parseIdpMetadata, type UpstreamIdpMetadata } from './saml-metadata.js';
@@ -36,6 +31,9 @@ export const NAMEID_FORMATS: Readonly<Record<SamlNameIdFormat, string>> = {
 /** crewjam/saml's (ZITADEL's SAML library) MaxClockSkew and MaxIssueDelay. */
 const CLOCK_SKEW_MS = 180_000;
 const MAX_ISSUE_DELAY_MS = 90_000;
+
+/** passport-saml and its XML stack, loaded when a SAML provider is first used. */
+const passportSaml = lazyModule(() => import('@node-saml/passport-saml'));
 
 /**
  * Which SingleSignOnService the AuthnRequest goes to: the configured binding, or when it is
@@ -154,6 +152,7 @@ export class SamlConnector implements RedirectConnector<'saml'> {
     const sign = template.config.withSignedRequest;
     if (sign && !secrets.samlKey) throw samlSigningKeyMissing();
     const id = requestId();
+    const { SAML, ValidateInResponseTo } = await passportSaml();
     const saml = new SAML({
       ...baseConfig(template, metadata, ctx.callbackUrl),
       entryPoint: location,
@@ -190,6 +189,7 @@ export class SamlConnector implements RedirectConnector<'saml'> {
     const encoded = callback.body.get('SAMLResponse');
     if (!encoded || !flowState.requestId) throw samlResponseInvalid();
     const metadata = parseIdpMetadata(template.config.metadataXml);
+    const { SAML, ValidateInResponseTo } = await passportSaml();
     const saml = new SAML({
       ...baseConfig(template, metadata, ctx.callbackUrl),
       validateInResponseTo: ValidateInResponseTo.always,
@@ -221,8 +221,9 @@ export class SamlConnector implements RedirectConnector<'saml'> {
    * HTTP-POST, the NameID format asked for, the certificate requests are signed with (when they
    * are) and the one IdPs may encrypt assertions to.
    */
-  metadata(template: SamlTemplate, secrets: IdpSecrets, acs: string): string {
+  async metadata(template: SamlTemplate, secrets: IdpSecrets, acs: string): Promise<string> {
     const sign = template.config.withSignedRequest && !!secrets.samlKey;
+    const { generateServiceProviderMetadata } = await passportSaml();
     return generateServiceProviderMetadata({
       issuer: entityIdOfAcs(acs),
       callbackUrl: acs,

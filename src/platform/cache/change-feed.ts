@@ -51,6 +51,7 @@ export class ChangeFeed implements Freshness, OnApplicationBootstrap {
   private live = false;
   private changes = 0;
   private readonly caches: ReadCache<unknown>[] = [];
+  private readonly listeners: ((instanceId: string | undefined) => void)[] = [];
 
   constructor(
     private readonly notifications: PgNotifications,
@@ -77,6 +78,14 @@ export class ChangeFeed implements Freshness, OnApplicationBootstrap {
     return cache;
   }
 
+  /**
+   * Tells a cache of its own shape (the instance resolver's, keyed by host) which instance changed
+   * (undefined: maybe all), on the same occasions the read caches are dropped.
+   */
+  onChange(listener: (instanceId: string | undefined) => void): void {
+    this.listeners.push(listener);
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     this.export();
     await this.notifications.subscribe(CHANGES_CHANNEL, {
@@ -94,7 +103,9 @@ export class ChangeFeed implements Freshness, OnApplicationBootstrap {
 
   private changed(instanceId: string): void {
     this.changes++;
-    for (const cache of this.caches) cache.forget(instanceId === '*' ? undefined : instanceId);
+    const changed = instanceId === '*' ? undefined : instanceId;
+    for (const cache of this.caches) cache.forget(changed);
+    for (const listener of this.listeners) listener(changed);
   }
 
   private export(): void {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
@@ -16,8 +17,11 @@ import {
   ValidateBy,
   validateSync,
 } from 'class-validator';
-import { parse as parseYaml } from 'yaml';
 import { parseNetworks } from '../http/address-rules.js';
+import { parseSystemApiUsers, SystemApiUsersError, type SystemApiUsers } from './system-api-users.js';
+
+/** Each configuration's system API users, parsed (keys read) once. */
+const parsedSystemUsers = new WeakMap<object, SystemApiUsers>();
 
 function isOutboundAllowance(value: unknown): boolean {
   if (typeof value !== 'string') return false;
@@ -257,6 +261,21 @@ export class Config {
   @Max(1_000_000)
   rateLimitPerMinute = 600;
 
+  /**
+   * ZITADEL's `SystemAPIUsers` (env `PORTCULLIS_SYSTEMAPIUSERS`, ZITADEL's spelling): JSON from
+   * user name to `{"KeyData": "<base64 PEM public key>"}` or `{"Path": "<key file>"}`, with
+   * optional `Memberships` (system owner by default). Unset: the system API refuses every call.
+   */
+  @IsOptional()
+  systemApiUsers?: string | Record<string, unknown>;
+
+  /** The system API users, their keys read and checked (at boot, by loadConfig). */
+  get systemUsers(): SystemApiUsers {
+    let users = parsedSystemUsers.get(this);
+    if (!users) parsedSystemUsers.set(this, (users = parseSystemApiUsers(this.systemApiUsers)));
+    return users;
+  }
+
   get patPath(): string {
     return this.adminPatPath ?? join(this.dataDir, 'admin.pat');
   }
@@ -281,8 +300,11 @@ const NUMERIC_KEYS = new Set([
   'notificationRetrySeconds',
 ]);
 
+/** Keys whose variable keeps ZITADEL's spelling rather than the snake case of the key. */
+const ENV_NAMES: Readonly<Record<string, string>> = { systemApiUsers: 'PORTCULLIS_SYSTEMAPIUSERS' };
+
 export function envName(key: string): string {
-  return 'PORTCULLIS_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
+  return ENV_NAMES[key] ?? 'PORTCULLIS_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
 }
 
 /** Keys of Config that are settings (own data properties), in declaration order. */
@@ -300,8 +322,14 @@ export function configKeys(): string[] {
       'smtpPassword',
       'smsWebhookUrl',
       'smsWebhookToken',
+      'systemApiUsers',
     ])
     .filter((k, i, all) => all.indexOf(k) === i);
+}
+
+/** The YAML parser, loaded only when a config file is given (most deployments use the environment). */
+function parseYaml(text: string): unknown {
+  return (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 }
 
 /**
@@ -336,5 +364,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile?: st
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   if (!isAbsolute(config.dataDir)) config.dataDir = resolve(config.dataDir);
+  try {
+    void config.systemUsers;
+  } catch (err) {
+    if (!(err instanceof SystemApiUsersError)) throw err;
+    throw new ConfigError(`invalid configuration:\n  ${envName('systemApiUsers')}: ${err.message}`);
+  }
   return Object.freeze(config);
 }

@@ -1,7 +1,6 @@
-// @peculiar/x509 uses tsyringe, which needs the Reflect metadata polyfill loaded first.
-import 'reflect-metadata';
 import { createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
+import { lazyModule } from '../modules/lazy-module.js';
 
 const RSA_SHA256 = {
   name: 'RSASSA-PKCS1-v1_5',
@@ -11,9 +10,16 @@ const RSA_SHA256 = {
 } as const;
 /** Service and identity provider certificates are valid for years, not months; rotation is explicit. */
 const VALIDITY_YEARS = 10;
-type CryptoKeyPairLike = Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'];
+type CryptoKeyPairLike = Parameters<typeof X509.X509CertificateGenerator.createSelfSigned>[0]['keys'];
 
-x509.cryptoProvider.set(webcrypto as never);
+/** @peculiar/x509 and its ASN.1 stack, loaded when the first certificate is made. */
+const x509Module = lazyModule(async () => {
+  // @peculiar/x509 uses tsyringe, which needs the Reflect metadata polyfill loaded first.
+  await import('reflect-metadata');
+  const x509 = await import('@peculiar/x509');
+  x509.cryptoProvider.set(webcrypto as never);
+  return x509;
+});
 
 /**
  * A self-signed RSA 2048 / SHA-256 certificate and its PKCS#8 key, both PEM: what a SAML identity
@@ -24,6 +30,7 @@ export async function generateSelfSigned(
   now = new Date(),
 ): Promise<{ certificate: string; privateKey: string; notAfter: Date }> {
   const keys = (await webcrypto.subtle.generateKey(RSA_SHA256, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const x509 = await x509Module();
   const notAfter = new Date(now);
   notAfter.setUTCFullYear(notAfter.getUTCFullYear() + VALIDITY_YEARS);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({

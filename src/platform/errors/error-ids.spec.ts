@@ -3,6 +3,7 @@ import { AUTHORIZATION_ERRORS } from '../../authorizations/authorizations.errors
 import { LDAP_ERRORS } from '../../idps/connectors/ldap.errors.js';
 import { SAML_IDP_ERRORS } from '../../idps/connectors/saml.errors.js';
 import { INTENT_ERRORS } from '../../idps/intents.errors.js';
+import { INSTANCE_ERRORS } from '../../instances/instances.errors.js';
 import { INTERNAL_PERMISSION_ERRORS } from '../../internal-permissions/internal-permissions.errors.js';
 import { NOTIFICATION_ERRORS } from '../../notifications/notifications.errors.js';
 import { OIDC_ERRORS } from '../../oidc/oidc.errors.js';
@@ -17,6 +18,7 @@ import { MFA_ERRORS } from '../../users/mfa/mfa.errors.js';
 import { USER_ERRORS } from '../../users/users.errors.js';
 import { WEBKEY_ERRORS } from '../../webkeys/webkeys.errors.js';
 import { AUTH_ERRORS } from '../auth/auth.errors.js';
+import { SYSTEM_TOKEN_ERRORS } from '../auth/system-token.js';
 import { TENANCY_ERRORS } from '../tenancy/tenancy.errors.js';
 import { DomainError, errorIds, isError, NotFound, type ErrorId } from './domain-error.js';
 
@@ -26,6 +28,7 @@ const TABLES = {
   INTENT_ERRORS,
   LDAP_ERRORS,
   SAML_IDP_ERRORS,
+  INSTANCE_ERRORS,
   INTERNAL_PERMISSION_ERRORS,
   NOTIFICATION_ERRORS,
   OIDC_ERRORS,
@@ -39,6 +42,7 @@ const TABLES = {
   USER_ERRORS,
   WEBKEY_ERRORS,
   AUTH_ERRORS,
+  SYSTEM_TOKEN_ERRORS,
   TENANCY_ERRORS,
 };
 

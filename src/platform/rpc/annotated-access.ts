@@ -1,7 +1,7 @@
 import { getOption, hasOption, type DescMethod, type DescService } from '@bufbuild/protobuf';
 import { auth_option } from '@zitadel/proto/zitadel/options_pb.js';
 import { options } from '@zitadel/proto/zitadel/protoc_gen_zitadel/v2/options_pb.js';
-import { RpcBootError, type AccessTable, type MethodAccess } from './registry.js';
+import { RpcBootError, permissionOf, type AccessTable, type MethodAccess } from './registry.js';
 
 /**
  * The permission ZITADEL's descriptors annotate a method with: v2's
@@ -14,7 +14,7 @@ export function annotatedPermission(method: DescMethod): string | undefined {
 }
 
 function declared(access: MethodAccess): string {
-  return typeof access === 'string' ? access : access.permission;
+  return permissionOf(access) ?? (access as string);
 }
 
 /**

@@ -3,22 +3,26 @@ import { Code, ConnectError, type Interceptor } from '@connectrpc/connect';
 import type { Logger } from 'pino';
 import { assertMethodAllowed } from '../auth/auth.errors.js';
 import { Authenticator } from '../auth/authenticator.js';
+import type { SystemTokenVerifier } from '../auth/system-token.js';
 import { hasPermission } from '../authz/permissions.js';
+import { systemRolesGrant } from '../authz/system-permissions.js';
 import { InvalidArgument, PermissionDenied } from '../errors/domain-error.js';
 import { isServerFault, toConnectError } from '../errors/wire-errors.js';
 import { rateLimitedError, type RateLimiter } from '../http/rate-limit.js';
 import { Metrics } from '../observability/metrics.js';
 import { InstanceResolver } from '../tenancy/instance-resolver.js';
 import { requestHosts } from '../tenancy/request-host.js';
-import { INSTANCE, ORIGIN, PEER_ADDRESS, PRINCIPAL, REQUEST_ID } from './call-context.js';
+import { INSTANCE, ORIGIN, PEER_ADDRESS, PRINCIPAL, REQUEST_ID, SYSTEM_PRINCIPAL } from './call-context.js';
 import { bridgedMethodPaths } from './bridged-methods.js';
-import { RpcRegistry } from './registry.js';
+import { RpcRegistry, isSystemAccess } from './registry.js';
 import { validateMessage } from './validation.js';
 
 export interface PipelineDeps {
   registry: RpcRegistry;
   resolver: InstanceResolver;
   authenticator: Authenticator;
+  /** Checks the JWTs of system API users on system methods. */
+  systemTokens: SystemTokenVerifier;
   metrics: Metrics;
   log: Logger;
   /** Per-IP limits on the methods of RATE_LIMITED; none when absent. */
@@ -96,6 +100,7 @@ function rateLimit({ rateLimiter }: PipelineDeps): Interceptor {
 function tenancy({ resolver, registry }: PipelineDeps): Interceptor {
   return (next) => async (req) => {
     if (registry.binding(req.service.typeName)?.instanceless) return next(req);
+    if (isSystemAccess(registry.accessFor(req.method))) return next(req);
     const connectionHost = req.header.get('host') ?? new URL(req.url).host; // HTTP/2: the URL carries :authority
     const site = await resolver.resolveRequest(requestHosts((name) => req.header.get(name), connectionHost));
     req.contextValues.set(INSTANCE, site.instance);
@@ -105,11 +110,20 @@ function tenancy({ resolver, registry }: PipelineDeps): Interceptor {
 }
 
 /** Authentication and the method-level permission check, from the handler's access table. */
-function authorize({ registry, authenticator }: PipelineDeps): Interceptor {
+function authorize({ registry, authenticator, systemTokens }: PipelineDeps): Interceptor {
   return (next) => async (req) => {
     const access = registry.accessFor(req.method);
     if (access === undefined) {
       throw new ConnectError(`${req.service.typeName}.${req.method.name} is not implemented yet`, Code.Unimplemented);
+    }
+    // System methods take system API users only, and system API users reach nothing else: their
+    // JWTs are no credential any instance strategy accepts.
+    if (isSystemAccess(access)) {
+      const system = await systemTokens.verify(req.header.get('authorization'));
+      if (!systemRolesGrant(system.roles, access.system))
+        throw PermissionDenied('AUTHZ-sy5p1', `no permission: ${access.system} required`);
+      req.contextValues.set(SYSTEM_PRINCIPAL, system);
+      return next(req);
     }
     if (access === 'public' && !req.contextValues.get(INSTANCE)) return next(req);
     const instance = req.contextValues.get(INSTANCE)!;

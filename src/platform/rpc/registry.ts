@@ -2,14 +2,29 @@ import type { DescMethod, DescService } from '@bufbuild/protobuf';
 import type { ServiceImpl } from '@connectrpc/connect';
 import { Injectable } from '@nestjs/common';
 import type { Permission } from '../authz/permissions.js';
+import type { SystemPermission } from '../authz/system-permissions.js';
 import type { ExtraBinding } from './rest/http-bindings.js';
 
 /**
  * What a caller needs to invoke a method. `public` needs no credentials; `authenticated` needs a
  * valid caller and leaves the rest to the service; `{ permission }` needs that permission on the
- * instance or in at least one org/project (the service then checks the specific resource).
+ * instance or in at least one org/project (the service then checks the specific resource);
+ * `{ system }` needs a system API user holding that permission, and no instance (the method
+ * names the instance it acts on; the request's host chooses none).
  */
-export type MethodAccess = 'public' | 'authenticated' | { permission: Permission };
+export type MethodAccess =
+  | 'public'
+  | 'authenticated'
+  | { readonly permission: Permission }
+  | { readonly system: SystemPermission };
+
+/** The permission an access rule names, if any. */
+export const permissionOf = (access: MethodAccess): string | undefined =>
+  typeof access === 'string' ? undefined : 'permission' in access ? access.permission : access.system;
+
+/** Whether a method is the system API's: a system API user calls it, on no instance. */
+export const isSystemAccess = (access: MethodAccess | undefined): access is { readonly system: SystemPermission } =>
+  typeof access === 'object' && 'system' in access;
 
 export type AccessTable<S extends DescService> = { readonly [K in keyof S['method']]?: MethodAccess };
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { ChangeFeed } from '../cache/change-feed.js';
 import { Config } from '../config/config.js';
 import { LogThrottle } from '../logging/log-throttle.js';
 import { LOGGER } from '../logging/logger-token.js';
@@ -29,8 +30,10 @@ export interface RequestSite {
 }
 
 /**
- * Finds the instance a request is for from its host. The cache only saves look-ups: losing it
- * (or another process adding a domain) costs at most a few seconds of staleness.
+ * Finds the instance a request is for from its host. Only hosts found are cached, so a new
+ * domain is served at once; the change feed drops an instance's entries when it or its domains
+ * change in any process (within milliseconds of the commit), and while the feed is down every
+ * request reads the database, as the read caches do.
  */
 @Injectable()
 export class InstanceResolver {
@@ -45,8 +48,10 @@ export class InstanceResolver {
     private readonly dataSource: DataSource,
     @Inject(LOGGER) private readonly log: Logger,
     config: Config,
+    private readonly changes: ChangeFeed,
   ) {
     this.scheme = new URL(config.externalUrl).protocol;
+    changes.onChange((instanceId) => this.forget(instanceId));
   }
 
   async resolve(hostHeader: string | null | undefined): Promise<Instance> {
@@ -89,14 +94,17 @@ export class InstanceResolver {
 
   private async byDomain(host: string): Promise<Instance | undefined> {
     const cached = this.cache.get(host);
-    if (cached && cached.until > Date.now()) return cached.instance;
+    if (cached && cached.until > Date.now() && this.changes.usable) return cached.instance;
+    // A look-up that began before a change was announced is answered but not kept.
+    const version = this.changes.version;
     const found = await this.dataSource
       .getRepository(Instance)
       .createQueryBuilder('i')
       .innerJoin(InstanceDomain, 'd', 'd.instance_id = i.id')
       .where('d.domain = :host', { host })
       .getOne();
-    if (found) this.cache.set(host, { instance: found, until: Date.now() + CACHE_TTL_MS });
+    if (found && this.changes.usable && this.changes.version === version)
+      this.cache.set(host, { instance: found, until: Date.now() + CACHE_TTL_MS });
     return found ?? undefined;
   }
 
@@ -121,7 +129,9 @@ export class InstanceResolver {
     );
   }
 
-  forget(): void {
-    this.cache.clear();
+  /** Drops the hosts of one instance, or every host. */
+  forget(instanceId?: string): void {
+    for (const [host, entry] of this.cache)
+      if (instanceId === undefined || entry.instance.id === instanceId) this.cache.delete(host);
   }
 }

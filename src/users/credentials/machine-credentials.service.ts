@@ -101,6 +101,7 @@ export class MachineCredentialsService {
     caller: Caller,
     userId: string,
     input: { expiration?: Date; publicKey?: Uint8Array },
+    outer?: EntityManager,
   ): Promise<{ id: string; createdAt: Date; keyFile: Buffer }> {
     const expiresAt = expirationOf(input.expiration, 'expiration_date');
     const supplied = input.publicKey?.length ? parsePublicKey(input.publicKey, 'public_key') : undefined;
@@ -128,7 +129,7 @@ export class MachineCredentialsService {
         createdAt: event.createdAt,
         keyFile: keyFile({ keyId: id, userId: user.id, expiresAt, privateKey: generated?.privateKey }),
       };
-    });
+    }, outer);
   }
 
   async removeKey(caller: Caller, userId: string, keyId: string): Promise<WrittenEvent> {
