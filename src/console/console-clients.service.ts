@@ -7,9 +7,9 @@ import { APP_ERRORS } from '../apps/apps.errors.js';
 import { Config } from '../platform/config/config.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { isError } from '../platform/errors/domain-error.js';
-import { EventStore, SYSTEM_CREATOR } from '../platform/events/event-store.js';
+import { EventStore } from '../platform/events/event-store.js';
 import { LOGGER } from '../platform/platform.module.js';
-import { systemCaller, type Caller } from '../platform/rpc/call-context.js';
+import { creatorOf, systemCaller, type Caller } from '../platform/rpc/call-context.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
 import { ProjectsService } from '../projects/projects.service.js';
 import { PROJECT_ERRORS } from '../projects/projects.errors.js';
@@ -59,58 +59,57 @@ export class ConsoleClients {
   async ensure(instanceId: string): Promise<string | undefined> {
     return this.tx.run(async (tx) => {
       const instance = await this.store.lockInstance(tx, instanceId);
-      if (!instance?.defaultOrgId) return undefined;
-      const caller = systemCaller(instance, 'console-setup');
-      const settings = consoleOidcSettings(
-        this.config.externalUrl,
-        consoleOrigins(this.config.externalUrl, await this.store.domains(tx, instance.id)),
-      );
-      const row = await this.store.client(instance.id, tx);
-      const current = row ? await this.existingApp(caller, row.appId) : undefined;
-      if (row && current) {
-        if (
-          !sameUris(current.redirectUris, settings.redirectUris) ||
-          !sameUris(current.postLogoutRedirectUris, settings.postLogoutRedirectUris)
-        ) {
-          const patch = {
-            redirectUris: settings.redirectUris,
-            postLogoutRedirectUris: settings.postLogoutRedirectUris,
-            devMode: settings.devMode,
-          };
-          await this.apps.update(
-            caller,
-            { projectId: row.projectId, appId: row.appId, name: '', config: { kind: 'oidc', patch } },
-            tx,
-          );
-        }
-        return row.clientId;
-      }
-      const projectId =
-        (row && (await this.projectExists(caller, row.projectId))) || (await this.newProject(tx, caller));
-      const app = await this.apps.create(
-        caller,
-        { projectId, name: CONSOLE_APP_NAME, config: { kind: 'oidc', oidc: settings } },
-        tx,
-      );
-      await this.store.save(tx, {
-        instanceId: instance.id,
-        projectId,
-        appId: app.id,
-        clientId: app.clientId!,
-        createdAt: new Date(),
-      });
-      await this.events.push(tx, instance.id, SYSTEM_CREATOR, [
-        {
-          aggregateType: 'instance',
-          aggregateId: instance.id,
-          type: 'instance.iam.console.set',
-          payload: { appId: app.id, clientId: app.clientId },
-          resourceOwner: instance.id,
-        },
-      ]);
-      this.log.info({ instanceId: instance.id, clientId: app.clientId }, 'console client set up');
-      return app.clientId;
+      return instance ? this.ensureIn(tx, systemCaller(instance, 'console-setup')) : undefined;
     });
+  }
+
+  /**
+   * `ensure` in the caller's unit of work, as the caller (a new instance's set-up makes its
+   * console client in the transaction that makes the instance, after its default org).
+   */
+  async ensureIn(tx: EntityManager, caller: Caller): Promise<string | undefined> {
+    const instance = caller.instance;
+    if (!instance.defaultOrgId) return undefined;
+    const settings = consoleOidcSettings(
+      this.config.externalUrl,
+      consoleOrigins(this.config.externalUrl, await this.store.domains(tx, instance.id)),
+    );
+    const row = await this.store.client(instance.id, tx);
+    const current = row ? await this.existingApp(caller, row.appId) : undefined;
+    if (row && current) {
+      if (
+        !sameUris(current.redirectUris, settings.redirectUris) ||
+        !sameUris(current.postLogoutRedirectUris, settings.postLogoutRedirectUris)
+      ) {
+        const patch = {
+          redirectUris: settings.redirectUris,
+          postLogoutRedirectUris: settings.postLogoutRedirectUris,
+          devMode: settings.devMode,
+        };
+        await this.apps.update(
+          caller,
+          { projectId: row.projectId, appId: row.appId, name: '', config: { kind: 'oidc', patch } },
+          tx,
+        );
+      }
+      return row.clientId;
+    }
+    const projectId = (row && (await this.projectExists(caller, row.projectId))) || (await this.newProject(tx, caller));
+    const app = await this.apps.create(
+      caller,
+      { projectId, name: CONSOLE_APP_NAME, config: { kind: 'oidc', oidc: settings } },
+      tx,
+    );
+    await this.store.save(tx, {
+      instanceId: instance.id,
+      projectId,
+      appId: app.id,
+      clientId: app.clientId!,
+      createdAt: new Date(),
+    });
+    await this.push(tx, caller, 'instance.iam.console.set', { appId: app.id, clientId: app.clientId });
+    this.log.info({ instanceId: instance.id, clientId: app.clientId }, 'console client set up');
+    return app.clientId;
   }
 
   private async existingApp(caller: Caller, appId: string) {
@@ -147,15 +146,14 @@ export class ConsoleClients {
       },
       tx,
     );
-    await this.events.push(tx, caller.instance.id, SYSTEM_CREATOR, [
-      {
-        aggregateType: 'instance',
-        aggregateId: caller.instance.id,
-        type: 'instance.iam.project.set',
-        payload: { iamProjectId: created.id },
-        resourceOwner: caller.instance.id,
-      },
-    ]);
+    await this.push(tx, caller, 'instance.iam.project.set', { iamProjectId: created.id });
     return created.id;
+  }
+
+  private async push(tx: EntityManager, caller: Caller, type: string, payload: Record<string, unknown>): Promise<void> {
+    const id = caller.instance.id;
+    await this.events.push(tx, id, creatorOf(caller), [
+      { aggregateType: 'instance', aggregateId: id, type, payload, resourceOwner: id },
+    ]);
   }
 }

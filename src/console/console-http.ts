@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { assetOrigins, brandCss } from '../login/login-theme.js';
+import { assetOrigins, brandCss } from '../settings/branding.js';
 import { HttpRoutes, type HttpRequest, type HttpResponse } from '../platform/http/http-routes.js';
 import { LOGGER } from '../platform/platform.module.js';
 import { InstanceResolver, type RequestSite } from '../platform/tenancy/instance-resolver.js';

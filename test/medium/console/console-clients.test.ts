@@ -1,6 +1,8 @@
 import { AppService } from '@zitadel/proto/zitadel/app/v2beta/app_service_pb.js';
 import { ConsoleClients } from '../../../src/console/console-clients.service.js';
 import { ConsoleStore } from '../../../src/console/console.store.js';
+import { InstanceSetup } from '../../../src/instances/instance-setup.service.js';
+import { systemCaller } from '../../../src/platform/rpc/call-context.js';
 import { Transactions } from '../../../src/platform/database/transactions.js';
 import { InstanceResolver } from '../../../src/platform/tenancy/instance-resolver.js';
 import { InstanceDomain } from '../../../src/platform/tenancy/instance.entity.js';
@@ -67,5 +69,46 @@ describe('the console’s OIDC client of each instance (issue #20)', () => {
     expect(after.row.projectId).toBe(before.row.projectId);
     expect(clientId).toBe(after.oidc?.clientId);
     expect(await eventCount('instance.iam.console.set')).toBe(2);
+  });
+
+  it('comes with every new instance, in the transaction that makes it, and follows a domain added later', async () => {
+    const setup = medium().app.get(InstanceSetup);
+    const tx = medium().app.get(Transactions);
+    const created = await tx.run((t) =>
+      setup.create(
+        t,
+        {
+          name: 'Tenant',
+          domains: [{ domain: 'tenant.example.com', generated: false }],
+          orgName: 'Tenant org',
+          owners: [
+            {
+              kind: 'machine',
+              username: 'tenant-sa',
+              name: 'Tenant SA',
+              pat: { expiresAt: new Date(Date.now() + 3600_000) },
+            },
+          ],
+        },
+        'test-console',
+      ),
+    );
+    const row = (await store().client(created.instance.id))!;
+    const [oidc] = await medium().database.dataSource.query(
+      `SELECT redirect_uris FROM app_oidc_configs WHERE instance_id = $1 AND app_id = $2`,
+      [created.instance.id, row.appId],
+    );
+    expect(oidc.redirect_uris).toEqual(['http://tenant.example.com:8080/ui/console/auth/callback']);
+    await tx.run((t) =>
+      setup.addDomain(t, systemCaller(created.instance, 'test-console'), 'login.tenant.example.com', false),
+    );
+    const [after] = await medium().database.dataSource.query(
+      `SELECT redirect_uris FROM app_oidc_configs WHERE instance_id = $1 AND app_id = $2`,
+      [created.instance.id, row.appId],
+    );
+    expect([...after.redirect_uris].sort()).toEqual([
+      'http://login.tenant.example.com:8080/ui/console/auth/callback',
+      'http://tenant.example.com:8080/ui/console/auth/callback',
+    ]);
   });
 });
