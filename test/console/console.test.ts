@@ -76,6 +76,21 @@ async function signIn(page: Page, loginName: string, password: string, newPasswo
   await page.waitForURL((url) => url.pathname === '/ui/console/' && !url.search, { timeout: 15_000 });
 }
 
+/** What the token endpoint answers a code exchange with made-up code: invalid_grant once the client is authenticated. */
+async function tokenEndpointSays(clientId: string, secret: string): Promise<string> {
+  const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64');
+  const res = await fetch(`${origin}/oauth/v2/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: 'made-up',
+      redirect_uri: 'https://shop.example.com/callback',
+    }),
+  });
+  return ((await res.json()) as { error: string }).error;
+}
+
 const status = (page: Page) => page.locator('.notice.success');
 /** A screen, opened from the menu. */
 const open = (page: Page, screen: string) =>
@@ -249,22 +264,21 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     const web = apps.applications.find((a) => a.name === 'Shop web')!;
     expect(web.config.case === 'oidcConfig' && web.config.value.clientId).toBe(clientId);
     // The secret shown is the app's: the token endpoint accepts the client and only refuses the made-up code.
-    const token = await fetch(`${origin}/oauth/v2/token`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code: 'made-up',
-        redirect_uri: 'https://shop.example.com/callback',
-      }),
-    });
-    expect(((await token.json()) as { error: string }).error).toBe('invalid_grant');
+    expect(await tokenEndpointSays(clientId, secret)).toBe('invalid_grant');
     await page.getByRole('link', { name: 'Done' }).click();
-    await page.getByRole('cell', { name: 'Shop web' }).waitFor();
+    await page.getByRole('link', { name: 'Shop web' }).waitFor();
     expect(await page.getByText(secret).count()).toBe(0);
+
+    // A new secret, after the confirmation: shown once, and the old one stops working.
+    await page.getByRole('link', { name: 'Shop web' }).click();
+    await page.getByText('https://shop.example.com/callback').waitFor();
+    await page.getByRole('button', { name: 'New client secret' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'New client secret' }).click();
+    const renewed = await page.getByTestId('client-secret').innerText();
+    expect(renewed).not.toBe(secret);
+    expect(await tokenEndpointSays(clientId, renewed)).toBe('invalid_grant');
+    expect(await tokenEndpointSays(clientId, secret)).toBe('invalid_client');
+    await page.getByRole('link', { name: '← Back' }).click();
 
     // ZITADEL's compliance warning: a browser app with an http redirect URI.
     await page.getByRole('link', { name: 'New OIDC application' }).click();

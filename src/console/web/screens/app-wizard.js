@@ -116,6 +116,36 @@ export function AppWizardScreen({ projectId }) {
 /** @param {{ projectId: string, name: string, created: any }} props */
 function Created({ projectId, name, created }) {
   const oidc = created.oidcResponse ?? {};
+  return html`<div>
+    <h1>${name}</h1>
+    <${Success} text=${t('apps.created', { name })} />
+    <${Section} title=${name}>
+      <dl class="facts">
+        <dt>${t('apps.clientId')}</dt><dd><code data-testid="client-id">${oidc.clientId}</code></dd>
+        ${oidc.clientSecret ? html`<${SecretOnce} secret=${oidc.clientSecret} />` : ''}
+      </dl>
+    <//>
+    <${Compliance} problems=${oidc.complianceProblems ?? []} />
+    <${AppUrls} />
+    <p><a class="button primary" href=${href('projects', projectId)}>${t('apps.done')}</a></p>
+  </div>`;
+}
+
+/** A client secret, with the warning that it is not shown again. @param {{ secret: string }} props */
+export const SecretOnce = ({ secret }) =>
+  html`<dt>${t('apps.clientSecret')}</dt><dd><code data-testid="client-secret">${secret}</code>
+    <p class="notice warning" role="note">${t('apps.secretOnce')}</p></dd>`;
+
+/** ZITADEL's OIDC compliance report of an app, when it has problems. @param {{ problems: any[] }} props */
+export const Compliance = ({ problems }) =>
+  problems.length > 0
+    ? html`<${Section} title=${t('apps.compliance')}>
+        <ul class="compliance">${problems.map((p) => html`<li><code>${p.key}</code> ${p.localizedMessage}</li>`)}</ul>
+      <//>`
+    : null;
+
+/** The URLs an OIDC app is configured with, from the instance's discovery document. */
+export function AppUrls() {
   const discovery = useLoad(async () => {
     const res = await fetch('/.well-known/openid-configuration');
     return res.ok ? res.json() : undefined;
@@ -130,27 +160,7 @@ function Created({ projectId, name, created }) {
     ['apps.endSession', d.end_session_endpoint],
     ['apps.jwks', d.jwks_uri],
   ];
-  const problems = oidc.complianceProblems ?? [];
-  return html`<div>
-    <h1>${name}</h1>
-    <${Success} text=${t('apps.created', { name })} />
-    <${Section} title=${name}>
-      <dl class="facts">
-        <dt>${t('apps.clientId')}</dt><dd><code data-testid="client-id">${oidc.clientId}</code></dd>
-        ${oidc.clientSecret
-          ? html`<dt>${t('apps.clientSecret')}</dt><dd><code data-testid="client-secret">${oidc.clientSecret}</code>
-              <p class="notice warning" role="note">${t('apps.secretOnce')}</p></dd>`
-          : ''}
-      </dl>
-    <//>
-    ${problems.length > 0
-      ? html`<${Section} title=${t('apps.compliance')}>
-          <ul class="compliance">${problems.map((/** @type {any} */ p) => html`<li><code>${p.key}</code> ${p.localizedMessage}</li>`)}</ul>
-        <//>`
-      : ''}
-    <${Section} title=${t('apps.urls')}>
-      <dl class="facts">${urls.map(([label, url]) => (url ? html`<dt>${t(label)}</dt><dd><code>${url}</code></dd>` : ''))}</dl>
-    <//>
-    <p><a class="button primary" href=${href('projects', projectId)}>${t('apps.done')}</a></p>
-  </div>`;
+  return html`<${Section} title=${t('apps.urls')}>
+    <dl class="facts">${urls.map(([label, url]) => (url ? html`<dt>${t(label)}</dt><dd><code>${url}</code></dd>` : ''))}</dl>
+  <//>`;
 }

@@ -131,7 +131,7 @@ function Apps({ projectId }) {
     <${Table}
       head=${[t('common.name'), t('apps.kind'), t('apps.clientId'), t('common.state')]}
       rows=${list.map((/** @type {any} */ a) => [
-        a.name,
+        html`<a href=${href('projects', projectId, 'apps', a.id)}>${a.name}</a>`,
         kindOf(a),
         html`<code>${a.oidcConfig?.clientId ?? a.apiConfig?.clientId ?? ''}</code>`,
         stateText(a.state),
