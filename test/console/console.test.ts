@@ -46,8 +46,11 @@ async function consoleContext(locale = 'en-US', viewport = { width: 1280, height
   // A step that never comes fails with its own locator well before the test's timeout.
   page.setDefaultTimeout(8_000);
   const problems: string[] = [];
+  /** Refusals a test provokes on purpose: the browser logs each failed call as an error. */
+  const provoked: RegExp[] = [];
   page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`${m.text()} @ ${m.location().url}`);
+    const text = `${m.text()} @ ${m.location().url}`;
+    if (m.type() === 'error' && !provoked.some((p) => p.test(text))) problems.push(text);
   });
   page.on('pageerror', (e) => problems.push(e.message));
   const scripts: Promise<number>[] = [];
@@ -55,7 +58,7 @@ async function consoleContext(locale = 'en-US', viewport = { width: 1280, height
     if (req.resourceType() === 'script') scripts.push(req.sizes().then((s) => s.responseBodySize));
   });
   const scriptBytes = async () => (await Promise.all(scripts)).reduce((a, b) => a + b, 0);
-  return { context, page, problems, scriptBytes };
+  return { context, page, problems, provoked, scriptBytes };
 }
 
 /** Through the hosted login: login name, password (and a new one when it must change). */
@@ -165,7 +168,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
   });
 
   it('a new administrator signs in, changes the initial password and creates an org, a user, a project with a role, an OIDC app and a grant, each seen by the API', async () => {
-    const { context, page, problems, scriptBytes } = await consoleContext();
+    const { context, page, problems, provoked, scriptBytes } = await consoleContext();
     await page.goto(`${origin}/`);
     await signIn(page, 'admin', ADMIN_PASSWORD, NEW_ADMIN_PASSWORD);
     await page.getByRole('heading', { name: 'Welcome' }).waitFor();
@@ -191,6 +194,13 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     });
     expect(orgs.result).toHaveLength(1);
     const orgId = orgs.result[0].id;
+    // The API's refusal in its words, with its error id.
+    provoked.push(/status of 409 .*\/AddOrganization$/);
+    await page.getByLabel('Name', { exact: true }).fill(orgName);
+    await page.getByRole('button', { name: 'Create organization' }).click();
+    const refusal = page.getByRole('alert');
+    await refusal.getByText(/Error ID: [A-Z]+-\w+/).waitFor();
+    expect(await refusal.innerText()).toMatch(/already/i);
     await page.getByRole('button', { name: `Switch to ${orgName}` }).click();
     await page
       .getByRole('row', { name: new RegExp(orgName) })
