@@ -5,6 +5,7 @@ import { AppService } from '@zitadel/proto/zitadel/app/v2beta/app_service_pb.js'
 import { InternalPermissionService } from '@zitadel/proto/zitadel/internal_permission/v2beta/internal_permission_service_pb.js';
 import { AuthorizationService } from '@zitadel/proto/zitadel/authorization/v2beta/authorization_service_pb.js';
 import { OrganizationService } from '@zitadel/proto/zitadel/org/v2/org_service_pb.js';
+import { OrganizationService as OrganizationServiceBeta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { TextQueryMethod } from '@zitadel/proto/zitadel/object/v2/object_pb.js';
 import { ProjectService } from '@zitadel/proto/zitadel/project/v2beta/project_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
@@ -104,7 +105,12 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     const port = await freePort();
     origin = `http://127.0.0.1:${port}`;
     [server, chromium] = await Promise.all([
-      bootTestServer({ PORTCULLIS_PORT: String(port), PORTCULLIS_EXTERNAL_URL: `http://localhost:${port}` }),
+      bootTestServer({
+        PORTCULLIS_PORT: String(port),
+        PORTCULLIS_EXTERNAL_URL: `http://localhost:${port}`,
+        // Domain checks ask a resolver that is not there: they fail at once, without the network.
+        PORTCULLIS_DNS_SERVERS: '127.0.0.1:9',
+      }),
       launchChromium(),
     ]);
     await withoutMfaPrompt(server);
@@ -207,6 +213,39 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
       .getByText('Current')
       .waitFor();
     await snap(page, 'console-orgs');
+
+    // Its domains: one added, the instructions to prove it, a check that fails while nothing is served, removed.
+    await page.getByRole('link', { name: orgName }).click();
+    await page.getByLabel('Domain', { exact: true }).fill('shop.acme.test');
+    await page.getByRole('button', { name: 'Add domain' }).click();
+    await status(page).filter({ hasText: 'Domain shop.acme.test added.' }).waitFor();
+    await page
+      .getByRole('row', { name: /shop\.acme\.test/ })
+      .getByRole('button', { name: 'Verify by DNS' })
+      .click();
+    const instructions = page.getByRole('region', { name: 'Verification instructions' });
+    await instructions.getByText('_zitadel-challenge.shop.acme.test').waitFor();
+    expect((await page.getByTestId('challenge-token').innerText()).length).toBeGreaterThan(8);
+    await snap(page, 'console-org-domains');
+    provoked.push(/status of \d+ .*\/VerifyOrganizationDomain$/);
+    await instructions.getByRole('button', { name: 'Verify' }).click();
+    await page
+      .getByRole('alert')
+      .getByText(/Error ID: /)
+      .waitFor();
+    const domains = await api(OrganizationServiceBeta).listOrganizationDomains({ organizationId: orgId });
+    expect(domains.domains.find((d) => d.domainName === 'shop.acme.test')?.isVerified).toBe(false);
+    await page
+      .getByRole('row', { name: /shop\.acme\.test/ })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await page
+      .getByRole('dialog', { name: 'Remove the domain shop.acme.test?' })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await page.getByRole('row', { name: /shop\.acme\.test/ }).waitFor({ state: 'detached' });
+    const left = await api(OrganizationServiceBeta).listOrganizationDomains({ organizationId: orgId });
+    expect(left.domains.map((d) => d.domainName)).not.toContain('shop.acme.test');
 
     // Users: a human by the fields' labels, then its detail.
     await open(page, 'Users');

@@ -10,6 +10,7 @@ import { href, useRoute } from './router.js';
 import { AppScreen } from './screens/app.js';
 import { AppWizardScreen } from './screens/app-wizard.js';
 import { AuthorizationsScreen } from './screens/authorizations.js';
+import { OrgScreen } from './screens/org.js';
 import { OrgsScreen } from './screens/orgs.js';
 import { ProjectScreen, ProjectsScreen } from './screens/projects.js';
 import { UserScreen, UsersScreen } from './screens/users.js';
@@ -27,6 +28,7 @@ const NAV = [
 /** @param {{ segments: string[] }} props */
 function Screen({ segments }) {
   const [first, id, sub, action] = segments;
+  if (first === 'orgs' && id) return html`<${OrgScreen} orgId=${id} />`;
   if (first === 'orgs') return html`<${OrgsScreen} />`;
   if (first === 'users' && id) return html`<${UserScreen} userId=${id} />`;
   if (first === 'users') return html`<${UsersScreen} />`;

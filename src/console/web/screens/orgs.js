@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { call, listQuery } from '../api.js';
 import { html } from '../html.js';
 import { t } from '../i18n.js';
+import { href } from '../router.js';
 import { can, useSession } from '../session.js';
 import { Field, Forbidden, LoadState, Pager, SearchField, Section, Table, stateText, useAction, useLoad } from '../ui.js';
 
@@ -36,7 +37,12 @@ export function OrgsScreen() {
       <${LoadState} load=${list} count=${orgs.length} />
       <${Table}
         head=${[t('common.name'), t('orgs.domain'), t('common.state'), html`<span class="sr-only">${t('orgs.switch')}</span>`]}
-        rows=${orgs.map((/** @type {any} */ o) => [o.name, o.primaryDomain, stateText(o.state), switchCell(o)])} />
+        rows=${orgs.map((/** @type {any} */ o) => [
+          html`<a href=${href('orgs', o.id)}>${o.name}</a>`,
+          o.primaryDomain,
+          stateText(o.state),
+          switchCell(o),
+        ])} />
       <${Pager} page=${page} size=${SIZE} total=${Number(list.data?.details?.totalResult ?? 0)} onPage=${setPage} />
     <//>
   </div>`;
