@@ -95,6 +95,10 @@ async function tokenEndpointSays(clientId: string, secret: string): Promise<stri
   return ((await res.json()) as { error: string }).error;
 }
 
+/** A panel of the screen, by its heading. */
+const panel = (page: Page, title: string) =>
+  page.locator('section.panel').filter({ has: page.getByRole('heading', { name: title, exact: true }) });
+
 const status = (page: Page) => page.locator('.notice.success');
 /** A screen, opened from the menu. */
 const open = (page: Page, screen: string) =>
@@ -249,13 +253,14 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
 
     // Users: a human by the fields' labels, then its detail.
     await open(page, 'Users');
-    await page.getByLabel('Given name').fill('Grace');
-    await page.getByLabel('Family name').fill('Hopper');
-    await page.getByLabel('Username').fill('grace');
-    await page.getByLabel('Email', { exact: true }).fill('grace@acme.example.com');
-    await page.getByLabel('Email is verified').check();
-    await page.getByLabel('Initial password').fill(USER_PASSWORD);
-    await page.getByRole('button', { name: 'Create user' }).click();
+    const human = panel(page, 'Create user');
+    await human.getByLabel('Given name').fill('Grace');
+    await human.getByLabel('Family name').fill('Hopper');
+    await human.getByLabel('Username').fill('grace');
+    await human.getByLabel('Email', { exact: true }).fill('grace@acme.example.com');
+    await human.getByLabel('Email is verified').check();
+    await human.getByLabel('Initial password').fill(USER_PASSWORD);
+    await human.getByRole('button', { name: 'Create user' }).click();
     await status(page).filter({ hasText: 'User Grace Hopper created.' }).waitFor();
     const users = await api(UserService).listUsers({
       queries: [{ query: { case: 'organizationIdQuery', value: { organizationId: orgId } } }],
@@ -274,6 +279,19 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     expect((await api(UserService).getUserByID({ userId: grace.userId })).user?.state).toBe(UserState.LOCKED);
     await page.getByRole('button', { name: 'Unlock' }).click();
     await page.getByRole('button', { name: 'Lock' }).waitFor();
+
+    // A service account and a token for it, shown once: the token opens the API as that account.
+    await open(page, 'Users');
+    const machine = panel(page, 'Create service account');
+    await machine.getByLabel('Username').fill('ci-bot');
+    await machine.getByLabel('Service account name').fill('CI bot');
+    await machine.getByRole('button', { name: 'Create service account' }).click();
+    await page.getByRole('link', { name: 'CI bot' }).click();
+    await page.getByRole('button', { name: 'New personal access token' }).click();
+    const pat = await page.getByTestId('new-token').innerText();
+    await page.getByText('Copy the token now').waitFor();
+    const me = await fetch(`${origin}/auth/v1/users/me`, { headers: { authorization: `Bearer ${pat}` } });
+    expect(((await me.json()) as { user: { userName: string } }).user.userName).toBe('ci-bot');
     await snap(page, 'console-user');
 
     // Projects: one with a role.

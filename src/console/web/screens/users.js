@@ -78,7 +78,10 @@ export function UsersScreen() {
   const users = list.data?.result ?? [];
   return html`<div>
     <h1>${t('users.title')}</h1>
-    ${can(session, 'user.write') ? html`<${CreateUser} orgId=${session.orgId} onCreated=${list.reload} />` : ''}
+    ${can(session, 'user.write')
+      ? html`<${CreateUser} orgId=${session.orgId} onCreated=${list.reload} />
+          <${CreateMachine} orgId=${session.orgId} onCreated=${list.reload} />`
+      : ''}
     <${Section} title=${t('users.title')}>
       <div class="list-tools">
         <${SearchField} value=${search} onInput=${(/** @type {string} */ v) => { setSearch(v); setPage(0); }} />
@@ -135,6 +138,59 @@ function CreateUser({ orgId, onCreated }) {
   <//>`;
 }
 
+/** @param {{ orgId: string, onCreated: () => void }} props */
+function CreateMachine({ orgId, onCreated }) {
+  const empty = { username: '', name: '', description: '' };
+  const [form, setForm] = useState(empty);
+  const action = useAction();
+  /** @param {keyof typeof empty} key */
+  const field = (key) => (/** @type {string} */ v) => setForm({ ...form, [key]: v });
+  const create = async () => {
+    await call('zitadel.user.v2.UserService/CreateUser', {
+      organizationId: orgId,
+      username: form.username,
+      machine: { name: form.name, ...(form.description ? { description: form.description } : {}) },
+    });
+    setForm(empty);
+    onCreated();
+  };
+  return html`<${Section} title=${t('users.createMachine')}>
+    <form onSubmit=${action.submit(create, t('users.created', { name: form.name }))} class="grid">
+      <${Field} label=${t('users.username')} value=${form.username} onInput=${field('username')} required />
+      <${Field} label=${t('users.machineName')} value=${form.name} onInput=${field('name')} required />
+      <${Field} label=${t('users.description')} value=${form.description} onInput=${field('description')} />
+      <div><button type="submit" class="primary">${t('users.createMachine')}</button></div>
+    </form>
+    ${action.feedback}
+  <//>`;
+}
+
+/** A new personal access token of a machine user, shown once. @param {{ userId: string }} props */
+function NewToken({ userId }) {
+  // The API asks for an expiry: a year from today unless chosen.
+  const [expires, setExpires] = useState(() => new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10));
+  const [token, setToken] = useState('');
+  const action = useAction();
+  const add = async () => {
+    const answer = await call('zitadel.user.v2.UserService/AddPersonalAccessToken', {
+      userId,
+      expirationDate: new Date(`${expires}T00:00:00Z`).toISOString(),
+    });
+    setToken(answer.token);
+  };
+  return html`<${Section} title=${t('users.tokens')}>
+    <form onSubmit=${action.submit(add)} class="grid">
+      <${Field} label=${t('users.tokenExpires')} type="date" value=${expires} onInput=${setExpires} required />
+      <div><button type="submit" class="primary">${t('users.newToken')}</button></div>
+    </form>
+    ${token
+      ? html`<dl class="facts"><dt>${t('users.token')}</dt><dd><code data-testid="new-token">${token}</code>
+          <p class="notice warning" role="note">${t('users.tokenOnce')}</p></dd></dl>`
+      : ''}
+    ${action.feedback}
+  <//>`;
+}
+
 /** @param {{ userId: string }} props */
 export function UserScreen({ userId }) {
   const { session } = useSession();
@@ -185,5 +241,6 @@ export function UserScreen({ userId }) {
       </div>
       ${action.feedback}
     <//>
+    ${u.machine && can(session, 'user.write') ? html`<${NewToken} userId=${u.userId} />` : ''}
   </div>`;
 }
