@@ -387,6 +387,17 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await page.getByRole('heading', { level: 1, name: 'Users', exact: true }).waitFor();
     await expect(api(UserService).getUserByID({ userId: temp.userId })).rejects.toThrow(/not found/i);
 
+    // The audit log: what happened to Grace, from the events API.
+    await open(page, 'Audit log');
+    await page.getByLabel('Aggregate ID').fill(grace.userId);
+    await page.waitForFunction((id) => {
+      const rows = [...document.querySelectorAll('tbody tr')];
+      return rows.length > 0 && rows.every((r) => r.children[2]?.textContent?.includes(id));
+    }, grace.userId);
+    const types = await page.locator('tbody tr td:nth-child(2)').allInnerTexts();
+    expect(types).toEqual(expect.arrayContaining(['user.human.added', 'user.locked', 'user.unlocked']));
+    await snap(page, 'console-audit');
+
     // Sign-out through end_session.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('You are signed out.').waitFor();

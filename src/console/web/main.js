@@ -10,6 +10,7 @@ import { href, useRoute } from './router.js';
 import { AppScreen } from './screens/app.js';
 import { AppWizardScreen } from './screens/app-wizard.js';
 import { AuthorizationsScreen } from './screens/authorizations.js';
+import { EventsScreen } from './screens/events.js';
 import { OrgScreen } from './screens/org.js';
 import { OrgsScreen } from './screens/orgs.js';
 import { ProjectScreen, ProjectsScreen } from './screens/projects.js';
@@ -23,6 +24,7 @@ const NAV = [
   { path: 'users', label: 'nav.users', permission: 'user.read' },
   { path: 'projects', label: 'nav.projects', permission: 'project.read' },
   { path: 'authorizations', label: 'nav.authorizations', permission: 'user.grant.read' },
+  { path: 'events', label: 'nav.events', permission: 'events.read' },
 ];
 
 /** @param {{ segments: string[] }} props */
@@ -37,6 +39,7 @@ function Screen({ segments }) {
   if (first === 'projects' && id) return html`<${ProjectScreen} projectId=${id} />`;
   if (first === 'projects') return html`<${ProjectsScreen} />`;
   if (first === 'authorizations') return html`<${AuthorizationsScreen} />`;
+  if (first === 'events') return html`<${EventsScreen} />`;
   return html`<${Home} />`;
 }
 
