@@ -80,12 +80,15 @@ async function signIn(page: Page, loginName: string, password: string, newPasswo
   await page.waitForURL((url) => url.pathname === '/ui/console/' && !url.search, { timeout: 15_000 });
 }
 
+/** RFC 6749 §2.3.1: the client's id and secret, form-encoded, as HTTP Basic credentials. */
+const basicAuth = (clientId: string, secret: string) =>
+  `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+
 /** What the token endpoint answers a code exchange with made-up code: invalid_grant once the client is authenticated. */
 async function tokenEndpointSays(clientId: string, secret: string): Promise<string> {
-  const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64');
   const res = await fetch(`${origin}/oauth/v2/token`, {
     method: 'POST',
-    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { authorization: basicAuth(clientId, secret), 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
       grant_type: 'authorization_code',
       code: 'made-up',
@@ -358,6 +361,24 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await page.getByRole('heading', { name: 'Compliance warnings' }).waitFor();
     await page.getByText('Application.OIDC.V1.Code.RedirectUris.HttpOnlyForWeb').waitFor();
     expect(await page.getByTestId('client-secret').count()).toBe(0);
+
+    // An API app with basic auth: its secret, shown once, authenticates it at the introspection endpoint.
+    await page.getByRole('link', { name: 'Done' }).click();
+    await page.getByRole('link', { name: 'New API application' }).click();
+    await page.getByLabel('Application name').fill('Shop API');
+    await page.getByRole('button', { name: 'Create application' }).click();
+    const apiClientId = await page.getByTestId('client-id').innerText();
+    const apiSecret = await page.getByTestId('client-secret').innerText();
+    const introspection = await fetch(`${origin}/oauth/v2/introspect`, {
+      method: 'POST',
+      headers: {
+        authorization: basicAuth(apiClientId, apiSecret),
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ token: 'not-a-token' }),
+    });
+    expect(introspection.status).toBe(200);
+    expect(await introspection.json()).toEqual({ active: false });
 
     // Authorizations: Grace gets the role.
     await open(page, 'Authorizations');

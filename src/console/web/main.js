@@ -7,6 +7,7 @@ import { signedInUser, siteOfPage, userManager } from './auth.js';
 import { html } from './html.js';
 import { chooseLanguage, t } from './i18n.js';
 import { href, useRoute } from './router.js';
+import { ApiAppScreen } from './screens/api-app.js';
 import { AppScreen } from './screens/app.js';
 import { AppWizardScreen } from './screens/app-wizard.js';
 import { AuthorizationsScreen } from './screens/authorizations.js';
@@ -35,6 +36,7 @@ function Screen({ segments }) {
   if (first === 'users' && id) return html`<${UserScreen} userId=${id} />`;
   if (first === 'users') return html`<${UsersScreen} />`;
   if (first === 'projects' && id && sub === 'apps' && action === 'new') return html`<${AppWizardScreen} projectId=${id} />`;
+  if (first === 'projects' && id && sub === 'apps' && action === 'new-api') return html`<${ApiAppScreen} projectId=${id} />`;
   if (first === 'projects' && id && sub === 'apps' && action) return html`<${AppScreen} projectId=${id} appId=${action} />`;
   if (first === 'projects' && id) return html`<${ProjectScreen} projectId=${id} />`;
   if (first === 'projects') return html`<${ProjectsScreen} />`;

@@ -29,7 +29,7 @@ const METHOD_LABELS = {
 const lines = (text) => text.split('\n').map((l) => l.trim()).filter(Boolean);
 
 /** @param {{ legend: string, name: string, value: string, options: string[], labels: Record<string, string>, onChange: (v: string) => void }} props */
-function Choice({ legend, name, value, options, labels, onChange }) {
+export function Choice({ legend, name, value, options, labels, onChange }) {
   return html`<fieldset>
     <legend>${legend}</legend>
     ${options.map(

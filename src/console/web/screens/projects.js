@@ -137,7 +137,10 @@ function Apps({ projectId }) {
         stateText(a.state),
       ])} />
     ${can(session, 'project.app.write')
-      ? html`<p><a class="button primary" href=${href('projects', projectId, 'apps', 'new')}>${t('apps.new')}</a></p>`
+      ? html`<p class="actions">
+          <a class="button primary" href=${href('projects', projectId, 'apps', 'new')}>${t('apps.new')}</a>
+          <a class="button" href=${href('projects', projectId, 'apps', 'new-api')}>${t('apps.newApi')}</a>
+        </p>`
       : ''}
   <//>`;
 }
