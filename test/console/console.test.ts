@@ -314,6 +314,19 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     const roles = await api(ProjectService).listProjectRoles({ projectId: shop.id });
     expect(roles.projectRoles.map((r) => [r.key, r.displayName])).toEqual([['reader', 'Reader']]);
 
+    // Granted to the default org, with the role it may hand out.
+    const grants = panel(page, 'Granted to organizations');
+    await grants.getByLabel('Organization', { exact: true }).selectOption({ label: 'Portcullis' });
+    await grants.getByLabel('reader', { exact: true }).check();
+    await grants.getByRole('button', { name: 'Grant the project' }).click();
+    await grants.getByRole('cell', { name: 'Portcullis', exact: true }).waitFor();
+    const projectGrants = await api(ProjectService).listProjectGrants({
+      filters: [{ filter: { case: 'inProjectIdsFilter', value: { ids: [shop.id] } } }],
+    });
+    expect(projectGrants.projectGrants.map((g) => [g.grantedOrganizationName, g.grantedRoleKeys])).toEqual([
+      ['Portcullis', ['reader']],
+    ]);
+
     // An OIDC web app through the wizard: the client id and the secret, shown once.
     await page.getByRole('link', { name: 'New OIDC application' }).click();
     await page.getByLabel('Application name').fill('Shop web');

@@ -6,7 +6,7 @@ import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { can, useSession } from '../session.js';
 import { Check, Forbidden, LoadState, Loading, Section, Select, Table, stateText, useAction, useLoad } from '../ui.js';
-import { listProjects, listRoles } from './projects.js';
+import { listProjects, listRoles } from './project-queries.js';
 import { displayNameOf, listUsers } from './users.js';
 
 export function AuthorizationsScreen() {

@@ -5,21 +5,11 @@ import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { href } from '../router.js';
 import { can, useSession } from '../session.js';
+import { Grants } from './project-grants.js';
+import { listProjects, listRoles } from './project-queries.js';
 import { ErrorNotice, Field, Forbidden, LoadState, Loading, Pager, Section, Table, stateText, useAction, useLoad } from '../ui.js';
 
 const SIZE = 20;
-
-/** @param {string} orgId @param {number} page @param {number} size */
-export const listProjects = (orgId, page, size) =>
-  call('zitadel.project.v2beta.ProjectService/ListProjects', {
-    pagination: listQuery(page, size),
-    sortingColumn: 'PROJECT_FIELD_NAME_NAME',
-    filters: [{ projectOrganizationIdFilter: { id: orgId } }],
-  });
-
-/** @param {string} projectId */
-export const listRoles = (projectId) =>
-  call('zitadel.project.v2beta.ProjectService/ListProjectRoles', { projectId, pagination: listQuery(0, 200) });
 
 export function ProjectsScreen() {
   const { session } = useSession();
@@ -66,6 +56,8 @@ export function ProjectScreen({ projectId }) {
     [projectId],
     can(session, 'project.read'),
   );
+  // Read once for the roles and the grants: a role added shows in both.
+  const roles = useLoad(() => listRoles(projectId), [projectId], can(session, 'project.read'));
   if (!can(session, 'project.read')) return html`<${Forbidden} />`;
   if (project.loading) return html`<${Loading} />`;
   if (project.error) return html`<${ErrorNotice} error=${project.error} />`;
@@ -73,15 +65,15 @@ export function ProjectScreen({ projectId }) {
   return html`<div>
     <p><a href=${href('projects')}>← ${t('projects.title')}</a></p>
     <h1>${t('projects.detail', { name: p.name })}</h1>
-    <${Roles} projectId=${projectId} />
+    <${Roles} projectId=${projectId} roles=${roles} />
     ${can(session, 'project.app.read') ? html`<${Apps} projectId=${projectId} />` : ''}
+    ${can(session, 'project.grant.read') ? html`<${Grants} projectId=${projectId} ownerOrgId=${p.organizationId} roles=${roles} />` : ''}
   </div>`;
 }
 
-/** @param {{ projectId: string }} props */
-function Roles({ projectId }) {
+/** @param {{ projectId: string, roles: ReturnType<typeof useLoad<any>> }} props */
+function Roles({ projectId, roles }) {
   const { session } = useSession();
-  const roles = useLoad(() => listRoles(projectId), [projectId]);
   const empty = { key: '', displayName: '', group: '' };
   const [form, setForm] = useState(empty);
   const action = useAction();
