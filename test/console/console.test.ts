@@ -421,6 +421,31 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await page.getByRole('heading', { level: 1, name: 'Users', exact: true }).waitFor();
     await expect(api(UserService).getUserByID({ userId: temp.userId })).rejects.toThrow(/not found/i);
 
+    // Settings in force in the org: the instance's until the org sets its own.
+    await open(page, 'Settings');
+    const complexity = panel(page, 'Password complexity');
+    await complexity.getByText('Inherited from the instance').waitFor();
+    expect(await complexity.locator('dd').first().innerText()).toBe('8');
+    const own = await fetch(`${origin}/management/v1/policies/password/complexity`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${server.adminPat}`,
+        'content-type': 'application/json',
+        'x-zitadel-orgid': orgId,
+      },
+      body: JSON.stringify({
+        minLength: 12,
+        hasUppercase: true,
+        hasLowercase: true,
+        hasNumber: true,
+        hasSymbol: false,
+      }),
+    });
+    expect(own.status).toBe(200);
+    await page.reload();
+    await complexity.getByText('Set for this organization').waitFor();
+    expect(await complexity.locator('dd').first().innerText()).toBe('12');
+
     // The audit log: what happened to Grace, from the events API.
     await open(page, 'Audit log');
     await page.getByLabel('Aggregate ID').fill(grace.userId);
@@ -488,6 +513,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
       'Users',
       'Projects',
       'Authorizations',
+      'Settings',
     ]);
     await open(page, 'Organizations');
     await page.getByRole('cell', { name: 'Portcullis', exact: true }).waitFor();

@@ -15,6 +15,7 @@ import { EventsScreen } from './screens/events.js';
 import { OrgScreen } from './screens/org.js';
 import { OrgsScreen } from './screens/orgs.js';
 import { ProjectScreen, ProjectsScreen } from './screens/projects.js';
+import { SettingsScreen } from './screens/settings.js';
 import { UserScreen, UsersScreen } from './screens/users.js';
 import { SessionContext, can, loadSession, useSession, withPermissions } from './session.js';
 import { ErrorNotice, Loading, Select, useLoad } from './ui.js';
@@ -25,6 +26,7 @@ const NAV = [
   { path: 'users', label: 'nav.users', permission: 'user.read' },
   { path: 'projects', label: 'nav.projects', permission: 'project.read' },
   { path: 'authorizations', label: 'nav.authorizations', permission: 'user.grant.read' },
+  { path: 'settings', label: 'nav.settings', permission: 'policy.read' },
   { path: 'events', label: 'nav.events', permission: 'events.read' },
 ];
 
@@ -42,6 +44,7 @@ function Screen({ segments }) {
   if (first === 'projects') return html`<${ProjectsScreen} />`;
   if (first === 'authorizations') return html`<${AuthorizationsScreen} />`;
   if (first === 'events') return html`<${EventsScreen} />`;
+  if (first === 'settings') return html`<${SettingsScreen} />`;
   return html`<${Home} />`;
 }
 
