@@ -406,6 +406,10 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
       filters: [{ filter: { case: 'userId', value: { id: grace.userId } } }],
     });
     expect(granted.authorizations.map((a) => [a.projectId, a.roles])).toEqual([[shop.id, ['reader']]]);
+    // Grace's page lists it too, and her sessions (none: she never signed in).
+    await page.goto(`${origin}/ui/console/#/users/${grace.userId}`);
+    await panel(page, 'Authorizations').getByRole('cell', { name: 'Shop', exact: true }).waitFor();
+    await panel(page, 'Sessions').getByText('Nothing here yet.').waitFor();
 
     // Delete, after the confirmation.
     const temp = await api(UserService).addHumanUser({

@@ -18,10 +18,16 @@ export class ApiError extends Error {
 
 /** @type {() => Promise<string | undefined>} */
 let tokenSource = async () => undefined;
+/** @type {() => void} */
+let onUnauthenticated = () => {};
 
-/** @param {() => Promise<string | undefined>} source */
-export function useTokens(source) {
+/**
+ * @param {() => Promise<string | undefined>} source the access token to send
+ * @param {() => void} expired what to do when the API no longer takes it (sign in again)
+ */
+export function useTokens(source, expired) {
   tokenSource = source;
+  onUnauthenticated = expired;
 }
 
 /**
@@ -51,6 +57,7 @@ export async function call(method, body = {}, options = {}) {
     json = { message: text };
   }
   if (res.ok) return json;
+  if (res.status === 401) onUnauthenticated();
   const message = String(json.message ?? res.statusText);
   // ZITADEL's messages end with the error id in parentheses: "user not found (USER-7hq2k)".
   const match = /^(.*?)\s*\(([A-Za-z0-9]+-[A-Za-z0-9]+)\)$/.exec(message);

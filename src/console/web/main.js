@@ -134,7 +134,11 @@ async function start() {
   const root = /** @type {HTMLElement} */ (document.getElementById('app'));
   const site = siteOfPage();
   const manager = userManager(site);
-  useTokens(async () => (await manager.getUser())?.access_token);
+  // A token the API refuses (revoked, its session ended): sign in again, back to this screen.
+  useTokens(
+    async () => (await manager.getUser())?.access_token,
+    () => manager.signinRedirect({ state: { hash: location.hash } }),
+  );
   const signOut = () => {
     manager.getUser().then((user) => manager.signoutRedirect({ id_token_hint: user?.id_token }));
   };

@@ -6,6 +6,7 @@ import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { go, href } from '../router.js';
 import { can, useSession } from '../session.js';
+import { UserAuthorizations, UserSessions } from './user-related.js';
 import {
   Check,
   ConfirmButton,
@@ -242,5 +243,7 @@ export function UserScreen({ userId }) {
       ${action.feedback}
     <//>
     ${u.machine && can(session, 'user.write') ? html`<${NewToken} userId=${u.userId} />` : ''}
+    ${can(session, 'user.grant.read') ? html`<${UserAuthorizations} userId=${u.userId} />` : ''}
+    ${can(session, 'session.read') ? html`<${UserSessions} userId=${u.userId} />` : ''}
   </div>`;
 }
