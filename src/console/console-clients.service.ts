@@ -5,11 +5,10 @@ import { AppsQueries } from '../apps/apps.queries.js';
 import { AppsService } from '../apps/apps.service.js';
 import { APP_ERRORS } from '../apps/apps.errors.js';
 import { Config } from '../platform/config/config.js';
-import { Transactions } from '../platform/database/transactions.js';
 import { isError } from '../platform/errors/domain-error.js';
 import { EventStore } from '../platform/events/event-store.js';
 import { LOGGER } from '../platform/platform.module.js';
-import { creatorOf, systemCaller, type Caller } from '../platform/rpc/call-context.js';
+import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
 import { ProjectsService } from '../projects/projects.service.js';
 import { PROJECT_ERRORS } from '../projects/projects.errors.js';
@@ -27,13 +26,13 @@ import { ConsoleStore } from './console.store.js';
  * instance's default org holding a public user agent app (code + PKCE). Idempotent: each start
  * makes what is missing (an instance from before the console, an app someone deleted) and moves
  * the redirect URIs to the instance's current domains; what it changes is audited like an API call.
+ * The caller is always given: only the bootstrap and instance setup act as the system.
  */
 @Injectable()
 export class ConsoleClients {
   constructor(
     @Inject(Config) private readonly config: Config,
     @Inject(LOGGER) private readonly log: Logger,
-    private readonly tx: Transactions,
     private readonly store: ConsoleStore,
     private readonly projects: ProjectsService,
     private readonly apps: AppsService,
@@ -41,31 +40,19 @@ export class ConsoleClients {
     private readonly events: EventStore,
   ) {}
 
-  async ensureAll(): Promise<void> {
-    for (const instanceId of await this.store.instanceIds()) await this.ensure(instanceId);
-  }
-
   /**
-   * The console's client id on the instance, made first when it has none (an instance added since
-   * the start) or its app is gone (deleted through the API).
+   * The console's client id on the instance; none while its app is gone (deleted through the API)
+   * or it has never had one, until the next start sets it up again (src/bootstrap).
    */
   async clientIdOf(instance: Instance): Promise<string | undefined> {
     const row = await this.store.client(instance.id);
-    if (row && (await this.appQueries.activeClient(instance.id, row.clientId))) return row.clientId;
-    return this.ensure(instance.id);
-  }
-
-  /** Makes or repairs the instance's console client; its client id, or none for an instance without a default org. */
-  async ensure(instanceId: string): Promise<string | undefined> {
-    return this.tx.run(async (tx) => {
-      const instance = await this.store.lockInstance(tx, instanceId);
-      return instance ? this.ensureIn(tx, systemCaller(instance, 'console-setup')) : undefined;
-    });
+    return row && (await this.appQueries.activeClient(instance.id, row.clientId)) ? row.clientId : undefined;
   }
 
   /**
-   * `ensure` in the caller's unit of work, as the caller (a new instance's set-up makes its
-   * console client in the transaction that makes the instance, after its default org).
+   * Makes or repairs the instance's console client in the caller's unit of work, as the caller
+   * (the setup of a new instance, after its default org; each start, for every instance); its
+   * client id, or none for an instance without a default org.
    */
   async ensureIn(tx: EntityManager, caller: Caller): Promise<string | undefined> {
     const instance = caller.instance;

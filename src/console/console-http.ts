@@ -111,8 +111,8 @@ export class ConsoleHttp implements OnModuleInit {
     }
     const clientId = await this.clients.clientIdOf(instance);
     if (!clientId) {
-      this.log.warn({ instanceId: instance.id }, 'console: the instance has no default org to hold its client');
-      return plain(req, res, 503, 'The console is not set up on this instance');
+      this.log.warn({ instanceId: instance.id }, 'console: the instance has no active console client');
+      return plain(req, res, 503, 'The console is not set up on this instance: the next start sets it up again');
     }
     const html = shellHtml(this.assets, { issuer: site.origin, clientId });
     send(req, res, 200, shellHeaders(this.assets, assetOrigins(label)), html);

@@ -10,7 +10,7 @@ import { TextQueryMethod } from '@zitadel/proto/zitadel/object/v2/object_pb.js';
 import { ProjectService } from '@zitadel/proto/zitadel/project/v2beta/project_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
-import { ConsoleClients } from '../../src/console/console-clients.service.js';
+import { ConsoleSetup } from '../../src/bootstrap/console-setup.service.js';
 import { client } from '../support/clients.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { describeInBrowser, launchChromium, snap, withoutMfaPrompt } from '../login/support.js';
@@ -175,7 +175,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
       ]),
     );
     // Another start (here: the same step again) keeps the one client.
-    await server.app.get(ConsoleClients).ensureAll();
+    await server.app.get(ConsoleSetup).run();
     const again = await api(AppService).listApplications({ projectId: project.id });
     expect(again.applications.map((a) => a.id)).toEqual([apps.applications[0].id]);
   });

@@ -1,4 +1,5 @@
 import { AppService } from '@zitadel/proto/zitadel/app/v2beta/app_service_pb.js';
+import { ConsoleSetup } from '../../../src/bootstrap/console-setup.service.js';
 import { ConsoleClients } from '../../../src/console/console-clients.service.js';
 import { ConsoleStore } from '../../../src/console/console.store.js';
 import { InstanceSetup } from '../../../src/instances/instance-setup.service.js';
@@ -10,6 +11,7 @@ import { mediumAppForFile } from '../support/medium-app.js';
 
 const medium = mediumAppForFile();
 const clients = () => medium().app.get(ConsoleClients);
+const nextStart = () => medium().app.get(ConsoleSetup).run();
 const store = () => medium().app.get(ConsoleStore);
 const apps = () => medium().client(AppService, medium().adminPat);
 
@@ -33,7 +35,7 @@ describe('the console’s OIDC client of each instance (issue #20)', () => {
     expect(oidc?.clientId).toBe(row.clientId);
     expect(await eventCount('instance.iam.console.set')).toBe(1);
     const changes = await eventCount('project.application.config.oidc.changed');
-    await clients().ensureAll();
+    await nextStart();
     expect((await store().client(medium().instance.id))?.appId).toBe(row.appId);
     expect(await eventCount('instance.iam.console.set')).toBe(1);
     expect(await eventCount('project.application.config.oidc.changed')).toBe(changes);
@@ -53,21 +55,22 @@ describe('the console’s OIDC client of each instance (issue #20)', () => {
       );
     medium().app.get(InstanceResolver).forget();
     const changes = await eventCount('project.application.config.oidc.changed');
-    await clients().ensureAll();
+    await nextStart();
     const { oidc } = await consoleOidc();
     expect(oidc?.redirectUris).toContain('http://console.example.com:8080/ui/console/auth/callback');
     expect(oidc?.postLogoutRedirectUris).toContain('http://console.example.com:8080/ui/console/signedout');
     expect(await eventCount('project.application.config.oidc.changed')).toBe(changes + 1);
   });
 
-  it('is made again, in the same project, when someone deleted it', async () => {
+  it('is gone with its app when someone deleted it, and made again, in the same project, at the next start', async () => {
     const before = await consoleOidc();
     await apps().deleteApplication({ projectId: before.row.projectId, id: before.row.appId });
-    const clientId = await clients().clientIdOf(medium().instance);
+    expect(await clients().clientIdOf(medium().instance)).toBeUndefined();
+    await nextStart();
     const after = await consoleOidc();
     expect(after.row.appId).not.toBe(before.row.appId);
     expect(after.row.projectId).toBe(before.row.projectId);
-    expect(clientId).toBe(after.oidc?.clientId);
+    expect(await clients().clientIdOf(medium().instance)).toBe(after.oidc?.clientId);
     expect(await eventCount('instance.iam.console.set')).toBe(2);
   });
 
