@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ActionsModule } from './actions/actions.module.js';
 import { AppsModule } from './apps/apps.module.js';
 import { AuthorizationsModule } from './authorizations/authorizations.module.js';
 import { BootstrapModule } from './bootstrap/bootstrap.module.js';
@@ -18,6 +19,7 @@ import { SamlModule } from './saml/saml.module.js';
 import { LoginModule } from './login/login.module.js';
 import { IdpsModule } from './idps/idps.module.js';
 import { ConsoleModule } from './console/console.module.js';
+import { FeaturesModule } from './features/features.module.js';
 
 /** One Nest module per resource; each registers its handlers with the platform RPC registry. */
 @Module({})
@@ -38,9 +40,11 @@ export class AppModule {
         InternalPermissionsModule,
         AppsModule,
         WebKeysModule,
+        FeaturesModule,
         OidcModule,
         SamlModule,
         IdpsModule,
+        ActionsModule,
         LoginModule,
         ConsoleModule,
         BootstrapModule,

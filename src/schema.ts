@@ -23,6 +23,8 @@ import * as webkeys from './webkeys/schema.js';
 import * as saml from './saml/schema.js';
 import * as idps from './idps/schema.js';
 import * as consoleUi from './console/schema.js';
+import * as actions from './actions/schema.js';
+import * as features from './features/schema.js';
 
 export const ENTITIES = [
   Instance,
@@ -43,6 +45,8 @@ export const ENTITIES = [
   ...oidc.OIDC_ENTITIES,
   ...idps.IDPS_ENTITIES,
   ...consoleUi.CONSOLE_ENTITIES,
+  ...actions.ACTIONS_ENTITIES,
+  ...features.FEATURES_ENTITIES,
 ];
 
 /** In timestamp order; a module's migrations are merged in by their timestamps. */
@@ -62,6 +66,8 @@ export const MIGRATIONS = [
   ...oidc.OIDC_MIGRATIONS,
   ...idps.IDPS_MIGRATIONS,
   ...consoleUi.CONSOLE_MIGRATIONS,
+  ...actions.ACTIONS_MIGRATIONS,
+  ...features.FEATURES_MIGRATIONS,
   EventQueries1765713000000,
   InstanceTrustedDomains1765800000000,
   InstanceChangeFeed1766150000000,
@@ -91,4 +97,6 @@ export const TABLE_OWNERS: Readonly<Record<string, readonly string[]>> = {
   webkeys: webkeys.OWNED_TABLES,
   idps: idps.OWNED_TABLES,
   console: consoleUi.OWNED_TABLES,
+  actions: actions.OWNED_TABLES,
+  features: features.OWNED_TABLES,
 };

@@ -26,6 +26,7 @@ import { healthBinding } from './platform/rpc/health.js';
 import { OnePortServer } from './platform/rpc/one-port-server.js';
 import { GrpcUnaryFastPath } from './platform/rpc/grpc-unary.js';
 import { createPipeline } from './platform/rpc/pipeline.js';
+import { RpcExecutions } from './actions/rpc-executions.js';
 import { reflectionBindings } from './platform/rpc/reflection.js';
 import { registerBetaBridges } from './platform/rpc/beta-bridge.js';
 import { RpcRegistry } from './platform/rpc/registry.js';
@@ -125,6 +126,7 @@ export async function bootApplication(
       systemTokens: app.get(SystemTokenVerifier),
       metrics: app.get(Metrics),
       rateLimiter: app.get(RateLimiter),
+      executions: app.get(RpcExecutions),
       log,
     });
     return {

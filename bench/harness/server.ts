@@ -34,6 +34,8 @@ export async function startBenchServer(databaseUrl: string | undefined, nodeArgs
       PORTCULLIS_LOG_LEVEL: 'info',
       // Load from one address must not be throttled.
       PORTCULLIS_RATE_LIMIT_PER_MINUTE: '0',
+      // The Actions scenario's webhook listens on loopback, in the bench process.
+      PORTCULLIS_OUTBOUND_ALLOW_PRIVATE: '127.0.0.1/32',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

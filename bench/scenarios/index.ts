@@ -5,6 +5,7 @@ import { addHumanUser } from './add-human-user.js';
 import { createSession } from './create-session.js';
 import { getUserById } from './get-user-by-id.js';
 import { getUserByIdGrpc } from './get-user-by-id-grpc.js';
+import { getUserByIdWebhook } from './get-user-by-id-webhook.js';
 import { listUsers } from './list-users.js';
 import { oidcClientCredentials } from './oidc-client-credentials.js';
 import { oidcIntrospection } from './oidc-introspection.js';
@@ -14,6 +15,7 @@ import { oidcUserinfo } from './oidc-userinfo.js';
 export const SCENARIOS: readonly Scenario[] = [
   getUserById,
   getUserByIdGrpc,
+  getUserByIdWebhook,
   listUsers,
   addHumanUser,
   createSession,

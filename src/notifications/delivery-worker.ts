@@ -3,17 +3,14 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { Config } from '../platform/config/config.js';
 import { MasterKey } from '../platform/crypto/master-key.js';
-import { PgNotifications, type ChannelListener } from '../platform/database/pg-notifications.js';
+import { PgNotifications } from '../platform/database/pg-notifications.js';
+import { OutboxLoop } from '../platform/jobs/outbox-loop.js';
 import { LOGGER } from '../platform/platform.module.js';
 import { DeliveryChannels } from './channels.js';
 import { claimDue, finish, msUntilNextDue, pruneFinished, scheduleRetry } from './outbox-delivery.store.js';
 import { OUTBOX_NOTIFY_CHANNEL, type SealedNotification } from './outbox.store.js';
 import { scrubSecrets } from './templates.js';
 
-/** Fallback when a NOTIFY is missed (listener connection lost, another process's commit racing ours). */
-const POLL_MS = 5_000;
-/** Never re-check sooner than this: due rows locked by another process would make us spin. */
-const MIN_WAIT_MS = 200;
 /** Rows sent at once by one process, each in its own transaction. */
 const LANES = 4;
 const MAX_RETRY_DELAY_S = 3_600;
@@ -39,11 +36,7 @@ export function retryDelaySeconds(attempts: number, baseSeconds: number): number
 @Injectable()
 export class NotificationDelivery implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log: Logger;
-  private running = false;
-  private current: Promise<void> | undefined;
-  private wakeAgain = false;
-  private timer: NodeJS.Timeout | undefined;
-  private readonly outbox: ChannelListener = { notified: () => this.wake(), up: () => this.wake() };
+  private readonly loop: OutboxLoop;
   private lastPrune = 0;
 
   constructor(
@@ -51,61 +44,32 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
     private readonly channels: DeliveryChannels,
     private readonly masterKey: MasterKey,
     private readonly config: Config,
-    private readonly notifications: PgNotifications,
+    notifications: PgNotifications,
     @Inject(LOGGER) log: Logger,
   ) {
     this.log = log.child({ component: 'notifications' });
+    this.loop = new OutboxLoop(
+      notifications,
+      {
+        one: () => this.deliverOne(),
+        msUntilNextDue: () => msUntilNextDue(this.dataSource.manager, this.channels.configured),
+        afterPass: () => this.pruneIfDue(),
+        failed: (err) => this.log.error({ err }, 'notification delivery pass failed; trying again shortly'),
+      },
+      { channel: OUTBOX_NOTIFY_CHANNEL, lanes: LANES },
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
     // Always on: an instance may activate a provider of its own at any time.
-    this.running = true;
-    // Polling covers the time the LISTEN connection is down.
-    await this.notifications.subscribe(OUTBOX_NOTIFY_CHANNEL, this.outbox);
-    this.wake();
+    await this.loop.start();
     this.log.info({ channels: this.channels.configured }, 'notification delivery started');
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    clearTimeout(this.timer);
-    this.notifications.unsubscribe(OUTBOX_NOTIFY_CHANNEL, this.outbox);
-    await this.current;
+    if (!this.loop.started) return;
+    await this.loop.stop();
     this.channels.close();
-  }
-
-  /** Looks for due rows now, or right after the pass in progress. */
-  wake(): void {
-    if (!this.running) return;
-    if (this.current) {
-      this.wakeAgain = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.current = this.pass().finally(() => (this.current = undefined));
-  }
-
-  private async pass(): Promise<void> {
-    let wait = POLL_MS;
-    try {
-      do {
-        this.wakeAgain = false;
-        await Promise.all(Array.from({ length: LANES }, () => this.lane()));
-      } while (this.wakeAgain && this.running);
-      await this.pruneIfDue();
-      wait = await this.msUntilNextDue();
-    } catch (err) {
-      this.log.error({ err }, 'notification delivery pass failed; trying again shortly');
-    }
-    if (this.wakeAgain) wait = 0;
-    if (this.running) this.timer = setTimeout(() => this.wake(), wait);
-  }
-
-  private async lane(): Promise<void> {
-    while (this.running && (await this.deliverOne())) {
-      /* next row */
-    }
   }
 
   /** Claims, sends and marks one due row; false when there was none to claim. */
@@ -154,12 +118,6 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
       this.log.info(meta, 'notification sent');
       return true;
     });
-  }
-
-  private async msUntilNextDue(): Promise<number> {
-    const ms = await msUntilNextDue(this.dataSource.manager, this.channels.configured);
-    if (ms === null) return POLL_MS;
-    return Math.min(POLL_MS, Math.max(MIN_WAIT_MS, Math.ceil(ms)));
   }
 
   private async pruneIfDue(): Promise<void> {

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Account, AccountClaims, KoaContextWithOIDC } from 'oidc-provider';
+import { FunctionExecutions, type FunctionSubject } from '../actions/function-executions.js';
 import { AuthorizationQueries } from '../authorizations/authorizations.queries.js';
 import { OrgQueries } from '../orgs/orgs.queries.js';
+import type { Instance } from '../platform/tenancy/instance.entity.js';
 import { Policies } from '../settings/policies.queries.js';
 import { loginNames } from '../users/core/login-names.js';
 import { UserLookups, type ActiveUserRow } from '../users/user-lookups.queries.js';
@@ -50,13 +52,15 @@ export class OidcAccounts {
     private readonly users: UserLookups,
     private readonly orgs: OrgQueries,
     private readonly grants: AuthorizationQueries,
+    private readonly functions: FunctionExecutions,
   ) {}
 
+  /** With `instance`, ID tokens get what the instance's `preuserinfo` execution adds. */
   async find(
     instanceId: string,
     sub: string,
     ctx: KoaContextWithOIDC | undefined,
-    _token?: unknown,
+    instance?: Instance,
   ): Promise<Account | undefined> {
     const user = await this.activeUser(instanceId, sub);
     if (!user) return undefined;
@@ -67,46 +71,100 @@ export class OidcAccounts {
     };
     return {
       accountId: user.id,
-      claims: async (use, scope) =>
-        ({
-          ...(await this.standardClaims(instanceId, user)),
-          [ZITADEL_CLAIMS]: await this.zitadelClaims(
-            instanceId,
-            user,
-            parseScopes(scope),
-            clientProjectId,
-            roleAssertion(use),
-          ),
-        }) as unknown as AccountClaims,
+      claims: async (use, scope) => {
+        const standard = await this.standardClaims(instanceId, user);
+        const zitadel = await this.zitadelClaims(
+          instanceId,
+          user,
+          parseScopes(scope),
+          clientProjectId,
+          roleAssertion(use),
+        );
+        const added =
+          instance && use === 'id_token'
+            ? await this.functions.claims(instance, 'preuserinfo', await this.subjectOf(instanceId, user), {
+                ...standard,
+                ...zitadel,
+              })
+            : {};
+        return { ...standard, [ZITADEL_CLAIMS]: { ...zitadel, ...added } } as unknown as AccountClaims;
+      },
     };
   }
 
-  /** Claims carried inside access tokens (JWT payload and introspection): roles when asserted. */
+  /** The user as a function target receives it (ZITADEL's `user`, `org` and `user_metadata`). */
+  private async subjectOf(instanceId: string, user: UserRow): Promise<FunctionSubject> {
+    const metadata = await this.users.allMetadata(instanceId, user.id);
+    return {
+      userId: user.id,
+      user: {
+        id: user.id,
+        resource_owner: user.resource_owner,
+        username: user.username,
+        type: user.type,
+        ...(user.type === 'human'
+          ? {
+              human: {
+                first_name: user.given_name,
+                last_name: user.family_name,
+                nick_name: user.nick_name,
+                display_name: user.display_name,
+                preferred_language: user.preferred_language,
+                email: user.email,
+                is_email_verified: user.email_verified,
+                phone: user.phone,
+                is_phone_verified: user.phone_verified,
+              },
+            }
+          : { machine: { name: user.machine_name } }),
+      },
+      org: { id: user.resource_owner, name: user.org_name, primary_domain: user.org_domain },
+      userMetadata: metadata.map((m) => ({ key: m.key, value: Buffer.from(m.value).toString('base64') })),
+    };
+  }
+
+  /**
+   * Claims carried inside access tokens (JWT payload and introspection): roles when asserted;
+   * for JWT access tokens, with `instance`, what the instance's `preaccesstoken` execution adds.
+   */
   async accessTokenClaims(
     instanceId: string,
     ctx: KoaContextWithOIDC | undefined,
     token: { accountId?: string; scope?: string; client?: unknown },
+    instance?: Instance,
   ): Promise<Record<string, unknown> | undefined> {
     if (!token.accountId) return undefined;
     const facts = factsOf(ctx?.oidc.client ?? token.client);
+    if (!facts) return undefined;
     const scopes = parseScopes(token.scope);
-    if (!facts || !wantsRoles(scopes, facts.accessTokenRoleAssertion || facts.projectRoleAssertion)) return undefined;
+    const roles = wantsRoles(scopes, facts.accessTokenRoleAssertion || facts.projectRoleAssertion);
+    const functions = instance && facts.accessTokenType === 'jwt';
+    if (!roles && !functions) return undefined;
     const user = await this.activeUser(instanceId, token.accountId);
     if (!user) return undefined;
-    return roleClaims(
-      await this.grantedRoles(instanceId, user.id, this.projectsOf(facts.projectId, scopes)),
-      facts.projectId,
-      scopes,
-    );
+    const claims = roles
+      ? roleClaims(
+          await this.grantedRoles(instanceId, user.id, this.projectsOf(facts.projectId, scopes)),
+          facts.projectId,
+          scopes,
+        )
+      : {};
+    if (!functions) return claims;
+    const added = await this.functions.claims(instance, 'preaccesstoken', await this.subjectOf(instanceId, user), {
+      sub: user.id,
+      ...claims,
+    });
+    return { ...claims, ...added };
   }
 
-  /** The userinfo response: standard claims of the scope, plus ZITADEL's. */
+  /** The userinfo response: standard claims of the scope, plus ZITADEL's; with `instance`, plus what `preuserinfo` adds. */
   async userinfo(
     instanceId: string,
     sub: string,
     scope: string,
     clientProjectId: string | undefined,
     roleAssertion: boolean,
+    instance?: Instance,
   ): Promise<Record<string, unknown> | undefined> {
     const user = await this.activeUser(instanceId, sub);
     if (!user) return undefined;
@@ -117,9 +175,14 @@ export class OidcAccounts {
       if (!granted.has(s)) continue;
       for (const n of names) if (standard[n] !== undefined) claims[n] = standard[n];
     }
-    return {
+    const all = {
       ...claims,
       ...(await this.zitadelClaims(instanceId, user, parseScopes(scope), clientProjectId, roleAssertion)),
+    };
+    if (!instance) return all;
+    return {
+      ...all,
+      ...(await this.functions.claims(instance, 'preuserinfo', await this.subjectOf(instanceId, user), all)),
     };
   }
 

@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import { InstanceFeatures } from '../features/instance-features.js';
 import { Injectable } from '@nestjs/common';
 import type { ClientMetadata } from 'oidc-provider';
 import { AppsQueries, type ActiveClient } from '../apps/apps.queries.js';
@@ -35,6 +36,8 @@ export interface ClientFacts {
   readonly hasProjectCheck: boolean;
   readonly clockSkewSeconds: number;
   readonly loginBaseUri: string | null;
+  /** An OIDC app that chose ZITADEL's login v2 (its own base URI, else the instance's). */
+  readonly loginV2?: boolean;
   /** An OIDC app's type and dev mode, for ZITADEL's redirect rule at authorization. */
   readonly appType?: OidcAppType;
   readonly devMode?: boolean;
@@ -97,6 +100,7 @@ export class OidcClients {
     private readonly orgs: OrgQueries,
     private readonly relay: AssertionRelay,
     feed: ChangeFeed,
+    private readonly features: InstanceFeatures,
   ) {
     this.cache = feed.cache({ name: 'oidc_clients', keepFor: (c) => (c.metadata ? c.validUntil - Date.now() : 0) });
   }
@@ -142,23 +146,33 @@ export class OidcClients {
     presented: PresentedAuth | undefined,
   ): Promise<ReadClient> {
     const app = await this.apps.activeClient(instanceId, clientId);
-    if (app) return this.appMetadata(app, signingAlg);
+    if (app) {
+      // ZITADEL posts back-channel logout tokens only where the feature is on; a change of the
+      // flag drops this cache (the change feed), so the metadata follows it.
+      const backChannel = (await this.features.of(instanceId)).enableBackChannelLogout?.value === true;
+      return this.appMetadata(app, signingAlg, backChannel);
+    }
     return this.machineMetadata(instanceId, clientId, signingAlg, presented);
   }
 
-  private async appMetadata(app: ActiveClient, signingAlg: string): Promise<ReadClient> {
+  private async appMetadata(app: ActiveClient, signingAlg: string, backChannel: boolean): Promise<ReadClient> {
     const keys =
       app.authMethod === 'private_key_jwt'
         ? publicJwks(await this.apps.publicKeys(app.instanceId, app.appId))
         : undefined;
     return {
-      metadata: this.appClient(app, signingAlg, keys ? this.relay.jwks(app.instanceId) : undefined),
+      metadata: this.appClient(app, signingAlg, keys ? this.relay.jwks(app.instanceId) : undefined, backChannel),
       validUntil: keys?.validUntil ?? Infinity,
       ...(keys ? { keys: keys.jwks } : {}),
     };
   }
 
-  private appClient(app: ActiveClient, signingAlg: string, jwks: ClientMetadata['jwks'] | undefined): ClientMetadata {
+  private appClient(
+    app: ActiveClient,
+    signingAlg: string,
+    jwks: ClientMetadata['jwks'] | undefined,
+    backChannel: boolean,
+  ): ClientMetadata {
     const base = {
       client_id: app.clientId,
       ...(app.clientSecretHash ? { client_secret: app.clientSecretHash } : {}),
@@ -205,6 +219,7 @@ export class OidcClients {
       idTokenUserinfoAssertion: oidc.idTokenUserinfoAssertion,
       clockSkewSeconds: Math.ceil(oidc.clockSkewMs / 1000),
       loginBaseUri: oidc.loginVersion === 'v2' ? oidc.loginBaseUri : null,
+      loginV2: oidc.loginVersion === 'v2',
       ...project,
       appType: oidc.appType,
       devMode: oidc.devMode,
@@ -227,7 +242,7 @@ export class OidcClients {
       post_logout_redirect_uris: [...oidc.postLogoutRedirectUris],
       response_types: responseTypes as ResponseType[],
       grant_types: grantTypes,
-      ...(oidc.backChannelLogoutUri
+      ...(backChannel && oidc.backChannelLogoutUri
         ? { backchannel_logout_uri: oidc.backChannelLogoutUri, backchannel_logout_session_required: true }
         : {}),
       [FACTS]: facts,

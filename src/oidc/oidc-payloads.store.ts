@@ -83,6 +83,8 @@ export interface AdapterHooks {
   jwtAccessTokenId?(value: string): Promise<string | undefined>;
   /** The Client model: metadata of the client with this id, read from apps and machine users. */
   client?(id: string): Promise<ClientMetadata | undefined>;
+  /** Whether issued tokens are audited (ZITADEL's `disableUserTokenEvent` feature turns it off); default yes. */
+  tokenEvents?(): Promise<boolean>;
 }
 
 interface PayloadRow {
@@ -186,7 +188,7 @@ export function postgresAdapter(
                      user_code = EXCLUDED.user_code, uid = EXCLUDED.uid, account_id = EXCLUDED.account_id, expires_at = EXCLUDED.expires_at
                    RETURNING (xmax = 0) AS inserted`;
       const audit = AUDITED.get(this.model);
-      if (!audit) {
+      if (!audit || !((await hooks.tokenEvents?.()) ?? true)) {
         await (ambient.getStore() ?? dataSource).query(sql, params);
         return;
       }

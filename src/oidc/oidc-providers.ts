@@ -24,6 +24,8 @@ import { ProjectStore } from '../projects/projects.store.js';
 import { PatStrategy } from '../users/pat.strategy.js';
 import { introspectPersonalAccessTokens } from './pat-introspection.js';
 import { getInProcess, signedCookieHeader, type InProcessAnswer, type RequestHandler } from './interaction-resume.js';
+import { InstanceFeatures } from '../features/instance-features.js';
+import { loginBase } from '../features/feature-flags.js';
 import { TOKEN_EXCHANGE_PARAMS, actorOf, tokenExchangeGrant } from './token-exchange.js';
 import { AUDIENCE_RESOURCE, audienceOf } from './zitadel-scopes.js';
 import { answerUnroutedAsOAuth } from './oauth-errors.js';
@@ -108,6 +110,7 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     private readonly pats: PatStrategy,
     private readonly projects: ProjectStore,
     private readonly relay: AssertionRelay,
+    private readonly features: InstanceFeatures,
   ) {}
 
   onModuleInit(): void {
@@ -252,6 +255,7 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
         policies: this.policies,
         nonces: this.dpopNonces(instance.id),
         clientKeys: (clientId) => this.clients.registeredKeys(instance.id, clientId) as never,
+        enabled: async () => (await this.features.of(instance.id)).oidcTokenExchange?.value === true,
       }) as never,
       new Set(TOKEN_EXCHANGE_PARAMS) as never,
     );
@@ -269,17 +273,19 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     const accounts = this.accounts;
     const clients = this.clients;
     const loginUiUrl = this.config.loginUiUrl;
+    const features = this.features;
     const cookieKey = this.cookieKey(instanceId);
     return {
       adapter: postgresAdapter(this.dataSource, this.events, this.masterKey, instanceId, {
         jwtAccessTokenId: (value) => this.verifiedJwtId(instanceId, value),
+        tokenEvents: async () => (await features.of(instanceId)).disableUserTokenEvent?.value !== true,
         client: (id) =>
           clients.metadata(instanceId, id, signingAlg, presentedAuth(Provider.ctx as KoaContextWithOIDC | undefined)),
       }),
       jwks: { keys: keys as never },
       // Back-channel logout URIs come from app settings: called through the SSRF-guarded client.
       fetch: this.outbound.asFetch({ timeoutMs: OUTBOUND_TIMEOUT_MS, maxBytes: OUTBOUND_MAX_BYTES }) as never,
-      findAccount: (ctx, sub, token) => accounts.find(instanceId, sub, ctx, token),
+      findAccount: (ctx, sub) => accounts.find(instanceId, sub, ctx, instance),
       claims: {
         acr: null,
         amr: null,
@@ -384,14 +390,16 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
       },
       extraTokenClaims: async (ctx, token) => {
         const act = actorOf(token);
-        const claims = await accounts.accessTokenClaims(instanceId, ctx, token as never);
+        const claims = await accounts.accessTokenClaims(instanceId, ctx, token as never, instance);
         return act ? { ...claims, act } : claims;
       },
       interactions: {
         policy: loginPolicy(),
         url: async (ctx, interaction) => {
           const facts = factsOf(ctx.oidc.client);
-          const base = facts?.loginBaseUri ?? loginUiUrl;
+          const { loginV2 } = await features.of(instanceId);
+          const app = { v2: !!facts?.loginV2, baseUri: facts?.loginBaseUri ?? null };
+          const base = loginBase(loginV2?.value, app, loginUiUrl);
           return `${base.replace(/\/$/, '')}/login?authRequest=${encodeURIComponent(interaction.uid)}`;
         },
       },

@@ -1,5 +1,7 @@
+import { ActionsModule } from '../actions/actions.module.js';
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { AppsModule } from '../apps/apps.module.js';
+import { FeaturesModule } from '../features/features.module.js';
 import { Authenticator } from '../platform/auth/authenticator.js';
 import { ProjectsModule } from '../projects/projects.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
@@ -24,7 +26,16 @@ import { RefreshTokensService } from './refresh-tokens.service.js';
  * PATs and session tokens, so the sessions module comes first).
  */
 @Module({
-  imports: [SessionsModule, UsersModule, ProjectsModule, AppsModule, AuthorizationsModule, WebKeysModule],
+  imports: [
+    ActionsModule,
+    SessionsModule,
+    UsersModule,
+    ProjectsModule,
+    AppsModule,
+    AuthorizationsModule,
+    WebKeysModule,
+    FeaturesModule,
+  ],
   providers: [
     OidcProviders,
     OidcClients,

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { InstanceFeatures } from '../features/instance-features.js';
+import { loginBase, NO_APP } from '../features/feature-flags.js';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
@@ -10,7 +13,7 @@ import { MasterKey } from '../platform/crypto/master-key.js';
 import { HttpRoutes, readBody, sendJson, type HttpRequest, type HttpResponse } from '../platform/http/http-routes.js';
 import type { OAuthErrorCode } from '../platform/errors/error-mapping.js';
 import { sendOAuthError, sendOAuthFailure } from '../platform/http/oauth-answers.js';
-import { RateLimiter, peerAddress, refuseIfRateLimited } from '../platform/http/rate-limit.js';
+import { RateLimiter, instanceBucket, peerAddress, refuseIfRateLimited } from '../platform/http/rate-limit.js';
 import { LOGGER } from '../platform/logging/logger-token.js';
 import { InstanceResolver, type RequestSite } from '../platform/tenancy/instance-resolver.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
@@ -129,6 +132,7 @@ export class OidcRoutes implements OnModuleInit {
     private readonly assertions: ClientAssertions,
     private readonly clients: OidcClients,
     @Inject(LOGGER) private readonly log: Logger,
+    private readonly features: InstanceFeatures,
   ) {}
 
   onModuleInit(): void {
@@ -158,7 +162,8 @@ export class OidcRoutes implements OnModuleInit {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
 
     if (path === '/.well-known/oauth-authorization-server') req.url = '/.well-known/openid-configuration';
-    if (path === OIDC_PATHS.code_verification && req.method === 'GET') return this.deviceVerification(req, res);
+    if (path === OIDC_PATHS.code_verification && req.method === 'GET')
+      return this.deviceVerification(instance, req, res);
     if (path === OIDC_PATHS.userinfo) return this.userinfo(instance, provider, req, res);
     if (path === FORM_POST_CALLBACK_PATH && req.method === 'GET') return this.formPostCallback(instance, req, res);
     if (path === OIDC_PATHS.authorization && req.method === 'GET') {
@@ -178,7 +183,7 @@ export class OidcRoutes implements OnModuleInit {
     if (req.method === 'POST' && CLIENT_AUTH_PATHS.has(path)) {
       if (
         path === OIDC_PATHS.token &&
-        refuseIfRateLimited(this.limiter, 'token', peerAddress(req), res, {
+        refuseIfRateLimited(this.limiter, instanceBucket('token', instance.id), peerAddress(req), res, {
           error: 'slow_down',
           error_description: 'too many token requests from this address, retry later',
         })
@@ -234,14 +239,16 @@ export class OidcRoutes implements OnModuleInit {
    * oidc-provider refuses JWTs at introspection and revocation (it cannot look them up); ours are
    * stored (see OidcProviders.customize), so a verified JWT access token of the instance is
    * handed over as its marker (see jwtMarker), and introspection (RFC 7662) and revocation
-   * (RFC 7009) work for it. Changes `form`; true when it did.
+   * (RFC 7009) work for it. A JWT the instance cannot verify (another instance's, another
+   * issuer's) or one that is no stored access token (an ID token) is a token this server does
+   * not know: inactive (RFC 7662 §2.2) and nothing to revoke (RFC 7009 §2.2), never an error
+   * that tells it apart. Changes `form`; true when it did.
    */
   private async jwtAsStoredId(instance: Instance, form: URLSearchParams): Promise<boolean> {
     const token = form.get('token');
-    if (!token?.includes('.')) return false;
+    if (!token || !/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)) return false;
     const jti = await this.providers.verifiedJwtId(instance.id, token);
-    if (!jti) return false;
-    form.set('token', jwtMarker(this.masterKey, jti));
+    form.set('token', jwtMarker(this.masterKey, jti ?? `unknown-${randomUUID()}`));
     return true;
   }
 
@@ -304,10 +311,15 @@ export class OidcRoutes implements OnModuleInit {
     res.end(page.html);
   }
 
-  /** The verification URI of device codes is the login UI's device page (`<login>/device`). */
-  private deviceVerification(req: HttpRequest, res: HttpResponse): void {
+  /**
+   * The verification URI of device codes is the login UI's device page (`<login>/device`): the
+   * instance's login v2 when it requires one, else the server's own login.
+   */
+  private async deviceVerification(instance: Instance, req: HttpRequest, res: HttpResponse): Promise<void> {
     const userCode = new URL(req.url ?? '/', 'http://x').searchParams.get('user_code');
-    const target = `${this.config.loginUiUrl.replace(/\/$/, '')}/device${userCode ? `?user_code=${encodeURIComponent(userCode)}` : ''}`;
+    const { loginV2 } = await this.features.of(instance.id);
+    const base = loginBase(loginV2?.value, NO_APP, this.config.loginUiUrl);
+    const target = `${base.replace(/\/$/, '')}/device${userCode ? `?user_code=${encodeURIComponent(userCode)}` : ''}`;
     (res as ServerResponse).writeHead(302, { location: target, 'cache-control': 'no-store' });
     res.end();
   }
@@ -389,6 +401,7 @@ export class OidcRoutes implements OnModuleInit {
       accessToken.scope ?? '',
       facts?.projectId,
       !!facts && (facts.projectRoleAssertion || facts.accessTokenRoleAssertion),
+      instance,
     );
     if (!claims) return unauthorized('the user of the access token is no longer active');
     sendJson(res, 200, claims, cors);

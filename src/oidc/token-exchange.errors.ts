@@ -21,6 +21,7 @@ export const TOKEN_EXCHANGE_ERRORS = {
   scopeNotHeld: 'OIDC-txsc0',
   audienceNotHeld: 'OIDC-txt4r',
   bindingNotProven: 'OIDC-txdp0',
+  featureDisabled: 'OIDC-txf0f',
 } as const;
 
 export class TokenExchangeRefusal extends Error {
@@ -102,3 +103,10 @@ export const bindingNotProven = (param: string) =>
   );
 export const audienceNotHeld = (audience: string) =>
   refuse('invalid_target', E.audienceNotHeld, `audience "${audience}" is not held by the subject or actor token`);
+/** ZITADEL's Errors.TokenExchange.FeatureDisabled (a precondition, answered as invalid_request). */
+export const featureDisabled = () =>
+  refuse(
+    'invalid_request',
+    E.featureDisabled,
+    'token exchange is disabled on this instance; enable the oidcTokenExchange feature (FeatureService)',
+  );

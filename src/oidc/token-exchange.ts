@@ -14,6 +14,7 @@ import { providerTokenRequestProof } from './sender-constraint.js';
 import {
   actorRequired,
   bindingNotProven,
+  featureDisabled,
   impersonationDenied,
   impersonationDisabled,
   missingToken,
@@ -84,6 +85,8 @@ export interface TokenExchangeDeps {
   readonly nonces: DpopNonces;
   /** A client's registered public keys (the provider's client knows only the assertion stand-in key). */
   readonly clientKeys: (clientId: string) => Promise<JSONWebKeySet | undefined>;
+  /** Whether the instance's `oidcTokenExchange` feature is on (its own flag, else the system's). */
+  readonly enabled: () => Promise<boolean>;
 }
 
 /** The parts of a request a token is verified against: the instance's provider and the exchanging client. */
@@ -109,6 +112,8 @@ export function tokenExchangeGrant(provider: Provider, deps: TokenExchangeDeps) 
     if (!client.grantTypeAllowed(GRANT_TOKEN_EXCHANGE))
       throw new errors.UnauthorizedClient('the app is not allowed token exchange');
     try {
+      // As ZITADEL: off unless the feature is enabled, checked after the client's grant types.
+      if (!(await deps.enabled())) throw featureDisabled();
       // The request's own DPoP proof (checked and recorded as at oidc-provider's grants).
       const proofJkt = await providerTokenRequestProof(provider, ctx, deps.nonces);
       ctx.body = await exchange(

@@ -1,7 +1,10 @@
+import { FunctionExecutions } from '../actions/function-executions.js';
 import type { RequestSite } from '../platform/tenancy/instance-resolver.js';
 import { Injectable } from '@nestjs/common';
 import { ErrorReason } from '@zitadel/proto/zitadel/saml/v2/authorization_pb.js';
 import { AppsQueries } from '../apps/apps.queries.js';
+import { loginBase } from '../features/feature-flags.js';
+import { InstanceFeatures } from '../features/instance-features.js';
 import { authorize } from '../platform/authz/authorize.js';
 import { Config } from '../platform/config/config.js';
 import { isUniqueViolation } from '../platform/database/pg-errors.js';
@@ -14,7 +17,7 @@ import { LoginHandoff } from '../sessions/login-handoff.js';
 import { SamlCertificates } from './saml-certificates.store.js';
 import { readAuthnRequest, resolveAcs, resolveNameIdFormat } from './saml-endpoints.js';
 import { describeSp, identityProvider, idpUrls, parseInbound, serviceProvider, type IdpUrls } from './saml-entities.js';
-import { attributesOf, nameIdFor, SamlSubjects } from './saml-subjects.js';
+import { attributesOf, functionSubjectOf, nameIdFor, SamlSubjects } from './saml-subjects.js';
 import {
   checkSignatureStructure,
   decodeMessage,
@@ -99,6 +102,8 @@ export class SamlLoginService {
     private readonly certs: SamlCertificates,
     private readonly handoff: LoginHandoff,
     private readonly subjects: SamlSubjects,
+    private readonly functions: FunctionExecutions,
+    private readonly features: InstanceFeatures,
   ) {}
 
   // ---- public endpoints -------------------------------------------------------------------
@@ -204,7 +209,7 @@ export class SamlLoginService {
       if (isUniqueViolation(err)) throw errors.replayedRequest();
       throw err;
     }
-    return { kind: 'login', location: this.loginUrl(site, sp.loginBaseUri, sp.loginVersion, id) };
+    return { kind: 'login', location: await this.loginUrl(site, sp.loginBaseUri, sp.loginVersion, id) };
   }
 
   // ---- SAMLService ------------------------------------------------------------------------
@@ -274,7 +279,7 @@ export class SamlLoginService {
           sessionIndex: request.id,
           authnInstant: login.authTime,
           multiFactor: login.multiFactor,
-          attributes: attributesOf(subject),
+          attributes: await this.functions.samlAttributes(instance, functionSubjectOf(subject), attributesOf(subject)),
           now,
           clockSkewMs: CLOCK_SKEW_MS,
           lifetimeMs: ASSERTION_LIFETIME_MS,
@@ -377,10 +382,15 @@ export class SamlLoginService {
     return parseInbound(kind, idp, sp, msg.binding, request);
   }
 
-  /** `<loginUiUrl>/login?samlRequest=<id>`; a login v2 app's own base URI wins. */
-  private loginUrl(site: Site, appBaseUri: string | null, loginVersion: unknown, id: string): string {
-    const own = appBaseUri && loginVersion !== 'v1' ? appBaseUri : undefined;
-    const base = own ?? this.config.loginUiUrl;
+  /**
+   * `<login>/login?samlRequest=<id>`: the instance's login v2 when it requires one, else a login
+   * v2 app's own base URI (or the instance's), else the server's own login (loginBase).
+   */
+  private async loginUrl(site: Site, appBaseUri: string | null, loginVersion: unknown, id: string): Promise<string> {
+    const { loginV2 } = await this.features.of(site.instance.id);
+    // An app with a base URI and no version stated counts as a login v2 app, as before.
+    const v2 = loginVersion === 'v2' || (!!appBaseUri && loginVersion !== 'v1');
+    const base = loginBase(loginV2?.value, { v2, baseUri: appBaseUri }, this.config.loginUiUrl);
     const absolute = base.startsWith('/') ? site.origin + base : base;
     return `${absolute.replace(/\/+$/, '')}/login?samlRequest=${encodeURIComponent(id)}`;
   }

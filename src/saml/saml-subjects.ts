@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { FunctionSubject } from '../actions/function-executions.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { AuthorizationQueries } from '../authorizations/authorizations.queries.js';
 import { ProjectStore } from '../projects/projects.store.js';
@@ -41,6 +42,24 @@ export function attributesOf(subject: SamlSubject): Record<string, string[]> {
     UserName: one(subject.loginName),
     UserID: [subject.userId],
     [ROLES_ATTRIBUTE]: [...subject.roles],
+  };
+}
+
+/** The user as a `presamlresponse` target receives it (ZITADEL's `user`). */
+export function functionSubjectOf(subject: SamlSubject): FunctionSubject {
+  return {
+    userId: subject.userId,
+    user: {
+      id: subject.userId,
+      username: subject.username,
+      preferred_login_name: subject.loginName,
+      human: {
+        first_name: subject.givenName,
+        last_name: subject.familyName,
+        display_name: subject.displayName,
+        email: subject.email,
+      },
+    },
   };
 }
 

@@ -1,5 +1,7 @@
+import { ActionsModule } from '../actions/actions.module.js';
 import { Module } from '@nestjs/common';
 import { AppsModule } from '../apps/apps.module.js';
+import { FeaturesModule } from '../features/features.module.js';
 import { AuthorizationsModule } from '../authorizations/authorizations.module.js';
 import { ProjectsModule } from '../projects/projects.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -15,7 +17,16 @@ import { SamlSubjects } from './saml-subjects.js';
 
 /** The SAML 2.0 identity provider: /saml/v2/* endpoints and zitadel.saml.v2.SAMLService. */
 @Module({
-  imports: [AppsModule, AuthorizationsModule, ProjectsModule, SessionsModule, SettingsModule, UsersModule],
+  imports: [
+    ActionsModule,
+    AppsModule,
+    FeaturesModule,
+    AuthorizationsModule,
+    ProjectsModule,
+    SessionsModule,
+    SettingsModule,
+    UsersModule,
+  ],
   providers: [
     SamlCertificates,
     SamlSubjects,

@@ -48,6 +48,7 @@ import { UserStore } from './users.store.js';
   ],
   exports: [
     UsersService,
+    UserMetadataService,
     UserQueries,
     UserLookups,
     PatStrategy,

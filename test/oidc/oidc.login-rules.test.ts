@@ -31,6 +31,7 @@ import {
   oidcWorld,
   passwordSession,
   rp,
+  setBackChannelLogout,
   userinfoStatus,
   type OidcWorld,
 } from './support.js';
@@ -301,6 +302,7 @@ describe('back-channel logout', () => {
       });
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    await setBackChannelLogout(server.baseUrl, server.adminPat, true);
   });
   afterAll(() => {
     receiver.closeAllConnections();
@@ -352,5 +354,22 @@ describe('back-channel logout', () => {
       .slice(before)
       .map((body) => decodeJwt(new URLSearchParams(body).get('logout_token')!).aud);
     expect(audiences.sort()).toEqual(apps.map((app) => app.clientId).sort());
+  });
+
+  it('posts nothing while the enableBackChannelLogout feature is off (ZITADEL: off unless enabled)', async () => {
+    await setBackChannelLogout(server.baseUrl, server.adminPat, false);
+    try {
+      const uri = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/backchannel`;
+      const app = await addOidcApp(server, world, { backChannelLogoutUri: uri });
+      const appConfig = await rp(server, app.clientId, app.clientSecret);
+      const browser = new Browser();
+      const tokens = await hostedCodeFlow(server, browser, appConfig, world.user.username);
+      const before = received.length;
+      expect((await endSession(server, browser, appConfig, tokens.id_token!)).status).toBe(303);
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(received.length).toBe(before);
+    } finally {
+      await setBackChannelLogout(server.baseUrl, server.adminPat, true);
+    }
   });
 });

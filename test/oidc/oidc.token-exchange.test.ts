@@ -9,6 +9,8 @@ import {
 } from '@zitadel/proto/zitadel/app/v2beta/oidc_pb.js';
 import { SettingsService } from '@zitadel/proto/zitadel/settings/v2/settings_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
+import { FeatureService } from '@zitadel/proto/zitadel/feature/v2/feature_service_pb.js';
+import { FeaturesService } from '../../src/features/features.service.js';
 import { TOKEN_EXCHANGE_ERRORS as TX } from '../../src/oidc/token-exchange.errors.js';
 import { SigningKeys } from '../../src/webkeys/signing-keys.store.js';
 import { client, rest } from '../support/clients.js';
@@ -22,6 +24,7 @@ import {
   rp,
   signIn,
   storedAccessTokens as storedTokens,
+  enableTokenExchange,
   TOKEN_EXCHANGE,
   tokenExchange,
   type OidcWorld,
@@ -38,6 +41,7 @@ beforeAll(async () => {
   world = await oidcWorld(server);
   orgB = await oidcWorld(server);
   [{ id: instanceId }] = await server.database.dataSource.query('SELECT id FROM instances');
+  await enableTokenExchange(server.baseUrl, server.adminPat);
 });
 afterAll(() => server?.close());
 
@@ -199,6 +203,7 @@ describe('token exchange is bound to the exchanging client', () => {
   it('refuses a token of another instance, whatever its type (a token of instance 1 exchanged at instance 2)', async () => {
     const other: OtherInstance = await otherInstance(server);
     const worldThere = await oidcWorld({ ...server, baseUrl: other.baseUrl, adminPat: other.adminPat });
+    await enableTokenExchange(other.baseUrl, other.adminPat);
     const { access_token, id_token } = await userTokens(`openid ${API_SCOPE}`);
     const there = (form: Record<string, string>, id: string) =>
       expectRefused(form, 'invalid_grant', id, worldThere.web, other.baseUrl, other.instanceId);
@@ -423,5 +428,34 @@ describe('token exchange of DPoP-bound tokens', () => {
     const introspected = await introspect(exchanged.access_token);
     expect(introspected).toMatchObject({ active: true, sub: userId, token_type: 'DPoP' });
     expect((introspected.cnf as { jkt?: string }).jkt).toBe(await holder.calculateThumbprint());
+  });
+});
+
+describe('the oidcTokenExchange feature switches token exchange (ZITADEL: off unless enabled)', () => {
+  const features = () => client(FeatureService, 'grpc', server.baseUrl, server.adminPat);
+  const systemFeatures = () => server.app.get(FeaturesService);
+  afterAll(async () => {
+    await systemFeatures().resetSystem('test');
+    await features().setInstanceFeatures({ oidcTokenExchange: true });
+  });
+
+  it('refuses with invalid_request while no level enables it, takes the system value when the instance sets none, and the instance value over it', async () => {
+    const { access_token } = await userTokens();
+    const form = { subject_token: access_token, subject_token_type: ACCESS_TOKEN };
+    await features().resetInstanceFeatures({});
+    await expectRefused(form, 'invalid_request', TX.featureDisabled);
+
+    await systemFeatures().setSystem('test', { oidcTokenExchange: true });
+    expect((await exchange(form)).status).toBe(200);
+
+    await features().setInstanceFeatures({ oidcTokenExchange: false });
+    await expectRefused(form, 'invalid_request', TX.featureDisabled);
+  });
+
+  it('checks the feature after the client: an app not allowed the grant type hears that, not about the feature', async () => {
+    await features().resetInstanceFeatures({});
+    const { access_token } = await userTokens();
+    const res = await exchange({ subject_token: access_token, subject_token_type: ACCESS_TOKEN }, world.api);
+    expect(res.body.error_description).toBe('requested grant type is not allowed for this client');
   });
 });

@@ -7,6 +7,7 @@ import {
   OIDCResponseType,
   OIDCTokenType,
 } from '@zitadel/proto/zitadel/app/v2beta/oidc_pb.js';
+import { FeatureService } from '@zitadel/proto/zitadel/feature/v2/feature_service_pb.js';
 import { AuthorizationService } from '@zitadel/proto/zitadel/authorization/v2beta/authorization_service_pb.js';
 import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { ProjectService } from '@zitadel/proto/zitadel/project/v2beta/project_service_pb.js';
@@ -345,6 +346,16 @@ export async function oauthErrorOf(call: Promise<unknown>): Promise<string> {
 }
 
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
+/** Token exchange is off unless the instance's `oidcTokenExchange` feature is on (as ZITADEL): the instance's owner switches it on. */
+export async function enableTokenExchange(baseUrl: string, adminPat: string): Promise<void> {
+  await client(FeatureService, 'grpc', baseUrl, adminPat).setInstanceFeatures({ oidcTokenExchange: true });
+}
+
+/** Back-channel logout tokens are posted only while the instance's `enableBackChannelLogout` feature is on (as ZITADEL). */
+export async function setBackChannelLogout(baseUrl: string, adminPat: string, enabled: boolean): Promise<void> {
+  await client(FeatureService, 'grpc', baseUrl, adminPat).setInstanceFeatures({ enableBackChannelLogout: enabled });
+}
 
 /** A token exchange (RFC 8693) at the token endpoint of `baseUrl`, the client authenticating with its secret (basic). */
 export async function tokenExchange(

@@ -187,7 +187,7 @@ describe('organizations over REST (ZITADEL paths and JSON)', () => {
   });
 
   it('answers 501 UNIMPLEMENTED on a route of a service that is not built yet', async () => {
-    const res = await rest(server.baseUrl, 'GET', '/v2/features/instance', { token: server.adminPat });
+    const res = await rest(server.baseUrl, 'GET', '/resources/v3alpha/user_schemas/1', { token: server.adminPat });
     expect(res.status).toBe(501);
     expect(res.body.code).toBe(12);
   });

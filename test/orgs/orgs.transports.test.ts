@@ -78,9 +78,11 @@ describe.each(TRANSPORTS)('organizations over %s', (transportName) => {
   });
 
   it('answers UNIMPLEMENTED for a contract service that is not built yet', async () => {
-    const { FeatureService } = await import('@zitadel/proto/zitadel/feature/v2/feature_service_pb.js');
-    const features = client(FeatureService, transportName, server.baseUrl, server.adminPat);
-    await expect(features.getInstanceFeatures({})).rejects.toMatchObject({ code: Code.Unimplemented });
+    const { ZITADELUserSchemas } = await import(
+      '@zitadel/proto/zitadel/resources/userschema/v3alpha/user_schema_service_pb.js'
+    );
+    const schemas = client(ZITADELUserSchemas, transportName, server.baseUrl, server.adminPat);
+    await expect(schemas.getUserSchema({ id: '1' })).rejects.toMatchObject({ code: Code.Unimplemented });
   });
 });
 

@@ -1,13 +1,13 @@
 import { Code } from '@connectrpc/connect';
 import { InternalPermissionService } from '@zitadel/proto/zitadel/internal_permission/v2beta/internal_permission_service_pb.js';
 import { OrganizationService } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
-import { client, codeOf } from '../support/clients.js';
+import { client, codeOf, rest } from '../support/clients.js';
 import { machineWithRoles } from '../support/principals.js';
 import { eventually } from '../support/receivers.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 
 /**
- * The read caches (PATs, memberships, settings, OIDC clients) against two processes on one
+ * The read caches (PATs, memberships, settings, OIDC clients, feature flags) against two processes on one
  * database: what one process or plain SQL changes, the other stops serving from its cache.
  */
 let a: TestServer;
@@ -80,6 +80,25 @@ describe('read caches across processes', () => {
       resource: org(orgId),
     });
     await deniedWithin(() => reader.readOrg(a), Code.PermissionDenied, 'A to refuse the removed membership');
+  });
+
+  it('a feature flag set on B is followed by A within a second (A cached the flags in force)', async () => {
+    const device = async (server: TestServer) =>
+      (await fetch(`${server.baseUrl}/oauth/v2/device?user_code=BCDF-GHJK`, { redirect: 'manual' })).headers.get(
+        'location',
+      );
+    const custom = 'https://login.tenant.example/ui/v2/login/device?user_code=BCDF-GHJK';
+    expect(await device(a)).toBe('/ui/v2/login/device?user_code=BCDF-GHJK');
+    const before = await lookups(a, 'instance_features', 'hit');
+    expect(await device(a)).toBe('/ui/v2/login/device?user_code=BCDF-GHJK');
+    expect(await lookups(a, 'instance_features', 'hit')).toBeGreaterThan(before);
+    const body = { loginV2: { required: true, baseUri: 'https://login.tenant.example/ui/v2/login' } };
+    expect((await rest(b.baseUrl, 'PUT', '/v2/features/instance', { token: b.adminPat, body })).status).toBe(200);
+    try {
+      await eventually(async () => ((await device(a)) === custom ? true : undefined), 'A to follow the flag', 1_000);
+    } finally {
+      await rest(b.baseUrl, 'DELETE', '/v2/features/instance', { token: b.adminPat });
+    }
   });
 
   it('reads its own writes at once: a membership removed on A is refused by A on the next call', async () => {

@@ -3,7 +3,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { loginClientCaller } from '../../platform/auth/login-client.js';
 import { HttpRoutes, readBody, type HttpRequest, type HttpResponse } from '../../platform/http/http-routes.js';
-import { RateLimiter, peerAddress } from '../../platform/http/rate-limit.js';
+import { RateLimiter, instanceBucket, peerAddress } from '../../platform/http/rate-limit.js';
 import { LOGGER } from '../../platform/platform.module.js';
 import { InstanceResolver, type RequestSite } from '../../platform/tenancy/instance-resolver.js';
 import type { Instance } from '../../platform/tenancy/instance.entity.js';
@@ -87,7 +87,7 @@ export class LoginHttp implements OnModuleInit {
         if (!existing || !this.k.csrf.matches(existing.browserId, params.get('csrf') ?? undefined)) {
           return this.k.page(r, 403, errorPage(await this.k.context(r), (await this.k.t(r))('error.csrf')));
         }
-        if (!this.limiter.take('login', peerAddress(req)).allowed) {
+        if (!this.limiter.take(instanceBucket('login', instance.id), peerAddress(req)).allowed) {
           return this.k.page(r, 429, errorPage(await this.k.context(r), (await this.k.t(r))('error.tooMany')));
         }
       }

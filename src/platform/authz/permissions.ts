@@ -54,6 +54,8 @@ const READ_ALL = [
   'session.read',
   'execution.target.read',
   'execution.read',
+  'action.target.read',
+  'action.execution.read',
   'userschema.read',
 ] as const;
 
@@ -164,6 +166,10 @@ const ROLE_TABLE = {
     'execution.target.delete',
     'execution.write',
     'execution.delete',
+    'action.target.write',
+    'action.target.delete',
+    'action.execution.write',
+    'action.execution.delete',
     'userschema.write',
     'userschema.delete',
   ],

@@ -234,6 +234,20 @@ export class Config {
   @Max(3600)
   notificationRetrySeconds = 5;
 
+  /** Delivery attempts of one event to an Actions v2 event execution's targets before it is dropped. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  actionsEventMaxAttempts = 10;
+
+  /** First retry delay of an event delivery in seconds; it doubles with every failed attempt (capped at an hour). */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  actionsEventRetrySeconds = 5;
+
   /** argon2id memory cost of new password hashes, in KiB (default: OWASP's minimum, 19 MiB). */
   @IsInt()
   @Min(8)
@@ -298,6 +312,8 @@ const NUMERIC_KEYS = new Set([
   'smtpPort',
   'notificationMaxAttempts',
   'notificationRetrySeconds',
+  'actionsEventMaxAttempts',
+  'actionsEventRetrySeconds',
 ]);
 
 /** Keys whose variable keeps ZITADEL's spelling rather than the snake case of the key. */

@@ -1,3 +1,4 @@
+import { ACTION_ERRORS } from '../../actions/actions.errors.js';
 import { APP_ERRORS } from '../../apps/apps.errors.js';
 import { AUTHORIZATION_ERRORS } from '../../authorizations/authorizations.errors.js';
 import { LDAP_ERRORS } from '../../idps/connectors/ldap.errors.js';
@@ -23,6 +24,7 @@ import { TENANCY_ERRORS } from '../tenancy/tenancy.errors.js';
 import { DomainError, errorIds, isError, NotFound, type ErrorId } from './domain-error.js';
 
 const TABLES = {
+  ACTION_ERRORS,
   APP_ERRORS,
   AUTHORIZATION_ERRORS,
   INTENT_ERRORS,

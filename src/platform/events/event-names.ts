@@ -9,6 +9,7 @@ export const PORTCULLIS_ONLY_EVENT_TYPES: readonly string[] = [
   'user.code.spent',
   'oidc.token.revoked',
   'org.domain.generated.changed',
+  'execution.event.dropped',
 ];
 
 /**

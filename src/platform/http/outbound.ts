@@ -1,6 +1,12 @@
 import { lookup, Resolver } from 'node:dns/promises';
-import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type RequestOptions } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type RequestOptions,
+} from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import type { Config } from '../config/config.js';
 import { describeCategory, parseNetworks, refusedCategory, type AddressPolicy } from './address-rules.js';
@@ -42,7 +48,22 @@ export interface OutboundRequest {
    * it may name internal addresses. It is still resolved once and connected to by that address.
    */
   readonly trustedDestination?: boolean;
+  /**
+   * Keeps the connection for the next request to the same checked address (and TLS server name):
+   * for endpoints called on every request (Actions targets). Still resolved and checked each time.
+   */
+  readonly keepAlive?: boolean;
 }
+
+/**
+ * Connection pools of `keepAlive` requests. They are keyed by the address connected to, which
+ * is the checked one, so a host name that resolves elsewhere later never gets a pooled socket
+ * to its old address; idle sockets close after 30 s.
+ */
+const POOLS = {
+  http: new HttpAgent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16, timeout: 30_000 }),
+  https: new HttpsAgent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16, timeout: 30_000 }),
+};
 
 export interface OutboundResponse {
   readonly status: number;
@@ -247,7 +268,7 @@ function send(url: URL, address: string, init: OutboundRequest, deadline: number
     headers: { ...init.headers, host: url.host },
     // TLS SNI and the certificate's name check use the URL's host name (RFC 6066 forbids an IP as SNI).
     servername: isIP(host) ? undefined : host,
-    agent: false,
+    agent: init.keepAlive ? (url.protocol === 'https:' ? POOLS.https : POOLS.http) : false,
     signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
   };
   return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { Code } from '@connectrpc/connect';
-import { RateLimiter, rateLimitedError } from './rate-limit.js';
+import { RateLimiter, instanceBucket, rateLimitedError } from './rate-limit.js';
 
 function clock(start = 1_000_000) {
   let now = start;
@@ -26,6 +26,13 @@ describe('RateLimiter', () => {
     expect(limiter.take('session', 'a').allowed).toBe(false);
     expect(limiter.take('session', 'b').allowed).toBe(true);
     expect(limiter.take('token', 'a').allowed).toBe(true);
+  });
+
+  it("gives each instance behind one address its own budget: one tenant's traffic spends no other's", () => {
+    const limiter = new RateLimiter({ perMinute: 1, now: clock().now });
+    expect(limiter.take(instanceBucket('token', 'instance-a'), '10.0.0.1').allowed).toBe(true);
+    expect(limiter.take(instanceBucket('token', 'instance-a'), '10.0.0.1').allowed).toBe(false);
+    expect(limiter.take(instanceBucket('token', 'instance-b'), '10.0.0.1').allowed).toBe(true);
   });
 
   it('refills to capacity and no further', () => {

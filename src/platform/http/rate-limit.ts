@@ -91,6 +91,14 @@ export class RateLimiter {
   }
 }
 
+/**
+ * A bucket of one instance: tenants behind one address (a NAT, a backend serving several) each
+ * have their own budget, so one instance's traffic never spends another's.
+ */
+export function instanceBucket(bucket: string, instanceId: string | undefined): string {
+  return instanceId ? `${bucket}\u0000${instanceId}` : bucket;
+}
+
 function message(): string {
   return `too many requests, retry later (${RATE_LIMITED_ID})`;
 }

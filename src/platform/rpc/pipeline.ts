@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import type { DescMethod, Message } from '@bufbuild/protobuf';
 import { Code, ConnectError, type Interceptor } from '@connectrpc/connect';
 import type { Logger } from 'pino';
 import { assertMethodAllowed } from '../auth/auth.errors.js';
+import type { Principal } from '../auth/principal.js';
 import { Authenticator } from '../auth/authenticator.js';
 import type { SystemTokenVerifier } from '../auth/system-token.js';
 import { hasPermission } from '../authz/permissions.js';
 import { systemRolesGrant } from '../authz/system-permissions.js';
 import { InvalidArgument, PermissionDenied } from '../errors/domain-error.js';
 import { isServerFault, toConnectError } from '../errors/wire-errors.js';
-import { rateLimitedError, type RateLimiter } from '../http/rate-limit.js';
+import { instanceBucket, rateLimitedError, type RateLimiter } from '../http/rate-limit.js';
 import { Metrics } from '../observability/metrics.js';
+import type { Instance } from '../tenancy/instance.entity.js';
 import { InstanceResolver } from '../tenancy/instance-resolver.js';
 import { requestHosts } from '../tenancy/request-host.js';
 import { INSTANCE, ORIGIN, PEER_ADDRESS, PRINCIPAL, REQUEST_ID, SYSTEM_PRINCIPAL } from './call-context.js';
@@ -27,6 +30,27 @@ export interface PipelineDeps {
   log: Logger;
   /** Per-IP limits on the methods of RATE_LIMITED; none when absent. */
   rateLimiter?: RateLimiter;
+  /** What runs around each call once it is validated (Actions v2 request and response executions). */
+  executions?: CallExecutions;
+}
+
+/** One authenticated, validated call, as the executions around it see it. */
+export interface ExecutedCall {
+  readonly instance: Instance;
+  readonly principal: Principal | undefined;
+  readonly method: DescMethod;
+  /** `/package.Service/Method`. */
+  readonly fullMethod: string;
+}
+
+/**
+ * Calls out before and after a method runs, and may replace its request or response. A replaced
+ * request is validated again by the same rules as the caller's; a failure stops the call before
+ * the handler runs, so nothing is written.
+ */
+export interface CallExecutions {
+  request(call: ExecutedCall, request: Message): Promise<Message>;
+  response(call: ExecutedCall, request: Message, response: Message): Promise<Message>;
 }
 
 /** Per-IP buckets and the methods drawing from them: credential checks, and one-time code checks. */
@@ -81,12 +105,13 @@ function observe({ metrics, log }: PipelineDeps): Interceptor {
   };
 }
 
-/** RESOURCE_EXHAUSTED (REST: 429 + Retry-After) when the caller's IP is over the method's limit. */
+/** RESOURCE_EXHAUSTED (REST: 429 + Retry-After) when the caller's IP is over the method's limit on this instance. */
 function rateLimit({ rateLimiter }: PipelineDeps): Interceptor {
   return (next) => async (req) => {
     const bucket = rateLimiter?.enabled ? RATE_LIMITED.get(`${req.service.typeName}/${req.method.name}`) : undefined;
     if (bucket) {
-      const decision = rateLimiter!.take(bucket, req.contextValues.get(PEER_ADDRESS));
+      const instance = req.contextValues.get(INSTANCE);
+      const decision = rateLimiter!.take(instanceBucket(bucket, instance?.id), req.contextValues.get(PEER_ADDRESS));
       if (!decision.allowed) throw rateLimitedError(decision);
     }
     return next(req);
@@ -165,26 +190,52 @@ export function nulCharacterAt(value: unknown, path = '', depth = 0): string | u
   return undefined;
 }
 
+/** INVALID_ARGUMENT naming the fields of a request that break the contract's own field rules. */
+function assertValidRequest(method: DescMethod, message: Message): void {
+  const nul = nulCharacterAt(message);
+  if (nul) {
+    const description = 'must not contain NUL (U+0000) characters';
+    throw InvalidArgument('VALID-nu11c', `invalid request: ${nul}: ${description}`, [{ field: nul, description }]);
+  }
+  const violations = validateMessage(method.input, message);
+  if (violations.length) {
+    const summary = violations.map((v) => `${v.field}: ${v.description}`).join('; ');
+    throw InvalidArgument('VALID-f13ld', `invalid request: ${summary}`, violations);
+  }
+}
+
 /** The contract's own field rules (validate.rules), checked before any service code runs. */
 function validate(): Interceptor {
   return (next) => async (req) => {
-    if (!req.stream) {
-      const nul = nulCharacterAt(req.message);
-      if (nul) {
-        const description = 'must not contain NUL (U+0000) characters';
-        throw InvalidArgument('VALID-nu11c', `invalid request: ${nul}: ${description}`, [{ field: nul, description }]);
-      }
-      const violations = validateMessage(req.method.input, req.message);
-      if (violations.length) {
-        const summary = violations.map((v) => `${v.field}: ${v.description}`).join('; ');
-        throw InvalidArgument('VALID-f13ld', `invalid request: ${summary}`, violations);
-      }
-    }
+    if (!req.stream) assertValidRequest(req.method, req.message);
     return next(req);
+  };
+}
+
+/**
+ * Request and response executions of unary calls made on an instance: after validation, so a
+ * target sees only requests the contract allows; a request a target replaced is validated again.
+ */
+function execute({ executions }: PipelineDeps): Interceptor {
+  return (next) => async (req) => {
+    const instance = req.contextValues.get(INSTANCE);
+    if (!executions || req.stream || !instance) return next(req);
+    const call: ExecutedCall = {
+      instance,
+      principal: req.contextValues.get(PRINCIPAL),
+      method: req.method,
+      fullMethod: `/${req.service.typeName}/${req.method.name}`,
+    };
+    const message = await executions.request(call, req.message);
+    if (message !== req.message) assertValidRequest(req.method, message);
+    const res = await next(message === req.message ? req : { ...req, message });
+    if (res.stream) return res;
+    const answer = await executions.response(call, message, res.message);
+    return answer === res.message ? res : { ...res, message: answer };
   };
 }
 
 /** The interceptors every RPC passes through, on every transport, in order. */
 export function createPipeline(deps: PipelineDeps): Interceptor[] {
-  return [observe(deps), rateLimit(deps), tenancy(deps), authorize(deps), validate()];
+  return [observe(deps), tenancy(deps), rateLimit(deps), authorize(deps), validate(), execute(deps)];
 }

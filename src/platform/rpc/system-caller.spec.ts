@@ -5,7 +5,9 @@ const SRC = join(process.cwd(), 'src');
 /**
  * Where the all-powerful system caller may be built: its definition, the bootstrap, the setup of
  * a new instance (which has no principal yet), and the system API's edges, which act inside an
- * instance for a system API user whose JWT and system permission the pipeline has checked.
+ * instance for a system API user whose JWT and system permission the pipeline has checked; and
+ * action functions, which set the metadata an instance owner's own target answered, on the one
+ * user the token or assertion is about (ZITADEL's command sets it with no caller check either).
  */
 const ALLOWED = [
   /^platform\/rpc\/call-context\.ts$/,
@@ -13,6 +15,7 @@ const ALLOWED = [
   /^instances\/instance-setup\.service\.ts$/,
   /^instances\/system-instances\.service\.ts$/,
   /^internal-permissions\/internal-permissions-v1\.handler\.ts$/,
+  /^actions\/function-executions\.ts$/,
 ];
 
 function sources(dir: string): string[] {

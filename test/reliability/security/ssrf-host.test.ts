@@ -21,7 +21,16 @@ import { client } from '../../support/clients.js';
 import { TestDnsServer } from '../../support/dns-server.js';
 import { machineWithRoles } from '../../support/principals.js';
 import { bootTestServer, type TestServer } from '../../support/test-server.js';
-import { Browser, POST_LOGOUT, addOidcApp, hostedCodeFlow, oidc, oidcWorld, rp } from '../../oidc/support.js';
+import {
+  Browser,
+  POST_LOGOUT,
+  addOidcApp,
+  hostedCodeFlow,
+  oidc,
+  oidcWorld,
+  rp,
+  setBackChannelLogout,
+} from '../../oidc/support.js';
 import { withoutMfaPrompt } from '../../login/support.js';
 
 const PUBLIC = '127.0.0.2';
@@ -188,6 +197,7 @@ describe('SSRF through org domain HTTP challenges', () => {
 describe('SSRF through an OIDC back-channel logout URI', () => {
   it('the logout token is posted to an allowed URI, never to the internal service', async () => {
     const world = await oidcWorld(server);
+    await setBackChannelLogout(server.baseUrl, server.adminPat, true);
     const attacker = await addOidcApp(server, world, { backChannelLogoutUri: `http://${INTERNAL}:${port}/logout` });
     const control = await addOidcApp(server, world, {
       backChannelLogoutUri: `http://${PUBLIC}:${port}/logout-control`,

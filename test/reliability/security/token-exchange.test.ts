@@ -4,7 +4,15 @@
 import { rest } from '../../support/clients.js';
 import { otherInstance } from '../../support/instances.js';
 import { bootTestServer, type TestServer } from '../../support/test-server.js';
-import { oidcWorld, rp, signIn, storedAccessTokens, tokenExchange, type OidcWorld } from '../../oidc/support.js';
+import {
+  enableTokenExchange,
+  oidcWorld,
+  rp,
+  signIn,
+  storedAccessTokens,
+  tokenExchange,
+  type OidcWorld,
+} from '../../oidc/support.js';
 
 const ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token';
 const ID_TOKEN = 'urn:ietf:params:oauth:token-type:id_token';
@@ -20,6 +28,7 @@ beforeAll(async () => {
   orgA = await oidcWorld(server);
   orgB = await oidcWorld(server);
   [{ id: instanceId }] = await server.database.dataSource.query('SELECT id FROM instances');
+  await enableTokenExchange(server.baseUrl, server.adminPat);
 });
 afterAll(() => server?.close());
 
@@ -108,6 +117,7 @@ describe('security: token exchange across orgs and instances', () => {
   it('a token of instance 1 is refused at instance 2', async () => {
     const other = await otherInstance(server);
     const there = await oidcWorld({ ...server, baseUrl: other.baseUrl, adminPat: other.adminPat });
+    await enableTokenExchange(other.baseUrl, other.adminPat);
     const victim = await signIn(
       server,
       orgA,

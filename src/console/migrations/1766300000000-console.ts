@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** The console's OIDC client of each instance; boot fills it in for every instance. */
-export class Console1766200000000 implements MigrationInterface {
-  name = 'Console1766200000000';
+export class Console1766300000000 implements MigrationInterface {
+  name = 'Console1766300000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE TABLE console_clients (

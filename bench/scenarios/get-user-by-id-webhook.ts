@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { httpLoad } from '../harness/load.js';
+import { seededUserId } from '../harness/seed.js';
+import type { Scenario } from '../harness/types.js';
+
+async function api(baseUrl: string, pat: string, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(baseUrl + path, {
+    method,
+    headers: { authorization: `Bearer ${pat}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** The webhook receiver, in a process of its own so the load generator does not slow its answers. */
+const RECEIVER = `
+const server = require('node:http').createServer((req, res) => {
+  req.resume();
+  req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+});
+server.keepAliveTimeout = 30000;
+server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
+`;
+
+async function startReceiver(): Promise<{ proc: ChildProcess; endpoint: string }> {
+  const proc = spawn(process.execPath, ['-e', RECEIVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [chunk] = (await once(proc.stdout!, 'data')) as [Buffer];
+  return { proc, endpoint: `http://127.0.0.1:${chunk.toString().trim()}/hook` };
+}
+
+/**
+ * GetUserByID as in `get-user-by-id`, with an Actions v2 request execution on the method: a
+ * signed restWebhook to a local receiver (its own process, loopback) on every call. Its p50 less
+ * GetUserByID's is what a request execution adds.
+ */
+export const getUserByIdWebhook: Scenario = {
+  id: 'get-user-by-id-webhook',
+  name: 'GetUserByID + webhook',
+  transport: 'REST h1',
+  baseline: 'pg-select',
+  async run(target, options) {
+    const { proc, endpoint } = await startReceiver();
+    const condition = { request: { method: '/zitadel.user.v2.UserService/GetUserByID' } };
+    const { id } = await api(target.baseUrl, target.adminPat, 'POST', '/v2beta/actions/targets', {
+      name: `bench-${Date.now()}`,
+      endpoint,
+      timeout: '5s',
+      restWebhook: { interruptOnError: true },
+    });
+    try {
+      await api(target.baseUrl, target.adminPat, 'PUT', '/v2beta/actions/executions', { condition, targets: [id] });
+      return await httpLoad(
+        {
+          method: 'GET',
+          url: `${target.baseUrl}/v2/users/${seededUserId(1)}`,
+          headers: { authorization: `Bearer ${target.adminPat}` },
+        },
+        options,
+      );
+    } finally {
+      await api(target.baseUrl, target.adminPat, 'PUT', '/v2beta/actions/executions', { condition, targets: [] });
+      await api(target.baseUrl, target.adminPat, 'DELETE', `/v2beta/actions/targets/${id}`);
+      proc.kill();
+    }
+  },
+};

@@ -1,0 +1,132 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { Counter, Histogram } from 'prom-client';
+import { OutboundError, OutboundHttp } from '../platform/http/outbound.js';
+import { LOGGER } from '../platform/logging/logger-token.js';
+import { Metrics } from '../platform/observability/metrics.js';
+import type { TargetType } from './actions.store.js';
+import { signatureHeader } from './execution-rules.js';
+
+/** A target as an execution calls it: the signing key already unsealed. */
+export interface CallableTarget {
+  readonly id: string;
+  readonly targetType: TargetType;
+  readonly endpoint: string;
+  readonly timeoutMs: number;
+  readonly interruptOnError: boolean;
+  readonly signingKey: string;
+}
+
+/** Most bytes of a restCall target's answer read (it replaces a request or response). */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+/** Outbound calls in flight at once from this process; more wait their turn. */
+const MAX_IN_FLIGHT = 32;
+/** Calls waiting for a turn; beyond that a call fails at once rather than piling up. */
+const MAX_WAITING = 512;
+
+export class TargetCallError extends Error {}
+
+/**
+ * Calls targets as ZITADEL's internal/execution does: a JSON POST signed with the target's key
+ * (`ZITADEL-Signature`), through the server's SSRF-guarded outbound client, within the target's
+ * timeout; 2xx is success. A bounded number of calls run at once, so slow targets cannot take
+ * every socket and every request with them. Each call is counted and timed per target on
+ * /debug/metrics; failures are logged with the target id, never the payload.
+ */
+@Injectable()
+export class TargetCalls {
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+  private readonly calls: Counter<'target' | 'result'>;
+  private readonly latency: Histogram<'target'>;
+
+  constructor(
+    private readonly outbound: OutboundHttp,
+    metrics: Metrics,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {
+    this.calls = new Counter({
+      name: 'portcullis_action_target_calls_total',
+      help: 'Calls to Actions v2 targets by target id and result (ok, failed)',
+      labelNames: ['target', 'result'] as const,
+      registers: [metrics.registry],
+    });
+    this.latency = new Histogram({
+      name: 'portcullis_action_target_duration_seconds',
+      help: 'Latency of calls to Actions v2 targets by target id',
+      labelNames: ['target'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [metrics.registry],
+    });
+  }
+
+  /**
+   * Calls one target with `body`. A restCall's answer is returned; a webhook's is not read. A
+   * restAsync target is started and left to run: its failure is only logged and counted.
+   * Throws TargetCallError when the call fails (never for restAsync).
+   */
+  async call(target: CallableTarget, body: string): Promise<string | undefined> {
+    if (target.targetType === 'async') {
+      this.post(target, body).catch(() => undefined);
+      return undefined;
+    }
+    return this.post(target, body);
+  }
+
+  private async post(target: CallableTarget, body: string): Promise<string | undefined> {
+    const started = process.hrtime.bigint();
+    let result = 'failed';
+    try {
+      await this.turn();
+      try {
+        const res = await this.outbound.request(target.endpoint, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'ZITADEL-Signature': signatureHeader(target.signingKey, body),
+          },
+          body,
+          timeoutMs: target.timeoutMs,
+          maxBytes: MAX_ANSWER_BYTES,
+          ignoreBody: target.targetType !== 'call',
+          maxRedirects: 0,
+          keepAlive: true,
+        });
+        if (res.status < 200 || res.status > 299) throw new TargetCallError(`answered HTTP ${res.status}`);
+        result = 'ok';
+        return target.targetType === 'call' ? res.body.toString('utf8') : undefined;
+      } finally {
+        this.release();
+      }
+    } catch (err) {
+      const why =
+        err instanceof OutboundError
+          ? err.failure === 'timeout'
+            ? `no answer within ${target.timeoutMs} ms`
+            : err.message
+          : (err as Error).message;
+      this.log.warn({ target: target.id, type: target.targetType, why }, 'action target call failed');
+      throw err instanceof TargetCallError ? err : new TargetCallError(why);
+    } finally {
+      this.calls.inc({ target: target.id, result });
+      this.latency.observe({ target: target.id }, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+
+  private turn(): Promise<void> {
+    if (this.inFlight < MAX_IN_FLIGHT) {
+      this.inFlight++;
+      return Promise.resolve();
+    }
+    if (this.waiting.length >= MAX_WAITING)
+      return Promise.reject(new TargetCallError(`more than ${MAX_WAITING} target calls are waiting`));
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Hands the slot to the next waiting call, or frees it. */
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inFlight--;
+  }
+}

@@ -1,0 +1,8 @@
+// Migrations and owned tables of this module, collected by src/schema.ts.
+import { Features1766200000000 } from './migrations/1766200000000-features.js';
+
+export const FEATURES_ENTITIES: Function[] = [];
+export const FEATURES_MIGRATIONS: Function[] = [Features1766200000000];
+
+/** The tables only this context runs SQL on (see src/architecture.spec.ts); others call its store. */
+export const OWNED_TABLES: readonly string[] = ['feature_flags'];
