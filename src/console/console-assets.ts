@@ -19,6 +19,8 @@ interface Vendored {
   readonly specifier: string;
   readonly pkg: string;
   readonly file: string;
+  /** The package that depends on it, where npm may have installed it instead of at the top. */
+  readonly of?: string;
 }
 
 const VENDORED: readonly Vendored[] = [
@@ -26,7 +28,7 @@ const VENDORED: readonly Vendored[] = [
   { specifier: 'preact/hooks', pkg: 'preact', file: 'hooks/dist/hooks.module.js' },
   { specifier: 'htm', pkg: 'htm', file: 'dist/htm.module.js' },
   { specifier: 'oidc-client-ts', pkg: 'oidc-client-ts', file: 'dist/esm/oidc-client-ts.js' },
-  { specifier: 'jwt-decode', pkg: 'jwt-decode', file: 'build/esm/index.js' },
+  { specifier: 'jwt-decode', pkg: 'jwt-decode', file: 'build/esm/index.js', of: 'oidc-client-ts' },
 ];
 
 const TYPES: Readonly<Record<string, string>> = {
@@ -69,10 +71,13 @@ function asset(name: string, body: Buffer): Asset {
   };
 }
 
-/** The root folder and version of an installed package (its entry resolved, then up to its package.json). */
-function packageRoot(pkg: string): { root: string; version: string } {
-  const require = createRequire(import.meta.url);
-  let dir = dirname(require.resolve(pkg));
+/**
+ * The root folder and version of an installed package (its entry resolved, then up to its
+ * package.json), looked up from the package that depends on it when one is named.
+ */
+function packageRoot(pkg: string, of?: string): { root: string; version: string } {
+  const from = of ? join(packageRoot(of).root, 'package.json') : import.meta.url;
+  let dir = dirname(createRequire(from).resolve(pkg));
   for (;;) {
     try {
       const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
@@ -96,7 +101,7 @@ export function loadConsoleAssets(webDir: string = WEB_DIR): ConsoleAssets {
   const files = new Map<string, Asset>();
   const imports: Record<string, string> = {};
   for (const v of VENDORED) {
-    const { root, version } = packageRoot(v.pkg);
+    const { root, version } = packageRoot(v.pkg, v.of);
     const url = `${CONSOLE_BASE}/vendor/${v.pkg}@${version}/${v.file}`;
     files.set(url, asset(v.file, Buffer.from(withoutSourceMap(readFileSync(join(root, v.file), 'utf8')))));
     imports[v.specifier] = url;
