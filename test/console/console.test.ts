@@ -121,7 +121,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
       launchChromium(),
     ]);
     await withoutMfaPrompt(server);
-  }, 60_000);
+  }, 90_000);
   afterAll(async () => {
     await chromium?.close();
     await server?.close();
@@ -295,6 +295,22 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await page.getByText('Copy the token now').waitFor();
     const me = await fetch(`${origin}/auth/v1/users/me`, { headers: { authorization: `Bearer ${pat}` } });
     expect(((await me.json()) as { user: { userName: string } }).user.userName).toBe('ci-bot');
+
+    // Grace becomes a user manager of the org, on the org's page.
+    await page.goto(`${origin}/ui/console/#/orgs/${orgId}`);
+    const admins = panel(page, 'Administrators');
+    await admins.getByRole('cell', { name: 'ORG_OWNER', exact: true }).waitFor();
+    await admins.getByLabel('User', { exact: true }).selectOption({ label: 'Grace Hopper (grace)' });
+    await admins.getByLabel('ORG_USER_MANAGER', { exact: true }).check();
+    await admins.getByRole('button', { name: 'Make administrator' }).click();
+    await admins
+      .getByRole('row', { name: /Grace Hopper/ })
+      .getByText('ORG_USER_MANAGER')
+      .waitFor();
+    const members = await api(InternalPermissionService).listAdministrators({
+      filters: [{ filter: { case: 'inUserIdsFilter', value: { ids: [grace.userId] } } }],
+    });
+    expect(members.administrators.map((a) => a.roles)).toEqual([['ORG_USER_MANAGER']]);
     await snap(page, 'console-user');
 
     // Projects: one with a role.
@@ -467,7 +483,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     expect(new URL(page.url()).pathname).toBe('/ui/console/signedout');
     expect(problems).toEqual([]);
     await context.close();
-  }, 60_000);
+  }, 90_000);
 
   it('a plain user sees only its own permitted screens (here none), in German, and a screen it may not use as a 403', async () => {
     const user = await api(UserService).addHumanUser({

@@ -6,6 +6,7 @@ import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { href } from '../router.js';
 import { can, useSession } from '../session.js';
+import { OrgAdmins } from './org-admins.js';
 import { ConfirmButton, Field, Forbidden, LoadState, Section, Table, useAction, useLoad } from '../ui.js';
 
 const ORGS = 'zitadel.org.v2beta.OrganizationService';
@@ -102,5 +103,6 @@ export function OrgScreen({ orgId }) {
         : ''}
       ${action.feedback}
     <//>
+    ${can(session, 'org.member.read') ? html`<${OrgAdmins} orgId=${orgId} />` : ''}
   </div>`;
 }
