@@ -190,9 +190,25 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     expect(firstScreenJs).toBeGreaterThan(10_000);
     expect(firstScreenJs).toBeLessThan(200 * 1024);
     await snap(page, 'console-home');
-    // The background renewal has a refresh token to work with.
-    const stored = await page.evaluate(() => Object.keys(sessionStorage).map((k) => sessionStorage.getItem(k) ?? ''));
-    expect(stored.some((v) => v.includes('"refresh_token"'))).toBe(true);
+    // Renewal without the login: an expired access token is replaced through the refresh token.
+    const storedUser = () =>
+      page.evaluate(() => {
+        const key = Object.keys(sessionStorage).find((k) => k.startsWith('oidc.user:'))!;
+        return JSON.parse(sessionStorage.getItem(key)!) as { access_token: string; refresh_token?: string };
+      });
+    const before = await storedUser();
+    expect(before.refresh_token).toBeTruthy();
+    await page.evaluate(() => {
+      const key = Object.keys(sessionStorage).find((k) => k.startsWith('oidc.user:'))!;
+      const user = JSON.parse(sessionStorage.getItem(key)!);
+      sessionStorage.setItem(key, JSON.stringify({ ...user, expires_at: Math.floor(Date.now() / 1000) - 60 }));
+    });
+    const visited: string[] = [];
+    page.on('framenavigated', (f) => visited.push(new URL(f.url()).pathname));
+    await page.reload();
+    await page.getByRole('heading', { name: 'Welcome' }).waitFor();
+    expect((await storedUser()).access_token).not.toBe(before.access_token);
+    expect(visited.filter((p) => p.startsWith('/ui/v2/login'))).toEqual([]);
 
     // Organizations: create one, then work in it.
     const orgName = `Acme ${Date.now()}`;
@@ -219,6 +235,13 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
       .getByRole('row', { name: new RegExp(orgName) })
       .getByText('Current')
       .waitFor();
+    // The header's switcher lists the orgs of ListMyProjectOrgs (every org, for an instance administrator).
+    await page.waitForFunction(
+      (id) => (document.querySelector('.org-switch select') as HTMLSelectElement | null)?.value === id,
+      orgId,
+    );
+    const switcher = page.getByRole('banner').getByLabel('Organization', { exact: true });
+    expect(await switcher.locator('option').allInnerTexts()).toEqual(expect.arrayContaining(['Portcullis', orgName]));
     await snap(page, 'console-orgs');
 
     // Its domains: one added, the instructions to prove it, a check that fails while nothing is served, removed.
@@ -426,6 +449,23 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await page.goto(`${origin}/ui/console/#/users/${grace.userId}`);
     await panel(page, 'Authorizations').getByRole('cell', { name: 'Shop', exact: true }).waitFor();
     await panel(page, 'Sessions').getByText('Nothing here yet.').waitFor();
+    // Metadata: text in, UTF-8 bytes in the API, and removed after a confirmation.
+    const metadata = panel(page, 'Metadata');
+    await metadata.getByLabel('Key').fill('department');
+    await metadata.getByLabel('Value').fill('Forschung & Entwicklung – ü');
+    await metadata.getByRole('button', { name: 'Set metadata' }).click();
+    await metadata.getByRole('cell', { name: 'Forschung & Entwicklung – ü' }).waitFor();
+    const saved = await api(UserService).listUserMetadata({ userId: grace.userId });
+    expect(saved.metadata.map((m) => [m.key, Buffer.from(m.value).toString('utf8')])).toEqual([
+      ['department', 'Forschung & Entwicklung – ü'],
+    ]);
+    await metadata.getByRole('button', { name: 'Remove' }).click();
+    await page
+      .getByRole('dialog', { name: 'Remove the metadata department?' })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await metadata.getByText('Nothing here yet.').waitFor();
+    expect((await api(UserService).listUserMetadata({ userId: grace.userId })).metadata).toEqual([]);
 
     // Delete, after the confirmation.
     const temp = await api(UserService).addHumanUser({
@@ -500,6 +540,9 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     const menu = page.getByRole('navigation', { name: 'Hauptmenü' });
     expect(await menu.getByRole('link').allInnerTexts()).toEqual(['Start']);
     await page.getByText('keine Verwaltungsrollen').waitFor();
+    // Keyboard: the first Tab reaches the link past the header and menu.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Zum Inhalt springen');
     await snap(page, 'console-plain-user-de');
     await page.goto(`${origin}/ui/console/#/orgs`);
     await page.getByRole('alert').filter({ hasText: 'Zugriff verweigert (403)' }).waitFor();

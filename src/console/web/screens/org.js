@@ -6,6 +6,7 @@ import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { href } from '../router.js';
 import { can, useSession } from '../session.js';
+import { Metadata } from './metadata.js';
 import { OrgAdmins } from './org-admins.js';
 import { ConfirmButton, Field, Forbidden, LoadState, Section, Table, useAction, useLoad } from '../ui.js';
 
@@ -103,6 +104,12 @@ export function OrgScreen({ orgId }) {
         : ''}
       ${action.feedback}
     <//>
+    <${Metadata}
+      id=${orgId}
+      list=${() => call(`${ORGS}/ListOrganizationMetadata`, { organizationId: orgId })}
+      set=${(/** @type {{ key: string, value: string }} */ m) => call(`${ORGS}/SetOrganizationMetadata`, { organizationId: orgId, metadata: [m] })}
+      remove=${(/** @type {string} */ key) => call(`${ORGS}/DeleteOrganizationMetadata`, { organizationId: orgId, keys: [key] })}
+      writable=${writable} />
     ${can(session, 'org.member.read') ? html`<${OrgAdmins} orgId=${orgId} />` : ''}
   </div>`;
 }

@@ -6,6 +6,7 @@ import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { go, href } from '../router.js';
 import { can, useSession } from '../session.js';
+import { Metadata } from './metadata.js';
 import { UserAuthorizations, UserSessions } from './user-related.js';
 import {
   Check,
@@ -243,6 +244,12 @@ export function UserScreen({ userId }) {
       ${action.feedback}
     <//>
     ${u.machine && can(session, 'user.write') ? html`<${NewToken} userId=${u.userId} />` : ''}
+    <${Metadata}
+      id=${u.userId}
+      list=${() => call('zitadel.user.v2.UserService/ListUserMetadata', { userId: u.userId })}
+      set=${(/** @type {{ key: string, value: string }} */ m) => call('zitadel.user.v2.UserService/SetUserMetadata', { userId: u.userId, metadata: [m] })}
+      remove=${(/** @type {string} */ key) => call('zitadel.user.v2.UserService/DeleteUserMetadata', { userId: u.userId, keys: [key] })}
+      writable=${can(session, 'user.write')} />
     ${can(session, 'user.grant.read') ? html`<${UserAuthorizations} userId=${u.userId} />` : ''}
     ${can(session, 'session.read') ? html`<${UserSessions} userId=${u.userId} />` : ''}
   </div>`;
