@@ -6,14 +6,12 @@
  * Pure: the URL variant is fetched elsewhere.
  */
 import { X509Certificate } from 'node:crypto';
-import { DOMParser, type Element } from '@xmldom/xmldom';
 import { invalidField } from '../platform/errors/domain-error.js';
+import { childElements, MD_NS, readEntityDescriptor } from '../platform/xml/metadata-xml.js';
 
-export const MD_NS = 'urn:oasis:names:tc:SAML:2.0:metadata';
 export const DS_NS = 'http://www.w3.org/2000/09/xmldsig#';
 /** SAML Core §8.3.6: an entity identifier is at most 1024 characters. */
 const MAX_ENTITY_ID = 1024;
-const DOCUMENT_TYPE_NODE = 10;
 
 export interface AssertionConsumerService {
   readonly binding: string;
@@ -29,51 +27,29 @@ export interface SpMetadata {
   readonly certificates: readonly string[];
 }
 
-class XmlRefused extends Error {}
-
-function children(parent: Element, ns: string, localName: string): Element[] {
-  const out: Element[] = [];
-  for (let n = parent.firstChild; n; n = n.nextSibling) {
-    const el = n as Element;
-    if (n.nodeType === 1 && el.namespaceURI === ns && el.localName === localName) out.push(el);
-  }
-  return out;
-}
-
 /** Parses and checks SP metadata; every refusal is INVALID_ARGUMENT on `field`. */
 export function parseSpMetadata(xml: string, field: string): SpMetadata {
   const refuse = (id: string, why: string) => invalidField(id, field, why);
   if (!xml.trim()) throw refuse('APP-s4m00', 'must not be empty');
-  let doc;
-  try {
-    doc = new DOMParser({
-      // Errors (an undeclared entity, a broken tag) stop the parse; warnings do not.
-      onError: (level, message) => {
-        if (level !== 'warning') throw new XmlRefused(message);
-      },
-    }).parseFromString(xml, 'application/xml');
-  } catch (err) {
-    const cause = (err as { cause?: unknown }).cause;
-    const message = cause instanceof Error ? cause.message : (err as Error).message;
-    throw refuse('APP-s4m01', `is not well-formed XML: ${message}`);
-  }
-  for (let n = doc.firstChild; n; n = n.nextSibling) {
-    if (n.nodeType === DOCUMENT_TYPE_NODE)
-      throw refuse('APP-s4m02', 'must not contain a DOCTYPE (entity declarations are refused)');
-  }
-  const root = doc.documentElement;
-  if (!root || root.namespaceURI !== MD_NS || root.localName !== 'EntityDescriptor') {
-    throw refuse('APP-s4m03', `must have an EntityDescriptor in the ${MD_NS} namespace as its root element`);
-  }
-  const entityId = root.getAttribute('entityID')?.trim() ?? '';
-  if (!entityId) throw refuse('APP-s4m04', 'the EntityDescriptor must have an entityID');
+  const { root, entityId } = readEntityDescriptor(xml, (p) => {
+    switch (p.problem) {
+      case 'malformed':
+        return refuse('APP-s4m01', `is not well-formed XML: ${p.detail}`);
+      case 'doctype':
+        return refuse('APP-s4m02', 'must not contain a DOCTYPE (entity declarations are refused)');
+      case 'root':
+        return refuse('APP-s4m03', `must have an EntityDescriptor in the ${MD_NS} namespace as its root element`);
+      case 'entityId':
+        return refuse('APP-s4m04', 'the EntityDescriptor must have an entityID');
+    }
+  });
   if (entityId.length > MAX_ENTITY_ID)
     throw refuse('APP-s4m05', `the entityID must be at most ${MAX_ENTITY_ID} characters`);
 
   const acs: AssertionConsumerService[] = [];
   const certificates: string[] = [];
-  for (const sp of children(root, MD_NS, 'SPSSODescriptor')) {
-    for (const service of children(sp, MD_NS, 'AssertionConsumerService')) {
+  for (const sp of childElements(root, MD_NS, 'SPSSODescriptor')) {
+    for (const service of childElements(sp, MD_NS, 'AssertionConsumerService')) {
       const binding = service.getAttribute('Binding')?.trim() ?? '';
       const location = service.getAttribute('Location')?.trim() ?? '';
       if (!binding) throw refuse('APP-s4m06', 'every AssertionConsumerService needs a Binding');
@@ -88,10 +64,10 @@ export function parseSpMetadata(xml: string, field: string): SpMetadata {
         ...(isDefault !== null && isDefault !== '' ? { isDefault: isDefault === 'true' || isDefault === '1' } : {}),
       });
     }
-    for (const keyDescriptor of children(sp, MD_NS, 'KeyDescriptor')) {
-      for (const keyInfo of children(keyDescriptor, DS_NS, 'KeyInfo')) {
-        for (const data of children(keyInfo, DS_NS, 'X509Data')) {
-          for (const cert of children(data, DS_NS, 'X509Certificate'))
+    for (const keyDescriptor of childElements(sp, MD_NS, 'KeyDescriptor')) {
+      for (const keyInfo of childElements(keyDescriptor, DS_NS, 'KeyInfo')) {
+        for (const data of childElements(keyInfo, DS_NS, 'X509Data')) {
+          for (const cert of childElements(data, DS_NS, 'X509Certificate'))
             certificates.push(certificatePem(cert.textContent ?? '', refuse));
         }
       }

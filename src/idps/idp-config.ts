@@ -46,6 +46,23 @@ export interface LdapAttributes {
   readonly profileAttribute: string;
 }
 
+/** ZITADEL's LDAP attribute mapping when none is given: every user field unmapped. */
+export const NO_LDAP_ATTRIBUTES: LdapAttributes = Object.freeze({
+  idAttribute: '',
+  firstNameAttribute: '',
+  lastNameAttribute: '',
+  displayNameAttribute: '',
+  nickNameAttribute: '',
+  preferredUsernameAttribute: '',
+  emailAttribute: '',
+  emailVerifiedAttribute: '',
+  phoneAttribute: '',
+  phoneVerifiedAttribute: '',
+  preferredLanguageAttribute: '',
+  avatarUrlAttribute: '',
+  profileAttribute: '',
+});
+
 export type AzureTenant = { readonly type: 'common' | 'organisations' | 'consumers' } | { readonly id: string };
 
 /** ZITADEL's OIDCMappingField: which claim the old IDP API maps to the display name or username. */

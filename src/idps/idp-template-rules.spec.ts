@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { isError } from '../platform/errors/domain-error.js';
-import type { IdpConfig, IdpOptions } from './idp-config.js';
+import { NO_LDAP_ATTRIBUTES, type IdpConfig, type IdpOptions } from './idp-config.js';
 import {
   canonicalJson,
   changesTemplate,
@@ -151,21 +151,7 @@ describe('template rules per kind (ZITADEL internal/command/instance_idp.go)', (
       userObjectClasses: ['inetOrgPerson'],
       userFilters: ['uid'],
       timeoutMs: 10_000,
-      attributes: {
-        idAttribute: 'uid',
-        firstNameAttribute: '',
-        lastNameAttribute: '',
-        displayNameAttribute: '',
-        nickNameAttribute: '',
-        preferredUsernameAttribute: '',
-        emailAttribute: 'mail',
-        emailVerifiedAttribute: '',
-        phoneAttribute: '',
-        phoneVerifiedAttribute: '',
-        preferredLanguageAttribute: '',
-        avatarUrlAttribute: '',
-        profileAttribute: '',
-      },
+      attributes: { ...NO_LDAP_ATTRIBUTES, idAttribute: 'uid', emailAttribute: 'mail' },
     };
     expect(checkedDraft(draft(ldap, { bindPassword: 'pw' }), 'add').secrets).toEqual({ bindPassword: 'pw' });
     expect(refusal(() => checkedDraft(draft(ldap), 'add')).field).toBe('bind_password');

@@ -6,8 +6,8 @@
  * metadata that is an identity provider's EntityDescriptor. Pure: no I/O.
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { DOMParser, type Element } from '@xmldom/xmldom';
 import type { DomainError } from '../platform/errors/domain-error.js';
+import { childElements, MD_NS, readEntityDescriptor } from '../platform/xml/metadata-xml.js';
 import type { IdpConfig, IdpKind, IdpOptions, IdpSecrets } from './idp-config.js';
 import * as errors from './idps.errors.js';
 
@@ -231,20 +231,6 @@ function privateKeyPem(pem: string, field: string): string {
   }
 }
 
-const MD_NS = 'urn:oasis:names:tc:SAML:2.0:metadata';
-const DOCUMENT_TYPE_NODE = 10;
-
-class XmlRefused extends Error {}
-
-function childElements(parent: Element, localName: string): Element[] {
-  const out: Element[] = [];
-  for (let n = parent.firstChild; n; n = n.nextSibling) {
-    const el = n as Element;
-    if (n.nodeType === 1 && el.namespaceURI === MD_NS && el.localName === localName) out.push(el);
-  }
-  return out;
-}
-
 /**
  * SAML identity provider metadata (SAML Metadata §2.4.3): well-formed XML without a DOCTYPE (no
  * entity can be declared or fetched), an md:EntityDescriptor with an entityID holding an
@@ -253,28 +239,21 @@ function childElements(parent: Element, localName: string): Element[] {
 export function checkIdpMetadata(xml: string, field: string): string {
   const refuse = (why: string): DomainError => errors.badMetadata(field, why);
   if (!xml.trim()) throw errors.required(field);
-  let doc;
-  try {
-    doc = new DOMParser({
-      onError: (level, message) => {
-        if (level !== 'warning') throw new XmlRefused(message);
-      },
-    }).parseFromString(xml, 'application/xml');
-  } catch {
-    throw refuse('is not well-formed XML');
-  }
-  for (let n = doc.firstChild; n; n = n.nextSibling) {
-    if (n.nodeType === DOCUMENT_TYPE_NODE) throw refuse('must not contain a DOCTYPE');
-  }
-  const root = doc.documentElement;
-  if (!root || root.namespaceURI !== MD_NS || root.localName !== 'EntityDescriptor') {
-    throw refuse(`must have an EntityDescriptor in the ${MD_NS} namespace as its root element`);
-  }
-  const entityId = root.getAttribute('entityID')?.trim() ?? '';
-  if (!entityId) throw refuse('the EntityDescriptor must have an entityID');
-  const idps = childElements(root, 'IDPSSODescriptor');
+  const { root, entityId } = readEntityDescriptor(xml, (p) => {
+    switch (p.problem) {
+      case 'malformed':
+        return refuse('is not well-formed XML');
+      case 'doctype':
+        return refuse('must not contain a DOCTYPE');
+      case 'root':
+        return refuse(`must have an EntityDescriptor in the ${MD_NS} namespace as its root element`);
+      case 'entityId':
+        return refuse('the EntityDescriptor must have an entityID');
+    }
+  });
+  const idps = childElements(root, MD_NS, 'IDPSSODescriptor');
   if (idps.length === 0) throw refuse('must describe an identity provider (an IDPSSODescriptor)');
-  const sso = idps.flatMap((d) => childElements(d, 'SingleSignOnService'));
+  const sso = idps.flatMap((d) => childElements(d, MD_NS, 'SingleSignOnService'));
   if (!sso.some((s) => isHttpUrl(s.getAttribute('Location')?.trim() ?? ''))) {
     throw refuse('the IDPSSODescriptor needs a SingleSignOnService with an absolute URL Location');
   }

@@ -11,18 +11,13 @@ import { badEnum } from './idps.errors.js';
 import { detailsV1, textMatch } from '../platform/rpc/proto-mapping.js';
 import type { TemplateQuery } from './idp-templates.service.js';
 import { IDP_LIST_COLUMNS } from './idps.queries.js';
-import { configOneof, kindNumber, optionsMessage, stateNumber } from './idps.mapper.js';
+import { configOneof, kindNumber, optionsMessage, stateNumber, templateChange } from './idps.mapper.js';
 
 /** zitadel.idp.v1.Provider: owner SYSTEM (1) for the instance's, ORG (2) for an org's. */
 export function providerV1(t: IdpTemplate) {
   return {
     id: t.id,
-    details: detailsV1({
-      sequence: t.sequence,
-      creationDate: t.createdAt,
-      changeDate: t.changedAt,
-      resourceOwner: t.orgId ?? t.instanceId,
-    }),
+    details: detailsV1(templateChange(t)),
     state: stateNumber(t),
     name: t.name,
     owner: t.orgId === null ? 1 : 2,
@@ -236,12 +231,7 @@ export function legacyIdpV1(t: IdpTemplate) {
   };
   return {
     id: t.id,
-    details: detailsV1({
-      sequence: t.sequence,
-      creationDate: t.createdAt,
-      changeDate: t.changedAt,
-      resourceOwner: t.orgId ?? t.instanceId,
-    }),
+    details: detailsV1(templateChange(t)),
     state: stateNumber(t),
     name: t.name,
     stylingType: STYLING.indexOf(legacy.stylingType),

@@ -7,7 +7,7 @@ import { detailsV2 } from '../platform/rpc/proto-mapping.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
 import type { IdpTemplate } from './idp-config.js';
 import { IdpTemplatesService } from './idp-templates.service.js';
-import { configOneof, kindNumber, optionsMessage, stateNumber } from './idps.mapper.js';
+import { configOneof, kindNumber, optionsMessage, stateNumber, templateChange } from './idps.mapper.js';
 
 /**
  * ZITADEL's GetIDPByID asks `idp.read` on the provider's owner (the instance for the instance's
@@ -20,12 +20,7 @@ export const IDP_V2_ACCESS: AccessTable<typeof IdentityProviderService> = {
 function idpV2(t: IdpTemplate) {
   return {
     id: t.id,
-    details: detailsV2({
-      sequence: t.sequence,
-      creationDate: t.createdAt,
-      changeDate: t.changedAt,
-      resourceOwner: t.orgId ?? t.instanceId,
-    }),
+    details: detailsV2(templateChange(t)),
     state: stateNumber(t),
     name: t.name,
     type: kindNumber(t.config.kind),

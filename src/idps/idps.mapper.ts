@@ -1,13 +1,15 @@
 import type { Duration } from '@bufbuild/protobuf/wkt';
-import type {
-  IdpConfig,
-  IdpKind,
-  IdpOptions,
-  IdpTemplate,
-  LdapAttributes,
-  SamlBinding,
-  SamlNameIdFormat,
+import {
+  NO_LDAP_ATTRIBUTES,
+  type IdpConfig,
+  type IdpKind,
+  type IdpOptions,
+  type IdpTemplate,
+  type LdapAttributes,
+  type SamlBinding,
+  type SamlNameIdFormat,
 } from './idp-config.js';
+import type { ChangeInfo } from '../platform/rpc/proto-mapping.js';
 import type { TemplateCommand } from './idp-templates.service.js';
 import * as errors from './idps.errors.js';
 
@@ -193,22 +195,6 @@ export const appleCommand = (
     { privateKey: Buffer.from(r.privateKey).toString('utf8') },
   );
 
-const EMPTY_ATTRIBUTES: LdapAttributes = {
-  idAttribute: '',
-  firstNameAttribute: '',
-  lastNameAttribute: '',
-  displayNameAttribute: '',
-  nickNameAttribute: '',
-  preferredUsernameAttribute: '',
-  emailAttribute: '',
-  emailVerifiedAttribute: '',
-  phoneAttribute: '',
-  phoneVerifiedAttribute: '',
-  preferredLanguageAttribute: '',
-  avatarUrlAttribute: '',
-  profileAttribute: '',
-};
-
 function durationMs(d: Duration | undefined): number {
   return d ? Number(d.seconds) * 1000 + Math.round(d.nanos / 1e6) : 0;
 }
@@ -229,7 +215,7 @@ export const ldapCommand = (
   },
 ) => {
   const attributes = Object.fromEntries(
-    Object.keys(EMPTY_ATTRIBUTES).map((k) => [
+    Object.keys(NO_LDAP_ATTRIBUTES).map((k) => [
       k,
       (r.attributes?.[k as keyof LdapAttributes] as string | undefined) ?? '',
     ]),
@@ -405,3 +391,11 @@ export function configOneof(c: IdpConfig, withPkce: boolean) {
 
 /** IDPState: 1 active, 2 inactive. */
 export const stateNumber = (t: IdpTemplate) => (t.state === 'active' ? 1 : 2);
+
+/** A template's object details (v1 and v2 alike): owned by its org, or by the instance. */
+export const templateChange = (t: IdpTemplate): ChangeInfo => ({
+  sequence: t.sequence,
+  creationDate: t.createdAt,
+  changeDate: t.changedAt,
+  resourceOwner: t.orgId ?? t.instanceId,
+});

@@ -7,7 +7,8 @@ import {
   withSession,
   MAX_SESSIONS,
 } from './login-browser.js';
-import { acceptedLanguages, pickLocale, translator } from './login.i18n.js';
+import { acceptedLanguages, CATALOGUES, pickLocale, translator } from './login.i18n.js';
+import { SUPPORTED_LANGUAGES } from '../settings/hosted-login-texts.js';
 import { themeCss } from './login-theme.js';
 import { DEFAULT_LABEL_SETTINGS, DEFAULT_LEGAL_SETTINGS } from '../settings/policies.queries.js';
 import { flowOf, pageUrl } from './login-flow.js';
@@ -16,6 +17,10 @@ import { mfaSetupPage, passkeyAddedPage, webAuthnSetupPage } from './views/webau
 import { qrModules, qrSvg } from './login-qr.js';
 
 describe('login language', () => {
+  it('speaks exactly the supported languages (ZITADEL reports the languages it has texts for)', () => {
+    expect(Object.keys(CATALOGUES).sort()).toEqual([...SUPPORTED_LANGUAGES]);
+  });
+
   it.each([
     [['de'], 'en-US', 'de'],
     [['fr', 'de-CH'], undefined, 'de'],

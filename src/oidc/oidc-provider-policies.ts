@@ -1,20 +1,42 @@
 import { interactionPolicy, type default as Provider, type KoaContextWithOIDC } from 'oidc-provider';
-import { GRANT_JWT_BEARER, factsOf } from './oidc-clients.js';
+import { GRANT_JWT_BEARER, GRANT_TOKEN_EXCHANGE, factsOf } from './oidc-clients.js';
 
 // ZITADEL's rules plugged into oidc-provider: discovery, introspection and the login prompt.
 
 /** Grant types the token endpoint serves outside oidc-provider (see OidcRoutes), listed in discovery too. */
 const GRANTS_SERVED_BESIDE_PROVIDER = [GRANT_JWT_BEARER];
 
-/** Discovery lists the grant types the token endpoint serves beside oidc-provider too. */
-export function listGrantsServedBeside(provider: Provider): void {
+/** The instance's switches that decide what discovery may promise (its feature flags). */
+export interface DiscoverySwitches {
+  readonly tokenExchange: boolean;
+  readonly backChannelLogout: boolean;
+}
+
+/**
+ * Discovery as the instance serves it: the grant types served beside oidc-provider are listed;
+ * token exchange and back-channel logout only while the instance's flags turn them on (as
+ * ZITADEL's discovery asks its feature flags), since the provider is built with both.
+ */
+export function discoveryAsServed(
+  body: { grant_types_supported?: string[]; backchannel_logout_supported?: boolean },
+  switches: DiscoverySwitches,
+): void {
+  const grants = new Set([...(body.grant_types_supported ?? []), ...GRANTS_SERVED_BESIDE_PROVIDER]);
+  if (!switches.tokenExchange) grants.delete(GRANT_TOKEN_EXCHANGE);
+  body.grant_types_supported = [...grants];
+  if (!switches.backChannelLogout) {
+    const promises = body as Record<string, unknown>;
+    promises.backchannel_logout_supported = false;
+    delete promises.backchannel_logout_session_supported;
+  }
+}
+
+/** Applies `discoveryAsServed` to the provider's discovery answers with the instance's current switches. */
+export function serveDiscoveryAsServed(provider: Provider, switches: () => Promise<DiscoverySwitches>): void {
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.oidc?.route !== 'discovery' || !ctx.body || typeof ctx.body !== 'object') return;
-    const body = ctx.body as { grant_types_supported?: string[] };
-    body.grant_types_supported = [
-      ...new Set([...(body.grant_types_supported ?? []), ...GRANTS_SERVED_BESIDE_PROVIDER]),
-    ];
+    discoveryAsServed(ctx.body as Parameters<typeof discoveryAsServed>[0], await switches());
   });
 }
 

@@ -31,7 +31,7 @@ import { AUDIENCE_RESOURCE, audienceOf } from './zitadel-scopes.js';
 import { answerUnroutedAsOAuth } from './oauth-errors.js';
 import { patchProviderModels } from './oidc-provider-models.js';
 import { logoutPage, errorPage } from './oidc-provider-pages.js';
-import { introspectionAllowed, listGrantsServedBeside, loginPolicy, requestedScope } from './oidc-provider-policies.js';
+import { introspectionAllowed, loginPolicy, requestedScope, serveDiscoveryAsServed } from './oidc-provider-policies.js';
 
 export const OIDC_PATHS = {
   authorization: '/oauth/v2/authorize',
@@ -231,7 +231,13 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     );
     patchProviderModels(provider);
     this.shareOneTimeChecks(provider, instance.id);
-    listGrantsServedBeside(provider);
+    serveDiscoveryAsServed(provider, async () => {
+      const flags = await this.features.of(instance.id);
+      return {
+        tokenExchange: flags.oidcTokenExchange?.value === true,
+        backChannelLogout: flags.enableBackChannelLogout?.value === true,
+      };
+    });
     answerUnroutedAsOAuth(provider);
     introspectPersonalAccessTokens(provider, {
       instanceId: instance.id,

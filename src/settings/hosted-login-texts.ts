@@ -522,6 +522,13 @@ const de: Texts = {
 export const HOSTED_LOGIN_TEXTS: Readonly<Record<string, Texts>> = Object.freeze({ en, de });
 
 /**
+ * The languages reported as supported (GetSupportedLanguages, GetAllowedLanguages, the general
+ * settings' supported_languages) and accepted as the default language: as ZITADEL reports the
+ * languages it has texts for, these are the ones the hosted login ships texts for.
+ */
+export const SUPPORTED_LANGUAGES: readonly string[] = Object.freeze(Object.keys(HOSTED_LOGIN_TEXTS).sort());
+
+/**
  * The built-in texts for a locale: its base language when built in, else the instance's default
  * language (ZITADEL's getSystemTranslation), else English. A fresh copy: callers merge onto it.
  */

@@ -227,28 +227,6 @@ export const DEFAULT_SECURITY_SETTINGS: SecuritySettings = Object.freeze({
 
 export const DEFAULT_GENERAL_SETTINGS: GeneralSettings = Object.freeze({ defaultLanguage: 'en' });
 
-/** The languages ZITADEL ships texts for (GetGeneralSettings' supported_languages). */
-export const SUPPORTED_LANGUAGES: readonly string[] = Object.freeze([
-  'bg',
-  'cs',
-  'de',
-  'en',
-  'es',
-  'fr',
-  'hu',
-  'id',
-  'it',
-  'ja',
-  'ko',
-  'mk',
-  'nl',
-  'pl',
-  'pt',
-  'ru',
-  'sv',
-  'zh',
-]);
-
 /** ZITADEL's built-in defaults, in force until the instance stores its own. */
 /** ZITADEL's defaults: access and ID tokens 12 h, refresh tokens 30 days idle and 90 days in all. */
 export const DEFAULT_OIDC_SETTINGS: OidcSettings = Object.freeze({

@@ -4,7 +4,7 @@ import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
 import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
 import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
-import { SUPPORTED_LANGUAGES } from './policies.queries.js';
+import { SUPPORTED_LANGUAGES } from './hosted-login-texts.js';
 import {
   domainFromOrgIamV1,
   domainFromV1,

@@ -4,7 +4,8 @@ import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
 import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
 import { v1OrgOf } from '../platform/rpc/v1-org.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
-import { SUPPORTED_LANGUAGES, type LoginSettings, type PolicyBodies, type PolicyKind } from './policies.queries.js';
+import { SUPPORTED_LANGUAGES } from './hosted-login-texts.js';
+import type { LoginSettings, PolicyBodies, PolicyKind } from './policies.queries.js';
 import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
 import {
   ageFromV1,

@@ -1,7 +1,7 @@
 import type { FieldViolation } from '../platform/errors/domain-error.js';
 import type { PasswordComplexity } from './password-policy.js';
+import { SUPPORTED_LANGUAGES } from './hosted-login-texts.js';
 import {
-  SUPPORTED_LANGUAGES,
   type GeneralSettings,
   type LabelSettings,
   type LegalSettings,

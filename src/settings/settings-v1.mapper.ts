@@ -36,6 +36,7 @@ import { loginPolicyLinkV1 } from '../idps/idps-v1.mapper.js';
 import {
   durationOf,
   fromNumber,
+  loginFields,
   msOf,
   MULTI_FACTOR_NUMBERS,
   PASSKEYS_NUMBERS,
@@ -74,28 +75,11 @@ export function loginPolicyV1(
   idps: readonly LoginPolicyIdp[] = [],
 ): MessageInitShape<typeof LoginPolicySchema> {
   return {
+    ...loginFields(s),
     details: sourceDetailsV1(source),
-    allowUsernamePassword: s.allowUsernamePassword,
-    allowRegister: s.allowRegister,
-    allowExternalIdp: s.allowExternalIdp,
-    forceMfa: s.forceMfa,
-    forceMfaLocalOnly: s.forceMfaLocalOnly,
     passwordlessType: PASSKEYS_NUMBERS[s.passkeysType],
     isDefault: isDefault(source),
-    hidePasswordReset: s.hidePasswordReset,
-    ignoreUnknownUsernames: s.ignoreUnknownUsernames,
-    defaultRedirectUri: s.defaultRedirectUri,
-    passwordCheckLifetime: durationOf(s.passwordCheckLifetimeMs),
-    externalLoginCheckLifetime: durationOf(s.externalLoginCheckLifetimeMs),
-    mfaInitSkipLifetime: durationOf(s.mfaInitSkipLifetimeMs),
-    secondFactorCheckLifetime: durationOf(s.secondFactorCheckLifetimeMs),
-    multiFactorCheckLifetime: durationOf(s.multiFactorCheckLifetimeMs),
-    secondFactors: s.secondFactors.map((f) => SECOND_FACTOR_NUMBERS[f]),
-    multiFactors: s.multiFactors.map((f) => MULTI_FACTOR_NUMBERS[f]),
     idps: idps.map(loginPolicyLinkV1),
-    allowDomainDiscovery: s.allowDomainDiscovery,
-    disableLoginWithEmail: s.disableLoginWithEmail,
-    disableLoginWithPhone: s.disableLoginWithPhone,
   };
 }
 

@@ -4,7 +4,7 @@ import { SettingsService as SettingsServiceV2 } from '@zitadel/proto/zitadel/set
 import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
 import { detailsV2, listDetailsV2 } from '../platform/rpc/proto-mapping.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
-import { SUPPORTED_LANGUAGES } from './policies.queries.js';
+import { SUPPORTED_LANGUAGES } from './hosted-login-texts.js';
 import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
 import { levelRequired } from './settings.errors.js';
 import {

@@ -86,14 +86,14 @@ export function readTarget(
   return { kind: 'own' };
 }
 
-export function loginSettingsV2(s: LoginSettings, source: PolicySource): MessageInitShape<typeof LoginSettingsSchema> {
+/** The login policy fields v1's LoginPolicy and v2's LoginSettings share, name for name. */
+export function loginFields(s: LoginSettings) {
   return {
     allowUsernamePassword: s.allowUsernamePassword,
     allowRegister: s.allowRegister,
     allowExternalIdp: s.allowExternalIdp,
     forceMfa: s.forceMfa,
     forceMfaLocalOnly: s.forceMfaLocalOnly,
-    passkeysType: PASSKEYS_NUMBERS[s.passkeysType],
     hidePasswordReset: s.hidePasswordReset,
     ignoreUnknownUsernames: s.ignoreUnknownUsernames,
     defaultRedirectUri: s.defaultRedirectUri,
@@ -107,6 +107,13 @@ export function loginSettingsV2(s: LoginSettings, source: PolicySource): Message
     allowDomainDiscovery: s.allowDomainDiscovery,
     disableLoginWithEmail: s.disableLoginWithEmail,
     disableLoginWithPhone: s.disableLoginWithPhone,
+  };
+}
+
+export function loginSettingsV2(s: LoginSettings, source: PolicySource): MessageInitShape<typeof LoginSettingsSchema> {
+  return {
+    ...loginFields(s),
+    passkeysType: PASSKEYS_NUMBERS[s.passkeysType],
     resourceOwnerType: ownerTypeV2(source),
   };
 }

@@ -28,17 +28,28 @@ export class UserContacts {
     private readonly mfa: MfaService,
   ) {}
 
-  async setPhone(
+  /** SetEmail / UpdateHumanEmail: a new address, verified at once or pending with its code. */
+  setEmail(caller: Caller, userId: string, email: string, verification: Verification) {
+    return this.set(caller, userId, 'email', email, verification);
+  }
+
+  /** SetPhone / UpdateHumanPhone: a new number, verified at once or pending with its code. */
+  setPhone(caller: Caller, userId: string, phone: string, verification: Verification) {
+    return this.set(caller, userId, 'phone', phone, verification);
+  }
+
+  private set(
     caller: Caller,
     userId: string,
-    phone: string,
+    kind: 'email' | 'phone',
+    value: string,
     verification: Verification,
   ): Promise<{ event: WrittenEvent; code?: string }> {
     return this.tx.run(async (tx) => {
       const user = await this.store.loadHuman(tx, caller, userId);
       const events: UserEventInput[] = [];
       const updates: Partial<User> = {};
-      const code = await this.changePhone(tx, caller, user, phone, verification, updates, events, true);
+      const code = await this.changeContact(tx, caller, user, kind, value, verification, updates, events, true);
       await tx.update(User, { instanceId: caller.instance.id, id: user.id }, updates);
       return { event: await this.store.push(tx, caller, user, events), code };
     });
@@ -67,9 +78,7 @@ export class UserContacts {
       if (!user.phone) throw errors.noPhone();
       if (user.phoneVerified) throw errors.phoneAlreadyVerified();
       if (!(await this.codes.pending(tx, caller.instance.id, user.id, 'phone'))) throw errors.noPhoneCode();
-      const events: UserEventInput[] = [];
-      const code = await this.issueCode(tx, caller, user, 'phone', verification, events);
-      return { event: await this.store.push(tx, caller, user, events), code };
+      return this.issueCodeAlone(tx, caller, user, 'phone', verification);
     });
   }
 
@@ -152,6 +161,19 @@ export class UserContacts {
   ): void {
     if (contactVerificationNeedsWrite(verification))
       this.store.requireOnOrg(caller, user, 'user.write', () => errors.contactProofDenied(contact));
+  }
+
+  /** A new code of `kind` alone (returned or queued for delivery), written as the user's one event. */
+  async issueCodeAlone(
+    tx: EntityManager,
+    caller: Caller,
+    user: User,
+    kind: Extract<CodeKind, 'email' | 'phone' | 'invite'>,
+    verification: Verification,
+  ): Promise<{ event: WrittenEvent; code?: string }> {
+    const events: UserEventInput[] = [];
+    const code = await this.issueCode(tx, caller, user, kind, verification, events);
+    return { event: await this.store.push(tx, caller, user, events), code };
   }
 
   /** A new code of the kind: returned to the caller, or queued for delivery with the change. */

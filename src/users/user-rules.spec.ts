@@ -1,6 +1,6 @@
 import { DomainError } from '../platform/errors/domain-error.js';
 import type { User } from './user.entity.js';
-import { nextState, pickChanged, verificationOf } from './user-rules.js';
+import { nextState, pickChanged, startsInitialV1, verificationOf } from './user-rules.js';
 
 describe("ZITADEL's user state transitions", () => {
   it.each([
@@ -42,4 +42,20 @@ describe('verificationOf', () => {
       urlTemplate: 'https://x/{{.Code}}',
     });
   });
+});
+
+describe("ZITADEL v1's INITIAL rule (AddHuman shouldAddInitCode, ImportHuman IsInitialState)", () => {
+  it.each([
+    [true, true, false, false],
+    [true, false, false, true],
+    [false, true, false, true],
+    [false, false, false, true],
+    [false, false, true, false],
+    [true, false, true, false],
+  ])(
+    'email verified %s, can sign in %s, linked to an idp %s: INITIAL %s',
+    (emailVerified, canSignIn, linked, initial) => {
+      expect(startsInitialV1({ emailVerified, canSignIn, linked })).toBe(initial);
+    },
+  );
 });

@@ -28,6 +28,16 @@ export function pickChanged(user: User, profile: Partial<ProfileInput>): Partial
   return changed;
 }
 
+/**
+ * Whether a human created through v1 (AddHumanUser, ImportHumanUser) starts INITIAL, ZITADEL's
+ * state with an initialization code (AddHuman's shouldAddInitCode, ImportHuman's IsInitialState):
+ * a user created with an external login link never does; any other does unless its email is
+ * verified and it has a way to sign in (a password, an imported hash or a passkey registration).
+ */
+export function startsInitialV1(human: { emailVerified: boolean; canSignIn: boolean; linked: boolean }): boolean {
+  return !human.linked && (!human.emailVerified || !human.canSignIn);
+}
+
 /** ZITADEL's transitions and the errors for illegal ones. */
 export function nextState(state: UserState, action: 'deactivate' | 'reactivate' | 'lock' | 'unlock'): UserState {
   switch (action) {

@@ -126,7 +126,7 @@ export class UsersAuthHandler implements OnModuleInit {
     },
     setMyEmail: async (req, ctx) => {
       const { caller, userId } = me(ctx);
-      return { details: eventDetailsV1((await this.users.setEmail(caller, userId, req.email, SEND)).event) };
+      return { details: eventDetailsV1((await this.contacts.setEmail(caller, userId, req.email, SEND)).event) };
     },
     verifyMyEmail: async (req, ctx) => {
       const { caller, userId } = me(ctx);

@@ -234,7 +234,7 @@ export class UsersV1Handler implements OnModuleInit {
     },
     updateHumanEmail: async (req, ctx) =>
       this.change(ctx, req.userId, (caller) =>
-        this.users.setEmail(caller, req.userId, req.email, req.isEmailVerified ? VERIFIED : SEND),
+        this.contacts.setEmail(caller, req.userId, req.email, req.isEmailVerified ? VERIFIED : SEND),
       ),
     getHumanPhone: async (req, ctx) => {
       const { user } = await this.user(ctx, req.userId);
@@ -270,7 +270,7 @@ export class UsersV1Handler implements OnModuleInit {
     // v1's initialization mail is v2's invite code: it lets a user without a password set one up.
     resendHumanInitialization: async (req, ctx) =>
       this.change(ctx, req.userId, async (caller, user) => {
-        if (req.email && req.email !== user.email) await this.users.setEmail(caller, req.userId, req.email, SEND);
+        if (req.email && req.email !== user.email) await this.contacts.setEmail(caller, req.userId, req.email, SEND);
         return this.users.createInviteCode(caller, req.userId, SEND);
       }),
     resendHumanEmailVerification: async (req, ctx) =>

@@ -24,6 +24,7 @@ import type { AuthFactorView } from './mfa/mfa.service.js';
 import type { PasskeyView } from './mfa/webauthn.service.js';
 import { objectDetailsV1 } from '../settings/settings-v1.mapper.js';
 import type { AccessTokenType, UserState } from './user.entity.js';
+import { startsInitialV1 } from './user-rules.js';
 import type { MetadataEntry, UserFilter, UserView } from './users.queries.js';
 import { type StatesByNumber, userFilter } from './users.mapper.js';
 import type { NewHumanUser, ProfileInput } from './users.service.js';
@@ -160,25 +161,31 @@ export function addHumanFromV1(req: AddHumanUserRequest): NewHumanUser {
   return {
     ...human,
     password: req.initialPassword ? { value: req.initialPassword, changeRequired: true } : undefined,
-    // ZITADEL's shouldAddInitCode: an unverified email or no password makes the user INITIAL.
-    initial: !human.emailVerified || !req.initialPassword,
+    initial: startsInitialV1({ emailVerified: human.emailVerified, canSignIn: !!req.initialPassword, linked: false }),
   };
 }
 
 /**
  * ImportHumanUser: a plain or an already hashed password (bcrypt, argon2 and the other encoded
  * formats the hasher imports), its change-required flag, and a TOTP secret (`otp_code`) to carry
- * the user's authenticator app over.
+ * the user's authenticator app over. INITIAL as AddHumanUser, where a requested passkey
+ * registration counts as a way to sign in and idp links keep the user out of INITIAL.
  */
 export function importHumanFromV1(req: ImportHumanUserRequest): NewHumanUser {
   if (req.password && req.hashedPassword?.value)
     throw invalidField('USER-v1pw2', 'hashed_password', 'give either password or hashed_password, not both');
   const changeRequired = req.passwordChangeRequired;
+  const human = humanFromV1(req);
   return {
-    ...humanFromV1(req),
+    ...human,
     password: req.password ? { value: req.password, changeRequired } : undefined,
     hashedPassword: req.hashedPassword?.value ? { hash: req.hashedPassword.value, changeRequired } : undefined,
     totpSecret: req.otpCode || undefined,
+    initial: startsInitialV1({
+      emailVerified: human.emailVerified,
+      canSignIn: !!req.password || !!req.hashedPassword?.value || req.requestPasswordlessRegistration,
+      linked: req.idps.length > 0,
+    }),
     idpLinks: {
       identities: req.idps.map((l) => ({ idpId: l.configId, userId: l.externalUserId, userName: l.displayName })),
       idpIdField: (i) => `idps[${i}].config_id`,

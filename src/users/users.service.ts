@@ -443,22 +443,6 @@ export class UsersService {
 
   // ---- email and phone -----------------------------------------------------------------------
 
-  async setEmail(
-    caller: Caller,
-    userId: string,
-    email: string,
-    verification: Verification,
-  ): Promise<{ event: WrittenEvent; code?: string }> {
-    return this.tx.run(async (tx) => {
-      const user = await this.store.loadHuman(tx, caller, userId);
-      const events: UserEventInput[] = [];
-      const updates: Partial<User> = {};
-      const code = await this.contacts.changeEmail(tx, caller, user, email, verification, updates, events, true);
-      await tx.update(User, { instanceId: caller.instance.id, id: user.id }, updates);
-      return { event: await this.store.push(tx, caller, user, events), code };
-    });
-  }
-
   /** SendEmailCode (a new code) and ResendEmailCode (only while one is pending). */
   async sendEmailCode(
     caller: Caller,
@@ -472,9 +456,7 @@ export class UsersService {
       if (user.emailVerified) throw errors.emailAlreadyVerified();
       if (mustBePending && !(await this.codes.pending(tx, caller.instance.id, user.id, 'email')))
         throw errors.noEmailCode();
-      const events: UserEventInput[] = [];
-      const code = await this.contacts.issueCode(tx, caller, user, 'email', verification, events);
-      return { event: await this.store.push(tx, caller, user, events), code };
+      return this.contacts.issueCodeAlone(tx, caller, user, 'email', verification);
     });
   }
 
@@ -515,9 +497,7 @@ export class UsersService {
         throw errors.alreadyInitialised();
       if (mustBePending && !(await this.codes.pending(tx, caller.instance.id, user.id, 'invite')))
         throw errors.noInviteCode();
-      const events: UserEventInput[] = [];
-      const code = await this.contacts.issueCode(tx, caller, user, 'invite', verification, events);
-      return { event: await this.store.push(tx, caller, user, events), code };
+      return this.contacts.issueCodeAlone(tx, caller, user, 'invite', verification);
     });
   }
 

@@ -1,11 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { ServiceImpl } from '@connectrpc/connect';
 import { WebKeyService } from '@zitadel/proto/zitadel/webkey/v2beta/webkey_service_pb.js';
-import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
-import { ts } from '../platform/rpc/proto-mapping.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
-import { WEBKEY_V2_ACCESS } from './webkeys.handler.js';
-import { webKeyConfig, webKeyV2beta } from './webkeys.mapper.js';
+import { WEBKEY_V2_ACCESS, webKeyMethods } from './webkeys.handler.js';
+import { webKeyV2beta } from './webkeys.mapper.js';
 import { WebKeysService } from './webkeys.service.js';
 
 /** The same permissions as v2: the beta differs only in its package and REST paths (`/v2beta/web_keys`). */
@@ -23,19 +21,5 @@ export class WebKeysV2betaHandler implements OnModuleInit {
     this.registry.register({ service: WebKeyService, impl: this.v2beta, access: WEBKEY_V2BETA_ACCESS });
   }
 
-  readonly v2beta: Partial<ServiceImpl<typeof WebKeyService>> = {
-    createWebKey: async (req, ctx) => {
-      const created = await this.webKeys.create(authenticatedCallerOf(ctx), webKeyConfig(req.key));
-      return { id: created.id, creationDate: ts(created.creationDate) };
-    },
-    activateWebKey: async (req, ctx) => ({
-      changeDate: ts(await this.webKeys.activate(authenticatedCallerOf(ctx), req.id)),
-    }),
-    deleteWebKey: async (req, ctx) => ({
-      deletionDate: ts(await this.webKeys.delete(authenticatedCallerOf(ctx), req.id)),
-    }),
-    listWebKeys: async (_req, ctx) => ({
-      webKeys: (await this.webKeys.list(authenticatedCallerOf(ctx))).map(webKeyV2beta),
-    }),
-  };
+  readonly v2beta: Partial<ServiceImpl<typeof WebKeyService>> = webKeyMethods(this.webKeys, webKeyV2beta);
 }

@@ -1,10 +1,11 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { ServiceImpl } from '@connectrpc/connect';
+import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
 import { WebKeyService } from '@zitadel/proto/zitadel/webkey/v2/webkey_service_pb.js';
 import { authenticatedCallerOf } from '../platform/rpc/call-context.js';
 import { ts } from '../platform/rpc/proto-mapping.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
-import { webKeyConfig, webKeyV2 } from './webkeys.mapper.js';
+import type { WebKey } from './web-key.entity.js';
+import { webKeyConfig, webKeyV2, type KeyConfigOneof } from './webkeys.mapper.js';
 import { WebKeysService } from './webkeys.service.js';
 
 /** ZITADEL's permissions for web keys: instance-level only. */
@@ -27,19 +28,24 @@ export class WebKeysHandler implements OnModuleInit {
     this.registry.register({ service: WebKeyService, impl: this.v2, access: WEBKEY_V2_ACCESS });
   }
 
-  readonly v2: Partial<ServiceImpl<typeof WebKeyService>> = {
-    createWebKey: async (req, ctx) => {
-      const created = await this.webKeys.create(authenticatedCallerOf(ctx), webKeyConfig(req.key));
+  readonly v2: Partial<ServiceImpl<typeof WebKeyService>> = webKeyMethods(this.webKeys, webKeyV2);
+}
+
+/** The bodies of v2 and v2beta, which differ only in their package, REST paths and WebKey message. */
+export function webKeyMethods<V>(webKeys: WebKeysService, view: (key: WebKey) => V) {
+  return {
+    createWebKey: async (req: { key: KeyConfigOneof }, ctx: HandlerContext) => {
+      const created = await webKeys.create(authenticatedCallerOf(ctx), webKeyConfig(req.key));
       return { id: created.id, creationDate: ts(created.creationDate) };
     },
-    activateWebKey: async (req, ctx) => ({
-      changeDate: ts(await this.webKeys.activate(authenticatedCallerOf(ctx), req.id)),
+    activateWebKey: async (req: { id: string }, ctx: HandlerContext) => ({
+      changeDate: ts(await webKeys.activate(authenticatedCallerOf(ctx), req.id)),
     }),
-    deleteWebKey: async (req, ctx) => ({
-      deletionDate: ts(await this.webKeys.delete(authenticatedCallerOf(ctx), req.id)),
+    deleteWebKey: async (req: { id: string }, ctx: HandlerContext) => ({
+      deletionDate: ts(await webKeys.delete(authenticatedCallerOf(ctx), req.id)),
     }),
-    listWebKeys: async (_req, ctx) => ({
-      webKeys: (await this.webKeys.list(authenticatedCallerOf(ctx))).map(webKeyV2),
+    listWebKeys: async (_req: unknown, ctx: HandlerContext) => ({
+      webKeys: (await webKeys.list(authenticatedCallerOf(ctx))).map(view),
     }),
   };
 }

@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import type { CredentialConnector, IdpInformation } from '../../src/idps/connectors/connector.js';
 import { IdpConnectors } from '../../src/idps/connectors/registry.js';
-import type { ConfigOf } from '../../src/idps/idp-config.js';
 import { IdpQueries } from '../../src/idps/idps.queries.js';
 import { INTENT_ERRORS, loginFailed } from '../../src/idps/intents.errors.js';
 import { IntentsService } from '../../src/idps/intents.service.js';
@@ -21,35 +20,12 @@ import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.j
 import { client, codeOf } from '../support/clients.js';
 import { insertIdpTemplate } from '../support/idp-templates.js';
 import { serverForFile } from '../support/test-server.js';
+import { ldapConfigFor } from '../support/upstream-ldap.js';
 
 const server = serverForFile();
 
-const LDAP: ConfigOf<'ldap'> = {
-  kind: 'ldap',
-  servers: ['ldap://127.0.0.1:1'],
-  startTls: false,
-  baseDn: 'dc=example,dc=com',
-  bindDn: 'cn=admin,dc=example,dc=com',
-  userBase: 'dn',
-  userObjectClasses: ['inetOrgPerson'],
-  userFilters: ['uid'],
-  timeoutMs: 1000,
-  attributes: {
-    idAttribute: 'uid',
-    firstNameAttribute: 'givenName',
-    lastNameAttribute: 'sn',
-    displayNameAttribute: 'cn',
-    nickNameAttribute: '',
-    preferredUsernameAttribute: 'uid',
-    emailAttribute: 'mail',
-    emailVerifiedAttribute: '',
-    phoneAttribute: '',
-    phoneVerifiedAttribute: '',
-    preferredLanguageAttribute: '',
-    avatarUrlAttribute: '',
-    profileAttribute: '',
-  },
-};
+/** Settings the stand-in connector below never dials: nothing listens on port 1. */
+const LDAP = ldapConfigFor({ url: 'ldap://127.0.0.1:1' });
 
 /** A credential connector standing in for LDAP: "secret" is the one right password. */
 const checker: CredentialConnector<'ldap'> = {

@@ -10,28 +10,22 @@ import { INTENT_ERRORS } from '../../src/idps/intents.errors.js';
 import { isError } from '../../src/platform/errors/domain-error.js';
 import { OutboundHttp } from '../../src/platform/http/outbound.js';
 import { generateSelfSigned } from '../../src/platform/crypto/self-signed-certificate.js';
+import { idpTemplate } from '../support/idp-templates.js';
 import {
   LDAP_BASE,
   LDAP_PEOPLE,
+  LDAP_PERSON_ATTRIBUTES,
   LDAP_SERVICE,
+  ldapConfigFor,
   startUpstreamLdap,
   type UpstreamLdap,
 } from '../support/upstream-ldap.js';
 
+/** The directory's mapping plus phone and language, so a sign-in maps every kind of field. */
 const ATTRIBUTES: LdapAttributes = {
-  idAttribute: 'uid',
-  firstNameAttribute: 'givenName',
-  lastNameAttribute: 'sn',
-  displayNameAttribute: 'cn',
-  nickNameAttribute: '',
-  preferredUsernameAttribute: 'uid',
-  emailAttribute: 'mail',
-  emailVerifiedAttribute: 'emailVerified',
+  ...LDAP_PERSON_ATTRIBUTES,
   phoneAttribute: 'telephoneNumber',
-  phoneVerifiedAttribute: '',
   preferredLanguageAttribute: 'preferredLanguage',
-  avatarUrlAttribute: '',
-  profileAttribute: '',
 };
 
 const connector = new LdapConnector(new OutboundHttp({ allowPrivate: true, allowedNetworks: [] }));
@@ -48,37 +42,12 @@ afterAll(async () => {
 });
 
 function template(config: Partial<ConfigOf<'ldap'>> = {}): IdpTemplate & { config: ConfigOf<'ldap'> } {
-  const now = new Date();
-  return {
+  return idpTemplate({
     instanceId: 'instance-1',
     id: 'ldap-1',
-    orgId: null,
     name: 'Directory',
-    state: 'active',
-    config: {
-      kind: 'ldap',
-      servers: [dir.url],
-      startTls: false,
-      baseDn: LDAP_BASE,
-      bindDn: LDAP_SERVICE.dn,
-      userBase: 'dn',
-      userObjectClasses: ['inetOrgPerson'],
-      userFilters: ['uid', 'mail'],
-      timeoutMs: 5_000,
-      attributes: ATTRIBUTES,
-      ...config,
-    },
-    options: {
-      isLinkingAllowed: true,
-      isCreationAllowed: true,
-      isAutoCreation: false,
-      isAutoUpdate: false,
-      autoLinking: 'none',
-    },
-    createdAt: now,
-    changedAt: now,
-    sequence: 1n,
-  };
+    config: ldapConfigFor(dir, { attributes: ATTRIBUTES, ...config }),
+  });
 }
 
 async function refusal(promise: Promise<unknown>): Promise<unknown> {

@@ -5,7 +5,7 @@ import { Code, ConnectError, type Client } from '@connectrpc/connect';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { DataSource } from 'typeorm';
-import type { ConfigOf, IdpTemplate, LdapAttributes } from '../../src/idps/idp-config.js';
+import type { ConfigOf, IdpTemplate } from '../../src/idps/idp-config.js';
 import { LDAP_ERRORS } from '../../src/idps/connectors/ldap.errors.js';
 import { INTENT_ERRORS } from '../../src/idps/intents.errors.js';
 import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
@@ -15,23 +15,14 @@ import { insertIdpTemplate } from '../support/idp-templates.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { adminV1 } from '../support/v1-clients.js';
 import { OPTIONS } from './idp-test-helpers.js';
-import { LDAP_BASE, LDAP_SERVICE, startUpstreamLdap, type UpstreamLdap } from '../support/upstream-ldap.js';
-
-const ATTRIBUTES: LdapAttributes = {
-  idAttribute: 'uid',
-  firstNameAttribute: 'givenName',
-  lastNameAttribute: 'sn',
-  displayNameAttribute: 'cn',
-  nickNameAttribute: '',
-  preferredUsernameAttribute: 'uid',
-  emailAttribute: 'mail',
-  emailVerifiedAttribute: 'emailVerified',
-  phoneAttribute: '',
-  phoneVerifiedAttribute: '',
-  preferredLanguageAttribute: '',
-  avatarUrlAttribute: '',
-  profileAttribute: '',
-};
+import {
+  LDAP_BASE,
+  LDAP_PERSON_ATTRIBUTES,
+  LDAP_SERVICE,
+  ldapConfigFor,
+  startUpstreamLdap,
+  type UpstreamLdap,
+} from '../support/upstream-ldap.js';
 
 let server: TestServer;
 let users: Client<typeof UserService>;
@@ -56,19 +47,7 @@ afterAll(async () => {
 function ldapProvider(config: Partial<ConfigOf<'ldap'>> = {}, bindPassword = LDAP_SERVICE.password) {
   return insertIdpTemplate(server, {
     instanceId,
-    config: {
-      kind: 'ldap',
-      servers: [dir.url],
-      startTls: false,
-      baseDn: LDAP_BASE,
-      bindDn: LDAP_SERVICE.dn,
-      userBase: 'dn',
-      userObjectClasses: ['inetOrgPerson'],
-      userFilters: ['uid', 'mail'],
-      timeoutMs: 5_000,
-      attributes: ATTRIBUTES,
-      ...config,
-    },
+    config: ldapConfigFor(dir, config),
     secrets: { bindPassword },
   });
 }
@@ -124,7 +103,7 @@ describe('LDAP sign-in intents', () => {
       userObjectClasses: ['inetOrgPerson'],
       userFilters: ['uid'],
       timeout: { seconds: 5, nanos: 0 },
-      attributes: ATTRIBUTES,
+      attributes: LDAP_PERSON_ATTRIBUTES,
       providerOptions: OPTIONS,
     });
     const res = await startLdap({ id } as IdpTemplate, 'alice', 'alice-pw');

@@ -4,9 +4,12 @@ import type { IdpConfig } from '../../src/idps/idp-config.js';
 import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
 import { client } from '../support/clients.js';
 import { factories, unique, type Factories } from '../support/factories.js';
-import { insertIdpTemplate } from '../support/idp-templates.js';
+import { insertIdpTemplate, OFFLINE_OIDC_CONFIG } from '../support/idp-templates.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { authV1, managementV1, restV1, v1Code } from '../support/v1-clients.js';
+
+/** zitadel.user.v1.UserState ACTIVE. */
+const USER_STATE_ACTIVE = 1;
 
 let server: TestServer;
 let make: Factories;
@@ -15,14 +18,6 @@ let orgB: string;
 let oidcIdp: string;
 let jwtIdp: string;
 
-const OIDC: IdpConfig = {
-  kind: 'oidc',
-  issuer: 'https://upstream.example.com',
-  clientId: 'portcullis',
-  scopes: ['openid'],
-  isIdTokenMapping: false,
-  usePkce: false,
-};
 const JWT: IdpConfig = {
   kind: 'jwt',
   jwtEndpoint: 'https://jwt.example.com/login',
@@ -37,7 +32,7 @@ beforeAll(async () => {
   const instanceId = (await server.app.get(InstanceResolver).resolve('127.0.0.1')).id;
   orgA = await make.org();
   orgB = await make.org();
-  oidcIdp = (await insertIdpTemplate(server, { instanceId, config: OIDC, name: 'Upstream OIDC' })).id;
+  oidcIdp = (await insertIdpTemplate(server, { instanceId, config: OFFLINE_OIDC_CONFIG, name: 'Upstream OIDC' })).id;
   jwtIdp = (await insertIdpTemplate(server, { instanceId, config: JWT, orgId: orgA, name: 'Org JWT' })).id;
 }, 60_000);
 afterAll(() => server?.close());
@@ -143,11 +138,11 @@ describe('management v1 ListHumanLinkedIDPs, RemoveHumanLinkedIDP (a user of the
 });
 
 describe('management v1 ImportHumanUser with idps (ZITADEL: linked as a creation through the provider)', () => {
-  it('imports a user with its links; a provider that does not allow creation refuses it and nothing is written', async () => {
+  it('imports a user with its links, ACTIVE without a password (ZITADEL: a user imported with idp links is never INITIAL); a provider that does not allow creation refuses it and nothing is written', async () => {
     const instanceId = (await server.app.get(InstanceResolver).resolve('127.0.0.1')).id;
     const closed = await insertIdpTemplate(server, {
       instanceId,
-      config: OIDC,
+      config: OFFLINE_OIDC_CONFIG,
       name: 'No sign-ups',
       options: { isCreationAllowed: false },
     });
@@ -160,6 +155,7 @@ describe('management v1 ImportHumanUser with idps (ZITADEL: linked as a creation
       email: { email: `${userName}@example.com`, isEmailVerified: true },
       idps: [{ configId: oidcIdp, externalUserId, displayName: 'imported@upstream' }],
     });
+    expect((await mgmt.getUserByID({ id: userId })).user?.state).toBe(USER_STATE_ACTIVE);
     expect((await mgmt.listHumanLinkedIDPs({ userId })).result).toEqual([
       expect.objectContaining({
         idpId: oidcIdp,

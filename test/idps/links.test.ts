@@ -2,11 +2,10 @@ import { Code } from '@connectrpc/connect';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { UserService as UserServiceV2beta } from '@zitadel/proto/zitadel/user/v2beta/user_service_pb.js';
 import { UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
-import type { IdpConfig } from '../../src/idps/idp-config.js';
 import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
 import { client, codeOf, rest } from '../support/clients.js';
 import { factories, unique, type Factories } from '../support/factories.js';
-import { insertIdpTemplate } from '../support/idp-templates.js';
+import { insertIdpTemplate, OFFLINE_OIDC_CONFIG } from '../support/idp-templates.js';
 import { otherInstance, type OtherInstance } from '../support/instances.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { adminV1 } from '../support/v1-clients.js';
@@ -21,23 +20,16 @@ let instanceIdp: string;
 /** A provider of org A only. */
 let orgAIdp: string;
 
-const OIDC: IdpConfig = {
-  kind: 'oidc',
-  issuer: 'https://upstream.example.com',
-  clientId: 'portcullis',
-  scopes: ['openid'],
-  isIdTokenMapping: false,
-  usePkce: false,
-};
-
 beforeAll(async () => {
   server = await bootTestServer();
   make = factories(server);
   instanceId = (await server.app.get(InstanceResolver).resolve('127.0.0.1')).id;
   orgA = await make.org();
   orgB = await make.org();
-  instanceIdp = (await insertIdpTemplate(server, { instanceId, config: OIDC, name: 'Upstream' })).id;
-  orgAIdp = (await insertIdpTemplate(server, { instanceId, config: OIDC, orgId: orgA, name: 'Org A upstream' })).id;
+  instanceIdp = (await insertIdpTemplate(server, { instanceId, config: OFFLINE_OIDC_CONFIG, name: 'Upstream' })).id;
+  orgAIdp = (
+    await insertIdpTemplate(server, { instanceId, config: OFFLINE_OIDC_CONFIG, orgId: orgA, name: 'Org A upstream' })
+  ).id;
 }, 60_000);
 afterAll(() => server?.close());
 
@@ -272,7 +264,7 @@ describe('instances are apart', () => {
       Code.FailedPrecondition,
     );
     // ... but the same upstream identity may be linked in each instance through its own provider.
-    const theirIdp = await insertIdpTemplate(server, { instanceId: other.instanceId, config: OIDC });
+    const theirIdp = await insertIdpTemplate(server, { instanceId: other.instanceId, config: OFFLINE_OIDC_CONFIG });
     await theirs.addIDPLink({ userId: theirUser, idpLink: { ...identity, idpId: theirIdp.id } });
     expect(await linksOf(userId)).toEqual([identity]);
   });
@@ -280,7 +272,7 @@ describe('instances are apart', () => {
 
 describe('links go with their provider and their user', () => {
   it('deleting a provider removes its links (foreign key cascade)', async () => {
-    const idp = await insertIdpTemplate(server, { instanceId, config: OIDC, name: 'Short-lived' });
+    const idp = await insertIdpTemplate(server, { instanceId, config: OFFLINE_OIDC_CONFIG, name: 'Short-lived' });
     const userId = await make.human(orgA);
     const kept = link(instanceIdp);
     await users().addIDPLink({ userId, idpLink: link(idp.id) });
@@ -293,7 +285,7 @@ describe('links go with their provider and their user', () => {
   });
 
   it('DeleteProvider removes its links, recording user.human.externalidp.cascade.removed on each user (ZITADEL)', async () => {
-    const idp = await insertIdpTemplate(server, { instanceId, config: OIDC, name: 'Retired' });
+    const idp = await insertIdpTemplate(server, { instanceId, config: OFFLINE_OIDC_CONFIG, name: 'Retired' });
     const first = await make.human(orgA);
     const second = await make.human(orgB);
     const identity = link(idp.id);

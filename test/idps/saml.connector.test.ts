@@ -11,8 +11,11 @@ import {
   type ResponseOverrides,
   type SamlKeyPair,
   UpstreamSamlIdp,
+  samlConfigFor,
   samlKeyPair,
+  samlSecretsOf,
 } from '../support/upstream-saml-idp.js';
+import { idpTemplate } from '../support/idp-templates.js';
 import * as samlify from 'samlify';
 
 const ISSUER = 'https://portcullis.test';
@@ -32,36 +35,15 @@ beforeAll(async () => {
 type SamlTemplate = IdpTemplate & { config: ConfigOf<'saml'> };
 
 function template(config: Partial<ConfigOf<'saml'>> = {}, upstream = idp): SamlTemplate {
-  const now = new Date();
-  return {
+  return idpTemplate({
     instanceId: 'instance-1',
     id: `idp-${++counter}`,
-    orgId: null,
     name: 'Upstream SAML',
-    state: 'active',
-    config: {
-      kind: 'saml',
-      metadataXml: upstream.metadata,
-      binding: 'unspecified',
-      withSignedRequest: false,
-      nameIdFormat: 'persistent',
-      federatedLogoutEnabled: false,
-      ...config,
-    },
-    options: {
-      isLinkingAllowed: true,
-      isCreationAllowed: true,
-      isAutoCreation: false,
-      isAutoUpdate: false,
-      autoLinking: 'none',
-    },
-    createdAt: now,
-    changedAt: now,
-    sequence: 1n,
-  };
+    config: samlConfigFor(upstream, config),
+  });
 }
 
-const secrets = (): IdpSecrets => ({ samlKey: spKeys.privateKey, samlCertificate: spKeys.certificate });
+const secrets = (): IdpSecrets => samlSecretsOf(spKeys);
 const ctxOf = (t: SamlTemplate, state = `intent-${counter}`): ConnectorContext => ({
   state,
   callbackUrl: samlSpUrls(ISSUER, t.id).acs,

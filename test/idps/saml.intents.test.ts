@@ -8,7 +8,7 @@ import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_servic
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import * as samlify from 'samlify';
 import { DataSource } from 'typeorm';
-import type { ConfigOf, IdpTemplate } from '../../src/idps/idp-config.js';
+import { NO_LDAP_ATTRIBUTES, type ConfigOf, type IdpTemplate } from '../../src/idps/idp-config.js';
 import type { UpstreamStart } from '../../src/idps/connectors/connector.js';
 import { SAML_IDP_ERRORS } from '../../src/idps/connectors/saml.errors.js';
 import { INTENT_ERRORS } from '../../src/idps/intents.errors.js';
@@ -24,7 +24,9 @@ import {
   type ResponseOverrides,
   type SamlKeyPair,
   UpstreamSamlIdp,
+  samlConfigFor,
   samlKeyPair,
+  samlSecretsOf,
 } from '../support/upstream-saml-idp.js';
 
 const SUCCESS = 'https://app.example.com/idp/success';
@@ -51,16 +53,8 @@ afterAll(() => server?.close());
 async function samlProvider(config: Partial<ConfigOf<'saml'>> = {}, upstream = idp): Promise<IdpTemplate> {
   return insertIdpTemplate(server, {
     instanceId,
-    config: {
-      kind: 'saml',
-      metadataXml: upstream.metadata,
-      binding: 'unspecified',
-      withSignedRequest: false,
-      nameIdFormat: 'persistent',
-      federatedLogoutEnabled: false,
-      ...config,
-    },
-    secrets: { samlKey: spKeys.privateKey, samlCertificate: spKeys.certificate },
+    config: samlConfigFor(upstream, config),
+    secrets: samlSecretsOf(spKeys),
   });
 }
 
@@ -298,21 +292,7 @@ describe('the SP metadata endpoint /idps/{id}/saml/metadata', () => {
         userObjectClasses: [],
         userFilters: ['uid'],
         timeoutMs: 1000,
-        attributes: {
-          idAttribute: 'uid',
-          firstNameAttribute: '',
-          lastNameAttribute: '',
-          displayNameAttribute: '',
-          nickNameAttribute: '',
-          preferredUsernameAttribute: '',
-          emailAttribute: '',
-          emailVerifiedAttribute: '',
-          phoneAttribute: '',
-          phoneVerifiedAttribute: '',
-          preferredLanguageAttribute: '',
-          avatarUrlAttribute: '',
-          profileAttribute: '',
-        },
+        attributes: { ...NO_LDAP_ATTRIBUTES, idAttribute: 'uid' },
       },
     });
     expect((await fetch(`${server.baseUrl}/idps/${ldapTemplate.id}/saml/metadata`)).status).toBe(404);

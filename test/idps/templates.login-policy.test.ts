@@ -8,6 +8,7 @@ import { IdentityProviderService } from '@zitadel/proto/zitadel/idp/v2/idp_servi
 import { SettingsService } from '@zitadel/proto/zitadel/settings/v2/settings_service_pb.js';
 import { AutoLinkingOption } from '@zitadel/node/dist/api/generated/zitadel/idp.js';
 import { client, codeOf } from '../support/clients.js';
+import { EXTERNAL_LOGIN_POLICY_V1 } from '../support/idp-templates.js';
 import { serverForFile } from '../support/test-server.js';
 import { adminV1, managementV1, restV1, v1Code } from '../support/v1-clients.js';
 import { eventTypes, OPTIONS, orgWithOwner } from './idp-test-helpers.js';
@@ -26,29 +27,6 @@ const oidc = (name: string, providerOptions = OPTIONS) => ({
   isIdTokenMapping: false,
   usePkce: false,
 });
-
-const LOGIN_POLICY = {
-  allowUsernamePassword: true,
-  allowRegister: true,
-  allowExternalIdp: true,
-  forceMfa: false,
-  passwordlessType: 1,
-  hidePasswordReset: false,
-  defaultRedirectUri: '',
-  passwordCheckLifetime: { seconds: 3600, nanos: 0 },
-  externalLoginCheckLifetime: { seconds: 3600, nanos: 0 },
-  mfaInitSkipLifetime: { seconds: 0, nanos: 0 },
-  secondFactorCheckLifetime: { seconds: 3600, nanos: 0 },
-  multiFactorCheckLifetime: { seconds: 3600, nanos: 0 },
-  secondFactors: [],
-  multiFactors: [],
-  idps: [],
-  allowDomainDiscovery: false,
-  disableLoginWithEmail: false,
-  disableLoginWithPhone: false,
-  ignoreUnknownUsernames: false,
-  forceMfaLocalOnly: false,
-};
 
 // One test at a time touches the instance's default policy: the file's tests run in order.
 describe('the instance’s default login policy (admin v1)', () => {
@@ -85,7 +63,7 @@ describe('the instance’s default login policy (admin v1)', () => {
     const { id } = await admin().addGenericOIDCProvider(oidc('Cascaded'));
     await admin().addIDPToLoginPolicy({ idpId: id });
     const mgmt = managementV1(server().baseUrl, owner, orgId);
-    await mgmt.addCustomLoginPolicy(LOGIN_POLICY);
+    await mgmt.addCustomLoginPolicy(EXTERNAL_LOGIN_POLICY_V1);
     await mgmt.addIDPToLoginPolicy({ idpId: id, ownerType: 1 });
     await admin().deleteProvider({ id });
     expect((await admin().listLoginPolicyIDPs({})).result.map((l) => l.idpId)).not.toContain(id);
@@ -115,7 +93,7 @@ describe('an org’s login policy (management v1)', () => {
     const mgmt = managementV1(server().baseUrl, a.owner, a.orgId);
     const own = await mgmt.addGenericOIDCProvider(oidc('A’s own'));
     const others = await managementV1(server().baseUrl, b.owner, b.orgId).addGenericOIDCProvider(oidc('B’s'));
-    await mgmt.addCustomLoginPolicy(LOGIN_POLICY);
+    await mgmt.addCustomLoginPolicy(EXTERNAL_LOGIN_POLICY_V1);
     // ZITADEL: the org's own policy starts with its own (empty) list.
     expect((await mgmt.listLoginPolicyIDPs({})).result).toEqual([]);
     await mgmt.addIDPToLoginPolicy({ idpId: own.id, ownerType: 2 });
@@ -159,7 +137,7 @@ describe('an org’s login policy (management v1)', () => {
 
     await mgmt.resetLoginPolicyToDefault({});
     expect((await mgmt.listLoginPolicyIDPs({})).result.map((l) => l.idpId)).toContain(instanceIdp.id);
-    await mgmt.addCustomLoginPolicy(LOGIN_POLICY);
+    await mgmt.addCustomLoginPolicy(EXTERNAL_LOGIN_POLICY_V1);
     expect((await mgmt.listLoginPolicyIDPs({})).result).toEqual([]);
     await admin().removeIDPFromLoginPolicy({ idpId: instanceIdp.id });
   });
@@ -172,11 +150,13 @@ describe('AddCustomLoginPolicy with identity providers (management v1)', () => {
     const own = await mgmt.addGenericOIDCProvider(oidc('Custom own'));
     const shared = await admin().addGenericOIDCProvider(oidc('Custom shared'));
     expect(
-      await v1Code(mgmt.addCustomLoginPolicy({ ...LOGIN_POLICY, idps: [{ idpId: 'no-such-idp', ownerType: 2 }] })),
+      await v1Code(
+        mgmt.addCustomLoginPolicy({ ...EXTERNAL_LOGIN_POLICY_V1, idps: [{ idpId: 'no-such-idp', ownerType: 2 }] }),
+      ),
     ).toBe(Code.FailedPrecondition);
     expect((await mgmt.getLoginPolicy({})).isDefault).toBe(true);
     await mgmt.addCustomLoginPolicy({
-      ...LOGIN_POLICY,
+      ...EXTERNAL_LOGIN_POLICY_V1,
       idps: [
         { idpId: own.id, ownerType: 2 },
         { idpId: shared.id, ownerType: 1 },
@@ -247,7 +227,7 @@ describe('zitadel.settings.v2 GetActiveIdentityProviders', () => {
       scopes: [],
       providerOptions: OPTIONS,
     });
-    await mgmt.addCustomLoginPolicy(LOGIN_POLICY);
+    await mgmt.addCustomLoginPolicy(EXTERNAL_LOGIN_POLICY_V1);
     await mgmt.addIDPToLoginPolicy({ idpId: own.id, ownerType: 2 });
     const asOwner = client(SettingsService, 'connect-h1', server().baseUrl, org.owner);
     const orgList = await asOwner.getActiveIdentityProviders(byOrg(org.orgId));

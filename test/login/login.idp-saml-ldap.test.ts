@@ -13,8 +13,14 @@ import { adminV1 } from '../support/v1-clients.js';
 import { insertIdpTemplate } from '../support/idp-templates.js';
 import { MailCatcher, deliveryEnv } from '../support/receivers.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
-import { LDAP_BASE, LDAP_SERVICE, startUpstreamLdap, type UpstreamLdap } from '../support/upstream-ldap.js';
-import { type SamlKeyPair, UpstreamSamlIdp, samlKeyPair } from '../support/upstream-saml-idp.js';
+import { LDAP_SERVICE, ldapConfigFor, startUpstreamLdap, type UpstreamLdap } from '../support/upstream-ldap.js';
+import {
+  type SamlKeyPair,
+  UpstreamSamlIdp,
+  samlConfigFor,
+  samlKeyPair,
+  samlSecretsOf,
+} from '../support/upstream-saml-idp.js';
 import { authorizationUrl, describeInBrowser, launchChromium, rpContext, withoutMfaPrompt } from './support.js';
 
 let server: TestServer;
@@ -75,15 +81,8 @@ describeInBrowser('SAML and LDAP providers on the hosted login pages (issue #16)
     const template = await insertIdpTemplate(server, {
       instanceId,
       name: 'Corporate SAML',
-      config: {
-        kind: 'saml',
-        metadataXml: saml.metadata,
-        binding: 'unspecified',
-        withSignedRequest: false,
-        nameIdFormat: 'persistent',
-        federatedLogoutEnabled: false,
-      },
-      secrets: { samlKey: spKeys.privateKey, samlCertificate: spKeys.certificate },
+      config: samlConfigFor(saml),
+      secrets: samlSecretsOf(spKeys),
       options: AUTO_CREATE,
     });
     await onLoginPolicy(template.id);
@@ -145,32 +144,7 @@ describeInBrowser('SAML and LDAP providers on the hosted login pages (issue #16)
     const template = await insertIdpTemplate(server, {
       instanceId,
       name: 'Directory',
-      config: {
-        kind: 'ldap',
-        servers: [dir.url],
-        startTls: false,
-        baseDn: LDAP_BASE,
-        bindDn: LDAP_SERVICE.dn,
-        userBase: 'dn',
-        userObjectClasses: ['inetOrgPerson'],
-        userFilters: ['uid', 'mail'],
-        timeoutMs: 5_000,
-        attributes: {
-          idAttribute: 'uid',
-          firstNameAttribute: 'givenName',
-          lastNameAttribute: 'sn',
-          displayNameAttribute: 'cn',
-          nickNameAttribute: '',
-          preferredUsernameAttribute: 'uid',
-          emailAttribute: 'mail',
-          emailVerifiedAttribute: 'emailVerified',
-          phoneAttribute: '',
-          phoneVerifiedAttribute: '',
-          preferredLanguageAttribute: '',
-          avatarUrlAttribute: '',
-          profileAttribute: '',
-        },
-      },
+      config: ldapConfigFor(dir),
       secrets: { bindPassword: LDAP_SERVICE.password },
       options: AUTO_CREATE,
     });

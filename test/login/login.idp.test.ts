@@ -4,7 +4,6 @@
 // and the refusals, each ending (where it signs in) with an OIDC relying party's code and tokens.
 import { jest } from '@jest/globals';
 import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core';
-import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { DataSource } from 'typeorm';
 import type { IdpOptions } from '../../src/idps/idp-config.js';
@@ -14,9 +13,16 @@ import { Browser as HttpBrowser, signInUpstream, startUpstream, type Upstream } 
 import { appCode, withTotp } from '../sessions/support/sessions.js';
 import { client } from '../support/clients.js';
 import { adminV1, managementV1 } from '../support/v1-clients.js';
-import { insertIdpTemplate } from '../support/idp-templates.js';
+import { EXTERNAL_LOGIN_POLICY_V1, insertIdpTemplate } from '../support/idp-templates.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
-import { authorizationUrl, describeInBrowser, launchChromium, rpContext, withoutMfaPrompt } from './support.js';
+import {
+  authorizationUrl,
+  changeLoginPolicy,
+  describeInBrowser,
+  launchChromium,
+  rpContext,
+  withoutMfaPrompt,
+} from './support.js';
 
 let server: TestServer;
 let upstream: Upstream;
@@ -63,27 +69,10 @@ async function provider(name: string, options: Partial<IdpOptions>): Promise<{ i
 
 /** A login policy of an org's own (management v1 AddCustomLoginPolicy), external providers allowed. */
 const orgLoginPolicy = (forceMfa: boolean) => ({
-  allowUsernamePassword: true,
-  allowRegister: true,
-  allowExternalIdp: true,
+  ...EXTERNAL_LOGIN_POLICY_V1,
   forceMfa,
-  passwordlessType: 1,
-  hidePasswordReset: false,
-  defaultRedirectUri: '',
-  passwordCheckLifetime: { seconds: 3600, nanos: 0 },
-  externalLoginCheckLifetime: { seconds: 3600, nanos: 0 },
-  mfaInitSkipLifetime: { seconds: 0, nanos: 0 },
-  secondFactorCheckLifetime: { seconds: 3600, nanos: 0 },
-  multiFactorCheckLifetime: { seconds: 3600, nanos: 0 },
   // SecondFactorType OTP (1): TOTP may be set up when MFA is forced.
   secondFactors: forceMfa ? [1] : [],
-  multiFactors: [],
-  idps: [],
-  allowDomainDiscovery: false,
-  disableLoginWithEmail: false,
-  disableLoginWithPhone: false,
-  ignoreUnknownUsernames: false,
-  forceMfaLocalOnly: false,
 });
 
 /** An org's own OIDC provider at the upstream, creating users automatically. */
@@ -191,28 +180,7 @@ describeInBrowser('external identity providers on the hosted login pages (issue 
       expect(await button.locator('span').innerText()).toBe(`Continue with ${idp.name}`);
       expect(await button.locator('svg.idp-icon').count()).toBe(1);
     }
-    const admin = client(AdminService, 'grpc', server.baseUrl, server.adminPat);
-    const policy = (await admin.getLoginPolicy({})).policy!;
-    const update = (allowExternalIdp: boolean) =>
-      admin.updateLoginPolicy({
-        allowUsernamePassword: policy.allowUsernamePassword,
-        allowRegister: policy.allowRegister,
-        allowExternalIdp,
-        forceMfa: policy.forceMfa,
-        forceMfaLocalOnly: policy.forceMfaLocalOnly,
-        passwordlessType: policy.passwordlessType,
-        hidePasswordReset: policy.hidePasswordReset,
-        ignoreUnknownUsernames: policy.ignoreUnknownUsernames,
-        defaultRedirectUri: policy.defaultRedirectUri,
-        passwordCheckLifetime: policy.passwordCheckLifetime,
-        externalLoginCheckLifetime: policy.externalLoginCheckLifetime,
-        mfaInitSkipLifetime: policy.mfaInitSkipLifetime,
-        secondFactorCheckLifetime: policy.secondFactorCheckLifetime,
-        multiFactorCheckLifetime: policy.multiFactorCheckLifetime,
-        allowDomainDiscovery: policy.allowDomainDiscovery,
-        disableLoginWithEmail: policy.disableLoginWithEmail,
-        disableLoginWithPhone: policy.disableLoginWithPhone,
-      });
+    const update = (allowExternalIdp: boolean) => changeLoginPolicy(server, { allowExternalIdp });
     await update(false);
     try {
       await page.reload();

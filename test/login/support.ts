@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core';
-import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import { AdminService, type UpdateLoginPolicyRequestSchema } from '@zitadel/proto/zitadel/admin_pb.js';
 import { REDIRECT, authorizationRequest, oidc } from '../oidc/support.js';
 import { client } from '../support/clients.js';
 import type { TestServer } from '../support/test-server.js';
@@ -87,12 +88,11 @@ export function authorizationUrl(
   return authorizationRequest(config, params, scope);
 }
 
-/**
- * Turns the optional MFA set-up prompt off in the instance's default login policy
- * (mfaInitSkipLifetime 0; ZITADEL's default is 30 days), the rest of the policy kept: for tests of
- * other steps whose users sign in with a password alone. The prompt has its own tests.
- */
-export async function withoutMfaPrompt(server: TestServer): Promise<void> {
+/** Rewrites the instance's default login policy (admin v1 UpdateLoginPolicy) with `change`, the rest kept. */
+export async function changeLoginPolicy(
+  server: TestServer,
+  change: Omit<MessageInitShape<typeof UpdateLoginPolicyRequestSchema>, '$typeName'>,
+): Promise<void> {
   const admin = client(AdminService, 'grpc', server.baseUrl, server.adminPat);
   const policy = (await admin.getLoginPolicy({})).policy!;
   await admin.updateLoginPolicy({
@@ -107,13 +107,23 @@ export async function withoutMfaPrompt(server: TestServer): Promise<void> {
     defaultRedirectUri: policy.defaultRedirectUri,
     passwordCheckLifetime: policy.passwordCheckLifetime,
     externalLoginCheckLifetime: policy.externalLoginCheckLifetime,
-    mfaInitSkipLifetime: { seconds: 0n },
+    mfaInitSkipLifetime: policy.mfaInitSkipLifetime,
     secondFactorCheckLifetime: policy.secondFactorCheckLifetime,
     multiFactorCheckLifetime: policy.multiFactorCheckLifetime,
     allowDomainDiscovery: policy.allowDomainDiscovery,
     disableLoginWithEmail: policy.disableLoginWithEmail,
     disableLoginWithPhone: policy.disableLoginWithPhone,
+    ...change,
   });
+}
+
+/**
+ * Turns the optional MFA set-up prompt off in the instance's default login policy
+ * (mfaInitSkipLifetime 0; ZITADEL's default is 30 days), the rest of the policy kept: for tests of
+ * other steps whose users sign in with a password alone. The prompt has its own tests.
+ */
+export function withoutMfaPrompt(server: TestServer): Promise<void> {
+  return changeLoginPolicy(server, { mfaInitSkipLifetime: { seconds: 0n } });
 }
 
 const SHOTS = process.env.PORTCULLIS_SCREENSHOTS === '1';

@@ -452,6 +452,26 @@ describe('the oidcTokenExchange feature switches token exchange (ZITADEL: off un
     await expectRefused(form, 'invalid_request', TX.featureDisabled);
   });
 
+  it('discovery lists the token-exchange grant only while the feature is on, and back-channel logout only while enableBackChannelLogout is (ZITADEL: discovery follows the flags)', async () => {
+    const discovery = async () =>
+      (await (await fetch(`${server.baseUrl}/.well-known/openid-configuration`)).json()) as {
+        grant_types_supported: string[];
+        backchannel_logout_supported?: boolean;
+      };
+    await systemFeatures().resetSystem('test');
+    await features().resetInstanceFeatures({});
+    const off = await discovery();
+    expect(off.grant_types_supported).not.toContain(TOKEN_EXCHANGE);
+    expect(off.grant_types_supported).toContain('urn:ietf:params:oauth:grant-type:jwt-bearer');
+    expect(off.backchannel_logout_supported).toBe(false);
+
+    await features().setInstanceFeatures({ oidcTokenExchange: true, enableBackChannelLogout: true });
+    const on = await discovery();
+    expect(on.grant_types_supported).toContain(TOKEN_EXCHANGE);
+    expect(on.backchannel_logout_supported).toBe(true);
+    await features().resetInstanceFeatures({});
+  });
+
   it('checks the feature after the client: an app not allowed the grant type hears that, not about the feature', async () => {
     await features().resetInstanceFeatures({});
     const { access_token } = await userTokens();

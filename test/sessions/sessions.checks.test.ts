@@ -453,7 +453,9 @@ describe('login throughput', () => {
       // sweepers) may run meanwhile, so a busy machine does not inflate the count.
       const statements = query.mock.calls
         .map(([sql]) => String(sql).replace(/\s+/g, ' ').trim())
-        .filter((s) => !/notification_outbox|oidc_payloads|saml_requests|idp_intents/.test(s));
+        .filter((s) => !/notification_outbox|action_event_outbox|oidc_payloads|saml_requests|idp_intents/.test(s))
+        // A background job's transaction brackets carry no table name to tell them apart.
+        .filter((s) => !/^(START TRANSACTION|COMMIT|ROLLBACK)$/i.test(s));
       expect(verify).toHaveBeenCalledTimes(1);
       expect(hash).not.toHaveBeenCalled();
       // Authentication (PAT, memberships), the user with its org and counts, the domain settings,

@@ -3,14 +3,13 @@ import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { SessionService as SessionServiceV2beta } from '@zitadel/proto/zitadel/session/v2beta/session_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
-import type { IdpConfig } from '../../src/idps/idp-config.js';
 import { IntentStore } from '../../src/idps/intents.store.js';
 import { hashToken, MasterKey, randomToken } from '../../src/platform/crypto/master-key.js';
 import { Transactions } from '../../src/platform/database/transactions.js';
 import { IdGenerator } from '../../src/platform/ids/id-generator.js';
 import { SESSION_ERRORS } from '../../src/sessions/sessions.errors.js';
 import { client, rest } from '../support/clients.js';
-import { insertIdpTemplate } from '../support/idp-templates.js';
+import { insertIdpTemplate, OFFLINE_OIDC_CONFIG } from '../support/idp-templates.js';
 import { factories } from '../support/factories.js';
 import { otherInstance } from '../support/instances.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
@@ -22,20 +21,11 @@ let loginPat: string;
 let instanceId: string;
 let idpId: string;
 
-const OIDC: IdpConfig = {
-  kind: 'oidc',
-  issuer: 'https://upstream.example.com',
-  clientId: 'portcullis',
-  scopes: ['openid'],
-  isIdTokenMapping: false,
-  usePkce: false,
-};
-
 beforeAll(async () => {
   server = await bootTestServer();
   loginPat = await loginClient(server);
   instanceId = await instanceIdOf(server);
-  idpId = (await insertIdpTemplate(server, { instanceId, config: OIDC })).id;
+  idpId = (await insertIdpTemplate(server, { instanceId, config: OFFLINE_OIDC_CONFIG })).id;
 }, 60_000);
 afterAll(() => server?.close());
 
@@ -232,7 +222,7 @@ describe('the idpIntent check of CreateSession and SetSession (ZITADEL CheckInte
 
   it('does not take an intent of another instance', async () => {
     const other = await otherInstance(server);
-    const theirIdp = await insertIdpTemplate(server, { instanceId: other.instanceId, config: OIDC });
+    const theirIdp = await insertIdpTemplate(server, { instanceId: other.instanceId, config: OFFLINE_OIDC_CONFIG });
     const { userId } = await addHuman(server);
     const theirs = await succeededIntent({
       externalUserId: `ext-${n++}`,

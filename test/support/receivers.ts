@@ -90,6 +90,29 @@ export class MailCatcher {
   }
 }
 
+/** Who an SMTP email provider's mail comes from; the rest of its settings point at a MailCatcher. */
+export interface SmtpSender {
+  readonly senderAddress: string;
+  readonly senderName: string;
+  readonly replyToAddress: string;
+}
+
+/**
+ * The body of AddEmailProviderSMTP / AddSMTPConfig (the same fields in both) for a provider that
+ * delivers to `catcher` over plain SMTP with the login it accepts.
+ */
+export function smtpProviderFor(catcher: MailCatcher, sender: SmtpSender, overrides: Record<string, unknown> = {}) {
+  return {
+    ...sender,
+    tls: false,
+    host: `127.0.0.1:${catcher.port}`,
+    user: SMTP_USER,
+    password: SMTP_PASSWORD,
+    description: '',
+    ...overrides,
+  };
+}
+
 export function recipients(mail: ParsedMail): string[] {
   const to = Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : [];
   return to.flatMap((a) => a.value.map((v) => v.address ?? ''));

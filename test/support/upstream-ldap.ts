@@ -2,6 +2,7 @@
 // people under ou=people, binds checked against their passwords, searches matched with the
 // filter ldapjs parsed from the wire (so an unescaped value would really widen a search).
 import ldap from 'ldapjs';
+import { NO_LDAP_ATTRIBUTES, type ConfigOf, type LdapAttributes } from '../../src/idps/idp-config.js';
 
 export const LDAP_BASE = 'dc=example,dc=org';
 export const LDAP_SERVICE = { dn: `cn=portcullis,${LDAP_BASE}`, password: 'service-secret' };
@@ -59,6 +60,38 @@ export interface UpstreamLdap {
   readonly binds: { dn: string; ok: boolean }[];
   readonly searches: string[];
   close(): Promise<void>;
+}
+
+/** How this directory's entries map to a user: names, username and email (phone and language left out). */
+export const LDAP_PERSON_ATTRIBUTES: LdapAttributes = {
+  ...NO_LDAP_ATTRIBUTES,
+  idAttribute: 'uid',
+  firstNameAttribute: 'givenName',
+  lastNameAttribute: 'sn',
+  displayNameAttribute: 'cn',
+  preferredUsernameAttribute: 'uid',
+  emailAttribute: 'mail',
+  emailVerifiedAttribute: 'emailVerified',
+};
+
+/** A provider's LDAP settings that sign in against `dir` as its service account (bind password: LDAP_SERVICE's). */
+export function ldapConfigFor(
+  dir: Pick<UpstreamLdap, 'url'>,
+  overrides: Partial<ConfigOf<'ldap'>> = {},
+): ConfigOf<'ldap'> {
+  return {
+    kind: 'ldap',
+    servers: [dir.url],
+    startTls: false,
+    baseDn: LDAP_BASE,
+    bindDn: LDAP_SERVICE.dn,
+    userBase: 'dn',
+    userObjectClasses: ['inetOrgPerson'],
+    userFilters: ['uid', 'mail'],
+    timeoutMs: 5_000,
+    attributes: LDAP_PERSON_ATTRIBUTES,
+    ...overrides,
+  };
 }
 
 function dnOf(person: LdapPerson): string {

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import * as samlify from 'samlify';
 import type { UpstreamStart } from '../../src/idps/connectors/connector.js';
+import type { ConfigOf, IdpSecrets } from '../../src/idps/idp-config.js';
 import { generateSelfSigned } from '../../src/platform/crypto/self-signed-certificate.js';
 import { redirectOctetString, validateSchema } from '../../src/saml/saml-xml.js';
 
@@ -27,6 +28,12 @@ export async function samlKeyPair(name = 'sp.test'): Promise<SamlKeyPair> {
 }
 
 /** What the IdP read from an AuthnRequest. */
+/** The SP's own key and certificate as a SAML provider's secrets. */
+export const samlSecretsOf = (keys: SamlKeyPair): IdpSecrets => ({
+  samlKey: keys.privateKey,
+  samlCertificate: keys.certificate,
+});
+
 export interface ReceivedRequest {
   readonly id: string;
   readonly relayState: string;
@@ -215,4 +222,17 @@ export class UpstreamSamlIdp {
     if (!o.tamper) return context;
     return Buffer.from(o.tamper(Buffer.from(context, 'base64').toString('utf8'))).toString('base64');
   }
+}
+
+/** A SAML provider's settings trusting `upstream` by its metadata: unsigned requests, persistent name ids. */
+export function samlConfigFor(upstream: UpstreamSamlIdp, overrides: Partial<ConfigOf<'saml'>> = {}): ConfigOf<'saml'> {
+  return {
+    kind: 'saml',
+    metadataXml: upstream.metadata,
+    binding: 'unspecified',
+    withSignedRequest: false,
+    nameIdFormat: 'persistent',
+    federatedLogoutEnabled: false,
+    ...overrides,
+  };
 }

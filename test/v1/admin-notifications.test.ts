@@ -3,7 +3,6 @@
 // settings and the instance's provider), an HTTP provider and a Twilio stand-in on loopback.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAccessTokenInterceptor, createAdminClient } from '@zitadel/node/dist/api/index.js';
 import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { Status } from 'nice-grpc';
@@ -15,12 +14,14 @@ import {
   eventually,
   MailCatcher,
   outboxRows,
+  smtpProviderFor,
   SMTP_PASSWORD,
   SMTP_USER,
   uniqueEmail,
   uniquePhone,
 } from '../support/receivers.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
+import { adminV1, v1Code } from '../support/v1-clients.js';
 
 const ACTIVE = 1;
 const INACTIVE = 2;
@@ -70,28 +71,15 @@ let providerSmtp: MailCatcher;
 let hooks: Recorder;
 let twilio: Recorder;
 
-const admin = (token = server.adminPat) => createAdminClient(server.baseUrl, createAccessTokenInterceptor(token));
+const admin = (token = server.adminPat) => adminV1(server.baseUrl, token);
 
-async function grpcStatus(call: Promise<unknown>): Promise<Status | 'ok'> {
-  try {
-    await call;
-    return 'ok';
-  } catch (err) {
-    return (err as { code: Status }).code;
-  }
-}
-
-const smtpProvider = (overrides: Record<string, unknown> = {}) => ({
+const SENDER = {
   senderAddress: 'login@provider.test',
   senderName: 'Provider Login',
-  tls: false,
-  host: `127.0.0.1:${providerSmtp.port}`,
-  user: SMTP_USER,
-  password: SMTP_PASSWORD,
   replyToAddress: 'help@provider.test',
-  description: 'instance SMTP',
-  ...overrides,
-});
+};
+const smtpProvider = (overrides: Record<string, unknown> = {}) =>
+  smtpProviderFor(providerSmtp, SENDER, { description: 'instance SMTP', ...overrides });
 
 const events = (type: string) =>
   server.database.dataSource.query(
@@ -153,7 +141,7 @@ describe('email providers (ZITADEL: only the active provider delivers; the serve
     expect(JSON.stringify(added1.payload)).not.toContain(SMTP_PASSWORD);
 
     // No provider is active: the GetEmailProvider of ZITADEL answers NOT_FOUND.
-    expect(await grpcStatus(admin().getEmailProvider({}))).toBe(Status.NOT_FOUND);
+    expect(await v1Code(admin().getEmailProvider({}))).toBe(Status.NOT_FOUND);
   });
 
   it('delivers through the server settings until the provider is activated, then through it, and back after deactivation', async () => {
@@ -184,18 +172,18 @@ describe('email providers (ZITADEL: only the active provider delivers; the serve
   });
 
   it('refuses what ZITADEL refuses: a host without port, a bad sender, an unchanged update, activating twice', async () => {
-    expect(await grpcStatus(admin().addEmailProviderSMTP(smtpProvider({ host: 'smtp.example.com' })))).toBe(
+    expect(await v1Code(admin().addEmailProviderSMTP(smtpProvider({ host: 'smtp.example.com' })))).toBe(
       Status.INVALID_ARGUMENT,
     );
-    expect(await grpcStatus(admin().addEmailProviderSMTP(smtpProvider({ senderAddress: 'nope' })))).toBe(
+    expect(await v1Code(admin().addEmailProviderSMTP(smtpProvider({ senderAddress: 'nope' })))).toBe(
       Status.INVALID_ARGUMENT,
     );
-    expect(await grpcStatus(admin().addEmailProviderHTTP({ endpoint: 'ftp://x.test', description: '' }))).toBe(
+    expect(await v1Code(admin().addEmailProviderHTTP({ endpoint: 'ftp://x.test', description: '' }))).toBe(
       Status.INVALID_ARGUMENT,
     );
     const unchanged = smtpProvider({ id: smtpId, description: 'first', password: '' });
-    expect(await grpcStatus(admin().updateEmailProviderSMTP(unchanged))).toBe(Status.FAILED_PRECONDITION);
-    expect(await grpcStatus(admin().deactivateEmailProvider({ id: smtpId }))).toBe(Status.FAILED_PRECONDITION);
+    expect(await v1Code(admin().updateEmailProviderSMTP(unchanged))).toBe(Status.FAILED_PRECONDITION);
+    expect(await v1Code(admin().deactivateEmailProvider({ id: smtpId }))).toBe(Status.FAILED_PRECONDITION);
 
     const bad = await rest(server.baseUrl, 'POST', '/admin/v1/email/smtp', {
       token: server.adminPat,
@@ -207,18 +195,23 @@ describe('email providers (ZITADEL: only the active provider delivers; the serve
     expect(Number((await admin().listEmailProviders({})).details?.totalResult)).toBe(1);
   });
 
-  it('updates settings and password separately; a wrong password then fails delivery, the right one fixes it', async () => {
+  it('updates settings and password separately, the password of the active provider only (ZITADEL ChangeSMTPConfigPassword: inactive is NOT_FOUND); a wrong password then fails delivery, the right one fixes it', async () => {
     await admin().updateEmailProviderSMTP(smtpProvider({ id: smtpId, description: 'renamed', password: '' }));
     expect((await admin().getEmailProviderById({ id: smtpId })).config?.description).toBe('renamed');
+    const inactive = admin().updateEmailProviderSMTPPassword({ id: smtpId, password: 'wrong-password-1' });
+    expect(await v1Code(inactive)).toBe(Status.NOT_FOUND);
+    expect(await events('instance.smtp.config.password.changed')).toHaveLength(0);
+    await admin().activateEmailProvider({ id: smtpId });
     await admin().updateEmailProviderSMTPPassword({ id: smtpId, password: 'wrong-password-1' });
     expect(await events('instance.smtp.config.password.changed')).toHaveLength(1);
-    expect(await grpcStatus(admin().testEmailProviderSMTPById({ id: smtpId, receiverAddress: 'x@example.test' }))).toBe(
+    expect(await v1Code(admin().testEmailProviderSMTPById({ id: smtpId, receiverAddress: 'x@example.test' }))).toBe(
       Status.FAILED_PRECONDITION,
     );
     await admin().updateEmailProviderSMTPPassword({ id: smtpId, password: SMTP_PASSWORD });
     const to = uniqueEmail('test-by-id');
     await admin().testEmailProviderSMTPById({ id: smtpId, receiverAddress: to });
     await providerSmtp.waitFor(to);
+    await admin().deactivateEmailProvider({ id: smtpId });
   });
 
   it('an HTTP provider receives ZITADEL-shaped JSON once active; activating it deactivates the SMTP one', async () => {
@@ -250,7 +243,7 @@ describe('email providers (ZITADEL: only the active provider delivers; the serve
     expect(JSON.stringify(listed.body)).not.toContain(SMTP_PASSWORD);
 
     await admin().removeEmailProvider({ id });
-    expect(await grpcStatus(admin().getEmailProviderById({ id }))).toBe(Status.NOT_FOUND);
+    expect(await v1Code(admin().getEmailProviderById({ id }))).toBe(Status.NOT_FOUND);
     expect(await events('instance.smtp.config.removed')).toHaveLength(1);
     // With the active provider gone the server settings deliver again.
     const back = uniqueEmail('back');
@@ -312,7 +305,7 @@ describe('SMS providers', () => {
       id: 'NOTIF-n0chn',
     });
     await admin().removeSMSProvider({ id });
-    expect(await grpcStatus(admin().getSMSProvider({ id }))).toBe(Status.NOT_FOUND);
+    expect(await v1Code(admin().getSMSProvider({ id }))).toBe(Status.NOT_FOUND);
   });
 });
 
@@ -394,14 +387,12 @@ describe('secret generators (ZITADEL: cmd/defaults.yaml SecretGenerators until t
       includeDigits: true,
       includeSymbols: false,
     };
-    expect(await grpcStatus(admin().updateSecretGenerator({ ...base, includeDigits: false }))).toBe(
+    expect(await v1Code(admin().updateSecretGenerator({ ...base, includeDigits: false }))).toBe(
       Status.INVALID_ARGUMENT,
     );
-    expect(await grpcStatus(admin().updateSecretGenerator({ ...base, length: 0 }))).toBe(Status.INVALID_ARGUMENT);
-    expect(await grpcStatus(admin().updateSecretGenerator({ ...base, generatorType: 0 }))).toBe(
-      Status.INVALID_ARGUMENT,
-    );
-    expect(await grpcStatus(admin().updateSecretGenerator(base))).toBe(Status.FAILED_PRECONDITION);
+    expect(await v1Code(admin().updateSecretGenerator({ ...base, length: 0 }))).toBe(Status.INVALID_ARGUMENT);
+    expect(await v1Code(admin().updateSecretGenerator({ ...base, generatorType: 0 }))).toBe(Status.INVALID_ARGUMENT);
+    expect(await v1Code(admin().updateSecretGenerator(base))).toBe(Status.FAILED_PRECONDITION);
     // REST: PUT /admin/v1/secretgenerators/{generator_type}, the same refusal naming the field.
     const bad = await rest(server.baseUrl, 'PUT', '/admin/v1/secretgenerators/SECRET_GENERATOR_TYPE_OTP_SMS', {
       token: server.adminPat,
@@ -417,13 +408,13 @@ describe('who may see and change providers', () => {
     const orgs = client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat);
     const orgId = (await orgs.createOrganization({ name: `Providers ${Date.now()}` })).id;
     const { pat } = await machineWithRoles(server, orgId, { level: 'org', resourceId: orgId, roles: ['ORG_OWNER'] });
-    expect(await grpcStatus(admin(pat).listEmailProviders({}))).toBe(Status.PERMISSION_DENIED);
-    expect(await grpcStatus(admin(pat).addEmailProviderSMTP(smtpProvider()))).toBe(Status.PERMISSION_DENIED);
-    expect(await grpcStatus(admin(pat).addSMSProviderHTTP({ endpoint: hooks.url, description: '' }))).toBe(
+    expect(await v1Code(admin(pat).listEmailProviders({}))).toBe(Status.PERMISSION_DENIED);
+    expect(await v1Code(admin(pat).addEmailProviderSMTP(smtpProvider()))).toBe(Status.PERMISSION_DENIED);
+    expect(await v1Code(admin(pat).addSMSProviderHTTP({ endpoint: hooks.url, description: '' }))).toBe(
       Status.PERMISSION_DENIED,
     );
     expect(
-      await grpcStatus(admin(pat).updateSecretGenerator({ generatorType: OTP_SMS, length: 4, includeDigits: true })),
+      await v1Code(admin(pat).updateSecretGenerator({ generatorType: OTP_SMS, length: 4, includeDigits: true })),
     ).toBe(Status.PERMISSION_DENIED);
     const denied = await rest(server.baseUrl, 'POST', '/admin/v1/sms/_search', { token: pat, body: {} });
     expect(denied.status).toBe(403);
@@ -432,12 +423,12 @@ describe('who may see and change providers', () => {
   it("another instance sees none of this instance's providers and cannot touch them", async () => {
     const [mine] = (await admin().listEmailProviders({})).result;
     const other = await otherInstance(server, 'localhost');
-    const theirs = createAdminClient(other.baseUrl, createAccessTokenInterceptor(other.adminPat));
+    const theirs = adminV1(other.baseUrl, other.adminPat);
     expect(Number((await theirs.listEmailProviders({})).details?.totalResult)).toBe(0);
     expect((await theirs.listSMSProviders({})).result).toHaveLength(0);
-    expect(await grpcStatus(theirs.getEmailProviderById({ id: mine.id }))).toBe(Status.NOT_FOUND);
-    expect(await grpcStatus(theirs.activateEmailProvider({ id: mine.id }))).toBe(Status.NOT_FOUND);
-    expect(await grpcStatus(theirs.removeEmailProvider({ id: mine.id }))).toBe(Status.NOT_FOUND);
+    expect(await v1Code(theirs.getEmailProviderById({ id: mine.id }))).toBe(Status.NOT_FOUND);
+    expect(await v1Code(theirs.activateEmailProvider({ id: mine.id }))).toBe(Status.NOT_FOUND);
+    expect(await v1Code(theirs.removeEmailProvider({ id: mine.id }))).toBe(Status.NOT_FOUND);
     expect((await admin().getEmailProviderById({ id: mine.id })).config?.id).toBe(mine.id);
     // This instance's email code generator (length 10) is not theirs.
     expect((await theirs.getSecretGenerator({ generatorType: VERIFY_EMAIL_CODE })).secretGenerator?.length).toBe(6);

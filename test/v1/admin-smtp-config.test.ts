@@ -2,14 +2,14 @@
 // providers as the email-provider API, driven by @zitadel/node's admin client over gRPC and by v1
 // REST, with the Terraform provider's zitadel_smtp_config replayed and test mails received by a
 // real SMTP server on loopback.
-import { createAccessTokenInterceptor, createAdminClient } from '@zitadel/node/dist/api/index.js';
 import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { Status } from 'nice-grpc';
 import { client, rest } from '../support/clients.js';
 import { otherInstance } from '../support/instances.js';
 import { machineWithRoles } from '../support/principals.js';
-import { MailCatcher, SMTP_PASSWORD, SMTP_USER, uniqueEmail } from '../support/receivers.js';
+import { MailCatcher, smtpProviderFor, SMTP_PASSWORD, SMTP_USER, uniqueEmail } from '../support/receivers.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
+import { adminV1, v1Code } from '../support/v1-clients.js';
 
 const ACTIVE = 1;
 const INACTIVE = 2;
@@ -17,28 +17,14 @@ const INACTIVE = 2;
 let server: TestServer;
 let smtp: MailCatcher;
 
-const admin = (token = server.adminPat) => createAdminClient(server.baseUrl, createAccessTokenInterceptor(token));
+const admin = (token = server.adminPat) => adminV1(server.baseUrl, token);
 
-async function grpcStatus(call: Promise<unknown>): Promise<Status | 'ok'> {
-  try {
-    await call;
-    return 'ok';
-  } catch (err) {
-    return (err as { code: Status }).code;
-  }
-}
-
-const config = (overrides: Record<string, unknown> = {}) => ({
+const SENDER = {
   senderAddress: 'noreply@smtp-config.test',
   senderName: 'SMTP Config',
-  tls: false,
-  host: `127.0.0.1:${smtp.port}`,
-  user: SMTP_USER,
-  password: SMTP_PASSWORD,
   replyToAddress: 'replies@smtp-config.test',
-  description: '',
-  ...overrides,
-});
+};
+const config = (overrides: Record<string, unknown> = {}) => smtpProviderFor(smtp, SENDER, overrides);
 
 beforeAll(async () => {
   smtp = await new MailCatcher().start();
@@ -50,7 +36,7 @@ afterAll(async () => {
 });
 
 describe('SMTP configs (ZITADEL: one resource with the email providers, the password never returned)', () => {
-  it('zitadel/smtp_config/funcs.go replay: AddSMTPConfig + ActivateSMTPConfig, GetSMTPConfigById, UpdateSMTPConfig, UpdateSMTPConfigPassword, RemoveSMTPConfig', async () => {
+  it('zitadel/smtp_config/funcs.go replay: AddSMTPConfig + ActivateSMTPConfig, GetSMTPConfigById, UpdateSMTPConfig, UpdateSMTPConfigPassword (an empty one clears it), RemoveSMTPConfig', async () => {
     // create: AddSMTPConfig without description; the id is the answer's id; set_active activates it.
     const created = await admin().addSMTPConfig(config());
     const id = created.id;
@@ -86,16 +72,25 @@ describe('SMTP configs (ZITADEL: one resource with the email providers, the pass
     expect(secret).not.toContain('rotated-smtp-password');
     // The rotated password is what the SMTP test logs in with: the server refuses it, then accepts the right one.
     const refused = admin().testSMTPConfigById({ id, receiverAddress: uniqueEmail('refused') });
-    expect(await grpcStatus(refused)).toBe(Status.FAILED_PRECONDITION);
+    expect(await v1Code(refused)).toBe(Status.FAILED_PRECONDITION);
     await admin().updateSMTPConfigPassword({ id, password: SMTP_PASSWORD });
     const to = uniqueEmail('smtp-config-by-id');
     await admin().testSMTPConfigById({ id, receiverAddress: to });
     await smtp.waitFor(to);
+    // An empty password clears the stored one (ZITADEL): the user alone no longer logs in.
+    await admin().updateSMTPConfigPassword({ id, password: '' });
+    const [cleared] = await server.database.dataSource.query(
+      `SELECT secret FROM notification_providers WHERE id = $1`,
+      [id],
+    );
+    expect(cleared.secret).toBeNull();
+    const withoutPassword = admin().testSMTPConfigById({ id, receiverAddress: uniqueEmail('smtp-config-no-pw') });
+    expect(await v1Code(withoutPassword)).toBe(Status.FAILED_PRECONDITION);
 
     // delete: RemoveSMTPConfig with the id; the read then finds nothing (the provider drops it from state).
     await admin().removeSMTPConfig({ id });
-    expect(await grpcStatus(admin().getSMTPConfigById({ id }))).toBe(Status.NOT_FOUND);
-    expect(await grpcStatus(admin().getSMTPConfig({}))).toBe(Status.NOT_FOUND);
+    expect(await v1Code(admin().getSMTPConfigById({ id }))).toBe(Status.NOT_FOUND);
+    expect(await v1Code(admin().getSMTPConfig({}))).toBe(Status.NOT_FOUND);
   });
 
   it('TestSMTPConfig sends with the given settings and stores nothing; with an id and no password it uses the stored one', async () => {
@@ -112,7 +107,7 @@ describe('SMTP configs (ZITADEL: one resource with the email providers, the pass
     await admin().testSMTPConfig({ ...settings, password: '', receiverAddress: stored, id });
     await smtp.waitFor(stored);
     // A wrong password: the SMTP server refuses and the test fails with FAILED_PRECONDITION, no password echoed.
-    const failed = await grpcStatus(
+    const failed = await v1Code(
       admin().testSMTPConfig({ ...settings, password: 'wrong-pw', receiverAddress: to, id: '' }),
     );
     expect(failed).toBe(Status.FAILED_PRECONDITION);
@@ -138,12 +133,11 @@ describe('SMTP configs (ZITADEL: one resource with the email providers, the pass
     expect(active.body.smtpConfig.id).toBe(b);
 
     await admin().deactivateSMTPConfig({ id: b });
-    expect(await grpcStatus(admin().deactivateSMTPConfig({ id: b }))).toBe(Status.FAILED_PRECONDITION);
-    expect(await grpcStatus(admin().addSMTPConfig(config({ host: 'no-port.example.com' })))).toBe(
-      Status.INVALID_ARGUMENT,
-    );
-    expect(await grpcStatus(admin().updateSMTPConfigPassword({ id: a, password: '' }))).toBe(Status.INVALID_ARGUMENT);
-    expect(await grpcStatus(admin().updateSMTPConfig({ ...config({ description: 'a', password: '' }), id: a }))).toBe(
+    expect(await v1Code(admin().deactivateSMTPConfig({ id: b }))).toBe(Status.FAILED_PRECONDITION);
+    expect(await v1Code(admin().addSMTPConfig(config({ host: 'no-port.example.com' })))).toBe(Status.INVALID_ARGUMENT);
+    // ZITADEL's ChangeSMTPConfigPassword takes the active config's password only: an inactive one is NOT_FOUND.
+    expect(await v1Code(admin().updateSMTPConfigPassword({ id: a, password: 'x' }))).toBe(Status.NOT_FOUND);
+    expect(await v1Code(admin().updateSMTPConfig({ ...config({ description: 'a', password: '' }), id: a }))).toBe(
       Status.FAILED_PRECONDITION,
     );
     const bad = await rest(server.baseUrl, 'POST', '/admin/v1/smtp', {
@@ -156,7 +150,7 @@ describe('SMTP configs (ZITADEL: one resource with the email providers, the pass
     const hook = await admin().addEmailProviderHTTP({ endpoint: 'https://hooks.example.test/mail', description: 'h' });
     const viaSmtp = (await admin().getSMTPConfigById({ id: hook.id })).smtpConfig;
     expect(viaSmtp).toMatchObject({ id: hook.id, description: 'h', host: '', senderAddress: '' });
-    expect(await grpcStatus(admin().updateSMTPConfigPassword({ id: hook.id, password: 'x' }))).toBe(
+    expect(await v1Code(admin().updateSMTPConfigPassword({ id: hook.id, password: 'x' }))).toBe(
       Status.FAILED_PRECONDITION,
     );
     for (const id of [a, b, hook.id]) await admin().removeSMTPConfig({ id });
@@ -167,20 +161,20 @@ describe('SMTP configs (ZITADEL: one resource with the email providers, the pass
     const orgId = (await orgs.createOrganization({ name: `SMTP ${Date.now()}` })).id;
     const { pat } = await machineWithRoles(server, orgId, { level: 'org', resourceId: orgId, roles: ['ORG_OWNER'] });
     const { id } = await admin().addSMTPConfig(config());
-    expect(await grpcStatus(admin(pat).listSMTPConfigs({}))).toBe(Status.PERMISSION_DENIED);
-    expect(await grpcStatus(admin(pat).getSMTPConfigById({ id }))).toBe(Status.PERMISSION_DENIED);
-    expect(await grpcStatus(admin(pat).addSMTPConfig(config()))).toBe(Status.PERMISSION_DENIED);
-    expect(await grpcStatus(admin(pat).removeSMTPConfig({ id }))).toBe(Status.PERMISSION_DENIED);
-    expect(await grpcStatus(admin(pat).testSMTPConfigById({ id, receiverAddress: 'x@example.test' }))).toBe(
+    expect(await v1Code(admin(pat).listSMTPConfigs({}))).toBe(Status.PERMISSION_DENIED);
+    expect(await v1Code(admin(pat).getSMTPConfigById({ id }))).toBe(Status.PERMISSION_DENIED);
+    expect(await v1Code(admin(pat).addSMTPConfig(config()))).toBe(Status.PERMISSION_DENIED);
+    expect(await v1Code(admin(pat).removeSMTPConfig({ id }))).toBe(Status.PERMISSION_DENIED);
+    expect(await v1Code(admin(pat).testSMTPConfigById({ id, receiverAddress: 'x@example.test' }))).toBe(
       Status.PERMISSION_DENIED,
     );
     const denied = await rest(server.baseUrl, 'GET', `/admin/v1/smtp/${id}`, { token: pat });
     expect(denied.status).toBe(403);
 
     const other = await otherInstance(server, 'localhost');
-    const theirs = createAdminClient(other.baseUrl, createAccessTokenInterceptor(other.adminPat));
-    expect(await grpcStatus(theirs.getSMTPConfigById({ id }))).toBe(Status.NOT_FOUND);
-    expect(await grpcStatus(theirs.removeSMTPConfig({ id }))).toBe(Status.NOT_FOUND);
+    const theirs = adminV1(other.baseUrl, other.adminPat);
+    expect(await v1Code(theirs.getSMTPConfigById({ id }))).toBe(Status.NOT_FOUND);
+    expect(await v1Code(theirs.removeSMTPConfig({ id }))).toBe(Status.NOT_FOUND);
     expect((await admin().getSMTPConfigById({ id })).smtpConfig?.id).toBe(id);
   });
 });

@@ -4,8 +4,8 @@ import { AppService } from '@zitadel/proto/zitadel/app/v2beta/app_service_pb.js'
 import { project } from '../authorizations/fixtures.js';
 import { client } from '../support/clients.js';
 import { otherInstance } from '../support/instances.js';
-import { adminV1, authV1, managementV1 } from '../support/v1-clients.js';
-import { restV1, status, twoOrgs, unique, type TwoOrgs } from './v1-fixtures.js';
+import { adminV1, authV1, managementV1, restV1, v1Code } from '../support/v1-clients.js';
+import { twoOrgs, unique, type TwoOrgs } from './v1-fixtures.js';
 
 let t: TwoOrgs;
 let userId: string;
@@ -48,9 +48,9 @@ describe('management v1 List*Changes: a resource history read from the audit eve
   });
 
   it("refuses org B's owner, with or without naming org A, and finds nothing of org A's user in org B", async () => {
-    expect(await status(mgmt(t.ownerB, t.orgA).listUserChanges({ userId }))).toBe(Code.NotFound);
+    expect(await v1Code(mgmt(t.ownerB, t.orgA).listUserChanges({ userId }))).toBe(Code.NotFound);
     expect((await mgmt(t.ownerB).listUserChanges({ userId })).result).toEqual([]);
-    expect(await status(mgmt(t.ownerB, t.orgA).listOrgChanges({}))).toBe(Code.NotFound);
+    expect(await v1Code(mgmt(t.ownerB, t.orgA).listOrgChanges({}))).toBe(Code.NotFound);
   });
 
   it('ListOrgChanges, ListProjectChanges and ListAppChanges in the org context', async () => {
@@ -77,7 +77,7 @@ describe('management v1 List*Changes: a resource history read from the audit eve
     const appChanges = await mgmt(t.ownerA).listAppChanges({ projectId, appId, query: { asc: true } });
     expect(types(appChanges.result)[0]).toBe('EventTypes.project.application.added');
     expect(types(appChanges.result)).not.toContain('EventTypes.project.added');
-    expect(await status(mgmt(t.ownerB, t.orgA).listProjectChanges({ projectId }))).toBe(Code.NotFound);
+    expect(await v1Code(mgmt(t.ownerB, t.orgA).listProjectChanges({ projectId }))).toBe(Code.NotFound);
     expect((await mgmt(t.ownerB).listAppChanges({ projectId, appId })).result).toEqual([]);
   });
 
@@ -99,7 +99,7 @@ describe('management v1 List*Changes: a resource history read from the audit eve
     expect((await m.listProjectGrantChanges({ projectId, grantId: 'nope' })).result).toEqual([]);
     // Org B (the granted org) reads in its own org context: the events belong to org A, so none show.
     expect((await mgmt(t.ownerB).listProjectGrantChanges({ projectId, grantId })).result).toEqual([]);
-    expect(await status(mgmt(t.ownerB, t.orgA).listProjectGrantChanges({ projectId, grantId }))).toBe(Code.NotFound);
+    expect(await v1Code(mgmt(t.ownerB, t.orgA).listProjectGrantChanges({ projectId, grantId }))).toBe(Code.NotFound);
     const r = await restV1(
       base(),
       t.ownerA,
@@ -177,7 +177,7 @@ describe('admin v1 ListEvents, ListEventTypes, ListAggregateTypes (events.read o
   });
 
   it('refuses an org owner (no events.read on the instance) over gRPC and REST', async () => {
-    expect(await status(adminV1(base(), t.ownerA).listEvents({}))).toBe(Code.PermissionDenied);
+    expect(await v1Code(adminV1(base(), t.ownerA).listEvents({}))).toBe(Code.PermissionDenied);
     expect((await restV1(base(), t.ownerA, 'POST', '/admin/v1/events/_search', {})).status).toBe(403);
     expect((await restV1(base(), t.env.server.adminPat, 'POST', '/admin/v1/events/types/_search', {})).status).toBe(
       200,

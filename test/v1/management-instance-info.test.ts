@@ -1,8 +1,8 @@
 import { Code } from '@connectrpc/connect';
 import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
-import { SUPPORTED_LANGUAGES } from '../../src/settings/policies.queries.js';
-import { authV1, managementV1 } from '../support/v1-clients.js';
-import { restV1, status, twoOrgs, type TwoOrgs } from './v1-fixtures.js';
+import { SUPPORTED_LANGUAGES } from '../../src/settings/hosted-login-texts.js';
+import { authV1, managementV1, restV1, v1Code } from '../support/v1-clients.js';
+import { twoOrgs, type TwoOrgs } from './v1-fixtures.js';
 
 let t: TwoOrgs;
 const base = () => t.env.server.baseUrl;
@@ -51,8 +51,8 @@ describe('management v1 Healthz, GetOIDCInformation, GetIAM, GetSupportedLanguag
 
   it('every method but Healthz needs a caller', async () => {
     const anonymous = managementV1(base(), 'not-a-token');
-    expect(await status(anonymous.getOIDCInformation({}))).toBe(Code.Unauthenticated);
-    expect(await status(anonymous.getIAM({}))).toBe(Code.Unauthenticated);
-    expect(await status(anonymous.getSupportedLanguages({}))).toBe(Code.Unauthenticated);
+    expect(await v1Code(anonymous.getOIDCInformation({}))).toBe(Code.Unauthenticated);
+    expect(await v1Code(anonymous.getIAM({}))).toBe(Code.Unauthenticated);
+    expect(await v1Code(anonymous.getSupportedLanguages({}))).toBe(Code.Unauthenticated);
   });
 });

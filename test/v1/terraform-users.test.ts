@@ -1,7 +1,7 @@
 import { Code } from '@connectrpc/connect';
 import { project } from '../authorizations/fixtures.js';
-import { managementV1 } from '../support/v1-clients.js';
-import { status, twoOrgs, unique, type TwoOrgs } from './v1-fixtures.js';
+import { managementV1, v1Code } from '../support/v1-clients.js';
+import { twoOrgs, unique, type TwoOrgs } from './v1-fixtures.js';
 
 // ZITADEL's Terraform provider (zitadel/terraform-provider-zitadel, the v1 management client of
 // its `zitadel/<resource>/funcs.go`): each test replays the calls of create, read, update, read,
@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => t?.env.stop());
 
 /** The provider's read after a delete: NotFound means "gone", and the resource leaves the state. */
-const gone = async (call: Promise<unknown>) => expect(await status(call)).toBe(Code.NotFound);
+const gone = async (call: Promise<unknown>) => expect(await v1Code(call)).toBe(Code.NotFound);
 
 /** The provider formats expiration dates with Go's time.RFC3339 (second precision, UTC here). */
 const rfc3339 = (d: Date | undefined) => d!.toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -2,8 +2,8 @@ import { Code } from '@connectrpc/connect';
 import { AuthorizationService } from '@zitadel/proto/zitadel/authorization/v2beta/authorization_service_pb.js';
 import { eventsOf, human, project, projectGrant } from '../authorizations/fixtures.js';
 import { client } from '../support/clients.js';
-import { managementV1 } from '../support/v1-clients.js';
-import { failure, restV1, status, twoOrgs, unique, type TwoOrgs } from './v1-fixtures.js';
+import { managementV1, restV1, v1Code } from '../support/v1-clients.js';
+import { failure, twoOrgs, unique, type TwoOrgs } from './v1-fixtures.js';
 
 const ACTIVE = 1;
 const INACTIVE = 2;
@@ -65,7 +65,7 @@ describe('management v1 user grants (ZITADEL management AddUserGrant … RemoveU
     await m.reactivateUserGrant({ userId, grantId });
     expect((await m.getUserGrantByID({ userId, grantId })).userGrant?.state).toBe(ACTIVE);
     await m.removeUserGrant({ userId, grantId });
-    expect(await status(m.getUserGrantByID({ userId, grantId }))).toBe(Code.NotFound);
+    expect(await v1Code(m.getUserGrantByID({ userId, grantId }))).toBe(Code.NotFound);
     expect((await eventsOf(t.env.server, 'usergrant', grantId)).map((e) => e.type)).toEqual([
       'user.grant.added',
       'user.grant.changed',
@@ -79,10 +79,10 @@ describe('management v1 user grants (ZITADEL management AddUserGrant … RemoveU
     const userId = await human(t.env.server, t.orgA, 'Dora', 'Dup');
     const m = mgmt(t.ownerA);
     await m.addUserGrant({ userId, projectId: projectA, roleKeys: ['reader'] });
-    expect(await status(m.addUserGrant({ userId, projectId: projectA, roleKeys: ['writer'] }))).toBe(
+    expect(await v1Code(m.addUserGrant({ userId, projectId: projectA, roleKeys: ['writer'] }))).toBe(
       Code.AlreadyExists,
     );
-    expect(await status(m.addUserGrant({ userId, projectId: 'no-such-project', roleKeys: [] }))).toBe(Code.NotFound);
+    expect(await v1Code(m.addUserGrant({ userId, projectId: 'no-such-project', roleKeys: [] }))).toBe(Code.NotFound);
   });
 
   it('bulk-removes grants of the org context, all or none', async () => {
@@ -93,8 +93,8 @@ describe('management v1 user grants (ZITADEL management AddUserGrant … RemoveU
       ids.push((await m.addUserGrant({ userId, projectId: projectA, roleKeys: ['reader'] })).userGrantId);
     }
     // One id that does not exist: nothing is removed.
-    expect(await status(m.bulkRemoveUserGrant({ grantId: [...ids, 'missing'] }))).toBe(Code.NotFound);
-    expect(await status(mgmt(t.ownerB, t.orgA).bulkRemoveUserGrant({ grantId: ids }))).toBe(Code.NotFound);
+    expect(await v1Code(m.bulkRemoveUserGrant({ grantId: [...ids, 'missing'] }))).toBe(Code.NotFound);
+    expect(await v1Code(mgmt(t.ownerB, t.orgA).bulkRemoveUserGrant({ grantId: ids }))).toBe(Code.NotFound);
     const left = await m.listUserGrants({ queries: [{ projectIdQuery: { projectId: projectA } }] });
     expect(left.result.map((g) => g.id)).toEqual(expect.arrayContaining(ids));
     await m.bulkRemoveUserGrant({ grantId: ids });
@@ -112,14 +112,14 @@ describe('management v1 AddUserGrant with project_grant_id (ZITADEL: the grant m
     const userId = await human(t.env.server, t.orgB, 'Pia', 'Grant');
     const m = mgmt(t.ownerB);
     // A grant id of another project: ZITADEL's Errors.Project.Grant.NotFound precondition.
-    expect(await status(m.addUserGrant({ userId, projectId, projectGrantId: otherGrant, roleKeys: ['reader'] }))).toBe(
+    expect(await v1Code(m.addUserGrant({ userId, projectId, projectGrantId: otherGrant, roleKeys: ['reader'] }))).toBe(
       Code.FailedPrecondition,
     );
-    expect(await status(m.addUserGrant({ userId, projectId, projectGrantId: '404', roleKeys: ['reader'] }))).toBe(
+    expect(await v1Code(m.addUserGrant({ userId, projectId, projectGrantId: '404', roleKeys: ['reader'] }))).toBe(
       Code.FailedPrecondition,
     );
     // A role of the project that the grant does not give.
-    expect(await status(m.addUserGrant({ userId, projectId, projectGrantId: grantId, roleKeys: ['writer'] }))).toBe(
+    expect(await v1Code(m.addUserGrant({ userId, projectId, projectGrantId: grantId, roleKeys: ['writer'] }))).toBe(
       Code.InvalidArgument,
     );
     const { userGrantId } = await m.addUserGrant({ userId, projectId, projectGrantId: grantId, roleKeys: ['reader'] });
@@ -128,13 +128,13 @@ describe('management v1 AddUserGrant with project_grant_id (ZITADEL: the grant m
     // The owner org has no grant of its own project: naming one is refused too.
     const ownerUser = await human(t.env.server, t.orgA, 'Otto', 'Owner');
     expect(
-      await status(
+      await v1Code(
         mgmt(t.ownerA).addUserGrant({ userId: ownerUser, projectId, projectGrantId: grantId, roleKeys: ['reader'] }),
       ),
     ).toBe(Code.FailedPrecondition);
     // Org A's owner cannot add a grant in org B's context.
     expect(
-      await status(
+      await v1Code(
         mgmt(t.ownerA, t.orgB).addUserGrant({ userId, projectId, projectGrantId: grantId, roleKeys: ['reader'] }),
       ),
     ).not.toBe('ok');
@@ -212,12 +212,12 @@ describe('management v1 ListUserGrants: every zitadel.user.v1.UserGrantQuery', (
 
   it("org B sees none of org A's grants, with or without naming org A", async () => {
     expect(await ids([{ projectIdQuery: { projectId: projectA } }], t.ownerB, t.orgA)).toEqual([]);
-    expect(await status(mgmt(t.ownerB).getUserGrantByID({ userId: userX, grantId: g.x }))).toBe(Code.NotFound);
-    expect(await status(mgmt(t.ownerB, t.orgA).getUserGrantByID({ userId: userX, grantId: g.x }))).toBe(Code.NotFound);
+    expect(await v1Code(mgmt(t.ownerB).getUserGrantByID({ userId: userX, grantId: g.x }))).toBe(Code.NotFound);
+    expect(await v1Code(mgmt(t.ownerB, t.orgA).getUserGrantByID({ userId: userX, grantId: g.x }))).toBe(Code.NotFound);
     expect(
-      await status(mgmt(t.ownerB, t.orgA).updateUserGrant({ userId: userX, grantId: g.x, roleKeys: ['reader'] })),
+      await v1Code(mgmt(t.ownerB, t.orgA).updateUserGrant({ userId: userX, grantId: g.x, roleKeys: ['reader'] })),
     ).toBe(Code.NotFound);
-    expect(await status(mgmt(t.ownerB).removeUserGrant({ userId: userX, grantId: g.x }))).toBe(Code.NotFound);
+    expect(await v1Code(mgmt(t.ownerB).removeUserGrant({ userId: userX, grantId: g.x }))).toBe(Code.NotFound);
     expect((await mgmt(t.ownerA).getUserGrantByID({ userId: userX, grantId: g.x })).userGrant?.roleKeys).toEqual([
       'admin',
     ]);

@@ -1,7 +1,7 @@
 import { Code } from '@connectrpc/connect';
 import { patFor } from '../users/mfa/support/users.js';
-import { authV1, managementV1 } from '../support/v1-clients.js';
-import { restV1, status, twoOrgs, unique, type TwoOrgs } from './v1-fixtures.js';
+import { authV1, managementV1, restV1, v1Code } from '../support/v1-clients.js';
+import { twoOrgs, unique, type TwoOrgs } from './v1-fixtures.js';
 
 let t: TwoOrgs;
 const base = () => t.env.server.baseUrl;
@@ -53,10 +53,10 @@ describe('management v1 RemoveHumanAvatar and auth v1 RemoveMyAvatar (no avatars
 
   it('NOT_FOUND for a missing user, a machine (ZITADEL reads a human write model), and across orgs', async () => {
     const { userId } = await humanOfA();
-    expect(await status(mgmt(t.ownerA).removeHumanAvatar({ userId: '404404' }))).toBe(Code.NotFound);
-    expect(await status(mgmt(t.ownerA).removeHumanAvatar({ userId: t.ownerAId }))).toBe(Code.NotFound);
-    expect(await status(mgmt(t.ownerB).removeHumanAvatar({ userId }))).toBe(Code.NotFound);
-    expect(await status(mgmt(t.ownerB, t.orgA).removeHumanAvatar({ userId }))).toBe(Code.NotFound);
+    expect(await v1Code(mgmt(t.ownerA).removeHumanAvatar({ userId: '404404' }))).toBe(Code.NotFound);
+    expect(await v1Code(mgmt(t.ownerA).removeHumanAvatar({ userId: t.ownerAId }))).toBe(Code.NotFound);
+    expect(await v1Code(mgmt(t.ownerB).removeHumanAvatar({ userId }))).toBe(Code.NotFound);
+    expect(await v1Code(mgmt(t.ownerB, t.orgA).removeHumanAvatar({ userId }))).toBe(Code.NotFound);
     expect(await eventsOf(userId, 'user.human.avatar.removed')).toEqual([]);
   });
 
@@ -109,10 +109,10 @@ describe('management v1 AddPasswordlessRegistration / SendPasswordlessRegistrati
   it("refuses org B's owner with or without naming org A, and a missing user", async () => {
     const { userId } = await humanOfA();
     for (const m of [mgmt(t.ownerB), mgmt(t.ownerB, t.orgA)]) {
-      expect(await status(m.addPasswordlessRegistration({ userId }))).toBe(Code.NotFound);
-      expect(await status(m.sendPasswordlessRegistration({ userId }))).toBe(Code.NotFound);
+      expect(await v1Code(m.addPasswordlessRegistration({ userId }))).toBe(Code.NotFound);
+      expect(await v1Code(m.sendPasswordlessRegistration({ userId }))).toBe(Code.NotFound);
     }
-    expect(await status(mgmt(t.ownerA).addPasswordlessRegistration({ userId: '404404' }))).toBe(Code.NotFound);
+    expect(await v1Code(mgmt(t.ownerA).addPasswordlessRegistration({ userId: '404404' }))).toBe(Code.NotFound);
     expect(await eventsOf(userId, 'user.human.passwordless.initialization.code.requested')).toEqual([]);
   });
 });

@@ -5,8 +5,8 @@ import { MembershipCommands } from '../../src/platform/authz/membership-commands
 import { Transactions } from '../../src/platform/database/transactions.js';
 import { systemCaller } from '../../src/platform/rpc/call-context.js';
 import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
-import { managementV1 } from '../support/v1-clients.js';
-import { failure, restV1, status, twoOrgs, unique, type TwoOrgs } from './v1-fixtures.js';
+import { managementV1, restV1, v1Code } from '../support/v1-clients.js';
+import { failure, twoOrgs, unique, type TwoOrgs } from './v1-fixtures.js';
 
 let t: TwoOrgs;
 const base = () => t.env.server.baseUrl;
@@ -71,12 +71,12 @@ describe('management v1 machine keys (ZITADEL management AddMachineKey … Remov
     expect(Number(listed.details?.totalResult)).toBe(1);
 
     for (const intruder of [mgmt(t.ownerB), mgmt(t.ownerB, t.orgA)]) {
-      expect(await status(intruder.getMachineKeyByIDs({ userId, keyId }))).toBe(Code.NotFound);
-      expect(await status(intruder.removeMachineKey({ userId, keyId }))).toBe(Code.NotFound);
+      expect(await v1Code(intruder.getMachineKeyByIDs({ userId, keyId }))).toBe(Code.NotFound);
+      expect(await v1Code(intruder.removeMachineKey({ userId, keyId }))).toBe(Code.NotFound);
     }
     await m.removeMachineKey({ userId, keyId });
-    expect(await status(m.getMachineKeyByIDs({ userId, keyId }))).toBe(Code.NotFound);
-    expect(await status(m.removeMachineKey({ userId, keyId }))).toBe(Code.NotFound);
+    expect(await v1Code(m.getMachineKeyByIDs({ userId, keyId }))).toBe(Code.NotFound);
+    expect(await v1Code(m.removeMachineKey({ userId, keyId }))).toBe(Code.NotFound);
   });
 
   it('refuses an expiration in the past, naming expiration_date', async () => {
@@ -96,10 +96,10 @@ describe('management v1 personal access tokens and client secrets', () => {
     expect((await mgmt(token).getUserByID({ id: userId })).user?.id).toBe(userId);
     expect((await m.getPersonalAccessTokenByIDs({ userId, tokenId })).token?.id).toBe(tokenId);
     expect((await m.listPersonalAccessTokens({ userId })).result.map((p) => p.id)).toEqual([tokenId]);
-    expect(await status(mgmt(t.ownerB, t.orgA).getPersonalAccessTokenByIDs({ userId, tokenId }))).toBe(Code.NotFound);
+    expect(await v1Code(mgmt(t.ownerB, t.orgA).getPersonalAccessTokenByIDs({ userId, tokenId }))).toBe(Code.NotFound);
     await m.removePersonalAccessToken({ userId, tokenId });
-    expect(await status(mgmt(token).getUserByID({ id: userId }))).toBe(Code.Unauthenticated);
-    expect(await status(m.getPersonalAccessTokenByIDs({ userId, tokenId }))).toBe(Code.NotFound);
+    expect(await v1Code(mgmt(token).getUserByID({ id: userId }))).toBe(Code.Unauthenticated);
+    expect(await v1Code(m.getPersonalAccessTokenByIDs({ userId, tokenId }))).toBe(Code.NotFound);
   });
 
   it('generates a client secret (client id = username) and removes it', async () => {
@@ -111,8 +111,8 @@ describe('management v1 personal access tokens and client secrets', () => {
     expect((await m.getUserByID({ id: userId })).user?.machine?.hasSecret).toBe(true);
     await m.removeMachineSecret({ userId });
     expect((await m.getUserByID({ id: userId })).user?.machine?.hasSecret).toBe(false);
-    expect(await status(m.removeMachineSecret({ userId }))).toBe(Code.FailedPrecondition);
-    expect(await status(mgmt(t.ownerB).generateMachineSecret({ userId }))).toBe(Code.NotFound);
+    expect(await v1Code(m.removeMachineSecret({ userId }))).toBe(Code.FailedPrecondition);
+    expect(await v1Code(mgmt(t.ownerB).generateMachineSecret({ userId }))).toBe(Code.NotFound);
   });
 
   it('REST: POST a PAT, POST _search, DELETE it', async () => {
@@ -188,7 +188,7 @@ describe('management v1 user metadata (ZITADEL management Set/BulkSet/Get/List/R
     expect(teams.result.map((r) => r.key)).toEqual(['team', 'team-lead']);
 
     await m.removeUserMetadata({ id: userId, key: 'team' });
-    expect(await status(m.getUserMetadata({ id: userId, key: 'team' }))).toBe(Code.NotFound);
+    expect(await v1Code(m.getUserMetadata({ id: userId, key: 'team' }))).toBe(Code.NotFound);
     await m.bulkRemoveUserMetadata({ id: userId, keys: ['tier', 'team-lead'] });
     expect((await m.listUserMetadata({ id: userId })).result).toEqual([]);
   });
@@ -198,10 +198,10 @@ describe('management v1 user metadata (ZITADEL management Set/BulkSet/Get/List/R
     const bad = await failure(mgmt(t.ownerA).setUserMetadata({ id: userId, key: 'k', value: Buffer.alloc(0) }));
     expect(bad.code).toBe(Code.InvalidArgument);
     for (const intruder of [mgmt(t.ownerB), mgmt(t.ownerB, t.orgA)]) {
-      expect(await status(intruder.setUserMetadata({ id: userId, key: 'k', value: Buffer.from('v') }))).toBe(
+      expect(await v1Code(intruder.setUserMetadata({ id: userId, key: 'k', value: Buffer.from('v') }))).toBe(
         Code.NotFound,
       );
-      expect(await status(intruder.listUserMetadata({ id: userId }))).toBe(Code.NotFound);
+      expect(await v1Code(intruder.listUserMetadata({ id: userId }))).toBe(Code.NotFound);
     }
   });
 

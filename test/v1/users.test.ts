@@ -4,8 +4,8 @@ import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_servic
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import bcrypt from 'bcryptjs';
 import { client } from '../support/clients.js';
-import { managementV1 } from '../support/v1-clients.js';
-import { failure, restV1, status, twoOrgs, unique, type TwoOrgs } from './v1-fixtures.js';
+import { managementV1, restV1, v1Code } from '../support/v1-clients.js';
+import { failure, twoOrgs, unique, type TwoOrgs } from './v1-fixtures.js';
 
 // zitadel.user.v1 enum numbers the SDK sends and reads.
 const ACTIVE = 1;
@@ -38,6 +38,30 @@ async function addHuman(pat: string, over: Record<string, unknown> = {}, orgId?:
   return { userId, userName };
 }
 
+/** The v1 request fields every state case shares; each case adds its own (`with`). */
+interface V1Human {
+  userName: string;
+  profile: { firstName: string; lastName: string };
+  email: { email: string; isEmailVerified: boolean };
+}
+
+/** Creates a user per case through `create` (AddHumanUser or ImportHumanUser) and checks the state each starts in. */
+async function expectStates(
+  create: (req: V1Human) => Promise<{ userId: string }>,
+  cases: { verified: boolean; with: object; state: number }[],
+): Promise<void> {
+  for (const c of cases) {
+    const userName = unique('v1-state');
+    const { userId } = await create({
+      userName,
+      profile: { firstName: 'St', lastName: 'Ate' },
+      email: { email: `${userName}@example.test`, isEmailVerified: c.verified },
+      ...c.with,
+    });
+    expect([c, (await mgmt(t.ownerA).getUserByID({ id: userId })).user?.state]).toEqual([c, c.state]);
+  }
+}
+
 /** Whether the password signs the user in (a v2 session with a password check). */
 async function passwordWorks(userId: string, password: string): Promise<boolean> {
   const sessions = client(SessionService, 'grpc', base(), t.env.server.adminPat);
@@ -53,22 +77,16 @@ async function passwordWorks(userId: string, password: string): Promise<boolean>
 
 describe('management v1 users: create and read (ZITADEL management AddHumanUser, GetUserByID)', () => {
   it('AddHumanUser starts INITIAL unless the email is verified and a password is set (ZITADEL shouldAddInitCode); v2 stays ACTIVE', async () => {
-    const cases = [
-      { verified: true, password: true, state: ACTIVE },
-      { verified: true, password: false, state: INITIAL },
-      { verified: false, password: true, state: INITIAL },
-      { verified: false, password: false, state: INITIAL },
-    ];
-    for (const c of cases) {
-      const userName = unique('v1-state');
-      const { userId } = await mgmt(t.ownerA).addHumanUser({
-        userName,
-        profile: { firstName: 'St', lastName: 'Ate' },
-        email: { email: `${userName}@example.test`, isEmailVerified: c.verified },
-        ...(c.password ? { initialPassword: 'Initial-Passw0rd!' } : {}),
-      });
-      expect([c, (await mgmt(t.ownerA).getUserByID({ id: userId })).user?.state]).toEqual([c, c.state]);
-    }
+    const password = { initialPassword: 'Initial-Passw0rd!' };
+    await expectStates(
+      (req) => mgmt(t.ownerA).addHumanUser(req),
+      [
+        { verified: true, with: password, state: ACTIVE },
+        { verified: true, with: {}, state: INITIAL },
+        { verified: false, with: password, state: INITIAL },
+        { verified: false, with: {}, state: INITIAL },
+      ],
+    );
     // v2 AddHumanUser without a password and with an unverified email: ACTIVE, as ZITADEL's v2.
     const userName = unique('v2-state');
     const { userId } = await v2().addHumanUser({
@@ -145,11 +163,30 @@ describe('management v1 users: create and read (ZITADEL management AddHumanUser,
     const { user } = await mgmt(t.env.server.adminPat).getUserByLoginNameGlobal({ loginName: userName });
     expect(user?.id).toBe(userId);
     // An org owner lacks user.global.read (ZITADEL's ORG_OWNER role), so the method refuses.
-    expect(await status(mgmt(t.ownerB).getUserByLoginNameGlobal({ loginName: userName }))).toBe(Code.PermissionDenied);
+    expect(await v1Code(mgmt(t.ownerB).getUserByLoginNameGlobal({ loginName: userName }))).toBe(Code.PermissionDenied);
   });
 });
 
 describe('management v1 ImportHumanUser (ZITADEL management ImportHumanUser)', () => {
+  it('starts INITIAL as AddHumanUser does unless the email is verified and a password, a hash or a passkey registration comes along (ZITADEL ImportHuman IsInitialState)', async () => {
+    await expectStates(
+      (req) => mgmt(t.ownerA).importHumanUser(req),
+      [
+        { verified: true, with: { password: 'Imported-Passw0rd!' }, state: ACTIVE },
+        {
+          verified: true,
+          with: { hashedPassword: { value: bcrypt.hashSync('Imported-Passw0rd!', 4) } },
+          state: ACTIVE,
+        },
+        { verified: true, with: { requestPasswordlessRegistration: true }, state: ACTIVE },
+        { verified: true, with: {}, state: INITIAL },
+        { verified: false, with: { password: 'Imported-Passw0rd!' }, state: INITIAL },
+        { verified: false, with: { requestPasswordlessRegistration: true }, state: INITIAL },
+        { verified: false, with: {}, state: INITIAL },
+      ],
+    );
+  });
+
   it('imports a bcrypt hash with the change-required flag: the old password signs in', async () => {
     const userName = unique('v1-bcrypt');
     const { userId } = await mgmt(t.ownerA).importHumanUser({
@@ -212,7 +249,7 @@ describe('management v1 ImportHumanUser (ZITADEL management ImportHumanUser)', (
     expect(factors.result).toEqual([expect.objectContaining({ state: READY, otp: {} })]);
     await m.removeHumanAuthFactorOTP({ userId: created.userId });
     expect((await m.listHumanAuthFactors({ userId: created.userId })).result).toEqual([]);
-    expect(await status(m.removeHumanAuthFactorOTP({ userId: created.userId }))).toBe(Code.NotFound);
+    expect(await v1Code(m.removeHumanAuthFactorOTP({ userId: created.userId }))).toBe(Code.NotFound);
   });
 });
 
@@ -304,13 +341,13 @@ describe('management v1 user changes (ZITADEL management user commands)', () => 
     const state = async () => (await m.getUserByID({ id: userId })).user?.state;
     await m.deactivateUser({ id: userId });
     expect(await state()).toBe(INACTIVE);
-    expect(await status(m.deactivateUser({ id: userId }))).toBe(Code.FailedPrecondition);
+    expect(await v1Code(m.deactivateUser({ id: userId }))).toBe(Code.FailedPrecondition);
     await m.reactivateUser({ id: userId });
     await m.lockUser({ id: userId });
     expect(await state()).toBe(LOCKED);
     await m.unlockUser({ id: userId });
     expect(await state()).toBe(ACTIVE);
-    expect(await status(m.unlockUser({ id: userId }))).toBe(Code.FailedPrecondition);
+    expect(await v1Code(m.unlockUser({ id: userId }))).toBe(Code.FailedPrecondition);
   });
 
   it('updates the username, profile, email and phone, and reads each back', async () => {
@@ -346,7 +383,7 @@ describe('management v1 user changes (ZITADEL management user commands)', () => 
     expect((await m.getHumanPhone({ userId })).phone).toEqual({ phone: '+41791234567', isPhoneVerified: true });
     await m.removeHumanPhone({ userId });
     expect((await m.getHumanPhone({ userId })).phone).toEqual({ phone: '', isPhoneVerified: false });
-    expect(await status(m.removeHumanPhone({ userId }))).toBe(Code.FailedPrecondition);
+    expect(await v1Code(m.removeHumanPhone({ userId }))).toBe(Code.FailedPrecondition);
   });
 
   it('sends verification codes again: email and phone, through the delivery channels', async () => {
@@ -400,7 +437,7 @@ describe('management v1 user changes (ZITADEL management user commands)', () => 
     expect(row.event_type).toMatch(/invite/);
     // With a password the user is initialised already (ZITADEL: FailedPrecondition).
     const withPassword = await addHuman(t.ownerA);
-    expect(await status(mgmt(t.ownerA).resendHumanInitialization({ userId: withPassword.userId }))).toBe(
+    expect(await v1Code(mgmt(t.ownerA).resendHumanInitialization({ userId: withPassword.userId }))).toBe(
       Code.FailedPrecondition,
     );
   });
@@ -414,10 +451,10 @@ describe('management v1 user changes (ZITADEL management user commands)', () => 
     ]);
     await m.removeHumanAuthFactorOTPEmail({ userId });
     expect((await m.listHumanAuthFactors({ userId })).result).toEqual([]);
-    expect(await status(m.removeHumanAuthFactorOTPSMS({ userId }))).toBe(Code.NotFound);
-    expect(await status(m.removeHumanAuthFactorU2F({ userId, tokenId: 'nope' }))).toBe(Code.NotFound);
+    expect(await v1Code(m.removeHumanAuthFactorOTPSMS({ userId }))).toBe(Code.NotFound);
+    expect(await v1Code(m.removeHumanAuthFactorU2F({ userId, tokenId: 'nope' }))).toBe(Code.NotFound);
     expect((await m.listHumanPasswordless({ userId })).result).toEqual([]);
-    expect(await status(m.removeHumanPasswordless({ userId, tokenId: 'nope' }))).toBe(Code.NotFound);
+    expect(await v1Code(m.removeHumanPasswordless({ userId, tokenId: 'nope' }))).toBe(Code.NotFound);
   });
 
   it('adds and updates a machine user, and removes users', async () => {
@@ -432,9 +469,9 @@ describe('management v1 user changes (ZITADEL management user commands)', () => 
     });
     await m.updateUserName({ userId, userName: `${userName}-2` });
     expect((await m.getUserByID({ id: userId })).user?.userName).toBe(`${userName}-2`);
-    expect(await status(m.getHumanProfile({ userId }))).toBe('ok');
+    expect(await v1Code(m.getHumanProfile({ userId }))).toBe('ok');
     await m.removeUser({ id: userId });
-    expect(await status(m.getUserByID({ id: userId }))).toBe(Code.NotFound);
+    expect(await v1Code(m.getUserByID({ id: userId }))).toBe(Code.NotFound);
   });
 });
 
@@ -442,15 +479,15 @@ describe('management v1 users across orgs (not found and not yours answer the sa
   it("refuses org B's owner on org A's user, with and without naming org A", async () => {
     const { userId } = await addHuman(t.ownerA);
     for (const intruder of [mgmt(t.ownerB), mgmt(t.ownerB, t.orgA)]) {
-      expect(await status(intruder.getUserByID({ id: userId }))).toBe(Code.NotFound);
-      expect(await status(intruder.getHumanProfile({ userId }))).toBe(Code.NotFound);
-      expect(await status(intruder.lockUser({ id: userId }))).toBe(Code.NotFound);
-      expect(await status(intruder.updateHumanEmail({ userId, email: 'evil@example.test' }))).toBe(Code.NotFound);
-      expect(await status(intruder.removeUser({ id: userId }))).toBe(Code.NotFound);
+      expect(await v1Code(intruder.getUserByID({ id: userId }))).toBe(Code.NotFound);
+      expect(await v1Code(intruder.getHumanProfile({ userId }))).toBe(Code.NotFound);
+      expect(await v1Code(intruder.lockUser({ id: userId }))).toBe(Code.NotFound);
+      expect(await v1Code(intruder.updateHumanEmail({ userId, email: 'evil@example.test' }))).toBe(Code.NotFound);
+      expect(await v1Code(intruder.removeUser({ id: userId }))).toBe(Code.NotFound);
     }
     // Creating in org A while naming it: no permission there either.
     expect(
-      await status(
+      await v1Code(
         mgmt(t.ownerB, t.orgA).addHumanUser({
           userName: unique('intruder'),
           profile: { firstName: 'I', lastName: 'N' },
@@ -463,8 +500,8 @@ describe('management v1 users across orgs (not found and not yours answer the sa
 
   it('the IAM owner works in any org by naming it; a user of another org than the named one is not found', async () => {
     const { userId } = await addHuman(t.ownerA);
-    expect(await status(mgmt(t.env.server.adminPat, t.orgA).getUserByID({ id: userId }))).toBe('ok');
-    expect(await status(mgmt(t.env.server.adminPat, t.orgB).getUserByID({ id: userId }))).toBe(Code.NotFound);
+    expect(await v1Code(mgmt(t.env.server.adminPat, t.orgA).getUserByID({ id: userId }))).toBe('ok');
+    expect(await v1Code(mgmt(t.env.server.adminPat, t.orgB).getUserByID({ id: userId }))).toBe(Code.NotFound);
   });
 });
 

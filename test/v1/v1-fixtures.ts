@@ -27,16 +27,6 @@ export async function twoOrgs(label: string): Promise<TwoOrgs> {
 }
 
 /** The gRPC status a nice-grpc call ends with (the same numbers as connect's Code), or 'ok'. */
-export async function status(call: Promise<unknown>): Promise<number | 'ok'> {
-  try {
-    await call;
-    return 'ok';
-  } catch (err) {
-    if (err instanceof ClientError) return err.code;
-    throw err;
-  }
-}
-
 /** The error a nice-grpc call ends with (its status and message), for checks on the named field. */
 export async function failure(call: Promise<unknown>): Promise<{ code: number; details: string }> {
   try {
@@ -46,26 +36,6 @@ export async function failure(call: Promise<unknown>): Promise<{ code: number; d
     throw err;
   }
   throw new Error('the call succeeded');
-}
-
-/** A v1 REST call with ZITADEL's org context header when given. */
-export async function restV1(
-  baseUrl: string,
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  orgId?: string,
-): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  if (orgId) headers['x-zitadel-orgid'] = orgId;
-  const res = await fetch(baseUrl + path, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
 let n = 0;

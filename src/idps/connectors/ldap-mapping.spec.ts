@@ -1,23 +1,9 @@
-import type { LdapAttributes } from '../idp-config.js';
+import { NO_LDAP_ATTRIBUTES, type LdapAttributes } from '../idp-config.js';
 import { isError } from '../../platform/errors/domain-error.js';
 import { attributeText, ldapInformation, requestedAttributes } from './ldap-mapping.js';
 import { LDAP_ERRORS } from './ldap.errors.js';
 
-const NONE: LdapAttributes = {
-  idAttribute: 'uid',
-  firstNameAttribute: '',
-  lastNameAttribute: '',
-  displayNameAttribute: '',
-  nickNameAttribute: '',
-  preferredUsernameAttribute: '',
-  emailAttribute: '',
-  emailVerifiedAttribute: '',
-  phoneAttribute: '',
-  phoneVerifiedAttribute: '',
-  preferredLanguageAttribute: '',
-  avatarUrlAttribute: '',
-  profileAttribute: '',
-};
+const NONE: LdapAttributes = { ...NO_LDAP_ATTRIBUTES, idAttribute: 'uid' };
 
 describe('attributeText (ZITADEL: UTF-8 text, else base64 of the bytes)', () => {
   it('keeps valid UTF-8 and encodes other bytes in base64', () => {

@@ -24,7 +24,6 @@ export async function submitAccount(k: PageKit, r: PageRequest): Promise<void> {
 }
 
 export async function showSignedIn(k: PageKit, r: PageRequest): Promise<void> {
-  const { view, user } = await k.login.withUser(r.caller, k.session(r));
-  r.orgId = user.orgId;
+  const { view, user } = await k.sessionUser(r);
   return k.page(r, 200, signedInPage(await k.context(r), { user: k.shown(view.user!, user) }));
 }

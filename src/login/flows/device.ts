@@ -30,10 +30,8 @@ export async function submitDeviceCode(k: PageKit, r: PageRequest): Promise<void
 
 export async function showDeviceConsent(k: PageKit, r: PageRequest): Promise<void> {
   if (r.flow.kind !== 'device') return k.notFound(r);
-  const session = k.session(r);
+  const { session, view, user } = await k.sessionUser(r);
   const device = await k.login.deviceRequest(r.caller, r.flow.userCode);
-  const { view, user } = await k.login.withUser(r.caller, session);
-  r.orgId = user.orgId;
   return k.page(
     r,
     200,

@@ -10,9 +10,11 @@ import { LoginProblem } from '../login.service.js';
 import { pageUrl } from '../login-flow.js';
 import type { PageRequest } from '../http/page-request.js';
 import { errorPage } from '../views/layout.js';
-import { idpLinkPage, idpPostPage, idpRegisterPage, ldapPage, type IdpRegisterValues } from '../views/idp.views.js';
+import { idpLinkPage, idpPostPage, idpRegisterPage, ldapPage } from '../views/idp.views.js';
+import type { RegisterValues } from '../views/register.views.js';
 import type { PageKit } from './page-kit.js';
 import { problemKey } from './page-errors.js';
+import { profileForm, profileFormProblem, usernameTaken, type FormProblem } from './profile-form.js';
 
 // Sign-in through an external identity provider, as ZITADEL's login does it: a button starts an
 // intent whose success and failure URLs are these pages (with the flow, so the auth request goes
@@ -198,7 +200,7 @@ async function createOrExplain(
 export async function showIdpRegister(
   k: PageKit,
   r: PageRequest,
-  values?: IdpRegisterValues,
+  values?: RegisterValues,
   errors?: string[],
   invalid?: string[],
   status = 200,
@@ -224,18 +226,10 @@ export async function submitIdpRegister(k: PageKit, r: PageRequest): Promise<voi
   const intent = await retrieve(k, r, ref);
   const idp = await offered(k, r, intent.idpId);
   if (!idp.options.isCreationAllowed) throw new LoginProblem('error.idpNoAccount');
-  const field = (name: string) => (r.params.get(name) ?? '').trim();
-  const values = {
-    givenName: field('givenName'),
-    familyName: field('familyName'),
-    email: field('email'),
-    username: field('username'),
-  };
-  const again = (errors: string[], invalid: string[]) => showIdpRegister(k, r, values, errors, invalid, 400);
-  const missing = (['givenName', 'familyName', 'email'] as const).filter((f) => !values[f]);
-  if (missing.length) return again([t('error.required')], [...missing]);
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email) || values.email.length > 200)
-    return again([t('error.emailInvalid')], ['email']);
+  const values = profileForm(r);
+  const again = (p: FormProblem) => showIdpRegister(k, r, values, p.errors, p.invalid, 400);
+  const invalid = profileFormProblem(values, t);
+  if (invalid) return again(invalid);
   const upstream = upstreamProfile(intent.information.user);
   // The upstream's word on the email holds only for the address it gave; another one is verified by a code.
   const emailVerified = upstream.emailVerified && upstream.email.toLowerCase() === values.email.toLowerCase();
@@ -256,8 +250,7 @@ export async function submitIdpRegister(k: PageKit, r: PageRequest): Promise<voi
       (await k.context(r)).locale,
     );
   } catch (err) {
-    if (isError(err, USER_ERRORS.usernameTaken))
-      return again([t('error.usernameTaken')], [values.username ? 'username' : 'email']);
+    if (isError(err, USER_ERRORS.usernameTaken)) return again(usernameTaken(values, t));
     if (isError(err, IDP_LINK_ERRORS.linkTaken)) throw new LoginProblem('error.idpLinkTaken');
     throw err;
   }

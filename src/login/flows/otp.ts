@@ -16,9 +16,7 @@ export async function showCode(
   errors?: string[],
   status = 200,
 ): Promise<void> {
-  const session = k.session(r);
-  const { view, user } = await k.login.withUser(r.caller, session);
-  r.orgId = user.orgId;
+  const { session, view, user } = await k.sessionUser(r);
   const settings = await k.policies.loginSettings(r.instance.id, user.orgId);
   const others = allowedFactors(user, settings.secondFactors).filter((f) => f !== factor);
   return k.page(
@@ -66,9 +64,7 @@ export async function submitCode(k: PageKit, r: PageRequest, factor: PageFactor)
 }
 
 export async function showFactorChoice(k: PageKit, r: PageRequest): Promise<void> {
-  const session = k.session(r);
-  const { view, user } = await k.login.withUser(r.caller, session);
-  r.orgId = user.orgId;
+  const { session, view, user } = await k.sessionUser(r);
   const factors = allowedFactors(user, (await k.policies.loginSettings(r.instance.id, user.orgId)).secondFactors);
   return k.page(
     r,

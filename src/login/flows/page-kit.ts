@@ -72,6 +72,14 @@ export class PageKit {
     return this.sessionById(r, r.params.get('session') ?? '');
   }
 
+  /** The request's session with its user; the page speaks for the user's org from here on. */
+  async sessionUser(r: PageRequest) {
+    const session = this.session(r);
+    const { view, user } = await this.login.withUser(r.caller, session);
+    r.orgId = user.orgId;
+    return { session, view, user };
+  }
+
   /** A session of this browser (its token is in the cookie); any other id is refused. */
   sessionById(r: PageRequest, id: string): BrowserSession {
     const found = r.state.sessions.find((s) => s.id === id);

@@ -11,9 +11,7 @@ import { showPassword } from './password.js';
 
 export async function showPasskey(k: PageKit, r: PageRequest, errors?: string[], status = 200): Promise<void> {
   const t = await k.t(r);
-  const session = k.session(r);
-  const { view, user } = await k.login.withUser(r.caller, session);
-  r.orgId = user.orgId;
+  const { session, view, user } = await k.sessionUser(r);
   const settings = await k.policies.loginSettings(r.instance.id, user.orgId);
   // Alone (passwordless) it must verify the user; after a password it is a second factor.
   const passwordless = !view.passwordCheckedAt;

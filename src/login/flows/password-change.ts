@@ -16,9 +16,7 @@ const CHANGE_REFUSED: ReadonlyMap<string, MessageKey> = new Map<string, MessageK
 ]);
 
 export async function showPasswordChange(k: PageKit, r: PageRequest, errors?: string[], status = 200): Promise<void> {
-  const session = k.session(r);
-  const { view, user } = await k.login.withUser(r.caller, session);
-  r.orgId = user.orgId;
+  const { session, view, user } = await k.sessionUser(r);
   const complexity = await k.login.complexity(r.caller, user.orgId);
   return k.page(
     r,

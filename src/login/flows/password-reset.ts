@@ -13,9 +13,7 @@ import { linkProblem, problemKey } from './page-errors.js';
 // Password reset: the code by email, then a new password with it (in the sign-in, or from the email's link).
 
 export async function showPasswordReset(k: PageKit, r: PageRequest, errors?: string[], status = 200): Promise<void> {
-  const session = k.session(r);
-  const { view, user } = await k.login.withUser(r.caller, session);
-  r.orgId = user.orgId;
+  const { session, view, user } = await k.sessionUser(r);
   if ((await k.policies.loginSettings(r.instance.id, user.orgId)).hidePasswordReset) return k.notFound(r);
   return k.page(
     r,
@@ -56,9 +54,7 @@ export async function showPasswordSet(
   invalid?: string[],
   status = 200,
 ): Promise<void> {
-  const session = k.session(r);
-  const { view, user } = await k.login.withUser(r.caller, session);
-  r.orgId = user.orgId;
+  const { session, view, user } = await k.sessionUser(r);
   const complexity = await k.login.complexity(r.caller, user.orgId);
   return k.page(
     r,

@@ -19,9 +19,7 @@ export async function showPassword(k: PageKit, r: PageRequest, errors?: string[]
       passwordPage(await k.context(r), { user: { displayName: loginName, loginName }, loginName, errors }),
     );
   }
-  const session = k.session(r);
-  const { view, user } = await k.login.withUser(r.caller, session);
-  r.orgId = user.orgId;
+  const { session, view, user } = await k.sessionUser(r);
   const settings = await k.policies.loginSettings(r.instance.id, user.orgId);
   const resetUrl =
     settings.hidePasswordReset || !user.email ? undefined : pageUrl('password/reset', r.flow, { session: session.id });

@@ -5,6 +5,7 @@ import { pageUrl } from '../login-flow.js';
 import { registerPage, type RegisterValues } from '../views/register.views.js';
 import type { PageRequest } from '../http/page-request.js';
 import { PageKit } from './page-kit.js';
+import { profileForm, profileFormProblem, usernameTaken, type FormProblem } from './profile-form.js';
 
 // Self-registration (AddHumanUser) into the org the request names, or the instance's default org.
 
@@ -24,22 +25,14 @@ export async function showRegister(
 export async function submitRegister(k: PageKit, r: PageRequest): Promise<void> {
   if (!(await k.registerAllowed(r))) throw new LoginProblem('error.registerDisabled');
   const t = await k.t(r);
-  const field = (name: string) => (r.params.get(name) ?? '').trim();
-  const values = {
-    givenName: field('givenName'),
-    familyName: field('familyName'),
-    email: field('email'),
-    username: field('username'),
-  };
-  const again = (errors: string[], invalid: string[]) => showRegister(k, r, values, errors, invalid, 400);
-  const missing = (['givenName', 'familyName', 'email'] as const).filter((f) => !values[f]);
-  if (missing.length) return again([t('error.required')], [...missing]);
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email) || values.email.length > 200)
-    return again([t('error.emailInvalid')], ['email']);
+  const values = profileForm(r);
+  const again = (p: FormProblem) => showRegister(k, r, values, p.errors, p.invalid, 400);
+  const invalid = profileFormProblem(values, t);
+  if (invalid) return again(invalid);
   const orgId = await k.registerOrg(r);
   const password = r.params.get('newPassword') ?? '';
   const problem = k.newPasswordProblem(r, t, password, await k.login.complexity(r.caller, orgId));
-  if (problem) return again(problem.errors, problem.invalid);
+  if (problem) return again(problem);
   let userId: string;
   try {
     userId = await k.login.register(r.caller, orgId, {
@@ -50,9 +43,9 @@ export async function submitRegister(k: PageKit, r: PageRequest): Promise<void> 
     });
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
-    if (err.id === USER_ERRORS.usernameTaken)
-      return again([t('error.usernameTaken')], [values.username ? 'username' : 'email']);
-    if (err.id === USER_ERRORS.passwordTooWeak) return again([t('error.passwordWeak')], ['newPassword']);
+    if (err.id === USER_ERRORS.usernameTaken) return again(usernameTaken(values, t));
+    if (err.id === USER_ERRORS.passwordTooWeak)
+      return again({ errors: [t('error.passwordWeak')], invalid: ['newPassword'] });
     throw err;
   }
   const session = await k.login.startWithUserId(r.caller, userId, password, k.userAgent(r));

@@ -1,6 +1,7 @@
 import type { IdpKind } from '../../idps/idp-config.js';
 import { LOGIN_BASE, pageUrl } from '../login-flow.js';
 import { errorBox, h, hiddenFields, input, layout, type PageContext } from './layout.js';
+import type { RegisterValues } from './register.views.js';
 
 // The external identity providers on the pages: their buttons, the LDAP form, and the steps after
 // an upstream sign-in no account is linked to (registration prefilled, linking an existing account).
@@ -80,21 +81,14 @@ export function idpPostPage(ctx: PageContext, v: { url: string; fields: Readonly
   );
 }
 
-export interface IdpRegisterValues {
-  readonly givenName?: string;
-  readonly familyName?: string;
-  readonly email?: string;
-  readonly username?: string;
-}
-
 /** The registration prefilled from the upstream profile; the account signs in through the provider (no password). */
 export function idpRegisterPage(
   ctx: PageContext,
-  v: { name: string; values: IdpRegisterValues; errors?: string[]; invalid?: string[]; linkUrl?: string },
+  v: { name: string; values: RegisterValues; errors?: string[]; invalid?: string[]; linkUrl?: string },
 ): string {
   const t = ctx.t;
   const bad = (f: string) => !!v.invalid?.includes(f);
-  const val = (f: keyof IdpRegisterValues) => `value="${h(v.values[f])}"`;
+  const val = (f: keyof RegisterValues) => `value="${h(v.values[f])}"`;
   return layout(
     ctx,
     'title.idpRegister',

@@ -1,21 +1,13 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { ServiceImpl } from '@connectrpc/connect';
 import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
-import { page } from '../../platform/database/list-query.js';
 import { authenticatedCallerOf } from '../../platform/rpc/call-context.js';
 import { RpcRegistry, type AccessTable } from '../../platform/rpc/registry.js';
 import { assertMatchesAnnotations } from '../../platform/rpc/annotated-access.js';
 import { objectDetailsV1 } from '../../settings/settings-v1.mapper.js';
-import {
-  httpConfig,
-  receiverAddress,
-  requiredSecret,
-  smtpConfig,
-  twilioConfig,
-  type ProviderConfig,
-  type SmtpConfig,
-} from './provider-rules.js';
-import { emailProviderV1, listDetailsV1, smsProviderV1 } from './providers.mapper.js';
+import { httpConfig, requiredSecret, twilioConfig, type ProviderConfig } from './provider-rules.js';
+import { emailProviderV1, smsProviderV1 } from './providers.mapper.js';
+import { providerStateMethodsV1, smtpProviderMethodsV1 } from './providers-v1.js';
 import { ProvidersService } from './providers.service.js';
 
 const READ = { permission: 'iam.read' } as const;
@@ -48,7 +40,6 @@ export const ADMIN_PROVIDER_ACCESS: AccessTable<typeof AdminService> = {
   removeSMSProvider: WRITE,
 };
 
-const smtp = (req: SmtpConfig): ProviderConfig => ({ kind: 'smtp', smtp: smtpConfig(req) });
 const http = (req: { endpoint: string }): ProviderConfig => ({ kind: 'http', http: httpConfig(req.endpoint) });
 const twilio = (req: { sid: string; senderNumber: string; verifyServiceSid: string }): ProviderConfig => ({
   kind: 'twilio',
@@ -68,36 +59,15 @@ export class ProvidersAdminHandler implements OnModuleInit {
     this.registry.register({ service: AdminService, impl: this.impl, access: ADMIN_PROVIDER_ACCESS });
   }
 
+  private readonly smtp = smtpProviderMethodsV1(this.providers);
+  private readonly email = providerStateMethodsV1(this.providers, 'email', emailProviderV1);
+  private readonly sms = providerStateMethodsV1(this.providers, 'sms', smsProviderV1);
+
   readonly impl: Partial<ServiceImpl<typeof AdminService>> = {
     // ---- email ----
-    addEmailProviderSMTP: async (req, ctx) => {
-      const added = await this.providers.add(authenticatedCallerOf(ctx), 'email', {
-        description: req.description,
-        config: smtp(req),
-        secret: req.password,
-      });
-      return { details: objectDetailsV1(added), id: added.id };
-    },
-    updateEmailProviderSMTP: async (req, ctx) => ({
-      details: objectDetailsV1(
-        await this.providers.update(authenticatedCallerOf(ctx), 'email', req.id, {
-          description: req.description,
-          config: smtp(req),
-          secret: req.password,
-        }),
-      ),
-    }),
-    updateEmailProviderSMTPPassword: async (req, ctx) => ({
-      details: objectDetailsV1(
-        await this.providers.updateSecret(
-          authenticatedCallerOf(ctx),
-          'email',
-          req.id,
-          'smtp',
-          requiredSecret(req.password, 'password'),
-        ),
-      ),
-    }),
+    addEmailProviderSMTP: this.smtp.add,
+    updateEmailProviderSMTP: this.smtp.update,
+    updateEmailProviderSMTPPassword: this.smtp.updatePassword,
     addEmailProviderHTTP: async (req, ctx) => {
       const added = await this.providers.add(authenticatedCallerOf(ctx), 'email', {
         description: req.description,
@@ -113,39 +83,14 @@ export class ProvidersAdminHandler implements OnModuleInit {
         }),
       ),
     }),
-    getEmailProvider: async (_req, ctx) => ({
-      config: emailProviderV1(await this.providers.getActive(authenticatedCallerOf(ctx), 'email')),
-    }),
-    getEmailProviderById: async (req, ctx) => ({
-      config: emailProviderV1(await this.providers.get(authenticatedCallerOf(ctx), 'email', req.id)),
-    }),
-    listEmailProviders: async (req, ctx) => {
-      const listed = await this.providers.list(authenticatedCallerOf(ctx), 'email', page(req.query));
-      return { details: listDetailsV1(listed.total), result: listed.items.map(emailProviderV1) };
-    },
-    activateEmailProvider: async (req, ctx) => ({
-      details: objectDetailsV1(await this.providers.activate(authenticatedCallerOf(ctx), 'email', req.id)),
-    }),
-    deactivateEmailProvider: async (req, ctx) => ({
-      details: objectDetailsV1(await this.providers.deactivate(authenticatedCallerOf(ctx), 'email', req.id)),
-    }),
-    removeEmailProvider: async (req, ctx) => ({
-      details: objectDetailsV1(await this.providers.remove(authenticatedCallerOf(ctx), 'email', req.id)),
-    }),
-    testEmailProviderSMTP: async (req, ctx) => {
-      await this.providers.testSmtp(
-        authenticatedCallerOf(ctx),
-        smtpConfig({ ...req, replyToAddress: '' }),
-        req.password,
-        receiverAddress(req.receiverAddress),
-        req.id || undefined,
-      );
-      return {};
-    },
-    testEmailProviderSMTPById: async (req, ctx) => {
-      await this.providers.testSmtpById(authenticatedCallerOf(ctx), req.id, receiverAddress(req.receiverAddress));
-      return {};
-    },
+    getEmailProvider: async (_req, ctx) => ({ config: await this.email.active(ctx) }),
+    getEmailProviderById: async (req, ctx) => ({ config: await this.email.byId(req, ctx) }),
+    listEmailProviders: this.email.list,
+    activateEmailProvider: this.email.activate,
+    deactivateEmailProvider: this.email.deactivate,
+    removeEmailProvider: this.email.remove,
+    testEmailProviderSMTP: this.smtp.test,
+    testEmailProviderSMTPById: this.smtp.testById,
 
     // ---- SMS ----
     addSMSProviderTwilio: async (req, ctx) => {
@@ -166,13 +111,7 @@ export class ProvidersAdminHandler implements OnModuleInit {
     }),
     updateSMSProviderTwilioToken: async (req, ctx) => ({
       details: objectDetailsV1(
-        await this.providers.updateSecret(
-          authenticatedCallerOf(ctx),
-          'sms',
-          req.id,
-          'twilio',
-          requiredSecret(req.token, 'token'),
-        ),
+        await this.providers.updateTwilioToken(authenticatedCallerOf(ctx), req.id, requiredSecret(req.token, 'token')),
       ),
     }),
     addSMSProviderHTTP: async (req, ctx) => {
@@ -190,21 +129,10 @@ export class ProvidersAdminHandler implements OnModuleInit {
         }),
       ),
     }),
-    getSMSProvider: async (req, ctx) => ({
-      config: smsProviderV1(await this.providers.get(authenticatedCallerOf(ctx), 'sms', req.id)),
-    }),
-    listSMSProviders: async (req, ctx) => {
-      const listed = await this.providers.list(authenticatedCallerOf(ctx), 'sms', page(req.query));
-      return { details: listDetailsV1(listed.total), result: listed.items.map(smsProviderV1) };
-    },
-    activateSMSProvider: async (req, ctx) => ({
-      details: objectDetailsV1(await this.providers.activate(authenticatedCallerOf(ctx), 'sms', req.id)),
-    }),
-    deactivateSMSProvider: async (req, ctx) => ({
-      details: objectDetailsV1(await this.providers.deactivate(authenticatedCallerOf(ctx), 'sms', req.id)),
-    }),
-    removeSMSProvider: async (req, ctx) => ({
-      details: objectDetailsV1(await this.providers.remove(authenticatedCallerOf(ctx), 'sms', req.id)),
-    }),
+    getSMSProvider: async (req, ctx) => ({ config: await this.sms.byId(req, ctx) }),
+    listSMSProviders: this.sms.list,
+    activateSMSProvider: this.sms.activate,
+    deactivateSMSProvider: this.sms.deactivate,
+    removeSMSProvider: this.sms.remove,
   };
 }

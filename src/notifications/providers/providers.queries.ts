@@ -74,7 +74,10 @@ export class ProviderStore {
     );
   }
 
-  /** Sets the given columns and the row's last event; `secret: undefined` keeps the stored one. */
+  /**
+   * Sets the given columns and the row's last event; `secret: undefined` keeps the stored one,
+   * `secret: null` clears it.
+   */
   async update(
     tx: EntityManager,
     instanceId: string,
@@ -82,7 +85,7 @@ export class ProviderStore {
     change: {
       description?: string;
       config?: ProviderConfig;
-      secret?: string;
+      secret?: string | null;
       state?: ProviderState;
       changedAt: Date;
       sequence: bigint;
@@ -91,7 +94,8 @@ export class ProviderStore {
     await tx.query(
       `UPDATE notification_providers
           SET description = COALESCE($3, description), config = COALESCE($4::jsonb, config),
-              secret = COALESCE($5, secret), state = COALESCE($6, state), changed_at = $7, sequence = $8
+              secret = CASE WHEN $9 THEN NULL ELSE COALESCE($5, secret) END, state = COALESCE($6, state),
+              changed_at = $7, sequence = $8
         WHERE instance_id = $1 AND id = $2`,
       [
         instanceId,
@@ -102,6 +106,7 @@ export class ProviderStore {
         change.state ?? null,
         change.changedAt,
         change.sequence.toString(),
+        change.secret === null,
       ],
     );
   }

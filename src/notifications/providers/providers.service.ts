@@ -108,25 +108,18 @@ export class ProvidersService {
     });
   }
 
-  /** Sets the SMTP password or Twilio token alone. */
-  async updateSecret(
-    caller: Caller,
-    channel: ProviderChannel,
-    id: string,
-    kind: ProviderKind,
-    secret: string,
-  ): Promise<ChangeInfo> {
-    this.authorize(caller, WRITE);
-    return this.tx.run(async (tx) => {
-      await this.load(tx, caller, channel, id, kind);
-      const written = await this.push(tx, caller, channel, kind, 'secretChanged', { id });
-      await this.store.update(tx, caller.instance.id, id, {
-        secret: this.masterKey.encrypt(secret),
-        changedAt: written.changeDate,
-        sequence: written.sequence,
-      });
-      return written;
-    });
+  /** Sets the Twilio token alone. */
+  async updateTwilioToken(caller: Caller, id: string, token: string): Promise<ChangeInfo> {
+    return this.setSecret(caller, 'sms', id, 'twilio', token);
+  }
+
+  /**
+   * Sets the SMTP password alone, or clears it when empty. As ZITADEL's ChangeSMTPConfigPassword,
+   * only the active email provider takes it: an inactive one answers NOT_FOUND, as if it did not
+   * exist.
+   */
+  async updateSmtpPassword(caller: Caller, id: string, password: string): Promise<ChangeInfo> {
+    return this.setSecret(caller, 'email', id, 'smtp', password || null, { activeOnly: true });
   }
 
   /** Makes the provider the one that delivers; the previously active one is deactivated (one at a time). */
@@ -234,6 +227,28 @@ export class ProvidersService {
     if (!row) throw errors.providerNotFound(channel);
     if (kind && row.kind !== kind) throw errors.wrongKind(channel, kind);
     return row;
+  }
+
+  private setSecret(
+    caller: Caller,
+    channel: ProviderChannel,
+    id: string,
+    kind: ProviderKind,
+    secret: string | null,
+    { activeOnly = false } = {},
+  ): Promise<ChangeInfo> {
+    this.authorize(caller, WRITE);
+    return this.tx.run(async (tx) => {
+      const row = await this.load(tx, caller, channel, id, kind);
+      if (activeOnly && row.state !== 'active') throw errors.providerNotFound(channel);
+      const written = await this.push(tx, caller, channel, kind, 'secretChanged', { id });
+      await this.store.update(tx, caller.instance.id, id, {
+        secret: secret === null ? null : this.masterKey.encrypt(secret),
+        changedAt: written.changeDate,
+        sequence: written.sequence,
+      });
+      return written;
+    });
   }
 
   private open(row: ProviderRow): string | undefined {

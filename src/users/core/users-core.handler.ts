@@ -220,7 +220,7 @@ export class UsersCoreHandler implements OnModuleInit {
       details: details(await this.users.delete(authenticatedCallerOf(ctx), req.userId)),
     }),
     setEmail: async (req, ctx) => {
-      const r = await this.users.setEmail(
+      const r = await this.contacts.setEmail(
         authenticatedCallerOf(ctx),
         req.userId,
         req.email,

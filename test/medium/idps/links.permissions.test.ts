@@ -1,6 +1,6 @@
 import { Code } from '@connectrpc/connect';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
-import { insertIdpTemplate } from '../../support/idp-templates.js';
+import { insertIdpTemplate, OFFLINE_OIDC_CONFIG } from '../../support/idp-templates.js';
 import {
   DENIED,
   NOT_FOUND,
@@ -20,14 +20,7 @@ beforeAll(async () => {
   idpId = (
     await insertIdpTemplate(medium(), {
       instanceId: medium().instance.id,
-      config: {
-        kind: 'oidc',
-        issuer: 'https://upstream.example.com',
-        clientId: 'portcullis',
-        scopes: ['openid'],
-        isIdTokenMapping: false,
-        usePkce: false,
-      },
+      config: OFFLINE_OIDC_CONFIG,
     })
   ).id;
 });
