@@ -18,6 +18,7 @@ import { WebKeysModule } from './webkeys/webkeys.module.js';
 import { SamlModule } from './saml/saml.module.js';
 import { LoginModule } from './login/login.module.js';
 import { IdpsModule } from './idps/idps.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import { FeaturesModule } from './features/features.module.js';
 
 /** One Nest module per resource; each registers its handlers with the platform RPC registry. */
@@ -45,6 +46,7 @@ export class AppModule {
         IdpsModule,
         ActionsModule,
         LoginModule,
+        ConsoleModule,
         BootstrapModule,
         EventsModule,
       ],

@@ -22,6 +22,7 @@ import * as users from './users/schema.js';
 import * as webkeys from './webkeys/schema.js';
 import * as saml from './saml/schema.js';
 import * as idps from './idps/schema.js';
+import * as consoleUi from './console/schema.js';
 import * as actions from './actions/schema.js';
 import * as features from './features/schema.js';
 
@@ -43,6 +44,7 @@ export const ENTITIES = [
   ...saml.SAML_ENTITIES,
   ...oidc.OIDC_ENTITIES,
   ...idps.IDPS_ENTITIES,
+  ...consoleUi.CONSOLE_ENTITIES,
   ...actions.ACTIONS_ENTITIES,
   ...features.FEATURES_ENTITIES,
 ];
@@ -63,6 +65,7 @@ export const MIGRATIONS = [
   ...saml.SAML_MIGRATIONS,
   ...oidc.OIDC_MIGRATIONS,
   ...idps.IDPS_MIGRATIONS,
+  ...consoleUi.CONSOLE_MIGRATIONS,
   ...actions.ACTIONS_MIGRATIONS,
   ...features.FEATURES_MIGRATIONS,
   EventQueries1765713000000,
@@ -93,6 +96,7 @@ export const TABLE_OWNERS: Readonly<Record<string, readonly string[]>> = {
   saml: saml.OWNED_TABLES,
   webkeys: webkeys.OWNED_TABLES,
   idps: idps.OWNED_TABLES,
+  console: consoleUi.OWNED_TABLES,
   actions: actions.OWNED_TABLES,
   features: features.OWNED_TABLES,
 };

@@ -6,6 +6,7 @@ import type { Interceptor } from '@connectrpc/connect';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { FirstInstanceSetup } from './bootstrap/first-instance.service.js';
+import { ConsoleSetup } from './bootstrap/console-setup.service.js';
 import { Authenticator } from './platform/auth/authenticator.js';
 import { SystemTokenVerifier } from './platform/auth/system-token.js';
 import type { Config } from './platform/config/config.js';
@@ -115,6 +116,7 @@ export async function bootApplication(
     log.debug({ unbridged }, 'v2beta methods served by their v2 handlers, except these');
     registerServerServices(app);
     await app.get(FirstInstanceSetup).run();
+    await app.get(ConsoleSetup).run();
 
     const registry = app.get(RpcRegistry);
     const interceptors = createPipeline({

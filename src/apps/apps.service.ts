@@ -99,7 +99,8 @@ export class AppsService {
     private readonly projects: ProjectStore,
   ) {}
 
-  async create(caller: Caller, input: NewApp): Promise<AppCreated> {
+  /** With `outer`, joins that transaction (the console client made with its project at boot). */
+  async create(caller: Caller, input: NewApp, outer?: EntityManager): Promise<AppCreated> {
     const name = input.name.trim();
     if (!name) throw invalidField('APP-n4m3e', 'name', 'must not be blank');
     const config = input.config;
@@ -171,10 +172,10 @@ export class AppsService {
         ...(secret ? { clientSecret: secret } : {}),
         ...(config.kind === 'oidc' ? { compliance: oidcCompliance(config.oidc) } : {}),
       };
-    });
+    }, outer);
   }
 
-  async update(caller: Caller, input: AppUpdate): Promise<WrittenEvent> {
+  async update(caller: Caller, input: AppUpdate, outer?: EntityManager): Promise<WrittenEvent> {
     const name = input.name.trim();
     if (!name && !input.config) throw errors.nothingToUpdate();
     const cfg = input.config;
@@ -247,7 +248,7 @@ export class AppsService {
       if (Object.keys(appChanges).length)
         await tx.update(App, { instanceId: caller.instance.id, id: app.id }, appChanges);
       return this.push(tx, caller, project, app.id, events);
-    });
+    }, outer);
   }
 
   async setState(caller: Caller, projectId: string, appId: string, state: AppState): Promise<WrittenEvent> {

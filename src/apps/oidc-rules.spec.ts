@@ -13,6 +13,7 @@ import {
   isRegisteredUri,
   type AuthorizeClient,
   type OidcSettings,
+  OIDC_OPTION_DEFAULTS,
 } from './oidc-rules.js';
 import { applicationKeyFile, clientIdFor, clientSecretMatches } from './app-rules.js';
 import { hashToken } from '../platform/crypto/master-key.js';
@@ -273,23 +274,12 @@ describe('other OIDC fields', () => {
 });
 
 const base: OidcSettings = {
+  ...OIDC_OPTION_DEFAULTS,
   redirectUris: ['https://app.example.com/cb'],
   responseTypes: ['code'],
   grantTypes: ['authorization_code'],
   appType: 'web',
   authMethod: 'basic',
-  postLogoutRedirectUris: [],
-  devMode: false,
-  accessTokenType: 'bearer',
-  accessTokenRoleAssertion: false,
-  idTokenRoleAssertion: false,
-  idTokenUserinfoAssertion: false,
-  clockSkewMs: 0,
-  additionalOrigins: [],
-  skipNativeAppSuccessPage: false,
-  backChannelLogoutUri: '',
-  loginVersion: null,
-  loginBaseUri: null,
 };
 
 describe('oidcViolations', () => {

@@ -38,6 +38,22 @@ export interface OidcSettings {
 
 export const MAX_CLOCK_SKEW_MS = 5_000;
 
+/** The options of an OIDC app left unset in a request: the protobuf defaults ZITADEL stores. */
+export const OIDC_OPTION_DEFAULTS = {
+  postLogoutRedirectUris: [],
+  devMode: false,
+  accessTokenType: 'bearer',
+  accessTokenRoleAssertion: false,
+  idTokenRoleAssertion: false,
+  idTokenUserinfoAssertion: false,
+  clockSkewMs: 0,
+  additionalOrigins: [],
+  skipNativeAppSuccessPage: false,
+  backChannelLogoutUri: '',
+  loginVersion: null,
+  loginBaseUri: null,
+} as const satisfies Partial<OidcSettings>;
+
 /** Auth methods that prove the client with a secret (and so get one generated). */
 export function usesClientSecret(method: OidcAuthMethod | ApiAuthMethod): boolean {
   return method === 'basic' || method === 'post';

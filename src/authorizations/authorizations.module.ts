@@ -1,5 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { AppsModule } from '../apps/apps.module.js';
+import { ConsoleModule } from '../console/console.module.js';
 import { AuthorizationsAuthHandler } from './authorizations-auth.handler.js';
 import { AuthorizationsHandler } from './authorizations.handler.js';
 import { AuthorizationQueries } from './authorizations.queries.js';
@@ -18,7 +19,7 @@ import { AuthorizationCascades } from './project-cascades.store.js';
  * management v1's user grants, and one's own in v1 auth.
  */
 @Module({
-  imports: [AppsModule, OrgsModule, ProjectsModule, UsersModule],
+  imports: [AppsModule, OrgsModule, ProjectsModule, UsersModule, ConsoleModule],
   providers: [
     AuthorizationsService,
     AuthorizationQueries,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppsQueries } from '../apps/apps.queries.js';
+import { ConsoleStore } from '../console/console.store.js';
 import { AuthorizationsService } from './authorizations.service.js';
 import { memberOrgs } from '../platform/authz/permissions.js';
 import { MAX_LIMIT, type Page } from '../platform/database/list-query.js';
@@ -8,8 +9,9 @@ import { OrgQueries, type OrgFilter, type OrgSort } from '../orgs/orgs.queries.j
 
 /**
  * ZITADEL's ListMyProjectOrgs: the orgs a user may switch to. Called with a token of an app, the
- * orgs whose authorizations give the user roles on the app's project; otherwise (ZITADEL's own
- * console; here PATs and session tokens, which name no app) the orgs the user is a member of.
+ * orgs whose authorizations give the user roles on the app's project; with a token of an app of
+ * the instance's own project (the console's, ZITADEL's IAM project) or one naming no app (PATs,
+ * session tokens), the orgs the user is a member of.
  */
 @Injectable()
 export class ProjectOrgs {
@@ -17,6 +19,7 @@ export class ProjectOrgs {
     private readonly orgs: OrgQueries,
     private readonly apps: AppsQueries,
     private readonly authorizations: AuthorizationsService,
+    private readonly console: ConsoleStore,
   ) {}
 
   async list(
@@ -31,7 +34,8 @@ export class ProjectOrgs {
   private async scope(caller: AuthenticatedCaller): Promise<'all' | string[]> {
     const { clientId, userId, grants } = caller.principal;
     const app = clientId ? await this.apps.activeClient(caller.instance.id, clientId) : undefined;
-    if (!app) return memberOrgs(grants, caller.instance.id);
+    if (!app || app.projectId === (await this.console.iamProjectId(caller.instance.id)))
+      return memberOrgs(grants, caller.instance.id);
     const authorized = await this.authorizations.list(
       caller,
       [

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { ConsoleClients } from '../console/console-clients.service.js';
 import { MembershipCommands } from '../platform/authz/membership-commands.js';
 import { isUniqueViolation, underSavepoint } from '../platform/database/pg-errors.js';
 import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
@@ -62,8 +63,9 @@ export interface CreatedInstance {
 
 /**
  * Makes an instance with its defaults in the caller's unit of work: its domains, a signing web
- * key, the first (default) org and the owners as IAM_OWNER. The first instance at boot and every
- * instance the system API creates are made here; settings are the built-in defaults until changed.
+ * key, the first (default) org, the console's OIDC client and the owners as IAM_OWNER. The first
+ * instance at boot and every instance the system API creates are made here; settings are the
+ * built-in defaults until changed.
  */
 @Injectable()
 export class InstanceSetup {
@@ -77,6 +79,7 @@ export class InstanceSetup {
     private readonly members: MembershipCommands,
     private readonly webKeys: WebKeysService,
     private readonly settings: SettingsService,
+    private readonly consoleClients: ConsoleClients,
   ) {}
 
   async create(tx: EntityManager, spec: NewInstance, requestId: string, actor?: string): Promise<CreatedInstance> {
@@ -102,6 +105,7 @@ export class InstanceSetup {
     instance.defaultOrgId = org.id;
     await tx.update(Instance, { id }, { defaultOrgId: org.id });
     const event = await this.push(tx, caller, 'instance.default.org.set', { orgId: org.id });
+    await this.consoleClients.ensureIn(tx, caller);
 
     const owners: CreatedOwner[] = [];
     for (const owner of spec.owners) owners.push(await this.addOwner(tx, caller, org.id, owner));
@@ -121,7 +125,10 @@ export class InstanceSetup {
         }),
       (err) => (isUniqueViolation(err) ? errors.domainTaken(domain) : err),
     );
-    return this.push(tx, caller, 'instance.domain.added', { domain, generated });
+    const added = await this.push(tx, caller, 'instance.domain.added', { domain, generated });
+    // As ZITADEL: the console gets a redirect URI on the new domain at once.
+    await this.consoleClients.ensureIn(tx, caller);
+    return added;
   }
 
   async push(tx: EntityManager, caller: Caller, type: string, payload: Record<string, unknown>): Promise<WrittenEvent> {

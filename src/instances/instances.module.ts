@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ConsoleModule } from '../console/console.module.js';
 import { OrgsModule } from '../orgs/orgs.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { WebKeysModule } from '../webkeys/webkeys.module.js';
@@ -16,7 +17,7 @@ import { SystemInstancesService } from './system-instances.service.js';
  * caller's instance, its domains and trusted domains as the v1 admin and management APIs serve them.
  */
 @Module({
-  imports: [OrgsModule, UsersModule, WebKeysModule],
+  imports: [OrgsModule, UsersModule, WebKeysModule, ConsoleModule],
   providers: [
     InstanceSetup,
     InstancesQueries,

@@ -117,7 +117,8 @@ export class ProjectsService {
 
   // ---- commands ---------------------------------------------------------------------------
 
-  async create(caller: Caller, input: NewProject): Promise<{ id: string; creationDate: Date }> {
+  /** With `outer`, joins that transaction (the console's project made with its client at boot). */
+  async create(caller: Caller, input: NewProject, outer?: EntityManager): Promise<{ id: string; creationDate: Date }> {
     const name = input.name.trim();
     if (!name) throw invalidField('PROJ-n4m3e', 'name', 'must not be blank');
     const orgId = input.organizationId;
@@ -151,7 +152,7 @@ export class ProjectsService {
       };
       const written = await this.store.push(tx, caller, project, [{ type: 'project.added', payload }], true);
       return { id, creationDate: written.createdAt };
-    });
+    }, outer);
   }
 
   /**

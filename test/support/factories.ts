@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { AppsService, type NewAppConfig } from '../../src/apps/apps.service.js';
-import type { OidcSettings } from '../../src/apps/oidc-rules.js';
+import { OIDC_OPTION_DEFAULTS, type OidcSettings } from '../../src/apps/oidc-rules.js';
 import { OrgsService } from '../../src/orgs/orgs.service.js';
 import type { MembershipLevel } from '../../src/platform/authz/permissions.js';
 import { Transactions } from '../../src/platform/database/transactions.js';
@@ -25,23 +25,12 @@ export interface TestPrincipal {
 
 /** An OIDC web app with ZITADEL's defaults (code flow, client secret over basic auth). */
 export const OIDC_WEB_APP: OidcSettings = {
+  ...OIDC_OPTION_DEFAULTS,
   redirectUris: ['https://app.example.com/callback'],
   responseTypes: ['code'],
   grantTypes: ['authorization_code'],
   appType: 'web',
   authMethod: 'basic',
-  postLogoutRedirectUris: [],
-  devMode: false,
-  accessTokenType: 'bearer',
-  accessTokenRoleAssertion: false,
-  idTokenRoleAssertion: false,
-  idTokenUserinfoAssertion: false,
-  clockSkewMs: 0,
-  additionalOrigins: [],
-  skipNativeAppSuccessPage: false,
-  backChannelLogoutUri: '',
-  loginVersion: null,
-  loginBaseUri: null,
 };
 
 const inAnHour = (): Date => new Date(Date.now() + 3600_000);

@@ -1,7 +1,7 @@
 import type { LabelSettings, SecuritySettings } from '../../settings/policies.queries.js';
 import { BROWSER_COOKIE, encodeBrowserState, serializeCookie } from '../login-browser.js';
 import { LOGIN_BASE } from '../login-flow.js';
-import { assetOrigins } from '../login-theme.js';
+import { assetOrigins } from '../../settings/branding.js';
 import type { PageRequest } from './page-request.js';
 
 /** How long the browser keeps the cookie that lists its sessions. */

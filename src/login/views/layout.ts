@@ -1,7 +1,7 @@
 import type { LegalSettings } from '../../settings/policies.queries.js';
 import { LOGIN_BASE, flowParams, type Flow } from '../login-flow.js';
 import type { Locale, MessageKey, Translate } from '../login.i18n.js';
-import { safeAssetUrl } from '../login-theme.js';
+import { safeAssetUrl } from '../../settings/branding.js';
 
 // The frame every page shares (head, branding, footer links) and the small pieces forms are built of.
 

@@ -15,17 +15,18 @@ export type HttpHandler = (req: HttpRequest, res: HttpResponse) => void | Promis
  */
 @Injectable()
 export class HttpRoutes {
-  private readonly mounts: { prefix: string; handler: HttpHandler }[] = [];
+  private readonly mounts: { prefix: string; handler: HttpHandler; exact: boolean }[] = [];
 
-  mount(prefix: string, handler: HttpHandler): void {
+  /** With `exact`, only the path itself (e.g. `/`, which as a prefix would take every request). */
+  mount(prefix: string, handler: HttpHandler, options: { exact?: boolean } = {}): void {
     if (this.mounts.some((m) => m.prefix === prefix)) throw new Error(`HTTP prefix ${prefix} is mounted twice`);
-    this.mounts.push({ prefix, handler });
+    this.mounts.push({ prefix, handler, exact: options.exact ?? false });
     this.mounts.sort((a, b) => b.prefix.length - a.prefix.length);
   }
 
   find(path: string): HttpHandler | undefined {
     return this.mounts.find(
-      (m) => path === m.prefix || path.startsWith(m.prefix.endsWith('/') ? m.prefix : m.prefix + '/'),
+      (m) => path === m.prefix || (!m.exact && path.startsWith(m.prefix.endsWith('/') ? m.prefix : m.prefix + '/')),
     )?.handler;
   }
 }
