@@ -74,6 +74,18 @@ export const FLAGS_BY_LEVEL: Readonly<Record<FeatureLevel, readonly FeatureName[
   user: [],
 };
 
+/**
+ * The flags every new instance starts with, as ZITADEL's `DefaultInstance.Features`
+ * (cmd/defaults.yaml): the login falls back to the instance's default org, and the console uses
+ * the v2 user API. ZITADEL's default also sets `LoginV2.Required` without a base URI; it is left
+ * out here because Portcullis reads a required login v2 as overriding an app's own login v2 base
+ * URI, which the default must not do.
+ */
+export const DEFAULT_INSTANCE_FEATURES: FeatureValues = Object.freeze({
+  loginDefaultOrg: true,
+  consoleUseV2UserApi: true,
+});
+
 /** A flag's value and the level it came from (ZITADEL's `FeatureFlag{enabled, source}`). */
 export interface ResolvedFlag<V> {
   readonly value: V;

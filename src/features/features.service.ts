@@ -9,6 +9,7 @@ import { OrgQueries } from '../orgs/orgs.queries.js';
 import { UserLookups } from '../users/user-lookups.queries.js';
 import {
   FEATURE_KEYS,
+  DEFAULT_INSTANCE_FEATURES,
   FLAGS_BY_LEVEL,
   changedFlags,
   loginBaseUriProblem,
@@ -119,6 +120,14 @@ export class FeaturesService {
     return this.reset(instanceTarget(caller));
   }
 
+  /**
+   * A new instance's flags (ZITADEL's DefaultInstance.Features), set in the instance's setup
+   * transaction with their `feature.instance.<key>.set` events, the new instance's creator as theirs.
+   */
+  async setInstanceDefaults(tx: EntityManager, caller: Caller): Promise<void> {
+    await this.set(instanceTarget(caller), DEFAULT_INSTANCE_FEATURES, tx);
+  }
+
   // ---- organization and user --------------------------------------------------------------
 
   async getOrganization(caller: Caller, orgId: string): Promise<FeaturesAnswer> {
@@ -179,7 +188,7 @@ export class FeaturesService {
    * Writes the flags that change, one `feature.<level>.<key>.set` event each (ZITADEL's event
    * types), in the transaction that stores them; flags already at that value write nothing.
    */
-  private async set(target: Target, values: FeatureValues): Promise<FeatureDetails> {
+  private async set(target: Target, values: FeatureValues, outer?: EntityManager): Promise<FeatureDetails> {
     const { level, instanceId } = target;
     this.validate(level, values);
     return this.tx.run(async (tx) => {
@@ -198,7 +207,7 @@ export class FeaturesService {
       );
       await this.store.write(tx, level, instanceId, { ...current?.values, ...changed }, written);
       return { sequence: written.sequence, changeDate: written.createdAt, resourceOwner: ownerOf(target) };
-    });
+    }, outer);
   }
 
   /** Drops every flag of the level (ZITADEL's `feature.<level>.reset`): the level above shows through again. */

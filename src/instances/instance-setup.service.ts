@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ConsoleClients } from '../console/console-clients.service.js';
+import { FeaturesService } from '../features/features.service.js';
 import { MembershipCommands } from '../platform/authz/membership-commands.js';
 import { isUniqueViolation, underSavepoint } from '../platform/database/pg-errors.js';
 import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
@@ -63,7 +64,8 @@ export interface CreatedInstance {
 
 /**
  * Makes an instance with its defaults in the caller's unit of work: its domains, a signing web
- * key, the first (default) org, the console's OIDC client and the owners as IAM_OWNER. The first
+ * key, ZITADEL's default instance feature flags, the first (default) org, the console's OIDC
+ * client and the owners as IAM_OWNER. The first
  * instance at boot and every instance the system API creates are made here; settings are the
  * built-in defaults until changed.
  */
@@ -80,6 +82,7 @@ export class InstanceSetup {
     private readonly webKeys: WebKeysService,
     private readonly settings: SettingsService,
     private readonly consoleClients: ConsoleClients,
+    private readonly features: FeaturesService,
   ) {}
 
   async create(tx: EntityManager, spec: NewInstance, requestId: string, actor?: string): Promise<CreatedInstance> {
@@ -97,6 +100,7 @@ export class InstanceSetup {
     for (const d of spec.domains) await this.addDomain(tx, caller, d.domain, d.generated);
 
     await this.webKeys.ensureActiveKey(caller, tx);
+    await this.features.setInstanceDefaults(tx, caller);
     if (spec.defaultLanguage)
       await this.settings.setInstancePolicy(caller, 'general', () => ({ defaultLanguage: spec.defaultLanguage! }), {
         outer: tx,

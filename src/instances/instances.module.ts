@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConsoleModule } from '../console/console.module.js';
+import { FeaturesModule } from '../features/features.module.js';
 import { OrgsModule } from '../orgs/orgs.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { WebKeysModule } from '../webkeys/webkeys.module.js';
@@ -17,7 +18,7 @@ import { SystemInstancesService } from './system-instances.service.js';
  * caller's instance, its domains and trusted domains as the v1 admin and management APIs serve them.
  */
 @Module({
-  imports: [OrgsModule, UsersModule, WebKeysModule, ConsoleModule],
+  imports: [OrgsModule, UsersModule, WebKeysModule, ConsoleModule, FeaturesModule],
   providers: [
     InstanceSetup,
     InstancesQueries,

@@ -153,6 +153,13 @@ describe('a system API user creates tenants reached by their own domains', () =>
     );
     expect(new Set(written.map((e) => e.editor.userId))).toEqual(new Set(['ops']));
 
+    // ZITADEL's DefaultInstance.Features are the new instance's own flags from its setup on.
+    const features = await onHost(a, domain, 'GET', '/v2/features/instance', created.pat);
+    expect(JSON.parse(features.body)).toMatchObject({
+      loginDefaultOrg: { enabled: true, source: 'SOURCE_INSTANCE' },
+      consoleUseV2UserApi: { enabled: true, source: 'SOURCE_INSTANCE' },
+    });
+
     expect((await onHost(a, domain, 'GET', '/admin/v1/instances/me', a.adminPat)).status).toBe(401);
     expect((await rest(a.baseUrl, 'GET', '/admin/v1/instances/me', { token: created.pat })).status).toBe(401);
   });

@@ -5,6 +5,7 @@ import { Source } from '@zitadel/proto/zitadel/feature/v2/feature_pb.js';
 import { FeatureService } from '@zitadel/proto/zitadel/feature/v2/feature_service_pb.js';
 import { FeatureService as FeatureServiceV2beta } from '@zitadel/proto/zitadel/feature/v2beta/feature_service_pb.js';
 import { FeaturesService } from '../../../src/features/features.service.js';
+import { DefaultInstanceFeatures1766400000000 } from '../../../src/features/migrations/1766400000000-default-instance-features.js';
 import { systemCaller } from '../../../src/platform/rpc/call-context.js';
 import { InstanceFeatures } from '../../../src/features/instance-features.js';
 import { codeOf } from '../../support/clients.js';
@@ -195,6 +196,32 @@ describe('instance features inherit from the system: each flag says the level it
   it('v2beta sets through the same handlers under its own rules', async () => {
     await v2beta().setInstanceFeatures({ userSchema: true });
     expect((await v2().getInstanceFeatures({})).userSchema).toMatchObject({ enabled: true, source: Source.INSTANCE });
+  });
+});
+
+describe("ZITADEL's DefaultInstance.Features: an instance of an existing deployment gets them once", () => {
+  const migrate = async () => {
+    const runner = medium().database.dataSource.createQueryRunner();
+    try {
+      await new DefaultInstanceFeatures1766400000000().up(runner);
+    } finally {
+      await runner.release();
+    }
+  };
+
+  it('the migration gives an instance without flags the defaults, keeps a flag it set itself, and running it again changes nothing', async () => {
+    await service().resetInstance(system());
+    await migrate();
+    const defaults = await v2().getInstanceFeatures({});
+    expect(defaults.loginDefaultOrg).toMatchObject({ enabled: true, source: Source.INSTANCE });
+    expect(defaults.consoleUseV2UserApi).toMatchObject({ enabled: true, source: Source.INSTANCE });
+
+    await v2().setInstanceFeatures({ loginDefaultOrg: false, userSchema: true });
+    await migrate();
+    const kept = await v2().getInstanceFeatures({});
+    expect(kept.loginDefaultOrg).toMatchObject({ enabled: false, source: Source.INSTANCE });
+    expect(kept.userSchema).toMatchObject({ enabled: true, source: Source.INSTANCE });
+    expect(kept.consoleUseV2UserApi).toMatchObject({ enabled: true, source: Source.INSTANCE });
   });
 });
 
