@@ -22,7 +22,7 @@ import { attachLifetimes, lifetimesFrom, type OidcLifetimes } from './oidc-lifet
 import { claimOnce, postgresAdapter, recordOnce, sweepExpired } from './oidc-payloads.store.js';
 import { ProjectStore } from '../projects/projects.store.js';
 import { PatStrategy } from '../users/pat.strategy.js';
-import { introspectPersonalAccessTokens } from './pat-introspection.js';
+import { completeIntrospection } from './pat-introspection.js';
 import { getInProcess, signedCookieHeader, type InProcessAnswer, type RequestHandler } from './interaction-resume.js';
 import { InstanceFeatures } from '../features/instance-features.js';
 import { loginBase } from '../features/feature-flags.js';
@@ -239,8 +239,8 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
       };
     });
     answerUnroutedAsOAuth(provider);
-    introspectPersonalAccessTokens(provider, {
-      instanceId: instance.id,
+    completeIntrospection(provider, {
+      instance,
       pats: this.pats,
       projects: this.projects,
       reader: this.dataSource.manager,

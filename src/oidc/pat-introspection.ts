@@ -1,6 +1,7 @@
 import type Provider from 'oidc-provider';
 import type { EntityManager } from 'typeorm';
 import type { ProjectStore } from '../projects/projects.store.js';
+import type { Instance } from '../platform/tenancy/instance.entity.js';
 import type { PatStrategy } from '../users/pat.strategy.js';
 import { factsOf } from './oidc-clients.js';
 import type { OidcAccounts } from './oidc-accounts.js';
@@ -57,7 +58,7 @@ export function patIntrospection(
 }
 
 export interface PatIntrospectionDeps {
-  readonly instanceId: string;
+  readonly instance: Instance;
   readonly pats: PatStrategy;
   readonly projects: ProjectStore;
   readonly reader: EntityManager;
@@ -65,24 +66,45 @@ export interface PatIntrospectionDeps {
 }
 
 /**
- * ZITADEL answers PATs at the introspection endpoint (its "PAT with JWT profile / basic auth"
- * combinations), so APIs that introspect every Bearer token (passport-zitadel) accept PATs.
- * oidc-provider knows only its own tokens: where it answered `active: false` to an
- * authenticated client, a PAT of this instance is looked up and answered instead.
+ * ZITADEL's introspection answers with the user's info for the token's scope, through the same
+ * path as its userinfo endpoint, so the instance's `preuserinfo` function execution adds its
+ * claims there too (internal/api/oidc introspect.go calls userInfo, which runs userinfoFlows).
+ * oidc-provider answers its own tokens with the token's fields only: for an active answer about
+ * a user, those claims are added under the token's fields, which win.
+ *
+ * ZITADEL also answers PATs there (its "PAT with JWT profile / basic auth" combinations), so
+ * APIs that introspect every Bearer token (passport-zitadel) accept PATs. oidc-provider knows
+ * only its own tokens: where it answered `active: false` to an authenticated client, a PAT of
+ * this instance is looked up and answered instead.
  */
-export function introspectPersonalAccessTokens(provider: Provider, deps: PatIntrospectionDeps): void {
+export function completeIntrospection(provider: Provider, deps: PatIntrospectionDeps): void {
+  const instanceId = deps.instance.id;
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.oidc?.route !== 'introspection' || ctx.status !== 200) return;
     const client = ctx.oidc.client;
-    const token = (ctx.oidc.params as { token?: unknown } | undefined)?.token;
-    if (!client || typeof token !== 'string' || (ctx.body as { active?: boolean } | undefined)?.active !== false)
-      return;
-    const pat = await deps.pats.introspect(deps.instanceId, token);
-    if (!pat) return;
+    const body = ctx.body as { active?: boolean; sub?: unknown; scope?: unknown } | undefined;
+    if (!client || !body) return;
     const projectId = factsOf(client)?.projectId;
-    const roleKeys = projectId ? await deps.projects.roleKeys(deps.reader, deps.instanceId, projectId) : [];
-    const claims = await deps.accounts.userinfo(deps.instanceId, pat.userId, patScope(roleKeys), projectId, false);
+    if (body.active === true && typeof body.sub === 'string') {
+      const scope = typeof body.scope === 'string' ? body.scope : '';
+      const claims = await deps.accounts.userinfo(instanceId, body.sub, scope, projectId, false, deps.instance);
+      if (claims) ctx.body = { ...claims, ...body };
+      return;
+    }
+    const token = (ctx.oidc.params as { token?: unknown } | undefined)?.token;
+    if (typeof token !== 'string' || body.active !== false) return;
+    const pat = await deps.pats.introspect(instanceId, token);
+    if (!pat) return;
+    const roleKeys = projectId ? await deps.projects.roleKeys(deps.reader, instanceId, projectId) : [];
+    const claims = await deps.accounts.userinfo(
+      instanceId,
+      pat.userId,
+      patScope(roleKeys),
+      projectId,
+      false,
+      deps.instance,
+    );
     if (!claims) return;
     ctx.body = patIntrospection(pat, { clientId: client.clientId, projectId }, roleKeys, provider.issuer, claims);
   });

@@ -355,7 +355,7 @@ describe('function executions (ZITADEL internal/api/oidc userinfoFlows, internal
     expect(Buffer.from(metadata.value).toString()).toBe('issued');
   });
 
-  it('preuserinfo appends claims to userinfo and the ID token; an existing claim stays and is logged', async () => {
+  it('preuserinfo appends claims to userinfo, the ID token and token introspection (ZITADEL introspect.go runs userinfoFlows); an existing claim stays and is logged', async () => {
     receiver.answers.set('/preuserinfo', () => ({
       body: {
         append_claims: [
@@ -375,6 +375,24 @@ describe('function executions (ZITADEL internal/api/oidc userinfoFlows, internal
       expect(userinfo).toMatchObject({ sub: world.user.id, favourite_colour: 'blue' });
       expect(userinfo.email).not.toBe('forged@example.com');
       expect(userinfo[LOG('preuserinfo')]).toEqual(['key "email" already exists']);
+
+      const introspection = await fetch(`${server().baseUrl}/oauth/v2/introspect`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${world.web.clientId}:${world.web.clientSecret}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ token: tokens.access_token }),
+      });
+      const introspected = await introspection.json();
+      expect(introspected).toMatchObject({
+        active: true,
+        sub: world.user.id,
+        client_id: world.web.clientId,
+        favourite_colour: 'blue',
+        [LOG('preuserinfo')]: ['key "email" already exists'],
+      });
+      expect(introspected.email).toBe(userinfo.email);
     });
     expect(receiver.at('/preuserinfo')[0].body).toMatchObject({
       function: 'function/preuserinfo',
