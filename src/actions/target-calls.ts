@@ -5,6 +5,7 @@ import { OutboundError, OutboundHttp } from '../platform/http/outbound.js';
 import { LOGGER } from '../platform/logging/logger-token.js';
 import { Metrics } from '../platform/observability/metrics.js';
 import type { TargetType } from './actions.store.js';
+import { CallSlots, NoSlotInTime, TooManyWaiting } from './call-slots.js';
 import { signatureHeader } from './execution-rules.js';
 
 /** A target as an execution calls it: the signing key already unsealed. */
@@ -35,8 +36,7 @@ export class TargetCallError extends Error {}
  */
 @Injectable()
 export class TargetCalls {
-  private inFlight = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly slots = new CallSlots(MAX_IN_FLIGHT, MAX_WAITING);
   private readonly calls: Counter<'target' | 'result'>;
   private readonly latency: Histogram<'target'>;
 
@@ -77,7 +77,9 @@ export class TargetCalls {
     const started = process.hrtime.bigint();
     let result = 'failed';
     try {
-      await this.turn();
+      // The target's timeout bounds the wait for a slot and the call together.
+      const deadline = Date.now() + target.timeoutMs;
+      await this.slots.take(target.timeoutMs);
       try {
         const res = await this.outbound.request(target.endpoint, {
           method: 'POST',
@@ -86,7 +88,7 @@ export class TargetCalls {
             'ZITADEL-Signature': signatureHeader(target.signingKey, body),
           },
           body,
-          timeoutMs: target.timeoutMs,
+          timeoutMs: Math.max(1, deadline - Date.now()),
           maxBytes: MAX_ANSWER_BYTES,
           ignoreBody: target.targetType !== 'call',
           maxRedirects: 0,
@@ -96,15 +98,10 @@ export class TargetCalls {
         result = 'ok';
         return target.targetType === 'call' ? res.body.toString('utf8') : undefined;
       } finally {
-        this.release();
+        this.slots.release();
       }
     } catch (err) {
-      const why =
-        err instanceof OutboundError
-          ? err.failure === 'timeout'
-            ? `no answer within ${target.timeoutMs} ms`
-            : err.message
-          : (err as Error).message;
+      const why = reasonOf(err, target.timeoutMs);
       this.log.warn({ target: target.id, type: target.targetType, why }, 'action target call failed');
       throw err instanceof TargetCallError ? err : new TargetCallError(why);
     } finally {
@@ -112,21 +109,11 @@ export class TargetCalls {
       this.latency.observe({ target: target.id }, Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
+}
 
-  private turn(): Promise<void> {
-    if (this.inFlight < MAX_IN_FLIGHT) {
-      this.inFlight++;
-      return Promise.resolve();
-    }
-    if (this.waiting.length >= MAX_WAITING)
-      return Promise.reject(new TargetCallError(`more than ${MAX_WAITING} target calls are waiting`));
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  /** Hands the slot to the next waiting call, or frees it. */
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.inFlight--;
-  }
+function reasonOf(err: unknown, timeoutMs: number): string {
+  const timedOut = err instanceof NoSlotInTime || (err instanceof OutboundError && err.failure === 'timeout');
+  if (timedOut) return `no answer within ${timeoutMs} ms`;
+  if (err instanceof TooManyWaiting) return `more than ${MAX_WAITING} target calls are waiting`;
+  return (err as Error).message;
 }
