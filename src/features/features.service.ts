@@ -9,7 +9,6 @@ import { OrgQueries } from '../orgs/orgs.queries.js';
 import { UserLookups } from '../users/user-lookups.queries.js';
 import {
   FEATURE_KEYS,
-  DEFAULT_INSTANCE_FEATURES,
   FLAGS_BY_LEVEL,
   changedFlags,
   loginBaseUriProblem,
@@ -121,11 +120,11 @@ export class FeaturesService {
   }
 
   /**
-   * A new instance's flags (ZITADEL's DefaultInstance.Features), set in the instance's setup
-   * transaction with their `feature.instance.<key>.set` events, the new instance's creator as theirs.
+   * Sets instance flags in a larger unit of work on the instance (its setup, with ZITADEL's
+   * DefaultInstance.Features; the system API's SetInstanceFeature), `caller` the events' creator.
    */
-  async setInstanceDefaults(tx: EntityManager, caller: Caller): Promise<void> {
-    await this.set(instanceTarget(caller), DEFAULT_INSTANCE_FEATURES, tx);
+  async setOnInstance(tx: EntityManager, caller: Caller, values: FeatureValues): Promise<FeatureDetails> {
+    return this.set(instanceTarget(caller), values, tx);
   }
 
   // ---- organization and user --------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ConsoleClients } from '../console/console-clients.service.js';
+import { DEFAULT_INSTANCE_FEATURES } from '../features/feature-flags.js';
 import { FeaturesService } from '../features/features.service.js';
 import { MembershipCommands } from '../platform/authz/membership-commands.js';
 import { isUniqueViolation, underSavepoint } from '../platform/database/pg-errors.js';
@@ -100,7 +101,7 @@ export class InstanceSetup {
     for (const d of spec.domains) await this.addDomain(tx, caller, d.domain, d.generated);
 
     await this.webKeys.ensureActiveKey(caller, tx);
-    await this.features.setInstanceDefaults(tx, caller);
+    await this.features.setOnInstance(tx, caller, DEFAULT_INSTANCE_FEATURES);
     if (spec.defaultLanguage)
       await this.settings.setInstancePolicy(caller, 'general', () => ({ defaultLanguage: spec.defaultLanguage! }), {
         outer: tx,

@@ -5,9 +5,9 @@ import { Config } from '../platform/config/config.js';
 import { page } from '../platform/database/list-query.js';
 import { assertMatchesAnnotations } from '../platform/rpc/annotated-access.js';
 import { systemCallOf } from '../platform/rpc/call-context.js';
-import { eventDetailsV1, listDetailsV1 } from '../platform/rpc/proto-mapping.js';
+import { detailsAtV1, detailsV1, eventDetailsV1, listDetailsV1 } from '../platform/rpc/proto-mapping.js';
 import { RpcRegistry, type AccessTable } from '../platform/rpc/registry.js';
-import { addInstanceInput, createInstanceInput } from './instances-system.mapper.js';
+import { addInstanceInput, createInstanceInput, instanceFeatureInput } from './instances-system.mapper.js';
 import {
   instanceDetailV1,
   instanceDomainQuery,
@@ -34,6 +34,8 @@ export const INSTANCE_SYSTEM_ACCESS: AccessTable<typeof SystemService> = {
   addDomain: { system: 'system.domain.write' },
   removeDomain: { system: 'system.domain.delete' },
   setPrimaryDomain: { system: 'system.domain.write' },
+  setInstanceFeature: { system: 'system.feature.write' },
+  healthz: 'public',
 };
 
 /** Transport edge of the instance methods of zitadel.system.v1.SystemService (REST under /system/v1). */
@@ -119,5 +121,15 @@ export class InstancesSystemHandler implements OnModuleInit {
     setPrimaryDomain: async (req, ctx) => ({
       details: eventDetailsV1(await this.commands.setPrimaryDomain(systemCallOf(ctx), req.instanceId, req.domain)),
     }),
+    setInstanceFeature: async (req, ctx) => {
+      const set = await this.commands.setFeatures(systemCallOf(ctx), req.instanceId, instanceFeatureInput(req));
+      // A set leaves a stored row with its date behind; the fallback only satisfies the type.
+      return {
+        details: set.changeDate
+          ? detailsV1({ ...set, changeDate: set.changeDate })
+          : detailsAtV1(undefined, set.resourceOwner),
+      };
+    },
+    healthz: async () => ({}),
   };
 }

@@ -1,9 +1,16 @@
 import type { Timestamp } from '@bufbuild/protobuf/wkt';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
-import type { AddInstanceRequest, CreateInstanceRequest } from '@zitadel/proto/zitadel/system_pb.js';
+import type {
+  AddInstanceRequest,
+  CreateInstanceRequest,
+  SetInstanceFeatureRequest,
+} from '@zitadel/proto/zitadel/system_pb.js';
+import { InstanceFeature } from '@zitadel/proto/zitadel/feature_pb.js';
 import { KeyType } from '@zitadel/proto/zitadel/auth_n_key_pb.js';
 import { invalidField } from '../platform/errors/domain-error.js';
+import type { FeatureValues } from '../features/feature-flags.js';
 import type { HumanOwner, MachineOwner } from './instance-setup.service.js';
+import { featureUnknown, featureValueMissing } from './instances.errors.js';
 import type { CreateInstanceInput } from './system-instances.service.js';
 
 // zitadel.system.v1 requests that create an instance -> the instance setup's input.
@@ -91,4 +98,11 @@ export function createInstanceInput(req: CreateInstanceRequest, defaultUsername:
           ? machineOwner(owner.value)
           : undefined,
   };
+}
+
+/** SetInstanceFeature's one flag and its boolean value, as the instance flag it sets. */
+export function instanceFeatureInput(req: SetInstanceFeatureRequest): FeatureValues {
+  if (req.featureId !== InstanceFeature.LOGIN_DEFAULT_ORG) throw featureUnknown();
+  if (req.value.case !== 'bool') throw featureValueMissing();
+  return { loginDefaultOrg: req.value.value };
 }

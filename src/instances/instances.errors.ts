@@ -19,6 +19,8 @@ export const INSTANCE_ERRORS = errorIds({
   lastDomainKept: 'INST-d0m4l',
   nameInvalid: 'INST-n4m3v',
   ownerMissing: 'INST-0wn3r',
+  featureUnknown: 'INST-f34tu',
+  featureValueMissing: 'INST-f34tv',
 });
 const E = INSTANCE_ERRORS;
 
@@ -50,3 +52,7 @@ export const lastDomainKept = () =>
 export const nameInvalid = (field: string) =>
   invalidField(E.nameInvalid, field, 'must not be blank (at most 200 characters)');
 export const ownerMissing = () => invalidField(E.ownerMissing, 'owner', 'a human or a machine owner is required');
+/** ZITADEL's SetInstanceFeature knows one flag (SYST-SGV45) and one kind of value (SYST-dag5g). */
+export const featureUnknown = () =>
+  invalidField(E.featureUnknown, 'feature_id', 'must be INSTANCE_FEATURE_LOGIN_DEFAULT_ORG');
+export const featureValueMissing = () => invalidField(E.featureValueMissing, 'value', 'a boolean value is required');

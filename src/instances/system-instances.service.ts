@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { FeaturesService, type FeatureDetails } from '../features/features.service.js';
+import type { FeatureValues } from '../features/feature-flags.js';
 import { domainLabel } from '../orgs/org-rules.js';
 import { Config } from '../platform/config/config.js';
 import { Transactions } from '../platform/database/transactions.js';
@@ -37,6 +39,7 @@ export class SystemInstancesService {
     private readonly setup: InstanceSetup,
     private readonly instances: InstancesService,
     private readonly config: Config,
+    private readonly features: FeaturesService,
   ) {
     this.externalDomain = hostName(new URL(config.externalUrl).host);
   }
@@ -123,6 +126,11 @@ export class SystemInstancesService {
       await tx.update(Instance, { id: instanceId }, { primaryDomain: domain });
       return this.setup.push(tx, caller, 'instance.domain.primary.set', { domain });
     });
+  }
+
+  /** ZITADEL's SetInstanceFeature: an instance's own flags, set by a system API user (its events' creator). */
+  async setFeatures(call: SystemCall, instanceId: string, values: FeatureValues): Promise<FeatureDetails> {
+    return this.onInstance(call, instanceId, (tx, caller) => this.features.setOnInstance(tx, caller, values));
   }
 
   /** Runs a change on one instance, its row held until the change commits. */

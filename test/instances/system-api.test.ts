@@ -11,6 +11,7 @@ import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
 import { KeyType } from '@zitadel/proto/zitadel/auth_n_key_pb.js';
 import { ErrorDetailSchema } from '@zitadel/proto/zitadel/message_pb.js';
 import { SystemService } from '@zitadel/proto/zitadel/system_pb.js';
+import { InstanceFeature } from '@zitadel/proto/zitadel/feature_pb.js';
 import { SignJWT } from 'jose';
 import { INSTANCE_HOST_HEADER } from '../../src/platform/tenancy/request-host.js';
 import { client, codeOf, rest, TRANSPORTS, withHeaders } from '../support/clients.js';
@@ -346,6 +347,52 @@ describe('bad input is refused naming the field, with nothing written', () => {
     expect((await refusal((await system()).createInstance({ instanceName: 'No owner' }))).code).toBe(
       Code.InvalidArgument,
     );
+  });
+});
+
+describe("SystemService's remaining methods", () => {
+  it('Healthz answers anyone on any host, with no token or a system JWT (ZITADEL checks nothing for it)', async () => {
+    expect(await codeOf(client(SystemService, 'connect-h1', a.baseUrl).healthz({}))).toBe('ok');
+    expect(await codeOf((await system()).healthz({}))).toBe('ok');
+    expect((await rest(a.baseUrl, 'GET', '/system/v1/healthz', { token: await systemJwt() })).status).toBe(200);
+    expect((await onHost(a, 'no-instance.tenants.test', 'GET', '/system/v1/healthz')).status).toBe(200);
+  });
+
+  it("SetInstanceFeature sets an instance's own loginDefaultOrg, audited in that instance as done by the system user; only it, only with a value, only by a system owner", async () => {
+    const domain = uniqueDomain('flags');
+    const created = await createWithMachineOwner(domain);
+    const set = (req: { instanceId?: string; featureId?: InstanceFeature; value?: boolean }, token?: string) =>
+      system(a, token).then((s) =>
+        s.setInstanceFeature({
+          instanceId: req.instanceId ?? created.instanceId,
+          featureId: req.featureId ?? InstanceFeature.LOGIN_DEFAULT_ORG,
+          value: req.value === undefined ? { case: undefined } : { case: 'bool', value: req.value },
+        }),
+      );
+    const answered = await set({ value: false });
+    expect(answered.details?.resourceOwner).toBe(created.instanceId);
+    const features = await onHost(a, domain, 'GET', '/v2/features/instance', created.pat);
+    expect(JSON.parse(features.body).loginDefaultOrg).toEqual({ enabled: false, source: 'SOURCE_INSTANCE' });
+    const events = await onHost(a, domain, 'POST', '/admin/v1/events/_search', created.pat, {
+      eventTypes: ['feature.instance.login_default_org.set'],
+      asc: true,
+    });
+    const written = JSON.parse(events.body).events as { editor: { userId: string } }[];
+    expect(written.map((e) => e.editor.userId)).toEqual(['ops', 'ops']);
+
+    expect(await refusal(set({ featureId: InstanceFeature.UNSPECIFIED, value: true }))).toMatchObject({
+      code: Code.InvalidArgument,
+      message: expect.stringContaining('feature_id'),
+    });
+    expect(await refusal(set({}))).toMatchObject({
+      code: Code.InvalidArgument,
+      message: expect.stringContaining('value'),
+    });
+    expect(await refusal(set({ instanceId: '404404404', value: true }))).toMatchObject({ code: Code.NotFound });
+    expect(await refusal(set({ value: true }, await systemJwt('auditor', viewer.privateKey)))).toMatchObject({
+      code: Code.PermissionDenied,
+    });
+    expect(await refusal(set({ value: true }, created.pat))).toMatchObject({ code: Code.Unauthenticated });
   });
 });
 

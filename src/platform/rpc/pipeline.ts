@@ -125,7 +125,7 @@ function rateLimit({ rateLimiter }: PipelineDeps): Interceptor {
 function tenancy({ resolver, registry }: PipelineDeps): Interceptor {
   return (next) => async (req) => {
     if (registry.binding(req.service.typeName)?.instanceless) return next(req);
-    if (isSystemAccess(registry.accessFor(req.method))) return next(req);
+    if (isSystemAccess(registry.accessFor(req.method)) || registry.isInstancelessPublic(req.method)) return next(req);
     const connectionHost = req.header.get('host') ?? new URL(req.url).host; // HTTP/2: the URL carries :authority
     const site = await resolver.resolveRequest(requestHosts((name) => req.header.get(name), connectionHost));
     req.contextValues.set(INSTANCE, site.instance);

@@ -117,6 +117,17 @@ export class RpcRegistry {
     return (binding.access as Record<string, MethodAccess | undefined>)[method.localName];
   }
 
+  /**
+   * A public method of a service that has system methods (the system API's Healthz) runs on no
+   * instance and reads no credential, as ZITADEL checks nothing for it: a system API user's JWT
+   * is no instance credential, and the system API's host need not be an instance's.
+   */
+  isInstancelessPublic(method: DescMethod): boolean {
+    if (this.accessFor(method) !== 'public') return false;
+    const access = this.bindings.get(method.parent.typeName)?.access ?? {};
+    return Object.values(access as Record<string, MethodAccess | undefined>).some(isSystemAccess);
+  }
+
   isImplemented(method: DescMethod): boolean {
     return this.accessFor(method) !== undefined;
   }
