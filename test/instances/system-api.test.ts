@@ -307,6 +307,47 @@ describe('instance domains route at once in every process', () => {
     });
   });
 
+  it("nothing of a removed instance is reached again, even once a new instance has its domain: its PAT, its user and its session (with the session's token) are refused there", async () => {
+    const domain = uniqueDomain('reused');
+    const old = await createWithMachineOwner(domain);
+    const username = `gone-${Date.now()}`;
+    const password = 'Secr3t!Passw0rd';
+    const user = await onHost(a, domain, 'POST', '/v2/users/human', old.pat, {
+      username,
+      profile: { givenName: 'Gone', familyName: 'User' },
+      email: { email: `${username}@example.com`, isVerified: true },
+      password: { password, changeRequired: false },
+    });
+    expect(user.status).toBe(200);
+    const userId = JSON.parse(user.body).userId as string;
+    const signIn = { checks: { user: { loginName: username }, password: { password } } };
+    const session = await onHost(a, domain, 'POST', '/v2/sessions', old.pat, signIn);
+    expect(session.status).toBe(201);
+    const { sessionId, sessionToken } = JSON.parse(session.body) as { sessionId: string; sessionToken: string };
+
+    await (await system()).removeInstance({ instanceId: old.instanceId });
+    const successor = await createWithMachineOwner(domain);
+    expect(successor.instanceId).not.toBe(old.instanceId);
+
+    for (const server of [a, b]) {
+      expect(await statusWithin(server, domain, successor.pat, 200)).toBe(200);
+      expect((await onHost(server, domain, 'GET', '/admin/v1/instances/me', old.pat)).status).toBe(401);
+    }
+    // Each answers as for an id the new instance never had.
+    const status = async (method: string, path: string, body?: unknown) =>
+      (await onHost(a, domain, method, path, successor.pat, body)).status;
+    const read = (session: string) => `/v2/sessions/${session}?sessionToken=${encodeURIComponent(sessionToken)}`;
+    expect(await status('GET', `/v2/users/${userId}`)).toBe(404);
+    const sessionAnswers = async (id: string) => [
+      await status('GET', read(id)),
+      await status('DELETE', `/v2/sessions/${id}`, { sessionToken }),
+    ];
+    const refused = await sessionAnswers(sessionId);
+    expect(refused.every((code) => code >= 400)).toBe(true);
+    expect(refused).toEqual(await sessionAnswers('404404404'));
+    expect((await onHost(a, domain, 'POST', '/v2/sessions', successor.pat, signIn)).status).toBe(404);
+  });
+
   it('UpdateInstance renames it', async () => {
     const created = await createWithMachineOwner(uniqueDomain('rename'));
     await (await system()).updateInstance({ instanceId: created.instanceId, instanceName: 'Renamed' });
