@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core';
 import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
 import { AppService } from '@zitadel/proto/zitadel/app/v2beta/app_service_pb.js';
@@ -12,6 +13,7 @@ import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
 import { ConsoleSetup } from '../../src/bootstrap/console-setup.service.js';
 import { client } from '../support/clients.js';
+import { deliveryEnv, MailCatcher } from '../support/receivers.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { describeInBrowser, launchChromium, snap, withoutMfaPrompt } from '../login/support.js';
 
@@ -29,6 +31,8 @@ function freePort(): Promise<number> {
 
 let server: TestServer;
 let chromium: Chromium;
+/** Where the server delivers email: verification codes and password reset links sent from the console. */
+let smtp: MailCatcher;
 let origin: string;
 const ADMIN_PASSWORD = 'Password1!';
 const NEW_ADMIN_PASSWORD = 'Adm1n-Console-Passw0rd!';
@@ -111,8 +115,10 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
   beforeAll(async () => {
     const port = await freePort();
     origin = `http://127.0.0.1:${port}`;
+    smtp = await new MailCatcher().start();
     [server, chromium] = await Promise.all([
       bootTestServer({
+        ...deliveryEnv(smtp),
         PORTCULLIS_PORT: String(port),
         PORTCULLIS_EXTERNAL_URL: `http://localhost:${port}`,
         // Domain checks ask a resolver that is not there: they fail at once, without the network.
@@ -125,6 +131,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
   afterAll(async () => {
     await chromium?.close();
     await server?.close();
+    await smtp?.stop();
   });
 
   it('/ redirects to the console, whose page has a strict CSP and whose files are versioned, compressed and kept a year', async () => {
@@ -185,6 +192,11 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await page.goto(`${origin}/`);
     await signIn(page, 'admin', ADMIN_PASSWORD, NEW_ADMIN_PASSWORD);
     await page.getByRole('heading', { name: 'Welcome' }).waitFor();
+    // The instance's panel: ready (its database answers) and the server's version, as GetMyInstance reports it.
+    await page.getByTestId('health').filter({ hasText: 'Ready' }).waitFor();
+    const { instance } = await api(AdminService).getMyInstance({});
+    expect(instance?.version).toMatch(/^\d+\.\d+\.\d+/);
+    await page.getByTestId('version').filter({ hasText: instance?.version }).waitFor();
     // The first screen's JavaScript, compressed as it travelled: the issue's budget is 200 kB.
     const firstScreenJs = await scriptBytes();
     expect(firstScreenJs).toBeGreaterThan(10_000);
@@ -318,6 +330,34 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await page.getByText('Copy the token now').waitFor();
     const me = await fetch(`${origin}/auth/v1/users/me`, { headers: { authorization: `Bearer ${pat}` } });
     expect(((await me.json()) as { user: { userName: string } }).user.userName).toBe('ci-bot');
+    // Its tokens and keys are listed and removed after a confirmation: a removed token no longer opens the API.
+    const tokens = panel(page, 'Personal access tokens');
+    await tokens.getByRole('row').nth(1).waitFor();
+    const bot = (await api(UserService).listUsers({})).result.find((u) => u.username === 'ci-bot')!;
+    const key = await api(UserService).addKey({
+      userId: bot.userId,
+      expirationDate: timestampFromDate(new Date(Date.now() + 86_400_000)),
+    });
+    await page.reload();
+    await panel(page, 'Keys').getByRole('cell', { name: key.keyId, exact: true }).waitFor();
+    await panel(page, 'Keys').getByRole('button', { name: 'Remove' }).click();
+    await page
+      .getByRole('dialog', { name: `Remove ${key.keyId}?` })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await panel(page, 'Keys').getByText('Nothing here yet.').waitFor();
+    const keysLeft = await api(UserService).listKeys({
+      filters: [{ filter: { case: 'userIdFilter', value: { id: bot.userId } } }],
+    });
+    expect(keysLeft.result).toEqual([]);
+    await tokens.getByRole('button', { name: 'Remove' }).click();
+    await page
+      .getByRole('dialog', { name: /^Remove / })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await tokens.getByText('Nothing here yet.').waitFor();
+    const revoked = await fetch(`${origin}/auth/v1/users/me`, { headers: { authorization: `Bearer ${pat}` } });
+    expect(revoked.status).toBe(401);
 
     // Grace becomes a user manager of the org, on the org's page.
     await page.goto(`${origin}/ui/console/#/orgs/${orgId}`);
@@ -467,6 +507,65 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await metadata.getByText('Nothing here yet.').waitFor();
     expect((await api(UserService).listUserMetadata({ userId: grace.userId })).metadata).toEqual([]);
 
+    // Her second factors: one added through the API is listed and removed after a confirmation.
+    await api(UserService).addOTPEmail({ userId: grace.userId });
+    await page.reload();
+    const factors = panel(page, 'Second factors and passkeys');
+    await factors.getByRole('cell', { name: 'One-time code by email' }).waitFor();
+    await factors.getByRole('button', { name: 'Remove' }).click();
+    await page
+      .getByRole('dialog', { name: 'Remove One-time code by email?' })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await factors.getByText('Nothing here yet.').waitFor();
+    expect((await api(UserService).listAuthenticationFactors({ userId: grace.userId })).result).toEqual([]);
+
+    // Her profile (UpdateHumanUser keeps the names not shown), then email and phone with their verification state.
+    const profile = panel(page, 'Profile');
+    await profile.getByLabel('Display name').fill('Amazing Grace');
+    await profile.getByLabel('Language').selectOption('de');
+    await profile.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByRole('heading', { level: 1, name: 'User Amazing Grace' }).waitFor();
+    const contact = panel(page, 'Email, phone and password');
+    await contact.getByLabel('New email', { exact: true }).fill('grace.hopper@acme.example.com');
+    await contact.getByRole('button', { name: 'Change email' }).click();
+    await contact
+      .getByTestId('user-email')
+      .filter({ hasText: 'grace.hopper@acme.example.com (not verified)' })
+      .waitFor();
+    await contact.getByLabel('New phone', { exact: true }).fill('+41791234567');
+    await contact.getByLabel('The new phone is verified').check();
+    await contact.getByRole('button', { name: 'Change phone' }).click();
+    await contact.getByTestId('user-phone').filter({ hasText: '+41791234567 (verified)' }).waitFor();
+    const edited = (await api(UserService).getUserByID({ userId: grace.userId })).user!;
+    const h = edited.type.case === 'human' ? edited.type.value : undefined;
+    expect([h?.profile?.givenName, h?.profile?.displayName, h?.profile?.preferredLanguage]).toEqual([
+      'Grace',
+      'Amazing Grace',
+      'de',
+    ]);
+    expect([h?.email?.email, h?.email?.isVerified, h?.phone?.phone, h?.phone?.isVerified]).toEqual([
+      'grace.hopper@acme.example.com',
+      false,
+      '+41791234567',
+      true,
+    ]);
+    // The new email's verification code went to the new address; a password reset link, sent by the server, too.
+    const [verification] = await smtp.waitFor('grace.hopper@acme.example.com');
+    expect(verification.text).toMatch(/[A-Z0-9]{6,}/);
+    await contact.getByRole('button', { name: 'Send password reset link' }).click();
+    await status(page).filter({ hasText: 'A password reset link is on its way' }).waitFor();
+    const resets = await api(AdminService).listEvents({
+      aggregateId: grace.userId,
+      eventTypes: ['user.human.password.code.added'],
+    });
+    expect(resets.events).toHaveLength(1);
+    const [, reset] = await smtp.waitFor('grace.hopper@acme.example.com', 2);
+    expect(reset.text).toContain(
+      `Reset your password: ${origin}/ui/v2/login/password/set?userId=${grace.userId}&code=`,
+    );
+    await snap(page, 'console-user-detail');
+
     // Delete, after the confirmation.
     const temp = await api(UserService).addHumanUser({
       organization: { org: { case: 'orgId', value: orgId } },
@@ -481,30 +580,44 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await page.getByRole('heading', { level: 1, name: 'Users', exact: true }).waitFor();
     await expect(api(UserService).getUserByID({ userId: temp.userId })).rejects.toThrow(/not found/i);
 
-    // Settings in force in the org: the instance's until the org sets its own.
+    // Settings in force in the org: the instance's until the org saves its own (AddCustom…Policy), and again after a reset.
+    const orgPolicy = async (path: string) => {
+      const res = await fetch(`${origin}/management/v1/policies/${path}`, {
+        headers: { authorization: `Bearer ${server.adminPat}`, 'x-zitadel-orgid': orgId },
+      });
+      return ((await res.json()) as { policy: Record<string, unknown> }).policy;
+    };
     await open(page, 'Settings');
     const complexity = panel(page, 'Password complexity');
     await complexity.getByText('Inherited from the instance').waitFor();
-    expect(await complexity.locator('dd').first().innerText()).toBe('8');
-    const own = await fetch(`${origin}/management/v1/policies/password/complexity`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${server.adminPat}`,
-        'content-type': 'application/json',
-        'x-zitadel-orgid': orgId,
-      },
-      body: JSON.stringify({
-        minLength: 12,
-        hasUppercase: true,
-        hasLowercase: true,
-        hasNumber: true,
-        hasSymbol: false,
-      }),
-    });
-    expect(own.status).toBe(200);
-    await page.reload();
+    expect(await complexity.getByLabel('Minimum length').inputValue()).toBe('8');
+    await complexity.getByLabel('Minimum length').fill('12');
+    await complexity.getByLabel('Needs a symbol').uncheck();
+    await complexity.getByRole('button', { name: 'Save' }).click();
     await complexity.getByText('Set for this organization').waitFor();
-    expect(await complexity.locator('dd').first().innerText()).toBe('12');
+    expect(await orgPolicy('password/complexity')).toMatchObject({
+      minLength: '12',
+      hasUppercase: true,
+      hasNumber: true,
+    });
+    expect((await orgPolicy('password/complexity')).hasSymbol).toBeFalsy();
+    // The instance's defaults (admin Update…Policy): what an org that has none of its own inherits.
+    await page.getByLabel('Level').selectOption({ label: 'Instance defaults' });
+    const lockout = panel(page, 'Lockout');
+    await lockout.getByLabel('Password attempts before locking (0: never)').fill('5');
+    await lockout.getByRole('button', { name: 'Save' }).click();
+    await lockout.getByText('Saved.').waitFor();
+    expect((await api(AdminService).getLockoutPolicy({})).policy?.maxPasswordAttempts).toBe(5n);
+    await page.getByLabel('Level').selectOption({ label: 'This organization' });
+    await lockout.getByText('Inherited from the instance').waitFor();
+    expect(await lockout.getByLabel('Password attempts before locking (0: never)').inputValue()).toBe('5');
+    await snap(page, 'console-settings');
+    // Reset: the org's own complexity goes, the instance's applies again.
+    await complexity.getByRole('button', { name: 'Reset to the instance’s' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Reset to the instance’s' }).click();
+    await complexity.getByText('Inherited from the instance').waitFor();
+    expect(await complexity.getByLabel('Minimum length').inputValue()).toBe('8');
+    expect(await orgPolicy('password/complexity')).toMatchObject({ minLength: '8', isDefault: true });
 
     // The audit log: what happened to Grace, from the events API.
     await open(page, 'Audit log');
@@ -540,6 +653,9 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     const menu = page.getByRole('navigation', { name: 'Hauptmenü' });
     expect(await menu.getByRole('link').allInnerTexts()).toEqual(['Start']);
     await page.getByText('keine Verwaltungsrollen').waitFor();
+    // Readiness is for everyone; the instance's version only for its readers (iam.read).
+    await page.getByTestId('health').filter({ hasText: 'Bereit' }).waitFor();
+    expect(await page.getByTestId('version').count()).toBe(0);
     // Keyboard: the first Tab reaches the link past the header and menu.
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Zum Inhalt springen');

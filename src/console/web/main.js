@@ -12,6 +12,7 @@ import { AppScreen } from './screens/app.js';
 import { AppWizardScreen } from './screens/app-wizard.js';
 import { AuthorizationsScreen } from './screens/authorizations.js';
 import { EventsScreen } from './screens/events.js';
+import { InstanceStatus } from './screens/instance-status.js';
 import { OrgScreen } from './screens/org.js';
 import { OrgsScreen } from './screens/orgs.js';
 import { ProjectScreen, ProjectsScreen } from './screens/projects.js';
@@ -58,6 +59,7 @@ function Home() {
       ? html`<p>${t('home.intro')}</p>
           <ul class="cards">${allowed.map((n) => html`<li><a href=${href(n.path)}>${t(n.label)}</a></li>`)}</ul>`
       : html`<p class="empty">${t('home.nothing')}</p>`}
+    <${InstanceStatus} />
   </div>`;
 }
 
