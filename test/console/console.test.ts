@@ -1,7 +1,9 @@
 import { createServer } from 'node:net';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core';
+import { ActionService } from '@zitadel/proto/zitadel/action/v2beta/action_service_pb.js';
 import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
+import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
 import { AppService } from '@zitadel/proto/zitadel/app/v2beta/app_service_pb.js';
 import { InternalPermissionService } from '@zitadel/proto/zitadel/internal_permission/v2beta/internal_permission_service_pb.js';
 import { AuthorizationService } from '@zitadel/proto/zitadel/authorization/v2beta/authorization_service_pb.js';
@@ -618,6 +620,65 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await complexity.getByText('Inherited from the instance').waitFor();
     expect(await complexity.getByLabel('Minimum length').inputValue()).toBe('8');
     expect(await orgPolicy('password/complexity')).toMatchObject({ minLength: '8', isDefault: true });
+
+    // Identity providers: a generic OIDC provider of the org (AddGenericOIDCProvider), deleted after a confirmation.
+    const inOrg = { headers: { 'x-zitadel-orgid': orgId } };
+    await open(page, 'Identity providers');
+    const addIdp = panel(page, 'Add OIDC provider');
+    await addIdp.getByLabel('Name', { exact: true }).fill('Corporate SSO');
+    await addIdp.getByLabel('Issuer').fill('https://sso.example.com');
+    await addIdp.getByLabel('Client ID').fill('portcullis');
+    await addIdp.getByLabel('Client secret').fill('sso-client-secret');
+    await addIdp.getByRole('button', { name: 'Add OIDC provider' }).click();
+    const idps = panel(page, 'Identity providers');
+    await idps
+      .getByRole('row', { name: /Corporate SSO/ })
+      .getByText('this organization')
+      .waitFor();
+    const providers = (await api(ManagementService).listProviders({}, inOrg)).result;
+    const sso = providers.find((p) => p.name === 'Corporate SSO');
+    expect(sso?.config?.config.case === 'oidc' && sso.config.config.value.issuer).toBe('https://sso.example.com');
+    await idps.getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('dialog', { name: /Delete the identity provider Corporate SSO\?/ })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await status(page).filter({ hasText: 'Identity provider Corporate SSO deleted.' }).waitFor();
+    expect((await api(ManagementService).listProviders({}, inOrg)).result.some((p) => p.name === 'Corporate SSO')).toBe(
+      false,
+    );
+
+    // Actions: a target created with its signing key shown once, the executions that call it, then deleted.
+    await open(page, 'Actions');
+    const addTarget = panel(page, 'Create target');
+    await addTarget.getByLabel('Name', { exact: true }).fill('audit hook');
+    await addTarget.getByLabel('Endpoint').fill('https://hooks.example.com/audit');
+    await addTarget.getByLabel('Interrupt on error').check();
+    await addTarget.getByRole('button', { name: 'Create target' }).click();
+    const signingKey = await page.getByTestId('signing-key').innerText();
+    await page.getByText('Copy the signing key now').waitFor();
+    const targets = (await api(ActionService).listTargets({})).targets;
+    const hook = targets.find((x) => x.name === 'audit hook')!;
+    expect(hook.endpoint).toBe('https://hooks.example.com/audit');
+    expect(hook.targetType.case === 'restWebhook' && hook.targetType.value.interruptOnError).toBe(true);
+    expect(signingKey.length).toBeGreaterThanOrEqual(16);
+    const condition = (value: string) => ({
+      conditionType: { case: 'request' as const, value: { condition: { case: 'method' as const, value } } },
+    });
+    const watched = '/zitadel.session.v2.SessionService/DeleteSession';
+    await api(ActionService).setExecution({ condition: condition(watched), targets: [hook.id] });
+    await page.reload();
+    const executions = panel(page, 'Executions');
+    await executions.getByRole('row', { name: new RegExp(`request ${watched}.*audit hook`) }).waitFor();
+    expect(await page.getByText(signingKey).count()).toBe(0);
+    await api(ActionService).setExecution({ condition: condition(watched), targets: [] });
+    await panel(page, 'Targets').getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete the target audit hook?' })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await status(page).filter({ hasText: 'Target audit hook deleted.' }).waitFor();
+    expect((await api(ActionService).listTargets({})).targets).toEqual([]);
 
     // The audit log: what happened to Grace, from the events API.
     await open(page, 'Audit log');
