@@ -769,6 +769,17 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await open(page, 'Projects');
     await page.getByRole('cell', { name: 'Portcullis', exact: true }).waitFor();
     expect(await page.getByRole('button', { name: 'Create project' }).count()).toBe(0);
+    // Settings only to read (policy.read without policy.write): the fields are there, disabled, and nothing saves.
+    await open(page, 'Settings');
+    const attempts = panel(page, 'Lockout').getByLabel('Password attempts before locking (0: never)');
+    await attempts.waitFor();
+    expect(await attempts.isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Save' }).count()).toBe(0);
+    expect(await page.getByLabel('Level').count()).toBe(0);
+    // Actions are the instance's: the screen, opened anyway, answers 403 without asking the API.
+    await page.goto(`${origin}/ui/console/#/actions`);
+    await page.getByRole('alert').filter({ hasText: 'Permission denied (403)' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Create target' }).count()).toBe(0);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -5,7 +5,7 @@ import { call, listQuery } from '../api.js';
 import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { can, useSession } from '../session.js';
-import { Check, ConfirmButton, Field, Forbidden, LoadState, Section, Select, Table, useAction, useLoad } from '../ui.js';
+import { Check, ConfirmButton, Field, Forbidden, LoadState, Section, Select, ShownOnce, Table, useAction, useLoad } from '../ui.js';
 
 const ACTIONS = 'zitadel.action.v2beta.ActionService';
 
@@ -43,10 +43,7 @@ function CreateTarget({ onCreated }) {
       ${form.kind === 'restAsync' ? '' : html`<${Check} label=${t('actions.interrupt')} checked=${interrupt} onChange=${setInterrupt} />`}
       <div><button type="submit" class="primary">${t('actions.createTarget')}</button></div>
     </form>
-    ${key
-      ? html`<dl class="facts"><dt>${t('actions.signingKey')}</dt><dd><code data-testid="signing-key">${key}</code>
-          <p class="notice warning" role="note">${t('actions.keyOnce')}</p></dd></dl>`
-      : ''}
+    <${ShownOnce} label=${t('actions.signingKey')} value=${key} testId="signing-key" warning=${t('actions.keyOnce')} />
     ${action.feedback}
   <//>`;
 }

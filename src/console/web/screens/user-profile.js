@@ -58,18 +58,21 @@ function Contact({ userId, kind, current, onSaved }) {
   const save = async () => {
     await call(`${USERS}/${method}`, { userId, [kind]: value, ...(verified ? { isVerified: true } : { sendCode: {} }) });
     setValue('');
+    setVerified(false);
     onSaved();
   };
-  return html`<form onSubmit=${action.submit(save, t('users.saved'))} class="grid" aria-label=${t(`users.${kind}`)}>
+  return html`<div>
     <p data-testid=${`user-${kind}`}>
       ${t(`users.${kind}`)}: ${current?.value || '—'}
       ${current?.value ? html` (${current.verified ? t('users.verified') : t('users.unverified')})` : ''}
     </p>
-    <${Field} label=${t(`users.new.${kind}`)} type=${kind === 'email' ? 'email' : 'tel'} value=${value} onInput=${setValue} required />
-    <${Check} label=${t(`users.markVerified.${kind}`)} checked=${verified} onChange=${setVerified} />
-    <div><button type="submit">${t(`users.change.${kind}`)}</button></div>
+    <form onSubmit=${action.submit(save, t('users.saved'))} class="grid" aria-label=${t(`users.${kind}`)}>
+      <${Field} label=${t(`users.new.${kind}`)} type=${kind === 'email' ? 'email' : 'tel'} value=${value} onInput=${setValue} required />
+      <${Check} label=${t(`users.markVerified.${kind}`)} checked=${verified} onChange=${setVerified} />
+      <div><button type="submit">${t(`users.change.${kind}`)}</button></div>
+    </form>
     ${action.feedback}
-  </form>`;
+  </div>`;
 }
 
 /** @param {{ user: any, onSaved: () => void }} props */

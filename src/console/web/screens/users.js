@@ -22,6 +22,7 @@ import {
   SearchField,
   Section,
   Select,
+  ShownOnce,
   Table,
   stateText,
   useAction,
@@ -188,10 +189,7 @@ function NewToken({ userId, onAdded }) {
       <${Field} label=${t('users.tokenExpires')} type="date" value=${expires} onInput=${setExpires} required />
       <div><button type="submit" class="primary">${t('users.newToken')}</button></div>
     </form>
-    ${token
-      ? html`<dl class="facts"><dt>${t('users.token')}</dt><dd><code data-testid="new-token">${token}</code>
-          <p class="notice warning" role="note">${t('users.tokenOnce')}</p></dd></dl>`
-      : ''}
+    <${ShownOnce} label=${t('users.token')} value=${token} testId="new-token" warning=${t('users.tokenOnce')} />
     ${action.feedback}
   <//>`;
 }
