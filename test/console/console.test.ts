@@ -189,7 +189,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     expect(again.applications.map((a) => a.id)).toEqual([apps.applications[0].id]);
   });
 
-  it('a new administrator signs in, changes the initial password and creates an org, a user, a project with a role, an OIDC app and a grant, each seen by the API', async () => {
+  it('a new administrator signs in, changes the initial password, creates an org, a user, a project with a role, an OIDC app and a grant, edits the user, its credentials and the settings of org and instance, and manages identity providers and action targets, each seen by the API', async () => {
     const { context, page, problems, provoked, scriptBytes } = await consoleContext();
     await page.goto(`${origin}/`);
     await signIn(page, 'admin', ADMIN_PASSWORD, NEW_ADMIN_PASSWORD);
@@ -727,7 +727,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await context.close();
   });
 
-  it('a user manager of its org sees what its role allows and no more: users and their authorizations to manage, orgs and projects only to read', async () => {
+  it("a user manager of its org sees what its role allows and no more: users and their authorizations to manage, orgs, projects and settings only to read, another org's user as not found, actions as a 403", async () => {
     const defaultOrgId = (await api(OrganizationService).listOrganizations({})).result.find(
       (o) => o.name === 'Portcullis',
     )!.id;
@@ -742,7 +742,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
       resource: { resource: { case: 'organizationId', value: defaultOrgId } },
       roles: ['ORG_USER_MANAGER'],
     });
-    const { context, page, problems } = await consoleContext();
+    const { context, page, problems, provoked } = await consoleContext();
     await page.goto(`${origin}/ui/console/`);
     await signIn(page, 'manager', USER_PASSWORD);
     const menu = page.getByRole('navigation', { name: 'Main' });
@@ -776,7 +776,20 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     expect(await attempts.isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Save' }).count()).toBe(0);
     expect(await page.getByLabel('Level').count()).toBe(0);
-    // Actions are the instance's: the screen, opened anyway, answers 403 without asking the API.
+    // A user of another org, opened by its id, reads exactly as an id that does not exist: not found, nothing to edit.
+    const outsider = (await api(UserService).listUsers({})).result.find((u) => u.username === 'grace')!;
+    provoked.push(/status of 404 .*\/GetUserByID$/);
+    const notFoundText = async (userId: string) => {
+      await page.goto(`${origin}/ui/console/#/users/${userId}`);
+      const alert = page.getByRole('alert');
+      await alert.waitFor();
+      return alert.innerText();
+    };
+    const foreign = await notFoundText(outsider.userId);
+    expect(foreign).toMatch(/not found/i);
+    expect(await notFoundText('1234567890')).toBe(foreign);
+    expect(await page.getByRole('button', { name: 'Save profile' }).count()).toBe(0);
+
     await page.goto(`${origin}/ui/console/#/actions`);
     await page.getByRole('alert').filter({ hasText: 'Permission denied (403)' }).waitFor();
     expect(await page.getByRole('button', { name: 'Create target' }).count()).toBe(0);
