@@ -1,6 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import * as v1 from '@zitadel/proto/zitadel/instance_pb.js';
 import type * as v2 from '@zitadel/proto/zitadel/instance/v2beta/instance_pb.js';
+import { SERVER_VERSION } from '../platform/build/version.js';
 import { invalidField } from '../platform/errors/domain-error.js';
 import { detailsV1, textMatch } from '../platform/rpc/proto-mapping.js';
 import type { Instance } from '../platform/tenancy/instance.entity.js';
@@ -59,6 +60,7 @@ export function instanceDetailV1(instance: Instance, domains: readonly InstanceD
     id: instance.id,
     name: instance.name,
     state: v1.State.RUNNING,
+    version: SERVER_VERSION,
     domains: domains.map((d) => instanceDomainV1(instance.id, d)),
     details: detailsV1({
       sequence: 0n,
@@ -102,6 +104,7 @@ export function instanceV1({ instance, domains }: InstanceWithDomains): v1.Insta
     id: detail.id,
     name: detail.name,
     state: detail.state,
+    version: detail.version,
     domains: detail.domains,
     details: detail.details,
   });

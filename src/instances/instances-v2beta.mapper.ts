@@ -1,5 +1,6 @@
 import { create } from '@bufbuild/protobuf';
 import * as v2 from '@zitadel/proto/zitadel/instance/v2beta/instance_pb.js';
+import { SERVER_VERSION } from '../platform/build/version.js';
 import { ts } from '../platform/rpc/proto-mapping.js';
 import type { InstanceDomainView, InstanceWithDomains, TrustedDomainView } from './instances.queries.js';
 
@@ -21,6 +22,7 @@ export function instanceV2beta({ instance, domains }: InstanceWithDomains): v2.I
     id: instance.id,
     name: instance.name,
     state: v2.State.RUNNING,
+    version: SERVER_VERSION,
     creationDate: ts(instance.createdAt),
     changeDate: ts(instance.createdAt),
     domains: domains.map((d) => domainV2beta(instance.id, d)),

@@ -1,6 +1,9 @@
 import { createServer } from 'node:net';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core';
+import { ActionService } from '@zitadel/proto/zitadel/action/v2beta/action_service_pb.js';
 import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
+import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
 import { AppService } from '@zitadel/proto/zitadel/app/v2beta/app_service_pb.js';
 import { InternalPermissionService } from '@zitadel/proto/zitadel/internal_permission/v2beta/internal_permission_service_pb.js';
 import { AuthorizationService } from '@zitadel/proto/zitadel/authorization/v2beta/authorization_service_pb.js';
@@ -12,6 +15,7 @@ import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
 import { ConsoleSetup } from '../../src/bootstrap/console-setup.service.js';
 import { client } from '../support/clients.js';
+import { deliveryEnv, MailCatcher } from '../support/receivers.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { describeInBrowser, launchChromium, snap, withoutMfaPrompt } from '../login/support.js';
 
@@ -29,6 +33,8 @@ function freePort(): Promise<number> {
 
 let server: TestServer;
 let chromium: Chromium;
+/** Where the server delivers email: verification codes and password reset links sent from the console. */
+let smtp: MailCatcher;
 let origin: string;
 const ADMIN_PASSWORD = 'Password1!';
 const NEW_ADMIN_PASSWORD = 'Adm1n-Console-Passw0rd!';
@@ -111,8 +117,10 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
   beforeAll(async () => {
     const port = await freePort();
     origin = `http://127.0.0.1:${port}`;
+    smtp = await new MailCatcher().start();
     [server, chromium] = await Promise.all([
       bootTestServer({
+        ...deliveryEnv(smtp),
         PORTCULLIS_PORT: String(port),
         PORTCULLIS_EXTERNAL_URL: `http://localhost:${port}`,
         // Domain checks ask a resolver that is not there: they fail at once, without the network.
@@ -125,6 +133,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
   afterAll(async () => {
     await chromium?.close();
     await server?.close();
+    await smtp?.stop();
   });
 
   it('/ redirects to the console, whose page has a strict CSP and whose files are versioned, compressed and kept a year', async () => {
@@ -180,11 +189,16 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     expect(again.applications.map((a) => a.id)).toEqual([apps.applications[0].id]);
   });
 
-  it('a new administrator signs in, changes the initial password and creates an org, a user, a project with a role, an OIDC app and a grant, each seen by the API', async () => {
+  it('a new administrator signs in, changes the initial password, creates an org, a user, a project with a role, an OIDC app and a grant, edits the user, its credentials and the settings of org and instance, and manages identity providers and action targets, each seen by the API', async () => {
     const { context, page, problems, provoked, scriptBytes } = await consoleContext();
     await page.goto(`${origin}/`);
     await signIn(page, 'admin', ADMIN_PASSWORD, NEW_ADMIN_PASSWORD);
     await page.getByRole('heading', { name: 'Welcome' }).waitFor();
+    // The instance's panel: ready (its database answers) and the server's version, as GetMyInstance reports it.
+    await page.getByTestId('health').filter({ hasText: 'Ready' }).waitFor();
+    const { instance } = await api(AdminService).getMyInstance({});
+    expect(instance?.version).toMatch(/^\d+\.\d+\.\d+/);
+    await page.getByTestId('version').filter({ hasText: instance?.version }).waitFor();
     // The first screen's JavaScript, compressed as it travelled: the issue's budget is 200 kB.
     const firstScreenJs = await scriptBytes();
     expect(firstScreenJs).toBeGreaterThan(10_000);
@@ -318,6 +332,34 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await page.getByText('Copy the token now').waitFor();
     const me = await fetch(`${origin}/auth/v1/users/me`, { headers: { authorization: `Bearer ${pat}` } });
     expect(((await me.json()) as { user: { userName: string } }).user.userName).toBe('ci-bot');
+    // Its tokens and keys are listed and removed after a confirmation: a removed token no longer opens the API.
+    const tokens = panel(page, 'Personal access tokens');
+    await tokens.getByRole('row').nth(1).waitFor();
+    const bot = (await api(UserService).listUsers({})).result.find((u) => u.username === 'ci-bot')!;
+    const key = await api(UserService).addKey({
+      userId: bot.userId,
+      expirationDate: timestampFromDate(new Date(Date.now() + 86_400_000)),
+    });
+    await page.reload();
+    await panel(page, 'Keys').getByRole('cell', { name: key.keyId, exact: true }).waitFor();
+    await panel(page, 'Keys').getByRole('button', { name: 'Remove' }).click();
+    await page
+      .getByRole('dialog', { name: `Remove ${key.keyId}?` })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await panel(page, 'Keys').getByText('Nothing here yet.').waitFor();
+    const keysLeft = await api(UserService).listKeys({
+      filters: [{ filter: { case: 'userIdFilter', value: { id: bot.userId } } }],
+    });
+    expect(keysLeft.result).toEqual([]);
+    await tokens.getByRole('button', { name: 'Remove' }).click();
+    await page
+      .getByRole('dialog', { name: /^Remove / })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await tokens.getByText('Nothing here yet.').waitFor();
+    const revoked = await fetch(`${origin}/auth/v1/users/me`, { headers: { authorization: `Bearer ${pat}` } });
+    expect(revoked.status).toBe(401);
 
     // Grace becomes a user manager of the org, on the org's page.
     await page.goto(`${origin}/ui/console/#/orgs/${orgId}`);
@@ -467,6 +509,65 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await metadata.getByText('Nothing here yet.').waitFor();
     expect((await api(UserService).listUserMetadata({ userId: grace.userId })).metadata).toEqual([]);
 
+    // Her second factors: one added through the API is listed and removed after a confirmation.
+    await api(UserService).addOTPEmail({ userId: grace.userId });
+    await page.reload();
+    const factors = panel(page, 'Second factors and passkeys');
+    await factors.getByRole('cell', { name: 'One-time code by email' }).waitFor();
+    await factors.getByRole('button', { name: 'Remove' }).click();
+    await page
+      .getByRole('dialog', { name: 'Remove One-time code by email?' })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await factors.getByText('Nothing here yet.').waitFor();
+    expect((await api(UserService).listAuthenticationFactors({ userId: grace.userId })).result).toEqual([]);
+
+    // Her profile (UpdateHumanUser keeps the names not shown), then email and phone with their verification state.
+    const profile = panel(page, 'Profile');
+    await profile.getByLabel('Display name').fill('Amazing Grace');
+    await profile.getByLabel('Language').selectOption('de');
+    await profile.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByRole('heading', { level: 1, name: 'User Amazing Grace' }).waitFor();
+    const contact = panel(page, 'Email, phone and password');
+    await contact.getByLabel('New email', { exact: true }).fill('grace.hopper@acme.example.com');
+    await contact.getByRole('button', { name: 'Change email' }).click();
+    await contact
+      .getByTestId('user-email')
+      .filter({ hasText: 'grace.hopper@acme.example.com (not verified)' })
+      .waitFor();
+    await contact.getByLabel('New phone', { exact: true }).fill('+41791234567');
+    await contact.getByLabel('The new phone is verified').check();
+    await contact.getByRole('button', { name: 'Change phone' }).click();
+    await contact.getByTestId('user-phone').filter({ hasText: '+41791234567 (verified)' }).waitFor();
+    const edited = (await api(UserService).getUserByID({ userId: grace.userId })).user!;
+    const h = edited.type.case === 'human' ? edited.type.value : undefined;
+    expect([h?.profile?.givenName, h?.profile?.displayName, h?.profile?.preferredLanguage]).toEqual([
+      'Grace',
+      'Amazing Grace',
+      'de',
+    ]);
+    expect([h?.email?.email, h?.email?.isVerified, h?.phone?.phone, h?.phone?.isVerified]).toEqual([
+      'grace.hopper@acme.example.com',
+      false,
+      '+41791234567',
+      true,
+    ]);
+    // The new email's verification code went to the new address; a password reset link, sent by the server, too.
+    const [verification] = await smtp.waitFor('grace.hopper@acme.example.com');
+    expect(verification.text).toMatch(/[A-Z0-9]{6,}/);
+    await contact.getByRole('button', { name: 'Send password reset link' }).click();
+    await status(page).filter({ hasText: 'A password reset link is on its way' }).waitFor();
+    const resets = await api(AdminService).listEvents({
+      aggregateId: grace.userId,
+      eventTypes: ['user.human.password.code.added'],
+    });
+    expect(resets.events).toHaveLength(1);
+    const [, reset] = await smtp.waitFor('grace.hopper@acme.example.com', 2);
+    expect(reset.text).toContain(
+      `Reset your password: ${origin}/ui/v2/login/password/set?userId=${grace.userId}&code=`,
+    );
+    await snap(page, 'console-user-detail');
+
     // Delete, after the confirmation.
     const temp = await api(UserService).addHumanUser({
       organization: { org: { case: 'orgId', value: orgId } },
@@ -481,30 +582,103 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await page.getByRole('heading', { level: 1, name: 'Users', exact: true }).waitFor();
     await expect(api(UserService).getUserByID({ userId: temp.userId })).rejects.toThrow(/not found/i);
 
-    // Settings in force in the org: the instance's until the org sets its own.
+    // Settings in force in the org: the instance's until the org saves its own (AddCustom…Policy), and again after a reset.
+    const orgPolicy = async (path: string) => {
+      const res = await fetch(`${origin}/management/v1/policies/${path}`, {
+        headers: { authorization: `Bearer ${server.adminPat}`, 'x-zitadel-orgid': orgId },
+      });
+      return ((await res.json()) as { policy: Record<string, unknown> }).policy;
+    };
     await open(page, 'Settings');
     const complexity = panel(page, 'Password complexity');
     await complexity.getByText('Inherited from the instance').waitFor();
-    expect(await complexity.locator('dd').first().innerText()).toBe('8');
-    const own = await fetch(`${origin}/management/v1/policies/password/complexity`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${server.adminPat}`,
-        'content-type': 'application/json',
-        'x-zitadel-orgid': orgId,
-      },
-      body: JSON.stringify({
-        minLength: 12,
-        hasUppercase: true,
-        hasLowercase: true,
-        hasNumber: true,
-        hasSymbol: false,
-      }),
-    });
-    expect(own.status).toBe(200);
-    await page.reload();
+    expect(await complexity.getByLabel('Minimum length').inputValue()).toBe('8');
+    await complexity.getByLabel('Minimum length').fill('12');
+    await complexity.getByLabel('Needs a symbol').uncheck();
+    await complexity.getByRole('button', { name: 'Save' }).click();
     await complexity.getByText('Set for this organization').waitFor();
-    expect(await complexity.locator('dd').first().innerText()).toBe('12');
+    expect(await orgPolicy('password/complexity')).toMatchObject({
+      minLength: '12',
+      hasUppercase: true,
+      hasNumber: true,
+    });
+    expect((await orgPolicy('password/complexity')).hasSymbol).toBeFalsy();
+    // The instance's defaults (admin Update…Policy): what an org that has none of its own inherits.
+    await page.getByLabel('Level').selectOption({ label: 'Instance defaults' });
+    const lockout = panel(page, 'Lockout');
+    await lockout.getByLabel('Password attempts before locking (0: never)').fill('5');
+    await lockout.getByRole('button', { name: 'Save' }).click();
+    await lockout.getByText('Saved.').waitFor();
+    expect((await api(AdminService).getLockoutPolicy({})).policy?.maxPasswordAttempts).toBe(5n);
+    await page.getByLabel('Level').selectOption({ label: 'This organization' });
+    await lockout.getByText('Inherited from the instance').waitFor();
+    expect(await lockout.getByLabel('Password attempts before locking (0: never)').inputValue()).toBe('5');
+    await snap(page, 'console-settings');
+    // Reset: the org's own complexity goes, the instance's applies again.
+    await complexity.getByRole('button', { name: 'Reset to the instance’s' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Reset to the instance’s' }).click();
+    await complexity.getByText('Inherited from the instance').waitFor();
+    expect(await complexity.getByLabel('Minimum length').inputValue()).toBe('8');
+    expect(await orgPolicy('password/complexity')).toMatchObject({ minLength: '8', isDefault: true });
+
+    // Identity providers: a generic OIDC provider of the org (AddGenericOIDCProvider), deleted after a confirmation.
+    const inOrg = { headers: { 'x-zitadel-orgid': orgId } };
+    await open(page, 'Identity providers');
+    const addIdp = panel(page, 'Add OIDC provider');
+    await addIdp.getByLabel('Name', { exact: true }).fill('Corporate SSO');
+    await addIdp.getByLabel('Issuer').fill('https://sso.example.com');
+    await addIdp.getByLabel('Client ID').fill('portcullis');
+    await addIdp.getByLabel('Client secret').fill('sso-client-secret');
+    await addIdp.getByRole('button', { name: 'Add OIDC provider' }).click();
+    const idps = panel(page, 'Identity providers');
+    await idps
+      .getByRole('row', { name: /Corporate SSO/ })
+      .getByText('this organization')
+      .waitFor();
+    const providers = (await api(ManagementService).listProviders({}, inOrg)).result;
+    const sso = providers.find((p) => p.name === 'Corporate SSO');
+    expect(sso?.config?.config.case === 'oidc' && sso.config.config.value.issuer).toBe('https://sso.example.com');
+    await idps.getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('dialog', { name: /Delete the identity provider Corporate SSO\?/ })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await status(page).filter({ hasText: 'Identity provider Corporate SSO deleted.' }).waitFor();
+    expect((await api(ManagementService).listProviders({}, inOrg)).result.some((p) => p.name === 'Corporate SSO')).toBe(
+      false,
+    );
+
+    // Actions: a target created with its signing key shown once, the executions that call it, then deleted.
+    await open(page, 'Actions');
+    const addTarget = panel(page, 'Create target');
+    await addTarget.getByLabel('Name', { exact: true }).fill('audit hook');
+    await addTarget.getByLabel('Endpoint').fill('https://hooks.example.com/audit');
+    await addTarget.getByLabel('Interrupt on error').check();
+    await addTarget.getByRole('button', { name: 'Create target' }).click();
+    const signingKey = await page.getByTestId('signing-key').innerText();
+    await page.getByText('Copy the signing key now').waitFor();
+    const targets = (await api(ActionService).listTargets({})).targets;
+    const hook = targets.find((x) => x.name === 'audit hook')!;
+    expect(hook.endpoint).toBe('https://hooks.example.com/audit');
+    expect(hook.targetType.case === 'restWebhook' && hook.targetType.value.interruptOnError).toBe(true);
+    expect(signingKey.length).toBeGreaterThanOrEqual(16);
+    const condition = (value: string) => ({
+      conditionType: { case: 'request' as const, value: { condition: { case: 'method' as const, value } } },
+    });
+    const watched = '/zitadel.session.v2.SessionService/DeleteSession';
+    await api(ActionService).setExecution({ condition: condition(watched), targets: [hook.id] });
+    await page.reload();
+    const executions = panel(page, 'Executions');
+    await executions.getByRole('row', { name: new RegExp(`request ${watched}.*audit hook`) }).waitFor();
+    expect(await page.getByText(signingKey).count()).toBe(0);
+    await api(ActionService).setExecution({ condition: condition(watched), targets: [] });
+    await panel(page, 'Targets').getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete the target audit hook?' })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await status(page).filter({ hasText: 'Target audit hook deleted.' }).waitFor();
+    expect((await api(ActionService).listTargets({})).targets).toEqual([]);
 
     // The audit log: what happened to Grace, from the events API.
     await open(page, 'Audit log');
@@ -540,6 +714,9 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     const menu = page.getByRole('navigation', { name: 'Hauptmenü' });
     expect(await menu.getByRole('link').allInnerTexts()).toEqual(['Start']);
     await page.getByText('keine Verwaltungsrollen').waitFor();
+    // Readiness is for everyone; the instance's version only for its readers (iam.read).
+    await page.getByTestId('health').filter({ hasText: 'Bereit' }).waitFor();
+    expect(await page.getByTestId('version').count()).toBe(0);
     // Keyboard: the first Tab reaches the link past the header and menu.
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Zum Inhalt springen');
@@ -550,7 +727,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await context.close();
   });
 
-  it('a user manager of its org sees what its role allows and no more: users and their authorizations to manage, orgs and projects only to read', async () => {
+  it("a user manager of its org sees what its role allows and no more: users and their authorizations to manage, orgs, projects and settings only to read, another org's user as not found, actions as a 403", async () => {
     const defaultOrgId = (await api(OrganizationService).listOrganizations({})).result.find(
       (o) => o.name === 'Portcullis',
     )!.id;
@@ -565,7 +742,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
       resource: { resource: { case: 'organizationId', value: defaultOrgId } },
       roles: ['ORG_USER_MANAGER'],
     });
-    const { context, page, problems } = await consoleContext();
+    const { context, page, problems, provoked } = await consoleContext();
     await page.goto(`${origin}/ui/console/`);
     await signIn(page, 'manager', USER_PASSWORD);
     const menu = page.getByRole('navigation', { name: 'Main' });
@@ -592,6 +769,30 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await open(page, 'Projects');
     await page.getByRole('cell', { name: 'Portcullis', exact: true }).waitFor();
     expect(await page.getByRole('button', { name: 'Create project' }).count()).toBe(0);
+    // Settings only to read (policy.read without policy.write): the fields are there, disabled, and nothing saves.
+    await open(page, 'Settings');
+    const attempts = panel(page, 'Lockout').getByLabel('Password attempts before locking (0: never)');
+    await attempts.waitFor();
+    expect(await attempts.isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Save' }).count()).toBe(0);
+    expect(await page.getByLabel('Level').count()).toBe(0);
+    // A user of another org, opened by its id, reads exactly as an id that does not exist: not found, nothing to edit.
+    const outsider = (await api(UserService).listUsers({})).result.find((u) => u.username === 'grace')!;
+    provoked.push(/status of 404 .*\/GetUserByID$/);
+    const notFoundText = async (userId: string) => {
+      await page.goto(`${origin}/ui/console/#/users/${userId}`);
+      const alert = page.getByRole('alert');
+      await alert.waitFor();
+      return alert.innerText();
+    };
+    const foreign = await notFoundText(outsider.userId);
+    expect(foreign).toMatch(/not found/i);
+    expect(await notFoundText('1234567890')).toBe(foreign);
+    expect(await page.getByRole('button', { name: 'Save profile' }).count()).toBe(0);
+
+    await page.goto(`${origin}/ui/console/#/actions`);
+    await page.getByRole('alert').filter({ hasText: 'Permission denied (403)' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Create target' }).count()).toBe(0);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -7,11 +7,14 @@ import { signedInUser, siteOfPage, userManager } from './auth.js';
 import { html } from './html.js';
 import { chooseLanguage, t } from './i18n.js';
 import { href, useRoute } from './router.js';
+import { ActionsScreen } from './screens/actions.js';
 import { ApiAppScreen } from './screens/api-app.js';
 import { AppScreen } from './screens/app.js';
 import { AppWizardScreen } from './screens/app-wizard.js';
 import { AuthorizationsScreen } from './screens/authorizations.js';
 import { EventsScreen } from './screens/events.js';
+import { IdpsScreen } from './screens/idps.js';
+import { InstanceStatus } from './screens/instance-status.js';
 import { OrgScreen } from './screens/org.js';
 import { OrgsScreen } from './screens/orgs.js';
 import { ProjectScreen, ProjectsScreen } from './screens/projects.js';
@@ -27,6 +30,8 @@ const NAV = [
   { path: 'projects', label: 'nav.projects', permission: 'project.read' },
   { path: 'authorizations', label: 'nav.authorizations', permission: 'user.grant.read' },
   { path: 'settings', label: 'nav.settings', permission: 'policy.read' },
+  { path: 'idps', label: 'nav.idps', permission: 'org.idp.read' },
+  { path: 'actions', label: 'nav.actions', permission: 'action.target.read' },
   { path: 'events', label: 'nav.events', permission: 'events.read' },
 ];
 
@@ -45,6 +50,8 @@ function Screen({ segments }) {
   if (first === 'authorizations') return html`<${AuthorizationsScreen} />`;
   if (first === 'events') return html`<${EventsScreen} />`;
   if (first === 'settings') return html`<${SettingsScreen} />`;
+  if (first === 'idps') return html`<${IdpsScreen} />`;
+  if (first === 'actions') return html`<${ActionsScreen} />`;
   return html`<${Home} />`;
 }
 
@@ -58,6 +65,7 @@ function Home() {
       ? html`<p>${t('home.intro')}</p>
           <ul class="cards">${allowed.map((n) => html`<li><a href=${href(n.path)}>${t(n.label)}</a></li>`)}</ul>`
       : html`<p class="empty">${t('home.nothing')}</p>`}
+    <${InstanceStatus} />
   </div>`;
 }
 

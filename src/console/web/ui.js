@@ -209,3 +209,14 @@ export const Section = ({ title, children }) => html`<section class="panel"><h2>
 
 /** @param {unknown} state an API enum value, e.g. USER_STATE_ACTIVE */
 export const stateText = (state) => t(`state.${String(state)}`);
+
+/**
+ * A secret the API answers only once (a token, a signing key), with the warning that it will not
+ * be shown again; nothing until there is one.
+ * @param {{ label: string, value: string, testId: string, warning: string }} props
+ */
+export const ShownOnce = ({ label, value, testId, warning }) =>
+  value
+    ? html`<dl class="facts"><dt>${label}</dt><dd><code data-testid=${testId}>${value}</code>
+        <p class="notice warning" role="note">${warning}</p></dd></dl>`
+    : null;

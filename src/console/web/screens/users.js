@@ -1,12 +1,14 @@
 // Users of the current org: the list (search by name, username or email; paging), creating a
 // human user, and one user's detail with deactivate/reactivate and delete.
-import { useState } from 'preact/hooks';
+import { useReducer, useState } from 'preact/hooks';
 import { call, listQuery } from '../api.js';
 import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { go, href } from '../router.js';
 import { can, useSession } from '../session.js';
 import { Metadata } from './metadata.js';
+import { UserCredentials } from './user-credentials.js';
+import { UserContact, UserProfile } from './user-profile.js';
 import { UserAuthorizations, UserSessions } from './user-related.js';
 import {
   Check,
@@ -20,6 +22,7 @@ import {
   SearchField,
   Section,
   Select,
+  ShownOnce,
   Table,
   stateText,
   useAction,
@@ -167,8 +170,8 @@ function CreateMachine({ orgId, onCreated }) {
   <//>`;
 }
 
-/** A new personal access token of a machine user, shown once. @param {{ userId: string }} props */
-function NewToken({ userId }) {
+/** A new personal access token of a machine user, shown once. @param {{ userId: string, onAdded: () => void }} props */
+function NewToken({ userId, onAdded }) {
   // The API asks for an expiry: a year from today unless chosen.
   const [expires, setExpires] = useState(() => new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10));
   const [token, setToken] = useState('');
@@ -179,16 +182,14 @@ function NewToken({ userId }) {
       expirationDate: new Date(`${expires}T00:00:00Z`).toISOString(),
     });
     setToken(answer.token);
+    onAdded();
   };
-  return html`<${Section} title=${t('users.tokens')}>
+  return html`<${Section} title=${t('users.newToken')}>
     <form onSubmit=${action.submit(add)} class="grid">
       <${Field} label=${t('users.tokenExpires')} type="date" value=${expires} onInput=${setExpires} required />
       <div><button type="submit" class="primary">${t('users.newToken')}</button></div>
     </form>
-    ${token
-      ? html`<dl class="facts"><dt>${t('users.token')}</dt><dd><code data-testid="new-token">${token}</code>
-          <p class="notice warning" role="note">${t('users.tokenOnce')}</p></dd></dl>`
-      : ''}
+    <${ShownOnce} label=${t('users.token')} value=${token} testId="new-token" warning=${t('users.tokenOnce')} />
     ${action.feedback}
   <//>`;
 }
@@ -197,9 +198,12 @@ function NewToken({ userId }) {
 export function UserScreen({ userId }) {
   const { session } = useSession();
   const action = useAction();
+  // A new token counts up, so the token list loads again.
+  const [tokens, tokenAdded] = useReducer((/** @type {number} */ n) => n + 1, 0);
   const loaded = useLoad(() => call('zitadel.user.v2.UserService/GetUserByID', { userId }), [userId], can(session, 'user.read'));
   if (!can(session, 'user.read')) return html`<${Forbidden} />`;
-  if (loaded.loading) return html`<${Loading} />`;
+  // Loading again after a change keeps the page (and the change's message) in place.
+  if (!loaded.data && !loaded.error) return html`<${Loading} />`;
   if (loaded.error) return html`<${ErrorNotice} error=${loaded.error} />`;
   const u = loaded.data.user;
   const name = displayNameOf(u);
@@ -243,7 +247,12 @@ export function UserScreen({ userId }) {
       </div>
       ${action.feedback}
     <//>
-    ${u.machine && can(session, 'user.write') ? html`<${NewToken} userId=${u.userId} />` : ''}
+    ${u.human && can(session, 'user.write')
+      ? html`<${UserProfile} key=${u.userId} user=${u} onSaved=${loaded.reload} />
+          <${UserContact} user=${u} onSaved=${loaded.reload} />`
+      : ''}
+    ${u.machine && can(session, 'user.write') ? html`<${NewToken} userId=${u.userId} onAdded=${tokenAdded} />` : ''}
+    <${UserCredentials} user=${u} writable=${can(session, 'user.write')} round=${tokens} />
     <${Metadata}
       id=${u.userId}
       list=${() => call('zitadel.user.v2.UserService/ListUserMetadata', { userId: u.userId })}
