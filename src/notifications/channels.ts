@@ -10,7 +10,9 @@ import type { OutboundNotification } from './notifier.js';
 import { sendThroughProvider } from './providers/provider-senders.js';
 import { ProviderStore } from './providers/providers.queries.js';
 import { smsProviderFrom, type SmsProvider } from './sms.js';
-import { renderEmail, renderSms, scrubSecrets } from './templates.js';
+import { MessageTextsService } from '../settings/message-texts.service.js';
+import { Policies } from '../settings/policies.queries.js';
+import { messageTextTypeOf, renderEmail, renderSms, scrubSecrets } from './templates.js';
 
 export type Channel = OutboundNotification['channel'];
 
@@ -36,6 +38,8 @@ export class DeliveryChannels {
     private readonly outbound: OutboundHttp,
     private readonly store: ProviderStore,
     private readonly masterKey: MasterKey,
+    private readonly texts: MessageTextsService,
+    private readonly policies: Policies,
   ) {
     this.mailer = SmtpMailer.fromConfig(config);
     this.sms = smsProviderFrom(config, log.child({ component: 'sms' }), outbound);
@@ -65,7 +69,8 @@ export class DeliveryChannels {
   }
 
   /** Renders and sends one notification of an instance; throws when it was not sent. */
-  async deliver(tx: EntityManager, instanceId: string, notification: OutboundNotification): Promise<void> {
+  async deliver(tx: EntityManager, instanceId: string, queued: OutboundNotification): Promise<void> {
+    const notification = { ...queued, texts: await this.customTexts(tx, instanceId, queued) };
     const provider = await this.store.active(tx, instanceId, notification.channel);
     if (provider) {
       const secret = provider.secret ? this.masterKey.decrypt(provider.secret) : undefined;
@@ -87,6 +92,20 @@ export class DeliveryChannels {
       if (!this.sms) throw new Error(`SMS is not configured (${CHANNEL_SETTING.sms})`);
       await this.sms.send(notification.to, renderSms(notification), notification.template);
     }
+  }
+
+  /**
+   * The custom wording of the message in the user's language, else in the instance's default
+   * language (as ZITADEL falls back), read when sent so a text changed meanwhile applies.
+   */
+  private async customTexts(tx: EntityManager, instanceId: string, n: OutboundNotification) {
+    const type = messageTextTypeOf(n);
+    const fallback = (await this.policies.resolve('general', instanceId, undefined, tx)).settings.defaultLanguage;
+    for (const language of new Set([n.data.preferredLanguage, fallback].filter((l): l is string => !!l))) {
+      const texts = await this.texts.forNotification(tx, instanceId, n.orgId, type, language);
+      if (Object.keys(texts).length) return texts;
+    }
+    return undefined;
   }
 
   /** Called by the delivery worker once it has stopped sending. */

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { MessageTextFields } from '../settings/message-texts.js';
 
 /** What a notification is about; each has an email and an SMS template. */
 export type NotificationTemplate =
@@ -25,6 +26,8 @@ export interface OutboundNotification {
    * a page in the hosted login links to it there (see login-links.ts).
    */
   readonly origin?: string;
+  /** The instance's and org's custom wording of this kind of message, read when it is sent. */
+  readonly texts?: Partial<MessageTextFields>;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { MessageTextType } from '../settings/message-texts.js';
 import type { NotificationTemplate, OutboundNotification } from './notifier.js';
 
 /**
@@ -28,6 +29,26 @@ const PLACEHOLDERS: Readonly<Record<string, (n: OutboundNotification) => string 
   CodeID: (n) => n.data.codeId ?? n.data.passkeyId,
   PasskeyID: (n) => n.data.passkeyId ?? n.data.codeId,
 };
+
+/** Custom message texts also name the code `{{.OTP}}` (ZITADEL's OTP messages) and the app. */
+const TEXT_PLACEHOLDERS: typeof PLACEHOLDERS = {
+  ...PLACEHOLDERS,
+  OTP: (n) => n.data.code,
+  ApplicationName: (n) => n.data.applicationName,
+};
+
+/** Which of ZITADEL's message texts words each notification. */
+export function messageTextTypeOf(n: Pick<OutboundNotification, 'template' | 'channel'>): MessageTextType {
+  const types: Readonly<Record<NotificationTemplate, MessageTextType>> = {
+    verifyEmail: 'VerifyEmail',
+    verifyPhone: 'VerifyPhone',
+    passwordReset: 'PasswordReset',
+    inviteCode: 'InviteUser',
+    passkeyRegistration: 'PasswordlessRegistration',
+    otp: n.channel === 'sms' ? 'VerifySMSOTP' : 'VerifyEmailOTP',
+  };
+  return types[n.template];
+}
 
 const ACTION = /\{\{(.*?)\}\}/g;
 const FIELD = /^\s*\.([A-Za-z]+)\s*$/;
@@ -62,6 +83,18 @@ export function renderUrl(urlTemplate: string, notification: OutboundNotificatio
     const value = placeholder(inner);
     if (!value) throw new Error(`unknown placeholder ${action} in the URL template`);
     return encodeURIComponent(value(notification) ?? '');
+  });
+}
+
+/**
+ * A custom text with its placeholders filled in (raw values, for text; HTML escapes after). A
+ * placeholder a kind does not carry renders empty, as a zero-valued Go field does.
+ */
+export function fillText(text: string, notification: OutboundNotification): string {
+  return text.replace(ACTION, (_action, inner: string) => {
+    const name = FIELD.exec(inner)?.[1];
+    const value = name !== undefined && Object.hasOwn(TEXT_PLACEHOLDERS, name) ? TEXT_PLACEHOLDERS[name] : undefined;
+    return value?.(notification) ?? '';
   });
 }
 
@@ -132,48 +165,77 @@ function greetingName(n: OutboundNotification): string | undefined {
   return n.data.displayName || n.data.givenName || n.data.loginName || undefined;
 }
 
+/**
+ * The words of one message: the custom texts (instance, org) where set, else the built-in
+ * wording. A custom text that leaves out the code still gets it shown after it.
+ */
+function wordsOf(n: OutboundNotification) {
+  const wording = WORDING[n.template];
+  const custom = n.texts ?? {};
+  const name = greetingName(n);
+  const code = n.data.code;
+  const fill = (text: string | undefined) => (text ? fillText(text, n) : undefined);
+  const customText = fill(custom.text);
+  return {
+    subject: fill(custom.subject) ?? wording.subject(n),
+    greeting: fill(custom.greeting) ?? (name ? `Hello ${name},` : 'Hello,'),
+    /** The paragraph before the code, with its closing punctuation. */
+    intro: customText ?? (code ? `${wording.intro}:` : `${wording.intro}.`),
+    /** The code when the text does not already say it. */
+    code: code && !customText?.includes(code) ? code : undefined,
+    action: fill(custom.buttonText) ?? wording.action,
+    footer: fill(custom.footerText) ?? IGNORE,
+    sms:
+      customText === undefined
+        ? code
+          ? `${wording.sms}: ${code}`
+          : wording.sms
+        : code && !customText.includes(code)
+          ? `${customText} ${code}`
+          : customText,
+  };
+}
+
 export function renderEmail(notification: OutboundNotification): RenderedEmail {
-  const wording = WORDING[notification.template];
-  const name = greetingName(notification);
-  const code = notification.data.code;
+  const words = wordsOf(notification);
   const link = notification.urlTemplate ? renderUrl(notification.urlTemplate, notification) : undefined;
 
   const text =
     [
-      name ? `Hello ${name},` : 'Hello,',
-      code ? `${wording.intro}:\n\n    ${code}` : `${wording.intro}.`,
-      ...(link ? [`${wording.action}: ${link}`] : []),
-      IGNORE,
+      words.greeting,
+      words.code ? `${words.intro}\n\n    ${words.code}` : words.intro,
+      ...(link ? [`${words.action}: ${link}`] : []),
+      words.footer,
     ].join('\n\n') + '\n';
 
   const linkHtml = link
     ? linkableInHtml(link)
-      ? `<p><a href="${escapeHtml(link)}">${escapeHtml(wording.action)}</a></p>\n<p style="color:#666;font-size:12px">${escapeHtml(link)}</p>`
-      : `<p>${escapeHtml(wording.action)}: ${escapeHtml(link)}</p>`
+      ? `<p><a href="${escapeHtml(link)}">${escapeHtml(words.action)}</a></p>\n<p style="color:#666;font-size:12px">${escapeHtml(link)}</p>`
+      : `<p>${escapeHtml(words.action)}: ${escapeHtml(link)}</p>`
     : undefined;
   const html = [
     '<!DOCTYPE html>',
-    '<html><head><meta charset="utf-8"><title>' + escapeHtml(wording.subject(notification)) + '</title></head>',
+    '<html><head><meta charset="utf-8"><title>' + escapeHtml(words.subject) + '</title></head>',
     '<body style="font-family:sans-serif;line-height:1.5">',
-    `<p>${escapeHtml(name ? `Hello ${name},` : 'Hello,')}</p>`,
-    code
-      ? `<p>${escapeHtml(wording.intro)}:</p>\n<p style="font-size:24px;font-weight:bold;letter-spacing:2px">${escapeHtml(code)}</p>`
-      : `<p>${escapeHtml(wording.intro)}.</p>`,
+    `<p>${escapeHtml(words.greeting)}</p>`,
+    `<p>${escapeHtml(words.intro)}</p>`,
+    ...(words.code
+      ? [`<p style="font-size:24px;font-weight:bold;letter-spacing:2px">${escapeHtml(words.code)}</p>`]
+      : []),
     ...(linkHtml ? [linkHtml] : []),
-    `<p style="color:#666">${escapeHtml(IGNORE)}</p>`,
+    `<p style="color:#666">${escapeHtml(words.footer)}</p>`,
     '</body></html>',
     '',
   ].join('\n');
 
-  return { subject: wording.subject(notification), text, html };
+  return { subject: words.subject, text, html };
 }
 
 /** One short message: an SMS costs per segment, so no greeting. */
 export function renderSms(notification: OutboundNotification): string {
-  const wording = WORDING[notification.template];
-  const code = notification.data.code;
+  const words = wordsOf(notification);
   const link = notification.urlTemplate ? renderUrl(notification.urlTemplate, notification) : undefined;
-  return [code ? `${wording.sms}: ${code}` : wording.sms, ...(link ? [link] : [])].join('\n');
+  return [words.sms, ...(link ? [link] : [])].join('\n');
 }
 
 /** A phone number with all but its first three and last two characters hidden, for logs. */

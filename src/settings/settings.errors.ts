@@ -21,6 +21,7 @@ export const SETTINGS_ERRORS = errorIds({
   invalidPolicy: 'SETTINGS-1nv4l',
   invalidLocale: 'SETTINGS-l0c4l',
   levelRequired: 'SETTINGS-l3v3l',
+  messageTextNotFound: 'SETTINGS-msgtn',
 });
 const E = SETTINGS_ERRORS;
 
@@ -57,3 +58,6 @@ export const factorAlreadyAllowed = () =>
   AlreadyExists(E.factorAlreadyAllowed, 'the login policy already allows this factor');
 /** Errors.IAM.LoginPolicy.MFA.NotExisting: the factor is not allowed. */
 export const factorNotAllowed = () => NotFound(E.factorNotAllowed, 'the login policy does not allow this factor');
+/** Errors.CustomText.NotFound: there is no custom text of this type and language to reset. */
+export const messageTextNotFound = () =>
+  NotFound(E.messageTextNotFound, 'there is no custom text of this message type and language to reset');

@@ -3,6 +3,8 @@ import { OrgLifecycle } from '../orgs/org-lifecycle.js';
 import { IdpQueries } from '../idps/idps.queries.js';
 import { IdpsModule } from '../idps/idps.module.js';
 import { OrgsModule } from '../orgs/orgs.module.js';
+import { MessageTextsHandler } from './message-texts.handler.js';
+import { MessageTextsService } from './message-texts.service.js';
 import { Policies } from './policies.queries.js';
 import { SettingsAdminHandler } from './settings-admin.handler.js';
 import { SettingsAdminInstanceHandler } from './settings-admin-instance.handler.js';
@@ -27,8 +29,10 @@ import { SettingsService } from './settings.service.js';
     SettingsAdminInstanceHandler,
     SettingsManagementHandler,
     SettingsAuthHandler,
+    MessageTextsService,
+    MessageTextsHandler,
   ],
-  exports: [Policies, SettingsService],
+  exports: [Policies, SettingsService, MessageTextsService],
 })
 export class SettingsModule implements OnModuleInit {
   constructor(

@@ -394,6 +394,60 @@ export class SettingsService {
     });
   }
 
+  // ---- free-form rows of an owner (custom message texts) ------------------------------------
+
+  /** The rows of these kinds stored by these owners (instance id or org ids) of the caller's instance. */
+  async ownedRows(instanceId: string, kinds: readonly string[], owners: readonly string[], db?: EntityManager) {
+    if (!kinds.length || !owners.length) return [];
+    return (db ?? this.tx.reader)
+      .getRepository(SettingsPolicy)
+      .createQueryBuilder('p')
+      .where('p.instance_id = :i AND p.kind IN (:...kinds) AND p.owner IN (:...owners)', {
+        i: instanceId,
+        kinds,
+        owners,
+      })
+      .getMany();
+  }
+
+  /** Checks `policy.read` on an org of the instance (own org or permitted), same answer for missing and hidden. */
+  async checkOrgReadable(caller: Caller, orgId: string): Promise<void> {
+    await this.checkOrgRead(caller, orgId);
+  }
+
+  /** Reading an instance-level row takes the instance permission. */
+  requireInstanceRead(caller: Caller): void {
+    this.requireInstance(caller, POLICY_PERMISSIONS.read);
+  }
+
+  /**
+   * Writes (`body`) or removes (`body` undefined) the owner's row of a free-form kind, its event
+   * appended first in the same transaction; removing a row that is not there calls `missing`.
+   */
+  async putOwnedRow(
+    caller: Caller,
+    level: Exclude<TranslationLevel, { kind: 'system' }>,
+    kind: string,
+    body: Record<string, unknown> | undefined,
+    event: { readonly type: string; readonly payload: Record<string, unknown> },
+    missing: () => Error,
+  ): Promise<ChangeDetails> {
+    const permission = body ? 'write' : 'delete';
+    if (level.kind === 'instance') this.requireInstance(caller, `iam.policy.${permission}`);
+    return this.tx.run(async (tx) => {
+      const owner: Owner =
+        level.kind === 'instance'
+          ? { type: 'instance', id: caller.instance.id }
+          : await this.orgForWrite(tx, caller, level.orgId, `policy.${permission}`);
+      const stored = await this.own(tx, caller, kind, owner);
+      if (!body && !stored) throw missing();
+      const written = await this.push(tx, caller, owner, `${owner.type}.${event.type}`, event.payload);
+      if (body) await this.upsert(tx, caller, kind, owner, body, written);
+      else await tx.getRepository(SettingsPolicy).delete({ instanceId: caller.instance.id, kind, owner: owner.id });
+      return details(written, stored?.createdAt ?? written.createdAt);
+    });
+  }
+
   // ---- internals --------------------------------------------------------------------------
 
   private validated<K extends PolicyKind>(kind: K, body: PolicyBodies[K]): PolicyBodies[K] {
