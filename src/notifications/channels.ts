@@ -95,13 +95,16 @@ export class DeliveryChannels {
   }
 
   /**
-   * The custom wording of the message in the user's language, else in the instance's default
-   * language (as ZITADEL falls back), read when sent so a text changed meanwhile applies.
+   * The custom wording of the message in the user's language (or its base language), else in the
+   * instance's default language (as ZITADEL falls back), read when sent so a text changed meanwhile applies.
    */
   private async customTexts(tx: EntityManager, instanceId: string, n: OutboundNotification) {
     const type = messageTextTypeOf(n);
     const fallback = (await this.policies.resolve('general', instanceId, undefined, tx)).settings.defaultLanguage;
-    for (const language of new Set([n.data.preferredLanguage, fallback].filter((l): l is string => !!l))) {
+    const preferred = n.data.preferredLanguage;
+    // `de-CH` is worded by `de` texts when it has none of its own.
+    const languages = [preferred, preferred?.split('-')[0], fallback].filter((l): l is string => !!l);
+    for (const language of new Set(languages)) {
       const texts = await this.texts.forNotification(tx, instanceId, n.orgId, type, language);
       if (Object.keys(texts).length) return texts;
     }

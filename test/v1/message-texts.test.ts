@@ -104,7 +104,7 @@ describe('v1 message texts', () => {
     expect(await events('instance.customtext.set')).toHaveLength(1);
   });
 
-  it("an org's text (management SetCustom…) changes the VerifyEmail mail sent to its users over the instance's, and its reset falls back to the instance's", async () => {
+  it("an org's text (management SetCustom…) changes the VerifyEmail mail sent to its users over the instance's, in the user's language, else its base language, else the instance's default; its reset falls back to the instance's text", async () => {
     const f = factories(server);
     const orgId = await f.org();
     const owner = await f.principal(orgId, ['ORG_OWNER']);
@@ -140,6 +140,20 @@ describe('v1 message texts', () => {
     expect(mail.text).toContain('Sent by the instance');
     expect(mail.html).toContain('Your code is K0D3X1.');
 
+    // The user's language, then its base language, then the instance's default language (en).
+    await mgmt.setCustomVerifyEmailMessageText({ language: 'de', subject: 'Willkommen' });
+    const swiss = uniqueEmail('swiss');
+    await enqueue(server, { channel: 'email', to: swiss, orgId, data: { code: 'K0D3X3', preferredLanguage: 'de-CH' } });
+    expect((await smtp.waitFor(swiss))[0].subject).toBe('Willkommen');
+    const french = uniqueEmail('french');
+    await enqueue(server, {
+      channel: 'email',
+      to: french,
+      orgId,
+      data: { code: 'K0D3X4', preferredLanguage: 'fr', displayName: 'Luc' },
+    });
+    expect((await smtp.waitFor(french))[0].subject).toBe('Welcome, Luc');
+
     await mgmt.resetCustomVerifyEmailMessageTextToDefault({ language: 'en' });
     expect((await events('org.customtext.template.removed')).at(-1)).toMatchObject({ aggregate_id: orgId });
     const after = uniqueEmail('after-reset');
@@ -163,6 +177,6 @@ describe('v1 message texts', () => {
       Status.PERMISSION_DENIED,
     );
     expect(await v1Code(strangerAdmin.getCustomInitMessageText({ language: 'en' }))).toBe(Status.PERMISSION_DENIED);
-    expect(await events('org.customtext.set')).toHaveLength(1);
+    expect(await events('org.customtext.set')).toHaveLength(2);
   });
 });
