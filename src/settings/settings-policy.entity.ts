@@ -8,7 +8,7 @@ export class SettingsPolicy {
   @PrimaryColumn({ name: 'instance_id', type: 'text' })
   instanceId!: string;
 
-  /** A `PolicyKind`, or `hosted_login_translation:<locale>`. */
+  /** A `PolicyKind`, `hosted_login_translation:<locale>` or `message_text:<type>:<language>`. */
   @PrimaryColumn({ type: 'text' })
   kind!: string;
 
