@@ -377,6 +377,38 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     });
     expect(members.administrators.map((a) => a.roles)).toEqual([['ORG_USER_MANAGER']]);
     await snap(page, 'console-user');
+    // Her roles changed (the form shows the ones she has; saving replaces them, as v1 UpdateOrgMember),
+    // then she is removed after the confirmation.
+    const inOrgOf = { headers: { 'x-zitadel-orgid': orgId } };
+    const orgRolesOf = async (userId: string) =>
+      (await api(ManagementService).listOrgMembers({}, inOrgOf)).result
+        .filter((m) => m.userId === userId)
+        .map((m) => m.roles);
+    await admins
+      .getByRole('row', { name: /Grace Hopper/ })
+      .getByRole('button', { name: 'Change roles' })
+      .click();
+    await admins.getByRole('checkbox', { name: 'ORG_USER_MANAGER', exact: true, checked: true }).waitFor();
+    await admins.getByLabel('ORG_USER_MANAGER', { exact: true }).uncheck();
+    await admins.getByLabel('ORG_OWNER_VIEWER', { exact: true }).check();
+    await admins.getByRole('button', { name: 'Save roles' }).click();
+    await status(page).filter({ hasText: 'Roles changed.' }).waitFor();
+    await admins
+      .getByRole('row', { name: /Grace Hopper/ })
+      .getByText('ORG_OWNER_VIEWER')
+      .waitFor();
+    expect(await orgRolesOf(grace.userId)).toEqual([['ORG_OWNER_VIEWER']]);
+    await admins
+      .getByRole('row', { name: /Grace Hopper/ })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await page
+      .getByRole('dialog', { name: 'Remove Grace Hopper as administrator?' })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await status(page).filter({ hasText: 'Administrator removed.' }).waitFor();
+    await admins.getByRole('row', { name: /Grace Hopper/ }).waitFor({ state: 'detached' });
+    expect(await orgRolesOf(grace.userId)).toEqual([]);
 
     // Projects: one with a role.
     await open(page, 'Projects');
@@ -394,6 +426,44 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     const shop = projects.projects.find((p) => p.name === 'Shop')!;
     const roles = await api(ProjectService).listProjectRoles({ projectId: shop.id });
     expect(roles.projectRoles.map((r) => [r.key, r.displayName])).toEqual([['reader', 'Reader']]);
+
+    // Grace administers the project: added as a viewer, made an owner, removed (v1 project members).
+    const projectAdmins = panel(page, 'Administrators');
+    const projectRolesOf = async () =>
+      (await api(ManagementService).listProjectMembers({ projectId: shop.id }, inOrgOf)).result.map((m) => [
+        m.userId,
+        m.roles,
+      ]);
+    await projectAdmins.getByLabel('User', { exact: true }).selectOption({ label: 'Grace Hopper (grace)' });
+    await projectAdmins.getByLabel('PROJECT_OWNER_VIEWER', { exact: true }).check();
+    await projectAdmins.getByRole('button', { name: 'Make administrator' }).click();
+    await projectAdmins
+      .getByRole('row', { name: /Grace Hopper/ })
+      .getByText('PROJECT_OWNER_VIEWER')
+      .waitFor();
+    expect(await projectRolesOf()).toEqual([[grace.userId, ['PROJECT_OWNER_VIEWER']]]);
+    await projectAdmins
+      .getByRole('row', { name: /Grace Hopper/ })
+      .getByRole('button', { name: 'Change roles' })
+      .click();
+    await projectAdmins.getByLabel('PROJECT_OWNER_VIEWER', { exact: true }).uncheck();
+    await projectAdmins.getByLabel('PROJECT_OWNER', { exact: true }).check();
+    await projectAdmins.getByRole('button', { name: 'Save roles' }).click();
+    await projectAdmins
+      .getByRole('row', { name: /Grace Hopper/ })
+      .getByText('PROJECT_OWNER', { exact: true })
+      .waitFor();
+    expect(await projectRolesOf()).toEqual([[grace.userId, ['PROJECT_OWNER']]]);
+    await projectAdmins
+      .getByRole('row', { name: /Grace Hopper/ })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await page
+      .getByRole('dialog', { name: 'Remove Grace Hopper as administrator?' })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await projectAdmins.getByText('Nothing here yet.').waitFor();
+    expect(await projectRolesOf()).toEqual([]);
 
     // Granted to the default org, with the role it may hand out.
     const grants = panel(page, 'Granted to organizations');
