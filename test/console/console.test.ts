@@ -11,6 +11,7 @@ import { OrganizationService } from '@zitadel/proto/zitadel/org/v2/org_service_p
 import { OrganizationService as OrganizationServiceBeta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { TextQueryMethod } from '@zitadel/proto/zitadel/object/v2/object_pb.js';
 import { ProjectService } from '@zitadel/proto/zitadel/project/v2beta/project_service_pb.js';
+import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
 import { ConsoleSetup } from '../../src/bootstrap/console-setup.service.js';
@@ -332,6 +333,29 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await page.getByText('Copy the token now').waitFor();
     const me = await fetch(`${origin}/auth/v1/users/me`, { headers: { authorization: `Bearer ${pat}` } });
     expect(((await me.json()) as { user: { userName: string } }).user.userName).toBe('ci-bot');
+    // Its client secret, shown once, opens the token endpoint (client credentials); removed after a
+    // confirmation, the endpoint refuses it.
+    const secretPanel = panel(page, 'Client secret');
+    await secretPanel.getByText('has no client secret').waitFor();
+    await secretPanel.getByRole('button', { name: 'New client secret' }).click();
+    const botSecret = await page.getByTestId('machine-secret').innerText();
+    await secretPanel.getByText('has a client secret').waitFor();
+    const clientCredentials = () =>
+      fetch(`${origin}/oauth/v2/token`, {
+        method: 'POST',
+        headers: { authorization: basicAuth('ci-bot', botSecret), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'openid' }),
+      });
+    expect((await clientCredentials()).status).toBe(200);
+    await secretPanel.getByRole('button', { name: 'Remove client secret' }).click();
+    await page
+      .getByRole('dialog', { name: /^Remove the client secret\?/ })
+      .getByRole('button', { name: 'Remove client secret' })
+      .click();
+    await status(page).filter({ hasText: 'Client secret removed.' }).waitFor();
+    await secretPanel.getByText('has no client secret').waitFor();
+    expect(await page.getByTestId('machine-secret').count()).toBe(0);
+    expect(((await (await clientCredentials()).json()) as { error: string }).error).toBe('invalid_client');
     // Its tokens and keys are listed and removed after a confirmation: a removed token no longer opens the API.
     const tokens = panel(page, 'Personal access tokens');
     await tokens.getByRole('row').nth(1).waitFor();
@@ -557,10 +581,22 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
       filters: [{ filter: { case: 'userId', value: { id: grace.userId } } }],
     });
     expect(granted.authorizations.map((a) => [a.projectId, a.roles])).toEqual([[shop.id, ['reader']]]);
-    // Grace's page lists it too, and her sessions (none: she never signed in).
+    // Grace's page lists it too, and her session, which the administrator ends (v2 DeleteSession
+    // with session.delete, no session token): the API no longer knows it.
+    const { sessionId } = await api(SessionService).createSession({
+      checks: { user: { search: { case: 'userId', value: grace.userId } } },
+    });
     await page.goto(`${origin}/ui/console/#/users/${grace.userId}`);
     await panel(page, 'Authorizations').getByRole('cell', { name: 'Shop', exact: true }).waitFor();
-    await panel(page, 'Sessions').getByText('Nothing here yet.').waitFor();
+    const sessions = panel(page, 'Sessions');
+    await sessions.getByRole('button', { name: 'End session' }).click();
+    await page
+      .getByRole('dialog', { name: /^End this session\?/ })
+      .getByRole('button', { name: 'End session' })
+      .click();
+    await status(page).filter({ hasText: 'Session ended.' }).waitFor();
+    await sessions.getByText('Nothing here yet.').waitFor();
+    await expect(api(SessionService).getSession({ sessionId })).rejects.toThrow(/not found/i);
     // Metadata: text in, UTF-8 bytes in the API, and removed after a confirmation.
     const metadata = panel(page, 'Metadata');
     await metadata.getByLabel('Key').fill('department');
