@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core';
+import type { Browser as Chromium, BrowserContext, Locator, Page } from 'playwright-core';
 import { ActionService } from '@zitadel/proto/zitadel/action/v2beta/action_service_pb.js';
 import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
 import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
@@ -105,6 +105,29 @@ async function tokenEndpointSays(clientId: string, secret: string): Promise<stri
   return ((await res.json()) as { error: string }).error;
 }
 
+/**
+ * In an administrators panel: the member's roles changed through the one form (it loads the roles
+ * the member has; saving replaces them).
+ */
+async function changeAdminRoles(admins: Locator, name: string, from: string, to: string) {
+  await admins.getByRole('row', { name }).getByRole('button', { name: 'Change roles' }).click();
+  await admins.getByRole('checkbox', { name: from, exact: true, checked: true }).waitFor();
+  await admins.getByLabel(from, { exact: true }).uncheck();
+  await admins.getByLabel(to, { exact: true }).check();
+  await admins.getByRole('button', { name: 'Save roles' }).click();
+  await admins.getByRole('row', { name }).getByText(to, { exact: true }).waitFor();
+}
+
+/** In an administrators panel: the member removed after the confirmation dialog. */
+async function removeAdmin(admins: Locator, name: string) {
+  await admins.getByRole('row', { name }).getByRole('button', { name: 'Remove' }).click();
+  await admins
+    .page()
+    .getByRole('dialog', { name: `Remove ${name} as administrator?` })
+    .getByRole('button', { name: 'Remove' })
+    .click();
+}
+
 /** A panel of the screen, by its heading. */
 const panel = (page: Page, title: string) =>
   page.locator('section.panel').filter({ has: page.getByRole('heading', { name: title, exact: true }) });
@@ -190,7 +213,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     expect(again.applications.map((a) => a.id)).toEqual([apps.applications[0].id]);
   });
 
-  it('a new administrator signs in, changes the initial password, creates an org, a user, a project with a role, an OIDC app and a grant, edits the user, its credentials and the settings of org and instance, and manages identity providers and action targets, each seen by the API', async () => {
+  it('a new administrator signs in, changes the initial password, creates an org, a user, a project with a role, an OIDC app and a grant, edits the user, its credentials (a service account’s secret shown once), its sessions (ended) and the settings of org and instance, manages org and project administrators (added, roles changed, removed), identity providers, action targets (created, changed) and executions (set on a method or an event group, removed as SetExecution with no targets), each seen by the API', async () => {
     const { context, page, problems, provoked, scriptBytes } = await consoleContext();
     await page.goto(`${origin}/`);
     await signIn(page, 'admin', ADMIN_PASSWORD, NEW_ADMIN_PASSWORD);
@@ -408,28 +431,10 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
       (await api(ManagementService).listOrgMembers({}, inOrgOf)).result
         .filter((m) => m.userId === userId)
         .map((m) => m.roles);
-    await admins
-      .getByRole('row', { name: /Grace Hopper/ })
-      .getByRole('button', { name: 'Change roles' })
-      .click();
-    await admins.getByRole('checkbox', { name: 'ORG_USER_MANAGER', exact: true, checked: true }).waitFor();
-    await admins.getByLabel('ORG_USER_MANAGER', { exact: true }).uncheck();
-    await admins.getByLabel('ORG_OWNER_VIEWER', { exact: true }).check();
-    await admins.getByRole('button', { name: 'Save roles' }).click();
+    await changeAdminRoles(admins, 'Grace Hopper', 'ORG_USER_MANAGER', 'ORG_OWNER_VIEWER');
     await status(page).filter({ hasText: 'Roles changed.' }).waitFor();
-    await admins
-      .getByRole('row', { name: /Grace Hopper/ })
-      .getByText('ORG_OWNER_VIEWER')
-      .waitFor();
     expect(await orgRolesOf(grace.userId)).toEqual([['ORG_OWNER_VIEWER']]);
-    await admins
-      .getByRole('row', { name: /Grace Hopper/ })
-      .getByRole('button', { name: 'Remove' })
-      .click();
-    await page
-      .getByRole('dialog', { name: 'Remove Grace Hopper as administrator?' })
-      .getByRole('button', { name: 'Remove' })
-      .click();
+    await removeAdmin(admins, 'Grace Hopper');
     await status(page).filter({ hasText: 'Administrator removed.' }).waitFor();
     await admins.getByRole('row', { name: /Grace Hopper/ }).waitFor({ state: 'detached' });
     expect(await orgRolesOf(grace.userId)).toEqual([]);
@@ -466,26 +471,9 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
       .getByText('PROJECT_OWNER_VIEWER')
       .waitFor();
     expect(await projectRolesOf()).toEqual([[grace.userId, ['PROJECT_OWNER_VIEWER']]]);
-    await projectAdmins
-      .getByRole('row', { name: /Grace Hopper/ })
-      .getByRole('button', { name: 'Change roles' })
-      .click();
-    await projectAdmins.getByLabel('PROJECT_OWNER_VIEWER', { exact: true }).uncheck();
-    await projectAdmins.getByLabel('PROJECT_OWNER', { exact: true }).check();
-    await projectAdmins.getByRole('button', { name: 'Save roles' }).click();
-    await projectAdmins
-      .getByRole('row', { name: /Grace Hopper/ })
-      .getByText('PROJECT_OWNER', { exact: true })
-      .waitFor();
+    await changeAdminRoles(projectAdmins, 'Grace Hopper', 'PROJECT_OWNER_VIEWER', 'PROJECT_OWNER');
     expect(await projectRolesOf()).toEqual([[grace.userId, ['PROJECT_OWNER']]]);
-    await projectAdmins
-      .getByRole('row', { name: /Grace Hopper/ })
-      .getByRole('button', { name: 'Remove' })
-      .click();
-    await page
-      .getByRole('dialog', { name: 'Remove Grace Hopper as administrator?' })
-      .getByRole('button', { name: 'Remove' })
-      .click();
+    await removeAdmin(projectAdmins, 'Grace Hopper');
     await projectAdmins.getByText('Nothing here yet.').waitFor();
     expect(await projectRolesOf()).toEqual([]);
 
@@ -768,22 +756,70 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     expect(hook.endpoint).toBe('https://hooks.example.com/audit');
     expect(hook.targetType.case === 'restWebhook' && hook.targetType.value.interruptOnError).toBe(true);
     expect(signingKey.length).toBeGreaterThanOrEqual(16);
-    const condition = (value: string) => ({
-      conditionType: { case: 'request' as const, value: { condition: { case: 'method' as const, value } } },
-    });
+    // Changed: name, endpoint, timeout and kind (a call whose answer is used); the signing key stays hidden.
+    await panel(page, 'Targets').getByRole('button', { name: 'Edit' }).click();
+    const editTarget = panel(page, 'Edit target audit hook');
+    await editTarget.getByLabel('Name', { exact: true }).fill('audit call');
+    await editTarget.getByLabel('Endpoint').fill('https://hooks.example.com/audit-call');
+    await editTarget.getByLabel('Kind').selectOption('restCall');
+    await editTarget.getByLabel('Timeout in seconds').fill('5');
+    await editTarget.getByRole('button', { name: 'Save target' }).click();
+    await panel(page, 'Targets').getByRole('cell', { name: 'audit call', exact: true }).waitFor();
+    const changed = (await api(ActionService).getTarget({ id: hook.id })).target!;
+    expect([changed.name, changed.endpoint, changed.targetType.case, changed.timeout?.seconds]).toEqual([
+      'audit call',
+      'https://hooks.example.com/audit-call',
+      'restCall',
+      5n,
+    ]);
+    expect(changed.targetType.case === 'restCall' && changed.targetType.value.interruptOnError).toBe(true);
+    // Executions set in the console: on a request to one method (chosen from the methods the server
+    // lists) and on an event group (typed), each seen by the API; one removed after a confirmation.
     const watched = '/zitadel.session.v2.SessionService/DeleteSession';
-    await api(ActionService).setExecution({ condition: condition(watched), targets: [hook.id] });
-    await page.reload();
     const executions = panel(page, 'Executions');
-    await executions.getByRole('row', { name: new RegExp(`request ${watched}.*audit hook`) }).waitFor();
+    await executions.getByLabel('Runs on').selectOption('request');
+    await executions.getByLabel('Which').selectOption('method');
+    await executions.getByLabel('Method', { exact: true }).selectOption(watched);
+    await executions.getByLabel('audit call', { exact: true }).check();
+    await executions.getByRole('button', { name: 'Set execution' }).click();
+    await executions.getByRole('row', { name: new RegExp(`request ${watched}.*audit call`) }).waitFor();
+    await executions.getByLabel('Runs on').selectOption('event');
+    await executions.getByLabel('Which').selectOption('group');
+    await executions.getByLabel('Event group').fill('user.human');
+    await executions.getByLabel('audit call', { exact: true }).check();
+    await executions.getByRole('button', { name: 'Set execution' }).click();
+    await executions.getByRole('row', { name: /event user\.human.*audit call/ }).waitFor();
+    const conditions = async () =>
+      (await api(ActionService).listExecutions({})).executions.map((e) => [e.condition?.conditionType.case, e.targets]);
+    expect((await conditions()).sort()).toEqual([
+      ['event', [hook.id]],
+      ['request', [hook.id]],
+    ]);
     expect(await page.getByText(signingKey).count()).toBe(0);
-    await api(ActionService).setExecution({ condition: condition(watched), targets: [] });
+    await executions
+      .getByRole('row', { name: /event user\.human/ })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await page
+      .getByRole('dialog', { name: 'Remove the execution on event user.human?' })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await status(page).filter({ hasText: 'Execution removed.' }).waitFor();
+    await executions.getByRole('row', { name: /event user\.human/ }).waitFor({ state: 'detached' });
+    expect(await conditions()).toEqual([['request', [hook.id]]]);
+    await executions.getByRole('button', { name: 'Remove' }).click();
+    await page
+      .getByRole('dialog', { name: /^Remove the execution on request/ })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await executions.getByText('Nothing here yet.').waitFor();
+    expect(await conditions()).toEqual([]);
     await panel(page, 'Targets').getByRole('button', { name: 'Delete' }).click();
     await page
-      .getByRole('dialog', { name: 'Delete the target audit hook?' })
+      .getByRole('dialog', { name: 'Delete the target audit call?' })
       .getByRole('button', { name: 'Delete' })
       .click();
-    await status(page).filter({ hasText: 'Target audit hook deleted.' }).waitFor();
+    await status(page).filter({ hasText: 'Target audit call deleted.' }).waitFor();
     expect((await api(ActionService).listTargets({})).targets).toEqual([]);
 
     // The audit log: what happened to Grace, from the events API.

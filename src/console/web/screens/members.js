@@ -1,7 +1,7 @@
 // Administrators of an organization or of a project (ZITADEL's org and project members) through the
 // management v1 member methods: listed with their roles, a user of the org made one with roles the
 // server offers for that level, their roles changed, removed after a confirmation.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { call, listQuery } from '../api.js';
 import { html } from '../html.js';
 import { t } from '../i18n.js';
@@ -30,9 +30,12 @@ export function Members({ level }) {
     () => call(`${MGMT}/List${methods}Members`, { ...body, query: listQuery(0, 100) }, { orgId }),
     [orgId, methods, body.projectId],
   );
-  const [editing, setEditing] = useState('');
   const action = useAction();
   const list = members.data?.result ?? [];
+  // The form's user and roles change together: choosing a member shows the roles they have.
+  const [chosen, setChosen] = useState({ userId: '', roles: /** @type {string[]} */ ([]) });
+  const choose = (/** @type {string} */ userId) =>
+    setChosen({ userId, roles: list.find((/** @type {any} */ m) => m.userId === userId)?.roles ?? [] });
   const remove = (/** @type {any} */ m) =>
     action.run(async () => {
       await call(`${MGMT}/Remove${methods}Member`, { ...body, userId: m.userId }, { orgId });
@@ -48,7 +51,7 @@ export function Members({ level }) {
         can(session, `${permission}.write`) || can(session, `${permission}.delete`)
           ? html`<span class="actions">
               ${can(session, `${permission}.write`)
-                ? html`<button type="button" onClick=${() => setEditing(m.userId)}>${t('admins.changeRoles')}</button>`
+                ? html`<button type="button" onClick=${() => choose(m.userId)}>${t('admins.changeRoles')}</button>`
                 : ''}
               ${can(session, `${permission}.delete`)
                 ? html`<${ConfirmButton} label=${t('admins.remove')}
@@ -60,7 +63,9 @@ export function Members({ level }) {
       ])} />
     ${action.feedback}
     ${can(session, `${permission}.write`)
-      ? html`<${MemberForm} level=${level} members=${list} userId=${editing} onUserId=${setEditing} onSaved=${members.reload} />`
+      ? html`<${MemberForm} level=${level} existing=${list.some((/** @type {any} */ m) => m.userId === chosen.userId)}
+          chosen=${chosen} onChoose=${choose} onRoles=${(/** @type {string[]} */ roles) => setChosen({ ...chosen, roles })}
+          onSaved=${() => { choose(''); members.reload(); }} />`
       : ''}
   <//>`;
 }
@@ -68,32 +73,28 @@ export function Members({ level }) {
 /**
  * One form for both adding and changing: choosing a user who already is one loads their roles, and
  * saving replaces them (UpdateMember); anyone else is added with the roles ticked (AddMember).
- * @param {{ level: Level, members: any[], userId: string,
- *   onUserId: (id: string) => void, onSaved: () => void }} props
+ * @param {{ level: Level, existing: boolean, chosen: { userId: string, roles: string[] },
+ *   onChoose: (id: string) => void, onRoles: (roles: string[]) => void, onSaved: () => void }} props
  */
-function MemberForm({ level, members, userId, onUserId, onSaved }) {
+function MemberForm({ level, existing, chosen, onChoose, onRoles, onSaved }) {
   const { methods, body, orgId } = level;
-  const [roles, setRoles] = useState(/** @type {string[]} */ ([]));
+  const { userId, roles } = chosen;
   const action = useAction();
   const users = useLoad(() => listUsers(orgId, '', 0, 100), [orgId]);
   const offered = useLoad(() => call(`${MGMT}/List${methods}MemberRoles`, {}, { orgId }), [orgId, methods]);
-  const existing = members.find((m) => m.userId === userId);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the roles shown follow the user chosen, not each reload of the list
-  useEffect(() => setRoles(existing?.roles ?? []), [userId]);
   const save = async () => {
     await call(`${MGMT}/${existing ? 'Update' : 'Add'}${methods}Member`, { ...body, userId, roles }, { orgId });
-    onUserId('');
     onSaved();
   };
   return html`<form onSubmit=${action.submit(save, existing ? t('admins.saved') : t('admins.added'))} class="grid">
-      <${Select} label=${t('authz.user')} value=${userId} onChange=${onUserId} placeholder=${t('authz.choose')}
+      <${Select} label=${t('authz.user')} value=${userId} onChange=${onChoose} placeholder=${t('authz.choose')}
         options=${(users.data?.result ?? []).map((/** @type {any} */ u) => ({ value: u.userId, label: `${displayNameOf(u)} (${u.username})` }))} />
       <fieldset>
         <legend>${t('authz.roles')}</legend>
         ${(offered.data?.result ?? []).map(
           (/** @type {string} */ r) =>
             html`<${Check} label=${r} checked=${roles.includes(r)}
-              onChange=${(/** @type {boolean} */ on) => setRoles(on ? [...roles, r] : roles.filter((k) => k !== r))} />`,
+              onChange=${(/** @type {boolean} */ on) => onRoles(on ? [...roles, r] : roles.filter((k) => k !== r))} />`,
         )}
       </fieldset>
       <div><button type="submit" class="primary" disabled=${!userId || roles.length === 0}>
