@@ -213,7 +213,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     expect(again.applications.map((a) => a.id)).toEqual([apps.applications[0].id]);
   });
 
-  it('a new administrator signs in, changes the initial password, creates an org, a user, a project with a role, an OIDC app and a grant, edits the user, its credentials (a service account’s secret shown once), its sessions (ended) and the settings of org and instance, manages org and project administrators (added, roles changed, removed), identity providers, action targets (created, changed) and executions (set on a method or an event group, removed as SetExecution with no targets), each seen by the API', async () => {
+  it('a new administrator signs in, changes the initial password, creates an org, a user, a project with a role, an OIDC app, an API app with a key (its file shown once, removed) and a grant, edits the user, its credentials (a service account’s secret shown once), its sessions (ended) and the settings of org and instance, manages org and project administrators (added, roles changed, removed), identity providers, action targets (created, changed) and executions (set on a method or an event group, removed as SetExecution with no targets), each seen by the API', async () => {
     const { context, page, problems, provoked, scriptBytes } = await consoleContext();
     await page.goto(`${origin}/`);
     await signIn(page, 'admin', ADMIN_PASSWORD, NEW_ADMIN_PASSWORD);
@@ -555,6 +555,42 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     });
     expect(introspection.status).toBe(200);
     expect(await introspection.json()).toEqual({ active: false });
+    // An API app with private key JWT: a key added on its page, the key file (JSON) shown once and
+    // naming the key the API lists; removed after a confirmation.
+    await page.getByRole('link', { name: 'Done' }).click();
+    await page.getByRole('link', { name: 'New API application' }).click();
+    await page.getByLabel('Application name').fill('Shop signer');
+    await page.getByLabel('Private key JWT').check();
+    await page.getByRole('button', { name: 'Create application' }).click();
+    await page.getByRole('link', { name: 'Done' }).click();
+    await page.getByRole('link', { name: 'Shop signer' }).click();
+    const appKeys = panel(page, 'Keys');
+    await appKeys.getByText('Nothing here yet.').waitFor();
+    await appKeys.getByRole('button', { name: 'Add key' }).click();
+    const keyFile = JSON.parse(await page.getByTestId('app-key').innerText()) as {
+      type: string;
+      keyId: string;
+      key: string;
+    };
+    await page.getByText('shown only this once').waitFor();
+    expect([keyFile.type, keyFile.key.startsWith('-----BEGIN RSA PRIVATE KEY-----')]).toEqual(['application', true]);
+    await appKeys.getByRole('cell', { name: keyFile.keyId, exact: true }).waitFor();
+    const signer = (await api(AppService).listApplications({ projectId: shop.id })).applications.find(
+      (a) => a.name === 'Shop signer',
+    )!;
+    const appKeysOf = async () =>
+      (await api(AppService).listApplicationKeys({ resourceId: { case: 'applicationId', value: signer.id } })).keys.map(
+        (k) => k.id,
+      );
+    expect(await appKeysOf()).toEqual([keyFile.keyId]);
+    await appKeys.getByRole('button', { name: 'Remove' }).click();
+    await page
+      .getByRole('dialog', { name: `Remove ${keyFile.keyId}?` })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await appKeys.getByText('Nothing here yet.').waitFor();
+    expect(await page.getByTestId('app-key').count()).toBe(0);
+    expect(await appKeysOf()).toEqual([]);
 
     // Authorizations: Grace gets the role.
     await open(page, 'Authorizations');
