@@ -905,7 +905,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await context.close();
   });
 
-  it("a user manager of its org sees what its role allows and no more: users and their authorizations to manage, orgs, projects and settings only to read, another org's user as not found, actions as a 403", async () => {
+  it("a user manager of its org sees what its role allows and no more: users and their authorizations to manage, orgs, projects and settings only to read, no administrators of org or project, another org's user as not found, actions as a 403", async () => {
     const defaultOrgId = (await api(OrganizationService).listOrganizations({})).result.find(
       (o) => o.name === 'Portcullis',
     )!.id;
@@ -947,6 +947,13 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await open(page, 'Projects');
     await page.getByRole('cell', { name: 'Portcullis', exact: true }).waitFor();
     expect(await page.getByRole('button', { name: 'Create project' }).count()).toBe(0);
+    // Without org.member.read / project.member.read the administrators are not shown, so none to change or remove.
+    await page.getByRole('link', { name: 'Portcullis', exact: true }).click();
+    await panel(page, 'Roles').waitFor();
+    expect(await panel(page, 'Administrators').count()).toBe(0);
+    await page.goto(`${origin}/ui/console/#/orgs/${defaultOrgId}`);
+    await panel(page, 'Metadata').waitFor();
+    expect(await panel(page, 'Administrators').count()).toBe(0);
     // Settings only to read (policy.read without policy.write): the fields are there, disabled, and nothing saves.
     await open(page, 'Settings');
     const attempts = panel(page, 'Lockout').getByLabel('Password attempts before locking (0: never)');
