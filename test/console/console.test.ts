@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core';
+import type { Browser as Chromium, BrowserContext, Locator, Page } from 'playwright-core';
 import { ActionService } from '@zitadel/proto/zitadel/action/v2beta/action_service_pb.js';
 import { AdminService } from '@zitadel/proto/zitadel/admin_pb.js';
 import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
@@ -11,6 +11,7 @@ import { OrganizationService } from '@zitadel/proto/zitadel/org/v2/org_service_p
 import { OrganizationService as OrganizationServiceBeta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { TextQueryMethod } from '@zitadel/proto/zitadel/object/v2/object_pb.js';
 import { ProjectService } from '@zitadel/proto/zitadel/project/v2beta/project_service_pb.js';
+import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
 import { ConsoleSetup } from '../../src/bootstrap/console-setup.service.js';
@@ -104,6 +105,29 @@ async function tokenEndpointSays(clientId: string, secret: string): Promise<stri
   return ((await res.json()) as { error: string }).error;
 }
 
+/**
+ * In an administrators panel: the member's roles changed through the one form (it loads the roles
+ * the member has; saving replaces them).
+ */
+async function changeAdminRoles(admins: Locator, name: string, from: string, to: string) {
+  await admins.getByRole('row', { name }).getByRole('button', { name: 'Change roles' }).click();
+  await admins.getByRole('checkbox', { name: from, exact: true, checked: true }).waitFor();
+  await admins.getByLabel(from, { exact: true }).uncheck();
+  await admins.getByLabel(to, { exact: true }).check();
+  await admins.getByRole('button', { name: 'Save roles' }).click();
+  await admins.getByRole('row', { name }).getByText(to, { exact: true }).waitFor();
+}
+
+/** In an administrators panel: the member removed after the confirmation dialog. */
+async function removeAdmin(admins: Locator, name: string) {
+  await admins.getByRole('row', { name }).getByRole('button', { name: 'Remove' }).click();
+  await admins
+    .page()
+    .getByRole('dialog', { name: `Remove ${name} as administrator?` })
+    .getByRole('button', { name: 'Remove' })
+    .click();
+}
+
 /** A panel of the screen, by its heading. */
 const panel = (page: Page, title: string) =>
   page.locator('section.panel').filter({ has: page.getByRole('heading', { name: title, exact: true }) });
@@ -189,7 +213,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     expect(again.applications.map((a) => a.id)).toEqual([apps.applications[0].id]);
   });
 
-  it('a new administrator signs in, changes the initial password, creates an org, a user, a project with a role, an OIDC app and a grant, edits the user, its credentials and the settings of org and instance, and manages identity providers and action targets, each seen by the API', async () => {
+  it('a new administrator signs in, changes the initial password, creates an org, a user, a project with a role, an OIDC app, an API app with a key (its file shown once, removed) and a grant, edits the user, its credentials (a service account’s secret shown once), its sessions (ended) and the settings of org and instance, manages org and project administrators (added, roles changed, removed), identity providers, action targets (created, changed) and executions (set on a method or an event group, removed as SetExecution with no targets), each seen by the API', async () => {
     const { context, page, problems, provoked, scriptBytes } = await consoleContext();
     await page.goto(`${origin}/`);
     await signIn(page, 'admin', ADMIN_PASSWORD, NEW_ADMIN_PASSWORD);
@@ -332,6 +356,29 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await page.getByText('Copy the token now').waitFor();
     const me = await fetch(`${origin}/auth/v1/users/me`, { headers: { authorization: `Bearer ${pat}` } });
     expect(((await me.json()) as { user: { userName: string } }).user.userName).toBe('ci-bot');
+    // Its client secret, shown once, opens the token endpoint (client credentials); removed after a
+    // confirmation, the endpoint refuses it.
+    const secretPanel = panel(page, 'Client secret');
+    await secretPanel.getByText('has no client secret').waitFor();
+    await secretPanel.getByRole('button', { name: 'New client secret' }).click();
+    const botSecret = await page.getByTestId('machine-secret').innerText();
+    await secretPanel.getByText('has a client secret').waitFor();
+    const clientCredentials = () =>
+      fetch(`${origin}/oauth/v2/token`, {
+        method: 'POST',
+        headers: { authorization: basicAuth('ci-bot', botSecret), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'openid' }),
+      });
+    expect((await clientCredentials()).status).toBe(200);
+    await secretPanel.getByRole('button', { name: 'Remove client secret' }).click();
+    await page
+      .getByRole('dialog', { name: /^Remove the client secret\?/ })
+      .getByRole('button', { name: 'Remove client secret' })
+      .click();
+    await status(page).filter({ hasText: 'Client secret removed.' }).waitFor();
+    await secretPanel.getByText('has no client secret').waitFor();
+    expect(await page.getByTestId('machine-secret').count()).toBe(0);
+    expect(((await (await clientCredentials()).json()) as { error: string }).error).toBe('invalid_client');
     // Its tokens and keys are listed and removed after a confirmation: a removed token no longer opens the API.
     const tokens = panel(page, 'Personal access tokens');
     await tokens.getByRole('row').nth(1).waitFor();
@@ -377,6 +424,20 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     });
     expect(members.administrators.map((a) => a.roles)).toEqual([['ORG_USER_MANAGER']]);
     await snap(page, 'console-user');
+    // Her roles changed (the form shows the ones she has; saving replaces them, as v1 UpdateOrgMember),
+    // then she is removed after the confirmation.
+    const inOrgOf = { headers: { 'x-zitadel-orgid': orgId } };
+    const orgRolesOf = async (userId: string) =>
+      (await api(ManagementService).listOrgMembers({}, inOrgOf)).result
+        .filter((m) => m.userId === userId)
+        .map((m) => m.roles);
+    await changeAdminRoles(admins, 'Grace Hopper', 'ORG_USER_MANAGER', 'ORG_OWNER_VIEWER');
+    await status(page).filter({ hasText: 'Roles changed.' }).waitFor();
+    expect(await orgRolesOf(grace.userId)).toEqual([['ORG_OWNER_VIEWER']]);
+    await removeAdmin(admins, 'Grace Hopper');
+    await status(page).filter({ hasText: 'Administrator removed.' }).waitFor();
+    await admins.getByRole('row', { name: /Grace Hopper/ }).waitFor({ state: 'detached' });
+    expect(await orgRolesOf(grace.userId)).toEqual([]);
 
     // Projects: one with a role.
     await open(page, 'Projects');
@@ -394,6 +455,27 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     const shop = projects.projects.find((p) => p.name === 'Shop')!;
     const roles = await api(ProjectService).listProjectRoles({ projectId: shop.id });
     expect(roles.projectRoles.map((r) => [r.key, r.displayName])).toEqual([['reader', 'Reader']]);
+
+    // Grace administers the project: added as a viewer, made an owner, removed (v1 project members).
+    const projectAdmins = panel(page, 'Administrators');
+    const projectRolesOf = async () =>
+      (await api(ManagementService).listProjectMembers({ projectId: shop.id }, inOrgOf)).result.map((m) => [
+        m.userId,
+        m.roles,
+      ]);
+    await projectAdmins.getByLabel('User', { exact: true }).selectOption({ label: 'Grace Hopper (grace)' });
+    await projectAdmins.getByLabel('PROJECT_OWNER_VIEWER', { exact: true }).check();
+    await projectAdmins.getByRole('button', { name: 'Make administrator' }).click();
+    await projectAdmins
+      .getByRole('row', { name: /Grace Hopper/ })
+      .getByText('PROJECT_OWNER_VIEWER')
+      .waitFor();
+    expect(await projectRolesOf()).toEqual([[grace.userId, ['PROJECT_OWNER_VIEWER']]]);
+    await changeAdminRoles(projectAdmins, 'Grace Hopper', 'PROJECT_OWNER_VIEWER', 'PROJECT_OWNER');
+    expect(await projectRolesOf()).toEqual([[grace.userId, ['PROJECT_OWNER']]]);
+    await removeAdmin(projectAdmins, 'Grace Hopper');
+    await projectAdmins.getByText('Nothing here yet.').waitFor();
+    expect(await projectRolesOf()).toEqual([]);
 
     // Granted to the default org, with the role it may hand out.
     const grants = panel(page, 'Granted to organizations');
@@ -473,6 +555,42 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     });
     expect(introspection.status).toBe(200);
     expect(await introspection.json()).toEqual({ active: false });
+    // An API app with private key JWT: a key added on its page, the key file (JSON) shown once and
+    // naming the key the API lists; removed after a confirmation.
+    await page.getByRole('link', { name: 'Done' }).click();
+    await page.getByRole('link', { name: 'New API application' }).click();
+    await page.getByLabel('Application name').fill('Shop signer');
+    await page.getByLabel('Private key JWT').check();
+    await page.getByRole('button', { name: 'Create application' }).click();
+    await page.getByRole('link', { name: 'Done' }).click();
+    await page.getByRole('link', { name: 'Shop signer' }).click();
+    const appKeys = panel(page, 'Keys');
+    await appKeys.getByText('Nothing here yet.').waitFor();
+    await appKeys.getByRole('button', { name: 'Add key' }).click();
+    const keyFile = JSON.parse(await page.getByTestId('app-key').innerText()) as {
+      type: string;
+      keyId: string;
+      key: string;
+    };
+    await page.getByText('shown only this once').waitFor();
+    expect([keyFile.type, keyFile.key.startsWith('-----BEGIN RSA PRIVATE KEY-----')]).toEqual(['application', true]);
+    await appKeys.getByRole('cell', { name: keyFile.keyId, exact: true }).waitFor();
+    const signer = (await api(AppService).listApplications({ projectId: shop.id })).applications.find(
+      (a) => a.name === 'Shop signer',
+    )!;
+    const appKeysOf = async () =>
+      (await api(AppService).listApplicationKeys({ resourceId: { case: 'applicationId', value: signer.id } })).keys.map(
+        (k) => k.id,
+      );
+    expect(await appKeysOf()).toEqual([keyFile.keyId]);
+    await appKeys.getByRole('button', { name: 'Remove' }).click();
+    await page
+      .getByRole('dialog', { name: `Remove ${keyFile.keyId}?` })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await appKeys.getByText('Nothing here yet.').waitFor();
+    expect(await page.getByTestId('app-key').count()).toBe(0);
+    expect(await appKeysOf()).toEqual([]);
 
     // Authorizations: Grace gets the role.
     await open(page, 'Authorizations');
@@ -487,10 +605,22 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
       filters: [{ filter: { case: 'userId', value: { id: grace.userId } } }],
     });
     expect(granted.authorizations.map((a) => [a.projectId, a.roles])).toEqual([[shop.id, ['reader']]]);
-    // Grace's page lists it too, and her sessions (none: she never signed in).
+    // Grace's page lists it too, and her session, which the administrator ends (v2 DeleteSession
+    // with session.delete, no session token): the API no longer knows it.
+    const { sessionId } = await api(SessionService).createSession({
+      checks: { user: { search: { case: 'userId', value: grace.userId } } },
+    });
     await page.goto(`${origin}/ui/console/#/users/${grace.userId}`);
     await panel(page, 'Authorizations').getByRole('cell', { name: 'Shop', exact: true }).waitFor();
-    await panel(page, 'Sessions').getByText('Nothing here yet.').waitFor();
+    const sessions = panel(page, 'Sessions');
+    await sessions.getByRole('button', { name: 'End session' }).click();
+    await page
+      .getByRole('dialog', { name: /^End this session\?/ })
+      .getByRole('button', { name: 'End session' })
+      .click();
+    await status(page).filter({ hasText: 'Session ended.' }).waitFor();
+    await sessions.getByText('Nothing here yet.').waitFor();
+    await expect(api(SessionService).getSession({ sessionId })).rejects.toThrow(/not found/i);
     // Metadata: text in, UTF-8 bytes in the API, and removed after a confirmation.
     const metadata = panel(page, 'Metadata');
     await metadata.getByLabel('Key').fill('department');
@@ -662,22 +792,70 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     expect(hook.endpoint).toBe('https://hooks.example.com/audit');
     expect(hook.targetType.case === 'restWebhook' && hook.targetType.value.interruptOnError).toBe(true);
     expect(signingKey.length).toBeGreaterThanOrEqual(16);
-    const condition = (value: string) => ({
-      conditionType: { case: 'request' as const, value: { condition: { case: 'method' as const, value } } },
-    });
+    // Changed: name, endpoint, timeout and kind (a call whose answer is used); the signing key stays hidden.
+    await panel(page, 'Targets').getByRole('button', { name: 'Edit' }).click();
+    const editTarget = panel(page, 'Edit target audit hook');
+    await editTarget.getByLabel('Name', { exact: true }).fill('audit call');
+    await editTarget.getByLabel('Endpoint').fill('https://hooks.example.com/audit-call');
+    await editTarget.getByLabel('Kind').selectOption('restCall');
+    await editTarget.getByLabel('Timeout in seconds').fill('5');
+    await editTarget.getByRole('button', { name: 'Save target' }).click();
+    await panel(page, 'Targets').getByRole('cell', { name: 'audit call', exact: true }).waitFor();
+    const changed = (await api(ActionService).getTarget({ id: hook.id })).target!;
+    expect([changed.name, changed.endpoint, changed.targetType.case, changed.timeout?.seconds]).toEqual([
+      'audit call',
+      'https://hooks.example.com/audit-call',
+      'restCall',
+      5n,
+    ]);
+    expect(changed.targetType.case === 'restCall' && changed.targetType.value.interruptOnError).toBe(true);
+    // Executions set in the console: on a request to one method (chosen from the methods the server
+    // lists) and on an event group (typed), each seen by the API; one removed after a confirmation.
     const watched = '/zitadel.session.v2.SessionService/DeleteSession';
-    await api(ActionService).setExecution({ condition: condition(watched), targets: [hook.id] });
-    await page.reload();
     const executions = panel(page, 'Executions');
-    await executions.getByRole('row', { name: new RegExp(`request ${watched}.*audit hook`) }).waitFor();
+    await executions.getByLabel('Runs on').selectOption('request');
+    await executions.getByLabel('Which').selectOption('method');
+    await executions.getByLabel('Method', { exact: true }).selectOption(watched);
+    await executions.getByLabel('audit call', { exact: true }).check();
+    await executions.getByRole('button', { name: 'Set execution' }).click();
+    await executions.getByRole('row', { name: new RegExp(`request ${watched}.*audit call`) }).waitFor();
+    await executions.getByLabel('Runs on').selectOption('event');
+    await executions.getByLabel('Which').selectOption('group');
+    await executions.getByLabel('Event group').fill('user.human');
+    await executions.getByLabel('audit call', { exact: true }).check();
+    await executions.getByRole('button', { name: 'Set execution' }).click();
+    await executions.getByRole('row', { name: /event user\.human.*audit call/ }).waitFor();
+    const conditions = async () =>
+      (await api(ActionService).listExecutions({})).executions.map((e) => [e.condition?.conditionType.case, e.targets]);
+    expect((await conditions()).sort()).toEqual([
+      ['event', [hook.id]],
+      ['request', [hook.id]],
+    ]);
     expect(await page.getByText(signingKey).count()).toBe(0);
-    await api(ActionService).setExecution({ condition: condition(watched), targets: [] });
+    await executions
+      .getByRole('row', { name: /event user\.human/ })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await page
+      .getByRole('dialog', { name: 'Remove the execution on event user.human?' })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await status(page).filter({ hasText: 'Execution removed.' }).waitFor();
+    await executions.getByRole('row', { name: /event user\.human/ }).waitFor({ state: 'detached' });
+    expect(await conditions()).toEqual([['request', [hook.id]]]);
+    await executions.getByRole('button', { name: 'Remove' }).click();
+    await page
+      .getByRole('dialog', { name: /^Remove the execution on request/ })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await executions.getByText('Nothing here yet.').waitFor();
+    expect(await conditions()).toEqual([]);
     await panel(page, 'Targets').getByRole('button', { name: 'Delete' }).click();
     await page
-      .getByRole('dialog', { name: 'Delete the target audit hook?' })
+      .getByRole('dialog', { name: 'Delete the target audit call?' })
       .getByRole('button', { name: 'Delete' })
       .click();
-    await status(page).filter({ hasText: 'Target audit hook deleted.' }).waitFor();
+    await status(page).filter({ hasText: 'Target audit call deleted.' }).waitFor();
     expect((await api(ActionService).listTargets({})).targets).toEqual([]);
 
     // The audit log: what happened to Grace, from the events API.
@@ -727,7 +905,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await context.close();
   });
 
-  it("a user manager of its org sees what its role allows and no more: users and their authorizations to manage, orgs, projects and settings only to read, another org's user as not found, actions as a 403", async () => {
+  it("a user manager of its org sees what its role allows and no more: users and their authorizations to manage, orgs, projects and settings only to read, no administrators of org or project, another org's user as not found, actions as a 403", async () => {
     const defaultOrgId = (await api(OrganizationService).listOrganizations({})).result.find(
       (o) => o.name === 'Portcullis',
     )!.id;
@@ -769,6 +947,13 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await open(page, 'Projects');
     await page.getByRole('cell', { name: 'Portcullis', exact: true }).waitFor();
     expect(await page.getByRole('button', { name: 'Create project' }).count()).toBe(0);
+    // Without org.member.read / project.member.read the administrators are not shown, so none to change or remove.
+    await page.getByRole('link', { name: 'Portcullis', exact: true }).click();
+    await panel(page, 'Roles').waitFor();
+    expect(await panel(page, 'Administrators').count()).toBe(0);
+    await page.goto(`${origin}/ui/console/#/orgs/${defaultOrgId}`);
+    await panel(page, 'Metadata').waitFor();
+    expect(await panel(page, 'Administrators').count()).toBe(0);
     // Settings only to read (policy.read without policy.write): the fields are there, disabled, and nothing saves.
     await open(page, 'Settings');
     const attempts = panel(page, 'Lockout').getByLabel('Password attempts before locking (0: never)');

@@ -1,10 +1,11 @@
 // Actions of the instance (zitadel.action.v2beta): targets (list, create with the signing key
-// shown once, delete after a confirmation) and the executions that call them.
+// shown once, change, delete after a confirmation) and the executions that call them.
 import { useState } from 'preact/hooks';
 import { call, listQuery } from '../api.js';
 import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { can, useSession } from '../session.js';
+import { Executions } from './executions.js';
 import { Check, ConfirmButton, Field, Forbidden, LoadState, Section, Select, ShownOnce, Table, useAction, useLoad } from '../ui.js';
 
 const ACTIONS = 'zitadel.action.v2beta.ActionService';
@@ -12,47 +13,56 @@ const ACTIONS = 'zitadel.action.v2beta.ActionService';
 /** The kinds of target, as CreateTarget names them. */
 const KINDS = ['restWebhook', 'restCall', 'restAsync'];
 
-/** @param {{ onCreated: () => void }} props */
-function CreateTarget({ onCreated }) {
-  const empty = { name: '', endpoint: '', kind: KINDS[0], timeout: '10' };
+/** @param {any} x a target @returns {string} its kind, as the API names the field */
+const kindOf = (x) => KINDS.find((k) => k in x) ?? KINDS[0];
+
+/**
+ * A target's form: empty to create one (its signing key shown once), or filled with a target to
+ * change it (UpdateTarget; the signing key stays).
+ * @param {{ target?: any, onSaved: () => void, onCancel?: () => void }} props
+ */
+function TargetForm({ target, onSaved, onCancel }) {
+  const empty = target
+    ? { name: target.name, endpoint: target.endpoint, kind: kindOf(target), timeout: String(Number.parseFloat(target.timeout ?? '10')) }
+    : { name: '', endpoint: '', kind: KINDS[0], timeout: '10' };
   const [form, setForm] = useState(empty);
-  const [interrupt, setInterrupt] = useState(false);
+  const [interrupt, setInterrupt] = useState(Boolean(target?.[empty.kind]?.interruptOnError));
   const [key, setKey] = useState('');
   const action = useAction();
   /** @param {keyof typeof empty} k */
   const field = (k) => (/** @type {string} */ v) => setForm({ ...form, [k]: v });
-  const create = async () => {
-    const answer = await call(`${ACTIONS}/CreateTarget`, {
+  const save = async () => {
+    const answer = await call(`${ACTIONS}/${target ? 'UpdateTarget' : 'CreateTarget'}`, {
+      ...(target ? { id: target.id } : {}),
       name: form.name,
       endpoint: form.endpoint,
       timeout: `${Number(form.timeout)}s`,
       // An async target's answer is not awaited, so it cannot interrupt.
       [form.kind]: form.kind === 'restAsync' ? {} : { interruptOnError: interrupt },
     });
-    setKey(answer.signingKey ?? '');
-    setForm(empty);
-    onCreated();
+    if (!target) {
+      setKey(answer.signingKey ?? '');
+      setForm(empty);
+    }
+    onSaved();
   };
-  return html`<${Section} title=${t('actions.createTarget')}>
-    <form onSubmit=${action.submit(create, t('common.created'))} class="grid">
+  const title = target ? t('actions.editTarget', { name: target.name }) : t('actions.createTarget');
+  return html`<${Section} title=${title}>
+    <form onSubmit=${action.submit(save, target ? t('actions.saved') : t('common.created'))} class="grid">
       <${Field} label=${t('common.name')} value=${form.name} onInput=${field('name')} required />
       <${Field} label=${t('actions.endpoint')} type="url" value=${form.endpoint} onInput=${field('endpoint')} required />
       <${Select} label=${t('actions.kind')} value=${form.kind} onChange=${field('kind')}
         options=${KINDS.map((k) => ({ value: k, label: t(`actions.kind.${k}`) }))} />
       <${Field} label=${t('actions.timeout')} type="number" value=${form.timeout} onInput=${field('timeout')} required />
       ${form.kind === 'restAsync' ? '' : html`<${Check} label=${t('actions.interrupt')} checked=${interrupt} onChange=${setInterrupt} />`}
-      <div><button type="submit" class="primary">${t('actions.createTarget')}</button></div>
+      <div class="actions">
+        <button type="submit" class="primary">${target ? t('actions.save') : t('actions.createTarget')}</button>
+        ${onCancel ? html`<button type="button" onClick=${onCancel}>${t('common.cancel')}</button>` : ''}
+      </div>
     </form>
     <${ShownOnce} label=${t('actions.signingKey')} value=${key} testId="signing-key" warning=${t('actions.keyOnce')} />
     ${action.feedback}
   <//>`;
-}
-
-/** @param {any} c a zitadel.action.v2beta.Condition: what an execution reacts to */
-function conditionText(c) {
-  const [kind, value] = Object.entries(c ?? {})[0] ?? ['', {}];
-  const [what, detail] = Object.entries(value ?? {})[0] ?? ['', ''];
-  return `${kind} ${what === 'all' ? t('actions.all') : String(detail)}`.trim();
 }
 
 export function ActionsScreen() {
@@ -65,10 +75,14 @@ export function ActionsScreen() {
     can(session, 'action.execution.read'),
   );
   const action = useAction();
+  const [editing, setEditing] = useState(/** @type {any} */ (undefined));
   if (!readable) return html`<${Forbidden} />`;
   const list = targets.data?.targets ?? [];
-  const names = new Map(list.map((/** @type {any} */ x) => [x.id, x.name]));
-  const runs = executions.data?.executions ?? [];
+  const writable = can(session, 'action.target.write');
+  const saved = () => {
+    setEditing(undefined);
+    targets.reload();
+  };
   /** @param {any} x a target */
   const remove = (x) =>
     action.run(async () => {
@@ -77,7 +91,11 @@ export function ActionsScreen() {
     }, t('actions.deleted', { name: x.name }));
   return html`<div>
     <h1>${t('actions.title')}</h1>
-    ${can(session, 'action.target.write') ? html`<${CreateTarget} onCreated=${targets.reload} />` : ''}
+    ${writable
+      ? editing
+        ? html`<${TargetForm} key=${editing.id} target=${editing} onSaved=${saved} onCancel=${() => setEditing(undefined)} />`
+        : html`<${TargetForm} onSaved=${targets.reload} />`
+      : ''}
     <${Section} title=${t('actions.targets')}>
       <${LoadState} load=${targets} count=${list.length} />
       <${Table}
@@ -85,23 +103,16 @@ export function ActionsScreen() {
         rows=${list.map((/** @type {any} */ x) => [
           x.name,
           x.endpoint,
-          t(`actions.kind.${KINDS.find((k) => k in x) ?? KINDS[0]}`),
-          can(session, 'action.target.delete')
-            ? html`<${ConfirmButton} label=${t('actions.delete')} question=${t('actions.deleteConfirm', { name: x.name })} onConfirm=${() => remove(x)} />`
-            : '',
+          t(`actions.kind.${kindOf(x)}`),
+          html`<span class="actions">
+            ${writable ? html`<button type="button" onClick=${() => setEditing(x)}>${t('actions.edit')}</button>` : ''}
+            ${can(session, 'action.target.delete')
+              ? html`<${ConfirmButton} label=${t('actions.delete')} question=${t('actions.deleteConfirm', { name: x.name })} onConfirm=${() => remove(x)} />`
+              : ''}
+          </span>`,
         ])} />
       ${action.feedback}
     <//>
-    ${can(session, 'action.execution.read')
-      ? html`<${Section} title=${t('actions.executions')}>
-          <${LoadState} load=${executions} count=${runs.length} />
-          <${Table}
-            head=${[t('actions.condition'), t('actions.targets')]}
-            rows=${runs.map((/** @type {any} */ e) => [
-              conditionText(e.condition),
-              (e.targets ?? []).map((/** @type {string} */ id) => names.get(id) ?? id).join(', '),
-            ])} />
-        <//>`
-      : ''}
+    ${can(session, 'action.execution.read') ? html`<${Executions} targets=${list} executions=${executions} />` : ''}
   </div>`;
 }

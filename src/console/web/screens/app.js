@@ -1,5 +1,6 @@
 // One application of a project: its configuration, ZITADEL's compliance report, the URLs it
-// needs, and a new client secret (shown once) for apps that authenticate with one.
+// needs, a new client secret (shown once) for apps that authenticate with one, and the keys of
+// apps that sign a JWT with a private key.
 import { useState } from 'preact/hooks';
 import { call } from '../api.js';
 import { html } from '../html.js';
@@ -7,6 +8,7 @@ import { t } from '../i18n.js';
 import { href } from '../router.js';
 import { can, useSession } from '../session.js';
 import { ConfirmButton, ErrorNotice, Forbidden, Loading, Section, stateText, useAction, useLoad } from '../ui.js';
+import { AppKeys, WITH_KEYS } from './app-keys.js';
 import { AppUrls, Compliance, SecretOnce } from './app-wizard.js';
 
 /** Auth methods that prove the client with a secret (OIDC and API apps). */
@@ -54,6 +56,7 @@ export function AppScreen({ projectId, appId }) {
         : ''}
       ${action.feedback}
     <//>
+    ${WITH_KEYS.includes(method) ? html`<${AppKeys} projectId=${projectId} appId=${appId} writable=${can(session, 'project.app.write')} />` : ''}
     ${oidc ? html`<${Compliance} problems=${oidc.complianceProblems ?? []} /><${AppUrls} />` : ''}
   </div>`;
 }

@@ -7,7 +7,7 @@ import { t } from '../i18n.js';
 import { href } from '../router.js';
 import { can, useSession } from '../session.js';
 import { Metadata } from './metadata.js';
-import { OrgAdmins } from './org-admins.js';
+import { Members, orgLevel } from './members.js';
 import { ConfirmButton, Field, Forbidden, LoadState, Section, Table, useAction, useLoad } from '../ui.js';
 
 const ORGS = 'zitadel.org.v2beta.OrganizationService';
@@ -110,6 +110,6 @@ export function OrgScreen({ orgId }) {
       set=${(/** @type {{ key: string, value: string }} */ m) => call(`${ORGS}/SetOrganizationMetadata`, { organizationId: orgId, metadata: [m] })}
       remove=${(/** @type {string} */ key) => call(`${ORGS}/DeleteOrganizationMetadata`, { organizationId: orgId, keys: [key] })}
       writable=${writable} />
-    ${can(session, 'org.member.read') ? html`<${OrgAdmins} orgId=${orgId} />` : ''}
+    ${can(session, 'org.member.read') ? html`<${Members} level=${orgLevel(orgId)} />` : ''}
   </div>`;
 }

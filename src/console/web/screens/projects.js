@@ -5,6 +5,7 @@ import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { href } from '../router.js';
 import { can, useSession } from '../session.js';
+import { Members, projectLevel } from './members.js';
 import { Grants } from './project-grants.js';
 import { listProjects, listRoles } from './project-queries.js';
 import { ErrorNotice, Field, Forbidden, LoadState, Loading, Pager, Section, Table, stateText, useAction, useLoad } from '../ui.js';
@@ -67,6 +68,7 @@ export function ProjectScreen({ projectId }) {
     <h1>${t('projects.detail', { name: p.name })}</h1>
     <${Roles} projectId=${projectId} roles=${roles} />
     ${can(session, 'project.app.read') ? html`<${Apps} projectId=${projectId} />` : ''}
+    ${can(session, 'project.member.read') ? html`<${Members} level=${projectLevel(p.organizationId, projectId)} />` : ''}
     ${can(session, 'project.grant.read') ? html`<${Grants} projectId=${projectId} ownerOrgId=${p.organizationId} roles=${roles} />` : ''}
   </div>`;
 }

@@ -194,6 +194,38 @@ function NewToken({ userId, onAdded }) {
   <//>`;
 }
 
+/**
+ * A service account's client secret (client credentials): made with AddSecret and shown once, a new
+ * one replacing the old; removed with RemoveSecret after a confirmation.
+ * @param {{ userId: string, hasSecret: boolean, onChanged: () => void }} props
+ */
+function MachineSecret({ userId, hasSecret, onChanged }) {
+  const [secret, setSecret] = useState('');
+  const action = useAction();
+  const generate = () =>
+    action.run(async () => {
+      setSecret((await call('zitadel.user.v2.UserService/AddSecret', { userId })).clientSecret);
+      onChanged();
+    });
+  const remove = () =>
+    action.run(async () => {
+      await call('zitadel.user.v2.UserService/RemoveSecret', { userId });
+      setSecret('');
+      onChanged();
+    }, t('users.secretRemoved'));
+  return html`<${Section} title=${t('users.secret')}>
+    <p data-testid="secret-state">${hasSecret ? t('users.secretSet') : t('users.secretNone')}</p>
+    <div class="actions">
+      ${hasSecret
+        ? html`<${ConfirmButton} label=${t('users.secretNew')} question=${t('users.secretNewConfirm')} onConfirm=${generate} danger=${false} />
+            <${ConfirmButton} label=${t('users.secretRemove')} question=${t('users.secretRemoveConfirm')} onConfirm=${remove} />`
+        : html`<button type="button" class="primary" onClick=${generate}>${t('users.secretNew')}</button>`}
+    </div>
+    <${ShownOnce} label=${t('users.secret')} value=${secret} testId="machine-secret" warning=${t('users.secretOnce')} />
+    ${action.feedback}
+  <//>`;
+}
+
 /** @param {{ userId: string }} props */
 export function UserScreen({ userId }) {
   const { session } = useSession();
@@ -251,7 +283,10 @@ export function UserScreen({ userId }) {
       ? html`<${UserProfile} key=${u.userId} user=${u} onSaved=${loaded.reload} />
           <${UserContact} user=${u} onSaved=${loaded.reload} />`
       : ''}
-    ${u.machine && can(session, 'user.write') ? html`<${NewToken} userId=${u.userId} onAdded=${tokenAdded} />` : ''}
+    ${u.machine && can(session, 'user.write')
+      ? html`<${NewToken} userId=${u.userId} onAdded=${tokenAdded} />
+          <${MachineSecret} userId=${u.userId} hasSecret=${Boolean(u.machine.hasSecret)} onChanged=${loaded.reload} />`
+      : ''}
     <${UserCredentials} user=${u} writable=${can(session, 'user.write')} round=${tokens} />
     <${Metadata}
       id=${u.userId}
@@ -260,6 +295,6 @@ export function UserScreen({ userId }) {
       remove=${(/** @type {string} */ key) => call('zitadel.user.v2.UserService/DeleteUserMetadata', { userId: u.userId, keys: [key] })}
       writable=${can(session, 'user.write')} />
     ${can(session, 'user.grant.read') ? html`<${UserAuthorizations} userId=${u.userId} />` : ''}
-    ${can(session, 'session.read') ? html`<${UserSessions} userId=${u.userId} />` : ''}
+    ${can(session, 'session.read') ? html`<${UserSessions} userId=${u.userId} writable=${can(session, 'session.delete')} />` : ''}
   </div>`;
 }
