@@ -23,6 +23,7 @@ import {
 } from './settings.mapper.js';
 import { SettingsService, type TranslationLevel } from './settings.service.js';
 import { LoginPolicyIdpsService } from '../idps/login-policy-idps.service.js';
+import { HostedLoginTranslationsService } from './hosted-login-translations.service.js';
 
 /**
  * What each method needs before the service looks at the org. The descriptors annotate the
@@ -83,6 +84,7 @@ export class SettingsHandler implements OnModuleInit {
   constructor(
     private readonly settings: SettingsService,
     private readonly loginPolicyIdps: LoginPolicyIdpsService,
+    private readonly translations: HostedLoginTranslationsService,
     private readonly registry: RpcRegistry,
   ) {}
 
@@ -163,7 +165,7 @@ export class SettingsHandler implements OnModuleInit {
       return { details: detailsV2(change) };
     },
     getHostedLoginTranslation: async (req, ctx) =>
-      this.settings.hostedLoginTranslation(
+      this.translations.get(
         authenticatedCallerOf(ctx),
         translationLevel(req.level as LevelCase),
         req.locale,
@@ -172,12 +174,7 @@ export class SettingsHandler implements OnModuleInit {
     setHostedLoginTranslation: async (req, ctx) => {
       const level = translationLevel(req.level as LevelCase);
       if (level.kind === 'system') throw levelRequired('level');
-      return this.settings.setHostedLoginTranslation(
-        authenticatedCallerOf(ctx),
-        level,
-        req.locale,
-        req.translations ?? {},
-      );
+      return this.translations.set(authenticatedCallerOf(ctx), level, req.locale, req.translations ?? {});
     },
   };
 }

@@ -3,6 +3,7 @@ import { OrgLifecycle } from '../orgs/org-lifecycle.js';
 import { IdpQueries } from '../idps/idps.queries.js';
 import { IdpsModule } from '../idps/idps.module.js';
 import { OrgsModule } from '../orgs/orgs.module.js';
+import { HostedLoginTranslationsService } from './hosted-login-translations.service.js';
 import { MessageTextsHandler } from './message-texts.handler.js';
 import { MessageTextsService } from './message-texts.service.js';
 import { Policies } from './policies.queries.js';
@@ -31,8 +32,9 @@ import { SettingsService } from './settings.service.js';
     SettingsAuthHandler,
     MessageTextsService,
     MessageTextsHandler,
+    HostedLoginTranslationsService,
   ],
-  exports: [Policies, SettingsService, MessageTextsService],
+  exports: [Policies, SettingsService, MessageTextsService, HostedLoginTranslationsService],
 })
 export class SettingsModule implements OnModuleInit {
   constructor(

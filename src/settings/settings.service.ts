@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import type { JsonObject } from '@bufbuild/protobuf';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { authorize } from '../platform/authz/authorize.js';
@@ -26,15 +24,8 @@ import {
   type ResolvedPolicy,
   type SecuritySettings,
 } from './policies.queries.js';
-import { systemTranslations } from './hosted-login-texts.js';
 import { SettingsPolicy, type PolicyOwnerType } from './settings-policy.entity.js';
-import {
-  canonicalLocale,
-  mergeTranslations,
-  policyProblems,
-  samePolicy,
-  withServedLegalPages,
-} from './settings-rules.js';
+import { policyProblems, samePolicy, withServedLegalPages } from './settings-rules.js';
 import * as errors from './settings.errors.js';
 
 /** Sequence, time and owner of a change, for the responses' details. */
@@ -103,8 +94,6 @@ const INSTANCE_PERMISSIONS: { readonly [K in PolicyKind]?: { readonly read: Perm
   };
 const POLICY_PERMISSIONS = { read: 'iam.policy.read', write: 'iam.policy.write' } as const;
 
-const TRANSLATION_KIND = 'hosted_login_translation:';
-
 interface Owner {
   readonly type: PolicyOwnerType;
   readonly id: string;
@@ -114,14 +103,11 @@ function details(event: WrittenEvent, creationDate?: Date): ChangeDetails {
   return { sequence: event.sequence, changeDate: event.createdAt, resourceOwner: event.resourceOwner, creationDate };
 }
 
-function etagOf(translations: Record<string, unknown>): string {
-  return createHash('sha256').update(JSON.stringify(translations)).digest('hex').slice(0, 32);
-}
-
 /**
  * Commands and queries of policies: instance defaults (instance permissions), org overrides
  * (`policy.*` on the org), the label policy's preview/active states, security settings and
- * hosted login translations. Every change appends its audit event in the same transaction.
+ * the free-form rows of an owner (translations, message texts). Every change appends its audit
+ * event in the same transaction.
  */
 @Injectable()
 export class SettingsService {
@@ -188,47 +174,6 @@ export class SettingsService {
   /** The instance default, which every authenticated caller may read (v2, management's GetDefault…). */
   async instanceDefault<K extends PolicyKind>(caller: Caller, kind: K): Promise<ResolvedPolicy<PolicyBodies[K]>> {
     return this.policies.resolve(kind, caller.instance.id);
-  }
-
-  async hostedLoginTranslation(
-    caller: Caller,
-    level: TranslationLevel,
-    rawLocale: string,
-    ignoreInheritance: boolean,
-  ): Promise<{ translations: JsonObject; etag: string }> {
-    const locale = canonicalLocale(rawLocale);
-    if (!locale) throw errors.invalidLocale('locale');
-    if (level.kind === 'org') await this.checkOrgRead(caller, level.orgId);
-    const owners: string[] = [];
-    if (level.kind !== 'system' && !(ignoreInheritance && level.kind === 'org')) owners.push(caller.instance.id);
-    if (level.kind === 'org') owners.push(level.orgId);
-    // The base language first, then the exact tag: `de-CH` inherits what `de` says.
-    const base = locale.split('-')[0];
-    const kinds = [...new Set([base, locale])].map((l) => TRANSLATION_KIND + l);
-    const rows = owners.length
-      ? await this.tx.reader
-          .getRepository(SettingsPolicy)
-          .createQueryBuilder('p')
-          .select(['p.owner', 'p.kind', 'p.body'])
-          .where('p.instance_id = :i AND p.kind IN (:...kinds) AND p.owner IN (:...owners)', {
-            i: caller.instance.id,
-            kinds,
-            owners,
-          })
-          .getMany()
-      : [];
-    const inherits = !(ignoreInheritance && level.kind !== 'system');
-    const defaultLanguage = inherits
-      ? (await this.policies.resolve('general', caller.instance.id)).settings.defaultLanguage
-      : '';
-    let translations: Record<string, unknown> = inherits ? systemTranslations(locale, defaultLanguage) : {};
-    for (const owner of owners) {
-      for (const kind of kinds) {
-        const row = rows.find((r) => r.owner === owner && r.kind === kind);
-        if (row) translations = mergeTranslations(translations, row.body);
-      }
-    }
-    return { translations: translations as JsonObject, etag: etagOf(translations) };
   }
 
   // ---- instance defaults ------------------------------------------------------------------
@@ -371,30 +316,7 @@ export class SettingsService {
     });
   }
 
-  // ---- hosted login translations ----------------------------------------------------------
-
-  async setHostedLoginTranslation(
-    caller: Caller,
-    level: Exclude<TranslationLevel, { kind: 'system' }>,
-    rawLocale: string,
-    translations: JsonObject,
-  ): Promise<{ etag: string }> {
-    const locale = canonicalLocale(rawLocale);
-    if (!locale) throw errors.invalidLocale('locale');
-    if (level.kind === 'instance') this.requireInstance(caller, 'iam.policy.write');
-    return this.tx.run(async (tx) => {
-      const owner: Owner =
-        level.kind === 'instance'
-          ? { type: 'instance', id: caller.instance.id }
-          : await this.orgForWrite(tx, caller, level.orgId, 'policy.write');
-      const kind = TRANSLATION_KIND + locale;
-      const written = await this.push(tx, caller, owner, `${owner.type}.hosted_login_translation.set`, { locale });
-      await this.upsert(tx, caller, kind, owner, translations, written);
-      return { etag: etagOf(translations) };
-    });
-  }
-
-  // ---- free-form rows of an owner (custom message texts) ------------------------------------
+  // ---- free-form rows of an owner (translations, custom message texts) ------------------------------------
 
   /** The rows of these kinds stored by these owners (instance id or org ids) of the caller's instance. */
   async ownedRows(instanceId: string, kinds: readonly string[], owners: readonly string[], db?: EntityManager) {
