@@ -438,8 +438,10 @@ export function pickLocale(uiLocales: readonly string[], acceptLanguage: string 
 
 export type Translate = (key: MessageKey, values?: Readonly<Record<string, string | number>>) => string;
 
-export function translator(locale: Locale): Translate {
+export function translator(locale: Locale, custom: Partial<Record<MessageKey, string>> = {}): Translate {
   const catalogue = CATALOGUES[locale];
   return (key, values = {}) =>
-    catalogue[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+    (custom[key] ?? catalogue[key]).replace(/\{(\w+)\}/g, (whole, name: string) =>
+      name in values ? String(values[name]) : whole,
+    );
 }

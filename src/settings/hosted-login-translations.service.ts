@@ -43,22 +43,41 @@ export class HostedLoginTranslationsService {
     const owners: string[] = [];
     if (level.kind !== 'system' && !(ignoreInheritance && level.kind === 'org')) owners.push(caller.instance.id);
     if (level.kind === 'org') owners.push(level.orgId);
-    // The base language first, then the exact tag: `de-CH` inherits what `de` says.
-    const base = locale.split('-')[0];
-    const kinds = [...new Set([base, locale])].map((l) => TRANSLATION_KIND + l);
-    const rows = await this.settings.ownedRows(caller.instance.id, kinds, owners);
     const inherits = !(ignoreInheritance && level.kind !== 'system');
     const defaultLanguage = inherits
       ? (await this.policies.resolve('general', caller.instance.id)).settings.defaultLanguage
       : '';
-    let translations: Record<string, unknown> = inherits ? systemTranslations(locale, defaultLanguage) : {};
+    const builtIn = inherits ? systemTranslations(locale, defaultLanguage) : {};
+    const translations = await this.overrides(caller.instance.id, owners, locale, builtIn);
+    return { translations: translations as JsonObject, etag: etagOf(translations) };
+  }
+
+  /**
+   * The instance's and the org's custom translations of a locale, without the built-in ones: what
+   * the login pages show instead of their own wording. Display texts only, so no caller check.
+   */
+  customFor(instanceId: string, orgId: string, locale: string): Promise<Record<string, unknown>> {
+    return this.overrides(instanceId, [...new Set([instanceId, orgId])], locale, {});
+  }
+
+  /** The owners' rows merged over `base` in order; the base language first, then the exact tag. */
+  private async overrides(
+    instanceId: string,
+    owners: readonly string[],
+    locale: string,
+    base: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    // `de-CH` inherits what `de` says.
+    const kinds = [...new Set([locale.split('-')[0], locale])].map((l) => TRANSLATION_KIND + l);
+    const rows = await this.settings.ownedRows(instanceId, kinds, owners);
+    let translations = base;
     for (const owner of owners) {
       for (const kind of kinds) {
         const row = rows.find((r) => r.owner === owner && r.kind === kind);
         if (row) translations = mergeTranslations(translations, row.body);
       }
     }
-    return { translations: translations as JsonObject, etag: etagOf(translations) };
+    return translations;
   }
 
   async set(

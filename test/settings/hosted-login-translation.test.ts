@@ -3,6 +3,7 @@
 import { Code } from '@connectrpc/connect';
 import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { SettingsService } from '@zitadel/proto/zitadel/settings/v2/settings_service_pb.js';
+import { CATALOGUES } from '../../src/login/login.i18n.js';
 import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
 import { HOSTED_LOGIN_TEXTS } from '../../src/settings/hosted-login-texts.js';
 import { client, codeOf, rest } from '../support/clients.js';
@@ -78,6 +79,19 @@ describe('default hosted login texts (ZITADEL answers its defaults, not {})', ()
     expect(b.loginname).toMatchObject({ title: 'Welcome to Acme', submit: en.loginname.submit });
     const system = await translation(loginClient, 'en', { case: 'system', value: true });
     expect(system.loginname.title).toBe(en.loginname.title);
+  });
+
+  it("the login page shows the instance's custom text in place of its own wording, only for that locale and that instance (cross-instance)", async () => {
+    // Set by the previous case: the instance's en loginname.title.
+    const page = async (base: string, language: string) =>
+      (await fetch(`${base}/ui/v2/login/loginname`, { headers: { 'accept-language': language } })).text();
+    expect(await page(server().baseUrl, 'en')).toContain('Welcome to Acme');
+    const german = await page(server().baseUrl, 'de');
+    expect(german).not.toContain('Welcome to Acme');
+    expect(german).toContain(CATALOGUES.de['title.loginname']);
+    const other = await page((await otherInstance(server(), 'localhost')).baseUrl, 'en');
+    expect(other).not.toContain('Welcome to Acme');
+    expect(other).toContain(CATALOGUES.en['title.loginname']);
   });
 
   it("ignoreInheritance answers only the level's own texts, without the defaults", async () => {

@@ -8,6 +8,8 @@ import type { AuthRequestView } from '../../oidc/oidc.service.js';
 import { passwordProblems } from '../../settings/password-policy.js';
 import { CsrfTokens, withSession, withoutSessions, type BrowserSession, type BrowserState } from '../login-browser.js';
 import { pickLocale, translator, type Locale, type Translate } from '../login.i18n.js';
+import { customPageTexts } from '../login-custom-texts.js';
+import { HostedLoginTranslationsService } from '../../settings/hosted-login-translations.service.js';
 import {
   LoginProblem,
   LoginService,
@@ -42,6 +44,7 @@ export class PageKit {
     readonly policies: Policies,
     private readonly config: Config,
     masterKey: MasterKey,
+    private readonly translations: HostedLoginTranslationsService,
   ) {
     this.csrf = new CsrfTokens(masterKey.derive('login-pages-csrf-v1'));
   }
@@ -144,19 +147,30 @@ export class PageKit {
   }
 
   async t(r: PageRequest): Promise<Translate> {
-    return translator(await this.locale(r));
+    const locale = await this.locale(r);
+    return this.translatorFor(r, locale, await this.pageOrg(r));
+  }
+
+  /** The org whose settings and texts a page shows: the requested one, else the instance's default org. */
+  private async pageOrg(r: PageRequest): Promise<string> {
+    return (await this.requestedOrg(r)) ?? r.instance.defaultOrgId ?? r.instance.id;
+  }
+
+  /** The page's wording with the instance's and the org's custom hosted login texts in its place. */
+  private async translatorFor(r: PageRequest, locale: Locale, orgId: string): Promise<Translate> {
+    return translator(locale, customPageTexts(await this.translations.customFor(r.instance.id, orgId, locale)));
   }
 
   async context(r: PageRequest): Promise<PageContext> {
     const locale = await this.locale(r);
-    const orgId = (await this.requestedOrg(r)) ?? r.instance.defaultOrgId ?? r.instance.id;
+    const orgId = await this.pageOrg(r);
     const [label, legal] = await Promise.all([
       this.policies.labelSettings(r.instance.id, orgId),
       this.policies.legalSettings(r.instance.id, orgId),
     ]);
     return {
       locale,
-      t: translator(locale),
+      t: await this.translatorFor(r, locale, orgId),
       csrf: this.csrf.tokenFor(r.state.browserId),
       flow: r.flow,
       cssUrl: `${LOGIN_BASE}/assets/login.css?org=${encodeURIComponent(orgId)}`,
