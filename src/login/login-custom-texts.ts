@@ -1,3 +1,4 @@
+import { translationAt } from '../settings/settings-rules.js';
 import type { MessageKey } from './login.i18n.js';
 
 /**
@@ -27,20 +28,11 @@ export const CUSTOMIZABLE_TEXTS: { readonly [K in MessageKey]?: string } = {
   'button.back': 'common.back',
 };
 
-function at(tree: unknown, path: string): unknown {
-  let node = tree;
-  for (const part of path.split('.')) {
-    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, part)) return undefined;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return node;
-}
-
 /** The page texts a custom translation replaces: non-empty strings at the mapped keys. */
 export function customPageTexts(translations: Record<string, unknown>): Partial<Record<MessageKey, string>> {
   const texts: Partial<Record<MessageKey, string>> = {};
   for (const [key, path] of Object.entries(CUSTOMIZABLE_TEXTS) as [MessageKey, string][]) {
-    const value = at(translations, path);
+    const value = translationAt(translations, path.split('.'));
     if (typeof value === 'string' && value.trim() !== '') texts[key] = value;
   }
   return texts;

@@ -10,6 +10,11 @@ import * as errors from './settings.errors.js';
 
 const TRANSLATION_KIND = 'hosted_login_translation:';
 
+/** The settings_policies kind of the translations of a locale. */
+export function translationKind(locale: string): string {
+  return TRANSLATION_KIND + locale;
+}
+
 function etagOf(translations: Record<string, unknown>): string {
   return createHash('sha256').update(JSON.stringify(translations)).digest('hex').slice(0, 32);
 }

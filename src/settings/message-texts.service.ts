@@ -23,7 +23,8 @@ export interface AnsweredMessageText {
   readonly details?: ChangeDetails;
 }
 
-function language(raw: string): string {
+/** A request's language as a canonical tag; INVALID_ARGUMENT naming `language` otherwise. */
+export function language(raw: string): string {
   const locale = canonicalLocale(raw);
   if (!locale) throw errors.invalidLocale('language');
   return locale;

@@ -183,6 +183,16 @@ export function mergeTranslations(
   return out;
 }
 
+/** The value at a dotted path of a translation tree (own keys only), if any. */
+export function translationAt(tree: unknown, path: readonly string[]): unknown {
+  let node = tree;
+  for (const part of path) {
+    if (!isObject(node) || !Object.hasOwn(node, part)) return undefined;
+    node = node[part];
+  }
+  return node;
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

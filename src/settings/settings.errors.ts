@@ -22,6 +22,7 @@ export const SETTINGS_ERRORS = errorIds({
   invalidLocale: 'SETTINGS-l0c4l',
   levelRequired: 'SETTINGS-l3v3l',
   messageTextNotFound: 'SETTINGS-msgtn',
+  loginTextNotFound: 'SETTINGS-lgtnf',
 });
 const E = SETTINGS_ERRORS;
 
@@ -61,3 +62,5 @@ export const factorNotAllowed = () => NotFound(E.factorNotAllowed, 'the login po
 /** Errors.CustomText.NotFound: there is no custom text of this type and language to reset. */
 export const messageTextNotFound = () =>
   NotFound(E.messageTextNotFound, 'there is no custom text of this message type and language to reset');
+export const loginTextNotFound = () =>
+  NotFound(E.loginTextNotFound, 'there are no custom login texts of this language to reset');

@@ -4,6 +4,8 @@ import { IdpQueries } from '../idps/idps.queries.js';
 import { IdpsModule } from '../idps/idps.module.js';
 import { OrgsModule } from '../orgs/orgs.module.js';
 import { HostedLoginTranslationsService } from './hosted-login-translations.service.js';
+import { LoginTextsHandler } from './login-texts.handler.js';
+import { LoginTextsService } from './login-texts.service.js';
 import { MessageTextsHandler } from './message-texts.handler.js';
 import { MessageTextsService } from './message-texts.service.js';
 import { Policies } from './policies.queries.js';
@@ -33,6 +35,8 @@ import { SettingsService } from './settings.service.js';
     MessageTextsService,
     MessageTextsHandler,
     HostedLoginTranslationsService,
+    LoginTextsService,
+    LoginTextsHandler,
   ],
   exports: [Policies, SettingsService, MessageTextsService, HostedLoginTranslationsService],
 })

@@ -94,6 +94,12 @@ const INSTANCE_PERMISSIONS: { readonly [K in PolicyKind]?: { readonly read: Perm
   };
 const POLICY_PERMISSIONS = { read: 'iam.policy.read', write: 'iam.policy.write' } as const;
 
+/** An event of a free-form row, its type without the owner's prefix (`customtext.set`). */
+export interface OwnedRowEvent {
+  readonly type: string;
+  readonly payload: Record<string, unknown>;
+}
+
 interface Owner {
   readonly type: PolicyOwnerType;
   readonly id: string;
@@ -346,15 +352,35 @@ export class SettingsService {
    * Writes (`body`) or removes (`body` undefined) the owner's row of a free-form kind, its event
    * appended first in the same transaction; removing a row that is not there calls `missing`.
    */
-  async putOwnedRow(
+  putOwnedRow(
     caller: Caller,
     level: Exclude<TranslationLevel, { kind: 'system' }>,
     kind: string,
     body: Record<string, unknown> | undefined,
-    event: { readonly type: string; readonly payload: Record<string, unknown> },
+    event: OwnedRowEvent,
     missing: () => Error,
   ): Promise<ChangeDetails> {
-    const permission = body ? 'write' : 'delete';
+    return this.changeOwnedRow(caller, level, kind, body ? 'write' : 'delete', (stored) => {
+      if (!body && !stored) throw missing();
+      return { body, events: [event] };
+    });
+  }
+
+  /**
+   * Replaces the owner's row of a free-form kind by what `change` makes of the stored body (held
+   * locked), its events appended in the same transaction: a `body` undefined removes the row, no
+   * events leave it as it is.
+   */
+  async changeOwnedRow(
+    caller: Caller,
+    level: Exclude<TranslationLevel, { kind: 'system' }>,
+    kind: string,
+    permission: 'write' | 'delete',
+    change: (stored: Record<string, unknown> | undefined) => {
+      body: Record<string, unknown> | undefined;
+      events: readonly OwnedRowEvent[];
+    },
+  ): Promise<ChangeDetails> {
     if (level.kind === 'instance') this.requireInstance(caller, `iam.policy.${permission}`);
     return this.tx.run(async (tx) => {
       const owner: Owner =
@@ -362,8 +388,27 @@ export class SettingsService {
           ? { type: 'instance', id: caller.instance.id }
           : await this.orgForWrite(tx, caller, level.orgId, `policy.${permission}`);
       const stored = await this.own(tx, caller, kind, owner);
-      if (!body && !stored) throw missing();
-      const written = await this.push(tx, caller, owner, `${owner.type}.${event.type}`, event.payload);
+      const { body, events } = change(stored?.body);
+      if (!events.length)
+        return {
+          sequence: BigInt(stored?.sequence ?? 0),
+          changeDate: stored?.changedAt ?? new Date(),
+          creationDate: stored?.createdAt,
+          resourceOwner: owner.id,
+        };
+      const pushed = await this.events.push(
+        tx,
+        caller.instance.id,
+        creatorOf(caller),
+        events.map((e) => ({
+          aggregateType: owner.type,
+          aggregateId: owner.id,
+          type: `${owner.type}.${e.type}`,
+          payload: e.payload,
+          resourceOwner: owner.id,
+        })),
+      );
+      const written = pushed[pushed.length - 1];
       if (body) await this.upsert(tx, caller, kind, owner, body, written);
       else await tx.getRepository(SettingsPolicy).delete({ instanceId: caller.instance.id, kind, owner: owner.id });
       return details(written, stored?.createdAt ?? written.createdAt);
