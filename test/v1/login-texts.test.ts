@@ -2,7 +2,7 @@ import { Status } from 'nice-grpc';
 import { CATALOGUES } from '../../src/login/login.i18n.js';
 import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
 import { HOSTED_LOGIN_TEXTS } from '../../src/settings/hosted-login-texts.js';
-import { HostedLoginTranslationsService } from '../../src/settings/hosted-login-translations.service.js';
+import { rest } from '../support/clients.js';
 import { factories } from '../support/factories.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { adminV1, managementV1, v1Code } from '../support/v1-clients.js';
@@ -65,7 +65,11 @@ describe('v1 custom login texts', () => {
       ]),
     );
     // The one store: GetHostedLoginTranslation answers it, the page shows it.
-    const hosted = await server.app.get(HostedLoginTranslationsService).customFor(instanceId, instanceId, 'en');
+    const hosted = (
+      await rest(server.baseUrl, 'GET', '/v2/settings/hosted_login_translation?instance=true&locale=en', {
+        token: server.adminPat,
+      })
+    ).body.translations;
     expect(hosted).toMatchObject({ loginname: { title: 'Acme sign-in', submit: 'Go' } });
     expect(await loginPage('en')).toContain('Acme sign-in');
     expect(await loginPage('de')).not.toContain('Acme sign-in');
