@@ -12,7 +12,13 @@ import {
 } from './login-texts.js';
 import { language } from './message-texts.service.js';
 import { mergeTranslations } from './settings-rules.js';
-import { SettingsService, type ChangeDetails, type OwnedRowEvent, type TranslationLevel } from './settings.service.js';
+import {
+  rowDetails,
+  SettingsService,
+  type ChangeDetails,
+  type OwnedRowEvent,
+  type TranslationLevel,
+} from './settings.service.js';
 import * as errors from './settings.errors.js';
 
 type Level = Exclude<TranslationLevel, { kind: 'system' }>;
@@ -62,12 +68,7 @@ export class LoginTextsService {
       return {
         texts,
         isDefault: false,
-        details: {
-          sequence: BigInt(own.sequence),
-          changeDate: own.changedAt,
-          creationDate: own.createdAt,
-          resourceOwner: own.owner,
-        },
+        details: rowDetails(own),
       };
     const instanceBody = level.kind === 'org' ? rows.find((r) => r.owner === caller.instance.id)?.body : undefined;
     return { texts: this.inherited(lang, instanceBody), isDefault: true };

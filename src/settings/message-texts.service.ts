@@ -11,7 +11,7 @@ import {
   type MessageTextType,
 } from './message-texts.js';
 import { canonicalLocale } from './settings-rules.js';
-import { SettingsService, type ChangeDetails, type TranslationLevel } from './settings.service.js';
+import { rowDetails, SettingsService, type ChangeDetails, type TranslationLevel } from './settings.service.js';
 import * as errors from './settings.errors.js';
 
 type Level = Exclude<TranslationLevel, { kind: 'system' }>;
@@ -64,12 +64,7 @@ export class MessageTextsService {
       return {
         fields: messageTextBody(own.body as Partial<Record<MessageTextField, string>>),
         isDefault: false,
-        details: {
-          sequence: BigInt(own.sequence),
-          changeDate: own.changedAt,
-          creationDate: own.createdAt,
-          resourceOwner: own.owner,
-        },
+        details: rowDetails(own),
       };
     return { fields: this.complete(type, rows.find((r) => r.owner === caller.instance.id)?.body), isDefault: true };
   }

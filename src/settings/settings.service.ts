@@ -105,6 +105,16 @@ interface Owner {
   readonly id: string;
 }
 
+/** The details of a stored row: the event that last changed it. */
+export function rowDetails(row: SettingsPolicy): ChangeDetails {
+  return {
+    sequence: BigInt(row.sequence),
+    changeDate: row.changedAt,
+    creationDate: row.createdAt,
+    resourceOwner: row.owner,
+  };
+}
+
 function details(event: WrittenEvent, creationDate?: Date): ChangeDetails {
   return { sequence: event.sequence, changeDate: event.createdAt, resourceOwner: event.resourceOwner, creationDate };
 }
@@ -390,12 +400,7 @@ export class SettingsService {
       const stored = await this.own(tx, caller, kind, owner);
       const { body, events } = change(stored?.body);
       if (!events.length)
-        return {
-          sequence: BigInt(stored?.sequence ?? 0),
-          changeDate: stored?.changedAt ?? new Date(),
-          creationDate: stored?.createdAt,
-          resourceOwner: owner.id,
-        };
+        return stored ? rowDetails(stored) : { sequence: 0n, changeDate: new Date(), resourceOwner: owner.id };
       const pushed = await this.events.push(
         tx,
         caller.instance.id,
