@@ -5,7 +5,7 @@ import { HOSTED_LOGIN_TEXTS } from '../../src/settings/hosted-login-texts.js';
 import { rest } from '../support/clients.js';
 import { factories } from '../support/factories.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
-import { adminV1, managementV1, v1Code } from '../support/v1-clients.js';
+import { adminV1, managementV1, restV1, v1Code } from '../support/v1-clients.js';
 
 // ZITADEL's v1 custom login texts (admin: the instance's, management: the org's), kept in the
 // hosted login's translations so the login pages show them.
@@ -123,12 +123,17 @@ describe('v1 custom login texts', () => {
     await admin().resetCustomLoginTextToDefault({ language: 'de' });
   });
 
-  it("refuses what ZITADEL refuses: a malformed language is INVALID_ARGUMENT; another org's owner gets NOT_FOUND for this org's texts and PERMISSION_DENIED on the instance's; nothing written", async () => {
+  it("refuses what ZITADEL refuses: a malformed language is INVALID_ARGUMENT naming it (over REST 400); another org's owner gets NOT_FOUND for this org's texts and PERMISSION_DENIED on the instance's; nothing written", async () => {
     const before = (await events('org.customtext.set')).length;
     const beforeInstance = (await events('instance.customtext.set')).length;
     expect(await v1Code(admin().setCustomLoginText({ language: 'not a tag!', loginText: { title: 'x' } }))).toBe(
       Status.INVALID_ARGUMENT,
     );
+    const bad = await restV1(server.baseUrl, server.adminPat, 'PUT', '/admin/v1/text/login/not_a_locale!', {
+      loginText: { title: 'x' },
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('language');
     const f = factories(server);
     const orgId = await f.org();
     const stranger = await f.principal(await f.org(), ['ORG_OWNER']);
