@@ -1,7 +1,8 @@
 import { createPublicKey } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import type Provider from 'oidc-provider';
-import { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import { oidcLibrary } from './oidc-library.js';
 import type { OrgQueries } from '../orgs/orgs.queries.js';
 import type { MachineCredentialsQueries } from '../users/credentials/machine-credentials.queries.js';
 import { invalidGrant } from './oauth-errors.js';
@@ -19,7 +20,9 @@ export function clientCredentialsGrant(provider: Provider, instanceId: string, n
     const client = ctx.oidc.client!;
     const facts = factsOf(client);
     if (facts?.kind !== 'machine')
-      throw new errors.UnauthorizedClient('client_credentials is for machine users (their username and secret or key)');
+      throw new (oidcLibrary().errors.UnauthorizedClient)(
+        'client_credentials is for machine users (their username and secret or key)',
+      );
     const scope = String(ctx.oidc.params!.scope ?? '');
     // RFC 9449 §5: with a proof, the token is bound to its key.
     const jkt = await providerTokenRequestProof(provider, ctx, nonces);
@@ -52,7 +55,7 @@ export async function jwtProfileGrant(
   proveKey?: (clientId: string) => Promise<string | undefined>,
 ): Promise<IssuedAccessToken> {
   const assertion = form.get('assertion');
-  if (!assertion) throw new errors.InvalidRequest('missing required parameter: assertion');
+  if (!assertion) throw new (oidcLibrary().errors.InvalidRequest)('missing required parameter: assertion');
   let kid: string | undefined;
   let sub: string | undefined;
   try {

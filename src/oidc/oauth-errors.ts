@@ -1,5 +1,6 @@
 import type Provider from 'oidc-provider';
-import { errors } from 'oidc-provider';
+import type { errors } from 'oidc-provider';
+import { oidcLibrary } from './oidc-library.js';
 import type { TokenExchangeRefusal } from './token-exchange.errors.js';
 
 /**
@@ -7,7 +8,7 @@ import type { TokenExchangeRefusal } from './token-exchange.errors.js';
  * the rest of its errors do (no secret is ever part of the reason).
  */
 export function invalidGrant(description: string): errors.OIDCProviderError {
-  return Object.assign(new errors.InvalidGrant(), { error_description: description, expose: true });
+  return Object.assign(new (oidcLibrary().errors.InvalidGrant)(), { error_description: description, expose: true });
 }
 
 function assertNever(code: never): never {
@@ -19,13 +20,13 @@ export function toOAuthError(refusal: TokenExchangeRefusal): errors.OIDCProvider
   const description = refusal.message;
   switch (refusal.error) {
     case 'invalid_request':
-      return new errors.InvalidRequest(description);
+      return new (oidcLibrary().errors.InvalidRequest)(description);
     case 'invalid_grant':
       return invalidGrant(description);
     case 'invalid_scope':
-      return new errors.InvalidScope(description, undefined as never);
+      return new (oidcLibrary().errors.InvalidScope)(description, undefined as never);
     case 'invalid_target':
-      return new errors.InvalidTarget(description);
+      return new (oidcLibrary().errors.InvalidTarget)(description);
     default:
       return assertNever(refusal.error);
   }

@@ -1,4 +1,5 @@
-import { interactionPolicy, type default as Provider, type KoaContextWithOIDC } from 'oidc-provider';
+import type { default as Provider, KoaContextWithOIDC } from 'oidc-provider';
+import { oidcLibrary } from './oidc-library.js';
 import { GRANT_JWT_BEARER, GRANT_TOKEN_EXCHANGE, factsOf } from './oidc-clients.js';
 
 // ZITADEL's rules plugged into oidc-provider: discovery, introspection and the login prompt.
@@ -72,6 +73,7 @@ export function introspectionAllowed(
  * prompt=none, so a session ended through the session API ends single sign-on too.
  */
 export function loginPolicy() {
+  const { interactionPolicy } = oidcLibrary();
   const policy = interactionPolicy.base();
   const { Check } = interactionPolicy;
   policy

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Configuration, KoaContextWithOIDC, default as Provider } from 'oidc-provider';
+import { loadOidcLibrary, oidcLibrary } from './oidc-library.js';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { MembershipQueries } from '../platform/authz/membership-queries.js';
@@ -223,7 +224,8 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     const signingAlg = keys[0].alg;
     const oidc = await this.policies.resolve('oidc', instance.id);
     const lifetimes = lifetimesFrom(oidc.settings);
-    const provider = new Provider(issuer, this.configuration(instance, issuer, keys, signingAlg, lifetimes));
+    const { default: OidcProvider } = await loadOidcLibrary();
+    const provider = new OidcProvider(issuer, this.configuration(instance, issuer, keys, signingAlg, lifetimes));
     attachLifetimes(provider, lifetimes);
     provider.proxy = true;
     provider.on('server_error', (_ctx: unknown, err: Error) =>
@@ -286,7 +288,12 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
         jwtAccessTokenId: (value) => this.verifiedJwtId(instanceId, value),
         tokenEvents: async () => (await features.of(instanceId)).disableUserTokenEvent?.value !== true,
         client: (id) =>
-          clients.metadata(instanceId, id, signingAlg, presentedAuth(Provider.ctx as KoaContextWithOIDC | undefined)),
+          clients.metadata(
+            instanceId,
+            id,
+            signingAlg,
+            presentedAuth(oidcLibrary().default.ctx as KoaContextWithOIDC | undefined),
+          ),
       }),
       jwks: { keys: keys as never },
       // Back-channel logout URIs come from app settings: called through the SSRF-guarded client.
@@ -381,7 +388,7 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
           defaultResource: async () => AUDIENCE_RESOURCE,
           useGrantedResource: async () => true,
           getResourceServerInfo: async (ctx, resource, client) => {
-            if (resource !== AUDIENCE_RESOURCE) throw new (await import('oidc-provider')).errors.InvalidTarget();
+            if (resource !== AUDIENCE_RESOURCE) throw new (oidcLibrary().errors.InvalidTarget)();
             const facts = factsOf(client);
             const scope = requestedScope(ctx);
             return {
@@ -462,7 +469,7 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
     };
     const find = par.find.bind(par);
     par.find = async (id, options) => {
-      const ctx = Provider.ctx as KoaContextWithOIDC | undefined;
+      const ctx = oidcLibrary().default.ctx as KoaContextWithOIDC | undefined;
       if (
         ctx?.oidc?.route === 'authorization' &&
         !(await claimOnce(this.dataSource, instanceId, 'PushedAuthorizationRequest', id))

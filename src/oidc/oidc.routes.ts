@@ -4,7 +4,7 @@ import { InstanceFeatures } from '../features/instance-features.js';
 import { loginBase, NO_APP } from '../features/feature-flags.js';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type Provider from 'oidc-provider';
-import { errors } from 'oidc-provider';
+import { oidcLibrary } from './oidc-library.js';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { authorizeRedirectRefusal } from '../apps/oidc-rules.js';
@@ -280,7 +280,7 @@ export class OidcRoutes implements OnModuleInit {
       );
     } catch (err) {
       // oidc-provider's errors carry the RFCs' own codes (its types just say string).
-      if (err instanceof errors.OIDCProviderError)
+      if (err instanceof oidcLibrary().errors.OIDCProviderError)
         return sendOAuthError(
           res,
           err.statusCode,

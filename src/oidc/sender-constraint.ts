@@ -1,5 +1,6 @@
 import type Provider from 'oidc-provider';
-import { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import { oidcLibrary } from './oidc-library.js';
 import { invalidGrant } from './oauth-errors.js';
 import {
   DpopRefusal,
@@ -75,8 +76,8 @@ export async function tokenRequestProof(
     if (!(err instanceof DpopRefusal)) throw err;
     if (err.nonce) setNonce(err.nonce);
     throw err.error === 'use_dpop_nonce'
-      ? new errors.UseDpopNonce(err.description)
-      : new errors.InvalidDpopProof(err.description);
+      ? new (oidcLibrary().errors.UseDpopNonce)(err.description)
+      : new (oidcLibrary().errors.InvalidDpopProof)(err.description);
   }
   if (proof.nextNonce) setNonce(proof.nextNonce);
   const now = Math.floor(Date.now() / 1000);

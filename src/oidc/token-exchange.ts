@@ -1,6 +1,7 @@
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import type Provider from 'oidc-provider';
-import { errors, type Client, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Client, KoaContextWithOIDC } from 'oidc-provider';
+import { oidcLibrary } from './oidc-library.js';
 import { hasPermission } from '../platform/authz/permissions.js';
 import type { MembershipQueries } from '../platform/authz/membership-queries.js';
 import type { Policies } from '../settings/policies.queries.js';
@@ -110,7 +111,7 @@ export function tokenExchangeGrant(provider: Provider, deps: TokenExchangeDeps) 
   return async (ctx: KoaContextWithOIDC): Promise<void> => {
     const client = ctx.oidc.client!;
     if (!client.grantTypeAllowed(GRANT_TOKEN_EXCHANGE))
-      throw new errors.UnauthorizedClient('the app is not allowed token exchange');
+      throw new (oidcLibrary().errors.UnauthorizedClient)('the app is not allowed token exchange');
     try {
       // As ZITADEL: off unless the feature is enabled, checked after the client's grant types.
       if (!(await deps.enabled())) throw featureDisabled();

@@ -4,10 +4,9 @@ import { createHash, createSign, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { DOMParser, type Element as XmlElement } from '@xmldom/xmldom';
-import { validateXML } from 'xmllint-wasm';
+import type { Element as XmlElement } from '@xmldom/xmldom';
+import { lazyModule, xmldom } from '../platform/modules/lazy-module.js';
 import { doctypeRefused, malformedMessage, schemaInvalid, signatureInvalid } from './saml.errors.js';
-import { lazyModule } from '../platform/modules/lazy-module.js';
 
 export const NS = {
   protocol: 'urn:oasis:names:tc:SAML:2.0:protocol',
@@ -82,7 +81,7 @@ export function refuseDoctype(xml: string): void {
 /** A strict DOM parse (errors are fatal); call after `refuseDoctype`. */
 export function parseXml(xml: string): XmlElement {
   try {
-    const doc = new DOMParser({
+    const doc = new (xmldom().DOMParser)({
       onError: (level, msg) => {
         if (level !== 'warning') throw new Error(msg);
       },
@@ -138,6 +137,8 @@ const SCHEMA_FILES = [
   'xenc-schema.xsd',
 ];
 let schemas: { fileName: string; contents: string }[] | undefined;
+/** libxml2 in WebAssembly: loaded when the first SAML message is validated, not by every server at boot. */
+const xmllint = lazyModule(() => import('xmllint-wasm'));
 /** Digests of documents that validated lately: samlify validates again what we checked first. */
 const recentlyValid = new Map<string, true>();
 
@@ -153,6 +154,7 @@ export async function validateSchema(xml: string): Promise<true> {
   schemas ??= SCHEMA_FILES.map((f) => ({ fileName: f, contents: readFileSync(SCHEMA_DIR + f, 'utf8') }));
   let valid = false;
   try {
+    const { validateXML } = await xmllint();
     const result = await validateXML({
       xml: [{ fileName: 'message.xml', contents: xml }],
       schema: [schemas[0]],

@@ -1,6 +1,7 @@
 // From a verified SAML assertion to what an intent keeps: the upstream user id (ZITADEL's rules
 // for NameID and transient NameIDs), the attributes as raw information, the assertion itself.
-import { DOMParser, type Element as XmlElement } from '@xmldom/xmldom';
+import type { Element as XmlElement } from '@xmldom/xmldom';
+import { xmldom } from '../../platform/modules/lazy-module.js';
 import type { IdpInformation, UpstreamUser } from './connector.js';
 import { samlMissingMappingAttribute, samlResponseInvalid } from './saml.errors.js';
 
@@ -23,7 +24,7 @@ function descendants(root: XmlElement, localName: string): XmlElement[] {
 export function assertionFacts(assertionXml: string): AssertionFacts {
   let root: XmlElement;
   try {
-    const doc = new DOMParser({
+    const doc = new (xmldom().DOMParser)({
       onError: (level, msg) => {
         if (level !== 'warning') throw new Error(msg);
       },

@@ -1,6 +1,7 @@
 // What the SAML connector needs from an upstream IdP's metadata (SAML metadata §2.4.3
 // IDPSSODescriptor) and the URLs ZITADEL gives the service provider side of a SAML template.
-import { DOMParser, type Element as XmlElement } from '@xmldom/xmldom';
+import type { Element as XmlElement } from '@xmldom/xmldom';
+import { xmldom } from '../../platform/modules/lazy-module.js';
 import { samlMetadataInvalid } from './saml.errors.js';
 
 const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
@@ -54,7 +55,7 @@ export function parseIdpMetadata(xml: string): UpstreamIdpMetadata {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw samlMetadataInvalid('a DTD is not allowed');
   let root: XmlElement;
   try {
-    const doc = new DOMParser({
+    const doc = new (xmldom().DOMParser)({
       onError: (level, msg) => {
         if (level !== 'warning') throw new Error(msg);
       },

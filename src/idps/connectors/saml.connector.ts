@@ -3,7 +3,8 @@
 // response handling, used without Express so it fits the transport-free connector contract).
 import { randomBytes } from 'node:crypto';
 import { type FactoryProvider, Injectable } from '@nestjs/common';
-import { DOMParser, type Element as XmlElement } from '@xmldom/xmldom';
+import type { Element as XmlElement } from '@xmldom/xmldom';
+import { lazyModule, xmldom } from '../../platform/modules/lazy-module.js';
 import type { CacheProvider, SamlConfig } from '@node-saml/passport-saml';
 import type { ConfigOf, IdpSecrets, IdpTemplate, SamlNameIdFormat } from '../idp-config.js';
 import type {
@@ -13,7 +14,6 @@ import type {
   UpstreamCallback,
   UpstreamStart,
 } from './connector.js';
-import { lazyModule } from '../../platform/modules/lazy-module.js';
 import { IdpConnectors } from './registry.js';
 import { assertionFacts, samlInformation } from './saml-mapping.js';
 import { SAML_BINDINGS, entityIdOfAcs, parseIdpMetadata, type UpstreamIdpMetadata } from './saml-metadata.js';
@@ -98,7 +98,7 @@ function baseConfig(template: SamlTemplate, metadata: UpstreamIdpMetadata, acs: 
 
 function rootOf(xml: string): XmlElement | undefined {
   try {
-    const doc = new DOMParser({
+    const doc = new (xmldom().DOMParser)({
       onError: (level, msg) => {
         if (level !== 'warning') throw new Error(msg);
       },

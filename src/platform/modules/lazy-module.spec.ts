@@ -1,4 +1,4 @@
-import { lazyModule } from './lazy-module.js';
+import { lazyModule, lazyRequire, xmldom } from './lazy-module.js';
 
 describe('lazyModule', () => {
   it('loads nothing until first asked, then once for every caller', async () => {
@@ -19,5 +19,20 @@ describe('lazyModule', () => {
     });
     await expect(load()).rejects.toThrow('not yet');
     expect(await load()).toBe(2);
+  });
+});
+
+describe('lazyRequire', () => {
+  it('requires a CommonJS library on the first call and hands every later call the same exports', () => {
+    const load = lazyRequire<typeof import('@xmldom/xmldom')>('@xmldom/xmldom');
+    const first = load();
+    expect(typeof first.DOMParser).toBe('function');
+    expect(load()).toBe(first);
+    expect(xmldom().DOMParser).toBe(first.DOMParser);
+  });
+
+  it('throws at the call, not at import, when the library is missing', () => {
+    const load = lazyRequire('portcullis-no-such-library');
+    expect(() => load()).toThrow(/portcullis-no-such-library/);
   });
 });

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+
 /**
  * A library loaded on its first use instead of at boot: for heavy ones most servers never touch
  * (the embedded database, SMTP, WebAuthn), so an idle server does not hold their code and objects.
@@ -16,3 +18,15 @@ export function lazyModule<T>(load: () => Promise<T>): () => Promise<T> {
 
 /** WebAuthn's verification library: used only while a passkey or security key is registered or checked. */
 export const simpleWebAuthn = lazyModule(() => import('@simplewebauthn/server'));
+
+/**
+ * A CommonJS library required on its first use, for callers that must stay synchronous (a parser
+ * called deep inside sync code): the first call reads it, every later one gets the same exports.
+ */
+export function lazyRequire<T>(specifier: string): () => T {
+  let loaded: T | undefined;
+  return () => (loaded ??= createRequire(import.meta.url)(specifier) as T);
+}
+
+/** The XML DOM: used only for SAML messages and SAML metadata, which most servers never see. */
+export const xmldom = lazyRequire<typeof import('@xmldom/xmldom')>('@xmldom/xmldom');

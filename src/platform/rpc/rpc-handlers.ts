@@ -1,4 +1,4 @@
-import { createRegistry, type DescMethod, type DescService } from '@bufbuild/protobuf';
+import { createRegistry, type DescService } from '@bufbuild/protobuf';
 import { createContextValues, type ConnectRouter, type Interceptor } from '@connectrpc/connect';
 import { connectNodeAdapter, type ConnectNodeAdapterOptions } from '@connectrpc/connect-node';
 import { ErrorDetailSchema } from '@zitadel/proto/zitadel/message_pb.js';
@@ -35,10 +35,11 @@ function wrapParseFailures(router: ConnectRouter): void {
 /**
  * The Connect/gRPC/gRPC-Web handler for every routed procedure. Connect builds a handler per
  * method and protocol (serializers, JSON and binary codecs): for the ~870 contract methods that
- * was ~8.6 MiB of heap, nearly all of it for the ~620 methods nobody implements. So only the
- * implemented methods are built at start-up; a call to any other method of a routed service
- * builds its service's handlers on first use, with the same options and interceptors, so it
- * answers exactly as before (the pipeline runs, then UNIMPLEMENTED).
+ * was ~8.6 MiB of heap, and still ~2-3 MiB for the ~250 implemented ones, which an idle server
+ * holds for calls that may never come (plain unary gRPC skips them, see grpc-unary.ts). So a
+ * service's handlers are built on its first call, with the same options and interceptors, and
+ * answer exactly as handlers built at start-up would (an unimplemented method: the pipeline runs,
+ * then UNIMPLEMENTED).
  */
 export function createRpcHandler(options: RpcHandlerOptions): NodeHandler {
   const common = {
@@ -69,25 +70,10 @@ export function createRpcHandler(options: RpcHandlerOptions): NodeHandler {
     return handler;
   };
 
-  return connectNodeAdapter({
-    ...common,
-    routes: (router) => {
-      // Typed per method kind; the descriptor carries the kind at run time.
-      const rpc = router.rpc as (method: DescMethod, impl: unknown) => ConnectRouter;
-      for (const binding of options.registry.all()) {
-        const impl = binding.impl as Record<string, unknown>;
-        for (const method of binding.service.methods) {
-          const fn = impl[method.localName];
-          if (typeof fn === 'function') rpc(method, fn.bind(impl));
-        }
-      }
-      wrapParseFailures(router);
-    },
-    fallback: (req, res) => {
-      const procedure = procedureOf(req.url);
-      const service = procedure && routed.get(procedure.service);
-      if (service?.methods.some((m) => m.name === procedure!.method)) wholeService(service)(req, res);
-      else options.fallback(req, res);
-    },
-  });
+  return (req, res) => {
+    const procedure = procedureOf(req.url);
+    const service = procedure && routed.get(procedure.service);
+    if (service?.methods.some((m) => m.name === procedure!.method)) wholeService(service)(req, res);
+    else options.fallback(req, res);
+  };
 }

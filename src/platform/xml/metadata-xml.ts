@@ -1,4 +1,5 @@
-import { DOMParser, type Element } from '@xmldom/xmldom';
+import type { Element } from '@xmldom/xmldom';
+import { xmldom } from '../modules/lazy-module.js';
 
 // SAML metadata documents from API callers (an app's SP metadata, an identity provider's), read
 // the one strict way: the checks of what the document must describe stay with each context.
@@ -27,7 +28,7 @@ export function readEntityDescriptor(
 ): { root: Element; entityId: string } {
   let doc;
   try {
-    doc = new DOMParser({
+    doc = new (xmldom().DOMParser)({
       onError: (level, message) => {
         if (level !== 'warning') throw new XmlRefused(message);
       },
