@@ -1,21 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
 import {
-  isHttpUrl,
-  isIn,
-  isInt,
-  isJsonObject,
-  isString,
-  matches,
-  max,
-  min,
-  minLength,
-  optional,
-  problems,
-  satisfies,
-  valid,
-} from './config-rules.js';
+  IsJSON,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateBy,
+  validateSync,
+} from 'class-validator';
 import { parseNetworks } from '../http/address-rules.js';
 import { parseSystemApiUsers, SystemApiUsersError, type SystemApiUsers } from './system-api-users.js';
 
@@ -39,15 +40,17 @@ function isOutboundAllowance(value: unknown): boolean {
  */
 export class Config {
   /** Port every transport is served on. */
-  @valid(isInt, min(0), max(65535))
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   port = 8080;
 
   /** Address to bind. */
-  @valid(isString)
+  @IsString()
   host = '0.0.0.0';
 
   /** The URL users reach the first instance at; its host becomes the instance's domain. */
-  @valid(isHttpUrl)
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   externalUrl = 'http://localhost:8080';
 
   /**
@@ -55,53 +58,66 @@ export class Config {
    * (`<base>/login?authRequest=<id>`): a path on the instance's own URL, or an absolute URL for a
    * separately hosted login. An app's own login base URI (login v2 settings) wins.
    */
-  @valid(isString, matches(/^(\/|https?:\/\/)/, 'loginUiUrl must be a path starting with / or an http(s) URL'))
+  @IsString()
+  @Matches(/^(\/|https?:\/\/)/, { message: 'loginUiUrl must be a path starting with / or an http(s) URL' })
   loginUiUrl = '/ui/v2/login';
 
   /** Hosts accepted for the first instance besides the external URL's (comma separated). */
-  @valid(isString)
+  @IsString()
   trustedDomains = 'localhost,127.0.0.1,[::1]';
 
   /** PostgreSQL connection URL; unset runs an embedded PostgreSQL in the data dir. */
-  @valid(optional, matches(/^postgres(ql)?:\/\//, 'databaseUrl must be a postgres:// URL'))
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'databaseUrl must be a postgres:// URL' })
   databaseUrl?: string;
 
   /** Where the embedded database, generated master key and admin PAT live. */
-  @valid(isString, minLength(1))
+  @IsString()
+  @MinLength(1)
   dataDir = './.data';
 
   /** 32-byte master key for reversible secrets (required with an external database). */
-  @valid(optional, isString)
+  @IsOptional()
+  @IsString()
   masterkey?: string;
 
-  @valid(isString, minLength(1))
+  @IsString()
+  @MinLength(1)
   adminUsername = 'admin';
 
-  @valid(isString, minLength(1))
+  @IsString()
+  @MinLength(1)
   adminPassword = 'Password1!';
 
   /** Where the bootstrap machine user's PAT is written (default `<dataDir>/admin.pat`). */
-  @valid(optional, isString)
+  @IsOptional()
+  @IsString()
   adminPatPath?: string;
 
-  @valid(isString, minLength(1))
+  @IsString()
+  @MinLength(1)
   instanceName = 'Portcullis';
 
-  @valid(isString, minLength(1))
+  @IsString()
+  @MinLength(1)
   defaultOrgName = 'Portcullis';
 
-  @valid(isIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   logLevel = 'info';
 
   /** Port for org domain HTTP challenges instead of https:443 then http:80 (proxies, tests). */
-  @valid(optional, isInt, min(1), max(65535))
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   domainChallengeHttpPort?: number;
 
   /**
    * DNS servers (host or host:port, comma separated) for org domain DNS challenges and for the
    * host names of user-given URLs the server fetches; default the system's resolver.
    */
-  @valid(optional, isString)
+  @IsOptional()
+  @IsString()
   dnsServers?: string;
 
   /**
@@ -109,52 +125,67 @@ export class Config {
    * `github`, `gitlab`, `apple`) to the base URL that replaces its fixed upstream (issuer or
    * origin), so tests can point them at a local upstream. Not settable through the API.
    */
-  @valid(optional, isJsonObject)
+  @IsOptional()
+  @IsJSON()
   idpTestEndpoints?: string;
 
   /** Seconds to drain in-flight requests on SIGTERM. */
-  @valid(isInt, min(0))
+  @IsInt()
+  @Min(0)
   shutdownGraceSeconds = 10;
 
   /** SMTP server for email notifications; email is a configured channel when this is set. */
-  @valid(optional, isString, minLength(1))
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
   smtpHost?: string;
 
-  @valid(optional, isInt, min(1), max(65535))
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   smtpPort = 587;
 
   /** SMTP login (AUTH PLAIN/LOGIN); none when unset. */
-  @valid(optional, isString)
+  @IsOptional()
+  @IsString()
   smtpUser?: string;
 
-  @valid(optional, isString)
+  @IsOptional()
+  @IsString()
   smtpPassword?: string;
 
   /** Sender of notification emails (RFC 5322 mailbox). */
-  @valid(optional, isString, minLength(3))
+  @IsOptional()
+  @IsString()
+  @MinLength(3)
   smtpFrom = 'Portcullis <no-reply@localhost>';
 
   /** `starttls` (upgrade required), `tls` (implicit TLS, usually port 465) or `none` (plain, local relays only). */
-  @valid(optional, isIn(['starttls', 'tls', 'none']))
+  @IsOptional()
+  @IsIn(['starttls', 'tls', 'none'])
   smtpTls = 'starttls';
 
   /** SMS delivery: `webhook` POSTs to PORTCULLIS_SMS_WEBHOOK_URL; `log` only logs (development). */
-  @valid(optional, isIn(['webhook', 'log']))
+  @IsOptional()
+  @IsIn(['webhook', 'log'])
   smsProvider = 'webhook';
 
   /** Receives `{"to","text","template"}` as JSON for every SMS; SMS is a configured channel when set. */
-  @valid(optional, isHttpUrl)
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   smsWebhookUrl?: string;
 
   /** Sent to the SMS webhook as `Authorization: Bearer <token>`. */
-  @valid(optional, isString)
+  @IsOptional()
+  @IsString()
   smsWebhookToken?: string;
 
   /**
    * Base URL of Twilio's REST API, for instances whose active SMS provider is Twilio. Only a
    * Twilio-compatible gateway or a test double would change it.
    */
-  @valid(isHttpUrl)
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   twilioApiUrl = 'https://api.twilio.com';
 
   /**
@@ -164,19 +195,21 @@ export class Config {
    * list of networks (`10.1.2.0/24,fd00:1::7`) to allow just those, e.g. an internal SAML SP.
    * Cloud metadata addresses are refused unless listed.
    */
-  @valid(
-    satisfies(
-      isOutboundAllowance,
-      'outboundAllowPrivate must be true, false, or comma-separated IP addresses or networks (10.0.0.0/8)',
-    ),
-  )
+  @ValidateBy({
+    name: 'outboundAllowance',
+    validator: {
+      validate: isOutboundAllowance,
+      defaultMessage: () =>
+        'outboundAllowPrivate must be true, false, or comma-separated IP addresses or networks (10.0.0.0/8)',
+    },
+  })
   outboundAllowPrivate = 'false';
 
   /**
    * Whether every OIDC authorization request must be pushed first (RFC 9126, `/oauth/v2/par`):
    * a plain authorize request is then refused. For every app of every instance of this server.
    */
-  @valid(isIn(['true', 'false']))
+  @IsIn(['true', 'false'])
   oidcRequirePar = 'false';
 
   /**
@@ -184,42 +217,62 @@ export class Config {
    * answered `use_dpop_nonce` with a `DPoP-Nonce` to retry with. Off: a proof may rely on its iat
    * (within 5 minutes); nonces are handed out either way.
    */
-  @valid(isIn(['true', 'false']))
+  @IsIn(['true', 'false'])
   dpopRequireNonce = 'false';
 
   /** Delivery attempts of one notification before it is marked failed. */
-  @valid(optional, isInt, min(1), max(100))
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
   notificationMaxAttempts = 10;
 
   /** First retry delay in seconds; it doubles with every failed attempt (capped at an hour). */
-  @valid(optional, isInt, min(1), max(3600))
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
   notificationRetrySeconds = 5;
 
   /** Delivery attempts of one event to an Actions v2 event execution's targets before it is dropped. */
-  @valid(optional, isInt, min(1), max(100))
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
   actionsEventMaxAttempts = 10;
 
   /** First retry delay of an event delivery in seconds; it doubles with every failed attempt (capped at an hour). */
-  @valid(optional, isInt, min(1), max(3600))
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
   actionsEventRetrySeconds = 5;
 
   /** argon2id memory cost of new password hashes, in KiB (default: OWASP's minimum, 19 MiB). */
-  @valid(isInt, min(8), max(4194304))
+  @IsInt()
+  @Min(8)
+  @Max(4194304)
   passwordHashMemoryKib = 19456;
 
   /** argon2id passes over memory (time cost) of new password hashes. */
-  @valid(isInt, min(1), max(100))
+  @IsInt()
+  @Min(1)
+  @Max(100)
   passwordHashIterations = 2;
 
   /** argon2id lanes of new password hashes. */
-  @valid(isInt, min(1), max(255))
+  @IsInt()
+  @Min(1)
+  @Max(255)
   passwordHashParallelism = 1;
 
   /**
    * Requests per minute per client IP (and burst size) on the credential endpoints
    * (SessionService CreateSession/SetSession); 0 turns the limit off. Kept per process in memory.
    */
-  @valid(isInt, min(0), max(1_000_000))
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
   rateLimitPerMinute = 600;
 
   /**
@@ -227,7 +280,7 @@ export class Config {
    * user name to `{"KeyData": "<base64 PEM public key>"}` or `{"Path": "<key file>"}`, with
    * optional `Memberships` (system owner by default). Unset: the system API refuses every call.
    */
-  @valid(optional)
+  @IsOptional()
   systemApiUsers?: string | Record<string, unknown>;
 
   /** The system API users, their keys read and checked (at boot, by loadConfig). */
@@ -320,10 +373,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile?: st
   const unknown = Object.keys(raw).filter((k) => !configKeys().includes(k));
   if (unknown.length) throw new ConfigError(`unknown config keys: ${unknown.join(', ')}`);
 
-  const config = Object.assign(new Config(), raw);
-  const errors = problems(config);
+  const config = plainToInstance(Config, raw, { exposeDefaultValues: true });
+  const errors = validateSync(config, { forbidUnknownValues: true });
   if (errors.length) {
-    const lines = errors.map((e) => `${envName(e.property)}: ${e.message}`);
+    const lines = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${envName(e.property)}: ${m}`));
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   if (!isAbsolute(config.dataDir)) config.dataDir = resolve(config.dataDir);
