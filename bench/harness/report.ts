@@ -121,13 +121,14 @@ time left out). Statements per request counted by wrapping \`pg.Client.prototype
   state the rule; the lock is its own statement so that the insert's snapshot sees every earlier writer. With
   it a write needs a transaction: 4 round trips against the baseline's 1, plus a second insert (the events);
   on this VM that puts the ceiling near a quarter of the raw insert.
-- **gRPC (h2c)**: the sniffed socket itself now goes to the HTTP/2 server (its first bytes pushed back; Node's
-  session takes what the socket buffered, then reads the native handle), so no JavaScript stream sits between
-  the socket and nghttp2. Measured, it changed nothing: server CPU per call stayed 1.7–3.0 ms with and without
-  it (REST: 0.6–1.0 ms per call in the same runs). The cost is connect's protocol stack on Node's HTTP/2
-  compatibility layer (\`async-iterable.js\` 11 %, the gRPC handler 8 % inclusive, abort signals per call), and the
-  load generator: connect-node's gRPC client used 20–48 % of a core for 200–440 calls/s, autocannon 6–12 % for
-  more REST calls, on the same two cores.
+- **gRPC (h2c)**: the sniffed socket goes to the HTTP/2 server directly and plain unary calls skip connect's
+  streaming handler. The load generator was the ceiling: connect-node's client spent more CPU per call than the
+  server (server at 36–53 % of a core while REST's was 72–85 %). The bench now drives gRPC with \`node:http2\`,
+  requests encoded before the run and Nagle off on its socket (\`bench/harness/grpc-load.ts\`): gRPC runs at
+  95 % of REST's rate at less server CPU.
+- **Actions**: a request execution with a local webhook costs ≈ 0.3 ms of server CPU per call (one more
+  cross-process write and read, the signature, the payload); closed-loop at 16 connections on a saturated core
+  that is +3.6 ms p50, at 2 connections +0.1 ms.
 - **What is left** in GetUserByID is the HTTP and REST edge (transcoder 25 % inclusive, pipeline, JSON) and the
   one query; the per-check union of role permissions is gone (\`permissionsOfRoles\` was 1.3 % self).
 - **Token endpoints**: one statement each for client_credentials and introspection, two for userinfo (token,
@@ -138,13 +139,14 @@ time left out). Statements per request counted by wrapping \`pg.Client.prototype
   the database (a token cache that a revocation in any process empties at once), not leaner code.
 - **CreateSession**: argon2id runs on libuv's thread pool; on 2 vCPUs it competes with PostgreSQL, the load
   generator and the server's JavaScript.
-- **Idle RSS** (~180 MiB): 107 MiB of V8 heap (74 MiB live after a GC: 24 MiB strings, 12 MiB of them module
-  sources; 11 MiB bytecode) plus the binary. Importing the server costs ~136 MiB RSS (56 MiB heap), the
-  contract's descriptors ~66 MiB RSS of it: v1 admin and management ~39 MiB (served: their settings methods), v2
-  ~26, the 9 services with no handler ~9. Connect builds handlers for all 867 methods at boot: ~8.6 MiB heap,
-  7.5 of it for the v1 services' ~600 methods, nearly all unimplemented. A forced GC after boot does not lower
-  RSS; \`--max-semi-space-size=2\` gave 165 MiB and \`--optimize-for-size\` 148 MiB (node flags, throughput
-  untested). Under 150 MiB takes several of these together.
+- **Idle RSS** (~140 MiB standalone, 45 s after start): libraries only some servers need load on first use
+  (oidc-provider with Koa; SAML's samlify, xml-crypto, passport-saml, XML DOM and libxml2; the upstream IdP
+  clients; SMTP, WebAuthn, LDAP, x509, YAML, the embedded database) and each service's Connect handlers are built
+  on its first call (~7 MiB of per-method serializers at boot before). What stays: the contract's descriptors (the
+  largest share), Nest, TypeORM (which loads every database driver it knows), class-validator for the config.
+  The table's idle figure is read 2 s after seeding, so it runs higher.
+- **CreateSession**: 12 → 9 statements (one insert for a session's four events, the org read in the user's
+  statement); the ratio stayed at two thirds of the bare argon2 loop, which owns the two cores' headroom.
 - The machine is shared: compare ratios within one run, not across runs.
 `;
 
