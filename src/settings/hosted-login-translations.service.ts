@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { JsonObject } from '@bufbuild/protobuf';
 import { Injectable } from '@nestjs/common';
+import { ChangeFeed } from '../platform/cache/change-feed.js';
+import type { ReadCache } from '../platform/cache/read-cache.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { systemTranslations } from './hosted-login-texts.js';
 import { Policies } from './policies.queries.js';
@@ -32,10 +34,16 @@ function localeOf(raw: string): string {
  */
 @Injectable()
 export class HostedLoginTranslationsService {
+  /** What the login pages read on every page, kept as the settings are (until the instance changes). */
+  private readonly pageTexts: ReadCache<Record<string, unknown>>;
+
   constructor(
     private readonly settings: SettingsService,
     private readonly policies: Policies,
-  ) {}
+    feed: ChangeFeed,
+  ) {
+    this.pageTexts = feed.cache({ name: 'hosted_login_page_texts' });
+  }
 
   async get(
     caller: Caller,
@@ -62,7 +70,9 @@ export class HostedLoginTranslationsService {
    * the login pages show instead of their own wording. Display texts only, so no caller check.
    */
   customFor(instanceId: string, orgId: string, locale: string): Promise<Record<string, unknown>> {
-    return this.overrides(instanceId, [...new Set([instanceId, orgId])], locale, {});
+    return this.pageTexts.get(instanceId, `${orgId}/${locale}`, () =>
+      this.overrides(instanceId, [...new Set([instanceId, orgId])], locale, {}),
+    );
   }
 
   /** The owners' rows merged over `base` in order; the base language first, then the exact tag. */
