@@ -7,6 +7,7 @@ export type NotificationTemplate =
   | 'verifyPhone'
   | 'passwordReset'
   | 'inviteCode'
+  | 'initCode'
   | 'passkeyRegistration'
   | 'otp';
 

@@ -82,6 +82,7 @@ describe('renderEmail', () => {
     verifyPhone: /verify your phone/i,
     passwordReset: /reset your password/i,
     inviteCode: /invited to Portcullis/,
+    initCode: /initialize your account/i,
     passkeyRegistration: /passkey/i,
     otp: /one-time/i,
   };

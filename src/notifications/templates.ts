@@ -44,6 +44,7 @@ export function messageTextTypeOf(n: Pick<OutboundNotification, 'template' | 'ch
     verifyPhone: 'VerifyPhone',
     passwordReset: 'PasswordReset',
     inviteCode: 'InviteUser',
+    initCode: 'InitCode',
     passkeyRegistration: 'PasswordlessRegistration',
     otp: n.channel === 'sms' ? 'VerifySMSOTP' : 'VerifyEmailOTP',
   };
@@ -144,6 +145,12 @@ const WORDING: Readonly<Record<NotificationTemplate, Wording>> = {
     intro: 'You have been invited to create your account. Use this code to accept the invitation',
     action: 'Accept the invitation',
     sms: 'Your invitation code',
+  },
+  initCode: {
+    subject: () => 'Initialize your account',
+    intro: 'Your account has been created. Use this code to set it up',
+    action: 'Finish initialization',
+    sms: 'Your account initialization code',
   },
   passkeyRegistration: {
     subject: () => 'Register your passkey',

@@ -15,6 +15,20 @@ import type { Verification } from './users.service.js';
 import { UserStore, type UserEventInput } from './users.store.js';
 
 /**
+ * The codes sent about a user's contacts, each with the code kind it is kept as, ZITADEL's event
+ * and the message. v1's initialization code (AddHuman's init code) is kept as an invite code: the
+ * hosted login's invite page redeems both, but it is announced and worded as ZITADEL's InitCode.
+ */
+const CODE_NOTICES = {
+  email: { kind: 'email', event: 'user.human.email.code.added', template: 'verifyEmail' },
+  phone: { kind: 'phone', event: 'user.human.phone.code.added', template: 'verifyPhone' },
+  invite: { kind: 'invite', event: 'user.human.invite.code.added', template: 'inviteCode' },
+  initialization: { kind: 'invite', event: 'user.human.initialization.code.added', template: 'initCode' },
+} as const satisfies Record<string, { kind: CodeKind; event: string; template: NotificationTemplate }>;
+
+export type CodeNotice = keyof typeof CODE_NOTICES;
+
+/**
  * A user's email address and phone number: changing them with their codes (returned, or queued
  * for delivery with the change), and the phone commands of user.v2.
  */
@@ -163,36 +177,32 @@ export class UserContacts {
       this.store.requireOnOrg(caller, user, 'user.write', () => errors.contactProofDenied(contact));
   }
 
-  /** A new code of `kind` alone (returned or queued for delivery), written as the user's one event. */
+  /** A new code of `notice` alone (returned or queued for delivery), written as the user's one event. */
   async issueCodeAlone(
     tx: EntityManager,
     caller: Caller,
     user: User,
-    kind: Extract<CodeKind, 'email' | 'phone' | 'invite'>,
+    notice: CodeNotice,
     verification: Verification,
   ): Promise<{ event: WrittenEvent; code?: string }> {
     const events: UserEventInput[] = [];
-    const code = await this.issueCode(tx, caller, user, kind, verification, events);
+    const code = await this.issueCode(tx, caller, user, notice, verification, events);
     return { event: await this.store.push(tx, caller, user, events), code };
   }
 
-  /** A new code of the kind: returned to the caller, or queued for delivery with the change. */
+  /** A new code for the notice: returned to the caller, or queued for delivery with the change. */
   async issueCode(
     tx: EntityManager,
     caller: Caller,
     user: Pick<User, 'id' | 'resourceOwner' | 'email' | 'phone' | 'username' | 'displayName'>,
-    kind: Extract<CodeKind, 'email' | 'phone' | 'invite'>,
+    notice: CodeNotice,
     verification: Verification,
     events: UserEventInput[],
   ): Promise<string | undefined> {
+    const { kind, event, template } = CODE_NOTICES[notice];
     const { code } = await this.codes.issue(tx, caller.instance.id, user.id, kind);
-    events.push({
-      type: `user.human.${kind === 'invite' ? 'invite' : kind}.code.added`,
-      payload: { returned: verification.kind === 'return' },
-    });
+    events.push({ type: event, payload: { returned: verification.kind === 'return' } });
     if (verification.kind === 'return') return code;
-    const template: NotificationTemplate =
-      kind === 'email' ? 'verifyEmail' : kind === 'phone' ? 'verifyPhone' : 'inviteCode';
     await this.notifier.enqueue(tx, caller.instance.id, {
       channel: kind === 'phone' ? 'sms' : 'email',
       to: (kind === 'phone' ? user.phone : user.email) ?? '',

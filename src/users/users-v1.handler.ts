@@ -267,12 +267,8 @@ export class UsersV1Handler implements OnModuleInit {
       this.change(ctx, req.userId, (caller) =>
         this.passwords.requestReset(caller, req.userId, { kind: 'send', channel: RESET_CHANNEL[req.type] ?? 'email' }),
       ),
-    // v1's initialization mail is v2's invite code: it lets a user without a password set one up.
     resendHumanInitialization: async (req, ctx) =>
-      this.change(ctx, req.userId, async (caller, user) => {
-        if (req.email && req.email !== user.email) await this.contacts.setEmail(caller, req.userId, req.email, SEND);
-        return this.users.createInviteCode(caller, req.userId, SEND);
-      }),
+      this.change(ctx, req.userId, (caller) => this.users.resendInitialization(caller, req.userId, req.email)),
     resendHumanEmailVerification: async (req, ctx) =>
       this.change(ctx, req.userId, (caller) => this.users.sendEmailCode(caller, req.userId, SEND, false)),
     resendHumanPhoneVerification: async (req, ctx) =>

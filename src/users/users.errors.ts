@@ -77,7 +77,7 @@ export const noPhoneCode = () => FailedPrecondition(E.noPhoneCode, 'no phone ver
 export const alreadyInitialised = () =>
   FailedPrecondition(
     E.alreadyInitialised,
-    'the user has already been initialised (has a password, a passkey or an identity provider link)',
+    'the user has already been initialised (it is not INITIAL, or has a password, a passkey or an identity provider link)',
   );
 export const noInviteCode = () => FailedPrecondition(E.noInviteCode, 'no invite code is pending');
 export const selfRemovalDenied = () =>

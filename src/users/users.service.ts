@@ -192,13 +192,16 @@ export class UsersService {
     }
     if (input.idpLinks?.identities.length)
       events.push(...(await this.idpLinks.linkNewUser(tx, caller.instance.id, user, input.idpLinks, path)));
+    // ZITADEL's v1 AddHuman sends an initialization code instead of the email code when the user
+    // starts INITIAL: redeeming it verifies the email and sets the first password. A user that
+    // already has a password keeps the email code, which activates it too (verifyEmail).
     const emailCode = emailVerified
       ? undefined
       : await this.contacts.issueCode(
           tx,
           caller,
           user,
-          'email',
+          input.initial && !passwordHash ? 'initialization' : 'email',
           verificationOf(false, input.returnEmailCode, input.emailUrlTemplate),
           events,
         );
@@ -498,6 +501,32 @@ export class UsersService {
       if (mustBePending && !(await this.codes.pending(tx, caller.instance.id, user.id, 'invite')))
         throw errors.noInviteCode();
       return this.contacts.issueCodeAlone(tx, caller, user, 'invite', verification);
+    });
+  }
+
+  /**
+   * v1's ResendHumanInitialization (ZITADEL's ResendInitialMail): a new initialization code for a
+   * user still INITIAL, after switching to `email` when one is given, in the same change.
+   */
+  async resendInitialization(caller: Caller, userId: string, email?: string): Promise<{ event: WrittenEvent }> {
+    return this.tx.run(async (tx) => {
+      const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true });
+      if (user.type !== 'human') throw errors.notHuman();
+      if (user.state !== 'initial') throw errors.alreadyInitialised();
+      const events: UserEventInput[] = [];
+      const address = email?.trim();
+      if (address && address !== user.email) {
+        await tx.update(
+          User,
+          { instanceId: caller.instance.id, id: user.id },
+          { email: address, emailVerified: false },
+        );
+        await this.codes.discard(tx, caller.instance.id, user.id, 'email');
+        events.push({ type: 'user.human.email.changed', payload: { email: address } });
+      }
+      const addressed = address ? { ...user, email: address } : user;
+      await this.contacts.issueCode(tx, caller, addressed, 'initialization', { kind: 'send' }, events);
+      return { event: await this.store.push(tx, caller, user, events) };
     });
   }
 

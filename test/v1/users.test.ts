@@ -422,20 +422,60 @@ describe('management v1 user changes (ZITADEL management user commands)', () => 
     expect(row?.template).toBe('passwordReset');
   });
 
-  it('resends the initialization (an invite) to a user without a password', async () => {
+  it('AddHumanUser without a password and with an unverified email sends the initialization mail, not the email code (ZITADEL addHumanCommandEmail with allowInitMail)', async () => {
+    const userName = unique('v1-initmail');
+    const { userId } = await mgmt(t.ownerA).addHumanUser({
+      userName,
+      profile: { firstName: 'In', lastName: 'Mail' },
+      email: { email: `${userName}@example.test` },
+    });
+    const db = t.env.server.database.dataSource;
+    const events = await db.query(`SELECT event_type FROM events WHERE aggregate_id = $1 ORDER BY sequence`, [userId]);
+    expect(events.map((e: { event_type: string }) => e.event_type)).toEqual([
+      'user.human.added',
+      'user.human.initialization.code.added',
+    ]);
+    const mails = await db.query(`SELECT template FROM notification_outbox WHERE user_id = $1`, [userId]);
+    expect(mails.map((m: { template: string }) => m.template)).toEqual(['initCode']);
+    // With a password, the unverified email gets its verification code as before.
+    const withPassword = unique('v1-initpw');
+    const second = await mgmt(t.ownerA).addHumanUser({
+      userName: withPassword,
+      profile: { firstName: 'In', lastName: 'Pw' },
+      email: { email: `${withPassword}@example.test` },
+      initialPassword: 'Password1!',
+    });
+    const secondMails = await db.query(`SELECT template FROM notification_outbox WHERE user_id = $1`, [second.userId]);
+    expect(secondMails.map((m: { template: string }) => m.template)).toEqual(['verifyEmail']);
+  });
+
+  it('resends the initialization mail to an INITIAL user, with a new email in the same change (ZITADEL ResendInitialMail)', async () => {
     const userName = unique('v1-init');
     const { userId } = await mgmt(t.ownerA).addHumanUser({
       userName,
       profile: { firstName: 'In', lastName: 'It' },
       email: { email: `${userName}@example.test`, isEmailVerified: true },
     });
-    await mgmt(t.ownerA).resendHumanInitialization({ userId });
-    const [row] = await t.env.server.database.dataSource.query(
-      `SELECT event_type FROM events WHERE aggregate_id = $1 ORDER BY sequence DESC LIMIT 1`,
+    await mgmt(t.ownerA).resendHumanInitialization({ userId, email: `${userName}-new@example.test` });
+    const db = t.env.server.database.dataSource;
+    const rows = await db.query(
+      `SELECT event_type, "sequence" FROM events WHERE aggregate_id = $1 ORDER BY sequence DESC LIMIT 2`,
       [userId],
     );
-    expect(row.event_type).toMatch(/invite/);
-    // With a password the user is initialised already (ZITADEL: FailedPrecondition).
+    expect(rows.map((r: { event_type: string }) => r.event_type).sort()).toEqual([
+      'user.human.email.changed',
+      'user.human.initialization.code.added',
+    ]);
+    const email = await mgmt(t.ownerA).getHumanEmail({ userId });
+    expect(email.email).toEqual(
+      expect.objectContaining({ email: `${userName}-new@example.test`, isEmailVerified: false }),
+    );
+    const [mail] = await db.query(
+      `SELECT template FROM notification_outbox WHERE user_id = $1 ORDER BY id DESC LIMIT 1`,
+      [userId],
+    );
+    expect(mail.template).toBe('initCode');
+    // An active user is initialised already (ZITADEL: FailedPrecondition, Errors.User.AlreadyInitialised).
     const withPassword = await addHuman(t.ownerA);
     expect(await v1Code(mgmt(t.ownerA).resendHumanInitialization({ userId: withPassword.userId }))).toBe(
       Code.FailedPrecondition,
