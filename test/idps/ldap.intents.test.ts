@@ -148,7 +148,10 @@ describe('LDAP sign-in intents', () => {
     // Creation: the suggested user carries the entry's profile and the link to it.
     const first = await intentOf('alice', 'alice-pw');
     expect(first.userId).toBe('');
-    const got = await users.retrieveIdentityProviderIntent(first);
+    const got = await users.retrieveIdentityProviderIntent({
+      idpIntentId: first.idpIntentId,
+      idpIntentToken: first.idpIntentToken,
+    });
     expect(got.addHumanUser?.profile).toMatchObject({ givenName: 'Alice', familyName: 'Liddell' });
     expect(got.addHumanUser?.idpLinks).toEqual([
       expect.objectContaining({ idpId: idp.id, userId: 'alice', userName: 'alice' }),
@@ -160,7 +163,12 @@ describe('LDAP sign-in intents', () => {
     // Linking: the entry's id and name from idpInformation, on a user that exists already.
     const existing = await factories(server).human(orgId);
     const unlinked = await intentOf('bob', 'bob-pw');
-    const info = (await users.retrieveIdentityProviderIntent(unlinked)).idpInformation!;
+    const info = (
+      await users.retrieveIdentityProviderIntent({
+        idpIntentId: unlinked.idpIntentId,
+        idpIntentToken: unlinked.idpIntentToken,
+      })
+    ).idpInformation!;
     await users.addIDPLink({
       userId: existing,
       idpLink: { idpId: info.idpId, userId: info.userId, userName: info.userName },

@@ -4,7 +4,9 @@
 // and RetrieveIdentityProviderIntent returning the assertion.
 import { parseUpstreamState } from '../../src/idps/intent-rules.js';
 import { Code, type Client } from '@connectrpc/connect';
+import { create } from '@bufbuild/protobuf';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
+import { ReturnEmailVerificationCodeSchema } from '@zitadel/proto/zitadel/user/v2/email_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import * as samlify from 'samlify';
 import { DataSource } from 'typeorm';
@@ -220,7 +222,10 @@ describe('SAML sign-in intents', () => {
     got.addHumanUser!.idpLinks[0].userName = nameId;
     // An email from SAML is never taken as verified: a code is due, which this server (no mail channel) returns.
     expect(got.addHumanUser?.email?.verification.case).toBe('sendCode');
-    got.addHumanUser!.email!.verification = { case: 'returnCode', value: {} };
+    got.addHumanUser!.email!.verification = {
+      case: 'returnCode',
+      value: create(ReturnEmailVerificationCodeSchema, {}),
+    };
     const { userId } = await users.addHumanUser(got.addHumanUser!);
     await signsIn(userId, created.intentId, token);
     expect((await roundTrip(template, { nameId, attributes })).redirect.searchParams.get('user')).toBe(userId);
