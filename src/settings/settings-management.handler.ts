@@ -19,6 +19,8 @@ import {
   loginFromV1,
   loginPolicyIdpsFromV1,
   loginPolicyV1,
+  multiFactorFromV1,
+  multiFactorsV1,
   notificationFromV1,
   notificationPolicyV1,
   objectDetailsV1,
@@ -27,7 +29,11 @@ import {
   passwordComplexityPolicyV1,
   privacyFromV1,
   privacyPolicyV1,
+  secondFactorFromV1,
+  secondFactorsV1,
 } from './settings-v1.mapper.js';
+import { withFactor } from './settings-rules.js';
+import { listDetailsV1 } from '../platform/rpc/v1-mapping.js';
 import { SettingsService } from './settings.service.js';
 
 const READ = { permission: 'policy.read' } as const;
@@ -45,6 +51,12 @@ export const MANAGEMENT_POLICY_ACCESS: AccessTable<typeof ManagementService> = {
   addCustomLoginPolicy: WRITE,
   updateCustomLoginPolicy: WRITE,
   resetLoginPolicyToDefault: DELETE,
+  listLoginPolicySecondFactors: READ,
+  addSecondFactorToLoginPolicy: WRITE,
+  removeSecondFactorFromLoginPolicy: WRITE,
+  listLoginPolicyMultiFactors: READ,
+  addMultiFactorToLoginPolicy: WRITE,
+  removeMultiFactorFromLoginPolicy: WRITE,
   getPasswordComplexityPolicy: READ,
   getDefaultPasswordComplexityPolicy: READ,
   addCustomPasswordComplexityPolicy: WRITE,
@@ -156,6 +168,24 @@ export class SettingsManagementHandler implements OnModuleInit {
     },
     updateCustomLoginPolicy: async (req, ctx) => this.update(ctx, 'login', (current) => loginFromV1(req, current)),
     resetLoginPolicyToDefault: async (_req, ctx) => this.reset(ctx, 'login'),
+    // The factors of the login policy in force for the org (its own, else the instance's); changes
+    // go to the org's own policy, the same rule as the instance's factors.
+    listLoginPolicySecondFactors: async (_req, ctx) => {
+      const result = secondFactorsV1((await this.readOrg(ctx, 'login')).settings);
+      return { details: listDetailsV1(BigInt(result.length)), result };
+    },
+    addSecondFactorToLoginPolicy: async (req, ctx) =>
+      this.update(ctx, 'login', (current) => withFactor(current, 'secondFactors', secondFactorFromV1(req.type), true)),
+    removeSecondFactorFromLoginPolicy: async (req, ctx) =>
+      this.update(ctx, 'login', (current) => withFactor(current, 'secondFactors', secondFactorFromV1(req.type), false)),
+    listLoginPolicyMultiFactors: async (_req, ctx) => {
+      const result = multiFactorsV1((await this.readOrg(ctx, 'login')).settings);
+      return { details: listDetailsV1(BigInt(result.length)), result };
+    },
+    addMultiFactorToLoginPolicy: async (req, ctx) =>
+      this.update(ctx, 'login', (current) => withFactor(current, 'multiFactors', multiFactorFromV1(req.type), true)),
+    removeMultiFactorFromLoginPolicy: async (req, ctx) =>
+      this.update(ctx, 'login', (current) => withFactor(current, 'multiFactors', multiFactorFromV1(req.type), false)),
 
     getPasswordComplexityPolicy: async (_req, ctx) => {
       const { settings, source } = await this.readOrg(ctx, 'password_complexity');

@@ -125,6 +125,59 @@ describe('LDAP sign-in intents', () => {
     expect(res.nextStep.case === 'idpIntent' && res.nextStep.value.userId).toBe(userId);
   });
 
+  it('the API flow as ZITADEL’s login runs it: an unlinked entry is registered with Retrieve’s addHumanUser (idp_links), another is linked to an existing user with AddIDPLink; each intent then signs its user in', async () => {
+    const idp = await ldapProvider();
+    const sessions = client(SessionService, 'grpc', server.baseUrl, server.adminPat);
+    const intentOf = async (username: string, password: string) => {
+      const res = await startLdap(idp, username, password);
+      if (res.nextStep.case !== 'idpIntent') throw new Error(`expected the intent, got ${res.nextStep.case}`);
+      return res.nextStep.value;
+    };
+    const signsIn = async (userId: string, intent: { idpIntentId: string; idpIntentToken: string }) => {
+      const created = await sessions.createSession({
+        checks: {
+          user: { search: { case: 'userId', value: userId } },
+          idpIntent: { idpIntentId: intent.idpIntentId, idpIntentToken: intent.idpIntentToken },
+        },
+      });
+      const { session } = await sessions.getSession({ sessionId: created.sessionId });
+      expect(session?.factors?.user?.id).toBe(userId);
+      expect(session?.factors?.intent?.verifiedAt).toBeDefined();
+    };
+
+    // Creation: the suggested user carries the entry's profile and the link to it.
+    const first = await intentOf('alice', 'alice-pw');
+    expect(first.userId).toBe('');
+    const got = await users.retrieveIdentityProviderIntent({
+      idpIntentId: first.idpIntentId,
+      idpIntentToken: first.idpIntentToken,
+    });
+    expect(got.addHumanUser?.profile).toMatchObject({ givenName: 'Alice', familyName: 'Liddell' });
+    expect(got.addHumanUser?.idpLinks).toEqual([
+      expect.objectContaining({ idpId: idp.id, userId: 'alice', userName: 'alice' }),
+    ]);
+    const { userId } = await users.addHumanUser(got.addHumanUser!);
+    await signsIn(userId, first);
+    expect((await intentOf('alice', 'alice-pw')).userId).toBe(userId);
+
+    // Linking: the entry's id and name from idpInformation, on a user that exists already.
+    const existing = await factories(server).human(orgId);
+    const unlinked = await intentOf('bob', 'bob-pw');
+    const info = (
+      await users.retrieveIdentityProviderIntent({
+        idpIntentId: unlinked.idpIntentId,
+        idpIntentToken: unlinked.idpIntentToken,
+      })
+    ).idpInformation!;
+    await users.addIDPLink({
+      userId: existing,
+      idpLink: { idpId: info.idpId, userId: info.userId, userName: info.userName },
+    });
+    const linked = await intentOf('bob', 'bob-pw');
+    expect(linked.userId).toBe(existing);
+    await signsIn(existing, linked);
+  });
+
   it('the intent of a linked user signs a session in once (CreateSession idpIntent check, factor intent)', async () => {
     const idp = await ldapProvider();
     const userId = await factories(server).human(orgId);

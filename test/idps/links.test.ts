@@ -90,6 +90,21 @@ describe('AddIDPLink, ListIDPLinks, RemoveIDPLink (zitadel.user.v2)', () => {
     expect(await linksOf(second)).toEqual([]);
   });
 
+  it('does not ask the provider’s options: a provider that allows neither linking nor creation still takes a link from a user manager (ZITADEL’s AddUserIDPLink checks none; the login refuses linking, as the hosted pages do)', async () => {
+    const closed = (
+      await insertIdpTemplate(server, {
+        instanceId,
+        config: OFFLINE_OIDC_CONFIG,
+        name: 'Closed upstream',
+        options: { isLinkingAllowed: false, isCreationAllowed: false, isAutoCreation: false },
+      })
+    ).id;
+    const userId = await make.human(orgA);
+    const identity = link(closed);
+    await users().addIDPLink({ userId, idpLink: identity });
+    expect(await linksOf(userId)).toEqual([identity]);
+  });
+
   it("takes instance providers and the user's own org's, not another org's nor unknown ones (ZITADEL: FAILED_PRECONDITION)", async () => {
     const inA = await make.human(orgA);
     const inB = await make.human(orgB);

@@ -4,7 +4,9 @@
 // and RetrieveIdentityProviderIntent returning the assertion.
 import { parseUpstreamState } from '../../src/idps/intent-rules.js';
 import { Code, type Client } from '@connectrpc/connect';
+import { create } from '@bufbuild/protobuf';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
+import { ReturnEmailVerificationCodeSchema } from '@zitadel/proto/zitadel/user/v2/email_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import * as samlify from 'samlify';
 import { DataSource } from 'typeorm';
@@ -187,6 +189,64 @@ describe('SAML sign-in intents', () => {
     });
     const { session } = await sessions.getSession({ sessionId: created.sessionId });
     expect(session?.factors?.intent?.verifiedAt).toBeDefined();
+  });
+
+  it('the API flow as ZITADEL’s login runs it: an unlinked identity is registered with Retrieve’s addHumanUser (idp_links), another is linked to an existing user with AddIDPLink; each intent then signs its user in', async () => {
+    const template = await samlProvider();
+    const sessions = client(SessionService, 'grpc', server.baseUrl, server.adminPat);
+    const signsIn = async (userId: string, intentId: string, token: string) => {
+      const created = await sessions.createSession({
+        checks: {
+          user: { search: { case: 'userId', value: userId } },
+          idpIntent: { idpIntentId: intentId, idpIntentToken: token },
+        },
+      });
+      const { session } = await sessions.getSession({ sessionId: created.sessionId });
+      expect(session?.factors?.user?.id).toBe(userId);
+      expect(session?.factors?.intent?.verifiedAt).toBeDefined();
+    };
+    const nameId = `saml-api-${Date.now().toString(36)}`;
+    const attributes = { email: [`${nameId}@corp.example`], givenName: ['Sam'], sn: ['Lee'] };
+
+    // Creation: the suggested user carries the mapped profile and the link to the identity.
+    const created = await roundTrip(template, { nameId, attributes });
+    expect(created.redirect.searchParams.get('user')).toBeNull();
+    const token = created.redirect.searchParams.get('token')!;
+    const got = await users.retrieveIdentityProviderIntent({ idpIntentId: created.intentId, idpIntentToken: token });
+    expect(got.addHumanUser?.profile).toMatchObject({ givenName: 'Sam', familyName: 'Lee' });
+    // As ZITADEL's idpUserToAddHumanUser, the link's user name is the preferred username, which a
+    // SAML assertion does not carry; AddHumanUser needs one, so the client names the link (here by the NameID).
+    expect(got.addHumanUser?.idpLinks).toEqual([
+      expect.objectContaining({ idpId: template.id, userId: nameId, userName: '' }),
+    ]);
+    got.addHumanUser!.idpLinks[0].userName = nameId;
+    // An email from SAML is never taken as verified: a code is due, which this server (no mail channel) returns.
+    expect(got.addHumanUser?.email?.verification.case).toBe('sendCode');
+    got.addHumanUser!.email!.verification = {
+      case: 'returnCode',
+      value: create(ReturnEmailVerificationCodeSchema, {}),
+    };
+    const { userId } = await users.addHumanUser(got.addHumanUser!);
+    await signsIn(userId, created.intentId, token);
+    expect((await roundTrip(template, { nameId, attributes })).redirect.searchParams.get('user')).toBe(userId);
+
+    // Linking: the identity's id and name from idpInformation, on a user that exists already.
+    const existing = await factories(server).human(orgId);
+    const other = `${nameId}-other`;
+    const unlinked = await roundTrip(template, { nameId: other });
+    const info = (
+      await users.retrieveIdentityProviderIntent({
+        idpIntentId: unlinked.intentId,
+        idpIntentToken: unlinked.redirect.searchParams.get('token')!,
+      })
+    ).idpInformation!;
+    await users.addIDPLink({
+      userId: existing,
+      idpLink: { idpId: info.idpId, userId: info.userId, userName: info.userName || info.userId },
+    });
+    const linked = await roundTrip(template, { nameId: other });
+    expect(linked.redirect.searchParams.get('user')).toBe(existing);
+    await signsIn(existing, linked.intentId, linked.redirect.searchParams.get('token')!);
   });
 
   it('a bad signature sends the browser to the failure URL with the error, and the intent cannot be retrieved', async () => {

@@ -1,13 +1,16 @@
 // External identity providers on the hosted login pages, in Chromium: a SAML IdP (samlify, its SSO
 // endpoint answered inside the test) end to end, and an LDAP directory (ldapjs) through the
-// username/password form; both end with the OIDC relying party's code and tokens.
+// username/password form; both end with the OIDC relying party's code and tokens. For each kind:
+// auto-creation, linking an existing account, auto-update on the next sign-in, and the refusal when
+// the provider allows neither creation nor linking.
 import { jest } from '@jest/globals';
-import type { Browser as Chromium, Route } from 'playwright-core';
+import type { BrowserContext, Browser as Chromium, Page, Route } from 'playwright-core';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { DataSource } from 'typeorm';
 import type { UpstreamStart } from '../../src/idps/connectors/connector.js';
 import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
-import { oidc, oidcWorld, rp, type OidcWorld } from '../oidc/support.js';
+import type { IdpOptions } from '../../src/idps/idp-config.js';
+import { PASSWORD, addUser, oidc, oidcWorld, rp, type OidcWorld } from '../oidc/support.js';
 import { client } from '../support/clients.js';
 import { adminV1 } from '../support/v1-clients.js';
 import { insertIdpTemplate } from '../support/idp-templates.js';
@@ -53,6 +56,98 @@ async function linkedUser(idpId: string, externalUserId: string): Promise<string
   return rows[0]?.user_id;
 }
 
+/** Neither creation nor linking: an unlinked upstream identity gets the error page. */
+const CLOSED = {
+  isLinkingAllowed: false,
+  isCreationAllowed: false,
+  isAutoCreation: false,
+  isAutoUpdate: false,
+  autoLinking: 'none',
+} as const;
+/** Linking an existing account only; once linked, each sign-in writes the upstream's profile. */
+const LINK_AND_UPDATE = { ...CLOSED, isLinkingAllowed: true, isAutoUpdate: true } as const;
+
+async function samlProvider(name: string, options: IdpOptions) {
+  const template = await insertIdpTemplate(server, {
+    instanceId,
+    name,
+    config: samlConfigFor(saml),
+    secrets: samlSecretsOf(spKeys),
+    options,
+  });
+  await onLoginPolicy(template.id);
+  const spMetadata = await (await fetch(`${server.baseUrl}/idps/${template.id}/saml/metadata`)).text();
+  return { id: template.id, spMetadata };
+}
+
+async function ldapProvider(name: string, options: IdpOptions) {
+  const template = await insertIdpTemplate(server, {
+    instanceId,
+    name,
+    config: ldapConfigFor(dir),
+    secrets: { bindPassword: LDAP_SERVICE.password },
+    options,
+  });
+  await onLoginPolicy(template.id);
+  return template.id;
+}
+
+/**
+ * The IdP's SSO endpoint, answered in the browser context: samlify reads the AuthnRequest and
+ * signs a Response for `nameId`, which the page posts to the ACS as the HTTP-POST binding does.
+ * Answers the ids of the requests received.
+ */
+async function samlIdpAnswers(
+  context: BrowserContext,
+  spMetadata: string,
+  nameId: string,
+  attributes: Record<string, string[]>,
+): Promise<string[]> {
+  const received: string[] = [];
+  await context.route(`${new URL(saml.ssoUrl).origin}/**`, async (route: Route) => {
+    const req = route.request();
+    const start: UpstreamStart =
+      req.method() === 'POST'
+        ? { kind: 'postForm', url: req.url(), fields: Object.fromEntries(new URLSearchParams(req.postData() ?? '')) }
+        : { kind: 'redirect', url: req.url() };
+    const request = await saml.receive(start, spMetadata);
+    received.push(request.id);
+    const SAMLResponse = await saml.respond(spMetadata, { inResponseTo: request.id, nameId, attributes });
+    const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+    await route.fulfill({
+      status: 200,
+      contentType: 'text/html',
+      body: `<!doctype html><form method="post" action="${esc(request.acs!)}"><input type="hidden" name="SAMLResponse" value="${esc(SAMLResponse)}"><input type="hidden" name="RelayState" value="${esc(request.relayState)}"></form><script>document.forms[0].submit()</script>`,
+    });
+  });
+  return received;
+}
+
+async function profileOf(userId: string) {
+  const { user } = await client(UserService, 'grpc', server.baseUrl, server.adminPat).getUserByID({ userId });
+  if (user?.type.case !== 'human') throw new Error('not human');
+  return user.type.value.profile;
+}
+
+async function expectNoAccountPage(page: Page, path: string): Promise<void> {
+  await page.waitForURL((u) => u.pathname === path);
+  expect(await page.locator('h1').innerText()).toBe('Something went wrong');
+  expect(await page.locator('body').innerText()).toContain(
+    'No account is linked to this sign-in, and this organization does not let you create or link one.',
+  );
+}
+
+/** On the link page: the existing account's login name, then its password. Nothing is linked before that. */
+async function linkWithPassword(page: Page, username: string, beforePassword: () => Promise<void>): Promise<void> {
+  await page.waitForURL((u) => u.pathname === '/ui/v2/login/idp/link');
+  await page.fill('#loginName', username);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('#password');
+  await beforePassword();
+  await page.fill('#password', PASSWORD);
+  await page.click('button[type=submit]');
+}
+
 jest.setTimeout(60_000);
 
 describeInBrowser('SAML and LDAP providers on the hosted login pages (issue #16)', () => {
@@ -78,44 +173,14 @@ describeInBrowser('SAML and LDAP providers on the hosted login pages (issue #16)
   });
 
   it('SAML: the button sends the AuthnRequest to the IdP, its Response comes back to the ACS, the user is created with the link and the app gets its tokens', async () => {
-    const template = await insertIdpTemplate(server, {
-      instanceId,
-      name: 'Corporate SAML',
-      config: samlConfigFor(saml),
-      secrets: samlSecretsOf(spKeys),
-      options: AUTO_CREATE,
-    });
-    await onLoginPolicy(template.id);
-    const spMetadata = await (await fetch(`${server.baseUrl}/idps/${template.id}/saml/metadata`)).text();
+    const template = await samlProvider('Corporate SAML', AUTO_CREATE);
     const nameId = `saml-${Date.now().toString(36)}`;
 
     const { context, page, landed } = await rpContext(chromium);
-    // The IdP's SSO endpoint, answered here: samlify reads the AuthnRequest and signs a Response,
-    // which the page posts to the ACS as the HTTP-POST binding does.
-    const received: string[] = [];
-    await context.route(`${new URL(saml.ssoUrl).origin}/**`, async (route: Route) => {
-      const req = route.request();
-      const start: UpstreamStart =
-        req.method() === 'POST'
-          ? {
-              kind: 'postForm',
-              url: req.url(),
-              fields: Object.fromEntries(new URLSearchParams(req.postData() ?? '')),
-            }
-          : { kind: 'redirect', url: req.url() };
-      const request = await saml.receive(start, spMetadata);
-      received.push(request.id);
-      const SAMLResponse = await saml.respond(spMetadata, {
-        inResponseTo: request.id,
-        nameId,
-        attributes: { email: [`${nameId}@corp.example`], givenName: ['Sam'], sn: ['Lee'] },
-      });
-      const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-      await route.fulfill({
-        status: 200,
-        contentType: 'text/html',
-        body: `<!doctype html><form method="post" action="${esc(request.acs!)}"><input type="hidden" name="SAMLResponse" value="${esc(SAMLResponse)}"><input type="hidden" name="RelayState" value="${esc(request.relayState)}"></form><script>document.forms[0].submit()</script>`,
-      });
+    const received = await samlIdpAnswers(context, template.spMetadata, nameId, {
+      email: [`${nameId}@corp.example`],
+      givenName: ['Sam'],
+      sn: ['Lee'],
     });
     const started = await authorizationUrl(config);
     await page.goto(started.url);
@@ -141,14 +206,7 @@ describeInBrowser('SAML and LDAP providers on the hosted login pages (issue #16)
   });
 
   it('LDAP: the button opens a username/password form; a wrong password is the one generic answer, the right one creates and signs in the user, and the app gets its tokens', async () => {
-    const template = await insertIdpTemplate(server, {
-      instanceId,
-      name: 'Directory',
-      config: ldapConfigFor(dir),
-      secrets: { bindPassword: LDAP_SERVICE.password },
-      options: AUTO_CREATE,
-    });
-    await onLoginPolicy(template.id);
+    const template = { id: await ldapProvider('Directory', AUTO_CREATE) };
     const { context, page, landed } = await rpContext(chromium);
     const started = await authorizationUrl(config);
     await page.goto(started.url);
@@ -179,5 +237,91 @@ describeInBrowser('SAML and LDAP providers on the hosted login pages (issue #16)
     // The directory's emailVerified attribute says TRUE.
     expect(user.type.value.email).toMatchObject({ email: 'alice@example.org', isVerified: true });
     await context.close();
+  });
+
+  it('SAML: without creation or linking an unlinked identity gets the error page; with linking the existing account signs in with its password and is linked; the next sign-in writes the assertion’s profile (isAutoUpdate)', async () => {
+    const closed = await samlProvider('Closed SAML', CLOSED);
+    const linking = await samlProvider('Linking SAML', LINK_AND_UPDATE);
+    const nameId = `saml-link-${Date.now().toString(36)}`;
+    const attributes = { email: [`${nameId}@corp.example`], givenName: ['Sam'], sn: ['Lee'] };
+    const through = async (idp: { id: string; spMetadata: string }) => {
+      const { context, page, landed } = await rpContext(chromium);
+      await samlIdpAnswers(context, idp.spMetadata, nameId, attributes);
+      const started = await authorizationUrl(config);
+      await page.goto(started.url);
+      await page.click(`button[data-idp="${idp.id}"]`);
+      const tokens = async () =>
+        oidc.authorizationCodeGrant(config, await landed(), {
+          pkceCodeVerifier: started.verifier,
+          expectedState: started.state,
+        });
+      return { context, page, tokens };
+    };
+
+    const refused = await through(closed);
+    await expectNoAccountPage(refused.page, '/ui/v2/login/idp/success');
+    expect(await linkedUser(closed.id, nameId)).toBeUndefined();
+    await refused.context.close();
+
+    const existing = await addUser(server, world);
+    const first = await through(linking);
+    await linkWithPassword(first.page, existing.username, async () =>
+      expect(await linkedUser(linking.id, nameId)).toBeUndefined(),
+    );
+    expect((await first.tokens()).claims()?.sub).toBe(existing.id);
+    expect(await linkedUser(linking.id, nameId)).toBe(existing.id);
+    // Linking signs in with the account as it is.
+    expect(await profileOf(existing.id)).toMatchObject({ givenName: 'Bob', familyName: 'Baker' });
+    await first.context.close();
+
+    const second = await through(linking);
+    expect((await second.tokens()).claims()?.sub).toBe(existing.id);
+    expect(await profileOf(existing.id)).toMatchObject({ givenName: 'Sam', familyName: 'Lee' });
+    await second.context.close();
+  });
+
+  it('LDAP: without creation or linking the directory’s user gets the error page; with linking the existing account signs in with its password and is linked; the next sign-in writes the entry’s profile (isAutoUpdate)', async () => {
+    const closed = await ldapProvider('Closed Directory', CLOSED);
+    const linking = await ldapProvider('Linking Directory', LINK_AND_UPDATE);
+    const through = async (idpId: string) => {
+      const { context, page, landed } = await rpContext(chromium);
+      const started = await authorizationUrl(config);
+      await page.goto(started.url);
+      await page.click(`a[data-idp="${idpId}"]`);
+      await page.waitForSelector('#username');
+      await page.fill('#username', 'bob');
+      await page.fill('#password', 'bob-pw');
+      await page.click('button[type=submit]');
+      const tokens = async () =>
+        oidc.authorizationCodeGrant(config, await landed(), {
+          pkceCodeVerifier: started.verifier,
+          expectedState: started.state,
+        });
+      return { context, page, tokens };
+    };
+
+    const refused = await through(closed);
+    await expectNoAccountPage(refused.page, '/ui/v2/login/idp/ldap');
+    expect(await linkedUser(closed, 'bob')).toBeUndefined();
+    await refused.context.close();
+
+    const existing = await addUser(server, world);
+    await client(UserService, 'grpc', server.baseUrl, server.adminPat).updateHumanUser({
+      userId: existing.id,
+      profile: { givenName: 'Robert', familyName: 'Baker' },
+    });
+    const first = await through(linking);
+    await linkWithPassword(first.page, existing.username, async () =>
+      expect(await linkedUser(linking, 'bob')).toBeUndefined(),
+    );
+    expect((await first.tokens()).claims()?.sub).toBe(existing.id);
+    expect(await linkedUser(linking, 'bob')).toBe(existing.id);
+    expect(await profileOf(existing.id)).toMatchObject({ givenName: 'Robert', familyName: 'Baker' });
+    await first.context.close();
+
+    const second = await through(linking);
+    expect((await second.tokens()).claims()?.sub).toBe(existing.id);
+    expect(await profileOf(existing.id)).toMatchObject({ givenName: 'Bob', familyName: 'Builder' });
+    await second.context.close();
   });
 });

@@ -407,6 +407,88 @@ describe('round trips between v1 and v2', () => {
   });
 });
 
+describe("an org's login policy factors through management v1", () => {
+  const OTP = 1;
+  const U2F = 2;
+  const OTP_EMAIL = 3;
+  const U2F_WITH_VERIFICATION = 1;
+
+  it('lists the factors of the policy in force, and adds and removes them on the org’s own policy (ZITADEL: duplicates ALREADY_EXISTS, absent ones NOT_FOUND)', async () => {
+    const orgId = (
+      await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: `Factors ${n++}` })
+    ).id;
+    const owner = (await machineWithRoles(server, orgId, { level: 'org', resourceId: orgId, roles: ['ORG_OWNER'] }))
+      .pat;
+    const mgmt = management(owner, orgId);
+    const admin = client(AdminService, 'grpc', server.baseUrl, server.adminPat);
+    // Without a policy of its own the org lists the instance's factors …
+    expect((await mgmt.listLoginPolicySecondFactors({})).result).toEqual(
+      (await admin.listLoginPolicySecondFactors({})).result,
+    );
+    // … and may not change them: there is no org policy to change (ZITADEL accepts the event, but
+    // it changes no policy anyone reads).
+    expect(await codeOf(mgmt.addSecondFactorToLoginPolicy({ type: OTP_EMAIL }))).toBe(Code.NotFound);
+
+    await mgmt.addCustomLoginPolicy({ allowUsernamePassword: true, secondFactors: [OTP], multiFactors: [] });
+    await mgmt.addSecondFactorToLoginPolicy({ type: OTP_EMAIL });
+    expect(await codeOf(mgmt.addSecondFactorToLoginPolicy({ type: OTP }))).toBe(Code.AlreadyExists);
+    expect((await mgmt.listLoginPolicySecondFactors({})).result).toEqual([OTP, OTP_EMAIL]);
+    await mgmt.removeSecondFactorFromLoginPolicy({ type: OTP });
+    expect(await codeOf(mgmt.removeSecondFactorFromLoginPolicy({ type: U2F }))).toBe(Code.NotFound);
+    expect((await mgmt.getLoginPolicy({})).policy?.secondFactors).toEqual([OTP_EMAIL]);
+
+    await mgmt.addMultiFactorToLoginPolicy({ type: U2F_WITH_VERIFICATION });
+    const listed = await mgmt.listLoginPolicyMultiFactors({});
+    expect(listed.result).toEqual([U2F_WITH_VERIFICATION]);
+    expect(listed.details?.totalResult).toBe(1n);
+    // The v2 login settings of the org read the same factors.
+    expect(
+      (await client(SettingsService, 'grpc', server.baseUrl, server.adminPat).getLoginSettings(byOrg(orgId))).settings,
+    ).toMatchObject({ secondFactors: [OTP_EMAIL], multiFactors: [U2F_WITH_VERIFICATION] });
+    await mgmt.removeMultiFactorFromLoginPolicy({ type: U2F_WITH_VERIFICATION });
+    expect((await mgmt.listLoginPolicyMultiFactors({})).result).toEqual([]);
+    // The instance's factors are untouched.
+    expect((await admin.listLoginPolicySecondFactors({})).result).not.toContain(OTP_EMAIL);
+    expect(await codeOf(mgmt.addSecondFactorToLoginPolicy({ type: 0 }))).toBe(Code.InvalidArgument);
+  });
+
+  it('needs policy.write on the org: a viewer is refused, another org’s owner finds nothing (gRPC and REST)', async () => {
+    const orgId = (
+      await client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat).createOrganization({ name: `Factors ${n++}` })
+    ).id;
+    await management(server.adminPat, orgId).addCustomLoginPolicy({
+      allowUsernamePassword: true,
+      secondFactors: [OTP],
+    });
+    const viewer = (
+      await machineWithRoles(server, orgId, { level: 'org', resourceId: orgId, roles: ['ORG_OWNER_VIEWER'] })
+    ).pat;
+    expect((await management(viewer, orgId).listLoginPolicySecondFactors({})).result).toEqual([OTP]);
+    expect(await codeOf(management(viewer, orgId).addSecondFactorToLoginPolicy({ type: U2F }))).toBe(
+      Code.PermissionDenied,
+    );
+    expect(await codeOf(management(ownerB, orgId).addSecondFactorToLoginPolicy({ type: U2F }))).toBe(Code.NotFound);
+    expect(await codeOf(management(ownerB, orgId).listLoginPolicyMultiFactors({}))).toBe(Code.NotFound);
+    const viaRest = await restAs(
+      ownerB,
+      'POST',
+      '/management/v1/policies/login/second_factors',
+      { type: 'SECOND_FACTOR_TYPE_U2F' },
+      orgId,
+    );
+    expect(viaRest.status).toBe(404);
+    const own = await restAs(
+      server.adminPat,
+      'POST',
+      '/management/v1/policies/login/second_factors',
+      { type: 'SECOND_FACTOR_TYPE_U2F' },
+      orgId,
+    );
+    expect(own.status).toBe(200);
+    expect((await management(viewer, orgId).listLoginPolicySecondFactors({})).result).toEqual([OTP, U2F]);
+  });
+});
+
 describe('v1 permissions', () => {
   it('does not let an org owner change or read the instance default', async () => {
     const asOwner = client(AdminService, 'grpc', server.baseUrl, ownerA);

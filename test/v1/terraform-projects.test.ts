@@ -1,7 +1,17 @@
 import { Code } from '@connectrpc/connect';
-import { APIAuthMethodType } from '@zitadel/node/dist/api/generated/zitadel/app.js';
+import {
+  APIAuthMethodType,
+  OIDCAppType,
+  OIDCAuthMethodType,
+  OIDCGrantType,
+  OIDCResponseType,
+  OIDCTokenType,
+  OIDCVersion,
+  type OIDCConfig,
+} from '@zitadel/node/dist/api/generated/zitadel/app.js';
 import { KeyType } from '@zitadel/node/dist/api/generated/zitadel/auth_n_key.js';
 import { TextQueryMethod } from '@zitadel/node/dist/api/generated/zitadel/object.js';
+import { PrivateLabelingSetting, ProjectState } from '@zitadel/node/dist/api/generated/zitadel/project.js';
 import { OrganizationService } from '@zitadel/proto/zitadel/org/v2/org_service_pb.js';
 import { spMetadata } from '../apps/saml-fixtures.js';
 import { client } from '../support/clients.js';
@@ -11,19 +21,24 @@ import { managementV1, v1Code } from '../support/v1-clients.js';
 
 // Replays of the v1 calls ZITADEL's Terraform provider makes for project resources, in the order
 // of its zitadel/<resource>/funcs.go (create, read, update, read, delete, read), with the org in
-// x-zitadel-orgid as its helper.CtxWithOrgID sets it. (Its project and application_oidc
-// resources have moved to the v2 project and application services, so they make no v1 calls.)
+// x-zitadel-orgid as its helper.CtxWithOrgID sets it. The project and application_oidc replays
+// follow the provider's releases that manage them through management v1 (its newest releases moved
+// them to zitadel.project.v2 and zitadel.application.v2, services the pinned descriptors lack).
 
 let server: TestServer;
 let n = 0;
 
-async function orgWithProject(name: string) {
+async function newOrg(name: string) {
   const orgId = (
     await client(OrganizationService, 'grpc', server.baseUrl, server.adminPat).addOrganization({
       name: `${name} ${n++}`,
     })
   ).organizationId;
-  const mgmt = managementV1(server.baseUrl, server.adminPat, orgId);
+  return { orgId, mgmt: managementV1(server.baseUrl, server.adminPat, orgId) };
+}
+
+async function orgWithProject(name: string) {
+  const { orgId, mgmt } = await newOrg(name);
   const { id: projectId } = await mgmt.addProject({ name: `${name} project` });
   return { orgId, mgmt, projectId };
 }
@@ -34,6 +49,63 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 describe('Terraform replays: projects', () => {
+  it('zitadel/project/funcs.go (management v1): AddProject, GetProjectByID into state, UpdateProject, GetProjectByID, RemoveProject, GetProjectByID NOT_FOUND', async () => {
+    const { orgId, mgmt } = await newOrg('Tf project');
+    const { id } = await mgmt.addProject({
+      name: 'Tf project',
+      projectRoleAssertion: true,
+      projectRoleCheck: false,
+      hasProjectCheck: false,
+      privateLabelingSetting: PrivateLabelingSetting.PRIVATE_LABELING_SETTING_UNSPECIFIED,
+    });
+    // read(): what the provider sets into its state from GetProjectByID
+    const read = async () => {
+      const p = (await mgmt.getProjectByID({ id })).project!;
+      return {
+        id: p.id,
+        orgId: p.details?.resourceOwner,
+        state: p.state,
+        name: p.name,
+        projectRoleAssertion: p.projectRoleAssertion,
+        projectRoleCheck: p.projectRoleCheck,
+        hasProjectCheck: p.hasProjectCheck,
+        privateLabelingSetting: p.privateLabelingSetting,
+      };
+    };
+    expect(await read()).toEqual({
+      id,
+      orgId,
+      state: ProjectState.PROJECT_STATE_ACTIVE,
+      name: 'Tf project',
+      projectRoleAssertion: true,
+      projectRoleCheck: false,
+      hasProjectCheck: false,
+      privateLabelingSetting: PrivateLabelingSetting.PRIVATE_LABELING_SETTING_UNSPECIFIED,
+    });
+    // update(): every field from the configuration, changed or not
+    await mgmt.updateProject({
+      id,
+      name: 'Tf project renamed',
+      projectRoleCheck: true,
+      projectRoleAssertion: true,
+      hasProjectCheck: true,
+      privateLabelingSetting: PrivateLabelingSetting.PRIVATE_LABELING_SETTING_ENFORCE_PROJECT_RESOURCE_OWNER_POLICY,
+    });
+    expect(await read()).toEqual({
+      id,
+      orgId,
+      state: ProjectState.PROJECT_STATE_ACTIVE,
+      name: 'Tf project renamed',
+      projectRoleAssertion: true,
+      projectRoleCheck: true,
+      hasProjectCheck: true,
+      privateLabelingSetting: PrivateLabelingSetting.PRIVATE_LABELING_SETTING_ENFORCE_PROJECT_RESOURCE_OWNER_POLICY,
+    });
+    await mgmt.removeProject({ id });
+    // helper.IgnoreIfNotFoundError: only NOT_FOUND drops the resource from the state
+    expect(await v1Code(mgmt.getProjectByID({ id }))).toBe(Code.NotFound);
+  });
+
   it('zitadel/project_role/funcs.go: AddProjectRole, ListProjectRoles by key, UpdateProjectRole, RemoveProjectRole', async () => {
     const { orgId, mgmt, projectId } = await orgWithProject('Tf role');
     await mgmt.addProjectRole({ projectId, roleKey: 'admin', displayName: 'Admin', group: 'staff' });
@@ -134,6 +206,133 @@ describe('Terraform replays: applications', () => {
       authMethodType: APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT,
     });
     expect(await read()).toEqual({ orgId, name: 'Tf api renamed', authMethodType: 1, clientId: created.clientId });
+    await mgmt.removeApp({ projectId, appId: created.appId });
+    expect(await v1Code(mgmt.getAppByID({ projectId, appId: created.appId }))).toBe(Code.NotFound);
+  });
+
+  it('zitadel/application_oidc/funcs.go (management v1): AddOIDCApp then read, UpdateApp on a name change, UpdateOIDCAppConfig on a config change, GetAppByID, RemoveApp, GetAppByID NOT_FOUND', async () => {
+    const { orgId, mgmt, projectId } = await orgWithProject('Tf oidc');
+    // create(): the resource's defaults (WEB, BASIC, BEARER, OIDC_VERSION_1_0, clock skew "0s")
+    const created = await mgmt.addOIDCApp({
+      projectId,
+      name: 'Tf oidc',
+      redirectUris: ['https://tf.example.test/callback'],
+      responseTypes: [OIDCResponseType.OIDC_RESPONSE_TYPE_CODE],
+      grantTypes: [OIDCGrantType.OIDC_GRANT_TYPE_AUTHORIZATION_CODE],
+      appType: OIDCAppType.OIDC_APP_TYPE_WEB,
+      authMethodType: OIDCAuthMethodType.OIDC_AUTH_METHOD_TYPE_BASIC,
+      postLogoutRedirectUris: [],
+      version: OIDCVersion.OIDC_VERSION_1_0,
+      devMode: false,
+      accessTokenType: OIDCTokenType.OIDC_TOKEN_TYPE_BEARER,
+      accessTokenRoleAssertion: false,
+      idTokenRoleAssertion: false,
+      idTokenUserinfoAssertion: false,
+      clockSkew: { seconds: 0, nanos: 0 },
+      additionalOrigins: [],
+      skipNativeAppSuccessPage: false,
+      backChannelLogoutUri: '',
+      loginVersion: undefined,
+    });
+    expect(created.clientId).toBeTruthy();
+    expect(created.clientSecret).toBeTruthy();
+    // read(): the fields the provider sets into its state, as it renders them
+    const read = async () => {
+      const app = (await mgmt.getAppByID({ projectId, appId: created.appId })).app!;
+      const o = app.oidcConfig as OIDCConfig;
+      const skew = o.clockSkew ? Number(o.clockSkew.seconds) + o.clockSkew.nanos / 1e9 : 0;
+      return {
+        id: app.id,
+        orgId: app.details?.resourceOwner,
+        name: app.name,
+        redirectUris: o.redirectUris,
+        responseTypes: o.responseTypes,
+        grantTypes: o.grantTypes,
+        appType: o.appType,
+        authMethodType: o.authMethodType,
+        postLogoutRedirectUris: o.postLogoutRedirectUris,
+        version: o.version,
+        devMode: o.devMode,
+        accessTokenType: o.accessTokenType,
+        accessTokenRoleAssertion: o.accessTokenRoleAssertion,
+        idTokenRoleAssertion: o.idTokenRoleAssertion,
+        idTokenUserinfoAssertion: o.idTokenUserinfoAssertion,
+        clockSkewSeconds: skew,
+        additionalOrigins: o.additionalOrigins,
+        clientId: o.clientId,
+        skipNativeAppSuccessPage: o.skipNativeAppSuccessPage,
+        noneCompliant: o.noneCompliant,
+        complianceProblems: o.complianceProblems.map((p) => p.key),
+        backChannelLogoutUri: o.backChannelLogoutUri,
+        loginVersion: o.loginVersion,
+      };
+    };
+    const initial = {
+      id: created.appId,
+      orgId,
+      name: 'Tf oidc',
+      redirectUris: ['https://tf.example.test/callback'],
+      responseTypes: [OIDCResponseType.OIDC_RESPONSE_TYPE_CODE],
+      grantTypes: [OIDCGrantType.OIDC_GRANT_TYPE_AUTHORIZATION_CODE],
+      appType: OIDCAppType.OIDC_APP_TYPE_WEB,
+      authMethodType: OIDCAuthMethodType.OIDC_AUTH_METHOD_TYPE_BASIC,
+      postLogoutRedirectUris: [],
+      version: OIDCVersion.OIDC_VERSION_1_0,
+      devMode: false,
+      accessTokenType: OIDCTokenType.OIDC_TOKEN_TYPE_BEARER,
+      accessTokenRoleAssertion: false,
+      idTokenRoleAssertion: false,
+      idTokenUserinfoAssertion: false,
+      clockSkewSeconds: 0,
+      additionalOrigins: [],
+      clientId: created.clientId,
+      skipNativeAppSuccessPage: false,
+      noneCompliant: false,
+      complianceProblems: [],
+      backChannelLogoutUri: '',
+      loginVersion: undefined,
+    };
+    expect(await read()).toEqual(initial);
+    // update(): UpdateApp only when the name changed, then the whole OIDC configuration when any
+    // of its fields changed (here a user-agent app with PKCE, refresh tokens and login v2)
+    await mgmt.updateApp({ projectId, appId: created.appId, name: 'Tf oidc renamed' });
+    await mgmt.updateOIDCAppConfig({
+      projectId,
+      appId: created.appId,
+      redirectUris: ['https://tf.example.test/callback', 'https://tf.example.test/other'],
+      responseTypes: [OIDCResponseType.OIDC_RESPONSE_TYPE_CODE],
+      grantTypes: [OIDCGrantType.OIDC_GRANT_TYPE_AUTHORIZATION_CODE, OIDCGrantType.OIDC_GRANT_TYPE_REFRESH_TOKEN],
+      appType: OIDCAppType.OIDC_APP_TYPE_USER_AGENT,
+      authMethodType: OIDCAuthMethodType.OIDC_AUTH_METHOD_TYPE_NONE,
+      postLogoutRedirectUris: ['https://tf.example.test/bye'],
+      devMode: false,
+      accessTokenType: OIDCTokenType.OIDC_TOKEN_TYPE_JWT,
+      accessTokenRoleAssertion: true,
+      idTokenRoleAssertion: true,
+      idTokenUserinfoAssertion: true,
+      clockSkew: { seconds: 2, nanos: 0 },
+      additionalOrigins: ['https://spa.example.test'],
+      skipNativeAppSuccessPage: false,
+      backChannelLogoutUri: 'https://tf.example.test/backchannel',
+      loginVersion: { loginV2: { baseUri: 'https://login.example.test/ui/v2/login' } },
+    });
+    expect(await read()).toEqual({
+      ...initial,
+      name: 'Tf oidc renamed',
+      redirectUris: ['https://tf.example.test/callback', 'https://tf.example.test/other'],
+      grantTypes: [OIDCGrantType.OIDC_GRANT_TYPE_AUTHORIZATION_CODE, OIDCGrantType.OIDC_GRANT_TYPE_REFRESH_TOKEN],
+      appType: OIDCAppType.OIDC_APP_TYPE_USER_AGENT,
+      authMethodType: OIDCAuthMethodType.OIDC_AUTH_METHOD_TYPE_NONE,
+      postLogoutRedirectUris: ['https://tf.example.test/bye'],
+      accessTokenType: OIDCTokenType.OIDC_TOKEN_TYPE_JWT,
+      accessTokenRoleAssertion: true,
+      idTokenRoleAssertion: true,
+      idTokenUserinfoAssertion: true,
+      clockSkewSeconds: 2,
+      additionalOrigins: ['https://spa.example.test'],
+      backChannelLogoutUri: 'https://tf.example.test/backchannel',
+      loginVersion: { loginV1: undefined, loginV2: { baseUri: 'https://login.example.test/ui/v2/login' } },
+    });
     await mgmt.removeApp({ projectId, appId: created.appId });
     expect(await v1Code(mgmt.getAppByID({ projectId, appId: created.appId }))).toBe(Code.NotFound);
   });
