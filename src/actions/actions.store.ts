@@ -253,12 +253,16 @@ export class ActionsStore {
     );
   }
 
-  /** Milliseconds until the next row is due; null when none is queued. */
+  /**
+   * Milliseconds until the next row is due (0 when one is overdue); null when none is queued.
+   * Clamped here, not with SQL's GREATEST, which skips a NULL and so would call an empty outbox
+   * due now: the worker then looked again every 200 ms instead of waiting for a notification.
+   */
   async msUntilNextEventDue(db: EntityManager): Promise<number | null> {
-    const [row] = await db.query(
-      `SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(next_attempt_at) - now())) * 1000)::bigint AS ms FROM action_event_outbox`,
+    const [row]: { ms: string | null }[] = await db.query(
+      `SELECT ceil(EXTRACT(EPOCH FROM (min(next_attempt_at) - now())) * 1000) AS ms FROM action_event_outbox`,
     );
-    return row?.ms === null || row?.ms === undefined ? null : Number(row.ms);
+    return row?.ms === null || row?.ms === undefined ? null : Math.max(0, Number(row.ms));
   }
 }
 

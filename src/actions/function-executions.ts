@@ -30,11 +30,15 @@ export class FunctionExecutions {
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
-  /** The claims a preuserinfo or preaccesstoken execution adds to `claims` (none without one). */
+  /**
+   * The claims a preuserinfo or preaccesstoken execution adds to `claims` (none without one).
+   * The subject is read only when there is one: most instances have none, and every token,
+   * userinfo and introspection answer asks.
+   */
   async claims(
     instance: Instance,
     fn: 'preuserinfo' | 'preaccesstoken',
-    subject: FunctionSubject,
+    subject: () => Promise<FunctionSubject>,
     claims: Readonly<Record<string, unknown>>,
   ): Promise<Record<string, unknown>> {
     const outcome = await this.call(instance, fn, subject, { userinfo: claims });
@@ -47,7 +51,7 @@ export class FunctionExecutions {
     subject: FunctionSubject,
     attributes: Record<string, string[]>,
   ): Promise<Record<string, string[]>> {
-    const outcome = await this.call(instance, 'presamlresponse', subject, {});
+    const outcome = await this.call(instance, 'presamlresponse', async () => subject, {});
     return outcome ? attributesWith(attributes, outcome.answer, outcome.logs) : attributes;
   }
 
@@ -58,12 +62,13 @@ export class FunctionExecutions {
   private async call(
     instance: Instance,
     fn: ActionFunction,
-    subject: FunctionSubject,
+    subjectOf: () => Promise<FunctionSubject>,
     extra: Record<string, unknown>,
   ): Promise<{ answer: FunctionAnswer; logs: string[] } | undefined> {
     const id = conditionId({ type: 'function', name: fn });
     const targets = await this.executions.first(instance.id, [id]);
     if (!targets.length) return undefined;
+    const subject = await subjectOf();
     let answer: FunctionAnswer = {};
     const body = JSON.stringify({
       function: id,

@@ -82,7 +82,7 @@ export class OidcAccounts {
         );
         const added =
           instance && use === 'id_token'
-            ? await this.functions.claims(instance, 'preuserinfo', await this.subjectOf(instanceId, user), {
+            ? await this.functions.claims(instance, 'preuserinfo', () => this.subjectOf(instanceId, user), {
                 ...standard,
                 ...zitadel,
               })
@@ -150,7 +150,7 @@ export class OidcAccounts {
         )
       : {};
     if (!functions) return claims;
-    const added = await this.functions.claims(instance, 'preaccesstoken', await this.subjectOf(instanceId, user), {
+    const added = await this.functions.claims(instance, 'preaccesstoken', () => this.subjectOf(instanceId, user), {
       sub: user.id,
       ...claims,
     });
@@ -182,7 +182,7 @@ export class OidcAccounts {
     if (!instance) return all;
     return {
       ...all,
-      ...(await this.functions.claims(instance, 'preuserinfo', await this.subjectOf(instanceId, user), all)),
+      ...(await this.functions.claims(instance, 'preuserinfo', () => this.subjectOf(instanceId, user), all)),
     };
   }
 

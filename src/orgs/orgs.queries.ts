@@ -11,6 +11,8 @@ import {
   type TextMatch,
 } from '../platform/database/list-query.js';
 import { joinedTable } from '../platform/database/joined-table.js';
+import { ChangeFeed } from '../platform/cache/change-feed.js';
+import type { ReadCache } from '../platform/cache/read-cache.js';
 import { Transactions } from '../platform/database/transactions.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { Org, OrgDomain, OrgMetadata, type DomainValidationType, type OrgState } from './org.entity.js';
@@ -56,7 +58,15 @@ const SORT_COLUMNS: Record<OrgSort, string> = { name: 'o.name', creationDate: 'o
  */
 @Injectable()
 export class OrgQueries {
-  constructor(private readonly tx: Transactions) {}
+  /** Summaries by org ids, kept by the change feed (the `orgs` table announces every change). */
+  private readonly cached: ReadCache<Map<string, OrgSummary>>;
+
+  constructor(
+    private readonly tx: Transactions,
+    feed: ChangeFeed,
+  ) {
+    this.cached = feed.cache({ name: 'org_summaries' });
+  }
 
   /** `visible`: the orgs the caller may list, `org.read` ones unless a rule of its own says (ListMyProjectOrgs). */
   async list(
@@ -232,14 +242,27 @@ export class OrgQueries {
   }
 
   /** The orgs' name, state and primary domain by id; a missing org is absent from the map. */
+  /**
+   * Whether a user's org is active is asked by every token, userinfo and introspection answer:
+   * outside a transaction it comes from the cache, which every process drops when an org of the
+   * instance changes (ChangeFeed), so a deactivated org stops its users' tokens at once.
+   */
   async summaries(instanceId: string, orgIds: readonly string[], db?: EntityManager): Promise<Map<string, OrgSummary>> {
     if (!orgIds.length) return new Map();
-    const rows: { id: string; name: string; state: OrgState; primary_domain: string }[] = await (
-      db ?? this.tx.reader
-    ).query('SELECT id, name, state, primary_domain FROM orgs WHERE instance_id = $1 AND id = ANY($2)', [
-      instanceId,
-      [...new Set(orgIds)],
-    ]);
+    const ids = [...new Set(orgIds)].sort();
+    if (db) return this.readSummaries(db, instanceId, ids);
+    return this.cached.get(instanceId, ids.join(','), () => this.readSummaries(this.tx.reader, instanceId, ids));
+  }
+
+  private async readSummaries(
+    db: EntityManager,
+    instanceId: string,
+    ids: readonly string[],
+  ): Promise<Map<string, OrgSummary>> {
+    const rows: { id: string; name: string; state: OrgState; primary_domain: string }[] = await db.query(
+      'SELECT id, name, state, primary_domain FROM orgs WHERE instance_id = $1 AND id = ANY($2)',
+      [instanceId, ids],
+    );
     return new Map(rows.map((r) => [r.id, { name: r.name, state: r.state, primaryDomain: r.primary_domain }]));
   }
 

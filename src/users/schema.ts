@@ -5,6 +5,7 @@ import { CREDENTIALS_ENTITIES, CREDENTIALS_MIGRATIONS } from './credentials/sche
 import { MFA_ENTITIES, MFA_MIGRATIONS } from './mfa/schema.js';
 import { UserCodeAttempts1765613100000 } from './migrations/1765613100000-user-code-attempts.js';
 import { MachineAccessTokenType1765713100000 } from './migrations/1765713100000-machine-access-token-type.js';
+import { UserClaimsChangeFeed1766470000000 } from './migrations/1766470000000-user-claims-change-feed.js';
 import { PersonalAccessToken } from './personal-access-token.entity.js';
 import { UserCode } from './user-code.entity.js';
 import { UserMetadata } from './user-metadata.entity.js';
@@ -23,6 +24,7 @@ export const USERS_MIGRATIONS: Function[] = [
   ...MFA_MIGRATIONS,
   UserCodeAttempts1765613100000,
   MachineAccessTokenType1765713100000,
+  UserClaimsChangeFeed1766470000000,
 ];
 
 /** The tables only this context runs SQL on (see src/architecture.spec.ts); others call its queries. */

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { joinOrg, OrgQueries, type OrgSummary } from '../orgs/orgs.queries.js';
+import { ChangeFeed } from '../platform/cache/change-feed.js';
+import type { ReadCache } from '../platform/cache/read-cache.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { Policies } from '../settings/policies.queries.js';
 import { loginNames, preferredLoginName } from './core/login-names.js';
@@ -91,11 +93,17 @@ function loginUser(r: LoginRow, userLoginMustBeDomain: boolean): LoginUser {
  */
 @Injectable()
 export class UserLookups {
+  /** Active users' claim rows; a user not (or no longer) active is read again each time. */
+  private readonly activeRows: ReadCache<ActiveUserRow | undefined>;
+
   constructor(
     private readonly tx: Transactions,
     private readonly policies: Policies,
     private readonly orgs: OrgQueries,
-  ) {}
+    feed: ChangeFeed,
+  ) {
+    this.activeRows = feed.cache({ name: 'active_users', keepFor: (row) => (row ? Infinity : 0) });
+  }
 
   /**
    * The user a sign-in check names, by id or by login name. A login name is the username alone
@@ -178,8 +186,18 @@ export class UserLookups {
       : undefined;
   }
 
-  /** The user's row when it is active (OIDC claims read it); undefined otherwise. */
-  async activeUserRow(instanceId: string, userId: string): Promise<ActiveUserRow | undefined> {
+  /**
+   * The user's row when it is active (OIDC claims read it); undefined otherwise. Every token,
+   * userinfo and introspection answer asks, so active rows are cached: the columns read here and
+   * the state are announced by the change feed (migration 1766470000000), and every process drops
+   * the instance's rows when one changes, so a deactivated, locked or deleted user gets nothing
+   * more at once.
+   */
+  activeUserRow(instanceId: string, userId: string): Promise<ActiveUserRow | undefined> {
+    return this.activeRows.get(instanceId, userId, () => this.readActiveUserRow(instanceId, userId));
+  }
+
+  private async readActiveUserRow(instanceId: string, userId: string): Promise<ActiveUserRow | undefined> {
     const [row] = await this.tx.reader.query(
       `SELECT id, resource_owner, type, username, given_name, family_name, nick_name, display_name, machine_name,
               preferred_language, email, email_verified, phone, phone_verified, gender, changed_at

@@ -5,6 +5,7 @@ import { Code } from '@connectrpc/connect';
 import { ActionService } from '@zitadel/proto/zitadel/action/v2beta/action_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { DataSource } from 'typeorm';
+import { ActionsStore } from '../../src/actions/actions.store.js';
 import { client, codeOf, rest } from '../support/clients.js';
 import { factories } from '../support/factories.js';
 import { deflateRawSync } from 'node:zlib';
@@ -468,6 +469,13 @@ describe('event executions (ZITADEL internal/execution worker, ContextInfoEvent)
     username,
     profile: { givenName: 'Eve', familyName: 'Vent' },
     email: { email: `${username}@example.com`, verification: { case: 'isVerified' as const, value: true } },
+  });
+
+  it('with nothing queued nothing is due: the worker waits for a notification (or its 5 s poll), it does not poll every 200 ms', async () => {
+    const db = server().app.get(DataSource);
+    const store = server().app.get(ActionsStore);
+    expect((await db.query('SELECT count(*)::int AS n FROM action_event_outbox'))[0].n).toBe(0);
+    expect(await store.msUntilNextEventDue(db.manager)).toBeNull();
   });
 
   it('are delivered after commit, in order per aggregate, and retried until the target comes back', async () => {

@@ -1,13 +1,16 @@
 import { Code } from '@connectrpc/connect';
 import { InternalPermissionService } from '@zitadel/proto/zitadel/internal_permission/v2beta/internal_permission_service_pb.js';
 import { OrganizationService } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
+import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
+import { Browser, codeFlow, oidcWorld, rp } from '../oidc/support.js';
 import { client, codeOf, rest } from '../support/clients.js';
 import { machineWithRoles } from '../support/principals.js';
 import { eventually } from '../support/receivers.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 
 /**
- * The read caches (PATs, memberships, settings, OIDC clients, feature flags) against two processes on one
+ * The read caches (PATs, memberships, settings, OIDC clients, feature flags, active users' claims,
+ * org summaries) against two processes on one
  * database: what one process or plain SQL changes, the other stops serving from its cache.
  */
 let a: TestServer;
@@ -169,4 +172,71 @@ describe('read caches across processes', () => {
       3_000,
     );
   });
+});
+
+describe('OIDC answers across processes (active users and their orgs are cached)', () => {
+  it("a user changed, deactivated or locked on B, or its org deactivated on B, is followed by A's userinfo and introspection", async () => {
+    const world = await oidcWorld(a);
+    const { access_token } = await codeFlow(
+      a,
+      new Browser(),
+      await rp(a, world.web.clientId, world.web.clientSecret),
+      world.user.username,
+      'openid profile',
+    );
+    const userinfo = async (): Promise<Record<string, unknown> | number> => {
+      const res = await fetch(`${a.baseUrl}/oidc/v1/userinfo`, {
+        headers: { authorization: `Bearer ${access_token}` },
+      });
+      return res.status === 200 ? ((await res.json()) as Record<string, unknown>) : res.status;
+    };
+    const introspected = async (): Promise<Record<string, unknown>> => {
+      const res = await fetch(`${a.baseUrl}/oauth/v2/introspect`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${world.api.clientId}:${world.api.clientSecret}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ token: access_token }).toString(),
+      });
+      return (await res.json()) as Record<string, unknown>;
+    };
+    const refusedWithin = (what: string) =>
+      eventually(async () => ((await userinfo()) === 401 ? true : undefined), what, 3_000);
+    const servedWithin = (what: string) =>
+      eventually(async () => (typeof (await userinfo()) === 'object' ? true : undefined), what, 3_000);
+
+    expect(await userinfo()).toMatchObject({ sub: world.user.id, given_name: 'Alice' });
+    await eventually(
+      async () => {
+        const hits = await lookups(a, 'active_users', 'hit');
+        expect(await introspected()).toMatchObject({ active: true, given_name: 'Alice' });
+        return (await lookups(a, 'active_users', 'hit')) > hits ? true : undefined;
+      },
+      "a repeated answer served from A's user cache",
+      3_000,
+    );
+    expect(await lookups(a, 'org_summaries', 'hit')).toBeGreaterThan(0);
+
+    const usersOnB = client(UserService, 'grpc', b.baseUrl, b.adminPat);
+    await usersOnB.updateHumanUser({ userId: world.user.id, profile: { givenName: 'Alicia', familyName: 'Archer' } });
+    await eventually(
+      async () => ((await introspected()).given_name === 'Alicia' ? true : undefined),
+      "A's introspection to show the name changed on B",
+      3_000,
+    );
+    expect(await userinfo()).toMatchObject({ given_name: 'Alicia' });
+
+    await usersOnB.deactivateUser({ userId: world.user.id });
+    await refusedWithin('A to refuse the token of the user deactivated on B');
+    await usersOnB.reactivateUser({ userId: world.user.id });
+    await servedWithin('A to serve the user reactivated on B');
+    await sql(`UPDATE users SET state = 'locked' WHERE id = $1`, [world.user.id]);
+    await refusedWithin('A to refuse the token of the user locked by plain SQL');
+    await sql(`UPDATE users SET state = 'active' WHERE id = $1`, [world.user.id]);
+    await servedWithin('A to serve the user unlocked by plain SQL');
+
+    await client(OrganizationService, 'grpc', b.baseUrl, b.adminPat).deactivateOrganization({ id: world.orgId });
+    await refusedWithin('A to refuse the token of a user whose org B deactivated');
+  }, 60_000);
 });
