@@ -19,6 +19,7 @@ import { client } from '../support/clients.js';
 import { deliveryEnv, MailCatcher } from '../support/receivers.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { describeInBrowser, launchChromium, snap, withoutMfaPrompt } from '../login/support.js';
+import { spMetadata } from '../apps/saml-fixtures.js';
 
 /** A port free right now: the console's redirect URIs name the external URL's port, so the server must listen on it. */
 function freePort(): Promise<number> {
@@ -991,4 +992,67 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     expect(css).toContain('--primary:#0b57d0');
     expect(css).toMatch(/prefers-color-scheme:dark\)\{:root\{--primary:#8ab4f8/);
   });
+  it('an administrator adds a SAML app from pasted metadata (refused metadata shown with its error id) and replaces it, and sees the IdP URLs the SP needs, each seen by the API', async () => {
+    const { context, page, problems, provoked } = await consoleContext();
+    await page.goto(`${origin}/ui/console/`);
+    await signIn(page, 'admin', NEW_ADMIN_PASSWORD);
+    const { organizationId: ownOrgId } = (await api(ProjectService).listProjects({})).projects.find(
+      (p) => p.name === 'Portcullis',
+    )!;
+    const { id: wikiProject } = await api(ProjectService).createProject({ organizationId: ownOrgId, name: 'Wiki' });
+
+    // SAML app: metadata the server refuses is shown in its words with the error id; valid metadata creates the app.
+    await page.goto(`${origin}/ui/console/#/projects/${wikiProject}`);
+    await page.getByRole('link', { name: 'New SAML application' }).click();
+    await page.getByLabel('Application name').fill('Wiki');
+    provoked.push(/status of 400 .*\/CreateApplication$/);
+    await page.getByLabel('Metadata XML', { exact: true }).fill('<not-metadata/>');
+    await page.getByRole('button', { name: 'Create application' }).click();
+    await page
+      .getByRole('alert')
+      .getByText(/Error ID: [A-Z]+-/)
+      .waitFor();
+    await page
+      .getByLabel('Metadata XML', { exact: true })
+      .fill(
+        spMetadata({ entityId: 'https://wiki.example.test/metadata', acsLocation: 'https://wiki.example.test/acs' }),
+      );
+    await page.getByRole('button', { name: 'Create application' }).click();
+    await page.getByText('Application Wiki created.').waitFor();
+    expect(await page.getByTestId('sp-entity-id').innerText()).toBe('https://wiki.example.test/metadata');
+    expect(await page.getByTestId('idp-metadata').innerText()).toBe(`${origin}/saml/v2/metadata`);
+    await page
+      .getByTestId('idp-entity-id')
+      .filter({ hasText: `${origin}/saml/v2/metadata` })
+      .waitFor();
+    expect(await page.getByTestId('idp-sso').allInnerTexts()).toContain(`${origin}/saml/v2/SSO (HTTP-Redirect)`);
+    await snap(page, 'console-saml-app-created');
+    const samlApp = async () => {
+      const { applications } = await api(AppService).listApplications({ projectId: wikiProject });
+      const app = applications.find((a) => a.name === 'Wiki')!;
+      const config = app.config.case === 'samlConfig' ? app.config.value : undefined;
+      return {
+        id: app.id,
+        xml: config?.metadata.case === 'metadataXml' ? Buffer.from(config.metadata.value).toString('utf8') : '',
+      };
+    };
+    expect((await samlApp()).xml).toContain('https://wiki.example.test/acs');
+
+    // The app's page: the SP's entity id and ACS from its metadata; the metadata replaced (UpdateApplication).
+    await page.getByRole('link', { name: 'Open the application' }).click();
+    await page.getByText('https://wiki.example.test/acs (HTTP-POST)').waitFor();
+    await page.getByLabel('Metadata XML', { exact: true }).fill(
+      spMetadata({
+        entityId: 'https://wiki.example.test/metadata',
+        acsLocation: 'https://wiki.example.test/saml/acs',
+      }),
+    );
+    await page.getByRole('button', { name: 'Save metadata' }).click();
+    await page.getByText('Metadata saved.').waitFor();
+    await page.getByText('https://wiki.example.test/saml/acs (HTTP-POST)').waitFor();
+    expect((await samlApp()).xml).toContain('https://wiki.example.test/saml/acs');
+
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 90_000);
 });

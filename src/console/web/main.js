@@ -21,7 +21,9 @@ import { ProjectScreen, ProjectsScreen } from './screens/projects.js';
 import { SettingsScreen } from './screens/settings.js';
 import { UserScreen, UsersScreen } from './screens/users.js';
 import { SessionContext, can, loadSession, useSession, withPermissions } from './session.js';
-import { ErrorNotice, Loading, Select, useLoad } from './ui.js';
+import { ErrorNotice, Loading, Select, lazy, useLoad } from './ui.js';
+
+const SamlAppWizardScreen = lazy(() => import('./screens/saml-app.js'), 'SamlAppWizardScreen');
 
 /** The screens, each with the permission that shows it in the menu. */
 const NAV = [
@@ -44,6 +46,7 @@ function Screen({ segments }) {
   if (first === 'users') return html`<${UsersScreen} />`;
   if (first === 'projects' && id && sub === 'apps' && action === 'new') return html`<${AppWizardScreen} projectId=${id} />`;
   if (first === 'projects' && id && sub === 'apps' && action === 'new-api') return html`<${ApiAppScreen} projectId=${id} />`;
+  if (first === 'projects' && id && sub === 'apps' && action === 'new-saml') return html`<${SamlAppWizardScreen} projectId=${id} />`;
   if (first === 'projects' && id && sub === 'apps' && action) return html`<${AppScreen} projectId=${id} appId=${action} />`;
   if (first === 'projects' && id) return html`<${ProjectScreen} projectId=${id} />`;
   if (first === 'projects') return html`<${ProjectsScreen} />`;

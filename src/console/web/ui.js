@@ -198,6 +198,31 @@ export function Table({ head, rows }) {
   </table>`;
 }
 
+/**
+ * A screen whose module is fetched the first time it is shown, so the first screen's JavaScript
+ * stays within its budget.
+ * @param {() => Promise<Record<string, any>>} load the module's dynamic import
+ * @param {string} name the component it exports
+ */
+export function lazy(load, name) {
+  /** @type {any} */
+  let component;
+  /** @param {Record<string, unknown>} props */
+  return function Lazy(props) {
+    const [, setReady] = useState(false);
+    const [error, setError] = useState(/** @type {unknown} */ (undefined));
+    useEffect(() => {
+      if (component) return;
+      load().then((module) => {
+        component = module[name];
+        setReady(true);
+      }, setError);
+    }, []);
+    if (error) return html`<${ErrorNotice} error=${error} />`;
+    return component ? html`<${component} ...${props} />` : html`<${Loading} />`;
+  };
+}
+
 /** @param {{ value: string, onInput: (v: string) => void }} props */
 export const SearchField = ({ value, onInput }) =>
   html`<form role="search" onSubmit=${(/** @type {Event} */ e) => e.preventDefault()}>
