@@ -12,6 +12,8 @@ import { OrganizationService as OrganizationServiceBeta } from '@zitadel/proto/z
 import { TextQueryMethod } from '@zitadel/proto/zitadel/object/v2/object_pb.js';
 import { ProjectService } from '@zitadel/proto/zitadel/project/v2beta/project_service_pb.js';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
+import { SettingsService } from '@zitadel/proto/zitadel/settings/v2/settings_service_pb.js';
+import { SecondFactorType } from '@zitadel/proto/zitadel/policy_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
 import { ConsoleSetup } from '../../src/bootstrap/console-setup.service.js';
@@ -992,7 +994,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     expect(css).toContain('--primary:#0b57d0');
     expect(css).toMatch(/prefers-color-scheme:dark\)\{:root\{--primary:#8ab4f8/);
   });
-  it('an administrator adds a SAML app from pasted metadata (refused metadata shown with its error id) and replaces it, and sees the IdP URLs the SP needs, each seen by the API', async () => {
+  it('an administrator adds a SAML app from pasted metadata (refused metadata shown with its error id) and replaces it, sees the IdP URLs the SP needs; edits the remaining settings of org and instance (expiry, domain, legal, notifications, security, OIDC lifetimes, login lifetimes and factors), each seen by the API', async () => {
     const { context, page, problems, provoked } = await consoleContext();
     await page.goto(`${origin}/ui/console/`);
     await signIn(page, 'admin', NEW_ADMIN_PASSWORD);
@@ -1051,6 +1053,109 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await page.getByText('Metadata saved.').waitFor();
     await page.getByText('https://wiki.example.test/saml/acs (HTTP-POST)').waitFor();
     expect((await samlApp()).xml).toContain('https://wiki.example.test/saml/acs');
+
+    // Settings of the org (its own after saving, inherited again after a reset), the domain policy's through the admin API as ZITADEL keeps it.
+    const inOwnOrg = { headers: { 'x-zitadel-orgid': ownOrgId } };
+    await open(page, 'Settings');
+    const age = panel(page, 'Password expiry');
+    await age.getByText('Inherited from the instance').waitFor();
+    await age.getByLabel('Password expires after (days, 0: never)').fill('90');
+    await age.getByRole('button', { name: 'Save' }).click();
+    await age.getByText('Set for this organization').waitFor();
+    expect((await api(ManagementService).getPasswordAgePolicy({}, inOwnOrg)).policy?.maxAgeDays).toBe(90n);
+    await age.getByRole('button', { name: 'Reset to the instance’s' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Reset to the instance’s' }).click();
+    await age.getByText('Inherited from the instance').waitFor();
+    expect((await api(ManagementService).getPasswordAgePolicy({}, inOwnOrg)).policy).toMatchObject({
+      maxAgeDays: 0n,
+      isDefault: true,
+    });
+    const domain = panel(page, 'Domain');
+    const mustBeDomain = domain.getByLabel('Login names end with the organization’s domain');
+    const wasMust = await mustBeDomain.isChecked();
+    await mustBeDomain.setChecked(!wasMust);
+    await domain.getByRole('button', { name: 'Save' }).click();
+    await domain.getByText('Set for this organization').waitFor();
+    expect((await api(AdminService).getCustomDomainPolicy({ orgId: ownOrgId })).policy).toMatchObject({
+      userLoginMustBeDomain: !wasMust,
+    });
+    await domain.getByRole('button', { name: 'Reset to the instance’s' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Reset to the instance’s' }).click();
+    await domain.getByText('Inherited from the instance').waitFor();
+    expect((await api(AdminService).getCustomDomainPolicy({ orgId: ownOrgId })).policy).toMatchObject({
+      userLoginMustBeDomain: wasMust,
+      isDefault: true,
+    });
+    // Org-level lists of factors are the login policy's, shown without changes (the instance's are changed).
+    await panel(page, 'Second factors')
+      .getByText(/Changed in the instance defaults/)
+      .waitFor();
+    expect(await panel(page, 'Second factors').getByRole('button').count()).toBe(0);
+
+    // The instance's: legal and support, notifications, security (instance only), OIDC token lifetimes, login lifetimes.
+    await page.getByLabel('Level').selectOption({ label: 'Instance defaults' });
+    const legal = panel(page, 'Legal and support');
+    await legal.getByLabel('Privacy policy link').fill('https://acme.example/privacy');
+    await legal.getByLabel('Support email').fill('help@acme.example');
+    await legal.getByRole('button', { name: 'Save' }).click();
+    await legal.getByText('Saved.').waitFor();
+    expect((await api(AdminService).getPrivacyPolicy({})).policy).toMatchObject({
+      privacyLink: 'https://acme.example/privacy',
+      supportEmail: 'help@acme.example',
+    });
+    const notifications = panel(page, 'Notifications');
+    const passwordChange = notifications.getByLabel('Email users when their password changed');
+    const notified = await passwordChange.isChecked();
+    await passwordChange.setChecked(!notified);
+    await notifications.getByRole('button', { name: 'Save' }).click();
+    await notifications.getByText('Saved.').waitFor();
+    expect((await api(AdminService).getNotificationPolicy({})).policy?.passwordChange).toBe(!notified);
+    const security = panel(page, 'Security');
+    await security.getByLabel('Allow embedding in iframes').check();
+    await security
+      .getByLabel('Origins allowed to embed (one a line)')
+      .fill('https://portal.example.com\nhttps://intranet.example.com');
+    await security.getByLabel('Allow impersonation').check();
+    await security.getByRole('button', { name: 'Save' }).click();
+    await security.getByText('Saved.').waitFor();
+    expect((await api(SettingsService).getSecuritySettings({})).settings).toMatchObject({
+      embeddedIframe: { enabled: true, allowedOrigins: ['https://portal.example.com', 'https://intranet.example.com'] },
+      enableImpersonation: true,
+    });
+    const oidc = panel(page, 'OIDC token lifetimes');
+    await oidc.getByLabel('Access token lifetime (hours)').fill('6');
+    await oidc.getByRole('button', { name: 'Save' }).click();
+    await oidc.getByText('Saved.').waitFor();
+    expect((await api(AdminService).getOIDCSettings({})).settings?.accessTokenLifetime?.seconds).toBe(21_600n);
+    const login = panel(page, 'Login');
+    await login.getByLabel('Second factor check valid for (hours)').fill('24');
+    await login.getByRole('button', { name: 'Save' }).click();
+    await login.getByText('Saved.').waitFor();
+    expect((await api(AdminService).getLoginPolicy({})).policy?.secondFactorCheckLifetime?.seconds).toBe(86_400n);
+    // The instance's second factors: one added, then removed after the confirmation.
+    const secondFactors = panel(page, 'Second factors');
+    const smsBefore = (await api(AdminService).listLoginPolicySecondFactors({})).result.includes(
+      SecondFactorType.OTP_SMS,
+    );
+    if (smsBefore) {
+      await secondFactors
+        .getByRole('row', { name: /Code by SMS/ })
+        .getByRole('button', { name: 'Remove' })
+        .click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+      await secondFactors.getByText('Code by SMS removed.').waitFor();
+    }
+    await secondFactors.getByLabel('Factor to add').selectOption({ label: 'Code by SMS' });
+    await secondFactors.getByRole('button', { name: 'Add' }).click();
+    await secondFactors.getByRole('cell', { name: 'Code by SMS' }).waitFor();
+    expect((await api(AdminService).listLoginPolicySecondFactors({})).result).toContain(SecondFactorType.OTP_SMS);
+    await secondFactors
+      .getByRole('row', { name: /Code by SMS/ })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+    await secondFactors.getByText('Code by SMS removed.').waitFor();
+    expect((await api(AdminService).listLoginPolicySecondFactors({})).result).not.toContain(SecondFactorType.OTP_SMS);
 
     expect(problems).toEqual([]);
     await context.close();

@@ -8,16 +8,16 @@ import { t } from './i18n.js';
 
 /**
  * @param {{ label: string, value: string, onInput: (v: string) => void, type?: string,
- *   required?: boolean, autocomplete?: string, multiline?: boolean, hint?: string }} props
+ *   required?: boolean, autocomplete?: string, multiline?: boolean, hint?: string, step?: string }} props
  */
-export function Field({ label, value, onInput, type = 'text', required = false, autocomplete = 'off', multiline, hint }) {
+export function Field({ label, value, onInput, type = 'text', required = false, autocomplete = 'off', multiline, hint, step }) {
   const id = useId();
   const input = (/** @type {Event} */ e) => onInput(/** @type {HTMLInputElement} */ (e.currentTarget).value);
   return html`<div class="field">
     <label for=${id}>${label}</label>
     ${multiline
       ? html`<textarea id=${id} rows="3" value=${value} onInput=${input} required=${required}></textarea>`
-      : html`<input id=${id} type=${type} value=${value} onInput=${input} required=${required} autocomplete=${autocomplete} />`}
+      : html`<input id=${id} type=${type} value=${value} onInput=${input} required=${required} autocomplete=${autocomplete} step=${step} />`}
     ${hint ? html`<small>${hint}</small>` : ''}
   </div>`;
 }
