@@ -994,7 +994,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     expect(css).toContain('--primary:#0b57d0');
     expect(css).toMatch(/prefers-color-scheme:dark\)\{:root\{--primary:#8ab4f8/);
   });
-  it('an administrator adds a SAML app from pasted metadata (refused metadata shown with its error id) and replaces it, sees the IdP URLs the SP needs; edits the remaining settings of org and instance (expiry, domain, legal, notifications, security, OIDC lifetimes, login lifetimes and factors), each seen by the API', async () => {
+  it('an administrator adds a SAML app from pasted metadata (refused metadata shown with its error id) and replaces it, sees the IdP URLs the SP needs; edits the remaining settings of org and instance (expiry, domain, legal, notifications, security, OIDC lifetimes, login lifetimes and factors) and the branding with its live preview (saved, activated, reset), each seen by the API', async () => {
     const { context, page, problems, provoked } = await consoleContext();
     await page.goto(`${origin}/ui/console/`);
     await signIn(page, 'admin', NEW_ADMIN_PASSWORD);
@@ -1156,6 +1156,45 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
     await secondFactors.getByText('Code by SMS removed.').waitFor();
     expect((await api(AdminService).listLoginPolicySecondFactors({})).result).not.toContain(SecondFactorType.OTP_SMS);
+
+    // Branding: the preview follows the fields before saving; saved as the preview, then activated.
+    const branding = panel(page, 'Branding');
+    const previewButton = branding.getByTestId('preview-light').locator('.preview-button');
+    await branding.getByLabel('Primary colour', { exact: true }).fill('#aa3300');
+    expect(await previewButton.evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(170, 51, 0)');
+    await branding.getByLabel('Hide the “secured by” line').check();
+    expect(await branding.getByText('Secured by Portcullis').count()).toBe(0);
+    await branding.getByRole('button', { name: 'Save' }).click();
+    await branding.getByTestId('branding-pending').waitFor();
+    expect((await api(AdminService).getPreviewLabelPolicy({})).policy).toMatchObject({
+      primaryColor: '#aa3300',
+      disableWatermark: true,
+    });
+    expect((await api(AdminService).getLabelPolicy({})).policy?.primaryColor).not.toBe('#aa3300');
+    await snap(page, 'console-branding');
+    await branding.getByRole('button', { name: 'Activate branding' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Activate branding' }).click();
+    await branding.getByText('Branding activated.').waitFor();
+    await branding.getByTestId('branding-pending').waitFor({ state: 'detached' });
+    expect((await api(AdminService).getLabelPolicy({})).policy?.primaryColor).toBe('#aa3300');
+    expect(await (await fetch(`${origin}/ui/console/theme.css`)).text()).toContain('--primary:#aa3300');
+    // The org's own branding: added as its preview, activated, reset to the instance's.
+    await page.getByLabel('Level').selectOption({ label: 'This organization' });
+    await branding.getByText('Inherited from the instance').waitFor();
+    await branding.getByLabel('Primary colour', { exact: true }).fill('#123456');
+    await branding.getByRole('button', { name: 'Save' }).click();
+    await branding.getByText('Set for this organization').waitFor();
+    await branding.getByRole('button', { name: 'Activate branding' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Activate branding' }).click();
+    await branding.getByText('Branding activated.').waitFor();
+    expect((await api(ManagementService).getLabelPolicy({}, inOwnOrg)).policy?.primaryColor).toBe('#123456');
+    await branding.getByRole('button', { name: 'Reset to the instance’s' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Reset to the instance’s' }).click();
+    await branding.getByText('Inherited from the instance').waitFor();
+    expect((await api(ManagementService).getLabelPolicy({}, inOwnOrg)).policy).toMatchObject({
+      primaryColor: '#aa3300',
+      isDefault: true,
+    });
 
     expect(problems).toEqual([]);
     await context.close();

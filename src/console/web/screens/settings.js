@@ -7,8 +7,10 @@ import { call } from '../api.js';
 import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { can, useSession } from '../session.js';
-import { Check, ConfirmButton, Field, Forbidden, LoadState, Section, Select, useAction, useLoad } from '../ui.js';
+import { Check, ConfirmButton, Field, Forbidden, LoadState, Section, Select, lazy, useAction, useLoad } from '../ui.js';
 import { LoginFactors } from './settings-factors.js';
+
+const Branding = lazy(() => import('./branding.js'), 'Branding');
 
 export const ADMIN = 'zitadel.admin.v1.AdminService';
 export const MANAGEMENT = 'zitadel.management.v1.ManagementService';
@@ -331,5 +333,6 @@ export function SettingsScreen() {
         ? html`${panel(def)}<${LoginFactors} key=${`factors-${shown}-${session.orgId}`} level=${shown} orgId=${session.orgId} />`
         : panel(def),
     )}
+    <${Branding} key=${`branding-${shown}-${session.orgId}`} level=${shown} orgId=${session.orgId} />
   </div>`;
 }
