@@ -14,11 +14,12 @@ import { ProjectService } from '@zitadel/proto/zitadel/project/v2beta/project_se
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { SettingsService } from '@zitadel/proto/zitadel/settings/v2/settings_service_pb.js';
 import { SecondFactorType } from '@zitadel/proto/zitadel/policy_pb.js';
+import { EmailProviderState, SMSProviderConfigState } from '@zitadel/proto/zitadel/settings_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
 import { ConsoleSetup } from '../../src/bootstrap/console-setup.service.js';
 import { client } from '../support/clients.js';
-import { deliveryEnv, MailCatcher } from '../support/receivers.js';
+import { deliveryEnv, MailCatcher, SMTP_PASSWORD, SMTP_USER } from '../support/receivers.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { describeInBrowser, launchChromium, snap, withoutMfaPrompt } from '../login/support.js';
 import { spMetadata } from '../apps/saml-fixtures.js';
@@ -994,7 +995,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     expect(css).toContain('--primary:#0b57d0');
     expect(css).toMatch(/prefers-color-scheme:dark\)\{:root\{--primary:#8ab4f8/);
   });
-  it('an administrator adds a SAML app from pasted metadata (refused metadata shown with its error id) and replaces it, sees the IdP URLs the SP needs; edits the remaining settings of org and instance (expiry, domain, legal, notifications, security, OIDC lifetimes, login lifetimes and factors) and the branding with its live preview (saved, activated, reset), each seen by the API', async () => {
+  it('an administrator adds a SAML app from pasted metadata (refused metadata shown with its error id) and replaces it, sees the IdP URLs the SP needs; edits the remaining settings of org and instance (expiry, domain, legal, notifications, security, OIDC lifetimes, login lifetimes and factors), the branding with its live preview (saved, activated, reset) and the email and SMS providers (added, activated, a test email, removed), each seen by the API', async () => {
     const { context, page, problems, provoked } = await consoleContext();
     await page.goto(`${origin}/ui/console/`);
     await signIn(page, 'admin', NEW_ADMIN_PASSWORD);
@@ -1195,6 +1196,87 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
       primaryColor: '#aa3300',
       isDefault: true,
     });
+
+    // Email providers: an SMTP one (its password typed, never shown back) activated, tried with a test email, deactivated and removed; an HTTP one added.
+    await open(page, 'Email and SMS');
+    const addSmtp = panel(page, 'Add SMTP provider');
+    await addSmtp.getByLabel('Description').fill('Catcher');
+    await addSmtp.getByLabel('Host and port').fill(`127.0.0.1:${smtp.port}`);
+    await addSmtp.getByLabel('User').fill(SMTP_USER);
+    await addSmtp.getByLabel('Password').fill(SMTP_PASSWORD);
+    expect(await addSmtp.getByLabel('Password').getAttribute('type')).toBe('password');
+    await addSmtp.getByLabel('Sender address').fill('console@portcullis.test');
+    await addSmtp.getByLabel('Sender name').fill('Console');
+    await addSmtp.getByRole('button', { name: 'Add provider' }).click();
+    await addSmtp.getByText(/Provider added/).waitFor();
+    const emailProviders = panel(page, 'Email providers');
+    const catcherRow = emailProviders.getByRole('row', { name: /Catcher/ });
+    await catcherRow.getByText(`127.0.0.1:${smtp.port} (console@portcullis.test)`).waitFor();
+    const emailProvider = async (description: string) =>
+      (await api(AdminService).listEmailProviders({})).result.find((p) => p.description === description);
+    expect(await emailProvider('Catcher')).toMatchObject({ state: EmailProviderState.EMAIL_PROVIDER_INACTIVE });
+    expect(await page.content()).not.toContain(SMTP_PASSWORD);
+    await catcherRow.getByRole('button', { name: 'Activate' }).click();
+    await emailProviders.getByText('Catcher is active: it sends from now on.').waitFor();
+    expect((await emailProvider('Catcher'))?.state).toBe(EmailProviderState.EMAIL_PROVIDER_ACTIVE);
+    await emailProviders.getByLabel('Send a test email to').fill('test@console.example');
+    await emailProviders.getByRole('button', { name: 'Send test email' }).click();
+    await emailProviders.getByText('Test email sent to test@console.example.').waitFor();
+    const [testMail] = await smtp.waitFor('test@console.example');
+    expect(testMail.from?.value[0]?.address).toBe('console@portcullis.test');
+    await catcherRow.getByRole('button', { name: 'Deactivate' }).click();
+    await emailProviders.getByText('Catcher deactivated.').waitFor();
+    expect((await emailProvider('Catcher'))?.state).toBe(EmailProviderState.EMAIL_PROVIDER_INACTIVE);
+    await catcherRow.getByRole('button', { name: 'Remove' }).click();
+    await page
+      .getByRole('dialog', { name: 'Remove the provider Catcher?' })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await emailProviders.getByText('Catcher removed.').waitFor();
+    expect(await emailProvider('Catcher')).toBeUndefined();
+    const addEmailHttp = panel(page, 'Add HTTP email provider');
+    await addEmailHttp.getByLabel('Description').fill('Mail hook');
+    await addEmailHttp.getByLabel('Endpoint URL').fill('https://hooks.example.com/mail');
+    await addEmailHttp.getByRole('button', { name: 'Add provider' }).click();
+    await emailProviders
+      .getByRole('row', { name: /Mail hook/ })
+      .getByText('https://hooks.example.com/mail')
+      .waitFor();
+    expect((await emailProvider('Mail hook'))?.config).toMatchObject({
+      case: 'http',
+      value: { endpoint: 'https://hooks.example.com/mail' },
+    });
+
+    // SMS providers: Twilio (its token never shown back) activated and deactivated, an HTTP one added.
+    const addTwilio = panel(page, 'Add Twilio provider');
+    await addTwilio.getByLabel('Description').fill('Twilio EU');
+    await addTwilio.getByLabel('Account SID').fill('AC0123456789');
+    await addTwilio.getByLabel('Auth token').fill('tw-console-secret-7k2');
+    await addTwilio.getByLabel('Sender number').fill('+41790000000');
+    await addTwilio.getByRole('button', { name: 'Add provider' }).click();
+    const smsProviders = panel(page, 'SMS providers');
+    const twilioRow = smsProviders.getByRole('row', { name: /Twilio EU/ });
+    await twilioRow.getByText('AC0123456789 (+41790000000)').waitFor();
+    expect(await page.content()).not.toContain('tw-console-secret-7k2');
+    const smsProvider = async (description: string) =>
+      (await api(AdminService).listSMSProviders({})).result.find((p) => p.description === description);
+    expect((await smsProvider('Twilio EU'))?.config).toMatchObject({ case: 'twilio', value: { sid: 'AC0123456789' } });
+    await twilioRow.getByRole('button', { name: 'Activate' }).click();
+    await smsProviders.getByText('Twilio EU is active: it sends from now on.').waitFor();
+    expect((await smsProvider('Twilio EU'))?.state).toBe(SMSProviderConfigState.SMS_PROVIDER_CONFIG_ACTIVE);
+    await twilioRow.getByRole('button', { name: 'Deactivate' }).click();
+    await smsProviders.getByText('Twilio EU deactivated.').waitFor();
+    expect((await smsProvider('Twilio EU'))?.state).toBe(SMSProviderConfigState.SMS_PROVIDER_CONFIG_INACTIVE);
+    const addSmsHttp = panel(page, 'Add HTTP SMS provider');
+    await addSmsHttp.getByLabel('Description').fill('SMS hook');
+    await addSmsHttp.getByLabel('Endpoint URL').fill('https://hooks.example.com/sms');
+    await addSmsHttp.getByRole('button', { name: 'Add provider' }).click();
+    await smsProviders.getByRole('row', { name: /SMS hook/ }).waitFor();
+    expect((await smsProvider('SMS hook'))?.config).toMatchObject({
+      case: 'http',
+      value: { endpoint: 'https://hooks.example.com/sms' },
+    });
+    await snap(page, 'console-providers');
 
     expect(problems).toEqual([]);
     await context.close();

@@ -24,6 +24,7 @@ import { SessionContext, can, loadSession, useSession, withPermissions } from '.
 import { ErrorNotice, Loading, Select, lazy, useLoad } from './ui.js';
 
 const SamlAppWizardScreen = lazy(() => import('./screens/saml-app.js'), 'SamlAppWizardScreen');
+const ProvidersScreen = lazy(() => import('./screens/providers.js'), 'ProvidersScreen');
 
 /** The screens, each with the permission that shows it in the menu. */
 const NAV = [
@@ -32,6 +33,7 @@ const NAV = [
   { path: 'projects', label: 'nav.projects', permission: 'project.read' },
   { path: 'authorizations', label: 'nav.authorizations', permission: 'user.grant.read' },
   { path: 'settings', label: 'nav.settings', permission: 'policy.read' },
+  { path: 'providers', label: 'nav.providers', permission: 'iam.read' },
   { path: 'idps', label: 'nav.idps', permission: 'org.idp.read' },
   { path: 'actions', label: 'nav.actions', permission: 'action.target.read' },
   { path: 'events', label: 'nav.events', permission: 'events.read' },
@@ -53,6 +55,7 @@ function Screen({ segments }) {
   if (first === 'authorizations') return html`<${AuthorizationsScreen} />`;
   if (first === 'events') return html`<${EventsScreen} />`;
   if (first === 'settings') return html`<${SettingsScreen} />`;
+  if (first === 'providers') return html`<${ProvidersScreen} />`;
   if (first === 'idps') return html`<${IdpsScreen} />`;
   if (first === 'actions') return html`<${ActionsScreen} />`;
   return html`<${Home} />`;
