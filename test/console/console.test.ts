@@ -23,6 +23,7 @@ import { deliveryEnv, MailCatcher, SMTP_PASSWORD, SMTP_USER } from '../support/r
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { describeInBrowser, launchChromium, snap, withoutMfaPrompt } from '../login/support.js';
 import { spMetadata } from '../apps/saml-fixtures.js';
+import { APP_ERRORS } from '../../src/apps/apps.errors.js';
 
 /** A port free right now: the console's redirect URIs name the external URL's port, so the server must listen on it. */
 function freePort(): Promise<number> {
@@ -1015,6 +1016,14 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
       .getByRole('alert')
       .getByText(/Error ID: [A-Z]+-/)
       .waitFor();
+    // Metadata by URL is fetched by the server, through the outbound rules: an internal host is refused, naming the field.
+    await page.getByLabel('Fetch it from a URL').check();
+    await page.getByLabel('Metadata URL').fill('http://127.0.0.1:9/metadata.xml');
+    await page.getByRole('button', { name: 'Create application' }).click();
+    const urlRefusal = page.getByRole('alert').filter({ hasText: `Error ID: ${APP_ERRORS.metadataHostNotAllowed}` });
+    await urlRefusal.waitFor();
+    expect(await urlRefusal.innerText()).toContain('saml_request.metadata_url');
+    await page.getByLabel('Paste the metadata XML').check();
     await page
       .getByLabel('Metadata XML', { exact: true })
       .fill(
