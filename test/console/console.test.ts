@@ -12,13 +12,18 @@ import { OrganizationService as OrganizationServiceBeta } from '@zitadel/proto/z
 import { TextQueryMethod } from '@zitadel/proto/zitadel/object/v2/object_pb.js';
 import { ProjectService } from '@zitadel/proto/zitadel/project/v2beta/project_service_pb.js';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
+import { SettingsService } from '@zitadel/proto/zitadel/settings/v2/settings_service_pb.js';
+import { SecondFactorType } from '@zitadel/proto/zitadel/policy_pb.js';
+import { EmailProviderState, SMSProviderConfigState } from '@zitadel/proto/zitadel/settings_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
 import { ConsoleSetup } from '../../src/bootstrap/console-setup.service.js';
 import { client } from '../support/clients.js';
-import { deliveryEnv, MailCatcher } from '../support/receivers.js';
+import { deliveryEnv, MailCatcher, SMTP_PASSWORD, SMTP_USER } from '../support/receivers.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { describeInBrowser, launchChromium, snap, withoutMfaPrompt } from '../login/support.js';
+import { spMetadata } from '../apps/saml-fixtures.js';
+import { APP_ERRORS } from '../../src/apps/apps.errors.js';
 
 /** A port free right now: the console's redirect URIs name the external URL's port, so the server must listen on it. */
 function freePort(): Promise<number> {
@@ -991,4 +996,298 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     expect(css).toContain('--primary:#0b57d0');
     expect(css).toMatch(/prefers-color-scheme:dark\)\{:root\{--primary:#8ab4f8/);
   });
+  it('an administrator adds a SAML app from pasted metadata (refused metadata shown with its error id) and replaces it, sees the IdP URLs the SP needs; edits the remaining settings of org and instance (expiry, domain, legal, notifications, security, OIDC lifetimes, login lifetimes and factors), the branding with its live preview (saved, activated, reset) and the email and SMS providers (added, activated, a test email, removed), each seen by the API', async () => {
+    const { context, page, problems, provoked } = await consoleContext();
+    await page.goto(`${origin}/ui/console/`);
+    await signIn(page, 'admin', NEW_ADMIN_PASSWORD);
+    const { organizationId: ownOrgId } = (await api(ProjectService).listProjects({})).projects.find(
+      (p) => p.name === 'Portcullis',
+    )!;
+    const { id: wikiProject } = await api(ProjectService).createProject({ organizationId: ownOrgId, name: 'Wiki' });
+
+    // SAML app: metadata the server refuses is shown in its words with the error id; valid metadata creates the app.
+    await page.goto(`${origin}/ui/console/#/projects/${wikiProject}`);
+    await page.getByRole('link', { name: 'New SAML application' }).click();
+    await page.getByLabel('Application name').fill('Wiki');
+    provoked.push(/status of 400 .*\/CreateApplication$/);
+    await page.getByLabel('Metadata XML', { exact: true }).fill('<not-metadata/>');
+    await page.getByRole('button', { name: 'Create application' }).click();
+    await page
+      .getByRole('alert')
+      .getByText(/Error ID: [A-Z]+-/)
+      .waitFor();
+    // Metadata by URL is fetched by the server, through the outbound rules: an internal host is refused, naming the field.
+    await page.getByLabel('Fetch it from a URL').check();
+    await page.getByLabel('Metadata URL').fill('http://127.0.0.1:9/metadata.xml');
+    await page.getByRole('button', { name: 'Create application' }).click();
+    const urlRefusal = page.getByRole('alert').filter({ hasText: `Error ID: ${APP_ERRORS.metadataHostNotAllowed}` });
+    await urlRefusal.waitFor();
+    expect(await urlRefusal.innerText()).toContain('saml_request.metadata_url');
+    await page.getByLabel('Paste the metadata XML').check();
+    await page
+      .getByLabel('Metadata XML', { exact: true })
+      .fill(
+        spMetadata({ entityId: 'https://wiki.example.test/metadata', acsLocation: 'https://wiki.example.test/acs' }),
+      );
+    await page.getByRole('button', { name: 'Create application' }).click();
+    await page.getByText('Application Wiki created.').waitFor();
+    expect(await page.getByTestId('sp-entity-id').innerText()).toBe('https://wiki.example.test/metadata');
+    expect(await page.getByTestId('idp-metadata').innerText()).toBe(`${origin}/saml/v2/metadata`);
+    await page
+      .getByTestId('idp-entity-id')
+      .filter({ hasText: `${origin}/saml/v2/metadata` })
+      .waitFor();
+    expect(await page.getByTestId('idp-sso').allInnerTexts()).toContain(`${origin}/saml/v2/SSO (HTTP-Redirect)`);
+    await snap(page, 'console-saml-app-created');
+    const samlApp = async () => {
+      const { applications } = await api(AppService).listApplications({ projectId: wikiProject });
+      const app = applications.find((a) => a.name === 'Wiki')!;
+      const config = app.config.case === 'samlConfig' ? app.config.value : undefined;
+      return {
+        id: app.id,
+        xml: config?.metadata.case === 'metadataXml' ? Buffer.from(config.metadata.value).toString('utf8') : '',
+      };
+    };
+    expect((await samlApp()).xml).toContain('https://wiki.example.test/acs');
+
+    // The app's page: the SP's entity id and ACS from its metadata; the metadata replaced (UpdateApplication).
+    await page.getByRole('link', { name: 'Open the application' }).click();
+    await page.getByText('https://wiki.example.test/acs (HTTP-POST)').waitFor();
+    await page.getByLabel('Metadata XML', { exact: true }).fill(
+      spMetadata({
+        entityId: 'https://wiki.example.test/metadata',
+        acsLocation: 'https://wiki.example.test/saml/acs',
+      }),
+    );
+    await page.getByRole('button', { name: 'Save metadata' }).click();
+    await page.getByText('Metadata saved.').waitFor();
+    await page.getByText('https://wiki.example.test/saml/acs (HTTP-POST)').waitFor();
+    expect((await samlApp()).xml).toContain('https://wiki.example.test/saml/acs');
+
+    // Settings of the org (its own after saving, inherited again after a reset), the domain policy's through the admin API as ZITADEL keeps it.
+    const inOwnOrg = { headers: { 'x-zitadel-orgid': ownOrgId } };
+    await open(page, 'Settings');
+    const age = panel(page, 'Password expiry');
+    await age.getByText('Inherited from the instance').waitFor();
+    await age.getByLabel('Password expires after (days, 0: never)').fill('90');
+    await age.getByRole('button', { name: 'Save' }).click();
+    await age.getByText('Set for this organization').waitFor();
+    expect((await api(ManagementService).getPasswordAgePolicy({}, inOwnOrg)).policy?.maxAgeDays).toBe(90n);
+    await age.getByRole('button', { name: 'Reset to the instance’s' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Reset to the instance’s' }).click();
+    await age.getByText('Inherited from the instance').waitFor();
+    expect((await api(ManagementService).getPasswordAgePolicy({}, inOwnOrg)).policy).toMatchObject({
+      maxAgeDays: 0n,
+      isDefault: true,
+    });
+    const domain = panel(page, 'Domain');
+    const mustBeDomain = domain.getByLabel('Login names end with the organization’s domain');
+    const wasMust = await mustBeDomain.isChecked();
+    await mustBeDomain.setChecked(!wasMust);
+    await domain.getByRole('button', { name: 'Save' }).click();
+    await domain.getByText('Set for this organization').waitFor();
+    expect((await api(AdminService).getCustomDomainPolicy({ orgId: ownOrgId })).policy).toMatchObject({
+      userLoginMustBeDomain: !wasMust,
+    });
+    await domain.getByRole('button', { name: 'Reset to the instance’s' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Reset to the instance’s' }).click();
+    await domain.getByText('Inherited from the instance').waitFor();
+    expect((await api(AdminService).getCustomDomainPolicy({ orgId: ownOrgId })).policy).toMatchObject({
+      userLoginMustBeDomain: wasMust,
+      isDefault: true,
+    });
+    // Org-level lists of factors are the login policy's, shown without changes (the instance's are changed).
+    await panel(page, 'Second factors')
+      .getByText(/Changed in the instance defaults/)
+      .waitFor();
+    expect(await panel(page, 'Second factors').getByRole('button').count()).toBe(0);
+
+    // The instance's: legal and support, notifications, security (instance only), OIDC token lifetimes, login lifetimes.
+    await page.getByLabel('Level').selectOption({ label: 'Instance defaults' });
+    const legal = panel(page, 'Legal and support');
+    await legal.getByLabel('Privacy policy link').fill('https://acme.example/privacy');
+    await legal.getByLabel('Support email').fill('help@acme.example');
+    await legal.getByRole('button', { name: 'Save' }).click();
+    await legal.getByText('Saved.').waitFor();
+    expect((await api(AdminService).getPrivacyPolicy({})).policy).toMatchObject({
+      privacyLink: 'https://acme.example/privacy',
+      supportEmail: 'help@acme.example',
+    });
+    const notifications = panel(page, 'Notifications');
+    const passwordChange = notifications.getByLabel('Email users when their password changed');
+    const notified = await passwordChange.isChecked();
+    await passwordChange.setChecked(!notified);
+    await notifications.getByRole('button', { name: 'Save' }).click();
+    await notifications.getByText('Saved.').waitFor();
+    expect((await api(AdminService).getNotificationPolicy({})).policy?.passwordChange).toBe(!notified);
+    const security = panel(page, 'Security');
+    await security.getByLabel('Allow embedding in iframes').check();
+    await security
+      .getByLabel('Origins allowed to embed (one a line)')
+      .fill('https://portal.example.com\nhttps://intranet.example.com');
+    await security.getByLabel('Allow impersonation').check();
+    await security.getByRole('button', { name: 'Save' }).click();
+    await security.getByText('Saved.').waitFor();
+    expect((await api(SettingsService).getSecuritySettings({})).settings).toMatchObject({
+      embeddedIframe: { enabled: true, allowedOrigins: ['https://portal.example.com', 'https://intranet.example.com'] },
+      enableImpersonation: true,
+    });
+    const oidc = panel(page, 'OIDC token lifetimes');
+    await oidc.getByLabel('Access token lifetime (hours)').fill('6');
+    await oidc.getByRole('button', { name: 'Save' }).click();
+    await oidc.getByText('Saved.').waitFor();
+    expect((await api(AdminService).getOIDCSettings({})).settings?.accessTokenLifetime?.seconds).toBe(21_600n);
+    const login = panel(page, 'Login');
+    await login.getByLabel('Second factor check valid for (hours)').fill('24');
+    await login.getByRole('button', { name: 'Save' }).click();
+    await login.getByText('Saved.').waitFor();
+    expect((await api(AdminService).getLoginPolicy({})).policy?.secondFactorCheckLifetime?.seconds).toBe(86_400n);
+    // The instance's second factors: one added, then removed after the confirmation.
+    const secondFactors = panel(page, 'Second factors');
+    const smsBefore = (await api(AdminService).listLoginPolicySecondFactors({})).result.includes(
+      SecondFactorType.OTP_SMS,
+    );
+    if (smsBefore) {
+      await secondFactors
+        .getByRole('row', { name: /Code by SMS/ })
+        .getByRole('button', { name: 'Remove' })
+        .click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+      await secondFactors.getByText('Code by SMS removed.').waitFor();
+    }
+    await secondFactors.getByLabel('Factor to add').selectOption({ label: 'Code by SMS' });
+    await secondFactors.getByRole('button', { name: 'Add' }).click();
+    await secondFactors.getByRole('cell', { name: 'Code by SMS' }).waitFor();
+    expect((await api(AdminService).listLoginPolicySecondFactors({})).result).toContain(SecondFactorType.OTP_SMS);
+    await secondFactors
+      .getByRole('row', { name: /Code by SMS/ })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+    await secondFactors.getByText('Code by SMS removed.').waitFor();
+    expect((await api(AdminService).listLoginPolicySecondFactors({})).result).not.toContain(SecondFactorType.OTP_SMS);
+
+    // Branding: the preview follows the fields before saving; saved as the preview, then activated.
+    const branding = panel(page, 'Branding');
+    const previewButton = branding.getByTestId('preview-light').locator('.preview-button');
+    await branding.getByLabel('Primary colour', { exact: true }).fill('#aa3300');
+    expect(await previewButton.evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(170, 51, 0)');
+    await branding.getByLabel('Hide the “secured by” line').check();
+    expect(await branding.getByText('Secured by Portcullis').count()).toBe(0);
+    await branding.getByRole('button', { name: 'Save' }).click();
+    await branding.getByTestId('branding-pending').waitFor();
+    expect((await api(AdminService).getPreviewLabelPolicy({})).policy).toMatchObject({
+      primaryColor: '#aa3300',
+      disableWatermark: true,
+    });
+    expect((await api(AdminService).getLabelPolicy({})).policy?.primaryColor).not.toBe('#aa3300');
+    await snap(page, 'console-branding');
+    await branding.getByRole('button', { name: 'Activate branding' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Activate branding' }).click();
+    await branding.getByText('Branding activated.').waitFor();
+    await branding.getByTestId('branding-pending').waitFor({ state: 'detached' });
+    expect((await api(AdminService).getLabelPolicy({})).policy?.primaryColor).toBe('#aa3300');
+    expect(await (await fetch(`${origin}/ui/console/theme.css`)).text()).toContain('--primary:#aa3300');
+    // The org's own branding: added as its preview, activated, reset to the instance's.
+    await page.getByLabel('Level').selectOption({ label: 'This organization' });
+    await branding.getByText('Inherited from the instance').waitFor();
+    await branding.getByLabel('Primary colour', { exact: true }).fill('#123456');
+    await branding.getByRole('button', { name: 'Save' }).click();
+    await branding.getByText('Set for this organization').waitFor();
+    await branding.getByRole('button', { name: 'Activate branding' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Activate branding' }).click();
+    await branding.getByText('Branding activated.').waitFor();
+    expect((await api(ManagementService).getLabelPolicy({}, inOwnOrg)).policy?.primaryColor).toBe('#123456');
+    await branding.getByRole('button', { name: 'Reset to the instance’s' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Reset to the instance’s' }).click();
+    await branding.getByText('Inherited from the instance').waitFor();
+    expect((await api(ManagementService).getLabelPolicy({}, inOwnOrg)).policy).toMatchObject({
+      primaryColor: '#aa3300',
+      isDefault: true,
+    });
+
+    // Email providers: an SMTP one (its password typed, never shown back) activated, tried with a test email, deactivated and removed; an HTTP one added.
+    await open(page, 'Email and SMS');
+    const addSmtp = panel(page, 'Add SMTP provider');
+    await addSmtp.getByLabel('Description').fill('Catcher');
+    await addSmtp.getByLabel('Host and port').fill(`127.0.0.1:${smtp.port}`);
+    await addSmtp.getByLabel('User').fill(SMTP_USER);
+    await addSmtp.getByLabel('Password').fill(SMTP_PASSWORD);
+    expect(await addSmtp.getByLabel('Password').getAttribute('type')).toBe('password');
+    await addSmtp.getByLabel('Sender address').fill('console@portcullis.test');
+    await addSmtp.getByLabel('Sender name').fill('Console');
+    await addSmtp.getByRole('button', { name: 'Add provider' }).click();
+    await addSmtp.getByText(/Provider added/).waitFor();
+    const emailProviders = panel(page, 'Email providers');
+    const catcherRow = emailProviders.getByRole('row', { name: /Catcher/ });
+    await catcherRow.getByText(`127.0.0.1:${smtp.port} (console@portcullis.test)`).waitFor();
+    const emailProvider = async (description: string) =>
+      (await api(AdminService).listEmailProviders({})).result.find((p) => p.description === description);
+    expect(await emailProvider('Catcher')).toMatchObject({ state: EmailProviderState.EMAIL_PROVIDER_INACTIVE });
+    expect(await page.content()).not.toContain(SMTP_PASSWORD);
+    await catcherRow.getByRole('button', { name: 'Activate' }).click();
+    await emailProviders.getByText('Catcher is active: it sends from now on.').waitFor();
+    expect((await emailProvider('Catcher'))?.state).toBe(EmailProviderState.EMAIL_PROVIDER_ACTIVE);
+    await emailProviders.getByLabel('Send a test email to').fill('test@console.example');
+    await emailProviders.getByRole('button', { name: 'Send test email' }).click();
+    await emailProviders.getByText('Test email sent to test@console.example.').waitFor();
+    const [testMail] = await smtp.waitFor('test@console.example');
+    expect(testMail.from?.value[0]?.address).toBe('console@portcullis.test');
+    await catcherRow.getByRole('button', { name: 'Deactivate' }).click();
+    await emailProviders.getByText('Catcher deactivated.').waitFor();
+    expect((await emailProvider('Catcher'))?.state).toBe(EmailProviderState.EMAIL_PROVIDER_INACTIVE);
+    await catcherRow.getByRole('button', { name: 'Remove' }).click();
+    await page
+      .getByRole('dialog', { name: 'Remove the provider Catcher?' })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await emailProviders.getByText('Catcher removed.').waitFor();
+    expect(await emailProvider('Catcher')).toBeUndefined();
+    const addEmailHttp = panel(page, 'Add HTTP email provider');
+    await addEmailHttp.getByLabel('Description').fill('Mail hook');
+    await addEmailHttp.getByLabel('Endpoint URL').fill('https://hooks.example.com/mail');
+    await addEmailHttp.getByRole('button', { name: 'Add provider' }).click();
+    await emailProviders
+      .getByRole('row', { name: /Mail hook/ })
+      .getByText('https://hooks.example.com/mail')
+      .waitFor();
+    expect((await emailProvider('Mail hook'))?.config).toMatchObject({
+      case: 'http',
+      value: { endpoint: 'https://hooks.example.com/mail' },
+    });
+
+    // SMS providers: Twilio (its token never shown back) activated and deactivated, an HTTP one added.
+    const addTwilio = panel(page, 'Add Twilio provider');
+    await addTwilio.getByLabel('Description').fill('Twilio EU');
+    await addTwilio.getByLabel('Account SID').fill('AC0123456789');
+    await addTwilio.getByLabel('Auth token').fill('tw-console-secret-7k2');
+    await addTwilio.getByLabel('Sender number').fill('+41790000000');
+    await addTwilio.getByRole('button', { name: 'Add provider' }).click();
+    const smsProviders = panel(page, 'SMS providers');
+    const twilioRow = smsProviders.getByRole('row', { name: /Twilio EU/ });
+    await twilioRow.getByText('AC0123456789 (+41790000000)').waitFor();
+    expect(await page.content()).not.toContain('tw-console-secret-7k2');
+    const smsProvider = async (description: string) =>
+      (await api(AdminService).listSMSProviders({})).result.find((p) => p.description === description);
+    expect((await smsProvider('Twilio EU'))?.config).toMatchObject({ case: 'twilio', value: { sid: 'AC0123456789' } });
+    await twilioRow.getByRole('button', { name: 'Activate' }).click();
+    await smsProviders.getByText('Twilio EU is active: it sends from now on.').waitFor();
+    expect((await smsProvider('Twilio EU'))?.state).toBe(SMSProviderConfigState.SMS_PROVIDER_CONFIG_ACTIVE);
+    await twilioRow.getByRole('button', { name: 'Deactivate' }).click();
+    await smsProviders.getByText('Twilio EU deactivated.').waitFor();
+    expect((await smsProvider('Twilio EU'))?.state).toBe(SMSProviderConfigState.SMS_PROVIDER_CONFIG_INACTIVE);
+    const addSmsHttp = panel(page, 'Add HTTP SMS provider');
+    await addSmsHttp.getByLabel('Description').fill('SMS hook');
+    await addSmsHttp.getByLabel('Endpoint URL').fill('https://hooks.example.com/sms');
+    await addSmsHttp.getByRole('button', { name: 'Add provider' }).click();
+    await smsProviders.getByRole('row', { name: /SMS hook/ }).waitFor();
+    expect((await smsProvider('SMS hook'))?.config).toMatchObject({
+      case: 'http',
+      value: { endpoint: 'https://hooks.example.com/sms' },
+    });
+    await snap(page, 'console-providers');
+
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 90_000);
 });

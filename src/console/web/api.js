@@ -69,3 +69,19 @@ export async function call(method, body = {}, options = {}) {
  * @param {number} page @param {number} size @param {boolean} [asc]
  */
 export const listQuery = (page, size, asc = true) => ({ offset: String(page * size), limit: size, asc });
+
+/**
+ * Text from a `bytes` field, which Connect's JSON carries as base64.
+ * @param {string} base64 @returns {string}
+ */
+export const textOfBytes = (base64) => new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+
+/**
+ * Text (UTF-8) as a `bytes` field's base64.
+ * @param {string} text @returns {string}
+ */
+export function bytesOfText(text) {
+  let binary = '';
+  for (const b of new TextEncoder().encode(text)) binary += String.fromCharCode(b);
+  return btoa(binary);
+}

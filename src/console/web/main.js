@@ -21,7 +21,10 @@ import { ProjectScreen, ProjectsScreen } from './screens/projects.js';
 import { SettingsScreen } from './screens/settings.js';
 import { UserScreen, UsersScreen } from './screens/users.js';
 import { SessionContext, can, loadSession, useSession, withPermissions } from './session.js';
-import { ErrorNotice, Loading, Select, useLoad } from './ui.js';
+import { ErrorNotice, Loading, Select, lazy, useLoad } from './ui.js';
+
+const SamlAppWizardScreen = lazy(() => import('./screens/saml-app.js'), 'SamlAppWizardScreen');
+const ProvidersScreen = lazy(() => import('./screens/providers.js'), 'ProvidersScreen');
 
 /** The screens, each with the permission that shows it in the menu. */
 const NAV = [
@@ -30,6 +33,7 @@ const NAV = [
   { path: 'projects', label: 'nav.projects', permission: 'project.read' },
   { path: 'authorizations', label: 'nav.authorizations', permission: 'user.grant.read' },
   { path: 'settings', label: 'nav.settings', permission: 'policy.read' },
+  { path: 'providers', label: 'nav.providers', permission: 'iam.read' },
   { path: 'idps', label: 'nav.idps', permission: 'org.idp.read' },
   { path: 'actions', label: 'nav.actions', permission: 'action.target.read' },
   { path: 'events', label: 'nav.events', permission: 'events.read' },
@@ -44,12 +48,14 @@ function Screen({ segments }) {
   if (first === 'users') return html`<${UsersScreen} />`;
   if (first === 'projects' && id && sub === 'apps' && action === 'new') return html`<${AppWizardScreen} projectId=${id} />`;
   if (first === 'projects' && id && sub === 'apps' && action === 'new-api') return html`<${ApiAppScreen} projectId=${id} />`;
+  if (first === 'projects' && id && sub === 'apps' && action === 'new-saml') return html`<${SamlAppWizardScreen} projectId=${id} />`;
   if (first === 'projects' && id && sub === 'apps' && action) return html`<${AppScreen} projectId=${id} appId=${action} />`;
   if (first === 'projects' && id) return html`<${ProjectScreen} projectId=${id} />`;
   if (first === 'projects') return html`<${ProjectsScreen} />`;
   if (first === 'authorizations') return html`<${AuthorizationsScreen} />`;
   if (first === 'events') return html`<${EventsScreen} />`;
   if (first === 'settings') return html`<${SettingsScreen} />`;
+  if (first === 'providers') return html`<${ProvidersScreen} />`;
   if (first === 'idps') return html`<${IdpsScreen} />`;
   if (first === 'actions') return html`<${ActionsScreen} />`;
   return html`<${Home} />`;

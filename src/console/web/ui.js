@@ -8,16 +8,16 @@ import { t } from './i18n.js';
 
 /**
  * @param {{ label: string, value: string, onInput: (v: string) => void, type?: string,
- *   required?: boolean, autocomplete?: string, multiline?: boolean, hint?: string }} props
+ *   required?: boolean, autocomplete?: string, multiline?: boolean, hint?: string, step?: string }} props
  */
-export function Field({ label, value, onInput, type = 'text', required = false, autocomplete = 'off', multiline, hint }) {
+export function Field({ label, value, onInput, type = 'text', required = false, autocomplete = 'off', multiline, hint, step }) {
   const id = useId();
   const input = (/** @type {Event} */ e) => onInput(/** @type {HTMLInputElement} */ (e.currentTarget).value);
   return html`<div class="field">
     <label for=${id}>${label}</label>
     ${multiline
       ? html`<textarea id=${id} rows="3" value=${value} onInput=${input} required=${required}></textarea>`
-      : html`<input id=${id} type=${type} value=${value} onInput=${input} required=${required} autocomplete=${autocomplete} />`}
+      : html`<input id=${id} type=${type} value=${value} onInput=${input} required=${required} autocomplete=${autocomplete} step=${step} />`}
     ${hint ? html`<small>${hint}</small>` : ''}
   </div>`;
 }
@@ -196,6 +196,31 @@ export function Table({ head, rows }) {
     <thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
     <tbody>${rows.map((cells) => html`<tr>${cells.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody>
   </table>`;
+}
+
+/**
+ * A screen whose module is fetched the first time it is shown, so the first screen's JavaScript
+ * stays within its budget.
+ * @param {() => Promise<Record<string, any>>} load the module's dynamic import
+ * @param {string} name the component it exports
+ */
+export function lazy(load, name) {
+  /** @type {any} */
+  let component;
+  /** @param {Record<string, unknown>} props */
+  return function Lazy(props) {
+    const [, setReady] = useState(false);
+    const [error, setError] = useState(/** @type {unknown} */ (undefined));
+    useEffect(() => {
+      if (component) return;
+      load().then((module) => {
+        component = module[name];
+        setReady(true);
+      }, setError);
+    }, []);
+    if (error) return html`<${ErrorNotice} error=${error} />`;
+    return component ? html`<${component} ...${props} />` : html`<${Loading} />`;
+  };
 }
 
 /** @param {{ value: string, onInput: (v: string) => void }} props */

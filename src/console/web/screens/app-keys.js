@@ -2,7 +2,7 @@
 // expiry, a new one added whose key file (JSON with the private key) is shown this once, and each
 // removed after a confirmation.
 import { useState } from 'preact/hooks';
-import { call, listQuery } from '../api.js';
+import { call, listQuery, textOfBytes } from '../api.js';
 import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { ConfirmButton, Field, LoadState, Section, ShownOnce, Table, useAction, useLoad } from '../ui.js';
@@ -14,12 +14,6 @@ export const WITH_KEYS = ['OIDC_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT', 'API_AUTH_MET
 
 /** @param {unknown} iso a timestamp from the API */
 const day = (iso) => (iso ? new Date(String(iso)).toLocaleDateString() : '');
-
-/**
- * The key file as the API answers it: bytes, which Connect's JSON carries as base64.
- * @param {string} base64 @returns {string}
- */
-const keyFile = (base64) => new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
 
 /** @param {{ projectId: string, appId: string, writable: boolean }} props */
 export function AppKeys({ projectId, appId, writable }) {
@@ -38,7 +32,7 @@ export function AppKeys({ projectId, appId, writable }) {
       appId,
       expirationDate: new Date(`${expires}T00:00:00Z`).toISOString(),
     });
-    setFile(keyFile(answer.keyDetails ?? ''));
+    setFile(textOfBytes(answer.keyDetails ?? ''));
     keys.reload();
   };
   const remove = (/** @type {any} */ k) =>

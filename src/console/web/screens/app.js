@@ -7,9 +7,11 @@ import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { href } from '../router.js';
 import { can, useSession } from '../session.js';
-import { ConfirmButton, ErrorNotice, Forbidden, Loading, Section, stateText, useAction, useLoad } from '../ui.js';
+import { ConfirmButton, ErrorNotice, Forbidden, Loading, Section, lazy, stateText, useAction, useLoad } from '../ui.js';
 import { AppKeys, WITH_KEYS } from './app-keys.js';
 import { AppUrls, Compliance, SecretOnce } from './app-wizard.js';
+
+const SamlConfig = lazy(() => import('./saml-app.js'), 'SamlConfig');
 
 /** Auth methods that prove the client with a secret (OIDC and API apps). */
 const WITH_SECRET = ['OIDC_AUTH_METHOD_TYPE_BASIC', 'OIDC_AUTH_METHOD_TYPE_POST', 'API_AUTH_METHOD_TYPE_BASIC'];
@@ -22,11 +24,13 @@ export function AppScreen({ projectId, appId }) {
   const action = useAction();
   const [secret, setSecret] = useState('');
   if (!allowed) return html`<${Forbidden} />`;
-  if (loaded.loading) return html`<${Loading} />`;
   if (loaded.error) return html`<${ErrorNotice} error=${loaded.error} />`;
+  // Loaded again after a change: the page stays (with its message) until the new state is there.
+  if (!loaded.data) return html`<${Loading} />`;
   const app = loaded.data.app;
   const oidc = app.oidcConfig;
   const api = app.apiConfig;
+  const saml = app.samlConfig;
   // JSON leaves out an enum's first value: basic auth, for both kinds.
   const method = oidc ? (oidc.authMethodType ?? 'OIDC_AUTH_METHOD_TYPE_BASIC') : api ? (api.authMethodType ?? 'API_AUTH_METHOD_TYPE_BASIC') : undefined;
   const regenerate = () =>
@@ -44,7 +48,7 @@ export function AppScreen({ projectId, appId }) {
     <${Section} title=${app.name}>
       <dl class="facts">
         <dt>${t('common.state')}</dt><dd>${stateText(app.state)}</dd>
-        <dt>${t('apps.clientId')}</dt><dd><code data-testid="client-id">${oidc?.clientId ?? api?.clientId ?? ''}</code></dd>
+        ${saml ? '' : html`<dt>${t('apps.clientId')}</dt><dd><code data-testid="client-id">${oidc?.clientId ?? api?.clientId ?? ''}</code></dd>`}
         ${method ? html`<dt>${t('apps.auth')}</dt><dd><code>${method}</code></dd>` : ''}
         ${oidc ? html`<dt>${t('apps.redirectUris')}</dt><dd>${(oidc.redirectUris ?? []).map((u) => html`<code class="line">${u}</code>`)}</dd>` : ''}
         ${secret ? html`<${SecretOnce} secret=${secret} />` : ''}
@@ -58,5 +62,8 @@ export function AppScreen({ projectId, appId }) {
     <//>
     ${WITH_KEYS.includes(method) ? html`<${AppKeys} projectId=${projectId} appId=${appId} writable=${can(session, 'project.app.write')} />` : ''}
     ${oidc ? html`<${Compliance} problems=${oidc.complianceProblems ?? []} /><${AppUrls} />` : ''}
+    ${saml
+      ? html`<${SamlConfig} projectId=${projectId} appId=${appId} config=${saml} writable=${can(session, 'project.app.write')} onSaved=${loaded.reload} />`
+      : ''}
   </div>`;
 }

@@ -134,6 +134,7 @@ function Apps({ projectId }) {
       ? html`<p class="actions">
           <a class="button primary" href=${href('projects', projectId, 'apps', 'new')}>${t('apps.new')}</a>
           <a class="button" href=${href('projects', projectId, 'apps', 'new-api')}>${t('apps.newApi')}</a>
+          <a class="button" href=${href('projects', projectId, 'apps', 'new-saml')}>${t('apps.newSaml')}</a>
         </p>`
       : ''}
   <//>`;

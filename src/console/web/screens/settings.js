@@ -1,20 +1,50 @@
-// Login, password complexity and lockout settings, edited through ZITADEL's v1 policy methods: at
-// the instance (admin API: the defaults every org inherits) or in the current org (management API:
-// inherited until the org saves its own, and reset to the instance's again).
+// The instance's and the orgs' settings, edited through ZITADEL's v1 policy methods (and v2's
+// security settings): at the instance (admin API: the defaults every org inherits) or in the
+// current org (management API: inherited until the org saves its own, and reset to the
+// instance's again). Some exist only at the instance (security, OIDC token lifetimes).
 import { useState } from 'preact/hooks';
 import { call } from '../api.js';
 import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { can, useSession } from '../session.js';
-import { Check, ConfirmButton, Field, Forbidden, LoadState, Section, Select, useAction, useLoad } from '../ui.js';
+import { Check, ConfirmButton, Field, Forbidden, LoadState, Section, Select, lazy, useAction, useLoad } from '../ui.js';
+import { LoginFactors } from './settings-factors.js';
+
+const Branding = lazy(() => import('./branding.js'), 'Branding');
+
+export const ADMIN = 'zitadel.admin.v1.AdminService';
+export const MANAGEMENT = 'zitadel.management.v1.ManagementService';
 
 /**
- * Each policy: its v1 name, the fields the form edits (with their label), and the fields of the
- * policy the form does not show, sent back unchanged (an update replaces the whole policy).
- * @typedef {{ name: string, title: string, fields: [string, string, 'bool' | 'number'][], keep: string[], keepOnAdd?: string[] }} Policy
- * @type {Policy[]}
+ * How a field is edited: a checkbox, a number, a duration in hours (the API's "3600s"), text of
+ * an input type, or a list edited one a line.
+ * @typedef {'bool' | 'number' | 'hours' | 'text' | 'url' | 'email' | 'lines'} FieldType
  */
-const POLICIES = [
+
+/**
+ * Each policy: its v1 name, the fields the form edits (a path into the policy, its label, its
+ * type), and the fields of the policy the form does not show, sent back unchanged (an update
+ * replaces the whole policy). `instance` names where the instance's is read and written when not
+ * at admin Get/Update<name>; `orgByAdmin`: an org's own is written through the admin API (ZITADEL
+ * keeps the domain policy for the instance's administrators).
+ * @typedef {{
+ *   name: string, title: string, fields: [string, string, FieldType][], keep: string[], keepOnAdd?: string[],
+ *   read?: string, instanceOnly?: boolean, orgByAdmin?: boolean,
+ *   instance?: { read: [string, string], save: [string, string], key: string, permissions: [string, string] },
+ * }} Policy
+ */
+
+/** @type {[string, string, FieldType][]} the login policy's lifetimes, as ZITADEL's console edits them: in hours */
+const LIFETIMES = [
+  ['passwordCheckLifetime', 'settings.passwordCheckLifetime', 'hours'],
+  ['externalLoginCheckLifetime', 'settings.externalLoginCheckLifetime', 'hours'],
+  ['mfaInitSkipLifetime', 'settings.mfaInitSkipLifetime', 'hours'],
+  ['secondFactorCheckLifetime', 'settings.secondFactorCheckLifetime', 'hours'],
+  ['multiFactorCheckLifetime', 'settings.multiFactorCheckLifetime', 'hours'],
+];
+
+/** @type {Policy[]} */
+export const POLICIES = [
   {
     name: 'LoginPolicy',
     title: 'settings.login',
@@ -24,16 +54,12 @@ const POLICIES = [
       ['allowExternalIdp', 'settings.allowExternalIdp', 'bool'],
       ['forceMfa', 'settings.forceMfa', 'bool'],
       ['hidePasswordReset', 'settings.hidePasswordReset', 'bool'],
+      ...LIFETIMES,
     ],
     keep: [
       'passwordlessType',
       'ignoreUnknownUsernames',
       'defaultRedirectUri',
-      'passwordCheckLifetime',
-      'externalLoginCheckLifetime',
-      'mfaInitSkipLifetime',
-      'secondFactorCheckLifetime',
-      'multiFactorCheckLifetime',
       'allowDomainDiscovery',
       'disableLoginWithEmail',
       'disableLoginWithPhone',
@@ -55,6 +81,15 @@ const POLICIES = [
     keep: [],
   },
   {
+    name: 'PasswordAgePolicy',
+    title: 'settings.passwordAge',
+    fields: [
+      ['maxAgeDays', 'settings.maxAgeDays', 'number'],
+      ['expireWarnDays', 'settings.expireWarnDays', 'number'],
+    ],
+    keep: [],
+  },
+  {
     name: 'LockoutPolicy',
     title: 'settings.lockout',
     fields: [
@@ -63,66 +98,210 @@ const POLICIES = [
     ],
     keep: [],
   },
+  {
+    name: 'DomainPolicy',
+    title: 'settings.domain',
+    fields: [
+      ['userLoginMustBeDomain', 'settings.userLoginMustBeDomain', 'bool'],
+      ['validateOrgDomains', 'settings.validateOrgDomains', 'bool'],
+      ['smtpSenderAddressMatchesInstanceDomain', 'settings.smtpSenderMatchesDomain', 'bool'],
+    ],
+    keep: [],
+    orgByAdmin: true,
+  },
+  {
+    name: 'PrivacyPolicy',
+    title: 'settings.legal',
+    fields: [
+      ['tosLink', 'settings.tosLink', 'url'],
+      ['privacyLink', 'settings.privacyLink', 'url'],
+      ['helpLink', 'settings.helpLink', 'url'],
+      ['docsLink', 'settings.docsLink', 'url'],
+      ['supportEmail', 'settings.supportEmail', 'email'],
+      ['customLink', 'settings.customLink', 'url'],
+      ['customLinkText', 'settings.customLinkText', 'text'],
+    ],
+    keep: [],
+  },
+  {
+    name: 'NotificationPolicy',
+    title: 'settings.notification',
+    fields: [['passwordChange', 'settings.notifyPasswordChange', 'bool']],
+    keep: [],
+  },
+  {
+    name: 'SecuritySettings',
+    title: 'settings.security',
+    fields: [
+      ['embeddedIframe.enabled', 'settings.iframeEnabled', 'bool'],
+      ['embeddedIframe.allowedOrigins', 'settings.iframeOrigins', 'lines'],
+      ['enableImpersonation', 'settings.impersonation', 'bool'],
+    ],
+    keep: [],
+    instanceOnly: true,
+    instance: {
+      read: ['zitadel.settings.v2.SettingsService', 'GetSecuritySettings'],
+      save: ['zitadel.settings.v2.SettingsService', 'SetSecuritySettings'],
+      key: 'settings',
+      permissions: ['iam.policy.read', 'iam.policy.write'],
+    },
+  },
+  {
+    name: 'OIDCSettings',
+    title: 'settings.oidc',
+    fields: [
+      ['accessTokenLifetime', 'settings.accessTokenLifetime', 'hours'],
+      ['idTokenLifetime', 'settings.idTokenLifetime', 'hours'],
+      ['refreshTokenIdleExpiration', 'settings.refreshTokenIdleExpiration', 'hours'],
+      ['refreshTokenExpiration', 'settings.refreshTokenExpiration', 'hours'],
+    ],
+    keep: [],
+    instanceOnly: true,
+    instance: {
+      read: [ADMIN, 'GetOIDCSettings'],
+      save: [ADMIN, 'UpdateOIDCSettings'],
+      key: 'settings',
+      permissions: ['iam.read', 'iam.write'],
+    },
+  },
 ];
 
-const ADMIN = 'zitadel.admin.v1.AdminService';
-const MANAGEMENT = 'zitadel.management.v1.ManagementService';
+/** @param {any} object @param {string} path e.g. embeddedIframe.enabled */
+const valueAt = (object, path) => path.split('.').reduce((o, key) => o?.[key], object);
+
+/** @param {Record<string, any>} object @param {string} path @param {unknown} value */
+function setAt(object, path, value) {
+  const keys = path.split('.');
+  const last = /** @type {string} */ (keys.pop());
+  let target = object;
+  for (const key of keys) target = target[key] ??= {};
+  target[last] = value;
+}
+
+/** A duration as Connect's JSON writes it ("3600s", "0.5s") in hours, and back. */
+const hoursOf = (/** @type {unknown} */ d) => String(Number.parseFloat(String(d ?? '0s')) / 3600);
+const durationOf = (/** @type {unknown} */ hours) => `${Math.round(Number(hours ?? 0) * 3600)}s`;
+
+/** What a form field holds for the policy's value, and what the request carries for the field's text. */
+const CODEC = {
+  /** @param {FieldType} type @param {unknown} value */
+  toForm: (type, value) => {
+    if (type === 'bool') return value === true;
+    if (type === 'hours') return hoursOf(value);
+    if (type === 'lines') return (/** @type {string[]} */ (value ?? [])).join('\n');
+    return String(value ?? (type === 'number' ? '0' : ''));
+  },
+  /** @param {FieldType} type @param {unknown} value */
+  toRequest: (type, value) =>
+    type === 'bool'
+      ? value === true
+      : type === 'number'
+        ? Number(value ?? 0)
+        : type === 'hours'
+          ? durationOf(value)
+          : type === 'lines'
+            ? String(value).split('\n').map((l) => l.trim()).filter(Boolean)
+            : String(value ?? ''),
+};
 
 /**
  * The request that saves `values` over `policy`: the edited fields and the kept ones.
  * @param {Policy} def @param {any} policy as read @param {Record<string, unknown>} values @param {boolean} adding
  */
-function requestOf(def, policy, values, adding) {
+export function requestOf(def, policy, values, adding) {
   /** @type {Record<string, unknown>} */
   const body = {};
   for (const key of [...def.keep, ...(adding ? (def.keepOnAdd ?? []) : [])]) if (policy[key] !== undefined) body[key] = policy[key];
-  for (const [key, , type] of def.fields) body[key] = type === 'number' ? Number(values[key] ?? 0) : values[key] === true;
+  for (const [path, , type] of def.fields) setAt(body, path, CODEC.toRequest(type, values[path]));
   return body;
 }
 
 /**
- * @param {{ def: Policy, level: 'org' | 'instance', orgId: string, writable: boolean, resettable: boolean }} props
+ * Where a policy is read, saved and reset at a level, and who may do each.
+ * @param {Policy} def @param {'org' | 'instance'} level @param {string} orgId
  */
-function PolicyPanel({ def, level, orgId, writable, resettable }) {
-  const opts = level === 'org' ? { orgId } : {};
-  const service = level === 'org' ? MANAGEMENT : ADMIN;
-  const load = useLoad(() => call(`${service}/Get${def.name}`, {}, opts), [level, orgId]);
+export function endpointsOf(def, level, orgId) {
+  if (level === 'instance') {
+    const own = def.instance;
+    return {
+      read: own?.read ?? [ADMIN, def.read ?? `Get${def.name}`],
+      key: own?.key ?? 'policy',
+      opts: {},
+      save: (/** @type {boolean} */ _inherited) => own?.save ?? [ADMIN, `Update${def.name}`],
+      reset: undefined,
+      extra: {},
+      write: own?.permissions[1] ?? 'iam.policy.write',
+      remove: '',
+    };
+  }
+  const admin = def.orgByAdmin === true;
+  const service = admin ? ADMIN : MANAGEMENT;
+  return {
+    read: [MANAGEMENT, def.read ?? `Get${def.name}`],
+    key: 'policy',
+    opts: { orgId },
+    save: (/** @type {boolean} */ inherited) => [service, `${inherited ? 'AddCustom' : 'UpdateCustom'}${def.name}`],
+    reset: [service, admin ? `ResetCustom${def.name}ToDefault` : `Reset${def.name}ToDefault`],
+    // The admin API names the org in the request rather than in the org header.
+    extra: admin ? { orgId } : {},
+    write: admin ? 'iam.policy.write' : 'policy.write',
+    remove: admin ? 'iam.policy.delete' : 'policy.delete',
+  };
+}
+
+/**
+ * What a panel hands to its extra part: the fields as edited, the policy as read, and more.
+ * @typedef {{ value: (path: string) => unknown, policy: any, inherited: boolean, writable: boolean, reload: () => void }} PanelState
+ */
+
+/**
+ * @param {{ def: Policy, level: 'org' | 'instance', orgId: string,
+ *   extra?: (panel: PanelState) => any }} props
+ */
+export function PolicyPanel({ def, level, orgId, extra }) {
+  const { session } = useSession();
+  const at = endpointsOf(def, level, orgId);
+  const writable = can(session, at.write);
+  const load = useLoad(() => call(at.read.join('/'), {}, at.opts), [level, orgId]);
   const action = useAction();
   const [edits, setEdits] = useState(/** @type {Record<string, unknown>} */ ({}));
-  const policy = load.data?.policy;
+  const policy = load.data?.[at.key];
   // isDefault (beside the policy or in it; JSON leaves it out when false): the org has none of its own yet.
   const inherited = level === 'org' && (load.data?.isDefault === true || policy?.isDefault === true);
-  /** @param {string} key */
-  const value = (key) => (key in edits ? edits[key] : policy?.[key]);
+  /** @param {string} path */
+  const value = (path) => (path in edits ? edits[path] : CODEC.toForm(/** @type {FieldType} */ (def.fields.find((f) => f[0] === path)?.[2]), valueAt(policy, path)));
   const save = async () => {
-    const values = Object.fromEntries(def.fields.map(([key]) => [key, value(key)]));
-    const method = level === 'instance' ? `Update${def.name}` : inherited ? `AddCustom${def.name}` : `UpdateCustom${def.name}`;
-    await call(`${service}/${method}`, requestOf(def, policy, values, method.startsWith('Add')), opts);
+    const values = Object.fromEntries(def.fields.map(([path]) => [path, value(path)]));
+    const [service, method] = at.save(inherited);
+    await call(`${service}/${method}`, { ...requestOf(def, policy, values, method.startsWith('Add')), ...at.extra }, at.opts);
     setEdits({});
     load.reload();
   };
   const reset = () =>
     action.run(async () => {
-      await call(`${MANAGEMENT}/Reset${def.name}ToDefault`, {}, opts);
+      await call(/** @type {string[]} */ (at.reset).join('/'), at.extra, at.opts);
       setEdits({});
       load.reload();
     }, t('settings.resetDone'));
+  /** @param {string} path */
+  const edit = (path) => (/** @type {unknown} */ v) => setEdits({ ...edits, [path]: v });
   return html`<${Section} title=${t(def.title)}>
     <${LoadState} load=${load} count=${1} />
     ${policy
       ? html`${level === 'org' ? html`<p class="badge">${inherited ? t('settings.inherited') : t('settings.overridden')}</p>` : ''}
           <form onSubmit=${action.submit(save, t('users.saved'))} class="grid">
             <fieldset disabled=${!writable}>
-              ${def.fields.map(([key, label, type]) =>
+              ${def.fields.map(([path, label, type]) =>
                 type === 'bool'
-                  ? html`<${Check} label=${t(label)} checked=${value(key) === true} onChange=${(/** @type {boolean} */ v) => setEdits({ ...edits, [key]: v })} />`
-                  : html`<${Field} label=${t(label)} type="number" value=${String(value(key) ?? '0')}
-                      onInput=${(/** @type {string} */ v) => setEdits({ ...edits, [key]: v })} required />`,
+                  ? html`<${Check} label=${t(label)} checked=${value(path) === true} onChange=${edit(path)} />`
+                  : html`<${Field} label=${t(label)} type=${type === 'hours' || type === 'number' ? 'number' : type === 'lines' ? 'text' : type}
+                      multiline=${type === 'lines'} step=${type === 'hours' ? 'any' : undefined} value=${String(value(path))} onInput=${edit(path)} required=${type === 'number' || type === 'hours'} />`,
               )}
             </fieldset>
             ${writable ? html`<div><button type="submit" class="primary">${t('settings.save')}</button></div>` : ''}
           </form>
-          ${level === 'org' && !inherited && resettable
+          ${extra ? extra({ value, policy, inherited, writable, reload: load.reload }) : ''}
+          ${level === 'org' && !inherited && at.reset && can(session, at.remove)
             ? html`<div class="actions"><${ConfirmButton} label=${t('settings.reset')} question=${t('settings.resetConfirm', { name: t(def.title) })} onConfirm=${reset} /></div>`
             : ''}`
       : ''}
@@ -136,16 +315,24 @@ export function SettingsScreen() {
   const [level, setLevel] = useState(/** @type {'org' | 'instance'} */ ('org'));
   if (!can(session, 'policy.read') && !instanceReadable) return html`<${Forbidden} />`;
   const shown = can(session, 'policy.read') ? level : 'instance';
-  const writable = shown === 'org' ? can(session, 'policy.write') : can(session, 'iam.policy.write');
+  const policies = POLICIES.filter((def) => {
+    if (shown === 'org') return !def.instanceOnly;
+    return can(session, def.instance?.permissions[0] ?? 'iam.policy.read');
+  });
+  /** @param {Policy} def */
+  const panel = (def) =>
+    html`<${PolicyPanel} key=${`${def.name}-${shown}-${session.orgId}`} def=${def} level=${shown} orgId=${session.orgId} />`;
   return html`<div>
     <h1>${t('settings.title')}</h1>
     ${instanceReadable && can(session, 'policy.read')
       ? html`<${Select} label=${t('settings.level')} value=${level} onChange=${setLevel}
           options=${[{ value: 'org', label: t('settings.levelOrg') }, { value: 'instance', label: t('settings.levelInstance') }]} />`
       : ''}
-    ${POLICIES.map(
-      (def) => html`<${PolicyPanel} key=${`${def.name}-${shown}-${session.orgId}`} def=${def} level=${shown} orgId=${session.orgId}
-        writable=${writable} resettable=${can(session, 'policy.delete')} />`,
+    ${policies.map((def) =>
+      def.name === 'LoginPolicy'
+        ? html`${panel(def)}<${LoginFactors} key=${`factors-${shown}-${session.orgId}`} level=${shown} orgId=${session.orgId} />`
+        : panel(def),
     )}
+    <${Branding} key=${`branding-${shown}-${session.orgId}`} level=${shown} orgId=${session.orgId} />
   </div>`;
 }
