@@ -877,6 +877,147 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await context.close();
   }, 90_000);
 
+  it('an administrator adds identity providers of several kinds at org and instance level, changes one (its secret kept), reads its callback URL, offers them on the login page (an org without its own login policy gets a copy, as ZITADEL’s console does), each seen by the API', async () => {
+    // WebAuthn needs a domain as relying party id: the console is opened on localhost, not 127.0.0.1.
+    const local = origin.replace('127.0.0.1', 'localhost');
+    const { context, page, problems } = await consoleContext();
+    const orgName = `Upstream ${Date.now()}`;
+    const { organizationId: orgId } = await api(OrganizationService).addOrganization({ name: orgName });
+    const inOrg = { headers: { 'x-zitadel-orgid': orgId } };
+    // The administrator's password as the first test leaves it, set here too so this test also runs alone.
+    const admin = (await api(UserService).listUsers({})).result.find((u) => u.username === 'admin')!;
+    await api(UserService).setPassword({
+      userId: admin.userId,
+      newPassword: { password: NEW_ADMIN_PASSWORD, changeRequired: false },
+    });
+    await page.goto(`${local}/ui/console/`);
+    await signIn(page, 'admin', NEW_ADMIN_PASSWORD);
+    await page.getByRole('banner').getByLabel('Organization', { exact: true }).selectOption({ label: orgName });
+    await page.waitForFunction(
+      (id) => (document.querySelector('.org-switch select') as HTMLSelectElement | null)?.value === id,
+      orgId,
+    );
+
+    // A GitHub provider of the org, by the fields of its kind, with its options.
+    await open(page, 'Identity providers');
+    await panel(page, 'Add OIDC provider').getByLabel('Kind').selectOption({ label: 'GitHub' });
+    const addGithub = panel(page, 'Add GitHub provider');
+    await addGithub.getByLabel('Name', { exact: true }).fill('GitHub');
+    await addGithub.getByLabel('Client ID').fill('gh-client');
+    await addGithub.getByLabel('Client secret').fill('gh-secret');
+    await addGithub.getByLabel('Scopes').fill('read:user user:email');
+    await addGithub.getByLabel('Users may create an account').uncheck();
+    await addGithub.getByLabel('Link existing users automatically').selectOption({ label: 'By email' });
+    await addGithub.getByRole('button', { name: 'Add GitHub provider' }).click();
+    await status(page).filter({ hasText: 'Identity provider GitHub added.' }).waitFor();
+    const orgProviders = async () => (await api(ManagementService).listProviders({}, inOrg)).result;
+    const github = (await orgProviders()).find((p) => p.name === 'GitHub')!;
+    expect(github.config?.config.case).toBe('github');
+    expect(github.config?.config.case === 'github' && github.config.config.value).toMatchObject({
+      clientId: 'gh-client',
+      scopes: ['read:user', 'user:email'],
+    });
+    expect(github.config?.options).toMatchObject({ isLinkingAllowed: true, isCreationAllowed: false, autoLinking: 2 });
+
+    // An LDAP provider: lists, a nested attribute mapping and a timeout from the same kind of form.
+    await panel(page, 'Add GitHub provider').getByLabel('Kind').selectOption({ label: 'LDAP' });
+    const addLdap = panel(page, 'Add LDAP provider');
+    await addLdap.getByLabel('Name', { exact: true }).fill('Directory');
+    await addLdap.getByLabel('Servers').fill('ldaps://ldap.example.com:636');
+    await addLdap.getByLabel('Base DN').fill('dc=example,dc=com');
+    await addLdap.getByLabel('Bind DN').fill('cn=admin,dc=example,dc=com');
+    await addLdap.getByLabel('Bind password').fill('bind-secret');
+    await addLdap.getByLabel('User base').fill('dn');
+    await addLdap.getByLabel('User object classes').fill('user person');
+    await addLdap.getByLabel('User filters').fill('uid mail');
+    await addLdap.getByLabel('Timeout in seconds').fill('5');
+    await addLdap.getByLabel('LDAP attribute: ID').fill('uid');
+    await addLdap.getByLabel('LDAP attribute: email', { exact: true }).fill('mail');
+    await addLdap.getByRole('button', { name: 'Add LDAP provider' }).click();
+    await status(page).filter({ hasText: 'Identity provider Directory added.' }).waitFor();
+    const ldap = (await orgProviders()).find((p) => p.name === 'Directory')!;
+    const ldapConfig = ldap.config?.config.case === 'ldap' ? ldap.config.config.value : undefined;
+    expect(ldapConfig).toMatchObject({
+      servers: ['ldaps://ldap.example.com:636'],
+      baseDn: 'dc=example,dc=com',
+      userObjectClasses: ['user', 'person'],
+      userFilters: ['uid', 'mail'],
+    });
+    expect(ldapConfig?.timeout?.seconds).toBe(5n);
+    expect(ldapConfig?.attributes).toMatchObject({ idAttribute: 'uid', emailAttribute: 'mail' });
+
+    // The detail: the callback URL to register at GitHub, and a change that leaves the secret empty (kept).
+    const idps = panel(page, 'Identity providers');
+    await idps.getByRole('link', { name: 'GitHub', exact: true }).click();
+    expect(await page.getByTestId('idps.callbackUrl').innerText()).toBe(`${local}/idps/callback`);
+    const editGithub = panel(page, 'Change GitHub');
+    expect(await editGithub.getByLabel('Client ID').inputValue()).toBe('gh-client');
+    expect(await editGithub.getByLabel('Client secret').inputValue()).toBe('');
+    await editGithub.getByLabel('Client ID').fill('gh-client-2');
+    await editGithub.getByLabel('Users may create an account').check();
+    await editGithub.getByRole('button', { name: 'Save provider' }).click();
+    await status(page).filter({ hasText: 'Identity provider GitHub saved.' }).waitFor();
+    const { idp: changed } = await api(ManagementService).getProviderByID({ id: github.id }, inOrg);
+    expect(changed?.config?.config.case === 'github' && changed.config.config.value.clientId).toBe('gh-client-2');
+    expect(changed?.config?.options?.isCreationAllowed).toBe(true);
+    await snap(page, 'console-idp-detail');
+
+    // Offered on the org's login page: the org had no login policy of its own, so it gets a copy of the instance's.
+    await page.getByRole('link', { name: '← Identity providers' }).click();
+    expect((await api(ManagementService).getLoginPolicy({}, inOrg)).isDefault).toBe(true);
+    await idps
+      .getByRole('row', { name: /GitHub/ })
+      .getByRole('button', { name: 'Offer on the login page' })
+      .click();
+    await status(page).filter({ hasText: 'GitHub is offered on the login page.' }).waitFor();
+    const orgLogin = await api(ManagementService).getLoginPolicy({}, inOrg);
+    expect(orgLogin.isDefault).toBe(false);
+    expect(orgLogin.policy?.idps.map((l) => l.idpId)).toEqual([github.id]);
+    await idps
+      .getByRole('row', { name: /Directory/ })
+      .getByRole('button', { name: 'Offer on the login page' })
+      .click();
+    await idps
+      .getByRole('row', { name: /Directory/ })
+      .getByText('Offered', { exact: true })
+      .waitFor();
+    await idps
+      .getByRole('row', { name: /GitHub/ })
+      .getByRole('button', { name: 'Remove from the login page' })
+      .click();
+    await status(page).filter({ hasText: 'GitHub is no longer offered on the login page.' }).waitFor();
+    expect((await api(ManagementService).listLoginPolicyIDPs({}, inOrg)).result.map((l) => l.idpId)).toEqual([ldap.id]);
+    await snap(page, 'console-idps');
+
+    // The instance's providers (admin API, for iam.idp.* holders): a Google one added, offered on the instance's login, deleted.
+    await page.getByLabel('Level').selectOption({ label: 'Instance defaults' });
+    const addGoogle = panel(page, 'Add OIDC provider');
+    await addGoogle.getByLabel('Kind').selectOption({ label: 'Google' });
+    await panel(page, 'Add Google provider').getByLabel('Name', { exact: true }).fill('Google for everyone');
+    await panel(page, 'Add Google provider').getByLabel('Client ID').fill('google-client');
+    await panel(page, 'Add Google provider').getByLabel('Client secret').fill('google-secret');
+    await panel(page, 'Add Google provider').getByRole('button', { name: 'Add Google provider' }).click();
+    const googleRow = idps.getByRole('row', { name: /Google for everyone/ });
+    await googleRow.getByText('the instance').waitFor();
+    const google = (await api(AdminService).listProviders({})).result.find((p) => p.name === 'Google for everyone')!;
+    expect(google.config?.config.case).toBe('google');
+    expect(await idps.getByRole('row', { name: /GitHub/ }).count()).toBe(0);
+    await googleRow.getByRole('button', { name: 'Offer on the login page' }).click();
+    await googleRow.getByText('Offered', { exact: true }).waitFor();
+    expect((await api(AdminService).listLoginPolicyIDPs({})).result.map((l) => l.idpId)).toContain(google.id);
+    await googleRow.getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('dialog', { name: /Delete the identity provider Google for everyone\?/ })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await status(page).filter({ hasText: 'Identity provider Google for everyone deleted.' }).waitFor();
+    expect((await api(AdminService).listProviders({})).result.some((p) => p.id === google.id)).toBe(false);
+    expect((await api(AdminService).listLoginPolicyIDPs({})).result.map((l) => l.idpId)).not.toContain(google.id);
+
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 90_000);
+
   it('a plain user sees only its own permitted screens (here none), in German, and a screen it may not use as a 403', async () => {
     const user = await api(UserService).addHumanUser({
       username: 'plain',

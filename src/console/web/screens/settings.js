@@ -81,6 +81,16 @@ function requestOf(def, policy, values, adding) {
 }
 
 /**
+ * AddCustomLoginPolicy's request that gives an org its own copy of the login policy it inherits
+ * (every field; the identity providers are the caller's to name).
+ * @param {any} policy the inherited zitadel.policy.v1.LoginPolicy
+ */
+export function ownLoginPolicyRequest(policy) {
+  const def = POLICIES[0];
+  return requestOf(def, policy, Object.fromEntries(def.fields.map(([key]) => [key, policy[key]])), true);
+}
+
+/**
  * @param {{ def: Policy, level: 'org' | 'instance', orgId: string, writable: boolean, resettable: boolean }} props
  */
 function PolicyPanel({ def, level, orgId, writable, resettable }) {
