@@ -13,7 +13,7 @@ import { TextQueryMethod } from '@zitadel/proto/zitadel/object/v2/object_pb.js';
 import { ProjectService } from '@zitadel/proto/zitadel/project/v2beta/project_service_pb.js';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
-import { UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
+import { AuthFactorState, UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
 import { ConsoleSetup } from '../../src/bootstrap/console-setup.service.js';
 import { client } from '../support/clients.js';
 import { deliveryEnv, MailCatcher } from '../support/receivers.js';
@@ -1013,6 +1013,31 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await status(page).filter({ hasText: 'Identity provider Google for everyone deleted.' }).waitFor();
     expect((await api(AdminService).listProviders({})).result.some((p) => p.id === google.id)).toBe(false);
     expect((await api(AdminService).listLoginPolicyIDPs({})).result.map((l) => l.idpId)).not.toContain(google.id);
+
+    // A passkey for the signed-in administrator's own account, made by Chromium's virtual authenticator.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+      },
+    });
+    await page.goto(`${local}/ui/console/#/users/${admin.userId}`);
+    const passkeyPanel = panel(page, 'Register a passkey');
+    await passkeyPanel.getByLabel('Passkey name').fill('Laptop');
+    await passkeyPanel.getByRole('button', { name: 'Register passkey' }).click();
+    await status(page).filter({ hasText: 'Passkey registered.' }).waitFor();
+    await panel(page, 'Second factors and passkeys').getByRole('cell', { name: 'Laptop', exact: true }).waitFor();
+    // The authenticator holds the one credential the server now knows, for this host as relying party.
+    const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    expect(credentials.map((c) => c.rpId)).toEqual(['localhost']);
+    const passkeys = (await api(UserService).listPasskeys({ userId: admin.userId })).result;
+    expect(passkeys.map((k) => k.name)).toEqual(['Laptop']);
+    expect(passkeys[0].state).toBe(AuthFactorState.READY);
 
     expect(problems).toEqual([]);
     await context.close();
