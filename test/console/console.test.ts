@@ -1,3 +1,4 @@
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Browser as Chromium, BrowserContext, Locator, Page } from 'playwright-core';
@@ -16,6 +17,7 @@ import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { AuthFactorState, UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
 import { ConsoleSetup } from '../../src/bootstrap/console-setup.service.js';
 import { client } from '../support/clients.js';
+import { TestDnsServer } from '../support/dns-server.js';
 import { deliveryEnv, MailCatcher } from '../support/receivers.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { describeInBrowser, launchChromium, snap, withoutMfaPrompt } from '../login/support.js';
@@ -34,6 +36,12 @@ function freePort(): Promise<number> {
 
 let server: TestServer;
 let chromium: Chromium;
+/**
+ * A domain's owner proving it over HTTP: answers every challenge path with its token (the path's
+ * last segment), as a site that published it would.
+ */
+let challenges: HttpServer;
+let dns: TestDnsServer;
 /** Where the server delivers email: verification codes and password reset links sent from the console. */
 let smtp: MailCatcher;
 let origin: string;
@@ -142,13 +150,20 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     const port = await freePort();
     origin = `http://127.0.0.1:${port}`;
     smtp = await new MailCatcher().start();
+    challenges = createHttpServer((req, res) => res.end(req.url?.split('/').pop() ?? ''));
+    await new Promise<void>((resolve) => challenges.listen(0, '127.0.0.1', resolve));
+    dns = await new TestDnsServer().start();
+    dns.answerA('localhost', ['127.0.0.1']);
     [server, chromium] = await Promise.all([
       bootTestServer({
         ...deliveryEnv(smtp),
         PORTCULLIS_PORT: String(port),
         PORTCULLIS_EXTERNAL_URL: `http://localhost:${port}`,
-        // Domain checks ask a resolver that is not there: they fail at once, without the network.
-        PORTCULLIS_DNS_SERVERS: '127.0.0.1:9',
+        // Domain checks ask a resolver of the test's that knows only localhost: others fail at once, without the network.
+        PORTCULLIS_DNS_SERVERS: dns.address,
+        // HTTP checks go to the challenge server above, for a domain that resolves here (localhost).
+        PORTCULLIS_DOMAIN_CHALLENGE_HTTP_PORT: String((challenges.address() as { port: number }).port),
+        PORTCULLIS_OUTBOUND_ALLOW_PRIVATE: '127.0.0.1,::1',
       }),
       launchChromium(),
     ]);
@@ -158,6 +173,8 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await chromium?.close();
     await server?.close();
     await smtp?.stop();
+    challenges?.close();
+    await dns?.stop();
   });
 
   it('/ redirects to the console, whose page has a strict CSP and whose files are versioned, compressed and kept a year', async () => {
@@ -1038,6 +1055,72 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     const passkeys = (await api(UserService).listPasskeys({ userId: admin.userId })).result;
     expect(passkeys.map((k) => k.name)).toEqual(['Laptop']);
     expect(passkeys[0].state).toBe(AuthFactorState.READY);
+
+    // A project of the default org granted to this org: its administrators, in the granted org's view of the grant.
+    const defaultOrgId = (await api(OrganizationService).listOrganizations({})).result.find(
+      (o) => o.name === 'Portcullis',
+    )!.id;
+    const { id: sharedId } = await api(ProjectService).createProject({
+      organizationId: defaultOrgId,
+      name: 'Shared CRM',
+    });
+    await api(ProjectService).addProjectRole({ projectId: sharedId, roleKey: 'crm.user', displayName: 'CRM user' });
+    await api(ProjectService).createProjectGrant({
+      projectId: sharedId,
+      grantedOrganizationId: orgId,
+      roleKeys: ['crm.user'],
+    });
+    const partner = await api(UserService).addHumanUser({
+      organization: { org: { case: 'orgId', value: orgId } },
+      username: 'pat.partner',
+      profile: { givenName: 'Pat', familyName: 'Partner' },
+      email: { email: 'pat@partner.example.com', verification: { case: 'isVerified', value: true } },
+    });
+    await open(page, 'Projects');
+    await panel(page, 'Granted to this organization').getByRole('link', { name: 'Shared CRM' }).click();
+    await page.getByRole('heading', { name: 'Shared CRM' }).waitFor();
+    const grantAdmins = panel(page, 'Administrators');
+    await grantAdmins.getByLabel('User', { exact: true }).selectOption({ label: 'Pat Partner (pat.partner)' });
+    await grantAdmins.getByLabel('PROJECT_GRANT_OWNER', { exact: true }).check();
+    await grantAdmins.getByRole('button', { name: 'Make administrator' }).click();
+    await grantAdmins
+      .getByRole('row', { name: /Pat Partner/ })
+      .getByText('PROJECT_GRANT_OWNER', { exact: true })
+      .waitFor();
+    const [shared] = (await api(ManagementService).listGrantedProjects({}, inOrg)).result;
+    const grantMembers = async () =>
+      (
+        await api(ManagementService).listProjectGrantMembers({ projectId: sharedId, grantId: shared.grantId }, inOrg)
+      ).result.map((m) => [m.userId, m.roles]);
+    expect(await grantMembers()).toEqual([[partner.userId, ['PROJECT_GRANT_OWNER']]]);
+    await changeAdminRoles(grantAdmins, 'Pat Partner', 'PROJECT_GRANT_OWNER', 'PROJECT_GRANT_OWNER_VIEWER');
+    expect(await grantMembers()).toEqual([[partner.userId, ['PROJECT_GRANT_OWNER_VIEWER']]]);
+    await removeAdmin(grantAdmins, 'Pat Partner');
+    await grantAdmins.getByRole('row', { name: /Pat Partner/ }).waitFor({ state: 'detached' });
+    expect(await grantMembers()).toEqual([]);
+
+    // An org domain proved over HTTP (the instructions' URL served with its token), verified, then made primary.
+    await page.goto(`${local}/ui/console/#/orgs/${orgId}`);
+    const domains = panel(page, 'Domains');
+    await domains.getByLabel('Domain', { exact: true }).fill('localhost');
+    await domains.getByRole('button', { name: 'Add domain' }).click();
+    await domains
+      .getByRole('row', { name: /^localhost/ })
+      .getByRole('button', { name: 'Verify by HTTP' })
+      .click();
+    const instructions = page.getByRole('region', { name: 'Verification instructions' });
+    await instructions.getByText('/.well-known/zitadel-challenge/').waitFor();
+    await instructions.getByRole('button', { name: 'Verify' }).click();
+    await status(page).filter({ hasText: 'Domain localhost verified.' }).waitFor();
+    await domains
+      .getByRole('row', { name: /^localhost/ })
+      .getByRole('button', { name: 'Make primary' })
+      .click();
+    await status(page).filter({ hasText: 'localhost is now the primary domain.' }).waitFor();
+    const orgDomains = (await api(OrganizationServiceBeta).listOrganizationDomains({ organizationId: orgId })).domains;
+    expect(orgDomains.filter((d) => d.isPrimary).map((d) => [d.domainName, d.isVerified])).toEqual([
+      ['localhost', true],
+    ]);
 
     expect(problems).toEqual([]);
     await context.close();

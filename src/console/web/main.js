@@ -13,6 +13,7 @@ import { AppScreen } from './screens/app.js';
 import { AppWizardScreen } from './screens/app-wizard.js';
 import { AuthorizationsScreen } from './screens/authorizations.js';
 import { EventsScreen } from './screens/events.js';
+import { GrantedProjectScreen } from './screens/granted-projects.js';
 import { IdpScreen } from './screens/idp.js';
 import { IdpsScreen } from './screens/idps.js';
 import { InstanceStatus } from './screens/instance-status.js';
@@ -48,6 +49,7 @@ function Screen({ segments }) {
   if (first === 'projects' && id && sub === 'apps' && action) return html`<${AppScreen} projectId=${id} appId=${action} />`;
   if (first === 'projects' && id) return html`<${ProjectScreen} projectId=${id} />`;
   if (first === 'projects') return html`<${ProjectsScreen} />`;
+  if (first === 'granted' && id && sub) return html`<${GrantedProjectScreen} projectId=${id} grantId=${sub} />`;
   if (first === 'authorizations') return html`<${AuthorizationsScreen} />`;
   if (first === 'events') return html`<${EventsScreen} />`;
   if (first === 'settings') return html`<${SettingsScreen} />`;
