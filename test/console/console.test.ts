@@ -894,7 +894,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await context.close();
   }, 90_000);
 
-  it('an administrator adds identity providers of several kinds at org and instance level, changes one (its secret kept), reads its callback URL, offers them on the login page (an org without its own login policy gets a copy, as ZITADEL’s console does), each seen by the API', async () => {
+  it('an administrator adds identity providers of several kinds at org and instance level, changes one (its secret kept), reads its callback URL and offers them on the login page (an org without its own login policy gets a copy, as ZITADEL’s console does), registers a passkey for its own account, manages a granted project’s administrators in the granted org, makes a domain proved over HTTP primary, rotates a target’s signing key (shown once) and edits an execution’s targets in place, each seen by the API', async () => {
     // WebAuthn needs a domain as relying party id: the console is opened on localhost, not 127.0.0.1.
     const local = origin.replace('127.0.0.1', 'localhost');
     const { context, page, problems } = await consoleContext();
@@ -1121,6 +1121,70 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     expect(orgDomains.filter((d) => d.isPrimary).map((d) => [d.domainName, d.isVerified])).toEqual([
       ['localhost', true],
     ]);
+
+    // Actions: a target's signing key rotated (the new one shown once), an execution's targets reordered, added and taken out in place.
+    const actionsApi = api(ActionService);
+    const first = await actionsApi.createTarget({
+      name: 'first hook',
+      endpoint: 'https://hooks.example.com/first',
+      timeout: { seconds: 5n },
+      targetType: { case: 'restWebhook', value: {} },
+    });
+    const second = await actionsApi.createTarget({
+      name: 'second hook',
+      endpoint: 'https://hooks.example.com/second',
+      timeout: { seconds: 5n },
+      targetType: { case: 'restWebhook', value: {} },
+    });
+    const watchedMethod = '/zitadel.user.v2.UserService/RemoveIDPLink';
+    const watched = {
+      conditionType: { case: 'request', value: { condition: { case: 'method', value: watchedMethod } } },
+    } as const;
+    await actionsApi.setExecution({ condition: watched, targets: [first.id] });
+    await open(page, 'Actions');
+    const targetRows = panel(page, 'Targets');
+    await targetRows
+      .getByRole('row', { name: /first hook/ })
+      .getByRole('button', { name: 'Rotate signing key' })
+      .click();
+    await page
+      .getByRole('dialog', { name: /Give first hook a new signing key\?/ })
+      .getByRole('button', { name: 'Rotate signing key' })
+      .click();
+    await status(page).filter({ hasText: 'Target first hook has a new signing key.' }).waitFor();
+    const rotated = await page.getByTestId('rotated-signing-key').innerText();
+    const stored = (await actionsApi.getTarget({ id: first.id })).target!.signingKey;
+    expect(rotated).toBe(stored);
+    expect(rotated).not.toBe(first.signingKey);
+
+    const executionsPanel = panel(page, 'Executions');
+    await executionsPanel
+      .getByRole('row', { name: new RegExp(`request ${watchedMethod}`) })
+      .getByRole('button', { name: 'Change targets' })
+      .click();
+    const editor = page.getByRole('form', { name: `Targets of the execution on request ${watchedMethod}` });
+    await editor.getByLabel('Target to add').selectOption({ label: 'second hook' });
+    await editor.getByRole('button', { name: 'Add target' }).click();
+    await editor.getByRole('button', { name: 'Move second hook up' }).click();
+    expect(await editor.locator('li > span:first-child').allInnerTexts()).toEqual(['second hook', 'first hook']);
+    await editor.getByRole('button', { name: 'Save targets' }).click();
+    await status(page).filter({ hasText: 'Targets saved.' }).waitFor();
+    const targetsOf = async () =>
+      (await actionsApi.listExecutions({})).executions.find((e) => e.condition?.conditionType.case === 'request')
+        ?.targets;
+    expect(await targetsOf()).toEqual([second.id, first.id]);
+    await executionsPanel.getByRole('row', { name: /second hook, first hook/ }).waitFor();
+    await executionsPanel.getByRole('button', { name: 'Change targets' }).click();
+    await editor.getByRole('button', { name: 'Take out first hook' }).click();
+    expect(await editor.getByRole('button', { name: 'Take out second hook' }).isDisabled()).toBe(true);
+    await editor.getByRole('button', { name: 'Save targets' }).click();
+    await executionsPanel.getByRole('cell', { name: 'second hook', exact: true }).waitFor();
+    expect(await targetsOf()).toEqual([second.id]);
+    await snap(page, 'console-actions-edit');
+    // What this test set up goes, so the tests after it find no executions or targets of its own.
+    await actionsApi.setExecution({ condition: watched, targets: [] });
+    await actionsApi.deleteTarget({ id: first.id });
+    await actionsApi.deleteTarget({ id: second.id });
 
     expect(problems).toEqual([]);
     await context.close();
