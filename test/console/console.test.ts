@@ -1,3 +1,4 @@
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Browser as Chromium, BrowserContext, Locator, Page } from 'playwright-core';
@@ -16,9 +17,10 @@ import { SettingsService } from '@zitadel/proto/zitadel/settings/v2/settings_ser
 import { SecondFactorType } from '@zitadel/proto/zitadel/policy_pb.js';
 import { EmailProviderState, SMSProviderConfigState } from '@zitadel/proto/zitadel/settings_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
-import { UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
+import { AuthFactorState, UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
 import { ConsoleSetup } from '../../src/bootstrap/console-setup.service.js';
 import { client } from '../support/clients.js';
+import { TestDnsServer } from '../support/dns-server.js';
 import { deliveryEnv, MailCatcher, SMTP_PASSWORD, SMTP_USER } from '../support/receivers.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { describeInBrowser, launchChromium, snap, withoutMfaPrompt } from '../login/support.js';
@@ -39,6 +41,12 @@ function freePort(): Promise<number> {
 
 let server: TestServer;
 let chromium: Chromium;
+/**
+ * A domain's owner proving it over HTTP: answers every challenge path with its token (the path's
+ * last segment), as a site that published it would.
+ */
+let challenges: HttpServer;
+let dns: TestDnsServer;
 /** Where the server delivers email: verification codes and password reset links sent from the console. */
 let smtp: MailCatcher;
 let origin: string;
@@ -147,13 +155,20 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     const port = await freePort();
     origin = `http://127.0.0.1:${port}`;
     smtp = await new MailCatcher().start();
+    challenges = createHttpServer((req, res) => res.end(req.url?.split('/').pop() ?? ''));
+    await new Promise<void>((resolve) => challenges.listen(0, '127.0.0.1', resolve));
+    dns = await new TestDnsServer().start();
+    dns.answerA('localhost', ['127.0.0.1']);
     [server, chromium] = await Promise.all([
       bootTestServer({
         ...deliveryEnv(smtp),
         PORTCULLIS_PORT: String(port),
         PORTCULLIS_EXTERNAL_URL: `http://localhost:${port}`,
-        // Domain checks ask a resolver that is not there: they fail at once, without the network.
-        PORTCULLIS_DNS_SERVERS: '127.0.0.1:9',
+        // Domain checks ask a resolver of the test's that knows only localhost: others fail at once, without the network.
+        PORTCULLIS_DNS_SERVERS: dns.address,
+        // HTTP checks go to the challenge server above, for a domain that resolves here (localhost).
+        PORTCULLIS_DOMAIN_CHALLENGE_HTTP_PORT: String((challenges.address() as { port: number }).port),
+        PORTCULLIS_OUTBOUND_ALLOW_PRIVATE: '127.0.0.1,::1',
       }),
       launchChromium(),
     ]);
@@ -163,6 +178,8 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await chromium?.close();
     await server?.close();
     await smtp?.stop();
+    challenges?.close();
+    await dns?.stop();
   });
 
   it('/ redirects to the console, whose page has a strict CSP and whose files are versioned, compressed and kept a year', async () => {
@@ -878,6 +895,302 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('You are signed out.').waitFor();
     expect(new URL(page.url()).pathname).toBe('/ui/console/signedout');
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 90_000);
+
+  it('an administrator adds identity providers of several kinds at org and instance level, changes one (its secret kept), reads its callback URL and offers them on the login page (an org without its own login policy gets a copy, as ZITADEL’s console does), registers a passkey for its own account, manages a granted project’s administrators in the granted org, makes a domain proved over HTTP primary, rotates a target’s signing key (shown once) and edits an execution’s targets in place, each seen by the API', async () => {
+    // WebAuthn needs a domain as relying party id: the console is opened on localhost, not 127.0.0.1.
+    const local = origin.replace('127.0.0.1', 'localhost');
+    const { context, page, problems } = await consoleContext();
+    const orgName = `Upstream ${Date.now()}`;
+    const { organizationId: orgId } = await api(OrganizationService).addOrganization({ name: orgName });
+    const inOrg = { headers: { 'x-zitadel-orgid': orgId } };
+    // The administrator's password as the first test leaves it, set here too so this test also runs alone.
+    const admin = (await api(UserService).listUsers({})).result.find((u) => u.username === 'admin')!;
+    await api(UserService).setPassword({
+      userId: admin.userId,
+      newPassword: { password: NEW_ADMIN_PASSWORD, changeRequired: false },
+    });
+    await page.goto(`${local}/ui/console/`);
+    await signIn(page, 'admin', NEW_ADMIN_PASSWORD);
+    await page.getByRole('banner').getByLabel('Organization', { exact: true }).selectOption({ label: orgName });
+    await page.waitForFunction(
+      (id) => (document.querySelector('.org-switch select') as HTMLSelectElement | null)?.value === id,
+      orgId,
+    );
+
+    // A GitHub provider of the org, by the fields of its kind, with its options.
+    await open(page, 'Identity providers');
+    await panel(page, 'Add OIDC provider').getByLabel('Kind').selectOption({ label: 'GitHub' });
+    const addGithub = panel(page, 'Add GitHub provider');
+    await addGithub.getByLabel('Name', { exact: true }).fill('GitHub');
+    await addGithub.getByLabel('Client ID').fill('gh-client');
+    await addGithub.getByLabel('Client secret').fill('gh-secret');
+    await addGithub.getByLabel('Scopes').fill('read:user user:email');
+    await addGithub.getByLabel('Users may create an account').uncheck();
+    await addGithub.getByLabel('Link existing users automatically').selectOption({ label: 'By email' });
+    await addGithub.getByRole('button', { name: 'Add GitHub provider' }).click();
+    await status(page).filter({ hasText: 'Identity provider GitHub added.' }).waitFor();
+    const orgProviders = async () => (await api(ManagementService).listProviders({}, inOrg)).result;
+    const github = (await orgProviders()).find((p) => p.name === 'GitHub')!;
+    expect(github.config?.config.case).toBe('github');
+    expect(github.config?.config.case === 'github' && github.config.config.value).toMatchObject({
+      clientId: 'gh-client',
+      scopes: ['read:user', 'user:email'],
+    });
+    expect(github.config?.options).toMatchObject({ isLinkingAllowed: true, isCreationAllowed: false, autoLinking: 2 });
+
+    // An LDAP provider: lists, a nested attribute mapping and a timeout from the same kind of form.
+    await panel(page, 'Add GitHub provider').getByLabel('Kind').selectOption({ label: 'LDAP' });
+    const addLdap = panel(page, 'Add LDAP provider');
+    await addLdap.getByLabel('Name', { exact: true }).fill('Directory');
+    await addLdap.getByLabel('Servers').fill('ldaps://ldap.example.com:636');
+    await addLdap.getByLabel('Base DN').fill('dc=example,dc=com');
+    await addLdap.getByLabel('Bind DN').fill('cn=admin,dc=example,dc=com');
+    await addLdap.getByLabel('Bind password').fill('bind-secret');
+    await addLdap.getByLabel('User base').fill('dn');
+    await addLdap.getByLabel('User object classes').fill('user person');
+    await addLdap.getByLabel('User filters').fill('uid mail');
+    await addLdap.getByLabel('Timeout in seconds').fill('5');
+    await addLdap.getByLabel('LDAP attribute: ID').fill('uid');
+    await addLdap.getByLabel('LDAP attribute: email', { exact: true }).fill('mail');
+    await addLdap.getByRole('button', { name: 'Add LDAP provider' }).click();
+    await status(page).filter({ hasText: 'Identity provider Directory added.' }).waitFor();
+    const ldap = (await orgProviders()).find((p) => p.name === 'Directory')!;
+    const ldapConfig = ldap.config?.config.case === 'ldap' ? ldap.config.config.value : undefined;
+    expect(ldapConfig).toMatchObject({
+      servers: ['ldaps://ldap.example.com:636'],
+      baseDn: 'dc=example,dc=com',
+      userObjectClasses: ['user', 'person'],
+      userFilters: ['uid', 'mail'],
+    });
+    expect(ldapConfig?.timeout?.seconds).toBe(5n);
+    expect(ldapConfig?.attributes).toMatchObject({ idAttribute: 'uid', emailAttribute: 'mail' });
+
+    // The detail: the callback URL to register at GitHub, and a change that leaves the secret empty (kept).
+    const idps = panel(page, 'Identity providers');
+    await idps.getByRole('link', { name: 'GitHub', exact: true }).click();
+    expect(await page.getByTestId('idps.callbackUrl').innerText()).toBe(`${local}/idps/callback`);
+    const editGithub = panel(page, 'Change GitHub');
+    expect(await editGithub.getByLabel('Client ID').inputValue()).toBe('gh-client');
+    expect(await editGithub.getByLabel('Client secret').inputValue()).toBe('');
+    await editGithub.getByLabel('Client ID').fill('gh-client-2');
+    await editGithub.getByLabel('Users may create an account').check();
+    await editGithub.getByRole('button', { name: 'Save provider' }).click();
+    await status(page).filter({ hasText: 'Identity provider GitHub saved.' }).waitFor();
+    const { idp: changed } = await api(ManagementService).getProviderByID({ id: github.id }, inOrg);
+    expect(changed?.config?.config.case === 'github' && changed.config.config.value.clientId).toBe('gh-client-2');
+    expect(changed?.config?.options?.isCreationAllowed).toBe(true);
+    await snap(page, 'console-idp-detail');
+
+    // Offered on the org's login page: the org had no login policy of its own, so it gets a copy of the instance's.
+    await page.getByRole('link', { name: '← Identity providers' }).click();
+    expect((await api(ManagementService).getLoginPolicy({}, inOrg)).isDefault).toBe(true);
+    await idps
+      .getByRole('row', { name: /GitHub/ })
+      .getByRole('button', { name: 'Offer on the login page' })
+      .click();
+    await status(page).filter({ hasText: 'GitHub is offered on the login page.' }).waitFor();
+    const orgLogin = await api(ManagementService).getLoginPolicy({}, inOrg);
+    expect(orgLogin.isDefault).toBe(false);
+    expect(orgLogin.policy?.idps.map((l) => l.idpId)).toEqual([github.id]);
+    await idps
+      .getByRole('row', { name: /Directory/ })
+      .getByRole('button', { name: 'Offer on the login page' })
+      .click();
+    await idps
+      .getByRole('row', { name: /Directory/ })
+      .getByText('Offered', { exact: true })
+      .waitFor();
+    await idps
+      .getByRole('row', { name: /GitHub/ })
+      .getByRole('button', { name: 'Remove from the login page' })
+      .click();
+    await status(page).filter({ hasText: 'GitHub is no longer offered on the login page.' }).waitFor();
+    expect((await api(ManagementService).listLoginPolicyIDPs({}, inOrg)).result.map((l) => l.idpId)).toEqual([ldap.id]);
+    await snap(page, 'console-idps');
+
+    // The instance's providers (admin API, for iam.idp.* holders): a Google one added, offered on the instance's login, deleted.
+    await page.getByLabel('Level').selectOption({ label: 'Instance defaults' });
+    const addGoogle = panel(page, 'Add OIDC provider');
+    await addGoogle.getByLabel('Kind').selectOption({ label: 'Google' });
+    await panel(page, 'Add Google provider').getByLabel('Name', { exact: true }).fill('Google for everyone');
+    await panel(page, 'Add Google provider').getByLabel('Client ID').fill('google-client');
+    await panel(page, 'Add Google provider').getByLabel('Client secret').fill('google-secret');
+    await panel(page, 'Add Google provider').getByRole('button', { name: 'Add Google provider' }).click();
+    const googleRow = idps.getByRole('row', { name: /Google for everyone/ });
+    await googleRow.getByText('the instance').waitFor();
+    const google = (await api(AdminService).listProviders({})).result.find((p) => p.name === 'Google for everyone')!;
+    expect(google.config?.config.case).toBe('google');
+    expect(await idps.getByRole('row', { name: /GitHub/ }).count()).toBe(0);
+    await googleRow.getByRole('button', { name: 'Offer on the login page' }).click();
+    await googleRow.getByText('Offered', { exact: true }).waitFor();
+    expect((await api(AdminService).listLoginPolicyIDPs({})).result.map((l) => l.idpId)).toContain(google.id);
+    await googleRow.getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('dialog', { name: /Delete the identity provider Google for everyone\?/ })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await status(page).filter({ hasText: 'Identity provider Google for everyone deleted.' }).waitFor();
+    expect((await api(AdminService).listProviders({})).result.some((p) => p.id === google.id)).toBe(false);
+    expect((await api(AdminService).listLoginPolicyIDPs({})).result.map((l) => l.idpId)).not.toContain(google.id);
+
+    // A passkey for the signed-in administrator's own account, made by Chromium's virtual authenticator.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+      },
+    });
+    await page.goto(`${local}/ui/console/#/users/${admin.userId}`);
+    const passkeyPanel = panel(page, 'Register a passkey');
+    await passkeyPanel.getByLabel('Passkey name').fill('Laptop');
+    await passkeyPanel.getByRole('button', { name: 'Register passkey' }).click();
+    await status(page).filter({ hasText: 'Passkey registered.' }).waitFor();
+    await panel(page, 'Second factors and passkeys').getByRole('cell', { name: 'Laptop', exact: true }).waitFor();
+    // The authenticator holds the one credential the server now knows, for this host as relying party.
+    const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    expect(credentials.map((c) => c.rpId)).toEqual(['localhost']);
+    const passkeys = (await api(UserService).listPasskeys({ userId: admin.userId })).result;
+    expect(passkeys.map((k) => k.name)).toEqual(['Laptop']);
+    expect(passkeys[0].state).toBe(AuthFactorState.READY);
+
+    // A project of the default org granted to this org: its administrators, in the granted org's view of the grant.
+    const defaultOrgId = (await api(OrganizationService).listOrganizations({})).result.find(
+      (o) => o.name === 'Portcullis',
+    )!.id;
+    const { id: sharedId } = await api(ProjectService).createProject({
+      organizationId: defaultOrgId,
+      name: 'Shared CRM',
+    });
+    await api(ProjectService).addProjectRole({ projectId: sharedId, roleKey: 'crm.user', displayName: 'CRM user' });
+    await api(ProjectService).createProjectGrant({
+      projectId: sharedId,
+      grantedOrganizationId: orgId,
+      roleKeys: ['crm.user'],
+    });
+    const partner = await api(UserService).addHumanUser({
+      organization: { org: { case: 'orgId', value: orgId } },
+      username: 'pat.partner',
+      profile: { givenName: 'Pat', familyName: 'Partner' },
+      email: { email: 'pat@partner.example.com', verification: { case: 'isVerified', value: true } },
+    });
+    await open(page, 'Projects');
+    await panel(page, 'Granted to this organization').getByRole('link', { name: 'Shared CRM' }).click();
+    await page.getByRole('heading', { name: 'Shared CRM' }).waitFor();
+    const grantAdmins = panel(page, 'Administrators');
+    await grantAdmins.getByLabel('User', { exact: true }).selectOption({ label: 'Pat Partner (pat.partner)' });
+    await grantAdmins.getByLabel('PROJECT_GRANT_OWNER', { exact: true }).check();
+    await grantAdmins.getByRole('button', { name: 'Make administrator' }).click();
+    await grantAdmins
+      .getByRole('row', { name: /Pat Partner/ })
+      .getByText('PROJECT_GRANT_OWNER', { exact: true })
+      .waitFor();
+    const [shared] = (await api(ManagementService).listGrantedProjects({}, inOrg)).result;
+    const grantMembers = async () =>
+      (
+        await api(ManagementService).listProjectGrantMembers({ projectId: sharedId, grantId: shared.grantId }, inOrg)
+      ).result.map((m) => [m.userId, m.roles]);
+    expect(await grantMembers()).toEqual([[partner.userId, ['PROJECT_GRANT_OWNER']]]);
+    await changeAdminRoles(grantAdmins, 'Pat Partner', 'PROJECT_GRANT_OWNER', 'PROJECT_GRANT_OWNER_VIEWER');
+    expect(await grantMembers()).toEqual([[partner.userId, ['PROJECT_GRANT_OWNER_VIEWER']]]);
+    await removeAdmin(grantAdmins, 'Pat Partner');
+    await grantAdmins.getByRole('row', { name: /Pat Partner/ }).waitFor({ state: 'detached' });
+    expect(await grantMembers()).toEqual([]);
+
+    // An org domain proved over HTTP (the instructions' URL served with its token), verified, then made primary.
+    await page.goto(`${local}/ui/console/#/orgs/${orgId}`);
+    const domains = panel(page, 'Domains');
+    await domains.getByLabel('Domain', { exact: true }).fill('localhost');
+    await domains.getByRole('button', { name: 'Add domain' }).click();
+    await domains
+      .getByRole('row', { name: /^localhost/ })
+      .getByRole('button', { name: 'Verify by HTTP' })
+      .click();
+    const instructions = page.getByRole('region', { name: 'Verification instructions' });
+    await instructions.getByText('/.well-known/zitadel-challenge/').waitFor();
+    await instructions.getByRole('button', { name: 'Verify' }).click();
+    await status(page).filter({ hasText: 'Domain localhost verified.' }).waitFor();
+    await domains
+      .getByRole('row', { name: /^localhost/ })
+      .getByRole('button', { name: 'Make primary' })
+      .click();
+    await status(page).filter({ hasText: 'localhost is now the primary domain.' }).waitFor();
+    const orgDomains = (await api(OrganizationServiceBeta).listOrganizationDomains({ organizationId: orgId })).domains;
+    expect(orgDomains.filter((d) => d.isPrimary).map((d) => [d.domainName, d.isVerified])).toEqual([
+      ['localhost', true],
+    ]);
+
+    // Actions: a target's signing key rotated (the new one shown once), an execution's targets reordered, added and taken out in place.
+    const actionsApi = api(ActionService);
+    const first = await actionsApi.createTarget({
+      name: 'first hook',
+      endpoint: 'https://hooks.example.com/first',
+      timeout: { seconds: 5n },
+      targetType: { case: 'restWebhook', value: {} },
+    });
+    const second = await actionsApi.createTarget({
+      name: 'second hook',
+      endpoint: 'https://hooks.example.com/second',
+      timeout: { seconds: 5n },
+      targetType: { case: 'restWebhook', value: {} },
+    });
+    const watchedMethod = '/zitadel.user.v2.UserService/RemoveIDPLink';
+    const watched = {
+      conditionType: { case: 'request', value: { condition: { case: 'method', value: watchedMethod } } },
+    } as const;
+    await actionsApi.setExecution({ condition: watched, targets: [first.id] });
+    await open(page, 'Actions');
+    const targetRows = panel(page, 'Targets');
+    await targetRows
+      .getByRole('row', { name: /first hook/ })
+      .getByRole('button', { name: 'Rotate signing key' })
+      .click();
+    await page
+      .getByRole('dialog', { name: /Give first hook a new signing key\?/ })
+      .getByRole('button', { name: 'Rotate signing key' })
+      .click();
+    await status(page).filter({ hasText: 'Target first hook has a new signing key.' }).waitFor();
+    const rotated = await page.getByTestId('rotated-signing-key').innerText();
+    const stored = (await actionsApi.getTarget({ id: first.id })).target!.signingKey;
+    expect(rotated).toBe(stored);
+    expect(rotated).not.toBe(first.signingKey);
+
+    const executionsPanel = panel(page, 'Executions');
+    await executionsPanel
+      .getByRole('row', { name: new RegExp(`request ${watchedMethod}`) })
+      .getByRole('button', { name: 'Change targets' })
+      .click();
+    const editor = page.getByRole('form', { name: `Targets of the execution on request ${watchedMethod}` });
+    await editor.getByLabel('Target to add').selectOption({ label: 'second hook' });
+    await editor.getByRole('button', { name: 'Add target' }).click();
+    await editor.getByRole('button', { name: 'Move second hook up' }).click();
+    expect(await editor.locator('li > span:first-child').allInnerTexts()).toEqual(['second hook', 'first hook']);
+    await editor.getByRole('button', { name: 'Save targets' }).click();
+    await status(page).filter({ hasText: 'Targets saved.' }).waitFor();
+    const targetsOf = async () =>
+      (await actionsApi.listExecutions({})).executions.find((e) => e.condition?.conditionType.case === 'request')
+        ?.targets;
+    expect(await targetsOf()).toEqual([second.id, first.id]);
+    await executionsPanel.getByRole('row', { name: /second hook, first hook/ }).waitFor();
+    await executionsPanel.getByRole('button', { name: 'Change targets' }).click();
+    await editor.getByRole('button', { name: 'Take out first hook' }).click();
+    expect(await editor.getByRole('button', { name: 'Take out second hook' }).isDisabled()).toBe(true);
+    await editor.getByRole('button', { name: 'Save targets' }).click();
+    await executionsPanel.getByRole('cell', { name: 'second hook', exact: true }).waitFor();
+    expect(await targetsOf()).toEqual([second.id]);
+    await snap(page, 'console-actions-edit');
+    // What this test set up goes, so the tests after it find no executions or targets of its own.
+    await actionsApi.setExecution({ condition: watched, targets: [] });
+    await actionsApi.deleteTarget({ id: first.id });
+    await actionsApi.deleteTarget({ id: second.id });
+
     expect(problems).toEqual([]);
     await context.close();
   }, 90_000);

@@ -13,6 +13,8 @@ import { AppScreen } from './screens/app.js';
 import { AppWizardScreen } from './screens/app-wizard.js';
 import { AuthorizationsScreen } from './screens/authorizations.js';
 import { EventsScreen } from './screens/events.js';
+import { GrantedProjectScreen } from './screens/granted-projects.js';
+import { IdpScreen } from './screens/idp.js';
 import { IdpsScreen } from './screens/idps.js';
 import { InstanceStatus } from './screens/instance-status.js';
 import { OrgScreen } from './screens/org.js';
@@ -26,7 +28,7 @@ import { ErrorNotice, Loading, Select, lazy, useLoad } from './ui.js';
 const SamlAppWizardScreen = lazy(() => import('./screens/saml-app.js'), 'SamlAppWizardScreen');
 const ProvidersScreen = lazy(() => import('./screens/providers.js'), 'ProvidersScreen');
 
-/** The screens, each with the permission that shows it in the menu. */
+/** The screens, each with the permission (or any of the permissions) that shows it in the menu. */
 const NAV = [
   { path: 'orgs', label: 'nav.orgs', permission: 'org.read' },
   { path: 'users', label: 'nav.users', permission: 'user.read' },
@@ -34,7 +36,7 @@ const NAV = [
   { path: 'authorizations', label: 'nav.authorizations', permission: 'user.grant.read' },
   { path: 'settings', label: 'nav.settings', permission: 'policy.read' },
   { path: 'providers', label: 'nav.providers', permission: 'iam.read' },
-  { path: 'idps', label: 'nav.idps', permission: 'org.idp.read' },
+  { path: 'idps', label: 'nav.idps', permission: ['org.idp.read', 'iam.idp.read'] },
   { path: 'actions', label: 'nav.actions', permission: 'action.target.read' },
   { path: 'events', label: 'nav.events', permission: 'events.read' },
 ];
@@ -52,18 +54,23 @@ function Screen({ segments }) {
   if (first === 'projects' && id && sub === 'apps' && action) return html`<${AppScreen} projectId=${id} appId=${action} />`;
   if (first === 'projects' && id) return html`<${ProjectScreen} projectId=${id} />`;
   if (first === 'projects') return html`<${ProjectsScreen} />`;
+  if (first === 'granted' && id && sub) return html`<${GrantedProjectScreen} projectId=${id} grantId=${sub} />`;
   if (first === 'authorizations') return html`<${AuthorizationsScreen} />`;
   if (first === 'events') return html`<${EventsScreen} />`;
   if (first === 'settings') return html`<${SettingsScreen} />`;
   if (first === 'providers') return html`<${ProvidersScreen} />`;
+  if (first === 'idps' && id && sub) return html`<${IdpScreen} level=${id} idpId=${sub} />`;
   if (first === 'idps') return html`<${IdpsScreen} />`;
   if (first === 'actions') return html`<${ActionsScreen} />`;
   return html`<${Home} />`;
 }
 
+/** @param {import('./session.js').Session} session @param {{ permission: string | string[] }} item */
+const shows = (session, item) => [item.permission].flat().some((p) => can(session, p));
+
 function Home() {
   const { session } = useSession();
-  const allowed = NAV.filter((n) => can(session, n.permission));
+  const allowed = NAV.filter((n) => shows(session, n));
   return html`<div>
     <h1>${t('home.title')}</h1>
     <p>${t('session.signedInAs', { name: session.displayName })}</p>
@@ -90,7 +97,7 @@ function App({ signOut }) {
   if (!session) return html`<main id="main" class="content"><${Loading} /></main>`;
   const switchOrg = (/** @type {string} */ orgId) => withPermissions({ ...session, orgId }).then(setSession, setError);
   const value = { session, switchOrg, signOut };
-  const allowed = NAV.filter((n) => can(session, n.permission));
+  const allowed = NAV.filter((n) => shows(session, n));
   return html`<${SessionContext.Provider} value=${value}>
     <a class="skip" href="#main">${t('nav.skip')}</a>
     <header class="top">

@@ -76,6 +76,7 @@ export function ActionsScreen() {
   );
   const action = useAction();
   const [editing, setEditing] = useState(/** @type {any} */ (undefined));
+  const [rotated, setRotated] = useState({ name: '', key: '' });
   if (!readable) return html`<${Forbidden} />`;
   const list = targets.data?.targets ?? [];
   const writable = can(session, 'action.target.write');
@@ -89,6 +90,17 @@ export function ActionsScreen() {
       await call(`${ACTIONS}/DeleteTarget`, { id: x.id });
       targets.reload();
     }, t('actions.deleted', { name: x.name }));
+  /**
+   * A new signing key, the old one retired at once: UpdateTarget with expirationSigningKey (ZITADEL
+   * takes only 0s for now) answers the new key, shown this once.
+   * @param {any} x a target
+   */
+  const rotate = (x) =>
+    action.run(async () => {
+      setRotated({ name: '', key: '' });
+      const answer = await call(`${ACTIONS}/UpdateTarget`, { id: x.id, expirationSigningKey: '0s' });
+      setRotated({ name: x.name, key: answer.signingKey ?? '' });
+    }, t('actions.rotated', { name: x.name }));
   return html`<div>
     <h1>${t('actions.title')}</h1>
     ${writable
@@ -106,12 +118,17 @@ export function ActionsScreen() {
           t(`actions.kind.${kindOf(x)}`),
           html`<span class="actions">
             ${writable ? html`<button type="button" onClick=${() => setEditing(x)}>${t('actions.edit')}</button>` : ''}
+            ${writable
+              ? html`<${ConfirmButton} label=${t('actions.rotate')} question=${t('actions.rotateConfirm', { name: x.name })}
+                  onConfirm=${() => rotate(x)} danger=${false} />`
+              : ''}
             ${can(session, 'action.target.delete')
               ? html`<${ConfirmButton} label=${t('actions.delete')} question=${t('actions.deleteConfirm', { name: x.name })} onConfirm=${() => remove(x)} />`
               : ''}
           </span>`,
         ])} />
       ${action.feedback}
+      <${ShownOnce} label=${t('actions.newSigningKey', { name: rotated.name })} value=${rotated.key} testId="rotated-signing-key" warning=${t('actions.keyOnce')} />
     <//>
     ${can(session, 'action.execution.read') ? html`<${Executions} targets=${list} executions=${executions} />` : ''}
   </div>`;

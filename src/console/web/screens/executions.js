@@ -45,12 +45,20 @@ export function Executions({ targets, executions }) {
   const names = new Map(targets.map((x) => [x.id, x.name]));
   const runs = executions.data?.executions ?? [];
   const writable = can(session, 'action.execution.write');
+  const [editing, setEditing] = useState(/** @type {any} */ (undefined));
   /** @param {any} e */
   const remove = (e) =>
     action.run(async () => {
       await call(`${ACTIONS}/SetExecution`, { condition: e.condition, targets: [] });
       executions.reload();
     }, t('executions.removed'));
+  /** SetExecution replaces the targets, in the order given. @param {any} e @param {string[]} order */
+  const saveTargets = (e, order) =>
+    action.run(async () => {
+      await call(`${ACTIONS}/SetExecution`, { condition: e.condition, targets: order });
+      setEditing(undefined);
+      executions.reload();
+    }, t('executions.saved'));
   return html`<${Section} title=${t('actions.executions')}>
     <${LoadState} load=${executions} count=${runs.length} />
     <${Table}
@@ -59,11 +67,18 @@ export function Executions({ targets, executions }) {
         conditionText(e.condition),
         (e.targets ?? []).map((/** @type {string} */ id) => names.get(id) ?? id).join(', '),
         ...(writable
-          ? [html`<${ConfirmButton} label=${t('executions.remove')}
-              question=${t('executions.removeConfirm', { condition: conditionText(e.condition) })} onConfirm=${() => remove(e)} />`]
+          ? [html`<span class="actions">
+              <button type="button" onClick=${() => setEditing(e)}>${t('executions.edit')}</button>
+              <${ConfirmButton} label=${t('executions.remove')}
+                question=${t('executions.removeConfirm', { condition: conditionText(e.condition) })} onConfirm=${() => remove(e)} />
+            </span>`]
           : []),
       ])} />
     ${action.feedback}
+    ${writable && editing
+      ? html`<${EditTargets} key=${conditionText(editing.condition)} execution=${editing} targets=${targets}
+          onSave=${(/** @type {string[]} */ order) => saveTargets(editing, order)} onCancel=${() => setEditing(undefined)} />`
+      : ''}
     ${writable ? html`<${SetExecution} targets=${targets} onSet=${executions.reload} />` : ''}
   <//>`;
 }
@@ -117,4 +132,57 @@ function SetExecution({ targets, onSet }) {
       </button></div>
     </form>
     ${action.feedback}`;
+}
+
+/**
+ * An execution's targets changed in place: called in the order listed (moved up or down), one
+ * added or taken out, saved as SetExecution replaces them. Taking out every one is the removal
+ * above, so at least one stays.
+ * @param {{ execution: any, targets: any[], onSave: (order: string[]) => void, onCancel: () => void }} props
+ */
+function EditTargets({ execution, targets, onSave, onCancel }) {
+  const [order, setOrder] = useState(/** @type {string[]} */ (execution.targets ?? []));
+  const [adding, setAdding] = useState('');
+  const names = new Map(targets.map((x) => [x.id, x.name]));
+  const condition = conditionText(execution.condition);
+  /** @param {number} i @param {number} by */
+  const move = (i, by) => {
+    const next = [...order];
+    [next[i], next[i + by]] = [next[i + by], next[i]];
+    setOrder(next);
+  };
+  const add = () => {
+    setOrder([...order, adding]);
+    setAdding('');
+  };
+  const rest = targets.filter((x) => !order.includes(x.id));
+  return html`<form class="grid" aria-label=${t('executions.editTitle', { condition })}
+      onSubmit=${(/** @type {Event} */ e) => { e.preventDefault(); onSave(order); }}>
+      <h3>${t('executions.editTitle', { condition })}</h3>
+      <ol class="ordered">
+        ${order.map((id, i) => {
+          const name = names.get(id) ?? id;
+          return html`<li>
+            <span>${name}</span>
+            <span class="actions">
+              <button type="button" disabled=${i === 0} onClick=${() => move(i, -1)}>${t('executions.up', { name })}</button>
+              <button type="button" disabled=${i === order.length - 1} onClick=${() => move(i, 1)}>${t('executions.down', { name })}</button>
+              <button type="button" disabled=${order.length === 1} onClick=${() => setOrder(order.filter((x) => x !== id))}>
+                ${t('executions.takeOut', { name })}</button>
+            </span>
+          </li>`;
+        })}
+      </ol>
+      ${rest.length
+        ? html`<div class="actions">
+            <${Select} label=${t('executions.addTarget')} value=${adding} onChange=${setAdding} placeholder=${t('authz.choose')}
+              options=${rest.map((x) => ({ value: x.id, label: x.name }))} />
+            <button type="button" disabled=${!adding} onClick=${add}>${t('executions.add')}</button>
+          </div>`
+        : ''}
+      <div class="actions">
+        <button type="submit" class="primary">${t('executions.saveTargets')}</button>
+        <button type="button" onClick=${onCancel}>${t('common.cancel')}</button>
+      </div>
+    </form>`;
 }

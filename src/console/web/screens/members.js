@@ -22,13 +22,25 @@ export const orgLevel = (orgId) => ({ methods: 'Org', body: {}, permission: 'org
 /** @param {string} orgId @param {string} projectId @returns {Level} */
 export const projectLevel = (orgId, projectId) => ({ methods: 'Project', body: { projectId }, permission: 'project.member', orgId });
 
+/**
+ * A project granted to the org: its administrators are users of the granted org (ZITADEL's project
+ * grant members), managed in that org's context.
+ * @param {string} orgId the granted org @param {string} projectId @param {string} grantId @returns {Level}
+ */
+export const grantLevel = (orgId, projectId, grantId) => ({
+  methods: 'ProjectGrant',
+  body: { projectId, grantId },
+  permission: 'project.grant.member',
+  orgId,
+});
+
 /** @param {{ level: Level }} props */
 export function Members({ level }) {
   const { session } = useSession();
   const { methods, body, orgId, permission } = level;
   const members = useLoad(
     () => call(`${MGMT}/List${methods}Members`, { ...body, query: listQuery(0, 100) }, { orgId }),
-    [orgId, methods, body.projectId],
+    [orgId, methods, body.projectId, body.grantId],
   );
   const action = useAction();
   const list = members.data?.result ?? [];

@@ -65,15 +65,29 @@ export function OrgScreen({ orgId }) {
       await call(`${ORGS}/DeleteOrganizationDomain`, { organizationId: orgId, domain: d });
       domains.reload();
     });
+  /** The org's primary domain names its users' login names: v1 SetPrimaryOrgDomain (v2beta has none). @param {string} d */
+  const makePrimary = (d) =>
+    action.run(async () => {
+      await call('zitadel.management.v1.ManagementService/SetPrimaryOrgDomain', { domain: d }, { orgId });
+      domains.reload();
+    }, t('domains.primarySet', { domain: d }));
   /** @param {any} d */
-  const actions = (d) =>
-    writable && !d.isVerified
-      ? html`<div class="actions">
-          <button type="button" onClick=${() => prove(d.domainName, 'HTTP')}>${t('domains.proveHttp')}</button>
-          <button type="button" onClick=${() => prove(d.domainName, 'DNS')}>${t('domains.proveDns')}</button>
-          <${ConfirmButton} label=${t('domains.remove')} question=${t('domains.removeConfirm', { domain: d.domainName })} onConfirm=${() => remove(d.domainName)} />
-        </div>`
-      : '';
+  const actions = (d) => {
+    if (!writable) return '';
+    if (d.isVerified) {
+      return d.isPrimary
+        ? ''
+        : html`<div class="actions">
+            <button type="button" onClick=${() => makePrimary(d.domainName)}>${t('domains.makePrimary')}</button>
+            <${ConfirmButton} label=${t('domains.remove')} question=${t('domains.removeConfirm', { domain: d.domainName })} onConfirm=${() => remove(d.domainName)} />
+          </div>`;
+    }
+    return html`<div class="actions">
+      <button type="button" onClick=${() => prove(d.domainName, 'HTTP')}>${t('domains.proveHttp')}</button>
+      <button type="button" onClick=${() => prove(d.domainName, 'DNS')}>${t('domains.proveDns')}</button>
+      <${ConfirmButton} label=${t('domains.remove')} question=${t('domains.removeConfirm', { domain: d.domainName })} onConfirm=${() => remove(d.domainName)} />
+    </div>`;
+  };
   return html`<div>
     <p><a href=${href('orgs')}>← ${t('orgs.title')}</a></p>
     <h1>${name}</h1>

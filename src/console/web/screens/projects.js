@@ -5,6 +5,7 @@ import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { href } from '../router.js';
 import { can, useSession } from '../session.js';
+import { GrantedProjects } from './granted-projects.js';
 import { Members, projectLevel } from './members.js';
 import { Grants } from './project-grants.js';
 import { listProjects, listRoles } from './project-queries.js';
@@ -28,6 +29,7 @@ export function ProjectsScreen() {
         rows=${projects.map((/** @type {any} */ p) => [html`<a href=${href('projects', p.id)}>${p.name}</a>`, stateText(p.state)])} />
       <${Pager} page=${page} size=${SIZE} total=${Number(list.data?.pagination?.totalResult ?? 0)} onPage=${setPage} />
     <//>
+    <${GrantedProjects} />
   </div>`;
 }
 

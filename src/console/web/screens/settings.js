@@ -217,6 +217,17 @@ export function requestOf(def, policy, values, adding) {
 }
 
 /**
+ * AddCustomLoginPolicy's request that gives an org its own copy of the login policy it inherits
+ * (every field; the identity providers are the caller's to name).
+ * @param {any} policy the inherited zitadel.policy.v1.LoginPolicy
+ */
+export function ownLoginPolicyRequest(policy) {
+  const def = POLICIES[0];
+  const values = Object.fromEntries(def.fields.map(([path, , type]) => [path, CODEC.toForm(type, valueAt(policy, path))]));
+  return requestOf(def, policy, values, true);
+}
+
+/**
  * Where a policy is read, saved and reset at a level, and who may do each.
  * @param {Policy} def @param {'org' | 'instance'} level @param {string} orgId
  */

@@ -3,7 +3,10 @@
 import { call, listQuery } from '../api.js';
 import { html } from '../html.js';
 import { t } from '../i18n.js';
+import { useState } from 'preact/hooks';
+import { useSession } from '../session.js';
 import { ConfirmButton, LoadState, Section, Table, stateText, useAction, useLoad } from '../ui.js';
+import { RegisterPasskey } from './passkey.js';
 
 const USERS = 'zitadel.user.v2.UserService';
 
@@ -86,9 +89,12 @@ async function machineCredentialsOf(userId, what) {
 /** @param {{ user: any, writable: boolean, round?: number }} props a zitadel.user.v2.User */
 export function UserCredentials({ user, writable, round = 0 }) {
   const userId = user.userId;
+  const { session } = useSession();
+  const [registered, setRegistered] = useState(0);
   if (user.human) {
     return html`<${Credentials} title=${t('credentials.factors')} head=${[t('users.type'), t('common.name'), t('common.state')]}
-      load=${() => factorsOf(userId)} deps=${[userId]} writable=${writable} />`;
+      load=${() => factorsOf(userId)} deps=${[userId, registered]} writable=${writable} />
+      ${userId === session.userId ? html`<${RegisterPasskey} userId=${userId} onRegistered=${() => setRegistered((n) => n + 1)} />` : ''}`;
   }
   const head = [t('users.type'), t('common.id'), t('users.tokenExpires')];
   return html`
