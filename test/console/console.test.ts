@@ -97,7 +97,7 @@ async function signIn(page: Page, loginName: string, password: string, newPasswo
     await page.fill('#confirmPassword', newPassword);
     await page.click('button[type=submit]');
   }
-  await page.waitForURL((url) => url.pathname === '/ui/console/' && !url.search, { timeout: 15_000 });
+  await page.waitForURL((url) => url.pathname === '/ui/console/' && !url.search, { timeout: 30_000 });
 }
 
 /** RFC 6749 §2.3.1: the client's id and secret, form-encoded, as HTTP Basic credentials. */
@@ -897,7 +897,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     expect(new URL(page.url()).pathname).toBe('/ui/console/signedout');
     expect(problems).toEqual([]);
     await context.close();
-  }, 90_000);
+  }, 240_000);
 
   it('an administrator adds identity providers of several kinds at org and instance level, changes one (its secret kept), reads its callback URL and offers them on the login page (an org without its own login policy gets a copy, as ZITADEL’s console does), registers a passkey for its own account, manages a granted project’s administrators in the granted org, makes a domain proved over HTTP primary, rotates a target’s signing key (shown once) and edits an execution’s targets in place, each seen by the API', async () => {
     // WebAuthn needs a domain as relying party id: the console is opened on localhost, not 127.0.0.1.
@@ -1193,7 +1193,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
 
     expect(problems).toEqual([]);
     await context.close();
-  }, 90_000);
+  }, 240_000);
 
   it('a plain user sees only its own permitted screens (here none), in German, and a screen it may not use as a 403', async () => {
     const user = await api(UserService).addHumanUser({
@@ -1602,5 +1602,5 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
 
     expect(problems).toEqual([]);
     await context.close();
-  }, 90_000);
+  }, 240_000);
 });
