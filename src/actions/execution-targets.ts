@@ -28,7 +28,10 @@ export class ExecutionTargets {
 
   /** The targets of the first of `ids` (most specific first) that has an execution; none when none has. */
   async first(instanceId: string, ids: readonly string[]): Promise<readonly CallableTarget[]> {
-    const set = await this.cache.get(instanceId, 'executions', () => this.load(instanceId));
+    // Every RPC asks: a kept set is answered without the promise a cache read costs.
+    const set =
+      this.cache.peek(instanceId, 'executions') ??
+      (await this.cache.get(instanceId, 'executions', () => this.load(instanceId)));
     if (!set.size) return [];
     for (const id of ids) {
       const targets = set.get(id);

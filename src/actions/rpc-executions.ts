@@ -9,18 +9,19 @@ import * as errors from './actions.errors.js';
 
 /**
  * ZITADEL's ContextInfoRequest / ContextInfoResponse: what a request or response target
- * receives. Empty strings are left out, as Go's `omitempty` does; messages are protojson.
+ * receives. Empty ids are left out, as Go's `omitempty` does; messages are protojson (which leaves
+ * out empty fields itself).
  */
 function contextInfo(call: ExecutedCall, projectId: string | undefined, messages: Record<string, unknown>): string {
   const info: Record<string, unknown> = {
     fullMethod: call.fullMethod,
     instanceID: call.instance.id,
-    orgID: call.principal?.orgId,
-    projectID: projectId,
-    userID: call.principal?.userId,
+    orgID: call.principal?.orgId || undefined,
+    projectID: projectId || undefined,
+    userID: call.principal?.userId || undefined,
     ...messages,
   };
-  return JSON.stringify(info, (_k, v) => (v === '' ? undefined : v));
+  return JSON.stringify(info);
 }
 
 /** A restCall's answer read as the method's message (strict protojson, as Go's protojson.Unmarshal). */

@@ -208,6 +208,42 @@ describe('the outbound HTTP client: resolve once, check every address, connect t
     expect(inside.hits).toEqual([]);
   });
 
+  it('keep-alive callers reuse a host’s checked addresses for their lifetime, then resolve and check again: a rebind to loopback is then refused', async () => {
+    const pooled = new OutboundHttp({
+      allowPrivate: false,
+      allowedNetworks: parseNetworks('127.0.0.2'),
+      dnsServers: [dns.address],
+      checkedAddressTtlMs: 300,
+    });
+    dns.answerA('hook.test', ['127.0.0.2'], ['127.0.0.1']);
+    const hook = `http://hook.test:${port}/hook`;
+    const POST: OutboundRequest = { ...GET, method: 'POST', body: '{}', keepAlive: true };
+    expect((await pooled.request(hook, POST)).address).toBe('127.0.0.2');
+    expect((await pooled.request(hook, POST)).address).toBe('127.0.0.2');
+    expect(dns.queryCount('A', 'hook.test')).toBe(1);
+    // Not kept for callers that do not pool, nor for trusted destinations.
+    expect(await failureOf(pooled.request(hook, { ...POST, keepAlive: false }))).toBe('blocked-address');
+    expect(dns.queryCount('A', 'hook.test')).toBe(2);
+    await new Promise((r) => setTimeout(r, 350));
+    expect(await failureOf(pooled.request(hook, POST))).toBe('blocked-address');
+    expect(dns.queryCount('A', 'hook.test')).toBe(3);
+    expect(inside.hits).toEqual([]);
+  });
+
+  it('a refused host is not kept: every keep-alive call checks it again', async () => {
+    const pooled = new OutboundHttp({
+      allowPrivate: false,
+      allowedNetworks: parseNetworks('127.0.0.2'),
+      dnsServers: [dns.address],
+    });
+    dns.answerA('later.test', ['127.0.0.1'], ['127.0.0.2']);
+    const POST: OutboundRequest = { ...GET, method: 'POST', body: '{}', keepAlive: true };
+    expect(await failureOf(pooled.request(`http://later.test:${port}/hook`, POST))).toBe('blocked-address');
+    expect((await pooled.request(`http://later.test:${port}/hook`, POST)).address).toBe('127.0.0.2');
+    expect(dns.queryCount('A', 'later.test')).toBe(2);
+    expect(inside.hits).toEqual([]);
+  });
+
   it('an operator-configured destination (trusted) may be internal, and is still connected to by its resolved address', async () => {
     const res = await client.request(`http://127.0.0.1:${port}/hook`, { ...GET, trustedDestination: true });
     expect(res).toMatchObject({ status: 200, address: '127.0.0.1' });

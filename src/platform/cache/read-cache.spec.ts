@@ -64,6 +64,24 @@ describe('ReadCache', () => {
     expect(w.loads()).toBe(4);
   });
 
+  it('peek answers a kept value within its lifetime, never loads, and misses once it has expired', async () => {
+    const w = world({ keepFor: () => 20 });
+    expect(w.cache.peek('i1', 'k')).toBeUndefined();
+    await w.read('i1', 'k');
+    expect(w.cache.peek('i1', 'k')).toBe('i1/k');
+    expect(w.cache.peek('i2', 'k')).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(w.cache.peek('i1', 'k')).toBeUndefined();
+    expect(w.loads()).toBe(1);
+  });
+
+  it('peek answers nothing while not usable', async () => {
+    const w = world();
+    await w.read('i1', 'k');
+    w.freshness.usable = false;
+    expect(w.cache.peek('i1', 'k')).toBeUndefined();
+  });
+
   it('holds at most maxEntries, dropping the oldest first', async () => {
     const w = world({ maxEntries: 2 });
     await w.read('i1', 'a');

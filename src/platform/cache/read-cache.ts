@@ -29,7 +29,9 @@ export interface CacheStats {
 /**
  * Values read from the database, per instance and key, kept until the change feed says their
  * instance changed (or the backstop lifetime ends). Loads run concurrently; a load that began
- * before a change is answered but not kept, so a cache never keeps what a commit replaced.
+ * before a change is answered but not kept, so a cache never keeps what a commit replaced. With a
+ * freshness that never moves it is a plain bounded cache with a lifetime (the outbound client's
+ * checked addresses).
  */
 export class ReadCache<V> {
   private readonly instances = new Map<string, Map<string, Entry<V>>>();
@@ -43,12 +45,8 @@ export class ReadCache<V> {
 
   async get(instanceId: string, key: string, load: () => Promise<V>): Promise<V> {
     if (!this.freshness.usable) return load();
-    const entries = this.instances.get(instanceId);
-    const hit = entries?.get(key);
-    if (hit && hit.until > Date.now()) {
-      this.stats.hits++;
-      return hit.value;
-    }
+    const hit = this.fresh(instanceId, key);
+    if (hit) return hit.value;
     this.stats.misses++;
     const version = this.freshness.version;
     const value = await load();
@@ -56,6 +54,14 @@ export class ReadCache<V> {
     if (keepMs > 0 && this.freshness.usable && this.freshness.version === version)
       this.keep(instanceId, key, value, Date.now() + keepMs);
     return value;
+  }
+
+  /**
+   * The kept value, without loading on a miss and without a promise: for paths hot enough that
+   * `get`'s await costs (a value that may be undefined cannot be told from a miss here).
+   */
+  peek(instanceId: string, key: string): V | undefined {
+    return this.freshness.usable ? this.fresh(instanceId, key)?.value : undefined;
   }
 
   /** Forgets one instance's entries, or all. */
@@ -71,6 +77,14 @@ export class ReadCache<V> {
 
   get entries(): number {
     return this.size;
+  }
+
+  /** The entry kept for the key while it is still within its lifetime (a hit). */
+  private fresh(instanceId: string, key: string): Entry<V> | undefined {
+    const hit = this.instances.get(instanceId)?.get(key);
+    if (!hit || hit.until <= Date.now()) return undefined;
+    this.stats.hits++;
+    return hit;
   }
 
   private keep(instanceId: string, key: string, value: V, until: number): void {

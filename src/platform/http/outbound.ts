@@ -8,6 +8,7 @@ import {
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
+import { ReadCache } from '../cache/read-cache.js';
 import type { Config } from '../config/config.js';
 import { describeCategory, parseNetworks, refusedCategory, type AddressPolicy } from './address-rules.js';
 
@@ -50,7 +51,8 @@ export interface OutboundRequest {
   readonly trustedDestination?: boolean;
   /**
    * Keeps the connection for the next request to the same checked address (and TLS server name):
-   * for endpoints called on every request (Actions targets). Still resolved and checked each time.
+   * for endpoints called on every request (Actions targets). The host's checked addresses are
+   * reused for `checkedAddressTtlMs`, then it is resolved and checked again.
    */
   readonly keepAlive?: boolean;
 }
@@ -79,7 +81,12 @@ export interface OutboundResponse {
 export interface OutboundOptions extends AddressPolicy {
   /** DNS servers (`host` or `host:port`) for names in caller-given URLs; default: the system's resolver. */
   readonly dnsServers?: readonly string[];
+  /** How long `keepAlive` requests reuse a host's checked addresses; default 30 s, as long as an idle pooled socket. */
+  readonly checkedAddressTtlMs?: number;
 }
+
+/** The checks never go stale by a commit: only their lifetime ends them. */
+const TIMED_ONLY = { usable: true, version: 0 } as const;
 
 /** Connection errors after which the next resolved address is tried. */
 const TRY_NEXT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'EAFNOSUPPORT']);
@@ -96,8 +103,20 @@ const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorizat
  */
 export class OutboundHttp {
   private readonly resolver?: Resolver;
+  /**
+   * A host's checked addresses for `keepAlive` callers, per trust: a look-up and its checks per
+   * call cost more than the call to a pooled socket. Only addresses that passed are kept, and
+   * connections still go to exactly those addresses, so a name that rebinds meanwhile changes
+   * nothing; after the lifetime the name is resolved and checked again.
+   */
+  private readonly checked: ReadCache<string[]>;
 
   constructor(private readonly options: OutboundOptions) {
+    this.checked = new ReadCache(TIMED_ONLY, {
+      name: 'outbound-checked-addresses',
+      maxEntries: 1_000,
+      ttlMs: options.checkedAddressTtlMs ?? 30_000,
+    });
     if (options.dnsServers?.length) {
       this.resolver = new Resolver({ timeout: 3_000, tries: 2 });
       this.resolver.setServers([...options.dnsServers]);
@@ -118,10 +137,10 @@ export class OutboundHttp {
   async request(target: string | URL, init: OutboundRequest): Promise<OutboundResponse> {
     const deadline = Date.now() + init.timeoutMs;
     let url = parseTarget(target);
-    let headers = { ...init.headers };
+    let request = init;
     for (let hop = 0; ; hop++) {
-      const addresses = await withDeadline(this.checkedAddresses(url, init.trustedDestination ?? false), deadline, url);
-      const { res, address } = await this.connect(url, addresses, { ...init, headers }, deadline);
+      const addresses = this.keptAddresses(url, init) ?? (await this.addressesFor(url, init, deadline));
+      const { res, address } = await this.connect(url, addresses, request, deadline);
       const location = res.headers.location;
       const redirect = res.statusCode! >= 300 && res.statusCode! < 400 && location !== undefined;
       const follow = redirect && (init.maxRedirects ?? 0) > 0 && (init.method ?? 'GET') === 'GET';
@@ -137,7 +156,12 @@ export class OutboundHttp {
         throw new OutboundError('too-many-redirects', `${url.origin} redirected more than ${init.maxRedirects} times`);
       const next = parseTarget(location!, url);
       if (next.origin !== url.origin)
-        headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !CREDENTIAL_HEADERS.has(k.toLowerCase())));
+        request = {
+          ...request,
+          headers: Object.fromEntries(
+            Object.entries(request.headers ?? {}).filter(([k]) => !CREDENTIAL_HEADERS.has(k.toLowerCase())),
+          ),
+        };
       url = next;
     }
   }
@@ -171,9 +195,17 @@ export class OutboundHttp {
     };
   }
 
-  /** Every address the host resolves to, each allowed by the policy; resolved exactly once. */
-  private async checkedAddresses(url: URL, trusted: boolean): Promise<string[]> {
-    return this.checkedHost(url.hostname, trusted);
+  /** A `keepAlive` request's host's addresses, checked within their lifetime; none when not kept. */
+  private keptAddresses(url: URL, init: OutboundRequest): string[] | undefined {
+    return init.keepAlive ? this.checked.peek(trustOf(init), url.hostname) : undefined;
+  }
+
+  /** Every address the host resolves to, each allowed by the policy; resolved exactly once, within the deadline. */
+  private addressesFor(url: URL, init: OutboundRequest, deadline: number): Promise<string[]> {
+    const trusted = init.trustedDestination ?? false;
+    const check = () => this.checkedHost(url.hostname, trusted);
+    const addresses = init.keepAlive ? this.checked.get(trustOf(init), url.hostname, check) : check();
+    return withDeadline(addresses, deadline, url);
   }
 
   /**
@@ -238,6 +270,11 @@ export class OutboundHttp {
   }
 }
 
+/** Checks made for trusted destinations are never used for others. */
+function trustOf(init: OutboundRequest): string {
+  return init.trustedDestination ? 'trusted' : 'checked';
+}
+
 /** PORTCULLIS_OUTBOUND_ALLOW_PRIVATE: `true`, `false`, or the networks allowed. */
 export function outboundPolicy(setting: string): AddressPolicy {
   if (setting === 'true' || setting === 'false') return { allowPrivate: setting === 'true', allowedNetworks: [] };
@@ -269,10 +306,22 @@ function send(url: URL, address: string, init: OutboundRequest, deadline: number
     // TLS SNI and the certificate's name check use the URL's host name (RFC 6066 forbids an IP as SNI).
     servername: isIP(host) ? undefined : host,
     agent: init.keepAlive ? (url.protocol === 'https:' ? POOLS.https : POOLS.http) : false,
-    signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
   };
   return new Promise((resolve, reject) => {
-    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(options, resolve);
+    let answer: IncomingMessage | undefined;
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(options, (res) => resolve((answer = res)));
+    // The deadline ends the exchange, a body still being read included (its reader sees the
+    // timeout). A plain timer, cleared when the exchange closes, costs less per call than an
+    // AbortSignal with its listeners.
+    const timer = setTimeout(
+      () => {
+        const late = new OutboundError('timeout', `${url.origin} did not answer in time`);
+        answer?.destroy(late);
+        req.destroy(late);
+      },
+      Math.max(1, deadline - Date.now()),
+    ).unref();
+    req.once('close', () => clearTimeout(timer));
     req.on('error', reject);
     req.end(init.body);
   });
@@ -295,7 +344,7 @@ async function readCapped(res: IncomingMessage, maxBytes: number, deadline: numb
     }
   } catch (err) {
     res.destroy();
-    // The request's abort signal ends a stalled body as "aborted": that is the deadline.
+    // A stalled body ended as "aborted" at the deadline is a timeout too.
     if (!(err instanceof OutboundError) && Date.now() >= deadline)
       throw new OutboundError('timeout', `${url.origin} did not answer in time`);
     throw asOutboundError(err, url);
