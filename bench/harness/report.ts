@@ -131,12 +131,34 @@ time left out). Statements per request counted by wrapping \`pg.Client.prototype
   that is +3.6 ms p50, at 2 connections +0.1 ms.
 - **What is left** in GetUserByID is the HTTP and REST edge (transcoder 25 % inclusive, pipeline, JSON) and the
   one query; the per-check union of role permissions is gone (\`permissionsOfRoles\` was 1.3 % self).
-- **Token endpoints**: one statement each for client_credentials and introspection, two for userinfo (token,
-  user), five for a rotating refresh (token, user, consume, two inserts). A bare \`oidc-provider\` with its
-  memory adapter runs none, and on this VM one pg round trip costs about as much machine time as a whole
-  bare-provider request (raw select 3,000–8,500 req/s vs. bare introspection 1,200–5,300 in the same runs): one
-  round trip alone caps the ratio near 60 %, before any of our own work. Half needs the token look-up out of
-  the database (a token cache that a revocation in any process empties at once), not leaner code.
+- **Token endpoints, measured again (perf branch)**: introspection ran 4–5 statements, not one, and userinfo 3:
+  the user's claims (ZITADEL answers introspection with its userinfo) read the user, its org and its metadata
+  (the last for a \`preuserinfo\` function execution the instance did not have) on every request. **Fixed**:
+  active users' claim rows and org summaries come from change-fed read caches (the \`users\` trigger now also
+  announces the claim columns, so a profile, state or org change in any process or by plain SQL drops them
+  everywhere), and a function execution's subject is read only when there is one. Per request now: one
+  statement for client_credentials, introspection and userinfo (the token; concurrent look-ups of one token
+  share it), four for a rotating refresh (token, consume, two inserts; it was seven).
+- **Fixed: an idle server ran ~35 statements a second**: the action event worker's "next due" query used
+  \`GREATEST(0, NULL)\`, which is 0 in SQL, so an empty outbox read as due now and every process polled it every
+  200 ms, under load too.
+- **Fixed: REST edge**: \`findRoute\` (~3 % self of GetUserByID) tested every template of the HTTP method; routes
+  are now indexed by their first two literal segments. \`createHandlerContext\` linked three AbortControllers and
+  copied the headers per call (~3.5 %); the invoker builds the context itself.
+- **A/B on the shared machine** (load average 15–23 on 2 vCPUs from four other workers' test runs, so req/s
+  swung ±40 % between identical servers; two servers, one per build, each on its own database, measured
+  alternately in the same minutes; CPU from /proc per request; statements by wrapping \`pg.Client.prototype.query\`;
+  one connection, medians of 3 rounds of 4 s): introspection 43 → 68 req/s, server CPU 5.5 → 3.7 ms per request,
+  4.9 → 1.0 statements; userinfo (the scenario's one token) 29 → 44 req/s, 4.9 → 2.8 ms, 5.2 → 1.2; rotating
+  refresh 14 → 20 req/s, 12.5 → 9.1 ms, 9.3 → 4.4; client_credentials unchanged (3.1 ms, 1 statement plus the
+  idle poll's share); GetUserByID REST 30 → 34 req/s, 3.7 → 3.4 ms, 2.0 → 1.2 (these per-request figures include
+  the idle poll's statements, which weigh more at low rates). Absolute CPU per request is inflated several
+  times by the contention (the bare provider measured 1.5–2 ms per request in the same hour); the ratios to the
+  baselines need a quiet machine and a full run.
+- **What is left on the token endpoints**: one round trip for the token (a token cache would have to be emptied
+  in every process by each revocation at once), oidc-provider's Koa stack (client authentication hashes the
+  client metadata's JSON on every \`Client.find\`; introspection throws and catches in \`decodeProtectedHeader\`
+  for every opaque token), and Node's async hooks for AsyncLocalStorage (\`promiseInitHook\`, \`_propagate\`).
 - **CreateSession**: argon2id runs on libuv's thread pool; on 2 vCPUs it competes with PostgreSQL, the load
   generator and the server's JavaScript.
 - **Idle RSS** (~140 MiB standalone, 45 s after start): libraries only some servers need load on first use

@@ -22,7 +22,8 @@ import {
   type RestRoute,
   type RestService,
 } from './http-bindings.js';
-import { matchPath, type PathTemplate } from './path-template.js';
+import { matchPath } from './path-template.js';
+import { RouteIndex } from './route-index.js';
 import { decodeRequest } from './request-decoder.js';
 
 export type { ExtraBinding, HttpRuleLike, RestRoute, RestService } from './http-bindings.js';
@@ -77,26 +78,16 @@ function decodedOrUndefined(raw: string): string | undefined {
   }
 }
 
-/**
- * A cheap test before matchPath: the template's first two segments, where literal, against the
- * request's. Most of the ~800 routes fail here; matchPath splits and decodes the whole path for
- * each candidate, which was a tenth of the server's CPU on GetUserByID (bench profile).
- */
-function couldMatch(template: PathTemplate, head: readonly (string | undefined)[]): boolean {
-  for (let i = 0; i < 2 && i < template.segments.length; i++) {
-    const segment = template.segments[i];
-    // A verb hangs off the last segment: leave that case to matchPath.
-    if (segment.kind !== 'literal' || (template.verb !== undefined && i === template.segments.length - 1)) return true;
-    if (head[i] !== segment.value) return false;
-  }
-  return true;
-}
-
-function findRoute(table: Map<string, RestRoute[]>, httpMethod: string, rawUrl: string): RouteMatch | undefined {
+function findRoute(
+  table: Map<string, RouteIndex<RestRoute>>,
+  httpMethod: string,
+  rawUrl: string,
+): RouteMatch | undefined {
   const { path, query } = splitUrl(rawUrl);
   const head = path.slice(1).split('/', 2).map(decodedOrUndefined);
-  for (const route of table.get(httpMethod.toUpperCase()) ?? []) {
-    if (!couldMatch(route.template, head)) continue;
+  const routes = table.get(httpMethod.toUpperCase());
+  if (!routes) return undefined;
+  for (const route of routes.candidates(head)) {
     const pathParams = matchPath(route.template, path);
     if (pathParams) return { route, pathParams, query };
   }
@@ -194,7 +185,9 @@ function sendError(res: HttpResponse, err: unknown): void {
  */
 export function createRestHandler(options: RestHandlerOptions): RestHandler {
   const routes = collectRoutes(options.services, options.extraBindings);
-  const table = routingTable(routes);
+  const table = new Map(
+    [...routingTable(routes)].map(([method, list]) => [method, new RouteIndex(list, (r) => r.template)]),
+  );
   const registry = contractRegistry([
     ...options.services.map(serviceOf),
     ...(options.extraBindings ?? []).map((b) => b.method.parent),
