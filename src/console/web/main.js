@@ -54,7 +54,7 @@ function Screen({ segments }) {
   if (first === 'projects') return html`<${ProjectsScreen} />`;
   if (first === 'authorizations') return html`<${AuthorizationsScreen} />`;
   if (first === 'events') return html`<${EventsScreen} />`;
-  if (first === 'settings') return html`<${SettingsScreen} />`;
+  if (first === 'settings') return html`<${SettingsScreen} group=${id} />`;
   if (first === 'providers') return html`<${ProvidersScreen} />`;
   if (first === 'idps') return html`<${IdpsScreen} />`;
   if (first === 'actions') return html`<${ActionsScreen} />`;
