@@ -1379,6 +1379,8 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
 
     // Settings of the org (its own after saving, inherited again after a reset), the domain policy's through the admin API as ZITADEL keeps it.
     const inOwnOrg = { headers: { 'x-zitadel-orgid': ownOrgId } };
+    const settingsGroup = (name: string) =>
+      page.getByRole('navigation', { name: 'Settings groups' }).getByRole('link', { name });
     await open(page, 'Settings');
     const age = panel(page, 'Password expiry');
     await age.getByText('Inherited from the instance').waitFor();
@@ -1393,6 +1395,16 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
       maxAgeDays: 0n,
       isDefault: true,
     });
+    // Org-level lists of factors are the login policy's, shown without changes (the instance's are changed).
+    await panel(page, 'Second factors')
+      .getByText(/Changed in the instance defaults/)
+      .waitFor();
+    expect(await panel(page, 'Second factors').getByRole('button').count()).toBe(0);
+    // Security and token lifetimes exist only at the instance: no such group in an org.
+    expect(await settingsGroup('Security and tokens').count()).toBe(0);
+
+    // The domain group: an org's domain policy through the admin API, as ZITADEL keeps it.
+    await settingsGroup('Domain, legal and notifications').click();
     const domain = panel(page, 'Domain');
     const mustBeDomain = domain.getByLabel('Login names end with the organization’s domain');
     const wasMust = await mustBeDomain.isChecked();
@@ -1409,13 +1421,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
       userLoginMustBeDomain: wasMust,
       isDefault: true,
     });
-    // Org-level lists of factors are the login policy's, shown without changes (the instance's are changed).
-    await panel(page, 'Second factors')
-      .getByText(/Changed in the instance defaults/)
-      .waitFor();
-    expect(await panel(page, 'Second factors').getByRole('button').count()).toBe(0);
-
-    // The instance's: legal and support, notifications, security (instance only), OIDC token lifetimes, login lifetimes.
+    // The instance's: legal and support, notifications, security and OIDC token lifetimes (instance only), login lifetimes and factors.
     await page.getByLabel('Level').selectOption({ label: 'Instance defaults' });
     const legal = panel(page, 'Legal and support');
     await legal.getByLabel('Privacy policy link').fill('https://acme.example/privacy');
@@ -1433,6 +1439,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await notifications.getByRole('button', { name: 'Save' }).click();
     await notifications.getByText('Saved.').waitFor();
     expect((await api(AdminService).getNotificationPolicy({})).policy?.passwordChange).toBe(!notified);
+    await settingsGroup('Security and tokens').click();
     const security = panel(page, 'Security');
     await security.getByLabel('Allow embedding in iframes').check();
     await security
@@ -1450,6 +1457,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await oidc.getByRole('button', { name: 'Save' }).click();
     await oidc.getByText('Saved.').waitFor();
     expect((await api(AdminService).getOIDCSettings({})).settings?.accessTokenLifetime?.seconds).toBe(21_600n);
+    await settingsGroup('Login and passwords').click();
     const login = panel(page, 'Login');
     await login.getByLabel('Second factor check valid for (hours)').fill('24');
     await login.getByRole('button', { name: 'Save' }).click();
@@ -1481,6 +1489,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     expect((await api(AdminService).listLoginPolicySecondFactors({})).result).not.toContain(SecondFactorType.OTP_SMS);
 
     // Branding: the preview follows the fields before saving; saved as the preview, then activated.
+    await settingsGroup('Branding').click();
     const branding = panel(page, 'Branding');
     const previewButton = branding.getByTestId('preview-light').locator('.preview-button');
     await branding.getByLabel('Primary colour', { exact: true }).fill('#aa3300');

@@ -57,7 +57,7 @@ function Screen({ segments }) {
   if (first === 'granted' && id && sub) return html`<${GrantedProjectScreen} projectId=${id} grantId=${sub} />`;
   if (first === 'authorizations') return html`<${AuthorizationsScreen} />`;
   if (first === 'events') return html`<${EventsScreen} />`;
-  if (first === 'settings') return html`<${SettingsScreen} />`;
+  if (first === 'settings') return html`<${SettingsScreen} group=${id} />`;
   if (first === 'providers') return html`<${ProvidersScreen} />`;
   if (first === 'idps' && id && sub) return html`<${IdpScreen} level=${id} idpId=${sub} />`;
   if (first === 'idps') return html`<${IdpsScreen} />`;

@@ -7,7 +7,8 @@ import { call } from '../api.js';
 import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { ConfirmButton, useAction, useLoad } from '../ui.js';
-import { ADMIN, MANAGEMENT, PolicyPanel, endpointsOf } from './settings.js';
+import { ADMIN, MANAGEMENT, endpointsOf } from './policy-rules.js';
+import { PolicyPanel } from './settings.js';
 
 /** @type {import('./settings.js').Policy} */
 const LABEL_POLICY = {
@@ -43,6 +44,7 @@ export function Branding({ level, orgId }) {
  */
 function PreviewAndActivate({ panel, level, orgId }) {
   const { value, policy: saved, inherited, writable, reload } = panel;
+  // The active policy: the level's ordinary read, not the preview's.
   const at = endpointsOf({ ...LABEL_POLICY, read: undefined }, level, orgId);
   const active = useLoad(() => call(at.read.join('/'), {}, at.opts), [level, orgId, saved]);
   const action = useAction();

@@ -8,7 +8,7 @@ import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { can, useSession } from '../session.js';
 import { ConfirmButton, LoadState, Section, Select, Table, useAction, useLoad } from '../ui.js';
-import { ADMIN, MANAGEMENT } from './settings.js';
+import { ADMIN, MANAGEMENT } from './policy-rules.js';
 
 /** Each kind: its v1 method stem, its field in the login policy, and the factors the API knows. */
 const KINDS = [

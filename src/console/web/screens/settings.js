@@ -6,20 +6,13 @@ import { useState } from 'preact/hooks';
 import { call } from '../api.js';
 import { html } from '../html.js';
 import { t } from '../i18n.js';
+import { href } from '../router.js';
 import { can, useSession } from '../session.js';
 import { Check, ConfirmButton, Field, Forbidden, LoadState, Section, Select, lazy, useAction, useLoad } from '../ui.js';
+import { ADMIN, CODEC, endpointsOf, requestOf, valueAt } from './policy-rules.js';
 import { LoginFactors } from './settings-factors.js';
 
 const Branding = lazy(() => import('./branding.js'), 'Branding');
-
-export const ADMIN = 'zitadel.admin.v1.AdminService';
-export const MANAGEMENT = 'zitadel.management.v1.ManagementService';
-
-/**
- * How a field is edited: a checkbox, a number, a duration in hours (the API's "3600s"), text of
- * an input type, or a list edited one a line.
- * @typedef {'bool' | 'number' | 'hours' | 'text' | 'url' | 'email' | 'lines'} FieldType
- */
 
 /**
  * Each policy: its v1 name, the fields the form edits (a path into the policy, its label, its
@@ -33,6 +26,8 @@ export const MANAGEMENT = 'zitadel.management.v1.ManagementService';
  *   instance?: { read: [string, string], save: [string, string], key: string, permissions: [string, string] },
  * }} Policy
  */
+
+/** @typedef {import('./policy-rules.js').FieldType} FieldType */
 
 /** @type {[string, string, FieldType][]} the login policy's lifetimes, as ZITADEL's console edits them: in hours */
 const LIFETIMES = [
@@ -166,56 +161,6 @@ export const POLICIES = [
   },
 ];
 
-/** @param {any} object @param {string} path e.g. embeddedIframe.enabled */
-const valueAt = (object, path) => path.split('.').reduce((o, key) => o?.[key], object);
-
-/** @param {Record<string, any>} object @param {string} path @param {unknown} value */
-function setAt(object, path, value) {
-  const keys = path.split('.');
-  const last = /** @type {string} */ (keys.pop());
-  let target = object;
-  for (const key of keys) target = target[key] ??= {};
-  target[last] = value;
-}
-
-/** A duration as Connect's JSON writes it ("3600s", "0.5s") in hours, and back. */
-const hoursOf = (/** @type {unknown} */ d) => String(Number.parseFloat(String(d ?? '0s')) / 3600);
-const durationOf = (/** @type {unknown} */ hours) => `${Math.round(Number(hours ?? 0) * 3600)}s`;
-
-/** What a form field holds for the policy's value, and what the request carries for the field's text. */
-const CODEC = {
-  /** @param {FieldType} type @param {unknown} value */
-  toForm: (type, value) => {
-    if (type === 'bool') return value === true;
-    if (type === 'hours') return hoursOf(value);
-    if (type === 'lines') return (/** @type {string[]} */ (value ?? [])).join('\n');
-    return String(value ?? (type === 'number' ? '0' : ''));
-  },
-  /** @param {FieldType} type @param {unknown} value */
-  toRequest: (type, value) =>
-    type === 'bool'
-      ? value === true
-      : type === 'number'
-        ? Number(value ?? 0)
-        : type === 'hours'
-          ? durationOf(value)
-          : type === 'lines'
-            ? String(value).split('\n').map((l) => l.trim()).filter(Boolean)
-            : String(value ?? ''),
-};
-
-/**
- * The request that saves `values` over `policy`: the edited fields and the kept ones.
- * @param {Policy} def @param {any} policy as read @param {Record<string, unknown>} values @param {boolean} adding
- */
-export function requestOf(def, policy, values, adding) {
-  /** @type {Record<string, unknown>} */
-  const body = {};
-  for (const key of [...def.keep, ...(adding ? (def.keepOnAdd ?? []) : [])]) if (policy[key] !== undefined) body[key] = policy[key];
-  for (const [path, , type] of def.fields) setAt(body, path, CODEC.toRequest(type, values[path]));
-  return body;
-}
-
 /**
  * AddCustomLoginPolicy's request that gives an org its own copy of the login policy it inherits
  * (every field; the identity providers are the caller's to name).
@@ -225,39 +170,6 @@ export function ownLoginPolicyRequest(policy) {
   const def = POLICIES[0];
   const values = Object.fromEntries(def.fields.map(([path, , type]) => [path, CODEC.toForm(type, valueAt(policy, path))]));
   return requestOf(def, policy, values, true);
-}
-
-/**
- * Where a policy is read, saved and reset at a level, and who may do each.
- * @param {Policy} def @param {'org' | 'instance'} level @param {string} orgId
- */
-export function endpointsOf(def, level, orgId) {
-  if (level === 'instance') {
-    const own = def.instance;
-    return {
-      read: own?.read ?? [ADMIN, def.read ?? `Get${def.name}`],
-      key: own?.key ?? 'policy',
-      opts: {},
-      save: (/** @type {boolean} */ _inherited) => own?.save ?? [ADMIN, `Update${def.name}`],
-      reset: undefined,
-      extra: {},
-      write: own?.permissions[1] ?? 'iam.policy.write',
-      remove: '',
-    };
-  }
-  const admin = def.orgByAdmin === true;
-  const service = admin ? ADMIN : MANAGEMENT;
-  return {
-    read: [MANAGEMENT, def.read ?? `Get${def.name}`],
-    key: 'policy',
-    opts: { orgId },
-    save: (/** @type {boolean} */ inherited) => [service, `${inherited ? 'AddCustom' : 'UpdateCustom'}${def.name}`],
-    reset: [service, admin ? `ResetCustom${def.name}ToDefault` : `Reset${def.name}ToDefault`],
-    // The admin API names the org in the request rather than in the org header.
-    extra: admin ? { orgId } : {},
-    write: admin ? 'iam.policy.write' : 'policy.write',
-    remove: admin ? 'iam.policy.delete' : 'policy.delete',
-  };
 }
 
 /**
@@ -320,16 +232,29 @@ export function PolicyPanel({ def, level, orgId, extra }) {
   <//>`;
 }
 
-export function SettingsScreen() {
+/**
+ * The settings in groups, each its own page (#/settings/<group>), so a page loads only its
+ * panels; the security group exists only at the instance.
+ */
+const GROUPS = [
+  { id: 'login', title: 'settings.group.login', policies: ['LoginPolicy', 'PasswordComplexityPolicy', 'PasswordAgePolicy', 'LockoutPolicy'] },
+  { id: 'branding', title: 'settings.group.branding', policies: [] },
+  { id: 'domain', title: 'settings.group.domain', policies: ['DomainPolicy', 'PrivacyPolicy', 'NotificationPolicy'] },
+  { id: 'security', title: 'settings.group.security', policies: ['SecuritySettings', 'OIDCSettings'] },
+];
+
+/** @param {{ group?: string }} props */
+export function SettingsScreen({ group }) {
   const { session } = useSession();
   const instanceReadable = can(session, 'iam.policy.read');
   const [level, setLevel] = useState(/** @type {'org' | 'instance'} */ ('org'));
   if (!can(session, 'policy.read') && !instanceReadable) return html`<${Forbidden} />`;
   const shown = can(session, 'policy.read') ? level : 'instance';
-  const policies = POLICIES.filter((def) => {
-    if (shown === 'org') return !def.instanceOnly;
-    return can(session, def.instance?.permissions[0] ?? 'iam.policy.read');
-  });
+  /** @param {Policy} def */
+  const visible = (def) => (shown === 'org' ? !def.instanceOnly : can(session, def.instance?.permissions[0] ?? 'iam.policy.read'));
+  const groups = GROUPS.filter((g) => g.policies.length === 0 || POLICIES.some((def) => g.policies.includes(def.name) && visible(def)));
+  const current = groups.find((g) => g.id === group) ?? groups[0];
+  const policies = POLICIES.filter((def) => current.policies.includes(def.name) && visible(def));
   /** @param {Policy} def */
   const panel = (def) =>
     html`<${PolicyPanel} key=${`${def.name}-${shown}-${session.orgId}`} def=${def} level=${shown} orgId=${session.orgId} />`;
@@ -339,11 +264,14 @@ export function SettingsScreen() {
       ? html`<${Select} label=${t('settings.level')} value=${level} onChange=${setLevel}
           options=${[{ value: 'org', label: t('settings.levelOrg') }, { value: 'instance', label: t('settings.levelInstance') }]} />`
       : ''}
+    <nav class="tabs" aria-label=${t('settings.groups')}>
+      ${groups.map((g) => html`<a href=${href('settings', g.id)} aria-current=${g === current ? 'page' : undefined}>${t(g.title)}</a>`)}
+    </nav>
     ${policies.map((def) =>
       def.name === 'LoginPolicy'
         ? html`${panel(def)}<${LoginFactors} key=${`factors-${shown}-${session.orgId}`} level=${shown} orgId=${session.orgId} />`
         : panel(def),
     )}
-    <${Branding} key=${`branding-${shown}-${session.orgId}`} level=${shown} orgId=${session.orgId} />
+    ${current.id === 'branding' ? html`<${Branding} key=${`branding-${shown}-${session.orgId}`} level=${shown} orgId=${session.orgId} />` : ''}
   </div>`;
 }
