@@ -1188,7 +1188,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
 
     expect(problems).toEqual([]);
     await context.close();
-  }, 90_000);
+  }, 120_000);
 
   it('a plain user sees only its own permitted screens (here none), in German, and a screen it may not use as a 403', async () => {
     const user = await api(UserService).addHumanUser({
