@@ -91,6 +91,15 @@ export function ownLoginPolicyRequest(policy) {
 }
 
 /**
+ * The identity providers an inherited login policy offers, as AddCustomLoginPolicy names them:
+ * all the instance's (an org's own providers are only on its own policy).
+ * @param {any} policy the inherited zitadel.policy.v1.LoginPolicy
+ * @returns {{ idpId: string, ownerType: string }[]}
+ */
+export const inheritedIdps = (policy) =>
+  (policy?.idps ?? []).map((/** @type {any} */ l) => ({ idpId: l.idpId, ownerType: 'IDP_OWNER_TYPE_SYSTEM' }));
+
+/**
  * @param {{ def: Policy, level: 'org' | 'instance', orgId: string, writable: boolean, resettable: boolean }} props
  */
 function PolicyPanel({ def, level, orgId, writable, resettable }) {
@@ -107,7 +116,10 @@ function PolicyPanel({ def, level, orgId, writable, resettable }) {
   const save = async () => {
     const values = Object.fromEntries(def.fields.map(([key]) => [key, value(key)]));
     const method = level === 'instance' ? `Update${def.name}` : inherited ? `AddCustom${def.name}` : `UpdateCustom${def.name}`;
-    await call(`${service}/${method}`, requestOf(def, policy, values, method.startsWith('Add')), opts);
+    const body = requestOf(def, policy, values, method.startsWith('Add'));
+    // An org's first own login policy keeps offering the providers it offered while it inherited.
+    if (method === 'AddCustomLoginPolicy') body.idps = inheritedIdps(policy);
+    await call(`${service}/${method}`, body, opts);
     setEdits({});
     load.reload();
   };
