@@ -77,6 +77,15 @@ describe('console identity provider kinds', () => {
     });
   });
 
+  it('starts a new OIDC provider with the scopes and PKCE ZITADEL’s console suggests; a stored one shows what it has', () => {
+    const oidc = kinds.kindDef('oidc');
+    expect(kinds.formValues(oidc)).toMatchObject({ scopes: 'openid profile email', usePkce: true });
+    expect(kinds.formValues(oidc, { issuer: 'https://sso.example.com', clientId: 'c' })).toMatchObject({
+      scopes: '',
+      usePkce: false,
+    });
+  });
+
   it('reads Azure AD’s tenant as one of its types or a tenant id, both ways', () => {
     const azure = kinds.kindDef('azureAd');
     const body = (tenant: string) =>

@@ -899,13 +899,16 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await context.close();
   }, 240_000);
 
-  it('an administrator adds identity providers of several kinds at org and instance level, changes one (its secret kept), reads its callback URL and offers them on the login page (an org without its own login policy gets a copy, as ZITADEL’s console does), registers a passkey for its own account, manages a granted project’s administrators in the granted org, makes a domain proved over HTTP primary, rotates a target’s signing key (shown once) and edits an execution’s targets in place, each seen by the API', async () => {
+  it('an administrator adds identity providers of several kinds at org and instance level, changes one (its secret kept), reads its callback URL and offers them on the login page (an org without its own login policy gets a copy, as ZITADEL’s console does, and keeps them when it saves its own login settings), registers a passkey for its own account, manages a granted project’s administrators in the granted org, makes a domain proved over HTTP primary, rotates a target’s signing key (shown once) and edits an execution’s targets in place, each seen by the API', async () => {
     // WebAuthn needs a domain as relying party id: the console is opened on localhost, not 127.0.0.1.
     const local = origin.replace('127.0.0.1', 'localhost');
     const { context, page, problems } = await consoleContext();
     const orgName = `Upstream ${Date.now()}`;
     const { organizationId: orgId } = await api(OrganizationService).addOrganization({ name: orgName });
     const inOrg = { headers: { 'x-zitadel-orgid': orgId } };
+    // An org left on the instance's login policy, made before signing in so the org switcher lists it.
+    const heirName = `Heir ${Date.now()}`;
+    const { organizationId: heirId } = await api(OrganizationService).addOrganization({ name: heirName });
     // The administrator's password as the first test leaves it, set here too so this test also runs alone.
     const admin = (await api(UserService).listUsers({})).result.find((u) => u.username === 'admin')!;
     await api(UserService).setPassword({
@@ -1027,6 +1030,21 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await googleRow.getByRole('button', { name: 'Offer on the login page' }).click();
     await googleRow.getByText('Offered', { exact: true }).waitFor();
     expect((await api(AdminService).listLoginPolicyIDPs({})).result.map((l) => l.idpId)).toContain(google.id);
+    // An org that inherits the instance's login policy and saves its own keeps offering the instance's providers.
+    const switcher = page.getByRole('banner').getByLabel('Organization', { exact: true });
+    await switcher.selectOption({ label: heirName });
+    await open(page, 'Settings');
+    const login = panel(page, 'Login');
+    await login.getByText('Inherited from the instance').waitFor();
+    await login.getByLabel('Registration allowed').setChecked(false);
+    await login.getByRole('button', { name: 'Save' }).click();
+    await login.getByText('Saved.').waitFor();
+    const heirLogin = await api(ManagementService).getLoginPolicy({}, { headers: { 'x-zitadel-orgid': heirId } });
+    expect([heirLogin.isDefault, heirLogin.policy?.allowRegister]).toEqual([false, false]);
+    expect(heirLogin.policy?.idps.map((l) => l.idpId)).toEqual([google.id]);
+    await switcher.selectOption({ label: orgName });
+    await open(page, 'Identity providers');
+    await page.getByLabel('Level').selectOption({ label: 'Instance defaults' });
     await googleRow.getByRole('button', { name: 'Delete' }).click();
     await page
       .getByRole('dialog', { name: /Delete the identity provider Google for everyone\?/ })

@@ -192,10 +192,11 @@ export const LoadState = ({ load, count }) =>
  */
 export function Table({ head, rows }) {
   if (rows.length === 0) return null;
-  return html`<table>
+  // A table wider than a phone scrolls sideways in its own box rather than being cut off.
+  return html`<div class="table-wrap"><table>
     <thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
     <tbody>${rows.map((cells) => html`<tr>${cells.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody>
-  </table>`;
+  </table></div>`;
 }
 
 /**

@@ -158,8 +158,8 @@ function EditTargets({ execution, targets, onSave, onCancel }) {
   const rest = targets.filter((x) => !order.includes(x.id));
   return html`<form class="grid" aria-label=${t('executions.editTitle', { condition })}
       onSubmit=${(/** @type {Event} */ e) => { e.preventDefault(); onSave(order); }}>
-      <h3>${t('executions.editTitle', { condition })}</h3>
-      <ol class="ordered">
+      <h3 class="wide">${t('executions.editTitle', { condition })}</h3>
+      <ol class="ordered wide">
         ${order.map((id, i) => {
           const name = names.get(id) ?? id;
           return html`<li>

@@ -81,7 +81,7 @@ export function ProviderForm({ at, provider, onSaved }) {
           required=${Boolean(field.required) || (secret && !provider)}
           hint=${secret && provider ? t('idps.secretKept') : field.type === 'tenant' ? t('idps.tenantHint') : undefined} />`;
       })}
-      <fieldset>
+      <fieldset class="wide">
         <legend>${t('idps.options')}</legend>
         ${['isLinkingAllowed', 'isCreationAllowed', 'isAutoCreation', 'isAutoUpdate'].map(
           (/** @type {'isLinkingAllowed' | 'isCreationAllowed' | 'isAutoCreation' | 'isAutoUpdate'} */ key) => html`<${Check} label=${t(`idps.${key}`)} checked=${options[key] === true} onChange=${(/** @type {boolean} */ v) => setOption(key, v)} />`,

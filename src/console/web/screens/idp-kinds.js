@@ -10,7 +10,7 @@
  * choice (one of `choices`, the API's enum names); seconds (a google.protobuf.Duration);
  * tenant (Azure AD's tenant: common, organizations, consumers or a tenant id).
  * @typedef {'text' | 'url' | 'secret' | 'list' | 'bool' | 'bytes' | 'secretBytes' | 'choice' | 'seconds' | 'tenant'} FieldType
- * @typedef {{ key: string, type: FieldType, required?: boolean, choices?: string[] }} FieldDef
+ * @typedef {{ key: string, type: FieldType, required?: boolean, choices?: string[], initial?: string | boolean }} FieldDef
  * @typedef {{ kind: string, method: string, fields: FieldDef[], redirect: 'oauth' | 'saml' | 'none' }} KindDef
  */
 
@@ -52,7 +52,13 @@ export const KINDS = [
     kind: 'oidc',
     method: 'GenericOIDCProvider',
     redirect: 'oauth',
-    fields: [f('issuer', 'url', { required: true }), ...CLIENT, SCOPES, f('isIdTokenMapping', 'bool'), f('usePkce', 'bool')],
+    fields: [
+      f('issuer', 'url', { required: true }),
+      ...CLIENT,
+      f('scopes', 'list', { initial: 'openid profile email' }),
+      f('isIdTokenMapping', 'bool'),
+      f('usePkce', 'bool', { initial: true }),
+    ],
   },
   {
     kind: 'oauth',
@@ -197,7 +203,8 @@ export function formValues(def, config) {
   const values = {};
   for (const field of def.fields) {
     const stored = config ? read(config, field.key) : undefined;
-    values[field.key] = stored === undefined ? blank(field) : shown(field, stored);
+    // A stored provider's missing field is an empty one (JSON leaves out false and empty values).
+    values[field.key] = config ? (stored === undefined ? blank(field) : shown(field, stored)) : (field.initial ?? blank(field));
   }
   return values;
 }

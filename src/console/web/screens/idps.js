@@ -11,7 +11,7 @@ import { can, useSession } from '../session.js';
 import { ConfirmButton, Forbidden, LoadState, Section, Select, Table, useAction, useLoad } from '../ui.js';
 import { ProviderForm, idpCall, kindName } from './idp-form.js';
 import { kindOf } from './idp-kinds.js';
-import { ownLoginPolicyRequest } from './settings.js';
+import { inheritedIdps, ownLoginPolicyRequest } from './settings.js';
 
 /** @typedef {import('./idp-form.js').IdpLevel} IdpLevel */
 
@@ -39,9 +39,7 @@ async function setOffered(at, provider, on) {
   if (at.level === 'org') {
     const { policy, isDefault } = await idpCall(at, 'GetLoginPolicy');
     if (isDefault === true || policy?.isDefault === true) {
-      const kept = (policy?.idps ?? [])
-        .filter((/** @type {any} */ l) => l.idpId !== provider.id)
-        .map((/** @type {any} */ l) => ({ idpId: l.idpId, ownerType: 'IDP_OWNER_TYPE_SYSTEM' }));
+      const kept = inheritedIdps(policy).filter((l) => l.idpId !== provider.id);
       const idps = on ? [...kept, { idpId: provider.id, ownerType }] : kept;
       return idpCall(at, 'AddCustomLoginPolicy', { ...ownLoginPolicyRequest(policy), idps });
     }

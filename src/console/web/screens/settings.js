@@ -173,6 +173,15 @@ export function ownLoginPolicyRequest(policy) {
 }
 
 /**
+ * The identity providers an inherited login policy offers, as AddCustomLoginPolicy names them:
+ * all the instance's (an org's own providers are only on its own policy).
+ * @param {any} policy the inherited zitadel.policy.v1.LoginPolicy
+ * @returns {{ idpId: string, ownerType: string }[]}
+ */
+export const inheritedIdps = (policy) =>
+  (policy?.idps ?? []).map((/** @type {any} */ l) => ({ idpId: l.idpId, ownerType: 'IDP_OWNER_TYPE_SYSTEM' }));
+
+/**
  * What a panel hands to its extra part: the fields as edited, the policy as read, and more.
  * @typedef {{ value: (path: string) => unknown, policy: any, inherited: boolean, writable: boolean, reload: () => void }} PanelState
  */
@@ -196,7 +205,10 @@ export function PolicyPanel({ def, level, orgId, extra }) {
   const save = async () => {
     const values = Object.fromEntries(def.fields.map(([path]) => [path, value(path)]));
     const [service, method] = at.save(inherited);
-    await call(`${service}/${method}`, { ...requestOf(def, policy, values, method.startsWith('Add')), ...at.extra }, at.opts);
+    const body = { ...requestOf(def, policy, values, method.startsWith('Add')), ...at.extra };
+    // An org's first own login policy keeps offering the providers it offered while it inherited.
+    if (method === 'AddCustomLoginPolicy') body.idps = inheritedIdps(policy);
+    await call(`${service}/${method}`, body, at.opts);
     setEdits({});
     load.reload();
   };
