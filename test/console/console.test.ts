@@ -1078,6 +1078,8 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     const passkeys = (await api(UserService).listPasskeys({ userId: admin.userId })).result;
     expect(passkeys.map((k) => k.name)).toEqual(['Laptop']);
     expect(passkeys[0].state).toBe(AuthFactorState.READY);
+    // The later tests sign the administrator in with its password alone: the passkey goes again.
+    await api(UserService).removePasskey({ userId: admin.userId, passkeyId: passkeys[0].id });
 
     // A project of the default org granted to this org: its administrators, in the granted org's view of the grant.
     const defaultOrgId = (await api(OrganizationService).listOrganizations({})).result.find(
