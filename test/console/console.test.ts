@@ -1349,9 +1349,10 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
       .getByRole('alert')
       .getByText(/Error ID: [A-Z]+-/)
       .waitFor();
-    // Metadata by URL is fetched by the server, through the outbound rules: an internal host is refused, naming the field.
+    // Metadata by URL is fetched by the server, through the outbound rules: an internal host (here the cloud
+    // metadata address; the test server allows only loopback) is refused, naming the field.
     await page.getByLabel('Fetch it from a URL').check();
-    await page.getByLabel('Metadata URL').fill('http://127.0.0.1:9/metadata.xml');
+    await page.getByLabel('Metadata URL').fill('http://169.254.169.254/metadata.xml');
     await page.getByRole('button', { name: 'Create application' }).click();
     const urlRefusal = page.getByRole('alert').filter({ hasText: `Error ID: ${APP_ERRORS.metadataHostNotAllowed}` });
     await urlRefusal.waitFor();
