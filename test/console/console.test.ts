@@ -894,7 +894,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await context.close();
   }, 90_000);
 
-  it('an administrator adds identity providers of several kinds at org and instance level, changes one (its secret kept), reads its callback URL (SAML: its service provider URLs and a new signing certificate) and offers them on the login page (an org without its own login policy gets a copy, as ZITADEL’s console does, and keeps them when it saves its own login settings), registers a passkey for its own account, manages a granted project’s administrators in the granted org, makes a domain proved over HTTP primary, rotates a target’s signing key (shown once) and edits an execution’s targets in place, each seen by the API', async () => {
+  it('an administrator adds identity providers of several kinds at org and instance level, changes one (its secret kept), reads its callback URL (SAML: its service provider URLs and a new signing certificate) and offers them on the login page (an org without its own login policy gets a copy, as ZITADEL’s console does, and keeps them when it saves its own login settings), registers a passkey for its own account and mails another user a passkey link, manages a granted project’s administrators in the granted org, makes a domain proved over HTTP primary, rotates a target’s signing key (shown once) and edits an execution’s targets in place, each seen by the API', async () => {
     // WebAuthn needs a domain as relying party id: the console is opened on localhost, not 127.0.0.1.
     const local = origin.replace('127.0.0.1', 'localhost');
     const { context, page, problems } = await consoleContext();
@@ -1151,6 +1151,18 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await removeAdmin(grantAdmins, 'Pat Partner');
     await grantAdmins.getByRole('row', { name: /Pat Partner/ }).waitFor({ state: 'detached' });
     expect(await grantMembers()).toEqual([]);
+
+    // Another user registers a passkey themselves: the console has a link to the hosted login's passkey page mailed to them.
+    await page.goto(`${local}/ui/console/#/users/${partner.userId}`);
+    expect(await panel(page, 'Register a passkey').count()).toBe(0);
+    await panel(page, 'Passkey registration link')
+      .getByRole('button', { name: 'Send a passkey registration link' })
+      .click();
+    await status(page)
+      .filter({ hasText: 'A link to register a passkey was sent to pat@partner.example.com.' })
+      .waitFor();
+    const [passkeyMail] = await smtp.waitFor('pat@partner.example.com');
+    expect(passkeyMail.text).toContain(`/passkey/set?userId=${partner.userId}&codeId=`);
 
     // An org domain proved over HTTP (the instructions' URL served with its token), verified, then made primary.
     await page.goto(`${local}/ui/console/#/orgs/${orgId}`);
