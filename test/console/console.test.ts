@@ -899,7 +899,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await context.close();
   }, 240_000);
 
-  it('an administrator adds identity providers of several kinds at org and instance level, changes one (its secret kept), reads its callback URL and offers them on the login page (an org without its own login policy gets a copy, as ZITADEL’s console does, and keeps them when it saves its own login settings), registers a passkey for its own account, manages a granted project’s administrators in the granted org, makes a domain proved over HTTP primary, rotates a target’s signing key (shown once) and edits an execution’s targets in place, each seen by the API', async () => {
+  it('an administrator adds identity providers of several kinds at org and instance level, changes one (its secret kept), reads its callback URL (SAML: its service provider URLs and a new signing certificate) and offers them on the login page (an org without its own login policy gets a copy, as ZITADEL’s console does, and keeps them when it saves its own login settings), registers a passkey for its own account and mails another user a passkey link, manages a granted project’s administrators in the granted org, makes a domain proved over HTTP primary, rotates a target’s signing key (shown once) and edits an execution’s targets in place, each seen by the API', async () => {
     // WebAuthn needs a domain as relying party id: the console is opened on localhost, not 127.0.0.1.
     const local = origin.replace('127.0.0.1', 'localhost');
     const { context, page, problems } = await consoleContext();
@@ -915,7 +915,8 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
       userId: admin.userId,
       newPassword: { password: NEW_ADMIN_PASSWORD, changeRequired: false },
     });
-    await page.goto(`${local}/ui/console/`);
+    // The first page of a server may wait for its console files to be compressed, slow on a loaded machine.
+    await page.goto(`${local}/ui/console/`, { timeout: 30_000 });
     await signIn(page, 'admin', NEW_ADMIN_PASSWORD);
     await page.getByRole('banner').getByLabel('Organization', { exact: true }).selectOption({ label: orgName });
     await page.waitForFunction(
@@ -971,8 +972,42 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     expect(ldapConfig?.timeout?.seconds).toBe(5n);
     expect(ldapConfig?.attributes).toMatchObject({ idAttribute: 'uid', emailAttribute: 'mail' });
 
-    // The detail: the callback URL to register at GitHub, and a change that leaves the secret empty (kept).
+    // A SAML provider by its IdP metadata: its page names the service provider's URLs, and a new
+    // request-signing certificate changes the metadata served there.
+    await panel(page, 'Add LDAP provider').getByLabel('Kind').selectOption({ label: 'SAML' });
+    const addSaml = panel(page, 'Add SAML provider');
+    await addSaml.getByLabel('Name', { exact: true }).fill('Corporate SAML');
+    await addSaml.getByLabel('Metadata XML').fill(`<?xml version="1.0"?>
+<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com/metadata">
+  <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.example.com/sso"/>
+  </md:IDPSSODescriptor>
+</md:EntityDescriptor>`);
+    await addSaml.getByLabel('Binding').selectOption('SAML_BINDING_POST');
+    await addSaml.getByLabel('Sign requests').check();
+    await addSaml.getByRole('button', { name: 'Add SAML provider' }).click();
+    await status(page).filter({ hasText: 'Identity provider Corporate SAML added.' }).waitFor();
     const idps = panel(page, 'Identity providers');
+    await idps.getByRole('link', { name: 'Corporate SAML', exact: true }).click();
+    const saml = (await orgProviders()).find((p) => p.name === 'Corporate SAML')!;
+    expect(saml.config?.config.case === 'saml' && saml.config.config.value.withSignedRequest).toBe(true);
+    const spMetadataUrl = await page.getByTestId('idps.samlMetadata').innerText();
+    expect(spMetadataUrl).toBe(`${local}/idps/${saml.id}/saml/metadata`);
+    expect(await page.getByTestId('idps.samlAcs').innerText()).toBe(`${local}/idps/${saml.id}/saml/acs`);
+    const spMetadata = async () => (await fetch(spMetadataUrl.replace(local, origin))).text();
+    const before = await spMetadata();
+    expect(before).toContain('X509Certificate');
+    await page.getByRole('button', { name: 'New signing certificate' }).click();
+    await page
+      .getByRole('dialog', { name: /Give Corporate SAML a new request-signing certificate\?/ })
+      .getByRole('button', { name: 'New signing certificate' })
+      .click();
+    await status(page).filter({ hasText: 'New signing certificate made.' }).waitFor();
+    const certificate = (xml: string) => /<(?:ds:)?X509Certificate>([^<]+)</.exec(xml)?.[1];
+    expect(certificate(await spMetadata())).not.toBe(certificate(before));
+    await page.getByRole('link', { name: '← Identity providers' }).click();
+
+    // The detail: the callback URL to register at GitHub, and a change that leaves the secret empty (kept).
     await idps.getByRole('link', { name: 'GitHub', exact: true }).click();
     expect(await page.getByTestId('idps.callbackUrl').innerText()).toBe(`${local}/idps/callback`);
     const editGithub = panel(page, 'Change GitHub');
@@ -1123,6 +1158,18 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     await removeAdmin(grantAdmins, 'Pat Partner');
     await grantAdmins.getByRole('row', { name: /Pat Partner/ }).waitFor({ state: 'detached' });
     expect(await grantMembers()).toEqual([]);
+
+    // Another user registers a passkey themselves: the console has a link to the hosted login's passkey page mailed to them.
+    await page.goto(`${local}/ui/console/#/users/${partner.userId}`);
+    expect(await panel(page, 'Register a passkey').count()).toBe(0);
+    await panel(page, 'Passkey registration link')
+      .getByRole('button', { name: 'Send a passkey registration link' })
+      .click();
+    await status(page)
+      .filter({ hasText: 'A link to register a passkey was sent to pat@partner.example.com.' })
+      .waitFor();
+    const [passkeyMail] = await smtp.waitFor('pat@partner.example.com');
+    expect(passkeyMail.text).toContain(`/passkey/set?userId=${partner.userId}&codeId=`);
 
     // An org domain proved over HTTP (the instructions' URL served with its token), verified, then made primary.
     await page.goto(`${local}/ui/console/#/orgs/${orgId}`);

@@ -27,6 +27,9 @@ export function IdpScreen({ level, idpId }) {
       await idpCall(at, 'DeleteProvider', { id: idpId });
       go('idps');
     });
+  // SAML requests are signed with a key pair of the provider's own; a new one changes the metadata.
+  const newCertificate = () =>
+    action.run(() => idpCall(at, 'RegenerateSAMLProviderCertificate', { id: idpId }), t('idps.certificateMade'));
   return html`<div>
     <p><a href=${href('idps')}>← ${t('idps.title')}</a></p>
     <h1>${p?.name ?? t('idps.title')}</h1>
@@ -35,7 +38,7 @@ export function IdpScreen({ level, idpId }) {
       ? html`<${Section} title=${t('idps.details')}>
             <dl class="facts">
               <dt>${t('idps.kind')}</dt><dd>${kindName(def.kind)}</dd>
-              <dt>${t('idps.owner')}</dt><dd>${at.level === 'org' ? t('idps.ownerOrg') : t('idps.ownerInstance')}</dd>
+              <dt>${t('idps.owner')}</dt><dd>${p.owner === 'IDP_OWNER_TYPE_ORG' ? t('idps.ownerOrg') : t('idps.ownerInstance')}</dd>
               <dt>${t('common.state')}</dt><dd>${stateOf(p.state)}</dd>
               <dt>${t('common.id')}</dt><dd><code>${p.id}</code></dd>
               ${redirectUrls(def, siteOfPage().issuer, p.id).map(
@@ -43,9 +46,15 @@ export function IdpScreen({ level, idpId }) {
               )}
             </dl>
             ${def.redirect === 'none' ? '' : html`<p>${t(def.redirect === 'saml' ? 'idps.registerSaml' : 'idps.registerCallback')}</p>`}
-            ${can(session, may.remove) || can(session, may.write)
-              ? html`<div class="actions"><${ConfirmButton} label=${t('idps.delete')} question=${t('idps.deleteConfirm', { name: p.name })} onConfirm=${remove} /></div>`
-              : ''}
+            <div class="actions">
+              ${def.kind === 'saml' && can(session, may.write)
+                ? html`<${ConfirmButton} label=${t('idps.newCertificate')} question=${t('idps.newCertificateConfirm', { name: p.name })}
+                    onConfirm=${newCertificate} danger=${false} />`
+                : ''}
+              ${can(session, may.remove) || can(session, may.write)
+                ? html`<${ConfirmButton} label=${t('idps.delete')} question=${t('idps.deleteConfirm', { name: p.name })} onConfirm=${remove} />`
+                : ''}
+            </div>
             ${action.feedback}
           <//>
           ${can(session, may.write) ? html`<${ProviderForm} key=${p.id} at=${at} provider=${p} onSaved=${load.reload} />` : ''}`

@@ -85,3 +85,18 @@ export function RegisterPasskey({ userId, onRegistered }) {
     ${action.feedback}
   <//>`;
 }
+
+/**
+ * Another user registers their passkey themselves: CreatePasskeyRegistrationLink mails them a link
+ * to the hosted login's passkey page (ZITADEL's passwordless registration message).
+ * @param {{ userId: string, email: string }} props
+ */
+export function SendPasskeyLink({ userId, email }) {
+  const action = useAction();
+  const send = () => action.run(() => call(`${USERS}/CreatePasskeyRegistrationLink`, { userId, sendLink: {} }), t('passkey.linkSent', { email }));
+  return html`<${Section} title=${t('passkey.linkTitle')}>
+    <p>${t('passkey.linkIntro')}</p>
+    <div class="actions"><button type="button" onClick=${send}>${t('passkey.sendLink')}</button></div>
+    ${action.feedback}
+  <//>`;
+}

@@ -4,9 +4,9 @@ import { call, listQuery } from '../api.js';
 import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { useState } from 'preact/hooks';
-import { useSession } from '../session.js';
+import { can, useSession } from '../session.js';
 import { ConfirmButton, LoadState, Section, Table, stateText, useAction, useLoad } from '../ui.js';
-import { RegisterPasskey } from './passkey.js';
+import { RegisterPasskey, SendPasskeyLink } from './passkey.js';
 
 const USERS = 'zitadel.user.v2.UserService';
 
@@ -94,7 +94,11 @@ export function UserCredentials({ user, writable, round = 0 }) {
   if (user.human) {
     return html`<${Credentials} title=${t('credentials.factors')} head=${[t('users.type'), t('common.name'), t('common.state')]}
       load=${() => factorsOf(userId)} deps=${[userId, registered]} writable=${writable} />
-      ${userId === session.userId ? html`<${RegisterPasskey} userId=${userId} onRegistered=${() => setRegistered((n) => n + 1)} />` : ''}`;
+      ${userId === session.userId
+        ? html`<${RegisterPasskey} userId=${userId} onRegistered=${() => setRegistered((n) => n + 1)} />`
+        : can(session, 'user.passkey.write') && user.human.email?.email
+          ? html`<${SendPasskeyLink} userId=${userId} email=${user.human.email.email} />`
+          : ''}`;
   }
   const head = [t('users.type'), t('common.id'), t('users.tokenExpires')];
   return html`
