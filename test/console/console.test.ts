@@ -1562,6 +1562,11 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     const previewButton = branding.getByTestId('preview-light').locator('.preview-button');
     await branding.getByLabel('Primary colour', { exact: true }).fill('#aa3300');
     expect(await previewButton.evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(170, 51, 0)');
+    // A colour left empty previews as ZITADEL's default, as the login pages show it (dark background #111827).
+    await branding.getByLabel('Background colour (dark)').fill('');
+    expect(await branding.getByTestId('preview-dark').evaluate((e) => getComputedStyle(e).backgroundColor)).toBe(
+      'rgb(17, 24, 39)',
+    );
     await branding.getByLabel('Hide the “secured by” line').check();
     expect(await branding.getByText('Secured by Portcullis').count()).toBe(0);
     await branding.getByRole('button', { name: 'Save' }).click();

@@ -77,7 +77,7 @@ function Preview({ value, dark }) {
     '--preview-warn': colour('warnColor'),
     '--preview-font': colour('fontColor'),
   };
-  return html`<figure class="branding-preview" data-testid=${dark ? 'preview-dark' : 'preview-light'} style=${style}>
+  return html`<figure class=${dark ? 'branding-preview dark' : 'branding-preview'} data-testid=${dark ? 'preview-dark' : 'preview-light'} style=${style}>
     <figcaption>${t(dark ? 'branding.dark' : 'branding.light')}</figcaption>
     <p class="preview-title">${t('branding.previewTitle')}</p>
     <p class="preview-name">${value('hideLoginNameSuffix') === true ? 'alice' : 'alice@acme.example'}</p>
