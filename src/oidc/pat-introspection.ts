@@ -89,7 +89,9 @@ export function completeIntrospection(provider: Provider, deps: PatIntrospection
     if (body.active === true && typeof body.sub === 'string') {
       const scope = typeof body.scope === 'string' ? body.scope : '';
       const claims = await deps.accounts.userinfo(instanceId, body.sub, scope, projectId, false, deps.instance);
-      if (claims) ctx.body = { ...claims, ...body };
+      // A token of a user (or org) no longer active is inactive, as userinfo refuses it: ZITADEL
+      // ends a user's tokens with the user's deactivation, lock or removal.
+      ctx.body = claims ? { ...claims, ...body } : { active: false };
       return;
     }
     const token = (ctx.oidc.params as { token?: unknown } | undefined)?.token;

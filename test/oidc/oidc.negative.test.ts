@@ -138,12 +138,14 @@ describe('tokens stop working', () => {
     expect(await revocationEvents()).toBe(before + 1);
   });
 
-  it('when the user is locked', async () => {
+  it('when the user is locked (ZITADEL: user events after a token end it): at userinfo, introspection and the token endpoint', async () => {
     const bob = await addUser(server, world);
     const tokens = await codeFlow(server, new Browser(), config, bob.username, OFFLINE);
     expect(await userinfoStatus(server, tokens.access_token)).toBe(200);
+    expect(await active(tokens.access_token)).toBe(true);
     await client(UserService, 'grpc', server.baseUrl, server.adminPat).lockUser({ userId: bob.id });
     expect(await userinfoStatus(server, tokens.access_token)).toBe(401);
+    expect(await active(tokens.access_token)).toBe(false);
     expect(await oauthErrorOf(oidc.refreshTokenGrant(config, tokens.refresh_token!))).toBe('invalid_grant');
   });
 });

@@ -229,6 +229,7 @@ describe('OIDC answers across processes (active users and their orgs are cached)
 
     await usersOnB.deactivateUser({ userId: world.user.id });
     await refusedWithin('A to refuse the token of the user deactivated on B');
+    expect(await introspected()).toEqual({ active: false });
     await usersOnB.reactivateUser({ userId: world.user.id });
     await servedWithin('A to serve the user reactivated on B');
     await sql(`UPDATE users SET state = 'locked' WHERE id = $1`, [world.user.id]);
@@ -238,5 +239,7 @@ describe('OIDC answers across processes (active users and their orgs are cached)
 
     await client(OrganizationService, 'grpc', b.baseUrl, b.adminPat).deactivateOrganization({ id: world.orgId });
     await refusedWithin('A to refuse the token of a user whose org B deactivated');
+    // The introspecting API app belongs to that org too: it is refused as a client.
+    expect(await introspected()).toMatchObject({ error: 'invalid_client' });
   }, 60_000);
 });
