@@ -41,6 +41,14 @@ const EMBEDDED = !args.has('--no-embedded') && (!QUICK || !EXTERNAL_ADMIN_URL) &
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const scenarios = SCENARIOS.filter((s) => !ONLY || ONLY.includes(s.id));
 
+/**
+ * Server CPU per request: steadier than throughput on a machine whose cores are shared, since
+ * time spent waiting for a core is not counted.
+ */
+function cpuMsPerRequest(cpuPercent: number, result: { requests: number; seconds: number }): number {
+  return result.requests ? ((cpuPercent / 100) * result.seconds * 1000) / result.requests : 0;
+}
+
 function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
@@ -97,7 +105,7 @@ async function run(label: string, databaseUrl: string | undefined): Promise<RunR
       };
       measurements.push(m);
       log(
-        `${scenario.name.padEnd(28)} ${scenario.transport.padEnd(9)} ${value.throughput.toFixed(0).padStart(6)} req/s  p50 ${value.p50.toFixed(1)}  p95 ${value.p95.toFixed(1)}  p99 ${value.p99.toFixed(1)} ms  errors ${value.errors}  RSS ${usage.rssMiB.toFixed(0)} MiB  CPU ${usage.cpuPercent.toFixed(0)}%`,
+        `${scenario.name.padEnd(28)} ${scenario.transport.padEnd(9)} ${value.throughput.toFixed(0).padStart(6)} req/s  p50 ${value.p50.toFixed(1)}  p95 ${value.p95.toFixed(1)}  p99 ${value.p99.toFixed(1)} ms  errors ${value.errors}  RSS ${usage.rssMiB.toFixed(0)} MiB  CPU ${usage.cpuPercent.toFixed(0)}% (${cpuMsPerRequest(usage.cpuPercent, value).toFixed(2)} ms/req)`,
       );
       if (scenario.baseline && !baselineResults.has(scenario.baseline)) {
         const baseline = BASELINES.find((b) => b.id === scenario.baseline)!;

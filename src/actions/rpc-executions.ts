@@ -1,6 +1,8 @@
 import { fromJsonString, toJson, type DescMessage, type Message } from '@bufbuild/protobuf';
 import { Injectable } from '@nestjs/common';
 import { AppsQueries } from '../apps/apps.queries.js';
+import { ChangeFeed } from '../platform/cache/change-feed.js';
+import type { ReadCache } from '../platform/cache/read-cache.js';
 import type { CallExecutions, ExecutedCall } from '../platform/rpc/pipeline.js';
 import { UNEXECUTED_SERVICES } from './execution-catalog.js';
 import { callConditionIds } from './execution-rules.js';
@@ -40,15 +42,27 @@ function parsed<T extends DescMessage>(schema: T, targetId: string, answer: stri
  */
 @Injectable()
 export class RpcExecutions implements CallExecutions {
+  /** Client id -> project id: asked on every executed call made with an OIDC token; kept like the executions. */
+  private readonly projects: ReadCache<string | undefined>;
+
   constructor(
     private readonly executions: ExecutionTargets,
     private readonly apps: AppsQueries,
-  ) {}
+    feed: ChangeFeed,
+  ) {
+    this.projects = feed.cache<string | undefined>({ name: 'action-call-projects', maxEntries: 10_000 });
+  }
 
   /** ZITADEL's ctxData.ProjectID: the project of the app an OIDC access token was issued to. */
   private async projectOf(call: ExecutedCall): Promise<string | undefined> {
     const clientId = call.principal?.clientId;
-    return clientId ? (await this.apps.nameByClientId(call.instance.id, clientId))?.projectId : undefined;
+    if (!clientId) return undefined;
+    const instanceId = call.instance.id;
+    return this.projects.get(
+      instanceId,
+      clientId,
+      async () => (await this.apps.nameByClientId(instanceId, clientId))?.projectId,
+    );
   }
 
   request(call: ExecutedCall, request: Message): Promise<Message> {
