@@ -148,6 +148,26 @@ describe('tokens stop working', () => {
     expect(await active(tokens.access_token)).toBe(false);
     expect(await oauthErrorOf(oidc.refreshTokenGrant(config, tokens.refresh_token!))).toBe('invalid_grant');
   });
+
+  it('for good when the user is locked or deactivated: unlocking or reactivating does not bring the old tokens back (ZITADEL deletes a user’s tokens on user.locked, user.deactivated and user.removed)', async () => {
+    const users = client(UserService, 'grpc', server.baseUrl, server.adminPat);
+    for (const [end, restore] of [
+      [(id: string) => users.lockUser({ userId: id }), (id: string) => users.unlockUser({ userId: id })],
+      [(id: string) => users.deactivateUser({ userId: id }), (id: string) => users.reactivateUser({ userId: id })],
+    ] as const) {
+      const carol = await addUser(server, world);
+      const tokens = await codeFlow(server, new Browser(), config, carol.username, OFFLINE);
+      expect(await active(tokens.access_token)).toBe(true);
+      await end(carol.id);
+      await restore(carol.id);
+      expect(await userinfoStatus(server, tokens.access_token)).toBe(401);
+      expect(await active(tokens.access_token)).toBe(false);
+      expect(await oauthErrorOf(oidc.refreshTokenGrant(config, tokens.refresh_token!))).toBe('invalid_grant');
+      // The user itself signs in again as before.
+      const fresh = await codeFlow(server, new Browser(), config, carol.username, OFFLINE);
+      expect(await active(fresh.access_token)).toBe(true);
+    }
+  });
 });
 
 async function revocationEvents(): Promise<number> {
