@@ -1778,7 +1778,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     const login = panel(page, 'Login');
     await login.getByText('Inherited from the instance').waitFor();
     const secondFactors = panel(page, 'Second factors');
-    await secondFactors.getByText(/a change saves this organization’s own login settings/).waitFor();
+    await secondFactors.getByText(/uses the instance’s factors: a change saves its own login settings/).waitFor();
     await secondFactors.getByLabel('Factor to add').selectOption({ label: 'Code by SMS' });
     await secondFactors.getByRole('button', { name: 'Add' }).click();
     await secondFactors.getByRole('cell', { name: 'Code by SMS' }).waitFor();

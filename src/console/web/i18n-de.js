@@ -263,7 +263,7 @@ export const de = {
   'settings.removeFactor': 'Entfernen',
   'settings.removeFactorConfirm': '{name} aus den Login-Einstellungen entfernen? Benutzer können sich dann nicht mehr damit anmelden.',
   'settings.factorRemoved': '{name} entfernt.',
-  'settings.factorsInherited': 'Von der Instanz geerbt: eine Änderung speichert damit eigene Anmeldeeinstellungen dieser Organisation.',
+  'settings.factorsInherited': 'Die Organisation nutzt die Faktoren der Instanz: eine Änderung speichert damit ihre eigenen Anmeldeeinstellungen.',
   'factor.SECOND_FACTOR_TYPE_OTP': 'Authenticator-App (TOTP)',
   'factor.SECOND_FACTOR_TYPE_U2F': 'Sicherheitsschlüssel (U2F)',
   'factor.SECOND_FACTOR_TYPE_OTP_EMAIL': 'Code per E-Mail',

@@ -263,7 +263,7 @@ export const en = {
   'settings.removeFactor': 'Remove',
   'settings.removeFactorConfirm': 'Remove {name} from the login settings? Users can no longer use it to sign in.',
   'settings.factorRemoved': '{name} removed.',
-  'settings.factorsInherited': 'Inherited from the instance: a change saves this organization’s own login settings with it.',
+  'settings.factorsInherited': 'The organization uses the instance’s factors: a change saves its own login settings with it.',
   'factor.SECOND_FACTOR_TYPE_OTP': 'Authenticator app (TOTP)',
   'factor.SECOND_FACTOR_TYPE_U2F': 'Security key (U2F)',
   'factor.SECOND_FACTOR_TYPE_OTP_EMAIL': 'Code by email',

@@ -186,10 +186,11 @@ export const inheritedIdps = (policy) =>
  */
 
 /**
+ * `extra` is shown inside the panel, `after` as panels of their own below it.
  * @param {{ def: Policy, level: 'org' | 'instance', orgId: string,
- *   extra?: (panel: PanelState) => any }} props
+ *   extra?: (panel: PanelState) => any, after?: (panel: PanelState) => any }} props
  */
-export function PolicyPanel({ def, level, orgId, extra }) {
+export function PolicyPanel({ def, level, orgId, extra, after }) {
   const { session } = useSession();
   const at = endpointsOf(def, level, orgId);
   const writable = can(session, at.write);
@@ -217,6 +218,8 @@ export function PolicyPanel({ def, level, orgId, extra }) {
       setEdits({});
       load.reload();
     }, t('settings.resetDone'));
+  /** @type {PanelState} */
+  const state = { value, policy, inherited, writable, reload: load.reload };
   /** @param {string} path */
   const edit = (path) => (/** @type {unknown} */ v) => setEdits({ ...edits, [path]: v });
   return html`<${Section} title=${t(def.title)}>
@@ -234,13 +237,13 @@ export function PolicyPanel({ def, level, orgId, extra }) {
             </fieldset>
             ${writable ? html`<div><button type="submit" class="primary">${t('settings.save')}</button></div>` : ''}
           </form>
-          ${extra ? extra({ value, policy, inherited, writable, reload: load.reload }) : ''}
+          ${extra ? extra(state) : ''}
           ${level === 'org' && !inherited && at.reset && can(session, at.remove)
             ? html`<div class="actions"><${ConfirmButton} label=${t('settings.reset')} question=${t('settings.resetConfirm', { name: t(def.title) })} onConfirm=${reset} /></div>`
             : ''}`
       : ''}
     ${action.feedback}
-  <//>`;
+  <//>${policy && after ? after(state) : ''}`;
 }
 
 /**
@@ -273,7 +276,7 @@ export function SettingsScreen({ group }) {
    */
   const panel = (def) =>
     html`<${PolicyPanel} key=${`${def.name}-${shown}-${session.orgId}`} def=${def} level=${shown} orgId=${session.orgId}
-      extra=${def.name === 'LoginPolicy' ? (/** @type {PanelState} */ state) => html`<${LoginFactors} level=${shown} orgId=${session.orgId} panel=${state} />` : undefined} />`;
+      after=${def.name === 'LoginPolicy' ? (/** @type {PanelState} */ state) => html`<${LoginFactors} level=${shown} orgId=${session.orgId} panel=${state} />` : undefined} />`;
   return html`<div>
     <h1>${t('settings.title')}</h1>
     ${instanceReadable && can(session, 'policy.read')
