@@ -8,6 +8,7 @@ import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { can, useSession } from '../session.js';
 import { Check, ConfirmButton, Field, Forbidden, LoadState, Section, Select, Table, stateText, useAction, useLoad } from '../ui.js';
+import { settingsOf } from './provider-rules.js';
 
 const ADMIN = 'zitadel.admin.v1.AdminService';
 
@@ -185,22 +186,6 @@ function AddProvider({ form, onAdded }) {
     ${action.feedback}
   <//>`;
 }
-
-/**
- * The settings of a provider as its kind's update method takes them (the listed provider's
- * description beside the kind's settings; the secret is never listed).
- * @param {AddForm} form @param {any} provider
- * @returns {Record<string, string | boolean>}
- */
-const settingsOf = (form, provider) =>
-  Object.fromEntries(
-    form.fields
-      .filter(([key]) => key !== form.secret?.key)
-      .map(([key, , type]) => {
-        const stored = key === 'description' ? provider.description : provider[form.config]?.[key];
-        return [key, type === 'bool' ? stored === true : String(stored ?? '')];
-      }),
-  );
 
 /**
  * A provider's settings changed (its kind's Update… method), and its password or token replaced in
