@@ -2,7 +2,7 @@
  * The console's settings rules are a browser module (plain JavaScript without imports), so Node
  * runs it as it is; the import's specifier is a string so the compiler does not look for types.
  */
-type FieldType = 'bool' | 'number' | 'hours' | 'text' | 'url' | 'email' | 'lines';
+type FieldType = 'bool' | 'number' | 'hours' | 'text' | 'url' | 'email' | 'lines' | 'passwordless';
 interface Policy {
   name: string;
   fields: [string, string, FieldType][];
@@ -86,6 +86,14 @@ describe('console policy rules', () => {
       'https://a.example\nhttps://b.example',
     );
     expect(rules.CODEC.toRequest('number', '12')).toBe(12);
+  });
+
+  it('shows ZITADEL’s passwordless type as one checkbox: ticked for ALLOWED, unticked for NOT_ALLOWED (0, which Connect’s JSON leaves out)', () => {
+    expect(rules.CODEC.toForm('passwordless', 'PASSWORDLESS_TYPE_ALLOWED')).toBe(true);
+    expect(rules.CODEC.toForm('passwordless', undefined)).toBe(false);
+    expect(rules.CODEC.toForm('passwordless', 'PASSWORDLESS_TYPE_NOT_ALLOWED')).toBe(false);
+    expect(rules.CODEC.toRequest('passwordless', true)).toBe('PASSWORDLESS_TYPE_ALLOWED');
+    expect(rules.CODEC.toRequest('passwordless', false)).toBe('PASSWORDLESS_TYPE_NOT_ALLOWED');
   });
 
   it('sends back the fields the form does not show (an update replaces the whole policy), the factors only when an org adds its own (ZITADEL copies the instance’s)', () => {

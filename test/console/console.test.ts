@@ -12,6 +12,7 @@ import { OrganizationService } from '@zitadel/proto/zitadel/org/v2/org_service_p
 import { OrganizationService as OrganizationServiceBeta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { TextQueryMethod } from '@zitadel/proto/zitadel/object/v2/object_pb.js';
 import { ProjectService } from '@zitadel/proto/zitadel/project/v2beta/project_service_pb.js';
+import { ProjectGrantState } from '@zitadel/proto/zitadel/project/v2beta/query_pb.js';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { SettingsService } from '@zitadel/proto/zitadel/settings/v2/settings_service_pb.js';
 import { SecondFactorType } from '@zitadel/proto/zitadel/policy_pb.js';
@@ -1463,11 +1464,6 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
       maxAgeDays: 0n,
       isDefault: true,
     });
-    // Org-level lists of factors are the login policy's, shown without changes (the instance's are changed).
-    await panel(page, 'Second factors')
-      .getByText(/Changed in the instance defaults/)
-      .waitFor();
-    expect(await panel(page, 'Second factors').getByRole('button').count()).toBe(0);
     // Security and token lifetimes exist only at the instance: no such group in an org.
     expect(await settingsGroup('Security and tokens').count()).toBe(0);
 
@@ -1681,6 +1677,196 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
       value: { endpoint: 'https://hooks.example.com/sms' },
     });
     await snap(page, 'console-providers');
+
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 240_000);
+
+  it('an administrator edits what it added: a project grant’s roles (UpdateProjectGrant), deactivated, reactivated and deleted after a confirmation; an org’s own second factors (an org on the instance’s login policy gets its own copy with the change, as ZITADEL’s console copies it for providers); the login policy’s other fields; an SMTP and a Twilio provider’s settings and their password and token replaced in a field of their own, never shown back; each seen by the API', async () => {
+    const { context, page, problems } = await consoleContext();
+    const stamp = Date.now();
+    const orgName = `Editor ${stamp}`;
+    const { organizationId: orgId } = await api(OrganizationService).addOrganization({ name: orgName });
+    const inOrg = { headers: { 'x-zitadel-orgid': orgId } };
+    const defaultOrgId = (await api(OrganizationService).listOrganizations({})).result.find(
+      (o) => o.name === 'Portcullis',
+    )!.id;
+    const { id: ledgerId } = await api(ProjectService).createProject({
+      organizationId: defaultOrgId,
+      name: `Ledger ${stamp}`,
+    });
+    for (const roleKey of ['ledger.read', 'ledger.write']) {
+      await api(ProjectService).addProjectRole({ projectId: ledgerId, roleKey, displayName: roleKey });
+    }
+    await api(ProjectService).createProjectGrant({
+      projectId: ledgerId,
+      grantedOrganizationId: orgId,
+      roleKeys: ['ledger.read'],
+    });
+    const ledgerGrant = async () =>
+      (
+        await api(ProjectService).listProjectGrants({
+          filters: [{ filter: { case: 'inProjectIdsFilter', value: { ids: [ledgerId] } } }],
+        })
+      ).projectGrants.find((g) => g.grantedOrganizationId === orgId);
+    // Providers made through the API: the SMTP one with a password the mail server refuses.
+    const { id: smtpId } = await api(AdminService).addEmailProviderSMTP({
+      description: `Editable ${stamp}`,
+      host: `127.0.0.1:${smtp.port}`,
+      user: SMTP_USER,
+      password: 'not-the-password',
+      senderAddress: 'editable@portcullis.test',
+      senderName: 'Editable',
+      tls: false,
+    });
+    await expect(
+      api(AdminService).testEmailProviderSMTPById({ id: smtpId, receiverAddress: 'before@console.example' }),
+    ).rejects.toThrow();
+    const { id: twilioId } = await api(AdminService).addSMSProviderTwilio({
+      description: `Twilio edit ${stamp}`,
+      sid: 'AC0000000001',
+      token: 'tw-old-token',
+      senderNumber: '+41790000001',
+    });
+    // The org's factors start from the instance's without Code by SMS, so adding it is a change of the org's own.
+    const instanceSecond = (await api(AdminService).listLoginPolicySecondFactors({})).result;
+    if (instanceSecond.includes(SecondFactorType.OTP_SMS)) {
+      await api(AdminService).removeSecondFactorFromLoginPolicy({ type: SecondFactorType.OTP_SMS });
+    }
+    const admin = (await api(UserService).listUsers({})).result.find((u) => u.username === 'admin')!;
+    await api(UserService).setPassword({
+      userId: admin.userId,
+      newPassword: { password: NEW_ADMIN_PASSWORD, changeRequired: false },
+    });
+    await page.goto(`${origin}/ui/console/`, { timeout: 30_000 });
+    await signIn(page, 'admin', NEW_ADMIN_PASSWORD);
+
+    // The grant's roles changed in the one form (choosing the granted org loads its roles), then
+    // deactivated, reactivated and deleted after the confirmation.
+    await page.goto(`${origin}/ui/console/#/projects/${ledgerId}`);
+    const grants = panel(page, 'Granted to organizations');
+    const grantRow = grants.getByRole('row', { name: new RegExp(orgName) });
+    await grantRow.getByRole('button', { name: 'Change roles' }).click();
+    await grants.getByRole('checkbox', { name: 'ledger.read', exact: true, checked: true }).waitFor();
+    await grants.getByLabel('ledger.read', { exact: true }).uncheck();
+    await grants.getByLabel('ledger.write', { exact: true }).check();
+    await grants.getByRole('button', { name: 'Save roles' }).click();
+    await grantRow.getByText('ledger.write', { exact: true }).waitFor();
+    expect((await ledgerGrant())?.grantedRoleKeys).toEqual(['ledger.write']);
+    await grantRow.getByRole('button', { name: 'Deactivate' }).click();
+    await grants.getByText(`Grant to ${orgName} deactivated.`).waitFor();
+    expect((await ledgerGrant())?.state).toBe(ProjectGrantState.INACTIVE);
+    await grantRow.getByRole('button', { name: 'Reactivate' }).click();
+    await grants.getByText(`Grant to ${orgName} reactivated.`).waitFor();
+    expect((await ledgerGrant())?.state).toBe(ProjectGrantState.ACTIVE);
+    await grantRow.getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('dialog', { name: new RegExp(`Delete the grant to ${orgName}\\?`) })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await grants.getByText(`Grant to ${orgName} deleted.`).waitFor();
+    expect(await ledgerGrant()).toBeUndefined();
+
+    // The org's second factors: while it inherits, adding one saves its own login policy with it
+    // (management v1 answers NOT_FOUND for an org without one); then removed by management v1.
+    await page.getByRole('banner').getByLabel('Organization', { exact: true }).selectOption({ label: orgName });
+    await page.waitForFunction(
+      (id) => (document.querySelector('.org-switch select') as HTMLSelectElement | null)?.value === id,
+      orgId,
+    );
+    await open(page, 'Settings');
+    const login = panel(page, 'Login');
+    await login.getByText('Inherited from the instance').waitFor();
+    const secondFactors = panel(page, 'Second factors');
+    await secondFactors.getByText(/uses the instance’s factors: a change saves its own login settings/).waitFor();
+    await secondFactors.getByLabel('Factor to add').selectOption({ label: 'Code by SMS' });
+    await secondFactors.getByRole('button', { name: 'Add' }).click();
+    await secondFactors.getByRole('cell', { name: 'Code by SMS' }).waitFor();
+    await login.getByText('Set for this organization').waitFor();
+    const orgLogin = await api(ManagementService).getLoginPolicy({}, inOrg);
+    expect(orgLogin.isDefault).toBe(false);
+    expect(orgLogin.policy?.secondFactors).toContain(SecondFactorType.OTP_SMS);
+    expect((await api(AdminService).listLoginPolicySecondFactors({})).result).not.toContain(SecondFactorType.OTP_SMS);
+    await secondFactors
+      .getByRole('row', { name: /Code by SMS/ })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+    await secondFactors.getByText('Code by SMS removed.').waitFor();
+    expect((await api(ManagementService).listLoginPolicySecondFactors({}, inOrg)).result).not.toContain(
+      SecondFactorType.OTP_SMS,
+    );
+
+    // The login policy's other fields, saved as the org's own (UpdateCustomLoginPolicy).
+    const passwordless = login.getByLabel('Passwordless sign-in (passkeys) allowed');
+    const wasPasswordless = await passwordless.isChecked();
+    await passwordless.setChecked(!wasPasswordless);
+    await login.getByLabel('Ignore unknown usernames').check();
+    await login.getByLabel('Domain discovery').check();
+    await login.getByLabel('Sign-in with the email address disabled').check();
+    await login.getByLabel('Sign-in with the phone number disabled').check();
+    await login.getByLabel('Multi-factor required only for local users').check();
+    await login.getByLabel('Default redirect URI').fill('https://app.example.com/home');
+    await login.getByRole('button', { name: 'Save' }).click();
+    await login.getByText('Saved.').waitFor();
+    expect((await api(ManagementService).getLoginPolicy({}, inOrg)).policy).toMatchObject({
+      passwordlessType: wasPasswordless ? 0 : 1, // PASSWORDLESS_TYPE_NOT_ALLOWED / _ALLOWED
+      ignoreUnknownUsernames: true,
+      allowDomainDiscovery: true,
+      disableLoginWithEmail: true,
+      disableLoginWithPhone: true,
+      forceMfaLocalOnly: true,
+      defaultRedirectUri: 'https://app.example.com/home',
+    });
+
+    // The SMTP provider's settings changed, then its password replaced in its own field: the test
+    // email the mail server refused before now goes through.
+    await open(page, 'Email and SMS');
+    await panel(page, 'Email providers')
+      .getByRole('row', { name: new RegExp(`Editable ${stamp}`) })
+      .getByRole('button', { name: 'Edit' })
+      .click();
+    const editSmtp = panel(page, `Change Editable ${stamp}`);
+    expect(await editSmtp.getByLabel('Host and port').inputValue()).toBe(`127.0.0.1:${smtp.port}`);
+    await editSmtp.getByLabel('Sender name').fill('Portcullis Mail');
+    await editSmtp.getByRole('button', { name: 'Save' }).click();
+    await editSmtp.getByText(`Editable ${stamp} saved.`).waitFor();
+    const emailProvider = async () => (await api(AdminService).getEmailProviderById({ id: smtpId })).config;
+    expect((await emailProvider())?.config).toMatchObject({ case: 'smtp', value: { senderName: 'Portcullis Mail' } });
+    const newPassword = editSmtp.getByLabel('New password');
+    expect(await newPassword.getAttribute('type')).toBe('password');
+    await newPassword.fill(SMTP_PASSWORD);
+    await editSmtp.getByRole('button', { name: 'Replace' }).click();
+    await editSmtp.getByText(`Secret of Editable ${stamp} replaced.`).waitFor();
+    expect(await newPassword.inputValue()).toBe('');
+    expect(await page.content()).not.toContain(SMTP_PASSWORD);
+    await api(AdminService).testEmailProviderSMTPById({ id: smtpId, receiverAddress: 'after@console.example' });
+    const [mail] = await smtp.waitFor('after@console.example');
+    expect(mail.from?.value[0]).toMatchObject({ address: 'editable@portcullis.test', name: 'Portcullis Mail' });
+
+    // The Twilio provider's sender number, then its token through UpdateSMSProviderTwilioToken.
+    await panel(page, 'SMS providers')
+      .getByRole('row', { name: new RegExp(`Twilio edit ${stamp}`) })
+      .getByRole('button', { name: 'Edit' })
+      .click();
+    const editTwilio = panel(page, `Change Twilio edit ${stamp}`);
+    await editTwilio.getByLabel('Sender number').fill('+41790000002');
+    await editTwilio.getByRole('button', { name: 'Save' }).click();
+    await editTwilio.getByText(`Twilio edit ${stamp} saved.`).waitFor();
+    const twilio = (await api(AdminService).getSMSProvider({ id: twilioId })).config;
+    expect(twilio?.config).toMatchObject({
+      case: 'twilio',
+      value: { sid: 'AC0000000001', senderNumber: '+41790000002' },
+    });
+    await editTwilio.getByLabel('New auth token').fill('tw-new-token-5x1');
+    await editTwilio.getByRole('button', { name: 'Replace' }).click();
+    await editTwilio.getByText(`Secret of Twilio edit ${stamp} replaced.`).waitFor();
+    expect(await page.content()).not.toContain('tw-new-token-5x1');
+    // Provider events are the instance's (ZITADEL's instance aggregate); the payload names the provider.
+    const tokenEvents = await api(AdminService).listEvents({ eventTypes: ['instance.sms.configtwilio.token.changed'] });
+    expect(tokenEvents.events.filter((e) => (e.payload as { id?: string } | undefined)?.id === twilioId)).toHaveLength(
+      1,
+    );
 
     expect(problems).toEqual([]);
     await context.close();

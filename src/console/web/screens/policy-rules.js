@@ -7,9 +7,19 @@ export const MANAGEMENT = 'zitadel.management.v1.ManagementService';
 
 /**
  * How a field is edited: a checkbox, a number, a duration in hours (the API's "3600s"), text of
- * an input type, or a list edited one a line.
- * @typedef {'bool' | 'number' | 'hours' | 'text' | 'url' | 'email' | 'lines'} FieldType
+ * an input type, a list edited one a line, or a checkbox for an enum of two values (FLAGS).
+ * @typedef {'bool' | 'number' | 'hours' | 'text' | 'url' | 'email' | 'lines' | 'passwordless'} FieldType
  */
+
+/**
+ * Enums of two values shown as a checkbox: the value when ticked, the value when not. ZITADEL's
+ * passwordless type is allowed or not allowed (its console shows it as one switch too).
+ * @type {Record<string, [string, string]>}
+ */
+export const FLAGS = { passwordless: ['PASSWORDLESS_TYPE_ALLOWED', 'PASSWORDLESS_TYPE_NOT_ALLOWED'] };
+
+/** Whether a field of the type is a checkbox. @param {FieldType} type */
+export const isCheckbox = (type) => type === 'bool' || type in FLAGS;
 
 /** @typedef {import('./settings.js').Policy} Policy */
 
@@ -34,6 +44,7 @@ export const CODEC = {
   /** @param {FieldType} type @param {unknown} value */
   toForm: (type, value) => {
     if (type === 'bool') return value === true;
+    if (type in FLAGS) return value === FLAGS[type][0];
     if (type === 'hours') return hoursOf(value);
     if (type === 'lines') return (/** @type {string[]} */ (value ?? [])).join('\n');
     return String(value ?? (type === 'number' ? '0' : ''));
@@ -42,7 +53,9 @@ export const CODEC = {
   toRequest: (type, value) =>
     type === 'bool'
       ? value === true
-      : type === 'number'
+      : type in FLAGS
+        ? FLAGS[type][value === true ? 0 : 1]
+        : type === 'number'
         ? Number(value ?? 0)
         : type === 'hours'
           ? durationOf(value)

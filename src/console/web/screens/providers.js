@@ -1,19 +1,23 @@
 // The instance's email and SMS providers (admin v1): listed with their state, added (SMTP or
-// HTTP email, Twilio or HTTP SMS), activated (one per channel delivers), deactivated, removed
-// after a confirmation, and an SMTP provider tried with a test email. Passwords and tokens are
-// typed into password fields and never shown back: the API does not return them.
+// HTTP email, Twilio or HTTP SMS), changed, activated (one per channel delivers), deactivated,
+// removed after a confirmation, and an SMTP provider tried with a test email. Passwords and tokens
+// are typed into password fields and never shown back: the API does not return them.
 import { useState } from 'preact/hooks';
 import { call } from '../api.js';
 import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { can, useSession } from '../session.js';
 import { Check, ConfirmButton, Field, Forbidden, LoadState, Section, Select, Table, stateText, useAction, useLoad } from '../ui.js';
+import { settingsOf } from './provider-rules.js';
 
 const ADMIN = 'zitadel.admin.v1.AdminService';
 
 /**
- * A form of an add method: each field's request key, label and input type ('bool' for a checkbox).
- * @typedef {{ title: string, method: string, fields: [string, string, string][] }} AddForm
+ * A kind of provider: its add and update methods, the key of its settings in a listed provider,
+ * each field's request key, label and input type ('bool' for a checkbox), and how its secret is
+ * replaced later: alone (`method` takes the id and the secret) or with the stored settings.
+ * @typedef {{ title: string, method: string, update: string, config: string, fields: [string, string, string][],
+ *   secret?: { key: string, label: string, method: string, withSettings: boolean } }} AddForm
  */
 
 /** Each channel: its methods, what identifies a provider in the list, and the kinds that can be added. */
@@ -31,6 +35,8 @@ const CHANNELS = [
       {
         title: 'providers.addSmtp',
         method: 'AddEmailProviderSMTP',
+        update: 'UpdateEmailProviderSMTP',
+        config: 'smtp',
         fields: [
           ['description', 'providers.description', 'text'],
           ['host', 'providers.host', 'text'],
@@ -41,10 +47,15 @@ const CHANNELS = [
           ['replyToAddress', 'providers.replyTo', 'email'],
           ['tls', 'providers.tls', 'bool'],
         ],
+        // ZITADEL's UpdateEmailProviderSMTPPassword finds only the active provider; its own console
+        // sends the new password with the update, which takes it whatever the provider's state.
+        secret: { key: 'password', label: 'providers.newPassword', method: 'UpdateEmailProviderSMTP', withSettings: true },
       },
       {
         title: 'providers.addEmailHttp',
         method: 'AddEmailProviderHTTP',
+        update: 'UpdateEmailProviderHTTP',
+        config: 'http',
         fields: [
           ['description', 'providers.description', 'text'],
           ['endpoint', 'providers.endpoint', 'url'],
@@ -65,6 +76,8 @@ const CHANNELS = [
       {
         title: 'providers.addTwilio',
         method: 'AddSMSProviderTwilio',
+        update: 'UpdateSMSProviderTwilio',
+        config: 'twilio',
         fields: [
           ['description', 'providers.description', 'text'],
           ['sid', 'providers.sid', 'text'],
@@ -72,10 +85,13 @@ const CHANNELS = [
           ['senderNumber', 'providers.senderNumber', 'tel'],
           ['verifyServiceSid', 'providers.verifyServiceSid', 'text'],
         ],
+        secret: { key: 'token', label: 'providers.newToken', method: 'UpdateSMSProviderTwilioToken', withSettings: false },
       },
       {
         title: 'providers.addSmsHttp',
         method: 'AddSMSProviderHTTP',
+        update: 'UpdateSMSProviderHTTP',
+        config: 'http',
         fields: [
           ['description', 'providers.description', 'text'],
           ['endpoint', 'providers.endpoint', 'url'],
@@ -101,8 +117,12 @@ export function ProvidersScreen() {
 function Channel({ channel, writable }) {
   const list = useLoad(() => call(`${ADMIN}/List${channel.stem}s`), [channel.stem]);
   const action = useAction();
+  const [editing, setEditing] = useState('');
   /** @type {any[]} */
   const providers = list.data?.result ?? [];
+  const edited = providers.find((p) => p.id === editing);
+  /** @param {any} p */
+  const formOf = (p) => channel.forms.find((f) => p[f.config]);
   /** @param {string} verb @param {any} p @param {string} message */
   const change = (verb, p, message) =>
     action.run(async () => {
@@ -120,6 +140,7 @@ function Channel({ channel, writable }) {
           stateText(p.state),
           writable
             ? html`<div class="actions">
+                <button type="button" onClick=${() => setEditing(p.id)}>${t('providers.edit')}</button>
                 ${p.state === channel.active
                   ? html`<button type="button" onClick=${() => change('Deactivate', p, 'providers.deactivated')}>${t('providers.deactivate')}</button>`
                   : html`<button type="button" onClick=${() => change('Activate', p, 'providers.activated')}>${t('providers.activate')}</button>`}
@@ -133,6 +154,10 @@ function Channel({ channel, writable }) {
         ? html`<${TestEmail} providers=${providers.filter((p) => p.smtp)} />`
         : ''}
     <//>
+    ${writable && edited && formOf(edited)
+      ? html`<${EditProvider} key=${edited.id} form=${formOf(edited)} provider=${edited}
+          onSaved=${list.reload} onClose=${() => setEditing('')} />`
+      : ''}
     ${writable ? channel.forms.map((form) => html`<${AddProvider} form=${form} onAdded=${list.reload} />`) : ''}`;
 }
 
@@ -158,6 +183,53 @@ function AddProvider({ form, onAdded }) {
       )}
       <div><button type="submit" class="primary">${t('providers.add')}</button></div>
     </form>
+    ${action.feedback}
+  <//>`;
+}
+
+/**
+ * A provider's settings changed (its kind's Update… method), and its password or token replaced in
+ * a form of its own, so the stored one is never shown nor sent back unasked.
+ * @param {{ form: AddForm, provider: any, onSaved: () => void, onClose: () => void }} props
+ */
+function EditProvider({ form, provider, onSaved, onClose }) {
+  const [values, setValues] = useState(() => settingsOf(form, provider));
+  const [secret, setSecret] = useState('');
+  const action = useAction();
+  const save = async () => {
+    await call(`${ADMIN}/${form.update}`, { id: provider.id, ...values });
+    onSaved();
+  };
+  const replace = async () => {
+    const spec = /** @type {NonNullable<AddForm['secret']>} */ (form.secret);
+    const settings = spec.withSettings ? settingsOf(form, provider) : {};
+    await call(`${ADMIN}/${spec.method}`, { ...settings, id: provider.id, [spec.key]: secret });
+    setSecret('');
+    onSaved();
+  };
+  /** @param {string} key */
+  const set = (key) => (/** @type {string | boolean} */ v) => setValues({ ...values, [key]: v });
+  const name = provider.description || provider.id;
+  return html`<${Section} title=${t('providers.editTitle', { name })}>
+    <form class="grid" onSubmit=${action.submit(save, t('providers.saved', { name }))}>
+      ${form.fields
+        .filter(([key]) => key !== form.secret?.key)
+        .map(([key, label, type]) =>
+          type === 'bool'
+            ? html`<${Check} label=${t(label)} checked=${values[key] === true} onChange=${set(key)} />`
+            : html`<${Field} label=${t(label)} type=${type} value=${String(values[key])} onInput=${set(key)} required=${REQUIRED.includes(key)} />`,
+        )}
+      <div class="actions">
+        <button type="submit" class="primary">${t('providers.save')}</button>
+        <button type="button" onClick=${onClose}>${t('providers.close')}</button>
+      </div>
+    </form>
+    ${form.secret
+      ? html`<form class="grid" onSubmit=${action.submit(replace, t('providers.secretReplaced', { name }))}>
+          <${Field} label=${t(form.secret.label)} type="password" value=${secret} onInput=${setSecret} required autocomplete="new-password" />
+          <div><button type="submit">${t('providers.replaceSecret')}</button></div>
+        </form>`
+      : ''}
     ${action.feedback}
   <//>`;
 }

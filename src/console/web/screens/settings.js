@@ -9,7 +9,7 @@ import { t } from '../i18n.js';
 import { href } from '../router.js';
 import { can, useSession } from '../session.js';
 import { Check, ConfirmButton, Field, Forbidden, LoadState, Section, Select, lazy, useAction, useLoad } from '../ui.js';
-import { ADMIN, CODEC, endpointsOf, requestOf, valueAt } from './policy-rules.js';
+import { ADMIN, CODEC, endpointsOf, isCheckbox, requestOf, valueAt } from './policy-rules.js';
 import { LoginFactors } from './settings-factors.js';
 
 const Branding = lazy(() => import('./branding.js'), 'Branding');
@@ -49,17 +49,16 @@ export const POLICIES = [
       ['allowExternalIdp', 'settings.allowExternalIdp', 'bool'],
       ['forceMfa', 'settings.forceMfa', 'bool'],
       ['hidePasswordReset', 'settings.hidePasswordReset', 'bool'],
+      ['passwordlessType', 'settings.passwordlessAllowed', 'passwordless'],
+      ['forceMfaLocalOnly', 'settings.forceMfaLocalOnly', 'bool'],
+      ['ignoreUnknownUsernames', 'settings.ignoreUnknownUsernames', 'bool'],
+      ['allowDomainDiscovery', 'settings.allowDomainDiscovery', 'bool'],
+      ['disableLoginWithEmail', 'settings.disableLoginWithEmail', 'bool'],
+      ['disableLoginWithPhone', 'settings.disableLoginWithPhone', 'bool'],
+      ['defaultRedirectUri', 'settings.defaultRedirectUri', 'url'],
       ...LIFETIMES,
     ],
-    keep: [
-      'passwordlessType',
-      'ignoreUnknownUsernames',
-      'defaultRedirectUri',
-      'allowDomainDiscovery',
-      'disableLoginWithEmail',
-      'disableLoginWithPhone',
-      'forceMfaLocalOnly',
-    ],
+    keep: [],
     // An org's own login policy starts with the instance's factors (ZITADEL copies them the same way).
     keepOnAdd: ['secondFactors', 'multiFactors'],
   },
@@ -187,10 +186,11 @@ export const inheritedIdps = (policy) =>
  */
 
 /**
+ * `extra` is shown inside the panel, `after` as panels of their own below it.
  * @param {{ def: Policy, level: 'org' | 'instance', orgId: string,
- *   extra?: (panel: PanelState) => any }} props
+ *   extra?: (panel: PanelState) => any, after?: (panel: PanelState) => any }} props
  */
-export function PolicyPanel({ def, level, orgId, extra }) {
+export function PolicyPanel({ def, level, orgId, extra, after }) {
   const { session } = useSession();
   const at = endpointsOf(def, level, orgId);
   const writable = can(session, at.write);
@@ -218,6 +218,8 @@ export function PolicyPanel({ def, level, orgId, extra }) {
       setEdits({});
       load.reload();
     }, t('settings.resetDone'));
+  /** @type {PanelState} */
+  const state = { value, policy, inherited, writable, reload: load.reload };
   /** @param {string} path */
   const edit = (path) => (/** @type {unknown} */ v) => setEdits({ ...edits, [path]: v });
   return html`<${Section} title=${t(def.title)}>
@@ -227,7 +229,7 @@ export function PolicyPanel({ def, level, orgId, extra }) {
           <form onSubmit=${action.submit(save, t('users.saved'))} class="grid">
             <fieldset disabled=${!writable}>
               ${def.fields.map(([path, label, type]) =>
-                type === 'bool'
+                isCheckbox(type)
                   ? html`<${Check} label=${t(label)} checked=${value(path) === true} onChange=${edit(path)} />`
                   : html`<${Field} label=${t(label)} type=${type === 'hours' || type === 'number' ? 'number' : type === 'lines' ? 'text' : type}
                       multiline=${type === 'lines'} step=${type === 'hours' ? 'any' : undefined} value=${String(value(path))} onInput=${edit(path)} required=${type === 'number' || type === 'hours'} />`,
@@ -235,13 +237,13 @@ export function PolicyPanel({ def, level, orgId, extra }) {
             </fieldset>
             ${writable ? html`<div><button type="submit" class="primary">${t('settings.save')}</button></div>` : ''}
           </form>
-          ${extra ? extra({ value, policy, inherited, writable, reload: load.reload }) : ''}
+          ${extra ? extra(state) : ''}
           ${level === 'org' && !inherited && at.reset && can(session, at.remove)
             ? html`<div class="actions"><${ConfirmButton} label=${t('settings.reset')} question=${t('settings.resetConfirm', { name: t(def.title) })} onConfirm=${reset} /></div>`
             : ''}`
       : ''}
     ${action.feedback}
-  <//>`;
+  <//>${policy && after ? after(state) : ''}`;
 }
 
 /**
@@ -267,9 +269,14 @@ export function SettingsScreen({ group }) {
   const groups = GROUPS.filter((g) => g.policies.length === 0 || POLICIES.some((def) => g.policies.includes(def.name) && visible(def)));
   const current = groups.find((g) => g.id === group) ?? groups[0];
   const policies = POLICIES.filter((def) => current.policies.includes(def.name) && visible(def));
-  /** @param {Policy} def */
+  /**
+   * The login policy's panel lists its factors too: they change with the policy it reads (an org's
+   * first change saves its own copy of it).
+   * @param {Policy} def
+   */
   const panel = (def) =>
-    html`<${PolicyPanel} key=${`${def.name}-${shown}-${session.orgId}`} def=${def} level=${shown} orgId=${session.orgId} />`;
+    html`<${PolicyPanel} key=${`${def.name}-${shown}-${session.orgId}`} def=${def} level=${shown} orgId=${session.orgId}
+      after=${def.name === 'LoginPolicy' ? (/** @type {PanelState} */ state) => html`<${LoginFactors} level=${shown} orgId=${session.orgId} panel=${state} />` : undefined} />`;
   return html`<div>
     <h1>${t('settings.title')}</h1>
     ${instanceReadable && can(session, 'policy.read')
@@ -279,11 +286,7 @@ export function SettingsScreen({ group }) {
     <nav class="tabs" aria-label=${t('settings.groups')}>
       ${groups.map((g) => html`<a href=${href('settings', g.id)} aria-current=${g === current ? 'page' : undefined}>${t(g.title)}</a>`)}
     </nav>
-    ${policies.map((def) =>
-      def.name === 'LoginPolicy'
-        ? html`${panel(def)}<${LoginFactors} key=${`factors-${shown}-${session.orgId}`} level=${shown} orgId=${session.orgId} />`
-        : panel(def),
-    )}
+    ${policies.map(panel)}
     ${current.id === 'branding' ? html`<${Branding} key=${`branding-${shown}-${session.orgId}`} level=${shown} orgId=${session.orgId} />` : ''}
   </div>`;
 }
