@@ -161,7 +161,6 @@ const en = {
   'error.invite': 'This invitation is invalid or has expired. Ask for a new one.',
   'error.noEmail': 'This account has no email address to send a code to. Contact your administrator.',
   'error.notInitialised': 'This account is not set up yet. Use the invitation you received by email.',
-  'error.emailDelivery': 'We could not send an email right now. Try again later or contact your administrator.',
   'error.passkeyLink': 'This passkey link is invalid, has expired or was already used. Ask for a new one.',
   'error.passkeyLinkFailed': 'The passkey could not be added. Ask for a new link and try again.',
   'title.emailVerified': 'Email address verified',
@@ -363,8 +362,6 @@ const de: Catalogue = {
   'error.noEmail': 'Dieses Konto hat keine E-Mail-Adresse für einen Code. Wenden Sie sich an Ihre Administration.',
   'error.notInitialised':
     'Dieses Konto ist noch nicht eingerichtet. Verwenden Sie die Einladung, die Sie per E-Mail erhalten haben.',
-  'error.emailDelivery':
-    'Wir konnten gerade keine E-Mail senden. Versuchen Sie es später erneut oder wenden Sie sich an Ihre Administration.',
   'error.passkeyLink':
     'Dieser Passkey-Link ist ungültig, abgelaufen oder wurde bereits verwendet. Fordern Sie einen neuen an.',
   'error.passkeyLinkFailed':

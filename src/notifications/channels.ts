@@ -16,7 +16,7 @@ import { messageTextTypeOf, renderEmail, renderSms, scrubSecrets } from './templ
 
 export type Channel = OutboundNotification['channel'];
 
-/** The setting that configures each channel, for the errors that say it is missing. */
+/** The setting that configures each channel, for the delivery errors that say it is missing. */
 export const CHANNEL_SETTING: Readonly<Record<Channel, string>> = {
   email: 'PORTCULLIS_SMTP_HOST',
   sms: 'PORTCULLIS_SMS_WEBHOOK_URL',
@@ -61,11 +61,6 @@ export class DeliveryChannels {
   /** Values that must never reach a stored or logged error message. */
   get secrets(): readonly string[] {
     return this.settingSecrets;
-  }
-
-  /** Whether an instance can send on a channel: through its active provider or the server's settings. */
-  async available(tx: EntityManager, instanceId: string, channel: Channel): Promise<boolean> {
-    return this.has(channel) || (await this.store.active(tx, instanceId, channel)) !== undefined;
   }
 
   /** Renders and sends one notification of an instance; throws when it was not sent. */

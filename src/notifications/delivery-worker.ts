@@ -17,7 +17,6 @@ const MAX_RETRY_DELAY_S = 3_600;
 /** Finished rows (payload already cleared) are kept this long for operators, then deleted. */
 const KEEP_FINISHED_DAYS = 7;
 const PRUNE_EVERY_MS = 3_600_000;
-/** Outbox rows (`o`) that can be sent: on a channel of the server's settings or of the instance's active provider. */
 
 /** Seconds to wait after the `attempts`-th failed attempt: base, 2×base, 4×base, … capped at an hour. */
 export function retryDelaySeconds(attempts: number, baseSeconds: number): number {
@@ -29,7 +28,9 @@ export function retryDelaySeconds(attempts: number, baseSeconds: number): number
  * writing transaction, and polls as a fallback. A row is claimed with `FOR UPDATE SKIP LOCKED`
  * and its lock held while it is sent and marked, so processes sharing a database never send one
  * row twice; a process that dies mid-send releases the lock and the row is sent again later
- * (at-least-once, as any outbox). Failures back off exponentially; after
+ * (at-least-once, as any outbox). A row whose instance has no provider for its channel (and the
+ * server no setting) fails its attempt like any other, so a provider configured meanwhile sends it.
+ * Failures back off exponentially; after
  * PORTCULLIS_NOTIFICATION_MAX_ATTEMPTS the row is marked failed. Sent and failed rows lose
  * their sealed payload at once and are pruned after a week.
  */
@@ -52,7 +53,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
       notifications,
       {
         one: () => this.deliverOne(),
-        msUntilNextDue: () => msUntilNextDue(this.dataSource.manager, this.channels.configured),
+        msUntilNextDue: () => msUntilNextDue(this.dataSource.manager),
         afterPass: () => this.pruneIfDue(),
         failed: (err) => this.log.error({ err }, 'notification delivery pass failed; trying again shortly'),
       },
@@ -75,7 +76,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
   /** Claims, sends and marks one due row; false when there was none to claim. */
   private deliverOne(): Promise<boolean> {
     return this.dataSource.transaction('READ COMMITTED', async (tx) => {
-      const row = await claimDue(tx, this.channels.configured);
+      const row = await claimDue(tx);
       if (!row) return false;
       const attempts = row.attempts + 1;
       const meta = {

@@ -1,18 +1,12 @@
-import { FailedPrecondition, invalidField, errorIds } from '../platform/errors/domain-error.js';
+import { invalidField, errorIds } from '../platform/errors/domain-error.js';
 
-/** Stable ids of these errors, for matching a caught one: `isError(err, NOTIFICATION_ERRORS.noDeliveryChannel)`. */
+/** Stable ids of these errors, for matching a caught one: `isError(err, NOTIFICATION_ERRORS.recipientInvalid)`. */
 export const NOTIFICATION_ERRORS = errorIds({
-  noDeliveryChannel: 'NOTIF-n0chn',
   recipientInvalid: 'NOTIF-t0rcp',
   urlTemplateInvalid: 'NOTIF-url7p',
 });
 const E = NOTIFICATION_ERRORS;
 
-export const noDeliveryChannel = (channel: string, setting: string) =>
-  FailedPrecondition(
-    E.noDeliveryChannel,
-    `no ${channel} delivery channel is configured (set ${setting}); ask for the code to be returned instead`,
-  );
 export const recipientInvalid = (channel: 'email' | 'sms') =>
   invalidField(E.recipientInvalid, 'to', `is not a valid ${channel === 'email' ? 'email address' : 'phone number'}`);
 export const urlTemplateInvalid = (problems: readonly string[]) =>

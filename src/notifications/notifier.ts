@@ -34,7 +34,8 @@ export interface OutboundNotification {
 /**
  * Queues notifications in the caller's transaction (an outbox), so a code is only sent when the
  * change that made it commits, and is never lost on restart. Implemented by the notifications
- * module; throws FAILED_PRECONDITION when no channel for the notification is configured.
+ * module. A notification is queued whether or not its channel is configured yet (ZITADEL picks the
+ * provider when it sends); only a bad recipient or URL template is refused.
  */
 export abstract class Notifier {
   abstract enqueue(tx: EntityManager, instanceId: string, notification: OutboundNotification): Promise<void>;

@@ -1,9 +1,5 @@
 import type { EntityManager } from 'typeorm';
 import type { Channel } from './channels.js';
-import { ProviderStore } from './providers/providers.queries.js';
-
-/** A row is deliverable through a channel the server's settings configure, or its instance's active provider. */
-const DELIVERABLE = `(o.channel = ANY($1) OR ${ProviderStore.HAS_ACTIVE_PROVIDER})`;
 
 /** A due notification claimed for delivery (its payload still sealed). */
 export interface ClaimedRow {
@@ -20,16 +16,19 @@ export interface ClaimedRow {
  * (locked, skipping rows other workers hold), rescheduling or finishing it, and pruning.
  */
 
-/** The oldest due pending row of the channels, locked for `tx`; undefined when none is free. */
-export async function claimDue(tx: EntityManager, channels: readonly Channel[]): Promise<ClaimedRow | undefined> {
+/**
+ * The oldest due pending row, locked for `tx`; undefined when none is free. Every channel is
+ * claimed, configured or not: the provider is picked when sending (ZITADEL's notification worker),
+ * so a row whose instance has none fails that attempt and is retried like any other failure.
+ */
+export async function claimDue(tx: EntityManager): Promise<ClaimedRow | undefined> {
   const [row] = (await tx.query(
     `SELECT o.instance_id, o.id, o.channel, o.template, o.payload, o.attempts
        FROM notification_outbox o
-      WHERE o.state = 'pending' AND o.next_attempt_at <= now() AND ${DELIVERABLE}
+      WHERE o.state = 'pending' AND o.next_attempt_at <= now()
       ORDER BY o.next_attempt_at
       LIMIT 1
       FOR UPDATE OF o SKIP LOCKED`,
-    [channels],
   )) as ClaimedRow[];
   return row;
 }
@@ -66,13 +65,12 @@ export async function finish(
   );
 }
 
-/** Milliseconds until the next pending row of the channels is due; null when there is none. */
-export async function msUntilNextDue(db: EntityManager, channels: readonly Channel[]): Promise<number | null> {
+/** Milliseconds until the next pending row is due; null when there is none. */
+export async function msUntilNextDue(db: EntityManager): Promise<number | null> {
   const [{ ms }] = (await db.query(
     `SELECT EXTRACT(EPOCH FROM (min(o.next_attempt_at) - clock_timestamp())) * 1000 AS ms
        FROM notification_outbox o
-      WHERE o.state = 'pending' AND ${DELIVERABLE}`,
-    [channels],
+      WHERE o.state = 'pending'`,
   )) as { ms: string | null }[];
   return ms === null ? null : Number(ms);
 }

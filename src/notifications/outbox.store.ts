@@ -4,7 +4,6 @@ import { Config } from '../platform/config/config.js';
 import { loginBaseUrl } from '../platform/config/login-ui-url.js';
 import { MasterKey } from '../platform/crypto/master-key.js';
 import { IdGenerator } from '../platform/ids/id-generator.js';
-import { CHANNEL_SETTING, DeliveryChannels } from './channels.js';
 import { Notifier, type OutboundNotification } from './notifier.js';
 import { OutboxNotification } from './outbox.entity.js';
 import { defaultUrlTemplate } from './login-links.js';
@@ -20,11 +19,13 @@ export type SealedNotification = OutboundNotification;
 /**
  * Writes notifications into the outbox in the caller's transaction. Nothing is sent from here:
  * the delivery worker sends rows once they are committed, so a rolled-back change sends nothing.
+ * Whether a channel is configured is not asked here: as ZITADEL queues a notification and picks
+ * the provider when it sends, a code is queued even while the instance has none, and the worker
+ * retries it until one is configured or its attempts run out.
  */
 @Injectable()
 export class OutboxNotifier extends Notifier {
   constructor(
-    private readonly channels: DeliveryChannels,
     private readonly masterKey: MasterKey,
     private readonly ids: IdGenerator,
     private readonly config: Config,
@@ -33,11 +34,6 @@ export class OutboxNotifier extends Notifier {
   }
 
   async enqueue(tx: EntityManager, instanceId: string, notification: OutboundNotification): Promise<void> {
-    if (!(await this.channels.available(tx, instanceId, notification.channel)))
-      throw errors.noDeliveryChannel(
-        notification.channel,
-        `${CHANNEL_SETTING[notification.channel]} or activate a provider`,
-      );
     if (!notification.to.trim() || /[\u0000-\u001f\u007f]/.test(notification.to))
       throw errors.recipientInvalid(notification.channel);
     if (notification.urlTemplate) {

@@ -25,14 +25,30 @@ export interface OrgPeople {
 /** Removes what a context keeps for an org that is being deleted, in the deleting transaction. */
 export type OrgRemovalStep = (tx: EntityManager, instanceId: string, orgId: string) => Promise<void>;
 
+/**
+ * Whether the domain policy in force for the org (its own, else the instance's) asks for added
+ * domains to be validated; read in the caller's transaction.
+ */
+export type OrgDomainValidationCheck = (tx: EntityManager, instanceId: string, orgId: string) => Promise<boolean>;
+
 /** The contexts above orgs register here what an org's creation and removal need from them. */
 @Injectable()
 export class OrgLifecycle {
   private attached?: OrgPeople;
   private readonly removalSteps: OrgRemovalStep[] = [];
+  private domainValidation?: OrgDomainValidationCheck;
 
   attachPeople(people: OrgPeople): void {
     this.attached = people;
+  }
+
+  attachDomainValidationCheck(check: OrgDomainValidationCheck): void {
+    this.domainValidation = check;
+  }
+
+  /** Without a settings context attached, domains must be validated: ZITADEL's default domain policy. */
+  mustValidateDomains(tx: EntityManager, instanceId: string, orgId: string): Promise<boolean> {
+    return this.domainValidation ? this.domainValidation(tx, instanceId, orgId) : Promise.resolve(true);
   }
 
   onRemoval(step: OrgRemovalStep): void {

@@ -39,7 +39,7 @@ export interface NewOrg {
   readonly id?: string;
   readonly name: string;
   readonly admins: readonly AdminSpec[];
-  /** A domain of the org's own beside the generated one, added unverified (v1 SetUpOrg's org.domain). */
+  /** A domain of the org's own beside the generated one (v1 SetUpOrg's org.domain), verified only if the domain policy waives validation. */
   readonly customDomain?: { readonly domain: string; readonly field: string };
 }
 
@@ -249,20 +249,10 @@ export class OrgsService {
       throw invalidField('ORG-d0m1v', 'domain', 'must be a valid domain name, e.g. example.com');
     return this.tx.run(async (tx) => {
       await this.loadForWrite(tx, caller, orgId, 'org.write', true);
-      const existing = await tx.findBy(OrgDomain, { instanceId: caller.instance.id, domain });
-      if (existing.some((d) => d.orgId === orgId)) throw errors.domainExists(domain);
-      if (existing.some((d) => d.isVerified)) throw errors.domainVerifiedElsewhere(domain);
+      const existing = await tx.findBy(OrgDomain, { instanceId: caller.instance.id, domain, orgId });
+      if (existing.length) throw errors.domainExists(domain);
       const now = new Date();
-      await this.insertDomain(tx, {
-        instanceId: caller.instance.id,
-        orgId,
-        domain,
-        isVerified: false,
-        isPrimary: false,
-        isGenerated: false,
-        createdAt: now,
-      });
-      return details(await this.push(tx, caller, orgId, [{ type: 'org.domain.added', payload: { domain } }]), now);
+      return details(await this.addCustomDomain(tx, caller, orgId, domain, now), now);
     });
   }
 
@@ -419,6 +409,11 @@ export class OrgsService {
     return org;
   }
 
+  /**
+   * Adds a domain of the org's own choosing. As ZITADEL's prepareAddOrgDomain, it is verified at
+   * once when the domain policy in force for the org does not ask for validation
+   * (`validateOrgDomains = false`), and waits for a challenge otherwise.
+   */
   private async addCustomDomain(
     tx: EntityManager,
     caller: Caller,
@@ -428,16 +423,28 @@ export class OrgsService {
   ): Promise<WrittenEvent> {
     const taken = await tx.findBy(OrgDomain, { instanceId: caller.instance.id, domain, isVerified: true });
     if (taken.length) throw errors.domainVerifiedElsewhere(domain);
-    await this.insertDomain(tx, {
-      instanceId: caller.instance.id,
-      orgId,
-      domain,
-      isVerified: false,
-      isPrimary: false,
-      isGenerated: false,
-      createdAt: now,
-    });
-    return this.push(tx, caller, orgId, [{ type: 'org.domain.added', payload: { domain } }]);
+    const isVerified = !(await this.lifecycle.mustValidateDomains(tx, caller.instance.id, orgId));
+    await underSavepoint(
+      tx,
+      () =>
+        tx.insert(OrgDomain, {
+          instanceId: caller.instance.id,
+          orgId,
+          domain,
+          isVerified,
+          isPrimary: false,
+          isGenerated: false,
+          createdAt: now,
+          validationType: null,
+          validationToken: null,
+        }),
+      // Another org verified it since the check above.
+      (err) => (isUniqueViolation(err, 'org_domains_verified') ? errors.domainVerifiedElsewhere(domain) : err),
+    );
+    return this.push(tx, caller, orgId, [
+      { type: 'org.domain.added', payload: { domain } },
+      ...(isVerified ? [{ type: 'org.domain.verified', payload: { domain } }] : []),
+    ]);
   }
 
   private async insertOrg(tx: EntityManager, org: Org): Promise<void> {

@@ -57,6 +57,10 @@ export class SettingsModule implements OnModuleInit {
         ? this.policies.hasOwn(db, 'login', instanceId, orgId, 'share')
         : (await this.policies.resolve('login', instanceId, orgId)).source.ownerType === 'org',
     );
+    this.orgLifecycle.attachDomainValidationCheck(
+      async (tx, instanceId, orgId) =>
+        (await this.policies.resolve('domain', instanceId, orgId, tx)).settings.validateOrgDomains,
+    );
     this.orgLifecycle.onRemoval((tx, instanceId, orgId) => this.settings.removeOrgPolicies(tx, instanceId, orgId));
   }
 }

@@ -1,4 +1,3 @@
-import { DomainError } from '../../src/platform/errors/domain-error.js';
 import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import {
@@ -132,16 +131,17 @@ describe('email notifications over SMTP', () => {
     expect(smtp.to(to)).toHaveLength(0);
   });
 
-  it('refuses SMS with FAILED_PRECONDITION naming the setting, and queues nothing', async () => {
-    const before = (await outboxRows(server)).length;
-    const refused = enqueue(server, { channel: 'sms', to: '+41790000001' });
-    await expect(refused).rejects.toBeInstanceOf(DomainError);
-    await expect(refused).rejects.toMatchObject({
-      kind: 'FailedPrecondition',
-      id: NOTIFICATION_ERRORS.noDeliveryChannel,
-      message: expect.stringContaining('PORTCULLIS_SMS_WEBHOOK_URL'),
-    });
-    expect(await outboxRows(server)).toHaveLength(before);
+  it('queues SMS with no SMS channel (ZITADEL queues the notification and picks the provider when sending): each attempt fails naming the setting, then the row is marked failed without its code', async () => {
+    const to = '+41790000001';
+    await enqueue(server, { channel: 'sms', to, data: { code: 'SMS0NE' } });
+    const row = await eventually(async () => {
+      const latest = await latestRow();
+      return latest.state === 'failed' ? latest : undefined;
+    }, 'the SMS row marked failed');
+    expect(row).toMatchObject({ channel: 'sms', attempts: 3, payload: null });
+    expect(row.last_error).toContain('PORTCULLIS_SMS_WEBHOOK_URL');
+    expect(row.last_error).not.toContain('SMS0NE');
+    expect(row.last_error).not.toContain(to);
   });
 
   it('refuses a URL template with an unknown placeholder as INVALID_ARGUMENT', async () => {

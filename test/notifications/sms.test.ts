@@ -5,7 +5,9 @@ import { LogSmsProvider, smsProviderFrom, WebhookSmsProvider } from '../../src/n
 import { OutboundHttp } from '../../src/platform/http/outbound.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { enqueue, eventually, outboxRows, SmsWebhook, uniqueEmail, uniquePhone } from '../support/receivers.js';
-import { NOTIFICATION_ERRORS } from '../../src/notifications/notifications.errors.js';
+import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
+import { client } from '../support/clients.js';
+import { managementV1 } from '../support/v1-clients.js';
 
 const TOKEN = 'webhook-token-3kq9';
 let webhook: SmsWebhook;
@@ -59,12 +61,41 @@ describe('SMS notifications through the webhook', () => {
     expect(webhook.to(to)).toHaveLength(1);
   });
 
-  it('refuses email with FAILED_PRECONDITION naming PORTCULLIS_SMTP_HOST', async () => {
-    await expect(enqueue(server, { channel: 'email', to: uniqueEmail('nobody') })).rejects.toMatchObject({
-      kind: 'FailedPrecondition',
-      id: NOTIFICATION_ERRORS.noDeliveryChannel,
-      message: expect.stringContaining('PORTCULLIS_SMTP_HOST'),
+  it('AddHumanUser (v2 and management v1) and SetEmail succeed with no email channel: ZITADEL writes the code and queues its notification, which waits in the outbox and fails its attempts naming PORTCULLIS_SMTP_HOST', async () => {
+    const users = client(UserService, 'grpc', server.baseUrl, server.adminPat);
+    const v2 = await users.addHumanUser({
+      username: uniqueEmail('v2-queued'),
+      profile: { givenName: 'Q', familyName: 'Ueued' },
+      email: { email: uniqueEmail('v2-queued'), verification: { case: 'sendCode', value: {} } },
     });
+    expect(v2.emailCode).toBeUndefined();
+    const v1 = await managementV1(server.baseUrl, server.adminPat).addHumanUser({
+      userName: uniqueEmail('v1-queued'),
+      profile: { firstName: 'Q', lastName: 'Ueued' },
+      email: { email: uniqueEmail('v1-queued'), isEmailVerified: false },
+      initialPassword: 'Initial-Passw0rd!',
+    });
+    await users.setEmail({ userId: v2.userId, email: uniqueEmail('v2-changed') });
+
+    const rowsOf = (userId: string): Promise<{ state: string; attempts: number; last_error: string | null }[]> =>
+      server.database.dataSource.query(
+        `SELECT state, attempts, last_error FROM notification_outbox WHERE user_id = $1 AND channel = 'email' ORDER BY id`,
+        [userId],
+      );
+    const failedOnce = async (userId: string, count: number) => {
+      const rows = await rowsOf(userId);
+      return rows.length === count && rows.every((r) => r.attempts >= 1) ? rows : undefined;
+    };
+    for (const [userId, count] of [
+      [v2.userId, 2],
+      [v1.userId, 1],
+    ] as const) {
+      const rows = await eventually(() => failedOnce(userId, count), `the queued email of ${userId} attempted`);
+      for (const row of rows) {
+        expect(row.state).toBe('pending');
+        expect(row.last_error).toContain('PORTCULLIS_SMTP_HOST');
+      }
+    }
   });
 });
 

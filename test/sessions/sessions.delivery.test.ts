@@ -124,24 +124,28 @@ describe('OTP codes delivered over real channels', () => {
 });
 
 describe('OTP codes without a channel', () => {
-  it('answers FAILED_PRECONDITION and writes no session when SMS cannot be sent', async () => {
+  it('creates the session and queues the SMS all the same (ZITADEL writes the challenge and picks the provider when sending)', async () => {
     const bare = await bootTestServer();
     try {
       const pat = await loginClient(bare);
       const { userId } = await addHuman(bare, { phone: '+41790000001' });
       await client(UserService, 'grpc', bare.baseUrl, bare.adminPat).addOTPSMS({ userId });
-      const err = await errorOf(
-        client(SessionService, 'grpc', bare.baseUrl, pat).createSession({
-          checks: { user: { search: { case: 'userId', value: userId } } },
-          challenges: { otpSms: { returnCode: false } },
-        }),
-      );
-      expect(err.code).toBe(Code.FailedPrecondition);
+      const created = await client(SessionService, 'grpc', bare.baseUrl, pat).createSession({
+        checks: { user: { search: { case: 'userId', value: userId } } },
+        challenges: { otpSms: { returnCode: false } },
+      });
+      expect(created.challenges?.otpSms).toBeUndefined();
       expect(
         (
           await bare.database.dataSource.query('SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [userId])
         )[0].n,
-      ).toBe(0);
+      ).toBe(1);
+      expect(
+        await bare.database.dataSource.query(
+          `SELECT channel, template FROM notification_outbox WHERE user_id = $1 AND template = 'otp'`,
+          [userId],
+        ),
+      ).toEqual([{ channel: 'sms', template: 'otp' }]);
     } finally {
       await bare.close();
     }

@@ -51,7 +51,7 @@ describe.each(['grpc', 'connect-h1'] as const)('users over %s', (transport) => {
     );
   });
 
-  it('refuses a taken username, a weak password, and sending without a delivery channel — writing nothing', async () => {
+  it('refuses a taken username and a weak password, writing nothing; with no email channel a human is still created and its code queued (ZITADEL queues the notification and picks the provider when sending)', async () => {
     const username = unique('taken');
     await users().addHumanUser({
       username,
@@ -107,19 +107,17 @@ describe.each(['grpc', 'connect-h1'] as const)('users over %s', (transport) => {
     expect(weak.code).toBe(Code.InvalidArgument);
     expect(weak.rawMessage).toMatch(/uppercase/);
 
-    const before = await server.database.dataSource.query('SELECT count(*)::int AS n FROM users');
-    const noChannel = ConnectError.from(
-      await users()
-        .addHumanUser({
-          username: unique('mail'),
-          profile: { givenName: 'A', familyName: 'B' },
-          email: { email: 'm@example.com' },
-        })
-        .catch((e) => e),
+    const queued = await users().addHumanUser({
+      username: unique('mail'),
+      profile: { givenName: 'A', familyName: 'B' },
+      email: { email: 'm@example.com' },
+    });
+    expect(queued.emailCode).toBeUndefined();
+    const rows = await server.database.dataSource.query(
+      `SELECT channel, template, state FROM notification_outbox WHERE user_id = $1`,
+      [queued.userId],
     );
-    expect(noChannel.code).toBe(Code.FailedPrecondition);
-    expect(noChannel.rawMessage).toMatch(/PORTCULLIS_SMTP_HOST/);
-    expect(await server.database.dataSource.query('SELECT count(*)::int AS n FROM users')).toEqual(before);
+    expect(rows).toEqual([{ channel: 'email', template: 'verifyEmail', state: 'pending' }]);
   });
 
   it("runs the state machine with ZITADEL's errors for illegal transitions", async () => {
@@ -159,7 +157,8 @@ describe.each(['grpc', 'connect-h1'] as const)('users over %s', (transport) => {
       email: { email: 'p@example.com', verification: { case: 'isVerified', value: true } },
     });
     expect(await codeOf(users().removePhone({ userId }))).toBe(Code.FailedPrecondition);
-    expect(await codeOf(users().setPhone({ userId, phone: '+41791234567' }))).toBe(Code.FailedPrecondition); // no SMS channel
+    // ZITADEL queues the SMS even with no SMS channel: the call succeeds.
+    expect(await codeOf(users().setPhone({ userId, phone: '+41791234560' }))).toBe('ok');
     const set = await users().setPhone({
       userId,
       phone: '+41791234567',
@@ -337,9 +336,13 @@ describe.each(['grpc', 'connect-h1'] as const)('users over %s', (transport) => {
       profile: { givenName: 'I', familyName: 'N' },
       email: { email: 'inv@example.com', verification: { case: 'returnCode', value: {} } },
     });
+    // ZITADEL queues a sent invite code (and its resend) even with no email channel.
+    expect(await codeOf(users().createInviteCode({ userId, verification: { case: 'sendCode', value: {} } }))).toBe(
+      'ok',
+    );
+    expect(await codeOf(users().resendInviteCode({ userId }))).toBe('ok');
     const invite = await users().createInviteCode({ userId, verification: { case: 'returnCode', value: {} } });
     expect(invite.inviteCode).toMatch(/^[A-Z0-9]{6}$/);
-    expect(await codeOf(users().resendInviteCode({ userId }))).toBe(Code.FailedPrecondition); // no email channel
     await users().verifyInviteCode({ userId, verificationCode: invite.inviteCode! });
     expect((await users().getUserByID({ userId })).user?.state).toBe(UserState.ACTIVE);
     // ZITADEL's rule: only a password, a passkey or an IdP link ends invitations; a verified email does not.

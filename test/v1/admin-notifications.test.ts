@@ -284,7 +284,7 @@ describe('SMS providers', () => {
     expect(await events('instance.sms.configtwilio.token.changed')).toHaveLength(1);
   });
 
-  it('HTTP: replaces Twilio when activated and receives the JSON; removal leaves no SMS channel', async () => {
+  it('HTTP: replaces Twilio when activated and receives the JSON; with none active a code waits in the outbox and is sent once one is activated again (ZITADEL picks the provider when sending)', async () => {
     const { id } = await admin().addSMSProviderHTTP({ endpoint: `${hooks.url}/sms`, description: 'sms hook' });
     await admin().activateSMSProvider({ id });
     const listed = await admin().listSMSProviders({});
@@ -300,10 +300,21 @@ describe('SMS providers', () => {
     });
 
     await admin().deactivateSMSProvider({ id });
-    // The server has no SMS settings: with no active provider, codes by SMS are refused up front.
-    await expect(enqueue(server, { channel: 'sms', to: uniquePhone() })).rejects.toMatchObject({
-      id: 'NOTIF-n0chn',
-    });
+    // The server has no SMS settings: with no active provider the code is queued all the same,
+    // and its attempts fail until a provider is active again.
+    const waiting = uniquePhone();
+    await enqueue(server, { channel: 'sms', to: waiting, data: { code: 'W41TED' } });
+    const failed = await eventually(async () => {
+      const [row] = await outboxRows(server).then((rows) => rows.filter((r) => r.channel === 'sms').slice(-1));
+      return row && row.attempts > 0 && row.state === 'pending' ? row : undefined;
+    }, 'a failed attempt of the queued SMS');
+    expect(failed.last_error).toContain('PORTCULLIS_SMS_WEBHOOK_URL');
+    expect(failed.last_error).not.toContain(waiting);
+    expect(hooks.received.some((r) => r.body.includes(waiting))).toBe(false);
+    await admin().activateSMSProvider({ id });
+    const late = await hooks.waitFor((r) => r.path === '/sms' && r.body.includes(waiting), 'the queued SMS, sent late');
+    expect(JSON.parse(late.body)).toMatchObject({ args: { code: 'W41TED' } });
+    await admin().deactivateSMSProvider({ id });
     await admin().removeSMSProvider({ id });
     expect(await v1Code(admin().getSMSProvider({ id }))).toBe(Status.NOT_FOUND);
   });

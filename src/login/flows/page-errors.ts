@@ -10,7 +10,6 @@ import {
 } from '../../sessions/login-handoff.js';
 import { OIDC_ERRORS } from '../../oidc/oidc.errors.js';
 import { SAML_ERRORS } from '../../saml/saml.errors.js';
-import { NOTIFICATION_ERRORS } from '../../notifications/notifications.errors.js';
 import { CODE_CHECKS_RATE_LIMITED, CODE_SPENT } from '../../users/users.errors.js';
 import { MFA_ERRORS } from '../../users/mfa/mfa.errors.js';
 import type { MessageKey } from '../login.i18n.js';
@@ -57,7 +56,6 @@ const MESSAGE_BY_ID: ReadonlyMap<string, MessageKey> = new Map<string, MessageKe
   [SAML_ERRORS.samlRequestAnswered, 'error.authRequest'],
   [SAML_ERRORS.samlRequestExpired, 'error.authRequest'],
   [SAML_ERRORS.serviceProviderGone, 'error.authRequest'],
-  [NOTIFICATION_ERRORS.noDeliveryChannel, 'error.emailDelivery'],
   [CODE_SPENT, 'error.codeSpent'],
   [CODE_CHECKS_RATE_LIMITED, 'error.tooMany'],
 ]);

@@ -162,12 +162,4 @@ export class ProviderStore {
     }
     return { items: rows.map(toRow), total };
   }
-
-  /**
-   * SQL condition on an outbox row aliased `o`: its instance has an active provider for its
-   * channel. The delivery worker claims such rows even when the server's own settings have no
-   * such channel.
-   */
-  static readonly HAS_ACTIVE_PROVIDER = `EXISTS (SELECT 1 FROM notification_providers p
-     WHERE p.instance_id = o.instance_id AND p.channel = o.channel AND p.state = 'active')`;
 }

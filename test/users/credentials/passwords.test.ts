@@ -305,7 +305,7 @@ describe('PasswordReset', () => {
     expect(JSON.stringify(events)).not.toContain(verificationCode);
   });
 
-  it('sends by email (default, or a link) or SMS through the notifier: FAILED_PRECONDITION with no channel configured', async () => {
+  it('sends by email (default, or a link) through the notifier, queued even with no email channel (ZITADEL queues and picks the provider when sending); SMS needs a phone number', async () => {
     const owner = client(UserService, 'grpc', server.baseUrl, ownerA);
     const userId = await humanInA();
     for (const medium of [
@@ -318,20 +318,27 @@ describe('PasswordReset', () => {
         },
       },
     ]) {
-      const err = await failure(owner.passwordReset({ userId, medium }));
-      expect(err.code).toBe(Code.FailedPrecondition);
+      const sent = await owner.passwordReset({ userId, medium });
+      expect(sent.verificationCode).toBeUndefined();
     }
-    // SMS needs a phone number first.
+    const queued = await server.database.dataSource.query(
+      `SELECT channel, template, state FROM notification_outbox WHERE user_id = $1 ORDER BY id`,
+      [userId],
+    );
+    expect(queued).toEqual([
+      { channel: 'email', template: 'passwordReset', state: 'pending' },
+      { channel: 'email', template: 'passwordReset', state: 'pending' },
+    ]);
+    // SMS needs a phone number first: refused, and nothing more is queued.
     const sms = await failure(
       owner.passwordReset({ userId, medium: { case: 'sendLink', value: { notificationType: NotificationType.SMS } } }),
     );
     expect(sms.code).toBe(Code.FailedPrecondition);
-    // Nothing was issued by the refused requests.
     const [{ count }] = await server.database.dataSource.query(
-      `SELECT count(*)::int AS count FROM user_codes WHERE user_id = $1`,
+      `SELECT count(*)::int AS count FROM notification_outbox WHERE user_id = $1`,
       [userId],
     );
-    expect(count).toBe(0);
+    expect(count).toBe(2);
   });
 
   it('refuses users that are still initial (they get an invite code) and machine users', async () => {
