@@ -177,13 +177,17 @@ describe('read caches across processes', () => {
 describe('OIDC answers across processes (active users and their orgs are cached)', () => {
   it("a user changed, deactivated or locked on B, or its org deactivated on B, is followed by A's userinfo and introspection", async () => {
     const world = await oidcWorld(a);
-    const { access_token } = await codeFlow(
-      a,
-      new Browser(),
-      await rp(a, world.web.clientId, world.web.clientSecret),
-      world.user.username,
-      'openid profile',
-    );
+    const signIn = async () =>
+      (
+        await codeFlow(
+          a,
+          new Browser(),
+          await rp(a, world.web.clientId, world.web.clientSecret),
+          world.user.username,
+          'openid profile',
+        )
+      ).access_token;
+    let access_token = await signIn();
     const userinfo = async (): Promise<Record<string, unknown> | number> => {
       const res = await fetch(`${a.baseUrl}/oidc/v1/userinfo`, {
         headers: { authorization: `Bearer ${access_token}` },
@@ -231,6 +235,9 @@ describe('OIDC answers across processes (active users and their orgs are cached)
     await refusedWithin('A to refuse the token of the user deactivated on B');
     expect(await introspected()).toEqual({ active: false });
     await usersOnB.reactivateUser({ userId: world.user.id });
+    // The deactivation ended the user's tokens for good (ZITADEL): the reactivated user signs in again.
+    expect(await userinfo()).toBe(401);
+    access_token = await signIn();
     await servedWithin('A to serve the user reactivated on B');
     await sql(`UPDATE users SET state = 'locked' WHERE id = $1`, [world.user.id]);
     await refusedWithin('A to refuse the token of the user locked by plain SQL');

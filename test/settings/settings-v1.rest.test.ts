@@ -131,7 +131,7 @@ const ADMIN_CALLS: [string, string, unknown?, string?][] = [
   ],
 ];
 
-const MANAGEMENT_CALLS: [string, string, unknown?][] = [
+const MANAGEMENT_CALLS: [string, string, unknown?, string?][] = [
   ['GET', '/management/v1/healthz'],
   ['GET', '/management/v1/languages'],
   ['GET', '/management/v1/policies/domain'],
@@ -154,11 +154,32 @@ const MANAGEMENT_CALLS: [string, string, unknown?][] = [
       ['notification', { passwordChange: false }, { passwordChange: true }],
       ['label', { primaryColor: '#aabbcc', themeMode: 'THEME_MODE_DARK' }, { primaryColor: '#aabbdd' }],
     ] as const
-  ).flatMap(([path, add, update]): [string, string, unknown?][] => [
+  ).flatMap(([path, add, update]): [string, string, unknown?, string?][] => [
     ['GET', `/management/v1/policies/${path}`],
     ['GET', `/management/v1/policies/default/${path}`],
     ['POST', `/management/v1/policies/${path}`, add],
     ['PUT', `/management/v1/policies/${path}`, update],
+    ...(path === 'login'
+      ? ([
+          // The org's own login policy's factors (ZITADEL names the multi-factor list auth_factors).
+          ['POST', '/management/v1/policies/login/second_factors/_search', {}],
+          ['POST', '/management/v1/policies/login/second_factors', { type: 'SECOND_FACTOR_TYPE_U2F' }],
+          [
+            'DELETE',
+            '/management/v1/policies/login/second_factors/{type}',
+            undefined,
+            '/management/v1/policies/login/second_factors/SECOND_FACTOR_TYPE_U2F',
+          ],
+          ['POST', '/management/v1/policies/login/auth_factors/_search', {}],
+          ['POST', '/management/v1/policies/login/multi_factors', { type: 'MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION' }],
+          [
+            'DELETE',
+            '/management/v1/policies/login/multi_factors/{type}',
+            undefined,
+            '/management/v1/policies/login/multi_factors/MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION',
+          ],
+        ] as [string, string, unknown?, string?][])
+      : []),
     ...(path === 'label'
       ? ([
           ['GET', '/management/v1/policies/label/_preview'],
@@ -201,12 +222,12 @@ describe('REST paths of the implemented v1 methods', () => {
   });
 
   it('answers every management path, in the org the header names', async () => {
-    for (const [verb, path, body] of MANAGEMENT_CALLS) {
-      const res = await call(verb, path, body, org);
+    for (const [verb, path, body, concrete] of MANAGEMENT_CALLS) {
+      const res = await call(verb, concrete ?? path, body, org);
       expect(`${verb} ${path} ${res.status} ${res.status === 200 ? '' : JSON.stringify(res.body)}`).toBe(
         `${verb} ${path} 200 `,
       );
-      if (verb === 'POST' && path !== '/management/v1/policies/label/_activate')
+      if (verb === 'POST' && path !== '/management/v1/policies/label/_activate' && !path.endsWith('/_search'))
         expect(res.body.details.resourceOwner).toBe(org);
     }
     // Everything was reset: the org is back on the instance defaults.
