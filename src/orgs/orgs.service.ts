@@ -424,22 +424,19 @@ export class OrgsService {
     const taken = await tx.findBy(OrgDomain, { instanceId: caller.instance.id, domain, isVerified: true });
     if (taken.length) throw errors.domainVerifiedElsewhere(domain);
     const isVerified = !(await this.lifecycle.mustValidateDomains(tx, caller.instance.id, orgId));
-    await underSavepoint(
+    // Another org may have verified it since the check above.
+    await this.insertDomain(
       tx,
-      () =>
-        tx.insert(OrgDomain, {
-          instanceId: caller.instance.id,
-          orgId,
-          domain,
-          isVerified,
-          isPrimary: false,
-          isGenerated: false,
-          createdAt: now,
-          validationType: null,
-          validationToken: null,
-        }),
-      // Another org verified it since the check above.
-      (err) => (isUniqueViolation(err, 'org_domains_verified') ? errors.domainVerifiedElsewhere(domain) : err),
+      {
+        instanceId: caller.instance.id,
+        orgId,
+        domain,
+        isVerified,
+        isPrimary: false,
+        isGenerated: false,
+        createdAt: now,
+      },
+      errors.domainVerifiedElsewhere,
     );
     return this.push(tx, caller, orgId, [
       { type: 'org.domain.added', payload: { domain } },
@@ -459,14 +456,16 @@ export class OrgsService {
     );
   }
 
+  /** Inserts a domain row; a domain another org has verified (the unique index) is answered with `taken`. */
   private async insertDomain(
     tx: EntityManager,
     domain: Omit<OrgDomain, 'validationType' | 'validationToken'> & Partial<OrgDomain>,
+    taken: (domain: string) => Error = errors.generatedDomainTaken,
   ): Promise<void> {
     await underSavepoint(
       tx,
       () => tx.insert(OrgDomain, { validationType: null, validationToken: null, ...domain }),
-      (err) => (isUniqueViolation(err, 'org_domains_verified') ? errors.generatedDomainTaken(domain.domain) : err),
+      (err) => (isUniqueViolation(err, 'org_domains_verified') ? taken(domain.domain) : err),
     );
   }
 
