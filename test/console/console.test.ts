@@ -101,6 +101,22 @@ async function signIn(page: Page, loginName: string, password: string, newPasswo
   await page.waitForURL((url) => url.pathname === '/ui/console/' && !url.search, { timeout: 30_000 });
 }
 
+/**
+ * Signs the administrator in on `base` with the password the first test leaves, set here too so a
+ * test also runs alone; answers the administrator.
+ */
+async function signInAsAdmin(page: Page, base: string) {
+  const admin = (await api(UserService).listUsers({})).result.find((u) => u.username === 'admin')!;
+  await api(UserService).setPassword({
+    userId: admin.userId,
+    newPassword: { password: NEW_ADMIN_PASSWORD, changeRequired: false },
+  });
+  // The first page of a server may wait for its console files to be compressed, slow on a loaded machine.
+  await page.goto(`${base}/ui/console/`, { timeout: 30_000 });
+  await signIn(page, 'admin', NEW_ADMIN_PASSWORD);
+  return admin;
+}
+
 /** RFC 6749 §2.3.1: the client's id and secret, form-encoded, as HTTP Basic credentials. */
 const basicAuth = (clientId: string, secret: string) =>
   `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
@@ -910,15 +926,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     // An org left on the instance's login policy, made before signing in so the org switcher lists it.
     const heirName = `Heir ${Date.now()}`;
     const { organizationId: heirId } = await api(OrganizationService).addOrganization({ name: heirName });
-    // The administrator's password as the first test leaves it, set here too so this test also runs alone.
-    const admin = (await api(UserService).listUsers({})).result.find((u) => u.username === 'admin')!;
-    await api(UserService).setPassword({
-      userId: admin.userId,
-      newPassword: { password: NEW_ADMIN_PASSWORD, changeRequired: false },
-    });
-    // The first page of a server may wait for its console files to be compressed, slow on a loaded machine.
-    await page.goto(`${local}/ui/console/`, { timeout: 30_000 });
-    await signIn(page, 'admin', NEW_ADMIN_PASSWORD);
+    const admin = await signInAsAdmin(page, local);
     await page.getByRole('banner').getByLabel('Organization', { exact: true }).selectOption({ label: orgName });
     await page.waitForFunction(
       (id) => (document.querySelector('.org-switch select') as HTMLSelectElement | null)?.value === id,
@@ -1733,13 +1741,7 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
     if (instanceSecond.includes(SecondFactorType.OTP_SMS)) {
       await api(AdminService).removeSecondFactorFromLoginPolicy({ type: SecondFactorType.OTP_SMS });
     }
-    const admin = (await api(UserService).listUsers({})).result.find((u) => u.username === 'admin')!;
-    await api(UserService).setPassword({
-      userId: admin.userId,
-      newPassword: { password: NEW_ADMIN_PASSWORD, changeRequired: false },
-    });
-    await page.goto(`${origin}/ui/console/`, { timeout: 30_000 });
-    await signIn(page, 'admin', NEW_ADMIN_PASSWORD);
+    await signInAsAdmin(page, origin);
 
     // The grant's roles changed in the one form (choosing the granted org loads its roles), then
     // deactivated, reactivated and deleted after the confirmation.
