@@ -244,6 +244,46 @@ describe('the outbound HTTP client: resolve once, check every address, connect t
     expect(inside.hits).toEqual([]);
   });
 
+  it('tries the next checked address when one refuses the connection', async () => {
+    const twoAddresses = new OutboundHttp({
+      allowPrivate: false,
+      allowedNetworks: parseNetworks('127.0.0.2,127.0.0.3'),
+      dnsServers: [dns.address],
+    });
+    dns.answerA('two.test', ['127.0.0.3', '127.0.0.2']); // nothing listens on 127.0.0.3
+    const res = await twoAddresses.request(`http://two.test:${port}/metadata`, GET);
+    expect(res).toMatchObject({ status: 200, address: '127.0.0.2' });
+  });
+
+  it('keep-alive calls share a pooled connection and send the URL’s Host, without the caller’s hop-by-hop headers', async () => {
+    let connections = 0;
+    const counted = () => connections++;
+    outside.server.on('connection', counted);
+    try {
+      const POST: OutboundRequest = {
+        ...GET,
+        method: 'POST',
+        body: '{"a":1}',
+        keepAlive: true,
+        headers: { 'content-type': 'application/json', connection: 'upgrade', 'content-length': '999' },
+      };
+      for (let i = 0; i < 5; i++) {
+        expect((await client.request(`http://127.0.0.2:${port}/hook`, POST)).status).toBe(200);
+        await new Promise((r) => setTimeout(r, 5)); // the pool takes the connection back after the body ends
+      }
+      expect(connections).toBe(1);
+      const { headers } = outside.hits[4];
+      expect(headers).toMatchObject({
+        host: `127.0.0.2:${port}`,
+        'content-type': 'application/json',
+        'content-length': '7',
+      });
+      expect(headers.connection).not.toBe('upgrade');
+    } finally {
+      outside.server.off('connection', counted);
+    }
+  });
+
   it('an operator-configured destination (trusted) may be internal, and is still connected to by its resolved address', async () => {
     const res = await client.request(`http://127.0.0.1:${port}/hook`, { ...GET, trustedDestination: true });
     expect(res).toMatchObject({ status: 200, address: '127.0.0.1' });
