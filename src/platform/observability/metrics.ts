@@ -25,8 +25,23 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'portcullis_' });
   }
 
+  /**
+   * The counter and histogram children of each label set, found once: prom-client hashes the
+   * label object on every call otherwise. Bounded by the methods, transports and codes there are.
+   */
+  private readonly children = new Map<string, { count: Counter.Internal; time: Histogram.Internal<string> }>();
+
   observe(transport: string, method: string, code: string, seconds: number): void {
-    this.requests.inc({ transport, method, code });
-    this.latency.observe({ transport, method, code }, seconds);
+    const key = `${transport} ${method} ${code}`;
+    let child = this.children.get(key);
+    if (!child) {
+      child = {
+        count: this.requests.labels(transport, method, code),
+        time: this.latency.labels(transport, method, code),
+      };
+      this.children.set(key, child);
+    }
+    child.count.inc();
+    child.time.observe(seconds);
   }
 }

@@ -14,7 +14,9 @@ import { RpcRegistry } from './registry.js';
 export interface InvokeInit {
   readonly url: string;
   readonly httpMethod: string;
+  /** The request's headers, handed over to the call (it adds the transport's name). */
   readonly headers: Headers;
+  /** May be a getter: it is read only when an interceptor or the handler asks for it. */
   readonly signal: AbortSignal;
   /** The protocol the handler sees (its context's protocolName), e.g. `rest`. */
   readonly protocolName: string;
@@ -42,7 +44,7 @@ export class UnaryInvoker {
     message: Message,
     init: InvokeInit,
   ): Promise<{ message: Message; header: Headers; trailer: Headers }> {
-    const header = new Headers(init.headers);
+    const header = init.headers;
     header.set('x-portcullis-transport', init.transportLabel ?? init.protocolName);
     const call: UnaryNext = async (req) => {
       const binding = this.registry.binding(method.parent.typeName);
@@ -59,7 +61,9 @@ export class UnaryInvoker {
         protocolName: init.protocolName,
         requestMethod: init.httpMethod,
         url: init.url,
-        signal: init.signal,
+        get signal() {
+          return init.signal;
+        },
         timeoutMs: () => undefined,
         requestHeader: req.header,
         responseHeader: new Headers(),
@@ -87,7 +91,9 @@ export class UnaryInvoker {
       method,
       requestMethod: init.httpMethod,
       url: init.url,
-      signal: init.signal,
+      get signal() {
+        return init.signal;
+      },
       header,
       contextValues: createContextValues().set(PEER_ADDRESS, init.peer ?? 'unknown'),
       message,

@@ -114,13 +114,23 @@ function requestUrl(req: HttpRequest, headers: Headers): string {
   return `${scheme}://${headers.get('host') ?? 'localhost'}${req.url ?? '/'}`;
 }
 
-/** Aborted when the client goes away before the answer is written. */
-function clientGone(res: HttpResponse): AbortSignal {
-  const controller = new AbortController();
+/**
+ * Aborted when the client goes away before the answer is written. Made on first use: few calls
+ * look at their signal, and an AbortController per request is a measurable part of a small one.
+ */
+function clientGone(res: HttpResponse): () => AbortSignal {
+  let gone = false;
+  let controller: AbortController | undefined;
   res.once('close', () => {
-    if (!res.writableEnded) controller.abort();
+    if (res.writableEnded) return;
+    gone = true;
+    controller?.abort();
   });
-  return controller.signal;
+  return () => {
+    controller ??= new AbortController();
+    if (gone && !controller.signal.aborted) controller.abort();
+    return controller.signal;
+  };
 }
 
 async function requestBody(req: HttpRequest, res: HttpResponse): Promise<Buffer> {
@@ -158,11 +168,14 @@ async function serve(
     { pathParams: match.pathParams, query: match.query, body: route.body ? await requestBody(req, res) : undefined },
     registry,
   );
+  const signal = clientGone(res);
   const { message: reply, header } = await invoker.invoke(route.method, message, {
     url: requestUrl(req, headers),
     httpMethod: req.method ?? route.httpMethod,
     headers,
-    signal: clientGone(res),
+    get signal() {
+      return signal();
+    },
     protocolName: 'rest',
     peer: peerAddress(req),
   });
