@@ -2,9 +2,10 @@ import { lookup, Resolver } from 'node:dns/promises';
 import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
-import { Client, type Dispatcher, Pool } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import { ReadCache } from '../cache/read-cache.js';
 import type { Config } from '../config/config.js';
+import { undici } from '../modules/lazy-module.js';
 import { describeCategory, parseNetworks, refusedCategory, type AddressPolicy } from './address-rules.js';
 
 /** Why an outbound request did not get an answer. */
@@ -63,7 +64,7 @@ class ConnectionPools {
 
   constructor(private readonly maxPools: number) {}
 
-  get(origin: string, servername: string | undefined): Pool {
+  get(Pools: typeof Pool, origin: string, servername: string | undefined): Pool {
     const key = `${origin} ${servername ?? ''}`;
     let pool = this.pools.get(key);
     if (!pool) {
@@ -72,7 +73,7 @@ class ConnectionPools {
         this.pools.delete(oldestKey);
         void oldest.close().catch(() => undefined);
       }
-      pool = new Pool(origin, {
+      pool = new Pools(origin, {
         connections: 64,
         keepAliveTimeout: 30_000,
         keepAliveMaxTimeout: 30_000,
@@ -337,8 +338,9 @@ async function send(url: URL, address: string, init: OutboundRequest, deadline: 
   const origin = `${url.protocol}//${isIP(address) === 6 ? `[${address}]` : address}:${port}`;
   // TLS SNI and the certificate's name check use the URL's host name (RFC 6066 forbids an IP as SNI).
   const servername = isIP(host) ? undefined : host;
+  const { Client, Pool } = await undici();
   const dispatcher: Dispatcher = init.keepAlive
-    ? POOLS.get(origin, servername)
+    ? POOLS.get(Pool, origin, servername)
     : new Client(origin, { connect: { servername } });
   // The deadline ends the exchange, a body still being read included. A plain timer and an
   // emitter cost less per call than an AbortSignal with its listeners.
