@@ -4,6 +4,7 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import { contentTypeProto, setTrailerStatus } from '@connectrpc/connect/protocol-grpc';
 import { MAX_BODY_BYTES } from '../http/http-routes.js';
 import { peerAddress } from '../http/rate-limit.js';
+import { CallCancellation } from './call-cancellation.js';
 import type { RpcRegistry } from './registry.js';
 import type { UnaryInvoker } from './unary-invoker.js';
 
@@ -97,8 +98,8 @@ export class GrpcUnaryFastPath {
 
   private async answer(method: DescMethodUnary, req: Http2ServerRequest, res: Http2ServerResponse): Promise<void> {
     // A stream that closes before the answer is sent was cancelled by the client.
-    const aborted = new AbortController();
-    const onClose = () => aborted.abort();
+    const cancellation = new CallCancellation();
+    const onClose = () => cancellation.cancel();
     res.stream.once('close', onClose);
     const responseHeaders: OutgoingHttpHeaders = { 'content-type': contentTypeProto };
     const trailer = new Headers();
@@ -118,7 +119,9 @@ export class GrpcUnaryFastPath {
         url: `http://${authorityOf(req)}${req.url}`,
         httpMethod: 'POST',
         headers: nodeToWebHeaders(req.headers),
-        signal: aborted.signal,
+        get signal() {
+          return cancellation.signal;
+        },
         protocolName: 'grpc',
         transportLabel: 'rpc',
         peer: peerAddress(req),

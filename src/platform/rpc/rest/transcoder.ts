@@ -13,6 +13,7 @@ import { InvalidArgument } from '../../errors/domain-error.js';
 import { toRestError } from '../../errors/wire-errors.js';
 import { readBody, sendJson, type HttpRequest, type HttpResponse } from '../../http/http-routes.js';
 import { peerAddress } from '../../http/rate-limit.js';
+import { CallCancellation } from '../call-cancellation.js';
 import type { UnaryInvoker } from '../unary-invoker.js';
 import {
   collectRoutes,
@@ -114,23 +115,13 @@ function requestUrl(req: HttpRequest, headers: Headers): string {
   return `${scheme}://${headers.get('host') ?? 'localhost'}${req.url ?? '/'}`;
 }
 
-/**
- * Aborted when the client goes away before the answer is written. Made on first use: few calls
- * look at their signal, and an AbortController per request is a measurable part of a small one.
- */
-function clientGone(res: HttpResponse): () => AbortSignal {
-  let gone = false;
-  let controller: AbortController | undefined;
+/** Cancelled when the client goes away before the answer is written. */
+function clientGone(res: HttpResponse): CallCancellation {
+  const cancellation = new CallCancellation();
   res.once('close', () => {
-    if (res.writableEnded) return;
-    gone = true;
-    controller?.abort();
+    if (!res.writableEnded) cancellation.cancel();
   });
-  return () => {
-    controller ??= new AbortController();
-    if (gone && !controller.signal.aborted) controller.abort();
-    return controller.signal;
-  };
+  return cancellation;
 }
 
 async function requestBody(req: HttpRequest, res: HttpResponse): Promise<Buffer> {
@@ -168,13 +159,13 @@ async function serve(
     { pathParams: match.pathParams, query: match.query, body: route.body ? await requestBody(req, res) : undefined },
     registry,
   );
-  const signal = clientGone(res);
+  const cancellation = clientGone(res);
   const { message: reply, header } = await invoker.invoke(route.method, message, {
     url: requestUrl(req, headers),
     httpMethod: req.method ?? route.httpMethod,
     headers,
     get signal() {
-      return signal();
+      return cancellation.signal;
     },
     protocolName: 'rest',
     peer: peerAddress(req),
