@@ -54,6 +54,29 @@ function goalFor(m: Measurement, ratio: number | undefined): string {
   return parts.join(', ');
 }
 
+/** Issue #18's goal: a request execution calling a local webhook adds at most this to GetUserByID's p50. */
+const WEBHOOK_P50_MS = 2;
+
+/** What the webhook adds to GetUserByID's p50, per pair of runs at the same connections. */
+function webhookCost(run: RunReport): string[] {
+  const byId = new Map(run.scenarios.map((m) => [m.id, m]));
+  const pairs = [
+    ['get-user-by-id', 'get-user-by-id-webhook'],
+    ['get-user-by-id-c2', 'get-user-by-id-webhook-c2'],
+  ].flatMap(([plain, hooked]) => {
+    const [p, h] = [byId.get(plain), byId.get(hooked)];
+    if (!p || !h) return [];
+    const added = h.result.p50 - p.result.p50;
+    return [`${added >= 0 ? '+' : ''}${f1(added)} ms at ${p.connections} connections ${mark(added <= WEBHOOK_P50_MS)}`];
+  });
+  return pairs.length
+    ? [
+        `A request execution calling a local webhook adds to GetUserByID's p50 (goal ≤ ${WEBHOOK_P50_MS} ms): ${pairs.join('; ')}.`,
+        '',
+      ]
+    : [];
+}
+
 function runTable(run: RunReport): string {
   const baselines = new Map(run.baselines.map((b) => [b.id, b]));
   const rows = run.scenarios.map((m) => {
@@ -75,6 +98,7 @@ function runTable(run: RunReport): string {
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...rows,
     '',
+    ...webhookCost(run),
     'Baselines (same run, same machine):',
     '',
     '| Baseline | Conns | req/s | p50 ms | p95 ms | p99 ms | Errors |',

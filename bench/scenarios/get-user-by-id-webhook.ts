@@ -33,36 +33,45 @@ async function startReceiver(): Promise<{ proc: ChildProcess; endpoint: string }
 /**
  * GetUserByID as in `get-user-by-id`, with an Actions v2 request execution on the method: a
  * signed restWebhook to a local receiver (its own process, loopback) on every call. Its p50 less
- * GetUserByID's is what a request execution adds.
+ * GetUserByID's at the same connections is what a request execution adds.
  */
-export const getUserByIdWebhook: Scenario = {
-  id: 'get-user-by-id-webhook',
-  name: 'GetUserByID + webhook',
-  transport: 'REST h1',
-  baseline: 'pg-select',
-  async run(target, options) {
-    const { proc, endpoint } = await startReceiver();
-    const condition = { request: { method: '/zitadel.user.v2.UserService/GetUserByID' } };
-    const { id } = await api(target.baseUrl, target.adminPat, 'POST', '/v2beta/actions/targets', {
-      name: `bench-${Date.now()}`,
-      endpoint,
-      timeout: '5s',
-      restWebhook: { interruptOnError: true },
-    });
-    try {
-      await api(target.baseUrl, target.adminPat, 'PUT', '/v2beta/actions/executions', { condition, targets: [id] });
-      return await httpLoad(
-        {
-          method: 'GET',
-          url: `${target.baseUrl}/v2/users/${seededUserId(1)}`,
-          headers: { authorization: `Bearer ${target.adminPat}` },
-        },
-        options,
-      );
-    } finally {
-      await api(target.baseUrl, target.adminPat, 'PUT', '/v2beta/actions/executions', { condition, targets: [] });
-      await api(target.baseUrl, target.adminPat, 'DELETE', `/v2beta/actions/targets/${id}`);
-      proc.kill();
-    }
-  },
-};
+function getUserByIdWebhookAt(id: string, connections?: number): Scenario {
+  return {
+    id,
+    name: 'GetUserByID + webhook',
+    transport: 'REST h1',
+    baseline: 'pg-select',
+    connections,
+    async run(target, options) {
+      const { proc, endpoint } = await startReceiver();
+      const condition = { request: { method: '/zitadel.user.v2.UserService/GetUserByID' } };
+      const { id: targetId } = await api(target.baseUrl, target.adminPat, 'POST', '/v2beta/actions/targets', {
+        name: `bench-${Date.now()}`,
+        endpoint,
+        timeout: '5s',
+        restWebhook: { interruptOnError: true },
+      });
+      try {
+        await api(target.baseUrl, target.adminPat, 'PUT', '/v2beta/actions/executions', {
+          condition,
+          targets: [targetId],
+        });
+        return await httpLoad(
+          {
+            method: 'GET',
+            url: `${target.baseUrl}/v2/users/${seededUserId(1)}`,
+            headers: { authorization: `Bearer ${target.adminPat}` },
+          },
+          options,
+        );
+      } finally {
+        await api(target.baseUrl, target.adminPat, 'PUT', '/v2beta/actions/executions', { condition, targets: [] });
+        await api(target.baseUrl, target.adminPat, 'DELETE', `/v2beta/actions/targets/${targetId}`);
+        proc.kill();
+      }
+    },
+  };
+}
+
+export const getUserByIdWebhook = getUserByIdWebhookAt('get-user-by-id-webhook');
+export const getUserByIdWebhookLight = getUserByIdWebhookAt('get-user-by-id-webhook-c2', 2);

@@ -2,20 +2,28 @@ import { httpLoad } from '../harness/load.js';
 import { seededUserId } from '../harness/seed.js';
 import type { Scenario } from '../harness/types.js';
 
-/** UserService.GetUserByID over REST (HTTP/1.1 keep-alive), one of the seeded users per request. */
-export const getUserById: Scenario = {
-  id: 'get-user-by-id',
-  name: 'GetUserByID',
-  transport: 'REST h1',
-  baseline: 'pg-select',
-  async run(target, options) {
-    return httpLoad(
-      {
-        method: 'GET',
-        url: `${target.baseUrl}/v2/users/${seededUserId(1)}`,
-        headers: { authorization: `Bearer ${target.adminPat}` },
-      },
-      options,
-    );
-  },
-};
+/** UserService.GetUserByID over REST (HTTP/1.1 keep-alive), at the bench's load or at `connections`. */
+function getUserByIdAt(id: string, connections?: number): Scenario {
+  return {
+    id,
+    name: 'GetUserByID',
+    transport: 'REST h1',
+    baseline: 'pg-select',
+    connections,
+    async run(target, options) {
+      return httpLoad(
+        {
+          method: 'GET',
+          url: `${target.baseUrl}/v2/users/${seededUserId(1)}`,
+          headers: { authorization: `Bearer ${target.adminPat}` },
+        },
+        options,
+      );
+    },
+  };
+}
+
+export const getUserById = getUserByIdAt('get-user-by-id');
+
+/** Two connections: the machine is not saturated, so p50 is a request's own latency (the webhook's pair). */
+export const getUserByIdLight = getUserByIdAt('get-user-by-id-c2', 2);

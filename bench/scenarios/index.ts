@@ -3,9 +3,9 @@
 import type { Scenario } from '../harness/types.js';
 import { addHumanUser } from './add-human-user.js';
 import { createSession } from './create-session.js';
-import { getUserById } from './get-user-by-id.js';
+import { getUserById, getUserByIdLight } from './get-user-by-id.js';
 import { getUserByIdGrpc } from './get-user-by-id-grpc.js';
-import { getUserByIdWebhook } from './get-user-by-id-webhook.js';
+import { getUserByIdWebhook, getUserByIdWebhookLight } from './get-user-by-id-webhook.js';
 import { listUsers } from './list-users.js';
 import { oidcClientCredentials } from './oidc-client-credentials.js';
 import { oidcIntrospection } from './oidc-introspection.js';
@@ -16,6 +16,8 @@ export const SCENARIOS: readonly Scenario[] = [
   getUserById,
   getUserByIdGrpc,
   getUserByIdWebhook,
+  getUserByIdLight,
+  getUserByIdWebhookLight,
   listUsers,
   addHumanUser,
   createSession,
