@@ -113,6 +113,33 @@ describe('usernames are unique in the scope the domain policy gives them', () =>
     expect(await codeOf(users().addHumanUser(human(username, home)))).toBe(Code.AlreadyExists);
   });
 
+  it('a creation during a policy change of its org waits for it and takes the new scope (each insert holds its org row)', async () => {
+    const orgId = await newOrg('Racing');
+    await admin().addCustomDomainPolicy({ orgId, ...domainPolicy(true) });
+    // A policy change in flight, as the settings service makes it: the org row first, then its users.
+    const change = server.database.dataSource.createQueryRunner();
+    await change.connect();
+    try {
+      await change.startTransaction();
+      await change.query('UPDATE orgs SET usernames_per_org = false WHERE id = $1', [orgId]);
+      let settled = false;
+      const creating = users()
+        .addHumanUser(human(unique('racing'), orgId))
+        .finally(() => {
+          settled = true;
+        });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(settled).toBe(false);
+      await change.query(`UPDATE users SET username_scope = '' WHERE resource_owner = $1`, [orgId]);
+      await change.commitTransaction();
+      const { userId } = await creating;
+      expect(await scopeOf(userId)).toBe('');
+    } finally {
+      if (change.isTransactionActive) await change.rollbackTransaction();
+      await change.release();
+    }
+  });
+
   it("the instance's policy moves the users of every org without its own, fails on a clash, and a new org follows it", async () => {
     const a = await newOrg('Inherit A');
     const b = await newOrg('Inherit B');
