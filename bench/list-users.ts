@@ -60,10 +60,10 @@ const [{ id: instanceId }] = await server.database.dataSource.query('SELECT id F
 
 const started = Date.now();
 await server.database.dataSource.query(
-  `INSERT INTO users (instance_id, id, resource_owner, type, state, username, given_name, family_name, nick_name, display_name,
+  `INSERT INTO users (instance_id, id, resource_owner, type, state, username, username_scope, given_name, family_name, nick_name, display_name,
                       email, email_verified, phone, created_at, changed_at, sequence)
    SELECT $1, (800000000000000000 + i)::text, $2, CASE WHEN i % 4 = 0 THEN 'machine' ELSE 'human' END,
-          CASE WHEN i % 5 = 0 THEN 'inactive' ELSE 'active' END, 'bench-' || i, 'Given' || (i % 100), 'Family' || (i % 1000),
+          CASE WHEN i % 5 = 0 THEN 'inactive' ELSE 'active' END, 'bench-' || i, '', 'Given' || (i % 100), 'Family' || (i % 1000),
           'n' || (i % 13), 'Given' || (i % 100) || ' Family' || (i % 1000), 'bench' || i || '@ex' || (i % 3) || '.com', true,
           '+4179' || lpad(i::text, 7, '0'), now() - (i || ' seconds')::interval, now(), 1
      FROM generate_series(1, $3) AS i`,

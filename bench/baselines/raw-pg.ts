@@ -42,9 +42,9 @@ export const pgInsert: Baseline = {
     return withPool(target, options, (pool) => {
       const i = inserted++;
       return pool.query(
-        `INSERT INTO users (instance_id, id, resource_owner, type, state, username, given_name, family_name, display_name,
+        `INSERT INTO users (instance_id, id, resource_owner, type, state, username, username_scope, given_name, family_name, display_name,
                             email, email_verified, created_at, changed_at, sequence)
-         VALUES ($1, $2, $3, 'human', 'active', $4, 'Bench', 'User', 'Bench User', $5, true, now(), now(), 1)`,
+         VALUES ($1, $2, $3, 'human', 'active', $4, '', 'Bench', 'User', 'Bench User', $5, true, now(), now(), 1)`,
         [
           target.instanceId,
           (900000000000000000n + BigInt(i)).toString() + '',

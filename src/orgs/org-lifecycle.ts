@@ -20,6 +20,11 @@ export interface OrgPeople {
     orgId: string,
     human: unknown,
   ): Promise<{ readonly userId: string; readonly emailCode?: string }>;
+  /**
+   * Moves the orgs' users to the username scope the orgs' new policy gives them, in the caller's
+   * transaction; a username that would be held twice fails the change (AlreadyExists).
+   */
+  rescopeUsernames(tx: EntityManager, instanceId: string, orgIds: readonly string[], perOrg: boolean): Promise<void>;
 }
 
 /** Removes what a context keeps for an org that is being deleted, in the deleting transaction. */
@@ -31,12 +36,19 @@ export type OrgRemovalStep = (tx: EntityManager, instanceId: string, orgId: stri
  */
 export type OrgDomainValidationCheck = (tx: EntityManager, instanceId: string, orgId: string) => Promise<boolean>;
 
+/**
+ * Whether the instance's domain policy makes a new org's usernames unique per org: read in the
+ * creating transaction and held there against a change of that policy until it commits.
+ */
+export type NewOrgUsernameScope = (tx: EntityManager, instanceId: string) => Promise<boolean>;
+
 /** The contexts above orgs register here what an org's creation and removal need from them. */
 @Injectable()
 export class OrgLifecycle {
   private attached?: OrgPeople;
   private readonly removalSteps: OrgRemovalStep[] = [];
   private domainValidation?: OrgDomainValidationCheck;
+  private usernameScope?: NewOrgUsernameScope;
 
   attachPeople(people: OrgPeople): void {
     this.attached = people;
@@ -49,6 +61,15 @@ export class OrgLifecycle {
   /** Without a settings context attached, domains must be validated: ZITADEL's default domain policy. */
   mustValidateDomains(tx: EntityManager, instanceId: string, orgId: string): Promise<boolean> {
     return this.domainValidation ? this.domainValidation(tx, instanceId, orgId) : Promise.resolve(true);
+  }
+
+  attachUsernameScope(scope: NewOrgUsernameScope): void {
+    this.usernameScope = scope;
+  }
+
+  /** Without a settings context attached, usernames are unique in the instance: ZITADEL's default domain policy. */
+  newOrgUsernamesPerOrg(tx: EntityManager, instanceId: string): Promise<boolean> {
+    return this.usernameScope ? this.usernameScope(tx, instanceId) : Promise.resolve(false);
   }
 
   onRemoval(step: OrgRemovalStep): void {

@@ -19,6 +19,15 @@ export class Org {
   @Column({ name: 'primary_domain', type: 'text' })
   primaryDomain!: string;
 
+  /**
+   * Whether the domain policy in force for the org (its own, else the instance's) makes usernames
+   * unique in the org rather than the instance (`userLoginMustBeDomain`): kept here so a new user
+   * reads it from the org row it holds while it is inserted, and a policy change, which rewrites
+   * this first, waits for that insert or is waited for.
+   */
+  @Column({ name: 'usernames_per_org', type: 'boolean' })
+  usernamesPerOrg!: boolean;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

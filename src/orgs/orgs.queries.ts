@@ -230,15 +230,33 @@ export class OrgQueries {
   }
 
   /**
-   * The state of the org a new member (a user) joins, read and held for the rest of the
-   * transaction so the org cannot be deactivated or removed under it; null when it is missing.
+   * The org a user joins or renames itself in, as a query the users' statements run (a CTE of a
+   * new user's insert), with their parameter placeholders or expressions: columns `state` and
+   * `usernames_per_org`. The row is held (FOR SHARE) for the rest of the transaction, so it stays
+   * active and keeps its username scope until the user is written: a domain policy change, which
+   * rewrites `usernames_per_org` first, waits for it, or it waits and reads the changed row.
    */
-  async stateForNewMember(tx: EntityManager, instanceId: string, orgId: string): Promise<OrgState | null> {
-    const [row] = await tx.query('SELECT state FROM orgs WHERE instance_id = $1 AND id = $2 FOR SHARE', [
-      instanceId,
-      orgId,
-    ]);
-    return row ? (row.state as OrgState) : null;
+  heldForUserSql(instanceParam: string, orgParam: string): string {
+    return `SELECT state, usernames_per_org FROM orgs WHERE instance_id = ${instanceParam} AND id = ${orgParam} FOR SHARE`;
+  }
+
+  /**
+   * Sets whether the orgs' usernames are unique per org (the domain policy in force changed for
+   * them): `only` one org, or every org of the instance `except` those (which keep their own
+   * policy). Answers the orgs that changed; their rows stay locked until the transaction ends.
+   */
+  async setUsernamesPerOrg(
+    tx: EntityManager,
+    instanceId: string,
+    orgs: { readonly only: string } | { readonly except: readonly string[] },
+    perOrg: boolean,
+  ): Promise<string[]> {
+    const [which, ids] = 'only' in orgs ? ['id = $3', orgs.only] : ['NOT (id = ANY($3))', [...orgs.except]];
+    const [rows]: [{ id: string }[], number] = await tx.query(
+      `UPDATE orgs SET usernames_per_org = $2 WHERE instance_id = $1 AND ${which} AND usernames_per_org <> $2 RETURNING id`,
+      [instanceId, perOrg, ids],
+    );
+    return rows.map((r) => r.id);
   }
 
   /** The orgs' name, state and primary domain by id; a missing org is absent from the map. */

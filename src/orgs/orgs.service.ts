@@ -105,6 +105,7 @@ export class OrgsService {
         name,
         state: 'active',
         primaryDomain: domain,
+        usernamesPerOrg: await this.lifecycle.newOrgUsernamesPerOrg(tx, caller.instance.id),
         createdAt: now,
         changedAt: now,
         sequence: '0',

@@ -61,6 +61,7 @@ export class SettingsModule implements OnModuleInit {
       async (tx, instanceId, orgId) =>
         (await this.policies.resolve('domain', instanceId, orgId, tx)).settings.validateOrgDomains,
     );
+    this.orgLifecycle.attachUsernameScope((tx, instanceId) => this.settings.newOrgUsernamesPerOrg(tx, instanceId));
     this.orgLifecycle.onRemoval((tx, instanceId, orgId) => this.settings.removeOrgPolicies(tx, instanceId, orgId));
   }
 }

@@ -8,6 +8,7 @@ import { isUniqueViolation, underSavepoint } from '../platform/database/pg-error
 import { Transactions } from '../platform/database/transactions.js';
 import { EventStore, type WrittenEvent } from '../platform/events/event-store.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
+import { OrgLifecycle } from '../orgs/org-lifecycle.js';
 import { OrgQueries } from '../orgs/orgs.queries.js';
 import { IdpStore } from '../idps/idps.store.js';
 import { IdpQueries, type LoginPolicyIdp } from '../idps/idps.queries.js';
@@ -15,6 +16,7 @@ import { LoginPolicyIdpsService } from '../idps/login-policy-idps.service.js';
 import {
   ORG_POLICY_KINDS,
   Policies,
+  type DomainSettings,
   withDefaults,
   type LegalSettings,
   type LoginSettings,
@@ -136,6 +138,7 @@ export class SettingsService {
     private readonly idps: IdpStore,
     private readonly idpQueries: IdpQueries,
     private readonly loginPolicyIdpsService: LoginPolicyIdpsService,
+    private readonly orgLifecycle: OrgLifecycle,
   ) {}
 
   /** An org's own policies go with the org; the instance defaults are untouched. */
@@ -207,13 +210,16 @@ export class SettingsService {
     this.requireInstance(caller, (INSTANCE_PERMISSIONS[kind] ?? POLICY_PERMISSIONS).write);
     const owner: Owner = { type: 'instance', id: caller.instance.id };
     return this.tx.run(async (tx) => {
+      if (kind === 'domain') await holdDomainPolicies(tx, caller.instance.id, 'change');
       const stored = await this.own(tx, caller, kind, owner);
       if (options.add && stored) throw errors.defaultPolicyExists(KIND_NAMES[kind]);
       const current = withDefaults(kind, stored?.body);
       const next = this.validated(kind, change(current));
       if (options.refuseUnchanged && samePolicy(current, next)) throw errors.policyUnchanged(KIND_NAMES[kind]);
       const type = kind === 'security' || kind === 'general' ? 'set' : options.add ? 'added' : 'changed';
-      return this.store(tx, caller, kind, owner, next, `instance.${EVENT_NAMES[kind]}.${type}`, stored);
+      const changed = await this.store(tx, caller, kind, owner, next, `instance.${EVENT_NAMES[kind]}.${type}`, stored);
+      if (kind === 'domain') await this.usernamesFollow(tx, caller.instance.id, null, next as DomainSettings);
+      return changed;
     }, options.outer);
   }
 
@@ -236,11 +242,13 @@ export class SettingsService {
   ): Promise<ChangeDetails> {
     this.assertOrgKind(kind);
     return this.tx.run(async (tx) => {
+      if (kind === 'domain') await holdDomainPolicies(tx, caller.instance.id, 'change');
       const owner = await this.orgForWrite(tx, caller, orgId, 'policy.write');
       if (await this.own(tx, caller, kind, owner)) throw errors.customPolicyExists(KIND_NAMES[kind]);
       const inherited = await this.policies.resolve(kind, caller.instance.id, undefined, tx);
       const next = this.validated(kind, build(inherited.settings));
       const added = await this.store(tx, caller, kind, owner, next, `org.${EVENT_NAMES[kind]}.added`, null, 'insert');
+      if (kind === 'domain') await this.usernamesFollow(tx, caller.instance.id, orgId, next as DomainSettings);
       await then?.(tx);
       return added;
     });
@@ -277,13 +285,16 @@ export class SettingsService {
   ): Promise<ChangeDetails> {
     this.assertOrgKind(kind);
     return this.tx.run(async (tx) => {
+      if (kind === 'domain') await holdDomainPolicies(tx, caller.instance.id, 'change');
       const owner = await this.orgForWrite(tx, caller, orgId, 'policy.write');
       const stored = await this.own(tx, caller, kind, owner);
       if (!stored) throw errors.customPolicyNotFound(KIND_NAMES[kind]);
       const current = withDefaults(kind, stored.body);
       const next = this.validated(kind, change(current));
       if (samePolicy(current, next)) throw errors.policyUnchanged(KIND_NAMES[kind]);
-      return this.store(tx, caller, kind, owner, next, `org.${EVENT_NAMES[kind]}.changed`, stored);
+      const changed = await this.store(tx, caller, kind, owner, next, `org.${EVENT_NAMES[kind]}.changed`, stored);
+      if (kind === 'domain') await this.usernamesFollow(tx, caller.instance.id, orgId, next as DomainSettings);
+      return changed;
     });
   }
 
@@ -292,6 +303,7 @@ export class SettingsService {
     this.assertOrgKind(kind);
     const kinds = kind === 'label' || kind === 'label_active' ? ['label', 'label_active'] : [kind];
     return this.tx.run(async (tx) => {
+      if (kind === 'domain') await holdDomainPolicies(tx, caller.instance.id, 'change');
       const owner = await this.orgForWrite(tx, caller, orgId, 'policy.delete');
       const removed = await tx
         .createQueryBuilder()
@@ -302,6 +314,10 @@ export class SettingsService {
       if (!removed.affected) throw errors.customPolicyNotFound(KIND_NAMES[kind]);
       // ZITADEL: the org's login policy goes with the providers it offered; the instance's apply again.
       if (kind === 'login') await this.idps.clearOrgLoginPolicy(tx, caller.instance.id, owner.id);
+      if (kind === 'domain') {
+        const inherited = await this.policies.resolve('domain', caller.instance.id, undefined, tx);
+        await this.usernamesFollow(tx, caller.instance.id, orgId, inherited.settings);
+      }
       return details(await this.push(tx, caller, owner, `org.${EVENT_NAMES[kind]}.removed`, {}));
     });
   }
@@ -420,7 +436,45 @@ export class SettingsService {
     });
   }
 
+  /**
+   * Whether a new org's usernames are unique per org (the instance's domain policy), read in its
+   * creating transaction after taking the instance's domain policies shared: a change of the
+   * instance's policy, which rewrites every inheriting org, cannot miss the org being created.
+   */
+  async newOrgUsernamesPerOrg(tx: EntityManager, instanceId: string): Promise<boolean> {
+    await holdDomainPolicies(tx, instanceId, 'read');
+    return (await this.policies.resolve('domain', instanceId, undefined, tx)).settings.userLoginMustBeDomain;
+  }
+
   // ---- internals --------------------------------------------------------------------------
+
+  /**
+   * ZITADEL moves every affected user's username unique constraint when a domain policy changes
+   * `userLoginMustBeDomain` (and the change fails when two would clash): the orgs now under
+   * `policy` (the org whose own policy changed, or for the instance's, every org without its own)
+   * take its username scope, then their users do, in the policy change's transaction.
+   */
+  private async usernamesFollow(
+    tx: EntityManager,
+    instanceId: string,
+    orgId: string | null,
+    policy: DomainSettings,
+  ): Promise<void> {
+    const perOrg = policy.userLoginMustBeDomain;
+    const orgs =
+      orgId !== null
+        ? { only: orgId }
+        : {
+            except: (
+              (await tx.query(
+                `SELECT owner FROM settings_policies WHERE instance_id = $1 AND kind = 'domain' AND owner_type = 'org'`,
+                [instanceId],
+              )) as { owner: string }[]
+            ).map((p) => p.owner),
+          };
+    const changed = await this.orgs.setUsernamesPerOrg(tx, instanceId, orgs, perOrg);
+    if (changed.length) await this.orgLifecycle.people().rescopeUsernames(tx, instanceId, changed, perOrg);
+  }
 
   private validated<K extends PolicyKind>(kind: K, body: PolicyBodies[K]): PolicyBodies[K] {
     const problems = policyProblems(kind, body);
@@ -532,4 +586,16 @@ export class SettingsService {
     ]);
     return written;
   }
+}
+
+/**
+ * Domain policy changes of an instance take turns (`change`), and an org being created reads the
+ * instance's policy (`read`) while none runs: which orgs inherit the instance's policy, and with
+ * it their usernames' scope, is then read in a snapshot no concurrent change can make stale. A
+ * statement of its own, so the reads after it see every change that held it before.
+ */
+async function holdDomainPolicies(tx: EntityManager, instanceId: string, mode: 'change' | 'read'): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock${mode === 'read' ? '_shared' : ''}(hashtextextended($1, 0))`, [
+    `${instanceId}/domain-policy`,
+  ]);
 }

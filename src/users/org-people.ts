@@ -6,7 +6,10 @@ import { newHuman, type HumanRequest } from './users.mapper.js';
 import { UsersService, type NewHumanUser } from './users.service.js';
 import { UserStore } from './users.store.js';
 
-/** Users' part in AddOrganization: the admins it names, created or found in the unit of work. */
+/**
+ * Users' part in an org's commands: the admins AddOrganization names, created or found in the
+ * unit of work, and the usernames' scope when the org's domain policy changes.
+ */
 @Injectable()
 export class OrgAdminUsers implements OrgPeople {
   constructor(
@@ -25,5 +28,9 @@ export class OrgAdminUsers implements OrgPeople {
 
   addHuman(tx: EntityManager, caller: Caller, orgId: string, human: unknown) {
     return this.users.addHuman(tx, caller, orgId, human as NewHumanUser);
+  }
+
+  rescopeUsernames(tx: EntityManager, instanceId: string, orgIds: readonly string[], perOrg: boolean): Promise<void> {
+    return this.store.rescopeUsernames(tx, instanceId, orgIds, perOrg);
   }
 }

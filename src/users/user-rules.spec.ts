@@ -1,6 +1,14 @@
 import { DomainError } from '../platform/errors/domain-error.js';
 import type { User } from './user.entity.js';
-import { nextState, pickChanged, startsInitialV1, verificationOf } from './user-rules.js';
+import {
+  needsUnitOfWork,
+  nextState,
+  pickChanged,
+  startsInitialV1,
+  usernameScope,
+  verificationOf,
+} from './user-rules.js';
+import type { NewHumanUser } from './users.service.js';
 
 describe("ZITADEL's user state transitions", () => {
   it.each([
@@ -58,4 +66,39 @@ describe("ZITADEL v1's INITIAL rule (AddHuman shouldAddInitCode, ImportHuman IsI
       expect(startsInitialV1({ emailVerified, canSignIn, linked })).toBe(initial);
     },
   );
+});
+
+describe("a username's unique scope (ZITADEL's username unique constraint)", () => {
+  it("is the instance ('') unless the org's domain policy makes it the org", () => {
+    expect(usernameScope('org-1', false)).toBe('');
+    expect(usernameScope('org-1', true)).toBe('org-1');
+  });
+});
+
+describe('which new humans need a transaction beyond their one insert', () => {
+  const plain: NewHumanUser = {
+    givenName: 'Ada',
+    familyName: 'Lovelace',
+    email: 'ada@example.com',
+    emailVerified: true,
+    returnEmailCode: false,
+    fieldPath: '',
+  };
+
+  it('a verified email and nothing else is one statement', () => {
+    expect(needsUnitOfWork(plain)).toBe(false);
+    expect(needsUnitOfWork({ ...plain, phone: '+41791234567', phoneVerified: true })).toBe(false);
+    expect(needsUnitOfWork({ ...plain, phone: '+41791234567', phoneVerification: { kind: 'verified' } })).toBe(false);
+    expect(needsUnitOfWork({ ...plain, metadata: [] })).toBe(false);
+  });
+
+  it.each<[string, Partial<NewHumanUser>]>([
+    ['an email code', { emailVerified: false }],
+    ['a phone code', { phone: '+41791234567' }],
+    ['a returned phone code', { phone: '+41791234567', phoneVerification: { kind: 'return' }, phoneVerified: true }],
+    ['metadata', { metadata: [{ key: 'k', value: new Uint8Array([1]) }] }],
+    ['a TOTP secret', { totpSecret: 'JBSWY3DPEHPK3PXP' }],
+  ])('%s needs one', (_, extra) => {
+    expect(needsUnitOfWork({ ...plain, ...extra })).toBe(true);
+  });
 });

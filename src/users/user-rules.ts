@@ -1,6 +1,6 @@
 import type { User, UserState } from './user.entity.js';
 import * as errors from './users.errors.js';
-import type { ProfileInput, Verification } from './users.service.js';
+import type { NewHumanUser, ProfileInput, Verification } from './users.service.js';
 
 // Pure rules of user commands: which profile fields change, ZITADEL's state transitions, and how
 // a contact's verification is asked for.
@@ -36,6 +36,31 @@ export function pickChanged(user: User, profile: Partial<ProfileInput>): Partial
  */
 export function startsInitialV1(human: { emailVerified: boolean; canSignIn: boolean; linked: boolean }): boolean {
   return !human.linked && (!human.emailVerified || !human.canSignIn);
+}
+
+/**
+ * The scope a username is unique in, ZITADEL's username unique constraint: the instance ('') or,
+ * when the org's domain policy makes login names domains, the org (its id; never empty).
+ */
+export function usernameScope(orgId: string, perOrg: boolean): string {
+  return perOrg ? orgId : '';
+}
+
+/**
+ * Whether creating the human writes more than its row and first events (metadata, IdP links,
+ * codes, a TOTP secret), which then need a transaction; without them the one insert statement
+ * is atomic on its own.
+ */
+export function needsUnitOfWork(input: NewHumanUser): boolean {
+  const phoneVerified =
+    input.phoneVerification?.kind === 'verified' || (!input.phoneVerification && !!input.phoneVerified);
+  return (
+    !!input.metadata?.length ||
+    !!input.idpLinks?.identities.length ||
+    !input.emailVerified ||
+    (!!input.phone && !phoneVerified) ||
+    !!input.totpSecret
+  );
 }
 
 /** ZITADEL's transitions and the errors for illegal ones. */

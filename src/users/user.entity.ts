@@ -31,6 +31,10 @@ export class User {
   @Column({ type: 'text' })
   username!: string;
 
+  /** Where the username is unique: '' for the instance, the org's id when its domain policy says so (see usernameScope). */
+  @Column({ name: 'username_scope', type: 'text' })
+  usernameScope!: string;
+
   @Column({ name: 'password_hash', type: 'text', nullable: true, select: false })
   passwordHash!: string | null;
 

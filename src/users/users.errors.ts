@@ -14,6 +14,7 @@ import {
 export const USER_ERRORS = errorIds({
   userNotFound: 'USER-n0t4d',
   usernameTaken: 'USER-uN4m3',
+  usernamesClash: 'USER-uN5cl',
   userIdTaken: 'USER-1d3x1',
   passwordTooWeak: 'USER-pw0k1',
   notHuman: 'USER-hum4n',
@@ -47,6 +48,12 @@ const E = USER_ERRORS;
 export const userNotFound = () => NotFound(E.userNotFound, 'user not found');
 export const usernameTaken = (username: string) =>
   AlreadyExists(E.usernameTaken, `the username "${username}" is already taken`);
+/** A domain policy change that would give two users of its new username scope one username (ZITADEL: Errors.User.AlreadyExists). */
+export const usernamesClash = () =>
+  AlreadyExists(
+    E.usernamesClash,
+    'the domain policy would make two users hold the same username; rename one of them first',
+  );
 export const userIdTaken = () => AlreadyExists(E.userIdTaken, 'a user with this id exists already');
 export const passwordTooWeak = (field: string, problems: string[]) =>
   InvalidArgument(

@@ -22,7 +22,14 @@ import { UserContacts } from './user-contacts.service.js';
 import { UserStore, type UserEventInput } from './users.store.js';
 import { User, type AccessTokenType } from './user.entity.js';
 import * as errors from './users.errors.js';
-import { nextState, pickChanged, TRANSITION_EVENTS, verificationOf } from './user-rules.js';
+import {
+  needsUnitOfWork,
+  nextState,
+  pickChanged,
+  TRANSITION_EVENTS,
+  usernameScope,
+  verificationOf,
+} from './user-rules.js';
 
 /** How a new email or phone number is confirmed. */
 export type Verification =
@@ -116,14 +123,10 @@ export class UsersService {
 
   // ---- creation ------------------------------------------------------------------------------
 
-  /** `perOrg`: the org's username scope when the caller read it before the unit of work (from the cache). */
-  async addHuman(
-    tx: EntityManager,
-    caller: Caller,
-    orgId: string,
-    input: NewHumanUser,
-    perOrg?: boolean,
-  ): Promise<CreatedHuman> {
+  /** `tx` may be outside a transaction only when the human `needsUnitOfWork` nothing more than its insert. */
+  async addHuman(tx: EntityManager, caller: Caller, orgId: string, input: NewHumanUser): Promise<CreatedHuman> {
+    if (!tx.queryRunner?.isTransactionActive && needsUnitOfWork(input))
+      throw new Error('a human with more than its first events is created in a transaction');
     const path = input.fieldPath ? `${input.fieldPath}.` : '';
     if (!input.givenName.trim()) throw invalidField('USER-g1vn0', `${path}profile.given_name`, 'must not be blank');
     if (!input.familyName.trim()) throw invalidField('USER-f4mn0', `${path}profile.family_name`, 'must not be blank');
@@ -177,7 +180,7 @@ export class UsersService {
     if (user.phoneVerified) created.push({ type: 'user.human.phone.verified', payload: { phone: user.phone } });
     if (passwordHash)
       created.push({ type: 'user.human.password.changed', payload: { changeRequired: user.passwordChangeRequired } });
-    let event = await this.store.insert(tx, caller, user, `${path}username`, created, perOrg);
+    let event = await this.store.insert(tx, caller, user, `${path}username`, created);
     const events: UserEventInput[] = [];
     for (const m of input.metadata ?? []) {
       await tx.insert(UserMetadata, {
@@ -217,16 +220,19 @@ export class UsersService {
     return { userId, emailCode, phoneCode, event };
   }
 
-  async addMachine(
-    tx: EntityManager,
+  async addMachine(tx: EntityManager, caller: Caller, orgId: string, input: NewMachineUser): Promise<string> {
+    return (await this.insertMachine(tx, caller, orgId, input)).userId;
+  }
+
+  private async insertMachine(
+    db: EntityManager,
     caller: Caller,
     orgId: string,
     input: NewMachineUser,
-    perOrg?: boolean,
-  ): Promise<string> {
+  ): Promise<{ userId: string; event: WrittenEvent }> {
     const userId = input.userId || this.ids.next();
     const now = new Date();
-    const user = tx.create(User, {
+    const user = db.create(User, {
       instanceId: caller.instance.id,
       id: userId,
       resourceOwner: orgId,
@@ -240,27 +246,15 @@ export class UsersService {
       changedAt: now,
       sequence: '0',
     });
-    await this.store.insert(
-      tx,
-      caller,
-      user,
-      'username',
-      [
-        {
-          type: 'user.machine.added',
-          payload: { username: user.username, name: input.name, accessTokenType: user.machineAccessTokenType },
-        },
-      ],
-      perOrg,
-    );
-    return userId;
+    const event = await this.store.insert(db, caller, user, 'username', [
+      {
+        type: 'user.machine.added',
+        payload: { username: user.username, name: input.name, accessTokenType: user.machineAccessTokenType },
+      },
+    ]);
+    return { userId, event };
   }
 
-  /**
-   * CreateUser/AddHumanUser: the caller's permission on the org, then one transaction (the org's
-   * state is checked by the insert). The username scope is read before it, where the settings
-   * cache may answer (inside a unit of work every read goes to the database).
-   */
   /** A human in the org the reference names (AddHumanUser's `organization`). */
   async createHumanIn(caller: Caller, org: OrgRef, input: NewHumanUser): Promise<CreatedHuman> {
     const orgId = await this.orgs.idOf(caller.instance.id, org);
@@ -268,6 +262,11 @@ export class UsersService {
     return this.createHuman(caller, orgId, input);
   }
 
+  /**
+   * CreateUser/AddHumanUser: the caller's permission on the org, then one statement (the org's
+   * state and username scope, the row and its first events; see UserStore.insert) unless the user
+   * needs more, which then shares a transaction with it.
+   */
   async createHuman(
     caller: Caller,
     orgId: string,
@@ -275,15 +274,19 @@ export class UsersService {
     andThen?: (tx: EntityManager, created: CreatedHuman) => Promise<void>,
   ): Promise<CreatedHuman> {
     this.checkOrgPermission(caller, orgId);
-    const perOrg = await this.usernamesPerOrg(caller, orgId);
+    if (!andThen && !needsUnitOfWork(input)) return this.addHuman(this.tx.reader, caller, orgId, input);
     return this.tx.run(async (tx) => {
-      const created = await this.addHuman(tx, caller, orgId, input, perOrg);
+      const created = await this.addHuman(tx, caller, orgId, input);
       // More work on the new user in the same unit of work (v1's import with a passkey link).
       if (andThen) await andThen(tx, created);
       return created;
     });
   }
 
+  /**
+   * In a unit of work, though it is one statement: a machine's creation drops this process's read
+   * caches when it commits (Transactions.onCommit), which only a unit of work does.
+   */
   async createMachine(
     caller: Caller,
     orgId: string,
@@ -292,11 +295,7 @@ export class UsersService {
     if (!input.username.trim()) throw invalidField('USER-uN0n3', 'username', 'is required for machine users');
     if (!input.name.trim()) throw invalidField('USER-m4chn', 'machine.name', 'must not be blank');
     this.checkOrgPermission(caller, orgId);
-    const perOrg = await this.usernamesPerOrg(caller, orgId);
-    return this.tx.run(async (tx) => {
-      const userId = await this.addMachine(tx, caller, orgId, input, perOrg);
-      return { userId, event: (await this.store.latest(tx, caller, { id: userId, resourceOwner: orgId }))! };
-    });
+    return this.tx.run((tx) => this.insertMachine(tx, caller, orgId, input));
   }
 
   // ---- changes -------------------------------------------------------------------------------
@@ -307,6 +306,7 @@ export class UsersService {
     changes: HumanChanges,
   ): Promise<{ event: WrittenEvent; emailCode?: string; phoneCode?: string }> {
     return this.tx.run(async (tx) => {
+      const perOrg = changes.username !== undefined ? await this.store.holdUsernameScope(tx, caller, userId) : false;
       const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true, self: true });
       if (user.type !== 'human') throw errors.notHuman();
       // First: a wrong reset code commits its counted try alone (FailAfterCommit), before any other change is written.
@@ -315,11 +315,8 @@ export class UsersService {
         : undefined;
       const events: UserEventInput[] = [];
       const updates: Partial<User> = {};
-      if (changes.username !== undefined && changes.username.trim() !== user.username) {
-        updates.username = changes.username.trim();
-        await this.store.checkUsernameFree(tx, caller, user.resourceOwner, updates.username, 'username', user.id);
-        events.push({ type: 'user.username.changed', payload: { username: updates.username } });
-      }
+      if (changes.username !== undefined && changes.username.trim() !== user.username)
+        this.rename(user, changes.username, !!perOrg, updates, events);
       if (changes.profile) {
         const profile = pickChanged(user, changes.profile);
         if (profile.givenName !== undefined && !(profile.givenName ?? '').trim())
@@ -354,7 +351,7 @@ export class UsersService {
           events,
         );
       if (!events.length && !changes.password) throw errors.nothingChanged();
-      if (Object.keys(updates).length) await tx.update(User, { instanceId: caller.instance.id, id: user.id }, updates);
+      if (Object.keys(updates).length) await this.store.update(tx, caller, user.id, updates);
       const event = events.length ? await this.store.push(tx, caller, user, events) : passwordEvent!;
       return { event, emailCode, phoneCode };
     });
@@ -366,15 +363,13 @@ export class UsersService {
     changes: { username?: string; name?: string; description?: string; accessTokenType?: AccessTokenType },
   ): Promise<WrittenEvent> {
     return this.tx.run(async (tx) => {
+      const perOrg = changes.username !== undefined ? await this.store.holdUsernameScope(tx, caller, userId) : false;
       const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true });
       if (user.type !== 'machine') throw errors.notMachine();
       const events: UserEventInput[] = [];
       const updates: Partial<User> = {};
-      if (changes.username !== undefined && changes.username.trim() !== user.username) {
-        updates.username = changes.username.trim();
-        await this.store.checkUsernameFree(tx, caller, user.resourceOwner, updates.username, 'username', user.id);
-        events.push({ type: 'user.username.changed', payload: { username: updates.username } });
-      }
+      if (changes.username !== undefined && changes.username.trim() !== user.username)
+        this.rename(user, changes.username, !!perOrg, updates, events);
       const machine: Partial<User> = {};
       if (changes.name !== undefined && changes.name !== user.machineName) machine.machineName = changes.name;
       if (changes.description !== undefined && changes.description !== user.machineDescription)
@@ -393,7 +388,7 @@ export class UsersService {
         });
       }
       if (!events.length) throw errors.nothingChanged();
-      await tx.update(User, { instanceId: caller.instance.id, id: user.id }, updates);
+      await this.store.update(tx, caller, user.id, updates);
       return this.store.push(tx, caller, user, events);
     });
   }
@@ -577,9 +572,12 @@ export class UsersService {
     this.store.check(caller, { id: '', resourceOwner: orgId }, 'user.write', false);
   }
 
-  /** Usernames are unique per org or per instance, as the org's domain settings say. */
-  private async usernamesPerOrg(caller: Caller, orgId: string): Promise<boolean> {
-    return (await this.policies.domainSettings(caller.instance.id, orgId)).userLoginMustBeDomain;
+  /** A new username, unique in the scope of the org's domain policy (held by holdUsernameScope). */
+  private rename(user: User, username: string, perOrg: boolean, updates: Partial<User>, events: UserEventInput[]) {
+    updates.username = username.trim();
+    if (!updates.username) throw invalidField('USER-uN0n3', 'username', 'a username or email is required');
+    updates.usernameScope = usernameScope(user.resourceOwner, perOrg);
+    events.push({ type: 'user.username.changed', payload: { username: updates.username } });
   }
 
   private async checkComplexity(caller: Caller, orgId: string, password: string, field: string): Promise<void> {

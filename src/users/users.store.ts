@@ -9,7 +9,6 @@ import { OrgQueries } from '../orgs/orgs.queries.js';
 import { MembershipCommands } from '../platform/authz/membership-commands.js';
 import { isUniqueViolation } from '../platform/database/pg-errors.js';
 import { invalidField } from '../platform/errors/domain-error.js';
-import { Policies } from '../settings/policies.queries.js';
 import { PersonalAccessToken } from './personal-access-token.entity.js';
 import { User } from './user.entity.js';
 import * as errors from './users.errors.js';
@@ -31,7 +30,11 @@ export interface UserEventInput {
 
 const SECRET_COLUMNS = ['passwordHash'] as const;
 
-const USERNAME_LOCK = 'username';
+/** The unique index of usernames in their scope (migration 1767000000011-username-scope). */
+const USERNAME_INDEX = 'users_username_unique';
+
+/** The org of the user `$2` of the instance `$1`, for OrgQueries.heldForUserSql. */
+const ownerOfUserSql = '(SELECT resource_owner FROM users WHERE instance_id = $1 AND id = $2)';
 
 /**
  * Loading a user for a caller and writing users' rows and events, shared by every group of user
@@ -41,7 +44,6 @@ const USERNAME_LOCK = 'username';
 export class UserStore {
   constructor(
     private readonly events: EventStore,
-    private readonly policies: Policies,
     private readonly orgs: OrgQueries,
     private readonly members: MembershipCommands,
   ) {}
@@ -145,78 +147,77 @@ export class UserStore {
       : undefined;
   }
 
-  /** Usernames are unique per org or per instance, as the org's domain settings say. */
-  async checkUsernameFree(
-    tx: EntityManager,
-    caller: Caller,
-    orgId: string,
-    username: string,
-    field: string,
-    exceptUserId?: string,
-  ): Promise<void> {
-    const perOrg = await this.lockUsername(tx, caller, orgId, username, field);
-    const [row] = await tx.query(`SELECT ${usernameTakenSql(1)} AS taken`, [
-      caller.instance.id,
-      username,
-      orgId,
-      exceptUserId ?? '',
-      perOrg,
-    ]);
-    if (row.taken) throw errors.usernameTaken(username);
-  }
-
   /**
-   * Serialises the writers of one username for the rest of the transaction, and answers its
-   * scope (read in the transaction unless the caller already has it). A unique index cannot do
-   * this job: whether two equal usernames clash depends on the domain settings of the org the
-   * new one goes to. The lock is its own statement, so the next statement's snapshot sees every
-   * writer of the name that held it before.
+   * Holds the user's org (FOR SHARE) before the user's row is locked, the order a domain policy
+   * change locks them in, and answers whether its usernames are unique per org: a new username
+   * of the user takes that scope. Undefined when the user is missing.
    */
-  async lockUsername(
-    tx: EntityManager,
-    caller: Caller,
-    orgId: string,
-    username: string,
-    field: string,
-    perOrg?: boolean,
-  ): Promise<boolean> {
-    if (!username) throw invalidField('USER-uN0n3', field, 'a username or email is required');
-    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-      `${caller.instance.id}/${USERNAME_LOCK}/${username.toLowerCase()}`,
-    ]);
-    return perOrg ?? (await this.policies.domainSettings(caller.instance.id, orgId)).userLoginMustBeDomain;
+  async holdUsernameScope(tx: EntityManager, caller: Caller, userId: string): Promise<boolean | undefined> {
+    const [row] = await tx.query(this.orgs.heldForUserSql('$1', ownerOfUserSql), [caller.instance.id, userId]);
+    return row?.usernames_per_org;
+  }
+
+  /** Writes changed columns of a user; a username another user holds in its scope is `usernameTaken`. */
+  async update(tx: EntityManager, caller: Caller, userId: string, updates: Partial<User>): Promise<void> {
+    await tx.update(User, { instanceId: caller.instance.id, id: userId }, updates).catch((err: unknown) => {
+      throw isUniqueViolation(err, USERNAME_INDEX) ? errors.usernameTaken(updates.username ?? '') : err;
+    });
   }
 
   /**
-   * A new user and its first events in one statement, into an active org of the caller's
-   * instance and under a free username (see lockUsername); otherwise the facts read in the same
+   * The orgs' users take the username scope of their orgs' new domain policy (the policy change's
+   * transaction): two users the new scope gives one username fail the change, as in ZITADEL.
+   */
+  async rescopeUsernames(
+    tx: EntityManager,
+    instanceId: string,
+    orgIds: readonly string[],
+    perOrg: boolean,
+  ): Promise<void> {
+    await tx
+      .query(
+        `UPDATE users SET username_scope = CASE WHEN $3 THEN resource_owner ELSE '' END
+          WHERE instance_id = $1 AND resource_owner = ANY($2)`,
+        [instanceId, [...orgIds], perOrg],
+      )
+      .catch((err: unknown) => {
+        throw isUniqueViolation(err, USERNAME_INDEX) ? errors.usernamesClash() : err;
+      });
+  }
+
+  /**
+   * A new user and its first events in one statement, atomic without a transaction: the org is
+   * read and held (FOR SHARE) in it, so it stays active and keeps its username scope until the
+   * user is in; the username's unique index decides between concurrent writers of one name (the
+   * later waits for the earlier and inserts nothing). Otherwise the facts read in the same
    * snapshot say why. A taken id fails on the primary key.
    */
   async insert(
-    tx: EntityManager,
+    db: EntityManager,
     caller: Caller,
     user: User,
     usernameField: string,
     events: readonly UserEventInput[],
-    perOrg?: boolean,
   ): Promise<WrittenEvent> {
-    const scope = await this.lockUsername(tx, caller, user.resourceOwner, user.username, usernameField, perOrg);
-    // The org is read and held (FOR SHARE) so it stays active until the user is in.
-    const orgState = await this.orgs.stateForNewMember(tx, caller.instance.id, user.resourceOwner);
-    if (orgState === null) throw errors.orgNotFoundForUser('organization');
-    if (orgState !== 'active') throw errors.orgNotUsable();
-    const { columns, values } = rowOf(tx, user, ['sequence', 'changedAt']);
+    if (!user.username) throw invalidField('USER-uN0n3', usernameField, 'a username or email is required');
+    const { columns, values } = rowOf(db, user, ['sequence', 'changedAt', 'usernameScope']);
     const n = values.length;
-    const taken = usernameTakenSql(n + 1);
-    const params = [...values, caller.instance.id, user.username, user.resourceOwner, '', scope];
-    const sql = `INSERT INTO users (${columns.join(', ')}, sequence, changed_at)
-      SELECT ${values.map((_, i) => `$${i + 1}`).join(', ')}, prior.n + ${events.length}, prior.at FROM prior
-       WHERE NOT ${taken}
+    const [instance, org] = [`$${n + 1}`, `$${n + 2}`];
+    const sql = `INSERT INTO users (${columns.join(', ')}, username_scope, sequence, changed_at)
+      SELECT ${values.map((_, i) => `$${i + 1}`).join(', ')}, CASE WHEN org.usernames_per_org THEN ${org} ELSE '' END,
+             prior.n + ${events.length}, prior.at
+        FROM prior, org WHERE org.state = 'active'
+      ON CONFLICT (instance_id, username_scope, lower(username)) DO NOTHING
       RETURNING true AS inserted`;
-    const { written } = await this.events
+    const { written, facts } = await this.events
       .insertWithFirstEvents(
-        tx,
-        { sql, params },
+        db,
+        {
+          with: `org AS (${this.orgs.heldForUserSql(instance, org)})`,
+          sql,
+          params: [...values, caller.instance.id, user.resourceOwner],
+          facts: '(SELECT state FROM org) AS org_state',
+        },
         caller.instance.id,
         creatorOf(caller),
         events.map((e) => ({
@@ -232,6 +233,8 @@ export class UserStore {
         throw isUniqueViolation(err, 'users_pkey') ? errors.userIdTaken() : err;
       });
     if (written) return written;
+    if (facts.org_state === null) throw errors.orgNotFoundForUser('organization');
+    if (facts.org_state !== 'active') throw errors.orgNotUsable();
     throw errors.usernameTaken(user.username);
   }
 
@@ -297,17 +300,6 @@ export class UserStore {
     await tx.delete(PersonalAccessToken, { instanceId, resourceOwner: orgId });
     await tx.delete(User, { instanceId, resourceOwner: orgId });
   }
-}
-
-/**
- * Whether another user holds the username where it must be unique: the instance, or the org
- * when its domain settings make login names domains. Its parameters, from `$first` on: the
- * instance, the username, the org, the id to leave out ('' for none), usernames unique per org.
- */
-function usernameTakenSql(first: number): string {
-  const [instance, username, org, except, perOrg] = [0, 1, 2, 3, 4].map((i) => `$${first + i}`);
-  return `EXISTS (SELECT 1 FROM users WHERE instance_id = ${instance} AND lower(username) = lower(${username}) AND id <> ${except}
-                    AND (NOT ${perOrg}::boolean OR resource_owner = ${org}))`;
 }
 
 /** The entity's columns and values as TypeORM would insert them, leaving out `except` and unset ones. */

@@ -34,9 +34,9 @@ beforeAll(async () => {
   const rows = Array.from({ length: COUNT }, (_, i) => person(i));
   ids = rows.map((_, i) => String(900000000000000000n + BigInt(i)));
   await server.database.dataSource.query(
-    `INSERT INTO users (instance_id, id, resource_owner, type, state, username, given_name, family_name, nick_name, display_name,
+    `INSERT INTO users (instance_id, id, resource_owner, type, state, username, username_scope, given_name, family_name, nick_name, display_name,
                         email, email_verified, phone, machine_name, created_at, changed_at, sequence)
-     SELECT $1, r.id, $2, r.type, r.state, r.username, r.given, r.family, r.nick, r.given || ' ' || r.family,
+     SELECT $1, r.id, $2, r.type, r.state, r.username, '', r.given, r.family, r.nick, r.given || ' ' || r.family,
             r.email, true, r.phone, CASE WHEN r.type = 'machine' THEN r.username END,
             now() - (r.n || ' seconds')::interval, now(), 1
        FROM jsonb_to_recordset($3::jsonb) AS r(id text, n int, type text, state text, username text, given text, family text, nick text, email text, phone text)`,

@@ -110,7 +110,7 @@ export class EventStore {
    */
   async insertWithFirstEvents(
     db: Pick<EntityManager, 'query'>,
-    insert: { sql: string; params: readonly unknown[]; facts?: string },
+    insert: { sql: string; params: readonly unknown[]; with?: string; facts?: string },
     instanceId: string,
     creator: string,
     events: readonly EventInput[],
@@ -122,6 +122,7 @@ export class EventStore {
       `WITH prior AS (
          SELECT COALESCE(MAX(sequence), 0) AS n, clock_timestamp() AS at FROM events
           WHERE instance_id = ${p(1)} AND aggregate_type = ${p(2)} AND aggregate_id = ${p(3)}),
+       ${insert.with ? `${insert.with},` : ''}
        changed AS (${insert.sql}),
        written AS (
          INSERT INTO events (instance_id, aggregate_type, aggregate_id, sequence, event_type, payload, creator, resource_owner, created_at)
