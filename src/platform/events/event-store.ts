@@ -103,14 +103,17 @@ export class EventStore {
    * `prior.n`, the aggregate's last sequence so far (0, or a deleted aggregate's last when its id
    * is taken again, which ZITADEL allows), and `prior.at`, the time the events carry. The events
    * get `prior.n + 1 …`; the row's sequence is `prior.n + events.length`. `facts` are SQL
-   * expressions answered from the same snapshot (why nothing was inserted, say). No advisory
+   * expressions answered from the same snapshot (why nothing was inserted, say). `alongside` are
+   * further data-modifying CTEs (`name AS (UPDATE …)`, on the same parameters) that run in the
+   * same statement whether or not the row was inserted: a change that belongs with it, on data no
+   * cache holds (it writes no event of its own). No advisory
    * lock: the row's primary key makes a second writer of the same id wait and fail.
    * Only the first event counts toward the caches (`Transactions.noteEvent`): whatever follows
    * it in the same statement concerns an aggregate nothing can have cached yet.
    */
   async insertWithFirstEvents(
     db: Pick<EntityManager, 'query'>,
-    insert: { sql: string; params: readonly unknown[]; facts?: string },
+    insert: { sql: string; params: readonly unknown[]; facts?: string; alongside?: string },
     instanceId: string,
     creator: string,
     events: readonly EventInput[],
@@ -121,7 +124,12 @@ export class EventStore {
     const [row] = (await db.query(
       `WITH prior AS (
          SELECT COALESCE(MAX(sequence), 0) AS n, clock_timestamp() AS at FROM events
-          WHERE instance_id = ${p(1)} AND aggregate_type = ${p(2)} AND aggregate_id = ${p(3)}),
+          WHERE instance_id = ${p(1)} AND aggregate_type = ${p(2)} AND aggregate_id = ${p(3)}),${
+            insert.alongside
+              ? `
+       ${insert.alongside},`
+              : ''
+          }
        changed AS (${insert.sql}),
        written AS (
          INSERT INTO events (instance_id, aggregate_type, aggregate_id, sequence, event_type, payload, creator, resource_owner, created_at)
