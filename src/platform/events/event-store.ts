@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { queryPrepared } from '../database/prepared.js';
 import { Transactions } from '../database/transactions.js';
 
 export interface EventInput {
@@ -121,7 +122,8 @@ export class EventStore {
     const [first] = events;
     const n = insert.params.length;
     const p = (i: number) => `$${n + i}`;
-    const [row] = (await db.query(
+    const [row] = (await queryPrepared(
+      db,
       `WITH prior AS (
          SELECT COALESCE(MAX(sequence), 0) AS n, clock_timestamp() AS at FROM events
           WHERE instance_id = ${p(1)} AND aggregate_type = ${p(2)} AND aggregate_id = ${p(3)}),${
