@@ -194,7 +194,7 @@ export function markdownReport(report: Report): string {
     `- Machine: ${report.machine.cpu}, ${report.machine.memoryGiB} GiB RAM, ${report.machine.os}, Node.js ${report.machine.node}`,
     `- Load: ${report.settings.connections} concurrent connections/calls, ${report.settings.seconds} s per measurement after a warm-up,`,
     '  generated on the same machine (the load generator and PostgreSQL share the CPUs with the server).',
-    '- Server: `node dist/src/cli.js start` as its own process, default settings (argon2id 19 MiB, t=2, p=1; pool of 20),',
+    '- Server: `node dist/src/cli.cjs start` as its own process, default settings (argon2id 19 MiB, t=2, p=1; pool of 20),',
     '  rate limit off; RSS and CPU are the server process alone (PostgreSQL not included).',
     '',
     '## How it is measured',
