@@ -23,6 +23,6 @@ COPY bin ./bin
 USER portcullis
 EXPOSE 8080
 VOLUME ["/var/lib/portcullis"]
-HEALTHCHECK --interval=10s --timeout=5s --start-period=30s CMD ["node", "bin/portcullis.js", "ready"]
-ENTRYPOINT ["node", "bin/portcullis.js"]
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s CMD ["node", "bin/portcullis.cjs", "ready"]
+ENTRYPOINT ["node", "bin/portcullis.cjs"]
 CMD ["start"]

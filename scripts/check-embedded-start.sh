@@ -12,14 +12,14 @@ data_dir="$tmp_dir/data"
 port="${PORTCULLIS_CHECK_PORT:-18080}"
 log="$(mktemp)"
 PORTCULLIS_DATA_DIR="$data_dir" PORTCULLIS_PORT="$port" PORTCULLIS_EXTERNAL_URL="http://localhost:$port" \
-  node bin/portcullis.js start >"$log" 2>&1 &
+  node bin/portcullis.cjs start >"$log" 2>&1 &
 pid=$!
 cleanup() { kill "$pid" 2>/dev/null || true; pkill -f "$data_dir/pg" 2>/dev/null || true; }
 trap cleanup EXIT
 
 wait_ready() {
   for _ in $(seq 1 120); do
-    if PORTCULLIS_PORT="$port" node bin/portcullis.js ready; then return 0; fi
+    if PORTCULLIS_PORT="$port" node bin/portcullis.cjs ready; then return 0; fi
     if ! kill -0 "$pid" 2>/dev/null; then echo "server exited:"; cat "$log"; exit 1; fi
     sleep 1
   done
@@ -39,7 +39,7 @@ curl -sf -X POST "http://localhost:$port/v2/organizations" -H "Authorization: Be
 # Crash: the server dies without stopping its PostgreSQL, which keeps the data dir locked.
 kill -KILL "$pid"; wait "$pid" 2>/dev/null || true
 PORTCULLIS_DATA_DIR="$data_dir" PORTCULLIS_PORT="$port" PORTCULLIS_EXTERNAL_URL="http://localhost:$port" \
-  node bin/portcullis.js start >"$log" 2>&1 &
+  node bin/portcullis.cjs start >"$log" 2>&1 &
 pid=$!
 wait_ready
 grep -q 'orphaned embedded PostgreSQL' "$log" || { echo "the restart did not meet the orphaned postmaster"; cat "$log"; exit 1; }

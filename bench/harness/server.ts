@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ServerUsage } from './types.js';
 
-const CLI = resolve(import.meta.dirname, '../../src/cli.js');
+const CLI = resolve(import.meta.dirname, '../../src/cli.cjs');
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 export interface BenchServer {
@@ -16,7 +16,7 @@ export interface BenchServer {
 }
 
 /**
- * Starts the built server (`dist/src/cli.js start`) as its own process on a random port: on
+ * Starts the built server (`dist/src/cli.cjs start`) as its own process on a random port: on
  * `databaseUrl`, or on the embedded default when it is undefined. `nodeArgs` e.g. `--cpu-prof`.
  */
 export async function startBenchServer(databaseUrl: string | undefined, nodeArgs: string[] = []): Promise<BenchServer> {

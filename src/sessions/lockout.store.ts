@@ -84,27 +84,30 @@ export class LockoutCounters {
     return { failures, locked, showFailures: settings.showLockoutFailures };
   }
 
-  /** Whether the user's lockout row holds anything a successful check should reset. */
-  async hasCounts(db: EntityManager, instanceId: string, userId: string): Promise<boolean> {
-    const [row]: { password_failures: number; otp_failures: number; locked_at: Date | null }[] = await db.query(
-      'SELECT password_failures, otp_failures, locked_at FROM user_lockouts WHERE instance_id = $1 AND user_id = $2',
-      [instanceId, userId],
-    );
-    return !!row && (row.password_failures > 0 || row.otp_failures > 0 || row.locked_at !== null);
-  }
-
   /**
-   * A successful check starts its count again (only called when there is something to reset). A
-   * lock the counts caused that has since been lifted resets both counts, as the unlock would have.
+   * A successful check starts its count again. A lock the counts caused that has since been
+   * lifted resets both counts, as the unlock would have. A user with nothing to reset (the usual
+   * case) has no row changed or locked.
    */
   async reset(tx: EntityManager, instanceId: string, userId: string, kinds: ReadonlySet<CheckKind>): Promise<void> {
-    await tx.query(
-      `UPDATE user_lockouts SET
-         password_failures = CASE WHEN locked_at IS NOT NULL OR $3 THEN 0 ELSE password_failures END,
-         otp_failures = CASE WHEN locked_at IS NOT NULL OR $4 THEN 0 ELSE otp_failures END,
-         locked_at = NULL
-       WHERE instance_id = $1 AND user_id = $2`,
-      [instanceId, userId, kinds.has('password'), kinds.has('otp')],
-    );
+    await tx.query(lockoutResetSql(1), lockoutResetParams(instanceId, userId, kinds));
   }
+}
+
+/**
+ * `reset` as a statement of its own or a CTE of a larger one (the new session's insert): its
+ * parameters, from `$first` on, are `lockoutResetParams`.
+ */
+export function lockoutResetSql(first: number): string {
+  const [instance, user, password, otp] = [0, 1, 2, 3].map((i) => `$${first + i}`);
+  return `UPDATE user_lockouts SET
+         password_failures = CASE WHEN locked_at IS NOT NULL OR ${password}::boolean THEN 0 ELSE password_failures END,
+         otp_failures = CASE WHEN locked_at IS NOT NULL OR ${otp}::boolean THEN 0 ELSE otp_failures END,
+         locked_at = NULL
+       WHERE instance_id = ${instance} AND user_id = ${user}
+         AND ((${password}::boolean AND password_failures > 0) OR (${otp}::boolean AND otp_failures > 0) OR locked_at IS NOT NULL)`;
+}
+
+export function lockoutResetParams(instanceId: string, userId: string, kinds: ReadonlySet<CheckKind>): unknown[] {
+  return [instanceId, userId, kinds.has('password'), kinds.has('otp')];
 }

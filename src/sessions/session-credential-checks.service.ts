@@ -8,9 +8,9 @@ import { Policies } from '../settings/policies.queries.js';
 import { MfaService } from '../users/mfa/mfa.service.js';
 import { totpCodeMatches } from '../users/mfa/totp.js';
 import { PasswordHasher } from '../users/passwords.js';
+import type { LoginUser } from '../users/user-lookups.queries.js';
 import { UserStore } from '../users/users.store.js';
 import { LockoutCounters } from './lockout.store.js';
-import type { CheckedUser } from './session-users.js';
 import * as errors from './sessions.errors.js';
 
 /**
@@ -30,7 +30,7 @@ export class SessionCredentialChecks {
   ) {}
 
   /** One argon2id (or legacy) verification; returns the new hash when the stored one is outdated. */
-  async checkPassword(caller: Caller, user: CheckedUser, password: string): Promise<string | undefined> {
+  async checkPassword(caller: Caller, user: LoginUser, password: string): Promise<string | undefined> {
     if (!user.passwordHash) throw errors.passwordNotSet();
     if (!(await this.hasher.verify(user.passwordHash, password))) {
       throw await this.tx.run((tx) => this.failed(tx, caller, user, 'password'));
@@ -38,7 +38,7 @@ export class SessionCredentialChecks {
     return this.hasher.needsRehash(user.passwordHash) ? this.hasher.hash(password) : undefined;
   }
 
-  async checkTotp(caller: Caller, user: CheckedUser, code: string): Promise<void> {
+  async checkTotp(caller: Caller, user: LoginUser, code: string): Promise<void> {
     const sealed = await this.mfa.readyTotpSecret(this.tx.reader, caller.instance.id, user.id);
     if (!sealed) throw errors.totpNotReady();
     if (!totpCodeMatches(this.masterKey.decrypt(sealed), code.trim())) {
@@ -54,7 +54,7 @@ export class SessionCredentialChecks {
   async failed(
     tx: EntityManager,
     caller: Caller,
-    user: CheckedUser,
+    user: LoginUser,
     check: 'password' | 'totp' | 'otpSms' | 'otpEmail',
   ): Promise<DomainError> {
     const result = await this.lockout.recordFailure(tx, caller, user, check);
@@ -70,7 +70,7 @@ export class SessionCredentialChecks {
   async otpDestination(
     tx: EntityManager,
     instanceId: string,
-    user: CheckedUser,
+    user: LoginUser,
     channel: 'sms' | 'email',
   ): Promise<string> {
     const enabled = await this.mfa.otpEnabled(tx, instanceId, user.id, channel);
@@ -80,7 +80,7 @@ export class SessionCredentialChecks {
   }
 
   /** A legacy or outdated hash is replaced by one with the configured argon2id parameters. */
-  async storeRehash(tx: EntityManager, caller: Caller, user: CheckedUser, hash: string): Promise<void> {
+  async storeRehash(tx: EntityManager, caller: Caller, user: LoginUser, hash: string): Promise<void> {
     const replaced = await this.userStore.replacePasswordHash(tx, caller.instance.id, user.id, user.passwordHash, hash);
     // Changed meanwhile (a new password): the newer hash stays.
     if (replaced) await this.userStore.push(tx, caller, user, [{ type: 'user.human.password.hash.updated' }]);

@@ -8,7 +8,6 @@ import { SessionCredentialChecks } from './session-credential-checks.service.js'
 import { SessionQueries } from './sessions.queries.js';
 import { SessionStandings } from './session-standing.queries.js';
 import { SessionTokenStrategy } from './session-token.strategy.js';
-import { SessionUsers } from './session-users.js';
 import { SessionsAuthHandler } from './sessions-auth.handler.js';
 import { SessionWebAuthn } from './session-webauthn.service.js';
 import { SessionsHandler } from './sessions.handler.js';
@@ -23,7 +22,6 @@ import { SessionsService } from './sessions.service.js';
   providers: [
     SessionsService,
     SessionQueries,
-    SessionUsers,
     SessionCredentialChecks,
     SessionWebAuthn,
     LockoutCounters,

@@ -7,21 +7,22 @@ import { Notifier, type OutboundNotification } from '../notifications/notifier.j
 import { urlTemplateProblems } from '../notifications/templates.js';
 import { hasPermission } from '../platform/authz/permissions.js';
 import { hashToken, randomToken, sameTokenHash } from '../platform/crypto/master-key.js';
+import { rowOf } from '../platform/database/entity-row.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { invalidField, type DomainError } from '../platform/errors/domain-error.js';
-import { EventStore } from '../platform/events/event-store.js';
+import { EventStore, type EventInput, type WrittenEvent } from '../platform/events/event-store.js';
 import { IdGenerator } from '../platform/ids/id-generator.js';
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
 import type { ChangeInfo } from '../platform/rpc/proto-mapping.js';
 import { Policies } from '../settings/policies.queries.js';
 import { PasswordHasher } from '../users/passwords.js';
+import { UserLookups, type LoginUser } from '../users/user-lookups.queries.js';
 import { CODE_SPECS } from '../users/secret-codes.js';
 import { UserCodes } from '../users/user-codes.store.js';
 import { SessionCredentialChecks } from './session-credential-checks.service.js';
 import { codeSpent } from '../users/users.errors.js';
-import { LockoutCounters, type CheckKind } from './lockout.store.js';
+import { LockoutCounters, lockoutResetParams, lockoutResetSql, type CheckKind } from './lockout.store.js';
 import { checkSessionAccess, hasSessionPermission } from './session-access.js';
-import { SessionUsers, type CheckedUser } from './session-users.js';
 import { SessionWebAuthn, type StoredChallenge } from './session-webauthn.service.js';
 import { Session, type UserVerification } from './session.entity.js';
 import * as errors from './sessions.errors.js';
@@ -158,6 +159,44 @@ function fieldNeedingUser(checks: SessionChecks, challenges: ChallengeRequests):
   return undefined;
 }
 
+/** A change's events, in order, on the session's aggregate. */
+function sessionEvents(instanceId: string, sessionId: string, draft: Draft): EventInput[] {
+  return draft.events.map((e) => ({
+    aggregateType: 'session',
+    aggregateId: sessionId,
+    resourceOwner: instanceId,
+    ...e,
+  }));
+}
+
+/**
+ * Whether each check writes beside the session and its events once the checks outside any
+ * transaction (password, TOTP) have run: a WebAuthn key's counter, an IdP intent used up, an
+ * OTP code's tries. Every key is listed, so a new check has to say.
+ */
+const CHECK_WRITES: { readonly [K in keyof Required<SessionChecks>]: boolean } = {
+  user: false,
+  password: false,
+  totp: false,
+  webAuthn: true,
+  idpIntent: true,
+  otpSms: true,
+  otpEmail: true,
+};
+
+/**
+ * Whether a new session's checks and challenges write anything beside its row and events (or
+ * read what such a write needs), so that the change needs a transaction. Every challenge counts,
+ * including ones added later.
+ */
+export function writesBesideSession(checks: SessionChecks, challenges: ChallengeRequests): boolean {
+  const checked = (Object.keys(checks) as (keyof SessionChecks)[]).filter((k) => checks[k] !== undefined);
+  const challenged = (Object.keys(challenges) as (keyof ChallengeRequests)[]).filter(
+    (k) => challenges[k] !== undefined,
+  );
+  return checked.some((k) => CHECK_WRITES[k] !== false) || challenged.length > 0;
+}
+
 /**
  * ZITADEL's metadata rule: a value sets its key, an empty value removes it. Returns the new
  * metadata (values base64) and the keys that changed.
@@ -186,7 +225,8 @@ export function mergeMetadata(
 /**
  * Commands of the v2 session API: CreateSession, SetSession, DeleteSession. A change runs its
  * checks (user, password, WebAuthn, IdP intent, TOTP, OTP SMS/email), then its challenges, and writes the
- * session, a new token and the session's events in one transaction. A failed password or code
+ * session, a new token and the session's events in one transaction (a new session with nothing
+ * else to write: in one statement). A failed password or code
  * check writes only the lockout count (and the lock it may cause), then fails the request.
  */
 @Injectable()
@@ -197,7 +237,7 @@ export class SessionsService {
     private readonly tx: Transactions,
     private readonly ids: IdGenerator,
     private readonly events: EventStore,
-    private readonly users: SessionUsers,
+    private readonly users: UserLookups,
     private readonly lockout: LockoutCounters,
     private readonly hasher: PasswordHasher,
     private readonly webAuthn: SessionWebAuthn,
@@ -264,12 +304,12 @@ export class SessionsService {
     }
 
     // 2. Its user: the one checked now, or the one checked before.
-    let user: CheckedUser | undefined;
+    let user: LoginUser | undefined;
     if (checks.user) {
       user = await this.resolveUser(caller, checks.user, checks.password, current?.userId ?? undefined);
       if (current?.userId && current.userId !== user.id) throw errors.userChangeNotPossible();
     } else if (current?.userId) {
-      user = await this.users.byId(this.tx.reader, instanceId, current.userId);
+      user = await this.users.forLogin(this.tx.reader, instanceId, { id: current.userId });
     }
     const needsUser = fieldNeedingUser(checks, challenges);
     if (needsUser && !user) throw errors.userMissing(needsUser);
@@ -288,10 +328,12 @@ export class SessionsService {
     if (checks.password !== undefined) rehashed = await this.credentials.checkPassword(caller, user!, checks.password);
     if (checks.totp !== undefined) await this.credentials.checkTotp(caller, user!, checks.totp);
 
-    // 4. Everything else under the session's row lock, written together.
-    const outcome = await this.tx.run(async (tx): Promise<SessionWritten | { failed: DomainError }> => {
+    // 4. Everything else written together: a new session whose checks and challenges write
+    // nothing beside it in one statement (atomic on its own), any other change in one
+    // transaction, under the session's row lock when it changes one.
+    const work = async (db: EntityManager): Promise<SessionWritten | { failed: DomainError }> => {
       const now = new Date();
-      const locked = sessionId ? await this.load(tx, instanceId, sessionId, true) : undefined;
+      const locked = sessionId ? await this.load(db, instanceId, sessionId, true) : undefined;
       if (sessionId) {
         if (!locked) throw errors.sessionNotFound();
         if (token && !sameTokenHash(locked.tokenHash, token)) throw errors.sessionTokenInvalid();
@@ -317,7 +359,7 @@ export class SessionsService {
         draft.record('session.password.checked', { passwordCheckedAt: now }, undefined, 'password');
       const assertion =
         checks.webAuthn &&
-        (await this.webAuthn.verify(tx, instanceId, user!.id, locked?.webAuthnChallenge, checks.webAuthn));
+        (await this.webAuthn.verify(db, instanceId, user!.id, locked?.webAuthnChallenge, checks.webAuthn));
       if (assertion) {
         draft.record(
           'session.webAuthN.checked',
@@ -326,14 +368,14 @@ export class SessionsService {
         );
       }
       if (checks.idpIntent) {
-        await this.checkIntent(tx, instanceId, user!, checks.idpIntent);
+        await this.checkIntent(db, instanceId, user!, checks.idpIntent);
         draft.record('session.intent.checked', { intentCheckedAt: now });
       }
       if (checks.totp !== undefined) draft.record('session.totp.checked', { totpCheckedAt: now }, undefined, 'otp');
       for (const channel of ['sms', 'email'] as const) {
         const code = channel === 'sms' ? checks.otpSms : checks.otpEmail;
         const failed =
-          code === undefined ? undefined : await this.checkOtp(tx, caller, sessionId, user!, channel, code, draft, now);
+          code === undefined ? undefined : await this.checkOtp(db, caller, sessionId, user!, channel, code, draft, now);
         if (failed) return { failed };
       }
 
@@ -347,46 +389,30 @@ export class SessionsService {
         );
       }
       // Challenges come after the checks, so one request can check a user and challenge them.
-      const { issued, notifications } = await this.challenge(tx, instanceId, id, user, challenges, draft, now);
+      const { issued, notifications } = await this.challenge(db, instanceId, id, user, challenges, draft, now);
 
       // Every change gets a new token; the previous one stops working with this commit.
       const newToken = randomToken(32);
       draft.record('session.token.set', { tokenHash: hashToken(newToken) });
 
-      const written = await this.events.push(
-        tx,
-        instanceId,
-        creatorOf(caller),
-        draft.events.map((e) => ({ aggregateType: 'session', aggregateId: id, resourceOwner: instanceId, ...e })),
-      );
-      const last = written[written.length - 1];
-      const stamp = { changedAt: last.createdAt, sequence: last.sequence.toString() };
+      let last: WrittenEvent;
       if (sessionId) {
-        await tx.update(Session, { instanceId, id }, { ...draft.columns, ...stamp });
+        const written = await this.events.push(db, instanceId, creatorOf(caller), sessionEvents(instanceId, id, draft));
+        last = written[written.length - 1];
+        await db.update(
+          Session,
+          { instanceId, id },
+          { ...draft.columns, changedAt: last.createdAt, sequence: last.sequence.toString() },
+        );
+        if (draft.succeeded.size) await this.lockout.reset(db, instanceId, user!.id, draft.succeeded);
       } else {
-        await tx.insert(Session, {
-          instanceId,
-          id,
-          creator: creatorOf(caller),
-          metadata: {},
-          webAuthnUserVerified: false,
-          userAgentFingerprintId: userAgent?.fingerprintId ?? null,
-          userAgentIp: userAgent?.ip ?? null,
-          userAgentDescription: userAgent?.description ?? null,
-          userAgentHeader:
-            userAgent && Object.keys(userAgent.header).length ? (userAgent.header as Record<string, string[]>) : null,
-          ...draft.columns,
-          createdAt: now,
-          ...stamp,
-        });
+        last = await this.insert(db, caller, id, user, draft, now, userAgent);
       }
 
-      if (assertion) await this.webAuthn.storeCounter(tx, instanceId, user!.id, assertion);
-      if (draft.succeeded.size && user!.hasLockoutCounts)
-        await this.lockout.reset(tx, instanceId, user!.id, draft.succeeded);
-      if (rehashed) await this.credentials.storeRehash(tx, caller, user!, rehashed);
+      if (assertion) await this.webAuthn.storeCounter(db, instanceId, user!.id, assertion);
+      if (rehashed) await this.credentials.storeRehash(db, caller, user!, rehashed);
       // Queued in this transaction: no channel configured refuses the whole request.
-      for (const notification of notifications) await this.notifier.enqueue(tx, instanceId, notification);
+      for (const notification of notifications) await this.notifier.enqueue(db, instanceId, notification);
 
       return {
         id,
@@ -399,9 +425,62 @@ export class SessionsService {
         },
         challenges: issued,
       };
-    });
+    };
+    const outcome =
+      sessionId !== undefined || rehashed !== undefined || writesBesideSession(checks, challenges)
+        ? await this.tx.run(work)
+        : await work(this.tx.reader);
     if ('failed' in outcome) throw outcome.failed;
     return outcome;
+  }
+
+  /**
+   * A new session's row and its events in one statement, with the lockout reset its succeeded
+   * checks earn: atomic without a transaction. The id is new, so no other writer can number its
+   * events (see `EventStore.insertWithFirstEvents`).
+   */
+  private async insert(
+    db: EntityManager,
+    caller: Caller,
+    id: string,
+    user: LoginUser | undefined,
+    draft: Draft,
+    now: Date,
+    userAgent: UserAgentInput | undefined,
+  ): Promise<WrittenEvent> {
+    const instanceId = caller.instance.id;
+    const row = Object.assign(new Session(), {
+      instanceId,
+      id,
+      creator: creatorOf(caller),
+      metadata: {},
+      webAuthnUserVerified: false,
+      userAgentFingerprintId: userAgent?.fingerprintId ?? null,
+      userAgentIp: userAgent?.ip ?? null,
+      userAgentDescription: userAgent?.description ?? null,
+      userAgentHeader:
+        userAgent && Object.keys(userAgent.header).length ? (userAgent.header as Record<string, string[]>) : null,
+      ...draft.columns,
+      createdAt: now,
+    });
+    const { columns, values } = rowOf(db, row, ['sequence', 'changedAt']);
+    const resets = user && draft.succeeded.size ? lockoutResetParams(instanceId, user.id, draft.succeeded) : [];
+    const { written } = await this.events.insertWithFirstEvents(
+      db,
+      {
+        sql: `INSERT INTO sessions (${columns.join(', ')}, sequence, changed_at)
+          SELECT ${values.map((_, i) => `$${i + 1}`).join(', ')}, prior.n + ${draft.events.length}, prior.at FROM prior
+          RETURNING true AS inserted`,
+        params: [...values, ...resets],
+        with: resets.length ? `lockout_reset AS (${lockoutResetSql(values.length + 1)})` : undefined,
+      },
+      instanceId,
+      creatorOf(caller),
+      sessionEvents(instanceId, id, draft),
+    );
+    // The insert has no condition: a clash on the new id fails the statement instead.
+    if (!written) throw new Error(`session ${id} was not inserted`);
+    return written;
   }
 
   /**
@@ -412,7 +491,7 @@ export class SessionsService {
   private async checkIntent(
     tx: EntityManager,
     instanceId: string,
-    user: CheckedUser,
+    user: LoginUser,
     intent: { readonly id: string; readonly token: string },
   ): Promise<void> {
     const consumed = await this.intents.consumeForSession(tx, instanceId, intent.id, intent.token);
@@ -430,7 +509,7 @@ export class SessionsService {
     tx: EntityManager,
     caller: Caller,
     sessionId: string | undefined,
-    user: CheckedUser,
+    user: LoginUser,
     channel: OtpChannel,
     code: string,
     draft: Draft,
@@ -459,7 +538,7 @@ export class SessionsService {
     tx: EntityManager,
     instanceId: string,
     sessionId: string,
-    user: CheckedUser | undefined,
+    user: LoginUser | undefined,
     challenges: ChallengeRequests,
     draft: Draft,
     now: Date,
@@ -525,13 +604,14 @@ export class SessionsService {
     check: UserCheck,
     password: string | undefined,
     sessionUserId: string | undefined,
-  ): Promise<CheckedUser> {
+  ): Promise<LoginUser> {
     const instanceId = caller.instance.id;
     const db = this.tx.reader;
-    const found =
-      check.kind === 'id'
-        ? await this.users.byId(db, instanceId, check.id)
-        : await this.users.byLoginName(db, instanceId, check.loginName);
+    const found = await this.users.forLogin(
+      db,
+      instanceId,
+      check.kind === 'id' ? { id: check.id } : { loginName: check.loginName },
+    );
     const allowed =
       found &&
       (found.id === sessionUserId ||

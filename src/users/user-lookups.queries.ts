@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { joinOrg, OrgQueries, type OrgSummary } from '../orgs/orgs.queries.js';
 import { ChangeFeed } from '../platform/cache/change-feed.js';
 import type { ReadCache } from '../platform/cache/read-cache.js';
+import { queryPrepared } from '../platform/database/prepared.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { Policies } from '../settings/policies.queries.js';
 import { loginNames, preferredLoginName } from './core/login-names.js';
@@ -116,7 +117,7 @@ export class UserLookups {
     by: { readonly id: string } | { readonly loginName: string },
   ): Promise<LoginUser | undefined> {
     if ('id' in by) {
-      const [row]: LoginRow[] = await db.query(`SELECT ${LOGIN_SELECT} WHERE u.instance_id = $1 AND u.id = $2`, [
+      const [row] = await queryPrepared<LoginRow>(db, `SELECT ${LOGIN_SELECT} WHERE u.instance_id = $1 AND u.id = $2`, [
         instanceId,
         by.id,
       ]);
@@ -127,7 +128,8 @@ export class UserLookups {
     const wanted = by.loginName.trim().toLowerCase();
     const at = wanted.lastIndexOf('@');
     const usernames = at > 0 ? [wanted, wanted.slice(0, at)] : [wanted];
-    const rows: LoginRow[] = await db.query(
+    const rows = await queryPrepared<LoginRow>(
+      db,
       `SELECT ${LOGIN_SELECT} WHERE u.instance_id = $1 AND lower(u.username) = ANY($2::text[])`,
       [instanceId, usernames],
     );

@@ -7,6 +7,7 @@ import { EventStore, type WrittenEvent } from '../platform/events/event-store.js
 import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
 import { OrgQueries } from '../orgs/orgs.queries.js';
 import { MembershipCommands } from '../platform/authz/membership-commands.js';
+import { rowOf } from '../platform/database/entity-row.js';
 import { isUniqueViolation } from '../platform/database/pg-errors.js';
 import { invalidField } from '../platform/errors/domain-error.js';
 import { PersonalAccessToken } from './personal-access-token.entity.js';
@@ -300,20 +301,4 @@ export class UserStore {
     await tx.delete(PersonalAccessToken, { instanceId, resourceOwner: orgId });
     await tx.delete(User, { instanceId, resourceOwner: orgId });
   }
-}
-
-/** The entity's columns and values as TypeORM would insert them, leaving out `except` and unset ones. */
-function rowOf<E extends object>(
-  tx: EntityManager,
-  entity: E,
-  except: readonly (keyof E & string)[],
-): { columns: string[]; values: unknown[] } {
-  const metadata = tx.connection.getMetadata(entity.constructor);
-  const columns = metadata.columns.filter(
-    (c) => !except.includes(c.propertyName as keyof E & string) && c.getEntityValue(entity) !== undefined,
-  );
-  return {
-    columns: columns.map((c) => c.databaseName),
-    values: columns.map((c) => tx.connection.driver.preparePersistentValue(c.getEntityValue(entity), c)),
-  };
 }

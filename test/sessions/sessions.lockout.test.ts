@@ -113,6 +113,19 @@ describe('an org lockout policy of 3 password and 2 OTP attempts', () => {
     expect((await errorOf(totp(appCode(secret)))).code).toBe(Code.FailedPrecondition);
   });
 
+  it('keeps the OTP count through a password success, which starts only the password count again', async () => {
+    const { userId } = await addHuman(server, { orgId: lockingOrg });
+    const secret = await withTotp(server, userId);
+    const created = await passwordCheck(userId, PASSWORD);
+    const totp = (code: string) => sessions().setSession({ sessionId: created.sessionId, checks: { totp: { code } } });
+    expect(attempts(await errorOf(passwordCheck(userId, 'x1')))).toBe(1);
+    expect(attempts(await errorOf(totp(wrongCode(secret))))).toBe(1);
+    await passwordCheck(userId, PASSWORD);
+    expect(attempts(await errorOf(passwordCheck(userId, 'x2')))).toBe(1);
+    expect(attempts(await errorOf(totp(wrongCode(secret))))).toBe(2);
+    expect((await users().getUserByID({ userId })).user?.state).toBe(UserState.LOCKED);
+  });
+
   it('counts wrong OTP SMS codes too', async () => {
     const { userId } = await addHuman(server, { orgId: lockingOrg, phone: '+41795550000' });
     await users().addOTPSMS({ userId });

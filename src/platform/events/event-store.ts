@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { queryPrepared } from '../database/prepared.js';
 import { Transactions } from '../database/transactions.js';
 
 export interface EventInput {
@@ -103,8 +104,11 @@ export class EventStore {
    * `prior.n`, the aggregate's last sequence so far (0, or a deleted aggregate's last when its id
    * is taken again, which ZITADEL allows), and `prior.at`, the time the events carry. The events
    * get `prior.n + 1 …`; the row's sequence is `prior.n + events.length`. `facts` are SQL
-   * expressions answered from the same snapshot (why nothing was inserted, say). No advisory
-   * lock: the row's primary key makes a second writer of the same id wait and fail.
+   * expressions answered from the same snapshot (why nothing was inserted, say). `with` are
+   * further CTEs (`name AS (…)`, on the same parameters) ahead of the insert, which may read them:
+   * a row to hold (the org a user joins), or a change that belongs with the insert on data no
+   * cache holds and that runs whether or not the row was inserted (it writes no event of its
+   * own). No advisory lock: the row's primary key makes a second writer of the same id wait and fail.
    * Only the first event counts toward the caches (`Transactions.noteEvent`): whatever follows
    * it in the same statement concerns an aggregate nothing can have cached yet.
    */
@@ -118,7 +122,8 @@ export class EventStore {
     const [first] = events;
     const n = insert.params.length;
     const p = (i: number) => `$${n + i}`;
-    const [row] = (await db.query(
+    const [row] = (await queryPrepared(
+      db,
       `WITH prior AS (
          SELECT COALESCE(MAX(sequence), 0) AS n, clock_timestamp() AS at FROM events
           WHERE instance_id = ${p(1)} AND aggregate_type = ${p(2)} AND aggregate_id = ${p(3)}),

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { cloneDatabase } from '../../support/database.js';
 
 /** The built server (npm run test:reliability builds it first), as `portcullis start` runs it. */
-const CLI = resolve(process.cwd(), 'dist/src/cli.js');
+const CLI = resolve(process.cwd(), 'dist/src/cli.cjs');
 
 export interface ChildServer {
   readonly pid: number;
@@ -32,7 +32,7 @@ export async function freshData(): Promise<ChildData> {
 }
 
 /**
- * Starts `node dist/src/cli.js start` on the given database and data dir, on a random port, and
+ * Starts `node dist/src/cli.cjs start` on the given database and data dir, on a random port, and
  * resolves once it listens (the port is read from its log).
  */
 export async function startChild(data: ChildData, env: Record<string, string> = {}): Promise<ChildServer> {
