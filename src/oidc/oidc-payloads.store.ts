@@ -3,6 +3,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import { hashToken, type MasterKey } from '../platform/crypto/master-key.js';
 import { EventStore, SYSTEM_CREATOR } from '../platform/events/event-store.js';
+import { oidcLibrary } from './oidc-library.js';
 
 /**
  * Models whose saving and removal are audited: what a user or client holds (tokens, grants).
@@ -54,6 +55,20 @@ const GRANT_ARTIFACTS = [
   'ClientCredentials',
 ];
 
+/**
+ * What a request exchanges once for tokens (RFC 6749 §4.1.2 codes, §10.4 rotated refresh
+ * tokens, RFC 8628 device codes), with oidc-provider's answer to a second use. Consuming one is
+ * atomic: of two requests using it at once, in any processes, one wins; the other is a reuse.
+ */
+const USED_ONCE = new Map<string, string>([
+  ['AuthorizationCode', 'authorization code already consumed'],
+  ['DeviceCode', 'device code already consumed'],
+  ['BackchannelAuthenticationRequest', 'backchannel authentication request already consumed'],
+  ['RefreshToken', 'refresh token already used'],
+]);
+
+const CONSUME_SET = `consumed_at = now(), payload = payload || jsonb_build_object('consumed', extract(epoch from now())::bigint)`;
+
 /** Prefix of the row id of a JWT access token, and of the marker that stands for a verified one. */
 const JWT_MARKER = 'jwt~';
 
@@ -85,6 +100,8 @@ export interface AdapterHooks {
   client?(id: string): Promise<ClientMetadata | undefined>;
   /** Whether issued tokens are audited (ZITADEL's `disableUserTokenEvent` feature turns it off); default yes. */
   tokenEvents?(): Promise<boolean>;
+  /** The provider request being served (its context object), if any. */
+  request?(): object | undefined;
 }
 
 interface PayloadRow {
@@ -163,10 +180,47 @@ export function postgresAdapter(
     return entry && Date.now() - entry.at <= GRANT_HANDOVER_MS ? entry.row : undefined;
   };
 
-  return class PostgresAdapter implements Adapter {
+  /** Refresh tokens consumed in a request, by the request, until the rotation's new token is saved. */
+  const rotations = new WeakMap<object, string>();
+  const consumeOnce = async (model: string, key: string): Promise<void> => {
+    const [, consumed] = (await (ambient.getStore() ?? dataSource).query(
+      `UPDATE oidc_payloads SET ${CONSUME_SET} WHERE instance_id = $1 AND model = $2 AND id = $3 AND consumed_at IS NULL`,
+      [instanceId, model, key],
+    )) as [unknown, number];
+    if (consumed !== 1 && USED_ONCE.has(model)) await reused(model, key, undefined);
+  };
+  /**
+   * A second use of what is used once, found when consuming it (two requests at once): answered
+   * as oidc-provider answers one it sees consumed, the grant ending with its tokens and codes.
+   */
+  const reused = async (model: string, key: string, grantId: string | undefined): Promise<never> => {
+    const grant =
+      grantId ??
+      (
+        (await dataSource.query(
+          `SELECT grant_id FROM oidc_payloads WHERE instance_id = $1 AND model = $2 AND id = $3`,
+          [instanceId, model, key],
+        )) as { grant_id: string | null }[]
+      )[0]?.grant_id;
+    if (grant) {
+      const grants = new PostgresAdapter('Grant');
+      await Promise.all([grants.revokeByGrantId(grant), grants.destroy(grant)]);
+    }
+    throw new (oidcLibrary().errors.InvalidGrant)(USED_ONCE.get(model));
+  };
+
+  class PostgresAdapter implements Adapter {
     constructor(private readonly model: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      const request = hooks.request?.();
+      const rotated = request && rotations.get(request);
+      if (request && rotated !== undefined) {
+        rotations.delete(request);
+        // Anything else saved after a refresh token was consumed waits for that consumption.
+        if (this.model !== 'RefreshToken') await consumeOnce('RefreshToken', rotated);
+      }
+      const rotating = this.model === 'RefreshToken' ? rotated : undefined;
       const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
       const { jti: _jti, ...stored } = payload as AdapterPayload & { sealedId?: string; format?: string };
       if (FOUND_BY_OTHER_KEYS.has(this.model)) stored.sealedId = masterKey.encrypt(id);
@@ -182,36 +236,53 @@ export function postgresAdapter(
         payload.accountId ?? null,
         expiresAt,
       ];
+      // A rotation's new refresh token is inserted only if the one it replaces is consumed by
+      // the same statement (see consume): one round trip, and a reuse inserts nothing.
+      const ctes =
+        rotating === undefined
+          ? undefined
+          : `rotated AS (UPDATE oidc_payloads SET ${CONSUME_SET}
+               WHERE instance_id = $1 AND model = $2 AND id = $${params.push(rotating)} AND consumed_at IS NULL RETURNING 1)`;
       const sql = `INSERT INTO oidc_payloads (instance_id, model, id, payload, grant_id, user_code, uid, account_id, expires_at)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                   ${ctes ? 'SELECT $1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9::timestamptz WHERE EXISTS (SELECT 1 FROM rotated)' : 'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)'}
                    ON CONFLICT (instance_id, model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
                      user_code = EXCLUDED.user_code, uid = EXCLUDED.uid, account_id = EXCLUDED.account_id, expires_at = EXCLUDED.expires_at
                    RETURNING (xmax = 0) AS inserted`;
+      const db = ambient.getStore() ?? dataSource;
       const audit = AUDITED.get(this.model);
+      let inserted: boolean;
       if (!audit || !((await hooks.tokenEvents?.()) ?? true)) {
-        await (ambient.getStore() ?? dataSource).query(sql, params);
-        return;
+        const rows: { inserted: boolean }[] = await db.query(ctes ? `WITH ${ctes} ${sql}` : sql, params);
+        inserted = rows[0]?.inserted === true;
+      } else {
+        // The row and its audit event in one statement: a token request is one round trip here.
+        inserted = await this.insertAudited(db, { ctes, sql, params }, audit, hashed, payload, expiresAt);
       }
-      // The row and its audit event in one statement: a token request is one round trip here.
-      await events.withFirstEvent(
-        ambient.getStore() ?? dataSource,
-        { sql, params },
-        instanceId,
-        payload.accountId ?? payload.clientId ?? SYSTEM_CREATOR,
-        {
-          aggregateType: 'oidc_token',
-          aggregateId: `${this.model}:${hashed.slice(0, 32)}`,
-          type: `${audit}.added`,
-          resourceOwner: instanceId,
-          payload: {
-            clientId: payload.clientId,
-            userId: payload.accountId,
-            grantId: payload.grantId,
-            scope: payload.scope,
-            expiresAt: expiresAt?.toISOString(),
-          },
+      // A new token's id is random, so only a lost rotation leaves it uninserted.
+      if (rotating !== undefined && !inserted) await reused('RefreshToken', rotating, payload.grantId);
+    }
+
+    private insertAudited(
+      db: Pick<EntityManager, 'query'>,
+      change: { ctes?: string; sql: string; params: unknown[] },
+      audit: string,
+      hashed: string,
+      payload: AdapterPayload,
+      expiresAt: Date | null,
+    ): Promise<boolean> {
+      return events.withFirstEvent(db, change, instanceId, payload.accountId ?? payload.clientId ?? SYSTEM_CREATOR, {
+        aggregateType: 'oidc_token',
+        aggregateId: `${this.model}:${hashed.slice(0, 32)}`,
+        type: `${audit}.added`,
+        resourceOwner: instanceId,
+        payload: {
+          clientId: payload.clientId,
+          userId: payload.accountId,
+          grantId: payload.grantId,
+          scope: payload.scope,
+          expiresAt: expiresAt?.toISOString(),
         },
-      );
+      });
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -253,12 +324,16 @@ export function postgresAdapter(
       return this.withSealedId(await this.one('uid = $3', uid));
     }
 
+    /**
+     * A refresh token consumed in a request is rotated: the new one oidc-provider saves next
+     * consumes it in its own statement (see upsert), so nothing is consumed if the request fails
+     * before then, and no token is issued without the consumption.
+     */
     async consume(id: string): Promise<void> {
-      await (ambient.getStore() ?? dataSource).query(
-        `UPDATE oidc_payloads SET consumed_at = now(), payload = payload || jsonb_build_object('consumed', extract(epoch from now())::bigint)
-          WHERE instance_id = $1 AND model = $2 AND id = $3`,
-        [instanceId, this.model, (await this.storageKey(id)) ?? ''],
-      );
+      const key = (await this.storageKey(id)) ?? '';
+      const request = this.model === 'RefreshToken' ? hooks.request?.() : undefined;
+      if (request) rotations.set(request, key);
+      else await consumeOnce(this.model, key);
     }
 
     async destroy(id: string): Promise<void> {
@@ -317,7 +392,8 @@ export function postgresAdapter(
         ]);
       });
     }
-  };
+  }
+  return PostgresAdapter;
 }
 
 /** Deletes rows past their expiry, a batch at a time; safe to run in every process at once. */

@@ -115,6 +115,31 @@ describe('the token endpoint refuses', () => {
     expect(await oauthErrorOf(oidc.refreshTokenGrant(config, second.refresh_token!))).toBe('invalid_grant');
     expect(await active(second.access_token)).toBe(false);
   });
+
+  it('a refresh token used by several requests at once: one gets tokens, the others are a reuse that ends the family', async () => {
+    const tokens = await codeFlow(server, new Browser(), config, world.user.username, OFFLINE);
+    const answers = await Promise.allSettled(
+      Array.from({ length: 4 }, () => oidc.refreshTokenGrant(config, tokens.refresh_token!)),
+    );
+    const issued = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+    expect(issued).toHaveLength(1);
+    for (const refused of answers.filter((a) => a.status === 'rejected'))
+      expect(await oauthErrorOf(Promise.reject(refused.reason))).toBe('invalid_grant');
+    // The winner's new refresh token was stored before the reuse was seen, and ended with its grant.
+    expect(await oauthErrorOf(oidc.refreshTokenGrant(config, issued[0].refresh_token!))).toBe('invalid_grant');
+  });
+
+  it('a code used by several requests at once: one gets tokens (RFC 6749 §4.1.2)', async () => {
+    const { url, verifier, state } = await codeRedirect();
+    const answers = await Promise.allSettled(
+      Array.from({ length: 4 }, () =>
+        oidc.authorizationCodeGrant(config, url, { pkceCodeVerifier: verifier, expectedState: state }),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
+    for (const refused of answers.filter((a) => a.status === 'rejected'))
+      expect(await oauthErrorOf(Promise.reject(refused.reason))).toBe('invalid_grant');
+  });
 });
 
 describe('tokens stop working', () => {

@@ -159,17 +159,19 @@ export class EventStore {
    * inserted, the first event of a new aggregate within the same statement: one round trip,
    * atomic without an explicit transaction. Only for aggregates new by construction (an issued
    * token is its own aggregate), which need neither the lock nor a sequence look-up.
+   * `change.ctes` are common table expressions the change may read (PostgreSQL runs
+   * data-changing ones only at the top level of a statement, so they cannot live inside `sql`).
    */
   async withFirstEvent(
     db: Pick<EntityManager, 'query'>,
-    change: { sql: string; params: readonly unknown[] },
+    change: { ctes?: string; sql: string; params: readonly unknown[] },
     instanceId: string,
     creator: string,
     event: EventInput,
   ): Promise<boolean> {
     const n = change.params.length;
     const rows: { inserted: boolean | null }[] = await db.query(
-      `WITH changed AS (${change.sql}), written AS (
+      `WITH ${change.ctes ? `${change.ctes}, ` : ''}changed AS (${change.sql}), written AS (
          INSERT INTO events (instance_id, aggregate_type, aggregate_id, sequence, event_type, payload, creator, resource_owner)
          SELECT $${n + 1}, $${n + 2}, $${n + 3}, 1, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7} FROM changed WHERE changed.inserted
          RETURNING 1)
