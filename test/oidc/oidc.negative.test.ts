@@ -105,6 +105,20 @@ describe('the token endpoint refuses', () => {
     ).resolves.toHaveProperty('access_token');
   });
 
+  it('a client secret regenerated since: the old one at once, the new one works', async () => {
+    const app = await addOidcApp(server, world);
+    const before = await rp(server, app.clientId, app.clientSecret);
+    const tokens = await codeFlow(server, new Browser(), before, world.user.username, OFFLINE);
+    const { clientSecret } = await client(AppService, 'grpc', server.baseUrl, server.adminPat).regenerateClientSecret({
+      projectId: world.projectId,
+      applicationId: app.appId,
+      appType: { case: 'isOidc', value: true },
+    });
+    expect(await oauthErrorOf(oidc.refreshTokenGrant(before, tokens.refresh_token!))).toBe('invalid_client');
+    const after = await rp(server, app.clientId, clientSecret);
+    await expect(oidc.refreshTokenGrant(after, tokens.refresh_token!)).resolves.toHaveProperty('access_token');
+  });
+
   it('a reused (rotated-away) refresh token, and revokes the whole family', async () => {
     const tokens = await codeFlow(server, new Browser(), config, world.user.username, OFFLINE);
     const first = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
