@@ -2,6 +2,7 @@ import type { Adapter, AdapterPayload, ClientMetadata } from 'oidc-provider';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import { hashToken, type MasterKey } from '../platform/crypto/master-key.js';
+import { preparedQueries } from '../platform/database/prepared-statements.js';
 import { EventStore, SYSTEM_CREATOR } from '../platform/events/event-store.js';
 import { oidcLibrary } from './oidc-library.js';
 
@@ -127,6 +128,8 @@ export function postgresAdapter(
 ): new (
   model: string,
 ) => Adapter {
+  /** The statements of token requests, outside a unit of work: parsed and planned once per connection. */
+  const prepared = preparedQueries(dataSource);
   /** Token look-ups in flight, by hashed id: the models' concurrent finds share one query. */
   const inFlight = new Map<string, Promise<Map<string, PayloadRow>>>();
   /**
@@ -138,7 +141,7 @@ export function postgresAdapter(
   const tokenRows = (hashed: string): Promise<Map<string, PayloadRow>> => {
     let rows = inFlight.get(hashed);
     if (!rows) {
-      rows = dataSource
+      rows = prepared
         .query(
           `SELECT t.model, t.id, t.payload, g.id AS grant_row_id, g.payload AS grant_payload
              FROM oidc_payloads t
@@ -183,7 +186,7 @@ export function postgresAdapter(
   /** Refresh tokens consumed in a request, by the request, until the rotation's new token is saved. */
   const rotations = new WeakMap<object, string>();
   const consumeOnce = async (model: string, key: string): Promise<void> => {
-    const [, consumed] = (await (ambient.getStore() ?? dataSource).query(
+    const [, consumed] = (await (ambient.getStore() ?? prepared).query(
       `UPDATE oidc_payloads SET ${CONSUME_SET} WHERE instance_id = $1 AND model = $2 AND id = $3 AND consumed_at IS NULL`,
       [instanceId, model, key],
     )) as [unknown, number];
@@ -248,7 +251,7 @@ export function postgresAdapter(
                    ON CONFLICT (instance_id, model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
                      user_code = EXCLUDED.user_code, uid = EXCLUDED.uid, account_id = EXCLUDED.account_id, expires_at = EXCLUDED.expires_at
                    RETURNING (xmax = 0) AS inserted`;
-      const db = ambient.getStore() ?? dataSource;
+      const db = ambient.getStore() ?? prepared;
       const audit = AUDITED.get(this.model);
       let inserted: boolean;
       if (!audit || !((await hooks.tokenEvents?.()) ?? true)) {
