@@ -3,7 +3,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import { hashToken, type MasterKey } from '../platform/crypto/master-key.js';
 import { preparedQueries } from '../platform/database/prepared-statements.js';
-import { EventStore, SYSTEM_CREATOR } from '../platform/events/event-store.js';
+import { EventStore, SYSTEM_CREATOR, firstEventCte, firstEventParams } from '../platform/events/event-store.js';
 import { oidcLibrary } from './oidc-library.js';
 
 /**
@@ -69,6 +69,58 @@ const USED_ONCE = new Map<string, string>([
 ]);
 
 const CONSUME_SET = `consumed_at = now(), payload = payload || jsonb_build_object('consumed', extract(epoch from now())::bigint)`;
+
+/** A row oidc-provider saves: its nine columns, and its audit event's parameters (firstEventParams) when audited. */
+interface RowWrite {
+  readonly row: readonly unknown[];
+  readonly event?: readonly unknown[];
+}
+
+/** Inserts a row (or replaces its payload), parameters from `$offset + 1`; `guard` a condition the insert waits on. */
+function upsertRow(offset: number, guard?: string): string {
+  const p = (i: number) => `$${offset + i}`;
+  const values = guard
+    ? `SELECT ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}::jsonb, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}::timestamptz WHERE ${guard}`
+    : `VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)})`;
+  return `INSERT INTO oidc_payloads (instance_id, model, id, payload, grant_id, user_code, uid, account_id, expires_at)
+     ${values}
+     ON CONFLICT (instance_id, model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
+       user_code = EXCLUDED.user_code, uid = EXCLUDED.uid, account_id = EXCLUDED.account_id, expires_at = EXCLUDED.expires_at
+     RETURNING (xmax = 0) AS inserted`;
+}
+
+/**
+ * One statement writing `writes` in order with their audit events, each row written only if the
+ * one before it was, and the first only if `rotated` (a refresh token's row id) is consumed by the
+ * same statement, unless another request consumed it first: a rotating refresh (old token
+ * consumed, new refresh and access tokens, their events) is one round trip, and a lost rotation
+ * writes nothing. Answers `inserted` of the last row.
+ */
+export function chainedWrites(
+  instanceId: string,
+  writes: readonly RowWrite[],
+  rotated?: string,
+): { text: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const ctes: string[] = [];
+  let guard: string | undefined;
+  if (rotated !== undefined) {
+    ctes.push(`rotated AS (UPDATE oidc_payloads SET ${CONSUME_SET}
+       WHERE instance_id = $${params.push(instanceId)} AND model = 'RefreshToken' AND id = $${params.push(rotated)}
+         AND consumed_at IS NULL RETURNING 1)`);
+    guard = 'EXISTS (SELECT 1 FROM rotated)';
+  }
+  writes.forEach((write, i) => {
+    ctes.push(`w${i} AS (${upsertRow(params.length, guard)})`);
+    params.push(...write.row);
+    if (write.event) {
+      ctes.push(firstEventCte(`e${i}`, `w${i}`, params.length));
+      params.push(...write.event);
+    }
+    guard = `EXISTS (SELECT 1 FROM w${i})`;
+  });
+  return { text: `WITH ${ctes.join(', ')} SELECT (SELECT inserted FROM w${writes.length - 1}) AS inserted`, params };
+}
 
 /** Prefix of the row id of a JWT access token, and of the marker that stands for a verified one. */
 const JWT_MARKER = 'jwt~';
@@ -185,6 +237,8 @@ export function postgresAdapter(
 
   /** Refresh tokens consumed in a request, by the request, until the rotation's new token is saved. */
   const rotations = new WeakMap<object, string>();
+  /** A rotation's new refresh token, by request, until the request's access token is saved with it. */
+  const rotatedTo = new WeakMap<object, { rotated: string; write: RowWrite; grantId?: string }>();
   const consumeOnce = async (model: string, key: string): Promise<void> => {
     const [, consumed] = (await (ambient.getStore() ?? prepared).query(
       `UPDATE oidc_payloads SET ${CONSUME_SET} WHERE instance_id = $1 AND model = $2 AND id = $3 AND consumed_at IS NULL`,
@@ -216,19 +270,33 @@ export function postgresAdapter(
     constructor(private readonly model: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      const write = await this.rowWrite(id, payload, expiresIn);
       const request = hooks.request?.();
       const rotated = request && rotations.get(request);
-      if (request && rotated !== undefined) {
-        rotations.delete(request);
-        // Anything else saved after a refresh token was consumed waits for that consumption.
-        if (this.model !== 'RefreshToken') await consumeOnce('RefreshToken', rotated);
+      if (request && rotated !== undefined) rotations.delete(request);
+      if (request && rotated !== undefined && this.model === 'RefreshToken') {
+        // The rotation's new refresh token is written with what the request saves next, its
+        // access token (see chainedWrites): nothing is issued unless the old one is consumed.
+        rotatedTo.set(request, { rotated, write, grantId: payload.grantId });
+        return;
       }
-      const rotating = this.model === 'RefreshToken' ? rotated : undefined;
+      const before = request && rotatedTo.get(request);
+      if (request && before) rotatedTo.delete(request);
+      // A refresh token consumed without a new one saved next: consumed on its own first.
+      if (rotated !== undefined) await consumeOnce('RefreshToken', rotated);
+      const { text, params } = chainedWrites(instanceId, before ? [before.write, write] : [write], before?.rotated);
+      const rows: { inserted: boolean | null }[] = await (ambient.getStore() ?? prepared).query(text, params);
+      // A new token's id is random, so only a lost rotation leaves it uninserted.
+      if (before && rows[0]?.inserted !== true) await reused('RefreshToken', before.rotated, before.grantId);
+    }
+
+    /** The row of a saved model, and its audit event when it is audited. */
+    private async rowWrite(id: string, payload: AdapterPayload, expiresIn: number): Promise<RowWrite> {
       const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
       const { jti: _jti, ...stored } = payload as AdapterPayload & { sealedId?: string; format?: string };
       if (FOUND_BY_OTHER_KEYS.has(this.model)) stored.sealedId = masterKey.encrypt(id);
       const hashed = hashToken(stored.format === 'jwt' ? JWT_MARKER + id : id);
-      const params = [
+      const row = [
         instanceId,
         this.model,
         hashed,
@@ -239,53 +307,24 @@ export function postgresAdapter(
         payload.accountId ?? null,
         expiresAt,
       ];
-      // A rotation's new refresh token is inserted only if the one it replaces is consumed by
-      // the same statement (see consume): one round trip, and a reuse inserts nothing.
-      const ctes =
-        rotating === undefined
-          ? undefined
-          : `rotated AS (UPDATE oidc_payloads SET ${CONSUME_SET}
-               WHERE instance_id = $1 AND model = $2 AND id = $${params.push(rotating)} AND consumed_at IS NULL RETURNING 1)`;
-      const sql = `INSERT INTO oidc_payloads (instance_id, model, id, payload, grant_id, user_code, uid, account_id, expires_at)
-                   ${ctes ? 'SELECT $1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9::timestamptz WHERE EXISTS (SELECT 1 FROM rotated)' : 'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)'}
-                   ON CONFLICT (instance_id, model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
-                     user_code = EXCLUDED.user_code, uid = EXCLUDED.uid, account_id = EXCLUDED.account_id, expires_at = EXCLUDED.expires_at
-                   RETURNING (xmax = 0) AS inserted`;
-      const db = ambient.getStore() ?? prepared;
       const audit = AUDITED.get(this.model);
-      let inserted: boolean;
-      if (!audit || !((await hooks.tokenEvents?.()) ?? true)) {
-        const rows: { inserted: boolean }[] = await db.query(ctes ? `WITH ${ctes} ${sql}` : sql, params);
-        inserted = rows[0]?.inserted === true;
-      } else {
-        // The row and its audit event in one statement: a token request is one round trip here.
-        inserted = await this.insertAudited(db, { ctes, sql, params }, audit, hashed, payload, expiresAt);
-      }
-      // A new token's id is random, so only a lost rotation leaves it uninserted.
-      if (rotating !== undefined && !inserted) await reused('RefreshToken', rotating, payload.grantId);
-    }
-
-    private insertAudited(
-      db: Pick<EntityManager, 'query'>,
-      change: { ctes?: string; sql: string; params: unknown[] },
-      audit: string,
-      hashed: string,
-      payload: AdapterPayload,
-      expiresAt: Date | null,
-    ): Promise<boolean> {
-      return events.withFirstEvent(db, change, instanceId, payload.accountId ?? payload.clientId ?? SYSTEM_CREATOR, {
-        aggregateType: 'oidc_token',
-        aggregateId: `${this.model}:${hashed.slice(0, 32)}`,
-        type: `${audit}.added`,
-        resourceOwner: instanceId,
-        payload: {
-          clientId: payload.clientId,
-          userId: payload.accountId,
-          grantId: payload.grantId,
-          scope: payload.scope,
-          expiresAt: expiresAt?.toISOString(),
-        },
-      });
+      if (!audit || !((await hooks.tokenEvents?.()) ?? true)) return { row };
+      return {
+        row,
+        event: firstEventParams(instanceId, payload.accountId ?? payload.clientId ?? SYSTEM_CREATOR, {
+          aggregateType: 'oidc_token',
+          aggregateId: `${this.model}:${hashed.slice(0, 32)}`,
+          type: `${audit}.added`,
+          resourceOwner: instanceId,
+          payload: {
+            clientId: payload.clientId,
+            userId: payload.accountId,
+            grantId: payload.grantId,
+            scope: payload.scope,
+            expiresAt: expiresAt?.toISOString(),
+          },
+        }),
+      };
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -328,9 +367,9 @@ export function postgresAdapter(
     }
 
     /**
-     * A refresh token consumed in a request is rotated: the new one oidc-provider saves next
-     * consumes it in its own statement (see upsert), so nothing is consumed if the request fails
-     * before then, and no token is issued without the consumption.
+     * A refresh token consumed in a request is rotated: the statement that stores the new refresh
+     * and access tokens consumes it (see upsert, chainedWrites), so nothing is consumed if the
+     * request fails before then, and no token is issued without the consumption.
      */
     async consume(id: string): Promise<void> {
       const key = (await this.storageKey(id)) ?? '';

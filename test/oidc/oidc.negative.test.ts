@@ -156,6 +156,23 @@ describe('the token endpoint refuses', () => {
   });
 });
 
+describe('refresh token rotation', () => {
+  it('stores the new refresh and access token with their audit events in the request that consumes the old one', async () => {
+    const tokens = await codeFlow(server, new Browser(), config, world.user.username, OFFLINE);
+    const count = async (type: string) =>
+      (await server.database.dataSource.query(`SELECT count(*)::int AS n FROM events WHERE event_type = $1`, [type]))[0]
+        .n as number;
+    const before = [await count('oidc.refresh_token.added'), await count('oidc.access_token.added')];
+    const next = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+    expect([await count('oidc.refresh_token.added'), await count('oidc.access_token.added')]).toEqual([
+      before[0] + 1,
+      before[1] + 1,
+    ]);
+    expect(await active(next.access_token)).toBe(true);
+    await expect(oidc.refreshTokenGrant(config, next.refresh_token!)).resolves.toHaveProperty('access_token');
+  });
+});
+
 describe('tokens stop working', () => {
   it('when expired: access tokens fail at userinfo and introspection, refresh tokens at the token endpoint', async () => {
     const tokens = await codeFlow(server, new Browser(), config, world.user.username, OFFLINE);

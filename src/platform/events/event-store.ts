@@ -153,40 +153,31 @@ export class EventStore {
       facts: row,
     };
   }
+}
 
-  /**
-   * Runs one data-changing statement that answers a boolean column `inserted`, and when it
-   * inserted, the first event of a new aggregate within the same statement: one round trip,
-   * atomic without an explicit transaction. Only for aggregates new by construction (an issued
-   * token is its own aggregate), which need neither the lock nor a sequence look-up.
-   * `change.ctes` are common table expressions the change may read (PostgreSQL runs
-   * data-changing ones only at the top level of a statement, so they cannot live inside `sql`).
-   */
-  async withFirstEvent(
-    db: Pick<EntityManager, 'query'>,
-    change: { ctes?: string; sql: string; params: readonly unknown[] },
-    instanceId: string,
-    creator: string,
-    event: EventInput,
-  ): Promise<boolean> {
-    const n = change.params.length;
-    const rows: { inserted: boolean | null }[] = await db.query(
-      `WITH ${change.ctes ? `${change.ctes}, ` : ''}changed AS (${change.sql}), written AS (
+/**
+ * A common table expression `name` writing the first event of a new aggregate when the row of
+ * the CTE `source` says `inserted`: the event goes in the same statement as the change, atomic
+ * without an explicit transaction. Only for aggregates new by construction (an issued token is
+ * its own aggregate), which need neither the lock nor a sequence look-up. Its parameters are
+ * `firstEventParams`, numbered from `$offset + 1`.
+ */
+export function firstEventCte(name: string, source: string, offset: number): string {
+  const p = (i: number) => `$${offset + i}`;
+  return `${name} AS (
          INSERT INTO events (instance_id, aggregate_type, aggregate_id, sequence, event_type, payload, creator, resource_owner)
-         SELECT $${n + 1}, $${n + 2}, $${n + 3}, 1, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7} FROM changed WHERE changed.inserted
-         RETURNING 1)
-       SELECT (SELECT inserted FROM changed) AS inserted, (SELECT count(*) FROM written) AS events`,
-      [
-        ...change.params,
-        instanceId,
-        event.aggregateType,
-        event.aggregateId,
-        event.type,
-        JSON.stringify(event.payload ?? {}),
-        creator,
-        event.resourceOwner,
-      ],
-    );
-    return rows[0]?.inserted === true;
-  }
+         SELECT ${p(1)}, ${p(2)}, ${p(3)}, 1, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)} FROM ${source} WHERE ${source}.inserted
+         RETURNING 1)`;
+}
+
+export function firstEventParams(instanceId: string, creator: string, event: EventInput): unknown[] {
+  return [
+    instanceId,
+    event.aggregateType,
+    event.aggregateId,
+    event.type,
+    JSON.stringify(event.payload ?? {}),
+    creator,
+    event.resourceOwner,
+  ];
 }
