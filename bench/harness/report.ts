@@ -172,7 +172,7 @@ time left out). Statements per request counted by wrapping \`pg.Client.prototype
   announces the claim columns, so a profile, state or org change in any process or by plain SQL drops them
   everywhere), and a function execution's subject is read only when there is one. Per request now: one
   statement for client_credentials, introspection and userinfo (the token; concurrent look-ups of one token
-  share it), four for a rotating refresh (token, consume, two inserts; it was seven).
+  share it), four for a rotating refresh (token, consume, two inserts; it was seven; now two, see below).
 - **Fixed: an idle server ran ~35 statements a second**: the action event worker's "next due" query used
   \`GREATEST(0, NULL)\`, which is 0 in SQL, so an empty outbox read as due now and every process polled it every
   200 ms, under load too.
@@ -189,10 +189,27 @@ time left out). Statements per request counted by wrapping \`pg.Client.prototype
   the idle poll's statements, which weigh more at low rates). Absolute CPU per request is inflated several
   times by the contention (the bare provider measured 1.5–2 ms per request in the same hour); the ratios to the
   baselines need a quiet machine and a full run.
-- **What is left on the token endpoints**: one round trip for the token (a token cache would have to be emptied
-  in every process by each revocation at once), oidc-provider's Koa stack (client authentication hashes the
-  client metadata's JSON on every \`Client.find\`; introspection throws and catches in \`decodeProtectedHeader\`
-  for every opaque token), and Node's async hooks for AsyncLocalStorage (\`promiseInitHook\`, \`_propagate\`).
+- **Token endpoints, measured again (tokens branch)**: PostgreSQL's share was larger than thought. Measured per
+  statement on this VM (16 connections, backend CPU from /proc): the token insert with its audit event cost
+  0.58–0.62 ms of PostgreSQL CPU, of which parsing and planning the data-changing CTE was ≈ 0.2 ms (0.36–0.47
+  prepared), a plain insert ≈ 0.3 ms, a one-row select ≈ 0.06 ms; the bare provider spends ≈ 0.25–0.35 ms of
+  CPU per whole request. **Fixed**: the token look-up, inserts and consumptions run as named prepared statements
+  (\`preparedQueries\`); a client is built once per cached metadata object (oidc-provider hashed the metadata's
+  JSON on every \`Client.find\`); a rotating refresh is two statements (token look-up; one statement consuming
+  the old token and writing the new refresh and access tokens with their events) instead of four. **Fixed, a
+  hole**: two requests presenting one code or refresh token at once both got tokens (oidc-provider checks
+  \`consumed\` and then consumes); consuming is now atomic and the loser is a reuse (invalid_grant, grant
+  revoked). Same-run A/B against the previous build (two servers, rounds alternated, medians of server CPU per
+  request, load average 7–8): client_credentials 1.14 → 0.79 ms, rotating refresh 4.03 → 3.17 ms,
+  introspection unchanged within the noise (0.82 → 0.93 and 1.25 → 1.18 ms in two A/Bs); statements per
+  request 1 / 1 / 4 → 1 / 1 / 2.
+- **What is left on the token endpoints**: the bare provider's own Koa stack is about a third of the server's
+  CPU; beside it one round trip (pg's write and read), the one-port edge and body read (\`readBody\`'s async
+  iterator), Node's async hooks for AsyncLocalStorage (\`promiseInitHook\`, \`_propagate\`), oidc-provider's
+  \`rejectStructuredTokens\` (throws and catches a TypeError for every opaque token at introspection, ~5 % of
+  its CPU; the bare provider pays it too), and PostgreSQL's CPU for the insert and its audit event (≈ 0.4 ms
+  prepared) on the same two cores. A token cache would save the introspection's round trip only if every
+  process dropped it on revocation before the revocation answered.
 - **CreateSession**: argon2id runs on libuv's thread pool (napi async work of \`@node-rs/argon2\`, never on the
   main thread); on 2 vCPUs it competes with PostgreSQL, the load generator and the server's JavaScript. One
   verification per request (counted; no rehash, no dummy hash: the stored hashes carry the baseline's

@@ -2,7 +2,9 @@ import type { Adapter, AdapterPayload, ClientMetadata } from 'oidc-provider';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import { hashToken, type MasterKey } from '../platform/crypto/master-key.js';
-import { EventStore, SYSTEM_CREATOR } from '../platform/events/event-store.js';
+import { preparedQueries } from '../platform/database/prepared-statements.js';
+import { EventStore, SYSTEM_CREATOR, firstEventCte, firstEventParams } from '../platform/events/event-store.js';
+import { oidcLibrary } from './oidc-library.js';
 
 /**
  * Models whose saving and removal are audited: what a user or client holds (tokens, grants).
@@ -54,6 +56,72 @@ const GRANT_ARTIFACTS = [
   'ClientCredentials',
 ];
 
+/**
+ * What a request exchanges once for tokens (RFC 6749 §4.1.2 codes, §10.4 rotated refresh
+ * tokens, RFC 8628 device codes), with oidc-provider's answer to a second use. Consuming one is
+ * atomic: of two requests using it at once, in any processes, one wins; the other is a reuse.
+ */
+const USED_ONCE = new Map<string, string>([
+  ['AuthorizationCode', 'authorization code already consumed'],
+  ['DeviceCode', 'device code already consumed'],
+  ['BackchannelAuthenticationRequest', 'backchannel authentication request already consumed'],
+  ['RefreshToken', 'refresh token already used'],
+]);
+
+const CONSUME_SET = `consumed_at = now(), payload = payload || jsonb_build_object('consumed', extract(epoch from now())::bigint)`;
+
+/** A row oidc-provider saves: its nine columns, and its audit event's parameters (firstEventParams) when audited. */
+interface RowWrite {
+  readonly row: readonly unknown[];
+  readonly event?: readonly unknown[];
+}
+
+/** Inserts a row (or replaces its payload), parameters from `$offset + 1`; `guard` a condition the insert waits on. */
+function upsertRow(offset: number, guard?: string): string {
+  const p = (i: number) => `$${offset + i}`;
+  const values = guard
+    ? `SELECT ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}::jsonb, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}::timestamptz WHERE ${guard}`
+    : `VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)})`;
+  return `INSERT INTO oidc_payloads (instance_id, model, id, payload, grant_id, user_code, uid, account_id, expires_at)
+     ${values}
+     ON CONFLICT (instance_id, model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
+       user_code = EXCLUDED.user_code, uid = EXCLUDED.uid, account_id = EXCLUDED.account_id, expires_at = EXCLUDED.expires_at
+     RETURNING (xmax = 0) AS inserted`;
+}
+
+/**
+ * One statement writing `writes` in order with their audit events, each row written only if the
+ * one before it was, and the first only if `rotated` (a refresh token's row id) is consumed by the
+ * same statement, unless another request consumed it first: a rotating refresh (old token
+ * consumed, new refresh and access tokens, their events) is one round trip, and a lost rotation
+ * writes nothing. Answers `inserted` of the last row.
+ */
+export function chainedWrites(
+  instanceId: string,
+  writes: readonly RowWrite[],
+  rotated?: string,
+): { text: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const ctes: string[] = [];
+  let guard: string | undefined;
+  if (rotated !== undefined) {
+    ctes.push(`rotated AS (UPDATE oidc_payloads SET ${CONSUME_SET}
+       WHERE instance_id = $${params.push(instanceId)} AND model = 'RefreshToken' AND id = $${params.push(rotated)}
+         AND consumed_at IS NULL RETURNING 1)`);
+    guard = 'EXISTS (SELECT 1 FROM rotated)';
+  }
+  writes.forEach((write, i) => {
+    ctes.push(`w${i} AS (${upsertRow(params.length, guard)})`);
+    params.push(...write.row);
+    if (write.event) {
+      ctes.push(firstEventCte(`e${i}`, `w${i}`, params.length));
+      params.push(...write.event);
+    }
+    guard = `EXISTS (SELECT 1 FROM w${i})`;
+  });
+  return { text: `WITH ${ctes.join(', ')} SELECT (SELECT inserted FROM w${writes.length - 1}) AS inserted`, params };
+}
+
 /** Prefix of the row id of a JWT access token, and of the marker that stands for a verified one. */
 const JWT_MARKER = 'jwt~';
 
@@ -85,6 +153,8 @@ export interface AdapterHooks {
   client?(id: string): Promise<ClientMetadata | undefined>;
   /** Whether issued tokens are audited (ZITADEL's `disableUserTokenEvent` feature turns it off); default yes. */
   tokenEvents?(): Promise<boolean>;
+  /** The provider request being served (its context object), if any. */
+  request?(): object | undefined;
 }
 
 interface PayloadRow {
@@ -110,6 +180,8 @@ export function postgresAdapter(
 ): new (
   model: string,
 ) => Adapter {
+  /** The statements of token requests, outside a unit of work: parsed and planned once per connection. */
+  const prepared = preparedQueries(dataSource);
   /** Token look-ups in flight, by hashed id: the models' concurrent finds share one query. */
   const inFlight = new Map<string, Promise<Map<string, PayloadRow>>>();
   /**
@@ -121,7 +193,7 @@ export function postgresAdapter(
   const tokenRows = (hashed: string): Promise<Map<string, PayloadRow>> => {
     let rows = inFlight.get(hashed);
     if (!rows) {
-      rows = dataSource
+      rows = prepared
         .query(
           `SELECT t.model, t.id, t.payload, g.id AS grant_row_id, g.payload AS grant_payload
              FROM oidc_payloads t
@@ -163,15 +235,68 @@ export function postgresAdapter(
     return entry && Date.now() - entry.at <= GRANT_HANDOVER_MS ? entry.row : undefined;
   };
 
-  return class PostgresAdapter implements Adapter {
+  /** Refresh tokens consumed in a request, by the request, until the rotation's new token is saved. */
+  const rotations = new WeakMap<object, string>();
+  /** A rotation's new refresh token, by request, until the request's access token is saved with it. */
+  const rotatedTo = new WeakMap<object, { rotated: string; write: RowWrite; grantId?: string }>();
+  const consumeOnce = async (model: string, key: string): Promise<void> => {
+    const [, consumed] = (await (ambient.getStore() ?? prepared).query(
+      `UPDATE oidc_payloads SET ${CONSUME_SET} WHERE instance_id = $1 AND model = $2 AND id = $3 AND consumed_at IS NULL`,
+      [instanceId, model, key],
+    )) as [unknown, number];
+    if (consumed !== 1 && USED_ONCE.has(model)) await reused(model, key, undefined);
+  };
+  /**
+   * A second use of what is used once, found when consuming it (two requests at once): answered
+   * as oidc-provider answers one it sees consumed, the grant ending with its tokens and codes.
+   */
+  const reused = async (model: string, key: string, grantId: string | undefined): Promise<never> => {
+    const grant =
+      grantId ??
+      (
+        (await dataSource.query(
+          `SELECT grant_id FROM oidc_payloads WHERE instance_id = $1 AND model = $2 AND id = $3`,
+          [instanceId, model, key],
+        )) as { grant_id: string | null }[]
+      )[0]?.grant_id;
+    if (grant) {
+      const grants = new PostgresAdapter('Grant');
+      await Promise.all([grants.revokeByGrantId(grant), grants.destroy(grant)]);
+    }
+    throw new (oidcLibrary().errors.InvalidGrant)(USED_ONCE.get(model));
+  };
+
+  class PostgresAdapter implements Adapter {
     constructor(private readonly model: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      const write = await this.rowWrite(id, payload, expiresIn);
+      const request = hooks.request?.();
+      const rotated = request && rotations.get(request);
+      if (request && rotated !== undefined) rotations.delete(request);
+      if (request && rotated !== undefined && this.model === 'RefreshToken') {
+        // The rotation's new refresh token is written with what the request saves next, its
+        // access token (see chainedWrites): nothing is issued unless the old one is consumed.
+        rotatedTo.set(request, { rotated, write, grantId: payload.grantId });
+        return;
+      }
+      const before = request && rotatedTo.get(request);
+      if (request && before) rotatedTo.delete(request);
+      // A refresh token consumed without a new one saved next: consumed on its own first.
+      if (rotated !== undefined) await consumeOnce('RefreshToken', rotated);
+      const { text, params } = chainedWrites(instanceId, before ? [before.write, write] : [write], before?.rotated);
+      const rows: { inserted: boolean | null }[] = await (ambient.getStore() ?? prepared).query(text, params);
+      // A new token's id is random, so only a lost rotation leaves it uninserted.
+      if (before && rows[0]?.inserted !== true) await reused('RefreshToken', before.rotated, before.grantId);
+    }
+
+    /** The row of a saved model, and its audit event when it is audited. */
+    private async rowWrite(id: string, payload: AdapterPayload, expiresIn: number): Promise<RowWrite> {
       const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
       const { jti: _jti, ...stored } = payload as AdapterPayload & { sealedId?: string; format?: string };
       if (FOUND_BY_OTHER_KEYS.has(this.model)) stored.sealedId = masterKey.encrypt(id);
       const hashed = hashToken(stored.format === 'jwt' ? JWT_MARKER + id : id);
-      const params = [
+      const row = [
         instanceId,
         this.model,
         hashed,
@@ -182,23 +307,11 @@ export function postgresAdapter(
         payload.accountId ?? null,
         expiresAt,
       ];
-      const sql = `INSERT INTO oidc_payloads (instance_id, model, id, payload, grant_id, user_code, uid, account_id, expires_at)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                   ON CONFLICT (instance_id, model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
-                     user_code = EXCLUDED.user_code, uid = EXCLUDED.uid, account_id = EXCLUDED.account_id, expires_at = EXCLUDED.expires_at
-                   RETURNING (xmax = 0) AS inserted`;
       const audit = AUDITED.get(this.model);
-      if (!audit || !((await hooks.tokenEvents?.()) ?? true)) {
-        await (ambient.getStore() ?? dataSource).query(sql, params);
-        return;
-      }
-      // The row and its audit event in one statement: a token request is one round trip here.
-      await events.withFirstEvent(
-        ambient.getStore() ?? dataSource,
-        { sql, params },
-        instanceId,
-        payload.accountId ?? payload.clientId ?? SYSTEM_CREATOR,
-        {
+      if (!audit || !((await hooks.tokenEvents?.()) ?? true)) return { row };
+      return {
+        row,
+        event: firstEventParams(instanceId, payload.accountId ?? payload.clientId ?? SYSTEM_CREATOR, {
           aggregateType: 'oidc_token',
           aggregateId: `${this.model}:${hashed.slice(0, 32)}`,
           type: `${audit}.added`,
@@ -210,8 +323,8 @@ export function postgresAdapter(
             scope: payload.scope,
             expiresAt: expiresAt?.toISOString(),
           },
-        },
-      );
+        }),
+      };
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -253,12 +366,16 @@ export function postgresAdapter(
       return this.withSealedId(await this.one('uid = $3', uid));
     }
 
+    /**
+     * A refresh token consumed in a request is rotated: the statement that stores the new refresh
+     * and access tokens consumes it (see upsert, chainedWrites), so nothing is consumed if the
+     * request fails before then, and no token is issued without the consumption.
+     */
     async consume(id: string): Promise<void> {
-      await (ambient.getStore() ?? dataSource).query(
-        `UPDATE oidc_payloads SET consumed_at = now(), payload = payload || jsonb_build_object('consumed', extract(epoch from now())::bigint)
-          WHERE instance_id = $1 AND model = $2 AND id = $3`,
-        [instanceId, this.model, (await this.storageKey(id)) ?? ''],
-      );
+      const key = (await this.storageKey(id)) ?? '';
+      const request = this.model === 'RefreshToken' ? hooks.request?.() : undefined;
+      if (request) rotations.set(request, key);
+      else await consumeOnce(this.model, key);
     }
 
     async destroy(id: string): Promise<void> {
@@ -317,7 +434,8 @@ export function postgresAdapter(
         ]);
       });
     }
-  };
+  }
+  return PostgresAdapter;
 }
 
 /** Deletes rows past their expiry, a batch at a time; safe to run in every process at once. */

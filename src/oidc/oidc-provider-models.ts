@@ -53,6 +53,7 @@ export function patchProviderModels(provider: Provider): void {
   redirects.postLogoutRedirectUriAllowed = function allowed(this: Redirects, uri: string) {
     return postLogoutRedirectUriAllowed.call(this, uri) || devModeMatch(this, this.postLogoutRedirectUris, uri);
   };
+  keepClientsWithTheirMetadata(provider);
   const clientClass = provider.Client as unknown as {
     prototype: { compareClientSecret(actual: string): Promise<boolean> | boolean; clientSecret?: string };
   };
@@ -84,5 +85,39 @@ export function patchProviderModels(provider: Provider): void {
     if (this.format !== 'jwt') return result;
     const { payload } = await opaque.call(this);
     return { value: result.value, payload: { ...(payload as object), format: 'jwt' } };
+  };
+}
+
+type ClientModel = {
+  find(id: unknown): Promise<unknown>;
+  readonly adapter: { find(id: string): Promise<object | undefined> };
+  new (metadata: object): { sectorIdentifierUri?: string };
+};
+
+/**
+ * oidc-provider tells whether a stored client changed by hashing its metadata's JSON on every
+ * look-up (several per token request). The metadata comes from OidcClients' change-fed cache,
+ * which hands out the same object until the client changes in any process: the client built
+ * from an object is kept with that object, so a look-up is the cache read alone, and a change
+ * brings a new object and so a new client. The provider is configured with no static clients
+ * and no client ID metadata documents, so an id without metadata is no client.
+ */
+function keepClientsWithTheirMetadata(provider: Provider): void {
+  const model = provider.Client as unknown as ClientModel;
+  const find = model.find.bind(model);
+  const built = new WeakMap<object, unknown>();
+  model.find = async function findClient(id: unknown) {
+    if (typeof id !== 'string' || !id.length) return undefined;
+    const metadata = await model.adapter.find(id);
+    if (!metadata) return undefined;
+    let client = built.get(metadata);
+    if (!client) {
+      const made = new model(metadata);
+      // A sector identifier is fetched and checked by the provider's own path.
+      if (made.sectorIdentifierUri !== undefined) return find(id);
+      built.set(metadata, made);
+      client = made;
+    }
+    return client;
   };
 }

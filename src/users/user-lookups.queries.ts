@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { joinOrg, OrgQueries, type OrgSummary } from '../orgs/orgs.queries.js';
 import { ChangeFeed } from '../platform/cache/change-feed.js';
 import type { ReadCache } from '../platform/cache/read-cache.js';
-import { queryPrepared } from '../platform/database/prepared.js';
+import { queryPrepared } from '../platform/database/prepared-statements.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { Policies } from '../settings/policies.queries.js';
 import { loginNames, preferredLoginName } from './core/login-names.js';

@@ -105,6 +105,20 @@ describe('the token endpoint refuses', () => {
     ).resolves.toHaveProperty('access_token');
   });
 
+  it('a client secret regenerated since: the old one at once, the new one works', async () => {
+    const app = await addOidcApp(server, world);
+    const before = await rp(server, app.clientId, app.clientSecret);
+    const tokens = await codeFlow(server, new Browser(), before, world.user.username, OFFLINE);
+    const { clientSecret } = await client(AppService, 'grpc', server.baseUrl, server.adminPat).regenerateClientSecret({
+      projectId: world.projectId,
+      applicationId: app.appId,
+      appType: { case: 'isOidc', value: true },
+    });
+    expect(await oauthErrorOf(oidc.refreshTokenGrant(before, tokens.refresh_token!))).toBe('invalid_client');
+    const after = await rp(server, app.clientId, clientSecret);
+    await expect(oidc.refreshTokenGrant(after, tokens.refresh_token!)).resolves.toHaveProperty('access_token');
+  });
+
   it('a reused (rotated-away) refresh token, and revokes the whole family', async () => {
     const tokens = await codeFlow(server, new Browser(), config, world.user.username, OFFLINE);
     const first = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
@@ -114,6 +128,48 @@ describe('the token endpoint refuses', () => {
     expect(await oauthErrorOf(oidc.refreshTokenGrant(config, first.refresh_token!))).toBe('invalid_grant');
     expect(await oauthErrorOf(oidc.refreshTokenGrant(config, second.refresh_token!))).toBe('invalid_grant');
     expect(await active(second.access_token)).toBe(false);
+  });
+
+  it('a refresh token used by several requests at once: one gets tokens, the others are a reuse that ends the family', async () => {
+    const tokens = await codeFlow(server, new Browser(), config, world.user.username, OFFLINE);
+    const answers = await Promise.allSettled(
+      Array.from({ length: 4 }, () => oidc.refreshTokenGrant(config, tokens.refresh_token!)),
+    );
+    const issued = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+    expect(issued).toHaveLength(1);
+    for (const refused of answers.filter((a) => a.status === 'rejected'))
+      expect(await oauthErrorOf(Promise.reject(refused.reason))).toBe('invalid_grant');
+    // The winner's new refresh token was stored before the reuse was seen, and ended with its grant.
+    expect(await oauthErrorOf(oidc.refreshTokenGrant(config, issued[0].refresh_token!))).toBe('invalid_grant');
+  });
+
+  it('a code used by several requests at once: one gets tokens (RFC 6749 §4.1.2)', async () => {
+    const { url, verifier, state } = await codeRedirect();
+    const answers = await Promise.allSettled(
+      Array.from({ length: 4 }, () =>
+        oidc.authorizationCodeGrant(config, url, { pkceCodeVerifier: verifier, expectedState: state }),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
+    for (const refused of answers.filter((a) => a.status === 'rejected'))
+      expect(await oauthErrorOf(Promise.reject(refused.reason))).toBe('invalid_grant');
+  });
+});
+
+describe('refresh token rotation', () => {
+  it('stores the new refresh and access token with their audit events in the request that consumes the old one', async () => {
+    const tokens = await codeFlow(server, new Browser(), config, world.user.username, OFFLINE);
+    const count = async (type: string) =>
+      (await server.database.dataSource.query(`SELECT count(*)::int AS n FROM events WHERE event_type = $1`, [type]))[0]
+        .n as number;
+    const before = [await count('oidc.refresh_token.added'), await count('oidc.access_token.added')];
+    const next = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+    expect([await count('oidc.refresh_token.added'), await count('oidc.access_token.added')]).toEqual([
+      before[0] + 1,
+      before[1] + 1,
+    ]);
+    expect(await active(next.access_token)).toBe(true);
+    await expect(oidc.refreshTokenGrant(config, next.refresh_token!)).resolves.toHaveProperty('access_token');
   });
 });
 

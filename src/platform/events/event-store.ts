@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { queryPrepared } from '../database/prepared.js';
+import { queryPrepared } from '../database/prepared-statements.js';
 import { Transactions } from '../database/transactions.js';
 
 export interface EventInput {
@@ -159,38 +159,31 @@ export class EventStore {
       facts: row,
     };
   }
+}
 
-  /**
-   * Runs one data-changing statement that answers a boolean column `inserted`, and when it
-   * inserted, the first event of a new aggregate within the same statement: one round trip,
-   * atomic without an explicit transaction. Only for aggregates new by construction (an issued
-   * token is its own aggregate), which need neither the lock nor a sequence look-up.
-   */
-  async withFirstEvent(
-    db: Pick<EntityManager, 'query'>,
-    change: { sql: string; params: readonly unknown[] },
-    instanceId: string,
-    creator: string,
-    event: EventInput,
-  ): Promise<boolean> {
-    const n = change.params.length;
-    const rows: { inserted: boolean | null }[] = await db.query(
-      `WITH changed AS (${change.sql}), written AS (
+/**
+ * A common table expression `name` writing the first event of a new aggregate when the row of
+ * the CTE `source` says `inserted`: the event goes in the same statement as the change, atomic
+ * without an explicit transaction. Only for aggregates new by construction (an issued token is
+ * its own aggregate), which need neither the lock nor a sequence look-up. Its parameters are
+ * `firstEventParams`, numbered from `$offset + 1`.
+ */
+export function firstEventCte(name: string, source: string, offset: number): string {
+  const p = (i: number) => `$${offset + i}`;
+  return `${name} AS (
          INSERT INTO events (instance_id, aggregate_type, aggregate_id, sequence, event_type, payload, creator, resource_owner)
-         SELECT $${n + 1}, $${n + 2}, $${n + 3}, 1, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7} FROM changed WHERE changed.inserted
-         RETURNING 1)
-       SELECT (SELECT inserted FROM changed) AS inserted, (SELECT count(*) FROM written) AS events`,
-      [
-        ...change.params,
-        instanceId,
-        event.aggregateType,
-        event.aggregateId,
-        event.type,
-        JSON.stringify(event.payload ?? {}),
-        creator,
-        event.resourceOwner,
-      ],
-    );
-    return rows[0]?.inserted === true;
-  }
+         SELECT ${p(1)}, ${p(2)}, ${p(3)}, 1, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)} FROM ${source} WHERE ${source}.inserted
+         RETURNING 1)`;
+}
+
+export function firstEventParams(instanceId: string, creator: string, event: EventInput): unknown[] {
+  return [
+    instanceId,
+    event.aggregateType,
+    event.aggregateId,
+    event.type,
+    JSON.stringify(event.payload ?? {}),
+    creator,
+    event.resourceOwner,
+  ];
 }
