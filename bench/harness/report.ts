@@ -113,9 +113,32 @@ const FINDINGS = `## Profile findings
 Profiled with \`npm run bench -- --quick --profile --only=<scenario>\` (\`node --cpu-prof\` on the server; idle
 time left out). Statements per request counted by wrapping \`pg.Client.prototype.query\` in the server process.
 
-- **Round trips to PostgreSQL are the cost that matters on this VM.** Socket writes (\`writev\`) were 33–36 % of
-  the server's CPU for GetUserByID and client_credentials, almost all of it pg sending statements: on loopback
-  TCP the sender's system call does the receiving side's network work too.
+- **Correction: \`writev\` is not a third of the server's CPU.** The profiler samples wall time while the thread
+  is not idle, so a write that wakes PostgreSQL or the load generator on the same core is charged with the time
+  they then run. \`/proc\` (utime, stime) of the server under GetUserByID: 0.30 ms user and 0.055 ms kernel per
+  request. The reference baseline added this session, a bare \`node:http\` + \`pg\` server doing the same select
+  in its own process, spends 0.12 ms user + 0.045 ms kernel and outruns the in-process raw select (5,596 vs
+  4,922 req/s in the full run): the gap to a bare server is the server's own JavaScript, spread thin (protobuf
+  JSON and messages ~10 %, pg row parsing ~8 %, AsyncLocalStorage's promise hooks ~4 %, interceptors, WHATWG
+  \`Headers\`), not the round trips.
+- **Fixed (this session), GetUserByID 15 % → 46 % of the raw select** (local; embedded 14 → 43 %): its select is a
+  named prepared statement (planning the join and its two sub-selects cost PostgreSQL more than running it, on the
+  same two cores), user views name their 24 columns instead of \`u.*\` (the password hash no longer leaves the
+  database on a read), the REST and plain-gRPC edges make their AbortController only when a call reads its signal
+  (1.3 % self), the invoker no longer copies the request headers, and request metrics keep their label-bound
+  children (prom-client hashed the labels twice per call). The server now runs at one full core (0.36–0.43 ms
+  per request) and is the bottleneck.
+- **Actions target calls go through undici** (pooled per checked address and TLS name, a dispatcher handler that
+  reads a body only when it is wanted): in-process CPU per pooled webhook call 70 → 25–35 µs (node:http's
+  ClientRequest and parser were most of it). The webhook still adds 0.17–0.21 ms of server CPU per GetUserByID
+  (0.43 → 0.60 ms local, 0.36 → 0.57 ms embedded): the payload (the request as protojson), the signature, the
+  pooled exchange and the extra write and read. With the server saturated at one core, p50 at 16 connections
+  is about 16 × its CPU per request, so those 0.2 ms are +3.2–3.3 ms p50 at 16 connections; at 2 connections
+  (not saturated, the request's own latency) the webhook adds +0.3–0.4 ms.
+- **gRPC / REST fell to 67 % (local) and 89 % (embedded)** as REST got faster: plain unary gRPC costs the server
+  0.40–0.55 ms per call against REST's 0.36–0.43 (HTTP/2 stream objects and framing per call; quick runs 83 %).
+- **CreateSession's baseline runs with the server's thread pool** (its own process, \`UV_THREADPOOL_SIZE\` as the CLI
+  sets it): the ratio measures the server's overhead, not the pool size (the loop got 5–25 % faster with it).
 - **Fixed (read caches, \`src/platform/cache\`)**: PAT look-ups, memberships, settings and OIDC clients are cached
   per instance and dropped on change: database triggers NOTIFY every process (changes by the server or by plain
   SQL), a local commit drops them before its answer leaves, and nothing is cached while the LISTEN connection is
