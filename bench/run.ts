@@ -90,6 +90,20 @@ async function run(label: string, databaseUrl: string | undefined): Promise<RunR
     };
     const measurements: Measurement[] = [];
     const baselineResults = new Map<string, Measurement>();
+    const measureBaseline = async (baseline: (typeof BASELINES)[number], options: LoadOptions) => {
+      await baseline.run(target, { ...options, seconds: WARMUP_SECONDS });
+      const result = await baseline.run(target, options);
+      baselineResults.set(baseline.id, {
+        id: baseline.id,
+        name: baseline.name,
+        transport: '-',
+        connections: options.connections,
+        result,
+      });
+      log(
+        `  baseline ${baseline.name}: ${result.throughput.toFixed(0)} req/s  p50 ${result.p50.toFixed(1)}  p95 ${result.p95.toFixed(1)} ms`,
+      );
+    };
     for (const scenario of scenarios) {
       const options: LoadOptions = { seconds: SECONDS, connections: scenario.connections ?? CONNECTIONS };
       await scenario.run(target, { ...options, seconds: WARMUP_SECONDS }); // JIT, pools, caches
@@ -107,37 +121,11 @@ async function run(label: string, databaseUrl: string | undefined): Promise<RunR
       log(
         `${scenario.name.padEnd(28)} ${scenario.transport.padEnd(9)} ${value.throughput.toFixed(0).padStart(6)} req/s  p50 ${value.p50.toFixed(1)}  p95 ${value.p95.toFixed(1)}  p99 ${value.p99.toFixed(1)} ms  errors ${value.errors}  RSS ${usage.rssMiB.toFixed(0)} MiB  CPU ${usage.cpuPercent.toFixed(0)}% (${cpuMsPerRequest(usage.cpuPercent, value).toFixed(2)} ms/req)`,
       );
-      if (scenario.baseline && !baselineResults.has(scenario.baseline)) {
-        const baseline = BASELINES.find((b) => b.id === scenario.baseline)!;
-        await baseline.run(target, { ...options, seconds: WARMUP_SECONDS });
-        const result = await baseline.run(target, options);
-        baselineResults.set(baseline.id, {
-          id: baseline.id,
-          name: baseline.name,
-          transport: '-',
-          connections: options.connections,
-          result,
-        });
-        log(
-          `  baseline ${baseline.name}: ${result.throughput.toFixed(0)} req/s  p50 ${result.p50.toFixed(1)}  p95 ${result.p95.toFixed(1)} ms`,
-        );
-      }
+      if (scenario.baseline && !baselineResults.has(scenario.baseline))
+        await measureBaseline(BASELINES.find((b) => b.id === scenario.baseline)!, options);
     }
-    for (const baseline of BASELINES.filter((b) => !baselineResults.has(b.id) && (!ONLY || ONLY.includes(b.id)))) {
-      const options = { seconds: SECONDS, connections: CONNECTIONS };
-      await baseline.run(target, { ...options, seconds: WARMUP_SECONDS });
-      const result = await baseline.run(target, options);
-      baselineResults.set(baseline.id, {
-        id: baseline.id,
-        name: baseline.name,
-        transport: '-',
-        connections: options.connections,
-        result,
-      });
-      log(
-        `  baseline ${baseline.name}: ${result.throughput.toFixed(0)} req/s  p50 ${result.p50.toFixed(1)}  p95 ${result.p95.toFixed(1)} ms`,
-      );
-    }
+    for (const baseline of BASELINES.filter((b) => !baselineResults.has(b.id) && (!ONLY || ONLY.includes(b.id))))
+      await measureBaseline(baseline, { seconds: SECONDS, connections: CONNECTIONS });
     return {
       label,
       database: databaseUrl ? 'local PostgreSQL (TCP)' : 'embedded PostgreSQL (unix socket)',
