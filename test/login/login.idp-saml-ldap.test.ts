@@ -148,6 +148,28 @@ async function linkWithPassword(page: Page, username: string, beforePassword: ()
   await page.click('button[type=submit]');
 }
 
+/**
+ * The app's sign-in in a fresh browser context: `prepare` sets the context up (an upstream's
+ * answers), `pick` chooses the provider on the login page and does what it asks next; `tokens`
+ * redeems the code the app gets back.
+ */
+async function signInVia(
+  pick: (page: Page) => Promise<unknown>,
+  prepare?: (context: BrowserContext) => Promise<unknown>,
+) {
+  const { context, page, landed } = await rpContext(chromium);
+  await prepare?.(context);
+  const started = await authorizationUrl(config);
+  await page.goto(started.url);
+  await pick(page);
+  const tokens = async () =>
+    oidc.authorizationCodeGrant(config, await landed(), {
+      pkceCodeVerifier: started.verifier,
+      expectedState: started.state,
+    });
+  return { context, page, tokens };
+}
+
 jest.setTimeout(60_000);
 /** Three browser sign-ins in one test (refused, linked, updated): on a loaded machine they took over the minute. */
 const THREE_SIGN_INS_MS = 150_000;
@@ -248,19 +270,11 @@ describeInBrowser('SAML and LDAP providers on the hosted login pages (issue #16)
       const linking = await samlProvider('Linking SAML', LINK_AND_UPDATE);
       const nameId = `saml-link-${Date.now().toString(36)}`;
       const attributes = { email: [`${nameId}@corp.example`], givenName: ['Sam'], sn: ['Lee'] };
-      const through = async (idp: { id: string; spMetadata: string }) => {
-        const { context, page, landed } = await rpContext(chromium);
-        await samlIdpAnswers(context, idp.spMetadata, nameId, attributes);
-        const started = await authorizationUrl(config);
-        await page.goto(started.url);
-        await page.click(`button[data-idp="${idp.id}"]`);
-        const tokens = async () =>
-          oidc.authorizationCodeGrant(config, await landed(), {
-            pkceCodeVerifier: started.verifier,
-            expectedState: started.state,
-          });
-        return { context, page, tokens };
-      };
+      const through = (idp: { id: string; spMetadata: string }) =>
+        signInVia(
+          (page) => page.click(`button[data-idp="${idp.id}"]`),
+          (context) => samlIdpAnswers(context, idp.spMetadata, nameId, attributes),
+        );
 
       const refused = await through(closed);
       await expectNoAccountPage(refused.page, '/ui/v2/login/idp/success');
@@ -291,22 +305,14 @@ describeInBrowser('SAML and LDAP providers on the hosted login pages (issue #16)
     async () => {
       const closed = await ldapProvider('Closed Directory', CLOSED);
       const linking = await ldapProvider('Linking Directory', LINK_AND_UPDATE);
-      const through = async (idpId: string) => {
-        const { context, page, landed } = await rpContext(chromium);
-        const started = await authorizationUrl(config);
-        await page.goto(started.url);
-        await page.click(`a[data-idp="${idpId}"]`);
-        await page.waitForSelector('#username');
-        await page.fill('#username', 'bob');
-        await page.fill('#password', 'bob-pw');
-        await page.click('button[type=submit]');
-        const tokens = async () =>
-          oidc.authorizationCodeGrant(config, await landed(), {
-            pkceCodeVerifier: started.verifier,
-            expectedState: started.state,
-          });
-        return { context, page, tokens };
-      };
+      const through = (idpId: string) =>
+        signInVia(async (page) => {
+          await page.click(`a[data-idp="${idpId}"]`);
+          await page.waitForSelector('#username');
+          await page.fill('#username', 'bob');
+          await page.fill('#password', 'bob-pw');
+          await page.click('button[type=submit]');
+        });
 
       const refused = await through(closed);
       await expectNoAccountPage(refused.page, '/ui/v2/login/idp/ldap');
