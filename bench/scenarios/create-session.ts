@@ -1,3 +1,4 @@
+import { adminCall } from '../harness/admin-api.js';
 import { httpLoad } from '../harness/load.js';
 import type { BenchTarget, Scenario } from '../harness/types.js';
 
@@ -9,19 +10,14 @@ async function usersWithPassword(target: BenchTarget): Promise<string[]> {
   const ids: string[] = [];
   const prefix = `cs${Date.now().toString(36)}`;
   for (let i = 0; i < USERS; i++) {
-    const res = await fetch(`${target.baseUrl}/v2/users/human`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${target.adminPat}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        username: `${prefix}-${i}`,
-        organization: { orgId: target.orgId },
-        profile: { givenName: 'Session', familyName: 'User' },
-        email: { email: `${prefix}-${i}@example.com`, isVerified: true },
-        password: { password: BENCH_PASSWORD, changeRequired: false },
-      }),
+    const { userId } = await adminCall(target, 'POST', '/v2/users/human', {
+      username: `${prefix}-${i}`,
+      organization: { orgId: target.orgId },
+      profile: { givenName: 'Session', familyName: 'User' },
+      email: { email: `${prefix}-${i}@example.com`, isVerified: true },
+      password: { password: BENCH_PASSWORD, changeRequired: false },
     });
-    if (res.status !== 200) throw new Error(`AddHumanUser answered ${res.status}: ${await res.text()}`);
-    ids.push(((await res.json()) as { userId: string }).userId);
+    ids.push(userId);
   }
   return ids;
 }

@@ -1,18 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { httpLoad } from '../harness/load.js';
-import { seededUserId } from '../harness/seed.js';
+import { adminCall } from '../harness/admin-api.js';
 import type { Scenario } from '../harness/types.js';
-
-async function api(baseUrl: string, pat: string, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(baseUrl + path, {
-    method,
-    headers: { authorization: `Bearer ${pat}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
-  return res.json();
-}
+import { getUserByIdLoad } from './get-user-by-id.js';
 
 /** The webhook receiver, in a process of its own so the load generator does not slow its answers. */
 const RECEIVER = `
@@ -45,28 +35,21 @@ function getUserByIdWebhookAt(id: string, connections?: number): Scenario {
     async run(target, options) {
       const { proc, endpoint } = await startReceiver();
       const condition = { request: { method: '/zitadel.user.v2.UserService/GetUserByID' } };
-      const { id: targetId } = await api(target.baseUrl, target.adminPat, 'POST', '/v2beta/actions/targets', {
+      const { id: targetId } = await adminCall(target, 'POST', '/v2beta/actions/targets', {
         name: `bench-${Date.now()}`,
         endpoint,
         timeout: '5s',
         restWebhook: { interruptOnError: true },
       });
       try {
-        await api(target.baseUrl, target.adminPat, 'PUT', '/v2beta/actions/executions', {
+        await adminCall(target, 'PUT', '/v2beta/actions/executions', {
           condition,
           targets: [targetId],
         });
-        return await httpLoad(
-          {
-            method: 'GET',
-            url: `${target.baseUrl}/v2/users/${seededUserId(1)}`,
-            headers: { authorization: `Bearer ${target.adminPat}` },
-          },
-          options,
-        );
+        return await getUserByIdLoad(target, options);
       } finally {
-        await api(target.baseUrl, target.adminPat, 'PUT', '/v2beta/actions/executions', { condition, targets: [] });
-        await api(target.baseUrl, target.adminPat, 'DELETE', `/v2beta/actions/targets/${targetId}`);
+        await adminCall(target, 'PUT', '/v2beta/actions/executions', { condition, targets: [] });
+        await adminCall(target, 'DELETE', `/v2beta/actions/targets/${targetId}`);
         proc.kill();
       }
     },

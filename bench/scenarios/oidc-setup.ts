@@ -1,3 +1,4 @@
+import { adminCall as call } from '../harness/admin-api.js';
 import type { BenchTarget } from '../harness/types.js';
 
 /** What the OIDC scenarios share: a project with an OIDC app, an API app, a machine user and user tokens. */
@@ -12,17 +13,6 @@ export interface OidcBenchWorld {
 }
 
 const PASSWORD = 'Bench-Passw0rd!';
-
-async function call(target: BenchTarget, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${target.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${target.adminPat}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
-  return text ? JSON.parse(text) : {};
-}
 
 const basic = (id: string, secret: string) =>
   `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
