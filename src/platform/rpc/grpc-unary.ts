@@ -119,9 +119,7 @@ export class GrpcUnaryFastPath {
         url: `http://${authorityOf(req)}${req.url}`,
         httpMethod: 'POST',
         headers: nodeToWebHeaders(req.headers),
-        get signal() {
-          return cancellation.signal;
-        },
+        cancellation,
         protocolName: 'grpc',
         transportLabel: 'rpc',
         peer: peerAddress(req),

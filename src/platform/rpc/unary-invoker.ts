@@ -16,8 +16,11 @@ export interface InvokeInit {
   readonly httpMethod: string;
   /** The request's headers, handed over to the call (it adds the transport's name). */
   readonly headers: Headers;
-  /** May be a getter: it is read only when an interceptor or the handler asks for it. */
-  readonly signal: AbortSignal;
+  /**
+   * The call's cancellation by its client, its `signal` read only when an interceptor or the
+   * handler asks for it (a CallCancellation makes it then).
+   */
+  readonly cancellation: { readonly signal: AbortSignal };
   /** The protocol the handler sees (its context's protocolName), e.g. `rest`. */
   readonly protocolName: string;
   /** Names the transport in logs and metrics; the protocol name unless given. */
@@ -62,7 +65,7 @@ export class UnaryInvoker {
         requestMethod: init.httpMethod,
         url: init.url,
         get signal() {
-          return init.signal;
+          return init.cancellation.signal;
         },
         timeoutMs: () => undefined,
         requestHeader: req.header,
@@ -92,7 +95,7 @@ export class UnaryInvoker {
       requestMethod: init.httpMethod,
       url: init.url,
       get signal() {
-        return init.signal;
+        return init.cancellation.signal;
       },
       header,
       contextValues: createContextValues().set(PEER_ADDRESS, init.peer ?? 'unknown'),

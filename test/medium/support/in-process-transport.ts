@@ -30,7 +30,7 @@ export function inProcessTransport(
         url: `http://${host}/${method.parent.typeName}/${method.name}`,
         httpMethod: 'POST',
         headers,
-        signal: signal ?? new AbortController().signal,
+        cancellation: { signal: signal ?? new AbortController().signal },
         protocolName: 'in-process',
         peer: TEST_HOST,
       });

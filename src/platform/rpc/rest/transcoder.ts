@@ -159,14 +159,11 @@ async function serve(
     { pathParams: match.pathParams, query: match.query, body: route.body ? await requestBody(req, res) : undefined },
     registry,
   );
-  const cancellation = clientGone(res);
   const { message: reply, header } = await invoker.invoke(route.method, message, {
     url: requestUrl(req, headers),
     httpMethod: req.method ?? route.httpMethod,
     headers,
-    get signal() {
-      return cancellation.signal;
-    },
+    cancellation: clientGone(res),
     protocolName: 'rest',
     peer: peerAddress(req),
   });
