@@ -1,9 +1,8 @@
-import type { Http2ServerRequest, Http2ServerResponse, OutgoingHttpHeaders } from 'node:http2';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import { fromBinary, toBinary, type DescMethodUnary } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { contentTypeProto, setTrailerStatus } from '@connectrpc/connect/protocol-grpc';
 import { MAX_BODY_BYTES } from '../http/http-routes.js';
-import { peerAddress } from '../http/rate-limit.js';
 import { CallCancellation } from './call-cancellation.js';
 import type { RpcRegistry } from './registry.js';
 import type { UnaryInvoker } from './unary-invoker.js';
@@ -14,7 +13,7 @@ const FLAG_COMPRESSED = 0b0000_0001;
 /** Request content types of the binary gRPC protocol (gRPC over HTTP/2, "Requests"). */
 const BINARY_GRPC = new Set(['application/grpc', 'application/grpc+proto']);
 
-function nodeToWebHeaders(headers: Http2ServerRequest['headers']): Headers {
+function nodeToWebHeaders(headers: IncomingHttpHeaders): Headers {
   const out = new Headers();
   for (const [name, value] of Object.entries(headers)) {
     if (name.startsWith(':') || value === undefined) continue;
@@ -81,31 +80,40 @@ export class GrpcUnaryFastPath {
     }
   }
 
-  /** Takes the call and answers it when it is the plain case; false leaves it to connect. */
-  take(req: Http2ServerRequest, res: Http2ServerResponse): boolean {
-    const headers = req.headers;
+  /**
+   * Takes the stream and answers it when it is the plain case; false leaves it to connect. Works on
+   * the raw stream: the compatibility request and response objects Node would make for every
+   * stream cost about a tenth of a call's CPU, and a plain call needs neither.
+   */
+  take(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): boolean {
     // Browsers cannot speak gRPC over HTTP/2; anything with an Origin goes through CORS and connect.
-    if (req.method !== 'POST' || headers.origin !== undefined) return false;
+    if (headers[':method'] !== 'POST' || headers.origin !== undefined) return false;
     const contentType = headers['content-type']?.toLowerCase();
     if (!contentType || !BINARY_GRPC.has(contentType)) return false;
     const encoding = headers['grpc-encoding'];
     if ((encoding !== undefined && encoding !== 'identity') || headers['grpc-timeout'] !== undefined) return false;
-    const method = this.methods.get(req.url);
+    const path = headers[':path'];
+    const method = path === undefined ? undefined : this.methods.get(path);
     if (!method) return false;
-    void this.answer(method, req, res);
+    void this.answer(method, path!, stream, headers);
     return true;
   }
 
-  private async answer(method: DescMethodUnary, req: Http2ServerRequest, res: Http2ServerResponse): Promise<void> {
+  private async answer(
+    method: DescMethodUnary,
+    path: string,
+    stream: ServerHttp2Stream,
+    headers: IncomingHttpHeaders,
+  ): Promise<void> {
     // A stream that closes before the answer is sent was cancelled by the client.
     const cancellation = new CallCancellation();
     const onClose = () => cancellation.cancel();
-    res.stream.once('close', onClose);
-    const responseHeaders: OutgoingHttpHeaders = { 'content-type': contentTypeProto };
+    stream.once('close', onClose);
+    const responseHeaders: OutgoingHttpHeaders = { ':status': 200, 'content-type': contentTypeProto };
     const trailer = new Headers();
     let body: Uint8Array | undefined;
     try {
-      const bytes = await readBody(req);
+      const bytes = await readBody(stream);
       const unwrapped = bytes instanceof ConnectError ? bytes : unwrapMessage(bytes);
       if (unwrapped instanceof ConnectError) throw unwrapped;
       let message: ReturnType<typeof fromBinary>;
@@ -116,13 +124,13 @@ export class GrpcUnaryFastPath {
         throw new ConnectError(`parse binary: ${(err as Error).message}`, Code.InvalidArgument);
       }
       const reply = await this.invoker.invoke(method, message, {
-        url: `http://${authorityOf(req)}${req.url}`,
+        url: `http://${authorityOf(headers)}${path}`,
         httpMethod: 'POST',
-        headers: nodeToWebHeaders(req.headers),
+        headers: nodeToWebHeaders(headers),
         cancellation,
         protocolName: 'grpc',
         transportLabel: 'rpc',
-        peer: peerAddress(req),
+        peer: stream.session?.socket?.remoteAddress ?? 'unknown',
       });
       webToNodeHeaders(reply.header, responseHeaders);
       setTrailerStatus(trailer, undefined);
@@ -140,18 +148,18 @@ export class GrpcUnaryFastPath {
           : new ConnectError('internal error', Code.Internal, undefined, undefined, err),
       );
     }
-    res.stream.off('close', onClose);
-    send(res, responseHeaders, body, webToNodeHeaders(trailer));
+    stream.off('close', onClose);
+    send(stream, responseHeaders, body, webToNodeHeaders(trailer));
   }
 }
 
 /** The :authority the call was sent to (gRPC clients always send it). */
-function authorityOf(req: Http2ServerRequest): string {
-  return String(req.headers[':authority'] ?? req.headers.host ?? 'localhost');
+function authorityOf(headers: IncomingHttpHeaders): string {
+  return String(headers[':authority'] ?? headers.host ?? 'localhost');
 }
 
 /** The whole request body, or RESOURCE_EXHAUSTED as soon as it is longer than one message may be. */
-function readBody(req: Http2ServerRequest): Promise<Buffer | ConnectError> {
+function readBody(req: ServerHttp2Stream): Promise<Buffer | ConnectError> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -177,14 +185,14 @@ function readBody(req: Http2ServerRequest): Promise<Buffer | ConnectError> {
 
 /** HEADERS, the message (if any), then the trailers, as connect's gRPC handler sends them. */
 function send(
-  res: Http2ServerResponse,
+  stream: ServerHttp2Stream,
   headers: OutgoingHttpHeaders,
   body: Uint8Array | undefined,
   trailers: OutgoingHttpHeaders,
 ): void {
-  if (res.stream.destroyed || res.stream.closed) return;
-  res.writeHead(200, headers);
-  res.addTrailers(trailers);
-  if (body) res.end(body);
-  else res.end();
+  if (stream.destroyed || stream.closed) return;
+  stream.respond(headers, { waitForTrailers: true });
+  stream.once('wantTrailers', () => stream.sendTrailers(trailers));
+  if (body) stream.end(body);
+  else stream.end();
 }

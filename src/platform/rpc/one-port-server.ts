@@ -1,5 +1,14 @@
 import { createServer as createHttp1Server, type Server as Http1Server } from 'node:http';
-import { createServer as createHttp2Server, type Http2Server, type Http2Session } from 'node:http2';
+import {
+  constants as http2,
+  createServer as createHttp2Server,
+  Http2ServerRequest,
+  Http2ServerResponse,
+  type Http2Server,
+  type Http2Session,
+  type IncomingHttpHeaders,
+  type ServerHttp2Stream,
+} from 'node:http2';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { applyCors } from '../http/cors.js';
@@ -86,9 +95,23 @@ export class OnePortServer {
     this.http1 = createHttp1Server(http1Handler);
     this.http1.keepAliveTimeout = 65_000;
     const grpcUnary = options.grpcUnary;
-    this.http2 = createHttp2Server(
-      {},
-      grpcUnary ? (req, res) => grpcUnary.take(req, res) || withCors(req, res) : withCors,
+    // Streams rather than Node's request/response pairs: a plain unary gRPC call is answered on
+    // its stream; every other stream gets the compatibility objects Node's own 'request' handler
+    // would have made (CONNECT is refused as Node refuses it without a 'connect' listener).
+    this.http2 = createHttp2Server();
+    this.http2.on(
+      'stream',
+      (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => {
+        if (grpcUnary?.take(stream, headers)) return;
+        const req = new Http2ServerRequest(stream, headers, {}, rawHeaders);
+        const res = new Http2ServerResponse(stream);
+        if (headers[':method'] === 'CONNECT') {
+          res.statusCode = http2.HTTP_STATUS_METHOD_NOT_ALLOWED;
+          res.end();
+          return;
+        }
+        withCors(req, res);
+      },
     );
     this.http2.on('session', (session) => {
       this.sessions.add(session);
