@@ -18,12 +18,16 @@ export class CallSlots {
     private readonly maxWaiting: number,
   ) {}
 
+  /** Takes a free slot at once, which the caller must `release()`; false when none is free. */
+  tryTake(): boolean {
+    if (this.inFlight >= this.maxInFlight) return false;
+    this.inFlight++;
+    return true;
+  }
+
   /** Resolves when the caller holds a slot, which it must `release()`; rejects after `waitMs` without one. */
   take(waitMs: number): Promise<void> {
-    if (this.inFlight < this.maxInFlight) {
-      this.inFlight++;
-      return Promise.resolve();
-    }
+    if (this.tryTake()) return Promise.resolve();
     if (this.waiting.length >= this.maxWaiting) return Promise.reject(new TooManyWaiting());
     return new Promise((resolve, reject) => {
       const wake = () => {

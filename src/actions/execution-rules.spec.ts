@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 import {
   callConditionIds,
   conditionId,
@@ -43,7 +43,14 @@ describe('ZITADEL-Signature', () => {
     const at = new Date('2026-01-02T03:04:05.678Z');
     const t = Math.floor(at.getTime() / 1000);
     const mac = createHmac('sha256', 'key').update(`${t}.{"a":1}`).digest('hex');
-    expect(signatureHeader('key', '{"a":1}', at)).toBe(`t=${t},v1=${mac}`);
+    expect(signatureHeader('key', '{"a":1}', at.getTime())).toBe(`t=${t},v1=${mac}`);
+  });
+
+  it('is the same keyed with the key as a KeyObject', () => {
+    const at = Date.parse('2026-01-02T03:04:05.678Z');
+    expect(signatureHeader(createSecretKey(Buffer.from('key')), '{"a":1}', at)).toBe(
+      signatureHeader('key', '{"a":1}', at),
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { type KeyObject, createHmac, randomBytes } from 'node:crypto';
 
 /** What an execution reacts to (ZITADEL's domain.ExecutionType, by its string form). */
 export type ExecutionType = 'request' | 'response' | 'function' | 'event';
@@ -77,8 +77,8 @@ export function newSigningKey(): string {
  * keyed with the target's signing key. A receiver recomputes it over the raw body and compares in
  * constant time, and refuses a `t` too far from its own clock (replays).
  */
-export function signatureHeader(signingKey: string, body: string, now: Date = new Date()): string {
-  const t = Math.floor(now.getTime() / 1000);
+export function signatureHeader(signingKey: string | KeyObject, body: string, now = Date.now()): string {
+  const t = Math.floor(now / 1000);
   const v1 = createHmac('sha256', signingKey).update(`${t}.${body}`).digest('hex');
   return `t=${t},v1=${v1}`;
 }

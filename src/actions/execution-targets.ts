@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ChangeFeed } from '../platform/cache/change-feed.js';
 import type { ReadCache } from '../platform/cache/read-cache.js';
@@ -28,16 +29,19 @@ export class ExecutionTargets {
 
   /** The targets of the first of `ids` (most specific first) that has an execution; none when none has. */
   async first(instanceId: string, ids: readonly string[]): Promise<readonly CallableTarget[]> {
-    // Every RPC asks: a kept set is answered without the promise a cache read costs.
-    const set =
-      this.cache.peek(instanceId, 'executions') ??
-      (await this.cache.get(instanceId, 'executions', () => this.load(instanceId)));
-    if (!set.size) return [];
-    for (const id of ids) {
-      const targets = set.get(id);
-      if (targets) return targets;
-    }
-    return [];
+    return (
+      this.kept(instanceId, ids) ??
+      firstOf(await this.cache.get(instanceId, 'executions', () => this.load(instanceId)), ids)
+    );
+  }
+
+  /**
+   * As `first`, from the instance's kept executions without a promise (every RPC asks, twice);
+   * undefined when they are not kept.
+   */
+  kept(instanceId: string, ids: readonly string[]): readonly CallableTarget[] | undefined {
+    const set = this.cache.peek(instanceId, 'executions');
+    return set && firstOf(set, ids);
   }
 
   /** The targets of one execution, in order; none when it no longer exists. */
@@ -76,12 +80,21 @@ export class ExecutionTargets {
       targets.push({
         id: target.id,
         targetType: target.targetType,
-        endpoint: target.endpoint,
+        endpoint: new URL(target.endpoint),
         timeoutMs: target.timeoutMs,
         interruptOnError: target.interruptOnError,
-        signingKey: this.masterKey.decrypt(target.signingKey),
+        signingKey: createSecretKey(Buffer.from(this.masterKey.decrypt(target.signingKey), 'utf8')),
       });
     }
     return set;
   }
+}
+
+function firstOf(set: ExecutionSet, ids: readonly string[]): readonly CallableTarget[] {
+  if (!set.size) return [];
+  for (const id of ids) {
+    const targets = set.get(id);
+    if (targets) return targets;
+  }
+  return [];
 }

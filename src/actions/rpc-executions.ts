@@ -92,10 +92,11 @@ export class RpcExecutions implements CallExecutions {
     fields: (current: Message) => Record<string, unknown>,
   ): Promise<Message> {
     if (UNEXECUTED_SERVICES.has(call.method.parent.typeName)) return message;
-    const targets = await this.executions.first(call.instance.id, callConditionIds(type, call.fullMethod));
+    const ids = callConditionIds(type, call.fullMethod);
+    const targets = this.executions.kept(call.instance.id, ids) ?? (await this.executions.first(call.instance.id, ids));
     if (!targets.length) return message;
     let current = message;
-    const projectId = await this.projectOf(call);
+    const projectId = call.principal?.clientId ? await this.projectOf(call) : undefined;
     await this.executions.run(
       targets,
       () => contextInfo(call, projectId, fields(current)),

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Counter, Histogram } from 'prom-client';
@@ -12,11 +13,22 @@ import { signatureHeader } from './execution-rules.js';
 export interface CallableTarget {
   readonly id: string;
   readonly targetType: TargetType;
-  readonly endpoint: string;
+  /** The endpoint, parsed once when the target is loaded. */
+  readonly endpoint: URL;
   readonly timeoutMs: number;
   readonly interruptOnError: boolean;
-  readonly signingKey: string;
+  readonly signingKey: KeyObject;
 }
+
+/** A target's counters and timer, bound to its id once (prom-client hashes label objects on every call otherwise). */
+interface TargetMetrics {
+  readonly ok: Counter.Internal;
+  readonly failed: Counter.Internal;
+  readonly latency: Histogram.Internal<'target'>;
+}
+
+/** Targets whose bound metrics are kept; beyond, the oldest are dropped (their series stay registered). */
+const MAX_BOUND_TARGETS = 10_000;
 
 /** Most bytes of a restCall target's answer read (it replaces a request or response). */
 const MAX_ANSWER_BYTES = 1024 * 1024;
@@ -39,6 +51,7 @@ export class TargetCalls {
   private readonly slots = new CallSlots(MAX_IN_FLIGHT, MAX_WAITING);
   private readonly calls: Counter<'target' | 'result'>;
   private readonly latency: Histogram<'target'>;
+  private readonly bound = new Map<string, TargetMetrics>();
 
   constructor(
     private readonly outbound: OutboundHttp,
@@ -65,21 +78,35 @@ export class TargetCalls {
    * restAsync target is started and left to run: its failure is only logged and counted.
    * Throws TargetCallError when the call fails (never for restAsync).
    */
-  async call(target: CallableTarget, body: string): Promise<string | undefined> {
+  call(target: CallableTarget, body: string): Promise<string | undefined> {
     if (target.targetType === 'async') {
       this.post(target, body).catch(() => undefined);
-      return undefined;
+      return Promise.resolve(undefined);
     }
     return this.post(target, body);
   }
 
+  private metricsOf(targetId: string): TargetMetrics {
+    let metrics = this.bound.get(targetId);
+    if (!metrics) {
+      if (this.bound.size >= MAX_BOUND_TARGETS) this.bound.delete(this.bound.keys().next().value!);
+      metrics = {
+        ok: this.calls.labels(targetId, 'ok'),
+        failed: this.calls.labels(targetId, 'failed'),
+        latency: this.latency.labels(targetId),
+      };
+      this.bound.set(targetId, metrics);
+    }
+    return metrics;
+  }
+
   private async post(target: CallableTarget, body: string): Promise<string | undefined> {
-    const started = process.hrtime.bigint();
-    let result = 'failed';
+    const started = performance.now();
+    let ok = false;
     try {
       // The target's timeout bounds the wait for a slot and the call together.
       const deadline = Date.now() + target.timeoutMs;
-      await this.slots.take(target.timeoutMs);
+      if (!this.slots.tryTake()) await this.slots.take(target.timeoutMs);
       try {
         const res = await this.outbound.request(target.endpoint, {
           method: 'POST',
@@ -95,7 +122,7 @@ export class TargetCalls {
           keepAlive: true,
         });
         if (res.status < 200 || res.status > 299) throw new TargetCallError(`answered HTTP ${res.status}`);
-        result = 'ok';
+        ok = true;
         return target.targetType === 'call' ? res.body.toString('utf8') : undefined;
       } finally {
         this.slots.release();
@@ -105,8 +132,9 @@ export class TargetCalls {
       this.log.warn({ target: target.id, type: target.targetType, why }, 'action target call failed');
       throw err instanceof TargetCallError ? err : new TargetCallError(why);
     } finally {
-      this.calls.inc({ target: target.id, result });
-      this.latency.observe({ target: target.id }, Number(process.hrtime.bigint() - started) / 1e9);
+      const metrics = this.metricsOf(target.id);
+      (ok ? metrics.ok : metrics.failed).inc();
+      metrics.latency.observe((performance.now() - started) / 1000);
     }
   }
 }

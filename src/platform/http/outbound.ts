@@ -312,7 +312,8 @@ export function outboundPolicy(setting: string): AddressPolicy {
 function parseTarget(target: string | URL, base?: URL): URL {
   let url: URL;
   try {
-    url = new URL(target, base);
+    // A URL object is the caller's parse already (a target's endpoint, parsed once): it is only checked.
+    url = target instanceof URL && !base ? target : new URL(target, base);
   } catch {
     throw new OutboundError('invalid-url', 'not an absolute URL');
   }
@@ -338,13 +339,26 @@ const MAX_DRAINED_BYTES = 128 * 1024;
  * undici's dispatcher with a handler of its own: no body stream or promise per chunk, which on
  * a call made for every request is a quarter of the client's CPU.
  */
-async function send(url: URL, address: string, init: OutboundRequest, deadline: number): Promise<Answer> {
+function send(url: URL, address: string, init: OutboundRequest, deadline: number): Promise<Answer> {
+  // No await once undici is loaded: this runs for every target call, and each promise costs.
+  const lib = undici.loaded;
+  return lib
+    ? exchange(lib, url, address, init, deadline)
+    : undici().then((l) => exchange(l, url, address, init, deadline));
+}
+
+function exchange(
+  { Client, Pool }: typeof import('undici'),
+  url: URL,
+  address: string,
+  init: OutboundRequest,
+  deadline: number,
+): Promise<Answer> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
   const origin = `${url.protocol}//${isIP(address) === 6 ? `[${address}]` : address}:${port}`;
   // TLS SNI and the certificate's name check use the URL's host name (RFC 6066 forbids an IP as SNI).
   const servername = isIP(host) ? undefined : host;
-  const { Client, Pool } = await undici();
   const dispatcher: Dispatcher = init.keepAlive
     ? POOLS.get(Pool, origin, servername)
     : new Client(origin, { connect: { servername } });

@@ -1,19 +1,28 @@
 import { createRequire } from 'node:module';
 
+/** A library loaded on first use: call it for the library; `loaded` has it once the import finished. */
+export type LazyModule<T> = (() => Promise<T>) & { readonly loaded: T | undefined };
+
 /**
  * A library loaded on its first use instead of at boot: for heavy ones most servers never touch
  * (the embedded database, SMTP, WebAuthn), so an idle server does not hold their code and objects.
- * The import runs once; every caller after the first shares its promise.
+ * The import runs once; every caller after the first shares its promise. Callers on a hot path
+ * read `loaded` first and skip the promise once the library is there.
  */
-export function lazyModule<T>(load: () => Promise<T>): () => Promise<T> {
-  let loaded: Promise<T> | undefined;
-  return () => {
-    loaded ??= load().catch((err: unknown) => {
-      loaded = undefined;
-      throw err;
-    });
-    return loaded;
+export function lazyModule<T>(load: () => Promise<T>): LazyModule<T> {
+  let loading: Promise<T> | undefined;
+  let loaded: T | undefined;
+  const get = () => {
+    loading ??= load().then(
+      (mod) => (loaded = mod),
+      (err: unknown) => {
+        loading = undefined;
+        throw err;
+      },
+    );
+    return loading;
   };
+  return Object.defineProperty(get, 'loaded', { get: () => loaded }) as LazyModule<T>;
 }
 
 /** The HTTP client of outbound calls: loaded by the first one (a server that calls out may never). */
