@@ -4,6 +4,7 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import { contentTypeProto, setTrailerStatus } from '@connectrpc/connect/protocol-grpc';
 import { MAX_BODY_BYTES } from '../http/http-routes.js';
 import { CallCancellation } from './call-cancellation.js';
+import { toWhatwgHeaders } from './request-headers.js';
 import type { RpcRegistry } from './registry.js';
 import type { UnaryInvoker } from './unary-invoker.js';
 
@@ -12,16 +13,6 @@ const PREFIX = 5;
 const FLAG_COMPRESSED = 0b0000_0001;
 /** Request content types of the binary gRPC protocol (gRPC over HTTP/2, "Requests"). */
 const BINARY_GRPC = new Set(['application/grpc', 'application/grpc+proto']);
-
-function nodeToWebHeaders(headers: IncomingHttpHeaders): Headers {
-  const out = new Headers();
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.startsWith(':') || value === undefined) continue;
-    if (Array.isArray(value)) for (const v of value) out.append(name, v);
-    else out.append(name, String(value));
-  }
-  return out;
-}
 
 function webToNodeHeaders(headers: Headers, into: OutgoingHttpHeaders = {}): OutgoingHttpHeaders {
   for (const [name, value] of headers) into[name] = value;
@@ -126,7 +117,7 @@ export class GrpcUnaryFastPath {
       const reply = await this.invoker.invoke(method, message, {
         url: `http://${authorityOf(headers)}${path}`,
         httpMethod: 'POST',
-        headers: nodeToWebHeaders(headers),
+        headers: toWhatwgHeaders(headers),
         cancellation,
         protocolName: 'grpc',
         transportLabel: 'rpc',

@@ -13,7 +13,7 @@ import { UnaryInvoker } from '../unary-invoker.js';
 import { RestBindingError, type ExtraBinding } from './http-bindings.js';
 import { expandTemplate } from './path-template.js';
 import { resolveFieldPath } from './request-fields.js';
-import { createRestHandler, toWhatwgHeaders, type RestHandler } from './transcoder.js';
+import { createRestHandler, type RestHandler } from './transcoder.js';
 
 interface Call {
   method: string;
@@ -366,20 +366,5 @@ describe('REST transcoder: the whole contract', () => {
   it('only routes unary methods', () => {
     expect(handler.routes.every((r) => r.method.methodKind === 'unary')).toBe(true);
     expect(handler.routes.some((r) => r.method.parent === SessionService)).toBe(true);
-  });
-});
-
-describe('toWhatwgHeaders', () => {
-  it('drops HTTP/2 pseudo-headers, keeps repeated values and takes :authority as host', () => {
-    const headers = toWhatwgHeaders({
-      ':authority': 'id.example.com',
-      ':path': '/x',
-      'x-a': ['1', '2'],
-      accept: 'application/json',
-    });
-    expect(headers.get('host')).toBe('id.example.com');
-    expect(headers.get('x-a')).toBe('1, 2');
-    expect(headers.get('accept')).toBe('application/json');
-    expect(toWhatwgHeaders({ host: 'h1', ':authority': 'h2' }).get('host')).toBe('h1');
   });
 });

@@ -14,6 +14,7 @@ import { toRestError } from '../../errors/wire-errors.js';
 import { readBody, sendJson, type HttpRequest, type HttpResponse } from '../../http/http-routes.js';
 import { peerAddress } from '../../http/rate-limit.js';
 import { CallCancellation } from '../call-cancellation.js';
+import { toWhatwgHeaders } from '../request-headers.js';
 import type { UnaryInvoker } from '../unary-invoker.js';
 import {
   collectRoutes,
@@ -93,21 +94,6 @@ function findRoute(
     if (pathParams) return { route, pathParams, query };
   }
   return undefined;
-}
-
-/**
- * Node's headers as WHATWG Headers for the interceptors. HTTP/2 pseudo-headers are not valid
- * header names there; `:authority` stands in for a missing `host` (RFC 9113 §8.3.1).
- */
-export function toWhatwgHeaders(incoming: Record<string, string | string[] | undefined>): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(incoming)) {
-    if (name.startsWith(':') || value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
-  }
-  const authority = incoming[':authority'];
-  if (!headers.has('host') && typeof authority === 'string') headers.set('host', authority);
-  return headers;
 }
 
 function requestUrl(req: HttpRequest, headers: Headers): string {
