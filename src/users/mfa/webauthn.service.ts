@@ -316,7 +316,9 @@ export class WebAuthnService {
       if (user.type !== 'human') throw notHuman();
       if (medium.kind === 'send' && !user.email) throw noEmailForLink();
       const codeId = this.ids.next();
-      const { code, expiresAt } = await this.codes.issue(tx, caller.instance.id, userId, 'passkeyRegistration', codeId);
+      const { code, expiresAt } = await this.codes.issue(tx, caller.instance.id, userId, 'passkeyRegistration', {
+        id: codeId,
+      });
       const event = await this.users.push(tx, caller, user, [
         {
           type: 'user.human.passwordless.initialization.code.requested',
