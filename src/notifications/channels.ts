@@ -53,11 +53,6 @@ export class DeliveryChannels {
     return [...(this.mailer ? ['email' as const] : []), ...(this.sms ? ['sms' as const] : [])];
   }
 
-  /** Whether the server's own settings configure the channel (every instance's default). */
-  has(channel: Channel): boolean {
-    return channel === 'email' ? this.mailer !== undefined : this.sms !== undefined;
-  }
-
   /** Values that must never reach a stored or logged error message. */
   get secrets(): readonly string[] {
     return this.settingSecrets;

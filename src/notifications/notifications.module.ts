@@ -13,9 +13,10 @@ import { SecretGenerators } from './secret-generators/generators.service.js';
 
 /**
  * Email and SMS delivery of codes. Other modules inject `Notifier` and call
- * `enqueue(tx, instanceId, notification)` inside their own transaction; `DeliveryChannels.has()`
- * tells beforehand whether a channel is configured. The worker sends after commit, through the
- * instance's active provider (admin API: email and SMS providers) or the server's settings.
+ * `enqueue(tx, instanceId, notification)` inside their own transaction. Nothing asks beforehand
+ * whether a channel can send: as in ZITADEL, which provider sends is decided when sending. The
+ * worker sends after commit, through the instance's active provider (admin API: email and SMS
+ * providers), else the server's settings.
  */
 @Global()
 @Module({
@@ -32,6 +33,6 @@ import { SecretGenerators } from './secret-generators/generators.service.js';
     SecretGenerators,
     GeneratorsAdminHandler,
   ],
-  exports: [Notifier, DeliveryChannels, SecretGenerators],
+  exports: [Notifier, SecretGenerators],
 })
 export class NotificationsModule {}

@@ -81,6 +81,17 @@ function presentedClientId(form: URLSearchParams, authorization: string | undefi
   }
 }
 
+/**
+ * An authorization request by POST (OIDC Core §3.1.2.1) goes on as the same request by GET. The
+ * provider serves POST only with its session cookie SameSite=None, which a cross-site form POST
+ * needs to carry it; the GET that a 303 makes of it is a top-level navigation, which carries the
+ * SameSite=Lax cookie, so a browser signed in already keeps its single sign-on.
+ */
+function seeOtherAsGet(res: HttpResponse, location: string): void {
+  (res as ServerResponse).writeHead(303, { location, 'cache-control': 'no-store' });
+  res.end();
+}
+
 function tooLarge(res: HttpResponse): void {
   sendOAuthError(res, 413, 'invalid_request', 'the request body is too large');
 }
@@ -175,10 +186,17 @@ export class OidcRoutes implements OnModuleInit {
     if (path === OIDC_PATHS.authorization && req.method === 'POST') {
       const body = await readBody(req, BODY_LIMIT).catch(() => undefined);
       if (!body) return tooLarge(res);
+      if (
+        !(headerValue(req.headers['content-type']) ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')
+      )
+        return authorizationRefused(
+          res,
+          'an authorization request by POST is an application/x-www-form-urlencoded form',
+        );
       const params = new URLSearchParams(body.toString('utf8'));
       const refusal = await this.redirectRefusal(instance, params, params.get('client_id'));
       if (refusal) return authorizationRefused(res, refusal);
-      (req as { body?: Buffer }).body = body;
+      return seeOtherAsGet(res, `${OIDC_PATHS.authorization}?${params}`);
     }
     if (req.method === 'POST' && CLIENT_AUTH_PATHS.has(path)) {
       if (

@@ -564,8 +564,8 @@ export class SessionsService {
       if (!request) continue;
       const to = await this.credentials.otpDestination(tx, instanceId, user!, channel);
       const otp = OTP[channel];
-      const { code } = await this.codes.issue(tx, instanceId, user!.id, otp.kind, sessionId, now);
       const returned = 'returnCode' in request ? request.returnCode : request.kind === 'return';
+      const { code } = await this.codes.issue(tx, instanceId, user!.id, otp.kind, { id: sessionId, now, returned });
       const urlTemplate = 'kind' in request && request.kind === 'send' ? request.urlTemplate : undefined;
       draft.record(
         `${otp.event}.challenged`,

@@ -7,6 +7,7 @@ import { UserCodeAttempts1765613100000 } from './migrations/1765613100000-user-c
 import { MachineAccessTokenType1765713100000 } from './migrations/1765713100000-machine-access-token-type.js';
 import { UserClaimsChangeFeed1766470000000 } from './migrations/1766470000000-user-claims-change-feed.js';
 import { UsernameScope1767000000011 } from './migrations/1767000000011-username-scope.js';
+import { UserCodeReturned1767000000012 } from './migrations/1767000000012-user-code-returned.js';
 import { PersonalAccessToken } from './personal-access-token.entity.js';
 import { UserCode } from './user-code.entity.js';
 import { UserMetadata } from './user-metadata.entity.js';
@@ -27,6 +28,7 @@ export const USERS_MIGRATIONS: Function[] = [
   MachineAccessTokenType1765713100000,
   UserClaimsChangeFeed1766470000000,
   UsernameScope1767000000011,
+  UserCodeReturned1767000000012,
 ];
 
 /** The tables only this context runs SQL on (see src/architecture.spec.ts); others call its queries. */

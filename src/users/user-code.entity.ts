@@ -26,4 +26,8 @@ export class UserCode {
   /** Wrong tries so far (see MAX_CODE_ATTEMPTS): a new code starts again at 0. */
   @Column({ name: 'failed_attempts', type: 'integer', default: 0 })
   failedAttempts!: number;
+
+  /** The code went back to the API caller that asked for it, not out to the user. */
+  @Column({ type: 'boolean', default: false })
+  returned!: boolean;
 }

@@ -45,15 +45,15 @@ export class UserCodes {
 
   /**
    * A fresh code with a fresh count of tries (any earlier one of the same kind stops working),
-   * valid for its kind's time from `now`.
+   * valid for its kind's time from `now`; `returned` when it goes back to the caller rather than
+   * out to the user.
    */
   async issue(
     tx: EntityManager,
     instanceId: string,
     userId: string,
     kind: CodeKind,
-    id?: string,
-    now = new Date(),
+    { id, now = new Date(), returned = false }: { id?: string; now?: Date; returned?: boolean } = {},
   ): Promise<{ code: string; expiresAt: Date }> {
     // The instance's secret generator for the kind: its stored settings or ZITADEL's defaults.
     const spec = await this.generators.recipe(tx, instanceId, CODE_GENERATOR[kind]);
@@ -71,8 +71,12 @@ export class UserCodes {
         expiresAt,
         createdAt: now,
         failedAttempts: 0,
+        returned,
       })
-      .orUpdate(['code_hash', 'expires_at', 'created_at', 'failed_attempts'], ['instance_id', 'user_id', 'kind'])
+      .orUpdate(
+        ['code_hash', 'expires_at', 'created_at', 'failed_attempts', 'returned'],
+        ['instance_id', 'user_id', 'kind'],
+      )
       .execute();
     // Codes bound to an id (a session's OTP challenge, a passkey link) are never resent: a day
     // after they expired they are only litter.
@@ -85,6 +89,11 @@ export class UserCodes {
 
   async pending(db: EntityManager, instanceId: string, userId: string, kind: CodeKind, id?: string): Promise<boolean> {
     return (await db.countBy(UserCode, { instanceId, userId, kind: slot(kind, id) })) > 0;
+  }
+
+  /** Whether the user's pending code of the kind was sent to the user (not returned to its creator). */
+  async pendingSent(db: EntityManager, instanceId: string, userId: string, kind: CodeKind): Promise<boolean> {
+    return (await db.countBy(UserCode, { instanceId, userId, kind: slot(kind), returned: false })) > 0;
   }
 
   /**

@@ -200,9 +200,10 @@ export class UserContacts {
     events: UserEventInput[],
   ): Promise<string | undefined> {
     const { kind, event, template } = CODE_NOTICES[notice];
-    const { code } = await this.codes.issue(tx, caller.instance.id, user.id, kind);
-    events.push({ type: event, payload: { returned: verification.kind === 'return' } });
-    if (verification.kind === 'return') return code;
+    const returned = verification.kind === 'return';
+    const { code } = await this.codes.issue(tx, caller.instance.id, user.id, kind, { returned });
+    events.push({ type: event, payload: { returned } });
+    if (returned) return code;
     await this.notifier.enqueue(tx, caller.instance.id, {
       channel: kind === 'phone' ? 'sms' : 'email',
       to: (kind === 'phone' ? user.phone : user.email) ?? '',

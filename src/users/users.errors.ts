@@ -86,7 +86,8 @@ export const alreadyInitialised = () =>
     E.alreadyInitialised,
     'the user has already been initialised (it is not INITIAL, or has a password, a passkey or an identity provider link)',
   );
-export const noInviteCode = () => FailedPrecondition(E.noInviteCode, 'no invite code is pending');
+export const noInviteCode = () =>
+  FailedPrecondition(E.noInviteCode, 'no invite code to resend: none is pending, or it was returned, not sent');
 export const selfRemovalDenied = () =>
   PermissionDenied(
     E.selfRemovalDenied,

@@ -15,6 +15,7 @@ import type { Caller } from '../platform/rpc/call-context.js';
 import { Policies } from '../settings/policies.queries.js';
 import { loginNames } from './core/login-names.js';
 import { mustBeDomainByOrg } from './user-lookups.queries.js';
+import { usernameScope } from './user-rules.js';
 import type { AccessTokenType, UserState, UserType } from './user.entity.js';
 import { UserStore } from './users.store.js';
 import { metadataNotFound, notHuman, userNotFound } from './users.errors.js';
@@ -230,9 +231,12 @@ export class UserQueries {
   }
 
   /**
-   * IsUserUnique as ZITADEL answers it: unique unless one user has the username and the email
-   * given (each only when set), counted in the org when its usernames are per org (domain
-   * policy) and in the whole instance otherwise.
+   * IsUserUnique as ZITADEL answers it (management IsUserUnique, query.IsUserUnique): unique unless
+   * one user has the username and the email given (each only when set). The username is counted
+   * where the username index counts it, ZITADEL's username unique constraint: in the scope the
+   * org's domain policy gives a new user (the org, or the whole instance), case-insensitively, so
+   * the answer is "unique" exactly when AddHumanUser would take the name. An email alone is
+   * looked for in the org when its usernames are per org and in the instance otherwise.
    */
   async isUnique(caller: Caller, orgId: string, username: string, email: string): Promise<boolean> {
     const perOrg = (await this.policies.domainSettings(caller.instance.id, orgId)).userLoginMustBeDomain;
@@ -240,11 +244,15 @@ export class UserQueries {
     const params: unknown[] = [caller.instance.id];
     const add = (sql: string, value: string) => {
       params.push(value);
-      conditions.push(sql.replace('?', `$${params.length}`));
+      conditions.push(sql.replaceAll('?', `$${params.length}`));
     };
-    if (username) add('username = ?', username);
+    if (username) {
+      add('username_scope = ?', usernameScope(orgId, perOrg));
+      add('lower(username) = lower(?)', username);
+    } else if (perOrg) {
+      add('resource_owner = ?', orgId);
+    }
     if (email) add('email = ?', email);
-    if (perOrg) add('resource_owner = ?', orgId);
     const rows = await this.tx.reader.query(`SELECT 1 FROM users WHERE ${conditions.join(' AND ')} LIMIT 1`, params);
     return rows.length === 0;
   }

@@ -482,7 +482,24 @@ export class UsersService {
     caller: Caller,
     userId: string,
     verification: Verification,
-    mustBePending = false,
+  ): Promise<{ event: WrittenEvent; code?: string }> {
+    return this.issueInviteCode(caller, userId, verification, false);
+  }
+
+  /**
+   * ResendInviteCode: a new code sent the way the pending one was. ZITADEL (COMMAND-Wr3gq,
+   * FailedPrecondition) resends only a code that was sent: none pending, or one returned to the
+   * caller that created it, leaves nothing to resend.
+   */
+  async resendInviteCode(caller: Caller, userId: string): Promise<{ event: WrittenEvent }> {
+    return this.issueInviteCode(caller, userId, { kind: 'send' }, true);
+  }
+
+  private issueInviteCode(
+    caller: Caller,
+    userId: string,
+    verification: Verification,
+    resend: boolean,
   ): Promise<{ event: WrittenEvent; code?: string }> {
     return this.tx.run(async (tx) => {
       const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true, secrets: true });
@@ -493,7 +510,7 @@ export class UsersService {
         (await this.idpLinkQueries.hasAny(tx, caller.instance.id, user.id))
       )
         throw errors.alreadyInitialised();
-      if (mustBePending && !(await this.codes.pending(tx, caller.instance.id, user.id, 'invite')))
+      if (resend && !(await this.codes.pendingSent(tx, caller.instance.id, user.id, 'invite')))
         throw errors.noInviteCode();
       return this.contacts.issueCodeAlone(tx, caller, user, 'invite', verification);
     });

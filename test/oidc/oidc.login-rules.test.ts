@@ -22,6 +22,7 @@ import {
   PASSWORD,
   REDIRECT,
   addOidcApp,
+  authorizationRequest,
   authorize,
   codeFlow,
   createCallback,
@@ -32,6 +33,7 @@ import {
   passwordSession,
   rp,
   setBackChannelLogout,
+  submitForm,
   userinfoStatus,
   type OidcWorld,
 } from './support.js';
@@ -371,5 +373,72 @@ describe('back-channel logout', () => {
     } finally {
       await setBackChannelLogout(server.baseUrl, server.adminPat, true);
     }
+  });
+});
+
+describe('authorization requests by form POST (OpenID Connect Core §3.1.2.1; zitadel/oidc ParseAuthorizeRequest reads GET and POST alike)', () => {
+  /** The request the RP would send by GET, form-posted to the authorization endpoint instead. */
+  async function postAuthorization(browser: Browser, params: Record<string, string> = {}) {
+    const { url, verifier, state } = await authorizationRequest(config, params, 'openid offline_access');
+    const endpoint = new URL(url);
+    const res = await browser.get(`${endpoint.origin}${endpoint.pathname}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: endpoint.searchParams.toString(),
+    });
+    return { res, verifier, state };
+  }
+
+  it('reaches the login page and, signed in there, a code that gives tokens (offline_access: a refresh token, as by GET)', async () => {
+    const browser = new Browser();
+    const { res, verifier, state } = await postAuthorization(browser);
+    // On as the same request by GET: a top-level navigation, which carries the SameSite=Lax session cookie.
+    expect(res.status).toBe(303);
+    const asGet = new URL(res.headers.get('location')!, server.baseUrl);
+    expect(asGet.pathname).toBe('/oauth/v2/authorize');
+    expect(asGet.searchParams.get('client_id')).toBe(world.web.clientId);
+    let page = await browser.follow(asGet.toString(), server.baseUrl);
+    expect(new URL(page.url).pathname).toBe('/ui/v2/login/loginname');
+    expect(page.res?.status).toBe(200);
+    page = await submitForm(browser, server.baseUrl, page, { loginName: world.user.username });
+    page = await submitForm(browser, server.baseUrl, page, { password: PASSWORD });
+    expect(page.url.startsWith(REDIRECT)).toBe(true);
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url), {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
+    expect(tokens.claims()?.sub).toBe(world.user.id);
+    expect(tokens.refresh_token).toBeDefined();
+
+    // Signed in at the provider now: a POST with prompt=none completes without the login.
+    const silent = await postAuthorization(browser, { prompt: 'none' });
+    const { url } = await browser.follow(
+      new URL(silent.res.headers.get('location')!, server.baseUrl).toString(),
+      server.baseUrl,
+    );
+    expect(url.startsWith(REDIRECT)).toBe(true);
+    expect(new URL(url).searchParams.get('code')).toBeTruthy();
+  });
+
+  it('refuses an unregistered redirect URI with an error page, without redirecting there, as by GET (zitadel/oidc ValidateAuthReqRedirectURI)', async () => {
+    const evil = 'http://localhost:4455/elsewhere';
+    const { res } = await postAuthorization(new Browser(), { redirect_uri: evil });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('location')).toBeNull();
+    const page = await res.text();
+    expect(page).toContain('invalid_request');
+    expect(page).not.toContain(evil);
+  });
+
+  it('refuses a body that is not a form (OIDC Core §3.1.2.1: Form Serialization)', async () => {
+    const res = await fetch(`${server.baseUrl}/oauth/v2/authorize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: world.web.clientId, redirect_uri: REDIRECT, response_type: 'code' }),
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('location')).toBeNull();
+    expect(await res.text()).toContain('invalid_request');
   });
 });

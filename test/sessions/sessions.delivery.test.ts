@@ -3,13 +3,16 @@ import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_servic
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { client } from '../support/clients.js';
 import {
+  eventually,
+  MailCatcher,
+  SmsWebhook,
+  smtpProviderFor,
   startWithReceivers,
   uniquePhone,
-  type MailCatcher,
   type ReceivingServer,
-  type SmsWebhook,
 } from '../support/receivers.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
+import { adminV1 } from '../support/v1-clients.js';
 import { PASSWORD, addHuman, errorOf, loginClient } from './support/sessions.js';
 
 let smtp: MailCatcher;
@@ -148,6 +151,55 @@ describe('OTP codes without a channel', () => {
       ).toEqual([{ channel: 'sms', template: 'otp' }]);
     } finally {
       await bare.close();
+    }
+  });
+});
+
+describe("OTP codes through the instance's own providers", () => {
+  it("an instance whose active email and SMS providers were set through the admin API, on a server with no email or SMS settings, sends OTP email and SMS codes that check the session (ZITADEL sends through the instance's active provider)", async () => {
+    const mails = await new MailCatcher().start();
+    const gateway = await new SmsWebhook().start();
+    // Only the instance's providers: the server has no PORTCULLIS_SMTP_HOST or SMS webhook.
+    const bare = await bootTestServer({
+      PORTCULLIS_NOTIFICATION_RETRY_SECONDS: '1',
+      PORTCULLIS_OUTBOUND_ALLOW_PRIVATE: 'true',
+    });
+    try {
+      const admin = adminV1(bare.baseUrl, bare.adminPat);
+      const sender = { senderAddress: 'login@instance.test', senderName: 'Instance', replyToAddress: '' };
+      await admin.activateEmailProvider({ id: (await admin.addEmailProviderSMTP(smtpProviderFor(mails, sender))).id });
+      await admin.activateSMSProvider({
+        id: (await admin.addSMSProviderHTTP({ endpoint: gateway.url, description: 'instance SMS' })).id,
+      });
+      const phone = uniquePhone();
+      const { userId, username } = await addHuman(bare, { phone });
+      const users = client(UserService, 'grpc', bare.baseUrl, bare.adminPat);
+      await users.addOTPEmail({ userId });
+      await users.addOTPSMS({ userId });
+
+      const sessions = client(SessionService, 'grpc', bare.baseUrl, await loginClient(bare));
+      const created = await sessions.createSession({
+        checks: { user: { search: { case: 'userId', value: userId } }, password: { password: PASSWORD } },
+        challenges: { otpEmail: { deliveryType: { case: 'sendCode', value: {} } }, otpSms: { returnCode: false } },
+      });
+      const [mail] = await mails.waitFor(`${username}@example.com`);
+      expect(mail.from?.value[0]?.address).toBe('login@instance.test');
+      const texted = await eventually(
+        () => gateway.received.find((s) => JSON.stringify(s.body).includes(phone)),
+        'the OTP SMS through the instance provider',
+      );
+      const smsCode = (texted.body as unknown as { args: { code: string } }).args.code;
+
+      const set = await sessions.setSession({
+        sessionId: created.sessionId,
+        checks: { otpEmail: { code: codeIn(mail.text)! }, otpSms: { code: smsCode } },
+      });
+      const { session } = await sessions.getSession({ sessionId: created.sessionId, sessionToken: set.sessionToken });
+      expect(session?.factors?.otpEmail?.verifiedAt).toBeDefined();
+      expect(session?.factors?.otpSms?.verifiedAt).toBeDefined();
+    } finally {
+      await bare.close();
+      await Promise.all([mails.stop(), gateway.stop()]);
     }
   });
 });

@@ -355,6 +355,22 @@ describe.each(['grpc', 'connect-h1'] as const)('users over %s', (transport) => {
     );
   });
 
+  it('ResendInviteCode resends only an invite code that was sent: none, or one returned to the caller, is FAILED_PRECONDITION (ZITADEL COMMAND-Wr3gq)', async () => {
+    const { userId } = await users().addHumanUser({
+      username: unique('resend'),
+      profile: { givenName: 'R', familyName: 'S' },
+      email: { email: 'resend@example.com', verification: { case: 'returnCode', value: {} } },
+    });
+    expect(await codeOf(users().resendInviteCode({ userId }))).toBe(Code.FailedPrecondition);
+    await users().createInviteCode({ userId, verification: { case: 'returnCode', value: {} } });
+    expect(await codeOf(users().resendInviteCode({ userId }))).toBe(Code.FailedPrecondition);
+    await users().createInviteCode({ userId, verification: { case: 'sendCode', value: {} } });
+    expect(await codeOf(users().resendInviteCode({ userId }))).toBe('ok');
+    // A returned code replaces the sent one, and with it what can be resent.
+    await users().createInviteCode({ userId, verification: { case: 'returnCode', value: {} } });
+    expect(await codeOf(users().resendInviteCode({ userId }))).toBe(Code.FailedPrecondition);
+  });
+
   it("refuses an invite once the user has a passkey, but not for a verified email alone (ZITADEL's rule)", async () => {
     const { userId } = await users().addHumanUser({
       username: unique('inv'),

@@ -1,10 +1,11 @@
 import { Code } from '@connectrpc/connect';
 import { hash as argon2Hash } from '@node-rs/argon2';
+import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import bcrypt from 'bcryptjs';
 import { client } from '../support/clients.js';
-import { managementV1, restV1, v1Code } from '../support/v1-clients.js';
+import { adminV1, managementV1, restV1, v1Code } from '../support/v1-clients.js';
 import { failure, twoOrgs, unique, type TwoOrgs } from './v1-fixtures.js';
 
 // zitadel.user.v1 enum numbers the SDK sends and reads.
@@ -156,6 +157,33 @@ describe('management v1 users: create and read (ZITADEL management AddHumanUser,
     expect((await m.isUserUnique({ userName, email: `${userName}@example.test` })).isUnique).toBe(false);
     expect((await m.isUserUnique({ userName, email: 'other@example.test' })).isUnique).toBe(true);
     expect((await m.isUserUnique({ userName: unique('free') })).isUnique).toBe(true);
+  });
+
+  it("IsUserUnique counts a username where ZITADEL's username unique constraint does: in the org when its domain policy scopes usernames to it, else instance-wide, case-insensitively", async () => {
+    const admin = adminV1(base(), t.env.server.adminPat);
+    const orgs = client(OrgV2beta, 'grpc', base(), t.env.server.adminPat);
+    const org = async (perOrg: boolean) => {
+      const { id } = await orgs.createOrganization({ name: unique(perOrg ? 'per-org' : 'instance-wide') });
+      await admin.addCustomOrgIAMPolicy({ orgId: id, userLoginMustBeDomain: perOrg });
+      return id;
+    };
+    const [perOrgA, perOrgB, wide] = [await org(true), await org(true), await org(false)];
+    const inOrg = (orgId: string) => mgmt(t.env.server.adminPat, orgId);
+    const { userName } = await addHuman(t.env.server.adminPat, {}, perOrgA);
+
+    expect((await inOrg(perOrgA).isUserUnique({ userName })).isUnique).toBe(false);
+    // The user of perOrgA holds the name in its org only: elsewhere AddHumanUser takes it.
+    expect((await inOrg(wide).isUserUnique({ userName })).isUnique).toBe(true);
+    expect((await inOrg(perOrgB).isUserUnique({ userName })).isUnique).toBe(true);
+    await addHuman(t.env.server.adminPat, { userName }, wide);
+
+    // Now held instance-wide, in any letter case; an org whose usernames are its own still has it free.
+    const upper = userName.toUpperCase();
+    expect((await inOrg(wide).isUserUnique({ userName: upper })).isUnique).toBe(false);
+    expect(await v1Code(addHuman(t.env.server.adminPat, { userName: upper }, wide))).toBe(Code.AlreadyExists);
+    expect((await inOrg(perOrgB).isUserUnique({ userName: upper })).isUnique).toBe(true);
+    await addHuman(t.env.server.adminPat, { userName: upper }, perOrgB);
+    expect((await inOrg(perOrgB).isUserUnique({ userName })).isUnique).toBe(false);
   });
 
   it('GetUserByLoginNameGlobal finds a user of any org with user.global.read (IAM owner)', async () => {

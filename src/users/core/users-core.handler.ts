@@ -281,9 +281,7 @@ export class UsersCoreHandler implements OnModuleInit {
       return { details: details(r.event), inviteCode: r.code };
     },
     resendInviteCode: async (req, ctx) => ({
-      details: details(
-        (await this.users.createInviteCode(authenticatedCallerOf(ctx), req.userId, { kind: 'send' }, true)).event,
-      ),
+      details: details((await this.users.resendInviteCode(authenticatedCallerOf(ctx), req.userId)).event),
     }),
     verifyInviteCode: async (req, ctx) => ({
       details: details(await this.users.verifyInviteCode(authenticatedCallerOf(ctx), req.userId, req.verificationCode)),

@@ -316,7 +316,9 @@ export class WebAuthnService {
       if (user.type !== 'human') throw notHuman();
       if (medium.kind === 'send' && !user.email) throw noEmailForLink();
       const codeId = this.ids.next();
-      const { code, expiresAt } = await this.codes.issue(tx, caller.instance.id, userId, 'passkeyRegistration', codeId);
+      const { code, expiresAt } = await this.codes.issue(tx, caller.instance.id, userId, 'passkeyRegistration', {
+        id: codeId,
+      });
       const event = await this.users.push(tx, caller, user, [
         {
           type: 'user.human.passwordless.initialization.code.requested',
@@ -349,7 +351,7 @@ export class WebAuthnService {
         const base = loginBaseUrl(this.config.loginUiUrl, caller.origin ?? new URL(this.config.externalUrl).origin);
         return { codeId, link: loginPageLink(notification, base), expiresAt, event };
       }
-      // Queued in this transaction: no channel configured refuses the whole request.
+      // Queued in this transaction: a recipient or link template the outbox refuses fails the whole request.
       await this.notifier.enqueue(tx, caller.instance.id, { ...notification, urlTemplate: medium.urlTemplate });
       return { codeId, expiresAt, event };
     }, options.outer);
