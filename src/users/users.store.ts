@@ -187,6 +187,27 @@ export class UserStore {
   }
 
   /**
+   * The users a domain that the org `orgId` verifies claims, locked: ZITADEL's
+   * getClaimedUserIDsOfOrgDomain takes the users of other orgs whose preferred login name ends
+   * with `@<domain>` (ignoring case). A user whose usernames are unique per org logs in as
+   * `<username>@<its org's primary domain>`, which another org's domain never ends, so only users
+   * of the instance-wide scope can match.
+   */
+  async claimableByDomain(tx: EntityManager, instanceId: string, orgId: string, domain: string): Promise<User[]> {
+    const suffix = `@${domain.toLowerCase()}`;
+    return tx
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .setLock('pessimistic_write')
+      .where(
+        `u.instance_id = :i AND u.resource_owner <> :o AND u.username_scope = '' AND right(lower(u.username), :n) = :suffix`,
+        { i: instanceId, o: orgId, n: suffix.length, suffix },
+      )
+      .orderBy('u.id')
+      .getMany();
+  }
+
+  /**
    * A new user and its first events in one statement, atomic without a transaction: the org is
    * read and held (FOR SHARE) in it, so it stays active and keeps its username scope until the
    * user is in; the username's unique index decides between concurrent writers of one name (the
