@@ -33,8 +33,8 @@ export class OrgAdminUsers implements OrgPeople {
     return this.users.addHuman(tx, caller, orgId, human as NewHumanUser);
   }
 
-  rescopeUsernames(tx: EntityManager, instanceId: string, orgIds: readonly string[], perOrg: boolean): Promise<void> {
-    return this.store.rescopeUsernames(tx, instanceId, orgIds, perOrg);
+  rescopeUsernames(tx: EntityManager, caller: Caller, orgIds: readonly string[], perOrg: boolean): Promise<void> {
+    return this.store.rescopeUsernames(tx, caller, orgIds, perOrg);
   }
 
   claimUsernames(tx: EntityManager, caller: Caller, orgId: string, domain: string): Promise<void> {
