@@ -15,8 +15,9 @@ export interface RenderedEmail {
 /**
  * The placeholders ZITADEL documents for `url_template` (Go `text/template` field names) across
  * its kinds (the OTP email challenge's: Code, UserID, LoginName, DisplayName, PreferredLanguage,
- * SessionID; the domain claimed message's: Domain, TempUsername), and where their values come from. Every template accepts them all; one a kind does
- * not carry renders empty, as a zero-valued Go field does.
+ * SessionID; the domain claimed message's: Domain, TempUsername), and where their values come
+ * from. Every template accepts them all; one a kind does not carry renders empty, as a
+ * zero-valued Go field does.
  */
 const PLACEHOLDERS: Readonly<Record<string, (n: OutboundNotification) => string | undefined>> = {
   UserID: (n) => n.userId,

@@ -417,7 +417,8 @@ export class OrgsService {
   /**
    * Adds a domain of the org's own choosing. As ZITADEL's prepareAddOrgDomain, it is verified at
    * once when the domain policy in force for the org does not ask for validation
-   * (`validateOrgDomains = false`), claiming the usernames in it, and waits for a challenge otherwise.
+   * (`validateOrgDomains = false`), claiming the usernames in it, and waits for a challenge
+   * otherwise.
    */
   private async addCustomDomain(
     tx: EntityManager,
