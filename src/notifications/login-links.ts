@@ -5,8 +5,9 @@ import { renderUrl } from './templates.js';
  * The hosted login's pages a code's email links to when the caller gave no URL template, as
  * ZITADEL links to its login's pages: email verification and invitations open `/verify`
  * (`invite=true` for an invitation and v1's initialization code, which the same page redeems), a password reset `/password/set`, a passkey registration
- * link `/passkey/set`. Each page takes the parameters the hosted login reads (src/login), and
- * `organization` as ZITADEL's Login V2 does. Other notifications (phone codes, sign-in OTPs) carry
+ * link `/passkey/set`, a domain claimed notice the login name page (ZITADEL's LoginLink). Each
+ * page takes the parameters the hosted login reads (src/login), and `organization` as ZITADEL's
+ * Login V2 does. Other notifications (phone codes, sign-in OTPs) carry
  * the code alone.
  */
 const PAGES: { readonly [K in NotificationTemplate]?: string } = {
@@ -14,6 +15,7 @@ const PAGES: { readonly [K in NotificationTemplate]?: string } = {
   inviteCode: '/verify?userId={{.UserID}}&code={{.Code}}&invite=true&organization={{.OrgID}}',
   initCode: '/verify?userId={{.UserID}}&code={{.Code}}&invite=true&organization={{.OrgID}}',
   passwordReset: '/password/set?userId={{.UserID}}&code={{.Code}}&organization={{.OrgID}}',
+  domainClaimed: '/loginname?organization={{.OrgID}}',
   passkeyRegistration: '/passkey/set?userId={{.UserID}}&codeId={{.CodeID}}&code={{.Code}}&organization={{.OrgID}}',
 };
 

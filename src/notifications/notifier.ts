@@ -9,7 +9,8 @@ export type NotificationTemplate =
   | 'inviteCode'
   | 'initCode'
   | 'passkeyRegistration'
-  | 'otp';
+  | 'otp'
+  | 'domainClaimed';
 
 export interface OutboundNotification {
   readonly channel: 'email' | 'sms';

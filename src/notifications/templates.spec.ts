@@ -85,6 +85,7 @@ describe('renderEmail', () => {
     initCode: /initialize your account/i,
     passkeyRegistration: /passkey/i,
     otp: /one-time/i,
+    domainClaimed: /login name has changed/i,
   };
 
   it.each(Object.entries(subjects) as [NotificationTemplate, RegExp][])(

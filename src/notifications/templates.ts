@@ -15,8 +15,9 @@ export interface RenderedEmail {
 /**
  * The placeholders ZITADEL documents for `url_template` (Go `text/template` field names) across
  * its kinds (the OTP email challenge's: Code, UserID, LoginName, DisplayName, PreferredLanguage,
- * SessionID), and where their values come from. Every template accepts them all; one a kind does
- * not carry renders empty, as a zero-valued Go field does.
+ * SessionID; the domain claimed message's: Domain, TempUsername), and where their values come
+ * from. Every template accepts them all; one a kind does not carry renders empty, as a
+ * zero-valued Go field does.
  */
 const PLACEHOLDERS: Readonly<Record<string, (n: OutboundNotification) => string | undefined>> = {
   UserID: (n) => n.userId,
@@ -26,6 +27,8 @@ const PLACEHOLDERS: Readonly<Record<string, (n: OutboundNotification) => string 
   DisplayName: (n) => n.data.displayName,
   PreferredLanguage: (n) => n.data.preferredLanguage,
   SessionID: (n) => n.data.sessionId,
+  Domain: (n) => n.data.domain,
+  TempUsername: (n) => n.data.tempUsername,
   CodeID: (n) => n.data.codeId ?? n.data.passkeyId,
   PasskeyID: (n) => n.data.passkeyId ?? n.data.codeId,
 };
@@ -47,6 +50,7 @@ export function messageTextTypeOf(n: Pick<OutboundNotification, 'template' | 'ch
     initCode: 'InitCode',
     passkeyRegistration: 'PasswordlessRegistration',
     otp: n.channel === 'sms' ? 'VerifySMSOTP' : 'VerifyEmailOTP',
+    domainClaimed: 'DomainClaimed',
   };
   return types[n.template];
 }
@@ -163,6 +167,13 @@ const WORDING: Readonly<Record<NotificationTemplate, Wording>> = {
     intro: 'Use this one-time code to sign in',
     action: 'Sign in',
     sms: 'Your one-time sign-in code',
+  },
+  domainClaimed: {
+    subject: () => 'Your login name has changed',
+    intro:
+      'An organization has claimed the domain of your login name. Sign in with this temporary login name and choose a new one',
+    action: 'Sign in',
+    sms: 'Your temporary login name',
   },
 };
 

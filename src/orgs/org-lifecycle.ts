@@ -21,10 +21,16 @@ export interface OrgPeople {
     human: unknown,
   ): Promise<{ readonly userId: string; readonly emailCode?: string }>;
   /**
-   * Moves the orgs' users to the username scope the orgs' new policy gives them, in the caller's
-   * transaction; a username that would be held twice fails the change (AlreadyExists).
+   * Moves the orgs' users to the username scope the orgs' new policy gives them, renaming them so
+   * their login names stay, in the caller's transaction; a username that would be held twice
+   * fails the change (AlreadyExists).
    */
-  rescopeUsernames(tx: EntityManager, instanceId: string, orgIds: readonly string[], perOrg: boolean): Promise<void>;
+  rescopeUsernames(tx: EntityManager, caller: Caller, orgIds: readonly string[], perOrg: boolean): Promise<void>;
+  /**
+   * The org has just verified the domain (in the caller's transaction): the users of other orgs
+   * whose login names end with `@<domain>` lose them to it.
+   */
+  claimUsernames(tx: EntityManager, caller: Caller, orgId: string, domain: string): Promise<void>;
 }
 
 /** Removes what a context keeps for an org that is being deleted, in the deleting transaction. */

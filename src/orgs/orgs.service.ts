@@ -125,6 +125,8 @@ export class OrgsService {
         { type: 'org.domain.verified', payload: { domain } },
         { type: 'org.domain.primary.set', payload: { domain } },
       ]);
+      // ZITADEL's SetUpOrg / AddOrganization claim the users of the generated domain too.
+      await people.claimUsernames(tx, caller, id, domain);
       if (custom && custom !== domain) written = await this.addCustomDomain(tx, caller, id, custom, now);
       const admins = await this.addAdmins(tx, caller, id, input.admins, humans);
       return { id, details: details(written, now), admins };
@@ -341,7 +343,9 @@ export class OrgsService {
         (err) => (isUniqueViolation(err, 'org_domains_verified') ? errors.domainVerifiedElsewhere(domain) : err),
       );
       if (!result.affected) throw errors.domainAlreadyVerified(domain);
-      return details(await this.push(tx, caller, orgId, [{ type: 'org.domain.verified', payload: { domain } }]));
+      const verified = await this.push(tx, caller, orgId, [{ type: 'org.domain.verified', payload: { domain } }]);
+      await this.lifecycle.people().claimUsernames(tx, caller, orgId, domain);
+      return details(verified);
     });
   }
 
@@ -413,7 +417,8 @@ export class OrgsService {
   /**
    * Adds a domain of the org's own choosing. As ZITADEL's prepareAddOrgDomain, it is verified at
    * once when the domain policy in force for the org does not ask for validation
-   * (`validateOrgDomains = false`), and waits for a challenge otherwise.
+   * (`validateOrgDomains = false`), claiming the usernames in it, and waits for a challenge
+   * otherwise.
    */
   private async addCustomDomain(
     tx: EntityManager,
@@ -439,10 +444,12 @@ export class OrgsService {
       },
       errors.domainVerifiedElsewhere,
     );
-    return this.push(tx, caller, orgId, [
+    const written = await this.push(tx, caller, orgId, [
       { type: 'org.domain.added', payload: { domain } },
       ...(isVerified ? [{ type: 'org.domain.verified', payload: { domain } }] : []),
     ]);
+    if (isVerified) await this.lifecycle.people().claimUsernames(tx, caller, orgId, domain);
+    return written;
   }
 
   private async insertOrg(tx: EntityManager, org: Org): Promise<void> {

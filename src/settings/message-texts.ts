@@ -81,7 +81,7 @@ const BUILT_IN: { readonly [T in MessageTextType]: MessageTextFields } = {
   VerifyEmailOTP: builtIn('Your one-time sign-in code', 'Use this one-time code to sign in: {{.OTP}}', 'Sign in'),
   DomainClaimed: builtIn(
     'Your login name has changed',
-    'The domain {{.Domain}} has been claimed by an organization; your login name is now {{.Username}}.',
+    'The domain {{.Domain}} has been claimed by an organization; your login name is now {{.TempUsername}}.',
     'Sign in',
   ),
   PasswordlessRegistration: builtIn(

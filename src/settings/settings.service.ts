@@ -218,7 +218,7 @@ export class SettingsService {
       if (options.refuseUnchanged && samePolicy(current, next)) throw errors.policyUnchanged(KIND_NAMES[kind]);
       const type = kind === 'security' || kind === 'general' ? 'set' : options.add ? 'added' : 'changed';
       const changed = await this.store(tx, caller, kind, owner, next, `instance.${EVENT_NAMES[kind]}.${type}`, stored);
-      if (kind === 'domain') await this.usernamesFollow(tx, caller.instance.id, null, next as DomainSettings);
+      if (kind === 'domain') await this.usernamesFollow(tx, caller, null, next as DomainSettings);
       return changed;
     }, options.outer);
   }
@@ -248,7 +248,7 @@ export class SettingsService {
       const inherited = await this.policies.resolve(kind, caller.instance.id, undefined, tx);
       const next = this.validated(kind, build(inherited.settings));
       const added = await this.store(tx, caller, kind, owner, next, `org.${EVENT_NAMES[kind]}.added`, null, 'insert');
-      if (kind === 'domain') await this.usernamesFollow(tx, caller.instance.id, orgId, next as DomainSettings);
+      if (kind === 'domain') await this.usernamesFollow(tx, caller, orgId, next as DomainSettings);
       await then?.(tx);
       return added;
     });
@@ -293,7 +293,7 @@ export class SettingsService {
       const next = this.validated(kind, change(current));
       if (samePolicy(current, next)) throw errors.policyUnchanged(KIND_NAMES[kind]);
       const changed = await this.store(tx, caller, kind, owner, next, `org.${EVENT_NAMES[kind]}.changed`, stored);
-      if (kind === 'domain') await this.usernamesFollow(tx, caller.instance.id, orgId, next as DomainSettings);
+      if (kind === 'domain') await this.usernamesFollow(tx, caller, orgId, next as DomainSettings);
       return changed;
     });
   }
@@ -316,7 +316,7 @@ export class SettingsService {
       if (kind === 'login') await this.idps.clearOrgLoginPolicy(tx, caller.instance.id, owner.id);
       if (kind === 'domain') {
         const inherited = await this.policies.resolve('domain', caller.instance.id, undefined, tx);
-        await this.usernamesFollow(tx, caller.instance.id, orgId, inherited.settings);
+        await this.usernamesFollow(tx, caller, orgId, inherited.settings);
       }
       return details(await this.push(tx, caller, owner, `org.${EVENT_NAMES[kind]}.removed`, {}));
     });
@@ -449,17 +449,18 @@ export class SettingsService {
   // ---- internals --------------------------------------------------------------------------
 
   /**
-   * ZITADEL moves every affected user's username unique constraint when a domain policy changes
-   * `userLoginMustBeDomain` (and the change fails when two would clash): the orgs now under
-   * `policy` (the org whose own policy changed, or for the instance's, every org without its own)
-   * take its username scope, then their users do, in the policy change's transaction.
+   * ZITADEL renames every affected user and moves its username unique constraint when a domain
+   * policy changes `userLoginMustBeDomain` (and the change fails when two would clash): the orgs
+   * now under `policy` (the org whose own policy changed, or for the instance's, every org without
+   * its own) take its username scope, then their users do, in the policy change's transaction.
    */
   private async usernamesFollow(
     tx: EntityManager,
-    instanceId: string,
+    caller: Caller,
     orgId: string | null,
     policy: DomainSettings,
   ): Promise<void> {
+    const instanceId = caller.instance.id;
     const perOrg = policy.userLoginMustBeDomain;
     const orgs =
       orgId !== null
@@ -473,7 +474,7 @@ export class SettingsService {
             ).map((p) => p.owner),
           };
     const changed = await this.orgs.setUsernamesPerOrg(tx, instanceId, orgs, perOrg);
-    if (changed.length) await this.orgLifecycle.people().rescopeUsernames(tx, instanceId, changed, perOrg);
+    if (changed.length) await this.orgLifecycle.people().rescopeUsernames(tx, caller, changed, perOrg);
   }
 
   private validated<K extends PolicyKind>(kind: K, body: PolicyBodies[K]): PolicyBodies[K] {

@@ -4,17 +4,20 @@ import type { OrgPeople } from '../orgs/org-lifecycle.js';
 import type { Caller } from '../platform/rpc/call-context.js';
 import { newHuman, type HumanRequest } from './users.mapper.js';
 import { UsersService, type NewHumanUser } from './users.service.js';
+import { UsernameClaims } from './username-claims.js';
 import { UserStore } from './users.store.js';
 
 /**
  * Users' part in an org's commands: the admins AddOrganization names, created or found in the
- * unit of work, and the usernames' scope when the org's domain policy changes.
+ * unit of work, the usernames' scope when the org's domain policy changes, and the usernames a
+ * domain it verifies claims.
  */
 @Injectable()
 export class OrgAdminUsers implements OrgPeople {
   constructor(
     private readonly users: UsersService,
     private readonly store: UserStore,
+    private readonly claims: UsernameClaims,
   ) {}
 
   /** The org API hands over the admin's AddHumanUserRequest message as it came in. */
@@ -30,7 +33,11 @@ export class OrgAdminUsers implements OrgPeople {
     return this.users.addHuman(tx, caller, orgId, human as NewHumanUser);
   }
 
-  rescopeUsernames(tx: EntityManager, instanceId: string, orgIds: readonly string[], perOrg: boolean): Promise<void> {
-    return this.store.rescopeUsernames(tx, instanceId, orgIds, perOrg);
+  rescopeUsernames(tx: EntityManager, caller: Caller, orgIds: readonly string[], perOrg: boolean): Promise<void> {
+    return this.store.rescopeUsernames(tx, caller, orgIds, perOrg);
+  }
+
+  claimUsernames(tx: EntityManager, caller: Caller, orgId: string, domain: string): Promise<void> {
+    return this.claims.claim(tx, caller, orgId, domain);
   }
 }

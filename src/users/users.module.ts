@@ -13,6 +13,7 @@ import { OrgAdminUsers } from './org-people.js';
 import { PatStrategy } from './pat.strategy.js';
 import { UserContacts } from './user-contacts.service.js';
 import { UserImportService } from './user-import.service.js';
+import { UsernameClaims } from './username-claims.js';
 import { UserMetadataService } from './user-metadata.service.js';
 import { UserQueries } from './users.queries.js';
 import { UserLookups } from './user-lookups.queries.js';
@@ -34,6 +35,7 @@ import { UserStore } from './users.store.js';
   imports: [OrgsModule, IdpsModule, UsersSharedModule, UserCredentialsModule, UserMfaModule],
   providers: [
     OrgAdminUsers,
+    UsernameClaims,
     UsersService,
     UserContacts,
     UserMetadataService,

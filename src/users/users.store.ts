@@ -166,24 +166,63 @@ export class UserStore {
   }
 
   /**
-   * The orgs' users take the username scope of their orgs' new domain policy (the policy change's
-   * transaction): two users the new scope gives one username fail the change, as in ZITADEL.
+   * The orgs' users take the username scope of their orgs' new domain policy, and their usernames
+   * change as ZITADEL's DomainPolicyUsernamesWriteModel.newUsername changes them, so that the
+   * login names stay what they were: leaving per-org usernames appends `@<the org's primary
+   * domain>`; entering them strips a trailing `@<a verified domain of the org>` (not a bare one).
+   * Every user gets `user.username.changed`, as in ZITADEL. Two users the new scope gives one
+   * username fail the change (ZITADEL's unique constraint does too).
    */
-  async rescopeUsernames(
-    tx: EntityManager,
-    instanceId: string,
-    orgIds: readonly string[],
-    perOrg: boolean,
-  ): Promise<void> {
-    await tx
-      .query(
-        `UPDATE users SET username_scope = CASE WHEN $3 THEN resource_owner ELSE '' END
-          WHERE instance_id = $1 AND resource_owner = ANY($2)`,
-        [instanceId, [...orgIds], perOrg],
+  async rescopeUsernames(tx: EntityManager, caller: Caller, orgIds: readonly string[], perOrg: boolean): Promise<void> {
+    const instanceId = caller.instance.id;
+    const orgs = perOrg
+      ? await this.orgs.verifiedDomains(instanceId, orgIds, tx)
+      : new Map([...(await this.orgs.summaries(instanceId, orgIds, tx))].map(([id, o]) => [id, [o.primaryDomain]]));
+    for (const orgId of orgIds) {
+      const suffixes = (orgs.get(orgId) ?? []).map((domain) => `@${domain}`);
+      const renamed: { id: string; username: string }[] = await tx
+        .query(
+          perOrg
+            ? `UPDATE users u SET username_scope = u.resource_owner,
+                 username = COALESCE((SELECT left(u.username, length(u.username) - length(s)) FROM unnest($3::text[]) s
+                                       WHERE length(u.username) > length(s) AND right(lower(u.username), length(s)) = s
+                                       LIMIT 1), u.username)
+                WHERE u.instance_id = $1 AND u.resource_owner = $2 RETURNING u.id, u.username`
+            : `UPDATE users SET username_scope = '', username = username || COALESCE(($3::text[])[1], '')
+                WHERE instance_id = $1 AND resource_owner = $2 RETURNING id, username`,
+          [instanceId, orgId, suffixes],
+        )
+        .then(([rows]: [{ id: string; username: string }[], number]) => rows)
+        .catch((err: unknown) => {
+          throw isUniqueViolation(err, USERNAME_INDEX) ? errors.usernamesClash() : err;
+        });
+      for (const user of renamed) {
+        await this.push(tx, caller, { id: user.id, resourceOwner: orgId }, [
+          { type: 'user.username.changed', payload: { username: user.username } },
+        ]);
+      }
+    }
+  }
+
+  /**
+   * The users a domain that the org `orgId` verifies claims, locked: ZITADEL's
+   * getClaimedUserIDsOfOrgDomain takes the users of other orgs whose preferred login name ends
+   * with `@<domain>` (ignoring case). A user whose usernames are unique per org logs in as
+   * `<username>@<its org's primary domain>`, which another org's domain never ends, so only users
+   * of the instance-wide scope can match.
+   */
+  async claimableByDomain(tx: EntityManager, instanceId: string, orgId: string, domain: string): Promise<User[]> {
+    const suffix = `@${domain.toLowerCase()}`;
+    return tx
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .setLock('pessimistic_write')
+      .where(
+        `u.instance_id = :i AND u.resource_owner <> :o AND u.username_scope = '' AND right(lower(u.username), :n) = :suffix`,
+        { i: instanceId, o: orgId, n: suffix.length, suffix },
       )
-      .catch((err: unknown) => {
-        throw isUniqueViolation(err, USERNAME_INDEX) ? errors.usernamesClash() : err;
-      });
+      .orderBy('u.id')
+      .getMany();
   }
 
   /**

@@ -1493,6 +1493,13 @@ describeInBrowser('the admin console at /ui/console (issue #20)', () => {
       userLoginMustBeDomain: wasMust,
       isDefault: true,
     });
+    if (!wasMust) {
+      // ZITADEL's DomainPolicyUsernamesWriteModel.newUsername: back to instance-wide usernames, the
+      // org's users keep their login names, `admin@<the org's primary domain>`. Later tests sign in as `admin`.
+      const renamed = (await api(UserService).listUsers({})).result.find((u) => u.username.startsWith('admin@'));
+      expect(renamed?.details?.resourceOwner).toBe(ownOrgId);
+      await api(UserService).updateHumanUser({ userId: renamed!.userId, username: 'admin' });
+    }
     // The instance's: legal and support, notifications, security and OIDC token lifetimes (instance only), login lifetimes and factors.
     await page.getByLabel('Level').selectOption({ label: 'Instance defaults' });
     const legal = panel(page, 'Legal and support');

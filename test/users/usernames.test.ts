@@ -8,8 +8,9 @@ import { adminV1, v1Code } from '../support/v1-clients.js';
 /**
  * ZITADEL's username rule (internal/repository/user/user.go): a username is a unique constraint
  * keyed by the username alone, or by the username and the org when the org's domain policy says
- * `userLoginMustBeDomain`. Two users clash exactly when those keys are equal, and a domain policy
- * change moves every affected user's key, failing when two would clash.
+ * `userLoginMustBeDomain`. Two users clash exactly when those keys are equal. A domain policy
+ * change renames every affected user so its login name stays (DomainPolicyUsernamesWriteModel
+ * .newUsername) and moves its key, failing when two would still clash.
  */
 let server: TestServer;
 /** An org that keeps the instance's policy (usernames unique in the instance). */
@@ -40,6 +41,18 @@ const domainPolicy = (userLoginMustBeDomain: boolean) => ({
 });
 const scopeOf = async (userId: string) =>
   (await sql('SELECT username_scope FROM users WHERE id = $1', [userId]))[0].username_scope as string;
+const usernameOf = async (userId: string) =>
+  (await sql('SELECT username FROM users WHERE id = $1', [userId]))[0].username as string;
+const primaryDomainOf = async (orgId: string) =>
+  (await sql('SELECT primary_domain FROM orgs WHERE id = $1', [orgId]))[0].primary_domain as string;
+const usernameChanges = async (userId: string) =>
+  (
+    (await sql(
+      `SELECT payload->>'username' AS username FROM events
+        WHERE aggregate_id = $1 AND event_type = 'user.username.changed' ORDER BY sequence`,
+      [userId],
+    )) as { username: string }[]
+  ).map((e) => e.username);
 const eventCount = async (aggregateId: string) =>
   Number((await sql('SELECT count(*) AS n FROM events WHERE aggregate_id = $1', [aggregateId]))[0].n);
 
@@ -89,28 +102,52 @@ describe('usernames are unique in the scope the domain policy gives them', () =>
     expect(await scopeOf(userId)).toBe(orgId);
   });
 
-  it("a policy change that would give two users one username fails with ALREADY_EXISTS and writes nothing; once one is renamed it moves the org's users", async () => {
-    const orgId = await newOrg('Clash');
+  it("leaving per-org usernames appends @<the org's primary domain> to its users' names, and entering them strips it again (ZITADEL newUsername: the login name stays)", async () => {
+    const orgId = await newOrg('Suffix');
     await admin().addCustomDomainPolicy({ orgId, ...domainPolicy(true) });
-    const username = unique('clash');
+    const username = unique('suffix');
     const inOrg = await users().addHumanUser(human(username, orgId));
     const wide = await users().addHumanUser(human(username, home));
+    const primary = await primaryDomainOf(orgId);
+
+    // Back to instance-wide usernames: no clash with the default org's user, the name carries the domain.
+    expect(await v1Code(admin().updateCustomDomainPolicy({ orgId, ...domainPolicy(false) }))).toBe('ok');
+    expect(await usernameOf(inOrg.userId)).toBe(`${username}@${primary}`);
+    expect(await scopeOf(inOrg.userId)).toBe('');
+    expect(await usernameOf(wide.userId)).toBe(username);
+    expect(await usernameChanges(inOrg.userId)).toEqual([`${username}@${primary}`]);
+    expect(await usernameChanges(wide.userId)).toEqual([]);
+
+    // Per org again: the verified domain's suffix comes off, the bare name is the org's own.
+    expect(await v1Code(admin().resetCustomDomainPolicyToDefault({ orgId }))).toBe('ok');
+    expect(await v1Code(admin().addCustomDomainPolicy({ orgId, ...domainPolicy(true) }))).toBe('ok');
+    expect(await usernameOf(inOrg.userId)).toBe(username);
+    expect(await scopeOf(inOrg.userId)).toBe(orgId);
+    expect(await usernameChanges(inOrg.userId)).toEqual([`${username}@${primary}`, username]);
+  });
+
+  it('entering per-org usernames strips only a verified domain of the org, and two users left with one name fail the change with ALREADY_EXISTS, writing nothing (ZITADEL: the unique constraint)', async () => {
+    const orgId = await newOrg('Strip');
+    const primary = await primaryDomainOf(orgId);
+    const username = unique('strip');
+    const bare = await users().addHumanUser(human(username, orgId));
+    const suffixed = await users().addHumanUser(human(`${username}@${primary}`, orgId));
+    const foreignName = `${unique('keep')}@elsewhere.example.com`;
+    const foreign = await users().addHumanUser(human(foreignName, orgId));
     const before = await eventCount(orgId);
 
-    // The org back to instance-wide usernames: its user would share the name with the default org's.
-    expect(await v1Code(admin().updateCustomDomainPolicy({ orgId, ...domainPolicy(false) }))).toBe(Code.AlreadyExists);
-    expect(await v1Code(admin().resetCustomDomainPolicyToDefault({ orgId }))).toBe(Code.AlreadyExists);
-    expect((await admin().getCustomDomainPolicy({ orgId })).policy?.userLoginMustBeDomain).toBe(true);
+    expect(await v1Code(admin().addCustomDomainPolicy({ orgId, ...domainPolicy(true) }))).toBe(Code.AlreadyExists);
     expect(await eventCount(orgId)).toBe(before);
-    expect(await scopeOf(inOrg.userId)).toBe(orgId);
+    expect(await usernameOf(suffixed.userId)).toBe(`${username}@${primary}`);
+    expect(await scopeOf(suffixed.userId)).toBe('');
     const [org] = await sql('SELECT usernames_per_org FROM orgs WHERE id = $1', [orgId]);
-    expect(org.usernames_per_org).toBe(true);
+    expect(org.usernames_per_org).toBe(false);
 
-    await users().updateHumanUser({ userId: wide.userId, username: unique('moved') });
-    expect(await v1Code(admin().resetCustomDomainPolicyToDefault({ orgId }))).toBe('ok');
-    expect(await scopeOf(inOrg.userId)).toBe('');
-    // Now the name is the instance's: the default org cannot take it again.
-    expect(await codeOf(users().addHumanUser(human(username, home)))).toBe(Code.AlreadyExists);
+    await users().updateHumanUser({ userId: bare.userId, username: unique('moved') });
+    expect(await v1Code(admin().addCustomDomainPolicy({ orgId, ...domainPolicy(true) }))).toBe('ok');
+    expect(await usernameOf(suffixed.userId)).toBe(username);
+    expect(await scopeOf(suffixed.userId)).toBe(orgId);
+    expect(await usernameOf(foreign.userId)).toBe(foreignName);
   });
 
   it('a creation during a policy change of its org waits for it and takes the new scope (each insert holds its org row)', async () => {
@@ -140,28 +177,27 @@ describe('usernames are unique in the scope the domain policy gives them', () =>
     }
   });
 
-  it("the instance's policy moves the users of every org without its own, fails on a clash, and a new org follows it", async () => {
+  it("the instance's policy renames and moves the users of every org without its own, and a new org follows it", async () => {
     const a = await newOrg('Inherit A');
     const b = await newOrg('Inherit B');
     const username = unique('inherit');
     const ua = await users().addHumanUser(human(username, a));
+    let ub: { userId: string } | undefined;
     expect(await v1Code(admin().updateDomainPolicy(domainPolicy(true)))).toBe('ok');
     try {
       expect(await scopeOf(ua.userId)).toBe(a);
-      const ub = await users().addHumanUser(human(username, b));
+      expect(await usernameOf(ua.userId)).toBe(username);
+      ub = await users().addHumanUser(human(username, b));
       expect(await scopeOf(ub.userId)).toBe(b);
       const c = await newOrg('Inherit C');
       const [org] = await sql('SELECT usernames_per_org FROM orgs WHERE id = $1', [c]);
       expect(org.usernames_per_org).toBe(true);
-
-      // Back to instance-wide: the users of A and B would share the name.
-      expect(await v1Code(admin().updateDomainPolicy(domainPolicy(false)))).toBe(Code.AlreadyExists);
-      expect((await admin().getDomainPolicy({})).policy?.userLoginMustBeDomain).toBe(true);
-      expect(await scopeOf(ub.userId)).toBe(b);
-      await users().deleteUser({ userId: ub.userId });
     } finally {
+      // Back to instance-wide: each name takes its org's domain, so A's and B's users do not clash.
       expect(await v1Code(admin().updateDomainPolicy(domainPolicy(false)))).toBe('ok');
     }
     expect(await scopeOf(ua.userId)).toBe('');
+    expect(await usernameOf(ua.userId)).toBe(`${username}@${await primaryDomainOf(a)}`);
+    expect(ub && (await usernameOf(ub.userId))).toBe(`${username}@${await primaryDomainOf(b)}`);
   });
 });

@@ -1,0 +1,143 @@
+// A domain an org verifies claims the usernames in it, as ZITADEL's ValidateOrgDomain and
+// addOrgDomain do (internal/command/org_domain.go, user.go userDomainClaimed): every user of
+// another org whose preferred login name ends with `@<domain>` (getClaimedUserIDsOfOrgDomain,
+// ignoring case) gets `<new id>@temporary.<instance domain>` with a `user.domain.claimed` event,
+// and a DomainClaimed email.
+import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
+import { DomainValidationType } from '@zitadel/proto/zitadel/org/v2beta/org_pb.js';
+import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
+import { client } from '../support/clients.js';
+import { TestDnsServer } from '../support/dns-server.js';
+import { bootTestServer, type TestServer } from '../support/test-server.js';
+import { adminV1 } from '../support/v1-clients.js';
+
+let dns: TestDnsServer;
+let server: TestServer;
+let instanceDomain: string;
+beforeAll(async () => {
+  dns = await new TestDnsServer().start();
+  server = await bootTestServer({ PORTCULLIS_DNS_SERVERS: dns.address });
+  [{ primary_domain: instanceDomain }] = await server.database.dataSource.query('SELECT primary_domain FROM instances');
+});
+afterAll(async () => {
+  await server?.close();
+  await dns?.stop();
+});
+
+const orgs = () => client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat);
+const users = () => client(UserService, 'grpc', server.baseUrl, server.adminPat);
+const newOrg = async (name: string) => (await orgs().createOrganization({ name })).id;
+
+async function addHuman(orgId: string, username: string, email: string): Promise<string> {
+  const created = await users().addHumanUser({
+    organization: { org: { case: 'orgId', value: orgId } },
+    username,
+    profile: { givenName: 'Claimed', familyName: 'User' },
+    email: { email, verification: { case: 'isVerified', value: true } },
+  });
+  return created.userId;
+}
+const usernameOf = async (userId: string) => (await users().getUserByID({ userId })).user?.username;
+
+async function claimEvents(userId: string): Promise<Record<string, unknown>[]> {
+  const rows: { payload: Record<string, unknown> }[] = await server.database.dataSource.query(
+    `SELECT payload FROM events WHERE aggregate_type = 'user' AND aggregate_id = $1 AND event_type = 'user.domain.claimed'`,
+    [userId],
+  );
+  return rows.map((r) => r.payload);
+}
+async function claimNotices(userId: string): Promise<{ channel: string }[]> {
+  return server.database.dataSource.query(
+    `SELECT channel FROM notification_outbox WHERE user_id = $1 AND template = 'domainClaimed'`,
+    [userId],
+  );
+}
+
+async function verifyByDns(orgId: string, domain: string): Promise<void> {
+  await orgs().addOrganizationDomain({ organizationId: orgId, domain });
+  const challenge = await orgs().generateOrganizationDomainValidation({
+    organizationId: orgId,
+    domain,
+    type: DomainValidationType.DNS,
+  });
+  dns.txt.set(`_zitadel-challenge.${domain}`, challenge.token);
+  await orgs().verifyOrganizationDomain({ organizationId: orgId, domain });
+}
+
+describe('verified org domains claim usernames (ZITADEL ValidateOrgDomain / userDomainClaimed)', () => {
+  it("VerifyOrganizationDomain renames other orgs' users ending in @domain (any case) to <id>@temporary.<instance domain>, writes user.domain.claimed and queues a DomainClaimed email", async () => {
+    const claimer = await newOrg('Claimer Dns');
+    const holder = await newOrg('Holder Dns');
+    const alice = await addHuman(holder, 'Alice@Claim-Dns.Test', 'alice@mail.test');
+    const bob = await addHuman(holder, 'bob@other-claim.test', 'bob@mail.test');
+    const suffixOnly = await addHuman(holder, 'mallory@sub.claim-dns.test', 'mallory@mail.test');
+    const own = await addHuman(claimer, 'carol@claim-dns.test', 'carol@mail.test');
+
+    await verifyByDns(claimer, 'claim-dns.test');
+
+    const renamed = await usernameOf(alice);
+    const temporary = new RegExp(`^\\d+@temporary\\.${instanceDomain.replace(/\./g, '\\.')}$`);
+    expect(renamed).toMatch(temporary);
+    expect(await claimEvents(alice)).toEqual([
+      expect.objectContaining({ userName: renamed, oldUserName: 'Alice@Claim-Dns.Test' }),
+    ]);
+    expect(await claimNotices(alice)).toEqual([{ channel: 'email' }]);
+    // The user keeps its org; the freed name can be taken by the claiming org.
+    expect((await users().getUserByID({ userId: alice })).details?.resourceOwner).toBe(holder);
+    await addHuman(claimer, 'alice@claim-dns.test', 'alice2@mail.test');
+
+    // Other domains, a subdomain's users and the claiming org's own users keep their names.
+    expect(await usernameOf(bob)).toBe('bob@other-claim.test');
+    expect(await usernameOf(suffixOnly)).toBe('mallory@sub.claim-dns.test');
+    expect(await usernameOf(own)).toBe('carol@claim-dns.test');
+    for (const id of [bob, suffixOnly, own]) {
+      expect(await claimEvents(id)).toEqual([]);
+      expect(await claimNotices(id)).toEqual([]);
+    }
+  });
+
+  it('AddOrganizationDomain verified at once (validateOrgDomains false) claims too; a user whose login name carries its own org domain (userLoginMustBeDomain) is not claimed', async () => {
+    const claimer = await newOrg('Claimer Policy');
+    const holder = await newOrg('Holder Policy');
+    const scoped = await newOrg('Holder Scoped');
+    await adminV1(server.baseUrl, server.adminPat).addCustomDomainPolicy({
+      orgId: claimer,
+      userLoginMustBeDomain: false,
+      validateOrgDomains: false,
+      smtpSenderAddressMatchesInstanceDomain: false,
+    });
+    await adminV1(server.baseUrl, server.adminPat).addCustomDomainPolicy({
+      orgId: scoped,
+      userLoginMustBeDomain: true,
+      validateOrgDomains: true,
+      smtpSenderAddressMatchesInstanceDomain: false,
+    });
+    const dave = await addHuman(holder, 'dave@claim-now.test', 'dave@mail.test');
+    // Logs in as dave@claim-now.test@<its org's domain>: ZITADEL's preferred login name does not end with the domain.
+    const erin = await addHuman(scoped, 'erin@claim-now.test', 'erin@mail.test');
+
+    await orgs().addOrganizationDomain({ organizationId: claimer, domain: 'claim-now.test' });
+
+    expect(await usernameOf(dave)).toMatch(/^\d+@temporary\./);
+    expect(await claimEvents(dave)).toHaveLength(1);
+    expect(await usernameOf(erin)).toBe('erin@claim-now.test');
+    expect(await claimEvents(erin)).toEqual([]);
+  });
+
+  it('creating an org claims the users of its generated domain (ZITADEL AddOrganization / SetUpOrg pass getClaimedUserIDsOfOrgDomain)', async () => {
+    const holder = await newOrg('Holder Generated');
+    const gina = await addHuman(holder, `gina@claim-generated.${instanceDomain}`, 'gina@mail.test');
+    await newOrg('Claim Generated');
+    expect(await usernameOf(gina)).toMatch(/^\d+@temporary\./);
+    expect(await claimEvents(gina)).toHaveLength(1);
+  });
+
+  it('a domain that still waits for its challenge claims nothing', async () => {
+    const claimer = await newOrg('Claimer Pending');
+    const holder = await newOrg('Holder Pending');
+    const frank = await addHuman(holder, 'frank@claim-pending.test', 'frank@mail.test');
+    await orgs().addOrganizationDomain({ organizationId: claimer, domain: 'claim-pending.test' });
+    expect(await usernameOf(frank)).toBe('frank@claim-pending.test');
+    expect(await claimEvents(frank)).toEqual([]);
+  });
+});
