@@ -37,11 +37,27 @@ function transaction<T>(dataSource: DataSource, work: (tx: EntityManager) => Pro
  * Models an opaque token value may belong to: introspection and revocation ask each of them for
  * the same value at once, and one query answers all (see `tokenRows`).
  */
-const TOKEN_MODELS = ['AccessToken', 'ClientCredentials', 'RefreshToken'];
+export const TOKEN_MODELS = ['AccessToken', 'ClientCredentials', 'RefreshToken'];
 
 /** `hashToken` in SQL: base64url of the SHA-256 of the text. */
 const SQL_HASH = (column: string) =>
   `rtrim(translate(encode(sha256(convert_to(${column}, 'UTF8')), 'base64'), '+/', '-_'), '=')`;
+
+/**
+ * An opaque token by its hashed id among TOKEN_MODELS, with its grant ($1 instance, $2 models,
+ * $3 hashed id). The grant is a LATERAL look-up with LIMIT 1 so that its key, computed from the
+ * token row, is always part of the index condition: as a plain join, a plan made while the
+ * statistics saw few grants filtered every grant of the instance for each token (41 ms a look-up
+ * at 20,000 grants, against 0.2 ms).
+ */
+export const TOKEN_LOOKUP = `SELECT t.model, t.id, t.payload, g.id AS grant_row_id, g.payload AS grant_payload
+   FROM oidc_payloads t
+   LEFT JOIN LATERAL (
+     SELECT g.id, g.payload FROM oidc_payloads g
+      WHERE g.instance_id = t.instance_id AND g.model = 'Grant' AND g.id = ${SQL_HASH('t.grant_id')}
+      LIMIT 1
+   ) g ON true
+  WHERE t.instance_id = $1 AND t.model = ANY($2) AND t.id = $3 AND (t.expires_at IS NULL OR t.expires_at > now())`;
 
 /** How long a grant read with its token waits for the grant look-up that follows (same request). */
 const GRANT_HANDOVER_MS = 1_000;
@@ -193,28 +209,20 @@ export function postgresAdapter(
   const tokenRows = (hashed: string): Promise<Map<string, PayloadRow>> => {
     let rows = inFlight.get(hashed);
     if (!rows) {
-      rows = prepared
-        .query(
-          `SELECT t.model, t.id, t.payload, g.id AS grant_row_id, g.payload AS grant_payload
-             FROM oidc_payloads t
-             LEFT JOIN oidc_payloads g ON g.instance_id = t.instance_id AND g.model = 'Grant' AND g.id = ${SQL_HASH('t.grant_id')}
-            WHERE t.instance_id = $1 AND t.model = ANY($2) AND t.id = $3 AND (t.expires_at IS NULL OR t.expires_at > now())`,
-          [instanceId, TOKEN_MODELS, hashed],
-        )
-        .then(
-          (
-            found: (PayloadRow & {
-              model: string;
-              grant_row_id: string | null;
-              grant_payload: AdapterPayload | null;
-            })[],
-          ) => {
-            for (const r of found) {
-              if (r.grant_row_id) handOver(r.grant_row_id, { id: r.grant_row_id, payload: r.grant_payload! });
-            }
-            return new Map(found.map((r) => [r.model, { id: r.id, payload: r.payload }]));
-          },
-        );
+      rows = prepared.query(TOKEN_LOOKUP, [instanceId, TOKEN_MODELS, hashed]).then(
+        (
+          found: (PayloadRow & {
+            model: string;
+            grant_row_id: string | null;
+            grant_payload: AdapterPayload | null;
+          })[],
+        ) => {
+          for (const r of found) {
+            if (r.grant_row_id) handOver(r.grant_row_id, { id: r.grant_row_id, payload: r.grant_payload! });
+          }
+          return new Map(found.map((r) => [r.model, { id: r.id, payload: r.payload }]));
+        },
+      );
       inFlight.set(hashed, rows);
       rows.then(
         () => inFlight.delete(hashed),
