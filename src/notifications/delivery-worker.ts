@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import { Config } from '../platform/config/config.js';
 import { MasterKey } from '../platform/crypto/master-key.js';
 import { PgNotifications } from '../platform/database/pg-notifications.js';
+import { Transactions } from '../platform/database/transactions.js';
 import { OutboxLoop } from '../platform/jobs/outbox-loop.js';
 import { LOGGER } from '../platform/platform.module.js';
 import { DeliveryChannels } from './channels.js';
@@ -41,7 +41,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
   private lastPrune = 0;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly tx: Transactions,
     private readonly channels: DeliveryChannels,
     private readonly masterKey: MasterKey,
     private readonly config: Config,
@@ -53,7 +53,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
       notifications,
       {
         one: () => this.deliverOne(),
-        msUntilNextDue: () => msUntilNextDue(this.dataSource.manager),
+        msUntilNextDue: () => msUntilNextDue(this.tx.reader),
         afterPass: () => this.pruneIfDue(),
         failed: (err) => this.log.error({ err }, 'notification delivery pass failed; trying again shortly'),
       },
@@ -75,7 +75,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
 
   /** Claims, sends and marks one due row; false when there was none to claim. */
   private deliverOne(): Promise<boolean> {
-    return this.dataSource.transaction('READ COMMITTED', async (tx) => {
+    return this.tx.run(async (tx) => {
       const row = await claimDue(tx);
       if (!row) return false;
       const attempts = row.attempts + 1;
@@ -124,7 +124,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
   private async pruneIfDue(): Promise<void> {
     if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = Date.now();
-    const deleted = await pruneFinished(this.dataSource.manager, KEEP_FINISHED_DAYS);
+    const deleted = await pruneFinished(this.tx.reader, KEEP_FINISHED_DAYS);
     if (deleted) this.log.info({ deleted }, 'pruned finished notifications');
   }
 }

@@ -1,4 +1,3 @@
-import { createPublicKey } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
@@ -8,6 +7,7 @@ import type { MachineCredentialsQueries } from '../users/credentials/machine-cre
 import { invalidGrant } from './oauth-errors.js';
 import { factsOf } from './oidc-clients.js';
 import type { DpopNonces } from './dpop.js';
+import type { MachineKeyObjects } from './machine-key-objects.js';
 import { issueAccessToken, type IssuedAccessToken } from './issued-tokens.js';
 import { providerTokenRequestProof } from './sender-constraint.js';
 
@@ -49,7 +49,11 @@ function boundTo(jkt: string | undefined): ((token: object) => void) | undefined
  */
 export async function jwtProfileGrant(
   provider: Provider,
-  lookups: { readonly machines: MachineCredentialsQueries; readonly orgs: OrgQueries },
+  lookups: {
+    readonly machines: MachineCredentialsQueries;
+    readonly orgs: OrgQueries;
+    readonly keyObjects: MachineKeyObjects;
+  },
   instanceId: string,
   form: URLSearchParams,
   proveKey?: (clientId: string) => Promise<string | undefined>,
@@ -69,7 +73,7 @@ export async function jwtProfileGrant(
   const key = found && (await lookups.orgs.activeOrg(instanceId, found.orgId)) ? found : undefined;
   if (!key) throw invalidGrant('no active key with this kid for this user (or the user is not an active machine user)');
   try {
-    await jwtVerify(assertion, createPublicKey(key.publicKey), {
+    await jwtVerify(assertion, await lookups.keyObjects.of(instanceId, kid, key), {
       issuer: sub,
       subject: sub,
       audience: [provider.issuer, `${provider.issuer}/oauth/v2/token`],

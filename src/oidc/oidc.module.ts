@@ -17,6 +17,7 @@ import { AuthorizationsModule } from '../authorizations/authorizations.module.js
 import { OidcProviders } from './oidc-providers.js';
 import { OidcHandler } from './oidc.handler.js';
 import { OidcRoutes } from './oidc.routes.js';
+import { MachineKeyObjects } from './machine-key-objects.js';
 import { OidcService } from './oidc.service.js';
 import { RefreshTokensService } from './refresh-tokens.service.js';
 
@@ -45,6 +46,7 @@ import { RefreshTokensService } from './refresh-tokens.service.js';
     OidcService,
     OidcHandler,
     OidcRoutes,
+    MachineKeyObjects,
     OidcAccessTokenStrategy,
     RefreshTokensService,
     OidcAuthHandler,

@@ -24,6 +24,7 @@ import { OidcAccounts } from './oidc-accounts.js';
 import { errorPage } from './oidc-provider-pages.js';
 import { OIDC_PATHS, OidcProviders } from './oidc-providers.js';
 import { jwtProfileGrant } from './machine-grants.js';
+import { MachineKeyObjects } from './machine-key-objects.js';
 import { OrgQueries } from '../orgs/orgs.queries.js';
 import { MachineCredentialsQueries } from '../users/credentials/machine-credentials.queries.js';
 import { jwtMarker } from './oidc-payloads.store.js';
@@ -144,6 +145,7 @@ export class OidcRoutes implements OnModuleInit {
     private readonly clients: OidcClients,
     @Inject(LOGGER) private readonly log: Logger,
     private readonly features: InstanceFeatures,
+    private readonly keyObjects: MachineKeyObjects,
   ) {}
 
   onModuleInit(): void {
@@ -293,7 +295,13 @@ export class OidcRoutes implements OnModuleInit {
       sendJson(
         res,
         200,
-        await jwtProfileGrant(provider, { machines: this.machines, orgs: this.orgs }, instance.id, form, proveKey),
+        await jwtProfileGrant(
+          provider,
+          { machines: this.machines, orgs: this.orgs, keyObjects: this.keyObjects },
+          instance.id,
+          form,
+          proveKey,
+        ),
         headers,
       );
     } catch (err) {

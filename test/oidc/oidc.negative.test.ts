@@ -2,6 +2,7 @@ import { Code } from '@connectrpc/connect';
 import { AppService } from '@zitadel/proto/zitadel/app/v2beta/app_service_pb.js';
 import { OIDCAppType, OIDCAuthMethodType } from '@zitadel/proto/zitadel/app/v2beta/oidc_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
+import { hashToken } from '../../src/platform/crypto/master-key.js';
 import { client, codeOf } from '../support/clients.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import {
@@ -130,8 +131,21 @@ describe('the token endpoint refuses', () => {
     expect(await active(second.access_token)).toBe(false);
   });
 
-  it('a refresh token used by several requests at once: one gets tokens, the others are a reuse that ends the family', async () => {
+  it("a refresh token used by several requests at once: one gets tokens, the others are a reuse that ends the family with the winner's tokens (RFC 9700 §4.14.2)", async () => {
     const tokens = await codeFlow(server, new Browser(), config, world.user.username, OFFLINE);
+    const [{ grant_id: grantId }] = await server.database.dataSource.query(
+      `SELECT grant_id FROM oidc_payloads WHERE model = 'RefreshToken' AND id = $1`,
+      [hashToken(tokens.refresh_token!)],
+    );
+    expect(grantId).toEqual(expect.any(String));
+    const grantRows = async () =>
+      (
+        await server.database.dataSource.query(
+          `SELECT model FROM oidc_payloads WHERE grant_id = $1 AND model IN ('AccessToken', 'RefreshToken') ORDER BY model`,
+          [grantId],
+        )
+      ).map((r: { model: string }) => r.model);
+    expect(await grantRows()).toEqual(['AccessToken', 'RefreshToken']);
     const answers = await Promise.allSettled(
       Array.from({ length: 4 }, () => oidc.refreshTokenGrant(config, tokens.refresh_token!)),
     );
@@ -139,7 +153,10 @@ describe('the token endpoint refuses', () => {
     expect(issued).toHaveLength(1);
     for (const refused of answers.filter((a) => a.status === 'rejected'))
       expect(await oauthErrorOf(Promise.reject(refused.reason))).toBe('invalid_grant');
-    // The winner's new refresh token was stored before the reuse was seen, and ended with its grant.
+    // The losers learn of the loss from the consumption, which commits with the winner's new tokens
+    // (chainedWrites), so the grant they revoke takes those along: no row is left for the sweeper.
+    expect(await grantRows()).toEqual([]);
+    expect(await active(issued[0].access_token)).toBe(false);
     expect(await oauthErrorOf(oidc.refreshTokenGrant(config, issued[0].refresh_token!))).toBe('invalid_grant');
   });
 

@@ -1,7 +1,9 @@
+import { createPrivateKey } from 'node:crypto';
 import { Code } from '@connectrpc/connect';
 import { InternalPermissionService } from '@zitadel/proto/zitadel/internal_permission/v2beta/internal_permission_service_pb.js';
 import { OrganizationService } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
+import { SignJWT } from 'jose';
 import { Browser, codeFlow, oidcWorld, rp } from '../oidc/support.js';
 import { client, codeOf, rest } from '../support/clients.js';
 import { machineWithRoles } from '../support/principals.js';
@@ -249,4 +251,49 @@ describe('OIDC answers across processes (active users and their orgs are cached)
     // The introspecting API app belongs to that org too: it is refused as a client.
     expect(await introspected()).toMatchObject({ error: 'invalid_client' });
   }, 60_000);
+});
+
+describe('machine keys across processes (A keeps the imported public key of a key in use)', () => {
+  it('a key removed on B is refused by A at the very next JWT-profile grant (ZITADEL reads the key on every grant: GetAuthNKeyPublicKeyByIDAndIdentifier)', async () => {
+    const { userId } = await machineWithRoles(a, orgId, {
+      level: 'org',
+      resourceId: orgId,
+      roles: ['ORG_OWNER_VIEWER'],
+    });
+    const users = (server: TestServer) => client(UserService, 'grpc', server.baseUrl, server.adminPat);
+    const { keyId, keyContent } = await users(a).addKey({
+      userId,
+      expirationDate: { seconds: BigInt(Math.floor(Date.now() / 1000) + 3600), nanos: 0 },
+    });
+    const privateKey = createPrivateKey(JSON.parse(Buffer.from(keyContent).toString('utf8')).key);
+    const grant = async () => {
+      const assertion = await new SignJWT({})
+        .setProtectedHeader({ alg: 'RS256', kid: keyId })
+        .setIssuer(userId)
+        .setSubject(userId)
+        .setAudience(a.baseUrl)
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(privateKey);
+      const res = await fetch(`${a.baseUrl}/oauth/v2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    expect((await grant()).status).toBe(200);
+    // As with the PATs: once the feed is quiet after the key's creation, a repeated grant is a hit.
+    await eventually(
+      async () => {
+        const hits = await lookups(a, 'machine_keys', 'hit');
+        expect((await grant()).status).toBe(200);
+        return (await lookups(a, 'machine_keys', 'hit')) > hits ? true : undefined;
+      },
+      'A to verify with the key it imported before',
+      3_000,
+    );
+    await users(b).removeKey({ userId, keyId });
+    expect(await grant()).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+  });
 });
