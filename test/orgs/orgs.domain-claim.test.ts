@@ -6,6 +6,7 @@
 import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { DomainValidationType } from '@zitadel/proto/zitadel/org/v2beta/org_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
+import { MasterKey } from '../../src/platform/crypto/master-key.js';
 import { client } from '../support/clients.js';
 import { TestDnsServer } from '../support/dns-server.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
@@ -52,6 +53,14 @@ async function claimNotices(userId: string): Promise<{ channel: string }[]> {
     [userId],
   );
 }
+/** What the queued DomainClaimed email says (its sealed payload's data). */
+async function claimNoticeData(userId: string): Promise<Record<string, unknown>> {
+  const [{ payload }] = await server.database.dataSource.query(
+    `SELECT payload FROM notification_outbox WHERE user_id = $1 AND template = 'domainClaimed'`,
+    [userId],
+  );
+  return JSON.parse(server.app.get(MasterKey).decrypt(payload)).data;
+}
 
 async function verifyByDns(orgId: string, domain: string): Promise<void> {
   await orgs().addOrganizationDomain({ organizationId: orgId, domain });
@@ -82,6 +91,8 @@ describe('verified org domains claim usernames (ZITADEL ValidateOrgDomain / user
       expect.objectContaining({ userName: renamed, oldUserName: 'Alice@Claim-Dns.Test' }),
     ]);
     expect(await claimNotices(alice)).toEqual([{ channel: 'email' }]);
+    // ZITADEL's SendDomainClaimed names the domain after the last `@` of the user's email.
+    expect(await claimNoticeData(alice)).toMatchObject({ tempUsername: renamed, domain: 'mail.test' });
     // The user keeps its org; the freed name can be taken by the claiming org.
     expect((await users().getUserByID({ userId: alice })).details?.resourceOwner).toBe(holder);
     await addHuman(claimer, 'alice@claim-dns.test', 'alice2@mail.test');
