@@ -188,7 +188,7 @@ describe("a username may not end in another org's verified domain (ZITADEL userV
       )[0].n,
     );
 
-  it('v2 AddHumanUser in another org is refused with INVALID_ARGUMENT naming username (COMMAND-SFd21), whatever the case of the domain, and writes nothing; the verifying org may', async () => {
+  it('v2 AddHumanUser in another org is refused with INVALID_ARGUMENT naming username (COMMAND-SFd21), whatever the case of the domain and when the email stands in for the username, and writes nothing; the verifying org may', async () => {
     const { verifier, other } = await verifierAndOther('Create', 'sfd21-create.test');
     for (const username of ['eve@sfd21-create.test', 'Eve@SFD21-Create.Test', 'a@b@sfd21-create.test']) {
       const refused = await failureOf(addHuman(other, username, 'eve@mail.test'));
@@ -197,6 +197,14 @@ describe("a username may not end in another org's verified domain (ZITADEL userV
       expect(refused.rawMessage).toContain('username');
       expect(await usersNamed(username)).toBe(0);
     }
+    // Without a username the email is the username (ZITADEL's AddHuman and registerHuman), checked the same.
+    const byEmail = users().addHumanUser({
+      organization: { org: { case: 'orgId', value: other } },
+      profile: { givenName: 'Zed', familyName: 'Mail' },
+      email: { email: 'zed@sfd21-create.test', verification: { case: 'isVerified', value: true } },
+    });
+    expect(await codeOf(byEmail)).toBe(Code.InvalidArgument);
+    expect(await usersNamed('zed@sfd21-create.test')).toBe(0);
     expect(await usernameOf(await addHuman(verifier, 'eve@sfd21-create.test', 'eve@mail.test'))).toBe(
       'eve@sfd21-create.test',
     );
