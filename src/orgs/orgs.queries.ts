@@ -241,6 +241,26 @@ export class OrgQueries {
   }
 
   /**
+   * The orgs holding a domain a user's new username ends in, as a query the users' statements
+   * run: columns `org_id` and `is_verified`, the rows held (FOR SHARE) for the rest of the
+   * transaction. A verification of one of them, which claims the usernames in the domain, then
+   * waits for the user's write and its claim finds the user, or the write waits and reads the
+   * domain verified.
+   */
+  domainHeldForUsernameSql(instanceParam: string, domainParam: string): string {
+    return `SELECT org_id, is_verified FROM org_domains WHERE instance_id = ${instanceParam} AND domain = ${domainParam} FOR SHARE`;
+  }
+
+  /** The org that has verified the domain, its row held as domainHeldForUsernameSql holds it. */
+  async verifierOfUsernameDomain(tx: EntityManager, instanceId: string, domain: string): Promise<string | undefined> {
+    const rows: { org_id: string; is_verified: boolean }[] = await tx.query(this.domainHeldForUsernameSql('$1', '$2'), [
+      instanceId,
+      domain,
+    ]);
+    return rows.find((r) => r.is_verified)?.org_id;
+  }
+
+  /**
    * Sets whether the orgs' usernames are unique per org (the domain policy in force changed for
    * them): `only` one org, or every org of the instance `except` those (which keep their own
    * policy). Answers the orgs that changed; their rows stay locked until the transaction ends.

@@ -5,6 +5,7 @@ import {
   nextState,
   pickChanged,
   startsInitialV1,
+  usernameDomain,
   usernameScope,
   verificationOf,
 } from './user-rules.js';
@@ -100,5 +101,16 @@ describe('which new humans need a transaction beyond their one insert', () => {
     ['a TOTP secret', { totpSecret: 'JBSWY3DPEHPK3PXP' }],
   ])('%s needs one', (_, extra) => {
     expect(needsUnitOfWork({ ...plain, ...extra })).toBe(true);
+  });
+});
+
+describe("the domain a username claims (ZITADEL userValidateDomain: after the last '@')", () => {
+  it.each([
+    ['alice@Acme.Test', 'acme.test'],
+    ['a@b@acme.test', 'acme.test'],
+    ['alice', undefined],
+    ['alice@', undefined],
+  ])('%s claims %s', (username, domain) => {
+    expect(usernameDomain(username)).toBe(domain);
   });
 });

@@ -81,3 +81,13 @@ export function nextState(state: UserState, action: 'deactivate' | 'reactivate' 
       return 'active';
   }
 }
+
+/**
+ * The domain a username claims to belong to: what follows its last `@` (ZITADEL's
+ * userValidateDomain, strings.LastIndex), lower case as org domains are stored; none without
+ * an `@` or with nothing after it.
+ */
+export function usernameDomain(username: string): string | undefined {
+  const domain = username.slice(username.lastIndexOf('@') + 1).toLowerCase();
+  return username.includes('@') && domain ? domain : undefined;
+}

@@ -45,11 +45,13 @@ export class UsernameClaims {
         template: 'domainClaimed',
         userId: user.id,
         orgId: user.resourceOwner,
-        // The message shows the temporary username where other messages show their code.
+        // The message shows the temporary username where other messages show their code, and as
+        // its domain what follows the last `@` of the user's email (ZITADEL's SendDomainClaimed
+        // reads the notified user's LastEmail), not the claimed domain.
         data: {
           code: username,
           tempUsername: username,
-          domain,
+          domain: user.email.slice(user.email.lastIndexOf('@') + 1),
           loginName: user.username,
           displayName: user.displayName ?? user.username,
         },

@@ -15,6 +15,7 @@ export const USER_ERRORS = errorIds({
   userNotFound: 'USER-n0t4d',
   usernameTaken: 'USER-uN4m3',
   usernamesClash: 'USER-uN5cl',
+  domainNotAllowedAsUsername: 'USER-uNd0m',
   userIdTaken: 'USER-1d3x1',
   passwordTooWeak: 'USER-pw0k1',
   notHuman: 'USER-hum4n',
@@ -54,6 +55,12 @@ export const usernamesClash = () =>
     E.usernamesClash,
     'the domain policy would make two users hold the same username; rename one of them first',
   );
+/**
+ * ZITADEL's userValidateDomain (COMMAND-SFd21, InvalidArgument, Errors.User.DomainNotAllowedAsUsername):
+ * an instance-wide username may not end in a domain another org has verified.
+ */
+export const domainNotAllowedAsUsername = (field: string, domain: string) =>
+  invalidField(E.domainNotAllowedAsUsername, field, `the domain "${domain}" is verified by another organization`);
 export const userIdTaken = () => AlreadyExists(E.userIdTaken, 'a user with this id exists already');
 export const passwordTooWeak = (field: string, problems: string[]) =>
   InvalidArgument(

@@ -27,6 +27,7 @@ import {
   nextState,
   pickChanged,
   TRANSITION_EVENTS,
+  usernameDomain,
   usernameScope,
   verificationOf,
 } from './user-rules.js';
@@ -97,6 +98,13 @@ export interface HumanChanges {
   readonly email?: { readonly email: string; readonly verification: Verification };
   readonly phone?: { readonly phone: string; readonly verification: Verification };
   readonly password?: NewPassword;
+}
+
+/** A new username's scope and the org that has verified its domain, if any (UsersService.holdRename). */
+interface RenameScope {
+  readonly perOrg: boolean;
+  readonly domain?: string;
+  readonly verifier?: string;
 }
 
 /**
@@ -180,7 +188,8 @@ export class UsersService {
     if (user.phoneVerified) created.push({ type: 'user.human.phone.verified', payload: { phone: user.phone } });
     if (passwordHash)
       created.push({ type: 'user.human.password.changed', payload: { changeRequired: user.passwordChangeRequired } });
-    let event = await this.store.insert(tx, caller, user, `${path}username`, created);
+    // ZITADEL's AddHuman, ImportHuman, RegisterHuman and IdP sign-ups all run userValidateDomain (COMMAND-SFd21).
+    let event = await this.store.insert(tx, caller, user, `${path}username`, created, usernameDomain(username));
     const events: UserEventInput[] = [];
     for (const m of input.metadata ?? []) {
       await tx.insert(UserMetadata, {
@@ -246,6 +255,7 @@ export class UsersService {
       changedAt: now,
       sequence: '0',
     });
+    // No domain check: ZITADEL's AddMachineCommand does not run userValidateDomain.
     const event = await this.store.insert(db, caller, user, 'username', [
       {
         type: 'user.machine.added',
@@ -306,7 +316,7 @@ export class UsersService {
     changes: HumanChanges,
   ): Promise<{ event: WrittenEvent; emailCode?: string; phoneCode?: string }> {
     return this.tx.run(async (tx) => {
-      const perOrg = changes.username !== undefined ? await this.store.holdUsernameScope(tx, caller, userId) : false;
+      const scope = await this.holdRename(tx, caller, userId, changes.username);
       const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true, self: true });
       if (user.type !== 'human') throw errors.notHuman();
       // First: a wrong reset code commits its counted try alone (FailAfterCommit), before any other change is written.
@@ -316,7 +326,7 @@ export class UsersService {
       const events: UserEventInput[] = [];
       const updates: Partial<User> = {};
       if (changes.username !== undefined && changes.username.trim() !== user.username)
-        this.rename(user, changes.username, !!perOrg, updates, events);
+        this.rename(user, changes.username, scope, updates, events);
       if (changes.profile) {
         const profile = pickChanged(user, changes.profile);
         if (profile.givenName !== undefined && !(profile.givenName ?? '').trim())
@@ -363,13 +373,13 @@ export class UsersService {
     changes: { username?: string; name?: string; description?: string; accessTokenType?: AccessTokenType },
   ): Promise<WrittenEvent> {
     return this.tx.run(async (tx) => {
-      const perOrg = changes.username !== undefined ? await this.store.holdUsernameScope(tx, caller, userId) : false;
+      const scope = await this.holdRename(tx, caller, userId, changes.username);
       const user = await this.store.load(tx, caller, userId, 'user.write', { lock: true });
       if (user.type !== 'machine') throw errors.notMachine();
       const events: UserEventInput[] = [];
       const updates: Partial<User> = {};
       if (changes.username !== undefined && changes.username.trim() !== user.username)
-        this.rename(user, changes.username, !!perOrg, updates, events);
+        this.rename(user, changes.username, scope, updates, events);
       const machine: Partial<User> = {};
       if (changes.name !== undefined && changes.name !== user.machineName) machine.machineName = changes.name;
       if (changes.description !== undefined && changes.description !== user.machineDescription)
@@ -589,11 +599,35 @@ export class UsersService {
     this.store.check(caller, { id: '', resourceOwner: orgId }, 'user.write', false);
   }
 
-  /** A new username, unique in the scope of the org's domain policy (held by holdUsernameScope). */
-  private rename(user: User, username: string, perOrg: boolean, updates: Partial<User>, events: UserEventInput[]) {
+  /**
+   * What a new username depends on, held before the user's row is locked (the order a domain
+   * policy change and a domain verification lock them in): whether the org's usernames are unique
+   * per org (holdUsernameScope) and which org has verified the domain it ends in.
+   */
+  private async holdRename(
+    tx: EntityManager,
+    caller: Caller,
+    userId: string,
+    username: string | undefined,
+  ): Promise<RenameScope> {
+    if (username === undefined) return { perOrg: false };
+    const perOrg = !!(await this.store.holdUsernameScope(tx, caller, userId));
+    const domain = usernameDomain(username.trim());
+    if (perOrg || domain === undefined) return { perOrg };
+    return { perOrg, domain, verifier: await this.orgs.verifierOfUsernameDomain(tx, caller.instance.id, domain) };
+  }
+
+  /**
+   * A new username, unique in the scope of the org's domain policy. An instance-wide one may not
+   * end in a domain another org has verified: ZITADEL's ChangeUsername and v2 changeUsername run
+   * userValidateDomain (COMMAND-SFd21) for humans and machines alike.
+   */
+  private rename(user: User, username: string, scope: RenameScope, updates: Partial<User>, events: UserEventInput[]) {
     updates.username = username.trim();
     if (!updates.username) throw invalidField('USER-uN0n3', 'username', 'a username or email is required');
-    updates.usernameScope = usernameScope(user.resourceOwner, perOrg);
+    if (scope.domain !== undefined && scope.verifier !== undefined && scope.verifier !== user.resourceOwner)
+      throw errors.domainNotAllowedAsUsername('username', scope.domain);
+    updates.usernameScope = usernameScope(user.resourceOwner, scope.perOrg);
     events.push({ type: 'user.username.changed', payload: { username: updates.username } });
   }
 

@@ -229,8 +229,10 @@ export class UserStore {
    * A new user and its first events in one statement, atomic without a transaction: the org is
    * read and held (FOR SHARE) in it, so it stays active and keeps its username scope until the
    * user is in; the username's unique index decides between concurrent writers of one name (the
-   * later waits for the earlier and inserts nothing). Otherwise the facts read in the same
-   * snapshot say why. A taken id fails on the primary key.
+   * later waits for the earlier and inserts nothing). A `claimedDomain` (the domain the username
+   * ends in) that another org has verified refuses an instance-wide username
+   * (`domainNotAllowedAsUsername`); its org domain rows are held too (domainHeldForUsernameSql).
+   * Otherwise the facts read in the same snapshot say why. A taken id fails on the primary key.
    */
   async insert(
     db: EntityManager,
@@ -238,25 +240,28 @@ export class UserStore {
     user: User,
     usernameField: string,
     events: readonly UserEventInput[],
+    claimedDomain?: string,
   ): Promise<WrittenEvent> {
     if (!user.username) throw invalidField('USER-uN0n3', usernameField, 'a username or email is required');
     const { columns, values } = rowOf(db, user, ['sequence', 'changedAt', 'usernameScope']);
     const n = values.length;
-    const [instance, org] = [`$${n + 1}`, `$${n + 2}`];
+    const [instance, org, domain] = [`$${n + 1}`, `$${n + 2}`, `$${n + 3}`];
+    const domainRefused = `NOT org.usernames_per_org AND EXISTS (SELECT 1 FROM claim WHERE claim.is_verified AND claim.org_id <> ${org})`;
     const sql = `INSERT INTO users (${columns.join(', ')}, username_scope, sequence, changed_at)
       SELECT ${values.map((_, i) => `$${i + 1}`).join(', ')}, CASE WHEN org.usernames_per_org THEN ${org} ELSE '' END,
              prior.n + ${events.length}, prior.at
-        FROM prior, org WHERE org.state = 'active'
+        FROM prior, org WHERE org.state = 'active' AND NOT (${domainRefused})
       ON CONFLICT (instance_id, username_scope, lower(username)) DO NOTHING
       RETURNING true AS inserted`;
     const { written, facts } = await this.events
       .insertWithFirstEvents(
         db,
         {
-          with: `org AS (${this.orgs.heldForUserSql(instance, org)})`,
+          with: `org AS (${this.orgs.heldForUserSql(instance, org)}),
+                 claim AS (${this.orgs.domainHeldForUsernameSql(instance, `${domain}::text`)})`,
           sql,
-          params: [...values, caller.instance.id, user.resourceOwner],
-          facts: '(SELECT state FROM org) AS org_state',
+          params: [...values, caller.instance.id, user.resourceOwner, claimedDomain ?? null],
+          facts: `(SELECT state FROM org) AS org_state, (SELECT ${domainRefused} FROM org) AS domain_refused`,
         },
         caller.instance.id,
         creatorOf(caller),
@@ -275,6 +280,7 @@ export class UserStore {
     if (written) return written;
     if (facts.org_state === null) throw errors.orgNotFoundForUser('organization');
     if (facts.org_state !== 'active') throw errors.orgNotUsable();
+    if (facts.domain_refused) throw errors.domainNotAllowedAsUsername(usernameField, claimedDomain ?? '');
     throw errors.usernameTaken(user.username);
   }
 

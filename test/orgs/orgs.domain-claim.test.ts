@@ -2,14 +2,18 @@
 // addOrgDomain do (internal/command/org_domain.go, user.go userDomainClaimed): every user of
 // another org whose preferred login name ends with `@<domain>` (getClaimedUserIDsOfOrgDomain,
 // ignoring case) gets `<new id>@temporary.<instance domain>` with a `user.domain.claimed` event,
-// and a DomainClaimed email.
+// and a DomainClaimed email. Afterwards no other org's user may take a username in it
+// (userValidateDomain, COMMAND-SFd21).
+import { Code } from '@connectrpc/connect';
 import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { DomainValidationType } from '@zitadel/proto/zitadel/org/v2beta/org_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
-import { client } from '../support/clients.js';
+import { MasterKey } from '../../src/platform/crypto/master-key.js';
+import { USER_ERRORS } from '../../src/users/users.errors.js';
+import { client, codeOf } from '../support/clients.js';
 import { TestDnsServer } from '../support/dns-server.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
-import { adminV1 } from '../support/v1-clients.js';
+import { adminV1, managementV1, v1Code } from '../support/v1-clients.js';
 
 let dns: TestDnsServer;
 let server: TestServer;
@@ -52,6 +56,14 @@ async function claimNotices(userId: string): Promise<{ channel: string }[]> {
     [userId],
   );
 }
+/** What the queued DomainClaimed email says (its sealed payload's data). */
+async function claimNoticeData(userId: string): Promise<Record<string, unknown>> {
+  const [{ payload }] = await server.database.dataSource.query(
+    `SELECT payload FROM notification_outbox WHERE user_id = $1 AND template = 'domainClaimed'`,
+    [userId],
+  );
+  return JSON.parse(server.app.get(MasterKey).decrypt(payload)).data;
+}
 
 async function verifyByDns(orgId: string, domain: string): Promise<void> {
   await orgs().addOrganizationDomain({ organizationId: orgId, domain });
@@ -82,6 +94,8 @@ describe('verified org domains claim usernames (ZITADEL ValidateOrgDomain / user
       expect.objectContaining({ userName: renamed, oldUserName: 'Alice@Claim-Dns.Test' }),
     ]);
     expect(await claimNotices(alice)).toEqual([{ channel: 'email' }]);
+    // ZITADEL's SendDomainClaimed names the domain after the last `@` of the user's email.
+    expect(await claimNoticeData(alice)).toMatchObject({ tempUsername: renamed, domain: 'mail.test' });
     // The user keeps its org; the freed name can be taken by the claiming org.
     expect((await users().getUserByID({ userId: alice })).details?.resourceOwner).toBe(holder);
     await addHuman(claimer, 'alice@claim-dns.test', 'alice2@mail.test');
@@ -139,5 +153,121 @@ describe('verified org domains claim usernames (ZITADEL ValidateOrgDomain / user
     await orgs().addOrganizationDomain({ organizationId: claimer, domain: 'claim-pending.test' });
     expect(await usernameOf(frank)).toBe('frank@claim-pending.test');
     expect(await claimEvents(frank)).toEqual([]);
+  });
+});
+
+describe("a username may not end in another org's verified domain (ZITADEL userValidateDomain, COMMAND-SFd21)", () => {
+  const mgmt = (orgId: string) => managementV1(server.baseUrl, server.adminPat, orgId);
+  /** The failure of a call, as the connect client reports it. */
+  async function failureOf(call: Promise<unknown>): Promise<{ code: Code; rawMessage: string }> {
+    try {
+      await call;
+    } catch (err) {
+      return err as { code: Code; rawMessage: string };
+    }
+    throw new Error('the call succeeded');
+  }
+  /** An org that verified `domain` at once, and an org whose usernames are instance-wide. */
+  async function verifierAndOther(tag: string, domain: string): Promise<{ verifier: string; other: string }> {
+    const verifier = await newOrg(`Verifier ${tag}`);
+    await adminV1(server.baseUrl, server.adminPat).addCustomDomainPolicy({
+      orgId: verifier,
+      userLoginMustBeDomain: false,
+      validateOrgDomains: false,
+      smtpSenderAddressMatchesInstanceDomain: false,
+    });
+    await orgs().addOrganizationDomain({ organizationId: verifier, domain });
+    return { verifier, other: await newOrg(`Other ${tag}`) };
+  }
+  const usersNamed = async (username: string) =>
+    Number(
+      (
+        await server.database.dataSource.query('SELECT count(*) AS n FROM users WHERE lower(username) = lower($1)', [
+          username,
+        ])
+      )[0].n,
+    );
+
+  it('v2 AddHumanUser in another org is refused with INVALID_ARGUMENT naming username (COMMAND-SFd21), whatever the case of the domain and when the email stands in for the username, and writes nothing; the verifying org may', async () => {
+    const { verifier, other } = await verifierAndOther('Create', 'sfd21-create.test');
+    for (const username of ['eve@sfd21-create.test', 'Eve@SFD21-Create.Test', 'a@b@sfd21-create.test']) {
+      const refused = await failureOf(addHuman(other, username, 'eve@mail.test'));
+      expect(refused.code).toBe(Code.InvalidArgument);
+      expect(refused.rawMessage).toContain(USER_ERRORS.domainNotAllowedAsUsername);
+      expect(refused.rawMessage).toContain('username');
+      expect(await usersNamed(username)).toBe(0);
+    }
+    // Without a username the email is the username (ZITADEL's AddHuman and registerHuman), checked the same.
+    const byEmail = users().addHumanUser({
+      organization: { org: { case: 'orgId', value: other } },
+      profile: { givenName: 'Zed', familyName: 'Mail' },
+      email: { email: 'zed@sfd21-create.test', verification: { case: 'isVerified', value: true } },
+    });
+    expect(await codeOf(byEmail)).toBe(Code.InvalidArgument);
+    expect(await usersNamed('zed@sfd21-create.test')).toBe(0);
+    expect(await usernameOf(await addHuman(verifier, 'eve@sfd21-create.test', 'eve@mail.test'))).toBe(
+      'eve@sfd21-create.test',
+    );
+    // A subdomain is another domain (ZITADEL looks the part after the last '@' up as it is).
+    await addHuman(other, 'eve@sub.sfd21-create.test', 'eve@mail.test');
+  });
+
+  it('v2 UpdateHumanUser and v1 UpdateUserName of a machine renaming into it in another org are refused (COMMAND-SFd21, ChangeUsername / changeUsername); the old username stays', async () => {
+    const { verifier, other } = await verifierAndOther('Rename', 'sfd21-rename.test');
+    const human = await addHuman(other, 'grace@elsewhere.test', 'grace@mail.test');
+    const refused = await failureOf(users().updateHumanUser({ userId: human, username: 'grace@sfd21-rename.test' }));
+    expect(refused.code).toBe(Code.InvalidArgument);
+    expect(refused.rawMessage).toContain(USER_ERRORS.domainNotAllowedAsUsername);
+    expect(await usernameOf(human)).toBe('grace@elsewhere.test');
+
+    const { userId: machine } = await mgmt(other).addMachineUser({ userName: 'robot-sfd21', name: 'Robot' });
+    expect(await v1Code(mgmt(other).updateUserName({ userId: machine, userName: 'robot@sfd21-rename.test' }))).toBe(
+      Code.InvalidArgument,
+    );
+    expect(await usernameOf(machine)).toBe('robot-sfd21');
+
+    // The verifying org's own users may take it.
+    const own = await addHuman(verifier, 'heidi@elsewhere.test', 'heidi@mail.test');
+    await users().updateHumanUser({ userId: own, username: 'heidi@sfd21-rename.test' });
+    expect(await usernameOf(own)).toBe('heidi@sfd21-rename.test');
+  });
+
+  it('v1 management AddHumanUser, ImportHumanUser and UpdateUserName are refused as v2 is (COMMAND-SFd21); AddMachineUser is not checked (ZITADEL AddMachineCommand runs no userValidateDomain)', async () => {
+    const { other } = await verifierAndOther('V1', 'sfd21-v1.test');
+    const profile = { firstName: 'Ivan', lastName: 'V1' };
+    const email = { email: 'ivan@mail.test', isEmailVerified: true };
+    expect(await v1Code(mgmt(other).addHumanUser({ userName: 'ivan@sfd21-v1.test', profile, email }))).toBe(
+      Code.InvalidArgument,
+    );
+    expect(await v1Code(mgmt(other).importHumanUser({ userName: 'ivan@sfd21-v1.test', profile, email }))).toBe(
+      Code.InvalidArgument,
+    );
+    const { userId } = await mgmt(other).addHumanUser({ userName: 'ivan@elsewhere-v1.test', profile, email });
+    expect(await v1Code(mgmt(other).updateUserName({ userId, userName: 'ivan@sfd21-v1.test' }))).toBe(
+      Code.InvalidArgument,
+    );
+    expect(await usernameOf(userId)).toBe('ivan@elsewhere-v1.test');
+    await mgmt(other).addMachineUser({ userName: 'bot@sfd21-v1.test', name: 'Bot' });
+    expect(await usersNamed('bot@sfd21-v1.test')).toBe(1);
+  });
+
+  it('a domain another org has not verified yet may be used, and so may a verified one by an org whose usernames are per org (userLoginMustBeDomain: userValidateDomain returns at once)', async () => {
+    const pending = await newOrg('Verifier Pending Sfd21');
+    await orgs().addOrganizationDomain({ organizationId: pending, domain: 'sfd21-pending.test' });
+    const other = await newOrg('Other Pending Sfd21');
+    expect(await codeOf(addHuman(other, 'judy@sfd21-pending.test', 'judy@mail.test'))).toBe('ok');
+
+    await verifierAndOther('Scoped', 'sfd21-scoped.test');
+    const scoped = await newOrg('Scoped Sfd21');
+    await adminV1(server.baseUrl, server.adminPat).addCustomDomainPolicy({
+      orgId: scoped,
+      userLoginMustBeDomain: true,
+      validateOrgDomains: true,
+      smtpSenderAddressMatchesInstanceDomain: false,
+    });
+    const ken = await addHuman(scoped, 'ken@sfd21-scoped.test', 'ken@mail.test');
+    const leo = await addHuman(scoped, 'leo@elsewhere.test', 'leo@mail.test');
+    await users().updateHumanUser({ userId: leo, username: 'leo@sfd21-scoped.test' });
+    expect([await usernameOf(ken), await usernameOf(leo)]).toEqual(['ken@sfd21-scoped.test', 'leo@sfd21-scoped.test']);
   });
 });
