@@ -15,7 +15,7 @@ interface ImportedKey {
  * does not parse the key's PEM on every token request. Only the import is kept: whether the key is
  * still active is read from the database on every request, so a removed or expired key is refused
  * at once in every process whatever is kept here. An entry goes with its instance's entries when
- * the change feed announces a change (machine_keys is among its tables), and at the key's expiry.
+ * the change feed announces a change (the machine keys' table is among those it watches), and at the key's expiry.
  */
 @Injectable()
 export class MachineKeyObjects {
@@ -23,7 +23,7 @@ export class MachineKeyObjects {
 
   constructor(feed: ChangeFeed) {
     this.cache = feed.cache<ImportedKey>({
-      name: 'machine_keys',
+      name: 'machine-key-objects',
       maxEntries: 10_000,
       ttlMs: 600_000,
       keepFor: (imported) => imported.expiresAt.getTime() - Date.now(),

@@ -286,9 +286,9 @@ describe('machine keys across processes (A keeps the imported public key of a ke
     // As with the PATs: once the feed is quiet after the key's creation, a repeated grant is a hit.
     await eventually(
       async () => {
-        const hits = await lookups(a, 'machine_keys', 'hit');
+        const hits = await lookups(a, 'machine-key-objects', 'hit');
         expect((await grant()).status).toBe(200);
-        return (await lookups(a, 'machine_keys', 'hit')) > hits ? true : undefined;
+        return (await lookups(a, 'machine-key-objects', 'hit')) > hits ? true : undefined;
       },
       'A to verify with the key it imported before',
       3_000,

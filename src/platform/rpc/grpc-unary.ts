@@ -182,8 +182,16 @@ function send(
   trailers: OutgoingHttpHeaders,
 ): void {
   if (stream.destroyed || stream.closed) return;
-  stream.respond(headers, { waitForTrailers: true });
-  stream.once('wantTrailers', () => stream.sendTrailers(trailers));
-  if (body) stream.end(body);
-  else stream.end();
+  try {
+    stream.respond(headers, { waitForTrailers: true });
+    stream.once('wantTrailers', () => {
+      if (!stream.destroyed) stream.sendTrailers(trailers);
+    });
+    if (body) stream.end(body);
+    else stream.end();
+  } catch {
+    // The session went away between the check and the answer (a GOAWAY, a reset): nobody is
+    // left to answer, and a throw here would be an unhandled rejection of the detached call.
+    stream.destroy();
+  }
 }
