@@ -149,7 +149,8 @@ export const de = {
   'idps.registerCallback': 'Die Callback-URL beim Anbieter als Redirect-URI eintragen.',
   'idps.registerSaml': 'Diesen Service Provider beim Identitätsanbieter über seine Metadaten-URL eintragen.',
   'idps.newCertificate': 'Neues Signaturzertifikat',
-  'idps.newCertificateConfirm': '{name} ein neues Zertifikat zum Signieren der Anfragen geben? Die geänderten Metadaten des Service Providers beim Identitätsanbieter eintragen.',
+  'idps.newCertificateConfirm':
+    '{name} ein neues Zertifikat zum Signieren der Anfragen geben? Die geänderten Metadaten des Service Providers beim Identitätsanbieter eintragen.',
   'idps.certificateMade': 'Neues Signaturzertifikat erstellt.',
   'idps.onLogin': 'Auf der Anmeldeseite',
   'idps.offeredYes': 'Angeboten',
@@ -169,7 +170,8 @@ export const de = {
   'actions.timeout': 'Zeitlimit in Sekunden',
   'actions.interrupt': 'Bei Fehler abbrechen',
   'actions.signingKey': 'Signaturschlüssel',
-  'actions.keyOnce': 'Kopieren Sie den Signaturschlüssel jetzt: er wird nur dieses eine Mal angezeigt. Ziele prüfen Anfragen damit.',
+  'actions.keyOnce':
+    'Kopieren Sie den Signaturschlüssel jetzt: er wird nur dieses eine Mal angezeigt. Ziele prüfen Anfragen damit.',
   'actions.delete': 'Löschen',
   'actions.deleteConfirm': 'Das Ziel {name} löschen?',
   'actions.deleted': 'Ziel {name} gelöscht.',
@@ -181,7 +183,8 @@ export const de = {
   'actions.save': 'Ziel speichern',
   'actions.saved': 'Ziel gespeichert.',
   'actions.rotate': 'Signaturschlüssel erneuern',
-  'actions.rotateConfirm': '{name} einen neuen Signaturschlüssel geben? Der bisherige wird sofort nicht mehr verwendet.',
+  'actions.rotateConfirm':
+    '{name} einen neuen Signaturschlüssel geben? Der bisherige wird sofort nicht mehr verwendet.',
   'actions.rotated': 'Ziel {name} hat einen neuen Signaturschlüssel.',
   'actions.newSigningKey': 'Neuer Signaturschlüssel von {name}',
   'executions.kind': 'Läuft bei',
@@ -215,7 +218,8 @@ export const de = {
   'settings.levelInstance': 'Vorgaben der Instanz',
   'settings.save': 'Speichern',
   'settings.reset': 'Auf die der Instanz zurücksetzen',
-  'settings.resetConfirm': 'Die eigenen Einstellungen ({name}) dieser Organisation verwerfen und wieder die der Instanz verwenden?',
+  'settings.resetConfirm':
+    'Die eigenen Einstellungen ({name}) dieser Organisation verwerfen und wieder die der Instanz verwenden?',
   'settings.resetDone': 'Es gelten wieder die Einstellungen der Instanz.',
   'settings.title': 'Einstellungen',
   'settings.groups': 'Gruppen von Einstellungen',
@@ -236,7 +240,8 @@ export const de = {
   'settings.passwordlessAllowed': 'Anmeldung ohne Passwort (Passkeys) erlaubt',
   'settings.forceMfaLocalOnly': 'Mehrfaktor nur für lokale Benutzer verlangt (nicht für externe Identitätsanbieter)',
   'settings.ignoreUnknownUsernames': 'Unbekannte Benutzernamen ignorieren (trotzdem nach dem Passwort fragen)',
-  'settings.allowDomainDiscovery': 'Domain-Erkennung (die Domain eines unbekannten Anmeldenamens findet seine Organisation)',
+  'settings.allowDomainDiscovery':
+    'Domain-Erkennung (die Domain eines unbekannten Anmeldenamens findet seine Organisation)',
   'settings.disableLoginWithEmail': 'Anmeldung mit der E-Mail-Adresse deaktiviert',
   'settings.disableLoginWithPhone': 'Anmeldung mit der Telefonnummer deaktiviert',
   'settings.defaultRedirectUri': 'Standard-Weiterleitungs-URI (nach einer Anmeldung, die nicht in einer App begann)',
@@ -261,9 +266,11 @@ export const de = {
   'settings.add': 'Hinzufügen',
   'settings.factorAdded': 'Faktor hinzugefügt.',
   'settings.removeFactor': 'Entfernen',
-  'settings.removeFactorConfirm': '{name} aus den Login-Einstellungen entfernen? Benutzer können sich dann nicht mehr damit anmelden.',
+  'settings.removeFactorConfirm':
+    '{name} aus den Login-Einstellungen entfernen? Benutzer können sich dann nicht mehr damit anmelden.',
   'settings.factorRemoved': '{name} entfernt.',
-  'settings.factorsInherited': 'Die Organisation nutzt die Faktoren der Instanz: eine Änderung speichert damit ihre eigenen Anmeldeeinstellungen.',
+  'settings.factorsInherited':
+    'Die Organisation nutzt die Faktoren der Instanz: eine Änderung speichert damit ihre eigenen Anmeldeeinstellungen.',
   'factor.SECOND_FACTOR_TYPE_OTP': 'Authenticator-App (TOTP)',
   'factor.SECOND_FACTOR_TYPE_U2F': 'Sicherheitsschlüssel (U2F)',
   'factor.SECOND_FACTOR_TYPE_OTP_EMAIL': 'Code per E-Mail',
@@ -373,8 +380,10 @@ export const de = {
   'domains.proveHttp': 'Per HTTP bestätigen',
   'domains.proveDns': 'Per DNS bestätigen',
   'domains.instructions': 'Anleitung zur Bestätigung',
-  'domains.httpInstructions': 'Stellen Sie unter {url} eine Datei mit diesem Token als Inhalt bereit und wählen Sie dann Bestätigen:',
-  'domains.dnsInstructions': 'Legen Sie einen DNS-TXT-Eintrag {name} mit diesem Token als Wert an und wählen Sie dann Bestätigen:',
+  'domains.httpInstructions':
+    'Stellen Sie unter {url} eine Datei mit diesem Token als Inhalt bereit und wählen Sie dann Bestätigen:',
+  'domains.dnsInstructions':
+    'Legen Sie einen DNS-TXT-Eintrag {name} mit diesem Token als Wert an und wählen Sie dann Bestätigen:',
   'domains.verify': 'Bestätigen',
   'domains.verified': 'Domain {domain} bestätigt.',
   'domains.remove': 'Entfernen',
@@ -465,14 +474,16 @@ export const de = {
   'credentials.removed': 'Entfernt.',
   'credentials.removeConfirm': '{name} entfernen?',
   'passkey.title': 'Passkey registrieren',
-  'passkey.intro': 'Mit diesem Gerät oder Sicherheitsschlüssel statt mit einem Passwort anmelden. Ihr Browser bittet den Authenticator, den Passkey zu erstellen.',
+  'passkey.intro':
+    'Mit diesem Gerät oder Sicherheitsschlüssel statt mit einem Passwort anmelden. Ihr Browser bittet den Authenticator, den Passkey zu erstellen.',
   'passkey.name': 'Name des Passkeys',
   'passkey.register': 'Passkey registrieren',
   'passkey.registered': 'Passkey registriert.',
   'passkey.unsupported': 'Dieser Browser kann keine Passkeys erstellen.',
   'passkey.cancelled': 'Es wurde kein Passkey erstellt: Der Authenticator wurde abgebrochen oder hat abgelehnt.',
   'passkey.linkTitle': 'Link zur Passkey-Registrierung',
-  'passkey.linkIntro': 'Der Benutzer erhält eine E-Mail mit einem Link, um auf seinem eigenen Gerät einen Passkey zu registrieren.',
+  'passkey.linkIntro':
+    'Der Benutzer erhält eine E-Mail mit einem Link, um auf seinem eigenen Gerät einen Passkey zu registrieren.',
   'passkey.sendLink': 'Link zur Passkey-Registrierung senden',
   'passkey.linkSent': 'Ein Link zur Registrierung eines Passkeys wurde an {email} gesendet.',
   'projects.title': 'Projekte',
@@ -492,7 +503,8 @@ export const de = {
   'apps.newSaml': 'Neue SAML-Anwendung',
   'apps.addKey': 'Schlüssel hinzufügen',
   'apps.keyFile': 'Schlüsseldatei (JSON)',
-  'apps.keyOnce': 'Kopieren Sie die Schlüsseldatei jetzt: Sie enthält den privaten Schlüssel und wird nur dieses eine Mal angezeigt.',
+  'apps.keyOnce':
+    'Kopieren Sie die Schlüsseldatei jetzt: Sie enthält den privaten Schlüssel und wird nur dieses eine Mal angezeigt.',
   'apps.step': 'Schritt {n} von 3',
   'apps.name': 'Name der Anwendung',
   'apps.type': 'Art der Anwendung',

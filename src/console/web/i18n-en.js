@@ -149,7 +149,8 @@ export const en = {
   'idps.registerCallback': 'Register the callback URL as the redirect URI at the provider.',
   'idps.registerSaml': 'Register this service provider at the identity provider by its metadata URL.',
   'idps.newCertificate': 'New signing certificate',
-  'idps.newCertificateConfirm': 'Give {name} a new request-signing certificate? Register the changed service provider metadata at the identity provider.',
+  'idps.newCertificateConfirm':
+    'Give {name} a new request-signing certificate? Register the changed service provider metadata at the identity provider.',
   'idps.certificateMade': 'New signing certificate made.',
   'idps.onLogin': 'On the login page',
   'idps.offeredYes': 'Offered',
@@ -263,7 +264,8 @@ export const en = {
   'settings.removeFactor': 'Remove',
   'settings.removeFactorConfirm': 'Remove {name} from the login settings? Users can no longer use it to sign in.',
   'settings.factorRemoved': '{name} removed.',
-  'settings.factorsInherited': 'The organization uses the instance’s factors: a change saves its own login settings with it.',
+  'settings.factorsInherited':
+    'The organization uses the instance’s factors: a change saves its own login settings with it.',
   'factor.SECOND_FACTOR_TYPE_OTP': 'Authenticator app (TOTP)',
   'factor.SECOND_FACTOR_TYPE_U2F': 'Security key (U2F)',
   'factor.SECOND_FACTOR_TYPE_OTP_EMAIL': 'Code by email',
@@ -465,7 +467,8 @@ export const en = {
   'credentials.removed': 'Removed.',
   'credentials.removeConfirm': 'Remove {name}?',
   'passkey.title': 'Register a passkey',
-  'passkey.intro': 'Sign in with this device or security key instead of a password. Your browser asks the authenticator to create the passkey.',
+  'passkey.intro':
+    'Sign in with this device or security key instead of a password. Your browser asks the authenticator to create the passkey.',
   'passkey.name': 'Passkey name',
   'passkey.register': 'Register passkey',
   'passkey.registered': 'Passkey registered.',

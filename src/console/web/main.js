@@ -48,10 +48,14 @@ function Screen({ segments }) {
   if (first === 'orgs') return html`<${OrgsScreen} />`;
   if (first === 'users' && id) return html`<${UserScreen} userId=${id} />`;
   if (first === 'users') return html`<${UsersScreen} />`;
-  if (first === 'projects' && id && sub === 'apps' && action === 'new') return html`<${AppWizardScreen} projectId=${id} />`;
-  if (first === 'projects' && id && sub === 'apps' && action === 'new-api') return html`<${ApiAppScreen} projectId=${id} />`;
-  if (first === 'projects' && id && sub === 'apps' && action === 'new-saml') return html`<${SamlAppWizardScreen} projectId=${id} />`;
-  if (first === 'projects' && id && sub === 'apps' && action) return html`<${AppScreen} projectId=${id} appId=${action} />`;
+  if (first === 'projects' && id && sub === 'apps' && action === 'new')
+    return html`<${AppWizardScreen} projectId=${id} />`;
+  if (first === 'projects' && id && sub === 'apps' && action === 'new-api')
+    return html`<${ApiAppScreen} projectId=${id} />`;
+  if (first === 'projects' && id && sub === 'apps' && action === 'new-saml')
+    return html`<${SamlAppWizardScreen} projectId=${id} />`;
+  if (first === 'projects' && id && sub === 'apps' && action)
+    return html`<${AppScreen} projectId=${id} appId=${action} />`;
   if (first === 'projects' && id) return html`<${ProjectScreen} projectId=${id} />`;
   if (first === 'projects') return html`<${ProjectsScreen} />`;
   if (first === 'granted' && id && sub) return html`<${GrantedProjectScreen} projectId=${id} grantId=${sub} />`;
@@ -74,10 +78,12 @@ function Home() {
   return html`<div>
     <h1>${t('home.title')}</h1>
     <p>${t('session.signedInAs', { name: session.displayName })}</p>
-    ${allowed.length
-      ? html`<p>${t('home.intro')}</p>
+    ${
+      allowed.length
+        ? html`<p>${t('home.intro')}</p>
           <ul class="cards">${allowed.map((n) => html`<li><a href=${href(n.path)}>${t(n.label)}</a></li>`)}</ul>`
-      : html`<p class="empty">${t('home.nothing')}</p>`}
+        : html`<p class="empty">${t('home.nothing')}</p>`
+    }
     <${InstanceStatus} />
   </div>`;
 }
@@ -110,7 +116,8 @@ function App({ signOut }) {
       <ul>
         <li><a href=${href()} aria-current=${segments.length === 0 ? 'page' : undefined}>${t('nav.home')}</a></li>
         ${allowed.map(
-          (n) => html`<li><a href=${href(n.path)} aria-current=${segments[0] === n.path ? 'page' : undefined}>${t(n.label)}</a></li>`,
+          (n) =>
+            html`<li><a href=${href(n.path)} aria-current=${segments[0] === n.path ? 'page' : undefined}>${t(n.label)}</a></li>`,
         )}
       </ul>
     </nav>

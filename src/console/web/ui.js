@@ -10,14 +10,26 @@ import { t } from './i18n.js';
  * @param {{ label: string, value: string, onInput: (v: string) => void, type?: string,
  *   required?: boolean, autocomplete?: string, multiline?: boolean, hint?: string, step?: string }} props
  */
-export function Field({ label, value, onInput, type = 'text', required = false, autocomplete = 'off', multiline, hint, step }) {
+export function Field({
+  label,
+  value,
+  onInput,
+  type = 'text',
+  required = false,
+  autocomplete = 'off',
+  multiline,
+  hint,
+  step,
+}) {
   const id = useId();
   const input = (/** @type {Event} */ e) => onInput(/** @type {HTMLInputElement} */ (e.currentTarget).value);
   return html`<div class="field">
     <label for=${id}>${label}</label>
-    ${multiline
-      ? html`<textarea id=${id} rows="3" value=${value} onInput=${input} required=${required}></textarea>`
-      : html`<input id=${id} type=${type} value=${value} onInput=${input} required=${required} autocomplete=${autocomplete} step=${step} />`}
+    ${
+      multiline
+        ? html`<textarea id=${id} rows="3" value=${value} onInput=${input} required=${required}></textarea>`
+        : html`<input id=${id} type=${type} value=${value} onInput=${input} required=${required} autocomplete=${autocomplete} step=${step} />`
+    }
     ${hint ? html`<small>${hint}</small>` : ''}
   </div>`;
 }
@@ -92,9 +104,14 @@ export const Empty = () => html`<p class="empty">${t('common.empty')}</p>`;
  * @returns {{ data: T | undefined, error: unknown, loading: boolean, reload: () => void }}
  */
 export function useLoad(load, deps, allowed = true) {
-  const [state, setState] = useState(/** @type {{ data: T | undefined, error: unknown, loading: boolean }} */ ({ data: undefined, error: undefined, loading: true }));
+  const [state, setState] = useState(
+    /** @type {{ data: T | undefined, error: unknown, loading: boolean }} */ ({
+      data: undefined,
+      error: undefined,
+      loading: true,
+    }),
+  );
   const [round, setRound] = useState(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what the load depends on
   useEffect(() => {
     let live = true;
     if (!allowed) return;
@@ -137,7 +154,10 @@ export function ConfirmButton({ label, question, onConfirm, danger = true }) {
       <div class="actions">
         <button type="button" onClick=${() => dialog.current?.close()}>${t('common.cancel')}</button>
         <button type="button" class=${danger ? 'danger' : ''}
-          onClick=${() => { dialog.current?.close(); onConfirm(); }}>${label}</button>
+          onClick=${() => {
+            dialog.current?.close();
+            onConfirm();
+          }}>${label}</button>
       </div>
     </dialog>
   </span>`;

@@ -6,7 +6,19 @@ import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { can, useSession } from '../session.js';
 import { Executions } from './executions.js';
-import { Check, ConfirmButton, Field, Forbidden, LoadState, Section, Select, ShownOnce, Table, useAction, useLoad } from '../ui.js';
+import {
+  Check,
+  ConfirmButton,
+  Field,
+  Forbidden,
+  LoadState,
+  Section,
+  Select,
+  ShownOnce,
+  Table,
+  useAction,
+  useLoad,
+} from '../ui.js';
 
 const ACTIONS = 'zitadel.action.v2beta.ActionService';
 
@@ -23,7 +35,12 @@ const kindOf = (x) => KINDS.find((k) => k in x) ?? KINDS[0];
  */
 function TargetForm({ target, onSaved, onCancel }) {
   const empty = target
-    ? { name: target.name, endpoint: target.endpoint, kind: kindOf(target), timeout: String(Number.parseFloat(target.timeout ?? '10')) }
+    ? {
+        name: target.name,
+        endpoint: target.endpoint,
+        kind: kindOf(target),
+        timeout: String(Number.parseFloat(target.timeout ?? '10')),
+      }
     : { name: '', endpoint: '', kind: KINDS[0], timeout: '10' };
   const [form, setForm] = useState(empty);
   const [interrupt, setInterrupt] = useState(Boolean(target?.[empty.kind]?.interruptOnError));
@@ -86,28 +103,36 @@ export function ActionsScreen() {
   };
   /** @param {any} x a target */
   const remove = (x) =>
-    action.run(async () => {
-      await call(`${ACTIONS}/DeleteTarget`, { id: x.id });
-      targets.reload();
-    }, t('actions.deleted', { name: x.name }));
+    action.run(
+      async () => {
+        await call(`${ACTIONS}/DeleteTarget`, { id: x.id });
+        targets.reload();
+      },
+      t('actions.deleted', { name: x.name }),
+    );
   /**
    * A new signing key, the old one retired at once: UpdateTarget with expirationSigningKey (ZITADEL
    * takes only 0s for now) answers the new key, shown this once.
    * @param {any} x a target
    */
   const rotate = (x) =>
-    action.run(async () => {
-      setRotated({ name: '', key: '' });
-      const answer = await call(`${ACTIONS}/UpdateTarget`, { id: x.id, expirationSigningKey: '0s' });
-      setRotated({ name: x.name, key: answer.signingKey ?? '' });
-    }, t('actions.rotated', { name: x.name }));
+    action.run(
+      async () => {
+        setRotated({ name: '', key: '' });
+        const answer = await call(`${ACTIONS}/UpdateTarget`, { id: x.id, expirationSigningKey: '0s' });
+        setRotated({ name: x.name, key: answer.signingKey ?? '' });
+      },
+      t('actions.rotated', { name: x.name }),
+    );
   return html`<div>
     <h1>${t('actions.title')}</h1>
-    ${writable
-      ? editing
-        ? html`<${TargetForm} key=${editing.id} target=${editing} onSaved=${saved} onCancel=${() => setEditing(undefined)} />`
-        : html`<${TargetForm} onSaved=${targets.reload} />`
-      : ''}
+    ${
+      writable
+        ? editing
+          ? html`<${TargetForm} key=${editing.id} target=${editing} onSaved=${saved} onCancel=${() => setEditing(undefined)} />`
+          : html`<${TargetForm} onSaved=${targets.reload} />`
+        : ''
+    }
     <${Section} title=${t('actions.targets')}>
       <${LoadState} load=${targets} count=${list.length} />
       <${Table}
@@ -118,13 +143,17 @@ export function ActionsScreen() {
           t(`actions.kind.${kindOf(x)}`),
           html`<span class="actions">
             ${writable ? html`<button type="button" onClick=${() => setEditing(x)}>${t('actions.edit')}</button>` : ''}
-            ${writable
-              ? html`<${ConfirmButton} label=${t('actions.rotate')} question=${t('actions.rotateConfirm', { name: x.name })}
+            ${
+              writable
+                ? html`<${ConfirmButton} label=${t('actions.rotate')} question=${t('actions.rotateConfirm', { name: x.name })}
                   onConfirm=${() => rotate(x)} danger=${false} />`
-              : ''}
-            ${can(session, 'action.target.delete')
-              ? html`<${ConfirmButton} label=${t('actions.delete')} question=${t('actions.deleteConfirm', { name: x.name })} onConfirm=${() => remove(x)} />`
-              : ''}
+                : ''
+            }
+            ${
+              can(session, 'action.target.delete')
+                ? html`<${ConfirmButton} label=${t('actions.delete')} question=${t('actions.deleteConfirm', { name: x.name })} onConfirm=${() => remove(x)} />`
+                : ''
+            }
           </span>`,
         ])} />
       ${action.feedback}

@@ -34,8 +34,9 @@ export function ApiAppScreen({ projectId }) {
   return html`<div>
     <p><a href=${href('projects', projectId)}>← ${t('common.back')}</a></p>
     <h1>${created ? name : t('apps.newApi')}</h1>
-    ${created
-      ? html`<${Success} text=${t('apps.created', { name })} />
+    ${
+      created
+        ? html`<${Success} text=${t('apps.created', { name })} />
           <${Section} title=${name}>
             <dl class="facts">
               <dt>${t('apps.clientId')}</dt><dd><code data-testid="client-id">${created.clientId}</code></dd>
@@ -43,7 +44,7 @@ export function ApiAppScreen({ projectId }) {
             </dl>
           <//>
           <p><a class="button primary" href=${href('projects', projectId)}>${t('apps.done')}</a></p>`
-      : html`<${Section} title=${t('apps.newApi')}>
+        : html`<${Section} title=${t('apps.newApi')}>
           <form onSubmit=${action.submit(create)}>
             <${Field} label=${t('apps.name')} value=${name} onInput=${setName} required />
             <${Choice} legend=${t('apps.auth')} name="api-auth" value=${method} options=${Object.keys(METHOD_LABELS)}
@@ -51,6 +52,7 @@ export function ApiAppScreen({ projectId }) {
             <div class="actions"><button type="submit" class="primary">${t('apps.create')}</button></div>
           </form>
           ${action.feedback}
-        <//>`}
+        <//>`
+    }
   </div>`;
 }

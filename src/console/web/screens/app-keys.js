@@ -37,7 +37,12 @@ export function AppKeys({ projectId, appId, writable }) {
   };
   const remove = (/** @type {any} */ k) =>
     action.run(async () => {
-      await call(`${APPS}/DeleteApplicationKey`, { id: k.id, projectId, applicationId: appId, organizationId: k.organizationId });
+      await call(`${APPS}/DeleteApplicationKey`, {
+        id: k.id,
+        projectId,
+        applicationId: appId,
+        organizationId: k.organizationId,
+      });
       setFile('');
       keys.reload();
     }, t('credentials.removed'));
@@ -49,15 +54,19 @@ export function AppKeys({ projectId, appId, writable }) {
         k.id,
         day(k.expirationDate),
         ...(writable
-          ? [html`<${ConfirmButton} label=${t('domains.remove')} question=${t('credentials.removeConfirm', { name: k.id })} onConfirm=${() => remove(k)} />`]
+          ? [
+              html`<${ConfirmButton} label=${t('domains.remove')} question=${t('credentials.removeConfirm', { name: k.id })} onConfirm=${() => remove(k)} />`,
+            ]
           : []),
       ])} />
-    ${writable
-      ? html`<form onSubmit=${action.submit(add)} class="grid">
+    ${
+      writable
+        ? html`<form onSubmit=${action.submit(add)} class="grid">
           <${Field} label=${t('users.tokenExpires')} type="date" value=${expires} onInput=${setExpires} required />
           <div><button type="submit" class="primary">${t('apps.addKey')}</button></div>
         </form>`
-      : ''}
+        : ''
+    }
     <${ShownOnce} label=${t('apps.keyFile')} value=${file} testId="app-key" warning=${t('apps.keyOnce')} />
     ${action.feedback}
   <//>`;

@@ -11,12 +11,21 @@ import { Check, Field, Forbidden, Section, Success, useAction, useLoad } from '.
 
 /** The auth methods each kind of app may use, the first one proposed (ZITADEL's console offers the same). */
 const METHODS = {
-  OIDC_APP_TYPE_WEB: ['OIDC_AUTH_METHOD_TYPE_NONE', 'OIDC_AUTH_METHOD_TYPE_BASIC', 'OIDC_AUTH_METHOD_TYPE_POST', 'OIDC_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT'],
+  OIDC_APP_TYPE_WEB: [
+    'OIDC_AUTH_METHOD_TYPE_NONE',
+    'OIDC_AUTH_METHOD_TYPE_BASIC',
+    'OIDC_AUTH_METHOD_TYPE_POST',
+    'OIDC_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT',
+  ],
   OIDC_APP_TYPE_USER_AGENT: ['OIDC_AUTH_METHOD_TYPE_NONE'],
   OIDC_APP_TYPE_NATIVE: ['OIDC_AUTH_METHOD_TYPE_NONE'],
 };
 /** @type {Record<string, string>} */
-const TYPE_LABELS = { OIDC_APP_TYPE_WEB: 'apps.type.web', OIDC_APP_TYPE_USER_AGENT: 'apps.type.userAgent', OIDC_APP_TYPE_NATIVE: 'apps.type.native' };
+const TYPE_LABELS = {
+  OIDC_APP_TYPE_WEB: 'apps.type.web',
+  OIDC_APP_TYPE_USER_AGENT: 'apps.type.userAgent',
+  OIDC_APP_TYPE_NATIVE: 'apps.type.native',
+};
 /** @type {Record<string, string>} */
 const METHOD_LABELS = {
   OIDC_AUTH_METHOD_TYPE_NONE: 'apps.auth.pkce',
@@ -26,7 +35,11 @@ const METHOD_LABELS = {
 };
 
 /** @param {string} text one URI a line */
-const lines = (text) => text.split('\n').map((l) => l.trim()).filter(Boolean);
+const lines = (text) =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 /** @param {{ legend: string, name: string, value: string, options: string[], labels: Record<string, string>, onChange: (v: string) => void }} props */
 export function Choice({ legend, name, value, options, labels, onChange }) {
@@ -84,14 +97,15 @@ export function AppWizardScreen({ projectId }) {
     <p><a href=${href('projects', projectId)}>← ${t('common.back')}</a></p>
     <h1>${t('apps.wizard')}</h1>
     <${Section} title=${t('apps.step', { n: step })}>
-      ${step === 1
-        ? html`<form onSubmit=${next}>
+      ${
+        step === 1
+          ? html`<form onSubmit=${next}>
             <${Field} label=${t('apps.name')} value=${name} onInput=${setName} required />
             <${Choice} legend=${t('apps.type')} name="app-type" value=${appType} options=${Object.keys(METHODS)} labels=${TYPE_LABELS} onChange=${chooseType} />
             <div class="actions"><button type="submit" class="primary">${t('common.continue')}</button></div>
           </form>`
-        : step === 2
-          ? html`<form onSubmit=${next}>
+          : step === 2
+            ? html`<form onSubmit=${next}>
               <${Choice} legend=${t('apps.auth')} name="auth-method" value=${method}
                 options=${METHODS[/** @type {keyof typeof METHODS} */ (appType)]} labels=${METHOD_LABELS} onChange=${setMethod} />
               <div class="actions">
@@ -99,7 +113,7 @@ export function AppWizardScreen({ projectId }) {
                 <button type="submit" class="primary">${t('common.continue')}</button>
               </div>
             </form>`
-          : html`<form onSubmit=${action.submit(create)}>
+            : html`<form onSubmit=${action.submit(create)}>
               <${Field} label=${t('apps.redirects')} value=${redirects} onInput=${setRedirects} multiline />
               <${Field} label=${t('apps.postLogout')} value=${postLogout} onInput=${setPostLogout} multiline />
               <${Check} label=${t('apps.devMode')} checked=${devMode} onChange=${setDevMode} />
@@ -107,7 +121,8 @@ export function AppWizardScreen({ projectId }) {
                 <button type="button" onClick=${() => setStep(2)}>${t('common.back')}</button>
                 <button type="submit" class="primary">${t('apps.create')}</button>
               </div>
-            </form>`}
+            </form>`
+      }
       ${action.feedback}
     <//>
   </div>`;

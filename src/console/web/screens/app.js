@@ -32,7 +32,11 @@ export function AppScreen({ projectId, appId }) {
   const api = app.apiConfig;
   const saml = app.samlConfig;
   // JSON leaves out an enum's first value: basic auth, for both kinds.
-  const method = oidc ? (oidc.authMethodType ?? 'OIDC_AUTH_METHOD_TYPE_BASIC') : api ? (api.authMethodType ?? 'API_AUTH_METHOD_TYPE_BASIC') : undefined;
+  const method = oidc
+    ? (oidc.authMethodType ?? 'OIDC_AUTH_METHOD_TYPE_BASIC')
+    : api
+      ? (api.authMethodType ?? 'API_AUTH_METHOD_TYPE_BASIC')
+      : undefined;
   const regenerate = () =>
     action.run(async () => {
       const answer = await call('zitadel.app.v2beta.AppService/RegenerateClientSecret', {
@@ -53,17 +57,21 @@ export function AppScreen({ projectId, appId }) {
         ${oidc ? html`<dt>${t('apps.redirectUris')}</dt><dd>${(oidc.redirectUris ?? []).map((u) => html`<code class="line">${u}</code>`)}</dd>` : ''}
         ${secret ? html`<${SecretOnce} secret=${secret} />` : ''}
       </dl>
-      ${can(session, 'project.app.write') && WITH_SECRET.includes(method)
-        ? html`<div class="actions">
+      ${
+        can(session, 'project.app.write') && WITH_SECRET.includes(method)
+          ? html`<div class="actions">
             <${ConfirmButton} label=${t('apps.regenerate')} question=${t('apps.regenerateConfirm')} onConfirm=${regenerate} />
           </div>`
-        : ''}
+          : ''
+      }
       ${action.feedback}
     <//>
     ${WITH_KEYS.includes(method) ? html`<${AppKeys} projectId=${projectId} appId=${appId} writable=${can(session, 'project.app.write')} />` : ''}
     ${oidc ? html`<${Compliance} problems=${oidc.complianceProblems ?? []} /><${AppUrls} />` : ''}
-    ${saml
-      ? html`<${SamlConfig} projectId=${projectId} appId=${appId} config=${saml} writable=${can(session, 'project.app.write')} onSaved=${loaded.reload} />`
-      : ''}
+    ${
+      saml
+        ? html`<${SamlConfig} projectId=${projectId} appId=${appId} config=${saml} writable=${can(session, 'project.app.write')} onSaved=${loaded.reload} />`
+        : ''
+    }
   </div>`;
 }

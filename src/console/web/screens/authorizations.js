@@ -65,14 +65,18 @@ function Grant({ orgId, onGranted }) {
     <form onSubmit=${action.submit(grant, t('authz.granted'))} class="grid">
       <${Select} label=${t('authz.user')} value=${userId} onChange=${setUserId} placeholder=${t('authz.choose')}
         options=${(users.data?.result ?? []).map((/** @type {any} */ u) => ({ value: u.userId, label: `${displayNameOf(u)} (${u.username})` }))} />
-      <${Select} label=${t('authz.project')} value=${projectId} onChange=${(v) => { setProjectId(v); setRoles([]); }} placeholder=${t('authz.choose')}
+      <${Select} label=${t('authz.project')} value=${projectId} onChange=${(v) => {
+        setProjectId(v);
+        setRoles([]);
+      }} placeholder=${t('authz.choose')}
         options=${(projects.data?.projects ?? []).map((/** @type {any} */ p) => ({ value: p.id, label: p.name }))} />
       <fieldset>
         <legend>${t('authz.roles')}</legend>
         ${projectId && projectRoles.loading ? html`<${Loading} />` : ''}
         ${projectId && !projectRoles.loading && available.length === 0 ? html`<p class="empty">${t('authz.noRoles')}</p>` : ''}
         ${available.map(
-          (/** @type {any} */ r) => html`<${Check} label=${r.key} checked=${roles.includes(r.key)} onChange=${(on) => toggle(r.key, on)} />`,
+          (/** @type {any} */ r) =>
+            html`<${Check} label=${r.key} checked=${roles.includes(r.key)} onChange=${(on) => toggle(r.key, on)} />`,
         )}
       </fieldset>
       <div><button type="submit" class="primary" disabled=${!userId || !projectId}>${t('authz.grant')}</button></div>

@@ -53,7 +53,11 @@ function PreviewAndActivate({ panel, level, orgId }) {
   const pending = live !== undefined && LABEL_POLICY.fields.some(([key]) => (saved[key] ?? '') !== (live[key] ?? ''));
   const activate = () =>
     action.run(async () => {
-      await call(level === 'instance' ? `${ADMIN}/ActivateLabelPolicy` : `${MANAGEMENT}/ActivateCustomLabelPolicy`, {}, at.opts);
+      await call(
+        level === 'instance' ? `${ADMIN}/ActivateLabelPolicy` : `${MANAGEMENT}/ActivateCustomLabelPolicy`,
+        {},
+        at.opts,
+      );
       reload();
     }, t('branding.activated'));
   return html`<div class="branding-previews" role="group" aria-label=${t('branding.preview')}>
@@ -61,10 +65,12 @@ function PreviewAndActivate({ panel, level, orgId }) {
       <${Preview} value=${value} dark=${true} />
     </div>
     ${pending ? html`<p class="badge" data-testid="branding-pending">${t('branding.pending')}</p>` : ''}
-    ${writable && pending && !inherited
-      ? html`<div class="actions"><${ConfirmButton} label=${t('branding.activate')} question=${t('branding.activateConfirm')}
+    ${
+      writable && pending && !inherited
+        ? html`<div class="actions"><${ConfirmButton} label=${t('branding.activate')} question=${t('branding.activateConfirm')}
           onConfirm=${activate} danger=${false} /></div>`
-      : ''}
+        : ''
+    }
     ${action.feedback}`;
 }
 

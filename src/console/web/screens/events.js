@@ -52,9 +52,11 @@ export function EventsScreen() {
             ? html`<details><summary>${t('events.show')}</summary><pre>${JSON.stringify(e.payload, null, 2)}</pre></details>`
             : '',
         ])} />
-      ${list.length >= limit
-        ? html`<div class="actions"><button type="button" onClick=${() => setLimit(limit + STEP)}>${t('events.more')}</button></div>`
-        : ''}
+      ${
+        list.length >= limit
+          ? html`<div class="actions"><button type="button" onClick=${() => setLimit(limit + STEP)}>${t('events.more')}</button></div>`
+          : ''
+      }
     <//>
   </div>`;
 }

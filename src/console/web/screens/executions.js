@@ -67,18 +67,22 @@ export function Executions({ targets, executions }) {
         conditionText(e.condition),
         (e.targets ?? []).map((/** @type {string} */ id) => names.get(id) ?? id).join(', '),
         ...(writable
-          ? [html`<span class="actions">
+          ? [
+              html`<span class="actions">
               <button type="button" onClick=${() => setEditing(e)}>${t('executions.edit')}</button>
               <${ConfirmButton} label=${t('executions.remove')}
                 question=${t('executions.removeConfirm', { condition: conditionText(e.condition) })} onConfirm=${() => remove(e)} />
-            </span>`]
+            </span>`,
+            ]
           : []),
       ])} />
     ${action.feedback}
-    ${writable && editing
-      ? html`<${EditTargets} key=${conditionText(editing.condition)} execution=${editing} targets=${targets}
+    ${
+      writable && editing
+        ? html`<${EditTargets} key=${conditionText(editing.condition)} execution=${editing} targets=${targets}
           onSave=${(/** @type {string[]} */ order) => saveTargets(editing, order)} onCancel=${() => setEditing(undefined)} />`
-      : ''}
+        : ''
+    }
     ${writable ? html`<${SetExecution} targets=${targets} onSet=${executions.reload} />` : ''}
   <//>`;
 }
@@ -110,16 +114,20 @@ function SetExecution({ targets, onSet }) {
   return html`<form onSubmit=${action.submit(set, t('executions.set'))} class="grid">
       <${Select} label=${t('executions.kind')} value=${kind} onChange=${changeKind}
         options=${Object.keys(SCOPES).map((k) => ({ value: k, label: t(`executions.kind.${k}`) }))} />
-      ${SCOPES[kind].length > 1
-        ? html`<${Select} label=${t('executions.scope')} value=${scope} onChange=${changeScope}
+      ${
+        SCOPES[kind].length > 1
+          ? html`<${Select} label=${t('executions.scope')} value=${scope} onChange=${changeScope}
             options=${SCOPES[kind].map((s) => ({ value: s, label: t(`executions.scope.${s}`) }))} />`
-        : ''}
-      ${scope === 'all'
-        ? ''
-        : list
-          ? html`<${Select} label=${t(`executions.scope.${scope}`)} value=${value} onChange=${setValue} placeholder=${t('authz.choose')}
+          : ''
+      }
+      ${
+        scope === 'all'
+          ? ''
+          : list
+            ? html`<${Select} label=${t(`executions.scope.${scope}`)} value=${value} onChange=${setValue} placeholder=${t('authz.choose')}
               options=${list.map((v) => ({ value: v, label: v }))} />`
-          : html`<${Field} label=${t(`executions.scope.${scope}`)} value=${value} onInput=${setValue} required />`}
+            : html`<${Field} label=${t(`executions.scope.${scope}`)} value=${value} onInput=${setValue} required />`
+      }
       <fieldset>
         <legend>${t('actions.targets')}</legend>
         ${targets.map(
@@ -157,7 +165,10 @@ function EditTargets({ execution, targets, onSave, onCancel }) {
   };
   const rest = targets.filter((x) => !order.includes(x.id));
   return html`<form class="grid" aria-label=${t('executions.editTitle', { condition })}
-      onSubmit=${(/** @type {Event} */ e) => { e.preventDefault(); onSave(order); }}>
+      onSubmit=${(/** @type {Event} */ e) => {
+        e.preventDefault();
+        onSave(order);
+      }}>
       <h3 class="wide">${t('executions.editTitle', { condition })}</h3>
       <ol class="ordered wide">
         ${order.map((id, i) => {
@@ -173,13 +184,15 @@ function EditTargets({ execution, targets, onSave, onCancel }) {
           </li>`;
         })}
       </ol>
-      ${rest.length
-        ? html`<div class="actions">
+      ${
+        rest.length
+          ? html`<div class="actions">
             <${Select} label=${t('executions.addTarget')} value=${adding} onChange=${setAdding} placeholder=${t('authz.choose')}
               options=${rest.map((x) => ({ value: x.id, label: x.name }))} />
             <button type="button" disabled=${!adding} onClick=${add}>${t('executions.add')}</button>
           </div>`
-        : ''}
+          : ''
+      }
       <div class="actions">
         <button type="submit" class="primary">${t('executions.saveTargets')}</button>
         <button type="button" onClick=${onCancel}>${t('common.cancel')}</button>

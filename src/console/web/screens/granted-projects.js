@@ -37,13 +37,16 @@ export function GrantedProjectScreen({ projectId, grantId }) {
   const allowed = can(session, 'project.read');
   const list = useLoad(() => grantedTo(session.orgId), [session.orgId], allowed);
   if (!allowed) return html`<${Forbidden} />`;
-  const grant = (list.data?.result ?? []).find((/** @type {any} */ g) => g.grantId === grantId && g.projectId === projectId);
+  const grant = (list.data?.result ?? []).find(
+    (/** @type {any} */ g) => g.grantId === grantId && g.projectId === projectId,
+  );
   return html`<div>
     <p><a href=${href('projects')}>← ${t('projects.title')}</a></p>
     <h1>${grant?.projectName ?? t('granted.title')}</h1>
     <${LoadState} load=${list} count=${grant ? 1 : 0} />
-    ${grant
-      ? html`<${Section} title=${t('idps.details')}>
+    ${
+      grant
+        ? html`<${Section} title=${t('idps.details')}>
             <dl class="facts">
               <dt>${t('granted.owner')}</dt><dd>${grant.projectOwnerName}</dd>
               <dt>${t('authz.roles')}</dt><dd>${(grant.grantedRoleKeys ?? []).join(', ')}</dd>
@@ -51,6 +54,7 @@ export function GrantedProjectScreen({ projectId, grantId }) {
             </dl>
           <//>
           ${can(session, 'project.grant.member.read') ? html`<${Members} level=${grantLevel(session.orgId, projectId, grantId)} />` : ''}`
-      : ''}
+        : ''
+    }
   </div>`;
 }

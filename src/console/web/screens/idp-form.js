@@ -18,7 +18,9 @@ const MANAGEMENT = 'zitadel.management.v1.ManagementService';
 
 /** @param {IdpLevel} at @param {string} method @param {unknown} [body] */
 export const idpCall = (at, method, body = {}) =>
-  at.level === 'instance' ? call(`${ADMIN}/${method}`, body) : call(`${MANAGEMENT}/${method}`, body, { orgId: at.orgId });
+  at.level === 'instance'
+    ? call(`${ADMIN}/${method}`, body)
+    : call(`${MANAGEMENT}/${method}`, body, { orgId: at.orgId });
 
 /** @param {string} kind */
 export const kindName = (kind) => t(`idps.kind.${kind}`);
@@ -42,10 +44,18 @@ export function ProviderForm({ at, provider, onSaved }) {
   };
   const save = async () => {
     const body = providerRequest(def, name, values, options);
-    const answer = await idpCall(at, `${provider ? 'Update' : 'Add'}${def.method}`, provider ? { id: provider.id, ...body } : body);
+    const answer = await idpCall(
+      at,
+      `${provider ? 'Update' : 'Add'}${def.method}`,
+      provider ? { id: provider.id, ...body } : body,
+    );
     if (provider) {
       // What was sent is kept in the form, but not the secrets: they are stored, not shown.
-      setValues(Object.fromEntries(def.fields.map((x) => [x.key, x.type === 'secret' || x.type === 'secretBytes' ? '' : values[x.key]])));
+      setValues(
+        Object.fromEntries(
+          def.fields.map((x) => [x.key, x.type === 'secret' || x.type === 'secretBytes' ? '' : values[x.key]]),
+        ),
+      );
     } else {
       setName('');
       setValues(formValues(def));
@@ -60,15 +70,18 @@ export function ProviderForm({ at, provider, onSaved }) {
   const setOption = (key, v) => setOptions({ ...options, [key]: v });
   return html`<${Section} title=${title}>
     <form onSubmit=${action.submit(save, t(provider ? 'idps.saved' : 'idps.added', { name }))} class="grid">
-      ${provider
-        ? ''
-        : html`<${Select} label=${t('idps.kind')} value=${kind} onChange=${chooseKind}
-            options=${KINDS.map((k) => ({ value: k.kind, label: kindName(k.kind) }))} />`}
+      ${
+        provider
+          ? ''
+          : html`<${Select} label=${t('idps.kind')} value=${kind} onChange=${chooseKind}
+            options=${KINDS.map((k) => ({ value: k.kind, label: kindName(k.kind) }))} />`
+      }
       <${Field} label=${t('common.name')} value=${name} onInput=${setName} required />
       ${def.fields.map((field) => {
         const label = t(`idps.${field.key}`);
         const value = values[field.key];
-        if (field.type === 'bool') return html`<${Check} label=${label} checked=${value === true} onChange=${(/** @type {boolean} */ v) => set(field.key, v)} />`;
+        if (field.type === 'bool')
+          return html`<${Check} label=${label} checked=${value === true} onChange=${(/** @type {boolean} */ v) => set(field.key, v)} />`;
         if (field.type === 'choice') {
           return html`<${Select} label=${label} value=${String(value)} onChange=${(/** @type {string} */ v) => set(field.key, v)}
             options=${(field.choices ?? []).map((c) => ({ value: c, label: c.replace(/^SAML_(BINDING|NAME_ID_FORMAT)_/, '') }))} />`;
@@ -84,7 +97,8 @@ export function ProviderForm({ at, provider, onSaved }) {
       <fieldset class="wide">
         <legend>${t('idps.options')}</legend>
         ${['isLinkingAllowed', 'isCreationAllowed', 'isAutoCreation', 'isAutoUpdate'].map(
-          (/** @type {'isLinkingAllowed' | 'isCreationAllowed' | 'isAutoCreation' | 'isAutoUpdate'} */ key) => html`<${Check} label=${t(`idps.${key}`)} checked=${options[key] === true} onChange=${(/** @type {boolean} */ v) => setOption(key, v)} />`,
+          (/** @type {'isLinkingAllowed' | 'isCreationAllowed' | 'isAutoCreation' | 'isAutoUpdate'} */ key) =>
+            html`<${Check} label=${t(`idps.${key}`)} checked=${options[key] === true} onChange=${(/** @type {boolean} */ v) => setOption(key, v)} />`,
         )}
         <${Select} label=${t('idps.autoLinking')} value=${String(options.autoLinking ?? AUTO_LINKING[0])}
           onChange=${(/** @type {string} */ v) => setOption('autoLinking', v)}

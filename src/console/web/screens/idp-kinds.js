@@ -85,7 +85,12 @@ export const KINDS = [
     fields: [...CLIENT, f('tenant', 'tenant'), f('emailVerified', 'bool'), SCOPES],
   },
   { kind: 'github', method: 'GitHubProvider', redirect: 'oauth', fields: [...CLIENT, SCOPES] },
-  { kind: 'githubEs', method: 'GitHubEnterpriseServerProvider', redirect: 'oauth', fields: [...CLIENT, ...OAUTH_ENDPOINTS, SCOPES] },
+  {
+    kind: 'githubEs',
+    method: 'GitHubEnterpriseServerProvider',
+    redirect: 'oauth',
+    fields: [...CLIENT, ...OAUTH_ENDPOINTS, SCOPES],
+  },
   { kind: 'gitlab', method: 'GitLabProvider', redirect: 'oauth', fields: [...CLIENT, SCOPES] },
   {
     kind: 'gitlabSelfHosted',
@@ -97,7 +102,13 @@ export const KINDS = [
     kind: 'apple',
     method: 'AppleProvider',
     redirect: 'oauth',
-    fields: [f('clientId', 'text', { required: true }), f('teamId', 'text', { required: true }), f('keyId', 'text', { required: true }), f('privateKey', 'secretBytes'), SCOPES],
+    fields: [
+      f('clientId', 'text', { required: true }),
+      f('teamId', 'text', { required: true }),
+      f('keyId', 'text', { required: true }),
+      f('privateKey', 'secretBytes'),
+      SCOPES,
+    ],
   },
   {
     kind: 'saml',
@@ -106,10 +117,17 @@ export const KINDS = [
     fields: [
       f('metadataUrl', 'url'),
       f('metadataXml', 'bytes'),
-      f('binding', 'choice', { choices: ['SAML_BINDING_UNSPECIFIED', 'SAML_BINDING_POST', 'SAML_BINDING_REDIRECT', 'SAML_BINDING_ARTIFACT'] }),
+      f('binding', 'choice', {
+        choices: ['SAML_BINDING_UNSPECIFIED', 'SAML_BINDING_POST', 'SAML_BINDING_REDIRECT', 'SAML_BINDING_ARTIFACT'],
+      }),
       f('withSignedRequest', 'bool'),
       f('nameIdFormat', 'choice', {
-        choices: ['SAML_NAME_ID_FORMAT_UNSPECIFIED', 'SAML_NAME_ID_FORMAT_PERSISTENT', 'SAML_NAME_ID_FORMAT_EMAIL_ADDRESS', 'SAML_NAME_ID_FORMAT_TRANSIENT'],
+        choices: [
+          'SAML_NAME_ID_FORMAT_UNSPECIFIED',
+          'SAML_NAME_ID_FORMAT_PERSISTENT',
+          'SAML_NAME_ID_FORMAT_EMAIL_ADDRESS',
+          'SAML_NAME_ID_FORMAT_TRANSIENT',
+        ],
       }),
       f('transientMappingAttributeName'),
       f('federatedLogoutEnabled', 'bool'),
@@ -204,7 +222,11 @@ export function formValues(def, config) {
   for (const field of def.fields) {
     const stored = config ? read(config, field.key) : undefined;
     // A stored provider's missing field is an empty one (JSON leaves out false and empty values).
-    values[field.key] = config ? (stored === undefined ? blank(field) : shown(field, stored)) : (field.initial ?? blank(field));
+    values[field.key] = config
+      ? stored === undefined
+        ? blank(field)
+        : shown(field, stored)
+      : (field.initial ?? blank(field));
   }
   return values;
 }
@@ -221,7 +243,9 @@ function shown(field, stored) {
     case 'seconds':
       return String(Number.parseFloat(String(stored)));
     case 'tenant':
-      return stored.tenantId ?? Object.keys(AZURE_TENANTS).find((k) => AZURE_TENANTS[k] === stored.tenantType) ?? 'common';
+      return (
+        stored.tenantId ?? Object.keys(AZURE_TENANTS).find((k) => AZURE_TENANTS[k] === stored.tenantType) ?? 'common'
+      );
     case 'secret':
     case 'secretBytes':
       return '';

@@ -14,7 +14,10 @@ import { idpPermissions, stateOf } from './idps.js';
 /** @param {{ level: string, idpId: string }} props */
 export function IdpScreen({ level, idpId }) {
   const { session } = useSession();
-  const at = { level: level === 'instance' ? /** @type {const} */ ('instance') : /** @type {const} */ ('org'), orgId: session.orgId };
+  const at = {
+    level: level === 'instance' ? /** @type {const} */ ('instance') : /** @type {const} */ ('org'),
+    orgId: session.orgId,
+  };
   const may = idpPermissions(at.level);
   const allowed = can(session, may.read);
   const load = useLoad(() => idpCall(at, 'GetProviderByID', { id: idpId }), [idpId, at.level, session.orgId], allowed);
@@ -34,8 +37,9 @@ export function IdpScreen({ level, idpId }) {
     <p><a href=${href('idps')}>← ${t('idps.title')}</a></p>
     <h1>${p?.name ?? t('idps.title')}</h1>
     <${LoadState} load=${load} count=${1} />
-    ${p && def
-      ? html`<${Section} title=${t('idps.details')}>
+    ${
+      p && def
+        ? html`<${Section} title=${t('idps.details')}>
             <dl class="facts">
               <dt>${t('idps.kind')}</dt><dd>${kindName(def.kind)}</dd>
               <dt>${t('idps.owner')}</dt><dd>${p.owner === 'IDP_OWNER_TYPE_ORG' ? t('idps.ownerOrg') : t('idps.ownerInstance')}</dd>
@@ -47,17 +51,22 @@ export function IdpScreen({ level, idpId }) {
             </dl>
             ${def.redirect === 'none' ? '' : html`<p>${t(def.redirect === 'saml' ? 'idps.registerSaml' : 'idps.registerCallback')}</p>`}
             <div class="actions">
-              ${def.kind === 'saml' && can(session, may.write)
-                ? html`<${ConfirmButton} label=${t('idps.newCertificate')} question=${t('idps.newCertificateConfirm', { name: p.name })}
+              ${
+                def.kind === 'saml' && can(session, may.write)
+                  ? html`<${ConfirmButton} label=${t('idps.newCertificate')} question=${t('idps.newCertificateConfirm', { name: p.name })}
                     onConfirm=${newCertificate} danger=${false} />`
-                : ''}
-              ${can(session, may.remove) || can(session, may.write)
-                ? html`<${ConfirmButton} label=${t('idps.delete')} question=${t('idps.deleteConfirm', { name: p.name })} onConfirm=${remove} />`
-                : ''}
+                  : ''
+              }
+              ${
+                can(session, may.remove) || can(session, may.write)
+                  ? html`<${ConfirmButton} label=${t('idps.delete')} question=${t('idps.deleteConfirm', { name: p.name })} onConfirm=${remove} />`
+                  : ''
+              }
             </div>
             ${action.feedback}
           <//>
           ${can(session, may.write) ? html`<${ProviderForm} key=${p.id} at=${at} provider=${p} onSaved=${load.reload} />` : ''}`
-      : ''}
+        : ''
+    }
   </div>`;
 }

@@ -25,8 +25,20 @@ const ORG_OWNED = 'IDP_OWNER_TYPE_ORG';
  */
 export const idpPermissions = (level) =>
   level === 'org'
-    ? { read: 'org.idp.read', write: 'org.idp.write', remove: 'org.idp.delete', policyRead: 'policy.read', policyWrite: 'policy.write' }
-    : { read: 'iam.idp.read', write: 'iam.idp.write', remove: 'iam.idp.delete', policyRead: 'iam.policy.read', policyWrite: 'iam.policy.write' };
+    ? {
+        read: 'org.idp.read',
+        write: 'org.idp.write',
+        remove: 'org.idp.delete',
+        policyRead: 'policy.read',
+        policyWrite: 'policy.write',
+      }
+    : {
+        read: 'iam.idp.read',
+        write: 'iam.idp.write',
+        remove: 'iam.idp.delete',
+        policyRead: 'iam.policy.read',
+        policyWrite: 'iam.policy.write',
+      };
 
 /**
  * Offers a provider on the level's login policy, or stops offering it. An org that still uses the
@@ -45,7 +57,11 @@ async function setOffered(at, provider, on) {
     }
   }
   if (!on) return idpCall(at, 'RemoveIDPFromLoginPolicy', { idpId: provider.id });
-  return idpCall(at, 'AddIDPToLoginPolicy', at.level === 'org' ? { idpId: provider.id, ownerType } : { idpId: provider.id });
+  return idpCall(
+    at,
+    'AddIDPToLoginPolicy',
+    at.level === 'org' ? { idpId: provider.id, ownerType } : { idpId: provider.id },
+  );
 }
 
 /** @param {{ at: IdpLevel }} props */
@@ -61,17 +77,23 @@ function IdpList({ at }) {
   const deletable = can(session, may.remove) || can(session, may.write);
   /** @param {any} p */
   const remove = (p) =>
-    action.run(async () => {
-      await idpCall(at, 'DeleteProvider', { id: p.id });
-      list.reload();
-      offered.reload();
-    }, t('idps.deleted', { name: p.name }));
+    action.run(
+      async () => {
+        await idpCall(at, 'DeleteProvider', { id: p.id });
+        list.reload();
+        offered.reload();
+      },
+      t('idps.deleted', { name: p.name }),
+    );
   /** @param {any} p @param {boolean} on */
   const offer = (p, on) =>
-    action.run(async () => {
-      await setOffered(at, p, on);
-      offered.reload();
-    }, t(on ? 'idps.offered' : 'idps.withdrawn', { name: p.name }));
+    action.run(
+      async () => {
+        await setOffered(at, p, on);
+        offered.reload();
+      },
+      t(on ? 'idps.offered' : 'idps.withdrawn', { name: p.name }),
+    );
   /** @param {any} p a provider of this level's list: the org's own, or the instance's */
   const own = (p) => (at.level === 'org') === (p.owner === ORG_OWNED);
   /** @param {any} p */
@@ -92,13 +114,17 @@ function IdpList({ at }) {
           stateOf(p.state),
           onLogin.has(p.id) ? t('idps.offeredYes') : t('idps.offeredNo'),
           html`<span class="actions">
-            ${can(session, may.policyWrite) && policyReadable
-              ? html`<button type="button" onClick=${() => offer(p, !onLogin.has(p.id))}>
+            ${
+              can(session, may.policyWrite) && policyReadable
+                ? html`<button type="button" onClick=${() => offer(p, !onLogin.has(p.id))}>
                   ${onLogin.has(p.id) ? t('idps.withdraw') : t('idps.offer')}</button>`
-              : ''}
-            ${deletable && own(p)
-              ? html`<${ConfirmButton} label=${t('idps.delete')} question=${t('idps.deleteConfirm', { name: p.name })} onConfirm=${() => remove(p)} />`
-              : ''}
+                : ''
+            }
+            ${
+              deletable && own(p)
+                ? html`<${ConfirmButton} label=${t('idps.delete')} question=${t('idps.deleteConfirm', { name: p.name })} onConfirm=${() => remove(p)} />`
+                : ''
+            }
           </span>`,
         ])} />
       ${action.feedback}
@@ -114,13 +140,16 @@ export function IdpsScreen() {
   const shown = orgReadable ? level : 'instance';
   return html`<div>
     <h1>${t('idps.title')}</h1>
-    ${orgReadable && instanceReadable
-      ? html`<${Select} label=${t('settings.level')} value=${level} onChange=${setLevel}
+    ${
+      orgReadable && instanceReadable
+        ? html`<${Select} label=${t('settings.level')} value=${level} onChange=${setLevel}
           options=${[{ value: 'org', label: t('settings.levelOrg') }, { value: 'instance', label: t('settings.levelInstance') }]} />`
-      : ''}
+        : ''
+    }
     <${IdpList} key=${`${shown}-${session.orgId}`} at=${{ level: shown, orgId: session.orgId }} />
   </div>`;
 }
 
 /** @param {unknown} state an IDPState of the v1 API */
-export const stateOf = (state) => (state === 'IDP_STATE_INACTIVE' ? t('state.STATE_INACTIVE') : t('state.STATE_ACTIVE'));
+export const stateOf = (state) =>
+  state === 'IDP_STATE_INACTIVE' ? t('state.STATE_INACTIVE') : t('state.STATE_ACTIVE');

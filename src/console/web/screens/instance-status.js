@@ -26,10 +26,12 @@ export function InstanceStatus() {
   return html`<${Section} title=${t('home.instance')}>
     <dl class="facts">
       <dt>${t('home.health')}</dt><dd data-testid="health">${health}</dd>
-      ${readable && i
-        ? html`<dt>${t('common.name')}</dt><dd>${i.name}</dd>
+      ${
+        readable && i
+          ? html`<dt>${t('common.name')}</dt><dd>${i.name}</dd>
             <dt>${t('home.version')}</dt><dd data-testid="version">${i.version || '—'}</dd>`
-        : ''}
+          : ''
+      }
     </dl>
   <//>`;
 }

@@ -20,7 +20,12 @@ const MGMT = 'zitadel.management.v1.ManagementService';
 export const orgLevel = (orgId) => ({ methods: 'Org', body: {}, permission: 'org.member', orgId });
 
 /** @param {string} orgId @param {string} projectId @returns {Level} */
-export const projectLevel = (orgId, projectId) => ({ methods: 'Project', body: { projectId }, permission: 'project.member', orgId });
+export const projectLevel = (orgId, projectId) => ({
+  methods: 'Project',
+  body: { projectId },
+  permission: 'project.member',
+  orgId,
+});
 
 /**
  * A project granted to the org: its administrators are users of the granted org (ZITADEL's project
@@ -62,23 +67,32 @@ export function Members({ level }) {
         (m.roles ?? []).join(', '),
         can(session, `${permission}.write`) || can(session, `${permission}.delete`)
           ? html`<span class="actions">
-              ${can(session, `${permission}.write`)
-                ? html`<button type="button" onClick=${() => choose(m.userId)}>${t('admins.changeRoles')}</button>`
-                : ''}
-              ${can(session, `${permission}.delete`)
-                ? html`<${ConfirmButton} label=${t('admins.remove')}
+              ${
+                can(session, `${permission}.write`)
+                  ? html`<button type="button" onClick=${() => choose(m.userId)}>${t('admins.changeRoles')}</button>`
+                  : ''
+              }
+              ${
+                can(session, `${permission}.delete`)
+                  ? html`<${ConfirmButton} label=${t('admins.remove')}
                     question=${t('admins.removeConfirm', { name: m.displayName || m.preferredLoginName })}
                     onConfirm=${() => remove(m)} />`
-                : ''}
+                  : ''
+              }
             </span>`
           : '',
       ])} />
     ${action.feedback}
-    ${can(session, `${permission}.write`)
-      ? html`<${MemberForm} level=${level} existing=${list.some((/** @type {any} */ m) => m.userId === chosen.userId)}
+    ${
+      can(session, `${permission}.write`)
+        ? html`<${MemberForm} level=${level} existing=${list.some((/** @type {any} */ m) => m.userId === chosen.userId)}
           chosen=${chosen} onChoose=${choose} onRoles=${(/** @type {string[]} */ roles) => setChosen({ ...chosen, roles })}
-          onSaved=${() => { choose(''); members.reload(); }} />`
-      : ''}
+          onSaved=${() => {
+            choose('');
+            members.reload();
+          }} />`
+        : ''
+    }
   <//>`;
 }
 

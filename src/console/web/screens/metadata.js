@@ -44,15 +44,19 @@ export function Metadata({ id, list, set, remove, writable }) {
       rows=${items.map((m) => [
         m.key,
         fromBase64(m.value),
-        writable ? html`<${ConfirmButton} label=${t('domains.remove')} question=${t('metadata.removeConfirm', { key: m.key })} onConfirm=${() => drop(m.key)} />` : '',
+        writable
+          ? html`<${ConfirmButton} label=${t('domains.remove')} question=${t('metadata.removeConfirm', { key: m.key })} onConfirm=${() => drop(m.key)} />`
+          : '',
       ])} />
-    ${writable
-      ? html`<form onSubmit=${action.submit(add, t('metadata.set', { key }))} class="grid">
+    ${
+      writable
+        ? html`<form onSubmit=${action.submit(add, t('metadata.set', { key }))} class="grid">
           <${Field} label=${t('metadata.key')} value=${key} onInput=${setKey} required />
           <${Field} label=${t('metadata.value')} value=${value} onInput=${setValue} required />
           <div><button type="submit" class="primary">${t('metadata.add')}</button></div>
         </form>`
-      : ''}
+        : ''
+    }
     ${action.feedback}
   <//>`;
 }

@@ -31,7 +31,9 @@ export function OrgScreen({ orgId }) {
     allowed,
   );
   const [domain, setDomain] = useState('');
-  const [challenge, setChallenge] = useState(/** @type {{ domain: string, type: string, token: string, url: string } | undefined} */ (undefined));
+  const [challenge, setChallenge] = useState(
+    /** @type {{ domain: string, type: string, token: string, url: string } | undefined} */ (undefined),
+  );
   const action = useAction();
   if (!allowed) return html`<${Forbidden} />`;
   const name = org.data?.result?.[0]?.name ?? '';
@@ -54,11 +56,14 @@ export function OrgScreen({ orgId }) {
     });
   /** @param {string} d */
   const verify = (d) =>
-    action.run(async () => {
-      await call(`${ORGS}/VerifyOrganizationDomain`, { organizationId: orgId, domain: d });
-      setChallenge(undefined);
-      domains.reload();
-    }, t('domains.verified', { domain: d }));
+    action.run(
+      async () => {
+        await call(`${ORGS}/VerifyOrganizationDomain`, { organizationId: orgId, domain: d });
+        setChallenge(undefined);
+        domains.reload();
+      },
+      t('domains.verified', { domain: d }),
+    );
   /** @param {string} d */
   const remove = (d) =>
     action.run(async () => {
@@ -67,10 +72,13 @@ export function OrgScreen({ orgId }) {
     });
   /** The org's primary domain names its users' login names: v1 SetPrimaryOrgDomain (v2beta has none). @param {string} d */
   const makePrimary = (d) =>
-    action.run(async () => {
-      await call('zitadel.management.v1.ManagementService/SetPrimaryOrgDomain', { domain: d }, { orgId });
-      domains.reload();
-    }, t('domains.primarySet', { domain: d }));
+    action.run(
+      async () => {
+        await call('zitadel.management.v1.ManagementService/SetPrimaryOrgDomain', { domain: d }, { orgId });
+        domains.reload();
+      },
+      t('domains.primarySet', { domain: d }),
+    );
   /** @param {any} d */
   const actions = (d) => {
     if (!writable) return '';
@@ -101,21 +109,27 @@ export function OrgScreen({ orgId }) {
           d.isPrimary ? t('domains.primary') : '',
           actions(d),
         ])} />
-      ${challenge
-        ? html`<div class="notice" role="region" aria-label=${t('domains.instructions')}>
-            <p>${challenge.type === 'HTTP'
-              ? t('domains.httpInstructions', { url: challenge.url })
-              : t('domains.dnsInstructions', { name: challenge.url })}</p>
+      ${
+        challenge
+          ? html`<div class="notice" role="region" aria-label=${t('domains.instructions')}>
+            <p>${
+              challenge.type === 'HTTP'
+                ? t('domains.httpInstructions', { url: challenge.url })
+                : t('domains.dnsInstructions', { name: challenge.url })
+            }</p>
             <p><code data-testid="challenge-token">${challenge.token}</code></p>
             <button type="button" class="primary" onClick=${() => verify(challenge.domain)}>${t('domains.verify')}</button>
           </div>`
-        : ''}
-      ${writable
-        ? html`<form onSubmit=${action.submit(add, t('domains.added', { domain }))} class="grid">
+          : ''
+      }
+      ${
+        writable
+          ? html`<form onSubmit=${action.submit(add, t('domains.added', { domain }))} class="grid">
             <${Field} label=${t('domains.domain')} value=${domain} onInput=${setDomain} required />
             <div><button type="submit" class="primary">${t('domains.add')}</button></div>
           </form>`
-        : ''}
+          : ''
+      }
       ${action.feedback}
     <//>
     <${Metadata}

@@ -5,7 +5,18 @@ import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { href } from '../router.js';
 import { can, useSession } from '../session.js';
-import { Field, Forbidden, LoadState, Pager, SearchField, Section, Table, stateText, useAction, useLoad } from '../ui.js';
+import {
+  Field,
+  Forbidden,
+  LoadState,
+  Pager,
+  SearchField,
+  Section,
+  Table,
+  stateText,
+  useAction,
+  useLoad,
+} from '../ui.js';
 
 const SIZE = 20;
 
@@ -33,7 +44,10 @@ export function OrgsScreen() {
     <h1>${t('orgs.title')}</h1>
     ${can(session, 'org.create') ? html`<${CreateOrg} onCreated=${list.reload} />` : ''}
     <${Section} title=${t('orgs.title')}>
-      <${SearchField} value=${search} onInput=${(/** @type {string} */ v) => { setSearch(v); setPage(0); }} />
+      <${SearchField} value=${search} onInput=${(/** @type {string} */ v) => {
+        setSearch(v);
+        setPage(0);
+      }} />
       <${LoadState} load=${list} count=${orgs.length} />
       <${Table}
         head=${[t('common.name'), t('orgs.domain'), t('common.state'), html`<span class="sr-only">${t('orgs.switch')}</span>`]}

@@ -35,7 +35,10 @@ function creationOptions(options) {
     ...pk,
     challenge: fromBase64url(pk.challenge),
     user: { ...pk.user, id: fromBase64url(pk.user.id) },
-    excludeCredentials: (pk.excludeCredentials ?? []).map((/** @type {any} */ c) => ({ ...c, id: fromBase64url(c.id) })),
+    excludeCredentials: (pk.excludeCredentials ?? []).map((/** @type {any} */ c) => ({
+      ...c,
+      id: fromBase64url(c.id),
+    })),
   };
 }
 
@@ -64,7 +67,9 @@ export function RegisterPasskey({ userId, onRegistered }) {
     if (!window.PublicKeyCredential || !navigator.credentials) throw new Error(t('passkey.unsupported'));
     const started = await call(`${USERS}/RegisterPasskey`, { userId, domain: location.hostname });
     const credential = /** @type {PublicKeyCredential | null} */ (
-      await navigator.credentials.create({ publicKey: creationOptions(started.publicKeyCredentialCreationOptions) }).catch(() => null)
+      await navigator.credentials
+        .create({ publicKey: creationOptions(started.publicKeyCredentialCreationOptions) })
+        .catch(() => null)
     );
     if (!credential) throw new Error(t('passkey.cancelled'));
     await call(`${USERS}/VerifyPasskeyRegistration`, {
@@ -93,7 +98,11 @@ export function RegisterPasskey({ userId, onRegistered }) {
  */
 export function SendPasskeyLink({ userId, email }) {
   const action = useAction();
-  const send = () => action.run(() => call(`${USERS}/CreatePasskeyRegistrationLink`, { userId, sendLink: {} }), t('passkey.linkSent', { email }));
+  const send = () =>
+    action.run(
+      () => call(`${USERS}/CreatePasskeyRegistrationLink`, { userId, sendLink: {} }),
+      t('passkey.linkSent', { email }),
+    );
   return html`<${Section} title=${t('passkey.linkTitle')}>
     <p>${t('passkey.linkIntro')}</p>
     <div class="actions"><button type="button" onClick=${send}>${t('passkey.sendLink')}</button></div>

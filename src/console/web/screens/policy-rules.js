@@ -46,7 +46,7 @@ export const CODEC = {
     if (type === 'bool') return value === true;
     if (type in FLAGS) return value === FLAGS[type][0];
     if (type === 'hours') return hoursOf(value);
-    if (type === 'lines') return (/** @type {string[]} */ (value ?? [])).join('\n');
+    if (type === 'lines') return /** @type {string[]} */ (value ?? []).join('\n');
     return String(value ?? (type === 'number' ? '0' : ''));
   },
   /** @param {FieldType} type @param {unknown} value */
@@ -56,12 +56,15 @@ export const CODEC = {
       : type in FLAGS
         ? FLAGS[type][value === true ? 0 : 1]
         : type === 'number'
-        ? Number(value ?? 0)
-        : type === 'hours'
-          ? durationOf(value)
-          : type === 'lines'
-            ? String(value ?? '').split('\n').map((l) => l.trim()).filter(Boolean)
-            : String(value ?? ''),
+          ? Number(value ?? 0)
+          : type === 'hours'
+            ? durationOf(value)
+            : type === 'lines'
+              ? String(value ?? '')
+                  .split('\n')
+                  .map((l) => l.trim())
+                  .filter(Boolean)
+              : String(value ?? ''),
 };
 
 /**
@@ -71,7 +74,8 @@ export const CODEC = {
 export function requestOf(def, policy, values, adding) {
   /** @type {Record<string, unknown>} */
   const body = {};
-  for (const key of [...def.keep, ...(adding ? (def.keepOnAdd ?? []) : [])]) if (policy[key] !== undefined) body[key] = policy[key];
+  for (const key of [...def.keep, ...(adding ? (def.keepOnAdd ?? []) : [])])
+    if (policy[key] !== undefined) body[key] = policy[key];
   for (const [path, , type] of def.fields) setAt(body, path, CODEC.toRequest(type, values[path]));
   return body;
 }

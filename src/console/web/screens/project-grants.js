@@ -33,10 +33,13 @@ export function Grants({ projectId, ownerOrgId, roles }) {
   const deletable = can(session, 'project.grant.delete');
   /** @param {string} verb @param {any} g @param {string} message */
   const change = (verb, g, message) =>
-    action.run(async () => {
-      await call(`${PROJECTS}/${verb}ProjectGrant`, { projectId, grantedOrganizationId: g.grantedOrganizationId });
-      grants.reload();
-    }, t(message, { name: g.grantedOrganizationName }));
+    action.run(
+      async () => {
+        await call(`${PROJECTS}/${verb}ProjectGrant`, { projectId, grantedOrganizationId: g.grantedOrganizationId });
+        grants.reload();
+      },
+      t(message, { name: g.grantedOrganizationName }),
+    );
   return html`<${Section} title=${t('grants.title')}>
     <${LoadState} load=${grants} count=${list.length} />
     <${Table}
@@ -46,25 +49,36 @@ export function Grants({ projectId, ownerOrgId, roles }) {
         (g.grantedRoleKeys ?? []).join(', '),
         stateText(g.state),
         html`<span class="actions">
-          ${writable
-            ? html`<button type="button" onClick=${() => choose(g.grantedOrganizationId)}>${t('admins.changeRoles')}</button>
-                ${g.state === ACTIVE
-                  ? html`<button type="button" onClick=${() => change('Deactivate', g, 'grants.deactivated')}>${t('grants.deactivate')}</button>`
-                  : html`<button type="button" onClick=${() => change('Activate', g, 'grants.activated')}>${t('grants.activate')}</button>`}`
-            : ''}
-          ${deletable
-            ? html`<${ConfirmButton} label=${t('grants.delete')} question=${t('grants.deleteConfirm', { name: g.grantedOrganizationName })}
+          ${
+            writable
+              ? html`<button type="button" onClick=${() => choose(g.grantedOrganizationId)}>${t('admins.changeRoles')}</button>
+                ${
+                  g.state === ACTIVE
+                    ? html`<button type="button" onClick=${() => change('Deactivate', g, 'grants.deactivated')}>${t('grants.deactivate')}</button>`
+                    : html`<button type="button" onClick=${() => change('Activate', g, 'grants.activated')}>${t('grants.activate')}</button>`
+                }`
+              : ''
+          }
+          ${
+            deletable
+              ? html`<${ConfirmButton} label=${t('grants.delete')} question=${t('grants.deleteConfirm', { name: g.grantedOrganizationName })}
                 onConfirm=${() => change('Delete', g, 'grants.deleted')} />`
-            : ''}
+              : ''
+          }
         </span>`,
       ])} />
     ${action.feedback}
-    ${writable
-      ? html`<${GrantForm} projectId=${projectId} ownerOrgId=${ownerOrgId} roles=${roles} chosen=${chosen}
+    ${
+      writable
+        ? html`<${GrantForm} projectId=${projectId} ownerOrgId=${ownerOrgId} roles=${roles} chosen=${chosen}
           existing=${list.some((g) => g.grantedOrganizationId === chosen.orgId)} onChoose=${choose}
           onRoles=${(/** @type {string[]} */ keys) => setChosen({ ...chosen, roles: keys })}
-          onSaved=${() => { choose(''); grants.reload(); }} />`
-      : ''}
+          onSaved=${() => {
+            choose('');
+            grants.reload();
+          }} />`
+        : ''
+    }
   <//>`;
 }
 
@@ -86,7 +100,11 @@ function GrantForm({ projectId, ownerOrgId, roles: projectRoles, chosen, existin
     [],
   );
   const save = async () => {
-    await call(`${PROJECTS}/${existing ? 'Update' : 'Create'}ProjectGrant`, { projectId, grantedOrganizationId: orgId, roleKeys: roles });
+    await call(`${PROJECTS}/${existing ? 'Update' : 'Create'}ProjectGrant`, {
+      projectId,
+      grantedOrganizationId: orgId,
+      roleKeys: roles,
+    });
     onSaved();
   };
   const others = (orgs.data?.result ?? []).filter((/** @type {any} */ o) => o.id !== ownerOrgId);

@@ -9,14 +9,30 @@ import { GrantedProjects } from './granted-projects.js';
 import { Members, projectLevel } from './members.js';
 import { Grants } from './project-grants.js';
 import { listProjects, listRoles } from './project-queries.js';
-import { ErrorNotice, Field, Forbidden, LoadState, Loading, Pager, Section, Table, stateText, useAction, useLoad } from '../ui.js';
+import {
+  ErrorNotice,
+  Field,
+  Forbidden,
+  LoadState,
+  Loading,
+  Pager,
+  Section,
+  Table,
+  stateText,
+  useAction,
+  useLoad,
+} from '../ui.js';
 
 const SIZE = 20;
 
 export function ProjectsScreen() {
   const { session } = useSession();
   const [page, setPage] = useState(0);
-  const list = useLoad(() => listProjects(session.orgId, page, SIZE), [session.orgId, page], can(session, 'project.read'));
+  const list = useLoad(
+    () => listProjects(session.orgId, page, SIZE),
+    [session.orgId, page],
+    can(session, 'project.read'),
+  );
   if (!can(session, 'project.read')) return html`<${Forbidden} />`;
   const projects = list.data?.projects ?? [];
   return html`<div>
@@ -99,14 +115,16 @@ function Roles({ projectId, roles }) {
     <${Table}
       head=${[t('roles.key'), t('roles.displayName'), t('roles.group')]}
       rows=${list.map((/** @type {any} */ r) => [r.key, r.displayName, r.group])} />
-    ${can(session, 'project.role.write')
-      ? html`<form onSubmit=${action.submit(add, t('roles.added', { key: form.key }))} class="grid">
+    ${
+      can(session, 'project.role.write')
+        ? html`<form onSubmit=${action.submit(add, t('roles.added', { key: form.key }))} class="grid">
           <${Field} label=${t('roles.key')} value=${form.key} onInput=${field('key')} required />
           <${Field} label=${t('roles.displayName')} value=${form.displayName} onInput=${field('displayName')} />
           <${Field} label=${t('roles.group')} value=${form.group} onInput=${field('group')} />
           <div><button type="submit" class="primary">${t('roles.add')}</button></div>
         </form>`
-      : ''}
+        : ''
+    }
     ${action.feedback}
   <//>`;
 }
@@ -132,12 +150,14 @@ function Apps({ projectId }) {
         html`<code>${a.oidcConfig?.clientId ?? a.apiConfig?.clientId ?? ''}</code>`,
         stateText(a.state),
       ])} />
-    ${can(session, 'project.app.write')
-      ? html`<p class="actions">
+    ${
+      can(session, 'project.app.write')
+        ? html`<p class="actions">
           <a class="button primary" href=${href('projects', projectId, 'apps', 'new')}>${t('apps.new')}</a>
           <a class="button" href=${href('projects', projectId, 'apps', 'new-api')}>${t('apps.newApi')}</a>
           <a class="button" href=${href('projects', projectId, 'apps', 'new-saml')}>${t('apps.newSaml')}</a>
         </p>`
-      : ''}
+        : ''
+    }
   <//>`;
 }

@@ -7,7 +7,19 @@ import { call } from '../api.js';
 import { html } from '../html.js';
 import { t } from '../i18n.js';
 import { can, useSession } from '../session.js';
-import { Check, ConfirmButton, Field, Forbidden, LoadState, Section, Select, Table, stateText, useAction, useLoad } from '../ui.js';
+import {
+  Check,
+  ConfirmButton,
+  Field,
+  Forbidden,
+  LoadState,
+  Section,
+  Select,
+  Table,
+  stateText,
+  useAction,
+  useLoad,
+} from '../ui.js';
 import { settingsOf } from './provider-rules.js';
 
 const ADMIN = 'zitadel.admin.v1.AdminService';
@@ -49,7 +61,12 @@ const CHANNELS = [
         ],
         // ZITADEL's UpdateEmailProviderSMTPPassword finds only the active provider; its own console
         // sends the new password with the update, which takes it whatever the provider's state.
-        secret: { key: 'password', label: 'providers.newPassword', method: 'UpdateEmailProviderSMTP', withSettings: true },
+        secret: {
+          key: 'password',
+          label: 'providers.newPassword',
+          method: 'UpdateEmailProviderSMTP',
+          withSettings: true,
+        },
       },
       {
         title: 'providers.addEmailHttp',
@@ -85,7 +102,12 @@ const CHANNELS = [
           ['senderNumber', 'providers.senderNumber', 'tel'],
           ['verifyServiceSid', 'providers.verifyServiceSid', 'text'],
         ],
-        secret: { key: 'token', label: 'providers.newToken', method: 'UpdateSMSProviderTwilioToken', withSettings: false },
+        secret: {
+          key: 'token',
+          label: 'providers.newToken',
+          method: 'UpdateSMSProviderTwilioToken',
+          withSettings: false,
+        },
       },
       {
         title: 'providers.addSmsHttp',
@@ -125,10 +147,13 @@ function Channel({ channel, writable }) {
   const formOf = (p) => channel.forms.find((f) => p[f.config]);
   /** @param {string} verb @param {any} p @param {string} message */
   const change = (verb, p, message) =>
-    action.run(async () => {
-      await call(`${ADMIN}/${verb}${channel.stem}`, { id: p.id });
-      list.reload();
-    }, t(message, { name: p.description || p.id }));
+    action.run(
+      async () => {
+        await call(`${ADMIN}/${verb}${channel.stem}`, { id: p.id });
+        list.reload();
+      },
+      t(message, { name: p.description || p.id }),
+    );
   return html`<${Section} title=${t(channel.title)}>
       <${LoadState} load=${list} count=${providers.length} />
       <${Table}
@@ -141,23 +166,29 @@ function Channel({ channel, writable }) {
           writable
             ? html`<div class="actions">
                 <button type="button" onClick=${() => setEditing(p.id)}>${t('providers.edit')}</button>
-                ${p.state === channel.active
-                  ? html`<button type="button" onClick=${() => change('Deactivate', p, 'providers.deactivated')}>${t('providers.deactivate')}</button>`
-                  : html`<button type="button" onClick=${() => change('Activate', p, 'providers.activated')}>${t('providers.activate')}</button>`}
+                ${
+                  p.state === channel.active
+                    ? html`<button type="button" onClick=${() => change('Deactivate', p, 'providers.deactivated')}>${t('providers.deactivate')}</button>`
+                    : html`<button type="button" onClick=${() => change('Activate', p, 'providers.activated')}>${t('providers.activate')}</button>`
+                }
                 <${ConfirmButton} label=${t('providers.remove')} question=${t('providers.removeConfirm', { name: p.description || p.id })}
                   onConfirm=${() => change('Remove', p, 'providers.removed')} />
               </div>`
             : '',
         ])} />
       ${action.feedback}
-      ${writable && channel.stem === 'EmailProvider' && providers.some((p) => p.smtp)
-        ? html`<${TestEmail} providers=${providers.filter((p) => p.smtp)} />`
-        : ''}
+      ${
+        writable && channel.stem === 'EmailProvider' && providers.some((p) => p.smtp)
+          ? html`<${TestEmail} providers=${providers.filter((p) => p.smtp)} />`
+          : ''
+      }
     <//>
-    ${writable && edited && formOf(edited)
-      ? html`<${EditProvider} key=${edited.id} form=${formOf(edited)} provider=${edited}
+    ${
+      writable && edited && formOf(edited)
+        ? html`<${EditProvider} key=${edited.id} form=${formOf(edited)} provider=${edited}
           onSaved=${list.reload} onClose=${() => setEditing('')} />`
-      : ''}
+        : ''
+    }
     ${writable ? channel.forms.map((form) => html`<${AddProvider} form=${form} onAdded=${list.reload} />`) : ''}`;
 }
 
@@ -224,12 +255,14 @@ function EditProvider({ form, provider, onSaved, onClose }) {
         <button type="button" onClick=${onClose}>${t('providers.close')}</button>
       </div>
     </form>
-    ${form.secret
-      ? html`<form class="grid" onSubmit=${action.submit(replace, t('providers.secretReplaced', { name }))}>
+    ${
+      form.secret
+        ? html`<form class="grid" onSubmit=${action.submit(replace, t('providers.secretReplaced', { name }))}>
           <${Field} label=${t(form.secret.label)} type="password" value=${secret} onInput=${setSecret} required autocomplete="new-password" />
           <div><button type="submit">${t('providers.replaceSecret')}</button></div>
         </form>`
-      : ''}
+        : ''
+    }
     ${action.feedback}
   <//>`;
 }
@@ -245,10 +278,12 @@ function TestEmail({ providers }) {
   const chosen = id || providers[0].id;
   const send = () => call(`${ADMIN}/TestEmailProviderSMTPById`, { id: chosen, receiverAddress: to });
   return html`<form class="grid" onSubmit=${action.submit(send, () => t('providers.testSent', { to }))}>
-      ${providers.length > 1
-        ? html`<${Select} label=${t('providers.testWith')} value=${chosen} onChange=${setId}
+      ${
+        providers.length > 1
+          ? html`<${Select} label=${t('providers.testWith')} value=${chosen} onChange=${setId}
             options=${providers.map((p) => ({ value: p.id, label: p.description || p.smtp.host }))} />`
-        : ''}
+          : ''
+      }
       <${Field} label=${t('providers.testTo')} type="email" value=${to} onInput=${setTo} required />
       <div><button type="submit">${t('providers.sendTest')}</button></div>
     </form>

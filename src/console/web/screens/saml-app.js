@@ -21,7 +21,8 @@ const SOURCE_LABELS = { xml: 'saml.source.xml', url: 'saml.source.url' };
  * The metadata part of a create or update request: the XML as bytes, or the URL the server fetches.
  * @param {{ source: string, xml: string, url: string }} form
  */
-const metadataOf = (form) => (form.source === 'url' ? { metadataUrl: form.url.trim() } : { metadataXml: bytesOfText(form.xml) });
+const metadataOf = (form) =>
+  form.source === 'url' ? { metadataUrl: form.url.trim() } : { metadataXml: bytesOfText(form.xml) };
 
 /**
  * The entity id and endpoints a SAML metadata document names (of an SP or of this IdP).
@@ -38,18 +39,24 @@ function describeMetadata(xml, endpoint) {
       binding: (e.getAttribute('Binding') ?? '').replace('urn:oasis:names:tc:SAML:2.0:bindings:', ''),
       url: e.getAttribute('Location') ?? '',
     }));
-  return { entityId: root.getAttribute('entityID') ?? '', endpoints: locations(endpoint), logout: locations('SingleLogoutService') };
+  return {
+    entityId: root.getAttribute('entityID') ?? '',
+    endpoints: locations(endpoint),
+    logout: locations('SingleLogoutService'),
+  };
 }
 
 /** @param {{ form: { source: string, xml: string, url: string }, onChange: (f: { source: string, xml: string, url: string }) => void }} props */
 function MetadataSource({ form, onChange }) {
   return html`<${Choice} legend=${t('saml.source')} name="saml-source" value=${form.source} options=${Object.keys(SOURCE_LABELS)}
       labels=${SOURCE_LABELS} onChange=${(/** @type {string} */ source) => onChange({ ...form, source })} />
-    ${form.source === 'url'
-      ? html`<${Field} label=${t('saml.metadataUrl')} type="url" value=${form.url} required
+    ${
+      form.source === 'url'
+        ? html`<${Field} label=${t('saml.metadataUrl')} type="url" value=${form.url} required
           onInput=${(/** @type {string} */ url) => onChange({ ...form, url })} hint=${t('saml.metadataUrlHint')} />`
-      : html`<${Field} label=${t('saml.metadataXml')} value=${form.xml} multiline required
-          onInput=${(/** @type {string} */ xml) => onChange({ ...form, xml })} />`}`;
+        : html`<${Field} label=${t('saml.metadataXml')} value=${form.xml} multiline required
+          onInput=${(/** @type {string} */ xml) => onChange({ ...form, xml })} />`
+    }`;
 }
 
 const EMPTY = { source: 'xml', xml: '', url: '' };
@@ -103,10 +110,12 @@ function SpFacts({ source }) {
   return html`<${Section} title=${t('saml.sp')}>
     <dl class="facts">
       ${source.source === 'url' ? html`<dt>${t('saml.metadataUrl')}</dt><dd><code>${source.url}</code></dd>` : ''}
-      ${sp
-        ? html`<dt>${t('saml.spEntityId')}</dt><dd><code data-testid="sp-entity-id">${sp.entityId}</code></dd>
+      ${
+        sp
+          ? html`<dt>${t('saml.spEntityId')}</dt><dd><code data-testid="sp-entity-id">${sp.entityId}</code></dd>
             <dt>${t('saml.acs')}</dt><dd>${sp.endpoints.map((e) => html`<code class="line">${e.url} (${e.binding})</code>`)}</dd>`
-        : ''}
+          : ''
+      }
     </dl>
   <//>`;
 }
@@ -126,15 +135,17 @@ export function SamlConfig({ projectId, appId, config, writable, onSaved }) {
     onSaved();
   };
   return html`<${SpFacts} source=${current} />
-    ${writable
-      ? html`<${Section} title=${t('saml.replace')}>
+    ${
+      writable
+        ? html`<${Section} title=${t('saml.replace')}>
           <form onSubmit=${action.submit(save, t('saml.saved'))}>
             <${MetadataSource} form=${form} onChange=${setForm} />
             <div class="actions"><button type="submit" class="primary">${t('saml.save')}</button></div>
           </form>
           ${action.feedback}
         <//>`
-      : ''}
+        : ''
+    }
     <${IdpUrls} />`;
 }
 
@@ -148,11 +159,13 @@ export function IdpUrls() {
   return html`<${Section} title=${t('saml.idp')}>
     <dl class="facts">
       <dt>${t('saml.idpMetadata')}</dt><dd><code data-testid="idp-metadata">${location.origin}${IDP_METADATA}</code></dd>
-      ${idp
-        ? html`<dt>${t('saml.idpEntityId')}</dt><dd><code data-testid="idp-entity-id">${idp.entityId}</code></dd>
+      ${
+        idp
+          ? html`<dt>${t('saml.idpEntityId')}</dt><dd><code data-testid="idp-entity-id">${idp.entityId}</code></dd>
             <dt>${t('saml.sso')}</dt><dd>${idp.endpoints.map((e) => html`<code class="line" data-testid="idp-sso">${e.url} (${e.binding})</code>`)}</dd>
             <dt>${t('saml.slo')}</dt><dd>${idp.logout.map((e) => html`<code class="line">${e.url} (${e.binding})</code>`)}</dd>`
-        : ''}
+          : ''
+      }
       <dt>${t('saml.certificate')}</dt><dd><code>${location.origin}/saml/v2/certificate</code></dd>
     </dl>
   <//>`;

@@ -17,7 +17,12 @@ const KINDS = [
     stem: 'SecondFactor',
     field: 'secondFactors',
     title: 'settings.secondFactors',
-    types: ['SECOND_FACTOR_TYPE_OTP', 'SECOND_FACTOR_TYPE_U2F', 'SECOND_FACTOR_TYPE_OTP_EMAIL', 'SECOND_FACTOR_TYPE_OTP_SMS'],
+    types: [
+      'SECOND_FACTOR_TYPE_OTP',
+      'SECOND_FACTOR_TYPE_U2F',
+      'SECOND_FACTOR_TYPE_OTP_EMAIL',
+      'SECOND_FACTOR_TYPE_OTP_SMS',
+    ],
   },
   {
     stem: 'MultiFactor',
@@ -66,10 +71,13 @@ function FactorList({ kind, level, orgId, panel }) {
   };
   /** @param {string} type */
   const remove = (type) =>
-    action.run(async () => {
-      await changeFactor(kind, level, orgId, panel, type, false);
-      panel.reload();
-    }, t('settings.factorRemoved', { name: t(`factor.${type}`) }));
+    action.run(
+      async () => {
+        await changeFactor(kind, level, orgId, panel, type, false);
+        panel.reload();
+      },
+      t('settings.factorRemoved', { name: t(`factor.${type}`) }),
+    );
   return html`<${Section} title=${t(kind.title)}>
     ${factors.length === 0 ? html`<${Empty} />` : ''}
     <${Table}
@@ -82,13 +90,15 @@ function FactorList({ kind, level, orgId, panel }) {
           : '',
       ])} />
     ${level === 'org' && panel.inherited && writable ? html`<p class="badge">${t('settings.factorsInherited')}</p>` : ''}
-    ${writable && missing.length > 0
-      ? html`<form class="grid" onSubmit=${action.submit(add, t('settings.factorAdded'))}>
+    ${
+      writable && missing.length > 0
+        ? html`<form class="grid" onSubmit=${action.submit(add, t('settings.factorAdded'))}>
           <${Select} label=${t('settings.addFactor')} value=${chosen || missing[0]} onChange=${setChosen}
             options=${missing.map((f) => ({ value: f, label: t(`factor.${f}`) }))} />
           <div><button type="submit" class="primary">${t('settings.add')}</button></div>
         </form>`
-      : ''}
+        : ''
+    }
     ${action.feedback}
   <//>`;
 }

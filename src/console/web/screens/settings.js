@@ -167,7 +167,9 @@ export const POLICIES = [
  */
 export function ownLoginPolicyRequest(policy) {
   const def = POLICIES[0];
-  const values = Object.fromEntries(def.fields.map(([path, , type]) => [path, CODEC.toForm(type, valueAt(policy, path))]));
+  const values = Object.fromEntries(
+    def.fields.map(([path, , type]) => [path, CODEC.toForm(type, valueAt(policy, path))]),
+  );
   return requestOf(def, policy, values, true);
 }
 
@@ -201,7 +203,10 @@ export function PolicyPanel({ def, level, orgId, extra, after }) {
   // isDefault (beside the policy or in it; JSON leaves it out when false): the org has none of its own yet.
   const inherited = level === 'org' && (load.data?.isDefault === true || policy?.isDefault === true);
   /** @param {string} path */
-  const value = (path) => (path in edits ? edits[path] : CODEC.toForm(/** @type {FieldType} */ (def.fields.find((f) => f[0] === path)?.[2]), valueAt(policy, path)));
+  const value = (path) =>
+    path in edits
+      ? edits[path]
+      : CODEC.toForm(/** @type {FieldType} */ (def.fields.find((f) => f[0] === path)?.[2]), valueAt(policy, path));
   const save = async () => {
     const values = Object.fromEntries(def.fields.map(([path]) => [path, value(path)]));
     const [service, method] = at.save(inherited);
@@ -224,8 +229,9 @@ export function PolicyPanel({ def, level, orgId, extra, after }) {
   const edit = (path) => (/** @type {unknown} */ v) => setEdits({ ...edits, [path]: v });
   return html`<${Section} title=${t(def.title)}>
     <${LoadState} load=${load} count=${1} />
-    ${policy
-      ? html`${level === 'org' ? html`<p class="badge">${inherited ? t('settings.inherited') : t('settings.overridden')}</p>` : ''}
+    ${
+      policy
+        ? html`${level === 'org' ? html`<p class="badge">${inherited ? t('settings.inherited') : t('settings.overridden')}</p>` : ''}
           <form onSubmit=${action.submit(save, t('users.saved'))} class="grid">
             <fieldset disabled=${!writable}>
               ${def.fields.map(([path, label, type]) =>
@@ -238,10 +244,13 @@ export function PolicyPanel({ def, level, orgId, extra, after }) {
             ${writable ? html`<div><button type="submit" class="primary">${t('settings.save')}</button></div>` : ''}
           </form>
           ${extra ? extra(state) : ''}
-          ${level === 'org' && !inherited && at.reset && can(session, at.remove)
-            ? html`<div class="actions"><${ConfirmButton} label=${t('settings.reset')} question=${t('settings.resetConfirm', { name: t(def.title) })} onConfirm=${reset} /></div>`
-            : ''}`
-      : ''}
+          ${
+            level === 'org' && !inherited && at.reset && can(session, at.remove)
+              ? html`<div class="actions"><${ConfirmButton} label=${t('settings.reset')} question=${t('settings.resetConfirm', { name: t(def.title) })} onConfirm=${reset} /></div>`
+              : ''
+          }`
+        : ''
+    }
     ${action.feedback}
   <//>${policy && after ? after(state) : ''}`;
 }
@@ -251,7 +260,11 @@ export function PolicyPanel({ def, level, orgId, extra, after }) {
  * panels; the security group exists only at the instance.
  */
 const GROUPS = [
-  { id: 'login', title: 'settings.group.login', policies: ['LoginPolicy', 'PasswordComplexityPolicy', 'PasswordAgePolicy', 'LockoutPolicy'] },
+  {
+    id: 'login',
+    title: 'settings.group.login',
+    policies: ['LoginPolicy', 'PasswordComplexityPolicy', 'PasswordAgePolicy', 'LockoutPolicy'],
+  },
   { id: 'branding', title: 'settings.group.branding', policies: [] },
   { id: 'domain', title: 'settings.group.domain', policies: ['DomainPolicy', 'PrivacyPolicy', 'NotificationPolicy'] },
   { id: 'security', title: 'settings.group.security', policies: ['SecuritySettings', 'OIDCSettings'] },
@@ -265,8 +278,11 @@ export function SettingsScreen({ group }) {
   if (!can(session, 'policy.read') && !instanceReadable) return html`<${Forbidden} />`;
   const shown = can(session, 'policy.read') ? level : 'instance';
   /** @param {Policy} def */
-  const visible = (def) => (shown === 'org' ? !def.instanceOnly : can(session, def.instance?.permissions[0] ?? 'iam.policy.read'));
-  const groups = GROUPS.filter((g) => g.policies.length === 0 || POLICIES.some((def) => g.policies.includes(def.name) && visible(def)));
+  const visible = (def) =>
+    shown === 'org' ? !def.instanceOnly : can(session, def.instance?.permissions[0] ?? 'iam.policy.read');
+  const groups = GROUPS.filter(
+    (g) => g.policies.length === 0 || POLICIES.some((def) => g.policies.includes(def.name) && visible(def)),
+  );
   const current = groups.find((g) => g.id === group) ?? groups[0];
   const policies = POLICIES.filter((def) => current.policies.includes(def.name) && visible(def));
   /**
@@ -279,10 +295,12 @@ export function SettingsScreen({ group }) {
       after=${def.name === 'LoginPolicy' ? (/** @type {PanelState} */ state) => html`<${LoginFactors} level=${shown} orgId=${session.orgId} panel=${state} />` : undefined} />`;
   return html`<div>
     <h1>${t('settings.title')}</h1>
-    ${instanceReadable && can(session, 'policy.read')
-      ? html`<${Select} label=${t('settings.level')} value=${level} onChange=${setLevel}
+    ${
+      instanceReadable && can(session, 'policy.read')
+        ? html`<${Select} label=${t('settings.level')} value=${level} onChange=${setLevel}
           options=${[{ value: 'org', label: t('settings.levelOrg') }, { value: 'instance', label: t('settings.levelInstance') }]} />`
-      : ''}
+        : ''
+    }
     <nav class="tabs" aria-label=${t('settings.groups')}>
       ${groups.map((g) => html`<a href=${href('settings', g.id)} aria-current=${g === current ? 'page' : undefined}>${t(g.title)}</a>`)}
     </nav>

@@ -33,8 +33,15 @@ function Credentials({ title, head, load, deps, writable }) {
       rows=${items.map((c) => {
         const cells = [c.kind, c.name, c.detail];
         if (!writable) return cells;
-        const remove = () => action.run(async () => { await c.remove(); list.reload(); }, t('credentials.removed'));
-        return [...cells, html`<${ConfirmButton} label=${t('domains.remove')} question=${t('credentials.removeConfirm', { name: c.name || c.kind })} onConfirm=${remove} />`];
+        const remove = () =>
+          action.run(async () => {
+            await c.remove();
+            list.reload();
+          }, t('credentials.removed'));
+        return [
+          ...cells,
+          html`<${ConfirmButton} label=${t('domains.remove')} question=${t('credentials.removeConfirm', { name: c.name || c.kind })} onConfirm=${remove} />`,
+        ];
       })} />
     ${action.feedback}
   <//>`;
@@ -51,17 +58,47 @@ async function factorsOf(userId) {
     call(`${USERS}/ListPasskeys`, { userId }),
   ]);
   /** @param {string} method @param {object} [extra] */
-  const remover = (method, extra = {}) => () => call(`${USERS}/${method}`, { userId, ...extra });
+  const remover =
+    (method, extra = {}) =>
+    () =>
+      call(`${USERS}/${method}`, { userId, ...extra });
   /** @type {Credential[]} */
   const found = (factors.result ?? []).map((/** @type {any} */ f) => {
     const state = stateText(f.state);
-    if (f.u2f) return { key: `u2f-${f.u2f.id}`, kind: t('credentials.u2f'), name: f.u2f.name ?? '', detail: state, remove: remover('RemoveU2F', { u2fId: f.u2f.id }) };
-    if (f.otpSms) return { key: 'otp-sms', kind: t('credentials.otpSms'), name: '', detail: state, remove: remover('RemoveOTPSMS') };
-    if (f.otpEmail) return { key: 'otp-email', kind: t('credentials.otpEmail'), name: '', detail: state, remove: remover('RemoveOTPEmail') };
+    if (f.u2f)
+      return {
+        key: `u2f-${f.u2f.id}`,
+        kind: t('credentials.u2f'),
+        name: f.u2f.name ?? '',
+        detail: state,
+        remove: remover('RemoveU2F', { u2fId: f.u2f.id }),
+      };
+    if (f.otpSms)
+      return {
+        key: 'otp-sms',
+        kind: t('credentials.otpSms'),
+        name: '',
+        detail: state,
+        remove: remover('RemoveOTPSMS'),
+      };
+    if (f.otpEmail)
+      return {
+        key: 'otp-email',
+        kind: t('credentials.otpEmail'),
+        name: '',
+        detail: state,
+        remove: remover('RemoveOTPEmail'),
+      };
     return { key: 'totp', kind: t('credentials.totp'), name: '', detail: state, remove: remover('RemoveTOTP') };
   });
   for (const p of passkeys.result ?? []) {
-    found.push({ key: `passkey-${p.id}`, kind: t('credentials.passkey'), name: p.name ?? '', detail: stateText(p.state), remove: remover('RemovePasskey', { passkeyId: p.id }) });
+    found.push({
+      key: `passkey-${p.id}`,
+      kind: t('credentials.passkey'),
+      name: p.name ?? '',
+      detail: stateText(p.state),
+      remove: remover('RemovePasskey', { passkeyId: p.id }),
+    });
   }
   return found;
 }
@@ -72,7 +109,10 @@ async function factorsOf(userId) {
  * @returns {Promise<Credential[]>}
  */
 async function machineCredentialsOf(userId, what) {
-  const answer = await call(`${USERS}/List${what}`, { pagination: listQuery(0, 100), filters: [{ userIdFilter: { id: userId } }] });
+  const answer = await call(`${USERS}/List${what}`, {
+    pagination: listQuery(0, 100),
+    filters: [{ userIdFilter: { id: userId } }],
+  });
   const kind = what === 'Keys' ? t('credentials.key') : t('users.token');
   return (answer.result ?? []).map((/** @type {any} */ c) => ({
     key: c.id,
@@ -94,11 +134,13 @@ export function UserCredentials({ user, writable, round = 0 }) {
   if (user.human) {
     return html`<${Credentials} title=${t('credentials.factors')} head=${[t('users.type'), t('common.name'), t('common.state')]}
       load=${() => factorsOf(userId)} deps=${[userId, registered]} writable=${writable} />
-      ${userId === session.userId
-        ? html`<${RegisterPasskey} userId=${userId} onRegistered=${() => setRegistered((n) => n + 1)} />`
-        : can(session, 'user.passkey.write') && user.human.email?.email
-          ? html`<${SendPasskeyLink} userId=${userId} email=${user.human.email.email} />`
-          : ''}`;
+      ${
+        userId === session.userId
+          ? html`<${RegisterPasskey} userId=${userId} onRegistered=${() => setRegistered((n) => n + 1)} />`
+          : can(session, 'user.passkey.write') && user.human.email?.email
+            ? html`<${SendPasskeyLink} userId=${userId} email=${user.human.email.email} />`
+            : ''
+      }`;
   }
   const head = [t('users.type'), t('common.id'), t('users.tokenExpires')];
   return html`

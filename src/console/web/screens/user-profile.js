@@ -28,7 +28,10 @@ export function UserProfile({ user, onSaved }) {
   const field = (key) => (/** @type {string} */ v) => setForm({ ...form, [key]: v });
   // UpdateHumanUser replaces the profile as a whole: what is not sent (nick name, gender) is kept from the user.
   const save = async () => {
-    await call(`${USERS}/UpdateHumanUser`, { userId: user.userId, profile: { nickName: p.nickName, gender: p.gender, ...form } });
+    await call(`${USERS}/UpdateHumanUser`, {
+      userId: user.userId,
+      profile: { nickName: p.nickName, gender: p.gender, ...form },
+    });
     onSaved();
   };
   return html`<${Section} title=${t('users.profile')}>
@@ -56,7 +59,11 @@ function Contact({ userId, kind, current, onSaved }) {
   const action = useAction();
   const method = kind === 'email' ? 'SetEmail' : 'SetPhone';
   const save = async () => {
-    await call(`${USERS}/${method}`, { userId, [kind]: value, ...(verified ? { isVerified: true } : { sendCode: {} }) });
+    await call(`${USERS}/${method}`, {
+      userId,
+      [kind]: value,
+      ...(verified ? { isVerified: true } : { sendCode: {} }),
+    });
     setValue('');
     setVerified(false);
     onSaved();
@@ -82,7 +89,11 @@ export function UserContact({ user, onSaved }) {
   // ZITADEL sends the link by email with the login's own reset page unless a template is given.
   const sendReset = () =>
     reset.run(
-      () => call(`${USERS}/PasswordReset`, { userId: user.userId, sendLink: { notificationType: 'NOTIFICATION_TYPE_Email' } }),
+      () =>
+        call(`${USERS}/PasswordReset`, {
+          userId: user.userId,
+          sendLink: { notificationType: 'NOTIFICATION_TYPE_Email' },
+        }),
       t('users.resetSent'),
     );
   return html`<${Section} title=${t('users.contact')}>

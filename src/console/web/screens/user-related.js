@@ -57,7 +57,10 @@ export function UserSessions({ userId, writable }) {
           s.userAgent?.description ?? s.userAgent?.header?.['user-agent']?.values?.[0] ?? '',
         ];
         if (!writable) return cells;
-        return [...cells, html`<${ConfirmButton} label=${t('sessions.end')} question=${t('sessions.endConfirm')} onConfirm=${() => end(s.id)} />`];
+        return [
+          ...cells,
+          html`<${ConfirmButton} label=${t('sessions.end')} question=${t('sessions.endConfirm')} onConfirm=${() => end(s.id)} />`,
+        ];
       })} />
     ${action.feedback}
   <//>`;

@@ -83,13 +83,18 @@ export function UsersScreen() {
   const users = list.data?.result ?? [];
   return html`<div>
     <h1>${t('users.title')}</h1>
-    ${can(session, 'user.write')
-      ? html`<${CreateUser} orgId=${session.orgId} onCreated=${list.reload} />
+    ${
+      can(session, 'user.write')
+        ? html`<${CreateUser} orgId=${session.orgId} onCreated=${list.reload} />
           <${CreateMachine} orgId=${session.orgId} onCreated=${list.reload} />`
-      : ''}
+        : ''
+    }
     <${Section} title=${t('users.title')}>
       <div class="list-tools">
-        <${SearchField} value=${search} onInput=${(/** @type {string} */ v) => { setSearch(v); setPage(0); }} />
+        <${SearchField} value=${search} onInput=${(/** @type {string} */ v) => {
+          setSearch(v);
+          setPage(0);
+        }} />
         <${Select} label=${t('common.sortBy')} value=${order.column} onChange=${(/** @type {string} */ column) => setOrder({ ...order, column })}
           options=${SORTS.map(([value, label]) => ({ value, label: t(label) }))} />
         <${Check} label=${t('common.descending')} checked=${!order.asc} onChange=${(/** @type {boolean} */ d) => setOrder({ ...order, asc: !d })} />
@@ -119,11 +124,11 @@ function CreateUser({ orgId, onCreated }) {
   const field = (key) => (/** @type {string} */ v) => setForm({ ...form, [key]: v });
   const create = async () => {
     await call('zitadel.user.v2.UserService/AddHumanUser', {
-        organization: { orgId },
-        ...(form.username ? { username: form.username } : {}),
-        profile: { givenName: form.givenName, familyName: form.familyName },
-        email: { email: form.email, ...(emailVerified ? { isVerified: true } : {}) },
-        ...(form.password ? { password: { password: form.password, changeRequired } } : {}),
+      organization: { orgId },
+      ...(form.username ? { username: form.username } : {}),
+      profile: { givenName: form.givenName, familyName: form.familyName },
+      email: { email: form.email, ...(emailVerified ? { isVerified: true } : {}) },
+      ...(form.password ? { password: { password: form.password, changeRequired } } : {}),
     });
     setForm(empty);
     onCreated();
@@ -216,10 +221,12 @@ function MachineSecret({ userId, hasSecret, onChanged }) {
   return html`<${Section} title=${t('users.secret')}>
     <p data-testid="secret-state">${hasSecret ? t('users.secretSet') : t('users.secretNone')}</p>
     <div class="actions">
-      ${hasSecret
-        ? html`<${ConfirmButton} label=${t('users.secretNew')} question=${t('users.secretNewConfirm')} onConfirm=${generate} danger=${false} />
+      ${
+        hasSecret
+          ? html`<${ConfirmButton} label=${t('users.secretNew')} question=${t('users.secretNewConfirm')} onConfirm=${generate} danger=${false} />
             <${ConfirmButton} label=${t('users.secretRemove')} question=${t('users.secretRemoveConfirm')} onConfirm=${remove} />`
-        : html`<button type="button" class="primary" onClick=${generate}>${t('users.secretNew')}</button>`}
+          : html`<button type="button" class="primary" onClick=${generate}>${t('users.secretNew')}</button>`
+      }
     </div>
     <${ShownOnce} label=${t('users.secret')} value=${secret} testId="machine-secret" warning=${t('users.secretOnce')} />
     ${action.feedback}
@@ -232,7 +239,11 @@ export function UserScreen({ userId }) {
   const action = useAction();
   // A new token counts up, so the token list loads again.
   const [tokens, tokenAdded] = useReducer((/** @type {number} */ n) => n + 1, 0);
-  const loaded = useLoad(() => call('zitadel.user.v2.UserService/GetUserByID', { userId }), [userId], can(session, 'user.read'));
+  const loaded = useLoad(
+    () => call('zitadel.user.v2.UserService/GetUserByID', { userId }),
+    [userId],
+    can(session, 'user.read'),
+  );
   if (!can(session, 'user.read')) return html`<${Forbidden} />`;
   // Loading again after a change keeps the page (and the change's message) in place.
   if (!loaded.data && !loaded.error) return html`<${Loading} />`;
@@ -258,35 +269,47 @@ export function UserScreen({ userId }) {
         <dt>${t('users.loginName')}</dt><dd>${u.preferredLoginName}</dd>
         <dt>${t('users.type')}</dt><dd>${u.human ? t('users.human') : t('users.machine')}</dd>
         <dt>${t('common.state')}</dt><dd data-testid="user-state">${stateText(u.state)}</dd>
-        ${u.human
-          ? html`<dt>${t('users.email')}</dt><dd>${u.human.email?.email} (${u.human.email?.isVerified ? t('users.verified') : t('users.unverified')})</dd>`
-          : ''}
+        ${
+          u.human
+            ? html`<dt>${t('users.email')}</dt><dd>${u.human.email?.email} (${u.human.email?.isVerified ? t('users.verified') : t('users.unverified')})</dd>`
+            : ''
+        }
       </dl>
       <div class="actions">
-        ${can(session, 'user.write')
-          ? active
-            ? html`<button type="button" onClick=${() => act('DeactivateUser', stateText('USER_STATE_INACTIVE'))}>${t('users.deactivate')}</button>`
-            : html`<button type="button" onClick=${() => act('ReactivateUser', stateText('USER_STATE_ACTIVE'))}>${t('users.reactivate')}</button>`
-          : ''}
-        ${can(session, 'user.write') && active
-          ? locked
-            ? html`<button type="button" onClick=${() => act('UnlockUser', stateText('USER_STATE_ACTIVE'))}>${t('users.unlock')}</button>`
-            : html`<button type="button" onClick=${() => act('LockUser', stateText('USER_STATE_LOCKED'))}>${t('users.lock')}</button>`
-          : ''}
-        ${can(session, 'user.delete')
-          ? html`<${ConfirmButton} label=${t('users.delete')} question=${t('users.deleteConfirm', { name })} onConfirm=${() => act('DeleteUser', t('users.deleted'))} />`
-          : ''}
+        ${
+          can(session, 'user.write')
+            ? active
+              ? html`<button type="button" onClick=${() => act('DeactivateUser', stateText('USER_STATE_INACTIVE'))}>${t('users.deactivate')}</button>`
+              : html`<button type="button" onClick=${() => act('ReactivateUser', stateText('USER_STATE_ACTIVE'))}>${t('users.reactivate')}</button>`
+            : ''
+        }
+        ${
+          can(session, 'user.write') && active
+            ? locked
+              ? html`<button type="button" onClick=${() => act('UnlockUser', stateText('USER_STATE_ACTIVE'))}>${t('users.unlock')}</button>`
+              : html`<button type="button" onClick=${() => act('LockUser', stateText('USER_STATE_LOCKED'))}>${t('users.lock')}</button>`
+            : ''
+        }
+        ${
+          can(session, 'user.delete')
+            ? html`<${ConfirmButton} label=${t('users.delete')} question=${t('users.deleteConfirm', { name })} onConfirm=${() => act('DeleteUser', t('users.deleted'))} />`
+            : ''
+        }
       </div>
       ${action.feedback}
     <//>
-    ${u.human && can(session, 'user.write')
-      ? html`<${UserProfile} key=${u.userId} user=${u} onSaved=${loaded.reload} />
+    ${
+      u.human && can(session, 'user.write')
+        ? html`<${UserProfile} key=${u.userId} user=${u} onSaved=${loaded.reload} />
           <${UserContact} user=${u} onSaved=${loaded.reload} />`
-      : ''}
-    ${u.machine && can(session, 'user.write')
-      ? html`<${NewToken} userId=${u.userId} onAdded=${tokenAdded} />
+        : ''
+    }
+    ${
+      u.machine && can(session, 'user.write')
+        ? html`<${NewToken} userId=${u.userId} onAdded=${tokenAdded} />
           <${MachineSecret} userId=${u.userId} hasSecret=${Boolean(u.machine.hasSecret)} onChanged=${loaded.reload} />`
-      : ''}
+        : ''
+    }
     <${UserCredentials} user=${u} writable=${can(session, 'user.write')} round=${tokens} />
     <${Metadata}
       id=${u.userId}
