@@ -107,7 +107,8 @@ export function loadConsoleAssets(webDir: string = WEB_DIR): ConsoleAssets {
     imports[v.specifier] = url;
   }
   const own = readdirSync(webDir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && !e.name.endsWith('.d.ts'))
+    // Only what a browser loads (its scripts, styles, icon): never its type declarations or tsconfig.
+    .filter((e) => e.isFile() && Object.hasOwn(TYPES, e.name.slice(e.name.lastIndexOf('.'))))
     .map((e) => join(e.parentPath, e.name).slice(webDir.length).replaceAll('\\', '/'))
     .sort();
   const bodies = own.map((name) => [name, readFileSync(join(webDir, name))] as const);

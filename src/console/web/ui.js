@@ -188,7 +188,7 @@ export function useAction() {
   };
   /** A form's submit handler: the page stays, the work runs. */
   const submit =
-    (/** @type {() => Promise<unknown>} */ work, /** @type {string | (() => string)} */ message) =>
+    (/** @type {() => Promise<unknown>} */ work, /** @type {string | (() => string)} */ message = '') =>
     (/** @type {Event} */ e) => {
       e.preventDefault();
       return run(work, message);

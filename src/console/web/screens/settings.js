@@ -210,7 +210,10 @@ export function PolicyPanel({ def, level, orgId, extra, after }) {
   const save = async () => {
     const values = Object.fromEntries(def.fields.map(([path]) => [path, value(path)]));
     const [service, method] = at.save(inherited);
-    const body = { ...requestOf(def, policy, values, method.startsWith('Add')), ...at.extra };
+    const body = /** @type {Record<string, unknown>} */ ({
+      ...requestOf(def, policy, values, method.startsWith('Add')),
+      ...at.extra,
+    });
     // An org's first own login policy keeps offering the providers it offered while it inherited.
     if (method === 'AddCustomLoginPolicy') body.idps = inheritedIdps(policy);
     await call(`${service}/${method}`, body, at.opts);
