@@ -4,7 +4,7 @@
 // (PORTCULLIS_BENCH_DATABASE_URL, else PORTCULLIS_TEST_DATABASE_URL: any database URL on that
 // server; the bench creates and drops its own database) and then once on the embedded default;
 // seeds data with bulk SQL; drives load from this process over loopback (autocannon for HTTP/1.1
-// keep-alive, connect-node for gRPC); measures the baselines in the same run. Writes JSON and,
+// keep-alive, node:http2 for gRPC); measures the baselines in the same run. Writes JSON and,
 // in the full run, the markdown table in docs/benchmarks.md.
 //
 // Quick mode (`--quick` or BENCH_QUICK=1): 3 s per measurement, 10,000 users, local PostgreSQL

@@ -113,6 +113,25 @@ const FINDINGS = `## Profile findings
 Profiled with \`npm run bench -- --quick --profile --only=<scenario>\` (\`node --cpu-prof\` on the server; idle
 time left out). Statements per request counted by wrapping \`pg.Client.prototype.query\` in the server process.
 
+- **Fixed (latest session): introspection stalled in every full run** (local ~640 req/s with the server at 60 %
+  CPU, 12 % of the bare provider; ~1,300 alone). Sampling \`pg_stat_activity\` during the run showed PostgreSQL
+  busy on the token look-up itself. It is a prepared statement, and its generic plan left the primary key's middle
+  column out (\`model = ANY($2)\`), reading every token of the instance per look-up (18 ms at the 13,000 tokens the
+  client_credentials scenario leaves), and could filter every grant of the instance in its join (41 ms at 20,000
+  grants). Each model and the grant are now looked up by the whole key in LATERALs with LIMIT 1; a medium test
+  checks both index conditions in a forced generic plan. Introspection after the other scenarios: 643 → 1,310
+  req/s (quick, 100,000 users), the server at one full core again.
+- **gRPC (latest session)**: plain unary calls are answered on the raw HTTP/2 stream (no compatibility request and
+  response objects per call). Server CPU per call is now within 6–14 % of REST's (0.40 vs 0.35 ms embedded, 0.53 vs
+  0.50 local), but in the gRPC scenario the server runs at 86–88 % CPU against REST's 96–98 %: with 16 streams on
+  one connection, the client's turnaround (node:http2 in the bench process, ~25 % of a core against autocannon's
+  ~13 %) and PostgreSQL share the second core, and the server waits. Throughput ratios across full runs: 74–85 %
+  local, 78–100 % embedded.
+- **Actions target calls (latest session)**: the endpoint is parsed and the signing key imported once per loaded
+  target, metrics are bound per target, and a call with a free slot awaits no promise of its own before the
+  exchange. In-process the pooled call costs 60–95 µs of CPU (user + kernel) with the receiver on the same two
+  cores; in the server the webhook's cost varies from +0.07 to +0.5 ms per GetUserByID between runs of the same
+  build, far more than the call itself, and at 16 connections p50 follows it (about 16 × the added CPU).
 - **Correction: \`writev\` is not a third of the server's CPU.** The profiler samples wall time while the thread
   is not idle, so a write that wakes PostgreSQL or the load generator on the same core is charged with the time
   they then run. \`/proc\` (utime, stime) of the server under GetUserByID: 0.30 ms user and 0.055 ms kernel per
@@ -279,7 +298,7 @@ export function markdownReport(report: Report): string {
     '',
     '## How it is measured',
     '',
-    '- HTTP/1.1 keep-alive load with autocannon; gRPC (h2c, one HTTP/2 connection) with `@connectrpc/connect-node`.',
+    '- HTTP/1.1 keep-alive load with autocannon; gRPC (h2c, one HTTP/2 connection) with `node:http2` itself (request messages encoded before the run, a stream per call, the call counted when its trailers say `grpc-status: 0`).',
     '- Latency per request, as the client sees it; req/s counts successful answers only; errors are non-2xx answers or failed calls.',
     '- Baselines: raw `pg` statements on the same database with a pool as large as the load (select by id, single-row insert,',
     '  the ListUsers filter in plain SQL), a bare argon2id verify loop with the same parameters, and a bare `oidc-provider`',
