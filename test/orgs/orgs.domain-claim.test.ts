@@ -32,6 +32,20 @@ const orgs = () => client(OrgV2beta, 'grpc', server.baseUrl, server.adminPat);
 const users = () => client(UserService, 'grpc', server.baseUrl, server.adminPat);
 const newOrg = async (name: string) => (await orgs().createOrganization({ name })).id;
 
+/**
+ * An org's own domain policy: `perOrgUsernames` is ZITADEL's userLoginMustBeDomain (usernames unique per
+ * org, login names ending in the org's domain); `verifyDomains` its validateOrgDomains (false: a domain
+ * added is verified at once).
+ */
+async function setDomainPolicy(orgId: string, perOrgUsernames: boolean, verifyDomains: boolean): Promise<void> {
+  await adminV1(server.baseUrl, server.adminPat).addCustomDomainPolicy({
+    orgId,
+    userLoginMustBeDomain: perOrgUsernames,
+    validateOrgDomains: verifyDomains,
+    smtpSenderAddressMatchesInstanceDomain: false,
+  });
+}
+
 async function addHuman(orgId: string, username: string, email: string): Promise<string> {
   const created = await users().addHumanUser({
     organization: { org: { case: 'orgId', value: orgId } },
@@ -114,18 +128,8 @@ describe('verified org domains claim usernames (ZITADEL ValidateOrgDomain / user
     const claimer = await newOrg('Claimer Policy');
     const holder = await newOrg('Holder Policy');
     const scoped = await newOrg('Holder Scoped');
-    await adminV1(server.baseUrl, server.adminPat).addCustomDomainPolicy({
-      orgId: claimer,
-      userLoginMustBeDomain: false,
-      validateOrgDomains: false,
-      smtpSenderAddressMatchesInstanceDomain: false,
-    });
-    await adminV1(server.baseUrl, server.adminPat).addCustomDomainPolicy({
-      orgId: scoped,
-      userLoginMustBeDomain: true,
-      validateOrgDomains: true,
-      smtpSenderAddressMatchesInstanceDomain: false,
-    });
+    await setDomainPolicy(claimer, false, false);
+    await setDomainPolicy(scoped, true, true);
     const dave = await addHuman(holder, 'dave@claim-now.test', 'dave@mail.test');
     // Logs in as dave@claim-now.test@<its org's domain>: ZITADEL's preferred login name does not end with the domain.
     const erin = await addHuman(scoped, 'erin@claim-now.test', 'erin@mail.test');
@@ -170,12 +174,7 @@ describe("a username may not end in another org's verified domain (ZITADEL userV
   /** An org that verified `domain` at once, and an org whose usernames are instance-wide. */
   async function verifierAndOther(tag: string, domain: string): Promise<{ verifier: string; other: string }> {
     const verifier = await newOrg(`Verifier ${tag}`);
-    await adminV1(server.baseUrl, server.adminPat).addCustomDomainPolicy({
-      orgId: verifier,
-      userLoginMustBeDomain: false,
-      validateOrgDomains: false,
-      smtpSenderAddressMatchesInstanceDomain: false,
-    });
+    await setDomainPolicy(verifier, false, false);
     await orgs().addOrganizationDomain({ organizationId: verifier, domain });
     return { verifier, other: await newOrg(`Other ${tag}`) };
   }
@@ -259,12 +258,7 @@ describe("a username may not end in another org's verified domain (ZITADEL userV
 
     await verifierAndOther('Scoped', 'sfd21-scoped.test');
     const scoped = await newOrg('Scoped Sfd21');
-    await adminV1(server.baseUrl, server.adminPat).addCustomDomainPolicy({
-      orgId: scoped,
-      userLoginMustBeDomain: true,
-      validateOrgDomains: true,
-      smtpSenderAddressMatchesInstanceDomain: false,
-    });
+    await setDomainPolicy(scoped, true, true);
     const ken = await addHuman(scoped, 'ken@sfd21-scoped.test', 'ken@mail.test');
     const leo = await addHuman(scoped, 'leo@elsewhere.test', 'leo@mail.test');
     await users().updateHumanUser({ userId: leo, username: 'leo@sfd21-scoped.test' });
