@@ -83,10 +83,31 @@ function presentedClientId(form: URLSearchParams, authorization: string | undefi
 }
 
 /**
- * An authorization request by POST (OIDC Core §3.1.2.1) goes on as the same request by GET. The
- * provider serves POST only with its session cookie SameSite=None, which a cross-site form POST
- * needs to carry it; the GET that a 303 makes of it is a top-level navigation, which carries the
- * SameSite=Lax cookie, so a browser signed in already keeps its single sign-on.
+ * Browser endpoints whose requests may come by form POST as well as GET: authorization (OIDC Core
+ * §3.1.2.1) and RP-initiated logout (RP-Initiated Logout 1.0 §2), which ZITADEL's endpoints read
+ * from the form either way.
+ */
+const BROWSER_FORM_PATHS: ReadonlySet<string> = new Set([OIDC_PATHS.authorization, OIDC_PATHS.end_session]);
+
+/** A browser endpoint's POSTed form, or undefined once the request has been refused. */
+async function browserForm(req: HttpRequest, res: HttpResponse): Promise<URLSearchParams | undefined> {
+  const body = await readBody(req, BODY_LIMIT).catch(() => undefined);
+  if (!body) {
+    tooLarge(res);
+    return undefined;
+  }
+  if (!(headerValue(req.headers['content-type']) ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    authorizationRefused(res, 'a request by POST to this endpoint is an application/x-www-form-urlencoded form');
+    return undefined;
+  }
+  return new URLSearchParams(body.toString('utf8'));
+}
+
+/**
+ * A browser request by POST goes on as the same request by GET. The provider serves POST only with
+ * its session cookie SameSite=None, which a cross-site form POST needs to carry it; the GET that a
+ * 303 makes of it is a top-level navigation, which carries the SameSite=Lax cookie, so a browser
+ * signed in already keeps its single sign-on (and a logout finds the session it ends).
  */
 function seeOtherAsGet(res: HttpResponse, location: string): void {
   (res as ServerResponse).writeHead(303, { location, 'cache-control': 'no-store' });
@@ -185,20 +206,14 @@ export class OidcRoutes implements OnModuleInit {
       const refusal = await this.redirectRefusal(instance, params, params.get('client_id'));
       if (refusal) return authorizationRefused(res, refusal);
     }
-    if (path === OIDC_PATHS.authorization && req.method === 'POST') {
-      const body = await readBody(req, BODY_LIMIT).catch(() => undefined);
-      if (!body) return tooLarge(res);
-      if (
-        !(headerValue(req.headers['content-type']) ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')
-      )
-        return authorizationRefused(
-          res,
-          'an authorization request by POST is an application/x-www-form-urlencoded form',
-        );
-      const params = new URLSearchParams(body.toString('utf8'));
-      const refusal = await this.redirectRefusal(instance, params, params.get('client_id'));
-      if (refusal) return authorizationRefused(res, refusal);
-      return seeOtherAsGet(res, `${OIDC_PATHS.authorization}?${params}`);
+    if (req.method === 'POST' && BROWSER_FORM_PATHS.has(path)) {
+      const params = await browserForm(req, res);
+      if (!params) return;
+      if (path === OIDC_PATHS.authorization) {
+        const refusal = await this.redirectRefusal(instance, params, params.get('client_id'));
+        if (refusal) return authorizationRefused(res, refusal);
+      }
+      return seeOtherAsGet(res, `${path}?${params}`);
     }
     if (req.method === 'POST' && CLIENT_AUTH_PATHS.has(path)) {
       if (

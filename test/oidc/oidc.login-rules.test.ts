@@ -20,6 +20,7 @@ import { withoutMfaPrompt } from '../login/support.js';
 import {
   Browser,
   PASSWORD,
+  POST_LOGOUT,
   REDIRECT,
   addOidcApp,
   authorizationRequest,
@@ -91,6 +92,27 @@ describe('prompt=none', () => {
       expectedState: silent.state,
     });
     expect(tokens.claims()?.sub).toBe(world.user.id);
+  });
+});
+
+describe('end_session', () => {
+  it('signs out by a form POST as by GET (RP-Initiated Logout 1.0 §2: the OP supports GET and POST)', async () => {
+    const browser = new Browser();
+    const silentAuthorization = async () => {
+      const { res } = await authorize(browser, config, { prompt: 'none' });
+      const next = locationOf(res).toString();
+      const url = next.startsWith(REDIRECT) ? next : (await browser.follow(next, server.baseUrl)).url;
+      return new URL(url).searchParams;
+    };
+    // Signed in at the hosted login, which hands the browser the provider session.
+    const tokens = await hostedCodeFlow(server, browser, config, world.user.username);
+    expect((await silentAuthorization()).get('code')).toBeTruthy();
+
+    const confirm = await endSession(server, browser, config, tokens.id_token!, true);
+    expect(confirm.status).toBe(303);
+    expect(confirm.headers.get('location')).toBe(POST_LOGOUT);
+    // The session it ended is gone: a silent authorization now needs a login.
+    expect((await silentAuthorization()).get('error')).toBe('login_required');
   });
 });
 

@@ -442,16 +442,30 @@ export async function hostedCodeFlow(
   });
 }
 
-/** RP-initiated logout in the browser, confirmed as the provider's sign-out page does: the confirmation's response. */
+/**
+ * RP-initiated logout in the browser, confirmed as the provider's sign-out page does: the
+ * confirmation's response. `byPost`: the RP sends the request as a form POST (RP-Initiated Logout
+ * 1.0 §2), which the server answers with a 303 to the same request by GET.
+ */
 export async function endSession(
   server: TestServer,
   browser: Browser,
   config: oidc.Configuration,
   idToken: string,
+  byPost = false,
 ): Promise<Response> {
-  const page = await browser.get(
-    oidc.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: POST_LOGOUT }).toString(),
-  );
+  const url = oidc.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: POST_LOGOUT });
+  let pageUrl = url.toString();
+  if (byPost) {
+    const posted = await browser.get(`${url.origin}${url.pathname}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: url.searchParams.toString(),
+    });
+    expect(posted.status).toBe(303);
+    pageUrl = new URL(posted.headers.get('location')!, url).toString();
+  }
+  const page = await browser.get(pageUrl);
   expect(page.status).toBe(200);
   const xsrf = /name="xsrf" value="([^"]+)"/.exec(await page.text())?.[1];
   expect(xsrf).toBeDefined();
