@@ -11,6 +11,14 @@ describe('lazyModule', () => {
     expect(loads).toBe(1);
   });
 
+  it('has the library as `loaded` once its import finished, and not before', async () => {
+    const load = lazyModule(async () => ({ ready: true }));
+    expect(load.loaded).toBeUndefined();
+    const pending = load();
+    expect(load.loaded).toBeUndefined();
+    expect(await pending).toBe(load.loaded);
+  });
+
   it('tries again after a failed load', async () => {
     let tries = 0;
     const load = lazyModule(async () => {
