@@ -73,7 +73,7 @@ export async function jwtProfileGrant(
   const key = found && (await lookups.orgs.activeOrg(instanceId, found.orgId)) ? found : undefined;
   if (!key) throw invalidGrant('no active key with this kid for this user (or the user is not an active machine user)');
   try {
-    await jwtVerify(assertion, await lookups.keyObjects.of(instanceId, kid, key), {
+    await jwtVerify(assertion, await lookups.keyObjects.of(instanceId, key.publicKey), {
       issuer: sub,
       subject: sub,
       audience: [provider.issuer, `${provider.issuer}/oauth/v2/token`],

@@ -165,16 +165,14 @@ export class MachineCredentialsQueries {
     instanceId: string,
     keyId: string,
     userId: string,
-  ): Promise<{ publicKey: string; expiresAt: Date; username: string; orgId: string } | undefined> {
+  ): Promise<{ publicKey: string; username: string; orgId: string } | undefined> {
     const [row] = await this.tx.reader.query(
-      `SELECT k.public_key, k.expires_at, u.username, u.resource_owner FROM machine_keys k
+      `SELECT k.public_key, u.username, u.resource_owner FROM machine_keys k
          JOIN users u ON u.instance_id = k.instance_id AND u.id = k.user_id AND u.type = 'machine' AND u.state = 'active'
         WHERE k.instance_id = $1 AND k.id = $2 AND k.user_id = $3 AND k.expires_at > now()`,
       [instanceId, keyId, userId],
     );
-    return row
-      ? { publicKey: row.public_key, expiresAt: row.expires_at, username: row.username, orgId: row.resource_owner }
-      : undefined;
+    return row ? { publicKey: row.public_key, username: row.username, orgId: row.resource_owner } : undefined;
   }
 
   /** The machine user's unexpired public keys (PEM), by id. */
