@@ -114,10 +114,12 @@ export class GrpcUnaryFastPath {
         // As connect-go (ZITADEL) answers, not connect-es's INTERNAL: see parse-errors.ts.
         throw new ConnectError(`parse binary: ${(err as Error).message}`, Code.InvalidArgument);
       }
+      const callHeaders = toWhatwgHeaders(headers);
       const reply = await this.invoker.invoke(method, message, {
-        url: `http://${authorityOf(headers)}${path}`,
+        // The host is the :authority the call was sent to (gRPC clients always send it).
+        url: `http://${callHeaders.get('host') ?? 'localhost'}${path}`,
         httpMethod: 'POST',
-        headers: toWhatwgHeaders(headers),
+        headers: callHeaders,
         cancellation,
         protocolName: 'grpc',
         transportLabel: 'rpc',
@@ -142,11 +144,6 @@ export class GrpcUnaryFastPath {
     stream.off('close', onClose);
     send(stream, responseHeaders, body, webToNodeHeaders(trailer));
   }
-}
-
-/** The :authority the call was sent to (gRPC clients always send it). */
-function authorityOf(headers: IncomingHttpHeaders): string {
-  return String(headers[':authority'] ?? headers.host ?? 'localhost');
 }
 
 /** The whole request body, or RESOURCE_EXHAUSTED as soon as it is longer than one message may be. */
