@@ -124,7 +124,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
   private async pruneIfDue(): Promise<void> {
     if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = Date.now();
-    const deleted = await pruneFinished(this.tx.reader, KEEP_FINISHED_DAYS);
+    const deleted = await this.tx.run((tx) => pruneFinished(tx, KEEP_FINISHED_DAYS));
     if (deleted) this.log.info({ deleted }, 'pruned finished notifications');
   }
 }
