@@ -11,6 +11,7 @@ import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { MasterKey } from '../../src/platform/crypto/master-key.js';
 import { USER_ERRORS } from '../../src/users/users.errors.js';
 import { client, codeOf } from '../support/clients.js';
+import { otherInstance } from '../support/instances.js';
 import { TestDnsServer } from '../support/dns-server.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { adminV1, managementV1, v1Code } from '../support/v1-clients.js';
@@ -263,5 +264,32 @@ describe("a username may not end in another org's verified domain (ZITADEL userV
     const leo = await addHuman(scoped, 'leo@elsewhere.test', 'leo@mail.test');
     await users().updateHumanUser({ userId: leo, username: 'leo@sfd21-scoped.test' });
     expect([await usernameOf(ken), await usernameOf(leo)]).toEqual(['ken@sfd21-scoped.test', 'leo@sfd21-scoped.test']);
+  });
+});
+
+describe('a verified domain claims and guards usernames in its own instance only', () => {
+  it("leaves another instance's users with usernames in the domain as they are, and lets that instance create more", async () => {
+    const other = await otherInstance(server);
+    const otherUsers = client(UserService, 'grpc', other.baseUrl, other.adminPat);
+    const addOtherHuman = async (username: string) =>
+      (
+        await otherUsers.addHumanUser({
+          organization: { org: { case: 'orgId', value: other.orgId } },
+          username,
+          profile: { givenName: 'Other', familyName: 'Instance' },
+          email: { email: `${username.split('@')[0]}@mail.test`, verification: { case: 'isVerified', value: true } },
+        })
+      ).userId;
+    const zoe = await addOtherHuman('zoe@cross-instance-claim.test');
+
+    await verifyByDns(await newOrg('Claimer Cross Instance'), 'cross-instance-claim.test');
+
+    expect((await otherUsers.getUserByID({ userId: zoe })).user?.username).toBe('zoe@cross-instance-claim.test');
+    const yan = await addOtherHuman('yan@cross-instance-claim.test');
+    expect((await otherUsers.getUserByID({ userId: yan })).user?.username).toBe('yan@cross-instance-claim.test');
+    // In the verifying instance the same name is refused (COMMAND-SFd21), so the check did run.
+    expect(
+      await codeOf(addHuman(await newOrg('Other Org Cross Instance'), 'yan@cross-instance-claim.test', 'y@mail.test')),
+    ).toBe(Code.InvalidArgument);
   });
 });
