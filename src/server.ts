@@ -162,7 +162,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     const fallback = async (req: HttpRequest, res: HttpResponse): Promise<void> => {
       const url = new URL(req.url ?? '/', 'http://x');
       const path = url.pathname;
-      const mounted = routes.find(path);
+      const mounted = routes.find(path, req.method);
       if (mounted) return mounted(req, res);
       const protocol = rpcProtocolOf(req.method ?? 'GET', path, req.headers, url.searchParams);
       if (protocol) return answerUnknownProcedure(req, res, protocol, path);

@@ -60,7 +60,11 @@ export class ConsoleHttp implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.routes.mount('/', (req, res) => this.redirect(req, res, `${CONSOLE_BASE}/`, 'no-store'), { exact: true });
+    // Only reads: ZITADEL's REST gateway binds `POST /` (the debug events service).
+    this.routes.mount('/', (req, res) => this.redirect(req, res, `${CONSOLE_BASE}/`, 'no-store'), {
+      exact: true,
+      methods: ['GET', 'HEAD'],
+    });
     // Browsers ask every page of the host for it (the login pages and end_session too).
     this.routes.mount('/favicon.ico', (req, res) => this.redirect(req, res, this.assets.icon, 'max-age=86400'), {
       exact: true,

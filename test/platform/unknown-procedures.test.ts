@@ -91,6 +91,17 @@ describe('services and methods the server does not serve', () => {
     ).toBe(501);
   });
 
+  // ZITADEL's gateway binds CreateDebugEvents to `POST /`; the console's redirect at `/` takes only reads.
+  it('POST / is the debug events service’s REST binding (501 as JSON), while GET / still redirects to the console', async () => {
+    const { status, body } = await rest(server.baseUrl, 'POST', '/', { token: server.adminPat, body: [] });
+    expect(status).toBe(501);
+    expect(body.code).toBe(12);
+    expect(body.message).toContain('CreateDebugEvents');
+    const root = await fetch(`${server.baseUrl}/`, { redirect: 'manual' });
+    expect(root.status).toBe(302);
+    expect(root.headers.get('location')).toBe('/ui/console/');
+  });
+
   it.each(TRANSPORTS)('an unbuilt method of a built service answers UNIMPLEMENTED over %s', async (name) => {
     expect(await codeOf(client(ManagementService, name, server.baseUrl, server.adminPat).listFlowTypes({}))).toBe(
       Code.Unimplemented,

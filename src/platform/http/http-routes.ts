@@ -15,18 +15,29 @@ export type HttpHandler = (req: HttpRequest, res: HttpResponse) => void | Promis
  */
 @Injectable()
 export class HttpRoutes {
-  private readonly mounts: { prefix: string; handler: HttpHandler; exact: boolean }[] = [];
+  private readonly mounts: {
+    prefix: string;
+    handler: HttpHandler;
+    exact: boolean;
+    methods?: readonly string[];
+  }[] = [];
 
-  /** With `exact`, only the path itself (e.g. `/`, which as a prefix would take every request). */
-  mount(prefix: string, handler: HttpHandler, options: { exact?: boolean } = {}): void {
+  /**
+   * With `exact`, only the path itself (e.g. `/`, which as a prefix would take every request).
+   * With `methods`, only those methods: the others fall through to the REST transcoder, which
+   * may bind the same path (ZITADEL's debug events service takes `POST /`).
+   */
+  mount(prefix: string, handler: HttpHandler, options: { exact?: boolean; methods?: readonly string[] } = {}): void {
     if (this.mounts.some((m) => m.prefix === prefix)) throw new Error(`HTTP prefix ${prefix} is mounted twice`);
-    this.mounts.push({ prefix, handler, exact: options.exact ?? false });
+    this.mounts.push({ prefix, handler, exact: options.exact ?? false, methods: options.methods });
     this.mounts.sort((a, b) => b.prefix.length - a.prefix.length);
   }
 
-  find(path: string): HttpHandler | undefined {
+  find(path: string, method = 'GET'): HttpHandler | undefined {
     return this.mounts.find(
-      (m) => path === m.prefix || (!m.exact && path.startsWith(m.prefix.endsWith('/') ? m.prefix : m.prefix + '/')),
+      (m) =>
+        (path === m.prefix || (!m.exact && path.startsWith(m.prefix.endsWith('/') ? m.prefix : m.prefix + '/'))) &&
+        (!m.methods || m.methods.includes(method)),
     )?.handler;
   }
 }
