@@ -77,6 +77,93 @@ function webhookCost(run: RunReport): string[] {
     : [];
 }
 
+/** Server CPU per request, ms (the server process alone). */
+const cpuMsPerRequest = (m: Measurement) => (m.server ? (m.server.cpuPercent * 10) / m.result.throughput : NaN);
+const pct = (ratio: number) => `${(ratio * 100).toFixed(0)} %`;
+
+/**
+ * Issue #14's goals, each as a same-run ratio. Where a goal compares against a baseline that does
+ * no database work (the bare provider's memory adapter), the ceiling says what the least server
+ * that does the same database work reaches against that baseline on this machine.
+ */
+const ISSUE14_GOALS: readonly {
+  readonly goal: string;
+  readonly scenario: string;
+  /** A baseline id, or a scenario id prefixed with `scenario:`. */
+  readonly against: string;
+  readonly want: number;
+  readonly ceiling?: string;
+}[] = [
+  { goal: 'GetUserByID REST ≥ 33 % of the raw select', scenario: 'get-user-by-id', against: 'pg-select', want: 0.33 },
+  {
+    goal: 'GetUserByID gRPC ≥ 90 % of REST',
+    scenario: 'get-user-by-id-grpc',
+    against: 'scenario:get-user-by-id',
+    want: 0.9,
+  },
+  { goal: 'AddHumanUser ≥ 20 % of the raw insert', scenario: 'add-human-user', against: 'pg-insert', want: 0.2 },
+  {
+    goal: 'CreateSession ≥ 85 % of the bare argon2 loop',
+    scenario: 'create-session',
+    against: 'argon2-verify',
+    want: 0.85,
+  },
+  {
+    goal: 'client_credentials ≥ 50 % of the bare provider',
+    scenario: 'oidc-client-credentials',
+    against: 'oidc-client-credentials',
+    want: 0.5,
+    ceiling: 'http-pg-token',
+  },
+  {
+    goal: 'refresh (rotating) ≥ 50 % of the bare provider',
+    scenario: 'oidc-refresh',
+    against: 'oidc-refresh',
+    want: 0.5,
+  },
+  {
+    goal: 'introspection ≥ 50 % of the bare provider',
+    scenario: 'oidc-introspection',
+    against: 'oidc-introspection',
+    want: 0.5,
+    ceiling: 'http-pg-select',
+  },
+  { goal: 'userinfo ≥ 50 % of the bare provider', scenario: 'oidc-userinfo', against: 'oidc-userinfo', want: 0.5 },
+];
+
+function issue14Goals(run: RunReport): string[] {
+  const scenarios = new Map(run.scenarios.map((m) => [m.id, m]));
+  const baselines = new Map(run.baselines.map((b) => [b.id, b]));
+  const rows = ISSUE14_GOALS.flatMap((g) => {
+    const m = scenarios.get(g.scenario);
+    const against = g.against.startsWith('scenario:')
+      ? scenarios.get(g.against.slice('scenario:'.length))
+      : baselines.get(g.against);
+    if (!m || !against) return [];
+    const ratio = m.result.throughput / against.result.throughput;
+    const reference = g.ceiling ? baselines.get(g.ceiling) : undefined;
+    const notes = [
+      ...(g.against.startsWith('scenario:')
+        ? [`server CPU per call ${cpuMsPerRequest(m).toFixed(2)} vs ${cpuMsPerRequest(against).toFixed(2)} ms`]
+        : []),
+      ...(reference
+        ? [`ceiling: ${reference.name}, ${pct(reference.result.throughput / against.result.throughput)}`]
+        : []),
+    ];
+    return [`| ${g.goal} | ${pct(ratio)} | ${mark(ratio >= g.want)} | ${notes.join('; ') || '–'} |`];
+  });
+  if (!rows.length) return [];
+  return [
+    "Issue #14's goals in this run (same-run ratios):",
+    '',
+    '| Goal | This run | Met | Note |',
+    '| --- | ---: | --- | --- |',
+    ...rows,
+    `| idle RSS < ${GOALS.idleRssMiB} MiB | ${f0(run.idleRssMiB)} MiB | ${mark(run.idleRssMiB < GOALS.idleRssMiB)} | read 2 s after seeding |`,
+    '',
+  ];
+}
+
 function runTable(run: RunReport): string {
   const baselines = new Map(run.baselines.map((b) => [b.id, b]));
   const rows = run.scenarios.map((m) => {
@@ -99,6 +186,7 @@ function runTable(run: RunReport): string {
     ...rows,
     '',
     ...webhookCost(run),
+    ...issue14Goals(run),
     'Baselines (same run, same machine):',
     '',
     '| Baseline | Conns | req/s | p50 ms | p95 ms | p99 ms | Errors |',
