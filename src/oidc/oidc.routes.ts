@@ -31,6 +31,8 @@ import { jwtMarker } from './oidc-payloads.store.js';
 import { FORM_POST_CALLBACK_PATH, takeFormPost } from './form-post-callbacks.js';
 import { DpopRefusal, parseAuthorization, refusalHeaders } from './dpop.js';
 import { checkSenderConstraint, tokenRequestProof } from './sender-constraint.js';
+import { activeIntrospection, basicCredentials, plainIntrospection } from './direct-introspection.js';
+import { type ActiveAnswer, withUserClaims } from './pat-introspection.js';
 
 type KoaCallback = (req: HttpRequest, res: HttpResponse) => Promise<void>;
 
@@ -248,6 +250,8 @@ export class OidcRoutes implements OnModuleInit {
         (await this.jwtAsStoredId(instance, form));
       // oidc-provider reads an already-consumed body from req.body.
       (req as { body?: Buffer }).body = relayed || offline || jwt ? Buffer.from(form.toString(), 'utf8') : body;
+      if (path === OIDC_PATHS.introspection && (await this.introspectDirectly(instance, provider, req, form, res)))
+        return;
     }
     return this.callback(provider)(req, res);
   }
@@ -331,6 +335,45 @@ export class OidcRoutes implements OnModuleInit {
         );
       return sendOAuthFailure(res, err, this.log, headers);
     }
+  }
+
+  /**
+   * Introspection in its common form, answered without the provider's Koa stack when the token
+   * is active (see direct-introspection.ts); false when the provider is to answer.
+   */
+  private async introspectDirectly(
+    instance: Instance,
+    provider: Provider,
+    req: HttpRequest,
+    form: URLSearchParams,
+    res: HttpResponse,
+  ): Promise<boolean> {
+    const credentials = basicCredentials(headerValue(req.headers.authorization));
+    const plain =
+      credentials &&
+      plainIntrospection(form, {
+        url: req.url ?? '',
+        contentType: headerValue(req.headers['content-type']),
+        origin: headerValue(req.headers.origin),
+        attested:
+          req.headers['oauth-client-attestation'] !== undefined ||
+          req.headers['oauth-client-attestation-pop'] !== undefined,
+      });
+    if (!plain) return false;
+    const active = await activeIntrospection(provider, credentials, plain);
+    if (!active) return false;
+    const { client, body } = active;
+    const answer =
+      typeof body.sub === 'string' ? await withUserClaims(this.accounts, instance, client, body as ActiveAnswer) : body;
+    // As the provider answers (Koa's JSON body, its no-cache middleware).
+    const payload = JSON.stringify(answer);
+    (res as ServerResponse).writeHead(200, {
+      'cache-control': 'no-store',
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(payload).toString(),
+    });
+    res.end(payload);
+    return true;
   }
 
   /** A form_post answer CreateCallback prepared, served once (it carries the code). */

@@ -65,6 +65,31 @@ export interface PatIntrospectionDeps {
   readonly accounts: OidcAccounts;
 }
 
+/** An active introspection answer about a user (or machine), before its claims are added. */
+export interface ActiveAnswer {
+  readonly active: true;
+  readonly sub: string;
+  readonly scope?: unknown;
+  readonly [field: string]: unknown;
+}
+
+/**
+ * The user's claims for the token's scope under the token's fields, which win; inactive when the
+ * user (or its org) is no longer active, as userinfo refuses it: ZITADEL ends a user's tokens with
+ * the user's deactivation, lock or removal.
+ */
+export async function withUserClaims(
+  accounts: OidcAccounts,
+  instance: Instance,
+  client: { clientId: string },
+  body: ActiveAnswer,
+): Promise<Record<string, unknown>> {
+  const scope = typeof body.scope === 'string' ? body.scope : '';
+  const projectId = factsOf(client)?.projectId;
+  const claims = await accounts.userinfo(instance.id, body.sub, scope, projectId, false, instance);
+  return claims ? { ...claims, ...body } : { active: false };
+}
+
 /**
  * ZITADEL's introspection answers with the user's info for the token's scope, through the same
  * path as its userinfo endpoint, so the instance's `preuserinfo` function execution adds its
@@ -85,15 +110,11 @@ export function completeIntrospection(provider: Provider, deps: PatIntrospection
     const client = ctx.oidc.client;
     const body = ctx.body as { active?: boolean; sub?: unknown; scope?: unknown } | undefined;
     if (!client || !body) return;
-    const projectId = factsOf(client)?.projectId;
     if (body.active === true && typeof body.sub === 'string') {
-      const scope = typeof body.scope === 'string' ? body.scope : '';
-      const claims = await deps.accounts.userinfo(instanceId, body.sub, scope, projectId, false, deps.instance);
-      // A token of a user (or org) no longer active is inactive, as userinfo refuses it: ZITADEL
-      // ends a user's tokens with the user's deactivation, lock or removal.
-      ctx.body = claims ? { ...claims, ...body } : { active: false };
+      ctx.body = await withUserClaims(deps.accounts, deps.instance, client, body as ActiveAnswer);
       return;
     }
+    const projectId = factsOf(client)?.projectId;
     const token = (ctx.oidc.params as { token?: unknown } | undefined)?.token;
     if (typeof token !== 'string' || body.active !== false) return;
     const pat = await deps.pats.introspect(instanceId, token);

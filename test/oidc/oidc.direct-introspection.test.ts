@@ -1,0 +1,195 @@
+import { jest } from '@jest/globals';
+import { OidcProviders } from '../../src/oidc/oidc-providers.js';
+import { machineWithRoles } from '../support/principals.js';
+import { client } from '../support/clients.js';
+import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
+import { otherInstance } from '../support/instances.js';
+import { bootTestServer, type TestServer } from '../support/test-server.js';
+import { oidc, oidcWorld, rp, signIn, type OidcWorld } from './support.js';
+
+// Introspection in its common form (Basic auth, `token` and an optional hint) is answered beside
+// oidc-provider (src/oidc/direct-introspection.ts). Every answer must be the provider's own: the
+// same request with one more field, which the provider ignores and the direct path declines,
+// shows the provider's answer to compare with.
+
+let server: TestServer;
+let world: OidcWorld;
+let handlerCalls: ReturnType<typeof jest.spyOn>;
+
+beforeAll(async () => {
+  server = await bootTestServer();
+  world = await oidcWorld(server);
+  handlerCalls = jest.spyOn(server.app.get(OidcProviders), 'handlerOf');
+});
+afterAll(() => server?.close());
+
+const basic = (clientId: string, secret: string) =>
+  `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+
+async function introspect(
+  form: Record<string, string>,
+  authorization = basic(world.api.clientId, world.api.clientSecret),
+) {
+  const res = await fetch(`${server.baseUrl}/oauth/v2/introspect`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization },
+    body: new URLSearchParams(form).toString(),
+  });
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    cacheControl: res.headers.get('cache-control'),
+    body: (await res.json()) as Record<string, unknown>,
+  };
+}
+
+/** The answer in the common form, the provider's answer, and whether the provider's handler ran for each. */
+async function bothWays(form: Record<string, string>, authorization?: string) {
+  handlerCalls.mockClear();
+  const direct = await introspect(form, authorization);
+  const directUsedProvider = handlerCalls.mock.calls.length > 0;
+  handlerCalls.mockClear();
+  const provider = await introspect({ ...form, ignored_by_the_provider: '1' }, authorization);
+  return { direct, provider, directUsedProvider, providerUsed: handlerCalls.mock.calls.length > 0 };
+}
+
+/** A machine user of the world's org with a secret, and a client_credentials token meant for the world's project. */
+async function machineToken(): Promise<string> {
+  const { userId } = await machineWithRoles(server, world.orgId, {
+    level: 'org',
+    resourceId: world.orgId,
+    roles: ['ORG_USER_MANAGER'],
+  });
+  const { clientSecret } = await client(UserService, 'grpc', server.baseUrl, server.adminPat).addSecret({ userId });
+  const [{ username }] = await server.database.dataSource.query('SELECT username FROM users WHERE id = $1', [userId]);
+  const tokens = await oidc.clientCredentialsGrant(await rp(server, username, clientSecret), {
+    scope: `openid profile urn:zitadel:iam:org:project:id:${world.projectId}:aud`,
+  });
+  return tokens.access_token;
+}
+
+describe('introspection in its common form, answered beside the provider', () => {
+  it("answers a user's access and refresh tokens and a machine's client_credentials token as the provider does (the same fields, the user's claims, the same headers), without the provider's handler", async () => {
+    const web = await rp(server, world.web.clientId, world.web.clientSecret);
+    const user = await signIn(server, world, web, 'openid profile email offline_access');
+    expect(user.refresh_token).toBeDefined();
+    const api = basic(world.api.clientId, world.api.clientSecret);
+    const own = basic(world.web.clientId, world.web.clientSecret);
+    // A refresh token names no audience: only its own client may introspect it.
+    const cases: [Record<string, string>, string][] = [
+      [{ token: user.access_token }, api],
+      [{ token: user.access_token, token_type_hint: 'access_token' }, api],
+      [{ token: user.access_token, token_type_hint: 'refresh_token' }, api],
+      [{ token: user.refresh_token! }, own],
+      [{ token: user.refresh_token!, token_type_hint: 'refresh_token' }, own],
+      [{ token: user.refresh_token!, token_type_hint: 'access_token' }, own],
+      [{ token: await machineToken() }, api],
+    ];
+    for (const [form, authorization] of cases) {
+      const { direct, provider, directUsedProvider, providerUsed } = await bothWays(form, authorization);
+      expect({ form, body: direct.body }).toEqual({ form, body: expect.objectContaining({ active: true }) });
+      expect(direct).toEqual(provider);
+      expect(directUsedProvider).toBe(false);
+      expect(providerUsed).toBe(true);
+    }
+    // The web app introspects its own token the same way (client_id is its own).
+    const self = await bothWays({ token: user.access_token }, own);
+    expect(self.direct).toEqual(self.provider);
+    expect(self.direct.body).toMatchObject({ active: true, sub: world.user.id, client_id: world.web.clientId });
+    expect(self.directUsedProvider).toBe(false);
+  });
+
+  it('leaves to the provider a wrong secret, an unknown or revoked token and a token not meant for the client, and the answers stay the provider’s', async () => {
+    const web = await rp(server, world.web.clientId, world.web.clientSecret);
+    const { access_token } = await signIn(server, world, web);
+    const wrongSecret = await bothWays({ token: access_token }, basic(world.api.clientId, 'not-the-secret'));
+    expect(wrongSecret.direct.status).toBe(401);
+    expect(wrongSecret.direct.body.error).toBe('invalid_client');
+    expect(wrongSecret.directUsedProvider).toBe(true);
+
+    const unknown = await bothWays({ token: 'no-such-token' });
+    expect(unknown.direct).toEqual({ ...unknown.provider, body: { active: false } });
+    expect(unknown.directUsedProvider).toBe(true);
+
+    // Another project's API app: the token's audience names neither it nor its project.
+    const otherWorld = await oidcWorld(server);
+    const notMeant = await bothWays(
+      { token: access_token },
+      basic(otherWorld.api.clientId, otherWorld.api.clientSecret),
+    );
+    expect(notMeant.direct.body).toEqual({ active: false });
+    expect(notMeant.directUsedProvider).toBe(true);
+
+    await oidc.tokenRevocation(web, access_token);
+    const revoked = await bothWays({ token: access_token });
+    expect(revoked.direct.body).toEqual({ active: false });
+    expect(revoked.directUsedProvider).toBe(true);
+  });
+
+  it('a token of a user deactivated since is inactive, as through the provider', async () => {
+    const ownWorld = await oidcWorld(server);
+    const ownWeb = await rp(server, ownWorld.web.clientId, ownWorld.web.clientSecret);
+    const { access_token } = await signIn(server, ownWorld, ownWeb);
+    await client(UserService, 'grpc', server.baseUrl, server.adminPat).deactivateUser({ userId: ownWorld.user.id });
+    const auth = basic(ownWorld.api.clientId, ownWorld.api.clientSecret);
+    const { direct, provider } = await bothWays({ token: access_token }, auth);
+    expect(direct.body).toEqual({ active: false });
+    expect(direct).toEqual(provider);
+  });
+
+  it('answers a JWT access token (looked up by its jti) as the provider does, without the provider’s handler', async () => {
+    const jwtWorld = await oidcWorld(server, { accessTokenType: 'jwt' });
+    const web = await rp(server, jwtWorld.web.clientId, jwtWorld.web.clientSecret);
+    const { access_token } = await signIn(server, jwtWorld, web, 'openid profile');
+    expect(access_token.split('.')).toHaveLength(3);
+    const { direct, provider, directUsedProvider } = await bothWays(
+      { token: access_token },
+      basic(jwtWorld.api.clientId, jwtWorld.api.clientSecret),
+    );
+    expect(direct.body).toMatchObject({ active: true, sub: jwtWorld.user.id, client_id: jwtWorld.web.clientId });
+    expect(direct).toEqual(provider);
+    expect(directUsedProvider).toBe(false);
+  });
+
+  it('across instances: a token of another instance is inactive here, and this instance’s app is unknown there', async () => {
+    const other = await otherInstance(server);
+    const users = client(UserService, 'grpc', other.baseUrl, other.adminPat);
+    const machine = await users.createUser({
+      organizationId: other.orgId,
+      username: `other-machine-${Date.now()}`,
+      userType: { case: 'machine', value: { name: 'other machine' } },
+    });
+    const { clientSecret } = await users.addSecret({ userId: machine.id });
+    const [{ username }] = await server.database.dataSource.query('SELECT username FROM users WHERE id = $1', [
+      machine.id,
+    ]);
+    const atOther = await oidc.discovery(new URL(other.baseUrl), username, clientSecret, undefined, {
+      execute: [oidc.allowInsecureRequests],
+    });
+    const otherToken = (await oidc.clientCredentialsGrant(atOther)).access_token;
+    // Its own instance knows it (the machine introspects its own token there).
+    const atHome = await fetch(`${other.baseUrl}/oauth/v2/introspect`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(username, clientSecret) },
+      body: new URLSearchParams({ token: otherToken }),
+    });
+    expect(((await atHome.json()) as { active: boolean }).active).toBe(true);
+
+    const here = await bothWays({ token: otherToken });
+    expect(here.direct.body).toEqual({ active: false });
+    expect(here.directUsedProvider).toBe(true);
+
+    const web = await rp(server, world.web.clientId, world.web.clientSecret);
+    const { access_token } = await signIn(server, world, web);
+    const there = await fetch(`${other.baseUrl}/oauth/v2/introspect`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: basic(world.api.clientId, world.api.clientSecret),
+      },
+      body: new URLSearchParams({ token: access_token }),
+    });
+    expect(there.status).toBe(401);
+    expect(await there.json()).toMatchObject({ error: 'invalid_client' });
+  });
+});
