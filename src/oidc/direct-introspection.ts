@@ -17,6 +17,18 @@ const NOT_VSCHAR = /[^\x20-\x7E]/;
 const ACCESS_HINTS = new Set(['access_token', 'urn:ietf:params:oauth:token-type:access_token']);
 const REFRESH_HINTS = new Set(['refresh_token', 'urn:ietf:params:oauth:token-type:refresh_token']);
 
+/**
+ * The headers oidc-provider answers introspection with when no browser origin is involved: its
+ * no-cache middleware and its client-based CORS (which, without an Origin, allows any and varies
+ * on it).
+ */
+export const INTROSPECTION_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'cache-control': 'no-store',
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': 'WWW-Authenticate',
+  vary: 'Origin',
+});
+
 export interface BasicCredentials {
   readonly clientId: string;
   readonly secret: string;

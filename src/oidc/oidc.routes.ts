@@ -31,7 +31,12 @@ import { jwtMarker } from './oidc-payloads.store.js';
 import { FORM_POST_CALLBACK_PATH, takeFormPost } from './form-post-callbacks.js';
 import { DpopRefusal, parseAuthorization, refusalHeaders } from './dpop.js';
 import { checkSenderConstraint, tokenRequestProof } from './sender-constraint.js';
-import { activeIntrospection, basicCredentials, plainIntrospection } from './direct-introspection.js';
+import {
+  INTROSPECTION_HEADERS,
+  activeIntrospection,
+  basicCredentials,
+  plainIntrospection,
+} from './direct-introspection.js';
 import { type ActiveAnswer, withUserClaims } from './pat-introspection.js';
 
 type KoaCallback = (req: HttpRequest, res: HttpResponse) => Promise<void>;
@@ -365,10 +370,10 @@ export class OidcRoutes implements OnModuleInit {
     const { client, body } = active;
     const answer =
       typeof body.sub === 'string' ? await withUserClaims(this.accounts, instance, client, body as ActiveAnswer) : body;
-    // As the provider answers (Koa's JSON body, its no-cache middleware).
+    // As the provider answers (Koa's JSON body, the provider's headers).
     const payload = JSON.stringify(answer);
     (res as ServerResponse).writeHead(200, {
-      'cache-control': 'no-store',
+      ...INTROSPECTION_HEADERS,
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(payload).toString(),
     });

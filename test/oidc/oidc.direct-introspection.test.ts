@@ -35,12 +35,9 @@ async function introspect(
     headers: { 'content-type': 'application/x-www-form-urlencoded', authorization },
     body: new URLSearchParams(form).toString(),
   });
-  return {
-    status: res.status,
-    contentType: res.headers.get('content-type'),
-    cacheControl: res.headers.get('cache-control'),
-    body: (await res.json()) as Record<string, unknown>,
-  };
+  // Every header but the date, which moves between the two answers.
+  const headers = Object.fromEntries([...res.headers].filter(([name]) => name !== 'date'));
+  return { status: res.status, headers, body: (await res.json()) as Record<string, unknown> };
 }
 
 /** The answer in the common form, the provider's answer, and whether the provider's handler ran for each. */
