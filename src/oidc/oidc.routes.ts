@@ -33,10 +33,14 @@ import { DpopRefusal, parseAuthorization, refusalHeaders } from './dpop.js';
 import { checkSenderConstraint, tokenRequestProof } from './sender-constraint.js';
 import {
   INTROSPECTION_HEADERS,
+  type RequestFacts,
+  TOKEN_HEADERS,
   activeIntrospection,
   basicCredentials,
+  directClientCredentials,
+  plainClientCredentials,
   plainIntrospection,
-} from './direct-introspection.js';
+} from './direct-requests.js';
 import { type ActiveAnswer, withUserClaims } from './pat-introspection.js';
 
 type KoaCallback = (req: HttpRequest, res: HttpResponse) => Promise<void>;
@@ -70,6 +74,30 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 }
 
 /** ZITADEL answers a refused redirect URI with a page, never by redirecting to it. */
+/** What decides, beside the form, whether a request is in the common form answered beside the provider. */
+function requestFacts(req: HttpRequest): RequestFacts {
+  return {
+    url: req.url ?? '',
+    contentType: headerValue(req.headers['content-type']),
+    origin: headerValue(req.headers.origin),
+    attested:
+      req.headers['oauth-client-attestation'] !== undefined ||
+      req.headers['oauth-client-attestation-pop'] !== undefined ||
+      req.headers.dpop !== undefined,
+  };
+}
+
+/** A 200 JSON answer as oidc-provider sends it (Koa's JSON body, the endpoint's headers). */
+function sendAsProvider(res: HttpResponse, body: unknown, headers: Readonly<Record<string, string>>): void {
+  const payload = JSON.stringify(body);
+  (res as ServerResponse).writeHead(200, {
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload).toString(),
+  });
+  res.end(payload);
+}
+
 function authorizationRefused(res: HttpResponse, description: string): void {
   (res as ServerResponse).writeHead(400, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
   res.end(errorPage('invalid_request', description));
@@ -257,6 +285,8 @@ export class OidcRoutes implements OnModuleInit {
       (req as { body?: Buffer }).body = relayed || offline || jwt ? Buffer.from(form.toString(), 'utf8') : body;
       if (path === OIDC_PATHS.introspection && (await this.introspectDirectly(instance, provider, req, form, res)))
         return;
+      if (path === OIDC_PATHS.token && (await this.clientCredentialsDirectly(instance, provider, req, form, res)))
+        return;
     }
     return this.callback(provider)(req, res);
   }
@@ -344,7 +374,7 @@ export class OidcRoutes implements OnModuleInit {
 
   /**
    * Introspection in its common form, answered without the provider's Koa stack when the token
-   * is active (see direct-introspection.ts); false when the provider is to answer.
+   * is active (see direct-requests.ts); false when the provider is to answer.
    */
   private async introspectDirectly(
     instance: Instance,
@@ -354,30 +384,35 @@ export class OidcRoutes implements OnModuleInit {
     res: HttpResponse,
   ): Promise<boolean> {
     const credentials = basicCredentials(headerValue(req.headers.authorization));
-    const plain =
-      credentials &&
-      plainIntrospection(form, {
-        url: req.url ?? '',
-        contentType: headerValue(req.headers['content-type']),
-        origin: headerValue(req.headers.origin),
-        attested:
-          req.headers['oauth-client-attestation'] !== undefined ||
-          req.headers['oauth-client-attestation-pop'] !== undefined,
-      });
+    const plain = credentials && plainIntrospection(form, requestFacts(req));
     if (!plain) return false;
     const active = await activeIntrospection(provider, credentials, plain);
     if (!active) return false;
     const { client, body } = active;
     const answer =
       typeof body.sub === 'string' ? await withUserClaims(this.accounts, instance, client, body as ActiveAnswer) : body;
-    // As the provider answers (Koa's JSON body, the provider's headers).
-    const payload = JSON.stringify(answer);
-    (res as ServerResponse).writeHead(200, {
-      ...INTROSPECTION_HEADERS,
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(payload).toString(),
-    });
-    res.end(payload);
+    sendAsProvider(res, answer, INTROSPECTION_HEADERS);
+    return true;
+  }
+
+  /**
+   * A machine user's client_credentials token in its common form (Basic auth, an optional scope,
+   * no DPoP proof), issued without the provider's Koa stack (see direct-requests.ts); false when
+   * the provider is to answer.
+   */
+  private async clientCredentialsDirectly(
+    instance: Instance,
+    provider: Provider,
+    req: HttpRequest,
+    form: URLSearchParams,
+    res: HttpResponse,
+  ): Promise<boolean> {
+    const credentials = basicCredentials(headerValue(req.headers.authorization));
+    const plain = credentials && plainClientCredentials(form, requestFacts(req));
+    if (!plain) return false;
+    const issued = await directClientCredentials(provider, instance.id, credentials, plain);
+    if (!issued) return false;
+    sendAsProvider(res, issued, TOKEN_HEADERS);
     return true;
   }
 

@@ -7,10 +7,10 @@ import { otherInstance } from '../support/instances.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { oidc, oidcWorld, rp, signIn, type OidcWorld } from './support.js';
 
-// Introspection in its common form (Basic auth, `token` and an optional hint) is answered beside
-// oidc-provider (src/oidc/direct-introspection.ts). Every answer must be the provider's own: the
-// same request with one more field, which the provider ignores and the direct path declines,
-// shows the provider's answer to compare with.
+// Introspection and client_credentials in their common form (Basic auth, the endpoint's own fields)
+// are answered beside oidc-provider (src/oidc/direct-requests.ts). Every answer must be the
+// provider's own: the same request with one more field, which the provider ignores and the direct
+// path declines, shows the provider's answer to compare with.
 
 let server: TestServer;
 let world: OidcWorld;
@@ -50,17 +50,28 @@ async function bothWays(form: Record<string, string>, authorization?: string) {
   return { direct, provider, directUsedProvider, providerUsed: handlerCalls.mock.calls.length > 0 };
 }
 
-/** A machine user of the world's org with a secret, and a client_credentials token meant for the world's project. */
-async function machineToken(): Promise<string> {
+/** A machine user of the world's org with a secret (its access tokens opaque or JWTs). */
+async function machine(accessTokenType: 'bearer' | 'jwt' = 'bearer') {
   const { userId } = await machineWithRoles(server, world.orgId, {
     level: 'org',
     resourceId: world.orgId,
     roles: ['ORG_USER_MANAGER'],
   });
   const { clientSecret } = await client(UserService, 'grpc', server.baseUrl, server.adminPat).addSecret({ userId });
-  const [{ username }] = await server.database.dataSource.query('SELECT username FROM users WHERE id = $1', [userId]);
+  const db = server.database.dataSource;
+  await db.query('UPDATE users SET machine_access_token_type = $2 WHERE id = $1', [userId, accessTokenType]);
+  const [{ username }] = await db.query('SELECT username FROM users WHERE id = $1', [userId]);
+  return { userId, username: username as string, clientSecret };
+}
+
+/** The scope that puts the world's project in a machine token's audience (so its API app may introspect it). */
+const forTheProject = () => `openid profile urn:zitadel:iam:org:project:id:${world.projectId}:aud`;
+
+/** A client_credentials token meant for the world's project. */
+async function machineToken(): Promise<string> {
+  const { username, clientSecret } = await machine();
   const tokens = await oidc.clientCredentialsGrant(await rp(server, username, clientSecret), {
-    scope: `openid profile urn:zitadel:iam:org:project:id:${world.projectId}:aud`,
+    scope: forTheProject(),
   });
   return tokens.access_token;
 }
@@ -188,5 +199,75 @@ describe('introspection in its common form, answered beside the provider', () =>
     });
     expect(there.status).toBe(401);
     expect(await there.json()).toMatchObject({ error: 'invalid_client' });
+  });
+});
+
+describe('client_credentials in its common form, issued beside the provider', () => {
+  async function tokenRequest(form: Record<string, string>, authorization: string) {
+    const res = await fetch(`${server.baseUrl}/oauth/v2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization },
+      body: new URLSearchParams(form).toString(),
+    });
+    // The tokens differ, and with them a JWT's length: every header but the date and the length.
+    const headers = Object.fromEntries(
+      [...res.headers].filter(([name]) => name !== 'date' && name !== 'content-length'),
+    );
+    return { status: res.status, headers, body: (await res.json()) as Record<string, any> };
+  }
+
+  /** What an answer says but the token itself and when it was made. */
+  const timeless = ({ exp, iat, jti, nbf, ...rest }: Record<string, unknown>) => rest;
+
+  it("issues a machine user's opaque and JWT tokens as the provider does (the same answer and headers; the two tokens introspect alike and a JWT carries the same claims), without the provider's handler", async () => {
+    for (const type of ['bearer', 'jwt'] as const) {
+      const { username, clientSecret } = await machine(type);
+      const auth = basic(username, clientSecret);
+      const forms: Record<string, string>[] = [
+        { grant_type: 'client_credentials' },
+        { grant_type: 'client_credentials', scope: forTheProject() },
+      ];
+      for (const form of forms) {
+        handlerCalls.mockClear();
+        const direct = await tokenRequest(form, auth);
+        expect(handlerCalls).not.toHaveBeenCalled();
+        const provider = await tokenRequest({ ...form, ignored_by_the_provider: '1' }, auth);
+        expect(handlerCalls).toHaveBeenCalled();
+        expect(direct.status).toBe(200);
+        const { access_token: directToken, ...directRest } = direct.body;
+        const { access_token: providerToken, ...providerRest } = provider.body;
+        expect({ ...direct, body: directRest }).toEqual({ ...provider, body: providerRest });
+        expect(directToken).not.toBe(providerToken);
+        expect(directToken.split('.').length).toBe(type === 'jwt' ? 3 : 1);
+        if (type === 'jwt') {
+          const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8'));
+          expect(timeless(claims(directToken))).toEqual(timeless(claims(providerToken)));
+        }
+        if (form.scope) {
+          const [a, b] = [await introspect({ token: directToken }), await introspect({ token: providerToken })];
+          expect(a.body.active).toBe(true);
+          expect(timeless(a.body)).toEqual(timeless(b.body));
+        }
+      }
+    }
+  });
+
+  it('leaves to the provider a wrong secret and a client that is no machine user, whose answers stay the provider’s (DPoP-bound requests: oidc.par-dpop.test.ts)', async () => {
+    const { username } = await machine();
+    const wrong = await tokenRequest({ grant_type: 'client_credentials' }, basic(username, 'not-the-secret'));
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error).toBe('invalid_client');
+    handlerCalls.mockClear();
+    const webApp = await tokenRequest(
+      { grant_type: 'client_credentials' },
+      basic(world.web.clientId, world.web.clientSecret),
+    );
+    expect(handlerCalls).toHaveBeenCalled();
+    expect(webApp.status).toBe(400);
+    const apiApp = await tokenRequest(
+      { grant_type: 'client_credentials' },
+      basic(world.api.clientId, world.api.clientSecret),
+    );
+    expect(apiApp.status).toBe(400);
   });
 });

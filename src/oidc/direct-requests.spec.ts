@@ -1,4 +1,4 @@
-import { basicCredentials, plainIntrospection } from './direct-introspection.js';
+import { basicCredentials, plainClientCredentials, plainIntrospection } from './direct-requests.js';
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 const form = (body: string) => new URLSearchParams(body);
@@ -59,5 +59,32 @@ describe('plainIntrospection (the common form of an introspection request)', () 
     expect(plainIntrospection(form('token=a'), { ...request, contentType: undefined })).toBeUndefined();
     expect(plainIntrospection(form('token=a'), { ...request, origin: 'https://app.example' })).toBeUndefined();
     expect(plainIntrospection(form('token=a'), { ...request, attested: true })).toBeUndefined();
+  });
+});
+
+describe('plainClientCredentials (the common form of a client_credentials request)', () => {
+  it('takes the grant type and an optional scope, each once', () => {
+    expect(plainClientCredentials(form('grant_type=client_credentials'), request)).toEqual({ scope: '' });
+    expect(plainClientCredentials(form('grant_type=client_credentials&scope=openid+profile'), request)).toEqual({
+      scope: 'openid profile',
+    });
+  });
+
+  it('declines other grants, other fields, repeats, a scope the provider refuses, and a DPoP proof', () => {
+    for (const body of [
+      'grant_type=refresh_token',
+      'scope=openid',
+      'grant_type=client_credentials&grant_type=client_credentials',
+      'grant_type=client_credentials&scope=a&scope=b',
+      'grant_type=client_credentials&resource=https%3A%2F%2Fapi',
+      'grant_type=client_credentials&client_id=x',
+      'grant_type=client_credentials&scope=',
+      'grant_type=client_credentials&scope=a++b',
+      'grant_type=client_credentials&scope=%22quoted%22',
+    ])
+      expect(plainClientCredentials(form(body), request)).toBeUndefined();
+    expect(
+      plainClientCredentials(form('grant_type=client_credentials'), { ...request, attested: true }),
+    ).toBeUndefined();
   });
 });

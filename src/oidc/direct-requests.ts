@@ -1,14 +1,24 @@
 import type { default as Provider, Client } from 'oidc-provider';
+import { factsOf } from './oidc-clients.js';
 import { introspectionAllowed } from './oidc-provider-policies.js';
+import { type IssuedAccessToken, issueAccessToken } from './issued-tokens.js';
 
-// Token introspection (RFC 7662) is the hottest OAuth endpoint of an API that checks opaque
-// tokens: an API protected by passport-zitadel introspects every request. Its common form is
-// answered here without oidc-provider's Koa stack (a third of the request's CPU); any other form,
-// and every answer that is not an active token, is declined and left to the provider, so errors,
-// inactive tokens, PATs and the rarer client authentications keep the provider's own answers.
+// The two hottest OAuth requests of APIs and services are answered here without oidc-provider's
+// Koa stack (a third of such a request's CPU) when they come in their common form: token
+// introspection (an API protected by passport-zitadel introspects every request) and a machine
+// user's client_credentials token. Anything else is declined and left to the provider: other
+// forms, other client authentications, every error and every inactive token, so those keep the
+// provider's own answers. What is answered here is built as the provider builds it, from its own
+// models (client, tokens, grant), and the tests compare each answer with the provider's.
 
 /** The form fields an introspection request in its common form may carry (RFC 7662 §2.1). */
-const PLAIN_FIELDS = new Set(['token', 'token_type_hint']);
+const INTROSPECTION_FIELDS: ReadonlySet<string> = new Set(['token', 'token_type_hint']);
+
+/** The form fields a client_credentials request in its common form may carry (RFC 6749 §4.4.2). */
+const CLIENT_CREDENTIALS_FIELDS: ReadonlySet<string> = new Set(['grant_type', 'scope']);
+
+/** oidc-provider's scope syntax (RFC 6749 §3.3), as its token endpoint checks it. */
+const SCOPE_SYNTAX = /^[\x21\x23-\x5B\x5D-\x7E]+(?: [\x21\x23-\x5B\x5D-\x7E]+)*$/;
 
 /** oidc-provider's `noVSCHAR`: what a decoded client id or secret may not contain. */
 const NOT_VSCHAR = /[^\x20-\x7E]/;
@@ -27,6 +37,12 @@ export const INTROSPECTION_HEADERS: Readonly<Record<string, string>> = Object.fr
   'access-control-allow-origin': '*',
   'access-control-expose-headers': 'WWW-Authenticate',
   vary: 'Origin',
+});
+
+/** The same for the token endpoint, whose CORS also exposes the DPoP nonce. */
+export const TOKEN_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  ...INTROSPECTION_HEADERS,
+  'access-control-expose-headers': 'DPoP-Nonce,WWW-Authenticate',
 });
 
 export interface BasicCredentials {
@@ -67,32 +83,55 @@ export function basicCredentials(header: string | undefined): BasicCredentials |
   return clientId && secret ? { clientId, secret } : undefined;
 }
 
+/** What a request carries beside its form that decides whether it is in its common form. */
+export interface RequestFacts {
+  readonly url: string;
+  readonly contentType?: string;
+  readonly origin?: string;
+  /** OAuth client attestation headers, or a DPoP proof. */
+  readonly attested: boolean;
+}
+
+/**
+ * A urlencoded body with only the given fields, each at most once; no query, no browser origin
+ * (client-based CORS) and no attestation or proof. False for every other form.
+ */
+function plainForm(form: URLSearchParams, request: RequestFacts, fields: ReadonlySet<string>): boolean {
+  if (request.origin !== undefined || request.attested || request.url.includes('?')) return false;
+  if (request.contentType?.split(';')[0].trim().toLowerCase() !== 'application/x-www-form-urlencoded') return false;
+  const seen = new Set<string>();
+  for (const key of form.keys()) {
+    if (!fields.has(key) || seen.has(key)) return false;
+    seen.add(key);
+  }
+  return true;
+}
+
 export interface PlainIntrospection {
   readonly token: string;
   readonly hint?: string;
 }
 
-/**
- * The token (and hint) of an introspection request in its common form: a urlencoded body with
- * `token` once, `token_type_hint` at most once and nothing else, no query, no browser origin
- * (client-based CORS) and no client attestation. Undefined for every other form.
- */
-export function plainIntrospection(
-  form: URLSearchParams,
-  request: { url: string; contentType?: string; origin?: string; attested: boolean },
-): PlainIntrospection | undefined {
-  if (request.origin !== undefined || request.attested || request.url.includes('?')) return undefined;
-  if (request.contentType?.split(';')[0].trim().toLowerCase() !== 'application/x-www-form-urlencoded') return undefined;
-  const seen = new Set<string>();
-  for (const key of form.keys()) {
-    if (!PLAIN_FIELDS.has(key) || seen.has(key)) return undefined;
-    seen.add(key);
-  }
+/** The token (and hint) of an introspection request in its common form (RFC 7662 §2.1); else undefined. */
+export function plainIntrospection(form: URLSearchParams, request: RequestFacts): PlainIntrospection | undefined {
+  if (!plainForm(form, request, INTROSPECTION_FIELDS)) return undefined;
   const token = form.get('token');
   // A JWT-shaped token is refused by the provider (rejectStructuredTokens): never one here.
   if (!token || token.includes('.')) return undefined;
   const hint = form.get('token_type_hint') ?? undefined;
   return hint === undefined ? { token } : { token, hint };
+}
+
+/**
+ * The scope of a client_credentials token request in its common form (RFC 6749 §4.4.2), '' when
+ * none is asked; undefined for every other form or a scope the provider would refuse.
+ */
+export function plainClientCredentials(form: URLSearchParams, request: RequestFacts): { scope: string } | undefined {
+  if (!plainForm(form, request, CLIENT_CREDENTIALS_FIELDS) || form.get('grant_type') !== 'client_credentials')
+    return undefined;
+  const scope = form.get('scope');
+  if (scope !== null && !SCOPE_SYNTAX.test(scope)) return undefined;
+  return { scope: scope ?? '' };
 }
 
 type FoundToken = Omit<InstanceType<Provider['AccessToken']>, 'kind'> & {
@@ -181,4 +220,25 @@ export async function activeIntrospection(
   if (cnf && token['x5t#S256']) cnf['x5t#S256'] = token['x5t#S256'];
   if (cnf && token.jkt) cnf.jkt = token.jkt;
   return { client, body };
+}
+
+/**
+ * A machine user's client_credentials token, issued as the provider's token endpoint issues it
+ * through Portcullis's grant (clientCredentialsGrant) when no DPoP proof comes with it; undefined
+ * where the provider would refuse the request or the client is not a machine user.
+ */
+export async function directClientCredentials(
+  provider: Provider,
+  instanceId: string,
+  credentials: BasicCredentials,
+  request: { scope: string },
+): Promise<IssuedAccessToken | undefined> {
+  const client = await authenticated(provider, credentials);
+  const facts = factsOf(client);
+  if (!client || facts?.kind !== 'machine' || !client.grantTypeAllowed('client_credentials')) return undefined;
+  return issueAccessToken(provider, instanceId, client, {
+    accountId: facts.id,
+    scope: request.scope,
+    gty: 'client_credentials',
+  });
 }
