@@ -283,10 +283,7 @@ export class OidcRoutes implements OnModuleInit {
         (await this.jwtAsStoredId(instance, form));
       // oidc-provider reads an already-consumed body from req.body.
       (req as { body?: Buffer }).body = relayed || offline || jwt ? Buffer.from(form.toString(), 'utf8') : body;
-      if (path === OIDC_PATHS.introspection && (await this.introspectDirectly(instance, provider, req, form, res)))
-        return;
-      if (path === OIDC_PATHS.token && (await this.clientCredentialsDirectly(instance, provider, req, form, res)))
-        return;
+      if (await this.answeredBesideProvider(path, instance, provider, req, form, res)) return;
     }
     return this.callback(provider)(req, res);
   }
@@ -373,10 +370,13 @@ export class OidcRoutes implements OnModuleInit {
   }
 
   /**
-   * Introspection in its common form, answered without the provider's Koa stack when the token
-   * is active (see direct-requests.ts); false when the provider is to answer.
+   * Introspection and a machine user's client_credentials token in their common form (Basic
+   * auth, the endpoint's own fields, no DPoP proof), answered without the provider's Koa stack
+   * when the answer is an active token or a new one (see direct-requests.ts); false when the
+   * provider is to answer.
    */
-  private async introspectDirectly(
+  private async answeredBesideProvider(
+    path: string,
     instance: Instance,
     provider: Provider,
     req: HttpRequest,
@@ -384,33 +384,21 @@ export class OidcRoutes implements OnModuleInit {
     res: HttpResponse,
   ): Promise<boolean> {
     const credentials = basicCredentials(headerValue(req.headers.authorization));
-    const plain = credentials && plainIntrospection(form, requestFacts(req));
-    if (!plain) return false;
-    const active = await activeIntrospection(provider, credentials, plain);
-    if (!active) return false;
-    const { client, body } = active;
-    const answer =
-      typeof body.sub === 'string' ? await withUserClaims(this.accounts, instance, client, body as ActiveAnswer) : body;
-    sendAsProvider(res, answer, INTROSPECTION_HEADERS);
-    return true;
-  }
-
-  /**
-   * A machine user's client_credentials token in its common form (Basic auth, an optional scope,
-   * no DPoP proof), issued without the provider's Koa stack (see direct-requests.ts); false when
-   * the provider is to answer.
-   */
-  private async clientCredentialsDirectly(
-    instance: Instance,
-    provider: Provider,
-    req: HttpRequest,
-    form: URLSearchParams,
-    res: HttpResponse,
-  ): Promise<boolean> {
-    const credentials = basicCredentials(headerValue(req.headers.authorization));
-    const plain = credentials && plainClientCredentials(form, requestFacts(req));
-    if (!plain) return false;
-    const issued = await directClientCredentials(provider, instance.id, credentials, plain);
+    if (!credentials) return false;
+    if (path === OIDC_PATHS.introspection) {
+      const plain = plainIntrospection(form, requestFacts(req));
+      const active = plain && (await activeIntrospection(provider, credentials, plain));
+      if (!active) return false;
+      const { client, body } = active;
+      const answer =
+        typeof body.sub === 'string'
+          ? await withUserClaims(this.accounts, instance, client, body as ActiveAnswer)
+          : body;
+      sendAsProvider(res, answer, INTROSPECTION_HEADERS);
+      return true;
+    }
+    const plain = path === OIDC_PATHS.token && plainClientCredentials(form, requestFacts(req));
+    const issued = plain && (await directClientCredentials(provider, instance.id, credentials, plain));
     if (!issued) return false;
     sendAsProvider(res, issued, TOKEN_HEADERS);
     return true;
