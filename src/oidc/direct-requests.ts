@@ -143,10 +143,12 @@ type FoundToken = Omit<InstanceType<Provider['AccessToken']>, 'kind'> & {
   isSenderConstrained(): boolean;
 };
 
+const firstFound = <T>(results: readonly (T | undefined)[]): T | undefined => results.find((found) => !!found);
+
 /** oidc-provider's `findToken`: the hinted kind first, then the others. */
 async function findToken(provider: Provider, value: string, hint: string | undefined): Promise<FoundToken | undefined> {
   const accessOrCredentials = async () =>
-    (await Promise.all([provider.AccessToken.find(value), provider.ClientCredentials.find(value)])).find(Boolean);
+    firstFound(await Promise.all([provider.AccessToken.find(value), provider.ClientCredentials.find(value)]));
   const refresh = () => provider.RefreshToken.find(value);
   if (hint !== undefined && ACCESS_HINTS.has(hint))
     return ((await accessOrCredentials()) ?? (await refresh())) as FoundToken | undefined;
@@ -157,7 +159,7 @@ async function findToken(provider: Provider, value: string, hint: string | undef
     provider.ClientCredentials.find(value),
     provider.RefreshToken.find(value),
   ]);
-  return found.find(Boolean) as FoundToken | undefined;
+  return firstFound(found) as FoundToken | undefined;
 }
 
 /** The client, when it authenticates with exactly these Basic credentials; else undefined. */
