@@ -201,7 +201,23 @@ const FINDINGS = `## Profile findings
 Profiled with \`npm run bench -- --quick --profile --only=<scenario>\` (\`node --cpu-prof\` on the server; idle
 time left out). Statements per request counted by wrapping \`pg.Client.prototype.query\` in the server process.
 
-- **Fixed (latest session): introspection stalled in every full run** (local ~640 req/s with the server at 60 %
+- **Introspection and client_credentials beside the provider (latest session)**: in their common form (Basic
+  auth, the endpoint's own fields, no DPoP proof) both are answered without oidc-provider's Koa stack, built from
+  the provider's own models as the provider builds them (its answers and headers compared in the tests); every
+  other form, refusal and inactive token stays the provider's. Server CPU per request, full runs before → after:
+  introspection 0.68–0.72 → 0.40–0.42 ms (local 1,209 → 2,413 req/s, 24 → 51 % of the bare provider; embedded
+  1,326 → 2,550 req/s, 46 → 43 %, the baseline itself having run 2,879 then 5,892), client_credentials 0.75–0.81
+  → 0.33 ms (local 1,214 → 2,364 req/s, 23 → 46 %; embedded 854 → 2,198, 20 → 42 %). client_credentials now
+  leaves the server at 73–78 % CPU: the
+  rest of the two cores is PostgreSQL's insert of the token with its audit event (seven indexes on the event log)
+  and the load generator. The new references say where the floor is: a bare \`node:http\` + \`pg\` server
+  inserting a token row reaches 69–87 % of the bare provider's client_credentials, one doing a select 85–117 %
+  of its introspection, so the database round trip alone does not keep either goal out of reach; what remains
+  is the server's own edge (HTTP parsing, instance, body, client look-up, JSON) beside it.
+- **gRPC, measured again (latest session)**: server CPU per call is the same as REST's in both full runs (0.33 vs
+  0.33 ms); the throughput ratio (85 % local, 89.6 % embedded) is the load generator's: one HTTP/2 connection
+  driven by \`node:http2\` in the bench process, which costs about twice autocannon's CPU on the same two cores.
+- **Fixed (earlier session): introspection stalled in every full run** (local ~640 req/s with the server at 60 %
   CPU, 12 % of the bare provider; ~1,300 alone). Sampling \`pg_stat_activity\` during the run showed PostgreSQL
   busy on the token look-up itself. It is a prepared statement, and its generic plan left the primary key's middle
   column out (\`model = ANY($2)\`), reading every token of the instance per look-up (18 ms at the 13,000 tokens the
@@ -209,13 +225,13 @@ time left out). Statements per request counted by wrapping \`pg.Client.prototype
   grants). Each model and the grant are now looked up by the whole key in LATERALs with LIMIT 1; a medium test
   checks both index conditions in a forced generic plan. Introspection after the other scenarios: 643 → 1,310
   req/s (quick, 100,000 users), the server at one full core again.
-- **gRPC (latest session)**: plain unary calls are answered on the raw HTTP/2 stream (no compatibility request and
+- **gRPC (earlier session)**: plain unary calls are answered on the raw HTTP/2 stream (no compatibility request and
   response objects per call). Server CPU per call is now within 6–14 % of REST's (0.40 vs 0.35 ms embedded, 0.53 vs
   0.50 local), but in the gRPC scenario the server runs at 86–88 % CPU against REST's 96–98 %: with 16 streams on
   one connection, the client's turnaround (node:http2 in the bench process, ~25 % of a core against autocannon's
   ~13 %) and PostgreSQL share the second core, and the server waits. Throughput ratios across full runs: 74–85 %
   local, 78–100 % embedded.
-- **Actions target calls (latest session)**: the endpoint is parsed and the signing key imported once per loaded
+- **Actions target calls (earlier session)**: the endpoint is parsed and the signing key imported once per loaded
   target, metrics are bound per target, and a call with a free slot awaits no promise of its own before the
   exchange. In-process the pooled call costs 60–95 µs of CPU (user + kernel) with the receiver on the same two
   cores; in the server the webhook's cost varies from +0.07 to +0.5 ms per GetUserByID between runs of the same
