@@ -208,9 +208,8 @@ time left out). Statements per request counted by wrapping \`pg.Client.prototype
   introspection 0.68–0.72 → 0.40–0.42 ms (local 1,209 → 2,413 req/s, 24 → 51 % of the bare provider; embedded
   1,326 → 2,550 req/s, 46 → 43 %, the baseline itself having run 2,879 then 5,892), client_credentials 0.75–0.81
   → 0.33 ms (local 1,214 → 2,364 req/s, 23 → 46 %; embedded 854 → 2,198, 20 → 42 %). client_credentials now
-  leaves the server at 73–78 % CPU: the
-  rest of the two cores is PostgreSQL's insert of the token with its audit event (seven indexes on the event log)
-  and the load generator. The new references say where the floor is: a bare \`node:http\` + \`pg\` server
+  leaves the server at 73–78 % CPU: the rest of the two cores is PostgreSQL's insert of the token with its audit
+  event (seven indexes on the event log) and the load generator. The new references say where the floor is: a bare \`node:http\` + \`pg\` server
   inserting a token row reaches 69–87 % of the bare provider's client_credentials, one doing a select 85–117 %
   of its introspection, so the database round trip alone does not keep either goal out of reach; what remains
   is the server's own edge (HTTP parsing, instance, body, client look-up, JSON) beside it.
