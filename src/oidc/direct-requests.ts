@@ -176,21 +176,28 @@ async function authenticated(provider: Provider, credentials: BasicCredentials):
   return (await client.compareClientSecret(credentials.secret)) ? client : undefined;
 }
 
+/** What introspection found beside the provider, when it needs no answer from the provider. */
+export type DirectIntrospection =
+  | { readonly found: 'active'; readonly client: Client; readonly body: Record<string, unknown> }
+  /** No token of the provider's (a PAT of the instance, or nothing). */
+  | { readonly found: 'none'; readonly client: Client };
+
 /**
  * The provider's introspection answer for an active token, built as its introspection action
- * builds it (the same fields, in the same order); undefined where that answer would not be an
- * active one, or would need what only the provider's request context has (pairwise subjects,
- * rich authorization details).
+ * builds it (the same fields, in the same order), or that the provider has no such token;
+ * undefined where the answer would be another, or would need what only the provider's request
+ * context has (pairwise subjects, rich authorization details).
  */
 export async function activeIntrospection(
   provider: Provider,
   credentials: BasicCredentials,
   request: PlainIntrospection,
-): Promise<{ client: Client; body: Record<string, unknown> } | undefined> {
+): Promise<DirectIntrospection | undefined> {
   const client = await authenticated(provider, credentials);
   if (!client) return undefined;
   const token = await findToken(provider, request.token, request.hint);
-  if (!token?.isValid || token.rar) return undefined;
+  if (!token) return { found: 'none', client };
+  if (!token.isValid || token.rar) return undefined;
   if (token.grantId) {
     const grant = await provider.Grant.find(token.grantId, { ignoreExpiration: true });
     if (!grant || grant.isExpired || grant.clientId !== token.clientId || grant.accountId !== token.accountId)
@@ -221,7 +228,7 @@ export async function activeIntrospection(
   const cnf = body.cnf as Record<string, string> | undefined;
   if (cnf && token['x5t#S256']) cnf['x5t#S256'] = token['x5t#S256'];
   if (cnf && token.jkt) cnf.jkt = token.jkt;
-  return { client, body };
+  return { found: 'active', client, body };
 }
 
 /**

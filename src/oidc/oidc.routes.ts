@@ -27,6 +27,8 @@ import { jwtProfileGrant } from './machine-grants.js';
 import { MachineKeyObjects } from './machine-key-objects.js';
 import { OrgQueries } from '../orgs/orgs.queries.js';
 import { MachineCredentialsQueries } from '../users/credentials/machine-credentials.queries.js';
+import { PatStrategy } from '../users/pat.strategy.js';
+import { ProjectStore } from '../projects/projects.store.js';
 import { jwtMarker } from './oidc-payloads.store.js';
 import { FORM_POST_CALLBACK_PATH, takeFormPost } from './form-post-callbacks.js';
 import { DpopRefusal, parseAuthorization, refusalHeaders } from './dpop.js';
@@ -41,7 +43,7 @@ import {
   plainClientCredentials,
   plainIntrospection,
 } from './direct-requests.js';
-import { type ActiveAnswer, withUserClaims } from './pat-introspection.js';
+import { type ActiveAnswer, type PatIntrospectionDeps, patAnswer, withUserClaims } from './pat-introspection.js';
 
 type KoaCallback = (req: HttpRequest, res: HttpResponse) => Promise<void>;
 
@@ -202,7 +204,19 @@ export class OidcRoutes implements OnModuleInit {
     @Inject(LOGGER) private readonly log: Logger,
     private readonly features: InstanceFeatures,
     private readonly keyObjects: MachineKeyObjects,
+    private readonly pats: PatStrategy,
+    private readonly projects: ProjectStore,
   ) {}
+
+  private patDeps(instance: Instance): PatIntrospectionDeps {
+    return {
+      instance,
+      pats: this.pats,
+      projects: this.projects,
+      reader: this.dataSource.manager,
+      accounts: this.accounts,
+    };
+  }
 
   onModuleInit(): void {
     const handle = (req: HttpRequest, res: HttpResponse) => this.handle(req, res);
@@ -387,13 +401,15 @@ export class OidcRoutes implements OnModuleInit {
     if (!credentials) return false;
     if (path === OIDC_PATHS.introspection) {
       const plain = plainIntrospection(form, requestFacts(req));
-      const active = plain && (await activeIntrospection(provider, credentials, plain));
-      if (!active) return false;
-      const { client, body } = active;
+      const found = plain && (await activeIntrospection(provider, credentials, plain));
+      if (!found) return false;
+      // As completeIntrospection does after the provider: the user's claims, or a PAT.
       const answer =
-        typeof body.sub === 'string'
-          ? await withUserClaims(this.accounts, instance, client, body as ActiveAnswer)
-          : body;
+        found.found === 'none'
+          ? ((await patAnswer(this.patDeps(instance), found.client, plain.token, provider.issuer)) ?? { active: false })
+          : typeof found.body.sub === 'string'
+            ? await withUserClaims(this.accounts, instance, found.client, found.body as ActiveAnswer)
+            : found.body;
       sendAsProvider(res, answer, INTROSPECTION_HEADERS);
       return true;
     }

@@ -91,6 +91,32 @@ export async function withUserClaims(
 }
 
 /**
+ * The introspection answer for `token` as a PAT of the instance (see patIntrospection), for the
+ * introspecting client; undefined when it is no PAT that authenticates, or its user is no longer active.
+ */
+export async function patAnswer(
+  deps: PatIntrospectionDeps,
+  client: { clientId: string },
+  token: string,
+  issuer: string,
+): Promise<Record<string, unknown> | undefined> {
+  const instanceId = deps.instance.id;
+  const pat = await deps.pats.introspect(instanceId, token);
+  if (!pat) return undefined;
+  const projectId = factsOf(client)?.projectId;
+  const roleKeys = projectId ? await deps.projects.roleKeys(deps.reader, instanceId, projectId) : [];
+  const claims = await deps.accounts.userinfo(
+    instanceId,
+    pat.userId,
+    patScope(roleKeys),
+    projectId,
+    false,
+    deps.instance,
+  );
+  return claims && patIntrospection(pat, { clientId: client.clientId, projectId }, roleKeys, issuer, claims);
+}
+
+/**
  * ZITADEL's introspection answers with the user's info for the token's scope, through the same
  * path as its userinfo endpoint, so the instance's `preuserinfo` function execution adds its
  * claims there too (internal/api/oidc introspect.go calls userInfo, which runs userinfoFlows).
@@ -103,7 +129,6 @@ export async function withUserClaims(
  * this instance is looked up and answered instead.
  */
 export function completeIntrospection(provider: Provider, deps: PatIntrospectionDeps): void {
-  const instanceId = deps.instance.id;
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.oidc?.route !== 'introspection' || ctx.status !== 200) return;
@@ -114,21 +139,8 @@ export function completeIntrospection(provider: Provider, deps: PatIntrospection
       ctx.body = await withUserClaims(deps.accounts, deps.instance, client, body as ActiveAnswer);
       return;
     }
-    const projectId = factsOf(client)?.projectId;
     const token = (ctx.oidc.params as { token?: unknown } | undefined)?.token;
     if (typeof token !== 'string' || body.active !== false) return;
-    const pat = await deps.pats.introspect(instanceId, token);
-    if (!pat) return;
-    const roleKeys = projectId ? await deps.projects.roleKeys(deps.reader, instanceId, projectId) : [];
-    const claims = await deps.accounts.userinfo(
-      instanceId,
-      pat.userId,
-      patScope(roleKeys),
-      projectId,
-      false,
-      deps.instance,
-    );
-    if (!claims) return;
-    ctx.body = patIntrospection(pat, { clientId: client.clientId, projectId }, roleKeys, provider.issuer, claims);
+    ctx.body = (await patAnswer(deps, client, token, provider.issuer)) ?? body;
   });
 }

@@ -107,7 +107,7 @@ describe('introspection in its common form, answered beside the provider', () =>
     expect(self.directUsedProvider).toBe(false);
   });
 
-  it('leaves to the provider a wrong secret, an unknown or revoked token and a token not meant for the client, and the answers stay the provider’s', async () => {
+  it('leaves to the provider a wrong secret and a token not meant for the client; answers an unknown or revoked token inactive itself; every answer stays the provider’s', async () => {
     const web = await rp(server, world.web.clientId, world.web.clientSecret);
     const { access_token } = await signIn(server, world, web);
     const wrongSecret = await bothWays({ token: access_token }, basic(world.api.clientId, 'not-the-secret'));
@@ -117,7 +117,7 @@ describe('introspection in its common form, answered beside the provider', () =>
 
     const unknown = await bothWays({ token: 'no-such-token' });
     expect(unknown.direct).toEqual({ ...unknown.provider, body: { active: false } });
-    expect(unknown.directUsedProvider).toBe(true);
+    expect(unknown.directUsedProvider).toBe(false);
 
     // Another project's API app: the token's audience names neither it nor its project.
     const otherWorld = await oidcWorld(server);
@@ -130,8 +130,8 @@ describe('introspection in its common form, answered beside the provider', () =>
 
     await oidc.tokenRevocation(web, access_token);
     const revoked = await bothWays({ token: access_token });
-    expect(revoked.direct.body).toEqual({ active: false });
-    expect(revoked.directUsedProvider).toBe(true);
+    expect(revoked.direct).toEqual({ ...revoked.provider, body: { active: false } });
+    expect(revoked.directUsedProvider).toBe(false);
   });
 
   it('a token of a user deactivated since is inactive, as through the provider', async () => {
@@ -143,6 +143,21 @@ describe('introspection in its common form, answered beside the provider', () =>
     const { direct, provider } = await bothWays({ token: access_token }, auth);
     expect(direct.body).toEqual({ active: false });
     expect(direct).toEqual(provider);
+  });
+
+  it("answers a PAT as the provider's path does (ZITADEL's PAT answer), without the provider's handler; a PAT of another instance is inactive", async () => {
+    const { pat } = await machineWithRoles(server, world.orgId, {
+      level: 'org',
+      resourceId: world.orgId,
+      roles: ['ORG_OWNER_VIEWER'],
+    });
+    const { direct, provider, directUsedProvider } = await bothWays({ token: pat });
+    expect(direct.body).toMatchObject({ active: true, aud: [world.api.clientId, world.projectId] });
+    expect(direct).toEqual(provider);
+    expect(directUsedProvider).toBe(false);
+    const other = await otherInstance(server, 'direct-pat.other.test');
+    const elsewhere = await bothWays({ token: other.adminPat });
+    expect(elsewhere.direct).toEqual({ ...elsewhere.provider, body: { active: false } });
   });
 
   it('answers a JWT access token (looked up by its jti) as the provider does, without the provider’s handler', async () => {
@@ -184,8 +199,7 @@ describe('introspection in its common form, answered beside the provider', () =>
     expect(((await atHome.json()) as { active: boolean }).active).toBe(true);
 
     const here = await bothWays({ token: otherToken });
-    expect(here.direct.body).toEqual({ active: false });
-    expect(here.directUsedProvider).toBe(true);
+    expect(here.direct).toEqual({ ...here.provider, body: { active: false } });
 
     const web = await rp(server, world.web.clientId, world.web.clientSecret);
     const { access_token } = await signIn(server, world, web);
