@@ -204,7 +204,7 @@ time left out). Statements per request counted by wrapping \`pg.Client.prototype
 - **Introspection and client_credentials beside the provider (latest session)**: in their common form (Basic
   auth, the endpoint's own fields, no DPoP proof) both are answered without oidc-provider's Koa stack, built from
   the provider's own models as the provider builds them (its answers and headers compared in the tests); every
-  other form, refusal and inactive token stays the provider's. Server CPU per request, full runs before → after:
+  other form, refusal and token found but not active for the client stays the provider's. Server CPU per request, full runs before → after:
   introspection 0.68–0.72 → 0.40–0.42 ms (local 1,209 → 2,413 req/s, 24 → 51 % of the bare provider; embedded
   1,326 → 2,550 req/s, 46 → 43 %, the baseline itself having run 2,879 then 5,892), client_credentials 0.75–0.81
   → 0.33 ms (local 1,214 → 2,364 req/s, 23 → 46 %; embedded 854 → 2,198, 20 → 42 %). client_credentials now

@@ -7,9 +7,11 @@ import { type IssuedAccessToken, issueAccessToken } from './issued-tokens.js';
 // Koa stack (a third of such a request's CPU) when they come in their common form: token
 // introspection (an API protected by passport-zitadel introspects every request) and a machine
 // user's client_credentials token. Anything else is declined and left to the provider: other
-// forms, other client authentications, every error and every inactive token, so those keep the
-// provider's own answers. What is answered here is built as the provider builds it, from its own
-// models (client, tokens, grant), and the tests compare each answer with the provider's.
+// forms, other client authentications, every error, and a token found but not active for the
+// client (expired, consumed, another's), so those keep the provider's own answers. What is
+// answered here is built as the provider builds it, from its own models (client, tokens, grant);
+// a token the provider does not have is a PAT or inactive, as Portcullis answers it after the
+// provider (completeIntrospection). The tests compare each answer with the provider's.
 
 /** The form fields an introspection request in its common form may carry (RFC 7662 §2.1). */
 const INTROSPECTION_FIELDS: ReadonlySet<string> = new Set(['token', 'token_type_hint']);
