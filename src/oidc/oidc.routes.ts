@@ -34,6 +34,7 @@ import { FORM_POST_CALLBACK_PATH, takeFormPost } from './form-post-callbacks.js'
 import { DpopRefusal, parseAuthorization, refusalHeaders } from './dpop.js';
 import { checkSenderConstraint, tokenRequestProof } from './sender-constraint.js';
 import {
+  type DirectIntrospection,
   INTROSPECTION_HEADERS,
   type RequestFacts,
   TOKEN_HEADERS,
@@ -43,7 +44,7 @@ import {
   plainClientCredentials,
   plainIntrospection,
 } from './direct-requests.js';
-import { type ActiveAnswer, type PatIntrospectionDeps, patAnswer, withUserClaims } from './pat-introspection.js';
+import { type ActiveAnswer, patAnswer, withUserClaims } from './pat-introspection.js';
 
 type KoaCallback = (req: HttpRequest, res: HttpResponse) => Promise<void>;
 
@@ -75,7 +76,6 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** ZITADEL answers a refused redirect URI with a page, never by redirecting to it. */
 /** What decides, beside the form, whether a request is in the common form answered beside the provider. */
 function requestFacts(req: HttpRequest): RequestFacts {
   return {
@@ -100,6 +100,7 @@ function sendAsProvider(res: HttpResponse, body: unknown, headers: Readonly<Reco
   res.end(payload);
 }
 
+/** ZITADEL answers a refused redirect URI with a page, never by redirecting to it. */
 function authorizationRefused(res: HttpResponse, description: string): void {
   (res as ServerResponse).writeHead(400, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
   res.end(errorPage('invalid_request', description));
@@ -207,16 +208,6 @@ export class OidcRoutes implements OnModuleInit {
     private readonly pats: PatStrategy,
     private readonly projects: ProjectStore,
   ) {}
-
-  private patDeps(instance: Instance): PatIntrospectionDeps {
-    return {
-      instance,
-      pats: this.pats,
-      projects: this.projects,
-      reader: this.dataSource.manager,
-      accounts: this.accounts,
-    };
-  }
 
   onModuleInit(): void {
     const handle = (req: HttpRequest, res: HttpResponse) => this.handle(req, res);
@@ -386,8 +377,7 @@ export class OidcRoutes implements OnModuleInit {
   /**
    * Introspection and a machine user's client_credentials token in their common form (Basic
    * auth, the endpoint's own fields, no DPoP proof), answered without the provider's Koa stack
-   * when the answer is an active token or a new one (see direct-requests.ts); false when the
-   * provider is to answer.
+   * (see direct-requests.ts); false when the provider is to answer.
    */
   private async answeredBesideProvider(
     path: string,
@@ -403,14 +393,7 @@ export class OidcRoutes implements OnModuleInit {
       const plain = plainIntrospection(form, requestFacts(req));
       const found = plain && (await activeIntrospection(provider, credentials, plain));
       if (!found) return false;
-      // As completeIntrospection does after the provider: the user's claims, or a PAT.
-      const answer =
-        found.found === 'none'
-          ? ((await patAnswer(this.patDeps(instance), found.client, plain.token, provider.issuer)) ?? { active: false })
-          : typeof found.body.sub === 'string'
-            ? await withUserClaims(this.accounts, instance, found.client, found.body as ActiveAnswer)
-            : found.body;
-      sendAsProvider(res, answer, INTROSPECTION_HEADERS);
+      sendAsProvider(res, await this.completed(instance, provider, found, plain.token), INTROSPECTION_HEADERS);
       return true;
     }
     const plain = path === OIDC_PATHS.token && plainClientCredentials(form, requestFacts(req));
@@ -418,6 +401,31 @@ export class OidcRoutes implements OnModuleInit {
     if (!issued) return false;
     sendAsProvider(res, issued, TOKEN_HEADERS);
     return true;
+  }
+
+  /**
+   * What Portcullis adds to the provider's introspection answer (completeIntrospection): the
+   * user's claims to an active token's fields; for a token the provider does not have, the
+   * answer for it as a PAT of the instance, else inactive.
+   */
+  private async completed(
+    instance: Instance,
+    provider: Provider,
+    found: DirectIntrospection,
+    token: string,
+  ): Promise<Record<string, unknown>> {
+    if (found.found === 'active')
+      return typeof found.body.sub === 'string'
+        ? withUserClaims(this.accounts, instance, found.client, found.body as ActiveAnswer)
+        : found.body;
+    const deps = {
+      instance,
+      pats: this.pats,
+      projects: this.projects,
+      reader: this.dataSource.manager,
+      accounts: this.accounts,
+    };
+    return (await patAnswer(deps, found.client, token, provider.issuer)) ?? { active: false };
   }
 
   /** A form_post answer CreateCallback prepared, served once (it carries the code). */
