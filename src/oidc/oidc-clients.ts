@@ -124,6 +124,11 @@ export class OidcClients {
     return (await this.readAsserted(instanceId, clientId)).keys;
   }
 
+  /** Whether `clientId` is a client of the instance (an active app, or a machine user), however it authenticates. */
+  async exists(instanceId: string, clientId: string): Promise<boolean> {
+    return (await this.readAsserted(instanceId, clientId)).metadata !== undefined;
+  }
+
   /** What the authorization endpoint checks a redirect URI against, for an active OIDC app; else undefined. */
   async authorizeClient(instanceId: string, clientId: string): Promise<AuthorizeClient | undefined> {
     const { metadata } = await this.readAsserted(instanceId, clientId);

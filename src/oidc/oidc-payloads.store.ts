@@ -175,6 +175,11 @@ export interface AdapterHooks {
   jwtAccessTokenId?(value: string): Promise<string | undefined>;
   /** The Client model: metadata of the client with this id, read from apps and machine users. */
   client?(id: string): Promise<ClientMetadata | undefined>;
+  /**
+   * Whether the client a token was issued to is still a client (an active app, or a machine
+   * user); a token of a removed or deactivated app is found nowhere. Default yes.
+   */
+  clientExists?(clientId: string): Promise<boolean>;
   /** Whether issued tokens are audited (ZITADEL's `disableUserTokenEvent` feature turns it off); default yes. */
   tokenEvents?(): Promise<boolean>;
   /** The provider request being served (its context object), if any. */
@@ -351,6 +356,9 @@ export function postgresAdapter(
         ? (await tokenRows(key)).get(this.model)
         : (this.model === 'Grant' && takeGrant(key)) || (await this.one('id = $3', key));
       if (!found) return undefined;
+      const { clientId } = found.payload;
+      if (TOKEN_MODELS.includes(this.model) && clientId && !((await hooks.clientExists?.(clientId)) ?? true))
+        return undefined;
       const { format, ...payload } = found.payload as AdapterPayload & { format?: string };
       // oidc-provider refuses stored payloads of JWT tokens; the row is ours to vouch for.
       return format === 'jwt' ? { ...payload, jti: id } : { ...found.payload, jti: id };

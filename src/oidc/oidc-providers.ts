@@ -287,6 +287,7 @@ export class OidcProviders implements OnModuleInit, OnModuleDestroy {
       adapter: postgresAdapter(this.dataSource, this.events, this.masterKey, instanceId, {
         jwtAccessTokenId: (value) => this.verifiedJwtId(instanceId, value),
         tokenEvents: async () => (await features.of(instanceId)).disableUserTokenEvent?.value !== true,
+        clientExists: (clientId) => clients.exists(instanceId, clientId),
         request: () => oidcLibrary().default.ctx as object | undefined,
         client: (id) =>
           clients.metadata(

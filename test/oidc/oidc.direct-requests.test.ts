@@ -1,11 +1,12 @@
 import { jest } from '@jest/globals';
 import { OidcProviders } from '../../src/oidc/oidc-providers.js';
 import { machineWithRoles } from '../support/principals.js';
-import { client } from '../support/clients.js';
+import { client, rest } from '../support/clients.js';
+import { AppService } from '@zitadel/proto/zitadel/app/v2beta/app_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { otherInstance } from '../support/instances.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
-import { oidc, oidcWorld, rp, signIn, type OidcWorld } from './support.js';
+import { addOidcApp, oidc, oidcWorld, rp, signIn, userinfoStatus, type OidcWorld } from './support.js';
 
 // Introspection and client_credentials in their common form (Basic auth, the endpoint's own fields)
 // are answered beside oidc-provider (src/oidc/direct-requests.ts). Every answer must be the
@@ -172,6 +173,28 @@ describe('introspection in its common form, answered beside the provider', () =>
     expect(direct.body).toMatchObject({ active: true, sub: jwtWorld.user.id, client_id: jwtWorld.web.clientId });
     expect(direct).toEqual(provider);
     expect(directUsedProvider).toBe(false);
+  });
+
+  it('a token of an app removed or deactivated since is found nowhere: inactive at introspection (both ways, not a server error), refused at userinfo and by the API', async () => {
+    const apps = client(AppService, 'grpc', server.baseUrl, server.adminPat);
+    for (const end of ['deactivate', 'remove'] as const) {
+      const app = await addOidcApp(server, world);
+      const config = await rp(server, app.clientId, app.clientSecret);
+      const { access_token } = await signIn(server, world, config, 'openid urn:zitadel:iam:org:project:id:zitadel:aud');
+      expect((await bothWays({ token: access_token })).direct.body.active).toBe(true);
+      expect(await userinfoStatus(server, access_token)).toBe(200);
+      expect((await rest(server.baseUrl, 'GET', `/v2/users/${world.user.id}`, { token: access_token })).status).toBe(
+        200,
+      );
+      if (end === 'deactivate') await apps.deactivateApplication({ projectId: world.projectId, id: app.appId });
+      else await apps.deleteApplication({ projectId: world.projectId, id: app.appId });
+      const after = await bothWays({ token: access_token });
+      expect(after.direct).toEqual({ ...after.provider, body: { active: false } });
+      expect(await userinfoStatus(server, access_token)).toBe(401);
+      expect((await rest(server.baseUrl, 'GET', `/v2/users/${world.user.id}`, { token: access_token })).status).toBe(
+        401,
+      );
+    }
   });
 
   it('across instances: a token of another instance is inactive here, and this instance’s app is unknown there', async () => {
