@@ -42,8 +42,13 @@ interface ConnectMethod {
 
 type Auth = 'admin' | 'none' | 'garbage' | 'malformed';
 
-// Methods that would remove the fuzzer's own admin: the tests after the fuzz run need it.
-const REMOVES_THE_CALLER = new Set(['/zitadel.auth.v1.AuthService/RemoveMyUser']);
+// Methods that would end the fuzzer's own admin, its user or (management v1 acts on the caller's
+// org) its org: the tests after the fuzz run need it.
+const REMOVES_THE_CALLER = new Set([
+  '/zitadel.auth.v1.AuthService/RemoveMyUser',
+  '/zitadel.management.v1.ManagementService/DeactivateOrg',
+  '/zitadel.management.v1.ManagementService/RemoveOrg',
+]);
 
 type Case =
   | {

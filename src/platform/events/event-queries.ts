@@ -40,6 +40,17 @@ export interface EventOrder {
 
 const COLUMNS = `aggregate_type, aggregate_id, sequence, position, event_type, payload, creator, resource_owner, created_at`;
 
+/** The largest sequence a row can hold (PostgreSQL bigint). */
+const MAX_STORED_SEQUENCE = (1n << 63n) - 1n;
+
+/**
+ * A sequence the API takes (a uint64) as a bound on stored ones: one beyond what a row can hold
+ * is after every event, as the largest storable is, instead of a value PostgreSQL refuses.
+ */
+export function storedSequence(sequence: bigint): string {
+  return (sequence > MAX_STORED_SEQUENCE ? MAX_STORED_SEQUENCE : sequence).toString();
+}
+
 function toSql(f: EventFilter): Filter {
   const filters: Filter[] = [];
   if (f.aggregateTypes?.length) filters.push({ op: 'in', column: column('aggregate_type'), values: f.aggregateTypes });
@@ -48,7 +59,7 @@ function toSql(f: EventFilter): Filter {
   if (f.creator) filters.push({ op: 'eq', column: column('creator'), value: f.creator });
   if (f.resourceOwner) filters.push({ op: 'eq', column: column('resource_owner'), value: f.resourceOwner });
   if (f.sequenceAfter !== undefined && f.sequenceAfter > 0n)
-    filters.push({ op: 'cmp', column: column('sequence'), operator: '>', value: f.sequenceAfter.toString() });
+    filters.push({ op: 'cmp', column: column('sequence'), operator: '>', value: storedSequence(f.sequenceAfter) });
   // The API shows times to the millisecond while rows keep microseconds: compare at the shown
   // precision, so a time read from an event and sent back selects that event as the caller sees it.
   const nextMs = (d: Date) => new Date(d.getTime() + 1);
