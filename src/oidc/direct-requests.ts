@@ -30,11 +30,12 @@ const ACCESS_HINTS = new Set(['access_token', 'urn:ietf:params:oauth:token-type:
 const REFRESH_HINTS = new Set(['refresh_token', 'urn:ietf:params:oauth:token-type:refresh_token']);
 
 /**
- * The headers oidc-provider answers introspection with when no browser origin is involved: its
- * no-cache middleware and its client-based CORS (which, without an Origin, allows any and varies
- * on it).
+ * The headers oidc-provider answers introspection with when no browser origin is involved: Koa's
+ * JSON type, its no-cache middleware and its client-based CORS (which, without an Origin, allows
+ * any and varies on it).
  */
 export const INTROSPECTION_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': 'application/json; charset=utf-8',
   'cache-control': 'no-store',
   'access-control-allow-origin': '*',
   'access-control-expose-headers': 'WWW-Authenticate',
@@ -178,17 +179,17 @@ async function authenticated(provider: Provider, credentials: BasicCredentials):
   return (await client.compareClientSecret(credentials.secret)) ? client : undefined;
 }
 
-/** What introspection found beside the provider, when it needs no answer from the provider. */
-export type DirectIntrospection =
-  | { readonly found: 'active'; readonly client: Client; readonly body: Record<string, unknown> }
-  /** No token of the provider's (a PAT of the instance, or nothing). */
-  | { readonly found: 'none'; readonly client: Client };
+/** What introspection found beside the provider: the authenticated client and the provider's answer. */
+export interface DirectIntrospection {
+  readonly client: Client;
+  readonly body: Record<string, unknown>;
+}
 
 /**
  * The provider's introspection answer for an active token, built as its introspection action
- * builds it (the same fields, in the same order), or that the provider has no such token;
- * undefined where the answer would be another, or would need what only the provider's request
- * context has (pairwise subjects, rich authorization details).
+ * builds it (the same fields, in the same order), or `active: false` for a token it does not
+ * have (a PAT, or nothing); undefined where the answer would be another, or would need what only
+ * the provider's request context has (pairwise subjects, rich authorization details).
  */
 export async function activeIntrospection(
   provider: Provider,
@@ -198,7 +199,7 @@ export async function activeIntrospection(
   const client = await authenticated(provider, credentials);
   if (!client) return undefined;
   const token = await findToken(provider, request.token, request.hint);
-  if (!token) return { found: 'none', client };
+  if (!token) return { client, body: { active: false } };
   if (!token.isValid || token.rar) return undefined;
   if (token.grantId) {
     const grant = await provider.Grant.find(token.grantId, { ignoreExpiration: true });
@@ -230,7 +231,7 @@ export async function activeIntrospection(
   const cnf = body.cnf as Record<string, string> | undefined;
   if (cnf && token['x5t#S256']) cnf['x5t#S256'] = token['x5t#S256'];
   if (cnf && token.jkt) cnf.jkt = token.jkt;
-  return { found: 'active', client, body };
+  return { client, body };
 }
 
 /**

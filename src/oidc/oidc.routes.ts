@@ -34,7 +34,6 @@ import { FORM_POST_CALLBACK_PATH, takeFormPost } from './form-post-callbacks.js'
 import { DpopRefusal, parseAuthorization, refusalHeaders } from './dpop.js';
 import { checkSenderConstraint, tokenRequestProof } from './sender-constraint.js';
 import {
-  type DirectIntrospection,
   INTROSPECTION_HEADERS,
   type RequestFacts,
   TOKEN_HEADERS,
@@ -44,7 +43,7 @@ import {
   plainClientCredentials,
   plainIntrospection,
 } from './direct-requests.js';
-import { type ActiveAnswer, patAnswer, withUserClaims } from './pat-introspection.js';
+import { completedIntrospection } from './pat-introspection.js';
 
 type KoaCallback = (req: HttpRequest, res: HttpResponse) => Promise<void>;
 
@@ -87,17 +86,6 @@ function requestFacts(req: HttpRequest): RequestFacts {
       req.headers['oauth-client-attestation-pop'] !== undefined ||
       req.headers.dpop !== undefined,
   };
-}
-
-/** A 200 JSON answer as oidc-provider sends it (Koa's JSON body, the endpoint's headers). */
-function sendAsProvider(res: HttpResponse, body: unknown, headers: Readonly<Record<string, string>>): void {
-  const payload = JSON.stringify(body);
-  (res as ServerResponse).writeHead(200, {
-    ...headers,
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(payload).toString(),
-  });
-  res.end(payload);
 }
 
 /** ZITADEL answers a refused redirect URI with a page, never by redirecting to it. */
@@ -393,39 +381,27 @@ export class OidcRoutes implements OnModuleInit {
       const plain = plainIntrospection(form, requestFacts(req));
       const found = plain && (await activeIntrospection(provider, credentials, plain));
       if (!found) return false;
-      sendAsProvider(res, await this.completed(instance, provider, found, plain.token), INTROSPECTION_HEADERS);
+      // What the provider's answer gets after it (completeIntrospection): claims, or a PAT's answer.
+      const deps = {
+        instance,
+        pats: this.pats,
+        projects: this.projects,
+        reader: this.dataSource.manager,
+        accounts: this.accounts,
+      };
+      sendJson(
+        res,
+        200,
+        await completedIntrospection(deps, found.client, found.body, plain.token, provider.issuer),
+        INTROSPECTION_HEADERS,
+      );
       return true;
     }
     const plain = path === OIDC_PATHS.token && plainClientCredentials(form, requestFacts(req));
     const issued = plain && (await directClientCredentials(provider, instance.id, credentials, plain));
     if (!issued) return false;
-    sendAsProvider(res, issued, TOKEN_HEADERS);
+    sendJson(res, 200, issued, TOKEN_HEADERS);
     return true;
-  }
-
-  /**
-   * What Portcullis adds to the provider's introspection answer (completeIntrospection): the
-   * user's claims to an active token's fields; for a token the provider does not have, the
-   * answer for it as a PAT of the instance, else inactive.
-   */
-  private async completed(
-    instance: Instance,
-    provider: Provider,
-    found: DirectIntrospection,
-    token: string,
-  ): Promise<Record<string, unknown>> {
-    if (found.found === 'active')
-      return typeof found.body.sub === 'string'
-        ? withUserClaims(this.accounts, instance, found.client, found.body as ActiveAnswer)
-        : found.body;
-    const deps = {
-      instance,
-      pats: this.pats,
-      projects: this.projects,
-      reader: this.dataSource.manager,
-      accounts: this.accounts,
-    };
-    return (await patAnswer(deps, found.client, token, provider.issuer)) ?? { active: false };
   }
 
   /** A form_post answer CreateCallback prepared, served once (it carries the code). */

@@ -65,10 +65,10 @@ export interface PatIntrospectionDeps {
   readonly accounts: OidcAccounts;
 }
 
-/** An active introspection answer about a user (or machine), before its claims are added. */
-export interface ActiveAnswer {
-  readonly active: true;
-  readonly sub: string;
+/** The token's fields (RFC 7662 §2.2) as the provider's introspection answers them. */
+export interface IntrospectionAnswer {
+  readonly active?: unknown;
+  readonly sub?: unknown;
   readonly scope?: unknown;
   readonly [field: string]: unknown;
 }
@@ -78,15 +78,14 @@ export interface ActiveAnswer {
  * user (or its org) is no longer active, as userinfo refuses it: ZITADEL ends a user's tokens with
  * the user's deactivation, lock or removal.
  */
-export async function withUserClaims(
-  accounts: OidcAccounts,
-  instance: Instance,
+async function withUserClaims(
+  deps: PatIntrospectionDeps,
   client: { clientId: string },
-  body: ActiveAnswer,
+  body: IntrospectionAnswer & { sub: string },
 ): Promise<Record<string, unknown>> {
   const scope = typeof body.scope === 'string' ? body.scope : '';
   const projectId = factsOf(client)?.projectId;
-  const claims = await accounts.userinfo(instance.id, body.sub, scope, projectId, false, instance);
+  const claims = await deps.accounts.userinfo(deps.instance.id, body.sub, scope, projectId, false, deps.instance);
   return claims ? { ...claims, ...body } : { active: false };
 }
 
@@ -94,7 +93,7 @@ export async function withUserClaims(
  * The introspection answer for `token` as a PAT of the instance (see patIntrospection), for the
  * introspecting client; undefined when it is no PAT that authenticates, or its user is no longer active.
  */
-export async function patAnswer(
+async function patAnswer(
   deps: PatIntrospectionDeps,
   client: { clientId: string },
   token: string,
@@ -117,6 +116,24 @@ export async function patAnswer(
 }
 
 /**
+ * What Portcullis makes of the provider's introspection answer for `token`: an active answer
+ * about a user gets the user's claims; an inactive one is the token's answer as a PAT of the
+ * instance when it is one; anything else stays as it is.
+ */
+export async function completedIntrospection(
+  deps: PatIntrospectionDeps,
+  client: { clientId: string },
+  body: IntrospectionAnswer,
+  token: string,
+  issuer: string,
+): Promise<Record<string, unknown>> {
+  if (body.active === true && typeof body.sub === 'string')
+    return withUserClaims(deps, client, body as IntrospectionAnswer & { sub: string });
+  if (body.active !== false) return body;
+  return (await patAnswer(deps, client, token, issuer)) ?? body;
+}
+
+/**
  * ZITADEL's introspection answers with the user's info for the token's scope, through the same
  * path as its userinfo endpoint, so the instance's `preuserinfo` function execution adds its
  * claims there too (internal/api/oidc introspect.go calls userInfo, which runs userinfoFlows).
@@ -133,14 +150,9 @@ export function completeIntrospection(provider: Provider, deps: PatIntrospection
     await next();
     if (ctx.oidc?.route !== 'introspection' || ctx.status !== 200) return;
     const client = ctx.oidc.client;
-    const body = ctx.body as { active?: boolean; sub?: unknown; scope?: unknown } | undefined;
-    if (!client || !body) return;
-    if (body.active === true && typeof body.sub === 'string') {
-      ctx.body = await withUserClaims(deps.accounts, deps.instance, client, body as ActiveAnswer);
-      return;
-    }
+    const body = ctx.body as IntrospectionAnswer | undefined;
     const token = (ctx.oidc.params as { token?: unknown } | undefined)?.token;
-    if (typeof token !== 'string' || body.active !== false) return;
-    ctx.body = (await patAnswer(deps, client, token, provider.issuer)) ?? body;
+    if (!client || !body || typeof token !== 'string') return;
+    ctx.body = await completedIntrospection(deps, client, body, token, provider.issuer);
   });
 }
