@@ -204,15 +204,16 @@ time left out). Statements per request counted by wrapping \`pg.Client.prototype
 - **Introspection and client_credentials beside the provider (latest session)**: in their common form (Basic
   auth, the endpoint's own fields, no DPoP proof) both are answered without oidc-provider's Koa stack, built from
   the provider's own models as the provider builds them (its answers and headers compared in the tests); every
-  other form, refusal and token found but not active for the client stays the provider's. Server CPU per request, full runs before → after:
-  introspection 0.68–0.72 → 0.40–0.42 ms (local 1,209 → 2,413 req/s, 24 → 51 % of the bare provider; embedded
-  1,326 → 2,550 req/s, 46 → 43 %, the baseline itself having run 2,879 then 5,892), client_credentials 0.75–0.81
-  → 0.33 ms (local 1,214 → 2,364 req/s, 23 → 46 %; embedded 854 → 2,198, 20 → 42 %). client_credentials now
-  leaves the server at 73–78 % CPU: the rest of the two cores is PostgreSQL's insert of the token with its audit
-  event (seven indexes on the event log) and the load generator. The new references say where the floor is: a bare \`node:http\` + \`pg\` server
-  inserting a token row reaches 69–87 % of the bare provider's client_credentials, one doing a select 85–117 %
-  of its introspection, so the database round trip alone does not keep either goal out of reach; what remains
-  is the server's own edge (HTTP parsing, instance, body, client look-up, JSON) beside it.
+  other form, refusal and token found but not active for the client stays the provider's. Server CPU per
+  request, full runs before → after: introspection 0.68–0.72 → 0.40–0.42 ms (local 1,209 → 2,413 req/s, 24 → 51 %
+  of the bare provider; embedded 1,326 → 2,550 req/s, 46 → 43 %, the baseline itself having run 2,879 then
+  5,892), client_credentials 0.75–0.81 → 0.33 ms (local 1,214 → 2,364 req/s, 23 → 46 %; embedded 854 → 2,198,
+  20 → 42 %). client_credentials now leaves the server at 73–78 % CPU: the rest of the two cores is PostgreSQL's
+  insert of the token with its audit event (seven indexes on the event log) and the load generator. The new
+  references say where the floor is: a bare \`node:http\` + \`pg\` server inserting a token row reaches 69–87 %
+  of the bare provider's client_credentials, one doing a select 85–117 % of its introspection, so the database
+  round trip alone does not keep either goal out of reach; what remains is the server's own edge (HTTP parsing,
+  instance, body, client look-up, JSON) beside it.
 - **gRPC, measured again (latest session)**: server CPU per call is the same as REST's in both full runs (0.33 vs
   0.33 ms); the throughput ratio (85 % local, 89.6 % embedded) is the load generator's: one HTTP/2 connection
   driven by \`node:http2\` in the bench process, which costs about twice autocannon's CPU on the same two cores.
