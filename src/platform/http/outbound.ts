@@ -1,31 +1,13 @@
 import { lookup, Resolver } from 'node:dns/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
-import type { Dispatcher, Pool } from 'undici';
 import { ReadCache } from '../cache/read-cache.js';
 import type { Config } from '../config/config.js';
-import { undici } from '../modules/lazy-module.js';
 import { describeCategory, parseNetworks, refusedCategory, type AddressPolicy } from './address-rules.js';
+import { type ExchangeAnswer, ExchangeThread } from './exchange-thread.js';
+import { OutboundError } from './outbound-error.js';
 
-/** Why an outbound request did not get an answer. */
-export type OutboundFailure =
-  | 'invalid-url'
-  | 'blocked-address'
-  | 'unresolvable'
-  | 'unreachable'
-  | 'timeout'
-  | 'too-large'
-  | 'too-many-redirects';
-
-export class OutboundError extends Error {
-  constructor(
-    readonly failure: OutboundFailure,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'OutboundError';
-  }
-}
+export { OutboundError, type OutboundFailure } from './outbound-error.js';
 
 export interface OutboundRequest {
   readonly method?: 'GET' | 'POST';
@@ -52,50 +34,8 @@ export interface OutboundRequest {
   readonly keepAlive?: boolean;
 }
 
-/**
- * Connection pools of `keepAlive` requests, one per checked address, port and TLS server name, so
- * a host name that resolves elsewhere later never gets a pooled socket to its old address; idle
- * sockets close after 30 s. undici rather than node:http: it costs about half the CPU per call,
- * which matters for targets called on every request.
- */
-class ConnectionPools {
-  private readonly pools = new Map<string, Pool>();
-
-  constructor(private readonly maxPools: number) {}
-
-  get(Pools: typeof Pool, origin: string, servername: string | undefined): Pool {
-    const key = `${origin} ${servername ?? ''}`;
-    let pool = this.pools.get(key);
-    if (!pool) {
-      if (this.pools.size >= this.maxPools) {
-        const [oldestKey, oldest] = this.pools.entries().next().value!;
-        this.pools.delete(oldestKey);
-        void oldest.close().catch(() => undefined);
-      }
-      pool = new Pools(origin, {
-        connections: 64,
-        keepAliveTimeout: 30_000,
-        keepAliveMaxTimeout: 30_000,
-        connect: { servername },
-      });
-      this.pools.set(key, pool);
-    }
-    return pool;
-  }
-}
-
-const POOLS = new ConnectionPools(256);
-
-/** Headers the client sets itself (the URL's host, hop-by-hop, framing); undici refuses most of them from callers. */
-const CLIENT_HEADERS = new Set([
-  'host',
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'upgrade',
-  'expect',
-  'content-length',
-]);
+/** Every exchange of the process goes through one thread (see ExchangeThread). */
+const EXCHANGES = new ExchangeThread();
 
 export interface OutboundResponse {
   readonly status: number;
@@ -161,6 +101,14 @@ export class OutboundHttp {
         .map((s) => s.trim())
         .filter(Boolean),
     });
+  }
+
+  /**
+   * At shutdown the exchange thread ends rather than idling out: calls still waiting fail as
+   * unreachable.
+   */
+  async onModuleDestroy(): Promise<void> {
+    await EXCHANGES.close();
   }
 
   /** Throws OutboundError; any HTTP status is an answer. */
@@ -277,7 +225,7 @@ export class OutboundHttp {
     addresses: string[],
     init: OutboundRequest,
     deadline: number,
-  ): Promise<{ answer: Answer; address: string }> {
+  ): Promise<{ answer: ExchangeAnswer; address: string }> {
     let lastError: Error | undefined;
     for (const address of addresses) {
       try {
@@ -322,112 +270,29 @@ function parseTarget(target: string | URL, base?: URL): URL {
   return url;
 }
 
-/** An answer as `send` reads it: the body only when it was wanted. */
-interface Answer {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: Buffer;
-}
-
-/** A body nobody reads is still drained this far, so the pooled connection stays usable; beyond, it is closed. */
-const MAX_DRAINED_BYTES = 128 * 1024;
-
 /**
  * One HTTP exchange with `address`, which is the checked address of `url`'s host: no look-up
  * happens here. The body is read (at most `maxBytes`) only when it is wanted (not a redirect's, not
- * with `ignoreBody`); otherwise it is drained and the answer's body is empty. Through
- * undici's dispatcher with a handler of its own: no body stream or promise per chunk, which on
- * a call made for every request is a quarter of the client's CPU.
+ * with `ignoreBody`); otherwise the answer's body is empty.
  */
-function send(url: URL, address: string, init: OutboundRequest, deadline: number): Promise<Answer> {
-  // No await once undici is loaded: this runs for every target call, and each promise costs.
-  const lib = undici.loaded;
-  return lib
-    ? exchange(lib, url, address, init, deadline)
-    : undici().then((l) => exchange(l, url, address, init, deadline));
-}
-
-function exchange(
-  { Client, Pool }: typeof import('undici'),
-  url: URL,
-  address: string,
-  init: OutboundRequest,
-  deadline: number,
-): Promise<Answer> {
+function send(url: URL, address: string, init: OutboundRequest, deadline: number): Promise<ExchangeAnswer> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  const origin = `${url.protocol}//${isIP(address) === 6 ? `[${address}]` : address}:${port}`;
-  // TLS SNI and the certificate's name check use the URL's host name (RFC 6066 forbids an IP as SNI).
-  const servername = isIP(host) ? undefined : host;
-  const dispatcher: Dispatcher = init.keepAlive
-    ? POOLS.get(Pool, origin, servername)
-    : new Client(origin, { connect: { servername } });
-  const headers: Record<string, string> = { host: url.host };
-  for (const [name, value] of Object.entries(init.headers ?? {}))
-    if (!CLIENT_HEADERS.has(name.toLowerCase())) headers[name] = value;
-  const tooLarge = () => new OutboundError('too-large', `${url.origin} answered more than ${init.maxBytes} bytes`);
-  return new Promise<Answer>((resolve, reject) => {
-    let controller: Dispatcher.DispatchController | undefined;
-    let settled = false;
-    let status = 0;
-    let answerHeaders: IncomingHttpHeaders = {};
-    let wanted = false;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    // Errors from Node's own sockets may come from another realm (a test VM): which way the
-    // exchange ended is said, not read off `instanceof Error`.
-    const settle = (outcome: { answer: Answer } | { error: unknown }) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (!init.keepAlive) void dispatcher.close().catch(() => undefined);
-      if ('answer' in outcome) resolve(outcome.answer);
-      else reject(outcome.error);
-    };
-    /** Ends the exchange and closes its connection, whatever the server still sends. */
-    const stop = (outcome: { answer: Answer } | { error: Error }) => {
-      settle(outcome);
-      controller?.abort('error' in outcome ? outcome.error : new Error('answer complete'));
-    };
-    // The deadline ends the exchange, a body still being read included. A plain timer costs less
-    // per call than an AbortSignal with its listeners.
-    const timer = setTimeout(
-      () => stop({ error: new OutboundError('timeout', `${url.origin} did not answer in time`) }),
-      Math.max(1, deadline - Date.now()),
-    ).unref();
-    dispatcher.dispatch(
-      { origin, path: url.pathname + url.search, method: init.method ?? 'GET', headers, body: init.body },
-      {
-        onRequestStart(c) {
-          controller = c;
-          if (settled) c.abort(new Error('exchange over'));
-        },
-        onResponseStart(_c, statusCode, responseHeaders) {
-          status = statusCode;
-          answerHeaders = responseHeaders as IncomingHttpHeaders;
-          // A redirect's body is never read, followed or not; nor is one the caller does not want.
-          wanted = !init.ignoreBody && !isRedirect({ status, headers: answerHeaders });
-          if (wanted && Number(answerHeaders['content-length']) > init.maxBytes) stop({ error: tooLarge() });
-        },
-        onResponseData(_c, chunk) {
-          size += chunk.length;
-          if (!wanted) {
-            if (size > MAX_DRAINED_BYTES) stop({ answer: { status, headers: answerHeaders, body: Buffer.alloc(0) } });
-            return;
-          }
-          if (size > init.maxBytes) stop({ error: tooLarge() });
-          else chunks.push(chunk);
-        },
-        onResponseEnd() {
-          settle({
-            answer: { status, headers: answerHeaders, body: wanted ? Buffer.concat(chunks) : Buffer.alloc(0) },
-          });
-        },
-        onResponseError(_c, error) {
-          settle({ error });
-        },
-      },
-    );
+  return EXCHANGES.exchange({
+    id: 0,
+    origin: `${url.protocol}//${isIP(address) === 6 ? `[${address}]` : address}:${port}`,
+    site: url.origin,
+    host: url.host,
+    path: url.pathname + url.search,
+    method: init.method ?? 'GET',
+    headers: init.headers ?? {},
+    body: init.body,
+    // TLS SNI and the certificate's name check use the URL's host name (RFC 6066 forbids an IP as SNI).
+    servername: isIP(host) ? undefined : host,
+    keepAlive: init.keepAlive ?? false,
+    deadline,
+    maxBytes: init.maxBytes,
+    ignoreBody: init.ignoreBody ?? false,
   });
 }
 

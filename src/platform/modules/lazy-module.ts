@@ -25,9 +25,6 @@ export function lazyModule<T>(load: () => Promise<T>): LazyModule<T> {
   return Object.defineProperty(get, 'loaded', { get: () => loaded }) as LazyModule<T>;
 }
 
-/** The HTTP client of outbound calls: loaded by the first one (a server that calls out may never). */
-export const undici = lazyModule(() => import('undici'));
-
 /** WebAuthn's verification library: used only while a passkey or security key is registered or checked. */
 export const simpleWebAuthn = lazyModule(() => import('@simplewebauthn/server'));
 
