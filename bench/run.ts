@@ -105,6 +105,11 @@ async function run(label: string, databaseUrl: string | undefined): Promise<RunR
       );
     };
     for (const scenario of scenarios) {
+      const unavailable = scenario.unavailable?.();
+      if (unavailable) {
+        log(`${scenario.name.padEnd(28)} ${scenario.transport.padEnd(9)} not measured: ${unavailable}`);
+        continue;
+      }
       const options: LoadOptions = { seconds: SECONDS, connections: scenario.connections ?? CONNECTIONS };
       await scenario.run(target, { ...options, seconds: WARMUP_SECONDS }); // JIT, pools, caches
       const { value, usage } = await measure(server.pid, () => scenario.run(target, options));

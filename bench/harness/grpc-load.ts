@@ -11,6 +11,53 @@ export function grpcFrame(message: Uint8Array): Buffer {
   return frame;
 }
 
+/** An h2c session with Nagle off as the server has it: small frames go out at once instead of waiting for an ACK. */
+async function h2cSession(baseUrl: string): Promise<ClientHttp2Session> {
+  const { hostname, port } = new URL(baseUrl);
+  const session = connect(baseUrl, {
+    createConnection: () => tcpConnect({ host: hostname, port: Number(port), noDelay: true }),
+  });
+  await new Promise<void>((resolve, reject) => session.once('connect', () => resolve()).once('error', reject));
+  return session;
+}
+
+/** One unary call: resolves when its trailers (or a trailers-only answer) say `grpc-status: 0`. */
+function unaryCall(session: ClientHttp2Session, requestHeaders: Record<string, string>, frame: Buffer): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const stream = session.request(requestHeaders);
+    let status: string | undefined;
+    stream.on('response', (h) => (status = h['grpc-status'] as string | undefined));
+    stream.on('trailers', (t) => (status = t['grpc-status'] as string | undefined));
+    stream.on('data', () => undefined);
+    stream.on('end', () => (status === '0' ? resolve() : reject(new Error(`grpc-status ${status}`))));
+    stream.on('error', reject);
+    stream.end(frame);
+  });
+}
+
+const unaryHeaders = (path: string, headers: Record<string, string>): Record<string, string> => ({
+  [constants.HTTP2_HEADER_METHOD]: 'POST',
+  [constants.HTTP2_HEADER_PATH]: path,
+  'content-type': 'application/grpc',
+  te: 'trailers',
+  ...headers,
+});
+
+/** One call, for load generators that see HTTP statuses only: throws unless it answers `grpc-status: 0`. */
+export async function grpcCheck(
+  baseUrl: string,
+  path: string,
+  headers: Record<string, string>,
+  frame: Buffer,
+): Promise<void> {
+  const session = await h2cSession(baseUrl);
+  try {
+    await unaryCall(session, unaryHeaders(path, headers), frame);
+  } finally {
+    session.close();
+  }
+}
+
 /**
  * Unary gRPC calls on one h2c connection, with request messages encoded before the run: the load
  * generator does what any gRPC client must (a stream per call, headers, the frame, reading the
@@ -24,32 +71,10 @@ export async function grpcUnaryLoad(
   frames: readonly Buffer[],
   options: LoadOptions,
 ): Promise<LoadResult> {
-  const { hostname, port } = new URL(baseUrl);
-  // Nagle off as the server has it: small frames go out at once instead of waiting for an ACK.
-  const session: ClientHttp2Session = connect(baseUrl, {
-    createConnection: () => tcpConnect({ host: hostname, port: Number(port), noDelay: true }),
-  });
-  await new Promise<void>((resolve, reject) => session.once('connect', () => resolve()).once('error', reject));
-  const requestHeaders = {
-    [constants.HTTP2_HEADER_METHOD]: 'POST',
-    [constants.HTTP2_HEADER_PATH]: path,
-    'content-type': 'application/grpc',
-    te: 'trailers',
-    ...headers,
-  };
-  const call = (n: number) =>
-    new Promise<void>((resolve, reject) => {
-      const stream = session.request(requestHeaders);
-      let status: string | undefined;
-      stream.on('response', (h) => (status = h['grpc-status'] as string | undefined));
-      stream.on('trailers', (t) => (status = t['grpc-status'] as string | undefined));
-      stream.on('data', () => undefined);
-      stream.on('end', () => (status === '0' ? resolve() : reject(new Error(`grpc-status ${status}`))));
-      stream.on('error', reject);
-      stream.end(frames[n % frames.length]);
-    });
+  const session = await h2cSession(baseUrl);
+  const requestHeaders = unaryHeaders(path, headers);
   try {
-    return await loopLoad((_w, n) => call(n), options);
+    return await loopLoad((_w, n) => unaryCall(session, requestHeaders, frames[n % frames.length]), options);
   } finally {
     session.close();
   }

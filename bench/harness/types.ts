@@ -48,6 +48,8 @@ export interface Scenario {
   /** The id of the baseline it is compared to (bench/baselines/index.ts), if any. */
   readonly baseline?: string;
   readonly connections?: number;
+  /** Why the scenario cannot run on this machine (a missing tool); undefined when it can. */
+  unavailable?(): string | undefined;
   /** Prepares data and runs the load; the harness measures the server around it. */
   run(target: BenchTarget, options: LoadOptions): Promise<LoadResult>;
 }

@@ -5,6 +5,7 @@ import { addHumanUser } from './add-human-user.js';
 import { createSession } from './create-session.js';
 import { getUserById, getUserByIdLight } from './get-user-by-id.js';
 import { getUserByIdGrpc } from './get-user-by-id-grpc.js';
+import { getUserByIdGrpcNative, getUserByIdRestNative } from './get-user-by-id-transports.js';
 import { getUserByIdWebhook, getUserByIdWebhookLight } from './get-user-by-id-webhook.js';
 import { listUsers } from './list-users.js';
 import { oidcClientCredentials } from './oidc-client-credentials.js';
@@ -15,6 +16,8 @@ import { oidcUserinfo } from './oidc-userinfo.js';
 export const SCENARIOS: readonly Scenario[] = [
   getUserById,
   getUserByIdGrpc,
+  getUserByIdRestNative,
+  getUserByIdGrpcNative,
   getUserByIdWebhook,
   getUserByIdLight,
   getUserByIdWebhookLight,
