@@ -10,6 +10,7 @@ import * as authorizations from './authorizations/schema.js';
 import { InstanceTrustedDomains1765800000000 } from './platform/database/migrations/1765800000000-instance-trusted-domains.js';
 import { InstanceChangeFeed1766150000000 } from './platform/database/migrations/1766150000000-instance-change-feed.js';
 import { RemovedInstancePurge1766500000000 } from './platform/database/migrations/1766500000000-removed-instance-purge.js';
+import { EventWriteIndexes1767100000001 } from './platform/database/migrations/1767100000001-event-write-indexes.js';
 import { Membership } from './platform/authz/membership.entity.js';
 import * as projects from './projects/schema.js';
 import { StoredEvent } from './platform/events/event.entity.js';
@@ -73,6 +74,7 @@ export const MIGRATIONS = [
   InstanceTrustedDomains1765800000000,
   InstanceChangeFeed1766150000000,
   RemovedInstancePurge1766500000000,
+  EventWriteIndexes1767100000001,
 ].sort((a, b) => Number(/\d{13}/.exec(a.name)![0]) - Number(/\d{13}/.exec(b.name)![0]));
 
 /** Tables of the platform itself (tenancy, the event log, memberships): no context owns them. */

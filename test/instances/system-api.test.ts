@@ -315,9 +315,16 @@ describe('instance domains route at once in every process', () => {
       }
       return counts;
     };
+    // A token the provider stored: oidc_payloads has no foreign key to instances, the purge removes its rows.
+    await db.query(
+      `INSERT INTO oidc_payloads (instance_id, model, id, payload, expires_at) VALUES ($1, 'AccessToken', 'gone-token', '{}', now() + interval '1 hour')`,
+      [created.instanceId],
+    );
     const before = await rowsOf();
     // Setting an instance up fills many contexts' tables: the check below is not vacuous.
-    expect(Object.keys(before)).toEqual(expect.arrayContaining(['events', 'users', 'orgs', 'memberships']));
+    expect(Object.keys(before)).toEqual(
+      expect.arrayContaining(['events', 'users', 'orgs', 'memberships', 'oidc_payloads']),
+    );
     await (await system()).removeInstance({ instanceId: created.instanceId });
     expect(await rowsOf()).toEqual({ events: expect.any(Number) });
     for (const server of [a, b]) expect(await statusWithin(server, domain, created.pat, 404)).toBe(404);
