@@ -1,5 +1,5 @@
 /** Pure rules for applications of every kind: client ids and key files. */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { hashToken } from '../platform/crypto/master-key.js';
 
 /**
@@ -37,7 +37,7 @@ export function applicationKeyFile(key: {
 export function clientSecretMatches(storedHash: string | null | undefined, presented: string): boolean {
   if (!storedHash || !presented) return false;
   // Hash both sides again so the comparison sees equal lengths whatever was stored or sent.
-  const a = createHash('sha256').update(storedHash).digest();
-  const b = createHash('sha256').update(hashToken(presented)).digest();
+  const a = hash('sha256', storedHash, 'buffer');
+  const b = hash('sha256', hashToken(presented), 'buffer');
   return timingSafeEqual(a, b);
 }
