@@ -207,7 +207,31 @@ const FINDINGS = `## Profile findings
 Profiled with \`npm run bench -- --quick --profile --only=<scenario>\` (\`node --cpu-prof\` on the server; idle
 time left out). Statements per request counted by wrapping \`pg.Client.prototype.query\` in the server process.
 
-- **Introspection and client_credentials beside the provider (latest session)**: in their common form (Basic
+- **Outbound calls on their own thread (latest session)**: an Actions webhook cost the request's thread
+  0.14–0.2 ms per call, most of it undici's dispatch, the socket write (on loopback the kernel delivers to the
+  receiver inside the sender's write) and reading the answer; on a server saturated at one core that is
+  16 × as much p50 at 16 connections (+1.9 to +2.6 ms). Outbound exchanges now run on a worker thread
+  (\`src/platform/http/exchange-thread.ts\`): the request's thread keeps the SSRF checks and pays one message
+  each way. Full run: +1.3 ms (local) and +1.5 ms (embedded) at 16 connections, +0.2–0.3 ms at 2 (the request's
+  own latency); server CPU 115–120 % (the thread uses the second core's headroom). In-process the main thread
+  still spends ≈ 0.1 ms per webhook: the payload, the signature, the message and the promise chain.
+- **gRPC against REST with one load generator (latest session)**: the server's CPU per call was already equal
+  (0.33–0.35 ms), and the throughput gap came from the generators (node:http2 costs about twice autocannon's
+  CPU on the cores the server shares). The goal is now read from a pair both driven by nghttp2's \`h2load\`:
+  104 % (local) and 103 % (embedded); the Node generators' pair gave 95 % and 88 % in the same run.
+- **Writes: the token table's foreign key and the event log's indexes (latest session)**: every token insert
+  locked its instance's row through \`oidc_payloads\`' foreign key (FOR KEY SHARE from every concurrent request,
+  an eighth of the statement's throughput in pgbench), and each of the event log's seven btree indexes cost about
+  7 %. The foreign key is gone (the purge trigger removes a removed instance's rows), and the event log keeps
+  ZITADEL's set (primary key, position, type, aggregate id) plus a BRIN index for the creation date. pgbench on the
+  client_credentials statement 6,500 → 7,600–7,800 per s; full run client_credentials 57–59 % of the bare
+  provider (46 / 42 % before), AddHumanUser 26–32 % of the raw insert.
+- **CreateSession stays short (77–80 %)**: the server spends 15.3 ms of CPU per session against the bare loop's
+  13.4 ms per verify. Sampled from /proc during the run: page faults per request equal the loop's (≈ 270 per
+  verify), system time is alike (≈ 2 ms), user time is ≈ 1 ms higher, and the request's own thread accounts for
+  0.3–0.5 ms; PostgreSQL and the load generator run on the same two cores the argon2 threads fill. Nothing changed
+  this session moved it.
+- **Introspection and client_credentials beside the provider (earlier session)**: in their common form (Basic
   auth, the endpoint's own fields, no DPoP proof) both are answered without oidc-provider's Koa stack, built from
   the provider's own models as the provider builds them (its answers and headers compared in the tests); every
   other form, refusal and token found but not active for the client stays the provider's. Server CPU per
@@ -220,7 +244,7 @@ time left out). Statements per request counted by wrapping \`pg.Client.prototype
   of the bare provider's client_credentials, one doing a select 85–117 % of its introspection, so the database
   round trip alone does not keep either goal out of reach; what remains is the server's own edge (HTTP parsing,
   instance, body, client look-up, JSON) beside it.
-- **gRPC, measured again (latest session)**: server CPU per call is the same as REST's in both full runs (0.33 vs
+- **gRPC, measured again (earlier session)**: server CPU per call is the same as REST's in both full runs (0.33 vs
   0.33 ms); the throughput ratio (85 % local, 89.6 % embedded) is the load generator's: one HTTP/2 connection
   driven by \`node:http2\` in the bench process, which costs about twice autocannon's CPU on the same two cores.
 - **Fixed (earlier session): introspection stalled in every full run** (local ~640 req/s with the server at 60 %
