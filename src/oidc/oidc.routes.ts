@@ -31,6 +31,7 @@ import { PatStrategy } from '../users/pat.strategy.js';
 import { ProjectStore } from '../projects/projects.store.js';
 import { jwtMarker } from './oidc-payloads.store.js';
 import { FORM_POST_CALLBACK_PATH, takeFormPost } from './form-post-callbacks.js';
+import { keptForBrowser } from './posted-authorization.js';
 import { DpopRefusal, parseAuthorization, refusalHeaders } from './dpop.js';
 import { checkSenderConstraint, tokenRequestProof } from './sender-constraint.js';
 import {
@@ -130,7 +131,8 @@ async function browserForm(req: HttpRequest, res: HttpResponse): Promise<URLSear
 }
 
 /**
- * A browser request by POST goes on as the same request by GET. The provider serves POST only with
+ * A browser request by POST goes on as the same request by GET (an authorization request's
+ * parameters kept server-side, see keptForBrowser). The provider serves POST only with
  * its session cookie SameSite=None, which a cross-site form POST needs to carry it; the GET that a
  * 303 makes of it is a top-level navigation, which carries the SameSite=Lax cookie, so a browser
  * signed in already keeps its single sign-on (and a logout finds the session it ends).
@@ -240,6 +242,10 @@ export class OidcRoutes implements OnModuleInit {
       if (path === OIDC_PATHS.authorization) {
         const refusal = await this.redirectRefusal(instance, params, params.get('client_id'));
         if (refusal) return authorizationRefused(res, refusal);
+        addOfflineConsent(params);
+        // Where every request must be pushed, an unauthenticated post is not made into one.
+        const kept = this.config.oidcRequirePar === 'true' ? undefined : await keptForBrowser(provider, params);
+        if (kept) return seeOtherAsGet(res, `${path}?${kept}`);
       }
       return seeOtherAsGet(res, `${path}?${params}`);
     }

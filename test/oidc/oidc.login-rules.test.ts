@@ -419,6 +419,9 @@ describe('authorization requests by form POST (OpenID Connect Core §3.1.2.1; zi
     const asGet = new URL(res.headers.get('location')!, server.baseUrl);
     expect(asGet.pathname).toBe('/oauth/v2/authorize');
     expect(asGet.searchParams.get('client_id')).toBe(world.web.clientId);
+    // What was posted stays on the server (a pushed request, RFC 9126), out of URLs and logs.
+    expect([...asGet.searchParams.keys()].sort()).toEqual(['client_id', 'request_uri']);
+    expect(asGet.toString()).not.toContain(state);
     let page = await browser.follow(asGet.toString(), server.baseUrl);
     expect(new URL(page.url).pathname).toBe('/ui/v2/login/loginname');
     expect(page.res?.status).toBe(200);
@@ -440,6 +443,21 @@ describe('authorization requests by form POST (OpenID Connect Core §3.1.2.1; zi
     );
     expect(url.startsWith(REDIRECT)).toBe(true);
     expect(new URL(url).searchParams.get('code')).toBeTruthy();
+  });
+
+  it('keeps what was posted out of the URL: the GET names the client and a one-time request_uri, and reusing it is refused', async () => {
+    const hint = world.user.username;
+    const { res, state } = await postAuthorization(new Browser(), { login_hint: hint });
+    expect(res.status).toBe(303);
+    const location = res.headers.get('location')!;
+    for (const posted of [state, encodeURIComponent(hint), 'code_challenge', 'redirect_uri'])
+      expect(location).not.toContain(posted);
+    const first = await new Browser().get(new URL(location, server.baseUrl).toString());
+    expect(first.status).toBe(303);
+    expect(first.headers.get('location')).toContain('/ui/v2/login/');
+    const again = await new Browser().get(new URL(location, server.baseUrl).toString());
+    expect(again.status).toBe(400);
+    expect(await again.text()).toContain('invalid_request_uri');
   });
 
   it('refuses an unregistered redirect URI with an error page, without redirecting there, as by GET (zitadel/oidc ValidateAuthReqRedirectURI)', async () => {
