@@ -31,7 +31,7 @@ import { PatStrategy } from '../users/pat.strategy.js';
 import { ProjectStore } from '../projects/projects.store.js';
 import { jwtMarker } from './oidc-payloads.store.js';
 import { FORM_POST_CALLBACK_PATH, takeFormPost } from './form-post-callbacks.js';
-import { keptForBrowser } from './posted-authorization.js';
+import { keptForBrowser, SEALED_LOGOUT_PARAM, sealedLogout, unsealedLogout } from './posted-browser-requests.js';
 import { DpopRefusal, parseAuthorization, refusalHeaders } from './dpop.js';
 import { checkSenderConstraint, tokenRequestProof } from './sender-constraint.js';
 import {
@@ -246,8 +246,17 @@ export class OidcRoutes implements OnModuleInit {
         // Where every request must be pushed, an unauthenticated post is not made into one.
         const kept = this.config.oidcRequirePar === 'true' ? undefined : await keptForBrowser(provider, params);
         if (kept) return seeOtherAsGet(res, `${path}?${kept}`);
+        return seeOtherAsGet(res, `${path}?${params}`);
       }
-      return seeOtherAsGet(res, `${path}?${params}`);
+      return seeOtherAsGet(res, `${path}?${sealedLogout(this.masterKey, params)}`);
+    }
+    if (path === OIDC_PATHS.end_session && req.method === 'GET') {
+      const sealed = new URL(req.url ?? '/', 'http://x').searchParams.get(SEALED_LOGOUT_PARAM);
+      if (sealed !== null) {
+        const form = unsealedLogout(this.masterKey, sealed);
+        if (!form) return authorizationRefused(res, 'the sign-out request has expired: sign out again');
+        req.url = `${path}?${form}`;
+      }
     }
     if (req.method === 'POST' && CLIENT_AUTH_PATHS.has(path)) {
       if (

@@ -464,6 +464,9 @@ export async function endSession(
     });
     expect(posted.status).toBe(303);
     pageUrl = new URL(posted.headers.get('location')!, url).toString();
+    // The posted form goes on sealed: the id_token_hint is not in the URL.
+    expect(pageUrl).not.toContain(idToken.split('.')[1]);
+    expect([...new URL(pageUrl).searchParams.keys()]).toEqual(['posted_logout']);
   }
   const page = await browser.get(pageUrl);
   expect(page.status).toBe(200);

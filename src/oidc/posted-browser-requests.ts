@@ -1,5 +1,6 @@
 import { UnsecuredJWT } from 'jose';
 import type Provider from 'oidc-provider';
+import type { MasterKey } from '../platform/crypto/master-key.js';
 
 /** How long a form-posted authorization request waits for the browser's GET: oidc-provider's longest for a pushed one. */
 const KEPT_SECONDS = 60;
@@ -54,4 +55,32 @@ export async function keptForBrowser(
   } as never);
   const id = await kept.save(KEPT_SECONDS);
   return new URLSearchParams({ client_id: clientId, request_uri: `${PUSHED_REQUEST_URN}${id}` });
+}
+
+/** The query parameter a form-posted logout request goes on with by GET: its form, sealed. */
+export const SEALED_LOGOUT_PARAM = 'posted_logout';
+/** How long a sealed logout form is honoured: the browser follows the 303 at once. */
+const LOGOUT_SECONDS = 60;
+const LOGOUT_PURPOSE = 'oidc-posted-logout';
+
+/**
+ * A form-posted logout request (RP-Initiated Logout 1.0 §2) as the query of its GET: the form
+ * sealed with the master key, so its id_token_hint (which names the user) is no more readable in
+ * the URL, the browser's history or a log than it was in the post. Logout has no pushed form to
+ * keep it in; a replay within the minute ends a session that is already ended.
+ */
+export function sealedLogout(masterKey: MasterKey, form: URLSearchParams, now = Date.now()): URLSearchParams {
+  const sealed = masterKey.encrypt(JSON.stringify({ purpose: LOGOUT_PURPOSE, at: now, form: form.toString() }));
+  return new URLSearchParams({ [SEALED_LOGOUT_PARAM]: sealed });
+}
+
+/** The form `sealed` carries, while it is fresh; undefined when it is not a sealed logout form or is stale. */
+export function unsealedLogout(masterKey: MasterKey, sealed: string, now = Date.now()): URLSearchParams | undefined {
+  try {
+    const { purpose, at, form } = JSON.parse(masterKey.decrypt(sealed)) as Record<string, unknown>;
+    if (purpose !== LOGOUT_PURPOSE || typeof at !== 'number' || typeof form !== 'string') return undefined;
+    return at <= now && now - at <= LOGOUT_SECONDS * 1000 ? new URLSearchParams(form) : undefined;
+  } catch {
+    return undefined;
+  }
 }
