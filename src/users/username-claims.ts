@@ -10,10 +10,13 @@ export const DOMAIN_CLAIMED_EVENT = 'user.domain.claimed';
 
 /**
  * The username a claimed user gets until it picks a new one: ZITADEL's userDomainClaimed writes
- * `<new id>@temporary.<the instance's domain>`, unique by its id.
+ * `<new id>@temporary.<the requested domain>`, unique by its id. The requested domain is the host
+ * the verifying request reached the instance at (one of its domains, the public host behind a
+ * proxy included); without a request, the instance's primary domain.
  */
-export function temporaryUsername(id: string, instanceDomain: string): string {
-  return `${id}@temporary.${instanceDomain}`;
+export function temporaryUsername(id: string, caller: Pick<Caller, 'origin' | 'instance'>): string {
+  const requested = caller.origin ? new URL(caller.origin).hostname : caller.instance.primaryDomain;
+  return `${id}@temporary.${requested}`;
 }
 
 /**
@@ -33,7 +36,7 @@ export class UsernameClaims {
   async claim(tx: EntityManager, caller: Caller, orgId: string, domain: string): Promise<void> {
     const users = await this.store.claimableByDomain(tx, caller.instance.id, orgId, domain);
     for (const user of users) {
-      const username = temporaryUsername(this.ids.next(), caller.instance.primaryDomain);
+      const username = temporaryUsername(this.ids.next(), caller);
       await this.store.update(tx, caller, user.id, { username });
       await this.store.push(tx, caller, user, [
         { type: DOMAIN_CLAIMED_EVENT, payload: { userName: username, oldUserName: user.username } },

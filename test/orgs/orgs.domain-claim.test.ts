@@ -1,17 +1,19 @@
 // A domain an org verifies claims the usernames in it, as ZITADEL's ValidateOrgDomain and
 // addOrgDomain do (internal/command/org_domain.go, user.go userDomainClaimed): every user of
 // another org whose preferred login name ends with `@<domain>` (getClaimedUserIDsOfOrgDomain,
-// ignoring case) gets `<new id>@temporary.<instance domain>` with a `user.domain.claimed` event,
+// ignoring case) gets `<new id>@temporary.<requested domain>` with a `user.domain.claimed` event,
 // and a DomainClaimed email. Afterwards no other org's user may take a username in it
 // (userValidateDomain, COMMAND-SFd21).
-import { Code } from '@connectrpc/connect';
+import { Code, createClient } from '@connectrpc/connect';
+import { createServerTransport } from '@zitadel/client/node';
 import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { DomainValidationType } from '@zitadel/proto/zitadel/org/v2beta/org_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { MasterKey } from '../../src/platform/crypto/master-key.js';
+import { PUBLIC_HOST_HEADER } from '../../src/platform/tenancy/request-host.js';
 import { USER_ERRORS } from '../../src/users/users.errors.js';
-import { client, codeOf } from '../support/clients.js';
-import { otherInstance } from '../support/instances.js';
+import { client, codeOf, withHeaders } from '../support/clients.js';
+import { addInstanceDomain, otherInstance } from '../support/instances.js';
 import { TestDnsServer } from '../support/dns-server.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
 import { adminV1, managementV1, v1Code } from '../support/v1-clients.js';
@@ -92,7 +94,7 @@ async function verifyByDns(orgId: string, domain: string): Promise<void> {
 }
 
 describe('verified org domains claim usernames (ZITADEL ValidateOrgDomain / userDomainClaimed)', () => {
-  it("VerifyOrganizationDomain renames other orgs' users ending in @domain (any case) to <id>@temporary.<instance domain>, writes user.domain.claimed and queues a DomainClaimed email", async () => {
+  it("VerifyOrganizationDomain renames other orgs' users ending in @domain (any case) to <id>@temporary.<requested domain>, writes user.domain.claimed and queues a DomainClaimed email", async () => {
     const claimer = await newOrg('Claimer Dns');
     const holder = await newOrg('Holder Dns');
     const alice = await addHuman(holder, 'Alice@Claim-Dns.Test', 'alice@mail.test');
@@ -103,7 +105,9 @@ describe('verified org domains claim usernames (ZITADEL ValidateOrgDomain / user
     await verifyByDns(claimer, 'claim-dns.test');
 
     const renamed = await usernameOf(alice);
-    const temporary = new RegExp(`^\\d+@temporary\\.${instanceDomain.replace(/\./g, '\\.')}$`);
+    // The domain the request reached the instance at: this test's connection's host.
+    const requested = new URL(server.baseUrl).hostname;
+    const temporary = new RegExp(`^\\d+@temporary\\.${requested.replace(/\./g, '\\.')}$`);
     expect(renamed).toMatch(temporary);
     expect(await claimEvents(alice)).toEqual([
       expect.objectContaining({ userName: renamed, oldUserName: 'Alice@Claim-Dns.Test' }),
@@ -149,6 +153,25 @@ describe('verified org domains claim usernames (ZITADEL ValidateOrgDomain / user
     await newOrg('Claim Generated');
     expect(await usernameOf(gina)).toMatch(/^\d+@temporary\./);
     expect(await claimEvents(gina)).toHaveLength(1);
+  });
+
+  it('the temporary username carries the domain the verifying request reached the instance at (ZITADEL: <id>@temporary.<RequestedDomain>), here the public host a proxy names', async () => {
+    const publicHost = 'claims-public.test';
+    const [{ id: instanceId }] = await server.database.dataSource.query('SELECT id FROM instances');
+    await addInstanceDomain(server, instanceId, publicHost);
+    const viaPublicHost = createClient(
+      OrgV2beta,
+      createServerTransport(server.adminPat, {
+        baseUrl: server.baseUrl,
+        interceptors: [withHeaders({ [PUBLIC_HOST_HEADER]: publicHost })],
+      }),
+    );
+    const claimer = await newOrg('Claimer Public Host');
+    const holder = await newOrg('Holder Public Host');
+    await setDomainPolicy(claimer, false, false);
+    const hank = await addHuman(holder, 'hank@claim-public.test', 'hank@mail.test');
+    await viaPublicHost.addOrganizationDomain({ organizationId: claimer, domain: 'claim-public.test' });
+    expect(await usernameOf(hank)).toMatch(/^\d+@temporary\.claims-public\.test$/);
   });
 
   it('a domain that still waits for its challenge claims nothing', async () => {
