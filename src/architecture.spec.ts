@@ -10,9 +10,12 @@ const SRC = join(process.cwd(), 'src');
 /** Where SQL may run in a context: its queries (reads), its store or its services (writes). */
 const DATA_ACCESS = /\.(queries|store|service)\.ts$/;
 
-/** Running SQL: raw queries, query builders, repositories and EntityManager calls on an entity class. */
+/**
+ * Running SQL: raw queries, query builders, repositories and EntityManager calls on an entity class
+ * (PascalCase, so a SCREAMING_CASE constant passed to some other `save` is not taken for one).
+ */
 const RUNS_SQL =
-  /\.query\(|createQueryBuilder\(|getRepository\(|fetchPage\(|\.(find|findOne|findBy|findOneBy|findOneOrFail|findOneByOrFail|findAndCount|count|countBy|exists|existsBy|insert|update|delete|upsert|save|remove|increment|decrement)\(\s*[A-Z]\w*\s*[,)]/;
+  /\.query\(|createQueryBuilder\(|getRepository\(|fetchPage\(|\.(find|findOne|findBy|findOneBy|findOneOrFail|findOneByOrFail|findAndCount|count|countBy|exists|existsBy|insert|update|delete|upsert|save|remove|increment|decrement)\(\s*[A-Z][a-z]\w*\s*[,)]/;
 
 /**
  * Files allowed to break a rule, each with the reason (at most three). A file stays here only
