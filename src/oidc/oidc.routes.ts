@@ -243,8 +243,9 @@ export class OidcRoutes implements OnModuleInit {
         const refusal = await this.redirectRefusal(instance, params, params.get('client_id'));
         if (refusal) return authorizationRefused(res, refusal);
         addOfflineConsent(params);
-        // Where every request must be pushed, an unauthenticated post is not made into one.
-        const kept = this.config.oidcRequirePar === 'true' ? undefined : await keptForBrowser(provider, params);
+        const kept = (await this.keepsPostedRequest(instance, params))
+          ? await keptForBrowser(provider, params)
+          : undefined;
         if (kept) return seeOtherAsGet(res, `${path}?${kept}`);
         return seeOtherAsGet(res, `${path}?${params}`);
       }
@@ -301,6 +302,17 @@ export class OidcRoutes implements OnModuleInit {
    * undefined; requests by reference (request_uri, request) were checked when pushed, and unknown
    * clients are the provider's to answer.
    */
+  /**
+   * Whether a posted authorization request is kept server-side (keptForBrowser): only for an app
+   * of the instance (nothing is stored for a client that does not exist), and not where every
+   * request must be pushed (an unauthenticated post is not made into a pushed request there).
+   */
+  private async keepsPostedRequest(instance: Instance, params: URLSearchParams): Promise<boolean> {
+    const clientId = params.get('client_id');
+    if (this.config.oidcRequirePar === 'true' || !clientId) return false;
+    return (await this.clients.authorizeClient(instance.id, clientId)) !== undefined;
+  }
+
   private async redirectRefusal(
     instance: Instance,
     params: URLSearchParams,

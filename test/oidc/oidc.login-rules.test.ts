@@ -460,6 +460,17 @@ describe('authorization requests by form POST (OpenID Connect Core §3.1.2.1; zi
     expect(await again.text()).toContain('invalid_request_uri');
   });
 
+  it('keeps nothing for a client that does not exist: the provider answers the request as posted', async () => {
+    const { res } = await postAuthorization(new Browser(), { client_id: 'no-such-client' });
+    expect(res.status).toBe(303);
+    const asGet = new URL(res.headers.get('location')!, server.baseUrl);
+    expect(asGet.searchParams.get('client_id')).toBe('no-such-client');
+    expect(asGet.searchParams.has('request_uri')).toBe(false);
+    const answer = await new Browser().get(asGet.toString());
+    expect(answer.status).toBe(400);
+    expect(await answer.text()).toContain('invalid_client');
+  });
+
   it('refuses an unregistered redirect URI with an error page, without redirecting there, as by GET (zitadel/oidc ValidateAuthReqRedirectURI)', async () => {
     const evil = 'http://localhost:4455/elsewhere';
     const { res } = await postAuthorization(new Browser(), { redirect_uri: evil });
