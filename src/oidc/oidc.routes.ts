@@ -246,8 +246,7 @@ export class OidcRoutes implements OnModuleInit {
         const kept = (await this.keepsPostedRequest(instance, params))
           ? await keptForBrowser(provider, params)
           : undefined;
-        if (kept) return seeOtherAsGet(res, `${path}?${kept}`);
-        return seeOtherAsGet(res, `${path}?${params}`);
+        return seeOtherAsGet(res, `${path}?${kept ?? params}`);
       }
       return seeOtherAsGet(res, `${path}?${sealedLogout(this.masterKey, params)}`);
     }
@@ -302,17 +301,6 @@ export class OidcRoutes implements OnModuleInit {
    * undefined; requests by reference (request_uri, request) were checked when pushed, and unknown
    * clients are the provider's to answer.
    */
-  /**
-   * Whether a posted authorization request is kept server-side (keptForBrowser): only for an app
-   * of the instance (nothing is stored for a client that does not exist), and not where every
-   * request must be pushed (an unauthenticated post is not made into a pushed request there).
-   */
-  private async keepsPostedRequest(instance: Instance, params: URLSearchParams): Promise<boolean> {
-    const clientId = params.get('client_id');
-    if (this.config.oidcRequirePar === 'true' || !clientId) return false;
-    return (await this.clients.authorizeClient(instance.id, clientId)) !== undefined;
-  }
-
   private async redirectRefusal(
     instance: Instance,
     params: URLSearchParams,
@@ -324,6 +312,17 @@ export class OidcRoutes implements OnModuleInit {
       app &&
       authorizeRedirectRefusal(app, params.get('redirect_uri') ?? undefined, params.get('response_type') ?? undefined)
     );
+  }
+
+  /**
+   * Whether a posted authorization request is kept server-side (keptForBrowser): only for an app
+   * of the instance (nothing is stored for a client that does not exist), and not where every
+   * request must be pushed (an unauthenticated post is not made into a pushed request there).
+   */
+  private async keepsPostedRequest(instance: Instance, params: URLSearchParams): Promise<boolean> {
+    const clientId = params.get('client_id');
+    if (this.config.oidcRequirePar === 'true' || !clientId) return false;
+    return (await this.clients.authorizeClient(instance.id, clientId)) !== undefined;
   }
 
   /**
