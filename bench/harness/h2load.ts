@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { percentile } from './load.js';
+import { loadResult } from './load.js';
 import type { LoadOptions, LoadResult } from './types.js';
 
 /** Why h2load cannot run here (Debian's nghttp2-client package has it), or undefined when it can. */
@@ -66,16 +66,7 @@ export async function nativeLoad(load: NativeLoad, options: LoadOptions): Promis
       if (status.startsWith('2')) latencies.push(Number(micros) / 1000);
       else errors++;
     }
-    latencies.sort((a, b) => a - b);
-    return {
-      requests: latencies.length,
-      seconds: options.seconds,
-      throughput: latencies.length / options.seconds,
-      p50: percentile(latencies, 50),
-      p95: percentile(latencies, 95),
-      p99: percentile(latencies, 99),
-      errors,
-    };
+    return loadResult(latencies, errors, options.seconds);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,7 +6,8 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 }
 
-function result(latencies: number[], errors: number, seconds: number): LoadResult {
+/** A run's result from its successful requests' latencies (ms, any order). */
+export function loadResult(latencies: number[], errors: number, seconds: number): LoadResult {
   latencies.sort((a, b) => a - b);
   return {
     requests: latencies.length,
@@ -54,7 +55,7 @@ export async function httpLoad(load: HttpLoad, options: LoadOptions): Promise<Lo
       else errors++;
     });
   });
-  return result(latencies, errors + summary.errors + summary.timeouts, options.seconds);
+  return loadResult(latencies, errors + summary.errors + summary.timeouts, options.seconds);
 }
 
 /**
@@ -86,5 +87,5 @@ export async function loopLoad(
   );
   if (firstError && errors > latencies.length)
     process.stderr.write(`  first error: ${(firstError as Error).message}\n`);
-  return result(latencies, errors, Number(process.hrtime.bigint() - started) / 1e9);
+  return loadResult(latencies, errors, Number(process.hrtime.bigint() - started) / 1e9);
 }
