@@ -23,7 +23,6 @@ afterAll(async () => {
 });
 
 const get = (path: string, timeoutMs = 5_000): ExchangeRequest => ({
-  id: 0,
   origin,
   site: origin,
   host: new URL(origin).host,

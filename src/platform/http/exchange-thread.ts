@@ -4,8 +4,6 @@ import { OutboundError, type OutboundFailure } from './outbound-error.js';
 
 /** One exchange as the exchange thread makes it: to a checked address, nothing left to decide. */
 export interface ExchangeRequest {
-  /** Set by ExchangeThread: matches the reply to its call. */
-  id: number;
   /** Where to connect: the checked address and the URL's port, `http(s)://address:port`. */
   readonly origin: string;
   /** The URL's own origin, named in failures. */
@@ -24,6 +22,12 @@ export interface ExchangeRequest {
   readonly deadline: number;
   readonly maxBytes: number;
   readonly ignoreBody: boolean;
+}
+
+/** What the thread is sent: a request and the id its reply carries back. */
+export interface ExchangeMessage {
+  readonly id: number;
+  readonly request: ExchangeRequest;
 }
 
 /** The thread's answer to one request: the answer, or how the exchange failed. */
@@ -87,15 +91,15 @@ export class ExchangeThread {
     return this.running !== undefined;
   }
 
-  /** `request.id` is set here. Rejects with OutboundError, or an Error with the socket's code. */
+  /** Rejects with OutboundError, or an Error with the socket's code. */
   exchange(request: ExchangeRequest): Promise<ExchangeAnswer> {
     const { worker, waiting } = this.running ?? this.start();
     this.lastUsed = Date.now();
-    request.id = this.nextId++;
+    const id = this.nextId++;
     if (waiting.size === 0) worker.ref();
     return new Promise<ExchangeAnswer>((resolve, reject) => {
-      waiting.set(request.id, { resolve, reject });
-      worker.postMessage(request);
+      waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, request } satisfies ExchangeMessage);
     });
   }
 

@@ -9,6 +9,7 @@ import { parentPort } from 'node:worker_threads';
 import { Client, Pool } from 'undici';
 
 /** @typedef {import('./exchange-thread.js').ExchangeRequest} ExchangeRequest */
+/** @typedef {import('./exchange-thread.js').ExchangeMessage} ExchangeMessage */
 /** @typedef {import('./exchange-thread.js').ExchangeReply} ExchangeReply */
 /** @typedef {import('node:http').IncomingHttpHeaders} IncomingHttpHeaders */
 
@@ -162,9 +163,9 @@ function exchange(request) {
 }
 
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
-port.on('message', (/** @type {ExchangeRequest} */ request) => {
+port.on('message', (/** @type {ExchangeMessage} */ { id, request }) => {
   exchange(request).then(
-    (answer) => port.postMessage(/** @type {ExchangeReply} */ ({ id: request.id, ...answer })),
-    (error) => port.postMessage(/** @type {ExchangeReply} */ ({ id: request.id, error: describedError(error) })),
+    (answer) => port.postMessage(/** @type {ExchangeReply} */ ({ id, ...answer })),
+    (error) => port.postMessage(/** @type {ExchangeReply} */ ({ id, error: describedError(error) })),
   );
 });

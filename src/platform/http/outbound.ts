@@ -279,7 +279,6 @@ function send(url: URL, address: string, init: OutboundRequest, deadline: number
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
   return EXCHANGES.exchange({
-    id: 0,
     origin: `${url.protocol}//${isIP(address) === 6 ? `[${address}]` : address}:${port}`,
     site: url.origin,
     host: url.host,
