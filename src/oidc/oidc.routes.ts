@@ -248,12 +248,12 @@ export class OidcRoutes implements OnModuleInit {
           : undefined;
         return seeOtherAsGet(res, `${path}?${kept ?? params}`);
       }
-      return seeOtherAsGet(res, `${path}?${sealedLogout(this.masterKey, params)}`);
+      return seeOtherAsGet(res, `${path}?${sealedLogout(this.masterKey, instance.id, params)}`);
     }
     if (path === OIDC_PATHS.end_session && req.method === 'GET') {
       const sealed = new URL(req.url ?? '/', 'http://x').searchParams.get(SEALED_LOGOUT_PARAM);
       if (sealed !== null) {
-        const form = unsealedLogout(this.masterKey, sealed);
+        const form = unsealedLogout(this.masterKey, instance.id, sealed);
         if (!form) return authorizationRefused(res, 'the sign-out request has expired: sign out again');
         req.url = `${path}?${form}`;
       }

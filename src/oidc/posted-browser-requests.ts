@@ -65,20 +65,38 @@ const LOGOUT_PURPOSE = 'oidc-posted-logout';
 
 /**
  * A form-posted logout request (RP-Initiated Logout 1.0 §2) as the query of its GET: the form
- * sealed with the master key, so its id_token_hint (which names the user) is no more readable in
- * the URL, the browser's history or a log than it was in the post. Logout has no pushed form to
- * keep it in; a replay within the minute ends a session that is already ended.
+ * sealed with the master key for the instance it was posted to, so its id_token_hint (which names
+ * the user) is no more readable in the URL, the browser's history or a log than it was in the
+ * post. Logout has no pushed form to keep it in; a replay within the minute ends a session that
+ * is already ended.
  */
-export function sealedLogout(masterKey: MasterKey, form: URLSearchParams, now = Date.now()): URLSearchParams {
-  const sealed = masterKey.encrypt(JSON.stringify({ purpose: LOGOUT_PURPOSE, at: now, form: form.toString() }));
+export function sealedLogout(
+  masterKey: MasterKey,
+  instanceId: string,
+  form: URLSearchParams,
+  now = Date.now(),
+): URLSearchParams {
+  const sealed = masterKey.encrypt(
+    JSON.stringify({ purpose: LOGOUT_PURPOSE, instanceId, at: now, form: form.toString() }),
+  );
   return new URLSearchParams({ [SEALED_LOGOUT_PARAM]: sealed });
 }
 
-/** The form `sealed` carries, while it is fresh; undefined when it is not a sealed logout form or is stale. */
-export function unsealedLogout(masterKey: MasterKey, sealed: string, now = Date.now()): URLSearchParams | undefined {
+/**
+ * The form `sealed` carries, while it is fresh and at the instance it was posted to; undefined
+ * when it is not a sealed logout form, is stale or was sealed for another instance.
+ */
+export function unsealedLogout(
+  masterKey: MasterKey,
+  instanceId: string,
+  sealed: string,
+  now = Date.now(),
+): URLSearchParams | undefined {
   try {
-    const { purpose, at, form } = JSON.parse(masterKey.decrypt(sealed)) as Record<string, unknown>;
-    if (purpose !== LOGOUT_PURPOSE || typeof at !== 'number' || typeof form !== 'string') return undefined;
+    const sealedFor = JSON.parse(masterKey.decrypt(sealed)) as Record<string, unknown>;
+    const { purpose, at, form } = sealedFor;
+    if (purpose !== LOGOUT_PURPOSE || sealedFor.instanceId !== instanceId) return undefined;
+    if (typeof at !== 'number' || typeof form !== 'string') return undefined;
     return at <= now && now - at <= LOGOUT_SECONDS * 1000 ? new URLSearchParams(form) : undefined;
   } catch {
     return undefined;
