@@ -3,12 +3,10 @@
 // the pool reads UV_THREADPOOL_SIZE once, when it starts. Prints the LoadResult as JSON.
 import { hash, verify } from '@node-rs/argon2';
 import { loopLoad } from '../harness/load.js';
-
-/** Portcullis's default argon2id parameters (PORTCULLIS_PASSWORD_HASH_*): 19 MiB, t=2, p=1. */
-const PARAMS = { memoryCost: 19456, timeCost: 2, parallelism: 1 };
+import { SERVER_ARGON2 } from './argon2.js';
 
 const [seconds, connections] = process.argv.slice(2).map(Number);
-const stored = await hash('Bench-Passw0rd!', PARAMS);
+const stored = await hash('Bench-Passw0rd!', SERVER_ARGON2);
 const result = await loopLoad(
   async () => {
     if (!(await verify(stored, 'Bench-Passw0rd!'))) throw new Error('argon2 verify failed');

@@ -5,7 +5,10 @@ import { promisify } from 'node:util';
 import type { Baseline, LoadResult } from '../harness/types.js';
 
 /** The thread pool the server's CLI sets up when UV_THREADPOOL_SIZE is unset (src/cli.cts). */
-const SERVER_POOL = String(Math.max(2, availableParallelism()));
+export const SERVER_POOL = process.env.UV_THREADPOOL_SIZE ?? String(Math.max(2, availableParallelism()));
+
+/** Portcullis's default argon2id parameters (PORTCULLIS_PASSWORD_HASH_*): 19 MiB, t=2, p=1. */
+export const SERVER_ARGON2 = { memoryCost: 19456, timeCost: 2, parallelism: 1 };
 
 /**
  * The floor under CreateSession with a password check: argon2id verifications back to back, as
@@ -18,7 +21,7 @@ export const argon2Verify: Baseline = {
     const { stdout } = await promisify(execFile)(
       process.execPath,
       [resolve(import.meta.dirname, 'argon2-loop.js'), String(options.seconds), String(options.connections)],
-      { env: { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? SERVER_POOL } },
+      { env: { ...process.env, UV_THREADPOOL_SIZE: SERVER_POOL } },
     );
     return JSON.parse(stdout) as LoadResult;
   },

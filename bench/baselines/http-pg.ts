@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { hash } from '@node-rs/argon2';
 import { type HttpLoad, httpLoad } from '../harness/load.js';
 import { seededUserId } from '../harness/seed.js';
 import type { Baseline, BenchTarget, LoadOptions, LoadResult } from '../harness/types.js';
+import { BENCH_PASSWORD } from '../scenarios/create-session.js';
+import { SERVER_ARGON2, SERVER_POOL } from './argon2.js';
 
 /** Runs bench/baselines/http-pg-server.ts in its own process (as Portcullis is) and loads one of its routes. */
 async function loadHttpPg(
@@ -18,7 +21,7 @@ async function loadHttpPg(
       target.instanceId,
       String(options.connections),
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, UV_THREADPOOL_SIZE: SERVER_POOL } },
   );
   try {
     const port = await new Promise<number>((res, rej) => {
@@ -65,4 +68,34 @@ export const httpPgToken: Baseline = {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'grant_type=client_credentials',
     })),
+};
+
+/** As many users as CreateSession's scenario signs in, taken from the bulk-seeded ones. */
+const SESSION_USERS = 32;
+
+/**
+ * The ceiling of CreateSession with a password on this machine: behind a bare node:http server,
+ * the user's hash by primary key, the argon2id verify (same parameters, same thread pool size as
+ * the server), one insert of a sessions row. No authentication of the caller, no lockout count, no
+ * audit event. Against the bare verify loop it shows what the HTTP round trip, the two statements
+ * and the load generator cost beside argon2 on the same cores.
+ */
+export const httpPgSession: Baseline = {
+  id: 'http-pg-session',
+  name: 'bare node:http + pg + argon2id: read a hash, verify it, insert one sessions row',
+  async run(target, options) {
+    const ids = Array.from({ length: SESSION_USERS }, (_, i) => seededUserId(i + 1));
+    await target.db.query('UPDATE users SET password_hash = $3 WHERE instance_id = $1 AND id = ANY($2)', [
+      target.instanceId,
+      ids,
+      await hash(BENCH_PASSWORD, SERVER_ARGON2),
+    ]);
+    let n = 0;
+    return loadHttpPg(target, options, (baseUrl) => ({
+      method: 'POST',
+      url: `${baseUrl}/session`,
+      headers: { 'content-type': 'application/json' },
+      body: () => JSON.stringify({ userId: ids[n++ % ids.length], password: BENCH_PASSWORD }),
+    }));
+  },
 };

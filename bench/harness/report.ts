@@ -113,6 +113,7 @@ const ISSUE14_GOALS: readonly {
     scenario: 'create-session',
     against: 'argon2-verify',
     want: 0.85,
+    ceiling: 'http-pg-session',
   },
   {
     goal: 'client_credentials ≥ 50 % of the bare provider',
@@ -438,6 +439,10 @@ export function markdownReport(report: Report): string {
     '- Baselines: raw `pg` statements on the same database with a pool as large as the load (select by id, single-row insert,',
     '  the ListUsers filter in plain SQL), a bare argon2id verify loop with the same parameters, and a bare `oidc-provider`',
     '  9.13.3 with its memory adapter (client_credentials, refresh, introspection, userinfo) for the OIDC scenarios.',
+    '- References (ceilings, not goals): bare `node:http` + `pg` servers in their own process, loaded like the scenarios:',
+    '  a select by id, a token insert, and a password session (the hash read by id, the argon2id verify with the',
+    "  server's parameters and pool, one sessions row inserted). They show what any HTTP server doing that work reaches",
+    '  on this machine, beside the load generator and PostgreSQL.',
     '- Goals (issue #9, reported against, not asserted): CRUD within 3× of raw pg, password sessions ≥ 90 % of the bare',
     '  argon2 loop, p95 < 50 ms, idle RSS < 150 MB, on a 2-vCPU machine.',
     '',
