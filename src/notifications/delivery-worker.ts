@@ -3,10 +3,12 @@ import type { Logger } from 'pino';
 import { Config } from '../platform/config/config.js';
 import { MasterKey } from '../platform/crypto/master-key.js';
 import { PgNotifications } from '../platform/database/pg-notifications.js';
+import { EventStore } from '../platform/events/event-store.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { OutboxLoop } from '../platform/jobs/outbox-loop.js';
 import { LOGGER } from '../platform/platform.module.js';
 import { DeliveryChannels } from './channels.js';
+import { deliveryReceipt, NOTIFICATION_CREATOR } from './delivery-receipts.js';
 import { claimDue, finish, msUntilNextDue, pruneFinished, scheduleRetry } from './outbox-delivery.store.js';
 import { OUTBOX_NOTIFY_CHANNEL, type SealedNotification } from './outbox.store.js';
 import { scrubSecrets } from './templates.js';
@@ -28,7 +30,8 @@ export function retryDelaySeconds(attempts: number, baseSeconds: number): number
  * writing transaction, and polls as a fallback. A row is claimed with `FOR UPDATE SKIP LOCKED`
  * and its lock held while it is sent and marked, so processes sharing a database never send one
  * row twice; a process that dies mid-send releases the lock and the row is sent again later
- * (at-least-once, as any outbox). A row whose instance has no provider for its channel (and the
+ * (at-least-once, as any outbox). A sent row's receipt event (`delivery-receipts.ts`) is written in
+ * the transaction that marks it sent. A row whose instance has no provider for its channel (and the
  * server no setting) fails its attempt like any other, so a provider configured meanwhile sends it.
  * Failures back off exponentially; after
  * PORTCULLIS_NOTIFICATION_MAX_ATTEMPTS the row is marked failed. Sent and failed rows lose
@@ -45,6 +48,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
     private readonly channels: DeliveryChannels,
     private readonly masterKey: MasterKey,
     private readonly config: Config,
+    private readonly events: EventStore,
     notifications: PgNotifications,
     @Inject(LOGGER) log: Logger,
   ) {
@@ -115,6 +119,8 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
         }
         return true;
       }
+      const receipt = deliveryReceipt(row.instance_id, notification);
+      if (receipt) await this.events.push(tx, row.instance_id, NOTIFICATION_CREATOR, [receipt]);
       await finish(tx, row, 'sent', attempts, null);
       this.log.info(meta, 'notification sent');
       return true;

@@ -116,9 +116,11 @@ export const CONSISTENCY: Record<string, string> = {
        AND NOT EXISTS (SELECT 1 FROM users u WHERE u.instance_id = e.instance_id AND u.id = e.aggregate_id)
        AND NOT EXISTS (SELECT 1 FROM events r WHERE r.instance_id = e.instance_id AND r.aggregate_type = 'user'
                           AND r.aggregate_id = e.aggregate_id AND r.event_type = 'user.removed')`,
+  // Delivery receipts (`….sent`) record a message, not a change of the row: they are left out.
   'users rows whose sequence is not their last event': `
     SELECT u.id FROM users u WHERE u.sequence::bigint <> (
-      SELECT max(e.sequence) FROM events e WHERE e.instance_id = u.instance_id AND e.aggregate_type = 'user' AND e.aggregate_id = u.id)`,
+      SELECT max(e.sequence) FROM events e WHERE e.instance_id = u.instance_id AND e.aggregate_type = 'user' AND e.aggregate_id = u.id
+         AND e.event_type NOT LIKE '%.sent')`,
   'sessions rows without session.added': `
     SELECT s.id FROM sessions s WHERE NOT EXISTS (
       SELECT 1 FROM events e WHERE e.instance_id = s.instance_id AND e.aggregate_type = 'session' AND e.aggregate_id = s.id AND e.event_type = 'session.added')`,
@@ -128,7 +130,8 @@ export const CONSISTENCY: Record<string, string> = {
        AND NOT EXISTS (SELECT 1 FROM events t WHERE t.instance_id = e.instance_id AND t.aggregate_id = e.aggregate_id AND t.event_type = 'session.terminated')`,
   'sessions rows whose sequence is not their last event': `
     SELECT s.id FROM sessions s WHERE s.sequence::bigint <> (
-      SELECT max(e.sequence) FROM events e WHERE e.instance_id = s.instance_id AND e.aggregate_type = 'session' AND e.aggregate_id = s.id)`,
+      SELECT max(e.sequence) FROM events e WHERE e.instance_id = s.instance_id AND e.aggregate_type = 'session' AND e.aggregate_id = s.id
+         AND e.event_type NOT LIKE '%.sent')`,
   'PAT rows without their added event': `
     SELECT p.id FROM personal_access_tokens p WHERE NOT EXISTS (
       SELECT 1 FROM events e WHERE e.instance_id = p.instance_id AND e.aggregate_type = 'user' AND e.aggregate_id = p.user_id

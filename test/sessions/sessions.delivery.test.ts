@@ -31,6 +31,16 @@ afterAll(() => receiving?.stop());
 
 const codeIn = (text: string | undefined) => /\b(\d{8})\b/.exec(text ?? '')?.[1];
 
+/** The session's receipts of `type` (admin v1 ListEvents), once one is there. */
+const sessionReceipts = (sessionId: string, type: string) =>
+  eventually(async () => {
+    const { events } = await adminV1(server.baseUrl, server.adminPat).listEvents({
+      aggregateId: sessionId,
+      eventTypes: [type],
+    });
+    return events.length ? events : undefined;
+  }, `${type} of session ${sessionId}`);
+
 describe('OTP codes delivered over real channels', () => {
   it('emails an OTP code (with the link template) that then checks the session', async () => {
     const { userId, username } = await addHuman(server);
@@ -61,6 +71,9 @@ describe('OTP codes delivered over real channels', () => {
     });
     const { session } = await sessions.getSession({ sessionId: created.sessionId, sessionToken: set.sessionToken });
     expect(session?.factors?.otpEmail?.verifiedAt).toBeDefined();
+    // ZITADEL's notifier receipts the challenge on the session once the mail is out.
+    const [receipt] = await sessionReceipts(created.sessionId, 'session.otp.email.sent');
+    expect(receipt).toMatchObject({ editor: { userId: 'NOTIFICATION' }, aggregate: { type: { type: 'session' } } });
   });
 
   it('accepts every placeholder ZITADEL documents for the OTP email link (Code, UserID, LoginName, DisplayName, PreferredLanguage, SessionID), as Login V2 sends them', async () => {
@@ -104,6 +117,7 @@ describe('OTP codes delivered over real channels', () => {
     expect(
       (await sessions.getSession({ sessionId: created.sessionId })).session?.factors?.otpSms?.verifiedAt,
     ).toBeDefined();
+    expect(await sessionReceipts(created.sessionId, 'session.otp.sms.sent')).toHaveLength(1);
   });
 
   it('refuses an unknown link placeholder before writing anything', async () => {

@@ -2,7 +2,9 @@ import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
 import type { TestServer } from '../support/test-server.js';
 import { client, rest } from '../support/clients.js';
+import { adminV1 } from '../support/v1-clients.js';
 import {
+  eventually,
   startWithReceivers,
   uniqueEmail,
   uniquePhone,
@@ -24,6 +26,20 @@ beforeAll(async () => {
 afterAll(() => receiving?.stop());
 
 const codeIn = (text: string | undefined) => /\b([A-Z0-9]{6})\b/.exec(text ?? '')?.[1];
+
+/** The user's events of `types` (admin v1 ListEvents), once as many as `count` are there. */
+const userEvents = (userId: string, types: string[], count = 1) =>
+  eventually(
+    async () => {
+      const { events } = await adminV1(server.baseUrl, server.adminPat).listEvents({
+        aggregateId: userId,
+        eventTypes: types,
+        asc: true,
+      });
+      return events.length >= count ? events : undefined;
+    },
+    `${types.join(', ')} of ${userId}`,
+  );
 
 describe('user codes delivered over real channels', () => {
   it('emails the verification code of a new user, which then verifies the email (gRPC)', async () => {
@@ -50,6 +66,31 @@ describe('user codes delivered over real channels', () => {
     expect((await users.getUserByID({ userId: created.userId })).user?.state).toBe(UserState.ACTIVE);
   });
 
+  it("writes a receipt for each delivered message, as ZITADEL's notifier does (`user.human.email.code.sent` after the code, editor NOTIFICATION, in the user's org)", async () => {
+    const email = uniqueEmail('receipt');
+    const users = client(UserService, 'grpc', server.baseUrl, server.adminPat);
+    const { userId } = await users.addHumanUser({
+      username: email,
+      profile: { givenName: 'Re', familyName: 'Ceipt' },
+      email: { email, verification: { case: 'sendCode', value: {} } },
+    });
+    await smtp.waitFor(email);
+    const [receipt] = await userEvents(userId, ['user.human.email.code.sent']);
+    const { user } = await users.getUserByID({ userId });
+    expect(receipt).toMatchObject({
+      editor: { userId: 'NOTIFICATION' },
+      aggregate: { id: userId, type: { type: 'user' }, resourceOwner: user?.details?.resourceOwner },
+    });
+    const [added] = await userEvents(userId, ['user.human.email.code.added']);
+    expect(Number(receipt.sequence)).toBeGreaterThan(Number(added.sequence));
+    // A code handed back is not delivered: no receipt for it.
+    await users.resendEmailCode({ userId, verification: { case: 'returnCode', value: {} } });
+    await users.resendEmailCode({ userId, verification: { case: 'sendCode', value: {} } });
+    await smtp.waitFor(email, 2);
+    expect(await userEvents(userId, ['user.human.email.code.sent'], 2)).toHaveLength(2);
+    expect(await userEvents(userId, ['user.human.email.code.added'], 3)).toHaveLength(3);
+  });
+
   it('texts the phone verification code through the SMS webhook (Connect)', async () => {
     const users = client(UserService, 'connect-h1', server.baseUrl, server.adminPat);
     const { userId } = await users.addHumanUser({
@@ -61,6 +102,7 @@ describe('user codes delivered over real channels', () => {
     await users.setPhone({ userId, phone });
     const received = await sms.waitFor(phone);
     const code = codeIn(received[0].body.text);
+    await userEvents(userId, ['user.human.phone.code.sent']);
     await users.verifyPhone({ userId, verificationCode: code! });
     const got = await users.getUserByID({ userId });
     expect(got.user?.type.case === 'human' && got.user.type.value.phone?.isVerified).toBe(true);
@@ -94,5 +136,10 @@ describe('user codes delivered over real channels', () => {
       body: { verificationCode: inviteCode },
     });
     expect(verified.status).toBe(200);
+    const receipts = await userEvents(userId, ['user.human.email.code.sent', 'user.human.invite.code.sent'], 2);
+    expect(receipts.map((e) => e.type?.type).sort()).toEqual([
+      'user.human.email.code.sent',
+      'user.human.invite.code.sent',
+    ]);
   });
 });

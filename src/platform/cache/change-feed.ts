@@ -13,7 +13,8 @@ export const CHANGES_CHANNEL = 'portcullis_changes';
 
 /**
  * Events whose units of work change nothing a cache holds: sessions, OIDC and SAML flow state,
- * and new human users (no cached PAT, membership or client can name a user that did not exist).
+ * new human users (no cached PAT, membership or client can name a user that did not exist) and
+ * delivery receipts (`….sent`, written beside an outbox row marked sent and nothing else).
  * Any other event makes the commit drop the caches.
  */
 const UNCACHED_AGGREGATES = new Set([
@@ -28,7 +29,12 @@ const UNCACHED_EVENTS = new Set(['user/user.human.added']);
 /** Whether a committed unit of work with these events (`aggregate type/event type`) may have changed cached data. */
 export function changesCachedData(events: Iterable<string>): boolean {
   for (const event of events) {
-    if (!UNCACHED_AGGREGATES.has(event.slice(0, event.indexOf('/'))) && !UNCACHED_EVENTS.has(event)) return true;
+    if (
+      !UNCACHED_AGGREGATES.has(event.slice(0, event.indexOf('/'))) &&
+      !UNCACHED_EVENTS.has(event) &&
+      !event.endsWith('.sent')
+    )
+      return true;
   }
   return false;
 }

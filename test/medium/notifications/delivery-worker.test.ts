@@ -7,6 +7,7 @@ import type { MasterKey } from '../../../src/platform/crypto/master-key.js';
 import { dataSourceOptions } from '../../../src/platform/database/data-source.js';
 import type { PgNotifications } from '../../../src/platform/database/pg-notifications.js';
 import { Transactions } from '../../../src/platform/database/transactions.js';
+import { EventStore } from '../../../src/platform/events/event-store.js';
 import { cloneDatabase } from '../../support/database.js';
 
 // The notification worker's poll on real PostgreSQL, every statement it sends recorded by the
@@ -37,11 +38,13 @@ const noChannels = { configured: [], close: () => undefined };
 
 describe('the notification worker', () => {
   it("polls in PostgreSQL's default isolation (READ COMMITTED) without naming it: no SET TRANSACTION round trip", async () => {
+    const transactions = new Transactions(dataSource);
     const worker = new NotificationDelivery(
-      new Transactions(dataSource),
+      transactions,
       noChannels as unknown as DeliveryChannels,
       {} as MasterKey,
       {} as Config,
+      new EventStore(transactions),
       quietNotifications as unknown as PgNotifications,
       pino({ level: 'silent' }),
     );
