@@ -251,6 +251,27 @@ export class OrgQueries {
     return `SELECT org_id, is_verified FROM org_domains WHERE instance_id = ${instanceParam} AND domain = ${domainParam} FOR SHARE`;
   }
 
+  /**
+   * Takes turns on the usernames in a domain, until the transaction ends: a verification that
+   * claims them (`claim`, exclusive) against the writes of usernames in it (`use`, shared). A
+   * domain row added verified at once did not exist when a concurrent user's write read the
+   * domains (domainHeldForUsernameSql holds existing rows only), so without this the write could
+   * miss the verification and the claim miss the write. Each side takes it in a statement of its
+   * own, first in its transaction (before any row it locks), so the reads after it see whatever
+   * the other side committed while holding it.
+   */
+  async holdUsernameDomain(
+    tx: EntityManager,
+    instanceId: string,
+    domain: string,
+    mode: 'claim' | 'use',
+  ): Promise<void> {
+    if (!tx.queryRunner?.isTransactionActive) throw new Error('a username domain is held inside a transaction');
+    await tx.query(`SELECT pg_advisory_xact_lock${mode === 'use' ? '_shared' : ''}(hashtextextended($1, 0))`, [
+      usernameDomainLockKey(instanceId, domain),
+    ]);
+  }
+
   /** The org that has verified the domain, its row held as domainHeldForUsernameSql holds it. */
   async verifierOfUsernameDomain(tx: EntityManager, instanceId: string, domain: string): Promise<string | undefined> {
     const rows: { org_id: string; is_verified: boolean }[] = await tx.query(this.domainHeldForUsernameSql('$1', '$2'), [
@@ -377,4 +398,9 @@ function orgFilter(caller: Caller, f: OrgFilter): Filter {
     case 'default':
       return { op: 'eq', column: column('o.id'), value: caller.instance.defaultOrgId ?? '' };
   }
+}
+
+/** The advisory lock key of a domain's usernames (OrgQueries.holdUsernameDomain); domains compare without case. */
+export function usernameDomainLockKey(instanceId: string, domain: string): string {
+  return `${instanceId}/username-domain/${domain.toLowerCase()}`;
 }

@@ -16,6 +16,7 @@ import { OrgLifecycle } from './org-lifecycle.js';
 import { Org, OrgDomain, OrgMetadata, type DomainValidationType, type OrgState } from './org.entity.js';
 import { challengeLocation, generatedDomain, isValidDomain, normaliseDomain } from './org-rules.js';
 import * as errors from './orgs.errors.js';
+import { OrgQueries } from './orgs.queries.js';
 import type { Permission } from '../platform/authz/permissions.js';
 
 export type AdminSpec =
@@ -79,6 +80,7 @@ export class OrgsService {
     private readonly masterKey: MasterKey,
     private readonly verifier: DomainVerifier,
     private readonly instances: InstanceResolver,
+    private readonly queries: OrgQueries,
   ) {}
 
   // ---- commands ---------------------------------------------------------------------------
@@ -98,6 +100,9 @@ export class OrgsService {
     if (input.customDomain && !isValidDomain(custom))
       throw invalidField('ORG-d0m1v', input.customDomain.field, 'must be a valid domain name, e.g. example.com');
     return this.tx.run(async (tx) => {
+      // Both domains may be verified here and claim usernames: held before anything is locked.
+      for (const held of new Set([domain, custom].filter(Boolean)))
+        await this.queries.holdUsernameDomain(tx, caller.instance.id, held, 'claim');
       const now = new Date();
       await this.insertOrg(tx, {
         instanceId: caller.instance.id,
@@ -251,6 +256,8 @@ export class OrgsService {
     if (!isValidDomain(domain))
       throw invalidField('ORG-d0m1v', 'domain', 'must be a valid domain name, e.g. example.com');
     return this.tx.run(async (tx) => {
+      // Verified at once unless the policy asks for a challenge, then claiming: held first.
+      await this.queries.holdUsernameDomain(tx, caller.instance.id, domain, 'claim');
       await this.loadForWrite(tx, caller, orgId, 'org.write', true);
       const existing = await tx.findBy(OrgDomain, { instanceId: caller.instance.id, domain, orgId });
       if (existing.length) throw errors.domainExists(domain);

@@ -80,13 +80,14 @@ describe('which new humans need a transaction beyond their one insert', () => {
   const plain: NewHumanUser = {
     givenName: 'Ada',
     familyName: 'Lovelace',
+    username: 'ada',
     email: 'ada@example.com',
     emailVerified: true,
     returnEmailCode: false,
     fieldPath: '',
   };
 
-  it('a verified email and nothing else is one statement', () => {
+  it('a username without a domain, a verified email and nothing else is one statement', () => {
     expect(needsUnitOfWork(plain)).toBe(false);
     expect(needsUnitOfWork({ ...plain, phone: '+41791234567', phoneVerified: true })).toBe(false);
     expect(needsUnitOfWork({ ...plain, phone: '+41791234567', phoneVerification: { kind: 'verified' } })).toBe(false);
@@ -99,6 +100,8 @@ describe('which new humans need a transaction beyond their one insert', () => {
     ['a returned phone code', { phone: '+41791234567', phoneVerification: { kind: 'return' }, phoneVerified: true }],
     ['metadata', { metadata: [{ key: 'k', value: new Uint8Array([1]) }] }],
     ['a TOTP secret', { totpSecret: 'JBSWY3DPEHPK3PXP' }],
+    ['a username in a domain (taking turns with its claim)', { username: 'ada@example.com' }],
+    ['the email standing in for the username', { username: undefined }],
   ])('%s needs one', (_, extra) => {
     expect(needsUnitOfWork({ ...plain, ...extra })).toBe(true);
   });

@@ -48,13 +48,15 @@ export function usernameScope(orgId: string, perOrg: boolean): string {
 
 /**
  * Whether creating the human writes more than its row and first events (metadata, IdP links,
- * codes, a TOTP secret), which then need a transaction; without them the one insert statement
- * is atomic on its own.
+ * codes, a TOTP secret), which then need a transaction, or has a username ending in a domain,
+ * whose claim it takes turns with (OrgQueries.holdUsernameDomain) in one; without them the one
+ * insert statement is atomic on its own.
  */
 export function needsUnitOfWork(input: NewHumanUser): boolean {
   const phoneVerified =
     input.phoneVerification?.kind === 'verified' || (!input.phoneVerification && !!input.phoneVerified);
   return (
+    usernameDomain((input.username || input.email).trim()) !== undefined ||
     !!input.metadata?.length ||
     !!input.idpLinks?.identities.length ||
     !input.emailVerified ||

@@ -189,7 +189,9 @@ export class UsersService {
     if (passwordHash)
       created.push({ type: 'user.human.password.changed', payload: { changeRequired: user.passwordChangeRequired } });
     // ZITADEL's AddHuman, ImportHuman, RegisterHuman and IdP sign-ups all run userValidateDomain (COMMAND-SFd21).
-    let event = await this.store.insert(tx, caller, user, `${path}username`, created, usernameDomain(username));
+    const claimedDomain = usernameDomain(username);
+    if (claimedDomain) await this.orgs.holdUsernameDomain(tx, caller.instance.id, claimedDomain, 'use');
+    let event = await this.store.insert(tx, caller, user, `${path}username`, created, claimedDomain);
     const events: UserEventInput[] = [];
     for (const m of input.metadata ?? []) {
       await tx.insert(UserMetadata, {
@@ -601,8 +603,9 @@ export class UsersService {
 
   /**
    * What a new username depends on, held before the user's row is locked (the order a domain
-   * policy change and a domain verification lock them in): whether the org's usernames are unique
-   * per org (holdUsernameScope) and which org has verified the domain it ends in.
+   * policy change and a domain verification lock them in): the domain it ends in against a claim
+   * of it (OrgQueries.holdUsernameDomain), whether the org's usernames are unique per org
+   * (holdUsernameScope) and which org has verified that domain.
    */
   private async holdRename(
     tx: EntityManager,
@@ -611,8 +614,9 @@ export class UsersService {
     username: string | undefined,
   ): Promise<RenameScope> {
     if (username === undefined) return { perOrg: false };
-    const perOrg = !!(await this.store.holdUsernameScope(tx, caller, userId));
     const domain = usernameDomain(username.trim());
+    if (domain !== undefined) await this.orgs.holdUsernameDomain(tx, caller.instance.id, domain, 'use');
+    const perOrg = !!(await this.store.holdUsernameScope(tx, caller, userId));
     if (perOrg || domain === undefined) return { perOrg };
     return { perOrg, domain, verifier: await this.orgs.verifierOfUsernameDomain(tx, caller.instance.id, domain) };
   }

@@ -9,7 +9,14 @@ import { createServerTransport } from '@zitadel/client/node';
 import { OrganizationService as OrgV2beta } from '@zitadel/proto/zitadel/org/v2beta/org_service_pb.js';
 import { DomainValidationType } from '@zitadel/proto/zitadel/org/v2beta/org_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
+import type { EntityManager } from 'typeorm';
+import { OrgDomain } from '../../src/orgs/org.entity.js';
+import { OrgQueries } from '../../src/orgs/orgs.queries.js';
 import { MasterKey } from '../../src/platform/crypto/master-key.js';
+import { Transactions } from '../../src/platform/database/transactions.js';
+import { systemCaller } from '../../src/platform/rpc/call-context.js';
+import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
+import { UsersService } from '../../src/users/users.service.js';
 import { PUBLIC_HOST_HEADER } from '../../src/platform/tenancy/request-host.js';
 import { USER_ERRORS } from '../../src/users/users.errors.js';
 import { client, codeOf, withHeaders } from '../support/clients.js';
@@ -314,5 +321,103 @@ describe('a verified domain claims and guards usernames in its own instance only
     expect(
       await codeOf(addHuman(await newOrg('Other Org Cross Instance'), 'yan@cross-instance-claim.test', 'y@mail.test')),
     ).toBe(Code.InvalidArgument);
+  });
+});
+
+// A domain added verified at once is a new row, which a user's write that started before it could
+// not hold (FOR SHARE holds existing rows only): the two take turns on the domain instead. Each
+// test keeps one side's transaction open through the services themselves and lets the other
+// side's request run into it.
+describe('a domain claim and a username in it, at the same moment', () => {
+  /** Runs `work` in a unit of work that stays open until the returned `release` is called. */
+  async function heldOpen(work: (tx: EntityManager) => Promise<void>): Promise<{ release: () => Promise<void> }> {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let ready!: () => void;
+    const started = new Promise<void>((r) => (ready = r));
+    const done = server.app.get(Transactions).run(async (tx) => {
+      await work(tx);
+      ready();
+      await gate;
+    });
+    await Promise.race([started, done]);
+    return {
+      release: async () => {
+        release();
+        await done;
+      },
+    };
+  }
+  const system = async () => systemCaller(await server.app.get(InstanceResolver).resolve('127.0.0.1'), 'race-test');
+  /** Whether `call` is still waiting after a while (it waits on the other side's lock). */
+  async function stillWaiting(call: Promise<unknown>): Promise<boolean> {
+    let settled = false;
+    void call.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    await new Promise((r) => setTimeout(r, 400));
+    return !settled;
+  }
+
+  it('a user created in another org while a verification of its domain is in flight waits for it, then is refused (COMMAND-SFd21)', async () => {
+    const verifier = await newOrg('Race Verifier');
+    const other = await newOrg('Race Other');
+    const domain = 'claim-race-create.test';
+    const caller = await system();
+    // The claiming side as OrgsService.addDomain runs it: the domain held, then its row written verified.
+    const claim = await heldOpen(async (tx) => {
+      await server.app.get(OrgQueries).holdUsernameDomain(tx, caller.instance.id, domain, 'claim');
+      await tx.insert(OrgDomain, {
+        instanceId: caller.instance.id,
+        orgId: verifier,
+        domain,
+        isVerified: true,
+        isPrimary: false,
+        isGenerated: false,
+        createdAt: new Date(),
+      });
+    });
+    const creation = addHuman(other, `eve@${domain}`, 'eve@mail.test');
+    expect(await stillWaiting(creation)).toBe(true);
+    await claim.release();
+    expect(await codeOf(creation)).toBe(Code.InvalidArgument);
+    expect(
+      Number(
+        (
+          await server.database.dataSource.query('SELECT count(*) AS n FROM users WHERE username = $1', [
+            `eve@${domain}`,
+          ])
+        )[0].n,
+      ),
+    ).toBe(0);
+  });
+
+  it('a domain added verified at once while a user in it is being created waits for that user, then claims it', async () => {
+    const verifier = await newOrg('Race Claimer');
+    await setDomainPolicy(verifier, false, false);
+    const other = await newOrg('Race Holder');
+    const domain = 'claim-race-add.test';
+    const caller = await system();
+    let userId = '';
+    // The user's side as UsersService.createHuman runs it, its transaction kept open after the insert.
+    const creation = await heldOpen(async (tx) => {
+      const created = await server.app.get(UsersService).addHuman(tx, caller, other, {
+        username: `frank@${domain}`,
+        givenName: 'Frank',
+        familyName: 'Race',
+        email: 'frank@mail.test',
+        emailVerified: true,
+        returnEmailCode: false,
+        fieldPath: '',
+      });
+      userId = created.userId;
+    });
+    const added = orgs().addOrganizationDomain({ organizationId: verifier, domain });
+    expect(await stillWaiting(added)).toBe(true);
+    await creation.release();
+    await added;
+    expect(await usernameOf(userId)).toMatch(/^\d+@temporary\./);
+    expect(await claimEvents(userId)).toHaveLength(1);
   });
 });
