@@ -208,7 +208,7 @@ const FINDINGS = `## Profile findings
 Profiled with \`npm run bench -- --quick --profile --only=<scenario>\` (\`node --cpu-prof\` on the server; idle
 time left out). Statements per request counted by wrapping \`pg.Client.prototype.query\` in the server process.
 
-- **Outbound calls on their own thread (latest session)**: an Actions webhook cost the request's thread
+- **Outbound calls on their own thread (earlier session)**: an Actions webhook cost the request's thread
   0.14–0.2 ms per call, most of it undici's dispatch, the socket write (on loopback the kernel delivers to the
   receiver inside the sender's write) and reading the answer; on a server saturated at one core that is
   16 × as much p50 at 16 connections (+1.9 to +2.6 ms). Outbound exchanges now run on a worker thread
@@ -216,22 +216,36 @@ time left out). Statements per request counted by wrapping \`pg.Client.prototype
   each way. Full run: +1.3 ms (local) and +1.5 ms (embedded) at 16 connections, +0.2–0.3 ms at 2 (the request's
   own latency); server CPU 115–120 % (the thread uses the second core's headroom). In-process the main thread
   still spends ≈ 0.1 ms per webhook: the payload, the signature, the message and the promise chain.
-- **gRPC against REST with one load generator (latest session)**: the server's CPU per call was already equal
+- **gRPC against REST with one load generator (earlier session)**: the server's CPU per call was already equal
   (0.33–0.35 ms), and the throughput gap came from the generators (node:http2 costs about twice autocannon's
   CPU on the cores the server shares). The goal is now read from a pair both driven by nghttp2's \`h2load\`:
   104 % (local) and 103 % (embedded); the Node generators' pair gave 95 % and 88 % in the same run.
-- **Writes: the token table's foreign key and the event log's indexes (latest session)**: every token insert
+- **Writes: the token table's foreign key and the event log's indexes (earlier session)**: every token insert
   locked its instance's row through \`oidc_payloads\`' foreign key (FOR KEY SHARE from every concurrent request,
   an eighth of the statement's throughput in pgbench), and each of the event log's seven btree indexes cost about
   7 %. The foreign key is gone (the purge trigger removes a removed instance's rows), and the event log keeps
   ZITADEL's set (primary key, position, type, aggregate id) plus a BRIN index for the creation date. pgbench on the
   client_credentials statement 6,500 → 7,600–7,800 per s; full run client_credentials 57–59 % of the bare
   provider (46 / 42 % before), AddHumanUser 26–32 % of the raw insert.
-- **CreateSession stays short (77–80 %)**: the server spends 15.3 ms of CPU per session against the bare loop's
-  13.4 ms per verify. Sampled from /proc during the run: page faults per request equal the loop's (≈ 270 per
-  verify), system time is alike (≈ 2 ms), user time is ≈ 1 ms higher, and the request's own thread accounts for
-  0.3–0.5 ms; PostgreSQL and the load generator run on the same two cores the argon2 threads fill. Nothing changed
-  this session moved it.
+- **CreateSession against a bare server (latest session)**: a reference measured in the same run, a bare
+  \`node:http\` + \`pg\` server that reads the user's hash by id, verifies it with argon2id (the server's
+  parameters and pool size) and inserts one sessions row, reached 70–85 % of the bare verify loop in this session's
+  two full runs: the goal asks for as much as a server that does nothing but HTTP and two statements. Per-thread
+  CPU from \`/proc\` (16 connections): the argon2 threads cost the same per verify in both servers (≈ 11 ms, the
+  loop's ≈ 10.4: whatever runs on the same two cores slows them), the load generator ≈ 0.4 ms in both; beside
+  argon2 the bare server's main thread spends 0.8 ms per session and PostgreSQL 0.3 ms, Portcullis's 1.7–1.9 ms
+  and 0.7–1.1 ms (without argon2 on the cores the same work costs 0.57 and 0.58 ms: the hashes' 19 MiB working
+  sets take the caches). Portcullis runs at 84–97 % of the bare server; what it does beyond it (caller
+  authentication, permission check, lockout counts reset in the statement, four audit events, protobuf JSON) is
+  ZITADEL's contract.
+- **Token endpoints at the 50 % line (latest session)**: Portcullis's own figures did not move from the earlier
+  session's (introspection 0.32–0.46 ms of server CPU per request; client_credentials 2,450–2,850 req/s), the bare
+  provider's did (client_credentials 3,879–6,049 req/s between runs). On the embedded database client_credentials
+  leaves the server at 68–72 % CPU and ended at 45–47 %: PostgreSQL's share of the two cores bounds it (the token
+  row, its audit event, and the event log's per-row outbox trigger for event executions; pgbench on that
+  statement, 16 clients: 9,000–9,300 per s with the trigger, 10,200–10,400 without).
+- **CreateSession (earlier session)**: 77–80 % of the loop; page faults per verify equal the loop's (≈ 270), system
+  time alike (≈ 2 ms).
 - **Introspection and client_credentials beside the provider (earlier session)**: in their common form (Basic
   auth, the endpoint's own fields, no DPoP proof) both are answered without oidc-provider's Koa stack, built from
   the provider's own models as the provider builds them (its answers and headers compared in the tests); every
