@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ActionService } from '@zitadel/proto/zitadel/action/v2beta/action_service_pb.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
 import type { TestServer } from '../support/test-server.js';
@@ -20,7 +23,8 @@ let server: TestServer;
 let receiving: ReceivingServer | undefined;
 
 beforeAll(async () => {
-  receiving = await startWithReceivers();
+  // The event execution's target listens on loopback, in this process.
+  receiving = await startWithReceivers({ PORTCULLIS_OUTBOUND_ALLOW_PRIVATE: '127.0.0.1/32' });
   ({ smtp, sms, server } = receiving);
 });
 afterAll(() => receiving?.stop());
@@ -89,6 +93,48 @@ describe('user codes delivered over real channels', () => {
     await smtp.waitFor(email, 2);
     expect(await userEvents(userId, ['user.human.email.code.sent'], 2)).toHaveLength(2);
     expect(await userEvents(userId, ['user.human.email.code.added'], 3)).toHaveLength(3);
+  });
+
+  it('an event execution on a receipt fires once the message is out (ZITADEL: executions follow the event log, `….sent` included)', async () => {
+    const calls: { aggregateID: string; event_type: string; aggregateType: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+      req.on('end', () => {
+        calls.push(JSON.parse(raw));
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const actions = client(ActionService, 'grpc', server.baseUrl, server.adminPat);
+    const condition = {
+      conditionType: { case: 'event', value: { condition: { case: 'event', value: 'user.human.email.code.sent' } } },
+    } as never;
+    try {
+      const target = await actions.createTarget({
+        name: `receipt-${Date.now()}`,
+        endpoint: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/sent`,
+        timeout: { seconds: 5n, nanos: 0 },
+        targetType: { case: 'restAsync', value: {} },
+      });
+      await actions.setExecution({ condition, targets: [target.id] });
+      const email = uniqueEmail('executed');
+      const { userId } = await client(UserService, 'grpc', server.baseUrl, server.adminPat).addHumanUser({
+        username: email,
+        profile: { givenName: 'Ex', familyName: 'Ecuted' },
+        email: { email, verification: { case: 'sendCode', value: {} } },
+      });
+      await smtp.waitFor(email);
+      const call = await eventually(() => calls.find((c) => c.aggregateID === userId), 'the receipt at the target');
+      expect(call).toMatchObject({ aggregateType: 'user', event_type: 'user.human.email.code.sent' });
+      // Only the receipt: the execution is on that event type alone.
+      expect(calls.filter((c) => c.aggregateID === userId).map((c) => c.event_type)).toEqual([
+        'user.human.email.code.sent',
+      ]);
+    } finally {
+      await actions.setExecution({ condition, targets: [] });
+      receiver.close();
+    }
   });
 
   it('texts the phone verification code through the SMS webhook (Connect)', async () => {
