@@ -242,8 +242,8 @@ time left out). Statements per request counted by wrapping \`pg.Client.prototype
   session's (introspection 0.32–0.46 ms of server CPU per request; client_credentials 2,450–2,850 req/s), the bare
   provider's did (client_credentials 3,879–6,049 req/s between runs). On the embedded database client_credentials
   ended at 45–47 % and is not bound by CPU: sampled from \`/proc\`, the two cores are ≈ 162 % busy under its load
-  (server 0.23 ms, PostgreSQL 0.21–0.23 ms, load generator 0.04 ms per request), so requests wait on the commit
-  (WAL flush) of the token row and its audit event. The event log's per-row outbox trigger (event executions)
+  (server 0.23 ms, PostgreSQL 0.21–0.23 ms, load generator 0.04 ms per request), so each request's latency sets
+  the rate, most of it PostgreSQL's statement and commit (the token row, its audit event, the WAL flush). The event log's per-row outbox trigger (event executions)
   costs that statement 11–14 % in pgbench (16 clients: 9,000–9,300 per s with it, 10,200–10,400 without) but
   nothing measurable end to end (3,207–3,428 req/s without it, 3,335–3,367 with it).
 - **CreateSession (earlier session)**: 77–80 % of the loop; page faults per verify equal the loop's (≈ 270), system
