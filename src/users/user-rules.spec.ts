@@ -2,6 +2,7 @@ import { DomainError } from '../platform/errors/domain-error.js';
 import type { User } from './user.entity.js';
 import {
   needsUnitOfWork,
+  newHumanUsername,
   nextState,
   pickChanged,
   startsInitialV1,
@@ -73,6 +74,14 @@ describe("a username's unique scope (ZITADEL's username unique constraint)", () 
   it("is the instance ('') unless the org's domain policy makes it the org", () => {
     expect(usernameScope('org-1', false)).toBe('');
     expect(usernameScope('org-1', true)).toBe('org-1');
+  });
+});
+
+describe("a new human's username", () => {
+  it('is the one given, trimmed, else the email (ZITADEL AddHuman / registerHuman)', () => {
+    expect(newHumanUsername({ username: ' ada ', email: 'ada@example.com' })).toBe('ada');
+    expect(newHumanUsername({ username: '', email: ' ada@example.com ' })).toBe('ada@example.com');
+    expect(newHumanUsername({ email: 'ada@example.com' })).toBe('ada@example.com');
   });
 });
 

@@ -46,6 +46,11 @@ export function usernameScope(orgId: string, perOrg: boolean): string {
   return perOrg ? orgId : '';
 }
 
+/** A new human's username: without one given, its email stands in (ZITADEL's AddHuman and registerHuman). */
+export function newHumanUsername(input: Pick<NewHumanUser, 'username' | 'email'>): string {
+  return (input.username || input.email).trim();
+}
+
 /**
  * Whether creating the human writes more than its row and first events (metadata, IdP links,
  * codes, a TOTP secret), which then need a transaction, or has a username ending in a domain,
@@ -56,7 +61,7 @@ export function needsUnitOfWork(input: NewHumanUser): boolean {
   const phoneVerified =
     input.phoneVerification?.kind === 'verified' || (!input.phoneVerification && !!input.phoneVerified);
   return (
-    usernameDomain((input.username || input.email).trim()) !== undefined ||
+    usernameDomain(newHumanUsername(input)) !== undefined ||
     !!input.metadata?.length ||
     !!input.idpLinks?.identities.length ||
     !input.emailVerified ||

@@ -24,6 +24,7 @@ import { User, type AccessTokenType } from './user.entity.js';
 import * as errors from './users.errors.js';
 import {
   needsUnitOfWork,
+  newHumanUsername,
   nextState,
   pickChanged,
   TRANSITION_EVENTS,
@@ -147,7 +148,7 @@ export class UsersService {
       passwordHash = this.hasher.importHash(input.hashedPassword.hash, `${path}hashed_password.hash`);
     }
     const userId = input.userId || this.ids.next();
-    const username = (input.username || input.email).trim();
+    const username = newHumanUsername(input);
     const emailVerified = input.emailVerified;
     const phoneVerification =
       input.phoneVerification ?? (input.phoneVerified ? { kind: 'verified' } : { kind: 'send' });
