@@ -14,12 +14,11 @@ import { OrgDomain } from '../../src/orgs/org.entity.js';
 import { OrgQueries } from '../../src/orgs/orgs.queries.js';
 import { MasterKey } from '../../src/platform/crypto/master-key.js';
 import { Transactions } from '../../src/platform/database/transactions.js';
-import { systemCaller } from '../../src/platform/rpc/call-context.js';
-import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
 import { UsersService } from '../../src/users/users.service.js';
 import { PUBLIC_HOST_HEADER } from '../../src/platform/tenancy/request-host.js';
 import { USER_ERRORS } from '../../src/users/users.errors.js';
 import { client, codeOf, withHeaders } from '../support/clients.js';
+import { factories } from '../support/factories.js';
 import { addInstanceDomain, otherInstance } from '../support/instances.js';
 import { TestDnsServer } from '../support/dns-server.js';
 import { bootTestServer, type TestServer } from '../support/test-server.js';
@@ -348,7 +347,8 @@ describe('a domain claim and a username in it, at the same moment', () => {
       },
     };
   }
-  const system = async () => systemCaller(await server.app.get(InstanceResolver).resolve('127.0.0.1'), 'race-test');
+  // The server boots in beforeAll, after this block is collected.
+  const system = () => factories(server).system();
   /** Whether `call` is still waiting after a while (it waits on the other side's lock). */
   async function stillWaiting(call: Promise<unknown>): Promise<boolean> {
     let settled = false;

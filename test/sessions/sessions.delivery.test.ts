@@ -3,6 +3,7 @@ import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_servic
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { client } from '../support/clients.js';
 import {
+  eventsOnceWritten,
   eventually,
   MailCatcher,
   SmsWebhook,
@@ -31,15 +32,8 @@ afterAll(() => receiving?.stop());
 
 const codeIn = (text: string | undefined) => /\b(\d{8})\b/.exec(text ?? '')?.[1];
 
-/** The session's receipts of `type` (admin v1 ListEvents), once one is there. */
-const sessionReceipts = (sessionId: string, type: string) =>
-  eventually(async () => {
-    const { events } = await adminV1(server.baseUrl, server.adminPat).listEvents({
-      aggregateId: sessionId,
-      eventTypes: [type],
-    });
-    return events.length ? events : undefined;
-  }, `${type} of session ${sessionId}`);
+/** The session's receipts of `type`, once one is written. */
+const sessionReceipts = (sessionId: string, type: string) => eventsOnceWritten(server, sessionId, [type]);
 
 describe('OTP codes delivered over real channels', () => {
   it('emails an OTP code (with the link template) that then checks the session', async () => {

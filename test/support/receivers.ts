@@ -9,6 +9,7 @@ import { Transactions } from '../../src/platform/database/transactions.js';
 import { InstanceResolver } from '../../src/platform/tenancy/instance-resolver.js';
 import { Notifier, type OutboundNotification } from '../../src/notifications/notifier.js';
 import { bootTestServer, type TestServer } from './test-server.js';
+import { adminV1 } from './v1-clients.js';
 
 export const SMTP_USER = 'portcullis';
 export const SMTP_PASSWORD = 'smtp-secret-9f2k';
@@ -26,6 +27,24 @@ export async function eventually<T>(
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * An aggregate's events of `types` (admin v1 ListEvents, oldest first), once at least `count` are
+ * written: events written after a request answers (a delivery's receipt) are waited for.
+ */
+export function eventsOnceWritten(server: TestServer, aggregateId: string, types: string[], count = 1) {
+  return eventually(
+    async () => {
+      const { events } = await adminV1(server.baseUrl, server.adminPat).listEvents({
+        aggregateId,
+        eventTypes: types,
+        asc: true,
+      });
+      return events.length >= count ? events : undefined;
+    },
+    `${types.join(', ')} of ${aggregateId}`,
+  );
 }
 
 export class MailCatcher {

@@ -5,8 +5,8 @@ import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { UserState } from '@zitadel/proto/zitadel/user/v2/user_pb.js';
 import type { TestServer } from '../support/test-server.js';
 import { client, rest } from '../support/clients.js';
-import { adminV1 } from '../support/v1-clients.js';
 import {
+  eventsOnceWritten,
   eventually,
   startWithReceivers,
   uniqueEmail,
@@ -31,19 +31,8 @@ afterAll(() => receiving?.stop());
 
 const codeIn = (text: string | undefined) => /\b([A-Z0-9]{6})\b/.exec(text ?? '')?.[1];
 
-/** The user's events of `types` (admin v1 ListEvents), once as many as `count` are there. */
-const userEvents = (userId: string, types: string[], count = 1) =>
-  eventually(
-    async () => {
-      const { events } = await adminV1(server.baseUrl, server.adminPat).listEvents({
-        aggregateId: userId,
-        eventTypes: types,
-        asc: true,
-      });
-      return events.length >= count ? events : undefined;
-    },
-    `${types.join(', ')} of ${userId}`,
-  );
+/** The user's events of `types`, once at least `count` are written. */
+const userEvents = (userId: string, types: string[], count = 1) => eventsOnceWritten(server, userId, types, count);
 
 describe('user codes delivered over real channels', () => {
   it('emails the verification code of a new user, which then verifies the email (gRPC)', async () => {
