@@ -7,7 +7,7 @@
 //                    endpoint that keeps its tokens where every process can find and revoke them)
 //   POST /session    {userId, password}: the user's password hash by primary key, an argon2id verify
 //                    on libuv's pool, one insert of a sessions row (CreateSession's floor)
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { verify } from '@node-rs/argon2';
 import pg from 'pg';
@@ -60,13 +60,7 @@ async function createSession(body: string): Promise<{ sessionId: string; session
     text: `INSERT INTO sessions (instance_id, id, token_hash, creator, user_id, user_resource_owner,
                                  user_checked_at, password_checked_at, created_at, changed_at, sequence)
            VALUES ($1, $2, $3, $4, $4, $5, now(), now(), now(), now(), 1)`,
-    values: [
-      instanceId,
-      id,
-      createHash('sha256').update(sessionToken).digest('base64url'),
-      userId,
-      rows[0].resource_owner,
-    ],
+    values: [instanceId, id, hash('sha256', sessionToken, 'base64url'), userId, rows[0].resource_owner],
   });
   return { sessionId: id, sessionToken };
 }
