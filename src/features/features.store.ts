@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Transactions } from '../platform/database/transactions.js';
 import { FEATURE_KEYS, type FeatureName, type FeatureValues } from './feature-flags.js';
+import { holdTransactionLock } from '../platform/database/transaction-locks.js';
 
 /** The levels that have rows: organizations and users carry no flags in the pinned contract. */
 export type StoredLevel = 'system' | 'instance';
@@ -103,8 +104,6 @@ export class FeaturesStore {
 
   /** Changes of one level take turns, so none is lost between its read and its write. */
   async lock(tx: EntityManager, level: StoredLevel, instanceId: string): Promise<void> {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-      `${rowInstance(level, instanceId)}/features/${level}`,
-    ]);
+    await holdTransactionLock(tx, `${rowInstance(level, instanceId)}/features/${level}`);
   }
 }

@@ -18,6 +18,7 @@ import type { Caller } from '../platform/rpc/call-context.js';
 import { Org, OrgDomain, OrgMetadata, type DomainValidationType, type OrgState } from './org.entity.js';
 import { normaliseDomain } from './org-rules.js';
 import * as errors from './orgs.errors.js';
+import { holdTransactionLock } from '../platform/database/transaction-locks.js';
 
 export type OrgFilter =
   | { readonly kind: 'name'; readonly match: TextMatch; readonly value: string }
@@ -267,9 +268,7 @@ export class OrgQueries {
     mode: 'claim' | 'use',
   ): Promise<void> {
     if (!tx.queryRunner?.isTransactionActive) throw new Error('a username domain is held inside a transaction');
-    await tx.query(`SELECT pg_advisory_xact_lock${mode === 'use' ? '_shared' : ''}(hashtextextended($1, 0))`, [
-      usernameDomainLockKey(instanceId, domain),
-    ]);
+    await holdTransactionLock(tx, usernameDomainLockKey(instanceId, domain), mode === 'use' ? 'shared' : 'exclusive');
   }
 
   /** The org that has verified the domain, its row held as domainHeldForUsernameSql holds it. */

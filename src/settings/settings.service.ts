@@ -29,6 +29,7 @@ import {
 import { SettingsPolicy, type PolicyOwnerType } from './settings-policy.entity.js';
 import { policyProblems, samePolicy, withServedLegalPages } from './settings-rules.js';
 import * as errors from './settings.errors.js';
+import { holdTransactionLock } from '../platform/database/transaction-locks.js';
 
 /** Sequence, time and owner of a change, for the responses' details. */
 export interface ChangeDetails {
@@ -596,7 +597,5 @@ export class SettingsService {
  * statement of its own, so the reads after it see every change that held it before.
  */
 async function holdDomainPolicies(tx: EntityManager, instanceId: string, mode: 'change' | 'read'): Promise<void> {
-  await tx.query(`SELECT pg_advisory_xact_lock${mode === 'read' ? '_shared' : ''}(hashtextextended($1, 0))`, [
-    `${instanceId}/domain-policy`,
-  ]);
+  await holdTransactionLock(tx, `${instanceId}/domain-policy`, mode === 'read' ? 'shared' : 'exclusive');
 }

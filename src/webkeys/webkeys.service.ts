@@ -9,6 +9,7 @@ import { creatorOf, type Caller } from '../platform/rpc/call-context.js';
 import { WebKey } from './web-key.entity.js';
 import { DEFAULT_WEB_KEY, generateWebKey, type WebKeyConfig } from './web-key-rules.js';
 import * as errors from './webkeys.errors.js';
+import { holdTransactionLock } from '../platform/database/transaction-locks.js';
 
 export interface WebKeyCreated {
   readonly id: string;
@@ -122,7 +123,7 @@ export class WebKeysService {
 
   /** Activations and deletions of one instance's keys take turns (one active key at a time). */
   private async lockInstanceKeys(tx: EntityManager, instanceId: string): Promise<void> {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${instanceId}/web_keys`]);
+    await holdTransactionLock(tx, `${instanceId}/web_keys`);
   }
 
   /** Appends the key's events and, unless it is being deleted, moves its row's sequence on. */

@@ -24,6 +24,7 @@ import {
 import { sendThroughProvider } from './provider-senders.js';
 import { ProviderStore, type ProviderRow } from './providers.queries.js';
 import * as errors from './providers.errors.js';
+import { holdTransactionLock } from '../../platform/database/transaction-locks.js';
 
 /** Providers are instance resources: every check is on the instance itself. */
 const INSTANCE = { instance: true } as const;
@@ -276,9 +277,7 @@ export class ProvidersService {
 
   /** Activations and deactivations of one instance's channel take turns (one active provider). */
   private async lockChannel(tx: EntityManager, caller: Caller, channel: ProviderChannel): Promise<void> {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-      `${caller.instance.id}/notification_providers/${channel}`,
-    ]);
+    await holdTransactionLock(tx, `${caller.instance.id}/notification_providers/${channel}`);
   }
 
   private async setState(

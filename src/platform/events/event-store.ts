@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { queryPrepared } from '../database/prepared-statements.js';
 import { Transactions } from '../database/transactions.js';
+import { holdTransactionLock } from '../database/transaction-locks.js';
 
 export interface EventInput {
   readonly aggregateType: string;
@@ -63,7 +64,7 @@ export class EventStore {
       for (const event of run) this.transactions.noteEvent(event.aggregateType, event.type);
       const aggregate = `${instanceId}/${first.aggregateType}/${first.aggregateId}`;
       if (!locked.has(aggregate)) {
-        await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [aggregate]);
+        await holdTransactionLock(tx, aggregate);
         locked.add(aggregate);
       }
       const rows: { sequence: string; created_at: Date }[] = await tx.query(
