@@ -22,7 +22,7 @@ const shared = {
 
 /**
  * Three sizes (docs: STYLE.md, "Tests in three sizes"):
- * - small: pure rules beside the code (src/**\/*.spec.ts); no database, so no global setup.
+ * - small: pure rules beside the code (src/**\/*.spec.ts, bench/**\/*.spec.ts); no database, so no global setup.
  * - medium: test/medium, services and handlers in-process on a cloned database, no port.
  * - large: the rest of test/, a booted server per file driven over the wire.
  * `npm run test:unit` selects small, `npm run test:medium` medium; `npm test` runs all three.
@@ -37,7 +37,7 @@ export const database = {
 
 export default {
   projects: [
-    { ...shared, displayName: 'small', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    { ...shared, displayName: 'small', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/bench/**/*.spec.ts'] },
     { ...database, displayName: 'medium', testMatch: ['<rootDir>/test/medium/**/*.test.ts'] },
     {
       ...database,

@@ -5,7 +5,8 @@
 // server; the bench creates and drops its own database) and then once on the embedded default;
 // seeds data with bulk SQL; drives load from this process over loopback (autocannon for HTTP/1.1
 // keep-alive, node:http2 for gRPC); measures the baselines in the same run. Writes JSON and,
-// in the full run, the markdown table in docs/benchmarks.md.
+// in the full run, the markdown table in docs/benchmarks.md. A scenario and its baseline take
+// turns for `--rounds` rounds (3 in the full run, 1 in quick mode); the median round is kept.
 //
 // Quick mode (`--quick` or BENCH_QUICK=1): 3 s per measurement, 10,000 users, local PostgreSQL
 // only, results to the temp dir. `--profile` runs the server under `node --cpu-prof` and prints
@@ -17,6 +18,7 @@ import pg from 'pg';
 import { BASELINES } from './baselines/index.js';
 import { topFunctions } from './harness/profile.js';
 import { markdownReport, type Measurement, type Report, type RunReport } from './harness/report.js';
+import { medianPair, type Pair, pairRatio, percent } from './harness/rounds.js';
 import { seedUsers } from './harness/seed.js';
 import { measure, rssMiB, startBenchServer } from './harness/server.js';
 import type { BenchTarget, LoadOptions } from './harness/types.js';
@@ -32,6 +34,7 @@ const QUICK = args.has('--quick') || process.env.BENCH_QUICK === '1';
 const PROFILE = args.has('--profile');
 const SECONDS = Number(arg('seconds') ?? process.env.BENCH_SECONDS ?? (QUICK ? 3 : 10));
 const WARMUP_SECONDS = QUICK ? 1 : 3;
+const ROUNDS = Number(arg('rounds') ?? process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3));
 const USERS = Number(arg('users') ?? process.env.BENCH_USERS ?? (QUICK ? 10_000 : 100_000));
 const CONNECTIONS = Number(arg('connections') ?? process.env.BENCH_CONNECTIONS ?? 16);
 const ONLY = arg('only')?.split(',');
@@ -91,18 +94,26 @@ async function run(label: string, databaseUrl: string | undefined): Promise<RunR
     const measurements: Measurement[] = [];
     const baselineResults = new Map<string, Measurement>();
     const measureBaseline = async (baseline: (typeof BASELINES)[number], options: LoadOptions) => {
-      await baseline.run(target, { ...options, seconds: WARMUP_SECONDS });
-      const result = await baseline.run(target, options);
-      baselineResults.set(baseline.id, {
-        id: baseline.id,
-        name: baseline.name,
-        transport: '-',
-        connections: options.connections,
-        result,
-      });
+      const result = await baseline.run(target, { ...options, warmupSeconds: WARMUP_SECONDS });
       log(
         `  baseline ${baseline.name}: ${result.throughput.toFixed(0)} req/s  p50 ${result.p50.toFixed(1)}  p95 ${result.p95.toFixed(1)} ms`,
       );
+      return { id: baseline.id, name: baseline.name, transport: '-', connections: options.connections, result };
+    };
+    const measureScenario = async (scenario: (typeof SCENARIOS)[number], options: LoadOptions) => {
+      const { value, usage } = await measure(server.pid, () => scenario.run(target, options));
+      log(
+        `${scenario.name.padEnd(28)} ${scenario.transport.padEnd(9)} ${value.throughput.toFixed(0).padStart(6)} req/s  p50 ${value.p50.toFixed(1)}  p95 ${value.p95.toFixed(1)}  p99 ${value.p99.toFixed(1)} ms  errors ${value.errors}  RSS ${usage.rssMiB.toFixed(0)} MiB  CPU ${usage.cpuPercent.toFixed(0)}% (${cpuMsPerRequest(usage.cpuPercent, value).toFixed(2)} ms/req)`,
+      );
+      return {
+        id: scenario.id,
+        name: scenario.name,
+        transport: scenario.transport,
+        connections: options.connections,
+        result: value,
+        server: usage,
+        baseline: scenario.baseline,
+      } satisfies Measurement;
     };
     for (const scenario of scenarios) {
       const unavailable = scenario.unavailable?.();
@@ -112,25 +123,30 @@ async function run(label: string, databaseUrl: string | undefined): Promise<RunR
       }
       const options: LoadOptions = { seconds: SECONDS, connections: scenario.connections ?? CONNECTIONS };
       await scenario.run(target, { ...options, seconds: WARMUP_SECONDS }); // JIT, pools, caches
-      const { value, usage } = await measure(server.pid, () => scenario.run(target, options));
-      const m: Measurement = {
-        id: scenario.id,
-        name: scenario.name,
-        transport: scenario.transport,
-        connections: options.connections,
-        result: value,
-        server: usage,
-        baseline: scenario.baseline,
-      };
-      measurements.push(m);
-      log(
-        `${scenario.name.padEnd(28)} ${scenario.transport.padEnd(9)} ${value.throughput.toFixed(0).padStart(6)} req/s  p50 ${value.p50.toFixed(1)}  p95 ${value.p95.toFixed(1)}  p99 ${value.p99.toFixed(1)} ms  errors ${value.errors}  RSS ${usage.rssMiB.toFixed(0)} MiB  CPU ${usage.cpuPercent.toFixed(0)}% (${cpuMsPerRequest(usage.cpuPercent, value).toFixed(2)} ms/req)`,
-      );
-      if (scenario.baseline && !baselineResults.has(scenario.baseline))
-        await measureBaseline(BASELINES.find((b) => b.id === scenario.baseline)!, options);
+      const baseline =
+        scenario.baseline && !baselineResults.has(scenario.baseline)
+          ? BASELINES.find((b) => b.id === scenario.baseline)!
+          : undefined;
+      if (!baseline) {
+        measurements.push(await measureScenario(scenario, options));
+        continue;
+      }
+      // The scenario and its baseline take turns, and the pair with the median ratio is kept:
+      // on cores the load generator shares, either side alone drifts by a fifth between runs.
+      const pairs: Pair[] = [];
+      for (let round = 0; round < ROUNDS; round++)
+        pairs.push({
+          scenario: await measureScenario(scenario, options),
+          baseline: await measureBaseline(baseline, options),
+        });
+      const kept = medianPair(pairs);
+      if (ROUNDS > 1)
+        log(`  rounds ${pairs.map((p) => percent(pairRatio(p))).join(' / ')}, kept ${percent(pairRatio(kept))}`);
+      measurements.push({ ...kept.scenario, rounds: pairs.map(pairRatio) });
+      baselineResults.set(baseline.id, kept.baseline);
     }
     for (const baseline of BASELINES.filter((b) => !baselineResults.has(b.id) && (!ONLY || ONLY.includes(b.id))))
-      await measureBaseline(baseline, { seconds: SECONDS, connections: CONNECTIONS });
+      baselineResults.set(baseline.id, await measureBaseline(baseline, { seconds: SECONDS, connections: CONNECTIONS }));
     return {
       label,
       database: databaseUrl ? 'local PostgreSQL (TCP)' : 'embedded PostgreSQL (unix socket)',
@@ -184,7 +200,7 @@ async function main(): Promise<void> {
       os: `Linux ${release()}`,
       node: process.version,
     },
-    settings: { seconds: SECONDS, connections: CONNECTIONS, users: USERS },
+    settings: { seconds: SECONDS, connections: CONNECTIONS, users: USERS, rounds: ROUNDS },
     runs,
   };
   const docs = resolve(import.meta.dirname, '../../docs');

@@ -5,12 +5,12 @@ import { hash, verify } from '@node-rs/argon2';
 import { loopLoad } from '../harness/load.js';
 import { SERVER_ARGON2 } from './argon2.js';
 
-const [seconds, connections] = process.argv.slice(2).map(Number);
+const [seconds, connections, warmupSeconds] = process.argv.slice(2).map(Number);
 const stored = await hash('Bench-Passw0rd!', SERVER_ARGON2);
 const result = await loopLoad(
   async () => {
     if (!(await verify(stored, 'Bench-Passw0rd!'))) throw new Error('argon2 verify failed');
   },
-  { seconds, connections },
+  { seconds, connections, warmupSeconds },
 );
 process.stdout.write(`${JSON.stringify(result)}\n`);

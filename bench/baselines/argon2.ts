@@ -20,7 +20,12 @@ export const argon2Verify: Baseline = {
   async run(_target, options) {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      [resolve(import.meta.dirname, 'argon2-loop.js'), String(options.seconds), String(options.connections)],
+      [
+        resolve(import.meta.dirname, 'argon2-loop.js'),
+        String(options.seconds),
+        String(options.connections),
+        String(options.warmupSeconds ?? 0),
+      ],
       { env: { ...process.env, UV_THREADPOOL_SIZE: SERVER_POOL } },
     );
     return JSON.parse(stdout) as LoadResult;

@@ -20,6 +20,11 @@ export function loadResult(latencies: number[], errors: number, seconds: number)
   };
 }
 
+/** Runs `load` for `options.warmupSeconds` first, if any (see LoadOptions). */
+async function warmUp(options: LoadOptions, load: (warmup: LoadOptions) => Promise<LoadResult>): Promise<void> {
+  if (options.warmupSeconds) await load({ ...options, seconds: options.warmupSeconds, warmupSeconds: 0 });
+}
+
 export interface HttpLoad {
   readonly url: string;
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -33,6 +38,7 @@ export interface HttpLoad {
  * taken per response, so any percentile can be read (autocannon's summary has no p95).
  */
 export async function httpLoad(load: HttpLoad, options: LoadOptions): Promise<LoadResult> {
+  await warmUp(options, (warmup) => httpLoad(load, warmup));
   const latencies: number[] = [];
   let errors = 0;
   const { body } = load;
@@ -66,6 +72,7 @@ export async function loopLoad(
   op: (worker: number, n: number) => Promise<unknown>,
   options: LoadOptions,
 ): Promise<LoadResult> {
+  await warmUp(options, (warmup) => loopLoad(op, warmup));
   const latencies: number[] = [];
   let errors = 0;
   const started = process.hrtime.bigint();

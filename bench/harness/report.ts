@@ -1,3 +1,4 @@
+import { percent } from './rounds.js';
 import type { LoadResult, ServerUsage } from './types.js';
 
 export interface Measurement {
@@ -8,6 +9,8 @@ export interface Measurement {
   readonly result: LoadResult;
   readonly server?: ServerUsage;
   readonly baseline?: string;
+  /** Portcullis / baseline in each round when the pair took turns (the one kept is their median). */
+  readonly rounds?: readonly number[];
 }
 
 export interface RunReport {
@@ -25,7 +28,7 @@ export interface Report {
   readonly date: string;
   readonly quick: boolean;
   readonly machine: { cpu: string; memoryGiB: number; os: string; node: string };
-  readonly settings: { seconds: number; connections: number; users: number };
+  readonly settings: { seconds: number; connections: number; users: number; rounds?: number };
   readonly runs: RunReport[];
 }
 
@@ -79,7 +82,6 @@ function webhookCost(run: RunReport): string[] {
 
 /** Server CPU per request, ms (the server process alone). */
 const cpuMsPerRequest = (m: Measurement) => (m.server ? (m.server.cpuPercent * 10) / m.result.throughput : NaN);
-const pct = (ratio: number) => `${(ratio * 100).toFixed(0)} %`;
 
 /**
  * Issue #14's goals, each as a same-run ratio. Where a goal compares against a baseline that does
@@ -153,11 +155,12 @@ function issue14Goals(run: RunReport): string[] {
       ...(g.against.startsWith('scenario:')
         ? [`server CPU per call ${cpuMsPerRequest(m).toFixed(2)} vs ${cpuMsPerRequest(against).toFixed(2)} ms`]
         : []),
+      ...(m.rounds && m.rounds.length > 1 ? [`rounds ${m.rounds.map(percent).join(' / ')}, the median kept`] : []),
       ...(reference
-        ? [`ceiling: ${reference.name}, ${pct(reference.result.throughput / against.result.throughput)}`]
+        ? [`ceiling: ${reference.name}, ${percent(reference.result.throughput / against.result.throughput)}`]
         : []),
     ];
-    return [`| ${g.goal} | ${pct(ratio)} | ${mark(ratio >= g.want)} | ${notes.join('; ') || '–'} |`];
+    return [`| ${g.goal} | ${percent(ratio)} | ${mark(ratio >= g.want)} | ${notes.join('; ') || '–'} |`];
   });
   if (!rows.length) return [];
   return [
@@ -442,7 +445,7 @@ export function markdownReport(report: Report): string {
     '',
     `- Date: ${report.date}${report.quick ? ' (quick mode)' : ''}`,
     `- Machine: ${report.machine.cpu}, ${report.machine.memoryGiB} GiB RAM, ${report.machine.os}, Node.js ${report.machine.node}`,
-    `- Load: ${report.settings.connections} concurrent connections/calls, ${report.settings.seconds} s per measurement after a warm-up,`,
+    `- Load: ${report.settings.connections} concurrent connections/calls, ${report.settings.seconds} s per measurement after a warm-up${report.settings.rounds && report.settings.rounds > 1 ? `, ${report.settings.rounds} rounds of each scenario and its baseline` : ''},`,
     '  generated on the same machine (the load generator and PostgreSQL share the CPUs with the server).',
     '- Server: `node dist/src/cli.cjs start` as its own process, default settings (argon2id 19 MiB, t=2, p=1; pool of 20),',
     '  rate limit off; RSS and CPU are the server process alone (PostgreSQL not included).',
@@ -451,6 +454,10 @@ export function markdownReport(report: Report): string {
     '',
     '- HTTP/1.1 keep-alive load with autocannon; gRPC (h2c, one HTTP/2 connection) with `node:http2` itself (request messages encoded before the run, a stream per call, the call counted when its trailers say `grpc-status: 0`).',
     "- The gRPC / REST goal is read from a pair driven by one load generator for both transports, nghttp2's `h2load` (C): the same user asked over HTTP/1.1 (16 connections) and over h2c (one connection, 16 streams), its `grpc-status` checked once before the load (h2load sees HTTP statuses only). The Node generators above cost different CPU (node:http2 about twice autocannon's) on the cores the server shares. Without `h2load` (Debian package nghttp2-client) that pair is not measured.",
+    '- A scenario and its baseline take turns, rounds apart (three in the full run), and the round whose ratio is the median is',
+    '  reported whole: on cores the load generator and PostgreSQL share, either side alone drifts by a fifth between',
+    '  runs. A baseline in a process of its own (the bare provider, the argon2 loop, the bare servers) is warmed up in',
+    '  that process, as the server is before its measurement.',
     '- Latency per request, as the client sees it; req/s counts successful answers only; errors are non-2xx answers or failed calls.',
     '- Baselines: raw `pg` statements on the same database with a pool as large as the load (select by id, single-row insert,',
     '  the ListUsers filter in plain SQL), a bare argon2id verify loop with the same parameters, and a bare `oidc-provider`',

@@ -23,6 +23,11 @@ export interface ServerUsage {
 export interface LoadOptions {
   readonly seconds: number;
   readonly connections: number;
+  /**
+   * A load of this length, not counted, just before the measured one and in the same process:
+   * a baseline that starts a process of its own is measured warm, as the server is.
+   */
+  readonly warmupSeconds?: number;
 }
 
 /** The running server and its data, as scenarios see it. */
