@@ -12,6 +12,8 @@ export interface OrgPeople {
    * `addHuman` takes; the request and the result are users' own shapes, opaque to orgs.
    */
   readHuman(request: unknown, field: string): unknown;
+  /** The domain the username of a human `readHuman` answered ends in, which `addHuman` takes turns on. */
+  usernameDomainOf(human: unknown): string | undefined;
   /** Whether the user exists in the instance (an existing user named as an admin). */
   exists(tx: EntityManager, instanceId: string, userId: string): Promise<boolean>;
   addHuman(

@@ -1,4 +1,11 @@
-import { challengeLocation, domainLabel, generatedDomain, isValidDomain, normaliseDomain } from './org-rules.js';
+import {
+  challengeLocation,
+  domainLabel,
+  generatedDomain,
+  isValidDomain,
+  normaliseDomain,
+  usernameDomainTurns,
+} from './org-rules.js';
 
 describe('domainLabel', () => {
   it.each([
@@ -34,5 +41,26 @@ describe('challengeLocation', () => {
   it('names the HTTP file and the DNS TXT record', () => {
     expect(challengeLocation('http', 'acme.com', 'tok')).toBe('https://acme.com/.well-known/zitadel-challenge/tok');
     expect(challengeLocation('dns', 'acme.com', 'tok')).toBe('_zitadel-challenge.acme.com');
+  });
+});
+
+describe('usernameDomainTurns', () => {
+  it('takes each domain once, in one order whoever asks, claiming where it claims', () => {
+    const one = usernameDomainTurns(['one.test', 'acme.example.com'], ['two.test']);
+    const two = usernameDomainTurns(['two.test'], ['one.test']);
+    expect(one).toEqual([
+      { domain: 'acme.example.com', mode: 'claim' },
+      { domain: 'one.test', mode: 'claim' },
+      { domain: 'two.test', mode: 'use' },
+    ]);
+    expect(two.map((t) => t.domain)).toEqual(['one.test', 'two.test']);
+  });
+
+  it('claims a domain both claimed and used, compares without case and skips blanks', () => {
+    expect(usernameDomainTurns(['Acme.test', ''], ['acme.TEST', undefined, 'b.test', 'B.test'])).toEqual([
+      { domain: 'acme.test', mode: 'claim' },
+      { domain: 'b.test', mode: 'use' },
+    ]);
+    expect(usernameDomainTurns([], [])).toEqual([]);
   });
 });

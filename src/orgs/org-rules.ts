@@ -31,6 +31,28 @@ export function normaliseDomain(domain: string): string {
   return domain.trim().toLowerCase().replace(/\.$/, '');
 }
 
+export interface UsernameDomainTurn {
+  readonly domain: string;
+  /** `claim` where the command may verify the domain, `use` where it only writes usernames in it. */
+  readonly mode: 'claim' | 'use';
+}
+
+/**
+ * The domains a command that both claims domains and writes usernames takes turns on
+ * (OrgQueries.holdUsernameDomain), each once and in one order for every command: two creations
+ * naming each other's domains then wait for one another instead of each holding its own and
+ * waiting for the other's. A domain both claimed and used is claimed; domains compare without case.
+ */
+export function usernameDomainTurns(
+  claimed: readonly string[],
+  used: readonly (string | undefined)[],
+): UsernameDomainTurn[] {
+  const turns = new Map<string, UsernameDomainTurn['mode']>();
+  for (const domain of used) if (domain) turns.set(domain.toLowerCase(), 'use');
+  for (const domain of claimed) if (domain) turns.set(domain.toLowerCase(), 'claim');
+  return [...turns].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([domain, mode]) => ({ domain, mode }));
+}
+
 /** Where ZITADEL asks the domain owner to publish the challenge token. */
 export const HTTP_CHALLENGE_PATH = '/.well-known/zitadel-challenge/';
 export const DNS_CHALLENGE_PREFIX = '_zitadel-challenge.';

@@ -14,7 +14,13 @@ import { Instance } from '../platform/tenancy/instance.entity.js';
 import { DomainVerifier } from './domain-verifier.js';
 import { OrgLifecycle } from './org-lifecycle.js';
 import { Org, OrgDomain, OrgMetadata, type DomainValidationType, type OrgState } from './org.entity.js';
-import { challengeLocation, generatedDomain, isValidDomain, normaliseDomain } from './org-rules.js';
+import {
+  challengeLocation,
+  generatedDomain,
+  isValidDomain,
+  normaliseDomain,
+  usernameDomainTurns,
+} from './org-rules.js';
 import * as errors from './orgs.errors.js';
 import { OrgQueries } from './orgs.queries.js';
 import type { Permission } from '../platform/authz/permissions.js';
@@ -100,9 +106,11 @@ export class OrgsService {
     if (input.customDomain && !isValidDomain(custom))
       throw invalidField('ORG-d0m1v', input.customDomain.field, 'must be a valid domain name, e.g. example.com');
     return this.tx.run(async (tx) => {
-      // Both domains may be verified here and claim usernames: held before anything is locked.
-      for (const held of new Set([domain, custom].filter(Boolean)))
-        await this.queries.holdUsernameDomain(tx, caller.instance.id, held, 'claim');
+      // Both domains may be verified here and claim usernames, and the admins write usernames in
+      // theirs: all held before anything is locked, in the one order every creation takes them in.
+      const adminDomains = humans.map((human) => (human ? people.usernameDomainOf(human) : undefined));
+      for (const turn of usernameDomainTurns([domain, custom], adminDomains))
+        await this.queries.holdUsernameDomain(tx, caller.instance.id, turn.domain, turn.mode);
       const now = new Date();
       await this.insertOrg(tx, {
         instanceId: caller.instance.id,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { OrgPeople } from '../orgs/org-lifecycle.js';
 import type { Caller } from '../platform/rpc/call-context.js';
+import { newHumanUsername, usernameDomain } from './user-rules.js';
 import { newHuman, type HumanRequest } from './users.mapper.js';
 import { UsersService, type NewHumanUser } from './users.service.js';
 import { UsernameClaims } from './username-claims.js';
@@ -23,6 +24,10 @@ export class OrgAdminUsers implements OrgPeople {
   /** The org API hands over the admin's AddHumanUserRequest message as it came in. */
   readHuman(request: unknown, field: string): NewHumanUser {
     return newHuman(request as HumanRequest, field);
+  }
+
+  usernameDomainOf(human: unknown): string | undefined {
+    return usernameDomain(newHumanUsername(human as NewHumanUser));
   }
 
   exists(tx: EntityManager, instanceId: string, userId: string): Promise<boolean> {

@@ -13,6 +13,7 @@ import type { EntityManager } from 'typeorm';
 import { OrgDomain } from '../../src/orgs/org.entity.js';
 import { OrgQueries } from '../../src/orgs/orgs.queries.js';
 import { MasterKey } from '../../src/platform/crypto/master-key.js';
+import { holdTransactionLock } from '../../src/platform/database/transaction-locks.js';
 import { Transactions } from '../../src/platform/database/transactions.js';
 import { UsersService } from '../../src/users/users.service.js';
 import { PUBLIC_HOST_HEADER } from '../../src/platform/tenancy/request-host.js';
@@ -419,5 +420,29 @@ describe('a domain claim and a username in it, at the same moment', () => {
     await added;
     expect(await usernameOf(userId)).toMatch(/^\d+@temporary\./);
     expect(await claimEvents(userId)).toHaveLength(1);
+  });
+
+  it("two orgs set up at once, each naming the other's custom domain in its admin's username, both succeed: every domain is taken in one order, so one waits for the other instead of both deadlocking", async () => {
+    const caller = await system();
+    const [first, second] = ['crossed-one.test', 'crossed-two.test'];
+    const setUp = (name: string, domain: string, adminDomain: string) =>
+      adminV1(server.baseUrl, server.adminPat).setUpOrg({
+        org: { name, domain },
+        human: {
+          userName: `founder@${adminDomain}`,
+          profile: { firstName: 'Crossed', lastName: 'Founder' },
+          email: { email: `founder.${domain}@mail.test`, isEmailVerified: true },
+        },
+      });
+    // Both creations pause where they read the domain policy, after their domains are held: without
+    // one order, each would hold its own domain there and then wait for the other's.
+    const policies = await heldOpen((tx) => holdTransactionLock(tx, `${caller.instance.id}/domain-policy`, 'exclusive'));
+    const one = setUp('Crossed One', first, second);
+    const two = setUp('Crossed Two', second, first);
+    expect(await stillWaiting(Promise.all([one, two]))).toBe(true);
+    await policies.release();
+    const [a, b] = await Promise.all([one, two]);
+    expect(a.userId).toBeTruthy();
+    expect(b.userId).toBeTruthy();
   });
 });
