@@ -65,8 +65,9 @@ const api = <S extends Parameters<typeof client>[0]>(service: S) =>
 async function consoleContext(locale = 'en-US', viewport = { width: 1280, height: 800 }) {
   const context: BrowserContext = await chromium.newContext({ locale, viewport });
   const page = await context.newPage();
-  // A step that never comes fails with its own locator well before the test's timeout.
-  page.setDefaultTimeout(8_000);
+  // A step that never comes fails with its own locator well before the test's timeout; a loaded
+  // machine (the whole suite on two cores) took more than 8 s for one screen once.
+  page.setDefaultTimeout(15_000);
   const problems: string[] = [];
   /** Refusals a test provokes on purpose: the browser logs each failed call as an error. */
   const provoked: RegExp[] = [];
