@@ -436,7 +436,9 @@ describe('a domain claim and a username in it, at the same moment', () => {
       });
     // Both creations pause where they read the domain policy, after their domains are held: without
     // one order, each would hold its own domain there and then wait for the other's.
-    const policies = await heldOpen((tx) => holdTransactionLock(tx, `${caller.instance.id}/domain-policy`, 'exclusive'));
+    const policies = await heldOpen((tx) =>
+      holdTransactionLock(tx, `${caller.instance.id}/domain-policy`, 'exclusive'),
+    );
     const one = setUp('Crossed One', first, second);
     const two = setUp('Crossed Two', second, first);
     expect(await stillWaiting(Promise.all([one, two]))).toBe(true);
