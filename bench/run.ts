@@ -123,6 +123,27 @@ async function run(label: string, databaseUrl: string | undefined): Promise<RunR
       }
       const options: LoadOptions = { seconds: SECONDS, connections: scenario.connections ?? CONNECTIONS };
       await scenario.run(target, { ...options, seconds: WARMUP_SECONDS }); // JIT, pools, caches
+      // A scenario compared to this one measures both, in turns (below).
+      if (scenarios.some((s) => s.comparedTo === scenario.id && !s.unavailable?.())) continue;
+      // A scenario and what a goal compares it to take turns, and the round with the median ratio
+      // is kept whole: on cores the load generator and PostgreSQL share, either side alone drifts
+      // by a fifth between runs.
+      const inTurns = async (measureOther: () => Promise<Measurement>) => {
+        const pairs: Pair[] = [];
+        for (let round = 0; round < ROUNDS; round++)
+          pairs.push({ scenario: await measureScenario(scenario, options), baseline: await measureOther() });
+        const kept = medianPair(pairs);
+        if (ROUNDS > 1)
+          log(`  rounds ${pairs.map((p) => percent(pairRatio(p))).join(' / ')}, kept ${percent(pairRatio(kept))}`);
+        return { scenario: { ...kept.scenario, rounds: pairs.map(pairRatio) }, other: kept.baseline };
+      };
+      const twin = scenarios.find((s) => s.id === scenario.comparedTo);
+      if (twin) {
+        const twinOptions = { ...options, connections: twin.connections ?? CONNECTIONS };
+        const kept = await inTurns(() => measureScenario(twin, twinOptions));
+        measurements.push(kept.other, kept.scenario);
+        continue;
+      }
       const baseline =
         scenario.baseline && !baselineResults.has(scenario.baseline)
           ? BASELINES.find((b) => b.id === scenario.baseline)!
@@ -131,19 +152,9 @@ async function run(label: string, databaseUrl: string | undefined): Promise<RunR
         measurements.push(await measureScenario(scenario, options));
         continue;
       }
-      // The scenario and its baseline take turns, and the pair with the median ratio is kept:
-      // on cores the load generator shares, either side alone drifts by a fifth between runs.
-      const pairs: Pair[] = [];
-      for (let round = 0; round < ROUNDS; round++)
-        pairs.push({
-          scenario: await measureScenario(scenario, options),
-          baseline: await measureBaseline(baseline, options),
-        });
-      const kept = medianPair(pairs);
-      if (ROUNDS > 1)
-        log(`  rounds ${pairs.map((p) => percent(pairRatio(p))).join(' / ')}, kept ${percent(pairRatio(kept))}`);
-      measurements.push({ ...kept.scenario, rounds: pairs.map(pairRatio) });
-      baselineResults.set(baseline.id, kept.baseline);
+      const kept = await inTurns(() => measureBaseline(baseline, options));
+      measurements.push(kept.scenario);
+      baselineResults.set(baseline.id, kept.other);
     }
     for (const baseline of BASELINES.filter((b) => !baselineResults.has(b.id) && (!ONLY || ONLY.includes(b.id))))
       baselineResults.set(baseline.id, await measureBaseline(baseline, { seconds: SECONDS, connections: CONNECTIONS }));

@@ -52,6 +52,11 @@ export interface Scenario {
   readonly transport: string;
   /** The id of the baseline it is compared to (bench/baselines/index.ts), if any. */
   readonly baseline?: string;
+  /**
+   * A scenario listed before this one that a goal compares it to: the two take turns, as a
+   * scenario and its baseline do.
+   */
+  readonly comparedTo?: string;
   readonly connections?: number;
   /** Why the scenario cannot run on this machine (a missing tool); undefined when it can. */
   unavailable?(): string | undefined;

@@ -35,6 +35,7 @@ export const getUserByIdGrpcNative: Scenario = {
   id: 'get-user-by-id-grpc-h2load',
   name: 'GetUserByID (one user)',
   transport: 'gRPC h2c (h2load)',
+  comparedTo: getUserByIdRestNative.id,
   unavailable: h2loadMissing,
   async run(target, options) {
     const frame = grpcFrame(
