@@ -105,11 +105,14 @@ export class OrgsService {
     const custom = input.customDomain ? normaliseDomain(input.customDomain.domain) : '';
     if (input.customDomain && !isValidDomain(custom))
       throw invalidField('ORG-d0m1v', input.customDomain.field, 'must be a valid domain name, e.g. example.com');
+    // Both domains may be verified here and claim usernames, and the admins write usernames in
+    // theirs: all held before anything is locked, in the one order every creation takes them in.
+    const domainTurns = usernameDomainTurns(
+      [domain, custom],
+      humans.map((human) => (human ? people.usernameDomainOf(human) : undefined)),
+    );
     return this.tx.run(async (tx) => {
-      // Both domains may be verified here and claim usernames, and the admins write usernames in
-      // theirs: all held before anything is locked, in the one order every creation takes them in.
-      const adminDomains = humans.map((human) => (human ? people.usernameDomainOf(human) : undefined));
-      for (const turn of usernameDomainTurns([domain, custom], adminDomains))
+      for (const turn of domainTurns)
         await this.queries.holdUsernameDomain(tx, caller.instance.id, turn.domain, turn.mode);
       const now = new Date();
       await this.insertOrg(tx, {

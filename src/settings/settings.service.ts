@@ -597,5 +597,10 @@ export class SettingsService {
  * statement of its own, so the reads after it see every change that held it before.
  */
 async function holdDomainPolicies(tx: EntityManager, instanceId: string, mode: 'change' | 'read'): Promise<void> {
-  await holdTransactionLock(tx, `${instanceId}/domain-policy`, mode === 'read' ? 'shared' : 'exclusive');
+  await holdTransactionLock(tx, domainPoliciesLockKey(instanceId), mode === 'read' ? 'shared' : 'exclusive');
+}
+
+/** The advisory lock key holdDomainPolicies takes turns on. */
+export function domainPoliciesLockKey(instanceId: string): string {
+  return `${instanceId}/domain-policy`;
 }

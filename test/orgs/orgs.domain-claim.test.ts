@@ -17,6 +17,7 @@ import { holdTransactionLock } from '../../src/platform/database/transaction-loc
 import { Transactions } from '../../src/platform/database/transactions.js';
 import { UsersService } from '../../src/users/users.service.js';
 import { PUBLIC_HOST_HEADER } from '../../src/platform/tenancy/request-host.js';
+import { domainPoliciesLockKey } from '../../src/settings/settings.service.js';
 import { USER_ERRORS } from '../../src/users/users.errors.js';
 import { client, codeOf, withHeaders } from '../support/clients.js';
 import { factories } from '../support/factories.js';
@@ -436,9 +437,7 @@ describe('a domain claim and a username in it, at the same moment', () => {
       });
     // Both creations pause where they read the domain policy, after their domains are held: without
     // one order, each would hold its own domain there and then wait for the other's.
-    const policies = await heldOpen((tx) =>
-      holdTransactionLock(tx, `${caller.instance.id}/domain-policy`, 'exclusive'),
-    );
+    const policies = await heldOpen((tx) => holdTransactionLock(tx, domainPoliciesLockKey(caller.instance.id)));
     const one = setUp('Crossed One', first, second);
     const two = setUp('Crossed Two', second, first);
     expect(await stillWaiting(Promise.all([one, two]))).toBe(true);
