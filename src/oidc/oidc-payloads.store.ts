@@ -3,7 +3,15 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import { hashToken, type MasterKey } from '../platform/crypto/master-key.js';
 import { preparedQueries } from '../platform/database/prepared-statements.js';
-import { EventStore, SYSTEM_CREATOR, firstEventCte, firstEventParams } from '../platform/events/event-store.js';
+import { groupedCalls, settledEach } from '../platform/database/grouped-calls.js';
+import {
+  EventStore,
+  SYSTEM_CREATOR,
+  firstEventCte,
+  firstEventParams,
+  firstEventsCte,
+  firstEventsParams,
+} from '../platform/events/event-store.js';
 import { oidcLibrary } from './oidc-library.js';
 
 /**
@@ -67,6 +75,33 @@ export const TOKEN_LOOKUP = `SELECT t.model, t.id, t.payload, g.id AS grant_row_
       LIMIT 1
    ) g ON true`;
 
+/**
+ * Groups of token saves, and of token look-ups, running at once per instance (see groupedCalls).
+ * One makes the largest groups: at 16 concurrent client_credentials requests, one group in flight
+ * gave 4,371 tokens/s, two 3,255 and four 2,712 (PostgreSQL 0.11, 0.14, 0.22 ms of CPU per token).
+ */
+const GROUPS_IN_FLIGHT = 1;
+/** Saves or look-ups in one statement at most. */
+const GROUP_SIZE = 64;
+
+/**
+ * TOKEN_LOOKUP for several hashed ids at once ($2, an array), each row with its id's ordinal
+ * `n`: the same per-model look-ups by the whole key, laterally for each id.
+ */
+export const GROUPED_TOKEN_LOOKUP = `SELECT k.n, t.model, t.id, t.payload, g.id AS grant_row_id, g.payload AS grant_payload
+   FROM unnest($2::text[]) WITH ORDINALITY AS k (id, n)
+   CROSS JOIN (VALUES ${TOKEN_MODELS.map((m) => `('${m}')`).join(', ')}) AS m (model)
+   JOIN LATERAL (
+     SELECT t.model, t.id, t.payload, t.grant_id, t.instance_id FROM oidc_payloads t
+      WHERE t.instance_id = $1 AND t.model = m.model AND t.id = k.id AND (t.expires_at IS NULL OR t.expires_at > now())
+      LIMIT 1
+   ) t ON true
+   LEFT JOIN LATERAL (
+     SELECT g.id, g.payload FROM oidc_payloads g
+      WHERE g.instance_id = t.instance_id AND g.model = 'Grant' AND g.id = ${SQL_HASH('t.grant_id')}
+      LIMIT 1
+   ) g ON true`;
+
 /** How long a grant read with its token waits for the grant look-up that follows (same request). */
 const GRANT_HANDOVER_MS = 1_000;
 
@@ -100,17 +135,48 @@ interface RowWrite {
   readonly event?: readonly unknown[];
 }
 
+const ROW_COLUMNS = 'instance_id, model, id, payload, grant_id, user_code, uid, account_id, expires_at';
+/** The types of ROW_COLUMNS, in order. */
+const ROW_TYPES = ['text', 'text', 'text', 'jsonb', 'text', 'text', 'text', 'text', 'timestamptz'];
+
+const REPLACE_ON_CONFLICT = `ON CONFLICT (instance_id, model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
+       user_code = EXCLUDED.user_code, uid = EXCLUDED.uid, account_id = EXCLUDED.account_id, expires_at = EXCLUDED.expires_at`;
+
 /** Inserts a row (or replaces its payload), parameters from `$offset + 1`; `guard` a condition the insert waits on. */
 function upsertRow(offset: number, guard?: string): string {
   const p = (i: number) => `$${offset + i}`;
   const values = guard
     ? `SELECT ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}::jsonb, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}::timestamptz WHERE ${guard}`
     : `VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)})`;
-  return `INSERT INTO oidc_payloads (instance_id, model, id, payload, grant_id, user_code, uid, account_id, expires_at)
+  return `INSERT INTO oidc_payloads (${ROW_COLUMNS})
      ${values}
-     ON CONFLICT (instance_id, model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
-       user_code = EXCLUDED.user_code, uid = EXCLUDED.uid, account_id = EXCLUDED.account_id, expires_at = EXCLUDED.expires_at
+     ${REPLACE_ON_CONFLICT}
      RETURNING (xmax = 0) AS inserted`;
+}
+
+/**
+ * Independent rows and their audit events in one statement (one round trip, one commit), each
+ * row's event written only if that row is new, as `chainedWrites` does for one. The text is the
+ * same for any number of rows (arrays as parameters), so it is prepared once. Rows must have
+ * distinct keys: PostgreSQL refuses a statement that writes one row twice.
+ */
+export const GROUPED_WRITES = `WITH input AS (
+     SELECT * FROM unnest(${ROW_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})
+       WITH ORDINALITY AS i (${ROW_COLUMNS}, n)
+   ), w AS (
+     INSERT INTO oidc_payloads (${ROW_COLUMNS}) SELECT ${ROW_COLUMNS} FROM input ORDER BY n
+     ${REPLACE_ON_CONFLICT}
+     RETURNING instance_id, model, id, (xmax = 0) AS inserted
+   ), written AS (
+     SELECT input.n, w.inserted FROM input JOIN w USING (instance_id, model, id)
+   ), ${firstEventsCte('e', 'written', ROW_TYPES.length)}
+   SELECT count(*)::int AS written FROM w`;
+
+/** The parameters of GROUPED_WRITES: the rows' columns as arrays, then their events'. */
+export function groupedWriteParams(writes: readonly RowWrite[]): unknown[] {
+  const columns = ROW_TYPES.map((_, c) => writes.map((w) => w.row[c]));
+  const events = writes.flatMap((w, i) => (w.event ? [{ n: i + 1, params: w.event }] : []));
+  return [...columns, ...firstEventsParams(events)];
 }
 
 /**
@@ -191,6 +257,13 @@ interface PayloadRow {
   payload: AdapterPayload;
 }
 
+/** A row of TOKEN_LOOKUP: a token of one of TOKEN_MODELS, with its grant's row when it has one. */
+interface FoundTokenRow extends PayloadRow {
+  model: string;
+  grant_row_id: string | null;
+  grant_payload: AdapterPayload | null;
+}
+
 /**
  * oidc-provider's storage in PostgreSQL: one table for every model, jsonb payloads, per
  * instance. Nothing lives in process memory, so a flow started on one process finishes on
@@ -219,23 +292,26 @@ export function postgresAdapter(
    * deletes its tokens in the same transaction, so a token found fresh vouches for its grant.
    */
   const handedOver = new Map<string, { row: PayloadRow; at: number }>();
+  /** Token look-ups grouped under load (see groupedCalls): one statement for many requests' tokens. */
+  const lookUp = groupedCalls<string, FoundTokenRow[]>(
+    async (ids) => {
+      if (ids.length === 1) return [await prepared.query(TOKEN_LOOKUP, [instanceId, ids[0]])];
+      const found: (FoundTokenRow & { n: string })[] = await prepared.query(GROUPED_TOKEN_LOOKUP, [instanceId, ids]);
+      const byId: FoundTokenRow[][] = ids.map(() => []);
+      for (const row of found) byId[Number(row.n) - 1].push(row);
+      return byId;
+    },
+    { inFlight: GROUPS_IN_FLIGHT, size: GROUP_SIZE },
+  );
   const tokenRows = (hashed: string): Promise<Map<string, PayloadRow>> => {
     let rows = inFlight.get(hashed);
     if (!rows) {
-      rows = prepared.query(TOKEN_LOOKUP, [instanceId, hashed]).then(
-        (
-          found: (PayloadRow & {
-            model: string;
-            grant_row_id: string | null;
-            grant_payload: AdapterPayload | null;
-          })[],
-        ) => {
-          for (const r of found) {
-            if (r.grant_row_id) handOver(r.grant_row_id, { id: r.grant_row_id, payload: r.grant_payload! });
-          }
-          return new Map(found.map((r) => [r.model, { id: r.id, payload: r.payload }]));
-        },
-      );
+      rows = lookUp(hashed).then((found) => {
+        for (const r of found) {
+          if (r.grant_row_id) handOver(r.grant_row_id, { id: r.grant_row_id, payload: r.grant_payload! });
+        }
+        return new Map(found.map((r) => [r.model, { id: r.id, payload: r.payload }]));
+      });
       inFlight.set(hashed, rows);
       rows.then(
         () => inFlight.delete(hashed),
@@ -255,6 +331,27 @@ export function postgresAdapter(
     handedOver.delete(hashed);
     return entry && Date.now() - entry.at <= GRANT_HANDOVER_MS ? entry.row : undefined;
   };
+
+  /**
+   * Saves made outside a unit of work and outside a rotation, grouped under load (one statement
+   * for many tokens); a group PostgreSQL refuses (two saves of one row) is written save by save.
+   */
+  const writeOne = (write: RowWrite) => {
+    const { text, params } = chainedWrites(instanceId, [write]);
+    return prepared.query(text, params).then(() => undefined);
+  };
+  const writeGrouped = groupedCalls<RowWrite, undefined>(
+    async (writes) => {
+      if (writes.length === 1) return [await writeOne(writes[0])];
+      try {
+        await prepared.query(GROUPED_WRITES, groupedWriteParams(writes));
+        return writes.map(() => undefined);
+      } catch {
+        return settledEach(writes, writeOne);
+      }
+    },
+    { inFlight: GROUPS_IN_FLIGHT, size: GROUP_SIZE },
+  );
 
   /** Refresh tokens consumed in a request, by the request, until the rotation's new token is saved. */
   const rotations = new WeakMap<object, string>();
@@ -305,6 +402,7 @@ export function postgresAdapter(
       if (request && before) rotatedTo.delete(request);
       // A refresh token consumed without a new one saved next: consumed on its own first.
       if (rotated !== undefined) await consumeOnce('RefreshToken', rotated);
+      if (!before && !ambient.getStore()) return writeGrouped(write);
       const { text, params } = chainedWrites(instanceId, before ? [before.write, write] : [write], before?.rotated);
       const rows: { inserted: boolean | null }[] = await (ambient.getStore() ?? prepared).query(text, params);
       // A new token's id is random, so only a lost rotation leaves it uninserted.

@@ -177,6 +177,27 @@ export function firstEventCte(name: string, source: string, offset: number): str
          RETURNING 1)`;
 }
 
+/**
+ * `firstEventCte` for many rows in one statement: the event of each row of `source` (columns `n`,
+ * the row's ordinal, and `inserted`) that says `inserted`. Its parameters are `firstEventsParams`,
+ * numbered from `$offset + 1`.
+ */
+export function firstEventsCte(name: string, source: string, offset: number): string {
+  const p = (i: number, type: string) => `$${offset + i}::${type}[]`;
+  return `${name} AS (
+         INSERT INTO events (instance_id, aggregate_type, aggregate_id, sequence, event_type, payload, creator, resource_owner)
+         SELECT e.instance_id, e.aggregate_type, e.aggregate_id, 1, e.event_type, e.payload, e.creator, e.resource_owner
+           FROM unnest(${p(1, 'int')}, ${p(2, 'text')}, ${p(3, 'text')}, ${p(4, 'text')}, ${p(5, 'text')}, ${p(6, 'jsonb')}, ${p(7, 'text')}, ${p(8, 'text')})
+             AS e (n, instance_id, aggregate_type, aggregate_id, event_type, payload, creator, resource_owner)
+           JOIN ${source} s ON s.n = e.n AND s.inserted
+         RETURNING 1)`;
+}
+
+/** The parameters of `firstEventsCte`: for each event, its row's ordinal and its `firstEventParams`. */
+export function firstEventsParams(events: readonly { n: number; params: readonly unknown[] }[]): unknown[][] {
+  return [events.map((e) => e.n), ...Array.from({ length: 7 }, (_, i) => events.map((e) => e.params[i]))];
+}
+
 export function firstEventParams(instanceId: string, creator: string, event: EventInput): unknown[] {
   return [
     instanceId,
