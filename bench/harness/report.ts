@@ -219,7 +219,26 @@ const FINDINGS = `## Profile findings
 Profiled with \`npm run bench -- --quick --profile --only=<scenario>\` (\`node --cpu-prof\` on the server; idle
 time left out). Statements per request counted by wrapping \`pg.Client.prototype.query\` in the server process.
 
-- **Baselines measured warm, and in turns (latest session)**: the harness warmed each baseline that runs in a
+- **Token saves and look-ups grouped (latest session)**: with the token insert removed (an experiment, not kept),
+  client_credentials ran at the bare provider's pace (6,569 per s, server 0.16 ms per token): the whole gap was
+  the one statement per token, ≈ 0.34 ms of PostgreSQL's CPU and ≈ 0.14 ms of the server's. Token saves made
+  outside a unit of work and token look-ups are now grouped (\`src/platform/database/grouped-calls.ts\`, DataLoader
+  without its cache): one group of each runs at a time per instance, the calls that arrive meanwhile form the next,
+  and a group is one statement with arrays as parameters (the rows and their audit events, one commit). Probe at
+  16 connections, one / two / four groups in flight: 4,371 / 3,255 / 2,712 tokens per s (PostgreSQL 0.11 / 0.14 /
+  0.22 ms of CPU per token), against 2,272 one statement per token. Introspection's look-up grouped: server CPU
+  0.36 → 0.31 ms per request, PostgreSQL 0.13 → 0.04 ms. A group PostgreSQL refuses (the same row saved twice) is
+  written save by save; a call alone goes at once. Full run: client_credentials 65 % (local) and 64 % (embedded)
+  of the bare provider, above the bare \`node:http\` + \`pg\` server that inserts one token row per request
+  (66 % and 46 %); introspection 53 % and 57 %. CreateSession is not helped: its two statements (the user read,
+  then the session with its events) are a small part of a request whose server CPU is 14–17 ms, nearly all of it
+  the argon2id verify, which costs the hash threads ≈ 16 ms with the main thread, PostgreSQL and the load
+  generator on the same two cores (probe, \`/proc\` per thread) where the loop alone spends 12–13.5 ms (148–164
+  verifies per s on two threads). Per session the other work needs ≈ 5 ms of the cores (main thread ≈ 3 ms,
+  load generator ≈ 0.8 ms, PostgreSQL ≈ 0.3 ms), so even at the loop's hash cost two cores give ≈ 70 %: the
+  85 % line is out of reach on this machine for any server that shares its cores with the load, as the bare
+  server's 64–74 % in this run shows.
+- **Baselines measured warm, and in turns (earlier session)**: the harness warmed each baseline that runs in a
   process of its own (the bare provider, the argon2 loop, the bare servers) in one process and then measured a
   fresh, cold one. Warming the measured process itself is worth 10–25 % to the bare provider (client_credentials,
   four processes: first 6 s 5,060–5,614 per s, next 6 s mostly 6,141–6,692). The machine drifts more than that: in
@@ -231,19 +250,19 @@ time left out). Statements per request counted by wrapping \`pg.Client.prototype
   h2load scenarios of the gRPC / REST goal) now take turns for three rounds, and the round with the median ratio
   is reported whole, its three ratios beside it. With that, client_credentials is at 28–34 % of the bare provider
   and introspection at 33–41 % in both full runs: the 50 % line they were reported at is not met.
-- **client_credentials at a third of the bare provider (latest session)**: per token the server spends 0.30–0.35 ms
+- **client_credentials at a third of the bare provider (earlier session; see the grouping above)**: per token the server spends 0.30–0.35 ms
   of CPU and stays 60–70 % busy; PostgreSQL's share is one statement (the token row and its audit event) and its
   commit, 1 transaction, 2 rows and ≈ 27 buffer hits per token in \`pg_stat_database\`, ≈ 0.3 ms of CPU; the load
   generator ≈ 0.05 ms: the two cores are full. The bare provider keeps its tokens in its own memory. A token every
   process can find and revoke, written with its audit event in one commit (ZITADEL writes two events per token),
   costs PostgreSQL's share whatever the server does; the bare \`node:http\` + \`pg\` server that only inserts a
   token row reached 55–96 % of the bare provider in the same runs (measured once, not in turns).
-- **Introspection (latest session)**: the server is CPU-bound (≈ 100 %) at 0.37–0.39 ms per request, with one
+- **Introspection (earlier session)**: the server is CPU-bound (≈ 100 %) at 0.37–0.39 ms per request, with one
   statement (the token and its grant; the user, org and settings come from the read caches). Of its samples, socket
   writes (to PostgreSQL and to the client; on loopback the receiver's work runs inside them) take 20–23 %, Node's HTTP
   and stream internals 24 %, garbage collection 9 %, and Portcullis's own code ≈ 22 % spread thin (the largest
   function, the user's claims for the answer, 4 %).
-- **Idle RSS (latest session)**: 2 s after its first request the server holds 154–157 MiB; 10–13 s into idleness V8's
+- **Idle RSS (earlier session)**: 2 s after its first request the server holds 154–157 MiB; 10–13 s into idleness V8's
   memory reducer returns what booting left in the old generation (no major collection has run by then) and it holds
   136–139 MiB. A forced full collection right after start-up returned nothing, so the idle figure is read after
   20 s without requests, the early one beside it; the run committed before read 2 s after seeding, which took
