@@ -51,6 +51,20 @@ const TOKEN_MODELS = ['AccessToken', 'ClientCredentials', 'RefreshToken'];
 const SQL_HASH = (column: string) =>
   `rtrim(translate(encode(sha256(convert_to(${column}, 'UTF8')), 'base64'), '+/', '-_'), '=')`;
 
+const TOKEN_MODEL_ROWS = `(VALUES ${TOKEN_MODELS.map((m) => `('${m}')`).join(', ')}) AS m (model)`;
+
+/** The token of model `m.model` whose hashed id is the SQL expression `id`, and its grant (see TOKEN_LOOKUP). */
+const tokenAndGrant = (id: string) => `JOIN LATERAL (
+     SELECT t.model, t.id, t.payload, t.grant_id, t.instance_id FROM oidc_payloads t
+      WHERE t.instance_id = $1 AND t.model = m.model AND t.id = ${id} AND (t.expires_at IS NULL OR t.expires_at > now())
+      LIMIT 1
+   ) t ON true
+   LEFT JOIN LATERAL (
+     SELECT g.id, g.payload FROM oidc_payloads g
+      WHERE g.instance_id = t.instance_id AND g.model = 'Grant' AND g.id = ${SQL_HASH('t.grant_id')}
+      LIMIT 1
+   ) g ON true`;
+
 /**
  * An opaque token by its hashed id among TOKEN_MODELS, with its grant ($1 instance, $2 hashed id).
  * It is prepared, so PostgreSQL may plan it once for any parameters; both look-ups are written so
@@ -63,17 +77,8 @@ const SQL_HASH = (column: string) =>
  *   filtered every grant of the instance (41 ms at 20,000 grants).
  */
 export const TOKEN_LOOKUP = `SELECT t.model, t.id, t.payload, g.id AS grant_row_id, g.payload AS grant_payload
-   FROM (VALUES ${TOKEN_MODELS.map((m) => `('${m}')`).join(', ')}) AS m (model)
-   JOIN LATERAL (
-     SELECT t.model, t.id, t.payload, t.grant_id, t.instance_id FROM oidc_payloads t
-      WHERE t.instance_id = $1 AND t.model = m.model AND t.id = $2 AND (t.expires_at IS NULL OR t.expires_at > now())
-      LIMIT 1
-   ) t ON true
-   LEFT JOIN LATERAL (
-     SELECT g.id, g.payload FROM oidc_payloads g
-      WHERE g.instance_id = t.instance_id AND g.model = 'Grant' AND g.id = ${SQL_HASH('t.grant_id')}
-      LIMIT 1
-   ) g ON true`;
+   FROM ${TOKEN_MODEL_ROWS}
+   ${tokenAndGrant('$2')}`;
 
 /**
  * Groups of token saves, and of token look-ups, running at once per instance (see groupedCalls).
@@ -90,17 +95,8 @@ const GROUP_SIZE = 64;
  */
 export const GROUPED_TOKEN_LOOKUP = `SELECT k.n, t.model, t.id, t.payload, g.id AS grant_row_id, g.payload AS grant_payload
    FROM unnest($2::text[]) WITH ORDINALITY AS k (id, n)
-   CROSS JOIN (VALUES ${TOKEN_MODELS.map((m) => `('${m}')`).join(', ')}) AS m (model)
-   JOIN LATERAL (
-     SELECT t.model, t.id, t.payload, t.grant_id, t.instance_id FROM oidc_payloads t
-      WHERE t.instance_id = $1 AND t.model = m.model AND t.id = k.id AND (t.expires_at IS NULL OR t.expires_at > now())
-      LIMIT 1
-   ) t ON true
-   LEFT JOIN LATERAL (
-     SELECT g.id, g.payload FROM oidc_payloads g
-      WHERE g.instance_id = t.instance_id AND g.model = 'Grant' AND g.id = ${SQL_HASH('t.grant_id')}
-      LIMIT 1
-   ) g ON true`;
+   CROSS JOIN ${TOKEN_MODEL_ROWS}
+   ${tokenAndGrant('k.id')}`;
 
 /** How long a grant read with its token waits for the grant look-up that follows (same request). */
 const GRANT_HANDOVER_MS = 1_000;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AdapterPayload } from 'oidc-provider';
-import { GROUPED_TOKEN_LOOKUP, postgresAdapter } from '../../../src/oidc/oidc-payloads.store.js';
+import { postgresAdapter } from '../../../src/oidc/oidc-payloads.store.js';
 import { hashToken, MasterKey } from '../../../src/platform/crypto/master-key.js';
 import { EventStore } from '../../../src/platform/events/event-store.js';
 import { mediumAppForFile } from '../support/medium-app.js';
@@ -86,49 +86,4 @@ describe('token saves and look-ups made at once are grouped into one statement',
     const foundGrants = await Promise.all(grantIds.map((g) => grants.find(g)));
     expect(foundGrants).toMatchObject(grantIds.map((g) => ({ jti: g, kind: 'Grant' })));
   });
-});
-
-interface PlanNode {
-  'Node Type': string;
-  'Index Cond'?: string;
-  'Join Filter'?: string;
-  Plans?: PlanNode[];
-}
-
-const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-
-// As TOKEN_LOOKUP (token-lookup.test.ts): a generic plan must still find each token and its
-// grant by the whole key, whatever the statistics said when it was made.
-it('a grouped look-up uses the whole primary key for each token and its grant in a generic plan', async () => {
-  const { dataSource } = medium().database;
-  const instanceId = medium().instance.id;
-  await dataSource.query('ANALYZE oidc_payloads');
-  await dataSource.query(
-    `INSERT INTO oidc_payloads (instance_id, model, id, payload, expires_at)
-     SELECT $1, 'Grant', 'grouped-lookup-grant-' || i, '{}', now() + interval '1 hour' FROM generate_series(1, 3000) i`,
-    [instanceId],
-  );
-  const runner = dataSource.createQueryRunner();
-  try {
-    await runner.query('SET plan_cache_mode = force_generic_plan');
-    await runner.query(`PREPARE grouped_lookup_plan AS ${GROUPED_TOKEN_LOOKUP}`);
-    const literal = (v: string) => `'${v.replaceAll("'", "''")}'`;
-    const [
-      {
-        'QUERY PLAN': [explained],
-      },
-    ] = await runner.query(
-      `EXPLAIN (FORMAT JSON) EXECUTE grouped_lookup_plan(${literal(instanceId)}, ARRAY['one-token', 'another-token'])`,
-    );
-    const plan = nodes(explained.Plan as PlanNode);
-    const tokenScan = plan.find((n) => n['Index Cond']?.includes('k.id'));
-    expect(tokenScan?.['Index Cond']).toMatch(/\bmodel = /);
-    const grantScan = plan.find((n) => n['Index Cond']?.includes("'Grant'"));
-    expect(grantScan?.['Index Cond']).toMatch(/\bid = /);
-    expect(plan.filter((n) => n['Join Filter'])).toEqual([]);
-  } finally {
-    await runner.query('DEALLOCATE ALL').catch(() => undefined);
-    await runner.query('RESET plan_cache_mode').catch(() => undefined);
-    await runner.release();
-  }
 });
