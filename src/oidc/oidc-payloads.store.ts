@@ -329,8 +329,11 @@ export function postgresAdapter(
   };
 
   /**
-   * Saves made outside a unit of work and outside a rotation, grouped under load (one statement
-   * for many tokens); a group PostgreSQL refuses (two saves of one row) is written save by save.
+   * Saves of new tokens (TOKEN_MODELS) made outside a unit of work and outside a rotation, grouped
+   * under load (one statement for many tokens); a group PostgreSQL refuses (two saves of one row)
+   * is written save by save. Only tokens: their ids are new random values, so a group never waits
+   * for another transaction's row lock, which would hold up every token save queued behind it.
+   * Steps of a flow (sessions, interactions, grants), saved again and again, keep their own statement.
    */
   const writeOne = (write: RowWrite) => {
     const { text, params } = chainedWrites(instanceId, [write]);
@@ -398,7 +401,7 @@ export function postgresAdapter(
       if (request && before) rotatedTo.delete(request);
       // A refresh token consumed without a new one saved next: consumed on its own first.
       if (rotated !== undefined) await consumeOnce('RefreshToken', rotated);
-      if (!before && !ambient.getStore()) return writeGrouped(write);
+      if (!before && !ambient.getStore() && TOKEN_MODELS.includes(this.model)) return writeGrouped(write);
       const { text, params } = chainedWrites(instanceId, before ? [before.write, write] : [write], before?.rotated);
       const rows: { inserted: boolean | null }[] = await (ambient.getStore() ?? prepared).query(text, params);
       // A new token's id is random, so only a lost rotation leaves it uninserted.

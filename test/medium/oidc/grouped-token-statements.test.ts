@@ -44,6 +44,18 @@ describe('token saves and look-ups made at once are grouped into one statement',
     expect(values.map((v) => byId.get(hashToken(v))?.scope)).toEqual(values.map((_, i) => `openid n${i}`));
   });
 
+  it('steps of a flow (sessions) keep a statement each: only new tokens, whose ids are random, are grouped', async () => {
+    const sessions = adapter('Session');
+    const ids = Array.from({ length: 6 }, tokenValue);
+    await Promise.all(ids.map((id) => sessions.upsert(id, { kind: 'Session', uid: id } as never, 600)));
+    const rows: { tx: string }[] = await medium().database.dataSource.query(
+      `SELECT xmin::text AS tx FROM oidc_payloads WHERE instance_id = $1 AND model = 'Session' AND id = ANY($2)`,
+      [medium().instance.id, ids.map((id) => hashToken(id))],
+    );
+    expect(rows).toHaveLength(6);
+    expect(new Set(rows.map((r) => r.tx)).size).toBe(6);
+  });
+
   it('a group PostgreSQL refuses (one row saved twice) is written save by save: every save succeeds, an event only for the new row', async () => {
     const tokens = adapter('AccessToken');
     const [first, twice, other] = [tokenValue(), tokenValue(), tokenValue()];
