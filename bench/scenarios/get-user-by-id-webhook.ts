@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { adminCall } from '../harness/admin-api.js';
 import type { Scenario } from '../harness/types.js';
-import { getUserByIdLoad } from './get-user-by-id.js';
+import { getUserByIdBesideWebhook, getUserByIdLight, getUserByIdLoad } from './get-user-by-id.js';
 
 /** The webhook receiver, in a process of its own so the load generator does not slow its answers. */
 const RECEIVER = `
@@ -23,15 +23,17 @@ async function startReceiver(): Promise<{ proc: ChildProcess; endpoint: string }
 /**
  * GetUserByID as in `get-user-by-id`, with an Actions v2 request execution on the method: a
  * signed restWebhook to a local receiver (its own process, loopback) on every call. Its p50 less
- * GetUserByID's at the same connections is what a request execution adds.
+ * that of `plain` (GetUserByID at the same connections, measured in turns with it) is what a
+ * request execution adds.
  */
-function getUserByIdWebhookAt(id: string, connections?: number): Scenario {
+function getUserByIdWebhookAt(id: string, plain: Scenario): Scenario {
   return {
     id,
     name: 'GetUserByID + webhook',
     transport: 'REST h1',
     baseline: 'pg-select',
-    connections,
+    comparedTo: plain.id,
+    connections: plain.connections,
     async run(target, options) {
       const { proc, endpoint } = await startReceiver();
       const condition = { request: { method: '/zitadel.user.v2.UserService/GetUserByID' } };
@@ -56,5 +58,5 @@ function getUserByIdWebhookAt(id: string, connections?: number): Scenario {
   };
 }
 
-export const getUserByIdWebhook = getUserByIdWebhookAt('get-user-by-id-webhook');
-export const getUserByIdWebhookLight = getUserByIdWebhookAt('get-user-by-id-webhook-c2', 2);
+export const getUserByIdWebhook = getUserByIdWebhookAt('get-user-by-id-webhook', getUserByIdBesideWebhook);
+export const getUserByIdWebhookLight = getUserByIdWebhookAt('get-user-by-id-webhook-c2', getUserByIdLight);

@@ -21,5 +21,8 @@ function getUserByIdAt(id: string, connections?: number): Scenario {
 
 export const getUserById = getUserByIdAt('get-user-by-id');
 
+/** The same at the bench's load, measured in turns with GetUserByID + webhook (its pair for issue #18's goal). */
+export const getUserByIdBesideWebhook = getUserByIdAt('get-user-by-id-beside-webhook');
+
 /** Two connections: the machine is not saturated, so p50 is a request's own latency (the webhook's pair). */
 export const getUserByIdLight = getUserByIdAt('get-user-by-id-c2', 2);

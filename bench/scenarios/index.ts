@@ -3,7 +3,7 @@
 import type { Scenario } from '../harness/types.js';
 import { addHumanUser } from './add-human-user.js';
 import { createSession } from './create-session.js';
-import { getUserById, getUserByIdLight } from './get-user-by-id.js';
+import { getUserById, getUserByIdBesideWebhook, getUserByIdLight } from './get-user-by-id.js';
 import { getUserByIdGrpc } from './get-user-by-id-grpc.js';
 import { getUserByIdGrpcNative, getUserByIdRestNative } from './get-user-by-id-transports.js';
 import { getUserByIdWebhook, getUserByIdWebhookLight } from './get-user-by-id-webhook.js';
@@ -18,6 +18,7 @@ export const SCENARIOS: readonly Scenario[] = [
   getUserByIdGrpc,
   getUserByIdRestNative,
   getUserByIdGrpcNative,
+  getUserByIdBesideWebhook,
   getUserByIdWebhook,
   getUserByIdLight,
   getUserByIdWebhookLight,
