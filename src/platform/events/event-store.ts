@@ -162,6 +162,18 @@ export class EventStore {
   }
 }
 
+/** What `firstEventParams` gives, in its order: the events column each value fills, and its type. */
+const FIRST_EVENT_FIELDS = [
+  ['instance_id', 'text'],
+  ['aggregate_type', 'text'],
+  ['aggregate_id', 'text'],
+  ['event_type', 'text'],
+  ['payload', 'jsonb'],
+  ['creator', 'text'],
+  ['resource_owner', 'text'],
+] as const;
+const FIRST_EVENT_COLUMNS = FIRST_EVENT_FIELDS.map(([column]) => column).join(', ');
+
 /**
  * A common table expression `name` writing the first event of a new aggregate when the row of
  * the CTE `source` says `inserted`: the event goes in the same statement as the change, atomic
@@ -170,10 +182,10 @@ export class EventStore {
  * `firstEventParams`, numbered from `$offset + 1`.
  */
 export function firstEventCte(name: string, source: string, offset: number): string {
-  const p = (i: number) => `$${offset + i}`;
+  const values = FIRST_EVENT_FIELDS.map((_, i) => `$${offset + i + 1}`).join(', ');
   return `${name} AS (
-         INSERT INTO events (instance_id, aggregate_type, aggregate_id, sequence, event_type, payload, creator, resource_owner)
-         SELECT ${p(1)}, ${p(2)}, ${p(3)}, 1, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)} FROM ${source} WHERE ${source}.inserted
+         INSERT INTO events (${FIRST_EVENT_COLUMNS}, sequence)
+         SELECT ${values}, 1 FROM ${source} WHERE ${source}.inserted
          RETURNING 1)`;
 }
 
@@ -183,19 +195,18 @@ export function firstEventCte(name: string, source: string, offset: number): str
  * numbered from `$offset + 1`.
  */
 export function firstEventsCte(name: string, source: string, offset: number): string {
-  const p = (i: number, type: string) => `$${offset + i}::${type}[]`;
+  const arrays = [['n', 'int'] as const, ...FIRST_EVENT_FIELDS].map(([, type], i) => `$${offset + i + 1}::${type}[]`);
   return `${name} AS (
-         INSERT INTO events (instance_id, aggregate_type, aggregate_id, sequence, event_type, payload, creator, resource_owner)
-         SELECT e.instance_id, e.aggregate_type, e.aggregate_id, 1, e.event_type, e.payload, e.creator, e.resource_owner
-           FROM unnest(${p(1, 'int')}, ${p(2, 'text')}, ${p(3, 'text')}, ${p(4, 'text')}, ${p(5, 'text')}, ${p(6, 'jsonb')}, ${p(7, 'text')}, ${p(8, 'text')})
-             AS e (n, instance_id, aggregate_type, aggregate_id, event_type, payload, creator, resource_owner)
+         INSERT INTO events (${FIRST_EVENT_COLUMNS}, sequence)
+         SELECT ${FIRST_EVENT_FIELDS.map(([column]) => `e.${column}`).join(', ')}, 1
+           FROM unnest(${arrays.join(', ')}) AS e (n, ${FIRST_EVENT_COLUMNS})
            JOIN ${source} s ON s.n = e.n AND s.inserted
          RETURNING 1)`;
 }
 
 /** The parameters of `firstEventsCte`: for each event, its row's ordinal and its `firstEventParams`. */
 export function firstEventsParams(events: readonly { n: number; params: readonly unknown[] }[]): unknown[][] {
-  return [events.map((e) => e.n), ...Array.from({ length: 7 }, (_, i) => events.map((e) => e.params[i]))];
+  return [events.map((e) => e.n), ...FIRST_EVENT_FIELDS.map((_, i) => events.map((e) => e.params[i]))];
 }
 
 export function firstEventParams(instanceId: string, creator: string, event: EventInput): unknown[] {
