@@ -111,7 +111,9 @@ async function run(label: string, databaseUrl: string | undefined): Promise<RunR
       return { id: baseline.id, name: baseline.name, transport: '-', connections: options.connections, result };
     };
     const measureScenario = async (scenario: (typeof SCENARIOS)[number], options: LoadOptions) => {
-      const { value, usage } = await measure(server.pid, () => scenario.run(target, options));
+      const { value, usage } = await measure(server.pid, () =>
+        scenario.run(target, { ...options, cpuOf: [server.pid] }),
+      );
       log(
         `${scenario.name.padEnd(28)} ${scenario.transport.padEnd(9)} ${value.throughput.toFixed(0).padStart(6)} req/s  p50 ${value.p50.toFixed(1)}  p95 ${value.p95.toFixed(1)}  p99 ${value.p99.toFixed(1)} ms  errors ${value.errors}  RSS ${usage.rssMiB.toFixed(0)} MiB  CPU ${usage.cpuPercent.toFixed(0)}% (${cpuMsPerRequest(usage.cpuPercent, value).toFixed(2)} ms/req)`,
       );

@@ -11,6 +11,6 @@ const result = await loopLoad(
   async () => {
     if (!(await verify(stored, 'Bench-Passw0rd!'))) throw new Error('argon2 verify failed');
   },
-  { seconds, connections, warmupSeconds },
+  { seconds, connections, warmupSeconds, cpuOf: [process.pid] },
 );
 process.stdout.write(`${JSON.stringify(result)}\n`);

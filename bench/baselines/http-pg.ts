@@ -33,7 +33,7 @@ async function loadHttpPg(
       });
       proc.once('exit', (code) => rej(new Error(`http-pg baseline exited (${code})`)));
     });
-    return await httpLoad(request(`http://127.0.0.1:${port}`), options);
+    return await httpLoad(request(`http://127.0.0.1:${port}`), { ...options, cpuOf: [proc.pid!] });
   } finally {
     proc.kill('SIGTERM');
   }

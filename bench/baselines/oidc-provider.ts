@@ -12,8 +12,14 @@ interface MintedTokens {
   readonly refreshTokens: string[];
 }
 
-/** Runs the bare provider in its own process (as Portcullis is), for the length of `work`. */
-async function withProvider(work: (baseUrl: string, tokens: MintedTokens) => Promise<LoadResult>): Promise<LoadResult> {
+/**
+ * Runs the bare provider in its own process (as Portcullis is), for the length of `work`, which
+ * gets `options` with the provider's process to split the CPU over.
+ */
+async function withProvider(
+  options: LoadOptions,
+  work: (baseUrl: string, tokens: MintedTokens, measured: LoadOptions) => Promise<LoadResult>,
+): Promise<LoadResult> {
   const proc = spawn(process.execPath, [resolve(import.meta.dirname, 'oidc-provider-server.js')], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -28,7 +34,7 @@ async function withProvider(work: (baseUrl: string, tokens: MintedTokens) => Pro
       });
       proc.once('exit', (code) => rej(new Error(`oidc-provider baseline exited (${code})`)));
     });
-    return await work(`http://127.0.0.1:${port}`, tokens);
+    return await work(`http://127.0.0.1:${port}`, tokens, { ...options, cpuOf: [proc.pid!] });
   } finally {
     proc.kill('SIGTERM');
   }
@@ -45,11 +51,11 @@ export const oidcClientCredentials: Baseline = {
   id: 'oidc-client-credentials',
   name: 'bare oidc-provider: client_credentials token',
   run: (_t, options: LoadOptions) =>
-    withProvider(async (baseUrl) => {
+    withProvider(options, async (baseUrl, _tokens, measured) => {
       await clientCredentialsToken(baseUrl); // fails loudly if misconfigured
       return httpLoad(
         { method: 'POST', url: `${baseUrl}/token`, headers: FORM, body: 'grant_type=client_credentials' },
-        options,
+        measured,
       );
     }),
 };
@@ -59,7 +65,7 @@ export const oidcIntrospection: Baseline = {
   id: 'oidc-introspection',
   name: 'bare oidc-provider: token introspection',
   run: (_t, options: LoadOptions) =>
-    withProvider(async (baseUrl) => {
+    withProvider(options, async (baseUrl, _tokens, measured) => {
       const token = await clientCredentialsToken(baseUrl);
       return httpLoad(
         {
@@ -68,7 +74,7 @@ export const oidcIntrospection: Baseline = {
           headers: FORM,
           body: `token=${encodeURIComponent(token)}`,
         },
-        options,
+        measured,
       );
     }),
 };
@@ -78,10 +84,10 @@ export const oidcUserinfo: Baseline = {
   id: 'oidc-userinfo',
   name: 'bare oidc-provider: userinfo',
   run: (_t, options: LoadOptions) =>
-    withProvider((baseUrl, tokens) =>
+    withProvider(options, (baseUrl, tokens, measured) =>
       httpLoad(
         { method: 'GET', url: `${baseUrl}/me`, headers: { authorization: `Bearer ${tokens.accessToken}` } },
-        options,
+        measured,
       ),
     ),
 };
@@ -91,7 +97,7 @@ export const oidcRefresh: Baseline = {
   id: 'oidc-refresh',
   name: 'bare oidc-provider: refresh token (rotating)',
   run: (_t, options: LoadOptions) =>
-    withProvider((baseUrl, tokens) => {
+    withProvider(options, (baseUrl, tokens, measured) => {
       const chains = [...tokens.refreshTokens];
       return loopLoad(
         async (worker) => {
@@ -104,7 +110,7 @@ export const oidcRefresh: Baseline = {
           if (!body.refresh_token) throw new Error(`refresh answered ${res.status}: ${body.error}`);
           chains[worker] = body.refresh_token;
         },
-        { ...options, connections: Math.min(options.connections, chains.length) },
+        { ...measured, connections: Math.min(options.connections, chains.length) },
       );
     }),
 };

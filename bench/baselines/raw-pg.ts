@@ -12,7 +12,7 @@ async function withPool(
   const pool = new pg.Pool({ ...target.dbConfig, max: options.connections });
   try {
     await Promise.all(Array.from({ length: options.connections }, () => pool.query('SELECT 1'))); // connect up front
-    return await loopLoad((_w, n) => op(pool, n), options);
+    return await loopLoad((_w, n) => op(pool, n), { ...options, cpuOf: [] });
   } finally {
     await pool.end();
   }

@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { cpuBudget, sampleCpu } from './cpu.js';
 import type { LoadOptions, LoadResult } from './types.js';
 
 export function percentile(sorted: readonly number[], p: number): number {
@@ -25,6 +26,14 @@ async function warmUp(options: LoadOptions, load: (warmup: LoadOptions) => Promi
   if (options.warmupSeconds) await load({ ...options, seconds: options.warmupSeconds, warmupSeconds: 0 });
 }
 
+/** Starts splitting the CPU of `options.cpuOf`'s processes; the result gets the split when the load ends. */
+function meterCpu(options: LoadOptions): (result: LoadResult) => LoadResult {
+  if (!options.cpuOf) return (result) => result;
+  const pids = options.cpuOf;
+  const before = sampleCpu(pids);
+  return (result) => ({ ...result, cpu: cpuBudget(before, sampleCpu(pids), result.requests) });
+}
+
 export interface HttpLoad {
   readonly url: string;
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -39,6 +48,7 @@ export interface HttpLoad {
  */
 export async function httpLoad(load: HttpLoad, options: LoadOptions): Promise<LoadResult> {
   await warmUp(options, (warmup) => httpLoad(load, warmup));
+  const measured = meterCpu(options);
   const latencies: number[] = [];
   let errors = 0;
   const { body } = load;
@@ -61,7 +71,7 @@ export async function httpLoad(load: HttpLoad, options: LoadOptions): Promise<Lo
       else errors++;
     });
   });
-  return loadResult(latencies, errors + summary.errors + summary.timeouts, options.seconds);
+  return measured(loadResult(latencies, errors + summary.errors + summary.timeouts, options.seconds));
 }
 
 /**
@@ -73,6 +83,7 @@ export async function loopLoad(
   options: LoadOptions,
 ): Promise<LoadResult> {
   await warmUp(options, (warmup) => loopLoad(op, warmup));
+  const measured = meterCpu(options);
   const latencies: number[] = [];
   let errors = 0;
   const started = process.hrtime.bigint();
@@ -94,5 +105,5 @@ export async function loopLoad(
   );
   if (firstError && errors > latencies.length)
     process.stderr.write(`  first error: ${(firstError as Error).message}\n`);
-  return loadResult(latencies, errors, Number(process.hrtime.bigint() - started) / 1e9);
+  return measured(loadResult(latencies, errors, Number(process.hrtime.bigint() - started) / 1e9));
 }

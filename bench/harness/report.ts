@@ -1,3 +1,4 @@
+import { budgetTotalMs, type CpuBudget } from './cpu.js';
 import { percent } from './rounds.js';
 import type { LoadResult, ServerUsage } from './types.js';
 
@@ -47,6 +48,7 @@ export const GOALS = {
 
 const f0 = (n: number) => n.toFixed(0);
 const f1 = (n: number) => n.toFixed(1);
+const f2 = (n: number) => n.toFixed(2);
 const mark = (ok: boolean) => (ok ? '✅' : '❌');
 
 function goalFor(m: Measurement, ratio: number | undefined): string {
@@ -165,7 +167,14 @@ function issue14Goals(run: RunReport): string[] {
     if (!m || !against) return [];
     const ratio = m.result.throughput / against.result.throughput;
     const reference = g.ceiling ? baselines.get(g.ceiling) : undefined;
+    const cpuNote =
+      m.result.cpu && against.result.cpu
+        ? [
+            `CPU per request, all processes: ${f2(budgetTotalMs(m.result.cpu))} vs ${f2(budgetTotalMs(against.result.cpu))} ms`,
+          ]
+        : [];
     const notes = [
+      ...cpuNote,
       ...(g.against.startsWith('scenario:')
         ? [`server CPU per call ${cpuMsPerRequest(m).toFixed(2)} vs ${cpuMsPerRequest(against).toFixed(2)} ms`]
         : []),
@@ -188,7 +197,34 @@ function issue14Goals(run: RunReport): string[] {
   ];
 }
 
-function runTable(run: RunReport): string {
+/**
+ * Each measurement's CPU per request, split by where it ran (`/proc`, over the measured window).
+ * With every core busy, what the cores allow at that cost is an upper bound on the throughput, and
+ * a pair's ratio follows the inverse ratio of their totals.
+ */
+function cpuTable(run: RunReport, cores: number): string[] {
+  const row = (name: string, cpu: CpuBudget, throughput: number) => {
+    const total = budgetTotalMs(cpu);
+    return `| ${name} | ${f2(cpu.mainMs)} | ${f2(cpu.otherThreadsMs)} | ${f2(cpu.postgresMs)} | ${f2(cpu.loadMs)} | ${f2(total)} | ${cpu.coresBusy.toFixed(2)} | ${f0((cores * 1000) / total)} | ${f0(throughput)} |`;
+  };
+  const rows = [
+    ...run.scenarios.flatMap((m) =>
+      m.result.cpu ? [row(`${m.name} (${m.transport})`, m.result.cpu, m.result.throughput)] : [],
+    ),
+    ...run.baselines.flatMap((b) => (b.result.cpu ? [row(b.name, b.result.cpu, b.result.throughput)] : [])),
+  ];
+  if (!rows.length) return [];
+  return [
+    `CPU per request (ms, from \`/proc\` over the measured window; main thread and other threads of the process that serves the load, every PostgreSQL process, the load generator when it is another process), the cores that kept busy over the window, and the rate ${cores} busy cores allow at that cost (${cores} × 1000 / total):`,
+    '',
+    '| Measurement | Main thread | Other threads | PostgreSQL | Load generator | Total | Cores busy | Cores allow (req/s) | Measured req/s |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+    '',
+  ];
+}
+
+function runTable(run: RunReport, cores: number): string {
   const baselines = new Map(run.baselines.map((b) => [b.id, b]));
   const rows = run.scenarios.map((m) => {
     const b = m.baseline ? baselines.get(m.baseline) : undefined;
@@ -211,6 +247,7 @@ function runTable(run: RunReport): string {
     '',
     ...webhookCost(run),
     ...issue14Goals(run),
+    ...cpuTable(run, cores),
     'Baselines (same run, same machine):',
     '',
     '| Baseline | Conns | req/s | p50 ms | p95 ms | p99 ms | Errors |',
@@ -532,7 +569,7 @@ export function markdownReport(report: Report): string {
     '',
     '## Results',
     '',
-    ...report.runs.flatMap((r) => [runTable(r), '']),
+    ...report.runs.flatMap((r) => [runTable(r, Number.parseInt(report.machine.cpu, 10)), '']),
     FINDINGS,
   ].join('\n');
 }

@@ -1,4 +1,5 @@
 import type { Client as PgClient } from 'pg';
+import type { CpuBudget } from './cpu.js';
 
 /** What one measured run produced (Portcullis scenario or baseline). */
 export interface LoadResult {
@@ -11,6 +12,8 @@ export interface LoadResult {
   readonly p99: number;
   /** Failed requests: transport errors, non-2xx answers, thrown calls. */
   readonly errors: number;
+  /** Where the measured window's CPU went, when the load was told which processes serve it (`cpuOf`). */
+  readonly cpu?: CpuBudget;
 }
 
 export interface ServerUsage {
@@ -28,6 +31,8 @@ export interface LoadOptions {
    * a baseline that starts a process of its own is measured warm, as the server is.
    */
   readonly warmupSeconds?: number;
+  /** The processes serving the load, whose threads the measured window's CPU is split over (Linux only). */
+  readonly cpuOf?: readonly number[];
 }
 
 /** The running server and its data, as scenarios see it. */
