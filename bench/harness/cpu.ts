@@ -22,7 +22,8 @@ export interface CpuBudget {
 export interface CpuSample {
   readonly main: number;
   readonly otherThreads: number;
-  readonly postgres: number;
+  /** Per PostgreSQL process: backends come and go during a load (pools close idle connections). */
+  readonly postgres: ReadonlyMap<number, number>;
   readonly load: number;
   /** When the sample was taken (performance.now(), ms). */
   readonly at: number;
@@ -62,14 +63,24 @@ function threadsCpu(pid: number): { main: number; others: number } {
   return { main, others };
 }
 
-function postgresCpu(): number {
-  let total = 0;
+function postgresCpu(): Map<number, number> {
+  const byPid = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readStat(`/proc/${entry}/stat`);
-    if (stat !== undefined && statCommand(stat) === 'postgres') total += statCpuMs(stat);
+    if (stat !== undefined && statCommand(stat) === 'postgres') byPid.set(Number(entry), statCpuMs(stat));
   }
-  return total;
+  return byPid;
+}
+
+/**
+ * PostgreSQL's CPU between two samples: a process in both counts its difference, one that started
+ * meanwhile all of its CPU; one that ended meanwhile is lost (its last figures went with it).
+ */
+export function postgresSpent(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
+  let spent = 0;
+  for (const [pid, ms] of after) spent += Math.max(0, ms - (before.get(pid) ?? 0));
+  return spent;
 }
 
 /** A sample of `pids`' threads, the machine's PostgreSQL and this process (when not among `pids`). */
@@ -94,11 +105,11 @@ export function sampleCpu(pids: readonly number[]): CpuSample {
 /** The CPU between two samples, per request. */
 export function cpuBudget(before: CpuSample, after: CpuSample, requests: number): CpuBudget | undefined {
   if (requests <= 0) return undefined;
-  const spent = (key: Exclude<keyof CpuSample, 'at'>) => Math.max(0, after[key] - before[key]);
+  const spent = (key: 'main' | 'otherThreads' | 'load') => Math.max(0, after[key] - before[key]);
   const parts = {
     main: spent('main'),
     others: spent('otherThreads'),
-    postgres: spent('postgres'),
+    postgres: postgresSpent(before.postgres, after.postgres),
     load: spent('load'),
   };
   const elapsed = after.at - before.at;
