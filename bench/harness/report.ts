@@ -205,7 +205,7 @@ function issue14Goals(run: RunReport): string[] {
 function cpuTable(run: RunReport, cores: number): string[] {
   const row = (name: string, cpu: CpuBudget, throughput: number) => {
     const total = budgetTotalMs(cpu);
-    return `| ${name} | ${f2(cpu.mainMs)} | ${f2(cpu.otherThreadsMs)} | ${f2(cpu.postgresMs)} | ${f2(cpu.loadMs)} | ${f2(total)} | ${cpu.coresBusy.toFixed(2)} | ${f0((cores * 1000) / total)} | ${f0(throughput)} |`;
+    return `| ${name} | ${f2(cpu.mainMs)} | ${f2(cpu.otherThreadsMs)} | ${f2(cpu.postgresMs)} | ${f2(cpu.loadMs)} | ${f2(total)} | ${f2(cpu.coresBusy)} | ${f0((cores * 1000) / total)} | ${f0(throughput)} |`;
   };
   const rows = [
     ...run.scenarios.flatMap((m) =>

@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { statCpuMs } from './cpu.js';
 import type { ServerUsage } from './types.js';
 
 const CLI = resolve(import.meta.dirname, '../../src/cli.cjs');
-const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 export interface BenchServer {
   readonly pid: number;
@@ -69,12 +69,7 @@ export async function startBenchServer(databaseUrl: string | undefined, nodeArgs
   };
 }
 
-function cpuTicks(pid: number): number {
-  // /proc/<pid>/stat: fields after the command name; utime and stime are fields 14 and 15.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
+const processCpuMs = (pid: number): number => statCpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 
 export function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -85,7 +80,7 @@ export function rssMiB(pid: number): number {
 export async function measure<T>(pid: number, work: () => Promise<T>): Promise<{ value: T; usage: ServerUsage }> {
   let peak = rssMiB(pid);
   const timer = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 200);
-  const ticks = cpuTicks(pid);
+  const cpuMs = processCpuMs(pid);
   const started = process.hrtime.bigint();
   try {
     const value = await work();
@@ -94,7 +89,7 @@ export async function measure<T>(pid: number, work: () => Promise<T>): Promise<{
       value,
       usage: {
         rssMiB: Math.max(peak, rssMiB(pid)),
-        cpuPercent: ((cpuTicks(pid) - ticks) / CLOCK_TICKS / seconds) * 100,
+        cpuPercent: ((processCpuMs(pid) - cpuMs) / 1000 / seconds) * 100,
       },
     };
   } finally {
